@@ -1,0 +1,10 @@
+"""Command-line interface: parse options, call the library, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+from llmsize.cli.app import app, main
+
+# Each command registers itself on `app` when its module is imported.
+from llmsize.cli import cmd_parse  # noqa: F401,E402  isort: skip
+
+__all__ = ["app", "main"]

@@ -1,0 +1,72 @@
+"""The typer app, the version flag, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from llmsize.errors import ExitCode, LlmsizeError
+
+app = typer.Typer(
+    name="llmsize",
+    help="What hardware does this LLM need, for this job? Memory, fit and speed estimates.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from llmsize import __version__
+
+        typer.echo(f"llmsize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_version_callback, is_eager=True),
+    ] = False,
+) -> None:
+    """What hardware does this LLM need, for this job?"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app and translate LlmsizeError into one line and exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except LlmsizeError as err:
+        _fail(str(err), err.exit_code, getattr(err, "suggestions", None))
+    except typer.Exit as ex:
+        sys.exit(ex.exit_code)
+    except typer.Abort:
+        _fail("aborted", ExitCode.INTERNAL)
+    except Exception as err:  # click usage errors and genuine bugs
+        import click
+
+        if isinstance(err, click.exceptions.ClickException):
+            err.show()
+            sys.exit(ExitCode.BAD_INPUT)
+        if os.environ.get("LLMSIZE_DEBUG"):
+            raise
+        _fail(f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
+              ExitCode.INTERNAL)
+    sys.exit(ExitCode.OK)
+
+
+def _fail(message: str, code: int, suggestions: list[str] | None = None) -> None:
+    if os.environ.get("LLMSIZE_DEBUG") and sys.exc_info()[0] is not None:
+        import traceback
+
+        traceback.print_exc()
+    line = f"Error: {message}"
+    if suggestions:
+        line += f" Did you mean: {', '.join(suggestions[:5])}?"
+    typer.echo(line, err=True)
+    sys.exit(code)

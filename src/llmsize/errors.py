@@ -1,0 +1,73 @@
+"""The one exception root of llmsize and the exit codes the CLI maps it to.
+
+Imports nothing from llmsize, so every layer can raise these.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes (DESIGN.md: 2 for any bad input, 3 when a fit check finds nothing fits)."""
+
+    OK = 0
+    INTERNAL = 1
+    BAD_INPUT = 2
+    NOTHING_FITS = 3
+
+
+class LlmsizeError(Exception):
+    """Base of every error llmsize raises on purpose; the CLI prints its message in one line."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class BadInputError(LlmsizeError):
+    """An option or combination of options that cannot be honoured."""
+
+
+class ModelNotFoundError(LlmsizeError):
+    """A model name, repo id or path that resolves to nothing."""
+
+    def __init__(self, message: str, hint: str | None = None, suggestions: list[str] | None = None) -> None:
+        super().__init__(message, hint)
+        self.suggestions = suggestions or []
+
+
+class ConfigError(LlmsizeError):
+    """A config.json, safetensors header, GGUF file or catalog YAML that cannot be read."""
+
+
+class HubError(LlmsizeError):
+    """The Hugging Face Hub refused or could not be reached and nothing cached could stand in."""
+
+
+class GatedRepoError(HubError):
+    """A gated or private repository asked for without a usable HF_TOKEN."""
+
+
+class GpuNotFoundError(LlmsizeError):
+    """A GPU name that matches nothing in the catalog."""
+
+    def __init__(self, message: str, hint: str | None = None, suggestions: list[str] | None = None) -> None:
+        super().__init__(message, hint)
+        self.suggestions = suggestions or []
+
+
+class MissingExtraError(LlmsizeError):
+    """An optional dependency (the [measure] extra) is not installed."""
+
+
+class NothingFitsError(LlmsizeError):
+    """A `--check` fit found no GPU layout that holds the workload."""
+
+    exit_code = ExitCode.NOTHING_FITS

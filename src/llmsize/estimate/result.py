@@ -1,0 +1,73 @@
+"""Estimate: bytes per component at the predicted peak, with the formula and range behind each."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+COMPONENTS: tuple[str, ...] = (
+    "weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead",
+)
+
+
+class ByteRange(BaseModel):
+    """Low-high bytes around a nominal value, and what moves it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: int = Field(ge=0)
+    high: int = Field(ge=0)
+    driver: str
+
+
+class Component(BaseModel):
+    """One memory component: nominal bytes, the one-line formula, and an optional range."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    bytes: int = Field(ge=0)
+    formula: str = ""
+    detail: str = Field(default="", description="the formula with this model's numbers substituted")
+    range: ByteRange | None = None
+
+
+class Estimate(BaseModel):
+    """Predicted peak memory of one workload on the busiest GPU.
+
+    `total_bytes` is a computed sum, so it cannot drift from the components; `total - overhead`
+    is what `torch.cuda.max_memory_allocated` would report (DESIGN.md).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights_bytes: int = Field(ge=0)
+    kv_cache_bytes: int = Field(ge=0)
+    activations_bytes: int = Field(ge=0)
+    gradients_bytes: int = Field(ge=0)
+    optimizer_bytes: int = Field(ge=0)
+    adapters_bytes: int = Field(ge=0)
+    overhead_bytes: int = Field(ge=0)
+    components: tuple[Component, ...] = ()
+    peak_phase: str = Field(default="", description="the phase whose live set is the peak")
+    params: int = Field(ge=0)
+    active_params: int = Field(ge=0)
+    trainable_params: int = Field(default=0, ge=0)
+    assumptions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_bytes(self) -> int:
+        return (
+            self.weights_bytes + self.kv_cache_bytes + self.activations_bytes + self.gradients_bytes
+            + self.optimizer_bytes + self.adapters_bytes + self.overhead_bytes
+        )
+
+    def memory_dict(self) -> dict[str, int]:
+        """The DESIGN.md `memory` object: integer bytes per component and the total."""
+        out = {name: int(getattr(self, f"{name}_bytes")) for name in COMPONENTS}
+        out["total"] = self.total_bytes
+        return out
+
+    def ranges_dict(self) -> dict[str, dict[str, int | str]]:
+        return {c.name: c.range.model_dump() for c in self.components if c.range is not None}

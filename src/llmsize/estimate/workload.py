@@ -1,0 +1,112 @@
+"""Workload: every input that shapes an estimate besides the model itself.
+
+Cross-field rules live here as validators so library users get the same checks as the CLI.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from llmsize.units import Dtype, KvDtype
+
+
+class Mode(StrEnum):
+    """inference; training = pre-training from scratch; full = full fine-tuning; lora; qlora."""
+
+    INFERENCE = "inference"
+    TRAINING = "training"
+    FULL = "full"
+    LORA = "lora"
+    QLORA = "qlora"
+
+    @property
+    def trains(self) -> bool:
+        return self is not Mode.INFERENCE
+
+    @property
+    def trains_all_weights(self) -> bool:
+        return self in (Mode.TRAINING, Mode.FULL)
+
+
+class Optimizer(StrEnum):
+    ADAMW = "adamw"
+    ADAMW_8BIT = "adamw-8bit"
+    PAGED_ADAMW_8BIT = "paged-adamw-8bit"
+    SGD = "sgd"
+    ADAFACTOR = "adafactor"
+
+
+class Attention(StrEnum):
+    """Attention kernel: sdpa/flash never materialise the scores; eager does."""
+
+    SDPA = "sdpa"
+    FLASH = "flash"
+    EAGER = "eager"
+
+
+class Engine(StrEnum):
+    TRANSFORMERS = "transformers"
+    VLLM = "vllm"
+    LLAMA_CPP = "llama.cpp"
+
+
+class Workload(BaseModel):
+    """Mode, precisions, sizes and parallelism of one job. Defaults are the common case."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Mode = Mode.INFERENCE
+    dtype: Dtype | None = Field(default=None, description="compute dtype; None = the checkpoint's (bf16 if unknown)")
+    quant: str | None = Field(default=None, description="weight format override, e.g. gptq, awq, bnb-nf4, Q4_K_M")
+    kv_dtype: KvDtype | None = Field(default=None, description="None = the compute dtype")
+    context: int = Field(default=4096, gt=0, description="tokens per sequence (prompt + generated)")
+    prompt_tokens: int | None = Field(
+        default=None, gt=0, description="tokens prefilled in one forward; None = the whole context"
+    )
+    batch: int = Field(default=1, gt=0)
+    logits: Literal["last", "all"] = Field(
+        default="last", description="inference: logits for the last position (generate) or every position"
+    )
+    optimizer: Optimizer = Optimizer.ADAMW
+    master_weights: bool | None = Field(
+        default=None, description="fp32 master copy in mixed precision; None = on for fp16/bf16 full/training"
+    )
+    gradient_checkpointing: bool = False
+    attention: Attention | None = Field(default=None, description="None = the model's default kernel")
+    lora_rank: int = Field(default=16, gt=0)
+    lora_targets: tuple[str, ...] | None = Field(
+        default=None, description="module names, or ('all-linear',); None = PEFT's default for the architecture"
+    )
+    zero: Literal[0, 1, 2, 3] = 0
+    num_gpus: int = Field(default=1, gt=0)
+    tp: int = Field(default=1, gt=0)
+    pp: int = Field(default=1, gt=0)
+    engine: Engine = Engine.TRANSFORMERS
+    gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1, description="vLLM's share of the card")
+    gpu_layers: int | None = Field(default=None, ge=0, description="llama.cpp layers on the GPU; None = all")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Workload:
+        if self.prompt_tokens is not None and self.prompt_tokens > self.context:
+            raise ValueError(f"prompt_tokens ({self.prompt_tokens}) exceeds context ({self.context})")
+        if self.num_gpus % (self.tp * self.pp):
+            raise ValueError(
+                f"num_gpus ({self.num_gpus}) must be a multiple of tp x pp ({self.tp} x {self.pp})"
+            )
+        if self.mode is Mode.QLORA and self.dtype is Dtype.FP32:
+            raise ValueError("QLoRA keeps 4-bit base weights and computes in bf16/fp16; --dtype fp32 is impossible")
+        if self.mode is Mode.INFERENCE and self.zero:
+            raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
+        return self
+
+    @property
+    def dp(self) -> int:
+        """Data-parallel degree: GPUs left after tensor and pipeline parallelism."""
+        return self.num_gpus // (self.tp * self.pp)
+
+    @property
+    def prefill_tokens(self) -> int:
+        return self.prompt_tokens if self.prompt_tokens is not None else self.context

@@ -1,0 +1,276 @@
+"""ModelSpec: everything the memory model needs to know about an architecture and its weights.
+
+A ModelSpec is built from a real `config.json` (`ModelSpec.from_hf_config`, see `specs/hf_config.py`),
+from the bundled catalog (whose entries *are* config.json facts), from a GGUF header, or, for an
+unknown name with a size, approximated from that size (provenance says so).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LayerType = Literal["full_attention", "sliding_attention"]
+
+
+class QuantMethod(StrEnum):
+    """Weight formats that change bytes per parameter beyond a plain dtype."""
+
+    GPTQ = "gptq"
+    AWQ = "awq"
+    BNB_NF4 = "bnb-nf4"
+    BNB_FP4 = "bnb-fp4"
+    BNB_INT8 = "bnb-int8"
+    FP8 = "fp8"
+    MXFP4 = "mxfp4"
+    GGUF = "gguf"
+    EXL2 = "exl2"
+    MLX = "mlx"
+    COMPRESSED_TENSORS = "compressed-tensors"
+
+
+class ProvenanceKind(StrEnum):
+    CATALOG = "catalog"
+    HUB = "hub"
+    CACHE = "cache"
+    LOCAL = "local"
+    GGUF = "gguf"
+    APPROXIMATE = "approximate"
+
+
+class Provenance(BaseModel):
+    """Where a spec came from, so offline and online answers can be told apart."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ProvenanceKind
+    source: str = Field(description="URL, repo id, file path or catalog file the numbers came from")
+    revision: str | None = None
+    cache_age_s: float | None = None
+    note: str | None = None
+
+    def describe(self) -> str:
+        """One human line, e.g. 'bundled catalog (source: https://...)'."""
+        label = {
+            ProvenanceKind.CATALOG: "bundled catalog",
+            ProvenanceKind.HUB: "Hugging Face Hub",
+            ProvenanceKind.CACHE: "local cache of the Hub",
+            ProvenanceKind.LOCAL: "local files",
+            ProvenanceKind.GGUF: "GGUF header",
+            ProvenanceKind.APPROXIMATE: "approximation from the name's size",
+        }[self.kind]
+        parts = [f"{label}: {self.source}"]
+        if self.revision:
+            parts.append(f"revision {self.revision}")
+        if self.cache_age_s is not None:
+            parts.append(f"cached {self.cache_age_s / 3600:.1f} h ago")
+        if self.note:
+            parts.append(self.note)
+        return ", ".join(parts)
+
+
+class WeightFormat(BaseModel):
+    """How the weights are stored: a plain dtype, or a quantization method with its parameters.
+
+    `dtype` is the dtype of everything the method leaves unquantized (embeddings, norms, lm_head,
+    routers) and, for a plain checkpoint, of every weight.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dtype: Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"] = "bf16"
+    quant: QuantMethod | None = None
+    bits: float | None = Field(default=None, description="bits per quantized weight (EXL2 allows fractions)")
+    group_size: int | None = Field(default=None, description="GPTQ/AWQ group size; -1 = per channel")
+    desc_act: bool = False
+    sym: bool = True
+    gguf_type: str | None = Field(default=None, description="llama.cpp file type, e.g. Q4_K_M")
+    double_quant: bool = Field(default=True, description="bitsandbytes NF4 double quantization")
+    modules_not_converted: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        if self.quant is None:
+            return self.dtype
+        if self.quant == QuantMethod.GGUF and self.gguf_type:
+            return f"gguf {self.gguf_type}"
+        bits = f"{self.bits:g}-bit" if self.bits else ""
+        return " ".join(p for p in (str(self.quant), bits) if p)
+
+
+class TensorInfo(BaseModel):
+    """One tensor of a checkpoint: name, storage type and shape (from a safetensors or GGUF header)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    dtype: str
+    shape: tuple[int, ...]
+    n_bytes: int
+
+
+class CheckpointInfo(BaseModel):
+    """Exact facts read from checkpoint headers (no tensor data loaded)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["safetensors", "gguf"]
+    params_by_dtype: dict[str, int] = Field(default_factory=dict)
+    total_params: int
+    total_bytes: int
+    tensors: tuple[TensorInfo, ...] = ()
+
+
+class ModelSpec(BaseModel):
+    """Architecture + weight format + provenance of one model.
+
+    Field names follow Hugging Face config.json where one exists. Counts are integers; the
+    parameter inventory (`specs/params.py`) turns them into exact parameter counts.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    family: str | None = None
+    model_type: str
+    architecture: str | None = Field(default=None, description="config.json architectures[0]")
+    hf_repo: str | None = None
+
+    # Transformer trunk
+    num_layers: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    num_attention_heads: int = Field(gt=0)
+    num_kv_heads: int = Field(gt=0)
+    head_dim: int = Field(gt=0)
+    intermediate_size: int = Field(ge=0)
+    vocab_size: int = Field(gt=0)
+    max_position_embeddings: int = Field(gt=0)
+    tie_word_embeddings: bool = False
+
+    # Biases and norms
+    qkv_bias: bool = False
+    o_bias: bool = False
+    mlp_bias: bool = False
+    lm_head_bias: bool = False
+    mlp_gated: bool = Field(default=True, description="SwiGLU/GeGLU: gate+up+down; False: up+down")
+    norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
+    norms_per_layer: int = Field(default=2, ge=0, description="hidden-size norms in each block")
+    qk_norm: Literal["none", "head", "full"] = Field(
+        default="none", description="per-head q/k RMSNorm (Qwen3, Gemma3: 'head'), or over all heads ('full')"
+    )
+    final_norm: bool = True
+    fused_qkv: bool = Field(default=False, description="one qkv projection module (Phi-3, Falcon, ChatGLM)")
+    fused_gate_up: bool = Field(default=False, description="one gate_up projection module (Phi-3, ChatGLM)")
+    parallel_block: bool = Field(default=False, description="attention and MLP read the same input (Falcon)")
+    attention_sinks: bool = Field(default=False, description="a learned sink logit per head (gpt-oss)")
+    position_embedding_params: int = Field(default=0, ge=0, description="learned absolute positions, if any")
+
+    # Mixture of experts (num_experts == 0: dense)
+    num_experts: int = Field(default=0, ge=0)
+    num_experts_per_tok: int = Field(default=0, ge=0)
+    moe_intermediate_size: int = Field(default=0, ge=0)
+    num_shared_experts: int = Field(default=0, ge=0)
+    shared_expert_intermediate_size: int = Field(default=0, ge=0)
+    shared_expert_gate: bool = Field(default=False, description="Qwen2-MoE's sigmoid gate on the shared expert")
+    first_k_dense_layers: int = Field(default=0, ge=0, description="leading blocks with a dense MLP")
+    moe_layer_freq: int = Field(default=1, ge=1, description="every n-th block (after the dense ones) is MoE")
+    router_bias: bool = False
+    router_score_correction_bias: bool = Field(default=False, description="DeepSeek-V3 e_score_correction_bias")
+    expert_bias: bool = Field(default=False, description="biases in expert projections (gpt-oss)")
+
+    # Multi-head latent attention (DeepSeek V2/V3); kv_lora_rank == 0: standard attention
+    q_lora_rank: int = Field(default=0, ge=0)
+    kv_lora_rank: int = Field(default=0, ge=0)
+    qk_nope_head_dim: int = Field(default=0, ge=0)
+    qk_rope_head_dim: int = Field(default=0, ge=0)
+    v_head_dim: int = Field(default=0, ge=0)
+
+    # Attention span
+    sliding_window: int | None = Field(default=None, gt=0)
+    layer_types: tuple[LayerType, ...] | None = Field(
+        default=None, description="per block; None = every block attends to the full context"
+    )
+    eager_attention_only: bool = Field(
+        default=False, description="HF modeling code runs eager attention by default (materialises scores)"
+    )
+    final_logit_softcapping: float | None = None
+    attn_logit_softcapping: float | None = None
+
+    # Anything outside the decoder trunk (vision tower, projector), counted as extra parameters.
+    extra_params: int = Field(default=0, ge=0)
+    extra_params_note: str | None = None
+
+    weight_format: WeightFormat = Field(default_factory=WeightFormat)
+    checkpoint: CheckpointInfo | None = None
+    published_params: int | None = Field(default=None, description="published total, for checking")
+    approximate: bool = False
+    provenance: Provenance
+    warnings: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelSpec:
+        if self.num_attention_heads % self.num_kv_heads and self.kv_lora_rank == 0:
+            raise ValueError(
+                f"num_attention_heads ({self.num_attention_heads}) must be a multiple of "
+                f"num_kv_heads ({self.num_kv_heads})"
+            )
+        if self.layer_types is not None and len(self.layer_types) != self.num_layers:
+            raise ValueError(f"layer_types has {len(self.layer_types)} entries for {self.num_layers} layers")
+        if self.layer_types and "sliding_attention" in self.layer_types and not self.sliding_window:
+            raise ValueError("layer_types has sliding_attention layers but sliding_window is not set")
+        if self.num_experts and not self.num_experts_per_tok:
+            raise ValueError("a MoE model needs num_experts_per_tok")
+        return self
+
+    # Derived facts, kept as methods so they cannot drift from the fields.
+    @property
+    def is_moe(self) -> bool:
+        return self.num_experts > 0
+
+    @property
+    def is_mla(self) -> bool:
+        return self.kv_lora_rank > 0
+
+    def is_moe_layer(self, layer: int) -> bool:
+        """True when block `layer` (0-based) has a routed-expert MLP."""
+        if not self.is_moe or layer < self.first_k_dense_layers:
+            return False
+        return (layer - self.first_k_dense_layers) % self.moe_layer_freq == 0 if self.moe_layer_freq > 1 else True
+
+    @property
+    def num_moe_layers(self) -> int:
+        return sum(self.is_moe_layer(i) for i in range(self.num_layers))
+
+    def layer_window(self, layer: int) -> int | None:
+        """Tokens block `layer` can attend to, or None for the full context."""
+        if self.layer_types is None:
+            return None
+        return self.sliding_window if self.layer_types[layer] == "sliding_attention" else None
+
+    def with_weight_format(self, fmt: WeightFormat) -> ModelSpec:
+        return self.model_copy(update={"weight_format": fmt})
+
+    def summary(self) -> dict[str, Any]:
+        """The architecture facts a user wants to see, in display order."""
+        out: dict[str, Any] = {
+            "model_type": self.model_type,
+            "layers": self.num_layers,
+            "hidden_size": self.hidden_size,
+            "attention_heads": self.num_attention_heads,
+            "kv_heads": self.num_kv_heads,
+            "head_dim": self.head_dim,
+            "intermediate_size": self.intermediate_size,
+            "vocab_size": self.vocab_size,
+            "tied_embeddings": self.tie_word_embeddings,
+            "max_context": self.max_position_embeddings,
+        }
+        if self.is_moe:
+            out["experts"] = f"{self.num_experts} ({self.num_experts_per_tok} active, {self.num_shared_experts} shared)"
+        if self.is_mla:
+            out["mla"] = f"kv_lora_rank {self.kv_lora_rank}, rope {self.qk_rope_head_dim}"
+        if self.sliding_window and self.layer_types and "sliding_attention" in self.layer_types:
+            n = self.layer_types.count("sliding_attention")
+            out["sliding_window"] = f"{self.sliding_window} tokens on {n}/{self.num_layers} layers"
+        out["weights"] = self.weight_format.label()
+        return out

@@ -1,0 +1,101 @@
+"""Dtypes, bytes per element and byte formatting. Pure: no I/O, no llmsize imports."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from fractions import Fraction
+
+GIB = 2**30
+MIB = 2**20
+GB = 10**9
+
+
+class Dtype(StrEnum):
+    """Compute / storage dtypes a user can ask for with --dtype."""
+
+    FP32 = "fp32"
+    FP16 = "fp16"
+    BF16 = "bf16"
+    FP8 = "fp8"
+    INT8 = "int8"
+    INT4 = "int4"
+
+
+class KvDtype(StrEnum):
+    """KV-cache element types (--kv-dtype); q8_0/q4_0 are llama.cpp's block formats."""
+
+    FP32 = "fp32"
+    FP16 = "fp16"
+    BF16 = "bf16"
+    FP8 = "fp8"
+    INT8 = "int8"
+    INT4 = "int4"
+    Q8_0 = "q8_0"
+    Q4_0 = "q4_0"
+
+
+# Bytes per element. Fractions keep 4-bit exact; callers round once, at the end.
+BYTES_PER_ELEMENT: dict[str, Fraction] = {
+    "fp32": Fraction(4),
+    "fp16": Fraction(2),
+    "bf16": Fraction(2),
+    "fp8": Fraction(1),
+    "int8": Fraction(1),
+    "int4": Fraction(1, 2),
+    # REFERENCE: ggml-common.h block_q8_0 = fp16 scale + 32 int8 -> 34 bytes / 32 values.
+    "q8_0": Fraction(34, 32),
+    # REFERENCE: ggml-common.h block_q4_0 = fp16 scale + 16 bytes of nibbles -> 18 bytes / 32 values.
+    "q4_0": Fraction(18, 32),
+}
+
+# safetensors dtype strings -> bytes per element (safetensors format spec).
+SAFETENSORS_DTYPE_BYTES: dict[str, Fraction] = {
+    "F64": Fraction(8), "F32": Fraction(4), "F16": Fraction(2), "BF16": Fraction(2),
+    "F8_E4M3": Fraction(1), "F8_E5M2": Fraction(1), "F8_E8M0": Fraction(1), "F4": Fraction(1, 2),
+    "I64": Fraction(8), "I32": Fraction(4), "I16": Fraction(2), "I8": Fraction(1),
+    "U64": Fraction(8), "U32": Fraction(4), "U16": Fraction(2), "U8": Fraction(1), "BOOL": Fraction(1),
+}
+
+
+def bytes_per_element(dtype: str) -> Fraction:
+    """Bytes one element of `dtype` takes (a Fraction, so int4 stays exact)."""
+    try:
+        return BYTES_PER_ELEMENT[str(dtype).lower()]
+    except KeyError:
+        raise ValueError(f"unknown dtype {dtype!r}") from None
+
+
+def format_gib(n_bytes: int, digits: int = 2) -> str:
+    """Bytes as GiB (2^30), labelled so nobody mistakes it for GB."""
+    return f"{n_bytes / GIB:.{digits}f} GiB"
+
+
+def format_gb(n_bytes: int, digits: int = 2) -> str:
+    """Bytes as GB (10^9), the unit vendors sell memory in."""
+    return f"{n_bytes / GB:.{digits}f} GB"
+
+
+def format_bytes(n_bytes: int) -> str:
+    """Human size with a binary unit (B, KiB, MiB, GiB, TiB)."""
+    value = float(n_bytes)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.2f} {unit}"
+        value /= 1024
+    return f"{value:.2f} TiB"
+
+
+_SIZE_UNITS = {
+    "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+}
+
+
+def parse_size(text: str) -> int:
+    """'24GiB', '80 GB', '512MiB' or a plain byte count -> bytes. Raises ValueError."""
+    s = text.strip().lower().replace(" ", "")
+    num = s.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = s[len(num):] or "b"
+    if unit not in _SIZE_UNITS or not num:
+        raise ValueError(f"cannot read size {text!r}; write e.g. 24GiB or 80GB")
+    return int(float(num) * _SIZE_UNITS[unit])
