@@ -47,17 +47,32 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ex.exit_code)
     except typer.Abort:
         _fail("aborted", ExitCode.INTERNAL)
-    except Exception as err:  # click usage errors and genuine bugs
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
+    except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
+        if _is_usage_error(err):
+            show = getattr(err, "show", None)
+            if callable(show):
+                show()
+            else:
+                typer.echo(f"Error: {err}", err=True)
             sys.exit(ExitCode.BAD_INPUT)
         if os.environ.get("LLMSIZE_DEBUG"):
             raise
         _fail(f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
               ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)
+
+
+def _is_usage_error(err: Exception) -> bool:
+    """Bad options or arguments, whichever copy of click raised them (typer 0.29 vendors its own)."""
+    try:
+        import click
+
+        if isinstance(err, click.exceptions.ClickException):
+            return True
+    except ImportError:
+        pass
+    typer_error = getattr(typer, "TyperException", None)
+    return typer_error is not None and isinstance(err, typer_error)
 
 
 def _fail(message: str, code: int, suggestions: list[str] | None = None) -> None:

@@ -20,6 +20,6 @@ def parse_cmd(
     Examples: llmsize parse Qwen2.5-7B-Instruct-GPTQ-Int4 · llmsize parse deepseek-r1:14b --format json
     """
     from llmsize.names import parse_name
-    from llmsize.report.render import render_parsed
+    from llmsize.report.render_names import render_parsed
 
     render_parsed(parse_name(name), fmt.value)

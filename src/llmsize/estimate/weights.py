@@ -1,0 +1,461 @@
+"""Weights per GPU: the weight format a workload runs with, and the bytes of every tensor on a GPU.
+
+The parameter inventory (`specs/params.py`) lists every tensor group; this module places the groups
+on GPUs (pipeline stages split the blocks, tensor parallelism splits the linear layers the way
+Megatron-LM and vLLM do) and prices each placed tensor in its format (`quant_formats.py`). Training
+and adapter estimates reuse the same placement, so all components agree on what one GPU holds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from llmsize.errors import BadInputError
+from llmsize.estimate import quant_formats as qf
+from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
+from llmsize.specs.params import ParamGroup, param_inventory
+from llmsize.units import Dtype, bytes_per_element
+
+FLOAT_DTYPES = ("fp32", "fp16", "bf16")
+# Kinds whose linear layers a weight-only format quantizes; embeddings, lm_head, norms and routers
+# stay in the float dtype (GPTQ/AWQ/bnb skip lm_head by default; transformers >= 5 routers are plain
+# parameters, not nn.Linear, so no quantizer touches them).
+QUANTIZED_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert"})
+# Megatron-LM / vLLM tensor parallelism: column-parallel layers split their outputs, row-parallel
+# layers their inputs (Shoeybi et al. 2019, arXiv:1909.08053, section 3; vLLM linear.py).
+COLUMN_PARALLEL = frozenset(
+    {"q_proj", "k_proj", "v_proj", "qkv_proj", "gate_proj", "up_proj", "gate_up_proj", "q_b_proj", "kv_b_proj",
+     "lm_head"}
+)
+ROW_PARALLEL = frozenset({"o_proj", "down_proj"})
+BLOCK_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert", "router"})
+
+
+# --------------------------------------------------------------------------------------- weight format
+
+
+def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple[str, ...]]:
+    """The weight format the workload loads, and the assumptions that picked it.
+
+    Order: an explicit --quant; `--dtype int8/int4/fp8` on a float checkpoint (a plain weight-only
+    quantization, stated); QLoRA on a float checkpoint (bitsandbytes NF4 with double quantization,
+    the QLoRA recipe of Dettmers et al. 2023, arXiv:2305.14314); else the checkpoint's own format.
+    """
+    base = spec.weight_format
+    notes: list[str] = []
+    wanted = str(wl.dtype) if wl.dtype is not None else None
+    rest = wanted if wanted in FLOAT_DTYPES else (base.dtype if base.dtype in FLOAT_DTYPES else "bf16")
+    if wl.quant is not None:
+        parsed = qf.parse_quant(wl.quant, base.model_copy(update={"dtype": rest}))
+        if parsed is None:
+            fmt = WeightFormat(dtype=rest)
+            if base.quant is not None:
+                notes.append(f"--quant none: the checkpoint's {base.label()} weights are taken as plain {rest}")
+        else:
+            fmt = parsed
+            if wanted is None and fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ) and base.quant != fmt.quant:
+                fmt = fmt.model_copy(update={"dtype": "fp16"})
+                notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
+    elif wanted in ("int8", "int4", "fp8") and base.quant is None:
+        fmt = _plain_quantization(wanted, notes)
+    elif wl.mode is Mode.QLORA and base.quant is None:
+        fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
+        notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
+    elif base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS:
+        fmt = WeightFormat(dtype=rest)
+        notes.append(f"transformers dequantizes GGUF weights on load, to {rest}; "
+                     "--engine llama.cpp keeps them quantized")
+    elif base.quant is not None:
+        fmt = base if base.quant == QuantMethod.GGUF else base.model_copy(update={"dtype": rest})
+    else:
+        fmt = WeightFormat(dtype=rest)
+        if wanted is None:
+            notes.append(f"weights in the checkpoint dtype, {rest}")
+    _validate_format(spec, wl, fmt)
+    return fmt, tuple(notes)
+
+
+def _plain_quantization(wanted: str, notes: list[str]) -> WeightFormat:
+    if wanted == "fp8":
+        notes.append("--dtype fp8 without --quant: fp8 e4m3 weights with one fp32 scale per tensor "
+                     "(vLLM's dynamic --quantization fp8 of a float checkpoint)")
+        return WeightFormat(dtype="bf16", quant=QuantMethod.FP8, bits=8, group_size=0)
+    bits, group = (8, -1) if wanted == "int8" else (4, qf.GPTQ_DEFAULT_GROUP)
+    layout = "one scale per output channel" if group == -1 else f"one bf16 scale per {group} inputs"
+    notes.append(f"--dtype {wanted} without --quant: symmetric weight-only {wanted} with {layout} "
+                 f"(llm-compressor W{bits}A16 in compressed-tensors); embeddings, lm_head and norms stay bf16")
+    return WeightFormat(dtype="bf16", quant=QuantMethod.COMPRESSED_TENSORS, bits=bits, group_size=group)
+
+
+def _validate_format(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> None:
+    if wl.mode.trains_all_weights and fmt.quant is not None:
+        raise BadInputError(
+            f"--mode {wl.mode} trains every weight, but {fmt.label()} weights cannot take gradients",
+            hint="use --mode qlora (LoRA on the quantized base) or --quant none to train the float weights",
+        )
+    if wl.mode is Mode.QLORA and fmt.quant is None:
+        raise BadInputError(
+            "--mode qlora needs a quantized base model", hint="drop --quant none, or use --mode lora"
+        )
+    if fmt.quant == QuantMethod.GGUF and wl.mode.trains:
+        raise BadInputError("GGUF weights are for inference", hint="train from the Hugging Face checkpoint")
+
+
+def compute_dtype(spec: ModelSpec, wl: Workload, fmt: WeightFormat | None = None) -> str:
+    """The dtype activations and (by default) the KV cache are computed in."""
+    if wl.dtype is not None and str(wl.dtype) in FLOAT_DTYPES:
+        return str(wl.dtype)
+    fmt = fmt or effective_format(spec, wl)[0]
+    if fmt.quant == QuantMethod.GGUF:
+        return "fp16"  # llama.cpp keeps its KV cache in f16 by default (--cache-type-k/v f16)
+    if fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ):
+        return "fp16"
+    return fmt.dtype if fmt.dtype in FLOAT_DTYPES else "bf16"
+
+
+# ------------------------------------------------------------------------------------------ placement
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What one GPU of the pipeline holds: its blocks, and whether it holds the ends of the model."""
+
+    index: int
+    layers: tuple[int, ...]
+    embedding: bool  # token embeddings (and learned positions, and the vision tower)
+    head: bool  # final norm + lm_head (or, tied, the embedding matrix serving as the head)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One parameter group as it lies on one GPU, after tensor and pipeline parallelism."""
+
+    group: ParamGroup
+    in_features: int
+    out_features: int
+    numel_each: int
+    bias_each: int
+    layers: tuple[int, ...]  # the blocks of this group on this GPU (empty: not a block tensor)
+    per_layer: int  # instances per block (experts: num_experts)
+    instances: int
+
+    @property
+    def weight_numel_each(self) -> int:
+        return self.in_features * self.out_features if self.group.is_linear else self.numel_each
+
+    @property
+    def numel(self) -> int:
+        return self.instances * (self.weight_numel_each + self.bias_each)
+
+
+def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
+    """Tensor/pipeline degrees the model can be split by; BadInputError says what to change."""
+    tp = wl.tp
+    if wl.engine is Engine.LLAMA_CPP and tp > 1:
+        raise BadInputError("llama.cpp splits layers across GPUs (--split-mode layer), not tensors",
+                            hint="use --num-gpus N with --tp 1")
+    if wl.gpu_layers is not None and wl.engine is not Engine.LLAMA_CPP:
+        raise BadInputError("gpu_layers (partial offload) applies to --engine llama.cpp")
+    if wl.pp > spec.num_layers:
+        raise BadInputError(f"--pp {wl.pp} is more stages than the model's {spec.num_layers} layers")
+    if tp == 1:
+        return
+    if spec.num_attention_heads % tp:
+        raise BadInputError(
+            f"--tp {tp} does not divide the {spec.num_attention_heads} attention heads",
+            hint=f"use a tensor-parallel degree that divides {spec.num_attention_heads}",
+        )
+    kv = spec.num_kv_heads
+    if not spec.is_mla and kv % tp and tp % kv:
+        raise BadInputError(
+            f"--tp {tp} neither divides nor is a multiple of the {kv} KV heads",
+            hint="vLLM replicates KV heads only when tp is a multiple of them",
+        )
+    widths = [("intermediate_size", spec.intermediate_size if spec.num_layers > spec.num_moe_layers else 0),
+              ("moe_intermediate_size", spec.moe_intermediate_size if spec.is_moe else 0),
+              ("shared_expert_intermediate_size", spec.shared_expert_intermediate_size)]
+    for name, width in widths:
+        if width and width % tp:
+            raise BadInputError(f"--tp {tp} does not divide {name} ({width})",
+                                hint="pick a tensor-parallel degree that divides the MLP width")
+
+
+def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
+    """The GPUs along the pipeline, each with its blocks (data-parallel replicas are identical).
+
+    Pipeline parallelism splits the blocks into contiguous stages, the extra blocks of an uneven
+    split going to the last stages (the first already holds the embeddings); tied embeddings are
+    duplicated on the last stage to serve as the head (Megatron-LM). llama.cpp keeps the token
+    embeddings on the CPU, offloads the last `gpu_layers` blocks, puts the output layer on the GPU
+    only when every block is offloaded, and splits the offloaded blocks evenly across `num_gpus`
+    (llama-model.cpp, --n-gpu-layers / --split-mode layer).
+    """
+    n = spec.num_layers
+    if wl.engine is Engine.LLAMA_CPP:
+        offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
+        head = wl.gpu_layers is None or wl.gpu_layers > n
+        parts = _split(list(range(n - offloaded, n)), wl.num_gpus)
+        return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
+    parts = _split(list(range(n)), wl.pp)
+    last = len(parts) - 1
+    return tuple(Stage(i, tuple(p), i == 0, i == last) for i, p in enumerate(parts))
+
+
+def _split(layers: list[int], n_parts: int) -> list[list[int]]:
+    base, extra = divmod(len(layers), n_parts)
+    sizes = [base + (1 if i >= n_parts - extra else 0) for i in range(n_parts)]
+    out, start = [], 0
+    for size in sizes:
+        out.append(layers[start:start + size])
+        start += size
+    return out
+
+
+def _group_layers(spec: ModelSpec, group: ParamGroup) -> tuple[int, ...] | None:
+    """The blocks a group's instances live in (None: not a block tensor)."""
+    if group.kind in ("mlp",):
+        return tuple(i for i in range(spec.num_layers) if not spec.is_moe_layer(i))
+    if group.kind in ("expert", "shared_expert", "router"):
+        return tuple(i for i in range(spec.num_layers) if spec.is_moe_layer(i))
+    if group.kind == "attn" or (group.kind == "norm" and group.name != "norm"):
+        return tuple(range(spec.num_layers))
+    return None
+
+
+def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, int, int]:
+    """(in, out, numel_each, bias_each) of one instance on one tensor-parallel rank."""
+    inf, outf, numel, name = group.in_features, group.out_features, group.numel_each, group.name
+    bias = outf if group.bias else 0
+    if tp == 1:
+        return inf, outf, numel, bias
+    kv_rank = max(spec.num_kv_heads // tp, 1)
+    hd = spec.head_dim
+    if name in ("k_proj", "v_proj") and not spec.is_mla:
+        outf = kv_rank * hd
+    elif name == "qkv_proj":
+        outf = (spec.num_attention_heads // tp + 2 * kv_rank) * hd
+    elif name in COLUMN_PARALLEL:
+        outf = math.ceil(outf / tp)
+    elif name in ROW_PARALLEL:
+        inf //= tp
+        return inf, outf, numel, bias  # row-parallel bias is added after the all-reduce: replicated
+    elif name == "embed_tokens":
+        numel = math.ceil(spec.vocab_size / tp) * spec.hidden_size
+    elif name == "sinks":
+        numel //= tp
+    elif spec.qk_norm == "full" and name == "q_norm":
+        numel //= tp
+    elif spec.qk_norm == "full" and name == "k_norm":
+        numel = kv_rank * hd
+    return inf, outf, numel, (outf if group.bias else 0)
+
+
+def stage_shards(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[Shard, ...]:
+    """Every parameter group's share on the GPUs of one pipeline stage (one tensor-parallel rank)."""
+    out: list[Shard] = []
+    on_stage = set(stage.layers)
+    for group in param_inventory(spec):
+        layers = _group_layers(spec, group)
+        inf, outf, numel, bias = _tp_shape(spec, group, wl.tp)
+        if layers is not None:
+            if not layers:
+                continue
+            per_layer = group.count // len(layers)
+            mine = tuple(i for i in layers if i in on_stage)
+            if mine:
+                out.append(Shard(group, inf, outf, numel, bias, mine, per_layer, per_layer * len(mine)))
+            continue
+        held = _holds(spec, group, stage)
+        if held:
+            out.append(Shard(group, inf, outf, numel, bias, (), group.count, group.count))
+    return tuple(out)
+
+
+def _holds(spec: ModelSpec, group: ParamGroup, stage: Stage) -> bool:
+    if group.kind == "embedding":
+        # Tied embeddings double as the head: the head's GPU holds them too.
+        tied_head = spec.tie_word_embeddings and group.name == "embed_tokens" and stage.head
+        return stage.embedding or tied_head
+    if group.kind == "other":
+        return stage.embedding
+    return stage.head  # lm_head, final norm
+
+
+# -------------------------------------------------------------------------------------------- bytes
+
+
+def _gguf_facts(spec: ModelSpec) -> qf.GgufModelFacts:
+    return qf.GgufModelFacts(
+        n_layers=spec.num_layers,
+        n_gqa=spec.num_attention_heads // spec.num_kv_heads if not spec.is_mla else 1,
+        n_expert=spec.num_experts,
+        hidden_size=spec.hidden_size,
+        tied=spec.tie_word_embeddings,
+        arch_falcon=spec.model_type == "falcon",
+        type_70b=spec.num_layers == 80 and spec.model_type in ("llama", "qwen2"),
+    )
+
+
+_GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
+    "q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "qkv_proj": "attn_qkv", "o_proj": "attn_output",
+    "kv_b_proj": "attn_kv_b", "gate_proj": "ffn_gate", "up_proj": "ffn_up", "gate_up_proj": "ffn_up",
+    "down_proj": "ffn_down", "embed_tokens": "token_embd", "lm_head": "output",
+}
+
+
+def _not_converted(fmt: WeightFormat, name: str) -> bool:
+    return any(name == m or m.endswith("." + name) or m == name.split(".")[-1] for m in fmt.modules_not_converted)
+
+
+def _quantized(shard: Shard, fmt: WeightFormat) -> bool:
+    g = shard.group
+    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name):
+        return False
+    if fmt.quant == QuantMethod.MXFP4:
+        return g.kind == "expert"  # gpt-oss: only the MoE experts are MXFP4 (modules_to_not_convert)
+    return g.kind in QUANTIZED_KINDS
+
+
+def _linear_bytes(fmt: WeightFormat, inf: int, outf: int, scale_bytes: int) -> int:
+    """Bytes of one quantized linear weight (bias excluded)."""
+    bits, group = qf.default_bits(fmt), qf.default_group(fmt)
+    method = fmt.quant
+    if method == QuantMethod.GPTQ:
+        return qf.gptq_linear_bytes(inf, outf, bits, group)
+    if method == QuantMethod.AWQ:
+        return qf.awq_linear_bytes(inf, outf, bits, group)
+    if method in (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4):
+        return qf.bnb_4bit_bytes(inf * outf, double_quant=fmt.double_quant)
+    if method == QuantMethod.BNB_INT8:
+        return qf.bnb_int8_linear_bytes(inf, outf)
+    if method == QuantMethod.FP8:
+        return qf.fp8_linear_bytes(inf, outf, group)
+    if method == QuantMethod.MXFP4:
+        return qf.mxfp4_bytes(inf * outf)
+    if method == QuantMethod.COMPRESSED_TENSORS:
+        return qf.compressed_tensors_linear_bytes(inf, outf, bits, group, scale_bytes)
+    if method == QuantMethod.MLX:
+        return qf.mlx_linear_bytes(inf, outf, bits, group, scale_bytes)
+    return qf.exl2_bytes(inf * outf, bits)
+
+
+def _bias_bytes_per_elem(fmt: WeightFormat) -> Fraction:
+    if fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ):
+        return Fraction(qf.FP16_BYTES)  # QuantLinear / WQLinear keep their bias in fp16
+    return bytes_per_element(fmt.dtype)
+
+
+def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
+    """Bytes of one placed group in the weight format."""
+    if fmt.quant == QuantMethod.GGUF:
+        return _gguf_shard_bytes(spec, shard, fmt)
+    elem = bytes_per_element(fmt.dtype)
+    if not _quantized(shard, fmt):
+        return int(shard.numel * elem)
+    weight = _linear_bytes(fmt, shard.in_features, shard.out_features, int(elem))
+    return shard.instances * weight + int(shard.instances * shard.bias_each * _bias_bytes_per_elem(fmt))
+
+
+def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
+    """llama.cpp keeps 1-D tensors, biases, norms and routers in F32 and quantizes the 2-D weights
+    per tensor as llama-quant.cpp decides; the vision tower (a separate mmproj file) counts as F16."""
+    g = shard.group
+    ftype = fmt.gguf_type or "Q4_K_M"
+    if ftype not in qf.GGUF_FILE_TYPES:
+        raise BadInputError(f"unknown GGUF file type {ftype!r}", hint=f"use one of {', '.join(qf.GGUF_FILE_TYPES)}")
+    bias = shard.instances * shard.bias_each * qf.FP32_BYTES
+    matrix = g.is_linear or g.kind == "embedding" and g.name == "embed_tokens"
+    if g.kind == "other":
+        return shard.instances * shard.numel_each * qf.FP16_BYTES
+    if not matrix or g.kind == "router":
+        return shard.numel * qf.FP32_BYTES
+    category = _GGUF_CATEGORY.get(g.name, "other")
+    ncols = shard.in_features if g.is_linear else spec.hidden_size
+    facts = _gguf_facts(spec)
+    each = shard.weight_numel_each
+    if not shard.layers:
+        t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
+        return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
+    total = 0
+    for layer in shard.layers:
+        t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
+        total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
+    return total + bias
+
+
+def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
+    """Formula bytes of the weights on one GPU of `stage` (before ZeRO-3 sharding)."""
+    return sum(shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage))
+
+
+def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
+    """Formula bytes of the whole model in `fmt` on one device."""
+    one = Workload()
+    return stage_weight_bytes(spec, one, fmt, Stage(0, tuple(range(spec.num_layers)), True, True))
+
+
+def checkpoint_matches(spec: ModelSpec, fmt: WeightFormat) -> bool:
+    """The checkpoint's header bytes describe exactly the weights this workload loads."""
+    ck, base = spec.checkpoint, spec.weight_format
+    if ck is None:
+        return False
+    keys = ("quant", "bits", "group_size", "gguf_type")
+    same = all(getattr(fmt, k) == getattr(base, k) for k in keys)
+    return same and (fmt.quant == QuantMethod.GGUF or fmt.dtype == base.dtype)
+
+
+@dataclass(frozen=True)
+class WeightEstimate:
+    """Weights on each pipeline stage's GPU (after ZeRO-3), and how they were obtained."""
+
+    format: WeightFormat
+    per_stage: tuple[int, ...]
+    from_checkpoint: bool
+    formula_total: int
+    notes: tuple[str, ...]
+
+
+def estimate_weights(spec: ModelSpec, wl: Workload) -> WeightEstimate:
+    """Bytes of the weights on every GPU position of the pipeline.
+
+    With the checkpoint's own headers at hand and the same format requested, the exact checkpoint
+    bytes are used (split across stages in the formula's proportions); ZeRO-3 / FSDP full sharding
+    divides the weights across the data-parallel GPUs (Rajbhandari et al. 2019, arXiv:1910.02054).
+    """
+    validate_parallelism(spec, wl)
+    fmt, notes = effective_format(spec, wl)
+    all_stages = stages(spec, wl)
+    formula = [stage_weight_bytes(spec, wl, fmt, st) for st in all_stages]
+    total = model_weight_bytes(spec, fmt)
+    out_notes = list(notes)
+    from_ckpt = checkpoint_matches(spec, fmt)
+    per_stage = formula
+    if from_ckpt and spec.checkpoint is not None and total:
+        ck_total = spec.checkpoint.total_bytes
+        per_stage = [round(ck_total * b / total) for b in formula]
+        out_notes.append(f"weights: exact bytes from the {spec.checkpoint.format} header ({ck_total:,} B)")
+        if abs(ck_total - total) > 0.03 * total:
+            out_notes.append(
+                f"the checkpoint holds {ck_total:,} B where the architecture accounts for {total:,} B"
+            )
+    if wl.zero == 3 and wl.dp > 1:
+        per_stage = [math.ceil(b / wl.dp) for b in per_stage]
+    return WeightEstimate(fmt, tuple(per_stage), from_ckpt, total, tuple(out_notes))
+
+
+def weight_bytes(spec: ModelSpec, wl: Workload) -> int:
+    """Weights on the GPU that holds the most of them."""
+    return max(estimate_weights(spec, wl).per_stage)
+
+
+def bytes_for_dtype(numel: int, dtype: Dtype | str) -> int:
+    """numel x bytes per element, rounded up once."""
+    return math.ceil(numel * bytes_per_element(str(dtype)))
+
+
+def total_numel(shards: Iterable[Shard]) -> int:
+    return sum(s.numel for s in shards)

@@ -1,0 +1,464 @@
+"""The GPU catalog: GpuSpec, the bundled gpu_specs/*.yaml, user catalogs, and name lookup.
+
+Figures in the YAML keep the vendor's units (GB/s, dense TFLOPS) so an entry can be checked
+against its datasheet line by line; the properties below turn them into bytes and FLOP/s.
+User catalogs (``--gpu-file``, ``$LLMSIZE_GPU_DIR`` or ``~/.config/llmsize/gpus/``) use the same
+format and override bundled entries with the same id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from llmsize.errors import ConfigError, GpuNotFoundError
+from llmsize.resources import yaml_files
+from llmsize.units import GB, GIB, MIB, parse_size
+
+Vendor = Literal["nvidia", "amd", "apple", "intel", "other"]
+Segment = Literal["datacenter", "workstation", "consumer", "embedded", "other"]
+NativeDtype = Literal["fp32", "tf32", "fp16", "bf16", "fp8", "fp4", "int8", "int4"]
+
+USER_GPU_DIR_ENV = "LLMSIZE_GPU_DIR"
+# REFERENCE: nvidia-smi totals with ECC on (https://github.com/modal-labs/modal-client/pull/2797):
+# T4 15,360 of 16,384 MiB, L4 23,034 and A10 23,028 of 24,576, L40S 46,068 of 49,152: GDDR6 ECC
+# keeps 1/16 of the memory for check bits (the driver hides a few MiB more, ignored here).
+ECC_RESERVED_FRACTION = 1 / 16
+TFLOPS = 10**12
+
+
+class MemorySpec(BaseModel):
+    """Device memory: the vendor's figure, what that figure's "GB" means, and the driver's view."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    size: float = Field(gt=0, description="the vendor's capacity figure, e.g. 80 for an '80 GB' card")
+    unit: Literal["GiB", "GB"] = Field(
+        default="GiB",
+        description="what the vendor's 'GB' means here: DRAM parts come in binary sizes, so usually GiB",
+    )
+    driver_mib: int | None = Field(
+        default=None, gt=0, description="total the driver reports (nvidia-smi / rocm-smi), in MiB"
+    )
+    driver_source: str | None = Field(default=None, description="public page that shows driver_mib")
+    type: str = Field(default="", description="HBM3, GDDR6X, LPDDR5, ...")
+    ecc_reserve: bool = Field(
+        default=False,
+        description="GDDR with ECC on by default: the driver hides 1/16 of it (see ECC_RESERVED_FRACTION)",
+    )
+    unified: bool = Field(default=False, description="shared with the CPU (Apple silicon, Jetson)")
+    gpu_share: float | None = Field(
+        default=None, gt=0, le=1, description="unified memory: the share the GPU may use by default"
+    )
+    gpu_share_source: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        """Accept `memory: 24GiB` (or a bare number of GiB) as well as the full mapping."""
+        if isinstance(data, str):
+            try:
+                n_bytes = parse_size(data)
+            except ValueError as err:
+                raise ValueError(str(err)) from None
+            unit_gib = "gib" in data.lower() or "gb" not in data.lower()
+            return {"size": n_bytes / (GIB if unit_gib else GB), "unit": "GiB" if unit_gib else "GB"}
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"size": data, "unit": "GiB"}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MemorySpec:
+        if self.gpu_share is not None and not self.unified:
+            raise ValueError("gpu_share only applies to unified memory (set unified: true)")
+        return self
+
+    @property
+    def marketed_bytes(self) -> int:
+        return int(self.size * (GIB if self.unit == "GiB" else GB))
+
+    @property
+    def total_bytes(self) -> int:
+        """What the driver reports when a public source gives it, else the vendor's figure."""
+        if self.driver_mib:
+            return self.driver_mib * MIB
+        if self.ecc_reserve:
+            return int(self.marketed_bytes * (1 - ECC_RESERVED_FRACTION))
+        return self.marketed_bytes
+
+    @property
+    def basis(self) -> Literal["driver", "marketed", "marketed minus ECC"]:
+        if self.driver_mib:
+            return "driver"
+        return "marketed minus ECC" if self.ecc_reserve else "marketed"
+
+    def marketed_label(self) -> str:
+        return f"{self.size:g} GB" + (" (GiB)" if self.unit == "GiB" else "")
+
+
+class Throughput(BaseModel):
+    """Dense peak throughput in TFLOPS (TOPS for int8); None when the GPU has no native path.
+
+    Tensor figures are dense (no 2:4 sparsity) and, where a vendor distinguishes them, with FP32
+    accumulation, which is what PyTorch and the inference engines use for bf16/fp16/fp8 GEMMs.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fp32: float = Field(gt=0, description="FP32 without tensor cores")
+    fp16: float | None = Field(default=None, gt=0)
+    bf16: float | None = Field(default=None, gt=0)
+    fp8: float | None = Field(default=None, gt=0)
+    int8: float | None = Field(default=None, gt=0)
+
+
+class Interconnect(BaseModel):
+    """GPU-to-GPU link as the vendor states it (total bidirectional bandwidth per GPU)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    gb_s: float = Field(gt=0)
+
+
+class GpuSpec(BaseModel):
+    """One accelerator as a single device that software sees (a MI250X GCD, not the module)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+    vendor: Vendor = "other"
+    segment: Segment = "other"
+    architecture: str = ""
+    memory: MemorySpec
+    bandwidth_gb_s: float = Field(gt=0, description="peak device-memory bandwidth, GB/s (10^9)")
+    tflops: Throughput
+    dtypes: tuple[NativeDtype, ...] = ("fp32", "fp16")
+    interconnect: Interconnect | None = None
+    pcie_gb_s: float | None = Field(default=None, gt=0)
+    tdp_w: float | None = Field(default=None, gt=0)
+    source: str | None = Field(default=None, description="vendor page the figures come from")
+    notes: str = ""
+    catalog_file: str = Field(default="", description="set by the loader: the YAML file of this entry")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GpuSpec:
+        for dtype in ("bf16", "fp8", "int8"):
+            has_rate = getattr(self.tflops, dtype) is not None
+            if has_rate and dtype not in self.dtypes:
+                raise ValueError(f"tflops.{dtype} is given but {dtype} is not listed in dtypes")
+            if dtype in ("bf16", "fp8") and dtype in self.dtypes and not has_rate:
+                raise ValueError(f"{dtype} is listed in dtypes but tflops.{dtype} is missing")
+        if self.memory.driver_mib and self.memory.driver_mib * MIB > 1.1 * self.memory.marketed_bytes:
+            raise ValueError("memory.driver_mib is more than 10% above the vendor's figure; check the units")
+        return self
+
+    # --- derived figures (bytes and FLOP/s), kept as properties so they cannot drift ---
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    @property
+    def memory_bytes(self) -> int:
+        """Device memory in bytes: the driver's total where known, else the vendor's figure."""
+        return self.memory.total_bytes
+
+    @property
+    def usable_memory_bytes(self) -> int:
+        """What one process may allocate: all of it, or the GPU's share of unified memory."""
+        share = self.memory.gpu_share if self.memory.unified and self.memory.gpu_share else 1.0
+        return int(self.memory_bytes * share)
+
+    @property
+    def nominal_memory_bytes(self) -> int:
+        """The vendor's capacity (times the GPU share of unified memory): what `--min-memory` compares.
+
+        A "24 GB" RTX 4090 reports 24,564 MiB to the driver, a little under 24 GiB; users filtering
+        for 24 GiB cards still mean it.
+        """
+        share = self.memory.gpu_share if self.memory.unified and self.memory.gpu_share else 1.0
+        return int(self.memory.marketed_bytes * share)
+
+    @property
+    def bandwidth_bytes_per_s(self) -> float:
+        return self.bandwidth_gb_s * GB
+
+    @property
+    def fp32_flops(self) -> float:
+        return self.tflops.fp32 * TFLOPS
+
+    @property
+    def fp16_flops(self) -> float | None:
+        return self.tflops.fp16 * TFLOPS if self.tflops.fp16 else None
+
+    @property
+    def bf16_flops(self) -> float | None:
+        return self.tflops.bf16 * TFLOPS if self.tflops.bf16 else None
+
+    @property
+    def fp8_flops(self) -> float | None:
+        return self.tflops.fp8 * TFLOPS if self.tflops.fp8 else None
+
+    @property
+    def int8_ops(self) -> float | None:
+        return self.tflops.int8 * TFLOPS if self.tflops.int8 else None
+
+    @property
+    def interconnect_bytes_per_s(self) -> float | None:
+        if self.interconnect is not None:
+            return self.interconnect.gb_s * GB
+        return self.pcie_gb_s * GB if self.pcie_gb_s else None
+
+    def supports(self, dtype: str) -> bool:
+        """True when `dtype` runs natively (fp32 always does)."""
+        return dtype == "fp32" or dtype in self.dtypes
+
+    def flops_for(self, dtype: str) -> float:
+        """Dense FLOP/s for compute in `dtype`, falling back the way engines do when not native."""
+        table = {"fp8": self.fp8_flops, "int8": self.int8_ops, "bf16": self.bf16_flops, "fp16": self.fp16_flops}
+        chain = {"fp8": ("fp8", "bf16", "fp16"), "int8": ("int8", "fp16", "bf16"),
+                 "bf16": ("bf16", "fp16"), "fp16": ("fp16", "bf16")}.get(dtype, ())
+        for name in chain:
+            value = table[name]
+            if value:
+                return value
+        return self.fp32_flops
+
+    def to_json(self) -> dict[str, Any]:
+        """The `llmsize gpus --format json` object (DESIGN.md keys first, then the rest)."""
+        return {
+            "id": self.id,
+            "name": self.display_name,
+            "vendor": self.vendor,
+            "memory_bytes": self.memory_bytes,
+            "bandwidth_bytes_per_s": self.bandwidth_bytes_per_s,
+            "bf16_flops": self.bf16_flops,
+            "fp8_flops": self.fp8_flops,
+            "fp16_flops": self.fp16_flops,
+            "fp32_flops": self.fp32_flops,
+            "int8_ops": self.int8_ops,
+            "usable_memory_bytes": self.usable_memory_bytes,
+            "memory_basis": self.memory.basis,
+            "memory_marketed": self.memory.marketed_label(),
+            "memory_type": self.memory.type,
+            "unified_memory": self.memory.unified,
+            "segment": self.segment,
+            "architecture": self.architecture,
+            "dtypes": list(self.dtypes),
+            "interconnect": self.interconnect.name if self.interconnect else None,
+            "interconnect_bytes_per_s": self.interconnect_bytes_per_s,
+            "tdp_w": self.tdp_w,
+            "aliases": list(self.aliases),
+            "source": self.source,
+        }
+
+
+class GpuCatalog:
+    """An id-ordered set of GpuSpecs with forgiving lookup (case, spaces, dashes, vendor words)."""
+
+    def __init__(self, gpus: Iterable[GpuSpec]) -> None:
+        self._by_id: dict[str, GpuSpec] = {}
+        for gpu in gpus:
+            self._by_id[gpu.id] = gpu  # later entries (user files) override earlier ones
+        self._index: dict[str, str] = {}
+        for gpu in self._by_id.values():
+            for key in _lookup_keys(gpu):
+                self._index.setdefault(key, gpu.id)
+
+    def __iter__(self) -> Iterator[GpuSpec]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def find(self, name: str) -> GpuSpec | None:
+        for key in (normalize_gpu_name(name), _strip_vendor_words(normalize_gpu_name(name))):
+            gpu_id = self._index.get(key)
+            if gpu_id is not None:
+                return self._by_id[gpu_id]
+        return None
+
+    def get(self, name: str) -> GpuSpec:
+        """The GPU called `name`, or GpuNotFoundError with close matches."""
+        gpu = self.find(name)
+        if gpu is not None:
+            return gpu
+        raise GpuNotFoundError(
+            f"unknown GPU {name!r}",
+            hint="`llmsize gpus` lists the catalog; add your own with --gpu-file",
+            suggestions=self.suggest(name),
+        )
+
+    def suggest(self, name: str, n: int = 5) -> list[str]:
+        key = _strip_vendor_words(normalize_gpu_name(name))
+        matches = difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.6)
+        # Numbers carry the meaning in GPU names ("4090", "a100"): also take keys that contain them.
+        if len(key) >= 3:
+            matches += [k for k in self._index if key in k and k not in matches]
+        out: list[str] = []
+        for k in matches:
+            gpu_id = self._index[k]
+            if gpu_id not in out:
+                out.append(gpu_id)
+        return out[:n]
+
+
+def normalize_gpu_name(name: str) -> str:
+    """Case- and separator-insensitive key: 'RTX-4090', 'rtx 4090' and 'rtx_4090' -> 'rtx4090'."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple")
+
+
+def _strip_vendor_words(key: str) -> str:
+    for word in _VENDOR_WORDS:
+        if key.startswith(word) and len(key) > len(word):
+            key = key[len(word):]
+    return key
+
+
+def _lookup_keys(gpu: GpuSpec) -> list[str]:
+    keys = []
+    for label in (gpu.id, *gpu.aliases, gpu.name):
+        if label:
+            key = normalize_gpu_name(label)
+            keys += [key, _strip_vendor_words(key)]
+    return keys
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+def _entries_from_document(doc: Any, where: str) -> list[dict[str, Any]]:
+    """A catalog file is `{vendor, segment, gpus: [...]}` (defaults for its entries) or a bare list."""
+    if isinstance(doc, list):
+        defaults: dict[str, Any] = {}
+        entries = doc
+    elif isinstance(doc, dict) and isinstance(doc.get("gpus"), list):
+        defaults = {k: v for k, v in doc.items() if k != "gpus"}
+        unknown = set(defaults) - {"vendor", "segment", "source"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown top-level field(s) {sorted(unknown)}; "
+                              "a GPU file holds `vendor`, `segment` and a `gpus:` list")
+        entries = doc["gpus"]
+    else:
+        raise ConfigError(f"{where}: expected a `gpus:` list of GPU entries",
+                          hint="see gpu_specs/README.md for the format")
+    out = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: gpus[{i}] is not a mapping of fields")
+        out.append({**defaults, **entry})
+    return out
+
+
+def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
+    gpus = []
+    for i, entry in enumerate(entries):
+        label = entry.get("id", f"gpus[{i}]")
+        try:
+            gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
+        except ValidationError as err:
+            first = err.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "(entry)"
+            raise ConfigError(
+                f"{where}: GPU {label!r}, field {field}: {first['msg']}",
+                hint=f"{err.error_count()} problem(s) in this entry" if err.error_count() > 1 else None,
+            ) from None
+    return gpus
+
+
+def _load_text(text: str, where: str) -> list[GpuSpec]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{where}: not valid YAML ({err})") from None
+    return _parse_entries(_entries_from_document(doc, where), where)
+
+
+@cache
+def bundled_gpus() -> tuple[GpuSpec, ...]:
+    """Every entry of the bundled gpu_specs/*.yaml (read once per process)."""
+    gpus: list[GpuSpec] = []
+    for f in yaml_files("gpu_specs"):
+        gpus += _load_text(f.read_text(encoding="utf-8"), f"gpu_specs/{f.name}")
+    return tuple(gpus)
+
+
+def load_gpu_file(path: str | Path) -> list[GpuSpec]:
+    """Entries of one user GPU file; ConfigError naming the file and field when malformed."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise ConfigError(f"GPU file {str(p)!r} does not exist")
+    return list(_load_cached(str(p.resolve()), p.stat().st_mtime_ns))
+
+
+@cache
+def _load_cached(path: str, mtime_ns: int) -> tuple[GpuSpec, ...]:
+    return tuple(_load_text(Path(path).read_text(encoding="utf-8"), path))
+
+
+def user_gpu_dir() -> Path:
+    """$LLMSIZE_GPU_DIR, else ~/.config/llmsize/gpus (XDG_CONFIG_HOME honoured)."""
+    env = os.environ.get(USER_GPU_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "llmsize" / "gpus"
+
+
+def user_gpu_files() -> list[Path]:
+    folder = user_gpu_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_catalog(gpu_files: Sequence[str | Path] = ()) -> GpuCatalog:
+    """Bundled catalog, then the user catalog directory, then each --gpu-file (later wins)."""
+    gpus = list(bundled_gpus())
+    for path in [*user_gpu_files(), *gpu_files]:
+        gpus += load_gpu_file(path)
+    return GpuCatalog(gpus)
+
+
+def get_gpu(name: str, gpu_files: Sequence[str | Path] = ()) -> GpuSpec:
+    """Look a GPU up by id, alias or name (see GpuCatalog.get)."""
+    return load_catalog(gpu_files).get(name)
+
+
+def filter_gpus(
+    gpus: Iterable[GpuSpec],
+    *,
+    min_memory_bytes: int | None = None,
+    vendor: str | None = None,
+    segment: str | None = None,
+    fp8: bool = False,
+) -> list[GpuSpec]:
+    """The `llmsize gpus` filters: nominal memory at least N bytes, vendor, segment, native FP8."""
+    out = []
+    for gpu in gpus:
+        if min_memory_bytes is not None and gpu.nominal_memory_bytes < min_memory_bytes:
+            continue
+        if vendor and gpu.vendor != vendor.lower():
+            continue
+        if segment and gpu.segment != segment.lower():
+            continue
+        if fp8 and not gpu.supports("fp8"):
+            continue
+        out.append(gpu)
+    return out

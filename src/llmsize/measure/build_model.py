@@ -1,0 +1,80 @@
+"""Build the real Hugging Face model of a config.json under FakeTensorMode: every tensor has a shape,
+a dtype and a device, and none has memory, so a 70B-wide model builds in about a second.
+
+Layer counts can be reduced (`with_layers`) so CI traces real widths and vocabularies quickly; the
+per-layer lists a config carries (layer_types, mlp_only_layers, ...) are cut to match, so a spec
+built from the same reduced dict describes exactly the traced model.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from llmsize.errors import BadInputError, MissingExtraError
+
+# Config keys that hold one entry per decoder layer (cut when layers are reduced).
+_PER_LAYER_LISTS = ("layer_types", "no_rope_layers", "sliding_window_pattern_list")
+# Keys that hold layer indices (filtered when layers are reduced).
+_LAYER_INDEX_LISTS = ("mlp_only_layers",)
+
+
+def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
+    """A copy of a config.json dict with `num_layers` decoder layers and the per-layer lists to match."""
+    if num_layers <= 0:
+        raise BadInputError(f"num_layers must be positive, got {num_layers}")
+    out = copy.deepcopy(config)
+    text = out.get("text_config")
+    target = text if isinstance(text, dict) else out
+    target["num_hidden_layers"] = num_layers
+    for key in _PER_LAYER_LISTS:
+        if isinstance(target.get(key), list):
+            target[key] = target[key][:num_layers]
+    for key in _LAYER_INDEX_LISTS:
+        if isinstance(target.get(key), list):
+            target[key] = [i for i in target[key] if i < num_layers]
+    if "first_k_dense_replace" in target:
+        target["first_k_dense_replace"] = min(int(target["first_k_dense_replace"]), num_layers)
+    return out
+
+
+def torch_dtype(name: str) -> Any:
+    """llmsize dtype name -> torch dtype (only the compute dtypes a traced model can run in)."""
+    import torch
+
+    table = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+    if name not in table:
+        raise BadInputError(f"the tracer runs models in fp32, fp16 or bf16, not {name!r}")
+    return table[name]
+
+
+def hf_config(config: dict[str, Any]) -> Any:
+    """A transformers PretrainedConfig from a config.json dict (no remote code, no network)."""
+    try:
+        from transformers import AutoConfig
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise MissingExtraError('tracing needs torch and transformers: pip install "llmsize[measure]"') from exc
+    kwargs = dict(config)
+    model_type = kwargs.pop("model_type", None)
+    if not model_type:
+        raise BadInputError("config.json has no model_type; the tracer cannot pick a modeling class")
+    for key in ("architectures", "auto_map", "transformers_version", "_name_or_path"):
+        kwargs.pop(key, None)
+    try:
+        return AutoConfig.for_model(model_type, **kwargs)
+    except ValueError as exc:
+        raise BadInputError(f"transformers has no architecture {model_type!r}: {exc}") from exc
+
+
+def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -> Any:
+    """AutoModelForCausalLM.from_config under the caller's FakeTensorMode, in `dtype`, in eval mode.
+
+    Random init runs on fake tensors, so it costs dispatch time only, no memory.
+    """
+    from transformers import AutoModelForCausalLM
+
+    kwargs: dict[str, Any] = {"dtype": dtype}
+    if attn_implementation is not None:
+        kwargs["attn_implementation"] = attn_implementation
+    model = AutoModelForCausalLM.from_config(config, **kwargs)
+    return model.eval()

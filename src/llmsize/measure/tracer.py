@@ -1,0 +1,457 @@
+"""The oracle: run a workload on the real Hugging Face model under FakeTensorMode + MemTracker.
+
+Every allocation the real modeling code makes is accounted (shape x dtype), none is made, so a
+70B-class config traces in seconds on a laptop CPU. What it models and why:
+
+- The model is built from its config (`build_model.py`), random init on fake tensors, in the
+  workload dtype; `num_layers` may be reduced (real widths and vocabularies are kept).
+- SDPA is the fused GPU kernel (`fused_sdpa.py`): output + log-sum-exp, never the scores. Eager
+  attention stays eager (Gemma 2 and gpt-oss run eager by default in transformers).
+- Inference is Hugging Face `generate`: one prefill forward of the prompt with `use_cache=True`
+  and `logits_to_keep=1` (or all logits), then decoding. The decode phase is traced as its most
+  expensive step: the last one, with the cache holding context - 1 tokens (the cache is filled
+  by an untracked prefill, then registered with the tracker).
+- Training is forward + loss (labels -> cross-entropy over the vocabulary) + backward + torch
+  AdamW step (foreach, the CUDA default) + zero_grad(set_to_none=True), run twice; the second
+  iteration is the steady state. Pure precision (no master weights, no autocast). LoRA via peft.
+
+Fake tensors live on the CPU device so that no CUDA query is made; MemTracker then counts exact
+tensor bytes (on CUDA it would round each block up to 512 bytes, which is the caching
+allocator's business, not the model's).
+
+torch, transformers and peft are imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmsize.errors import BadInputError, MissingExtraError
+from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
+from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
+
+# REFERENCE: peft LoraConfig defaults to lora_dropout=0.0; TRL's SFT examples and the QLoRA recipe use 0.05.
+# The tracer (and the estimator, estimate/activations.py) assume this value.
+LORA_DROPOUT = 0.05
+
+# MemTracker reference types -> our category names.
+_KIND_NAMES = {
+    "Parameter": "params",
+    "Buffer": "buffers",
+    "Gradient": "gradients",
+    "Activation": "activations",
+    "Temp": "temporaries",
+    "Optstate": "optimizer",
+    "Other": "other",
+}
+
+
+@dataclass(frozen=True)
+class PhasePeak:
+    """The largest live set seen during one phase, split by MemTracker's categories."""
+
+    phase: str
+    peak_bytes: int
+    by_kind: dict[str, int]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One operator: the phase, the op, the innermost module running it, and live bytes after it."""
+
+    phase: str
+    op: str
+    module: str
+    live_bytes: int
+
+
+@dataclass(frozen=True)
+class TraceResult:
+    """What the oracle measured for one workload (all sizes in bytes)."""
+
+    peak_bytes: int
+    peak_phase: str
+    params_bytes: int
+    buffers_bytes: int
+    trainable_params_bytes: int
+    gradients_bytes: int
+    optimizer_bytes: int
+    kv_prefill_bytes: int
+    kv_full_bytes: int
+    kv_cache_bytes: int
+    activations_bytes: int
+    phases: tuple[PhasePeak, ...]
+    model_type: str
+    attn_implementation: str
+    num_layers: int
+    timeline: tuple[TimelineEvent, ...] = field(default=(), repr=False)
+    # Debug (record_timeline=True): the live tensors at each phase's peak, largest first, as
+    # (bytes, (phase, op, module, shape, dtype)) of the op that created each.
+    peak_tensors: dict[str, list[tuple[int, tuple[Any, ...]]]] = field(default_factory=dict, repr=False)
+
+    def phase(self, name: str) -> PhasePeak:
+        for p in self.phases:
+            if p.phase == name:
+                return p
+        raise KeyError(name)
+
+
+def _require_torch() -> None:
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtraError('tracing needs torch and transformers: pip install "llmsize[measure]"') from exc
+
+
+def _phase_tracker_class() -> Any:
+    """A MemTracker that also keeps the peak of each named phase (and optionally a timeline)."""
+    from copy import deepcopy
+
+    from torch.distributed._tools.mem_tracker import MemTracker
+
+    class PhaseTracker(MemTracker):  # type: ignore[misc]
+        def __init__(self, record_timeline: bool = False) -> None:
+            super().__init__()
+            self.phase = "setup"
+            self.phase_peaks: dict[str, tuple[int, dict[str, int]]] = {}
+            self.record_timeline = record_timeline
+            self.timeline: list[TimelineEvent] = []
+            self._last_op = ""
+            self._origin_ctx: tuple[str, str, str] = ("", "", "")
+            self.origins: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+            self.peak_tensors: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+
+        def live_bytes(self) -> int:
+            return sum(int(snap["Total"]) for snap in self._curr_mem_snap.values())
+
+        def _update_peak_stats(self, peak_state: Any) -> None:
+            super()._update_peak_stats(peak_state)
+            total = self.live_bytes()
+            best = self.phase_peaks.get(self.phase)
+            if best is None or total > best[0]:
+                kinds: dict[str, int] = {}
+                for snap in self._curr_mem_snap.values():
+                    for key, val in snap.items():
+                        name = _KIND_NAMES.get(getattr(key, "value", str(key)))
+                        if name:
+                            kinds[name] = kinds.get(name, 0) + int(val)
+                self.phase_peaks[self.phase] = (total, deepcopy(kinds))
+                if self.record_timeline:
+                    self.peak_tensors[self.phase] = self.live_tensors()
+            if self.record_timeline:
+                self.timeline.append(TimelineEvent(self.phase, self._last_op, self._innermost_module(), total))
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            self._last_op = str(func.overloadpacket.__name__) if hasattr(func, "overloadpacket") else str(func)
+            if self.record_timeline:
+                self._origin_ctx = (self.phase, self._last_op, self._innermost_module())
+            res = super().__torch_dispatch__(func, types, args, kwargs)
+            if self.record_timeline:
+                self._note_origins(res)
+            return res
+
+        def _innermost_module(self) -> str:
+            parents = [p for p in self._mod_tracker.parents if p != "Global"]
+            return max(parents, key=len) if parents else ""
+
+        def _note_origins(self, res: Any) -> None:
+            import torch
+            from torch.utils._pytree import tree_flatten
+
+            for t in tree_flatten(res)[0]:
+                if isinstance(t, torch.Tensor):
+                    st = t.untyped_storage()
+                    key = id(st)
+                    known = self.origins.get(key)
+                    if known is None or known[0]() is not st:
+                        self.origins[key] = (weakref.ref(st), (*self._origin_ctx, tuple(t.shape), str(t.dtype)))
+
+        def live_tensors(self) -> list[tuple[int, tuple[Any, ...]]]:
+            """(bytes, (phase, op, module, shape, dtype)) of every live storage this tracker saw created."""
+            out = []
+            for winfo_key, (winfo, _ref) in list(self._WINFO.items()):
+                entry = self.origins.get(id(winfo_key))
+                if winfo.reftype.value in ("Parameter", "Buffer", "Other"):
+                    continue
+                if entry is not None and entry[0]() is winfo_key:
+                    out.append((winfo.mem_consumed, entry[1]))
+                else:  # the output of the op being recorded right now
+                    out.append((winfo.mem_consumed, (*self._origin_ctx, ("output",), "")))
+            return sorted(out, key=lambda x: -x[0])
+
+    return PhaseTracker
+
+
+def _storage_bytes(tensors: Iterator[Any]) -> int:
+    """Bytes of the distinct storages behind `tensors` (views and tied weights counted once)."""
+    seen: dict[int, int] = {}
+    for t in tensors:
+        if t is None:
+            continue
+        st = t.untyped_storage()
+        seen[id(st)] = st.nbytes()
+    return sum(seen.values())
+
+
+def cache_tensors(cache: Any) -> list[Any]:
+    """Every tensor held by a transformers Cache object (any layer class)."""
+    import torch
+
+    out: list[Any] = []
+    layers = getattr(cache, "layers", None)
+    holders = list(layers) if layers is not None else [cache]
+    for holder in holders:
+        for value in vars(holder).values():
+            if isinstance(value, torch.Tensor):
+                out.append(value)
+            elif isinstance(value, (list, tuple)):
+                out.extend(v for v in value if isinstance(v, torch.Tensor))
+    return out
+
+
+def cache_bytes(cache: Any) -> int:
+    """KV-cache bytes read from the returned cache object."""
+    return _storage_bytes(iter(cache_tensors(cache)))
+
+
+@contextlib.contextmanager
+def _fake_optimizer_scalars() -> Iterator[None]:
+    """AdamW reads its step counter with `.item()`, which a fake tensor cannot answer; any value will do."""
+    import torch.optim.adam as adam_module
+    from torch._subclasses.fake_tensor import FakeTensor
+
+    original = adam_module._get_value
+
+    def _value(x: Any) -> Any:
+        return 1.0 if isinstance(x, FakeTensor) else original(x)
+
+    adam_module._get_value = _value
+    try:
+        yield
+    finally:
+        adam_module._get_value = original
+
+
+def _attn_implementation(wl: Workload, eager_only: bool) -> str | None:
+    """Which transformers attention implementation the workload runs."""
+    if wl.attention is Attention.EAGER:
+        return "eager"
+    if wl.attention in (Attention.SDPA, Attention.FLASH):
+        if eager_only:
+            raise BadInputError(
+                "this architecture's transformers code runs eager attention only (sdpa is not supported); "
+                "trace it with attention=eager or None"
+            )
+        return "sdpa"
+    return None  # transformers' default: sdpa where supported, else eager
+
+
+def trace(
+    config: dict[str, Any],
+    wl: Workload,
+    *,
+    num_layers: int | None = None,
+    dtype: str | None = None,
+    record_timeline: bool = False,
+) -> TraceResult:
+    """Trace `wl` on the Hugging Face model of `config` (a config.json dict) and return its peaks."""
+    _require_torch()
+    import torch
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    from llmsize.measure.fused_sdpa import fused_sdpa_patched
+
+    if num_layers is not None:
+        config = with_layers(config, num_layers)
+    if wl.optimizer is not Optimizer.ADAMW and wl.mode.trains:
+        raise BadInputError(f"the tracer runs torch AdamW only, not {wl.optimizer}")
+    if wl.mode is Mode.QLORA:
+        raise BadInputError("QLoRA needs bitsandbytes on CUDA; the tracer cannot run it")
+    if wl.mode.trains and wl.master_weights:
+        raise BadInputError("the tracer runs pure-precision training only (master_weights=False)")
+    if wl.tp * wl.pp * wl.num_gpus != 1 or wl.zero:
+        raise BadInputError("the tracer runs one GPU: no tp/pp/zero")
+
+    dtype_name = str(wl.dtype) if wl.dtype is not None else (dtype or "bf16")
+    tdtype = torch_dtype(dtype_name)
+    cfg = hf_config(config)
+    tracker_cls = _phase_tracker_class()
+    with FakeTensorMode(allow_non_fake_inputs=False), fused_sdpa_patched(), _fake_optimizer_scalars():
+        eager_only = False
+        requested = wl.attention
+        if requested in (Attention.SDPA, Attention.FLASH):
+            probe = build_fake_model(cfg, tdtype, None)
+            eager_only = probe.config._attn_implementation == "eager"
+            del probe
+        model = build_fake_model(cfg, tdtype, _attn_implementation(wl, eager_only))
+        attn_impl = str(model.config._attn_implementation)
+        if wl.mode.trains:
+            result = _trace_training(model, wl, tracker_cls, record_timeline)
+        else:
+            result = _trace_inference(model, wl, tracker_cls, record_timeline)
+    return TraceResult(
+        model_type=str(getattr(cfg, "model_type", config.get("model_type", ""))),
+        attn_implementation=attn_impl,
+        num_layers=int(getattr(cfg, "num_hidden_layers", 0) or 0),
+        **result,
+    )
+
+
+def _phase_peaks(tracker: Any, names: tuple[str, ...]) -> tuple[PhasePeak, ...]:
+    return tuple(
+        PhasePeak(name, tracker.phase_peaks[name][0], tracker.phase_peaks[name][1])
+        for name in names
+        if name in tracker.phase_peaks
+    )
+
+
+def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline: bool) -> dict[str, Any]:
+    import torch
+
+    batch, prompt, context = wl.batch, wl.prefill_tokens, wl.context
+    keep = 1 if wl.logits == "last" else 0
+    params = _storage_bytes(model.parameters())
+    buffers = _storage_bytes(model.buffers())
+    vocab = int(model.config.get_text_config().vocab_size)
+
+    # Phase 1: prefill, as generate runs it, then the fp32 copy of the next-token logits.
+    prefill = tracker_cls(record_timeline)
+    prefill.track_external(model)
+    with prefill, torch.no_grad():
+        prefill.phase = "prefill"
+        ids = torch.randint(0, vocab, (batch, prompt))
+        out = model(input_ids=ids, use_cache=True, logits_to_keep=keep)
+        next_logits = out.logits[:, -1, :].to(copy=True, dtype=torch.float32)
+        kv_prefill = cache_bytes(out.past_key_values)
+        del out, next_logits, ids
+    phases = list(_phase_peaks(prefill, ("prefill",)))
+    timeline = list(prefill.timeline)
+    peak_tensors = dict(prefill.peak_tensors)
+
+    # Phase 2: the last decode step (cache at context - 1 tokens), if any token is generated.
+    kv_full = kv_prefill
+    if context > prompt:
+        with torch.no_grad():
+            ids = torch.randint(0, vocab, (batch, context - 1))
+            warm = model(input_ids=ids, use_cache=True, logits_to_keep=1)
+            cache = warm.past_key_values
+            del warm, ids
+        decode = tracker_cls(record_timeline)
+        decode.track_external(model, *cache_tensors(cache))
+        with decode, torch.no_grad():
+            decode.phase = "decode"
+            ids = torch.randint(0, vocab, (batch, 1))
+            out = model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1)
+            next_logits = out.logits[:, -1, :].to(copy=True, dtype=torch.float32)
+            kv_full = cache_bytes(out.past_key_values)
+            del out, next_logits, ids
+        phases += _phase_peaks(decode, ("decode",))
+        timeline += decode.timeline
+        peak_tensors.update(decode.peak_tensors)
+        del cache
+
+    top = max(phases, key=lambda p: p.peak_bytes)
+    kv_at_peak = kv_prefill if top.phase == "prefill" else kv_full
+    return {
+        "peak_bytes": top.peak_bytes,
+        "peak_phase": top.phase,
+        "params_bytes": params,
+        "buffers_bytes": buffers,
+        "trainable_params_bytes": 0,
+        "gradients_bytes": 0,
+        "optimizer_bytes": 0,
+        "kv_prefill_bytes": kv_prefill,
+        "kv_full_bytes": kv_full,
+        "kv_cache_bytes": kv_at_peak,
+        "activations_bytes": top.peak_bytes - params - buffers - kv_at_peak,
+        "phases": tuple(phases),
+        "timeline": tuple(timeline),
+        "peak_tensors": peak_tensors,
+    }
+
+
+def _lora_targets(wl: Workload) -> Any:
+    if wl.lora_targets is None or wl.lora_targets == ("all-linear",):
+        return "all-linear"
+    return list(wl.lora_targets)
+
+
+def _prepare_training(model: Any, wl: Workload) -> Any:
+    model.train()
+    if wl.gradient_checkpointing:
+        model.activation_checkpointing_enable()
+    if wl.mode is Mode.LORA:
+        try:
+            from peft import LoraConfig, get_peft_model
+        except ImportError as exc:
+            raise MissingExtraError('tracing LoRA needs peft: pip install "llmsize[measure]"') from exc
+        lora = LoraConfig(
+            r=wl.lora_rank,
+            lora_alpha=2 * wl.lora_rank,
+            target_modules=_lora_targets(wl),
+            lora_dropout=LORA_DROPOUT,
+            task_type="CAUSAL_LM",
+        )
+        model = get_peft_model(model, lora)
+    return model
+
+
+def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline: bool) -> dict[str, Any]:
+    import torch
+
+    model = _prepare_training(model, wl)
+    params = _storage_bytes(model.parameters())
+    buffers = _storage_bytes(model.buffers())
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    trainable_bytes = _storage_bytes(iter(trainable))
+    vocab = int(model.config.get_text_config().vocab_size)
+    # foreach=True is what torch picks by default for CUDA tensors (optim/optimizer.py
+    # _default_to_fused_or_foreach); on CPU it would pick the per-tensor loop.
+    opt = torch.optim.AdamW(trainable, lr=1e-5, foreach=True)
+
+    tracker = tracker_cls(record_timeline)
+    tracker.track_external(model)
+    with tracker:
+        for it in (1, 2):
+            if it == 2:
+                tracker.reset_mod_stats()
+            tracker.phase = f"forward{it}"
+            ids = torch.randint(0, vocab, (wl.batch, wl.context))
+            out = model(input_ids=ids, labels=ids, use_cache=False)
+            loss = out.loss
+            del out
+            tracker.phase = f"backward{it}"
+            loss.backward()
+            del loss, ids
+            tracker.phase = f"optimizer{it}"
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+    optimizer_bytes = _storage_bytes(
+        v for state in opt.state.values() for v in state.values() if isinstance(v, torch.Tensor)
+    )
+    names = ("forward1", "backward1", "optimizer1", "forward2", "backward2", "optimizer2")
+    phases = _phase_peaks(tracker, names)
+    steady = [p for p in phases if p.phase.endswith("2")]
+    top = max(steady, key=lambda p: p.peak_bytes)
+    grads_at_peak = top.by_kind.get("gradients", 0)
+    return {
+        "peak_bytes": top.peak_bytes,
+        "peak_phase": top.phase.rstrip("2"),
+        "params_bytes": params,
+        "buffers_bytes": buffers,
+        "trainable_params_bytes": trainable_bytes,
+        "gradients_bytes": grads_at_peak,
+        "optimizer_bytes": optimizer_bytes,
+        "kv_prefill_bytes": 0,
+        "kv_full_bytes": 0,
+        "kv_cache_bytes": 0,
+        "activations_bytes": top.peak_bytes - params - buffers - grads_at_peak - optimizer_bytes,
+        "phases": phases,
+        "timeline": tuple(tracker.timeline),
+        "peak_tensors": dict(tracker.peak_tensors),
+    }

@@ -1,0 +1,84 @@
+"""Render a ParsedName (`llmsize parse`) as a rich table, JSON, YAML or CSV on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from llmsize.names import ParsedName
+
+# Rows of the human table, in the order of the naming convention.
+_HUMAN_ROWS: tuple[tuple[str, str], ...] = (
+    ("org", "org"),
+    ("series", "series"),
+    ("version", "version"),
+    ("variant", "variant"),
+    ("size", "size_label"),
+    ("params", "params"),
+    ("active params", "active_params"),
+    ("experts", "experts"),
+    ("training type", "training_type"),
+    ("quant method", "quant_method"),
+    ("bits", "bits"),
+    ("GGUF type", "gguf_type"),
+    ("dtype", "dtype"),
+    ("context", "context"),
+    ("base model", "base_model"),
+    ("date", "date"),
+    ("Ollama tag", "ollama_tag"),
+    ("revision", "revision"),
+    ("not understood", "extra"),
+)
+
+
+def render_parsed(parsed: ParsedName, fmt: str) -> None:
+    """Write `parsed` to stdout in `fmt` (human, json, yaml or csv)."""
+    if fmt == "human":
+        _render_human(parsed)
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(parsed.contract_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "yaml":
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(parsed.contract_dict(), sort_keys=False, allow_unicode=True))
+    elif fmt == "csv":
+        _render_csv(parsed)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")  # the CLI's enum rules this out
+
+
+def _render_csv(parsed: ParsedName) -> None:
+    import csv
+
+    row = parsed.contract_dict()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(row.keys())
+    writer.writerow(";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values())
+
+
+def _human_value(key: str, value: object) -> str:
+    if value is None or value == ():
+        return "—"
+    if key in ("params", "active_params") and isinstance(value, int):
+        return f"{value:,} (as the name states)"
+    if key == "context" and isinstance(value, int):
+        return f"{value:,} tokens"
+    if key == "bits" and isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _render_human(parsed: ParsedName) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # Text, not str: a name is data, so "[/x]" in it must print as written, not as rich markup.
+    table = Table(title=Text(parsed.raw), title_justify="left", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for label, key in _HUMAN_ROWS:
+        table.add_row(label, Text(_human_value(key, getattr(parsed, key))))
+    Console().print(table, highlight=False)

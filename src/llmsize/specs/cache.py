@@ -1,0 +1,102 @@
+"""A small on-disk cache of what the Hub said about a repo@revision: config.json + checkpoint metadata.
+
+It lets a repo id resolve offline (HF_HUB_OFFLINE=1, or no network) and reports how old the
+answer is. One JSON file per repo@revision under LLMSIZE_CACHE_DIR (default: the platform's
+user cache folder + /llmsize, e.g. ~/.cache/llmsize).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from llmsize.specs.models import CheckpointInfo
+
+CACHE_VERSION = 1
+DEFAULT_REVISION = "main"
+
+
+class HubSnapshot(BaseModel):
+    """What one Hub lookup returned: the config, header facts, and the commit it came from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    repo_id: str
+    revision: str = DEFAULT_REVISION
+    commit: str | None = None
+    config: dict[str, Any]
+    checkpoint: CheckpointInfo | None = None
+    notes: tuple[str, ...] = ()
+    fetched_at: float
+
+
+class CachedSnapshot(BaseModel):
+    """A snapshot read back from disk, with its age in seconds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    snapshot: HubSnapshot
+    age_s: float
+    path: str
+
+
+def cache_dir() -> Path:
+    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (read at call time)."""
+    override = os.environ.get("LLMSIZE_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "llmsize" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "llmsize"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "llmsize"
+
+
+def _entry_path(repo_id: str, revision: str | None) -> Path:
+    rev = revision or DEFAULT_REVISION
+    # Repo ids and revisions may hold '/', which is not a file-name character; '--' mirrors the HF cache.
+    safe = re.sub(r"[^a-z0-9._-]", "_", repo_id.lower().replace("/", "--"))  # Hub ids ignore case
+    safe_rev = re.sub(r"[^A-Za-z0-9._-]", "_", rev)
+    return cache_dir() / "hub" / f"{safe}@{safe_rev}.json"
+
+
+def store(snapshot: HubSnapshot) -> Path:
+    """Write atomically, so a crash never leaves a truncated entry behind."""
+    path = _entry_path(snapshot.repo_id, snapshot.revision)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"cache_version": CACHE_VERSION, **snapshot.model_dump(mode="json")}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load(repo_id: str, revision: str | None = None, *, now: float | None = None) -> CachedSnapshot | None:
+    """The cached snapshot of repo@revision, or None if absent or unreadable (a bad entry is a miss)."""
+    path = _entry_path(repo_id, revision)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.pop("cache_version", None) != CACHE_VERSION:
+        return None
+    try:
+        snapshot = HubSnapshot.model_validate(payload)
+    except ValidationError:
+        return None
+    age = max(0.0, (time.time() if now is None else now) - snapshot.fetched_at)
+    return CachedSnapshot(snapshot=snapshot, age_s=age, path=str(path))

@@ -1,0 +1,316 @@
+"""The bundled model catalog (model_specs/*.yaml): load, validate, look up, suggest.
+
+Each entry is a published config.json (format: model_specs/README.md), turned into a ModelSpec by
+`spec_from_hf_config`, the same mapping a downloaded config goes through. Files are read once,
+lazily (functools.cache); a spec is only built for the entry a lookup lands on.
+
+A name finds its entry by, in order: the canonical name, an alias or the HF repo id
+(case-insensitive); then the parts `parse_name` reads from it (series, version, variant, size,
+active size, experts, stated context), so that Instruct/Chat/Base spellings, GGUF file names and
+Ollama tags land on their base architecture. The name's quant suffix sets the weight format.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from llmsize.errors import ConfigError
+from llmsize.names import ParsedName
+from llmsize.resources import yaml_files
+from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
+
+CATALOG_DIR = "model_specs"
+
+
+class CatalogModel(BaseModel):
+    """One entry of a model_specs/*.yaml file; a typo in a field name is an error, not a silent default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    hf_repo: str | None = None
+    source: str
+    published_params: int | None = Field(default=None, gt=0)
+    params_source: str | None = None
+    extra_params: int = Field(default=0, ge=0)
+    extra_params_note: str | None = None
+    config: dict[str, Any]
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_url(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("must be the https:// URL the config was taken from")
+        return value
+
+    @model_validator(mode="after")
+    def _cited(self) -> CatalogModel:
+        if self.published_params is not None and not self.params_source:
+            raise ValueError("published_params needs a params_source saying where the number comes from")
+        if self.extra_params and not self.extra_params_note:
+            raise ValueError("extra_params needs an extra_params_note saying what they are")
+        if not isinstance(self.config.get("model_type"), str):
+            raise ValueError("config must copy the model_type of the config.json")
+        return self
+
+
+class CatalogFile(BaseModel):
+    """One model_specs/<family>.yaml file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family: str = Field(min_length=1)
+    models: tuple[CatalogModel, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True, eq=False)  # identity: entries are built once, and a dict field is unhashable
+class CatalogEntry:
+    """A validated entry with the family and file it came from."""
+
+    family: str
+    file: str
+    model: CatalogModel
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelling that points here: canonical name, aliases, repo id."""
+        repo = (self.model.hf_repo,) if self.model.hf_repo else ()
+        return (self.model.name, *self.model.aliases, *repo)
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def _yaml_load(text: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster when present
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+
+
+def _validation_message(err: ValidationError, data: Any) -> str:
+    first = err.errors()[0]
+    loc = list(first.get("loc", ()))
+    where = ""
+    if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
+        try:
+            where = f" (entry {data['models'][loc[1]].get('name', loc[1])!r})"
+        except (KeyError, IndexError, TypeError, AttributeError):
+            where = ""
+    field = ".".join(str(p) for p in loc) or "file"
+    return f"{field}{where}: {first.get('msg', 'invalid')}"
+
+
+def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
+    """Validate one catalog YAML document; errors name the file, the entry and the field."""
+    try:
+        data = _yaml_load(text)
+    except Exception as err:  # yaml.YAMLError, but without importing yaml at module import
+        raise ConfigError(f"model_specs/{file_name} is not valid YAML: {err}") from err
+    try:
+        return CatalogFile.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(
+            f"model_specs/{file_name}: {_validation_message(err, data)}",
+            hint="fix the catalog file (format: model_specs/README.md)",
+        ) from err
+
+
+@cache
+def entries() -> tuple[CatalogEntry, ...]:
+    """Every bundled entry, in file then file order."""
+    out: list[CatalogEntry] = []
+    for path in yaml_files(CATALOG_DIR):
+        parsed = parse_catalog_file(path.read_text(encoding="utf-8"), path.name)
+        out.extend(CatalogEntry(family=parsed.family, file=path.name, model=m) for m in parsed.models)
+    return tuple(out)
+
+
+def _key(text: str) -> str:
+    """Case- and separator-insensitive spelling: 'Qwen2.5 7B_Instruct' == 'qwen2.5-7b-instruct'."""
+    return "-".join(text.strip().lower().replace("_", "-").split())
+
+
+@cache
+def _index() -> dict[str, CatalogEntry]:
+    index: dict[str, CatalogEntry] = {}
+    for entry in entries():
+        keys = {_key(n) for n in entry.names}
+        if entry.model.hf_repo and "/" in entry.model.hf_repo:
+            keys.add(_key(entry.model.hf_repo.split("/", 1)[1]))
+        for key in keys:
+            other = index.get(key)
+            if other is not None and other is not entry:
+                raise ConfigError(
+                    f"model_specs: {key!r} names both {other.name} ({other.file}) and {entry.name} ({entry.file})",
+                    hint="an alias may point at one entry only",
+                )
+            index[key] = entry
+    return index
+
+
+# ------------------------------------------------------------------------------------------ specs
+
+
+@cache
+def _base_spec(entry: CatalogEntry) -> ModelSpec:
+    from llmsize.specs.hf_config import spec_from_hf_config
+
+    m = entry.model
+    provenance = Provenance(kind=ProvenanceKind.CATALOG, source=m.source, note=f"model_specs/{entry.file}")
+    try:
+        return spec_from_hf_config(
+            m.config, name=m.name, provenance=provenance, family=entry.family, hf_repo=m.hf_repo,
+            published_params=m.published_params, extra_params=m.extra_params,
+            extra_params_note=m.extra_params_note,
+        )
+    except ConfigError as err:
+        raise ConfigError(f"model_specs/{entry.file} entry {m.name!r}: {err.message}", hint=err.hint) from err
+
+
+def spec_for(entry: CatalogEntry) -> ModelSpec:
+    """The ModelSpec of one entry, under its canonical name."""
+    return _base_spec(entry)
+
+
+def get(name: str) -> CatalogEntry | None:
+    """The entry a canonical name, alias or repo id names exactly (case-insensitive)."""
+    return _index().get(_key(name))
+
+
+# ------------------------------------------------------------------------------------------ lookup
+
+
+def _signature(p: ParsedName) -> tuple[Any, ...]:
+    """What must agree for two names to share an architecture (training type and quant do not)."""
+    size = p.params if p.params is not None else (p.size_label or "").lower() or None
+    return (p.series, (p.version or "").lower() or None, p.variant, p.base_model, size,
+            p.active_params, p.experts, p.context)
+
+
+@cache
+def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
+    from llmsize.names import parse_name
+
+    found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
+    for entry in entries():
+        for name in entry.names:
+            sig = _signature(parse_name(name.split("/")[-1]))
+            bucket = found.setdefault(sig, [])
+            if entry not in bucket:
+                bucket.append(entry)
+    return {sig: tuple(b) for sig, b in found.items()}
+
+
+def _match_parsed(p: ParsedName) -> CatalogEntry | None:
+    sig = _signature(p)
+    if sig[0] is None or sig[4] is None:  # a series and a size at least
+        return None
+    exact = _signatures().get(sig)
+    if exact:
+        return exact[0]
+    if p.variant is None and p.base_model is None:
+        # "deepseek-r1:14b" states no "Distill-Qwen": accept the one entry that differs only there.
+        loose = {e.name: e for s, es in _signatures().items()
+                 if (s[0], s[1], *s[4:]) == (sig[0], sig[1], *sig[4:]) for e in es}
+        if len(loose) == 1:
+            return next(iter(loose.values()))
+    return None
+
+
+def _direct(text: str) -> CatalogEntry | None:
+    candidates = [text]
+    if text.lower().endswith(":latest"):  # Ollama: "llama3:latest" is "llama3"
+        candidates.append(text[: -len(":latest")])
+    if "/" in text:
+        candidates.append(text.split("/", 1)[1])
+    for candidate in candidates:
+        entry = get(candidate)
+        if entry is not None:
+            return entry
+    return None
+
+
+def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | None] | None:
+    """The entry a name resolves to, with the parse that got there (None for an exact spelling)."""
+    from llmsize.names import parse_name
+
+    if isinstance(text_or_parsed, ParsedName):
+        parsed: ParsedName | None = text_or_parsed
+        text = text_or_parsed.raw.strip()
+    else:
+        parsed, text = None, text_or_parsed.strip()
+    if not text:
+        return None
+    entry = _direct(text)
+    if parsed is None:
+        parsed = parse_name(text)
+    if entry is not None:
+        return entry, parsed
+    entry = _match_parsed(parsed)
+    return (entry, parsed) if entry is not None else None
+
+
+def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
+    """The ModelSpec a name resolves to through the catalog, or None when nothing matches.
+
+    The spec keeps the name as written (the entry's own name is in the provenance note) and takes
+    the weight format the name's quant suffix implies.
+    """
+    from llmsize.specs.formats import weight_format_from_name
+
+    found = find(text_or_parsed)
+    if found is None:
+        return None
+    entry, parsed = found
+    spec = _base_spec(entry)
+    raw = parsed.raw.strip() if parsed is not None else entry.name
+    update: dict[str, Any] = {}
+    if parsed is not None:
+        fmt = weight_format_from_name(parsed, spec.weight_format)
+        if fmt != spec.weight_format:
+            update["weight_format"] = fmt
+    if raw and raw != entry.name:
+        update["name"] = raw
+        note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+        update["provenance"] = spec.provenance.model_copy(update={"note": note})
+    return spec.model_copy(update=update) if update else spec
+
+
+def suggest(text: str, n: int = 5) -> list[str]:
+    """Closest catalog names to `text` (did-you-mean), canonical names first, no duplicates."""
+    query = _key(text.split("/")[-1] if "/" in text else text)
+    if not query:
+        return []
+    by_key: dict[str, str] = {}
+    for entry in entries():
+        for name in entry.names:
+            by_key.setdefault(_key(name.split("/")[-1]), entry.name)
+    close = difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
+    out: list[str] = []
+    for key in close:
+        canonical = by_key[key]
+        if canonical not in out:
+            out.append(canonical)
+    return out[:n]
+
+
+def families() -> tuple[str, ...]:
+    """Family keys in catalog order."""
+    return tuple(dict.fromkeys(e.family for e in entries()))
+
+
+def specs(selected: Iterable[CatalogEntry] | None = None) -> list[ModelSpec]:
+    """ModelSpecs of `selected` entries (default: all), for listing."""
+    return [_base_spec(e) for e in (entries() if selected is None else selected)]

@@ -1,0 +1,215 @@
+"""Weight formats: from a config.json `quantization_config`, or from what a model name says.
+
+Pure: no I/O. A config states its format exactly; a name only hints at it, so the defaults for
+a name (group size 128 and so on) are the settings the publishers of such checkpoints use, each
+cited where it is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, cast
+
+from llmsize.errors import ConfigError
+from llmsize.names import ParsedName
+from llmsize.specs.models import QuantMethod, WeightFormat
+
+DtypeName = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"]
+
+# torch dtype names (config.json `torch_dtype`, or `dtype` since transformers 4.56) -> WeightFormat.dtype
+_TORCH_DTYPES: dict[str, DtypeName] = {
+    "float32": "fp32", "float": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16",
+    "float8_e4m3fn": "fp8", "float8_e5m2": "fp8", "int8": "int8",
+}
+
+# REFERENCE: Qwen's own GPTQ recipe (BaseQuantizeConfig bits=4|8, group_size=128, desc_act=False,
+# sym=True), https://github.com/QwenLM/Qwen2.5/blob/main/docs/source/quantization/gptq.md -- the
+# settings of the Qwen*-GPTQ-Int4/Int8 checkpoints a name like "...-GPTQ-Int4" usually means.
+GPTQ_DEFAULT_GROUP_SIZE = 128
+# REFERENCE: Qwen's AWQ recipe {"zero_point": True, "q_group_size": 128, "w_bit": 4, "version": "GEMM"},
+# https://github.com/QwenLM/Qwen2.5/blob/main/docs/source/quantization/awq.md
+AWQ_DEFAULT_GROUP_SIZE = 128
+AWQ_DEFAULT_BITS = 4
+# REFERENCE: mlx-lm `mlx_lm.convert` quantizes with q_group_size=64 by default
+# (https://github.com/ml-explore/mlx-lm, mlx_lm/convert.py), the format of mlx-community "-4bit"/"-8bit".
+MLX_DEFAULT_GROUP_SIZE = 64
+# REFERENCE: OCP Microscaling Formats (MX) v1.0 spec: MXFP4 shares one E8M0 scale per block of 32.
+MXFP4_BLOCK_SIZE = 32
+
+
+def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
+    """The checkpoint's float dtype (`dtype`, older `torch_dtype`); bf16 with a warning when unstated."""
+    raw = config.get("dtype") or config.get("torch_dtype")
+    if raw is None:
+        text = config.get("text_config")
+        if isinstance(text, Mapping):
+            raw = text.get("dtype") or text.get("torch_dtype")
+    if raw is None:
+        return "bf16", ["config.json states no dtype; assuming bf16 weights"]
+    name = str(raw).removeprefix("torch.").lower()
+    if name not in _TORCH_DTYPES:
+        return "bf16", [f"config.json dtype {raw!r} is not one llmsize knows; assuming bf16"]
+    return _TORCH_DTYPES[name], []
+
+
+def _modules(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    raise ConfigError(f"quantization_config lists its skipped modules as {value!r}, not a list")
+
+
+def _num(q: Mapping[str, Any], *keys: str, default: float | None = None) -> float | None:
+    for key in keys:
+        value = q.get(key)
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"quantization_config field {key!r} must be a number, not {value!r}")
+            return value
+    return default
+
+
+def _int_or_none(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _gptq(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
+    """transformers GPTQConfig / AutoGPTQ quantize_config fields."""
+    return WeightFormat(
+        dtype=dtype, quant=QuantMethod.GPTQ, bits=_num(q, "bits", default=4),
+        group_size=_int_or_none(_num(q, "group_size", default=GPTQ_DEFAULT_GROUP_SIZE)),
+        desc_act=bool(q.get("desc_act", False)), sym=bool(q.get("sym", True)),
+        modules_not_converted=_modules(q.get("modules_to_not_convert")),
+    )
+
+
+def _awq(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
+    """transformers AwqConfig; AutoAWQ's own keys are w_bit / q_group_size; zero_point => asymmetric."""
+    return WeightFormat(
+        dtype=dtype, quant=QuantMethod.AWQ, bits=_num(q, "bits", "w_bit", default=AWQ_DEFAULT_BITS),
+        group_size=_int_or_none(_num(q, "group_size", "q_group_size", default=AWQ_DEFAULT_GROUP_SIZE)),
+        sym=not bool(q.get("zero_point", True)),
+        modules_not_converted=_modules(q.get("modules_to_not_convert")),
+    )
+
+
+def _bitsandbytes(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
+    """transformers BitsAndBytesConfig: load_in_4bit (nf4 | fp4, optional double quant) or load_in_8bit."""
+    skip = _modules(q.get("llm_int8_skip_modules"))
+    if q.get("load_in_4bit") or q.get("_load_in_4bit"):
+        kind = str(q.get("bnb_4bit_quant_type", "fp4")).lower()
+        return WeightFormat(
+            dtype=dtype, quant=QuantMethod.BNB_NF4 if kind == "nf4" else QuantMethod.BNB_FP4, bits=4,
+            double_quant=bool(q.get("bnb_4bit_use_double_quant", False)), modules_not_converted=skip,
+        )
+    if q.get("load_in_8bit") or q.get("_load_in_8bit"):
+        return WeightFormat(dtype=dtype, quant=QuantMethod.BNB_INT8, bits=8, modules_not_converted=skip)
+    raise ConfigError("quantization_config (bitsandbytes) sets neither load_in_4bit nor load_in_8bit")
+
+
+def _compressed_tensors(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
+    """llm-compressor's format: the first config group's `weights` scheme (num_bits, strategy, group_size)."""
+    groups = q.get("config_groups") or {}
+    weights: Mapping[str, Any] = {}
+    if isinstance(groups, Mapping):
+        for group in groups.values():
+            if isinstance(group, Mapping) and isinstance(group.get("weights"), Mapping):
+                weights = group["weights"]
+                break
+    strategy = str(weights.get("strategy", "")).lower()
+    group_size = _int_or_none(_num(weights, "group_size")) if strategy == "group" else None
+    return WeightFormat(
+        dtype=dtype, quant=QuantMethod.COMPRESSED_TENSORS, bits=_num(weights, "num_bits"),
+        group_size=-1 if strategy == "channel" else group_size,
+        sym=bool(weights.get("symmetric", True)), modules_not_converted=_modules(q.get("ignore")),
+    )
+
+
+def _method(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[str]]:
+    method = str(q.get("quant_method", "")).lower().replace("_", "-")
+    skip = _modules(q.get("modules_to_not_convert") or q.get("ignored_layers"))
+    if method == "gptq":
+        return _gptq(q, dtype), []
+    if method == "awq":
+        return _awq(q, dtype), []
+    if method == "bitsandbytes":
+        return _bitsandbytes(q, dtype), []
+    if method in ("fp8", "fbgemm-fp8"):
+        return WeightFormat(dtype=dtype, quant=QuantMethod.FP8, bits=8, modules_not_converted=skip), []
+    if method == "mxfp4":
+        fmt = WeightFormat(dtype=dtype, quant=QuantMethod.MXFP4, bits=4, group_size=MXFP4_BLOCK_SIZE,
+                           modules_not_converted=skip)
+        return fmt, []
+    if method == "compressed-tensors":
+        return _compressed_tensors(q, dtype), []
+    shown = method or "(none)"
+    return WeightFormat(dtype=dtype), [
+        f"quantization_config quant_method {shown!r} is not one llmsize models; weights counted as {dtype}"
+    ]
+
+
+def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, list[str]]:
+    """WeightFormat from config.json: `quantization_config` (or mlx-lm's `quantization`) + the dtype."""
+    dtype, warnings = dtype_from_config(config)
+    q = config.get("quantization_config")
+    if q is None and isinstance(config.get("text_config"), Mapping):
+        q = config["text_config"].get("quantization_config")
+    if q is None and isinstance(config.get("quantization"), Mapping):
+        mlx = cast(Mapping[str, Any], config["quantization"])  # mlx-lm: {"group_size": 64, "bits": 4}
+        fmt = WeightFormat(dtype=dtype, quant=QuantMethod.MLX, bits=_num(mlx, "bits"),
+                           group_size=_int_or_none(_num(mlx, "group_size", default=MLX_DEFAULT_GROUP_SIZE)))
+        return fmt, warnings
+    if q is None:
+        return WeightFormat(dtype=dtype), warnings
+    if not isinstance(q, Mapping):
+        raise ConfigError(f"config.json quantization_config must be an object, not {type(q).__name__}")
+    fmt, more = _method(q, dtype)
+    return fmt, warnings + more
+
+
+# --- from a name --------------------------------------------------------------------------------
+
+
+def _gguf_type(parsed: ParsedName) -> str | None:
+    return parsed.gguf_type.upper() if parsed.gguf_type else None
+
+
+def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFormat:
+    """The format a name's quant suffix implies, on top of the checkpoint's `base` format.
+
+    GPTQ-Int4/Int8 -> gptq 4/8-bit, group 128 (Qwen's recipe); AWQ -> awq 4-bit, group 128,
+    zero point (Qwen's recipe); GGUF / .Q4_K_M.gguf / an Ollama q4_K_M tag -> gguf with that type;
+    bnb-4bit or a bare 4bit -> NF4 with double quantization (QLoRA's recipe, Dettmers et al. 2023,
+    arXiv:2305.14314, and the setting of unsloth's "-bnb-4bit" uploads); 8bit -> LLM.int8(),
+    or mlx 8-bit (group 64) when the name says MLX; FP8 -> fp8; EXL2 -> exl2 at the stated bits.
+    A name without a quant suffix keeps `base`.
+    """
+    method = (parsed.quant_method or "").lower().replace("_", "-")
+    bits = parsed.bits
+    gguf_type = _gguf_type(parsed)
+    if gguf_type or method == "gguf":
+        return WeightFormat(dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=gguf_type, bits=bits)
+    if method == "gptq":
+        return WeightFormat(dtype="fp16", quant=QuantMethod.GPTQ, bits=bits or 4,
+                            group_size=GPTQ_DEFAULT_GROUP_SIZE)
+    if method == "awq":
+        return WeightFormat(dtype="fp16", quant=QuantMethod.AWQ, bits=bits or AWQ_DEFAULT_BITS,
+                            group_size=AWQ_DEFAULT_GROUP_SIZE, sym=False)
+    if method == "mlx":
+        return WeightFormat(dtype=base.dtype, quant=QuantMethod.MLX, bits=bits or 4,
+                            group_size=MLX_DEFAULT_GROUP_SIZE)
+    if method in ("fp8", "fbgemm-fp8"):
+        return WeightFormat(dtype=base.dtype, quant=QuantMethod.FP8, bits=8)
+    if method == "mxfp4":
+        return WeightFormat(dtype=base.dtype, quant=QuantMethod.MXFP4, bits=4, group_size=MXFP4_BLOCK_SIZE)
+    if method == "exl2":
+        return WeightFormat(dtype="fp16", quant=QuantMethod.EXL2, bits=bits)
+    if method in ("bnb", "bitsandbytes", "nf4", "fp4") or (not method and bits in (4, 8)):
+        if bits == 8:
+            return WeightFormat(dtype=base.dtype, quant=QuantMethod.BNB_INT8, bits=8)
+        kind = QuantMethod.BNB_FP4 if method == "fp4" else QuantMethod.BNB_NF4
+        return WeightFormat(dtype=base.dtype, quant=kind, bits=4, double_quant=True)
+    return base

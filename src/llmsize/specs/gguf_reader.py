@@ -1,0 +1,344 @@
+"""A .gguf file -> ModelSpec, from its header alone: architecture metadata and every tensor's type and shape.
+
+Format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md (magic "GGUF", version, tensor and
+key/value counts, the key/value pairs, then one info record per tensor; the data follows, aligned).
+The header is walked here with `struct` over a memory map, using the `gguf` package's enums and its
+GGML_QUANT_SIZES table. Why not `gguf.GGUFReader`: it builds numpy views for every element of the
+tokenizer's string arrays, which takes seconds for a 150k-token vocabulary; this walk skips them in
+well under a second and reads no tensor data. Tests check both agree on the files they write.
+"""
+
+from __future__ import annotations
+
+import math
+import mmap
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmsize.errors import ConfigError
+from llmsize.specs.models import (
+    CheckpointInfo,
+    ModelSpec,
+    Provenance,
+    ProvenanceKind,
+    QuantMethod,
+    TensorInfo,
+    WeightFormat,
+)
+
+_SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
+_STRING, _ARRAY = 8, 9
+# Arrays longer than this (token lists, merges, scores) keep only their length.
+_KEEP_ARRAY_MAX = 4096
+
+
+@dataclass(frozen=True)
+class GGUFArray:
+    """An array value: its length always, its items when short enough to be metadata, not vocabulary."""
+
+    count: int
+    items: tuple[Any, ...] | None
+
+
+@dataclass(frozen=True)
+class GGUFTensor:
+    name: str
+    ggml_type: int
+    shape: tuple[int, ...]  # ggml order: ne[0] (contiguous) first
+    offset: int
+
+
+@dataclass(frozen=True)
+class GGUFHeader:
+    version: int
+    metadata: dict[str, Any]
+    tensors: tuple[GGUFTensor, ...]
+    data_start: int
+    file_bytes: int
+
+
+def _truncated(where: str) -> ConfigError:
+    return ConfigError(f"{where} is truncated: its GGUF header ends early", hint="download it again")
+
+
+class _Cursor:
+    """Sequential reads from a buffer, raising ConfigError when the header runs past the end."""
+
+    def __init__(self, buf: mmap.mmap, endian: str, where: str) -> None:
+        self.buf, self.endian, self.where, self.pos = buf, endian, where, 0
+
+    def unpack(self, fmt: str) -> Any:
+        size = struct.calcsize(self.endian + fmt)
+        if self.pos + size > len(self.buf):
+            raise _truncated(self.where)
+        (value,) = struct.unpack_from(self.endian + fmt, self.buf, self.pos)
+        self.pos += size
+        return value
+
+    def string(self) -> str:
+        n = self.unpack("Q")
+        if self.pos + n > len(self.buf):
+            raise _truncated(self.where)
+        raw = bytes(self.buf[self.pos : self.pos + n])
+        self.pos += n
+        return raw.decode("utf-8", errors="replace")
+
+    def skip_string(self) -> None:
+        n = self.unpack("Q")  # read first: `self.pos += self.unpack(...)` would lose unpack's advance
+        self.pos += n
+
+    def value(self, vtype: int) -> Any:
+        if vtype in _SCALARS:
+            return self.unpack(_SCALARS[vtype])
+        if vtype == _STRING:
+            return self.string()
+        if vtype == _ARRAY:
+            return self.array()
+        raise ConfigError(f"{self.where} has an unknown GGUF value type {vtype}")
+
+    def array(self) -> GGUFArray:
+        etype, count = self.unpack("I"), self.unpack("Q")
+        if count <= _KEEP_ARRAY_MAX:
+            return GGUFArray(count, tuple(self.value(etype) for _ in range(count)))
+        if etype in _SCALARS:
+            self.pos += count * struct.calcsize(self.endian + _SCALARS[etype])
+        elif etype == _STRING:
+            for _ in range(count):
+                self.skip_string()
+        else:
+            for _ in range(count):
+                self.value(etype)
+        if self.pos > len(self.buf):
+            raise _truncated(self.where)
+        return GGUFArray(count, None)
+
+
+def read_header(path: Path) -> GGUFHeader:
+    """Parse the header of a .gguf file; anything that is not one is a ConfigError."""
+    where = str(path)
+    try:
+        with path.open("rb") as fh:
+            if path.stat().st_size < 24:
+                raise ConfigError(f"{where} is not a GGUF file: too short", hint="pass a .gguf model file")
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                return _parse(buf, where)
+    except OSError as err:
+        raise ConfigError(f"cannot read {where}: {err.strerror or err}") from err
+
+
+def _parse(buf: mmap.mmap, where: str) -> GGUFHeader:
+    import gguf
+
+    if buf[:4] != b"GGUF":
+        raise ConfigError(
+            f"{where} is not a GGUF file (no GGUF magic at its start)", hint="pass a .gguf model file"
+        )
+    (version,) = struct.unpack_from("<I", buf, 4)
+    endian = "<"
+    if version & 0xFFFF == 0:  # written on a big-endian machine
+        endian = ">"
+        (version,) = struct.unpack_from(">I", buf, 4)
+    if version not in (2, 3):
+        raise ConfigError(f"{where} is GGUF version {version}; llmsize reads versions 2 and 3")
+    cur = _Cursor(buf, endian, where)
+    cur.pos = 8
+    n_tensors, n_kv = cur.unpack("Q"), cur.unpack("Q")
+    if n_tensors > len(buf) or n_kv > len(buf):
+        raise ConfigError(f"{where} has an impossible GGUF header (counts larger than the file)")
+    metadata: dict[str, Any] = {}
+    for _ in range(n_kv):
+        key = cur.string()
+        metadata[key] = cur.value(cur.unpack("I"))
+    tensors = []
+    for _ in range(n_tensors):
+        name = cur.string()
+        n_dims = cur.unpack("I")
+        if n_dims > 8:
+            raise ConfigError(f"{where}: tensor {name!r} claims {n_dims} dimensions; the file is corrupt")
+        shape = tuple(cur.unpack("Q") for _ in range(n_dims))
+        tensors.append(GGUFTensor(name, cur.unpack("I"), shape, cur.unpack("Q")))
+    alignment = int(metadata.get(gguf.Keys.General.ALIGNMENT, gguf.GGUF_DEFAULT_ALIGNMENT))
+    data_start = cur.pos + (-cur.pos % alignment)
+    return GGUFHeader(version, metadata, tuple(tensors), data_start, len(buf))
+
+
+def tensor_bytes(tensor: GGUFTensor, where: str) -> tuple[str, int]:
+    """(type name, exact bytes) of one tensor from ggml's block size and bytes per block."""
+    import gguf
+
+    try:
+        qtype = gguf.GGMLQuantizationType(tensor.ggml_type)
+        block, block_bytes = gguf.GGML_QUANT_SIZES[qtype]
+    except (ValueError, KeyError):
+        raise ConfigError(
+            f"{where}: tensor {tensor.name!r} has an unknown ggml type {tensor.ggml_type}"
+        ) from None
+    numel = math.prod(tensor.shape)
+    if tensor.shape and tensor.shape[0] % block:
+        raise ConfigError(
+            f"{where}: tensor {tensor.name!r} has {tensor.shape[0]} columns, not a multiple of {block}"
+        )
+    return qtype.name, numel // block * block_bytes
+
+
+def checkpoint_from_header(header: GGUFHeader, where: str) -> CheckpointInfo:
+    """Every tensor with its ggml type, shape (PyTorch order) and bytes; checks the data is all there."""
+    infos, by_type, total = [], {}, 0
+    for t in header.tensors:
+        type_name, n_bytes = tensor_bytes(t, where)
+        if header.data_start + t.offset + n_bytes > header.file_bytes:
+            raise ConfigError(
+                f"{where} is truncated: tensor {t.name!r} runs past the end of the file",
+                hint="download it again",
+            )
+        shape = tuple(reversed(t.shape))
+        infos.append(TensorInfo(name=t.name, dtype=type_name, shape=shape, n_bytes=n_bytes))
+        by_type[type_name] = by_type.get(type_name, 0) + math.prod(shape)
+        total += n_bytes
+    return CheckpointInfo(
+        format="gguf", params_by_dtype=dict(sorted(by_type.items())), total_params=sum(by_type.values()),
+        total_bytes=total, tensors=tuple(infos),
+    )
+
+
+# llama.cpp architecture name -> Hugging Face model_type whose config fields the metadata mirrors
+# (gguf-py constants.py MODEL_ARCH_NAMES; convert_hf_to_gguf.py registers each HF class to one of them).
+_MODEL_TYPES = {
+    "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
+    "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3", "deepseek2": "deepseek_v2",
+    "gpt-oss": "gpt_oss", "glm4": "glm4", "chatglm": "chatglm", "falcon": "falcon", "mistral3": "mistral",
+}
+
+
+def _scalar(value: Any) -> Any:
+    """A per-layer array (e.g. head_count_kv in some files) collapses to its largest entry."""
+    if isinstance(value, GGUFArray):
+        return max(value.items) if value.items else None
+    return value
+
+
+def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
+    """The config.json fields the GGUF metadata and tensor list determine (keys: gguf.Keys, per arch)."""
+    md = header.metadata
+    arch = str(md.get("general.architecture", ""))
+    if not arch:
+        raise ConfigError("the GGUF file has no general.architecture", hint="the file is not a model")
+
+    def get(key: str) -> Any:
+        return _scalar(md.get(f"{arch}.{key}"))
+
+    names = {t.name for t in header.tensors}
+    embd = next((t for t in header.tensors if t.name == "token_embd.weight"), None)
+    tokens = md.get("tokenizer.ggml.tokens")
+    vocab = get("vocab_size") or (embd.shape[1] if embd and len(embd.shape) == 2 else None) or (
+        tokens.count if isinstance(tokens, GGUFArray) else None
+    )
+    experts = get("expert_count") or 0
+    model_type = "mixtral" if arch == "llama" and experts else _MODEL_TYPES.get(arch, arch)
+    heads = get("attention.head_count")
+    config: dict[str, Any] = {
+        "model_type": model_type,
+        "num_hidden_layers": get("block_count"),
+        "hidden_size": get("embedding_length"),
+        "intermediate_size": get("feed_forward_length"),
+        "num_attention_heads": heads,
+        "num_key_value_heads": get("attention.head_count_kv") or heads,
+        "max_position_embeddings": get("context_length"),
+        "vocab_size": vocab,
+        "tie_word_embeddings": "output.weight" not in names,
+        "attention_bias": "blk.0.attn_q.bias" in names or "blk.0.attn_qkv.bias" in names,
+    }
+    if get("attention.key_length"):
+        config["head_dim"] = get("attention.key_length")
+    if get("attention.sliding_window"):
+        config["sliding_window"] = get("attention.sliding_window")
+    for key, hf_key in (("attn_logit_softcapping", "attn_logit_softcapping"),
+                        ("final_logit_softcapping", "final_logit_softcapping")):
+        if get(key):
+            config[hf_key] = get(key)
+    if experts:
+        _moe_fields(config, get, names)
+    if get("attention.kv_lora_rank"):
+        _mla_fields(config, get)
+    required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
+    missing = [k for k in required if not config[k]]
+    if missing:
+        raise ConfigError(f"the GGUF metadata lacks {', '.join(missing)} for architecture {arch!r}")
+    return {k: v for k, v in config.items() if v is not None}
+
+
+def _moe_fields(config: dict[str, Any], get: Any, names: set[str]) -> None:
+    experts, used = get("expert_count"), get("expert_used_count")
+    # Each HF family names the expert count differently; all aliases are set, each mapping reads its own.
+    config.update(num_local_experts=experts, num_experts=experts, n_routed_experts=experts,
+                  num_experts_per_tok=used)
+    if get("expert_feed_forward_length"):
+        config["moe_intermediate_size"] = get("expert_feed_forward_length")
+    if get("expert_shared_count"):
+        config["n_shared_experts"] = get("expert_shared_count")
+    if get("expert_shared_feed_forward_length"):
+        config["shared_expert_intermediate_size"] = get("expert_shared_feed_forward_length")
+    if get("leading_dense_block_count"):
+        config["first_k_dense_replace"] = get("leading_dense_block_count")
+    if config["model_type"] == "deepseek_v2" and get("expert_gating_func") == 2:  # sigmoid routing = V3
+        config["model_type"] = "deepseek_v3"
+
+
+def _mla_fields(config: dict[str, Any], get: Any) -> None:
+    """DeepSeek MLA dims; newer conversions store the absorbed layout and the HF dims under *_mla keys."""
+    rope = get("rope.dimension_count") or 0
+    qk_head = get("attention.key_length_mla") or get("attention.key_length") or 0
+    v_head = get("attention.value_length_mla") or get("attention.value_length") or 0
+    config.update(
+        q_lora_rank=get("attention.q_lora_rank") or None, kv_lora_rank=get("attention.kv_lora_rank"),
+        qk_rope_head_dim=rope, qk_nope_head_dim=qk_head - rope, v_head_dim=v_head,
+    )
+    config.pop("head_dim", None)
+
+
+def _file_type(header: GGUFHeader, checkpoint: CheckpointInfo) -> str:
+    """general.file_type's llama.cpp name (Q4_K_M, ...), else the type holding most parameters."""
+    import gguf
+
+    value = header.metadata.get(gguf.Keys.General.FILE_TYPE)
+    try:
+        ftype = gguf.LlamaFileType(int(value)) if value is not None else None
+    except ValueError:
+        ftype = None
+    if ftype is not None and ftype != gguf.LlamaFileType.GUESSED:
+        return ftype.name.removeprefix("MOSTLY_").removeprefix("ALL_")
+    by_type = checkpoint.params_by_dtype
+    return max(by_type, key=lambda k: by_type[k]) if by_type else "unknown"
+
+
+_PLAIN_TYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
+
+
+def spec_from_gguf(path: Path) -> ModelSpec:
+    """A ModelSpec whose architecture comes from the GGUF metadata and whose weights are its tensors."""
+    from llmsize.specs.local import spec_from_config
+    from llmsize.specs.params import total_params
+
+    header = read_header(path)
+    checkpoint = checkpoint_from_header(header, str(path))
+    # The weight format comes from the tensors below; a dtype here only keeps the mapping from
+    # warning that config.json states none.
+    config = hf_config_from_header(header) | {"torch_dtype": "float16"}
+    provenance = Provenance(kind=ProvenanceKind.GGUF, source=str(path.resolve()))
+    spec = spec_from_config(config, name=path.stem, provenance=provenance, where=str(path),
+                            trust_remote_code=True)
+    file_type = _file_type(header, checkpoint)
+    bits = round(8 * checkpoint.total_bytes / checkpoint.total_params, 2) if checkpoint.total_params else None
+    # llama.cpp keeps what it does not quantize (norms, biases) in F32;
+    # an F16/BF16 file is F16/BF16 throughout.
+    dtype: Any = _PLAIN_TYPES.get(file_type, "fp32")
+    fmt = WeightFormat(dtype=dtype, quant=QuantMethod.GGUF, bits=bits, gguf_type=file_type)
+    spec = spec.model_copy(update={"checkpoint": checkpoint, "weight_format": fmt})
+    computed = total_params(spec)
+    if computed != checkpoint.total_params:
+        note = (f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
+                f"{checkpoint.total_params:,}")
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, note)})
+    return spec

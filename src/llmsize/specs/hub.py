@@ -1,0 +1,206 @@
+"""The only module that talks to the Hugging Face Hub (huggingface_hub, imported lazily).
+
+For a repo id it fetches config.json and the safetensors header metadata (exact per-dtype
+parameter counts; no weights are downloaded) and returns a `HubSnapshot`. It honours HF_ENDPOINT,
+HF_TOKEN (or a token saved by `hf auth login`) and HF_HOME / HF_HUB_CACHE, read when called, not
+when imported. Network failures become `HubUnreachableError` so the resolver can fall back to
+the cache and the bundled catalog; every other refusal becomes an LlmsizeError that says what to do.
+It never prints: huggingface_hub's progress bars, log lines and warnings are silenced while it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError
+from llmsize.specs.cache import DEFAULT_REVISION, HubSnapshot
+from llmsize.specs.local import CONFIG_FILE, read_config_json
+from llmsize.specs.models import CheckpointInfo, TensorInfo
+from llmsize.specs.safetensors_header import checkpoint_from_tensors
+
+if TYPE_CHECKING:
+    from huggingface_hub import HfApi
+    from huggingface_hub.utils import SafetensorsRepoMetadata
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+# Short, so a machine without network answers from the cache or catalog in seconds, not minutes.
+DEFAULT_TIMEOUT_S = 5.0
+
+
+class HubUnreachableError(HubError):
+    """The Hub could not be reached (no network, DNS, timeout, 5xx); callers may fall back.
+
+    `detail` is the short cause ("ConnectError at https://huggingface.co") for fallback warnings.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"cannot reach the Hugging Face Hub: {detail}",
+                         hint="check the network, or set HF_HUB_OFFLINE=1 to use the cache and the catalog")
+        self.detail = detail
+
+
+class MissingConfigError(ConfigError):
+    """The repo exists but has no config.json (a GGUF-only or non-transformers repo)."""
+
+
+def endpoint() -> str:
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def timeout_s() -> float:
+    """LLMSIZE_HUB_TIMEOUT overrides the per-request timeout (seconds)."""
+    try:
+        return float(os.environ.get("LLMSIZE_HUB_TIMEOUT", DEFAULT_TIMEOUT_S))
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+
+
+def _hf_cache_dir() -> str:
+    """Where huggingface_hub would cache, computed now (its own constant is frozen at import)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "huggingface"
+    )
+    return os.path.join(home, "hub")
+
+
+def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
+    """config.json + safetensors header metadata of `repo_id` at `revision` (default: main)."""
+    from huggingface_hub import HfApi, get_hf_file_metadata, get_token, hf_hub_download, hf_hub_url
+
+    rev = revision or DEFAULT_REVISION
+    base = endpoint()
+    token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
+    timeout = timeout_s()
+    with _quiet_hub(), _translate_errors(repo_id, rev, has_token=token is not None):
+        url = hf_hub_url(repo_id, CONFIG_FILE, revision=rev, endpoint=base)
+        head = get_hf_file_metadata(url, token=token, timeout=timeout)
+        commit = head.commit_hash
+        config_path = hf_hub_download(
+            repo_id, CONFIG_FILE, revision=commit or rev, token=token, endpoint=base,
+            cache_dir=_hf_cache_dir(), etag_timeout=timeout,
+        )
+        config = read_config_json(Path(config_path), label=f"config.json of {repo_id}@{rev}")
+        api = HfApi(endpoint=base, token=token)
+        checkpoint, notes = _checkpoint(api, repo_id, commit or rev, timeout)
+    return HubSnapshot(
+        repo_id=repo_id, revision=rev, commit=commit, config=config, checkpoint=checkpoint,
+        notes=notes, fetched_at=time.time(),
+    )
+
+
+def _checkpoint(
+    api: HfApi, repo_id: str, revision: str, timeout: float
+) -> tuple[CheckpointInfo | None, tuple[str, ...]]:
+    """Header metadata of every safetensors shard; a repo without safetensors just lacks it."""
+    from huggingface_hub.errors import NotASafetensorsRepoError, SafetensorsParsingError
+
+    try:
+        meta = api.get_safetensors_metadata(repo_id, revision=revision, timeout=timeout)
+    except NotASafetensorsRepoError:
+        return None, ("the repo has no safetensors checkpoint; parameter counts come from config.json alone",)
+    except SafetensorsParsingError as err:
+        return None, (f"the repo's safetensors headers could not be parsed ({err}); counts from config.json",)
+    return checkpoint_from_tensors(_tensors(meta)), ()
+
+
+def _tensors(meta: SafetensorsRepoMetadata) -> Iterator[TensorInfo]:
+    for file_meta in meta.files_metadata.values():
+        for name, info in file_meta.tensors.items():
+            begin, end = info.data_offsets
+            yield TensorInfo(name=name, dtype=str(info.dtype), shape=tuple(int(d) for d in info.shape),
+                             n_bytes=int(end) - int(begin))
+
+
+@contextmanager
+def _quiet_hub() -> Iterator[None]:
+    """No progress bars, log lines or Python warnings from huggingface_hub: llmsize never prints here."""
+    from huggingface_hub.utils import (
+        are_progress_bars_disabled,
+        disable_progress_bars,
+        enable_progress_bars,
+        logging,
+    )
+
+    bars_were_off = are_progress_bars_disabled()
+    verbosity = logging.get_verbosity()
+    disable_progress_bars()
+    logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.set_verbosity(verbosity)
+        if not bars_were_off:
+            enable_progress_bars()
+
+
+@contextmanager
+def _translate_errors(repo_id: str, revision: str, *, has_token: bool) -> Iterator[None]:
+    """huggingface_hub / transport exceptions -> one LlmsizeError with what to do next."""
+    import httpx2
+    from huggingface_hub import errors as hf
+
+    try:
+        yield
+    except hf.GatedRepoError as err:
+        raise _gated(repo_id, has_token) from err
+    except hf.RevisionNotFoundError as err:
+        raise ModelNotFoundError(
+            f"revision {revision!r} of {repo_id} does not exist on the Hub",
+            hint="pass a branch, tag or commit sha that exists, or leave --revision out for main",
+        ) from err
+    except hf.RemoteEntryNotFoundError as err:
+        raise MissingConfigError(
+            f"{repo_id} on the Hub has no {CONFIG_FILE}",
+            hint="pass a local config.json or a .gguf file, or a repo that holds a transformers checkpoint",
+        ) from err
+    except hf.RepositoryNotFoundError as err:
+        raise ModelNotFoundError(
+            f"{repo_id} was not found on the Hub",
+            hint="check the repo id; a private repo also needs HF_TOKEN",
+        ) from err
+    except hf.OfflineModeIsEnabled as err:
+        raise HubUnreachableError("huggingface_hub is in offline mode (HF_HUB_OFFLINE)") from err
+    except hf.HfHubHTTPError as err:
+        status = err.response.status_code if err.response is not None else 0
+        if status == 401:
+            raise GatedRepoError(
+                f"the Hub rejected the token for {repo_id} (HTTP 401)",
+                hint="set a valid HF_TOKEN or run `hf auth login` again",
+            ) from err
+        if status == 403:
+            raise GatedRepoError(
+                f"access to {repo_id} is forbidden with this token (HTTP 403)",
+                hint="request access on the model page, then use a token with read access",
+            ) from err
+        if status == 429 or status >= 500 or status == 0:
+            raise HubUnreachableError(f"HTTP {status} from {endpoint()}") from err
+        raise HubError(f"the Hub refused {repo_id}@{revision} (HTTP {status})") from err
+    except hf.HFValidationError as err:
+        raise ModelNotFoundError(
+            f"{repo_id!r} is not a valid Hub repo id",
+            hint="use the form org/name, e.g. Qwen/Qwen2.5-7B",
+        ) from err
+    except (httpx2.TransportError, OSError) as err:
+        raise HubUnreachableError(f"{type(err).__name__} at {endpoint()}") from err
+
+
+def _gated(repo_id: str, has_token: bool) -> GatedRepoError:
+    if has_token:
+        return GatedRepoError(
+            f"{repo_id} is a gated repo and your token has not been granted access",
+            hint=f"accept the license at {endpoint()}/{repo_id} with the account the token belongs to",
+        )
+    return GatedRepoError(
+        f"{repo_id} is a gated repo and no Hugging Face token is set",
+        hint=f"accept the license at {endpoint()}/{repo_id}, then set HF_TOKEN or run `hf auth login`",
+    )

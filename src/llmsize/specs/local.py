@@ -1,0 +1,155 @@
+"""Local inputs: a directory holding config.json (and optionally safetensors shards), or a config.json path.
+
+The architecture comes from config.json through `spec_from_hf_config`, the same mapping the Hub and
+the catalog use; exact per-dtype counts come from the shards' headers (no tensor data is read).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from llmsize.errors import ConfigError, LlmsizeError
+from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
+from llmsize.specs.safetensors_header import read_checkpoint
+
+CONFIG_FILE = "config.json"
+INDEX_FILE = "model.safetensors.index.json"
+
+# safetensors dtype -> the WeightFormat dtype of an unquantized checkpoint stored in it.
+_FLOAT_DTYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
+
+
+def read_config_json(path: Path, *, label: str | None = None) -> dict[str, Any]:
+    """Parse a config.json; a truncated or malformed file is a ConfigError that names it."""
+    where = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{where} is not a text file: {err.reason}") from err
+    except OSError as err:
+        raise ConfigError(f"cannot read {where}: {err.strerror or err}") from err
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ConfigError(
+            f"{where} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
+            hint="the file may be truncated; download it again",
+        ) from err
+    if not isinstance(config, dict):
+        raise ConfigError(f"{where} must hold a JSON object, not {type(config).__name__}")
+    return config
+
+
+def spec_from_config(
+    config: Mapping[str, Any],
+    *,
+    name: str,
+    provenance: Provenance,
+    where: str,
+    hf_repo: str | None = None,
+    trust_remote_code: bool = False,
+) -> ModelSpec:
+    """`spec_from_hf_config` with every way a config can be unusable turned into one ConfigError."""
+    from llmsize.specs.hf_config import spec_from_hf_config
+
+    try:
+        spec = spec_from_hf_config(config, name=name, provenance=provenance, hf_repo=hf_repo)
+    except LlmsizeError:
+        raise
+    except (ValidationError, KeyError, TypeError, ValueError) as err:
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ConfigError(
+            f"{where} does not describe a usable architecture: {detail}",
+            hint="check that it is the model's own config.json",
+        ) from err
+    if config.get("auto_map") and not trust_remote_code:
+        spec = _with_warning(
+            spec,
+            "config.json uses custom modeling code (auto_map); llmsize reads only its standard fields "
+            "and never runs repository code",
+        )
+    return spec
+
+
+def with_checkpoint(spec: ModelSpec, checkpoint: CheckpointInfo) -> ModelSpec:
+    """Attach header facts; for a plain float checkpoint, compare its total with the architecture's."""
+    from llmsize.specs.params import total_params
+
+    spec = spec.model_copy(update={"checkpoint": checkpoint})
+    dtypes = set(checkpoint.params_by_dtype)
+    if spec.weight_format.quant is not None or not dtypes or not dtypes <= set(_FLOAT_DTYPES):
+        return spec  # packed quantized storage counts elements differently from parameters
+    stored = _FLOAT_DTYPES[max(checkpoint.params_by_dtype, key=lambda d: checkpoint.params_by_dtype[d])]
+    if stored != spec.weight_format.dtype:
+        spec = _with_warning(
+            spec.with_weight_format(spec.weight_format.model_copy(update={"dtype": stored})),
+            f"config.json says {spec.weight_format.dtype} but the checkpoint stores {stored}; using {stored}",
+        )
+    computed = total_params(spec)
+    if computed != checkpoint.total_params:
+        spec = _with_warning(
+            spec,
+            f"the architecture accounts for {computed:,} parameters but the checkpoint holds "
+            f"{checkpoint.total_params:,}",
+        )
+    return spec
+
+
+def _with_warning(spec: ModelSpec, warning: str) -> ModelSpec:
+    return spec.model_copy(update={"warnings": (*spec.warnings, warning)})
+
+
+def safetensors_shards(directory: Path) -> tuple[list[Path], str | None]:
+    """The shards of the checkpoint in `directory`, and a warning when the index lists missing ones."""
+    index_path = directory / INDEX_FILE
+    if index_path.is_file():
+        index = read_config_json(index_path)
+        weight_map = index.get("weight_map")
+        if not isinstance(weight_map, dict) or not weight_map:
+            raise ConfigError(f"{index_path} has no weight_map", hint="download the index file again")
+        names = sorted(set(map(str, weight_map.values())))
+        missing = [n for n in names if not (directory / n).is_file()]
+        if missing:
+            return [], (
+                f"{len(missing)} of {len(names)} safetensors shards listed in {INDEX_FILE} are missing "
+                f"(e.g. {missing[0]}); exact checkpoint counts skipped"
+            )
+        return [directory / n for n in names], None
+    return sorted(directory.glob("*.safetensors")), None
+
+
+def spec_from_directory(directory: Path, *, trust_remote_code: bool = False) -> ModelSpec:
+    """A model directory: config.json plus the headers of whatever safetensors shards it holds."""
+    config_path = directory / CONFIG_FILE
+    if not config_path.is_file():
+        raise ConfigError(
+            f"{directory} has no {CONFIG_FILE}",
+            hint="point at the model's folder (the one with config.json), its config.json, or a .gguf file",
+        )
+    return _spec_from_files(config_path, directory, trust_remote_code=trust_remote_code)
+
+
+def spec_from_config_file(config_path: Path, *, trust_remote_code: bool = False) -> ModelSpec:
+    """A config.json path; shards beside it are read too, since they belong to the same model."""
+    return _spec_from_files(config_path, config_path.parent, trust_remote_code=trust_remote_code)
+
+
+def _spec_from_files(config_path: Path, directory: Path, *, trust_remote_code: bool) -> ModelSpec:
+    config = read_config_json(config_path)
+    resolved = directory.resolve()
+    provenance = Provenance(kind=ProvenanceKind.LOCAL, source=str(config_path.resolve()))
+    spec = spec_from_config(
+        config, name=resolved.name or str(resolved), provenance=provenance, where=str(config_path),
+        trust_remote_code=trust_remote_code,
+    )
+    shards, warning = safetensors_shards(directory)
+    if warning:
+        spec = _with_warning(spec, warning)
+    if shards:
+        spec = with_checkpoint(spec, read_checkpoint(shards))
+    return spec

@@ -1,0 +1,218 @@
+"""MODEL (a name, a repo id, a folder, a config.json or a .gguf file) -> ModelSpec. Never prints.
+
+Order (DESIGN.md): an existing path is read locally; a plain name goes to the bundled catalog,
+then to an approximation from the size in the name; an `org/name` repo id goes to the Hub, and
+when the Hub cannot be reached (or HF_HUB_OFFLINE=1) to the cache, then the catalog. Every
+fallback is written into `spec.warnings`, and `spec.provenance` says where the numbers came from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from llmsize.errors import BadInputError, ConfigError, HubError, ModelNotFoundError
+from llmsize.specs import cache, local
+from llmsize.specs.cache import HubSnapshot
+from llmsize.specs.local import spec_from_config, with_checkpoint
+from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
+
+_REPO_ID = re.compile(r"^(?P<repo>[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})(?:@(?P<rev>[\w./-]+))?$")
+_COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
+_FILE_SUFFIXES = (".gguf", ".json", ".safetensors", ".bin")
+_INPUT_HINT = (
+    "pass a model name (Qwen2.5-7B-Instruct), a Hugging Face repo id (Qwen/Qwen2.5-7B), "
+    "a folder or config.json of a model, or a .gguf file"
+)
+
+
+def resolve(
+    model: str, *, revision: str | None = None, offline: bool | None = None, trust_remote_code: bool = False
+) -> ModelSpec:
+    """The ModelSpec for `model`; `offline=None` follows HF_HUB_OFFLINE.
+
+    `trust_remote_code` never runs repository code; it only acknowledges configs that rely on it
+    (auto_map), which otherwise carry a warning that only their standard fields were read.
+    """
+    text = (model or "").strip()
+    if not text:
+        raise BadInputError("no model given", hint=_INPUT_HINT)
+    path = Path(text).expanduser()
+    if path.exists():
+        return _from_path(path, trust_remote_code=trust_remote_code)
+    if _looks_like_path(text):
+        raise ModelNotFoundError(f"{text} does not exist", hint=f"check the path, or {_INPUT_HINT}")
+    repo = _REPO_ID.match(text)
+    if repo:
+        return _from_repo(
+            repo["repo"], revision or repo["rev"], offline=_offline_env() if offline is None else offline,
+            trust_remote_code=trust_remote_code,
+        )
+    return _from_name(text)
+
+
+def _looks_like_path(text: str) -> bool:
+    """A path that does not exist, as opposed to a repo id: explicit prefixes, file suffixes, or deep."""
+    return (
+        text.startswith(("/", "./", "../", "~", "\\", ".\\"))
+        or re.match(r"^[A-Za-z]:[\\/]", text) is not None
+        or text.lower().endswith(_FILE_SUFFIXES)
+        or text.count("/") > 1
+        or "\\" in text
+    )
+
+
+def _offline_env() -> bool:
+    """HF_HUB_OFFLINE as huggingface_hub reads it (1/true/yes/on), read now rather than at import."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# ----------------------------------------------------------------------------------------- local files
+
+
+def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
+    from llmsize.specs.gguf_reader import spec_from_gguf
+
+    if path.is_dir():
+        ggufs = sorted(path.glob("*.gguf"))
+        if ggufs and not (path / local.CONFIG_FILE).is_file():
+            raise ConfigError(f"{path} has no config.json", hint=f"it holds {ggufs[0].name}: pass that file")
+        return local.spec_from_directory(path, trust_remote_code=trust_remote_code)
+    suffix = path.suffix.lower()
+    if suffix == ".gguf" or (suffix not in (".json", ".safetensors") and _has_gguf_magic(path)):
+        return spec_from_gguf(path)
+    if suffix == ".json":
+        return local.spec_from_config_file(path, trust_remote_code=trust_remote_code)
+    if suffix == ".safetensors":
+        raise ConfigError(
+            f"{path} is a weights shard; its config is in config.json",
+            hint="pass the folder that holds both, or its config.json",
+        )
+    raise ConfigError(f"{path} is neither a config.json nor a GGUF file", hint=_INPUT_HINT)
+
+
+def _has_gguf_magic(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"GGUF"
+    except OSError:
+        return False
+
+
+# ----------------------------------------------------------------------------------------- names
+
+
+def _from_name(text: str) -> ModelSpec:
+    from llmsize.specs import catalog
+
+    spec = catalog.lookup(text)
+    if spec is not None:
+        return spec
+    spec = _approximate(text)
+    if spec is not None:
+        return spec
+    raise ModelNotFoundError(
+        f"unknown model {text!r}: not in the bundled catalog and its name states no size",
+        hint=f"{_INPUT_HINT}; `llmsize models` lists the bundled ones",
+        suggestions=catalog.suggest(text),
+    )
+
+
+def _approximate(text: str) -> ModelSpec | None:
+    from llmsize.names import parse_name
+    from llmsize.specs.approximate import approximate_spec
+
+    return approximate_spec(parse_name(text))
+
+
+# ----------------------------------------------------------------------------------------- Hub
+
+
+def _from_repo(repo: str, revision: str | None, *, offline: bool, trust_remote_code: bool) -> ModelSpec:
+    if revision and _COMMIT_SHA.match(revision):
+        pinned = cache.load(repo, revision)  # a commit never changes: no need to ask the Hub again
+        if pinned is not None:
+            return _spec_from_snapshot(pinned.snapshot, trust_remote_code, age_s=pinned.age_s)
+    if offline:
+        reason = "Hub disabled by HF_HUB_OFFLINE"
+    else:
+        from llmsize.specs import hub
+
+        try:
+            snapshot = hub.fetch(repo, revision)
+        except hub.HubUnreachableError as err:
+            reason = f"Hub unreachable ({err.detail})"
+        except ModelNotFoundError as err:
+            raise _with_suggestions(err, repo) from err.__cause__
+        except hub.MissingConfigError as err:
+            spec = _catalog_spec(repo)
+            if spec is None:
+                raise
+            return _warn(spec, f"{err.message}; using bundled catalog entry {spec.name}")
+        else:
+            warnings = ()
+            try:
+                cache.store(snapshot)
+            except OSError as err:
+                warnings = (f"could not write the llmsize cache ({err.strerror or err})",)
+            spec = _spec_from_snapshot(snapshot, trust_remote_code)
+            return _warn(spec, *warnings)
+    return _fallback(repo, revision, reason, trust_remote_code)
+
+
+def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: bool) -> ModelSpec:
+    """Offline answer: the cached Hub snapshot, else the bundled catalog, else an error saying both missed."""
+    from llmsize.specs import catalog
+
+    cached = cache.load(repo, revision)
+    if cached is not None:
+        spec = _spec_from_snapshot(cached.snapshot, trust_remote_code, age_s=cached.age_s)
+        hours = cached.age_s / 3600
+        return _warn(spec, f"{reason}; using the cached Hub answer from {hours:.1f} h ago")
+    spec = _catalog_spec(repo)
+    if spec is not None:
+        note = f"{reason}; using bundled catalog entry {spec.name} ({spec.provenance.source})"
+        if revision:
+            note += f"; revision {revision} not checked"
+        return _warn(spec, note)
+    suggestions = catalog.suggest(repo)
+    hint = "connect to the network (or unset HF_HUB_OFFLINE), or pass a local config.json or .gguf file"
+    if suggestions:
+        hint += f"; closest bundled models: {', '.join(suggestions[:3])}"
+    raise HubError(f"{reason}, and {repo} is neither cached nor in the bundled catalog", hint=hint)
+
+
+def _catalog_spec(repo: str) -> ModelSpec | None:
+    from llmsize.specs import catalog
+
+    return catalog.lookup(repo) or catalog.lookup(repo.split("/", 1)[1])
+
+
+def _spec_from_snapshot(
+    snapshot: HubSnapshot, trust_remote_code: bool, *, age_s: float | None = None
+) -> ModelSpec:
+    provenance = Provenance(
+        kind=ProvenanceKind.HUB if age_s is None else ProvenanceKind.CACHE,
+        source=snapshot.repo_id,
+        revision=snapshot.commit or snapshot.revision,
+        cache_age_s=age_s,
+    )
+    spec = spec_from_config(
+        snapshot.config, name=snapshot.repo_id.split("/", 1)[1], provenance=provenance,
+        where=f"config.json of {snapshot.repo_id}", hf_repo=snapshot.repo_id,
+        trust_remote_code=trust_remote_code,
+    )
+    spec = _warn(spec, *snapshot.notes)
+    return with_checkpoint(spec, snapshot.checkpoint) if snapshot.checkpoint else spec
+
+
+def _with_suggestions(err: ModelNotFoundError, repo: str) -> ModelNotFoundError:
+    from llmsize.specs import catalog
+
+    return ModelNotFoundError(err.message, hint=err.hint, suggestions=catalog.suggest(repo))
+
+
+def _warn(spec: ModelSpec, *warnings: str) -> ModelSpec:
+    new = tuple(w for w in warnings if w and w not in spec.warnings)
+    return spec.model_copy(update={"warnings": (*spec.warnings, *new)}) if new else spec
