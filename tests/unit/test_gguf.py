@@ -34,9 +34,12 @@ def _add(w: gguf.GGUFWriter, name: str, rows: int, cols: int, qtype: Q) -> None:
 
 def write_llama_gguf(path: Path, *, tied: bool = False, file_type: gguf.LlamaFileType | None = None,
                      n_tokens: int = VOCAB, arch: str = "llama",
-                     extra: Callable[[gguf.GGUFWriter], None] | None = None) -> Path:
-    """A tiny Llama as llama.cpp's converter lays it out, quantized like a Q4_K_M file."""
-    w = gguf.GGUFWriter(str(path), arch)
+                     extra: Callable[[gguf.GGUFWriter], None] | None = None, split: int = 0) -> Path:
+    """A tiny Llama as llama.cpp's converter lays it out, quantized like a Q4_K_M file.
+
+    `split` > 0 writes gguf-split parts of at most that many tensors (<stem>-00001-of-0000N.gguf).
+    """
+    w = gguf.GGUFWriter(str(path), arch, split_max_tensors=split)
     w.add_block_count(LAYERS)
     w.add_embedding_length(H)
     w.add_feed_forward_length(FFN)
@@ -156,6 +159,31 @@ def test_long_token_list_is_skipped_and_vocab_comes_from_the_embedding(tmp_path:
     header = read_header(tmp_path / "m.gguf")
     assert header.metadata["tokenizer.ggml.tokens"].count == 5000
     assert header.metadata["tokenizer.ggml.tokens"].items is None
+
+
+def test_split_model_counts_every_part_from_any_part(tmp_path: Path) -> None:
+    write_llama_gguf(tmp_path / "tiny.gguf", file_type=gguf.LlamaFileType.MOSTLY_Q4_K_M, split=8)
+    parts = sorted(tmp_path.glob("tiny-*-of-*.gguf"))
+    assert [p.name for p in parts] == ["tiny-00001-of-00003.gguf", "tiny-00002-of-00003.gguf",
+                                       "tiny-00003-of-00003.gguf"]
+    for part in (parts[0], parts[2]):
+        spec = spec_from_gguf(part)
+        assert spec.name == "tiny"
+        assert spec.checkpoint is not None
+        assert spec.checkpoint.total_bytes == TOTAL_BYTES
+        assert spec.checkpoint.total_params == TOTAL_PARAMS == total_params(spec)
+        assert spec.weight_format.gguf_type == "Q4_K_M"
+        assert not spec.warnings
+
+
+def test_split_model_with_a_missing_part(tmp_path: Path) -> None:
+    write_llama_gguf(tmp_path / "tiny.gguf", split=8)
+    (tmp_path / "tiny-00003-of-00003.gguf").unlink()
+    spec = spec_from_gguf(tmp_path / "tiny-00001-of-00003.gguf")
+    assert spec.checkpoint is not None and spec.checkpoint.total_bytes < TOTAL_BYTES
+    assert any("1 of 3 parts" in w for w in spec.warnings)
+    (tmp_path / "tiny-00001-of-00003.gguf").unlink()
+    _bad(tmp_path / "tiny-00002-of-00003.gguf", "first part tiny-00001-of-00003.gguf is missing")
 
 
 def test_moe_metadata_maps_to_hf_fields(tmp_path: Path) -> None:

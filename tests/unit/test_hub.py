@@ -185,6 +185,14 @@ def test_gated_repo_without_a_token(server: HubServer) -> None:
     _one_line(err.value)
 
 
+def test_gated_repo_the_catalog_knows_points_at_it(server: HubServer) -> None:
+    server.add_repo("meta-llama/Llama-3.1-8B", {"config.json": TINY_LLAMA_CONFIG}, gated=True)
+    with pytest.raises(GatedRepoError, match="bundled catalog") as err:
+        resolve("meta-llama/Llama-3.1-8B")
+    assert "HF_TOKEN" in str(err.value)
+    _one_line(err.value)
+
+
 def test_gated_repo_with_a_token_that_has_no_access(
     server: HubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -45,6 +45,15 @@ def test_config_json_path(tmp_path: Path) -> None:
     assert total_params(spec) == TINY_LLAMA_PARAMS
 
 
+def test_shard_index_path_stands_for_its_folder(tmp_path: Path) -> None:
+    folder = _model_dir(tmp_path / "tiny")
+    (folder / "model.safetensors.index.json").write_text(
+        json.dumps({"weight_map": dict.fromkeys(llama_tensors(TINY_LLAMA_CONFIG), "model.safetensors")})
+    )
+    spec = resolve(str(folder / "model.safetensors.index.json"))
+    assert spec.checkpoint is not None and spec.checkpoint.total_params == TINY_LLAMA_PARAMS
+
+
 def test_existing_folder_wins_over_a_repo_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     _model_dir(tmp_path / "acme" / "tiny")

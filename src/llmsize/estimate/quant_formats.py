@@ -298,7 +298,7 @@ def _iq_low_type(ftype: str, cat: GgufCategory, layer: int, facts: GgufModelFact
     return default
 
 
-def _attn_v_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) -> str:  # noqa: C901
+def _attn_v_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) -> str:
     """attn_v / attn_qkv / attn_kv_b (category_is_attn_v): the tensors most sensitive to quantization."""
     imatrix = ftype in _IMATRIX_FILE_TYPES
     new = default
@@ -308,15 +308,11 @@ def _attn_v_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) ->
         new = "Q4_K"
     elif ftype == "IQ3_XXS":
         new = "Q4_K" if facts.n_gqa >= 4 else ("IQ3_XXS" if imatrix else "IQ3_S")
-    elif ftype in ("IQ3_XS", "IQ3_S") and facts.n_gqa >= 4:
-        new = "Q4_K"
-    elif ftype == "IQ3_M":
+    elif (ftype in ("IQ3_XS", "IQ3_S") and facts.n_gqa >= 4) or ftype == "IQ3_M":
         new = "Q4_K"
     elif ftype == "Q3_K_M":
         new = "Q5_K" if layer < 2 else "Q4_K"
-    elif ftype == "Q3_K_L":
-        new = "Q5_K"
-    elif ftype in ("IQ4_NL", "IQ4_XS") and facts.n_gqa >= 4:
+    elif ftype == "Q3_K_L" or (ftype in ("IQ4_NL", "IQ4_XS") and facts.n_gqa >= 4):
         new = "Q5_K"
     elif ftype in ("Q4_K_M", "Q5_K_M") and _use_more_bits(layer, facts.n_layers):
         new = "Q6_K"
@@ -329,7 +325,7 @@ def _attn_v_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) ->
     return new
 
 
-def _ffn_down_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) -> str:  # noqa: C901
+def _ffn_down_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) -> str:
     n = facts.n_layers
     imatrix = ftype in _IMATRIX_FILE_TYPES
     if ftype == "Q2_K":
@@ -466,7 +462,7 @@ def parse_quant(text: str, base: WeightFormat) -> WeightFormat | None:
     return base.model_copy(update=update)
 
 
-def _method_of(low: str) -> tuple[QuantMethod | None, float | None, int | None]:  # noqa: C901
+def _method_of(low: str) -> tuple[QuantMethod | None, float | None, int | None]:
     """(method, bits, group_size) for a lower-cased --quant value; bits/group None = method default."""
     if low.startswith("gptq"):
         return QuantMethod.GPTQ, _bits_in(low, 4), None

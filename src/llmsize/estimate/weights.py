@@ -245,9 +245,7 @@ def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, in
         return inf, outf, numel, bias  # row-parallel bias is added after the all-reduce: replicated
     elif name == "embed_tokens":
         numel = math.ceil(spec.vocab_size / tp) * spec.hidden_size
-    elif name == "sinks":
-        numel //= tp
-    elif spec.qk_norm == "full" and name == "q_norm":
+    elif name == "sinks" or (spec.qk_norm == "full" and name == "q_norm"):
         numel //= tp
     elif spec.qk_norm == "full" and name == "k_norm":
         numel = kv_rank * hd
@@ -368,7 +366,7 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if ftype not in qf.GGUF_FILE_TYPES:
         raise BadInputError(f"unknown GGUF file type {ftype!r}", hint=f"use one of {', '.join(qf.GGUF_FILE_TYPES)}")
     bias = shard.instances * shard.bias_each * qf.FP32_BYTES
-    matrix = g.is_linear or g.kind == "embedding" and g.name == "embed_tokens"
+    matrix = g.is_linear or (g.kind == "embedding" and g.name == "embed_tokens")
     if g.kind == "other":
         return shard.instances * shard.numel_each * qf.FP16_BYTES
     if not matrix or g.kind == "router":

@@ -18,11 +18,33 @@ class FitRow(BaseModel):
     count: int = Field(gt=0)
     fits: bool
     per_gpu_bytes: int = Field(ge=0, description="predicted peak on the busiest GPU")
-    headroom_bytes: int = Field(description="usable memory minus per_gpu_bytes; negative when it does not fit")
-    max_context: int | None = Field(default=None, description="longest context that fits at the batch asked")
+    headroom_bytes: int = Field(
+        description="usable memory minus per_gpu_bytes; negative when it does not fit"
+    )
+    max_context: int | None = Field(
+        default=None, description="longest context that fits at the batch asked"
+    )
     decode_tokens_per_s: float | None = None
     ttft_s: float | None = None
     tp: int = 1
     pp: int = 1
     dp: int = 1
-    reason: str | None = Field(default=None, description="why it does not fit: the component that is too large")
+    reason: str | None = Field(
+        default=None, description="why it does not fit: the component that is too large"
+    )
+    # Added by the planning issue (keys are only ever added):
+    usable_bytes: int | None = Field(
+        default=None, description="memory one GPU offers the workload (vLLM: its utilization share)"
+    )
+    engine: str | None = None
+    max_batch: int | None = Field(default=None, description="largest batch that fits at the context asked")
+    tpot_s: float | None = Field(default=None, description="time per output token, one sequence")
+    aggregate_tokens_per_s: float | None = Field(default=None, description="all sequences and replicas")
+    speed_class: str | None = Field(default=None, description="plain words for decode_tokens_per_s")
+    max_concurrent_seqs: int | None = Field(
+        default=None, description="vLLM: sequences of the full context its KV-block pool holds"
+    )
+    kv_pool_bytes: int | None = Field(default=None, description="vLLM: memory left for KV-cache blocks")
+    gpu_layers: int | None = Field(default=None, description="llama.cpp: layers that fit on the GPU")
+    total_layers: int | None = None
+    warnings: tuple[str, ...] = ()

@@ -225,7 +225,8 @@ class GpuSpec(BaseModel):
 
     def flops_for(self, dtype: str) -> float:
         """Dense FLOP/s for compute in `dtype`, falling back the way engines do when not native."""
-        table = {"fp8": self.fp8_flops, "int8": self.int8_ops, "bf16": self.bf16_flops, "fp16": self.fp16_flops}
+        table = {"fp8": self.fp8_flops, "int8": self.int8_ops,
+                 "bf16": self.bf16_flops, "fp16": self.fp16_flops}
         chain = {"fp8": ("fp8", "bf16", "fp16"), "int8": ("int8", "fp16", "bf16"),
                  "bf16": ("bf16", "fp16"), "fp16": ("fp16", "bf16")}.get(dtype, ())
         for name in chain:
@@ -305,10 +306,10 @@ class GpuCatalog:
 
     def suggest(self, name: str, n: int = 5) -> list[str]:
         key = _strip_vendor_words(normalize_gpu_name(name))
-        matches = difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.6)
-        # Numbers carry the meaning in GPU names ("4090", "a100"): also take keys that contain them.
-        if len(key) >= 3:
-            matches += [k for k in self._index if key in k and k not in matches]
+        # Numbers carry the meaning in GPU names ("4090", "a100"): keys that contain the query come
+        # first, then the closest spellings.
+        matches = [k for k in self._index if len(key) >= 2 and key in k]
+        matches += difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.5)
         out: list[str] = []
         for k in matches:
             gpu_id = self._index[k]
@@ -373,12 +374,10 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         try:
             gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
         except ValidationError as err:
-            first = err.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "(entry)"
-            raise ConfigError(
-                f"{where}: GPU {label!r}, field {field}: {first['msg']}",
-                hint=f"{err.error_count()} problem(s) in this entry" if err.error_count() > 1 else None,
-            ) from None
+            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}"
+                        for e in err.errors()[:3]]
+            more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
+            raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
     return gpus
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.specs.models import ModelSpec
 
 
 class Efficiency(BaseModel):
@@ -112,8 +113,8 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, eff: Effi
         return 0.0
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
     per_gpu = message * 2 * (inputs.tp - 1) / inputs.tp
-    layers_here = inputs.num_layers / inputs.pp
-    return 2 * layers_here * per_gpu / (link / 2 * eff.interconnect) * inputs.pp
+    # Pipeline stages run one after another, so every layer's all-reduces add up.
+    return 2 * inputs.num_layers * per_gpu / (link / 2 * eff.interconnect)
 
 
 def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None) -> SpeedEstimate:
@@ -168,3 +169,34 @@ def attention_pair_count(tokens: int, window: int | None) -> int:
     if window is None or window >= tokens:
         return tokens * (tokens + 1) // 2
     return window * (window + 1) // 2 + (tokens - window) * window
+
+
+def _attention_dims(spec: ModelSpec) -> tuple[int, int, int]:
+    """(query heads, q·k width, v width) of one attention layer; MLA uses its own head dims."""
+    if spec.is_mla:
+        return (spec.num_attention_heads, spec.qk_nope_head_dim + spec.qk_rope_head_dim,
+                spec.v_head_dim or spec.head_dim)
+    return spec.num_attention_heads, spec.head_dim, spec.head_dim
+
+
+def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
+    """Score and value matmuls of one causal prompt: 2·heads·(d_qk + d_v) per query-key pair, per layer.
+
+    QKᵀ costs 2·d_qk FLOPs per pair and P·V 2·d_v (multiply + add), as in the Chinchilla paper's
+    FLOP accounting (Hoffmann et al. 2022, appendix F); causal masking halves the pairs.
+    """
+    heads, d_qk, d_v = _attention_dims(spec)
+    total = 0
+    for layer in range(spec.num_layers):
+        total += attention_pair_count(tokens, spec.layer_window(layer))
+    return 2.0 * heads * (d_qk + d_v) * total
+
+
+def attention_flops_decode(spec: ModelSpec, context: int) -> float:
+    """One new token attending to `context` cached tokens (or its window), all layers."""
+    heads, d_qk, d_v = _attention_dims(spec)
+    total = 0
+    for layer in range(spec.num_layers):
+        window = spec.layer_window(layer)
+        total += min(context, window) if window else context
+    return 2.0 * heads * (d_qk + d_v) * total

@@ -112,7 +112,9 @@ def _phase_tracker_class() -> Any:
     """A MemTracker that also keeps the peak of each named phase (and optionally a timeline)."""
     from copy import deepcopy
 
-    from torch.distributed._tools.mem_tracker import MemTracker
+    from torch.distributed._tools.mem_tracker import MemTracker, _MemRefType
+
+    _GRAD = _MemRefType.GRAD
 
     class PhaseTracker(MemTracker):  # type: ignore[misc]
         def __init__(self, record_timeline: bool = False) -> None:
@@ -125,6 +127,21 @@ def _phase_tracker_class() -> Any:
             self._origin_ctx: tuple[str, str, str] = ("", "", "")
             self.origins: dict[int, tuple[Any, tuple[Any, ...]]] = {}
             self.peak_tensors: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+
+        def _track_module_params_and_buffers(self, module: Any, install_grad_hooks: bool = True) -> tuple[int, int]:
+            # MemTracker hooks every parameter's gradient; frozen ones (LoRA's base) cannot take a hook.
+            params, buffers = super()._track_module_params_and_buffers(module, install_grad_hooks=False)
+            if install_grad_hooks:
+                for param in module.parameters():
+                    if param.requires_grad and self._param_to_grad_hook_handles.get(param, None) is None:
+                        def _grad_hook(grad: Any) -> None:
+                            self._update_and_maybe_create_winfos(grad, _GRAD)
+
+                        self._param_to_grad_hook_handles[param] = (
+                            param.register_hook(_grad_hook),
+                            param.register_post_accumulate_grad_hook(lambda p: _grad_hook(p.grad)),
+                        )
+            return params, buffers
 
         def live_bytes(self) -> int:
             return sum(int(snap["Total"]) for snap in self._curr_mem_snap.values())
@@ -176,7 +193,7 @@ def _phase_tracker_class() -> Any:
             out = []
             for winfo_key, (winfo, _ref) in list(self._WINFO.items()):
                 entry = self.origins.get(id(winfo_key))
-                if winfo.reftype.value in ("Parameter", "Buffer", "Other"):
+                if winfo.reftype.value in ("Parameter", "Buffer", "Other", "Optstate"):
                     continue
                 if entry is not None and entry[0]() is winfo_key:
                     out.append((winfo.mem_consumed, entry[1]))
@@ -220,21 +237,60 @@ def cache_bytes(cache: Any) -> int:
 
 
 @contextlib.contextmanager
-def _fake_optimizer_scalars() -> Iterator[None]:
-    """AdamW reads its step counter with `.item()`, which a fake tensor cannot answer; any value will do."""
+def _real_data_shims() -> Iterator[None]:
+    """Answer the few data-dependent questions the code asks as real data would answer them.
+
+    - AdamW reads its step counter with `.item()`, which a fake tensor cannot answer; the value
+      does not change any allocation.
+    - transformers' `find_packed_sequence_indices` (masking_utils.py) cannot look at fake
+      position ids, so it assumes packed sequences and materialises a 4D mask; our inputs are one
+      sequence per row (positions 0..n-1), for which it returns None on real data.
+    """
     import torch.optim.adam as adam_module
+    import transformers.masking_utils as masking
     from torch._subclasses.fake_tensor import FakeTensor
 
-    original = adam_module._get_value
+    original_value = adam_module._get_value
+    original_packed = masking.find_packed_sequence_indices
 
     def _value(x: Any) -> Any:
-        return 1.0 if isinstance(x, FakeTensor) else original(x)
+        return 1.0 if isinstance(x, FakeTensor) else original_value(x)
+
+    def _not_packed(position_ids: Any) -> Any:
+        return None if isinstance(position_ids, FakeTensor) else original_packed(position_ids)
 
     adam_module._get_value = _value
+    masking.find_packed_sequence_indices = _not_packed
     try:
         yield
     finally:
-        adam_module._get_value = original
+        adam_module._get_value = original_value
+        masking.find_packed_sequence_indices = original_packed
+
+
+@contextlib.contextmanager
+def _gpu_dropout() -> Iterator[None]:
+    """Dropout as CUDA runs it: `native_dropout`, which keeps a bool mask for backward.
+
+    On CPU, aten `dropout` multiplies by a noise tensor in the input dtype and keeps it
+    (`_dropout_impl`); on CUDA `is_fused_kernel_acceptable` sends it to `native_dropout`, whose
+    backward needs only the 1-byte mask (aten/src/ATen/native/Dropout.cpp).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    original = F.dropout
+
+    def _dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Any:
+        if training and 0.0 < p < 1.0 and not inplace and input.numel() > 0:
+            return torch.native_dropout(input, p, True)[0]
+        return original(input, p, training, inplace)
+
+    F.dropout = _dropout
+    try:
+        yield
+    finally:
+        F.dropout = original
 
 
 def _attn_implementation(wl: Workload, eager_only: bool) -> str | None:
@@ -281,7 +337,7 @@ def trace(
     tdtype = torch_dtype(dtype_name)
     cfg = hf_config(config)
     tracker_cls = _phase_tracker_class()
-    with FakeTensorMode(allow_non_fake_inputs=False), fused_sdpa_patched(), _fake_optimizer_scalars():
+    with FakeTensorMode(allow_non_fake_inputs=False), fused_sdpa_patched(), _real_data_shims(), _gpu_dropout():
         eager_only = False
         requested = wl.attention
         if requested in (Attention.SDPA, Attention.FLASH):
@@ -397,7 +453,29 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
             lora_dropout=LORA_DROPOUT,
             task_type="CAUSAL_LM",
         )
-        model = get_peft_model(model, lora)
+        import torch
+
+        # peft creates adapters in the default dtype and moves them with `.to(device, dtype)`; for
+        # fake parameters nn.Module._apply always swaps tensors, which fails even when nothing
+        # changes. Create the adapters in the model dtype and skip swaps that change nothing.
+        original_swap = torch.utils.swap_tensors
+
+        def _swap(t1: Any, t2: Any) -> None:
+            unchanged = (
+                t1.dtype == t2.dtype and t1.device == t2.device and t1.shape == t2.shape
+                and t1.untyped_storage() is t2.untyped_storage()
+            )
+            if not unchanged:
+                original_swap(t1, t2)
+
+        previous = torch.get_default_dtype()
+        torch.set_default_dtype(next(model.parameters()).dtype)
+        torch.utils.swap_tensors = _swap
+        try:
+            model = get_peft_model(model, lora)
+        finally:
+            torch.set_default_dtype(previous)
+            torch.utils.swap_tensors = original_swap
     return model
 
 

@@ -41,6 +41,12 @@ class CatalogModel(BaseModel):
     params_source: str | None = None
     extra_params: int = Field(default=0, ge=0)
     extra_params_note: str | None = None
+    checkpoint_only_params: int = Field(
+        default=0, ge=0,
+        description="tensors the published checkpoint stores but the loaded model does not keep (a stored "
+        "copy of a tied lm_head, per-layer rotary inv_freq of older exports); published_params counts them",
+    )
+    checkpoint_only_note: str | None = None
     config: dict[str, Any]
 
     @field_validator("source")
@@ -56,6 +62,8 @@ class CatalogModel(BaseModel):
             raise ValueError("published_params needs a params_source saying where the number comes from")
         if self.extra_params and not self.extra_params_note:
             raise ValueError("extra_params needs an extra_params_note saying what they are")
+        if self.checkpoint_only_params and not (self.checkpoint_only_note and self.published_params):
+            raise ValueError("checkpoint_only_params needs a checkpoint_only_note and the published_params it explains")
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
         return self

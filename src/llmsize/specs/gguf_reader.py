@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import mmap
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +161,8 @@ def _parse(buf: mmap.mmap, where: str) -> GGUFHeader:
         shape = tuple(cur.unpack("Q") for _ in range(n_dims))
         tensors.append(GGUFTensor(name, cur.unpack("I"), shape, cur.unpack("Q")))
     alignment = int(metadata.get(gguf.Keys.General.ALIGNMENT, gguf.GGUF_DEFAULT_ALIGNMENT))
+    if alignment <= 0:
+        raise ConfigError(f"{where} states an impossible data alignment ({alignment})")
     data_start = cur.pos + (-cur.pos % alignment)
     return GGUFHeader(version, metadata, tuple(tensors), data_start, len(buf))
 
@@ -183,24 +186,53 @@ def tensor_bytes(tensor: GGUFTensor, where: str) -> tuple[str, int]:
     return qtype.name, numel // block * block_bytes
 
 
-def checkpoint_from_header(header: GGUFHeader, where: str) -> CheckpointInfo:
-    """Every tensor with its ggml type, shape (PyTorch order) and bytes; checks the data is all there."""
-    infos, by_type, total = [], {}, 0
-    for t in header.tensors:
-        type_name, n_bytes = tensor_bytes(t, where)
-        if header.data_start + t.offset + n_bytes > header.file_bytes:
-            raise ConfigError(
-                f"{where} is truncated: tensor {t.name!r} runs past the end of the file",
-                hint="download it again",
-            )
-        shape = tuple(reversed(t.shape))
-        infos.append(TensorInfo(name=t.name, dtype=type_name, shape=shape, n_bytes=n_bytes))
-        by_type[type_name] = by_type.get(type_name, 0) + math.prod(shape)
-        total += n_bytes
+def checkpoint_from_headers(parts: list[tuple[Path, GGUFHeader]]) -> CheckpointInfo:
+    """Every tensor of every part with its ggml type, shape (PyTorch order) and bytes.
+
+    Also checks each tensor's data lies inside its file, so a truncated download is caught.
+    """
+    infos: list[TensorInfo] = []
+    by_type: dict[str, int] = {}
+    total = 0
+    for path, header in parts:
+        for t in header.tensors:
+            type_name, n_bytes = tensor_bytes(t, str(path))
+            if header.data_start + t.offset + n_bytes > header.file_bytes:
+                raise ConfigError(
+                    f"{path} is truncated: tensor {t.name!r} runs past the end of the file",
+                    hint="download it again",
+                )
+            shape = tuple(reversed(t.shape))
+            infos.append(TensorInfo(name=t.name, dtype=type_name, shape=shape, n_bytes=n_bytes))
+            by_type[type_name] = by_type.get(type_name, 0) + math.prod(shape)
+            total += n_bytes
     return CheckpointInfo(
         format="gguf", params_by_dtype=dict(sorted(by_type.items())), total_params=sum(by_type.values()),
         total_bytes=total, tensors=tuple(infos),
     )
+
+
+_SPLIT_NAME = re.compile(r"^(?P<prefix>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
+
+
+def read_parts(path: Path) -> tuple[list[tuple[Path, GGUFHeader]], str | None]:
+    """The header of `path`, or of every part of a split model (llama.cpp gguf-split names parts
+    `<prefix>-00001-of-00003.gguf`; the first holds the metadata). Returns the parts, first first,
+    and a warning when some part is missing (its tensors are then not counted)."""
+    header = read_header(path)
+    count = int(_scalar(header.metadata.get("split.count")) or 1)
+    m = _SPLIT_NAME.match(path.name)
+    if count <= 1 or m is None:
+        return [(path, header)], None
+    names = [path.with_name(f"{m['prefix']}-{i:05d}-of-{count:05d}.gguf") for i in range(1, count + 1)]
+    missing = [p.name for p in names if not p.is_file()]
+    if names[0].name in missing:
+        raise ConfigError(f"{path} is part of a split GGUF model whose first part {names[0].name} is missing",
+                          hint="download every part into one folder")
+    parts = [(p, header if p == path else read_header(p)) for p in names if p.name not in missing]
+    warning = (f"{len(missing)} of {count} parts of the split GGUF model are missing (e.g. {missing[0]}); "
+               "their tensors are not counted") if missing else None
+    return parts, warning
 
 
 # llama.cpp architecture name -> Hugging Face model_type whose config fields the metadata mirrors
@@ -321,14 +353,18 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     from llmsize.specs.local import spec_from_config
     from llmsize.specs.params import total_params
 
-    header = read_header(path)
-    checkpoint = checkpoint_from_header(header, str(path))
+    parts, split_warning = read_parts(path)
+    first, header = parts[0]
+    checkpoint = checkpoint_from_headers(parts)
     # The weight format comes from the tensors below; a dtype here only keeps the mapping from
     # warning that config.json states none.
     config = hf_config_from_header(header) | {"torch_dtype": "float16"}
     provenance = Provenance(kind=ProvenanceKind.GGUF, source=str(path.resolve()))
-    spec = spec_from_config(config, name=path.stem, provenance=provenance, where=str(path),
+    name = _SPLIT_NAME.sub(r"\g<prefix>", first.name) if len(parts) > 1 or split_warning else path.stem
+    spec = spec_from_config(config, name=name, provenance=provenance, where=str(first),
                             trust_remote_code=True)
+    if split_warning:
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
     file_type = _file_type(header, checkpoint)
     bits = round(8 * checkpoint.total_bytes / checkpoint.total_params, 2) if checkpoint.total_params else None
     # llama.cpp keeps what it does not quantize (norms, biases) in F32;
@@ -337,7 +373,7 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     fmt = WeightFormat(dtype=dtype, quant=QuantMethod.GGUF, bits=bits, gguf_type=file_type)
     spec = spec.model_copy(update={"checkpoint": checkpoint, "weight_format": fmt})
     computed = total_params(spec)
-    if computed != checkpoint.total_params:
+    if computed != checkpoint.total_params and not split_warning:
         note = (f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
                 f"{checkpoint.total_params:,}")
         spec = spec.model_copy(update={"warnings": (*spec.warnings, note)})

@@ -15,6 +15,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from logging import ERROR
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from llmsize.specs.safetensors_header import checkpoint_from_tensors
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
-    from huggingface_hub.utils import SafetensorsRepoMetadata
+    from huggingface_hub.utils._safetensors import SafetensorsRepoMetadata
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 # Short, so a machine without network answers from the cache or catalog in seconds, not minutes.
@@ -122,25 +123,25 @@ def _tensors(meta: SafetensorsRepoMetadata) -> Iterator[TensorInfo]:
 @contextmanager
 def _quiet_hub() -> Iterator[None]:
     """No progress bars, log lines or Python warnings from huggingface_hub: llmsize never prints here."""
-    from huggingface_hub.utils import (
+    from huggingface_hub.utils import logging
+    from huggingface_hub.utils.tqdm import (
         are_progress_bars_disabled,
         disable_progress_bars,
         enable_progress_bars,
-        logging,
     )
 
-    bars_were_off = are_progress_bars_disabled()
-    verbosity = logging.get_verbosity()
-    disable_progress_bars()
-    logging.set_verbosity_error()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bars_were_off = are_progress_bars_disabled()
+        verbosity = logging.get_verbosity()
+        disable_progress_bars()
+        logging.set_verbosity(ERROR)
+        try:
             yield
-    finally:
-        logging.set_verbosity(verbosity)
-        if not bars_were_off:
-            enable_progress_bars()
+        finally:
+            logging.set_verbosity(verbosity)
+            if not bars_were_off:
+                enable_progress_bars()
 
 
 @contextmanager

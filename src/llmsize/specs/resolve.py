@@ -12,8 +12,8 @@ import os
 import re
 from pathlib import Path
 
-from llmsize.errors import BadInputError, ConfigError, HubError, ModelNotFoundError
-from llmsize.specs import cache, local
+from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError
+from llmsize.specs import cache, hub, local
 from llmsize.specs.cache import HubSnapshot
 from llmsize.specs.local import spec_from_config, with_checkpoint
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
@@ -82,6 +82,8 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
     suffix = path.suffix.lower()
     if suffix == ".gguf" or (suffix not in (".json", ".safetensors") and _has_gguf_magic(path)):
         return spec_from_gguf(path)
+    if path.name == local.INDEX_FILE:  # the shard index stands for its folder
+        return local.spec_from_directory(path.parent, trust_remote_code=trust_remote_code)
     if suffix == ".json":
         return local.spec_from_config_file(path, trust_remote_code=trust_remote_code)
     if suffix == ".safetensors":
@@ -135,30 +137,36 @@ def _from_repo(repo: str, revision: str | None, *, offline: bool, trust_remote_c
         if pinned is not None:
             return _spec_from_snapshot(pinned.snapshot, trust_remote_code, age_s=pinned.age_s)
     if offline:
-        reason = "Hub disabled by HF_HUB_OFFLINE"
-    else:
-        from llmsize.specs import hub
+        return _fallback(repo, revision, "Hub disabled by HF_HUB_OFFLINE", trust_remote_code)
+    try:
+        return _from_hub(repo, revision, trust_remote_code)
+    except hub.HubUnreachableError as err:
+        return _fallback(repo, revision, f"Hub unreachable ({err.detail})", trust_remote_code)
 
-        try:
-            snapshot = hub.fetch(repo, revision)
-        except hub.HubUnreachableError as err:
-            reason = f"Hub unreachable ({err.detail})"
-        except ModelNotFoundError as err:
-            raise _with_suggestions(err, repo) from err.__cause__
-        except hub.MissingConfigError as err:
-            spec = _catalog_spec(repo)
-            if spec is None:
-                raise
-            return _warn(spec, f"{err.message}; using bundled catalog entry {spec.name}")
-        else:
-            warnings = ()
-            try:
-                cache.store(snapshot)
-            except OSError as err:
-                warnings = (f"could not write the llmsize cache ({err.strerror or err})",)
-            spec = _spec_from_snapshot(snapshot, trust_remote_code)
-            return _warn(spec, *warnings)
-    return _fallback(repo, revision, reason, trust_remote_code)
+
+def _from_hub(repo: str, revision: str | None, trust_remote_code: bool) -> ModelSpec:
+    """Ask the Hub, cache its answer, and make its refusals point at what the catalog knows."""
+    try:
+        snapshot = hub.fetch(repo, revision)
+    except ModelNotFoundError as err:
+        raise _with_suggestions(err, repo) from err.__cause__
+    except GatedRepoError as err:
+        known = _catalog_spec(repo)
+        if known is None:
+            raise
+        hint = f"{err.hint}; or pass the name {known.name} to use the bundled catalog"
+        raise GatedRepoError(err.message, hint=hint) from err.__cause__
+    except hub.MissingConfigError as err:
+        known = _catalog_spec(repo)
+        if known is None:
+            raise
+        return _warn(known, f"{err.message}; using bundled catalog entry {known.name}")
+    warnings: tuple[str, ...] = ()
+    try:
+        cache.store(snapshot)
+    except OSError as err:
+        warnings = (f"could not write the llmsize cache ({err.strerror or err})",)
+    return _warn(_spec_from_snapshot(snapshot, trust_remote_code), *warnings)
 
 
 def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: bool) -> ModelSpec:
@@ -170,12 +178,12 @@ def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: b
         spec = _spec_from_snapshot(cached.snapshot, trust_remote_code, age_s=cached.age_s)
         hours = cached.age_s / 3600
         return _warn(spec, f"{reason}; using the cached Hub answer from {hours:.1f} h ago")
-    spec = _catalog_spec(repo)
-    if spec is not None:
-        note = f"{reason}; using bundled catalog entry {spec.name} ({spec.provenance.source})"
+    entry = _catalog_spec(repo)
+    if entry is not None:
+        note = f"{reason}; using bundled catalog entry {entry.name} ({entry.provenance.source})"
         if revision:
             note += f"; revision {revision} not checked"
-        return _warn(spec, note)
+        return _warn(entry, note)
     suggestions = catalog.suggest(repo)
     hint = "connect to the network (or unset HF_HUB_OFFLINE), or pass a local config.json or .gguf file"
     if suggestions:

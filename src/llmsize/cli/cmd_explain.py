@@ -1,0 +1,69 @@
+"""`llmsize explain MODEL`: every component's formula with this model's numbers substituted."""
+
+from __future__ import annotations
+
+from llmsize.cli.app import app
+from llmsize.cli.cmd_estimate import ModelArg, make_report
+from llmsize.cli.options import RevisionOpt
+from llmsize.cli.workload_options import (
+    AttentionOpt,
+    BatchOpt,
+    ContextOpt,
+    DtypeOpt,
+    EngineOpt,
+    GradCkptOpt,
+    KvDtypeOpt,
+    Logits,
+    LogitsOpt,
+    LoraRankOpt,
+    LoraTargetsOpt,
+    MasterWeightsOpt,
+    ModeOpt,
+    NumGpusOpt,
+    OptimizerOpt,
+    PpOpt,
+    PromptTokensOpt,
+    QuantOpt,
+    TpOpt,
+    ZeroOpt,
+)
+from llmsize.estimate.workload import Mode, Optimizer
+
+
+@app.command("explain")
+def explain_cmd(  # noqa: PLR0913 - one parameter per option, as typer needs
+    model: ModelArg,
+    mode: ModeOpt = Mode.INFERENCE,
+    dtype: DtypeOpt = None,
+    quant: QuantOpt = None,
+    kv_dtype: KvDtypeOpt = None,
+    context: ContextOpt = "4096",
+    prompt_tokens: PromptTokensOpt = None,
+    batch: BatchOpt = 1,
+    logits: LogitsOpt = Logits.LAST,
+    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    master_weights: MasterWeightsOpt = None,
+    gradient_checkpointing: GradCkptOpt = False,
+    attention: AttentionOpt = None,
+    lora_rank: LoraRankOpt = 16,
+    lora_targets: LoraTargetsOpt = None,
+    zero: ZeroOpt = 0,
+    num_gpus: NumGpusOpt = 1,
+    tp: TpOpt = 1,
+    pp: PpOpt = 1,
+    engine: EngineOpt = None,
+    revision: RevisionOpt = None,
+) -> None:
+    """Show how each memory component is computed, with the model's numbers filled in.
+
+    Examples: llmsize explain Qwen2.5-7B-Instruct · llmsize explain Mixtral-8x7B --mode lora --context 8k
+    """
+    from llmsize.report.render_estimate import render_explain
+
+    options = dict(
+        mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=context, prompt_tokens=prompt_tokens,
+        batch=batch, logits=logits, optimizer=optimizer, master_weights=master_weights,
+        gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
+        lora_targets=lora_targets, zero=zero, num_gpus=num_gpus, tp=tp, pp=pp, engine=engine,
+    )
+    render_explain(make_report(model, revision, options))

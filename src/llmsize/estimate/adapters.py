@@ -1,0 +1,114 @@
+"""LoRA adapters: which linear layers PEFT wraps, and r x (in + out) parameters for each.
+
+A LoRA layer adds lora_A [r, in] and lora_B [out, r] beside a frozen linear layer (Hu et al. 2021,
+arXiv:2106.09685). PEFT's `get_peft_model` upcasts fp16/bf16 adapter weights to fp32 by default
+(`autocast_adapter_dtype=True`, peft/tuners/tuners_utils.py `cast_adapter_dtype`), so the adapters
+and their gradients are fp32 even on a bf16 or 4-bit base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.weights import Shard
+from llmsize.estimate.workload import Workload
+from llmsize.specs.models import ModelSpec
+from llmsize.specs.params import ParamGroup, param_inventory
+
+ADAPTER_DTYPE = "fp32"  # PEFT autocast_adapter_dtype=True (peft 0.21 tuners_utils.cast_adapter_dtype)
+ALL_LINEAR = "all-linear"
+
+# PEFT's default LoRA targets per model_type, for the decoder families llmsize knows.
+# REFERENCE: peft 0.21 peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING.
+PEFT_DEFAULT_TARGETS: dict[str, tuple[str, ...]] = {
+    "llama": ("q_proj", "v_proj"), "llama4": ("q_proj", "v_proj"), "mistral": ("q_proj", "v_proj"),
+    "mixtral": ("q_proj", "v_proj"), "gemma": ("q_proj", "v_proj"), "gemma2": ("q_proj", "v_proj"),
+    "gemma3_text": ("q_proj", "v_proj"), "qwen2": ("q_proj", "v_proj"), "qwen3": ("q_proj", "v_proj"),
+    "phi": ("q_proj", "v_proj", "fc1", "fc2"), "falcon": ("query_key_value",), "gpt_neox": ("query_key_value",),
+    "bloom": ("query_key_value",), "chatglm": ("query_key_value",), "gpt2": ("c_attn",),
+    "gpt_bigcode": ("c_attn",), "mpt": ("Wqkv",), "codegen": ("qkv_proj",), "stablelm": ("q_proj", "v_proj"),
+    "opt": ("q_proj", "v_proj"), "gptj": ("q_proj", "v_proj"), "gpt_neo": ("q_proj", "v_proj"),
+    "nemotron_h": ("q_proj", "k_proj", "v_proj", "o_proj"),
+}
+# Module names of other code bases -> the inventory's names for the same layer.
+MODULE_ALIASES = {"query_key_value": "qkv_proj", "c_attn": "qkv_proj", "Wqkv": "qkv_proj",
+                  "fc1": "up_proj", "fc2": "down_proj", "w1": "gate_proj", "w3": "up_proj", "w2": "down_proj"}
+# In transformers >= 5 most MoE routers are plain parameters; these subclass nn.Linear.
+LINEAR_ROUTER_MODEL_TYPES = frozenset({"phimoe", "llama4"})
+
+
+def is_linear_module(spec: ModelSpec, group: ParamGroup) -> bool:
+    """True when transformers (>= 5) builds this group as nn.Linear modules that PEFT can wrap.
+
+    Routed experts are 3-D parameters (e.g. `MixtralExperts.gate_up_proj`), so neither all-linear
+    nor a module name reaches them; routers are parameters too, except the listed families.
+    """
+    if not group.is_linear or group.kind in ("expert", "other"):
+        return False
+    if group.kind == "router":
+        return group.name == "shared_expert_gate" or spec.model_type in LINEAR_ROUTER_MODEL_TYPES
+    return True
+
+
+@dataclass(frozen=True)
+class LoraTargets:
+    names: tuple[str, ...]
+    note: str
+
+
+def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
+    """The module names LoRA wraps: --lora-targets, else PEFT's default for the model_type."""
+    linear = {g.name for g in param_inventory(spec) if is_linear_module(spec, g)}
+    requested = wl.lora_targets
+    if requested is None:
+        default = PEFT_DEFAULT_TARGETS.get(spec.model_type)
+        if default is None:
+            return LoraTargets(
+                _all_linear(linear),
+                f"PEFT has no default LoRA targets for model_type {spec.model_type!r} (it asks for "
+                "target_modules); assuming all-linear",
+            )
+        names = tuple(MODULE_ALIASES.get(n, n) for n in default)
+        found = tuple(n for n in names if n in linear)
+        if not found:
+            return LoraTargets(_all_linear(linear), f"PEFT's default targets {default} do not exist here; "
+                                                    "assuming all-linear")
+        return LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}")
+    if any(t.lower() == ALL_LINEAR for t in requested):
+        note = "LoRA targets: all-linear (every nn.Linear except lm_head)"
+        if spec.is_moe:
+            note += "; routed experts are 3-D parameters in transformers >= 5 and are not wrapped"
+        return LoraTargets(_all_linear(linear), note)
+    names = tuple(MODULE_ALIASES.get(t, t) for t in requested)
+    available = linear | {"lm_head"} if not spec.tie_word_embeddings else linear
+    unknown = [t for t, n in zip(requested, names, strict=True) if n not in available]
+    if unknown:
+        raise BadInputError(
+            f"--lora-targets {', '.join(unknown)}: no such linear module in {spec.name}",
+            hint=f"choose from {', '.join(sorted(available))} or all-linear",
+        )
+    return LoraTargets(names, f"LoRA targets: {', '.join(requested)}")
+
+
+def _all_linear(linear: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(n for n in linear if n != "lm_head"))
+
+
+def lora_params(spec: ModelSpec, shards: Iterable[Shard], targets: Iterable[str], rank: int) -> int:
+    """r x (in + out) for every targeted linear instance on a GPU, experts included if targeted.
+
+    `shards` carry per-rank shapes: a column-parallel layer keeps A whole and splits B, a
+    row-parallel one splits A and keeps B whole, so r x (in_rank + out_rank) covers both.
+    """
+    wanted = set(targets)
+    total = 0
+    for s in shards:
+        g = s.group
+        if g.name not in wanted or not g.is_linear:
+            continue
+        if g.name != "lm_head" and not is_linear_module(spec, g):
+            continue
+        total += s.instances * rank * (s.in_features + s.out_features)
+    return total

@@ -1,0 +1,214 @@
+"""estimate(spec, workload) -> Estimate: bytes per component at the predicted peak on the busiest GPU.
+
+The static parts (weights, gradients, optimizer states, adapters, the KV cache after the prefill
+and at the full context) come from their own modules; `phases.peak` decides which phase of the
+workload is the peak and what is live then (activations and the part of the KV cache, gradients
+and optimizer states that exist at that moment). Overhead is added on top, so that
+`total - overhead` is what `torch.cuda.max_memory_allocated` would report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmsize.estimate import adapters, explain, kv_cache, phases, training
+from llmsize.estimate.overhead import overhead
+from llmsize.estimate.phases import StaticBytes
+from llmsize.estimate.result import ByteRange, Component, Estimate
+from llmsize.estimate.weights import (
+    Shard,
+    Stage,
+    WeightEstimate,
+    compute_dtype,
+    estimate_weights,
+    shard_bytes,
+    stage_shards,
+    stages,
+)
+from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.specs.models import ModelSpec
+from llmsize.specs.params import active_params, total_params
+from llmsize.units import format_gib
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """Everything static on one GPU of one pipeline stage."""
+
+    stage: Stage
+    shards: tuple[Shard, ...]
+    static: StaticBytes
+    train: training.TrainingBytes
+    kv_terms: tuple[kv_cache.KvTerm, ...]
+    adapter_params: int
+
+    @property
+    def static_total(self) -> int:
+        s = self.static
+        return s.weights + s.gradients + s.optimizer + s.adapters + max(s.kv_prefill, s.kv_full)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Shared, per-workload facts every stage needs."""
+
+    weights: WeightEstimate
+    compute: str
+    kv_dtype: str
+    targets: adapters.LoraTargets | None
+
+
+def _context(spec: ModelSpec, wl: Workload) -> Context:
+    weights = estimate_weights(spec, wl)
+    compute = compute_dtype(spec, wl, weights.format)
+    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
+    kv_cache.kv_element_bytes(kv_dtype, wl.engine)  # validates the KV dtype for the engine up front
+    targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
+    return Context(weights, compute, kv_dtype, targets)
+
+
+def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
+    shards = stage_shards(spec, wl, stage)
+    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers)
+    if wl.mode.trains:
+        kv_prefill = kv_full = 0
+    else:
+        kv_full = kv_cache.kv_bytes(terms, wl.engine, wl.context, wl.prefill_tokens, wl.batch)
+        kv_prefill = kv_cache.kv_bytes(terms, wl.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
+    adapter_params = 0
+    if ctx.targets is not None:
+        adapter_params = adapters.lora_params(spec, shards, ctx.targets.names, wl.lora_rank)
+        tensors = training.lora_tensors(shards, ctx.targets.names, wl.lora_rank,
+                                        lambda g: g.name == "lm_head" or adapters.is_linear_module(spec, g))
+        train = training.training_bytes(wl, tensors, adapters.ADAPTER_DTYPE)
+    elif wl.mode.trains_all_weights:
+        train = training.training_bytes(wl, training.shard_tensors(spec, shards), ctx.weights.format.dtype)
+    else:
+        train = training.training_bytes(wl, [], ctx.weights.format.dtype)
+    adapter_bytes = adapter_params * 4
+    if wl.zero == 3 and wl.dp > 1:
+        adapter_bytes = -(-adapter_bytes // wl.dp)
+    static = StaticBytes(
+        weights=weights, gradients=train.gradients, optimizer=train.optimizer, adapters=adapter_bytes,
+        kv_prefill=int(kv_prefill), kv_full=int(kv_full),
+    )
+    return StagePlan(stage, shards, static, train, terms, adapter_params)
+
+
+def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
+    """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
+    ctx = _context(spec, wl)
+    plans = [
+        _plan_stage(spec, wl, ctx, st, w)
+        for st, w in zip(stages(spec, wl), ctx.weights.per_stage, strict=True)
+    ]
+    return ctx, max(plans, key=lambda p: p.static_total)
+
+
+def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
+    """Predicted peak memory of `wl` on the busiest GPU, component by component."""
+    ctx, busiest = plan(spec, wl)
+    static = busiest.static
+    pk = phases.peak(spec, wl, static)
+    allocated = static.weights + static.adapters + pk.kv_cache + pk.activations + pk.gradients + pk.optimizer
+    over = overhead(wl, allocated)
+    fmt = ctx.weights.format
+    components = (
+        Component(
+            name="weights", bytes=static.weights, formula=explain.weights_formula(fmt),
+            detail=explain.weights_detail(spec, busiest.shards, fmt, static.weights),
+        ),
+        Component(
+            name="kv_cache", bytes=pk.kv_cache, formula=kv_cache.kv_formula(spec, ctx.kv_dtype, wl.engine)
+            if not wl.mode.trains else "none: training runs without a KV cache",
+            detail=explain.kv_detail(spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill),
+        ),
+        Component(
+            name="activations", bytes=pk.activations, formula=pk.formula, detail=pk.detail,
+            range=ByteRange(low=pk.low, high=pk.high, driver="attention kernel and allocation order"),
+        ),
+        Component(name="gradients", bytes=pk.gradients, formula=busiest.train.grad_formula or "none",
+                  detail=explain.simple_detail(busiest.train.grad_formula, pk.gradients)),
+        Component(name="optimizer", bytes=pk.optimizer, formula=busiest.train.optimizer_formula or "none",
+                  detail=explain.simple_detail(busiest.train.optimizer_formula, pk.optimizer)),
+        Component(
+            name="adapters", bytes=static.adapters,
+            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, fp32" if ctx.targets else "none",
+            detail=explain.simple_detail(
+                f"{busiest.adapter_params:,} params x 4 B" if ctx.targets else "", static.adapters
+            ),
+        ),
+        Component(
+            name="overhead", bytes=over.nominal, formula=over.formula,
+            detail=explain.simple_detail("CUDA context", over.nominal),
+            range=ByteRange(low=over.low, high=over.high, driver=over.driver),
+        ),
+    )
+    return Estimate(
+        weights_bytes=static.weights, kv_cache_bytes=pk.kv_cache, activations_bytes=pk.activations,
+        gradients_bytes=pk.gradients, optimizer_bytes=pk.optimizer, adapters_bytes=static.adapters,
+        overhead_bytes=over.nominal, components=components, peak_phase=pk.phase,
+        params=total_params(spec), active_params=active_params(spec),
+        trainable_params=_trainable_total(spec, wl, ctx),
+        assumptions=_assumptions(spec, wl, ctx, busiest),
+        warnings=_warnings(spec, wl, ctx),
+    )
+
+
+def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
+    """Trainable parameters of the whole model (not per GPU)."""
+    if not wl.mode.trains:
+        return 0
+    whole = Workload(mode=wl.mode, lora_rank=wl.lora_rank, lora_targets=wl.lora_targets)
+    everything = Stage(0, tuple(range(spec.num_layers)), True, True)
+    shards = stage_shards(spec, whole, everything)
+    if ctx.targets is not None:
+        return adapters.lora_params(spec, shards, ctx.targets.names, wl.lora_rank)
+    return total_params(spec)
+
+
+def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
+    out = list(ctx.weights.notes)
+    out.append(f"compute dtype {ctx.compute}")
+    if not wl.mode.trains:
+        out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")
+        if spec.layer_types and "sliding_attention" in spec.layer_types and wl.engine is Engine.TRANSFORMERS:
+            out.append("transformers keeps a sliding layer's whole prompt allocated until the first decoded "
+                       "token, then at most its window")
+    else:
+        out.append("training runs with use_cache=False: no KV cache")
+    if ctx.targets is not None:
+        out.append(ctx.targets.note)
+        out.append("LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)")
+    out.extend(busiest.train.notes)
+    if wl.num_gpus > 1:
+        out.append(f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "
+                   f"(pipeline stage {busiest.stage.index}); batch is per data-parallel replica")
+    out.append("overhead excludes what the engine pre-reserves (vLLM gpu_memory_utilization) and NCCL buffers")
+    return tuple(out)
+
+
+def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
+    out = list(spec.warnings)
+    if spec.approximate:
+        out.append(f"{spec.name} is approximated from the size in its name; give a repo id or config for exact numbers")
+    if wl.context > spec.max_position_embeddings:
+        out.append(f"context {wl.context:,} exceeds the model's max_position_embeddings "
+                   f"({spec.max_position_embeddings:,}); it needs rope scaling to work")
+    return tuple(out)
+
+
+def weights_breakdown(spec: ModelSpec, wl: Workload) -> list[tuple[str, int, int]]:
+    """(kind, params, bytes) on the busiest GPU, for tables."""
+    ctx, busiest = plan(spec, wl)
+    rows: dict[str, list[int]] = {}
+    for s in busiest.shards:
+        acc = rows.setdefault(s.group.kind, [0, 0])
+        acc[0] += s.numel
+        acc[1] += shard_bytes(spec, s, ctx.weights.format)
+    return [(k, v[0], v[1]) for k, v in rows.items()]
+
+
+def describe(estimate_: Estimate) -> str:
+    """One line: the total and its phase, for logs."""
+    return f"{format_gib(estimate_.total_bytes)} at {estimate_.peak_phase or 'peak'}"

@@ -1,0 +1,77 @@
+"""Each component's formula with this model's numbers substituted, so a user can redo the arithmetic.
+
+The strings are plain text (no rich markup) and quote sizes in GiB (2^30) alongside exact bytes.
+`core.estimate` stores them in `Component.detail`; `llmsize explain` prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from llmsize.estimate.kv_cache import KvTerm
+from llmsize.estimate.weights import Shard, shard_bytes
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
+from llmsize.units import format_gib
+
+
+def _n(x: int) -> str:
+    return f"{x:,}"
+
+
+def weights_formula(fmt: WeightFormat) -> str:
+    """The one-line rule behind the weights component."""
+    if fmt.quant is None:
+        return f"parameters x {fmt.dtype} bytes"
+    if fmt.quant == QuantMethod.GGUF:
+        return f"GGUF {fmt.gguf_type}: llama.cpp's per-tensor types x ggml block sizes; norms/biases F32"
+    rest = f"; embeddings, lm_head, norms in {fmt.dtype}"
+    what = {
+        QuantMethod.GPTQ: "packed int32 qweight + qzeros + fp16 scales per group + g_idx",
+        QuantMethod.AWQ: "packed int32 qweight + qzeros + fp16 scales per group",
+        QuantMethod.BNB_NF4: "4-bit data + absmax per 64" + (" (double-quantized)" if fmt.double_quant else ""),
+        QuantMethod.BNB_FP4: "4-bit data + absmax per 64" + (" (double-quantized)" if fmt.double_quant else ""),
+        QuantMethod.BNB_INT8: "int8 weights + fp32 row scales (LLM.int8)",
+        QuantMethod.FP8: "fp8 weights + fp32 scales",
+        QuantMethod.MXFP4: "experts: 4-bit + one 8-bit scale per 32",
+        QuantMethod.COMPRESSED_TENSORS: f"int{int(fmt.bits or 4)} packed weights + scales per group",
+        QuantMethod.MLX: "packed weights + scale and bias per group",
+        QuantMethod.EXL2: f"{fmt.bits or 4} bits per weight on average",
+    }.get(fmt.quant, str(fmt.quant))
+    return f"linear layers: {what}{rest}"
+
+
+def weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat, total: int) -> str:
+    """Per kind of tensor: parameters and bytes on this GPU, then the sum."""
+    by_kind: dict[str, list[int]] = {}
+    for s in shards:
+        acc = by_kind.setdefault(s.group.kind, [0, 0])
+        acc[0] += s.numel
+        acc[1] += shard_bytes(spec, s, fmt)
+    parts = [f"{kind} {_n(p)} params -> {_n(b)} B" for kind, (p, b) in by_kind.items()]
+    return "; ".join(parts) + f" = {_n(total)} B ({format_gib(total)})"
+
+
+def kv_detail(spec: ModelSpec, wl: Workload, kv_dtype: str, terms: Sequence[KvTerm], kv_full: int,
+              kv_prefill: int) -> str:
+    """Per-token bytes per layer, layers, tokens and sequences, for the full context."""
+    if wl.mode.trains:
+        return "training keeps no KV cache (use_cache=False)"
+    lines = []
+    for t in terms:
+        width = (f"(kv_lora_rank {spec.kv_lora_rank} + rope {spec.qk_rope_head_dim})" if spec.is_mla
+                 else f"2 x {max(spec.num_kv_heads // wl.tp, 1) if wl.tp > 1 else spec.num_kv_heads} kv_heads "
+                      f"x {spec.head_dim} head_dim")
+        span = "all tokens" if t.window is None else f"at most {t.window} tokens"
+        lines.append(f"{t.layers} layers x {width} x {kv_dtype} = {float(t.bytes_per_token):g} B/token/layer, "
+                     f"{span}")
+    seqs = "" if wl.engine is Engine.LLAMA_CPP else f" x batch {wl.batch}"
+    tail = f"; at {_n(wl.context)} tokens{seqs}: {_n(kv_full)} B ({format_gib(kv_full)})"
+    if kv_prefill != kv_full:
+        tail += f"; after the {_n(wl.prefill_tokens)}-token prefill: {_n(kv_prefill)} B"
+    return "; ".join(lines) + tail
+
+
+def simple_detail(formula: str, value: int) -> str:
+    """A formula string followed by its result."""
+    return f"{formula} = {_n(value)} B ({format_gib(value)})" if formula else f"{_n(value)} B"

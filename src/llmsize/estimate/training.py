@@ -1,0 +1,173 @@
+"""Gradients, optimizer states and trainable parameters of a training workload, per GPU.
+
+Precision recipes:
+- mixed precision with master weights (the default for fp16/bf16 full training): bf16/fp16
+  weights and gradients, an fp32 master copy and fp32 optimizer states. With AdamW that is
+  2 + 2 + (4 + 4 + 4) = 16 bytes per parameter, the ZeRO paper's accounting, which files the
+  master copy under the optimizer states (K = 12; Rajbhandari et al. 2019, arXiv:1910.02054 s3.1).
+  llmsize does the same: the master copy is part of `optimizer`.
+- pure low precision (--no-master-weights): torch AdamW creates its states with
+  `torch.zeros_like(param)`, i.e. in the parameter dtype (torch/optim/adamw.py `_init_group`).
+- fp32 training: everything fp32, no separate master copy.
+LoRA/QLoRA train only the adapters (fp32 in PEFT), so gradients and states cover only them.
+ZeRO stage 1 shards optimizer states (master copy included), stage 2 also gradients, stage 3
+also weights, across the data-parallel GPUs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from llmsize.estimate.weights import Shard
+from llmsize.estimate.workload import Optimizer, Workload
+from llmsize.specs.models import ModelSpec
+from llmsize.specs.params import ParamGroup
+from llmsize.units import bytes_per_element
+
+BNB_MIN_8BIT_SIZE = 4096  # REFERENCE: bitsandbytes Optimizer2State min_8bit_size=4096 (optim/optimizer.py)
+BNB_BLOCK = 2048  # REFERENCE: bitsandbytes init_state: one fp32 absmax per 2048 values when block_wise
+BNB_QMAP_BYTES = 2 * 256 * 4  # the shared signed and unsigned 8-bit dynamic maps (fp32, 256 entries each)
+SGD_MOMENTUM = 0.9  # assumed: torch SGD keeps a momentum buffer only when momentum != 0
+FP32 = "fp32"
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """`count` trainable tensors of one shape (rows x cols; cols == 0 for vectors)."""
+
+    rows: int
+    cols: int
+    count: int
+
+    @property
+    def numel(self) -> int:
+        return self.rows * max(self.cols, 1)
+
+
+def shard_tensors(spec: ModelSpec, shards: Iterable[Shard]) -> list[Tensor]:
+    """Every parameter tensor of the placed groups: linear weights [out, in], their biases, the rest.
+
+    Embedding tables are [rows, hidden]; everything else without in/out features is a vector.
+    """
+    out: list[Tensor] = []
+    for s in shards:
+        g = s.group
+        if g.is_linear:
+            out.append(Tensor(s.out_features, s.in_features, s.instances))
+            if s.bias_each:
+                out.append(Tensor(s.bias_each, 0, s.instances))
+        elif g.kind == "embedding" and s.numel_each % spec.hidden_size == 0:
+            out.append(Tensor(s.numel_each // spec.hidden_size, spec.hidden_size, s.instances))
+        else:
+            out.append(Tensor(s.numel_each, 0, s.instances))
+    return out
+
+
+def lora_tensors(shards: Iterable[Shard], names: Iterable[str], rank: int,
+                 is_target: Callable[[ParamGroup], bool]) -> list[Tensor]:
+    """lora_A [r, in] and lora_B [out, r] for every targeted linear instance on the GPU."""
+    wanted = set(names)
+    out: list[Tensor] = []
+    for s in shards:
+        if s.group.name in wanted and s.group.is_linear and is_target(s.group):
+            out.append(Tensor(rank, s.in_features, s.instances))
+            out.append(Tensor(s.out_features, rank, s.instances))
+    return out
+
+
+def master_weights_on(wl: Workload, param_dtype: str) -> bool:
+    """--master-weights, else on for fp16/bf16 full training and off otherwise."""
+    if param_dtype == FP32:
+        return False
+    if wl.master_weights is not None:
+        return wl.master_weights
+    return wl.mode.trains_all_weights
+
+
+def state_bytes(tensors: Iterable[Tensor], optimizer: Optimizer, state_dtype: str) -> int:
+    """Optimizer states of the given tensors (without a master copy).
+
+    - AdamW: exp_avg and exp_avg_sq, each like the parameter (Loshchilov & Hutter, arXiv:1711.05101).
+    - 8-bit AdamW (bitsandbytes, also paged): tensors of >= 4096 values keep two uint8 states and
+      one fp32 absmax per 2048 values for each; smaller tensors keep two fp32 states
+      (bitsandbytes optim/optimizer.py Optimizer2State.init_state; Dettmers et al. arXiv:2110.02861).
+      Paged states live in unified memory and move to the CPU only under memory pressure.
+    - SGD with momentum 0.9: one momentum buffer like the parameter.
+    - Adafactor without first moment: a row and a column second-moment vector per matrix, a full
+      vector for 1-D parameters (Shazeer & Stern 2018, arXiv:1804.04235; transformers Adafactor).
+    """
+    elem = bytes_per_element(state_dtype)
+    tensors = list(tensors)
+    if optimizer is Optimizer.ADAMW:
+        return math.ceil(2 * sum(t.numel * t.count for t in tensors) * elem)
+    if optimizer is Optimizer.SGD:
+        return math.ceil(sum(t.numel * t.count for t in tensors) * elem)
+    if optimizer is Optimizer.ADAFACTOR:
+        n = sum((t.rows + t.cols if t.cols else t.rows) * t.count for t in tensors)
+        return math.ceil(n * elem)
+    total = BNB_QMAP_BYTES if tensors else 0
+    for t in tensors:
+        if t.numel < BNB_MIN_8BIT_SIZE:
+            total += t.count * 2 * t.numel * 4
+        else:
+            total += t.count * 2 * (t.numel + math.ceil(t.numel / BNB_BLOCK) * 4)
+    return total
+
+
+def optimizer_label(optimizer: Optimizer) -> str:
+    return {
+        Optimizer.ADAMW: "AdamW: 2 states", Optimizer.ADAMW_8BIT: "8-bit AdamW: 2 x 1 B + absmax/2048",
+        Optimizer.PAGED_ADAMW_8BIT: "paged 8-bit AdamW: 2 x 1 B + absmax/2048",
+        Optimizer.SGD: f"SGD momentum {SGD_MOMENTUM}: 1 state", Optimizer.ADAFACTOR: "Adafactor: row + column",
+    }[optimizer]
+
+
+@dataclass(frozen=True)
+class TrainingBytes:
+    """Per-GPU gradient and optimizer bytes, and what shaped them."""
+
+    trainable_params: int
+    gradients: int
+    optimizer: int
+    master: int
+    param_dtype: str
+    state_dtype: str
+    grad_formula: str
+    optimizer_formula: str
+    notes: tuple[str, ...]
+
+
+def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> TrainingBytes:
+    """Gradients (parameter dtype) and optimizer states (+ master copy) of the trainable tensors on one GPU."""
+    if not wl.mode.trains or not tensors:
+        return TrainingBytes(0, 0, 0, 0, param_dtype, param_dtype, "", "", ())
+    numel = sum(t.numel * t.count for t in tensors)
+    master_on = master_weights_on(wl, param_dtype)
+    state_dtype = FP32 if master_on or param_dtype == FP32 else param_dtype
+    notes: list[str] = []
+    grads = math.ceil(numel * bytes_per_element(param_dtype))
+    states = state_bytes(tensors, wl.optimizer, state_dtype)
+    master = numel * 4 if master_on else 0
+    if wl.master_weights and not master_on:
+        notes.append("--master-weights has no effect: the trained parameters are already fp32")
+    if wl.optimizer is Optimizer.SGD:
+        notes.append(f"SGD keeps one momentum buffer (momentum {SGD_MOMENTUM} assumed)")
+    if wl.optimizer is Optimizer.PAGED_ADAMW_8BIT:
+        notes.append("paged optimizer states are counted on the GPU; they page to CPU memory only under pressure")
+    dp = wl.dp
+    grad_formula = f"{numel:,} trainable params x {param_dtype}"
+    opt_formula = f"{optimizer_label(wl.optimizer)} in {state_dtype}"
+    if master_on:
+        opt_formula += " + fp32 master copy (4 B/param)"
+    if wl.zero >= 2 and dp > 1:
+        grads = math.ceil(grads / dp)
+        grad_formula += f" / {dp} (ZeRO-{wl.zero})"
+    optimizer = states + master
+    if wl.zero >= 1 and dp > 1:
+        optimizer = math.ceil(optimizer / dp)
+        master = math.ceil(master / dp)
+        opt_formula += f" / {dp} (ZeRO-{wl.zero})"
+    return TrainingBytes(numel, grads, optimizer, master, param_dtype, state_dtype, grad_formula, opt_formula,
+                         tuple(notes))

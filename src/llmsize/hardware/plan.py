@@ -1,0 +1,636 @@
+"""Planning: GPU layouts, the smallest one that fits, and the reverse questions.
+
+The estimator gives the busiest GPU's peak for one workload (its tp/pp/num_gpus included); the
+planner asks it about candidate layouts and turns the answers into FitRows:
+- tensor parallelism shards weights, KV heads and activations; its degree must divide the attention
+  heads, and either divide the KV heads or be a multiple of them (vLLM then replicates each KV head
+  on tp / kv_heads GPUs: QKVParallelLinear in vllm/model_executor/layers/linear.py);
+- pipeline parallelism splits the layers and the largest stage decides;
+- data parallelism replicates, and with ZeRO/FSDP shards the training state;
+- `--num-gpus auto` takes the smallest GPU count (then the preferred layout) that fits.
+Reverse questions (longest context for a batch, largest batch for a context) are monotone in their
+variable, so a bracketing search with secant steps finds the exact integer in a handful of
+estimates; the estimate at each layout is memoised, so 40 GPUs share the same few evaluations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.result import Estimate
+from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.hardware.fit import fit, llama_cpp_layers, usable_bytes, vllm_max_seqs
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.speed import (
+    Efficiency,
+    SpeedEstimate,
+    SpeedInputs,
+    attention_flops_decode,
+    attention_flops_prefill,
+    estimate_speed,
+)
+from llmsize.specs.models import ModelSpec, QuantMethod
+from llmsize.specs.params import param_inventory
+
+EstimateFn = Callable[[ModelSpec, Workload], Estimate]
+
+# REFERENCE: HGX/DGX nodes hold 8 GPUs joined by NVLink; tensor parallelism is kept inside a node
+# and pipeline parallelism spans nodes (vLLM docs, "Distributed inference and serving": "the tensor
+# parallel size is the number of GPUs in each node, and the pipeline parallel size the number of nodes").
+GPUS_PER_NODE = 8
+# GPU counts `--num-gpus auto` tries, in order: every count inside a node, then whole nodes.
+AUTO_COUNTS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+MAX_BATCH_SEARCH = 1 << 20
+
+
+def default_estimator() -> EstimateFn:
+    """The memory model's `estimate(spec, wl)` (imported lazily: planning is a layer above it)."""
+    from llmsize.estimate.core import estimate
+
+    return estimate
+
+
+@dataclass(frozen=True, order=True)
+class Layout:
+    """tp x pp GPUs hold one copy of the model; dp copies (or ZeRO shards) of it."""
+
+    tp: int = 1
+    pp: int = 1
+    dp: int = 1
+
+    @property
+    def count(self) -> int:
+        return self.tp * self.pp * self.dp
+
+    def describe(self) -> str:
+        parts = [f"TP {self.tp}" if self.tp > 1 else "", f"PP {self.pp}" if self.pp > 1 else "",
+                 f"DP {self.dp}" if self.dp > 1 else ""]
+        return " x ".join(p for p in parts if p) or "single GPU"
+
+
+def _divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def tp_problem(spec: ModelSpec, tp: int) -> str | None:
+    """Why tensor parallelism of degree `tp` cannot split this model, or None when it can."""
+    if tp <= 1:
+        return None
+    heads = spec.num_attention_heads
+    if heads % tp:
+        ok = [d for d in _divisors(heads) if d <= 64]
+        return (f"TP {tp} cannot split the {heads} attention heads of {spec.name}; "
+                f"use a TP degree that divides them: {', '.join(map(str, ok))}")
+    kv = spec.num_kv_heads
+    if not spec.is_mla and kv % tp and tp % kv:
+        return (f"TP {tp} neither divides the {kv} KV heads of {spec.name} nor is a multiple of them, "
+                "so engines cannot shard or replicate them")
+    return None
+
+
+def pp_problem(spec: ModelSpec, pp: int) -> str | None:
+    if pp > spec.num_layers:
+        return f"PP {pp} has more stages than {spec.name} has layers ({spec.num_layers})"
+    return None
+
+
+class PlanError(BadInputError):
+    """A layout the model cannot be split into."""
+
+
+# ---------------------------------------------------------------------------------------- searching
+
+def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int) -> int | None:
+    """Largest x in [lo, hi] with f(x) <= budget, for non-decreasing f; None if f(lo) > budget.
+
+    Secant steps land on the answer in two or three evaluations when f is (piecewise) linear, as
+    memory is in context and batch; a halving step whenever a secant step shrinks the bracket
+    poorly keeps the worst case logarithmic (quadratic eager attention, rounding).
+    """
+    f_lo = f(lo)
+    if f_lo > budget:
+        return None
+    f_hi = f(hi)
+    if f_hi <= budget:
+        return hi
+    use_bisect = False
+    while hi - lo > 1:
+        width = hi - lo
+        secant = not use_bisect and f_hi != f_lo
+        x = lo + math.floor((budget - f_lo) * width / (f_hi - f_lo)) if secant else (lo + hi) // 2
+        x = min(max(x, lo + 1), hi - 1)
+        fx = f(x)
+        if fx <= budget:
+            lo, f_lo = x, fx
+            # A secant step usually lands on the answer: check its right neighbour at once.
+            if secant and lo + 1 < hi:
+                f_next = f(lo + 1)
+                if f_next > budget:
+                    return lo
+                lo, f_lo = lo + 1, f_next
+        else:
+            hi, f_hi = x, fx
+            if secant and hi - 1 > lo:
+                f_prev = f(hi - 1)
+                if f_prev <= budget:
+                    return hi - 1
+                hi, f_hi = hi - 1, f_prev
+        use_bisect = (hi - lo) > width // 2 and not use_bisect
+    return lo
+
+
+# ------------------------------------------------------------------------------------------- results
+
+class PrecisionOption(BaseModel):
+    """One weight format to try: a label and the workload fields that select it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str
+    dtype: str | None = None
+    quant: str | None = None
+
+
+class PrecisionResult(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    option: PrecisionOption
+    row: FitRow
+    weights_bytes: int
+    total_bytes: int
+
+
+@dataclass
+class Planner:
+    """Plans one model and workload on GPUs; memoises every estimate it asks for."""
+
+    spec: ModelSpec
+    wl: Workload
+    estimator: EstimateFn | None = None
+    efficiency: Efficiency = field(default_factory=Efficiency)
+    _memo: dict[Workload, Estimate] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.estimator is None:
+            self.estimator = default_estimator()
+
+    # --- estimates ---------------------------------------------------------------------------------
+    def estimate(self, wl: Workload) -> Estimate:
+        est = self._memo.get(wl)
+        if est is None:
+            assert self.estimator is not None
+            est = self.estimator(self.spec, wl)
+            self._memo[wl] = est
+        return est
+
+    def workload(self, layout: Layout | None = None, **update: Any) -> Workload:
+        """The asked workload with another layout / context / batch (validated like user input)."""
+        data = self.wl.model_dump()
+        if layout is not None:
+            data.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
+        data.update(update)
+        if data.get("prompt_tokens") is not None and data["prompt_tokens"] > data["context"]:
+            data["prompt_tokens"] = data["context"]
+        try:
+            return Workload.model_validate(data)
+        except ValidationError as err:
+            raise BadInputError(f"invalid workload: {err.errors()[0]['msg']}") from None
+
+    # --- layouts -----------------------------------------------------------------------------------
+    def check_layout(self, layout: Layout) -> None:
+        problem = tp_problem(self.spec, layout.tp) or pp_problem(self.spec, layout.pp)
+        if problem:
+            raise PlanError(problem)
+
+    def layouts(self, count: int) -> list[Layout]:
+        """Valid layouts of exactly `count` GPUs, most preferred first.
+
+        Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
+        when nothing else divides the count. Training with ZeRO: data parallelism first (it shards
+        the training state with the least communication), then TP, then PP.
+        """
+        sharded_dp = self.wl.mode.trains and self.wl.zero > 0
+        out: list[tuple[tuple[int, ...], Layout]] = []
+        for tp in _divisors(count):
+            if tp > GPUS_PER_NODE or tp_problem(self.spec, tp):
+                continue
+            for pp in _divisors(count // tp):
+                if pp_problem(self.spec, pp):
+                    continue
+                dp = count // (tp * pp)
+                if sharded_dp:
+                    key: tuple[int, ...] = (pp, tp)
+                else:
+                    key = (dp, pp)
+                out.append((key, Layout(tp, pp, dp)))
+        return [layout for _, layout in sorted(out)]
+
+    def explicit_layout(self, num_gpus: int) -> Layout | None:
+        """The layout the workload itself names (--tp/--pp, or --zero with --num-gpus), if any."""
+        if self.wl.tp > 1 or self.wl.pp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
+            if num_gpus % (self.wl.tp * self.wl.pp):
+                raise BadInputError(
+                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp ({self.wl.tp} x {self.wl.pp})")
+            return Layout(self.wl.tp, self.wl.pp, num_gpus // (self.wl.tp * self.wl.pp))
+        return None
+
+    # --- limits ------------------------------------------------------------------------------------
+    def max_context(self, usable: int, layout: Layout, batch: int | None = None) -> int | None:
+        """Longest context (tokens per sequence) whose peak fits `usable` bytes, up to the model's limit."""
+        b = batch or self.wl.batch
+
+        def total(context: int) -> int:
+            return self.estimate(self.workload(layout, context=context, batch=b)).total_bytes
+
+        return largest_within(total, usable, 1, self.spec.max_position_embeddings)
+
+    def max_batch(self, usable: int, layout: Layout, context: int | None = None) -> int | None:
+        """Largest batch whose peak fits `usable` bytes at `context` tokens per sequence."""
+        c = context or self.wl.context
+
+        def total(batch: int) -> int:
+            return self.estimate(self.workload(layout, context=c, batch=batch)).total_bytes
+
+        if total(1) > usable:
+            return None
+        hi = 2
+        while hi < MAX_BATCH_SEARCH and total(hi) <= usable:
+            hi *= 2
+        return largest_within(total, usable, hi // 2, min(hi, MAX_BATCH_SEARCH))
+
+    # --- speed -------------------------------------------------------------------------------------
+    def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
+        inputs = SpeedInputs(
+            weight_bytes_per_gpu=est.weights_bytes,
+            active_weight_bytes_per_gpu=int(est.weights_bytes * read_fraction(self.spec, wl.batch)),
+            kv_bytes_per_gpu=est.kv_cache_bytes,
+            active_params=max(1, est.active_params),
+            attention_flops_prefill=attention_flops_prefill(self.spec, wl.prefill_tokens),
+            attention_flops_decode=attention_flops_decode(self.spec, wl.context),
+            prompt_tokens=wl.prefill_tokens,
+            batch=wl.batch,
+            hidden_size=self.spec.hidden_size,
+            num_layers=self.spec.num_layers,
+            compute_dtype=speed_dtype(self.spec, wl),
+            tp=layout.tp,
+            pp=layout.pp,
+            dp=layout.dp,
+        )
+        return estimate_speed(inputs, gpu, self.efficiency)
+
+    # --- fit rows ----------------------------------------------------------------------------------
+    def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True) -> FitRow:
+        """FitRow for `layout` on `gpu`, with max context/batch, speed and engine answers."""
+        self.check_layout(layout)
+        wl = self.workload(layout)
+        est = self.estimate(wl)
+        usable = usable_bytes(gpu, wl.engine, wl.gpu_memory_utilization)
+        fits = est.total_bytes <= usable
+        warnings = tuple(dict.fromkeys((*dtype_warnings(self.spec, wl, gpu), *est.warnings)))
+        max_ctx = max_b = seqs = layers = None
+        if limits:
+            max_ctx = self.max_context(usable, layout)
+            max_b = self.max_batch(usable, layout) if wl.engine is not Engine.VLLM else None
+        if wl.engine is Engine.VLLM and wl.mode is Mode.INFERENCE:
+            one = self.estimate(self.workload(layout, batch=1))
+            seqs = vllm_max_seqs(est, usable, one.kv_cache_bytes, wl.context)
+            max_b = seqs
+        if wl.engine is Engine.LLAMA_CPP:
+            layers = llama_cpp_layers(self.estimate(self.workload(layout, gpu_layers=None)), usable,
+                                      self.spec.num_layers)
+        speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
+        return fit(est, gpu, layout.count, engine=wl.engine,
+                   gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
+                   dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
+                   max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
+                   warnings=warnings)
+
+    def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
+        """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
+        usable = usable_bytes(gpu, self.wl.engine, self.wl.gpu_memory_utilization)
+        if num_gpus is not None:
+            if num_gpus < 1:
+                raise BadInputError("--num-gpus must be at least 1 (or 'auto')")
+            explicit = self.explicit_layout(num_gpus)
+            if explicit is not None:
+                self.check_layout(explicit)
+                return explicit, self.estimate(self.workload(explicit)).total_bytes <= usable
+            candidates = self.layouts(num_gpus)
+            if not candidates:
+                raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
+                                f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
+            return self._first_fit(candidates, usable)
+        best: tuple[Layout, bool] | None = None
+        for count in AUTO_COUNTS:
+            candidates = self.layouts(count)
+            if not candidates:
+                continue
+            best = self._first_fit(candidates, usable)
+            if best[1]:
+                return best
+        assert best is not None
+        return best
+
+    def _first_fit(self, candidates: Sequence[Layout], usable: int) -> tuple[Layout, bool]:
+        smallest: tuple[int, Layout] | None = None
+        for layout in candidates:
+            need = self.estimate(self.workload(layout)).total_bytes
+            if need <= usable:
+                return layout, True
+            if smallest is None or need < smallest[0]:
+                smallest = (need, layout)
+        assert smallest is not None
+        return smallest[1], False
+
+    def _nearby_counts(self, n: int) -> list[int]:
+        return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
+
+    def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True) -> FitRow:
+        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
+        layout, _ = self.choose_layout(gpu, num_gpus)
+        return self.fit_layout(gpu, layout, limits=limits)
+
+
+# ----------------------------------------------------------------------------- helpers on the spec
+
+def read_fraction(spec: ModelSpec, batch: int) -> float:
+    """Share of the weight parameters one decode step reads.
+
+    The embedding table is a lookup (only `batch` rows are read) unless it doubles as the head;
+    routed experts are read only when some token of the batch picks them: with uniform routing of
+    k of E experts, a layer's expert is untouched with probability (1 - k/E)^batch.
+    """
+    groups = param_inventory(spec)
+    total = sum(g.numel for g in groups)
+    if total == 0:
+        return 1.0
+    skipped = 0.0
+    for g in groups:
+        if g.kind == "embedding" and not spec.tie_word_embeddings:
+            skipped += g.numel
+        elif g.kind == "expert" and spec.num_experts:
+            untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** batch
+            skipped += g.numel * untouched
+    return max(0.0, 1 - skipped / total)
+
+
+def _weight_format(spec: ModelSpec, wl: Workload) -> tuple[str, QuantMethod | None]:
+    try:
+        from llmsize.estimate.weights import effective_format
+    except ImportError:  # pragma: no cover - the memory model ships it
+        return spec.weight_format.dtype, spec.weight_format.quant
+    fmt, _ = effective_format(spec, wl)
+    return fmt.dtype, fmt.quant
+
+
+def speed_dtype(spec: ModelSpec, wl: Workload) -> str:
+    """The dtype the matmuls run in: fp8 for FP8 weights, else the activation dtype."""
+    dtype, quant = _weight_format(spec, wl)
+    if quant == QuantMethod.FP8 or (wl.dtype is not None and str(wl.dtype) == "fp8"):
+        return "fp8"
+    if wl.dtype is not None and str(wl.dtype) in ("fp32", "fp16", "bf16"):
+        return str(wl.dtype)
+    if quant in (QuantMethod.GPTQ, QuantMethod.AWQ, QuantMethod.GGUF):
+        return "fp16"
+    return dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
+
+
+# REFERENCE: vLLM runs FP8 checkpoints on GPUs without FP8 tensor cores (compute capability < 8.9)
+# as weight-only FP8 through the FP8 Marlin kernel, activations in 16 bit
+# (https://docs.vllm.ai/en/latest/features/quantization/fp8.html); transformers' fine-grained FP8
+# integration needs FP8 hardware and otherwise dequantizes the weights to bf16 on load.
+FP8_FALLBACK = ("{gpu} has no FP8 tensor cores: vLLM runs these FP8 weights weight-only through its "
+                "FP8 Marlin kernel (weights stay 8-bit, matmuls in 16-bit, no FP8 speed-up); "
+                "transformers upcasts them to bf16 on load, doubling the weight memory")
+# REFERENCE: vLLM refuses bfloat16 below compute capability 8.0 ("Bfloat16 is only supported on GPUs
+# with compute capability of at least 8.0 ... use float16 instead", vllm/platforms/cuda.py).
+BF16_FALLBACK = ("{gpu} has no native bf16: vLLM refuses it and PyTorch emulates it slowly; "
+                 "use --dtype fp16 (engines pick float16 on this GPU)")
+
+
+def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
+    """Warnings (not errors) for precisions the GPU cannot run natively, with the engines' fallback."""
+    out = []
+    dtype, quant = _weight_format(spec, wl)
+    asked_fp8 = wl.dtype is not None and str(wl.dtype) == "fp8"
+    wants_fp8 = quant == QuantMethod.FP8 or dtype == "fp8" or asked_fp8
+    if wants_fp8 and not gpu.supports("fp8"):
+        out.append(FP8_FALLBACK.format(gpu=gpu.id))
+    compute = speed_dtype(spec, wl)
+    if compute == "bf16" and not gpu.supports("bf16"):
+        out.append(BF16_FALLBACK.format(gpu=gpu.id))
+    if gpu.memory.unified and gpu.memory.gpu_share:
+        out.append(f"{gpu.id}: unified memory, of which macOS lets the GPU use "
+                   f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)")
+    return out
+
+
+# ------------------------------------------------------------------------------ precision choices
+
+def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None) -> list[PrecisionOption]:
+    """Weight formats to try, best quality first, for the workload's engine.
+
+    A quantized checkpoint, an explicit --dtype/--quant, or a training mode leaves one option.
+    """
+    if wl.quant is not None or wl.dtype is not None or spec.weight_format.quant is not None or (
+            wl.mode is not Mode.INFERENCE):
+        label = wl.quant or (str(wl.dtype) if wl.dtype else spec.weight_format.label())
+        return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
+    half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
+    if wl.engine is Engine.LLAMA_CPP:
+        gguf = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"]
+        return [PrecisionOption(label=half, dtype=half),
+                *(PrecisionOption(label=f"gguf {q}", quant=q) for q in gguf)]
+    options = [PrecisionOption(label=half, dtype=half)]
+    fp8_ok = gpu is None or gpu.supports("fp8") or wl.engine is Engine.VLLM
+    if fp8_ok:
+        options.append(PrecisionOption(label="fp8", quant="fp8"))
+    if wl.engine is Engine.VLLM:
+        options += [PrecisionOption(label="gptq int8", quant="gptq-int8"),
+                    PrecisionOption(label="awq int4", quant="awq")]
+    else:
+        options += [PrecisionOption(label="bnb int8", quant="bnb-int8"),
+                    PrecisionOption(label="bnb nf4", quant="bnb-nf4")]
+    return options
+
+
+def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
+    update: dict[str, Any] = {}
+    if option.dtype is not None:
+        update["dtype"] = option.dtype
+    if option.quant is not None:
+        update["quant"] = option.quant
+    return Workload.model_validate({**wl.model_dump(), **update})
+
+
+def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+                   estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+                   ) -> tuple[list[PrecisionResult], int | None]:
+    """Every precision option on `gpu` and the index of the best that fits (None: none fits).
+
+    Options are sized quickly (no limits); the best one is then planned in full (max context,
+    max batch, speed), and so is the single option when nothing fits, to say why.
+    """
+    estimator = estimator or default_estimator()
+    eff = efficiency or Efficiency()
+    results: list[PrecisionResult] = []
+    planners: list[Planner] = []
+    for option in precision_options(spec, wl, gpu):
+        planner = Planner(spec, _option_workload(wl, option), estimator, eff)
+        try:
+            row = planner.plan(gpu, num_gpus, limits=False)
+        except PlanError:
+            raise
+        except BadInputError:
+            if len(precision_options(spec, wl, gpu)) == 1:
+                raise
+            continue  # a format this model cannot take (the estimator says why when asked directly)
+        est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
+        results.append(PrecisionResult(option=option, row=row, weights_bytes=est.weights_bytes,
+                                       total_bytes=est.total_bytes))
+        planners.append(planner)
+    best = next((i for i, r in enumerate(results) if r.row.fits), None)
+    detail = best if best is not None else (0 if len(results) == 1 else None)
+    if detail is not None:
+        r = results[detail]
+        full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp))
+        results[detail] = r.model_copy(update={"row": full})
+    return results, best
+
+
+class ModelFit(BaseModel):
+    """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str
+    params: int
+    active_params: int
+    max_position_embeddings: int
+    gpu: str
+    options: tuple[PrecisionResult, ...]
+    best: int | None
+
+    @property
+    def best_result(self) -> PrecisionResult | None:
+        return self.options[self.best] if self.best is not None else None
+
+
+def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+              estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> ModelFit:
+    """Best precision/quant of `spec` that fits `gpu` (see best_precision), as one result."""
+    from llmsize.specs.params import active_params as count_active
+    from llmsize.specs.params import total_params
+
+    results, best = best_precision(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency)
+    return ModelFit(model=spec.name, params=total_params(spec), active_params=count_active(spec),
+                    max_position_embeddings=spec.max_position_embeddings, gpu=gpu.id,
+                    options=tuple(results), best=best)
+
+
+def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+                estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> list[ModelFit]:
+    """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`."""
+    out = []
+    for spec in specs:
+        try:
+            out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency))
+        except BadInputError:
+            continue  # e.g. a TP degree this model's heads cannot take
+    return out
+
+
+class CompareRow(BaseModel):
+    """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str
+    weight_format: str
+    weights_bytes: int
+    params: int
+    row: FitRow
+
+
+def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec],
+            num_gpus: int | None = None, *, estimator: EstimateFn | None = None,
+            efficiency: Efficiency | None = None) -> list[CompareRow]:
+    """Every model on every GPU; `num_gpus` None = as many as each needs (auto)."""
+    estimator = estimator or default_estimator()
+    eff = efficiency or Efficiency()
+    rows = []
+    for spec, wl in models:
+        planner = Planner(spec, wl, estimator, eff)
+        fmt = _format_label(spec, wl)
+        whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
+        for gpu in gpus:
+            rows.append(CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
+                                   params=whole.params, row=planner.plan(gpu, num_gpus)))
+    return rows
+
+
+def _format_label(spec: ModelSpec, wl: Workload) -> str:
+    try:
+        from llmsize.estimate.weights import effective_format
+    except ImportError:  # pragma: no cover
+        return spec.weight_format.label()
+    return effective_format(spec, wl)[0].label()
+
+
+def recommend(rows: Sequence[CompareRow]) -> list[str]:
+    """One line per model: the GPU (count) to pick, and why; or what to change when nothing fits."""
+    from llmsize.units import format_gib
+
+    lines = []
+    models = list(dict.fromkeys(r.model for r in rows))
+    gpus = list(dict.fromkeys(r.row.gpu for r in rows))
+    if len(models) > 1 and len(gpus) == 1:
+        fitting = [r for r in rows if r.row.fits and r.row.count == 1]
+        if not fitting:
+            return [f"None of these fits one {gpus[0]}; try a smaller quantization or --num-gpus auto."]
+        # More bits per parameter keep more quality: prefer the biggest weights that fit, then speed.
+        best = max(fitting, key=lambda r: (r.weights_bytes / max(1, r.params),
+                                           r.row.decode_tokens_per_s or 0))
+        fastest = max(fitting, key=lambda r: r.row.decode_tokens_per_s or 0)
+        line = (f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: the most bits per "
+                f"weight that fit, {format_gib(best.row.headroom_bytes)} to spare")
+        if fastest is not best and fastest.row.decode_tokens_per_s and best.row.decode_tokens_per_s:
+            ratio = fastest.row.decode_tokens_per_s / best.row.decode_tokens_per_s
+            line += f"; {fastest.model} ({fastest.weight_format}) decodes {ratio:.1f}x faster"
+        return [line + "."]
+    for model in models:
+        mine = [r for r in rows if r.model == model]
+        fitting = [r for r in mine if r.row.fits]
+        prefix = f"{model}: " if len(models) > 1 else ""
+        if not fitting:
+            lines.append(f"{prefix}nothing fits; try a quantized variant, a shorter --context or more GPUs.")
+            continue
+        best = min(fitting, key=lambda r: (r.row.count, -(r.row.decode_tokens_per_s or 0)))
+        fastest = max(fitting, key=lambda r: r.row.aggregate_tokens_per_s or r.row.decode_tokens_per_s or 0)
+        speed = (f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
+                 if best.row.decode_tokens_per_s else "")
+        line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — the fewest GPUs that fit, "
+                f"{format_gib(best.row.headroom_bytes)} headroom each{speed}")
+        if fastest.row.gpu != best.row.gpu and fastest.row.decode_tokens_per_s:
+            line += (f"; fastest: {fastest.row.count}x {fastest.row.gpu} "
+                     f"(~{fastest.row.decode_tokens_per_s:,.0f} tokens/s)")
+        lines.append(line + ".")
+    return lines
+
+
+def plan_fit_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], num_gpus: int | None = 1, *,
+                  estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+                  limits: bool = True) -> list[FitRow]:
+    """Fit rows for several GPUs sharing one planner (so shared layouts are estimated once).
+
+    For `llmsize estimate --gpu X [--num-gpus N|auto]`: `num_gpus` None means auto.
+    """
+    planner = Planner(spec, wl, estimator, efficiency or Efficiency())
+    return [planner.plan(gpu, num_gpus, limits=limits) for gpu in gpus]

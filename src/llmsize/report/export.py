@@ -1,0 +1,83 @@
+"""A Report as JSON, YAML or CSV text, and as a file (--output), all from `Report.model_dump(mode="json")`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from llmsize.errors import BadInputError
+from llmsize.report.models import Report
+
+OUTPUT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    return report.model_dump(mode="json")
+
+
+def to_json(report: Report) -> str:
+    """One JSON object (the DESIGN.md contract), newline-terminated."""
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_yaml(report: Report) -> str:
+    """The same document as YAML, keys in contract order."""
+    import yaml
+
+    return str(yaml.safe_dump(to_dict(report), sort_keys=False, allow_unicode=True))
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), item, out)
+    elif isinstance(value, list):
+        out[prefix] = " | ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
+                                 for v in value)
+    else:
+        out[prefix] = "" if value is None else value
+
+
+def to_csv(report: Report) -> str:
+    """A header row and one value row: every scalar of the document under its dotted path.
+
+    The per-component formulas are left out (they are prose); lists are joined with " | ".
+    """
+    data = to_dict(report)
+    data.pop("components", None)
+    flat: dict[str, Any] = {}
+    _flatten("", data, flat)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(flat.keys())
+    writer.writerow(flat.values())
+    return buf.getvalue()
+
+
+def render_text(report: Report, fmt: str) -> str:
+    """json, yaml or csv text of the report."""
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "yaml":
+        return to_yaml(report)
+    if fmt == "csv":
+        return to_csv(report)
+    raise ValueError(f"not a text format: {fmt!r}")
+
+
+def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
+    """Write the report to a .json/.yaml/.yml file; an existing file needs force=True."""
+    kind = OUTPUT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise BadInputError(f"cannot write {path}: --output takes a .yaml, .yml or .json file",
+                            hint="name the file e.g. estimate.yaml")
+    if path.exists() and not force:
+        raise BadInputError(f"{path} already exists", hint="pass --force to overwrite it")
+    try:
+        path.write_text(render_text(report, kind), encoding="utf-8")
+    except OSError as err:
+        raise BadInputError(f"cannot write {path}: {err.strerror or err}") from err
+    return path

@@ -1,0 +1,128 @@
+"""Report: the document `llmsize estimate` emits (DESIGN.md contract), built from spec, workload and estimate.
+
+JSON keys are only ever added, never renamed; `schema_version` changes when a key's meaning does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from llmsize.estimate.result import Estimate
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.fit_models import FitRow
+from llmsize.names import ParsedName
+from llmsize.specs.models import ModelSpec
+
+SCHEMA_VERSION = 1
+# The `memory` keys DESIGN.md promises, in display order.
+MEMORY_KEYS: tuple[str, ...] = (
+    "weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead", "total",
+)
+NAME_FIELDS: tuple[str, ...] = (
+    "series", "version", "variant", "size_label", "training_type", "quant_method", "bits", "gguf_type",
+)
+
+
+class ModelInfo(BaseModel):
+    """What was estimated: name, exact parameter counts, architecture, weight format and provenance."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    params: int = Field(description="total parameters")
+    active_params: int = Field(description="parameters per token (top-k experts for MoE)")
+    family: str | None = None
+    model_type: str
+    hf_repo: str | None = None
+    architecture: dict[str, Any] = Field(description="the architecture facts that shaped the numbers")
+    weight_format: str
+    provenance: str = Field(description="one line: where the numbers came from")
+    provenance_kind: str
+    provenance_source: str
+    approximate: bool = False
+    name_parts: dict[str, Any] = Field(default_factory=dict, description="what the model name itself says")
+
+
+class ComponentInfo(BaseModel):
+    """The rule behind one memory component and the same rule with this model's numbers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    formula: str
+    detail: str
+
+
+class Report(BaseModel):
+    """One estimate, ready for a table, JSON, YAML or CSV."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    llmsize_version: str
+    input: str = Field(description="MODEL as the user gave it")
+    model: ModelInfo
+    workload: dict[str, Any] = Field(description="every workload input, defaults included")
+    memory: dict[str, int] = Field(description="bytes per component at the peak; total = their sum")
+    memory_ranges: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="low/high bytes where something unknowable moves a component"
+    )
+    components: dict[str, ComponentInfo] = Field(default_factory=dict)
+    peak_phase: str = ""
+    trainable_params: int = 0
+    gpus: list[FitRow] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
+    if parsed is None:
+        return {}
+    return {k: getattr(parsed, k) for k in NAME_FIELDS if getattr(parsed, k, None) is not None}
+
+
+def model_info(spec: ModelSpec, estimate: Estimate, parsed: ParsedName | None = None) -> ModelInfo:
+    return ModelInfo(
+        name=spec.name,
+        params=estimate.params,
+        active_params=estimate.active_params,
+        family=spec.family,
+        model_type=spec.model_type,
+        hf_repo=spec.hf_repo,
+        architecture=spec.summary(),
+        weight_format=spec.weight_format.label(),
+        provenance=spec.provenance.describe(),
+        provenance_kind=str(spec.provenance.kind),
+        provenance_source=spec.provenance.source,
+        approximate=spec.approximate,
+        name_parts=_name_parts(parsed),
+    )
+
+
+def build_report(
+    model_input: str,
+    spec: ModelSpec,
+    workload: Workload,
+    estimate: Estimate,
+    gpus: Sequence[FitRow] = (),
+    parsed: ParsedName | None = None,
+) -> Report:
+    """Assemble the Report of one estimate (`gpus` stays empty unless a fit was asked for)."""
+    from llmsize import __version__
+
+    return Report(
+        llmsize_version=__version__,
+        input=model_input,
+        model=model_info(spec, estimate, parsed),
+        workload=workload.model_dump(mode="json"),
+        memory=estimate.memory_dict(),
+        memory_ranges=estimate.ranges_dict(),
+        components={c.name: ComponentInfo(formula=c.formula, detail=c.detail) for c in estimate.components},
+        peak_phase=estimate.peak_phase,
+        trainable_params=estimate.trainable_params,
+        gpus=list(gpus),
+        assumptions=list(estimate.assumptions),
+        warnings=list(estimate.warnings),
+    )

@@ -1,0 +1,139 @@
+"""Render an estimate Report: a breakdown table (human), or the JSON/YAML/CSV document, on stdout.
+
+Sizes are shown in GiB (2^30) and say so; shares are of the predicted peak total.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from llmsize.report.export import render_text
+from llmsize.report.models import MEMORY_KEYS, Report
+from llmsize.units import GIB, format_gib
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_LABELS = {
+    "weights": "weights", "kv_cache": "KV cache", "activations": "activations", "gradients": "gradients",
+    "optimizer": "optimizer states", "adapters": "adapters (LoRA)", "overhead": "runtime overhead",
+}
+
+
+def render_estimate(report: Report, fmt: str, console: Console | None = None) -> None:
+    """Write `report` to stdout (or `console`) as human, json, yaml or csv."""
+    if fmt == "human":
+        _human(report, console or _console())
+    else:
+        text = render_text(report, fmt)
+        if console is not None:
+            console.file.write(text)
+        else:
+            sys.stdout.write(text)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def model_line(report: Report) -> str:
+    """Name, what the name says, provenance and exact parameter counts."""
+    m = report.model
+    parts = [m.name]
+    said = [str(m.name_parts[k]) for k in ("series", "version", "size_label", "training_type")
+            if m.name_parts.get(k)]
+    if said:
+        parts.append(" ".join(said))
+    parts.append(f"weights {m.weight_format}")
+    counts = f"{m.params:,} params"
+    if m.active_params != m.params:
+        counts += f" ({m.active_params:,} active per token)"
+    parts.append(counts)
+    line = " · ".join(parts) + f"\n  from {m.provenance}"
+    if m.approximate:
+        line += " (approximate)"
+    return line
+
+
+def _workload_line(report: Report) -> str:
+    w = report.workload
+    bits = [f"mode {w['mode']}", f"context {w['context']:,}", f"batch {w['batch']}", f"engine {w['engine']}"]
+    if w.get("num_gpus", 1) > 1:
+        bits.append(f"{w['num_gpus']} GPUs (tp {w['tp']}, pp {w['pp']}, ZeRO-{w['zero']})")
+    return "  workload: " + ", ".join(bits)
+
+
+def _human(report: Report, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(model_line(report)))
+    console.print(Text(_workload_line(report)))
+    total = report.memory["total"]
+    table = Table(show_header=True, header_style="bold", title_justify="left")
+    table.add_column("component")
+    table.add_column("GiB", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("range GiB", justify="right")
+    table.add_column("formula / assumption", overflow="fold")
+    for key in MEMORY_KEYS[:-1]:
+        value = report.memory[key]
+        if value == 0 and key not in ("weights",):
+            continue
+        rng = report.memory_ranges.get(key)
+        rng_text = f"{rng['low'] / GIB:.2f}–{rng['high'] / GIB:.2f}" if rng else ""
+        share = f"{100 * value / total:.1f}%" if total else "—"
+        formula = report.components[key].formula if key in report.components else ""
+        table.add_row(_LABELS[key], f"{value / GIB:.2f}", share, rng_text, Text(formula))
+    table.add_section()
+    peak = f" (peak: {report.peak_phase})" if report.peak_phase else ""
+    table.add_row(Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%", "", "")
+    console.print(table)
+    console.print(Text(f"Total: {format_gib(total)} ({total:,} bytes) on the busiest GPU"))
+    if report.gpus:
+        _gpus(report, console)
+    if report.assumptions:
+        console.print(Text("Assumptions:", style="bold"))
+        for a in report.assumptions:
+            console.print(Text(f"  - {a}"))
+    if report.warnings:
+        console.print(Text("Warnings:", style="bold yellow"))
+        for w in report.warnings:
+            console.print(Text(f"  ! {w}"))
+
+
+def _gpus(report: Report, console: Console) -> None:
+    from rich.table import Table
+
+    table = Table(title="GPUs", title_justify="left")
+    for col in ("gpu", "count", "fits", "per GPU GiB", "headroom GiB"):
+        table.add_column(col)
+    for row in report.gpus:
+        table.add_row(row.gpu, str(row.count), "yes" if row.fits else "no", f"{row.per_gpu_bytes / GIB:.2f}",
+                      f"{row.headroom_bytes / GIB:.2f}")
+    console.print(table)
+
+
+def render_explain(report: Report, console: Console | None = None) -> None:
+    """Each component's formula, then the same with this model's numbers (`llmsize explain`)."""
+    from rich.text import Text
+
+    out = console or _console()
+    out.print(Text(model_line(report)))
+    out.print(Text(_workload_line(report)))
+    for key in MEMORY_KEYS[:-1]:
+        comp = report.components.get(key)
+        if comp is None:
+            continue
+        out.print(Text(f"{_LABELS[key]}: {format_gib(report.memory[key])}", style="bold"))
+        out.print(Text(f"  rule:    {comp.formula}"))
+        out.print(Text(f"  numbers: {comp.detail}"))
+        rng = report.memory_ranges.get(key)
+        if rng:
+            out.print(Text(f"  range:   {format_gib(int(rng['low']))} – {format_gib(int(rng['high']))} "
+                           f"({rng['driver']})"))
+    total = report.memory["total"]
+    out.print(Text(f"total = sum of the above = {total:,} B ({format_gib(total)})", style="bold"))

@@ -1,0 +1,299 @@
+"""Render planning results (`llmsize fit`, `fit --all`, `compare`): tables, or JSON/YAML/CSV documents.
+
+Sizes are GiB (2^30 bytes) and say so; speeds are labelled as estimates with their efficiency factors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.budget import ChatBudget
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.plan import CompareRow, ModelFit
+from llmsize.hardware.speed import Efficiency
+from llmsize.units import GIB
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+SCHEMA_VERSION = 1
+
+
+# ----------------------------------------------------------------------------------------- documents
+
+def _header(kind: str) -> dict[str, Any]:
+    from llmsize import __version__
+
+    return {"schema_version": SCHEMA_VERSION, "llmsize_version": __version__, "kind": kind}
+
+
+def _gpu_doc(gpu: GpuSpec) -> dict[str, Any]:
+    doc = gpu.to_json()
+    return {k: doc[k] for k in ("id", "name", "vendor", "memory_bytes", "usable_memory_bytes",
+                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops")}
+
+
+def _workload_doc(wl: Workload, num_gpus: int | None) -> dict[str, Any]:
+    doc = wl.model_dump(mode="json")
+    doc["num_gpus"] = "auto" if num_gpus is None else num_gpus
+    return doc
+
+
+def fit_document(fit: ModelFit, gpu: GpuSpec, wl: Workload, num_gpus: int | None, efficiency: Efficiency,
+                 chat: ChatBudget | None = None) -> dict[str, Any]:
+    """`llmsize fit MODEL --gpu X --format json`."""
+    best = fit.best_result
+    return {
+        **_header("fit"),
+        "model": {"name": fit.model, "params": fit.params, "active_params": fit.active_params,
+                  "max_position_embeddings": fit.max_position_embeddings},
+        "gpu": _gpu_doc(gpu),
+        "workload": _workload_doc(wl, num_gpus),
+        "fits": best is not None,
+        "best": best.option.label if best else None,
+        "options": [{"precision": r.option.label, "dtype": r.option.dtype, "quant": r.option.quant,
+                     "weights_bytes": r.weights_bytes, **r.row.model_dump(mode="json")} for r in fit.options],
+        "gpus": [best.row.model_dump(mode="json")] if best else [],
+        "chat_budget": chat.model_dump(mode="json") if chat else None,
+        "efficiency": efficiency.model_dump(mode="json"),
+    }
+
+
+def fit_all_document(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, num_gpus: int | None,
+                     efficiency: Efficiency) -> dict[str, Any]:
+    """`llmsize fit --all --gpu X --format json`: one entry per catalog model."""
+    models = []
+    for f in fits:
+        best = f.best_result
+        models.append({
+            "model": f.model, "params": f.params, "active_params": f.active_params, "fits": best is not None,
+            "best": best.option.label if best else None,
+            "weights_bytes": best.weights_bytes if best else None,
+            **({"fit": best.row.model_dump(mode="json")} if best else {}),
+        })
+    return {**_header("fit-all"), "gpu": _gpu_doc(gpu), "workload": _workload_doc(wl, num_gpus),
+            "models": models, "efficiency": efficiency.model_dump(mode="json")}
+
+
+def compare_document(rows: Sequence[CompareRow], recommendation: Sequence[str], wl: Workload,
+                     num_gpus: int | None, efficiency: Efficiency) -> dict[str, Any]:
+    """`llmsize compare ... --format json`: one row per model x GPU, and the recommendation."""
+    return {
+        **_header("compare"),
+        "workload": _workload_doc(wl, num_gpus),
+        "rows": [{"model": r.model, "weight_format": r.weight_format, "weights_bytes": r.weights_bytes,
+                  **r.row.model_dump(mode="json")} for r in rows],
+        "recommendation": list(recommendation),
+        "efficiency": efficiency.model_dump(mode="json"),
+    }
+
+
+def write_document(doc: dict[str, Any], fmt: str, rows_key: str | None = None,
+                   console: Console | None = None) -> None:
+    """JSON, YAML, or CSV of the document's row list (`rows_key`)."""
+    if fmt == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "yaml":
+        import yaml
+
+        text = str(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    elif fmt == "csv":
+        text = _csv(doc[rows_key] if rows_key else [doc])
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    (console.file if console is not None else sys.stdout).write(text)
+
+
+def _csv(rows: Sequence[dict[str, Any]]) -> str:
+    flat = [{k: _cell(v) for k, v in row.items() if not isinstance(v, dict)} for row in rows]
+    if not flat:
+        return ""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(flat[0]), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(flat)
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " | ".join(map(str, value))
+    return value
+
+
+# ------------------------------------------------------------------------------------------- human
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def gib(n: int | None) -> str:
+    return "-" if n is None else f"{n / GIB:,.1f}"
+
+
+def _tokens(n: int | None) -> str:
+    return "-" if n is None else f"{n:,}"
+
+
+def _speed(row: FitRow) -> str:
+    if row.decode_tokens_per_s is None:
+        return "-"
+    return f"{row.decode_tokens_per_s:,.0f}"
+
+
+def _ttft(row: FitRow) -> str:
+    if row.ttft_s is None:
+        return "-"
+    return f"{row.ttft_s:.2f}" if row.ttft_s < 10 else f"{row.ttft_s:,.0f}"
+
+
+def _layout(row: FitRow) -> str:
+    parts = [f"TP{row.tp}" if row.tp > 1 else "", f"PP{row.pp}" if row.pp > 1 else "",
+             f"DP{row.dp}" if row.dp > 1 else ""]
+    inner = "x".join(p for p in parts if p)
+    return f"{row.count}" + (f" ({inner})" if inner else "")
+
+
+def gpu_line(gpu: GpuSpec) -> str:
+    usable = f"{gpu.usable_memory_bytes / GIB:,.1f} GiB"
+    if gpu.memory.unified and gpu.memory.gpu_share:
+        usable += f" of {gpu.memory_bytes / GIB:,.0f} GiB unified"
+    return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"
+
+
+def workload_line(wl: Workload) -> str:
+    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", f"engine {wl.engine}"]
+    if wl.prompt_tokens:
+        parts.insert(2, f"prompt {wl.prompt_tokens:,}")
+    return " · ".join(parts)
+
+
+def _efficiency_line(eff: Efficiency) -> str:
+    return (f"Speeds are rough estimates ({eff.describe()}; override with --bandwidth-efficiency / "
+            "--compute-efficiency).")
+
+
+def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
+               chat: ChatBudget | None = None, console: Console | None = None) -> None:
+    """Human output of `llmsize fit MODEL --gpu X`."""
+    from rich.table import Table
+
+    con = console or _console()
+    con.print(f"[bold]{fit.model}[/bold] on {gpu_line(gpu)}")
+    con.print(f"  {workload_line(wl)}")
+    table = Table(title_justify="left")
+    for name, justify in (("precision", "left"), ("weights GiB", "right"), ("peak/GPU GiB", "right"),
+                          ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i, r in enumerate(fit.options):
+        mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
+        table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes), gib(r.row.headroom_bytes),
+                      _layout(r.row), mark)
+    con.print(table)
+    best = fit.best_result
+    shown = best or (fit.options[0] if len(fit.options) == 1 else None)
+    if best is None:
+        con.print(f"[bold red]Nothing fits[/bold red] {gpu.id}"
+                  + (f": {shown.row.reason}" if shown and shown.row.reason else "."))
+    else:
+        row = best.row
+        con.print(f"[bold]Best that fits: {best.option.label}[/bold] — {gib(row.per_gpu_bytes)} GiB per GPU, "
+                  f"{gib(row.headroom_bytes)} GiB headroom of {gib(row.usable_bytes)} GiB usable")
+    if shown is not None:
+        _limits(con, shown.row, wl, fit.max_position_embeddings)
+    if chat is not None:
+        con.print(f"Chat budget: {chat.summary()}")
+    warnings = shown.row.warnings if shown else ()
+    for w in warnings:
+        con.print(f"[yellow]Warning:[/yellow] {w}")
+    if best is not None and best.row.decode_tokens_per_s is not None:
+        con.print(_efficiency_line(efficiency))
+
+
+def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
+    if row.max_context is not None:
+        note = " (the model's context window)" if row.max_context >= window else ""
+        con.print(f"  longest context at batch {wl.batch}: {row.max_context:,} tokens{note}")
+    elif row.fits is False:
+        con.print("  not even a 1-token context fits")
+    if row.max_concurrent_seqs is not None:
+        con.print(f"  vLLM: {gib(row.kv_pool_bytes)} GiB of KV blocks hold {row.max_concurrent_seqs:,} "
+                  f"concurrent sequences of {wl.context:,} tokens")
+    elif row.max_batch is not None:
+        con.print(f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
+    if row.gpu_layers is not None and row.total_layers:
+        con.print(f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
+                  "(--gpu-layers; the rest run from CPU RAM)")
+    if row.decode_tokens_per_s is not None and row.ttft_s is not None:
+        agg = (f", {row.aggregate_tokens_per_s:,.0f} tokens/s in total"
+               if row.aggregate_tokens_per_s and row.aggregate_tokens_per_s > row.decode_tokens_per_s * 1.01 else "")
+        con.print(f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
+                  f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
+
+
+def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
+                   console: Console | None = None) -> None:
+    """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
+    from rich.table import Table
+
+    con = console or _console()
+    fitting = [f for f in fits if f.best is not None]
+    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {gpu_line(gpu)}")
+    con.print(f"  {workload_line(wl)}")
+    table = Table()
+    for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
+                          ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
+                          ("tokens/s", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for f in sorted(fitting, key=lambda f: -f.params):
+        best = f.best_result
+        assert best is not None
+        table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
+                      gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
+    con.print(table)
+    if fitting:
+        con.print(_efficiency_line(efficiency))
+
+
+def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl: Workload,
+                   efficiency: Efficiency, console: Console | None = None) -> None:
+    """Human output of `llmsize compare`: one table and the recommendation."""
+    from rich.table import Table
+
+    con = console or _console()
+    many_models = len({r.model for r in rows}) > 1
+    con.print(f"  {workload_line(wl)}")
+    table = Table()
+    if many_models:
+        table.add_column("model")
+        table.add_column("weights", justify="left")
+    for name, justify in (("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"),
+                          ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
+                          ("TTFT s", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        row = r.row
+        cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
+                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if many_models:
+            cells = [r.model, r.weight_format, *cells]
+        table.add_row(*cells)
+    con.print(table)
+    for line in recommendation:
+        con.print(f"[bold]{line}[/bold]")
+    warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
+    for w in warnings:
+        con.print(f"[yellow]Warning:[/yellow] {w}")
+    if any(r.row.decode_tokens_per_s for r in rows):
+        con.print(_efficiency_line(efficiency))

@@ -1,0 +1,104 @@
+"""A spec for a name that states a size but matches no known architecture ("Foo-7B-Instruct").
+
+The assumed shape is the Llama 3 one: Meta's own sizes (Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in
+model_specs/llama.yaml, each copied from its config.json) are the reference grid. The reference
+nearest in size (on a log scale) gives width, heads, KV heads, MLP width, vocabulary and context;
+the layer count is then chosen so the total matches the size in the name, since depth is the
+dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
+128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio, while depth tracks size). The result
+is marked approximate and says which shape it assumed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from llmsize.names import ParsedName
+from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+
+# Llama 3 sizes in model_specs/llama.yaml, smallest first.
+REFERENCE_SHAPES: tuple[str, ...] = ("Llama-3.2-1B", "Llama-3.2-3B", "Llama-3.1-8B", "Llama-3.1-70B", "Llama-3.1-405B")
+
+
+def _references() -> list[ModelSpec]:
+    from llmsize.specs import catalog
+
+    out = []
+    for name in REFERENCE_SHAPES:
+        entry = catalog.get(name)
+        if entry is not None:
+            out.append(catalog.spec_for(entry))
+    return out
+
+
+def _nearest(specs: list[ModelSpec], size: int) -> ModelSpec:
+    from llmsize.specs.params import total_params
+
+    return min(specs, key=lambda s: abs(math.log(total_params(s)) - math.log(size)))
+
+
+def _layers_for(reference: ModelSpec, size: int) -> tuple[int, bool]:
+    """Block count whose total comes closest to `size`; False when even one block overshoots."""
+    from llmsize.specs.params import total_params
+
+    one = total_params(reference.model_copy(update={"num_layers": 1, "layer_types": None}))
+    two = total_params(reference.model_copy(update={"num_layers": 2, "layer_types": None}))
+    per_layer = two - one
+    outside = one - per_layer  # embeddings, head, final norm
+    layers = round((size - outside) / per_layer)
+    return max(layers, 1), layers >= 1
+
+
+def describe_shape(spec: ModelSpec) -> str:
+    """The assumed shape in one line, for the provenance note and warnings."""
+    tie = "tied" if spec.tie_word_embeddings else "untied"
+    return (
+        f"{spec.num_layers} layers, hidden {spec.hidden_size}, {spec.num_attention_heads} heads / "
+        f"{spec.num_kv_heads} KV heads (head_dim {spec.head_dim}), MLP {spec.intermediate_size}, "
+        f"vocab {spec.vocab_size} ({tie}), context {spec.max_position_embeddings}"
+    )
+
+
+def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
+    """A Llama-3-shaped ModelSpec scaled to the size a name states, or None when it states none."""
+    from llmsize.specs.formats import weight_format_from_name
+
+    size = parsed.params
+    if not size or size <= 0:
+        return None
+    references = _references()
+    if not references:
+        return None
+    reference = _nearest(references, size)
+    layers, fits = _layers_for(reference, size)
+    update: dict[str, object] = {"num_layers": layers, "layer_types": None}
+    if parsed.context:
+        update["max_position_embeddings"] = parsed.context
+    shaped = reference.model_copy(update=update)
+    shape = describe_shape(shaped)
+    warnings = [
+        f"no known architecture for {parsed.raw.strip()!r}: approximated from the size in its name "
+        f"({size / 1e9:g}B) with the shape of {reference.name} scaled in depth: {shape}",
+    ]
+    if not fits:
+        warnings.append(f"{size / 1e9:g}B is smaller than one {reference.name} block plus its embeddings")
+    if parsed.active_params and parsed.active_params != size:
+        warnings.append("the name describes a mixture of experts; approximated as a dense model of its total size")
+    base = dtype or WeightFormat(dtype="bf16")
+    return ModelSpec(
+        **{
+            **shaped.model_dump(exclude={"name", "family", "hf_repo", "architecture", "published_params",
+                                         "provenance", "warnings", "approximate", "weight_format", "checkpoint"}),
+        },
+        name=parsed.raw.strip(),
+        family=None,
+        architecture=None,
+        weight_format=weight_format_from_name(parsed, base),
+        approximate=True,
+        provenance=Provenance(
+            kind=ProvenanceKind.APPROXIMATE,
+            source=f"{reference.name} shape ({reference.provenance.source})",
+            note=f"assumed shape: {shape}",
+        ),
+        warnings=tuple(warnings),
+    )

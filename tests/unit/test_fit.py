@@ -1,0 +1,87 @@
+"""Fit arithmetic on hand-made estimates: headroom, reasons, vLLM's block pool, llama.cpp layers."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.estimate.result import Estimate
+from llmsize.estimate.workload import Engine
+from llmsize.hardware.fit import (
+    VLLM_BLOCK_TOKENS,
+    fit,
+    largest_component,
+    llama_cpp_layers,
+    usable_bytes,
+    vllm_max_seqs,
+    vllm_pool,
+)
+from llmsize.hardware.gpus import get_gpu
+from llmsize.units import GIB
+
+
+def _est(weights: float, kv: float = 0, act: float = 0, overhead: float = 0.5) -> Estimate:
+    return Estimate(
+        weights_bytes=int(weights * GIB), kv_cache_bytes=int(kv * GIB), activations_bytes=int(act * GIB),
+        gradients_bytes=0, optimizer_bytes=0, adapters_bytes=0, overhead_bytes=int(overhead * GIB),
+        params=7 * 10**9, active_params=7 * 10**9,
+    )
+
+
+def test_fits_with_headroom() -> None:
+    gpu = get_gpu("rtx4090")
+    est = _est(14.2, kv=0.5, act=0.3)
+    row = fit(est, gpu)
+    assert row.fits
+    assert row.per_gpu_bytes == est.total_bytes
+    assert row.headroom_bytes == gpu.memory_bytes - est.total_bytes
+    assert row.reason is None
+    assert row.usable_bytes == gpu.memory_bytes
+
+
+def test_does_not_fit_names_the_largest_component() -> None:
+    gpu = get_gpu("rtx4090")
+    row = fit(_est(14.0, kv=16.0), gpu)
+    assert not row.fits
+    assert row.headroom_bytes < 0
+    assert row.reason is not None and "kv_cache" in row.reason
+    row = fit(_est(30.0), gpu)
+    assert row.reason is not None and "weights alone" in row.reason
+    assert largest_component(_est(30.0)) == ("weights", int(30 * GIB))
+
+
+def test_no_speed_claims_when_it_does_not_fit() -> None:
+    row = fit(_est(30.0), get_gpu("rtx4090"))
+    assert row.decode_tokens_per_s is None and row.ttft_s is None
+
+
+def test_vllm_uses_its_share_of_the_card() -> None:
+    gpu = get_gpu("h100")
+    assert usable_bytes(gpu, Engine.VLLM, 0.9) == int(gpu.memory_bytes * 0.9)
+    assert usable_bytes(gpu, "vllm", 0.5) == int(gpu.memory_bytes * 0.5)
+    assert usable_bytes(gpu, Engine.TRANSFORMERS) == gpu.memory_bytes
+
+
+def test_vllm_pool_and_concurrent_sequences() -> None:
+    gpu = get_gpu("h100")
+    usable = usable_bytes(gpu, Engine.VLLM, 0.9)
+    est = _est(15.0, kv=1.0, act=2.0, overhead=1.0)
+    pool = vllm_pool(est, usable)
+    assert pool == usable - int(15 * GIB) - int(2 * GIB) - int(1 * GIB)
+    per_seq = 512 * 1024  # bytes of KV for one sequence at 1000 tokens
+    seqs = vllm_max_seqs(est, usable, per_seq, 1000)
+    # 1000 tokens occupy 63 blocks of 16 = 1008 token slots.
+    assert seqs == int(pool // (per_seq * 1008 / 1000))
+    assert VLLM_BLOCK_TOKENS == 16
+
+
+def test_llama_cpp_gpu_layers() -> None:
+    est = _est(32.0, kv=0.0, act=1.0, overhead=1.0)  # 1 GiB per layer over 32 layers
+    assert llama_cpp_layers(est, int(20 * GIB), 32) == 18
+    assert llama_cpp_layers(est, int(100 * GIB), 32) == 32
+    assert llama_cpp_layers(est, int(1 * GIB), 32) == 0
+
+
+@pytest.mark.parametrize("count", [1, 2, 8])
+def test_fit_row_records_layout(count: int) -> None:
+    row = fit(_est(10.0), get_gpu("a100"), count, tp=count)
+    assert row.count == count and row.tp == count

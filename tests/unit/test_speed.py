@@ -1,0 +1,102 @@
+"""Roofline speed model: decode memory-bound, prefill compute-bound, classes, efficiency factors."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.speed import (
+    Efficiency,
+    SpeedInputs,
+    attention_pair_count,
+    estimate_speed,
+    speed_class,
+)
+
+GB = 10**9
+
+
+def _inputs(**update: object) -> SpeedInputs:
+    base: dict[str, object] = dict(
+        weight_bytes_per_gpu=14 * GB, active_weight_bytes_per_gpu=14 * GB, kv_bytes_per_gpu=0,
+        active_params=7 * 10**9, attention_flops_prefill=0.0, attention_flops_decode=0.0,
+        prompt_tokens=1000, batch=1, hidden_size=4096, num_layers=32,
+    )
+    base.update(update)
+    return SpeedInputs.model_validate(base)
+
+
+@pytest.mark.parametrize(
+    ("tps", "label"),
+    [(0.5, "too slow to read along"), (9.99, "too slow to read along"), (10, "slow"), (19.9, "slow"),
+     (20, "comfortable"), (29.9, "comfortable"), (30, "fluent"), (49.9, "fluent"), (50, "fast"),
+     (99.9, "fast"), (100, "instant"), (2000, "instant")],
+)
+def test_speed_classes(tps: float, label: str) -> None:
+    assert speed_class(tps) == label
+
+
+def test_decode_is_bandwidth_over_bytes_read() -> None:
+    h100 = get_gpu("h100")
+    eff = Efficiency(bandwidth=0.7)
+    speed = estimate_speed(_inputs(), h100, eff)
+    # 14 GB of bf16 weights read once per token at 70% of 3.35 TB/s.
+    assert speed.decode_bound == "memory"
+    assert speed.decode_tokens_per_s == pytest.approx(3350e9 * 0.7 / 14e9)
+    assert speed.tpot_s == pytest.approx(1 / speed.decode_tokens_per_s)
+    assert speed.speed_class == "instant"
+
+
+def test_kv_cache_of_the_batch_is_read_every_step() -> None:
+    h100 = get_gpu("h100")
+    alone = estimate_speed(_inputs(), h100)
+    with_kv = estimate_speed(_inputs(kv_bytes_per_gpu=14 * GB, batch=8), h100)
+    assert with_kv.decode_tokens_per_s == pytest.approx(alone.decode_tokens_per_s / 2)
+    assert with_kv.aggregate_tokens_per_s == pytest.approx(8 * with_kv.decode_tokens_per_s)
+
+
+def test_efficiency_factor_scales_speed() -> None:
+    gpu = get_gpu("rtx4090")
+    slow = estimate_speed(_inputs(), gpu, Efficiency(bandwidth=0.4))
+    fast = estimate_speed(_inputs(), gpu, Efficiency(bandwidth=0.8))
+    assert fast.decode_tokens_per_s == pytest.approx(2 * slow.decode_tokens_per_s)
+    assert fast.efficiency.bandwidth == 0.8
+
+
+def test_large_batches_become_compute_bound() -> None:
+    speed = estimate_speed(_inputs(batch=4096), get_gpu("t4"))
+    assert speed.decode_bound == "compute"
+
+
+def test_prefill_is_two_flops_per_parameter_and_token() -> None:
+    a100 = get_gpu("a100")
+    eff = Efficiency(compute=0.5)
+    speed = estimate_speed(_inputs(prompt_tokens=4000), a100, eff)
+    assert speed.prefill_bound == "compute"
+    assert speed.ttft_s == pytest.approx(2 * 7e9 * 4000 / (312e12 * 0.5))
+
+
+def test_fp8_on_a100_uses_the_16bit_rate_and_says_so() -> None:
+    speed = estimate_speed(_inputs(compute_dtype="fp8", prompt_tokens=4000), get_gpu("a100"))
+    assert speed.compute_flops == pytest.approx(312e12)
+    assert any("no native fp8" in n for n in speed.notes)
+
+
+def test_tensor_parallel_splits_reads_and_adds_communication() -> None:
+    h100 = get_gpu("h100")
+    one = estimate_speed(_inputs(), h100)
+    two = estimate_speed(_inputs(weight_bytes_per_gpu=7 * GB, active_weight_bytes_per_gpu=7 * GB, tp=2), h100)
+    assert one.decode_tokens_per_s < two.decode_tokens_per_s < 2 * one.decode_tokens_per_s
+
+
+def test_pipeline_stages_do_not_speed_up_one_sequence() -> None:
+    h100 = get_gpu("h100")
+    one = estimate_speed(_inputs(), h100)
+    two = estimate_speed(_inputs(weight_bytes_per_gpu=7 * GB, active_weight_bytes_per_gpu=7 * GB, pp=2), h100)
+    assert two.decode_tokens_per_s == pytest.approx(one.decode_tokens_per_s)
+
+
+@pytest.mark.parametrize(("tokens", "window"), [(1, None), (10, None), (10, 4), (10, 10), (10, 20), (7, 1)])
+def test_attention_pairs_match_brute_force(tokens: int, window: int | None) -> None:
+    brute = sum(min(i, window) if window else i for i in range(1, tokens + 1))
+    assert attention_pair_count(tokens, window) == brute
