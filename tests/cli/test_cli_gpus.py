@@ -75,7 +75,8 @@ def test_user_gpu_file(tmp_path: Path) -> None:
 def test_malformed_user_file_exits_2_naming_file_and_field(tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "lab.yaml"
-    path.write_text("gpus:\n  - id: Lab-Card\n    memory: 48GiB\n    bandwidth_gb_s: -1\n    tflops: {fp32: 50}\n")
+    path.write_text("gpus:\n  - id: Lab-Card\n    memory: 48GiB\n    bandwidth_gb_s: -1\n"
+                    "    tflops: {fp32: 50}\n")
     with pytest.raises(SystemExit) as info:
         llmsize.cli.main(["gpus", "--gpu-file", str(path)])
     assert info.value.code == 2

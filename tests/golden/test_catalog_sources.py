@@ -25,6 +25,8 @@ ENTRY_KEYS = {
     "params_source",
     "extra_params",
     "extra_params_note",
+    "checkpoint_only_params",
+    "checkpoint_only_note",
     "config",
 }
 HF = "https://huggingface.co/"

@@ -38,7 +38,7 @@ def test_no_bf16_before_ampere_and_no_fp8_before_ada_or_hopper() -> None:
 
 def test_catalog_covers_the_segments_and_vendors() -> None:
     gpus = bundled_gpus()
-    assert REQUIRED_SEGMENTS <= {g.segment for g in gpus}
+    assert {g.segment for g in gpus} >= REQUIRED_SEGMENTS
     assert {"nvidia", "amd", "apple"} <= {g.vendor for g in gpus}
     for name in ["B200", "H200", "H100", "H100 PCIe", "H100 NVL", "H20", "H800", "A100 40GB", "A100 80GB",
                  "A800", "L40S", "L40", "L4", "A10", "A10G", "A30", "A40", "T4", "V100", "V100 32GB",

@@ -17,8 +17,16 @@ PROV = Provenance(kind="catalog", source="test")
 def _llama8b() -> ModelSpec:
     """Meta-Llama-3-8B config.json (https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json)."""
     return ModelSpec(
-        name="llama-3-8b", model_type="llama", num_layers=32, hidden_size=4096, num_attention_heads=32,
-        num_kv_heads=8, head_dim=128, intermediate_size=14336, vocab_size=128256, max_position_embeddings=8192,
+        name="llama-3-8b",
+        model_type="llama",
+        num_layers=32,
+        hidden_size=4096,
+        num_attention_heads=32,
+        num_kv_heads=8,
+        head_dim=128,
+        intermediate_size=14336,
+        vocab_size=128256,
+        max_position_embeddings=8192,
         provenance=PROV,
     )
 
@@ -98,7 +106,7 @@ def test_kv_dtype_must_suit_the_engine() -> None:
     spec = _llama8b()
     with pytest.raises(BadInputError, match="not available with --engine vllm"):
         kv.kv_cache_bytes(spec, Workload(engine="vllm"), "int4", _all(spec))
-    with pytest.raises(BadInputError, match="llama.cpp"):
+    with pytest.raises(BadInputError, match=r"llama\.cpp"):
         kv.kv_cache_bytes(spec, Workload(engine="llama.cpp"), "fp8", _all(spec))
     with pytest.raises(BadInputError, match="transformers"):
         kv.kv_cache_bytes(spec, Workload(), "q4_0", _all(spec))

@@ -33,8 +33,8 @@ def test_gptq_per_channel_has_one_group() -> None:
 
 
 def test_awq_matches_wqlinear_gemm_buffers() -> None:
-    # AutoAWQ WQLinear_GEMM: qweight int32 [in, out // (32 / bits)], qzeros int32 [in // g, out // (32 / bits)],
-    # scales fp16 [in // g, out]; no g_idx.
+    # AutoAWQ WQLinear_GEMM: qweight int32 [in, out // (32 / bits)],
+    # qzeros int32 [in // g, out // (32 / bits)], scales fp16 [in // g, out]; no g_idx.
     i, o, g = 18944, 3584, 128
     expected = _shape_bytes(((i, o // 8), 4), ((i // g, o // 8), 4), ((i // g, o), 2))
     assert qf.awq_linear_bytes(i, o, 4, g) == expected
@@ -78,7 +78,8 @@ def test_compressed_tensors_w4a16() -> None:
 
 
 def test_ggml_block_sizes_follow_ggml_common() -> None:
-    # ggml-common.h: block_q4_K 144 B / 256, block_q6_K 210 B / 256, block_q8_0 34 B / 32, block_q4_0 18 B / 32
+    # ggml-common.h: block_q4_K 144 B / 256, block_q6_K 210 B / 256,
+    # block_q8_0 34 B / 32, block_q4_0 18 B / 32
     sizes = qf.ggml_type_sizes()
     assert sizes["Q4_K"] == (256, 144)
     assert sizes["Q6_K"] == (256, 210)
@@ -87,8 +88,9 @@ def test_ggml_block_sizes_follow_ggml_common() -> None:
     assert qf.ggml_tensor_bytes("Q4_K", 256 * 10) == 1440
 
 
-def _facts(n_layers: int = 28, hidden: int = 3584, n_gqa: int = 7, n_expert: int = 0, tied: bool = False
-           ) -> qf.GgufModelFacts:
+def _facts(
+    n_layers: int = 28, hidden: int = 3584, n_gqa: int = 7, n_expert: int = 0, tied: bool = False
+) -> qf.GgufModelFacts:
     return qf.GgufModelFacts(n_layers=n_layers, n_gqa=n_gqa, n_expert=n_expert, hidden_size=hidden, tied=tied)
 
 
@@ -133,9 +135,17 @@ def test_gguf_fallback_when_the_block_does_not_divide_the_row() -> None:
 
 @pytest.mark.parametrize(
     ("text", "method", "bits"),
-    [("gptq", QuantMethod.GPTQ, 4), ("GPTQ-Int8", QuantMethod.GPTQ, 8), ("awq", QuantMethod.AWQ, 4),
-     ("bnb-nf4", QuantMethod.BNB_NF4, 4), ("bnb-int8", QuantMethod.BNB_INT8, 8), ("fp8", QuantMethod.FP8, 8),
-     ("mxfp4", QuantMethod.MXFP4, 4), ("exl2-4.65", QuantMethod.EXL2, 4.65), ("mlx-8bit", QuantMethod.MLX, 8)],
+    [
+        ("gptq", QuantMethod.GPTQ, 4),
+        ("GPTQ-Int8", QuantMethod.GPTQ, 8),
+        ("awq", QuantMethod.AWQ, 4),
+        ("bnb-nf4", QuantMethod.BNB_NF4, 4),
+        ("bnb-int8", QuantMethod.BNB_INT8, 8),
+        ("fp8", QuantMethod.FP8, 8),
+        ("mxfp4", QuantMethod.MXFP4, 4),
+        ("exl2-4.65", QuantMethod.EXL2, 4.65),
+        ("mlx-8bit", QuantMethod.MLX, 8),
+    ],
 )
 def test_parse_quant_methods(text: str, method: QuantMethod, bits: float) -> None:
     fmt = qf.parse_quant(text, WeightFormat(dtype="bf16"))

@@ -17,11 +17,11 @@ GB = 10**9
 
 
 def _inputs(**update: object) -> SpeedInputs:
-    base: dict[str, object] = dict(
-        weight_bytes_per_gpu=14 * GB, active_weight_bytes_per_gpu=14 * GB, kv_bytes_per_gpu=0,
-        active_params=7 * 10**9, attention_flops_prefill=0.0, attention_flops_decode=0.0,
-        prompt_tokens=1000, batch=1, hidden_size=4096, num_layers=32,
-    )
+    base: dict[str, object] = {
+        "weight_bytes_per_gpu": 14 * GB, "active_weight_bytes_per_gpu": 14 * GB, "kv_bytes_per_gpu": 0,
+        "active_params": 7 * 10**9, "attention_flops_prefill": 0.0, "attention_flops_decode": 0.0,
+        "prompt_tokens": 1000, "batch": 1, "hidden_size": 4096, "num_layers": 32,
+    }
     base.update(update)
     return SpeedInputs.model_validate(base)
 

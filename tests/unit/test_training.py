@@ -19,8 +19,16 @@ PROV = Provenance(kind="catalog", source="test")
 def _llama8b() -> ModelSpec:
     """Meta-Llama-3-8B config.json (https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json)."""
     return ModelSpec(
-        name="llama-3-8b", model_type="llama", num_layers=32, hidden_size=4096, num_attention_heads=32,
-        num_kv_heads=8, head_dim=128, intermediate_size=14336, vocab_size=128256, max_position_embeddings=8192,
+        name="llama-3-8b",
+        model_type="llama",
+        num_layers=32,
+        hidden_size=4096,
+        num_attention_heads=32,
+        num_kv_heads=8,
+        head_dim=128,
+        intermediate_size=14336,
+        vocab_size=128256,
+        max_position_embeddings=8192,
         provenance=PROV,
     )
 
@@ -94,7 +102,9 @@ def test_lora_params_are_rank_times_in_plus_out() -> None:
     wl = Workload(mode="lora", lora_rank=16)
     shards = stage_shards(spec, wl, stages(spec, wl)[0])
     # q_proj 4096 -> 4096 and v_proj 4096 -> 1024, 32 layers (LoRA paper, Hu et al. 2021)
-    assert adapters.lora_params(spec, shards, ("q_proj", "v_proj"), 16) == 32 * 16 * ((4096 + 4096) + (4096 + 1024))
+    assert adapters.lora_params(spec, shards, ("q_proj", "v_proj"), 16) == 32 * 16 * (
+        (4096 + 4096) + (4096 + 1024)
+    )
 
 
 def test_all_linear_skips_3d_experts_on_moe_models() -> None:

@@ -17,8 +17,16 @@ PROV = Provenance(kind="catalog", source="test")
 def _llama8b() -> ModelSpec:
     """Meta-Llama-3-8B config.json (https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json)."""
     return ModelSpec(
-        name="llama-3-8b", model_type="llama", num_layers=32, hidden_size=4096, num_attention_heads=32,
-        num_kv_heads=8, head_dim=128, intermediate_size=14336, vocab_size=128256, max_position_embeddings=8192,
+        name="llama-3-8b",
+        model_type="llama",
+        num_layers=32,
+        hidden_size=4096,
+        num_attention_heads=32,
+        num_kv_heads=8,
+        head_dim=128,
+        intermediate_size=14336,
+        vocab_size=128256,
+        max_position_embeddings=8192,
         provenance=PROV,
     )
 
@@ -33,8 +41,14 @@ def test_plain_dtypes_are_params_times_bytes() -> None:
 
 def test_fewer_bits_never_more_bytes() -> None:
     spec = _llama8b()
-    order = [Workload(dtype="fp32"), Workload(), Workload(quant="bnb-int8"), Workload(quant="fp8"),
-             Workload(quant="gptq"), Workload(quant="bnb-nf4")]
+    order = [
+        Workload(dtype="fp32"),
+        Workload(),
+        Workload(quant="bnb-int8"),
+        Workload(quant="fp8"),
+        Workload(quant="gptq"),
+        Workload(quant="bnb-nf4"),
+    ]
     sizes = [W.weight_bytes(spec, wl) for wl in order]
     assert sizes == sorted(sizes, reverse=True)
 
@@ -44,7 +58,9 @@ def test_quantized_formats_leave_embeddings_head_and_norms_in_float() -> None:
     fmt = W.effective_format(spec, Workload(quant="gptq"))[0]
     assert fmt.dtype == "fp16"  # GPTQ kernels run in fp16
     shards = W.stage_shards(spec, Workload(), W.stages(spec, Workload())[0])
-    float_bytes = sum(W.shard_bytes(spec, s, fmt) for s in shards if s.group.kind in ("embedding", "lm_head", "norm"))
+    float_bytes = sum(
+        W.shard_bytes(spec, s, fmt) for s in shards if s.group.kind in ("embedding", "lm_head", "norm")
+    )
     float_params = sum(s.numel for s in shards if s.group.kind in ("embedding", "lm_head", "norm"))
     assert float_bytes == 2 * float_params
 
@@ -131,9 +147,11 @@ def test_llama_cpp_keeps_token_embeddings_on_the_cpu() -> None:
 
 
 def test_gguf_on_transformers_is_dequantized() -> None:
-    spec = _llama8b().model_copy(update={
-        "weight_format": WeightFormat(dtype="fp32", quant=QuantMethod.GGUF, gguf_type="Q4_K_M"),
-    })
+    spec = _llama8b().model_copy(
+        update={
+            "weight_format": WeightFormat(dtype="fp32", quant=QuantMethod.GGUF, gguf_type="Q4_K_M"),
+        }
+    )
     fmt, notes = W.effective_format(spec, Workload())
     assert fmt.quant is None and any("dequantizes" in n for n in notes)
     assert W.effective_format(spec, Workload(engine="llama.cpp"))[0].quant == QuantMethod.GGUF
@@ -155,7 +173,9 @@ def test_moe_experts_are_quantized_and_router_is_not() -> None:
     router = next(s for s in shards if s.group.kind == "router")
     expert = next(s for s in shards if s.group.kind == "expert")
     assert W.shard_bytes(spec, router, fmt) == router.numel * 2
-    assert expert.numel // 2 < W.shard_bytes(spec, expert, fmt) < 0.53 * expert.numel  # 4 bits + group metadata
+    assert (
+        expert.numel // 2 < W.shard_bytes(spec, expert, fmt) < 0.53 * expert.numel
+    )  # 4 bits + group metadata
 
 
 def test_mxfp4_quantizes_only_experts() -> None:

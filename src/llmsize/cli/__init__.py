@@ -9,6 +9,8 @@ from llmsize.cli import cmd_parse  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_estimate  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_explain  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_gpus  # noqa: F401,E402  isort: skip
+from llmsize.cli import cmd_fit  # noqa: F401,E402  isort: skip
+from llmsize.cli import cmd_compare  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_models  # noqa: F401,E402  isort: skip
 
 __all__ = ["app", "main"]

@@ -39,8 +39,12 @@ if TYPE_CHECKING:
     from llmsize.report.models import Report
     from llmsize.specs.models import ModelSpec
 
-ModelArg = Annotated[str, typer.Argument(
-    help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file.")]
+ModelArg = Annotated[
+    str,
+    typer.Argument(
+        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file."
+    ),
+]
 
 
 def _engine_for(spec: ModelSpec, engine: Engine | None, quant: str | None) -> Engine:
@@ -50,7 +54,9 @@ def _engine_for(spec: ModelSpec, engine: Engine | None, quant: str | None) -> En
     from llmsize.estimate.quant_formats import GGUF_FILE_TYPES
     from llmsize.specs.models import QuantMethod
 
-    wants_gguf = quant is not None and quant.upper().removeprefix("GGUF:").replace("-", "_") in GGUF_FILE_TYPES
+    wants_gguf = (
+        quant is not None and quant.upper().removeprefix("GGUF:").replace("-", "_") in GGUF_FILE_TYPES
+    )
     from_gguf = spec.weight_format.quant == QuantMethod.GGUF and (quant is None or wants_gguf)
     return Engine.LLAMA_CPP if wants_gguf or from_gguf else Engine.TRANSFORMERS
 
@@ -73,7 +79,7 @@ def make_report(model: str, revision: str | None, options: dict[str, Any]) -> Re
 
 
 @app.command("estimate")
-def estimate_cmd(  # noqa: PLR0913 - one parameter per option, as typer needs
+def estimate_cmd(
     model: ModelArg,
     mode: ModeOpt = Mode.INFERENCE,
     dtype: DtypeOpt = None,
@@ -107,12 +113,27 @@ def estimate_cmd(  # noqa: PLR0913 - one parameter per option, as typer needs
     from llmsize.report.export import write_report
     from llmsize.report.render_estimate import render_estimate
 
-    options = dict(
-        mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=context, prompt_tokens=prompt_tokens,
-        batch=batch, logits=logits, optimizer=optimizer, master_weights=master_weights,
-        gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
-        lora_targets=lora_targets, zero=zero, num_gpus=num_gpus, tp=tp, pp=pp, engine=engine,
-    )
+    options = {
+        "mode": mode,
+        "dtype": dtype,
+        "quant": quant,
+        "kv_dtype": kv_dtype,
+        "context": context,
+        "prompt_tokens": prompt_tokens,
+        "batch": batch,
+        "logits": logits,
+        "optimizer": optimizer,
+        "master_weights": master_weights,
+        "gradient_checkpointing": gradient_checkpointing,
+        "attention": attention,
+        "lora_rank": lora_rank,
+        "lora_targets": lora_targets,
+        "zero": zero,
+        "num_gpus": num_gpus,
+        "tp": tp,
+        "pp": pp,
+        "engine": engine,
+    }
     report = make_report(model, revision, options)
     if output is not None:
         write_report(report, output, force=force)

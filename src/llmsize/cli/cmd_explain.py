@@ -31,7 +31,7 @@ from llmsize.estimate.workload import Mode, Optimizer
 
 
 @app.command("explain")
-def explain_cmd(  # noqa: PLR0913 - one parameter per option, as typer needs
+def explain_cmd(
     model: ModelArg,
     mode: ModeOpt = Mode.INFERENCE,
     dtype: DtypeOpt = None,
@@ -60,10 +60,25 @@ def explain_cmd(  # noqa: PLR0913 - one parameter per option, as typer needs
     """
     from llmsize.report.render_estimate import render_explain
 
-    options = dict(
-        mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=context, prompt_tokens=prompt_tokens,
-        batch=batch, logits=logits, optimizer=optimizer, master_weights=master_weights,
-        gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
-        lora_targets=lora_targets, zero=zero, num_gpus=num_gpus, tp=tp, pp=pp, engine=engine,
-    )
+    options = {
+        "mode": mode,
+        "dtype": dtype,
+        "quant": quant,
+        "kv_dtype": kv_dtype,
+        "context": context,
+        "prompt_tokens": prompt_tokens,
+        "batch": batch,
+        "logits": logits,
+        "optimizer": optimizer,
+        "master_weights": master_weights,
+        "gradient_checkpointing": gradient_checkpointing,
+        "attention": attention,
+        "lora_rank": lora_rank,
+        "lora_targets": lora_targets,
+        "zero": zero,
+        "num_gpus": num_gpus,
+        "tp": tp,
+        "pp": pp,
+        "engine": engine,
+    }
     render_explain(make_report(model, revision, options))

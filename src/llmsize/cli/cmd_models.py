@@ -11,15 +11,26 @@ from llmsize.cli.app import app
 from llmsize.cli.options import FormatOpt, OutputFormat
 from llmsize.errors import BadInputError
 
-FamilyOpt = Annotated[str | None, typer.Option("--family", help="Only this family, e.g. qwen2.5, llama, deepseek.")]
-SearchOpt = Annotated[str | None, typer.Option(
-    "--search", "-s", help="Only models whose name, alias or repo id contains this text.")]
-MinParamsOpt = Annotated[str | None, typer.Option(
-    "--min-params", help="Only models with at least this many parameters, e.g. 7B or 500M.")]
-MaxParamsOpt = Annotated[str | None, typer.Option(
-    "--max-params", help="Only models with at most this many parameters, e.g. 70B.")]
-MoeOpt = Annotated[bool | None, typer.Option(
-    "--moe/--dense", help="Only mixture-of-experts models, or only dense ones.", show_default=False)]
+FamilyOpt = Annotated[
+    str | None, typer.Option("--family", help="Only this family, e.g. qwen2.5, llama, deepseek.")
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option("--search", "-s", help="Only models whose name, alias or repo id contains this text."),
+]
+MinParamsOpt = Annotated[
+    str | None,
+    typer.Option("--min-params", help="Only models with at least this many parameters, e.g. 7B or 500M."),
+]
+MaxParamsOpt = Annotated[
+    str | None, typer.Option("--max-params", help="Only models with at most this many parameters, e.g. 70B.")
+]
+MoeOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--moe/--dense", help="Only mixture-of-experts models, or only dense ones.", show_default=False
+    ),
+]
 
 _COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE)
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
@@ -29,7 +40,9 @@ def parse_param_count(text: str, option: str) -> int:
     """'7B', '500M', '1.5b', '1T' or a plain integer -> parameter count."""
     match = _COUNT.match(text.strip())
     if not match:
-        raise BadInputError(f"{option}: cannot read {text!r} as a parameter count", hint="write e.g. 7B or 500M")
+        raise BadInputError(
+            f"{option}: cannot read {text!r} as a parameter count", hint="write e.g. 7B or 500M"
+        )
     return round(float(match[1]) * _SCALE[match[2].lower()])
 
 
@@ -45,7 +58,7 @@ def models_cmd(
     """List the bundled model catalog: family, exact parameter count, layers, context and source.
 
     Examples: llmsize models --family qwen3 · llmsize models --min-params 7B --max-params 70B --dense
-    · llmsize models --search coder --format json
+    · llmsize models --search instruct --format json
     """
     from llmsize.report.render_models import model_row, render_models
     from llmsize.specs import catalog
@@ -67,8 +80,10 @@ def models_cmd(
         kept = []
         for entry in entries:
             row = model_row(entry)
-            if (low is None or row["params"] >= low) and (high is None or row["params"] <= high) and (
-                moe is None or row["moe"] == moe
+            if (
+                (low is None or row["params"] >= low)
+                and (high is None or row["params"] <= high)
+                and (moe is None or row["moe"] == moe)
             ):
                 kept.append(entry)
         entries = kept

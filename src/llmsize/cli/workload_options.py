@@ -25,45 +25,108 @@ class Logits(StrEnum):
 
 
 _PANEL = "Workload"
-ModeOpt = Annotated[Mode, typer.Option(
-    "--mode", help="inference; training (from scratch); full (fine-tuning); lora; qlora.", rich_help_panel=_PANEL)]
-DtypeOpt = Annotated[Dtype | None, typer.Option(
-    "--dtype", help="Compute/weight dtype; int8/int4/fp8 without --quant = plain weight-only quantization.",
-    rich_help_panel=_PANEL)]
-QuantOpt = Annotated[str | None, typer.Option(
-    "--quant", help="Weight format: gptq[-int8], awq, bnb-nf4, bnb-int8, fp8, mxfp4, a GGUF type "
-                    "(Q4_K_M, Q8_0, ...) or none. Default: from the checkpoint.", rich_help_panel=_PANEL)]
-KvDtypeOpt = Annotated[KvDtype | None, typer.Option(
-    "--kv-dtype", help="KV cache element type (default: the compute dtype; f16 on llama.cpp).",
-    rich_help_panel=_PANEL)]
-ContextOpt = Annotated[str, typer.Option(
-    "--context", help="Tokens per sequence, prompt plus generated (4096, 32k, 128k).", rich_help_panel=_PANEL)]
-PromptTokensOpt = Annotated[str | None, typer.Option(
-    "--prompt-tokens", help="Tokens prefilled in one forward (default: the whole context).",
-    rich_help_panel=_PANEL)]
+ModeOpt = Annotated[
+    Mode,
+    typer.Option(
+        "--mode",
+        help="inference; training (from scratch); full (fine-tuning); lora; qlora.",
+        rich_help_panel=_PANEL,
+    ),
+]
+DtypeOpt = Annotated[
+    Dtype | None,
+    typer.Option(
+        "--dtype",
+        help="Compute/weight dtype; int8/int4/fp8 without --quant = plain weight-only quantization.",
+        rich_help_panel=_PANEL,
+    ),
+]
+QuantOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quant",
+        help="Weight format: gptq[-int8], awq, bnb-nf4, bnb-int8, fp8, mxfp4, a GGUF type "
+        "(Q4_K_M, Q8_0, ...) or none. Default: from the checkpoint.",
+        rich_help_panel=_PANEL,
+    ),
+]
+KvDtypeOpt = Annotated[
+    KvDtype | None,
+    typer.Option(
+        "--kv-dtype",
+        help="KV cache element type (default: the compute dtype; f16 on llama.cpp).",
+        rich_help_panel=_PANEL,
+    ),
+]
+ContextOpt = Annotated[
+    str,
+    typer.Option(
+        "--context",
+        help="Tokens per sequence, prompt plus generated (4096, 32k, 128k).",
+        rich_help_panel=_PANEL,
+    ),
+]
+PromptTokensOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt-tokens",
+        help="Tokens prefilled in one forward (default: the whole context).",
+        rich_help_panel=_PANEL,
+    ),
+]
 BatchOpt = Annotated[int, typer.Option("--batch", help="Sequences per GPU replica.", rich_help_panel=_PANEL)]
-LogitsOpt = Annotated[Logits, typer.Option(
-    "--logits", help="Inference logits: last position (generate) or all positions.", rich_help_panel=_PANEL)]
-OptimizerOpt = Annotated[Optimizer, typer.Option("--optimizer", help="Optimizer (training modes).",
-                                                 rich_help_panel=_PANEL)]
-MasterWeightsOpt = Annotated[bool | None, typer.Option(
-    "--master-weights/--no-master-weights",
-    help="fp32 master copy of fp16/bf16 weights (default: on for full/training).", rich_help_panel=_PANEL)]
-GradCkptOpt = Annotated[bool, typer.Option(
-    "--gradient-checkpointing", help="Recompute activations in backward.", rich_help_panel=_PANEL)]
-AttentionOpt = Annotated[Attention | None, typer.Option(
-    "--attention", help="Attention kernel (default: the model's).", rich_help_panel=_PANEL)]
+LogitsOpt = Annotated[
+    Logits,
+    typer.Option(
+        "--logits",
+        help="Inference logits: last position (generate) or all positions.",
+        rich_help_panel=_PANEL,
+    ),
+]
+OptimizerOpt = Annotated[
+    Optimizer, typer.Option("--optimizer", help="Optimizer (training modes).", rich_help_panel=_PANEL)
+]
+MasterWeightsOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--master-weights/--no-master-weights",
+        help="fp32 master copy of fp16/bf16 weights (default: on for full/training).",
+        rich_help_panel=_PANEL,
+    ),
+]
+GradCkptOpt = Annotated[
+    bool,
+    typer.Option(
+        "--gradient-checkpointing", help="Recompute activations in backward.", rich_help_panel=_PANEL
+    ),
+]
+AttentionOpt = Annotated[
+    Attention | None,
+    typer.Option("--attention", help="Attention kernel (default: the model's).", rich_help_panel=_PANEL),
+]
 LoraRankOpt = Annotated[int, typer.Option("--lora-rank", help="LoRA rank r.", rich_help_panel=_PANEL)]
-LoraTargetsOpt = Annotated[str | None, typer.Option(
-    "--lora-targets", help="Comma-separated module names, or all-linear (default: PEFT's per architecture).",
-    rich_help_panel=_PANEL)]
-ZeroOpt = Annotated[int, typer.Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)]
+LoraTargetsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lora-targets",
+        help="Comma-separated module names, or all-linear (default: PEFT's per architecture).",
+        rich_help_panel=_PANEL,
+    ),
+]
+ZeroOpt = Annotated[
+    int, typer.Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)
+]
 NumGpusOpt = Annotated[int, typer.Option("--num-gpus", help="GPUs in total.", rich_help_panel=_PANEL)]
 TpOpt = Annotated[int, typer.Option("--tp", help="Tensor-parallel degree.", rich_help_panel=_PANEL)]
 PpOpt = Annotated[int, typer.Option("--pp", help="Pipeline-parallel degree.", rich_help_panel=_PANEL)]
-EngineOpt = Annotated[Engine | None, typer.Option(
-    "--engine", help="Runtime: transformers, vllm or llama.cpp (default: llama.cpp for GGUF, else transformers).",
-    rich_help_panel=_PANEL)]
+EngineOpt = Annotated[
+    Engine | None,
+    typer.Option(
+        "--engine",
+        help="Runtime: transformers, vllm or llama.cpp (default: llama.cpp for GGUF, else transformers).",
+        rich_help_panel=_PANEL,
+    ),
+]
 
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 
@@ -88,7 +151,7 @@ def _message(err: ValidationError) -> str:
     return f"invalid workload: {loc}: {msg}" if loc else f"invalid workload: {msg}"
 
 
-def build_workload(  # noqa: PLR0913 - one argument per workload option
+def build_workload(
     *,
     mode: Mode = Mode.INFERENCE,
     dtype: Dtype | None = None,
@@ -112,8 +175,11 @@ def build_workload(  # noqa: PLR0913 - one argument per workload option
 ) -> Workload:
     """The Workload the options describe; any inconsistency is a one-line BadInputError."""
     ctx = context if isinstance(context, int) else parse_tokens(context, "--context")
-    prompt = (prompt_tokens if isinstance(prompt_tokens, int) or prompt_tokens is None
-              else parse_tokens(prompt_tokens, "--prompt-tokens"))
+    prompt = (
+        prompt_tokens
+        if isinstance(prompt_tokens, int) or prompt_tokens is None
+        else parse_tokens(prompt_tokens, "--prompt-tokens")
+    )
     targets = None
     if lora_targets is not None:
         targets = tuple(t.strip() for t in lora_targets.split(",") if t.strip())
@@ -121,10 +187,24 @@ def build_workload(  # noqa: PLR0913 - one argument per workload option
             raise BadInputError("--lora-targets is empty", hint="name modules (q_proj,v_proj) or all-linear")
     try:
         return Workload(
-            mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=ctx, prompt_tokens=prompt,
-            batch=batch, logits=str(logits), optimizer=optimizer, master_weights=master_weights,
-            gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
-            lora_targets=targets, zero=zero, num_gpus=num_gpus, tp=tp, pp=pp,
+            mode=mode,
+            dtype=dtype,
+            quant=quant,
+            kv_dtype=kv_dtype,
+            context=ctx,
+            prompt_tokens=prompt,
+            batch=batch,
+            logits=str(logits),
+            optimizer=optimizer,
+            master_weights=master_weights,
+            gradient_checkpointing=gradient_checkpointing,
+            attention=attention,
+            lora_rank=lora_rank,
+            lora_targets=targets,
+            zero=zero,
+            num_gpus=num_gpus,
+            tp=tp,
+            pp=pp,
             engine=engine or Engine.TRANSFORMERS,
         )
     except ValidationError as err:

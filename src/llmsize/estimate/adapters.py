@@ -23,18 +23,41 @@ ALL_LINEAR = "all-linear"
 # PEFT's default LoRA targets per model_type, for the decoder families llmsize knows.
 # REFERENCE: peft 0.21 peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING.
 PEFT_DEFAULT_TARGETS: dict[str, tuple[str, ...]] = {
-    "llama": ("q_proj", "v_proj"), "llama4": ("q_proj", "v_proj"), "mistral": ("q_proj", "v_proj"),
-    "mixtral": ("q_proj", "v_proj"), "gemma": ("q_proj", "v_proj"), "gemma2": ("q_proj", "v_proj"),
-    "gemma3_text": ("q_proj", "v_proj"), "qwen2": ("q_proj", "v_proj"), "qwen3": ("q_proj", "v_proj"),
-    "phi": ("q_proj", "v_proj", "fc1", "fc2"), "falcon": ("query_key_value",), "gpt_neox": ("query_key_value",),
-    "bloom": ("query_key_value",), "chatglm": ("query_key_value",), "gpt2": ("c_attn",),
-    "gpt_bigcode": ("c_attn",), "mpt": ("Wqkv",), "codegen": ("qkv_proj",), "stablelm": ("q_proj", "v_proj"),
-    "opt": ("q_proj", "v_proj"), "gptj": ("q_proj", "v_proj"), "gpt_neo": ("q_proj", "v_proj"),
+    "llama": ("q_proj", "v_proj"),
+    "llama4": ("q_proj", "v_proj"),
+    "mistral": ("q_proj", "v_proj"),
+    "mixtral": ("q_proj", "v_proj"),
+    "gemma": ("q_proj", "v_proj"),
+    "gemma2": ("q_proj", "v_proj"),
+    "gemma3_text": ("q_proj", "v_proj"),
+    "qwen2": ("q_proj", "v_proj"),
+    "qwen3": ("q_proj", "v_proj"),
+    "phi": ("q_proj", "v_proj", "fc1", "fc2"),
+    "falcon": ("query_key_value",),
+    "gpt_neox": ("query_key_value",),
+    "bloom": ("query_key_value",),
+    "chatglm": ("query_key_value",),
+    "gpt2": ("c_attn",),
+    "gpt_bigcode": ("c_attn",),
+    "mpt": ("Wqkv",),
+    "codegen": ("qkv_proj",),
+    "stablelm": ("q_proj", "v_proj"),
+    "opt": ("q_proj", "v_proj"),
+    "gptj": ("q_proj", "v_proj"),
+    "gpt_neo": ("q_proj", "v_proj"),
     "nemotron_h": ("q_proj", "k_proj", "v_proj", "o_proj"),
 }
 # Module names of other code bases -> the inventory's names for the same layer.
-MODULE_ALIASES = {"query_key_value": "qkv_proj", "c_attn": "qkv_proj", "Wqkv": "qkv_proj",
-                  "fc1": "up_proj", "fc2": "down_proj", "w1": "gate_proj", "w3": "up_proj", "w2": "down_proj"}
+MODULE_ALIASES = {
+    "query_key_value": "qkv_proj",
+    "c_attn": "qkv_proj",
+    "Wqkv": "qkv_proj",
+    "fc1": "up_proj",
+    "fc2": "down_proj",
+    "w1": "gate_proj",
+    "w3": "up_proj",
+    "w2": "down_proj",
+}
 # In transformers >= 5 most MoE routers are plain parameters; these subclass nn.Linear.
 LINEAR_ROUTER_MODEL_TYPES = frozenset({"phimoe", "llama4"})
 
@@ -73,8 +96,10 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
         names = tuple(MODULE_ALIASES.get(n, n) for n in default)
         found = tuple(n for n in names if n in linear)
         if not found:
-            return LoraTargets(_all_linear(linear), f"PEFT's default targets {default} do not exist here; "
-                                                    "assuming all-linear")
+            return LoraTargets(
+                _all_linear(linear),
+                f"PEFT's default targets {default} do not exist here; assuming all-linear",
+            )
         return LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}")
     if any(t.lower() == ALL_LINEAR for t in requested):
         note = "LoRA targets: all-linear (every nn.Linear except lm_head)"

@@ -45,7 +45,7 @@ class StagePlan:
     @property
     def static_total(self) -> int:
         s = self.static
-        return s.weights + s.gradients + s.optimizer + s.adapters + max(s.kv_prefill, s.kv_full)
+        return int(s.weights + s.gradients + s.optimizer + s.adapters + max(s.kv_prefill, s.kv_full))
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,12 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     adapter_params = 0
     if ctx.targets is not None:
         adapter_params = adapters.lora_params(spec, shards, ctx.targets.names, wl.lora_rank)
-        tensors = training.lora_tensors(shards, ctx.targets.names, wl.lora_rank,
-                                        lambda g: g.name == "lm_head" or adapters.is_linear_module(spec, g))
+        tensors = training.lora_tensors(
+            shards,
+            ctx.targets.names,
+            wl.lora_rank,
+            lambda g: g.name == "lm_head" or adapters.is_linear_module(spec, g),
+        )
         train = training.training_bytes(wl, tensors, adapters.ADAPTER_DTYPE)
     elif wl.mode.trains_all_weights:
         train = training.training_bytes(wl, training.shard_tensors(spec, shards), ctx.weights.format.dtype)
@@ -89,8 +93,12 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     if wl.zero == 3 and wl.dp > 1:
         adapter_bytes = -(-adapter_bytes // wl.dp)
     static = StaticBytes(
-        weights=weights, gradients=train.gradients, optimizer=train.optimizer, adapters=adapter_bytes,
-        kv_prefill=int(kv_prefill), kv_full=int(kv_full),
+        weights=weights,
+        gradients=train.gradients,
+        optimizer=train.optimizer,
+        adapters=adapter_bytes,
+        kv_prefill=int(kv_prefill),
+        kv_full=int(kv_full),
     )
     return StagePlan(stage, shards, static, train, terms, adapter_params)
 
@@ -115,40 +123,70 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
     fmt = ctx.weights.format
     components = (
         Component(
-            name="weights", bytes=static.weights, formula=explain.weights_formula(fmt),
+            name="weights",
+            bytes=static.weights,
+            formula=explain.weights_formula(fmt),
             detail=explain.weights_detail(spec, busiest.shards, fmt, static.weights),
         ),
         Component(
-            name="kv_cache", bytes=pk.kv_cache, formula=kv_cache.kv_formula(spec, ctx.kv_dtype, wl.engine)
-            if not wl.mode.trains else "none: training runs without a KV cache",
-            detail=explain.kv_detail(spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill),
+            name="kv_cache",
+            bytes=pk.kv_cache,
+            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, wl.engine)
+            if not wl.mode.trains
+            else "none: training runs without a KV cache",
+            detail=explain.kv_detail(
+                spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill
+            ),
         ),
         Component(
-            name="activations", bytes=pk.activations, formula=pk.formula, detail=pk.detail,
+            name="activations",
+            bytes=pk.activations,
+            formula=pk.formula,
+            detail=pk.detail,
             range=ByteRange(low=pk.low, high=pk.high, driver="attention kernel and allocation order"),
         ),
-        Component(name="gradients", bytes=pk.gradients, formula=busiest.train.grad_formula or "none",
-                  detail=explain.simple_detail(busiest.train.grad_formula, pk.gradients)),
-        Component(name="optimizer", bytes=pk.optimizer, formula=busiest.train.optimizer_formula or "none",
-                  detail=explain.simple_detail(busiest.train.optimizer_formula, pk.optimizer)),
         Component(
-            name="adapters", bytes=static.adapters,
-            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, fp32" if ctx.targets else "none",
+            name="gradients",
+            bytes=pk.gradients,
+            formula=busiest.train.grad_formula or "none",
+            detail=explain.simple_detail(busiest.train.grad_formula, pk.gradients),
+        ),
+        Component(
+            name="optimizer",
+            bytes=pk.optimizer,
+            formula=busiest.train.optimizer_formula or "none",
+            detail=explain.simple_detail(busiest.train.optimizer_formula, pk.optimizer),
+        ),
+        Component(
+            name="adapters",
+            bytes=static.adapters,
+            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, fp32"
+            if ctx.targets
+            else "none",
             detail=explain.simple_detail(
                 f"{busiest.adapter_params:,} params x 4 B" if ctx.targets else "", static.adapters
             ),
         ),
         Component(
-            name="overhead", bytes=over.nominal, formula=over.formula,
+            name="overhead",
+            bytes=over.nominal,
+            formula=over.formula,
             detail=explain.simple_detail("CUDA context", over.nominal),
             range=ByteRange(low=over.low, high=over.high, driver=over.driver),
         ),
     )
     return Estimate(
-        weights_bytes=static.weights, kv_cache_bytes=pk.kv_cache, activations_bytes=pk.activations,
-        gradients_bytes=pk.gradients, optimizer_bytes=pk.optimizer, adapters_bytes=static.adapters,
-        overhead_bytes=over.nominal, components=components, peak_phase=pk.phase,
-        params=total_params(spec), active_params=active_params(spec),
+        weights_bytes=static.weights,
+        kv_cache_bytes=pk.kv_cache,
+        activations_bytes=pk.activations,
+        gradients_bytes=pk.gradients,
+        optimizer_bytes=pk.optimizer,
+        adapters_bytes=static.adapters,
+        overhead_bytes=over.nominal,
+        components=components,
+        peak_phase=pk.phase,
+        params=total_params(spec),
+        active_params=active_params(spec),
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
@@ -173,28 +211,41 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
     if not wl.mode.trains:
         out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")
         if spec.layer_types and "sliding_attention" in spec.layer_types and wl.engine is Engine.TRANSFORMERS:
-            out.append("transformers keeps a sliding layer's whole prompt allocated until the first decoded "
-                       "token, then at most its window")
+            out.append(
+                "transformers keeps a sliding layer's whole prompt allocated until the first decoded "
+                "token, then at most its window"
+            )
     else:
         out.append("training runs with use_cache=False: no KV cache")
     if ctx.targets is not None:
         out.append(ctx.targets.note)
-        out.append("LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)")
+        out.append(
+            "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
+        )
     out.extend(busiest.train.notes)
     if wl.num_gpus > 1:
-        out.append(f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "
-                   f"(pipeline stage {busiest.stage.index}); batch is per data-parallel replica")
-    out.append("overhead excludes what the engine pre-reserves (vLLM gpu_memory_utilization) and NCCL buffers")
+        out.append(
+            f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "
+            f"(pipeline stage {busiest.stage.index}); batch is per data-parallel replica"
+        )
+    out.append(
+        "overhead excludes what the engine pre-reserves (vLLM gpu_memory_utilization) and NCCL buffers"
+    )
     return tuple(out)
 
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
     if spec.approximate:
-        out.append(f"{spec.name} is approximated from the size in its name; give a repo id or config for exact numbers")
+        out.append(
+            f"{spec.name} is approximated from the size in its name; "
+            "give a repo id or a config.json for exact numbers"
+        )
     if wl.context > spec.max_position_embeddings:
-        out.append(f"context {wl.context:,} exceeds the model's max_position_embeddings "
-                   f"({spec.max_position_embeddings:,}); it needs rope scaling to work")
+        out.append(
+            f"context {wl.context:,} exceeds the model's max_position_embeddings "
+            f"({spec.max_position_embeddings:,}); it needs rope scaling to work"
+        )
     return tuple(out)
 
 

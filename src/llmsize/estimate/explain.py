@@ -29,8 +29,10 @@ def weights_formula(fmt: WeightFormat) -> str:
     what = {
         QuantMethod.GPTQ: "packed int32 qweight + qzeros + fp16 scales per group + g_idx",
         QuantMethod.AWQ: "packed int32 qweight + qzeros + fp16 scales per group",
-        QuantMethod.BNB_NF4: "4-bit data + absmax per 64" + (" (double-quantized)" if fmt.double_quant else ""),
-        QuantMethod.BNB_FP4: "4-bit data + absmax per 64" + (" (double-quantized)" if fmt.double_quant else ""),
+        QuantMethod.BNB_NF4: "4-bit data + absmax per 64"
+        + (" (double-quantized)" if fmt.double_quant else ""),
+        QuantMethod.BNB_FP4: "4-bit data + absmax per 64"
+        + (" (double-quantized)" if fmt.double_quant else ""),
         QuantMethod.BNB_INT8: "int8 weights + fp32 row scales (LLM.int8)",
         QuantMethod.FP8: "fp8 weights + fp32 scales",
         QuantMethod.MXFP4: "experts: 4-bit + one 8-bit scale per 32",
@@ -52,19 +54,24 @@ def weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat, 
     return "; ".join(parts) + f" = {_n(total)} B ({format_gib(total)})"
 
 
-def kv_detail(spec: ModelSpec, wl: Workload, kv_dtype: str, terms: Sequence[KvTerm], kv_full: int,
-              kv_prefill: int) -> str:
+def kv_detail(
+    spec: ModelSpec, wl: Workload, kv_dtype: str, terms: Sequence[KvTerm], kv_full: int, kv_prefill: int
+) -> str:
     """Per-token bytes per layer, layers, tokens and sequences, for the full context."""
     if wl.mode.trains:
         return "training keeps no KV cache (use_cache=False)"
     lines = []
     for t in terms:
-        width = (f"(kv_lora_rank {spec.kv_lora_rank} + rope {spec.qk_rope_head_dim})" if spec.is_mla
-                 else f"2 x {max(spec.num_kv_heads // wl.tp, 1) if wl.tp > 1 else spec.num_kv_heads} kv_heads "
-                      f"x {spec.head_dim} head_dim")
+        width = (
+            f"(kv_lora_rank {spec.kv_lora_rank} + rope {spec.qk_rope_head_dim})"
+            if spec.is_mla
+            else f"2 x {max(spec.num_kv_heads // wl.tp, 1) if wl.tp > 1 else spec.num_kv_heads} kv_heads "
+            f"x {spec.head_dim} head_dim"
+        )
         span = "all tokens" if t.window is None else f"at most {t.window} tokens"
-        lines.append(f"{t.layers} layers x {width} x {kv_dtype} = {float(t.bytes_per_token):g} B/token/layer, "
-                     f"{span}")
+        lines.append(
+            f"{t.layers} layers x {width} x {kv_dtype} = {float(t.bytes_per_token):g} B/token/layer, {span}"
+        )
     seqs = "" if wl.engine is Engine.LLAMA_CPP else f" x batch {wl.batch}"
     tail = f"; at {_n(wl.context)} tokens{seqs}: {_n(kv_full)} B ({format_gib(kv_full)})"
     if kv_prefill != kv_full:

@@ -56,8 +56,9 @@ def kv_element_bytes(kv_dtype: str, engine: Engine) -> Fraction:
     """
     if kv_dtype not in _ALLOWED[engine]:
         allowed = ", ".join(sorted(_ALLOWED[engine]))
-        raise BadInputError(f"--kv-dtype {kv_dtype} is not available with --engine {engine}",
-                            hint=f"choose one of: {allowed}")
+        raise BadInputError(
+            f"--kv-dtype {kv_dtype} is not available with --engine {engine}", hint=f"choose one of: {allowed}"
+        )
     base = BYTES_PER_ELEMENT[kv_dtype]
     if engine is Engine.TRANSFORMERS and kv_dtype in ("int8", "int4"):
         return base + Fraction(HF_QUANT_META_BYTES, HF_QUANT_GROUP)
@@ -91,7 +92,9 @@ def kv_terms(spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int]
     if kv_dtype in ("q8_0", "q4_0"):
         width = spec.kv_lora_rank + spec.qk_rope_head_dim if spec.is_mla else spec.head_dim
         if width % 32:
-            raise BadInputError(f"--kv-dtype {kv_dtype} needs a head size divisible by 32 (this model: {width})")
+            raise BadInputError(
+                f"--kv-dtype {kv_dtype} needs a head size divisible by 32 (this model: {width})"
+            )
     per_token = layer_bytes_per_token(spec, element, wl.tp)
     quantized_hf = wl.engine is Engine.TRANSFORMERS and kv_dtype in ("int8", "int4", "fp8")
     counts: dict[int | None, int] = {}
@@ -147,8 +150,14 @@ def kv_bytes(terms: Sequence[KvTerm], engine: Engine, tokens: Any, prefill: Any,
 
 
 def kv_cache_bytes(
-    spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int], *,
-    tokens: Any = None, prefill: Any = None, batch: Any = None,
+    spec: ModelSpec,
+    wl: Workload,
+    kv_dtype: str,
+    layers: Sequence[int],
+    *,
+    tokens: Any = None,
+    prefill: Any = None,
+    batch: Any = None,
 ) -> Any:
     """KV bytes on a GPU holding `layers`, after `prefill` prompt tokens and `tokens` in total.
 

@@ -28,7 +28,9 @@ from llmsize.specs.models import QuantMethod, WeightFormat
 # ------------------------------------------------------------------------------------------ GPTQ / AWQ
 
 GPTQ_DEFAULT_GROUP = 128  # REFERENCE: Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4 config.json quantization_config
-PACK_WORD_BITS = 32  # qweight/qzeros pack values into int32 words (AutoGPTQ qlinear_cuda_old.py, AutoAWQ gemm.py)
+PACK_WORD_BITS = (
+    32  # qweight/qzeros pack values into int32 words (AutoGPTQ qlinear_cuda_old.py, AutoAWQ gemm.py)
+)
 FP16_BYTES = 2
 FP32_BYTES = 4
 INT32_BYTES = 4
@@ -44,8 +46,10 @@ def _groups(in_features: int, group_size: int | None) -> int:
 def _packed_bytes(rows: int, cols: int, bits: float) -> int:
     """rows x cols values of `bits` bits packed into int32 words along one axis (rounded up per word)."""
     per_word = PACK_WORD_BITS / bits
-    return math.ceil(rows / per_word) * cols * INT32_BYTES if per_word.is_integer() else math.ceil(
-        rows * cols * bits / 8
+    return (
+        math.ceil(rows / per_word) * cols * INT32_BYTES
+        if per_word.is_integer()
+        else math.ceil(rows * cols * bits / 8)
     )
 
 
@@ -83,7 +87,9 @@ def awq_linear_bytes(
 # --------------------------------------------------------------------------------------- bitsandbytes
 
 BNB_4BIT_BLOCK = 64  # REFERENCE: bitsandbytes functional.quantize_4bit(blocksize=64), Params4bit default
-BNB_NESTED_BLOCK = 256  # REFERENCE: quantize_4bit(compress_statistics=True) -> quantize_blockwise(blocksize=256)
+BNB_NESTED_BLOCK = (
+    256  # REFERENCE: quantize_4bit(compress_statistics=True) -> quantize_blockwise(blocksize=256)
+)
 BNB_4BIT_CODE_BYTES = 16 * FP32_BYTES  # NF4/FP4 code book: 16 fp32 values kept on the device per tensor
 BNB_DYNAMIC_CODE_BYTES = 256 * FP32_BYTES  # 8-bit dynamic map of the nested state (state2.code)
 
@@ -103,7 +109,9 @@ def bnb_4bit_bytes(numel: int, *, double_quant: bool = True) -> int:
     return data + blocks + nested + BNB_4BIT_CODE_BYTES
 
 
-def bnb_int8_linear_bytes(in_features: int, out_features: int, *, bias: bool = False, bias_bytes: int = 2) -> int:
+def bnb_int8_linear_bytes(
+    in_features: int, out_features: int, *, bias: bool = False, bias_bytes: int = 2
+) -> int:
     """LLM.int8(): Int8Params CB int8 [out, in] + SCB fp32 row scales [out]; bias stays in the compute dtype.
 
     Source: bitsandbytes `nn/modules.py` Int8Params / Linear8bitLt (Dettmers et al. 2022, arXiv:2208.07339).
@@ -164,8 +172,9 @@ def compressed_tensors_linear_bytes(
 MLX_DEFAULT_GROUP = 64  # REFERENCE: mlx.nn.quantize(group_size=64, bits=4) defaults (ml-explore/mlx)
 
 
-def mlx_linear_bytes(in_features: int, out_features: int, bits: float, group_size: int | None,
-                     scale_bytes: int = 2) -> int:
+def mlx_linear_bytes(
+    in_features: int, out_features: int, bits: float, group_size: int | None, scale_bytes: int = 2
+) -> int:
     """MLX affine quantization: packed uint32 weights + a scale and a bias per group (model dtype).
 
     Source: mlx `mlx/nn/layers/quantized.py` QuantizedLinear (weight, scales, biases).
@@ -186,36 +195,115 @@ def exl2_bytes(numel: int, bits: float) -> int:
 # ------------------------------------------------------------------------------------------------ GGUF
 
 GGUF_FILE_TYPES: tuple[str, ...] = (
-    "F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0",
-    "Q2_K", "Q2_K_S", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K",
-    "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ3_XXS", "IQ3_XS", "IQ3_S", "IQ3_M",
-    "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "MXFP4_MOE",
+    "F32",
+    "F16",
+    "BF16",
+    "Q4_0",
+    "Q4_1",
+    "Q5_0",
+    "Q5_1",
+    "Q8_0",
+    "Q2_K",
+    "Q2_K_S",
+    "Q3_K_S",
+    "Q3_K_M",
+    "Q3_K_L",
+    "Q4_K_S",
+    "Q4_K_M",
+    "Q5_K_S",
+    "Q5_K_M",
+    "Q6_K",
+    "IQ1_S",
+    "IQ1_M",
+    "IQ2_XXS",
+    "IQ2_XS",
+    "IQ2_S",
+    "IQ2_M",
+    "IQ3_XXS",
+    "IQ3_XS",
+    "IQ3_S",
+    "IQ3_M",
+    "IQ4_NL",
+    "IQ4_XS",
+    "TQ1_0",
+    "TQ2_0",
+    "MXFP4_MOE",
 )
 
 # llama_ftype_get_default_type (src/llama-quant.cpp): the tensor type a file type starts from.
 _DEFAULT_TYPE: dict[str, str] = {
-    "F32": "F32", "F16": "F16", "BF16": "BF16", "Q4_0": "Q4_0", "Q4_1": "Q4_1", "Q5_0": "Q5_0",
-    "Q5_1": "Q5_1", "Q8_0": "Q8_0", "Q2_K": "Q2_K", "Q2_K_S": "Q2_K", "Q3_K_S": "Q3_K",
-    "Q3_K_M": "Q3_K", "Q3_K_L": "Q3_K", "Q4_K_S": "Q4_K", "Q4_K_M": "Q4_K", "Q5_K_S": "Q5_K",
-    "Q5_K_M": "Q5_K", "Q6_K": "Q6_K", "IQ1_S": "IQ1_S", "IQ1_M": "IQ1_M", "IQ2_XXS": "IQ2_XXS",
-    "IQ2_XS": "IQ2_XS", "IQ2_S": "IQ2_XS", "IQ2_M": "IQ2_S", "IQ3_XXS": "IQ3_XXS", "IQ3_XS": "IQ3_S",
-    "IQ3_S": "IQ3_S", "IQ3_M": "IQ3_S", "IQ4_NL": "IQ4_NL", "IQ4_XS": "IQ4_XS", "TQ1_0": "TQ1_0",
-    "TQ2_0": "TQ2_0", "MXFP4_MOE": "MXFP4",
+    "F32": "F32",
+    "F16": "F16",
+    "BF16": "BF16",
+    "Q4_0": "Q4_0",
+    "Q4_1": "Q4_1",
+    "Q5_0": "Q5_0",
+    "Q5_1": "Q5_1",
+    "Q8_0": "Q8_0",
+    "Q2_K": "Q2_K",
+    "Q2_K_S": "Q2_K",
+    "Q3_K_S": "Q3_K",
+    "Q3_K_M": "Q3_K",
+    "Q3_K_L": "Q3_K",
+    "Q4_K_S": "Q4_K",
+    "Q4_K_M": "Q4_K",
+    "Q5_K_S": "Q5_K",
+    "Q5_K_M": "Q5_K",
+    "Q6_K": "Q6_K",
+    "IQ1_S": "IQ1_S",
+    "IQ1_M": "IQ1_M",
+    "IQ2_XXS": "IQ2_XXS",
+    "IQ2_XS": "IQ2_XS",
+    "IQ2_S": "IQ2_XS",
+    "IQ2_M": "IQ2_S",
+    "IQ3_XXS": "IQ3_XXS",
+    "IQ3_XS": "IQ3_S",
+    "IQ3_S": "IQ3_S",
+    "IQ3_M": "IQ3_S",
+    "IQ4_NL": "IQ4_NL",
+    "IQ4_XS": "IQ4_XS",
+    "TQ1_0": "TQ1_0",
+    "TQ2_0": "TQ2_0",
+    "MXFP4_MOE": "MXFP4",
 }
 
 # Types that need an importance matrix (tensor_requires_imatrix); only those files are assumed to have one.
-_IMATRIX_FILE_TYPES = frozenset({"IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ3_XXS", "Q2_K_S"})
+_IMATRIX_FILE_TYPES = frozenset(
+    {"IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ3_XXS", "Q2_K_S"}
+)
 _IQ_LOW = frozenset({"IQ2_XXS", "IQ2_XS", "IQ1_S", "IQ2_S", "IQ2_M", "IQ1_M"})
 # tensor_type_fallback: a type whose block does not divide the row falls back to a compatible one.
 _FALLBACK: dict[str, str] = {
-    "IQ1_S": "IQ4_NL", "IQ1_M": "IQ4_NL", "IQ2_XXS": "IQ4_NL", "IQ2_XS": "IQ4_NL", "IQ2_S": "IQ4_NL",
-    "IQ3_XXS": "IQ4_NL", "IQ3_S": "IQ4_NL", "IQ4_XS": "IQ4_NL", "Q2_K": "Q4_0", "Q3_K": "Q4_0",
-    "TQ1_0": "Q4_0", "TQ2_0": "Q4_0", "Q4_K": "Q5_0", "Q5_K": "Q5_1", "Q6_K": "Q8_0",
+    "IQ1_S": "IQ4_NL",
+    "IQ1_M": "IQ4_NL",
+    "IQ2_XXS": "IQ4_NL",
+    "IQ2_XS": "IQ4_NL",
+    "IQ2_S": "IQ4_NL",
+    "IQ3_XXS": "IQ4_NL",
+    "IQ3_S": "IQ4_NL",
+    "IQ4_XS": "IQ4_NL",
+    "Q2_K": "Q4_0",
+    "Q3_K": "Q4_0",
+    "TQ1_0": "Q4_0",
+    "TQ2_0": "Q4_0",
+    "Q4_K": "Q5_0",
+    "Q5_K": "Q5_1",
+    "Q6_K": "Q8_0",
 }
 
 GgufCategory = Literal[
-    "token_embd", "output", "attn_q", "attn_k", "attn_v", "attn_qkv", "attn_kv_b", "attn_output",
-    "ffn_up", "ffn_gate", "ffn_down", "other",
+    "token_embd",
+    "output",
+    "attn_q",
+    "attn_k",
+    "attn_v",
+    "attn_qkv",
+    "attn_kv_b",
+    "attn_output",
+    "ffn_up",
+    "ffn_gate",
+    "ffn_down",
+    "other",
 ]
 
 
@@ -359,8 +447,19 @@ def _attn_output_type(ftype: str, facts: GgufModelFacts, default: str) -> str:
     if facts.arch_falcon:
         return "Q4_K" if ftype == "Q3_K_L" else default
     if facts.n_expert == 8:
-        bumped = ("Q2_K", "IQ3_XS", "IQ3_XXS", "Q3_K_S", "Q3_K_M", "IQ4_NL", "Q4_K_S", "Q4_K_M", "IQ3_S",
-                  "IQ3_M", "IQ4_XS")
+        bumped = (
+            "Q2_K",
+            "IQ3_XS",
+            "IQ3_XXS",
+            "Q3_K_S",
+            "Q3_K_M",
+            "IQ4_NL",
+            "Q4_K_S",
+            "Q4_K_M",
+            "IQ3_S",
+            "IQ3_M",
+            "IQ4_XS",
+        )
         return "Q5_K" if ftype in bumped else default
     return {"Q2_K": "Q3_K", "IQ3_XXS": "IQ3_S", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K", "IQ3_M": "Q4_K"}.get(
         ftype, default
@@ -368,7 +467,13 @@ def _attn_output_type(ftype: str, facts: GgufModelFacts, default: str) -> str:
 
 
 def gguf_tensor_type(
-    ftype: str, category: GgufCategory, layer: int, facts: GgufModelFacts, *, ncols: int, is_expert: bool = False
+    ftype: str,
+    category: GgufCategory,
+    layer: int,
+    facts: GgufModelFacts,
+    *,
+    ncols: int,
+    is_expert: bool = False,
 ) -> str:
     """The ggml type llama.cpp's quantizer gives one 2-D/3-D weight tensor of a `ftype` file.
 
@@ -418,8 +523,18 @@ def _fallback(type_name: str, ncols: int) -> str:
 # ------------------------------------------------------------------------------------- --quant parsing
 
 QUANT_CHOICES = (
-    "gptq[-int4|-int8|-int3|-int2]", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "fp8", "mxfp4",
-    "int8/int4 (compressed-tensors)", "mlx[-4bit|-8bit]", "exl2-<bits>", "none", "GGUF types (Q4_K_M, Q8_0, ...)",
+    "gptq[-int4|-int8|-int3|-int2]",
+    "awq",
+    "bnb-nf4",
+    "bnb-fp4",
+    "bnb-int8",
+    "fp8",
+    "mxfp4",
+    "int8/int4 (compressed-tensors)",
+    "mlx[-4bit|-8bit]",
+    "exl2-<bits>",
+    "none",
+    "GGUF types (Q4_K_M, Q8_0, ...)",
 )
 
 _BITS = re.compile(r"(?:int|w|q|-|_)?(\d+(?:\.\d+)?)(?:bit|bits|bpw|b)?$")
@@ -447,9 +562,7 @@ def parse_quant(text: str, base: WeightFormat) -> WeightFormat | None:
         return base.model_copy(update={"quant": QuantMethod.GGUF, "gguf_type": gguf_name, "bits": None})
     method, bits, group = _method_of(low)
     if method is None:
-        raise BadInputError(
-            f"unknown --quant {text!r}", hint=f"use one of: {', '.join(QUANT_CHOICES)}"
-        )
+        raise BadInputError(f"unknown --quant {text!r}", hint=f"use one of: {', '.join(QUANT_CHOICES)}")
     update: dict[str, object] = {"quant": method, "gguf_type": None}
     if method == same and base.bits and bits is None:
         update["bits"] = base.bits
@@ -500,8 +613,14 @@ def default_group(fmt: WeightFormat) -> int | None:
     """Group size a format uses when the checkpoint does not say (GPTQ/AWQ 128, MLX 64, FP8 128-block)."""
     if fmt.group_size is not None:
         return fmt.group_size
-    return {
-        QuantMethod.GPTQ: GPTQ_DEFAULT_GROUP, QuantMethod.AWQ: GPTQ_DEFAULT_GROUP,
-        QuantMethod.MLX: MLX_DEFAULT_GROUP, QuantMethod.FP8: FP8_BLOCK,
-        QuantMethod.COMPRESSED_TENSORS: GPTQ_DEFAULT_GROUP,
-    }.get(fmt.quant) if fmt.quant else None
+    return (
+        {
+            QuantMethod.GPTQ: GPTQ_DEFAULT_GROUP,
+            QuantMethod.AWQ: GPTQ_DEFAULT_GROUP,
+            QuantMethod.MLX: MLX_DEFAULT_GROUP,
+            QuantMethod.FP8: FP8_BLOCK,
+            QuantMethod.COMPRESSED_TENSORS: GPTQ_DEFAULT_GROUP,
+        }.get(fmt.quant)
+        if fmt.quant
+        else None
+    )

@@ -65,8 +65,9 @@ def shard_tensors(spec: ModelSpec, shards: Iterable[Shard]) -> list[Tensor]:
     return out
 
 
-def lora_tensors(shards: Iterable[Shard], names: Iterable[str], rank: int,
-                 is_target: Callable[[ParamGroup], bool]) -> list[Tensor]:
+def lora_tensors(
+    shards: Iterable[Shard], names: Iterable[str], rank: int, is_target: Callable[[ParamGroup], bool]
+) -> list[Tensor]:
     """lora_A [r, in] and lora_B [out, r] for every targeted linear instance on the GPU."""
     wanted = set(names)
     out: list[Tensor] = []
@@ -118,9 +119,11 @@ def state_bytes(tensors: Iterable[Tensor], optimizer: Optimizer, state_dtype: st
 
 def optimizer_label(optimizer: Optimizer) -> str:
     return {
-        Optimizer.ADAMW: "AdamW: 2 states", Optimizer.ADAMW_8BIT: "8-bit AdamW: 2 x 1 B + absmax/2048",
+        Optimizer.ADAMW: "AdamW: 2 states",
+        Optimizer.ADAMW_8BIT: "8-bit AdamW: 2 x 1 B + absmax/2048",
         Optimizer.PAGED_ADAMW_8BIT: "paged 8-bit AdamW: 2 x 1 B + absmax/2048",
-        Optimizer.SGD: f"SGD momentum {SGD_MOMENTUM}: 1 state", Optimizer.ADAFACTOR: "Adafactor: row + column",
+        Optimizer.SGD: f"SGD momentum {SGD_MOMENTUM}: 1 state",
+        Optimizer.ADAFACTOR: "Adafactor: row + column",
     }[optimizer]
 
 
@@ -140,7 +143,7 @@ class TrainingBytes:
 
 
 def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> TrainingBytes:
-    """Gradients (parameter dtype) and optimizer states (+ master copy) of the trainable tensors on one GPU."""
+    """Gradients (parameter dtype) and optimizer states (+ master copy) of one GPU's trainable tensors."""
     if not wl.mode.trains or not tensors:
         return TrainingBytes(0, 0, 0, 0, param_dtype, param_dtype, "", "", ())
     numel = sum(t.numel * t.count for t in tensors)
@@ -155,7 +158,9 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
     if wl.optimizer is Optimizer.SGD:
         notes.append(f"SGD keeps one momentum buffer (momentum {SGD_MOMENTUM} assumed)")
     if wl.optimizer is Optimizer.PAGED_ADAMW_8BIT:
-        notes.append("paged optimizer states are counted on the GPU; they page to CPU memory only under pressure")
+        notes.append(
+            "paged optimizer states are counted on the GPU; they page to CPU memory only under pressure"
+        )
     dp = wl.dp
     grad_formula = f"{numel:,} trainable params x {param_dtype}"
     opt_formula = f"{optimizer_label(wl.optimizer)} in {state_dtype}"
@@ -169,5 +174,6 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
         optimizer = math.ceil(optimizer / dp)
         master = math.ceil(master / dp)
         opt_formula += f" / {dp} (ZeRO-{wl.zero})"
-    return TrainingBytes(numel, grads, optimizer, master, param_dtype, state_dtype, grad_formula, opt_formula,
-                         tuple(notes))
+    return TrainingBytes(
+        numel, grads, optimizer, master, param_dtype, state_dtype, grad_formula, opt_formula, tuple(notes)
+    )

@@ -28,8 +28,18 @@ QUANTIZED_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert"})
 # Megatron-LM / vLLM tensor parallelism: column-parallel layers split their outputs, row-parallel
 # layers their inputs (Shoeybi et al. 2019, arXiv:1909.08053, section 3; vLLM linear.py).
 COLUMN_PARALLEL = frozenset(
-    {"q_proj", "k_proj", "v_proj", "qkv_proj", "gate_proj", "up_proj", "gate_up_proj", "q_b_proj", "kv_b_proj",
-     "lm_head"}
+    {
+        "q_proj",
+        "k_proj",
+        "v_proj",
+        "qkv_proj",
+        "gate_proj",
+        "up_proj",
+        "gate_up_proj",
+        "q_b_proj",
+        "kv_b_proj",
+        "lm_head",
+    }
 )
 ROW_PARALLEL = frozenset({"o_proj", "down_proj"})
 BLOCK_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert", "router"})
@@ -54,10 +64,16 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         if parsed is None:
             fmt = WeightFormat(dtype=rest)
             if base.quant is not None:
-                notes.append(f"--quant none: the checkpoint's {base.label()} weights are taken as plain {rest}")
+                notes.append(
+                    f"--quant none: the checkpoint's {base.label()} weights are taken as plain {rest}"
+                )
         else:
             fmt = parsed
-            if wanted is None and fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ) and base.quant != fmt.quant:
+            if (
+                wanted is None
+                and fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ)
+                and base.quant != fmt.quant
+            ):
                 fmt = fmt.model_copy(update={"dtype": "fp16"})
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
@@ -67,8 +83,10 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
     elif base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS:
         fmt = WeightFormat(dtype=rest)
-        notes.append(f"transformers dequantizes GGUF weights on load, to {rest}; "
-                     "--engine llama.cpp keeps them quantized")
+        notes.append(
+            f"transformers dequantizes GGUF weights on load, to {rest}; "
+            "--engine llama.cpp keeps them quantized"
+        )
     elif base.quant is not None:
         fmt = base if base.quant == QuantMethod.GGUF else base.model_copy(update={"dtype": rest})
     else:
@@ -81,13 +99,17 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
 
 def _plain_quantization(wanted: str, notes: list[str]) -> WeightFormat:
     if wanted == "fp8":
-        notes.append("--dtype fp8 without --quant: fp8 e4m3 weights with one fp32 scale per tensor "
-                     "(vLLM's dynamic --quantization fp8 of a float checkpoint)")
+        notes.append(
+            "--dtype fp8 without --quant: fp8 e4m3 weights with one fp32 scale per tensor "
+            "(vLLM's dynamic --quantization fp8 of a float checkpoint)"
+        )
         return WeightFormat(dtype="bf16", quant=QuantMethod.FP8, bits=8, group_size=0)
     bits, group = (8, -1) if wanted == "int8" else (4, qf.GPTQ_DEFAULT_GROUP)
     layout = "one scale per output channel" if group == -1 else f"one bf16 scale per {group} inputs"
-    notes.append(f"--dtype {wanted} without --quant: symmetric weight-only {wanted} with {layout} "
-                 f"(llm-compressor W{bits}A16 in compressed-tensors); embeddings, lm_head and norms stay bf16")
+    notes.append(
+        f"--dtype {wanted} without --quant: symmetric weight-only {wanted} with {layout} "
+        f"(llm-compressor W{bits}A16 in compressed-tensors); embeddings, lm_head and norms stay bf16"
+    )
     return WeightFormat(dtype="bf16", quant=QuantMethod.COMPRESSED_TENSORS, bits=bits, group_size=group)
 
 
@@ -156,8 +178,10 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
     """Tensor/pipeline degrees the model can be split by; BadInputError says what to change."""
     tp = wl.tp
     if wl.engine is Engine.LLAMA_CPP and tp > 1:
-        raise BadInputError("llama.cpp splits layers across GPUs (--split-mode layer), not tensors",
-                            hint="use --num-gpus N with --tp 1")
+        raise BadInputError(
+            "llama.cpp splits layers across GPUs (--split-mode layer), not tensors",
+            hint="use --num-gpus N with --tp 1",
+        )
     if wl.gpu_layers is not None and wl.engine is not Engine.LLAMA_CPP:
         raise BadInputError("gpu_layers (partial offload) applies to --engine llama.cpp")
     if wl.pp > spec.num_layers:
@@ -175,13 +199,17 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
             f"--tp {tp} neither divides nor is a multiple of the {kv} KV heads",
             hint="vLLM replicates KV heads only when tp is a multiple of them",
         )
-    widths = [("intermediate_size", spec.intermediate_size if spec.num_layers > spec.num_moe_layers else 0),
-              ("moe_intermediate_size", spec.moe_intermediate_size if spec.is_moe else 0),
-              ("shared_expert_intermediate_size", spec.shared_expert_intermediate_size)]
+    widths = [
+        ("intermediate_size", spec.intermediate_size if spec.num_layers > spec.num_moe_layers else 0),
+        ("moe_intermediate_size", spec.moe_intermediate_size if spec.is_moe else 0),
+        ("shared_expert_intermediate_size", spec.shared_expert_intermediate_size),
+    ]
     for name, width in widths:
         if width and width % tp:
-            raise BadInputError(f"--tp {tp} does not divide {name} ({width})",
-                                hint="pick a tensor-parallel degree that divides the MLP width")
+            raise BadInputError(
+                f"--tp {tp} does not divide {name} ({width})",
+                hint="pick a tensor-parallel degree that divides the MLP width",
+            )
 
 
 def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
@@ -210,7 +238,7 @@ def _split(layers: list[int], n_parts: int) -> list[list[int]]:
     sizes = [base + (1 if i >= n_parts - extra else 0) for i in range(n_parts)]
     out, start = [], 0
     for size in sizes:
-        out.append(layers[start:start + size])
+        out.append(layers[start : start + size])
         start += size
     return out
 
@@ -299,14 +327,25 @@ def _gguf_facts(spec: ModelSpec) -> qf.GgufModelFacts:
 
 
 _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
-    "q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "qkv_proj": "attn_qkv", "o_proj": "attn_output",
-    "kv_b_proj": "attn_kv_b", "gate_proj": "ffn_gate", "up_proj": "ffn_up", "gate_up_proj": "ffn_up",
-    "down_proj": "ffn_down", "embed_tokens": "token_embd", "lm_head": "output",
+    "q_proj": "attn_q",
+    "k_proj": "attn_k",
+    "v_proj": "attn_v",
+    "qkv_proj": "attn_qkv",
+    "o_proj": "attn_output",
+    "kv_b_proj": "attn_kv_b",
+    "gate_proj": "ffn_gate",
+    "up_proj": "ffn_up",
+    "gate_up_proj": "ffn_up",
+    "down_proj": "ffn_down",
+    "embed_tokens": "token_embd",
+    "lm_head": "output",
 }
 
 
 def _not_converted(fmt: WeightFormat, name: str) -> bool:
-    return any(name == m or m.endswith("." + name) or m == name.split(".")[-1] for m in fmt.modules_not_converted)
+    return any(
+        name == m or m.endswith("." + name) or m == name.split(".")[-1] for m in fmt.modules_not_converted
+    )
 
 
 def _quantized(shard: Shard, fmt: WeightFormat) -> bool:
@@ -364,7 +403,9 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     g = shard.group
     ftype = fmt.gguf_type or "Q4_K_M"
     if ftype not in qf.GGUF_FILE_TYPES:
-        raise BadInputError(f"unknown GGUF file type {ftype!r}", hint=f"use one of {', '.join(qf.GGUF_FILE_TYPES)}")
+        raise BadInputError(
+            f"unknown GGUF file type {ftype!r}", hint=f"use one of {', '.join(qf.GGUF_FILE_TYPES)}"
+        )
     bias = shard.instances * shard.bias_each * qf.FP32_BYTES
     matrix = g.is_linear or (g.kind == "embedding" and g.name == "embed_tokens")
     if g.kind == "other":

@@ -272,7 +272,7 @@ def _measure_real(
     rss_before = real_run.rss_bytes()
     source = source_for_remote_code(spec) if trust_remote_code else None
     try:
-        with real_run.cpu_attention_model(device), real_run.oom_as_result(device):
+        with real_run.cpu_attention_model(device, wl.mode.trains), real_run.oom_as_result(device):
             progress("building the model (random weights)", 0, 0)
             model = real_run.build_model(config, wl, dtype, device, trust_remote_code=trust_remote_code,
                                          source=source)

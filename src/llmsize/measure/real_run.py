@@ -98,7 +98,22 @@ def _phase_tracker() -> Any:
                             kinds[name] = kinds.get(name, 0) + int(val)
                 self.phase_peaks[self.phase] = (total, kinds)
 
+        def _track_module_params_and_buffers(self, module: Any, install_grad_hooks: bool = True) -> Any:
+            # A frozen real parameter (LoRA's base weights) refuses gradient hooks; it gets no gradient
+            # either, so mark it as hooked with handles that have nothing to remove.
+            for param in module.parameters():
+                if not param.requires_grad and self._param_to_grad_hook_handles.get(param, None) is None:
+                    self._param_to_grad_hook_handles[param] = (_NoHook(), _NoHook())
+            return super()._track_module_params_and_buffers(module, install_grad_hooks)
+
     return PhaseTracker()
+
+
+class _NoHook:
+    """A hook handle for a hook that was never installed."""
+
+    def remove(self) -> None:
+        return None
 
 
 class _NullTracker:
@@ -108,6 +123,9 @@ class _NullTracker:
     phase_peaks: dict[str, tuple[int, dict[str, int]]] = {}  # noqa: RUF012 - never written
 
     def track_external(self, *_: Any) -> None:
+        return None
+
+    def reset_mod_stats(self) -> None:
         return None
 
     def __enter__(self) -> _NullTracker:
@@ -408,6 +426,8 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
     names = ("forward", "backward", "optimizer")
     with tracker:
         for it in (1, 2):
+            if it == 2:
+                tracker.reset_mod_stats()  # MemTracker refuses a second pass over the same modules otherwise
             start = time.perf_counter()
             for name in names:
                 phase = f"{name}{it}"
@@ -459,9 +479,12 @@ def _num_layers(model: Any) -> int:
 
 
 @contextlib.contextmanager
-def cpu_attention_model(device: str) -> Iterator[None]:
-    """On the CPU, SDPA allocates as the fused GPU kernel does (see fused_sdpa.py); CUDA runs the real one."""
-    if device != "cpu":
+def cpu_attention_model(device: str, training: bool) -> Iterator[None]:
+    """CPU inference: SDPA allocates as the fused GPU kernel does (see fused_sdpa.py).
+
+    Training keeps torch's own CPU SDPA (its flash kernel for causal masks), and CUDA the real kernels.
+    """
+    if device != "cpu" or training:
         yield
         return
     from llmsize.measure.fused_sdpa import fused_sdpa_patched

@@ -35,8 +35,9 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
         for key, item in value.items():
             _flatten(f"{prefix}.{key}" if prefix else str(key), item, out)
     elif isinstance(value, list):
-        out[prefix] = " | ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
-                                 for v in value)
+        out[prefix] = " | ".join(
+            json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value
+        )
     else:
         out[prefix] = "" if value is None else value
 
@@ -72,8 +73,10 @@ def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
     """Write the report to a .json/.yaml/.yml file; an existing file needs force=True."""
     kind = OUTPUT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise BadInputError(f"cannot write {path}: --output takes a .yaml, .yml or .json file",
-                            hint="name the file e.g. estimate.yaml")
+        raise BadInputError(
+            f"cannot write {path}: --output takes a .yaml, .yml or .json file",
+            hint="name the file e.g. estimate.yaml",
+        )
     if path.exists() and not force:
         raise BadInputError(f"{path} already exists", hint="pass --force to overwrite it")
     try:

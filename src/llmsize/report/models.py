@@ -19,10 +19,24 @@ from llmsize.specs.models import ModelSpec
 SCHEMA_VERSION = 1
 # The `memory` keys DESIGN.md promises, in display order.
 MEMORY_KEYS: tuple[str, ...] = (
-    "weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead", "total",
+    "weights",
+    "kv_cache",
+    "activations",
+    "gradients",
+    "optimizer",
+    "adapters",
+    "overhead",
+    "total",
 )
 NAME_FIELDS: tuple[str, ...] = (
-    "series", "version", "variant", "size_label", "training_type", "quant_method", "bits", "gguf_type",
+    "series",
+    "version",
+    "variant",
+    "size_label",
+    "training_type",
+    "quant_method",
+    "bits",
+    "gguf_type",
 )
 
 

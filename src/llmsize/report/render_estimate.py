@@ -16,8 +16,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _LABELS = {
-    "weights": "weights", "kv_cache": "KV cache", "activations": "activations", "gradients": "gradients",
-    "optimizer": "optimizer states", "adapters": "adapters (LoRA)", "overhead": "runtime overhead",
+    "weights": "weights",
+    "kv_cache": "KV cache",
+    "activations": "activations",
+    "gradients": "gradients",
+    "optimizer": "optimizer states",
+    "adapters": "adapters (LoRA)",
+    "overhead": "runtime overhead",
 }
 
 
@@ -43,8 +48,11 @@ def model_line(report: Report) -> str:
     """Name, what the name says, provenance and exact parameter counts."""
     m = report.model
     parts = [m.name]
-    said = [str(m.name_parts[k]) for k in ("series", "version", "size_label", "training_type")
-            if m.name_parts.get(k)]
+    said = [
+        str(m.name_parts[k])
+        for k in ("series", "version", "size_label", "training_type")
+        if m.name_parts.get(k)
+    ]
     if said:
         parts.append(" ".join(said))
     parts.append(f"weights {m.weight_format}")
@@ -90,7 +98,9 @@ def _human(report: Report, console: Console) -> None:
         table.add_row(_LABELS[key], f"{value / GIB:.2f}", share, rng_text, Text(formula))
     table.add_section()
     peak = f" (peak: {report.peak_phase})" if report.peak_phase else ""
-    table.add_row(Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%", "", "")
+    table.add_row(
+        Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%", "", ""
+    )
     console.print(table)
     console.print(Text(f"Total: {format_gib(total)} ({total:,} bytes) on the busiest GPU"))
     if report.gpus:
@@ -112,8 +122,13 @@ def _gpus(report: Report, console: Console) -> None:
     for col in ("gpu", "count", "fits", "per GPU GiB", "headroom GiB"):
         table.add_column(col)
     for row in report.gpus:
-        table.add_row(row.gpu, str(row.count), "yes" if row.fits else "no", f"{row.per_gpu_bytes / GIB:.2f}",
-                      f"{row.headroom_bytes / GIB:.2f}")
+        table.add_row(
+            row.gpu,
+            str(row.count),
+            "yes" if row.fits else "no",
+            f"{row.per_gpu_bytes / GIB:.2f}",
+            f"{row.headroom_bytes / GIB:.2f}",
+        )
     console.print(table)
 
 
@@ -133,7 +148,11 @@ def render_explain(report: Report, console: Console | None = None) -> None:
         out.print(Text(f"  numbers: {comp.detail}"))
         rng = report.memory_ranges.get(key)
         if rng:
-            out.print(Text(f"  range:   {format_gib(int(rng['low']))} – {format_gib(int(rng['high']))} "
-                           f"({rng['driver']})"))
+            out.print(
+                Text(
+                    f"  range:   {format_gib(int(rng['low']))} – {format_gib(int(rng['high']))} "
+                    f"({rng['driver']})"
+                )
+            )
     total = report.memory["total"]
     out.print(Text(f"total = sum of the above = {total:,} B ({format_gib(total)})", style="bold"))

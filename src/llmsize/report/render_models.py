@@ -68,7 +68,9 @@ def _csv(doc: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(doc[0]), lineterminator="\n")
     writer.writeheader()
     for row in doc:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in row.items()})
+        writer.writerow(
+            {k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in row.items()}
+        )
     return buf.getvalue()
 
 
@@ -81,16 +83,30 @@ def _human(doc: list[dict[str, Any]], console: Console) -> None:
     from rich.text import Text
 
     if not doc:
-        console.print("No bundled model matches; `llmsize models` lists them all.")
+        console.print("No bundled model matches these filters; `llmsize models` lists them all.")
         return
     table = Table(title=f"Bundled models ({len(doc)})", title_justify="left")
-    for header, justify in (("name", "left"), ("family", "left"), ("params", "right"), ("active", "right"),
-                            ("layers", "right"), ("context", "right"), ("source", "left")):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for header, justify in (
+        ("name", "left"),
+        ("family", "left"),
+        ("params", "right"),
+        ("active", "right"),
+        ("layers", "right"),
+        ("context", "right"),
+        ("config of", "left"),
+    ):
+        table.add_column(header, justify=justify, no_wrap=header == "name")  # type: ignore[arg-type]
     for row in doc:
         active = _billions(row["active_params"]) if row["moe"] else "="
-        table.add_row(Text(row["name"]), row["family"], _billions(row["params"]), active, str(row["layers"]),
-                      f"{row['context']:,}", Text(row["source"]))
+        table.add_row(
+            Text(row["name"]),
+            row["family"],
+            _billions(row["params"]),
+            active,
+            str(row["layers"]),
+            f"{row['context']:,}",
+            Text(row["hf_repo"] or row["source"]),
+        )
     console.print(table)
 
 

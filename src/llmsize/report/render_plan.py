@@ -198,8 +198,8 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for i, r in enumerate(fit.options):
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
-        table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes), gib(r.row.headroom_bytes),
-                      _layout(r.row), mark)
+        table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
+                      gib(r.row.headroom_bytes), _layout(r.row), mark)
     con.print(table)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
@@ -236,8 +236,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
         con.print(f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
                   "(--gpu-layers; the rest run from CPU RAM)")
     if row.decode_tokens_per_s is not None and row.ttft_s is not None:
-        agg = (f", {row.aggregate_tokens_per_s:,.0f} tokens/s in total"
-               if row.aggregate_tokens_per_s and row.aggregate_tokens_per_s > row.decode_tokens_per_s * 1.01 else "")
+        total = row.aggregate_tokens_per_s or 0.0
+        agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
         con.print(f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
                   f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
 

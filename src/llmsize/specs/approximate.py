@@ -17,7 +17,13 @@ from llmsize.names import ParsedName
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 
 # Llama 3 sizes in model_specs/llama.yaml, smallest first.
-REFERENCE_SHAPES: tuple[str, ...] = ("Llama-3.2-1B", "Llama-3.2-3B", "Llama-3.1-8B", "Llama-3.1-70B", "Llama-3.1-405B")
+REFERENCE_SHAPES: tuple[str, ...] = (
+    "Llama-3.2-1B",
+    "Llama-3.2-3B",
+    "Llama-3.1-8B",
+    "Llama-3.1-70B",
+    "Llama-3.1-405B",
+)
 
 
 def _references() -> list[ModelSpec]:
@@ -83,12 +89,26 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     if not fits:
         warnings.append(f"{size / 1e9:g}B is smaller than one {reference.name} block plus its embeddings")
     if parsed.active_params and parsed.active_params != size:
-        warnings.append("the name describes a mixture of experts; approximated as a dense model of its total size")
+        warnings.append(
+            "the name describes a mixture of experts; approximated as a dense model of its total size"
+        )
     base = dtype or WeightFormat(dtype="bf16")
     return ModelSpec(
         **{
-            **shaped.model_dump(exclude={"name", "family", "hf_repo", "architecture", "published_params",
-                                         "provenance", "warnings", "approximate", "weight_format", "checkpoint"}),
+            **shaped.model_dump(
+                exclude={
+                    "name",
+                    "family",
+                    "hf_repo",
+                    "architecture",
+                    "published_params",
+                    "provenance",
+                    "warnings",
+                    "approximate",
+                    "weight_format",
+                    "checkpoint",
+                }
+            ),
         },
         name=parsed.raw.strip(),
         family=None,

@@ -42,7 +42,8 @@ class CatalogModel(BaseModel):
     extra_params: int = Field(default=0, ge=0)
     extra_params_note: str | None = None
     checkpoint_only_params: int = Field(
-        default=0, ge=0,
+        default=0,
+        ge=0,
         description="tensors the published checkpoint stores but the loaded model does not keep (a stored "
         "copy of a tied lm_head, per-layer rotary inv_freq of older exports); published_params counts them",
     )
@@ -63,7 +64,9 @@ class CatalogModel(BaseModel):
         if self.extra_params and not self.extra_params_note:
             raise ValueError("extra_params needs an extra_params_note saying what they are")
         if self.checkpoint_only_params and not (self.checkpoint_only_note and self.published_params):
-            raise ValueError("checkpoint_only_params needs a checkpoint_only_note and the published_params it explains")
+            raise ValueError(
+                "checkpoint_only_params needs a checkpoint_only_note and the published_params it explains"
+            )
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
         return self
@@ -104,20 +107,23 @@ def _yaml_load(text: str) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster when present
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+    return yaml.load(text, Loader=loader)
 
 
 def _validation_message(err: ValidationError, data: Any) -> str:
-    first = err.errors()[0]
-    loc = list(first.get("loc", ()))
-    where = ""
-    if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
-        try:
-            where = f" (entry {data['models'][loc[1]].get('name', loc[1])!r})"
-        except (KeyError, IndexError, TypeError, AttributeError):
-            where = ""
-    field = ".".join(str(p) for p in loc) or "file"
-    return f"{field}{where}: {first.get('msg', 'invalid')}"
+    """'models.3.sorce (entry 'X'): Extra inputs are not permitted; ...' for the first few errors."""
+    parts = []
+    for e in err.errors()[:3]:
+        loc = list(e.get("loc", ()))
+        where = ""
+        if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
+            try:
+                where = f" (entry {data['models'][loc[1]].get('name', loc[1])!r})"
+            except (KeyError, IndexError, TypeError, AttributeError):
+                where = ""
+        field = ".".join(str(p) for p in loc) or "file"
+        parts.append(f"{field}{where}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts)
 
 
 def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
@@ -161,7 +167,8 @@ def _index() -> dict[str, CatalogEntry]:
             other = index.get(key)
             if other is not None and other is not entry:
                 raise ConfigError(
-                    f"model_specs: {key!r} names both {other.name} ({other.file}) and {entry.name} ({entry.file})",
+                    f"model_specs: {key!r} names both {other.name} ({other.file}) "
+                    f"and {entry.name} ({entry.file})",
                     hint="an alias may point at one entry only",
                 )
             index[key] = entry
@@ -179,8 +186,13 @@ def _base_spec(entry: CatalogEntry) -> ModelSpec:
     provenance = Provenance(kind=ProvenanceKind.CATALOG, source=m.source, note=f"model_specs/{entry.file}")
     try:
         return spec_from_hf_config(
-            m.config, name=m.name, provenance=provenance, family=entry.family, hf_repo=m.hf_repo,
-            published_params=m.published_params, extra_params=m.extra_params,
+            m.config,
+            name=m.name,
+            provenance=provenance,
+            family=entry.family,
+            hf_repo=m.hf_repo,
+            published_params=m.published_params,
+            extra_params=m.extra_params,
             extra_params_note=m.extra_params_note,
         )
     except ConfigError as err:
@@ -203,8 +215,16 @@ def get(name: str) -> CatalogEntry | None:
 def _signature(p: ParsedName) -> tuple[Any, ...]:
     """What must agree for two names to share an architecture (training type and quant do not)."""
     size = p.params if p.params is not None else (p.size_label or "").lower() or None
-    return (p.series, (p.version or "").lower() or None, p.variant, p.base_model, size,
-            p.active_params, p.experts, p.context)
+    return (
+        p.series,
+        (p.version or "").lower() or None,
+        p.variant,
+        p.base_model,
+        size,
+        p.active_params,
+        p.experts,
+        p.context,
+    )
 
 
 @cache
@@ -230,8 +250,12 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         return exact[0]
     if p.variant is None and p.base_model is None:
         # "deepseek-r1:14b" states no "Distill-Qwen": accept the one entry that differs only there.
-        loose = {e.name: e for s, es in _signatures().items()
-                 if (s[0], s[1], *s[4:]) == (sig[0], sig[1], *sig[4:]) for e in es}
+        loose = {
+            e.name: e
+            for s, es in _signatures().items()
+            if (s[0], s[1], *s[4:]) == (sig[0], sig[1], *sig[4:])
+            for e in es
+        }
         if len(loose) == 1:
             return next(iter(loose.values()))
     return None

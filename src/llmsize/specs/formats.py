@@ -18,8 +18,14 @@ DtypeName = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"]
 
 # torch dtype names (config.json `torch_dtype`, or `dtype` since transformers 4.56) -> WeightFormat.dtype
 _TORCH_DTYPES: dict[str, DtypeName] = {
-    "float32": "fp32", "float": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16",
-    "float8_e4m3fn": "fp8", "float8_e5m2": "fp8", "int8": "int8",
+    "float32": "fp32",
+    "float": "fp32",
+    "float16": "fp16",
+    "half": "fp16",
+    "bfloat16": "bf16",
+    "float8_e4m3fn": "fp8",
+    "float8_e5m2": "fp8",
+    "int8": "int8",
 }
 
 # REFERENCE: Qwen's own GPTQ recipe (BaseQuantizeConfig bits=4|8, group_size=128, desc_act=False,
@@ -79,9 +85,12 @@ def _int_or_none(value: float | None) -> int | None:
 def _gptq(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     """transformers GPTQConfig / AutoGPTQ quantize_config fields."""
     return WeightFormat(
-        dtype=dtype, quant=QuantMethod.GPTQ, bits=_num(q, "bits", default=4),
+        dtype=dtype,
+        quant=QuantMethod.GPTQ,
+        bits=_num(q, "bits", default=4),
         group_size=_int_or_none(_num(q, "group_size", default=GPTQ_DEFAULT_GROUP_SIZE)),
-        desc_act=bool(q.get("desc_act", False)), sym=bool(q.get("sym", True)),
+        desc_act=bool(q.get("desc_act", False)),
+        sym=bool(q.get("sym", True)),
         modules_not_converted=_modules(q.get("modules_to_not_convert")),
     )
 
@@ -89,7 +98,9 @@ def _gptq(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
 def _awq(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     """transformers AwqConfig; AutoAWQ's own keys are w_bit / q_group_size; zero_point => asymmetric."""
     return WeightFormat(
-        dtype=dtype, quant=QuantMethod.AWQ, bits=_num(q, "bits", "w_bit", default=AWQ_DEFAULT_BITS),
+        dtype=dtype,
+        quant=QuantMethod.AWQ,
+        bits=_num(q, "bits", "w_bit", default=AWQ_DEFAULT_BITS),
         group_size=_int_or_none(_num(q, "group_size", "q_group_size", default=AWQ_DEFAULT_GROUP_SIZE)),
         sym=not bool(q.get("zero_point", True)),
         modules_not_converted=_modules(q.get("modules_to_not_convert")),
@@ -102,8 +113,11 @@ def _bitsandbytes(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     if q.get("load_in_4bit") or q.get("_load_in_4bit"):
         kind = str(q.get("bnb_4bit_quant_type", "fp4")).lower()
         return WeightFormat(
-            dtype=dtype, quant=QuantMethod.BNB_NF4 if kind == "nf4" else QuantMethod.BNB_FP4, bits=4,
-            double_quant=bool(q.get("bnb_4bit_use_double_quant", False)), modules_not_converted=skip,
+            dtype=dtype,
+            quant=QuantMethod.BNB_NF4 if kind == "nf4" else QuantMethod.BNB_FP4,
+            bits=4,
+            double_quant=bool(q.get("bnb_4bit_use_double_quant", False)),
+            modules_not_converted=skip,
         )
     if q.get("load_in_8bit") or q.get("_load_in_8bit"):
         return WeightFormat(dtype=dtype, quant=QuantMethod.BNB_INT8, bits=8, modules_not_converted=skip)
@@ -122,9 +136,12 @@ def _compressed_tensors(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     strategy = str(weights.get("strategy", "")).lower()
     group_size = _int_or_none(_num(weights, "group_size")) if strategy == "group" else None
     return WeightFormat(
-        dtype=dtype, quant=QuantMethod.COMPRESSED_TENSORS, bits=_num(weights, "num_bits"),
+        dtype=dtype,
+        quant=QuantMethod.COMPRESSED_TENSORS,
+        bits=_num(weights, "num_bits"),
         group_size=-1 if strategy == "channel" else group_size,
-        sym=bool(weights.get("symmetric", True)), modules_not_converted=_modules(q.get("ignore")),
+        sym=bool(weights.get("symmetric", True)),
+        modules_not_converted=_modules(q.get("ignore")),
     )
 
 
@@ -140,8 +157,13 @@ def _method(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[
     if method in ("fp8", "fbgemm-fp8"):
         return WeightFormat(dtype=dtype, quant=QuantMethod.FP8, bits=8, modules_not_converted=skip), []
     if method == "mxfp4":
-        fmt = WeightFormat(dtype=dtype, quant=QuantMethod.MXFP4, bits=4, group_size=MXFP4_BLOCK_SIZE,
-                           modules_not_converted=skip)
+        fmt = WeightFormat(
+            dtype=dtype,
+            quant=QuantMethod.MXFP4,
+            bits=4,
+            group_size=MXFP4_BLOCK_SIZE,
+            modules_not_converted=skip,
+        )
         return fmt, []
     if method == "compressed-tensors":
         return _compressed_tensors(q, dtype), []
@@ -159,8 +181,12 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
         q = config["text_config"].get("quantization_config")
     if q is None and isinstance(config.get("quantization"), Mapping):
         mlx = cast(Mapping[str, Any], config["quantization"])  # mlx-lm: {"group_size": 64, "bits": 4}
-        fmt = WeightFormat(dtype=dtype, quant=QuantMethod.MLX, bits=_num(mlx, "bits"),
-                           group_size=_int_or_none(_num(mlx, "group_size", default=MLX_DEFAULT_GROUP_SIZE)))
+        fmt = WeightFormat(
+            dtype=dtype,
+            quant=QuantMethod.MLX,
+            bits=_num(mlx, "bits"),
+            group_size=_int_or_none(_num(mlx, "group_size", default=MLX_DEFAULT_GROUP_SIZE)),
+        )
         return fmt, warnings
     if q is None:
         return WeightFormat(dtype=dtype), warnings
@@ -193,14 +219,21 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
     if gguf_type or method == "gguf":
         return WeightFormat(dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=gguf_type, bits=bits)
     if method == "gptq":
-        return WeightFormat(dtype="fp16", quant=QuantMethod.GPTQ, bits=bits or 4,
-                            group_size=GPTQ_DEFAULT_GROUP_SIZE)
+        return WeightFormat(
+            dtype="fp16", quant=QuantMethod.GPTQ, bits=bits or 4, group_size=GPTQ_DEFAULT_GROUP_SIZE
+        )
     if method == "awq":
-        return WeightFormat(dtype="fp16", quant=QuantMethod.AWQ, bits=bits or AWQ_DEFAULT_BITS,
-                            group_size=AWQ_DEFAULT_GROUP_SIZE, sym=False)
+        return WeightFormat(
+            dtype="fp16",
+            quant=QuantMethod.AWQ,
+            bits=bits or AWQ_DEFAULT_BITS,
+            group_size=AWQ_DEFAULT_GROUP_SIZE,
+            sym=False,
+        )
     if method == "mlx":
-        return WeightFormat(dtype=base.dtype, quant=QuantMethod.MLX, bits=bits or 4,
-                            group_size=MLX_DEFAULT_GROUP_SIZE)
+        return WeightFormat(
+            dtype=base.dtype, quant=QuantMethod.MLX, bits=bits or 4, group_size=MLX_DEFAULT_GROUP_SIZE
+        )
     if method in ("fp8", "fbgemm-fp8"):
         return WeightFormat(dtype=base.dtype, quant=QuantMethod.FP8, bits=8)
     if method == "mxfp4":

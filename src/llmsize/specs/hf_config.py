@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmsize.errors import ConfigError
-from llmsize.specs.models import ModelSpec, Provenance
 from llmsize.specs.formats import weight_format_from_config
+from llmsize.specs.models import ModelSpec, Provenance
 
 Fields = dict[str, Any]
 _MISSING: Any = object()
@@ -25,49 +25,139 @@ _MISSING: Any = object()
 # from transformers 5.23 `configuration_<type>.py`). Hub configs often omit them: Gemma 3's
 # text_config, for one, states neither its heads nor its vocabulary.
 _DEFAULTS: dict[str, Fields] = {
-    "llama": {"tie_word_embeddings": False, "attention_bias": False, "mlp_bias": False,
-              "max_position_embeddings": 2048},
+    "llama": {
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "mlp_bias": False,
+        "max_position_embeddings": 2048,
+    },
     "mistral": {"tie_word_embeddings": False, "sliding_window": 4096, "max_position_embeddings": 131072},
-    "mixtral": {"tie_word_embeddings": False, "sliding_window": None, "num_local_experts": 8,
-                "num_experts_per_tok": 2, "max_position_embeddings": 131072},
-    "qwen2": {"tie_word_embeddings": False, "use_sliding_window": False, "max_window_layers": 28,
-              "max_position_embeddings": 32768},
-    "qwen2_moe": {"tie_word_embeddings": False, "qkv_bias": True, "use_sliding_window": False,
-                  "max_window_layers": 28, "decoder_sparse_step": 1, "max_position_embeddings": 32768},
-    "qwen3": {"tie_word_embeddings": False, "attention_bias": False, "use_sliding_window": False,
-              "max_window_layers": 28, "head_dim": 128, "max_position_embeddings": 32768},
-    "qwen3_moe": {"tie_word_embeddings": False, "attention_bias": False, "use_sliding_window": False,
-                  "decoder_sparse_step": 1, "max_position_embeddings": 32768},
-    "gemma": {"tie_word_embeddings": True, "attention_bias": False, "head_dim": 256,
-              "max_position_embeddings": 8192},
-    "gemma2": {"tie_word_embeddings": True, "attention_bias": False, "head_dim": 256, "sliding_window": 4096,
-               "final_logit_softcapping": 30.0, "attn_logit_softcapping": 50.0,
-               "max_position_embeddings": 8192},
-    "gemma3_text": {"tie_word_embeddings": True, "attention_bias": False, "head_dim": 256,
-                    "sliding_window": 4096, "sliding_window_pattern": 6, "num_attention_heads": 8,
-                    "num_key_value_heads": 4, "vocab_size": 262208, "hidden_size": 2304,
-                    "intermediate_size": 9216, "num_hidden_layers": 26, "max_position_embeddings": 131072},
+    "mixtral": {
+        "tie_word_embeddings": False,
+        "sliding_window": None,
+        "num_local_experts": 8,
+        "num_experts_per_tok": 2,
+        "max_position_embeddings": 131072,
+    },
+    "qwen2": {
+        "tie_word_embeddings": False,
+        "use_sliding_window": False,
+        "max_window_layers": 28,
+        "max_position_embeddings": 32768,
+    },
+    "qwen2_moe": {
+        "tie_word_embeddings": False,
+        "qkv_bias": True,
+        "use_sliding_window": False,
+        "max_window_layers": 28,
+        "decoder_sparse_step": 1,
+        "max_position_embeddings": 32768,
+    },
+    "qwen3": {
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "use_sliding_window": False,
+        "max_window_layers": 28,
+        "head_dim": 128,
+        "max_position_embeddings": 32768,
+    },
+    "qwen3_moe": {
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "use_sliding_window": False,
+        "decoder_sparse_step": 1,
+        "max_position_embeddings": 32768,
+    },
+    "gemma": {
+        "tie_word_embeddings": True,
+        "attention_bias": False,
+        "head_dim": 256,
+        "max_position_embeddings": 8192,
+    },
+    "gemma2": {
+        "tie_word_embeddings": True,
+        "attention_bias": False,
+        "head_dim": 256,
+        "sliding_window": 4096,
+        "final_logit_softcapping": 30.0,
+        "attn_logit_softcapping": 50.0,
+        "max_position_embeddings": 8192,
+    },
+    "gemma3_text": {
+        "tie_word_embeddings": True,
+        "attention_bias": False,
+        "head_dim": 256,
+        "sliding_window": 4096,
+        "sliding_window_pattern": 6,
+        "num_attention_heads": 8,
+        "num_key_value_heads": 4,
+        "vocab_size": 262208,
+        "hidden_size": 2304,
+        "intermediate_size": 9216,
+        "num_hidden_layers": 26,
+        "max_position_embeddings": 131072,
+    },
     "phi3": {"tie_word_embeddings": False, "sliding_window": None, "max_position_embeddings": 4096},
-    "deepseek_v2": {"tie_word_embeddings": False, "attention_bias": False, "mlp_bias": False,
-                    "first_k_dense_replace": 0, "n_shared_experts": 2, "q_lora_rank": 1536,
-                    "max_position_embeddings": 2048},
-    "deepseek_v3": {"tie_word_embeddings": False, "attention_bias": False, "first_k_dense_replace": 3,
-                    "n_shared_experts": 1, "q_lora_rank": 1536, "topk_method": "noaux_tc",
-                    "max_position_embeddings": 4096},
-    "gpt_oss": {"tie_word_embeddings": False, "attention_bias": True, "head_dim": 64, "sliding_window": 128,
-                "num_local_experts": 128, "num_experts_per_tok": 4, "max_position_embeddings": 131072},
+    "deepseek_v2": {
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "mlp_bias": False,
+        "first_k_dense_replace": 0,
+        "n_shared_experts": 2,
+        "q_lora_rank": 1536,
+        "max_position_embeddings": 2048,
+    },
+    "deepseek_v3": {
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "first_k_dense_replace": 3,
+        "n_shared_experts": 1,
+        "q_lora_rank": 1536,
+        "topk_method": "noaux_tc",
+        "max_position_embeddings": 4096,
+    },
+    "gpt_oss": {
+        "tie_word_embeddings": False,
+        "attention_bias": True,
+        "head_dim": 64,
+        "sliding_window": 128,
+        "num_local_experts": 128,
+        "num_experts_per_tok": 4,
+        "max_position_embeddings": 131072,
+    },
     "glm": {"tie_word_embeddings": False, "attention_bias": True, "max_position_embeddings": 131072},
     "glm4": {"tie_word_embeddings": False, "attention_bias": True, "max_position_embeddings": 131072},
-    "falcon": {"tie_word_embeddings": True, "bias": False, "multi_query": True, "parallel_attn": True,
-               "new_decoder_architecture": False, "num_ln_in_parallel_attn": None, "alibi": False,
-               "max_position_embeddings": 2048},
-    # THUDM/chatglm3-6b configuration_chatglm.py defaults
-    "chatglm": {"tie_word_embeddings": False, "add_bias_linear": False, "add_qkv_bias": False,
-                "rmsnorm": True, "post_layer_norm": True, "multi_query_attention": False,
-                "multi_query_group_num": 1, "seq_length": 2048},
+    "falcon": {
+        "tie_word_embeddings": True,
+        "bias": False,
+        "multi_query": True,
+        "parallel_attn": True,
+        "new_decoder_architecture": False,
+        "num_ln_in_parallel_attn": None,
+        "alibi": False,
+        "max_position_embeddings": 2048,
+    },
+    # ChatGLMConfig.__init__ defaults of the THUDM remote code (configuration_chatglm.py)
+    "chatglm": {
+        "tie_word_embeddings": False,
+        "add_bias_linear": False,
+        "add_qkv_bias": False,
+        "rmsnorm": True,
+        "post_layer_norm": True,
+        "multi_query_attention": False,
+        "multi_query_group_num": 1,
+        "seq_length": 2048,
+    },
     # SiglipVisionConfig defaults (configuration_siglip.py)
-    "siglip_vision_model": {"hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12,
-                            "num_channels": 3, "image_size": 224, "patch_size": 16, "vision_use_head": True},
+    "siglip_vision_model": {
+        "hidden_size": 768,
+        "intermediate_size": 3072,
+        "num_hidden_layers": 12,
+        "num_channels": 3,
+        "image_size": 224,
+        "patch_size": 16,
+        "vision_use_head": True,
+    },
 }
 
 # Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
@@ -98,7 +188,7 @@ class _Reader:
                 return self.defaults[key]
         return None if default is _MISSING else default
 
-    def int(self, *keys: str) -> int:
+    def req(self, *keys: str) -> int:
         value = self.opt_int(*keys)
         if value is None:
             names = " or ".join(repr(k) for k in keys)
@@ -135,8 +225,8 @@ class _Reader:
 
 def _trunk(r: _Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",)) -> Fields:
     """The fields every decoder shares; head_dim defaults to hidden_size / heads like the HF configs."""
-    hidden = r.int("hidden_size")
-    heads = r.int("num_attention_heads")
+    hidden = r.req("hidden_size")
+    heads = r.req("num_attention_heads")
     head_dim = r.opt_int("head_dim")
     if head_dim is None:
         if hidden % heads:
@@ -146,14 +236,14 @@ def _trunk(r: _Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",))
             )
         head_dim = hidden // heads
     return {
-        "num_layers": r.int(*layers_keys),
+        "num_layers": r.req(*layers_keys),
         "hidden_size": hidden,
         "num_attention_heads": heads,
         "num_kv_heads": r.opt_int("num_key_value_heads", default=heads),
         "head_dim": head_dim,
-        "intermediate_size": r.int("intermediate_size"),
-        "vocab_size": r.int("vocab_size"),
-        "max_position_embeddings": r.int(*_CONTEXT_KEYS),
+        "intermediate_size": r.req("intermediate_size"),
+        "vocab_size": r.req("vocab_size"),
+        "max_position_embeddings": r.req(*_CONTEXT_KEYS),
         "tie_word_embeddings": r.flag("tie_word_embeddings"),
     }
 
@@ -185,7 +275,8 @@ def _explicit_layer_types(r: _Reader, num_layers: int) -> tuple[str, ...] | None
     unknown = sorted({str(v) for v in value} - allowed)
     if unknown:
         raise ConfigError(
-            f"config.json field 'layer_types' has attention kinds llmsize does not model: {', '.join(unknown)}"
+            "config.json field 'layer_types' has attention kinds llmsize does not model: "
+            + ", ".join(unknown)
         )
     return tuple(str(v) for v in value)
 
@@ -234,8 +325,8 @@ def _mixtral(r: _Reader) -> Fields:
     f = _trunk(r)
     f.update(_windows(r, f["num_layers"], _all_layers))
     f.update(
-        num_experts=r.int("num_local_experts"),
-        num_experts_per_tok=r.int("num_experts_per_tok"),
+        num_experts=r.req("num_local_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=f["intermediate_size"],
     )
     return f
@@ -291,11 +382,11 @@ def _qwen2_moe(r: _Reader, warnings: list[str]) -> Fields:
     f.update(qkv_bias=r.flag("qkv_bias", default=True))
     f.update(_windows(r, f["num_layers"], _qwen2_moe_window_rule(r)))
     f.update(
-        num_experts=r.int("num_experts"),
-        num_experts_per_tok=r.int("num_experts_per_tok"),
-        moe_intermediate_size=r.int("moe_intermediate_size"),
+        num_experts=r.req("num_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=r.req("moe_intermediate_size"),
         num_shared_experts=1,
-        shared_expert_intermediate_size=r.int("shared_expert_intermediate_size"),
+        shared_expert_intermediate_size=r.req("shared_expert_intermediate_size"),
         shared_expert_gate=True,
     )
     f.update(_qwen_moe_layers(r, f["num_layers"], warnings))
@@ -316,9 +407,9 @@ def _qwen3_moe(r: _Reader, warnings: list[str]) -> Fields:
     if r.flag("use_sliding_window"):
         f.update(_windows(r, f["num_layers"], _all_layers))
     f.update(
-        num_experts=r.int("num_experts"),
-        num_experts_per_tok=r.int("num_experts_per_tok"),
-        moe_intermediate_size=r.int("moe_intermediate_size"),
+        num_experts=r.req("num_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=r.req("moe_intermediate_size"),
     )
     f.update(_qwen_moe_layers(r, f["num_layers"], warnings))
     return f
@@ -368,34 +459,34 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
     e_score_correction_bias (remote code: only with topk_method "noaux_tc"). q_lora_rank null
     (V2-Lite) means a plain q_proj. transformers ignores moe_layer_freq, and so do we.
     """
-    hidden = r.int("hidden_size")
-    heads = r.int("num_attention_heads")
+    hidden = r.req("hidden_size")
+    heads = r.req("num_attention_heads")
     bias = r.flag("attention_bias")
     f: Fields = {
-        "num_layers": r.int("num_hidden_layers"),
+        "num_layers": r.req("num_hidden_layers"),
         "hidden_size": hidden,
         "num_attention_heads": heads,
         "num_kv_heads": heads,
-        "head_dim": r.int("qk_nope_head_dim") + r.int("qk_rope_head_dim"),
-        "intermediate_size": r.int("intermediate_size"),
-        "vocab_size": r.int("vocab_size"),
-        "max_position_embeddings": r.int("max_position_embeddings"),
+        "head_dim": r.req("qk_nope_head_dim") + r.req("qk_rope_head_dim"),
+        "intermediate_size": r.req("intermediate_size"),
+        "vocab_size": r.req("vocab_size"),
+        "max_position_embeddings": r.req("max_position_embeddings"),
         "tie_word_embeddings": r.flag("tie_word_embeddings"),
         "qkv_bias": bias,
         "o_bias": bias,
         "q_lora_rank": r.opt_int("q_lora_rank", default=0) or 0,
-        "kv_lora_rank": r.int("kv_lora_rank"),
-        "qk_nope_head_dim": r.int("qk_nope_head_dim"),
-        "qk_rope_head_dim": r.int("qk_rope_head_dim"),
-        "v_head_dim": r.int("v_head_dim"),
+        "kv_lora_rank": r.req("kv_lora_rank"),
+        "qk_nope_head_dim": r.req("qk_nope_head_dim"),
+        "qk_rope_head_dim": r.req("qk_rope_head_dim"),
+        "v_head_dim": r.req("v_head_dim"),
     }
     experts = r.opt_int("n_routed_experts", default=0) or 0
     if experts:
         shared = r.opt_int("n_shared_experts", default=0) or 0
-        moe_inter = r.int("moe_intermediate_size")
+        moe_inter = r.req("moe_intermediate_size")
         f.update(
             num_experts=experts,
-            num_experts_per_tok=r.int("num_experts_per_tok"),
+            num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=moe_inter,
             num_shared_experts=1 if shared else 0,
             shared_expert_intermediate_size=moe_inter * shared,
@@ -419,8 +510,8 @@ def _gpt_oss(r: _Reader) -> Fields:
         qkv_bias=bias,
         o_bias=bias,
         attention_sinks=True,
-        num_experts=r.int("num_local_experts", "num_experts"),
-        num_experts_per_tok=r.int("num_experts_per_tok", "experts_per_token"),
+        num_experts=r.req("num_local_experts", "num_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok", "experts_per_token"),
         moe_intermediate_size=f["intermediate_size"],
         fused_gate_up=True,
         router_bias=True,
@@ -453,20 +544,20 @@ def _chatglm(r: _Reader) -> Fields:
     (rotary_dim / 2 values, rotary_dim = kv_channels / 2) as a persistent buffer, so the checkpoint
     stores it: counted as extra parameters.
     """
-    hidden = r.int("hidden_size")
-    heads = r.int("num_attention_heads")
+    hidden = r.req("hidden_size")
+    heads = r.req("num_attention_heads")
     kv_channels = r.opt_int("kv_channels") or hidden // heads
     groups = r.opt_int("multi_query_group_num") if r.flag("multi_query_attention") else heads
     linear_bias = r.flag("add_bias_linear")
     return {
-        "num_layers": r.int("num_layers", "num_hidden_layers"),
+        "num_layers": r.req("num_layers", "num_hidden_layers"),
         "hidden_size": hidden,
         "num_attention_heads": heads,
         "num_kv_heads": groups or heads,
         "head_dim": kv_channels,
-        "intermediate_size": r.int("ffn_hidden_size"),
-        "vocab_size": r.int("padded_vocab_size", "vocab_size"),
-        "max_position_embeddings": r.int("seq_length", "max_position_embeddings"),
+        "intermediate_size": r.req("ffn_hidden_size"),
+        "vocab_size": r.req("padded_vocab_size", "vocab_size"),
+        "max_position_embeddings": r.req("seq_length", "max_position_embeddings"),
         "tie_word_embeddings": False,
         "qkv_bias": linear_bias or r.flag("add_qkv_bias"),
         "o_bias": linear_bias,
@@ -487,8 +578,8 @@ def _falcon(r: _Reader) -> Fields:
     Norms per block: 2 separate (ln_attn, ln_mlp) for the new architecture, 1 for parallel
     attention, 2 (input + post-attention) for the sequential block.
     """
-    hidden = r.int("hidden_size", "n_embd")
-    heads = r.int("num_attention_heads", "n_head")
+    hidden = r.req("hidden_size", "n_embd")
+    heads = r.req("num_attention_heads", "n_head")
     new_arch = r.flag("new_decoder_architecture")
     parallel = r.flag("parallel_attn", default=True)
     if new_arch:
@@ -504,14 +595,14 @@ def _falcon(r: _Reader) -> Fields:
         norms = n_ln if n_ln is not None else (2 if new_arch else 1)
     bias = r.flag("bias")
     return {
-        "num_layers": r.int("num_hidden_layers", "n_layer"),
+        "num_layers": r.req("num_hidden_layers", "n_layer"),
         "hidden_size": hidden,
         "num_attention_heads": heads,
         "num_kv_heads": kv,
         "head_dim": hidden // heads,
         "intermediate_size": r.opt_int("ffn_hidden_size") or 4 * hidden,
-        "vocab_size": r.int("vocab_size"),
-        "max_position_embeddings": r.int("max_position_embeddings"),
+        "vocab_size": r.req("vocab_size"),
+        "max_position_embeddings": r.req("max_position_embeddings"),
         "tie_word_embeddings": r.flag("tie_word_embeddings", default=True),
         "qkv_bias": bias,
         "o_bias": bias,
@@ -555,8 +646,8 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WA
 def _siglip_vision_params(vision: Mapping[str, Any]) -> int:
     """SiglipVisionModel (modeling_siglip.py): conv patch embed + learned positions + ViT blocks."""
     r = _Reader(vision, "siglip_vision_model")
-    h, inter, layers = r.int("hidden_size"), r.int("intermediate_size"), r.int("num_hidden_layers")
-    channels, image, patch = r.int("num_channels"), r.int("image_size"), r.int("patch_size")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    channels, image, patch = r.req("num_channels"), r.req("image_size"), r.req("patch_size")
     positions = (image // patch) ** 2
     embed = channels * patch * patch * h + h + positions * h
     block = 4 * (h * h + h) + 2 * (2 * h) + (h * inter + inter) + (inter * h + h)
@@ -568,12 +659,12 @@ def _siglip_vision_params(vision: Mapping[str, Any]) -> int:
 
 
 def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
-    """Gemma3ForConditionalGeneration: SigLIP tower + projector (modeling_gemma3.py Gemma3MultiModalProjector)."""
+    """Gemma3ForConditionalGeneration: SigLIP tower + Gemma3MultiModalProjector (modeling_gemma3.py)."""
     vision = config.get("vision_config") or {}
     text = config.get("text_config") or {}
     tower = _siglip_vision_params(vision)
-    vh = _Reader(vision, "siglip_vision_model").int("hidden_size")
-    th = _Reader(text, "gemma3_text").int("hidden_size")
+    vh = _Reader(vision, "siglip_vision_model").req("hidden_size")
+    th = _Reader(text, "gemma3_text").req("hidden_size")
     projector = vh * th + vh  # mm_input_projection_weight + mm_soft_emb_norm
     return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
@@ -585,9 +676,9 @@ def _qwen2_5_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     if not isinstance(v, Mapping):
         raise ConfigError("config.json (qwen2_5_vl) has no vision_config")
     r = _Reader(v, "qwen2_5_vl_vision")
-    h, inter, depth = r.int("hidden_size"), r.int("intermediate_size"), r.int("depth")
-    out = r.int("out_hidden_size")
-    patch = r.int("patch_size")
+    h, inter, depth = r.req("hidden_size"), r.req("intermediate_size"), r.req("depth")
+    out = r.req("out_hidden_size")
+    patch = r.req("patch_size")
     temporal = r.opt_int("temporal_patch_size", default=2) or 2
     channels = r.opt_int("in_channels", "in_chans", default=3) or 3
     merge = r.opt_int("spatial_merge_size", default=2) or 2
@@ -602,7 +693,9 @@ def _qwen2_5_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def _split_multimodal(config: Mapping[str, Any], model_type: str) -> tuple[Mapping[str, Any], str, int, str | None]:
+def _split_multimodal(
+    config: Mapping[str, Any], model_type: str
+) -> tuple[Mapping[str, Any], str, int, str | None]:
     """(text config, text model_type, extra params, note) for vision-language wrappers."""
     if model_type == "gemma3":
         text = dict(config.get("text_config") or {})
@@ -661,7 +754,7 @@ def spec_from_hf_config(
         fields = _BUILDERS_WARN[text_type](reader, warnings)
     else:
         fields = _unknown(reader, warnings)
-    if "vision_config" in config and not vision_params and model_type not in ("qwen2_vl",):
+    if "vision_config" in config and not vision_params:
         warnings.append("the vision tower described by vision_config is not counted")
     architectures = config.get("architectures")
     weight_format, fmt_warnings = weight_format_from_config(config)

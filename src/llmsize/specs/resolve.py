@@ -154,13 +154,13 @@ def _from_hub(repo: str, revision: str | None, trust_remote_code: bool) -> Model
         known = _catalog_spec(repo)
         if known is None:
             raise
-        hint = f"{err.hint}; or pass the name {known.name} to use the bundled catalog"
+        hint = f"{err.hint}; or pass the name {_catalog_name(repo, known)} to use the bundled catalog"
         raise GatedRepoError(err.message, hint=hint) from err.__cause__
     except hub.MissingConfigError as err:
         known = _catalog_spec(repo)
         if known is None:
             raise
-        return _warn(known, f"{err.message}; using bundled catalog entry {known.name}")
+        return _warn(known, f"{err.message}; using bundled catalog entry {_catalog_name(repo, known)}")
     warnings: tuple[str, ...] = ()
     try:
         cache.store(snapshot)
@@ -180,7 +180,7 @@ def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: b
         return _warn(spec, f"{reason}; using the cached Hub answer from {hours:.1f} h ago")
     entry = _catalog_spec(repo)
     if entry is not None:
-        note = f"{reason}; using bundled catalog entry {entry.name} ({entry.provenance.source})"
+        note = f"{reason}; using bundled catalog entry {_catalog_name(repo, entry)} ({entry.provenance.source})"
         if revision:
             note += f"; revision {revision} not checked"
         return _warn(entry, note)
@@ -195,6 +195,14 @@ def _catalog_spec(repo: str) -> ModelSpec | None:
     from llmsize.specs import catalog
 
     return catalog.lookup(repo) or catalog.lookup(repo.split("/", 1)[1])
+
+
+def _catalog_name(repo: str, spec: ModelSpec) -> str:
+    """The catalog entry's own name (lookup keeps the name as typed, which may be the repo id)."""
+    from llmsize.specs import catalog
+
+    found = catalog.find(repo) or catalog.find(repo.split("/", 1)[1])
+    return found[0].name if found else spec.name
 
 
 def _spec_from_snapshot(

@@ -1,0 +1,123 @@
+"""`llmsize compare`: one model on several GPUs, or several models (quantizations) on one GPU."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from llmsize.cli.app import app
+from llmsize.cli.cmd_fit import collect_options, efficiency_from, workload_for
+from llmsize.cli.gpu_options import (
+    BandwidthEffOpt,
+    ComputeEffOpt,
+    GpuFileOpt,
+    GpuLayersOpt,
+    GpuMemoryUtilOpt,
+    GpuOpt,
+    GpusOpt,
+    NumGpusOpt,
+    parse_num_gpus,
+    split_gpu_list,
+)
+from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.workload_options import (
+    AttentionOpt,
+    BatchOpt,
+    ContextOpt,
+    DtypeOpt,
+    EngineOpt,
+    GradCkptOpt,
+    KvDtypeOpt,
+    Logits,
+    LogitsOpt,
+    LoraRankOpt,
+    LoraTargetsOpt,
+    MasterWeightsOpt,
+    ModeOpt,
+    OptimizerOpt,
+    PpOpt,
+    PromptTokensOpt,
+    QuantOpt,
+    TpOpt,
+    ZeroOpt,
+)
+from llmsize.errors import BadInputError
+from llmsize.estimate.workload import Mode, Optimizer
+
+ModelsArg = Annotated[list[str], typer.Argument(
+    help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
+
+
+@app.command("compare")
+def compare_cmd(
+    models: ModelsArg,
+    gpus: GpusOpt = None,
+    gpu: GpuOpt = None,
+    num_gpus: NumGpusOpt = "auto",
+    mode: ModeOpt = Mode.INFERENCE,
+    dtype: DtypeOpt = None,
+    quant: QuantOpt = None,
+    kv_dtype: KvDtypeOpt = None,
+    context: ContextOpt = "4096",
+    prompt_tokens: PromptTokensOpt = None,
+    batch: BatchOpt = 1,
+    logits: LogitsOpt = Logits.LAST,
+    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    master_weights: MasterWeightsOpt = None,
+    gradient_checkpointing: GradCkptOpt = False,
+    attention: AttentionOpt = None,
+    lora_rank: LoraRankOpt = 16,
+    lora_targets: LoraTargetsOpt = None,
+    zero: ZeroOpt = 0,
+    tp: TpOpt = 1,
+    pp: PpOpt = 1,
+    engine: EngineOpt = None,
+    gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
+    gpu_layers: GpuLayersOpt = None,
+    bandwidth_efficiency: BandwidthEffOpt = None,
+    compute_efficiency: ComputeEffOpt = None,
+    gpu_file: GpuFileOpt = None,
+    revision: RevisionOpt = None,
+    fmt: FormatOpt = OutputFormat.HUMAN,
+) -> None:
+    """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.
+
+    Examples: llmsize compare Llama-3.1-70B --gpus H100,A100-80GB,L40S,RTX-4090 · llmsize compare
+    Qwen2.5-7B-Instruct Qwen2.5-7B-Instruct-AWQ Qwen2.5-7B-Instruct-GGUF-Q4_K_M --gpu RTX-4090 ·
+    llmsize compare Qwen3-8B --gpus all --context 32k --format json
+    """
+    from llmsize.hardware.gpus import load_catalog
+    from llmsize.hardware.plan import compare, recommend
+    from llmsize.report.render_plan import compare_document, render_compare, write_document
+    from llmsize.specs.resolve import resolve
+
+    catalog = load_catalog(gpu_file or ())
+    names: list[str] = []
+    if gpus is not None:
+        names = catalog.ids if gpus.strip().lower() == "all" else split_gpu_list(gpus)
+    if gpu is not None:
+        names.append(gpu)
+    if not names:
+        raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
+                            hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
+    gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
+    count = parse_num_gpus(num_gpus)
+    eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
+    options = collect_options(
+        mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=context, prompt_tokens=prompt_tokens,
+        batch=batch, logits=logits, optimizer=optimizer, master_weights=master_weights,
+        gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
+        lora_targets=lora_targets, zero=zero, tp=tp, pp=pp, engine=engine,
+    )
+    pairs = []
+    for name in dict.fromkeys(models):
+        spec = resolve(name, revision=revision)
+        pairs.append((spec, workload_for(spec, options, count, gpu_memory_utilization, gpu_layers)))
+    rows = compare(pairs, gpu_specs, count, efficiency=eff)
+    advice = recommend(rows)
+    shown_wl = pairs[0][1]
+    if fmt.value == "human":
+        render_compare(rows, advice, shown_wl, eff)
+    else:
+        write_document(compare_document(rows, advice, shown_wl, count, eff), fmt.value, rows_key="rows")

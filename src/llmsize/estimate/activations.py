@@ -1,0 +1,927 @@
+"""Activations: the transient tensors of a forward (and backward) pass, walked op by op.
+
+Why a walk and not one formula: what is live at the peak depends on the order in which the
+Hugging Face modeling code creates and drops tensors (`modeling_llama.py` keeps the embeddings,
+the layer input, the residual and the normed input alive while the MLP holds three
+intermediate-sized tensors), on what autograd saves for backward (derivatives.yaml: `mm` keeps
+its input only when the weight needs a gradient, `silu` its input, `mul` the other operand,
+`softmax` its output...), and on views that keep a whole storage alive. So each architecture's
+forward is written below as the sequence of allocations its transformers 5.23 code makes, in
+bytes (`_Walk`). Training records a tape of the ops with what each saves, and backward is
+simulated from that tape the way autograd runs it (`_backward`): grads of inputs appear, the
+grad of the output and the saved tensors go. Nothing here is fitted to a measurement; the tracer
+(`llmsize.measure.tracer`) checks it against the real modeling code.
+
+Sizes may be numpy int64 arrays (a sweep over contexts and batches): every operation below is
+plain arithmetic or `np.maximum`, so it broadcasts.
+
+Model of the kernels (what a GPU does, not torch's CPU fallback): SDPA and flash attention are
+fused (output + fp32 log-sum-exp, never the scores); a boolean mask passed to SDPA is turned into
+an additive mask in the compute dtype (`convert_boolean_attn_mask`, aten attention.cpp); eager
+attention materialises batch x heads x q x kv scores and their fp32 softmax; dropout keeps a
+1-byte mask (`native_dropout`); the grouped MoE matmul (`integrations/moe.py`, transformers'
+default experts implementation) works on tokens x top-k rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from llmsize.estimate.workload import Attention, Mode, Workload
+from llmsize.specs.models import ModelSpec
+
+Num = Any  # int or numpy int64 array
+
+# REFERENCE: torch aten/src/ATen/native/transformers/attention.cpp preprocess_mask(): the
+# memory-efficient kernel needs the additive mask's last dim padded to a multiple of 16.
+MEM_EFF_MASK_ALIGNMENT = 16
+# REFERENCE: TRL's SFT LoRA examples and the QLoRA recipe use lora_dropout=0.05 (peft's own
+# default is 0.0); llmsize assumes 0.05, so every wrapped layer keeps a dropout mask.
+LORA_DROPOUT = 0.05
+ADAPTER_BYTES = 4  # peft casts bf16/fp16 adapters to fp32 (autocast_adapter_dtype=True)
+
+# Models whose routed-expert weights are multiplied in fp32 (router computed in fp32):
+# modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router).
+_FP32_ROUTING = frozenset({"mixtral", "deepseek_v2", "deepseek_v3", "gpt_oss"})
+
+
+# ----------------------------------------------------------------------------- the walk machinery
+
+
+@dataclass(eq=False)
+class _Storage:
+    nbytes: Num
+    refs: int = 0  # python references + autograd saved references
+
+
+@dataclass(eq=False)
+class _T:
+    """A tensor of the walk: its logical bytes, its storage, and whether it needs a gradient."""
+
+    name: str
+    nbytes: Num
+    storage: _Storage
+    rg: bool = False
+
+
+@dataclass(eq=False)
+class _Op:
+    name: str
+    out: _T
+    inputs: tuple[_T, ...]
+    saves: tuple[_T, ...]
+    weight_grad: Num
+
+
+@dataclass(eq=False)
+class _Walk:
+    """Live bytes while code runs: `new` allocates, `drop` releases a python reference.
+
+    With `train`, ops that produce tensors needing a gradient are taped with what they save;
+    a saved tensor's storage stays until backward has used it.
+    """
+
+    train: bool = False
+    cur: Num = 0
+    peak: Num = 0
+    peak_at: str = ""
+    tape: list[_Op] = field(default_factory=list)
+
+    def _bump(self, label: str) -> None:
+        if np.ndim(self.cur) == 0 and np.ndim(self.peak) == 0:
+            if self.cur > self.peak:
+                self.peak, self.peak_at = self.cur, label
+        else:
+            self.peak = np.maximum(self.peak, self.cur)
+
+    def _ref(self, st: _Storage) -> None:
+        st.refs += 1
+
+    def _unref(self, st: _Storage) -> None:
+        st.refs -= 1
+        if st.refs == 0:
+            self.cur = self.cur - st.nbytes
+
+    def new(self, name: str, nbytes: Num, rg: bool = False) -> _T:
+        """A fresh tensor nobody computed from taped inputs (inputs, constants, cache copies)."""
+        st = _Storage(nbytes, 1)
+        self.cur = self.cur + nbytes
+        self._bump(name)
+        return _T(name, nbytes, st, rg)
+
+    def op(
+        self,
+        name: str,
+        nbytes: Num,
+        inputs: Iterable[_T] = (),
+        saves: Iterable[_T] = (),
+        weight_grad: Num = 0,
+        trainable: bool = False,
+        view_of: _T | None = None,
+        saves_out: bool = False,
+    ) -> _T:
+        """The output of an op; a view shares `view_of`'s storage and allocates nothing.
+
+        `saves`: the tensors autograd keeps for this op's backward; `saves_out`: it keeps its own
+        output (rsqrt, tanh, softmax). Only recorded when the output needs a gradient.
+        """
+        ins = tuple(inputs)
+        rg = self.train and (trainable or any(t.rg for t in ins))
+        if view_of is not None:
+            out = _T(name, nbytes, view_of.storage, rg)
+            self._ref(view_of.storage)
+        else:
+            out = _T(name, nbytes, _Storage(nbytes, 1), rg)
+            self.cur = self.cur + nbytes
+            self._bump(name)
+        if rg:
+            kept = (*saves, out) if saves_out else tuple(saves)
+            for t in kept:
+                self._ref(t.storage)
+            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0))
+        return out
+
+    def tmp(self, name: str, nbytes: Num) -> None:
+        """An allocation freed at once (a temporary inside one op)."""
+        self.cur = self.cur + nbytes
+        self._bump(name)
+        self.cur = self.cur - nbytes
+
+    def drop(self, *tensors: _T | None) -> None:
+        for t in tensors:
+            if t is not None:
+                self._unref(t.storage)
+
+
+def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
+    """Simulate autograd over `walk.tape` from a gradient of `grad_of`.
+
+    Returns (peak, end) live bytes. Input grads are allocated when a node runs, a second grad for
+    the same input is a temporary summed into the first (autograd's InputBuffer), weight grads
+    stay (they are `.grad`), and a saved tensor's storage goes when its last user has run.
+    """
+    grads: dict[int, _T] = {id(grad_of): grad_of}
+    grad_size: dict[int, Num] = {id(grad_of): grad_bytes}
+    walk.cur = walk.cur + grad_bytes
+    walk._bump("grad of loss")
+    for node in reversed(walk.tape):
+        if id(node.out) not in grads:
+            continue
+        for t in node.inputs:
+            if not t.rg:
+                continue
+            if id(t) in grads:
+                walk.tmp(f"grad {t.name} (accumulate)", t.nbytes)
+            else:
+                grads[id(t)] = t
+                grad_size[id(t)] = t.nbytes
+                walk.cur = walk.cur + t.nbytes
+        walk.cur = walk.cur + node.weight_grad
+        walk._bump(f"backward of {node.name}")
+        walk.cur = walk.cur - grad_size.pop(id(node.out))
+        grads.pop(id(node.out))
+        for t in node.saves:
+            walk._unref(t.storage)
+    return walk.peak, walk.cur
+
+
+# ----------------------------------------------------------------------------------- dimensions
+
+
+@dataclass(frozen=True)
+class Dims:
+    """The sizes one forward works with (b, s may be arrays)."""
+
+    b: Num
+    s: Num  # query tokens per sequence in this forward
+    kv: Num  # key/value tokens attended to (cache + new)
+    e: int  # bytes of the compute dtype
+    train: bool
+    lora: bool
+    gc: bool
+    eager: bool
+    targets: frozenset[str]
+    rank: int
+    logits_tokens: Num  # positions the lm_head is applied to, per sequence
+
+    @property
+    def T(self) -> Num:
+        return self.b * self.s
+
+
+def _lora_on(d: Dims, module: str) -> bool:
+    return d.lora and module in d.targets
+
+
+# ------------------------------------------------------------------------------- building blocks
+
+
+def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: Num | None = None) -> _T:
+    """nn.Linear (or peft's lora.Linear around it) on `rows` rows of `x`.
+
+    Base weights train only in full training; their input is saved only then. A LoRA-wrapped
+    layer (peft lora/layer.py Linear.forward) casts x to the fp32 adapter dtype, applies dropout,
+    lora_A, lora_B, scales, adds in fp32 and casts the sum back.
+    """
+    n = d.T if rows is None else rows
+    full = d.train and not d.lora
+    y = w.op(module, n * out_f * d.e, [x], saves=[x] if full else [], weight_grad=in_f * out_f * d.e, trainable=full)
+    if not _lora_on(d, module):
+        return y
+    xc = w.op(f"{module}.lora cast", n * in_f * ADAPTER_BYTES, [x])
+    mask = None
+    if d.train and LORA_DROPOUT > 0:
+        mask = w.new(f"{module}.lora dropout mask", n * in_f)
+        xd = w.op(f"{module}.lora dropout", n * in_f * ADAPTER_BYTES, [xc], saves=[mask])
+    else:
+        xd = xc
+    a = w.op(f"{module}.lora_A", n * d.rank * ADAPTER_BYTES, [xd], saves=[xd],
+             weight_grad=in_f * d.rank * ADAPTER_BYTES, trainable=True)
+    if xd is not xc:
+        w.drop(xd)
+    w.drop(mask)
+    bo = w.op(f"{module}.lora_B", n * out_f * ADAPTER_BYTES, [a], saves=[a],
+              weight_grad=out_f * d.rank * ADAPTER_BYTES, trainable=True)
+    w.drop(a)
+    bs = w.op(f"{module}.lora scale", n * out_f * ADAPTER_BYTES, [bo])
+    w.drop(bo)
+    y2 = w.op(f"{module}.lora add", n * out_f * ADAPTER_BYTES, [y, bs])
+    w.drop(bs, y)
+    y3 = w.op(f"{module}.lora cast back", n * out_f * d.e, [y2])
+    w.drop(y2, xc)
+    return y3
+
+
+def _rmsnorm(w: _Walk, d: Dims, x: _T, width: int, *, gemma: bool = False, rows: Num | None = None,
+             name: str = "norm") -> _T:
+    """RMSNorm as the modeling code writes it: an fp32 copy, x * rsqrt(mean(x^2) + eps), weight.
+
+    Llama-style (modeling_llama.py LlamaRMSNorm): weight * x_normed.to(input_dtype).
+    Gemma-style (modeling_gemma2.py Gemma2RMSNorm): (x_normed * (1 + weight)).type_as(x) in fp32.
+    Saved for backward: the fp32 copy (pow, mul), rsqrt's output, and the normed input of the
+    weight multiply when the weight trains.
+    """
+    n = d.T if rows is None else rows
+    full = d.train and not d.lora
+    xf = w.op(f"{name} fp32", n * width * 4, [x])
+    sq = w.op(f"{name} pow", n * width * 4, [xf], saves=[xf])
+    mean = w.op(f"{name} mean", n * 4, [sq])
+    w.drop(sq)
+    var = w.op(f"{name} +eps", n * 4, [mean])
+    w.drop(mean)
+    r = w.op(f"{name} rsqrt", n * 4, [var], saves_out=True)
+    w.drop(var)
+    normed = w.op(f"{name} x*rsqrt", n * width * 4, [xf, r], saves=[xf, r])
+    w.drop(r, xf)
+    if gemma:
+        scaled = w.op(f"{name} *(1+w)", n * width * 4, [normed], saves=[normed] if full else [],
+                      weight_grad=width * d.e, trainable=full)
+        w.drop(normed)
+        out = w.op(f"{name} out", n * width * d.e, [scaled])
+        w.drop(scaled)
+        return out
+    cast = w.op(f"{name} cast", n * width * d.e, [normed])
+    w.drop(normed)
+    out = w.op(f"{name} out", n * width * d.e, [cast], saves=[cast] if full else [],
+               weight_grad=width * d.e, trainable=full)
+    w.drop(cast)
+    return out
+
+
+def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows: Num | None = None) -> _T:
+    """apply_rotary_pos_emb on one of q/k (modeling_llama.py): x*cos + rotate_half(x)*sin."""
+    n = (d.T if rows is None else rows) * heads * dim * d.e
+    xc = w.op("rope x*cos", n, [x], saves=[cos])
+    neg = w.op("rope neg", n // 2, [x])
+    rot = w.op("rope rotate_half", n, [neg, x])
+    w.drop(neg)
+    xs = w.op("rope rot*sin", n, [rot], saves=[sin])
+    w.drop(rot)
+    out = w.op("rope add", n, [xc, xs])
+    w.drop(xc, xs)
+    return out
+
+
+@dataclass
+class _Ctx:
+    """Per-forward tensors every layer reads: rotary tables and the attention masks."""
+
+    cos: _T
+    sin: _T
+    masks: dict[str, _T | None]  # layer kind -> mask tensor the layers receive (None: no mask)
+
+
+def _fused_attention(w: _Walk, d: Dims, q: _T, k: _T, v: _T, mask: _T | None, heads: int, kv_heads: int,
+                     dv: int, kv_tokens: Num) -> _T:
+    """transformers' sdpa_attention_forward with SDPA as the fused GPU kernel.
+
+    No mask: `enable_gqa` lets the kernel read the shared KV heads. A mask: transformers repeats
+    K/V to every head (`repeat_kv`) and torch turns a boolean mask into an additive one in the
+    compute dtype, padded to 16 columns for the memory-efficient kernel, which keeps it for
+    backward. Returns the output transposed back to (batch, seq, heads*dv), contiguous.
+    """
+    kk, vv = k, v
+    if mask is not None and kv_heads != heads:
+        kk = w.op("repeat_kv k", d.b * kv_tokens * heads * (k.nbytes // (d.b * kv_tokens * kv_heads)), [k])
+        vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+    add_mask = None
+    if mask is not None:
+        cols = kv_tokens
+        add_mask = w.new("sdpa additive mask", d.b * d.s * cols * d.e)
+        pad = (-cols) % MEM_EFF_MASK_ALIGNMENT
+        if np.any(pad):
+            padded = w.new("sdpa mask padded", d.b * d.s * (cols + pad) * d.e)
+            w.drop(add_mask)
+            add_mask = padded
+    lse = w.new("sdpa logsumexp", d.b * heads * d.s * 4)
+    out = w.op("sdpa out", d.T * heads * dv * d.e, [q, kk, vv],
+               saves=[q, kk, vv, lse, *([add_mask] if add_mask is not None else [])], saves_out=True)
+    w.drop(lse, add_mask)
+    if kk is not k:
+        w.drop(kk, vv)
+    o = w.op("attn transpose", d.T * heads * dv * d.e, [out])
+    w.drop(out)
+    return o
+
+
+def _eager_attention(w: _Walk, d: Dims, spec: ModelSpec, q: _T, k: _T, v: _T, mask: _T | None, heads: int,
+                     kv_heads: int, dv: int, kv_tokens: Num) -> _T:
+    """eager_attention_forward (modeling_llama.py / modeling_gemma2.py): scores and their fp32 softmax."""
+    kk, vv = k, v
+    if kv_heads != heads:
+        kk = w.op("repeat_kv k", d.b * kv_tokens * heads * spec.head_dim * d.e, [k])
+        vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+    n = d.b * heads * d.s * kv_tokens
+    s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
+    s2 = w.op("scores *scale", n * d.e, [s])
+    w.drop(s)
+    s = s2
+    if spec.attn_logit_softcapping:
+        s3 = w.op("scores /cap", n * d.e, [s])
+        w.drop(s)
+        s4 = w.op("scores tanh", n * d.e, [s3], saves_out=True)
+        w.drop(s3)
+        s = w.op("scores *cap", n * d.e, [s4])
+        w.drop(s4)
+    if mask is not None:
+        s5 = w.op("scores +mask", n * d.e, [s])
+        w.drop(s)
+        s = s5
+    sf = w.op("scores fp32", n * 4, [s])
+    p = w.op("softmax", n * 4, [sf], saves_out=True)
+    w.drop(sf)
+    pe = w.op("probs cast", n * d.e, [p])
+    w.drop(p, s)
+    out = w.op("probs@v", d.T * heads * dv * d.e, [pe, vv], saves=[pe, vv])
+    w.drop(pe)
+    if kk is not k:
+        w.drop(kk, vv)
+    o = w.op("attn transpose", d.T * heads * dv * d.e, [out])
+    w.drop(out)
+    return o
+
+
+def _attend(w: _Walk, d: Dims, spec: ModelSpec, q: _T, k: _T, v: _T, mask: _T | None, heads: int, kv_heads: int,
+            dv: int, kv_tokens: Num) -> _T:
+    if d.eager:
+        return _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    return _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+
+
+@dataclass
+class _Cache:
+    """What one layer's cache holds before this forward (decode) and the bytes it adds."""
+
+    old: list[_T] = field(default_factory=list)
+    kept: list[_T] = field(default_factory=list)
+
+
+def _cache_update(w: _Walk, d: Dims, new: list[_T], widths: list[int], cache: _Cache | None,
+                  window: int | None) -> list[_T]:
+    """DynamicLayer.update (cache_utils.py): torch.cat of the old cache and the new states.
+
+    Each concatenation is a new tensor of kv tokens; the old one goes when the cache rebinds.
+    Sliding layers return the full concatenation and keep a view of its last window-1 tokens,
+    so the storage of the whole concatenation stays (DynamicSlidingWindowLayer.update).
+    """
+    if cache is None:
+        return new
+    out = []
+    for i, (t, width) in enumerate(zip(new, widths, strict=True)):
+        full = w.new("cache cat", d.b * d.kv * width * d.e)
+        if i < len(cache.old):
+            w.drop(cache.old[i])
+        w.drop(t)
+        cache.kept.append(full)
+        out.append(full)
+    _ = window
+    return out
+
+
+def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache: _Cache | None) -> _T:
+    """Standard / GQA attention (Llama, Mistral, Qwen2/3, Phi-3, Gemma 2...)."""
+    h, heads, kvh, hd = spec.hidden_size, spec.num_attention_heads, spec.num_kv_heads, spec.head_dim
+    if spec.fused_qkv:
+        qkv = _linear(w, d, x, "qkv_proj", h, (heads + 2 * kvh) * hd)
+        q = w.op("q", d.T * heads * hd * d.e, [qkv], view_of=qkv)
+        k = w.op("k", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
+        v = w.op("v", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
+        w.drop(qkv)
+    else:
+        q = _linear(w, d, x, "q_proj", h, heads * hd)
+        k = _linear(w, d, x, "k_proj", h, kvh * hd)
+        v = _linear(w, d, x, "v_proj", h, kvh * hd)
+    if spec.qk_norm != "none":
+        width, rows_q, rows_k = (hd, d.T * heads, d.T * kvh) if spec.qk_norm == "head" else (
+            heads * hd, d.T, d.T)
+        qn = _rmsnorm(w, d, q, width if spec.qk_norm == "head" else heads * hd, rows=rows_q, name="q_norm")
+        w.drop(q)
+        kn = _rmsnorm(w, d, k, width if spec.qk_norm == "head" else kvh * hd, rows=rows_k, name="k_norm")
+        w.drop(k)
+        q, k = qn, kn
+    qe = _rope(w, d, q, heads, hd, ctx.cos, ctx.sin)
+    w.drop(q)
+    ke = _rope(w, d, k, kvh, hd, ctx.cos, ctx.sin)
+    w.drop(k)
+    window = spec.sliding_window if kind == "sliding_attention" else None
+    kc, vc = _cache_update(w, d, [ke, v], [kvh * hd, kvh * hd], cache, window)
+    o = _attend(w, d, spec, qe, kc, vc, ctx.masks.get(kind), heads, kvh, hd, d.kv)
+    w.drop(qe)
+    if cache is None:
+        w.drop(kc, vc)
+    y = _linear(w, d, o, "o_proj", heads * hd, h)
+    w.drop(o)
+    return y
+
+
+def _mla(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache: _Cache | None) -> _T:
+    """Multi-head latent attention (modeling_deepseek_v2.py DeepseekV2Attention): the cache keeps
+    the compressed latent; K and V are decompressed per forward with kv_b_proj."""
+    h, heads = spec.hidden_size, spec.num_attention_heads
+    nope, rope, dv, rank = spec.qk_nope_head_dim, spec.qk_rope_head_dim, spec.v_head_dim, spec.kv_lora_rank
+    qk = nope + rope
+    if spec.q_lora_rank:
+        qa = _linear(w, d, x, "q_a_proj", h, spec.q_lora_rank)
+        qan = _rmsnorm(w, d, qa, spec.q_lora_rank, name="q_a_layernorm")
+        w.drop(qa)
+        q = _linear(w, d, qan, "q_b_proj", spec.q_lora_rank, heads * qk)
+        w.drop(qan)
+    else:
+        q = _linear(w, d, x, "q_proj", h, heads * qk)
+    ckv = _linear(w, d, x, "kv_a_proj_with_mqa", h, rank + rope)
+    kv_nope = w.op("kv_nope", d.T * rank * d.e, [ckv], view_of=ckv)
+    k_pe = w.op("k_pe", d.T * rope * d.e, [ckv], view_of=ckv)
+    w.drop(ckv)
+    k_lat = _rmsnorm(w, d, kv_nope, rank, name="kv_a_layernorm")
+    w.drop(kv_nope)
+    # apply_rotary_emb: fp32 copies viewed as complex, multiplied by freqs_cis, cast back.
+    qf = w.op("q_pe fp32", d.T * heads * rope * 4, [q])
+    qc = w.op("q_pe*freqs", d.T * heads * rope * 4, [qf], saves=[ctx.cos])
+    w.drop(qf)
+    q_pe = w.op("q_pe", d.T * heads * rope * d.e, [qc])
+    w.drop(qc)
+    kf = w.op("k_pe fp32", d.T * rope * 4, [k_pe])
+    w.drop(k_pe)
+    kcx = w.op("k_pe*freqs", d.T * rope * 4, [kf], saves=[ctx.cos])
+    w.drop(kf)
+    k_rot = w.op("k_rot", d.T * rope * d.e, [kcx])
+    w.drop(kcx)
+    k_lat, k_rot = _cache_update(w, d, [k_lat, k_rot], [rank, rope], cache, None)
+    query = w.op("query cat", d.T * heads * qk * d.e, [q, q_pe])
+    w.drop(q, q_pe)
+    kvb = _linear(w, d, k_lat, "kv_b_proj", rank, heads * (nope + dv), rows=d.b * d.kv)
+    key = w.op("key states", d.b * d.kv * heads * qk * d.e, [kvb, k_rot])
+    value = w.op("value states", d.b * d.kv * heads * dv * d.e, [kvb], view_of=kvb)
+    w.drop(kvb)
+    if cache is None:
+        w.drop(k_lat, k_rot)
+    o = _attend(w, d, spec, query, key, value, ctx.masks.get(kind), heads, heads, dv, d.kv)
+    w.drop(query, key, value)
+    y = _linear(w, d, o, "o_proj", heads * dv, h)
+    w.drop(o)
+    return y
+
+
+def _dense_mlp(w: _Walk, d: Dims, spec: ModelSpec, x: _T, inter: int, rows: Num | None = None,
+               prefix: str = "") -> _T:
+    """Gated MLP: down(act(gate(x)) * up(x)); Phi-3 computes gate and up in one projection."""
+    n = d.T if rows is None else rows
+    h = spec.hidden_size
+    if not spec.mlp_gated:
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        a = w.op("act", n * inter * d.e, [u], saves=[u])
+        w.drop(u)
+        y = _linear(w, d, a, f"{prefix}down_proj", inter, h, rows=n)
+        w.drop(a)
+        return y
+    if spec.fused_gate_up:
+        gu = _linear(w, d, x, f"{prefix}gate_up_proj", h, 2 * inter, rows=n)
+        gate = w.op("gate", n * inter * d.e, [gu], view_of=gu)
+        up = w.op("up", n * inter * d.e, [gu], view_of=gu)
+        w.drop(gu)
+        a = w.op("act", n * inter * d.e, [gate], saves=[gate])
+        p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
+        w.drop(gate, up, a)
+    else:
+        g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
+        a = w.op("act", n * inter * d.e, [g], saves=[g])
+        w.drop(g)
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        p = w.op("act*up", n * inter * d.e, [a, u], saves=[a, u])
+        w.drop(a, u)
+    y = _linear(w, d, p, f"{prefix}down_proj", inter, h, rows=n)
+    w.drop(p)
+    return y
+
+
+def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
+    """The top-k router; returns the routing weights and tensors the block holds until it returns."""
+    h, n_exp, k = spec.hidden_size, spec.num_experts, spec.num_experts_per_tok
+    full = d.train and not d.lora
+    held: list[_T] = []
+    if spec.model_type in ("deepseek_v2", "deepseek_v3"):
+        # modeling_deepseek_v2.py DeepseekV2TopkRouter: F.linear(x.float(), weight.float()).
+        xf = w.op("router x fp32", d.T * h * 4, [x])
+        w.tmp("router weight fp32", n_exp * h * 4)
+        logits = w.op("router logits", d.T * n_exp * 4, [xf], saves=[xf] if full else [],
+                      weight_grad=n_exp * h * d.e, trainable=full)
+        w.drop(xf)
+        probs = w.op("router softmax", d.T * n_exp * 4, [logits], saves_out=True)
+        idx = w.new("topk idx", d.T * k * 8)
+        vals = w.op("router topk", d.T * k * 4, [probs], saves=[idx])
+        weights = w.op("router scale", d.T * k * 4, [vals])
+        w.drop(vals, probs)
+        held += [logits, idx]
+        return weights, held
+    logits = w.op("router logits", d.T * n_exp * d.e, [x], saves=[x] if full else [],
+                  weight_grad=n_exp * h * d.e, trainable=full)
+    held.append(logits)
+    lf = w.op("router fp32", d.T * n_exp * 4, [logits])
+    probs = w.op("router softmax", d.T * n_exp * 4, [lf], saves_out=True)
+    w.drop(lf)
+    idx = w.new("topk idx", d.T * k * 8)
+    vals = w.op("router topk", d.T * k * 4, [probs], saves=[idx])
+    w.drop(probs)
+    w.tmp("router topk sum", d.T * 4)
+    held.append(idx)
+    if spec.model_type in _FP32_ROUTING:
+        return vals, held
+    cast = w.op("router weights cast", d.T * k * d.e, [vals])
+    w.drop(vals)
+    return cast, held
+
+
+def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
+    """Routed experts with transformers' default `grouped_mm_experts_forward` (integrations/moe.py):
+    tokens sorted by expert, gathered (tokens x top-k rows), two grouped matmuls, weighted,
+    unsorted and summed over the top-k; shared experts run on every token."""
+    h, k, inter = spec.hidden_size, spec.num_experts_per_tok, spec.moe_intermediate_size
+    full = d.train and not d.lora
+    weights, held = _router(w, d, spec, x)
+    S = d.T * k
+    wbytes = 4 if spec.model_type in _FP32_ROUTING else d.e
+    ids_sorted = w.new("expert ids sorted", S * 8)
+    perm = w.new("sort perm", S * 8)
+    w.tmp("perm // top_k", S * 8)
+    gather_idx = w.new("gather index", S * 8)
+    sel = w.op("tokens gathered", S * h * d.e, [x], saves=[gather_idx])
+    w.drop(gather_idx)
+    sw = w.op("weights gathered", S * wbytes, [weights], saves=[perm])
+    w.tmp("histc input", S * 4)
+    n_exp = spec.num_experts
+    gu = w.op("experts gate_up", S * 2 * inter * d.e, [sel], saves=[sel] if full else [],
+              weight_grad=n_exp * h * 2 * inter * d.e, trainable=full)
+    w.drop(sel)
+    gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
+    up = w.op("up", S * inter * d.e, [gu], view_of=gu)
+    w.drop(gu)
+    a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
+    p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
+    w.drop(a, gate, up)
+    dn = w.op("experts down", S * h * d.e, [p], saves=[p] if full else [],
+              weight_grad=n_exp * inter * h * d.e, trainable=full)
+    w.drop(p)
+    wo = w.op("experts weighted", S * h * wbytes, [dn, sw], saves=[dn, sw] if sw.rg else [sw])
+    w.drop(dn, sw)
+    inv = w.new("inverse perm", S * 8)
+    w.tmp("arange", S * 8)
+    wi = w.op("experts unsorted", S * h * wbytes, [wo], saves=[inv])
+    w.drop(wo, inv)
+    fs = w.op("experts sum", d.T * h * wbytes, [wi])
+    w.drop(wi)
+    out = fs
+    if wbytes != d.e:
+        out = w.op("experts cast", d.T * h * d.e, [fs])
+        w.drop(fs)
+    w.drop(ids_sorted, perm, weights)
+    if spec.num_shared_experts:
+        shared_inter = spec.shared_expert_intermediate_size
+        sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")
+        if spec.shared_expert_gate:
+            g = _linear(w, d, x, "shared_expert_gate", h, 1)
+            sg = w.op("shared gate sigmoid", d.T * d.e, [g], saves_out=True)
+            w.drop(g)
+            sh2 = w.op("shared gated", d.T * h * d.e, [sg, sh], saves=[sg, sh])
+            w.drop(sg, sh)
+            sh = sh2
+        total = w.op("experts + shared", d.T * h * d.e, [out, sh])
+        w.drop(out, sh)
+        out = total
+    w.drop(*held)
+    return out
+
+
+def _norm(w: _Walk, d: Dims, spec: ModelSpec, x: _T, name: str) -> _T:
+    if spec.norm_type == "layernorm":
+        # native_layer_norm keeps its input, mean and rstd (fp32 per row) for backward.
+        full = d.train and not d.lora
+        stats = w.new(f"{name} mean/rstd", d.T * 8)
+        out = w.op(f"{name} out", d.T * spec.hidden_size * d.e, [x], saves=[x, stats],
+                   weight_grad=2 * spec.hidden_size * d.e, trainable=full)
+        w.drop(stats)
+        return out
+    gemma = spec.model_type.startswith("gemma")
+    return _rmsnorm(w, d, x, spec.hidden_size, gemma=gemma, name=name)
+
+
+def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, bool]:
+    """What distinguishes a block's activations: its attention span and whether it routes experts."""
+    kind = "sliding_attention" if spec.layer_window(layer) is not None else "full_attention"
+    return kind, spec.is_moe_layer(layer)
+
+
+def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None) -> _T:
+    """One decoder block (modeling_llama.py LlamaDecoderLayer; Gemma 2/3 add post-attention and
+    post-feedforward norms, `norms_per_layer == 4`)."""
+    kind, moe = layer_kind(spec, layer)
+    sandwich = spec.norms_per_layer >= 4
+    xn = _norm(w, d, spec, x, "input_layernorm")
+    attn = (_mla if spec.is_mla else _mha)(w, d, spec, xn, ctx, kind, cache)
+    w.drop(xn)
+    if sandwich:
+        an = _norm(w, d, spec, attn, "post_attention_layernorm")
+        w.drop(attn)
+        attn = an
+    h1 = w.op("residual add", d.T * spec.hidden_size * d.e, [x, attn])
+    w.drop(attn)
+    xn2 = _norm(w, d, spec, h1, "pre_feedforward_layernorm" if sandwich else "post_attention_layernorm")
+    m = _moe(w, d, spec, xn2) if moe else _dense_mlp(w, d, spec, xn2, spec.intermediate_size)
+    w.drop(xn2)
+    if sandwich:
+        mn = _norm(w, d, spec, m, "post_feedforward_layernorm")
+        w.drop(m)
+        m = mn
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [h1, m])
+    w.drop(h1, m)
+    return out
+
+
+def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
+    """Whether transformers builds a mask tensor for layers of `kind` (masking_utils.py).
+
+    Eager attention always gets an additive float mask. SDPA gets none for plain causal attention
+    (`_ignore_causal_mask_sdpa`) unless a sliding window is at least the key length; flash
+    attention handles windows itself and gets none.
+    """
+    if d.eager:
+        return True
+    if flash or kind != "sliding_attention" or not spec.sliding_window:
+        return False
+    return bool(np.any(d.kv >= spec.sliding_window))
+
+
+def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) -> tuple[_Ctx, _T, list[_T]]:
+    """Everything the model forward creates before the first block; returns (ctx, embeddings, held)."""
+    h = spec.hidden_size
+    full = d.train and not d.lora
+    ids = w.new("input_ids", d.T * 8)
+    emb = w.op("embeddings", d.T * h * d.e, [ids], saves=[ids], weight_grad=spec.vocab_size * h * d.e,
+               trainable=full)
+    if spec.model_type.startswith("gemma"):  # Gemma*ScaledWordEmbedding: embedding * sqrt(hidden)
+        scaled = w.op("embeddings * scale", d.T * h * d.e, [emb])
+        w.drop(emb)
+        emb = scaled
+    if d.train and d.gc and not emb.rg:
+        emb.rg = True  # enable_input_require_grads under gradient checkpointing
+    w.tmp("position arange", d.s * 8)
+    pos = w.new("position_ids", d.s * 8)
+    held = [ids, pos]
+    masks: dict[str, _T | None] = {}
+    for kind in sorted(kinds):
+        if not _mask_needed(spec, d, kind, flash):
+            masks[kind] = None
+            continue
+        cells = d.s * d.kv
+        w.tmp("mask parts", 2 * cells) if kind == "sliding_attention" else None
+        boolean = w.new(f"{kind} mask (bool)", cells)
+        if d.eager:
+            fmask = w.new(f"{kind} mask (additive)", d.b * cells * d.e)
+            w.drop(boolean)
+            boolean = fmask
+        masks[kind] = boolean
+        held.append(boolean)
+    if spec.is_mla:
+        half = spec.qk_rope_head_dim // 2
+        w.tmp("rotary freqs", 2 * d.s * half * 4)
+        cos = w.new("freqs_cis", d.s * half * 8)
+        sin = cos
+        held.append(cos)
+    else:
+        dim = spec.head_dim
+        freqs = w.new("rotary freqs", d.s * dim * 2)
+        table = w.new("rotary emb", d.s * dim * 4)
+        c32 = w.new("rotary cos fp32", d.s * dim * 4)
+        w.tmp("rotary cos*scale", d.s * dim * 4)
+        s32 = w.new("rotary sin fp32", d.s * dim * 4)
+        w.tmp("rotary sin*scale", d.s * dim * 4)
+        cos = w.new("cos", d.s * dim * d.e)
+        sin = w.new("sin", d.s * dim * d.e)
+        w.drop(freqs, table, c32, s32)
+        held += [cos, sin]
+    return _Ctx(cos, sin, masks), emb, held
+
+
+def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
+    """lm_head on the kept positions, then Gemma 2's final logit soft-capping (tanh)."""
+    h, vocab = spec.hidden_size, spec.vocab_size
+    full = d.train and not d.lora
+    rows = d.b * d.logits_tokens
+    keep = xn if np.all(d.logits_tokens == d.s) else w.op("last positions", rows * h * d.e, [xn], view_of=xn)
+    logits = _linear(w, d, keep, "lm_head", h, vocab, rows=rows) if _lora_on(d, "lm_head") else w.op(
+        "logits", rows * vocab * d.e, [keep], saves=[keep] if full else [], weight_grad=vocab * h * d.e,
+        trainable=full)
+    if keep is not xn:
+        w.drop(keep)
+    if spec.final_logit_softcapping:
+        l2 = w.op("logits /cap", rows * vocab * d.e, [logits])
+        w.drop(logits)
+        l3 = w.op("logits tanh", rows * vocab * d.e, [l2], saves_out=True)
+        w.drop(l2)
+        logits = w.op("logits *cap", rows * vocab * d.e, [l3])
+        w.drop(l3)
+    return logits
+
+
+def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
+    """ForCausalLMLoss (loss/loss_utils.py): logits.float(), shifted labels, cross_entropy =
+    log_softmax (kept for backward) + nll_loss."""
+    vocab = spec.vocab_size
+    padded = w.new("labels padded", d.b * (d.s + 1) * 8)
+    target = w.new("shift_labels", d.T * 8)
+    lf = w.op("logits fp32", d.T * vocab * 4, [logits])
+    lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
+    w.drop(lf)
+    loss = w.op("nll_loss", 4, [lsm], saves=[target])
+    w.drop(lsm, target, padded)
+    return loss
+
+
+# ------------------------------------------------------------------------------------ the phases
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A moment that may be the peak: transient bytes, and the shares of the static KV cache and of
+    the gradients that are live then (the rest of the static state is always live)."""
+
+    phase: str
+    activations: Num
+    kv_fraction: Num
+    grad_fraction: Num
+    where: str
+
+
+def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, bool], list[int]]:
+    out: dict[tuple[str, bool], list[int]] = {}
+    for layer in layers:
+        out.setdefault(layer_kind(spec, layer), []).append(layer)
+    return out
+
+
+def _before(order: list[tuple[str, bool]], per_kind: dict[tuple[str, bool], Num], upto: int) -> Num:
+    """Sum of a per-kind quantity over the layers before position `upto` (0-based)."""
+    total: Num = 0
+    for kind in order[:upto]:
+        total = total + per_kind[kind]
+    return total
+
+
+@dataclass(frozen=True)
+class _LayerFwd:
+    peak: Num  # live bytes at the layer's peak, its input included
+    kept: Num  # bytes it leaves behind: KV cache (inference) or what backward needs (training)
+    kv: Num  # the part of `kept` that is KV cache
+    where: str
+
+
+def _layer_forward(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool) -> tuple[
+        _LayerFwd, _Walk, _T]:
+    w = _Walk(train=saves)
+    x = w.new("layer input", d.T * spec.hidden_size * d.e, rg=saves)
+    c = _Cache() if cache else None
+    out = _layer(w, d, spec, x, ctx, layer, c)
+    peak, where = w.peak, w.peak_at
+    w.drop(x)
+    kv = sum((t.nbytes for t in c.kept), start=0) if c is not None else 0
+    return _LayerFwd(peak, w.cur - out.nbytes, kv, where), w, out
+
+
+def _dims(spec: ModelSpec, wl: Workload, e: int, *, s: Num, kv: Num, batch: Num, logits_tokens: Num,
+          attention: Attention | None, targets: frozenset[str]) -> Dims:
+    eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
+    return Dims(
+        b=batch, s=s, kv=kv, e=e, train=wl.mode.trains, lora=wl.mode in (Mode.LORA, Mode.QLORA),
+        gc=wl.gradient_checkpointing, eager=eager, targets=targets, rank=wl.lora_rank, logits_tokens=logits_tokens,
+    )
+
+
+def _ctx_only(spec: ModelSpec, d: Dims, kinds: set[str], flash: bool) -> tuple[_Ctx, Num, Num, list[_T], _Walk]:
+    w = _Walk(train=d.train)
+    ctx, emb, held = _prefix(w, d, spec, kinds, flash)
+    return ctx, w.peak, w.cur, [emb, *held], w
+
+
+def inference_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[int, ...], *, head: bool,
+                         context: Num, prompt: Num, batch: Num, flash: bool = False) -> list[Candidate]:
+    """Prefill (the whole prompt in one forward, as `generate` runs it) and the last decode step."""
+    groups = _layers_by_kind(spec, layers)
+    kinds = {k for k, _ in groups}
+    order = [layer_kind(spec, layer) for layer in layers]
+    keep = 1 if wl.logits == "last" else prompt
+    out: list[Candidate] = []
+    h = spec.hidden_size
+
+    # Prefill.
+    d = _dims(spec, wl, e, s=prompt, kv=prompt, batch=batch, logits_tokens=keep, attention=wl.attention,
+              targets=frozenset())
+    ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, flash)
+    out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
+    fwd: dict[tuple[str, bool], _LayerFwd] = {}
+    for kind, members in groups.items():
+        fwd[kind], _, _ = _layer_forward(spec, d, members[0], ctx, cache=True, saves=False)
+    kv_per: dict[tuple[str, bool], Num] = {k: f.kv for k, f in fwd.items()}
+    kv_all = _before(order, kv_per, len(order))
+    x_bytes = d.T * h * e
+    for kind, members in groups.items():
+        pos = layers.index(members[-1])
+        kv_before = _before(order, kv_per, pos)
+        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - x_bytes
+        live = pre_live + kv_before + layer_peak
+        kv_live = kv_before + fwd[kind].kv
+        frac = _safe_div(kv_live, kv_all)
+        out.append(Candidate("prefill", live - kv_live, frac, 0, f"layer {members[-1]}: {fwd[kind].where}"))
+    if head:
+        tw = _Walk()
+        x = tw.new("last layer output", x_bytes)
+        xn = _norm(tw, d, spec, x, "norm")
+        peak_norm = tw.peak
+        tw.drop(x)
+        released = sum((t.nbytes for t in pre_held[:1] + pre_held[2:]), start=0)  # all but input_ids
+        tw.cur = tw.cur - released
+        tw.peak = tw.cur
+        logits = _head(tw, d, spec, xn)
+        tw.drop(xn)
+        tw.new("next-token logits fp32", batch * spec.vocab_size * 4)
+        tw.drop(logits)
+        out.append(Candidate("prefill", pre_live + peak_norm, 1, 0, "final norm"))
+        out.append(Candidate("prefill", pre_live + tw.peak, 1, 0, "lm_head logits"))
+
+    # The last decode step: one token per sequence against a cache of context - 1 tokens.
+    if np.any(context > prompt):
+        dd = _dims(spec, wl, e, s=1, kv=context, batch=batch, logits_tokens=1, attention=wl.attention,
+                   targets=frozenset())
+        ctx1, pre_peak1, pre_live1, _, _ = _ctx_only(spec, dd, kinds, flash)
+        for kind, members in groups.items():
+            w = _Walk()
+            x = w.new("layer input", batch * h * e)
+            old = _old_cache(w, spec, dd, members[-1], prompt, context)
+            c = _Cache(old=old)
+            _layer(w, dd, spec, x, ctx1, members[-1], c)
+            extra = w.peak - sum((t.nbytes for t in c.kept), start=0)
+            out.append(Candidate("decode", pre_live1 + extra, 1, 0, f"layer {members[-1]}: {w.peak_at}"))
+        if head:
+            tail = pre_live1 + batch * h * e * 3 + batch * spec.vocab_size * (e + 4)
+            out.append(Candidate("decode", tail, 1, 0, "next-token logits"))
+        _ = pre_peak1
+    return out
+
+
+def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, context: Num) -> list[_T]:
+    """The cache of one layer before the last decode step (DynamicLayer / DynamicSlidingWindowLayer)."""
+    window = spec.layer_window(layer)
+    held = context - 1
+    if window is not None:
+        held = np.where(context - 1 > prompt, np.minimum(context - 1, window), prompt)
+    widths = ([spec.kv_lora_rank, spec.qk_rope_head_dim] if spec.is_mla
+              else [spec.num_kv_heads * spec.head_dim] * 2)
+    return [w.new("old cache", d.b * held * width * d.e) for width in widths]
+
+
+def _safe_div(a: Num, b: Num) -> Num:
+    if np.ndim(b) == 0:
+        return a / b if b else 0
+    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape, dtype=float), where=np.asarray(b) != 0)

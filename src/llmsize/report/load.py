@@ -1,0 +1,130 @@
+"""Read a saved report back: an estimate (`llmsize estimate --output`) or a measurement (`llmsize measure --output`).
+
+Both are YAML or JSON documents with a `schema_version`. A measurement document wraps the
+estimate's own document under `estimate` and adds what was measured (schema: docs/report-schema.md).
+A file that is not YAML/JSON, carries another schema version or lacks a key is a ConfigError
+that names the file and the key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from llmsize.errors import ConfigError
+from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
+
+MEASUREMENT_KIND = "measurement"
+# `measured` holds the estimate's byte fields (without its total) plus the peak of live tensors.
+MEASURED_KEYS: tuple[str, ...] = (*MEMORY_KEYS[:-1], "peak")
+
+
+class MeasureDocument(BaseModel):
+    """What `llmsize measure` prints with --format json and writes with --output (DESIGN.md contract)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    kind: Literal["measurement"] = MEASUREMENT_KIND
+    llmsize_version: str
+    workload: dict[str, Any] = Field(description="the workload that ran (the estimate's, defaults included)")
+    estimate: Report
+    measured: dict[str, int] = Field(description="bytes per component at the measured peak, and `peak`")
+    device: str = Field(description="trace, cpu or cuda")
+    environment: dict[str, Any] = Field(description="torch/transformers/peft versions, device name, driver")
+    measurement: dict[str, Any] = Field(
+        description="how it was measured: phases, layers, CUDA/CPU counters, timings, outcome, notes"
+    )
+    comparison: dict[str, dict[str, Any]] = Field(
+        description="per component and peak: estimated, measured, error = (estimated - measured) / measured"
+    )
+
+    @field_validator("measured")
+    @classmethod
+    def _all_components(cls, value: dict[str, int]) -> dict[str, int]:
+        missing = [k for k in MEASURED_KEYS if k not in value]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
+        return value
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """A report read from disk: the estimate, and the measurement around it if it was one."""
+
+    path: Path
+    report: Report
+    measurement: MeasureDocument | None = None
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+
+def _parse(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path} does not exist", hint="give the path of a saved report (.yaml or .json)") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path} is not a text file", hint="give a report written with --output") from err
+    except OSError as err:
+        raise ConfigError(f"cannot read {path}: {err.strerror or err}") from err
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"{path} is not valid JSON (line {err.lineno}: {err.msg})") from err
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        where = getattr(err, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ConfigError(f"{path} is not valid YAML{line}", hint="give a report written with --output") from err
+
+
+def _first_error(err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first.get("loc", ()))
+    kind = first.get("type", "")
+    if kind == "missing":
+        return f"missing key {loc}"
+    if kind == "extra_forbidden":
+        return f"unknown key {loc}"
+    return f"{loc}: {first.get('msg', 'invalid value')}" if loc else str(first.get("msg", "invalid"))
+
+
+def _check_version(doc: dict[str, Any], path: Path) -> None:
+    if "schema_version" not in doc:
+        raise ConfigError(f"{path} is not an llmsize report: missing key schema_version",
+                          hint="give a report written by llmsize estimate/measure --output")
+    version = doc["schema_version"]
+    if version != SCHEMA_VERSION:
+        raise ConfigError(
+            f"{path} has schema_version {version!r}; this llmsize reads schema_version {SCHEMA_VERSION}",
+            hint="write the report again with this llmsize version",
+        )
+
+
+def load_report(path: Path) -> LoadedReport:
+    """Read and validate a saved estimate or measurement report."""
+    doc = _parse(path)
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path} does not hold an llmsize report (expected a mapping, got {type(doc).__name__})")
+    _check_version(doc, path)
+    try:
+        if doc.get("kind") == MEASUREMENT_KIND or "measured" in doc:
+            if isinstance(doc.get("estimate"), dict):
+                _check_version(doc["estimate"], path)
+            measurement = MeasureDocument.model_validate(doc)
+            return LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
+        return LoadedReport(path=path, report=Report.model_validate(doc))
+    except ValidationError as err:
+        raise ConfigError(f"{path} is not a valid llmsize report: {_first_error(err)}",
+                          hint="it may be truncated or hand-edited; write it again with --output") from err

@@ -1,0 +1,153 @@
+"""`llmsize estimate` and `llmsize explain`: tables, files, engines, and bad input -> exit 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import llmsize.cli
+from llmsize.cli import app
+from llmsize.cli.workload_options import build_workload, parse_tokens
+from llmsize.errors import BadInputError
+
+runner = CliRunner()
+
+
+def _json(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["estimate", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert isinstance(out, dict)
+    return out
+
+
+def test_human_table_has_breakdown_total_and_assumptions() -> None:
+    result = runner.invoke(
+        app, ["estimate", "Qwen2.5-7B-Instruct", "--context", "32k"], env={"COLUMNS": "160"}
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Qwen2.5-7B-Instruct" in out and "7,615,616,512 params" in out
+    assert "bundled catalog" in out
+    for label in ("weights", "KV cache", "total", "GiB", "Assumptions:"):
+        assert label in out
+    assert "context 32,768" in out
+
+
+def test_quantized_name_estimates_less_than_the_float_model() -> None:
+    plain = _json("Qwen2.5-7B-Instruct")["memory"]
+    gptq = _json("Qwen2.5-7B-Instruct", "--quant", "gptq")["memory"]
+    assert isinstance(plain, dict) and isinstance(gptq, dict)
+    assert gptq["weights"] < plain["weights"] / 2
+
+
+def test_training_modes_fill_gradients_and_optimizer() -> None:
+    full = _json("Llama-3.2-3B-Instruct", "--mode", "full", "--context", "1024")["memory"]
+    lora = _json("Llama-3.2-3B-Instruct", "--mode", "lora", "--context", "1024")["memory"]
+    assert isinstance(full, dict) and isinstance(lora, dict)
+    assert full["gradients"] > 0 and full["optimizer"] > full["gradients"]
+    assert lora["adapters"] > 0 and lora["gradients"] < full["gradients"] / 100
+    assert lora["total"] < full["total"]
+
+
+def test_gguf_quant_defaults_to_llama_cpp() -> None:
+    doc = _json("Qwen2.5-7B-Instruct", "--quant", "Q4_K_M")
+    workload = doc["workload"]
+    assert isinstance(workload, dict) and workload["engine"] == "llama.cpp"
+
+
+def test_output_file_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "est.yaml"
+    result = runner.invoke(app, ["estimate", "Qwen2.5-0.5B", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load(target.read_text())
+    assert doc["model"]["name"] == "Qwen2.5-0.5B"
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", "Qwen2.5-0.5B", "--output", str(target)])
+    assert exc.value.code == 2
+    assert runner.invoke(app, ["estimate", "Qwen2.5-0.5B", "-o", str(target), "--force"]).exit_code == 0
+    as_json = tmp_path / "est.json"
+    assert runner.invoke(app, ["estimate", "Qwen2.5-0.5B", "-o", str(as_json)]).exit_code == 0
+    assert json.loads(as_json.read_text())["schema_version"] == 1
+
+
+def test_csv_has_one_row_with_memory_columns() -> None:
+    result = runner.invoke(app, ["estimate", "Qwen2.5-0.5B", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 1
+    assert int(rows[0]["memory.total"]) > int(rows[0]["memory.weights"]) > 0
+    assert rows[0]["model.name"] == "Qwen2.5-0.5B"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["Llama-3.1-8B", "--tp", "3", "--num-gpus", "3"],  # 3 does not divide 32 heads
+        ["Llama-3.1-8B", "--mode", "qlora", "--dtype", "fp32"],
+        ["Llama-3.1-8B", "--kv-dtype", "q8_0"],  # a llama.cpp KV type on transformers
+        ["Llama-3.1-8B", "--engine", "vllm", "--kv-dtype", "int4"],
+        ["Llama-3.1-8B", "--context", "0"],
+        ["Llama-3.1-8B", "--context", "lots"],
+        ["Llama-3.1-8B", "--batch", "-1"],
+        ["Llama-3.1-8B", "--quant", "q9_k"],
+        ["Llama-3.1-8B", "--mode", "full", "--quant", "gptq"],
+        ["Llama-3.1-8B", "--lora-targets", "nonexistent", "--mode", "lora"],
+        ["Llama-3.1-8B", "--zero", "2"],  # ZeRO in inference
+        ["Llama-3.1-8B", "--num-gpus", "3", "--tp", "2"],
+        ["Llama-3.1-8B", "--output", "est.txt"],
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", *args])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err and "Traceback" not in err
+    assert len(err.splitlines()) <= 3  # click usage errors print a short usage block
+
+
+def test_context_beyond_the_model_warns() -> None:
+    doc = _json("Meta-Llama-3-8B-Instruct", "--context", "32k")
+    warnings = doc["warnings"]
+    assert isinstance(warnings, list) and any("max_position_embeddings" in w for w in warnings)
+
+
+def test_explain_substitutes_numbers() -> None:
+    result = runner.invoke(app, ["explain", "Llama-3.1-8B", "--context", "8192"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "8,030,261,248" in result.stdout or "8,030" in result.stdout
+    assert "2 x 8 kv_heads x 128 head_dim" in result.stdout
+    assert "total = sum of the above" in result.stdout
+
+
+def test_build_workload_and_token_parsing() -> None:
+    assert parse_tokens("32k", "--context") == 32768
+    assert parse_tokens("1M", "--context") == 1024 * 1024
+    wl = build_workload(context="8k", lora_targets="q_proj, v_proj", mode="lora")  # type: ignore[arg-type]
+    assert wl.context == 8192 and wl.lora_targets == ("q_proj", "v_proj")
+    with pytest.raises(BadInputError, match="prompt_tokens"):
+        build_workload(context="1k", prompt_tokens="2k")
+
+
+def test_catalog_estimate_imports_neither_torch_nor_the_hub() -> None:
+    code = (
+        "import sys; from llmsize.cli import main\n"
+        "try:\n    main(['estimate', 'Qwen2.5-7B-Instruct', '--format', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "bad = [m for m in ('torch', 'huggingface_hub', 'transformers') if m in sys.modules]\n"
+        "sys.stderr.write('LOADED:' + ','.join(bad))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert "LOADED:" in proc.stderr, proc.stderr
+    assert proc.stderr.rsplit("LOADED:", 1)[1].strip() == ""
