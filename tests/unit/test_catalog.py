@@ -151,7 +151,7 @@ def test_a_parsed_name_is_accepted() -> None:
     "name",
     [
         "Foo-7B-Instruct",
-        "Qwen2.5-Coder-32B-Instruct",
+        "Qwen2.5-Coder-9B",
         "Qwen2.5-13B",
         "Llama-3.1-9B",
         "",

@@ -12,5 +12,7 @@ from llmsize.cli import cmd_gpus  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_fit  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_compare  # noqa: F401,E402  isort: skip
 from llmsize.cli import cmd_models  # noqa: F401,E402  isort: skip
+from llmsize.cli import cmd_measure  # noqa: F401,E402  isort: skip
+from llmsize.cli import cmd_report  # noqa: F401,E402  isort: skip
 
 __all__ = ["app", "main"]

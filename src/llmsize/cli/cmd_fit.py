@@ -205,7 +205,8 @@ def _fit_all(gpu: GpuSpec, options: dict[str, Any], planning: tuple[int | None, 
     for spec in specs():
         try:
             wl = workload_for(spec, options, count, util, layers)
-            fits.append(fit_model(spec, wl, gpu, count, efficiency=eff))
+            fits.append(fit_model(spec, wl, gpu, count, efficiency=eff, batch_limit=False,
+                                  stop_at_first=True))
         except BadInputError:
             continue  # e.g. a --tp this model's heads cannot take, or a mode its format cannot train
     shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS},

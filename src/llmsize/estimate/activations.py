@@ -39,9 +39,10 @@ Num = Any  # int or numpy int64 array
 # REFERENCE: torch aten/src/ATen/native/transformers/attention.cpp preprocess_mask(): the
 # memory-efficient kernel needs the additive mask's last dim padded to a multiple of 16.
 MEM_EFF_MASK_ALIGNMENT = 16
-# REFERENCE: TRL's SFT LoRA examples and the QLoRA recipe use lora_dropout=0.05 (peft's own
-# default is 0.0); llmsize assumes 0.05, so every wrapped layer keeps a dropout mask.
-LORA_DROPOUT = 0.05
+# REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py), the only value
+# peft 0.21 accepts for the MoE expert parameters it wraps (lora.ParamWrapper). With dropout, each
+# wrapped layer would also keep a 1-byte mask of its input (native_dropout).
+LORA_DROPOUT = 0.0
 ADAPTER_BYTES = 4  # peft casts bf16/fp16 adapters to fp32 (autocast_adapter_dtype=True)
 
 # Models whose routed-expert weights are multiplied in fp32 (router computed in fp32):
@@ -89,14 +90,21 @@ class _Walk:
     cur: Num = 0
     peak: Num = 0
     peak_at: str = ""
+    grads: Num = 0  # weight gradients among `cur`
+    peak_grads: Num = 0  # ... at the peak
     tape: list[_Op] = field(default_factory=list)
 
     def _bump(self, label: str) -> None:
         if np.ndim(self.cur) == 0 and np.ndim(self.peak) == 0:
             if self.cur > self.peak:
-                self.peak, self.peak_at = self.cur, label
+                self.peak, self.peak_at, self.peak_grads = self.cur, label, self.grads
         else:
+            higher = self.cur > self.peak
+            self.peak_grads = np.where(higher, self.grads, self.peak_grads)
             self.peak = np.maximum(self.peak, self.cur)
+
+    def reset_peak(self) -> None:
+        self.peak, self.peak_at, self.peak_grads = self.cur, "", self.grads
 
     def _ref(self, st: _Storage) -> None:
         st.refs += 1
@@ -181,6 +189,7 @@ def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
                 grad_size[id(t)] = t.nbytes
                 walk.cur = walk.cur + t.nbytes
         walk.cur = walk.cur + node.weight_grad
+        walk.grads = walk.grads + node.weight_grad
         walk._bump(f"backward of {node.name}")
         walk.cur = walk.cur - grad_size.pop(id(node.out))
         grads.pop(id(node.out))
@@ -325,7 +334,7 @@ def _fused_attention(w: _Walk, d: Dims, q: _T, k: _T, v: _T, mask: _T | None, he
     backward. Returns the output transposed back to (batch, seq, heads*dv), contiguous.
     """
     kk, vv = k, v
-    if mask is not None and kv_heads != heads:
+    if mask is not None and kv_heads != heads and np.all(d.s > 1):  # one query token: pack_gqa, no copy
         kk = w.op("repeat_kv k", d.b * kv_tokens * heads * (k.nbytes // (d.b * kv_tokens * kv_heads)), [k])
         vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
     add_mask = None
@@ -398,6 +407,7 @@ class _Cache:
 
     old: list[_T] = field(default_factory=list)
     kept: list[_T] = field(default_factory=list)
+    tokens: Num | None = None  # tokens a sliding layer concatenates (None: all kv tokens)
 
 
 def _cache_update(w: _Walk, d: Dims, new: list[_T], widths: list[int], cache: _Cache | None,
@@ -411,14 +421,16 @@ def _cache_update(w: _Walk, d: Dims, new: list[_T], widths: list[int], cache: _C
     if cache is None:
         return new
     out = []
+    tokens = d.kv if window is None or cache.tokens is None else cache.tokens
     for i, (t, width) in enumerate(zip(new, widths, strict=True)):
-        full = w.new("cache cat", d.b * d.kv * width * d.e)
-        if i < len(cache.old):
+        full = w.new("cache cat", d.b * tokens * width * d.e)
+        if window is None and i < len(cache.old):  # DynamicLayer rebinds self.keys before the values' cat
             w.drop(cache.old[i])
         w.drop(t)
         cache.kept.append(full)
         out.append(full)
-    _ = window
+    if window is not None:  # the sliding layer concatenates keys and values, then rebinds both
+        w.drop(*cache.old)
     return out
 
 
@@ -449,7 +461,8 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
     w.drop(k)
     window = spec.sliding_window if kind == "sliding_attention" else None
     kc, vc = _cache_update(w, d, [ke, v], [kvh * hd, kvh * hd], cache, window)
-    o = _attend(w, d, spec, qe, kc, vc, ctx.masks.get(kind), heads, kvh, hd, d.kv)
+    kv_tokens = d.kv if cache is None or cache.tokens is None or window is None else cache.tokens
+    o = _attend(w, d, spec, qe, kc, vc, ctx.masks.get(kind), heads, kvh, hd, kv_tokens)
     w.drop(qe)
     if cache is None:
         w.drop(kc, vc)
@@ -595,29 +608,27 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     n_exp = spec.num_experts
     gu = w.op("experts gate_up", S * 2 * inter * d.e, [sel], saves=[sel] if full else [],
               weight_grad=n_exp * h * 2 * inter * d.e, trainable=full)
-    w.drop(sel)
     gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
     up = w.op("up", S * inter * d.e, [gu], view_of=gu)
-    w.drop(gu)
     a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
     p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
-    w.drop(a, gate, up)
+    w.drop(a, gate, up, gu)
     dn = w.op("experts down", S * h * d.e, [p], saves=[p] if full else [],
               weight_grad=n_exp * inter * h * d.e, trainable=full)
     w.drop(p)
     wo = w.op("experts weighted", S * h * wbytes, [dn, sw], saves=[dn, sw] if sw.rg else [sw])
-    w.drop(dn, sw)
     inv = w.new("inverse perm", S * 8)
     w.tmp("arange", S * 8)
     wi = w.op("experts unsorted", S * h * wbytes, [wo], saves=[inv])
-    w.drop(wo, inv)
+    w.drop(wo)
     fs = w.op("experts sum", d.T * h * wbytes, [wi])
-    w.drop(wi)
     out = fs
     if wbytes != d.e:
         out = w.op("experts cast", d.T * h * d.e, [fs])
         w.drop(fs)
-    w.drop(ids_sorted, perm, weights)
+    # grouped_mm_experts_forward's locals (the gathered tokens, the down projection, the unsorted
+    # rows, the permutations) live until it returns.
+    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights)
     if spec.num_shared_experts:
         shared_inter = spec.shared_expert_intermediate_size
         sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")
@@ -899,7 +910,9 @@ def inference_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[in
             w = _Walk()
             x = w.new("layer input", batch * h * e)
             old = _old_cache(w, spec, dd, members[-1], prompt, context)
-            c = _Cache(old=old)
+            window = spec.layer_window(members[-1])
+            c = _Cache(old=old, tokens=None if window is None else np.where(
+                context - 1 > prompt, np.minimum(context, window), prompt + 1))
             _layer(w, dd, spec, x, ctx1, members[-1], c)
             extra = w.peak - sum((t.nbytes for t in c.kept), start=0)
             out.append(Candidate("decode", pre_live1 + extra, 1, 0, f"layer {members[-1]}: {w.peak_at}"))
@@ -925,3 +938,112 @@ def _safe_div(a: Num, b: Num) -> Num:
     if np.ndim(b) == 0:
         return a / b if b else 0
     return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape, dtype=float), where=np.asarray(b) != 0)
+
+
+@dataclass(frozen=True)
+class _LayerTrain:
+    fwd_peak: Num  # forward: live bytes at the layer's peak, input included
+    saved: Num  # what the layer leaves for backward (its input, under checkpointing)
+    bwd_peak: Num  # backward (with recomputation): peak live bytes, the layer's saved set included
+    bwd_grads: Num  # weight gradients live at that peak
+    grads: Num  # all weight gradients of the layer
+    where: str
+    bwhere: str
+
+
+def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
+    x_bytes = d.T * spec.hidden_size * d.e
+    if not d.gc:
+        w = _Walk(train=True)
+        x = w.new("layer input", x_bytes, rg=x_rg)
+        out = _layer(w, d, spec, x, ctx, layer, None)
+        fwd_peak, where = w.peak, w.peak_at
+        w.drop(x, out)
+        saved = w.cur
+        w.reset_peak()
+        peak, _end = _backward(w, out, out.nbytes)
+        grads = sum((op.weight_grad for op in w.tape), start=0)
+        return _LayerTrain(fwd_peak, saved, peak, w.peak_grads, grads, where, w.peak_at)
+    # Gradient checkpointing (use_reentrant=False): the forward keeps only the block's input; the
+    # backward reruns the block with autograd recording, while the incoming gradient waits.
+    f = _Walk(train=False)
+    x = f.new("layer input", x_bytes)
+    out = _layer(f, d, spec, x, ctx, layer, None)
+    fwd_peak, where = f.peak, f.peak_at
+    w = _Walk(train=True)
+    w.cur = x_bytes  # the gradient of the block's output
+    x = w.new("layer input", x_bytes, rg=x_rg)
+    out = _layer(w, d, spec, x, ctx, layer, None)
+    w.drop(out)
+    w.cur = w.cur - x_bytes
+    peak, _end = _backward(w, out, out.nbytes)
+    grads = sum((op.weight_grad for op in w.tape), start=0)
+    return _LayerTrain(fwd_peak, x_bytes, peak, w.peak_grads, grads, where, w.peak_at or "recompute")
+
+
+def training_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[int, ...], *, head: bool,
+                        targets: frozenset[str]) -> tuple[list[Candidate], Num]:
+    """Forward (per block, and the loss), backward (loss, per block); returns the candidates and the
+    total weight-gradient bytes the walk counted (to turn live gradients into a share)."""
+    groups = _layers_by_kind(spec, layers)
+    kinds = {k for k, _ in groups}
+    order = [layer_kind(spec, layer) for layer in layers]
+    d = _dims(spec, wl, e, s=wl.context, kv=wl.context, batch=wl.batch, logits_tokens=wl.context,
+              attention=wl.attention, targets=targets)
+    full = not d.lora
+    ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, wl.attention is Attention.FLASH)
+    out = [Candidate("forward", pre_peak, 0, 0, "embeddings, masks and rotary tables")]
+    per: dict[tuple[str, bool], _LayerTrain] = {}
+    for kind, members in groups.items():
+        rep = members[-1]
+        per[kind] = _layer_training(spec, d, rep, ctx, x_rg=full or d.gc or rep > 0)
+    saved = {k: v.saved for k, v in per.items()}
+    grads = {k: v.grads for k, v in per.items()}
+    n = len(order)
+    saved_all = _before(order, saved, n)
+    grads_layers = _before(order, grads, n)
+    x_bytes = d.T * spec.hidden_size * e
+    for kind, members in groups.items():
+        pos = layers.index(members[-1])
+        peak = per[kind].fwd_peak - (x_bytes if pos == 0 else 0)
+        out.append(Candidate("forward", pre_live + _before(order, saved, pos) + peak, 0, 0,
+                             f"layer {members[-1]}: {per[kind].where}"))
+
+    # Python references the model forward drops when it returns; cos/sin (and the embeddings under
+    # checkpointing) stay, kept by backward.
+    emb, ids = pre_held[0], pre_held[1]
+    released = sum((t.nbytes for t in pre_held if t is not ids and t is not emb), start=0)
+    kept_tables = sum((t.nbytes for t in pre_held[3:] if t.name in ("cos", "sin", "freqs_cis")), start=0)
+    released = released - kept_tables + (0 if d.gc else emb.nbytes)
+    grads_head: Num = 0
+    if head:
+        tw = _Walk(train=True)
+        x = tw.new("last layer output", x_bytes, rg=True)
+        xn = _norm(tw, d, spec, x, "norm")
+        out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
+        tw.drop(x)
+        tw.cur = tw.cur - released
+        tw.reset_peak()
+        logits = _head(tw, d, spec, xn)
+        loss = _loss(tw, d, spec, logits)
+        out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
+        tw.drop(logits, xn)
+        tw.reset_peak()
+        _backward(tw, loss, 4)
+        grads_head = sum((op.weight_grad for op in tw.tape), start=0)
+        out.append(Candidate("backward", pre_live + saved_all + tw.peak - tw.peak_grads, 0, tw.peak_grads,
+                             f"loss backward: {tw.peak_at}"))
+    base = pre_live - released
+    for kind, members in groups.items():
+        for layer in {members[0], members[-1]}:
+            pos = layers.index(layer)
+            below = _before(order, saved, pos)
+            above_grads = grads_head + grads_layers - _before(order, grads, pos + 1)
+            live = base + below + per[kind].bwd_peak
+            out.append(Candidate("backward", live - per[kind].bwd_grads, 0, above_grads + per[kind].bwd_grads,
+                                 f"layer {layer}: {per[kind].bwhere}"))
+    emb_grads = spec.vocab_size * spec.hidden_size * e if full and not spec.tie_word_embeddings else 0
+    total_grads = grads_head + grads_layers + emb_grads
+    fixed = [Candidate(c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where)
+             for c in out]
+    return fixed, total_grads

@@ -107,38 +107,55 @@ class PlanError(BadInputError):
 
 # ---------------------------------------------------------------------------------------- searching
 
-def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int) -> int | None:
+def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
+                   known: dict[int, int] | None = None) -> int | None:
     """Largest x in [lo, hi] with f(x) <= budget, for non-decreasing f; None if f(lo) > budget.
 
     Secant steps land on the answer in two or three evaluations when f is (piecewise) linear, as
     memory is in context and batch; a halving step whenever a secant step shrinks the bracket
-    poorly keeps the worst case logarithmic (quadratic eager attention, rounding).
+    poorly keeps the worst case logarithmic (quadratic eager attention, rounding). `known` holds
+    values of f already computed (x -> f(x)); they narrow the starting bracket, so searches for
+    many budgets (one per GPU) share their evaluations.
     """
-    f_lo = f(lo)
-    if f_lo > budget:
-        return None
-    f_hi = f(hi)
-    if f_hi <= budget:
-        return hi
+    seen = known if known is not None else {}
+
+    def value(x: int) -> int:
+        if x not in seen:
+            seen[x] = f(x)
+        return seen[x]
+
+    below = [x for x, v in seen.items() if lo <= x <= hi and v <= budget]
+    if not below:
+        if value(lo) > budget:
+            return None
+        below = [lo]
+    above = [x for x, v in seen.items() if lo <= x <= hi and v > budget]
+    lo = max(below)
+    if not above:
+        if value(hi) <= budget:
+            return hi
+        above = [hi]
+    hi = min(above)
+    f_lo, f_hi = seen[lo], seen[hi]
     use_bisect = False
     while hi - lo > 1:
         width = hi - lo
         secant = not use_bisect and f_hi != f_lo
         x = lo + math.floor((budget - f_lo) * width / (f_hi - f_lo)) if secant else (lo + hi) // 2
         x = min(max(x, lo + 1), hi - 1)
-        fx = f(x)
+        fx = value(x)
         if fx <= budget:
             lo, f_lo = x, fx
             # A secant step usually lands on the answer: check its right neighbour at once.
             if secant and lo + 1 < hi:
-                f_next = f(lo + 1)
+                f_next = value(lo + 1)
                 if f_next > budget:
                     return lo
                 lo, f_lo = lo + 1, f_next
         else:
             hi, f_hi = x, fx
             if secant and hi - 1 > lo:
-                f_prev = f(hi - 1)
+                f_prev = value(hi - 1)
                 if f_prev <= budget:
                     return hi - 1
                 hi, f_hi = hi - 1, f_prev
@@ -176,6 +193,8 @@ class Planner:
     estimator: EstimateFn | None = None
     efficiency: Efficiency = field(default_factory=Efficiency)
     _memo: dict[Workload, Estimate] = field(default_factory=dict, repr=False)
+    # Totals already computed along one search axis: (layout, axis, other value) -> {x: bytes}.
+    _curves: dict[tuple[Layout, str, int], dict[int, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -214,19 +233,23 @@ class Planner:
 
         Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
         when nothing else divides the count. Training with ZeRO: data parallelism first (it shards
-        the training state with the least communication), then TP, then PP.
+        the training state with the least communication), then TP, then PP. llama.cpp: pipeline
+        (layer) split first. A --tp/--pp the workload names is kept.
         """
         sharded_dp = self.wl.mode.trains and self.wl.zero > 0
         out: list[tuple[tuple[int, ...], Layout]] = []
         for tp in _divisors(count):
-            if tp > GPUS_PER_NODE or tp_problem(self.spec, tp):
+            if tp > GPUS_PER_NODE or tp_problem(self.spec, tp) or (self.wl.tp > 1 and tp != self.wl.tp):
                 continue
             for pp in _divisors(count // tp):
-                if pp_problem(self.spec, pp):
+                if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
                     continue
                 dp = count // (tp * pp)
                 if sharded_dp:
                     key: tuple[int, ...] = (pp, tp)
+                elif self.wl.engine is Engine.LLAMA_CPP:
+                    # llama.cpp splits whole layers across GPUs by default (--split-mode layer).
+                    key = (dp, tp)
                 else:
                     key = (dp, pp)
                 out.append((key, Layout(tp, pp, dp)))
@@ -249,7 +272,11 @@ class Planner:
         def total(context: int) -> int:
             return self.estimate(self.workload(layout, context=context, batch=b)).total_bytes
 
-        return largest_within(total, usable, 1, self.spec.max_position_embeddings)
+        known = self._curves.setdefault((layout, "context", b), {})
+        asked = self.workload(layout, batch=b)
+        if asked in self._memo:  # the estimate at the asked context is usually known already
+            known.setdefault(asked.context, self._memo[asked].total_bytes)
+        return largest_within(total, usable, 1, self.spec.max_position_embeddings, known)
 
     def max_batch(self, usable: int, layout: Layout, context: int | None = None) -> int | None:
         """Largest batch whose peak fits `usable` bytes at `context` tokens per sequence."""
@@ -258,12 +285,24 @@ class Planner:
         def total(batch: int) -> int:
             return self.estimate(self.workload(layout, context=c, batch=batch)).total_bytes
 
-        if total(1) > usable:
+        known = self._curves.setdefault((layout, "batch", c), {})
+
+        def cached(batch: int) -> int:
+            if batch not in known:
+                known[batch] = total(batch)
+            return known[batch]
+
+        if cached(1) > usable:
             return None
+        # Memory is close to linear in the batch: extrapolate an upper bound from two points.
         hi = 2
-        while hi < MAX_BATCH_SEARCH and total(hi) <= usable:
-            hi *= 2
-        return largest_within(total, usable, hi // 2, min(hi, MAX_BATCH_SEARCH))
+        while hi < MAX_BATCH_SEARCH:
+            f_hi = cached(hi)
+            if f_hi > usable:
+                break
+            slope = max(1, f_hi - known[1]) / (hi - 1)
+            hi = min(MAX_BATCH_SEARCH, max(2 * hi, int(hi + (usable - f_hi) / slope) + 1))
+        return largest_within(total, usable, 1, min(hi, MAX_BATCH_SEARCH), known)
 
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
@@ -286,8 +325,9 @@ class Planner:
         return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
-    def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True) -> FitRow:
-        """FitRow for `layout` on `gpu`, with max context/batch, speed and engine answers."""
+    def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
+                   ) -> FitRow:
+        """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
         self.check_layout(layout)
         wl = self.workload(layout)
         est = self.estimate(wl)
@@ -297,7 +337,8 @@ class Planner:
         max_ctx = max_b = seqs = layers = None
         if limits:
             max_ctx = self.max_context(usable, layout)
-            max_b = self.max_batch(usable, layout) if wl.engine is not Engine.VLLM else None
+            if batch_limit and wl.engine is not Engine.VLLM:
+                max_b = self.max_batch(usable, layout)
         if wl.engine is Engine.VLLM and wl.mode is Mode.INFERENCE:
             one = self.estimate(self.workload(layout, batch=1))
             seqs = vllm_max_seqs(est, usable, one.kv_cache_bytes, wl.context)
@@ -352,10 +393,11 @@ class Planner:
     def _nearby_counts(self, n: int) -> list[int]:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
 
-    def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True) -> FitRow:
+    def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
+             batch_limit: bool = True) -> FitRow:
         """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
         layout, _ = self.choose_layout(gpu, num_gpus)
-        return self.fit_layout(gpu, layout, limits=limits)
+        return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit)
 
 
 # ----------------------------------------------------------------------------- helpers on the spec
@@ -472,8 +514,9 @@ def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
 
 def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
                    estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+                   batch_limit: bool = True, stop_at_first: bool = False,
                    ) -> tuple[list[PrecisionResult], int | None]:
-    """Every precision option on `gpu` and the index of the best that fits (None: none fits).
+    """Every precision option on `gpu` (or up to the first that fits) and the index of the best.
 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
     max batch, speed), and so is the single option when nothing fits, to say why.
@@ -496,11 +539,13 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         results.append(PrecisionResult(option=option, row=row, weights_bytes=est.weights_bytes,
                                        total_bytes=est.total_bytes))
         planners.append(planner)
+        if stop_at_first and row.fits:
+            break
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
     detail = best if best is not None else (0 if len(results) == 1 else None)
     if detail is not None:
         r = results[detail]
-        full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp))
+        full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
         results[detail] = r.model_copy(update={"row": full})
     return results, best
 
@@ -524,12 +569,14 @@ class ModelFit(BaseModel):
 
 
 def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
-              estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> ModelFit:
+              estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+              batch_limit: bool = True, stop_at_first: bool = False) -> ModelFit:
     """Best precision/quant of `spec` that fits `gpu` (see best_precision), as one result."""
     from llmsize.specs.params import active_params as count_active
     from llmsize.specs.params import total_params
 
-    results, best = best_precision(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency)
+    results, best = best_precision(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                                   batch_limit=batch_limit, stop_at_first=stop_at_first)
     return ModelFit(model=spec.name, params=total_params(spec), active_params=count_active(spec),
                     max_position_embeddings=spec.max_position_embeddings, gpu=gpu.id,
                     options=tuple(results), best=best)
@@ -541,7 +588,8 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus
     out = []
     for spec in specs:
         try:
-            out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency))
+            out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                                 batch_limit=False, stop_at_first=True))
         except BadInputError:
             continue  # e.g. a TP degree this model's heads cannot take
     return out
@@ -572,7 +620,7 @@ def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec
         whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
         for gpu in gpus:
             rows.append(CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
-                                   params=whole.params, row=planner.plan(gpu, num_gpus)))
+                                   params=whole.params, row=planner.plan(gpu, num_gpus, batch_limit=False)))
     return rows
 
 

@@ -42,8 +42,10 @@ class Comparison(BaseModel):
 
     def as_dict(self) -> dict[str, dict[str, int | float | None]]:
         """{name: {estimated, measured, error}} for the JSON/YAML document, peak last."""
-        return {r.name: {"estimated": r.estimated, "measured": r.measured, "error": r.error}
-                for r in (*self.rows, self.peak)}
+        return {
+            r.name: {"estimated": r.estimated, "measured": r.measured, "error": r.error}
+            for r in (*self.rows, self.peak)
+        }
 
     def worst(self) -> Row | None:
         """The measured row with the largest absolute error (peak included), if any has one."""
@@ -60,11 +62,15 @@ def compare(est: Estimate, measurement: Measurement) -> Comparison:
             rows.append(Row(name=name, estimated=estimated, measured=None, error=None))
             continue
         measured = int(getattr(measurement, f"{name}_bytes"))
-        rows.append(Row(name=name, estimated=estimated, measured=measured, error=relative_error(estimated, measured)))
+        rows.append(
+            Row(name=name, estimated=estimated, measured=measured, error=relative_error(estimated, measured))
+        )
     estimated_peak = est.total_bytes - est.overhead_bytes
     measured_peak = measurement.peak_bytes
     peak = Row(
-        name="peak", estimated=estimated_peak, measured=measured_peak,
+        name="peak",
+        estimated=estimated_peak,
+        measured=measured_peak,
         error=relative_error(estimated_peak, measured_peak) if measurement.outcome.status == "ok" else None,
     )
     return Comparison(rows=tuple(rows), peak=peak)

@@ -94,7 +94,9 @@ def context_bytes_from_probe(result: dict[str, Any]) -> tuple[int | None, str]:
     return None, "not measured (NVML unavailable)"
 
 
-def oom_message(estimated_bytes: int, device_total_bytes: int, free_at_start_bytes: int, allocated_bytes: int) -> str:
+def oom_message(
+    estimated_bytes: int, device_total_bytes: int, free_at_start_bytes: int, allocated_bytes: int
+) -> str:
     """One line for a CUDA out-of-memory: what the estimate said and what the device had."""
     return (
         f"CUDA out of memory: the estimate said {format_gib(estimated_bytes)}, the device has "
@@ -183,7 +185,10 @@ def measure_context_bytes(device: CudaDevice) -> tuple[int | None, str]:
     try:
         done = subprocess.run(
             context_probe_command(device.index, device.bus_id),
-            capture_output=True, text=True, timeout=CONTEXT_PROBE_TIMEOUT_S, check=False,
+            capture_output=True,
+            text=True,
+            timeout=CONTEXT_PROBE_TIMEOUT_S,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as err:
         return None, f"not measured (probe failed: {err})"

@@ -60,15 +60,18 @@ def measurable_workload(wl: Workload) -> tuple[Workload, tuple[str, ...]]:
     """
     notes: list[str] = []
     if wl.num_gpus != 1 or wl.tp != 1 or wl.pp != 1 or wl.zero:
-        raise BadInputError("the harness measures one device: --num-gpus, --tp, --pp and --zero must stay at 1/0")
+        raise BadInputError(
+            "the harness measures one device: --num-gpus, --tp, --pp and --zero must stay at 1/0"
+        )
     if wl.engine is not Engine.TRANSFORMERS:
         raise BadInputError(
             f"the harness runs Hugging Face transformers, not {wl.engine}",
             hint="drop --engine to measure the transformers workload",
         )
     if wl.mode.trains and wl.optimizer is not Optimizer.ADAMW:
-        raise BadInputError(f"the harness trains with torch AdamW only, not {wl.optimizer}",
-                            hint="drop --optimizer")
+        raise BadInputError(
+            f"the harness trains with torch AdamW only, not {wl.optimizer}", hint="drop --optimizer"
+        )
     if wl.mode.trains_all_weights:
         if wl.master_weights:
             raise BadInputError(
@@ -80,8 +83,10 @@ def measurable_workload(wl: Workload) -> tuple[Workload, tuple[str, ...]]:
             wl = wl.model_copy(update={"master_weights": False})
             notes.append("training in pure precision: no fp32 master copy (the estimate assumes the same)")
     if wl.kv_dtype is not None and wl.dtype is not None and str(wl.kv_dtype) != str(wl.dtype):
-        raise BadInputError("transformers keeps the KV cache in the compute dtype; --kv-dtype cannot differ",
-                            hint="drop --kv-dtype")
+        raise BadInputError(
+            "transformers keeps the KV cache in the compute dtype; --kv-dtype cannot differ",
+            hint="drop --kv-dtype",
+        )
     return wl, tuple(notes)
 
 
@@ -101,7 +106,9 @@ def compute_dtype_for(spec: ModelSpec, wl: Workload) -> str:
         )
     dtype = compute_dtype(spec, wl, fmt)
     if dtype not in ("fp32", "fp16", "bf16"):
-        raise BadInputError(f"the harness runs models in fp32, fp16 or bf16, not {dtype}", hint="pass --dtype bf16")
+        raise BadInputError(
+            f"the harness runs models in fp32, fp16 or bf16, not {dtype}", hint="pass --dtype bf16"
+        )
     return dtype
 
 
@@ -135,8 +142,10 @@ def model_config(spec: ModelSpec) -> dict[str, Any]:
             f"{spec.name} is only approximated from its name; the harness needs a real config.json",
             hint="pass a Hugging Face repo id, a local folder or config.json, or a catalog model",
         )
-    raise ConfigError(f"cannot find the config.json behind {spec.name} ({spec.provenance.describe()})",
-                      hint="pass the model's folder or config.json")
+    raise ConfigError(
+        f"cannot find the config.json behind {spec.name} ({spec.provenance.describe()})",
+        hint="pass the model's folder or config.json",
+    )
 
 
 def source_for_remote_code(spec: ModelSpec) -> str | None:
@@ -219,14 +228,20 @@ def measure(
 
 
 def _measure_trace(
-    config: dict[str, Any], wl: Workload, dtype: str, notes: tuple[str, ...], progress: ProgressFn,
+    config: dict[str, Any],
+    wl: Workload,
+    dtype: str,
+    notes: tuple[str, ...],
+    progress: ProgressFn,
     trust_remote_code: bool,
 ) -> Measurement:
     from llmsize.measure.tracer import trace
 
     if config.get("auto_map") and trust_remote_code:
-        raise BadInputError("the tracer builds built-in transformers architectures only",
-                            hint="measure repository-code models with --device cpu or cuda")
+        raise BadInputError(
+            "the tracer builds built-in transformers architectures only",
+            hint="measure repository-code models with --device cpu or cuda",
+        )
     if wl.mode is Mode.QLORA:
         raise BadInputError(
             "QLoRA runs bitsandbytes CUDA kernels, which the tracer cannot run",
@@ -239,19 +254,39 @@ def _measure_trace(
     weights = tr.params_bytes + tr.buffers_bytes - adapters
     return Measurement(
         device="trace",
-        weights_bytes=weights, kv_cache_bytes=tr.kv_cache_bytes, activations_bytes=max(0, tr.activations_bytes),
-        gradients_bytes=tr.gradients_bytes, optimizer_bytes=tr.optimizer_bytes, adapters_bytes=adapters,
-        overhead_bytes=0, peak_bytes=tr.peak_bytes, peak_phase=tr.peak_phase,
+        weights_bytes=weights,
+        kv_cache_bytes=tr.kv_cache_bytes,
+        activations_bytes=max(0, tr.activations_bytes),
+        gradients_bytes=tr.gradients_bytes,
+        optimizer_bytes=tr.optimizer_bytes,
+        adapters_bytes=adapters,
+        overhead_bytes=0,
+        peak_bytes=tr.peak_bytes,
+        peak_phase=tr.peak_phase,
         phases=tuple(PhasePeak(phase=p.phase, peak_bytes=p.peak_bytes) for p in tr.phases),
-        not_measured=("overhead",), num_layers=tr.num_layers, attn_implementation=tr.attn_implementation,
-        dtype=dtype, environment=environment.collect("trace"),
-        notes=(*notes, "trace: exact tensor bytes under FakeTensorMode; SDPA modelled as the fused GPU kernel"),
+        not_measured=("overhead",),
+        num_layers=tr.num_layers,
+        attn_implementation=tr.attn_implementation,
+        dtype=dtype,
+        environment=environment.collect("trace"),
+        notes=(
+            *notes,
+            "trace: exact tensor bytes under FakeTensorMode; SDPA modelled as the fused GPU kernel",
+        ),
     )
 
 
 def _measure_real(
-    spec: ModelSpec, config: dict[str, Any], wl: Workload, device: str, dtype_name: str, est: Estimate,
-    notes: tuple[str, ...], progress: ProgressFn, trust_remote_code: bool, check_fit: bool,
+    spec: ModelSpec,
+    config: dict[str, Any],
+    wl: Workload,
+    device: str,
+    dtype_name: str,
+    est: Estimate,
+    notes: tuple[str, ...],
+    progress: ProgressFn,
+    trust_remote_code: bool,
+    check_fit: bool,
 ) -> Measurement:
     from llmsize.measure import real_run
     from llmsize.measure.build_model import torch_dtype
@@ -268,46 +303,75 @@ def _measure_real(
     elif check_fit:
         refuse_if_too_big(est, available_ram_bytes(), "this machine's RAM")
     if wl.mode is Mode.QLORA and device != "cuda":
-        raise BadInputError("QLoRA needs bitsandbytes on a CUDA GPU", hint="use --device cuda, or --mode lora")
+        raise BadInputError(
+            "QLoRA needs bitsandbytes on a CUDA GPU", hint="use --device cuda, or --mode lora"
+        )
     rss_before = real_run.rss_bytes()
     source = source_for_remote_code(spec) if trust_remote_code else None
     try:
         with real_run.cpu_attention_model(device, wl.mode.trains), real_run.oom_as_result(device):
             progress("building the model (random weights)", 0, 0)
-            model = real_run.build_model(config, wl, dtype, device, trust_remote_code=trust_remote_code,
-                                         source=source)
+            model = real_run.build_model(
+                config, wl, dtype, device, trust_remote_code=trust_remote_code, source=source
+            )
             runner = real_run.run_training if wl.mode.trains else real_run.run_inference
             run = runner(model, wl, device, progress)
             del model
     except real_run.OutOfMemory as oom:
         assert cuda_dev is not None  # OutOfMemory is raised on CUDA only
         return _oom_measurement(est, wl, dtype_name, oom, cuda_dev, context, notes)
-    env = environment.collect(device, device_name=cuda_dev.name if cuda_dev else None,
-                              driver=cuda_dev.driver() if cuda_dev else None)
+    env = environment.collect(
+        device,
+        device_name=cuda_dev.name if cuda_dev else None,
+        driver=cuda_dev.driver() if cuda_dev else None,
+    )
     cuda_stats = None
     overhead = 0
     not_measured: tuple[str, ...] = ("overhead",)
     if cuda_dev is not None:
         process = cuda_dev.process_bytes()
         cuda_stats = CudaStats(
-            max_allocated_bytes=run.max_allocated_bytes, max_reserved_bytes=run.max_reserved_bytes,
-            process_bytes=process, context_bytes=context[0], context_source=context[1],
-            device_total_bytes=cuda_dev.total_bytes, device_free_bytes_at_start=cuda_dev.free_bytes,
+            max_allocated_bytes=run.max_allocated_bytes,
+            max_reserved_bytes=run.max_reserved_bytes,
+            process_bytes=process,
+            context_bytes=context[0],
+            context_source=context[1],
+            device_total_bytes=cuda_dev.total_bytes,
+            device_free_bytes_at_start=cuda_dev.free_bytes,
         )
         overhead, not_measured = _cuda_overhead(run.peak_bytes, run.max_reserved_bytes, process, context[0])
-    kinds = run.weights_bytes + run.adapters_bytes + run.kv_cache_bytes + run.gradients_bytes + run.optimizer_bytes
+    kinds = (
+        run.weights_bytes
+        + run.adapters_bytes
+        + run.kv_cache_bytes
+        + run.gradients_bytes
+        + run.optimizer_bytes
+    )
     extra = list(run.notes)
     if device == "cpu":
-        extra.append("cpu: tensor bytes from MemTracker; SDPA allocates as the fused GPU kernel does")
+        kernel = "torch's CPU SDPA kernel" if wl.mode.trains else "SDPA allocating as the fused GPU kernel does"
+        extra.append(f"cpu: tensor bytes from MemTracker; {kernel}")
     return Measurement(
         device=device,  # type: ignore[arg-type]
-        weights_bytes=run.weights_bytes, kv_cache_bytes=run.kv_cache_bytes,
-        activations_bytes=max(0, run.peak_bytes - kinds), gradients_bytes=run.gradients_bytes,
-        optimizer_bytes=run.optimizer_bytes, adapters_bytes=run.adapters_bytes, overhead_bytes=overhead,
-        peak_bytes=run.peak_bytes, peak_phase=run.peak_phase, phases=tuple(run.phases),
-        not_measured=not_measured, num_layers=run.num_layers, attn_implementation=run.attn_implementation,
-        dtype=dtype_name, cuda=cuda_stats, cpu=real_run.cpu_stats(rss_before) if device == "cpu" else None,
-        timings=run.timings, environment=env, notes=(*notes, *extra),
+        weights_bytes=run.weights_bytes,
+        kv_cache_bytes=run.kv_cache_bytes,
+        activations_bytes=max(0, run.peak_bytes - kinds),
+        gradients_bytes=run.gradients_bytes,
+        optimizer_bytes=run.optimizer_bytes,
+        adapters_bytes=run.adapters_bytes,
+        overhead_bytes=overhead,
+        peak_bytes=run.peak_bytes,
+        peak_phase=run.peak_phase,
+        phases=tuple(run.phases),
+        not_measured=not_measured,
+        num_layers=run.num_layers,
+        attn_implementation=run.attn_implementation,
+        dtype=dtype_name,
+        cuda=cuda_stats,
+        cpu=real_run.cpu_stats(rss_before) if device == "cpu" else None,
+        timings=run.timings,
+        environment=env,
+        notes=(*notes, *extra),
     )
 
 
@@ -331,18 +395,37 @@ def _cuda_overhead(
 
 
 def _oom_measurement(
-    est: Estimate, wl: Workload, dtype: str, oom: Any, dev: cuda_probe.CudaDevice,
-    context: tuple[int | None, str], notes: tuple[str, ...],
+    est: Estimate,
+    wl: Workload,
+    dtype: str,
+    oom: Any,
+    dev: cuda_probe.CudaDevice,
+    context: tuple[int | None, str],
+    notes: tuple[str, ...],
 ) -> Measurement:
     message = cuda_probe.oom_message(est.total_bytes, dev.total_bytes, dev.free_bytes, oom.allocated_bytes)
     return Measurement(
-        device="cuda", weights_bytes=0, kv_cache_bytes=0, activations_bytes=0, gradients_bytes=0,
-        optimizer_bytes=0, adapters_bytes=0, overhead_bytes=0, peak_bytes=oom.allocated_bytes,
-        peak_phase=oom.phase, not_measured=COMPONENTS, num_layers=0, dtype=dtype,
+        device="cuda",
+        weights_bytes=0,
+        kv_cache_bytes=0,
+        activations_bytes=0,
+        gradients_bytes=0,
+        optimizer_bytes=0,
+        adapters_bytes=0,
+        overhead_bytes=0,
+        peak_bytes=oom.allocated_bytes,
+        peak_phase=oom.phase,
+        not_measured=COMPONENTS,
+        num_layers=0,
+        dtype=dtype,
         cuda=CudaStats(
-            max_allocated_bytes=oom.allocated_bytes, max_reserved_bytes=oom.reserved_bytes,
-            process_bytes=None, context_bytes=context[0], context_source=context[1],
-            device_total_bytes=dev.total_bytes, device_free_bytes_at_start=dev.free_bytes,
+            max_allocated_bytes=oom.allocated_bytes,
+            max_reserved_bytes=oom.reserved_bytes,
+            process_bytes=None,
+            context_bytes=context[0],
+            context_source=context[1],
+            device_total_bytes=dev.total_bytes,
+            device_free_bytes_at_start=dev.free_bytes,
         ),
         outcome=Outcome(status="oom", message=message),
         environment=environment.collect("cuda", device_name=dev.name, driver=dev.driver()),

@@ -36,8 +36,15 @@ from llmsize.measure import cuda_probe
 from llmsize.measure.models import CpuStats, PhasePeak, ProgressFn, Timings, no_progress
 
 # MemTracker reference types -> our names.
-_KINDS = {"Parameter": "params", "Buffer": "buffers", "Gradient": "gradients", "Activation": "activations",
-          "Temp": "temporaries", "Optstate": "optimizer", "Other": "other"}
+_KINDS = {
+    "Parameter": "params",
+    "Buffer": "buffers",
+    "Gradient": "gradients",
+    "Activation": "activations",
+    "Temp": "temporaries",
+    "Optstate": "optimizer",
+    "Other": "other",
+}
 
 SEED = 0
 
@@ -211,7 +218,13 @@ def _hf_config(config: dict[str, Any], *, trust_remote_code: bool, source: str |
 
 
 def build_model(
-    config: dict[str, Any], wl: Workload, dtype: Any, device: str, *, trust_remote_code: bool, source: str | None
+    config: dict[str, Any],
+    wl: Workload,
+    dtype: Any,
+    device: str,
+    *,
+    trust_remote_code: bool,
+    source: str | None,
 ) -> Any:
     """Random-weight model from config, built on `device` in `dtype`, in eval mode."""
     import torch
@@ -254,8 +267,12 @@ def quantize_nf4(model: Any, compute_dtype: Any, device: str) -> Any:
             if type(child) is not torch.nn.Linear or full.split(".")[-1] == "lm_head":
                 continue
             layer = bnb.nn.Linear4bit(
-                child.in_features, child.out_features, bias=child.bias is not None,
-                compute_dtype=compute_dtype, compress_statistics=True, quant_type="nf4",
+                child.in_features,
+                child.out_features,
+                bias=child.bias is not None,
+                compute_dtype=compute_dtype,
+                compress_statistics=True,
+                quant_type="nf4",
             )
             layer.weight = bnb.nn.Params4bit(
                 child.weight.data, requires_grad=False, compress_statistics=True, quant_type="nf4"
@@ -361,15 +378,25 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
     top = max(peaks.phases, key=lambda p: p.peak_bytes)
     tpot = sum(decode_s) / steps if steps > 0 else None
     timings = Timings(
-        ttft_s=ttft[0] if ttft else None, tpot_s=tpot,
-        decode_tokens_per_s=batch / tpot if tpot else None, decode_steps=steps,
+        ttft_s=ttft[0] if ttft else None,
+        tpot_s=tpot,
+        decode_tokens_per_s=batch / tpot if tpot else None,
+        decode_steps=steps,
     )
     return RunResult(
-        peak_bytes=top.peak_bytes, peak_phase=top.phase, phases=peaks.phases, weights_bytes=weights,
-        adapters_bytes=0, kv_cache_bytes=kv_prefill if top.phase == "prefill" else kv_full,
-        gradients_bytes=0, optimizer_bytes=0, num_layers=_num_layers(model),
-        attn_implementation=str(model.config._attn_implementation), timings=timings,
-        max_reserved_bytes=peaks.max_reserved, max_allocated_bytes=peaks.max_allocated,
+        peak_bytes=top.peak_bytes,
+        peak_phase=top.phase,
+        phases=peaks.phases,
+        weights_bytes=weights,
+        adapters_bytes=0,
+        kv_cache_bytes=kv_prefill if top.phase == "prefill" else kv_full,
+        gradients_bytes=0,
+        optimizer_bytes=0,
+        num_layers=_num_layers(model),
+        attn_implementation=str(model.config._attn_implementation),
+        timings=timings,
+        max_reserved_bytes=peaks.max_reserved,
+        max_allocated_bytes=peaks.max_allocated,
     )
 
 
@@ -395,8 +422,11 @@ def prepare_training(model: Any, wl: Workload) -> Any:
         except ImportError as exc:
             raise MissingExtraError('measuring LoRA needs peft: pip install "llmsize[measure]"') from exc
         lora = LoraConfig(
-            r=wl.lora_rank, lora_alpha=2 * wl.lora_rank, target_modules=_lora_targets(wl),
-            lora_dropout=LORA_DROPOUT, task_type="CAUSAL_LM",
+            r=wl.lora_rank,
+            lora_alpha=2 * wl.lora_rank,
+            target_modules=_lora_targets(wl),
+            lora_dropout=LORA_DROPOUT,
+            task_type="CAUSAL_LM",
         )
         model = get_peft_model(model, lora)
     return model
@@ -447,16 +477,25 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
             cuda_probe.synchronize(device)
             step_s = time.perf_counter() - start
     progress("done", 6, 6)
-    optimizer = storage_bytes(v for st in opt.state.values() for v in st.values() if isinstance(v, torch.Tensor))
+    optimizer = storage_bytes(
+        v for st in opt.state.values() for v in st.values() if isinstance(v, torch.Tensor)
+    )
     steady = [p for p in peaks.phases if p.phase.endswith("2")]
     top = max(steady, key=lambda p: p.peak_bytes)
     kinds = tracker.phase_peaks.get(top.phase, (0, {}))[1]
     return RunResult(
-        peak_bytes=top.peak_bytes, peak_phase=top.phase[:-1], phases=peaks.phases, weights_bytes=weights,
-        adapters_bytes=adapters, kv_cache_bytes=0, gradients_bytes=int(kinds.get("gradients", 0)),
-        optimizer_bytes=optimizer, num_layers=_num_layers(model),
+        peak_bytes=top.peak_bytes,
+        peak_phase=top.phase[:-1],
+        phases=peaks.phases,
+        weights_bytes=weights,
+        adapters_bytes=adapters,
+        kv_cache_bytes=0,
+        gradients_bytes=int(kinds.get("gradients", 0)),
+        optimizer_bytes=optimizer,
+        num_layers=_num_layers(model),
         attn_implementation=str(model.config._attn_implementation),
-        timings=Timings(step_s=step_s), max_reserved_bytes=peaks.max_reserved,
+        timings=Timings(step_s=step_s),
+        max_reserved_bytes=peaks.max_reserved,
         max_allocated_bytes=peaks.max_allocated,
         notes=["step time measured with MemTracker attached (slower than an untracked step)"],
     )

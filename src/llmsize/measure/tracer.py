@@ -34,9 +34,10 @@ from llmsize.errors import BadInputError, MissingExtraError
 from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
 from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
 
-# REFERENCE: peft LoraConfig defaults to lora_dropout=0.0; TRL's SFT examples and the QLoRA recipe use 0.05.
-# The tracer (and the estimator, estimate/activations.py) assume this value.
-LORA_DROPOUT = 0.05
+# REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
+# refuses any other value for the MoE expert parameters it wraps (lora.ParamWrapper). The estimator
+# (estimate/activations.py LORA_DROPOUT) assumes the same.
+LORA_DROPOUT = 0.0
 
 # MemTracker reference types -> our category names.
 _KIND_NAMES = {
@@ -216,18 +217,20 @@ def _storage_bytes(tensors: Iterator[Any]) -> int:
 
 
 def cache_tensors(cache: Any) -> list[Any]:
-    """Every tensor held by a transformers Cache object (any layer class)."""
+    """The key and value tensors held by a transformers Cache object (every layer class).
+
+    Bookkeeping tensors a layer may also hold (a sliding layer's window length) are not KV.
+    """
     import torch
 
     out: list[Any] = []
     layers = getattr(cache, "layers", None)
     holders = list(layers) if layers is not None else [cache]
     for holder in holders:
-        for value in vars(holder).values():
+        for name in ("keys", "values"):
+            value = getattr(holder, name, None)
             if isinstance(value, torch.Tensor):
                 out.append(value)
-            elif isinstance(value, (list, tuple)):
-                out.extend(v for v in value if isinstance(v, torch.Tensor))
     return out
 
 
@@ -293,6 +296,20 @@ def _gpu_dropout() -> Iterator[None]:
         F.dropout = original
 
 
+_TORCH_DTYPE_NAMES = {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}
+
+
+def _checkpoint_dtype(config: dict[str, Any]) -> str:
+    """The dtype config.json declares (`torch_dtype`, or `dtype` in transformers 5), else bf16."""
+    text = config.get("text_config") if isinstance(config.get("text_config"), dict) else {}
+    for source in (config, text):
+        for key in ("dtype", "torch_dtype"):
+            value = source.get(key)
+            if isinstance(value, str) and value in _TORCH_DTYPE_NAMES:
+                return _TORCH_DTYPE_NAMES[value]
+    return "bf16"
+
+
 def _attn_implementation(wl: Workload, eager_only: bool) -> str | None:
     """Which transformers attention implementation the workload runs."""
     if wl.attention is Attention.EAGER:
@@ -333,7 +350,7 @@ def trace(
     if wl.tp * wl.pp * wl.num_gpus != 1 or wl.zero:
         raise BadInputError("the tracer runs one GPU: no tp/pp/zero")
 
-    dtype_name = str(wl.dtype) if wl.dtype is not None else (dtype or "bf16")
+    dtype_name = str(wl.dtype) if wl.dtype is not None else (dtype or _checkpoint_dtype(config))
     tdtype = torch_dtype(dtype_name)
     cfg = hf_config(config)
     tracker_cls = _phase_tracker_class()
@@ -390,12 +407,18 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
     peak_tensors = dict(prefill.peak_tensors)
 
     # Phase 2: the last decode step (cache at context - 1 tokens), if any token is generated.
+    # The cache is filled untracked as generate leaves it: a prefill, then (if generate would have
+    # decoded before the last step) one decoding step, after which sliding-window layers hold their
+    # window instead of a view into the whole prompt.
     kv_full = kv_prefill
     if context > prompt:
         with torch.no_grad():
-            ids = torch.randint(0, vocab, (batch, context - 1))
+            warm_prompt = prompt if context - 1 == prompt else context - 2
+            ids = torch.randint(0, vocab, (batch, warm_prompt))
             warm = model(input_ids=ids, use_cache=True, logits_to_keep=1)
             cache = warm.past_key_values
+            if warm_prompt < context - 1:
+                warm = model(input_ids=ids[:, -1:], past_key_values=cache, use_cache=True, logits_to_keep=1)
             del warm, ids
         decode = tracker_cls(record_timeline)
         decode.track_external(model, *cache_tensors(cache))

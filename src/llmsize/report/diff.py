@@ -73,7 +73,10 @@ class ReportDiff(BaseModel):
     @property
     def identical(self) -> bool:
         return not (
-            self.model or self.workload or self.peak_phase or any(m.changed for m in self.memory)
+            self.model
+            or self.workload
+            or self.peak_phase
+            or any(m.changed for m in self.memory)
             or any(f.a != f.b or f.a_headroom_bytes != f.b_headroom_bytes for f in self.fits)
             or any(m.changed for m in self.measured)
         )
@@ -97,10 +100,16 @@ def _fits(a: Report, b: Report) -> tuple[FitChange, ...]:
     out = []
     for key in dict.fromkeys([*rows_a, *rows_b]):
         ra, rb = rows_a.get(key), rows_b.get(key)
-        out.append(FitChange(
-            gpu=key[0], count=key[1], a=ra.fits if ra else None, b=rb.fits if rb else None,
-            a_headroom_bytes=ra.headroom_bytes if ra else None, b_headroom_bytes=rb.headroom_bytes if rb else None,
-        ))
+        out.append(
+            FitChange(
+                gpu=key[0],
+                count=key[1],
+                a=ra.fits if ra else None,
+                b=rb.fits if rb else None,
+                a_headroom_bytes=ra.headroom_bytes if ra else None,
+                b_headroom_bytes=rb.headroom_bytes if rb else None,
+            )
+        )
     return tuple(out)
 
 
@@ -114,12 +123,19 @@ def diff_reports(a: LoadedReport, b: LoadedReport) -> ReportDiff:
     if a.measurement is not None and b.measurement is not None:
         ma, mb = a.measurement.measured, b.measurement.measured
         measured = tuple(_byte_change(k, int(ma[k]), int(mb[k])) for k in MEASURED_KEYS)
-    phase = None if ra.peak_phase == rb.peak_phase else FieldChange(field="peak_phase", a=ra.peak_phase,
-                                                                    b=rb.peak_phase)
+    phase = (
+        None
+        if ra.peak_phase == rb.peak_phase
+        else FieldChange(field="peak_phase", a=ra.peak_phase, b=rb.peak_phase)
+    )
     label_a, label_b = (a.label, b.label) if a.label != b.label else (str(a.path), str(b.path))
     return ReportDiff(
-        a=label_a, b=label_b,
+        a=label_a,
+        b=label_b,
         model=_field_changes(model_a, model_b, list(_MODEL_FIELDS)),
         workload=_field_changes(ra.workload, rb.workload, _ordered_union(ra.workload, rb.workload)),
-        memory=memory, peak_phase=phase, fits=_fits(ra, rb), measured=measured,
+        memory=memory,
+        peak_phase=phase,
+        fits=_fits(ra, rb),
+        measured=measured,
     )

@@ -1,4 +1,4 @@
-"""Read a saved report back: an estimate (`llmsize estimate --output`) or a measurement (`llmsize measure --output`).
+"""Read a saved report back: an estimate (`estimate --output`) or a measurement (`measure --output`).
 
 Both are YAML or JSON documents with a `schema_version`. A measurement document wraps the
 estimate's own document under `estimate` and adds what was measured (schema: docs/report-schema.md).
@@ -69,7 +69,9 @@ def _parse(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
-        raise ConfigError(f"{path} does not exist", hint="give the path of a saved report (.yaml or .json)") from err
+        raise ConfigError(
+            f"{path} does not exist", hint="give the path of a saved report (.yaml or .json)"
+        ) from err
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path} is not a text file", hint="give a report written with --output") from err
     except OSError as err:
@@ -86,7 +88,9 @@ def _parse(path: Path) -> Any:
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
-        raise ConfigError(f"{path} is not valid YAML{line}", hint="give a report written with --output") from err
+        raise ConfigError(
+            f"{path} is not valid YAML{line}", hint="give a report written with --output"
+        ) from err
 
 
 def _first_error(err: ValidationError) -> str:
@@ -102,8 +106,10 @@ def _first_error(err: ValidationError) -> str:
 
 def _check_version(doc: dict[str, Any], path: Path) -> None:
     if "schema_version" not in doc:
-        raise ConfigError(f"{path} is not an llmsize report: missing key schema_version",
-                          hint="give a report written by llmsize estimate/measure --output")
+        raise ConfigError(
+            f"{path} is not an llmsize report: missing key schema_version",
+            hint="give a report written by llmsize estimate/measure --output",
+        )
     version = doc["schema_version"]
     if version != SCHEMA_VERSION:
         raise ConfigError(
@@ -116,7 +122,9 @@ def load_report(path: Path) -> LoadedReport:
     """Read and validate a saved estimate or measurement report."""
     doc = _parse(path)
     if not isinstance(doc, dict):
-        raise ConfigError(f"{path} does not hold an llmsize report (expected a mapping, got {type(doc).__name__})")
+        raise ConfigError(
+            f"{path} does not hold an llmsize report (expected a mapping, got {type(doc).__name__})"
+        )
     _check_version(doc, path)
     try:
         if doc.get("kind") == MEASUREMENT_KIND or "measured" in doc:
@@ -126,5 +134,7 @@ def load_report(path: Path) -> LoadedReport:
             return LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
         return LoadedReport(path=path, report=Report.model_validate(doc))
     except ValidationError as err:
-        raise ConfigError(f"{path} is not a valid llmsize report: {_first_error(err)}",
-                          hint="it may be truncated or hand-edited; write it again with --output") from err
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: {_first_error(err)}",
+            hint="it may be truncated or hand-edited; write it again with --output",
+        ) from err

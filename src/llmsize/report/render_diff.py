@@ -13,9 +13,15 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _LABELS = {
-    "weights": "weights", "kv_cache": "KV cache", "activations": "activations", "gradients": "gradients",
-    "optimizer": "optimizer states", "adapters": "adapters (LoRA)", "overhead": "runtime overhead",
-    "total": "total", "peak": "peak (live tensors)",
+    "weights": "weights",
+    "kv_cache": "KV cache",
+    "activations": "activations",
+    "gradients": "gradients",
+    "optimizer": "optimizer states",
+    "adapters": "adapters (LoRA)",
+    "overhead": "runtime overhead",
+    "total": "total",
+    "peak": "peak (live tensors)",
 }
 
 
@@ -114,7 +120,10 @@ def _human(diff: ReportDiff, console: Console) -> None:
         for f in diff.fits:
             marker = "" if f.a == f.b else " *"
             table.add_row(
-                f.gpu, str(f.count), _value(f.a), _value(f.b) + marker,
+                f.gpu,
+                str(f.count),
+                _value(f.a),
+                _value(f.b) + marker,
                 _gib(f.a_headroom_bytes) if f.a_headroom_bytes is not None else "—",
                 _gib(f.b_headroom_bytes) if f.b_headroom_bytes is not None else "—",
             )

@@ -19,8 +19,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _LABELS = {
-    "weights": "weights", "kv_cache": "KV cache", "activations": "activations", "gradients": "gradients",
-    "optimizer": "optimizer states", "adapters": "adapters (LoRA)", "overhead": "runtime overhead",
+    "weights": "weights",
+    "kv_cache": "KV cache",
+    "activations": "activations",
+    "gradients": "gradients",
+    "optimizer": "optimizer states",
+    "adapters": "adapters (LoRA)",
+    "overhead": "runtime overhead",
 }
 
 
@@ -59,7 +64,8 @@ def error_text(error: float | None, measured: int | None) -> str:
         return "not measured"
     if error is None:
         return "n/a"
-    return f"{100 * error:+.2f}%"
+    text = f"{100 * error:+.2f}%"
+    return "0.00%" if text in ("+0.00%", "-0.00%") else text
 
 
 def _size(n: int | None) -> str:
@@ -105,7 +111,8 @@ def _comparison_table(doc: MeasureDocument) -> Any:
     phase = doc.measurement.get("peak_phase") or doc.estimate.peak_phase
     label = "peak, live tensors" + (f" ({phase})" if phase else "")
     table.add_row(
-        Text(label, style="bold"), Text(_size(peak.get("estimated")), style="bold"),
+        Text(label, style="bold"),
+        Text(_size(peak.get("estimated")), style="bold"),
         Text(_size(peak.get("measured")), style="bold"),
         Text(error_text(peak.get("error"), peak.get("measured")), style="bold"),
     )
@@ -117,26 +124,36 @@ def _detail_lines(doc: MeasureDocument) -> list[str]:
     lines = []
     phases = m.get("phases") or []
     if phases:
-        lines.append("phases: " + ", ".join(f"{p['phase']} {format_bytes(int(p['peak_bytes']))}" for p in phases))
+        lines.append(
+            "phases: " + ", ".join(f"{p['phase']} {format_bytes(int(p['peak_bytes']))}" for p in phases)
+        )
     cuda = m.get("cuda")
     if cuda:
-        parts = [f"max allocated {_size(cuda.get('max_allocated_bytes'))}",
-                 f"max reserved {_size(cuda.get('max_reserved_bytes'))}",
-                 f"NVML process {_size(cuda.get('process_bytes'))}",
-                 f"CUDA context {_size(cuda.get('context_bytes'))}"]
+        parts = [
+            f"max allocated {_size(cuda.get('max_allocated_bytes'))}",
+            f"max reserved {_size(cuda.get('max_reserved_bytes'))}",
+            f"NVML process {_size(cuda.get('process_bytes'))}",
+            f"CUDA context {_size(cuda.get('context_bytes'))}",
+        ]
         lines.append("CUDA: " + ", ".join(parts))
-        lines.append(f"device: {_size(cuda.get('device_total_bytes'))} total, "
-                     f"{_size(cuda.get('device_free_bytes_at_start'))} free at start")
+        lines.append(
+            f"device: {_size(cuda.get('device_total_bytes'))} total, "
+            f"{_size(cuda.get('device_free_bytes_at_start'))} free at start"
+        )
     cpu = m.get("cpu")
     if cpu:
-        lines.append(f"resident set: {_size(cpu.get('rss_before_bytes'))} before, "
-                     f"{_size(cpu.get('rss_peak_bytes'))} peak, grew {_size(cpu.get('rss_growth_bytes'))}")
+        lines.append(
+            f"resident set: {_size(cpu.get('rss_before_bytes'))} before, "
+            f"{_size(cpu.get('rss_peak_bytes'))} peak, grew {_size(cpu.get('rss_growth_bytes'))}"
+        )
     t = m.get("timings") or {}
     speed = []
     if t.get("ttft_s") is not None:
         speed.append(f"time to first token {1000 * t['ttft_s']:.1f} ms")
     if t.get("tpot_s") is not None:
-        speed.append(f"time per output token {1000 * t['tpot_s']:.2f} ms over {t.get('decode_steps', 0)} steps")
+        speed.append(
+            f"time per output token {1000 * t['tpot_s']:.2f} ms over {t.get('decode_steps', 0)} steps"
+        )
     if t.get("decode_tokens_per_s") is not None:
         speed.append(f"{t['decode_tokens_per_s']:.1f} tokens/s decoded")
     if t.get("step_s") is not None:
@@ -151,8 +168,12 @@ def _human(doc: MeasureDocument, console: Console) -> None:
 
     console.print(Text(model_line(doc.estimate)))
     w = doc.workload
-    console.print(Text(f"  workload: mode {w.get('mode')}, context {w.get('context'):,}, "
-                       f"prompt {w.get('prompt_tokens') or w.get('context'):,}, batch {w.get('batch')}"))
+    console.print(
+        Text(
+            f"  workload: mode {w.get('mode')}, context {w.get('context'):,}, "
+            f"prompt {w.get('prompt_tokens') or w.get('context'):,}, batch {w.get('batch')}"
+        )
+    )
     console.print(Text(_device_line(doc)))
     console.print(_comparison_table(doc))
     outcome = doc.measurement.get("outcome") or {}

@@ -138,6 +138,13 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def escape(text: str) -> str:
+    """Text with rich markup characters escaped (model names and messages are data)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def gib(n: int | None) -> str:
     return "-" if n is None else f"{n / GIB:,.1f}"
 
@@ -190,7 +197,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     from rich.table import Table
 
     con = console or _console()
-    con.print(f"[bold]{fit.model}[/bold] on {gpu_line(gpu)}")
+    con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table(title_justify="left")
     for name, justify in (("precision", "left"), ("weights GiB", "right"), ("peak/GPU GiB", "right"),
@@ -204,19 +211,20 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
     if best is None:
-        con.print(f"[bold red]Nothing fits[/bold red] {gpu.id}"
-                  + (f": {shown.row.reason}" if shown and shown.row.reason else "."))
+        con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
+                  + (f": {escape(shown.row.reason)}" if shown and shown.row.reason else "."))
     else:
         row = best.row
-        con.print(f"[bold]Best that fits: {best.option.label}[/bold] — {gib(row.per_gpu_bytes)} GiB per GPU, "
-                  f"{gib(row.headroom_bytes)} GiB headroom of {gib(row.usable_bytes)} GiB usable")
+        con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
+                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of "
+                  f"{gib(row.usable_bytes)} GiB usable")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
     if chat is not None:
-        con.print(f"Chat budget: {chat.summary()}")
+        con.print(f"Chat budget: {escape(chat.summary())}")
     warnings = shown.row.warnings if shown else ()
     for w in warnings:
-        con.print(f"[yellow]Warning:[/yellow] {w}")
+        con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if best is not None and best.row.decode_tokens_per_s is not None:
         con.print(_efficiency_line(efficiency))
 
@@ -249,7 +257,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
 
     con = console or _console()
     fitting = [f for f in fits if f.best is not None]
-    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {gpu_line(gpu)}")
+    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table()
     for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
@@ -291,9 +299,9 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         table.add_row(*cells)
     con.print(table)
     for line in recommendation:
-        con.print(f"[bold]{line}[/bold]")
+        con.print(f"[bold]{escape(line)}[/bold]")
     warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
     for w in warnings:
-        con.print(f"[yellow]Warning:[/yellow] {w}")
+        con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(r.row.decode_tokens_per_s for r in rows):
         con.print(_efficiency_line(efficiency))

@@ -1,0 +1,274 @@
+"""`llmsize measure MODEL`: run the workload on the real model (random weights), compare with the estimate."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from llmsize.cli.app import app
+from llmsize.cli.cmd_estimate import ModelArg
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
+from llmsize.cli.workload_options import (
+    AttentionOpt,
+    BatchOpt,
+    ContextOpt,
+    DtypeOpt,
+    GradCkptOpt,
+    KvDtypeOpt,
+    Logits,
+    LogitsOpt,
+    LoraRankOpt,
+    LoraTargetsOpt,
+    MasterWeightsOpt,
+    ModeOpt,
+    OptimizerOpt,
+    PromptTokensOpt,
+    QuantOpt,
+    build_workload,
+)
+from llmsize.errors import BadInputError, NothingFitsError
+from llmsize.estimate.workload import Mode, Optimizer
+
+if TYPE_CHECKING:
+    from llmsize.measure.models import Measurement, ProgressFn
+    from llmsize.report.load import MeasureDocument
+    from llmsize.specs.models import ModelSpec
+
+_OUTPUT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+class DeviceChoice(StrEnum):
+    TRACE = "trace"
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
+DeviceOpt = Annotated[
+    DeviceChoice,
+    typer.Option(
+        "--device",
+        help="trace: FakeTensorMode accounting, no memory used; cpu / cuda: really allocate and run.",
+    ),
+]
+LayersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--layers",
+        min=1,
+        help="Build only this many decoder layers (real widths and vocabulary); the estimate is made for "
+        "the same model.",
+    ),
+]
+TrustRemoteCodeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trust-remote-code", help="Allow a repository's own modeling code to run (off by default)."
+    ),
+]
+NoFitCheckOpt = Annotated[
+    bool,
+    typer.Option("--no-fit-check", help="Run even when the estimate says the device is too small."),
+]
+
+
+def _check_output(output: Path | None, force: bool) -> None:
+    """Fail before measuring, not after, when --output cannot be written."""
+    if output is None:
+        return
+    if output.suffix.lower() not in _OUTPUT_SUFFIXES:
+        raise BadInputError(
+            f"cannot write {output}: --output takes a .yaml, .yml or .json file",
+            hint="name the file e.g. measured.yaml",
+        )
+    if output.exists() and not force:
+        raise BadInputError(f"{output} already exists", hint="pass --force to overwrite it")
+
+
+def _write(doc: MeasureDocument, output: Path) -> None:
+    from llmsize.report.render_measure import to_text
+
+    try:
+        output.write_text(to_text(doc, _OUTPUT_SUFFIXES[output.suffix.lower()]), encoding="utf-8")
+    except OSError as err:
+        raise BadInputError(f"cannot write {output}: {err.strerror or err}") from err
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressFn]:
+    """A rich progress bar on stderr, or a sink that says nothing."""
+    from llmsize.measure.models import no_progress
+
+    if not enabled:
+        yield no_progress
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("resolving", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
+
+        yield update
+
+
+def _spec_and_config(
+    model: str, revision: str | None, layers: int | None, trust_remote_code: bool
+) -> tuple[ModelSpec, dict[str, Any], int]:
+    """The resolved spec, the config.json to build, and the model's full layer count."""
+    from llmsize.measure.build_model import with_layers
+    from llmsize.measure.harness import model_config
+    from llmsize.specs.local import spec_from_config
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve(model, revision=revision, trust_remote_code=trust_remote_code)
+    config = model_config(spec)
+    full = spec.num_layers
+    if layers is not None and layers != full:
+        if layers > full:
+            raise BadInputError(f"--layers {layers} exceeds the model's {full} layers")
+        config = with_layers(config, layers)
+        note = f"{layers} of {full} decoder layers built (--layers)"
+        provenance = spec.provenance.model_copy(
+            update={"note": "; ".join(p for p in (spec.provenance.note, note) if p)}
+        )
+        spec = spec_from_config(
+            config,
+            name=spec.name,
+            provenance=provenance,
+            where=f"config of {spec.name}",
+            hf_repo=spec.hf_repo,
+            trust_remote_code=trust_remote_code,
+        ).with_weight_format(spec.weight_format)
+    return spec, config, full
+
+
+def _document(
+    model: str, spec: ModelSpec, wl: Any, est: Any, measurement: Measurement, layers_of: int
+) -> MeasureDocument:
+    from llmsize import __version__
+    from llmsize.measure.compare import compare
+    from llmsize.report.load import MeasureDocument
+    from llmsize.report.models import build_report
+
+    details = measurement.model_dump(
+        mode="json", exclude={"device", "environment", *(f"{k}_bytes" for k in measurement.measured_dict())}
+    )
+    details["layers_of"] = layers_of
+    return MeasureDocument(
+        llmsize_version=__version__,
+        workload=wl.model_dump(mode="json"),
+        estimate=build_report(model, spec, wl, est),
+        measured=measurement.measured_dict(),
+        device=measurement.device,
+        environment=measurement.environment.model_dump(mode="json"),
+        measurement=details,
+        comparison=compare(est, measurement).as_dict(),
+    )
+
+
+@app.command("measure")
+def measure_cmd(
+    model: ModelArg,
+    device: DeviceOpt = DeviceChoice.TRACE,
+    layers: LayersOpt = None,
+    mode: ModeOpt = Mode.INFERENCE,
+    dtype: DtypeOpt = None,
+    quant: QuantOpt = None,
+    kv_dtype: KvDtypeOpt = None,
+    context: ContextOpt = "4096",
+    prompt_tokens: PromptTokensOpt = None,
+    batch: BatchOpt = 1,
+    logits: LogitsOpt = Logits.LAST,
+    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    master_weights: MasterWeightsOpt = None,
+    gradient_checkpointing: GradCkptOpt = False,
+    attention: AttentionOpt = None,
+    lora_rank: LoraRankOpt = 16,
+    lora_targets: LoraTargetsOpt = None,
+    trust_remote_code: TrustRemoteCodeOpt = False,
+    no_fit_check: NoFitCheckOpt = False,
+    revision: RevisionOpt = None,
+    fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    r"""Build the real model from its config (random weights, nothing downloaded), run the workload,
+    and show estimated vs measured memory per component and at the peak.
+
+    inference: prefill the prompt, then decode until --context.
+    full, training, lora, qlora: forward, backward and AdamW step, twice; the second step is reported.
+    Needs the extra: pip install "llmsize\[measure]".
+    Too big for the device: refused before anything is allocated (exit 3).
+    A CUDA out-of-memory is reported as a result (exit 3).
+
+    Examples:
+    llmsize measure Qwen2.5-7B --context 32k
+    llmsize measure Qwen2.5-0.5B --device cpu --layers 2 --context 256
+    llmsize measure Llama-3.1-8B --mode lora --device cuda -o measured.yaml
+    """
+    from llmsize.estimate.core import estimate
+    from llmsize.measure.harness import measurable_workload, measure, require_torch
+    from llmsize.report.render_measure import render_measure
+
+    if fmt is OutputFormat.CSV:
+        raise BadInputError("llmsize measure prints human, json or yaml", hint="drop --format csv")
+    _check_output(output, force)
+    require_torch()
+    spec, config, layers_of = _spec_and_config(model, revision, layers, trust_remote_code)
+    workload = build_workload(
+        mode=mode,
+        dtype=dtype,
+        quant=quant,
+        kv_dtype=kv_dtype,
+        context=context,
+        prompt_tokens=prompt_tokens,
+        batch=batch,
+        logits=logits,
+        optimizer=optimizer,
+        master_weights=master_weights,
+        gradient_checkpointing=gradient_checkpointing,
+        attention=attention,
+        lora_rank=lora_rank,
+        lora_targets=lora_targets,
+    )
+    workload, _ = measurable_workload(workload)
+    est = estimate(spec, workload)
+    with _progress(fmt is not OutputFormat.JSON and sys.stderr.isatty()) as progress:
+        measurement = measure(
+            spec,
+            workload,
+            device.value,
+            progress,
+            config=config,
+            est=est,
+            trust_remote_code=trust_remote_code,
+            check_fit=not no_fit_check,
+        )
+    doc = _document(model, spec, workload, est, measurement, layers_of)
+    if output is not None:
+        _write(doc, output)
+    render_measure(doc, fmt.value)
+    if measurement.outcome.status == "oom":
+        raise NothingFitsError(measurement.outcome.message)

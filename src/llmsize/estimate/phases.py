@@ -1,0 +1,179 @@
+"""Which moment of a workload is the memory peak, and what is live then.
+
+Inference (Hugging Face `generate`): the prefill forward of the prompt, then decoding up to the
+full context; the last decoding step is the most expensive one (largest cache). Training: the
+forward (activations kept for backward pile up layer by layer, then the loss over the
+vocabulary), the backward (the loss gradient first, then block by block: saved activations go,
+weight gradients come) and the optimizer step. The steady state is the second iteration: torch
+AdamW creates its states at the first step and keeps them, and `zero_grad(set_to_none=True)`
+frees the gradients after every step.
+
+The optimizer step of torch AdamW (foreach, the CUDA default: torch/optim/adam.py
+`_multi_tensor_adam`) allocates one temporary as large as exp_avg_sq (`torch._foreach_sqrt`) on
+top of weights, gradients and states. With master weights llmsize assumes a fused optimizer
+(DeepSpeed / apex FusedAdam) that updates in place.
+
+Sizes may be numpy arrays (a sweep over contexts and batches); `phase` then is an array of names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from llmsize.estimate import activations as act
+from llmsize.estimate.training import master_weights_on
+from llmsize.estimate.weights import compute_dtype, stages
+from llmsize.estimate.workload import Mode, Optimizer, Workload
+from llmsize.specs.models import ModelSpec
+
+Num = Any
+
+
+@dataclass(frozen=True)
+class StaticBytes:
+    """Per-GPU bytes that do not depend on the moment (kv_prefill: after the prompt; kv_full: at
+    the full context)."""
+
+    weights: int
+    gradients: int
+    optimizer: int
+    adapters: int
+    kv_prefill: int
+    kv_full: int
+
+
+@dataclass(frozen=True)
+class Peak:
+    """What is live at the peak moment, beyond weights and adapters (always live)."""
+
+    phase: str
+    kv_cache: int
+    activations: int
+    gradients: int
+    optimizer: int
+    formula: str
+    detail: str
+    low: int
+    high: int
+
+
+_DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
+
+
+def _busiest_stage(spec: ModelSpec, wl: Workload) -> tuple[tuple[int, ...], bool]:
+    """Layers and head of the pipeline stage with the most blocks (ties: the one with the head)."""
+    best = max(stages(spec, wl), key=lambda st: (len(st.layers), st.head))
+    return best.layers, best.head
+
+
+def _per_rank(spec: ModelSpec, tp: int) -> ModelSpec:
+    """The shapes one tensor-parallel rank computes: heads and intermediate widths split."""
+    if tp == 1:
+        return spec
+    return spec.model_copy(update={
+        "num_attention_heads": max(1, spec.num_attention_heads // tp),
+        "num_kv_heads": max(1, spec.num_kv_heads // tp),
+        "intermediate_size": spec.intermediate_size // tp,
+        "moe_intermediate_size": spec.moe_intermediate_size // tp,
+        "shared_expert_intermediate_size": spec.shared_expert_intermediate_size // tp,
+    })
+
+
+def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
+    """torch AdamW (foreach) allocates sqrt(exp_avg_sq) for every parameter at once: half the states.
+
+    With master weights the update runs on the fp32 copy in a fused optimizer, without it.
+    """
+    if wl.optimizer is not Optimizer.ADAMW:
+        return 0
+    if wl.mode.trains_all_weights and master_weights_on(wl, compute_dtype(spec, wl)):
+        return 0
+    return static.optimizer // 2
+
+
+def _pick(totals: list[Num]) -> Num:
+    stacked = np.stack([np.broadcast_to(np.asarray(t, dtype=float), np.broadcast(*totals).shape) for t in totals])
+    return np.argmax(stacked, axis=0)
+
+
+def _take(values: list[Num], idx: Num) -> Num:
+    shape = np.shape(idx)
+    stacked = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
+    got = np.take_along_axis(stacked, np.asarray(idx)[None, ...], axis=0)[0]
+    return int(round(float(got))) if np.ndim(got) == 0 else np.rint(got).astype(np.int64)
+
+
+def _candidates(spec: ModelSpec, wl: Workload, static: StaticBytes, flash: bool = False
+                ) -> tuple[list[act.Candidate], list[Num], list[Num], list[Num]]:
+    e = _DTYPE_BYTES.get(compute_dtype(spec, wl), 2)
+    layers, head = _busiest_stage(spec, wl)
+    rank_spec = _per_rank(spec, wl.tp)
+    if not wl.mode.trains:
+        cands = act.inference_candidates(
+            rank_spec, wl, e, layers, head=head, context=wl.context, prompt=wl.prefill_tokens, batch=wl.batch,
+            flash=flash,
+        )
+        kv = [c.kv_fraction * (static.kv_prefill if c.phase == "prefill" else static.kv_full) for c in cands]
+        grads = [0 for _ in cands]
+        opt = [0 for _ in cands]
+        return cands, kv, grads, opt
+    targets: frozenset[str] = frozenset()
+    if wl.mode in (Mode.LORA, Mode.QLORA):
+        from llmsize.estimate.adapters import resolve_targets
+
+        targets = frozenset(resolve_targets(spec, wl).names)
+    cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
+    cands.append(act.Candidate("optimizer", _optimizer_temp(spec, wl, static), 0, 1,
+                               "optimizer step: foreach AdamW's sqrt(exp_avg_sq) temporary"))
+    kv = [0 for _ in cands]
+    grads = [c.grad_fraction * static.gradients for c in cands]
+    opt = [static.optimizer for _ in cands]
+    return cands, kv, grads, opt
+
+
+def _total(cands: list[act.Candidate], kv: list[Num], grads: list[Num], opt: list[Num]) -> list[Num]:
+    return [c.activations + k + g + o for c, k, g, o in zip(cands, kv, grads, opt, strict=True)]
+
+
+def peak(spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    """The largest live set over the phases of `wl` (weights and adapters excluded: always live)."""
+    cands, kv, grads, opt = _candidates(spec, wl, static)
+    totals = _total(cands, kv, grads, opt)
+    idx = _pick(totals)
+    activ = _take([c.activations for c in cands], idx)
+    kv_at = _take(kv, idx)
+    grads_at = _take(grads, idx)
+    opt_at = _take(opt, idx)
+    nominal = _take(totals, idx)
+    low = nominal
+    if not wl.mode.trains and wl.attention is None and not spec.eager_attention_only:
+        fc, fkv, fg, fo = _candidates(spec, wl, static, flash=True)
+        ftot = _total(fc, fkv, fg, fo)
+        low = _take(ftot, _pick(ftot))
+    if np.ndim(idx) == 0:
+        best = cands[int(idx)]
+        phase: Any = best.phase
+        where = best.where
+    else:
+        phase = np.asarray([c.phase for c in cands])[idx]
+        where = "per element"
+    formula = (
+        "max over phases of the live set: prefill (whole prompt, one forward) vs last decode step"
+        if not wl.mode.trains else
+        "max over forward, backward and optimizer step of saved activations + transients + grads + states"
+    )
+    return Peak(
+        phase=phase,
+        kv_cache=kv_at,
+        activations=activ,
+        gradients=grads_at,
+        optimizer=opt_at,
+        formula=formula,
+        detail=f"peak in {phase if isinstance(phase, str) else 'several phases'} at {where}",
+        low=low + static.weights + static.adapters,
+        high=nominal + static.weights + static.adapters,
+    )
+
