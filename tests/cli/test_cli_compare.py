@@ -41,7 +41,8 @@ def test_one_model_many_gpus_json() -> None:
 
 def test_many_models_one_gpu_human() -> None:
     result = runner.invoke(app, ["compare", "Qwen2.5-7B-Instruct", "Qwen2.5-7B-Instruct-AWQ",
-                                 "Qwen2.5-7B-Instruct-GGUF-Q4_K_M", "--gpu", "RTX-4090"], env={"COLUMNS": "160"})
+                                 "Qwen2.5-7B-Instruct-GGUF-Q4_K_M", "--gpu", "RTX-4090"],
+                           env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Qwen2.5-7B-Instruct-AWQ" in out and "Q4_K_M" in out

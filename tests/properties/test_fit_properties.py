@@ -59,7 +59,8 @@ def test_fits_on_n_gpus_implies_fits_on_n_plus_one(model: str, gpu: GpuSpec, n: 
 @settings(max_examples=25, deadline=None)
 @given(model=st.sampled_from(MODELS[:4]), batch=st.integers(1, 4),
        budgets=st.lists(st.integers(8 * 2**30, 100 * 2**30), min_size=2, max_size=2, unique=True))
-def test_max_context_grows_with_memory_and_shrinks_with_batch(model: str, batch: int, budgets: list[int]) -> None:
+def test_max_context_grows_with_memory_and_shrinks_with_batch(model: str, batch: int,
+                                                              budgets: list[int]) -> None:
     planner = Planner(_spec(model), Workload(dtype="bf16", batch=batch))
     small, big = sorted(budgets)
     a = planner.max_context(small, Layout(), batch)

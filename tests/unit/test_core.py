@@ -31,7 +31,13 @@ def test_overhead_is_the_cuda_context_with_a_range() -> None:
     assert est.overhead_bytes == CUDA_CONTEXT_BYTES
     over = next(c for c in est.components if c.name == "overhead")
     assert over.range is not None
-    assert over.range.low == CUDA_CONTEXT_LOW_BYTES <= est.overhead_bytes <= CUDA_CONTEXT_HIGH_BYTES <= over.range.high
+    assert (
+        over.range.low
+        == CUDA_CONTEXT_LOW_BYTES
+        <= est.overhead_bytes
+        <= CUDA_CONTEXT_HIGH_BYTES
+        <= over.range.high
+    )
 
 
 def test_params_and_trainable_params() -> None:
@@ -81,3 +87,26 @@ def test_bad_combinations_raise_bad_input() -> None:
         core.estimate(spec, Workload(kv_dtype="q4_0"))  # llama.cpp type on transformers
     with pytest.raises(BadInputError):
         core.estimate(spec, Workload(mode="training", quant="awq"))
+
+
+def test_sweep_matches_one_estimate_per_point() -> None:
+    from llmsize.estimate.sweep import sweep
+
+    for model, base in (
+        ("Qwen2.5-7B-Instruct", Workload()),
+        ("gemma-2-9b", Workload(prompt_tokens=3000)),
+        ("DeepSeek-V2-Lite", Workload(engine="vllm", kv_dtype="fp8")),
+    ):
+        spec = resolve(model)
+        contexts, batches, dtypes = [3000, 4096, 9000], [1, 3], ["bf16", "fp16"]
+        grid = sweep(spec, base, contexts, batches, dtypes)
+        for i, dtype in enumerate(dtypes):
+            for j, context in enumerate(contexts):
+                for k, batch in enumerate(batches):
+                    wl = Workload.model_validate(
+                        {**base.model_dump(), "dtype": dtype, "context": context, "batch": batch}
+                    )
+                    est = core.estimate(spec, wl)
+                    assert grid.kv_cache[i, j, k] == est.kv_cache_bytes, (model, dtype, context, batch)
+                    assert grid.activations[i, j, k] == est.activations_bytes, (model, dtype, context, batch)
+                    assert grid.total[i, j, k] == est.total_bytes

@@ -1,11 +1,8 @@
 """Real runs on the CPU agree with the FakeTensor trace of the same model and workload.
 
 Qwen2.5-0.5B's real widths and vocabulary (bundled catalog config) with 2 of its 24 layers, so each
-run takes seconds. Tolerances (stated in docs/validation.md):
-- inference and full fine-tuning: peak within 0.1% (the CPU run executes the very operators the
-  trace accounts; only a few scalars differ);
-- LoRA: peak within 2%; the real CPU run keeps torch's CPU SDPA kernel in training, whose saved
-  tensors differ slightly from the fused-kernel model the trace uses.
+run takes seconds. Tolerance (stated in docs/validation.md): the peak within 0.1%. The CPU run
+executes the very operators the trace accounts, so only a few scalars may differ.
 """
 
 from __future__ import annotations
@@ -69,7 +66,7 @@ def test_inference_prefill_and_decode_match_the_trace(small: tuple[ModelSpec, di
 def test_full_fine_tune_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
     traced, real = _both(small, Workload(mode=Mode.FULL, context=256))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
-    assert real.optimizer_bytes == traced.optimizer_bytes
+    assert real.optimizer_bytes == pytest.approx(traced.optimizer_bytes, rel=1e-6)  # AdamW step counters aside
     assert real.optimizer_bytes == pytest.approx(2 * real.weights_bytes, rel=1e-5)  # AdamW: 2 states + steps
     assert real.gradients_bytes == traced.gradients_bytes
     assert real.timings is not None and real.timings.step_s and real.timings.step_s > 0
@@ -79,7 +76,14 @@ def test_lora_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None
     traced, real = _both(small, Workload(mode=Mode.LORA, context=256))
     assert real.adapters_bytes == traced.adapters_bytes > 0
     assert real.weights_bytes == traced.weights_bytes
-    assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=2e-2)
+    assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
+
+
+def test_gradient_checkpointing_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
+    traced, real = _both(small, Workload(mode=Mode.FULL, context=256, gradient_checkpointing=True))
+    plain, _ = _both(small, Workload(mode=Mode.FULL, context=256))
+    assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
+    assert real.activations_bytes < plain.activations_bytes  # recomputation keeps less
 
 
 def test_qlora_needs_cuda(small: tuple[ModelSpec, dict[str, Any]]) -> None:

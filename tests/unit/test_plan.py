@@ -207,3 +207,16 @@ def test_training_prefers_zero_data_parallelism() -> None:
                                      gradient_checkpointing=True))
     layouts = planner.layouts(8)
     assert layouts[0] == Layout(1, 1, 8)
+
+
+def test_more_gpus_may_leave_some_idle() -> None:
+    # gemma-2 runs eager attention (scores: batch x heads x context^2). TP 2 splits its 16 heads;
+    # 3 GPUs allow no TP 3, and pipeline stages do not shrink the scores: the plan uses 2 of 3.
+    spec = resolve("gemma-2-9b")
+    planner = Planner(spec, Workload(dtype="bf16", context=32768, batch=2))
+    mi300x = get_gpu("MI300X")
+    two = planner.plan(mi300x, 2, limits=False)
+    three = planner.plan(mi300x, 3, limits=False)
+    assert two.fits and three.fits
+    assert three.count == 2 and three.tp == 2
+    assert any("uses 2 of the 3 GPUs" in w for w in three.warnings)

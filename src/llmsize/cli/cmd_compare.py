@@ -83,9 +83,13 @@ def compare_cmd(
 ) -> None:
     """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.
 
-    Examples: llmsize compare Llama-3.1-70B --gpus H100,A100-80GB,L40S,RTX-4090 · llmsize compare
-    Qwen2.5-7B-Instruct Qwen2.5-7B-Instruct-AWQ Qwen2.5-7B-Instruct-GGUF-Q4_K_M --gpu RTX-4090 ·
-    llmsize compare Qwen3-8B --gpus all --context 32k --format json
+    Examples:
+
+      llmsize compare Llama-3.1-70B --gpus H100,A100-80GB,L40S,RTX-4090
+
+      llmsize compare Qwen2.5-7B-Instruct Qwen2.5-7B-Instruct-AWQ Qwen2.5-7B-Instruct-GGUF-Q4_K_M --gpu 4090
+
+      llmsize compare Qwen3-8B --gpus all --context 32k --format json
     """
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import compare, recommend

@@ -125,10 +125,17 @@ def fit_cmd(
 ) -> None:
     """Will MODEL run on a GPU? Best precision/quant that fits, longest context, largest batch, speed.
 
-    Examples: llmsize fit Qwen2.5-7B-Instruct --gpu RTX-4090 · llmsize fit Llama-3.1-70B --gpu H100
-    --num-gpus auto · llmsize fit --all --gpu RTX-4090 --dtype bf16 · llmsize fit Qwen3-8B --gpu L4
-    --engine vllm --context 32k · llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400
-    --turns 50
+    Examples:
+
+      llmsize fit Qwen2.5-7B-Instruct --gpu RTX-4090
+
+      llmsize fit Llama-3.1-70B --gpu H100 --num-gpus auto
+
+      llmsize fit --all --gpu RTX-4090 --dtype bf16 --check
+
+      llmsize fit Qwen3-8B --gpu L4 --engine vllm --context 32k
+
+      llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400 --turns 50
     """
     from llmsize.hardware.gpus import load_catalog
 

@@ -30,7 +30,11 @@ def gpus_cmd(
 ) -> None:
     """List the GPU catalog: memory, bandwidth, dense tensor throughput, native dtypes.
 
-    Examples: llmsize gpus --min-memory 24GiB · llmsize gpus --vendor nvidia --fp8 --format json
+    Examples:
+
+      llmsize gpus --min-memory 24GiB
+
+      llmsize gpus --vendor nvidia --fp8 --format json
     """
     from llmsize.hardware.gpus import filter_gpus, load_catalog
     from llmsize.report.render_gpus import render_gpus

@@ -214,8 +214,10 @@ def measure_cmd(
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    r"""Build the real model from its config (random weights, nothing downloaded), run the workload,
-    and show estimated vs measured memory per component and at the peak.
+    r"""Run the workload on the real model (random weights from its config) and compare with the estimate.
+
+    The model is built from config.json, never downloaded; estimated vs measured memory is shown
+    per component and at the peak.
 
     inference: prefill the prompt, then decode until --context.
     full, training, lora, qlora: forward, backward and AdamW step, twice; the second step is reported.

@@ -216,14 +216,27 @@ class Dims:
     targets: frozenset[str]
     rank: int
     logits_tokens: Num  # positions the lm_head is applied to, per sequence
+    experts_lora: bool = False  # peft wraps the routed experts' 3-D parameters (ParamWrapper)
 
     @property
     def T(self) -> Num:
         return self.b * self.s
 
 
+# REFERENCE: peft 0.21 utils/transformers_weight_conversion.py (_MODEL_TO_CONVERSION_PATTERN,
+# _MOE_TARGET_MODULE_MAPPING): for these transformers-5 MoE models peft turns the v4 expert module
+# names (gate_proj, up_proj, down_proj) into targets on the fused expert parameters
+# (gate_up_proj at rank 2r, down_proj at rank r, via lora.ParamWrapper); modules with those names
+# elsewhere (a dense first block, shared experts) are then no longer wrapped.
+PEFT_MOE_CONVERTED = frozenset({"mixtral", "qwen3_moe", "deepseek_v2", "deepseek_v3"})
+_EXPERT_NAMES = frozenset({"gate_proj", "up_proj", "down_proj"})
+
+
 def _lora_on(d: Dims, module: str) -> bool:
-    return d.lora and module in d.targets
+    name = module.rsplit(".", 1)[-1]
+    if d.experts_lora and name in _EXPERT_NAMES:
+        return False
+    return d.lora and name in d.targets
 
 
 # ------------------------------------------------------------------------------- building blocks
@@ -588,6 +601,19 @@ def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
     return cast, held
 
 
+def _expert_weight(w: _Walk, d: Dims, name: str, experts: int, out_f: int, in_f: int, rank: int) -> _T:
+    """peft ParamWrapper on a stacked expert parameter (lora/layer.py _LoraFactorsProxy): the LoRA
+    factors cast to the weight dtype and folded into a full copy, baddbmm(W, B, A), which the
+    grouped matmul then uses (and autograd keeps)."""
+    lhs = w.op(f"{name} lora_B cast", experts * out_f * rank * d.e, [], trainable=True,
+               weight_grad=experts * out_f * rank * ADAPTER_BYTES)
+    rhs = w.op(f"{name} lora_A cast", experts * rank * in_f * d.e, [], trainable=True,
+               weight_grad=experts * rank * in_f * ADAPTER_BYTES)
+    merged = w.op(f"{name} W+BA", experts * out_f * in_f * d.e, [lhs, rhs], saves=[lhs, rhs])
+    w.drop(lhs, rhs)
+    return merged
+
+
 def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     """Routed experts with transformers' default `grouped_mm_experts_forward` (integrations/moe.py):
     tokens sorted by expert, gathered (tokens x top-k rows), two grouped matmuls, weighted,
@@ -606,14 +632,18 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     sw = w.op("weights gathered", S * wbytes, [weights], saves=[perm])
     w.tmp("histc input", S * 4)
     n_exp = spec.num_experts
-    gu = w.op("experts gate_up", S * 2 * inter * d.e, [sel], saves=[sel] if full else [],
+    w_gu = _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank) if d.experts_lora else None
+    gu = w.op("experts gate_up", S * 2 * inter * d.e, [sel, *([w_gu] if w_gu else [])],
+              saves=[sel, *([w_gu] if w_gu else [])] if (full or w_gu) else [],
               weight_grad=n_exp * h * 2 * inter * d.e, trainable=full)
     gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
     up = w.op("up", S * inter * d.e, [gu], view_of=gu)
     a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
     p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
     w.drop(a, gate, up, gu)
-    dn = w.op("experts down", S * h * d.e, [p], saves=[p] if full else [],
+    w_dn = _expert_weight(w, d, "down_proj", n_exp, h, inter, d.rank) if d.experts_lora else None
+    dn = w.op("experts down", S * h * d.e, [p, *([w_dn] if w_dn else [])],
+              saves=[p, *([w_dn] if w_dn else [])] if (full or w_dn) else [],
               weight_grad=n_exp * inter * h * d.e, trainable=full)
     w.drop(p)
     wo = w.op("experts weighted", S * h * wbytes, [dn, sw], saves=[dn, sw] if sw.rg else [sw])
@@ -628,7 +658,7 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
         w.drop(fs)
     # grouped_mm_experts_forward's locals (the gathered tokens, the down projection, the unsorted
     # rows, the permutations) live until it returns.
-    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights)
+    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, w_gu, w_dn)
     if spec.num_shared_experts:
         shared_inter = spec.shared_expert_intermediate_size
         sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")
@@ -844,9 +874,13 @@ def _layer_forward(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bo
 def _dims(spec: ModelSpec, wl: Workload, e: int, *, s: Num, kv: Num, batch: Num, logits_tokens: Num,
           attention: Attention | None, targets: frozenset[str]) -> Dims:
     eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
+    lora = wl.mode in (Mode.LORA, Mode.QLORA)
+    requested = {t.lower() for t in wl.lora_targets or ()}
+    experts_lora = lora and spec.model_type in PEFT_MOE_CONVERTED and bool(
+        requested & {"all-linear", "gate_proj", "up_proj", "down_proj", "w1", "w2", "w3"})
     return Dims(
-        b=batch, s=s, kv=kv, e=e, train=wl.mode.trains, lora=wl.mode in (Mode.LORA, Mode.QLORA),
-        gc=wl.gradient_checkpointing, eager=eager, targets=targets, rank=wl.lora_rank, logits_tokens=logits_tokens,
+        b=batch, s=s, kv=kv, e=e, train=wl.mode.trains, lora=lora, gc=wl.gradient_checkpointing, eager=eager,
+        targets=targets, rank=wl.lora_rank, logits_tokens=logits_tokens, experts_lora=experts_lora,
     )
 
 

@@ -143,7 +143,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
             bytes=pk.activations,
             formula=pk.formula,
             detail=pk.detail,
-            range=ByteRange(low=pk.low, high=pk.high, driver="attention kernel and allocation order"),
+            range=_activation_range(pk),
         ),
         Component(
             name="gradients",
@@ -193,6 +193,14 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
     )
 
 
+def _activation_range(pk: phases.Peak) -> ByteRange:
+    """The activations' low-high range: Peak.low/high bound the peak, so their spread moves the
+    activations (the transient part) by the same amount."""
+    low = max(0, int(pk.activations) - max(0, int(pk.high) - int(pk.low)))
+    high = int(pk.activations) + max(0, int(pk.low) - int(pk.high))
+    return ByteRange(low=low, high=high, driver="attention kernel (fused flash/SDPA vs the model's default)")
+
+
 def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
     """Trainable parameters of the whole model (not per GPU)."""
     if not wl.mode.trains:
@@ -206,7 +214,7 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
 
 
 def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
-    out = list(ctx.weights.notes)
+    out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes]
     out.append(f"compute dtype {ctx.compute}")
     if not wl.mode.trains:
         out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")

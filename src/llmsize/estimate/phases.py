@@ -138,6 +138,16 @@ def _total(cands: list[act.Candidate], kv: list[Num], grads: list[Num], opt: lis
     return [c.activations + k + g + o for c, k, g, o in zip(cands, kv, grads, opt, strict=True)]
 
 
+def phase_totals(spec: ModelSpec, wl: Workload, static: StaticBytes) -> dict[str, Num]:
+    """The largest live set of each phase (weights and adapters included), for checking against a trace."""
+    cands, kv, grads, opt = _candidates(spec, wl, static)
+    out: dict[str, Num] = {}
+    for c, t in zip(cands, _total(cands, kv, grads, opt), strict=True):
+        full = t + static.weights + static.adapters
+        out[c.phase] = np.maximum(out[c.phase], full) if c.phase in out else full
+    return out
+
+
 def peak(spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
     """The largest live set over the phases of `wl` (weights and adapters excluded: always live)."""
     cands, kv, grads, opt = _candidates(spec, wl, static)

@@ -326,14 +326,14 @@ class Planner:
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
-                   ) -> FitRow:
+                   notes: tuple[str, ...] = ()) -> FitRow:
         """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
         self.check_layout(layout)
         wl = self.workload(layout)
         est = self.estimate(wl)
         usable = usable_bytes(gpu, wl.engine, wl.gpu_memory_utilization)
         fits = est.total_bytes <= usable
-        warnings = tuple(dict.fromkeys((*dtype_warnings(self.spec, wl, gpu), *est.warnings)))
+        warnings = tuple(dict.fromkeys((*notes, *dtype_warnings(self.spec, wl, gpu), *est.warnings)))
         max_ctx = max_b = seqs = layers = None
         if limits:
             max_ctx = self.max_context(usable, layout)
@@ -347,6 +347,11 @@ class Planner:
             layers = llama_cpp_layers(self.estimate(self.workload(layout, gpu_layers=None)), usable,
                                       self.spec.num_layers)
         speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
+        if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
+            speed = None  # the CPU runs the other layers at system-RAM speed, which llmsize does not know
+            on_cpu = self.spec.num_layers - wl.gpu_layers
+            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: their "
+                        "speed depends on the host's memory bandwidth (not estimated)")
         return fit(est, gpu, layout.count, engine=wl.engine,
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
@@ -364,10 +369,21 @@ class Planner:
                 self.check_layout(explicit)
                 return explicit, self.estimate(self.workload(explicit)).total_bytes <= usable
             candidates = self.layouts(num_gpus)
-            if not candidates:
+            chosen = self._first_fit(candidates, usable) if candidates else None
+            if chosen is not None and chosen[1]:
+                return chosen
+            # With N GPUs one can always run an (N-1)-GPU layout and leave GPUs idle: some models
+            # fit fewer GPUs better (a TP degree that divides the heads beats pipeline stages).
+            for count in range(num_gpus - 1, 0, -1):
+                fewer = self.layouts(count)
+                if fewer:
+                    layout, fits = self._first_fit(fewer, usable)
+                    if fits:
+                        return layout, True
+            if chosen is None:
                 raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
                                 f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
-            return self._first_fit(candidates, usable)
+            return chosen
         best: tuple[Layout, bool] | None = None
         for count in AUTO_COUNTS:
             candidates = self.layouts(count)
@@ -397,7 +413,11 @@ class Planner:
              batch_limit: bool = True) -> FitRow:
         """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
         layout, _ = self.choose_layout(gpu, num_gpus)
-        return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit)
+        note: tuple[str, ...] = ()
+        if num_gpus is not None and layout.count < num_gpus:
+            note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
+                    f"no layout of all {num_gpus} fits",)
+        return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
 
 
 # ----------------------------------------------------------------------------- helpers on the spec
@@ -455,6 +475,11 @@ FP8_FALLBACK = ("{gpu} has no FP8 tensor cores: vLLM runs these FP8 weights weig
 # with compute capability of at least 8.0 ... use float16 instead", vllm/platforms/cuda.py).
 BF16_FALLBACK = ("{gpu} has no native bf16: vLLM refuses it and PyTorch emulates it slowly; "
                  "use --dtype fp16 (engines pick float16 on this GPU)")
+# Other vendors' stacks (ROCm, Metal/MLX, llama.cpp) convert on load; say so without CUDA specifics.
+FP8_FALLBACK_OTHER = ("{gpu} has no FP8 tensor cores: engines keep FP8 weights only as storage and "
+                      "compute in 16-bit, or convert them to 16-bit on load (doubling the weight memory)")
+BF16_FALLBACK_OTHER = ("{gpu} lists no native bf16 arithmetic: engines compute in fp16 or convert the "
+                       "weights on load; --dtype fp16 describes that run")
 
 
 def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
@@ -463,11 +488,12 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     dtype, quant = _weight_format(spec, wl)
     asked_fp8 = wl.dtype is not None and str(wl.dtype) == "fp8"
     wants_fp8 = quant == QuantMethod.FP8 or dtype == "fp8" or asked_fp8
+    nvidia = gpu.vendor == "nvidia"
     if wants_fp8 and not gpu.supports("fp8"):
-        out.append(FP8_FALLBACK.format(gpu=gpu.id))
+        out.append((FP8_FALLBACK if nvidia else FP8_FALLBACK_OTHER).format(gpu=gpu.id))
     compute = speed_dtype(spec, wl)
     if compute == "bf16" and not gpu.supports("bf16"):
-        out.append(BF16_FALLBACK.format(gpu=gpu.id))
+        out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
     if gpu.memory.unified and gpu.memory.gpu_share:
         out.append(f"{gpu.id}: unified memory, of which macOS lets the GPU use "
                    f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)")
@@ -486,20 +512,22 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
         label = wl.quant or (str(wl.dtype) if wl.dtype else spec.weight_format.label())
         return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
+    # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.
+    rest = half if half == "fp16" else None
     if wl.engine is Engine.LLAMA_CPP:
         gguf = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"]
         return [PrecisionOption(label=half, dtype=half),
-                *(PrecisionOption(label=f"gguf {q}", quant=q) for q in gguf)]
+                *(PrecisionOption(label=f"gguf {q}", quant=q, dtype=rest) for q in gguf)]
     options = [PrecisionOption(label=half, dtype=half)]
     fp8_ok = gpu is None or gpu.supports("fp8") or wl.engine is Engine.VLLM
     if fp8_ok:
-        options.append(PrecisionOption(label="fp8", quant="fp8"))
+        options.append(PrecisionOption(label="fp8", quant="fp8", dtype=rest))
     if wl.engine is Engine.VLLM:
-        options += [PrecisionOption(label="gptq int8", quant="gptq-int8"),
-                    PrecisionOption(label="awq int4", quant="awq")]
+        options += [PrecisionOption(label="gptq int8", quant="gptq-int8", dtype=rest),
+                    PrecisionOption(label="awq int4", quant="awq", dtype=rest)]
     else:
-        options += [PrecisionOption(label="bnb int8", quant="bnb-int8"),
-                    PrecisionOption(label="bnb nf4", quant="bnb-nf4")]
+        options += [PrecisionOption(label="bnb int8", quant="bnb-int8", dtype=rest),
+                    PrecisionOption(label="bnb nf4", quant="bnb-nf4", dtype=rest)]
     return options
 
 

@@ -403,8 +403,14 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 # ----------------------------------------------------------------------------------- training
 
 
-def _lora_targets(wl: Workload) -> Any:
-    if wl.lora_targets is None or wl.lora_targets == ("all-linear",):
+def lora_targets(wl: Workload, model_type: str) -> Any:
+    """peft target_modules: all-linear, the names given, or peft's default for the model type
+    (peft utils/constants.py), all-linear where peft has none. The tracer uses the same rule."""
+    if wl.lora_targets is None:
+        from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
+
+        return list(defaults[model_type]) if model_type in defaults else "all-linear"
+    if any(t.lower() == "all-linear" for t in wl.lora_targets):
         return "all-linear"
     return list(wl.lora_targets)
 
@@ -415,7 +421,8 @@ def prepare_training(model: Any, wl: Workload) -> Any:
 
     model.train()
     if wl.gradient_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        enable = getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+        enable()
     if wl.mode in (Mode.LORA, Mode.QLORA):
         try:
             from peft import LoraConfig, get_peft_model
@@ -424,7 +431,7 @@ def prepare_training(model: Any, wl: Workload) -> Any:
         lora = LoraConfig(
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
-            target_modules=_lora_targets(wl),
+            target_modules=lora_targets(wl, str(model.config.model_type)),
             lora_dropout=LORA_DROPOUT,
             task_type="CAUSAL_LM",
         )

@@ -454,8 +454,14 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
     }
 
 
-def _lora_targets(wl: Workload) -> Any:
-    if wl.lora_targets is None or wl.lora_targets == ("all-linear",):
+def _lora_targets(wl: Workload, model_type: str) -> Any:
+    """--lora-targets for peft: all-linear, the names given, or peft's default for the model type
+    (peft utils/constants.py); where peft has none it would refuse, and llmsize assumes all-linear."""
+    if wl.lora_targets is None:
+        from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
+
+        return list(defaults[model_type]) if model_type in defaults else "all-linear"
+    if any(t.lower() == "all-linear" for t in wl.lora_targets):
         return "all-linear"
     return list(wl.lora_targets)
 
@@ -472,7 +478,7 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
         lora = LoraConfig(
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
-            target_modules=_lora_targets(wl),
+            target_modules=_lora_targets(wl, str(model.config.model_type)),
             lora_dropout=LORA_DROPOUT,
             task_type="CAUSAL_LM",
         )
@@ -532,8 +538,10 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
             tracker.phase = f"optimizer{it}"
             opt.step()
             opt.zero_grad(set_to_none=True)
+    # The `step` counters are host tensors on a GPU (torch AdamW keeps them on the CPU unless
+    # capturable/fused), so only the moment estimates count as optimizer memory.
     optimizer_bytes = _storage_bytes(
-        v for state in opt.state.values() for v in state.values() if isinstance(v, torch.Tensor)
+        v for state in opt.state.values() for k, v in state.items() if isinstance(v, torch.Tensor) and k != "step"
     )
     names = ("forward1", "backward1", "optimizer1", "forward2", "backward2", "optimizer2")
     phases = _phase_peaks(tracker, names)

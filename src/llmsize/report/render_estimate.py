@@ -53,6 +53,11 @@ def model_line(report: Report) -> str:
         for k in ("series", "version", "size_label", "training_type")
         if m.name_parts.get(k)
     ]
+    quant = m.name_parts.get("gguf_type") or m.name_parts.get("quant_method")
+    bits = m.name_parts.get("bits")
+    if quant:
+        with_bits = isinstance(bits, float | int) and not m.name_parts.get("gguf_type")
+        said.append(f"{quant} {bits:g}-bit" if with_bits else str(quant))
     if said:
         parts.append(" ".join(said))
     parts.append(f"weights {m.weight_format}")

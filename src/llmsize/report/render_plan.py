@@ -200,7 +200,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table(title_justify="left")
-    for name, justify in (("precision", "left"), ("weights GiB", "right"), ("peak/GPU GiB", "right"),
+    for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
                           ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for i, r in enumerate(fit.options):
@@ -284,7 +284,7 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     con.print(f"  {workload_line(wl)}")
     table = Table()
     if many_models:
-        table.add_column("model")
+        table.add_column("model", overflow="fold", min_width=12)
         table.add_column("weights", justify="left")
     for name, justify in (("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"),
                           ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
@@ -305,3 +305,28 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(r.row.decode_tokens_per_s for r in rows):
         con.print(_efficiency_line(efficiency))
+
+
+def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> None:
+    """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings."""
+    from rich.table import Table
+
+    con = console or _console()
+    if not rows:
+        return
+    table = Table(title="GPU fit", title_justify="left")
+    for name, justify in (("GPU", "left"), ("GPUs", "right"), ("fits", "left"), ("per GPU GiB", "right"),
+                          ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
+                          ("TTFT s", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
+                      gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row))
+    con.print(table)
+    for row in rows:
+        if row.reason:
+            con.print(f"  {escape(row.gpu)}: {escape(row.reason)}")
+    for w in dict.fromkeys(w for row in rows for w in row.warnings):
+        con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
+    if any(row.decode_tokens_per_s for row in rows):
+        con.print("Speeds are rough estimates (see `llmsize fit` for the efficiency factors).")
