@@ -31,7 +31,9 @@ def _version_callback(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", help="Show the version and exit.", callback=_version_callback, is_eager=True),
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version_callback, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """What hardware does this LLM need, for this job?"""

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.cmd_fit import collect_options, efficiency_from, workload_for
+from llmsize.cli.cmd_fit import collect_options, efficiency_from
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -41,6 +41,7 @@ from llmsize.cli.workload_options import (
     QuantOpt,
     TpOpt,
     ZeroOpt,
+    workload_for,
 )
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Mode, Optimizer

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.gpu_options import (
+    GpuFileOpt,
+    GpuLayersOpt,
+    GpuMemoryUtilOpt,
+    GpuOpt,
+    NumGpusOpt,
+    parse_num_gpus,
+    split_gpu_list,
+)
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     AttentionOpt,
@@ -23,21 +33,19 @@ from llmsize.cli.workload_options import (
     LoraTargetsOpt,
     MasterWeightsOpt,
     ModeOpt,
-    NumGpusOpt,
     OptimizerOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
     TpOpt,
     ZeroOpt,
-    build_workload,
+    workload_for,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import Engine, Mode, Optimizer
+from llmsize.estimate.workload import Mode, Optimizer
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
-    from llmsize.specs.models import ModelSpec
 
 ModelArg = Annotated[
     str,
@@ -47,35 +55,37 @@ ModelArg = Annotated[
 ]
 
 
-def _engine_for(spec: ModelSpec, engine: Engine | None, quant: str | None) -> Engine:
-    """--engine, else llama.cpp for GGUF weights (the checkpoint's or --quant's), else transformers."""
-    if engine is not None:
-        return engine
-    from llmsize.estimate.quant_formats import GGUF_FILE_TYPES
-    from llmsize.specs.models import QuantMethod
-
-    wants_gguf = (
-        quant is not None and quant.upper().removeprefix("GGUF:").replace("-", "_") in GGUF_FILE_TYPES
-    )
-    from_gguf = spec.weight_format.quant == QuantMethod.GGUF and (quant is None or wants_gguf)
-    return Engine.LLAMA_CPP if wants_gguf or from_gguf else Engine.TRANSFORMERS
-
-
-def make_report(model: str, revision: str | None, options: dict[str, Any]) -> Report:
-    """Resolve the model, build the workload, estimate and assemble the report (no printing)."""
+def make_report(
+    model: str,
+    revision: str | None,
+    options: dict[str, Any],
+    *,
+    gpus: Sequence[str] = (),
+    gpu_files: Sequence[Path] = (),
+    num_gpus: int | None = 1,
+    gpu_memory_utilization: float = 0.9,
+    gpu_layers: int | None = None,
+) -> Report:
+    """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
     from llmsize.estimate.core import estimate
     from llmsize.names import parse_name
     from llmsize.report.models import build_report
     from llmsize.specs.resolve import resolve
 
     spec = resolve(model, revision=revision)
-    options = {**options, "engine": _engine_for(spec, options.get("engine"), options.get("quant"))}
-    workload = build_workload(**options)
+    workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
+    rows = []
+    if gpus:
+        from llmsize.hardware.gpus import load_catalog
+        from llmsize.hardware.plan import plan_fit_rows
+
+        catalog = load_catalog(tuple(gpu_files))
+        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], num_gpus)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
         parsed = None
-    return build_report(model, spec, workload, estimate(spec, workload), parsed=parsed)
+    return build_report(model, spec, workload, estimate(spec, workload), parsed=parsed, gpus=rows)
 
 
 @app.command("estimate")
@@ -96,10 +106,14 @@ def estimate_cmd(
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
     zero: ZeroOpt = 0,
-    num_gpus: NumGpusOpt = 1,
     tp: TpOpt = 1,
     pp: PpOpt = 1,
     engine: EngineOpt = None,
+    gpu: GpuOpt = None,
+    num_gpus: NumGpusOpt = "1",
+    gpu_file: GpuFileOpt = None,
+    gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
+    gpu_layers: GpuLayersOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,
@@ -129,12 +143,20 @@ def estimate_cmd(
         "lora_rank": lora_rank,
         "lora_targets": lora_targets,
         "zero": zero,
-        "num_gpus": num_gpus,
         "tp": tp,
         "pp": pp,
         "engine": engine,
     }
-    report = make_report(model, revision, options)
+    report = make_report(
+        model,
+        revision,
+        options,
+        gpus=split_gpu_list(gpu) if gpu else (),
+        gpu_files=gpu_file or (),
+        num_gpus=parse_num_gpus(num_gpus),
+        gpu_memory_utilization=gpu_memory_utilization,
+        gpu_layers=gpu_layers,
+    )
     if output is not None:
         write_report(report, output, force=force)
     render_estimate(report, fmt.value)

@@ -42,7 +42,7 @@ from llmsize.cli.workload_options import (
     QuantOpt,
     TpOpt,
     ZeroOpt,
-    build_workload,
+    workload_for,
 )
 from llmsize.errors import BadInputError, NothingFitsError
 from llmsize.estimate.workload import Engine, Mode, Optimizer
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.hardware.gpus import GpuSpec
     from llmsize.hardware.speed import Efficiency
-    from llmsize.specs.models import ModelSpec
 
 ModelOptArg = Annotated[str | None, typer.Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
@@ -69,22 +68,6 @@ def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficienc
 
     update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute)) if v is not None}
     return Efficiency(**update)
-
-
-def workload_for(spec: ModelSpec | None, options: dict[str, Any], num_gpus: int | None,
-                 gpu_memory_utilization: float, gpu_layers: int | None) -> Workload:
-    """build_workload() with the engine default for `spec` and the planning-only fields."""
-    from llmsize.cli.cmd_estimate import _engine_for
-    from llmsize.estimate.workload import Workload
-
-    opts = dict(options)
-    if spec is not None:
-        opts["engine"] = _engine_for(spec, opts.get("engine"), opts.get("quant"))
-    # The planner picks the layout; the workload carries tp x pp (x the asked count).
-    opts["num_gpus"] = num_gpus if num_gpus is not None else opts.get("tp", 1) * opts.get("pp", 1)
-    wl = build_workload(**opts)
-    return Workload.model_validate({**wl.model_dump(), "gpu_memory_utilization": gpu_memory_utilization,
-                                    "gpu_layers": gpu_layers})
 
 
 @app.command("fit")

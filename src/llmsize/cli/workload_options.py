@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -17,6 +17,9 @@ from pydantic import ValidationError
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Attention, Engine, Mode, Optimizer, Workload
 from llmsize.units import Dtype, KvDtype
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
 
 
 class Logits(StrEnum):
@@ -209,3 +212,26 @@ def build_workload(
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None
+
+
+def workload_for(
+    spec: ModelSpec | None,
+    options: dict[str, Any],
+    num_gpus: int | None,
+    gpu_memory_utilization: float = 0.9,
+    gpu_layers: int | None = None,
+) -> Workload:
+    """build_workload() with the engine default for `spec` and the planning-only fields.
+
+    `num_gpus` None means "auto": the planner picks the layout, the workload carries tp x pp.
+    """
+    from llmsize.estimate.engine import default_engine
+
+    opts = dict(options)
+    if spec is not None:
+        opts["engine"] = default_engine(spec, opts.get("engine"), opts.get("quant"))
+    opts["num_gpus"] = num_gpus if num_gpus is not None else opts.get("tp", 1) * opts.get("pp", 1)
+    wl = build_workload(**opts)
+    return Workload.model_validate(
+        {**wl.model_dump(), "gpu_memory_utilization": gpu_memory_utilization, "gpu_layers": gpu_layers}
+    )

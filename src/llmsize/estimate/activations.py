@@ -93,6 +93,7 @@ class _Walk:
     grads: Num = 0  # weight gradients among `cur`
     peak_grads: Num = 0  # ... at the peak
     tape: list[_Op] = field(default_factory=list)
+    held_until_layer_end: list[_T] = field(default_factory=list)
 
     def _bump(self, label: str) -> None:
         if np.ndim(self.cur) == 0 and np.ndim(self.peak) == 0:
@@ -399,7 +400,8 @@ def _eager_attention(w: _Walk, d: Dims, spec: ModelSpec, q: _T, k: _T, v: _T, ma
     pe = w.op("probs cast", n * d.e, [p])
     w.drop(p, s)
     out = w.op("probs@v", d.T * heads * dv * d.e, [pe, vv], saves=[pe, vv])
-    w.drop(pe)
+    # The probabilities are returned as attn_weights; the decoder layer binds them to `_` until it returns.
+    w.held_until_layer_end.append(pe)
     if kk is not k:
         w.drop(kk, vv)
     o = w.op("attn transpose", d.T * heads * dv * d.e, [out])
@@ -455,8 +457,8 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
         q = w.op("q", d.T * heads * hd * d.e, [qkv], view_of=qkv)
         k = w.op("k", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
         v = w.op("v", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
-        w.drop(qkv)
     else:
+        qkv = None
         q = _linear(w, d, x, "q_proj", h, heads * hd)
         k = _linear(w, d, x, "k_proj", h, kvh * hd)
         v = _linear(w, d, x, "v_proj", h, kvh * hd)
@@ -480,7 +482,7 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
     if cache is None:
         w.drop(kc, vc)
     y = _linear(w, d, o, "o_proj", heads * hd, h)
-    w.drop(o)
+    w.drop(o, qkv)  # Phi3Attention keeps the fused projection in a local until it returns
     return y
 
 
@@ -630,7 +632,7 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     sel = w.op("tokens gathered", S * h * d.e, [x], saves=[gather_idx])
     w.drop(gather_idx)
     sw = w.op("weights gathered", S * wbytes, [weights], saves=[perm])
-    w.tmp("histc input", S * 4)
+    histc = w.new("histc input", S * 4)  # expert ids as float (CPU) or int32 (CUDA): 4 bytes either way
     n_exp = spec.num_experts
     w_gu = _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank) if d.experts_lora else None
     gu = w.op("experts gate_up", S * 2 * inter * d.e, [sel, *([w_gu] if w_gu else [])],
@@ -658,7 +660,7 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
         w.drop(fs)
     # grouped_mm_experts_forward's locals (the gathered tokens, the down projection, the unsorted
     # rows, the permutations) live until it returns.
-    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, w_gu, w_dn)
+    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, histc, w_gu, w_dn)
     if spec.num_shared_experts:
         shared_inter = spec.shared_expert_intermediate_size
         sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")
@@ -717,7 +719,8 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
         w.drop(m)
         m = mn
     out = w.op("residual add", d.T * spec.hidden_size * d.e, [h1, m])
-    w.drop(h1, m)
+    w.drop(h1, m, *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
     return out
 
 

@@ -101,6 +101,7 @@ def _register_ops() -> None:
     def _setup_context(ctx: Any, inputs: tuple[Any, ...], output: tuple[torch.Tensor, torch.Tensor]) -> None:
         q, k, v, mask, is_causal, scale = inputs
         out, lse = output
+        ctx.set_materialize_grads(False)  # lse gets no gradient; do not build a zero tensor for it
         ctx.has_mask = mask is not None
         ctx.save_for_backward(q, k, v, out, lse, *([mask] if mask is not None else []))
         ctx.is_causal, ctx.scale = is_causal, scale

@@ -121,20 +121,9 @@ def _human(report: Report, console: Console) -> None:
 
 
 def _gpus(report: Report, console: Console) -> None:
-    from rich.table import Table
+    from llmsize.report.render_plan import render_fit_rows
 
-    table = Table(title="GPUs", title_justify="left")
-    for col in ("gpu", "count", "fits", "per GPU GiB", "headroom GiB"):
-        table.add_column(col)
-    for row in report.gpus:
-        table.add_row(
-            row.gpu,
-            str(row.count),
-            "yes" if row.fits else "no",
-            f"{row.per_gpu_bytes / GIB:.2f}",
-            f"{row.headroom_bytes / GIB:.2f}",
-        )
-    console.print(table)
+    render_fit_rows(report.gpus, console)
 
 
 def render_explain(report: Report, console: Console | None = None) -> None:
