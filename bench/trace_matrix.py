@@ -28,8 +28,17 @@ GIB = 2**30
 # Gemma 2 (interleaved windows, 256k vocabulary, eager attention), Phi-3 (fused projections),
 # DeepSeek-V2-Lite (MLA + MoE with a dense first block).
 MODELS = (
-    "Llama-3.1-8B", "Llama-3.2-1B", "Qwen2.5-0.5B", "Qwen2.5-1.5B", "Qwen2.5-7B", "Mistral-7B-v0.1",
-    "Mixtral-8x7B-v0.1", "Qwen3-30B-A3B", "gemma-2-9b", "Phi-3-mini-4k-instruct", "DeepSeek-V2-Lite",
+    "Llama-3.1-8B",
+    "Llama-3.2-1B",
+    "Qwen2.5-0.5B",
+    "Qwen2.5-1.5B",
+    "Qwen2.5-7B",
+    "Mistral-7B-v0.1",
+    "Mixtral-8x7B-v0.1",
+    "Qwen3-30B-A3B",
+    "gemma-2-9b",
+    "Phi-3-mini-4k-instruct",
+    "DeepSeek-V2-Lite",
 )
 CONTEXTS = (128, 1024, 4096, 8192, 16384, 32768)
 BATCHES = (1, 8)
@@ -58,10 +67,23 @@ def workloads(args: argparse.Namespace, dtype: str | None) -> Iterator[Workload]
         for ctx in args.train_contexts:
             for batch in args.train_batches:
                 for gc in (False, True):
-                    yield Workload(mode="full", context=ctx, batch=batch, gradient_checkpointing=gc,
-                                   master_weights=False, **extra)
-                    yield Workload(mode="lora", context=ctx, batch=batch, gradient_checkpointing=gc,
-                                   lora_rank=16, lora_targets=("all-linear",), **extra)
+                    yield Workload(
+                        mode="full",
+                        context=ctx,
+                        batch=batch,
+                        gradient_checkpointing=gc,
+                        master_weights=False,
+                        **extra,
+                    )
+                    yield Workload(
+                        mode="lora",
+                        context=ctx,
+                        batch=batch,
+                        gradient_checkpointing=gc,
+                        lora_rank=16,
+                        lora_targets=("all-linear",),
+                        **extra,
+                    )
 
 
 def describe(wl: Workload) -> str:
@@ -75,15 +97,15 @@ def describe(wl: Workload) -> str:
 
 
 def row(c: Comparison) -> str:
-    phase_errs = " ".join(
-        f"{p}:{100 * c.phase_error(p):+.2f}%" for p in c.trace_phases if p in c.est_phases
-    )
+    phase_errs = " ".join(f"{p}:{100 * c.phase_error(p):+.2f}%" for p in c.trace_phases if p in c.est_phases)
     flags = []
     if c.est_weights != c.trace_params:
         flags.append(f"weights {c.est_weights - c.trace_params:+,d} B")
     if not c.workload.mode.trains:
         if c.est_kv_prefill != c.trace_kv_prefill or c.est_kv_full != c.trace_kv_full:
-            flags.append(f"kv {c.est_kv_prefill - c.trace_kv_prefill:+,d}/{c.est_kv_full - c.trace_kv_full:+,d} B")
+            flags.append(
+                f"kv {c.est_kv_prefill - c.trace_kv_prefill:+,d}/{c.est_kv_full - c.trace_kv_full:+,d} B"
+            )
     elif c.est_optimizer != c.trace_optimizer:
         flags.append(f"optimizer {c.est_optimizer - c.trace_optimizer:+,d} B")
     return (
@@ -94,21 +116,27 @@ def row(c: Comparison) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--models", type=lambda s: s.split(","), default=list(MODELS))
     parser.add_argument("--layers", type=int, default=2, help="minimum decoder layers traced (real widths)")
     parser.add_argument("--contexts", type=lambda s: [int(x) for x in s.split(",")], default=list(CONTEXTS))
     parser.add_argument("--batches", type=lambda s: [int(x) for x in s.split(",")], default=list(BATCHES))
-    parser.add_argument("--train-contexts", type=lambda s: [int(x) for x in s.split(",")],
-                        default=list(TRAIN_CONTEXTS))
-    parser.add_argument("--train-batches", type=lambda s: [int(x) for x in s.split(",")],
-                        default=list(TRAIN_BATCHES))
+    parser.add_argument(
+        "--train-contexts", type=lambda s: [int(x) for x in s.split(",")], default=list(TRAIN_CONTEXTS)
+    )
+    parser.add_argument(
+        "--train-batches", type=lambda s: [int(x) for x in s.split(",")], default=list(TRAIN_BATCHES)
+    )
     parser.add_argument("--inference-only", action="store_true")
     parser.add_argument("--training-only", action="store_true")
     args = parser.parse_args(argv)
 
-    print(f"{'model':24s} {'L':3s} {'workload':34s} {'est GiB':>9s} {'trace GiB':>9s} {'error':>8s}  "
-          f"{'peak at':9s} per-phase errors")
+    print(
+        f"{'model':24s} {'L':3s} {'workload':34s} {'est GiB':>9s} {'trace GiB':>9s} {'error':>8s}  "
+        f"{'peak at':9s} per-phase errors"
+    )
     worst = 0.0
     start = time.time()
     for name in args.models:
@@ -123,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         for wl in workloads(args, dtype):
             try:
                 c = compare(config, wl, name=entry.name, num_layers=layers)
-            except Exception as exc:  # noqa: BLE001 - a bench reports and goes on
+            except Exception as exc:
                 print(f"{entry.name:24s} {describe(wl):34s} FAILED: {type(exc).__name__}: {exc}", flush=True)
                 continue
             worst = max(worst, abs(c.peak_error))

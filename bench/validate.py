@@ -303,11 +303,12 @@ def render_markdown(
             "| extrapolation error | estimated GiB | error |",
             "|---|---|---:|---:|---:|---:|---:|---:|",
         ]
-        for c in checks:
+        for check in checks:
             lines.append(
-                f"| {c['model']} | {c['workload']} | {c['layers']} | {_gib(c['traced_full_peak'])} | "
-                f"{_gib(c['extrapolated_peak'])} | {_pct(c['extrapolation_error'])} | "
-                f"{_gib(c['estimated_peak'])} | {_pct(c['error'])} |"
+                f"| {check['model']} | {check['workload']} | {check['layers']} | "
+                f"{_gib(check['traced_full_peak'])} | {_gib(check['extrapolated_peak'])} | "
+                f"{_pct(check['extrapolation_error'])} | {_gib(check['estimated_peak'])} | "
+                f"{_pct(check['error'])} |"
             )
         lines.append("")
     lines += [

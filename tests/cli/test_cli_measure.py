@@ -37,7 +37,9 @@ def test_json_has_the_design_contract_keys() -> None:
     assert {"estimate", "measured", "device", "environment"} <= doc.keys()
     assert doc["device"] == "trace"
     assert set(doc["measured"]) == set(MEASURED_KEYS)
-    assert doc["estimate"]["memory"]["total"] == sum(v for k, v in doc["estimate"]["memory"].items() if k != "total")
+    assert doc["estimate"]["memory"]["total"] == sum(
+        v for k, v in doc["estimate"]["memory"].items() if k != "total"
+    )
     assert doc["estimate"]["workload"]["context"] == 256
     assert doc["measurement"]["num_layers"] == 2 and doc["measurement"]["layers_of"] == 24
     assert doc["environment"]["torch"]
@@ -77,7 +79,9 @@ def test_cpu_really_runs_and_shows_speed() -> None:
         assert words in out
 
 
-def test_missing_torch_says_how_to_install(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_torch_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)
     code, out, err = _exit(["measure", "Qwen2.5-0.5B"], capsys)
     assert code == 2
@@ -97,7 +101,9 @@ def test_missing_torch_says_how_to_install(monkeypatch: pytest.MonkeyPatch, caps
         (["measure", *SMALL, "--output", "x.txt"], ".yaml"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_with_one_line(
+    argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _out, err = _exit(argv, capsys)
     assert code == 2
     assert words in err
@@ -106,7 +112,9 @@ def test_bad_input_exits_2_with_one_line(argv: list[str], words: str, capsys: py
 
 def test_too_big_for_this_machine_is_refused_before_allocating(capsys: pytest.CaptureFixture[str]) -> None:
     # DeepSeek-V3's 671B parameters need over 1.2 TiB in bf16; the estimate refuses it in seconds.
-    code, out, err = _exit(["measure", "DeepSeek-V3", "--quant", "none", "--device", "cpu", "--context", "1k"], capsys)
+    code, out, err = _exit(
+        ["measure", "DeepSeek-V3", "--quant", "none", "--device", "cpu", "--context", "1k"], capsys
+    )
     assert code == 3
     assert "nothing was allocated" in err and "--device trace" in err
     assert out == ""
@@ -125,12 +133,33 @@ def test_cuda_oom_is_a_reported_result(
 
     def fake_measure(*_a: Any, **_k: Any) -> Measurement:  # what harness returns after a CUDA OOM
         return Measurement(
-            device="cuda", weights_bytes=0, kv_cache_bytes=0, activations_bytes=0, gradients_bytes=0,
-            optimizer_bytes=0, adapters_bytes=0, overhead_bytes=0, peak_bytes=78 * GIB, peak_phase="run",
-            not_measured=("weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead"),
-            num_layers=0, outcome=Outcome(status="oom", message=message),
-            cuda=CudaStats(max_allocated_bytes=78 * GIB, max_reserved_bytes=79 * GIB,
-                           device_total_bytes=80 * GIB, device_free_bytes_at_start=79 * GIB),
+            device="cuda",
+            weights_bytes=0,
+            kv_cache_bytes=0,
+            activations_bytes=0,
+            gradients_bytes=0,
+            optimizer_bytes=0,
+            adapters_bytes=0,
+            overhead_bytes=0,
+            peak_bytes=78 * GIB,
+            peak_phase="run",
+            not_measured=(
+                "weights",
+                "kv_cache",
+                "activations",
+                "gradients",
+                "optimizer",
+                "adapters",
+                "overhead",
+            ),
+            num_layers=0,
+            outcome=Outcome(status="oom", message=message),
+            cuda=CudaStats(
+                max_allocated_bytes=78 * GIB,
+                max_reserved_bytes=79 * GIB,
+                device_total_bytes=80 * GIB,
+                device_free_bytes_at_start=79 * GIB,
+            ),
             environment=collect("cuda", device_name="test GPU"),
         )
 

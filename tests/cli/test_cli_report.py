@@ -65,8 +65,9 @@ def test_diff_of_a_report_with_itself_is_identical(tmp_path: Path) -> None:
 @pytest.mark.trace
 def test_show_a_measurement(tmp_path: Path) -> None:
     target = tmp_path / "m.yaml"
-    made = runner.invoke(app, ["measure", "Qwen2.5-0.5B", "--layers", "2", "--context", "256", "-o", str(target)],
-                         env=WIDE)
+    made = runner.invoke(
+        app, ["measure", "Qwen2.5-0.5B", "--layers", "2", "--context", "256", "-o", str(target)], env=WIDE
+    )
     assert made.exit_code == 0, made.output
     shown = runner.invoke(app, ["report", "show", str(target)], env=WIDE)
     assert shown.exit_code == 0, shown.output
@@ -80,7 +81,9 @@ def _bad(tmp_path: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize("command", ["show", "diff"])
-def test_bad_files_exit_2_with_one_line(tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_exit_2_with_one_line(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = _estimate(tmp_path, "good.yaml")
     data = yaml.safe_load(good.read_text(encoding="utf-8"))
     wrong_version = _bad(tmp_path, "v.yaml", yaml.safe_dump({**data, "schema_version": 7}))

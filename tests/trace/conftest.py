@@ -18,7 +18,7 @@ _MISSING = [m for m in ("torch", "transformers", "peft") if importlib.util.find_
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    skip = pytest.mark.skip(reason=f"needs {', '.join(_MISSING)}: pip install \"llmsize[measure]\"")
+    skip = pytest.mark.skip(reason=f'needs {", ".join(_MISSING)}: pip install "llmsize[measure]"')
     for item in items:
         if "tests/trace/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.trace)

@@ -12,19 +12,30 @@ from llmsize.units import GIB, MIB
 
 
 def _estimate(**bytes_: int) -> Estimate:
-    fields = {f"{k}_bytes": 0 for k in
-              ("weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead")}
+    fields = {
+        f"{k}_bytes": 0
+        for k in ("weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead")
+    }
     fields.update({f"{k}_bytes": v for k, v in bytes_.items()})
     return Estimate(params=1, active_params=1, **fields)
 
 
-def _measurement(not_measured: tuple[str, ...] = ("overhead",), status: str = "ok", **bytes_: int) -> Measurement:
-    fields = {f"{k}_bytes": 0 for k in
-              ("weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead")}
+def _measurement(
+    not_measured: tuple[str, ...] = ("overhead",), status: str = "ok", **bytes_: int
+) -> Measurement:
+    fields = {
+        f"{k}_bytes": 0
+        for k in ("weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead")
+    }
     fields.update({f"{k}_bytes": v for k, v in bytes_.items() if k != "peak"})
     return Measurement(
-        device="trace", peak_bytes=bytes_["peak"], num_layers=2, not_measured=not_measured,
-        environment=collect("trace"), outcome=Outcome(status=status), **fields,  # type: ignore[arg-type]
+        device="trace",
+        peak_bytes=bytes_["peak"],
+        num_layers=2,
+        not_measured=not_measured,
+        environment=collect("trace"),
+        outcome=Outcome(status=status),
+        **fields,  # type: ignore[arg-type]
     )
 
 
@@ -53,8 +64,16 @@ def test_as_dict_and_worst_row() -> None:
     meas = _measurement(weights=100, activations=40, peak=140)
     result = compare(est, meas)
     doc = result.as_dict()
-    assert list(doc) == ["weights", "kv_cache", "activations", "gradients", "optimizer", "adapters",
-                         "overhead", "peak"]
+    assert list(doc) == [
+        "weights",
+        "kv_cache",
+        "activations",
+        "gradients",
+        "optimizer",
+        "adapters",
+        "overhead",
+        "peak",
+    ]
     assert doc["activations"] == {"estimated": 50, "measured": 40, "error": pytest.approx(0.25)}
     worst = result.worst()
     assert worst is not None and worst.name == "activations"
@@ -62,8 +81,11 @@ def test_as_dict_and_worst_row() -> None:
 
 def test_oom_has_no_peak_error() -> None:
     est = _estimate(weights=100 * GIB)
-    meas = _measurement(not_measured=("weights", "kv_cache", "activations", "gradients", "optimizer",
-                                      "adapters", "overhead"), status="oom", peak=79 * GIB)
+    meas = _measurement(
+        not_measured=("weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead"),
+        status="oom",
+        peak=79 * GIB,
+    )
     result = compare(est, meas)
     assert result.peak.error is None
     assert all(r.measured is None for r in result.rows)

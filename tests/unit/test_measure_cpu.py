@@ -32,7 +32,9 @@ def small() -> tuple[ModelSpec, dict[str, Any]]:
     assert found is not None
     config = with_layers(found[0].model.config, LAYERS)
     spec = spec_from_config(
-        config, name="Qwen2.5-0.5B", provenance=Provenance(kind=ProvenanceKind.CATALOG, source=found[0].model.source),
+        config,
+        name="Qwen2.5-0.5B",
+        provenance=Provenance(kind=ProvenanceKind.CATALOG, source=found[0].model.source),
         where="test config",
     )
     return spec, config
@@ -66,7 +68,9 @@ def test_inference_prefill_and_decode_match_the_trace(small: tuple[ModelSpec, di
 def test_full_fine_tune_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
     traced, real = _both(small, Workload(mode=Mode.FULL, context=256))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
-    assert real.optimizer_bytes == pytest.approx(traced.optimizer_bytes, rel=1e-6)  # AdamW step counters aside
+    assert real.optimizer_bytes == pytest.approx(
+        traced.optimizer_bytes, rel=1e-6
+    )  # AdamW step counters aside
     assert real.optimizer_bytes == pytest.approx(2 * real.weights_bytes, rel=1e-5)  # AdamW: 2 states + steps
     assert real.gradients_bytes == traced.gradients_bytes
     assert real.timings is not None and real.timings.step_s and real.timings.step_s > 0

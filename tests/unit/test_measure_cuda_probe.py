@@ -91,7 +91,12 @@ def test_context_from_nvml_process_view_minus_reserved() -> None:
 
 
 def test_context_from_device_delta_when_process_view_missing() -> None:
-    probe = {"process_bytes": None, "reserved": 2 * MIB, "device_used_before": GIB, "device_used_after": GIB + 300 * MIB}
+    probe = {
+        "process_bytes": None,
+        "reserved": 2 * MIB,
+        "device_used_before": GIB,
+        "device_used_after": GIB + 300 * MIB,
+    }
     size, source = context_bytes_from_probe(probe)
     assert size == 298 * MIB
     assert "rise of NVML device usage" in source

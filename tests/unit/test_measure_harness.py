@@ -28,8 +28,15 @@ from llmsize.units import GIB, MIB
 
 def _estimate(allocated: int, overhead: int = 400 * MIB) -> Estimate:
     return Estimate(
-        weights_bytes=allocated, kv_cache_bytes=0, activations_bytes=0, gradients_bytes=0, optimizer_bytes=0,
-        adapters_bytes=0, overhead_bytes=overhead, params=1, active_params=1,
+        weights_bytes=allocated,
+        kv_cache_bytes=0,
+        activations_bytes=0,
+        gradients_bytes=0,
+        optimizer_bytes=0,
+        adapters_bytes=0,
+        overhead_bytes=overhead,
+        params=1,
+        active_params=1,
     )
 
 
@@ -116,3 +123,10 @@ def test_missing_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_device_is_bad_input() -> None:
     with pytest.raises(BadInputError, match="unknown device"):
         harness.measure(resolve("Qwen2.5-0.5B"), Workload(), "tpu")
+
+
+def test_quantization_config_is_dropped_before_building() -> None:
+    from llmsize.measure.harness import float_config
+
+    config = {"model_type": "gpt_oss", "quantization_config": {"quant_method": "mxfp4"}, "hidden_size": 8}
+    assert float_config(config) == {"model_type": "gpt_oss", "hidden_size": 8}

@@ -23,9 +23,16 @@ from llmsize.units import GIB
 
 def _report(wl: Workload, weights: int, kv: int, gpus: tuple[FitRow, ...] = ()) -> Report:
     est = Estimate(
-        weights_bytes=weights, kv_cache_bytes=kv, activations_bytes=GIB // 4, gradients_bytes=0,
-        optimizer_bytes=0, adapters_bytes=0, overhead_bytes=GIB // 2, params=7_615_616_512,
-        active_params=7_615_616_512, peak_phase="prefill",
+        weights_bytes=weights,
+        kv_cache_bytes=kv,
+        activations_bytes=GIB // 4,
+        gradients_bytes=0,
+        optimizer_bytes=0,
+        adapters_bytes=0,
+        overhead_bytes=GIB // 2,
+        params=7_615_616_512,
+        active_params=7_615_616_512,
+        peak_phase="prefill",
     )
     return build_report("Qwen2.5-7B", resolve("Qwen2.5-7B"), wl, est, gpus=gpus)
 
@@ -35,8 +42,10 @@ def _fit(gpu: str, fits: bool, headroom: int) -> FitRow:
 
 
 def _write(path: Path, data: Any) -> Path:
-    path.write_text(yaml.safe_dump(data, sort_keys=False) if path.suffix != ".json" else json.dumps(data),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False) if path.suffix != ".json" else json.dumps(data),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -96,8 +105,13 @@ def _measure_doc(report: Report, peak: int) -> dict[str, Any]:
     measured = {k: int(v) for k, v in report.memory.items() if k != "total"}
     measured["peak"] = peak
     return MeasureDocument(
-        llmsize_version="0", workload=report.workload, estimate=report, measured=measured, device="trace",
-        environment={"python": "3.11"}, measurement={"num_layers": 28},
+        llmsize_version="0",
+        workload=report.workload,
+        estimate=report,
+        measured=measured,
+        device="trace",
+        environment={"python": "3.11"},
+        measurement={"num_layers": 28},
         comparison={"peak": {"estimated": peak, "measured": peak, "error": 0.0}},
     ).model_dump(mode="json")
 
@@ -122,7 +136,9 @@ def test_measurement_missing_a_component_is_named(tmp_path: Path) -> None:
 
 def test_diff_names_workload_fields_components_total_and_fits(tmp_path: Path) -> None:
     a = _report(Workload(context=4096), 15 * GIB, GIB, (_fit("rtx-4090", True, 2 * GIB),))
-    b = _report(Workload(context=32768, mode=Mode.INFERENCE), 15 * GIB, 8 * GIB, (_fit("rtx-4090", False, -5 * GIB),))
+    b = _report(
+        Workload(context=32768, mode=Mode.INFERENCE), 15 * GIB, 8 * GIB, (_fit("rtx-4090", False, -5 * GIB),)
+    )
     (tmp_path / "a.yaml").write_text(to_yaml(a), encoding="utf-8")
     (tmp_path / "b.yaml").write_text(to_yaml(b), encoding="utf-8")
     diff = diff_reports(load_report(tmp_path / "a.yaml"), load_report(tmp_path / "b.yaml"))

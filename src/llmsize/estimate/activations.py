@@ -252,7 +252,14 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
-    y = w.op(module, n * out_f * d.e, [x], saves=[x] if full else [], weight_grad=in_f * out_f * d.e, trainable=full)
+    y = w.op(
+        module,
+        n * out_f * d.e,
+        [x],
+        saves=[x] if full else [],
+        weight_grad=in_f * out_f * d.e,
+        trainable=full,
+    )
     if not _lora_on(d, module):
         return y
     xc = w.op(f"{module}.lora cast", n * in_f * ADAPTER_BYTES, [x])
@@ -262,13 +269,25 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
         xd = w.op(f"{module}.lora dropout", n * in_f * ADAPTER_BYTES, [xc], saves=[mask])
     else:
         xd = xc
-    a = w.op(f"{module}.lora_A", n * d.rank * ADAPTER_BYTES, [xd], saves=[xd],
-             weight_grad=in_f * d.rank * ADAPTER_BYTES, trainable=True)
+    a = w.op(
+        f"{module}.lora_A",
+        n * d.rank * ADAPTER_BYTES,
+        [xd],
+        saves=[xd],
+        weight_grad=in_f * d.rank * ADAPTER_BYTES,
+        trainable=True,
+    )
     if xd is not xc:
         w.drop(xd)
     w.drop(mask)
-    bo = w.op(f"{module}.lora_B", n * out_f * ADAPTER_BYTES, [a], saves=[a],
-              weight_grad=out_f * d.rank * ADAPTER_BYTES, trainable=True)
+    bo = w.op(
+        f"{module}.lora_B",
+        n * out_f * ADAPTER_BYTES,
+        [a],
+        saves=[a],
+        weight_grad=out_f * d.rank * ADAPTER_BYTES,
+        trainable=True,
+    )
     w.drop(a)
     bs = w.op(f"{module}.lora scale", n * out_f * ADAPTER_BYTES, [bo])
     w.drop(bo)
@@ -279,8 +298,9 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     return y3
 
 
-def _rmsnorm(w: _Walk, d: Dims, x: _T, width: int, *, gemma: bool = False, rows: Num | None = None,
-             name: str = "norm") -> _T:
+def _rmsnorm(
+    w: _Walk, d: Dims, x: _T, width: int, *, gemma: bool = False, rows: Num | None = None, name: str = "norm"
+) -> _T:
     """RMSNorm as the modeling code writes it: an fp32 copy, x * rsqrt(mean(x^2) + eps), weight.
 
     Llama-style (modeling_llama.py LlamaRMSNorm): weight * x_normed.to(input_dtype).
@@ -301,16 +321,28 @@ def _rmsnorm(w: _Walk, d: Dims, x: _T, width: int, *, gemma: bool = False, rows:
     normed = w.op(f"{name} x*rsqrt", n * width * 4, [xf, r], saves=[xf, r])
     w.drop(r, xf)
     if gemma:
-        scaled = w.op(f"{name} *(1+w)", n * width * 4, [normed], saves=[normed] if full else [],
-                      weight_grad=width * d.e, trainable=full)
+        scaled = w.op(
+            f"{name} *(1+w)",
+            n * width * 4,
+            [normed],
+            saves=[normed] if full else [],
+            weight_grad=width * d.e,
+            trainable=full,
+        )
         w.drop(normed)
         out = w.op(f"{name} out", n * width * d.e, [scaled])
         w.drop(scaled)
         return out
     cast = w.op(f"{name} cast", n * width * d.e, [normed])
     w.drop(normed)
-    out = w.op(f"{name} out", n * width * d.e, [cast], saves=[cast] if full else [],
-               weight_grad=width * d.e, trainable=full)
+    out = w.op(
+        f"{name} out",
+        n * width * d.e,
+        [cast],
+        saves=[cast] if full else [],
+        weight_grad=width * d.e,
+        trainable=full,
+    )
     w.drop(cast)
     return out
 
@@ -338,8 +370,18 @@ class _Ctx:
     masks: dict[str, _T | None]  # layer kind -> mask tensor the layers receive (None: no mask)
 
 
-def _fused_attention(w: _Walk, d: Dims, q: _T, k: _T, v: _T, mask: _T | None, heads: int, kv_heads: int,
-                     dv: int, kv_tokens: Num) -> _T:
+def _fused_attention(
+    w: _Walk,
+    d: Dims,
+    q: _T,
+    k: _T,
+    v: _T,
+    mask: _T | None,
+    heads: int,
+    kv_heads: int,
+    dv: int,
+    kv_tokens: Num,
+) -> _T:
     """transformers' sdpa_attention_forward with SDPA as the fused GPU kernel.
 
     No mask: `enable_gqa` lets the kernel read the shared KV heads. A mask: transformers repeats
@@ -361,8 +403,13 @@ def _fused_attention(w: _Walk, d: Dims, q: _T, k: _T, v: _T, mask: _T | None, he
             w.drop(add_mask)
             add_mask = padded
     lse = w.new("sdpa logsumexp", d.b * heads * d.s * 4)
-    out = w.op("sdpa out", d.T * heads * dv * d.e, [q, kk, vv],
-               saves=[q, kk, vv, lse, *([add_mask] if add_mask is not None else [])], saves_out=True)
+    out = w.op(
+        "sdpa out",
+        d.T * heads * dv * d.e,
+        [q, kk, vv],
+        saves=[q, kk, vv, lse, *([add_mask] if add_mask is not None else [])],
+        saves_out=True,
+    )
     w.drop(lse, add_mask)
     if kk is not k:
         w.drop(kk, vv)
@@ -371,8 +418,19 @@ def _fused_attention(w: _Walk, d: Dims, q: _T, k: _T, v: _T, mask: _T | None, he
     return o
 
 
-def _eager_attention(w: _Walk, d: Dims, spec: ModelSpec, q: _T, k: _T, v: _T, mask: _T | None, heads: int,
-                     kv_heads: int, dv: int, kv_tokens: Num) -> _T:
+def _eager_attention(
+    w: _Walk,
+    d: Dims,
+    spec: ModelSpec,
+    q: _T,
+    k: _T,
+    v: _T,
+    mask: _T | None,
+    heads: int,
+    kv_heads: int,
+    dv: int,
+    kv_tokens: Num,
+) -> _T:
     """eager_attention_forward (modeling_llama.py / modeling_gemma2.py): scores and their fp32 softmax."""
     kk, vv = k, v
     if kv_heads != heads:
@@ -409,8 +467,19 @@ def _eager_attention(w: _Walk, d: Dims, spec: ModelSpec, q: _T, k: _T, v: _T, ma
     return o
 
 
-def _attend(w: _Walk, d: Dims, spec: ModelSpec, q: _T, k: _T, v: _T, mask: _T | None, heads: int, kv_heads: int,
-            dv: int, kv_tokens: Num) -> _T:
+def _attend(
+    w: _Walk,
+    d: Dims,
+    spec: ModelSpec,
+    q: _T,
+    k: _T,
+    v: _T,
+    mask: _T | None,
+    heads: int,
+    kv_heads: int,
+    dv: int,
+    kv_tokens: Num,
+) -> _T:
     if d.eager:
         return _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
     return _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
@@ -425,8 +494,9 @@ class _Cache:
     tokens: Num | None = None  # tokens a sliding layer concatenates (None: all kv tokens)
 
 
-def _cache_update(w: _Walk, d: Dims, new: list[_T], widths: list[int], cache: _Cache | None,
-                  window: int | None) -> list[_T]:
+def _cache_update(
+    w: _Walk, d: Dims, new: list[_T], widths: list[int], cache: _Cache | None, window: int | None
+) -> list[_T]:
     """DynamicLayer.update (cache_utils.py): torch.cat of the old cache and the new states.
 
     Each concatenation is a new tensor of kv tokens; the old one goes when the cache rebinds.
@@ -463,8 +533,9 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
         k = _linear(w, d, x, "k_proj", h, kvh * hd)
         v = _linear(w, d, x, "v_proj", h, kvh * hd)
     if spec.qk_norm != "none":
-        width, rows_q, rows_k = (hd, d.T * heads, d.T * kvh) if spec.qk_norm == "head" else (
-            heads * hd, d.T, d.T)
+        width, rows_q, rows_k = (
+            (hd, d.T * heads, d.T * kvh) if spec.qk_norm == "head" else (heads * hd, d.T, d.T)
+        )
         qn = _rmsnorm(w, d, q, width if spec.qk_norm == "head" else heads * hd, rows=rows_q, name="q_norm")
         w.drop(q)
         kn = _rmsnorm(w, d, k, width if spec.qk_norm == "head" else kvh * hd, rows=rows_k, name="k_norm")
@@ -534,8 +605,9 @@ def _mla(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
     return y
 
 
-def _dense_mlp(w: _Walk, d: Dims, spec: ModelSpec, x: _T, inter: int, rows: Num | None = None,
-               prefix: str = "") -> _T:
+def _dense_mlp(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, inter: int, rows: Num | None = None, prefix: str = ""
+) -> _T:
     """Gated MLP: down(act(gate(x)) * up(x)); Phi-3 computes gate and up in one projection."""
     n = d.T if rows is None else rows
     h = spec.hidden_size
@@ -575,8 +647,14 @@ def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
         # modeling_deepseek_v2.py DeepseekV2TopkRouter: F.linear(x.float(), weight.float()).
         xf = w.op("router x fp32", d.T * h * 4, [x])
         w.tmp("router weight fp32", n_exp * h * 4)
-        logits = w.op("router logits", d.T * n_exp * 4, [xf], saves=[xf] if full else [],
-                      weight_grad=n_exp * h * d.e, trainable=full)
+        logits = w.op(
+            "router logits",
+            d.T * n_exp * 4,
+            [xf],
+            saves=[xf] if full else [],
+            weight_grad=n_exp * h * d.e,
+            trainable=full,
+        )
         w.drop(xf)
         probs = w.op("router softmax", d.T * n_exp * 4, [logits], saves_out=True)
         idx = w.new("topk idx", d.T * k * 8)
@@ -585,8 +663,14 @@ def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
         w.drop(vals, probs)
         held += [logits, idx]
         return weights, held
-    logits = w.op("router logits", d.T * n_exp * d.e, [x], saves=[x] if full else [],
-                  weight_grad=n_exp * h * d.e, trainable=full)
+    logits = w.op(
+        "router logits",
+        d.T * n_exp * d.e,
+        [x],
+        saves=[x] if full else [],
+        weight_grad=n_exp * h * d.e,
+        trainable=full,
+    )
     held.append(logits)
     lf = w.op("router fp32", d.T * n_exp * 4, [logits])
     probs = w.op("router softmax", d.T * n_exp * 4, [lf], saves_out=True)
@@ -607,10 +691,20 @@ def _expert_weight(w: _Walk, d: Dims, name: str, experts: int, out_f: int, in_f:
     """peft ParamWrapper on a stacked expert parameter (lora/layer.py _LoraFactorsProxy): the LoRA
     factors cast to the weight dtype and folded into a full copy, baddbmm(W, B, A), which the
     grouped matmul then uses (and autograd keeps)."""
-    lhs = w.op(f"{name} lora_B cast", experts * out_f * rank * d.e, [], trainable=True,
-               weight_grad=experts * out_f * rank * ADAPTER_BYTES)
-    rhs = w.op(f"{name} lora_A cast", experts * rank * in_f * d.e, [], trainable=True,
-               weight_grad=experts * rank * in_f * ADAPTER_BYTES)
+    lhs = w.op(
+        f"{name} lora_B cast",
+        experts * out_f * rank * d.e,
+        [],
+        trainable=True,
+        weight_grad=experts * out_f * rank * ADAPTER_BYTES,
+    )
+    rhs = w.op(
+        f"{name} lora_A cast",
+        experts * rank * in_f * d.e,
+        [],
+        trainable=True,
+        weight_grad=experts * rank * in_f * ADAPTER_BYTES,
+    )
     merged = w.op(f"{name} W+BA", experts * out_f * in_f * d.e, [lhs, rhs], saves=[lhs, rhs])
     w.drop(lhs, rhs)
     return merged
@@ -635,18 +729,28 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     histc = w.new("histc input", S * 4)  # expert ids as float (CPU) or int32 (CUDA): 4 bytes either way
     n_exp = spec.num_experts
     w_gu = _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank) if d.experts_lora else None
-    gu = w.op("experts gate_up", S * 2 * inter * d.e, [sel, *([w_gu] if w_gu else [])],
-              saves=[sel, *([w_gu] if w_gu else [])] if (full or w_gu) else [],
-              weight_grad=n_exp * h * 2 * inter * d.e, trainable=full)
+    gu = w.op(
+        "experts gate_up",
+        S * 2 * inter * d.e,
+        [sel, *([w_gu] if w_gu else [])],
+        saves=[sel, *([w_gu] if w_gu else [])] if (full or w_gu) else [],
+        weight_grad=n_exp * h * 2 * inter * d.e,
+        trainable=full,
+    )
     gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
     up = w.op("up", S * inter * d.e, [gu], view_of=gu)
     a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
     p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
     w.drop(a, gate, up, gu)
     w_dn = _expert_weight(w, d, "down_proj", n_exp, h, inter, d.rank) if d.experts_lora else None
-    dn = w.op("experts down", S * h * d.e, [p, *([w_dn] if w_dn else [])],
-              saves=[p, *([w_dn] if w_dn else [])] if (full or w_dn) else [],
-              weight_grad=n_exp * inter * h * d.e, trainable=full)
+    dn = w.op(
+        "experts down",
+        S * h * d.e,
+        [p, *([w_dn] if w_dn else [])],
+        saves=[p, *([w_dn] if w_dn else [])] if (full or w_dn) else [],
+        weight_grad=n_exp * inter * h * d.e,
+        trainable=full,
+    )
     w.drop(p)
     wo = w.op("experts weighted", S * h * wbytes, [dn, sw], saves=[dn, sw] if sw.rg else [sw])
     inv = w.new("inverse perm", S * 8)
@@ -683,8 +787,14 @@ def _norm(w: _Walk, d: Dims, spec: ModelSpec, x: _T, name: str) -> _T:
         # native_layer_norm keeps its input, mean and rstd (fp32 per row) for backward.
         full = d.train and not d.lora
         stats = w.new(f"{name} mean/rstd", d.T * 8)
-        out = w.op(f"{name} out", d.T * spec.hidden_size * d.e, [x], saves=[x, stats],
-                   weight_grad=2 * spec.hidden_size * d.e, trainable=full)
+        out = w.op(
+            f"{name} out",
+            d.T * spec.hidden_size * d.e,
+            [x],
+            saves=[x, stats],
+            weight_grad=2 * spec.hidden_size * d.e,
+            trainable=full,
+        )
         w.drop(stats)
         return out
     gemma = spec.model_type.startswith("gemma")
@@ -743,8 +853,9 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
     h = spec.hidden_size
     full = d.train and not d.lora
     ids = w.new("input_ids", d.T * 8)
-    emb = w.op("embeddings", d.T * h * d.e, [ids], saves=[ids], weight_grad=spec.vocab_size * h * d.e,
-               trainable=full)
+    emb = w.op(
+        "embeddings", d.T * h * d.e, [ids], saves=[ids], weight_grad=spec.vocab_size * h * d.e, trainable=full
+    )
     if spec.model_type.startswith("gemma"):  # Gemma*ScaledWordEmbedding: embedding * sqrt(hidden)
         scaled = w.op("embeddings * scale", d.T * h * d.e, [emb])
         w.drop(emb)
@@ -795,9 +906,18 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     full = d.train and not d.lora
     rows = d.b * d.logits_tokens
     keep = xn if np.all(d.logits_tokens == d.s) else w.op("last positions", rows * h * d.e, [xn], view_of=xn)
-    logits = _linear(w, d, keep, "lm_head", h, vocab, rows=rows) if _lora_on(d, "lm_head") else w.op(
-        "logits", rows * vocab * d.e, [keep], saves=[keep] if full else [], weight_grad=vocab * h * d.e,
-        trainable=full)
+    logits = (
+        _linear(w, d, keep, "lm_head", h, vocab, rows=rows)
+        if _lora_on(d, "lm_head")
+        else w.op(
+            "logits",
+            rows * vocab * d.e,
+            [keep],
+            saves=[keep] if full else [],
+            weight_grad=vocab * h * d.e,
+            trainable=full,
+        )
+    )
     if keep is not xn:
         w.drop(keep)
     if spec.final_logit_softcapping:
@@ -862,8 +982,9 @@ class _LayerFwd:
     where: str
 
 
-def _layer_forward(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool) -> tuple[
-        _LayerFwd, _Walk, _T]:
+def _layer_forward(
+    spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool
+) -> tuple[_LayerFwd, _Walk, _T]:
     w = _Walk(train=saves)
     x = w.new("layer input", d.T * spec.hidden_size * d.e, rg=saves)
     c = _Cache() if cache else None
@@ -874,27 +995,62 @@ def _layer_forward(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bo
     return _LayerFwd(peak, w.cur - out.nbytes, kv, where), w, out
 
 
-def _dims(spec: ModelSpec, wl: Workload, e: int, *, s: Num, kv: Num, batch: Num, logits_tokens: Num,
-          attention: Attention | None, targets: frozenset[str]) -> Dims:
+def _dims(
+    spec: ModelSpec,
+    wl: Workload,
+    e: int,
+    *,
+    s: Num,
+    kv: Num,
+    batch: Num,
+    logits_tokens: Num,
+    attention: Attention | None,
+    targets: frozenset[str],
+) -> Dims:
     eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
     lora = wl.mode in (Mode.LORA, Mode.QLORA)
     requested = {t.lower() for t in wl.lora_targets or ()}
-    experts_lora = lora and spec.model_type in PEFT_MOE_CONVERTED and bool(
-        requested & {"all-linear", "gate_proj", "up_proj", "down_proj", "w1", "w2", "w3"})
+    experts_lora = (
+        lora
+        and spec.model_type in PEFT_MOE_CONVERTED
+        and bool(requested & {"all-linear", "gate_proj", "up_proj", "down_proj", "w1", "w2", "w3"})
+    )
     return Dims(
-        b=batch, s=s, kv=kv, e=e, train=wl.mode.trains, lora=lora, gc=wl.gradient_checkpointing, eager=eager,
-        targets=targets, rank=wl.lora_rank, logits_tokens=logits_tokens, experts_lora=experts_lora,
+        b=batch,
+        s=s,
+        kv=kv,
+        e=e,
+        train=wl.mode.trains,
+        lora=lora,
+        gc=wl.gradient_checkpointing,
+        eager=eager,
+        targets=targets,
+        rank=wl.lora_rank,
+        logits_tokens=logits_tokens,
+        experts_lora=experts_lora,
     )
 
 
-def _ctx_only(spec: ModelSpec, d: Dims, kinds: set[str], flash: bool) -> tuple[_Ctx, Num, Num, list[_T], _Walk]:
+def _ctx_only(
+    spec: ModelSpec, d: Dims, kinds: set[str], flash: bool
+) -> tuple[_Ctx, Num, Num, list[_T], _Walk]:
     w = _Walk(train=d.train)
     ctx, emb, held = _prefix(w, d, spec, kinds, flash)
     return ctx, w.peak, w.cur, [emb, *held], w
 
 
-def inference_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[int, ...], *, head: bool,
-                         context: Num, prompt: Num, batch: Num, flash: bool = False) -> list[Candidate]:
+def inference_candidates(
+    spec: ModelSpec,
+    wl: Workload,
+    e: int,
+    layers: tuple[int, ...],
+    *,
+    head: bool,
+    context: Num,
+    prompt: Num,
+    batch: Num,
+    flash: bool = False,
+) -> list[Candidate]:
     """Prefill (the whole prompt in one forward, as `generate` runs it) and the last decode step."""
     groups = _layers_by_kind(spec, layers)
     kinds = {k for k, _ in groups}
@@ -904,8 +1060,17 @@ def inference_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[in
     h = spec.hidden_size
 
     # Prefill.
-    d = _dims(spec, wl, e, s=prompt, kv=prompt, batch=batch, logits_tokens=keep, attention=wl.attention,
-              targets=frozenset())
+    d = _dims(
+        spec,
+        wl,
+        e,
+        s=prompt,
+        kv=prompt,
+        batch=batch,
+        logits_tokens=keep,
+        attention=wl.attention,
+        targets=frozenset(),
+    )
     ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, flash)
     out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
     fwd: dict[tuple[str, bool], _LayerFwd] = {}
@@ -940,16 +1105,29 @@ def inference_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[in
 
     # The last decode step: one token per sequence against a cache of context - 1 tokens.
     if np.any(context > prompt):
-        dd = _dims(spec, wl, e, s=1, kv=context, batch=batch, logits_tokens=1, attention=wl.attention,
-                   targets=frozenset())
+        dd = _dims(
+            spec,
+            wl,
+            e,
+            s=1,
+            kv=context,
+            batch=batch,
+            logits_tokens=1,
+            attention=wl.attention,
+            targets=frozenset(),
+        )
         ctx1, pre_peak1, pre_live1, _, _ = _ctx_only(spec, dd, kinds, flash)
-        for kind, members in groups.items():
+        for members in groups.values():
             w = _Walk()
             x = w.new("layer input", batch * h * e)
             old = _old_cache(w, spec, dd, members[-1], prompt, context)
             window = spec.layer_window(members[-1])
-            c = _Cache(old=old, tokens=None if window is None else np.where(
-                context - 1 > prompt, np.minimum(context, window), prompt + 1))
+            c = _Cache(
+                old=old,
+                tokens=None
+                if window is None
+                else np.where(context - 1 > prompt, np.minimum(context, window), prompt + 1),
+            )
             _layer(w, dd, spec, x, ctx1, members[-1], c)
             extra = w.peak - sum((t.nbytes for t in c.kept), start=0)
             out.append(Candidate("decode", pre_live1 + extra, 1, 0, f"layer {members[-1]}: {w.peak_at}"))
@@ -966,8 +1144,9 @@ def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, cont
     held = context - 1
     if window is not None:
         held = np.where(context - 1 > prompt, np.minimum(context - 1, window), prompt)
-    widths = ([spec.kv_lora_rank, spec.qk_rope_head_dim] if spec.is_mla
-              else [spec.num_kv_heads * spec.head_dim] * 2)
+    widths = (
+        [spec.kv_lora_rank, spec.qk_rope_head_dim] if spec.is_mla else [spec.num_kv_heads * spec.head_dim] * 2
+    )
     return [w.new("old cache", d.b * held * width * d.e) for width in widths]
 
 
@@ -1018,33 +1197,59 @@ def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool)
     return _LayerTrain(fwd_peak, x_bytes, peak, w.peak_grads, grads, where, w.peak_at or "recompute")
 
 
-def training_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[int, ...], *, head: bool,
-                        targets: frozenset[str]) -> tuple[list[Candidate], Num]:
+def training_candidates(
+    spec: ModelSpec, wl: Workload, e: int, layers: tuple[int, ...], *, head: bool, targets: frozenset[str]
+) -> tuple[list[Candidate], Num]:
     """Forward (per block, and the loss), backward (loss, per block); returns the candidates and the
     total weight-gradient bytes the walk counted (to turn live gradients into a share)."""
     groups = _layers_by_kind(spec, layers)
     kinds = {k for k, _ in groups}
     order = [layer_kind(spec, layer) for layer in layers]
-    d = _dims(spec, wl, e, s=wl.context, kv=wl.context, batch=wl.batch, logits_tokens=wl.context,
-              attention=wl.attention, targets=targets)
+    d = _dims(
+        spec,
+        wl,
+        e,
+        s=wl.context,
+        kv=wl.context,
+        batch=wl.batch,
+        logits_tokens=wl.context,
+        attention=wl.attention,
+        targets=targets,
+    )
     full = not d.lora
     ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, wl.attention is Attention.FLASH)
     out = [Candidate("forward", pre_peak, 0, 0, "embeddings, masks and rotary tables")]
     per: dict[tuple[str, bool], _LayerTrain] = {}
     for kind, members in groups.items():
-        rep = members[-1]
-        per[kind] = _layer_training(spec, d, rep, ctx, x_rg=full or d.gc or rep > 0)
-    saved = {k: v.saved for k, v in per.items()}
-    grads = {k: v.grads for k, v in per.items()}
+        per[kind] = _layer_training(spec, d, members[-1], ctx, x_rg=full or d.gc or members[-1] > 0)
+    walks = [per[k] for k in order]
+    if not (full or d.gc) and layers and layers[0] == 0:
+        # LoRA without checkpointing: the first block's input needs no gradient, so its first norm
+        # keeps nothing for backward.
+        walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
     n = len(order)
-    saved_all = _before(order, saved, n)
-    grads_layers = _before(order, grads, n)
+    saved_before: list[Num] = [0]
+    for wk in walks:
+        saved_before.append(saved_before[-1] + wk.saved)
+    grads_after: list[Num] = [0]
+    for wk in reversed(walks):
+        grads_after.append(grads_after[-1] + wk.grads)
+    grads_after = grads_after[::-1][1:]  # grads_after[i]: blocks after position i
+    saved_all, grads_layers = saved_before[n], grads_after[0] + walks[0].grads if walks else 0
     x_bytes = d.T * spec.hidden_size * e
-    for kind, members in groups.items():
-        pos = layers.index(members[-1])
-        peak = per[kind].fwd_peak - (x_bytes if pos == 0 else 0)
-        out.append(Candidate("forward", pre_live + _before(order, saved, pos) + peak, 0, 0,
-                             f"layer {members[-1]}: {per[kind].where}"))
+    firsts = {layers.index(m[0]) for m in groups.values()}
+    lasts = {layers.index(m[-1]) for m in groups.values()}
+    for pos in sorted(lasts | ({0} if walks else set())):
+        peak = walks[pos].fwd_peak - (x_bytes if pos == 0 else 0)
+        out.append(
+            Candidate(
+                "forward",
+                pre_live + saved_before[pos] + peak,
+                0,
+                0,
+                f"layer {layers[pos]}: {walks[pos].where}",
+            )
+        )
 
     # Python references the model forward drops when it returns; cos/sin (and the embeddings under
     # checkpointing) stay, kept by backward.
@@ -1068,19 +1273,42 @@ def training_candidates(spec: ModelSpec, wl: Workload, e: int, layers: tuple[int
         tw.reset_peak()
         _backward(tw, loss, 4)
         grads_head = sum((op.weight_grad for op in tw.tape), start=0)
-        out.append(Candidate("backward", pre_live + saved_all + tw.peak - tw.peak_grads, 0, tw.peak_grads,
-                             f"loss backward: {tw.peak_at}"))
+        out.append(
+            Candidate(
+                "backward",
+                pre_live + saved_all + tw.peak - tw.peak_grads,
+                0,
+                tw.peak_grads,
+                f"loss backward: {tw.peak_at}",
+            )
+        )
     base = pre_live - released
-    for kind, members in groups.items():
-        for layer in {members[0], members[-1]}:
-            pos = layers.index(layer)
-            below = _before(order, saved, pos)
-            above_grads = grads_head + grads_layers - _before(order, grads, pos + 1)
-            live = base + below + per[kind].bwd_peak
-            out.append(Candidate("backward", live - per[kind].bwd_grads, 0, above_grads + per[kind].bwd_grads,
-                                 f"layer {layer}: {per[kind].bwhere}"))
+    for pos in sorted(firsts | lasts | ({0} if walks else set())):
+        wk = walks[pos]
+        live = base + saved_before[pos] + wk.bwd_peak
+        out.append(
+            Candidate(
+                "backward",
+                live - wk.bwd_grads,
+                0,
+                grads_head + grads_after[pos] + wk.bwd_grads,
+                f"layer {layers[pos]}: {wk.bwhere}",
+            )
+        )
     emb_grads = spec.vocab_size * spec.hidden_size * e if full and not spec.tie_word_embeddings else 0
     total_grads = grads_head + grads_layers + emb_grads
-    fixed = [Candidate(c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where)
-             for c in out]
+    if full:
+        # The embedding's backward comes last, with every other gradient allocated; with tied
+        # embeddings its dense gradient is added to the lm_head's out of place (AccumulateGrad:
+        # old + new), so two more vocabulary x hidden tensors exist for a moment.
+        tied_tmp = 2 * spec.vocab_size * spec.hidden_size * e if spec.tie_word_embeddings else 0
+        out.append(
+            Candidate(
+                "backward", base + tied_tmp + d.T * spec.hidden_size * e, 0, total_grads, "embedding backward"
+            )
+        )
+    fixed = [
+        Candidate(c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where)
+        for c in out
+    ]
     return fixed, total_grads

@@ -73,13 +73,15 @@ def _per_rank(spec: ModelSpec, tp: int) -> ModelSpec:
     """The shapes one tensor-parallel rank computes: heads and intermediate widths split."""
     if tp == 1:
         return spec
-    return spec.model_copy(update={
-        "num_attention_heads": max(1, spec.num_attention_heads // tp),
-        "num_kv_heads": max(1, spec.num_kv_heads // tp),
-        "intermediate_size": spec.intermediate_size // tp,
-        "moe_intermediate_size": spec.moe_intermediate_size // tp,
-        "shared_expert_intermediate_size": spec.shared_expert_intermediate_size // tp,
-    })
+    return spec.model_copy(
+        update={
+            "num_attention_heads": max(1, spec.num_attention_heads // tp),
+            "num_kv_heads": max(1, spec.num_kv_heads // tp),
+            "intermediate_size": spec.intermediate_size // tp,
+            "moe_intermediate_size": spec.moe_intermediate_size // tp,
+            "shared_expert_intermediate_size": spec.shared_expert_intermediate_size // tp,
+        }
+    )
 
 
 def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
@@ -95,7 +97,9 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
 
 
 def _pick(totals: list[Num]) -> Num:
-    stacked = np.stack([np.broadcast_to(np.asarray(t, dtype=float), np.broadcast(*totals).shape) for t in totals])
+    stacked = np.stack(
+        [np.broadcast_to(np.asarray(t, dtype=float), np.broadcast(*totals).shape) for t in totals]
+    )
     return np.argmax(stacked, axis=0)
 
 
@@ -103,17 +107,25 @@ def _take(values: list[Num], idx: Num) -> Num:
     shape = np.shape(idx)
     stacked = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
     got = np.take_along_axis(stacked, np.asarray(idx)[None, ...], axis=0)[0]
-    return int(round(float(got))) if np.ndim(got) == 0 else np.rint(got).astype(np.int64)
+    return round(float(got)) if np.ndim(got) == 0 else np.rint(got).astype(np.int64)
 
 
-def _candidates(spec: ModelSpec, wl: Workload, static: StaticBytes, flash: bool = False
-                ) -> tuple[list[act.Candidate], list[Num], list[Num], list[Num]]:
+def _candidates(
+    spec: ModelSpec, wl: Workload, static: StaticBytes, flash: bool = False
+) -> tuple[list[act.Candidate], list[Num], list[Num], list[Num]]:
     e = _DTYPE_BYTES.get(compute_dtype(spec, wl), 2)
     layers, head = _busiest_stage(spec, wl)
     rank_spec = _per_rank(spec, wl.tp)
     if not wl.mode.trains:
         cands = act.inference_candidates(
-            rank_spec, wl, e, layers, head=head, context=wl.context, prompt=wl.prefill_tokens, batch=wl.batch,
+            rank_spec,
+            wl,
+            e,
+            layers,
+            head=head,
+            context=wl.context,
+            prompt=wl.prefill_tokens,
+            batch=wl.batch,
             flash=flash,
         )
         kv = [c.kv_fraction * (static.kv_prefill if c.phase == "prefill" else static.kv_full) for c in cands]
@@ -126,8 +138,15 @@ def _candidates(spec: ModelSpec, wl: Workload, static: StaticBytes, flash: bool 
 
         targets = frozenset(resolve_targets(spec, wl).names)
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
-    cands.append(act.Candidate("optimizer", _optimizer_temp(spec, wl, static), 0, 1,
-                               "optimizer step: foreach AdamW's sqrt(exp_avg_sq) temporary"))
+    cands.append(
+        act.Candidate(
+            "optimizer",
+            _optimizer_temp(spec, wl, static),
+            0,
+            1,
+            "optimizer step: foreach AdamW's sqrt(exp_avg_sq) temporary",
+        )
+    )
     kv = [0 for _ in cands]
     grads = [c.grad_fraction * static.gradients for c in cands]
     opt = [static.optimizer for _ in cands]
@@ -172,8 +191,8 @@ def peak(spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
         where = "per element"
     formula = (
         "max over phases of the live set: prefill (whole prompt, one forward) vs last decode step"
-        if not wl.mode.trains else
-        "max over forward, backward and optimizer step of saved activations + transients + grads + states"
+        if not wl.mode.trains
+        else "max over forward, backward and optimizer step of kept activations + transients + grads + states"
     )
     return Peak(
         phase=phase,
@@ -186,4 +205,3 @@ def peak(spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
         low=low + static.weights + static.adapters,
         high=nominal + static.weights + static.adapters,
     )
-

@@ -53,7 +53,9 @@ def hf_config(config: dict[str, Any]) -> Any:
     try:
         from transformers import AutoConfig
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtraError('tracing needs torch and transformers: pip install "llmsize[measure]"') from exc
+        raise MissingExtraError(
+            'tracing needs torch and transformers: pip install "llmsize[measure]"'
+        ) from exc
     kwargs = dict(config)
     model_type = kwargs.pop("model_type", None)
     if not model_type:
@@ -67,14 +69,23 @@ def hf_config(config: dict[str, Any]) -> Any:
 
 
 def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -> Any:
-    """AutoModelForCausalLM.from_config under the caller's FakeTensorMode, in `dtype`, in eval mode.
+    """The causal-LM model of `config` under the caller's FakeTensorMode, in `dtype`, in eval mode.
 
-    Random init runs on fake tensors, so it costs dispatch time only, no memory.
+    Weight initialisation is skipped (`transformers.initialization.no_init_weights`): the values
+    of fake tensors do not exist, and some init code reads them (SigLIP's). Multimodal configs
+    that AutoModelForCausalLM does not take (Qwen2.5-VL) are built as image-text-to-text models,
+    vision tower included, and run on text alone.
     """
-    from transformers import AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
+    from transformers.initialization import no_init_weights
 
     kwargs: dict[str, Any] = {"dtype": dtype}
     if attn_implementation is not None:
         kwargs["attn_implementation"] = attn_implementation
-    model = AutoModelForCausalLM.from_config(config, **kwargs)
+    with no_init_weights():
+        try:
+            model = AutoModelForCausalLM.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+        except ValueError:
+            model = AutoModelForImageTextToText.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+    model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
     return model.eval()

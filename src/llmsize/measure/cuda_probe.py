@@ -168,8 +168,9 @@ def open_device(index: int | None = None) -> CudaDevice:
     props = torch.cuda.get_device_properties(index)
     free, total = torch.cuda.mem_get_info(index)
     bus_id = None
-    if all(hasattr(props, a) for a in ("pci_domain_id", "pci_bus_id", "pci_device_id")):
-        bus_id = nvml_bus_id(int(props.pci_domain_id), int(props.pci_bus_id), int(props.pci_device_id))
+    pci = [getattr(props, a, None) for a in ("pci_domain_id", "pci_bus_id", "pci_device_id")]
+    if all(v is not None for v in pci):
+        bus_id = nvml_bus_id(int(pci[0]), int(pci[1]), int(pci[2]))  # type: ignore[arg-type]
     nvml = _nvml()
     handle = None
     if nvml is not None and bus_id is not None:

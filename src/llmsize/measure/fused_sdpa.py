@@ -40,7 +40,12 @@ def _register_ops() -> None:
     import torch
 
     def _math_forward(
-        q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None, is_causal: bool, scale: float
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
+        is_causal: bool,
+        scale: float,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         # Real tensors only (never reached under FakeTensorMode): the math kernel, for correctness.
         if k.shape[-3] != q.shape[-3]:
@@ -60,16 +65,27 @@ def _register_ops() -> None:
     @torch.library.custom_op(
         f"{_OP_NAMESPACE}::fused_sdpa",
         mutates_args=(),
-        schema="(Tensor q, Tensor k, Tensor v, Tensor? mask, bool is_causal, float scale) -> (Tensor, Tensor)",
+        schema="(Tensor q, Tensor k, Tensor v, Tensor? mask, bool is_causal, float scale)"
+        " -> (Tensor, Tensor)",
     )
     def fused_sdpa(
-        q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None, is_causal: bool, scale: float
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
+        is_causal: bool,
+        scale: float,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         return _math_forward(q, k, v, mask, is_causal, scale)
 
     @fused_sdpa.register_fake
     def _(
-        q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None, is_causal: bool, scale: float
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
+        is_causal: bool,
+        scale: float,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         out = q.new_empty((*q.shape[:-1], v.shape[-1]))
         lse = q.new_empty(q.shape[:-1], dtype=torch.float32)
@@ -82,8 +98,15 @@ def _register_ops() -> None:
         " bool is_causal, float scale) -> (Tensor, Tensor, Tensor)",
     )
     def fused_sdpa_backward(
-        grad_out: torch.Tensor, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tensor,
-        lse: torch.Tensor, mask: torch.Tensor | None, is_causal: bool, scale: float,
+        grad_out: torch.Tensor,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        out: torch.Tensor,
+        lse: torch.Tensor,
+        mask: torch.Tensor | None,
+        is_causal: bool,
+        scale: float,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         with torch.enable_grad():
             qq, kk, vv = (t.detach().requires_grad_(True) for t in (q, k, v))
@@ -93,8 +116,15 @@ def _register_ops() -> None:
 
     @fused_sdpa_backward.register_fake
     def _(
-        grad_out: torch.Tensor, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tensor,
-        lse: torch.Tensor, mask: torch.Tensor | None, is_causal: bool, scale: float,
+        grad_out: torch.Tensor,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        out: torch.Tensor,
+        lse: torch.Tensor,
+        mask: torch.Tensor | None,
+        is_causal: bool,
+        scale: float,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         return torch.empty_like(q), torch.empty_like(k), torch.empty_like(v)
 
@@ -135,7 +165,8 @@ def fused_scaled_dot_product_attention(
     _register_ops()
     if scale is None:
         scale = query.shape[-1] ** -0.5
-    if not enable_gqa and key.shape[-3] != query.shape[-3]:
+    if not enable_gqa and key.shape[-3] not in (1, query.shape[-3]):
+        # SDPA broadcasts a single K/V head (Falcon's multi-query attention); anything else is an error.
         raise ValueError("k/v heads differ from q heads and enable_gqa is False")
     mask = attn_mask
     if mask is not None:

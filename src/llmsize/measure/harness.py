@@ -148,6 +148,12 @@ def model_config(spec: ModelSpec) -> dict[str, Any]:
     )
 
 
+def float_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The config without its `quantization_config`: the harness builds float weights (random values
+    cannot be a quantized checkpoint); QLoRA's NF4 is applied by the harness itself."""
+    return {k: v for k, v in config.items() if k != "quantization_config"}
+
+
 def source_for_remote_code(spec: ModelSpec) -> str | None:
     """Where transformers may load repository code from: a local folder or the Hub repo id."""
     if spec.provenance.kind is ProvenanceKind.LOCAL:
@@ -218,6 +224,7 @@ def measure(
     dtype = compute_dtype_for(spec, wl)
     if config is None:
         config = model_config(spec)
+    config = float_config(config)
     if est is None:
         from llmsize.estimate.core import estimate
 
@@ -349,10 +356,12 @@ def _measure_real(
     )
     extra = list(run.notes)
     if device == "cpu":
-        kernel = "torch's CPU SDPA kernel" if wl.mode.trains else "SDPA allocating as the fused GPU kernel does"
+        kernel = (
+            "torch's CPU SDPA kernel" if wl.mode.trains else "SDPA allocating as the fused GPU kernel does"
+        )
         extra.append(f"cpu: tensor bytes from MemTracker; {kernel}")
     return Measurement(
-        device=device,  # type: ignore[arg-type]
+        device=device,
         weights_bytes=run.weights_bytes,
         kv_cache_bytes=run.kv_cache_bytes,
         activations_bytes=max(0, run.peak_bytes - kinds),

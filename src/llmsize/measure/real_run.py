@@ -86,7 +86,7 @@ def _phase_tracker() -> Any:
     """A MemTracker that also remembers each named phase's peak and what kinds made it up."""
     from torch.distributed._tools.mem_tracker import MemTracker
 
-    class PhaseTracker(MemTracker):  # type: ignore[misc]
+    class PhaseTracker(MemTracker):  # type: ignore[misc,no-untyped-call,unused-ignore]
         def __init__(self) -> None:
             super().__init__()
             self.phase = "setup"
@@ -108,9 +108,10 @@ def _phase_tracker() -> Any:
         def _track_module_params_and_buffers(self, module: Any, install_grad_hooks: bool = True) -> Any:
             # A frozen real parameter (LoRA's base weights) refuses gradient hooks; it gets no gradient
             # either, so mark it as hooked with handles that have nothing to remove.
+            handles: Any = self._param_to_grad_hook_handles
             for param in module.parameters():
-                if not param.requires_grad and self._param_to_grad_hook_handles.get(param, None) is None:
-                    self._param_to_grad_hook_handles[param] = (_NoHook(), _NoHook())
+                if not param.requires_grad and handles.get(param, None) is None:
+                    handles[param] = (_NoHook(), _NoHook())
             return super()._track_module_params_and_buffers(module, install_grad_hooks)
 
     return PhaseTracker()
@@ -240,8 +241,9 @@ def build_model(
     torch.manual_seed(SEED)
     # QLoRA builds on the CPU first so that the full-precision weights never sit on the GPU.
     target = "cpu" if wl.mode is Mode.QLORA else device
+    auto: Any = AutoModelForCausalLM
     with torch.device(target):
-        model = AutoModelForCausalLM.from_config(cfg, **kwargs)
+        model = auto.from_config(cfg, **kwargs)
     if wl.mode is Mode.QLORA:
         model = quantize_nf4(model, dtype, device)
     return model.eval()
@@ -421,7 +423,9 @@ def prepare_training(model: Any, wl: Workload) -> Any:
 
     model.train()
     if wl.gradient_checkpointing:
-        enable = getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+        enable = (
+            getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+        )
         enable()
     if wl.mode in (Mode.LORA, Mode.QLORA):
         try:

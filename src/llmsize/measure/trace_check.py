@@ -18,8 +18,13 @@ from llmsize.specs.hf_config import spec_from_hf_config
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
 
 # Trace phase names -> the estimator's (training runs twice; the second iteration is compared).
-_PHASES = {"prefill": "prefill", "decode": "decode", "forward2": "forward", "backward2": "backward",
-           "optimizer2": "optimizer"}
+_PHASES = {
+    "prefill": "prefill",
+    "decode": "decode",
+    "forward2": "forward",
+    "backward2": "backward",
+    "optimizer2": "optimizer",
+}
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,14 @@ class Comparison:
 
 
 def spec_of(config: dict[str, Any], name: str, source: str = "trace check") -> ModelSpec:
-    return spec_from_hf_config(config, name=name, provenance=Provenance(kind=ProvenanceKind.CATALOG, source=source))
+    return spec_from_hf_config(
+        config, name=name, provenance=Provenance(kind=ProvenanceKind.CATALOG, source=source)
+    )
 
 
-def compare(config: dict[str, Any], wl: Workload, *, name: str = "model", num_layers: int | None = None) -> Comparison:
+def compare(
+    config: dict[str, Any], wl: Workload, *, name: str = "model", num_layers: int | None = None
+) -> Comparison:
     """Run the estimator and the tracer on the same (possibly layer-reduced) config."""
     cfg = with_layers(config, num_layers) if num_layers is not None else config
     spec = spec_of(cfg, name)

@@ -25,6 +25,7 @@ torch, transformers and peft are imported inside functions only.
 from __future__ import annotations
 
 import contextlib
+import gc
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,8 +77,8 @@ class TraceResult:
 
     peak_bytes: int
     peak_phase: str
-    params_bytes: int
-    buffers_bytes: int
+    params_bytes: int  # parameters and persistent buffers: the weights
+    buffers_bytes: int  # non-persistent buffers (rotary tables)
     trainable_params_bytes: int
     gradients_bytes: int
     optimizer_bytes: int
@@ -106,7 +107,9 @@ def _require_torch() -> None:
         import torch  # noqa: F401
         import transformers  # noqa: F401
     except ImportError as exc:
-        raise MissingExtraError('tracing needs torch and transformers: pip install "llmsize[measure]"') from exc
+        raise MissingExtraError(
+            'tracing needs torch and transformers: pip install "llmsize[measure]"'
+        ) from exc
 
 
 def _phase_tracker_class() -> Any:
@@ -117,7 +120,7 @@ def _phase_tracker_class() -> Any:
 
     _GRAD = _MemRefType.GRAD
 
-    class PhaseTracker(MemTracker):  # type: ignore[misc]
+    class PhaseTracker(MemTracker):  # type: ignore[no-untyped-call]
         def __init__(self, record_timeline: bool = False) -> None:
             super().__init__()
             self.phase = "setup"
@@ -129,12 +132,16 @@ def _phase_tracker_class() -> Any:
             self.origins: dict[int, tuple[Any, tuple[Any, ...]]] = {}
             self.peak_tensors: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
 
-        def _track_module_params_and_buffers(self, module: Any, install_grad_hooks: bool = True) -> tuple[int, int]:
+        def _track_module_params_and_buffers(
+            self, module: Any, install_grad_hooks: bool = True
+        ) -> tuple[int, int]:
             # MemTracker hooks every parameter's gradient; frozen ones (LoRA's base) cannot take a hook.
             params, buffers = super()._track_module_params_and_buffers(module, install_grad_hooks=False)
             if install_grad_hooks:
                 for param in module.parameters():
-                    if param.requires_grad and self._param_to_grad_hook_handles.get(param, None) is None:
+                    handles: Any = self._param_to_grad_hook_handles
+                    if param.requires_grad and handles.get(param, None) is None:
+
                         def _grad_hook(grad: Any) -> None:
                             self._update_and_maybe_create_winfos(grad, _GRAD)
 
@@ -162,13 +169,17 @@ def _phase_tracker_class() -> Any:
                 if self.record_timeline:
                     self.peak_tensors[self.phase] = self.live_tensors()
             if self.record_timeline:
-                self.timeline.append(TimelineEvent(self.phase, self._last_op, self._innermost_module(), total))
+                self.timeline.append(
+                    TimelineEvent(self.phase, self._last_op, self._innermost_module(), total)
+                )
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
-            self._last_op = str(func.overloadpacket.__name__) if hasattr(func, "overloadpacket") else str(func)
+            self._last_op = (
+                str(func.overloadpacket.__name__) if hasattr(func, "overloadpacket") else str(func)
+            )
             if self.record_timeline:
                 self._origin_ctx = (self.phase, self._last_op, self._innermost_module())
-            res = super().__torch_dispatch__(func, types, args, kwargs)
+            res = super().__torch_dispatch__(func, types, args, kwargs)  # type: ignore[no-untyped-call]
             if self.record_timeline:
                 self._note_origins(res)
             return res
@@ -187,12 +198,16 @@ def _phase_tracker_class() -> Any:
                     key = id(st)
                     known = self.origins.get(key)
                     if known is None or known[0]() is not st:
-                        self.origins[key] = (weakref.ref(st), (*self._origin_ctx, tuple(t.shape), str(t.dtype)))
+                        self.origins[key] = (
+                            weakref.ref(st),
+                            (*self._origin_ctx, tuple(t.shape), str(t.dtype)),
+                        )
 
         def live_tensors(self) -> list[tuple[int, tuple[Any, ...]]]:
             """(bytes, (phase, op, module, shape, dtype)) of every live storage this tracker saw created."""
             out = []
-            for winfo_key, (winfo, _ref) in list(self._WINFO.items()):
+            winfos: Any = self._WINFO
+            for winfo_key, (winfo, _ref) in list(winfos.items()):
                 entry = self.origins.get(id(winfo_key))
                 if winfo.reftype.value in ("Parameter", "Buffer", "Other", "Optstate"):
                     continue
@@ -214,6 +229,22 @@ def _storage_bytes(tensors: Iterator[Any]) -> int:
         st = t.untyped_storage()
         seen[id(st)] = st.nbytes()
     return sum(seen.values())
+
+
+def _weight_and_buffer_bytes(model: Any) -> tuple[int, int]:
+    """(parameters + persistent buffers, the other buffers): what a checkpoint holds vs. runtime tables.
+
+    Persistent buffers are model state (DeepSeek-V3's e_score_correction_bias); non-persistent ones
+    are recomputed tables (rotary inv_freq).
+    """
+    persistent: list[Any] = []
+    scratch: list[Any] = []
+    for module in model.modules():
+        transient: set[str] = getattr(module, "_non_persistent_buffers_set", set())
+        for name, buf in module.named_buffers(recurse=False):
+            (scratch if name in transient else persistent).append(buf)
+    weights = _storage_bytes(iter([*model.parameters(), *persistent]))
+    return weights, _storage_bytes(iter(scratch))
 
 
 def cache_tensors(cache: Any) -> list[Any]:
@@ -253,8 +284,8 @@ def _real_data_shims() -> Iterator[None]:
     import transformers.masking_utils as masking
     from torch._subclasses.fake_tensor import FakeTensor
 
-    original_value = adam_module._get_value
-    original_packed = masking.find_packed_sequence_indices
+    original_value: Any = getattr(adam_module, "_get_value")  # noqa: B009 (private, untyped)
+    original_packed: Any = masking.find_packed_sequence_indices
 
     def _value(x: Any) -> Any:
         return 1.0 if isinstance(x, FakeTensor) else original_value(x)
@@ -262,12 +293,12 @@ def _real_data_shims() -> Iterator[None]:
     def _not_packed(position_ids: Any) -> Any:
         return None if isinstance(position_ids, FakeTensor) else original_packed(position_ids)
 
-    adam_module._get_value = _value
+    setattr(adam_module, "_get_value", _value)  # noqa: B010
     masking.find_packed_sequence_indices = _not_packed
     try:
         yield
     finally:
-        adam_module._get_value = original_value
+        setattr(adam_module, "_get_value", original_value)  # noqa: B010
         masking.find_packed_sequence_indices = original_packed
 
 
@@ -301,7 +332,8 @@ _TORCH_DTYPE_NAMES = {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}
 
 def _checkpoint_dtype(config: dict[str, Any]) -> str:
     """The dtype config.json declares (`torch_dtype`, or `dtype` in transformers 5), else bf16."""
-    text = config.get("text_config") if isinstance(config.get("text_config"), dict) else {}
+    nested = config.get("text_config")
+    text: dict[str, Any] = nested if isinstance(nested, dict) else {}
     for source in (config, text):
         for key in ("dtype", "torch_dtype"):
             value = source.get(key)
@@ -334,7 +366,6 @@ def trace(
 ) -> TraceResult:
     """Trace `wl` on the Hugging Face model of `config` (a config.json dict) and return its peaks."""
     _require_torch()
-    import torch
     from torch._subclasses.fake_tensor import FakeTensorMode
 
     from llmsize.measure.fused_sdpa import fused_sdpa_patched
@@ -354,7 +385,12 @@ def trace(
     tdtype = torch_dtype(dtype_name)
     cfg = hf_config(config)
     tracker_cls = _phase_tracker_class()
-    with FakeTensorMode(allow_non_fake_inputs=False), fused_sdpa_patched(), _real_data_shims(), _gpu_dropout():
+    with (
+        FakeTensorMode(allow_non_fake_inputs=False),
+        fused_sdpa_patched(),
+        _real_data_shims(),
+        _gpu_dropout(),
+    ):
         eager_only = False
         requested = wl.attention
         if requested in (Attention.SDPA, Attention.FLASH):
@@ -388,8 +424,7 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
 
     batch, prompt, context = wl.batch, wl.prefill_tokens, wl.context
     keep = 1 if wl.logits == "last" else 0
-    params = _storage_bytes(model.parameters())
-    buffers = _storage_bytes(model.buffers())
+    params, buffers = _weight_and_buffer_bytes(model)
     vocab = int(model.config.get_text_config().vocab_size)
 
     # Phase 1: prefill, as generate runs it, then the fp32 copy of the next-token logits.
@@ -487,11 +522,13 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
         # peft creates adapters in the default dtype and moves them with `.to(device, dtype)`; for
         # fake parameters nn.Module._apply always swaps tensors, which fails even when nothing
         # changes. Create the adapters in the model dtype and skip swaps that change nothing.
-        original_swap = torch.utils.swap_tensors
+        original_swap: Any = torch.utils.swap_tensors
 
         def _swap(t1: Any, t2: Any) -> None:
             unchanged = (
-                t1.dtype == t2.dtype and t1.device == t2.device and t1.shape == t2.shape
+                t1.dtype == t2.dtype
+                and t1.device == t2.device
+                and t1.shape == t2.shape
                 and t1.untyped_storage() is t2.untyped_storage()
             )
             if not unchanged:
@@ -512,8 +549,7 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
     import torch
 
     model = _prepare_training(model, wl)
-    params = _storage_bytes(model.parameters())
-    buffers = _storage_bytes(model.buffers())
+    params, buffers = _weight_and_buffer_bytes(model)
     trainable = [p for p in model.parameters() if p.requires_grad]
     trainable_bytes = _storage_bytes(iter(trainable))
     vocab = int(model.config.get_text_config().vocab_size)
@@ -535,13 +571,19 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
             tracker.phase = f"backward{it}"
             loss.backward()
             del loss, ids
+            # ModTracker's gradient hooks on leaf tensors (the embeddings made to require grad under
+            # checkpointing) form reference cycles that a run without the tracker does not have.
+            gc.collect()
             tracker.phase = f"optimizer{it}"
             opt.step()
             opt.zero_grad(set_to_none=True)
     # The `step` counters are host tensors on a GPU (torch AdamW keeps them on the CPU unless
     # capturable/fused), so only the moment estimates count as optimizer memory.
     optimizer_bytes = _storage_bytes(
-        v for state in opt.state.values() for k, v in state.items() if isinstance(v, torch.Tensor) and k != "step"
+        v
+        for state in opt.state.values()
+        for k, v in state.items()
+        if isinstance(v, torch.Tensor) and k != "step"
     )
     names = ("forward1", "backward1", "optimizer1", "forward2", "backward2", "optimizer2")
     phases = _phase_peaks(tracker, names)

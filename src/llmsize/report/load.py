@@ -29,7 +29,7 @@ class MeasureDocument(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     schema_version: int = SCHEMA_VERSION
-    kind: Literal["measurement"] = MEASUREMENT_KIND
+    kind: Literal["measurement"] = "measurement"
     llmsize_version: str
     workload: dict[str, Any] = Field(description="the workload that ran (the estimate's, defaults included)")
     estimate: Report

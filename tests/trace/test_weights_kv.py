@@ -1,0 +1,61 @@
+"""Weights and KV cache, estimator vs the real model, to the byte, for every catalog architecture.
+
+Each entry is built from its own config.json (real widths and vocabulary, just enough blocks to
+hold every kind of block it has); the KV cache is read from the cache object `generate` returns,
+after the prompt and at the full context (past every sliding window).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import pytest
+
+from llmsize.estimate.workload import Workload
+from llmsize.measure.trace_check import compare, spec_of
+from llmsize.specs import catalog
+
+
+def _transformers_types() -> frozenset[str]:
+    if importlib.util.find_spec("transformers") is None:
+        return frozenset()
+    from transformers import CONFIG_MAPPING
+
+    return frozenset(CONFIG_MAPPING.keys())
+
+
+def layers_for(config: dict[str, Any]) -> int:
+    """Enough blocks to hold every kind of block the model has (sliding/full, dense/MoE), at least 2."""
+    spec = spec_of(config, "probe")
+    first: dict[tuple[Any, bool], int] = {}
+    for layer in range(spec.num_layers):
+        first.setdefault((spec.layer_window(layer), spec.is_moe_layer(layer)), layer)
+    return min(spec.num_layers, max(2, max(first.values()) + 1))
+
+
+ENTRIES = catalog.entries()
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_weights_and_kv_equal_the_model_to_the_byte(entry: catalog.CatalogEntry) -> None:
+    # from_config builds the model in its declared dtype, without the checkpoint's quantization:
+    # compare it with the same architecture stored unquantized.
+    config = {k: v for k, v in entry.model.config.items() if k != "quantization_config"}
+    if config["model_type"] not in _transformers_types():
+        pytest.skip(f"transformers has no {config['model_type']!r} architecture (Hub remote code only)")
+    spec = spec_of(config, entry.name)
+    windows = [w for w in (spec.layer_window(i) for i in range(spec.num_layers)) if w]
+    prompt = 24
+    context = (max(windows) + 8) if windows else prompt + 8
+    wl = Workload(context=context, prompt_tokens=prompt, batch=2)
+    c = compare(config, wl, name=entry.name, num_layers=layers_for(config))
+    assert c.est_weights == c.trace_params, (
+        f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
+    )
+    assert c.est_kv_prefill == c.trace_kv_prefill, (
+        f"KV after the prompt: estimated {c.est_kv_prefill:,} B, cache {c.trace_kv_prefill:,} B"
+    )
+    assert c.est_kv_full == c.trace_kv_full, (
+        f"KV at the full context: estimated {c.est_kv_full:,} B, cache {c.trace_kv_full:,} B"
+    )
