@@ -88,11 +88,13 @@ TRAINING = [
     ("Mistral-7B-v0.1", "full", False, 4096, 1),
     ("Mistral-7B-v0.1", "lora", True, 1024, 1),
     ("Mixtral-8x7B-v0.1", "full", True, 1024, 1),
+    ("Mixtral-8x7B-v0.1", "lora", True, 1024, 1),
     ("Qwen3-30B-A3B", "full", False, 1024, 1),
     ("gemma-2-9b", "full", True, 1024, 1),
     ("gemma-2-9b", "lora", False, 1024, 1),
     ("Phi-3-mini-4k-instruct", "lora", False, 2048, 1),
     ("DeepSeek-V2-Lite", "full", False, 1024, 1),
+    ("DeepSeek-V2-Lite", "lora", False, 1024, 2),
 ]
 
 

@@ -26,7 +26,7 @@ default experts implementation) works on tokens x top-k rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -76,6 +76,7 @@ class _Op:
     inputs: tuple[_T, ...]
     saves: tuple[_T, ...]
     weight_grad: Num
+    bwd_tmp: Num = 0  # a temporary its backward allocates (bitsandbytes dequantizes the weight again)
 
 
 @dataclass(eq=False)
@@ -132,6 +133,7 @@ class _Walk:
         trainable: bool = False,
         view_of: _T | None = None,
         saves_out: bool = False,
+        bwd_tmp: Num = 0,
     ) -> _T:
         """The output of an op; a view shares `view_of`'s storage and allocates nothing.
 
@@ -151,7 +153,7 @@ class _Walk:
             kept = (*saves, out) if saves_out else tuple(saves)
             for t in kept:
                 self._ref(t.storage)
-            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0))
+            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0, bwd_tmp))
         return out
 
     def tmp(self, name: str, nbytes: Num) -> None:
@@ -192,6 +194,8 @@ def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
         walk.cur = walk.cur + node.weight_grad
         walk.grads = walk.grads + node.weight_grad
         walk._bump(f"backward of {node.name}")
+        if np.any(node.bwd_tmp):
+            walk.tmp(f"backward of {node.name} (temporary)", node.bwd_tmp)
         walk.cur = walk.cur - grad_size.pop(id(node.out))
         grads.pop(id(node.out))
         for t in node.saves:
@@ -218,6 +222,7 @@ class Dims:
     rank: int
     logits_tokens: Num  # positions the lm_head is applied to, per sequence
     experts_lora: bool = False  # peft wraps the routed experts' 3-D parameters (ParamWrapper)
+    qlora: bool = False  # the frozen base linears are bitsandbytes 4-bit
 
     @property
     def T(self) -> Num:
@@ -246,20 +251,27 @@ def _lora_on(d: Dims, module: str) -> bool:
 def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: Num | None = None) -> _T:
     """nn.Linear (or peft's lora.Linear around it) on `rows` rows of `x`.
 
-    Base weights train only in full training; their input is saved only then. A LoRA-wrapped
-    layer (peft lora/layer.py Linear.forward) casts x to the fp32 adapter dtype, applies dropout,
+    Base weights train only in full training; their input is saved only then. A QLoRA base layer
+    (bitsandbytes Linear4bit, `MatMul4Bit`) dequantizes its weight for the matmul, in forward and
+    again in backward, and keeps its input whenever that needs a gradient. A LoRA-wrapped layer
+    (peft lora/layer.py Linear.forward) casts x to the fp32 adapter dtype, applies dropout,
     lora_A, lora_B, scales, adds in fp32 and casts the sum back.
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    dequantized = None
+    if d.qlora and module != "lm_head":
+        dequantized = w.new(f"{module} dequantized", in_f * out_f * d.e)
     y = w.op(
         module,
         n * out_f * d.e,
         [x],
-        saves=[x] if full else [],
+        saves=[x] if full or (dequantized is not None and x.rg) else [],
         weight_grad=in_f * out_f * d.e,
         trainable=full,
+        bwd_tmp=in_f * out_f * d.e if dequantized is not None else 0,
     )
+    w.drop(dequantized)
     if not _lora_on(d, module):
         return y
     xc = w.op(f"{module}.lora cast", n * in_f * ADAPTER_BYTES, [x])
@@ -1028,6 +1040,7 @@ def _dims(
         rank=wl.lora_rank,
         logits_tokens=logits_tokens,
         experts_lora=experts_lora,
+        qlora=wl.mode is Mode.QLORA,
     )
 
 
@@ -1227,6 +1240,9 @@ def training_candidates(
         # LoRA without checkpointing: the first block's input needs no gradient, so its first norm
         # keeps nothing for backward.
         walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
+    if d.gc and layers and layers[0] == 0:
+        # The first block's checkpointed input is the embeddings, already counted with the prefix.
+        walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * e)
     n = len(order)
     saved_before: list[Num] = [0]
     for wk in walks:
@@ -1251,12 +1267,19 @@ def training_candidates(
             )
         )
 
-    # Python references the model forward drops when it returns; cos/sin (and the embeddings under
-    # checkpointing) stay, kept by backward.
+    # Python references the model forward drops when it returns; cos/sin stay (kept by backward),
+    # and under checkpointing so do the embeddings and the masks (inputs of checkpointed blocks).
     emb, ids = pre_held[0], pre_held[1]
-    released = sum((t.nbytes for t in pre_held if t is not ids and t is not emb), start=0)
-    kept_tables = sum((t.nbytes for t in pre_held[3:] if t.name in ("cos", "sin", "freqs_cis")), start=0)
-    released = released - kept_tables + (0 if d.gc else emb.nbytes)
+    kept_names = {"cos", "sin", "freqs_cis"}
+    released = sum(
+        (
+            t.nbytes
+            for t in pre_held[2:]
+            if t.name not in kept_names and not (d.gc and t.name.endswith(("(bool)", "(additive)")))
+        ),
+        start=0,
+    )
+    released = released + (0 if d.gc else emb.nbytes)
     grads_head: Num = 0
     if head:
         tw = _Walk(train=True)

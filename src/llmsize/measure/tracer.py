@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import warnings
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -150,6 +151,18 @@ def _phase_tracker_class() -> Any:
                             param.register_post_accumulate_grad_hook(lambda p: _grad_hook(p.grad)),
                         )
             return params, buffers
+
+        def forget(self, tensor: Any) -> None:
+            """Account `tensor` as freed: something only the tracker keeps alive (see _trace_training)."""
+            from torch.distributed._tools.common_utils import get_untyped_storages
+            from torch.distributed._tools.mem_tracker import _UpdateType
+
+            winfos: Any = self._WINFO
+            for st in get_untyped_storages(tensor):
+                entry = winfos.get(st, None)
+                if entry is not None:
+                    self._update_snap(_UpdateType.DEL, entry[0])
+                    del winfos[st]
 
         def live_bytes(self) -> int:
             return sum(int(snap["Total"]) for snap in self._curr_mem_snap.values())
@@ -342,6 +355,19 @@ def _checkpoint_dtype(config: dict[str, Any]) -> str:
     return "bf16"
 
 
+def _eager_only(cfg: Any) -> bool:
+    """Whether the model class of `cfg` has no SDPA path (Gemma 2, gpt-oss): the tracer's fused
+    attention model goes through transformers' sdpa integration, so these trace eager only."""
+    from transformers import AutoModelForCausalLM
+
+    mapping: Any = getattr(AutoModelForCausalLM, "_model_mapping", {})
+    try:
+        cls = mapping[type(cfg)]
+    except (KeyError, ValueError):
+        return False
+    return not getattr(cls, "_supports_sdpa", True)
+
+
 def _attn_implementation(wl: Workload, eager_only: bool) -> str | None:
     """Which transformers attention implementation the workload runs."""
     if wl.attention is Attention.EAGER:
@@ -349,8 +375,8 @@ def _attn_implementation(wl: Workload, eager_only: bool) -> str | None:
     if wl.attention in (Attention.SDPA, Attention.FLASH):
         if eager_only:
             raise BadInputError(
-                "this architecture's transformers code runs eager attention only (sdpa is not supported); "
-                "trace it with attention=eager or None"
+                "this architecture's transformers code has no sdpa path; the tracer models fused "
+                "attention through it, so trace it with attention=eager or None"
             )
         return "sdpa"
     return None  # transformers' default: sdpa where supported, else eager
@@ -383,21 +409,19 @@ def trace(
 
     dtype_name = str(wl.dtype) if wl.dtype is not None else (dtype or _checkpoint_dtype(config))
     tdtype = torch_dtype(dtype_name)
-    cfg = hf_config(config)
     tracker_cls = _phase_tracker_class()
+    # transformers, peft and torch warn about things a trace cannot act on (deprecations, peft's
+    # MoE target conversion); the trace is a measurement, so it runs quietly.
     with (
+        warnings.catch_warnings(),
         FakeTensorMode(allow_non_fake_inputs=False),
         fused_sdpa_patched(),
         _real_data_shims(),
         _gpu_dropout(),
     ):
-        eager_only = False
-        requested = wl.attention
-        if requested in (Attention.SDPA, Attention.FLASH):
-            probe = build_fake_model(cfg, tdtype, None)
-            eager_only = probe.config._attn_implementation == "eager"
-            del probe
-        model = build_fake_model(cfg, tdtype, _attn_implementation(wl, eager_only))
+        warnings.simplefilter("ignore")
+        cfg = hf_config(config)
+        model = build_fake_model(cfg, tdtype, _attn_implementation(wl, _eager_only(cfg)))
         attn_impl = str(model.config._attn_implementation)
         if wl.mode.trains:
             result = _trace_training(model, wl, tracker_cls, record_timeline)
@@ -557,6 +581,20 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
     # _default_to_fused_or_foreach); on CPU it would pick the per-tensor loop.
     opt = torch.optim.AdamW(trainable, lr=1e-5, foreach=True)
 
+    # Leaf tensors that need a gradient (the embeddings under checkpointing, made so by
+    # enable_input_require_grads) get ModTracker's gradient hooks, whose closures hold the leaf's
+    # AccumulateGrad node, which holds the leaf: a cycle through C++ that outlives the step (with
+    # the leaf's .grad). A run without the tracker frees both after backward, so the trace drops
+    # the .grad and accounts the leaf as freed.
+    leaves: list[Any] = []
+
+    def _remember_leaf(_module: Any, _args: Any, output: Any) -> None:
+        if isinstance(output, torch.Tensor) and output.is_leaf and output.requires_grad:
+            leaves.append(weakref.ref(output))
+
+    embeddings = model.get_input_embeddings()
+    handle = embeddings.register_forward_hook(_remember_leaf) if embeddings is not None else None
+
     tracker = tracker_cls(record_timeline)
     tracker.track_external(model)
     with tracker:
@@ -571,12 +609,19 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
             tracker.phase = f"backward{it}"
             loss.backward()
             del loss, ids
-            # ModTracker's gradient hooks on leaf tensors (the embeddings made to require grad under
-            # checkpointing) form reference cycles that a run without the tracker does not have.
+            for ref in leaves:
+                leaf = ref()
+                if leaf is not None:
+                    leaf.grad = None
+                    tracker.forget(leaf)
+                del leaf
+            leaves.clear()
             gc.collect()
             tracker.phase = f"optimizer{it}"
             opt.step()
             opt.zero_grad(set_to_none=True)
+    if handle is not None:
+        handle.remove()
     # The `step` counters are host tensors on a GPU (torch AdamW keeps them on the CPU unless
     # capturable/fused), so only the moment estimates count as optimizer memory.
     optimizer_bytes = _storage_bytes(
