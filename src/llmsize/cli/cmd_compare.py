@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.cmd_fit import collect_options, efficiency_from
+from llmsize.cli.cmd_fit import efficiency_from
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -42,6 +42,7 @@ from llmsize.cli.workload_options import (
     TpOpt,
     ZeroOpt,
     workload_for,
+    workload_options_from,
 )
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Mode, Optimizer
@@ -109,12 +110,7 @@ def compare_cmd(
     gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
     count = parse_num_gpus(num_gpus)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
-    options = collect_options(
-        mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=context, prompt_tokens=prompt_tokens,
-        batch=batch, logits=logits, optimizer=optimizer, master_weights=master_weights,
-        gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
-        lora_targets=lora_targets, zero=zero, tp=tp, pp=pp, engine=engine,
-    )
+    options = workload_options_from(locals())
     pairs = []
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision)

@@ -40,6 +40,7 @@ from llmsize.cli.workload_options import (
     TpOpt,
     ZeroOpt,
     workload_for,
+    workload_options_from,
 )
 from llmsize.errors import LlmsizeError
 from llmsize.estimate.workload import Mode, Optimizer
@@ -127,26 +128,7 @@ def estimate_cmd(
     from llmsize.report.export import write_report
     from llmsize.report.render_estimate import render_estimate
 
-    options = {
-        "mode": mode,
-        "dtype": dtype,
-        "quant": quant,
-        "kv_dtype": kv_dtype,
-        "context": context,
-        "prompt_tokens": prompt_tokens,
-        "batch": batch,
-        "logits": logits,
-        "optimizer": optimizer,
-        "master_weights": master_weights,
-        "gradient_checkpointing": gradient_checkpointing,
-        "attention": attention,
-        "lora_rank": lora_rank,
-        "lora_targets": lora_targets,
-        "zero": zero,
-        "tp": tp,
-        "pp": pp,
-        "engine": engine,
-    }
+    options = workload_options_from(locals())
     report = make_report(
         model,
         revision,

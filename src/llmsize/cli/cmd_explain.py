@@ -26,6 +26,7 @@ from llmsize.cli.workload_options import (
     QuantOpt,
     TpOpt,
     ZeroOpt,
+    workload_options_from,
 )
 from llmsize.estimate.workload import Mode, Optimizer
 
@@ -60,25 +61,5 @@ def explain_cmd(
     """
     from llmsize.report.render_estimate import render_explain
 
-    options = {
-        "mode": mode,
-        "dtype": dtype,
-        "quant": quant,
-        "kv_dtype": kv_dtype,
-        "context": context,
-        "prompt_tokens": prompt_tokens,
-        "batch": batch,
-        "logits": logits,
-        "optimizer": optimizer,
-        "master_weights": master_weights,
-        "gradient_checkpointing": gradient_checkpointing,
-        "attention": attention,
-        "lora_rank": lora_rank,
-        "lora_targets": lora_targets,
-        "zero": zero,
-        "num_gpus": num_gpus,
-        "tp": tp,
-        "pp": pp,
-        "engine": engine,
-    }
+    options = {**workload_options_from(locals()), "num_gpus": num_gpus}
     render_explain(make_report(model, revision, options))

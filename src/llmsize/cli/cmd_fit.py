@@ -43,6 +43,7 @@ from llmsize.cli.workload_options import (
     TpOpt,
     ZeroOpt,
     workload_for,
+    workload_options_from,
 )
 from llmsize.errors import BadInputError, NothingFitsError
 from llmsize.estimate.workload import Engine, Mode, Optimizer
@@ -56,11 +57,6 @@ ModelOptArg = Annotated[str | None, typer.Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models that run on the GPU.")]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
-
-
-def collect_options(**options: Any) -> dict[str, Any]:
-    """The workload options as build_workload() keywords."""
-    return options
 
 
 def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficiency:
@@ -131,12 +127,7 @@ def fit_cmd(
     count = parse_num_gpus(num_gpus)
     gpu_spec = load_catalog(gpu_file or ()).get(gpu)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
-    options = collect_options(
-        mode=mode, dtype=dtype, quant=quant, kv_dtype=kv_dtype, context=context, prompt_tokens=prompt_tokens,
-        batch=batch, logits=logits, optimizer=optimizer, master_weights=master_weights,
-        gradient_checkpointing=gradient_checkpointing, attention=attention, lora_rank=lora_rank,
-        lora_targets=lora_targets, zero=zero, tp=tp, pp=pp, engine=engine,
-    )
+    options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
     if all_models:
         _fit_all(gpu_spec, options, planning, eff, fmt.value, check)

@@ -8,6 +8,7 @@ rules become one-line BadInputErrors.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -212,6 +213,22 @@ def build_workload(
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None
+
+
+WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
+    "mode", "dtype", "quant", "kv_dtype", "context", "prompt_tokens", "batch", "logits", "optimizer",
+    "master_weights", "gradient_checkpointing", "attention", "lora_rank", "lora_targets", "zero", "tp", "pp",
+    "engine",
+)
+
+
+def workload_options_from(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The build_workload() keywords among a command's parameters (pass `locals()`).
+
+    Every command that takes the shared workload options hands them on the same way, so a new
+    option is added in one place. `num_gpus` is left out: each command reads it its own way.
+    """
+    return {name: values[name] for name in WORKLOAD_OPTION_NAMES if name in values}
 
 
 def workload_for(

@@ -1269,7 +1269,7 @@ def training_candidates(
 
     # Python references the model forward drops when it returns; cos/sin stay (kept by backward),
     # and under checkpointing so do the embeddings and the masks (inputs of checkpointed blocks).
-    emb, ids = pre_held[0], pre_held[1]
+    emb = pre_held[0]
     kept_names = {"cos", "sin", "freqs_cis"}
     released = sum(
         (
