@@ -27,6 +27,10 @@ def test_import_is_light() -> None:
 
 def test_layers_contract_holds() -> None:
     """import-linter's one-way layers contract (pyproject.toml) is kept."""
-    cmd = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports())"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports())",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-2000:]

@@ -26,4 +26,6 @@ def data_dir(name: str) -> Traversable:
 
 def yaml_files(name: str) -> list[Traversable]:
     """The *.yaml files of a bundled folder, sorted by name for stable output."""
-    return sorted((p for p in data_dir(name).iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name)
+    return sorted(
+        (p for p in data_dir(name).iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name
+    )

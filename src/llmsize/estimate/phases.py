@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from llmsize.estimate import activations as act
+from llmsize.estimate.adapters import resolve_targets
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
 from llmsize.estimate.workload import Mode, Optimizer, Workload
@@ -70,7 +71,9 @@ def _busiest_stage(spec: ModelSpec, wl: Workload) -> tuple[tuple[int, ...], bool
 
 
 def _per_rank(spec: ModelSpec, tp: int) -> ModelSpec:
-    """The shapes one tensor-parallel rank computes: heads and intermediate widths split."""
+    """The shapes one tensor-parallel rank computes: heads and intermediate widths split
+    (Megatron-style column/row parallel layers); hidden-size tensors and the gathered logits stay
+    whole. An approximation: the tracer runs one GPU."""
     if tp == 1:
         return spec
     return spec.model_copy(
@@ -87,7 +90,8 @@ def _per_rank(spec: ModelSpec, tp: int) -> ModelSpec:
 def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
     """torch AdamW (foreach) allocates sqrt(exp_avg_sq) for every parameter at once: half the states.
 
-    With master weights the update runs on the fp32 copy in a fused optimizer, without it.
+    With master weights llmsize assumes a fused optimizer updating the fp32 copy in place
+    (DeepSpeed / apex FusedAdam), which needs no such temporary.
     """
     if wl.optimizer is not Optimizer.ADAMW:
         return 0
@@ -134,8 +138,6 @@ def _candidates(
         return cands, kv, grads, opt
     targets: frozenset[str] = frozenset()
     if wl.mode in (Mode.LORA, Mode.QLORA):
-        from llmsize.estimate.adapters import resolve_targets
-
         targets = frozenset(resolve_targets(spec, wl).names)
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
     cands.append(

@@ -59,8 +59,12 @@ class Workload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: Mode = Mode.INFERENCE
-    dtype: Dtype | None = Field(default=None, description="compute dtype; None = the checkpoint's (bf16 if unknown)")
-    quant: str | None = Field(default=None, description="weight format override, e.g. gptq, awq, bnb-nf4, Q4_K_M")
+    dtype: Dtype | None = Field(
+        default=None, description="compute dtype; None = the checkpoint's (bf16 if unknown)"
+    )
+    quant: str | None = Field(
+        default=None, description="weight format override, e.g. gptq, awq, bnb-nf4, Q4_K_M"
+    )
     kv_dtype: KvDtype | None = Field(default=None, description="None = the compute dtype")
     context: int = Field(default=4096, gt=0, description="tokens per sequence (prompt + generated)")
     prompt_tokens: int | None = Field(
@@ -78,7 +82,8 @@ class Workload(BaseModel):
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
     lora_rank: int = Field(default=16, gt=0)
     lora_targets: tuple[str, ...] | None = Field(
-        default=None, description="module names, or ('all-linear',); None = PEFT's default for the architecture"
+        default=None,
+        description="module names, or ('all-linear',); None = PEFT's default for the architecture",
     )
     zero: Literal[0, 1, 2, 3] = 0
     num_gpus: int = Field(default=1, gt=0)
@@ -97,7 +102,9 @@ class Workload(BaseModel):
                 f"num_gpus ({self.num_gpus}) must be a multiple of tp x pp ({self.tp} x {self.pp})"
             )
         if self.mode is Mode.QLORA and self.dtype is Dtype.FP32:
-            raise ValueError("QLoRA keeps 4-bit base weights and computes in bf16/fp16; --dtype fp32 is impossible")
+            raise ValueError(
+                "QLoRA keeps 4-bit base weights and computes in bf16/fp16; --dtype fp32 is impossible"
+            )
         if self.mode is Mode.INFERENCE and self.zero:
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
         return self

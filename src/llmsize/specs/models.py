@@ -172,11 +172,15 @@ class ModelSpec(BaseModel):
     moe_intermediate_size: int = Field(default=0, ge=0)
     num_shared_experts: int = Field(default=0, ge=0)
     shared_expert_intermediate_size: int = Field(default=0, ge=0)
-    shared_expert_gate: bool = Field(default=False, description="Qwen2-MoE's sigmoid gate on the shared expert")
+    shared_expert_gate: bool = Field(
+        default=False, description="Qwen2-MoE's sigmoid gate on the shared expert"
+    )
     first_k_dense_layers: int = Field(default=0, ge=0, description="leading blocks with a dense MLP")
     moe_layer_freq: int = Field(default=1, ge=1, description="every n-th block (after the dense ones) is MoE")
     router_bias: bool = False
-    router_score_correction_bias: bool = Field(default=False, description="DeepSeek-V3 e_score_correction_bias")
+    router_score_correction_bias: bool = Field(
+        default=False, description="DeepSeek-V3 e_score_correction_bias"
+    )
     expert_bias: bool = Field(default=False, description="biases in expert projections (gpt-oss)")
 
     # Multi-head latent attention (DeepSeek V2/V3); kv_lora_rank == 0: standard attention
@@ -236,7 +240,11 @@ class ModelSpec(BaseModel):
         """True when block `layer` (0-based) has a routed-expert MLP."""
         if not self.is_moe or layer < self.first_k_dense_layers:
             return False
-        return (layer - self.first_k_dense_layers) % self.moe_layer_freq == 0 if self.moe_layer_freq > 1 else True
+        return (
+            (layer - self.first_k_dense_layers) % self.moe_layer_freq == 0
+            if self.moe_layer_freq > 1
+            else True
+        )
 
     @property
     def num_moe_layers(self) -> int:
@@ -266,7 +274,9 @@ class ModelSpec(BaseModel):
             "max_context": self.max_position_embeddings,
         }
         if self.is_moe:
-            out["experts"] = f"{self.num_experts} ({self.num_experts_per_tok} active, {self.num_shared_experts} shared)"
+            out["experts"] = (
+                f"{self.num_experts} ({self.num_experts_per_tok} active, {self.num_shared_experts} shared)"
+            )
         if self.is_mla:
             out["mla"] = f"kv_lora_rank {self.kv_lora_rank}, rope {self.qk_rope_head_dim}"
         if self.sliding_window and self.layer_types and "sliding_attention" in self.layer_types:

@@ -72,10 +72,17 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
             groups.append(ParamGroup("q_proj", "attn", n, h, heads * qk_head))
         groups += [
             ParamGroup(
-                "kv_a_proj_with_mqa", "attn", n, h, spec.kv_lora_rank + spec.qk_rope_head_dim, bias=spec.qkv_bias
+                "kv_a_proj_with_mqa",
+                "attn",
+                n,
+                h,
+                spec.kv_lora_rank + spec.qk_rope_head_dim,
+                bias=spec.qkv_bias,
             ),
             ParamGroup("kv_a_layernorm", "norm", n, numel_each=spec.kv_lora_rank),
-            ParamGroup("kv_b_proj", "attn", n, spec.kv_lora_rank, heads * (spec.qk_nope_head_dim + spec.v_head_dim)),
+            ParamGroup(
+                "kv_b_proj", "attn", n, spec.kv_lora_rank, heads * (spec.qk_nope_head_dim + spec.v_head_dim)
+            ),
             ParamGroup("o_proj", "attn", n, heads * spec.v_head_dim, h, bias=spec.o_bias),
         ]
         return groups
@@ -128,7 +135,9 @@ def _moe_groups(spec: ModelSpec, n_moe: int) -> list[ParamGroup]:
     groups = [ParamGroup("gate", "router", n_moe, h, spec.num_experts, bias=spec.router_bias)]
     if spec.router_score_correction_bias:
         groups.append(ParamGroup("e_score_correction_bias", "router", n_moe, numel_each=spec.num_experts))
-    groups += _mlp_groups(spec, n_moe * spec.num_experts, spec.moe_intermediate_size, "expert", spec.expert_bias)
+    groups += _mlp_groups(
+        spec, n_moe * spec.num_experts, spec.moe_intermediate_size, "expert", spec.expert_bias
+    )
     if spec.num_shared_experts:
         groups += _mlp_groups(spec, n_moe, spec.shared_expert_intermediate_size, "shared_expert", False)
         if spec.shared_expert_gate:
@@ -143,14 +152,18 @@ def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     n_dense = L - n_moe
     groups: list[ParamGroup] = [ParamGroup("embed_tokens", "embedding", 1, numel_each=spec.vocab_size * h)]
     if spec.position_embedding_params:
-        groups.append(ParamGroup("embed_positions", "embedding", 1, numel_each=spec.position_embedding_params))
+        groups.append(
+            ParamGroup("embed_positions", "embedding", 1, numel_each=spec.position_embedding_params)
+        )
     groups += _attention_groups(spec, L)
     if n_dense and spec.intermediate_size:
         groups += _mlp_groups(spec, n_dense, spec.intermediate_size, "mlp", spec.mlp_bias)
     if n_moe:
         groups += _moe_groups(spec, n_moe)
     if spec.norms_per_layer:
-        groups.append(ParamGroup("layer_norms", "norm", L * spec.norms_per_layer, numel_each=_norm_numel(spec, h)))
+        groups.append(
+            ParamGroup("layer_norms", "norm", L * spec.norms_per_layer, numel_each=_norm_numel(spec, h))
+        )
     if spec.final_norm:
         groups.append(ParamGroup("norm", "norm", 1, numel_each=_norm_numel(spec, h)))
     if not spec.tie_word_embeddings:

@@ -180,7 +180,8 @@ def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: b
         return _warn(spec, f"{reason}; using the cached Hub answer from {hours:.1f} h ago")
     entry = _catalog_spec(repo)
     if entry is not None:
-        note = f"{reason}; using bundled catalog entry {_catalog_name(repo, entry)} ({entry.provenance.source})"
+        name = _catalog_name(repo, entry)
+        note = f"{reason}; using bundled catalog entry {name} ({entry.provenance.source})"
         if revision:
             note += f"; revision {revision} not checked"
         return _warn(entry, note)
