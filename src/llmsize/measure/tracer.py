@@ -3,17 +3,22 @@
 Every allocation the real modeling code makes is accounted (shape x dtype), none is made, so a
 70B-class config traces in seconds on a laptop CPU. What it models and why:
 
-- The model is built from its config (`build_model.py`), random init on fake tensors, in the
-  workload dtype; `num_layers` may be reduced (real widths and vocabularies are kept).
+- The model is built from its config (`build_model.py`) on fake tensors without weight init, in
+  the workload dtype (default: the dtype config.json declares); `num_layers` may be reduced
+  (real widths and vocabularies are kept).
 - SDPA is the fused GPU kernel (`fused_sdpa.py`): output + log-sum-exp, never the scores. Eager
-  attention stays eager (Gemma 2 and gpt-oss run eager by default in transformers).
+  attention stays eager (Gemma 2 and gpt-oss have no SDPA path in transformers 5).
 - Inference is Hugging Face `generate`: one prefill forward of the prompt with `use_cache=True`
   and `logits_to_keep=1` (or all logits), then decoding. The decode phase is traced as its most
-  expensive step: the last one, with the cache holding context - 1 tokens (the cache is filled
-  by an untracked prefill, then registered with the tracker).
+  expensive step, the last one: the cache is filled untracked as generate leaves it (a prefill
+  and one decoding step, so sliding-window layers hold their window), then registered with the
+  tracker, and one token is decoded.
 - Training is forward + loss (labels -> cross-entropy over the vocabulary) + backward + torch
   AdamW step (foreach, the CUDA default) + zero_grad(set_to_none=True), run twice; the second
   iteration is the steady state. Pure precision (no master weights, no autocast). LoRA via peft.
+- A few places where a CPU trace would differ from a CUDA run are made to match it: dropout
+  (`native_dropout`), transformers' packed-sequence check, AdamW's step counter, and leaf
+  tensors that only the tracker's own hooks keep alive (see the functions below).
 
 Fake tensors live on the CPU device so that no CUDA query is made; MemTracker then counts exact
 tensor bytes (on CUDA it would round each block up to 512 bytes, which is the caching
