@@ -247,7 +247,9 @@ def workload_for(
     opts = dict(options)
     if spec is not None:
         opts["engine"] = default_engine(spec, opts.get("engine"), opts.get("quant"))
-    opts["num_gpus"] = num_gpus if num_gpus is not None else opts.get("tp", 1) * opts.get("pp", 1)
+    model_parallel = opts.get("tp", 1) * opts.get("pp", 1)
+    # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.
+    opts["num_gpus"] = model_parallel if num_gpus is None or num_gpus == 1 else num_gpus
     wl = build_workload(**opts)
     return Workload.model_validate(
         {**wl.model_dump(), "gpu_memory_utilization": gpu_memory_utilization, "gpu_layers": gpu_layers}

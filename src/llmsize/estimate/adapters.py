@@ -1,7 +1,8 @@
 """LoRA adapters: which linear layers PEFT wraps, and r x (in + out) parameters for each.
 
 A LoRA layer adds lora_A [r, in] and lora_B [out, r] beside a frozen linear layer (Hu et al. 2021,
-arXiv:2106.09685). PEFT's `get_peft_model` upcasts fp16/bf16 adapter weights to fp32 by default
+arXiv:2106.09685). On the transformers-5 MoE models whose experts became stacked 3-D parameters,
+PEFT rewrites the targets and wraps those parameters instead (see `PEFT_MOE_CONVERTED`). PEFT's `get_peft_model` upcasts fp16/bf16 adapter weights to fp32 by default
 (`autocast_adapter_dtype=True`, peft/tuners/tuners_utils.py `cast_adapter_dtype`), so the adapters
 and their gradients are fp32 even on a bf16 or 4-bit base.
 """
@@ -58,6 +59,30 @@ MODULE_ALIASES = {
     "w3": "up_proj",
     "w2": "down_proj",
 }
+# REFERENCE: peft 0.21 peft/utils/transformers_weight_conversion.py `convert_peft_config_for_transformers`
+# -> `_convert_peft_config_moe`, called from tuners_utils.py `BaseTuner.inject_adapter`. For the model
+# types whose transformers conversion pattern (peft's copy of `_MODEL_TO_CONVERSION_PATTERN`, plus
+# "mixtral") is "mixtral" or "qwen2_moe", `_MOE_TARGET_MODULE_MAPPING` turns the v4 expert module
+# names into `target_parameters`: gate_proj + up_proj (mixtral: w1 + w3) -> the stacked
+# `experts.gate_up_proj` at rank 2r (`rank_pattern`, the two fused projections), down_proj (w2) ->
+# `experts.down_proj` at rank r, and the router `gate` -> `gate.weight`. Those names are removed from
+# `target_modules`, so nn.Linear modules of the same names elsewhere (DeepSeek's dense first blocks
+# and shared experts) are no longer wrapped. "all-linear" resolves to every nn.Linear name plus the
+# four mapped names (`_resolve_string_target_modules`). The list is transformers 5.23's
+# conversion_mapping.py entries for those two patterns (qwen2_moe itself has none in peft's copy).
+PEFT_MOE_CONVERTED = frozenset(
+    {
+        "mixtral", "minimax", "minimax_m2",
+        "qwen3_moe", "qwen3_next", "qwen3_omni_moe", "qwen3_omni_moe_text", "qwen3_omni_moe_thinker",
+        "deepseek_v2", "deepseek_v3", "deepseek_v32", "afmoe", "beam", "cohere2_moe", "dots1",
+        "ernie4_5_moe", "exaone_moe", "flex_olmo", "glm4_moe", "glm4_moe_lite", "glm4v_moe",
+        "glm_moe_dsa", "hunyuan_v1_moe", "longcat_flash", "mellum", "olmoe", "solar_open",
+    }
+)  # fmt: skip
+EXPERT_MODULE_NAMES = frozenset({"gate_proj", "up_proj", "down_proj"})  # after MODULE_ALIASES (w1/w3/w2)
+FUSED_EXPERT_PARAMS = {"gate_up_proj": ("gate_proj", "up_proj"), "down_proj": ("down_proj",)}
+ROUTER_PARAM = "gate"
+
 # In transformers >= 5 most MoE routers are plain parameters; these subclass nn.Linear.
 LINEAR_ROUTER_MODEL_TYPES = frozenset({"phimoe", "llama4"})
 
