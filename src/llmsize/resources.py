@@ -10,6 +10,7 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 
 @cache
@@ -29,3 +30,11 @@ def yaml_files(name: str) -> list[Traversable]:
     return sorted(
         (p for p in data_dir(name).iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name
     )
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely, with libyaml's C loader when present (about 10x faster at start-up)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
+from llmsize.resources import load_yaml
 
 MEASUREMENT_KIND = "measurement"
 # `measured` holds the estimate's byte fields (without its total) plus the peak of live tensors.
@@ -84,7 +85,7 @@ def _parse(path: Path) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""

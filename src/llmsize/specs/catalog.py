@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.resources import yaml_files
+from llmsize.resources import load_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
 
 CATALOG_DIR = "model_specs"
@@ -103,13 +103,6 @@ class CatalogEntry:
 # ------------------------------------------------------------------------------------------ loading
 
 
-def _yaml_load(text: str) -> Any:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster when present
-    return yaml.load(text, Loader=loader)
-
-
 def _validation_message(err: ValidationError, data: Any) -> str:
     """'models.3.sorce (entry 'X'): Extra inputs are not permitted; ...' for the first few errors."""
     parts = []
@@ -129,7 +122,7 @@ def _validation_message(err: ValidationError, data: Any) -> str:
 def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
     """Validate one catalog YAML document; errors name the file, the entry and the field."""
     try:
-        data = _yaml_load(text)
+        data = load_yaml(text)
     except Exception as err:  # yaml.YAMLError, but without importing yaml at module import
         raise ConfigError(f"model_specs/{file_name} is not valid YAML: {err}") from err
     try:
