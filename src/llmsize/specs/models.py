@@ -8,6 +8,7 @@ unknown name with a size, approximated from that size (provenance says so).
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -238,17 +239,18 @@ class ModelSpec(BaseModel):
 
     def is_moe_layer(self, layer: int) -> bool:
         """True when block `layer` (0-based) has a routed-expert MLP."""
-        if not self.is_moe or layer < self.first_k_dense_layers:
-            return False
-        return (
-            (layer - self.first_k_dense_layers) % self.moe_layer_freq == 0
-            if self.moe_layer_freq > 1
-            else True
+        return self.moe_layers[layer]
+
+    @property
+    def moe_layers(self) -> tuple[bool, ...]:
+        """Per block, whether it has a routed-expert MLP (cached on the four fields that decide it)."""
+        return _moe_layer_flags(
+            self.num_layers, self.num_experts, self.first_k_dense_layers, self.moe_layer_freq
         )
 
     @property
     def num_moe_layers(self) -> int:
-        return sum(self.is_moe_layer(i) for i in range(self.num_layers))
+        return sum(self.moe_layers)
 
     def layer_window(self, layer: int) -> int | None:
         """Tokens block `layer` can attend to, or None for the full context."""
@@ -284,3 +286,11 @@ class ModelSpec(BaseModel):
             out["sliding_window"] = f"{self.sliding_window} tokens on {n}/{self.num_layers} layers"
         out["weights"] = self.weight_format.label()
         return out
+
+
+@lru_cache(maxsize=512)
+def _moe_layer_flags(num_layers: int, num_experts: int, first_k_dense: int, freq: int) -> tuple[bool, ...]:
+    """Blocks after the leading dense ones carry experts, every `freq`-th one (DeepSeek, Qwen2-MoE)."""
+    if not num_experts:
+        return (False,) * num_layers
+    return tuple(i >= first_k_dense and (i - first_k_dense) % freq == 0 for i in range(num_layers))
