@@ -26,7 +26,9 @@ GIB = 2**30
 # The architectures the issue names, by catalog entry: Llama 3.x (untied 8B, tied 1B), Qwen2.5
 # (qkv bias; tied 0.5B/1.5B, untied 7B), Mistral v0.1 (sliding window), Mixtral (MoE), Qwen3-MoE,
 # Gemma 2 (interleaved windows, 256k vocabulary, eager attention), Phi-3 (fused projections),
-# DeepSeek-V2-Lite (MLA + MoE with a dense first block).
+# DeepSeek-V2-Lite (MLA + MoE with a dense first block); beyond the issue's list: Falcon (parallel
+# block; multi-query 7b, K/V broadcast to every head in 40b) and gpt-oss (eager attention with
+# sinks, expert biases; traced as a bf16 model, its MXFP4 quantization_config dropped).
 MODELS = (
     "Llama-3.1-8B",
     "Llama-3.2-1B",
@@ -39,6 +41,9 @@ MODELS = (
     "gemma-2-9b",
     "Phi-3-mini-4k-instruct",
     "DeepSeek-V2-Lite",
+    "falcon-7b",
+    "falcon-40b",
+    "gpt-oss-20b",
 )
 CONTEXTS = (128, 1024, 4096, 8192, 16384, 32768)
 BATCHES = (1, 8)
@@ -144,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         if entry is None:
             print(f"{name}: not in the catalog", file=sys.stderr)
             continue
-        config = dict(entry.model.config)
+        # from_config builds float weights: compare with the same architecture stored unquantized.
+        config = {k: v for k, v in entry.model.config.items() if k != "quantization_config"}
         # Gemma 2 checkpoints declare float32; people run them in bf16.
         dtype = "bf16" if str(config.get("torch_dtype", config.get("dtype", ""))) == "float32" else None
         layers = layers_for(config, args.layers)

@@ -153,3 +153,21 @@ def test_transformers_storage_rule_matches_dynamic_sliding_window_layer() -> Non
     for total in range(prompt + 1, prompt + 4):
         layer.update(torch.zeros(1, 1, 1, 4), torch.zeros(1, 1, 1, 4))
         assert stored() == kv.tokens_held(window, total, prompt, Engine.TRANSFORMERS) == window
+
+
+def test_falcon_40b_caches_kv_broadcast_to_every_query_head_in_transformers_only() -> None:
+    # falcon-40b config.json (model_specs/falcon.yaml): 60 layers, 128 heads of 64, num_kv_heads 8,
+    # new_decoder_architecture. transformers' FalconAttention broadcasts K/V to the 128 query heads
+    # before layer_past.update (modeling_falcon.py, torch.broadcast_to(key, query.shape)).
+    spec = resolve("falcon-40b")
+    hf = Workload(context=1000, batch=1, kv_dtype="bf16")
+    assert kv.kv_cache_bytes(spec, hf, "bf16", _all(spec)) == 2 * 60 * 128 * 64 * 2 * 1000
+    vllm = Workload(context=1008, batch=1, kv_dtype="bf16", engine=Engine.VLLM)
+    assert kv.kv_cache_bytes(spec, vllm, "bf16", _all(spec)) == 2 * 60 * 8 * 64 * 2 * 1008
+
+
+def test_falcon_7b_multi_query_caches_its_single_kv_head() -> None:
+    # falcon-7b config.json (model_specs/falcon.yaml): 32 layers, 71 heads of 64, multi_query (1 K/V head)
+    spec = resolve("falcon-7b")
+    wl = Workload(context=1000, batch=1, kv_dtype="bf16")
+    assert kv.kv_cache_bytes(spec, wl, "bf16", _all(spec)) == 2 * 32 * 1 * 64 * 2 * 1000

@@ -107,14 +107,31 @@ def test_lora_params_are_rank_times_in_plus_out() -> None:
     )
 
 
-def test_all_linear_skips_3d_experts_on_moe_models() -> None:
+def test_all_linear_on_mixtral_wraps_the_stacked_experts_and_router_like_peft() -> None:
+    # peft 0.21 utils/transformers_weight_conversion.py: on transformers 5 "all-linear" targets the
+    # stacked experts.gate_up_proj at rank 2r, experts.down_proj at rank r and the router gate.weight
+    # (lora.ParamWrapper: lora_A = Linear(in, r x experts), lora_B = Linear(r x experts, out)).
+    # Mixtral-8x7B config.json: hidden 4096, intermediate 14336, 8 experts, 32 layers, 8 KV heads.
     spec = resolve("Mixtral-8x7B-v0.1")
     targets = adapters.resolve_targets(spec, Workload(mode="lora", lora_targets=("all-linear",)))
+    assert set(targets.names) == {"q_proj", "k_proj", "v_proj", "o_proj"}
+    assert set(targets.parameters) == {"gate_up_proj", "down_proj", "gate"}
     wl = Workload(mode="lora")
     shards = stage_shards(spec, wl, stages(spec, wl)[0])
-    attn_only = 32 * 16 * ((4096 + 4096) + 2 * (4096 + 1024) + (4096 + 4096))
-    assert adapters.lora_params(spec, shards, targets.names, 16) == attn_only
-    assert "experts" in targets.note
+    r, h, inter, experts = 16, 4096, 14336, 8
+    attn = r * ((h + h) + 2 * (h + 1024) + (h + h))
+    gate_up = 2 * r * experts * (h + 2 * inter)
+    down = r * experts * (inter + h)
+    router = r * (h + experts)
+    assert adapters.lora_params(spec, shards, targets, r) == 32 * (attn + gate_up + down + router)
+    assert "stacked expert" in targets.note
+
+
+def test_explicit_module_list_on_mixtral_leaves_the_experts_alone() -> None:
+    spec = resolve("Mixtral-8x7B-v0.1")
+    targets = adapters.resolve_targets(spec, Workload(mode="lora", lora_targets=("q_proj", "v_proj")))
+    assert targets.parameters == ()
+    assert targets.names == ("q_proj", "v_proj")
 
 
 def test_model_types_without_peft_defaults_fall_back_to_all_linear() -> None:
@@ -128,7 +145,7 @@ def test_lora_trains_far_less_than_full_fine_tuning() -> None:
     spec = _llama8b()
     wl = Workload(mode="lora")
     shards = stage_shards(spec, wl, stages(spec, wl)[0])
-    lora = training.lora_tensors(shards, ("q_proj", "v_proj"), 16, lambda g: True)
+    lora = training.lora_tensors(adapters.lora_factors(spec, shards, ("q_proj", "v_proj"), 16))
     t = training.training_bytes(wl, lora, adapters.ADAPTER_DTYPE)
     n = 32 * 16 * ((4096 + 4096) + (4096 + 1024))
     assert t.trainable_params == n

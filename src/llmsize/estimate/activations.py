@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from llmsize.estimate.workload import Attention, Mode, Workload
+from llmsize.estimate.kv_cache import cache_kv_heads
+from llmsize.estimate.workload import Attention, Engine, Mode, Workload
 from llmsize.specs.models import ModelSpec
 
 Num = Any  # int or numpy int64 array
@@ -221,7 +222,6 @@ class Dims:
     targets: frozenset[str]
     rank: int
     logits_tokens: Num  # positions the lm_head is applied to, per sequence
-    experts_lora: bool = False  # peft wraps the routed experts' 3-D parameters (ParamWrapper)
     qlora: bool = False  # the frozen base linears are bitsandbytes 4-bit
 
     @property
@@ -229,19 +229,15 @@ class Dims:
         return self.b * self.s
 
 
-# REFERENCE: peft 0.21 utils/transformers_weight_conversion.py (_MODEL_TO_CONVERSION_PATTERN,
-# _MOE_TARGET_MODULE_MAPPING): for these transformers-5 MoE models peft turns the v4 expert module
-# names (gate_proj, up_proj, down_proj) into targets on the fused expert parameters
-# (gate_up_proj at rank 2r, down_proj at rank r, via lora.ParamWrapper); modules with those names
-# elsewhere (a dense first block, shared experts) are then no longer wrapped.
-PEFT_MOE_CONVERTED = frozenset({"mixtral", "qwen3_moe", "deepseek_v2", "deepseek_v3"})
-_EXPERT_NAMES = frozenset({"gate_proj", "up_proj", "down_proj"})
+def _param_lora(d: Dims, param: str) -> bool:
+    """peft wraps this stacked parameter (lora.ParamWrapper; see adapters.PEFT_MOE_CONVERTED)."""
+    return d.lora and f"param:{param}" in d.targets
 
 
 def _lora_on(d: Dims, module: str) -> bool:
+    # the targets come from adapters.resolve_targets, which already applies PEFT's MoE conversion
+    # (no gate_proj/up_proj/down_proj module is wrapped when the expert parameters are).
     name = module.rsplit(".", 1)[-1]
-    if d.experts_lora and name in _EXPERT_NAMES:
-        return False
     return d.lora and name in d.targets
 
 
@@ -393,16 +389,18 @@ def _fused_attention(
     kv_heads: int,
     dv: int,
     kv_tokens: Num,
+    repeat_kv: bool = True,
 ) -> _T:
     """transformers' sdpa_attention_forward with SDPA as the fused GPU kernel.
 
     No mask: `enable_gqa` lets the kernel read the shared KV heads. A mask: transformers repeats
-    K/V to every head (`repeat_kv`) and torch turns a boolean mask into an additive one in the
+    K/V to every head (`repeat_kv`; not Falcon, which calls torch's SDPA itself with its single
+    K/V head broadcast, `repeat_kv=False`) and torch turns a boolean mask into an additive one in the
     compute dtype, padded to 16 columns for the memory-efficient kernel, which keeps it for
     backward. Returns the output transposed back to (batch, seq, heads*dv), contiguous.
     """
     kk, vv = k, v
-    if mask is not None and kv_heads != heads and np.all(d.s > 1):  # one query token: pack_gqa, no copy
+    if repeat_kv and mask is not None and kv_heads != heads and np.all(d.s > 1):  # one query token: no copy
         kk = w.op("repeat_kv k", d.b * kv_tokens * heads * (k.nbytes // (d.b * kv_tokens * kv_heads)), [k])
         vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
     add_mask = None
@@ -479,6 +477,57 @@ def _eager_attention(
     return o
 
 
+def _eager_attention_sinks(
+    w: _Walk,
+    d: Dims,
+    spec: ModelSpec,
+    q: _T,
+    k: _T,
+    v: _T,
+    mask: _T | None,
+    heads: int,
+    kv_heads: int,
+    dv: int,
+    kv_tokens: Num,
+) -> _T:
+    """gpt-oss `eager_attention_forward` (modeling_gpt_oss.py): a sink logit per head is appended
+    to the scores (torch.cat), the row max is subtracted and the softmax runs in the compute dtype
+    (`dtype=combined_logits.dtype`, no fp32 upcast, unlike Llama's). The masked scores stay bound
+    to `attn_weights` until the sliced probabilities replace them, and the max-subtracted logits
+    stay bound to `combined_logits` until the function returns: three score-sized tensors at the
+    softmax. Dropout is the identity (p=0), so the returned weights are a view of the probabilities."""
+    kk, vv = k, v
+    if kv_heads != heads:
+        kk = w.op("repeat_kv k", d.b * kv_tokens * heads * spec.head_dim * d.e, [k])
+        vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+    rows = d.b * heads * d.s
+    n = rows * kv_tokens
+    s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
+    scores = w.op("scores *scale", n * d.e, [s])
+    w.drop(s)
+    if mask is not None:
+        masked = w.op("scores +mask", n * d.e, [scores])
+        w.drop(scores)
+        scores = masked
+    cat = w.op("scores + sinks cat", rows * (kv_tokens + 1) * d.e, [scores])
+    idx = w.new("max indices", rows * 8)
+    mx = w.op("row max", rows * d.e, [cat], saves=[idx])
+    w.drop(idx)
+    shifted = w.op("logits - max", rows * (kv_tokens + 1) * d.e, [cat, mx])
+    w.drop(cat, mx)
+    probs = w.op("softmax", rows * (kv_tokens + 1) * d.e, [shifted], saves_out=True)
+    weights = w.op("probs without sink", n * d.e, [probs], view_of=probs)
+    w.drop(scores, probs)
+    out = w.op("probs@v", d.T * heads * dv * d.e, [weights, vv], saves=[weights, vv])
+    o = w.op("attn transpose", d.T * heads * dv * d.e, [out])
+    w.drop(out, shifted)
+    if kk is not k:
+        w.drop(kk, vv)
+    # The weights are returned as attn_weights; the decoder layer binds them to `_` until it returns.
+    w.held_until_layer_end.append(weights)
+    return o
+
+
 def _attend(
     w: _Walk,
     d: Dims,
@@ -492,9 +541,11 @@ def _attend(
     dv: int,
     kv_tokens: Num,
 ) -> _T:
+    if d.eager and spec.attention_sinks:
+        return _eager_attention_sinks(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
     if d.eager:
         return _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
-    return _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    return _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens, spec.model_type != "falcon")
 
 
 @dataclass
@@ -531,6 +582,33 @@ def _cache_update(
     return out
 
 
+def _falcon_broadcast(w: _Walk, d: Dims, q: _T, k: _T, v: _T, heads: int, hd: int) -> tuple[_T, _T, _T]:
+    """Falcon's new decoder architecture (modeling_falcon.py `FalconAttention._split_heads` and
+    `forward`): K and V are broadcast to every query head and flattened (a copy each, like the sliced
+    query), then transposed and reshaped to [batch, heads, tokens, head_dim] (another copy each, the
+    first freed); K and V stay that wide through RoPE, the cache and attention (see
+    kv_cache.cache_kv_heads)."""
+    out = []
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        flat = w.op(f"{name} flatten copy", d.T * heads * hd * d.e, [t])
+        w.drop(t)  # the view of the fused projection (which itself lives until attention returns)
+        shaped = w.op(f"{name} transpose reshape", d.T * heads * hd * d.e, [flat])
+        w.drop(flat)
+        out.append(shaped)
+    return out[0], out[1], out[2]
+
+
+def _falcon_multi_query(w: _Walk, d: Dims, q: _T, k: _T, v: _T, heads: int, hd: int) -> tuple[_T, _T, _T]:
+    """Multi-query Falcon (modeling_falcon.py `_split_heads`): K and V are taken with an index list
+    (`fused_qkv[..., [-2], :]`), i.e. small copies, not views of the fused projection; the query
+    slice is a view that `transpose(1, 2).reshape(...)` copies."""
+    kc = w.op("k index copy", d.T * hd * d.e, [k])
+    vc = w.op("v index copy", d.T * hd * d.e, [v])
+    qc = w.op("q transpose reshape", d.T * heads * hd * d.e, [q])
+    w.drop(q, k, v)
+    return qc, kc, vc
+
+
 def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache: _Cache | None) -> _T:
     """Standard / GQA attention (Llama, Mistral, Qwen2/3, Phi-3, Gemma 2...)."""
     h, heads, kvh, hd = spec.hidden_size, spec.num_attention_heads, spec.num_kv_heads, spec.head_dim
@@ -539,6 +617,12 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
         q = w.op("q", d.T * heads * hd * d.e, [qkv], view_of=qkv)
         k = w.op("k", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
         v = w.op("v", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
+        cached = cache_kv_heads(spec, Engine.TRANSFORMERS)
+        if cached != kvh:
+            q, k, v = _falcon_broadcast(w, d, q, k, v, heads, hd)
+            kvh = cached
+        elif spec.model_type == "falcon" and kvh == 1 < heads:
+            q, k, v = _falcon_multi_query(w, d, q, k, v, heads, hd)
     else:
         qkv = None
         q = _linear(w, d, x, "q_proj", h, heads * hd)
@@ -722,6 +806,31 @@ def _expert_weight(w: _Walk, d: Dims, name: str, experts: int, out_f: int, in_f:
     return merged
 
 
+def _expert_bias(w: _Walk, d: Dims, name: str, rows: Num, width: int, experts: int, full: bool) -> _T:
+    """One bias row per (token, expert) pair, gathered from the [experts, width] bias parameter."""
+    return w.op(name, rows * width * d.e, [], trainable=full, weight_grad=experts * width * d.e)
+
+
+def _gpt_oss_gate(w: _Walk, d: Dims, gu: _T, nbytes: Num) -> _T:
+    """GptOssExperts._apply_gate (modeling_gpt_oss.py): the interleaved gate and up halves are
+    clamped (new tensors), glu = gate * sigmoid(gate * alpha), out = (up + 1) * glu; gate, up and
+    glu are locals until it returns, so five intermediate-sized tensors meet at the last product."""
+    gate_v = w.op("gate", nbytes, [gu], view_of=gu)
+    up_v = w.op("up", nbytes, [gu], view_of=gu)
+    gate = w.op("gate clamp", nbytes, [gate_v], saves=[gate_v])
+    up = w.op("up clamp", nbytes, [up_v], saves=[up_v])
+    w.drop(gate_v, up_v)
+    scaled = w.op("gate * alpha", nbytes, [gate])
+    sig = w.op("sigmoid", nbytes, [scaled], saves_out=True)
+    w.drop(scaled)
+    glu = w.op("glu", nbytes, [gate, sig], saves=[gate, sig])
+    w.drop(sig)
+    up1 = w.op("up + 1", nbytes, [up])
+    out = w.op("(up + 1) * glu", nbytes, [up1, glu], saves=[up1, glu])
+    w.drop(up1, gate, up, glu)
+    return out
+
+
 def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     """Routed experts with transformers' default `grouped_mm_experts_forward` (integrations/moe.py):
     tokens sorted by expert, gathered (tokens x top-k rows), two grouped matmuls, weighted,
@@ -740,25 +849,41 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     sw = w.op("weights gathered", S * wbytes, [weights], saves=[perm])
     histc = w.new("histc input", S * 4)  # expert ids as float (CPU) or int32 (CUDA): 4 bytes either way
     n_exp = spec.num_experts
-    w_gu = _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank) if d.experts_lora else None
+    w_gu = (
+        _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank)
+        if _param_lora(d, "gate_up_proj")
+        else None
+    )
+    # Expert biases (gpt-oss): `gate_up_proj_bias[expert_ids_g]` is gathered per row and added in
+    # place to the grouped matmul's output; the gathered rows stay bound to `selected_biases`
+    # until the down projection's bias rows replace them (integrations/moe.py).
+    gu_bias = (
+        _expert_bias(w, d, "gate_up bias gathered", S, 2 * inter, n_exp, full) if spec.expert_bias else None
+    )
     gu = w.op(
         "experts gate_up",
         S * 2 * inter * d.e,
-        [sel, *([w_gu] if w_gu else [])],
+        [sel, *([w_gu] if w_gu else []), *([gu_bias] if gu_bias else [])],
         saves=[sel, *([w_gu] if w_gu else [])] if (full or w_gu) else [],
         weight_grad=n_exp * h * 2 * inter * d.e,
         trainable=full,
     )
-    gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
-    up = w.op("up", S * inter * d.e, [gu], view_of=gu)
-    a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
-    p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
-    w.drop(a, gate, up, gu)
-    w_dn = _expert_weight(w, d, "down_proj", n_exp, h, inter, d.rank) if d.experts_lora else None
+    if spec.model_type == "gpt_oss":
+        p = _gpt_oss_gate(w, d, gu, S * inter * d.e)
+    else:
+        gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
+        up = w.op("up", S * inter * d.e, [gu], view_of=gu)
+        a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
+        p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
+        w.drop(a, gate, up)
+    w.drop(gu)
+    dn_bias = _expert_bias(w, d, "down bias gathered", S, h, n_exp, full) if spec.expert_bias else None
+    w.drop(gu_bias)
+    w_dn = _expert_weight(w, d, "down_proj", n_exp, h, inter, d.rank) if _param_lora(d, "down_proj") else None
     dn = w.op(
         "experts down",
         S * h * d.e,
-        [p, *([w_dn] if w_dn else [])],
+        [p, *([w_dn] if w_dn else []), *([dn_bias] if dn_bias else [])],
         saves=[p, *([w_dn] if w_dn else [])] if (full or w_dn) else [],
         weight_grad=n_exp * inter * h * d.e,
         trainable=full,
@@ -776,7 +901,7 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
         w.drop(fs)
     # grouped_mm_experts_forward's locals (the gathered tokens, the down projection, the unsorted
     # rows, the permutations) live until it returns.
-    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, histc, w_gu, w_dn)
+    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, histc, w_gu, w_dn, dn_bias)
     if spec.num_shared_experts:
         shared_inter = spec.shared_expert_intermediate_size
         sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")
@@ -822,6 +947,8 @@ def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, bool]:
 def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None) -> _T:
     """One decoder block (modeling_llama.py LlamaDecoderLayer; Gemma 2/3 add post-attention and
     post-feedforward norms, `norms_per_layer == 4`)."""
+    if spec.parallel_block:
+        return _parallel_layer(w, d, spec, x, ctx, layer, cache)
     kind, moe = layer_kind(spec, layer)
     sandwich = spec.norms_per_layer >= 4
     xn = _norm(w, d, spec, x, "input_layernorm")
@@ -846,6 +973,25 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
     return out
 
 
+def _parallel_layer(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None
+) -> _T:
+    """Falcon's parallel block (modeling_falcon.py FalconDecoderLayer): attention and MLP read the
+    normalised input (one shared LayerNorm, or ln_attn and ln_mlp, both computed before attention
+    with `num_ln_in_parallel_attn == 2`); `mlp_output += attention_output` in place, then the
+    residual add. Both norm outputs are locals of the block until it returns."""
+    kind, moe = layer_kind(spec, layer)
+    xa = _norm(w, d, spec, x, "ln_attn")
+    xm = _norm(w, d, spec, x, "ln_mlp") if spec.norms_per_layer >= 2 else xa
+    attn = (_mla if spec.is_mla else _mha)(w, d, spec, xa, ctx, kind, cache)
+    m = _moe(w, d, spec, xm) if moe else _dense_mlp(w, d, spec, xm, spec.intermediate_size)
+    summed = w.op("mlp += attention", d.T * spec.hidden_size * d.e, [m, attn], view_of=m)
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [summed, x])
+    w.drop(summed, m, attn, xa, *([xm] if xm is not xa else []), *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
+    return out
+
+
 def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
     """Whether transformers builds a mask tensor for layers of `kind` (masking_utils.py).
 
@@ -854,6 +1000,10 @@ def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
     attention handles windows itself and gets none.
     """
     if d.eager:
+        return True
+    if spec.model_type == "falcon" and not flash:
+        # FalconModel.forward calls create_causal_mask(..., allow_is_causal_skip=False): "Always
+        # materialize the mask so alibi can be added onto it" (modeling_falcon.py), rotary or not.
         return True
     if flash or kind != "sliding_attention" or not spec.sliding_window:
         return False
@@ -1021,12 +1171,6 @@ def _dims(
 ) -> Dims:
     eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
     lora = wl.mode in (Mode.LORA, Mode.QLORA)
-    requested = {t.lower() for t in wl.lora_targets or ()}
-    experts_lora = (
-        lora
-        and spec.model_type in PEFT_MOE_CONVERTED
-        and bool(requested & {"all-linear", "gate_proj", "up_proj", "down_proj", "w1", "w2", "w3"})
-    )
     return Dims(
         b=batch,
         s=s,
@@ -1039,7 +1183,6 @@ def _dims(
         targets=targets,
         rank=wl.lora_rank,
         logits_tokens=logits_tokens,
-        experts_lora=experts_lora,
         qlora=wl.mode is Mode.QLORA,
     )
 
@@ -1158,7 +1301,9 @@ def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, cont
     if window is not None:
         held = np.where(context - 1 > prompt, np.minimum(context - 1, window), prompt)
     widths = (
-        [spec.kv_lora_rank, spec.qk_rope_head_dim] if spec.is_mla else [spec.num_kv_heads * spec.head_dim] * 2
+        [spec.kv_lora_rank, spec.qk_rope_head_dim]
+        if spec.is_mla
+        else [cache_kv_heads(spec, Engine.TRANSFORMERS) * spec.head_dim] * 2
     )
     return [w.new("old cache", d.b * held * width * d.e) for width in widths]
 

@@ -2,7 +2,8 @@
 
 A LoRA layer adds lora_A [r, in] and lora_B [out, r] beside a frozen linear layer (Hu et al. 2021,
 arXiv:2106.09685). On the transformers-5 MoE models whose experts became stacked 3-D parameters,
-PEFT rewrites the targets and wraps those parameters instead (see `PEFT_MOE_CONVERTED`). PEFT's `get_peft_model` upcasts fp16/bf16 adapter weights to fp32 by default
+PEFT rewrites the targets and wraps those parameters instead (see `PEFT_MOE_CONVERTED`).
+PEFT's `get_peft_model` upcasts fp16/bf16 adapter weights to fp32 by default
 (`autocast_adapter_dtype=True`, peft/tuners/tuners_utils.py `cast_adapter_dtype`), so the adapters
 and their gradients are fp32 even on a bf16 or 4-bit base.
 """
@@ -102,8 +103,16 @@ def is_linear_module(spec: ModelSpec, group: ParamGroup) -> bool:
 
 @dataclass(frozen=True)
 class LoraTargets:
+    """What PEFT wraps: nn.Linear modules by name, and (converted MoE models) stacked parameters."""
+
     names: tuple[str, ...]
     note: str
+    parameters: tuple[str, ...] = ()  # subset of gate_up_proj, down_proj (experts) and gate (router)
+
+    @property
+    def walk_names(self) -> frozenset[str]:
+        """Module names, and parameter targets as `param:<name>`, for the activation walk."""
+        return frozenset(self.names) | {f"param:{p}" for p in self.parameters}
 
 
 def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
@@ -113,52 +122,150 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
     if requested is None:
         default = PEFT_DEFAULT_TARGETS.get(spec.model_type)
         if default is None:
-            return LoraTargets(
-                _all_linear(linear),
-                f"PEFT has no default LoRA targets for model_type {spec.model_type!r} (it asks for "
-                "target_modules); assuming all-linear",
+            return _convert_moe(
+                spec,
+                LoraTargets(
+                    _all_linear(linear),
+                    f"PEFT has no default LoRA targets for model_type {spec.model_type!r} (it asks for "
+                    "target_modules); assuming all-linear",
+                ),
+                all_linear=True,
             )
         names = tuple(MODULE_ALIASES.get(n, n) for n in default)
         found = tuple(n for n in names if n in linear)
         if not found:
-            return LoraTargets(
-                _all_linear(linear),
-                f"PEFT's default targets {default} do not exist here; assuming all-linear",
+            return _convert_moe(
+                spec,
+                LoraTargets(
+                    _all_linear(linear),
+                    f"PEFT's default targets {default} do not exist here; assuming all-linear",
+                ),
+                all_linear=True,
             )
-        return LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}")
+        return _convert_moe(
+            spec,
+            LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}"),
+        )
     if any(t.lower() == ALL_LINEAR for t in requested):
         note = "LoRA targets: all-linear (every nn.Linear except lm_head)"
-        if spec.is_moe:
+        if spec.is_moe and not _converts(spec):
             note += "; routed experts are 3-D parameters in transformers >= 5 and are not wrapped"
-        return LoraTargets(_all_linear(linear), note)
+        return _convert_moe(spec, LoraTargets(_all_linear(linear), note), all_linear=True)
     names = tuple(MODULE_ALIASES.get(t, t) for t in requested)
     available = linear | {"lm_head"} if not spec.tie_word_embeddings else linear
+    if _converts(spec):
+        available = available | EXPERT_MODULE_NAMES | {ROUTER_PARAM}
     unknown = [t for t, n in zip(requested, names, strict=True) if n not in available]
     if unknown:
         raise BadInputError(
             f"--lora-targets {', '.join(unknown)}: no such linear module in {spec.name}",
             hint=f"choose from {', '.join(sorted(available))} or all-linear",
         )
-    return LoraTargets(names, f"LoRA targets: {', '.join(requested)}")
+    return _convert_moe(spec, LoraTargets(names, f"LoRA targets: {', '.join(requested)}"))
+
+
+def _converts(spec: ModelSpec) -> bool:
+    return spec.is_moe and spec.model_type in PEFT_MOE_CONVERTED
+
+
+def _convert_moe(spec: ModelSpec, targets: LoraTargets, *, all_linear: bool = False) -> LoraTargets:
+    """PEFT's `_convert_peft_config_moe` (see PEFT_MOE_CONVERTED): the expert and router names become
+    parameter targets and leave the module targets."""
+    if not _converts(spec):
+        return targets
+    mapped = EXPERT_MODULE_NAMES | {ROUTER_PARAM}
+    wanted = mapped if all_linear else set(targets.names) & mapped
+    if not wanted:
+        return targets
+    if len(wanted & {"gate_proj", "up_proj"}) == 1:
+        raise BadInputError(
+            f"--lora-targets: PEFT cannot target only one of gate_proj/up_proj in {spec.name}: the "
+            "experts fuse them into gate_up_proj",
+            hint="target both gate_proj and up_proj (or neither)",
+        )
+    params = tuple(p for p, parts in FUSED_EXPERT_PARAMS.items() if wanted & set(parts))
+    if ROUTER_PARAM in wanted:
+        params += (ROUTER_PARAM,)
+    names = tuple(n for n in targets.names if n not in mapped)
+    note = (
+        targets.note
+        + "; PEFT wraps the stacked expert parameters instead (gate_up_proj at rank 2r, down_proj at"
+        " rank r) and the router weight, and no other gate_proj/up_proj/down_proj module"
+    )
+    return LoraTargets(names, note, params)
 
 
 def _all_linear(linear: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(n for n in linear if n != "lm_head"))
 
 
-def lora_params(spec: ModelSpec, shards: Iterable[Shard], targets: Iterable[str], rank: int) -> int:
-    """r x (in + out) for every targeted linear instance on a GPU, experts included if targeted.
+@dataclass(frozen=True)
+class LoraFactors:
+    """`count` adapter pairs lora_A [rank, in_features] and lora_B [out_features, rank] on a GPU."""
 
-    `shards` carry per-rank shapes: a column-parallel layer keeps A whole and splits B, a
-    row-parallel one splits A and keeps B whole, so r x (in_rank + out_rank) covers both.
+    module: str
+    in_features: int
+    out_features: int
+    rank: int
+    count: int
+
+    @property
+    def params(self) -> int:
+        return self.count * self.rank * (self.in_features + self.out_features)
+
+
+def lora_factors(
+    spec: ModelSpec, shards: Iterable[Shard], targets: LoraTargets | Iterable[str], rank: int
+) -> list[LoraFactors]:
+    """The adapter pairs PEFT creates on a GPU for these shards.
+
+    nn.Linear targets (peft lora/layer.py `Linear`): r x (in + out) per instance. `shards` carry
+    per-rank shapes: a column-parallel layer keeps A whole and splits B, a row-parallel one splits A
+    and keeps B whole, so r x (in_rank + out_rank) covers both.
+    Parameter targets (peft lora/layer.py `ParamWrapper.update_layer`): one pair per stacked tensor,
+    lora_A = Linear(in, r x experts), lora_B = Linear(r x experts, out), so per block
+    r x experts x (in + out); gate_up_proj carries both projections (out = 2 x intermediate) at rank
+    2r; the router weight [experts, hidden] is a single "expert".
     """
-    wanted = set(targets)
-    total = 0
+    if isinstance(targets, LoraTargets):
+        wanted, params = set(targets.names), set(targets.parameters)
+    else:
+        wanted, params = set(targets), set()
+    out: list[LoraFactors] = []
+    fused: dict[tuple[int, ...], list[Shard]] = {}
     for s in shards:
         g = s.group
-        if g.name not in wanted or not g.is_linear:
+        if not g.is_linear:
+            continue
+        if g.kind == "expert" and params:
+            part = next((p for p, parts in FUSED_EXPERT_PARAMS.items() if g.name in (p, *parts)), None)
+            if part == "gate_up_proj" and part in params:
+                fused.setdefault(s.layers, []).append(s)
+            elif part is not None and part in params:
+                blocks = s.instances // s.per_layer
+                out.append(LoraFactors(g.name, s.in_features, s.out_features, rank * s.per_layer, blocks))
+            continue
+        if g.kind == "router" and g.name == ROUTER_PARAM and ROUTER_PARAM in params:
+            out.append(LoraFactors(g.name, s.in_features, s.out_features, rank, s.instances))
+            continue
+        if g.name not in wanted:
             continue
         if g.name != "lm_head" and not is_linear_module(spec, g):
             continue
-        total += s.instances * rank * (s.in_features + s.out_features)
-    return total
+        out.append(LoraFactors(g.name, s.in_features, s.out_features, rank, s.instances))
+    for parts in fused.values():
+        s = parts[0]
+        width = sum(p.out_features for p in parts)
+        out.append(
+            LoraFactors(
+                "gate_up_proj", s.in_features, width, 2 * rank * s.per_layer, s.instances // s.per_layer
+            )
+        )
+    return out
+
+
+def lora_params(
+    spec: ModelSpec, shards: Iterable[Shard], targets: LoraTargets | Iterable[str], rank: int
+) -> int:
+    """Adapter parameters on a GPU: the sum over `lora_factors`."""
+    return sum(f.params for f in lora_factors(spec, shards, targets, rank))

@@ -77,13 +77,9 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         kv_prefill = kv_cache.kv_bytes(terms, wl.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
     adapter_params = 0
     if ctx.targets is not None:
-        adapter_params = adapters.lora_params(spec, shards, ctx.targets.names, wl.lora_rank)
-        tensors = training.lora_tensors(
-            shards,
-            ctx.targets.names,
-            wl.lora_rank,
-            lambda g: g.name == "lm_head" or adapters.is_linear_module(spec, g),
-        )
+        factors = adapters.lora_factors(spec, shards, ctx.targets, wl.lora_rank)
+        adapter_params = sum(f.params for f in factors)
+        tensors = training.lora_tensors(factors)
         train = training.training_bytes(wl, tensors, adapters.ADAPTER_DTYPE)
     elif wl.mode.trains_all_weights:
         train = training.training_bytes(wl, training.shard_tensors(spec, shards), ctx.weights.format.dtype)
@@ -209,7 +205,7 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
     everything = Stage(0, tuple(range(spec.num_layers)), True, True)
     shards = stage_shards(spec, whole, everything)
     if ctx.targets is not None:
-        return adapters.lora_params(spec, shards, ctx.targets.names, wl.lora_rank)
+        return adapters.lora_params(spec, shards, ctx.targets, wl.lora_rank)
     return total_params(spec)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from llmsize.estimate.kv_cache import KvTerm
+from llmsize.estimate.kv_cache import KvTerm, cache_kv_heads
 from llmsize.estimate.weights import Shard, shard_bytes
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
@@ -60,12 +60,15 @@ def kv_detail(
     """Per-token bytes per layer, layers, tokens and sequences, for the full context."""
     if wl.mode.trains:
         return "training keeps no KV cache (use_cache=False)"
+    kv_heads = cache_kv_heads(spec, wl.engine)
+    # Falcon-40B under transformers caches K/V broadcast to every query head (see cache_kv_heads)
+    kv_label = "kv_heads" if kv_heads == spec.num_kv_heads else "query heads (K/V broadcast)"
     lines = []
     for t in terms:
         width = (
             f"(kv_lora_rank {spec.kv_lora_rank} + rope {spec.qk_rope_head_dim})"
             if spec.is_mla
-            else f"2 x {max(spec.num_kv_heads // wl.tp, 1) if wl.tp > 1 else spec.num_kv_heads} kv_heads "
+            else f"2 x {max(kv_heads // wl.tp, 1) if wl.tp > 1 else kv_heads} {kv_label} "
             f"x {spec.head_dim} head_dim"
         )
         span = "all tokens" if t.window is None else f"at most {t.window} tokens"

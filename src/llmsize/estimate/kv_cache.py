@@ -74,15 +74,36 @@ class KvTerm:
     window: int | None  # tokens the layer can attend to; None = the whole context
 
 
-def layer_bytes_per_token(spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
-    """Per layer and token: MLA latent once, else K and V for this rank's KV heads.
+def cache_kv_heads(spec: ModelSpec, engine: Engine) -> int:
+    """K/V heads an engine's cache holds per layer (standard attention; MLA caches a latent).
+
+    transformers' Falcon with `new_decoder_architecture` (Falcon-40B/180B: grouped K/V) broadcasts
+    K and V to every query head before caching them: `FalconAttention._split_heads` calls
+    `torch.broadcast_to(key, query.shape)` and `forward` reshapes them to `num_heads` heads before
+    `layer_past.update` (transformers 5.23 models/falcon/modeling_falcon.py), so its cache holds
+    num_attention_heads heads. The old multi-query Falcon (falcon-7b: one K/V head) does not
+    broadcast. The config's flag is not in ModelSpec; grouped K/V (1 < kv_heads < heads) occurs in
+    Falcon only with the new architecture, which is how it is recognised here (a new-architecture
+    config with a single K/V head would be undercounted). vLLM and llama.cpp cache the real K/V heads.
+    """
+    kv = spec.num_kv_heads
+    if engine is Engine.TRANSFORMERS and spec.model_type == "falcon" and 1 < kv < spec.num_attention_heads:
+        return spec.num_attention_heads
+    return kv
+
+
+def layer_bytes_per_token(
+    spec: ModelSpec, element: Fraction, tp: int, engine: Engine = Engine.TRANSFORMERS
+) -> Fraction:
+    """Per layer and token: MLA latent once, else K and V for this rank's cached heads.
 
     Tensor parallelism gives each rank kv_heads/tp heads, or one replicated head when tp exceeds
     the KV heads (vLLM); the MLA latent is replicated on every rank.
     """
     if spec.is_mla:
         return (spec.kv_lora_rank + spec.qk_rope_head_dim) * element
-    heads = max(spec.num_kv_heads // tp, 1) if tp > 1 else spec.num_kv_heads
+    kv = cache_kv_heads(spec, engine)
+    heads = max(kv // tp, 1) if tp > 1 else kv
     return 2 * heads * spec.head_dim * element
 
 
@@ -95,7 +116,7 @@ def kv_terms(spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int]
             raise BadInputError(
                 f"--kv-dtype {kv_dtype} needs a head size divisible by 32 (this model: {width})"
             )
-    per_token = layer_bytes_per_token(spec, element, wl.tp)
+    per_token = layer_bytes_per_token(spec, element, wl.tp, wl.engine)
     quantized_hf = wl.engine is Engine.TRANSFORMERS and kv_dtype in ("int8", "int4", "fp8")
     counts: dict[int | None, int] = {}
     for layer in layers:
@@ -177,6 +198,10 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: Engine) -> str:
     if spec.is_mla:
         return f"layers x (kv_lora_rank + rope_dim) x {kv_dtype} bytes x tokens x batch (MLA latent)"
     core = f"2 x layers x kv_heads x head_dim x {kv_dtype} bytes x tokens x batch"
+    if cache_kv_heads(spec, engine) != spec.num_kv_heads:
+        core = (
+            core.replace("kv_heads", "query heads") + " (transformers broadcasts Falcon's K/V to every head)"
+        )
     if spec.layer_types and "sliding_attention" in spec.layer_types:
         core += " (sliding layers: at most the window)"
     if engine is Engine.LLAMA_CPP:
@@ -188,7 +213,7 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     """KV bytes one more token of one sequence costs on full-attention layers of the whole model."""
     element = kv_element_bytes(kv_dtype, wl.engine)
     full = sum(1 for i in range(spec.num_layers) if spec.layer_window(i) is None)
-    return math.ceil(full * layer_bytes_per_token(spec, element, wl.tp))
+    return math.ceil(full * layer_bytes_per_token(spec, element, wl.tp, wl.engine))
 
 
 KV_DTYPES = tuple(str(k) for k in KvDtype)

@@ -138,7 +138,7 @@ def _candidates(
         return cands, kv, grads, opt
     targets: frozenset[str] = frozenset()
     if wl.mode in (Mode.LORA, Mode.QLORA):
-        targets = frozenset(resolve_targets(spec, wl).names)
+        targets = resolve_targets(spec, wl).walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
     cands.append(
         act.Candidate(

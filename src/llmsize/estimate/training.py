@@ -17,13 +17,13 @@ also weights, across the data-parallel GPUs.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from llmsize.estimate.adapters import LoraFactors
 from llmsize.estimate.weights import Shard
 from llmsize.estimate.workload import Optimizer, Workload
 from llmsize.specs.models import ModelSpec
-from llmsize.specs.params import ParamGroup
 from llmsize.units import bytes_per_element
 
 BNB_MIN_8BIT_SIZE = 4096  # REFERENCE: bitsandbytes Optimizer2State min_8bit_size=4096 (optim/optimizer.py)
@@ -65,16 +65,12 @@ def shard_tensors(spec: ModelSpec, shards: Iterable[Shard]) -> list[Tensor]:
     return out
 
 
-def lora_tensors(
-    shards: Iterable[Shard], names: Iterable[str], rank: int, is_target: Callable[[ParamGroup], bool]
-) -> list[Tensor]:
-    """lora_A [r, in] and lora_B [out, r] for every targeted linear instance on the GPU."""
-    wanted = set(names)
+def lora_tensors(factors: Iterable[LoraFactors]) -> list[Tensor]:
+    """lora_A [r, in] and lora_B [out, r] of every adapter pair on the GPU (`adapters.lora_factors`)."""
     out: list[Tensor] = []
-    for s in shards:
-        if s.group.name in wanted and s.group.is_linear and is_target(s.group):
-            out.append(Tensor(rank, s.in_features, s.instances))
-            out.append(Tensor(s.out_features, rank, s.instances))
+    for f in factors:
+        out.append(Tensor(f.rank, f.in_features, f.count))
+        out.append(Tensor(f.out_features, f.rank, f.count))
     return out
 
 
