@@ -7,28 +7,15 @@ import pytest
 from llmsize.errors import BadInputError
 from llmsize.estimate import weights as W
 from llmsize.estimate.workload import Workload
-from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, QuantMethod, WeightFormat
+from llmsize.specs.models import CheckpointInfo, Provenance, QuantMethod, WeightFormat
 from llmsize.specs.params import param_inventory, total_params
 from llmsize.specs.resolve import resolve
+from spec_factories import llama3_8b
 
 PROV = Provenance(kind="catalog", source="test")
 
 
-def _llama8b() -> ModelSpec:
-    """Meta-Llama-3-8B config.json (https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json)."""
-    return ModelSpec(
-        name="llama-3-8b",
-        model_type="llama",
-        num_layers=32,
-        hidden_size=4096,
-        num_attention_heads=32,
-        num_kv_heads=8,
-        head_dim=128,
-        intermediate_size=14336,
-        vocab_size=128256,
-        max_position_embeddings=8192,
-        provenance=PROV,
-    )
+_llama8b = llama3_8b
 
 
 def test_plain_dtypes_are_params_times_bytes() -> None:

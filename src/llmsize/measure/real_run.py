@@ -405,21 +405,9 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 # ----------------------------------------------------------------------------------- training
 
 
-def lora_targets(wl: Workload, model_type: str) -> Any:
-    """peft target_modules: all-linear, the names given, or peft's default for the model type
-    (peft utils/constants.py), all-linear where peft has none. The tracer uses the same rule."""
-    if wl.lora_targets is None:
-        from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
-
-        return list(defaults[model_type]) if model_type in defaults else "all-linear"
-    if any(t.lower() == "all-linear" for t in wl.lora_targets):
-        return "all-linear"
-    return list(wl.lora_targets)
-
-
 def prepare_training(model: Any, wl: Workload) -> Any:
     """Train mode, optional gradient checkpointing, and peft LoRA adapters for lora/qlora."""
-    from llmsize.measure.tracer import LORA_DROPOUT
+    from llmsize.measure.tracer import LORA_DROPOUT, lora_targets
 
     model.train()
     if wl.gradient_checkpointing:

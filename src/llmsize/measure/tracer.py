@@ -518,9 +518,11 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
     }
 
 
-def _lora_targets(wl: Workload, model_type: str) -> Any:
+def lora_targets(wl: Workload, model_type: str) -> Any:
     """--lora-targets for peft: all-linear, the names given, or peft's default for the model type
-    (peft utils/constants.py); where peft has none it would refuse, and llmsize assumes all-linear."""
+    (peft utils/constants.py); where peft has none it would refuse, and llmsize assumes all-linear.
+
+    The tracer and the real cpu/cuda runs share this rule, so both wrap the same modules."""
     if wl.lora_targets is None:
         from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
 
@@ -542,7 +544,7 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
         lora = LoraConfig(
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
-            target_modules=_lora_targets(wl, str(model.config.model_type)),
+            target_modules=lora_targets(wl, str(model.config.model_type)),
             lora_dropout=LORA_DROPOUT,
             task_type="CAUSAL_LM",
         )

@@ -1,0 +1,24 @@
+"""ModelSpecs built by hand for unit tests, each from a published config.json (cited)."""
+
+from __future__ import annotations
+
+from llmsize.specs.models import ModelSpec, Provenance
+
+PROV = Provenance(kind="catalog", source="test")
+
+
+def llama3_8b() -> ModelSpec:
+    """Meta-Llama-3-8B config.json (https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json)."""
+    return ModelSpec(
+        name="llama-3-8b",
+        model_type="llama",
+        num_layers=32,
+        hidden_size=4096,
+        num_attention_heads=32,
+        num_kv_heads=8,
+        head_dim=128,
+        intermediate_size=14336,
+        vocab_size=128256,
+        max_position_embeddings=8192,
+        provenance=PROV,
+    )
