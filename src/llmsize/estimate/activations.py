@@ -378,6 +378,15 @@ class _Ctx:
     masks: dict[str, _T | None]  # layer kind -> mask tensor the layers receive (None: no mask)
 
 
+def _repeat_kv(
+    w: _Walk, d: Dims, k: _T, v: _T, heads: int, k_head_bytes: Num, dv: int, kv_tokens: Num
+) -> tuple[_T, _T]:
+    """transformers' `repeat_kv`: K and V copied out to every query head (GQA/MQA), one new tensor each."""
+    kk = w.op("repeat_kv k", d.b * kv_tokens * heads * k_head_bytes, [k])
+    vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+    return kk, vv
+
+
 def _fused_attention(
     w: _Walk,
     d: Dims,
@@ -401,8 +410,7 @@ def _fused_attention(
     """
     kk, vv = k, v
     if repeat_kv and mask is not None and kv_heads != heads and np.all(d.s > 1):  # one query token: no copy
-        kk = w.op("repeat_kv k", d.b * kv_tokens * heads * (k.nbytes // (d.b * kv_tokens * kv_heads)), [k])
-        vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+        kk, vv = _repeat_kv(w, d, k, v, heads, k.nbytes // (d.b * kv_tokens * kv_heads), dv, kv_tokens)
     add_mask = None
     if mask is not None:
         cols = kv_tokens
@@ -444,8 +452,7 @@ def _eager_attention(
     """eager_attention_forward (modeling_llama.py / modeling_gemma2.py): scores and their fp32 softmax."""
     kk, vv = k, v
     if kv_heads != heads:
-        kk = w.op("repeat_kv k", d.b * kv_tokens * heads * spec.head_dim * d.e, [k])
-        vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+        kk, vv = _repeat_kv(w, d, k, v, heads, spec.head_dim * d.e, dv, kv_tokens)
     n = d.b * heads * d.s * kv_tokens
     s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
     s2 = w.op("scores *scale", n * d.e, [s])
@@ -498,8 +505,7 @@ def _eager_attention_sinks(
     softmax. Dropout is the identity (p=0), so the returned weights are a view of the probabilities."""
     kk, vv = k, v
     if kv_heads != heads:
-        kk = w.op("repeat_kv k", d.b * kv_tokens * heads * spec.head_dim * d.e, [k])
-        vv = w.op("repeat_kv v", d.b * kv_tokens * heads * dv * d.e, [v])
+        kk, vv = _repeat_kv(w, d, k, v, heads, spec.head_dim * d.e, dv, kv_tokens)
     rows = d.b * heads * d.s
     n = rows * kv_tokens
     s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
