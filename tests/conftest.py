@@ -9,11 +9,15 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("dev", max_examples=100, deadline=None)
+# One profile for the README's test command and CI (a few minutes on 2 cores); the long run is
+# opt-in with LLMSIZE_TESTS=long (README, "Quick start").
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile(
+    "long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("long" if os.environ.get("LLMSIZE_TESTS") == "long" else "default")
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate import adapters, explain, kv_cache, phases, training
+from llmsize.estimate.engine import TRANSFORMERS_VERSION_NOTE
 from llmsize.estimate.overhead import overhead
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.result import ByteRange, Component, Estimate
@@ -211,6 +212,8 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
 
 def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
     out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes]
+    if wl.engine is Engine.TRANSFORMERS:
+        out.append(TRANSFORMERS_VERSION_NOTE)
     out.append(f"compute dtype {ctx.compute}")
     if not wl.mode.trains:
         out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")
