@@ -791,6 +791,8 @@ def _split_multimodal(
         if not isinstance(nested, Mapping):
             raise ConfigError(f"config.json ({model_type}) has no text_config")
         text = dict(nested)
+        if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
         text_type = _MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
         if model_type.startswith(("qwen3_vl", "qwen3_5")):
             extra, note = _qwen3_vl_extra(config)

@@ -201,6 +201,12 @@ class RecurrentSpec(BaseModel):
             return self.inner_size * self.state_size
         return 0
 
+    def state_bytes(self, compute_bytes: int) -> int:
+        """Bytes of one sequence's state in one layer: the conv window in the compute dtype, the
+        recurrent state in `recurrent_state_dtype` (what `cache_utils.LinearAttentionLayer` keeps)."""
+        rec = 4 if self.recurrent_state_dtype == "fp32" else compute_bytes
+        return self.conv_state_elements * compute_bytes + self.recurrent_state_elements * rec
+
 
 class IndexerSpec(BaseModel):
     """DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2, GLM-5): its own small key cache.
@@ -214,6 +220,11 @@ class IndexerSpec(BaseModel):
     num_heads: int = Field(gt=0)
     head_dim: int = Field(gt=0)
     topk: int = Field(gt=0)
+
+    @property
+    def cache_elements_per_token(self) -> int:
+        """Indexer key values one token adds to one layer's cache."""
+        return self.head_dim
 
 
 class ModelSpec(BaseModel):
