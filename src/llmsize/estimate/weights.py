@@ -394,6 +394,8 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         return _gguf_shard_bytes(spec, shard, fmt)
     elem = bytes_per_element(fmt.dtype)
     if not _quantized(shard, fmt):
+        if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
+            return shard.numel * 4  # kept in fp32 by the modeling code
         return int(shard.numel * elem)
     weight = _linear_bytes(fmt, shard.in_features, shard.out_features, int(elem))
     return shard.instances * weight + int(shard.instances * shard.bias_each * _bias_bytes_per_elem(fmt))

@@ -268,12 +268,34 @@ def _trunk(r: _Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",))
 _CONTEXT_KEYS = ("max_position_embeddings", "max_sequence_length", "seq_length", "n_positions")
 
 
+# Fields that mean a decoder is not a plain Llama: reading it as one would silently drop experts,
+# latent attention or recurrent state, so such an unknown model_type is refused instead.
+_NOT_LLAMA_FIELDS = (
+    "num_experts", "num_local_experts", "n_routed_experts", "moe_num_experts", "moe_intermediate_size",
+    "kv_lora_rank", "q_lora_rank", "linear_num_value_heads", "linear_num_heads", "linear_conv_kernel_dim",
+    "ssm_state_size", "mamba_d_state", "mamba_n_heads", "state_size", "layers_block_type",
+    "hybrid_override_pattern", "attn_layer_period", "index_n_heads", "conv_L_cache", "text_config",
+)
+
+
 def _unknown(r: _Reader, warnings: list[str]) -> Fields:
-    """Any other decoder: read as Llama from its standard fields, and say so."""
+    """Any other decoder: refused when its fields show experts, latent attention, recurrent layers or a
+    wrapped text model; otherwise read as Llama from its standard fields, marked approximate."""
     shown = r.model_type or "(none)"
+    telling = [k for k in _NOT_LLAMA_FIELDS if r.cfg.get(k) not in (None, 0, [], "")]
+    kinds = r.cfg.get("layer_types")
+    if isinstance(kinds, list):
+        odd = sorted({str(k) for k in kinds} - {"full_attention", "sliding_attention"})
+        telling += [f"layer_types {k}" for k in odd]
+    if telling:
+        raise ConfigError(
+            f"model_type {shown!r} is not one llmsize knows, and its config has "
+            f"{', '.join(telling[:4])}: it is not a plain decoder llmsize could read as Llama",
+            hint="use a model_type llmsize supports (see `llmsize models`), or a catalog name",
+        )
     warnings.append(
         f"model_type {shown!r} is not one llmsize knows; read as a Llama-like decoder "
-        "(gated MLP, RMSNorm) from its standard fields, so the counts may be off"
+        "(gated MLP, RMSNorm) from its standard fields, so the counts may be off (approximate)"
     )
     if r.opt_int(*_CONTEXT_KEYS) is None:
         # LlamaConfig's default (configuration_llama.py), the fallback this path already assumes.
@@ -855,6 +877,7 @@ def spec_from_hf_config(
         fields = _BUILDERS_WARN[text_type](reader, warnings)
     else:
         fields = _unknown(reader, warnings)
+        fields["approximate"] = True
     if "vision_config" in config and not vision_params:
         warnings.append("the vision tower described by vision_config is not counted")
     architectures = config.get("architectures")
@@ -863,7 +886,7 @@ def spec_from_hf_config(
     own_extra: int = fields.pop("extra_params", 0)
     notes = [n for n in (vision_note, fields.pop("extra_params_note", None), extra_params_note) if n]
     try:
-        return ModelSpec(
+        spec = ModelSpec(
             name=name,
             family=family,
             model_type=model_type or "unknown",
@@ -880,6 +903,12 @@ def spec_from_hf_config(
         )
     except ValidationError as err:
         raise _validation_error(err) from err
+    if spec.approximate:
+        from llmsize.specs.approximate import describe_shape
+
+        shape = f"assumed shape: {describe_shape(spec)}"
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, shape)})
+    return spec
 
 
 # --- 2026 architectures: layer kinds beyond full/sliding attention --------------------------------
@@ -989,6 +1018,7 @@ def _glm4_moe(r: _Reader) -> Fields:
         shared_expert_intermediate_size=moe_inter * shared,
         first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
         router_score_correction_bias=True,
+        fp32_params=("e_score_correction_bias",),  # _keep_in_fp32_modules_strict (modeling_glm4_moe.py)
     )
     return _mtp(r, f)
 
@@ -1025,7 +1055,7 @@ def _hunyuan_v1_moe(r: _Reader) -> Fields:
         moe_intermediate_size=f["intermediate_size"],
         num_shared_experts=1,
         shared_expert_intermediate_size=f["intermediate_size"],
-        fp32_router=True,
+        fp32_params=("gate",),  # HunYuanMoEV1Gate: nn.Linear(..., dtype=torch.float32)
     )
     return f
 
@@ -1056,7 +1086,8 @@ def _ernie4_5_moe(r: _Reader) -> Fields:
         shared_expert_intermediate_size=moe_inter * shared,
         router_score_correction_bias=True,
         ffn_types=ffn,
-        fp32_router=True,
+        # _keep_in_fp32_modules_strict = ["gate.weight", "moe_statics"] (the correction bias)
+        fp32_params=("gate", "e_score_correction_bias"),
     )
     return f
 
@@ -1070,6 +1101,8 @@ def _dsa(r: _Reader, warnings: list[str]) -> Fields:
             num_heads=r.req("index_n_heads"), head_dim=r.req("index_head_dim"), topk=r.req("index_topk")
         ),
         router_score_correction_bias=True,
+        # _keep_in_fp32_modules_strict = ["e_score_correction_bias"] (modeling_deepseek_v32.py)
+        fp32_params=("e_score_correction_bias",),
     )
     return f
 

@@ -323,7 +323,9 @@ class ModelSpec(BaseModel):
     post_norm: bool = Field(
         default=False, description="norms after attention and MLP only, none before (OLMo 2, EXAONE 4)"
     )
-    fp32_router: bool = Field(default=False, description="router weight kept in fp32 (Hunyuan, ERNIE)")
+    fp32_params: tuple[str, ...] = Field(
+        default=(), description="parameter groups the modeling code keeps in fp32 whatever the dtype"
+    )
     eager_attention_only: bool = Field(
         default=False, description="HF modeling code runs eager attention by default (materialises scores)"
     )
