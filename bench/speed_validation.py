@@ -194,7 +194,7 @@ def fit(cases: list[Case], rounds: int = 3) -> None:
     """Coordinate search of each constant on the fit rows (a few rounds of a golden-ish grid)."""
     knobs = _knobs()
     for _ in range(rounds):
-        for name, setter, getter, lo, hi in knobs:
+        for _name, setter, getter, lo, hi in knobs:
             best_v, best_l = getter(), _loss(cases)
             for frac in (0.5, 0.7, 0.85, 0.93, 1.07, 1.15, 1.3, 1.6):
                 v = min(hi, max(lo, best_v * frac if best_v else (hi - lo) * (frac - 0.5) / 10))
@@ -233,7 +233,8 @@ def write_doc(results: list[tuple[Case, float, float]], excluded: list[dict[str,
         f"| held out | {len(held)} | {hm:.1%} | {hw:.1%} |",
         "",
         f"Held out: {len(engines)} engines ({', '.join(engines)}), {len(devices)} device types "
-        f"({', '.join(devices)}). Target (issue 11): median <= {TARGET_MEDIAN:.0%}, worst <= {TARGET_WORST:.0%}.",
+        f"({', '.join(devices)}). Target (issue 11): median <= {TARGET_MEDIAN:.0%}, "
+        f"worst <= {TARGET_WORST:.0%}.",
         "",
         "## Per table",
         "",
@@ -248,17 +249,20 @@ def write_doc(results: list[tuple[Case, float, float]], excluded: list[dict[str,
                 m, w = summary(sel)
                 lines.append(f"| {t} | {use} | {len(sel)} | {m:.1%} | {w:.1%} |")
     lines += ["", "## Rows", "",
-              "| id | use | engine | device | GPUs | model | prompt | gen | metric | published | predicted | error |",
+              "| id | use | engine | device | GPUs | model | prompt | gen | metric | published | predicted "
+              "| error |",
               "| --- | --- | --- | --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |"]
     for case, pred, err in results:
         r = case.row
         lines.append(f"| {r['id']} | {r['use']} | {r['engine']} | {r['device']} | {r.get('num_gpus', 1)} | "
-                     f"{r['model']}{' ' + r['quant'] if r.get('quant') else ''} | {r.get('prompt_tokens', 0)} | "
-                     f"{r.get('gen_tokens', 0)} | {r['metric']} | {_fmt(r['measured'])} | {_fmt(pred)} | {err:+.1%} |")
+                     f"{r['model']}{' ' + r['quant'] if r.get('quant') else ''} | "
+                     f"{r.get('prompt_tokens', 0)} | {r.get('gen_tokens', 0)} | {r['metric']} | "
+                     f"{_fmt(r['measured'])} | {_fmt(pred)} | {err:+.1%} |")
     lines += ["", "## Rows reported but not modelled", "",
               "| id | engine | model | published | why |", "| --- | --- | --- | ---: | --- |"]
     for r in excluded:
-        lines.append(f"| {r['id']} | {r['engine']} | {r['model']} | {_fmt(r['measured'])} | {r.get('reason', '')} |")
+        lines.append(f"| {r['id']} | {r['engine']} | {r['model']} | {_fmt(r['measured'])} | "
+                     f"{r.get('reason', '')} |")
     lines += ["", "Sources:", ""]
     for src in sorted({r[0].row["source"] for r in results} | {r["source"] for r in excluded}):
         lines.append(f"- {src}")

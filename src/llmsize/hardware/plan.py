@@ -434,7 +434,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
 
 
 def kernel_family(spec: ModelSpec, wl: Workload) -> str:
-    """The weight-kernel family a decode step runs: 16bit, fp8, int8, int4, gguf or bnb."""
+    """The weight-kernel family a decode step runs: 16bit, fp8, int8, int4, awq, gguf or bnb."""
     try:
         from llmsize.estimate.weights import effective_format
     except ImportError:  # pragma: no cover - the memory model ships it
@@ -452,7 +452,9 @@ def kernel_family(spec: ModelSpec, wl: Workload) -> str:
     if quant in (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8):
         return "bnb"
     bits = fmt.bits or 4
-    return "int8" if bits >= 8 else "int4"
+    if bits >= 8:
+        return "int8"
+    return "awq" if quant == QuantMethod.AWQ else "int4"
 
 
 
@@ -737,10 +739,35 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
 
 def plan_fit_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], num_gpus: int | None = 1, *,
                   estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
-                  limits: bool = True) -> list[FitRow]:
+                  limits: bool = True, concurrency: Sequence[int] = ()) -> list[FitRow]:
     """Fit rows for several GPUs sharing one planner (so shared layouts are estimated once).
 
     For `llmsize estimate --gpu X [--num-gpus N|auto]`: `num_gpus` None means auto.
     """
+    gpus = list(gpus)
+    if concurrency:
+        return concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
+                                efficiency=efficiency, limits=limits)
     planner = Planner(spec, wl, estimator, efficiency or Efficiency())
     return [planner.plan(gpu, num_gpus, limits=limits) for gpu in gpus]
+
+
+def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], levels: Sequence[int],
+                     num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
+                     efficiency: Efficiency | None = None, limits: bool = True) -> list[FitRow]:
+    """One fit row per GPU and concurrency level: `levels` sequences decoding together at the context.
+
+    Each level is the workload's batch (the KV cache of every sequence is held, the weights are read
+    once per step for all of them), so per-sequence speed falls and aggregate throughput rises until
+    the KV pool is full (the row then does not fit) or decode turns compute-bound.
+    """
+    bad = [n for n in levels if n < 1]
+    if bad or not levels:
+        raise BadInputError("--concurrency takes positive integers, e.g. 1,8,32")
+    rows = []
+    for level in levels:
+        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, efficiency or Efficiency())
+        for gpu in gpus:
+            row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
+            rows.append(row.model_copy(update={"concurrency": level}))
+    return rows

@@ -48,7 +48,8 @@ class Efficiency(BaseModel):
         parts = [f"bandwidth {self.bandwidth:.0%}" if self.bandwidth is not None else "",
                  f"compute {self.compute:.0%}" if self.compute is not None else "",
                  f"interconnect {self.interconnect:.0%}" if self.interconnect is not None else "",
-                 f"step overhead {self.step_overhead_s * 1e3:.2f} ms" if self.step_overhead_s is not None else ""]
+                 f"step overhead {self.step_overhead_s * 1e3:.2f} ms"
+                 if self.step_overhead_s is not None else ""]
         given = ", ".join(p for p in parts if p)
         base = "constants calibrated per engine, weight kernel and device class"
         return f"{base}; overridden: {given}" if given else base
@@ -124,8 +125,8 @@ class SpeedInputs(BaseModel):
     tp: int = 1
     pp: int = 1
     dp: int = 1
-    engine: str = Field(default="vllm", description="speed-profile key: transformers, vllm, sglang, llama.cpp")
-    kernel: str = Field(default="16bit", description="weight-kernel family: 16bit, fp8, int8, int4, gguf, bnb")
+    engine: str = Field(default="vllm", description="speed profile: transformers, vllm, sglang, llama.cpp")
+    kernel: str = Field(default="16bit", description="weight kernel: 16bit, fp8, int8, int4, awq, gguf, bnb")
     kv_groups: int = Field(default=1, ge=1, description="query heads per KV head (GQA n_rep)")
     context: int | None = Field(default=None, description="tokens in the cache at decode (default: prompt)")
 
@@ -170,7 +171,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
-        bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth(inputs.kernel, gpu),
+        bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
+                            else kernel_bandwidth(inputs.kernel, gpu)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
         compute_fraction=eff.compute if eff.compute is not None else prefill_compute(prof.engine, gpu),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
@@ -218,12 +220,20 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = inputs.attention_flops_decode * ctx / max(1, base)
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
-    gpu_s = max(memory_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
     cpu_s = inputs.num_layers * c.launch_per_layer_s
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
-    step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s
+    if c.kv_traffic_factor > 1:
+        # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
+        # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
+        # weight format slowing by the same seconds as the context grows, launch-bound or not.
+        gpu_s = max(weights_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s
+    else:
+        gpu_s = max(memory_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + inputs.num_layers * c.gpu_per_layer_s
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
-                  "overhead": c.step_fixed_s + max(0.0, cpu_s - gpu_s) + inputs.num_layers * c.gpu_per_layer_s}
+                  "overhead": overhead}
 
 
 def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
@@ -237,7 +247,8 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
     total_flops = inputs.batch * (2 * inputs.active_params * prompt + attn)
     compute_s = total_flops / (inputs.tp * flops)
-    memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.bandwidth_fraction)
+    bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      inputs.num_layers * c.gpu_per_layer_s)
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
@@ -280,7 +291,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
 
     peak = gpu.flops_for(inputs.compute_dtype)
-    weights_per_token_s = inputs.active_weight_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.bandwidth_fraction)
+    bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    weights_per_token_s = inputs.active_weight_bytes_per_gpu / bandwidth
     flop_per_seq_s = 2 * inputs.active_params / (inputs.tp * peak * c.compute_fraction)
     bound_at = max(1, math.ceil(weights_per_token_s / flop_per_seq_s)) if flop_per_seq_s > 0 else None
 

@@ -58,23 +58,23 @@ class EngineSpeedProfile(BaseModel):
 ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
     "transformers": EngineSpeedProfile(
         engine="transformers", version="4.46-4.51 (Qwen speed benchmarks)",
-        step_fixed_s=4.1e-3, launch_per_layer_s=0.68e-3, gpu_per_layer_s=0.13e-3,
+        step_fixed_s=2.8e-3, launch_per_layer_s=0.68e-3, gpu_per_layer_s=0.38e-3,
         prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
         sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
                  "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py")),
     "vllm": EngineSpeedProfile(
         engine="vllm", version="0.6.3",
-        step_fixed_s=1.9e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.034e-3,
+        step_fixed_s=2.3e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
         prefill_chunk_tokens=8192, graphs=True,
         sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",)),
     "sglang": EngineSpeedProfile(
         engine="sglang", version="0.4.6.post1",
-        step_fixed_s=1.45e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.073e-3,
+        step_fixed_s=0.72e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.089e-3,
         prefill_chunk_tokens=8192, graphs=True,
         sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",)),
     "llama.cpp": EngineSpeedProfile(
         engine="llama.cpp", version="llama-bench builds of 2023-2025 (discussions #4167, #15013)",
-        step_fixed_s=0.57e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0066e-3,
+        step_fixed_s=0.012e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00014e-3,
         prefill_chunk_tokens=512, graphs=True,
         sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",)),
 }
@@ -87,6 +87,7 @@ KERNEL_LAUNCH_PER_LAYER_S: dict[tuple[str, str], float] = {
     ("transformers", "fp8"): 1.3e-3,
     ("transformers", "int8"): 0.5e-3,
     ("transformers", "int4"): 0.0,
+    ("transformers", "awq"): 0.0,
 }
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
@@ -95,10 +96,10 @@ KERNEL_LAUNCH_PER_LAYER_S: dict[tuple[str, str], float] = {
 # latency), so batch-1 kernels reach a smaller share of them than of GDDR; Apple's two-die Ultra
 # chips split every matrix across the UltraFusion link.
 KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
-    ("16bit", "hbm"): 0.64, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
-    ("fp8", "hbm"): 0.52, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
+    ("16bit", "hbm"): 0.68, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
+    ("fp8", "hbm"): 0.56, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
-    ("int4", "hbm"): 0.64, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
+    ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
     ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.65, ("gguf", "apple"): 0.65,
     ("bnb", "hbm"): 0.30, ("bnb", "gddr"): 0.30, ("bnb", "lpddr"): 0.30, ("bnb", "apple"): 0.30,
 }
@@ -109,7 +110,7 @@ MULTI_DIE_BANDWIDTH = 0.75
 # of rows run near the tensor-core roofline; ggml's quantized matmuls less so on datacenter parts).
 PREFILL_COMPUTE: dict[tuple[str, str], float] = {
     ("transformers", "hbm"): 0.55, ("transformers", "gddr"): 0.55,
-    ("vllm", "hbm"): 0.60, ("vllm", "gddr"): 0.60,
+    ("vllm", "hbm"): 0.55, ("vllm", "gddr"): 0.60,
     ("sglang", "hbm"): 0.44, ("sglang", "gddr"): 0.60,
     ("llama.cpp", "hbm"): 0.23, ("llama.cpp", "gddr"): 1.1, ("llama.cpp", "lpddr"): 0.31,
     ("llama.cpp", "apple"): 0.70,
@@ -140,8 +141,12 @@ def multi_die(gpu: GpuSpec) -> bool:
     return gpu.vendor == "apple" and "ultra" in (gpu.id + gpu.name).lower()
 
 
+# Kernel families that share another family's bandwidth fractions (AWQ runs 4-bit GEMV kernels too).
+KERNEL_ALIASES: dict[str, str] = {"awq": "int4"}
+
+
 def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
-    frac = KERNEL_BANDWIDTH.get((kernel, device_class(gpu)), 0.7)
+    frac = KERNEL_BANDWIDTH.get((KERNEL_ALIASES.get(kernel, kernel), device_class(gpu)), 0.7)
     return frac * (MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0)
 
 
