@@ -1,0 +1,28 @@
+"""Activations: the transient tensors of a forward (and backward) pass, walked op by op.
+
+Why a walk and not one formula: what is live at the peak depends on the order in which the
+Hugging Face modeling code creates and drops tensors (`modeling_llama.py` keeps the embeddings,
+the layer input, the residual and the normed input alive while the MLP holds three
+intermediate-sized tensors), on what autograd saves for backward (derivatives.yaml: `mm` keeps
+its input only when the weight needs a gradient, `silu` its input, `mul` the other operand,
+`softmax` its output...), and on views that keep a whole storage alive. So each architecture's
+forward is written below as the sequence of allocations its transformers 5.23 code makes, in
+bytes (`_Walk`). Training records a tape of the ops with what each saves, and backward is
+simulated from that tape the way autograd runs it (`_backward`): grads of inputs appear, the
+grad of the output and the saved tensors go. Nothing here is fitted to a measurement; the tracer
+(`llmsize.measure.tracer`) checks it against the real modeling code.
+
+Sizes may be numpy int64 arrays (a sweep over contexts and batches): every operation below is
+plain arithmetic or `np.maximum`, so it broadcasts.
+
+Model of the kernels (what a GPU does, not torch's CPU fallback): SDPA and flash attention are
+fused (output + fp32 log-sum-exp, never the scores); a boolean mask passed to SDPA is turned into
+an additive mask in the compute dtype (`convert_boolean_attn_mask`, aten attention.cpp); eager
+attention materialises batch x heads x q x kv scores and their fp32 softmax; dropout keeps a
+1-byte mask (`native_dropout`); the grouped MoE matmul (`integrations/moe.py`, transformers'
+default experts implementation) works on tokens x top-k rows.
+"""
+
+from llmsize.estimate.activations.candidates import Candidate, inference_candidates, training_candidates
+
+__all__ = ["Candidate", "inference_candidates", "training_candidates"]

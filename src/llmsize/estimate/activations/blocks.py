@@ -1,0 +1,81 @@
+"""One decoder block: its norms and residuals around the token mixer of its kind and its FFN."""
+
+from __future__ import annotations
+
+from llmsize.estimate.activations.attention import _Cache, _mha, _mla
+from llmsize.estimate.activations.ffn import _dense_mlp, _moe
+from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _rmsnorm, _Walk
+from llmsize.specs.models import ModelSpec
+
+
+def _norm(w: _Walk, d: Dims, spec: ModelSpec, x: _T, name: str) -> _T:
+    if spec.norm_type == "layernorm":
+        # native_layer_norm keeps its input, mean and rstd (fp32 per row) for backward.
+        full = d.train and not d.lora
+        stats = w.new(f"{name} mean/rstd", d.T * 8)
+        out = w.op(
+            f"{name} out",
+            d.T * spec.hidden_size * d.e,
+            [x],
+            saves=[x, stats],
+            weight_grad=2 * spec.hidden_size * d.e,
+            trainable=full,
+        )
+        w.drop(stats)
+        return out
+    gemma = spec.model_type.startswith("gemma")
+    return _rmsnorm(w, d, x, spec.hidden_size, gemma=gemma, name=name)
+
+
+def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, bool]:
+    """What distinguishes a block's activations: its attention span and whether it routes experts."""
+    kind = "sliding_attention" if spec.layer_window(layer) is not None else "full_attention"
+    return kind, spec.is_moe_layer(layer)
+
+
+def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None) -> _T:
+    """One decoder block (modeling_llama.py LlamaDecoderLayer; Gemma 2/3 add post-attention and
+    post-feedforward norms, `norms_per_layer == 4`)."""
+    if spec.parallel_block:
+        return _parallel_layer(w, d, spec, x, ctx, layer, cache)
+    kind, moe = layer_kind(spec, layer)
+    sandwich = spec.norms_per_layer >= 4
+    xn = _norm(w, d, spec, x, "input_layernorm")
+    attn = (_mla if spec.is_mla else _mha)(w, d, spec, xn, ctx, kind, cache)
+    w.drop(xn)
+    if sandwich:
+        an = _norm(w, d, spec, attn, "post_attention_layernorm")
+        w.drop(attn)
+        attn = an
+    h1 = w.op("residual add", d.T * spec.hidden_size * d.e, [x, attn])
+    w.drop(attn)
+    xn2 = _norm(w, d, spec, h1, "pre_feedforward_layernorm" if sandwich else "post_attention_layernorm")
+    m = _moe(w, d, spec, xn2) if moe else _dense_mlp(w, d, spec, xn2, spec.intermediate_size)
+    w.drop(xn2)
+    if sandwich:
+        mn = _norm(w, d, spec, m, "post_feedforward_layernorm")
+        w.drop(m)
+        m = mn
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [h1, m])
+    w.drop(h1, m, *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
+    return out
+
+
+def _parallel_layer(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None
+) -> _T:
+    """Falcon's parallel block (modeling_falcon.py FalconDecoderLayer): attention and MLP read the
+    normalised input (one shared LayerNorm, or ln_attn and ln_mlp, both computed before attention
+    with `num_ln_in_parallel_attn == 2`); `mlp_output += attention_output` in place, then the
+    residual add. Both norm outputs are locals of the block until it returns."""
+    kind, moe = layer_kind(spec, layer)
+    xa = _norm(w, d, spec, x, "ln_attn")
+    xm = _norm(w, d, spec, x, "ln_mlp") if spec.norms_per_layer >= 2 else xa
+    attn = (_mla if spec.is_mla else _mha)(w, d, spec, xa, ctx, kind, cache)
+    m = _moe(w, d, spec, xm) if moe else _dense_mlp(w, d, spec, xm, spec.intermediate_size)
+    summed = w.op("mlp += attention", d.T * spec.hidden_size * d.e, [m, attn], view_of=m)
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [summed, x])
+    w.drop(summed, m, attn, xa, *([xm] if xm is not xa else []), *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
+    return out
