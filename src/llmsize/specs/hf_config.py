@@ -1201,6 +1201,7 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         qkv_bias=bias,
         o_bias=bias,
         qk_norm="head",
+        norm_unit_offset=True,  # Qwen3NextRMSNorm: output * (1.0 + weight.float()), then type_as
         attn_output_gate=r.flag("attn_output_gate", default=True),
         layer_types=_kinds_list(r, "layer_types", L),
         recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),

@@ -320,6 +320,10 @@ class ModelSpec(BaseModel):
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
     )
+    norm_unit_offset: bool = Field(
+        default=False,
+        description="RMSNorm scales by (1 + weight) in fp32 before the cast (Qwen3-Next, Qwen3.5)",
+    )
     post_norm: bool = Field(
         default=False, description="norms after attention and MLP only, none before (OLMo 2, EXAONE 4)"
     )

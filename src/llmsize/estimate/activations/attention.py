@@ -266,6 +266,7 @@ def _falcon_multi_query(w: _Walk, d: Dims, q: _T, k: _T, v: _T, heads: int, hd: 
 def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache: _Cache | None) -> _T:
     """Standard / GQA attention (Llama, Mistral, Qwen2/3, Phi-3, Gemma 2...)."""
     h, heads, kvh, hd = spec.hidden_size, spec.num_attention_heads, spec.num_kv_heads, spec.head_dim
+    gate = None
     if spec.fused_qkv:
         qkv = _linear(w, d, x, "qkv_proj", h, (heads + 2 * kvh) * hd)
         q = w.op("q", d.T * heads * hd * d.e, [qkv], view_of=qkv)
@@ -279,16 +280,29 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
             q, k, v = _falcon_multi_query(w, d, q, k, v, heads, hd)
     else:
         qkv = None
-        q = _linear(w, d, x, "q_proj", h, heads * hd)
+        if spec.attn_output_gate:
+            # Qwen3NextAttention: q_proj emits the query and a gate per head (torch.chunk views); the
+            # gate is reshaped out of its strided half (a copy) and the projection goes once q_norm ran.
+            qg = _linear(w, d, x, "q_proj", h, 2 * heads * hd)
+            gate = w.op("gate reshape", d.T * heads * hd * d.e, [qg])
+            q = w.op("q", d.T * heads * hd * d.e, [qg], view_of=qg)
+            w.drop(qg)
+        else:
+            q = _linear(w, d, x, "q_proj", h, heads * hd)
         k = _linear(w, d, x, "k_proj", h, kvh * hd)
         v = _linear(w, d, x, "v_proj", h, kvh * hd)
     if spec.qk_norm != "none":
         width, rows_q, rows_k = (
             (hd, d.T * heads, d.T * kvh) if spec.qk_norm == "head" else (heads * hd, d.T, d.T)
         )
-        qn = _rmsnorm(w, d, q, width if spec.qk_norm == "head" else heads * hd, rows=rows_q, name="q_norm")
+        g = spec.norm_unit_offset
+        qn = _rmsnorm(
+            w, d, q, width if spec.qk_norm == "head" else heads * hd, rows=rows_q, name="q_norm", gemma=g
+        )
         w.drop(q)
-        kn = _rmsnorm(w, d, k, width if spec.qk_norm == "head" else kvh * hd, rows=rows_k, name="k_norm")
+        kn = _rmsnorm(
+            w, d, k, width if spec.qk_norm == "head" else kvh * hd, rows=rows_k, name="k_norm", gemma=g
+        )
         w.drop(k)
         q, k = qn, kn
     qe = _rope(w, d, q, heads, hd, ctx.cos, ctx.sin)
@@ -302,6 +316,12 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
     w.drop(qe)
     if cache is None:
         w.drop(kc, vc)
+    if gate is not None:
+        sg = w.op("gate sigmoid", d.T * heads * hd * d.e, [gate], saves_out=True)
+        w.drop(gate)
+        gated = w.op("attn * sigmoid(gate)", d.T * heads * hd * d.e, [o, sg], saves=[o, sg])
+        w.drop(o, sg)
+        o = gated
     y = _linear(w, d, o, "o_proj", heads * hd, h)
     w.drop(o, qkv)  # Phi3Attention keeps the fused projection in a local until it returns
     return y

@@ -28,14 +28,14 @@ class Candidate:
     where: str
 
 
-def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, bool], list[int]]:
-    out: dict[tuple[str, bool], list[int]] = {}
+def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, str], list[int]]:
+    out: dict[tuple[str, str], list[int]] = {}
     for layer in layers:
         out.setdefault(layer_kind(spec, layer), []).append(layer)
     return out
 
 
-def _before(order: list[tuple[str, bool]], per_kind: dict[tuple[str, bool], Num], upto: int) -> Num:
+def _before(order: list[tuple[str, str]], per_kind: dict[tuple[str, str], Num], upto: int) -> Num:
     """Sum of a per-kind quantity over the layers before position `upto` (0-based)."""
     total: Num = 0
     for kind in order[:upto]:
@@ -136,10 +136,10 @@ def inference_candidates(
     )
     ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, flash)
     out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
-    fwd: dict[tuple[str, bool], _LayerFwd] = {}
+    fwd: dict[tuple[str, str], _LayerFwd] = {}
     for kind, members in groups.items():
         fwd[kind], _, _ = _layer_forward(spec, d, members[0], ctx, cache=True, saves=False)
-    kv_per: dict[tuple[str, bool], Num] = {k: f.kv for k, f in fwd.items()}
+    kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
     kv_all = _before(order, kv_per, len(order))
     x_bytes = d.T * h * e
     for kind, members in groups.items():
@@ -202,7 +202,11 @@ def inference_candidates(
 
 
 def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, context: Num) -> list[_T]:
-    """The cache of one layer before the last decode step (DynamicLayer / DynamicSlidingWindowLayer)."""
+    """The cache of one layer before the last decode step (DynamicLayer / DynamicSlidingWindowLayer).
+
+    A recurrent layer's fixed state is updated in place and counted with the cache, not here."""
+    if not spec.has_kv(layer):
+        return []
     window = spec.layer_window(layer)
     held = context - 1
     if window is not None:
@@ -284,7 +288,7 @@ def training_candidates(
     full = not d.lora
     ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, wl.attention is Attention.FLASH)
     out = [Candidate("forward", pre_peak, 0, 0, "embeddings, masks and rotary tables")]
-    per: dict[tuple[str, bool], _LayerTrain] = {}
+    per: dict[tuple[str, str], _LayerTrain] = {}
     for kind, members in groups.items():
         per[kind] = _layer_training(spec, d, members[-1], ctx, x_rg=full or d.gc or members[-1] > 0)
     walks = [per[k] for k in order]

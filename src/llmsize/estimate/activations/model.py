@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _linear, _lora_on, _Walk
-from llmsize.specs.models import ModelSpec
+from llmsize.specs.models import ATTENTION_KINDS, ModelSpec
 
 
 def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
@@ -45,7 +45,9 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
     held = [ids, pos]
     masks: dict[str, _T | None] = {}
     for kind in sorted(kinds):
-        if not _mask_needed(spec, d, kind, flash):
+        # Linear-attention, Mamba and conv mixers get no 4D mask (Qwen3NextModel passes them a 2D
+        # padding mask only when there is padding: `_update_linear_attn_mask`).
+        if kind not in ATTENTION_KINDS or not _mask_needed(spec, d, kind, flash):
             masks[kind] = None
             continue
         cells = d.s * d.kv

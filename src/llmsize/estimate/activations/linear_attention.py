@@ -1,0 +1,199 @@
+"""Linear-attention token mixers: the gated delta-net of Qwen3-Next and Qwen3.5.
+
+Modelled path: transformers 5.23's torch fallbacks, the code that runs when `flash-linear-attention`
+and `causal-conv1d` are not installed (always on CPU, and on a GPU without those packages):
+`causal_conv1d_fn` (a depthwise F.conv1d) and `torch_chunk_gated_delta_rule`
+(modeling_qwen3_next.py / modeling_qwen3_5.py). That fallback works in fp32 on [batch, heads,
+tokens padded to a multiple of 64, head_dim] tensors and keeps about ten of them as locals until it
+returns, plus three [.., 64, 64] chunk matrices: per linear-attention layer the prefill transient is
+roughly 40 bytes x tokens x value heads x head_dim, several times what the layer's own
+projections weigh. With fla's Triton kernels (`chunk_gated_delta_rule`, what vLLM/SGLang and a GPU
+install with `flash-linear-attention` run) the intermediates stay in the input dtype and per
+chunk, so the mixer's transient is little more than its q/k/v/output: this walk is an upper bound
+for those runs.
+
+One decode token takes `torch_recurrent_gated_delta_rule` and `causal_conv1d_update`: a few
+state-sized fp32 tensors per sequence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from llmsize.estimate.activations.attention import _Cache
+from llmsize.estimate.activations.walk import _T, Dims, Num, _linear, _Walk
+from llmsize.specs.models import ModelSpec, RecurrentSpec
+
+# REFERENCE: modeling_qwen3_next.py torch_chunk_gated_delta_rule(chunk_size=64), the default the
+# mixer calls it with.
+DELTA_RULE_CHUNK = 64
+
+
+def _padded(s: Num, chunk: int) -> Num:
+    """Tokens padded up to a multiple of `chunk` (F.pad in the chunked scans)."""
+    return -(-s // chunk) * chunk
+
+
+def causal_conv(w: _Walk, d: Dims, x: _T, channels: int, kernel: int, cache: _Cache | None) -> _T:
+    """causal_conv1d_fn's torch path: depthwise conv1d padded by kernel-1 on both sides (an output of
+    tokens + kernel - 1 columns, sliced), then SiLU. The prefill also allocates the conv state the
+    cache keeps (`LinearAttentionLayer.lazy_initialization`, [batch, channels, kernel])."""
+    if cache is not None and np.all(np.asarray(d.s) > 1):
+        cache.kept.append(w.new("conv state", d.b * channels * kernel * d.e))
+    conv = w.op("conv1d", d.b * (d.s + kernel - 1) * channels * d.e, [x], saves=[x])
+    out = w.op("conv silu", d.T * channels * d.e, [conv], saves=[conv])
+    w.drop(conv)
+    return out
+
+
+def _gated_norm(w: _Walk, d: Dims, o: _T, z: _T, width: int) -> _T:
+    """Qwen3NextRMSNormGated: fp32 RMSNorm of the core output per head, weight in the input dtype,
+    times SiLU of the fp32 gate, cast back."""
+    n = d.T * width
+    of = w.op("gated norm fp32", n * 4, [o])
+    sq = w.op("gated norm pow", n * 4, [of], saves=[of])
+    w.tmp("gated norm mean", n * 4 // max(width, 1))
+    w.drop(sq)
+    normed = w.op("gated norm x*rsqrt", n * 4, [of], saves=[of])
+    w.drop(of)
+    cast = w.op("gated norm cast", n * d.e, [normed])
+    w.drop(normed)
+    scaled = w.op("gated norm *w", n * d.e, [cast], saves=[cast])
+    w.drop(cast)
+    zf = w.op("gate fp32", n * 4, [z])
+    act = w.op("gate silu", n * 4, [zf], saves=[zf])
+    w.drop(zf)
+    prod = w.op("norm*silu(gate)", n * 4, [scaled, act], saves=[scaled, act])
+    w.drop(scaled, act)
+    out = w.op("gated norm out", n * d.e, [prod])
+    w.drop(prod)
+    return out
+
+
+def _chunk_delta_rule(w: _Walk, d: Dims, r: RecurrentSpec, q: _T, k: _T, v: _T, cache: _Cache | None) -> _T:
+    """torch_chunk_gated_delta_rule: every local it binds stays until it returns."""
+    hv, hk, dk, dv = r.num_heads, r.num_key_heads, r.key_head_dim, r.value_head_dim
+    c = DELTA_RULE_CHUNK
+    p = d.b * _padded(d.s, c)  # padded rows
+    locals_: list[_T] = []
+    if hk != hv:  # grouped value heads: q and k repeated to every value head
+        q = w.op("q repeat_interleave", d.T * hv * dk * d.e, [q])
+        k = w.op("k repeat_interleave", d.T * hv * dk * d.e, [k])
+        held = [q, k]
+    else:
+        held = []
+    qf = w.op("q fp32", d.T * hv * dk * 4, [q])
+    kf = w.op("k fp32", d.T * hv * dk * 4, [k])
+    vf = w.op("v fp32", d.T * hv * dv * 4, [v])
+    w.drop(*held)
+    for name, t in (("q", qf), ("k", kf)):  # l2norm: x * rsqrt(sum(x*x) + eps)
+        sq = w.op(f"{name} x*x", d.T * hv * dk * 4, [t], saves=[t])
+        w.tmp(f"{name} l2 sum", d.T * hv * 4)
+        w.drop(sq)
+    qn = w.op("q l2norm", d.T * hv * dk * 4, [qf], saves=[qf])
+    kn = w.op("k l2norm", d.T * hv * dk * 4, [kf], saves=[kf])
+    w.drop(qf, kf)
+    qs = w.op("q scaled", d.T * hv * dk * 4, [qn])
+    w.drop(qn)
+    qp = w.op("q padded", p * hv * dk * 4, [qs])
+    kp = w.op("k padded", p * hv * dk * 4, [kn])
+    vp = w.op("v padded", p * hv * dv * 4, [vf])
+    w.drop(qs, kn, vf)
+    v_beta = w.op("v*beta", p * hv * dv * 4, [vp], saves=[vp])
+    k_beta = w.op("k*beta", p * hv * dk * 4, [kp], saves=[kp])
+    locals_ += [vp, v_beta, k_beta]
+    cells = p * hv * c * 4  # one [chunk, chunk] matrix per chunk and head, fp32
+    diff = w.op("pairwise decay", cells, [])
+    masked = w.op("pairwise masked", cells, [diff])
+    w.drop(diff)
+    decay = w.op("pairwise exp", cells, [masked], saves_out=True)
+    w.drop(masked)
+    mm = w.op("k_beta@k^T", cells, [k_beta, kp], saves=[k_beta, kp])
+    ut = w.op("ut system", cells, [mm, decay], saves=[mm, decay])
+    w.drop(mm)
+    mm = w.op("q@k^T", cells, [qp, kp], saves=[qp, kp])
+    intra = w.op("intra-chunk attn", cells, [mm, decay], saves=[mm, decay])
+    w.drop(mm)
+    dkb = w.op("decayed k_beta", p * hv * dk * 4, [k_beta])
+    new_v = w.op("solve values", p * hv * dv * 4, [ut, v_beta], saves=[ut], saves_out=True)
+    k_cum = w.op("solve keys", p * hv * dk * 4, [ut, dkb], saves=[ut], saves_out=True)
+    state = w.new("recurrent state", d.b * hv * dk * dv * 4)
+    out = w.op("core out", p * hv * dv * 4, [new_v, k_cum, intra])
+    qd = w.op("q decayed", p * hv * dk * 4, [qp])
+    w.drop(qp)
+    kd = w.op("k decayed", p * hv * dk * 4, [kp])
+    w.drop(kp)
+    locals_ += [decay, ut, intra, dkb, new_v, k_cum, out, qd, kd]
+    # The scan over chunks: per chunk a few [heads, chunk, head_dim] products and a new state.
+    w.tmp("chunk scan", 3 * d.b * hv * c * dv * 4 + d.b * hv * dk * dv * 4)
+    w.tmp("core out contiguous fp32", d.T * hv * dv * 4)
+    res = w.op("core out cast", d.T * hv * dv * d.e, [out])
+    if cache is not None:
+        cache.kept.append(w.new("recurrent state (cache)", d.b * hv * dk * dv * 4))
+    w.drop(state, *locals_)
+    return res
+
+
+def _recurrent_step(w: _Walk, d: Dims, r: RecurrentSpec, q: _T, k: _T, v: _T) -> _T:
+    """torch_recurrent_gated_delta_rule on one token: fp32 q/k/v and a few state-sized products."""
+    hv, dk, dv = r.num_heads, r.key_head_dim, r.value_head_dim
+    qkv = w.new("q/k/v fp32", d.T * hv * (2 * dk + dv) * 4)
+    w.tmp("state updates", 3 * d.b * hv * dk * dv * 4)
+    out = w.op("core out", d.T * hv * dv * d.e, [q, k, v])
+    w.drop(qkv)
+    return out
+
+
+def gated_deltanet(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _T:
+    """Qwen3NextGatedDeltaNet / Qwen3_5GatedDeltaNet.forward: input projections, causal conv over
+    q/k/v, the delta rule, the gated norm, out_proj."""
+    r = spec.recurrent
+    assert r is not None  # a linear_attention layer always has its state sizes (ModelSpec validator)
+    h, hv, hk, dk, dv = spec.hidden_size, r.num_heads, r.num_key_heads, r.key_head_dim, r.value_head_dim
+    kd, vd = hk * dk, hv * dv
+    conv_dim = 2 * kd + vd
+    held: list[_T] = []
+    if r.split_projections:
+        qkv = _linear(w, d, x, "in_proj_qkv", h, conv_dim)
+        z = _linear(w, d, x, "in_proj_z", h, vd)
+        b = _linear(w, d, x, "in_proj_b", h, hv)
+        a = _linear(w, d, x, "in_proj_a", h, hv)
+        mixed = qkv
+        held += [z, b, a]
+    else:
+        qkvz = _linear(w, d, x, "in_proj_qkvz", h, 2 * kd + 2 * vd)
+        ba = _linear(w, d, x, "in_proj_ba", h, 2 * hv)
+        held += [qkvz, ba]  # the projections stay bound until the mixer returns
+        # fix_query_key_value_ordering: v, z, b and a are reshaped out of strided splits (copies).
+        v = w.op("v reshape", d.T * vd * d.e, [qkvz])
+        z = w.op("z reshape", d.T * vd * d.e, [qkvz])
+        b = w.op("b reshape", d.T * hv * d.e, [ba])
+        a = w.op("a reshape", d.T * hv * d.e, [ba])
+        q = w.op("q reshape", d.T * kd * d.e, [qkvz])
+        k = w.op("k reshape", d.T * kd * d.e, [qkvz])
+        mixed = w.op("qkv cat", d.T * conv_dim * d.e, [q, k, v])
+        w.drop(q, k, v)
+        held += [z, b, a]
+    conv = causal_conv(w, d, mixed, conv_dim, r.conv_kernel, cache)
+    w.drop(mixed)
+    q = w.op("q", d.T * kd * d.e, [conv], view_of=conv)
+    k = w.op("k", d.T * kd * d.e, [conv], view_of=conv)
+    v = w.op("v", d.T * vd * d.e, [conv], view_of=conv)
+    beta = w.op("beta sigmoid", d.T * hv * d.e, [b], saves_out=True)
+    af = w.op("a fp32", d.T * hv * 4, [a])
+    ab = w.op("a + dt_bias", d.T * hv * 4, [af])
+    w.drop(af)
+    sp = w.op("softplus", d.T * hv * 4, [ab], saves=[ab])
+    w.drop(ab)
+    g = w.op("g", d.T * hv * 4, [sp], saves=[sp])
+    w.drop(sp)
+    if cache is not None and np.all(np.asarray(d.s) == 1):
+        core = _recurrent_step(w, d, r, q, k, v)
+    else:
+        core = _chunk_delta_rule(w, d, r, q, k, v, cache)
+    w.drop(q, k, v, conv, beta, g)
+    normed = _gated_norm(w, d, core, z, dv)
+    w.drop(core)
+    y = _linear(w, d, normed, "out_proj", vd, h)
+    w.drop(normed, *held)
+    return y
