@@ -1293,6 +1293,8 @@ def _mamba2_mixer(
         else r.flag("mamba_conv_bias", default=True),
         proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
         out_proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
+        # NemotronHConfig.chunk_size (128), FalconH1Config / GraniteMoeHybridConfig.mamba_chunk_size (256)
+        chunk_size=r.opt_int("chunk_size") or r.opt_int("mamba_chunk_size") or 256,
     )
 
 

@@ -168,6 +168,9 @@ class RecurrentSpec(BaseModel):
         default=False, description="separate in_proj_qkv/z/b/a (Qwen3.5) instead of fused ones"
     )
     recurrent_state_dtype: Literal["fp32", "model"] = "fp32"
+    chunk_size: int = Field(
+        default=0, ge=0, description="tokens per chunk of the chunked scan (Mamba-2); 0: the mixer's default"
+    )
 
     @property
     def conv_channels(self) -> int:
