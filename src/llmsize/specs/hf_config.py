@@ -1452,6 +1452,7 @@ def _falcon_h1(r: _Reader) -> Fields:
             proj_bias=r.flag("mamba_proj_bias"),
             out_proj_bias=r.flag("projectors_bias"),
             gated_norm=r.flag("mamba_rms_norm"),
+            chunk_size=r.opt_int("mamba_chunk_size") or 256,
         ),
     )
     return f

@@ -263,8 +263,19 @@ def _falcon_multi_query(w: _Walk, d: Dims, q: _T, k: _T, v: _T, heads: int, hd: 
     return qc, kc, vc
 
 
-def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache: _Cache | None) -> _T:
-    """Standard / GQA attention (Llama, Mistral, Qwen2/3, Phi-3, Gemma 2...)."""
+def _mha(
+    w: _Walk,
+    d: Dims,
+    spec: ModelSpec,
+    x: _T,
+    ctx: _Ctx,
+    kind: str,
+    cache: _Cache | None,
+    *,
+    key_multiplier: bool = False,
+) -> _T:
+    """Standard / GQA attention (Llama, Mistral, Qwen2/3, Phi-3, Gemma 2...); `key_multiplier`:
+    FalconH1Attention scales the projected keys (a copy)."""
     h, heads, kvh, hd = spec.hidden_size, spec.num_attention_heads, spec.num_kv_heads, spec.head_dim
     gate = None
     if spec.fused_qkv:
@@ -305,6 +316,10 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
         )
         w.drop(k)
         q, k = qn, kn
+    if key_multiplier:
+        ks = w.op("k * key_multiplier", d.T * kvh * hd * d.e, [k])
+        w.drop(k)
+        k = ks
     qe = _rope(w, d, q, heads, hd, ctx.cos, ctx.sin)
     w.drop(q)
     ke = _rope(w, d, k, kvh, hd, ctx.cos, ctx.sin)

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 from llmsize.estimate.activations.attention import _Cache, _mha, _mla
 from llmsize.estimate.activations.ffn import _dense_mlp, _moe
+from llmsize.estimate.activations.hybrid import hybrid_layer
 from llmsize.estimate.activations.linear_attention import gated_deltanet
 from llmsize.estimate.activations.mamba import mamba2
-from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _rmsnorm, _Walk
+from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _norm, _Walk
 from llmsize.specs.models import ModelSpec
-
-
-def _norm(w: _Walk, d: Dims, spec: ModelSpec, x: _T, name: str) -> _T:
-    if spec.norm_type == "layernorm":
-        # native_layer_norm keeps its input, mean and rstd (fp32 per row) for backward.
-        full = d.train and not d.lora
-        stats = w.new(f"{name} mean/rstd", d.T * 8)
-        out = w.op(
-            f"{name} out",
-            d.T * spec.hidden_size * d.e,
-            [x],
-            saves=[x, stats],
-            weight_grad=2 * spec.hidden_size * d.e,
-            trainable=full,
-        )
-        w.drop(stats)
-        return out
-    gemma = spec.model_type.startswith("gemma") or spec.norm_unit_offset
-    return _rmsnorm(w, d, x, spec.hidden_size, gemma=gemma, name=name)
 
 
 def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, str]:
@@ -67,6 +49,8 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
     if spec.parallel_block:
         return _parallel_layer(w, d, spec, x, ctx, layer, cache)
     kind, ffn = layer_kind(spec, layer)
+    if kind == "hybrid":
+        return hybrid_layer(w, d, spec, x, ctx, cache)
     if kind == "none" or ffn == "none":
         return _single_layer(w, d, spec, x, ctx, kind, ffn, cache)
     sandwich = spec.norms_per_layer >= 4

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from llmsize.estimate.activations.attention import _Cache
-from llmsize.estimate.activations.blocks import _layer, _norm, layer_kind
+from llmsize.estimate.activations.blocks import _layer, layer_kind
 from llmsize.estimate.activations.model import _head, _loss, _prefix
-from llmsize.estimate.activations.walk import _T, Dims, Num, _backward, _Ctx, _Walk
+from llmsize.estimate.activations.walk import _T, Dims, Num, _backward, _Ctx, _norm, _Walk
 from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.estimate.workload import Attention, Engine, Mode, Workload
 from llmsize.specs.models import ModelSpec

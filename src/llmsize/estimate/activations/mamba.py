@@ -99,43 +99,57 @@ def _chunk_scan(
     return out, final
 
 
-def mamba2(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _T:
+def mamba2(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None, *, mup: bool = False) -> _T:
     """NemotronHMamba2Mixer.forward (torch path): in_proj, causal conv over x/B/C, the chunked scan,
-    the gated group RMSNorm in fp32, out_proj."""
+    the gated group RMSNorm in fp32, out_proj. With `mup` (FalconH1Mixer): the input is scaled by
+    ssm_in_multiplier and the projection by the muP vector (copies), and without mamba_rms_norm the
+    scan output is gated by silu(gate) alone."""
     r = spec.recurrent
     assert r is not None
     h, hh, hd, n, g = spec.hidden_size, r.num_heads, r.value_head_dim, r.state_size, r.n_groups
-    inner = hh * hd
+    inner = r.inner_size or hh * hd
     conv_dim = inner + 2 * g * n
-    proj = _linear(w, d, x, "in_proj", h, inner + conv_dim + hh)
+    xs = w.op("x * ssm_in_multiplier", d.T * h * d.e, [x]) if mup else x
+    proj = _linear(w, d, xs, "in_proj", h, inner + conv_dim + hh)
+    if mup:
+        scaled = w.op("proj * mup_vector", d.T * (inner + conv_dim + hh) * d.e, [proj])
+        w.drop(proj)
+        proj = scaled
     dt = w.op("dt", d.T * hh * d.e, [proj], view_of=proj)
     xbc = w.op("xBC", d.T * conv_dim * d.e, [proj], view_of=proj)
     conv = causal_conv(w, d, xbc, conv_dim, r.conv_kernel, cache)
     w.drop(xbc)
+    if xs is not x:
+        w.drop(xs)  # FalconH1Mixer rebinds hidden_states when it splits the conv output
     final = None
     if cache is not None and np.all(np.asarray(d.s) == 1):
         w.tmp("selective state update", 3 * d.b * hh * hd * n * 4)
         scan = w.op("scan out", d.T * inner * 4, [conv])
     else:
         scan, final = _chunk_scan(w, d, r, conv, dt, cache)
-        if np.any(_padded(d.s, r.chunk_size or 256) != d.s):  # the padded rows are sliced off: reshape copies
-            cut = w.op("scan out reshape", d.T * inner * 4, [scan])
+        if not mup and np.any(_padded(d.s, r.chunk_size or 256) != d.s):
+            cut = w.op("scan out reshape", d.T * inner * 4, [scan])  # padded rows sliced off: a copy
             w.drop(scan)
             scan = cut
-    # NemotronHRMSNormGated on the (fp32) scan output: silu(gate) product, group RMSNorm, weight.
-    gf = w.op("gate fp32", d.T * inner * 4, [proj])
-    act = w.op("gate silu", d.T * inner * 4, [gf], saves=[gf])
-    w.drop(gf)
-    prod = w.op("y * silu(gate)", d.T * inner * 4, [scan, act], saves=[scan, act])
-    w.drop(act, scan)
-    sq = w.op("norm pow", d.T * inner * 4, [prod], saves=[prod])
-    w.drop(sq)
-    normed = w.op("norm x*rsqrt", d.T * inner * 4, [prod], saves=[prod])
-    w.drop(prod)
-    weighted = w.op("norm *w", d.T * inner * 4, [normed])
-    w.drop(normed)
-    cast = w.op("to compute dtype", d.T * inner * d.e, [weighted])
-    w.drop(weighted)
+    if r.gated_norm:
+        # NemotronHRMSNormGated on the (fp32) scan output: silu(gate) product, group RMSNorm, weight.
+        gf = w.op("gate fp32", d.T * inner * 4, [proj])
+        act = w.op("gate silu", d.T * inner * 4, [gf], saves=[gf])
+        w.drop(gf)
+        prod = w.op("y * silu(gate)", d.T * inner * 4, [scan, act], saves=[scan, act])
+        w.drop(act, scan)
+        sq = w.op("norm pow", d.T * inner * 4, [prod], saves=[prod])
+        w.drop(sq)
+        normed = w.op("norm x*rsqrt", d.T * inner * 4, [prod], saves=[prod])
+        w.drop(prod)
+        gated = w.op("norm *w", d.T * inner * 4, [normed])
+        w.drop(normed)
+    else:
+        act = w.op("gate silu", d.T * inner * d.e, [proj], saves=[proj])
+        gated = w.op("y * silu(gate)", d.T * inner * 4, [scan, act], saves=[scan, act])
+        w.drop(act, scan)
+    cast = w.op("to compute dtype", d.T * inner * d.e, [gated])
+    w.drop(gated)
     y = _linear(w, d, cast, "out_proj", inner, h)
     w.drop(cast, conv, dt, proj, final)
     return y

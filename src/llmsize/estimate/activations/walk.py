@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from llmsize.specs.models import ModelSpec
+
 Num = Any  # int or numpy int64 array
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py), the only value
@@ -343,3 +345,22 @@ class _Ctx:
     cos: _T
     sin: _T
     masks: dict[str, _T | None]  # layer kind -> mask tensor the layers receive (None: no mask)
+
+
+def _norm(w: _Walk, d: Dims, spec: ModelSpec, x: _T, name: str) -> _T:
+    if spec.norm_type == "layernorm":
+        # native_layer_norm keeps its input, mean and rstd (fp32 per row) for backward.
+        full = d.train and not d.lora
+        stats = w.new(f"{name} mean/rstd", d.T * 8)
+        out = w.op(
+            f"{name} out",
+            d.T * spec.hidden_size * d.e,
+            [x],
+            saves=[x, stats],
+            weight_grad=2 * spec.hidden_size * d.e,
+            trainable=full,
+        )
+        w.drop(stats)
+        return out
+    gemma = spec.model_type.startswith("gemma") or spec.norm_unit_offset
+    return _rmsnorm(w, d, x, spec.hidden_size, gemma=gemma, name=name)
