@@ -153,3 +153,51 @@ def mamba2(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None, *, m
     y = _linear(w, d, cast, "out_proj", inner, h)
     w.drop(cast, conv, dt, proj, final)
     return y
+
+
+def mamba1(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _T:
+    """JambaMambaMixer.forward with the torch `mamba_selective_scan` (modeling_jamba.py): the
+    discretised A, B and B*u are materialised for every token, channel and state in fp32
+    ([tokens, d_inner, d_state] each, three live at once), then a python loop over the tokens
+    collects one output column per token and stacks them. mamba-ssm's `selective_scan_fn` (the GPU
+    kernel) never materialises those three tensors."""
+    r = spec.recurrent
+    assert r is not None
+    h, inner, n, rank = spec.hidden_size, r.inner_size, r.state_size, r.dt_rank
+    proj = _linear(w, d, x, "in_proj", h, 2 * inner)
+    xbc = w.op("x", d.T * inner * d.e, [proj], view_of=proj)
+    conv = causal_conv(w, d, xbc, inner, r.conv_kernel, cache)
+    w.drop(xbc)
+    xp = _linear(w, d, conv, "x_proj", inner, rank + 2 * n)
+    dt = w.op("dt_proj", d.T * inner * d.e, [xp], saves=[xp])
+    if cache is not None and np.all(np.asarray(d.s) == 1):
+        w.tmp("selective state update", 3 * d.b * inner * n * 4)
+        scan = w.op("scan out", d.T * inner * 4, [conv, dt])
+        w.drop(xp, dt)
+    else:
+        cells = d.T * inner * n * 4
+        dtb = w.op("dt + bias", d.T * inner * d.e, [dt])
+        w.drop(dt)
+        dts = w.op("dt softplus", d.T * inner * d.e, [dtb], saves=[dtb])
+        w.drop(dtb)
+        w.tmp("A * dt", cells)
+        da = w.op("discrete A", cells, [dts], saves_out=True)
+        db = w.op("discrete B", cells, [dts, xp], saves=[dts, xp])
+        w.tmp("u fp32", d.T * inner * 4)
+        dbu = w.op("deltaB_u", cells, [db, conv], saves=[db, conv])
+        state = w.new("ssm state", d.b * inner * n * d.e)
+        cols = w.op("scan outputs", d.T * inner * d.e, [da, dbu, xp])
+        stacked = w.op("scan stack", d.T * inner * d.e, [cols])
+        w.tmp("u * D", d.T * inner * 4)
+        sd = w.op("+ u * D", d.T * inner * 4, [stacked, conv], saves=[conv])
+        if cache is not None:
+            cache.kept.append(w.new("ssm state (cache)", d.b * inner * n * 4))
+        w.drop(cols, stacked, da, db, dbu, state, dts, xp)
+        act = w.op("silu(z)", d.T * inner * d.e, [proj], saves=[proj])
+        scan = w.op("* silu(z)", d.T * inner * 4, [sd, act], saves=[sd, act])
+        w.drop(sd, act)
+    cast = w.op("to compute dtype", d.T * inner * d.e, [scan])
+    w.drop(scan)
+    y = _linear(w, d, cast, "out_proj", inner, h)
+    w.drop(cast, conv, proj)
+    return y
