@@ -197,3 +197,122 @@ def gated_deltanet(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | No
     y = _linear(w, d, normed, "out_proj", vd, h)
     w.drop(normed, *held)
     return y
+
+
+def _kimi_chunk_rule(
+    w: _Walk, d: Dims, r: RecurrentSpec, q: _T, k: _T, v: _T, g: _T, cache: _Cache | None
+) -> _T:
+    """chunk_kimi_delta_attention (modeling_kimi_linear.py torch path). The decay is per channel, so
+    the intra-chunk decay mask is [tokens, heads, chunk, head_dim] in fp32 (64 x the size of q), and
+    building the chunk attention multiplies two more tensors of that size: three live at once."""
+    hh, dk = r.num_heads, r.key_head_dim
+    c = DELTA_RULE_CHUNK
+    p = d.b * _padded(d.s, c)
+    width = hh * dk
+    big = p * hh * c * dk * 4
+    fp = []
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        w.tmp(f"{name} contiguous", d.T * width * d.e)
+        fp.append(w.op(f"{name} fp32", d.T * width * 4, [t]))
+    gf = w.op("g contiguous", d.T * width * 4, [g])
+    qn = w.op("q l2norm", d.T * width * 4, [fp[0]], saves=[fp[0]])
+    kn = w.op("k l2norm", d.T * width * 4, [fp[1]], saves=[fp[1]])
+    w.drop(fp[0], fp[1])
+    w.tmp("q padded", p * width * 4)
+    qs = w.op("q padded * scale", p * width * 4, [qn])
+    kp = w.op("k padded", p * width * 4, [kn])
+    vp = w.op("v padded", p * width * 4, [fp[2]])
+    gp = w.op("g padded", p * width * 4, [gf])
+    w.drop(qn, kn, fp[2], gf)
+    v_beta = w.op("v*beta", p * width * 4, [vp], saves=[vp])
+    k_beta = w.op("k*beta", p * width * 4, [kp], saves=[kp])
+    gc = w.op("g cumsum", p * width * 4, [gp])
+    w.drop(gp)
+    diff = w.op("decay diff", big, [gc])
+    masked = w.op("decay masked", big, [diff])
+    w.drop(diff)
+    decay = w.op("decay mask", big, [masked], saves_out=True)
+    w.drop(masked)
+    kk = w.op("k_beta * k", big, [k_beta, kp], saves=[k_beta, kp])
+    kkd = w.op("* decay mask", big, [kk, decay], saves=[kk, decay])
+    w.drop(kk)
+    attn = w.op("chunk attn", p * hh * c * 4, [kkd])
+    w.drop(kkd)
+    new_v = w.op("attn @ v_beta", p * width * 4, [attn, v_beta], saves=[attn, v_beta])
+    ge = w.op("g exp", p * width * 4, [gc], saves_out=True)
+    kbg = w.op("k_beta * exp(g)", p * width * 4, [k_beta, ge], saves=[k_beta, ge])
+    w.drop(ge)
+    k_cum = w.op("attn @ k_beta*exp(g)", p * width * 4, [attn, kbg], saves=[attn, kbg])
+    w.drop(kbg)
+    state = w.new("recurrent state", d.b * hh * dk * dk * 4)
+    out = w.op("core out", p * width * 4, [new_v, k_cum, qs])
+    w.tmp("chunk scan", 2 * big // max(1, _padded(d.s, c) // c) + 3 * d.b * hh * c * dk * 4)
+    w.tmp("core out contiguous fp32", d.T * width * 4)
+    res = w.op("core out cast", d.T * width * d.e, [out])
+    if cache is not None:
+        cache.kept.append(w.new("recurrent state (cache)", d.b * hh * dk * dk * 4))
+    w.drop(state, qs, kp, vp, v_beta, k_beta, gc, decay, attn, new_v, k_cum, out)
+    return res
+
+
+def kimi_delta(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _T:
+    """KimiLinearDeltaAttention.forward: q/k/v projections concatenated, causal conv, the low-rank
+    per-channel forget gate (fp32), the chunked KDA rule, a sigmoid-gated fp32 RMSNorm, o_proj."""
+    r = spec.recurrent
+    assert r is not None
+    h, hh, dk = spec.hidden_size, r.num_heads, r.key_head_dim
+    width = hh * dk
+    parts = [_linear(w, d, x, f"{n}_proj", h, width) for n in ("q", "k", "v")]
+    mixed = w.op("qkv cat", d.T * 3 * width * d.e, parts)
+    w.drop(*parts)
+    conv = causal_conv(w, d, mixed, 3 * width, r.conv_kernel, cache)
+    w.drop(mixed)
+    q = w.op("q", d.T * width * d.e, [conv], view_of=conv)
+    k = w.op("k", d.T * width * d.e, [conv], view_of=conv)
+    v = w.op("v", d.T * width * d.e, [conv], view_of=conv)
+    # KimiLinearForgetGate: f_b(f_a(x)) in fp32 plus dt_bias, a guarded softplus, times -exp(A_log).
+    fa = _linear(w, d, x, "f_a_proj", h, dk)
+    fb = _linear(w, d, fa, "f_b_proj", dk, width)
+    w.drop(fa)
+    n = d.T * width
+    ff = w.op("gate fp32", n * 4, [fb])
+    gb = w.op("gate + dt_bias", n * 4, [ff])
+    w.drop(ff)
+    ex = w.op("exp(g)", n * 4, [gb], saves_out=True)
+    one = w.op("1 + exp(g)", n * 4, [ex])
+    w.drop(ex)
+    lg = w.op("log", n * 4, [one], saves=[one])
+    w.drop(one)
+    big = w.new("g > 20", n)
+    sp = w.op("softplus", n * 4, [gb, lg], saves=[big])
+    w.drop(big, lg, gb, fb)
+    g = w.op("-decay * softplus", n * 4, [sp])
+    w.drop(sp)
+    bp = _linear(w, d, x, "b_proj", h, hh)
+    beta = w.op("beta sigmoid", d.T * hh * d.e, [bp], saves_out=True)
+    w.drop(bp)
+    if cache is not None and np.all(np.asarray(d.s) == 1):
+        core = _recurrent_step(w, d, r, q, k, v)
+    else:
+        core = _kimi_chunk_rule(w, d, r, q, k, v, g, cache)
+    w.drop(q, k, v, conv, g, beta)
+    ga = _linear(w, d, x, "g_a_proj", h, dk)
+    gate = _linear(w, d, ga, "g_b_proj", dk, width)
+    w.drop(ga)
+    # KimiLinearRMSNormGated: fp32 norm, fp32 weight, times sigmoid of the fp32 gate, cast back.
+    of = w.op("o_norm fp32", n * 4, [core])
+    w.tmp("o_norm pow", n * 4)
+    nm = w.op("o_norm x*rsqrt", n * 4, [of], saves=[of])
+    w.drop(of)
+    wt = w.op("o_norm *w", n * 4, [nm], saves=[nm])
+    w.drop(nm)
+    gf = w.op("gate fp32", n * 4, [gate])
+    sg = w.op("gate sigmoid", n * 4, [gf], saves_out=True)
+    w.drop(gf)
+    prod = w.op("norm * sigmoid(gate)", n * 4, [wt, sg], saves=[wt, sg])
+    w.drop(wt, sg)
+    o = w.op("o_norm out", n * d.e, [prod])
+    w.drop(prod, gate, core)
+    y = _linear(w, d, o, "o_proj", width, h)
+    w.drop(o)
+    return y
