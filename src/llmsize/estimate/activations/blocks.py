@@ -5,7 +5,7 @@ from __future__ import annotations
 from llmsize.estimate.activations.attention import _Cache, _mha, _mla
 from llmsize.estimate.activations.ffn import _dense_mlp, _moe
 from llmsize.estimate.activations.hybrid import hybrid_layer
-from llmsize.estimate.activations.linear_attention import gated_deltanet, kimi_delta
+from llmsize.estimate.activations.linear_attention import gated_deltanet, kimi_delta, short_conv
 from llmsize.estimate.activations.mamba import mamba1, mamba2
 from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _norm, _Walk
 from llmsize.specs.models import ModelSpec
@@ -36,6 +36,8 @@ def _mixer(
         return gated_deltanet(w, d, spec, x, cache)
     if kind == "linear_attention" and spec.recurrent is not None and spec.recurrent.kind == "kimi_delta":
         return kimi_delta(w, d, spec, x, cache)
+    if kind == "conv":
+        return short_conv(w, d, spec, x, cache)
     if kind == "mamba" and spec.recurrent is not None and spec.recurrent.kind == "mamba2":
         return mamba2(w, d, spec, x, cache)
     if kind == "mamba" and spec.recurrent is not None and spec.recurrent.kind == "mamba":

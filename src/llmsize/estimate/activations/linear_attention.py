@@ -34,13 +34,17 @@ def _padded(s: Num, chunk: int) -> Num:
     return -(-s // chunk) * chunk
 
 
-def causal_conv(w: _Walk, d: Dims, x: _T, channels: int, kernel: int, cache: _Cache | None) -> _T:
+def causal_conv(
+    w: _Walk, d: Dims, x: _T, channels: int, kernel: int, cache: _Cache | None, *, silu: bool = True
+) -> _T:
     """causal_conv1d_fn's torch path: depthwise conv1d padded by kernel-1 on both sides (an output of
     tokens + kernel - 1 columns, sliced), then SiLU. The prefill also allocates the conv state the
     cache keeps (`LinearAttentionLayer.lazy_initialization`, [batch, channels, kernel])."""
     if cache is not None and np.all(np.asarray(d.s) > 1):
         cache.kept.append(w.new("conv state", d.b * channels * kernel * d.e))
     conv = w.op("conv1d", d.b * (d.s + kernel - 1) * channels * d.e, [x], saves=[x])
+    if not silu:  # the sliced convolution output itself
+        return conv
     out = w.op("conv silu", d.T * channels * d.e, [conv], saves=[conv])
     w.drop(conv)
     return out
@@ -316,3 +320,23 @@ def kimi_delta(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) 
     y = _linear(w, d, o, "o_proj", width, h)
     w.drop(o)
     return y
+
+
+def short_conv(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _T:
+    """Lfm2ShortConv.slow_forward (modeling_lfm2.py; the torch path without causal-conv1d):
+    in_proj to B, C and x (held until return), B*x, a depthwise causal conv without activation,
+    C times it, a contiguous transpose, out_proj."""
+    r = spec.recurrent
+    assert r is not None
+    h = spec.hidden_size
+    bcx = _linear(w, d, x, "in_proj", h, 3 * h)
+    bx = w.op("B*x", d.T * h * d.e, [bcx], saves=[bcx])
+    conv = causal_conv(w, d, bx, h, r.conv_kernel, cache, silu=False)
+    w.drop(bx)
+    y = w.op("C*conv", d.T * h * d.e, [bcx, conv], saves=[bcx, conv])
+    w.drop(conv)
+    yt = w.op("transpose contiguous", d.T * h * d.e, [y])
+    w.drop(y)
+    out = _linear(w, d, yt, "out_proj", h, h)
+    w.drop(yt, bcx)
+    return out
