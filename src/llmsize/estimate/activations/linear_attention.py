@@ -249,7 +249,21 @@ def _kimi_chunk_rule(
     k_cum = w.op("attn @ k_beta*exp(g)", p * width * 4, [attn, kbg], saves=[attn, kbg])
     w.drop(kbg)
     state = w.new("recurrent state", d.b * hh * dk * dk * 4)
-    out = w.op("core out", p * width * 4, [new_v, k_cum, qs])
+    loop_terms: list[_T] = []
+    if w.train:
+        # Under autograd the python loops keep what they multiply: the per-chunk q_i * k_i products
+        # (one decay-mask size over all chunks) and the forward substitution's row/sub clones
+        # (sum of i^2 over the chunk: chunk^3 / 3 per chunk and head).
+        qk = w.op("chunk q*k (all chunks)", big, [qs, kp], saves=[qs, kp])
+        intra = w.op("intra-chunk attn", p * hh * c * 4, [qk, decay], saves=[qk, decay])
+        w.drop(qk)
+        subs = w.op("substitution clones", p * hh * c * c // 3 * 4, [attn])
+        rows = w.op("substitution rows", p * hh * c // 2 * 4, [attn])
+        fixed = w.op("substituted attn", p * hh * c * 4, [subs, rows], saves=[subs, rows])
+        w.drop(subs, rows)
+        loop_terms = [intra, fixed]
+    out = w.op("core out", p * width * 4, [new_v, k_cum, qs, *loop_terms])
+    w.drop(*loop_terms)
     w.tmp("chunk scan", 2 * big // max(1, _padded(d.s, c) // c) + 3 * d.b * hh * c * dk * 4)
     w.tmp("core out contiguous fp32", d.T * width * 4)
     res = w.op("core out cast", d.T * width * d.e, [out])
