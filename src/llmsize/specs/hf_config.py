@@ -179,10 +179,18 @@ _MULTIMODAL_TEXT_TYPES = {
 }
 # Model types llmsize knows and declines, with what to do instead.
 _GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
+_GEMMA4 = (
+    "Gemma 4's per-layer input embeddings, per-layer head sizes and shared KV layers are not modelled yet"
+)
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
     "gemma3n": _GEMMA3N,
     "gemma3n_text": _GEMMA3N,
+    # transformers 5.23 models/gemma4: per-layer input embeddings (vocab_size_per_layer_input x
+    # hidden_size_per_layer_input), per-layer head_dim overrides (per_layer_config) and KV-shared
+    # layers; read as a plain decoder these would be silently wrong, so they are refused.
+    "gemma4": _GEMMA4,
+    "gemma4_text": _GEMMA4,
 }
 
 
