@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from llmsize.estimate.workload import Workload
-from llmsize.measure.trace_check import compare
+from llmsize.measure.trace_check import compare, spec_of
 
 # (model_type, layers, overrides the default config needs to be a real one)
 KINDS: list[tuple[str, int, dict[str, Any]]] = [
@@ -97,3 +97,22 @@ def test_new_kinds_inference_peak_within_3_percent(
         # The weights dominate these totals; the transient plus the cache alone must hold too.
         est, traced = c.est_peak - c.est_weights, c.trace_peak - c.trace_params
         assert abs(est / traced - 1) <= PEAK_TOLERANCE, f"transient: estimated {est:,} B, traced {traced:,} B"
+
+
+@pytest.mark.parametrize("model_type", ["llama4", "mistral3", "kimi_k25"])
+def test_vision_tower_and_projector_equal_the_model(model_type: str) -> None:
+    """extra_params is the vision tower plus the projector of transformers' own model (built on the
+    meta device from the model type's default config, the flagship's widths)."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    config = AutoConfig.for_model(model_type)
+    config.text_config.num_hidden_layers = 1  # the decoder is not what is counted here
+    if getattr(config.text_config, "layer_types", None):
+        config.text_config.layer_types = config.text_config.layer_types[:1]
+    with torch.device("meta"):
+        model = AutoModel.from_config(config)
+    decoder = model.language_model if hasattr(model, "language_model") else model.model.language_model
+    outside = sum(p.numel() for p in model.parameters()) - sum(p.numel() for p in decoder.parameters())
+    spec = spec_of(AutoConfig.for_model(model_type).to_dict(), model_type)
+    assert spec.extra_params == outside
