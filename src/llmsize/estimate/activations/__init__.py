@@ -21,6 +21,14 @@ an additive mask in the compute dtype (`convert_boolean_attn_mask`, aten attenti
 attention materialises batch x heads x q x kv scores and their fp32 softmax; dropout keeps a
 1-byte mask (`native_dropout`); the grouped MoE matmul (`integrations/moe.py`, transformers'
 default experts implementation) works on tokens x top-k rows.
+
+One module per axis of the design: `walk` (the machinery and the shared linear/norm/RoPE steps),
+one module per token-mixer family (`attention`: MHA/GQA/MLA; `linear_attention`: gated delta-net,
+Kimi delta attention, short conv; `mamba`: Mamba-2 and Mamba-1; `hybrid`: Falcon-H1's parallel
+block), `ffn` (dense MLP, router, experts), `blocks` (one decoder block by layer kind), `model`
+(embeddings, masks, rotary tables, lm_head, loss) and `candidates` (the peak moments). The
+recurrent mixers follow transformers' torch fallbacks (no fla / causal-conv1d / mamba-ssm); each
+module says what the fused kernels change.
 """
 
 from llmsize.estimate.activations.candidates import Candidate, inference_candidates, training_candidates
