@@ -22,20 +22,28 @@ from llmsize.cli.gpu_options import (
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -45,10 +53,14 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Mode, Optimizer
+from llmsize.estimate.workload import Mode, Offload
 
-ModelsArg = Annotated[list[str], typer.Argument(
-    help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
+ModelsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu."
+    ),
+]
 
 
 @app.command("compare")
@@ -65,9 +77,17 @@ def compare_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -105,8 +125,10 @@ def compare_cmd(
     if gpu is not None:
         names.append(gpu)
     if not names:
-        raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
-                            hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
+        raise BadInputError(
+            "compare needs --gpus (several, or 'all') or --gpu",
+            hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090",
+        )
     gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
     count = parse_num_gpus(num_gpus)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)

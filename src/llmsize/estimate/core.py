@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmsize.estimate import adapters, explain, kv_cache, phases, training
+from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
 from llmsize.estimate.engine import TRANSFORMERS_VERSION_NOTE
 from llmsize.estimate.overhead import overhead
 from llmsize.estimate.phases import StaticBytes
@@ -77,16 +77,18 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         kv_full = kv_cache.kv_bytes(terms, wl.engine, wl.context, wl.prefill_tokens, wl.batch)
         kv_prefill = kv_cache.kv_bytes(terms, wl.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
     adapter_params = 0
+    adapter_elem = frameworks.recipe(wl).adapter_bytes
     if ctx.targets is not None:
         factors = adapters.lora_factors(spec, shards, ctx.targets, wl.lora_rank)
         adapter_params = sum(f.params for f in factors)
         tensors = training.lora_tensors(factors)
-        train = training.training_bytes(wl, tensors, adapters.ADAPTER_DTYPE)
+        adapter_dtype = adapters.ADAPTER_DTYPE if adapter_elem == 4 else ctx.compute
+        train = training.training_bytes(wl, tensors, adapter_dtype)
     elif wl.mode.trains_all_weights:
         train = training.training_bytes(wl, training.shard_tensors(spec, shards), ctx.weights.format.dtype)
     else:
         train = training.training_bytes(wl, [], ctx.weights.format.dtype)
-    adapter_bytes = adapter_params * 4
+    adapter_bytes = adapter_params * adapter_elem
     if wl.zero == 3 and wl.dp > 1:
         adapter_bytes = -(-adapter_bytes // wl.dp)
     static = StaticBytes(
@@ -146,22 +148,30 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
             name="gradients",
             bytes=pk.gradients,
             formula=busiest.train.grad_formula or "none",
-            detail=explain.simple_detail(busiest.train.grad_formula, pk.gradients),
+            detail=explain.live_detail(
+                busiest.train.grad_formula, static.gradients, pk.gradients, str(pk.phase)
+            ),
         ),
         Component(
             name="optimizer",
             bytes=pk.optimizer,
             formula=busiest.train.optimizer_formula or "none",
-            detail=explain.simple_detail(busiest.train.optimizer_formula, pk.optimizer),
+            detail=explain.live_detail(
+                busiest.train.optimizer_formula, static.optimizer, pk.optimizer, str(pk.phase)
+            ),
         ),
         Component(
             name="adapters",
             bytes=static.adapters,
-            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, fp32"
+            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, "
+            + ("fp32" if frameworks.recipe(wl).adapter_bytes == 4 else ctx.compute)
             if ctx.targets
             else "none",
             detail=explain.simple_detail(
-                f"{busiest.adapter_params:,} params x 4 B" if ctx.targets else "", static.adapters
+                f"{busiest.adapter_params:,} params x {frameworks.recipe(wl).adapter_bytes} B"
+                if ctx.targets
+                else "",
+                static.adapters,
             ),
         ),
         Component(
@@ -187,7 +197,22 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
+        host_bytes=int(pk.host) + busiest.train.host,
+        paged_bytes=busiest.train.paged,
+        training=_training_info(wl, pk, busiest),
     )
+
+
+def _training_info(wl: Workload, pk: phases.Peak, busiest: StagePlan) -> dict[str, object]:
+    """The `training` report key: the recipe assumed and what lives outside the GPU total."""
+    if not wl.mode.trains:
+        return {}
+    info = frameworks.recipe(wl).as_dict()
+    info["gradient_accumulation"] = wl.gradient_accumulation
+    info["host_activations_bytes"] = int(pk.host)
+    info["host_optimizer_bytes"] = busiest.train.host
+    info["paged_optimizer_bytes"] = busiest.train.paged
+    return info
 
 
 def _activation_range(pk: phases.Peak) -> ByteRange:
@@ -224,6 +249,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             )
     else:
         out.append("training runs with use_cache=False: no KV cache")
+        out.append(frameworks.recipe_note(frameworks.recipe(wl)))
+        if wl.gradient_accumulation > 1:
+            out.append(f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward")
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(

@@ -54,6 +54,13 @@ class Estimate(BaseModel):
     trainable_params: int = Field(default=0, ge=0)
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    host_bytes: int = Field(
+        default=0, ge=0, description="host RAM the run needs besides the GPU: offloaded activations/states"
+    )
+    paged_bytes: int = Field(
+        default=0, ge=0, description="paged optimizer states: CUDA unified memory outside the total"
+    )
+    training: dict[str, object] = Field(default_factory=dict, description="the training recipe assumed")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -89,6 +89,10 @@ class Report(BaseModel):
     gpus: list[FitRow] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    training: dict[str, Any] = Field(
+        default_factory=dict,
+        description="training recipe assumed (framework, defaults taken) and host/paged bytes outside the total",
+    )
 
 
 def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
@@ -139,4 +143,5 @@ def build_report(
         gpus=list(gpus),
         assumptions=list(estimate.assumptions),
         warnings=list(estimate.warnings),
+        training=dict(estimate.training),
     )
