@@ -136,8 +136,10 @@ def recipe(wl: Workload) -> Recipe:
     adapter_bytes = 2 if fw is Framework.TORCHTUNE else 4
     # The frameworks train a model loaded in its checkpoint dtype (transformers 5 from_pretrained
     # dtype="auto"; torchtune `dtype: bf16`): bf16 weights and states, no fp32 master copy. The
-    # plain loop keeps llmsize's ZeRO-paper accounting (fp32 master) for full training.
-    master = fw is Framework.PLAIN and wl.mode.trains_all_weights
+    # plain loop keeps the ZeRO paper's mixed-precision accounting (fp32 master) for full training.
+    # DeepSpeed's ZeRO optimizers keep an fp32 master copy for bf16/fp16 (zero/stage_1_and_2.py
+    # single_partition_of_fp32_groups), whatever launches them.
+    master = (fw is Framework.PLAIN or wl.zero > 0) and wl.mode.trains_all_weights
     if wl.master_weights is None and wl.mode.trains_all_weights:
         notes.append("fp32 master weights " + ("on" if master else "off (weights trained in their dtype)"))
     return Recipe(fw, optimizer, gc, loss, chunks, in_bwd, offload, adapter_bytes, master, tuple(notes))

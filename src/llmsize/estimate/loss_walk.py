@@ -34,7 +34,6 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     full = d.train and not d.lora
     rows = d.b * d.logits_tokens
     n = max(1, d.loss_chunks)
-    labels = w.new("labels", rows * 8)
     kept = w.op("kept positions (index_select)", rows * h * d.e, [xn])
     r = rows / n
     total: _T | None = None
@@ -59,7 +58,7 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         w.drop(logits)
         lsm = w.op(f"chunk {i} log_softmax", r * vocab * 4, [lf], saves_out=True)
         w.drop(lf)
-        part = w.op(f"chunk {i} nll", 4, [lsm], saves=[labels])
+        part = w.op(f"chunk {i} nll", 4, [lsm])
         w.drop(lsm)
         if total is None:
             total = part
@@ -67,7 +66,7 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
             summed = w.op("loss sum", 4, [total, part])
             w.drop(total, part)
             total = summed
-    w.drop(kept, labels)
+    w.drop(kept)
     return total if total is not None else kept
 
 
@@ -77,7 +76,6 @@ def _fused(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     rows = d.b * d.logits_tokens
     per_row = -(-vocab // h)  # ceil(V / H)
     chunk = np.minimum(_next_pow2(-(-rows // per_row)), rows)
-    labels = w.new("labels", rows * 8)
     grad_in = w.new("fused CE grad_input", rows * h * d.e)
     grad_w = w.new("fused CE grad_weight", vocab * h * d.e) if full else None
     loss_1d = w.new("loss per token (fp32)", rows * 4)
@@ -93,7 +91,7 @@ def _fused(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         trainable=full,
         reuse=grad_in,
     )
-    w.drop(grad_in, grad_w, loss_1d, labels)
+    w.drop(grad_in, grad_w, loss_1d)
     return loss
 
 

@@ -148,7 +148,7 @@ def _candidates(
     rc = recipe(wl)
     if rc.optimizer_in_backward:
         # one parameter's gradient at a time, in backward only (static.gradients is the largest)
-        cands = [replace(c, grad_fraction=1 if c.phase == "backward" else 0) for c in cands]
+        cands = [replace(c, grad_fraction=np.where(np.asarray(c.grad_fraction) > 0, 1, 0)) for c in cands]
     else:
         cands.append(
             act.Candidate(
