@@ -24,9 +24,10 @@ from llmsize.estimate.weights import (
     estimate_weights,
     shard_bytes,
     stage_shards,
+    stage_weight_bytes,
     stages,
 )
-from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.estimate.workload import Engine, Mode, Offload, Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
@@ -42,6 +43,8 @@ class StagePlan:
     train: training.TrainingBytes
     kv_terms: tuple[kv_cache.KvTerm, ...]
     adapter_params: int
+    gathered: int = 0  # ZeRO-3/FSDP all-gather buffers included in static.weights
+    host_weights: int = 0  # parameter shards offloaded to host RAM
 
     @property
     def static_total(self) -> int:
@@ -68,8 +71,27 @@ def _context(spec: ModelSpec, wl: Workload) -> Context:
     return Context(weights, compute, kv_dtype, targets)
 
 
+def _gathered_layers(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage) -> int:
+    """ZeRO-3 / FSDP2 all-gather buffers: the unsharded parameters of the block being computed and
+    of the one prefetched (torch FSDP2 `fully_shard`, implicit forward/backward prefetch of the next
+    block; DeepSpeed stage3_prefetch_bucket_size), so two of the largest block on this GPU."""
+    if wl.zero != 3 or wl.dp == 1 or not stage.layers:
+        return 0
+    whole = wl.model_copy(update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none"})
+    per_layer = max(
+        stage_weight_bytes(spec, whole, ctx.weights.format, Stage(0, (layer,), False, False))
+        for layer in stage.layers
+    )
+    return 2 * per_layer
+
+
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
     shards = stage_shards(spec, wl, stage)
+    gathered = _gathered_layers(spec, wl, ctx, stage)
+    host_weights = 0
+    if wl.offload_params is not Offload.NONE:
+        host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
+    weights += gathered
     terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers)
     if wl.mode.trains:
         kv_prefill = kv_full = 0
@@ -99,7 +121,7 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         kv_prefill=int(kv_prefill),
         kv_full=int(kv_full),
     )
-    return StagePlan(stage, shards, static, train, terms, adapter_params)
+    return StagePlan(stage, shards, static, train, terms, adapter_params, gathered, host_weights)
 
 
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
@@ -197,7 +219,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
-        host_bytes=int(pk.host) + busiest.train.host,
+        host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
     )
@@ -212,6 +234,8 @@ def _training_info(wl: Workload, pk: phases.Peak, busiest: StagePlan) -> dict[st
     info["host_activations_bytes"] = int(pk.host)
     info["host_optimizer_bytes"] = busiest.train.host
     info["paged_optimizer_bytes"] = busiest.train.paged
+    info["host_weights_bytes"] = busiest.host_weights
+    info["allgather_buffer_bytes"] = busiest.gathered
     return info
 
 
@@ -258,6 +282,12 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
         )
     out.extend(busiest.train.notes)
+    if busiest.gathered:
+        out.append(
+            f"ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks ({busiest.gathered:,} B)"
+        )
+    if busiest.host_weights:
+        out.append(f"parameter shards offloaded to {wl.offload_params} ({busiest.host_weights:,} B)")
     if wl.num_gpus > 1:
         out.append(
             f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "

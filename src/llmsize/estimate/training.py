@@ -212,10 +212,16 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
         )
         opt_formula += " (states paged, outside the total)"
     if wl.offload_optimizer is not Offload.NONE:
-        host, optimizer = optimizer + paged, 0
-        paged = 0
-        notes.append(f"optimizer states and master copy offloaded to {wl.offload_optimizer} ({host:,} B)")
+        # ZeRO-Offload (and FSDP CPUOffloadPolicy): gradients are copied to the host as they are
+        # reduced, the step runs there; the GPU keeps about one tensor's gradient in flight.
+        in_flight = min(grads, math.ceil(max(t.numel for t in tensors) * elem))
+        host, optimizer = optimizer + paged + grads - in_flight, 0
+        grads, paged = in_flight, 0
+        notes.append(
+            f"optimizer states, master copy and gradients offloaded to {wl.offload_optimizer} ({host:,} B)"
+        )
         opt_formula += f" (offloaded to {wl.offload_optimizer})"
+        grad_formula += " (offloaded; one tensor in flight)"
     return TrainingBytes(
         numel,
         grads,
