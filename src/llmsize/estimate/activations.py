@@ -231,6 +231,7 @@ class Dims:
     qlora: bool = False  # the frozen base linears are bitsandbytes 4-bit
     ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
     loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
+    fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
     loss_chunks: int = 1
 
     @property
@@ -264,6 +265,10 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if d.fast and _lora_on(d, module):
+        from llmsize.estimate.unsloth_kernels import fast_lora_linear
+
+        return fast_lora_linear(w, d, x, module, in_f, out_f, n)
     dequantized = None
     if d.qlora and module != "lm_head":
         dequantized = w.new(f"{module} dequantized", in_f * out_f * d.e)
@@ -332,6 +337,10 @@ def _rmsnorm(
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if d.fast and not gemma:
+        from llmsize.estimate.unsloth_kernels import fast_rmsnorm
+
+        return fast_rmsnorm(w, d, x, width, n, name)
     xf = w.op(f"{name} fp32", n * width * 4, [x])
     sq = w.op(f"{name} pow", n * width * 4, [xf], saves=[xf])
     mean = w.op(f"{name} mean", n * 4, [sq])
@@ -372,6 +381,9 @@ def _rmsnorm(
 def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows: Num | None = None) -> _T:
     """apply_rotary_pos_emb on one of q/k (modeling_llama.py): x*cos + rotate_half(x)*sin."""
     n = (d.T if rows is None else rows) * heads * dim * d.e
+    if d.fast:
+        # unsloth/kernels/rope_embedding.py: rotates Q and K in place (a view, nothing allocated)
+        return w.op("rope (in place)", n, [x], view_of=x)
     xc = w.op("rope x*cos", n, [x], saves=[cos])
     neg = w.op("rope neg", n // 2, [x])
     rot = w.op("rope rotate_half", n, [neg, x])
@@ -742,6 +754,10 @@ def _dense_mlp(
         a = w.op("act", n * inter * d.e, [gate], saves=[gate])
         p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
         w.drop(gate, up, a)
+    elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
+        from llmsize.estimate.unsloth_kernels import fast_lora_mlp
+
+        return fast_lora_mlp(w, d, x, h, inter, n)
     else:
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         a = w.op("act", n * inter * d.e, [g], saves=[g])
@@ -1211,6 +1227,7 @@ def _dims(
         ab=rc.adapter_bytes if lora else ADAPTER_BYTES,
         loss=str(rc.loss),
         loss_chunks=rc.loss_chunks,
+        fast=rc.fast_kernels and wl.mode.trains,
     )
 
 

@@ -62,6 +62,7 @@ class Recipe:
     adapter_bytes: int  # bytes per LoRA parameter: peft keeps fp32, torchtune the model dtype
     master_weights: bool  # default fp32 master copy for full training in fp16/bf16
     defaults: tuple[str, ...]  # the settings taken from the framework, for the assumptions
+    fast_kernels: bool = False  # Unsloth's LoRA, MLP, RMSNorm and RoPE kernels
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -74,6 +75,7 @@ class Recipe:
             "optimizer_in_backward": self.optimizer_in_backward,
             "activation_offloading": self.activation_offloading,
             "master_weights_default": self.master_weights,
+            "unsloth_kernels": self.fast_kernels,
             "defaults_assumed": list(self.defaults),
         }
 
@@ -142,7 +144,10 @@ def recipe(wl: Workload) -> Recipe:
     master = (fw is Framework.PLAIN or wl.zero > 0) and wl.mode.trains_all_weights
     if wl.master_weights is None and wl.mode.trains_all_weights:
         notes.append("fp32 master weights " + ("on" if master else "off (weights trained in their dtype)"))
-    return Recipe(fw, optimizer, gc, loss, chunks, in_bwd, offload, adapter_bytes, master, tuple(notes))
+    fast = fw is Framework.UNSLOTH
+    if fast:
+        notes.append("Unsloth's LoRA/MLP/RMSNorm/RoPE kernels")
+    return Recipe(fw, optimizer, gc, loss, chunks, in_bwd, offload, adapter_bytes, master, tuple(notes), fast)
 
 
 def recipe_note(r: Recipe) -> str:
