@@ -21,6 +21,7 @@ from llmsize.cli.gpu_options import (
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
+    CompileOpt,
     AttentionOpt,
     BatchOpt,
     ContextOpt,
@@ -117,6 +118,7 @@ def estimate_cmd(
     optimizer_in_backward: OptInBwdOpt = None,
     activation_offloading: ActOffloadOpt = None,
     grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,

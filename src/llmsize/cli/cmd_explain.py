@@ -7,6 +7,7 @@ from llmsize.cli.cmd_estimate import ModelArg, make_report
 from llmsize.cli.options import RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
+    CompileOpt,
     AttentionOpt,
     BatchOpt,
     ContextOpt,
@@ -59,6 +60,7 @@ def explain_cmd(
     optimizer_in_backward: OptInBwdOpt = None,
     activation_offloading: ActOffloadOpt = None,
     grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,

@@ -135,6 +135,12 @@ ActOffloadOpt = Annotated[
 GradAccumOpt = Annotated[
     int, typer.Option("--grad-accum", min=1, help="Micro-batches per optimizer step.", rich_help_panel=_TRAIN)
 ]
+CompileOpt = Annotated[
+    bool,
+    typer.Option(
+        "--compile", help="torch.compile the loss (torchtune compile: True).", rich_help_panel=_TRAIN
+    ),
+]
 OffloadOptimizerOpt = Annotated[
     Offload,
     typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
@@ -229,6 +235,7 @@ def build_workload(
     optimizer_in_backward: bool | None = None,
     activation_offloading: bool | None = None,
     grad_accum: int = 1,
+    compile: bool = False,
     offload_optimizer: Offload = Offload.NONE,
     offload_params: Offload = Offload.NONE,
     attention: Attention | None = None,
@@ -271,6 +278,7 @@ def build_workload(
             optimizer_in_backward=optimizer_in_backward,
             activation_offloading=activation_offloading,
             gradient_accumulation=grad_accum,
+            compile=compile,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,
@@ -311,6 +319,7 @@ WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
     "optimizer_in_backward",
     "activation_offloading",
     "grad_accum",
+    "compile",
     "offload_optimizer",
     "offload_params",
 )

@@ -232,6 +232,7 @@ class Dims:
     ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
     loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
     fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
+    compiled: bool = False  # the loss runs under torch.compile (loss_walk.compiled_cross_entropy)
     loss_chunks: int = 1
 
     @property
@@ -1134,6 +1135,12 @@ def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     vocab = spec.vocab_size
     padded = w.new("labels padded", d.b * (d.s + 1) * 8)
     target = w.new("shift_labels", d.T * 8)
+    if d.compiled:
+        from llmsize.estimate.loss_walk import compiled_cross_entropy
+
+        loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
+        w.drop(target, padded)
+        return loss
     lf = w.op("logits fp32", d.T * vocab * 4, [logits])
     lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
     w.drop(lf)
@@ -1228,6 +1235,7 @@ def _dims(
         loss=str(rc.loss),
         loss_chunks=rc.loss_chunks,
         fast=rc.fast_kernels and wl.mode.trains,
+        compiled=wl.compile and wl.mode.trains,
     )
 
 

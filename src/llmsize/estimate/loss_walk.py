@@ -11,6 +11,13 @@
   and Unsloth's fused loss: the gradient is computed in the forward, chunk by chunk (chunk rows =
   next power of two of BT / ceil(V / H)); only `grad_input` (BT x H) and, when the head trains,
   `grad_weight` (V x H) are kept, and backward hands `grad_input` back as the hidden states' gradient.
+
+Under torch.compile (torchtune `compile: True` compiles the loss), inductor fuses the upcast,
+log-softmax and nll into reductions: no fp32 copy or fp32 log-softmax of the logits is made, and
+its partitioner (torch/_functorch/partitioners.py `min_cut_rematerialization_partition`) keeps the
+cheapest tensors for backward: the bf16 logits and one fp32 log-sum-exp per row; backward makes
+the bf16 gradient of the logits directly. What compile does to the blocks (fusing norms and
+activations) is not modelled.
 """
 
 from __future__ import annotations
@@ -27,6 +34,14 @@ def _next_pow2(x: Num) -> Num:
     if np.ndim(x) == 0:
         return 1 << max(0, math.ceil(math.log2(max(1, int(x)))))
     return np.power(2, np.ceil(np.log2(np.maximum(1, x)))).astype(np.int64)
+
+
+def compiled_cross_entropy(w: _Walk, logits: _T, rows: Num, name: str) -> _T:
+    """cross_entropy(logits.float()) compiled by inductor: keeps logits and the per-row lse."""
+    lse = w.new(f"{name} lse (fp32)", rows * 4)
+    loss = w.op(name, 4, [logits], saves=[logits, lse])
+    w.drop(lse)
+    return loss
 
 
 def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
@@ -54,20 +69,26 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
                 bwd_tmp=vocab * h * d.e if full and not last else 0,
             )
         w.drop(hc)
+        if d.compiled:
+            part = compiled_cross_entropy(w, logits, r, f"chunk {i} cross_entropy (compiled)")
+            w.drop(logits)
+            total = part if total is None else _sum(w, total, part)
+            continue
         lf = w.op(f"chunk {i} fp32", r * vocab * 4, [logits])
         w.drop(logits)
         lsm = w.op(f"chunk {i} log_softmax", r * vocab * 4, [lf], saves_out=True)
         w.drop(lf)
         part = w.op(f"chunk {i} nll", 4, [lsm])
         w.drop(lsm)
-        if total is None:
-            total = part
-        else:
-            summed = w.op("loss sum", 4, [total, part])
-            w.drop(total, part)
-            total = summed
+        total = part if total is None else _sum(w, total, part)
     w.drop(kept)
     return total if total is not None else kept
+
+
+def _sum(w: _Walk, total: _T, part: _T) -> _T:
+    summed = w.op("loss sum", 4, [total, part])
+    w.drop(total, part)
+    return summed
 
 
 def _fused(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
