@@ -27,7 +27,9 @@ from llmsize.cli.app import app  # noqa: E402
 GIB = 2**30
 TT = "https://github.com/pytorch/torchtune/blob/bd2a0fc7c31430972728494fa01aaeeb0ebf1ba1/README.md"
 US = "https://github.com/unslothai/unsloth/blob/3d4f236155f144a295578b7a2ab47b1e149ab341/README.md"
-TT_ATTN = "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"  # lora_attn_modules q,v,output + apply_lora_to_mlp
+TT_ATTN = (
+    "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"  # lora_attn_modules q,v,output + apply_lora_to_mlp
+)
 
 
 @dataclass(frozen=True)
@@ -46,58 +48,181 @@ TT_3B = "Llama-3.2-3B --framework torchtune --mode full --context 4096 --batch 2
 TT_3B_FLAGS = "--loss full --no-gradient-checkpointing --no-optimizer-in-backward --optimizer adamw-fused"
 COMPILE = "torch.compile: the loss's fusion modelled, the blocks' not"
 ROWS: list[Row] = [
-    Row(f"{TT} (Memory and training speed)", "Llama 3.1 8B full, 1x RTX 4090, bs 2, packed 2048",
-        f"Llama-3.1-8B --mode full {TT_8B}", 18.9, "allocated", True, COMPILE),
-    Row(f"{TT} (Memory and training speed)", "Llama 3.1 8B LoRA r8, 1x RTX 4090, bs 2, packed 2048",
-        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_ATTN} {TT_8B}", 16.2, "allocated", True,
-        COMPILE),
-    Row(f"{TT} (Memory and training speed)", "Llama 3.1 8B QLoRA r8, 1x RTX 4090, bs 2, packed 2048",
-        f"Llama-3.1-8B --mode qlora --lora-rank 8 --lora-targets {TT_ATTN} {TT_8B}", 7.4, "allocated", True,
-        COMPILE + "; torchao NF4 modelled as bitsandbytes NF4"),
-    Row(f"{TT} (Memory and training speed)", "Llama 3.1 70B full, 8x A100, FSDP + CPU offload",
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 8B full, 1x RTX 4090, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode full {TT_8B}",
+        18.9,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 8B LoRA r8, 1x RTX 4090, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_ATTN} {TT_8B}",
+        16.2,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 8B QLoRA r8, 1x RTX 4090, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode qlora --lora-rank 8 --lora-targets {TT_ATTN} {TT_8B}",
+        7.4,
+        "allocated",
+        True,
+        COMPILE + "; torchao NF4 modelled as bitsandbytes NF4",
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 70B full, 8x A100, FSDP + CPU offload",
         f"Llama-3.1-70B --mode full {TT_8B} --zero 3 --num-gpus 8 --offload-params cpu "
-        "--offload-optimizer cpu --optimizer adamw-foreach", 13.9, "allocated", True, COMPILE),
-    Row(f"{TT} (Memory and training speed)", "Llama 3.1 70B LoRA r16, 8x A100, FSDP",
+        "--offload-optimizer cpu --optimizer adamw-foreach",
+        13.9,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 70B LoRA r16, 8x A100, FSDP",
         f"Llama-3.1-70B --mode lora --lora-rank 16 --lora-targets {TT_ATTN} {TT_8B} --zero 3 --num-gpus 8",
-        27.6, "allocated", True, COMPILE),
-    Row(f"{TT} (Optimization flags)", "Llama 3.2 3B full, A100, bs 2, packed 4096",
-        f"{TT_3B} {TT_3B_FLAGS}", 60.0, "allocated", True, "optimizer implementation not stated: fused assumed"),
-    Row(f"{TT} (Optimization flags)", "+ compile", f"{TT_3B} {TT_3B_FLAGS} --compile", 51.0, "allocated", True,
-        COMPILE),
-    Row(f"{TT} (Optimization flags)", "+ chunked cross-entropy",
-        f"{TT_3B} --loss chunked --no-gradient-checkpointing --no-optimizer-in-backward --optimizer adamw-fused --compile",
-        42.9, "allocated", True, COMPILE),
-    Row(f"{TT} (Optimization flags)", "+ activation checkpointing",
-        f"{TT_3B} --loss chunked --gradient-checkpointing --no-optimizer-in-backward --optimizer adamw-fused --compile",
-        24.9, "allocated", True, COMPILE),
-    Row(f"{TT} (Optimization flags)", "+ optimizer step in backward",
-        f"{TT_3B} --loss chunked --gradient-checkpointing --optimizer-in-backward --optimizer adamw-fused --compile",
-        23.1, "allocated", True, COMPILE),
-    Row(f"{TT} (Optimization flags)", "+ activation offloading",
+        27.6,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "Llama 3.2 3B full, A100, bs 2, packed 4096",
+        f"{TT_3B} {TT_3B_FLAGS}",
+        60.0,
+        "allocated",
+        True,
+        "optimizer implementation not stated: fused assumed",
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "+ compile",
+        f"{TT_3B} {TT_3B_FLAGS} --compile",
+        51.0,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "+ chunked cross-entropy",
+        f"{TT_3B} --loss chunked --no-gradient-checkpointing --no-optimizer-in-backward "
+        "--optimizer adamw-fused --compile",
+        42.9,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "+ activation checkpointing",
+        f"{TT_3B} --loss chunked --gradient-checkpointing --no-optimizer-in-backward "
+        "--optimizer adamw-fused --compile",
+        24.9,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "+ optimizer step in backward",
+        f"{TT_3B} --loss chunked --gradient-checkpointing --optimizer-in-backward "
+        "--optimizer adamw-fused --compile",
+        23.1,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "+ activation offloading",
         f"{TT_3B} --loss chunked --gradient-checkpointing --optimizer-in-backward --optimizer adamw-fused "
-        "--activation-offloading --compile", 21.8, "allocated", True, COMPILE),
-    Row(f"{TT} (Optimization flags)", "+ 8-bit AdamW",
+        "--activation-offloading --compile",
+        21.8,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "+ 8-bit AdamW",
         f"{TT_3B} --loss chunked --gradient-checkpointing --optimizer-in-backward --optimizer adamw-8bit "
-        "--activation-offloading --compile", 17.6, "allocated", False, COMPILE + "; non-paged 8-bit AdamW assumed (torchao or bitsandbytes AdamW8bit)"),
-    Row(f"{TT} (Optimization flags)", "LoRA r64 (AC, offloading, chunked CE, fused AdamW)",
-        f"Llama-3.2-3B --framework torchtune --mode lora --lora-rank 64 --lora-targets {TT_ATTN} --context 4096 "
-        "--batch 2 --activation-offloading --compile", 8.5, "allocated", True, COMPILE),
-    Row(f"{TT} (Optimization flags)", "QLoRA r64 (AC, offloading, chunked CE, fused AdamW)",
-        f"Llama-3.2-3B --framework torchtune --mode qlora --lora-rank 64 --lora-targets {TT_ATTN} --context 4096 "
-        "--batch 2 --activation-offloading --compile", 4.6, "allocated", True, COMPILE),
+        "--activation-offloading --compile",
+        17.6,
+        "allocated",
+        False,
+        COMPILE + "; non-paged 8-bit AdamW assumed (torchao or bitsandbytes AdamW8bit)",
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "LoRA r64 (AC, offloading, chunked CE, fused AdamW)",
+        f"Llama-3.2-3B --framework torchtune --mode lora --lora-rank 64 --lora-targets {TT_ATTN} "
+        "--context 4096 "
+        "--batch 2 --activation-offloading --compile",
+        8.5,
+        "allocated",
+        True,
+        COMPILE,
+    ),
+    Row(
+        f"{TT} (Optimization flags)",
+        "QLoRA r64 (AC, offloading, chunked CE, fused AdamW)",
+        f"Llama-3.2-3B --framework torchtune --mode qlora --lora-rank 64 --lora-targets {TT_ATTN} "
+        "--context 4096 "
+        "--batch 2 --activation-offloading --compile",
+        4.6,
+        "allocated",
+        True,
+        COMPILE,
+    ),
 ]
-UNSLOTH_ROWS = [(8, 2972, None), (12, 21848, 932), (16, 40724, 2551), (24, 78475, 5789),
-                (40, 153977, 12264), (48, 191728, 15502), (80, 342733, 28454)]
+UNSLOTH_ROWS = [
+    (8, 2972, None),
+    (12, 21848, 932),
+    (16, 40724, 2551),
+    (24, 78475, 5789),
+    (40, 153977, 12264),
+    (48, 191728, 15502),
+    (80, 342733, 28454),
+]
 for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
-    base = "Llama-3.1-8B-Instruct --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 --attention flash"
-    ROWS.append(Row(f"{US} (Llama 3.1 8B max. context)", f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
-                    f"{base} --framework unsloth --context {unsloth_ctx}", gb, "card", False,
-                    "largest context that fitted: the card is an upper bound; Unsloth's fused LoRA/MLP kernels "
-                    "not modelled"))
+    base = (
+        "Llama-3.1-8B-Instruct --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 "
+        "--attention flash"
+    )
+    ROWS.append(
+        Row(
+            f"{US} (Llama 3.1 8B max. context)",
+            f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
+            f"{base} --framework unsloth --context {unsloth_ctx}",
+            gb,
+            "card",
+            False,
+            "largest context that fitted: the card is an upper bound; Unsloth's fused LoRA/MLP kernels "
+            "not modelled",
+        )
+    )
     if hf_ctx:
-        ROWS.append(Row(f"{US} (Llama 3.1 8B max. context)", f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
-                        f"{base} --framework trainer --context {hf_ctx}", gb, "card", False,
-                        "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled"))
+        ROWS.append(
+            Row(
+                f"{US} (Llama 3.1 8B max. context)",
+                f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
+                f"{base} --framework trainer --context {hf_ctx}",
+                gb,
+                "card",
+                False,
+                "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
+            )
+        )
 
 
 def run(row: Row) -> tuple[float, str]:

@@ -109,7 +109,13 @@ def test_training_peak_within_10_percent(
     config, dtype = catalog_config(name)
     extra: dict[str, Any] = {"master_weights": False} if mode == "full" else {"lora_targets": ("all-linear",)}
     wl = Workload(
-        mode=mode, framework="plain", context=context, batch=batch, gradient_checkpointing=gc, **extra, **dtype
+        mode=mode,
+        framework="plain",
+        context=context,
+        batch=batch,
+        gradient_checkpointing=gc,
+        **extra,
+        **dtype,
     )
     c = compare(config, wl, name=name, num_layers=layers_for(config))
     assert abs(c.peak_error) <= TRAINING_TOLERANCE, (

@@ -44,7 +44,9 @@ def test_torchtune_full_steps_in_backward_with_paged_states() -> None:
 def test_fused_loss_needs_less_than_chunked_and_full() -> None:
     spec = llama3_8b_spec()
     act = {
-        loss: estimate(spec, Workload(mode="lora", framework="plain", loss=loss, context=4096)).activations_bytes
+        loss: estimate(
+            spec, Workload(mode="lora", framework="plain", loss=loss, context=4096)
+        ).activations_bytes
         for loss in ("full", "chunked", "fused")
     }
     assert act["fused"] < act["chunked"] < act["full"]

@@ -84,7 +84,9 @@ def test_lora_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None
 
 
 def test_gradient_checkpointing_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(mode=Mode.FULL, framework="plain", context=256, gradient_checkpointing=True))
+    traced, real = _both(
+        small, Workload(mode=Mode.FULL, framework="plain", context=256, gradient_checkpointing=True)
+    )
     plain, _ = _both(small, Workload(mode=Mode.FULL, framework="plain", context=256))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
     assert real.activations_bytes < plain.activations_bytes  # recomputation keeps less

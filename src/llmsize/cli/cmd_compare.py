@@ -23,9 +23,9 @@ from llmsize.cli.gpu_options import (
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
-    CompileOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,

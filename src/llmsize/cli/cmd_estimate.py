@@ -21,9 +21,9 @@ from llmsize.cli.gpu_options import (
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
-    CompileOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,

@@ -7,9 +7,9 @@ from llmsize.cli.cmd_estimate import ModelArg, make_report
 from llmsize.cli.options import RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
-    CompileOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,

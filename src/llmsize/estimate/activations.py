@@ -1452,8 +1452,10 @@ def training_candidates(
         # Activation offloading (torchtune OffloadActivations, Unsloth's offloaded checkpointing):
         # saved tensors go to pinned host memory as the next block starts and come back one block
         # ahead of backward, so the GPU holds at most two blocks' saved sets.
-        in_flight = 2 * max((wk.saved for wk in walks), default=0) if np.ndim(host) == 0 else 2 * np.max(
-            np.stack([np.broadcast_to(wk.saved, np.shape(host)) for wk in walks]), axis=0
+        in_flight = (
+            2 * max((wk.saved for wk in walks), default=0)
+            if np.ndim(host) == 0
+            else 2 * np.max(np.stack([np.broadcast_to(wk.saved, np.shape(host)) for wk in walks]), axis=0)
         )
         saved_before = [np.minimum(v, in_flight) for v in saved_before]
     else:
@@ -1543,7 +1545,9 @@ def training_candidates(
             )
         )
     fixed = [
-        Candidate(c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where, host)
+        Candidate(
+            c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where, host
+        )
         for c in out
     ]
     return fixed, total_grads

@@ -275,7 +275,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         out.append("training runs with use_cache=False: no KV cache")
         out.append(frameworks.recipe_note(frameworks.recipe(wl)))
         if wl.gradient_accumulation > 1:
-            out.append(f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward")
+            out.append(
+                f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward"
+            )
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(
@@ -284,7 +286,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
     out.extend(busiest.train.notes)
     if busiest.gathered:
         out.append(
-            f"ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks ({busiest.gathered:,} B)"
+            "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
+            f"({busiest.gathered:,} B)"
         )
     if busiest.host_weights:
         out.append(f"parameter shards offloaded to {wl.offload_params} ({busiest.host_weights:,} B)")

@@ -197,7 +197,9 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
         grad_formula += f" / {dp} (ZeRO-{wl.zero})"
     if rc.optimizer_in_backward:
         grads = min(grads, math.ceil(max(t.numel for t in tensors) * elem))
-        grad_formula = f"optimizer in backward: largest gradient, {grads // max(1, round(elem)):,} x {param_dtype}"
+        grad_formula = (
+            f"optimizer in backward: largest gradient, {grads // max(1, round(elem)):,} x {param_dtype}"
+        )
     optimizer = states + master
     if wl.zero >= 1 and dp > 1:
         optimizer = math.ceil(optimizer / dp)

@@ -15,7 +15,7 @@ the callers in activations.py check.
 
 from __future__ import annotations
 
-from llmsize.estimate.activations import Dims, Num, _T, _Walk
+from llmsize.estimate.activations import _T, Dims, Num, _Walk
 
 
 def _dequant(w: _Walk, d: Dims, in_f: int, out_f: int) -> _T | None:

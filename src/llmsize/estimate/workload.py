@@ -129,7 +129,9 @@ class Workload(BaseModel):
         default=None, description="saved activations go to host RAM (None = framework's)"
     )
     gradient_accumulation: int = Field(default=1, gt=0, description="micro-batches per optimizer step")
-    compile: bool = Field(default=False, description="the loss runs under torch.compile (fused cross-entropy)")
+    compile: bool = Field(
+        default=False, description="the loss runs under torch.compile (fused cross-entropy)"
+    )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )

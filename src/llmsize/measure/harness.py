@@ -20,7 +20,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError, ConfigError, MissingExtraError, NothingFitsError
 from llmsize.estimate.result import COMPONENTS, Estimate
-from llmsize.estimate.workload import Engine, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Engine, Mode, Workload
 from llmsize.measure import cuda_probe, environment
 from llmsize.measure.models import (
     DEVICES,

@@ -407,9 +407,8 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 
 def prepare_training(model: Any, wl: Workload) -> Any:
     """Train mode, optional gradient checkpointing, and peft LoRA adapters for lora/qlora."""
-    from llmsize.measure.tracer import LORA_DROPOUT, lora_targets
-
     from llmsize.estimate.frameworks import recipe
+    from llmsize.measure.tracer import LORA_DROPOUT, lora_targets
 
     model.train()
     if recipe(wl).gradient_checkpointing:
@@ -452,8 +451,8 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
     from llmsize.measure.tracer import _forward_loss
 
     rc = recipe(wl)
-    impl = {"fused": True} if rc.optimizer is Optimizer.ADAMW_FUSED else {"foreach": True}
-    opt = torch.optim.AdamW(trainable, lr=1e-5, **impl)
+    fused = rc.optimizer is Optimizer.ADAMW_FUSED
+    opt = torch.optim.AdamW(trainable, lr=1e-5, fused=fused, foreach=not fused)
     gen = torch.Generator(device=dev).manual_seed(SEED)
 
     tracker = _tracker_for(device, training=True)

@@ -596,12 +596,12 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
     # foreach=True is what torch picks by default for CUDA tensors (optim/optimizer.py
     # _default_to_fused_or_foreach); on CPU it would pick the per-tensor loop. fused=True is
     # transformers' adamw_torch_fused.
-    impl = {"fused": True} if rc.optimizer is Optimizer.ADAMW_FUSED else {"foreach": True}
+    fused = rc.optimizer is Optimizer.ADAMW_FUSED
     step_in_backward = rc.optimizer_in_backward
     if step_in_backward:
         # torchtune's optimizer_in_bwd: one optimizer per parameter, stepped by a hook as soon as
         # the gradient is accumulated (training/_activation... create_optim_in_bwd_wrapper).
-        per_param = {p: torch.optim.AdamW([p], lr=1e-5, **impl) for p in trainable}
+        per_param = {p: torch.optim.AdamW([p], lr=1e-5, fused=fused, foreach=not fused) for p in trainable}
 
         def _step(param: Any) -> None:
             per_param[param].step()
@@ -611,7 +611,7 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
             p.register_post_accumulate_grad_hook(_step)
         optimizers = list(per_param.values())
     else:
-        optimizers = [torch.optim.AdamW(trainable, lr=1e-5, **impl)]
+        optimizers = [torch.optim.AdamW(trainable, lr=1e-5, fused=fused, foreach=not fused)]
 
     # Leaf tensors that need a gradient (the embeddings under checkpointing, made so by
     # enable_input_require_grads) get ModTracker's gradient hooks, whose closures hold the leaf's
@@ -752,4 +752,4 @@ def fused_linear_cross_entropy(x: Any, weight: Any, target: Any) -> Any:
             grad_x, grad_w = ctx.saved_tensors
             return grad_x, grad_w, None
 
-    return _Fused.apply(x, weight, target)
+    return _Fused.apply(x, weight, target)  # type: ignore[no-untyped-call]

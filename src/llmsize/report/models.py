@@ -91,7 +91,7 @@ class Report(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     training: dict[str, Any] = Field(
         default_factory=dict,
-        description="training recipe assumed (framework, defaults taken) and host/paged bytes outside the total",
+        description="training recipe assumed (framework, defaults taken); host/paged bytes outside the total",
     )
 
 
