@@ -346,7 +346,8 @@ class Planner:
         if wl.engine is Engine.LLAMA_CPP:
             layers = llama_cpp_layers(self.estimate(self.workload(layout, gpu_layers=None)), usable,
                                       self.spec.num_layers)
-        speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
+        speed = (self.speed(gpu, layout, est, wl)
+                 if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             speed = None  # the CPU runs the other layers at system-RAM speed, which llmsize does not know
             on_cpu = self.spec.num_layers - wl.gpu_layers
@@ -495,8 +496,12 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     if compute == "bf16" and not gpu.supports("bf16"):
         out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
     if gpu.memory.unified and gpu.memory.gpu_share:
-        out.append(f"{gpu.id}: unified memory, of which macOS lets the GPU use "
-                   f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)")
+        out.append(f"{gpu.id}: unified memory, of which the GPU may use {gpu.memory.gpu_share:.0%} "
+                   "(gpu_share in its GPU file)")
+    elif gpu.memory.unified and gpu.memory.limit_rule is not None:
+        from llmsize.hardware.unified import rule_note
+
+        out.append(f"{gpu.id}: {rule_note(gpu.memory.limit_rule)}")
     return out
 
 
