@@ -200,7 +200,7 @@ class GpuSpec(BaseModel):
             has_rate = getattr(self.tflops, dtype) is not None
             if has_rate and dtype not in self.dtypes:
                 raise ValueError(f"tflops.{dtype} is given but {dtype} is not listed in dtypes")
-            if dtype in ("bf16", "fp8") and dtype in self.dtypes and not has_rate:
+            if dtype in ("bf16", "fp8") and dtype in self.dtypes and not has_rate and self.speed_known:
                 raise ValueError(f"{dtype} is listed in dtypes but tflops.{dtype} is missing")
         if self.memory.driver_mib and self.memory.driver_mib * MIB > 1.1 * self.memory.marketed_bytes:
             raise ValueError("memory.driver_mib is more than 10% above the vendor's figure; check the units")
