@@ -221,7 +221,7 @@ def _nvidia(probe: Probe, ram: tuple[int | None, int | None], notes: list[str]) 
     try:
         return _nvml(probe, ram)
     except ProbeError as err:
-        if "not installed" not in str(err):
+        if "not installed" not in str(err) and "LibraryNotFound" not in str(err):
             notes.append(str(err))
     try:
         return parse_nvidia_smi_csv(probe.run(NVIDIA_SMI_QUERY), *ram)

@@ -48,3 +48,10 @@ class FitRow(BaseModel):
     gpu_layers: int | None = Field(default=None, description="llama.cpp: layers that fit on the GPU")
     total_layers: int | None = None
     warnings: tuple[str, ...] = ()
+    # Added by the hardware issue (host RAM and cost; keys are only ever added):
+    host_bytes: int | None = Field(
+        default=None, description="llama.cpp: CPU RAM the layers off the GPU need (weights + KV cache)")
+    usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
+    usd_per_million_output_tokens: float | None = Field(
+        default=None, description="usd_per_hour over the output tokens an hour makes (aggregate speed)")
+    price_source: str | None = Field(default=None, description="where the price comes from, with its date")

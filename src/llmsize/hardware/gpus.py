@@ -34,12 +34,10 @@ USER_GPU_DIR_ENV = "LLMSIZE_GPU_DIR"
 # keeps 1/16 of the memory for check bits (the driver hides a few MiB more, ignored here).
 ECC_RESERVED_FRACTION = 1 / 16
 # REFERENCE: what CUDA reports as total (cudaMemGetInfo, hence vLLM's total_gpu_memory) is the
-# nvidia-smi total less what the driver keeps for itself ("Reserved" in `nvidia-smi -q`). Pairs
-# published for the same card (cited in gpu_specs/: H100 81,559 MiB vs 79.22 GiB, RTX 3090 24,576
-# vs 23.58 GiB, L40S 46,068 vs 44.39 GiB, H200 143,771 vs 139.81 GiB, RTX 5090 32,607 vs
-# 31.37 GiB) differ by 430-613 MiB. Where a card has no published runtime total, the median of the
-# bundled pairs is taken off (tests/golden/test_gpu_catalog.py recomputes it from the catalog).
-NVIDIA_DRIVER_RESERVE_BYTES = 484 * MIB
+# nvidia-smi total less what the driver keeps for itself ("Reserved" in `nvidia-smi -q`). For a card
+# with no published runtime total, the median difference over the bundled cards that have both
+# (each cited in gpu_specs/: H100 447.5 MiB, RTX 3090 430 MiB, RTX 5090 484 MiB) is taken off; see
+# nvidia_driver_reserve_bytes(). Unpublished-as-data logs agree: L40S 613 MiB, H200 606 MiB.
 TFLOPS = 10**12
 
 
@@ -227,7 +225,7 @@ class GpuSpec(BaseModel):
 
             return unified_limit_bytes(mem.limit_rule, mem.marketed_bytes)
         if self.vendor == "nvidia" and not mem.unified:
-            return mem.total_bytes - NVIDIA_DRIVER_RESERVE_BYTES
+            return mem.total_bytes - nvidia_driver_reserve_bytes()
         return mem.total_bytes
 
     @property
@@ -539,6 +537,16 @@ def filter_gpus(
             continue
         out.append(gpu)
     return out
+
+
+@cache
+def nvidia_driver_reserve_bytes() -> int:
+    """Median of (nvidia-smi total - runtime total) over bundled NVIDIA cards that publish both."""
+    from statistics import median
+
+    gaps = [g.memory.driver_mib * MIB - g.memory.visible_bytes for g in bundled_gpus()
+            if g.vendor == "nvidia" and g.memory.driver_mib and g.memory.visible_bytes]
+    return int(median(gaps)) if gaps else 0
 
 
 def driver_reported_bytes(gpu: GpuSpec) -> int:

@@ -68,7 +68,7 @@ def local_gpus(machine: Machine, catalog: GpuCatalog) -> LocalGpus:
         if not total:
             total = 0
             notes.append("system RAM unknown too: nothing to size against")
-        spec = _memory_only_spec("local-cpu", "CPU (system RAM)", "other", max(total, 1), True)
+        spec = _memory_only_spec("local-cpu", "CPU (system RAM)", "other", max(total, 1), False)
         return LocalGpus(spec, 1, machine, tuple(notes))
     by_vendor: dict[str, list[DetectedGpu]] = {}
     for gpu in machine.gpus:
