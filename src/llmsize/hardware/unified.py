@@ -9,7 +9,8 @@ Three rules cover the machines in the catalog:
   (https://github.com/exo-explore/exo/pull/1672), 64 GB and above -> 75%
   (https://github.com/gpustack/gpustack/issues/1375). macOS 26 reports 107.52 GiB on 128 GiB
   machines, measured on two chip generations (https://github.com/antirez/ds4/pull/893): that
-  measurement wins over the three-quarter rule for that size.
+  measurement is a floor from 128 GiB up (so the limit never shrinks as RAM grows), and the
+  three-quarter rule takes over where it is larger (from 143.36 GiB).
 - ``linux-gtt``: an AMD APU (Strix Halo) has a small BIOS carve-out (VRAM, usually 512 MiB:
   https://github.com/ROCm/rocm-systems/issues/351) plus GTT, system pages the GPU maps. The TTM
   page limit defaults to half of the memory the kernel manages (drivers/gpu/drm/ttm/ttm_tt.c,
@@ -33,7 +34,8 @@ Rule = Literal["macos", "linux-gtt", "all"]
 # REFERENCE: the size at which macOS switches from ~2/3 to 3/4 (36 GB machines get 2/3); between the
 # measured 16 GB (2/3) and 64 GB (3/4) points (module docstring).
 MACOS_SMALL_RAM_BYTES = 36 * GIB
-# REFERENCE: https://github.com/antirez/ds4/pull/893 (recommendedMaxWorkingSetSize 107.52 GiB, stock).
+# REFERENCE: https://github.com/antirez/ds4/pull/893 (recommendedMaxWorkingSetSize 107.52 GiB, stock,
+# on 128 GiB machines under macOS 26): RAM size -> measured limit, a floor from that size up.
 MACOS_MEASURED_DEFAULT: dict[int, int] = {128 * GIB: int(107.52 * GIB)}
 # REFERENCE: https://github.com/ROCm/rocm-systems/issues/351 ("VRAM carve out is generally very small (512MB)").
 APU_DEFAULT_CARVEOUT_BYTES = 512 * MIB
@@ -41,12 +43,10 @@ APU_DEFAULT_CARVEOUT_BYTES = 512 * MIB
 
 def macos_default_limit_bytes(ram_bytes: int) -> int:
     """Metal's default GPU working-set limit (iogpu.wired_limit_mb = 0) for `ram_bytes` of RAM."""
-    measured = MACOS_MEASURED_DEFAULT.get(ram_bytes)
-    if measured is not None:
-        return measured
     if ram_bytes <= MACOS_SMALL_RAM_BYTES:
         return ram_bytes * 2 // 3
-    return ram_bytes * 3 // 4
+    floor = max((limit for size, limit in MACOS_MEASURED_DEFAULT.items() if ram_bytes >= size), default=0)
+    return max(ram_bytes * 3 // 4, floor)
 
 
 def macos_limit_bytes(ram_bytes: int, wired_limit_mb: int = 0) -> int:

@@ -37,7 +37,8 @@ def _header(kind: str) -> dict[str, Any]:
 def _gpu_doc(gpu: GpuSpec) -> dict[str, Any]:
     doc = gpu.to_json()
     return {k: doc[k] for k in ("id", "name", "vendor", "memory_bytes", "usable_memory_bytes",
-                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops")}
+                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops", "visible_memory_bytes",
+                                "visible_memory_basis", "visible_memory_source", "fp4_flops", "price")}
 
 
 def _workload_doc(wl: Workload, num_gpus: int | None) -> dict[str, Any]:
