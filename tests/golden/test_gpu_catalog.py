@@ -56,7 +56,8 @@ def test_catalog_covers_the_segments_and_vendors() -> None:
 # Spellings users type (issue 12), case- and hyphen-insensitive.
 @pytest.mark.parametrize(("name", "gpu_id"), [
     ("b300", "B300"), ("GB200", "GB200"), ("gb300", "GB300"), ("rtx-pro-6000", "RTX-PRO-6000-Blackwell"),
-    ("RTX PRO 6000 Max-Q", "RTX-PRO-6000-Blackwell-Max-Q"), ("rtx-pro-6000-server", "RTX-PRO-6000-Blackwell-Server"),
+    ("RTX PRO 6000 Max-Q", "RTX-PRO-6000-Blackwell-Max-Q"),
+    ("rtx-pro-6000-server", "RTX-PRO-6000-Blackwell-Server"),
     ("rtx-5070-ti", "RTX-5070-Ti"), ("RTX 5070", "RTX-5070"), ("rtx-5060-ti", "RTX-5060-Ti-16GB"),
     ("rtx 5060", "RTX-5060"), ("dgx-spark", "DGX-Spark"), ("GB10", "DGX-Spark"),
     ("jetson-thor", "Jetson-AGX-Thor"), ("ryzen-ai-max-395", "Ryzen-AI-Max-395-128GB"),

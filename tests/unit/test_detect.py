@@ -32,9 +32,13 @@ def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
-def fake_probe(tools: dict[str, str | Exception], files: dict[str, str] | None = None,
-               platform: str = "linux", sysfs: str | None = None,
-               modules: dict[str, Any] | None = None) -> Probe:
+def fake_probe(
+    tools: dict[str, str | Exception],
+    files: dict[str, str] | None = None,
+    platform: str = "linux",
+    sysfs: str | None = None,
+    modules: dict[str, Any] | None = None,
+) -> Probe:
     """A Probe that answers from recorded outputs; a missing tool is 'not found'."""
     files = dict(files or {})
     if sysfs:
@@ -113,8 +117,13 @@ def test_garbage_nvidia_smi_is_one_note_and_falls_back_to_ram() -> None:
     assert not local.spec.speed_known
 
 
-@pytest.mark.parametrize("error", [ProbeError("nvidia-smi: permission denied"),
-                                   ProbeError("nvidia-smi exited with 9: NVIDIA-SMI has failed")])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ProbeError("nvidia-smi: permission denied"),
+        ProbeError("nvidia-smi exited with 9: NVIDIA-SMI has failed"),
+    ],
+)
 def test_failing_tool_is_noted_not_raised(error: ProbeError) -> None:
     machine = detect(fake_probe({"nvidia-smi": error}, LINUX_RAM))
     assert str(error) in machine.notes
@@ -133,11 +142,11 @@ def test_nvml_is_used_when_importable() -> None:
         total, free = 81559 * MIB, 80000 * MIB
 
     class FakeNvml:
-        nvmlInit = nvmlShutdown = staticmethod(lambda: None)  # noqa: N815
-        nvmlDeviceGetCount = staticmethod(lambda: 1)  # noqa: N815
-        nvmlDeviceGetHandleByIndex = staticmethod(lambda i: i)  # noqa: N815
-        nvmlDeviceGetName = staticmethod(lambda h: b"NVIDIA H100 80GB HBM3")  # noqa: N815
-        nvmlDeviceGetMemoryInfo = staticmethod(lambda h: Info())  # noqa: N815
+        nvmlInit = nvmlShutdown = staticmethod(lambda: None)
+        nvmlDeviceGetCount = staticmethod(lambda: 1)
+        nvmlDeviceGetHandleByIndex = staticmethod(lambda i: i)
+        nvmlDeviceGetName = staticmethod(lambda h: b"NVIDIA H100 80GB HBM3")
+        nvmlDeviceGetMemoryInfo = staticmethod(lambda h: Info())
 
     machine = detect(fake_probe({}, LINUX_RAM, modules={"pynvml": FakeNvml}))
     assert machine.gpus[0].source == "NVML"
@@ -168,8 +177,8 @@ def test_strix_halo_from_sysfs_uses_gtt() -> None:
 
 
 def test_apple_default_wired_limit() -> None:
-    probe = fake_probe({"sysctl": fixture("sysctl/m2-max-64gb.txt"), "vm_stat": fixture("sysctl/vm_stat.txt")},
-                       platform="darwin")
+    tools = {"sysctl": fixture("sysctl/m2-max-64gb.txt"), "vm_stat": fixture("sysctl/vm_stat.txt")}
+    probe = fake_probe(tools, platform="darwin")
     machine = detect(probe)
     (gpu,) = machine.gpus
     assert gpu.total_bytes == 48 * GIB  # 3/4 of 64 GiB (gpustack/gpustack#1375)

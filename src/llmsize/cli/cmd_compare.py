@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from llmsize.cli.app import app
-from enum import Enum
-
 from llmsize.cli.cmd_fit import efficiency_from, with_price
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
@@ -50,7 +49,8 @@ from llmsize.cli.workload_options import (
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Mode, Optimizer
 
-class SortKey(str, Enum):
+
+class SortKey(StrEnum):
     """How `compare` orders its rows (none: as asked)."""
 
     NONE = "none"

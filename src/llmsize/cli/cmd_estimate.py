@@ -77,10 +77,9 @@ def make_report(
     workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
     rows: list[Any] = []
     if gpus:
+        from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
-
-        from llmsize.cli.gpu_options import is_local, resolve_gpu
 
         catalog = load_catalog(tuple(gpu_files))
         for name in gpus:

@@ -68,8 +68,9 @@ def machine_document(machine: Machine) -> dict[str, Any]:
         "summary": machine.summary(),
         "ram_total_bytes": machine.ram_total_bytes,
         "ram_available_bytes": machine.ram_available_bytes,
-        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes, "free_bytes": g.free_bytes,
-                  "source": g.source, "unified": g.unified} for g in machine.gpus],
+        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes,
+                  "free_bytes": g.free_bytes, "source": g.source, "unified": g.unified}
+                 for g in machine.gpus],
         "notes": list(machine.notes),
     }
 
@@ -128,7 +129,7 @@ def fit_cmd(
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
-    """Will MODEL run on a GPU (default: this machine, detected)? Best precision/quant that fits, longest context, largest batch, speed.
+    """Will MODEL run here (detected) or on a GPU? Best precision that fits, longest context, batch, speed.
 
     Examples:
 

@@ -73,7 +73,7 @@ class MemorySpec(BaseModel):
     )
     gpu_share: float | None = Field(
         default=None, gt=0, le=1,
-        description="unified memory: a fixed share the GPU may use (user files; bundled entries use limit_rule)",
+        description="unified memory: a fixed share the GPU may use (user files; bundled ones use limit_rule)",
     )
     gpu_share_source: str | None = None
 
@@ -132,7 +132,7 @@ class Throughput(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fp32: float | None = Field(default=None, gt=0, description="FP32 without tensor cores (None: unpublished)")
+    fp32: float | None = Field(default=None, gt=0, description="FP32, no tensor cores; None: not published")
     fp16: float | None = Field(default=None, gt=0)
     bf16: float | None = Field(default=None, gt=0)
     fp8: float | None = Field(default=None, gt=0)

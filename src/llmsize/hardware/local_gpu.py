@@ -28,11 +28,21 @@ class LocalGpus:
 
 def _memory_only_spec(gpu_id: str, name: str, vendor: str, total: int, unified: bool) -> GpuSpec:
     return GpuSpec(
-        id=gpu_id, name=name, vendor=vendor if vendor in ("nvidia", "amd", "apple", "intel") else "other",
-        memory=MemorySpec(size=total / GIB, unit="GiB", visible_bytes=total, unified=unified,
-                          visible_source="detected on this machine"),
+        id=gpu_id,
+        name=name,
+        vendor=vendor if vendor in ("nvidia", "amd", "apple", "intel") else "other",
+        memory=MemorySpec(
+            size=total / GIB,
+            unit="GiB",
+            visible_bytes=total,
+            unified=unified,
+            visible_source="detected on this machine",
+        ),
         # Placeholders never used: speed_known=False keeps the speed model off this device.
-        bandwidth_gb_s=1.0, tflops=Throughput(), dtypes=("fp32", "fp16", "bf16"), speed_known=False,
+        bandwidth_gb_s=1.0,
+        tflops=Throughput(),
+        dtypes=("fp32", "fp16", "bf16"),
+        speed_known=False,
         notes="detected on this machine; not in the catalog, so speed is not estimated",
     )
 
@@ -44,19 +54,25 @@ def spec_for_detected(gpu: DetectedGpu, catalog: GpuCatalog) -> tuple[GpuSpec, s
         # "Apple M2 Max" names a chip, not a memory size: pick the catalog entry with this RAM.
         key = normalize_gpu_name(gpu.name)
         for entry in catalog:
-            if (normalize_gpu_name(entry.name).startswith(key)
-                    and entry.memory.marketed_bytes == gpu.ram_bytes):
+            if (
+                normalize_gpu_name(entry.name).startswith(key)
+                and entry.memory.marketed_bytes == gpu.ram_bytes
+            ):
                 known = entry
                 break
         if known is None:
             known = catalog.find(gpu.name.replace("Apple ", ""))
     source = f"detected by {gpu.source}"
     if known is None:
-        return (_memory_only_spec(f"local-{normalize_gpu_name(gpu.name)}", gpu.name, gpu.vendor,
-                                  gpu.total_bytes, gpu.unified),
-                f"{gpu.name} is not in the catalog: sizing memory only (add it with --gpu-file for speed)")
-    memory = known.memory.model_copy(update={"visible_bytes": gpu.total_bytes, "visible_source": source,
-                                             "gpu_share": None})
+        return (
+            _memory_only_spec(
+                f"local-{normalize_gpu_name(gpu.name)}", gpu.name, gpu.vendor, gpu.total_bytes, gpu.unified
+            ),
+            f"{gpu.name} is not in the catalog: sizing memory only (add it with --gpu-file for speed)",
+        )
+    memory = known.memory.model_copy(
+        update={"visible_bytes": gpu.total_bytes, "visible_source": source, "gpu_share": None}
+    )
     return known.model_copy(update={"memory": memory}), None
 
 
@@ -76,13 +92,17 @@ def local_gpus(machine: Machine, catalog: GpuCatalog) -> LocalGpus:
     vendor, group = max(by_vendor.items(), key=lambda kv: sum(g.total_bytes for g in kv[1]))
     if len(by_vendor) > 1:
         others = ", ".join(v for v in by_vendor if v != vendor)
-        notes.append(f"GPUs of several vendors: planning on the {vendor} ones (engines use one stack; "
-                     f"{others} left out)")
+        notes.append(
+            f"GPUs of several vendors: planning on the {vendor} ones (engines use one stack; "
+            f"{others} left out)"
+        )
     smallest = min(group, key=lambda g: g.total_bytes)
     if len({g.name for g in group}) > 1:
         names = ", ".join(sorted({g.name for g in group}))
-        notes.append(f"mixed GPUs ({names}): planning {len(group)} x the smallest, "
-                     f"{smallest.total_bytes / GIB:,.1f} GiB, as tensor parallelism splits evenly")
+        notes.append(
+            f"mixed GPUs ({names}): planning {len(group)} x the smallest, "
+            f"{smallest.total_bytes / GIB:,.1f} GiB, as tensor parallelism splits evenly"
+        )
     spec, note = spec_for_detected(smallest, catalog)
     if note:
         notes.append(note)
