@@ -161,6 +161,36 @@ def test_rocm_smi_json() -> None:
     assert local_gpus(machine, load_catalog()).spec.id == "MI300X"
 
 
+def test_amdsmi_is_used_when_importable() -> None:
+    class Vram:
+        VRAM = "vram"
+
+    class FakeAmdSmi:
+        AmdSmiMemoryType = Vram
+        amdsmi_init = amdsmi_shut_down = staticmethod(lambda: None)
+        amdsmi_get_processor_handles = staticmethod(lambda: [0, 1])
+        amdsmi_get_gpu_memory_total = staticmethod(lambda h, t: 205822885888)
+        amdsmi_get_gpu_memory_usage = staticmethod(lambda h, t: 298655744)
+        amdsmi_get_gpu_asic_info = staticmethod(lambda h: {"market_name": "AMD Instinct MI300X"})
+
+    machine = detect(fake_probe({}, LINUX_RAM, modules={"amdsmi": FakeAmdSmi}))
+    assert [g.source for g in machine.gpus] == ["amdsmi", "amdsmi"]
+    local = local_gpus(machine, load_catalog())
+    assert (local.spec.id, local.count) == ("MI300X", 2)
+
+
+def test_amdsmi_failing_falls_back_to_rocm_smi() -> None:
+    class Broken:
+        @staticmethod
+        def amdsmi_init() -> None:
+            raise RuntimeError("no driver")
+
+    probe = fake_probe({"rocm-smi": fixture("rocm-smi/mi300x.json")}, LINUX_RAM, modules={"amdsmi": Broken})
+    machine = detect(probe)
+    assert machine.gpus[0].source == "rocm-smi"
+    assert "amdsmi: RuntimeError" in machine.notes
+
+
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"card0": {"Card Series": "X"}}'])
 def test_rocm_smi_garbage(text: str) -> None:
     with pytest.raises(ProbeError):

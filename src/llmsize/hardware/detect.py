@@ -16,6 +16,7 @@ Nothing here runs at import time; tests replace `Probe` with recorded outputs.
 from __future__ import annotations
 
 import contextlib
+import contextlib
 import json
 import re
 import subprocess
@@ -274,9 +275,12 @@ def _nvml(probe: Probe, ram: tuple[int | None, int | None]) -> list[DetectedGpu]
 
 def _amd(probe: Probe, notes: list[str], ram: tuple[int | None, int | None]) -> list[DetectedGpu]:
     try:
-        return parse_rocm_smi_json(
-            probe.run(["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"])
-        )
+        return _amdsmi(probe)
+    except ProbeError as err:
+        if "not installed" not in str(err):
+            notes.append(str(err))
+    try:
+        return parse_rocm_smi_json(probe.run(ROCM_SMI_QUERY))
     except ProbeError as err:
         if "not found" not in str(err):
             notes.append(str(err))
@@ -285,6 +289,36 @@ def _amd(probe: Probe, notes: list[str], ram: tuple[int | None, int | None]) -> 
     except ProbeError as err:
         notes.append(str(err))
         return []
+
+
+ROCM_SMI_QUERY = ["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"]
+
+
+def _amdsmi(probe: Probe) -> list[DetectedGpu]:
+    """AMD SMI's Python API (amdsmi_get_gpu_memory_total / _usage with AmdSmiMemoryType.VRAM,
+    amdsmi_get_gpu_asic_info()["market_name"]: https://rocm.docs.amd.com/projects/amdsmi/)."""
+    try:
+        amdsmi = _import(probe, "amdsmi")
+    except ImportError:
+        raise ProbeError("amdsmi not installed") from None
+    try:
+        amdsmi.amdsmi_init()
+    except Exception as err:  # AmdSmiLibraryException: no driver, no permission
+        raise ProbeError(f"amdsmi: {type(err).__name__}") from None
+    try:
+        vram = amdsmi.AmdSmiMemoryType.VRAM
+        gpus = []
+        for handle in amdsmi.amdsmi_get_processor_handles():
+            total = int(amdsmi.amdsmi_get_gpu_memory_total(handle, vram))
+            used = int(amdsmi.amdsmi_get_gpu_memory_usage(handle, vram))
+            name = str(amdsmi.amdsmi_get_gpu_asic_info(handle).get("market_name") or "AMD GPU")
+            gpus.append(DetectedGpu(name, "amd", total, max(0, total - used), "amdsmi"))
+        return gpus
+    except Exception as err:
+        raise ProbeError(f"amdsmi: {type(err).__name__}") from None
+    finally:
+        with contextlib.suppress(Exception):
+            amdsmi.amdsmi_shut_down()
 
 
 def _read_int(probe: Probe, path: str) -> int | None:
