@@ -16,7 +16,6 @@ Nothing here runs at import time; tests replace `Probe` with recorded outputs.
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import json
 import re
 import subprocess
