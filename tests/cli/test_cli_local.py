@@ -150,3 +150,11 @@ def test_malformed_gpu_file_names_file_entry_and_field(
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert str(path) in err and "Lab-Card" in err and "bandwidth_gb_s" in err
+
+
+def test_fits_but_not_free_now_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The RTX 3090 of club-3090#741 had 1,224 MiB free while 23,352 MiB were in use.
+    _machine(monkeypatch, {"nvidia-smi": fixture("nvidia-smi/mixed-5090-3090.csv").splitlines()[1] + "\n"})
+    result = runner.invoke(app, ["fit", "Qwen2.5-7B-Instruct"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "free now on the busiest" in result.stdout

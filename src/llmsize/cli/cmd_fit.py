@@ -62,6 +62,17 @@ AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models tha
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
 
 
+def free_now_line(need_bytes: int | None, machine: Machine | None) -> str | None:
+    """A warning when the plan fits this machine's GPUs but not what is free on them now."""
+    if need_bytes is None or machine is None or not machine.gpus:
+        return None
+    free = [g.free_bytes for g in machine.gpus if g.free_bytes is not None]
+    if not free or min(free) >= need_bytes:
+        return None
+    return (f"it fits these GPUs, but only {min(free) / 2**30:,.1f} GiB is free now on the busiest "
+            f"(other processes hold the rest): {need_bytes / 2**30:,.1f} GiB needed")
+
+
 def machine_document(machine: Machine) -> dict[str, Any]:
     """This machine as detected, for JSON/YAML output."""
     return {
@@ -181,6 +192,9 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
         render_fit(result, gpu, wl, eff, budget)
         if host_line:
             typer.echo(f"Host RAM: {host_line}")
+        free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
+        if free_line:
+            typer.echo(f"Warning: {free_line}")
     else:
         doc = fit_document(result, gpu, wl, count, eff, budget)
         if machine is not None:
