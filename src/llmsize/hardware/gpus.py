@@ -37,7 +37,7 @@ ECC_RESERVED_FRACTION = 1 / 16
 # nvidia-smi total less what the driver keeps for itself ("Reserved" in `nvidia-smi -q`). For a card
 # with no published runtime total, the median difference over the bundled cards that have both
 # (each cited in gpu_specs/: H100, T4, RTX 3090, RTX 4090, RTX 5090, L40S: 357-484 MiB, median
-# 439 MiB) is taken off; see nvidia_driver_reserve_bytes(). Left out one at a time, the rule
+# 434 MiB) is taken off; see nvidia_driver_reserve_bytes(). Left out one at a time, the rule
 # predicts each of those cards within 0.1 GiB (tests/golden/test_gpu_catalog.py).
 TFLOPS = 10**12
 
