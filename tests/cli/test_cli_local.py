@@ -85,48 +85,28 @@ def test_llama_cpp_offload_says_whether_host_ram_suffices(monkeypatch: pytest.Mo
 
 
 def test_compare_cost_and_sort(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "compare",
-            "Qwen2.5-7B-Instruct",
-            "--gpus",
-            "L40S,TPU-v6e,RTX-4090",
-            "--sort",
-            "cost",
-            "--format",
-            "json",
-        ],
-    )
+    result = runner.invoke(app, ["compare", "Qwen2.5-7B-Instruct", "--gpus", "L40S,H100,RTX-4090",
+                                 "--sort", "cost", "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = [r.get("row", r) for r in json.loads(result.stdout)["rows"]]
-    # Only the TPU has a catalog price (Google's on-demand list, dated); it sorts first, the others unpriced.
-    assert rows[0]["gpu"] == "TPU-v6e"
-    assert rows[0]["usd_per_hour"] == pytest.approx(2.70 * rows[0]["count"])
+    rows = [r["row"] if "row" in r else r for r in json.loads(result.stdout)["rows"]]
+    # Only the H100 has a catalog price (a dated market median); it sorts first, the others unpriced.
+    assert rows[0]["gpu"] == "H100-SXM-80GB"
+    assert rows[0]["usd_per_hour"] == pytest.approx(2.95 * rows[0]["count"])
+    assert "2026-05-20" in rows[0]["price_source"]
     tokens_per_hour = (rows[0]["aggregate_tokens_per_s"] or rows[0]["decode_tokens_per_s"]) * 3600
     per_mtok = rows[0]["usd_per_hour"] / tokens_per_hour * 1e6
     assert rows[0]["usd_per_million_output_tokens"] == pytest.approx(per_mtok)
     assert all(r["usd_per_hour"] is None for r in rows[1:])
     # A price given on the command line applies to every GPU and ranks them by $ per token.
-    result = runner.invoke(
-        app,
-        [
-            "compare",
-            "Qwen2.5-7B-Instruct",
-            "--gpus",
-            "L40S,RTX-4090,H100",
-            "--price-per-hour",
-            "2",
-            "--sort",
-            "cost",
-            "--format",
-            "json",
-        ],
-    )
-    rows = [r.get("row", r) for r in json.loads(result.stdout)["rows"]]
+    result = runner.invoke(app, ["compare", "Qwen2.5-7B-Instruct", "--gpus", "L40S,RTX-4090,H100,TPU-v6e",
+                                 "--price-per-hour", "2", "--sort", "cost", "--format", "json"])
+    rows = [r["row"] if "row" in r else r for r in json.loads(result.stdout)["rows"]]
     costs = [r["usd_per_million_output_tokens"] for r in rows]
     assert costs == sorted(costs)
     assert {r["price_source"] for r in rows} == {"--price-per-hour (given)"}
+    # At one price per hour, the fastest GPU is the cheapest per token.
+    speeds = [r["aggregate_tokens_per_s"] or r["decode_tokens_per_s"] for r in rows]
+    assert speeds == sorted(speeds, reverse=True)
 
 
 def test_unknown_gpu_suggests_close_ids(capsys: pytest.CaptureFixture[str]) -> None:
