@@ -88,7 +88,7 @@ def test_compare_cost_and_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["compare", "Qwen2.5-7B-Instruct", "--gpus", "L40S,H100,RTX-4090",
                                  "--sort", "cost", "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = [r["row"] if "row" in r else r for r in json.loads(result.stdout)["rows"]]
+    rows = json.loads(result.stdout)["rows"]
     # Only the H100 has a catalog price (a dated market median); it sorts first, the others unpriced.
     assert rows[0]["gpu"] == "H100-SXM-80GB"
     assert rows[0]["usd_per_hour"] == pytest.approx(2.95 * rows[0]["count"])
@@ -100,7 +100,7 @@ def test_compare_cost_and_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     # A price given on the command line applies to every GPU and ranks them by $ per token.
     result = runner.invoke(app, ["compare", "Qwen2.5-7B-Instruct", "--gpus", "L40S,RTX-4090,H100,TPU-v6e",
                                  "--price-per-hour", "2", "--sort", "cost", "--format", "json"])
-    rows = [r["row"] if "row" in r else r for r in json.loads(result.stdout)["rows"]]
+    rows = json.loads(result.stdout)["rows"]
     costs = [r["usd_per_million_output_tokens"] for r in rows]
     assert costs == sorted(costs)
     assert {r["price_source"] for r in rows} == {"--price-per-hour (given)"}
