@@ -138,3 +138,11 @@ def test_fits_but_not_free_now_warns(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["fit", "Qwen2.5-7B-Instruct"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "free now on the busiest" in result.stdout
+
+
+def test_compare_this_machine_with_a_catalog_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    _machine(monkeypatch, {"nvidia-smi": fixture("nvidia-smi/2x-rtx-4090.csv")})
+    args = ["compare", "Qwen2.5-7B-Instruct", "--gpus", "local,H100", "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert [r["gpu"] for r in json.loads(result.stdout)["rows"]] == ["RTX-4090", "H100-SXM-80GB"]
