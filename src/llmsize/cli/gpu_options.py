@@ -21,7 +21,8 @@ GpuOpt = Annotated[str | None, typer.Option(
                   "or 'local' for this machine (detected).",
     rich_help_panel=_PANEL)]
 GpusOpt = Annotated[str | None, typer.Option(
-    "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 (or 'all'; 'local' = this machine).",
+    "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
+                   "(or 'all'; 'local' = this machine).",
     rich_help_panel=_PANEL)]
 NumGpusOpt = Annotated[str, typer.Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits.",
