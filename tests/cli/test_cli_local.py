@@ -146,3 +146,15 @@ def test_compare_this_machine_with_a_catalog_gpu(monkeypatch: pytest.MonkeyPatch
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert [r["gpu"] for r in json.loads(result.stdout)["rows"]] == ["RTX-4090", "H100-SXM-80GB"]
+
+
+def test_gpus_local_shows_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    _machine(monkeypatch, {"nvidia-smi": fixture("nvidia-smi/gb10.csv")})
+    result = runner.invoke(app, ["gpus", "--local", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["plan_gpu"], doc["plan_count"]) == ("DGX-Spark", 1)
+    assert doc["gpus"][0]["unified"] is True
+    assert doc["plan_memory_bytes"] == 131072000 * 1024  # the RAM the kernel reports
+    human = runner.invoke(app, ["gpus", "--local"])
+    assert "plans as: 1x DGX-Spark" in human.stdout
