@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from llmsize.hardware.detect import (
     NVIDIA_SMI_QUERY,
@@ -240,3 +242,25 @@ def test_query_is_csv_without_units() -> None:
 
 def _unused(_: Callable[..., Any], __: Machine) -> None:  # keeps imports honest for type checkers
     return None
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                ("NVIDIA GeForce RTX 4090", 24564),
+                ("NVIDIA GeForce RTX 3090", 24576),
+                ("NVIDIA GeForce RTX 5090", 32607),
+                ("NVIDIA H100 80GB HBM3", 81559),
+            ]
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_gpu_counts_and_the_smallest_bounds_the_plan(cards: list[tuple[str, int]]) -> None:
+    csv = "".join(f"{name}, {mib}, {mib // 2}\n" for name, mib in cards)
+    local = local_gpus(detect(fake_probe({"nvidia-smi": csv}, LINUX_RAM)), load_catalog())
+    assert local.count == len(cards)
+    assert local.spec.visible_memory_bytes == min(mib for _, mib in cards) * MIB
+    assert any("mixed GPUs" in n for n in local.notes) == (len({name for name, _ in cards}) > 1)
