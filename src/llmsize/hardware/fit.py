@@ -160,6 +160,7 @@ def fit(
         gpu_layers=gpu_layers,
         total_layers=total_layers,
         warnings=warnings,
+        visible_memory_bytes=gpu.usable_memory_bytes,
         host_bytes=host_bytes,
         usd_per_hour=per_hour,
         usd_per_million_output_tokens=per_mtok,

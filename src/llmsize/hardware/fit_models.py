@@ -49,6 +49,8 @@ class FitRow(BaseModel):
     total_layers: int | None = None
     warnings: tuple[str, ...] = ()
     # Added by the hardware issue (host RAM and cost; keys are only ever added):
+    visible_memory_bytes: int | None = Field(
+        default=None, description="one GPU's memory as the runtime reports it (before vLLM's share)")
     host_bytes: int | None = Field(
         default=None, description="llama.cpp: CPU RAM the layers off the GPU need (weights + KV cache)")
     usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
