@@ -21,6 +21,7 @@ from llmsize.cli.gpu_options import (
     SystemTokensOpt,
     TurnsOpt,
     host_ram_line,
+    local_engine,
     resolve_gpu,
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
@@ -161,6 +162,7 @@ def fit_cmd(
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
     gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
+    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     gpu_spec = with_price(gpu_spec, price_per_hour)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())

@@ -118,6 +118,23 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     return local.spec, count, local.machine
 
 
+def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> object:
+    """The engine to plan this machine with when none was asked: llama.cpp without CUDA or ROCm.
+
+    bitsandbytes and vLLM need a CUDA/ROCm GPU; on a CPU-only machine or Apple silicon people run
+    GGUF through llama.cpp (or Ollama, which embeds it), so that is what the plan assumes.
+    """
+    from llmsize.estimate.workload import Engine
+
+    if engine is not None or machine is None:
+        return engine
+    if gpu.id == "local-cpu" or gpu.vendor == "apple":
+        typer.echo("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it",
+                   err=True)
+        return Engine.LLAMA_CPP
+    return engine
+
+
 def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None:
     """Whether this machine has the RAM that llama.cpp's CPU-side layers need (None: nothing to say)."""
     if host_bytes is None:

@@ -2,9 +2,10 @@
 
 A detected GPU the catalog knows keeps the catalog's bandwidth and throughput, with the memory the
 driver reported in place of the catalog's; an unknown one (or a CPU-only machine) is sized for memory
-only (`speed_known` False). Several GPUs of one kind plan as N of them. Mixed GPUs plan as N of the
-smallest: tensor parallelism (vLLM, SGLang) splits the model evenly, so the smallest card bounds each
-share (vllm/worker: every rank gets the same KV-block count, the minimum over ranks).
+only (`speed_known` False); a CPU-only machine plans with the RAM available now. Several GPUs of one
+kind plan as N of them. Mixed GPUs plan as N of the smallest: tensor parallelism (vLLM, SGLang)
+splits the model evenly, so the smallest card bounds each share (vllm/worker: every rank gets the
+same KV-block count, the minimum over ranks).
 """
 
 from __future__ import annotations
@@ -80,10 +81,14 @@ def local_gpus(machine: Machine, catalog: GpuCatalog) -> LocalGpus:
     """One spec and count for the planner, with notes on what was assumed."""
     notes = list(machine.notes)
     if not machine.gpus:
-        total = machine.ram_total_bytes
+        # CPU only: the OS and running programs keep part of RAM for good, so the plan uses what the
+        # kernel says a new process can get (MemAvailable / vm_stat), else the total.
+        total = machine.ram_available_bytes or machine.ram_total_bytes or 0
         if not total:
-            total = 0
             notes.append("system RAM unknown too: nothing to size against")
+        elif machine.ram_available_bytes and machine.ram_total_bytes:
+            notes.append(f"CPU only: planning with the RAM available now, {total / GIB:,.1f} of "
+                         f"{machine.ram_total_bytes / GIB:,.1f} GiB")
         spec = _memory_only_spec("local-cpu", "CPU (system RAM)", "other", max(total, 1), False)
         return LocalGpus(spec, 1, machine, tuple(notes))
     by_vendor: dict[str, list[DetectedGpu]] = {}
