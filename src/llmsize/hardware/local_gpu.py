@@ -4,8 +4,9 @@ A detected GPU the catalog knows keeps the catalog's bandwidth and throughput, w
 driver reported in place of the catalog's; an unknown one (or a CPU-only machine) is sized for memory
 only (`speed_known` False); a CPU-only machine plans with the RAM available now. Several GPUs of one
 kind plan as N of them. Mixed GPUs plan as N of the smallest: tensor parallelism (vLLM, SGLang)
-splits the model evenly, so the smallest card bounds each share (vllm/worker: every rank gets the
-same KV-block count, the minimum over ranks).
+splits the model evenly, so the smallest card bounds each share (vLLM sizes every worker's KV cache
+with "the minimum number of blocks across all workers": vllm/engine/llm_engine.py,
+LLMEngine._initialize_kv_caches).
 """
 
 from __future__ import annotations
