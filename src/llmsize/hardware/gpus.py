@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from llmsize.errors import ConfigError, GpuNotFoundError
+from llmsize.hardware.unified import unified_limit_bytes
 from llmsize.resources import load_yaml, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
@@ -222,8 +223,6 @@ class GpuSpec(BaseModel):
         if mem.visible_bytes:
             return mem.visible_bytes
         if mem.unified and mem.limit_rule is not None:
-            from llmsize.hardware.unified import unified_limit_bytes
-
             return unified_limit_bytes(mem.limit_rule, mem.marketed_bytes)
         if self.vendor == "nvidia" and not mem.unified:
             return mem.total_bytes - nvidia_driver_reserve_bytes()
