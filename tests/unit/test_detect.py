@@ -264,3 +264,19 @@ def test_every_gpu_counts_and_the_smallest_bounds_the_plan(cards: list[tuple[str
     assert local.count == len(cards)
     assert local.spec.visible_memory_bytes == min(mib for _, mib in cards) * MIB
     assert any("mixed GPUs" in n for n in local.notes) == (len({name for name, _ in cards}) > 1)
+
+
+def test_an_unforeseen_error_in_a_probe_is_a_note() -> None:
+    class Weird:
+        @staticmethod
+        def nvmlInit() -> None:
+            return None
+
+        @staticmethod
+        def nvmlDeviceGetCount() -> int:
+            raise ZeroDivisionError("driver says 1/0")
+
+    probe = fake_probe({}, LINUX_RAM, modules={"pynvml": Weird})
+    machine = detect(probe)
+    assert machine.gpus == ()
+    assert any("ZeroDivisionError" in n for n in machine.notes)

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from llmsize.units import GIB, MIB
 
@@ -405,13 +405,31 @@ def detect(probe: Probe | None = None) -> Machine:
     probe = probe or Probe()
     notes: list[str] = []
     if probe.platform == "darwin":
-        gpus, ram_total, ram_available = _apple(probe, notes)
-        return Machine(tuple(gpus), ram_total, ram_available, tuple(notes))
-    ram = _linux_ram(probe, notes) if probe.platform.startswith("linux") else (None, None)
-    gpus = _nvidia(probe, ram, notes)
-    gpus += _amd(probe, notes, ram) if probe.platform.startswith("linux") else []
+        no_apple: tuple[list[DetectedGpu], int | None, int | None] = ([], None, None)
+        apple = _guarded("sysctl", lambda: _apple(probe, notes), no_apple, notes)
+        return Machine(tuple(apple[0]), apple[1], apple[2], tuple(notes))
+    linux = probe.platform.startswith("linux")
+    ram: tuple[int | None, int | None] = (None, None)
+    if linux:
+        ram = _guarded("/proc/meminfo", lambda: _linux_ram(probe, notes), ram, notes)
+    none: list[DetectedGpu] = []
+    gpus = _guarded("NVIDIA probe", lambda: _nvidia(probe, ram, notes), none, notes)
+    if linux:
+        gpus = gpus + _guarded("AMD probe", lambda: _amd(probe, notes, ram), none, notes)
     if not gpus:
         notes.append(
             "no GPU found (tried NVML, nvidia-smi, rocm-smi, /sys/class/drm); sizing against system RAM"
         )
     return Machine(tuple(gpus), ram[0], ram[1], tuple(notes))
+
+
+T = TypeVar("T")
+
+
+def _guarded(what: str, probe: Callable[[], T], fallback: T, notes: list[str]) -> T:
+    """Run one probe; an error nobody foresaw becomes a note, not a traceback (detection is a hint)."""
+    try:
+        return probe()
+    except Exception as err:  # a tool's output in a shape no parser expected
+        notes.append(f"{what} failed unexpectedly ({type(err).__name__}: {str(err)[:100]})")
+        return fallback
