@@ -59,7 +59,7 @@ def test_estimate_gpu_local(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     row = json.loads(result.stdout)["gpus"][0]
     assert row["gpu"] == "MI300X" and row["fits"] is True
-    assert row["usable_bytes"] == 205822885888  # rocm-smi's VRAM total
+    assert row["usable_bytes"] == 206141652992  # rocm-smi's VRAM total
 
 
 def test_models_fits_lists_what_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:

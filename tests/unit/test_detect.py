@@ -157,8 +157,8 @@ def test_nvml_is_used_when_importable() -> None:
 
 def test_rocm_smi_json() -> None:
     (gpu,) = parse_rocm_smi_json(fixture("rocm-smi/mi300x.json"))
-    assert gpu.total_bytes == 205822885888
-    assert gpu.free_bytes == 205822885888 - 298655744
+    assert gpu.total_bytes == 206141652992
+    assert gpu.free_bytes == 206141652992 - 297771008
     machine = detect(fake_probe({"rocm-smi": fixture("rocm-smi/mi300x.json")}, LINUX_RAM))
     assert local_gpus(machine, load_catalog()).spec.id == "MI300X"
 
@@ -171,8 +171,8 @@ def test_amdsmi_is_used_when_importable() -> None:
         AmdSmiMemoryType = Vram
         amdsmi_init = amdsmi_shut_down = staticmethod(lambda: None)
         amdsmi_get_processor_handles = staticmethod(lambda: [0, 1])
-        amdsmi_get_gpu_memory_total = staticmethod(lambda h, t: 205822885888)
-        amdsmi_get_gpu_memory_usage = staticmethod(lambda h, t: 298655744)
+        amdsmi_get_gpu_memory_total = staticmethod(lambda h, t: 206141652992)
+        amdsmi_get_gpu_memory_usage = staticmethod(lambda h, t: 297771008)
         amdsmi_get_gpu_asic_info = staticmethod(lambda h: {"market_name": "AMD Instinct MI300X"})
 
     machine = detect(fake_probe({}, LINUX_RAM, modules={"amdsmi": FakeAmdSmi}))
