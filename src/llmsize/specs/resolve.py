@@ -123,9 +123,14 @@ def _from_name(text: str) -> ModelSpec:
 
 def _approximate(text: str) -> ModelSpec | None:
     from llmsize.names import parse_name
+    from llmsize.specs import ollama
     from llmsize.specs.approximate import approximate_spec
 
-    return approximate_spec(parse_name(text))
+    parsed = parse_name(text)
+    ref = ollama.parse_reference(text)
+    if ref is not None:  # "foo:7b": an Ollama pull is a GGUF file, at the library's default type
+        parsed = ollama.with_default_quant(parsed, ref)
+    return approximate_spec(parsed)
 
 
 # ----------------------------------------------------------------------------------------- Hub
