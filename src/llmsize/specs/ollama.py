@@ -61,6 +61,11 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
 )  # fmt: skip
 
 
+# REFERENCE: https://theepic.dev/kb/deciphering-ollama-model-names ("ollama pull library/llama3.1 and
+# ollama pull llama3.1 are equivalent"; the tag defaults to latest).
+_LIBRARY_PREFIXES = ("https://ollama.com/library/", "ollama.com/library/", "library/")
+
+
 def library(name: str) -> OllamaLibrary | None:
     """The library a reference names ("qwen3" in "qwen3:8b"), when it is one we know."""
     key = name.strip().lower()
@@ -98,6 +103,10 @@ def parse_reference(text: str, bare_names: frozenset[str] = frozenset()) -> Olla
     only the bare names the catalog declares as Ollama aliases count; a repo id or a path never does.
     """
     stripped = text.strip()
+    for prefix in _LIBRARY_PREFIXES:  # "library/llama3.1:8b" is the official namespace spelled out
+        if stripped.lower().startswith(prefix):
+            stripped = stripped[len(prefix) :]
+            break
     if "/" in stripped or "\\" in stripped or not stripped:
         return None
     name, colon, tag = stripped.partition(":")
