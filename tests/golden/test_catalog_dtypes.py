@@ -68,7 +68,7 @@ FP32 = [e for e in catalog.entries() if _stated_dtype(e) == "fp32"]
 
 
 @pytest.mark.parametrize("entry", FP32, ids=[e.name for e in FP32])
-def test_every_instruction_alias_of_an_fp32_config_names_its_checkpoint_dtype(entry: catalog.CatalogEntry) -> None:
+def test_every_instruction_alias_of_an_fp32_config_names_its_dtype(entry: catalog.CatalogEntry) -> None:
     # A float32 config is the exception (released pre-trained weights); a chat/instruct checkpoint under
     # an alias is a different download, so the entry must say which dtype that one stores.
     covered = {n.casefold() for v in entry.model.variants for n in v.names}

@@ -185,7 +185,7 @@ def test_a_sound_entry_has_no_problems() -> None:
         ({"sorce": "typo"}, "unknown keys"),
         ({"name": ""}, "no name"),
         ({"variants": [{"names": ["Example-7B-Instruct"], "torch_dtype": "bfloat16"}]}, "source"),
-        ({"variants": [{"names": ["Other-7B"], "torch_dtype": "bfloat16", "source": "x"}]}, "not the entry's"),
+        ({"variants": [{"names": ["Other-7B"], "torch_dtype": "bfloat16", "source": "x"}]}, "not the"),
         ({"variants": [{"names": ["Example-7B-Instruct"], "torch_dtype": "bf16", "source": "x"}]}, "dtype"),
     ],
 )

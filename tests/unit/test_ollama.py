@@ -68,6 +68,7 @@ def test_an_unknown_tag_of_a_known_library_is_refused_with_the_known_tags() -> N
     with pytest.raises(ModelNotFoundError, match=r"gemma4:e2b.*26b.*31b"):
         resolve("gemma4:e2b")
 
+
 def test_the_cli_refuses_an_unknown_tag_in_one_line_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         llmsize.cli.main(["estimate", "gemma4:e2b"])
@@ -97,7 +98,9 @@ LIBRARIES_WITH_TAGS = [lib.name for lib in ollama.LIBRARIES if catalog._library_
 
 @given(
     st.sampled_from(LIBRARIES_WITH_TAGS),
-    st.one_of(st.from_regex(r"[0-9]{1,3}(\.[0-9])?b", fullmatch=True), st.sampled_from(["latest", "e4b", "x"])),
+    st.one_of(
+        st.from_regex(r"[0-9]{1,3}(\.[0-9])?b", fullmatch=True), st.sampled_from(["latest", "e4b", "x"])
+    ),
     st.lists(st.sampled_from(["instruct", "it", "q4_K_M", "q8_0", "fp16", "2507"]), max_size=3),
 )
 def test_a_library_tag_lands_on_an_entry_carrying_that_library_or_is_refused(

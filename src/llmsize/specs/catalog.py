@@ -22,9 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.specs.ollama import OllamaRef
 from llmsize.resources import load_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+from llmsize.specs.ollama import OllamaRef
 
 CATALOG_DIR = "model_specs"
 
@@ -365,8 +365,9 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
     known = _library_tags(ref.library.name)
     if entry is None:
         matched = _match_parsed(parsed)
+        lib = ref.library.name
         owns = matched is not None and any(
-            a.lower() == ref.library.name or a.lower().startswith(f"{ref.library.name}:") for a in matched.model.aliases
+            a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
         )
         entry = matched if owns or not known else None
     if entry is None:

@@ -1,4 +1,4 @@
-"""Ollama library references ("qwen3:30b-a3b-q4_K_M", "gemma4:26b", "llama3"): which catalog entry, which GGUF.
+"""Ollama references ("qwen3:30b-a3b-q4_K_M", "gemma4:26b", "llama3"): which catalog entry, which GGUF.
 
 An Ollama reference is `library[:tag]`; the tag is a size, optionally followed by a variant and a
 quantization ("8b-instruct-q8_0"), or `latest`. Ollama serves GGUF files, so a reference always
@@ -23,8 +23,8 @@ from llmsize.names import ParsedName
 # qwen3:4b/8b/14b and gemma3:1b/4b -> Q4_K_M (public /api/tags and `ollama show` outputs).
 DEFAULT_QUANT = "Q4_K_M"
 DEFAULT_QUANT_SOURCE = (
-    "Ollama /api/tags quantization_level of default pulls (deepseek-r1:7b/14b, qwen3:4b/8b/14b, gemma3:1b/4b, "
-    "phi3: Q4_K_M), as recorded in public API dumps"
+    "Ollama /api/tags quantization_level of default pulls (deepseek-r1:7b/14b, qwen3:4b/8b/14b, "
+    "gemma3:1b/4b, phi3: Q4_K_M), as recorded in public API dumps"
 )
 
 
