@@ -530,7 +530,7 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
             num_shared_experts=1 if shared else 0,
             shared_expert_intermediate_size=moe_inter * shared,
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
-            router_score_correction_bias=r.model_type == "deepseek_v3" and r.get("topk_method") == "noaux_tc",
+            router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2") and r.get("topk_method") == "noaux_tc",
         )
         mlp = r.cfg.get("mlp_layer_types")
         if mlp is not None:  # newer exports state the dense/sparse pattern per layer
