@@ -530,7 +530,8 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
             num_shared_experts=1 if shared else 0,
             shared_expert_intermediate_size=moe_inter * shared,
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
-            router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2") and r.get("topk_method") == "noaux_tc",
+            router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2")
+            and r.get("topk_method") == "noaux_tc",
         )
         mlp = r.cfg.get("mlp_layer_types")
         if mlp is not None:  # newer exports state the dense/sparse pattern per layer
@@ -1203,7 +1204,9 @@ def _qwen_next_kinds(r: _Reader, num_layers: int) -> tuple[str, ...]:
     if r.get("layer_types", default=None) is not None:
         return _kinds_list(r, "layer_types", num_layers)
     interval = r.opt_int("full_attention_interval", default=4) or 4
-    return tuple("full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(num_layers))
+    return tuple(
+        "full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(num_layers)
+    )
 
 
 def _trunk_no_mlp(r: _Reader) -> Fields:
