@@ -449,6 +449,19 @@ def families() -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.family for e in entries()))
 
 
+@cache
+def build_error(entry: CatalogEntry) -> str | None:
+    """Why an entry cannot be built yet (a model_type from_hf_config refuses), or None when it can.
+
+    Listings (`models`, `fit --all`) skip such entries and say so, rather than failing as a whole.
+    """
+    try:
+        _base_spec(entry)
+    except ConfigError as err:
+        return err.message
+    return None
+
+
 def specs(selected: Iterable[CatalogEntry] | None = None) -> list[ModelSpec]:
-    """ModelSpecs of `selected` entries (default: all), for listing."""
-    return [_base_spec(e) for e in (entries() if selected is None else selected)]
+    """ModelSpecs of `selected` entries (default: all) that can be built, for listing."""
+    return [_base_spec(e) for e in (entries() if selected is None else selected) if build_error(e) is None]
