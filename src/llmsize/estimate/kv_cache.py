@@ -112,7 +112,9 @@ def layer_bytes_per_token(
     return 2 * heads * spec.head_dim * element
 
 
-def state_terms(spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:
+def state_terms(
+    spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]
+) -> tuple[KvTerm, ...]:
     """The fixed per-sequence state of the linear-attention / Mamba / short-conv blocks among `layers`.
 
     Sizes come from the spec's layer kind (`RecurrentSpec.state_bytes`); tensor parallelism splits
