@@ -110,80 +110,31 @@ _COMPOUND_SERIES: dict[tuple[str, str], str] = {
     ("command", "r"): "command-r",
 }
 _TRAINING_TYPES: dict[str, str] = {
-    "instruct": "instruct",
-    "it": "instruct",
-    "inst": "instruct",
-    "instruction": "instruct",
-    "chat": "chat",
-    "base": "base",
-    "pt": "base",
-    "code": "code",
-    "python": "python",
-    "thinking": "thinking",
-    "sft": "sft",
-    "dpo": "dpo",
-    "rlhf": "rlhf",
+    "instruct": "instruct", "it": "instruct", "inst": "instruct", "instruction": "instruct",
+    "chat": "chat", "base": "base", "pt": "base", "code": "code", "python": "python",
+    "thinking": "thinking", "sft": "sft", "dpo": "dpo", "rlhf": "rlhf",
 }
 _VARIANTS = frozenset(
     {
-        "coder",
-        "math",
-        "vl",
-        "omni",
-        "audio",
-        "vision",
-        "moe",
-        "distill",
-        "lite",
-        "air",
-        "nemo",
-        "turbo",
-        "guard",
-        "embed",
-        "embedding",
-        "reward",
-        "preview",
-        "next",
-        "scout",
-        "maverick",
-        "flash",
-        "plus",
-        "pro",
+        "coder", "math", "vl", "omni", "audio", "vision", "moe", "distill", "lite", "air", "nemo",
+        "turbo", "guard", "embed", "embedding", "reward", "preview", "next", "scout", "maverick",
+        "flash", "plus", "pro",
     }
 )
 _SIZE_WORDS = frozenset({"tiny", "mini", "small", "medium", "large", "xl", "xxl", "nano", "micro"})
 _QUANT_METHODS: dict[str, str] = {
-    "gptq": "gptq",
-    "awq": "awq",
-    "gguf": "gguf",
-    "ggml": "gguf",
-    "bnb": "bnb",
-    "bitsandbytes": "bnb",
-    "mlx": "mlx",
-    "exl2": "exl2",
-    "exl3": "exl3",
-    "hqq": "hqq",
-    "aqlm": "aqlm",
-    "eetq": "eetq",
-    "autoround": "autoround",
+    "gptq": "gptq", "awq": "awq", "gguf": "gguf", "ggml": "gguf", "bnb": "bnb",
+    "bitsandbytes": "bnb", "mlx": "mlx", "exl2": "exl2", "exl3": "exl3", "hqq": "hqq",
+    "aqlm": "aqlm", "eetq": "eetq", "autoround": "autoround",
 }
 # Precision words that also name a quant method, with their nominal bits.
 _QUANT_PRECISIONS: dict[str, tuple[str, float]] = {
-    "fp8": ("fp8", 8.0),
-    "mxfp4": ("mxfp4", 4.0),
-    "nvfp4": ("nvfp4", 4.0),
-    "nf4": ("bnb", 4.0),
-    "fp4": ("bnb", 4.0),
+    "fp8": ("fp8", 8.0), "mxfp4": ("mxfp4", 4.0), "nvfp4": ("nvfp4", 4.0),
+    "nf4": ("bnb", 4.0), "fp4": ("bnb", 4.0),
 }
 _DTYPES: dict[str, str] = {
-    "fp16": "fp16",
-    "f16": "fp16",
-    "float16": "fp16",
-    "bf16": "bf16",
-    "bfloat16": "bf16",
-    "fp32": "fp32",
-    "f32": "fp32",
-    "float32": "fp32",
+    "fp16": "fp16", "f16": "fp16", "float16": "fp16",
+    "bf16": "bf16", "bfloat16": "bf16", "fp32": "fp32", "f32": "fp32", "float32": "fp32",
 }
 _DTYPE_BITS = {"fp16": 16.0, "bf16": 16.0, "fp32": 32.0}
 _GGUF_DTYPE_TYPES = {"fp16": "F16", "bf16": "BF16", "fp32": "F32"}

@@ -50,23 +50,10 @@ BYTES_PER_ELEMENT: dict[str, Fraction] = {
 
 # safetensors dtype strings -> bytes per element (safetensors format spec).
 SAFETENSORS_DTYPE_BYTES: dict[str, Fraction] = {
-    "F64": Fraction(8),
-    "F32": Fraction(4),
-    "F16": Fraction(2),
-    "BF16": Fraction(2),
-    "F8_E4M3": Fraction(1),
-    "F8_E5M2": Fraction(1),
-    "F8_E8M0": Fraction(1),
-    "F4": Fraction(1, 2),
-    "I64": Fraction(8),
-    "I32": Fraction(4),
-    "I16": Fraction(2),
-    "I8": Fraction(1),
-    "U64": Fraction(8),
-    "U32": Fraction(4),
-    "U16": Fraction(2),
-    "U8": Fraction(1),
-    "BOOL": Fraction(1),
+    "F64": Fraction(8), "F32": Fraction(4), "F16": Fraction(2), "BF16": Fraction(2),
+    "F8_E4M3": Fraction(1), "F8_E5M2": Fraction(1), "F8_E8M0": Fraction(1), "F4": Fraction(1, 2),
+    "I64": Fraction(8), "I32": Fraction(4), "I16": Fraction(2), "I8": Fraction(1),
+    "U64": Fraction(8), "U32": Fraction(4), "U16": Fraction(2), "U8": Fraction(1), "BOOL": Fraction(1),
 }
 
 
@@ -99,15 +86,8 @@ def format_bytes(n_bytes: int) -> str:
 
 
 _SIZE_UNITS = {
-    "b": 1,
-    "kb": 10**3,
-    "mb": 10**6,
-    "gb": 10**9,
-    "tb": 10**12,
-    "kib": 2**10,
-    "mib": 2**20,
-    "gib": 2**30,
-    "tib": 2**40,
+    "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
 }
 
 
@@ -115,7 +95,7 @@ def parse_size(text: str) -> int:
     """'24GiB', '80 GB', '512MiB' or a plain byte count -> bytes. Raises ValueError."""
     s = text.strip().lower().replace(" ", "")
     num = s.rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = s[len(num) :] or "b"
+    unit = s[len(num):] or "b"
     if unit not in _SIZE_UNITS or not num:
         raise ValueError(f"cannot read size {text!r}; write e.g. 24GiB or 80GB")
     return int(float(num) * _SIZE_UNITS[unit])

@@ -47,12 +47,8 @@ from llmsize.cli.workload_options import (
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Mode, Optimizer
 
-ModelsArg = Annotated[
-    list[str],
-    typer.Argument(
-        help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu."
-    ),
-]
+ModelsArg = Annotated[list[str], typer.Argument(
+    help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
 
 
 @app.command("compare")
@@ -109,10 +105,8 @@ def compare_cmd(
     if gpu is not None:
         names.append(gpu)
     if not names:
-        raise BadInputError(
-            "compare needs --gpus (several, or 'all') or --gpu",
-            hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090",
-        )
+        raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
+                            hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
     gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
     count = parse_num_gpus(num_gpus)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)

@@ -53,12 +53,8 @@ if TYPE_CHECKING:
     from llmsize.hardware.gpus import GpuSpec
     from llmsize.hardware.speed import Efficiency
 
-ModelOptArg = Annotated[
-    str | None,
-    typer.Argument(
-        help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all)."
-    ),
-]
+ModelOptArg = Annotated[str | None, typer.Argument(
+    help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models that run on the GPU.")]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
 
@@ -137,30 +133,13 @@ def fit_cmd(
         _fit_all(gpu_spec, options, planning, eff, fmt.value, check)
         return
     assert model is not None
-    _fit_one(
-        model,
-        revision,
-        gpu_spec,
-        options,
-        planning,
-        eff,
-        fmt.value,
-        check,
-        chat=(output_tokens, turns, system_tokens),
-    )
+    _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
+             chat=(output_tokens, turns, system_tokens))
 
 
-def _fit_one(
-    model: str,
-    revision: str | None,
-    gpu: GpuSpec,
-    options: dict[str, Any],
-    planning: tuple[int | None, float, int | None],
-    eff: Efficiency,
-    fmt: str,
-    check: bool,
-    chat: tuple[int | None, int | None, int],
-) -> None:
+def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
+             planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
+             chat: tuple[int | None, int | None, int]) -> None:
     from llmsize.hardware.plan import fit_model
     from llmsize.report.render_plan import fit_document, render_fit, write_document
     from llmsize.specs.resolve import resolve
@@ -178,9 +157,8 @@ def _fit_one(
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
 
 
-def _chat_budget(
-    result: Any, wl: Workload, output_tokens: int | None, turns: int | None, system_tokens: int
-) -> Any:
+def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: int | None,
+                 system_tokens: int) -> Any:
     from llmsize.hardware.budget import chat_budget
 
     if turns is None:
@@ -189,28 +167,16 @@ def _chat_budget(
         return None
     if wl.prompt_tokens is None or output_tokens is None:
         raise BadInputError(
-            "--turns needs --prompt-tokens (input per turn) and --output-tokens (reply per turn)"
-        )
+            "--turns needs --prompt-tokens (input per turn) and --output-tokens (reply per turn)")
     best = result.best_result
     memory = best.row.max_context if best is not None else None
-    return chat_budget(
-        prompt_tokens=wl.prompt_tokens,
-        output_tokens=output_tokens,
-        turns=turns,
-        window_tokens=result.max_position_embeddings,
-        memory_tokens=memory,
-        system_tokens=system_tokens,
-    )
+    return chat_budget(prompt_tokens=wl.prompt_tokens, output_tokens=output_tokens, turns=turns,
+                       window_tokens=result.max_position_embeddings, memory_tokens=memory,
+                       system_tokens=system_tokens)
 
 
-def _fit_all(
-    gpu: GpuSpec,
-    options: dict[str, Any],
-    planning: tuple[int | None, float, int | None],
-    eff: Efficiency,
-    fmt: str,
-    check: bool,
-) -> None:
+def _fit_all(gpu: GpuSpec, options: dict[str, Any], planning: tuple[int | None, float, int | None],
+             eff: Efficiency, fmt: str, check: bool) -> None:
     from llmsize.hardware.plan import fit_model
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
     from llmsize.specs.catalog import specs
@@ -220,17 +186,16 @@ def _fit_all(
     for spec in specs():
         try:
             wl = workload_for(spec, options, count, util, layers)
-            fits.append(
-                fit_model(spec, wl, gpu, count, efficiency=eff, batch_limit=False, stop_at_first=True)
-            )
+            fits.append(fit_model(spec, wl, gpu, count, efficiency=eff, batch_limit=False,
+                                  stop_at_first=True))
         except BadInputError:
             continue  # e.g. a --tp this model's heads cannot take, or a mode its format cannot train
-    shown_wl = workload_for(
-        None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count, util, layers
-    )
+    shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS},
+                            count, util, layers)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
         write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")
+

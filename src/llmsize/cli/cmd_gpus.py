@@ -11,14 +11,11 @@ from llmsize.cli.gpu_options import GpuFileOpt
 from llmsize.cli.options import FormatOpt, OutputFormat
 from llmsize.errors import BadInputError
 
-MinMemoryOpt = Annotated[
-    str | None,
-    typer.Option("--min-memory", help="Only GPUs with at least this much memory, e.g. 24GiB or 80GB."),
-]
+MinMemoryOpt = Annotated[str | None, typer.Option(
+    "--min-memory", help="Only GPUs with at least this much memory, e.g. 24GiB or 80GB.")]
 VendorOpt = Annotated[str | None, typer.Option("--vendor", help="nvidia, amd, apple...")]
-SegmentOpt = Annotated[
-    str | None, typer.Option("--segment", help="datacenter, workstation, consumer, embedded.")
-]
+SegmentOpt = Annotated[str | None, typer.Option(
+    "--segment", help="datacenter, workstation, consumer, embedded.")]
 Fp8Opt = Annotated[bool, typer.Option("--fp8", help="Only GPUs with native FP8 tensor cores.")]
 
 
@@ -52,9 +49,8 @@ def gpus_cmd(
     catalog = load_catalog(gpu_file or ())
     known_vendors = {g.vendor for g in catalog}
     if vendor and vendor.lower() not in known_vendors:
-        raise BadInputError(
-            f"no GPU of vendor {vendor!r}", hint=f"vendors: {', '.join(sorted(known_vendors))}"
-        )
+        raise BadInputError(f"no GPU of vendor {vendor!r}",
+                            hint=f"vendors: {', '.join(sorted(known_vendors))}")
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
     render_gpus(gpus, fmt.value)

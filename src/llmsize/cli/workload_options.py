@@ -216,23 +216,8 @@ def build_workload(
 
 
 WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
-    "mode",
-    "dtype",
-    "quant",
-    "kv_dtype",
-    "context",
-    "prompt_tokens",
-    "batch",
-    "logits",
-    "optimizer",
-    "master_weights",
-    "gradient_checkpointing",
-    "attention",
-    "lora_rank",
-    "lora_targets",
-    "zero",
-    "tp",
-    "pp",
+    "mode", "dtype", "quant", "kv_dtype", "context", "prompt_tokens", "batch", "logits", "optimizer",
+    "master_weights", "gradient_checkpointing", "attention", "lora_rank", "lora_targets", "zero", "tp", "pp",
     "engine",
 )
 

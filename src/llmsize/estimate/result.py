@@ -5,13 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 COMPONENTS: tuple[str, ...] = (
-    "weights",
-    "kv_cache",
-    "activations",
-    "gradients",
-    "optimizer",
-    "adapters",
-    "overhead",
+    "weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead",
 )
 
 
@@ -65,13 +59,8 @@ class Estimate(BaseModel):
     @property
     def total_bytes(self) -> int:
         return (
-            self.weights_bytes
-            + self.kv_cache_bytes
-            + self.activations_bytes
-            + self.gradients_bytes
-            + self.optimizer_bytes
-            + self.adapters_bytes
-            + self.overhead_bytes
+            self.weights_bytes + self.kv_cache_bytes + self.activations_bytes + self.gradients_bytes
+            + self.optimizer_bytes + self.adapters_bytes + self.overhead_bytes
         )
 
     def memory_dict(self) -> dict[str, int]:

@@ -42,20 +42,14 @@ class ChatBudget(BaseModel):
 
     def summary(self) -> str:
         per_turn = self.prompt_tokens + self.output_tokens
-        head = (
-            f"each turn adds {per_turn:,} tokens ({self.prompt_tokens:,} in + {self.output_tokens:,} out)"
-            + (f" to a {self.system_tokens:,}-token system prompt" if self.system_tokens else "")
-        )
+        head = (f"each turn adds {per_turn:,} tokens ({self.prompt_tokens:,} in + {self.output_tokens:,} out)"
+                + (f" to a {self.system_tokens:,}-token system prompt" if self.system_tokens else ""))
         if self.stops_at_turn is None:
-            return (
-                f"{head}; all {self.turns_asked} turns fit "
-                f"({self.turns[-1].context_tokens:,} of {self.limit_tokens:,} tokens, {self.limited_by})"
-            )
-        return (
-            f"{head}; turn {self.stops_at_turn} needs "
-            f"{self.system_tokens + self.stops_at_turn * per_turn:,} tokens, over the "
-            f"{self.limit_tokens:,} the {self.limited_by} allows: {self.turns_that_fit} turns fit"
-        )
+            return (f"{head}; all {self.turns_asked} turns fit "
+                    f"({self.turns[-1].context_tokens:,} of {self.limit_tokens:,} tokens, {self.limited_by})")
+        return (f"{head}; turn {self.stops_at_turn} needs "
+                f"{self.system_tokens + self.stops_at_turn * per_turn:,} tokens, over the "
+                f"{self.limit_tokens:,} the {self.limited_by} allows: {self.turns_that_fit} turns fit")
 
 
 def context_at_turn(turn: int, prompt_tokens: int, output_tokens: int, system_tokens: int = 0) -> int:
@@ -76,17 +70,13 @@ def chat_budget(
         raise BadInputError("--prompt-tokens and --turns must be at least 1, --output-tokens at least 0")
     memory = memory_tokens or 0
     limited_by: Literal["context window", "memory"] = (
-        "context window" if window_tokens <= memory else "memory"
-    )
+        "context window" if window_tokens <= memory else "memory")
     limit = min(window_tokens, memory)
     per_turn = prompt_tokens + output_tokens
     fitting = max(0, (limit - system_tokens) // per_turn) if per_turn else turns
     rows = tuple(
-        ChatTurn(
-            turn=t,
-            context_tokens=context_at_turn(t, prompt_tokens, output_tokens, system_tokens),
-            fits=t <= fitting,
-        )
+        ChatTurn(turn=t, context_tokens=context_at_turn(t, prompt_tokens, output_tokens, system_tokens),
+                 fits=t <= fitting)
         for t in range(1, turns + 1)
     )
     return ChatBudget(

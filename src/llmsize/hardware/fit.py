@@ -22,9 +22,8 @@ from llmsize.units import format_gib
 VLLM_BLOCK_TOKENS = 16
 
 
-def usable_bytes(
-    gpu: GpuSpec, engine: Engine | str = Engine.TRANSFORMERS, gpu_memory_utilization: float = 0.9
-) -> int:
+def usable_bytes(gpu: GpuSpec, engine: Engine | str = Engine.TRANSFORMERS,
+                 gpu_memory_utilization: float = 0.9) -> int:
     """Memory one GPU offers a workload: all of it, or vLLM's `gpu_memory_utilization` share."""
     if Engine(engine) is Engine.VLLM:
         return int(gpu.usable_memory_bytes * gpu_memory_utilization)

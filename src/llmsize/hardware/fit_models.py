@@ -21,7 +21,9 @@ class FitRow(BaseModel):
     headroom_bytes: int = Field(
         description="usable memory minus per_gpu_bytes; negative when it does not fit"
     )
-    max_context: int | None = Field(default=None, description="longest context that fits at the batch asked")
+    max_context: int | None = Field(
+        default=None, description="longest context that fits at the batch asked"
+    )
     decode_tokens_per_s: float | None = None
     ttft_s: float | None = None
     tp: int = 1

@@ -225,18 +225,10 @@ class GpuSpec(BaseModel):
 
     def flops_for(self, dtype: str) -> float:
         """Dense FLOP/s for compute in `dtype`, falling back the way engines do when not native."""
-        table = {
-            "fp8": self.fp8_flops,
-            "int8": self.int8_ops,
-            "bf16": self.bf16_flops,
-            "fp16": self.fp16_flops,
-        }
-        chain = {
-            "fp8": ("fp8", "bf16", "fp16"),
-            "int8": ("int8", "fp16", "bf16"),
-            "bf16": ("bf16", "fp16"),
-            "fp16": ("fp16", "bf16"),
-        }.get(dtype, ())
+        table = {"fp8": self.fp8_flops, "int8": self.int8_ops,
+                 "bf16": self.bf16_flops, "fp16": self.fp16_flops}
+        chain = {"fp8": ("fp8", "bf16", "fp16"), "int8": ("int8", "fp16", "bf16"),
+                 "bf16": ("bf16", "fp16"), "fp16": ("fp16", "bf16")}.get(dtype, ())
         for name in chain:
             value = table[name]
             if value:
@@ -337,7 +329,7 @@ _VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "insti
 def _strip_vendor_words(key: str) -> str:
     for word in _VENDOR_WORDS:
         if key.startswith(word) and len(key) > len(word):
-            key = key[len(word) :]
+            key = key[len(word):]
     return key
 
 
@@ -352,7 +344,6 @@ def _lookup_keys(gpu: GpuSpec) -> list[str]:
 
 # --- loading ----------------------------------------------------------------------------------
 
-
 def _entries_from_document(doc: Any, where: str) -> list[dict[str, Any]]:
     """A catalog file is `{vendor, segment, gpus: [...]}` (defaults for its entries) or a bare list."""
     if isinstance(doc, list):
@@ -362,15 +353,12 @@ def _entries_from_document(doc: Any, where: str) -> list[dict[str, Any]]:
         defaults = {k: v for k, v in doc.items() if k != "gpus"}
         unknown = set(defaults) - {"vendor", "segment", "source"}
         if unknown:
-            raise ConfigError(
-                f"{where}: unknown top-level field(s) {sorted(unknown)}; "
-                "a GPU file holds `vendor`, `segment` and a `gpus:` list"
-            )
+            raise ConfigError(f"{where}: unknown top-level field(s) {sorted(unknown)}; "
+                              "a GPU file holds `vendor`, `segment` and a `gpus:` list")
         entries = doc["gpus"]
     else:
-        raise ConfigError(
-            f"{where}: expected a `gpus:` list of GPU entries", hint="see gpu_specs/README.md for the format"
-        )
+        raise ConfigError(f"{where}: expected a `gpus:` list of GPU entries",
+                          hint="see gpu_specs/README.md for the format")
     out = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -386,10 +374,8 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         try:
             gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
         except ValidationError as err:
-            problems = [
-                f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}"
-                for e in err.errors()[:3]
-            ]
+            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}"
+                        for e in err.errors()[:3]]
             more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
             raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
     return gpus

@@ -70,11 +70,8 @@ class Layout:
         return self.tp * self.pp * self.dp
 
     def describe(self) -> str:
-        parts = [
-            f"TP {self.tp}" if self.tp > 1 else "",
-            f"PP {self.pp}" if self.pp > 1 else "",
-            f"DP {self.dp}" if self.dp > 1 else "",
-        ]
+        parts = [f"TP {self.tp}" if self.tp > 1 else "", f"PP {self.pp}" if self.pp > 1 else "",
+                 f"DP {self.dp}" if self.dp > 1 else ""]
         return " x ".join(p for p in parts if p) or "single GPU"
 
 
@@ -89,16 +86,12 @@ def tp_problem(spec: ModelSpec, tp: int) -> str | None:
     heads = spec.num_attention_heads
     if heads % tp:
         ok = [d for d in _divisors(heads) if d <= 64]
-        return (
-            f"TP {tp} cannot split the {heads} attention heads of {spec.name}; "
-            f"use a TP degree that divides them: {', '.join(map(str, ok))}"
-        )
+        return (f"TP {tp} cannot split the {heads} attention heads of {spec.name}; "
+                f"use a TP degree that divides them: {', '.join(map(str, ok))}")
     kv = spec.num_kv_heads
     if not spec.is_mla and kv % tp and tp % kv:
-        return (
-            f"TP {tp} neither divides the {kv} KV heads of {spec.name} nor is a multiple of them, "
-            "so engines cannot shard or replicate them"
-        )
+        return (f"TP {tp} neither divides the {kv} KV heads of {spec.name} nor is a multiple of them, "
+                "so engines cannot shard or replicate them")
     return None
 
 
@@ -114,10 +107,8 @@ class PlanError(BadInputError):
 
 # ---------------------------------------------------------------------------------------- searching
 
-
-def largest_within(
-    f: Callable[[int], int], budget: int, lo: int, hi: int, known: dict[int, int] | None = None
-) -> int | None:
+def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
+                   known: dict[int, int] | None = None) -> int | None:
     """Largest x in [lo, hi] with f(x) <= budget, for non-decreasing f; None if f(lo) > budget.
 
     Secant steps land on the answer in two or three evaluations when f is (piecewise) linear, as
@@ -173,7 +164,6 @@ def largest_within(
 
 
 # ------------------------------------------------------------------------------------------- results
-
 
 class PrecisionOption(BaseModel):
     """One weight format to try: a label and the workload fields that select it."""
@@ -270,8 +260,7 @@ class Planner:
         if self.wl.tp > 1 or self.wl.pp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
             if num_gpus % (self.wl.tp * self.wl.pp):
                 raise BadInputError(
-                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp ({self.wl.tp} x {self.wl.pp})"
-                )
+                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp ({self.wl.tp} x {self.wl.pp})")
             return Layout(self.wl.tp, self.wl.pp, num_gpus // (self.wl.tp * self.wl.pp))
         return None
 
@@ -336,15 +325,8 @@ class Planner:
         return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
-    def fit_layout(
-        self,
-        gpu: GpuSpec,
-        layout: Layout,
-        *,
-        limits: bool = True,
-        batch_limit: bool = True,
-        notes: tuple[str, ...] = (),
-    ) -> FitRow:
+    def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
+                   notes: tuple[str, ...] = ()) -> FitRow:
         """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
         self.check_layout(layout)
         wl = self.workload(layout)
@@ -362,35 +344,19 @@ class Planner:
             seqs = vllm_max_seqs(est, usable, one.kv_cache_bytes, wl.context)
             max_b = seqs
         if wl.engine is Engine.LLAMA_CPP:
-            layers = llama_cpp_layers(
-                self.estimate(self.workload(layout, gpu_layers=None)), usable, self.spec.num_layers
-            )
+            layers = llama_cpp_layers(self.estimate(self.workload(layout, gpu_layers=None)), usable,
+                                      self.spec.num_layers)
         speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             speed = None  # the CPU runs the other layers at system-RAM speed, which llmsize does not know
             on_cpu = self.spec.num_layers - wl.gpu_layers
-            warnings = (
-                *warnings,
-                f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: their "
-                "speed depends on the host's memory bandwidth (not estimated)",
-            )
-        return fit(
-            est,
-            gpu,
-            layout.count,
-            engine=wl.engine,
-            gpu_memory_utilization=wl.gpu_memory_utilization,
-            tp=layout.tp,
-            pp=layout.pp,
-            dp=layout.dp,
-            max_context=max_ctx,
-            max_batch=max_b,
-            speed=speed,
-            max_concurrent_seqs=seqs,
-            gpu_layers=layers,
-            total_layers=self.spec.num_layers,
-            warnings=warnings,
-        )
+            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: their "
+                        "speed depends on the host's memory bandwidth (not estimated)")
+        return fit(est, gpu, layout.count, engine=wl.engine,
+                   gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
+                   dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
+                   max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
+                   warnings=warnings)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -415,10 +381,8 @@ class Planner:
                     if fits:
                         return layout, True
             if chosen is None:
-                raise PlanError(
-                    f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
-                    f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}"
-                )
+                raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
+                                f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
             return chosen
         best: tuple[Layout, bool] | None = None
         for count in AUTO_COUNTS:
@@ -445,22 +409,18 @@ class Planner:
     def _nearby_counts(self, n: int) -> list[int]:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
 
-    def plan(
-        self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True, batch_limit: bool = True
-    ) -> FitRow:
+    def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
+             batch_limit: bool = True) -> FitRow:
         """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
         layout, _ = self.choose_layout(gpu, num_gpus)
         note: tuple[str, ...] = ()
         if num_gpus is not None and layout.count < num_gpus:
-            note = (
-                f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
-                f"no layout of all {num_gpus} fits",
-            )
+            note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
+                    f"no layout of all {num_gpus} fits",)
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
 
 
 # ----------------------------------------------------------------------------- helpers on the spec
-
 
 def read_fraction(spec: ModelSpec, batch: int) -> float:
     """Share of the weight parameters one decode step reads.
@@ -508,26 +468,18 @@ def speed_dtype(spec: ModelSpec, wl: Workload) -> str:
 # as weight-only FP8 through the FP8 Marlin kernel, activations in 16 bit
 # (https://docs.vllm.ai/en/latest/features/quantization/fp8.html); transformers' fine-grained FP8
 # integration needs FP8 hardware and otherwise dequantizes the weights to bf16 on load.
-FP8_FALLBACK = (
-    "{gpu} has no FP8 tensor cores: vLLM runs these FP8 weights weight-only through its "
-    "FP8 Marlin kernel (weights stay 8-bit, matmuls in 16-bit, no FP8 speed-up); "
-    "transformers upcasts them to bf16 on load, doubling the weight memory"
-)
+FP8_FALLBACK = ("{gpu} has no FP8 tensor cores: vLLM runs these FP8 weights weight-only through its "
+                "FP8 Marlin kernel (weights stay 8-bit, matmuls in 16-bit, no FP8 speed-up); "
+                "transformers upcasts them to bf16 on load, doubling the weight memory")
 # REFERENCE: vLLM refuses bfloat16 below compute capability 8.0 ("Bfloat16 is only supported on GPUs
 # with compute capability of at least 8.0 ... use float16 instead", vllm/platforms/cuda.py).
-BF16_FALLBACK = (
-    "{gpu} has no native bf16: vLLM refuses it and PyTorch emulates it slowly; "
-    "use --dtype fp16 (engines pick float16 on this GPU)"
-)
+BF16_FALLBACK = ("{gpu} has no native bf16: vLLM refuses it and PyTorch emulates it slowly; "
+                 "use --dtype fp16 (engines pick float16 on this GPU)")
 # Other vendors' stacks (ROCm, Metal/MLX, llama.cpp) convert on load; say so without CUDA specifics.
-FP8_FALLBACK_OTHER = (
-    "{gpu} has no FP8 tensor cores: engines keep FP8 weights only as storage and "
-    "compute in 16-bit, or convert them to 16-bit on load (doubling the weight memory)"
-)
-BF16_FALLBACK_OTHER = (
-    "{gpu} lists no native bf16 arithmetic: engines compute in fp16 or convert the "
-    "weights on load; --dtype fp16 describes that run"
-)
+FP8_FALLBACK_OTHER = ("{gpu} has no FP8 tensor cores: engines keep FP8 weights only as storage and "
+                      "compute in 16-bit, or convert them to 16-bit on load (doubling the weight memory)")
+BF16_FALLBACK_OTHER = ("{gpu} lists no native bf16 arithmetic: engines compute in fp16 or convert the "
+                       "weights on load; --dtype fp16 describes that run")
 
 
 def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
@@ -543,27 +495,20 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     if compute == "bf16" and not gpu.supports("bf16"):
         out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
     if gpu.memory.unified and gpu.memory.gpu_share:
-        out.append(
-            f"{gpu.id}: unified memory, of which macOS lets the GPU use "
-            f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)"
-        )
+        out.append(f"{gpu.id}: unified memory, of which macOS lets the GPU use "
+                   f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)")
     return out
 
 
 # ------------------------------------------------------------------------------ precision choices
-
 
 def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None) -> list[PrecisionOption]:
     """Weight formats to try, best quality first, for the workload's engine.
 
     A quantized checkpoint, an explicit --dtype/--quant, or a training mode leaves one option.
     """
-    if (
-        wl.quant is not None
-        or wl.dtype is not None
-        or spec.weight_format.quant is not None
-        or (wl.mode is not Mode.INFERENCE)
-    ):
+    if wl.quant is not None or wl.dtype is not None or spec.weight_format.quant is not None or (
+            wl.mode is not Mode.INFERENCE):
         label = wl.quant or (str(wl.dtype) if wl.dtype else spec.weight_format.label())
         return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
@@ -571,24 +516,18 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
     rest = half if half == "fp16" else None
     if wl.engine is Engine.LLAMA_CPP:
         gguf = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"]
-        return [
-            PrecisionOption(label=half, dtype=half),
-            *(PrecisionOption(label=f"gguf {q}", quant=q, dtype=rest) for q in gguf),
-        ]
+        return [PrecisionOption(label=half, dtype=half),
+                *(PrecisionOption(label=f"gguf {q}", quant=q, dtype=rest) for q in gguf)]
     options = [PrecisionOption(label=half, dtype=half)]
     fp8_ok = gpu is None or gpu.supports("fp8") or wl.engine is Engine.VLLM
     if fp8_ok:
         options.append(PrecisionOption(label="fp8", quant="fp8", dtype=rest))
     if wl.engine is Engine.VLLM:
-        options += [
-            PrecisionOption(label="gptq int8", quant="gptq-int8", dtype=rest),
-            PrecisionOption(label="awq int4", quant="awq", dtype=rest),
-        ]
+        options += [PrecisionOption(label="gptq int8", quant="gptq-int8", dtype=rest),
+                    PrecisionOption(label="awq int4", quant="awq", dtype=rest)]
     else:
-        options += [
-            PrecisionOption(label="bnb int8", quant="bnb-int8", dtype=rest),
-            PrecisionOption(label="bnb nf4", quant="bnb-nf4", dtype=rest),
-        ]
+        options += [PrecisionOption(label="bnb int8", quant="bnb-int8", dtype=rest),
+                    PrecisionOption(label="bnb nf4", quant="bnb-nf4", dtype=rest)]
     return options
 
 
@@ -601,17 +540,10 @@ def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
     return Workload.model_validate({**wl.model_dump(), **update})
 
 
-def best_precision(
-    spec: ModelSpec,
-    wl: Workload,
-    gpu: GpuSpec,
-    num_gpus: int | None = 1,
-    *,
-    estimator: EstimateFn | None = None,
-    efficiency: Efficiency | None = None,
-    batch_limit: bool = True,
-    stop_at_first: bool = False,
-) -> tuple[list[PrecisionResult], int | None]:
+def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+                   estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+                   batch_limit: bool = True, stop_at_first: bool = False,
+                   ) -> tuple[list[PrecisionResult], int | None]:
     """Every precision option on `gpu` (or up to the first that fits) and the index of the best.
 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
@@ -632,11 +564,8 @@ def best_precision(
                 raise
             continue  # a format this model cannot take (the estimator says why when asked directly)
         est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
-        results.append(
-            PrecisionResult(
-                option=option, row=row, weights_bytes=est.weights_bytes, total_bytes=est.total_bytes
-            )
-        )
+        results.append(PrecisionResult(option=option, row=row, weights_bytes=est.weights_bytes,
+                                       total_bytes=est.total_bytes))
         planners.append(planner)
         if stop_at_first and row.fits:
             break
@@ -667,67 +596,28 @@ class ModelFit(BaseModel):
         return self.options[self.best] if self.best is not None else None
 
 
-def fit_model(
-    spec: ModelSpec,
-    wl: Workload,
-    gpu: GpuSpec,
-    num_gpus: int | None = 1,
-    *,
-    estimator: EstimateFn | None = None,
-    efficiency: Efficiency | None = None,
-    batch_limit: bool = True,
-    stop_at_first: bool = False,
-) -> ModelFit:
+def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+              estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+              batch_limit: bool = True, stop_at_first: bool = False) -> ModelFit:
     """Best precision/quant of `spec` that fits `gpu` (see best_precision), as one result."""
     from llmsize.specs.params import active_params as count_active
     from llmsize.specs.params import total_params
 
-    results, best = best_precision(
-        spec,
-        wl,
-        gpu,
-        num_gpus,
-        estimator=estimator,
-        efficiency=efficiency,
-        batch_limit=batch_limit,
-        stop_at_first=stop_at_first,
-    )
-    return ModelFit(
-        model=spec.name,
-        params=total_params(spec),
-        active_params=count_active(spec),
-        max_position_embeddings=spec.max_position_embeddings,
-        gpu=gpu.id,
-        options=tuple(results),
-        best=best,
-    )
+    results, best = best_precision(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                                   batch_limit=batch_limit, stop_at_first=stop_at_first)
+    return ModelFit(model=spec.name, params=total_params(spec), active_params=count_active(spec),
+                    max_position_embeddings=spec.max_position_embeddings, gpu=gpu.id,
+                    options=tuple(results), best=best)
 
 
-def fit_catalog(
-    specs: Iterable[ModelSpec],
-    wl: Workload,
-    gpu: GpuSpec,
-    num_gpus: int | None = 1,
-    *,
-    estimator: EstimateFn | None = None,
-    efficiency: Efficiency | None = None,
-) -> list[ModelFit]:
+def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+                estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> list[ModelFit]:
     """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`."""
     out = []
     for spec in specs:
         try:
-            out.append(
-                fit_model(
-                    spec,
-                    wl,
-                    gpu,
-                    num_gpus,
-                    estimator=estimator,
-                    efficiency=efficiency,
-                    batch_limit=False,
-                    stop_at_first=True,
-                )
-            )
+            out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                                 batch_limit=False, stop_at_first=True))
         except BadInputError:
             continue  # e.g. a TP degree this model's heads cannot take
     return out
@@ -745,14 +635,9 @@ class CompareRow(BaseModel):
     row: FitRow
 
 
-def compare(
-    models: Sequence[tuple[ModelSpec, Workload]],
-    gpus: Sequence[GpuSpec],
-    num_gpus: int | None = None,
-    *,
-    estimator: EstimateFn | None = None,
-    efficiency: Efficiency | None = None,
-) -> list[CompareRow]:
+def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec],
+            num_gpus: int | None = None, *, estimator: EstimateFn | None = None,
+            efficiency: Efficiency | None = None) -> list[CompareRow]:
     """Every model on every GPU; `num_gpus` None = as many as each needs (auto)."""
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
@@ -762,15 +647,8 @@ def compare(
         fmt = _format_label(spec, wl)
         whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
         for gpu in gpus:
-            rows.append(
-                CompareRow(
-                    model=spec.name,
-                    weight_format=fmt,
-                    weights_bytes=whole.weights_bytes,
-                    params=whole.params,
-                    row=planner.plan(gpu, num_gpus, batch_limit=False),
-                )
-            )
+            rows.append(CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
+                                   params=whole.params, row=planner.plan(gpu, num_gpus, batch_limit=False)))
     return rows
 
 
@@ -794,14 +672,11 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
         if not fitting:
             return [f"None of these fits one {gpus[0]}; try a smaller quantization or --num-gpus auto."]
         # More bits per parameter keep more quality: prefer the biggest weights that fit, then speed.
-        best = max(
-            fitting, key=lambda r: (r.weights_bytes / max(1, r.params), r.row.decode_tokens_per_s or 0)
-        )
+        best = max(fitting, key=lambda r: (r.weights_bytes / max(1, r.params),
+                                           r.row.decode_tokens_per_s or 0))
         fastest = max(fitting, key=lambda r: r.row.decode_tokens_per_s or 0)
-        line = (
-            f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: the most bits per "
-            f"weight that fit, {format_gib(best.row.headroom_bytes)} to spare"
-        )
+        line = (f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: the most bits per "
+                f"weight that fit, {format_gib(best.row.headroom_bytes)} to spare")
         if fastest is not best and fastest.row.decode_tokens_per_s and best.row.decode_tokens_per_s:
             ratio = fastest.row.decode_tokens_per_s / best.row.decode_tokens_per_s
             line += f"; {fastest.model} ({fastest.weight_format}) decodes {ratio:.1f}x faster"
@@ -815,34 +690,20 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
             continue
         best = min(fitting, key=lambda r: (r.row.count, -(r.row.decode_tokens_per_s or 0)))
         fastest = max(fitting, key=lambda r: r.row.aggregate_tokens_per_s or r.row.decode_tokens_per_s or 0)
-        speed = (
-            f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
-            if best.row.decode_tokens_per_s
-            else ""
-        )
-        line = (
-            f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — the fewest GPUs that fit, "
-            f"{format_gib(best.row.headroom_bytes)} headroom each{speed}"
-        )
+        speed = (f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
+                 if best.row.decode_tokens_per_s else "")
+        line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — the fewest GPUs that fit, "
+                f"{format_gib(best.row.headroom_bytes)} headroom each{speed}")
         if fastest.row.gpu != best.row.gpu and fastest.row.decode_tokens_per_s:
-            line += (
-                f"; fastest: {fastest.row.count}x {fastest.row.gpu} "
-                f"(~{fastest.row.decode_tokens_per_s:,.0f} tokens/s)"
-            )
+            line += (f"; fastest: {fastest.row.count}x {fastest.row.gpu} "
+                     f"(~{fastest.row.decode_tokens_per_s:,.0f} tokens/s)")
         lines.append(line + ".")
     return lines
 
 
-def plan_fit_rows(
-    spec: ModelSpec,
-    wl: Workload,
-    gpus: Iterable[GpuSpec],
-    num_gpus: int | None = 1,
-    *,
-    estimator: EstimateFn | None = None,
-    efficiency: Efficiency | None = None,
-    limits: bool = True,
-) -> list[FitRow]:
+def plan_fit_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], num_gpus: int | None = 1, *,
+                  estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+                  limits: bool = True) -> list[FitRow]:
     """Fit rows for several GPUs sharing one planner (so shared layouts are estimated once).
 
     For `llmsize estimate --gpu X [--num-gpus N|auto]`: `num_gpus` None means auto.

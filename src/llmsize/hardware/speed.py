@@ -35,10 +35,8 @@ class Efficiency(BaseModel):
     interconnect: float = Field(default=0.85, gt=0, le=1, description="achieved / peak GPU-to-GPU bandwidth")
 
     def describe(self) -> str:
-        return (
-            f"efficiency: bandwidth {self.bandwidth:.0%}, compute {self.compute:.0%}, "
-            f"interconnect {self.interconnect:.0%} of peak"
-        )
+        return (f"efficiency: bandwidth {self.bandwidth:.0%}, compute {self.compute:.0%}, "
+                f"interconnect {self.interconnect:.0%} of peak")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -137,14 +135,12 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     decode_bound = "memory" if memory_s >= compute_s else "compute"
 
     # Prefill: the batch's prompts in one pass; stages run in sequence, TP splits the FLOPs.
-    prefill_flops = inputs.batch * (
-        2 * inputs.active_params * inputs.prompt_tokens + inputs.attention_flops_prefill
-    )
+    prefill_flops = inputs.batch * (2 * inputs.active_params * inputs.prompt_tokens
+                                    + inputs.attention_flops_prefill)
     prefill_compute_s = prefill_flops / (inputs.tp * flops)
     prefill_memory_s = inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
     prefill_s = max(prefill_compute_s, prefill_memory_s) + _allreduce_seconds(
-        inputs, gpu, inputs.batch * inputs.prompt_tokens, eff
-    )
+        inputs, gpu, inputs.batch * inputs.prompt_tokens, eff)
     prefill_bound = "compute" if prefill_compute_s >= prefill_memory_s else "memory"
 
     if inputs.tp > 1 and not gpu.interconnect_bytes_per_s:
@@ -178,11 +174,8 @@ def attention_pair_count(tokens: int, window: int | None) -> int:
 def _attention_dims(spec: ModelSpec) -> tuple[int, int, int]:
     """(query heads, q·k width, v width) of one attention layer; MLA uses its own head dims."""
     if spec.is_mla:
-        return (
-            spec.num_attention_heads,
-            spec.qk_nope_head_dim + spec.qk_rope_head_dim,
-            spec.v_head_dim or spec.head_dim,
-        )
+        return (spec.num_attention_heads, spec.qk_nope_head_dim + spec.qk_rope_head_dim,
+                spec.v_head_dim or spec.head_dim)
     return spec.num_attention_heads, spec.head_dim, spec.head_dim
 
 

@@ -47,12 +47,8 @@ def _csv(doc: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(doc[0]), lineterminator="\n")
     writer.writeheader()
     for row in doc:
-        writer.writerow(
-            {
-                k: " | ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: " | ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                         for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -87,18 +83,11 @@ def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
             memory = f"{gpu.usable_memory_bytes / GIB:,.0f}/{gpu.memory_bytes / GIB:,.0f}"
         link = gpu.interconnect_bytes_per_s
         table.add_row(
-            gpu.id,
-            memory,
-            f"{gpu.bandwidth_gb_s:,.0f}",
-            _tflops(gpu.bf16_flops),
-            _tflops(gpu.fp16_flops),
-            _tflops(gpu.fp8_flops),
-            f"{link / 1e9:,.0f}" if link else "-",
+            gpu.id, memory, f"{gpu.bandwidth_gb_s:,.0f}", _tflops(gpu.bf16_flops), _tflops(gpu.fp16_flops),
+            _tflops(gpu.fp8_flops), f"{link / 1e9:,.0f}" if link else "-",
             f"{gpu.tdp_w:g}" if gpu.tdp_w else "-",
         )
     console.print(table)
-    console.print(
-        "memory: what the driver reports where known, else the vendor's figure, in GiB (2^30 "
-        "bytes); unified memory: GPU share/total. TFLOPS: dense (no sparsity), '-' = not native. "
-        "link: NVLink/Infinity Fabric, else PCIe."
-    )
+    console.print("memory: what the driver reports where known, else the vendor's figure, in GiB (2^30 "
+                  "bytes); unified memory: GPU share/total. TFLOPS: dense (no sparsity), '-' = not native. "
+                  "link: NVLink/Infinity Fabric, else PCIe.")

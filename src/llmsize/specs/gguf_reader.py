@@ -207,11 +207,8 @@ def checkpoint_from_headers(parts: list[tuple[Path, GGUFHeader]]) -> CheckpointI
             by_type[type_name] = by_type.get(type_name, 0) + math.prod(shape)
             total += n_bytes
     return CheckpointInfo(
-        format="gguf",
-        params_by_dtype=dict(sorted(by_type.items())),
-        total_params=sum(by_type.values()),
-        total_bytes=total,
-        tensors=tuple(infos),
+        format="gguf", params_by_dtype=dict(sorted(by_type.items())), total_params=sum(by_type.values()),
+        total_bytes=total, tensors=tuple(infos),
     )
 
 
@@ -230,40 +227,20 @@ def read_parts(path: Path) -> tuple[list[tuple[Path, GGUFHeader]], str | None]:
     names = [path.with_name(f"{m['prefix']}-{i:05d}-of-{count:05d}.gguf") for i in range(1, count + 1)]
     missing = [p.name for p in names if not p.is_file()]
     if names[0].name in missing:
-        raise ConfigError(
-            f"{path} is part of a split GGUF model whose first part {names[0].name} is missing",
-            hint="download every part into one folder",
-        )
+        raise ConfigError(f"{path} is part of a split GGUF model whose first part {names[0].name} is missing",
+                          hint="download every part into one folder")
     parts = [(p, header if p == path else read_header(p)) for p in names if p.name not in missing]
-    warning = (
-        (
-            f"{len(missing)} of {count} parts of the split GGUF model are missing (e.g. {missing[0]}); "
-            "their tensors are not counted"
-        )
-        if missing
-        else None
-    )
+    warning = (f"{len(missing)} of {count} parts of the split GGUF model are missing (e.g. {missing[0]}); "
+               "their tensors are not counted") if missing else None
     return parts, warning
 
 
 # llama.cpp architecture name -> Hugging Face model_type whose config fields the metadata mirrors
 # (gguf-py constants.py MODEL_ARCH_NAMES; convert_hf_to_gguf.py registers each HF class to one of them).
 _MODEL_TYPES = {
-    "llama": "llama",
-    "qwen2": "qwen2",
-    "qwen2moe": "qwen2_moe",
-    "qwen3": "qwen3",
-    "qwen3moe": "qwen3_moe",
-    "gemma": "gemma",
-    "gemma2": "gemma2",
-    "gemma3": "gemma3_text",
-    "phi3": "phi3",
-    "deepseek2": "deepseek_v2",
-    "gpt-oss": "gpt_oss",
-    "glm4": "glm4",
-    "chatglm": "chatglm",
-    "falcon": "falcon",
-    "mistral3": "mistral",
+    "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
+    "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3", "deepseek2": "deepseek_v2",
+    "gpt-oss": "gpt_oss", "glm4": "glm4", "chatglm": "chatglm", "falcon": "falcon", "mistral3": "mistral",
 }
 
 
@@ -287,10 +264,8 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
     names = {t.name for t in header.tensors}
     embd = next((t for t in header.tensors if t.name == "token_embd.weight"), None)
     tokens = md.get("tokenizer.ggml.tokens")
-    vocab = (
-        get("vocab_size")
-        or (embd.shape[1] if embd and len(embd.shape) == 2 else None)
-        or (tokens.count if isinstance(tokens, GGUFArray) else None)
+    vocab = get("vocab_size") or (embd.shape[1] if embd and len(embd.shape) == 2 else None) or (
+        tokens.count if isinstance(tokens, GGUFArray) else None
     )
     experts = get("expert_count") or 0
     model_type = "mixtral" if arch == "llama" and experts else _MODEL_TYPES.get(arch, arch)
@@ -311,10 +286,8 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
         config["head_dim"] = get("attention.key_length")
     if get("attention.sliding_window"):
         config["sliding_window"] = get("attention.sliding_window")
-    for key, hf_key in (
-        ("attn_logit_softcapping", "attn_logit_softcapping"),
-        ("final_logit_softcapping", "final_logit_softcapping"),
-    ):
+    for key, hf_key in (("attn_logit_softcapping", "attn_logit_softcapping"),
+                        ("final_logit_softcapping", "final_logit_softcapping")):
         if get(key):
             config[hf_key] = get(key)
     if experts:
@@ -331,9 +304,8 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
 def _moe_fields(config: dict[str, Any], get: Any, names: set[str]) -> None:
     experts, used = get("expert_count"), get("expert_used_count")
     # Each HF family names the expert count differently; all aliases are set, each mapping reads its own.
-    config.update(
-        num_local_experts=experts, num_experts=experts, n_routed_experts=experts, num_experts_per_tok=used
-    )
+    config.update(num_local_experts=experts, num_experts=experts, n_routed_experts=experts,
+                  num_experts_per_tok=used)
     if get("expert_feed_forward_length"):
         config["moe_intermediate_size"] = get("expert_feed_forward_length")
     if get("expert_shared_count"):
@@ -352,11 +324,8 @@ def _mla_fields(config: dict[str, Any], get: Any) -> None:
     qk_head = get("attention.key_length_mla") or get("attention.key_length") or 0
     v_head = get("attention.value_length_mla") or get("attention.value_length") or 0
     config.update(
-        q_lora_rank=get("attention.q_lora_rank") or None,
-        kv_lora_rank=get("attention.kv_lora_rank"),
-        qk_rope_head_dim=rope,
-        qk_nope_head_dim=qk_head - rope,
-        v_head_dim=v_head,
+        q_lora_rank=get("attention.q_lora_rank") or None, kv_lora_rank=get("attention.kv_lora_rank"),
+        qk_rope_head_dim=rope, qk_nope_head_dim=qk_head - rope, v_head_dim=v_head,
     )
     config.pop("head_dim", None)
 
@@ -392,9 +361,8 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     config = hf_config_from_header(header) | {"torch_dtype": "float16"}
     provenance = Provenance(kind=ProvenanceKind.GGUF, source=str(path.resolve()))
     name = _SPLIT_NAME.sub(r"\g<prefix>", first.name) if len(parts) > 1 or split_warning else path.stem
-    spec = spec_from_config(
-        config, name=name, provenance=provenance, where=str(first), trust_remote_code=True
-    )
+    spec = spec_from_config(config, name=name, provenance=provenance, where=str(first),
+                            trust_remote_code=True)
     if split_warning:
         spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
     file_type = _file_type(header, checkpoint)
@@ -406,9 +374,7 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     spec = spec.model_copy(update={"checkpoint": checkpoint, "weight_format": fmt})
     computed = total_params(spec)
     if computed != checkpoint.total_params and not split_warning:
-        note = (
-            f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
-            f"{checkpoint.total_params:,}"
-        )
+        note = (f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
+                f"{checkpoint.total_params:,}")
         spec = spec.model_copy(update={"warnings": (*spec.warnings, note)})
     return spec

@@ -41,10 +41,8 @@ class HubUnreachableError(HubError):
     """
 
     def __init__(self, detail: str) -> None:
-        super().__init__(
-            f"cannot reach the Hugging Face Hub: {detail}",
-            hint="check the network, or set HF_HUB_OFFLINE=1 to use the cache and the catalog",
-        )
+        super().__init__(f"cannot reach the Hugging Face Hub: {detail}",
+                         hint="check the network, or set HF_HUB_OFFLINE=1 to use the cache and the catalog")
         self.detail = detail
 
 
@@ -87,25 +85,15 @@ def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
         head = get_hf_file_metadata(url, token=token, timeout=timeout)
         commit = head.commit_hash
         config_path = hf_hub_download(
-            repo_id,
-            CONFIG_FILE,
-            revision=commit or rev,
-            token=token,
-            endpoint=base,
-            cache_dir=_hf_cache_dir(),
-            etag_timeout=timeout,
+            repo_id, CONFIG_FILE, revision=commit or rev, token=token, endpoint=base,
+            cache_dir=_hf_cache_dir(), etag_timeout=timeout,
         )
         config = read_config_json(Path(config_path), label=f"config.json of {repo_id}@{rev}")
         api = HfApi(endpoint=base, token=token)
         checkpoint, notes = _checkpoint(api, repo_id, commit or rev, timeout)
     return HubSnapshot(
-        repo_id=repo_id,
-        revision=rev,
-        commit=commit,
-        config=config,
-        checkpoint=checkpoint,
-        notes=notes,
-        fetched_at=time.time(),
+        repo_id=repo_id, revision=rev, commit=commit, config=config, checkpoint=checkpoint,
+        notes=notes, fetched_at=time.time(),
     )
 
 
@@ -128,12 +116,8 @@ def _tensors(meta: SafetensorsRepoMetadata) -> Iterator[TensorInfo]:
     for file_meta in meta.files_metadata.values():
         for name, info in file_meta.tensors.items():
             begin, end = info.data_offsets
-            yield TensorInfo(
-                name=name,
-                dtype=str(info.dtype),
-                shape=tuple(int(d) for d in info.shape),
-                n_bytes=int(end) - int(begin),
-            )
+            yield TensorInfo(name=name, dtype=str(info.dtype), shape=tuple(int(d) for d in info.shape),
+                             n_bytes=int(end) - int(begin))
 
 
 @contextmanager

@@ -144,10 +144,7 @@ def _spec_from_files(config_path: Path, directory: Path, *, trust_remote_code: b
     resolved = directory.resolve()
     provenance = Provenance(kind=ProvenanceKind.LOCAL, source=str(config_path.resolve()))
     spec = spec_from_config(
-        config,
-        name=resolved.name or str(resolved),
-        provenance=provenance,
-        where=str(config_path),
+        config, name=resolved.name or str(resolved), provenance=provenance, where=str(config_path),
         trust_remote_code=trust_remote_code,
     )
     shards, warning = safetensors_shards(directory)

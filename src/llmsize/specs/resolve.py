@@ -46,9 +46,7 @@ def resolve(
     repo = _REPO_ID.match(text)
     if repo:
         return _from_repo(
-            repo["repo"],
-            revision or repo["rev"],
-            offline=_offline_env() if offline is None else offline,
+            repo["repo"], revision or repo["rev"], offline=_offline_env() if offline is None else offline,
             trust_remote_code=trust_remote_code,
         )
     return _from_name(text)
@@ -218,11 +216,8 @@ def _spec_from_snapshot(
         cache_age_s=age_s,
     )
     spec = spec_from_config(
-        snapshot.config,
-        name=snapshot.repo_id.split("/", 1)[1],
-        provenance=provenance,
-        where=f"config.json of {snapshot.repo_id}",
-        hf_repo=snapshot.repo_id,
+        snapshot.config, name=snapshot.repo_id.split("/", 1)[1], provenance=provenance,
+        where=f"config.json of {snapshot.repo_id}", hf_repo=snapshot.repo_id,
         trust_remote_code=trust_remote_code,
     )
     spec = _warn(spec, *snapshot.notes)

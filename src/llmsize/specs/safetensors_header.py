@@ -80,12 +80,8 @@ def tensors_from_header(header: Mapping[str, Any]) -> list[TensorInfo]:
             continue
         begin, end = (int(x) for x in entry["data_offsets"])
         out.append(
-            TensorInfo(
-                name=name,
-                dtype=str(entry["dtype"]),
-                shape=tuple(int(d) for d in entry["shape"]),
-                n_bytes=end - begin,
-            )
+            TensorInfo(name=name, dtype=str(entry["dtype"]), shape=tuple(int(d) for d in entry["shape"]),
+                       n_bytes=end - begin)
         )
     return out
 
