@@ -547,7 +547,8 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
             num_shared_experts=1 if shared else 0,
             shared_expert_intermediate_size=moe_inter * shared,
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
-            router_score_correction_bias=r.model_type == "deepseek_v3" and r.get("topk_method") == "noaux_tc",
+            router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2")
+            and r.get("topk_method") == "noaux_tc",
         )
         mlp = r.cfg.get("mlp_layer_types")
         if mlp is not None:  # newer exports state the dense/sparse pattern per layer
@@ -1202,7 +1203,7 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         o_bias=bias,
         qk_norm="head",
         attn_output_gate=r.flag("attn_output_gate", default=True),
-        layer_types=_kinds_list(r, "layer_types", L),
+        layer_types=_qwen_next_kinds(r, L),
         recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),
     )
     experts = r.opt_int("num_experts", default=0) or 0
@@ -1217,6 +1218,18 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         )
         f.update(_qwen_moe_layers(r, L, warnings))
     return _mtp(r, f, "qwen")
+
+
+def _qwen_next_kinds(r: _Reader, num_layers: int) -> tuple[str, ...]:
+    """`layer_types`, or as Qwen3NextConfig derives it when absent (Qwen3-Next-80B's config.json has
+    none): every `full_attention_interval`-th layer (default 4) is full attention, the rest linear.
+    REFERENCE: transformers 5.23 configuration_qwen3_next.py, Qwen3NextConfig.__init__."""
+    if r.get("layer_types", default=None) is not None:
+        return _kinds_list(r, "layer_types", num_layers)
+    interval = r.opt_int("full_attention_interval", default=4) or 4
+    return tuple(
+        "full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(num_layers)
+    )
 
 
 def _trunk_no_mlp(r: _Reader) -> Fields:
