@@ -94,17 +94,21 @@ def test_driver_reserve_is_the_median_of_cited_pairs() -> None:
     assert all(256 * MIB < gap < 1024 * MIB for gap in pairs.values())
 
 
-@pytest.mark.parametrize("held_out", ["H100-SXM-80GB", "RTX-3090", "RTX-4090", "RTX-5090", "L40S", "T4"])
-def test_reserve_rule_predicts_each_cited_runtime_total_left_out(held_out: str) -> None:
-    """Leave one card out, take the median reserve of the others off its nvidia-smi total: the
-    published runtime total (each cited in gpu_specs/) comes back within 0.1 GiB."""
+def test_reserve_rule_predicts_each_cited_runtime_total_left_out() -> None:
+    """Leave one card out, take the median reserve of the others off its nvidia-smi total, and compare
+    with its published runtime total (each cited in gpu_specs/). Typical error: under 0.1 GiB; the
+    worst, the A100 80GB, whose driver keeps 768 MiB, is 0.33 GiB high."""
     from statistics import median
 
     pairs = {g.id: (g.memory.driver_mib * MIB, g.memory.visible_bytes) for g in bundled_gpus()
              if g.memory.driver_mib and g.memory.visible_bytes and g.vendor == "nvidia"}
-    driver, published = pairs.pop(held_out)
-    predicted = driver - median(d - v for d, v in pairs.values())
-    assert abs(predicted - published) < 0.1 * GIB
+    errors = {}
+    for held_out, (driver, published) in pairs.items():
+        others = [d - v for gpu_id, (d, v) in pairs.items() if gpu_id != held_out]
+        errors[held_out] = abs(driver - median(others) - published)
+    assert median(errors.values()) < 0.1 * GIB
+    assert max(errors.values()) < 0.35 * GIB
+    assert max(errors, key=lambda k: errors[k]) == "A100-SXM-80GB"
 
 
 def test_b200_bandwidth_is_the_driver_bus_width() -> None:
