@@ -59,10 +59,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(ExitCode.BAD_INPUT)
         if os.environ.get("LLMSIZE_DEBUG"):
             raise
-        _fail(
-            f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
-            ExitCode.INTERNAL,
-        )
+        _fail(f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
+              ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)
 
 

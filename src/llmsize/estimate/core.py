@@ -92,7 +92,7 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     if wl.offload_params is not Offload.NONE:
         host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
     weights += gathered
-    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers)
+    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:

@@ -28,7 +28,6 @@ SCHEMA_VERSION = 1
 
 # ----------------------------------------------------------------------------------------- documents
 
-
 def _header(kind: str) -> dict[str, Any]:
     from llmsize import __version__
 
@@ -37,19 +36,9 @@ def _header(kind: str) -> dict[str, Any]:
 
 def _gpu_doc(gpu: GpuSpec) -> dict[str, Any]:
     doc = gpu.to_json()
-    return {
-        k: doc[k]
-        for k in (
-            "id",
-            "name",
-            "vendor",
-            "memory_bytes",
-            "usable_memory_bytes",
-            "bandwidth_bytes_per_s",
-            "bf16_flops",
-            "fp8_flops",
-        )
-    }
+    return {k: doc[k] for k in ("id", "name", "vendor", "memory_bytes", "usable_memory_bytes",
+                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops", "visible_memory_bytes",
+                                "visible_memory_basis", "visible_memory_source", "fp4_flops", "price")}
 
 
 def _workload_doc(wl: Workload, num_gpus: int | None) -> dict[str, Any]:
@@ -58,99 +47,57 @@ def _workload_doc(wl: Workload, num_gpus: int | None) -> dict[str, Any]:
     return doc
 
 
-def fit_document(
-    fit: ModelFit,
-    gpu: GpuSpec,
-    wl: Workload,
-    num_gpus: int | None,
-    efficiency: Efficiency,
-    chat: ChatBudget | None = None,
-) -> dict[str, Any]:
+def fit_document(fit: ModelFit, gpu: GpuSpec, wl: Workload, num_gpus: int | None, efficiency: Efficiency,
+                 chat: ChatBudget | None = None) -> dict[str, Any]:
     """`llmsize fit MODEL --gpu X --format json`."""
     best = fit.best_result
     return {
         **_header("fit"),
-        "model": {
-            "name": fit.model,
-            "params": fit.params,
-            "active_params": fit.active_params,
-            "max_position_embeddings": fit.max_position_embeddings,
-        },
+        "model": {"name": fit.model, "params": fit.params, "active_params": fit.active_params,
+                  "max_position_embeddings": fit.max_position_embeddings},
         "gpu": _gpu_doc(gpu),
         "workload": _workload_doc(wl, num_gpus),
         "fits": best is not None,
         "best": best.option.label if best else None,
-        "options": [
-            {
-                "precision": r.option.label,
-                "dtype": r.option.dtype,
-                "quant": r.option.quant,
-                "weights_bytes": r.weights_bytes,
-                **r.row.model_dump(mode="json"),
-            }
-            for r in fit.options
-        ],
+        "options": [{"precision": r.option.label, "dtype": r.option.dtype, "quant": r.option.quant,
+                     "weights_bytes": r.weights_bytes, **r.row.model_dump(mode="json")} for r in fit.options],
         "gpus": [best.row.model_dump(mode="json")] if best else [],
         "chat_budget": chat.model_dump(mode="json") if chat else None,
         "efficiency": efficiency.model_dump(mode="json"),
     }
 
 
-def fit_all_document(
-    fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, num_gpus: int | None, efficiency: Efficiency
-) -> dict[str, Any]:
+def fit_all_document(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, num_gpus: int | None,
+                     efficiency: Efficiency) -> dict[str, Any]:
     """`llmsize fit --all --gpu X --format json`: one entry per catalog model."""
     models = []
     for f in fits:
         best = f.best_result
-        models.append(
-            {
-                "model": f.model,
-                "params": f.params,
-                "active_params": f.active_params,
-                "fits": best is not None,
-                "best": best.option.label if best else None,
-                "weights_bytes": best.weights_bytes if best else None,
-                **({"fit": best.row.model_dump(mode="json")} if best else {}),
-            }
-        )
-    return {
-        **_header("fit-all"),
-        "gpu": _gpu_doc(gpu),
-        "workload": _workload_doc(wl, num_gpus),
-        "models": models,
-        "efficiency": efficiency.model_dump(mode="json"),
-    }
+        models.append({
+            "model": f.model, "params": f.params, "active_params": f.active_params, "fits": best is not None,
+            "best": best.option.label if best else None,
+            "weights_bytes": best.weights_bytes if best else None,
+            **({"fit": best.row.model_dump(mode="json")} if best else {}),
+        })
+    return {**_header("fit-all"), "gpu": _gpu_doc(gpu), "workload": _workload_doc(wl, num_gpus),
+            "models": models, "efficiency": efficiency.model_dump(mode="json")}
 
 
-def compare_document(
-    rows: Sequence[CompareRow],
-    recommendation: Sequence[str],
-    wl: Workload,
-    num_gpus: int | None,
-    efficiency: Efficiency,
-) -> dict[str, Any]:
+def compare_document(rows: Sequence[CompareRow], recommendation: Sequence[str], wl: Workload,
+                     num_gpus: int | None, efficiency: Efficiency) -> dict[str, Any]:
     """`llmsize compare ... --format json`: one row per model x GPU, and the recommendation."""
     return {
         **_header("compare"),
         "workload": _workload_doc(wl, num_gpus),
-        "rows": [
-            {
-                "model": r.model,
-                "weight_format": r.weight_format,
-                "weights_bytes": r.weights_bytes,
-                **r.row.model_dump(mode="json"),
-            }
-            for r in rows
-        ],
+        "rows": [{"model": r.model, "weight_format": r.weight_format, "weights_bytes": r.weights_bytes,
+                  **r.row.model_dump(mode="json")} for r in rows],
         "recommendation": list(recommendation),
         "efficiency": efficiency.model_dump(mode="json"),
     }
 
 
-def write_document(
-    doc: dict[str, Any], fmt: str, rows_key: str | None = None, console: Console | None = None
-) -> None:
+def write_document(doc: dict[str, Any], fmt: str, rows_key: str | None = None,
+                   console: Console | None = None) -> None:
     """JSON, YAML, or CSV of the document's row list (`rows_key`)."""
     if fmt == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -186,7 +133,6 @@ def _cell(value: Any) -> Any:
 
 # ------------------------------------------------------------------------------------------- human
 
-
 def _console() -> Console:
     from rich.console import Console
 
@@ -220,20 +166,23 @@ def _ttft(row: FitRow) -> str:
     return f"{row.ttft_s:.2f}" if row.ttft_s < 10 else f"{row.ttft_s:,.0f}"
 
 
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
 def _layout(row: FitRow) -> str:
-    parts = [
-        f"TP{row.tp}" if row.tp > 1 else "",
-        f"PP{row.pp}" if row.pp > 1 else "",
-        f"DP{row.dp}" if row.dp > 1 else "",
-    ]
+    parts = [f"TP{row.tp}" if row.tp > 1 else "", f"PP{row.pp}" if row.pp > 1 else "",
+             f"DP{row.dp}" if row.dp > 1 else ""]
     inner = "x".join(p for p in parts if p)
     return f"{row.count}" + (f" ({inner})" if inner else "")
 
 
 def gpu_line(gpu: GpuSpec) -> str:
     usable = f"{gpu.usable_memory_bytes / GIB:,.1f} GiB"
-    if gpu.memory.unified and gpu.memory.gpu_share:
-        usable += f" of {gpu.memory_bytes / GIB:,.0f} GiB unified"
+    if gpu.memory.unified:
+        usable += f" of {gpu.memory.marketed_bytes / GIB:,.0f} GiB unified"
+    if not gpu.speed_known:
+        return f"{gpu.display_name} ({usable}; speed not estimated)"
     return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"
 
 
@@ -245,20 +194,12 @@ def workload_line(wl: Workload) -> str:
 
 
 def _efficiency_line(eff: Efficiency) -> str:
-    return (
-        f"Speeds are rough estimates ({eff.describe()}; override with --bandwidth-efficiency / "
-        "--compute-efficiency)."
-    )
+    return (f"Speeds are rough estimates ({eff.describe()}; override with --bandwidth-efficiency / "
+            "--compute-efficiency).")
 
 
-def render_fit(
-    fit: ModelFit,
-    gpu: GpuSpec,
-    wl: Workload,
-    efficiency: Efficiency,
-    chat: ChatBudget | None = None,
-    console: Console | None = None,
-) -> None:
+def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
+               chat: ChatBudget | None = None, console: Console | None = None) -> None:
     """Human output of `llmsize fit MODEL --gpu X`."""
     from rich.table import Table
 
@@ -266,40 +207,24 @@ def render_fit(
     con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table(title_justify="left")
-    for name, justify in (
-        ("precision", "left"),
-        ("weights/GPU GiB", "right"),
-        ("peak/GPU GiB", "right"),
-        ("headroom GiB", "right"),
-        ("GPUs", "right"),
-        ("fits", "left"),
-    ):
+    for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
+                          ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for i, r in enumerate(fit.options):
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
-        table.add_row(
-            r.option.label,
-            gib(r.weights_bytes),
-            gib(r.row.per_gpu_bytes),
-            gib(r.row.headroom_bytes),
-            _layout(r.row),
-            mark,
-        )
+        table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
+                      gib(r.row.headroom_bytes), _layout(r.row), mark)
     con.print(table)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
     if best is None:
-        con.print(
-            f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
-            + (f": {escape(shown.row.reason)}" if shown and shown.row.reason else ".")
-        )
+        con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
+                  + (f": {escape(shown.row.reason)}" if shown and shown.row.reason else "."))
     else:
         row = best.row
-        con.print(
-            f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
-            f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of "
-            f"{gib(row.usable_bytes)} GiB usable"
-        )
+        con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
+                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of "
+                  f"{gib(row.usable_bytes)} GiB usable")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
     if chat is not None:
@@ -318,33 +243,27 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     elif row.fits is False:
         con.print("  not even a 1-token context fits")
     if row.max_concurrent_seqs is not None:
-        con.print(
-            f"  vLLM: {gib(row.kv_pool_bytes)} GiB of KV blocks hold {row.max_concurrent_seqs:,} "
-            f"concurrent sequences of {wl.context:,} tokens"
-        )
+        con.print(f"  vLLM: {gib(row.kv_pool_bytes)} GiB of KV blocks hold {row.max_concurrent_seqs:,} "
+                  f"concurrent sequences of {wl.context:,} tokens")
     elif row.max_batch is not None:
         con.print(f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
     if row.gpu_layers is not None and row.total_layers:
-        con.print(
-            f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
-            "(--gpu-layers; the rest run from CPU RAM)"
-        )
+        con.print(f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
+                  "(--gpu-layers; the rest run from CPU RAM)")
+    if row.usd_per_hour is not None:
+        per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
+                    if row.usd_per_million_output_tokens is not None else "")
+        con.print(f"  cost: ${row.usd_per_hour:,.2f}/hour for {row.count} GPU(s){per_mtok} "
+                  f"[dim](price: {escape(row.price_source or '')})[/dim]")
     if row.decode_tokens_per_s is not None and row.ttft_s is not None:
         total = row.aggregate_tokens_per_s or 0.0
         agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
-        con.print(
-            f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
-            f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s"
-        )
+        con.print(f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
+                  f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
 
 
-def render_fit_all(
-    fits: Sequence[ModelFit],
-    gpu: GpuSpec,
-    wl: Workload,
-    efficiency: Efficiency,
-    console: Console | None = None,
-) -> None:
+def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
+                   console: Console | None = None) -> None:
     """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
     from rich.table import Table
 
@@ -353,40 +272,22 @@ def render_fit_all(
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table()
-    for name, justify in (
-        ("model", "left"),
-        ("params", "right"),
-        ("precision", "left"),
-        ("peak/GPU GiB", "right"),
-        ("headroom GiB", "right"),
-        ("max context", "right"),
-        ("tokens/s", "right"),
-    ):
+    for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
+                          ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
+                          ("tokens/s", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
-        table.add_row(
-            f.model,
-            f"{f.params / 1e9:,.1f}B",
-            best.option.label,
-            gib(best.row.per_gpu_bytes),
-            gib(best.row.headroom_bytes),
-            _tokens(best.row.max_context),
-            _speed(best.row),
-        )
+        table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
+                      gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
     con.print(table)
     if fitting:
         con.print(_efficiency_line(efficiency))
 
 
-def render_compare(
-    rows: Sequence[CompareRow],
-    recommendation: Sequence[str],
-    wl: Workload,
-    efficiency: Efficiency,
-    console: Console | None = None,
-) -> None:
+def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl: Workload,
+                   efficiency: Efficiency, console: Console | None = None) -> None:
     """Human output of `llmsize compare`: one table and the recommendation."""
     from rich.table import Table
 
@@ -397,27 +298,19 @@ def render_compare(
     if many_models:
         table.add_column("model", overflow="fold", min_width=12)
         table.add_column("weights", justify="left")
-    for name, justify in (
-        ("GPU", "left"),
-        ("GPUs", "right"),
-        ("memory/GPU GiB", "right"),
-        ("headroom GiB", "right"),
-        ("max context", "right"),
-        ("decode tok/s", "right"),
-        ("TTFT s", "right"),
-    ):
+    priced = any(r.row.usd_per_hour is not None for r in rows)
+    columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
+               ("max context", "right"), ("decode tok/s", "right"), ("TTFT s", "right")]
+    if priced:
+        columns += [("$/hour", "right"), ("$/M out tok", "right")]
+    for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         row = r.row
-        cells = [
-            row.gpu,
-            _layout(row) if row.fits else f"{row.count}: no fit",
-            gib(row.per_gpu_bytes),
-            gib(row.headroom_bytes),
-            _tokens(row.max_context),
-            _speed(row),
-            _ttft(row),
-        ]
+        cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
+                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if priced:
+            cells += [_money(row.usd_per_hour), _money(row.usd_per_million_output_tokens)]
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)
@@ -439,28 +332,23 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
     if not rows:
         return
     table = Table(title="GPU fit", title_justify="left")
-    for name, justify in (
-        ("GPU", "left"),
-        ("GPUs", "right"),
-        ("fits", "left"),
-        ("per GPU GiB", "right"),
-        ("headroom GiB", "right"),
-        ("max context", "right"),
-        ("decode tok/s", "right"),
-        ("TTFT s", "right"),
-    ):
+    sweep = any(row.concurrency is not None for row in rows)
+    columns = [("GPU", "left"), ("GPUs", "right"), ("fits", "left"), ("per GPU GiB", "right"),
+               ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
+               ("TTFT s", "right")]
+    if sweep:
+        columns[1:1] = [("concurrency", "right")]
+        columns += [("total tok/s", "right"), ("speed", "left")]
+    for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(
-            row.gpu,
-            _layout(row),
-            "yes" if row.fits else "no",
-            gib(row.per_gpu_bytes),
-            gib(row.headroom_bytes),
-            _tokens(row.max_context),
-            _speed(row),
-            _ttft(row),
-        )
+        cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
+                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if sweep:
+            cells[1:1] = [str(row.concurrency)]
+            total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"
+            cells += [total, f"{row.speed_class or '-'} / TTFT {row.ttft_class or '-'}"]
+        table.add_row(*cells)
     con.print(table)
     for row in rows:
         if row.reason:
@@ -468,4 +356,5 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
     for w in dict.fromkeys(w for row in rows for w in row.warnings):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(row.decode_tokens_per_s for row in rows):
-        con.print("Speeds are rough estimates (see `llmsize fit` for the efficiency factors).")
+        con.print("Speeds are estimates from constants calibrated per engine, weight format and device "
+                  "class (docs/validation-speed.md; JSON speed_constants shows them).")
