@@ -92,6 +92,12 @@ def test_gradient_checkpointing_matches_the_trace(small: tuple[ModelSpec, dict[s
     assert real.activations_bytes < plain.activations_bytes  # recomputation keeps less
 
 
+def test_trl_recipe_runs_for_real_as_traced(small: tuple[ModelSpec, dict[str, Any]]) -> None:
+    """TRL's defaults (fused AdamW, checkpointing, chunked loss) run really as the trace accounts."""
+    traced, real = _both(small, Workload(mode=Mode.FULL, framework="trl", context=256))
+    assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
+
+
 def test_qlora_needs_cuda(small: tuple[ModelSpec, dict[str, Any]]) -> None:
     spec, config = small
     with pytest.raises(BadInputError, match="CUDA"):
