@@ -86,3 +86,13 @@ def test_optimizer_offload_leaves_no_states_on_the_gpu() -> None:
 def test_impossible_recipes_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         Workload(mode="full", **bad)  # type: ignore[arg-type]
+
+
+def test_liger_kernels_keep_less_than_the_eager_blocks() -> None:
+    """Liger's SwiGLU keeps gate and up only, its RMSNorm X and rstd, its loss no logits."""
+    spec = llama3_8b_spec()
+    wl = Workload(mode="lora", framework="trl", context=4096)
+    plain = estimate(spec, wl)
+    liger = estimate(spec, wl.model_copy(update={"liger": True}))
+    assert liger.activations_bytes < plain.activations_bytes
+    assert any("fused cross-entropy" in a for a in liger.assumptions)

@@ -141,6 +141,14 @@ CompileOpt = Annotated[
         "--compile", help="torch.compile the loss (torchtune compile: True).", rich_help_panel=_TRAIN
     ),
 ]
+LigerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--liger",
+        help="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE.",
+        rich_help_panel=_TRAIN,
+    ),
+]
 OffloadOptimizerOpt = Annotated[
     Offload,
     typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
@@ -236,6 +244,7 @@ def build_workload(
     activation_offloading: bool | None = None,
     grad_accum: int = 1,
     compile: bool = False,
+    liger: bool = False,
     offload_optimizer: Offload = Offload.NONE,
     offload_params: Offload = Offload.NONE,
     attention: Attention | None = None,
@@ -279,6 +288,7 @@ def build_workload(
             activation_offloading=activation_offloading,
             gradient_accumulation=grad_accum,
             compile=compile,
+            liger=liger,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,
@@ -320,6 +330,7 @@ WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
     "activation_offloading",
     "grad_accum",
     "compile",
+    "liger",
     "offload_optimizer",
     "offload_params",
 )

@@ -233,6 +233,7 @@ class Dims:
     loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
     fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
     compiled: bool = False  # the loss runs under torch.compile (loss_walk.compiled_cross_entropy)
+    liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
     loss_chunks: int = 1
 
     @property
@@ -338,7 +339,8 @@ def _rmsnorm(
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
-    if d.fast and not gemma:
+    if (d.fast or d.liger) and not gemma:
+        # Unsloth's fast_rms_layernorm and Liger's LigerRMSNormFunction keep the same: X and rstd
         from llmsize.estimate.unsloth_kernels import fast_rmsnorm
 
         return fast_rmsnorm(w, d, x, width, n, name)
@@ -385,6 +387,9 @@ def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows
     if d.fast:
         # unsloth/kernels/rope_embedding.py: rotates Q and K in place (a view, nothing allocated)
         return w.op("rope (in place)", n, [x], view_of=x)
+    if d.liger:
+        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place
+        return w.op("rope (liger)", n, [x], saves=[cos, sin])
     xc = w.op("rope x*cos", n, [x], saves=[cos])
     neg = w.op("rope neg", n // 2, [x])
     rot = w.op("rope rotate_half", n, [neg, x])
@@ -759,6 +764,13 @@ def _dense_mlp(
         from llmsize.estimate.unsloth_kernels import fast_lora_mlp
 
         return fast_lora_mlp(w, d, x, h, inter, n)
+    elif d.liger:
+        # liger_kernel/ops/swiglu.py LigerSiLUMulFunction: one output, keeps gate and up (silu is
+        # recomputed in backward)
+        g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        p = w.op("silu(gate)*up (liger)", n * inter * d.e, [g, u], saves=[g, u])
+        w.drop(g, u)
     else:
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         a = w.op("act", n * inter * d.e, [g], saves=[g])
@@ -1236,6 +1248,7 @@ def _dims(
         loss_chunks=rc.loss_chunks,
         fast=rc.fast_kernels and wl.mode.trains,
         compiled=wl.compile and wl.mode.trains,
+        liger=wl.liger and wl.mode.trains,
     )
 
 

@@ -122,7 +122,8 @@ def recipe(wl: Workload) -> Recipe:
         notes.append("gradient checkpointing " + ("on" if gc else "off"))
     loss = wl.loss
     if loss is None:
-        loss = _default_loss(fw)
+        # Liger's model patch (apply_liger_kernel_to_*) swaps the loss for its fused linear CE
+        loss = Loss.FUSED if wl.liger else _default_loss(fw)
         notes.append(f"{loss} cross-entropy")
     chunks = wl.loss_chunks or (DEFAULT_LOSS_CHUNKS if loss is Loss.CHUNKED else 1)
     in_bwd = wl.optimizer_in_backward

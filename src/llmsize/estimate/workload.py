@@ -132,6 +132,9 @@ class Workload(BaseModel):
     compile: bool = Field(
         default=False, description="the loss runs under torch.compile (fused cross-entropy)"
     )
+    liger: bool = Field(
+        default=False, description="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE"
+    )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
