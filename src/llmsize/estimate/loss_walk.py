@@ -74,10 +74,12 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
             w.drop(logits)
             total = part if total is None else _sum(w, total, part)
             continue
+        # `cross_entropy(logits.float(), ...)`: the chunk's bf16 logits stay referenced until the
+        # call returns, beside the fp32 copy and the log-softmax
         lf = w.op(f"chunk {i} fp32", r * vocab * 4, [logits])
-        w.drop(logits)
         lsm = w.op(f"chunk {i} log_softmax", r * vocab * 4, [lf], saves_out=True)
         w.drop(lf)
+        w.drop(logits)
         part = w.op(f"chunk {i} nll", 4, [lsm])
         w.drop(lsm)
         total = part if total is None else _sum(w, total, part)
