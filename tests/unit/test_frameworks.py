@@ -96,3 +96,13 @@ def test_liger_kernels_keep_less_than_the_eager_blocks() -> None:
     liger = estimate(spec, wl.model_copy(update={"liger": True}))
     assert liger.activations_bytes < plain.activations_bytes
     assert any("fused cross-entropy" in a for a in liger.assumptions)
+
+
+def test_paged_32bit_adamw_keeps_fp32_states_outside_the_total() -> None:
+    """bitsandbytes PagedAdamW32bit (QLoRA's optim="paged_adamw_32bit"): 8 B per trained parameter,
+    in unified memory."""
+    spec = llama3_8b_spec()
+    est = estimate(spec, Workload(mode="qlora", optimizer="paged-adamw-32bit", context=1024))
+    fused = estimate(spec, Workload(mode="qlora", optimizer="adamw-fused", context=1024))
+    assert est.paged_bytes == fused.optimizer_bytes > 0  # fp32 adapters: the same 8 B/param
+    assert est.optimizer_bytes == 0

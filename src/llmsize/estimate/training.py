@@ -103,7 +103,7 @@ def state_bytes(tensors: Iterable[Tensor], optimizer: Optimizer, state_dtype: st
     """
     elem = bytes_per_element(state_dtype)
     tensors = list(tensors)
-    if optimizer.is_adamw_torch:
+    if optimizer.is_adamw_torch or optimizer is Optimizer.PAGED_ADAMW_32BIT:
         return math.ceil(2 * sum(t.numel * t.count for t in tensors) * elem)
     if optimizer is Optimizer.SGD:
         return math.ceil(sum(t.numel * t.count for t in tensors) * elem)
@@ -135,6 +135,7 @@ def optimizer_label(optimizer: Optimizer) -> str:
         Optimizer.ADAMW_4BIT: "4-bit AdamW (torchao): 2 x 0.5 B + scale/128",
         Optimizer.ADAMW_8BIT: "8-bit AdamW: 2 x 1 B + absmax/2048",
         Optimizer.PAGED_ADAMW_8BIT: "paged 8-bit AdamW: 2 x 1 B + absmax/2048",
+        Optimizer.PAGED_ADAMW_32BIT: "paged 32-bit AdamW (bitsandbytes): 2 fp32 states",
         Optimizer.SGD: f"SGD momentum {SGD_MOMENTUM}: 1 state",
         Optimizer.ADAFACTOR: "Adafactor: row + column",
     }[optimizer]
@@ -175,7 +176,10 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
     rc = recipe(wl)
     numel = sum(t.numel * t.count for t in tensors)
     master_on = master_weights_on(wl, param_dtype)
-    state_dtype = FP32 if master_on or param_dtype == FP32 else param_dtype
+    # bitsandbytes' 32-bit optimizers keep fp32 states whatever the parameter dtype
+    # (optim/optimizer.py Optimizer2State.init_state, optim_bits=32)
+    fp32_states = master_on or param_dtype == FP32 or rc.optimizer is Optimizer.PAGED_ADAMW_32BIT
+    state_dtype = FP32 if fp32_states else param_dtype
     notes: list[str] = []
     elem = bytes_per_element(param_dtype)
     full_grads = math.ceil(numel * elem)
@@ -206,7 +210,7 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
         master = math.ceil(master / dp)
         opt_formula += f" / {dp} (ZeRO-{wl.zero})"
     paged = host = 0
-    if rc.optimizer is Optimizer.PAGED_ADAMW_8BIT:
+    if rc.optimizer in (Optimizer.PAGED_ADAMW_8BIT, Optimizer.PAGED_ADAMW_32BIT):
         paged, optimizer = optimizer - master, master
         notes.append(
             f"paged optimizer states ({paged:,} B) live in CUDA unified memory outside torch's allocator: "

@@ -39,6 +39,7 @@ class Optimizer(StrEnum):
     ADAMW_FOREACH = "adamw-foreach"
     ADAMW_8BIT = "adamw-8bit"
     PAGED_ADAMW_8BIT = "paged-adamw-8bit"
+    PAGED_ADAMW_32BIT = "paged-adamw-32bit"
     ADAMW_4BIT = "adamw-4bit"
     SGD = "sgd"
     ADAFACTOR = "adafactor"
