@@ -8,6 +8,8 @@ and adapter estimates reuse the same placement, so all components agree on what 
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -344,15 +346,31 @@ _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
 }
 
 
-def _not_converted(fmt: WeightFormat, name: str) -> bool:
+# Where each kind of group sits in a transformers module tree, for compressed-tensors' "re:" ignore patterns,
+# which llm-compressor matches against full module names (compressed_tensors.utils.match: re.match on the name).
+# DeepSeek/Kimi spell the shared expert "shared_experts"; Kimi-K2-Thinking ignores "re:.*shared_experts.*".
+_MODULE_PATHS: dict[str, str] = {
+    "attn": "model.layers.0.self_attn.{}",
+    "mixer": "model.layers.0.mixer.{}",
+    "mlp": "model.layers.0.mlp.{}",
+    "expert": "model.layers.0.mlp.experts.0.{}",
+    "shared_expert": "model.layers.0.mlp.shared_experts.{}",
+}
+
+
+def _not_converted(fmt: WeightFormat, name: str, kind: str = "") -> bool:
+    path = _MODULE_PATHS.get(kind, "{}").format(name)
     return any(
-        name == m or m.endswith("." + name) or m == name.split(".")[-1] for m in fmt.modules_not_converted
+        re.match(m[3:], path) is not None
+        if m.startswith("re:")
+        else name == m or m.endswith("." + name) or m == name.split(".")[-1]
+        for m in fmt.modules_not_converted
     )
 
 
 def _quantized(shard: Shard, fmt: WeightFormat) -> bool:
     g = shard.group
-    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name):
+    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name, g.kind):
         return False
     if fmt.quant == QuantMethod.MXFP4:
         return g.kind == "expert"  # gpt-oss: only the MoE experts are MXFP4 (modules_to_not_convert)

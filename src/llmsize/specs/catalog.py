@@ -274,8 +274,14 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
 
 def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     sig = _signature(p)
-    if sig[0] is None or sig[4] is None:  # a series and a size at least
+    # A series and a size at least; or, for the families that name no size ("GLM-4.6", "MiniMax-M2.7",
+    # "Kimi-K2"), a series and a version that an entry spells the same way, variant included, so that
+    # "GLM-4.6-FP8" finds GLM-4.6 while "GLM-4.7-Flash" (another architecture) does not find GLM-4.7.
+    if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
+    if sig[4] is None:
+        sizeless = _signatures().get(sig)
+        return sizeless[0] if sizeless else None
     exact = _signatures().get(sig)
     if exact:
         return exact[0]
