@@ -283,3 +283,18 @@ def test_approximation_follows_the_nearest_reference_and_quant_suffix() -> None:
 
 def test_no_size_no_approximation() -> None:
     assert approximate_spec(parse_name("Mystery-Instruct")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [("GLM-4.6-FP8", "GLM-4.6"), ("zai-org/GLM-4.7", "GLM-4.7"), ("GLM-4.5-Air-FP8", "GLM-4.5-Air"),
+     ("MiniMax-M2", "MiniMax-M2.7"), ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct")],
+)
+def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+
+
+@pytest.mark.parametrize("name", ["GLM-4.7-Flash", "GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
+def test_a_sizeless_name_of_another_architecture_finds_nothing(name: str) -> None:
+    assert catalog.find(name) is None
