@@ -287,8 +287,13 @@ def test_no_size_no_approximation() -> None:
 
 @pytest.mark.parametrize(
     ("name", "entry"),
-    [("GLM-4.6-FP8", "GLM-4.6"), ("zai-org/GLM-4.7", "GLM-4.7"), ("GLM-4.5-Air-FP8", "GLM-4.5-Air"),
-     ("MiniMax-M2", "MiniMax-M2.7"), ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct")],
+    [
+        ("GLM-4.6-FP8", "GLM-4.6"),
+        ("zai-org/GLM-4.7", "GLM-4.7"),
+        ("GLM-4.5-Air-FP8", "GLM-4.5-Air"),
+        ("MiniMax-M2", "MiniMax-M2.7"),
+        ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct"),
+    ],
 )
 def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:
     found = catalog.find(name)

@@ -35,8 +35,12 @@ def test_ud_iq_name_keeps_its_type_but_is_marked_approximate() -> None:
 
 @pytest.mark.parametrize(
     ("name", "marked"),
-    [("Qwen3-8B-UD-Q4_K_XL", True), ("gemma-3-27b-it-UD-IQ1_S.gguf", True), ("Qwen3-8B-Q4_K_M", False),
-     ("LUDWIG-7B-Q4_K_M", False)],
+    [
+        ("Qwen3-8B-UD-Q4_K_XL", True),
+        ("gemma-3-27b-it-UD-IQ1_S.gguf", True),
+        ("Qwen3-8B-Q4_K_M", False),
+        ("LUDWIG-7B-Q4_K_M", False),
+    ],
 )
 def test_ud_marker(name: str, marked: bool) -> None:
     assert is_unsloth_dynamic(name) is marked
@@ -47,6 +51,7 @@ def test_cli_estimate_of_an_xl_name_exits_zero() -> None:
 
     from llmsize.cli.app import app
 
-    result = CliRunner().invoke(app, ["estimate", "Qwen3-8B-UD-Q4_K_XL", "--context", "2048", "--format", "json"])
+    args = ["estimate", "Qwen3-8B-UD-Q4_K_XL", "--context", "2048", "--format", "json"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Unsloth Dynamic" in result.stdout

@@ -8,9 +8,8 @@ and adapter estimates reuse the same placement, so all components agree on what 
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -346,8 +345,8 @@ _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
 }
 
 
-# Where each kind of group sits in a transformers module tree, for compressed-tensors' "re:" ignore patterns,
-# which llm-compressor matches against full module names (compressed_tensors.utils.match: re.match on the name).
+# Where each kind of group sits in a transformers module tree, for compressed-tensors' "re:" ignore
+# patterns, matched against full module names (compressed_tensors.utils.match: re.match on the name).
 # DeepSeek/Kimi spell the shared expert "shared_experts"; Kimi-K2-Thinking ignores "re:.*shared_experts.*".
 _MODULE_PATHS: dict[str, str] = {
     "attn": "model.layers.0.self_attn.{}",

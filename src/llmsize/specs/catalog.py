@@ -272,6 +272,24 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     return {sig: tuple(b) for sig, b in found.items()}
 
 
+@cache
+def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
+    """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
+
+    Aliases are left out: a bare Ollama library name ("qwen2.5") states no size either, but it means one
+    size of a sized family, and "Qwen2.5-Instrcut" must not land on it.
+    """
+    from llmsize.names import parse_name
+
+    found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
+    for entry in entries():
+        for name in filter(None, (entry.model.name, entry.model.hf_repo)):
+            sig = _signature(parse_name(name.split("/")[-1]))
+            if sig[4] is None and entry not in found.setdefault(sig, []):
+                found[sig].append(entry)
+    return {sig: tuple(b) for sig, b in found.items()}
+
+
 def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     sig = _signature(p)
     # A series and a size at least; or, for the families that name no size ("GLM-4.6", "MiniMax-M2.7",
@@ -280,7 +298,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
     if sig[4] is None:
-        sizeless = _signatures().get(sig)
+        sizeless = _sizeless_signatures().get(sig)
         return sizeless[0] if sizeless else None
     exact = _signatures().get(sig)
     if exact:

@@ -21,8 +21,9 @@ from llmsize.names import ParsedName
 # llama2:latest, llama3:latest, mistral:7b/latest, codellama:latest, gemma:latest -> Q4_0 and
 # phi3:latest -> Q4_K_M (public /api/tags dumps of Ollama 0.1.30-era installs on GitHub); deepseek-r1:7b/14b,
 # qwen3:4b/8b/14b and gemma3:1b/4b -> Q4_K_M (public /api/tags and `ollama show` outputs);
-# qwen3.5:9b, qwen3.5:35b-a3b, nemotron-3-nano -> Q4_K_M ("All model sizes sourced directly from Ollama's model
-# library (Q4_K_M unless noted)", https://kgptalkie.com/tutorials/generative-ai/local-llms-2026-technical-reference-guide);
+# qwen3.5:9b, qwen3.5:35b-a3b, nemotron-3-nano -> Q4_K_M ("All model sizes sourced directly from
+# Ollama's model library (Q4_K_M unless noted)",
+# https://kgptalkie.com/tutorials/generative-ai/local-llms-2026-technical-reference-guide);
 # granite4:small-h -> Q4_K_M builds (a public Helix model integration sheet for ibm/granite4:small-h).
 DEFAULT_QUANT = "Q4_K_M"
 DEFAULT_QUANT_SOURCE = (

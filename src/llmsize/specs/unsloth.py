@@ -38,7 +38,7 @@ def is_unsloth_dynamic(name: str) -> bool:
 
 
 def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
-    """`spec` sized as the nearest llama.cpp type when its GGUF type is an Unsloth Dynamic mix, with a warning."""
+    """`spec` sized as the nearest llama.cpp type when its GGUF type is an Unsloth Dynamic mix, warned."""
     fmt = spec.weight_format
     if fmt.quant != QuantMethod.GGUF or not fmt.gguf_type:
         return spec
