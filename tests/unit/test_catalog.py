@@ -303,3 +303,18 @@ def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) ->
 @pytest.mark.parametrize("name", ["GLM-4.7-Flash", "GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
 def test_a_sizeless_name_of_another_architecture_finds_nothing(name: str) -> None:
     assert catalog.find(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [("kimi-k2:1t", "Kimi-K2-Instruct"), ("glm-4.6:355b", "GLM-4.6"), ("minimax-m2:230b", "MiniMax-M2.7")],
+)
+def test_an_untagged_ollama_library_named_after_a_model_finds_it(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+    assert found[1] is not None and found[1].gguf_type == "Q4_K_M"  # an Ollama pull is a GGUF file
+
+
+def test_an_ollama_tag_whose_size_disagrees_is_not_sized_as_the_library_model() -> None:
+    # "glm-4.6:9b" is not the 355B GLM-4.6: the tag's size is off by far more than rounding.
+    assert catalog.find("glm-4.6:9b") is None

@@ -394,6 +394,8 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
         )
         entry = matched if owns or not known else None
+    if entry is None and not known:
+        entry = _library_family(ref.library.name, parsed)
     if entry is None:
         if not known:
             return None
@@ -404,6 +406,31 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             "(`ollama show --modelfile` prints its path)",
         )
     return entry, ollama.with_default_quant(parsed, ref)
+
+
+# How far a tag's stated size may sit from the entry's parameter count ("kimi-k2:1t" vs 1.026T) before
+# the library name is not trusted to mean that entry: sizes in tags are rounded, never off by a quarter.
+_TAG_SIZE_TOLERANCE = 0.25
+
+
+def _library_family(library: str, parsed: ParsedName) -> CatalogEntry | None:
+    """The entry an unknown Ollama library's own name spells ("glm-4.6", "kimi-k2"), if the tag's size agrees.
+
+    Libraries the catalog carries no tags for (ollama.com's newer "glm-4.6", "kimi-k2", "deepseek-v3.1")
+    are still named after one model; "glm-4.6:355b" is that model, not a Llama of 355B. A tag whose size
+    disagrees with the entry ("glm-4.6:9b") is left to the approximation, which says it approximates.
+    """
+    from llmsize.names import parse_name
+    from llmsize.specs.params import total_params
+
+    entry = _direct(library) or _match_parsed(parse_name(library))
+    if entry is None or parsed.params is None:
+        return entry
+    built = build_error(entry) is None
+    count = entry.model.published_params or (total_params(_base_spec(entry)) if built else None)
+    if count is None or abs(parsed.params - count) > _TAG_SIZE_TOLERANCE * count:
+        return None
+    return entry
 
 
 def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
