@@ -318,3 +318,13 @@ def test_an_untagged_ollama_library_named_after_a_model_finds_it(name: str, entr
 def test_an_ollama_tag_whose_size_disagrees_is_not_sized_as_the_library_model() -> None:
     # "glm-4.6:9b" is not the 355B GLM-4.6: the tag's size is off by far more than rounding.
     assert catalog.find("glm-4.6:9b") is None
+
+
+def test_a_dated_alias_does_not_catch_another_release() -> None:
+    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only.
+    found = catalog.find("Magistral-Small-2509")
+    assert found is not None and found[0].name == "Mistral-Small-3.2-24B-Instruct-2506"
+    assert catalog.find("Magistral-Small-2506") is None
+    # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
+    dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
+    assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"

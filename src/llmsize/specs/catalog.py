@@ -273,6 +273,29 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
 
 
 @cache
+def _release_dates() -> dict[tuple[tuple[Any, ...], str], frozenset[str | None]]:
+    """Release dates ("2506", "2509") of each entry's names, per signature (None: a name without one)."""
+    from llmsize.names import parse_name
+
+    found: dict[tuple[tuple[Any, ...], str], set[str | None]] = {}
+    for entry in entries():
+        for name in entry.names:
+            parsed = parse_name(name.split("/")[-1])
+            found.setdefault((_signature(parsed), entry.name), set()).add(parsed.date)
+    return {key: frozenset(dates) for key, dates in found.items()}
+
+
+def _same_release(sig: tuple[Any, ...], entry: CatalogEntry, date: str | None) -> bool:
+    """A dated name matches an entry whose names with that signature are undated or carry the same date.
+
+    "Magistral-Small-2509" (an alias of Mistral Small 3.2, vision tower included) says nothing about
+    "Magistral-Small-2506", a text-only checkpoint; an undated alias ("Qwen3-235B-A22B") still takes any date.
+    """
+    dates = _release_dates().get((sig, entry.name), frozenset())
+    return date is None or None in dates or date in dates
+
+
+@cache
 def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
 
@@ -300,7 +323,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     if sig[4] is None:
         sizeless = _sizeless_signatures().get(sig)
         return sizeless[0] if sizeless else None
-    exact = _signatures().get(sig)
+    exact = [e for e in _signatures().get(sig, ()) if _same_release(sig, e, p.date)]
     if exact:
         return exact[0]
     if p.variant is None and p.base_model is None:
@@ -310,6 +333,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
             for s, es in _signatures().items()
             if (s[0], s[1], *s[4:]) == (sig[0], sig[1], *sig[4:])
             for e in es
+            if _same_release(s, e, p.date)
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
