@@ -328,3 +328,23 @@ def test_a_dated_alias_does_not_catch_another_release() -> None:
     # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
     dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
     assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("qwen3-vl:30b", "Qwen3-VL-30B-A3B-Instruct"),  # the tag leaves out the active size
+        ("qwen3-next:80b", "Qwen3-Next-80B-A3B-Instruct"),
+        ("mistral-small3.2:24b", "Mistral-Small-3.2-24B-Instruct-2506"),
+    ],
+)
+def test_an_ollama_tag_that_drops_parts_of_the_hub_name_finds_the_one_entry(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+
+
+def test_a_listed_library_never_falls_back_to_a_dense_llama_shape() -> None:
+    from llmsize.errors import ModelNotFoundError
+
+    with pytest.raises(ModelNotFoundError, match="qwen3-vl:8b"):
+        catalog.find("qwen3-vl:8b")  # no Qwen3-VL-8B entry: refused, not a Llama-3.1-8B shape

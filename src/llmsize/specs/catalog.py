@@ -340,6 +340,25 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     return None
 
 
+def _wildcard_match(p: ParsedName) -> CatalogEntry | None:
+    """The one entry of the same series and size whose other parts agree wherever the name states them.
+
+    Ollama tags drop what the Hub name spells out: "qwen3-vl:30b" is Qwen3-VL-30B-A3B (no active size),
+    "mixtral:8x7b" is Mixtral-8x7B-v0.1 (no version). Series and size must match; two candidates is no answer.
+    """
+    sig = _signature(p)
+    if sig[0] is None or sig[4] is None:
+        return None
+    found = {
+        e.name: e
+        for s, es in _signatures().items()
+        if s[0] == sig[0] and s[4] == sig[4] and all(q is None or q == v for q, v in zip(sig, s, strict=True))
+        for e in es
+        if _same_release(s, e, p.date)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _direct(text: str) -> CatalogEntry | None:
     candidates = [text]
     if text.lower().endswith(":latest"):  # Ollama: "llama3:latest" is "llama3"
@@ -419,14 +438,17 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
         )
         entry = matched if owns or not known else None
     if entry is None and not known:
-        entry = _library_family(ref.library.name, parsed)
+        entry = _library_family(ref.library.name, parsed) or _wildcard_match(parsed)
     if entry is None:
-        if not known:
+        # A library llmsize lists (ollama.LIBRARIES) names one family: a size of it that the catalog lacks
+        # ("qwen3-vl:8b") is refused rather than sized as a dense Llama of that size. Other libraries fall
+        # through to the approximation from the name's size, which says it approximates.
+        if not known and ollama.library(ref.library.name) is None:
             return None
+        tags = f"known {ref.library.name} tags: {', '.join(known)}" if known else "no tags of it are bundled"
         raise ModelNotFoundError(
-            f"Ollama tag {ref.text!r} is not in the bundled catalog (known {ref.library.name} tags: "
-            f"{', '.join(known)})",
-            hint="pass one of those tags, the model's Hugging Face repo id, or the GGUF file "
+            f"Ollama tag {ref.text!r} is not in the bundled catalog ({tags})",
+            hint="pass a bundled tag, the model's Hugging Face repo id, or the GGUF file "
             "(`ollama show --modelfile` prints its path)",
         )
     return entry, ollama.with_default_quant(parsed, ref)
