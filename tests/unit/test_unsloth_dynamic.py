@@ -55,3 +55,26 @@ def test_cli_estimate_of_an_xl_name_exits_zero() -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Unsloth Dynamic" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("quant", "sized_as"), [("Q4_K_XL", "Q4_K_M"), ("UD-Q2_K_XL", "Q2_K"), ("ud-iq2_xxs", "IQ2_XXS")]
+)
+def test_quant_option_with_an_unsloth_type_is_sized_as_the_nearest_and_says_so(
+    quant: str, sized_as: str
+) -> None:
+    from llmsize.estimate.weights import effective_format
+    from llmsize.estimate.workload import Workload
+
+    spec = resolve.resolve("Qwen3-8B")
+    fmt, notes = effective_format(spec, Workload(quant=quant, engine="llama.cpp"))
+    assert fmt.gguf_type == sized_as
+    assert any("Unsloth Dynamic" in n for n in notes)
+
+
+def test_quant_option_with_a_real_type_has_no_unsloth_note() -> None:
+    from llmsize.estimate.weights import effective_format
+    from llmsize.estimate.workload import Workload
+
+    _, notes = effective_format(resolve.resolve("Qwen3-8B"), Workload(quant="Q4_K_M", engine="llama.cpp"))
+    assert not any("Unsloth" in n for n in notes)

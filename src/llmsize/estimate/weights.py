@@ -19,6 +19,7 @@ from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.workload import Engine, Mode, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
+from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
@@ -61,7 +62,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
     wanted = str(wl.dtype) if wl.dtype is not None else None
     rest = wanted if wanted in FLOAT_DTYPES else (base.dtype if base.dtype in FLOAT_DTYPES else "bf16")
     if wl.quant is not None:
-        parsed = qf.parse_quant(wl.quant, base.model_copy(update={"dtype": rest}))
+        quant, ud_note = nearest_ftype_text(wl.quant)  # --quant UD-Q4_K_XL: Unsloth's mix, sized as Q4_K_M
+        notes.extend([ud_note] if ud_note else [])
+        parsed = qf.parse_quant(quant, base.model_copy(update={"dtype": rest}))
         if parsed is None:
             fmt = WeightFormat(dtype=rest)
             if base.quant is not None:

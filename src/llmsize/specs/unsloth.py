@@ -37,6 +37,29 @@ def is_unsloth_dynamic(name: str) -> bool:
     return _UD_MARK.search(name) is not None
 
 
+def _note(ftype: str, nearest: str | None) -> str:
+    what = (
+        f"{ftype} is an Unsloth Dynamic per-tensor mix, not a llama.cpp file type"
+        if nearest
+        else f"UD-{ftype} is Unsloth Dynamic's own per-tensor mix around {ftype}"
+    )
+    return (
+        f"{what}: weights approximated as llama.cpp's {nearest or ftype} (Unsloth's dynamic files keep "
+        "some tensors at higher precision and are typically a few % larger; the .gguf file gives exact bytes)"
+    )
+
+
+def nearest_ftype_text(quant: str) -> tuple[str, str | None]:
+    """A --quant value with an Unsloth Dynamic type ("UD-Q4_K_XL", "Q4_K_XL") -> (nearest type, note)."""
+    text = quant.strip()
+    marked = text.upper().startswith(("UD-", "UD_"))
+    ftype = (text[3:] if marked else text).upper().replace("-", "_")
+    nearest = NEAREST_FTYPE.get(ftype)
+    if nearest is None and not marked:
+        return quant, None
+    return nearest or ftype, _note(ftype, nearest)
+
+
 def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
     """`spec` sized as the nearest llama.cpp type when its GGUF type is an Unsloth Dynamic mix, warned."""
     fmt = spec.weight_format
@@ -46,16 +69,7 @@ def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
     nearest = NEAREST_FTYPE.get(ftype)
     if nearest is None and not is_unsloth_dynamic(name):
         return spec
-    sized_as = nearest or ftype
-    what = (
-        f"{ftype} is an Unsloth Dynamic per-tensor mix, not a llama.cpp file type"
-        if nearest
-        else f"UD-{ftype} is Unsloth Dynamic's own per-tensor mix around {ftype}"
-    )
-    note = (
-        f"{what}: weights approximated as llama.cpp's {sized_as} (Unsloth's dynamic files keep some "
-        "tensors at higher precision and are typically a few % larger; the .gguf file gives exact bytes)"
-    )
-    new_fmt = fmt.model_copy(update={"gguf_type": sized_as})
+    note = _note(ftype, nearest)
+    new_fmt = fmt.model_copy(update={"gguf_type": nearest or ftype})
     warnings = spec.warnings if note in spec.warnings else (*spec.warnings, note)
     return spec.model_copy(update={"weight_format": new_fmt, "warnings": warnings})
