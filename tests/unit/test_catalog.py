@@ -292,7 +292,8 @@ def test_no_size_no_approximation() -> None:
         ("zai-org/GLM-4.7", "GLM-4.7"),
         ("GLM-4.5-Air-FP8", "GLM-4.5-Air"),
         ("MiniMax-M2", "MiniMax-M2.7"),
-        ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct"),
+        ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct-0905"),
+        ("Kimi-K2-Instruct-0905-FP8", "Kimi-K2-Instruct-0905"),
     ],
 )
 def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:

@@ -295,6 +295,16 @@ def _same_release(sig: tuple[Any, ...], entry: CatalogEntry, date: str | None) -
     return date is None or None in dates or date in dates
 
 
+def _best_release(
+    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None
+) -> CatalogEntry | None:
+    """The entry of that release: one whose names carry the date itself first, else an undated one."""
+    usable = [e for e in found if _same_release(sig, e, date)]
+    dated = [e for e in usable if date is not None and date in _release_dates().get((sig, e.name), ())]
+    best = dated or usable
+    return best[0] if best else None
+
+
 @cache
 def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
@@ -321,11 +331,10 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
     if sig[4] is None:
-        sizeless = _sizeless_signatures().get(sig)
-        return sizeless[0] if sizeless else None
-    exact = [e for e in _signatures().get(sig, ()) if _same_release(sig, e, p.date)]
-    if exact:
-        return exact[0]
+        return _best_release(sig, _sizeless_signatures().get(sig, ()), p.date)
+    exact = _best_release(sig, _signatures().get(sig, ()), p.date)
+    if exact is not None:
+        return exact
     if p.variant is None and p.base_model is None:
         # "deepseek-r1:14b" states no "Distill-Qwen": accept the one entry that differs only there.
         loose = {
