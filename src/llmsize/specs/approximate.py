@@ -67,7 +67,7 @@ def describe_shape(spec: ModelSpec) -> str:
 
 def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
     """A Llama-3-shaped ModelSpec scaled to the size a name states, or None when it states none."""
-    from llmsize.specs.formats import weight_format_from_name
+    from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     size = parsed.params
     if not size or size <= 0:
@@ -93,6 +93,8 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
             "the name describes a mixture of experts; approximated as a dense model of its total size"
         )
     base = dtype or WeightFormat(dtype="bf16")
+    fmt = weight_format_from_name(parsed, base)
+    warnings.extend(name_warnings(parsed, fmt))
     return ModelSpec(
         **{
             **shaped.model_dump(
@@ -113,7 +115,7 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         name=parsed.raw.strip(),
         family=None,
         architecture=None,
-        weight_format=weight_format_from_name(parsed, base),
+        weight_format=fmt,
         approximate=True,
         provenance=Provenance(
             kind=ProvenanceKind.APPROXIMATE,

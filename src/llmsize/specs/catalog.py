@@ -293,7 +293,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     The spec keeps the name as written (the entry's own name is in the provenance note) and takes
     the weight format the name's quant suffix implies.
     """
-    from llmsize.specs.formats import weight_format_from_name
+    from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     found = find(text_or_parsed)
     if found is None:
@@ -306,6 +306,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         fmt = weight_format_from_name(parsed, spec.weight_format)
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
+        unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
+        if unused:
+            update["warnings"] = (*spec.warnings, *unused)
     if raw and raw != entry.name:
         update["name"] = raw
         note = f"catalog entry {entry.name} (model_specs/{entry.file})"
