@@ -38,3 +38,38 @@ def load_yaml(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
+
+
+# A config.json, report or header larger than this is not one (the largest real config.json files,
+# with per-layer lists, are well under 1 MB); reading stops here instead of filling memory (/dev/zero).
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+class UnreadableText(ValueError):
+    """A file or document that is too large, too deeply nested or otherwise not parseable."""
+
+
+def read_text_bounded(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
+    """A text file's content, refusing more than `limit` bytes (raises OSError, UnicodeDecodeError
+    or UnreadableText), so a device or a huge file cannot exhaust memory."""
+    with path.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise UnreadableText(f"it is larger than {limit // (1024 * 1024)} MiB")
+    return raw.decode("utf-8")
+
+
+def load_json(text: str | bytes) -> Any:
+    """json.loads that turns the ways a hostile document breaks the parser into UnreadableText:
+    nesting deeper than the recursion limit, and integers longer than Python converts (4,300 digits).
+    json.JSONDecodeError (a ValueError) passes through for callers that report line and column."""
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError as err:
+        raise UnreadableText("it is nested too deeply") from err
+    except ValueError as err:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise UnreadableText(str(err).split(";")[0]) from err

@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ex.exit_code)
     except typer.Abort:
         _fail("aborted", ExitCode.INTERNAL)
+    except BrokenPipeError:  # `llmsize ... | head`: the reader left; say nothing more (Python docs, signal)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitCode.OK)
     except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
         if _is_usage_error(err):
             show = getattr(err, "show", None)

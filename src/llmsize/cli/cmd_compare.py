@@ -20,7 +20,7 @@ from llmsize.cli.gpu_options import (
     parse_num_gpus,
     split_gpu_list,
 )
-from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     AttentionOpt,
     BatchOpt,
@@ -82,6 +82,8 @@ def compare_cmd(
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.
 
@@ -118,7 +120,12 @@ def compare_cmd(
     rows = compare(pairs, gpu_specs, count, efficiency=eff)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
+    doc = compare_document(rows, advice, shown_wl, count, eff)
     if fmt.value == "human":
         render_compare(rows, advice, shown_wl, eff)
     else:
-        write_document(compare_document(rows, advice, shown_wl, count, eff), fmt.value, rows_key="rows")
+        write_document(doc, fmt.value, rows_key="rows")
+    if output is not None:
+        from llmsize.report.export import save_document
+
+        save_document(doc, output, force=force)

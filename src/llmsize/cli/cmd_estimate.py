@@ -133,7 +133,7 @@ def estimate_cmd(
         model,
         revision,
         options,
-        gpus=split_gpu_list(gpu) if gpu else (),
+        gpus=split_gpu_list(gpu, "--gpu") if gpu is not None else (),
         gpu_files=gpu_file or (),
         num_gpus=parse_num_gpus(num_gpus),
         gpu_memory_utilization=gpu_memory_utilization,

@@ -80,7 +80,7 @@ class Workload(BaseModel):
     )
     gradient_checkpointing: bool = False
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
-    lora_rank: int = Field(default=16, gt=0)
+    lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
     lora_targets: tuple[str, ...] | None = Field(
         default=None,
         description="module names, or ('all-linear',); None = PEFT's default for the architecture",
@@ -107,6 +107,11 @@ class Workload(BaseModel):
             )
         if self.mode is Mode.INFERENCE and self.zero:
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
+        if self.mode is not Mode.INFERENCE and self.engine is not Engine.TRANSFORMERS:
+            raise ValueError(
+                f"--engine {self.engine} serves models and does not train; --mode {self.mode} runs "
+                "with the default --engine transformers"
+            )
         return self
 
     @property

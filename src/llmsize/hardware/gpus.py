@@ -440,6 +440,11 @@ def get_gpu(name: str, gpu_files: Sequence[str | Path] = ()) -> GpuSpec:
     return load_catalog(gpu_files).get(name)
 
 
+# Driver-reported memory sits up to ~0.1% under the marketed GiB (RTX 4090: 24,564 of 24,576 MiB);
+# ECC costs 1/16 (6.25%). 1% keeps the first a match and the second not.
+MIN_MEMORY_TOLERANCE = 0.01
+
+
 def filter_gpus(
     gpus: Iterable[GpuSpec],
     *,
@@ -448,10 +453,17 @@ def filter_gpus(
     segment: str | None = None,
     fp8: bool = False,
 ) -> list[GpuSpec]:
-    """The `llmsize gpus` filters: nominal memory at least N bytes, vendor, segment, native FP8."""
+    """The `llmsize gpus` filters: memory at least N bytes, vendor, segment, native FP8.
+
+    Memory is the usable memory the table shows, less a 1% tolerance: a "24 GB" RTX 4090 reports
+    24,564 MiB (0.05% under 24 GiB) and still counts as a 24 GiB card, while an L4 whose ECC
+    leaves 22.5 GiB does not (issue 15: the table showed 22.5 GiB beside a 24 GiB filter).
+    """
     out = []
     for gpu in gpus:
-        if min_memory_bytes is not None and gpu.nominal_memory_bytes < min_memory_bytes:
+        if min_memory_bytes is not None and gpu.usable_memory_bytes < min_memory_bytes * (
+            1 - MIN_MEMORY_TOLERANCE
+        ):
             continue
         if vendor and gpu.vendor != vendor.lower():
             continue

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import math
 
+from llmsize.errors import BadInputError
 from llmsize.names import ParsedName
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+
+# The largest size a name may state for an approximation: 10x the largest published model
+# (Kimi K2, about 1T parameters). Beyond it a name is a typo, and scaling a reference in depth
+# would build millions of layers (issue 15: "Foo-10000000B" ran for minutes).
+MAX_APPROX_PARAMS = 10 * 10**12
 
 # Llama 3 sizes in model_specs/llama.yaml, smallest first.
 REFERENCE_SHAPES: tuple[str, ...] = (
@@ -72,6 +78,12 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     size = parsed.params
     if not size or size <= 0:
         return None
+    if size > MAX_APPROX_PARAMS:
+        raise BadInputError(
+            f"{parsed.size_label or size} states {size:.3g} parameters, more than any model "
+            f"(llmsize approximates up to {MAX_APPROX_PARAMS / 1e12:g}T)",
+            hint="check the size in the name",
+        )
     references = _references()
     if not references:
         return None
