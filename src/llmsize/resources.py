@@ -6,6 +6,7 @@ editable install they stay at the repository's top level. No I/O happens at impo
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -73,3 +74,54 @@ def load_json(text: str | bytes) -> Any:
         raise UnreadableText("it is nested too deeply") from err
     except ValueError as err:  # "Exceeds the limit (4300 digits) for integer string conversion"
         raise UnreadableText(str(err).split(";")[0]) from err
+
+
+def user_cache_dir() -> Path:
+    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (same rule as specs.cache)."""
+    import os
+    import sys
+
+    override = os.environ.get("LLMSIZE_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "llmsize" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "llmsize"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "llmsize"
+
+
+# Bump when the cached form changes; part of every key, so old entries are simply never read.
+_YAML_CACHE_FORMAT = "1"
+
+
+def load_catalog_yaml(text: str) -> Any:
+    """load_yaml for the catalogs, through a JSON copy keyed by the text's SHA-256.
+
+    Parsing the bundled YAML costs more than the rest of a cold `llmsize estimate` (issue 15:
+    "read the catalogs from a prebuilt index keyed by their content hash"); JSON reads ~100x
+    faster. A changed file has a new hash, so the cache can never be stale; an unwritable cache
+    folder only costs the speed-up.
+    """
+    import hashlib
+    import json
+
+    key = hashlib.sha256(f"{_YAML_CACHE_FORMAT}\0{text}".encode()).hexdigest()
+    path = user_cache_dir() / "yaml" / f"{key}.json"
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    data = load_yaml(text)
+    try:
+        blob = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # dates or other non-JSON values: keep the YAML result, cache nothing
+        return data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(blob, encoding="utf-8")
+        tmp.replace(path)  # atomic: a concurrent reader sees the old state or the whole file
+    except OSError:
+        pass
+    return data

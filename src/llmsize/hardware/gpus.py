@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from llmsize.errors import ConfigError, GpuNotFoundError
-from llmsize.resources import load_yaml, yaml_files
+from llmsize.resources import load_catalog_yaml, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "other"]
@@ -383,7 +383,7 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
     try:
-        doc = load_yaml(text)
+        doc = load_catalog_yaml(text)
     except yaml.YAMLError as err:
         raise ConfigError(f"{where}: not valid YAML ({err})") from None
     return _parse_entries(_entries_from_document(doc, where), where)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.resources import load_yaml, yaml_files
+from llmsize.resources import load_catalog_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
 
 CATALOG_DIR = "model_specs"
@@ -122,7 +122,7 @@ def _validation_message(err: ValidationError, data: Any) -> str:
 def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
     """Validate one catalog YAML document; errors name the file, the entry and the field."""
     try:
-        data = load_yaml(text)
+        data = load_catalog_yaml(text)
     except Exception as err:  # yaml.YAMLError, but without importing yaml at module import
         raise ConfigError(f"model_specs/{file_name} is not valid YAML: {err}") from err
     try:
