@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -20,7 +21,7 @@ from llmsize.cli.gpu_options import (
     parse_num_gpus,
     split_gpu_list,
 )
-from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
+from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     AttentionOpt,
     BatchOpt,
@@ -81,7 +82,7 @@ def compare_cmd(
     compute_efficiency: ComputeEffOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
-    fmt: FormatOpt = OutputFormat.HUMAN,
+    fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -121,11 +122,16 @@ def compare_cmd(
     advice = recommend(rows)
     shown_wl = pairs[0][1]
     doc = compare_document(rows, advice, shown_wl, count, eff)
-    if fmt.value == "human":
+    if fmt is PageFormat.HUMAN:
         render_compare(rows, advice, shown_wl, eff)
+    elif fmt is PageFormat.HTML:
+        from llmsize.report.render_html import compare_page
+
+        sys.stdout.write(compare_page(doc))
     else:
         write_document(doc, fmt.value, rows_key="rows")
     if output is not None:
         from llmsize.report.export import save_document
+        from llmsize.report.render_html import compare_page
 
-        save_document(doc, output, force=force)
+        save_document(doc, output, force=force, html=lambda: compare_page(doc))
