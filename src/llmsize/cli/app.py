@@ -10,12 +10,30 @@ import typer
 
 from llmsize.errors import ExitCode, LlmsizeError
 
+def _flags_without_type() -> None:
+    """Help shows `--force` rather than `--force <bool>`: a flag takes no value (issue 15).
+
+    typer 0.29's TyperOption.display_type_rich labels every option with its type; for boolean
+    flags there is nothing to type, so the label is dropped (None: rich help leaves the cell empty).
+    """
+    from typer import core
+
+    original = core.TyperOption.display_type_rich
+
+    def display(self: core.TyperOption, ctx: object) -> str | None:
+        return None if self.is_bool_flag else original(self, ctx)  # type: ignore[arg-type]
+
+    core.TyperOption.display_type_rich = display  # type: ignore[method-assign]
+
+
+_flags_without_type()
+
 app = typer.Typer(
     name="llmsize",
     help="What hardware does this LLM need, for this job? Memory, fit and speed estimates.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.completion import complete_model
 from llmsize.cli.gpu_options import (
     GpuFileOpt,
     GpuLayersOpt,
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
 ModelArg = Annotated[
     str,
     typer.Argument(
-        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file."
+        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file.",
+        autocompletion=complete_model,
     ),
 ]
 

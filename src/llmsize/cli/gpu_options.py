@@ -7,16 +7,17 @@ from typing import Annotated
 
 import typer
 
+from llmsize.cli.completion import complete_gpu
 from llmsize.errors import BadInputError
 
 _PANEL = "GPUs"
 
 GpuOpt = Annotated[str | None, typer.Option(
     "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...); see `llmsize gpus`.",
-    rich_help_panel=_PANEL)]
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 GpusOpt = Annotated[str | None, typer.Option(
     "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 (or 'all').",
-    rich_help_panel=_PANEL)]
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 NumGpusOpt = Annotated[str, typer.Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits.",
     rich_help_panel=_PANEL)]

@@ -124,7 +124,7 @@ def gpu_fit_bars(rows: Sequence[dict[str, Any]], width: int = 900) -> str:
     if not rows:
         return ""
     scale = max(max(r.get("usable_bytes") or 0, r["per_gpu_bytes"]) for r in rows) or 1
-    left, bar_w, step = 190, width - 190 - 10, 34
+    left, bar_w, step = 190, width - 190 - 230, 34
     out = []
     for i, r in enumerate(rows):
         y = 8 + i * step
@@ -139,8 +139,8 @@ def gpu_fit_bars(rows: Sequence[dict[str, Any]], width: int = 900) -> str:
             f'fill="{colour}" opacity="0.75" data-gpu="{escape(r["gpu"])}" data-need="{need}"/>'
             f'<rect x="{left}" y="{y}" width="{bar_w * usable / scale:.1f}" height="22" fill="none" '
             f'stroke="#222" stroke-width="1.5" data-usable="{usable}"/>'
-            f'<text x="{left + 6}" y="{y + 16}" font-size="12" fill="#fff">{gib(need)} of {gib(usable)}: '
-            f"{verdict}</text>"
+            f'<text x="{left + 6 + bar_w * max(min(need, scale), usable) / scale:.1f}" y="{y + 16}" '
+            f'font-size="12" fill="#222">{gib(need)} of {gib(usable)}: {verdict}</text>'
         )
     height = 16 + len(rows) * step
     return (
@@ -274,18 +274,23 @@ def fit_table(rows: Sequence[dict[str, Any]]) -> str:
     if not rows:
         return ""
     body = []
+    with_model = all("model" in r for r in rows)
     for r in rows:
         verdict = '<span class="fits">fits</span>' if r["fits"] else '<span class="nofit">does not fit</span>'
         speed = f"{r['decode_tokens_per_s']:.0f} tok/s" if r.get("decode_tokens_per_s") else "—"
         ctx = f"{r['max_context']:,}" if r.get("max_context") else "—"
+        model = f"<td>{escape(str(r['model']))}</td>" if with_model else ""
         body.append(
-            f"<tr><td>{escape(str(r.get('model', r['gpu'])))}</td><td>{escape(r['gpu'])} x{r['count']}</td>"
+            f"<tr>{model}<td>{escape(r['gpu'])} x{r['count']}</td>"
             f"<td>{verdict}</td><td>{gib(r['per_gpu_bytes'])}</td><td>{gib(r.get('usable_bytes') or 0)}</td>"
             f"<td>{ctx}</td><td>{speed}</td></tr>"
         )
     return (
-        "<table><tr><th>model</th><th>GPU</th><th></th><th>needs</th><th>usable</th>"
-        "<th>longest context</th><th>decode</th></tr>" + "".join(body) + "</table>"
+        "<table><tr>"
+        + ("<th>model</th>" if with_model else "")
+        + "<th>GPU</th><th></th><th>needs</th><th>usable</th><th>longest context</th><th>decode</th></tr>"
+        + "".join(body)
+        + "</table>"
     )
 
 
