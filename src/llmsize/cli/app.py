@@ -10,6 +10,7 @@ import typer
 
 from llmsize.errors import ExitCode, LlmsizeError
 
+
 def _flags_without_type() -> None:
     """Help shows `--force` rather than `--force <bool>`: a flag takes no value (issue 15).
 
