@@ -22,6 +22,8 @@ COMMAND_MODULES: dict[str, str] = {
     "models": "cmd_models",
     "measure": "cmd_measure",
     "report": "cmd_report",
+    "check": "cmd_check",
+    "plan": "cmd_plan",
 }
 
 __all__ = ["app", "main"]

@@ -11,11 +11,13 @@ import typer
 from llmsize.cli.app import app
 from llmsize.cli.completion import complete_model
 from llmsize.cli.gpu_options import (
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
     NumGpusOpt,
+    parse_concurrency,
     parse_num_gpus,
     split_gpu_list,
 )
@@ -68,6 +70,7 @@ def make_report(
     num_gpus: int | None = 1,
     gpu_memory_utilization: float = 0.9,
     gpu_layers: int | None = None,
+    concurrency: Sequence[int] = (),
 ) -> Report:
     """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
     from llmsize.estimate.core import estimate
@@ -77,13 +80,21 @@ def make_report(
 
     spec = resolve(model, revision=revision)
     workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
-    rows = []
+    rows: list[Any] = []
     if gpus:
+        from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
 
         catalog = load_catalog(tuple(gpu_files))
-        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], num_gpus)
+        for name in gpus:
+            if is_local(name):  # this machine: its detected GPU kind and count
+                local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
+                rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
+                                      concurrency=concurrency)
+            else:
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], num_gpus,
+                                      concurrency=concurrency)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -117,6 +128,7 @@ def estimate_cmd(
     gpu_file: GpuFileOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    concurrency: ConcurrencyOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
@@ -138,7 +150,7 @@ def estimate_cmd(
         "gpu_memory_utilization": gpu_memory_utilization,
         "gpu_layers": gpu_layers,
     }
-    report = make_report(model, revision, options, **planning)
+    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency), **planning)
     wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
     page = ""
     if wants_page:

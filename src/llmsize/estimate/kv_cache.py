@@ -66,11 +66,13 @@ def kv_element_bytes(kv_dtype: str, engine: Engine) -> Fraction:
 
 @dataclass(frozen=True)
 class KvTerm:
-    """`layers` attention layers on the GPU that cache `bytes_per_token` per token and sequence."""
+    """`layers` layers on the GPU that cache `bytes_per_token` per token and sequence (attention), or
+    a fixed `state_bytes` per sequence that does not grow with the context (linear attention, Mamba)."""
 
     layers: int
     bytes_per_token: Fraction
     window: int | None  # tokens the layer can attend to; None = the whole context
+    state_bytes: int = 0  # per sequence and layer: conv + recurrent state
 
 
 def cache_kv_heads(spec: ModelSpec, engine: Engine) -> int:
@@ -100,14 +102,37 @@ def layer_bytes_per_token(
     the KV heads (vLLM); the MLA latent is replicated on every rank.
     """
     if spec.is_mla:
-        return (spec.kv_lora_rank + spec.qk_rope_head_dim) * element
+        # DSA (DeepSeek-V3.2, GLM-5): each layer also caches one indexer key per token
+        # (cache_utils.DynamicIndexedLayer.indexer_keys), in the compute dtype like the latent.
+        indexer = spec.indexer.cache_elements_per_token if spec.indexer is not None else 0
+        return (spec.kv_lora_rank + spec.qk_rope_head_dim + indexer) * element
     kv = cache_kv_heads(spec, engine)
     heads = max(kv // tp, 1) if tp > 1 else kv
     return 2 * heads * spec.head_dim * element
 
 
-def kv_terms(spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:
-    """The cache geometry of the given blocks, grouped by window."""
+def state_terms(
+    spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]
+) -> tuple[KvTerm, ...]:
+    """The fixed per-sequence state of the linear-attention / Mamba / short-conv blocks among `layers`.
+
+    Sizes come from the spec's layer kind (`RecurrentSpec.state_bytes`); tensor parallelism splits
+    the state by heads like the KV heads.
+    """
+    n = sum(1 for layer in layers if spec.has_state(layer))
+    if not n or spec.recurrent is None:
+        return ()
+    element = BYTES_PER_ELEMENT.get(compute_dtype, Fraction(2))
+    per_seq = spec.recurrent.state_bytes(int(element) if element >= 1 else 2)
+    return (KvTerm(n, Fraction(0), None, -(-per_seq // max(wl.tp, 1))),)
+
+
+def kv_terms(
+    spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int], compute_dtype: str | None = None
+) -> tuple[KvTerm, ...]:
+    """The cache geometry of the given blocks, grouped by window (recurrent state as its own term)."""
+    states = state_terms(spec, wl, compute_dtype or _float_or_bf16(kv_dtype), layers)
+    layers = [layer for layer in layers if spec.has_kv(layer)]
     element = kv_element_bytes(kv_dtype, wl.engine)
     if kv_dtype in ("q8_0", "q4_0"):
         width = spec.kv_lora_rank + spec.qk_rope_head_dim if spec.is_mla else spec.head_dim
@@ -122,7 +147,11 @@ def kv_terms(spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int]
         # transformers' QuantizedCache is a DynamicLayer per block: it keeps every token, windows or not.
         window = None if quantized_hf else spec.layer_window(layer)
         counts[window] = counts.get(window, 0) + 1
-    return tuple(KvTerm(n, per_token, w) for w, n in counts.items())
+    return (*(KvTerm(n, per_token, w) for w, n in counts.items()), *states)
+
+
+def _float_or_bf16(dtype: str) -> str:
+    return dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
 
 
 def _pad(x: Any, multiple: int) -> Any:
@@ -157,6 +186,9 @@ def kv_bytes(terms: Sequence[KvTerm], engine: Engine, tokens: Any, prefill: Any,
     """Sum over the cache terms; int for scalar inputs, an integer array for array inputs."""
     total: Any = 0
     for term in terms:
+        if term.state_bytes:  # one fixed state per sequence, whatever the context
+            total = total + term.layers * term.state_bytes * batch
+            continue
         held = tokens_held(term.window, tokens, prefill, engine, batch)
         seqs = 1 if engine is Engine.LLAMA_CPP else batch
         per_token = term.layers * term.bytes_per_token
@@ -201,8 +233,13 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: Engine) -> str:
         core = (
             core.replace("kv_heads", "query heads") + " (transformers broadcasts Falcon's K/V to every head)"
         )
-    if spec.layer_types and "sliding_attention" in spec.layer_types:
-        core += " (sliding layers: at most the window)"
+    if spec.layer_types and {"sliding_attention", "chunked_attention"} & set(spec.layer_types):
+        core += " (sliding/chunked layers: at most the window)"
+    n_kv = sum(1 for i in range(spec.num_layers) if spec.has_kv(i))
+    if n_kv != spec.num_layers:
+        core = core.replace("x layers x", f"x {n_kv} attention layers x")
+    if spec.recurrent is not None:
+        core += f" + a fixed {spec.recurrent.kind} state per sequence in the other layers"
     if engine is Engine.LLAMA_CPP:
         core += ", allocated for the full context"
     return core
@@ -211,7 +248,7 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: Engine) -> str:
 def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     """KV bytes one more token of one sequence costs on full-attention layers of the whole model."""
     element = kv_element_bytes(kv_dtype, wl.engine)
-    full = sum(1 for i in range(spec.num_layers) if spec.layer_window(i) is None)
+    full = sum(1 for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None)
     return math.ceil(full * layer_bytes_per_token(spec, element, wl.tp, wl.engine))
 
 
