@@ -531,15 +531,15 @@ def filter_gpus(
 ) -> list[GpuSpec]:
     """The `llmsize gpus` filters: memory at least N bytes, vendor, segment, native FP8.
 
-    Memory is the usable memory the table shows, less a 1% tolerance: a "24 GB" RTX 4090 reports
-    24,564 MiB (0.05% under 24 GiB) and still counts as a 24 GiB card, while an L4 whose ECC
-    leaves 22.5 GiB does not (issue 15: the table showed 22.5 GiB beside a 24 GiB filter).
+    Memory is what the `llmsize gpus` table shows (the driver's total; for unified memory the GPU's
+    share), less a 1% tolerance: a "24 GB" RTX 4090 reports 24,564 MiB (0.05% under 24 GiB) and
+    still counts as a 24 GiB card, while an L4 whose ECC leaves 22.5 GiB does not (issue 15: the
+    table showed 22.5 GiB beside a 24 GiB filter).
     """
     out = []
     for gpu in gpus:
-        if min_memory_bytes is not None and gpu.usable_memory_bytes < min_memory_bytes * (
-            1 - MIN_MEMORY_TOLERANCE
-        ):
+        shown = gpu.usable_memory_bytes if gpu.memory.unified else gpu.memory_bytes
+        if min_memory_bytes is not None and shown < min_memory_bytes * (1 - MIN_MEMORY_TOLERANCE):
             continue
         if vendor and gpu.vendor != vendor.lower():
             continue
