@@ -41,6 +41,9 @@ def print_fitted(table: Table, console: Console, keep: int = 1) -> None:
     console.print(table)
     if hidden:
         console.print(
-            Text(f"(not shown at {console.width} columns: {', '.join(hidden)}; widen the terminal or "
-                 "use --format json)", style="dim")
+            Text(
+                f"(not shown at {console.width} columns: {', '.join(hidden)}; widen the terminal or "
+                "use --format json)",
+                style="dim",
+            )
         )
