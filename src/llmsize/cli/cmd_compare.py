@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.cmd_fit import efficiency_from
+from llmsize.cli.cmd_fit import efficiency_from, with_price
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -17,25 +19,38 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     GpusOpt,
     NumGpusOpt,
+    PricePerHourOpt,
+    is_local,
     parse_num_gpus,
+    resolve_gpu,
     split_gpu_list,
 )
-from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
+    LigerOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -45,7 +60,25 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Mode, Optimizer
+from llmsize.estimate.workload import Mode, Offload
+
+
+class SortKey(StrEnum):
+    """How `compare` orders its rows (none: as asked)."""
+
+    NONE = "none"
+    COST = "cost"
+    SPEED = "speed"
+    GPUS = "gpus"
+    MEMORY = "memory"
+
+
+SortOpt = Annotated[SortKey, typer.Option(
+    "--sort", help="Order rows: cost ($ per million output tokens, then $/hour; unpriced last), speed, "
+                   "gpus (fewest first) or memory (least per GPU first).")]
+
+if TYPE_CHECKING:
+    from llmsize.hardware.gpus import GpuSpec
 
 ModelsArg = Annotated[list[str], typer.Argument(
     help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
@@ -65,9 +98,19 @@ def compare_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    liger: LigerOpt = False,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -79,9 +122,13 @@ def compare_cmd(
     gpu_layers: GpuLayersOpt = None,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    price_per_hour: PricePerHourOpt = None,
+    sort: SortOpt = SortKey.NONE,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
-    fmt: FormatOpt = OutputFormat.HUMAN,
+    fmt: PageFormatOpt = PageFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.
 
@@ -92,6 +139,8 @@ def compare_cmd(
       llmsize compare Qwen2.5-7B-Instruct Qwen2.5-7B-Instruct-AWQ Qwen2.5-7B-Instruct-GGUF-Q4_K_M --gpu 4090
 
       llmsize compare Qwen3-8B --gpus all --context 32k --format json
+
+      llmsize compare Llama-3.1-70B --gpus H100,TPU-v6e,L40S --price-per-hour 2.5 --sort cost
     """
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import compare, recommend
@@ -107,7 +156,13 @@ def compare_cmd(
     if not names:
         raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
                             hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
-    gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
+    def lookup(name: str) -> GpuSpec:
+        if is_local(name):  # this machine's GPU kind (the count is what --num-gpus plans)
+            return resolve_gpu(name, gpu_file or (), "1")[0]
+        return catalog.get(name)
+
+    gpu_specs = [with_price(g, price_per_hour)
+                 for g in {g.id: g for g in (lookup(n) for n in names)}.values()]
     count = parse_num_gpus(num_gpus)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())
@@ -115,10 +170,40 @@ def compare_cmd(
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision)
         pairs.append((spec, workload_for(spec, options, count, gpu_memory_utilization, gpu_layers)))
-    rows = compare(pairs, gpu_specs, count, efficiency=eff)
+    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
-    if fmt.value == "human":
+    doc = compare_document(rows, advice, shown_wl, count, eff)
+    if fmt is PageFormat.HUMAN:
         render_compare(rows, advice, shown_wl, eff)
+    elif fmt is PageFormat.HTML:
+        from llmsize.report.render_html import compare_page
+
+        sys.stdout.write(compare_page(doc))
     else:
-        write_document(compare_document(rows, advice, shown_wl, count, eff), fmt.value, rows_key="rows")
+        write_document(doc, fmt.value, rows_key="rows")
+    if output is not None:
+        from llmsize.report.export import save_document
+        from llmsize.report.render_html import compare_page
+
+        save_document(doc, output, force=force, html=lambda: compare_page(doc))
+
+
+def sort_rows(rows: list[Any], key: SortKey) -> list[Any]:
+    """Rows in the --sort order; rows that do not fit (or have no price, for cost) go last."""
+    if key is SortKey.NONE:
+        return rows
+    inf = float("inf")
+
+    def order(r: Any) -> tuple[float, ...]:
+        row = r.row
+        if key is SortKey.COST:
+            has = row.usd_per_hour is not None and row.fits
+            return (0 if has else 1, row.usd_per_million_output_tokens or inf, row.usd_per_hour or inf)
+        if key is SortKey.SPEED:
+            return (0 if row.fits else 1, -(row.aggregate_tokens_per_s or row.decode_tokens_per_s or 0))
+        if key is SortKey.GPUS:
+            return (0 if row.fits else 1, row.count, row.per_gpu_bytes)
+        return (0 if row.fits else 1, row.per_gpu_bytes)
+
+    return sorted(rows, key=order)

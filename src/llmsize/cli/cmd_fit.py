@@ -3,6 +3,7 @@ largest batch and a rough speed; `--all` lists the catalog models that run on th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,26 +18,39 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     NumGpusOpt,
     OutputTokensOpt,
+    PricePerHourOpt,
     SystemTokensOpt,
     TurnsOpt,
-    parse_num_gpus,
+    host_ram_line,
+    local_engine,
+    resolve_gpu,
 )
-from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
+    LigerOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -46,10 +60,11 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Engine, Mode, Optimizer
+from llmsize.estimate.workload import Engine, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
+    from llmsize.hardware.detect import Machine
     from llmsize.hardware.gpus import GpuSpec
     from llmsize.hardware.speed import Efficiency
 
@@ -57,6 +72,40 @@ ModelOptArg = Annotated[str | None, typer.Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models that run on the GPU.")]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
+
+
+def free_now_line(need_bytes: int | None, machine: Machine | None) -> str | None:
+    """A warning when the plan fits this machine's GPUs but not what is free on them now."""
+    if need_bytes is None or machine is None or not machine.gpus:
+        return None
+    free = [g.free_bytes for g in machine.gpus if g.free_bytes is not None]
+    if not free or min(free) >= need_bytes:
+        return None
+    return (f"it fits these GPUs, but only {min(free) / 2**30:,.1f} GiB is free now on the busiest "
+            f"(other processes hold the rest): {need_bytes / 2**30:,.1f} GiB needed")
+
+
+def machine_document(machine: Machine) -> dict[str, Any]:
+    """This machine as detected, for JSON/YAML output."""
+    return {
+        "summary": machine.summary(),
+        "ram_total_bytes": machine.ram_total_bytes,
+        "ram_available_bytes": machine.ram_available_bytes,
+        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes,
+                  "free_bytes": g.free_bytes, "source": g.source, "unified": g.unified}
+                 for g in machine.gpus],
+        "notes": list(machine.notes),
+    }
+
+
+def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
+    """`gpu` with the user's --price-per-hour in place of the catalog's price."""
+    if price_per_hour is None:
+        return gpu
+    from llmsize.hardware.gpus import Price
+
+    price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")
+    return gpu.model_copy(update={"price": price})
 
 
 def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficiency:
@@ -81,9 +130,19 @@ def fit_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    liger: LigerOpt = False,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -98,15 +157,20 @@ def fit_cmd(
     system_tokens: SystemTokensOpt = 0,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    price_per_hour: PricePerHourOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """Will MODEL run on a GPU? Best precision/quant that fits, longest context, largest batch, speed.
+    """Will MODEL run here (detected) or on a GPU? Best precision that fits, longest context, batch, speed.
 
     Examples:
 
       llmsize fit Qwen2.5-7B-Instruct --gpu RTX-4090
+
+      llmsize fit Qwen3-8B                  (this machine: NVIDIA, AMD, Apple or RAM only)
 
       llmsize fit Llama-3.1-70B --gpu H100 --num-gpus auto
 
@@ -116,31 +180,30 @@ def fit_cmd(
 
       llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400 --turns 50
     """
-    from llmsize.hardware.gpus import load_catalog
-
-    if gpu is None:
-        raise BadInputError("fit needs --gpu", hint="e.g. --gpu RTX-4090; `llmsize gpus` lists the catalog")
     if model is None and not all_models:
         raise BadInputError("fit needs a MODEL, or --all for every catalog model")
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
-    count = parse_num_gpus(num_gpus)
-    gpu_spec = load_catalog(gpu_file or ()).get(gpu)
+    gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
+    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
+    gpu_spec = with_price(gpu_spec, price_per_hour)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
     if all_models:
-        _fit_all(gpu_spec, options, planning, eff, fmt.value, check)
+        _fit_all(gpu_spec, options, planning, eff, fmt.value, check, (output, force))
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens))
+             chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force))
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
-             chat: tuple[int | None, int | None, int]) -> None:
+             chat: tuple[int | None, int | None, int], machine: Machine | None = None,
+             save: tuple[Path | None, bool] = (None, False)) -> None:
     from llmsize.hardware.plan import fit_model
+    from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_document, render_fit, write_document
     from llmsize.specs.resolve import resolve
 
@@ -149,10 +212,23 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     wl = workload_for(spec, options, count, util, layers)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
+    doc = fit_document(result, gpu, wl, count, eff, budget)
+    if machine is not None:
+        doc["machine"] = machine_document(machine)
+    shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
+    host_line = (host_ram_line(shown.row.host_bytes if shown else None, machine)
+                 if gpu.id != "local-cpu" else None)
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
+        if host_line:
+            typer.echo(f"Host RAM: {host_line}")
+        free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
+        if free_line:
+            typer.echo(f"Warning: {free_line}")
     else:
-        write_document(fit_document(result, gpu, wl, count, eff, budget), fmt, rows_key="options")
+        write_document(doc, fmt, rows_key="options")
+    if save[0] is not None:
+        save_document(doc, save[0], force=save[1])
     if check and result.best is None:
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
 
@@ -170,14 +246,27 @@ def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: in
             "--turns needs --prompt-tokens (input per turn) and --output-tokens (reply per turn)")
     best = result.best_result
     memory = best.row.max_context if best is not None else None
-    return chat_budget(prompt_tokens=wl.prompt_tokens, output_tokens=output_tokens, turns=turns,
-                       window_tokens=result.max_position_embeddings, memory_tokens=memory,
-                       system_tokens=system_tokens)
+    return chat_budget(
+        prompt_tokens=wl.prompt_tokens,
+        output_tokens=output_tokens,
+        turns=turns,
+        window_tokens=result.max_position_embeddings,
+        memory_tokens=memory,
+        system_tokens=system_tokens,
+    )
 
 
-def _fit_all(gpu: GpuSpec, options: dict[str, Any], planning: tuple[int | None, float, int | None],
-             eff: Efficiency, fmt: str, check: bool) -> None:
+def _fit_all(
+    gpu: GpuSpec,
+    options: dict[str, Any],
+    planning: tuple[int | None, float, int | None],
+    eff: Efficiency,
+    fmt: str,
+    check: bool,
+    save: tuple[Path | None, bool] = (None, False),
+) -> None:
     from llmsize.hardware.plan import fit_model
+    from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
     from llmsize.specs.catalog import specs
 
@@ -196,6 +285,8 @@ def _fit_all(gpu: GpuSpec, options: dict[str, Any], planning: tuple[int | None, 
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
         write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
+    if save[0] is not None:
+        save_document(fit_all_document(fits, gpu, shown_wl, count, eff), save[0], force=save[1])
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from llmsize.cli.app import app
 from llmsize.cli.gpu_options import GpuFileOpt
-from llmsize.cli.options import FormatOpt, OutputFormat
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt
 from llmsize.errors import BadInputError
 
 MinMemoryOpt = Annotated[str | None, typer.Option(
@@ -17,6 +19,8 @@ VendorOpt = Annotated[str | None, typer.Option("--vendor", help="nvidia, amd, ap
 SegmentOpt = Annotated[str | None, typer.Option(
     "--segment", help="datacenter, workstation, consumer, embedded.")]
 Fp8Opt = Annotated[bool, typer.Option("--fp8", help="Only GPUs with native FP8 tensor cores.")]
+LocalOpt = Annotated[bool, typer.Option(
+    "--local", help="What this machine has: detected GPUs, their total and free memory, RAM.")]
 
 
 @app.command("gpus")
@@ -25,8 +29,11 @@ def gpus_cmd(
     vendor: VendorOpt = None,
     segment: SegmentOpt = None,
     fp8: Fp8Opt = False,
+    local: LocalOpt = False,
     gpu_file: GpuFileOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """List the GPU catalog: memory, bandwidth, dense tensor throughput, native dtypes.
 
@@ -35,11 +42,16 @@ def gpus_cmd(
       llmsize gpus --min-memory 24GiB
 
       llmsize gpus --vendor nvidia --fp8 --format json
+
+      llmsize gpus --local
     """
     from llmsize.hardware.gpus import filter_gpus, load_catalog
     from llmsize.report.render_gpus import render_gpus
     from llmsize.units import parse_size
 
+    if local:
+        _show_local(gpu_file or (), fmt)
+        return
     min_bytes = None
     if min_memory is not None:
         try:
@@ -54,3 +66,37 @@ def gpus_cmd(
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
     render_gpus(gpus, fmt.value)
+    if output is not None:
+        from llmsize.report.export import save_document
+        from llmsize.report.render_gpus import gpus_document
+
+        save_document(gpus_document(gpus), output, force=force)
+
+
+def _show_local(gpu_files: Sequence[Path], fmt: OutputFormat) -> None:
+    """`llmsize gpus --local`: the detected machine, and the catalog entry each GPU maps to."""
+    import json
+
+    import yaml
+
+    from llmsize.cli.cmd_fit import machine_document
+    from llmsize.hardware.detect import detect
+    from llmsize.hardware.gpus import load_catalog
+    from llmsize.hardware.local_gpu import local_gpus
+
+    local = local_gpus(detect(), load_catalog(gpu_files))
+    doc = machine_document(local.machine)
+    doc["plan_gpu"] = local.spec.id
+    doc["plan_count"] = local.count
+    doc["plan_memory_bytes"] = local.spec.usable_memory_bytes
+    doc["notes"] = list(local.notes)
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is OutputFormat.YAML:
+        typer.echo(yaml.safe_dump(doc, sort_keys=False), nl=False)
+    else:
+        typer.echo(f"this machine: {local.machine.summary()}")
+        typer.echo(f"plans as: {local.count}x {local.spec.id} "
+                   f"({local.spec.usable_memory_bytes / 2**30:,.1f} GiB each)")
+        for note in local.notes:
+            typer.echo(f"  note: {note}")

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from llmsize.cli.completion import complete_gpu
 from llmsize.errors import BadInputError
+
+if TYPE_CHECKING:
+    from llmsize.hardware.detect import Machine
+    from llmsize.hardware.gpus import GpuSpec
 
 _PANEL = "GPUs"
 
 GpuOpt = Annotated[str | None, typer.Option(
-    "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...); see `llmsize gpus`.",
-    rich_help_panel=_PANEL)]
+    "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
+                  "or 'local' for this machine (detected).",
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 GpusOpt = Annotated[str | None, typer.Option(
-    "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 (or 'all').",
-    rich_help_panel=_PANEL)]
+    "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
+                   "(or 'all'; 'local' = this machine).",
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 NumGpusOpt = Annotated[str, typer.Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits.",
     rich_help_panel=_PANEL)]
@@ -50,6 +58,11 @@ SystemTokensOpt = Annotated[int, typer.Option(
     "--system-tokens", min=0, help="Chat budget: tokens of the system prompt.", rich_help_panel=_PANEL)]
 
 
+# The largest training jobs run on ~100k GPUs, as data-parallel replicas of a far smaller layout;
+# one model's memory plan never needs more GPUs than this (and the planner walks the counts).
+MAX_GPUS = 4096
+
+
 def parse_num_gpus(text: str | int | None) -> int | None:
     """'auto' -> None (the planner picks); a positive integer -> itself; anything else: BadInputError."""
     if text is None:
@@ -65,16 +78,23 @@ def parse_num_gpus(text: str | int | None) -> int | None:
             raise BadInputError(f"--num-gpus {text!r} is neither a number nor 'auto'",
                                 hint="write e.g. --num-gpus 4 or --num-gpus auto") from None
     if value < 1:
-        raise BadInputError(f"--num-gpus {value} is impossible: at least one GPU is needed",
-                            hint="use --num-gpus 1 or more, or --num-gpus auto")
+        raise BadInputError(
+            f"--num-gpus {value} is impossible: at least one GPU is needed",
+            hint="use --num-gpus 1 or more, or --num-gpus auto",
+        )
+    if value > MAX_GPUS:
+        raise BadInputError(
+            f"--num-gpus {value:,} is more GPUs than llmsize plans for (up to {MAX_GPUS:,})",
+            hint="use --num-gpus auto for the smallest count that fits",
+        )
     return value
 
 
-def split_gpu_list(text: str) -> list[str]:
+def split_gpu_list(text: str, option: str = "--gpus") -> list[str]:
     """'H100, A100-80GB,,L40S' -> ['H100', 'A100-80GB', 'L40S']; an empty list is bad input."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
-        raise BadInputError("--gpus is empty", hint="name GPUs, e.g. --gpus H100,A100-80GB,RTX-4090")
+        raise BadInputError(f"{option} is empty", hint=f"name GPUs, e.g. {option} H100,A100-80GB,RTX-4090")
     return names
 
 
@@ -90,3 +110,72 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
     if not levels or min(levels) < 1:
         raise BadInputError(f"--concurrency {text!r}: levels must be positive integers, e.g. 1,8,32")
     return levels
+
+
+PricePerHourOpt = Annotated[float | None, typer.Option(
+    "--price-per-hour", min=0.0,
+    help="US$ per GPU-hour, for $/hour and $ per million output tokens (default: the catalog's dated "
+         "price where it has one; otherwise no cost is shown).", rich_help_panel=_PANEL)]
+
+LOCAL_GPU_NAMES = ("local", "this", "here")
+
+
+def is_local(name: str | None) -> bool:
+    """No --gpu, or --gpu local: size against this machine."""
+    return name is None or name.strip().lower() in LOCAL_GPU_NAMES
+
+
+def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
+                num_gpus: str) -> tuple[GpuSpec, int | None, Machine | None]:
+    """The GPU spec and count to plan with: a catalog GPU, or this machine (detected, noted on stderr).
+
+    On this machine the detected GPU count is used unless --num-gpus says otherwise.
+    """
+    from llmsize.hardware.gpus import load_catalog
+
+    catalog = load_catalog(gpu_files)
+    count = parse_num_gpus(num_gpus)
+    if not is_local(name):
+        assert name is not None
+        return catalog.get(name), count, None
+    from llmsize.hardware.detect import detect
+    from llmsize.hardware.local_gpu import local_gpus
+
+    local = local_gpus(detect(), catalog)
+    typer.echo(f"this machine: {local.machine.summary()}", err=True)
+    for note in local.notes:
+        typer.echo(f"  note: {note}", err=True)
+    if num_gpus.strip() == "1" and local.count > 1:
+        count = local.count
+    return local.spec, count, local.machine
+
+
+def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> object:
+    """The engine to plan this machine with when none was asked: llama.cpp without CUDA or ROCm.
+
+    bitsandbytes and vLLM need a CUDA/ROCm GPU; on a CPU-only machine or Apple silicon people run
+    GGUF through llama.cpp (or Ollama, which embeds it), so that is what the plan assumes.
+    """
+    from llmsize.estimate.workload import Engine
+
+    if engine is not None or machine is None:
+        return engine
+    if gpu.id == "local-cpu" or gpu.vendor == "apple":
+        typer.echo("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it",
+                   err=True)
+        return Engine.LLAMA_CPP
+    return engine
+
+
+def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None:
+    """Whether this machine has the RAM that llama.cpp's CPU-side layers need (None: nothing to say)."""
+    if host_bytes is None:
+        return None
+    gib = 2**30
+    need = f"the layers off the GPU need {host_bytes / gib:,.1f} GiB of CPU RAM"
+    if machine is None or not machine.ram_total_bytes:
+        return need + " (this machine's RAM was not checked)"
+    have = machine.ram_available_bytes or machine.ram_total_bytes
+    verdict = "enough" if host_bytes <= have else "NOT enough"
+    return (f"{need}; this machine has {machine.ram_total_bytes / gib:,.1f} GiB "
+            f"({have / gib:,.1f} GiB available now): {verdict}")

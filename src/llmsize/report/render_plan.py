@@ -18,6 +18,7 @@ from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.plan import CompareRow, ModelFit
 from llmsize.hardware.speed import Efficiency
+from llmsize.report.table_fit import print_fitted
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def _header(kind: str) -> dict[str, Any]:
 def _gpu_doc(gpu: GpuSpec) -> dict[str, Any]:
     doc = gpu.to_json()
     return {k: doc[k] for k in ("id", "name", "vendor", "memory_bytes", "usable_memory_bytes",
-                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops")}
+                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops", "visible_memory_bytes",
+                                "visible_memory_basis", "visible_memory_source", "fp4_flops", "price")}
 
 
 def _workload_doc(wl: Workload, num_gpus: int | None) -> dict[str, Any]:
@@ -165,6 +167,10 @@ def _ttft(row: FitRow) -> str:
     return f"{row.ttft_s:.2f}" if row.ttft_s < 10 else f"{row.ttft_s:,.0f}"
 
 
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
 def _layout(row: FitRow) -> str:
     parts = [f"TP{row.tp}" if row.tp > 1 else "", f"PP{row.pp}" if row.pp > 1 else "",
              f"DP{row.dp}" if row.dp > 1 else ""]
@@ -174,8 +180,10 @@ def _layout(row: FitRow) -> str:
 
 def gpu_line(gpu: GpuSpec) -> str:
     usable = f"{gpu.usable_memory_bytes / GIB:,.1f} GiB"
-    if gpu.memory.unified and gpu.memory.gpu_share:
-        usable += f" of {gpu.memory_bytes / GIB:,.0f} GiB unified"
+    if gpu.memory.unified:
+        usable += f" of {gpu.memory.marketed_bytes / GIB:,.0f} GiB unified"
+    if not gpu.speed_known:
+        return f"{gpu.display_name} ({usable}; speed not estimated)"
     return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"
 
 
@@ -207,7 +215,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
         table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
                       gib(r.row.headroom_bytes), _layout(r.row), mark)
-    con.print(table)
+    print_fitted(table, con)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
     if best is None:
@@ -243,6 +251,11 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     if row.gpu_layers is not None and row.total_layers:
         con.print(f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
                   "(--gpu-layers; the rest run from CPU RAM)")
+    if row.usd_per_hour is not None:
+        per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
+                    if row.usd_per_million_output_tokens is not None else "")
+        con.print(f"  cost: ${row.usd_per_hour:,.2f}/hour for {row.count} GPU(s){per_mtok} "
+                  f"[dim](price: {escape(row.price_source or '')})[/dim]")
     if row.decode_tokens_per_s is not None and row.ttft_s is not None:
         total = row.aggregate_tokens_per_s or 0.0
         agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
@@ -269,7 +282,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
         assert best is not None
         table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
                       gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
-    con.print(table)
+    print_fitted(table, con)
     if fitting:
         con.print(_efficiency_line(efficiency))
 
@@ -281,23 +294,30 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
 
     con = console or _console()
     many_models = len({r.model for r in rows}) > 1
+    if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
+        con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
     con.print(f"  {workload_line(wl)}")
     table = Table()
     if many_models:
         table.add_column("model", overflow="fold", min_width=12)
         table.add_column("weights", justify="left")
-    for name, justify in (("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"),
-                          ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
-                          ("TTFT s", "right")):
+    priced = any(r.row.usd_per_hour is not None for r in rows)
+    columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
+               ("max context", "right"), ("decode tok/s", "right"), ("TTFT s", "right")]
+    if priced:
+        columns += [("$/hour", "right"), ("$/M out tok", "right")]
+    for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
                  gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if priced:
+            cells += [_money(row.usd_per_hour), _money(row.usd_per_million_output_tokens)]
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)
-    con.print(table)
+    print_fitted(table, con)
     for line in recommendation:
         con.print(f"[bold]{escape(line)}[/bold]")
     warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
@@ -332,7 +352,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
             total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"
             cells += [total, f"{row.speed_class or '-'} / TTFT {row.ttft_class or '-'}"]
         table.add_row(*cells)
-    con.print(table)
+    print_fitted(table, con)
     for row in rows:
         if row.reason:
             con.print(f"  {escape(row.gpu)}: {escape(row.reason)}")

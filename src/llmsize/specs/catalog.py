@@ -22,10 +22,27 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.resources import load_yaml, yaml_files
-from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
+from llmsize.resources import load_catalog_yaml, yaml_files
+from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+from llmsize.specs.ollama import OllamaRef
 
 CATALOG_DIR = "model_specs"
+
+
+class CheckpointVariant(BaseModel):
+    """Names of the entry whose published checkpoint stores its weights in another dtype than `config` says.
+
+    Google's gemma-2-9b (pre-trained) ships float32 weights while gemma-2-9b-it ships bfloat16 ones:
+    the same tensors, half the bytes. A variant says which names download which dtype, and where
+    that was read, so that `-it` is not sized from the base repository's config.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    names: tuple[str, ...] = Field(min_length=1)
+    torch_dtype: str = Field(min_length=1)
+    hf_repo: str | None = None
+    source: str = Field(min_length=1, description="where the stored dtype of that checkpoint was read")
 
 
 class CatalogModel(BaseModel):
@@ -48,6 +65,7 @@ class CatalogModel(BaseModel):
         "copy of a tied lm_head, per-layer rotary inv_freq of older exports); published_params counts them",
     )
     checkpoint_only_note: str | None = None
+    variants: tuple[CheckpointVariant, ...] = ()
     config: dict[str, Any]
 
     @field_validator("source")
@@ -69,6 +87,11 @@ class CatalogModel(BaseModel):
             )
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
+        own = {_key(n) for n in (self.name, *self.aliases)}
+        for variant in self.variants:
+            missing = [n for n in variant.names if _key(n) not in own]
+            if missing:
+                raise ValueError(f"variant names {missing} are not the entry's name or aliases")
         return self
 
 
@@ -92,6 +115,21 @@ class CatalogEntry:
     @property
     def name(self) -> str:
         return self.model.name
+
+    def variant(self, name: str, parsed: ParsedName | None) -> CheckpointVariant | None:
+        """The checkpoint variant `name` downloads: named exactly, or with the same training type."""
+        key = _key(name.split("/")[-1])
+        for variant in self.model.variants:
+            if key in {_key(n) for n in variant.names}:
+                return variant
+        if parsed is None or parsed.training_type is None:
+            return None
+        from llmsize.names import parse_name
+
+        for variant in self.model.variants:
+            if any(parse_name(n).training_type == parsed.training_type for n in variant.names):
+                return variant
+        return None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -122,7 +160,7 @@ def _validation_message(err: ValidationError, data: Any) -> str:
 def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
     """Validate one catalog YAML document; errors name the file, the entry and the field."""
     try:
-        data = load_yaml(text)
+        data = load_catalog_yaml(text)
     except Exception as err:  # yaml.YAMLError, but without importing yaml at module import
         raise ConfigError(f"model_specs/{file_name} is not valid YAML: {err}") from err
     try:
@@ -234,13 +272,69 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     return {sig: tuple(b) for sig, b in found.items()}
 
 
+@cache
+def _release_dates() -> dict[tuple[tuple[Any, ...], str], frozenset[str | None]]:
+    """Release dates ("2506", "2509") of each entry's names, per signature (None: a name without one)."""
+    from llmsize.names import parse_name
+
+    found: dict[tuple[tuple[Any, ...], str], set[str | None]] = {}
+    for entry in entries():
+        for name in entry.names:
+            parsed = parse_name(name.split("/")[-1])
+            found.setdefault((_signature(parsed), entry.name), set()).add(parsed.date)
+    return {key: frozenset(dates) for key, dates in found.items()}
+
+
+def _same_release(sig: tuple[Any, ...], entry: CatalogEntry, date: str | None) -> bool:
+    """A dated name matches an entry whose names with that signature are undated or carry the same date.
+
+    "Magistral-Small-2509" (an alias of Mistral Small 3.2, vision tower included) says nothing about
+    "Magistral-Small-2506", a text-only checkpoint; an undated alias ("Qwen3-235B-A22B") still takes any date.
+    """
+    dates = _release_dates().get((sig, entry.name), frozenset())
+    return date is None or None in dates or date in dates
+
+
+def _best_release(
+    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None
+) -> CatalogEntry | None:
+    """The entry of that release: one whose names carry the date itself first, else an undated one."""
+    usable = [e for e in found if _same_release(sig, e, date)]
+    dated = [e for e in usable if date is not None and date in _release_dates().get((sig, e.name), ())]
+    best = dated or usable
+    return best[0] if best else None
+
+
+@cache
+def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
+    """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
+
+    Aliases are left out: a bare Ollama library name ("qwen2.5") states no size either, but it means one
+    size of a sized family, and "Qwen2.5-Instrcut" must not land on it.
+    """
+    from llmsize.names import parse_name
+
+    found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
+    for entry in entries():
+        for name in filter(None, (entry.model.name, entry.model.hf_repo)):
+            sig = _signature(parse_name(name.split("/")[-1]))
+            if sig[4] is None and entry not in found.setdefault(sig, []):
+                found[sig].append(entry)
+    return {sig: tuple(b) for sig, b in found.items()}
+
+
 def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     sig = _signature(p)
-    if sig[0] is None or sig[4] is None:  # a series and a size at least
+    # A series and a size at least; or, for the families that name no size ("GLM-4.6", "MiniMax-M2.7",
+    # "Kimi-K2"), a series and a version that an entry spells the same way, variant included, so that
+    # "GLM-4.6-FP8" finds GLM-4.6 while "GLM-4.7-Flash" (another architecture) does not find GLM-4.7.
+    if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
-    exact = _signatures().get(sig)
-    if exact:
-        return exact[0]
+    if sig[4] is None:
+        return _best_release(sig, _sizeless_signatures().get(sig, ()), p.date)
+    exact = _best_release(sig, _signatures().get(sig, ()), p.date)
+    if exact is not None:
+        return exact
     if p.variant is None and p.base_model is None:
         # "deepseek-r1:14b" states no "Distill-Qwen": accept the one entry that differs only there.
         loose = {
@@ -248,10 +342,30 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
             for s, es in _signatures().items()
             if (s[0], s[1], *s[4:]) == (sig[0], sig[1], *sig[4:])
             for e in es
+            if _same_release(s, e, p.date)
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
     return None
+
+
+def _wildcard_match(p: ParsedName) -> CatalogEntry | None:
+    """The one entry of the same series and size whose other parts agree wherever the name states them.
+
+    Ollama tags drop what the Hub name spells out: "qwen3-vl:30b" is Qwen3-VL-30B-A3B (no active size),
+    "mixtral:8x7b" is Mixtral-8x7B-v0.1 (no version). Series and size must match; two candidates is no answer.
+    """
+    sig = _signature(p)
+    if sig[0] is None or sig[4] is None:
+        return None
+    found = {
+        e.name: e
+        for s, es in _signatures().items()
+        if s[0] == sig[0] and s[4] == sig[4] and all(q is None or q == v for q, v in zip(sig, s, strict=True))
+        for e in es
+        if _same_release(s, e, p.date)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _direct(text: str) -> CatalogEntry | None:
@@ -268,8 +382,14 @@ def _direct(text: str) -> CatalogEntry | None:
 
 
 def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | None] | None:
-    """The entry a name resolves to, with the parse that got there (None for an exact spelling)."""
+    """The entry a name resolves to, with the parse that got there (None for an exact spelling).
+
+    An Ollama reference ("qwen3:30b-a3b", "llama3") comes back with the GGUF type it downloads
+    filled into the parse (specs/ollama.py); a tag of a known library that no entry carries raises
+    ModelNotFoundError instead of landing on another architecture.
+    """
     from llmsize.names import parse_name
+    from llmsize.specs import ollama
 
     if isinstance(text_or_parsed, ParsedName):
         parsed: ParsedName | None = text_or_parsed
@@ -278,13 +398,94 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
         parsed, text = None, text_or_parsed.strip()
     if not text:
         return None
-    entry = _direct(text)
     if parsed is None:
         parsed = parse_name(text)
+    ref = ollama.parse_reference(text, _bare_ollama_names())
+    if ref is not None:
+        return _find_ollama(ref, parsed)
+    entry = _direct(text)
     if entry is not None:
         return entry, parsed
     entry = _match_parsed(parsed)
     return (entry, parsed) if entry is not None else None
+
+
+@cache
+def _bare_ollama_names() -> frozenset[str]:
+    """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag)."""
+    from llmsize.specs import ollama
+
+    return frozenset(
+        a
+        for e in entries()
+        for a in e.model.aliases
+        if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1" is a HF name
+    )
+
+
+def _library_tags(library: str) -> list[str]:
+    """The tags of one Ollama library that catalog entries carry as aliases ("qwen3:8b" -> "8b")."""
+    prefix = f"{library}:"
+    tags = {a.split(":", 1)[1] for e in entries() for a in e.model.aliases if a.lower().startswith(prefix)}
+    if library in _bare_ollama_names():
+        tags.add("latest")
+    return sorted(tags)
+
+
+def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, ParsedName] | None:
+    """Catalog entry and GGUF-typed parse of an Ollama reference (see `find`)."""
+    from llmsize.errors import ModelNotFoundError
+    from llmsize.specs import ollama
+
+    entry = next((e for e in map(get, ref.candidates()) if e is not None), None)
+    known = _library_tags(ref.library.name)
+    if entry is None:
+        matched = _match_parsed(parsed)
+        lib = ref.library.name
+        owns = matched is not None and any(
+            a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
+        )
+        entry = matched if owns or not known else None
+    if entry is None and not known:
+        entry = _library_family(ref.library.name, parsed) or _wildcard_match(parsed)
+    if entry is None:
+        # A library llmsize lists (ollama.LIBRARIES) names one family: a size of it that the catalog lacks
+        # ("qwen3-vl:8b") is refused rather than sized as a dense Llama of that size. Other libraries fall
+        # through to the approximation from the name's size, which says it approximates.
+        if not known and ollama.library(ref.library.name) is None:
+            return None
+        tags = f"known {ref.library.name} tags: {', '.join(known)}" if known else "no tags of it are bundled"
+        raise ModelNotFoundError(
+            f"Ollama tag {ref.text!r} is not in the bundled catalog ({tags})",
+            hint="pass a bundled tag, the model's Hugging Face repo id, or the GGUF file "
+            "(`ollama show --modelfile` prints its path)",
+        )
+    return entry, ollama.with_default_quant(parsed, ref)
+
+
+# How far a tag's stated size may sit from the entry's parameter count ("kimi-k2:1t" vs 1.026T) before
+# the library name is not trusted to mean that entry: sizes in tags are rounded, never off by a quarter.
+_TAG_SIZE_TOLERANCE = 0.25
+
+
+def _library_family(library: str, parsed: ParsedName) -> CatalogEntry | None:
+    """The entry an unknown Ollama library's own name spells ("glm-4.6", "kimi-k2"), if the tag's size agrees.
+
+    Libraries the catalog carries no tags for (ollama.com's newer "glm-4.6", "kimi-k2", "deepseek-v3.1")
+    are still named after one model; "glm-4.6:355b" is that model, not a Llama of 355B. A tag whose size
+    disagrees with the entry ("glm-4.6:9b") is left to the approximation, which says it approximates.
+    """
+    from llmsize.names import parse_name
+    from llmsize.specs.params import total_params
+
+    entry = _direct(library) or _match_parsed(parse_name(library))
+    if entry is None or parsed.params is None:
+        return entry
+    built = build_error(entry) is None
+    count = entry.model.published_params or (total_params(_base_spec(entry)) if built else None)
+    if count is None or abs(parsed.params - count) > _TAG_SIZE_TOLERANCE * count:
+        return None
+    return entry
 
 
 def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
@@ -293,7 +494,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     The spec keeps the name as written (the entry's own name is in the provenance note) and takes
     the weight format the name's quant suffix implies.
     """
-    from llmsize.specs.formats import weight_format_from_name
+    from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     found = find(text_or_parsed)
     if found is None:
@@ -302,15 +503,36 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     spec = _base_spec(entry)
     raw = parsed.raw.strip() if parsed is not None else entry.name
     update: dict[str, Any] = {}
+    base_format = spec.weight_format
+    variant = entry.variant(raw, parsed)
+    note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+    if variant is not None:
+        base_format = _variant_format(spec, variant)
+        update["weight_format"] = base_format
+        if variant.hf_repo:
+            update["hf_repo"] = variant.hf_repo
+        note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({variant.source})"
     if parsed is not None:
-        fmt = weight_format_from_name(parsed, spec.weight_format)
+        fmt = weight_format_from_name(parsed, base_format)
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
-    if raw and raw != entry.name:
-        update["name"] = raw
-        note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+        unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
+        if unused:
+            update["warnings"] = (*spec.warnings, *unused)
+    if (raw and raw != entry.name) or variant is not None:
+        update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})
     return spec.model_copy(update=update) if update else spec
+
+
+def _variant_format(spec: ModelSpec, variant: CheckpointVariant) -> WeightFormat:
+    """The entry's weight format with the variant's stored dtype (a quantized format keeps its own)."""
+    from llmsize.specs.formats import dtype_from_config
+
+    dtype, problems = dtype_from_config({"torch_dtype": variant.torch_dtype})
+    if problems:
+        raise ConfigError(f"catalog variant {variant.names[0]!r}: {problems[0]}")
+    return spec.weight_format.model_copy(update={"dtype": dtype})
 
 
 def suggest(text: str, n: int = 5) -> list[str]:
@@ -336,6 +558,19 @@ def families() -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.family for e in entries()))
 
 
+@cache
+def build_error(entry: CatalogEntry) -> str | None:
+    """Why an entry cannot be built yet (a model_type from_hf_config refuses), or None when it can.
+
+    Listings (`models`, `fit --all`) skip such entries and say so, rather than failing as a whole.
+    """
+    try:
+        _base_spec(entry)
+    except ConfigError as err:
+        return err.message
+    return None
+
+
 def specs(selected: Iterable[CatalogEntry] | None = None) -> list[ModelSpec]:
-    """ModelSpecs of `selected` entries (default: all), for listing."""
-    return [_base_spec(e) for e in (entries() if selected is None else selected)]
+    """ModelSpecs of `selected` entries (default: all) that can be built, for listing."""
+    return [_base_spec(e) for e in (entries() if selected is None else selected) if build_error(e) is None]

@@ -194,6 +194,11 @@ _REFUSED = {
 }
 
 
+# No architecture count comes near this (vocabularies ~2^18, contexts ~2^24); beyond it a value is a
+# corrupt or hostile file, and Infinity/1e308 would overflow int() and float arithmetic downstream.
+_MAX_CONFIG_INT = 2**48
+
+
 class _Reader:
     """Typed access to one config dict; a missing or malformed field becomes a ConfigError naming it."""
 
@@ -228,8 +233,16 @@ class _Reader:
         value = self.get(*keys)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-            raise ConfigError(f"config.json field {keys[0]!r} must be an integer, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not -_MAX_CONFIG_INT <= value <= _MAX_CONFIG_INT  # also False for NaN
+            or int(value) != value
+        ):
+            shown = (
+                repr(value) if not isinstance(value, int) else f"an integer of {len(str(abs(value)))} digits"
+            )
+            raise ConfigError(f"config.json field {keys[0]!r} must be an integer below 2^48, not {shown}")
         return int(value)
 
     def flag(self, key: str, default: bool = False) -> bool:
@@ -555,7 +568,8 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
             num_shared_experts=1 if shared else 0,
             shared_expert_intermediate_size=moe_inter * shared,
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
-            router_score_correction_bias=r.model_type == "deepseek_v3" and r.get("topk_method") == "noaux_tc",
+            router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2")
+            and r.get("topk_method") == "noaux_tc",
         )
         mlp = r.cfg.get("mlp_layer_types")
         if mlp is not None:  # newer exports state the dense/sparse pattern per layer
@@ -1305,7 +1319,7 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         qk_norm="head",
         norm_unit_offset=True,  # Qwen3NextRMSNorm: output * (1.0 + weight.float()), then type_as
         attn_output_gate=r.flag("attn_output_gate", default=True),
-        layer_types=_kinds_list(r, "layer_types", L),
+        layer_types=_qwen_next_kinds(r, L),
         recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),
     )
     experts = r.opt_int("num_experts", default=0) or 0
@@ -1320,6 +1334,18 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         )
         f.update(_qwen_moe_layers(r, L, warnings))
     return _mtp(r, f, "qwen")
+
+
+def _qwen_next_kinds(r: _Reader, num_layers: int) -> tuple[str, ...]:
+    """`layer_types`, or as Qwen3NextConfig derives it when absent (Qwen3-Next-80B's config.json has
+    none): every `full_attention_interval`-th layer (default 4) is full attention, the rest linear.
+    REFERENCE: transformers 5.23 configuration_qwen3_next.py, Qwen3NextConfig.__init__."""
+    if r.get("layer_types", default=None) is not None:
+        return _kinds_list(r, "layer_types", num_layers)
+    interval = r.opt_int("full_attention_interval", default=4) or 4
+    return tuple(
+        "full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(num_layers)
+    )
 
 
 def _trunk_no_mlp(r: _Reader) -> Fields:

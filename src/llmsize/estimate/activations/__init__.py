@@ -33,4 +33,13 @@ module says what the fused kernels change.
 
 from llmsize.estimate.activations.candidates import Candidate, inference_candidates, training_candidates
 
+# The walk's pieces the training-recipe walks build on (loss_walk.py, unsloth_kernels.py).
+from llmsize.estimate.activations.model import _head as _head
+from llmsize.estimate.activations.model import _loss as _loss
+from llmsize.estimate.activations.walk import _T as _T
+from llmsize.estimate.activations.walk import Dims as Dims
+from llmsize.estimate.activations.walk import Num as Num
+from llmsize.estimate.activations.walk import _linear as _linear
+from llmsize.estimate.activations.walk import _Walk as _Walk
+
 __all__ = ["Candidate", "inference_candidates", "training_candidates"]

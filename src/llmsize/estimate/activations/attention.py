@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.walk import (
     _T,
     Dims,

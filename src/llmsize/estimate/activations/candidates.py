@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
-from llmsize.estimate.activations.model import _head, _loss, _prefix
-from llmsize.estimate.activations.walk import _T, Dims, Num, _backward, _Ctx, _norm, _Walk
+from llmsize.estimate.activations.model import _head, _prefix
+from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
 from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.estimate.workload import Attention, Engine, Mode, Workload
 from llmsize.specs.models import ModelSpec
@@ -26,6 +25,7 @@ class Candidate:
     kv_fraction: Num
     grad_fraction: Num
     where: str
+    host: Num = 0  # bytes offloaded to host RAM (activation offloading), the same for every moment
 
 
 def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, str], list[int]]:
@@ -76,6 +76,9 @@ def _dims(
     attention: Attention | None,
     targets: frozenset[str],
 ) -> Dims:
+    from llmsize.estimate.frameworks import recipe
+
+    rc = recipe(wl)
     eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
     lora = wl.mode in (Mode.LORA, Mode.QLORA)
     return Dims(
@@ -85,12 +88,18 @@ def _dims(
         e=e,
         train=wl.mode.trains,
         lora=lora,
-        gc=wl.gradient_checkpointing,
+        gc=rc.gradient_checkpointing,
         eager=eager,
         targets=targets,
         rank=wl.lora_rank,
         logits_tokens=logits_tokens,
         qlora=wl.mode is Mode.QLORA,
+        ab=rc.adapter_bytes if lora else ADAPTER_BYTES,
+        loss=str(rc.loss),
+        loss_chunks=rc.loss_chunks,
+        fast=rc.fast_kernels and wl.mode.trains,
+        compiled=wl.compile and wl.mode.trains,
+        liger=wl.liger and wl.mode.trains,
     )
 
 
@@ -285,6 +294,9 @@ def training_candidates(
         attention=wl.attention,
         targets=targets,
     )
+    from llmsize.estimate.frameworks import recipe
+
+    offload = recipe(wl).activation_offloading
     full = not d.lora
     ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, wl.attention is Attention.FLASH)
     out = [Candidate("forward", pre_peak, 0, 0, "embeddings, masks and rotary tables")]
@@ -303,6 +315,19 @@ def training_candidates(
     saved_before: list[Num] = [0]
     for wk in walks:
         saved_before.append(saved_before[-1] + wk.saved)
+    host = saved_before[n]
+    if offload:
+        # Activation offloading (torchtune OffloadActivations, Unsloth's offloaded checkpointing):
+        # saved tensors go to pinned host memory as the next block starts and come back one block
+        # ahead of backward, so the GPU holds at most two blocks' saved sets.
+        in_flight = (
+            2 * max((wk.saved for wk in walks), default=0)
+            if np.ndim(host) == 0
+            else 2 * np.max(np.stack([np.broadcast_to(wk.saved, np.shape(host)) for wk in walks]), axis=0)
+        )
+        saved_before = [np.minimum(v, in_flight) for v in saved_before]
+    else:
+        host = 0
     grads_after: list[Num] = [0]
     for wk in reversed(walks):
         grads_after.append(grads_after[-1] + wk.grads)
@@ -345,8 +370,9 @@ def training_candidates(
         tw.drop(x)
         tw.cur = tw.cur - released
         tw.reset_peak()
-        logits = _head(tw, d, spec, xn)
-        loss = _loss(tw, d, spec, logits)
+        from llmsize.estimate.loss_walk import head_and_loss
+
+        loss, logits = head_and_loss(tw, d, spec, xn)
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
         tw.drop(logits, xn)
         tw.reset_peak()
@@ -387,7 +413,9 @@ def training_candidates(
             )
         )
     fixed = [
-        Candidate(c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where)
+        Candidate(
+            c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where, host
+        )
         for c in out
     ]
     return fixed, total_grads

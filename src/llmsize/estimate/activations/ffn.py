@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from llmsize.estimate.activations.walk import (
     _T,
-    ADAPTER_BYTES,
     Dims,
     Num,
     _linear,
+    _lora_on,
     _param_lora,
     _Walk,
 )
@@ -39,6 +39,17 @@ def _dense_mlp(
         a = w.op("act", n * inter * d.e, [gate], saves=[gate])
         p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
         w.drop(gate, up, a)
+    elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
+        from llmsize.estimate.unsloth_kernels import fast_lora_mlp
+
+        return fast_lora_mlp(w, d, x, h, inter, n)
+    elif d.liger:
+        # liger_kernel/ops/swiglu.py LigerSiLUMulFunction: one output, keeps gate and up (silu is
+        # recomputed in backward)
+        g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        p = w.op("silu(gate)*up (liger)", n * inter * d.e, [g, u], saves=[g, u])
+        w.drop(g, u)
     else:
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         a = w.op("act", n * inter * d.e, [g], saves=[g])
@@ -109,14 +120,14 @@ def _expert_weight(w: _Walk, d: Dims, name: str, experts: int, out_f: int, in_f:
         experts * out_f * rank * d.e,
         [],
         trainable=True,
-        weight_grad=experts * out_f * rank * ADAPTER_BYTES,
+        weight_grad=experts * out_f * rank * d.ab,
     )
     rhs = w.op(
         f"{name} lora_A cast",
         experts * rank * in_f * d.e,
         [],
         trainable=True,
-        weight_grad=experts * rank * in_f * ADAPTER_BYTES,
+        weight_grad=experts * rank * in_f * d.ab,
     )
     merged = w.op(f"{name} W+BA", experts * out_f * in_f * d.e, [lhs, rhs], saves=[lhs, rhs])
     w.drop(lhs, rhs)

@@ -18,8 +18,7 @@ state-sized fp32 tensors per sequence.
 
 from __future__ import annotations
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.walk import _T, Dims, Num, _linear, _Walk
 from llmsize.specs.models import ModelSpec, RecurrentSpec
@@ -40,7 +39,7 @@ def causal_conv(
     """causal_conv1d_fn's torch path: depthwise conv1d padded by kernel-1 on both sides (an output of
     tokens + kernel - 1 columns, sliced), then SiLU. The prefill also allocates the conv state the
     cache keeps (`LinearAttentionLayer.lazy_initialization`, [batch, channels, kernel])."""
-    if cache is not None and np.all(np.asarray(d.s) > 1):
+    if cache is not None and np.all(d.s > 1):
         cache.kept.append(w.new("conv state", d.b * channels * kernel * d.e))
     conv = w.op("conv1d", d.b * (d.s + kernel - 1) * channels * d.e, [x], saves=[x])
     if not silu:  # the sliced convolution output itself
@@ -191,7 +190,7 @@ def gated_deltanet(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | No
     w.drop(ab)
     g = w.op("g", d.T * hv * 4, [sp], saves=[sp])
     w.drop(sp)
-    if cache is not None and np.all(np.asarray(d.s) == 1):
+    if cache is not None and np.all(d.s == 1):
         core = _recurrent_step(w, d, r, q, k, v)
     else:
         core = _chunk_delta_rule(w, d, r, q, k, v, cache)
@@ -309,7 +308,7 @@ def kimi_delta(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) 
     bp = _linear(w, d, x, "b_proj", h, hh)
     beta = w.op("beta sigmoid", d.T * hh * d.e, [bp], saves_out=True)
     w.drop(bp)
-    if cache is not None and np.all(np.asarray(d.s) == 1):
+    if cache is not None and np.all(d.s == 1):
         core = _recurrent_step(w, d, r, q, k, v)
     else:
         core = _kimi_chunk_rule(w, d, r, q, k, v, g, cache)

@@ -14,8 +14,7 @@ bound for those runs. One decode token uses `mamba2_selective_state_update` on t
 
 from __future__ import annotations
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.linear_attention import _padded, causal_conv
 from llmsize.estimate.activations.walk import _T, Dims, _linear, _Walk
@@ -122,7 +121,7 @@ def mamba2(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None, *, m
     if xs is not x:
         w.drop(xs)  # FalconH1Mixer rebinds hidden_states when it splits the conv output
     final = None
-    if cache is not None and np.all(np.asarray(d.s) == 1):
+    if cache is not None and np.all(d.s == 1):
         w.tmp("selective state update", 3 * d.b * hh * hd * n * 4)
         scan = w.op("scan out", d.T * inner * 4, [conv])
     else:
@@ -170,7 +169,7 @@ def mamba1(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _
     w.drop(xbc)
     xp = _linear(w, d, conv, "x_proj", inner, rank + 2 * n)
     dt = w.op("dt_proj", d.T * inner * d.e, [xp], saves=[xp])
-    if cache is not None and np.all(np.asarray(d.s) == 1):
+    if cache is not None and np.all(d.s == 1):
         w.tmp("selective state update", 3 * d.b * inner * n * 4)
         scan = w.op("scan out", d.T * inner * 4, [conv, dt])
         w.drop(xp, dt)

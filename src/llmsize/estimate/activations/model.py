@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _linear, _lora_on, _Walk
 from llmsize.specs.models import ATTENTION_KINDS, ModelSpec
 
@@ -116,6 +115,12 @@ def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     vocab = spec.vocab_size
     padded = w.new("labels padded", d.b * (d.s + 1) * 8)
     target = w.new("shift_labels", d.T * 8)
+    if d.compiled:
+        from llmsize.estimate.loss_walk import compiled_cross_entropy
+
+        loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
+        w.drop(target, padded)
+        return loss
     lf = w.op("logits fp32", d.T * vocab * 4, [logits])
     lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
     w.drop(lf)

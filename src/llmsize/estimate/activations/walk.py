@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.specs.models import ModelSpec
 
 Num = Any  # int or numpy int64 array
@@ -47,6 +46,7 @@ class _Op:
     saves: tuple[_T, ...]
     weight_grad: Num
     bwd_tmp: Num = 0  # a temporary its backward allocates (bitsandbytes dequantizes the weight again)
+    reuse: _T | None = None  # a saved tensor backward returns as its input's gradient (fused CE)
 
 
 @dataclass(eq=False)
@@ -104,6 +104,7 @@ class _Walk:
         view_of: _T | None = None,
         saves_out: bool = False,
         bwd_tmp: Num = 0,
+        reuse: _T | None = None,
     ) -> _T:
         """The output of an op; a view shares `view_of`'s storage and allocates nothing.
 
@@ -123,7 +124,7 @@ class _Walk:
             kept = (*saves, out) if saves_out else tuple(saves)
             for t in kept:
                 self._ref(t.storage)
-            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0, bwd_tmp))
+            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0, bwd_tmp, reuse))
         return out
 
     def tmp(self, name: str, nbytes: Num) -> None:
@@ -160,7 +161,8 @@ def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
             else:
                 grads[id(t)] = t
                 grad_size[id(t)] = t.nbytes
-                walk.cur = walk.cur + t.nbytes
+                if node.reuse is None:
+                    walk.cur = walk.cur + t.nbytes
         walk.cur = walk.cur + node.weight_grad
         walk.grads = walk.grads + node.weight_grad
         walk._bump(f"backward of {node.name}")
@@ -169,7 +171,10 @@ def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
         walk.cur = walk.cur - grad_size.pop(id(node.out))
         grads.pop(id(node.out))
         for t in node.saves:
-            walk._unref(t.storage)
+            if t is node.reuse:
+                t.storage.refs -= 1  # its bytes now belong to the input's gradient
+            else:
+                walk._unref(t.storage)
     return walk.peak, walk.cur
 
 
@@ -192,6 +197,12 @@ class Dims:
     rank: int
     logits_tokens: Num  # positions the lm_head is applied to, per sequence
     qlora: bool = False  # the frozen base linears are bitsandbytes 4-bit
+    ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
+    loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
+    fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
+    compiled: bool = False  # the loss runs under torch.compile (loss_walk.compiled_cross_entropy)
+    liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
+    loss_chunks: int = 1
 
     @property
     def T(self) -> Num:
@@ -224,6 +235,10 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if d.fast and _lora_on(d, module):
+        from llmsize.estimate.unsloth_kernels import fast_lora_linear
+
+        return fast_lora_linear(w, d, x, module, in_f, out_f, n)
     dequantized = None
     if d.qlora and module != "lm_head":
         dequantized = w.new(f"{module} dequantized", in_f * out_f * d.e)
@@ -239,19 +254,21 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     w.drop(dequantized)
     if not _lora_on(d, module):
         return y
-    xc = w.op(f"{module}.lora cast", n * in_f * ADAPTER_BYTES, [x])
+    # `.to(adapter dtype)` is a no-op (the same tensor) when the adapters are in the compute dtype
+    same = d.ab == d.e
+    xc = w.op(f"{module}.lora cast", n * in_f * d.ab, [x], view_of=x if same else None)
     mask = None
     if d.train and LORA_DROPOUT > 0:
         mask = w.new(f"{module}.lora dropout mask", n * in_f)
-        xd = w.op(f"{module}.lora dropout", n * in_f * ADAPTER_BYTES, [xc], saves=[mask])
+        xd = w.op(f"{module}.lora dropout", n * in_f * d.ab, [xc], saves=[mask])
     else:
         xd = xc
     a = w.op(
         f"{module}.lora_A",
-        n * d.rank * ADAPTER_BYTES,
+        n * d.rank * d.ab,
         [xd],
         saves=[xd],
-        weight_grad=in_f * d.rank * ADAPTER_BYTES,
+        weight_grad=in_f * d.rank * d.ab,
         trainable=True,
     )
     if xd is not xc:
@@ -259,17 +276,20 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     w.drop(mask)
     bo = w.op(
         f"{module}.lora_B",
-        n * out_f * ADAPTER_BYTES,
+        n * out_f * d.ab,
         [a],
         saves=[a],
-        weight_grad=out_f * d.rank * ADAPTER_BYTES,
+        weight_grad=out_f * d.rank * d.ab,
         trainable=True,
     )
     w.drop(a)
-    bs = w.op(f"{module}.lora scale", n * out_f * ADAPTER_BYTES, [bo])
+    bs = w.op(f"{module}.lora scale", n * out_f * d.ab, [bo])
     w.drop(bo)
-    y2 = w.op(f"{module}.lora add", n * out_f * ADAPTER_BYTES, [y, bs])
+    y2 = w.op(f"{module}.lora add", n * out_f * d.ab, [y, bs])
     w.drop(bs, y)
+    if same:
+        w.drop(xc)
+        return y2
     y3 = w.op(f"{module}.lora cast back", n * out_f * d.e, [y2])
     w.drop(y2, xc)
     return y3
@@ -287,6 +307,11 @@ def _rmsnorm(
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if (d.fast or d.liger) and not gemma:
+        # Unsloth's fast_rms_layernorm and Liger's LigerRMSNormFunction keep the same: X and rstd
+        from llmsize.estimate.unsloth_kernels import fast_rmsnorm
+
+        return fast_rmsnorm(w, d, x, width, n, name)
     xf = w.op(f"{name} fp32", n * width * 4, [x])
     sq = w.op(f"{name} pow", n * width * 4, [xf], saves=[xf])
     mean = w.op(f"{name} mean", n * 4, [sq])
@@ -327,6 +352,12 @@ def _rmsnorm(
 def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows: Num | None = None) -> _T:
     """apply_rotary_pos_emb on one of q/k (modeling_llama.py): x*cos + rotate_half(x)*sin."""
     n = (d.T if rows is None else rows) * heads * dim * d.e
+    if d.fast:
+        # unsloth/kernels/rope_embedding.py: rotates Q and K in place (a view, nothing allocated)
+        return w.op("rope (in place)", n, [x], view_of=x)
+    if d.liger:
+        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place
+        return w.op("rope (liger)", n, [x], saves=[cos, sin])
     xc = w.op("rope x*cos", n, [x], saves=[cos])
     neg = w.op("rope neg", n // 2, [x])
     rot = w.op("rope rotate_half", n, [neg, x])
