@@ -69,7 +69,7 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
     ("kimi_linear", 5, {}, 700, None, 1),  # per-channel decay: the [tokens, heads, 64, dk] mask
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2000, None, 2),
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2048, 64, 1),
-    ("jamba", 8, {}, 96, None, 1),  # Mamba-1 materialises [tokens, d_inner, d_state] in fp32
+    ("jamba", 5, {}, 64, None, 1),  # Mamba-1 materialises [tokens, d_inner, d_state] in fp32
 ]
 
 
