@@ -130,7 +130,8 @@ Knob = tuple[str, Callable[[float], None], Callable[[], float], float, float]
 @contextmanager
 def _restored() -> Iterator[None]:
     saved = (dict(sp.ENGINE_PROFILES), dict(sp.KERNEL_BANDWIDTH), dict(sp.PREFILL_COMPUTE),
-             dict(sp.KERNEL_LAUNCH_PER_LAYER_S), sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S)
+             dict(sp.KERNEL_LAUNCH_PER_LAYER_S), sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S,
+             sp.SM_STREAM_BYTES_PER_S)
     try:
         yield
     finally:
@@ -140,7 +141,7 @@ def _restored() -> Iterator[None]:
                             (sp.KERNEL_LAUNCH_PER_LAYER_S, saved[3])):
             target.clear()
             target.update(src)  # type: ignore[attr-defined]
-        sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S = saved[4], saved[5]
+        sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S, sp.SM_STREAM_BYTES_PER_S = saved[4:7]
 
 
 def _knobs() -> list[Knob]:
@@ -179,7 +180,11 @@ def _knobs() -> list[Knob]:
         sp.ALLREDUCE_LATENCY_S = v
 
     knobs.append(("MULTI_DIE_BANDWIDTH", md_set, lambda: sp.MULTI_DIE_BANDWIDTH, 0.3, 1.0))
+    def sm_set(v: float) -> None:
+        sp.SM_STREAM_BYTES_PER_S = v
+
     knobs.append(("ALLREDUCE_LATENCY_S", ar_set, lambda: sp.ALLREDUCE_LATENCY_S, 0.0, 2e-4))
+    knobs.append(("SM_STREAM_BYTES_PER_S", sm_set, lambda: sp.SM_STREAM_BYTES_PER_S, 5e9, 40e9))
     return knobs
 
 

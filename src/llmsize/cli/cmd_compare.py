@@ -11,12 +11,14 @@ from llmsize.cli.cmd_fit import efficiency_from
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
     GpusOpt,
     NumGpusOpt,
+    parse_concurrency,
     parse_num_gpus,
     split_gpu_list,
 )
@@ -79,6 +81,7 @@ def compare_cmd(
     gpu_layers: GpuLayersOpt = None,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    concurrency: ConcurrencyOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -92,6 +95,8 @@ def compare_cmd(
       llmsize compare Qwen2.5-7B-Instruct Qwen2.5-7B-Instruct-AWQ Qwen2.5-7B-Instruct-GGUF-Q4_K_M --gpu 4090
 
       llmsize compare Qwen3-8B --gpus all --context 32k --format json
+
+      llmsize compare Qwen3-8B --gpus H100,L40S --engine vllm --concurrency 1,8,32
     """
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import compare, recommend
@@ -115,7 +120,7 @@ def compare_cmd(
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision)
         pairs.append((spec, workload_for(spec, options, count, gpu_memory_utilization, gpu_layers)))
-    rows = compare(pairs, gpu_specs, count, efficiency=eff)
+    rows = compare(pairs, gpu_specs, count, efficiency=eff, concurrency=parse_concurrency(concurrency))
     advice = recommend(rows)
     shown_wl = pairs[0][1]
     if fmt.value == "human":

@@ -11,6 +11,7 @@ from llmsize.cli.app import app
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
@@ -19,6 +20,7 @@ from llmsize.cli.gpu_options import (
     OutputTokensOpt,
     SystemTokensOpt,
     TurnsOpt,
+    parse_concurrency,
     parse_num_gpus,
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
@@ -98,6 +100,7 @@ def fit_cmd(
     system_tokens: SystemTokensOpt = 0,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    concurrency: ConcurrencyOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -115,6 +118,8 @@ def fit_cmd(
       llmsize fit Qwen3-8B --gpu L4 --engine vllm --context 32k
 
       llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400 --turns 50
+
+      llmsize fit Qwen3-8B --gpu H100 --engine vllm --concurrency 1,8,32
     """
     from llmsize.hardware.gpus import load_catalog
 
@@ -129,19 +134,22 @@ def fit_cmd(
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
+    levels = parse_concurrency(concurrency)
+    if levels and all_models:
+        raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:
         _fit_all(gpu_spec, options, planning, eff, fmt.value, check)
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens))
+             chat=(output_tokens, turns, system_tokens), levels=levels)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
-             chat: tuple[int | None, int | None, int]) -> None:
-    from llmsize.hardware.plan import fit_model
-    from llmsize.report.render_plan import fit_document, render_fit, write_document
+             chat: tuple[int | None, int | None, int], levels: tuple[int, ...] = ()) -> None:
+    from llmsize.hardware.plan import concurrency_sweep, fit_model
+    from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
 
     count, util, layers = planning
@@ -149,10 +157,17 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     wl = workload_for(spec, options, count, util, layers)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
+    # The sweep runs the best precision that fits (or the only one tried, to say why it does not).
+    sweep = concurrency_sweep(spec, wl, gpu, result, levels, count, efficiency=eff) if levels else []
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
+        if sweep:
+            render_fit_rows(sweep)
     else:
-        write_document(fit_document(result, gpu, wl, count, eff, budget), fmt, rows_key="options")
+        doc = fit_document(result, gpu, wl, count, eff, budget)
+        if sweep:
+            doc["concurrency"] = [row.model_dump(mode="json") for row in sweep]
+        write_document(doc, fmt, rows_key="options")
     if check and result.best is None:
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
 

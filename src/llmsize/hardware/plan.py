@@ -673,8 +673,11 @@ class CompareRow(BaseModel):
 
 def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec],
             num_gpus: int | None = None, *, estimator: EstimateFn | None = None,
-            efficiency: Efficiency | None = None) -> list[CompareRow]:
-    """Every model on every GPU; `num_gpus` None = as many as each needs (auto)."""
+            efficiency: Efficiency | None = None, concurrency: Sequence[int] = ()) -> list[CompareRow]:
+    """Every model on every GPU; `num_gpus` None = as many as each needs (auto).
+
+    With `concurrency` levels, one row per model, GPU and level (see concurrency_rows).
+    """
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
     rows = []
@@ -682,9 +685,11 @@ def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec
         planner = Planner(spec, wl, estimator, eff)
         fmt = _format_label(spec, wl)
         whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
-        for gpu in gpus:
-            rows.append(CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
-                                   params=whole.params, row=planner.plan(gpu, num_gpus, batch_limit=False)))
+        fit_rows = (concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
+                                     efficiency=eff, limits=False) if concurrency
+                    else [planner.plan(gpu, num_gpus, batch_limit=False) for gpu in gpus])
+        rows += [CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
+                            params=whole.params, row=row) for row in fit_rows]
     return rows
 
 
@@ -701,6 +706,9 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
     from llmsize.units import format_gib
 
     lines = []
+    levels = [r.row.concurrency for r in rows if r.row.concurrency is not None]
+    if levels:  # a concurrency sweep: recommend on the first level asked
+        rows = [r for r in rows if r.row.concurrency == levels[0]]
     models = list(dict.fromkeys(r.model for r in rows))
     gpus = list(dict.fromkeys(r.row.gpu for r in rows))
     if len(models) > 1 and len(gpus) == 1:
@@ -752,6 +760,16 @@ def plan_fit_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], num_gp
     return [planner.plan(gpu, num_gpus, limits=limits) for gpu in gpus]
 
 
+def concurrency_sweep(spec: ModelSpec, wl: Workload, gpu: GpuSpec, result: ModelFit, levels: Sequence[int],
+                      num_gpus: int | None = 1, *, efficiency: Efficiency | None = None) -> list[FitRow]:
+    """`fit --concurrency`: the sweep of the precision `fit` chose (the first tried when none fits)."""
+    chosen = result.best_result or (result.options[0] if result.options else None)
+    if chosen is None:
+        return []
+    return concurrency_rows(spec, _option_workload(wl, chosen.option), [gpu], levels, num_gpus,
+                            efficiency=efficiency, limits=False)
+
+
 def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], levels: Sequence[int],
                      num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
                      efficiency: Efficiency | None = None, limits: bool = True) -> list[FitRow]:
@@ -764,10 +782,21 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
     bad = [n for n in levels if n < 1]
     if bad or not levels:
         raise BadInputError("--concurrency takes positive integers, e.g. 1,8,32")
+    gpus = list(gpus)
+    base = Planner(spec, wl.model_copy(update={"batch": 1}), estimator, efficiency or Efficiency())
+    caps: dict[str, int | None] = {}
+    for gpu in gpus:
+        # The KV pool's cap: how many sequences of this context the memory left after weights holds
+        # (vLLM's "Maximum concurrency" line; the largest batch that fits for the other engines).
+        layout, _ = base.choose_layout(gpu, num_gpus)
+        one = base.fit_layout(gpu, layout, limits=False, batch_limit=False)
+        usable = usable_bytes(gpu, base.wl.engine, base.wl.gpu_memory_utilization)
+        caps[gpu.id] = one.max_concurrent_seqs or base.max_batch(usable, layout)
     rows = []
     for level in levels:
         planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, efficiency or Efficiency())
         for gpu in gpus:
             row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
-            rows.append(row.model_copy(update={"concurrency": level}))
+            rows.append(row.model_copy(update={"concurrency": level,
+                                               "max_concurrent_seqs": caps[gpu.id]}))
     return rows

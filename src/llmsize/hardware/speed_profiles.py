@@ -64,12 +64,12 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
                  "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py")),
     "vllm": EngineSpeedProfile(
         engine="vllm", version="0.6.3",
-        step_fixed_s=2.3e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
+        step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
         prefill_chunk_tokens=8192, graphs=True,
         sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",)),
     "sglang": EngineSpeedProfile(
         engine="sglang", version="0.4.6.post1",
-        step_fixed_s=0.72e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.089e-3,
+        step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
         prefill_chunk_tokens=8192, graphs=True,
         sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",)),
     "llama.cpp": EngineSpeedProfile(
@@ -96,8 +96,8 @@ KERNEL_LAUNCH_PER_LAYER_S: dict[tuple[str, str], float] = {
 # latency), so batch-1 kernels reach a smaller share of them than of GDDR; Apple's two-die Ultra
 # chips split every matrix across the UltraFusion link.
 KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
-    ("16bit", "hbm"): 0.68, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
-    ("fp8", "hbm"): 0.56, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
+    ("16bit", "hbm"): 0.73, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
+    ("fp8", "hbm"): 0.73, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
     ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
     ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.65, ("gguf", "apple"): 0.65,
@@ -111,7 +111,7 @@ MULTI_DIE_BANDWIDTH = 0.75
 PREFILL_COMPUTE: dict[tuple[str, str], float] = {
     ("transformers", "hbm"): 0.55, ("transformers", "gddr"): 0.55,
     ("vllm", "hbm"): 0.55, ("vllm", "gddr"): 0.60,
-    ("sglang", "hbm"): 0.44, ("sglang", "gddr"): 0.60,
+    ("sglang", "hbm"): 0.54, ("sglang", "gddr"): 0.60,
     ("llama.cpp", "hbm"): 0.23, ("llama.cpp", "gddr"): 1.1, ("llama.cpp", "lpddr"): 0.31,
     ("llama.cpp", "apple"): 0.70,
 }
@@ -145,9 +145,24 @@ def multi_die(gpu: GpuSpec) -> bool:
 KERNEL_ALIASES: dict[str, str] = {"awq": "int4"}
 
 
+# REFERENCE: Little's law (bandwidth = bytes in flight / latency). A batch-1 GEMV keeps a bounded
+# number of loads in flight per SM, so the bandwidth it can pull is at most SMs x a per-SM rate,
+# whatever the memory's datasheet figure. It matters for parts with few SMs per byte/s: the H20's
+# 78 SMs against 4.0 TB/s of HBM3 (Qwen3 on SGLang reads ~1.3-1.5 TB/s at batch 1, a third of the
+# datasheet; docs/validation-speed.md), not for A100 (108 SMs / 2.0 TB/s) or H100 (132 / 3.35).
+# Calibrated on the fit rows (19.8 GB/s per SM: the H20 is capped at ~1.5 TB/s, while A100 and
+# H100 stay below their caps, 2.1 and 2.6 TB/s).
+SM_STREAM_BYTES_PER_S = 19.8e9
+
+
 def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
-    frac = KERNEL_BANDWIDTH.get((KERNEL_ALIASES.get(kernel, kernel), device_class(gpu)), 0.7)
-    return frac * (MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0)
+    """Achieved / datasheet bandwidth of batch-1 `kernel` on `gpu` (capped by its SMs when known)."""
+    family = KERNEL_ALIASES.get(kernel, kernel)
+    frac = KERNEL_BANDWIDTH.get((family, device_class(gpu)), 0.7)
+    frac *= MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0
+    if gpu.compute_units:
+        frac = min(frac, gpu.compute_units * SM_STREAM_BYTES_PER_S / gpu.bandwidth_bytes_per_s)
+    return frac
 
 
 def prefill_compute(engine: str, gpu: GpuSpec) -> float:
