@@ -17,6 +17,7 @@ from llmsize.cli.gpu_options import (
     GpuMemoryUtilOpt,
     GpuOpt,
     GpusOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     parse_concurrency,
     parse_num_gpus,
@@ -82,6 +83,7 @@ def compare_cmd(
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
     concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -114,7 +116,7 @@ def compare_cmd(
                             hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
     gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
     count = parse_num_gpus(num_gpus)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
+    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
     options = workload_options_from(locals())
     pairs = []
     for name in dict.fromkeys(models):

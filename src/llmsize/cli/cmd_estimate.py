@@ -15,6 +15,7 @@ from llmsize.cli.gpu_options import (
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     parse_concurrency,
     parse_num_gpus,
@@ -69,6 +70,7 @@ def make_report(
     gpu_memory_utilization: float = 0.9,
     gpu_layers: int | None = None,
     concurrency: Sequence[int] = (),
+    host_bandwidth: float | None = None,
 ) -> Report:
     """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
     from llmsize.estimate.core import estimate
@@ -84,8 +86,11 @@ def make_report(
         from llmsize.hardware.plan import plan_fit_rows
 
         catalog = load_catalog(tuple(gpu_files))
+        from llmsize.hardware.speed import Efficiency
+
+        eff = Efficiency(host_bandwidth_gb_s=host_bandwidth)
         rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], num_gpus,
-                             concurrency=concurrency)
+                             concurrency=concurrency, efficiency=eff)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -120,6 +125,7 @@ def estimate_cmd(
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
     concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,
@@ -144,6 +150,7 @@ def estimate_cmd(
         gpu_memory_utilization=gpu_memory_utilization,
         gpu_layers=gpu_layers,
         concurrency=parse_concurrency(concurrency),
+        host_bandwidth=host_bandwidth,
     )
     if output is not None:
         write_report(report, output, force=force)

@@ -16,6 +16,7 @@ from llmsize.cli.gpu_options import (
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     OutputTokensOpt,
     SystemTokensOpt,
@@ -61,10 +62,12 @@ AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models tha
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
 
 
-def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficiency:
+def efficiency_from(bandwidth: float | None, compute: float | None,
+                    host_bandwidth: float | None = None) -> Efficiency:
     from llmsize.hardware.speed import Efficiency
 
-    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute)) if v is not None}
+    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute),
+                                ("host_bandwidth_gb_s", host_bandwidth)) if v is not None}
     return Efficiency(**update)
 
 
@@ -101,6 +104,7 @@ def fit_cmd(
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
     concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -131,7 +135,7 @@ def fit_cmd(
         raise BadInputError("give either a MODEL or --all, not both")
     count = parse_num_gpus(num_gpus)
     gpu_spec = load_catalog(gpu_file or ()).get(gpu)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
+    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
     levels = parse_concurrency(concurrency)

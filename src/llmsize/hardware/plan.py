@@ -306,7 +306,16 @@ class Planner:
 
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
-        return estimate_speed(speed_inputs(self.spec, wl, est, layout), gpu, self.efficiency)
+        inputs = speed_inputs(self.spec, wl, est, layout)
+        if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
+            # What llama.cpp keeps in host RAM: the difference from the all-on-GPU layout.
+            whole = self.estimate(self.workload(layout, gpu_layers=None))
+            host_w = max(0, whole.weights_bytes - est.weights_bytes)
+            host_kv = max(0, whole.kv_cache_bytes - est.kv_cache_bytes)
+            inputs = inputs.model_copy(update={
+                "host_weight_bytes": int(host_w * read_fraction(self.spec, wl.batch)),
+                "host_kv_bytes": host_kv})
+        return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
@@ -332,10 +341,9 @@ class Planner:
                                       self.spec.num_layers)
         speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
-            speed = None  # the CPU runs the other layers at system-RAM speed, which llmsize does not know
             on_cpu = self.spec.num_layers - wl.gpu_layers
-            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: their "
-                        "speed depends on the host's memory bandwidth (not estimated)")
+            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM at the "
+                        "host's memory bandwidth (--host-bandwidth; see the speed notes)")
         return fit(est, gpu, layout.count, engine=wl.engine,
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,

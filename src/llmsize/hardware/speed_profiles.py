@@ -117,6 +117,25 @@ PREFILL_COMPUTE: dict[tuple[str, str], float] = {
 }
 DEFAULT_PREFILL_COMPUTE = 0.5
 
+# Host memory for layers llama.cpp keeps in system RAM (--gpu-layers below the layer count). The CPU
+# runs those layers and streams their weights from RAM, so they decode at the host's bandwidth.
+# REFERENCE: default host = dual-channel DDR5-5600, the common desktop/laptop configuration:
+# 2 channels x 64 bits x 5600 MT/s = 89.6 GB/s (JEDEC JESD79-5 DDR5 data rates); DDR4-3200 dual
+# channel is 51.2 GB/s. `--host-bandwidth` replaces it with the user's own figure.
+DEFAULT_HOST_BANDWIDTH_GB_S = 89.6
+# REFERENCE: llama.cpp CPU decode reaches ~80% of the DIMMs' peak: Mixtral-8x7B Q8_0 (12.9 B active
+# parameters x 8.5 bits = 13.7 GB per token) at 3.37 t/s on a Ryzen 7950X and 3.58 t/s on a 5900X,
+# both with 3600 MT/s dual-channel memory (57.6 GB/s): 46-49 GB/s
+# (https://github.com/ggml-org/llama.cpp/issues/4716).
+HOST_BANDWIDTH_FRACTION = 0.8
+# REFERENCE: for a prompt, ggml's scheduler copies the weights of host-resident layers to the GPU and
+# runs the matmuls there whenever a batch has >= 32 tokens (ggml/src/ggml-cuda/ggml-cuda.cu,
+# ggml_backend_cuda_device_offload_op, min_batch_size = 32): each ubatch moves those weights over
+# PCIe, one direction. PCIe 4.0 x16 carries 32 GB/s per direction (PCI-SIG) when a card has no figure.
+DEFAULT_PCIE_ONE_WAY_GB_S = 32.0
+PCIE_FRACTION = 0.8
+OFFLOAD_MIN_BATCH = 32
+
 # REFERENCE: NCCL reaches ~783 of 900 GB/s on HGX H100 NVLink (https://github.com/NVIDIA/nccl/issues/1264).
 INTERCONNECT_FRACTION = 0.85
 # Latency of one small all-reduce inside a decode step (vLLM's custom all-reduce / NCCL LL protocol):
