@@ -33,9 +33,9 @@ def test_fits_with_headroom() -> None:
     row = fit(est, gpu)
     assert row.fits
     assert row.per_gpu_bytes == est.total_bytes
-    assert row.headroom_bytes == gpu.memory_bytes - est.total_bytes
+    assert row.headroom_bytes == gpu.visible_memory_bytes - est.total_bytes
     assert row.reason is None
-    assert row.usable_bytes == gpu.memory_bytes
+    assert row.usable_bytes == gpu.visible_memory_bytes
 
 
 def test_does_not_fit_names_the_largest_component() -> None:
@@ -56,9 +56,9 @@ def test_no_speed_claims_when_it_does_not_fit() -> None:
 
 def test_vllm_uses_its_share_of_the_card() -> None:
     gpu = get_gpu("h100")
-    assert usable_bytes(gpu, Engine.VLLM, 0.9) == int(gpu.memory_bytes * 0.9)
-    assert usable_bytes(gpu, "vllm", 0.5) == int(gpu.memory_bytes * 0.5)
-    assert usable_bytes(gpu, Engine.TRANSFORMERS) == gpu.memory_bytes
+    assert usable_bytes(gpu, Engine.VLLM, 0.9) == int(gpu.visible_memory_bytes * 0.9)
+    assert usable_bytes(gpu, "vllm", 0.5) == int(gpu.visible_memory_bytes * 0.5)
+    assert usable_bytes(gpu, Engine.TRANSFORMERS) == gpu.visible_memory_bytes
 
 
 def test_vllm_pool_and_concurrent_sequences() -> None:
@@ -85,3 +85,11 @@ def test_llama_cpp_gpu_layers() -> None:
 def test_fit_row_records_layout(count: int) -> None:
     row = fit(_est(10.0), get_gpu("a100"), count, tp=count)
     assert row.count == count and row.tp == count
+
+
+def test_fit_row_carries_the_runtime_total_before_the_vllm_share() -> None:
+    gpu = get_gpu("h100")
+    row = fit(_est(10.0), gpu, engine=Engine.VLLM, gpu_memory_utilization=0.5)
+    # 79.22 GiB: vLLM's total_gpu_memory on an H100 (https://github.com/vllm-project/vllm/pull/10511).
+    assert row.visible_memory_bytes == gpu.visible_memory_bytes == int(79.22 * 2**30)
+    assert row.usable_bytes == int(gpu.visible_memory_bytes * 0.5)

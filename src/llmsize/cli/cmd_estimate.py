@@ -80,17 +80,23 @@ def make_report(
 
     spec = resolve(model, revision=revision)
     workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
-    rows = []
+    rows: list[Any] = []
     if gpus:
+        from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
-
-        catalog = load_catalog(tuple(gpu_files))
         from llmsize.hardware.speed import Efficiency
 
         eff = Efficiency(host_bandwidth_gb_s=host_bandwidth)
-        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], num_gpus,
-                             concurrency=concurrency, efficiency=eff)
+        catalog = load_catalog(tuple(gpu_files))
+        for name in gpus:
+            if is_local(name):  # this machine: its detected GPU kind and count
+                local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
+                rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
+                                      concurrency=concurrency, efficiency=eff)
+            else:
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], num_gpus,
+                                      concurrency=concurrency, efficiency=eff)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:

@@ -19,10 +19,13 @@ from llmsize.cli.gpu_options import (
     HostBandwidthOpt,
     NumGpusOpt,
     OutputTokensOpt,
+    PricePerHourOpt,
     SystemTokensOpt,
     TurnsOpt,
+    host_ram_line,
+    local_engine,
     parse_concurrency,
-    parse_num_gpus,
+    resolve_gpu,
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -53,6 +56,7 @@ from llmsize.estimate.workload import Engine, Mode, Optimizer
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
+    from llmsize.hardware.detect import Machine
     from llmsize.hardware.gpus import GpuSpec
     from llmsize.hardware.speed import Efficiency
 
@@ -60,6 +64,40 @@ ModelOptArg = Annotated[str | None, typer.Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models that run on the GPU.")]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
+
+
+def free_now_line(need_bytes: int | None, machine: Machine | None) -> str | None:
+    """A warning when the plan fits this machine's GPUs but not what is free on them now."""
+    if need_bytes is None or machine is None or not machine.gpus:
+        return None
+    free = [g.free_bytes for g in machine.gpus if g.free_bytes is not None]
+    if not free or min(free) >= need_bytes:
+        return None
+    return (f"it fits these GPUs, but only {min(free) / 2**30:,.1f} GiB is free now on the busiest "
+            f"(other processes hold the rest): {need_bytes / 2**30:,.1f} GiB needed")
+
+
+def machine_document(machine: Machine) -> dict[str, Any]:
+    """This machine as detected, for JSON/YAML output."""
+    return {
+        "summary": machine.summary(),
+        "ram_total_bytes": machine.ram_total_bytes,
+        "ram_available_bytes": machine.ram_available_bytes,
+        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes,
+                  "free_bytes": g.free_bytes, "source": g.source, "unified": g.unified}
+                 for g in machine.gpus],
+        "notes": list(machine.notes),
+    }
+
+
+def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
+    """`gpu` with the user's --price-per-hour in place of the catalog's price."""
+    if price_per_hour is None:
+        return gpu
+    from llmsize.hardware.gpus import Price
+
+    price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")
+    return gpu.model_copy(update={"price": price})
 
 
 def efficiency_from(bandwidth: float | None, compute: float | None,
@@ -103,17 +141,20 @@ def fit_cmd(
     system_tokens: SystemTokensOpt = 0,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    price_per_hour: PricePerHourOpt = None,
     concurrency: ConcurrencyOpt = None,
     host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
-    """Will MODEL run on a GPU? Best precision/quant that fits, longest context, largest batch, speed.
+    """Will MODEL run here (detected) or on a GPU? Best precision that fits, longest context, batch, speed.
 
     Examples:
 
       llmsize fit Qwen2.5-7B-Instruct --gpu RTX-4090
+
+      llmsize fit Qwen3-8B                  (this machine: NVIDIA, AMD, Apple or RAM only)
 
       llmsize fit Llama-3.1-70B --gpu H100 --num-gpus auto
 
@@ -125,16 +166,13 @@ def fit_cmd(
 
       llmsize fit Qwen3-8B --gpu H100 --engine vllm --concurrency 1,8,32
     """
-    from llmsize.hardware.gpus import load_catalog
-
-    if gpu is None:
-        raise BadInputError("fit needs --gpu", hint="e.g. --gpu RTX-4090; `llmsize gpus` lists the catalog")
     if model is None and not all_models:
         raise BadInputError("fit needs a MODEL, or --all for every catalog model")
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
-    count = parse_num_gpus(num_gpus)
-    gpu_spec = load_catalog(gpu_file or ()).get(gpu)
+    gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
+    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
+    gpu_spec = with_price(gpu_spec, price_per_hour)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
@@ -146,12 +184,13 @@ def fit_cmd(
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens), levels=levels)
+             chat=(output_tokens, turns, system_tokens), machine=machine, levels=levels)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
-             chat: tuple[int | None, int | None, int], levels: tuple[int, ...] = ()) -> None:
+             chat: tuple[int | None, int | None, int], machine: Machine | None = None,
+             levels: tuple[int, ...] = ()) -> None:
     from llmsize.hardware.plan import concurrency_sweep, fit_model
     from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
@@ -163,14 +202,24 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     budget = _chat_budget(result, wl, *chat)
     # The sweep runs the best precision that fits (or the only one tried, to say why it does not).
     sweep = concurrency_sweep(spec, wl, gpu, result, levels, count, efficiency=eff) if levels else []
+    shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
+    host_line = (host_ram_line(shown.row.host_bytes if shown else None, machine)
+                 if gpu.id != "local-cpu" else None)
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
         if sweep:
             render_fit_rows(sweep)
+        if host_line:
+            typer.echo(f"Host RAM: {host_line}")
+        free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
+        if free_line:
+            typer.echo(f"Warning: {free_line}")
     else:
         doc = fit_document(result, gpu, wl, count, eff, budget)
         if sweep:
             doc["concurrency"] = [row.model_dump(mode="json") for row in sweep]
+        if machine is not None:
+            doc["machine"] = machine_document(machine)
         write_document(doc, fmt, rows_key="options")
     if check and result.best is None:
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")

@@ -85,6 +85,31 @@ def llama_cpp_layers(est: Estimate, usable: int, num_layers: int) -> int:
     return max(0, min(num_layers, int((usable - fixed) // per_layer)))
 
 
+def host_bytes(whole: Estimate, gpu_layers: int | None, num_layers: int) -> int | None:
+    """CPU RAM that llama.cpp's layers off the GPU need: their weights and KV cache; None when all fit.
+
+    llama.cpp keeps each layer's weights and KV cache on the device that runs the layer
+    (llama.cpp: llama_model_load / llama_kv_cache, per-layer buffer types), so the host holds
+    (weights + KV) x layers off / layers, spread evenly like llama_cpp_layers.
+    """
+    if gpu_layers is None or gpu_layers >= num_layers or num_layers <= 0:
+        return None
+    return int((whole.weights_bytes + whole.kv_cache_bytes) * (num_layers - gpu_layers) / num_layers)
+
+
+def plan_cost(gpu: GpuSpec, count: int, tokens_per_s: float | None) -> tuple[float | None, float | None]:
+    """($/hour for `count` GPUs, $ per million output tokens at `tokens_per_s`) from the GPU's price.
+
+    A price is a dated fact from the catalog or --price-per-hour; with none, both are None.
+    """
+    if gpu.price is None or gpu.price.usd_per_hour is None:
+        return None, None
+    per_hour = gpu.price.usd_per_hour * count
+    if not tokens_per_s:
+        return per_hour, None
+    return per_hour, per_hour / (tokens_per_s * 3600) * 1e6
+
+
 def fit(
     est: Estimate,
     gpu: GpuSpec,
@@ -102,11 +127,15 @@ def fit(
     gpu_layers: int | None = None,
     total_layers: int | None = None,
     warnings: tuple[str, ...] = (),
+    host_bytes: int | None = None,
 ) -> FitRow:
     """One FitRow: `est` is the busiest GPU's peak, checked against what `gpu` offers."""
     engine = Engine(engine)
     usable = usable_bytes(gpu, engine, gpu_memory_utilization)
     fits = est.total_bytes <= usable
+    tokens = (speed.aggregate_tokens_per_s or speed.decode_tokens_per_s) if speed and fits else None
+    per_hour, per_mtok = plan_cost(gpu, count, tokens)
+    price = gpu.price
     return FitRow(
         gpu=gpu.id,
         count=count,
@@ -137,4 +166,9 @@ def fit(
         gpu_layers=gpu_layers,
         total_layers=total_layers,
         warnings=warnings,
+        visible_memory_bytes=gpu.usable_memory_bytes,
+        host_bytes=host_bytes,
+        usd_per_hour=per_hour,
+        usd_per_million_output_tokens=per_mtok,
+        price_source=f"{price.source} ({price.date})" if price and per_hour is not None else None,
     )

@@ -57,3 +57,12 @@ class FitRow(BaseModel):
         default=None, description="concurrency from which decode turns compute-bound")
     speed_constants: dict[str, float | int | str | None] | None = Field(
         default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")
+    # Added by the hardware issue (host RAM and cost; keys are only ever added):
+    visible_memory_bytes: int | None = Field(
+        default=None, description="one GPU's memory as the runtime reports it (before vLLM's share)")
+    host_bytes: int | None = Field(
+        default=None, description="llama.cpp: CPU RAM the layers off the GPU need (weights + KV cache)")
+    usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
+    usd_per_million_output_tokens: float | None = Field(
+        default=None, description="usd_per_hour over the output tokens an hour makes (aggregate speed)")
+    price_source: str | None = Field(default=None, description="where the price comes from, with its date")

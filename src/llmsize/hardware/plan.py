@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from llmsize.errors import BadInputError
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Mode, Workload
-from llmsize.hardware.fit import fit, llama_cpp_layers, usable_bytes, vllm_max_seqs
+from llmsize.hardware.fit import fit, host_bytes, llama_cpp_layers, usable_bytes, vllm_max_seqs
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import (
@@ -336,10 +336,14 @@ class Planner:
             one = self.estimate(self.workload(layout, batch=1))
             seqs = vllm_max_seqs(est, usable, one.kv_cache_bytes, wl.context)
             max_b = seqs
+        host = None
         if wl.engine is Engine.LLAMA_CPP:
-            layers = llama_cpp_layers(self.estimate(self.workload(layout, gpu_layers=None)), usable,
-                                      self.spec.num_layers)
-        speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
+            whole = self.estimate(self.workload(layout, gpu_layers=None))
+            layers = llama_cpp_layers(whole, usable, self.spec.num_layers)
+            on_gpu = wl.gpu_layers if wl.gpu_layers is not None else (None if fits else layers)
+            host = host_bytes(whole, on_gpu, self.spec.num_layers)
+        speed = (self.speed(gpu, layout, est, wl)
+                 if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM at the "
@@ -348,7 +352,7 @@ class Planner:
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                    max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings)
+                   warnings=warnings, host_bytes=host)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -539,8 +543,12 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     if compute == "bf16" and not gpu.supports("bf16"):
         out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
     if gpu.memory.unified and gpu.memory.gpu_share:
-        out.append(f"{gpu.id}: unified memory, of which macOS lets the GPU use "
-                   f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)")
+        out.append(f"{gpu.id}: unified memory, of which the GPU may use {gpu.memory.gpu_share:.0%} "
+                   "(gpu_share in its GPU file)")
+    elif gpu.memory.unified and gpu.memory.limit_rule is not None:
+        from llmsize.hardware.unified import rule_note
+
+        out.append(f"{gpu.id}: {rule_note(gpu.memory.limit_rule)}")
     return out
 
 
