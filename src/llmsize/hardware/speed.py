@@ -206,12 +206,13 @@ def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str,
     """Achieved host-RAM and host-to-GPU rates for llama.cpp's offloaded layers.
 
     Unified memory (Apple silicon, DGX Spark, Strix Halo) is one pool: the CPU reads it at the
-    device's own achieved bandwidth (the weight kernel's share) and nothing crosses PCIe. Otherwise the user's figure or the default
-    dual-channel DDR5 one, at the share llama.cpp's CPU decode reaches (speed_profiles).
+    device's own achieved bandwidth (the weight kernel's share) and nothing crosses PCIe. Otherwise
+    the user's figure or the default dual-channel DDR5 one, at the share llama.cpp's CPU decode
+    reaches (speed_profiles).
     """
     if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
-        return {"host_bandwidth_bytes_per_s": gpu.bandwidth_bytes_per_s * kernel_bandwidth(inputs.kernel, gpu),
-                "upload_bytes_per_s": 0.0}
+        own = gpu.bandwidth_bytes_per_s * kernel_bandwidth(inputs.kernel, gpu)
+        return {"host_bandwidth_bytes_per_s": own, "upload_bytes_per_s": 0.0}
     peak_gb_s = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
     one_way = gpu.pcie_gb_s / 2 if gpu.pcie_gb_s else DEFAULT_PCIE_ONE_WAY_GB_S
     return {"host_bandwidth_bytes_per_s": peak_gb_s * 1e9 * HOST_BANDWIDTH_FRACTION,
