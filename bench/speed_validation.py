@@ -88,7 +88,7 @@ def predict(case: Case) -> float:
     metric = row["metric"]
     if metric == "prefill_tps":
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
-        return prompt / seconds
+        return inputs.batch * prompt / seconds
 
     def decode_total(start: int, tokens: int, parts: int = 8) -> float:
         total = 0.0
@@ -100,6 +100,8 @@ def predict(case: Case) -> float:
 
     if metric == "decode_tps":
         return gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
+    if metric == "decode_tps_total":  # llama-batched-bench S_TG: every sequence's tokens / decode time
+        return inputs.batch * gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
     prefill, _ = prefill_seconds(inputs, gpu, c, prompt)
     seconds = prefill + decode_total(prompt, gen)
     if metric == "generate_tps":
