@@ -346,8 +346,8 @@ class Planner:
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
-            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM at the "
-                        "host's memory bandwidth (--host-bandwidth; see the speed notes)")
+            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
+                        + _host_speed_note(gpu, self.efficiency))
         return fit(est, gpu, layout.count, engine=wl.engine,
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
@@ -414,6 +414,18 @@ class Planner:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
                     f"no layout of all {num_gpus} fits",)
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
+
+
+def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:
+    """How the speed model reads llama.cpp's host-resident layers on this machine."""
+    from llmsize.hardware.speed_profiles import DEFAULT_HOST_BANDWIDTH_GB_S
+
+    if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
+        return "on unified memory the CPU reads them at the device's own bandwidth"
+    if eff.host_bandwidth_gb_s is not None:
+        return f"decode reads them at the host RAM's {eff.host_bandwidth_gb_s:g} GB/s (--host-bandwidth)"
+    return (f"decode reads them at {DEFAULT_HOST_BANDWIDTH_GB_S:g} GB/s (dual-channel DDR5-5600 assumed; "
+            "give your RAM's figure with --host-bandwidth)")
 
 
 # ----------------------------------------------------------------------------- helpers on the spec
