@@ -73,8 +73,9 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
         prefill_chunk_tokens=8192, graphs=True,
         sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",)),
     "llama.cpp": EngineSpeedProfile(
-        engine="llama.cpp", version="llama-bench builds of 2023-2025 (discussions #4167, #15013)",
-        step_fixed_s=0.012e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00014e-3,
+        engine="llama.cpp",
+        version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
+        step_fixed_s=0.079e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00092e-3,
         prefill_chunk_tokens=512, graphs=True,
         sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",)),
 }
@@ -100,7 +101,7 @@ KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
     ("fp8", "hbm"): 0.73, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
     ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
-    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.65, ("gguf", "apple"): 0.65,
+    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.74, ("gguf", "apple"): 0.65,
     ("bnb", "hbm"): 0.30, ("bnb", "gddr"): 0.30, ("bnb", "lpddr"): 0.30, ("bnb", "apple"): 0.30,
 }
 # Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps.
