@@ -71,8 +71,13 @@ FINDINGS = (
     "to every sequence (tools/batched-bench/batched-bench.cpp), so its copies share experts, unlike "
     "independent traffic; the published speeds lie between the identical- and independent-routing "
     "predictions.",
-    "AMD Strix Halo (Vulkan): decode within 8%, prompt processing 3x slower than the LPDDR-class "
+    "AMD Strix Halo (Vulkan): decode within 21%, prompt processing 3x slower than the LPDDR-class "
     "prefill efficiency predicts; the issue itself shows a 32% pp swing between two llama.cpp builds.",
+    "Apple Ultra chips, old and new llama.cpp builds disagree: the 2023 rows (discussion #4167) read "
+    "about half of the Ultra's datasheet bandwidth, while Llama-3.3-70B Q4_K_M on an M3 Ultra with a "
+    "2025 build reads 75% (14.4 t/s, predicted 9.7); TinyLlama on an M1 Ultra (2025 build) takes 4.1 ms "
+    "a token where its weights explain 1.7 ms, i.e. ~0.1 ms per layer of latency that the CUDA rows do "
+    "not show. A per-device per-layer latency for Metal is not modelled yet.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
