@@ -75,3 +75,15 @@ def test_bad_concurrency_exits_2(args: list[str], capsys: pytest.CaptureFixture[
         llmsize.cli.main(args)
     assert info.value.code == 2
     assert "concurrency" in capsys.readouterr().err
+
+
+def test_vllm_levels_share_one_preallocated_pool() -> None:
+    """vLLM sizes its KV pool once (inside gpu_memory_utilization): every level uses the same memory,
+    and a level runs only while the pool holds that many sequences of the context."""
+    doc = _json("estimate", "Qwen3-8B", "--engine", "vllm", "--gpu", "L40S", "--concurrency", "1,8,64")
+    rows = doc["gpus"]
+    assert {r["per_gpu_bytes"] for r in rows} == {rows[0]["per_gpu_bytes"]}
+    cap = rows[0]["max_concurrent_seqs"]
+    assert 8 < cap < 64
+    assert [r["fits"] for r in rows] == [True, True, False]
+    assert rows[2]["decode_tokens_per_s"] is None and "KV pool" in rows[2]["reason"]
