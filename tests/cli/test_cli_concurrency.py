@@ -48,8 +48,18 @@ def test_fit_concurrency_sweeps_the_best_precision() -> None:
 
 
 def test_compare_concurrency_gives_a_row_per_model_gpu_and_level() -> None:
-    doc = _json("compare", "Qwen3-8B", "--gpus", "H100,L40S", "--engine", "vllm", "--num-gpus", "1",
-                "--concurrency", "1,8")
+    doc = _json(
+        "compare",
+        "Qwen3-8B",
+        "--gpus",
+        "H100,L40S",
+        "--engine",
+        "vllm",
+        "--num-gpus",
+        "1",
+        "--concurrency",
+        "1,8",
+    )
     rows = doc["rows"]
     assert len(rows) == 4
     for gpu in ("H100-SXM-80GB", "L40S"):
@@ -57,19 +67,25 @@ def test_compare_concurrency_gives_a_row_per_model_gpu_and_level() -> None:
 
 
 def test_compare_concurrency_human_says_the_cap_and_the_compute_bound_point() -> None:
-    result = runner.invoke(app, ["compare", "Qwen3-8B", "--gpus", "H100", "--engine", "vllm",
-                                 "--concurrency", "1,16"], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app,
+        ["compare", "Qwen3-8B", "--gpus", "H100", "--engine", "vllm", "--concurrency", "1,16"],
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.output
     assert "concurrency" in result.output and "total tok/s" in result.output
     assert "the KV pool holds at most" in result.output
     assert "compute-bound from" in result.output
 
 
-@pytest.mark.parametrize("args", [
-    ["fit", "--all", "--gpu", "H100", "--concurrency", "1,8"],
-    ["fit", "Qwen3-8B", "--gpu", "H100", "--concurrency", "0,8"],
-    ["compare", "Qwen3-8B", "--gpus", "H100", "--concurrency", "x"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["fit", "--all", "--gpu", "H100", "--concurrency", "1,8"],
+        ["fit", "Qwen3-8B", "--gpu", "H100", "--concurrency", "0,8"],
+        ["compare", "Qwen3-8B", "--gpus", "H100", "--concurrency", "x"],
+    ],
+)
 def test_bad_concurrency_exits_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         llmsize.cli.main(args)

@@ -17,8 +17,14 @@ from llmsize.hardware.speed_profiles import (
 from llmsize.specs.resolve import resolve
 
 
-def _llama_cpp_speed(model: str, gpu: str, gpu_layers: int | None, eff: Efficiency | None = None,
-                     quant: str | None = None, context: int = 512) -> SpeedEstimate:
+def _llama_cpp_speed(
+    model: str,
+    gpu: str,
+    gpu_layers: int | None,
+    eff: Efficiency | None = None,
+    quant: str | None = None,
+    context: int = 512,
+) -> SpeedEstimate:
     spec = resolve(model)
     data: dict[str, object] = {"engine": "llama.cpp", "context": context, "gpu_layers": gpu_layers}
     if quant:
@@ -46,17 +52,21 @@ def test_h20_batch1_bandwidth_is_bounded_by_its_sms() -> None:
 
 
 def test_layers_in_host_ram_slow_decode_monotonically() -> None:
-    speeds = [_llama_cpp_speed("Llama-3.1-8B-Instruct-GGUF-Q4_K_M", "RTX-4090", n).decode_tokens_per_s
-              for n in (None, 28, 16, 0)]
+    speeds = [
+        _llama_cpp_speed("Llama-3.1-8B-Instruct-GGUF-Q4_K_M", "RTX-4090", n).decode_tokens_per_s
+        for n in (None, 28, 16, 0)
+    ]
     assert speeds == sorted(speeds, reverse=True)
     assert speeds[0] > 3 * speeds[-1]  # ~1 TB/s of GDDR6X against ~72 GB/s of DDR5
 
 
 def test_offloaded_decode_is_host_bound_and_scales_with_host_bandwidth() -> None:
-    slow = _llama_cpp_speed("Llama-3.1-8B-Instruct-GGUF-Q4_K_M", "RTX-4090", 0,
-                            Efficiency(host_bandwidth_gb_s=51.2))
-    fast = _llama_cpp_speed("Llama-3.1-8B-Instruct-GGUF-Q4_K_M", "RTX-4090", 0,
-                            Efficiency(host_bandwidth_gb_s=102.4))
+    slow = _llama_cpp_speed(
+        "Llama-3.1-8B-Instruct-GGUF-Q4_K_M", "RTX-4090", 0, Efficiency(host_bandwidth_gb_s=51.2)
+    )
+    fast = _llama_cpp_speed(
+        "Llama-3.1-8B-Instruct-GGUF-Q4_K_M", "RTX-4090", 0, Efficiency(host_bandwidth_gb_s=102.4)
+    )
     assert slow.decode_bound == "host memory"
     assert slow.host_s == pytest.approx(2 * fast.host_s)
     assert fast.decode_tokens_per_s > 1.7 * slow.decode_tokens_per_s
@@ -82,8 +92,9 @@ def test_cpu_decode_matches_llama_cpp_issue_4716() -> None:
     """Mixtral-8x7B Q8_0 on the CPU with dual-channel 3600 MT/s memory (57.6 GB/s): 3.37 t/s on a
     Ryzen 7950X, 3.58 t/s on a 5900X (https://github.com/ggml-org/llama.cpp/issues/4716). These two
     rows set HOST_BANDWIDTH_FRACTION, so this pins the calibration rather than validating it."""
-    speed = _llama_cpp_speed("Mixtral-8x7B-v0.1", "RTX-4090", 0, Efficiency(host_bandwidth_gb_s=57.6),
-                             quant="gguf:Q8_0")
+    speed = _llama_cpp_speed(
+        "Mixtral-8x7B-v0.1", "RTX-4090", 0, Efficiency(host_bandwidth_gb_s=57.6), quant="gguf:Q8_0"
+    )
     assert 3.37 * 0.85 <= speed.decode_tokens_per_s <= 3.58 * 1.15
 
 
@@ -92,5 +103,6 @@ def test_unified_memory_offload_reads_at_the_device_bandwidth() -> None:
     part = _llama_cpp_speed("Llama-3.1-8B-Instruct-GGUF-Q4_K_M", mac, 16)
     c = part.constants
     assert c is not None and c.upload_bytes_per_s == 0
-    assert c.host_bandwidth_bytes_per_s == pytest.approx(get_gpu(mac).bandwidth_bytes_per_s
-                                                         * c.bandwidth_fraction)
+    assert c.host_bandwidth_bytes_per_s == pytest.approx(
+        get_gpu(mac).bandwidth_bytes_per_s * c.bandwidth_fraction
+    )
