@@ -106,3 +106,16 @@ def test_unified_memory_offload_reads_at_the_device_bandwidth() -> None:
     assert c.host_bandwidth_bytes_per_s == pytest.approx(
         get_gpu(mac).bandwidth_bytes_per_s * c.bandwidth_fraction
     )
+
+
+def test_cpu_experts_are_read_only_when_picked() -> None:
+    """With experts in host RAM (--n-cpu-moe), one token reads k of E of them; a batch reads more."""
+    from llmsize.hardware.plan import expert_read_fraction
+
+    spec = resolve("Qwen3-30B-A3B")
+    assert spec.num_experts and spec.num_experts_per_tok
+    one = expert_read_fraction(spec, 1)
+    assert one == pytest.approx(spec.num_experts_per_tok / spec.num_experts)
+    shares = [expert_read_fraction(spec, b) for b in (1, 4, 16, 64, 256)]
+    assert shares == sorted(shares) and shares[-1] <= 1.0
+    assert expert_read_fraction(resolve("Llama-3.1-8B-Instruct"), 8) == 1.0

@@ -307,14 +307,22 @@ class Planner:
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
         inputs = speed_inputs(self.spec, wl, est, layout)
-        if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
-            # What llama.cpp keeps in host RAM: the difference from the all-on-GPU layout.
-            whole = self.estimate(self.workload(layout, gpu_layers=None))
+        partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
+        # llama.cpp --n-cpu-moe (a Workload field once the engine modules add it): experts in RAM.
+        cpu_moe = bool(getattr(wl, "n_cpu_moe", None))
+        if partial or cpu_moe:
+            # What llama.cpp keeps in host RAM: the difference from the all-on-GPU layout. Whole
+            # layers are read like the model's average parameter; CPU experts only when picked.
+            all_on_gpu: dict[str, Any] = {"gpu_layers": None}
+            if cpu_moe:
+                all_on_gpu["n_cpu_moe"] = None
+            whole = self.estimate(self.workload(layout, **all_on_gpu))
             host_w = max(0, whole.weights_bytes - est.weights_bytes)
             host_kv = max(0, whole.kv_cache_bytes - est.kv_cache_bytes)
-            inputs = inputs.model_copy(update={
-                "host_weight_bytes": int(host_w * read_fraction(self.spec, wl.batch)),
-                "host_kv_bytes": host_kv})
+            share = (expert_read_fraction(self.spec, wl.batch) if cpu_moe and not partial
+                     else read_fraction(self.spec, wl.batch))
+            inputs = inputs.model_copy(update={"host_weight_bytes": int(host_w * share),
+                                               "host_kv_bytes": host_kv})
         return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
@@ -501,6 +509,13 @@ def read_fraction(spec: ModelSpec, batch: int) -> float:
             untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** batch
             skipped += g.numel * untouched
     return max(0.0, 1 - skipped / total)
+
+
+def expert_read_fraction(spec: ModelSpec, batch: int) -> float:
+    """Share of one layer's routed experts a decode step of `batch` tokens reads (uniform routing)."""
+    if not spec.num_experts:
+        return 1.0
+    return 1 - (1 - spec.num_experts_per_tok / spec.num_experts) ** batch
 
 
 def _weight_format(spec: ModelSpec, wl: Workload) -> tuple[str, QuantMethod | None]:
