@@ -344,8 +344,10 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
         bound_at = next((r.compute_bound_concurrency for j, r in enumerate(rows)
                          if r.gpu == row.gpu and (not models or models[j] == model)
                          and r.compute_bound_concurrency), None)
-        cap = (f"the KV pool holds at most {row.max_concurrent_seqs:,} sequences at this context"
-               if row.max_concurrent_seqs else "no KV pool cap (nothing fits one sequence)")
+        pool = row.kv_pool_bytes is not None  # an engine that pre-allocates its KV pool (vLLM)
+        cap = ((f"the KV pool holds at most {row.max_concurrent_seqs:,} sequences at this context" if pool
+                else f"at most {row.max_concurrent_seqs:,} sequences fit at this context")
+               if row.max_concurrent_seqs else "not one sequence fits at this context")
         bound = (f"; decode turns compute-bound from ~{bound_at:,} concurrent sequences" if bound_at else "")
         label = f"{model} on {row.gpu}" if model else row.gpu
         con.print(f"  {escape(label)}: {cap}{bound}")
