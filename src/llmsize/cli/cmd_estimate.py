@@ -9,6 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     GpuFileOpt,
     GpuLayersOpt,
@@ -43,7 +55,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
@@ -115,6 +127,16 @@ def estimate_cmd(
     gpu_file: GpuFileOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,

@@ -8,6 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -46,7 +58,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Engine, Mode, Optimizer
+from llmsize.estimate.workload import Engine, FlashAttn, Mode, Optimizer
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -93,6 +105,16 @@ def fit_cmd(
     engine: EngineOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     output_tokens: OutputTokensOpt = None,
     turns: TurnsOpt = None,
     system_tokens: SystemTokensOpt = 0,

@@ -113,6 +113,7 @@ def _plain_quantization(wanted: str, notes: list[str]) -> WeightFormat:
 
 
 def _validate_format(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> None:
+    engine_for(wl).check_format(fmt)
     if wl.mode.trains_all_weights and fmt.quant is not None:
         raise BadInputError(
             f"--mode {wl.mode} trains every weight, but {fmt.label()} weights cannot take gradients",

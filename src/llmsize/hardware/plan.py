@@ -361,6 +361,9 @@ class Planner:
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
                    notes: tuple[str, ...] = ()) -> FitRow:
         """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=notes)
         self.check_layout(layout)
         wl = self.workload(layout)
         est = self.estimate(wl)
@@ -395,6 +398,9 @@ class Planner:
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.choose_layout(gpu, num_gpus)
         usable = self.usable(gpu)
         if num_gpus is not None:
             if num_gpus < 1:

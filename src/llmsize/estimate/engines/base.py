@@ -75,6 +75,7 @@ class EngineModel(Protocol):
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload: ...
     def validate(self, spec: ModelSpec, wl: Workload) -> None: ...
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None: ...
+    def check_format(self, fmt: WeightFormat) -> None: ...
     def compute_dtype(self, fmt: WeightFormat, default: str) -> str: ...
     def default_kv_dtype(self, compute: str) -> str: ...
     def kv_element_bytes(self, kv_dtype: str) -> Fraction: ...
@@ -136,6 +137,20 @@ class BaseEngine:
                 f"--gpu-layers / --n-cpu-moe (partial offload) apply to llama.cpp and Ollama, not {self.engine}"
             )
         del spec
+
+    # Weight formats the engine cannot load at all (QuantMethod values); None = anything.
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset()
+
+    def check_format(self, fmt: WeightFormat) -> None:
+        """A weight format the engine cannot run is bad input (exit 2)."""
+        if fmt.quant is not None and str(fmt.quant) in self.unsupported_formats:
+            raise BadInputError(
+                f"{self.label or self.engine} cannot run {fmt.label()} weights",
+                hint=self.format_hint(),
+            )
+
+    def format_hint(self) -> str:
+        return "pick another --engine or --quant"
 
     # --- weights --------------------------------------------------------------------------------
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:

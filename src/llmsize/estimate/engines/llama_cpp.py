@@ -59,6 +59,11 @@ class LlamaCpp(BaseEngine):
     # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})
     hf_phase_walk: ClassVar[bool] = False
+    # llama.cpp loads GGUF files: float checkpoints convert (convert_hf_to_gguf.py), the Hugging
+    # Face quantized formats do not.
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset(
+        {"gptq", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "exl2", "mlx", "compressed-tensors", "fp8"}
+    )
 
     # --- settings -----------------------------------------------------------------------------------
     def ubatch(self) -> int:
@@ -85,6 +90,9 @@ class LlamaCpp(BaseEngine):
         ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
         if ub > nb:
             raise BadInputError(f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch")
+
+    def format_hint(self) -> str:
+        return "size the GGUF instead (--quant Q4_K_M, Q8_0, ...) or use --engine vllm"
 
     def compute_dtype(self, fmt: WeightFormat, default: str) -> str:
         del fmt, default

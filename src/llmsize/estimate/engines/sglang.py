@@ -43,6 +43,7 @@ class Sglang(BaseEngine):
     label: ClassVar[str] = "SGLang"
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
     hf_phase_walk: ClassVar[bool] = False
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
     def mem_fraction(self) -> float:
         if self.wl.mem_fraction_static is not None:

@@ -47,8 +47,9 @@ from llmsize.units import GIB, MIB, format_gib
 if TYPE_CHECKING:
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.placement import Stage
     from llmsize.estimate.result import EngineFigures, Estimate
-    from llmsize.specs.models import ModelSpec
+    from llmsize.specs.models import ModelSpec, WeightFormat
 
 VLLM_VERSION_MODELLED = "0.21"
 BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
@@ -71,6 +72,11 @@ NON_TORCH_TP1_BYTES = 256 * MIB
 # TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
 # all-reduce buffers a tensor-parallel rank adds.
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
+# REFERENCE: vllm/model_executor/layers/quantization/mxfp4.py Mxfp4MoEMethod.create_weights pads
+# intermediate_size_per_partition to a multiple of 256 for its MoE kernels. Check: gpt-oss-120b
+# "Model loading took 64.38 GiB" on one H100 (vllm#33155, v0.14.1, Triton backend), where the
+# unpadded checkpoint holds ~60.8 GiB: 2880 -> 3072 adds 6.7% to the experts.
+MXFP4_PAD = 256
 # Bytes per (request x vocabulary) element live when the dummy sampler sorts its logits: the logits
 # in the model dtype (2) and in fp32 (4), sorted values (4) and int64 indices (8), a radix-sort
 # workspace as large as those outputs (12) and the int64 index source (8).
@@ -97,6 +103,7 @@ class Vllm(BaseEngine):
     # run weight-only through the FP8 Marlin kernel.
     fp8_weight_only: ClassVar[bool] = True
     hf_phase_walk: ClassVar[bool] = False
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
     # --- settings ---------------------------------------------------------------------------------
     def block_tokens(self, spec: ModelSpec | None = None) -> int:
@@ -125,6 +132,23 @@ class Vllm(BaseEngine):
             from llmsize.errors import BadInputError
 
             raise BadInputError("vLLM serves models; it does not train them", hint="use --engine transformers")
+
+    # --- weights as loaded ------------------------------------------------------------------------
+    def place_weights(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage,
+                      device: int, all_stages: int) -> WeightPlacement:
+        """Weights as vLLM's kernels hold them: MXFP4 MoE experts with their intermediate size padded
+        to a multiple of MXFP4_PAD (the Triton/Marlin MoE kernels' tile), everything else as stored."""
+        del all_stages
+        from llmsize.specs.models import QuantMethod
+
+        inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
+        if fmt.quant != QuantMethod.MXFP4 or not inter or inter % MXFP4_PAD == 0:
+            return WeightPlacement(device, 0)
+        from llmsize.estimate.weights import shard_bytes, stage_shards
+
+        experts = sum(shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage) if s.group.kind == "expert")
+        padded = ceil_div(inter, MXFP4_PAD) * MXFP4_PAD
+        return WeightPlacement(device + experts * (padded - inter) // inter, 0)
 
     # --- cache --------------------------------------------------------------------------------------
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
