@@ -161,7 +161,9 @@ class LlamaCpp(BaseEngine):
             ffn = max(ffn, masks + moe)
         output = F32 * n_ub * (2 * h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output)
-        host = F32 * n_ub * h  # the token-embedding rows fetched on the CPU
+        # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
+        # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
+        host = F32 * n_ub * h + masks
         if not head_on_device:
             host = max(host, F32 * n_ub * (2 * h + spec.vocab_size))
         out_buf = spec.vocab_size * self.wl.batch * F32
