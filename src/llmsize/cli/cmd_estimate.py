@@ -93,7 +93,8 @@ def make_report(
         from llmsize.hardware.plan import plan_fit_rows
 
         catalog = load_catalog(tuple(gpu_files))
-        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], num_gpus)
+        count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone use tp x pp GPUs
+        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], count)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:

@@ -98,6 +98,19 @@ class EngineModel(Protocol):
     def kv_formula_tail(self) -> str: ...
 
 
+def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
+    """Serving engines run an fp32 checkpoint in bf16 unless --dtype says otherwise.
+
+    REFERENCE: vllm/config/model.py `_get_and_verify_dtype` ("auto": a float32 config dtype becomes
+    the platform's half type, bfloat16 where supported); SGLang's ModelConfig follows the same rule.
+    """
+    from llmsize.specs.models import WeightFormat
+
+    if spec.weight_format.quant is None and wl.dtype is None and rest == "fp32":
+        return WeightFormat(dtype="bf16"), f"{engine} runs the float32 checkpoint in bf16 (--dtype auto)"
+    return None
+
+
 def pad(x: Any, multiple: int) -> Any:
     """x rounded up to a multiple (works on numpy arrays)."""
     return -(-x // multiple) * multiple

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.result import EngineFigures, Estimate
-    from llmsize.specs.models import ModelSpec
+    from llmsize.specs.models import ModelSpec, WeightFormat
 
 SGLANG_VERSION_MODELLED = "0.4.6"
 CHUNKED_PREFILL = 8192  # REFERENCE: sglang server_args.py chunked_prefill_size default 8192
@@ -49,6 +49,9 @@ class Sglang(BaseEngine):
         if self.wl.mem_fraction_static is not None:
             return self.wl.mem_fraction_static
         return next(f for tp, f in MEM_FRACTION_BY_TP if self.wl.tp >= tp)
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        return serving_dtype(spec, wl, rest, "SGLang")
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)

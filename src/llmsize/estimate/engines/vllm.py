@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
-VLLM_VERSION_MODELLED = "0.21"
+VLLM_VERSION_MODELLED = "0.19"
 BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
 MLA_BLOCK_TOKENS = 64  # REFERENCE: vllm/platforms/cuda.py: FlashMLA needs block_size 64
 # REFERENCE: vllm/engine/arg_utils.py EngineArgs.get_batch_defaults (OPENAI_API_SERVER context).
@@ -77,10 +77,14 @@ NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
 # "Model loading took 64.38 GiB" on one H100 (vllm#33155, v0.14.1, Triton backend), where the
 # unpadded checkpoint holds ~60.8 GiB: 2880 -> 3072 adds 6.7% to the experts.
 MXFP4_PAD = 256
-# Bytes per (request x vocabulary) element live when the dummy sampler sorts its logits: the logits
-# in the model dtype (2) and in fp32 (4), sorted values (4) and int64 indices (8), a radix-sort
-# workspace as large as those outputs (12) and the int64 index source (8).
-SAMPLER_SORT_BYTES = 38
+# Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
+# dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
+# they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
+# published V1 logs (llm-d-planner PR #205, vLLM 0.19, H100, 1024 sequences): the non-KV memory
+# grows by 1.78 GiB from Llama-3.1-8B (vocabulary 128,256) to gemma-2-9b (256,000), 14.6 bytes per
+# element. Releases up to ~0.11 sorted the fp32 logits in PyTorch for top-k/top-p (values, int64
+# indices and the radix-sort workspace, ~38 bytes per element).
+SAMPLER_BYTES = 14
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,9 @@ class Vllm(BaseEngine):
         if wl.max_num_seqs is None:
             update["max_num_seqs"] = SEQS_LARGE if large else SEQS_SMALL
         return wl.model_copy(update=update) if update else wl
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        return serving_dtype(spec, wl, rest, "vLLM")
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
@@ -203,7 +210,7 @@ class Vllm(BaseEngine):
             moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
         forward = max(attn, dense, moe)
         vocab = spec.vocab_size
-        sampler = s * vocab * SAMPLER_SORT_BYTES + s * h * e  # plus the random dummy hidden states
+        sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
         return max(forward, t * h * e + sampler), forward, sampler
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
@@ -306,7 +313,7 @@ class Vllm(BaseEngine):
         if f is None or f.kv_page_bytes == 0:
             need = est.total_bytes
             return Budget(usable_bytes=requested, need_bytes=need)
-        non_kv = est.weights_bytes + est.activations_bytes + f.non_torch_bytes + f.cuda_graph_bytes
+        non_kv = est.weights_bytes + est.activations_bytes + f.non_torch_bytes
         available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
         blocks = max(0, available // f.kv_page_bytes)
         tokens = blocks // f.kv_groups * f.block_tokens
@@ -339,6 +346,14 @@ class Vllm(BaseEngine):
                 f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
                 f"fewer than --batch {wl.batch} (the rest wait in the queue)"
             )
+        outside = CUDA_CONTEXT_BYTES + f.cuda_graph_bytes
+        warnings: tuple[str, ...] = ()
+        if f.kv_memory_bytes is None and outside > total_bytes - requested:
+            warnings = (
+                f"the CUDA context and CUDA graphs (~{format_gib(outside)}) exceed the "
+                f"{1 - wl.gpu_memory_utilization:.0%} of the card vLLM leaves outside its budget: graph "
+                "capture may run out of memory (lower --gpu-memory-utilization or use --enforce-eager)",
+            )
         return Budget(
             usable_bytes=usable,
             need_bytes=need,
@@ -348,6 +363,7 @@ class Vllm(BaseEngine):
             kv_blocks=blocks,
             max_concurrency=round(concurrency, 2),
             max_context=largest,
+            warnings=warnings,
             lines=lines,
         )
 
