@@ -26,9 +26,9 @@ def test_fits_with_headroom() -> None:
     row = fit(est, gpu)
     assert row.fits
     assert row.per_gpu_bytes == est.total_bytes
-    assert row.headroom_bytes == gpu.memory_bytes - est.total_bytes
+    assert row.headroom_bytes == gpu.visible_memory_bytes - est.total_bytes
     assert row.reason is None
-    assert row.usable_bytes == gpu.memory_bytes
+    assert row.usable_bytes == gpu.visible_memory_bytes
 
 
 def test_does_not_fit_names_the_largest_component() -> None:
@@ -49,9 +49,9 @@ def test_no_speed_claims_when_it_does_not_fit() -> None:
 
 def test_vllm_uses_its_share_of_the_card() -> None:
     gpu = get_gpu("h100")
-    assert usable_bytes(gpu, Engine.VLLM, 0.9) == int(gpu.memory_bytes * 0.9)
-    assert usable_bytes(gpu, "vllm", 0.5) == int(gpu.memory_bytes * 0.5)
-    assert usable_bytes(gpu, Engine.TRANSFORMERS) == gpu.memory_bytes
+    assert usable_bytes(gpu, Engine.VLLM, 0.9) == int(gpu.visible_memory_bytes * 0.9)
+    assert usable_bytes(gpu, "vllm", 0.5) == int(gpu.visible_memory_bytes * 0.5)
+    assert usable_bytes(gpu, Engine.TRANSFORMERS) == gpu.visible_memory_bytes
 
 
 def test_llama_cpp_gpu_layers() -> None:

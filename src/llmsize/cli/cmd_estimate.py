@@ -87,14 +87,20 @@ def make_report(
 
     spec = resolve(model, revision=revision)
     workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
-    rows = []
+    rows: list[Any] = []
     if gpus:
+        from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
 
         catalog = load_catalog(tuple(gpu_files))
-        count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone use tp x pp GPUs
-        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], count)
+        for name in gpus:
+            if is_local(name):  # this machine: its detected GPU kind and count
+                local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
+                rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus)
+            else:
+                count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:

@@ -25,7 +25,11 @@ def visible_memory_bytes(gpu: GpuSpec) -> int:
 def usable_bytes(gpu: GpuSpec, engine: Engine | str = Engine.TRANSFORMERS,
                  gpu_memory_utilization: float = 0.9) -> int:
     """Memory one GPU offers a workload as its engine budgets it (vLLM: its utilization share)."""
-    wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
+    return workload_usable_bytes(gpu, Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization))
+
+
+def workload_usable_bytes(gpu: GpuSpec, wl: Workload) -> int:
+    """What the workload's engine offers of `gpu`, whatever the model (an empty estimate's budget)."""
     probe = Estimate(weights_bytes=0, kv_cache_bytes=0, activations_bytes=0, gradients_bytes=0,
                      optimizer_bytes=0, adapters_bytes=0, overhead_bytes=0, params=0, active_params=0)
     return engine_for(wl).budget(probe, visible_memory_bytes(gpu), wl).usable_bytes
@@ -51,6 +55,19 @@ def fit_reason(est: Estimate, usable: int, gpu_id: str, count: int = 1, need: in
     return f"{head}; the largest part is {name} ({format_gib(size)}, {size / need:.0%})"
 
 
+def plan_cost(gpu: GpuSpec, count: int, tokens_per_s: float | None) -> tuple[float | None, float | None]:
+    """($/hour for `count` GPUs, $ per million output tokens at `tokens_per_s`) from the GPU's price.
+
+    A price is a dated fact from the catalog or --price-per-hour; with none, both are None.
+    """
+    if gpu.price is None or gpu.price.usd_per_hour is None:
+        return None, None
+    per_hour = gpu.price.usd_per_hour * count
+    if not tokens_per_s:
+        return per_hour, None
+    return per_hour, per_hour / (tokens_per_s * 3600) * 1e6
+
+
 def fit(
     est: Estimate,
     gpu: GpuSpec,
@@ -68,6 +85,7 @@ def fit(
     gpu_layers: int | None = None,
     total_layers: int | None = None,
     warnings: tuple[str, ...] = (),
+    host_bytes: int | None = None,
     wl: Workload | None = None,
 ) -> FitRow:
     """One FitRow: `est` is the busiest GPU's peak, checked against what `gpu` offers as the
@@ -80,6 +98,10 @@ def fit(
     fits = b.fits
     reason = None if fits else (b.reason or fit_reason(est, usable, gpu.id, count, b.need_bytes))
     figs = est.engine_figures
+    tokens = (speed.aggregate_tokens_per_s or speed.decode_tokens_per_s) if speed and fits else None
+    per_hour, per_mtok = plan_cost(gpu, count, tokens)
+    price = gpu.price
+    host = figs.host_bytes if figs is not None else host_bytes
     return FitRow(
         gpu=gpu.id,
         count=count,
@@ -110,8 +132,11 @@ def fit(
         max_concurrency=b.max_concurrency,
         compute_buffer_bytes=figs.compute_buffer_bytes if figs else None,
         device_weights_bytes=figs.device_weights_bytes if figs else None,
-        host_bytes=figs.host_bytes if figs else None,
+        host_bytes=host,
         engine_version=eng.version,
         visible_memory_bytes=visible_memory_bytes(gpu),
         engine_log=b.lines,
+        usd_per_hour=per_hour,
+        usd_per_million_output_tokens=per_mtok,
+        price_source=f"{price.source} ({price.date})" if price and per_hour is not None else None,
     )

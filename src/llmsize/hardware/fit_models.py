@@ -56,7 +56,12 @@ class FitRow(BaseModel):
     )
     compute_buffer_bytes: int | None = Field(default=None, description="llama.cpp: device compute buffer")
     device_weights_bytes: int | None = Field(default=None, description="weights on the GPU")
-    host_bytes: int | None = Field(default=None, description="host RAM: CPU weights and host buffers")
+    host_bytes: int | None = Field(default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)")
     engine_version: str | None = Field(default=None, description="the engine release whose rules are modelled")
     visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
     engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
+    # Added by the hardware issue (host RAM and cost; keys are only ever added):
+    usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
+    usd_per_million_output_tokens: float | None = Field(
+        default=None, description="usd_per_hour over the output tokens an hour makes (aggregate speed)")
+    price_source: str | None = Field(default=None, description="where the price comes from, with its date")

@@ -26,7 +26,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.hardware.fit import fit, visible_memory_bytes
+from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import (
@@ -241,7 +241,7 @@ class Planner:
         return engine_for(wl).budget(self.estimate(wl), visible_memory_bytes(gpu), wl)
 
     def usable(self, gpu: GpuSpec) -> int:
-        return self.budget(gpu, self.wl).usable_bytes
+        return workload_usable_bytes(gpu, self.wl)
 
     def need(self, gpu: GpuSpec, wl: Workload) -> int:
         return self.budget(gpu, wl).need_bytes
@@ -384,7 +384,8 @@ class Planner:
             max_b = seqs
         full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
-        speed = self.speed(gpu, layout, est, wl) if fits and wl.mode is Mode.INFERENCE else None
+        speed = (self.speed(gpu, layout, est, wl)
+                 if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             speed = None  # the CPU runs the other layers at system-RAM speed, which llmsize does not know
             on_cpu = self.spec.num_layers - wl.gpu_layers
@@ -540,8 +541,12 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     if compute == "bf16" and not gpu.supports("bf16"):
         out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
     if gpu.memory.unified and gpu.memory.gpu_share:
-        out.append(f"{gpu.id}: unified memory, of which macOS lets the GPU use "
-                   f"{gpu.memory.gpu_share:.0%} by default (sysctl iogpu.wired_limit_mb raises it)")
+        out.append(f"{gpu.id}: unified memory, of which the GPU may use {gpu.memory.gpu_share:.0%} "
+                   "(gpu_share in its GPU file)")
+    elif gpu.memory.unified and gpu.memory.limit_rule is not None:
+        from llmsize.hardware.unified import rule_note
+
+        out.append(f"{gpu.id}: {rule_note(gpu.memory.limit_rule)}")
     return out
 
 
