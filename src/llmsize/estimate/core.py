@@ -69,7 +69,7 @@ def _context(spec: ModelSpec, wl: Workload) -> Context:
 
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
     shards = stage_shards(spec, wl, stage)
-    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers)
+    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:

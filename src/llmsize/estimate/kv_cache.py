@@ -25,7 +25,7 @@ from llmsize.estimate.engines.base import BaseEngine, kv_layer_bytes
 from llmsize.estimate.engines.registry import ENGINES, engine_for
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec
-from llmsize.units import KvDtype
+from llmsize.units import BYTES_PER_ELEMENT, KvDtype
 
 EngineLike = Engine | BaseEngine
 
@@ -52,11 +52,13 @@ def kv_element_bytes(kv_dtype: str, engine: EngineLike) -> Fraction:
 
 @dataclass(frozen=True)
 class KvTerm:
-    """`layers` attention layers on the GPU that cache `bytes_per_token` per token and sequence."""
+    """`layers` layers on the GPU that cache `bytes_per_token` per token and sequence (attention), or
+    a fixed `state_bytes` per sequence that does not grow with the context (linear attention, Mamba)."""
 
     layers: int
     bytes_per_token: Fraction
     window: int | None  # tokens the layer can attend to; None = the whole context
+    state_bytes: int = 0  # per sequence and layer: conv + recurrent state
 
 
 def cache_kv_heads(spec: ModelSpec, engine: EngineLike) -> int:
@@ -75,8 +77,26 @@ def layer_bytes_per_token(
     return kv_layer_bytes(spec, element, tp, cache_kv_heads(spec, engine))
 
 
-def kv_terms(spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:
-    """The cache geometry of the given blocks, grouped by window."""
+def state_terms(spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:
+    """The fixed per-sequence state of the linear-attention / Mamba / short-conv blocks among `layers`.
+
+    Sizes come from the spec's layer kind (`RecurrentSpec.state_bytes`); tensor parallelism splits
+    the state by heads like the KV heads.
+    """
+    n = sum(1 for layer in layers if spec.has_state(layer))
+    if not n or spec.recurrent is None:
+        return ()
+    element = BYTES_PER_ELEMENT.get(compute_dtype, Fraction(2))
+    per_seq = spec.recurrent.state_bytes(int(element) if element >= 1 else 2)
+    return (KvTerm(n, Fraction(0), None, -(-per_seq // max(wl.tp, 1))),)
+
+
+def kv_terms(
+    spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int], compute_dtype: str | None = None
+) -> tuple[KvTerm, ...]:
+    """The cache geometry of the given blocks, grouped by window (recurrent state as its own term)."""
+    states = state_terms(spec, wl, compute_dtype or _float_or_bf16(kv_dtype), layers)
+    layers = [layer for layer in layers if spec.has_kv(layer)]
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
     if kv_dtype in ("q8_0", "q4_0"):
@@ -91,7 +111,11 @@ def kv_terms(spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int]
     for layer in layers:
         window = spec.layer_window(layer) if windows else None
         counts[window] = counts.get(window, 0) + 1
-    return tuple(KvTerm(n, per_token, w) for w, n in counts.items())
+    return (*(KvTerm(n, per_token, w) for w, n in counts.items()), *states)
+
+
+def _float_or_bf16(dtype: str) -> str:
+    return dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
 
 
 def tokens_held(window: int | None, tokens: Any, prefill: Any, engine: EngineLike, batch: Any = 1) -> Any:
@@ -105,6 +129,9 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
     eng = _eng(engine)
     total: Any = 0
     for term in terms:
+        if term.state_bytes:  # one fixed state per sequence, whatever the context
+            total = total + term.layers * term.state_bytes * batch
+            continue
         held = eng.tokens_held(term.window, tokens, prefill, batch)
         seqs = eng.sequences(batch)
         per_token = term.layers * term.bytes_per_token
@@ -149,8 +176,13 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: EngineLike) -> str:
         core = (
             core.replace("kv_heads", "query heads") + " (transformers broadcasts Falcon's K/V to every head)"
         )
-    if spec.layer_types and "sliding_attention" in spec.layer_types:
-        core += " (sliding layers: at most the window)"
+    if spec.layer_types and {"sliding_attention", "chunked_attention"} & set(spec.layer_types):
+        core += " (sliding/chunked layers: at most the window)"
+    n_kv = sum(1 for i in range(spec.num_layers) if spec.has_kv(i))
+    if n_kv != spec.num_layers:
+        core = core.replace("x layers x", f"x {n_kv} attention layers x")
+    if spec.recurrent is not None:
+        core += f" + a fixed {spec.recurrent.kind} state per sequence in the other layers"
     return core + _eng(engine).kv_formula_tail()
 
 
@@ -158,7 +190,7 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     """KV bytes one more token of one sequence costs on full-attention layers of the whole model."""
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
-    full = sum(1 for i in range(spec.num_layers) if spec.layer_window(i) is None)
+    full = sum(1 for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None)
     return math.ceil(full * layer_bytes_per_token(spec, element, wl.tp, eng))
 
 

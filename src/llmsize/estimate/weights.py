@@ -26,7 +26,7 @@ FLOAT_DTYPES = ("fp32", "fp16", "bf16")
 # Kinds whose linear layers a weight-only format quantizes; embeddings, lm_head, norms and routers
 # stay in the float dtype (GPTQ/AWQ/bnb skip lm_head by default; transformers >= 5 routers are plain
 # parameters, not nn.Linear, so no quantizer touches them).
-QUANTIZED_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert"})
+QUANTIZED_KINDS = frozenset({"attn", "mixer", "mlp", "expert", "shared_expert"})
 # Megatron-LM / vLLM tensor parallelism: column-parallel layers split their outputs, row-parallel
 # layers their inputs (Shoeybi et al. 2019, arXiv:1909.08053, section 3; vLLM linear.py).
 COLUMN_PARALLEL = frozenset(
@@ -214,11 +214,13 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
 
 def _group_layers(spec: ModelSpec, group: ParamGroup) -> tuple[int, ...] | None:
     """The blocks a group's instances live in (None: not a block tensor)."""
+    if group.layers is not None:
+        return group.layers
     if group.kind in ("mlp",):
         return tuple(i for i in range(spec.num_layers) if not spec.is_moe_layer(i))
     if group.kind in ("expert", "shared_expert", "router"):
         return tuple(i for i in range(spec.num_layers) if spec.is_moe_layer(i))
-    if group.kind == "attn" or (group.kind == "norm" and group.name != "norm"):
+    if group.kind in ("attn", "mixer", "mixer_param") or (group.kind == "norm" and group.name != "norm"):
         return tuple(range(spec.num_layers))
     return None
 
@@ -361,6 +363,8 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         return _gguf_shard_bytes(spec, shard, fmt)
     elem = bytes_per_element(fmt.dtype)
     if not _quantized(shard, fmt):
+        if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
+            return shard.numel * 4  # kept in fp32 by the modeling code
         return int(shard.numel * elem)
     weight = _linear_bytes(fmt, shard.in_features, shard.out_features, int(elem))
     return shard.instances * weight + int(shard.instances * shard.bias_each * _bias_bytes_per_elem(fmt))

@@ -274,7 +274,10 @@ def ceil_div(a: int, b: int) -> int:
 def kv_layer_bytes(spec: ModelSpec, element: Fraction, tp: int, kv_heads: int) -> Fraction:
     """Per layer and token on one rank: the MLA latent once, else K and V of the rank's heads."""
     if spec.is_mla:
-        return (spec.kv_lora_rank + spec.qk_rope_head_dim) * element
+        # DSA (DeepSeek-V3.2, GLM-5): each layer also caches one indexer key per token
+        # (cache_utils.DynamicIndexedLayer.indexer_keys), in the compute dtype like the latent.
+        indexer = spec.indexer.cache_elements_per_token if spec.indexer is not None else 0
+        return (spec.kv_lora_rank + spec.qk_rope_head_dim + indexer) * element
     heads = max(kv_heads // tp, 1) if tp > 1 else kv_heads
     return 2 * heads * spec.head_dim * element
 

@@ -141,7 +141,7 @@ class LlamaCpp(BaseEngine):
         kv_width = spec.kv_lora_rank + spec.qk_rope_head_dim if spec.is_mla else 2 * kv_heads * hd
         rows = pad(n_ub, MASK_PAD)
         mask_elem = 2 if fa else F32
-        windows = {spec.layer_window(i) for i in range(spec.num_layers)}
+        windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
         masks = 0
         for w in windows:
             n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))

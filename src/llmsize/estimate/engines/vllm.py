@@ -170,6 +170,8 @@ class Vllm(BaseEngine):
         """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
         kinds: dict[int | None, int] = {}
         for layer in layers:
+            if not spec.has_kv(layer):
+                continue  # linear-attention / Mamba state: not a paged KV group here
             w = spec.layer_window(layer)
             kinds[w] = kinds.get(w, 0) + 1
         if not kinds:
