@@ -33,7 +33,7 @@ KvCacheMemoryOpt = Annotated[str | None, typer.Option(
     "--kv-cache-memory", help="vLLM: KV cache budget in bytes, or with a unit (8GiB, 20GB); replaces the profile.",
     rich_help_panel=_PANEL)]
 MemFractionOpt = Annotated[float | None, typer.Option(
-    "--mem-fraction-static", min=0.01, max=1.0,
+    "--mem-fraction-static",
     help="SGLang: share of the card for weights and the KV pool (default 0.88 at TP 1).", rich_help_panel=_PANEL)]
 UbatchOpt = Annotated[int | None, typer.Option(
     "--ubatch", min=1, help="llama.cpp: n_ubatch, tokens per compute step (default 512).", rich_help_panel=_PANEL)]

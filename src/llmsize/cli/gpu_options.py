@@ -30,8 +30,8 @@ GpuFileOpt = Annotated[list[Path] | None, typer.Option(
     "--gpu-file", help="Extra GPU catalog YAML (repeatable); also read: ~/.config/llmsize/gpus/ or "
                        "$LLMSIZE_GPU_DIR.", rich_help_panel=_PANEL)]
 GpuMemoryUtilOpt = Annotated[float, typer.Option(
-    "--gpu-memory-utilization", min=0.05, max=1.0,
-    help="vLLM: share of the card it pre-allocates (weights, activations, then KV blocks).",
+    "--gpu-memory-utilization",
+    help="vLLM: share of the card it budgets, in (0, 1] (weights, profile run, then KV blocks).",
     rich_help_panel=_PANEL)]
 GpuLayersOpt = Annotated[int | None, typer.Option(
     "--gpu-layers", min=0, help="llama.cpp: layers on the GPU (default: all; the rest run from CPU RAM).",

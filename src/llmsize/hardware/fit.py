@@ -101,7 +101,7 @@ def fit(
     tokens = (speed.aggregate_tokens_per_s or speed.decode_tokens_per_s) if speed and fits else None
     per_hour, per_mtok = plan_cost(gpu, count, tokens)
     price = gpu.price
-    host = figs.host_bytes if figs is not None else host_bytes
+    host = (figs.host_bytes or None) if figs is not None else host_bytes
     return FitRow(
         gpu=gpu.id,
         count=count,
