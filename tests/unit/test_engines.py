@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from spec_factories import llama3_8b
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.core import estimate
@@ -23,6 +22,7 @@ from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Planner
 from llmsize.specs.resolve import resolve
 from llmsize.units import GIB, MIB
+from spec_factories import llama3_8b
 
 KIB = 1024
 

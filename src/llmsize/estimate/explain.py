@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.kv_cache import KvTerm, cache_kv_heads
 from llmsize.estimate.weights import Shard, shard_bytes
-from llmsize.estimate.engines import engine_for
 from llmsize.estimate.workload import Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.units import format_gib

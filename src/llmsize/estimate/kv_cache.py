@@ -6,8 +6,8 @@ Every engine llmsize models caches the latent: transformers >= 5 (`modeling_deep
 `past_key_values.update(kv_nope, k_rot, ...)` "while latent KV is still compressed"; transformers
 4.x cached the decompressed per-head K and V instead), vLLM and SGLang (MLA backends), and
 llama.cpp (deepseek2 K cache of n_embd_head_k_mla). Sliding-window layers hold at most their
-window, with each engine's own rule (its module's `tokens_held`, estimate/engines/). Functions accept numpy arrays for the
-token and batch counts, so sweeps evaluate whole grids at once.
+window, with each engine's own rule (its module's `tokens_held`, estimate/engines/). Functions
+accept numpy arrays for the token and batch counts, so sweeps evaluate whole grids at once.
 """
 
 from __future__ import annotations

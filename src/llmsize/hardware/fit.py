@@ -13,6 +13,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import SpeedEstimate
 from llmsize.units import format_gib
 
+
 def visible_memory_bytes(gpu: GpuSpec) -> int:
     """The memory the driver reports (what engines budget from), or the GPU's share of unified memory.
 
@@ -25,7 +26,8 @@ def visible_memory_bytes(gpu: GpuSpec) -> int:
 def usable_bytes(gpu: GpuSpec, engine: Engine | str = Engine.TRANSFORMERS,
                  gpu_memory_utilization: float = 0.9) -> int:
     """Memory one GPU offers a workload as its engine budgets it (vLLM: its utilization share)."""
-    return workload_usable_bytes(gpu, Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization))
+    wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
+    return workload_usable_bytes(gpu, wl)
 
 
 def workload_usable_bytes(gpu: GpuSpec, wl: Workload) -> int:
@@ -42,7 +44,9 @@ def largest_component(est: Estimate) -> tuple[str, int]:
     return name, sizes[name]
 
 
-def fit_reason(est: Estimate, usable: int, gpu_id: str, count: int = 1, need: int | None = None) -> str | None:
+def fit_reason(
+    est: Estimate, usable: int, gpu_id: str, count: int = 1, need: int | None = None
+) -> str | None:
     """None when it fits; otherwise one sentence naming what is too large."""
     need = est.total_bytes if need is None else need
     if need <= usable:

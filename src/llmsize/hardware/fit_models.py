@@ -56,8 +56,12 @@ class FitRow(BaseModel):
     )
     compute_buffer_bytes: int | None = Field(default=None, description="llama.cpp: device compute buffer")
     device_weights_bytes: int | None = Field(default=None, description="weights on the GPU")
-    host_bytes: int | None = Field(default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)")
-    engine_version: str | None = Field(default=None, description="the engine release whose rules are modelled")
+    host_bytes: int | None = Field(
+        default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)"
+    )
+    engine_version: str | None = Field(
+        default=None, description="the engine release whose rules are modelled"
+    )
     visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
     engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
     # Added by the hardware issue (host RAM and cost; keys are only ever added):

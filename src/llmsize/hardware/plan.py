@@ -375,8 +375,8 @@ class Planner:
         max_ctx = max_b = seqs = layers = None
         if limits:
             max_ctx = self.max_context(usable, layout, gpu=gpu)
-            if bud.max_context is not None:
-                max_ctx = min(bud.max_context, self.spec.max_position_embeddings) if max_ctx is None else max_ctx
+            if bud.max_context is not None and max_ctx is None:
+                max_ctx = min(bud.max_context, self.spec.max_position_embeddings)
             if batch_limit and bud.max_concurrency is None:
                 max_b = self.max_batch(usable, layout, gpu=gpu)
         if bud.max_concurrency is not None:
@@ -569,7 +569,8 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
     for quant in eng.quant_options():
         if quant == "fp8" and not (gpu is None or gpu.supports("fp8") or eng.fp8_weight_only):
             continue
-        options.append(PrecisionOption(label=_QUANT_LABELS.get(quant, f"gguf {quant}"), quant=quant, dtype=rest))
+        label = _QUANT_LABELS.get(quant, f"gguf {quant}")
+        options.append(PrecisionOption(label=label, quant=quant, dtype=rest))
     return options
 
 

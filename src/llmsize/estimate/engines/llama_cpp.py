@@ -26,7 +26,6 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -84,12 +83,16 @@ class LlamaCpp(BaseEngine):
                 hint="use --num-gpus N with --tp 1",
             )
         if wl.mode.trains:
-            raise BadInputError(f"{self.label} runs inference only", hint="use --engine transformers to train")
+            raise BadInputError(
+                f"{self.label} runs inference only", hint="use --engine transformers to train"
+            )
         if wl.n_cpu_moe is not None and not spec.is_moe:
             raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
         ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
         if ub > nb:
-            raise BadInputError(f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch")
+            raise BadInputError(
+                f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch"
+            )
 
     def format_hint(self) -> str:
         return "size the GGUF instead (--quant Q4_K_M, Q8_0, ...) or use --engine vllm"
@@ -146,8 +149,10 @@ class LlamaCpp(BaseEngine):
         for w in windows:
             n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))
             masks += n_kv * rows * mask_elem
-        n_kv_max = n_ctx if None in windows else max(
-            int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows
+        n_kv_max = (
+            n_ctx
+            if None in windows
+            else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
         )
         scores = 0 if fa else n_kv_max * n_ub * heads * F32
         attn = masks + F32 * n_ub * (2 * h + q_width + kv_width + heads * (spec.v_head_dim or hd)) + scores
@@ -157,7 +162,11 @@ class LlamaCpp(BaseEngine):
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
-            moe = F32 * n_ub * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
+            moe = (
+                F32
+                * n_ub
+                * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
+            )
             ffn = max(ffn, masks + moe)
         output = F32 * n_ub * (2 * h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output)
@@ -210,14 +219,21 @@ class LlamaCpp(BaseEngine):
             mine = tuple(i for i in shard.layers if i in cpu_layers)
             if mine:
                 part = shard.__class__(
-                    shard.group, shard.in_features, shard.out_features, shard.numel_each, shard.bias_each,
-                    mine, shard.per_layer, shard.per_layer * len(mine),
+                    shard.group,
+                    shard.in_features,
+                    shard.out_features,
+                    shard.numel_each,
+                    shard.bias_each,
+                    mine,
+                    shard.per_layer,
+                    shard.per_layer * len(mine),
                 )
                 total += shard_bytes(spec, part, fmt)
         return total
 
-    def place_weights(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage,
-                      device: int, all_stages: int) -> WeightPlacement:
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
         """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM."""
         from llmsize.estimate.weights import model_weight_bytes
 
@@ -226,8 +242,9 @@ class LlamaCpp(BaseEngine):
         whole = model_weight_bytes(spec, fmt)
         return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
 
-    def figures(self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak,
-                kv_dtype: str) -> EngineFigures:
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+    ) -> EngineFigures:
         from llmsize.estimate.result import EngineFigures
 
         head = self.stages(spec, wl)[-1].head
@@ -300,4 +317,3 @@ class LlamaCpp(BaseEngine):
 
 def _ggml(kv_dtype: str) -> str:
     return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)
-
