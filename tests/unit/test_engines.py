@@ -230,3 +230,23 @@ def test_sglang_pool_is_its_static_share_minus_the_weights() -> None:
     cell = 32 * 2 * 8 * 128 * 2  # layers x (K + V) x kv heads x head_dim x bf16
     start = total - 400 * MIB  # the free memory SGLang measures after creating its CUDA context
     assert budget.kv_tokens == (int(0.8 * start) - est.weights_bytes) // cell
+
+
+def test_an_mla_gguf_converted_before_the_split_caches_full_k_and_v() -> None:
+    # llama.cpp#12801 split attn_kv_b into attn_k_b/attn_v_b and cached the latent; older
+    # DeepSeek GGUFs still run MLA as multi-head attention: 16 heads x (128 + 64) of K and
+    # 16 x 128 of V per token and layer for DeepSeek-V2-Lite, against 512 + 64 latent values.
+    from llmsize.specs.models import CheckpointInfo, TensorInfo
+
+    base = resolve("DeepSeek-V2-Lite")
+
+    def gguf(tensor: str) -> object:
+        info = TensorInfo(name=tensor, dtype="Q4_K", shape=(1, 1), n_bytes=1)
+        ck = CheckpointInfo(format="gguf", total_params=1, total_bytes=1, tensors=(info,))
+        return base.model_copy(update={"checkpoint": ck})
+
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=4096)
+    old = estimate(gguf("blk.0.attn_kv_b.weight"), wl).kv_cache_bytes  # type: ignore[arg-type]
+    new = estimate(gguf("blk.0.attn_k_b.weight"), wl).kv_cache_bytes  # type: ignore[arg-type]
+    assert new == 27 * 4096 * 576 * 2
+    assert old == 27 * 4096 * (16 * 192 + 16 * 128) * 2

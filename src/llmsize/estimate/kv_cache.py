@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.engines.base import BaseEngine, kv_layer_bytes
+from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.registry import ENGINES, engine_for
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec
@@ -74,7 +74,7 @@ def layer_bytes_per_token(
     Tensor parallelism gives each rank kv_heads/tp heads, or one replicated head when tp exceeds
     the KV heads (vLLM); the MLA latent is replicated on every rank.
     """
-    return kv_layer_bytes(spec, element, tp, cache_kv_heads(spec, engine))
+    return _eng(engine).layer_kv_bytes(spec, element, tp)
 
 
 def state_terms(spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:

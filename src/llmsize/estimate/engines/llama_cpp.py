@@ -26,6 +26,7 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -131,6 +132,16 @@ class LlamaCpp(BaseEngine):
 
     def kv_formula_tail(self) -> str:
         return ", allocated for the full context"
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """An MLA GGUF converted before llama.cpp split `attn_kv_b` into `attn_k_b`/`attn_v_b`
+        (ggml-org/llama.cpp#12801, April 2025) runs MLA as plain multi-head attention: every head's
+        K (nope + rope dims) and V are cached, 9x the latent for DeepSeek-V2-Lite, 71x for V3."""
+        if old_mla_gguf(spec):
+            heads = spec.num_attention_heads
+            k = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
+            return (k + heads * spec.v_head_dim) * element
+        return super().layer_kv_bytes(spec, element, tp)
 
     # --- compute and output buffers -------------------------------------------------------------------
     def buffers(self, spec: ModelSpec, head_on_device: bool) -> tuple[int, int, int]:
@@ -313,6 +324,14 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; token embeddings in host RAM",
         )
+
+
+def old_mla_gguf(spec: ModelSpec) -> bool:
+    """A GGUF of an MLA model whose tensors have no split `attn_k_b` (converted before #12801)."""
+    ck = spec.checkpoint
+    if not spec.is_mla or ck is None or ck.format != "gguf" or not ck.tensors:
+        return False
+    return not any(t.name.endswith("attn_k_b.weight") for t in ck.tensors)
 
 
 def _ggml(kv_dtype: str) -> str:
