@@ -250,3 +250,16 @@ def test_an_mla_gguf_converted_before_the_split_caches_full_k_and_v() -> None:
     new = estimate(gguf("blk.0.attn_k_b.weight"), wl).kv_cache_bytes  # type: ignore[arg-type]
     assert new == 27 * 4096 * 576 * 2
     assert old == 27 * 4096 * (16 * 192 + 16 * 128) * 2
+
+
+def test_nvfp4_weights_are_4_bits_plus_an_fp8_scale_per_16() -> None:
+    # NVFP4 (compressed-tensors nvfp4-pack-quantized): 4.5 bits per quantized weight, so the
+    # linear layers of Llama-3-8B take 9/32 of their bf16 bytes (plus two fp32 globals each).
+    from llmsize.estimate.weights import weight_bytes
+
+    spec = llama3_8b()
+    bf16 = weight_bytes(spec, Workload(engine="vllm"))
+    nvfp4 = weight_bytes(spec, Workload(engine="vllm", quant="nvfp4"))
+    embeddings = 2 * spec.vocab_size * spec.hidden_size * 2  # embed_tokens + lm_head stay bf16
+    linear_bf16 = bf16 - embeddings - 2 * spec.hidden_size * (2 * spec.num_layers + 1)
+    assert nvfp4 - embeddings == pytest.approx(linear_bf16 * 9 / 32, rel=0.001)

@@ -41,6 +41,7 @@ class QuantMethod(StrEnum):
     BNB_INT8 = "bnb-int8"
     FP8 = "fp8"
     MXFP4 = "mxfp4"
+    NVFP4 = "nvfp4"
     GGUF = "gguf"
     EXL2 = "exl2"
     MLX = "mlx"

@@ -62,7 +62,7 @@ class LlamaCpp(BaseEngine):
     # llama.cpp loads GGUF files: float checkpoints convert (convert_hf_to_gguf.py), the Hugging
     # Face quantized formats do not.
     unsupported_formats: ClassVar[frozenset[str]] = frozenset(
-        {"gptq", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "exl2", "mlx", "compressed-tensors", "fp8"}
+        {"gptq", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "exl2", "mlx", "compressed-tensors", "fp8", "nvfp4"}
     )
 
     # --- settings -----------------------------------------------------------------------------------

@@ -169,4 +169,4 @@ class Sglang(BaseEngine):
         )
 
     def quant_options(self) -> tuple[str, ...]:
-        return ("fp8", "gptq-int8", "awq", "gptq")
+        return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

@@ -396,4 +396,4 @@ class Vllm(BaseEngine):
         return max(0, (blocks - sliding) // full * f.block_tokens)
 
     def quant_options(self) -> tuple[str, ...]:
-        return ("fp8", "gptq-int8", "awq", "gptq")
+        return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")
