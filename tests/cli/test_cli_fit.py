@@ -110,7 +110,6 @@ def test_fp8_on_a100_warns_with_the_fallback() -> None:
         (["fit", "Llama-3.1-8B", "--gpu", "h100", "--num-gpus", "0"], "num-gpus"),
         (["fit", "Llama-3.1-8B", "--gpu", "h100", "--num-gpus", "many"], "num-gpus"),
         (["fit", "Llama-3.1-8B", "--gpu", "h100", "--tp", "3", "--num-gpus", "3"], "attention heads"),
-        (["fit", "Llama-3.1-8B"], "--gpu"),
         (["fit", "--gpu", "h100"], "MODEL"),
     ],
 )

@@ -8,7 +8,7 @@ from llmsize.hardware.gpus import bundled_gpus, get_gpu
 from llmsize.units import GB, GIB, MIB
 
 # NVIDIA architectures in release order: BF16 arrived with Ampere, FP8 with Ada/Hopper.
-NVIDIA_ORDER = ["pascal", "volta", "turing", "ampere", "ada", "hopper", "blackwell"]
+NVIDIA_ORDER = ["pascal", "volta", "turing", "ampere", "ada", "hopper", "blackwell", "blackwell-ultra"]
 REQUIRED_SEGMENTS = {"datacenter", "workstation", "consumer", "embedded"}
 
 
@@ -20,6 +20,10 @@ def test_every_entry_cites_a_public_source() -> None:
             assert gpu.memory.driver_source and gpu.memory.driver_source.startswith("https://"), gpu.id
         if gpu.memory.gpu_share:
             assert gpu.memory.gpu_share_source, gpu.id
+        if gpu.memory.visible_bytes:
+            assert gpu.memory.visible_source and gpu.memory.visible_source.startswith("https://"), gpu.id
+        if gpu.price:
+            assert gpu.price.source.startswith("https://") and gpu.price.date, gpu.id
 
 
 def test_no_bf16_before_ampere_and_no_fp8_before_ada_or_hopper() -> None:
@@ -31,7 +35,8 @@ def test_no_bf16_before_ampere_and_no_fp8_before_ada_or_hopper() -> None:
         assert gpu.supports("fp8") == (era >= NVIDIA_ORDER.index("ada")), gpu.id
     for gpu in bundled_gpus():
         if gpu.vendor == "amd":
-            assert gpu.supports("fp8") == (gpu.architecture == "cdna3"), gpu.id
+            # FP8 matrix cores: CDNA 3 and 4 (Instinct), RDNA 4 (Radeon AI PRO); not RDNA 3 / 3.5.
+            assert gpu.supports("fp8") == (gpu.architecture in ("cdna3", "cdna4", "rdna4")), gpu.id
         if gpu.vendor == "apple":
             assert not gpu.supports("fp8"), gpu.id
 
@@ -46,6 +51,54 @@ def test_catalog_covers_the_segments_and_vendors() -> None:
                  "3060", "2080 Ti", "GTX 1660", "MI300X", "MI325X", "MI250X", "7900 XTX", "M2 Ultra",
                  "M3 Max", "Jetson AGX Orin"]:
         get_gpu(name)
+
+
+# Spellings users type (issue 12), case- and hyphen-insensitive.
+@pytest.mark.parametrize(("name", "gpu_id"), [
+    ("b300", "B300"), ("GB200", "GB200"), ("gb300", "GB300"), ("rtx-pro-6000", "RTX-PRO-6000-Blackwell"),
+    ("RTX PRO 6000 Max-Q", "RTX-PRO-6000-Blackwell-Max-Q"), ("rtx-pro-6000-server", "RTX-PRO-6000-Blackwell-Server"),
+    ("rtx-5070-ti", "RTX-5070-Ti"), ("RTX 5070", "RTX-5070"), ("rtx-5060-ti", "RTX-5060-Ti-16GB"),
+    ("rtx 5060", "RTX-5060"), ("dgx-spark", "DGX-Spark"), ("GB10", "DGX-Spark"),
+    ("jetson-thor", "Jetson-AGX-Thor"), ("ryzen-ai-max-395", "Ryzen-AI-Max-395-128GB"),
+    ("Strix-Halo", "Ryzen-AI-Max-395-128GB"), ("m4-pro", "M4-Pro-64GB"), ("M5", "M5-32GB"),
+    ("m5-pro", "M5-Pro-64GB"), ("m5-max", "M5-Max-128GB"), ("mi355x", "MI355X"), ("MI350X", "MI350X"),
+    ("r9700", "Radeon-AI-PRO-R9700"), ("gaudi3", "Gaudi-3"), ("arc-pro-b60", "Arc-Pro-B60"),
+    ("Arc Pro B70", "Arc-Pro-B70"), ("tpu-v5e", "TPU-v5e"), ("TPU v5p", "TPU-v5p"), ("tpu-v6e", "TPU-v6e"),
+])
+def test_2026_spellings_resolve(name: str, gpu_id: str) -> None:
+    assert get_gpu(name).id == gpu_id
+
+
+# Runtime totals from published logs: vLLM prints total_gpu_memory = cudaMemGetInfo's total.
+@pytest.mark.parametrize(("gpu", "gib"), [
+    ("H100-SXM-80GB", 79.22),   # https://github.com/vllm-project/vllm/pull/10511
+    ("RTX-3090", 23.58),        # https://github.com/vllm-project/vllm/pull/14447
+    ("RTX-5090", 31.37),        # g0t4/examples 5090/try-vllm/notes-vllm-on-5090.fish
+    ("B200", 178.35),           # https://github.com/pytorch/ao/pull/4002
+])
+def test_runtime_visible_memory_matches_published_logs(gpu: str, gib: float) -> None:
+    assert get_gpu(gpu).visible_memory_bytes / GIB == pytest.approx(gib, abs=0.005)
+
+
+def test_driver_reserve_is_the_median_of_cited_pairs() -> None:
+    from statistics import median
+
+    from llmsize.hardware.gpus import nvidia_driver_reserve_bytes
+
+    gaps = [g.memory.driver_mib * MIB - g.memory.visible_bytes for g in bundled_gpus()
+            if g.memory.driver_mib and g.memory.visible_bytes and g.vendor == "nvidia"]
+    assert len(gaps) >= 3
+    assert nvidia_driver_reserve_bytes() == int(median(gaps))
+    # Every cited gap is a few hundred MiB: what `nvidia-smi -q` lists as "Reserved".
+    assert all(256 * MIB < gap < 1024 * MIB for gap in gaps)
+    # A card without a published runtime total: its nvidia-smi total less that reserve. vLLM logs
+    # total_gpu_memory (44.39GiB) on an L40S (46,068 MiB in nvidia-smi): the rule is 0.16 GiB high there.
+    assert get_gpu("L40S").visible_memory_bytes / GIB == pytest.approx(44.39, abs=0.2)
+
+
+def test_b200_bandwidth_is_the_driver_bus_width() -> None:
+    # https://github.com/pytorch/ao/pull/4002: 7,680-bit bus at 3,996 MHz DDR -> 7.672 TB/s.
+    assert get_gpu("B200").bandwidth_bytes_per_s == pytest.approx(7680 / 8 * 3996e6 * 2, rel=1e-3)
 
 
 # Dense tensor throughput: NVIDIA's H100 page lists BF16 "1,979 teraFLOPS*" with the footnote

@@ -157,7 +157,7 @@ def test_vllm_reports_concurrent_sequences() -> None:
     planner = Planner(spec, Workload(dtype="bf16", context=8192, engine=Engine.VLLM))
     row = planner.plan(get_gpu("h100"), 1)
     assert row.engine == "vllm" and row.fits
-    assert row.usable_bytes == int(get_gpu("h100").memory_bytes * 0.9)
+    assert row.usable_bytes == int(get_gpu("h100").visible_memory_bytes * 0.9)
     # Llama-3.1-8B keeps 128 KiB of bf16 K+V per token (32 layers x 8 heads x 128 x 2 x 2 bytes).
     per_seq = 8192 * 32 * 8 * 128 * 2 * 2
     assert row.kv_pool_bytes is not None and row.max_concurrent_seqs is not None

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, Any
 
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.cmd_fit import efficiency_from
+from llmsize.cli.cmd_fit import efficiency_from, with_price
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -17,6 +30,7 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     GpusOpt,
     NumGpusOpt,
+    PricePerHourOpt,
     parse_num_gpus,
     split_gpu_list,
 )
@@ -45,7 +59,22 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
+
+
+class SortKey(str, Enum):
+    """How `compare` orders its rows (none: as asked)."""
+
+    NONE = "none"
+    COST = "cost"
+    SPEED = "speed"
+    GPUS = "gpus"
+    MEMORY = "memory"
+
+
+SortOpt = Annotated[SortKey, typer.Option(
+    "--sort", help="Order rows: cost ($ per million output tokens, then $/hour; unpriced last), speed, "
+                   "gpus (fewest first) or memory (least per GPU first).")]
 
 ModelsArg = Annotated[list[str], typer.Argument(
     help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
@@ -77,8 +106,20 @@ def compare_cmd(
     engine: EngineOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    price_per_hour: PricePerHourOpt = None,
+    sort: SortOpt = SortKey.NONE,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -92,6 +133,8 @@ def compare_cmd(
       llmsize compare Qwen2.5-7B-Instruct Qwen2.5-7B-Instruct-AWQ Qwen2.5-7B-Instruct-GGUF-Q4_K_M --gpu 4090
 
       llmsize compare Qwen3-8B --gpus all --context 32k --format json
+
+      llmsize compare Llama-3.1-70B --gpus H100,TPU-v6e,L40S --price-per-hour 2.5 --sort cost
     """
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import compare, recommend
@@ -107,7 +150,8 @@ def compare_cmd(
     if not names:
         raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
                             hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
-    gpu_specs = list({g.id: g for g in (catalog.get(n) for n in names)}.values())
+    gpu_specs = [with_price(g, price_per_hour)
+                 for g in {g.id: g for g in (catalog.get(n) for n in names)}.values()]
     count = parse_num_gpus(num_gpus)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())
@@ -115,10 +159,30 @@ def compare_cmd(
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision)
         pairs.append((spec, workload_for(spec, options, count, gpu_memory_utilization, gpu_layers)))
-    rows = compare(pairs, gpu_specs, count, efficiency=eff)
+    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
     if fmt.value == "human":
         render_compare(rows, advice, shown_wl, eff)
     else:
         write_document(compare_document(rows, advice, shown_wl, count, eff), fmt.value, rows_key="rows")
+
+
+def sort_rows(rows: list[Any], key: SortKey) -> list[Any]:
+    """Rows in the --sort order; rows that do not fit (or have no price, for cost) go last."""
+    if key is SortKey.NONE:
+        return rows
+    inf = float("inf")
+
+    def order(r: Any) -> tuple[float, ...]:
+        row = r.row
+        if key is SortKey.COST:
+            has = row.usd_per_hour is not None and row.fits
+            return (0 if has else 1, row.usd_per_million_output_tokens or inf, row.usd_per_hour or inf)
+        if key is SortKey.SPEED:
+            return (0 if row.fits else 1, -(row.aggregate_tokens_per_s or row.decode_tokens_per_s or 0))
+        if key is SortKey.GPUS:
+            return (0 if row.fits else 1, row.count, row.per_gpu_bytes)
+        return (0 if row.fits else 1, row.per_gpu_bytes)
+
+    return sorted(rows, key=order)

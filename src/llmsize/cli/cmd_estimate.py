@@ -9,6 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     GpuFileOpt,
     GpuLayersOpt,
@@ -43,7 +55,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
@@ -75,13 +87,20 @@ def make_report(
 
     spec = resolve(model, revision=revision)
     workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
-    rows = []
+    rows: list[Any] = []
     if gpus:
+        from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
 
         catalog = load_catalog(tuple(gpu_files))
-        rows = plan_fit_rows(spec, workload, [catalog.get(name) for name in gpus], num_gpus)
+        for name in gpus:
+            if is_local(name):  # this machine: its detected GPU kind and count
+                local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
+                rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus)
+            else:
+                count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -115,6 +134,16 @@ def estimate_cmd(
     gpu_file: GpuFileOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,

@@ -8,6 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -17,9 +29,11 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     NumGpusOpt,
     OutputTokensOpt,
+    PricePerHourOpt,
     SystemTokensOpt,
     TurnsOpt,
-    parse_num_gpus,
+    host_ram_line,
+    resolve_gpu,
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -46,10 +60,11 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Engine, Mode, Optimizer
+from llmsize.estimate.workload import Engine, FlashAttn, Mode, Optimizer
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
+    from llmsize.hardware.detect import Machine
     from llmsize.hardware.gpus import GpuSpec
     from llmsize.hardware.speed import Efficiency
 
@@ -57,6 +72,28 @@ ModelOptArg = Annotated[str | None, typer.Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models that run on the GPU.")]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
+
+
+def machine_document(machine: Machine) -> dict[str, Any]:
+    """This machine as detected, for JSON/YAML output."""
+    return {
+        "summary": machine.summary(),
+        "ram_total_bytes": machine.ram_total_bytes,
+        "ram_available_bytes": machine.ram_available_bytes,
+        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes, "free_bytes": g.free_bytes,
+                  "source": g.source, "unified": g.unified} for g in machine.gpus],
+        "notes": list(machine.notes),
+    }
+
+
+def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
+    """`gpu` with the user's --price-per-hour in place of the catalog's price."""
+    if price_per_hour is None:
+        return gpu
+    from llmsize.hardware.gpus import Price
+
+    price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")
+    return gpu.model_copy(update={"price": price})
 
 
 def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficiency:
@@ -93,20 +130,33 @@ def fit_cmd(
     engine: EngineOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     output_tokens: OutputTokensOpt = None,
     turns: TurnsOpt = None,
     system_tokens: SystemTokensOpt = 0,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
+    price_per_hour: PricePerHourOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
-    """Will MODEL run on a GPU? Best precision/quant that fits, longest context, largest batch, speed.
+    """Will MODEL run on a GPU (default: this machine, detected)? Best precision/quant that fits, longest context, largest batch, speed.
 
     Examples:
 
       llmsize fit Qwen2.5-7B-Instruct --gpu RTX-4090
+
+      llmsize fit Qwen3-8B                  (this machine: NVIDIA, AMD, Apple or RAM only)
 
       llmsize fit Llama-3.1-70B --gpu H100 --num-gpus auto
 
@@ -116,16 +166,12 @@ def fit_cmd(
 
       llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400 --turns 50
     """
-    from llmsize.hardware.gpus import load_catalog
-
-    if gpu is None:
-        raise BadInputError("fit needs --gpu", hint="e.g. --gpu RTX-4090; `llmsize gpus` lists the catalog")
     if model is None and not all_models:
         raise BadInputError("fit needs a MODEL, or --all for every catalog model")
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
-    count = parse_num_gpus(num_gpus)
-    gpu_spec = load_catalog(gpu_file or ()).get(gpu)
+    gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
+    gpu_spec = with_price(gpu_spec, price_per_hour)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
@@ -134,12 +180,12 @@ def fit_cmd(
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens))
+             chat=(output_tokens, turns, system_tokens), machine=machine)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
-             chat: tuple[int | None, int | None, int]) -> None:
+             chat: tuple[int | None, int | None, int], machine: Machine | None = None) -> None:
     from llmsize.hardware.plan import fit_model
     from llmsize.report.render_plan import fit_document, render_fit, write_document
     from llmsize.specs.resolve import resolve
@@ -149,10 +195,18 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     wl = workload_for(spec, options, count, util, layers)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
+    shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
+    host_line = (host_ram_line(shown.row.host_bytes if shown else None, machine)
+                 if gpu.id != "local-cpu" else None)
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
+        if host_line:
+            typer.echo(f"Host RAM: {host_line}")
     else:
-        write_document(fit_document(result, gpu, wl, count, eff, budget), fmt, rows_key="options")
+        doc = fit_document(result, gpu, wl, count, eff, budget)
+        if machine is not None:
+            doc["machine"] = machine_document(machine)
+        write_document(doc, fmt, rows_key="options")
     if check and result.best is None:
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
 

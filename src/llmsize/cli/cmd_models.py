@@ -32,6 +32,13 @@ MoeOpt = Annotated[
     ),
 ]
 
+FitsOpt = Annotated[bool, typer.Option(
+    "--fits", help="Only the models that run on this machine (detected; or --gpu), with the best "
+                   "format and longest context: the same as `llmsize fit --all`.")]
+GpuHereOpt = Annotated[str | None, typer.Option(
+    "--gpu", help="With --fits: a catalog GPU instead of this machine.")]
+ContextHereOpt = Annotated[str, typer.Option("--context", help="With --fits: context to size for.")]
+
 _COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE)
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 
@@ -53,15 +60,27 @@ def models_cmd(
     min_params: MinParamsOpt = None,
     max_params: MaxParamsOpt = None,
     moe: MoeOpt = None,
+    fits: FitsOpt = False,
+    gpu: GpuHereOpt = None,
+    context: ContextHereOpt = "4096",
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
     """List the bundled model catalog: family, exact parameter count, layers, context and source.
 
     Examples: llmsize models --family qwen3 · llmsize models --min-params 7B --max-params 70B --dense
-    · llmsize models --search instruct --format json
+    · llmsize models --search instruct --format json · llmsize models --fits (what runs on this machine)
     """
     from llmsize.report.render_models import model_row, render_models
     from llmsize.specs import catalog
+
+    if fits:
+        from llmsize.cli.cmd_fit import _fit_all, efficiency_from
+        from llmsize.cli.gpu_options import resolve_gpu
+
+        gpu_spec, count, _ = resolve_gpu(gpu, (), "1")
+        _fit_all(gpu_spec, {"context": context}, (count, 0.9, None), efficiency_from(None, None),
+                 fmt.value, check=False)
+        return
 
     entries = list(catalog.entries())
     if family is not None:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmsize.errors import BadInputError
 
+if TYPE_CHECKING:
+    from llmsize.hardware.detect import Machine
+    from llmsize.hardware.gpus import GpuSpec
+
 _PANEL = "GPUs"
 
 GpuOpt = Annotated[str | None, typer.Option(
-    "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...); see `llmsize gpus`.",
+    "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
+                  "or 'local' for this machine (detected).",
     rich_help_panel=_PANEL)]
 GpusOpt = Annotated[str | None, typer.Option(
     "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 (or 'all').",
@@ -71,3 +77,55 @@ def split_gpu_list(text: str) -> list[str]:
     if not names:
         raise BadInputError("--gpus is empty", hint="name GPUs, e.g. --gpus H100,A100-80GB,RTX-4090")
     return names
+
+
+PricePerHourOpt = Annotated[float | None, typer.Option(
+    "--price-per-hour", min=0.0,
+    help="US$ per GPU-hour, for $/hour and $ per million output tokens (default: the catalog's dated "
+         "price where it has one; otherwise no cost is shown).", rich_help_panel=_PANEL)]
+
+LOCAL_GPU_NAMES = ("local", "this", "here")
+
+
+def is_local(name: str | None) -> bool:
+    """No --gpu, or --gpu local: size against this machine."""
+    return name is None or name.strip().lower() in LOCAL_GPU_NAMES
+
+
+def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
+                num_gpus: str) -> tuple[GpuSpec, int | None, Machine | None]:
+    """The GPU spec and count to plan with: a catalog GPU, or this machine (detected, noted on stderr).
+
+    On this machine the detected GPU count is used unless --num-gpus says otherwise.
+    """
+    from llmsize.hardware.gpus import load_catalog
+
+    catalog = load_catalog(gpu_files)
+    count = parse_num_gpus(num_gpus)
+    if not is_local(name):
+        assert name is not None
+        return catalog.get(name), count, None
+    from llmsize.hardware.detect import detect
+    from llmsize.hardware.local_gpu import local_gpus
+
+    local = local_gpus(detect(), catalog)
+    typer.echo(f"this machine: {local.machine.summary()}", err=True)
+    for note in local.notes:
+        typer.echo(f"  note: {note}", err=True)
+    if num_gpus.strip() == "1" and local.count > 1:
+        count = local.count
+    return local.spec, count, local.machine
+
+
+def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None:
+    """Whether this machine has the RAM that llama.cpp's CPU-side layers need (None: nothing to say)."""
+    if host_bytes is None:
+        return None
+    gib = 2**30
+    need = f"the layers off the GPU need {host_bytes / gib:,.1f} GiB of CPU RAM"
+    if machine is None or not machine.ram_total_bytes:
+        return need + " (this machine's RAM was not checked)"
+    have = machine.ram_available_bytes or machine.ram_total_bytes
+    verdict = "enough" if host_bytes <= have else "NOT enough"
+    return (f"{need}; this machine has {machine.ram_total_bytes / gib:,.1f} GiB "
+            f"({have / gib:,.1f} GiB available now): {verdict}")

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate import adapters, explain, kv_cache, phases, training
-from llmsize.estimate.engine import TRANSFORMERS_VERSION_NOTE
-from llmsize.estimate.overhead import overhead
+from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
@@ -26,7 +25,7 @@ from llmsize.estimate.weights import (
     stage_shards,
     stages,
 )
-from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
@@ -63,14 +62,14 @@ def _context(spec: ModelSpec, wl: Workload) -> Context:
     weights = estimate_weights(spec, wl)
     compute = compute_dtype(spec, wl, weights.format)
     kv_dtype = kv_cache.kv_dtype_for(wl, compute)
-    kv_cache.kv_element_bytes(kv_dtype, wl.engine)  # validates the KV dtype for the engine up front
+    engine_for(wl).kv_element_bytes(kv_dtype)  # validates the KV dtype for the engine up front
     targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
     return Context(weights, compute, kv_dtype, targets)
 
 
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
     shards = stage_shards(spec, wl, stage)
-    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers)
+    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:
@@ -110,25 +109,41 @@ def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     return ctx, max(plans, key=lambda p: p.static_total)
 
 
+def _placement(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> WeightPlacement:
+    """Device and host bytes of the weights, as the engine places them."""
+    eng = engine_for(wl)
+    return eng.place_weights(
+        spec, wl, ctx.weights.format, busiest.stage, busiest.static.weights, sum(ctx.weights.per_stage)
+    )
+
+
 def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
-    """Predicted peak memory of `wl` on the busiest GPU, component by component."""
+    """Predicted peak memory of `wl` on the busiest GPU, component by component.
+
+    `weights` is every weight wherever the engine keeps it (llama.cpp leaves some in host RAM);
+    `Estimate.engine_figures` splits them and carries what the engine itself prints.
+    """
     ctx, busiest = plan(spec, wl)
+    eng = engine_for(wl)
     static = busiest.static
-    pk = phases.peak(spec, wl, static)
+    placement = _placement(spec, wl, ctx, busiest)
+    pk = eng.peak(spec, wl, static)
+    weights_bytes = placement.device_bytes + placement.host_bytes
     allocated = static.weights + static.adapters + pk.kv_cache + pk.activations + pk.gradients + pk.optimizer
-    over = overhead(wl, allocated)
+    over = eng.overhead(spec, wl, allocated)
+    figures = eng.figures(spec, wl, placement, pk, ctx.kv_dtype)
     fmt = ctx.weights.format
     components = (
         Component(
             name="weights",
-            bytes=static.weights,
+            bytes=weights_bytes,
             formula=explain.weights_formula(fmt),
             detail=explain.weights_detail(spec, busiest.shards, fmt, static.weights),
         ),
         Component(
             name="kv_cache",
             bytes=pk.kv_cache,
-            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, wl.engine)
+            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, eng)
             if not wl.mode.trains
             else "none: training runs without a KV cache",
             detail=explain.kv_detail(
@@ -173,7 +188,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         ),
     )
     return Estimate(
-        weights_bytes=static.weights,
+        weights_bytes=weights_bytes,
         kv_cache_bytes=pk.kv_cache,
         activations_bytes=pk.activations,
         gradients_bytes=pk.gradients,
@@ -187,6 +202,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
+        engine_figures=figures,
     )
 
 
@@ -211,17 +227,13 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
 
 
 def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
-    out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes]
-    if wl.engine is Engine.TRANSFORMERS:
-        out.append(TRANSFORMERS_VERSION_NOTE)
+    eng = engine_for(wl)
+    notes = eng.notes(spec, wl)
+    out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes, *notes[:1]]
     out.append(f"compute dtype {ctx.compute}")
     if not wl.mode.trains:
         out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")
-        if spec.layer_types and "sliding_attention" in spec.layer_types and wl.engine is Engine.TRANSFORMERS:
-            out.append(
-                "transformers keeps a sliding layer's whole prompt allocated until the first decoded "
-                "token, then at most its window"
-            )
+        out.extend(notes[1:])
     else:
         out.append("training runs with use_cache=False: no KV cache")
     if ctx.targets is not None:

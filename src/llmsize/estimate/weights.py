@@ -15,7 +15,9 @@ from fractions import Fraction
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
-from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.estimate.engines.registry import engine_for
+from llmsize.estimate.placement import Stage, split_layers
+from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
 from llmsize.units import Dtype, bytes_per_element
@@ -24,7 +26,7 @@ FLOAT_DTYPES = ("fp32", "fp16", "bf16")
 # Kinds whose linear layers a weight-only format quantizes; embeddings, lm_head, norms and routers
 # stay in the float dtype (GPTQ/AWQ/bnb skip lm_head by default; transformers >= 5 routers are plain
 # parameters, not nn.Linear, so no quantizer touches them).
-QUANTIZED_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert"})
+QUANTIZED_KINDS = frozenset({"attn", "mixer", "mlp", "expert", "shared_expert"})
 # Megatron-LM / vLLM tensor parallelism: column-parallel layers split their outputs, row-parallel
 # layers their inputs (Shoeybi et al. 2019, arXiv:1909.08053, section 3; vLLM linear.py).
 COLUMN_PARALLEL = frozenset(
@@ -81,12 +83,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
     elif wl.mode is Mode.QLORA and base.quant is None:
         fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
-    elif base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS:
-        fmt = WeightFormat(dtype=rest)
-        notes.append(
-            f"transformers dequantizes GGUF weights on load, to {rest}; "
-            "--engine llama.cpp keeps them quantized"
-        )
+    elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
+        fmt = loaded[0]
+        notes.append(loaded[1])
     elif base.quant is not None:
         fmt = base if base.quant == QuantMethod.GGUF else base.model_copy(update={"dtype": rest})
     else:
@@ -114,6 +113,7 @@ def _plain_quantization(wanted: str, notes: list[str]) -> WeightFormat:
 
 
 def _validate_format(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> None:
+    engine_for(wl).check_format(fmt)
     if wl.mode.trains_all_weights and fmt.quant is not None:
         raise BadInputError(
             f"--mode {wl.mode} trains every weight, but {fmt.label()} weights cannot take gradients",
@@ -143,16 +143,6 @@ def compute_dtype(spec: ModelSpec, wl: Workload, fmt: WeightFormat | None = None
 
 
 @dataclass(frozen=True)
-class Stage:
-    """What one GPU of the pipeline holds: its blocks, and whether it holds the ends of the model."""
-
-    index: int
-    layers: tuple[int, ...]
-    embedding: bool  # token embeddings (and learned positions, and the vision tower)
-    head: bool  # final norm + lm_head (or, tied, the embedding matrix serving as the head)
-
-
-@dataclass(frozen=True)
 class Shard:
     """One parameter group as it lies on one GPU, after tensor and pipeline parallelism."""
 
@@ -177,13 +167,7 @@ class Shard:
 def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
     """Tensor/pipeline degrees the model can be split by; BadInputError says what to change."""
     tp = wl.tp
-    if wl.engine is Engine.LLAMA_CPP and tp > 1:
-        raise BadInputError(
-            "llama.cpp splits layers across GPUs (--split-mode layer), not tensors",
-            hint="use --num-gpus N with --tp 1",
-        )
-    if wl.gpu_layers is not None and wl.engine is not Engine.LLAMA_CPP:
-        raise BadInputError("gpu_layers (partial offload) applies to --engine llama.cpp")
+    engine_for(wl).validate(spec, wl)
     if wl.pp > spec.num_layers:
         raise BadInputError(f"--pp {wl.pp} is more stages than the model's {spec.num_layers} layers")
     if tp == 1:
@@ -217,39 +201,26 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
 
     Pipeline parallelism splits the blocks into contiguous stages, the extra blocks of an uneven
     split going to the last stages (the first already holds the embeddings); tied embeddings are
-    duplicated on the last stage to serve as the head (Megatron-LM). llama.cpp keeps the token
-    embeddings on the CPU, offloads the last `gpu_layers` blocks, puts the output layer on the GPU
-    only when every block is offloaded, and splits the offloaded blocks evenly across `num_gpus`
-    (llama-model.cpp, --n-gpu-layers / --split-mode layer).
+    duplicated on the last stage to serve as the head (Megatron-LM). An engine with its own
+    placement (llama.cpp's offload split) says so in its module.
     """
-    n = spec.num_layers
-    if wl.engine is Engine.LLAMA_CPP:
-        offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
-        head = wl.gpu_layers is None or wl.gpu_layers > n
-        parts = _split(list(range(n - offloaded, n)), wl.num_gpus)
-        return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
-    parts = _split(list(range(n)), wl.pp)
+    own = engine_for(wl).stages(spec, wl)
+    if own is not None:
+        return own
+    parts = split_layers(list(range(spec.num_layers)), wl.pp)
     last = len(parts) - 1
     return tuple(Stage(i, tuple(p), i == 0, i == last) for i, p in enumerate(parts))
 
 
-def _split(layers: list[int], n_parts: int) -> list[list[int]]:
-    base, extra = divmod(len(layers), n_parts)
-    sizes = [base + (1 if i >= n_parts - extra else 0) for i in range(n_parts)]
-    out, start = [], 0
-    for size in sizes:
-        out.append(layers[start : start + size])
-        start += size
-    return out
-
-
 def _group_layers(spec: ModelSpec, group: ParamGroup) -> tuple[int, ...] | None:
     """The blocks a group's instances live in (None: not a block tensor)."""
+    if group.layers is not None:
+        return group.layers
     if group.kind in ("mlp",):
         return tuple(i for i in range(spec.num_layers) if not spec.is_moe_layer(i))
     if group.kind in ("expert", "shared_expert", "router"):
         return tuple(i for i in range(spec.num_layers) if spec.is_moe_layer(i))
-    if group.kind == "attn" or (group.kind == "norm" and group.name != "norm"):
+    if group.kind in ("attn", "mixer", "mixer_param") or (group.kind == "norm" and group.name != "norm"):
         return tuple(range(spec.num_layers))
     return None
 
@@ -392,6 +363,8 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         return _gguf_shard_bytes(spec, shard, fmt)
     elem = bytes_per_element(fmt.dtype)
     if not _quantized(shard, fmt):
+        if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
+            return shard.numel * 4  # kept in fp32 by the modeling code
         return int(shard.numel * elem)
     weight = _linear_bytes(fmt, shard.in_features, shard.out_features, int(elem))
     return shard.instances * weight + int(shard.instances * shard.bias_each * _bias_bytes_per_elem(fmt))

@@ -23,15 +23,21 @@ from llmsize.errors import ConfigError, GpuNotFoundError
 from llmsize.resources import load_yaml, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
-Vendor = Literal["nvidia", "amd", "apple", "intel", "other"]
+Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
 Segment = Literal["datacenter", "workstation", "consumer", "embedded", "other"]
-NativeDtype = Literal["fp32", "tf32", "fp16", "bf16", "fp8", "fp4", "int8", "int4"]
+NativeDtype = Literal["fp32", "tf32", "fp16", "bf16", "fp8", "fp6", "fp4", "int8", "int4"]
+UnifiedRule = Literal["macos", "linux-gtt", "all"]
 
 USER_GPU_DIR_ENV = "LLMSIZE_GPU_DIR"
 # REFERENCE: nvidia-smi totals with ECC on (https://github.com/modal-labs/modal-client/pull/2797):
 # T4 15,360 of 16,384 MiB, L4 23,034 and A10 23,028 of 24,576, L40S 46,068 of 49,152: GDDR6 ECC
 # keeps 1/16 of the memory for check bits (the driver hides a few MiB more, ignored here).
 ECC_RESERVED_FRACTION = 1 / 16
+# REFERENCE: what CUDA reports as total (cudaMemGetInfo, hence vLLM's total_gpu_memory) is the
+# nvidia-smi total less what the driver keeps for itself ("Reserved" in `nvidia-smi -q`). For a card
+# with no published runtime total, the median difference over the bundled cards that have both
+# (each cited in gpu_specs/: H100 447.5 MiB, RTX 3090 430 MiB, RTX 5090 484 MiB) is taken off; see
+# nvidia_driver_reserve_bytes(). Unpublished-as-data logs agree: L40S 613 MiB, H200 606 MiB.
 TFLOPS = 10**12
 
 
@@ -54,9 +60,20 @@ class MemorySpec(BaseModel):
         default=False,
         description="GDDR with ECC on by default: the driver hides 1/16 of it (see ECC_RESERVED_FRACTION)",
     )
+    visible_bytes: int | None = Field(
+        default=None, gt=0,
+        description="total the GPU runtime reports (cudaMemGetInfo / torch total_memory / vLLM's "
+                    "total_gpu_memory, hipMemGetInfo on ROCm), in bytes",
+    )
+    visible_source: str | None = Field(default=None, description="public log that shows visible_bytes")
     unified: bool = Field(default=False, description="shared with the CPU (Apple silicon, Jetson)")
+    limit_rule: UnifiedRule | None = Field(
+        default=None,
+        description="unified memory: the OS rule that caps the GPU's part (see hardware/unified.py)",
+    )
     gpu_share: float | None = Field(
-        default=None, gt=0, le=1, description="unified memory: the share the GPU may use by default"
+        default=None, gt=0, le=1,
+        description="unified memory: a fixed share the GPU may use (user files; bundled entries use limit_rule)",
     )
     gpu_share_source: str | None = None
 
@@ -79,6 +96,8 @@ class MemorySpec(BaseModel):
     def _consistent(self) -> MemorySpec:
         if self.gpu_share is not None and not self.unified:
             raise ValueError("gpu_share only applies to unified memory (set unified: true)")
+        if self.limit_rule is not None and not self.unified:
+            raise ValueError("limit_rule only applies to unified memory (set unified: true)")
         return self
 
     @property
@@ -113,10 +132,11 @@ class Throughput(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fp32: float = Field(gt=0, description="FP32 without tensor cores")
+    fp32: float | None = Field(default=None, gt=0, description="FP32 without tensor cores (None: unpublished)")
     fp16: float | None = Field(default=None, gt=0)
     bf16: float | None = Field(default=None, gt=0)
     fp8: float | None = Field(default=None, gt=0)
+    fp4: float | None = Field(default=None, gt=0, description="dense FP4 (NVFP4 / MXFP4) tensor rate")
     int8: float | None = Field(default=None, gt=0)
 
 
@@ -127,6 +147,24 @@ class Interconnect(BaseModel):
 
     name: str
     gb_s: float = Field(gt=0)
+
+
+class Price(BaseModel):
+    """A dated, sourced price: an hourly rental rate, and/or a list (purchase) price."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    usd_per_hour: float | None = Field(default=None, gt=0, description="one GPU, on demand")
+    list_usd: float | None = Field(default=None, gt=0, description="purchase price of one unit")
+    date: str = Field(min_length=4, description="when the price was published or seen (YYYY-MM[-DD])")
+    source: str = Field(min_length=4)
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _some_price(self) -> Price:
+        if self.usd_per_hour is None and self.list_usd is None:
+            raise ValueError("a price needs usd_per_hour or list_usd")
+        return self
 
 
 class GpuSpec(BaseModel):
@@ -149,15 +187,18 @@ class GpuSpec(BaseModel):
     tdp_w: float | None = Field(default=None, gt=0)
     source: str | None = Field(default=None, description="vendor page the figures come from")
     notes: str = ""
+    price: Price | None = None
+    speed_known: bool = Field(
+        default=True, description="False for a detected device whose bandwidth/FLOPS are unknown")
     catalog_file: str = Field(default="", description="set by the loader: the YAML file of this entry")
 
     @model_validator(mode="after")
     def _consistent(self) -> GpuSpec:
-        for dtype in ("bf16", "fp8", "int8"):
+        for dtype in ("bf16", "fp8", "fp4", "int8"):
             has_rate = getattr(self.tflops, dtype) is not None
             if has_rate and dtype not in self.dtypes:
                 raise ValueError(f"tflops.{dtype} is given but {dtype} is not listed in dtypes")
-            if dtype in ("bf16", "fp8") and dtype in self.dtypes and not has_rate:
+            if dtype in ("bf16", "fp8") and dtype in self.dtypes and not has_rate and self.speed_known:
                 raise ValueError(f"{dtype} is listed in dtypes but tflops.{dtype} is missing")
         if self.memory.driver_mib and self.memory.driver_mib * MIB > 1.1 * self.memory.marketed_bytes:
             raise ValueError("memory.driver_mib is more than 10% above the vendor's figure; check the units")
@@ -174,10 +215,36 @@ class GpuSpec(BaseModel):
         return self.memory.total_bytes
 
     @property
+    def visible_memory_bytes(self) -> int:
+        """Total the GPU runtime reports (what engines such as vLLM budget from); see visible_basis."""
+        mem = self.memory
+        if mem.visible_bytes:
+            return mem.visible_bytes
+        if mem.unified and mem.limit_rule is not None:
+            from llmsize.hardware.unified import unified_limit_bytes
+
+            return unified_limit_bytes(mem.limit_rule, mem.marketed_bytes)
+        if self.vendor == "nvidia" and not mem.unified:
+            return mem.total_bytes - nvidia_driver_reserve_bytes()
+        return mem.total_bytes
+
+    @property
+    def visible_basis(self) -> str:
+        """How visible_memory_bytes was found: a published runtime total, or which rule."""
+        mem = self.memory
+        if mem.visible_bytes:
+            return "published runtime total"
+        if mem.unified and mem.limit_rule is not None:
+            return f"unified-memory rule {mem.limit_rule!r} at {mem.marketed_bytes // GIB} GiB of RAM"
+        if self.vendor == "nvidia" and not mem.unified:
+            return f"{mem.basis} total minus the NVIDIA driver reserve"
+        return mem.basis
+
+    @property
     def usable_memory_bytes(self) -> int:
-        """What one process may allocate: all of it, or the GPU's share of unified memory."""
+        """What one process may allocate: the runtime's total, or the GPU's share of unified memory."""
         share = self.memory.gpu_share if self.memory.unified and self.memory.gpu_share else 1.0
-        return int(self.memory_bytes * share)
+        return int(self.visible_memory_bytes * share)
 
     @property
     def nominal_memory_bytes(self) -> int:
@@ -194,8 +261,8 @@ class GpuSpec(BaseModel):
         return self.bandwidth_gb_s * GB
 
     @property
-    def fp32_flops(self) -> float:
-        return self.tflops.fp32 * TFLOPS
+    def fp32_flops(self) -> float | None:
+        return self.tflops.fp32 * TFLOPS if self.tflops.fp32 else None
 
     @property
     def fp16_flops(self) -> float | None:
@@ -208,6 +275,10 @@ class GpuSpec(BaseModel):
     @property
     def fp8_flops(self) -> float | None:
         return self.tflops.fp8 * TFLOPS if self.tflops.fp8 else None
+
+    @property
+    def fp4_flops(self) -> float | None:
+        return self.tflops.fp4 * TFLOPS if self.tflops.fp4 else None
 
     @property
     def int8_ops(self) -> float | None:
@@ -233,7 +304,7 @@ class GpuSpec(BaseModel):
             value = table[name]
             if value:
                 return value
-        return self.fp32_flops
+        return self.fp32_flops or self.bf16_flops or self.fp16_flops or 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The `llmsize gpus --format json` object (DESIGN.md keys first, then the rest)."""
@@ -249,6 +320,11 @@ class GpuSpec(BaseModel):
             "fp32_flops": self.fp32_flops,
             "int8_ops": self.int8_ops,
             "usable_memory_bytes": self.usable_memory_bytes,
+            "visible_memory_bytes": self.visible_memory_bytes,
+            "visible_memory_basis": self.visible_basis,
+            "visible_memory_source": self.memory.visible_source,
+            "fp4_flops": self.fp4_flops,
+            "price": self.price.model_dump(mode="json") if self.price else None,
             "memory_basis": self.memory.basis,
             "memory_marketed": self.memory.marketed_label(),
             "memory_type": self.memory.type,
@@ -461,3 +537,23 @@ def filter_gpus(
             continue
         out.append(gpu)
     return out
+
+
+@cache
+def nvidia_driver_reserve_bytes() -> int:
+    """Median of (nvidia-smi total - runtime total) over bundled NVIDIA cards that publish both."""
+    from statistics import median
+
+    gaps = [g.memory.driver_mib * MIB - g.memory.visible_bytes for g in bundled_gpus()
+            if g.vendor == "nvidia" and g.memory.driver_mib and g.memory.visible_bytes]
+    return int(median(gaps)) if gaps else 0
+
+
+def driver_reported_bytes(gpu: GpuSpec) -> int:
+    """Memory the GPU runtime reports as total for `gpu` (cudaMemGetInfo / hipMemGetInfo).
+
+    This is what vLLM multiplies by gpu_memory_utilization (total_gpu_memory in its log), so engine
+    budgets should start from it: a published runtime total when the catalog has one, else the
+    documented rule of GpuSpec.visible_memory_bytes.
+    """
+    return gpu.visible_memory_bytes

@@ -14,9 +14,16 @@ from typing import Any
 from llmsize.errors import BadInputError, MissingExtraError
 
 # Config keys that hold one entry per decoder layer (cut when layers are reduced).
-_PER_LAYER_LISTS = ("layer_types", "no_rope_layers", "sliding_window_pattern_list")
+_PER_LAYER_LISTS = (
+    "layer_types",
+    "no_rope_layers",
+    "sliding_window_pattern_list",
+    "mlp_layer_types",
+    "indexer_types",
+    "layers_block_type",
+)
 # Keys that hold layer indices (filtered when layers are reduced).
-_LAYER_INDEX_LISTS = ("mlp_only_layers",)
+_LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")
 
 
 def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
@@ -30,6 +37,8 @@ def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
     for key in _PER_LAYER_LISTS:
         if isinstance(target.get(key), list):
             target[key] = target[key][:num_layers]
+    if isinstance(target.get("hybrid_override_pattern"), str):  # Nemotron-H: one symbol per block
+        target["hybrid_override_pattern"] = target["hybrid_override_pattern"][:num_layers]
     for key in _LAYER_INDEX_LISTS:
         if isinstance(target.get(key), list):
             target[key] = [i for i in target[key] if i < num_layers]
@@ -82,10 +91,16 @@ def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -
     kwargs: dict[str, Any] = {"dtype": dtype}
     if attn_implementation is not None:
         kwargs["attn_implementation"] = attn_implementation
+    # A checkpoint with a vision tower (Qwen3.5, Qwen3-VL, Gemma 3) is built whole, tower included.
+    first, second = (
+        (AutoModelForImageTextToText, AutoModelForCausalLM)
+        if getattr(config, "vision_config", None) is not None
+        else (AutoModelForCausalLM, AutoModelForImageTextToText)
+    )
     with no_init_weights():
         try:
-            model = AutoModelForCausalLM.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+            model = first.from_config(config, **kwargs)
         except ValueError:
-            model = AutoModelForImageTextToText.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+            model = second.from_config(config, **kwargs)
     model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
     return model.eval()

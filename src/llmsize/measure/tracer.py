@@ -276,10 +276,16 @@ def cache_tensors(cache: Any) -> list[Any]:
     layers = getattr(cache, "layers", None)
     holders = list(layers) if layers is not None else [cache]
     for holder in holders:
-        for name in ("keys", "values"):
+        # keys/values of attention layers, the DSA indexer keys (DynamicIndexedLayer), and the
+        # conv/recurrent state dicts of linear-attention and Mamba layers (LinearAttentionLayer).
+        for name in ("keys", "values", "indexer_keys"):
             value = getattr(holder, name, None)
             if isinstance(value, torch.Tensor):
                 out.append(value)
+        for name in ("conv_states", "recurrent_states"):
+            states = getattr(holder, name, None)
+            if isinstance(states, dict):
+                out.extend(v for v in states.values() if isinstance(v, torch.Tensor))
     return out
 
 

@@ -79,8 +79,8 @@ def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
     table.add_column("TDP\nW", justify="right")
     for gpu in gpus:
         memory = f"{gpu.memory_bytes / GIB:,.1f}"
-        if gpu.memory.unified and gpu.memory.gpu_share:
-            memory = f"{gpu.usable_memory_bytes / GIB:,.0f}/{gpu.memory_bytes / GIB:,.0f}"
+        if gpu.memory.unified:
+            memory = f"{gpu.usable_memory_bytes / GIB:,.0f}/{gpu.memory.marketed_bytes / GIB:,.0f}"
         link = gpu.interconnect_bytes_per_s
         table.add_row(
             gpu.id, memory, f"{gpu.bandwidth_gb_s:,.0f}", _tflops(gpu.bf16_flops), _tflops(gpu.fp16_flops),
@@ -88,6 +88,7 @@ def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
             f"{gpu.tdp_w:g}" if gpu.tdp_w else "-",
         )
     console.print(table)
-    console.print("memory: what the driver reports where known, else the vendor's figure, in GiB (2^30 "
-                  "bytes); unified memory: GPU share/total. TFLOPS: dense (no sparsity), '-' = not native. "
+    console.print("memory: what nvidia-smi/rocm-smi report where known, else the vendor's figure, in GiB "
+                  "(2^30 bytes); unified memory: the GPU's default limit/RAM. Planning uses the runtime's "
+                  "total (JSON visible_memory_bytes). TFLOPS: dense (no sparsity), '-' = not native. "
                   "link: NVLink/Infinity Fabric, else PCIe.")

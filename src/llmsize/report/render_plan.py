@@ -37,7 +37,8 @@ def _header(kind: str) -> dict[str, Any]:
 def _gpu_doc(gpu: GpuSpec) -> dict[str, Any]:
     doc = gpu.to_json()
     return {k: doc[k] for k in ("id", "name", "vendor", "memory_bytes", "usable_memory_bytes",
-                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops")}
+                                "bandwidth_bytes_per_s", "bf16_flops", "fp8_flops", "visible_memory_bytes",
+                                "visible_memory_basis", "visible_memory_source", "fp4_flops", "price")}
 
 
 def _workload_doc(wl: Workload, num_gpus: int | None) -> dict[str, Any]:
@@ -165,6 +166,10 @@ def _ttft(row: FitRow) -> str:
     return f"{row.ttft_s:.2f}" if row.ttft_s < 10 else f"{row.ttft_s:,.0f}"
 
 
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
 def _layout(row: FitRow) -> str:
     parts = [f"TP{row.tp}" if row.tp > 1 else "", f"PP{row.pp}" if row.pp > 1 else "",
              f"DP{row.dp}" if row.dp > 1 else ""]
@@ -174,8 +179,10 @@ def _layout(row: FitRow) -> str:
 
 def gpu_line(gpu: GpuSpec) -> str:
     usable = f"{gpu.usable_memory_bytes / GIB:,.1f} GiB"
-    if gpu.memory.unified and gpu.memory.gpu_share:
-        usable += f" of {gpu.memory_bytes / GIB:,.0f} GiB unified"
+    if gpu.memory.unified:
+        usable += f" of {gpu.memory.marketed_bytes / GIB:,.0f} GiB unified"
+    if not gpu.speed_known:
+        return f"{gpu.display_name} ({usable}; speed not estimated)"
     return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"
 
 
@@ -243,6 +250,11 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     if row.gpu_layers is not None and row.total_layers:
         con.print(f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
                   "(--gpu-layers; the rest run from CPU RAM)")
+    if row.usd_per_hour is not None:
+        per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
+                    if row.usd_per_million_output_tokens is not None else "")
+        con.print(f"  cost: ${row.usd_per_hour:,.2f}/hour for {row.count} GPU(s){per_mtok} "
+                  f"[dim](price: {escape(row.price_source or '')})[/dim]")
     if row.decode_tokens_per_s is not None and row.ttft_s is not None:
         total = row.aggregate_tokens_per_s or 0.0
         agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
@@ -286,14 +298,19 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     if many_models:
         table.add_column("model", overflow="fold", min_width=12)
         table.add_column("weights", justify="left")
-    for name, justify in (("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"),
-                          ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
-                          ("TTFT s", "right")):
+    priced = any(r.row.usd_per_hour is not None for r in rows)
+    columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
+               ("max context", "right"), ("decode tok/s", "right"), ("TTFT s", "right")]
+    if priced:
+        columns += [("$/hour", "right"), ("$/M out tok", "right")]
+    for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
                  gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if priced:
+            cells += [_money(row.usd_per_hour), _money(row.usd_per_million_output_tokens)]
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from llmsize.errors import ConfigError
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.models import ModelSpec, Provenance
+from llmsize.specs.models import IndexerSpec, ModelSpec, Provenance, RecurrentSpec
 
 Fields = dict[str, Any]
 _MISSING: Any = object()
@@ -165,7 +165,24 @@ _DEFAULTS: dict[str, Fields] = {
 # ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
 _EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss"})
 
-_MULTIMODAL_TEXT_TYPES = {"gemma3": "gemma3_text", "qwen2_5_vl": "qwen2", "qwen2_vl": "qwen2"}
+_MULTIMODAL_TEXT_TYPES = {
+    "gemma3": "gemma3_text",
+    "qwen2_5_vl": "qwen2",
+    "qwen2_vl": "qwen2",
+    "qwen3_vl": "qwen3_vl_text",
+    "qwen3_vl_moe": "qwen3_vl_moe_text",
+    "qwen3_5": "qwen3_5_text",
+    "qwen3_5_moe": "qwen3_5_moe_text",
+    "llama4": "llama4_text",
+    "mistral3": "",  # text_config.model_type
+    "kimi_k25": "",
+}
+# Model types llmsize knows and declines, with what to do instead.
+_REFUSED = {
+    "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
+    "gemma3n": "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet",
+    "gemma3n_text": "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet",
+}
 
 
 class _Reader:
@@ -251,12 +268,34 @@ def _trunk(r: _Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",))
 _CONTEXT_KEYS = ("max_position_embeddings", "max_sequence_length", "seq_length", "n_positions")
 
 
+# Fields that mean a decoder is not a plain Llama: reading it as one would silently drop experts,
+# latent attention or recurrent state, so such an unknown model_type is refused instead.
+_NOT_LLAMA_FIELDS = (
+    "num_experts", "num_local_experts", "n_routed_experts", "moe_num_experts", "moe_intermediate_size",
+    "kv_lora_rank", "q_lora_rank", "linear_num_value_heads", "linear_num_heads", "linear_conv_kernel_dim",
+    "ssm_state_size", "mamba_d_state", "mamba_n_heads", "state_size", "layers_block_type",
+    "hybrid_override_pattern", "attn_layer_period", "index_n_heads", "conv_L_cache", "text_config",
+)
+
+
 def _unknown(r: _Reader, warnings: list[str]) -> Fields:
-    """Any other decoder: read as Llama from its standard fields, and say so."""
+    """Any other decoder: refused when its fields show experts, latent attention, recurrent layers or a
+    wrapped text model; otherwise read as Llama from its standard fields, marked approximate."""
     shown = r.model_type or "(none)"
+    telling = [k for k in _NOT_LLAMA_FIELDS if r.cfg.get(k) not in (None, 0, [], "")]
+    kinds = r.cfg.get("layer_types")
+    if isinstance(kinds, list):
+        odd = sorted({str(k) for k in kinds} - {"full_attention", "sliding_attention"})
+        telling += [f"layer_types {k}" for k in odd]
+    if telling:
+        raise ConfigError(
+            f"model_type {shown!r} is not one llmsize knows, and its config has "
+            f"{', '.join(telling[:4])}: it is not a plain decoder llmsize could read as Llama",
+            hint="use a model_type llmsize supports (see `llmsize models`), or a catalog name",
+        )
     warnings.append(
         f"model_type {shown!r} is not one llmsize knows; read as a Llama-like decoder "
-        "(gated MLP, RMSNorm) from its standard fields, so the counts may be off"
+        "(gated MLP, RMSNorm) from its standard fields, so the counts may be off (approximate)"
     )
     if r.opt_int(*_CONTEXT_KEYS) is None:
         # LlamaConfig's default (configuration_llama.py), the fallback this path already assumes.
@@ -407,7 +446,7 @@ def _qwen3_moe(r: _Reader, warnings: list[str]) -> Fields:
     if r.flag("use_sliding_window"):
         f.update(_windows(r, f["num_layers"], _all_layers))
     f.update(
-        num_experts=r.req("num_experts"),
+        num_experts=r.req("num_experts", "num_local_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=r.req("moe_intermediate_size"),
     )
@@ -493,12 +532,16 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
             router_score_correction_bias=r.model_type == "deepseek_v3" and r.get("topk_method") == "noaux_tc",
         )
+        mlp = r.cfg.get("mlp_layer_types")
+        if mlp is not None:  # newer exports state the dense/sparse pattern per layer
+            f["ffn_types"] = _kinds_list(r, "mlp_layer_types", f["num_layers"], {"dense": "dense", "sparse": "moe"})
     mtp = r.opt_int("num_nextn_predict_layers", default=0) or 0
     if mtp:
         warnings.append(
             f"the checkpoint also stores {mtp} multi-token-prediction layer(s) for speculative decoding; "
-            "transformers does not load them and they are not counted"
+            "transformers does not load them and they are not counted in the loaded weights"
         )
+        f.update(mtp_layers=mtp)
     return f
 
 
@@ -637,7 +680,44 @@ _BUILDERS_WARN: dict[str, Callable[[_Reader, list[str]], Fields]] = {
     "deepseek_v2": _deepseek,
     "deepseek_v3": _deepseek,
 }
-SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES}))
+
+
+def _register_2026() -> None:
+    """The builders defined further down (kept below their helpers)."""
+    _BUILDERS.update(
+        {
+            "olmo2": _olmo2,
+            "olmo3": _olmo2,
+            "smollm3": _smollm3,
+            "seed_oss": _seed_oss,
+            "exaone4": _exaone4,
+            "glm4_moe": _glm4_moe,
+            "minimax_m2": _minimax_m2,
+            "hunyuan_v1_moe": _hunyuan_v1_moe,
+            "ernie4_5_moe": _ernie4_5_moe,
+            "llama4_text": _llama4_text,
+            "lfm2": _lfm2,
+            "lfm2_moe": _lfm2,
+            "nemotron_h": _nemotron_h,
+            "granitemoehybrid": _granitemoehybrid,
+            "falcon_h1": _falcon_h1,
+            "jamba": _jamba,
+            "kimi_linear": _kimi_linear,
+            "qwen3_vl_text": _qwen3,
+        }
+    )
+    _BUILDERS_WARN.update(
+        {
+            "kimi_k2": _deepseek,
+            "deepseek_v32": _dsa,
+            "glm_moe_dsa": _dsa,
+            "mistral4": _mistral4,
+            "qwen3_next": _qwen3_next,
+            "qwen3_5_text": _qwen3_next,
+            "qwen3_5_moe_text": _qwen3_next,
+            "qwen3_vl_moe_text": _qwen3_moe,
+        }
+    )
 
 
 # --- vision towers (extra parameters outside the decoder) ----------------------------------------
@@ -690,6 +770,32 @@ def _qwen2_5_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower and patch merger ({total:,}, modeling_qwen2_5_vl.py)"
 
 
+def _qwen3_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Qwen3-VL / Qwen3.5 vision tower (modeling_qwen3_vl.py, modeling_qwen3_5.py VisionModel): a biased
+    Conv3d patch embed, learned positions, LayerNorm ViT blocks (biased qkv/proj, GELU MLP), the patch
+    merger (LayerNorm, fc1, fc2) and, for Qwen3-VL, one post-shuffle-norm merger per deepstack layer."""
+    v = config.get("vision_config")
+    if not isinstance(v, Mapping):
+        raise ConfigError(f"config.json ({config.get('model_type')}) has no vision_config")
+    r = _Reader(v, "qwen3_vl_vision")
+    h, inter, depth = r.req("hidden_size"), r.req("intermediate_size"), r.req("depth", "num_hidden_layers")
+    out, patch = r.req("out_hidden_size"), r.req("patch_size")
+    temporal = r.opt_int("temporal_patch_size", default=2) or 2
+    channels = r.opt_int("in_channels", default=3) or 3
+    merge = r.opt_int("spatial_merge_size", default=2) or 2
+    positions = r.opt_int("num_position_embeddings", default=2304) or 0
+    merged = h * merge * merge
+    embed = channels * temporal * patch * patch * h + h + positions * h
+    block = 4 * h + (h * 3 * h + 3 * h) + (h * h + h) + (h * inter + inter) + (inter * h + h)
+
+    def merger(norm_width: int) -> int:
+        return 2 * norm_width + (merged * merged + merged) + (merged * out + out)
+
+    deepstack = v.get("deepstack_visual_indexes") or []
+    total = embed + depth * block + merger(h) + len(deepstack) * merger(merged)
+    return total, f"vision tower and patch mergers ({total:,}, modeling_qwen3_vl.py)"
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -702,6 +808,18 @@ def _split_multimodal(
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
         extra, note = _gemma3_extra(config)
         return text, "gemma3_text", extra, note
+    if model_type in ("qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25"):
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError(f"config.json ({model_type}) has no text_config")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        text_type = _MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
+        if model_type.startswith(("qwen3_vl", "qwen3_5")):
+            extra, note = _qwen3_vl_extra(config)
+            return text, text_type, extra, note
+        return text, text_type, 0, None
     if model_type in ("qwen2_5_vl", "qwen2_vl"):
         text = dict(config)
         nested = config.get("text_config")
@@ -747,6 +865,11 @@ def spec_from_hf_config(
     warnings: list[str] = []
     model_type = _model_type(config)
     text_cfg, text_type, vision_params, vision_note = _split_multimodal(config, model_type)
+    if text_type in _REFUSED or model_type in _REFUSED:
+        raise ConfigError(
+            f"config.json model_type {model_type!r}: {_REFUSED.get(model_type) or _REFUSED[text_type]}",
+            hint="llmsize will not guess its memory as a plain decoder; use a model llmsize lists (llmsize models)",
+        )
     reader = _Reader(text_cfg, text_type)
     if text_type in _BUILDERS:
         fields = _BUILDERS[text_type](reader)
@@ -754,6 +877,7 @@ def spec_from_hf_config(
         fields = _BUILDERS_WARN[text_type](reader, warnings)
     else:
         fields = _unknown(reader, warnings)
+        fields["approximate"] = True
     if "vision_config" in config and not vision_params:
         warnings.append("the vision tower described by vision_config is not counted")
     architectures = config.get("architectures")
@@ -762,7 +886,7 @@ def spec_from_hf_config(
     own_extra: int = fields.pop("extra_params", 0)
     notes = [n for n in (vision_note, fields.pop("extra_params_note", None), extra_params_note) if n]
     try:
-        return ModelSpec(
+        spec = ModelSpec(
             name=name,
             family=family,
             model_type=model_type or "unknown",
@@ -779,3 +903,596 @@ def spec_from_hf_config(
         )
     except ValidationError as err:
         raise _validation_error(err) from err
+    if spec.approximate:
+        from llmsize.specs.approximate import describe_shape
+
+        shape = f"assumed shape: {describe_shape(spec)}"
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, shape)})
+    return spec
+
+
+# --- 2026 architectures: layer kinds beyond full/sliding attention --------------------------------
+# Every builder below restates the transformers 5.23 modeling code named in its docstring.
+
+_LAYER_KIND_NAMES = {
+    "full_attention": "full_attention",
+    "attention": "full_attention",
+    "sliding_attention": "sliding_attention",
+    "chunked_attention": "chunked_attention",
+    "linear_attention": "linear_attention",
+    "indexed_attention": "full_attention",  # MLA + DSA indexer: the indexer is in spec.indexer
+    "deepseek_sparse_attention": "full_attention",
+    "conv": "conv",
+    "hybrid": "hybrid",
+}
+
+
+def _kinds_list(r: _Reader, key: str, num_layers: int, rename: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """A per-layer kind list of the config, checked against the layer count and the kinds llmsize models."""
+    value = r.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"config.json ({r.model_type}) needs '{key}': a list of layer kinds")
+    if len(value) != num_layers:
+        raise ConfigError(
+            f"config.json ({r.model_type}) lists {len(value)} '{key}' for {num_layers} layers",
+            hint="num_hidden_layers and the per-layer list must agree",
+        )
+    table = rename if rename is not None else _LAYER_KIND_NAMES
+    unknown = sorted({v for v in value if v not in table})
+    if unknown:
+        raise ConfigError(
+            f"config.json ({r.model_type}) field '{key}' has layer kinds llmsize does not model: "
+            + ", ".join(unknown)
+        )
+    return tuple(table[v] for v in value)
+
+
+def _need_state(r: _Reader, *keys: str) -> int:
+    """A state size a linear-attention / Mamba layer cannot do without."""
+    value = r.opt_int(*keys)
+    if not value:
+        raise ConfigError(
+            f"config.json ({r.model_type}) has recurrent layers but no {keys[0]!r} (their state size)",
+            hint="pass the model's complete config.json",
+        )
+    return value
+
+
+def _mtp(r: _Reader, f: Fields, layout: str = "deepseek") -> Fields:
+    """num_nextn_predict_layers / mtp_num_hidden_layers: stored in the checkpoint, not loaded by transformers."""
+    n = r.opt_int("num_nextn_predict_layers", "mtp_num_hidden_layers", default=0) or 0
+    if n:
+        f.update(mtp_layers=n, mtp_layout=layout)
+    return f
+
+
+def _olmo2(r: _Reader) -> Fields:
+    """modeling_olmo2.py / modeling_olmo3.py: post-norms only (after attention and MLP), q/k RMSNorm over
+    all heads; Olmo 3 adds sliding layers from `layer_types`."""
+    f = _trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, qk_norm="full", post_norm=True)
+    f.update(_windows(r, f["num_layers"], None))
+    return f
+
+
+def _smollm3(r: _Reader) -> Fields:
+    """modeling_smollm3.py: Llama's block (some layers skip RoPE, which costs no memory)."""
+    f = _llama(r)
+    f.update(_windows(r, f["num_layers"], None) if r.flag("use_sliding_window") else {})
+    return f
+
+
+def _seed_oss(r: _Reader) -> Fields:
+    """modeling_seed_oss.py: q/k/v bias = attention_bias, o_proj bias = attention_out_bias."""
+    f = _trunk(r)
+    f.update(
+        qkv_bias=r.flag("attention_bias"), o_bias=r.flag("attention_out_bias"), mlp_bias=r.flag("mlp_bias")
+    )
+    return f
+
+
+def _exaone4(r: _Reader) -> Fields:
+    """modeling_exaone4.py: post-norms, per-head q/k RMSNorm, 3 local layers per global one ('LLLG')."""
+    f = _trunk(r)
+    f.update(qk_norm="head", post_norm=True)
+    pattern = r.get("sliding_window_pattern")
+    n = pattern if isinstance(pattern, int) else len(pattern) if isinstance(pattern, str) else 4
+    f.update(_windows(r, f["num_layers"], (lambda i: bool((i + 1) % n)) if n else None))
+    return f
+
+
+def _glm4_moe(r: _Reader) -> Fields:
+    """modeling_glm4_moe.py: q/k/v bias = attention_bias, optional per-head q/k norm; blocks from
+    first_k_dense_replace on are MoE with a sigmoid router, its e_score_correction_bias, and
+    n_shared_experts x moe_intermediate_size shared experts; next-n (MTP) layers in the checkpoint."""
+    f = _trunk(r)
+    f.update(qkv_bias=r.flag("attention_bias"), qk_norm="head" if r.flag("use_qk_norm") else "none")
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("n_shared_experts", default=0) or 0
+    f.update(
+        num_experts=r.req("n_routed_experts", "num_local_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=moe_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=moe_inter * shared,
+        first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
+        router_score_correction_bias=True,
+        fp32_params=("e_score_correction_bias",),  # _keep_in_fp32_modules_strict (modeling_glm4_moe.py)
+    )
+    return _mtp(r, f)
+
+
+def _minimax_m2(r: _Reader) -> Fields:
+    """modeling_minimax_m2.py: q/k RMSNorm over all heads, every block MoE (intermediate_size wide
+    experts) with a sigmoid router and e_score_correction_bias."""
+    f = _trunk(r)
+    f.update(
+        qk_norm="full",
+        num_experts=r.req("num_local_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=f["intermediate_size"],
+        router_score_correction_bias=True,
+    )
+    return _mtp(r, f)
+
+
+def _hunyuan_v1_moe(r: _Reader) -> Fields:
+    """modeling_hunyuan_v1_moe.py: per-head q/k norms (query_/key_layernorm), every block routes to
+    num_experts experts of intermediate_size plus one shared MLP of intermediate_size."""
+    f = _trunk(r)
+    bias = r.flag("attention_bias")
+    experts = r.get("num_experts")
+    topk = r.get("moe_topk", "num_experts_per_tok")
+    if not isinstance(experts, int) or not isinstance(topk, int):
+        raise ConfigError("config.json (hunyuan_v1_moe): per-layer num_experts / moe_topk lists are not modelled")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        qk_norm="head" if r.flag("use_qk_norm", default=True) else "none",
+        num_experts=experts,
+        num_experts_per_tok=topk,
+        moe_intermediate_size=f["intermediate_size"],
+        num_shared_experts=1,
+        shared_expert_intermediate_size=f["intermediate_size"],
+        fp32_params=("gate",),  # HunYuanMoEV1Gate: nn.Linear(..., dtype=torch.float32)
+    )
+    return f
+
+
+def _ernie4_5_moe(r: _Reader) -> Fields:
+    """modeling_ernie4_5_moe.py: use_bias on every linear; MoE on blocks (i+1) % moe_layer_interval == 0
+    between moe_layer_start_index and moe_layer_end_index, an fp32 router and its correction bias,
+    moe_num_shared_experts x moe_intermediate_size shared experts."""
+    f = _trunk(r)
+    bias = r.flag("use_bias")
+    L = f["num_layers"]
+    step = r.opt_int("moe_layer_interval", default=1) or 1
+    start = r.opt_int("moe_layer_start_index", default=0) or 0
+    end = r.opt_int("moe_layer_end_index", default=L - 1)
+    end = L - 1 if end is None or end < 0 else end
+    ffn = tuple("moe" if (i + 1) % step == 0 and start <= i <= end else "dense" for i in range(L))
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("moe_num_shared_experts", default=0) or 0
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=bias,
+        lm_head_bias=bias,
+        num_experts=r.req("moe_num_experts", "num_experts"),
+        num_experts_per_tok=r.req("moe_k", "num_experts_per_tok"),
+        moe_intermediate_size=moe_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=moe_inter * shared,
+        router_score_correction_bias=True,
+        ffn_types=ffn,
+        # _keep_in_fp32_modules_strict = ["gate.weight", "moe_statics"] (the correction bias)
+        fp32_params=("gate", "e_score_correction_bias"),
+    )
+    return f
+
+
+def _dsa(r: _Reader, warnings: list[str]) -> Fields:
+    """modeling_deepseek_v32.py / modeling_glm_moe_dsa.py: DeepSeek V3's MLA + MoE, and a lightning
+    indexer on every layer (index_n_heads x index_head_dim queries from the q latent, one key)."""
+    f = _deepseek(r, warnings)
+    f.update(
+        indexer=IndexerSpec(
+            num_heads=r.req("index_n_heads"), head_dim=r.req("index_head_dim"), topk=r.req("index_topk")
+        ),
+        router_score_correction_bias=True,
+        # _keep_in_fp32_modules_strict = ["e_score_correction_bias"] (modeling_deepseek_v32.py)
+        fp32_params=("e_score_correction_bias",),
+    )
+    return f
+
+
+def _mistral4(r: _Reader, warnings: list[str]) -> Fields:
+    """modeling_mistral4.py: DeepSeek V3's MLA + MoE block (every block MoE unless first_k_dense_replace)."""
+    f = _deepseek(r, warnings)
+    f.update(router_score_correction_bias=False)
+    return f
+
+
+def _llama4_text(r: _Reader) -> Fields:
+    """modeling_llama4.py: chunked local layers and full (NoPE) global ones from `layer_types`; MoE on
+    `moe_layers` (num_local_experts of intermediate_size, a router, one shared expert of
+    intermediate_size), dense MLPs of intermediate_size_mlp elsewhere; L2 q/k norm has no weights."""
+    f = _trunk(r)
+    L = f["num_layers"]
+    bias = r.flag("attention_bias")
+    moe = r.get("moe_layers")
+    if moe is None:
+        step = r.opt_int("interleave_moe_layer_step", default=1) or 1
+        moe = list(range(step - 1, L, step))
+    if not isinstance(moe, list) or not all(isinstance(i, int) for i in moe):
+        raise ConfigError("config.json (llama4) field 'moe_layers' must be a list of layer indices")
+    moe_set = set(moe)
+    kinds = r.get("layer_types")
+    chunk = r.opt_int("attention_chunk_size")
+    if kinds is not None:
+        layer_types = _kinds_list(r, "layer_types", L)
+    elif chunk:
+        nope = r.get("no_rope_layers") or [int((i + 1) % 4 != 0) for i in range(L)]
+        layer_types = tuple("chunked_attention" if nope[i] else "full_attention" for i in range(L))
+    else:
+        layer_types = ("full_attention",) * L
+    inter = f["intermediate_size"]
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        intermediate_size=r.opt_int("intermediate_size_mlp", default=inter) or inter,
+        num_experts=r.req("num_local_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=inter,
+        num_shared_experts=1,
+        shared_expert_intermediate_size=inter,
+        ffn_types=tuple("moe" if i in moe_set else "dense" for i in range(L)),
+        layer_types=layer_types,
+        attention_chunk_size=chunk if "chunked_attention" in layer_types else None,
+    )
+    return f
+
+
+def _gated_deltanet(r: _Reader, split: bool) -> RecurrentSpec:
+    return RecurrentSpec(
+        kind="gated_deltanet",
+        num_heads=_need_state(r, "linear_num_value_heads"),
+        num_key_heads=_need_state(r, "linear_num_key_heads"),
+        key_head_dim=_need_state(r, "linear_key_head_dim"),
+        value_head_dim=_need_state(r, "linear_value_head_dim"),
+        conv_kernel=_need_state(r, "linear_conv_kernel_dim"),
+        split_projections=split,
+    )
+
+
+def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
+    """modeling_qwen3_next.py / modeling_qwen3_5.py (+ _moe): gated delta-net layers and gated full
+    attention (q_proj emits the query and a sigmoid gate) with per-head q/k norm, from `layer_types`;
+    MoE blocks like Qwen3-MoE with a gated shared expert. Qwen3.5 splits the delta-net input
+    projections (in_proj_qkv, in_proj_z, in_proj_b, in_proj_a)."""
+    f = _trunk(r) if r.get("intermediate_size") is not None else _trunk_no_mlp(r)
+    L = f["num_layers"]
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        qk_norm="head",
+        attn_output_gate=r.flag("attn_output_gate", default=True),
+        layer_types=_kinds_list(r, "layer_types", L),
+        recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),
+    )
+    experts = r.opt_int("num_experts", default=0) or 0
+    if experts:
+        f.update(
+            num_experts=experts,
+            num_experts_per_tok=r.req("num_experts_per_tok"),
+            moe_intermediate_size=r.req("moe_intermediate_size"),
+            num_shared_experts=1 if r.opt_int("shared_expert_intermediate_size") else 0,
+            shared_expert_intermediate_size=r.opt_int("shared_expert_intermediate_size", default=0) or 0,
+            shared_expert_gate=bool(r.opt_int("shared_expert_intermediate_size")),
+        )
+        f.update(_qwen_moe_layers(r, L, warnings))
+    return _mtp(r, f, "qwen")
+
+
+def _trunk_no_mlp(r: _Reader) -> Fields:
+    """_trunk for MoE-only configs that state no dense intermediate_size."""
+    cfg = dict(r.cfg)
+    cfg["intermediate_size"] = 0
+    inner = _Reader(cfg, r.model_type)
+    return _trunk(inner)
+
+
+def _lfm2(r: _Reader) -> Fields:
+    """modeling_lfm2.py / modeling_lfm2_moe.py: short-conv and attention (per-head q/k norm) blocks
+    from `layer_types`, a SwiGLU whose width block_auto_adjust_ff_dim rounds (2/3, multiplier,
+    multiple of block_multiple_of), an embedding norm (counted as a final norm: the checkpoint's
+    `embedding_norm`); LFM2-MoE has dense first blocks and sigmoid-routed experts with a bias."""
+    f = _trunk(r)
+    L = f["num_layers"]
+    h = f["hidden_size"]
+    kinds = r.get("layer_types")
+    if kinds is None:
+        full = set(r.get("full_attn_idxs") or [])
+        layer_types = tuple("full_attention" if i in full else "conv" for i in range(L))
+    else:
+        layer_types = _kinds_list(r, "layer_types", L)
+    inter = f["intermediate_size"]
+    if r.flag("block_auto_adjust_ff_dim", default=r.model_type == "lfm2"):
+        inter = int(2 * inter / 3)
+        mult = r.opt_float("block_ffn_dim_multiplier")
+        if mult is not None:
+            inter = int(mult * inter)
+        multiple = r.opt_int("block_multiple_of", default=256) or 256
+        inter = multiple * ((inter + multiple - 1) // multiple)
+    f.update(
+        intermediate_size=inter,
+        qk_norm="head",
+        layer_types=layer_types,
+        recurrent=RecurrentSpec(
+            kind="short_conv",
+            inner_size=h,
+            conv_kernel=_need_state(r, "conv_L_cache"),
+            conv_bias=r.flag("conv_bias"),
+            proj_bias=r.flag("conv_bias"),
+        ),
+        tie_word_embeddings=r.flag("tie_word_embeddings", default=True),
+    )
+    experts = r.opt_int("num_experts", default=0) or 0
+    if experts:
+        f.update(
+            num_experts=experts,
+            num_experts_per_tok=r.req("num_experts_per_tok"),
+            moe_intermediate_size=r.req("moe_intermediate_size"),
+            first_k_dense_layers=r.opt_int("num_dense_layers", default=0) or 0,
+            router_score_correction_bias=r.flag("use_expert_bias"),
+        )
+    return f
+
+
+def _mamba2_mixer(r: _Reader, *, heads: str, head_dim: str, state: str, groups: str, conv: str) -> RecurrentSpec:
+    n_heads = _need_state(r, heads)
+    d_head = _need_state(r, head_dim)
+    return RecurrentSpec(
+        kind="mamba2",
+        num_heads=n_heads,
+        value_head_dim=d_head,
+        inner_size=n_heads * d_head,
+        state_size=_need_state(r, state),
+        n_groups=r.opt_int(groups, default=1) or 1,
+        conv_kernel=_need_state(r, conv),
+        conv_bias=r.flag("use_conv_bias", default=True) if r.get("use_conv_bias") is not None else r.flag("mamba_conv_bias", default=True),
+        proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
+        out_proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
+    )
+
+
+_NEMOTRON_PATTERN = {"M": "linear_attention", "*": "full_attention", "-": "mlp", "E": "moe"}
+
+
+def _nemotron_h(r: _Reader) -> Fields:
+    """modeling_nemotron_h.py: each block is ONE of a Mamba-2 mixer, attention, a ReLU^2 MLP or a MoE
+    (`layers_block_type`, or the legacy `hybrid_override_pattern` M/*/-/E), behind one RMSNorm; MoE
+    experts are non-gated (up, down), with a shared expert and a sigmoid router with correction bias.
+    The Mamba SSM state is kept in mamba_ssm_cache_dtype (fp32 by default)."""
+    blocks = r.get("layers_block_type", "layer_types")
+    if blocks is None:
+        pattern = r.get("hybrid_override_pattern")
+        if not isinstance(pattern, str):
+            raise ConfigError("config.json (nemotron_h) has neither layers_block_type nor hybrid_override_pattern")
+        bad = sorted(set(pattern) - set(_NEMOTRON_PATTERN))
+        if bad:
+            raise ConfigError(f"config.json (nemotron_h) hybrid_override_pattern has unknown symbols: {bad}")
+        blocks = [_NEMOTRON_PATTERN[c] for c in pattern]
+    if not isinstance(blocks, list):
+        raise ConfigError("config.json (nemotron_h) field 'layers_block_type' must be a list")
+    blocks = ["linear_attention" if b == "mamba" else "full_attention" if b == "attention" else b for b in blocks]
+    L = len(blocks)
+    cfg = {**r.cfg, "num_hidden_layers": L}
+    if r.get("intermediate_size") is None:
+        cfg["intermediate_size"] = 0
+    rr = _Reader(cfg, r.model_type)
+    f = _trunk(rr)
+    table = {"linear_attention": "mamba", "full_attention": "full_attention", "mlp": "none", "moe": "none"}
+    unknown = sorted({b for b in blocks if b not in table})
+    if unknown:
+        raise ConfigError(f"config.json (nemotron_h) has block kinds llmsize does not model: {unknown}")
+    layer_types = tuple(table[b] for b in blocks)
+    ffn = tuple("dense" if b == "mlp" else "moe" if b == "moe" else "none" for b in blocks)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=r.flag("mlp_bias"),
+        mlp_gated=False,
+        norms_per_layer=1,
+        layer_types=layer_types,
+        ffn_types=ffn,
+        recurrent=_mamba2_mixer(
+            rr, heads="mamba_num_heads", head_dim="mamba_head_dim", state="ssm_state_size", groups="n_groups",
+            conv="conv_kernel",
+        ).model_copy(
+            update={
+                "recurrent_state_dtype": "fp32"
+                if str(r.get("mamba_ssm_cache_dtype", default="float32")) == "float32"
+                else "model"
+            }
+        ),
+    )
+    if "moe" in ffn:
+        if r.get("moe_latent_size") is not None:
+            raise ConfigError("config.json (nemotron_h): latent MoE projections (moe_latent_size) are not modelled")
+        shared = r.opt_int("n_shared_experts", default=0) or 0
+        f.update(
+            num_experts=r.req("n_routed_experts"),
+            num_experts_per_tok=r.req("num_experts_per_tok"),
+            moe_intermediate_size=r.req("moe_intermediate_size"),
+            num_shared_experts=1 if shared else 0,
+            shared_expert_intermediate_size=r.opt_int("moe_shared_expert_intermediate_size", default=0) or 0,
+            router_score_correction_bias=True,
+        )
+    return f
+
+
+def _granitemoehybrid(r: _Reader) -> Fields:
+    """modeling_granitemoehybrid.py: Mamba-2 or attention blocks (`layer_types`), each followed by a
+    shared gated MLP (input_linear -> 2 x shared_intermediate_size) and, with num_local_experts > 0,
+    routed experts of intermediate_size."""
+    f = _trunk(r)
+    L = f["num_layers"]
+    bias = r.flag("attention_bias")
+    kinds = _kinds_list(
+        r, "layer_types", L, {"mamba": "mamba", "linear_attention": "mamba", "attention": "full_attention",
+                              "full_attention": "full_attention"}
+    )
+    shared = r.req("shared_intermediate_size")
+    experts = r.opt_int("num_local_experts", default=0) or 0
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        fused_gate_up=True,
+        layer_types=kinds,
+        recurrent=_mamba2_mixer(
+            r, heads="mamba_n_heads", head_dim="mamba_d_head", state="mamba_d_state", groups="mamba_n_groups",
+            conv="mamba_d_conv",
+        ),
+    )
+    if experts:
+        f.update(
+            num_experts=experts,
+            num_experts_per_tok=r.req("num_experts_per_tok"),
+            moe_intermediate_size=f["intermediate_size"],
+            num_shared_experts=1,
+            shared_expert_intermediate_size=shared,
+        )
+    else:
+        f.update(intermediate_size=shared)
+    return f
+
+
+def _falcon_h1(r: _Reader) -> Fields:
+    """modeling_falcon_h1.py: every block runs attention and a Mamba-2 mixer side by side (`hybrid`),
+    then a gated MLP; the mixer's norm exists only with mamba_rms_norm."""
+    f = _trunk(r)
+    L = f["num_layers"]
+    h = f["hidden_size"]
+    d_ssm = r.opt_int("mamba_d_ssm") or int((r.opt_float("mamba_expand") or 2) * h)
+    n_heads = _need_state(r, "mamba_n_heads")
+    d_head = r.get("mamba_d_head")
+    d_head = d_ssm // n_heads if d_head in (None, "auto") else d_head
+    if not isinstance(d_head, int) or d_head * n_heads != d_ssm:
+        raise ConfigError("config.json (falcon_h1): mamba_d_head x mamba_n_heads must equal the mixer width")
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=r.flag("mlp_bias"),
+        layer_types=("hybrid",) * L,
+        recurrent=RecurrentSpec(
+            kind="mamba2",
+            num_heads=n_heads,
+            value_head_dim=d_head,
+            inner_size=d_ssm,
+            state_size=_need_state(r, "mamba_d_state"),
+            n_groups=r.opt_int("mamba_n_groups", default=1) or 1,
+            conv_kernel=_need_state(r, "mamba_d_conv"),
+            conv_bias=r.flag("mamba_conv_bias", default=True),
+            proj_bias=r.flag("mamba_proj_bias"),
+            out_proj_bias=r.flag("projectors_bias"),
+            gated_norm=r.flag("mamba_rms_norm"),
+        ),
+    )
+    return f
+
+
+def _jamba(r: _Reader) -> Fields:
+    """modeling_jamba.py: attention every attn_layer_period blocks (at attn_layer_offset), Mamba-1
+    mixers elsewhere; MoE every expert_layer_period blocks (at expert_layer_offset)."""
+    f = _trunk(r)
+    L = f["num_layers"]
+    h = f["hidden_size"]
+    ap, ao = r.opt_int("attn_layer_period", default=8) or 8, r.opt_int("attn_layer_offset", default=4) or 0
+    ep, eo = r.opt_int("expert_layer_period", default=2) or 2, r.opt_int("expert_layer_offset", default=1) or 0
+    if ao >= ap or eo >= ep:
+        raise ConfigError("config.json (jamba): a layer offset must be smaller than its period")
+    experts = r.opt_int("num_experts", default=1) or 1
+    ffn = tuple("moe" if experts > 1 and i % ep == eo else "dense" for i in range(L))
+    d_in = int((r.opt_float("mamba_expand") or 2) * h)
+    dt_rank = r.get("mamba_dt_rank")
+    dt = -(-h // 16) if dt_rank in (None, "auto") else dt_rank
+    f.update(
+        layer_types=tuple("full_attention" if i % ap == ao else "mamba" for i in range(L)),
+        recurrent=RecurrentSpec(
+            kind="mamba",
+            inner_size=d_in,
+            state_size=_need_state(r, "mamba_d_state"),
+            conv_kernel=_need_state(r, "mamba_d_conv"),
+            conv_bias=r.flag("mamba_conv_bias", default=True),
+            proj_bias=r.flag("mamba_proj_bias"),
+            dt_rank=int(dt),
+        ),
+    )
+    if experts > 1:
+        f.update(
+            num_experts=experts,
+            num_experts_per_tok=r.req("num_experts_per_tok"),
+            moe_intermediate_size=f["intermediate_size"],
+            ffn_types=ffn,
+        )
+    return f
+
+
+def _kimi_linear(r: _Reader) -> Fields:
+    """modeling_kimi_linear.py: Kimi delta attention (KDA) layers and MLA layers from `layer_types`;
+    DeepSeek-style MoE from `mlp_layer_types` (shared experts, sigmoid router with correction bias)."""
+    hidden = r.req("hidden_size")
+    heads = r.req("num_attention_heads")
+    L = r.req("num_hidden_layers")
+    layer_types = _kinds_list(r, "layer_types", L)
+    mlp = r.get("mlp_layer_types")
+    if mlp is None:
+        first = r.opt_int("first_k_dense_replace", default=1) or 0
+        mlp = ["dense" if i < first else "sparse" for i in range(L)]
+    if not isinstance(mlp, list) or len(mlp) != L or not set(mlp) <= {"dense", "sparse"}:
+        raise ConfigError(f"config.json (kimi_linear) 'mlp_layer_types' must list dense/sparse for {L} layers")
+    experts = r.req("num_experts")
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("num_shared_experts", default=0) or 0
+    return {
+        "num_layers": L,
+        "hidden_size": hidden,
+        "num_attention_heads": heads,
+        "num_kv_heads": heads,
+        "head_dim": r.req("qk_nope_head_dim") + r.req("qk_rope_head_dim"),
+        "intermediate_size": r.req("intermediate_size"),
+        "vocab_size": r.req("vocab_size"),
+        "max_position_embeddings": r.req("model_max_length", "max_position_embeddings"),
+        "tie_word_embeddings": r.flag("tie_word_embeddings"),
+        "q_lora_rank": r.opt_int("q_lora_rank", default=0) or 0,
+        "kv_lora_rank": r.req("kv_lora_rank"),
+        "qk_nope_head_dim": r.req("qk_nope_head_dim"),
+        "qk_rope_head_dim": r.req("qk_rope_head_dim"),
+        "v_head_dim": r.req("v_head_dim"),
+        "layer_types": layer_types,
+        "recurrent": RecurrentSpec(
+            kind="kimi_delta",
+            num_heads=_need_state(r, "linear_num_heads"),
+            key_head_dim=_need_state(r, "linear_head_dim"),
+            value_head_dim=_need_state(r, "linear_head_dim"),
+            conv_kernel=_need_state(r, "linear_conv_kernel_dim"),
+        ),
+        "num_experts": experts,
+        "num_experts_per_tok": r.req("num_experts_per_token", "num_experts_per_tok"),
+        "moe_intermediate_size": moe_inter,
+        "num_shared_experts": 1 if shared else 0,
+        "shared_expert_intermediate_size": moe_inter * shared,
+        "router_score_correction_bias": True,
+        "ffn_types": tuple("moe" if m == "sparse" else "dense" for m in mlp),
+    }
+
+
+_register_2026()
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(
+    sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES})
+)

@@ -13,7 +13,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-LayerType = Literal["full_attention", "sliding_attention"]
+LayerType = Literal[
+    "full_attention",  # attends to the whole context; its KV grows with it
+    "sliding_attention",  # at most `sliding_window` tokens
+    "chunked_attention",  # Llama 4 local layers: attends within chunks of `attention_chunk_size`
+    "linear_attention",  # gated delta-net / KDA: fixed conv + recurrent state per sequence (`recurrent`)
+    "mamba",  # Mamba / Mamba-2 mixer: fixed conv + SSM state per sequence (`recurrent`)
+    "conv",  # LFM2 short convolution: a fixed conv state per sequence (`recurrent`)
+    "hybrid",  # attention and a Mamba mixer side by side in one block (Falcon-H1)
+    "none",  # no token mixer: an MLP- or MoE-only block (Nemotron-H)
+]
+FfnType = Literal["dense", "moe", "none"]
+# Layer kinds whose cache grows with the context (K/V per token), and those that keep a fixed state.
+ATTENTION_KINDS: frozenset[str] = frozenset(
+    {"full_attention", "sliding_attention", "chunked_attention", "hybrid"}
+)
+RECURRENT_KINDS: frozenset[str] = frozenset({"linear_attention", "mamba", "conv", "hybrid"})
 
 
 class QuantMethod(StrEnum):
@@ -123,6 +138,95 @@ class CheckpointInfo(BaseModel):
     tensors: tuple[TensorInfo, ...] = ()
 
 
+class RecurrentSpec(BaseModel):
+    """The fixed-size token mixer of linear-attention, Mamba and short-conv layers, and its state.
+
+    The state of one sequence does not grow with the context: a convolution window of
+    `conv_state_width` columns over `conv_channels` channels, kept in the compute dtype, and a
+    recurrent (SSM / delta-rule) state of `recurrent_state_elements` values, kept in
+    `recurrent_state_dtype` (fp32 where the modeling code computes the state in fp32). Shapes follow
+    transformers 5.23 (`cache_utils.LinearAttentionLayer`, and each model's mixer).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["gated_deltanet", "kimi_delta", "mamba", "mamba2", "short_conv"]
+    num_heads: int = Field(default=0, ge=0, description="value heads (delta-net), SSM heads (Mamba-2)")
+    num_key_heads: int = Field(default=0, ge=0)
+    key_head_dim: int = Field(default=0, ge=0)
+    value_head_dim: int = Field(default=0, ge=0, description="delta-net value head dim; Mamba-2 head_dim")
+    inner_size: int = Field(default=0, ge=0, description="Mamba d_inner (expand x hidden)")
+    state_size: int = Field(default=0, ge=0, description="Mamba SSM state size N")
+    n_groups: int = Field(default=1, ge=1)
+    conv_kernel: int = Field(gt=0)
+    conv_bias: bool = False
+    proj_bias: bool = Field(default=False, description="bias on the input projection")
+    out_proj_bias: bool = False
+    gated_norm: bool = Field(default=True, description="Mamba-2 gated RMSNorm before out_proj")
+    dt_rank: int = Field(default=0, ge=0, description="Mamba-1 dt projection rank")
+    split_projections: bool = Field(
+        default=False, description="separate in_proj_qkv/z/b/a (Qwen3.5) instead of fused ones"
+    )
+    recurrent_state_dtype: Literal["fp32", "model"] = "fp32"
+
+    @property
+    def conv_channels(self) -> int:
+        if self.kind == "gated_deltanet":
+            return 2 * self.num_key_heads * self.key_head_dim + self.num_heads * self.value_head_dim
+        if self.kind == "kimi_delta":
+            return 3 * self.num_heads * self.key_head_dim  # q, k, v convolved separately
+        if self.kind == "mamba2":
+            return self.inner_size + 2 * self.n_groups * self.state_size
+        return self.inner_size  # mamba, short_conv (inner_size = hidden)
+
+    @property
+    def conv_state_width(self) -> int:
+        return self.conv_kernel
+
+    @property
+    def conv_state_elements(self) -> int:
+        """Per sequence and layer."""
+        return self.conv_channels * self.conv_state_width
+
+    @property
+    def recurrent_state_elements(self) -> int:
+        """Per sequence and layer (0 for a short convolution)."""
+        if self.kind == "gated_deltanet":
+            return self.num_heads * self.key_head_dim * self.value_head_dim
+        if self.kind == "kimi_delta":
+            return self.num_heads * self.key_head_dim * self.value_head_dim
+        if self.kind == "mamba2":
+            return self.num_heads * self.value_head_dim * self.state_size
+        if self.kind == "mamba":
+            return self.inner_size * self.state_size
+        return 0
+
+    def state_bytes(self, compute_bytes: int) -> int:
+        """Bytes of one sequence's state in one layer: the conv window in the compute dtype, the
+        recurrent state in `recurrent_state_dtype` (what `cache_utils.LinearAttentionLayer` keeps)."""
+        rec = 4 if self.recurrent_state_dtype == "fp32" else compute_bytes
+        return self.conv_state_elements * compute_bytes + self.recurrent_state_elements * rec
+
+
+class IndexerSpec(BaseModel):
+    """DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2, GLM-5): its own small key cache.
+
+    Per token and layer the cache keeps one `head_dim` key (`cache_utils.DynamicIndexedLayer`,
+    `indexer_keys` of shape [batch, tokens, index_head_dim]); attention then reads `topk` tokens.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    num_heads: int = Field(gt=0)
+    head_dim: int = Field(gt=0)
+    topk: int = Field(gt=0)
+
+    @property
+    def cache_elements_per_token(self) -> int:
+        """Indexer key values one token adds to one layer's cache."""
+        return self.head_dim
+
+
 class ModelSpec(BaseModel):
     """Architecture + weight format + provenance of one model.
 
@@ -196,6 +300,32 @@ class ModelSpec(BaseModel):
     layer_types: tuple[LayerType, ...] | None = Field(
         default=None, description="per block; None = every block attends to the full context"
     )
+    attention_chunk_size: int | None = Field(default=None, gt=0, description="chunked_attention span")
+    ffn_types: tuple[FfnType, ...] | None = Field(
+        default=None, description="per block MLP kind; None = from first_k_dense_layers/moe_layer_freq"
+    )
+    attn_output_gate: bool = Field(
+        default=False, description="q_proj also emits a sigmoid gate on the attention output (Qwen3-Next)"
+    )
+    recurrent: RecurrentSpec | None = Field(
+        default=None, description="the mixer of linear_attention / mamba / conv / hybrid blocks"
+    )
+    indexer: IndexerSpec | None = Field(default=None, description="DSA indexer of every MLA block")
+    mtp_layers: int = Field(
+        default=0,
+        ge=0,
+        description="multi-token-prediction layers the checkpoint stores beyond the decoder "
+        "(transformers does not load them; engines do only for speculative decoding)",
+    )
+    mtp_layout: Literal["deepseek", "qwen"] = Field(
+        default="deepseek", description="what an MTP layer stores besides its decoder block"
+    )
+    post_norm: bool = Field(
+        default=False, description="norms after attention and MLP only, none before (OLMo 2, EXAONE 4)"
+    )
+    fp32_params: tuple[str, ...] = Field(
+        default=(), description="parameter groups the modeling code keeps in fp32 whatever the dtype"
+    )
     eager_attention_only: bool = Field(
         default=False, description="HF modeling code runs eager attention by default (materialises scores)"
     )
@@ -226,6 +356,17 @@ class ModelSpec(BaseModel):
             raise ValueError("layer_types has sliding_attention layers but sliding_window is not set")
         if self.num_experts and not self.num_experts_per_tok:
             raise ValueError("a MoE model needs num_experts_per_tok")
+        kinds = set(self.layer_types or ())
+        if kinds & RECURRENT_KINDS and self.recurrent is None:
+            names = ", ".join(sorted(kinds & RECURRENT_KINDS))
+            raise ValueError(f"layer_types has {names} layers but no state sizes (recurrent) are given")
+        if "chunked_attention" in kinds and not self.attention_chunk_size:
+            raise ValueError("layer_types has chunked_attention layers but attention_chunk_size is not set")
+        if self.ffn_types is not None:
+            if len(self.ffn_types) != self.num_layers:
+                raise ValueError(f"ffn_types has {len(self.ffn_types)} entries for {self.num_layers} layers")
+            if "moe" in self.ffn_types and not self.num_experts:
+                raise ValueError("ffn_types has moe layers but num_experts is 0")
         return self
 
     # Derived facts, kept as methods so they cannot drift from the fields.
@@ -237,6 +378,28 @@ class ModelSpec(BaseModel):
     def is_mla(self) -> bool:
         return self.kv_lora_rank > 0
 
+    def layer_type(self, layer: int) -> str:
+        """The kind of block `layer`'s token mixer (full attention when the spec lists none)."""
+        return "full_attention" if self.layer_types is None else self.layer_types[layer]
+
+    def has_kv(self, layer: int) -> bool:
+        """True when block `layer` caches keys/values per token."""
+        return self.layer_type(layer) in ATTENTION_KINDS
+
+    def has_state(self, layer: int) -> bool:
+        """True when block `layer` keeps a fixed recurrent/conv state per sequence."""
+        return self.layer_type(layer) in RECURRENT_KINDS
+
+    def has_mlp(self, layer: int) -> bool:
+        """True when block `layer` has a dense MLP (not MoE, not mixer-only)."""
+        if self.ffn_types is not None:
+            return self.ffn_types[layer] == "dense"
+        return not self.moe_layers[layer] and self.intermediate_size > 0
+
+    @property
+    def is_hybrid(self) -> bool:
+        return self.recurrent is not None
+
     def is_moe_layer(self, layer: int) -> bool:
         """True when block `layer` (0-based) has a routed-expert MLP."""
         return self.moe_layers[layer]
@@ -244,6 +407,8 @@ class ModelSpec(BaseModel):
     @property
     def moe_layers(self) -> tuple[bool, ...]:
         """Per block, whether it has a routed-expert MLP (cached on the four fields that decide it)."""
+        if self.ffn_types is not None:
+            return tuple(t == "moe" for t in self.ffn_types)
         return _moe_layer_flags(
             self.num_layers, self.num_experts, self.first_k_dense_layers, self.moe_layer_freq
         )
@@ -256,7 +421,12 @@ class ModelSpec(BaseModel):
         """Tokens block `layer` can attend to, or None for the full context."""
         if self.layer_types is None:
             return None
-        return self.sliding_window if self.layer_types[layer] == "sliding_attention" else None
+        kind = self.layer_types[layer]
+        if kind == "sliding_attention":
+            return self.sliding_window
+        if kind == "chunked_attention":
+            return self.attention_chunk_size
+        return None
 
     def with_weight_format(self, fmt: WeightFormat) -> ModelSpec:
         return self.model_copy(update={"weight_format": fmt})
@@ -284,6 +454,17 @@ class ModelSpec(BaseModel):
         if self.sliding_window and self.layer_types and "sliding_attention" in self.layer_types:
             n = self.layer_types.count("sliding_attention")
             out["sliding_window"] = f"{self.sliding_window} tokens on {n}/{self.num_layers} layers"
+        if self.layer_types and set(self.layer_types) - {"full_attention", "sliding_attention"}:
+            counts: dict[str, int] = {}
+            for kind in self.layer_types:
+                counts[kind] = counts.get(kind, 0) + 1
+            out["layer_kinds"] = ", ".join(f"{n} {k}" for k, n in counts.items())
+        if self.indexer is not None:
+            out["sparse_attention"] = (
+                f"DSA indexer ({self.indexer.num_heads} heads x {self.indexer.head_dim}, top {self.indexer.topk})"
+            )
+        if self.mtp_layers:
+            out["mtp_layers"] = f"{self.mtp_layers} (in the checkpoint; loaded for speculative decoding)"
         out["weights"] = self.weight_format.label()
         return out
 

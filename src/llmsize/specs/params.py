@@ -9,13 +9,13 @@ Shapes follow the Hugging Face modeling code of each architecture (e.g. `modelin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from llmsize.specs.models import ModelSpec
+from llmsize.specs.models import ModelSpec, RecurrentSpec
 
 GroupKind = Literal[
-    "embedding", "lm_head", "attn", "mlp", "expert", "shared_expert", "router", "norm", "other"
+    "embedding", "lm_head", "attn", "mixer", "mixer_param", "mlp", "expert", "shared_expert", "router", "norm", "other"
 ]
 
 
@@ -33,6 +33,7 @@ class ParamGroup:
     out_features: int = 0
     numel_each: int = 0  # for non-linear tensors (norms, embeddings, sinks, biases alone)
     bias: bool = False
+    layers: tuple[int, ...] | None = None  # the blocks holding it, when not every block (hybrids)
 
     @property
     def is_linear(self) -> bool:
@@ -56,11 +57,27 @@ def _norm_numel(spec: ModelSpec, width: int) -> int:
     return width * (2 if spec.norm_type == "layernorm" else 1)
 
 
+def _indexer_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
+    """DSA lightning indexer (modeling_deepseek_v32.py DeepseekV32Indexer): wq_b from the q latent,
+    one shared key wk, its LayerNorm (weight and bias), and a per-head weight projection."""
+    ix = spec.indexer
+    if ix is None:
+        return []
+    h = spec.hidden_size
+    return [
+        ParamGroup("indexer.wq_b", "attn", n, spec.q_lora_rank or h, ix.num_heads * ix.head_dim),
+        ParamGroup("indexer.wk", "attn", n, h, ix.head_dim),
+        ParamGroup("indexer.k_norm", "norm", n, numel_each=2 * ix.head_dim),
+        ParamGroup("indexer.weights_proj", "attn", n, h, ix.num_heads),
+    ]
+
+
 def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
     h, hd = spec.hidden_size, spec.head_dim
     heads, kv = spec.num_attention_heads, spec.num_kv_heads
     groups: list[ParamGroup] = []
     if spec.is_mla:
+        groups += _indexer_groups(spec, n)
         qk_head = spec.qk_nope_head_dim + spec.qk_rope_head_dim
         if spec.q_lora_rank:
             groups += [
@@ -90,7 +107,9 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
         groups.append(ParamGroup("qkv_proj", "attn", n, h, (heads + 2 * kv) * hd, bias=spec.qkv_bias))
     else:
         groups += [
-            ParamGroup("q_proj", "attn", n, h, heads * hd, bias=spec.qkv_bias),
+            ParamGroup(
+                "q_proj", "attn", n, h, heads * hd * (2 if spec.attn_output_gate else 1), bias=spec.qkv_bias
+            ),
             ParamGroup("k_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
             ParamGroup("v_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
         ]
@@ -145,21 +164,151 @@ def _moe_groups(spec: ModelSpec, n_moe: int) -> list[ParamGroup]:
     return groups
 
 
+def _gated_deltanet_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """Qwen3-Next / Qwen3.5 GatedDeltaNet (modeling_qwen3_next.py, modeling_qwen3_5.py): q/k/v/z and
+    b/a input projections (fused or split), a depthwise conv over q, k, v without bias, per-head
+    dt_bias and A_log, a gated RMSNorm over the value head dim, out_proj."""
+    kd, vd = r.num_key_heads * r.key_head_dim, r.num_heads * r.value_head_dim
+    if r.split_projections:
+        inputs = [
+            ParamGroup("in_proj_qkv", "mixer", n, h, 2 * kd + vd),
+            ParamGroup("in_proj_z", "mixer", n, h, vd),
+            ParamGroup("in_proj_b", "mixer", n, h, r.num_heads),
+            ParamGroup("in_proj_a", "mixer", n, h, r.num_heads),
+        ]
+    else:
+        inputs = [
+            ParamGroup("in_proj_qkvz", "mixer", n, h, 2 * kd + 2 * vd),
+            ParamGroup("in_proj_ba", "mixer", n, h, 2 * r.num_heads),
+        ]
+    return [
+        *inputs,
+        ParamGroup("conv1d", "mixer_param", n, numel_each=r.conv_channels * r.conv_kernel),
+        ParamGroup("dt_bias", "mixer_param", n, numel_each=r.num_heads),
+        ParamGroup("A_log", "mixer_param", n, numel_each=r.num_heads),
+        ParamGroup("mixer_norm", "norm", n, numel_each=r.value_head_dim),
+        ParamGroup("out_proj", "mixer", n, vd, h),
+    ]
+
+
+def _kimi_delta_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """Kimi Linear KimiDeltaAttention (modeling_kimi_linear.py): q/k/v projections and one depthwise
+    conv over all three, a low-rank forget gate (f_a, f_b) and output gate (g_a, g_b) of rank head_dim, a
+    beta projection, A_log and dt_bias, a gated RMSNorm over the head dim, o_proj."""
+    heads, dk = r.num_heads, r.key_head_dim
+    width = heads * dk
+    return [
+        ParamGroup("q_proj", "mixer", n, h, width),
+        ParamGroup("k_proj", "mixer", n, h, width),
+        ParamGroup("v_proj", "mixer", n, h, heads * r.value_head_dim),
+        ParamGroup("conv1d", "mixer_param", n, numel_each=r.conv_channels * r.conv_kernel),
+        ParamGroup("A_log", "mixer_param", n, numel_each=heads),
+        ParamGroup("f_a_proj", "mixer", n, h, dk),
+        ParamGroup("f_b_proj", "mixer", n, dk, width),
+        ParamGroup("dt_bias", "mixer_param", n, numel_each=width),
+        ParamGroup("b_proj", "mixer", n, h, heads),
+        ParamGroup("g_a_proj", "mixer", n, h, dk),
+        ParamGroup("g_b_proj", "mixer", n, dk, heads * r.value_head_dim),
+        ParamGroup("o_norm", "norm", n, numel_each=r.value_head_dim),
+        ParamGroup("o_proj", "mixer", n, heads * r.value_head_dim, h),
+    ]
+
+
+def _mamba2_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """Mamba-2 mixer (modeling_nemotron_h.py / modeling_granitemoehybrid.py / modeling_falcon_h1.py
+    Mamba2Mixer): in_proj to gate, x, B, C and dt; a biased depthwise conv over x, B, C; per-head
+    dt_bias, A_log and D; a gated RMSNorm over d_inner; out_proj."""
+    d_in, groups_n = r.inner_size, r.n_groups * r.state_size
+    return [
+        ParamGroup("in_proj", "mixer", n, h, 2 * d_in + 2 * groups_n + r.num_heads, bias=r.proj_bias),
+        ParamGroup("conv1d", "mixer_param", n, numel_each=r.conv_channels * r.conv_kernel),
+        *([ParamGroup("conv1d.bias", "mixer_param", n, numel_each=r.conv_channels)] if r.conv_bias else []),
+        ParamGroup("dt_bias", "mixer_param", n, numel_each=r.num_heads),
+        ParamGroup("A_log", "mixer_param", n, numel_each=r.num_heads),
+        ParamGroup("D", "mixer_param", n, numel_each=r.num_heads),
+        *([ParamGroup("mixer_norm", "norm", n, numel_each=d_in)] if r.gated_norm else []),
+        ParamGroup("out_proj", "mixer", n, d_in, h, bias=r.out_proj_bias),
+    ]
+
+
+def _mamba_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """Mamba-1 mixer as Jamba has it (modeling_jamba.py JambaMambaMixer): in_proj to x and gate, a
+    depthwise conv, x_proj to dt, B, C, dt_proj back to d_inner, A_log [d_inner, N], D, and Jamba's
+    RMSNorms on dt, B and C."""
+    d_in, N = r.inner_size, r.state_size
+    return [
+        ParamGroup("in_proj", "mixer", n, h, 2 * d_in, bias=r.proj_bias),
+        ParamGroup("conv1d", "mixer_param", n, numel_each=d_in * r.conv_kernel),
+        *([ParamGroup("conv1d.bias", "mixer_param", n, numel_each=d_in)] if r.conv_bias else []),
+        ParamGroup("x_proj", "mixer", n, d_in, r.dt_rank + 2 * N),
+        ParamGroup("dt_proj", "mixer", n, r.dt_rank, d_in, bias=True),
+        ParamGroup("A_log", "mixer_param", n, numel_each=d_in * N),
+        ParamGroup("D", "mixer_param", n, numel_each=d_in),
+        ParamGroup("dt_layernorm", "norm", n, numel_each=r.dt_rank),
+        ParamGroup("b_layernorm", "norm", n, numel_each=N),
+        ParamGroup("c_layernorm", "norm", n, numel_each=N),
+        ParamGroup("out_proj", "mixer", n, d_in, h, bias=r.proj_bias),
+    ]
+
+
+def _short_conv_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """LFM2 ShortConv (modeling_lfm2.py Lfm2ShortConv): in_proj to B, C, x; depthwise conv; out_proj."""
+    return [
+        ParamGroup("in_proj", "mixer", n, h, 3 * h, bias=r.proj_bias),
+        ParamGroup("conv", "mixer_param", n, numel_each=h * r.conv_kernel),
+        *([ParamGroup("conv.bias", "mixer_param", n, numel_each=h)] if r.conv_bias else []),
+        ParamGroup("out_proj", "mixer", n, h, h, bias=r.proj_bias),
+    ]
+
+
+_MIXERS = {
+    "gated_deltanet": _gated_deltanet_groups,
+    "kimi_delta": _kimi_delta_groups,
+    "mamba2": _mamba2_groups,
+    "mamba": _mamba_groups,
+    "short_conv": _short_conv_groups,
+}
+
+
+def _on(groups: list[ParamGroup], layers: tuple[int, ...], every: int) -> list[ParamGroup]:
+    """Tag groups with the blocks that hold them when that is not every block."""
+    if len(layers) == every:
+        return groups
+    return [replace(g, layers=layers) for g in groups]
+
+
+def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
+    """Attention, mixer, MLP and MoE tensors of the decoder blocks, each on the blocks that have it."""
+    L = spec.num_layers
+    attn = tuple(i for i in range(L) if spec.has_kv(i))
+    state = tuple(i for i in range(L) if spec.has_state(i))
+    moe = tuple(i for i in range(L) if spec.is_moe_layer(i))
+    dense = tuple(i for i in range(L) if spec.has_mlp(i))
+    groups: list[ParamGroup] = []
+    if attn:
+        groups += _on(_attention_groups(spec, len(attn)), attn, L)
+    if state and spec.recurrent is not None:
+        mixer = _MIXERS[spec.recurrent.kind](spec.recurrent, spec.hidden_size, len(state))
+        groups += _on(mixer, state, L)
+    tag = spec.ffn_types is not None or bool(state)
+    if dense:
+        mlp = _mlp_groups(spec, len(dense), spec.intermediate_size, "mlp", spec.mlp_bias)
+        groups += [replace(g, layers=dense) for g in mlp] if tag else mlp
+    if moe:
+        experts = _moe_groups(spec, len(moe))
+        groups += [replace(g, layers=moe) for g in experts] if tag else experts
+    return groups
+
+
 def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     """Every parameter tensor group of `spec`, exact to the element."""
     h, L = spec.hidden_size, spec.num_layers
-    n_moe = spec.num_moe_layers
-    n_dense = L - n_moe
     groups: list[ParamGroup] = [ParamGroup("embed_tokens", "embedding", 1, numel_each=spec.vocab_size * h)]
     if spec.position_embedding_params:
         groups.append(
             ParamGroup("embed_positions", "embedding", 1, numel_each=spec.position_embedding_params)
         )
-    groups += _attention_groups(spec, L)
-    if n_dense and spec.intermediate_size:
-        groups += _mlp_groups(spec, n_dense, spec.intermediate_size, "mlp", spec.mlp_bias)
-    if n_moe:
-        groups += _moe_groups(spec, n_moe)
+    groups += _block_groups(spec)
     if spec.norms_per_layer:
         groups.append(
             ParamGroup("layer_norms", "norm", L * spec.norms_per_layer, numel_each=_norm_numel(spec, h))
@@ -195,3 +344,37 @@ def params_by_kind(spec: ModelSpec) -> dict[str, int]:
     for g in param_inventory(spec):
         out[g.kind] = out.get(g.kind, 0) + g.numel
     return out
+
+
+def block_params(spec: ModelSpec) -> int:
+    """Parameters of all decoder blocks (everything but embeddings, head, final norm and extras)."""
+    outside = {"embedding", "lm_head", "other"}
+    return sum(g.numel for g in param_inventory(spec) if g.kind not in outside and g.name != "norm")
+
+
+def mtp_params(spec: ModelSpec) -> int:
+    """Parameters of the multi-token-prediction layers the checkpoint stores beyond the decoder.
+
+    Each is one decoder block (attention + MoE when the model has experts) plus, DeepSeek-V3 style
+    (`model.layers.61.*` of the DeepSeek-V3 checkpoint; vLLM `deepseek_mtp.py`): enorm, hnorm,
+    eh_proj (2h -> h), shared_head.norm, and its own copies of embed_tokens and shared_head.head;
+    Qwen3-Next style (`mtp.*`; vLLM `qwen3_next_mtp.py`): fc (2h -> h), two pre-fc norms and a norm.
+    """
+    if not spec.mtp_layers:
+        return 0
+    h = spec.hidden_size
+    one = spec.model_copy(
+        update={
+            "num_layers": 1,
+            "layer_types": None,
+            "ffn_types": None,
+            "first_k_dense_layers": 0,
+            "moe_layer_freq": 1,
+        }
+    )
+    block = block_params(one)
+    if spec.mtp_layout == "qwen":
+        extra = 2 * h * h + 3 * h
+    else:
+        extra = 2 * h + 2 * h * h + h + 2 * spec.vocab_size * h
+    return spec.mtp_layers * (block + extra)
