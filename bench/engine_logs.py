@@ -95,6 +95,17 @@ def table(results: list[tuple[dict[str, Any], Outcome]]) -> list[str]:
     return lines
 
 
+def findings(results: list[tuple[dict[str, Any], Outcome]]) -> list[str]:
+    """What each published line implies about the engine's mechanism, where a row needed tracing."""
+    lines = ["", "## Findings from the published lines", ""]
+    for row, out in results:
+        if "finding" in row:
+            status, err = _status(row, out)
+            shown = "" if err is None else f" (llmsize {err:+.2%}, {status})"
+            lines.append(f"- `{row['id']}`{shown}: {row['finding']}")
+    return lines
+
+
 def oracle_section() -> list[str]:
     if not ORACLE.exists():
         return ["", "## llama.cpp on a CPU (oracle)", "", "Not measured: `python bench/llama_cpp_oracle.py`."]
@@ -140,7 +151,8 @@ def document(results: list[tuple[dict[str, Any], Outcome]]) -> str:
         "## Summary per engine",
         "",
     ]
-    return "\n".join([*head, *summary(results), "", "## Rows", "", *table(results), *oracle_section(), ""])
+    body = [*summary(results), "", "## Rows", "", *table(results), *findings(results), *oracle_section()]
+    return "\n".join([*head, *body, ""])
 
 
 def main() -> None:
