@@ -38,10 +38,12 @@ def test_nothing_outside_the_engine_modules_branches_on_the_engine() -> None:
     src = Path(__file__).resolve().parents[2] / "src" / "llmsize"
     branch = re.compile(r"\bis (not )?Engine\.|engine ==|Engine\(\w+\) is")
     allowed = {"measure/harness.py"}  # the torch harness measures transformers runs only
+    # preflight/ reads and writes each tool's own command line (its syntax, not its memory)
     offenders = [
         str(p.relative_to(src))
         for p in src.rglob("*.py")
         if "estimate/engines" not in p.as_posix()
+        and "preflight/" not in p.as_posix()
         and str(p.relative_to(src)) not in allowed
         and branch.search(p.read_text(encoding="utf-8"))
     ]

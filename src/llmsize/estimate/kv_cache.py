@@ -77,7 +77,9 @@ def layer_bytes_per_token(
     return _eng(engine).layer_kv_bytes(spec, element, tp)
 
 
-def state_terms(spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:
+def state_terms(
+    spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]
+) -> tuple[KvTerm, ...]:
     """The fixed per-sequence state of the linear-attention / Mamba / short-conv blocks among `layers`.
 
     Sizes come from the spec's layer kind (`RecurrentSpec.state_bytes`); tensor parallelism splits

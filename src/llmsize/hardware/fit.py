@@ -125,6 +125,12 @@ def fit(
         tpot_s=speed.tpot_s if speed and fits else None,
         aggregate_tokens_per_s=speed.aggregate_tokens_per_s if speed and fits else None,
         speed_class=speed.speed_class if speed and fits else None,
+        prefill_tokens_per_s=speed.prefill_tokens_per_s if speed and fits else None,
+        ttft_class=speed.ttft_class if speed and fits else None,
+        decode_bound=speed.decode_bound if speed and fits else None,
+        compute_bound_concurrency=speed.compute_bound_concurrency if speed and fits else None,
+        speed_constants=(speed.constants.model_dump(mode="json") if speed and fits and speed.constants
+                         else None),
         max_concurrent_seqs=max_concurrent_seqs if max_concurrent_seqs is not None else (
             int(b.max_concurrency) if b.max_concurrency is not None else None),
         kv_pool_bytes=b.kv_pool_bytes,
