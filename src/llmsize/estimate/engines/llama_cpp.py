@@ -39,6 +39,7 @@ from llmsize.units import MIB, format_gib
 if TYPE_CHECKING:
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -189,10 +190,10 @@ class LlamaCpp(BaseEngine):
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
 
-        head = self.stages(spec, wl)[-1].head
+        head = rs.stages[-1].head
         device, host, out = self.buffers(spec, head)
         total = device + host + out
         kv = static.kv_full
@@ -254,13 +255,14 @@ class LlamaCpp(BaseEngine):
         return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
 
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
         from llmsize.estimate.result import EngineFigures
 
-        head = self.stages(spec, wl)[-1].head
+        head = rs.stages[-1].head
         device, host, out = self.buffers(spec, head)
         cells = self.n_ctx()
+        kv_dtype = rs.kv_dtype
         kv_mib = peak.kv_cache / MIB
         lines = (
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {spec.num_layers:3d} layers, "

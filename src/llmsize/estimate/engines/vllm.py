@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -242,11 +243,10 @@ class Vllm(BaseEngine):
     def non_torch_bytes(self) -> int:
         return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if self.wl.tp > 1 else 0)
 
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         prof, forward, sampler = self.profile_bytes(spec, e)
         kv = static.kv_full
         return Peak(
@@ -268,11 +268,10 @@ class Vllm(BaseEngine):
             high=prof + kv + static.weights + static.adapters,
         )
 
-    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int) -> Overhead:
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
         from llmsize.estimate.overhead import Overhead
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         graphs = self.cuda_graph_bytes(spec, e)
         nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes() + graphs
         return Overhead(
@@ -285,17 +284,16 @@ class Vllm(BaseEngine):
 
     # --- figures and budget -----------------------------------------------------------------------
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
         from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
         from llmsize.estimate.result import EngineFigures
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         block = self.block_tokens(spec)
-        layers = self._layers(spec, wl)
+        layers = rs.busiest_stage.layers
         groups = self.groups(spec, layers)
-        per_layer = kv_bytes_per_token_layer(spec, wl, kv_dtype)
+        per_layer = kv_bytes_per_token_layer(spec, wl, rs.kv_dtype)
         page = block * per_layer  # one layer's page
         size = max((g.layers for g in groups), default=0)
         need = sum(self._group_blocks(g, wl.context, block) for g in groups)
@@ -314,11 +312,6 @@ class Vllm(BaseEngine):
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
         )
-
-    def _layers(self, spec: ModelSpec, wl: Workload) -> tuple[int, ...]:
-        from llmsize.estimate.weights import stages
-
-        return max(stages(spec, wl), key=lambda st: len(st.layers)).layers
 
     def _group_blocks(self, g: _Group, context: int, block: int) -> int:
         if g.window is None:
