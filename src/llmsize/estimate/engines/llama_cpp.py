@@ -254,6 +254,15 @@ class LlamaCpp(BaseEngine):
         whole = model_weight_bytes(spec, fmt)
         return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
 
+    def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
+        """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
+        each layer's K/V with the layer (llama-kv-cache.cpp, offload_kqv)."""
+        from llmsize.estimate.kv_cache import kv_cache_bytes
+
+        on_gpu = {layer for st in rs.stages for layer in st.layers}
+        cpu = [layer for layer in range(spec.num_layers) if layer not in on_gpu]
+        return int(kv_cache_bytes(spec, wl, rs.kv_dtype, cpu)) if cpu else 0
+
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
@@ -277,7 +286,7 @@ class LlamaCpp(BaseEngine):
             engine=str(self.engine),
             version=self.version,
             device_weights_bytes=weights.device_bytes,
-            host_bytes=weights.host_bytes + host + out,
+            host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
             compute_buffer_bytes=device,
             output_buffer_bytes=out,
             kv_page_bytes=0,
