@@ -190,13 +190,15 @@ class LlamaCpp(BaseEngine):
                 * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
             )
             ffn = max(ffn, masks + moe)
-        output = F32 * n_ub * (2 * h + spec.vocab_size) if head_on_device else 0
+        # The output layer: the final norm's result (its input, the residual stream, is dead once
+        # normed) and the f32 logits of every token of the ubatch.
+        output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
         if not head_on_device:
-            host = max(host, F32 * n_ub * (2 * h + spec.vocab_size))
+            host = max(host, F32 * n_ub * (h + spec.vocab_size))
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
