@@ -161,9 +161,8 @@ class LlamaCpp(BaseEngine):
         n_ub = min(n_ctx, self.ubatch())
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
-        heads, kv_heads = spec.num_attention_heads, spec.num_kv_heads
+        heads = spec.num_attention_heads
         q_width = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim if spec.is_mla else hd)
-        kv_width = spec.kv_lora_rank + spec.qk_rope_head_dim if spec.is_mla else 2 * kv_heads * hd
         rows = pad(n_ub, MASK_PAD)
         mask_elem = 2 if fa else F32
         windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
@@ -177,7 +176,10 @@ class LlamaCpp(BaseEngine):
             else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
         )
         scores = 0 if fa else n_kv_max * n_ub * heads * F32
-        attn = masks + F32 * n_ub * (2 * h + q_width + kv_width + heads * (spec.v_head_dim or hd)) + scores
+        # Attention: the residual stream, the normed input, Q and the heads' output, besides the
+        # masks and (without flash attention) the scores. The new K and V are copied into the
+        # cache (llama-kv-cache.cpp cpy_k/cpy_v) and die there; the scores read the cache views.
+        attn = masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
             ffn = F32 * n_ub * (3 * h + 2 * spec.intermediate_size)
