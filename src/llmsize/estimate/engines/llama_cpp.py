@@ -308,9 +308,10 @@ class LlamaCpp(BaseEngine):
             lines=lines,
         )
 
-    def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget:
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
-        host = f.host_bytes if f is not None else 0
+        # On unified memory (Apple silicon, DGX Spark) host buffers come out of the same pool.
+        host = f.host_bytes if f is not None and not unified else 0
         need = est.total_bytes - host
         reason = None
         if need > total_bytes:
