@@ -38,20 +38,30 @@ from llmsize.cli.gpu_options import (
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
+    LigerOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -61,7 +71,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 
 class SortKey(StrEnum):
@@ -99,9 +109,19 @@ def compare_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    liger: LigerOpt = False,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,

@@ -34,20 +34,30 @@ from llmsize.cli.gpu_options import (
 )
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
+    LigerOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -57,7 +67,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
@@ -123,9 +133,19 @@ def estimate_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    liger: LigerOpt = False,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,

@@ -87,3 +87,15 @@ def kv_detail(
 def simple_detail(formula: str, value: int) -> str:
     """A formula string followed by its result."""
     return f"{formula} = {_n(value)} B ({format_gib(value)})" if formula else f"{_n(value)} B"
+
+
+def live_detail(formula: str, full: int, live: int, phase: str) -> str:
+    """A static component's formula and size, and the part of it live at the peak moment."""
+    if not formula:
+        return f"{_n(live)} B"
+    if full == live:
+        return simple_detail(formula, live)
+    return (
+        f"{formula} = {_n(full)} B ({format_gib(full)}) in all; "
+        f"live at the peak ({phase}): {_n(live)} B ({format_gib(live)})"
+    )

@@ -92,6 +92,10 @@ class Report(BaseModel):
     engine: dict[str, Any] | None = Field(
         default=None, description="what the engine allocates and prints (device/host split, buffers, pages)"
     )
+    training: dict[str, Any] = Field(
+        default_factory=dict,
+        description="training recipe assumed (framework, defaults taken); host/paged bytes outside the total",
+    )
 
 
 def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
@@ -143,4 +147,5 @@ def build_report(
         assumptions=list(estimate.assumptions),
         warnings=list(estimate.warnings),
         engine=estimate.engine_figures.model_dump(mode="json") if estimate.engine_figures else None,
+        training=dict(estimate.training),
     )

@@ -109,13 +109,14 @@ def _has_gguf_magic(path: Path) -> bool:
 
 def _from_name(text: str) -> ModelSpec:
     from llmsize.specs import catalog
+    from llmsize.specs.unsloth import with_nearest_ftype
 
     spec = catalog.lookup(text)
     if spec is not None:
-        return spec
+        return with_nearest_ftype(spec, text)
     spec = _approximate(text)
     if spec is not None:
-        return spec
+        return with_nearest_ftype(spec, text)
     raise ModelNotFoundError(
         f"unknown model {text!r}: not in the bundled catalog and its name states no size",
         hint=f"{_INPUT_HINT}; `llmsize models` lists the bundled ones",
