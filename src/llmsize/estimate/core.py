@@ -286,9 +286,7 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "
             f"(pipeline stage {busiest.stage.index}); batch is per data-parallel replica"
         )
-    out.append(
-        "overhead excludes what the engine pre-reserves (vLLM gpu_memory_utilization) and NCCL buffers"
-    )
+    out.extend(ctx.engine.overhead_notes())
     return tuple(out)
 
 
