@@ -29,8 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.estimate.workload import Attention, Mode, Workload

@@ -84,8 +84,16 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
-    elif wl.mode is Mode.QLORA and base.quant is None:
+    elif wl.mode is Mode.QLORA and (
+        base.quant is None
+        # a GGUF checkpoint the engine dequantizes on load (transformers) is a float base too
+        or (base.quant == QuantMethod.GGUF and engine_for(wl).load_format(spec, wl, rest) is not None)
+    ):
         fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
+        if (
+            base.quant == QuantMethod.GGUF
+        ):  # transformers dequantizes GGUF on load, then bitsandbytes quantizes
+            notes.append(f"transformers dequantizes the GGUF weights on load, to {rest}")
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
     elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
         fmt = loaded[0]
