@@ -91,7 +91,10 @@ OptimizerOpt = Annotated[
     Optimizer | None,
     typer.Option(
         "--optimizer",
-        help="Optimizer and implementation (default: the framework's; adamw = torch's foreach).",
+        metavar="NAME",
+        help="Optimizer and implementation: adamw (torch's foreach), adamw-fused, adamw-foreach, "
+        "adamw-8bit, paged-adamw-8bit, paged-adamw-32bit, adamw-4bit, sgd, adafactor "
+        "(default: the framework's).",
         rich_help_panel=_PANEL,
     ),
 ]
