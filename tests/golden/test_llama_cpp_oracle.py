@@ -19,6 +19,7 @@ from engine_log_rows import Outcome, extract, run_cli
 
 ORACLE = Path(__file__).resolve().parents[2] / "docs" / "validation" / "llama_cpp_oracle.yaml"
 MIB = 2**20
+_KV_DTYPE = {"f16": "fp16", "f32": "fp32"}  # llama.cpp's type names -> llmsize's --kv-dtype names
 
 
 def _sample() -> list[dict[str, Any]]:
@@ -65,7 +66,7 @@ def _llmsize(run: dict[str, Any], model_dir: Path, path: str) -> Outcome:
         "estimate", str(model_dir), "--engine", "llama.cpp", "--quant", "Q4_0", "--gpu", "A100-80GB",
         "--context", str(s["n_ctx"] // s["n_seq_max"]), "--batch", str(s["n_seq_max"]),
         "--ubatch", str(s["n_ubatch"]), "--n-batch", str(s["n_batch"]), "--flash-attn", s["flash_attn"],
-        "--kv-dtype", s["type_k"], "--format", "json",
+        "--kv-dtype", _KV_DTYPE.get(s["type_k"], s["type_k"]), "--format", "json",
     ]  # fmt: skip
     code, out, err = run_cli(args)
     if code == 2 and ("No such option" in err or "Invalid value" in err):
