@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "golden"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from engine_log_rows import Outcome, load_rows, predict  # noqa: E402
+from engine_log_rows import Outcome, load_rows, oracle_predict, predict  # noqa: E402
 
 DOC = ROOT / "docs" / "validation-engines.md"
 ORACLE = ROOT / "docs" / "validation" / "llama_cpp_oracle.yaml"
@@ -106,6 +107,12 @@ def findings(results: list[tuple[dict[str, Any], Outcome]]) -> list[str]:
     return lines
 
 
+def _vs(published: int, out: Outcome) -> str:
+    if out.predicted is None:
+        return "—"
+    return f"{_fmt(out.predicted, 'bytes')} ({(out.predicted - published) / published:+.1%})"
+
+
 def oracle_section() -> list[str]:
     if not ORACLE.exists():
         return ["", "## llama.cpp on a CPU (oracle)", "", "Not measured: `python bench/llama_cpp_oracle.py`."]
@@ -117,20 +124,27 @@ def oracle_section() -> list[str]:
         "`bench/llama_cpp_oracle.py` writes small GGUFs with the `gguf` package (real widths, "
         f"{data['layers_note']}, random weights), loads each with llama-cpp-python "
         f"{data['llama_cpp_python']} (llama.cpp built from source) at several settings, and records "
-        "the sizes llama.cpp prints itself (stderr, `verbose=True`). Every number in "
-        "`docs/validation/llama_cpp_oracle.yaml` is llama.cpp's own output; the golden test "
-        "`tests/golden/test_llama_cpp_oracle.py` compares llmsize with a sample of them.",
+        "the sizes llama.cpp prints itself (stderr). Every llama.cpp number in "
+        "`docs/validation/llama_cpp_oracle.yaml` is its own output; the llmsize columns give "
+        "`llmsize estimate <config> --engine llama.cpp --quant Q4_0 --context n_ctx/n_seq --batch n_seq "
+        "--ubatch --n-batch --flash-attn --kv-dtype` (memory.kv_cache and the fit row's "
+        "compute_buffer_bytes). The golden test `tests/golden/test_llama_cpp_oracle.py` checks a sample.",
         "",
-        "| arch | n_ctx | n_seq | n_ubatch | flash_attn | type_k/v | KV | compute buffer | output buffer |",
-        "|---|---:|---:|---:|---|---|---:|---:|---:|",
+        "| arch | n_ctx | n_seq | n_ubatch | FA | K/V | KV (llama.cpp) | KV (llmsize) "
+        "| compute (llama.cpp) | compute (llmsize) | output |",
+        "|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|",
     ]
-    for r in data["runs"]:
-        s = r["settings"]
-        lines.append(
-            f"| {r['arch']} | {s['n_ctx']} | {s['n_seq_max']} | {s['n_ubatch']} | {s['flash_attn']} "
-            f"| {s['type_k']}/{s['type_v']} | {_fmt(r['kv_bytes'], 'bytes')} "
-            f"| {_fmt(r['compute_bytes'], 'bytes')} | {_fmt(r['output_bytes'], 'bytes')} |"
-        )
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, r in enumerate(data["runs"]):
+            s = r["settings"]
+            kv = oracle_predict(r, Path(tmp) / str(i), "memory.kv_cache")
+            cb = oracle_predict(r, Path(tmp) / str(i), "gpus[0].compute_buffer_bytes")
+            lines.append(
+                f"| {r['arch']} | {s['n_ctx']} | {s['n_seq_max']} | {s['n_ubatch']} | {s['flash_attn']} "
+                f"| {s['type_k']}/{s['type_v']} | {_fmt(r['kv_bytes'], 'bytes')} | {_vs(r['kv_bytes'], kv)} "
+                f"| {_fmt(r['compute_bytes'], 'bytes')} | {_vs(r['compute_bytes'], cb)} "
+                f"| {_fmt(r['output_bytes'], 'bytes')} |"
+            )
     return lines
 
 

@@ -9,17 +9,15 @@ compute buffer within 10% (issue 9). Rows whose options llmsize does not have ye
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from engine_log_rows import Outcome, extract, run_cli
+from engine_log_rows import Outcome, oracle_predict
 
 ORACLE = Path(__file__).resolve().parents[2] / "docs" / "validation" / "llama_cpp_oracle.yaml"
 MIB = 2**20
-_KV_DTYPE = {"f16": "fp16", "f32": "fp32"}  # llama.cpp's type names -> llmsize's --kv-dtype names
 
 
 def _sample() -> list[dict[str, Any]]:
@@ -59,23 +57,9 @@ def _id(r: dict[str, Any]) -> str:
 
 
 def _llmsize(run: dict[str, Any], model_dir: Path, path: str) -> Outcome:
-    s = run["settings"]
-    model_dir.mkdir(parents=True, exist_ok=True)
-    (model_dir / "config.json").write_text(json.dumps(run["hf_config"]), encoding="utf-8")
-    args = [
-        "estimate", str(model_dir), "--engine", "llama.cpp", "--quant", "Q4_0", "--gpu", "A100-80GB",
-        "--context", str(s["n_ctx"] // s["n_seq_max"]), "--batch", str(s["n_seq_max"]),
-        "--ubatch", str(s["n_ubatch"]), "--n-batch", str(s["n_batch"]), "--flash-attn", s["flash_attn"],
-        "--kv-dtype", _KV_DTYPE.get(s["type_k"], s["type_k"]), "--format", "json",
-    ]  # fmt: skip
-    code, out, err = run_cli(args)
-    if code == 2 and ("No such option" in err or "Invalid value" in err):
-        return Outcome(None, False, f"llmsize lacks what this run needs: {err.strip().splitlines()[-1]}")
-    assert code in (0, 3), f"llmsize {' '.join(args)} -> exit {code}: {err}"
-    try:
-        return Outcome(float(extract(json.loads(out), path)), True)
-    except KeyError:
-        return Outcome(None, False, f"llmsize's JSON has no {path} yet")
+    got = oracle_predict(run, model_dir, path)
+    assert got.supported is False or got.predicted is not None, got.reason
+    return got
 
 
 def test_the_oracle_covers_several_architectures() -> None:
