@@ -18,13 +18,13 @@ bumping them is a deliberate change (regenerate docs/validation.md, fix what mov
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOATING = ("transformers", "peft")
@@ -45,11 +45,13 @@ def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, text=True, capture_output=True, **kw)  # type: ignore[call-overload,no-any-return]
 
 
-def _failures(output: str) -> list[tuple[str, str]]:
-    """(test id, first 'E ' line) for every failed or errored test in pytest -q -rfE output."""
+def _failures(junit: Path) -> list[tuple[str, str]]:
+    """(test id, first line of the failure message) for every failed or errored test."""
     rows = []
-    for m in re.finditer(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$", output, re.M):
-        rows.append((m.group(2), (m.group(3) or "").strip()[:300]))
+    for case in ElementTree.parse(junit).iter("testcase"):
+        for bad in (*case.iter("failure"), *case.iter("error")):
+            message = (bad.get("message") or bad.text or "").strip().splitlines() or [""]
+            rows.append((f"{case.get('classname')}::{case.get('name')}", message[0][:300]))
     return rows
 
 
@@ -99,9 +101,13 @@ def main(argv: list[str] | None = None) -> int:
             "print(transformers.__version__, peft.__version__, torch.__version__)",
         ]
     ).stdout.split()
-    test = _run([str(py), "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", "tests/trace"], cwd=ROOT)
+    junit = venv / "trace.xml"
+    test = _run(
+        [str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", "tests/trace"],
+        cwd=ROOT,
+    )
     summary = (test.stdout.strip().splitlines() or ["(no output)"])[-1]
-    rows = _failures(test.stdout)
+    rows = _failures(junit) if junit.exists() else []
     lines = [
         "# Drift against the newest transformers and peft",
         "",

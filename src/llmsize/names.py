@@ -108,6 +108,7 @@ _COMPOUND_SERIES: dict[tuple[str, str], str] = {
     ("gpt", "oss"): "gpt-oss",
     ("code", "llama"): "codellama",
     ("command", "r"): "command-r",
+    ("nvidia", "nemotron"): "nemotron",  # "NVIDIA-Nemotron-3-Nano-30B-A3B"
 }
 _TRAINING_TYPES: dict[str, str] = {
     "instruct": "instruct", "it": "instruct", "inst": "instruct", "instruction": "instruct",
@@ -118,7 +119,7 @@ _VARIANTS = frozenset(
     {
         "coder", "math", "vl", "omni", "audio", "vision", "moe", "distill", "lite", "air", "nemo",
         "turbo", "guard", "embed", "embedding", "reward", "preview", "next", "scout", "maverick",
-        "flash", "plus", "pro",
+        "flash", "plus", "pro", "exp", "h",
     }
 )
 _SIZE_WORDS = frozenset({"tiny", "mini", "small", "medium", "large", "xl", "xxl", "nano", "micro"})
@@ -140,7 +141,9 @@ _DTYPE_BITS = {"fp16": 16.0, "bf16": 16.0, "fp32": 32.0}
 _GGUF_DTYPE_TYPES = {"fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 # Understood, but nothing a field holds: "-hf" marks a transformers conversion, "latest" is
 # Ollama's default tag (kept in ollama_tag), "quantized"/"dynamic" qualify a quant method.
-_MARKERS = frozenset({"hf", "latest", "quantized", "dynamic"})
+# "UD" marks Unsloth's Dynamic GGUF quants ("-UD-Q4_K_XL"): a per-tensor mix whose real bits come
+# from the file (https://docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs).
+_MARKERS = frozenset({"hf", "latest", "quantized", "dynamic", "ud"})
 # Path segments that are a host, not an org ("https://huggingface.co/Qwen/...", "hf.co/...").
 _HOSTS = frozenset({"http:", "https:", "huggingface.co", "www.huggingface.co", "hf.co", "ollama.com"})
 
@@ -161,6 +164,10 @@ _EXPERTS_RE = re.compile(r"([0-9]{1,5})e")
 _CONTEXT_K_RE = re.compile(rf"({_NUM})k")
 _BARE_VERSION_RE = re.compile(_VERSION)
 _V_VERSION_RE = re.compile(rf"v{_VERSION}")
+# Gemma 3n: "gemma-3n-E4B-it" (the 'n' is part of the version, not a size unit).
+_N_VERSION_RE = re.compile(r"[0-9]{1,3}n")
+# "E2B"/"E4B": Gemma 3n / Gemma 4 "effective" sizes, not the total parameter count.
+_EFFECTIVE_SIZE_RE = re.compile(rf"e({_NUM})b")
 _LETTER_VERSION_RE = re.compile(rf"[a-z]{_VERSION}")
 _DATE_RE = re.compile(r"[0-9]{4}|[0-9]{6}|[0-9]{8}")
 _SERIES_VERSION_RE = re.compile(rf"([a-z]+?)({_VERSION})?")
@@ -374,6 +381,7 @@ def _classify_all(tokens: list[str], state: _State) -> None:
 def _take_part(low: str, state: _State) -> bool:
     return (
         _take_size(low, state)
+        or _take_effective_size(low, state)
         or _take_moe_size(low, state)
         or _take_active(low, state)
         or _take_experts(low, state)
@@ -419,7 +427,9 @@ def _take_version(low: str, previous: str | None, state: _State) -> bool:
     if state.version is not None:
         return False
     after_family = previous == "series" and state.params is None
-    if after_family and (_BARE_VERSION_RE.fullmatch(low) or _LETTER_VERSION_RE.fullmatch(low)):
+    if after_family and (
+        _BARE_VERSION_RE.fullmatch(low) or _LETTER_VERSION_RE.fullmatch(low) or _N_VERSION_RE.fullmatch(low)
+    ):
         state.version = low
         return True
     if _V_VERSION_RE.fullmatch(low):
@@ -452,6 +462,16 @@ def _take_size(low: str, state: _State) -> bool:
         state.context = int(Fraction(number) * 2**20)
         return True
     return False
+
+
+def _take_effective_size(low: str, state: _State) -> bool:
+    """"E4B": a size label only. Gemma's effective size excludes per-layer embeddings, so it is not
+    the total (gemma-3n-E4B holds about 8B: https://huggingface.co/google/gemma-3n-E4B-it)."""
+    match = _EFFECTIVE_SIZE_RE.fullmatch(low)
+    if match is None or state.params is not None or state.size_label is not None:
+        return False
+    state.size_label = f"E{match.group(1)}B"
+    return True
 
 
 def _take_moe_size(low: str, state: _State) -> bool:

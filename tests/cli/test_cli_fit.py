@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -120,13 +119,11 @@ def test_bad_input_exits_2(args: list[str], needle: str, capsys: pytest.CaptureF
     assert "Traceback" not in err
 
 
-def test_fit_all_over_the_catalog_is_fast() -> None:
-    start = time.perf_counter()
+def test_fit_all_covers_the_catalog() -> None:
+    # Its speed is a benchmark (bench/cli_startup.py, bench/plan.py), never a timed test.
     result = runner.invoke(app, ["fit", "--all", "--gpu", "RTX-4090", "--format", "json"])
-    elapsed = time.perf_counter() - start
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["models"]) >= 40
-    assert elapsed < 3.0  # the target is < 1 s (bench/plan.py); generous for a loaded CI machine
 
 
 def test_fit_rows_render_for_estimate() -> None:

@@ -27,8 +27,11 @@ ENTRY_KEYS = {
     "extra_params_note",
     "checkpoint_only_params",
     "checkpoint_only_note",
+    "variants",
     "config",
 }
+VARIANT_KEYS = {"names", "torch_dtype", "hf_repo", "source"}
+TORCH_DTYPES = {"float32", "float16", "bfloat16"}
 HF = "https://huggingface.co/"
 
 
@@ -93,11 +96,30 @@ def entry_problems(entry: dict[str, Any]) -> list[str]:
             problems.append(f"published_params must be a positive integer, got {published!r}")
         if not isinstance(entry.get("params_source"), str) or not entry["params_source"].strip():
             problems.append("published_params needs a params_source")
+    problems += _variant_problems(entry)
     extra = entry.get("extra_params", 0)
     if not isinstance(extra, int) or isinstance(extra, bool) or extra < 0:
         problems.append(f"extra_params must be a non-negative integer, got {extra!r}")
     elif extra and not entry.get("extra_params_note"):
         problems.append("extra_params needs an extra_params_note saying what they are and where from")
+    return problems
+
+
+def _variant_problems(entry: dict[str, Any]) -> list[str]:
+    """A checkpoint variant names the entry's own spellings, a real dtype, and where it was read."""
+    problems: list[str] = []
+    own = {str(n).casefold() for n in [entry.get("name"), *entry.get("aliases", [])]}
+    for variant in entry.get("variants", []):
+        if not isinstance(variant, dict) or set(variant) - VARIANT_KEYS:
+            problems.append(f"variant {variant!r} has keys outside {sorted(VARIANT_KEYS)}")
+            continue
+        if variant.get("torch_dtype") not in TORCH_DTYPES:
+            problems.append(f"variant dtype must be one of {sorted(TORCH_DTYPES)}")
+        if not str(variant.get("source", "")).strip():
+            problems.append("variant needs a source saying where its stored dtype was read")
+        missing = [n for n in variant.get("names", []) if str(n).casefold() not in own]
+        if not variant.get("names") or missing:
+            problems.append(f"variant names {missing or '[]'} are not the entry's name or aliases")
     return problems
 
 
@@ -162,6 +184,9 @@ def test_a_sound_entry_has_no_problems() -> None:
         ({"extra_params": 5}, "extra_params_note"),
         ({"sorce": "typo"}, "unknown keys"),
         ({"name": ""}, "no name"),
+        ({"variants": [{"names": ["Example-7B-Instruct"], "torch_dtype": "bfloat16"}]}, "source"),
+        ({"variants": [{"names": ["Other-7B"], "torch_dtype": "bfloat16", "source": "x"}]}, "not the"),
+        ({"variants": [{"names": ["Example-7B-Instruct"], "torch_dtype": "bf16", "source": "x"}]}, "dtype"),
     ],
 )
 def test_a_malformed_entry_is_reported(change: dict[str, Any], expected: str) -> None:

@@ -168,3 +168,89 @@ def test_parse_is_deterministic(text: str) -> None:
 def test_canonical_key_is_idempotent(text: str) -> None:
     key = canonical_key(text)
     assert canonical_key(key) == key
+
+
+# ---------------------------------------------------------------------------------------------
+# Current naming: "-A3B" active sizes, "-2507" dates, "-Thinking", and the newer quant suffixes.
+
+NEW_QUANTS: list[tuple[list[str], dict[str, object]]] = [
+    (["nvfp4"], {"quant_method": "nvfp4", "bits": 4.0}),
+    (["mxfp4"], {"quant_method": "mxfp4", "bits": 4.0}),
+    (["mlx", "4bit"], {"quant_method": "mlx", "bits": 4.0}),
+    (["mlx", "8bit"], {"quant_method": "mlx", "bits": 8.0}),
+    (["ud", "q4_k_xl"], {"quant_method": "gguf", "gguf_type": "Q4_K_XL", "bits": 4.0}),
+    (["ud", "iq2_xxs"], {"quant_method": "gguf", "gguf_type": "IQ2_XXS", "bits": 2.0}),
+    (["w4a16"], {"quant_method": "compressed-tensors", "bits": 4.0}),
+    (["quantized.w8a8"], {"quant_method": "compressed-tensors", "bits": 8.0}),
+    (["fp8"], {"quant_method": "fp8", "bits": 8.0}),
+]
+
+
+@st.composite
+def current_names(draw: st.DrawFn) -> Expected:
+    """series+version - total - A<active> - training - date - quant, as 2025-26 releases write them."""
+    spelling, series = draw(st.sampled_from([("qwen", "qwen"), ("gemma", "gemma"), ("glm", "glm")]))
+    version = draw(versions())
+    total = draw(st.integers(2, 999))
+    active = draw(st.integers(1, 99))
+    fields: dict[str, object] = {
+        "series": series, "version": version, "params": total * 10**9, "active_params": active * 10**9,
+        "size_label": f"{total}B-A{active}B",
+    }
+    parts = [f"{spelling}{version}", f"{total}b", f"a{active}b"]
+    if draw(st.booleans()):
+        written, canonical = draw(st.sampled_from([("instruct", "instruct"), ("thinking", "thinking"),
+                                                   ("it", "instruct")]))
+        parts.append(written)
+        fields["training_type"] = canonical
+    if draw(st.booleans()):
+        date = f"{draw(st.integers(24, 29))}{draw(st.integers(1, 12)):02d}"
+        parts.append(date)
+        fields["date"] = date
+    if draw(st.booleans()):
+        quant_parts, quant_fields = draw(st.sampled_from(NEW_QUANTS))
+        parts.extend(quant_parts)
+        fields.update(quant_fields)
+    return Expected(random_case(draw, "-".join(parts)), fields)
+
+
+@given(current_names())
+def test_current_names_parse_back_to_their_parts(case: Expected) -> None:
+    parsed = parse_name(case.text)
+    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, ())}
+    assert got == case.fields
+
+
+# ---------------------------------------------------------------------------------------------
+# Ollama tags: "library:size[-variant][-quant]".
+
+OLLAMA_QUANTS = ["q4_K_M", "q4_0", "q8_0", "q5_K_S", "q6_K", "iq4_XS"]
+
+
+@st.composite
+def ollama_tags(draw: st.DrawFn) -> Expected:
+    spelling, series = draw(st.sampled_from([("qwen", "qwen"), ("gemma", "gemma"), ("llama", "llama"),
+                                             ("phi", "phi"), ("mistral", "mistral")]))
+    version = draw(versions())
+    size = draw(st.integers(1, 999))
+    tag_parts = [f"{size}b"]
+    fields: dict[str, object] = {"series": series, "version": version, "params": size * 10**9,
+                                 "size_label": f"{size}B"}
+    if draw(st.booleans()):
+        tag_parts.append("instruct")
+        fields["training_type"] = "instruct"
+    if draw(st.booleans()):
+        quant = draw(st.sampled_from(OLLAMA_QUANTS))
+        tag_parts.append(quant)
+        fields.update({"quant_method": "gguf", "gguf_type": quant.upper(),
+                       "bits": float(next(c for c in quant if c.isdigit()))})
+    tag = "-".join(tag_parts)
+    fields["ollama_tag"] = tag
+    return Expected(f"{spelling}{version}:{tag}", fields)
+
+
+@given(ollama_tags())
+def test_ollama_tags_parse_back_to_their_parts(case: Expected) -> None:
+    parsed = parse_name(case.text)
+    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, ())}
+    assert got == case.fields

@@ -33,13 +33,17 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize(("model_type", "layers", "over"), KINDS, ids=[k[0] for k in KINDS])
-def test_new_kinds_weights_and_cache_equal_the_model(model_type: str, layers: int, over: dict[str, Any]) -> None:
+def test_new_kinds_weights_and_cache_equal_the_model(
+    model_type: str, layers: int, over: dict[str, Any]
+) -> None:
     from transformers import AutoConfig
 
     config = AutoConfig.for_model(model_type).to_dict()
     config.update(over, dtype="bfloat16")
     c = compare(config, Workload(context=40, prompt_tokens=24, batch=2), name=model_type, num_layers=layers)
-    assert c.est_weights == c.trace_params, f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
+    assert c.est_weights == c.trace_params, (
+        f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
+    )
     assert c.est_kv_prefill == c.trace_kv_prefill, (
         f"cache after the prompt: estimated {c.est_kv_prefill:,} B, model {c.trace_kv_prefill:,} B"
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine
-from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.hardware.fit import fit, largest_component, usable_bytes
 from llmsize.hardware.gpus import get_gpu
 from llmsize.units import GIB

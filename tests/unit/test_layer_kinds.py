@@ -57,7 +57,9 @@ def spec(cfg: dict[str, Any]) -> Any:
 def kv(cfg: dict[str, Any], tokens: int, batch: int = 1) -> int:
     s = spec(cfg)
     wl = Workload(context=tokens, batch=batch)
-    return int(kv_cache.kv_cache_bytes(s, wl, "bf16", list(range(s.num_layers)), tokens=tokens, prefill=tokens))
+    return int(
+        kv_cache.kv_cache_bytes(s, wl, "bf16", list(range(s.num_layers)), tokens=tokens, prefill=tokens)
+    )
 
 
 def test_recurrent_state_is_fixed_per_sequence_and_only_attention_grows() -> None:
@@ -144,7 +146,10 @@ def test_nemotron_pattern_gives_one_mixer_or_mlp_per_block() -> None:
     ("cfg", "needle"),
     [
         (qwen3_next(layer_types=["linear_attention"] * 5), "lists 5 'layer_types' for 4 layers"),
-        (qwen3_next(layer_types=["linear_attention", "linear_attention", "lightning", "full_attention"]), "lightning"),
+        (
+            qwen3_next(layer_types=["linear_attention", "linear_attention", "lightning", "full_attention"]),
+            "lightning",
+        ),
         ({k: v for k, v in qwen3_next().items() if k != "linear_key_head_dim"}, "linear_key_head_dim"),
         (
             {**qwen3_next(), "model_type": "jamba", "attn_layer_period": 2, "attn_layer_offset": 2},

@@ -36,30 +36,43 @@ def test_speed_classes(tps: float, label: str) -> None:
     assert speed_class(tps) == label
 
 
-def test_decode_is_bandwidth_over_bytes_read() -> None:
+def test_decode_is_overhead_plus_bandwidth_over_bytes_read() -> None:
     h100 = get_gpu("h100")
     eff = Efficiency(bandwidth=0.7)
     speed = estimate_speed(_inputs(), h100, eff)
-    # 14 GB of bf16 weights read once per token at 70% of 3.35 TB/s.
+    c = speed.constants
+    assert c is not None and c.bandwidth_fraction == 0.7
+    # 14 GB of bf16 weights read once per token at 70% of 3.35 TB/s, plus vLLM's step overhead.
+    expected = c.step_fixed_s + 32 * c.gpu_per_layer_s + 14e9 / (3350e9 * 0.7)
     assert speed.decode_bound == "memory"
-    assert speed.decode_tokens_per_s == pytest.approx(3350e9 * 0.7 / 14e9)
+    assert speed.tpot_s == pytest.approx(expected)
     assert speed.tpot_s == pytest.approx(1 / speed.decode_tokens_per_s)
     assert speed.speed_class == "instant"
 
 
+def test_step_overhead_override_is_used() -> None:
+    h100 = get_gpu("h100")
+    base = estimate_speed(_inputs(), h100, Efficiency(step_overhead_s=0.0))
+    slower = estimate_speed(_inputs(), h100, Efficiency(step_overhead_s=0.01))
+    assert slower.tpot_s == pytest.approx(base.tpot_s + 0.01)
+
+
 def test_kv_cache_of_the_batch_is_read_every_step() -> None:
     h100 = get_gpu("h100")
-    alone = estimate_speed(_inputs(), h100)
-    with_kv = estimate_speed(_inputs(kv_bytes_per_gpu=14 * GB, batch=8), h100)
-    assert with_kv.decode_tokens_per_s == pytest.approx(alone.decode_tokens_per_s / 2)
+    eff = Efficiency(step_overhead_s=0.0)
+    alone = estimate_speed(_inputs(), h100, eff)
+    with_kv = estimate_speed(_inputs(kv_bytes_per_gpu=14 * GB, batch=8), h100, eff)
+    layers = 32 * alone.constants.gpu_per_layer_s if alone.constants else 0.0
+    assert with_kv.tpot_s - layers == pytest.approx(2 * (alone.tpot_s - layers))
     assert with_kv.aggregate_tokens_per_s == pytest.approx(8 * with_kv.decode_tokens_per_s)
 
 
-def test_efficiency_factor_scales_speed() -> None:
+def test_efficiency_factor_scales_memory_time() -> None:
     gpu = get_gpu("rtx4090")
     slow = estimate_speed(_inputs(), gpu, Efficiency(bandwidth=0.4))
     fast = estimate_speed(_inputs(), gpu, Efficiency(bandwidth=0.8))
-    assert fast.decode_tokens_per_s == pytest.approx(2 * slow.decode_tokens_per_s)
+    assert slow.memory_s == pytest.approx(2 * fast.memory_s)
+    assert fast.decode_tokens_per_s > slow.decode_tokens_per_s
     assert fast.efficiency.bandwidth == 0.8
 
 
@@ -70,10 +83,12 @@ def test_large_batches_become_compute_bound() -> None:
 
 def test_prefill_is_two_flops_per_parameter_and_token() -> None:
     a100 = get_gpu("a100")
-    eff = Efficiency(compute=0.5)
+    eff = Efficiency(compute=0.5, step_overhead_s=0.0)
     speed = estimate_speed(_inputs(prompt_tokens=4000), a100, eff)
     assert speed.prefill_bound == "compute"
-    assert speed.ttft_s == pytest.approx(2 * 7e9 * 4000 / (312e12 * 0.5))
+    chunk_overhead = 32 * speed.constants.gpu_per_layer_s if speed.constants else 0.0
+    assert speed.ttft_s == pytest.approx(2 * 7e9 * 4000 / (312e12 * 0.5) + chunk_overhead)
+    assert speed.prefill_tokens_per_s == pytest.approx(4000 / speed.ttft_s)
 
 
 def test_fp8_on_a100_uses_the_16bit_rate_and_says_so() -> None:

@@ -14,5 +14,7 @@ from llmsize.cli import cmd_compare  # noqa: F401  isort: skip
 from llmsize.cli import cmd_models  # noqa: F401  isort: skip
 from llmsize.cli import cmd_measure  # noqa: F401  isort: skip
 from llmsize.cli import cmd_report  # noqa: F401  isort: skip
+from llmsize.cli import cmd_check  # noqa: F401  isort: skip
+from llmsize.cli import cmd_plan  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

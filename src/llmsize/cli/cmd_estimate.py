@@ -22,11 +22,13 @@ from llmsize.cli.engine_options import (
     UbatchOpt,
 )
 from llmsize.cli.gpu_options import (
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
     NumGpusOpt,
+    parse_concurrency,
     parse_num_gpus,
     split_gpu_list,
 )
@@ -78,6 +80,7 @@ def make_report(
     num_gpus: int | None = 1,
     gpu_memory_utilization: float = 0.9,
     gpu_layers: int | None = None,
+    concurrency: Sequence[int] = (),
 ) -> Report:
     """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
     from llmsize.estimate.core import estimate
@@ -97,10 +100,11 @@ def make_report(
         for name in gpus:
             if is_local(name):  # this machine: its detected GPU kind and count
                 local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
-                rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus)
+                rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
+                                      concurrency=concurrency)
             else:
                 count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
-                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count)
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count, concurrency=concurrency)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -144,6 +148,7 @@ def estimate_cmd(
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
     n_cpu_moe: NCpuMoeOpt = None,
+    concurrency: ConcurrencyOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,
@@ -167,6 +172,7 @@ def estimate_cmd(
         num_gpus=parse_num_gpus(num_gpus),
         gpu_memory_utilization=gpu_memory_utilization,
         gpu_layers=gpu_layers,
+        concurrency=parse_concurrency(concurrency),
     )
     if output is not None:
         write_report(report, output, force=force)

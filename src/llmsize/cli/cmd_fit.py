@@ -208,7 +208,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
             doc["machine"] = machine_document(machine)
         write_document(doc, fmt, rows_key="options")
     if check and result.best is None:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
+        why = f": {shown.row.reason}" if shown is not None and shown.row.reason else ""
+        raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried{why}")
 
 
 def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: int | None,

@@ -30,18 +30,23 @@ GpuFileOpt = Annotated[list[Path] | None, typer.Option(
     "--gpu-file", help="Extra GPU catalog YAML (repeatable); also read: ~/.config/llmsize/gpus/ or "
                        "$LLMSIZE_GPU_DIR.", rich_help_panel=_PANEL)]
 GpuMemoryUtilOpt = Annotated[float, typer.Option(
-    "--gpu-memory-utilization", min=0.05, max=1.0,
-    help="vLLM: share of the card it pre-allocates (weights, activations, then KV blocks).",
+    "--gpu-memory-utilization",
+    help="vLLM: share of the card it budgets, in (0, 1] (weights, profile run, then KV blocks).",
     rich_help_panel=_PANEL)]
 GpuLayersOpt = Annotated[int | None, typer.Option(
     "--gpu-layers", min=0, help="llama.cpp: layers on the GPU (default: all; the rest run from CPU RAM).",
     rich_help_panel=_PANEL)]
 BandwidthEffOpt = Annotated[float | None, typer.Option(
     "--bandwidth-efficiency", min=0.01, max=1.0,
-    help="Speed model: achieved share of peak memory bandwidth (default 0.7).", rich_help_panel=_PANEL)]
+    help="Speed model: achieved share of peak memory bandwidth (default: calibrated per engine, weight "
+         "format and memory type).", rich_help_panel=_PANEL)]
 ComputeEffOpt = Annotated[float | None, typer.Option(
     "--compute-efficiency", min=0.01, max=1.0,
-    help="Speed model: achieved share of peak tensor FLOP/s (default 0.5).", rich_help_panel=_PANEL)]
+    help="Speed model: achieved share of peak tensor FLOP/s (default: calibrated per engine and "
+         "device class).", rich_help_panel=_PANEL)]
+ConcurrencyOpt = Annotated[str | None, typer.Option(
+    "--concurrency", help="Speed at several concurrency levels, e.g. 1,8,32: one fit row per level "
+                          "(per-sequence and aggregate tokens/s).", rich_help_panel=_PANEL)]
 OutputTokensOpt = Annotated[int | None, typer.Option(
     "--output-tokens", min=0, help="Chat budget: tokens each reply adds.", rich_help_panel=_PANEL)]
 TurnsOpt = Annotated[int | None, typer.Option(
@@ -129,3 +134,17 @@ def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None
     verdict = "enough" if host_bytes <= have else "NOT enough"
     return (f"{need}; this machine has {machine.ram_total_bytes / gib:,.1f} GiB "
             f"({have / gib:,.1f} GiB available now): {verdict}")
+
+
+def parse_concurrency(text: str | None) -> tuple[int, ...]:
+    """'1,8,32' -> (1, 8, 32); None -> (); anything else: BadInputError (exit 2)."""
+    if not text:
+        return ()
+    try:
+        levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "
+                            "e.g. 1,8,32") from None
+    if not levels or min(levels) < 1:
+        raise BadInputError(f"--concurrency {text!r}: levels must be positive integers, e.g. 1,8,32")
+    return levels

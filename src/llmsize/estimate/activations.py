@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.estimate.engines.transformers import Transformers
+from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.estimate.workload import Attention, Mode, Workload
 from llmsize.specs.models import ModelSpec
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from llmsize.estimate import adapters, explain, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.phases import StaticBytes
+from llmsize.estimate.placement import Stage
 from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
     Shard,
-    Stage,
     WeightEstimate,
     compute_dtype,
     estimate_weights,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.kv_cache import KvTerm, cache_kv_heads
 from llmsize.estimate.weights import Shard, shard_bytes
-from llmsize.estimate.engines import engine_for
 from llmsize.estimate.workload import Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.units import format_gib
@@ -37,6 +37,7 @@ def weights_formula(fmt: WeightFormat) -> str:
         QuantMethod.BNB_INT8: "int8 weights + fp32 row scales (LLM.int8)",
         QuantMethod.FP8: "fp8 weights + fp32 scales",
         QuantMethod.MXFP4: "experts: 4-bit + one 8-bit scale per 32",
+        QuantMethod.NVFP4: "4-bit E2M1 + one FP8 scale per 16 + global scales",
         QuantMethod.COMPRESSED_TENSORS: f"int{int(fmt.bits or 4)} packed weights + scales per group",
         QuantMethod.MLX: "packed weights + scale and bias per group",
         QuantMethod.EXL2: f"{fmt.bits or 4} bits per weight on average",

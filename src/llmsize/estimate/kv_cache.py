@@ -6,8 +6,8 @@ Every engine llmsize models caches the latent: transformers >= 5 (`modeling_deep
 `past_key_values.update(kv_nope, k_rot, ...)` "while latent KV is still compressed"; transformers
 4.x cached the decompressed per-head K and V instead), vLLM and SGLang (MLA backends), and
 llama.cpp (deepseek2 K cache of n_embd_head_k_mla). Sliding-window layers hold at most their
-window, with each engine's own rule (its module's `tokens_held`, estimate/engines/). Functions accept numpy arrays for the
-token and batch counts, so sweeps evaluate whole grids at once.
+window, with each engine's own rule (its module's `tokens_held`, estimate/engines/). Functions
+accept numpy arrays for the token and batch counts, so sweeps evaluate whole grids at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.engines.base import BaseEngine, kv_layer_bytes
+from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.registry import ENGINES, engine_for
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec
@@ -74,10 +74,12 @@ def layer_bytes_per_token(
     Tensor parallelism gives each rank kv_heads/tp heads, or one replicated head when tp exceeds
     the KV heads (vLLM); the MLA latent is replicated on every rank.
     """
-    return kv_layer_bytes(spec, element, tp, cache_kv_heads(spec, engine))
+    return _eng(engine).layer_kv_bytes(spec, element, tp)
 
 
-def state_terms(spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]) -> tuple[KvTerm, ...]:
+def state_terms(
+    spec: ModelSpec, wl: Workload, compute_dtype: str, layers: Sequence[int]
+) -> tuple[KvTerm, ...]:
     """The fixed per-sequence state of the linear-attention / Mamba / short-conv blocks among `layers`.
 
     Sizes come from the spec's layer kind (`RecurrentSpec.state_bytes`); tensor parallelism splits

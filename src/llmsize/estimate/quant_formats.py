@@ -147,6 +147,16 @@ def mxfp4_bytes(numel: int) -> int:
     return math.ceil(numel / 2) + math.ceil(numel / MXFP4_BLOCK)
 
 
+NVFP4_GROUP = 16  # REFERENCE: NVIDIA NVFP4 (Blackwell): E2M1 values, one FP8 E4M3 scale per 16
+
+
+def nvfp4_linear_bytes(in_features: int, out_features: int) -> int:
+    """NVFP4 (llm-compressor / compressed-tensors `nvfp4-pack-quantized`, ModelOpt NVFP4): packed
+    4-bit values (weight_packed uint8 [out, in/2]), one FP8 scale per 16 inputs (weight_scale
+    [out, in/16]) and two fp32 global scales (weight_global_scale, input_global_scale)."""
+    return math.ceil(in_features * out_features / 2) + out_features * math.ceil(in_features / NVFP4_GROUP) + 8
+
+
 # --------------------------------------------------------------------------- compressed-tensors / MLX / EXL2
 
 CT_SHAPE_BYTES = 2 * 8  # weight_shape int64[2] stored beside every pack-quantized weight
@@ -530,6 +540,7 @@ QUANT_CHOICES = (
     "bnb-int8",
     "fp8",
     "mxfp4",
+    "nvfp4",
     "int8/int4 (compressed-tensors)",
     "mlx[-4bit|-8bit]",
     "exl2-<bits>",
@@ -591,6 +602,8 @@ def _method_of(low: str) -> tuple[QuantMethod | None, float | None, int | None]:
         return QuantMethod.FP8, 8, None
     if low == "mxfp4":
         return QuantMethod.MXFP4, 4, None
+    if low in ("nvfp4", "fp4-nv", "nvfp4-pack-quantized"):
+        return QuantMethod.NVFP4, 4, NVFP4_GROUP
     if low in ("int4", "w4a16", "int4-awq-free", "compressed-tensors", "ct-int4"):
         return QuantMethod.COMPRESSED_TENSORS, 4, GPTQ_DEFAULT_GROUP
     if low in ("int8", "w8a16", "ct-int8"):

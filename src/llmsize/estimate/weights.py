@@ -344,6 +344,8 @@ def _linear_bytes(fmt: WeightFormat, inf: int, outf: int, scale_bytes: int) -> i
         return qf.fp8_linear_bytes(inf, outf, group)
     if method == QuantMethod.MXFP4:
         return qf.mxfp4_bytes(inf * outf)
+    if method == QuantMethod.NVFP4:
+        return qf.nvfp4_linear_bytes(inf, outf)
     if method == QuantMethod.COMPRESSED_TENSORS:
         return qf.compressed_tensors_linear_bytes(inf, outf, bits, group, scale_bytes)
     if method == QuantMethod.MLX:

@@ -118,7 +118,9 @@ class Workload(BaseModel):
     ubatch: int | None = Field(default=None, gt=0, description="llama.cpp n_ubatch")
     n_batch: int | None = Field(default=None, gt=0, description="llama.cpp n_batch")
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")
-    n_cpu_moe: int | None = Field(default=None, ge=0, description="llama.cpp: MoE layers whose experts stay on the CPU")
+    n_cpu_moe: int | None = Field(
+        default=None, ge=0, description="llama.cpp: MoE layers whose experts stay on the CPU"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:

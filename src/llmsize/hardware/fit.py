@@ -13,6 +13,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import SpeedEstimate
 from llmsize.units import format_gib
 
+
 def visible_memory_bytes(gpu: GpuSpec) -> int:
     """The memory the driver reports (what engines budget from), or the GPU's share of unified memory.
 
@@ -25,7 +26,8 @@ def visible_memory_bytes(gpu: GpuSpec) -> int:
 def usable_bytes(gpu: GpuSpec, engine: Engine | str = Engine.TRANSFORMERS,
                  gpu_memory_utilization: float = 0.9) -> int:
     """Memory one GPU offers a workload as its engine budgets it (vLLM: its utilization share)."""
-    return workload_usable_bytes(gpu, Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization))
+    wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
+    return workload_usable_bytes(gpu, wl)
 
 
 def workload_usable_bytes(gpu: GpuSpec, wl: Workload) -> int:
@@ -42,7 +44,9 @@ def largest_component(est: Estimate) -> tuple[str, int]:
     return name, sizes[name]
 
 
-def fit_reason(est: Estimate, usable: int, gpu_id: str, count: int = 1, need: int | None = None) -> str | None:
+def fit_reason(
+    est: Estimate, usable: int, gpu_id: str, count: int = 1, need: int | None = None
+) -> str | None:
     """None when it fits; otherwise one sentence naming what is too large."""
     need = est.total_bytes if need is None else need
     if need <= usable:
@@ -101,7 +105,7 @@ def fit(
     tokens = (speed.aggregate_tokens_per_s or speed.decode_tokens_per_s) if speed and fits else None
     per_hour, per_mtok = plan_cost(gpu, count, tokens)
     price = gpu.price
-    host = figs.host_bytes if figs is not None else host_bytes
+    host = (figs.host_bytes or None) if figs is not None else host_bytes
     return FitRow(
         gpu=gpu.id,
         count=count,
@@ -121,6 +125,12 @@ def fit(
         tpot_s=speed.tpot_s if speed and fits else None,
         aggregate_tokens_per_s=speed.aggregate_tokens_per_s if speed and fits else None,
         speed_class=speed.speed_class if speed and fits else None,
+        prefill_tokens_per_s=speed.prefill_tokens_per_s if speed and fits else None,
+        ttft_class=speed.ttft_class if speed and fits else None,
+        decode_bound=speed.decode_bound if speed and fits else None,
+        compute_bound_concurrency=speed.compute_bound_concurrency if speed and fits else None,
+        speed_constants=(speed.constants.model_dump(mode="json") if speed and fits and speed.constants
+                         else None),
         max_concurrent_seqs=max_concurrent_seqs if max_concurrent_seqs is not None else (
             int(b.max_concurrency) if b.max_concurrency is not None else None),
         kv_pool_bytes=b.kv_pool_bytes,

@@ -56,8 +56,12 @@ class FitRow(BaseModel):
     )
     compute_buffer_bytes: int | None = Field(default=None, description="llama.cpp: device compute buffer")
     device_weights_bytes: int | None = Field(default=None, description="weights on the GPU")
-    host_bytes: int | None = Field(default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)")
-    engine_version: str | None = Field(default=None, description="the engine release whose rules are modelled")
+    host_bytes: int | None = Field(
+        default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)"
+    )
+    engine_version: str | None = Field(
+        default=None, description="the engine release whose rules are modelled"
+    )
     visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
     engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
     # Added by the hardware issue (host RAM and cost; keys are only ever added):
@@ -65,3 +69,12 @@ class FitRow(BaseModel):
     usd_per_million_output_tokens: float | None = Field(
         default=None, description="usd_per_hour over the output tokens an hour makes (aggregate speed)")
     price_source: str | None = Field(default=None, description="where the price comes from, with its date")
+    # Added by the speed issue (11):
+    prefill_tokens_per_s: float | None = Field(default=None, description="prompt tokens/s of the prefill")
+    ttft_class: str | None = Field(default=None, description="'good' (< 1 s), 'acceptable' (1-3 s), 'slow'")
+    decode_bound: str | None = Field(default=None, description="'overhead', 'memory' or 'compute'")
+    concurrency: int | None = Field(default=None, description="sequences decoding together (a sweep level)")
+    compute_bound_concurrency: int | None = Field(
+        default=None, description="concurrency from which decode turns compute-bound")
+    speed_constants: dict[str, float | int | str | None] | None = Field(
+        default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")

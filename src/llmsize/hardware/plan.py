@@ -339,23 +339,7 @@ class Planner:
 
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
-        inputs = SpeedInputs(
-            weight_bytes_per_gpu=est.weights_bytes,
-            active_weight_bytes_per_gpu=int(est.weights_bytes * read_fraction(self.spec, wl.batch)),
-            kv_bytes_per_gpu=est.kv_cache_bytes,
-            active_params=max(1, est.active_params),
-            attention_flops_prefill=attention_flops_prefill(self.spec, wl.prefill_tokens),
-            attention_flops_decode=attention_flops_decode(self.spec, wl.context),
-            prompt_tokens=wl.prefill_tokens,
-            batch=wl.batch,
-            hidden_size=self.spec.hidden_size,
-            num_layers=self.spec.num_layers,
-            compute_dtype=speed_dtype(self.spec, wl),
-            tp=layout.tp,
-            pp=layout.pp,
-            dp=layout.dp,
-        )
-        return estimate_speed(inputs, gpu, self.efficiency)
+        return estimate_speed(speed_inputs(self.spec, wl, est, layout), gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
@@ -375,8 +359,8 @@ class Planner:
         max_ctx = max_b = seqs = layers = None
         if limits:
             max_ctx = self.max_context(usable, layout, gpu=gpu)
-            if bud.max_context is not None:
-                max_ctx = min(bud.max_context, self.spec.max_position_embeddings) if max_ctx is None else max_ctx
+            if bud.max_context is not None and max_ctx is None:
+                max_ctx = min(bud.max_context, self.spec.max_position_embeddings)
             if batch_limit and bud.max_concurrency is None:
                 max_b = self.max_batch(usable, layout, gpu=gpu)
         if bud.max_concurrency is not None:
@@ -467,6 +451,58 @@ class Planner:
 
 
 # ----------------------------------------------------------------------------- helpers on the spec
+
+def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
+                 engine: str | None = None) -> SpeedInputs:
+    """What the speed model needs of one estimate on one layout (`engine` overrides the workload's)."""
+    layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
+    groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
+    return SpeedInputs(
+        weight_bytes_per_gpu=est.weights_bytes,
+        active_weight_bytes_per_gpu=int(est.weights_bytes * read_fraction(spec, wl.batch)),
+        kv_bytes_per_gpu=est.kv_cache_bytes,
+        active_params=max(1, est.active_params),
+        attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
+        attention_flops_decode=attention_flops_decode(spec, wl.context),
+        prompt_tokens=wl.prefill_tokens,
+        batch=wl.batch,
+        hidden_size=spec.hidden_size,
+        num_layers=spec.num_layers,
+        compute_dtype=speed_dtype(spec, wl),
+        tp=layout.tp,
+        pp=layout.pp,
+        dp=layout.dp,
+        engine=engine or str(wl.engine),
+        kernel=kernel_family(spec, wl),
+        kv_groups=groups,
+        context=wl.context,
+    )
+
+
+def kernel_family(spec: ModelSpec, wl: Workload) -> str:
+    """The weight-kernel family a decode step runs: 16bit, fp8, int8, int4, awq, gguf or bnb."""
+    try:
+        from llmsize.estimate.weights import effective_format
+    except ImportError:  # pragma: no cover - the memory model ships it
+        fmt = spec.weight_format
+    else:
+        fmt, _ = effective_format(spec, wl)
+    quant = fmt.quant
+    if quant is None:
+        return "fp8" if fmt.dtype == "fp8" else ("int8" if fmt.dtype == "int8" else
+                                                   "int4" if fmt.dtype == "int4" else "16bit")
+    if quant == QuantMethod.GGUF:
+        return "gguf"
+    if quant == QuantMethod.FP8:
+        return "fp8"
+    if quant in (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8):
+        return "bnb"
+    bits = fmt.bits or 4
+    if bits >= 8:
+        return "int8"
+    return "awq" if quant == QuantMethod.AWQ else "int4"
+
+
 
 def read_fraction(spec: ModelSpec, batch: int) -> float:
     """Share of the weight parameters one decode step reads.
@@ -569,7 +605,8 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
     for quant in eng.quant_options():
         if quant == "fp8" and not (gpu is None or gpu.supports("fp8") or eng.fp8_weight_only):
             continue
-        options.append(PrecisionOption(label=_QUANT_LABELS.get(quant, f"gguf {quant}"), quant=quant, dtype=rest))
+        label = _QUANT_LABELS.get(quant, f"gguf {quant}")
+        options.append(PrecisionOption(label=label, quant=quant, dtype=rest))
     return options
 
 
@@ -749,10 +786,35 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
 
 def plan_fit_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], num_gpus: int | None = 1, *,
                   estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
-                  limits: bool = True) -> list[FitRow]:
+                  limits: bool = True, concurrency: Sequence[int] = ()) -> list[FitRow]:
     """Fit rows for several GPUs sharing one planner (so shared layouts are estimated once).
 
     For `llmsize estimate --gpu X [--num-gpus N|auto]`: `num_gpus` None means auto.
     """
+    gpus = list(gpus)
+    if concurrency:
+        return concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
+                                efficiency=efficiency, limits=limits)
     planner = Planner(spec, wl, estimator, efficiency or Efficiency())
     return [planner.plan(gpu, num_gpus, limits=limits) for gpu in gpus]
+
+
+def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], levels: Sequence[int],
+                     num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
+                     efficiency: Efficiency | None = None, limits: bool = True) -> list[FitRow]:
+    """One fit row per GPU and concurrency level: `levels` sequences decoding together at the context.
+
+    Each level is the workload's batch (the KV cache of every sequence is held, the weights are read
+    once per step for all of them), so per-sequence speed falls and aggregate throughput rises until
+    the KV pool is full (the row then does not fit) or decode turns compute-bound.
+    """
+    bad = [n for n in levels if n < 1]
+    if bad or not levels:
+        raise BadInputError("--concurrency takes positive integers, e.g. 1,8,32")
+    rows = []
+    for level in levels:
+        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, efficiency or Efficiency())
+        for gpu in gpus:
+            row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
+            rows.append(row.model_copy(update={"concurrency": level}))
+    return rows

@@ -1,42 +1,77 @@
-"""Rough speed: a roofline model of decode (memory-bound) and prefill (compute-bound).
+"""Speed you can plan with: decode, prefill (time to first token) and throughput.
 
-Decode reads every active weight and the KV cache of the whole batch once per step, so
-    time per step ≈ max(bytes read ÷ achievable bandwidth, FLOPs ÷ achievable FLOP/s)
-and prefill does ≈ 2 × active parameters FLOPs per prompt token plus attention,
-    time ≈ max(FLOPs ÷ achievable FLOP/s, weight bytes ÷ achievable bandwidth).
-This is the standard roofline argument (Williams et al., "Roofline", CACM 2009) as applied to
-LLM inference by e.g. Pope et al., "Efficiently Scaling Transformer Inference" (MLSys 2023).
-These are estimates: every efficiency factor is shown in the output and can be overridden.
+A decode step of one engine on one layout takes
+    step = engine overhead + max(CPU launch time, GPU time) + tensor-parallel communication
+    GPU time = max(bytes read ÷ achieved bandwidth, FLOPs ÷ achieved FLOP/s) + per-layer kernel latency
+where the bytes are the weights one step really reads (active experts only for MoE) plus the KV
+cache at the current context, and the achieved bandwidth is the fraction of the datasheet figure
+the weight format's kernel reaches on that class of memory. Engines that replay CUDA graphs
+(vLLM, SGLang, llama.cpp) keep the CPU off the critical path; an eager Python loop (transformers'
+`generate`) launches every layer's kernels from the CPU, so small models are launch-bound.
+Prefill runs in the engine's chunks: FLOPs (2 × active parameters per token plus attention's
+context² term) over the achieved FLOP/s, but never faster than reading the weights once per chunk.
+This is the roofline argument (Williams et al., CACM 2009) as applied to LLM inference by Pope et
+al., "Efficiently Scaling Transformer Inference" (MLSys 2023), with each engine's step overheads.
+Every constant comes from hardware/speed_profiles.py, is reported with the result, and can be overridden.
 """
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.speed_profiles import (
+    ALLREDUCE_LATENCY_S,
+    INTERCONNECT_FRACTION,
+    KERNEL_LAUNCH_PER_LAYER_S,
+    engine_profile,
+    kernel_bandwidth,
+    prefill_compute,
+)
 from llmsize.specs.models import ModelSpec
 
 
 class Efficiency(BaseModel):
-    """Fractions of the datasheet peaks that real inference reaches; all overridable."""
+    """Overrides of the calibrated speed constants; None keeps the engine's and kernel's own value."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    # REFERENCE: model bandwidth utilisation of decode in real serving stacks is 60-85% of peak
-    # (https://www.open-source-ai.tech/glossary/model-bandwidth-utilization); llama.cpp and MLX
-    # sit at the low end. 0.7 is the middle-low of that band.
-    bandwidth: float = Field(default=0.7, gt=0, le=1, description="achieved / peak memory bandwidth")
-    # REFERENCE: an A100 (312 TFLOPS bf16 peak) reaches ~150-180 TFLOPS in LLM training with
-    # FlashAttention, i.e. 0.5-0.58 of peak (stas00/ml-engineering, "Maximum Achievable FLOPS",
-    # https://github.com/stas00/ml-engineering/blob/master/compute/accelerator/README.md).
-    compute: float = Field(default=0.5, gt=0, le=1, description="achieved / peak tensor FLOP/s")
-    # REFERENCE: NCCL reaches ~783 of 900 GB/s on HGX H100 NVLink
-    # (https://github.com/NVIDIA/nccl/issues/1264): ~0.87 of the link's peak.
-    interconnect: float = Field(default=0.85, gt=0, le=1, description="achieved / peak GPU-to-GPU bandwidth")
+    bandwidth: float | None = Field(default=None, gt=0, le=1, description="achieved / peak memory bandwidth")
+    compute: float | None = Field(default=None, gt=0, le=1, description="achieved / peak tensor FLOP/s")
+    interconnect: float | None = Field(default=None, gt=0, le=1,
+                                       description="achieved / peak GPU-to-GPU bandwidth")
+    step_overhead_s: float | None = Field(default=None, ge=0, description="fixed seconds per decode step")
 
     def describe(self) -> str:
-        return (f"efficiency: bandwidth {self.bandwidth:.0%}, compute {self.compute:.0%}, "
-                f"interconnect {self.interconnect:.0%} of peak")
+        parts = [f"bandwidth {self.bandwidth:.0%}" if self.bandwidth is not None else "",
+                 f"compute {self.compute:.0%}" if self.compute is not None else "",
+                 f"interconnect {self.interconnect:.0%}" if self.interconnect is not None else "",
+                 f"step overhead {self.step_overhead_s * 1e3:.2f} ms"
+                 if self.step_overhead_s is not None else ""]
+        given = ", ".join(p for p in parts if p)
+        base = "constants calibrated per engine, weight kernel and device class"
+        return f"{base}; overridden: {given}" if given else base
+
+
+class SpeedConstants(BaseModel):
+    """The constants that produced one speed estimate (after overrides), so users can see and change them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    engine: str
+    kernel: str
+    bandwidth_fraction: float
+    kv_bandwidth_fraction: float
+    compute_fraction: float
+    step_fixed_s: float
+    launch_per_layer_s: float
+    gpu_per_layer_s: float
+    prefill_chunk_tokens: int | None
+    kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
+    interconnect_fraction: float
+    allreduce_latency_s: float
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -50,6 +85,8 @@ SPEED_CLASSES: tuple[tuple[float, str], ...] = (
     (10.0, "slow"),
     (0.0, "too slow to read along"),
 )
+# Time to first token: under 1 s feels immediate, 1-3 s acceptable, longer is a visible wait.
+TTFT_CLASSES: tuple[tuple[float, str], ...] = ((1.0, "good"), (3.0, "acceptable"), (math.inf, "slow"))
 
 
 def speed_class(tokens_per_s: float) -> str:
@@ -60,8 +97,16 @@ def speed_class(tokens_per_s: float) -> str:
     return SPEED_CLASSES[-1][1]
 
 
+def ttft_class(seconds: float) -> str:
+    """'good' (< 1 s), 'acceptable' (1-3 s) or 'slow' (> 3 s)."""
+    for ceiling, label in TTFT_CLASSES:
+        if seconds < ceiling:
+            return label
+    return TTFT_CLASSES[-1][1]
+
+
 class SpeedInputs(BaseModel):
-    """Per-GPU facts of one layout that the roofline needs (all bytes are per GPU)."""
+    """Per-GPU facts of one layout that the speed model needs (all bytes are per GPU)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -80,10 +125,14 @@ class SpeedInputs(BaseModel):
     tp: int = 1
     pp: int = 1
     dp: int = 1
+    engine: str = Field(default="vllm", description="speed profile: transformers, vllm, sglang, llama.cpp")
+    kernel: str = Field(default="16bit", description="weight kernel: 16bit, fp8, int8, int4, awq, gguf, bnb")
+    kv_groups: int = Field(default=1, ge=1, description="query heads per KV head (GQA n_rep)")
+    context: int | None = Field(default=None, description="tokens in the cache at decode (default: prompt)")
 
 
 class SpeedEstimate(BaseModel):
-    """Rough latency and throughput, with what bounded each phase."""
+    """Latency and throughput, with what bounded each phase and the constants behind them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -91,62 +140,161 @@ class SpeedEstimate(BaseModel):
     tpot_s: float = Field(description="time per output token for one sequence")
     decode_tokens_per_s: float = Field(description="per sequence")
     aggregate_tokens_per_s: float = Field(description="all sequences of all replicas")
+    prefill_tokens_per_s: float = Field(default=0.0, description="prompt tokens per second of the prefill")
     speed_class: str
-    decode_bound: str = Field(description="'memory' or 'compute'")
+    ttft_class: str = ""
+    decode_bound: str = Field(description="'memory', 'compute' or 'overhead'")
     prefill_bound: str
     bytes_per_step: int = Field(description="bytes one GPU reads per decode step")
     compute_flops: float = Field(description="peak FLOP/s used for the compute dtype")
+    compute_bound_concurrency: int | None = Field(
+        default=None, description="concurrency from which decode is compute-bound (weights only)")
+    overhead_s: float = Field(default=0.0, description="per-step engine overhead not hidden by the GPU")
+    memory_s: float = 0.0
+    compute_s: float = 0.0
+    communication_s: float = 0.0
     efficiency: Efficiency
+    constants: SpeedConstants | None = None
     notes: tuple[str, ...] = ()
 
 
-def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, eff: Efficiency) -> float:
+def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None) -> SpeedConstants:
+    """The speed constants of this engine, kernel and GPU, with the user's overrides applied."""
+    eff = eff or Efficiency()
+    prof = engine_profile(inputs.engine)
+    kv_factor = 1.0
+    if prof.kv_materialized:
+        # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
+        # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte.
+        kv_factor = 3.0 + 2.0 * inputs.kv_groups
+    launch = prof.launch_per_layer_s + KERNEL_LAUNCH_PER_LAYER_S.get((prof.engine, inputs.kernel), 0.0)
+    return SpeedConstants(
+        engine=prof.engine,
+        kernel=inputs.kernel,
+        bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
+                            else kernel_bandwidth(inputs.kernel, gpu)),
+        kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
+        compute_fraction=eff.compute if eff.compute is not None else prefill_compute(prof.engine, gpu),
+        step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
+        launch_per_layer_s=0.0 if prof.graphs else launch,
+        gpu_per_layer_s=prof.gpu_per_layer_s,
+        prefill_chunk_tokens=prof.prefill_chunk_tokens,
+        kv_traffic_factor=kv_factor,
+        interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
+        allreduce_latency_s=ALLREDUCE_LATENCY_S,
+    )
+
+
+def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedConstants) -> float:
     """Two all-reduces of the activations per layer under tensor parallelism (Megatron-LM layout).
 
     Ring all-reduce moves 2(tp-1)/tp of the message per GPU (NCCL docs, "ring" algorithm); the link
-    figure is bidirectional, so one direction carries half of it. Latency per call is ignored.
+    figure is bidirectional, so one direction carries half of it; each call also pays a latency.
     """
     if inputs.tp <= 1:
         return 0.0
+    calls = 2 * inputs.num_layers
     link = gpu.interconnect_bytes_per_s
     if not link:
-        return 0.0
+        return calls * c.allreduce_latency_s
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
     per_gpu = message * 2 * (inputs.tp - 1) / inputs.tp
-    # Pipeline stages run one after another, so every layer's all-reduces add up.
-    return 2 * inputs.num_layers * per_gpu / (link / 2 * eff.interconnect)
+    return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
+
+
+def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
+    """KV bytes of the batch on one GPU at `context` tokens (linear in the context from the given point)."""
+    base = inputs.context or inputs.prompt_tokens
+    return inputs.kv_bytes_per_gpu * context / max(1, base)
+
+
+def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
+                context: int | None = None) -> tuple[float, dict[str, float]]:
+    """Seconds of one decode step at `context` cached tokens, and its parts."""
+    ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
+    bandwidth = gpu.bandwidth_bytes_per_s
+    flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
+    weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
+    kv_s = inputs.pp * _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor / (bandwidth * c.kv_bandwidth_fraction)
+    base = inputs.context or inputs.prompt_tokens
+    attn = inputs.attention_flops_decode * ctx / max(1, base)
+    compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
+    memory_s = weights_s + kv_s
+    cpu_s = inputs.num_layers * c.launch_per_layer_s
+    comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
+    if c.kv_traffic_factor > 1:
+        # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
+        # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
+        # weight format slowing by the same seconds as the context grows, launch-bound or not.
+        gpu_s = max(weights_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s
+    else:
+        gpu_s = max(memory_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + inputs.num_layers * c.gpu_per_layer_s
+    return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
+                  "overhead": overhead}
+
+
+def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
+                    prompt_tokens: int | None = None) -> tuple[float, str]:
+    """Seconds to prefill the batch's prompts in the engine's chunks, and what bounded it."""
+    prompt = prompt_tokens or inputs.prompt_tokens
+    tokens = inputs.batch * prompt
+    chunk = c.prefill_chunk_tokens or tokens
+    chunks = max(1, math.ceil(tokens / chunk))
+    flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
+    attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
+    total_flops = inputs.batch * (2 * inputs.active_params * prompt + attn)
+    compute_s = total_flops / (inputs.tp * flops)
+    bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
+    per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
+                                     inputs.num_layers * c.gpu_per_layer_s)
+    comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
+    seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s
+    return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def generation_seconds(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None, *,
+                       prompt_tokens: int, new_tokens: int, samples: int = 8) -> float:
+    """Prefill `prompt_tokens`, then decode `new_tokens` as the cache grows (midpoint rule over `samples`)."""
+    c = resolve_constants(inputs, gpu, eff)
+    total, _ = prefill_seconds(inputs, gpu, c, prompt_tokens)
+    if new_tokens <= 0:
+        return total
+    parts = min(samples, new_tokens)
+    for k in range(parts):
+        ctx = prompt_tokens + int((k + 0.5) * new_tokens / parts)
+        step, _ = decode_step(inputs, gpu, c, ctx)
+        total += step * new_tokens / parts
+    return total
 
 
 def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None) -> SpeedEstimate:
-    """Roofline decode and prefill times for one layout of `gpu`s (see module docstring)."""
+    """Decode and prefill times of one layout of `gpu`s (see module docstring)."""
     eff = eff or Efficiency()
-    bandwidth = gpu.bandwidth_bytes_per_s * eff.bandwidth
-    flops = gpu.flops_for(inputs.compute_dtype) * eff.compute
+    c = resolve_constants(inputs, gpu, eff)
     notes: list[str] = []
     if not gpu.supports(inputs.compute_dtype):
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
-
-    # Decode: every stage reads its active weights and its share of the KV cache, one after another.
-    bytes_per_step = inputs.active_weight_bytes_per_gpu + inputs.kv_bytes_per_gpu
-    memory_s = inputs.pp * bytes_per_step / bandwidth
-    decode_flops = inputs.batch * (2 * inputs.active_params + inputs.attention_flops_decode)
-    compute_s = decode_flops / (inputs.tp * flops)
-    step_s = max(memory_s, compute_s) + _allreduce_seconds(inputs, gpu, inputs.batch, eff)
-    decode_bound = "memory" if memory_s >= compute_s else "compute"
-
-    # Prefill: the batch's prompts in one pass; stages run in sequence, TP splits the FLOPs.
-    prefill_flops = inputs.batch * (2 * inputs.active_params * inputs.prompt_tokens
-                                    + inputs.attention_flops_prefill)
-    prefill_compute_s = prefill_flops / (inputs.tp * flops)
-    prefill_memory_s = inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
-    prefill_s = max(prefill_compute_s, prefill_memory_s) + _allreduce_seconds(
-        inputs, gpu, inputs.batch * inputs.prompt_tokens, eff)
-    prefill_bound = "compute" if prefill_compute_s >= prefill_memory_s else "memory"
+    step_s, parts = decode_step(inputs, gpu, c)
+    if parts["overhead"] > max(parts["memory"], parts["compute"]):
+        decode_bound = "overhead"
+    else:
+        decode_bound = "memory" if parts["memory"] >= parts["compute"] else "compute"
+    prefill_s, prefill_bound = prefill_seconds(inputs, gpu, c)
 
     if inputs.tp > 1 and not gpu.interconnect_bytes_per_s:
-        notes.append("no interconnect figure for this GPU: tensor-parallel communication not counted")
+        notes.append("no interconnect figure for this GPU: tensor-parallel traffic counted as latency only")
     if inputs.pp > 1:
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
+
+    peak = gpu.flops_for(inputs.compute_dtype)
+    bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    weights_per_token_s = inputs.active_weight_bytes_per_gpu / bandwidth
+    flop_per_seq_s = 2 * inputs.active_params / (inputs.tp * peak * c.compute_fraction)
+    bound_at = max(1, math.ceil(weights_per_token_s / flop_per_seq_s)) if flop_per_seq_s > 0 else None
 
     per_seq = 1.0 / step_s
     return SpeedEstimate(
@@ -154,12 +302,20 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         tpot_s=step_s,
         decode_tokens_per_s=per_seq,
         aggregate_tokens_per_s=per_seq * inputs.batch * inputs.dp,
+        prefill_tokens_per_s=inputs.batch * inputs.prompt_tokens / prefill_s,
         speed_class=speed_class(per_seq),
+        ttft_class=ttft_class(prefill_s),
         decode_bound=decode_bound,
         prefill_bound=prefill_bound,
-        bytes_per_step=bytes_per_step,
-        compute_flops=gpu.flops_for(inputs.compute_dtype),
+        bytes_per_step=int(inputs.active_weight_bytes_per_gpu + inputs.kv_bytes_per_gpu),
+        compute_flops=peak,
+        compute_bound_concurrency=bound_at,
+        overhead_s=parts["overhead"],
+        memory_s=parts["memory"],
+        compute_s=parts["compute"],
+        communication_s=parts["comm"],
         efficiency=eff,
+        constants=c,
         notes=tuple(notes),
     )
 

@@ -99,8 +99,8 @@ def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -
     )
     with no_init_weights():
         try:
-            model = first.from_config(config, **kwargs)
+            model = first.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
         except ValueError:
-            model = second.from_config(config, **kwargs)
+            model = second.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
     model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
     return model.eval()

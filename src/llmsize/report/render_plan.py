@@ -332,13 +332,23 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
     if not rows:
         return
     table = Table(title="GPU fit", title_justify="left")
-    for name, justify in (("GPU", "left"), ("GPUs", "right"), ("fits", "left"), ("per GPU GiB", "right"),
-                          ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
-                          ("TTFT s", "right")):
+    sweep = any(row.concurrency is not None for row in rows)
+    columns = [("GPU", "left"), ("GPUs", "right"), ("fits", "left"), ("per GPU GiB", "right"),
+               ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
+               ("TTFT s", "right")]
+    if sweep:
+        columns[1:1] = [("concurrency", "right")]
+        columns += [("total tok/s", "right"), ("speed", "left")]
+    for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
-                      gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row))
+        cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
+                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if sweep:
+            cells[1:1] = [str(row.concurrency)]
+            total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"
+            cells += [total, f"{row.speed_class or '-'} / TTFT {row.ttft_class or '-'}"]
+        table.add_row(*cells)
     con.print(table)
     for row in rows:
         if row.reason:
@@ -346,4 +356,5 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
     for w in dict.fromkeys(w for row in rows for w in row.warnings):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(row.decode_tokens_per_s for row in rows):
-        con.print("Speeds are rough estimates (see `llmsize fit` for the efficiency factors).")
+        con.print("Speeds are estimates from constants calibrated per engine, weight format and device "
+                  "class (docs/validation-speed.md; JSON speed_constants shows them).")

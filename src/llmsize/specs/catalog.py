@@ -23,9 +23,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
 from llmsize.resources import load_yaml, yaml_files
-from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
+from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+from llmsize.specs.ollama import OllamaRef
 
 CATALOG_DIR = "model_specs"
+
+
+class CheckpointVariant(BaseModel):
+    """Names of the entry whose published checkpoint stores its weights in another dtype than `config` says.
+
+    Google's gemma-2-9b (pre-trained) ships float32 weights while gemma-2-9b-it ships bfloat16 ones:
+    the same tensors, half the bytes. A variant says which names download which dtype, and where
+    that was read, so that `-it` is not sized from the base repository's config.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    names: tuple[str, ...] = Field(min_length=1)
+    torch_dtype: str = Field(min_length=1)
+    hf_repo: str | None = None
+    source: str = Field(min_length=1, description="where the stored dtype of that checkpoint was read")
 
 
 class CatalogModel(BaseModel):
@@ -48,6 +65,7 @@ class CatalogModel(BaseModel):
         "copy of a tied lm_head, per-layer rotary inv_freq of older exports); published_params counts them",
     )
     checkpoint_only_note: str | None = None
+    variants: tuple[CheckpointVariant, ...] = ()
     config: dict[str, Any]
 
     @field_validator("source")
@@ -69,6 +87,11 @@ class CatalogModel(BaseModel):
             )
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
+        own = {_key(n) for n in (self.name, *self.aliases)}
+        for variant in self.variants:
+            missing = [n for n in variant.names if _key(n) not in own]
+            if missing:
+                raise ValueError(f"variant names {missing} are not the entry's name or aliases")
         return self
 
 
@@ -92,6 +115,21 @@ class CatalogEntry:
     @property
     def name(self) -> str:
         return self.model.name
+
+    def variant(self, name: str, parsed: ParsedName | None) -> CheckpointVariant | None:
+        """The checkpoint variant `name` downloads: named exactly, or with the same training type."""
+        key = _key(name.split("/")[-1])
+        for variant in self.model.variants:
+            if key in {_key(n) for n in variant.names}:
+                return variant
+        if parsed is None or parsed.training_type is None:
+            return None
+        from llmsize.names import parse_name
+
+        for variant in self.model.variants:
+            if any(parse_name(n).training_type == parsed.training_type for n in variant.names):
+                return variant
+        return None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -268,8 +306,14 @@ def _direct(text: str) -> CatalogEntry | None:
 
 
 def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | None] | None:
-    """The entry a name resolves to, with the parse that got there (None for an exact spelling)."""
+    """The entry a name resolves to, with the parse that got there (None for an exact spelling).
+
+    An Ollama reference ("qwen3:30b-a3b", "llama3") comes back with the GGUF type it downloads
+    filled into the parse (specs/ollama.py); a tag of a known library that no entry carries raises
+    ModelNotFoundError instead of landing on another architecture.
+    """
     from llmsize.names import parse_name
+    from llmsize.specs import ollama
 
     if isinstance(text_or_parsed, ParsedName):
         parsed: ParsedName | None = text_or_parsed
@@ -278,13 +322,64 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
         parsed, text = None, text_or_parsed.strip()
     if not text:
         return None
-    entry = _direct(text)
     if parsed is None:
         parsed = parse_name(text)
+    ref = ollama.parse_reference(text, _bare_ollama_names())
+    if ref is not None:
+        return _find_ollama(ref, parsed)
+    entry = _direct(text)
     if entry is not None:
         return entry, parsed
     entry = _match_parsed(parsed)
     return (entry, parsed) if entry is not None else None
+
+
+@cache
+def _bare_ollama_names() -> frozenset[str]:
+    """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag)."""
+    from llmsize.specs import ollama
+
+    return frozenset(
+        a
+        for e in entries()
+        for a in e.model.aliases
+        if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1" is a HF name
+    )
+
+
+def _library_tags(library: str) -> list[str]:
+    """The tags of one Ollama library that catalog entries carry as aliases ("qwen3:8b" -> "8b")."""
+    prefix = f"{library}:"
+    tags = {a.split(":", 1)[1] for e in entries() for a in e.model.aliases if a.lower().startswith(prefix)}
+    if library in _bare_ollama_names():
+        tags.add("latest")
+    return sorted(tags)
+
+
+def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, ParsedName] | None:
+    """Catalog entry and GGUF-typed parse of an Ollama reference (see `find`)."""
+    from llmsize.errors import ModelNotFoundError
+    from llmsize.specs import ollama
+
+    entry = next((e for e in map(get, ref.candidates()) if e is not None), None)
+    known = _library_tags(ref.library.name)
+    if entry is None:
+        matched = _match_parsed(parsed)
+        lib = ref.library.name
+        owns = matched is not None and any(
+            a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
+        )
+        entry = matched if owns or not known else None
+    if entry is None:
+        if not known:
+            return None
+        raise ModelNotFoundError(
+            f"Ollama tag {ref.text!r} is not in the bundled catalog (known {ref.library.name} tags: "
+            f"{', '.join(known)})",
+            hint="pass one of those tags, the model's Hugging Face repo id, or the GGUF file "
+            "(`ollama show --modelfile` prints its path)",
+        )
+    return entry, ollama.with_default_quant(parsed, ref)
 
 
 def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
@@ -302,15 +397,33 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     spec = _base_spec(entry)
     raw = parsed.raw.strip() if parsed is not None else entry.name
     update: dict[str, Any] = {}
+    base_format = spec.weight_format
+    variant = entry.variant(raw, parsed)
+    note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+    if variant is not None:
+        base_format = _variant_format(spec, variant)
+        update["weight_format"] = base_format
+        if variant.hf_repo:
+            update["hf_repo"] = variant.hf_repo
+        note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({variant.source})"
     if parsed is not None:
-        fmt = weight_format_from_name(parsed, spec.weight_format)
+        fmt = weight_format_from_name(parsed, base_format)
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
-    if raw and raw != entry.name:
-        update["name"] = raw
-        note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+    if (raw and raw != entry.name) or variant is not None:
+        update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})
     return spec.model_copy(update=update) if update else spec
+
+
+def _variant_format(spec: ModelSpec, variant: CheckpointVariant) -> WeightFormat:
+    """The entry's weight format with the variant's stored dtype (a quantized format keeps its own)."""
+    from llmsize.specs.formats import dtype_from_config
+
+    dtype, problems = dtype_from_config({"torch_dtype": variant.torch_dtype})
+    if problems:
+        raise ConfigError(f"catalog variant {variant.names[0]!r}: {problems[0]}")
+    return spec.weight_format.model_copy(update={"dtype": dtype})
 
 
 def suggest(text: str, n: int = 5) -> list[str]:
@@ -336,6 +449,19 @@ def families() -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.family for e in entries()))
 
 
+@cache
+def build_error(entry: CatalogEntry) -> str | None:
+    """Why an entry cannot be built yet (a model_type from_hf_config refuses), or None when it can.
+
+    Listings (`models`, `fit --all`) skip such entries and say so, rather than failing as a whole.
+    """
+    try:
+        _base_spec(entry)
+    except ConfigError as err:
+        return err.message
+    return None
+
+
 def specs(selected: Iterable[CatalogEntry] | None = None) -> list[ModelSpec]:
-    """ModelSpecs of `selected` entries (default: all), for listing."""
-    return [_base_spec(e) for e in (entries() if selected is None else selected)]
+    """ModelSpecs of `selected` entries (default: all) that can be built, for listing."""
+    return [_base_spec(e) for e in (entries() if selected is None else selected) if build_error(e) is None]

@@ -178,10 +178,11 @@ _MULTIMODAL_TEXT_TYPES = {
     "kimi_k25": "",
 }
 # Model types llmsize knows and declines, with what to do instead.
+_GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
-    "gemma3n": "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet",
-    "gemma3n_text": "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet",
+    "gemma3n": _GEMMA3N,
+    "gemma3n_text": _GEMMA3N,
 }
 
 
@@ -271,10 +272,26 @@ _CONTEXT_KEYS = ("max_position_embeddings", "max_sequence_length", "seq_length",
 # Fields that mean a decoder is not a plain Llama: reading it as one would silently drop experts,
 # latent attention or recurrent state, so such an unknown model_type is refused instead.
 _NOT_LLAMA_FIELDS = (
-    "num_experts", "num_local_experts", "n_routed_experts", "moe_num_experts", "moe_intermediate_size",
-    "kv_lora_rank", "q_lora_rank", "linear_num_value_heads", "linear_num_heads", "linear_conv_kernel_dim",
-    "ssm_state_size", "mamba_d_state", "mamba_n_heads", "state_size", "layers_block_type",
-    "hybrid_override_pattern", "attn_layer_period", "index_n_heads", "conv_L_cache", "text_config",
+    "num_experts",
+    "num_local_experts",
+    "n_routed_experts",
+    "moe_num_experts",
+    "moe_intermediate_size",
+    "kv_lora_rank",
+    "q_lora_rank",
+    "linear_num_value_heads",
+    "linear_num_heads",
+    "linear_conv_kernel_dim",
+    "ssm_state_size",
+    "mamba_d_state",
+    "mamba_n_heads",
+    "state_size",
+    "layers_block_type",
+    "hybrid_override_pattern",
+    "attn_layer_period",
+    "index_n_heads",
+    "conv_L_cache",
+    "text_config",
 )
 
 
@@ -530,11 +547,14 @@ def _deepseek(r: _Reader, warnings: list[str]) -> Fields:
             num_shared_experts=1 if shared else 0,
             shared_expert_intermediate_size=moe_inter * shared,
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
-            router_score_correction_bias=r.model_type == "deepseek_v3" and r.get("topk_method") == "noaux_tc",
+            router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2")
+            and r.get("topk_method") == "noaux_tc",
         )
         mlp = r.cfg.get("mlp_layer_types")
         if mlp is not None:  # newer exports state the dense/sparse pattern per layer
-            f["ffn_types"] = _kinds_list(r, "mlp_layer_types", f["num_layers"], {"dense": "dense", "sparse": "moe"})
+            f["ffn_types"] = _kinds_list(
+                r, "mlp_layer_types", f["num_layers"], {"dense": "dense", "sparse": "moe"}
+            )
     mtp = r.opt_int("num_nextn_predict_layers", default=0) or 0
     if mtp:
         warnings.append(
@@ -868,7 +888,7 @@ def spec_from_hf_config(
     if text_type in _REFUSED or model_type in _REFUSED:
         raise ConfigError(
             f"config.json model_type {model_type!r}: {_REFUSED.get(model_type) or _REFUSED[text_type]}",
-            hint="llmsize will not guess its memory as a plain decoder; use a model llmsize lists (llmsize models)",
+            hint="llmsize will not guess it as a plain decoder; use a model `llmsize models` lists",
         )
     reader = _Reader(text_cfg, text_type)
     if text_type in _BUILDERS:
@@ -927,7 +947,9 @@ _LAYER_KIND_NAMES = {
 }
 
 
-def _kinds_list(r: _Reader, key: str, num_layers: int, rename: Mapping[str, str] | None = None) -> tuple[str, ...]:
+def _kinds_list(
+    r: _Reader, key: str, num_layers: int, rename: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
     """A per-layer kind list of the config, checked against the layer count and the kinds llmsize models."""
     value = r.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -959,7 +981,7 @@ def _need_state(r: _Reader, *keys: str) -> int:
 
 
 def _mtp(r: _Reader, f: Fields, layout: str = "deepseek") -> Fields:
-    """num_nextn_predict_layers / mtp_num_hidden_layers: stored in the checkpoint, not loaded by transformers."""
+    """num_nextn_predict_layers / mtp_num_hidden_layers: in the checkpoint, not loaded by transformers."""
     n = r.opt_int("num_nextn_predict_layers", "mtp_num_hidden_layers", default=0) or 0
     if n:
         f.update(mtp_layers=n, mtp_layout=layout)
@@ -1045,7 +1067,9 @@ def _hunyuan_v1_moe(r: _Reader) -> Fields:
     experts = r.get("num_experts")
     topk = r.get("moe_topk", "num_experts_per_tok")
     if not isinstance(experts, int) or not isinstance(topk, int):
-        raise ConfigError("config.json (hunyuan_v1_moe): per-layer num_experts / moe_topk lists are not modelled")
+        raise ConfigError(
+            "config.json (hunyuan_v1_moe): per-layer num_experts / moe_topk lists are not modelled"
+        )
     f.update(
         qkv_bias=bias,
         o_bias=bias,
@@ -1179,7 +1203,7 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         o_bias=bias,
         qk_norm="head",
         attn_output_gate=r.flag("attn_output_gate", default=True),
-        layer_types=_kinds_list(r, "layer_types", L),
+        layer_types=_qwen_next_kinds(r, L),
         recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),
     )
     experts = r.opt_int("num_experts", default=0) or 0
@@ -1194,6 +1218,18 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         )
         f.update(_qwen_moe_layers(r, L, warnings))
     return _mtp(r, f, "qwen")
+
+
+def _qwen_next_kinds(r: _Reader, num_layers: int) -> tuple[str, ...]:
+    """`layer_types`, or as Qwen3NextConfig derives it when absent (Qwen3-Next-80B's config.json has
+    none): every `full_attention_interval`-th layer (default 4) is full attention, the rest linear.
+    REFERENCE: transformers 5.23 configuration_qwen3_next.py, Qwen3NextConfig.__init__."""
+    if r.get("layer_types", default=None) is not None:
+        return _kinds_list(r, "layer_types", num_layers)
+    interval = r.opt_int("full_attention_interval", default=4) or 4
+    return tuple(
+        "full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(num_layers)
+    )
 
 
 def _trunk_no_mlp(r: _Reader) -> Fields:
@@ -1251,7 +1287,9 @@ def _lfm2(r: _Reader) -> Fields:
     return f
 
 
-def _mamba2_mixer(r: _Reader, *, heads: str, head_dim: str, state: str, groups: str, conv: str) -> RecurrentSpec:
+def _mamba2_mixer(
+    r: _Reader, *, heads: str, head_dim: str, state: str, groups: str, conv: str
+) -> RecurrentSpec:
     n_heads = _need_state(r, heads)
     d_head = _need_state(r, head_dim)
     return RecurrentSpec(
@@ -1262,7 +1300,9 @@ def _mamba2_mixer(r: _Reader, *, heads: str, head_dim: str, state: str, groups: 
         state_size=_need_state(r, state),
         n_groups=r.opt_int(groups, default=1) or 1,
         conv_kernel=_need_state(r, conv),
-        conv_bias=r.flag("use_conv_bias", default=True) if r.get("use_conv_bias") is not None else r.flag("mamba_conv_bias", default=True),
+        conv_bias=r.flag("use_conv_bias", default=True)
+        if r.get("use_conv_bias") is not None
+        else r.flag("mamba_conv_bias", default=True),
         proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
         out_proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
     )
@@ -1280,14 +1320,18 @@ def _nemotron_h(r: _Reader) -> Fields:
     if blocks is None:
         pattern = r.get("hybrid_override_pattern")
         if not isinstance(pattern, str):
-            raise ConfigError("config.json (nemotron_h) has neither layers_block_type nor hybrid_override_pattern")
+            raise ConfigError(
+                "config.json (nemotron_h) has neither layers_block_type nor hybrid_override_pattern"
+            )
         bad = sorted(set(pattern) - set(_NEMOTRON_PATTERN))
         if bad:
             raise ConfigError(f"config.json (nemotron_h) hybrid_override_pattern has unknown symbols: {bad}")
         blocks = [_NEMOTRON_PATTERN[c] for c in pattern]
     if not isinstance(blocks, list):
         raise ConfigError("config.json (nemotron_h) field 'layers_block_type' must be a list")
-    blocks = ["linear_attention" if b == "mamba" else "full_attention" if b == "attention" else b for b in blocks]
+    blocks = [
+        "linear_attention" if b == "mamba" else "full_attention" if b == "attention" else b for b in blocks
+    ]
     L = len(blocks)
     cfg = {**r.cfg, "num_hidden_layers": L}
     if r.get("intermediate_size") is None:
@@ -1310,7 +1354,11 @@ def _nemotron_h(r: _Reader) -> Fields:
         layer_types=layer_types,
         ffn_types=ffn,
         recurrent=_mamba2_mixer(
-            rr, heads="mamba_num_heads", head_dim="mamba_head_dim", state="ssm_state_size", groups="n_groups",
+            rr,
+            heads="mamba_num_heads",
+            head_dim="mamba_head_dim",
+            state="ssm_state_size",
+            groups="n_groups",
             conv="conv_kernel",
         ).model_copy(
             update={
@@ -1322,7 +1370,9 @@ def _nemotron_h(r: _Reader) -> Fields:
     )
     if "moe" in ffn:
         if r.get("moe_latent_size") is not None:
-            raise ConfigError("config.json (nemotron_h): latent MoE projections (moe_latent_size) are not modelled")
+            raise ConfigError(
+                "config.json (nemotron_h): latent MoE projections (moe_latent_size) are not modelled"
+            )
         shared = r.opt_int("n_shared_experts", default=0) or 0
         f.update(
             num_experts=r.req("n_routed_experts"),
@@ -1343,8 +1393,15 @@ def _granitemoehybrid(r: _Reader) -> Fields:
     L = f["num_layers"]
     bias = r.flag("attention_bias")
     kinds = _kinds_list(
-        r, "layer_types", L, {"mamba": "mamba", "linear_attention": "mamba", "attention": "full_attention",
-                              "full_attention": "full_attention"}
+        r,
+        "layer_types",
+        L,
+        {
+            "mamba": "mamba",
+            "linear_attention": "mamba",
+            "attention": "full_attention",
+            "full_attention": "full_attention",
+        },
     )
     shared = r.req("shared_intermediate_size")
     experts = r.opt_int("num_local_experts", default=0) or 0
@@ -1354,7 +1411,11 @@ def _granitemoehybrid(r: _Reader) -> Fields:
         fused_gate_up=True,
         layer_types=kinds,
         recurrent=_mamba2_mixer(
-            r, heads="mamba_n_heads", head_dim="mamba_d_head", state="mamba_d_state", groups="mamba_n_groups",
+            r,
+            heads="mamba_n_heads",
+            head_dim="mamba_d_head",
+            state="mamba_d_state",
+            groups="mamba_n_groups",
             conv="mamba_d_conv",
         ),
     )
@@ -1413,7 +1474,10 @@ def _jamba(r: _Reader) -> Fields:
     L = f["num_layers"]
     h = f["hidden_size"]
     ap, ao = r.opt_int("attn_layer_period", default=8) or 8, r.opt_int("attn_layer_offset", default=4) or 0
-    ep, eo = r.opt_int("expert_layer_period", default=2) or 2, r.opt_int("expert_layer_offset", default=1) or 0
+    ep, eo = (
+        r.opt_int("expert_layer_period", default=2) or 2,
+        r.opt_int("expert_layer_offset", default=1) or 0,
+    )
     if ao >= ap or eo >= ep:
         raise ConfigError("config.json (jamba): a layer offset must be smaller than its period")
     experts = r.opt_int("num_experts", default=1) or 1
@@ -1455,7 +1519,9 @@ def _kimi_linear(r: _Reader) -> Fields:
         first = r.opt_int("first_k_dense_replace", default=1) or 0
         mlp = ["dense" if i < first else "sparse" for i in range(L)]
     if not isinstance(mlp, list) or len(mlp) != L or not set(mlp) <= {"dense", "sparse"}:
-        raise ConfigError(f"config.json (kimi_linear) 'mlp_layer_types' must list dense/sparse for {L} layers")
+        raise ConfigError(
+            f"config.json (kimi_linear) 'mlp_layer_types' must list dense/sparse for {L} layers"
+        )
     experts = r.req("num_experts")
     moe_inter = r.req("moe_intermediate_size")
     shared = r.opt_int("num_shared_experts", default=0) or 0
@@ -1493,6 +1559,4 @@ def _kimi_linear(r: _Reader) -> Fields:
 
 
 _register_2026()
-SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(
-    sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES})
-)
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES}))

@@ -41,6 +41,7 @@ class QuantMethod(StrEnum):
     BNB_INT8 = "bnb-int8"
     FP8 = "fp8"
     MXFP4 = "mxfp4"
+    NVFP4 = "nvfp4"
     GGUF = "gguf"
     EXL2 = "exl2"
     MLX = "mlx"
@@ -460,9 +461,8 @@ class ModelSpec(BaseModel):
                 counts[kind] = counts.get(kind, 0) + 1
             out["layer_kinds"] = ", ".join(f"{n} {k}" for k, n in counts.items())
         if self.indexer is not None:
-            out["sparse_attention"] = (
-                f"DSA indexer ({self.indexer.num_heads} heads x {self.indexer.head_dim}, top {self.indexer.topk})"
-            )
+            ix = self.indexer
+            out["sparse_attention"] = f"DSA indexer ({ix.num_heads} heads x {ix.head_dim}, top {ix.topk})"
         if self.mtp_layers:
             out["mtp_layers"] = f"{self.mtp_layers} (in the checkpoint; loaded for speculative decoding)"
         out["weights"] = self.weight_format.label()

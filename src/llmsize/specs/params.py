@@ -15,7 +15,17 @@ from typing import Literal
 from llmsize.specs.models import ModelSpec, RecurrentSpec
 
 GroupKind = Literal[
-    "embedding", "lm_head", "attn", "mixer", "mixer_param", "mlp", "expert", "shared_expert", "router", "norm", "other"
+    "embedding",
+    "lm_head",
+    "attn",
+    "mixer",
+    "mixer_param",
+    "mlp",
+    "expert",
+    "shared_expert",
+    "router",
+    "norm",
+    "other",
 ]
 
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError
-from llmsize.specs import cache, hub, local
+from llmsize.specs import cache, hub, local, ollama
 from llmsize.specs.cache import HubSnapshot
 from llmsize.specs.local import spec_from_config, with_checkpoint
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
@@ -41,6 +41,8 @@ def resolve(
     path = Path(text).expanduser()
     if path.exists():
         return _from_path(path, trust_remote_code=trust_remote_code)
+    if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
+        return _from_name(text)
     if _looks_like_path(text):
         raise ModelNotFoundError(f"{text} does not exist", hint=f"check the path, or {_INPUT_HINT}")
     repo = _REPO_ID.match(text)
@@ -123,9 +125,14 @@ def _from_name(text: str) -> ModelSpec:
 
 def _approximate(text: str) -> ModelSpec | None:
     from llmsize.names import parse_name
+    from llmsize.specs import ollama
     from llmsize.specs.approximate import approximate_spec
 
-    return approximate_spec(parse_name(text))
+    parsed = parse_name(text)
+    ref = ollama.parse_reference(text)
+    if ref is not None:  # "foo:7b": an Ollama pull is a GGUF file, at the library's default type
+        parsed = ollama.with_default_quant(parsed, ref)
+    return approximate_spec(parsed)
 
 
 # ----------------------------------------------------------------------------------------- Hub

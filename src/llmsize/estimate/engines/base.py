@@ -80,17 +80,20 @@ class EngineModel(Protocol):
     def default_kv_dtype(self, compute: str) -> str: ...
     def kv_element_bytes(self, kv_dtype: str) -> Fraction: ...
     def cache_kv_heads(self, spec: ModelSpec) -> int: ...
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
     def keeps_windows(self, kv_dtype: str) -> bool: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
-    def place_weights(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage,
-                      device: int, all_stages: int) -> WeightPlacement: ...
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int) -> Overhead: ...
-    def figures(self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak,
-                kv_dtype: str) -> EngineFigures | None: ...
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+    ) -> EngineFigures | None: ...
     def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget: ...
     def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -147,7 +150,8 @@ class BaseEngine:
         """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
         if wl.gpu_layers is not None or wl.n_cpu_moe is not None:
             raise BadInputError(
-                f"--gpu-layers / --n-cpu-moe (partial offload) apply to llama.cpp and Ollama, not {self.engine}"
+                f"--gpu-layers / --n-cpu-moe (partial offload) apply to llama.cpp and Ollama, "
+                f"not {self.engine}"
             )
         del spec
 
@@ -175,8 +179,9 @@ class BaseEngine:
         del fmt
         return default
 
-    def place_weights(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage,
-                      device: int, all_stages: int) -> WeightPlacement:
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
         """Device and host bytes of the busiest GPU's weights (`device` = its stage's bytes,
         `all_stages` = every GPU's together): all on the device by default."""
         del spec, wl, fmt, stage, all_stages
@@ -208,6 +213,10 @@ class BaseEngine:
     def cache_kv_heads(self, spec: ModelSpec) -> int:
         return spec.num_kv_heads
 
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """One layer's cache per token on one rank (the MLA latent, or K and V of the cached heads)."""
+        return kv_layer_bytes(spec, element, tp, self.cache_kv_heads(spec))
+
     def keeps_windows(self, kv_dtype: str) -> bool:
         """Whether sliding layers hold at most their window with this KV type."""
         del kv_dtype
@@ -238,8 +247,9 @@ class BaseEngine:
         del spec
         return cuda_overhead(wl, allocated)
 
-    def figures(self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak,
-                kv_dtype: str) -> EngineFigures | None:
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+    ) -> EngineFigures | None:
         del spec, wl, weights, peak, kv_dtype
         return None
 

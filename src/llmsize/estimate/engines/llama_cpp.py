@@ -62,7 +62,7 @@ class LlamaCpp(BaseEngine):
     # llama.cpp loads GGUF files: float checkpoints convert (convert_hf_to_gguf.py), the Hugging
     # Face quantized formats do not.
     unsupported_formats: ClassVar[frozenset[str]] = frozenset(
-        {"gptq", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "exl2", "mlx", "compressed-tensors", "fp8"}
+        {"gptq", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "exl2", "mlx", "compressed-tensors", "fp8", "nvfp4"}
     )
 
     # --- settings -----------------------------------------------------------------------------------
@@ -84,12 +84,16 @@ class LlamaCpp(BaseEngine):
                 hint="use --num-gpus N with --tp 1",
             )
         if wl.mode.trains:
-            raise BadInputError(f"{self.label} runs inference only", hint="use --engine transformers to train")
+            raise BadInputError(
+                f"{self.label} runs inference only", hint="use --engine transformers to train"
+            )
         if wl.n_cpu_moe is not None and not spec.is_moe:
             raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
         ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
         if ub > nb:
-            raise BadInputError(f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch")
+            raise BadInputError(
+                f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch"
+            )
 
     def format_hint(self) -> str:
         return "size the GGUF instead (--quant Q4_K_M, Q8_0, ...) or use --engine vllm"
@@ -129,6 +133,16 @@ class LlamaCpp(BaseEngine):
     def kv_formula_tail(self) -> str:
         return ", allocated for the full context"
 
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """An MLA GGUF converted before llama.cpp split `attn_kv_b` into `attn_k_b`/`attn_v_b`
+        (ggml-org/llama.cpp#12801, April 2025) runs MLA as plain multi-head attention: every head's
+        K (nope + rope dims) and V are cached, 9x the latent for DeepSeek-V2-Lite, 71x for V3."""
+        if old_mla_gguf(spec):
+            heads = spec.num_attention_heads
+            k = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
+            return (k + heads * spec.v_head_dim) * element
+        return super().layer_kv_bytes(spec, element, tp)
+
     # --- compute and output buffers -------------------------------------------------------------------
     def buffers(self, spec: ModelSpec, head_on_device: bool) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes."""
@@ -146,8 +160,10 @@ class LlamaCpp(BaseEngine):
         for w in windows:
             n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))
             masks += n_kv * rows * mask_elem
-        n_kv_max = n_ctx if None in windows else max(
-            int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows
+        n_kv_max = (
+            n_ctx
+            if None in windows
+            else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
         )
         scores = 0 if fa else n_kv_max * n_ub * heads * F32
         attn = masks + F32 * n_ub * (2 * h + q_width + kv_width + heads * (spec.v_head_dim or hd)) + scores
@@ -157,7 +173,11 @@ class LlamaCpp(BaseEngine):
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
-            moe = F32 * n_ub * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
+            moe = (
+                F32
+                * n_ub
+                * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
+            )
             ffn = max(ffn, masks + moe)
         output = F32 * n_ub * (2 * h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output)
@@ -210,14 +230,21 @@ class LlamaCpp(BaseEngine):
             mine = tuple(i for i in shard.layers if i in cpu_layers)
             if mine:
                 part = shard.__class__(
-                    shard.group, shard.in_features, shard.out_features, shard.numel_each, shard.bias_each,
-                    mine, shard.per_layer, shard.per_layer * len(mine),
+                    shard.group,
+                    shard.in_features,
+                    shard.out_features,
+                    shard.numel_each,
+                    shard.bias_each,
+                    mine,
+                    shard.per_layer,
+                    shard.per_layer * len(mine),
                 )
                 total += shard_bytes(spec, part, fmt)
         return total
 
-    def place_weights(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage,
-                      device: int, all_stages: int) -> WeightPlacement:
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
         """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM."""
         from llmsize.estimate.weights import model_weight_bytes
 
@@ -226,8 +253,9 @@ class LlamaCpp(BaseEngine):
         whole = model_weight_bytes(spec, fmt)
         return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
 
-    def figures(self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak,
-                kv_dtype: str) -> EngineFigures:
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+    ) -> EngineFigures:
         from llmsize.estimate.result import EngineFigures
 
         head = self.stages(spec, wl)[-1].head
@@ -298,6 +326,13 @@ class LlamaCpp(BaseEngine):
         )
 
 
+def old_mla_gguf(spec: ModelSpec) -> bool:
+    """A GGUF of an MLA model whose tensors have no split `attn_k_b` (converted before #12801)."""
+    ck = spec.checkpoint
+    if not spec.is_mla or ck is None or ck.format != "gguf" or not ck.tensors:
+        return False
+    return not any(t.name.endswith("attn_k_b.weight") for t in ck.tensors)
+
+
 def _ggml(kv_dtype: str) -> str:
     return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)
-

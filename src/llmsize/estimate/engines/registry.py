@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from llmsize.estimate.engines.base import BaseEngine, kv_layer_bytes
+from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.engines.ollama import Ollama
 from llmsize.estimate.engines.sglang import Sglang
@@ -31,7 +31,7 @@ def engine_for(wl: Workload) -> BaseEngine:
 def kv_bytes_per_token_layer(spec: ModelSpec, wl: Workload, kv_dtype: str) -> Fraction:
     """One layer's cache per token on one rank, in the engine's element type."""
     eng = engine_for(wl)
-    return kv_layer_bytes(spec, eng.kv_element_bytes(kv_dtype), wl.tp, eng.cache_kv_heads(spec))
+    return eng.layer_kv_bytes(spec, eng.kv_element_bytes(kv_dtype), wl.tp)
 
 
 def _is_ollama_tag(spec: ModelSpec) -> bool:

@@ -58,7 +58,9 @@ class Sglang(BaseEngine):
         if wl.mode.trains:
             from llmsize.errors import BadInputError
 
-            raise BadInputError("SGLang serves models; it does not train them", hint="use --engine transformers")
+            raise BadInputError(
+                "SGLang serves models; it does not train them", hint="use --engine transformers"
+            )
 
     def keeps_windows(self, kv_dtype: str) -> bool:
         del kv_dtype
@@ -93,16 +95,22 @@ class Sglang(BaseEngine):
 
         del allocated
         h = spec.hidden_size
-        graphs = CUDA_GRAPH_MAX_BS * 2 * (2 * h + 3 * spec.intermediate_size // wl.tp) + CUDA_GRAPH_MAX_BS * spec.vocab_size * 4
+        graphs = (
+            CUDA_GRAPH_MAX_BS * 2 * (2 * h + 3 * spec.intermediate_size // wl.tp)
+            + CUDA_GRAPH_MAX_BS * spec.vocab_size * 4
+        )
         nominal = CUDA_CONTEXT_BYTES + graphs
         return Overhead(
-            nominal=nominal, low=nominal, high=nominal + 256 * MIB,
+            nominal=nominal,
+            low=nominal,
+            high=nominal + 256 * MIB,
             formula="CUDA context + CUDA graphs of decode batches up to cuda_graph_max_bs",
             driver="graph pool size with the batch sizes captured",
         )
 
-    def figures(self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak,
-                kv_dtype: str) -> EngineFigures:
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+    ) -> EngineFigures:
         from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
         from llmsize.estimate.result import EngineFigures
         from llmsize.estimate.weights import stages
@@ -132,15 +140,22 @@ class Sglang(BaseEngine):
         outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
         reason = None
         if tokens <= 0:
-            reason = ("SGLang would refuse to start: no memory left for the KV pool after the weights; "
-                      "raise --mem-fraction-static")
+            reason = (
+                "SGLang would refuse to start: no memory left for the KV pool after the weights; "
+                "raise --mem-fraction-static"
+            )
         elif tokens < wl.context:
-            reason = (f"SGLang's pool holds {tokens:,} tokens, fewer than one --context of {wl.context:,}")
+            reason = f"SGLang's pool holds {tokens:,} tokens, fewer than one --context of {wl.context:,}"
         elif outside > start - int(frac * start):
-            reason = (f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
-                      f"{frac:.2f}; lower --mem-fraction-static")
+            reason = (
+                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
+                f"{frac:.2f}; lower --mem-fraction-static"
+            )
         elif concurrency < wl.batch:
-            reason = (f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, fewer than --batch {wl.batch}")
+            reason = (
+                f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, "
+                f"fewer than --batch {wl.batch}"
+            )
         need = est.weights_bytes + wl.batch * wl.context * f.kv_page_bytes + outside + CUDA_CONTEXT_BYTES
         return Budget(
             usable_bytes=total_bytes,
@@ -154,5 +169,4 @@ class Sglang(BaseEngine):
         )
 
     def quant_options(self) -> tuple[str, ...]:
-        return ("fp8", "gptq-int8", "awq", "gptq")
-
+        return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

@@ -1,26 +1,30 @@
 """vLLM, V1 engine: a profiled budget, then the rest of its share of the card as paged KV blocks.
 
-Modelled release: vLLM 0.21 (V1 engine, the default since 0.8; CUDA-graph memory profiling on by
-default since 0.21). Sources (vllm-project/vllm, read at commit 35d5cda and later):
+Modelled release: vLLM 0.19 (V1 engine, the default since 0.8); the published logs this module is
+checked against (tests/golden/engine_logs.yaml) are from 0.19. Sources (vllm-project/vllm, read at
+commit 35d5cda and later):
 - budget, `vllm/v1/worker/gpu_worker.py` `Worker.init_device` / `determine_available_memory`:
   requested = gpu_memory_utilization x total memory as `cudaMemGetInfo` reports it (the driver-
   visible total, 79.22 GiB on an H100 80GB); available KV memory = requested - (weights as loaded +
-  the profile run's torch peak increase + non-torch increase), and since 0.21 (env
-  VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, default on) minus the CUDA-graph estimate
-  (`profile_cudagraph_memory`). Earlier releases captured graphs after allocating the KV cache,
-  out of the (1 - utilization) share. `--kv-cache-memory` replaces the computed figure.
-- profile run, `vllm/v1/worker/gpu_model_runner.py` `profile_run` -> `_dummy_run(max_num_tokens)`
-  (max_num_tokens = max_num_batched_tokens, one flat batch of tokens through the model with its
-  flash-attention kernels: no score matrix) then `_dummy_sampler_run` over the last token of
-  min(max_num_seqs, max_num_batched_tokens) dummy requests: the full-vocabulary logits (gathered,
-  so not sharded by tensor parallelism), an fp32 copy (`Sampler.forward`), then, with top_k =
-  vocab-1 and top_p = 0.9 in the dummy metadata, `apply_top_k_top_p`
-  (`vllm/v1/sample/ops/topk_topp_sampler.py`) sorts the fp32 logits: values + int64 indices, with a
-  radix-sort workspace as large as its outputs and an int64 index source (PyTorch's segmented sort).
+  the profile run's torch peak increase + the non-torch increase) (`memory_profiling`,
+  vllm/utils/mem_utils.py). `--kv-cache-memory` replaces that figure. The CUDA context and NCCL
+  exist before the initial snapshot and CUDA graphs are captured after the KV cache is allocated
+  (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.21 on
+  (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, default on) the graph estimate is taken off the KV
+  budget instead. Here the graphs are checked against the share outside the budget (a warning).
+- profile run, `vllm/v1/worker/gpu_model_runner.py` `profile_run` -> `_dummy_run(max_num_tokens)`:
+  one flat batch of max_num_batched_tokens tokens through the model with its flash-attention
+  kernels (no score matrix), then `_dummy_sampler_run` over the last token of
+  min(max_num_seqs, max_num_batched_tokens) dummy requests: full-vocabulary logits (gathered, so
+  not sharded by tensor parallelism), their fp32 copy (`Sampler.forward`), the probabilities and
+  the exponential noise of `random_sample` (vllm/v1/sample/ops/topk_topp_sampler.py).
 - defaults, `vllm/engine/arg_utils.py` `EngineArgs.get_batch_defaults` (`vllm serve`, the OpenAI
   server context): max_num_batched_tokens 8192 and max_num_seqs 1024 on GPUs with >= 70 GiB that
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
-  FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config).
+  FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
+  checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
+- weights as loaded: MXFP4 MoE experts padded to a multiple of 256 in their intermediate size
+  (`vllm/model_executor/layers/quantization/mxfp4.py`).
 - pages, `vllm/v1/core/kv_cache_utils.py`: a uniform model gets num_blocks = available //
   page_size // num_layers; a hybrid one (full + sliding layers) splits each kind's layers into
   groups of the smallest kind's size, all groups sharing one page size and one pool of block ids:
@@ -30,6 +34,8 @@ default since 0.21). Sources (vllm-project/vllm, read at commit 35d5cda and late
   cdiv(min(window - 1 + max_num_batched_tokens, L), block_size) + 1 blocks
   (`SlidingWindowSpec.max_memory_usage_bytes`). `check_enough_kv_cache_memory` refuses to start
   when one request of max_model_len does not fit, and names the largest max_model_len that would.
+Not modelled: Mamba/linear-attention groups' page-size unification, prefix-caching reserves,
+speculative decoding, LoRA slots, the per-backend MLA workspaces.
 """
 
 from __future__ import annotations
@@ -138,11 +144,14 @@ class Vllm(BaseEngine):
         if wl.mode.trains:
             from llmsize.errors import BadInputError
 
-            raise BadInputError("vLLM serves models; it does not train them", hint="use --engine transformers")
+            raise BadInputError(
+                "vLLM serves models; it does not train them", hint="use --engine transformers"
+            )
 
     # --- weights as loaded ------------------------------------------------------------------------
-    def place_weights(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage,
-                      device: int, all_stages: int) -> WeightPlacement:
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
         """Weights as vLLM's kernels hold them: MXFP4 MoE experts with their intermediate size padded
         to a multiple of MXFP4_PAD (the Triton/Marlin MoE kernels' tile), everything else as stored."""
         del all_stages
@@ -153,7 +162,9 @@ class Vllm(BaseEngine):
             return WeightPlacement(device, 0)
         from llmsize.estimate.weights import shard_bytes, stage_shards
 
-        experts = sum(shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage) if s.group.kind == "expert")
+        experts = sum(
+            shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage) if s.group.kind == "expert"
+        )
         padded = ceil_div(inter, MXFP4_PAD) * MXFP4_PAD
         return WeightPlacement(device + experts * (padded - inter) // inter, 0)
 
@@ -177,7 +188,7 @@ class Vllm(BaseEngine):
         if not kinds:
             return []
         if len(kinds) == 1:
-            (w, n), = kinds.items()
+            ((w, n),) = kinds.items()
             return [_Group(n, w)]
         size = min(kinds.values())
         # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
@@ -203,7 +214,11 @@ class Vllm(BaseEngine):
             q = max(1, spec.num_attention_heads // tp) * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
             kv = spec.kv_lora_rank + spec.qk_rope_head_dim
         attn = t * e * (2 * h + q + 2 * kv + q)
-        dense = t * e * (2 * h + 3 * (spec.intermediate_size // tp)) if spec.num_layers > spec.num_moe_layers else 0
+        dense = (
+            t * e * (2 * h + 3 * (spec.intermediate_size // tp))
+            if spec.num_layers > spec.num_moe_layers
+            else 0
+        )
         moe = 0
         if spec.is_moe:
             inter = spec.moe_intermediate_size // tp
@@ -264,13 +279,14 @@ class Vllm(BaseEngine):
             nominal=nominal,
             low=nominal,
             high=nominal + int(allocated * 0.05),
-            formula="CUDA context + non-torch memory (cuBLAS, NCCL) + CUDA graphs (none with --enforce-eager)",
+            formula="CUDA context + non-torch memory (cuBLAS, NCCL) + CUDA graphs (none if --enforce-eager)",
             driver="NCCL buffers grow with tensor parallelism; graph pool with max_num_seqs",
         )
 
     # --- figures and budget -----------------------------------------------------------------------
-    def figures(self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak,
-                kv_dtype: str) -> EngineFigures:
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+    ) -> EngineFigures:
         from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
         from llmsize.estimate.result import EngineFigures
         from llmsize.estimate.weights import compute_dtype
@@ -335,7 +351,8 @@ class Vllm(BaseEngine):
         if available <= 0:
             reason = (
                 f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
-                "available); raise --gpu-memory-utilization or lower --max-num-seqs / --max-num-batched-tokens"
+                "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
+                "--max-num-batched-tokens"
             )
         elif blocks < need_blocks:
             reason = (
@@ -379,4 +396,4 @@ class Vllm(BaseEngine):
         return max(0, (blocks - sliding) // full * f.block_tokens)
 
     def quant_options(self) -> tuple[str, ...]:
-        return ("fp8", "gptq-int8", "awq", "gptq")
+        return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

@@ -1,0 +1,561 @@
+"""Run a pre-flight Setup through the one pipeline (resolve -> estimate -> fit) and say what to change.
+
+No second memory model lives here: the Setup becomes a Workload and a GPU layout, `plan_fit_rows`
+answers whether it fits, and every suggestion is the same pipeline run again with one setting
+changed. A suggestion is kept when that run fits; its memory effect is the difference of the two
+per-GPU peaks, and its cost says what the user gives up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.preflight import rewrite
+from llmsize.preflight.ollama import default_context
+from llmsize.preflight.setup import Setup
+from llmsize.specs.models import ModelSpec
+
+_KV_DTYPES = {
+    "auto": None,
+    "fp8": "fp8",
+    "fp8_e4m3": "fp8",
+    "fp8_e5m2": "fp8",
+    "fp8_inc": "fp8",
+    "f16": "fp16",
+    "fp16": "fp16",
+    "bf16": "bf16",
+    "f32": "fp32",
+    "q8_0": "q8_0",
+    "q4_0": "q4_0",
+}
+_DTYPES = {
+    "auto": None,
+    "bfloat16": "bf16",
+    "bf16": "bf16",
+    "float16": "fp16",
+    "half": "fp16",
+    "fp16": "fp16",
+    "float32": "fp32",
+    "float": "fp32",
+    "fp32": "fp32",
+}
+_QUANTS = {
+    "awq": "awq",
+    "awq_marlin": "awq",
+    "gptq": "gptq",
+    "gptq_marlin": "gptq",
+    "fp8": "fp8",
+    "mxfp4": "mxfp4",
+    "bitsandbytes": "bnb-nf4",
+    "compressed-tensors": None,
+    "modelopt": None,
+    "modelopt_fp4": "nvfp4",
+}
+# Workload fields the engine modules may add; a Setup key maps onto the first one that exists.
+_ENGINE_FIELDS = {
+    "max_num_seqs": ("max_num_seqs",),
+    "max_num_batched_tokens": ("max_num_batched_tokens",),
+    "block_size": ("block_size",),
+    "enforce_eager": ("enforce_eager",),
+    "kv_cache_memory": ("kv_cache_memory", "kv_cache_memory_bytes"),
+    "mem_fraction_static": ("mem_fraction_static",),
+    "ubatch": ("ubatch", "n_ubatch"),
+    "n_batch": ("n_batch",),
+    "flash_attn": ("flash_attn",),
+    "n_cpu_moe": ("n_cpu_moe",),
+    "chunked_prefill_size": ("chunked_prefill_size",),
+    "max_running_requests": ("max_running_requests",),
+    "framework": ("framework",),
+    "optimizer_impl": ("optimizer_impl",),
+    "grad_accum": ("grad_accum",),
+    "offload_optimizer": ("offload_optimizer",),
+    "offload_param": ("offload_param",),
+}
+
+
+@dataclass
+class Suggestion:
+    change: str
+    flags: dict[str, Any]
+    memory_effect_bytes: int
+    cost: str
+    command: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "change": self.change,
+            "flags": self.flags,
+            "memory_effect_bytes": self.memory_effect_bytes,
+            "cost": self.cost,
+            "command": self.command,
+        }
+
+
+@dataclass
+class CheckResult:
+    setup: Setup
+    spec: ModelSpec
+    workload: Workload
+    gpu: GpuSpec
+    row: FitRow
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def fits(self) -> bool:
+        return self.row.fits
+
+    def engine_figures(self) -> dict[str, Any]:
+        r = self.row.model_dump()
+        kv_needed = None
+        if r.get("kv_tokens") is not None or r.get("kv_pool_bytes") is not None:
+            kv_needed = _kv_bytes_needed(self)
+        return {
+            "kv_cache_tokens": r.get("kv_tokens"),
+            "max_concurrency": r.get("max_concurrency", r.get("max_concurrent_seqs")),
+            "kv_cache_bytes_needed": kv_needed,
+            "kv_cache_bytes_available": r.get("kv_pool_bytes"),
+            "gpu_layers": r.get("gpu_layers"),
+            "per_gpu_bytes": r.get("per_gpu_bytes"),
+            "usable_bytes": r.get("usable_bytes"),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fits": self.fits,
+            "engine": self.workload.engine.value,
+            "engine_version": self.setup.engine_version,
+            "tool": self.setup.tool,
+            "parsed": self.setup.parsed_list(),
+            "ignored": self.setup.ignored,
+            "unknown": self.setup.unknown,
+            "reason": self.row.reason,
+            "engine_figures": self.engine_figures(),
+            "suggestions": [s.as_dict() for s in self.suggestions],
+            "command": self.suggestions[0].command if self.suggestions else None,
+            "notes": self.notes,
+        }
+
+
+def _kv_bytes_needed(result: CheckResult) -> int | None:
+    from llmsize.estimate.core import estimate
+
+    try:
+        return estimate(result.spec, result.workload).kv_cache_bytes
+    except BadInputError:
+        return None
+
+
+def workload_from(
+    setup: Setup, spec: ModelSpec, gpu: GpuSpec, num_gpus: int | None
+) -> tuple[Workload, list[str]]:
+    """The Workload the Setup describes, and notes on what had to be assumed."""
+    notes: list[str] = []
+    data: dict[str, Any] = {}
+    engine = setup.engine
+    if engine not in {e.value for e in Engine}:
+        stand_in = Engine.LLAMA_CPP.value if engine == "ollama" else Engine.VLLM.value
+        notes.append(
+            f"llmsize has no {engine} engine model yet; sized as {stand_in}, which it runs on"
+            if engine == "ollama"
+            else f"llmsize has no {engine} engine model yet; sized as {stand_in}"
+        )
+        engine = stand_in
+    data["engine"] = engine
+    if setup.tool in ("llamafactory", "axolotl", "trl"):
+        _training_fields(setup, data)
+    else:
+        _serving_fields(setup, spec, gpu, data, notes)
+    fields = Workload.model_fields
+    for key, names in _ENGINE_FIELDS.items():
+        if key in setup.values:
+            target = next((n for n in names if n in fields), None)
+            if target is None:
+                if setup.values[key].source.startswith("flag") or setup.values[key].source.startswith("env"):
+                    notes.append(f"{setup.values[key].source} is read but this llmsize does not model it yet")
+                continue
+            data[target] = setup.get(key)
+    model_parallel = int(data.get("tp", 1)) * int(data.get("pp", 1))
+    data["num_gpus"] = max(num_gpus or model_parallel, model_parallel)
+    if data["num_gpus"] % model_parallel:
+        raise BadInputError(f"--num-gpus {data['num_gpus']} is not a multiple of tp x pp ({model_parallel})")
+    try:
+        return Workload.model_validate(data), notes
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first.get("loc", ()))
+        raise BadInputError(f"the command asks for an impossible workload: {loc}: {first['msg']}") from None
+
+
+def _serving_fields(
+    setup: Setup, spec: ModelSpec, gpu: GpuSpec, data: dict[str, Any], notes: list[str]
+) -> None:
+    tool = setup.tool
+    if tool in ("vllm", "sglang"):
+        context = setup.get("context")
+        if context is None:
+            context = spec.max_position_embeddings
+            setup.set("context", context, f"default ({tool}: the model's max_position_embeddings)")
+        data["context"] = context
+        data["batch"] = 1
+        for key in ("tp", "pp"):
+            if setup.get(key):
+                data[key] = setup.get(key)
+        util = setup.get("gpu_memory_utilization") if tool == "vllm" else setup.get("mem_fraction_static")
+        if util is not None:
+            data["gpu_memory_utilization"] = util
+        elif tool == "vllm":
+            setup.default("gpu_memory_utilization", 0.9, "vLLM CacheConfig.gpu_memory_utilization")
+            data["gpu_memory_utilization"] = 0.9
+        if tool == "vllm":
+            big = gpu.memory_bytes >= 70 * 2**30 and "a100" not in gpu.id.lower()
+            setup.default(
+                "max_num_seqs", 1024 if big else 256, "vLLM EngineArgs.get_batch_defaults, API server"
+            )
+            setup.default(
+                "max_num_batched_tokens",
+                8192 if big else 2048,
+                "vLLM EngineArgs.get_batch_defaults, API server",
+            )
+            setup.default("block_size", 16, "vLLM CacheConfig.block_size")
+    else:  # llama.cpp, ollama
+        parallel = int(setup.get("parallel") or 1)
+        if tool == "ollama":
+            context = setup.get("context")
+            if context is None:
+                context = default_context(gpu.memory_bytes, int(setup.get("gpu_overhead") or 0))
+                setup.set("context", context, "default (Ollama: by total VRAM, server/routes.go)")
+            data["context"] = min(int(context), spec.max_position_embeddings) if context else 4096
+        else:
+            n_ctx = setup.get("n_ctx")
+            if not n_ctx:
+                n_ctx = spec.max_position_embeddings * parallel
+                setup.set("n_ctx", n_ctx, "default (llama.cpp n_ctx 0: the model's trained context)")
+            data["context"] = max(1, int(n_ctx) // parallel)
+        data["batch"] = parallel
+        layers = setup.get("gpu_layers")
+        if layers not in (None, "auto", "all", "-1"):
+            data["gpu_layers"] = min(max(0, int(layers)), spec.num_layers)
+    kv = setup.get("kv_cache_dtype") or setup.get("cache_type_k")
+    if kv is not None:
+        if kv not in _KV_DTYPES:
+            raise BadInputError(
+                f"KV cache type {kv} is not one llmsize knows", hint="auto, fp8, f16, bf16, q8_0, q4_0"
+            )
+        data["kv_dtype"] = _KV_DTYPES[kv]
+    dtype = setup.get("dtype")
+    if dtype is not None:
+        data["dtype"] = _DTYPES.get(str(dtype).lower())
+    quant = setup.get("quant")
+    if quant is not None:
+        mapped = _QUANTS.get(str(quant).lower(), str(quant).lower())
+        if mapped is not None:
+            data["quant"] = mapped
+
+
+def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
+    for key in (
+        "mode",
+        "dtype",
+        "context",
+        "batch",
+        "gradient_checkpointing",
+        "optimizer",
+        "lora_rank",
+        "zero",
+    ):
+        if key in setup.values:
+            data[key] = setup.get(key)
+    if setup.get("lora_targets") and setup.get("mode") in ("lora", "qlora"):
+        data["lora_targets"] = tuple(
+            t.strip() for t in str(setup.get("lora_targets")).split(",") if t.strip()
+        )
+    if data.get("mode") == "qlora" and data.get("dtype") == "fp32":
+        data["dtype"] = "bf16"
+
+
+def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckResult:
+    from llmsize.hardware.plan import plan_fit_rows
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve(_resolvable(setup), revision=setup.get("revision"))
+    wl, notes = workload_from(setup, spec, gpu, num_gpus)
+    row = plan_fit_rows(spec, wl, [gpu], wl.num_gpus)[0]
+    result = CheckResult(setup, spec, wl, gpu, row, notes)
+    if not row.fits:
+        result.suggestions = suggest(result)
+    return result
+
+
+def _resolvable(setup: Setup) -> str:
+    """What to resolve: the model as given, or, for a GGUF file not on this machine (the command is
+    for another host), its file name, whose quant type the name parser reads (Q4_K_M, ...)."""
+    from pathlib import Path
+
+    model = setup.model
+    if (
+        setup.tool == "llama.cpp"
+        and model.lower().endswith(".gguf")
+        and not Path(model).expanduser().exists()
+    ):
+        setup.ignored.append(f"{model} is not on this machine: sized from its file name")
+        return Path(model).name[: -len(".gguf")]
+    if setup.tool == "llama.cpp" and setup.get("hf_repo"):
+        repo, _, quant = str(setup.get("hf_repo")).partition(":")
+        return f"{repo.split('/')[-1].removesuffix('-GGUF')}-{quant or 'Q4_K_M'}"
+    return model
+
+
+Candidate = tuple[str, dict[str, Any], dict[str, Any], str]  # change, flags, workload update, cost
+
+
+def suggest(result: CheckResult, limit: int = 6) -> list[Suggestion]:
+    """The changes (one at a time) that make the run fit, least costly first."""
+    from llmsize.hardware.plan import plan_fit_rows
+
+    out: list[Suggestion] = []
+    for change, flags, update, cost in _candidates(result):
+        try:
+            wl = Workload.model_validate({**result.workload.model_dump(), **update})
+            row = plan_fit_rows(result.spec, wl, [result.gpu], wl.num_gpus)[0]
+        except (BadInputError, ValidationError):
+            continue
+        if row.fits:
+            effect = row.per_gpu_bytes - result.row.per_gpu_bytes
+            command = rewrite.apply(result.setup, flags)
+            out.append(Suggestion(change, flags, effect, cost, command))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _candidates(result: CheckResult) -> list[Candidate]:
+    makers: dict[str, Callable[[CheckResult], list[Candidate]]] = {
+        "vllm": _serving_candidates,
+        "sglang": _serving_candidates,
+        "llama.cpp": _gguf_candidates,
+        "ollama": _gguf_candidates,
+        "llamafactory": _training_candidates,
+        "axolotl": _training_candidates,
+        "trl": _training_candidates,
+    }
+    return makers[result.setup.tool](result)
+
+
+def _shorter_context(result: CheckResult) -> list[Candidate]:
+    best = result.row.max_context
+    wl = result.workload
+    if not best or best >= wl.context:
+        return []
+    tool = result.setup.tool
+    step = 256 if tool in ("llama.cpp", "ollama") else 1024
+    ctx = max(step, best // step * step)
+    flag = {
+        "vllm": "--max-model-len",
+        "sglang": "--context-length",
+        "llama.cpp": "-c",
+        "ollama": "OLLAMA_CONTEXT_LENGTH",
+    }.get(tool, "context")
+    value = ctx * wl.batch if tool == "llama.cpp" else ctx
+    return [
+        (
+            f"shorter context: {ctx:,} tokens per sequence",
+            {flag: value},
+            {"context": ctx},
+            f"prompts + outputs longer than {ctx:,} tokens are refused ({wl.context:,} asked)",
+        )
+    ]
+
+
+def _serving_candidates(result: CheckResult) -> list[Candidate]:
+    wl = result.workload
+    tool = result.setup.tool
+    out = _shorter_context(result)
+    if wl.kv_dtype is None or wl.kv_dtype not in ("fp8",):
+        out.append(
+            (
+                "FP8 KV cache",
+                {"--kv-cache-dtype": "fp8"},
+                {"kv_dtype": "fp8"},
+                "half the KV memory; small accuracy loss on long contexts",
+            )
+        )
+    tp_flag = "--tensor-parallel-size" if tool == "vllm" else "--tp-size"
+    for tp in (wl.tp * 2, wl.tp * 4, wl.tp * 8):
+        if tp <= 8:
+            out.append(
+                (
+                    f"tensor parallelism over {tp} GPUs",
+                    {tp_flag: tp},
+                    {"tp": tp, "num_gpus": tp * wl.pp},
+                    f"{tp // wl.tp}x the GPUs; all-reduce per layer",
+                )
+            )
+    if tool == "vllm" and wl.gpu_memory_utilization < 0.95:
+        out.append(
+            (
+                "give vLLM 95% of the card",
+                {"--gpu-memory-utilization": 0.95},
+                {"gpu_memory_utilization": 0.95},
+                "nothing else can share the GPU",
+            )
+        )
+    if wl.quant is None:
+        out.append(
+            (
+                "an FP8 checkpoint (or --quantization fp8)",
+                {"--quantization": "fp8"},
+                {"quant": "fp8"},
+                "about half the weight memory; needs FP8 support (Ada, Hopper, Blackwell) for speed",
+            )
+        )
+        out.append(
+            (
+                "an AWQ 4-bit checkpoint",
+                {"--quantization": "awq"},
+                {"quant": "awq"},
+                "about a quarter of the weight memory; some quality loss",
+            )
+        )
+    return out
+
+
+def _gguf_candidates(result: CheckResult) -> list[Candidate]:
+    wl = result.workload
+    tool = result.setup.tool
+    out = _shorter_context(result)
+    if wl.kv_dtype in (None, "fp16", "bf16", "fp32"):
+        flags: dict[str, Any] = (
+            {"-ctk": "q8_0", "-ctv": "q8_0", "-fa": "on"}
+            if tool == "llama.cpp"
+            else {"OLLAMA_KV_CACHE_TYPE": "q8_0", "OLLAMA_FLASH_ATTENTION": "1"}
+        )
+        out.append(
+            (
+                "q8_0 KV cache (needs flash attention)",
+                flags,
+                {"kv_dtype": "q8_0"},
+                "about half the KV memory; negligible quality loss",
+            )
+        )
+    layers = result.row.gpu_layers
+    total = result.row.total_layers or result.spec.num_layers
+    if tool == "llama.cpp" and layers is not None and layers < total:
+        out.append(
+            (
+                f"offload: {layers} of {total} layers on the GPU",
+                {"-ngl": layers},
+                {"gpu_layers": layers},
+                f"{total - layers} layers run from host RAM at CPU memory speed: decode slows down",
+            )
+        )
+    if wl.batch > 1:
+        flag = "-np" if tool == "llama.cpp" else "OLLAMA_NUM_PARALLEL"
+        out.append(
+            ("one sequence at a time", {flag: 1}, {"batch": 1}, "requests queue instead of running together")
+        )
+    if wl.quant is None or str(wl.quant).upper() not in ("Q4_K_M", "Q4_0", "IQ4_XS", "Q3_K_M"):
+        out.append(
+            (
+                "a Q4_K_M GGUF",
+                {"model": "Q4_K_M"},
+                {"quant": "Q4_K_M"},
+                "about 4.8 bits per weight; small quality loss",
+            )
+        )
+    return out
+
+
+def _training_candidates(result: CheckResult) -> list[Candidate]:
+    wl = result.workload
+    out: list[Candidate] = []
+    if not wl.gradient_checkpointing:
+        out.append(
+            (
+                "gradient checkpointing",
+                {"gradient_checkpointing": True},
+                {"gradient_checkpointing": True},
+                "about 30% slower steps (the forward runs twice)",
+            )
+        )
+    b = wl.batch
+    while b > 1:
+        b //= 2
+        out.append(
+            (
+                f"micro-batch {b}",
+                {
+                    "per_device_train_batch_size": b,
+                    "gradient_accumulation_steps": (result.setup.get("grad_accum") or 1) * (wl.batch // b),
+                },
+                {"batch": b},
+                "same effective batch through gradient accumulation; slower steps",
+            )
+        )
+    if wl.optimizer.value == "adamw":
+        out.append(
+            (
+                "8-bit AdamW",
+                {"optim": "adamw_bnb_8bit"},
+                {"optimizer": "adamw-8bit"},
+                "optimizer states in 8 bits (bitsandbytes); training quality about the same",
+            )
+        )
+    if wl.num_gpus > 1 and wl.zero < 3:
+        out.append(
+            (
+                "DeepSpeed ZeRO-3",
+                {"deepspeed": "zero3"},
+                {"zero": 3},
+                "parameters, gradients and states sharded; more communication",
+            )
+        )
+    for gpus in (2, 4, 8):
+        if gpus > wl.num_gpus:
+            out.append(
+                (
+                    f"ZeRO-3 over {gpus} GPUs",
+                    {"deepspeed": "zero3", "num_gpus": gpus},
+                    {"zero": 3, "num_gpus": gpus * wl.tp * wl.pp},
+                    f"{gpus}x the GPUs; parameters, gradients and states sharded across them",
+                )
+            )
+    if wl.mode.value == "lora":
+        out.append(
+            (
+                "QLoRA (4-bit base weights)",
+                {"quantization_bit": 4},
+                {"mode": "qlora"},
+                "base weights in NF4; slower steps, slight quality loss",
+            )
+        )
+    if wl.mode.value == "full":
+        out.append(
+            (
+                "LoRA instead of full fine-tuning",
+                {"finetuning_type": "lora"},
+                {"mode": "lora"},
+                "trains adapters only; different results than full fine-tuning",
+            )
+        )
+    out.extend(_shorter_context(result))
+    return out
+
+
+def parse_env(pairs: Sequence[str]) -> dict[str, str]:
+    """`--env NAME=value` pairs."""
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name:
+            raise BadInputError(f"--env {pair!r} is not NAME=value")
+        env[name] = value
+    return env

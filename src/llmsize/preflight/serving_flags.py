@@ -1,0 +1,180 @@
+"""Each serving tool's own flags (names, aliases, defaults) mapped onto llmsize's workload terms.
+
+Versions and sources read for the names and defaults:
+- vLLM 0.11 (V1 engine): `vllm/engine/arg_utils.py` `EngineArgs.add_cli_args` for names and
+  aliases (-tp, -pp, -dp, -q), `EngineArgs.get_batch_defaults` for max_num_seqs /
+  max_num_batched_tokens (1024 / 8192 for the API server on a card with >= 70 GiB that is not an
+  A100, else 256 / 2048), `CacheConfig` block_size 16, gpu_memory_utilization 0.9;
+  `--max-model-len` defaults to the model's max_position_embeddings and reads `32k` (k = 1000,
+  K = 1024: `human_readable_int`).
+- llama.cpp (server/cli, late 2026): `common/arg.cpp` for names, `common/common.h`
+  `common_params`: n_ctx 0 (= the model's trained context), n_batch 2048, n_ubatch 512,
+  n_parallel 1, n_gpu_layers -1 (auto: `fit_params` fits unset options to free memory with a
+  1 GiB margin per device), cache types f16, flash attention auto.
+- SGLang 0.5: `python/sglang/srt/server_args.py` `ServerArgs` (mem_fraction_static, context_length,
+  tp_size, chunked_prefill_size, max_running_requests, kv_cache_dtype).
+- Ollama 0.33: `envconfig/config.go` (OLLAMA_NUM_PARALLEL 1, OLLAMA_FLASH_ATTENTION,
+  OLLAMA_KV_CACHE_TYPE f16, OLLAMA_CONTEXT_LENGTH 0 = by VRAM) and `server/routes.go` (default
+  context by total VRAM: >= 47 GiB 262144, >= 23 GiB 32768, else 4096).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from llmsize.preflight import values
+
+VLLM_VERSION = "vLLM 0.11 (V1 engine)"
+LLAMA_CPP_VERSION = "llama.cpp server, late 2026 (common/common.h common_params)"
+SGLANG_VERSION = "SGLang 0.5 (server_args.py ServerArgs)"
+OLLAMA_VERSION = "Ollama 0.33 (envconfig/config.go, server/routes.go)"
+
+Parser = Callable[[Any, str], Any]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One option of a tool: its spellings, the llmsize key it sets, and how to read its value."""
+
+    names: tuple[str, ...]
+    key: str | None  # None: a known flag that llmsize does not model (reported as ignored)
+    parse: Parser | None = None  # None: a switch that takes no value
+    value_when_set: Any = True  # for switches
+
+
+def _kv_dtype(text: Any, flag: str) -> str:
+    return str(text).strip().lower()
+
+
+def _text(text: Any, flag: str) -> str:
+    return str(text)
+
+
+def _flash(text: Any, flag: str) -> str:
+    word = str(text).strip().lower()
+    return {"1": "on", "true": "on", "0": "off", "false": "off"}.get(word, word)
+
+
+VLLM_FLAGS: tuple[Flag, ...] = (
+    Flag(("--model",), "model", _text),
+    Flag(("--max-model-len",), "context", values.tokens),
+    Flag(("--gpu-memory-utilization",), "gpu_memory_utilization", values.fraction),
+    Flag(("--tensor-parallel-size", "-tp"), "tp", values.integer),
+    Flag(("--pipeline-parallel-size", "-pp"), "pp", values.integer),
+    Flag(("--data-parallel-size", "-dp"), "dp", values.integer),
+    Flag(("--max-num-seqs",), "max_num_seqs", values.integer),
+    Flag(("--max-num-batched-tokens",), "max_num_batched_tokens", values.tokens),
+    Flag(("--block-size",), "block_size", values.integer),
+    Flag(("--kv-cache-dtype",), "kv_cache_dtype", _kv_dtype),
+    Flag(("--dtype",), "dtype", _text),
+    Flag(("--quantization", "-q"), "quant", _text),
+    Flag(("--enforce-eager",), "enforce_eager"),
+    Flag(("--kv-cache-memory", "--kv-cache-memory-bytes"), "kv_cache_memory", values.size_bytes),
+    Flag(("--cpu-offload-gb",), "cpu_offload_gb", values.fraction),
+    Flag(("--revision",), "revision", _text),
+    Flag(("--trust-remote-code",), None),
+    Flag(("--served-model-name",), None, _text),
+    Flag(("--host",), None, _text),
+    Flag(("--port",), None, _text),
+    Flag(("--swap-space",), None, _text),
+    Flag(("--enable-prefix-caching", "--no-enable-prefix-caching"), None),
+    Flag(("--enable-chunked-prefill", "--no-enable-chunked-prefill"), None),
+    Flag(("--tokenizer",), None, _text),
+    Flag(("--download-dir",), None, _text),
+    Flag(("--load-format",), None, _text),
+    Flag(("--api-key",), None, _text),
+    Flag(("--chat-template",), None, _text),
+    Flag(("--generation-config",), None, _text),
+    Flag(("--enable-auto-tool-choice",), None),
+    Flag(("--tool-call-parser",), None, _text),
+    Flag(("--reasoning-parser",), None, _text),
+    Flag(("--enable-expert-parallel",), None),
+    Flag(("--limit-mm-per-prompt",), None, _text),
+    Flag(("--speculative-config",), None, _text),
+    Flag(("--seed",), None, _text),
+    Flag(("--uvicorn-log-level",), None, _text),
+    Flag(("--disable-log-requests", "--disable-log-stats"), None),
+)
+
+LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
+    Flag(("-m", "--model"), "model", _text),
+    Flag(("-hf", "-hfr", "--hf-repo"), "hf_repo", _text),
+    Flag(("-hff", "--hf-file"), "hf_file", _text),
+    Flag(("-c", "--ctx-size"), "n_ctx", values.tokens),
+    Flag(("-ngl", "--gpu-layers", "--n-gpu-layers"), "gpu_layers", _text),
+    Flag(("-np", "--parallel"), "parallel", values.integer),
+    Flag(("-fa", "--flash-attn"), "flash_attn", _flash),
+    Flag(("-ctk", "--cache-type-k"), "cache_type_k", _kv_dtype),
+    Flag(("-ctv", "--cache-type-v"), "cache_type_v", _kv_dtype),
+    Flag(("-ub", "--ubatch-size"), "ubatch", values.integer),
+    Flag(("-b", "--batch-size"), "n_batch", values.integer),
+    Flag(("-ncmoe", "--n-cpu-moe"), "n_cpu_moe", values.integer),
+    Flag(("-cmoe", "--cpu-moe"), "cpu_moe"),
+    Flag(("-ot", "--override-tensor"), "override_tensor", _text),
+    Flag(("-kvu", "--kv-unified"), "kv_unified"),
+    Flag(("--swa-full",), "swa_full"),
+    Flag(("-nkvo", "--no-kv-offload"), "no_kv_offload"),
+    Flag(("-fit", "--fit"), "fit", _text),
+    Flag(("-ts", "--tensor-split"), None, _text),
+    Flag(("-sm", "--split-mode"), None, _text),
+    Flag(("-mg", "--main-gpu"), None, _text),
+    Flag(("-t", "--threads"), None, _text),
+    Flag(("-tb", "--threads-batch"), None, _text),
+    Flag(("--host",), None, _text),
+    Flag(("--port",), None, _text),
+    Flag(("--jinja",), None),
+    Flag(("--mlock",), None),
+    Flag(("--no-mmap",), None),
+    Flag(("-n", "--n-predict", "--predict"), None, _text),
+    Flag(("-p", "--prompt"), None, _text),
+    Flag(("--temp",), None, _text),
+    Flag(("--top-k",), None, _text),
+    Flag(("--top-p",), None, _text),
+    Flag(("--min-p",), None, _text),
+    Flag(("--alias", "-a"), None, _text),
+    Flag(("--api-key",), None, _text),
+    Flag(("--chat-template",), None, _text),
+    Flag(("--reasoning-format",), None, _text),
+    Flag(("-cnv", "--conversation", "-no-cnv", "--no-conversation"), None),
+    Flag(("--no-webui",), None),
+    Flag(("--metrics",), None),
+    Flag(("-cb", "--cont-batching", "-nocb", "--no-cont-batching"), None),
+    Flag(("--seed", "-s"), None, _text),
+    Flag(("-v", "--verbose"), None),
+)
+
+SGLANG_FLAGS: tuple[Flag, ...] = (
+    Flag(("--model-path", "--model"), "model", _text),
+    Flag(("--context-length",), "context", values.tokens),
+    Flag(("--mem-fraction-static",), "mem_fraction_static", values.fraction),
+    Flag(("--tp-size", "--tp", "--tensor-parallel-size"), "tp", values.integer),
+    Flag(("--pp-size", "--pipeline-parallel-size"), "pp", values.integer),
+    Flag(("--dp-size", "--dp", "--data-parallel-size"), "dp", values.integer),
+    Flag(("--max-running-requests",), "max_running_requests", values.integer),
+    Flag(("--max-total-tokens",), "max_total_tokens", values.tokens),
+    Flag(("--chunked-prefill-size",), "chunked_prefill_size", values.integer),
+    Flag(("--kv-cache-dtype",), "kv_cache_dtype", _kv_dtype),
+    Flag(("--dtype",), "dtype", _text),
+    Flag(("--quantization",), "quant", _text),
+    Flag(("--cuda-graph-max-bs",), "cuda_graph_max_bs", values.integer),
+    Flag(("--disable-cuda-graph",), "enforce_eager"),
+    Flag(("--page-size",), "block_size", values.integer),
+    Flag(("--revision",), "revision", _text),
+    Flag(("--trust-remote-code",), None),
+    Flag(("--host",), None, _text),
+    Flag(("--port",), None, _text),
+    Flag(("--attention-backend",), None, _text),
+    Flag(("--served-model-name",), None, _text),
+    Flag(("--enable-dp-attention",), None),
+    Flag(("--reasoning-parser",), None, _text),
+    Flag(("--tool-call-parser",), None, _text),
+    Flag(("--log-level",), None, _text),
+)
+
+
+def flag_table(tool: str) -> dict[str, Flag]:
+    """Every spelling of every flag of `tool`, for lookup."""
+    table = {"vllm": VLLM_FLAGS, "llama.cpp": LLAMA_CPP_FLAGS, "sglang": SGLANG_FLAGS}[tool]
+    return {name: flag for flag in table for name in flag.names}

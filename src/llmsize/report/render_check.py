@@ -1,0 +1,91 @@
+"""Render a pre-flight check: the verdict, the engine's own figures, why not, and what to change.
+
+JSON/YAML are the estimate document plus a `check` object (issue 13's contract).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from llmsize.errors import BadInputError
+from llmsize.report.export import to_dict
+from llmsize.report.models import Report
+from llmsize.units import format_gib
+
+
+def check_document(report: Report, check: dict[str, Any]) -> dict[str, Any]:
+    return {**to_dict(report), "check": check}
+
+
+def render_check(report: Report, check: dict[str, Any], fmt: str) -> None:
+    if fmt == "human":
+        sys.stdout.write(human_text(report, check))
+    else:
+        sys.stdout.write(_text(check_document(report, check), fmt))
+
+
+def _text(doc: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(doc, indent=2) + "\n"
+    if fmt == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    raise BadInputError(f"check writes human, json or yaml, not {fmt}")
+
+
+def write_check(report: Report, check: dict[str, Any], path: Path, *, force: bool) -> None:
+    kind = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(path.suffix.lower())
+    if kind is None:
+        raise BadInputError(f"cannot write {path}: --output takes a .yaml, .yml or .json file")
+    if path.exists() and not force:
+        raise BadInputError(f"{path} already exists", hint="pass --force to overwrite it")
+    try:
+        path.write_text(_text(check_document(report, check), kind), encoding="utf-8")
+    except OSError as err:
+        raise BadInputError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def human_text(report: Report, check: dict[str, Any]) -> str:
+    figures = check["engine_figures"]
+    lines = [
+        f"{check['tool']} ({check['engine_version']}): {report.model.name} on {_gpu_line(report)}",
+        ("FITS" if check["fits"] else "DOES NOT FIT")
+        + f": needs {format_gib(figures['per_gpu_bytes'] or 0)} per GPU"
+        + (f" of {format_gib(figures['usable_bytes'])} usable" if figures.get("usable_bytes") else ""),
+    ]
+    if check.get("reason"):
+        lines.append(f"why: {check['reason']}")
+    shown = {k: v for k, v in figures.items() if v is not None and k not in ("per_gpu_bytes", "usable_bytes")}
+    for key, value in shown.items():
+        lines.append(f"  {key}: {format_gib(value) if key.endswith('bytes') or 'bytes_' in key else value}")
+    lines.append(
+        "understood: " + ", ".join(f"{p['key']}={p['value']} [{p['source']}]" for p in check["parsed"])
+    )
+    if check["ignored"]:
+        lines.append("read but not modelled: " + ", ".join(check["ignored"]))
+    if check["unknown"]:
+        lines.append("not recognised: " + ", ".join(check["unknown"]))
+    for note in check["notes"]:
+        lines.append(f"note: {note}")
+    if check["suggestions"]:
+        lines.append("changes that make it fit (one at a time, least costly first):")
+        for s in check["suggestions"]:
+            lines.append(
+                f"  - {s['change']}: {format_gib(-s['memory_effect_bytes'])} less per GPU; cost: {s['cost']}"
+            )
+            if s.get("command"):
+                lines.extend("      " + line for line in s["command"].splitlines())
+    elif not check["fits"]:
+        lines.append("no single change makes it fit; try `llmsize fit` for a layout")
+    return "\n".join(lines) + "\n"
+
+
+def _gpu_line(report: Report) -> str:
+    if not report.gpus:
+        return "?"
+    row = report.gpus[0]
+    return f"{row.count}x {row.gpu}" if row.count > 1 else row.gpu

@@ -1,0 +1,127 @@
+"""Ollama references ("qwen3:30b-a3b-q4_K_M", "gemma4:26b", "llama3"): which catalog entry, which GGUF.
+
+An Ollama reference is `library[:tag]`; the tag is a size, optionally followed by a variant and a
+quantization ("8b-instruct-q8_0"), or `latest`. Ollama serves GGUF files, so a reference always
+means GGUF weights: the quantization the tag names, else the one the library publishes by default.
+
+Which size a tag means comes from the catalog: its entries carry the library's tags as aliases
+("qwen3:8b", "qwen3" for latest), each entry citing the ollama.com/library page it read them from.
+A tag of a library we know but a size we do not is refused with the tags we do know, rather than
+guessed from another family's shape (a dense Llama is not what "gemma4:e2b" downloads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmsize.names import ParsedName
+
+# Libraries whose untagged pulls are not Q4_K_M, with where that was read.
+# REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
+# llama2:latest, llama3:latest, mistral:7b/latest, codellama:latest, gemma:latest -> Q4_0 and
+# phi3:latest -> Q4_K_M (public /api/tags dumps of Ollama 0.1.30-era installs on GitHub); deepseek-r1:7b/14b,
+# qwen3:4b/8b/14b and gemma3:1b/4b -> Q4_K_M (public /api/tags and `ollama show` outputs).
+DEFAULT_QUANT = "Q4_K_M"
+DEFAULT_QUANT_SOURCE = (
+    "Ollama /api/tags quantization_level of default pulls (deepseek-r1:7b/14b, qwen3:4b/8b/14b, "
+    "gemma3:1b/4b, phi3: Q4_K_M), as recorded in public API dumps"
+)
+
+
+@dataclass(frozen=True)
+class OllamaLibrary:
+    """One ollama.com/library model and the GGUF type its tags without a quantization download."""
+
+    name: str
+    default_quant: str | None = DEFAULT_QUANT  # None: the checkpoint's own format (gpt-oss ships MXFP4)
+    source: str = DEFAULT_QUANT_SOURCE
+
+
+_Q4_0_SOURCE = "Ollama /api/tags of the default pull reports quantization_level Q4_0 (public API dumps)"
+_MXFP4_SOURCE = (
+    "https://ollama.com/library/gpt-oss: OpenAI's MXFP4 expert weights are served as released (native MXFP4)"
+)
+
+LIBRARIES: tuple[OllamaLibrary, ...] = (
+    OllamaLibrary("llama2", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("llama3", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("codellama", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("mistral", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
+    *(
+        OllamaLibrary(name)
+        for name in (
+            "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
+            "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4", "mixtral",
+            "devstral-small-2", "devstral-2", "falcon",
+        )
+    ),
+)  # fmt: skip
+
+
+# REFERENCE: https://theepic.dev/kb/deciphering-ollama-model-names ("ollama pull library/llama3.1 and
+# ollama pull llama3.1 are equivalent"; the tag defaults to latest).
+_LIBRARY_PREFIXES = ("https://ollama.com/library/", "ollama.com/library/", "library/")
+
+
+def library(name: str) -> OllamaLibrary | None:
+    """The library a reference names ("qwen3" in "qwen3:8b"), when it is one we know."""
+    key = name.strip().lower()
+    return next((lib for lib in LIBRARIES if lib.name == key), None)
+
+
+@dataclass(frozen=True)
+class OllamaRef:
+    """`library:tag` split; `tag` is "latest" when none was written."""
+
+    library: OllamaLibrary
+    tag: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.library.name}:{self.tag}"
+
+    def candidates(self) -> tuple[str, ...]:
+        """Spellings to look up, most specific first: the tag, then the tag without its trailing parts.
+
+        "30b-a3b-instruct-q4_K_M" -> "30b-a3b-instruct-q4_K_M", "30b-a3b-instruct", "30b-a3b", "30b".
+        Parts are joined by '-'; a GGUF type may hold '_' ("q4_K_M") and stays one part.
+        """
+        parts = self.tag.split("-")
+        out = [f"{self.library.name}:{'-'.join(parts[:n])}" for n in range(len(parts), 0, -1)]
+        if self.tag == "latest":
+            out.append(self.library.name)
+        return tuple(out)
+
+
+def parse_reference(text: str, bare_names: frozenset[str] = frozenset()) -> OllamaRef | None:
+    """`library:tag` (any library), or a bare library name listed in `bare_names`; else None.
+
+    A bare word is ambiguous ("DeepSeek-R1" is a Hugging Face model, "qwen3" an Ollama library), so
+    only the bare names the catalog declares as Ollama aliases count; a repo id or a path never does.
+    """
+    stripped = text.strip()
+    for prefix in _LIBRARY_PREFIXES:  # "library/llama3.1:8b" is the official namespace spelled out
+        if stripped.lower().startswith(prefix):
+            stripped = stripped[len(prefix) :]
+            break
+    if "/" in stripped or "\\" in stripped or not stripped:
+        return None
+    name, colon, tag = stripped.partition(":")
+    name = name.strip().lower()
+    if not name or (not colon and name not in bare_names):
+        return None
+    return OllamaRef(library(name) or OllamaLibrary(name), tag.strip() or "latest")
+
+
+def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
+    """The parse with the library's default GGUF type when the tag names no quantization."""
+    quant = ref.library.default_quant
+    if quant is None or parsed.gguf_type is not None or parsed.dtype is not None:
+        return parsed
+    if parsed.quant_method not in (None, "gguf"):
+        return parsed
+    bits = float(next(c for c in quant if c.isdigit()))  # nominal, as names.py reads Q4_K_M
+    return parsed.model_copy(update={"quant_method": "gguf", "gguf_type": quant, "bits": bits})

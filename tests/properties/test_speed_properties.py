@@ -1,0 +1,42 @@
+"""Invariants of the speed model: more context or more concurrency never makes one sequence faster."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.speed import SpeedInputs, decode_step, estimate_speed, resolve_constants
+
+GB = 10**9
+ENGINES = st.sampled_from(["vllm", "sglang", "transformers", "llama.cpp"])
+KERNELS = st.sampled_from(["16bit", "fp8", "int8", "int4", "awq", "gguf"])
+GPUS = st.sampled_from(["A100-SXM-80GB", "H20", "RTX-4090", "M2-Ultra-192GB", "Jetson-AGX-Orin-64GB"])
+
+
+def _inputs(engine: str, kernel: str, batch: int, kv_per_seq: int) -> SpeedInputs:
+    return SpeedInputs(weight_bytes_per_gpu=8 * GB, active_weight_bytes_per_gpu=8 * GB,
+                       kv_bytes_per_gpu=batch * kv_per_seq, active_params=8 * 10**9,
+                       attention_flops_prefill=1e12, attention_flops_decode=1e9, prompt_tokens=2048,
+                       batch=batch, hidden_size=4096, num_layers=32, engine=engine, kernel=kernel,
+                       kv_groups=4, context=2048)
+
+
+@given(ENGINES, KERNELS, GPUS, st.integers(1, 100_000), st.integers(1, 100_000))
+def test_longer_context_is_never_faster(engine: str, kernel: str, gpu: str, a: int, b: int) -> None:
+    spec = get_gpu(gpu)
+    inputs = _inputs(engine, kernel, 1, GB // 4)
+    c = resolve_constants(inputs, spec)
+    lo, hi = sorted((a, b))
+    assert decode_step(inputs, spec, c, lo)[0] <= decode_step(inputs, spec, c, hi)[0]
+
+
+@given(ENGINES, KERNELS, GPUS, st.integers(1, 256), st.integers(1, 256))
+def test_concurrency_trades_per_sequence_speed_for_throughput(engine: str, kernel: str, gpu: str,
+                                                              a: int, b: int) -> None:
+    spec = get_gpu(gpu)
+    lo, hi = sorted((a, b))
+    small = estimate_speed(_inputs(engine, kernel, lo, GB // 8), spec)
+    big = estimate_speed(_inputs(engine, kernel, hi, GB // 8), spec)
+    assert big.decode_tokens_per_s <= small.decode_tokens_per_s * (1 + 1e-9)
+    assert big.aggregate_tokens_per_s >= small.aggregate_tokens_per_s * (1 - 1e-9)

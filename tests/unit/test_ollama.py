@@ -1,0 +1,118 @@
+"""Ollama references resolve to the catalog entry of their tag and to the GGUF type Ollama serves.
+
+Default quantizations are what Ollama's own /api/tags reports for an untagged pull (public dumps:
+llama3:latest "quantization_level": "Q4_0", deepseek-r1:14b "Q4_K_M"; see specs/ollama.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import llmsize.cli
+from llmsize.errors import LlmsizeError, ModelNotFoundError
+from llmsize.specs import catalog, ollama
+from llmsize.specs.models import QuantMethod
+from llmsize.specs.resolve import resolve
+
+
+def _found(name: str) -> tuple[str, str | None]:
+    hit = catalog.find(name)
+    assert hit is not None, name
+    entry, parsed = hit
+    return entry.name, parsed.gguf_type if parsed else None
+
+
+@pytest.mark.parametrize(
+    ("tag", "entry", "gguf_type"),
+    [
+        ("qwen3:30b-a3b-q4_K_M", "Qwen3-30B-A3B", "Q4_K_M"),
+        ("qwen3:8b", "Qwen3-8B", "Q4_K_M"),
+        ("qwen3", "Qwen3-8B", "Q4_K_M"),  # the library's latest tag
+        ("qwen3:8b-fp16", "Qwen3-8B", "F16"),
+        ("qwen3.6:35b", "Qwen3.5-35B-A3B", "Q4_K_M"),
+        ("gemma4:26b", "gemma-4-26B-A4B-it", "Q4_K_M"),
+        ("gemma4:26b-a4b-it-q8_0", "gemma-4-26B-A4B-it", "Q8_0"),
+        ("gemma4:31b", "gemma-4-31B-it", "Q4_K_M"),
+        ("deepseek-r1:14b", "DeepSeek-R1-Distill-Qwen-14B", "Q4_K_M"),
+        ("deepseek-r1:671b", "DeepSeek-R1", "Q4_K_M"),
+        ("llama3:latest", "Llama-3-8B", "Q4_0"),  # /api/tags: llama3:latest quantization_level Q4_0
+        ("llama3", "Llama-3-8B", "Q4_0"),
+        ("llama2:13b", "Llama-2-13B", "Q4_0"),
+        ("llama3.1:8b", "Llama-3.1-8B", "Q4_K_M"),
+        ("library/llama3.1:8b", "Llama-3.1-8B", "Q4_K_M"),
+        ("ollama.com/library/qwen3:8b", "Qwen3-8B", "Q4_K_M"),
+        ("qwen3-coder:30b", "Qwen3-30B-A3B-Thinking-2507", "Q4_K_M"),
+    ],
+)
+def test_ollama_tag_lands_on_its_entry_as_gguf(tag: str, entry: str, gguf_type: str) -> None:
+    assert _found(tag) == (entry, gguf_type)
+
+
+def test_gpt_oss_keeps_its_native_mxfp4() -> None:
+    spec = resolve("gpt-oss:20b")
+    assert spec.weight_format.quant == QuantMethod.MXFP4
+
+
+def test_a_hugging_face_name_is_not_an_ollama_reference() -> None:
+    # "DeepSeek-V3.1" lowercases to the Ollama library name "deepseek-v3.1" but is the HF model (FP8).
+    assert catalog.find("DeepSeek-V3.1") is not None
+    assert _found("DeepSeek-V3.1") == ("DeepSeek-V3", None)
+    assert _found("DeepSeek-R1") == ("DeepSeek-R1", None)
+    assert ollama.parse_reference("Qwen/Qwen3-8B") is None
+    assert ollama.parse_reference("./models/qwen3:8b") is None
+
+
+def test_an_unknown_tag_of_a_known_library_is_refused_with_the_known_tags() -> None:
+    with pytest.raises(ModelNotFoundError, match=r"gemma4:e2b.*26b.*31b"):
+        resolve("gemma4:e2b")
+
+
+def test_the_cli_refuses_an_unknown_tag_in_one_line_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", "gemma4:e2b"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "gemma4:e2b" in err and "26b" in err and "Traceback" not in err
+
+
+def test_an_unknown_library_is_approximated_as_the_gguf_ollama_serves() -> None:
+    spec = resolve("foo:7b")
+    assert spec.approximate
+    assert spec.weight_format.quant == QuantMethod.GGUF and spec.weight_format.gguf_type == "Q4_K_M"
+
+
+@pytest.mark.parametrize("name", ["Qwen3.6-35B-A3B", "gemma4:26b", "qwen3.6:35b", "gemma-4-26B-A4B-it"])
+def test_current_models_are_never_a_guessed_llama_shape(name: str) -> None:
+    # Either the catalog's own architecture, or (while its model_type is not modelled) a clear error.
+    try:
+        spec = resolve(name)
+    except LlmsizeError:
+        return
+    assert not spec.approximate
+
+
+LIBRARIES_WITH_TAGS = [lib.name for lib in ollama.LIBRARIES if catalog._library_tags(lib.name)]
+
+
+@given(
+    st.sampled_from(LIBRARIES_WITH_TAGS),
+    st.one_of(
+        st.from_regex(r"[0-9]{1,3}(\.[0-9])?b", fullmatch=True), st.sampled_from(["latest", "e4b", "x"])
+    ),
+    st.lists(st.sampled_from(["instruct", "it", "q4_K_M", "q8_0", "fp16", "2507"]), max_size=3),
+)
+def test_a_library_tag_lands_on_an_entry_carrying_that_library_or_is_refused(
+    library: str, size: str, suffix: list[str]
+) -> None:
+    tag = "-".join([size, *suffix])
+    try:
+        hit = catalog.find(f"{library}:{tag}")
+    except ModelNotFoundError as err:
+        assert library in err.message
+        return
+    assert hit is not None
+    entry, parsed = hit
+    assert any(a.lower() == library or a.lower().startswith(f"{library}:") for a in entry.model.aliases)
+    assert parsed is not None and (parsed.gguf_type is not None or library == "gpt-oss")

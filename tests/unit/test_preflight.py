@@ -1,0 +1,237 @@
+"""Pre-flight: launch commands and training configs read with each tool's own names and defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import llmsize.cli
+from llmsize.cli import app
+from llmsize.errors import BadInputError
+from llmsize.hardware.gpus import load_catalog
+from llmsize.preflight import values
+from llmsize.preflight.check import run_check
+from llmsize.preflight.launch import parse_launch
+from llmsize.preflight.ollama import default_context
+from llmsize.preflight.rewrite import apply
+from llmsize.preflight.training_config import read_training_config
+
+GIB = 2**30
+
+
+def test_vllm_human_readable_lengths_follow_vllm() -> None:
+    # vLLM's human_readable_int: lowercase k = 1000, uppercase K = 1024.
+    assert values.tokens("32k", "--max-model-len") == 32000
+    assert values.tokens("32K", "--max-model-len") == 32768
+    assert values.tokens("1.5k", "--max-model-len") == 1500
+    with pytest.raises(BadInputError):
+        values.tokens("lots", "--max-model-len")
+    with pytest.raises(BadInputError):
+        values.tokens("9" * 30, "--max-model-len")
+
+
+def test_vllm_serve_flags_aliases_and_defaults() -> None:
+    s = parse_launch(
+        "vllm serve Qwen/Qwen3-8B --max-model-len 32768 -tp 2 --gpu-memory-utilization=0.85 "
+        "--enforce-eager --kv-cache-dtype fp8 --port 8000 --bogus-flag 3"
+    )
+    assert s.tool == "vllm" and s.model == "Qwen/Qwen3-8B"
+    assert s.get("context") == 32768 and s.get("tp") == 2
+    assert s.get("gpu_memory_utilization") == 0.85 and s.get("enforce_eager") is True
+    assert s.get("kv_cache_dtype") == "fp8"
+    assert "--port" in s.ignored and "--bogus-flag" in s.unknown
+    assert s.values["context"].source == "flag --max-model-len"
+
+
+def test_api_server_module_and_docker_wrapper() -> None:
+    s = parse_launch(
+        ["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "meta-llama/Llama-3.1-8B"]
+    )
+    assert s.tool == "vllm" and s.model == "meta-llama/Llama-3.1-8B"
+    d = parse_launch(
+        "docker run --gpus all -e HF_TOKEN=x -v ~/.cache:/root/.cache -p 8000:8000 --ipc=host "
+        "vllm/vllm-openai:latest --model Qwen/Qwen2.5-7B-Instruct --max-model-len 8192"
+    )
+    assert d.tool == "vllm" and d.model == "Qwen/Qwen2.5-7B-Instruct" and d.get("context") == 8192
+
+
+def test_llama_server_short_and_long_flags() -> None:
+    s = parse_launch(
+        "./build/bin/llama-server -m /m/model-Q4_K_M.gguf -c 65536 -np 4 -ngl 30 -fa on "
+        "-ctk q8_0 --cache-type-v q8_0 -ub 1024 -b 4096 --n-cpu-moe 12"
+    )
+    assert s.tool == "llama.cpp"
+    assert (s.get("n_ctx"), s.get("parallel"), s.get("gpu_layers")) == (65536, 4, "30")
+    assert (s.get("flash_attn"), s.get("cache_type_k"), s.get("cache_type_v")) == ("on", "q8_0", "q8_0")
+    assert (s.get("ubatch"), s.get("n_batch"), s.get("n_cpu_moe")) == (1024, 4096, 12)
+
+
+def test_ollama_environment_from_prefix_and_env_option() -> None:
+    s = parse_launch(
+        "OLLAMA_CONTEXT_LENGTH=16k OLLAMA_FLASH_ATTENTION=1 ollama run qwen3:8b",
+        {"OLLAMA_KV_CACHE_TYPE": "q8_0", "OLLAMA_NUM_PARALLEL": "2"},
+    )
+    assert s.tool == "ollama" and s.model == "qwen3:8b"
+    assert s.get("context") == 16000 and s.get("parallel") == 2
+    assert s.get("flash_attn") == "on" and s.get("cache_type_k") == "q8_0"
+
+
+def test_ollama_default_context_by_vram_tiers() -> None:
+    # ollama server/routes.go: >= 47 GiB -> 262144, >= 23 GiB -> 32768, else 4096.
+    assert default_context(80 * GIB) == 262144
+    assert default_context(24 * GIB) == 32768
+    assert default_context(24 * GIB, overhead_bytes=2 * GIB) == 4096
+    assert default_context(12 * GIB) == 4096
+
+
+def test_sglang_launch_server() -> None:
+    s = parse_launch(
+        "python -m sglang.launch_server --model-path Qwen/Qwen3-8B --context-length 32768 "
+        "--mem-fraction-static 0.8 --tp 2 --chunked-prefill-size 4096"
+    )
+    assert s.tool == "sglang" and s.get("mem_fraction_static") == 0.8 and s.get("tp") == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "",
+        "rm -rf /",
+        "vllm bench throughput",
+        "docker run ollama/ollama",
+        "ollama serve",
+        "vllm serve",
+        "llama-server -c",
+        "'unterminated",
+    ],
+)
+def test_bad_commands_are_one_clear_error(command: str) -> None:
+    with pytest.raises(BadInputError):
+        parse_launch(command)
+
+
+def test_rewrite_replaces_the_alias_the_user_wrote() -> None:
+    s = parse_launch("vllm serve Qwen/Qwen3-8B -tp 1 --max-model-len=65536")
+    cmd = apply(s, {"--tensor-parallel-size": 2, "--max-model-len": 32768})
+    assert cmd == "vllm serve Qwen/Qwen3-8B --tensor-parallel-size 2 --max-model-len 32768"
+    o = parse_launch("ollama run qwen3:8b")
+    assert apply(o, {"OLLAMA_CONTEXT_LENGTH": 8192}) == "OLLAMA_CONTEXT_LENGTH=8192 ollama run qwen3:8b"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_llamafactory_yaml_with_deepspeed_auto(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "ds.json",
+        json.dumps(
+            {
+                "train_micro_batch_size_per_gpu": "auto",
+                "zero_optimization": {"stage": 3, "offload_optimizer": {"device": "cpu"}},
+            }
+        ),
+    )
+    cfg = _write(
+        tmp_path / "sft.yaml",
+        "model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\n"
+        "finetuning_type: lora\nquantization_bit: 4\ncutoff_len: 4096\nper_device_train_batch_size: 2\n"
+        "deepspeed: ds.json\nbf16: true\n",
+    )
+    s = read_training_config(cfg)
+    assert s.tool == "llamafactory" and s.get("mode") == "qlora"
+    assert (s.get("context"), s.get("batch"), s.get("zero")) == (4096, 2, 3)
+    assert s.get("offload_optimizer") == "cpu" and s.get("gradient_checkpointing") is True
+    assert s.get("lora_rank") == 8  # LLaMA-Factory's default rank
+
+
+def test_axolotl_yaml_with_anchors_and_trl(tmp_path: Path) -> None:
+    ax = _write(
+        tmp_path / "ax.yml",
+        "base_model: meta-llama/Llama-3.1-8B\nadapter: qlora\nload_in_4bit: true\n"
+        "lora_r: &r 32\nlora_alpha: *r\nlora_target_linear: true\nsequence_len: 8k\nmicro_batch_size: 2\n"
+        "optimizer: paged_adamw_8bit\ngradient_checkpointing: true\n",
+    )
+    s = read_training_config(ax)
+    assert (s.tool, s.get("mode"), s.get("lora_rank"), s.get("context")) == ("axolotl", "qlora", 32, 8000)
+    assert s.get("optimizer") == "paged-adamw-8bit" and s.get("lora_targets") == "all-linear"
+    trl = _write(tmp_path / "trl.yaml", "model_name_or_path: Qwen/Qwen2.5-0.5B\nmax_length: 2048\n")
+    t = read_training_config(trl)
+    assert (t.tool, t.get("mode"), t.get("batch"), t.get("optimizer_impl")) == (
+        "trl",
+        "full",
+        8,
+        "adamw-fused",
+    )
+
+
+def test_yaml_tags_and_missing_deepspeed_file_are_refused(tmp_path: Path) -> None:
+    bad = _write(tmp_path / "x.yaml", "model_name_or_path: !!python/object/apply:os.system ['true']\n")
+    with pytest.raises(BadInputError):
+        read_training_config(bad)
+    missing = _write(tmp_path / "y.yaml", "model_name_or_path: Qwen/Qwen2.5-0.5B\ndeepspeed: nowhere.json\n")
+    with pytest.raises(BadInputError, match="not found"):
+        read_training_config(missing)
+
+
+def test_a_model_too_large_for_the_card_does_not_fit_and_gets_a_fix() -> None:
+    gpu = load_catalog().get("RTX-4090")
+    result = run_check(parse_launch("vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 32768"), gpu)
+    # 7.6B bf16 weights (15.2 GB) fit a 24 GB card under vLLM's 0.9 share; a 32B model's 65 GB do not.
+    assert result.fits
+    big = run_check(parse_launch("vllm serve Qwen/Qwen2.5-32B-Instruct --max-model-len 32768"), gpu)
+    assert not big.fits
+    assert all(s.memory_effect_bytes < 0 for s in big.suggestions)
+    assert any("--tensor-parallel-size" in (s.command or "") for s in big.suggestions)
+
+
+def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        llmsize.cli.main(args)
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err
+
+
+def test_check_cli_exit_codes_and_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(
+        app,
+        [
+            "check",
+            "--gpu",
+            "H100",
+            "--format",
+            "json",
+            "--",
+            "vllm",
+            "serve",
+            "Qwen/Qwen2.5-7B-Instruct",
+            "--max-model-len",
+            "8192",
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    doc = json.loads(ok.stdout)
+    check = doc["check"]
+    for key in (
+        "fits",
+        "engine",
+        "engine_version",
+        "parsed",
+        "ignored",
+        "engine_figures",
+        "suggestions",
+        "command",
+    ):
+        assert key in check
+    assert doc["memory"]["total"] > 0 and check["fits"] is True
+    code, out, err = _main(
+        ["check", "--gpu", "RTX-4090", "--", "vllm", "serve", "Qwen/Qwen2.5-72B-Instruct"], capsys
+    )
+    assert code == 3 and "DOES NOT FIT" in out and "run out of memory" in err
+    code, _, err = _main(["check", "--gpu", "RTX-4090", "--", "vllm", "serve"], capsys)
+    assert code == 2 and "names no model" in err and "Traceback" not in err
