@@ -152,7 +152,8 @@ LEFT_OUT = [
     "vLLM with an LMCache KV connector (vllm-project/vllm#21348): 8.11 GiB gave 178,880 tokens of "
     "Qwen3-235B-A22B-FP8 at TP=4, 1.1% fewer than the plain layout holds; the connector's share is unknown.",
     "gpt-oss-120b on one H100, vLLM about 0.11 (vllm-project/vllm#27508): "
-    "'Available KV cache memory: 1.71 GiB' at --gpu-memory-utilization 0.95 --max-num-batched-tokens 1024, and 0.10.1 with the Marlin backend "
+    "'Available KV cache memory: 1.71 GiB' at --gpu-memory-utilization 0.95 --max-num-batched-tokens 1024, "
+    "and 0.10.1 with the Marlin backend "
     "(#23278): -2.14 GiB after 65.97 GiB of weights. Both leave 7.5-9 GiB for the profile run and non-torch "
     "memory, three times what vLLM 0.19 shows for gpt-oss-20b; the exact release and whether the GPU was "
     "shared are not stated, so they are not golden rows.",
