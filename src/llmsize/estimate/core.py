@@ -12,20 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate import adapters, explain, kv_cache, phases, training
-from llmsize.estimate.engines import WeightPlacement, engine_for
+from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
+from llmsize.estimate.resolved import Resolved, resolve_workload
 from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
     Shard,
-    WeightEstimate,
-    compute_dtype,
-    estimate_weights,
     shard_bytes,
     stage_shards,
-    stages,
 )
-from llmsize.estimate.workload import Mode, Workload
+from llmsize.estimate.workload import Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
@@ -48,23 +45,7 @@ class StagePlan:
         return int(s.weights + s.gradients + s.optimizer + s.adapters + max(s.kv_prefill, s.kv_full))
 
 
-@dataclass(frozen=True)
-class Context:
-    """Shared, per-workload facts every stage needs."""
-
-    weights: WeightEstimate
-    compute: str
-    kv_dtype: str
-    targets: adapters.LoraTargets | None
-
-
-def _context(spec: ModelSpec, wl: Workload) -> Context:
-    weights = estimate_weights(spec, wl)
-    compute = compute_dtype(spec, wl, weights.format)
-    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
-    engine_for(wl).kv_element_bytes(kv_dtype)  # validates the KV dtype for the engine up front
-    targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
-    return Context(weights, compute, kv_dtype, targets)
+Context = Resolved  # the resolved workload (estimate/resolved.py); kept under its old name
 
 
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
@@ -101,18 +82,16 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
 
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
-    ctx = _context(spec, wl)
+    ctx = resolve_workload(spec, wl)
     plans = [
-        _plan_stage(spec, wl, ctx, st, w)
-        for st, w in zip(stages(spec, wl), ctx.weights.per_stage, strict=True)
+        _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
     return ctx, max(plans, key=lambda p: p.static_total)
 
 
 def _placement(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> WeightPlacement:
     """Device and host bytes of the weights, as the engine places them."""
-    eng = engine_for(wl)
-    return eng.place_weights(
+    return ctx.engine.place_weights(
         spec, wl, ctx.weights.format, busiest.stage, busiest.static.weights, sum(ctx.weights.per_stage)
     )
 
@@ -124,14 +103,14 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
     `Estimate.engine_figures` splits them and carries what the engine itself prints.
     """
     ctx, busiest = plan(spec, wl)
-    eng = engine_for(wl)
+    eng = ctx.engine
     static = busiest.static
     placement = _placement(spec, wl, ctx, busiest)
-    pk = eng.peak(spec, wl, static)
+    pk = eng.peak(spec, wl, static, ctx)
     weights_bytes = placement.device_bytes + placement.host_bytes
     allocated = static.weights + static.adapters + pk.kv_cache + pk.activations + pk.gradients + pk.optimizer
-    over = eng.overhead(spec, wl, allocated)
-    figures = eng.figures(spec, wl, placement, pk, ctx.kv_dtype)
+    over = eng.overhead(spec, wl, allocated, ctx)
+    figures = eng.figures(spec, wl, placement, pk, ctx)
     fmt = ctx.weights.format
     components = (
         Component(
@@ -227,8 +206,7 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
 
 
 def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
-    eng = engine_for(wl)
-    notes = eng.notes(spec, wl)
+    notes = ctx.engine.notes(spec, wl)
     out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes, *notes[:1]]
     out.append(f"compute dtype {ctx.compute}")
     if not wl.mode.trains:

@@ -433,7 +433,9 @@ class WeightEstimate:
     notes: tuple[str, ...]
 
 
-def estimate_weights(spec: ModelSpec, wl: Workload) -> WeightEstimate:
+def estimate_weights(
+    spec: ModelSpec, wl: Workload, placed: tuple[Stage, ...] | None = None
+) -> WeightEstimate:
     """Bytes of the weights on every GPU position of the pipeline.
 
     With the checkpoint's own headers at hand and the same format requested, the exact checkpoint
@@ -442,7 +444,7 @@ def estimate_weights(spec: ModelSpec, wl: Workload) -> WeightEstimate:
     """
     validate_parallelism(spec, wl)
     fmt, notes = effective_format(spec, wl)
-    all_stages = stages(spec, wl)
+    all_stages = placed if placed is not None else stages(spec, wl)
     formula = [stage_weight_bytes(spec, wl, fmt, st) for st in all_stages]
     total = model_weight_bytes(spec, fmt)
     out_notes = list(notes)

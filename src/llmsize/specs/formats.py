@@ -196,11 +196,6 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
     return fmt, warnings + more
 
 
-# REFERENCE: ollama.com/library: a model's plain tags ("deepseek-r1:14b", "latest") point at its
-# q4_K_M file (e.g. deepseek-r1:14b = 9.0GB, the same digest as deepseek-r1:14b-qwen-distill-q4_K_M).
-OLLAMA_DEFAULT_GGUF = "Q4_K_M"
-
-
 # --- from a name --------------------------------------------------------------------------------
 
 
@@ -221,14 +216,6 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
     method = (parsed.quant_method or "").lower().replace("_", "-")
     bits = parsed.bits
     gguf_type = _gguf_type(parsed)
-    if parsed.ollama_tag is not None and not method and not gguf_type and bits is None:
-        # An Ollama tag is a GGUF file: the library publishes Q4_K_M under the plain tags
-        # ("deepseek-r1:14b", "llama3:latest"), and "-fp16"/"-bf16" tags carry 16-bit files.
-        dtype = (parsed.dtype or "").lower()
-        # gpt-oss ships MXFP4 experts, and Ollama's file keeps them (ollama.com/library/gpt-oss: 14GB).
-        default = "MXFP4_MOE" if base.quant == QuantMethod.MXFP4 else OLLAMA_DEFAULT_GGUF
-        ftype = {"fp16": "F16", "f16": "F16", "bf16": "BF16"}.get(dtype, default)
-        return WeightFormat(dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=ftype)
     if gguf_type or method == "gguf":
         return WeightFormat(dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=gguf_type, bits=bits)
     if method == "gptq":

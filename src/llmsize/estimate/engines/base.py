@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -89,10 +90,10 @@ class EngineModel(Protocol):
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak: ...
-    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int) -> Overhead: ...
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures | None: ...
     def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget: ...
     def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload: ...
@@ -235,22 +236,22 @@ class BaseEngine:
         return ""
 
     # --- transient, reservations, figures -------------------------------------------------------
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         """The live set at the workload's peak; the default is the transformers phase walk."""
         from llmsize.estimate import phases
 
-        return phases.peak(spec, wl, static)
+        return phases.peak(spec, wl, static, rs)
 
-    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int) -> Overhead:
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
         from llmsize.estimate.overhead import cuda_overhead
 
-        del spec
+        del spec, rs
         return cuda_overhead(wl, allocated)
 
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures | None:
-        del spec, wl, weights, peak, kv_dtype
+        del spec, wl, weights, peak, rs
         return None
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget:

@@ -39,6 +39,7 @@ from llmsize.units import MIB, format_gib
 if TYPE_CHECKING:
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -189,10 +190,10 @@ class LlamaCpp(BaseEngine):
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
 
-        head = self.stages(spec, wl)[-1].head
+        head = rs.stages[-1].head
         device, host, out = self.buffers(spec, head)
         total = device + host + out
         kv = static.kv_full
@@ -253,14 +254,24 @@ class LlamaCpp(BaseEngine):
         whole = model_weight_bytes(spec, fmt)
         return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
 
+    def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
+        """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
+        each layer's K/V with the layer (llama-kv-cache.cpp, offload_kqv)."""
+        from llmsize.estimate.kv_cache import kv_cache_bytes
+
+        on_gpu = {layer for st in rs.stages for layer in st.layers}
+        cpu = [layer for layer in range(spec.num_layers) if layer not in on_gpu]
+        return int(kv_cache_bytes(spec, wl, rs.kv_dtype, cpu)) if cpu else 0
+
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
         from llmsize.estimate.result import EngineFigures
 
-        head = self.stages(spec, wl)[-1].head
+        head = rs.stages[-1].head
         device, host, out = self.buffers(spec, head)
         cells = self.n_ctx()
+        kv_dtype = rs.kv_dtype
         kv_mib = peak.kv_cache / MIB
         lines = (
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {spec.num_layers:3d} layers, "
@@ -275,7 +286,7 @@ class LlamaCpp(BaseEngine):
             engine=str(self.engine),
             version=self.version,
             device_weights_bytes=weights.device_bytes,
-            host_bytes=weights.host_bytes + host + out,
+            host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
             compute_buffer_bytes=device,
             output_buffer_bytes=out,
             kv_page_bytes=0,

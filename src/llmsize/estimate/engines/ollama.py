@@ -3,8 +3,9 @@
 Modelled release: Ollama 0.33 (ollama/ollama at fb30760, August 2026), which launches llama.cpp's
 `llama-server` (llm/llama_server.go `NewLlamaServer`). Rules, each with its source:
 - the tag: Ollama's library serves one GGUF per tag, Q4_K_M unless the tag names another type
-  (e.g. `qwen2.5:7b-instruct-q8_0`); llmsize sizes `deepseek-r1:14b` as that file
-  (specs/formats.py `weight_format_from_name`).
+  (e.g. `qwen2.5:7b-instruct-q8_0`) or the library publishes another default (llama3: Q4_0;
+  gpt-oss: its MXFP4 experts as released); specs/ollama.py resolves the tag to that file, and this
+  engine sizes a Hugging Face name run under `--engine ollama` as its Q4_K_M GGUF.
 - context: `-c NumCtx x numParallel` and `-np numParallel` (llm/llama_server.go): the parallel
   slots share one unified cache, as `--batch x --context` does for llama.cpp here. NumCtx is
   OLLAMA_CONTEXT_LENGTH, else a VRAM tier (server/routes.go `Serve`: 262,144 tokens with >= 47 GiB
@@ -24,10 +25,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.workload import Engine, Workload
+from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
-    from llmsize.specs.models import ModelSpec
+    from llmsize.specs.models import ModelSpec, WeightFormat
 
 OLLAMA_VERSION_MODELLED = "0.33"
 NUM_BATCH = 512  # REFERENCE: ollama api/types.go DefaultOptions NumBatch 512 (-b and -ub)
@@ -41,6 +43,21 @@ class Ollama(LlamaCpp):
     engine: ClassVar[Engine] = Engine.OLLAMA
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
+        it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
+        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB)."""
+        from llmsize.specs.models import QuantMethod, WeightFormat
+
+        del rest
+        if wl.dtype is not None or spec.weight_format.quant is not None:
+            return None
+        note = (
+            f"Ollama serves the library's {OLLAMA_DEFAULT_GGUF} GGUF of this model; "
+            "--quant Q8_0 / F16 for other tags"
+        )
+        return WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF), note
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH

@@ -59,6 +59,6 @@ def default_engine(spec: ModelSpec, engine: Engine | None, quant: str | None) ->
     normalized = quant.upper().removeprefix("GGUF:").replace("-", "_") if quant else None
     wants_gguf = normalized in GGUF_FILE_TYPES
     from_gguf = spec.weight_format.quant == QuantMethod.GGUF and (quant is None or wants_gguf)
-    if from_gguf and _is_ollama_tag(spec):
+    if (quant is None or wants_gguf) and _is_ollama_tag(spec):
         return Engine.OLLAMA
     return Engine.LLAMA_CPP if wants_gguf or from_gguf else Engine.TRANSFORMERS

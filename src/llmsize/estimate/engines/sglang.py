@@ -24,6 +24,7 @@ from llmsize.units import GIB, MIB, format_gib
 if TYPE_CHECKING:
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -66,12 +67,11 @@ class Sglang(BaseEngine):
         del kv_dtype
         return False  # one cell per token in every layer's pool
 
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.engines.vllm import Vllm
         from llmsize.estimate.phases import Peak
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         # The forward of one prefill chunk, the same flat-token forward vLLM profiles.
         chunk = wl.model_copy(update={"max_num_batched_tokens": CHUNKED_PREFILL, "max_num_seqs": 1})
         _, forward, _ = Vllm(chunk).profile_bytes(spec, e)
@@ -90,7 +90,7 @@ class Sglang(BaseEngine):
             high=act + kv + static.weights,
         )
 
-    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int) -> Overhead:
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
         from llmsize.estimate.overhead import Overhead
 
         del allocated
@@ -109,14 +109,13 @@ class Sglang(BaseEngine):
         )
 
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
         from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
         from llmsize.estimate.result import EngineFigures
-        from llmsize.estimate.weights import stages
 
-        layers = len(max(stages(spec, wl), key=lambda st: len(st.layers)).layers)
-        cell = int(kv_bytes_per_token_layer(spec, wl, kv_dtype) * layers)
+        layers = len(rs.busiest_stage.layers)
+        cell = int(kv_bytes_per_token_layer(spec, wl, rs.kv_dtype) * layers)
         return EngineFigures(
             engine=str(self.engine),
             version=self.version,

@@ -23,8 +23,8 @@ commit 35d5cda and later):
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
   FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
   checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
-- weights as loaded: MXFP4 MoE experts padded to a multiple of 256 in their intermediate size
-  (`vllm/model_executor/layers/quantization/mxfp4.py`).
+- weights as loaded: MXFP4 MoE experts padded to the Marlin MoE tiles, intermediate size to a
+  multiple of 128 and hidden size to 256 (`vllm/model_executor/layers/quantization/mxfp4.py`).
 - pages, `vllm/v1/core/kv_cache_utils.py`: a uniform model gets num_blocks = available //
   page_size // num_layers; a hybrid one (full + sliding layers) splits each kind's layers into
   groups of the smallest kind's size, all groups sharing one page size and one pool of block ids:
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -78,11 +79,14 @@ NON_TORCH_TP1_BYTES = 256 * MIB
 # TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
 # all-reduce buffers a tensor-parallel rank adds.
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
-# REFERENCE: vllm/model_executor/layers/quantization/mxfp4.py Mxfp4MoEMethod.create_weights pads
-# intermediate_size_per_partition to a multiple of 256 for its MoE kernels. Check: gpt-oss-120b
-# "Model loading took 64.38 GiB" on one H100 (vllm#33155, v0.14.1, Triton backend), where the
-# unpadded checkpoint holds ~60.8 GiB: 2880 -> 3072 adds 6.7% to the experts.
-MXFP4_PAD = 256
+# REFERENCE: vllm/model_executor/layers/quantization/mxfp4.py Mxfp4MoEMethod.create_weights, Marlin
+# backend (Hopper and older): "the moe marlin kernel requires that for each linear n % 256 == 0 and
+# k % 128 == 0": the per-rank intermediate size is rounded up to 128 and the hidden size to 256.
+# Checks: gpt-oss-120b "Model loading took 65.9651 GiB" on one H100 (vllm#23278, Marlin), and
+# gpt-oss-20b at TP 2 7.01 GiB per rank (llm-d-planner#205, v0.19). The Triton backend of some
+# releases pads less (64.38 GiB for 120b, vllm#33155, v0.14.1).
+MXFP4_PAD_INTER = 128
+MXFP4_PAD_HIDDEN = 256
 # Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
 # dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
 # they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
@@ -152,21 +156,27 @@ class Vllm(BaseEngine):
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement:
-        """Weights as vLLM's kernels hold them: MXFP4 MoE experts with their intermediate size padded
-        to a multiple of MXFP4_PAD (the Triton/Marlin MoE kernels' tile), everything else as stored."""
+        """Weights as vLLM's kernels hold them: MXFP4 MoE experts padded to the Marlin MoE kernel's
+        tiles (intermediate to 128, hidden to 256), everything else as stored."""
         del all_stages
         from llmsize.specs.models import QuantMethod
 
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
-        if fmt.quant != QuantMethod.MXFP4 or not inter or inter % MXFP4_PAD == 0:
+        if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
         from llmsize.estimate.weights import shard_bytes, stage_shards
 
         experts = sum(
             shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage) if s.group.kind == "expert"
         )
-        padded = ceil_div(inter, MXFP4_PAD) * MXFP4_PAD
-        return WeightPlacement(device + experts * (padded - inter) // inter, 0)
+        h = spec.hidden_size
+        padded = (
+            ceil_div(inter, MXFP4_PAD_INTER)
+            * MXFP4_PAD_INTER
+            * ceil_div(h, MXFP4_PAD_HIDDEN)
+            * MXFP4_PAD_HIDDEN
+        )
+        return WeightPlacement(device + experts * (padded - inter * h) // (inter * h), 0)
 
     # --- cache --------------------------------------------------------------------------------------
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
@@ -242,11 +252,10 @@ class Vllm(BaseEngine):
     def non_torch_bytes(self) -> int:
         return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if self.wl.tp > 1 else 0)
 
-    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         prof, forward, sampler = self.profile_bytes(spec, e)
         kv = static.kv_full
         return Peak(
@@ -268,11 +277,10 @@ class Vllm(BaseEngine):
             high=prof + kv + static.weights + static.adapters,
         )
 
-    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int) -> Overhead:
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
         from llmsize.estimate.overhead import Overhead
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         graphs = self.cuda_graph_bytes(spec, e)
         nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes() + graphs
         return Overhead(
@@ -285,17 +293,16 @@ class Vllm(BaseEngine):
 
     # --- figures and budget -----------------------------------------------------------------------
     def figures(
-        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, kv_dtype: str
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
         from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
         from llmsize.estimate.result import EngineFigures
-        from llmsize.estimate.weights import compute_dtype
 
-        e = {"fp32": 4}.get(compute_dtype(spec, wl), 2)
+        e = rs.compute_bytes
         block = self.block_tokens(spec)
-        layers = self._layers(spec, wl)
+        layers = rs.busiest_stage.layers
         groups = self.groups(spec, layers)
-        per_layer = kv_bytes_per_token_layer(spec, wl, kv_dtype)
+        per_layer = kv_bytes_per_token_layer(spec, wl, rs.kv_dtype)
         page = block * per_layer  # one layer's page
         size = max((g.layers for g in groups), default=0)
         need = sum(self._group_blocks(g, wl.context, block) for g in groups)
@@ -314,11 +321,6 @@ class Vllm(BaseEngine):
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
         )
-
-    def _layers(self, spec: ModelSpec, wl: Workload) -> tuple[int, ...]:
-        from llmsize.estimate.weights import stages
-
-        return max(stages(spec, wl), key=lambda st: len(st.layers)).layers
 
     def _group_blocks(self, g: _Group, context: int, block: int) -> int:
         if g.window is None:
