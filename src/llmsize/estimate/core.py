@@ -54,8 +54,8 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:
-        kv_full = kv_cache.kv_bytes(terms, engine_for(wl), wl.context, wl.prefill_tokens, wl.batch)
-        kv_prefill = kv_cache.kv_bytes(terms, engine_for(wl), wl.prefill_tokens, wl.prefill_tokens, wl.batch)
+        kv_full = kv_cache.kv_bytes(terms, ctx.engine, wl.context, wl.prefill_tokens, wl.batch)
+        kv_prefill = kv_cache.kv_bytes(terms, ctx.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
     adapter_params = 0
     if ctx.targets is not None:
         factors = adapters.lora_factors(spec, shards, ctx.targets, wl.lora_rank)
