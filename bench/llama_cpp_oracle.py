@@ -123,6 +123,49 @@ ARCHS: dict[str, dict[str, Any]] = {
     },
 }
 
+# gpt-oss at the context issue 9 quotes (131,072): sliding (128) and full layers alternate, attention
+# sinks, biased MoE. openai/gpt-oss-20b widths, two layers (one sliding, one full).
+ARCHS["gptoss"] = {
+    "gguf_arch": "gpt-oss",
+    "hf": {
+        "model_type": "gpt_oss",
+        "architectures": ["GptOssForCausalLM"],
+        "hidden_size": 2880,
+        "intermediate_size": 2880,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 64,
+        "num_key_value_heads": 8,
+        "head_dim": 64,
+        "num_local_experts": 32,
+        "num_experts_per_tok": 4,
+        "experts_per_token": 4,
+        "vocab_size": 201088,
+        "max_position_embeddings": 131072,
+        "rms_norm_eps": 1e-5,
+        "rope_theta": 150000.0,
+        "sliding_window": 128,
+        "layer_types": ["sliding_attention", "full_attention"],
+        "attention_bias": True,
+        "rope_scaling": {
+            "rope_type": "yarn",
+            "factor": 32.0,
+            "original_max_position_embeddings": 4096,
+            "beta_fast": 32.0,
+            "beta_slow": 1.0,
+            "truncate": False,
+        },
+        "tie_word_embeddings": False,
+        "torch_dtype": "bfloat16",
+    },
+    "settings": [
+        (131072, 1, 512, 2048, "on", "f16", "f16"),
+        (131072, 1, 2048, 2048, "on", "f16", "f16"),
+        (131072, 4, 512, 2048, "on", "f16", "f16"),
+        (32768, 1, 512, 2048, "on", "q8_0", "q8_0"),
+        (16384, 1, 512, 2048, "off", "f16", "f16"),
+    ],
+}
+
 # (n_ctx, n_seq_max, n_ubatch, n_batch, flash_attn, type_k, type_v)
 SETTINGS: list[tuple[int, int, int, int, str, str, str]] = [
     (4096, 1, 512, 2048, "off", "f16", "f16"),
@@ -158,8 +201,9 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
             (b + "attn_k.weight", (kv, d), "q4_0"),
             (b + "attn_v.weight", (kv, d), "q4_0"),
             (b + "attn_output.weight", (d, q), "q4_0"),
-            (b + "ffn_norm.weight", (d,), "f32"),
         ]
+        if arch != "gptoss":  # gpt-oss normalises before its MoE with post_attention_norm instead
+            out.append((b + "ffn_norm.weight", (d,), "f32"))
         if arch == "qwen2":
             out += [
                 (b + "attn_q.bias", (q,), "f32"),
@@ -173,6 +217,25 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
                 (b + "post_attention_norm.weight", (d,), "f32"),
                 (b + "post_ffw_norm.weight", (d,), "f32"),
             ]
+        if arch == "gptoss":
+            ne, fe = hf["num_local_experts"], hf["intermediate_size"]
+            out += [
+                (b + "attn_q.bias", (q,), "f32"),
+                (b + "attn_k.bias", (kv,), "f32"),
+                (b + "attn_v.bias", (kv,), "f32"),
+                (b + "attn_output.bias", (d,), "f32"),
+                (b + "attn_sinks.weight", (hf["num_attention_heads"],), "f32"),
+                (b + "post_attention_norm.weight", (d,), "f32"),
+                (b + "ffn_gate_inp.weight", (ne, d), "f32"),
+                (b + "ffn_gate_inp.bias", (ne,), "f32"),
+                (b + "ffn_gate_exps.weight", (ne, fe, d), "q4_0"),
+                (b + "ffn_gate_exps.bias", (ne, fe), "f32"),
+                (b + "ffn_up_exps.weight", (ne, fe, d), "q4_0"),
+                (b + "ffn_up_exps.bias", (ne, fe), "f32"),
+                (b + "ffn_down_exps.weight", (ne, d, fe), "q4_0"),
+                (b + "ffn_down_exps.bias", (ne, d), "f32"),
+            ]
+            continue
         if arch == "qwen3moe":
             ne, fe = hf["num_experts"], hf["moe_intermediate_size"]
             out += [
@@ -218,6 +281,11 @@ def write_gguf(path: Path, name: str) -> None:
         w.add_expert_count(hf["num_experts"])
         w.add_expert_used_count(hf["num_experts_per_tok"])
         w.add_expert_feed_forward_length(hf["moe_intermediate_size"])
+    if name == "gptoss":
+        w.add_sliding_window(hf["sliding_window"])
+        w.add_expert_count(hf["num_local_experts"])
+        w.add_expert_used_count(hf["num_experts_per_tok"])
+        w.add_expert_feed_forward_length(hf["intermediate_size"])
     n_vocab = hf["vocab_size"]
     tokens = [f"<0x{b:02X}>" for b in range(256)] + [f"tok{i}" for i in range(256, n_vocab)]
     tokens[0:3] = ["<unk>", "<s>", "</s>"]  # SPM specials at 0..2; bytes 0x00-0x02 are never looked up
@@ -335,12 +403,14 @@ def main() -> None:
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="llmsize-oracle-"))
     folder.mkdir(parents=True, exist_ok=True)
-    runs = []
+    # Runs of architectures not measured this time are kept from the last file.
+    old = yaml.safe_load(OUT.read_text(encoding="utf-8"))["runs"] if OUT.exists() else []
+    runs = [r for r in old if r["arch"] not in args.archs]
     for name in args.archs:
         path = folder / f"{name}.gguf"
         if not path.exists():
             write_gguf(path, name)
-        for n_ctx, n_seq, ub, nb, fa, tk, tv in SETTINGS:
+        for n_ctx, n_seq, ub, nb, fa, tk, tv in ARCHS[name].get("settings", SETTINGS):
             res = measure(path, n_ctx, n_seq, ub, nb, fa, tk, tv)
             settings = {
                 "n_ctx": n_ctx,
@@ -375,7 +445,7 @@ def main() -> None:
         "generator": "bench/llama_cpp_oracle.py",
         "llama_cpp_python": llama_cpp.__version__,
         "backend": "CPU (n_gpu_layers=0); buffer sizes are llama.cpp's own log lines",
-        "layers_note": "2 layers (gemma3: 6, one full-attention layer; qwen3moe: 1)",
+        "layers_note": "2 layers (gemma3: 6 with one full layer; qwen3moe: 1; gpt-oss: 1 sliding + 1 full)",
         "runs": runs,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Golden: llmsize against llama.cpp's own buffer sizes, measured on a CPU by bench/llama_cpp_oracle.py.
 
-The oracle wrote GGUFs with real widths (Llama-3.2-1B, Qwen2.5-0.5B, Gemma-3-1B, Qwen3-30B-A3B)
-but few layers, loaded them with llama.cpp (llama-cpp-python) and recorded the KV, compute and
+The oracle wrote GGUFs with real widths (Llama-3.2-1B, Qwen2.5-0.5B, Gemma-3-1B, Qwen3-30B-A3B,
+gpt-oss-20b) but few layers, loaded them with llama.cpp (llama-cpp-python) and recorded the KV, compute and
 output buffers llama.cpp printed (docs/validation/llama_cpp_oracle.yaml). Here llmsize gets the same
 widths as a config.json and the same settings; KV bytes must match to the printed rounding, the
 compute buffer within 10% (issue 9). Rows whose options llmsize does not have yet are skipped.
@@ -31,6 +31,8 @@ def _sample() -> list[dict[str, Any]]:
         (16384, 1, 512, "on", "q8_0"),
         (16384, 4, 512, "on", "f16"),
         (16384, 1, 2048, "on", "f16"),
+        (131072, 1, 512, "on", "f16"),  # gpt-oss at its full context: issue 9's "about 420 MiB"
+        (131072, 4, 512, "on", "f16"),
     }
     return [
         r
@@ -63,7 +65,7 @@ def _llmsize(run: dict[str, Any], model_dir: Path, path: str) -> Outcome:
 
 
 def test_the_oracle_covers_several_architectures() -> None:
-    assert {r["arch"] for r in RUNS} >= {"llama", "qwen2", "gemma3", "qwen3moe"}
+    assert {r["arch"] for r in RUNS} >= {"llama", "qwen2", "gemma3", "qwen3moe", "gptoss"}
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[_id(r) for r in RUNS])
