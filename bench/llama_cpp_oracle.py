@@ -166,6 +166,44 @@ ARCHS["gptoss"] = {
     ],
 }
 
+# DeepSeek-V2-Lite widths (MLA: kv_lora_rank 512, rope 64, nope 128, v 128; 64 experts of 1408, 2 shared,
+# top-6), one dense and one MoE layer, written twice: as today's converter writes it (MLA kept as the
+# latent: key_length 576, *_mla keys, attn_k_b/attn_v_b) and as converters before llama.cpp's MLA
+# split did (key_length 192, no *_mla keys, attn_kv_b), which llama.cpp caches as full per-head K and V.
+_DSV2_HF = {
+    "model_type": "deepseek_v2",
+    "architectures": ["DeepseekV2ForCausalLM"],
+    "hidden_size": 2048,
+    "intermediate_size": 10944,
+    "moe_intermediate_size": 1408,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 16,
+    "num_key_value_heads": 16,
+    "kv_lora_rank": 512,
+    "q_lora_rank": None,
+    "qk_nope_head_dim": 128,
+    "qk_rope_head_dim": 64,
+    "v_head_dim": 128,
+    "n_routed_experts": 64,
+    "n_shared_experts": 2,
+    "num_experts_per_tok": 6,
+    "first_k_dense_replace": 1,
+    "moe_layer_freq": 1,
+    "vocab_size": 102400,
+    "max_position_embeddings": 163840,
+    "rms_norm_eps": 1e-6,
+    "rope_theta": 10000.0,
+    "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16",
+}
+_DSV2_SETTINGS = [
+    (4096, 1, 512, 2048, "off", "f16", "f16"),
+    (16384, 1, 512, 2048, "on", "f16", "f16"),
+    (16384, 1, 512, 2048, "off", "f16", "f16"),
+]
+ARCHS["deepseek2"] = {"gguf_arch": "deepseek2", "hf": _DSV2_HF, "mla": True, "settings": _DSV2_SETTINGS}
+ARCHS["deepseek2-old"] = {"gguf_arch": "deepseek2", "hf": _DSV2_HF, "mla": False, "settings": _DSV2_SETTINGS}
+
 # (n_ctx, n_seq_max, n_ubatch, n_batch, flash_attn, type_k, type_v)
 SETTINGS: list[tuple[int, int, int, int, str, str, str]] = [
     (4096, 1, 512, 2048, "off", "f16", "f16"),
@@ -182,6 +220,48 @@ SETTINGS: list[tuple[int, int, int, int, str, str, str]] = [
 # ---------------------------------------------------------------- GGUF writing (gguf package)
 
 
+def _deepseek2_layer(
+    b: str, i: int, hf: dict[str, Any], *, mla: bool
+) -> list[tuple[str, tuple[int, ...], str]]:
+    """One DeepSeek-V2 layer in llama.cpp's naming (src/models/deepseek2.cpp, load_arch_tensors)."""
+    d, nh, lora = hf["hidden_size"], hf["num_attention_heads"], hf["kv_lora_rank"]
+    nope, rope, v = hf["qk_nope_head_dim"], hf["qk_rope_head_dim"], hf["v_head_dim"]
+    out: list[tuple[str, tuple[int, ...], str]] = [
+        (b + "attn_norm.weight", (d,), "f32"),
+        (b + "attn_kv_a_norm.weight", (lora,), "f32"),
+        (b + "attn_q.weight", (nh * (nope + rope), d), "q4_0"),
+        (b + "attn_kv_a_mqa.weight", (lora + rope, d), "q4_0"),
+        (b + "attn_output.weight", (d, nh * v), "q4_0"),
+        (b + "ffn_norm.weight", (d,), "f32"),
+    ]
+    if mla:
+        out += [
+            (b + "attn_k_b.weight", (nh, lora, nope), "q4_0"),
+            (b + "attn_v_b.weight", (nh, v, lora), "q4_0"),
+        ]
+    else:
+        out += [(b + "attn_kv_b.weight", (nh * (nope + v), lora), "q4_0")]
+    if i < hf["first_k_dense_replace"]:
+        ff = hf["intermediate_size"]
+        return [
+            *out,
+            (b + "ffn_gate.weight", (ff, d), "q4_0"),
+            (b + "ffn_up.weight", (ff, d), "q4_0"),
+            (b + "ffn_down.weight", (d, ff), "q4_0"),
+        ]
+    ne, fe, sh = hf["n_routed_experts"], hf["moe_intermediate_size"], hf["n_shared_experts"]
+    return [
+        *out,
+        (b + "ffn_gate_inp.weight", (ne, d), "f32"),
+        (b + "ffn_gate_exps.weight", (ne, fe, d), "q4_0"),
+        (b + "ffn_up_exps.weight", (ne, fe, d), "q4_0"),
+        (b + "ffn_down_exps.weight", (ne, d, fe), "q4_0"),
+        (b + "ffn_gate_shexp.weight", (fe * sh, d), "q4_0"),
+        (b + "ffn_up_shexp.weight", (fe * sh, d), "q4_0"),
+        (b + "ffn_down_shexp.weight", (d, fe * sh), "q4_0"),
+    ]
+
+
 def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], str]]:
     """(name, numpy shape [rows..., cols], 'f32'|'q4_0') in llama.cpp's naming for the architecture."""
     d, ff, nv = hf["hidden_size"], hf["intermediate_size"], hf["vocab_size"]
@@ -195,6 +275,9 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
         out.append(("output.weight", (nv, d), "q4_0"))
     for i in range(hf["num_hidden_layers"]):
         b = f"blk.{i}."
+        if arch.startswith("deepseek2"):
+            out += _deepseek2_layer(b, i, hf, mla=arch == "deepseek2")
+            continue
         out += [
             (b + "attn_norm.weight", (d,), "f32"),
             (b + "attn_q.weight", (q, d), "q4_0"),
@@ -253,6 +336,36 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
     return out
 
 
+def _deepseek2_metadata(w: Any, hf: dict[str, Any], *, mla: bool) -> None:
+    """Keys llama.cpp's deepseek2 loader reads; `mla` picks today's layout or the pre-split one."""
+    lora, nope, rope, v = hf["kv_lora_rank"], hf["qk_nope_head_dim"], hf["qk_rope_head_dim"], hf["v_head_dim"]
+    if mla:  # convert_hf_to_gguf.py today: one latent "head" of kv_lora_rank + rope
+        w.add_head_count_kv(1)
+        w.add_key_length(lora + rope)
+        w.add_value_length(lora)
+        w.add_key_length_mla(nope + rope)
+        w.add_value_length_mla(v)
+    else:  # before the MLA split: per-head K (nope + rope) and V
+        w.add_head_count_kv(hf["num_attention_heads"])
+        w.add_key_length(nope + rope)
+        w.add_value_length(v)
+    w.add_q_lora_rank(0)
+    w.add_kv_lora_rank(lora)
+    w.add_leading_dense_block_count(hf["first_k_dense_replace"])
+    w.add_expert_count(hf["n_routed_experts"])
+    w.add_expert_used_count(hf["num_experts_per_tok"])
+    w.add_expert_shared_count(hf["n_shared_experts"])
+    w.add_expert_feed_forward_length(hf["moe_intermediate_size"])
+    w.add_expert_weights_scale(1.0)
+    w.add_expert_gating_func(gguf_gating_softmax())
+
+
+def gguf_gating_softmax() -> Any:
+    import gguf
+
+    return gguf.ExpertGatingFuncType.SOFTMAX
+
+
 def write_gguf(path: Path, name: str) -> None:
     """A loadable GGUF with real widths, random Q4_0 weights and a byte-complete SPM vocabulary."""
     import gguf
@@ -269,12 +382,15 @@ def write_gguf(path: Path, name: str) -> None:
     w.add_block_count(hf["num_hidden_layers"])
     w.add_feed_forward_length(hf["intermediate_size"])
     w.add_head_count(hf["num_attention_heads"])
-    w.add_head_count_kv(hf["num_key_value_heads"])
-    w.add_key_length(hd)
-    w.add_value_length(hd)
+    if name.startswith("deepseek2"):
+        _deepseek2_metadata(w, hf, mla=spec["mla"])
+    else:
+        w.add_head_count_kv(hf["num_key_value_heads"])
+        w.add_key_length(hd)
+        w.add_value_length(hd)
     w.add_layer_norm_rms_eps(hf["rms_norm_eps"])
     w.add_rope_freq_base(hf["rope_theta"])
-    w.add_rope_dimension_count(hd)
+    w.add_rope_dimension_count(hf.get("qk_rope_head_dim", hd))
     if name == "gemma3":
         w.add_sliding_window(hf["sliding_window"])
     if name == "qwen3moe":
@@ -429,6 +545,8 @@ def main() -> None:
                     "arch": name,
                     "hf_config": ARCHS[name]["hf"],
                     "weights": "Q4_0 (random)",
+                    "gguf_only": name
+                    == "deepseek2-old",  # its layout is in the GGUF metadata, not the config
                     "settings": settings,
                     **res,
                 }
@@ -445,7 +563,7 @@ def main() -> None:
         "generator": "bench/llama_cpp_oracle.py",
         "llama_cpp_python": llama_cpp.__version__,
         "backend": "CPU (n_gpu_layers=0); buffer sizes are llama.cpp's own log lines",
-        "layers_note": "2 layers (gemma3: 6 with one full layer; qwen3moe: 1; gpt-oss: 1 sliding + 1 full)",
+        "layers_note": "2 layers (gemma3: 6 with one full; qwen3moe: 1; gpt-oss, deepseek2: see ARCHS)",
         "runs": runs,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
