@@ -197,6 +197,7 @@ def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
         ({"engine": "llama.cpp", "ubatch": 4096}, "n_ubatch"),
         ({"engine": "vllm", "gpu_layers": 10}, "offload"),
         ({"engine": "vllm", "mode": "lora"}, "train"),
+        ({"engine": "llama.cpp", "kv_dtype": "q8_0", "flash_attn": "off"}, "flash attention"),
     ],
 )
 def test_settings_an_engine_cannot_run_are_bad_input(workload: dict[str, object], needle: str) -> None:

@@ -32,7 +32,8 @@ MaxBatchedTokensOpt = Annotated[
     typer.Option(
         "--max-num-batched-tokens",
         min=1,
-        help="vLLM: tokens per scheduler step, the profile run's batch (2048; 8192 on >=70 GiB GPUs).",
+        help="vLLM: tokens per step, the profile run's batch (2048; 8192 on >=70 GiB GPUs); "
+        "SGLang: chunked_prefill_size.",
         rich_help_panel=_PANEL,
     ),
 ]

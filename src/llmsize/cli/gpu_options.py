@@ -127,7 +127,8 @@ def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None
     if host_bytes is None:
         return None
     gib = 2**30
-    need = f"the layers off the GPU need {host_bytes / gib:,.1f} GiB of CPU RAM"
+    need = (f"{host_bytes / gib:,.1f} GiB stay in CPU RAM (token embeddings, layers and experts off the GPU, "
+            "host buffers)")
     if machine is None or not machine.ram_total_bytes:
         return need + " (this machine's RAM was not checked)"
     have = machine.ram_available_bytes or machine.ram_total_bytes

@@ -647,7 +647,9 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
                 raise
             continue  # a format this model cannot take (the estimator says why when asked directly)
         est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
-        results.append(PrecisionResult(option=option, row=row, weights_bytes=est.weights_bytes,
+        figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
+        on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes
+        results.append(PrecisionResult(option=option, row=row, weights_bytes=on_gpu,
                                        total_bytes=est.total_bytes))
         planners.append(planner)
         if stop_at_first and row.fits:

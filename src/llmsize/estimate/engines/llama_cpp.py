@@ -90,6 +90,16 @@ class LlamaCpp(BaseEngine):
             )
         if wl.n_cpu_moe is not None and not spec.is_moe:
             raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
+        if (
+            wl.kv_dtype is not None
+            and str(wl.kv_dtype) in ("q8_0", "q4_0")
+            and wl.flash_attn is FlashAttn.OFF
+        ):
+            # REFERENCE: llama-context.cpp llama_init_from_model: "V cache quantization requires flash_attn"
+            raise BadInputError(
+                f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention",
+                hint="use --flash-attn on (or auto), or --kv-dtype fp16",
+            )
         ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
         if ub > nb:
             raise BadInputError(

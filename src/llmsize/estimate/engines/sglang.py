@@ -10,7 +10,10 @@ Modelled release: SGLang 0.4.6. Sources (sgl-project/sglang):
   0.81 at TP >= 8, 0.85 at TP >= 4, 0.87 at TP >= 2, else 0.88.
 - activations live outside the static share: a chunked prefill of chunked_prefill_size tokens
   (default 8192) and the CUDA graphs of decode batches up to cuda_graph_max_bs (default 160).
-- the scheduler runs at most max_total_num_tokens / context requests of the full context at once.
+- the scheduler runs at most max_total_num_tokens / context requests of the full context at once;
+  it logs max_running_requests = min(max_total_num_tokens // 2, the request pool of
+  min(max(max_total_num_tokens / context_len x 512, 2048), 4096)) (`managers/tp_worker.py`,
+  `ModelRunner.init_memory_pool`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ if TYPE_CHECKING:
 
 SGLANG_VERSION_MODELLED = "0.4.6"
 CHUNKED_PREFILL = 8192  # REFERENCE: sglang server_args.py chunked_prefill_size default 8192
+# REFERENCE: sglang server_args.py __post_init__: chunked_prefill_size 2048 on GPUs under 25,000 MB
+# (the 4x L4 log of docs/sglang.md in didier-durand/llms-in-clouds runs 2048).
+SMALL_GPU_BYTES = 25_000 * MIB
+CHUNKED_PREFILL_SMALL = 2048
 CUDA_GRAPH_MAX_BS = 160  # REFERENCE: sglang server_args.py cuda_graph_max_bs default 160
 CUDA_CONTEXT_BYTES = 400 * MIB  # REFERENCE: pytorch/pytorch#109888 (~400 MB with lazy loading)
 # REFERENCE: sglang server_args.py __post_init__ mem_fraction_static by tensor-parallel size.
@@ -45,6 +52,16 @@ class Sglang(BaseEngine):
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
+
+    def chunked_prefill(self) -> int:
+        """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang)."""
+        return self.wl.max_num_batched_tokens or CHUNKED_PREFILL
+
+    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
+        del gpu_name
+        if wl.max_num_batched_tokens is None and total_bytes < SMALL_GPU_BYTES:
+            return wl.model_copy(update={"max_num_batched_tokens": CHUNKED_PREFILL_SMALL})
+        return wl
 
     def mem_fraction(self) -> float:
         if self.wl.mem_fraction_static is not None:
@@ -73,7 +90,7 @@ class Sglang(BaseEngine):
 
         e = rs.compute_bytes
         # The forward of one prefill chunk, the same flat-token forward vLLM profiles.
-        chunk = wl.model_copy(update={"max_num_batched_tokens": CHUNKED_PREFILL, "max_num_seqs": 1})
+        chunk = wl.model_copy(update={"max_num_batched_tokens": self.chunked_prefill(), "max_num_seqs": 1})
         _, forward, _ = Vllm(chunk).profile_bytes(spec, e)
         logits = wl.batch * spec.vocab_size * 4
         act = forward + logits
@@ -85,7 +102,7 @@ class Sglang(BaseEngine):
             gradients=0,
             optimizer=0,
             formula="SGLang: one chunked prefill of chunked_prefill_size tokens, outside the static share",
-            detail=f"forward of {CHUNKED_PREFILL:,} tokens {forward:,} B; logits {logits:,} B",
+            detail=f"forward of {self.chunked_prefill():,} tokens {forward:,} B; logits {logits:,} B",
             low=act + kv + static.weights,
             high=act + kv + static.weights,
         )
@@ -164,8 +181,21 @@ class Sglang(BaseEngine):
             kv_tokens=tokens,
             max_concurrency=round(concurrency, 2),
             max_context=tokens,
-            lines=(*f.lines, f"max_total_num_tokens={tokens}"),
+            lines=(
+                *f.lines,
+                f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
+                f"max_running_requests={self.max_running_requests(tokens, wl.context)}, "
+                f"context_len={wl.context}",
+            ),
         )
+
+    def max_running_requests(self, tokens: int, context: int) -> int:
+        """min(max_total_num_tokens // 2 (or --max-num-seqs, SGLang's --max-running-requests), the
+        request pool: min(max(tokens / context x 512, 2048), 4096)) (tp_worker.py, model_runner.py
+        init_memory_pool)."""
+        pool = min(max(int(tokens / max(1, context) * 512), 2048), 4096)
+        asked = self.wl.max_num_seqs if self.wl.max_num_seqs is not None else tokens // 2
+        return max(0, min(asked, pool))
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")
