@@ -214,6 +214,7 @@ SETTINGS: list[tuple[int, int, int, int, str, str, str]] = [
     (16384, 1, 512, 2048, "on", "q8_0", "q8_0"),
     (16384, 1, 512, 2048, "on", "q4_0", "q4_0"),
     (16384, 4, 512, 2048, "on", "f16", "f16"),
+    (5000, 1, 512, 2048, "on", "f16", "f16"),  # not a multiple of 256: is n_ctx padded?
 ]
 
 
