@@ -56,7 +56,8 @@ def test_catalog_covers_the_segments_and_vendors() -> None:
 # Spellings users type (issue 12), case- and hyphen-insensitive.
 @pytest.mark.parametrize(("name", "gpu_id"), [
     ("b300", "B300"), ("GB200", "GB200"), ("gb300", "GB300"), ("rtx-pro-6000", "RTX-PRO-6000-Blackwell"),
-    ("RTX PRO 6000 Max-Q", "RTX-PRO-6000-Blackwell-Max-Q"), ("rtx-pro-6000-server", "RTX-PRO-6000-Blackwell-Server"),
+    ("RTX PRO 6000 Max-Q", "RTX-PRO-6000-Blackwell-Max-Q"),
+    ("rtx-pro-6000-server", "RTX-PRO-6000-Blackwell-Server"),
     ("rtx-5070-ti", "RTX-5070-Ti"), ("RTX 5070", "RTX-5070"), ("rtx-5060-ti", "RTX-5060-Ti-16GB"),
     ("rtx 5060", "RTX-5060"), ("dgx-spark", "DGX-Spark"), ("GB10", "DGX-Spark"),
     ("jetson-thor", "Jetson-AGX-Thor"), ("ryzen-ai-max-395", "Ryzen-AI-Max-395-128GB"),
@@ -85,15 +86,29 @@ def test_driver_reserve_is_the_median_of_cited_pairs() -> None:
 
     from llmsize.hardware.gpus import nvidia_driver_reserve_bytes
 
-    gaps = [g.memory.driver_mib * MIB - g.memory.visible_bytes for g in bundled_gpus()
-            if g.memory.driver_mib and g.memory.visible_bytes and g.vendor == "nvidia"]
-    assert len(gaps) >= 3
-    assert nvidia_driver_reserve_bytes() == int(median(gaps))
+    pairs = {g.id: g.memory.driver_mib * MIB - g.memory.visible_bytes for g in bundled_gpus()
+             if g.memory.driver_mib and g.memory.visible_bytes and g.vendor == "nvidia"}
+    assert len(pairs) >= 5
+    assert nvidia_driver_reserve_bytes() == int(median(pairs.values()))
     # Every cited gap is a few hundred MiB: what `nvidia-smi -q` lists as "Reserved".
-    assert all(256 * MIB < gap < 1024 * MIB for gap in gaps)
-    # A card without a published runtime total: its nvidia-smi total less that reserve. vLLM logs
-    # total_gpu_memory (44.39GiB) on an L40S (46,068 MiB in nvidia-smi): the rule is 0.16 GiB high there.
-    assert get_gpu("L40S").visible_memory_bytes / GIB == pytest.approx(44.39, abs=0.2)
+    assert all(256 * MIB < gap < 1024 * MIB for gap in pairs.values())
+
+
+def test_reserve_rule_predicts_each_cited_runtime_total_left_out() -> None:
+    """Leave one card out, take the median reserve of the others off its nvidia-smi total, and compare
+    with its published runtime total (each cited in gpu_specs/). Typical error: under 0.1 GiB; the
+    worst, the A100 80GB, whose driver keeps 768 MiB, is 0.33 GiB high."""
+    from statistics import median
+
+    pairs = {g.id: (g.memory.driver_mib * MIB, g.memory.visible_bytes) for g in bundled_gpus()
+             if g.memory.driver_mib and g.memory.visible_bytes and g.vendor == "nvidia"}
+    errors = {}
+    for held_out, (driver, published) in pairs.items():
+        others = [d - v for gpu_id, (d, v) in pairs.items() if gpu_id != held_out]
+        errors[held_out] = abs(driver - median(others) - published)
+    assert median(errors.values()) < 0.1 * GIB
+    assert max(errors.values()) < 0.35 * GIB
+    assert max(errors, key=lambda k: errors[k]) == "A100-SXM-80GB"
 
 
 def test_b200_bandwidth_is_the_driver_bus_width() -> None:

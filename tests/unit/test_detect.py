@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from llmsize.hardware.detect import (
     NVIDIA_SMI_QUERY,
@@ -32,9 +34,13 @@ def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
-def fake_probe(tools: dict[str, str | Exception], files: dict[str, str] | None = None,
-               platform: str = "linux", sysfs: str | None = None,
-               modules: dict[str, Any] | None = None) -> Probe:
+def fake_probe(
+    tools: dict[str, str | Exception],
+    files: dict[str, str] | None = None,
+    platform: str = "linux",
+    sysfs: str | None = None,
+    modules: dict[str, Any] | None = None,
+) -> Probe:
     """A Probe that answers from recorded outputs; a missing tool is 'not found'."""
     files = dict(files or {})
     if sysfs:
@@ -109,12 +115,17 @@ def test_garbage_nvidia_smi_is_one_note_and_falls_back_to_ram() -> None:
     assert any("sizing against system RAM" in n for n in machine.notes)
     local = local_gpus(machine, load_catalog())
     assert local.spec.id == "local-cpu"
-    assert local.spec.visible_memory_bytes == 131072000 * 1024
+    assert local.spec.visible_memory_bytes == 120000000 * 1024  # MemAvailable: the OS keeps the rest
     assert not local.spec.speed_known
 
 
-@pytest.mark.parametrize("error", [ProbeError("nvidia-smi: permission denied"),
-                                   ProbeError("nvidia-smi exited with 9: NVIDIA-SMI has failed")])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ProbeError("nvidia-smi: permission denied"),
+        ProbeError("nvidia-smi exited with 9: NVIDIA-SMI has failed"),
+    ],
+)
 def test_failing_tool_is_noted_not_raised(error: ProbeError) -> None:
     machine = detect(fake_probe({"nvidia-smi": error}, LINUX_RAM))
     assert str(error) in machine.notes
@@ -133,11 +144,11 @@ def test_nvml_is_used_when_importable() -> None:
         total, free = 81559 * MIB, 80000 * MIB
 
     class FakeNvml:
-        nvmlInit = nvmlShutdown = staticmethod(lambda: None)  # noqa: N815
-        nvmlDeviceGetCount = staticmethod(lambda: 1)  # noqa: N815
-        nvmlDeviceGetHandleByIndex = staticmethod(lambda i: i)  # noqa: N815
-        nvmlDeviceGetName = staticmethod(lambda h: b"NVIDIA H100 80GB HBM3")  # noqa: N815
-        nvmlDeviceGetMemoryInfo = staticmethod(lambda h: Info())  # noqa: N815
+        nvmlInit = nvmlShutdown = staticmethod(lambda: None)
+        nvmlDeviceGetCount = staticmethod(lambda: 1)
+        nvmlDeviceGetHandleByIndex = staticmethod(lambda i: i)
+        nvmlDeviceGetName = staticmethod(lambda h: b"NVIDIA H100 80GB HBM3")
+        nvmlDeviceGetMemoryInfo = staticmethod(lambda h: Info())
 
     machine = detect(fake_probe({}, LINUX_RAM, modules={"pynvml": FakeNvml}))
     assert machine.gpus[0].source == "NVML"
@@ -146,10 +157,40 @@ def test_nvml_is_used_when_importable() -> None:
 
 def test_rocm_smi_json() -> None:
     (gpu,) = parse_rocm_smi_json(fixture("rocm-smi/mi300x.json"))
-    assert gpu.total_bytes == 205822885888
-    assert gpu.free_bytes == 205822885888 - 298655744
+    assert gpu.total_bytes == 206141652992
+    assert gpu.free_bytes == 206141652992 - 297771008
     machine = detect(fake_probe({"rocm-smi": fixture("rocm-smi/mi300x.json")}, LINUX_RAM))
     assert local_gpus(machine, load_catalog()).spec.id == "MI300X"
+
+
+def test_amdsmi_is_used_when_importable() -> None:
+    class Vram:
+        VRAM = "vram"
+
+    class FakeAmdSmi:
+        AmdSmiMemoryType = Vram
+        amdsmi_init = amdsmi_shut_down = staticmethod(lambda: None)
+        amdsmi_get_processor_handles = staticmethod(lambda: [0, 1])
+        amdsmi_get_gpu_memory_total = staticmethod(lambda h, t: 206141652992)
+        amdsmi_get_gpu_memory_usage = staticmethod(lambda h, t: 297771008)
+        amdsmi_get_gpu_asic_info = staticmethod(lambda h: {"market_name": "AMD Instinct MI300X"})
+
+    machine = detect(fake_probe({}, LINUX_RAM, modules={"amdsmi": FakeAmdSmi}))
+    assert [g.source for g in machine.gpus] == ["amdsmi", "amdsmi"]
+    local = local_gpus(machine, load_catalog())
+    assert (local.spec.id, local.count) == ("MI300X", 2)
+
+
+def test_amdsmi_failing_falls_back_to_rocm_smi() -> None:
+    class Broken:
+        @staticmethod
+        def amdsmi_init() -> None:
+            raise RuntimeError("no driver")
+
+    probe = fake_probe({"rocm-smi": fixture("rocm-smi/mi300x.json")}, LINUX_RAM, modules={"amdsmi": Broken})
+    machine = detect(probe)
+    assert machine.gpus[0].source == "rocm-smi"
+    assert "amdsmi: RuntimeError" in machine.notes
 
 
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"card0": {"Card Series": "X"}}'])
@@ -168,8 +209,8 @@ def test_strix_halo_from_sysfs_uses_gtt() -> None:
 
 
 def test_apple_default_wired_limit() -> None:
-    probe = fake_probe({"sysctl": fixture("sysctl/m2-max-64gb.txt"), "vm_stat": fixture("sysctl/vm_stat.txt")},
-                       platform="darwin")
+    tools = {"sysctl": fixture("sysctl/m2-max-64gb.txt"), "vm_stat": fixture("sysctl/vm_stat.txt")}
+    probe = fake_probe(tools, platform="darwin")
     machine = detect(probe)
     (gpu,) = machine.gpus
     assert gpu.total_bytes == 48 * GIB  # 3/4 of 64 GiB (gpustack/gpustack#1375)
@@ -201,3 +242,41 @@ def test_query_is_csv_without_units() -> None:
 
 def _unused(_: Callable[..., Any], __: Machine) -> None:  # keeps imports honest for type checkers
     return None
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                ("NVIDIA GeForce RTX 4090", 24564),
+                ("NVIDIA GeForce RTX 3090", 24576),
+                ("NVIDIA GeForce RTX 5090", 32607),
+                ("NVIDIA H100 80GB HBM3", 81559),
+            ]
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_gpu_counts_and_the_smallest_bounds_the_plan(cards: list[tuple[str, int]]) -> None:
+    csv = "".join(f"{name}, {mib}, {mib // 2}\n" for name, mib in cards)
+    local = local_gpus(detect(fake_probe({"nvidia-smi": csv}, LINUX_RAM)), load_catalog())
+    assert local.count == len(cards)
+    assert local.spec.visible_memory_bytes == min(mib for _, mib in cards) * MIB
+    assert any("mixed GPUs" in n for n in local.notes) == (len({name for name, _ in cards}) > 1)
+
+
+def test_an_unforeseen_error_in_a_probe_is_a_note() -> None:
+    class Weird:
+        @staticmethod
+        def nvmlInit() -> None:
+            return None
+
+        @staticmethod
+        def nvmlDeviceGetCount() -> int:
+            raise ZeroDivisionError("driver says 1/0")
+
+    probe = fake_probe({}, LINUX_RAM, modules={"pynvml": Weird})
+    machine = detect(probe)
+    assert machine.gpus == ()
+    assert any("ZeroDivisionError" in n for n in machine.notes)

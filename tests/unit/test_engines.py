@@ -266,3 +266,14 @@ def test_nvfp4_weights_are_4_bits_plus_an_fp8_scale_per_16() -> None:
     embeddings = 2 * spec.vocab_size * spec.hidden_size * 2  # embed_tokens + lm_head stay bf16
     linear_bf16 = bf16 - embeddings - 2 * spec.hidden_size * (2 * spec.num_layers + 1)
     assert nvfp4 - embeddings == pytest.approx(linear_bf16 * 9 / 32, rel=0.001)
+
+
+def test_unified_memory_counts_llama_cpp_host_ram_against_the_same_pool() -> None:
+    spec = llama3_8b()
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=8192)
+    est = estimate(spec, wl)
+    module = engine_for(wl)
+    discrete = module.budget(est, 24 * GIB, wl)
+    unified = module.budget(est, 24 * GIB, wl, unified=True)
+    assert est.engine_figures is not None
+    assert unified.need_bytes == est.total_bytes == discrete.need_bytes + est.engine_figures.host_bytes

@@ -66,3 +66,11 @@ def test_llama_cpp_gpu_layers() -> None:
 def test_fit_row_records_layout(count: int) -> None:
     row = fit(_est(10.0), get_gpu("a100"), count, tp=count)
     assert row.count == count and row.tp == count
+
+
+def test_fit_row_carries_the_runtime_total_before_the_vllm_share() -> None:
+    gpu = get_gpu("h100")
+    row = fit(_est(10.0), gpu, engine=Engine.VLLM, gpu_memory_utilization=0.5)
+    # 79.22 GiB: vLLM's total_gpu_memory on an H100 (https://github.com/vllm-project/vllm/pull/10511).
+    assert row.visible_memory_bytes == gpu.visible_memory_bytes == int(79.22 * 2**30)
+    assert row.usable_bytes == int(gpu.visible_memory_bytes * 0.5)

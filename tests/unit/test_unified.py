@@ -17,12 +17,15 @@ from llmsize.hardware.unified import (
 from llmsize.units import GIB, MIB
 
 
-@pytest.mark.parametrize(("ram", "limit", "tol"), [
-    (8 * GIB, 5.3 * GIB, 0.1 * GIB),       # "~5.3 GB": https://github.com/SceneWorks/SceneWorks/pull/1552
-    (16 * GIB, 10.67 * GIB, 0.01 * GIB),   # 10.67 GB: https://github.com/exo-explore/exo/pull/1672
-    (64 * GIB, 48 * GIB, 0.01 * GIB),      # 75%: https://github.com/gpustack/gpustack/issues/1375
-    (128 * GIB, 107.52 * GIB, 0.01 * GIB),  # 107.52 GiB: https://github.com/antirez/ds4/pull/893
-])
+@pytest.mark.parametrize(
+    ("ram", "limit", "tol"),
+    [
+        (8 * GIB, 5.3 * GIB, 0.1 * GIB),  # "~5.3 GB": https://github.com/SceneWorks/SceneWorks/pull/1552
+        (16 * GIB, 10.67 * GIB, 0.01 * GIB),  # 10.67 GB: https://github.com/exo-explore/exo/pull/1672
+        (64 * GIB, 48 * GIB, 0.01 * GIB),  # 75%: https://github.com/gpustack/gpustack/issues/1375
+        (128 * GIB, 107.52 * GIB, 0.01 * GIB),  # 107.52 GiB: https://github.com/antirez/ds4/pull/893
+    ],
+)
 def test_macos_default_limit_matches_measurements(ram: int, limit: float, tol: float) -> None:
     assert macos_default_limit_bytes(ram) == pytest.approx(limit, abs=tol)
 
@@ -50,8 +53,10 @@ def test_catalog_unified_machines_use_their_rule() -> None:
     assert get_gpu("dgx-spark").usable_memory_bytes == 128 * GIB
 
 
-@given(st.integers(min_value=1, max_value=1024).map(lambda g: g * GIB),
-       st.sampled_from(["macos", "linux-gtt", "all"]))
+@given(
+    st.integers(min_value=1, max_value=1024).map(lambda g: g * GIB),
+    st.sampled_from(["macos", "linux-gtt", "all"]),
+)
 def test_limit_never_exceeds_ram_and_grows_with_it(ram: int, rule: str) -> None:
     limit = unified_limit_bytes(rule, ram)  # type: ignore[arg-type]
     assert 0 < limit <= max(ram, APU_DEFAULT_CARVEOUT_BYTES)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -31,7 +31,9 @@ from llmsize.cli.gpu_options import (
     GpusOpt,
     NumGpusOpt,
     PricePerHourOpt,
+    is_local,
     parse_num_gpus,
+    resolve_gpu,
     split_gpu_list,
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
@@ -62,7 +64,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
 
 
-class SortKey(str, Enum):
+class SortKey(StrEnum):
     """How `compare` orders its rows (none: as asked)."""
 
     NONE = "none"
@@ -75,6 +77,9 @@ class SortKey(str, Enum):
 SortOpt = Annotated[SortKey, typer.Option(
     "--sort", help="Order rows: cost ($ per million output tokens, then $/hour; unpriced last), speed, "
                    "gpus (fewest first) or memory (least per GPU first).")]
+
+if TYPE_CHECKING:
+    from llmsize.hardware.gpus import GpuSpec
 
 ModelsArg = Annotated[list[str], typer.Argument(
     help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
@@ -150,8 +155,13 @@ def compare_cmd(
     if not names:
         raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
                             hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
+    def lookup(name: str) -> GpuSpec:
+        if is_local(name):  # this machine's GPU kind (the count is what --num-gpus plans)
+            return resolve_gpu(name, gpu_file or (), "1")[0]
+        return catalog.get(name)
+
     gpu_specs = [with_price(g, price_per_hour)
-                 for g in {g.id: g for g in (catalog.get(n) for n in names)}.values()]
+                 for g in {g.id: g for g in (lookup(n) for n in names)}.values()]
     count = parse_num_gpus(num_gpus)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())

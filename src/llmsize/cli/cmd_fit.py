@@ -33,6 +33,7 @@ from llmsize.cli.gpu_options import (
     SystemTokensOpt,
     TurnsOpt,
     host_ram_line,
+    local_engine,
     resolve_gpu,
 )
 from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
@@ -74,14 +75,26 @@ AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models tha
 CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
 
 
+def free_now_line(need_bytes: int | None, machine: Machine | None) -> str | None:
+    """A warning when the plan fits this machine's GPUs but not what is free on them now."""
+    if need_bytes is None or machine is None or not machine.gpus:
+        return None
+    free = [g.free_bytes for g in machine.gpus if g.free_bytes is not None]
+    if not free or min(free) >= need_bytes:
+        return None
+    return (f"it fits these GPUs, but only {min(free) / 2**30:,.1f} GiB is free now on the busiest "
+            f"(other processes hold the rest): {need_bytes / 2**30:,.1f} GiB needed")
+
+
 def machine_document(machine: Machine) -> dict[str, Any]:
     """This machine as detected, for JSON/YAML output."""
     return {
         "summary": machine.summary(),
         "ram_total_bytes": machine.ram_total_bytes,
         "ram_available_bytes": machine.ram_available_bytes,
-        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes, "free_bytes": g.free_bytes,
-                  "source": g.source, "unified": g.unified} for g in machine.gpus],
+        "gpus": [{"name": g.name, "vendor": g.vendor, "total_bytes": g.total_bytes,
+                  "free_bytes": g.free_bytes, "source": g.source, "unified": g.unified}
+                 for g in machine.gpus],
         "notes": list(machine.notes),
     }
 
@@ -150,7 +163,7 @@ def fit_cmd(
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
-    """Will MODEL run on a GPU (default: this machine, detected)? Best precision/quant that fits, longest context, largest batch, speed.
+    """Will MODEL run here (detected) or on a GPU? Best precision that fits, longest context, batch, speed.
 
     Examples:
 
@@ -171,6 +184,7 @@ def fit_cmd(
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
     gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
+    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     gpu_spec = with_price(gpu_spec, price_per_hour)
     eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
     options = workload_options_from(locals())
@@ -202,6 +216,9 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
         render_fit(result, gpu, wl, eff, budget)
         if host_line:
             typer.echo(f"Host RAM: {host_line}")
+        free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
+        if free_line:
+            typer.echo(f"Warning: {free_line}")
     else:
         doc = fit_document(result, gpu, wl, count, eff, budget)
         if machine is not None:

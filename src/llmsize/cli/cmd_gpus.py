@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +19,8 @@ VendorOpt = Annotated[str | None, typer.Option("--vendor", help="nvidia, amd, ap
 SegmentOpt = Annotated[str | None, typer.Option(
     "--segment", help="datacenter, workstation, consumer, embedded.")]
 Fp8Opt = Annotated[bool, typer.Option("--fp8", help="Only GPUs with native FP8 tensor cores.")]
+LocalOpt = Annotated[bool, typer.Option(
+    "--local", help="What this machine has: detected GPUs, their total and free memory, RAM.")]
 
 
 @app.command("gpus")
@@ -25,6 +29,7 @@ def gpus_cmd(
     vendor: VendorOpt = None,
     segment: SegmentOpt = None,
     fp8: Fp8Opt = False,
+    local: LocalOpt = False,
     gpu_file: GpuFileOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
@@ -35,11 +40,16 @@ def gpus_cmd(
       llmsize gpus --min-memory 24GiB
 
       llmsize gpus --vendor nvidia --fp8 --format json
+
+      llmsize gpus --local
     """
     from llmsize.hardware.gpus import filter_gpus, load_catalog
     from llmsize.report.render_gpus import render_gpus
     from llmsize.units import parse_size
 
+    if local:
+        _show_local(gpu_file or (), fmt)
+        return
     min_bytes = None
     if min_memory is not None:
         try:
@@ -54,3 +64,32 @@ def gpus_cmd(
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
     render_gpus(gpus, fmt.value)
+
+
+def _show_local(gpu_files: Sequence[Path], fmt: OutputFormat) -> None:
+    """`llmsize gpus --local`: the detected machine, and the catalog entry each GPU maps to."""
+    import json
+
+    import yaml
+
+    from llmsize.cli.cmd_fit import machine_document
+    from llmsize.hardware.detect import detect
+    from llmsize.hardware.gpus import load_catalog
+    from llmsize.hardware.local_gpu import local_gpus
+
+    local = local_gpus(detect(), load_catalog(gpu_files))
+    doc = machine_document(local.machine)
+    doc["plan_gpu"] = local.spec.id
+    doc["plan_count"] = local.count
+    doc["plan_memory_bytes"] = local.spec.usable_memory_bytes
+    doc["notes"] = list(local.notes)
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is OutputFormat.YAML:
+        typer.echo(yaml.safe_dump(doc, sort_keys=False), nl=False)
+    else:
+        typer.echo(f"this machine: {local.machine.summary()}")
+        typer.echo(f"plans as: {local.count}x {local.spec.id} "
+                   f"({local.spec.usable_memory_bytes / 2**30:,.1f} GiB each)")
+        for note in local.notes:
+            typer.echo(f"  note: {note}")

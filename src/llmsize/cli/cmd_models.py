@@ -75,11 +75,14 @@ def models_cmd(
 
     if fits:
         from llmsize.cli.cmd_fit import _fit_all, efficiency_from
-        from llmsize.cli.gpu_options import resolve_gpu
+        from llmsize.cli.gpu_options import local_engine, resolve_gpu
 
-        gpu_spec, count, _ = resolve_gpu(gpu, (), "1")
-        _fit_all(gpu_spec, {"context": context}, (count, 0.9, None), efficiency_from(None, None),
-                 fmt.value, check=False)
+        gpu_spec, count, machine = resolve_gpu(gpu, (), "1")
+        options: dict[str, object] = {"context": context}
+        engine = local_engine(gpu_spec, machine, None)
+        if engine is not None:
+            options["engine"] = engine
+        _fit_all(gpu_spec, options, (count, 0.9, None), efficiency_from(None, None), fmt.value, check=False)
         return
 
     entries = list(catalog.entries())

@@ -21,7 +21,8 @@ GpuOpt = Annotated[str | None, typer.Option(
                   "or 'local' for this machine (detected).",
     rich_help_panel=_PANEL)]
 GpusOpt = Annotated[str | None, typer.Option(
-    "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 (or 'all').",
+    "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
+                   "(or 'all'; 'local' = this machine).",
     rich_help_panel=_PANEL)]
 NumGpusOpt = Annotated[str, typer.Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits.",
@@ -84,6 +85,20 @@ def split_gpu_list(text: str) -> list[str]:
     return names
 
 
+def parse_concurrency(text: str | None) -> tuple[int, ...]:
+    """'1,8,32' -> (1, 8, 32); None -> (); anything else: BadInputError (exit 2)."""
+    if not text:
+        return ()
+    try:
+        levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "
+                            "e.g. 1,8,32") from None
+    if not levels or min(levels) < 1:
+        raise BadInputError(f"--concurrency {text!r}: levels must be positive integers, e.g. 1,8,32")
+    return levels
+
+
 PricePerHourOpt = Annotated[float | None, typer.Option(
     "--price-per-hour", min=0.0,
     help="US$ per GPU-hour, for $/hour and $ per million output tokens (default: the catalog's dated "
@@ -122,6 +137,23 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     return local.spec, count, local.machine
 
 
+def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> object:
+    """The engine to plan this machine with when none was asked: llama.cpp without CUDA or ROCm.
+
+    bitsandbytes and vLLM need a CUDA/ROCm GPU; on a CPU-only machine or Apple silicon people run
+    GGUF through llama.cpp (or Ollama, which embeds it), so that is what the plan assumes.
+    """
+    from llmsize.estimate.workload import Engine
+
+    if engine is not None or machine is None:
+        return engine
+    if gpu.id == "local-cpu" or gpu.vendor == "apple":
+        typer.echo("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it",
+                   err=True)
+        return Engine.LLAMA_CPP
+    return engine
+
+
 def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None:
     """Whether this machine has the RAM that llama.cpp's CPU-side layers need (None: nothing to say)."""
     if host_bytes is None:
@@ -135,17 +167,3 @@ def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None
     verdict = "enough" if host_bytes <= have else "NOT enough"
     return (f"{need}; this machine has {machine.ram_total_bytes / gib:,.1f} GiB "
             f"({have / gib:,.1f} GiB available now): {verdict}")
-
-
-def parse_concurrency(text: str | None) -> tuple[int, ...]:
-    """'1,8,32' -> (1, 8, 32); None -> (); anything else: BadInputError (exit 2)."""
-    if not text:
-        return ()
-    try:
-        levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "
-                            "e.g. 1,8,32") from None
-    if not levels or min(levels) < 1:
-        raise BadInputError(f"--concurrency {text!r}: levels must be positive integers, e.g. 1,8,32")
-    return levels

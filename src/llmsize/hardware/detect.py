@@ -15,6 +15,7 @@ Nothing here runs at import time; tests replace `Probe` with recorded outputs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -22,7 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from llmsize.units import GIB, MIB
 
@@ -111,7 +112,7 @@ def _run_tool(cmd: list[str]) -> str:
 
 
 def _glob(pattern: str) -> list[str]:
-    root, _, rest = pattern.partition("*")
+    root, _, _rest = pattern.partition("*")
     base = Path(root).parent if not root.endswith("/") else Path(root)
     return sorted(str(p) for p in base.glob(Path(pattern).relative_to(base).as_posix()))
 
@@ -126,12 +127,16 @@ def _import(probe: Probe, name: str) -> Any:
 
 # ------------------------------------------------------------------------------------------- parsers
 
-NVIDIA_SMI_QUERY = ["nvidia-smi", "--query-gpu=name,memory.total,memory.free",
-                    "--format=csv,noheader,nounits"]
+NVIDIA_SMI_QUERY = [
+    "nvidia-smi",
+    "--query-gpu=name,memory.total,memory.free",
+    "--format=csv,noheader,nounits",
+]
 
 
-def parse_nvidia_smi_csv(text: str, ram_total: int | None = None,
-                         ram_available: int | None = None) -> list[DetectedGpu]:
+def parse_nvidia_smi_csv(
+    text: str, ram_total: int | None = None, ram_available: int | None = None
+) -> list[DetectedGpu]:
     """Rows 'name, total MiB, free MiB'. '[N/A]' memory (GB10) means unified: the GPU uses RAM."""
     gpus = []
     for line in text.strip().splitlines():
@@ -144,12 +149,16 @@ def parse_nvidia_smi_csv(text: str, ram_total: int | None = None,
         if "N/A" in total or "Not Supported" in total:
             if not ram_total:
                 raise ProbeError(f"nvidia-smi: {name} reports no memory and RAM is unknown")
-            gpus.append(DetectedGpu(name, "nvidia", ram_total, ram_available, "nvidia-smi",
-                                    unified=True, ram_bytes=ram_total))
+            gpus.append(
+                DetectedGpu(
+                    name, "nvidia", ram_total, ram_available, "nvidia-smi", unified=True, ram_bytes=ram_total
+                )
+            )
             continue
         try:
-            gpus.append(DetectedGpu(name, "nvidia", int(float(total)) * MIB, int(float(free)) * MIB,
-                                    "nvidia-smi"))
+            gpus.append(
+                DetectedGpu(name, "nvidia", int(float(total)) * MIB, int(float(free)) * MIB, "nvidia-smi")
+            )
         except ValueError:
             raise ProbeError(f"nvidia-smi: cannot read memory in {line.strip()[:80]!r}") from None
     if not gpus:
@@ -217,6 +226,7 @@ def parse_meminfo(text: str) -> tuple[int | None, int | None]:
 
 # -------------------------------------------------------------------------------------------- probes
 
+
 def _nvidia(probe: Probe, ram: tuple[int | None, int | None], notes: list[str]) -> list[DetectedGpu]:
     try:
         return _nvml(probe, ram)
@@ -251,22 +261,25 @@ def _nvml(probe: Probe, ram: tuple[int | None, int | None]) -> list[DetectedGpu]
             except Exception:  # GB10: no dedicated framebuffer
                 if not ram[0]:
                     raise ProbeError(f"NVML: {name} reports no memory and RAM is unknown") from None
-                gpus.append(DetectedGpu(name, "nvidia", ram[0], ram[1], "NVML", unified=True,
-                                        ram_bytes=ram[0]))
+                gpus.append(
+                    DetectedGpu(name, "nvidia", ram[0], ram[1], "NVML", unified=True, ram_bytes=ram[0])
+                )
                 continue
             gpus.append(DetectedGpu(name, "nvidia", int(info.total), int(info.free), "NVML"))
         return gpus
     finally:
-        try:
+        with contextlib.suppress(Exception):
             nvml.nvmlShutdown()
-        except Exception:
-            pass
 
 
 def _amd(probe: Probe, notes: list[str], ram: tuple[int | None, int | None]) -> list[DetectedGpu]:
     try:
-        return parse_rocm_smi_json(probe.run(["rocm-smi", "--showproductname", "--showmeminfo", "vram",
-                                              "--json"]))
+        return _amdsmi(probe)
+    except ProbeError as err:
+        if "not installed" not in str(err):
+            notes.append(str(err))
+    try:
+        return parse_rocm_smi_json(probe.run(ROCM_SMI_QUERY))
     except ProbeError as err:
         if "not found" not in str(err):
             notes.append(str(err))
@@ -275,6 +288,36 @@ def _amd(probe: Probe, notes: list[str], ram: tuple[int | None, int | None]) -> 
     except ProbeError as err:
         notes.append(str(err))
         return []
+
+
+ROCM_SMI_QUERY = ["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"]
+
+
+def _amdsmi(probe: Probe) -> list[DetectedGpu]:
+    """AMD SMI's Python API (amdsmi_get_gpu_memory_total / _usage with AmdSmiMemoryType.VRAM,
+    amdsmi_get_gpu_asic_info()["market_name"]: https://rocm.docs.amd.com/projects/amdsmi/)."""
+    try:
+        amdsmi = _import(probe, "amdsmi")
+    except ImportError:
+        raise ProbeError("amdsmi not installed") from None
+    try:
+        amdsmi.amdsmi_init()
+    except Exception as err:  # AmdSmiLibraryException: no driver, no permission
+        raise ProbeError(f"amdsmi: {type(err).__name__}") from None
+    try:
+        vram = amdsmi.AmdSmiMemoryType.VRAM
+        gpus = []
+        for handle in amdsmi.amdsmi_get_processor_handles():
+            total = int(amdsmi.amdsmi_get_gpu_memory_total(handle, vram))
+            used = int(amdsmi.amdsmi_get_gpu_memory_usage(handle, vram))
+            name = str(amdsmi.amdsmi_get_gpu_asic_info(handle).get("market_name") or "AMD GPU")
+            gpus.append(DetectedGpu(name, "amd", total, max(0, total - used), "amdsmi"))
+        return gpus
+    except Exception as err:
+        raise ProbeError(f"amdsmi: {type(err).__name__}") from None
+    finally:
+        with contextlib.suppress(Exception):
+            amdsmi.amdsmi_shut_down()
 
 
 def _read_int(probe: Probe, path: str) -> int | None:
@@ -306,8 +349,11 @@ def _drm_sysfs(probe: Probe, ram: tuple[int | None, int | None]) -> list[Detecte
             name = f"AMD GPU ({card})"
         if gtt > vram:
             name = f"AMD APU ({card})" if name == f"AMD GPU ({card})" else name
-            gpus.append(DetectedGpu(name, "amd", gtt, max(0, gtt - gtt_used), "sysfs (GTT)", unified=True,
-                                    ram_bytes=ram[0]))
+            gpus.append(
+                DetectedGpu(
+                    name, "amd", gtt, max(0, gtt - gtt_used), "sysfs (GTT)", unified=True, ram_bytes=ram[0]
+                )
+            )
         else:
             gpus.append(DetectedGpu(name, "amd", vram, max(0, vram - vram_used), "sysfs"))
     return gpus
@@ -315,8 +361,9 @@ def _drm_sysfs(probe: Probe, ram: tuple[int | None, int | None]) -> list[Detecte
 
 def _apple(probe: Probe, notes: list[str]) -> tuple[list[DetectedGpu], int | None, int | None]:
     try:
-        values = parse_sysctl(probe.run(["sysctl", "hw.memsize", "machdep.cpu.brand_string",
-                                         "iogpu.wired_limit_mb"]))
+        values = parse_sysctl(
+            probe.run(["sysctl", "hw.memsize", "machdep.cpu.brand_string", "iogpu.wired_limit_mb"])
+        )
     except ProbeError as err:
         notes.append(str(err))
         return [], None, None
@@ -341,8 +388,7 @@ def _apple(probe: Probe, notes: list[str]) -> tuple[list[DetectedGpu], int | Non
 
     limit = macos_limit_bytes(ram, wired)
     free = min(limit, available) if available is not None else None
-    gpu = DetectedGpu(chip, "apple", limit, free, "sysctl", unified=True, ram_bytes=ram,
-                      wired_limit_mb=wired)
+    gpu = DetectedGpu(chip, "apple", limit, free, "sysctl", unified=True, ram_bytes=ram, wired_limit_mb=wired)
     return [gpu], ram, available
 
 
@@ -359,12 +405,31 @@ def detect(probe: Probe | None = None) -> Machine:
     probe = probe or Probe()
     notes: list[str] = []
     if probe.platform == "darwin":
-        gpus, ram_total, ram_available = _apple(probe, notes)
-        return Machine(tuple(gpus), ram_total, ram_available, tuple(notes))
-    ram = _linux_ram(probe, notes) if probe.platform.startswith("linux") else (None, None)
-    gpus = _nvidia(probe, ram, notes)
-    gpus += _amd(probe, notes, ram) if probe.platform.startswith("linux") else []
+        no_apple: tuple[list[DetectedGpu], int | None, int | None] = ([], None, None)
+        apple = _guarded("sysctl", lambda: _apple(probe, notes), no_apple, notes)
+        return Machine(tuple(apple[0]), apple[1], apple[2], tuple(notes))
+    linux = probe.platform.startswith("linux")
+    ram: tuple[int | None, int | None] = (None, None)
+    if linux:
+        ram = _guarded("/proc/meminfo", lambda: _linux_ram(probe, notes), ram, notes)
+    none: list[DetectedGpu] = []
+    gpus = _guarded("NVIDIA probe", lambda: _nvidia(probe, ram, notes), none, notes)
+    if linux:
+        gpus = gpus + _guarded("AMD probe", lambda: _amd(probe, notes, ram), none, notes)
     if not gpus:
-        notes.append("no GPU found (tried NVML, nvidia-smi, rocm-smi, /sys/class/drm); "
-                     "sizing against system RAM")
+        notes.append(
+            "no GPU found (tried NVML, nvidia-smi, rocm-smi, /sys/class/drm); sizing against system RAM"
+        )
     return Machine(tuple(gpus), ram[0], ram[1], tuple(notes))
+
+
+T = TypeVar("T")
+
+
+def _guarded(what: str, probe: Callable[[], T], fallback: T, notes: list[str]) -> T:
+    """Run one probe; an error nobody foresaw becomes a note, not a traceback (detection is a hint)."""
+    try:
+        return probe()
+    except Exception as err:  # a tool's output in a shape no parser expected
+        notes.append(f"{what} failed unexpectedly ({type(err).__name__}: {str(err)[:100]})")
+        return fallback

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from llmsize.errors import ConfigError, GpuNotFoundError
+from llmsize.hardware.unified import unified_limit_bytes
 from llmsize.resources import load_yaml, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
@@ -36,8 +37,9 @@ ECC_RESERVED_FRACTION = 1 / 16
 # REFERENCE: what CUDA reports as total (cudaMemGetInfo, hence vLLM's total_gpu_memory) is the
 # nvidia-smi total less what the driver keeps for itself ("Reserved" in `nvidia-smi -q`). For a card
 # with no published runtime total, the median difference over the bundled cards that have both
-# (each cited in gpu_specs/: H100 447.5 MiB, RTX 3090 430 MiB, RTX 5090 484 MiB) is taken off; see
-# nvidia_driver_reserve_bytes(). Unpublished-as-data logs agree: L40S 613 MiB, H200 606 MiB.
+# (each cited in gpu_specs/: H100, A100 80GB, T4, RTX 3090/4090/5090, L40S: 357-768 MiB, median
+# 438 MiB) is taken off; see nvidia_driver_reserve_bytes(). Left out one at a time, the rule
+# predicts those cards within 0.1 GiB, except the A100 (0.33 GiB high: its driver keeps 768 MiB).
 TFLOPS = 10**12
 
 
@@ -73,7 +75,7 @@ class MemorySpec(BaseModel):
     )
     gpu_share: float | None = Field(
         default=None, gt=0, le=1,
-        description="unified memory: a fixed share the GPU may use (user files; bundled entries use limit_rule)",
+        description="unified memory: a fixed share the GPU may use (user files; bundled ones use limit_rule)",
     )
     gpu_share_source: str | None = None
 
@@ -132,7 +134,7 @@ class Throughput(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fp32: float | None = Field(default=None, gt=0, description="FP32 without tensor cores (None: unpublished)")
+    fp32: float | None = Field(default=None, gt=0, description="FP32, no tensor cores; None: not published")
     fp16: float | None = Field(default=None, gt=0)
     bf16: float | None = Field(default=None, gt=0)
     fp8: float | None = Field(default=None, gt=0)
@@ -221,8 +223,6 @@ class GpuSpec(BaseModel):
         if mem.visible_bytes:
             return mem.visible_bytes
         if mem.unified and mem.limit_rule is not None:
-            from llmsize.hardware.unified import unified_limit_bytes
-
             return unified_limit_bytes(mem.limit_rule, mem.marketed_bytes)
         if self.vendor == "nvidia" and not mem.unified:
             return mem.total_bytes - nvidia_driver_reserve_bytes()

@@ -238,7 +238,8 @@ class Planner:
         return sub
 
     def budget(self, gpu: GpuSpec, wl: Workload) -> Budget:
-        return engine_for(wl).budget(self.estimate(wl), visible_memory_bytes(gpu), wl)
+        est = self.estimate(wl)
+        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
 
     def usable(self, gpu: GpuSpec) -> int:
         return workload_usable_bytes(gpu, self.wl)

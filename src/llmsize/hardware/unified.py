@@ -37,7 +37,8 @@ MACOS_SMALL_RAM_BYTES = 36 * GIB
 # REFERENCE: https://github.com/antirez/ds4/pull/893 (recommendedMaxWorkingSetSize 107.52 GiB, stock,
 # on 128 GiB machines under macOS 26): RAM size -> measured limit, a floor from that size up.
 MACOS_MEASURED_DEFAULT: dict[int, int] = {128 * GIB: int(107.52 * GIB)}
-# REFERENCE: https://github.com/ROCm/rocm-systems/issues/351 ("VRAM carve out is generally very small (512MB)").
+# REFERENCE: https://github.com/ROCm/rocm-systems/issues/351 ("VRAM carve out is generally very
+# small (512MB)").
 APU_DEFAULT_CARVEOUT_BYTES = 512 * MIB
 
 
@@ -56,8 +57,9 @@ def macos_limit_bytes(ram_bytes: int, wired_limit_mb: int = 0) -> int:
     return macos_default_limit_bytes(ram_bytes)
 
 
-def linux_gtt_limit_bytes(ram_bytes: int, carveout_bytes: int = APU_DEFAULT_CARVEOUT_BYTES,
-                          gtt_bytes: int | None = None) -> int:
+def linux_gtt_limit_bytes(
+    ram_bytes: int, carveout_bytes: int = APU_DEFAULT_CARVEOUT_BYTES, gtt_bytes: int | None = None
+) -> int:
     """Memory an AMD APU's GPU can use: the larger of the carve-out and GTT (default: half the rest)."""
     if gtt_bytes is None:
         gtt_bytes = max(0, ram_bytes - carveout_bytes) // 2
@@ -76,9 +78,13 @@ def unified_limit_bytes(rule: Rule, ram_bytes: int) -> int:
 def rule_note(rule: Rule) -> str:
     """One sentence for reports: what caps the GPU's part of unified memory and how to raise it."""
     if rule == "macos":
-        return ("unified memory: macOS lets the GPU wire about 2/3 (up to 36 GB) or 3/4 of RAM by default; "
-                "`sudo sysctl iogpu.wired_limit_mb=N` raises it")
+        return (
+            "unified memory: macOS lets the GPU wire about 2/3 (up to 36 GB) or 3/4 of RAM by default; "
+            "`sudo sysctl iogpu.wired_limit_mb=N` raises it"
+        )
     if rule == "linux-gtt":
-        return ("unified memory: Linux gives an AMD APU's GPU half of RAM as GTT by default; "
-                "the ttm.pages_limit kernel parameter (or a larger BIOS carve-out) raises it")
+        return (
+            "unified memory: Linux gives an AMD APU's GPU half of RAM as GTT by default; "
+            "the ttm.pages_limit kernel parameter (or a larger BIOS carve-out) raises it"
+        )
     return "unified memory: the GPU shares RAM with the OS and other programs, which take their part"

@@ -47,9 +47,17 @@ def _csv(doc: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(doc[0]), lineterminator="\n")
     writer.writeheader()
     for row in doc:
-        writer.writerow({k: " | ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                         for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: lists joined with ' | ', mappings (a price) as key=value pairs, None empty."""
+    if isinstance(value, list):
+        return " | ".join(map(str, value))
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items() if v not in (None, ""))
+    return "" if value is None else value
 
 
 def _console() -> Console:
@@ -75,6 +83,7 @@ def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
     table.add_column("BF16\nTFLOPS", justify="right")
     table.add_column("FP16\nTFLOPS", justify="right")
     table.add_column("FP8\nTFLOPS", justify="right")
+    table.add_column("FP4\nTFLOPS", justify="right")
     table.add_column("link\nGB/s", justify="right")
     table.add_column("TDP\nW", justify="right")
     for gpu in gpus:
@@ -84,7 +93,7 @@ def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
         link = gpu.interconnect_bytes_per_s
         table.add_row(
             gpu.id, memory, f"{gpu.bandwidth_gb_s:,.0f}", _tflops(gpu.bf16_flops), _tflops(gpu.fp16_flops),
-            _tflops(gpu.fp8_flops), f"{link / 1e9:,.0f}" if link else "-",
+            _tflops(gpu.fp8_flops), _tflops(gpu.fp4_flops), f"{link / 1e9:,.0f}" if link else "-",
             f"{gpu.tdp_w:g}" if gpu.tdp_w else "-",
         )
     console.print(table)

@@ -95,7 +95,7 @@ class EngineModel(Protocol):
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures | None: ...
-    def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget: ...
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload: ...
     def quant_options(self) -> tuple[str, ...]: ...
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
@@ -254,12 +254,13 @@ class BaseEngine:
         del spec, wl, weights, peak, rs
         return None
 
-    def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget:
-        """All of the card for everything the estimate holds on the device."""
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        """All of the card for everything the estimate holds on the device (on unified memory the
+        host's share comes out of the same pool)."""
         del wl
         need = est.total_bytes
         figs = est.engine_figures
-        if figs is not None:
+        if figs is not None and not unified:
             need -= figs.host_bytes
         return Budget(usable_bytes=total_bytes, need_bytes=need)
 

@@ -161,9 +161,8 @@ class LlamaCpp(BaseEngine):
         n_ub = min(n_ctx, self.ubatch())
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
-        heads, kv_heads = spec.num_attention_heads, spec.num_kv_heads
+        heads = spec.num_attention_heads
         q_width = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim if spec.is_mla else hd)
-        kv_width = spec.kv_lora_rank + spec.qk_rope_head_dim if spec.is_mla else 2 * kv_heads * hd
         rows = pad(n_ub, MASK_PAD)
         mask_elem = 2 if fa else F32
         windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
@@ -177,7 +176,10 @@ class LlamaCpp(BaseEngine):
             else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
         )
         scores = 0 if fa else n_kv_max * n_ub * heads * F32
-        attn = masks + F32 * n_ub * (2 * h + q_width + kv_width + heads * (spec.v_head_dim or hd)) + scores
+        # Attention: the residual stream, the normed input, Q and the heads' output, besides the
+        # masks and (without flash attention) the scores. The new K and V are copied into the
+        # cache (llama-kv-cache.cpp cpy_k/cpy_v) and die there; the scores read the cache views.
+        attn = masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
             ffn = F32 * n_ub * (3 * h + 2 * spec.intermediate_size)
@@ -190,13 +192,15 @@ class LlamaCpp(BaseEngine):
                 * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
             )
             ffn = max(ffn, masks + moe)
-        output = F32 * n_ub * (2 * h + spec.vocab_size) if head_on_device else 0
+        # The output layer: the final norm's result (its input, the residual stream, is dead once
+        # normed) and the f32 logits of every token of the ubatch.
+        output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
         if not head_on_device:
-            host = max(host, F32 * n_ub * (2 * h + spec.vocab_size))
+            host = max(host, F32 * n_ub * (h + spec.vocab_size))
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
@@ -304,9 +308,10 @@ class LlamaCpp(BaseEngine):
             lines=lines,
         )
 
-    def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget:
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
-        host = f.host_bytes if f is not None else 0
+        # On unified memory (Apple silicon, DGX Spark) host buffers come out of the same pool.
+        host = f.host_bytes if f is not None and not unified else 0
         need = est.total_bytes - host
         reason = None
         if need > total_bytes:

@@ -144,10 +144,10 @@ class Sglang(BaseEngine):
             lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
         )
 
-    def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget:
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
         if f is None or f.kv_page_bytes == 0:
-            return super().budget(est, total_bytes, wl)
+            return super().budget(est, total_bytes, wl, unified)
         frac = self.mem_fraction()
         start = total_bytes - CUDA_CONTEXT_BYTES
         pool = int(frac * start) - est.weights_bytes

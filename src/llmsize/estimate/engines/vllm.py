@@ -327,7 +327,8 @@ class Vllm(BaseEngine):
             return ceil_div(context, block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
 
-    def budget(self, est: Estimate, total_bytes: int, wl: Workload) -> Budget:
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        del unified  # everything this engine holds is on the device already
         f = est.engine_figures
         requested = int(total_bytes * wl.gpu_memory_utilization)
         if f is None or f.kv_page_bytes == 0:
