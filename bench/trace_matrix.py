@@ -74,6 +74,7 @@ def workloads(args: argparse.Namespace, dtype: str | None) -> Iterator[Workload]
                 for gc in (False, True):
                     yield Workload(
                         mode="full",
+                        framework="plain",
                         context=ctx,
                         batch=batch,
                         gradient_checkpointing=gc,
@@ -82,6 +83,7 @@ def workloads(args: argparse.Namespace, dtype: str | None) -> Iterator[Workload]
                     )
                     yield Workload(
                         mode="lora",
+                        framework="plain",
                         context=ctx,
                         batch=batch,
                         gradient_checkpointing=gc,

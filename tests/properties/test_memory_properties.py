@@ -142,7 +142,10 @@ def test_higher_zero_stage_never_needs_more_per_gpu(model: str, gpus: int, mode:
     spec = _spec(model)
     totals = []
     for stage in (0, 1, 2, 3):
-        wl = Workload(mode=mode, zero=stage, num_gpus=gpus, optimizer=optimizer, context=512)
+        # the same precision recipe at every stage (DeepSpeed adds an fp32 master copy by default)
+        wl = Workload(
+            mode=mode, zero=stage, num_gpus=gpus, optimizer=optimizer, context=512, master_weights=True
+        )
         try:
             totals.append(estimate(spec, wl).total_bytes)
         except BadInputError:

@@ -108,7 +108,15 @@ def test_training_peak_within_10_percent(
 ) -> None:
     config, dtype = catalog_config(name)
     extra: dict[str, Any] = {"master_weights": False} if mode == "full" else {"lora_targets": ("all-linear",)}
-    wl = Workload(mode=mode, context=context, batch=batch, gradient_checkpointing=gc, **extra, **dtype)
+    wl = Workload(
+        mode=mode,
+        framework="plain",
+        context=context,
+        batch=batch,
+        gradient_checkpointing=gc,
+        **extra,
+        **dtype,
+    )
     c = compare(config, wl, name=name, num_layers=layers_for(config))
     assert abs(c.peak_error) <= TRAINING_TOLERANCE, (
         f"estimated {c.est_peak:,} B, traced {c.trace_peak:,} B ({100 * c.peak_error:+.2f}%) at {c.where}"

@@ -283,3 +283,69 @@ def test_approximation_follows_the_nearest_reference_and_quant_suffix() -> None:
 
 def test_no_size_no_approximation() -> None:
     assert approximate_spec(parse_name("Mystery-Instruct")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("GLM-4.6-FP8", "GLM-4.6"),
+        ("zai-org/GLM-4.7", "GLM-4.7"),
+        ("GLM-4.5-Air-FP8", "GLM-4.5-Air"),
+        ("MiniMax-M2", "MiniMax-M2.7"),
+        ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct-0905"),
+        ("Kimi-K2-Instruct-0905-FP8", "Kimi-K2-Instruct-0905"),
+    ],
+)
+def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+
+
+@pytest.mark.parametrize("name", ["GLM-4.7-Flash", "GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
+def test_a_sizeless_name_of_another_architecture_finds_nothing(name: str) -> None:
+    assert catalog.find(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [("kimi-k2:1t", "Kimi-K2-Instruct"), ("glm-4.6:355b", "GLM-4.6"), ("minimax-m2:230b", "MiniMax-M2.7")],
+)
+def test_an_untagged_ollama_library_named_after_a_model_finds_it(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+    assert found[1] is not None and found[1].gguf_type == "Q4_K_M"  # an Ollama pull is a GGUF file
+
+
+def test_an_ollama_tag_whose_size_disagrees_is_not_sized_as_the_library_model() -> None:
+    # "glm-4.6:9b" is not the 355B GLM-4.6: the tag's size is off by far more than rounding.
+    assert catalog.find("glm-4.6:9b") is None
+
+
+def test_a_dated_alias_does_not_catch_another_release() -> None:
+    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only.
+    found = catalog.find("Magistral-Small-2509")
+    assert found is not None and found[0].name == "Mistral-Small-3.2-24B-Instruct-2506"
+    assert catalog.find("Magistral-Small-2506") is None
+    # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
+    dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
+    assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("qwen3-vl:30b", "Qwen3-VL-30B-A3B-Instruct"),  # the tag leaves out the active size
+        ("qwen3-next:80b", "Qwen3-Next-80B-A3B-Instruct"),
+        ("mistral-small3.2:24b", "Mistral-Small-3.2-24B-Instruct-2506"),
+    ],
+)
+def test_an_ollama_tag_that_drops_parts_of_the_hub_name_finds_the_one_entry(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+
+
+def test_a_listed_library_never_falls_back_to_a_dense_llama_shape() -> None:
+    from llmsize.errors import ModelNotFoundError
+
+    with pytest.raises(ModelNotFoundError, match="qwen3-vl:32b"):
+        catalog.find("qwen3-vl:32b")  # no Qwen3-VL-32B entry: refused, not a dense Llama shape

@@ -66,7 +66,7 @@ def test_inference_prefill_and_decode_match_the_trace(small: tuple[ModelSpec, di
 
 
 def test_full_fine_tune_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(mode=Mode.FULL, context=256))
+    traced, real = _both(small, Workload(mode=Mode.FULL, framework="plain", context=256))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
     assert real.optimizer_bytes == pytest.approx(
         traced.optimizer_bytes, rel=1e-6
@@ -77,17 +77,25 @@ def test_full_fine_tune_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]
 
 
 def test_lora_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(mode=Mode.LORA, context=256))
+    traced, real = _both(small, Workload(mode=Mode.LORA, framework="plain", context=256))
     assert real.adapters_bytes == traced.adapters_bytes > 0
     assert real.weights_bytes == traced.weights_bytes
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
 
 
 def test_gradient_checkpointing_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(mode=Mode.FULL, context=256, gradient_checkpointing=True))
-    plain, _ = _both(small, Workload(mode=Mode.FULL, context=256))
+    traced, real = _both(
+        small, Workload(mode=Mode.FULL, framework="plain", context=256, gradient_checkpointing=True)
+    )
+    plain, _ = _both(small, Workload(mode=Mode.FULL, framework="plain", context=256))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
     assert real.activations_bytes < plain.activations_bytes  # recomputation keeps less
+
+
+def test_trl_recipe_runs_for_real_as_traced(small: tuple[ModelSpec, dict[str, Any]]) -> None:
+    """TRL's defaults (fused AdamW, checkpointing, chunked loss) run really as the trace accounts."""
+    traced, real = _both(small, Workload(mode=Mode.FULL, framework="trl", context=256))
+    assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
 
 
 def test_qlora_needs_cuda(small: tuple[ModelSpec, dict[str, Any]]) -> None:

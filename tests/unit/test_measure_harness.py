@@ -55,6 +55,7 @@ def test_master_weights_default_is_pinned_off_and_said() -> None:
         (Workload(num_gpus=2, tp=2), "one device"),
         (Workload(engine=Engine.VLLM), "transformers"),
         (Workload(mode=Mode.LORA, optimizer=Optimizer.SGD), "AdamW"),
+        (Workload(mode=Mode.FULL, framework="torchtune"), "AdamW"),
         (Workload(dtype="bf16", kv_dtype="fp8"), "--kv-dtype"),
     ],
 )

@@ -33,7 +33,7 @@ def test_tensor_list_covers_every_parameter() -> None:
 def test_mixed_precision_adamw_is_16_bytes_per_parameter() -> None:
     spec = _llama8b()
     n = total_params(spec)
-    t = training.training_bytes(Workload(mode="full"), _tensors(spec), "bf16")
+    t = training.training_bytes(Workload(mode="full", framework="plain"), _tensors(spec), "bf16")
     # 2 (bf16 grads) + 4 + 4 (fp32 Adam states) + 4 (fp32 master copy, filed under optimizer) ... + 2 weights
     assert t.gradients == 2 * n
     assert t.optimizer == 12 * n
@@ -69,7 +69,7 @@ def test_sgd_and_adafactor() -> None:
 def test_zero_stages_shard_states(stage: int) -> None:
     spec = _llama8b()
     n = total_params(spec)
-    wl = Workload(mode="full", zero=stage, num_gpus=8)
+    wl = Workload(mode="full", framework="plain", zero=stage, num_gpus=8)
     t = training.training_bytes(wl, _tensors(spec), "bf16")
     assert t.optimizer == (12 * n if stage == 0 else -(-12 * n // 8))
     assert t.gradients == (2 * n if stage < 2 else -(-2 * n // 8))

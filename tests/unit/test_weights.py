@@ -176,3 +176,22 @@ def test_mxfp4_quantizes_only_experts() -> None:
             assert b < s.numel  # about 4.25 bits per weight (+ bf16 biases)
         else:
             assert b == 2 * s.numel
+
+
+def test_compressed_tensors_regex_ignore_keeps_attention_in_bf16() -> None:
+    """llm-compressor's "re:" ignore entries match full module names (compressed_tensors.utils.match,
+    re.match); Kimi-K2-Thinking ignores "re:.*self_attn.*": its attention stays bf16, its experts int4."""
+    spec = _llama8b()
+    plain = WeightFormat(dtype="bf16", quant=QuantMethod.COMPRESSED_TENSORS, bits=4, group_size=32)
+    ignored = plain.model_copy(update={"modules_not_converted": ("lm_head", "re:.*self_attn.*")})
+    shards = W.stage_shards(spec, Workload(), W.stages(spec, Workload())[0])
+    attn = [s for s in shards if s.group.kind == "attn" and s.group.is_linear]
+    mlp = [s for s in shards if s.group.kind == "mlp" and s.group.is_linear]
+    assert attn and mlp
+
+    def total(fmt: WeightFormat, shards: list[W.Shard]) -> int:
+        return sum(W.shard_bytes(spec, s, fmt) for s in shards)
+
+    assert total(ignored, attn) == 2 * sum(s.numel for s in attn)
+    assert total(ignored, attn) > 3 * total(plain, attn)
+    assert total(ignored, mlp) == total(plain, mlp)

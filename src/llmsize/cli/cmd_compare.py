@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,22 +37,32 @@ from llmsize.cli.gpu_options import (
     resolve_gpu,
     split_gpu_list,
 )
-from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
+    LigerOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -61,7 +72,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 
 class SortKey(StrEnum):
@@ -99,9 +110,19 @@ def compare_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    liger: LigerOpt = False,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -127,7 +148,9 @@ def compare_cmd(
     sort: SortOpt = SortKey.NONE,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
-    fmt: FormatOpt = OutputFormat.HUMAN,
+    fmt: PageFormatOpt = PageFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.
 
@@ -172,10 +195,20 @@ def compare_cmd(
     rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
-    if fmt.value == "human":
+    doc = compare_document(rows, advice, shown_wl, count, eff)
+    if fmt is PageFormat.HUMAN:
         render_compare(rows, advice, shown_wl, eff)
+    elif fmt is PageFormat.HTML:
+        from llmsize.report.render_html import compare_page
+
+        sys.stdout.write(compare_page(doc))
     else:
-        write_document(compare_document(rows, advice, shown_wl, count, eff), fmt.value, rows_key="rows")
+        write_document(doc, fmt.value, rows_key="rows")
+    if output is not None:
+        from llmsize.report.export import save_document
+        from llmsize.report.render_html import compare_page
+
+        save_document(doc, output, force=force, html=lambda: compare_page(doc))
 
 
 def sort_rows(rows: list[Any], key: SortKey) -> list[Any]:

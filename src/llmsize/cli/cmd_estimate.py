@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.completion import complete_model
 from llmsize.cli.engine_options import (
     BlockSizeOpt,
     EnforceEagerOpt,
@@ -32,22 +33,32 @@ from llmsize.cli.gpu_options import (
     parse_num_gpus,
     split_gpu_list,
 )
-from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
+from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import (
+    ActOffloadOpt,
     AttentionOpt,
     BatchOpt,
+    CompileOpt,
     ContextOpt,
     DtypeOpt,
     EngineOpt,
+    FrameworkOpt,
+    GradAccumOpt,
     GradCkptOpt,
     KvDtypeOpt,
+    LigerOpt,
     Logits,
     LogitsOpt,
     LoraRankOpt,
     LoraTargetsOpt,
+    LossChunksOpt,
+    LossOpt,
     MasterWeightsOpt,
     ModeOpt,
+    OffloadOptimizerOpt,
+    OffloadParamsOpt,
     OptimizerOpt,
+    OptInBwdOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -57,7 +68,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import FlashAttn, Mode, Optimizer
+from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
@@ -65,7 +76,8 @@ if TYPE_CHECKING:
 ModelArg = Annotated[
     str,
     typer.Argument(
-        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file."
+        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file.",
+        autocompletion=complete_model,
     ),
 ]
 
@@ -123,9 +135,19 @@ def estimate_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    liger: LigerOpt = False,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -150,7 +172,7 @@ def estimate_cmd(
     n_cpu_moe: NCpuMoeOpt = None,
     concurrency: ConcurrencyOpt = None,
     revision: RevisionOpt = None,
-    fmt: FormatOpt = OutputFormat.HUMAN,
+    fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -163,17 +185,30 @@ def estimate_cmd(
     from llmsize.report.render_estimate import render_estimate
 
     options = workload_options_from(locals())
-    report = make_report(
-        model,
-        revision,
-        options,
-        gpus=split_gpu_list(gpu) if gpu else (),
-        gpu_files=gpu_file or (),
-        num_gpus=parse_num_gpus(num_gpus),
-        gpu_memory_utilization=gpu_memory_utilization,
-        gpu_layers=gpu_layers,
-        concurrency=parse_concurrency(concurrency),
-    )
+    planning: dict[str, Any] = {
+        "gpus": split_gpu_list(gpu, "--gpu") if gpu is not None else (),
+        "gpu_files": gpu_file or (),
+        "num_gpus": parse_num_gpus(num_gpus),
+        "gpu_memory_utilization": gpu_memory_utilization,
+        "gpu_layers": gpu_layers,
+    }
+    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency), **planning)
+    wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
+    page = ""
+    if wants_page:
+        from llmsize.cli.html_pages import estimate_page
+
+        page = estimate_page(model, revision, options, report, **planning)
     if output is not None:
-        write_report(report, output, force=force)
+        if output.suffix.lower() == ".html":
+            from llmsize.report.export import write_new_file
+
+            write_new_file(output, page, force=force)
+        else:
+            write_report(report, output, force=force)
+    if fmt is PageFormat.HTML:
+        import sys
+
+        sys.stdout.write(page)
+        return
     render_estimate(report, fmt.value)

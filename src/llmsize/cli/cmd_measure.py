@@ -33,7 +33,7 @@ from llmsize.cli.workload_options import (
     build_workload,
 )
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Mode, Optimizer
+from llmsize.estimate.workload import Mode
 
 if TYPE_CHECKING:
     from llmsize.measure.models import Measurement, ProgressFn
@@ -201,9 +201,9 @@ def measure_cmd(
     prompt_tokens: PromptTokensOpt = None,
     batch: BatchOpt = 1,
     logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = Optimizer.ADAMW,
+    optimizer: OptimizerOpt = None,
     master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = False,
+    gradient_checkpointing: GradCkptOpt = None,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,

@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Attention, Engine, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Attention, Engine, Framework, Loss, Mode, Offload, Optimizer, Workload
 from llmsize.units import Dtype, KvDtype
 
 if TYPE_CHECKING:
@@ -88,7 +88,74 @@ LogitsOpt = Annotated[
     ),
 ]
 OptimizerOpt = Annotated[
-    Optimizer, typer.Option("--optimizer", help="Optimizer (training modes).", rich_help_panel=_PANEL)
+    Optimizer | None,
+    typer.Option(
+        "--optimizer",
+        help="Optimizer and implementation (default: the framework's; adamw = torch's foreach).",
+        rich_help_panel=_PANEL,
+    ),
+]
+_TRAIN = "Training recipe"
+FrameworkOpt = Annotated[
+    Framework | None,
+    typer.Option(
+        "--framework",
+        help="Training loop whose defaults fill unset options (default: trainer = transformers Trainer).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+LossOpt = Annotated[
+    Loss | None,
+    typer.Option(
+        "--loss",
+        help="Cross-entropy: full fp32 logits, chunked, or fused linear CE (default: the framework's).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+LossChunksOpt = Annotated[
+    int | None,
+    typer.Option("--loss-chunks", min=1, help="Chunks of --loss chunked (8).", rich_help_panel=_TRAIN),
+]
+OptInBwdOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--optimizer-in-backward/--no-optimizer-in-backward",
+        help="Step each parameter as its gradient is ready (torchtune optimizer_in_bwd).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+ActOffloadOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--activation-offloading/--no-activation-offloading",
+        help="Saved activations go to host RAM (torchtune, Unsloth).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+GradAccumOpt = Annotated[
+    int, typer.Option("--grad-accum", min=1, help="Micro-batches per optimizer step.", rich_help_panel=_TRAIN)
+]
+CompileOpt = Annotated[
+    bool,
+    typer.Option(
+        "--compile", help="torch.compile the loss (torchtune compile: True).", rich_help_panel=_TRAIN
+    ),
+]
+LigerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--liger",
+        help="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE.",
+        rich_help_panel=_TRAIN,
+    ),
+]
+OffloadOptimizerOpt = Annotated[
+    Offload,
+    typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
+]
+OffloadParamsOpt = Annotated[
+    Offload,
+    typer.Option("--offload-params", help="DeepSpeed ZeRO-3 parameter offload.", rich_help_panel=_TRAIN),
 ]
 MasterWeightsOpt = Annotated[
     bool | None,
@@ -99,9 +166,11 @@ MasterWeightsOpt = Annotated[
     ),
 ]
 GradCkptOpt = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--gradient-checkpointing", help="Recompute activations in backward.", rich_help_panel=_PANEL
+        "--gradient-checkpointing/--no-gradient-checkpointing",
+        help="Recompute activations in backward (default: the framework's for the mode).",
+        rich_help_panel=_PANEL,
     ),
 ]
 AttentionOpt = Annotated[
@@ -166,9 +235,19 @@ def build_workload(
     prompt_tokens: str | int | None = None,
     batch: int = 1,
     logits: Logits | str = Logits.LAST,
-    optimizer: Optimizer = Optimizer.ADAMW,
+    optimizer: Optimizer | None = None,
     master_weights: bool | None = None,
-    gradient_checkpointing: bool = False,
+    gradient_checkpointing: bool | None = None,
+    framework: Framework | None = None,
+    loss: Loss | None = None,
+    loss_chunks: int | None = None,
+    optimizer_in_backward: bool | None = None,
+    activation_offloading: bool | None = None,
+    grad_accum: int = 1,
+    compile: bool = False,
+    liger: bool = False,
+    offload_optimizer: Offload = Offload.NONE,
+    offload_params: Offload = Offload.NONE,
     attention: Attention | None = None,
     lora_rank: int = 16,
     lora_targets: str | None = None,
@@ -203,6 +282,16 @@ def build_workload(
             optimizer=optimizer,
             master_weights=master_weights,
             gradient_checkpointing=gradient_checkpointing,
+            framework=framework,
+            loss=loss,
+            loss_chunks=loss_chunks,
+            optimizer_in_backward=optimizer_in_backward,
+            activation_offloading=activation_offloading,
+            gradient_accumulation=grad_accum,
+            compile=compile,
+            liger=liger,
+            offload_optimizer=offload_optimizer,
+            offload_params=offload_params,
             attention=attention,
             lora_rank=lora_rank,
             lora_targets=targets,
@@ -217,9 +306,34 @@ def build_workload(
 
 
 WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
-    "mode", "dtype", "quant", "kv_dtype", "context", "prompt_tokens", "batch", "logits", "optimizer",
-    "master_weights", "gradient_checkpointing", "attention", "lora_rank", "lora_targets", "zero", "tp", "pp",
+    "mode",
+    "dtype",
+    "quant",
+    "kv_dtype",
+    "context",
+    "prompt_tokens",
+    "batch",
+    "logits",
+    "optimizer",
+    "master_weights",
+    "gradient_checkpointing",
+    "attention",
+    "lora_rank",
+    "lora_targets",
+    "zero",
+    "tp",
+    "pp",
     "engine",
+    "framework",
+    "loss",
+    "loss_chunks",
+    "optimizer_in_backward",
+    "activation_offloading",
+    "grad_accum",
+    "compile",
+    "liger",
+    "offload_optimizer",
+    "offload_params",
 )
 
 
@@ -254,7 +368,9 @@ def workload_for(
 
     opts = dict(options)
     settings = opts.pop("engine_settings", None) or {}
-    if spec is not None:
+    trains = Mode(opts.get("mode") or Mode.INFERENCE).trains
+    # Training runs in transformers: a GGUF's serving-engine default would only hide why it cannot train.
+    if spec is not None and (opts.get("engine") is not None or not trains):
         opts["engine"] = default_engine(spec, opts.get("engine"), opts.get("quant"))
     model_parallel = opts.get("tp", 1) * opts.get("pp", 1)
     # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.

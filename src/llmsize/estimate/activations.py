@@ -29,8 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
+from llmsize.estimate import arrays as np
 from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.estimate.workload import Attention, Mode, Workload
@@ -79,6 +78,7 @@ class _Op:
     saves: tuple[_T, ...]
     weight_grad: Num
     bwd_tmp: Num = 0  # a temporary its backward allocates (bitsandbytes dequantizes the weight again)
+    reuse: _T | None = None  # a saved tensor backward returns as its input's gradient (fused CE)
 
 
 @dataclass(eq=False)
@@ -136,6 +136,7 @@ class _Walk:
         view_of: _T | None = None,
         saves_out: bool = False,
         bwd_tmp: Num = 0,
+        reuse: _T | None = None,
     ) -> _T:
         """The output of an op; a view shares `view_of`'s storage and allocates nothing.
 
@@ -155,7 +156,7 @@ class _Walk:
             kept = (*saves, out) if saves_out else tuple(saves)
             for t in kept:
                 self._ref(t.storage)
-            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0, bwd_tmp))
+            self.tape.append(_Op(name, out, ins, kept, weight_grad if trainable else 0, bwd_tmp, reuse))
         return out
 
     def tmp(self, name: str, nbytes: Num) -> None:
@@ -192,7 +193,8 @@ def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
             else:
                 grads[id(t)] = t
                 grad_size[id(t)] = t.nbytes
-                walk.cur = walk.cur + t.nbytes
+                if node.reuse is None:
+                    walk.cur = walk.cur + t.nbytes
         walk.cur = walk.cur + node.weight_grad
         walk.grads = walk.grads + node.weight_grad
         walk._bump(f"backward of {node.name}")
@@ -201,7 +203,10 @@ def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:
         walk.cur = walk.cur - grad_size.pop(id(node.out))
         grads.pop(id(node.out))
         for t in node.saves:
-            walk._unref(t.storage)
+            if t is node.reuse:
+                t.storage.refs -= 1  # its bytes now belong to the input's gradient
+            else:
+                walk._unref(t.storage)
     return walk.peak, walk.cur
 
 
@@ -224,6 +229,12 @@ class Dims:
     rank: int
     logits_tokens: Num  # positions the lm_head is applied to, per sequence
     qlora: bool = False  # the frozen base linears are bitsandbytes 4-bit
+    ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
+    loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
+    fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
+    compiled: bool = False  # the loss runs under torch.compile (loss_walk.compiled_cross_entropy)
+    liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
+    loss_chunks: int = 1
 
     @property
     def T(self) -> Num:
@@ -256,6 +267,10 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if d.fast and _lora_on(d, module):
+        from llmsize.estimate.unsloth_kernels import fast_lora_linear
+
+        return fast_lora_linear(w, d, x, module, in_f, out_f, n)
     dequantized = None
     if d.qlora and module != "lm_head":
         dequantized = w.new(f"{module} dequantized", in_f * out_f * d.e)
@@ -271,19 +286,21 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     w.drop(dequantized)
     if not _lora_on(d, module):
         return y
-    xc = w.op(f"{module}.lora cast", n * in_f * ADAPTER_BYTES, [x])
+    # `.to(adapter dtype)` is a no-op (the same tensor) when the adapters are in the compute dtype
+    same = d.ab == d.e
+    xc = w.op(f"{module}.lora cast", n * in_f * d.ab, [x], view_of=x if same else None)
     mask = None
     if d.train and LORA_DROPOUT > 0:
         mask = w.new(f"{module}.lora dropout mask", n * in_f)
-        xd = w.op(f"{module}.lora dropout", n * in_f * ADAPTER_BYTES, [xc], saves=[mask])
+        xd = w.op(f"{module}.lora dropout", n * in_f * d.ab, [xc], saves=[mask])
     else:
         xd = xc
     a = w.op(
         f"{module}.lora_A",
-        n * d.rank * ADAPTER_BYTES,
+        n * d.rank * d.ab,
         [xd],
         saves=[xd],
-        weight_grad=in_f * d.rank * ADAPTER_BYTES,
+        weight_grad=in_f * d.rank * d.ab,
         trainable=True,
     )
     if xd is not xc:
@@ -291,17 +308,20 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     w.drop(mask)
     bo = w.op(
         f"{module}.lora_B",
-        n * out_f * ADAPTER_BYTES,
+        n * out_f * d.ab,
         [a],
         saves=[a],
-        weight_grad=out_f * d.rank * ADAPTER_BYTES,
+        weight_grad=out_f * d.rank * d.ab,
         trainable=True,
     )
     w.drop(a)
-    bs = w.op(f"{module}.lora scale", n * out_f * ADAPTER_BYTES, [bo])
+    bs = w.op(f"{module}.lora scale", n * out_f * d.ab, [bo])
     w.drop(bo)
-    y2 = w.op(f"{module}.lora add", n * out_f * ADAPTER_BYTES, [y, bs])
+    y2 = w.op(f"{module}.lora add", n * out_f * d.ab, [y, bs])
     w.drop(bs, y)
+    if same:
+        w.drop(xc)
+        return y2
     y3 = w.op(f"{module}.lora cast back", n * out_f * d.e, [y2])
     w.drop(y2, xc)
     return y3
@@ -319,6 +339,11 @@ def _rmsnorm(
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if (d.fast or d.liger) and not gemma:
+        # Unsloth's fast_rms_layernorm and Liger's LigerRMSNormFunction keep the same: X and rstd
+        from llmsize.estimate.unsloth_kernels import fast_rmsnorm
+
+        return fast_rmsnorm(w, d, x, width, n, name)
     xf = w.op(f"{name} fp32", n * width * 4, [x])
     sq = w.op(f"{name} pow", n * width * 4, [xf], saves=[xf])
     mean = w.op(f"{name} mean", n * 4, [sq])
@@ -359,6 +384,12 @@ def _rmsnorm(
 def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows: Num | None = None) -> _T:
     """apply_rotary_pos_emb on one of q/k (modeling_llama.py): x*cos + rotate_half(x)*sin."""
     n = (d.T if rows is None else rows) * heads * dim * d.e
+    if d.fast:
+        # unsloth/kernels/rope_embedding.py: rotates Q and K in place (a view, nothing allocated)
+        return w.op("rope (in place)", n, [x], view_of=x)
+    if d.liger:
+        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place
+        return w.op("rope (liger)", n, [x], saves=[cos, sin])
     xc = w.op("rope x*cos", n, [x], saves=[cos])
     neg = w.op("rope neg", n // 2, [x])
     rot = w.op("rope rotate_half", n, [neg, x])
@@ -729,6 +760,17 @@ def _dense_mlp(
         a = w.op("act", n * inter * d.e, [gate], saves=[gate])
         p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
         w.drop(gate, up, a)
+    elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
+        from llmsize.estimate.unsloth_kernels import fast_lora_mlp
+
+        return fast_lora_mlp(w, d, x, h, inter, n)
+    elif d.liger:
+        # liger_kernel/ops/swiglu.py LigerSiLUMulFunction: one output, keeps gate and up (silu is
+        # recomputed in backward)
+        g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        p = w.op("silu(gate)*up (liger)", n * inter * d.e, [g, u], saves=[g, u])
+        w.drop(g, u)
     else:
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         a = w.op("act", n * inter * d.e, [g], saves=[g])
@@ -799,14 +841,14 @@ def _expert_weight(w: _Walk, d: Dims, name: str, experts: int, out_f: int, in_f:
         experts * out_f * rank * d.e,
         [],
         trainable=True,
-        weight_grad=experts * out_f * rank * ADAPTER_BYTES,
+        weight_grad=experts * out_f * rank * d.ab,
     )
     rhs = w.op(
         f"{name} lora_A cast",
         experts * rank * in_f * d.e,
         [],
         trainable=True,
-        weight_grad=experts * rank * in_f * ADAPTER_BYTES,
+        weight_grad=experts * rank * in_f * d.ab,
     )
     merged = w.op(f"{name} W+BA", experts * out_f * in_f * d.e, [lhs, rhs], saves=[lhs, rhs])
     w.drop(lhs, rhs)
@@ -1105,6 +1147,12 @@ def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     vocab = spec.vocab_size
     padded = w.new("labels padded", d.b * (d.s + 1) * 8)
     target = w.new("shift_labels", d.T * 8)
+    if d.compiled:
+        from llmsize.estimate.loss_walk import compiled_cross_entropy
+
+        loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
+        w.drop(target, padded)
+        return loss
     lf = w.op("logits fp32", d.T * vocab * 4, [logits])
     lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
     w.drop(lf)
@@ -1126,6 +1174,7 @@ class Candidate:
     kv_fraction: Num
     grad_fraction: Num
     where: str
+    host: Num = 0  # bytes offloaded to host RAM (activation offloading), the same for every moment
 
 
 def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, bool], list[int]]:
@@ -1176,6 +1225,9 @@ def _dims(
     attention: Attention | None,
     targets: frozenset[str],
 ) -> Dims:
+    from llmsize.estimate.frameworks import recipe
+
+    rc = recipe(wl)
     eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
     lora = wl.mode in (Mode.LORA, Mode.QLORA)
     return Dims(
@@ -1185,12 +1237,18 @@ def _dims(
         e=e,
         train=wl.mode.trains,
         lora=lora,
-        gc=wl.gradient_checkpointing,
+        gc=rc.gradient_checkpointing,
         eager=eager,
         targets=targets,
         rank=wl.lora_rank,
         logits_tokens=logits_tokens,
         qlora=wl.mode is Mode.QLORA,
+        ab=rc.adapter_bytes if lora else ADAPTER_BYTES,
+        loss=str(rc.loss),
+        loss_chunks=rc.loss_chunks,
+        fast=rc.fast_kernels and wl.mode.trains,
+        compiled=wl.compile and wl.mode.trains,
+        liger=wl.liger and wl.mode.trains,
     )
 
 
@@ -1381,6 +1439,9 @@ def training_candidates(
         attention=wl.attention,
         targets=targets,
     )
+    from llmsize.estimate.frameworks import recipe
+
+    offload = recipe(wl).activation_offloading
     full = not d.lora
     ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, wl.attention is Attention.FLASH)
     out = [Candidate("forward", pre_peak, 0, 0, "embeddings, masks and rotary tables")]
@@ -1399,6 +1460,19 @@ def training_candidates(
     saved_before: list[Num] = [0]
     for wk in walks:
         saved_before.append(saved_before[-1] + wk.saved)
+    host = saved_before[n]
+    if offload:
+        # Activation offloading (torchtune OffloadActivations, Unsloth's offloaded checkpointing):
+        # saved tensors go to pinned host memory as the next block starts and come back one block
+        # ahead of backward, so the GPU holds at most two blocks' saved sets.
+        in_flight = (
+            2 * max((wk.saved for wk in walks), default=0)
+            if np.ndim(host) == 0
+            else 2 * np.max(np.stack([np.broadcast_to(wk.saved, np.shape(host)) for wk in walks]), axis=0)
+        )
+        saved_before = [np.minimum(v, in_flight) for v in saved_before]
+    else:
+        host = 0
     grads_after: list[Num] = [0]
     for wk in reversed(walks):
         grads_after.append(grads_after[-1] + wk.grads)
@@ -1441,8 +1515,9 @@ def training_candidates(
         tw.drop(x)
         tw.cur = tw.cur - released
         tw.reset_peak()
-        logits = _head(tw, d, spec, xn)
-        loss = _loss(tw, d, spec, logits)
+        from llmsize.estimate.loss_walk import head_and_loss
+
+        loss, logits = head_and_loss(tw, d, spec, xn)
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
         tw.drop(logits, xn)
         tw.reset_peak()
@@ -1483,7 +1558,9 @@ def training_candidates(
             )
         )
     fixed = [
-        Candidate(c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where)
+        Candidate(
+            c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where, host
+        )
         for c in out
     ]
     return fixed, total_grads

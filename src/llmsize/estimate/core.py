@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmsize.estimate import adapters, explain, kv_cache, phases, training
+from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
@@ -21,8 +21,9 @@ from llmsize.estimate.weights import (
     Shard,
     shard_bytes,
     stage_shards,
+    stage_weight_bytes,
 )
-from llmsize.estimate.workload import Workload
+from llmsize.estimate.workload import Offload, Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
@@ -38,6 +39,8 @@ class StagePlan:
     train: training.TrainingBytes
     kv_terms: tuple[kv_cache.KvTerm, ...]
     adapter_params: int
+    gathered: int = 0  # ZeRO-3/FSDP all-gather buffers included in static.weights
+    host_weights: int = 0  # parameter shards offloaded to host RAM
 
     @property
     def static_total(self) -> int:
@@ -48,8 +51,27 @@ class StagePlan:
 Context = Resolved  # the resolved workload (estimate/resolved.py); kept under its old name
 
 
+def _gathered_layers(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage) -> int:
+    """ZeRO-3 / FSDP2 all-gather buffers: the unsharded parameters of the block being computed and
+    of the one prefetched (torch FSDP2 `fully_shard`, implicit forward/backward prefetch of the next
+    block; DeepSpeed stage3_prefetch_bucket_size), so two of the largest block on this GPU."""
+    if wl.zero != 3 or wl.dp == 1 or not stage.layers:
+        return 0
+    whole = wl.model_copy(update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none"})
+    per_layer = max(
+        stage_weight_bytes(spec, whole, ctx.weights.format, Stage(0, (layer,), False, False))
+        for layer in stage.layers
+    )
+    return 2 * per_layer
+
+
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
     shards = stage_shards(spec, wl, stage)
+    gathered = _gathered_layers(spec, wl, ctx, stage)
+    host_weights = 0
+    if wl.offload_params is not Offload.NONE:
+        host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
+    weights += gathered
     terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
     if wl.mode.trains:
         kv_prefill = kv_full = 0
@@ -57,16 +79,18 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         kv_full = kv_cache.kv_bytes(terms, ctx.engine, wl.context, wl.prefill_tokens, wl.batch)
         kv_prefill = kv_cache.kv_bytes(terms, ctx.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
     adapter_params = 0
+    adapter_elem = frameworks.recipe(wl).adapter_bytes
     if ctx.targets is not None:
         factors = adapters.lora_factors(spec, shards, ctx.targets, wl.lora_rank)
         adapter_params = sum(f.params for f in factors)
         tensors = training.lora_tensors(factors)
-        train = training.training_bytes(wl, tensors, adapters.ADAPTER_DTYPE)
+        adapter_dtype = adapters.ADAPTER_DTYPE if adapter_elem == 4 else ctx.compute
+        train = training.training_bytes(wl, tensors, adapter_dtype)
     elif wl.mode.trains_all_weights:
         train = training.training_bytes(wl, training.shard_tensors(spec, shards), ctx.weights.format.dtype)
     else:
         train = training.training_bytes(wl, [], ctx.weights.format.dtype)
-    adapter_bytes = adapter_params * 4
+    adapter_bytes = adapter_params * adapter_elem
     if wl.zero == 3 and wl.dp > 1:
         adapter_bytes = -(-adapter_bytes // wl.dp)
     static = StaticBytes(
@@ -77,7 +101,7 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         kv_prefill=int(kv_prefill),
         kv_full=int(kv_full),
     )
-    return StagePlan(stage, shards, static, train, terms, adapter_params)
+    return StagePlan(stage, shards, static, train, terms, adapter_params, gathered, host_weights)
 
 
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
@@ -140,22 +164,30 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
             name="gradients",
             bytes=pk.gradients,
             formula=busiest.train.grad_formula or "none",
-            detail=explain.simple_detail(busiest.train.grad_formula, pk.gradients),
+            detail=explain.live_detail(
+                busiest.train.grad_formula, static.gradients, pk.gradients, str(pk.phase)
+            ),
         ),
         Component(
             name="optimizer",
             bytes=pk.optimizer,
             formula=busiest.train.optimizer_formula or "none",
-            detail=explain.simple_detail(busiest.train.optimizer_formula, pk.optimizer),
+            detail=explain.live_detail(
+                busiest.train.optimizer_formula, static.optimizer, pk.optimizer, str(pk.phase)
+            ),
         ),
         Component(
             name="adapters",
             bytes=static.adapters,
-            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, fp32"
+            formula=f"LoRA r={wl.lora_rank}: r x (in + out) per targeted layer, "
+            + ("fp32" if frameworks.recipe(wl).adapter_bytes == 4 else ctx.compute)
             if ctx.targets
             else "none",
             detail=explain.simple_detail(
-                f"{busiest.adapter_params:,} params x 4 B" if ctx.targets else "", static.adapters
+                f"{busiest.adapter_params:,} params x {frameworks.recipe(wl).adapter_bytes} B"
+                if ctx.targets
+                else "",
+                static.adapters,
             ),
         ),
         Component(
@@ -182,7 +214,24 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
         engine_figures=figures,
+        host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
+        paged_bytes=busiest.train.paged,
+        training=_training_info(wl, pk, busiest),
     )
+
+
+def _training_info(wl: Workload, pk: phases.Peak, busiest: StagePlan) -> dict[str, object]:
+    """The `training` report key: the recipe assumed and what lives outside the GPU total."""
+    if not wl.mode.trains:
+        return {}
+    info = frameworks.recipe(wl).as_dict()
+    info["gradient_accumulation"] = wl.gradient_accumulation
+    info["host_activations_bytes"] = int(pk.host)
+    info["host_optimizer_bytes"] = busiest.train.host
+    info["paged_optimizer_bytes"] = busiest.train.paged
+    info["host_weights_bytes"] = busiest.host_weights
+    info["allgather_buffer_bytes"] = busiest.gathered
+    return info
 
 
 def _activation_range(pk: phases.Peak) -> ByteRange:
@@ -214,20 +263,30 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         out.extend(notes[1:])
     else:
         out.append("training runs with use_cache=False: no KV cache")
+        out.append(frameworks.recipe_note(frameworks.recipe(wl)))
+        if wl.gradient_accumulation > 1:
+            out.append(
+                f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward"
+            )
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
         )
     out.extend(busiest.train.notes)
+    if busiest.gathered:
+        out.append(
+            "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
+            f"({busiest.gathered:,} B)"
+        )
+    if busiest.host_weights:
+        out.append(f"parameter shards offloaded to {wl.offload_params} ({busiest.host_weights:,} B)")
     if wl.num_gpus > 1:
         out.append(
             f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "
             f"(pipeline stage {busiest.stage.index}); batch is per data-parallel replica"
         )
-    out.append(
-        "overhead excludes what the engine pre-reserves (vLLM gpu_memory_utilization) and NCCL buffers"
-    )
+    out.extend(ctx.engine.overhead_notes())
     return tuple(out)
 
 

@@ -37,7 +37,7 @@ def weights_formula(fmt: WeightFormat) -> str:
         QuantMethod.BNB_INT8: "int8 weights + fp32 row scales (LLM.int8)",
         QuantMethod.FP8: "fp8 weights + fp32 scales",
         QuantMethod.MXFP4: "experts: 4-bit + one 8-bit scale per 32",
-        QuantMethod.NVFP4: "4-bit E2M1 + one FP8 scale per 16 + global scales",
+        QuantMethod.NVFP4: "4-bit + one fp8 scale per 16 + fp32 global scales",
         QuantMethod.COMPRESSED_TENSORS: f"int{int(fmt.bits or 4)} packed weights + scales per group",
         QuantMethod.MLX: "packed weights + scale and bias per group",
         QuantMethod.EXL2: f"{fmt.bits or 4} bits per weight on average",
@@ -87,3 +87,15 @@ def kv_detail(
 def simple_detail(formula: str, value: int) -> str:
     """A formula string followed by its result."""
     return f"{formula} = {_n(value)} B ({format_gib(value)})" if formula else f"{_n(value)} B"
+
+
+def live_detail(formula: str, full: int, live: int, phase: str) -> str:
+    """A static component's formula and size, and the part of it live at the peak moment."""
+    if not formula:
+        return f"{_n(live)} B"
+    if full == live:
+        return simple_detail(formula, live)
+    return (
+        f"{formula} = {_n(full)} B ({format_gib(full)}) in all; "
+        f"live at the peak ({phase}): {_n(live)} B ({format_gib(live)})"
+    )

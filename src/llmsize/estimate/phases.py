@@ -10,21 +10,25 @@ frees the gradients after every step.
 
 The optimizer step of torch AdamW (foreach, the CUDA default: torch/optim/adam.py
 `_multi_tensor_adam`) allocates one temporary as large as exp_avg_sq (`torch._foreach_sqrt`) on
-top of weights, gradients and states. With master weights llmsize assumes a fused optimizer
-(DeepSpeed / apex FusedAdam) that updates in place.
+top of weights, gradients and states; the fused implementation (`_fused_adamw_`, one kernel per
+group, what transformers' Trainer uses) updates in place. With master weights llmsize assumes a
+fused optimizer (DeepSpeed / apex FusedAdam) that updates in place. With the step fused into
+backward there is no separate step: gradients are freed as they are used. With gradient
+accumulation the gradients of earlier micro-batches are live during every forward and backward.
 
 Sizes may be numpy arrays (a sweep over contexts and batches); `phase` then is an array of names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import builtins
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from llmsize.estimate import activations as act
+from llmsize.estimate import arrays as np
 from llmsize.estimate.adapters import resolve_targets
+from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
 from llmsize.estimate.workload import Mode, Optimizer, Workload
@@ -62,6 +66,7 @@ class Peak:
     detail: str
     low: int
     high: int
+    host: Num = 0  # activations offloaded to host RAM
 
 
 _DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
@@ -96,7 +101,7 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes, compute:
     With master weights llmsize assumes a fused optimizer updating the fp32 copy in place
     (DeepSpeed / apex FusedAdam), which needs no such temporary.
     """
-    if wl.optimizer is not Optimizer.ADAMW:
+    if recipe(wl).optimizer not in (Optimizer.ADAMW, Optimizer.ADAMW_FOREACH):
         return 0
     if wl.mode.trains_all_weights and master_weights_on(wl, compute):
         return 0
@@ -104,6 +109,8 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes, compute:
 
 
 def _pick(totals: list[Num]) -> Num:
+    if builtins.all(np.ndim(t) == 0 for t in totals):  # one workload: no numpy needed
+        return builtins.max(range(len(totals)), key=lambda i: totals[i])  # the first largest, as argmax
     stacked = np.stack(
         [np.broadcast_to(np.asarray(t, dtype=float), np.broadcast(*totals).shape) for t in totals]
     )
@@ -111,6 +118,8 @@ def _pick(totals: list[Num]) -> Num:
 
 
 def _take(values: list[Num], idx: Num) -> Num:
+    if np.ndim(idx) == 0 and builtins.all(np.ndim(v) == 0 for v in values):
+        return round(float(values[int(idx)]))
     shape = np.shape(idx)
     stacked = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
     got = np.take_along_axis(stacked, np.asarray(idx)[None, ...], axis=0)[0]
@@ -148,15 +157,23 @@ def _candidates(
         resolved = rs.targets if rs is not None and rs.targets is not None else resolve_targets(spec, wl)
         targets = resolved.walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
-    cands.append(
-        act.Candidate(
-            "optimizer",
-            _optimizer_temp(spec, wl, static, compute),
-            0,
-            1,
-            "optimizer step: foreach AdamW's sqrt(exp_avg_sq) temporary",
+    rc = recipe(wl)
+    if rc.optimizer_in_backward:
+        # one parameter's gradient at a time, in backward only (static.gradients is the largest)
+        cands = [replace(c, grad_fraction=np.where(np.asarray(c.grad_fraction) > 0, 1, 0)) for c in cands]
+    else:
+        cands.append(
+            act.Candidate(
+                "optimizer",
+                _optimizer_temp(spec, wl, static, compute),
+                0,
+                1,
+                f"optimizer step ({rc.optimizer})",
+            )
         )
-    )
+    if wl.gradient_accumulation > 1:
+        # micro-batches after the first run with every gradient already allocated
+        cands = [replace(c, grad_fraction=1) for c in cands]
     kv = [0 for _ in cands]
     grads = [c.grad_fraction * static.gradients for c in cands]
     opt = [static.optimizer for _ in cands]
@@ -219,4 +236,5 @@ def peak(spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved | None
         detail=f"peak in {phase if isinstance(phase, str) else 'several phases'} at {where}",
         low=low + static.weights + static.adapters,
         high=nominal + static.weights + static.adapters,
+        host=cands[0].host if cands else 0,
     )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 COMPONENTS: tuple[str, ...] = (
-    "weights", "kv_cache", "activations", "gradients", "optimizer", "adapters", "overhead",
+    "weights",
+    "kv_cache",
+    "activations",
+    "gradients",
+    "optimizer",
+    "adapters",
+    "overhead",
 )
 
 
@@ -82,13 +88,25 @@ class Estimate(BaseModel):
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     engine_figures: EngineFigures | None = None
+    host_bytes: int = Field(
+        default=0, ge=0, description="host RAM the run needs besides the GPU: offloaded activations/states"
+    )
+    paged_bytes: int = Field(
+        default=0, ge=0, description="paged optimizer states: CUDA unified memory outside the total"
+    )
+    training: dict[str, object] = Field(default_factory=dict, description="the training recipe assumed")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def total_bytes(self) -> int:
         return (
-            self.weights_bytes + self.kv_cache_bytes + self.activations_bytes + self.gradients_bytes
-            + self.optimizer_bytes + self.adapters_bytes + self.overhead_bytes
+            self.weights_bytes
+            + self.kv_cache_bytes
+            + self.activations_bytes
+            + self.gradients_bytes
+            + self.optimizer_bytes
+            + self.adapters_bytes
+            + self.overhead_bytes
         )
 
     def memory_dict(self) -> dict[str, int]:

@@ -9,6 +9,7 @@ and adapter estimates reuse the same placement, so all components agree on what 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +21,7 @@ from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
+from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
@@ -62,7 +64,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
     wanted = str(wl.dtype) if wl.dtype is not None else None
     rest = wanted if wanted in FLOAT_DTYPES else (base.dtype if base.dtype in FLOAT_DTYPES else "bf16")
     if wl.quant is not None:
-        parsed = qf.parse_quant(wl.quant, base.model_copy(update={"dtype": rest}))
+        quant, ud_note = nearest_ftype_text(wl.quant)  # --quant UD-Q4_K_XL: Unsloth's mix, sized as Q4_K_M
+        notes.extend([ud_note] if ud_note else [])
+        parsed = qf.parse_quant(quant, base.model_copy(update={"dtype": rest}))
         if parsed is None:
             fmt = WeightFormat(dtype=rest)
             if base.quant is not None:
@@ -80,8 +84,16 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
-    elif wl.mode is Mode.QLORA and base.quant is None:
+    elif wl.mode is Mode.QLORA and (
+        base.quant is None
+        # a GGUF checkpoint the engine dequantizes on load (transformers) is a float base too
+        or (base.quant == QuantMethod.GGUF and engine_for(wl).load_format(spec, wl, rest) is not None)
+    ):
         fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
+        if (
+            base.quant == QuantMethod.GGUF
+        ):  # transformers dequantizes GGUF on load, then bitsandbytes quantizes
+            notes.append(f"transformers dequantizes the GGUF weights on load, to {rest}")
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
     elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
         fmt = loaded[0]
@@ -313,15 +325,31 @@ _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
 }
 
 
-def _not_converted(fmt: WeightFormat, name: str) -> bool:
+# Where each kind of group sits in a transformers module tree, for compressed-tensors' "re:" ignore
+# patterns, matched against full module names (compressed_tensors.utils.match: re.match on the name).
+# DeepSeek/Kimi spell the shared expert "shared_experts"; Kimi-K2-Thinking ignores "re:.*shared_experts.*".
+_MODULE_PATHS: dict[str, str] = {
+    "attn": "model.layers.0.self_attn.{}",
+    "mixer": "model.layers.0.mixer.{}",
+    "mlp": "model.layers.0.mlp.{}",
+    "expert": "model.layers.0.mlp.experts.0.{}",
+    "shared_expert": "model.layers.0.mlp.shared_experts.{}",
+}
+
+
+def _not_converted(fmt: WeightFormat, name: str, kind: str = "") -> bool:
+    path = _MODULE_PATHS.get(kind, "{}").format(name)
     return any(
-        name == m or m.endswith("." + name) or m == name.split(".")[-1] for m in fmt.modules_not_converted
+        re.match(m[3:], path) is not None
+        if m.startswith("re:")
+        else name == m or m.endswith("." + name) or m == name.split(".")[-1]
+        for m in fmt.modules_not_converted
     )
 
 
 def _quantized(shard: Shard, fmt: WeightFormat) -> bool:
     g = shard.group
-    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name):
+    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name, g.kind):
         return False
     if fmt.quant == QuantMethod.MXFP4:
         return g.kind == "expert"  # gpt-oss: only the MoE experts are MXFP4 (modules_to_not_convert)

@@ -32,11 +32,48 @@ class Mode(StrEnum):
 
 
 class Optimizer(StrEnum):
+    """Optimizer and its implementation: `adamw` is torch AdamW as torch picks it on CUDA (foreach)."""
+
     ADAMW = "adamw"
+    ADAMW_FUSED = "adamw-fused"
+    ADAMW_FOREACH = "adamw-foreach"
     ADAMW_8BIT = "adamw-8bit"
     PAGED_ADAMW_8BIT = "paged-adamw-8bit"
+    PAGED_ADAMW_32BIT = "paged-adamw-32bit"
+    ADAMW_4BIT = "adamw-4bit"
     SGD = "sgd"
     ADAFACTOR = "adafactor"
+
+    @property
+    def is_adamw_torch(self) -> bool:
+        return self in (Optimizer.ADAMW, Optimizer.ADAMW_FUSED, Optimizer.ADAMW_FOREACH)
+
+
+class Framework(StrEnum):
+    """Whose training loop runs: its defaults fill every training option left unset."""
+
+    PLAIN = "plain"
+    TRAINER = "trainer"
+    TRL = "trl"
+    UNSLOTH = "unsloth"
+    TORCHTUNE = "torchtune"
+    AXOLOTL = "axolotl"
+    LLAMAFACTORY = "llamafactory"
+
+
+class Loss(StrEnum):
+    """full: fp32 log-softmax over all logits; chunked: per chunk of tokens; fused: linear + CE in
+    one kernel that never holds the logits (Liger, Unsloth)."""
+
+    FULL = "full"
+    CHUNKED = "chunked"
+    FUSED = "fused"
+
+
+class Offload(StrEnum):
+    NONE = "none"
+    CPU = "cpu"
+    NVME = "nvme"
 
 
 class Attention(StrEnum):
@@ -86,13 +123,37 @@ class Workload(BaseModel):
     logits: Literal["last", "all"] = Field(
         default="last", description="inference: logits for the last position (generate) or every position"
     )
-    optimizer: Optimizer = Optimizer.ADAMW
+    optimizer: Optimizer | None = Field(default=None, description="None = the framework's default")
     master_weights: bool | None = Field(
         default=None, description="fp32 master copy in mixed precision; None = on for fp16/bf16 full/training"
     )
-    gradient_checkpointing: bool = False
+    gradient_checkpointing: bool | None = Field(
+        default=None, description="None = the framework's default for the mode"
+    )
+    framework: Framework | None = Field(
+        default=None, description="training loop whose defaults apply; None = trainer (transformers)"
+    )
+    loss: Loss | None = Field(default=None, description="None = the framework's default")
+    loss_chunks: int | None = Field(default=None, gt=0, description="chunks of a chunked loss")
+    optimizer_in_backward: bool | None = Field(
+        default=None, description="step each parameter as its gradient is ready (None = framework's)"
+    )
+    activation_offloading: bool | None = Field(
+        default=None, description="saved activations go to host RAM (None = framework's)"
+    )
+    gradient_accumulation: int = Field(default=1, gt=0, description="micro-batches per optimizer step")
+    compile: bool = Field(
+        default=False, description="the loss runs under torch.compile (fused cross-entropy)"
+    )
+    liger: bool = Field(
+        default=False, description="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE"
+    )
+    offload_optimizer: Offload = Field(
+        default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
+    )
+    offload_params: Offload = Field(default=Offload.NONE, description="DeepSpeed ZeRO-3 parameter offload")
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
-    lora_rank: int = Field(default=16, gt=0)
+    lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
     lora_targets: tuple[str, ...] | None = Field(
         default=None,
         description="module names, or ('all-linear',); None = PEFT's default for the architecture",
@@ -138,6 +199,16 @@ class Workload(BaseModel):
             raise ValueError(f"--ubatch ({self.ubatch}) cannot exceed --n-batch ({self.n_batch})")
         if self.mode is Mode.INFERENCE and self.zero:
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
+        if self.optimizer_in_backward and self.gradient_accumulation > 1:
+            raise ValueError(
+                "the optimizer step fused into backward frees each gradient at once; it cannot "
+                "accumulate gradients (torchtune requires gradient_accumulation_steps=1)"
+            )
+        if self.offload_params is not Offload.NONE and self.zero != 3:
+            raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
+        if self.offload_optimizer is not Offload.NONE and self.zero == 0:
+            raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
 
     @property

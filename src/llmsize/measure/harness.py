@@ -20,7 +20,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError, ConfigError, MissingExtraError, NothingFitsError
 from llmsize.estimate.result import COMPONENTS, Estimate
-from llmsize.estimate.workload import Engine, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Engine, Mode, Workload
 from llmsize.measure import cuda_probe, environment
 from llmsize.measure.models import (
     DEVICES,
@@ -68,9 +68,20 @@ def measurable_workload(wl: Workload) -> tuple[Workload, tuple[str, ...]]:
             f"the harness runs Hugging Face transformers, not {wl.engine}",
             hint="drop --engine to measure the transformers workload",
         )
-    if wl.mode.trains and wl.optimizer is not Optimizer.ADAMW:
+    from llmsize.estimate.frameworks import recipe
+
+    rc = recipe(wl)
+    if wl.mode.trains and not rc.optimizer.is_adamw_torch:
         raise BadInputError(
-            f"the harness trains with torch AdamW only, not {wl.optimizer}", hint="drop --optimizer"
+            f"the harness trains with torch AdamW (fused or foreach) only, not {rc.optimizer}",
+            hint="pass --optimizer adamw-fused or adamw-foreach",
+        )
+    if wl.mode.trains and (
+        rc.activation_offloading or rc.optimizer_in_backward or wl.gradient_accumulation > 1
+    ):
+        raise BadInputError(
+            "the harness runs one micro-batch, steps after backward and offloads nothing",
+            hint="pass --no-activation-offloading --no-optimizer-in-backward --grad-accum 1",
         )
     if wl.mode.trains_all_weights:
         if wl.master_weights:

@@ -407,10 +407,11 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 
 def prepare_training(model: Any, wl: Workload) -> Any:
     """Train mode, optional gradient checkpointing, and peft LoRA adapters for lora/qlora."""
+    from llmsize.estimate.frameworks import recipe
     from llmsize.measure.tracer import LORA_DROPOUT, lora_targets
 
     model.train()
-    if wl.gradient_checkpointing:
+    if recipe(wl).gradient_checkpointing:
         enable = (
             getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
         )
@@ -445,7 +446,13 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
     adapters = storage_bytes(iter(trainable)) if lora else 0
     weights = _weights_bytes(model, device) - adapters if device == "cpu" else weights_total
     vocab = int(model.config.get_text_config().vocab_size)
-    opt = torch.optim.AdamW(trainable, lr=1e-5, foreach=True)
+    from llmsize.estimate.frameworks import recipe
+    from llmsize.estimate.workload import Optimizer
+    from llmsize.measure.tracer import _forward_loss
+
+    rc = recipe(wl)
+    fused = rc.optimizer is Optimizer.ADAMW_FUSED
+    opt = torch.optim.AdamW(trainable, lr=1e-5, fused=fused, foreach=not fused)
     gen = torch.Generator(device=dev).manual_seed(SEED)
 
     tracker = _tracker_for(device, training=True)
@@ -465,7 +472,7 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
                 cuda_probe.reset_peak(device)
                 if name == "forward":
                     ids = torch.randint(0, vocab, (wl.batch, wl.context), device=dev, generator=gen)
-                    loss = model(input_ids=ids, labels=ids, use_cache=False).loss
+                    loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks)
                 elif name == "backward":
                     loss.backward()
                     del loss, ids

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmsize.errors import BadInputError, MissingExtraError
-from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
+from llmsize.estimate.frameworks import recipe
+from llmsize.estimate.workload import Attention, Loss, Mode, Optimizer, Workload
 from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
@@ -409,8 +410,13 @@ def trace(
 
     if num_layers is not None:
         config = with_layers(config, num_layers)
-    if wl.optimizer is not Optimizer.ADAMW and wl.mode.trains:
-        raise BadInputError(f"the tracer runs torch AdamW only, not {wl.optimizer}")
+    rc = recipe(wl)
+    if not rc.optimizer.is_adamw_torch and wl.mode.trains:
+        raise BadInputError(f"the tracer runs torch AdamW (fused or foreach) only, not {rc.optimizer}")
+    if wl.mode.trains and rc.activation_offloading:
+        raise BadInputError("the tracer cannot offload activations to host memory")
+    if wl.gradient_accumulation > 1 or wl.offload_optimizer.value != "none":
+        raise BadInputError("the tracer runs one micro-batch per step, without ZeRO offload")
     if wl.mode is Mode.QLORA:
         raise BadInputError("QLoRA needs bitsandbytes on CUDA; the tracer cannot run it")
     if wl.mode.trains and wl.master_weights:
@@ -540,7 +546,8 @@ def lora_targets(wl: Workload, model_type: str) -> Any:
 
 def _prepare_training(model: Any, wl: Workload) -> Any:
     model.train()
-    if wl.gradient_checkpointing:
+    rc = recipe(wl)
+    if rc.gradient_checkpointing:
         model.activation_checkpointing_enable()
     if wl.mode is Mode.LORA:
         try:
@@ -575,7 +582,8 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
         torch.set_default_dtype(next(model.parameters()).dtype)
         torch.utils.swap_tensors = _swap
         try:
-            model = get_peft_model(model, lora)
+            # torchtune keeps LoRA weights in the model dtype; peft casts them to fp32 by default
+            model = get_peft_model(model, lora, autocast_adapter_dtype=rc.adapter_bytes == 4)
         finally:
             torch.set_default_dtype(previous)
             torch.utils.swap_tensors = original_swap
@@ -590,9 +598,26 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
     trainable = [p for p in model.parameters() if p.requires_grad]
     trainable_bytes = _storage_bytes(iter(trainable))
     vocab = int(model.config.get_text_config().vocab_size)
+    rc = recipe(wl)
     # foreach=True is what torch picks by default for CUDA tensors (optim/optimizer.py
-    # _default_to_fused_or_foreach); on CPU it would pick the per-tensor loop.
-    opt = torch.optim.AdamW(trainable, lr=1e-5, foreach=True)
+    # _default_to_fused_or_foreach); on CPU it would pick the per-tensor loop. fused=True is
+    # transformers' adamw_torch_fused.
+    fused = rc.optimizer is Optimizer.ADAMW_FUSED
+    step_in_backward = rc.optimizer_in_backward
+    if step_in_backward:
+        # torchtune's optimizer_in_bwd: one optimizer per parameter, stepped by a hook as soon as
+        # the gradient is accumulated (training/_activation... create_optim_in_bwd_wrapper).
+        per_param = {p: torch.optim.AdamW([p], lr=1e-5, fused=fused, foreach=not fused) for p in trainable}
+
+        def _step(param: Any) -> None:
+            per_param[param].step()
+            per_param[param].zero_grad(set_to_none=True)
+
+        for p in trainable:
+            p.register_post_accumulate_grad_hook(_step)
+        optimizers = list(per_param.values())
+    else:
+        optimizers = [torch.optim.AdamW(trainable, lr=1e-5, fused=fused, foreach=not fused)]
 
     # Leaf tensors that need a gradient (the embeddings under checkpointing, made so by
     # enable_input_require_grads) get ModTracker's gradient hooks, whose closures hold the leaf's
@@ -616,9 +641,7 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
                 tracker.reset_mod_stats()
             tracker.phase = f"forward{it}"
             ids = torch.randint(0, vocab, (wl.batch, wl.context))
-            out = model(input_ids=ids, labels=ids, use_cache=False)
-            loss = out.loss
-            del out
+            loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks)
             tracker.phase = f"backward{it}"
             loss.backward()
             del loss, ids
@@ -631,14 +654,16 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
             leaves.clear()
             gc.collect()
             tracker.phase = f"optimizer{it}"
-            opt.step()
-            opt.zero_grad(set_to_none=True)
+            if not step_in_backward:
+                optimizers[0].step()
+                optimizers[0].zero_grad(set_to_none=True)
     if handle is not None:
         handle.remove()
     # The `step` counters are host tensors on a GPU (torch AdamW keeps them on the CPU unless
     # capturable/fused), so only the moment estimates count as optimizer memory.
     optimizer_bytes = _storage_bytes(
         v
+        for opt in optimizers
         for state in opt.state.values()
         for k, v in state.items()
         if isinstance(v, torch.Tensor) and k != "step"
@@ -664,3 +689,73 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
         "timeline": tuple(tracker.timeline),
         "peak_tensors": dict(tracker.peak_tensors),
     }
+
+
+def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int) -> Any:
+    """The training loss as the recipe computes it (see estimate/loss_walk.py for the three)."""
+    if loss is Loss.FULL:
+        out = model(input_ids=ids, labels=ids, use_cache=False)
+        value = out.loss
+        del out
+        return value
+    import torch
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = base.model(input_ids=ids, use_cache=False).last_hidden_state
+    flat = hidden.reshape(-1, hidden.shape[-1])
+    del hidden
+    labels = ids.reshape(-1)
+    if loss is Loss.FUSED:
+        return fused_linear_cross_entropy(flat, base.lm_head.weight, labels)
+    # chunked: TRL chunked_nll / torchtune LinearCrossEntropyLoss (kept positions gathered first)
+    kept = flat.index_select(0, torch.arange(flat.shape[0]))
+    del flat
+    total: Any = None
+    for hc, lc in zip(kept.chunk(chunks), labels.chunk(chunks), strict=True):
+        # F.linear, not the module: MemTracker refuses a module called twice in one iteration
+        logits = torch.nn.functional.linear(hc, base.lm_head.weight)
+        part = torch.nn.functional.cross_entropy(logits.float(), lc, reduction="sum")
+        del logits
+        total = part if total is None else total + part
+    return total
+
+
+def fused_linear_cross_entropy(x: Any, weight: Any, target: Any) -> Any:
+    """The allocation pattern of Liger's fused linear cross-entropy, for the trace.
+
+    liger_kernel/ops/fused_linear_cross_entropy.py `fused_linear_cross_entropy_forward`: chunks of
+    next_pow2(ceil(BT / ceil(V / H))) rows; each chunk's logits are overwritten in place by their
+    gradient (a Triton kernel; here an in-place op stands for it), grad_input is filled block by
+    block and grad_weight accumulated in place; backward returns the saved gradients. Values are
+    not computed (the trace runs on fake tensors).
+    """
+    import math
+
+    import torch
+
+    class _Fused(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any, weight: Any, target: Any) -> Any:
+            bt, h = x.shape
+            v = weight.shape[0]
+            chunk = min(bt, 1 << max(0, math.ceil(math.log2(max(1, -(-bt // -(-v // h)))))))
+            grad_x = torch.empty_like(x)
+            grad_w = torch.zeros_like(weight) if weight.requires_grad else None
+            loss_1d = torch.zeros(bt, dtype=torch.float32, device=x.device)
+            for start in range(0, bt, chunk):
+                xc = x[start : start + chunk]
+                logits = xc @ weight.t()
+                logits.mul_(1.0)  # the kernel's in-place softmax gradient
+                grad_x[start : start + chunk] = logits @ weight
+                if grad_w is not None:
+                    grad_w.addmm_(logits.t(), xc)
+                del logits
+            ctx.save_for_backward(grad_x, grad_w)
+            return loss_1d.sum()
+
+        @staticmethod
+        def backward(ctx: Any, grad_out: Any) -> Any:
+            grad_x, grad_w = ctx.saved_tensors
+            return grad_x, grad_w, None
+
+    return _Fused.apply(x, weight, target)  # type: ignore[no-untyped-call]

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.frameworks import recipe
+from llmsize.estimate.workload import Engine, Optimizer, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.preflight import rewrite
@@ -75,9 +76,9 @@ _ENGINE_FIELDS = {
     "max_running_requests": ("max_running_requests",),
     "framework": ("framework",),
     "optimizer_impl": ("optimizer_impl",),
-    "grad_accum": ("grad_accum",),
+    "grad_accum": ("grad_accum", "gradient_accumulation"),
     "offload_optimizer": ("offload_optimizer",),
-    "offload_param": ("offload_param",),
+    "offload_param": ("offload_param", "offload_params"),
 }
 
 
@@ -278,6 +279,9 @@ def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
         data["lora_targets"] = tuple(
             t.strip() for t in str(setup.get("lora_targets")).split(",") if t.strip()
         )
+    impl = setup.get("optimizer_impl")
+    if impl is not None and str(impl) in {o.value for o in Optimizer}:
+        data["optimizer"] = str(impl)  # the implementation (fused/foreach) moves the step's peak
     if data.get("mode") == "qlora" and data.get("dtype") == "fp32":
         data["dtype"] = "bf16"
 
@@ -477,7 +481,7 @@ def _gguf_candidates(result: CheckResult) -> list[Candidate]:
 def _training_candidates(result: CheckResult) -> list[Candidate]:
     wl = result.workload
     out: list[Candidate] = []
-    if not wl.gradient_checkpointing:
+    if not recipe(wl).gradient_checkpointing:
         out.append(
             (
                 "gradient checkpointing",
@@ -500,7 +504,7 @@ def _training_candidates(result: CheckResult) -> list[Candidate]:
                 "same effective batch through gradient accumulation; slower steps",
             )
         )
-    if wl.optimizer.value == "adamw":
+    if recipe(wl).optimizer.is_adamw_torch:
         out.append(
             (
                 "8-bit AdamW",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.resources import load_yaml, yaml_files
+from llmsize.resources import load_catalog_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
 
@@ -160,7 +160,7 @@ def _validation_message(err: ValidationError, data: Any) -> str:
 def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
     """Validate one catalog YAML document; errors name the file, the entry and the field."""
     try:
-        data = load_yaml(text)
+        data = load_catalog_yaml(text)
     except Exception as err:  # yaml.YAMLError, but without importing yaml at module import
         raise ConfigError(f"model_specs/{file_name} is not valid YAML: {err}") from err
     try:
@@ -272,13 +272,69 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     return {sig: tuple(b) for sig, b in found.items()}
 
 
+@cache
+def _release_dates() -> dict[tuple[tuple[Any, ...], str], frozenset[str | None]]:
+    """Release dates ("2506", "2509") of each entry's names, per signature (None: a name without one)."""
+    from llmsize.names import parse_name
+
+    found: dict[tuple[tuple[Any, ...], str], set[str | None]] = {}
+    for entry in entries():
+        for name in entry.names:
+            parsed = parse_name(name.split("/")[-1])
+            found.setdefault((_signature(parsed), entry.name), set()).add(parsed.date)
+    return {key: frozenset(dates) for key, dates in found.items()}
+
+
+def _same_release(sig: tuple[Any, ...], entry: CatalogEntry, date: str | None) -> bool:
+    """A dated name matches an entry whose names with that signature are undated or carry the same date.
+
+    "Magistral-Small-2509" (an alias of Mistral Small 3.2, vision tower included) says nothing about
+    "Magistral-Small-2506", a text-only checkpoint; an undated alias ("Qwen3-235B-A22B") still takes any date.
+    """
+    dates = _release_dates().get((sig, entry.name), frozenset())
+    return date is None or None in dates or date in dates
+
+
+def _best_release(
+    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None
+) -> CatalogEntry | None:
+    """The entry of that release: one whose names carry the date itself first, else an undated one."""
+    usable = [e for e in found if _same_release(sig, e, date)]
+    dated = [e for e in usable if date is not None and date in _release_dates().get((sig, e.name), ())]
+    best = dated or usable
+    return best[0] if best else None
+
+
+@cache
+def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
+    """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
+
+    Aliases are left out: a bare Ollama library name ("qwen2.5") states no size either, but it means one
+    size of a sized family, and "Qwen2.5-Instrcut" must not land on it.
+    """
+    from llmsize.names import parse_name
+
+    found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
+    for entry in entries():
+        for name in filter(None, (entry.model.name, entry.model.hf_repo)):
+            sig = _signature(parse_name(name.split("/")[-1]))
+            if sig[4] is None and entry not in found.setdefault(sig, []):
+                found[sig].append(entry)
+    return {sig: tuple(b) for sig, b in found.items()}
+
+
 def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     sig = _signature(p)
-    if sig[0] is None or sig[4] is None:  # a series and a size at least
+    # A series and a size at least; or, for the families that name no size ("GLM-4.6", "MiniMax-M2.7",
+    # "Kimi-K2"), a series and a version that an entry spells the same way, variant included, so that
+    # "GLM-4.6-FP8" finds GLM-4.6 while "GLM-4.7-Flash" (another architecture) does not find GLM-4.7.
+    if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
-    exact = _signatures().get(sig)
-    if exact:
-        return exact[0]
+    if sig[4] is None:
+        return _best_release(sig, _sizeless_signatures().get(sig, ()), p.date)
+    exact = _best_release(sig, _signatures().get(sig, ()), p.date)
+    if exact is not None:
+        return exact
     if p.variant is None and p.base_model is None:
         # "deepseek-r1:14b" states no "Distill-Qwen": accept the one entry that differs only there.
         loose = {
@@ -286,10 +342,30 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
             for s, es in _signatures().items()
             if (s[0], s[1], *s[4:]) == (sig[0], sig[1], *sig[4:])
             for e in es
+            if _same_release(s, e, p.date)
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
     return None
+
+
+def _wildcard_match(p: ParsedName) -> CatalogEntry | None:
+    """The one entry of the same series and size whose other parts agree wherever the name states them.
+
+    Ollama tags drop what the Hub name spells out: "qwen3-vl:30b" is Qwen3-VL-30B-A3B (no active size),
+    "mixtral:8x7b" is Mixtral-8x7B-v0.1 (no version). Series and size must match; two candidates is no answer.
+    """
+    sig = _signature(p)
+    if sig[0] is None or sig[4] is None:
+        return None
+    found = {
+        e.name: e
+        for s, es in _signatures().items()
+        if s[0] == sig[0] and s[4] == sig[4] and all(q is None or q == v for q, v in zip(sig, s, strict=True))
+        for e in es
+        if _same_release(s, e, p.date)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _direct(text: str) -> CatalogEntry | None:
@@ -370,16 +446,46 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
         )
         entry = matched if owns or not known else None
+    if entry is None and not known:
+        entry = _library_family(ref.library.name, parsed) or _wildcard_match(parsed)
     if entry is None:
-        if not known:
+        # A library llmsize lists (ollama.LIBRARIES) names one family: a size of it that the catalog lacks
+        # ("qwen3-vl:8b") is refused rather than sized as a dense Llama of that size. Other libraries fall
+        # through to the approximation from the name's size, which says it approximates.
+        if not known and ollama.library(ref.library.name) is None:
             return None
+        tags = f"known {ref.library.name} tags: {', '.join(known)}" if known else "no tags of it are bundled"
         raise ModelNotFoundError(
-            f"Ollama tag {ref.text!r} is not in the bundled catalog (known {ref.library.name} tags: "
-            f"{', '.join(known)})",
-            hint="pass one of those tags, the model's Hugging Face repo id, or the GGUF file "
+            f"Ollama tag {ref.text!r} is not in the bundled catalog ({tags})",
+            hint="pass a bundled tag, the model's Hugging Face repo id, or the GGUF file "
             "(`ollama show --modelfile` prints its path)",
         )
     return entry, ollama.with_default_quant(parsed, ref)
+
+
+# How far a tag's stated size may sit from the entry's parameter count ("kimi-k2:1t" vs 1.026T) before
+# the library name is not trusted to mean that entry: sizes in tags are rounded, never off by a quarter.
+_TAG_SIZE_TOLERANCE = 0.25
+
+
+def _library_family(library: str, parsed: ParsedName) -> CatalogEntry | None:
+    """The entry an unknown Ollama library's own name spells ("glm-4.6", "kimi-k2"), if the tag's size agrees.
+
+    Libraries the catalog carries no tags for (ollama.com's newer "glm-4.6", "kimi-k2", "deepseek-v3.1")
+    are still named after one model; "glm-4.6:355b" is that model, not a Llama of 355B. A tag whose size
+    disagrees with the entry ("glm-4.6:9b") is left to the approximation, which says it approximates.
+    """
+    from llmsize.names import parse_name
+    from llmsize.specs.params import total_params
+
+    entry = _direct(library) or _match_parsed(parse_name(library))
+    if entry is None or parsed.params is None:
+        return entry
+    built = build_error(entry) is None
+    count = entry.model.published_params or (total_params(_base_spec(entry)) if built else None)
+    if count is None or abs(parsed.params - count) > _TAG_SIZE_TOLERANCE * count:
+        return None
+    return entry
 
 
 def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
@@ -388,7 +494,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     The spec keeps the name as written (the entry's own name is in the provenance note) and takes
     the weight format the name's quant suffix implies.
     """
-    from llmsize.specs.formats import weight_format_from_name
+    from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     found = find(text_or_parsed)
     if found is None:
@@ -410,6 +516,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         fmt = weight_format_from_name(parsed, base_format)
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
+        unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
+        if unused:
+            update["warnings"] = (*spec.warnings, *unused)
     if (raw and raw != entry.name) or variant is not None:
         update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})

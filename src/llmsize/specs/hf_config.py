@@ -186,6 +186,11 @@ _REFUSED = {
 }
 
 
+# No architecture count comes near this (vocabularies ~2^18, contexts ~2^24); beyond it a value is a
+# corrupt or hostile file, and Infinity/1e308 would overflow int() and float arithmetic downstream.
+_MAX_CONFIG_INT = 2**48
+
+
 class _Reader:
     """Typed access to one config dict; a missing or malformed field becomes a ConfigError naming it."""
 
@@ -220,8 +225,16 @@ class _Reader:
         value = self.get(*keys)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-            raise ConfigError(f"config.json field {keys[0]!r} must be an integer, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not -_MAX_CONFIG_INT <= value <= _MAX_CONFIG_INT  # also False for NaN
+            or int(value) != value
+        ):
+            shown = (
+                repr(value) if not isinstance(value, int) else f"an integer of {len(str(abs(value)))} digits"
+            )
+            raise ConfigError(f"config.json field {keys[0]!r} must be an integer below 2^48, not {shown}")
         return int(value)
 
     def flag(self, key: str, default: bool = False) -> bool:

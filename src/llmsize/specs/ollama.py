@@ -20,7 +20,11 @@ from llmsize.names import ParsedName
 # REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
 # llama2:latest, llama3:latest, mistral:7b/latest, codellama:latest, gemma:latest -> Q4_0 and
 # phi3:latest -> Q4_K_M (public /api/tags dumps of Ollama 0.1.30-era installs on GitHub); deepseek-r1:7b/14b,
-# qwen3:4b/8b/14b and gemma3:1b/4b -> Q4_K_M (public /api/tags and `ollama show` outputs).
+# qwen3:4b/8b/14b and gemma3:1b/4b -> Q4_K_M (public /api/tags and `ollama show` outputs);
+# qwen3.5:9b, qwen3.5:35b-a3b, nemotron-3-nano -> Q4_K_M ("All model sizes sourced directly from
+# Ollama's model library (Q4_K_M unless noted)",
+# https://kgptalkie.com/tutorials/generative-ai/local-llms-2026-technical-reference-guide);
+# granite4:small-h -> Q4_K_M builds (a public Helix model integration sheet for ibm/granite4:small-h).
 DEFAULT_QUANT = "Q4_K_M"
 DEFAULT_QUANT_SOURCE = (
     "Ollama /api/tags quantization_level of default pulls (deepseek-r1:7b/14b, qwen3:4b/8b/14b, "
@@ -55,7 +59,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
             "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4", "mixtral",
-            "devstral-small-2", "devstral-2", "falcon",
+            "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4",
         )
     ),
 )  # fmt: skip

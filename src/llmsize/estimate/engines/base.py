@@ -99,6 +99,7 @@ class EngineModel(Protocol):
     def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload: ...
     def quant_options(self) -> tuple[str, ...]: ...
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
+    def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
 
 
@@ -272,6 +273,10 @@ class BaseEngine:
     def quant_options(self) -> tuple[str, ...]:
         """Weight formats `fit` tries for this engine, best quality first (after the 16-bit one)."""
         return ("fp8", "bnb-int8", "bnb-nf4")
+
+    def overhead_notes(self) -> tuple[str, ...]:
+        """What `overhead` leaves out, listed last among the assumptions."""
+        return ()
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         """Assumptions to list: the first goes with the weights, the rest with the cache."""

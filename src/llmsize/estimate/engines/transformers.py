@@ -86,6 +86,9 @@ class Transformers(BaseEngine):
             return tokens
         return np.where(tokens > prefill, np.minimum(tokens, window), prefill)
 
+    def overhead_notes(self) -> tuple[str, ...]:
+        return ("overhead excludes NCCL buffers and what another engine would pre-reserve (--engine vllm)",)
+
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [TRANSFORMERS_VERSION_NOTE]
         if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:

@@ -398,5 +398,15 @@ class Vllm(BaseEngine):
         sliding = f.blocks_per_request - full * ceil_div(self.wl.context, f.block_tokens)
         return max(0, (blocks - sliding) // full * f.block_tokens)
 
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        del spec
+        return (
+            f"engine: {self.describe()} (the release whose allocation rules are modelled)",
+            f"vLLM profile run: {self.batched_tokens():,} batched tokens, {self.max_seqs():,} sequences "
+            "(vLLM's defaults are 8,192 / 1,024 on GPUs of >= 70 GiB other than A100, else 2,048 / 256; "
+            "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
+            f"{self.block_tokens()} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
+        )
+
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

@@ -1,0 +1,157 @@
+"""Training frameworks: the defaults each one applies to the options a user leaves unset.
+
+A framework is a row of defaults, nothing more: the memory model (phases, activations, training)
+reads the resolved `Recipe`, never the framework's name. Each default names the file it comes
+from, at the version modelled:
+
+- plain: a hand-written PyTorch loop — torch AdamW as torch picks it for CUDA tensors (foreach,
+  torch/optim/optimizer.py `_default_to_fused_or_foreach`), transformers' `ForCausalLMLoss` over
+  all logits, no recomputation. The loop the tracer runs by default (measure/tracer.py).
+- trainer: transformers 5.23 `Trainer`: `TrainingArguments.optim` defaults to
+  `adamw_torch_fused` (training_args.py), `gradient_checkpointing=False`; LoRA/QLoRA runs prepare
+  the model with peft's `prepare_model_for_kbit_training(use_gradient_checkpointing=True)`, so
+  adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it).
+- trl: TRL 1.x `SFTConfig` (trl/trainer/sft_config.py, commit 016013e): `gradient_checkpointing`
+  defaults to True, `bf16` to True, `loss_type` to `chunked_nll` (the lm_head applied and the
+  cross-entropy taken chunk by chunk); the optimizer is Trainer's.
+- unsloth: Unsloth 2025.x: `use_gradient_checkpointing="unsloth"` offloads each checkpointed
+  layer input to host RAM (unsloth_zoo gradient_checkpointing.py), the loss is its fused linear
+  cross-entropy (unsloth_zoo fused_losses), and its notebooks train with `optim="adamw_8bit"`.
+- torchtune: torchtune 0.6 (recipes/configs/llama3_1/8B_{full,lora,qlora}_single_device.yaml at
+  commit bd2a0fc): activation checkpointing on, `LinearCrossEntropyLoss` with 8 chunks; full
+  fine-tuning on one device uses `bitsandbytes.optim.PagedAdamW8bit` with `optimizer_in_bwd: True`;
+  LoRA/QLoRA use `torch.optim.AdamW(fused=True)`; LoRA weights in the model dtype.
+- axolotl: axolotl 0.9 example configs (examples/llama-3/lora-8b.yml, qlora.yml):
+  `gradient_checkpointing: true` on the transformers Trainer; the optimizer is Trainer's default.
+- llamafactory: LLaMA-Factory 0.9 `ModelArguments.disable_gradient_checkpointing=False`
+  (hparams/model_args.py): checkpointing is on unless disabled; otherwise Trainer's defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmsize.estimate.workload import Framework, Loss, Mode, Optimizer, Workload
+
+# REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py);
+# TRL's chunked_nll uses the same order of magnitude of chunks.
+DEFAULT_LOSS_CHUNKS = 8
+
+VERSIONS: dict[Framework, str] = {
+    Framework.PLAIN: "a plain PyTorch 2.13 loop",
+    Framework.TRAINER: "transformers 5.23 Trainer",
+    Framework.TRL: "TRL 1.x SFTTrainer",
+    Framework.UNSLOTH: "Unsloth 2025.x",
+    Framework.TORCHTUNE: "torchtune 0.6 single-device recipes",
+    Framework.AXOLOTL: "axolotl 0.9 example configs",
+    Framework.LLAMAFACTORY: "LLaMA-Factory 0.9",
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The concrete training settings after the framework's defaults filled the gaps."""
+
+    framework: Framework
+    optimizer: Optimizer
+    gradient_checkpointing: bool
+    loss: Loss
+    loss_chunks: int
+    optimizer_in_backward: bool
+    activation_offloading: bool
+    adapter_bytes: int  # bytes per LoRA parameter: peft keeps fp32, torchtune the model dtype
+    master_weights: bool  # default fp32 master copy for full training in fp16/bf16
+    defaults: tuple[str, ...]  # the settings taken from the framework, for the assumptions
+    fast_kernels: bool = False  # Unsloth's LoRA, MLP, RMSNorm and RoPE kernels
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "framework": str(self.framework),
+            "version": VERSIONS[self.framework],
+            "optimizer": str(self.optimizer),
+            "gradient_checkpointing": self.gradient_checkpointing,
+            "loss": str(self.loss),
+            "loss_chunks": self.loss_chunks,
+            "optimizer_in_backward": self.optimizer_in_backward,
+            "activation_offloading": self.activation_offloading,
+            "master_weights_default": self.master_weights,
+            "unsloth_kernels": self.fast_kernels,
+            "defaults_assumed": list(self.defaults),
+        }
+
+
+def _default_optimizer(fw: Framework, mode: Mode) -> Optimizer:
+    if fw is Framework.PLAIN:
+        return Optimizer.ADAMW
+    if fw is Framework.UNSLOTH:
+        return Optimizer.ADAMW_8BIT
+    if fw is Framework.TORCHTUNE and mode.trains_all_weights:
+        return Optimizer.PAGED_ADAMW_8BIT
+    return Optimizer.ADAMW_FUSED
+
+
+def _default_checkpointing(fw: Framework, mode: Mode) -> bool:
+    if fw is Framework.PLAIN:
+        return False
+    if fw is Framework.TRAINER:
+        return mode in (Mode.LORA, Mode.QLORA)
+    return True
+
+
+def _default_loss(fw: Framework) -> Loss:
+    if fw in (Framework.TRL, Framework.TORCHTUNE):
+        return Loss.CHUNKED
+    if fw is Framework.UNSLOTH:
+        return Loss.FUSED
+    return Loss.FULL
+
+
+def recipe(wl: Workload) -> Recipe:
+    """Fill every training option `wl` leaves as None with its framework's default."""
+    fw = wl.framework or Framework.TRAINER
+    if not wl.mode.trains:
+        return Recipe(fw, wl.optimizer or Optimizer.ADAMW, False, Loss.FULL, 1, False, False, 4, False, ())
+    notes: list[str] = []
+    optimizer = wl.optimizer
+    if optimizer is None:
+        optimizer = _default_optimizer(fw, wl.mode)
+        notes.append(f"optimizer {optimizer}")
+    gc = wl.gradient_checkpointing
+    if gc is None:
+        gc = _default_checkpointing(fw, wl.mode)
+        notes.append("gradient checkpointing " + ("on" if gc else "off"))
+    loss = wl.loss
+    if loss is None:
+        # Liger's model patch (apply_liger_kernel_to_*) swaps the loss for its fused linear CE
+        loss = Loss.FUSED if wl.liger else _default_loss(fw)
+        notes.append(f"{loss} cross-entropy")
+    chunks = wl.loss_chunks or (DEFAULT_LOSS_CHUNKS if loss is Loss.CHUNKED else 1)
+    in_bwd = wl.optimizer_in_backward
+    if in_bwd is None:
+        in_bwd = fw is Framework.TORCHTUNE and wl.mode.trains_all_weights and wl.gradient_accumulation == 1
+        if in_bwd:
+            notes.append("optimizer step fused into backward")
+    offload = wl.activation_offloading
+    if offload is None:
+        offload = fw is Framework.UNSLOTH and gc
+        if offload:
+            notes.append("checkpointed activations offloaded to host RAM")
+    adapter_bytes = 2 if fw is Framework.TORCHTUNE else 4
+    # The frameworks train a model loaded in its checkpoint dtype (transformers 5 from_pretrained
+    # dtype="auto"; torchtune `dtype: bf16`): bf16 weights and states, no fp32 master copy. The
+    # plain loop keeps the ZeRO paper's mixed-precision accounting (fp32 master) for full training.
+    # DeepSpeed's ZeRO optimizers keep an fp32 master copy for bf16/fp16 (zero/stage_1_and_2.py
+    # single_partition_of_fp32_groups), whatever launches them.
+    master = (fw is Framework.PLAIN or wl.zero > 0) and wl.mode.trains_all_weights
+    if wl.master_weights is None and wl.mode.trains_all_weights:
+        notes.append("fp32 master weights " + ("on" if master else "off (weights trained in their dtype)"))
+    fast = fw is Framework.UNSLOTH
+    if fast:
+        notes.append("Unsloth's LoRA/MLP/RMSNorm/RoPE kernels")
+    return Recipe(fw, optimizer, gc, loss, chunks, in_bwd, offload, adapter_bytes, master, tuple(notes), fast)
+
+
+def recipe_note(r: Recipe) -> str:
+    """One assumption line: which framework's defaults were taken."""
+    taken = ", ".join(r.defaults) if r.defaults else "none (every option given)"
+    return f"framework: {VERSIONS[r.framework]}; defaults assumed: {taken}"

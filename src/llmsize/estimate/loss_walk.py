@@ -1,0 +1,128 @@
+"""The lm_head and the loss of a training step, as each loss implementation allocates them.
+
+- full: transformers' `ForCausalLMLoss` on all logits (activations.py `_head` and `_loss`): bf16
+  logits, their fp32 copy, and the fp32 log-softmax kept for backward.
+- chunked: TRL's `chunked_nll` (trl/trainer/sft_trainer.py) and torchtune's
+  `LinearCrossEntropyLoss` (modules/loss/cross_entropy_loss.py, 8 chunks) without torch.compile:
+  the kept positions are gathered (`index_select`, a copy), then per chunk of tokens the lm_head,
+  `.float()` and `cross_entropy`. Each chunk's fp32 log-softmax is still kept for backward; what
+  chunking saves is the full-size bf16 logits and fp32 copy.
+- fused: Liger's `LigerFusedLinearCrossEntropyFunction` (liger_kernel/ops/fused_linear_cross_entropy.py)
+  and Unsloth's fused loss: the gradient is computed in the forward, chunk by chunk (chunk rows =
+  next power of two of BT / ceil(V / H)); only `grad_input` (BT x H) and, when the head trains,
+  `grad_weight` (V x H) are kept, and backward hands `grad_input` back as the hidden states' gradient.
+
+Under torch.compile (torchtune `compile: True` compiles the loss), inductor fuses the upcast,
+log-softmax and nll into reductions: no fp32 copy or fp32 log-softmax of the logits is made, and
+its partitioner (torch/_functorch/partitioners.py `min_cut_rematerialization_partition`) keeps the
+cheapest tensors for backward: the bf16 logits and one fp32 log-sum-exp per row; backward makes
+the bf16 gradient of the logits directly. What compile does to the blocks (fusing norms and
+activations) is not modelled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from llmsize.estimate.activations import _T, Dims, Num, _head, _linear, _loss, _Walk
+from llmsize.specs.models import ModelSpec
+
+
+def _next_pow2(x: Num) -> Num:
+    if np.ndim(x) == 0:
+        return 1 << max(0, math.ceil(math.log2(max(1, int(x)))))
+    return np.power(2, np.ceil(np.log2(np.maximum(1, x)))).astype(np.int64)
+
+
+def compiled_cross_entropy(w: _Walk, logits: _T, rows: Num, name: str) -> _T:
+    """cross_entropy(logits.float()) compiled by inductor: keeps logits and the per-row lse."""
+    lse = w.new(f"{name} lse (fp32)", rows * 4)
+    loss = w.op(name, 4, [logits], saves=[logits, lse])
+    w.drop(lse)
+    return loss
+
+
+def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
+    h, vocab = spec.hidden_size, spec.vocab_size
+    full = d.train and not d.lora
+    rows = d.b * d.logits_tokens
+    n = max(1, d.loss_chunks)
+    kept = w.op("kept positions (index_select)", rows * h * d.e, [xn])
+    r = rows / n
+    total: _T | None = None
+    for i in range(n):
+        hc = w.op(f"hidden chunk {i}", r * h * d.e, [kept], view_of=kept)
+        last = i == n - 1
+        if "lm_head" in d.targets and d.lora:
+            logits = _linear(w, d, hc, "lm_head", h, vocab, rows=r)
+        else:
+            logits = w.op(
+                f"logits chunk {i}",
+                r * vocab * d.e,
+                [hc],
+                saves=[hc] if full else [],
+                weight_grad=vocab * h * d.e if last else 0,
+                trainable=full,
+                # backward of the other chunks: a fresh weight gradient summed into .grad
+                bwd_tmp=vocab * h * d.e if full and not last else 0,
+            )
+        w.drop(hc)
+        if d.compiled:
+            part = compiled_cross_entropy(w, logits, r, f"chunk {i} cross_entropy (compiled)")
+            w.drop(logits)
+            total = part if total is None else _sum(w, total, part)
+            continue
+        # `cross_entropy(logits.float(), ...)`: the chunk's bf16 logits stay referenced until the
+        # call returns, beside the fp32 copy and the log-softmax
+        lf = w.op(f"chunk {i} fp32", r * vocab * 4, [logits])
+        lsm = w.op(f"chunk {i} log_softmax", r * vocab * 4, [lf], saves_out=True)
+        w.drop(lf)
+        w.drop(logits)
+        part = w.op(f"chunk {i} nll", 4, [lsm])
+        w.drop(lsm)
+        total = part if total is None else _sum(w, total, part)
+    w.drop(kept)
+    return total if total is not None else kept
+
+
+def _sum(w: _Walk, total: _T, part: _T) -> _T:
+    summed = w.op("loss sum", 4, [total, part])
+    w.drop(total, part)
+    return summed
+
+
+def _fused(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
+    h, vocab = spec.hidden_size, spec.vocab_size
+    full = d.train and not d.lora
+    rows = d.b * d.logits_tokens
+    per_row = -(-vocab // h)  # ceil(V / H)
+    chunk = np.minimum(_next_pow2(-(-rows // per_row)), rows)
+    grad_in = w.new("fused CE grad_input", rows * h * d.e)
+    grad_w = w.new("fused CE grad_weight", vocab * h * d.e) if full else None
+    loss_1d = w.new("loss per token (fp32)", rows * 4)
+    # one chunk's logits (overwritten in place by their gradient) and its grad_input block
+    w.tmp("logits chunk + grad_input chunk", chunk * vocab * d.e + chunk * h * d.e)
+    saves = [grad_in] if grad_w is None else [grad_in, grad_w]
+    loss = w.op(
+        "fused linear cross-entropy",
+        4,
+        [xn],
+        saves=saves,
+        weight_grad=vocab * h * d.e,
+        trainable=full,
+        reuse=grad_in,
+    )
+    w.drop(grad_in, grad_w, loss_1d)
+    return loss
+
+
+def head_and_loss(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> tuple[_T, _T | None]:
+    """The loss of a training step from the final hidden states; also the logits if it keeps them."""
+    if d.loss == "chunked":
+        return _chunked(w, d, spec, xn), None
+    if d.loss == "fused":
+        return _fused(w, d, spec, xn), None
+    logits = _head(w, d, spec, xn)
+    return _loss(w, d, spec, logits), logits

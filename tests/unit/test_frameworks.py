@@ -1,0 +1,108 @@
+"""Framework presets (issue 14) and the training defaults per mode (issue 15 item 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.estimate.core import estimate
+from llmsize.estimate.frameworks import recipe
+from llmsize.estimate.workload import Framework, Loss, Optimizer, Workload
+from spec_factories import llama3_8b as llama3_8b_spec
+
+
+def test_qlora_default_checkpoints_and_says_so() -> None:
+    """Every QLoRA recipe checkpoints (peft prepare_model_for_kbit_training); the default must too."""
+    spec = llama3_8b_spec()
+    default = estimate(spec, Workload(mode="qlora", context=4096))
+    without = estimate(spec, Workload(mode="qlora", context=4096, gradient_checkpointing=False))
+    assert default.total_bytes < without.total_bytes / 2
+    assert any("gradient checkpointing on" in a for a in default.assumptions)
+
+
+@pytest.mark.parametrize("fw", list(Framework))
+def test_every_default_taken_is_listed(fw: Framework) -> None:
+    r = recipe(Workload(mode="full", framework=fw))
+    text = " ".join(r.defaults)
+    assert str(r.optimizer) in text and "gradient checkpointing" in text and "cross-entropy" in text
+
+
+def test_an_option_given_overrides_the_framework() -> None:
+    r = recipe(Workload(mode="full", framework="torchtune", optimizer="adamw-foreach", loss="full"))
+    assert r.optimizer is Optimizer.ADAMW_FOREACH and r.loss is Loss.FULL
+    assert not any("optimizer adamw" in d or "cross-entropy" in d for d in r.defaults)
+
+
+def test_torchtune_full_steps_in_backward_with_paged_states() -> None:
+    """recipes/configs/llama3_1/8B_full_single_device.yaml: PagedAdamW8bit + optimizer_in_bwd."""
+    spec = llama3_8b_spec()
+    est = estimate(spec, Workload(mode="full", framework="torchtune", context=2048, batch=2))
+    vocab_grad = spec.vocab_size * spec.hidden_size * 2
+    assert est.gradients_bytes <= vocab_grad  # one parameter's gradient at a time
+    assert est.optimizer_bytes == 0 and est.paged_bytes > 0  # paged states: outside the allocator
+
+
+def test_fused_loss_needs_less_than_chunked_and_full() -> None:
+    spec = llama3_8b_spec()
+    act = {
+        loss: estimate(
+            spec, Workload(mode="lora", framework="plain", loss=loss, context=4096)
+        ).activations_bytes
+        for loss in ("full", "chunked", "fused")
+    }
+    assert act["fused"] < act["chunked"] < act["full"]
+
+
+def test_offloading_moves_activations_to_host() -> None:
+    spec = llama3_8b_spec()
+    base = Workload(mode="lora", framework="plain", loss="fused", gradient_checkpointing=True, context=8192)
+    on = estimate(spec, base.model_copy(update={"activation_offloading": True}))
+    off = estimate(spec, base)
+    assert on.activations_bytes < off.activations_bytes and on.host_bytes > 0 and off.host_bytes == 0
+
+
+def test_gradient_accumulation_keeps_gradients_through_the_forward() -> None:
+    spec = llama3_8b_spec()
+    wl = Workload(mode="full", framework="plain", master_weights=False, context=1024)
+    one = estimate(spec, wl)
+    acc = estimate(spec, wl.model_copy(update={"gradient_accumulation": 4}))
+    assert acc.total_bytes >= one.total_bytes
+
+
+def test_optimizer_offload_leaves_no_states_on_the_gpu() -> None:
+    spec = llama3_8b_spec()
+    wl = Workload(mode="full", zero=2, num_gpus=2, offload_optimizer="cpu")
+    est = estimate(spec, wl)
+    assert est.optimizer_bytes == 0 and est.host_bytes >= 12 * est.params // 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"optimizer_in_backward": True, "gradient_accumulation": 2},
+        {"offload_params": "cpu", "zero": 2, "num_gpus": 2},
+        {"offload_optimizer": "cpu"},
+    ],
+)
+def test_impossible_recipes_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        Workload(mode="full", **bad)  # type: ignore[arg-type]
+
+
+def test_liger_kernels_keep_less_than_the_eager_blocks() -> None:
+    """Liger's SwiGLU keeps gate and up only, its RMSNorm X and rstd, its loss no logits."""
+    spec = llama3_8b_spec()
+    wl = Workload(mode="lora", framework="trl", context=4096)
+    plain = estimate(spec, wl)
+    liger = estimate(spec, wl.model_copy(update={"liger": True}))
+    assert liger.activations_bytes < plain.activations_bytes
+    assert any("fused cross-entropy" in a for a in liger.assumptions)
+
+
+def test_paged_32bit_adamw_keeps_fp32_states_outside_the_total() -> None:
+    """bitsandbytes PagedAdamW32bit (QLoRA's optim="paged_adamw_32bit"): 8 B per trained parameter,
+    in unified memory."""
+    spec = llama3_8b_spec()
+    est = estimate(spec, Workload(mode="qlora", optimizer="paged-adamw-32bit", context=1024))
+    fused = estimate(spec, Workload(mode="qlora", optimizer="adamw-fused", context=1024))
+    assert est.paged_bytes == fused.optimizer_bytes > 0  # fp32 adapters: the same 8 B/param
+    assert est.optimizer_bytes == 0
