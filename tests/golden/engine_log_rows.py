@@ -21,7 +21,7 @@ import yaml
 ROWS_PATH = Path(__file__).with_name("engine_logs.yaml")
 
 # What the CLI says when an option or choice does not exist in this version (typer/click usage errors).
-_UNSUPPORTED = re.compile(r"No such option|Invalid value for '--engine'|is not one of|no such command", re.I)
+_UNSUPPORTED = re.compile(r"No such option|Invalid value for '--engine'|is not one of", re.I)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def load_rows(path: Path = ROWS_PATH) -> list[dict[str, Any]]:
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:
     """Run `llmsize ARGS` in this process; return (exit code, stdout, stderr)."""
-    from llmsize.cli.app import main
+    from llmsize.cli import main  # registers the commands it runs (issue 15: lazy CLI imports)
 
     out, err = io.StringIO(), io.StringIO()
     code = 0
