@@ -351,12 +351,16 @@ class Planner:
             if cpu_moe:
                 all_on_gpu["n_cpu_moe"] = None
             whole = self.estimate(self.workload(layout, **all_on_gpu))
-            host_w = max(0, whole.weights_bytes - est.weights_bytes)
+            host_w = max(0, _device_weights(whole) - _device_weights(est))
             host_kv = max(0, whole.kv_cache_bytes - est.kv_cache_bytes)
             share = (expert_read_fraction(self.spec, wl.batch) if cpu_moe and not partial
                      else read_fraction(self.spec, wl.batch))
-            inputs = inputs.model_copy(update={"host_weight_bytes": int(host_w * share),
-                                               "host_kv_bytes": host_kv})
+            host_read = int(host_w * share)
+            # The weights a step reads are split: the host part leaves the GPU's share.
+            inputs = inputs.model_copy(update={
+                "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
+                "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
+                "weight_bytes_per_gpu": max(0, inputs.weight_bytes_per_gpu - host_w)})
         return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
@@ -552,6 +556,12 @@ def read_fraction(spec: ModelSpec, batch: int) -> float:
             untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** batch
             skipped += g.numel * untouched
     return max(0.0, 1 - skipped / total)
+
+
+def _device_weights(est: Estimate) -> int:
+    """Weights on the busiest GPU as the engine places them (all of them for engines without a split)."""
+    fig = est.engine_figures
+    return fig.device_weights_bytes if fig is not None else est.weights_bytes
 
 
 def expert_read_fraction(spec: ModelSpec, batch: int) -> float:
