@@ -170,49 +170,63 @@ Knob = tuple[str, Callable[[float], None], Callable[[], float], float, float]
 
 @contextmanager
 def _restored() -> Iterator[None]:
-    saved = (dict(sp.ENGINE_PROFILES), dict(sp.KERNEL_BANDWIDTH), dict(sp.PREFILL_COMPUTE),
-             dict(sp.KERNEL_LAUNCH_PER_LAYER_S), sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S,
-             sp.SM_STREAM_BYTES_PER_S)
+    saved = (dict(sp.ENGINE_PROFILES), dict(sp.KERNEL_BANDWIDTH), sp.MULTI_DIE_BANDWIDTH,
+             sp.ALLREDUCE_LATENCY_S, sp.SM_STREAM_BYTES_PER_S)
     try:
         yield
     finally:
         sp.ENGINE_PROFILES.clear()
         sp.ENGINE_PROFILES.update(saved[0])
-        for target, src in ((sp.KERNEL_BANDWIDTH, saved[1]), (sp.PREFILL_COMPUTE, saved[2]),
-                            (sp.KERNEL_LAUNCH_PER_LAYER_S, saved[3])):
-            target.clear()
-            target.update(src)  # type: ignore[attr-defined]
-        sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S, sp.SM_STREAM_BYTES_PER_S = saved[4:7]
+        sp.KERNEL_BANDWIDTH.clear()
+        sp.KERNEL_BANDWIDTH.update(saved[1])
+        sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S, sp.SM_STREAM_BYTES_PER_S = saved[2:5]
+
+
+def _profile_knobs(name: str) -> list[Knob]:
+    """The constants one engine module owns: step overheads, prefill compute and kernel launch."""
+    knobs: list[Knob] = []
+    prof = sp.ENGINE_PROFILES[name]
+    for field, lo, hi in (("step_fixed_s", 0.0, 0.02), ("launch_per_layer_s", 0.0, 0.005),
+                          ("gpu_per_layer_s", 0.0, 0.001)):
+        if field == "launch_per_layer_s" and prof.graphs:
+            continue
+
+        def setter(v: float, field: str = field) -> None:
+            sp.ENGINE_PROFILES[name] = sp.ENGINE_PROFILES[name].model_copy(update={field: v})
+
+        def getter(field: str = field) -> float:
+            return float(getattr(sp.ENGINE_PROFILES[name], field))
+
+        knobs.append((f"{name}.{field}", setter, getter, lo, hi))
+    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("kernel_launch_per_layer_s", 0.0, 0.005)):
+        for key in getattr(prof, table):
+            if table == "prefill_compute" and name == "transformers" and key == "hbm":
+                continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
+
+            def tset(v: float, table: str = table, key: str = key) -> None:
+                cur = sp.ENGINE_PROFILES[name]
+                sp.ENGINE_PROFILES[name] = cur.model_copy(update={table: {**getattr(cur, table), key: v}})
+
+            def tget(table: str = table, key: str = key) -> float:
+                return float(getattr(sp.ENGINE_PROFILES[name], table)[key])
+
+            knobs.append((f"{name}.{table}[{key}]", tset, tget, lo, hi))
+    return knobs
 
 
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
-    for name in list(sp.ENGINE_PROFILES):
-        for field, lo, hi in (("step_fixed_s", 0.0, 0.02), ("launch_per_layer_s", 0.0, 0.005),
-                              ("gpu_per_layer_s", 0.0, 0.001)):
-            if field == "launch_per_layer_s" and sp.ENGINE_PROFILES[name].graphs:
-                continue
+    for name in ("transformers", "vllm", "sglang", "llama.cpp"):
+        knobs += _profile_knobs(name)
+    for key in list(sp.KERNEL_BANDWIDTH):
 
-            def setter(v: float, name: str = name, field: str = field) -> None:
-                sp.ENGINE_PROFILES[name] = sp.ENGINE_PROFILES[name].model_copy(update={field: v})
+        def kset(v: float, key: tuple[str, str] = key) -> None:
+            sp.KERNEL_BANDWIDTH[key] = v
 
-            def getter(name: str = name, field: str = field) -> float:
-                return float(getattr(sp.ENGINE_PROFILES[name], field))
+        def kget(key: tuple[str, str] = key) -> float:
+            return sp.KERNEL_BANDWIDTH[key]
 
-            knobs.append((f"{name}.{field}", setter, getter, lo, hi))
-    for table, lo, hi in ((sp.KERNEL_BANDWIDTH, 0.1, 1.0), (sp.PREFILL_COMPUTE, 0.05, 1.2),
-                          (sp.KERNEL_LAUNCH_PER_LAYER_S, 0.0, 0.005)):
-        for key in list(table):
-            if key == ("transformers", "hbm"):
-                continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
-
-            def tset(v: float, table: dict[Any, float] = table, key: Any = key) -> None:
-                table[key] = v
-
-            def tget(table: dict[Any, float] = table, key: Any = key) -> float:
-                return table[key]
-
-            knobs.append((f"{key}", tset, tget, lo, hi))
+        knobs.append((f"{key}", kset, kget, 0.1, 1.0))
 
     def md_set(v: float) -> None:
         sp.MULTI_DIE_BANDWIDTH = v
@@ -220,10 +234,10 @@ def _knobs() -> list[Knob]:
     def ar_set(v: float) -> None:
         sp.ALLREDUCE_LATENCY_S = v
 
-    knobs.append(("MULTI_DIE_BANDWIDTH", md_set, lambda: sp.MULTI_DIE_BANDWIDTH, 0.3, 1.0))
     def sm_set(v: float) -> None:
         sp.SM_STREAM_BYTES_PER_S = v
 
+    knobs.append(("MULTI_DIE_BANDWIDTH", md_set, lambda: sp.MULTI_DIE_BANDWIDTH, 0.3, 1.0))
     knobs.append(("ALLREDUCE_LATENCY_S", ar_set, lambda: sp.ALLREDUCE_LATENCY_S, 0.0, 2e-4))
     knobs.append(("SM_STREAM_BYTES_PER_S", sm_set, lambda: sp.SM_STREAM_BYTES_PER_S, 5e9, 40e9))
     return knobs

@@ -28,11 +28,11 @@ from llmsize.hardware.speed_profiles import (
     DEFAULT_PCIE_ONE_WAY_GB_S,
     HOST_BANDWIDTH_FRACTION,
     INTERCONNECT_FRACTION,
-    KERNEL_LAUNCH_PER_LAYER_S,
     OFFLOAD_MIN_BATCH,
     PCIE_FRACTION,
     engine_profile,
     kernel_bandwidth,
+    kernel_launch_per_layer,
     prefill_compute,
 )
 from llmsize.specs.models import ModelSpec
@@ -183,7 +183,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
         # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte.
         kv_factor = 3.0 + 2.0 * inputs.kv_groups
-    launch = prof.launch_per_layer_s + KERNEL_LAUNCH_PER_LAYER_S.get((prof.engine, inputs.kernel), 0.0)
+    launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,

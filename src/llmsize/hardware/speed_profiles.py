@@ -9,87 +9,20 @@ and checked on the held-out rows (docs/validation-speed.md). Override any of the
 `SpeedOverrides` (library) or `--bandwidth-efficiency` / `--compute-efficiency` /
 `--step-overhead-ms` (CLI).
 
-The engine-specific rows belong with the engine modules (estimate/engines/, in progress on another
-branch); until those land they live here, clearly separated, and nothing else branches on engine.
+The engine-specific constants (step overheads, prefill chunk and compute share, extra kernel
+launch time) live with each engine module (estimate/engines/*.py `SPEED`, an EngineSpeedProfile);
+this module keeps the kernel, device and interconnect constants and reads the engines' profiles.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from llmsize.estimate.engines import ENGINES
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.gpus import GpuSpec
 
-
-class EngineSpeedProfile(BaseModel):
-    """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    engine: str
-    version: str = Field(description="the engine release the constants were calibrated on")
-    step_fixed_s: float = Field(ge=0, description="per decode step: scheduler, sampling, Python, sync")
-    launch_per_layer_s: float = Field(
-        ge=0, description="CPU time to launch one decoder layer's kernels; overlaps the GPU work")
-    gpu_per_layer_s: float = Field(
-        ge=0, description="GPU time per layer not spent streaming bytes (small-kernel latency)")
-    prefill_chunk_tokens: int | None = Field(
-        default=None, description="prompt tokens per forward pass (chunked prefill / ubatch); None = whole")
-    kv_materialized: bool = Field(
-        default=False, description="decode copies the KV cache each step (torch.cat) and expands GQA heads")
-    graphs: bool = Field(description="decode replays CUDA graphs (launch cost is off the critical path)")
-    sources: tuple[str, ...] = ()
-
-
-# REFERENCE: step structure of each engine.
-# - transformers (4.46 / 4.51 as measured by Qwen): `generate` runs one eager PyTorch forward per token;
-#   the CPU launches each layer's ~15 kernels from Python (modeling_qwen2.py Qwen2DecoderLayer.forward),
-#   so small models are launch-bound; DynamicCache.update concatenates the new K/V onto the old
-#   (torch.cat: read + write of the whole cache, cache_utils.py) and sdpa_attention_forward calls
-#   repeat_kv, materialising n_rep copies of K and V (integrations/sdpa_attention.py).
-# - vLLM (0.6.3 as measured): decode replays captured CUDA graphs for batch sizes up to 512
-#   (vllm/worker/model_runner.py, _BATCH_SIZES_TO_CAPTURE), so per-layer CPU launch drops out and the
-#   fixed Python part (scheduler, sampler, output processing) remains; chunked prefill of 8192 tokens
-#   per step (vllm/engine/arg_utils.py default max_num_batched_tokens with chunked prefill on).
-# - SGLang (0.4.6.post1 as measured): CUDA graphs for decode (cuda_graph_runner.py), chunked prefill
-#   of 8192 tokens (server_args.py chunked_prefill_size default).
-# - llama.cpp (llama-bench): one ggml graph per ubatch of 512 tokens (common/common.h n_ubatch);
-#   the CUDA backend captures CUDA graphs for batch-1 decode (ggml-cuda.cu, ggml_cuda_graph...).
-# The step/launch/gpu-per-layer seconds are calibrated (see module docstring).
+# The engine modules' speed profiles, by engine name (a copy, so calibration can try values).
 ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
-    "transformers": EngineSpeedProfile(
-        engine="transformers", version="4.46-4.51 (Qwen speed benchmarks)",
-        step_fixed_s=2.8e-3, launch_per_layer_s=0.68e-3, gpu_per_layer_s=0.38e-3,
-        prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
-        sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
-                 "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py")),
-    "vllm": EngineSpeedProfile(
-        engine="vllm", version="0.6.3",
-        step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
-        prefill_chunk_tokens=8192, graphs=True,
-        sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",)),
-    "sglang": EngineSpeedProfile(
-        engine="sglang", version="0.4.6.post1",
-        step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
-        prefill_chunk_tokens=8192, graphs=True,
-        sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",)),
-    "llama.cpp": EngineSpeedProfile(
-        engine="llama.cpp",
-        version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
-        step_fixed_s=0.079e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00092e-3,
-        prefill_chunk_tokens=512, graphs=True,
-        sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",)),
-}
-
-# Extra CPU launch time per layer for weight kernels that add Python-side work in an eager engine:
-# transformers' fine-grained FP8 quantizes activations per block in Python-launched Triton kernels
-# (integrations/finegrained_fp8.py), GPTQ/AWQ wrappers add unpack/launch glue per linear
-# (gptqmodel / autoawq QuantLinear). Engines with CUDA graphs replay them, so they pay nothing.
-KERNEL_LAUNCH_PER_LAYER_S: dict[tuple[str, str], float] = {
-    ("transformers", "fp8"): 1.3e-3,
-    ("transformers", "int8"): 0.5e-3,
-    ("transformers", "int4"): 0.0,
-    ("transformers", "awq"): 0.0,
-}
+    engine.value: cls.speed for engine, cls in ENGINES.items() if cls.speed is not None}
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM
@@ -107,15 +40,7 @@ KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
 # Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps.
 MULTI_DIE_BANDWIDTH = 0.75
 
-# Fraction of peak tensor FLOP/s a prefill reaches, per engine and device class (GEMMs of thousands
-# of rows run near the tensor-core roofline; ggml's quantized matmuls less so on datacenter parts).
-PREFILL_COMPUTE: dict[tuple[str, str], float] = {
-    ("transformers", "hbm"): 0.55, ("transformers", "gddr"): 0.55,
-    ("vllm", "hbm"): 0.55, ("vllm", "gddr"): 0.60,
-    ("sglang", "hbm"): 0.54, ("sglang", "gddr"): 0.60,
-    ("llama.cpp", "hbm"): 0.23, ("llama.cpp", "gddr"): 1.1, ("llama.cpp", "lpddr"): 0.31,
-    ("llama.cpp", "apple"): 0.70,
-}
+# Share of peak tensor FLOP/s a prefill reaches where the engine names none for the device class.
 DEFAULT_PREFILL_COMPUTE = 0.5
 
 # Host memory for layers llama.cpp keeps in system RAM (--gpu-layers below the layer count). The CPU
@@ -186,9 +111,15 @@ def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
 
 
 def prefill_compute(engine: str, gpu: GpuSpec) -> float:
-    return PREFILL_COMPUTE.get((engine, device_class(gpu)), DEFAULT_PREFILL_COMPUTE)
+    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class."""
+    return engine_profile(engine).prefill_compute.get(device_class(gpu), DEFAULT_PREFILL_COMPUTE)
 
 
 def engine_profile(engine: str) -> EngineSpeedProfile:
     """The profile of `engine` (vLLM's for an engine with no profile of its own)."""
     return ENGINE_PROFILES.get(engine, ENGINE_PROFILES["vllm"])
+
+
+def kernel_launch_per_layer(engine: str, kernel: str) -> float:
+    """Extra CPU launch seconds per layer `engine` spends on weight kernel `kernel`."""
+    return engine_profile(engine).kernel_launch_per_layer_s.get(kernel, 0.0)
