@@ -66,8 +66,8 @@ FINDINGS = (
     "speed_benchmark_transformers.py), and transformers 4.46's Qwen2FlashAttention2 still calls "
     "repeat_kv, so the modelled 3 + 2 n_rep traffic holds for the Qwen2.5 table. They stay excluded.",
     "llama.cpp concurrency (DGX Spark, llama-batched-bench): dense models follow the model's weight "
-    "sharing within about 25% up to 32 sequences (Qwen2.5-Coder-7B Q8_0), but gemma-3-4b Q4_0 is "
-    "55-67% slower than predicted at 16-32 sequences. MoE rows are excluded: batched-bench feeds token 0 "
+    "sharing within about 25% up to 32 sequences (Qwen2.5-Coder-7B Q8_0), but for gemma-3-4b Q4_0 "
+    "the model is 34-60% too fast at 16-32 sequences. MoE rows are excluded: batched-bench feeds token 0 "
     "to every sequence (tools/batched-bench/batched-bench.cpp), so its copies share experts, unlike "
     "independent traffic; the published speeds lie between the identical- and independent-routing "
     "predictions.",
