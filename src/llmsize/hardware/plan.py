@@ -396,6 +396,11 @@ class Planner:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
                         + _host_speed_note(gpu, self.efficiency))
+        elif wl.n_cpu_moe and self.spec.is_moe:
+            on_cpu = min(wl.n_cpu_moe, self.spec.num_layers)
+            note = _host_speed_note(gpu, self.efficiency)
+            warnings = (*warnings, f"the experts of {on_cpu} of {self.spec.num_layers} layers run from CPU "
+                        f"RAM (only the picked ones are read per token): {note}")
         return fit(est, gpu, layout.count, engine=wl.engine,
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
