@@ -119,3 +119,23 @@ def test_cpu_experts_are_read_only_when_picked() -> None:
     shares = [expert_read_fraction(spec, b) for b in (1, 4, 16, 64, 256)]
     assert shares == sorted(shares) and shares[-1] <= 1.0
     assert expert_read_fraction(resolve("Llama-3.1-8B-Instruct"), 8) == 1.0
+
+
+def test_n_cpu_moe_reads_only_the_picked_experts_from_host_ram() -> None:
+    """--n-cpu-moe keeps experts in RAM (a token reads k of E of them) and the rest on the GPU."""
+    spec = resolve("Qwen3-30B-A3B")
+    gpu = get_gpu("RTX-4090")
+
+    def speed(**update: object) -> SpeedEstimate:
+        data: dict[str, object] = {"engine": "llama.cpp", "context": 512, "quant": "Q4_K_M", **update}
+        planner = Planner(spec, Workload.model_validate(data))
+        layout = planner.choose_layout(gpu, 1)[0]
+        wl = planner.workload(layout)
+        return planner.speed(gpu, layout, planner.estimate(wl), wl)
+
+    experts = speed(n_cpu_moe=spec.num_layers)
+    layers = speed(gpu_layers=0)
+    assert experts.host_s > 0 and experts.decode_bound == "host memory"
+    # Attention, norms and the head stay on the GPU: less from RAM than with every layer there.
+    assert experts.host_s < layers.host_s
+    assert experts.decode_tokens_per_s > layers.decode_tokens_per_s
