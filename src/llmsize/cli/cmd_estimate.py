@@ -10,12 +10,25 @@ import typer
 
 from llmsize.cli.app import app
 from llmsize.cli.completion import complete_model
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     parse_concurrency,
     parse_num_gpus,
@@ -56,7 +69,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import Mode, Offload
+from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
@@ -81,6 +94,7 @@ def make_report(
     gpu_memory_utilization: float = 0.9,
     gpu_layers: int | None = None,
     concurrency: Sequence[int] = (),
+    host_bandwidth: float | None = None,
 ) -> Report:
     """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
     from llmsize.estimate.core import estimate
@@ -95,16 +109,19 @@ def make_report(
         from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
+        from llmsize.hardware.speed import Efficiency
 
+        eff = Efficiency(host_bandwidth_gb_s=host_bandwidth)
         catalog = load_catalog(tuple(gpu_files))
         for name in gpus:
             if is_local(name):  # this machine: its detected GPU kind and count
                 local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
                 rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
-                                      concurrency=concurrency)
+                                      concurrency=concurrency, efficiency=eff)
             else:
-                rows += plan_fit_rows(spec, workload, [catalog.get(name)], num_gpus,
-                                      concurrency=concurrency)
+                count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count, concurrency=concurrency,
+                                      efficiency=eff)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -148,7 +165,18 @@ def estimate_cmd(
     gpu_file: GpuFileOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
@@ -170,7 +198,8 @@ def estimate_cmd(
         "gpu_memory_utilization": gpu_memory_utilization,
         "gpu_layers": gpu_layers,
     }
-    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency), **planning)
+    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency),
+                         host_bandwidth=host_bandwidth, **planning)
     wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
     page = ""
     if wants_page:

@@ -9,13 +9,27 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     OutputTokensOpt,
     PricePerHourOpt,
@@ -23,6 +37,7 @@ from llmsize.cli.gpu_options import (
     TurnsOpt,
     host_ram_line,
     local_engine,
+    parse_concurrency,
     resolve_gpu,
 )
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
@@ -60,7 +75,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Engine, Mode, Offload
+from llmsize.estimate.workload import Engine, FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -108,10 +123,12 @@ def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
     return gpu.model_copy(update={"price": price})
 
 
-def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficiency:
+def efficiency_from(bandwidth: float | None, compute: float | None,
+                    host_bandwidth: float | None = None) -> Efficiency:
     from llmsize.hardware.speed import Efficiency
 
-    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute)) if v is not None}
+    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute),
+                                ("host_bandwidth_gb_s", host_bandwidth)) if v is not None}
     return Efficiency(**update)
 
 
@@ -152,12 +169,24 @@ def fit_cmd(
     engine: EngineOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     output_tokens: OutputTokensOpt = None,
     turns: TurnsOpt = None,
     system_tokens: SystemTokensOpt = 0,
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
     price_per_hour: PricePerHourOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -179,6 +208,8 @@ def fit_cmd(
       llmsize fit Qwen3-8B --gpu L4 --engine vllm --context 32k
 
       llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400 --turns 50
+
+      llmsize fit Qwen3-8B --gpu H100 --engine vllm --concurrency 1,8,32
     """
     if model is None and not all_models:
         raise BadInputError("fit needs a MODEL, or --all for every catalog model")
@@ -187,24 +218,28 @@ def fit_cmd(
     gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
     engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     gpu_spec = with_price(gpu_spec, price_per_hour)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
+    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
+    levels = parse_concurrency(concurrency)
+    if levels and all_models:
+        raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:
         _fit_all(gpu_spec, options, planning, eff, fmt.value, check, (output, force))
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force))
+             chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force),
+             levels=levels)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
              chat: tuple[int | None, int | None, int], machine: Machine | None = None,
-             save: tuple[Path | None, bool] = (None, False)) -> None:
-    from llmsize.hardware.plan import fit_model
+             save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = ()) -> None:
+    from llmsize.hardware.plan import concurrency_sweep, fit_model
     from llmsize.report.export import save_document
-    from llmsize.report.render_plan import fit_document, render_fit, write_document
+    from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
 
     count, util, layers = planning
@@ -212,7 +247,11 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     wl = workload_for(spec, options, count, util, layers)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
+    # The sweep runs the best precision that fits (or the only one tried, to say why it does not).
+    sweep = concurrency_sweep(spec, wl, gpu, result, levels, count, efficiency=eff) if levels else []
     doc = fit_document(result, gpu, wl, count, eff, budget)
+    if sweep:
+        doc["concurrency"] = [row.model_dump(mode="json") for row in sweep]
     if machine is not None:
         doc["machine"] = machine_document(machine)
     shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
@@ -220,6 +259,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
                  if gpu.id != "local-cpu" else None)
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
+        if sweep:
+            render_fit_rows(sweep)
         if host_line:
             typer.echo(f"Host RAM: {host_line}")
         free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
@@ -230,7 +271,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     if save[0] is not None:
         save_document(doc, save[0], force=save[1])
     if check and result.best is None:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
+        why = f": {shown.row.reason}" if shown is not None and shown.row.reason else ""
+        raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried{why}")
 
 
 def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: int | None,
