@@ -816,6 +816,64 @@ def _qwen3_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower and patch mergers ({total:,}, modeling_qwen3_vl.py)"
 
 
+def _vision_config(config: Mapping[str, Any], vision_type: str) -> _Reader:
+    v = config.get("vision_config")
+    if not isinstance(v, Mapping):
+        raise ConfigError(f"config.json ({config.get('model_type')}) has no vision_config")
+    return _Reader(v, vision_type)
+
+
+def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Mistral3ForConditionalGeneration's vision side (transformers 5.23): the Pixtral tower
+    (modeling_pixtral.py PixtralVisionModel: a bias-free conv patch embed, ln_pre RMSNorm, blocks of
+    bias-free q/k/v/o hidden x hidden, a bias-free gated MLP and two RMSNorms; its rotary table is a
+    non-persistent buffer) and Mistral3MultiModalProjector (modeling_mistral3.py: RMSNorm over the
+    vision width, the patch merger's bias-free merge of spatial_merge_size^2 patches, linear_1 from
+    the vision width times the feature layers taken to the text width, linear_2 text x text)."""
+    r = _vision_config(config, "pixtral")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    patch, channels = r.req("patch_size"), r.opt_int("num_channels", default=3) or 3
+    block = 4 * h * h + 3 * h * inter + 2 * h
+    tower = channels * patch * patch * h + h + layers * block
+    top = _Reader(config, "mistral3")
+    text = config.get("text_config")
+    th = _Reader(text if isinstance(text, Mapping) else {}, "mistral").req("hidden_size")
+    merge = top.opt_int("spatial_merge_size", default=2) or 2
+    feature_layer = config.get("vision_feature_layer", -1)
+    feature_layers = len(feature_layer) if isinstance(feature_layer, list) else 1
+    bias = top.flag("multimodal_projector_bias")
+    projector = (
+        h
+        + h * merge * merge * h
+        + (h * feature_layers * th + (th if bias else 0))
+        + (th * th + (th if bias else 0))
+    )
+    note = f"Pixtral vision tower ({tower:,}) + multimodal projector and patch merger ({projector:,})"
+    return tower + projector, note
+
+
+def _llama4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Llama4ForConditionalGeneration's vision side (transformers 5.23 modeling_llama4.py):
+    Llama4VisionModel (a bias-free unfold-conv patch embed, class embedding, learned positions for
+    (image/patch)^2 + 1 tokens, pre/post LayerNorms, blocks of biased q/k/v/o and a biased fc1/fc2 MLP
+    with two LayerNorms, and the pixel-shuffle adapter's bias-free fc1 intermediate -> projector_input
+    and fc2 projector_output^2; the rotary table is a non-persistent buffer) and
+    Llama4MultiModalProjector (bias-free vision_output_dim -> text hidden)."""
+    r = _vision_config(config, "llama4_vision_model")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    patch, image = r.req("patch_size"), r.req("image_size")
+    channels = r.opt_int("num_channels", default=3) or 3
+    positions = (image // patch) ** 2 + 1
+    block = 4 * h + 4 * (h * h + h) + (h * inter + inter) + (inter * h + h)
+    adapter_out = r.req("projector_output_dim")
+    adapter = inter * r.req("projector_input_dim") + adapter_out * adapter_out
+    tower = channels * patch * patch * h + h + positions * h + 4 * h + layers * block + adapter
+    text = config.get("text_config")
+    th = _Reader(text if isinstance(text, Mapping) else {}, "llama4_text").req("hidden_size")
+    projector = r.req("vision_output_dim") * th
+    return tower + projector, f"Llama 4 vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -836,8 +894,12 @@ def _split_multimodal(
         if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         text_type = _MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
+        towers = {"llama4": _llama4_extra, "mistral3": _mistral3_extra}
         if model_type.startswith(("qwen3_vl", "qwen3_5")):
             extra, note = _qwen3_vl_extra(config)
+            return text, text_type, extra, note
+        if model_type in towers:
+            extra, note = towers[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
     if model_type in ("qwen2_5_vl", "qwen2_vl"):
