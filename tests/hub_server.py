@@ -55,6 +55,7 @@ class FakeRepo:
     repo_id: str
     files: dict[str, bytes]
     gated: bool = False
+    fault: str | None = None  # "redirect-loop", "trickle" or "401": a broken Hub or proxy, a private repo
     branches: tuple[str, ...] = ("main",)
     commit: str = field(default="")
 
@@ -157,6 +158,17 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                     f"Access to model {repo.repo_id} is restricted. You must have access to it and be "
                     "authenticated to access it. Please log in.",
                 )
+            if repo.fault == "redirect-loop":
+                self.send_response(302)
+                self.send_header("Location", self.path)
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
+            if repo.fault == "trickle":
+                return self._trickle()
+            if repo.fault == "401" and not authorized:
+                self.send_response(401)
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
             rev = unquote(m["rev"])
             if rev not in repo.branches and rev != repo.commit:
                 return self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
@@ -164,6 +176,21 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
             if body is None:
                 return self._error(404, "EntryNotFound", "Entry not found")
             self._send_file(repo, body, send_body)
+
+        def _trickle(self) -> None:
+            """Answer a byte at a time, each well inside any per-read timeout, for minutes."""
+            import time
+
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(100_000):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
 
         def _send_file(self, repo: FakeRepo, body: bytes, send_body: bool) -> None:
             status, chunk, extra = 200, body, {}

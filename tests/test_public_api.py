@@ -34,3 +34,23 @@ def test_layers_contract_holds() -> None:
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_readme_api_in_a_fresh_interpreter() -> None:
+    """The README's Python API, in its order: `llmsize.Workload` imports the estimate package
+    before `llmsize.estimate` is looked up, which once left the subpackage (not callable) there."""
+    code = (
+        "import llmsize\n"
+        "s = llmsize.resolve('Qwen2.5-7B')\n"
+        "w = llmsize.Workload()\n"
+        "e = llmsize.estimate(s, w)\n"
+        "import llmsize.estimate.core as core\n"
+        "assert core.estimate(s, w) == e\n"
+        "print(e.total_bytes, llmsize.parse_name('Qwen2.5-7B').params)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-1500:]
+    total, params = out.stdout.split()
+    assert params == "7000000000"
+    # Qwen2.5-7B holds 7.62B parameters (hf.co/Qwen/Qwen2.5-7B), about 15.2 GB of bf16 weights.
+    assert int(total) > 15_000_000_000

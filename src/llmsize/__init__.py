@@ -7,13 +7,7 @@ The library is the product; the CLI only parses options and renders. Names resol
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-try:
-    __version__ = version("llmsize")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0+unknown"
 
 _EXPORTS: dict[str, str] = {
     "Estimate": "llmsize.estimate.result",
@@ -32,12 +26,24 @@ __all__ = sorted([*_EXPORTS, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'llmsize' has no attribute {name!r}")
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value
+
+
+def _version() -> str:
+    """The installed version, looked up only when asked (importlib.metadata costs ~50 ms)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("llmsize")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0.0.0+unknown"
 
 
 def __dir__() -> list[str]:

@@ -6,6 +6,7 @@ editable install they stay at the repository's top level. No I/O happens at impo
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -38,3 +39,89 @@ def load_yaml(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
+
+
+# A config.json, report or header larger than this is not one (the largest real config.json files,
+# with per-layer lists, are well under 1 MB); reading stops here instead of filling memory (/dev/zero).
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+class UnreadableText(ValueError):
+    """A file or document that is too large, too deeply nested or otherwise not parseable."""
+
+
+def read_text_bounded(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
+    """A text file's content, refusing more than `limit` bytes (raises OSError, UnicodeDecodeError
+    or UnreadableText), so a device or a huge file cannot exhaust memory."""
+    with path.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise UnreadableText(f"it is larger than {limit // (1024 * 1024)} MiB")
+    return raw.decode("utf-8")
+
+
+def load_json(text: str | bytes) -> Any:
+    """json.loads that turns the ways a hostile document breaks the parser into UnreadableText:
+    nesting deeper than the recursion limit, and integers longer than Python converts (4,300 digits).
+    json.JSONDecodeError (a ValueError) passes through for callers that report line and column."""
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError as err:
+        raise UnreadableText("it is nested too deeply") from err
+    except ValueError as err:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise UnreadableText(str(err).split(";")[0]) from err
+
+
+def user_cache_dir() -> Path:
+    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (same rule as specs.cache)."""
+    import os
+    import sys
+
+    override = os.environ.get("LLMSIZE_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "llmsize" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "llmsize"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "llmsize"
+
+
+# Bump when the cached form changes; part of every key, so old entries are simply never read.
+_YAML_CACHE_FORMAT = "1"
+
+
+def load_catalog_yaml(text: str) -> Any:
+    """load_yaml for the catalogs, through a JSON copy keyed by the text's SHA-256.
+
+    Parsing the bundled YAML costs more than the rest of a cold `llmsize estimate` (issue 15:
+    "read the catalogs from a prebuilt index keyed by their content hash"); JSON reads ~100x
+    faster. A changed file has a new hash, so the cache can never be stale; an unwritable cache
+    folder only costs the speed-up.
+    """
+    import hashlib
+    import json
+
+    key = hashlib.sha256(f"{_YAML_CACHE_FORMAT}\0{text}".encode()).hexdigest()
+    path = user_cache_dir() / "yaml" / f"{key}.json"
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    data = load_yaml(text)
+    try:
+        blob = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # dates or other non-JSON values: keep the YAML result, cache nothing
+        return data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(blob, encoding="utf-8")
+        tmp.replace(path)  # atomic: a concurrent reader sees the old state or the whole file
+    except OSError:
+        pass
+    return data

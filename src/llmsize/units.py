@@ -95,7 +95,13 @@ def parse_size(text: str) -> int:
     """'24GiB', '80 GB', '512MiB' or a plain byte count -> bytes. Raises ValueError."""
     s = text.strip().lower().replace(" ", "")
     num = s.rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = s[len(num):] or "b"
-    if unit not in _SIZE_UNITS or not num:
-        raise ValueError(f"cannot read size {text!r}; write e.g. 24GiB or 80GB")
-    return int(float(num) * _SIZE_UNITS[unit])
+    unit = s[len(num) :] or "b"
+    if unit not in _SIZE_UNITS or not num or len(num) > 30:
+        raise ValueError(f"cannot read size {text[:40]!r}; write e.g. 24GiB or 80GB")
+    try:
+        value = float(num) * _SIZE_UNITS[unit]
+    except ValueError:
+        raise ValueError(f"cannot read size {text!r}; write e.g. 24GiB or 80GB") from None
+    if not 0 <= value < 2**80:  # NaN, negative, and 1e309 (inf) fail here
+        raise ValueError(f"size {text!r} is not a positive amount of memory below a yottabyte")
+    return int(value)

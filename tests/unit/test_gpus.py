@@ -182,6 +182,8 @@ def test_filters() -> None:
     big = {g.id for g in filter_gpus(gpus, min_memory_bytes=parse_size("24GiB"))}
     assert {"RTX-4090", "RTX-3090", "H100-SXM-80GB"} <= big  # "24 GB" cards count as 24 GiB
     assert "RTX-4080" not in big
+    assert "L4" not in big  # ECC leaves 22.5 GiB, which is what the table shows
+    assert "L4" in {g.id for g in filter_gpus(gpus, min_memory_bytes=parse_size("22GiB"))}
     amd = filter_gpus(gpus, vendor="AMD")
     assert amd and all(g.vendor == "amd" for g in amd)
     fp8 = {g.id for g in filter_gpus(gpus, fp8=True)}

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import llmsize.cli
 from llmsize.errors import ConfigError
@@ -197,3 +199,23 @@ def test_mtp_layers_are_counted_apart_from_the_loaded_weights() -> None:
     assert total_params(with_mtp) == total_params(spec(qwen3_next()))
     # Qwen3-Next mtp.*: fc (2h -> h), three norms, and one full-attention + MoE block
     assert mtp_params(with_mtp) > 2 * 256 * 256
+
+
+@settings(max_examples=25)
+@given(chunks=st.integers(min_value=1, max_value=64), batch=st.integers(min_value=1, max_value=4))
+def test_linear_attention_prefill_transient_grows_linearly(chunks: int, batch: int) -> None:
+    """A delta-net mixer's transient is a fixed number of per-token tensors (chunked 64 at a time), so
+    doubling a prompt that fills whole chunks at most doubles the activations; the full-attention
+    eager walk on the same widths materialises tokens x tokens scores and grows faster."""
+    from llmsize.estimate import core
+
+    linear = spec(qwen3_next(layer_types=["linear_attention"] * 4))
+    tokens = 64 * chunks
+    one = core.estimate(linear, Workload(context=tokens, batch=batch)).activations_bytes
+    two = core.estimate(linear, Workload(context=2 * tokens, batch=batch)).activations_bytes
+    assert one < two <= 2 * one
+    eager = spec(qwen3_next(layer_types=["full_attention"] * 4))
+    wl = {"batch": batch, "attention": "eager"}
+    e1 = core.estimate(eager, Workload(context=tokens * 8, **wl)).activations_bytes
+    e2 = core.estimate(eager, Workload(context=tokens * 16, **wl)).activations_bytes
+    assert e2 > 2 * e1

@@ -1,20 +1,72 @@
-"""Command-line interface: parse options, call the library, render. Nothing else lives here."""
+"""Command-line interface: parse options, call the library, render. Nothing else lives here.
+
+Commands register themselves on `app` when their module is imported. `main` imports only the
+module of the command it runs (all of them for `--help` or anything it cannot tell), so a cold
+`llmsize parse` never pays for the estimator's imports (issue 15: import only what a command
+needs). `app` itself, as tests and the docs generator use it, has every command.
+"""
 
 from __future__ import annotations
 
-from llmsize.cli.app import app, main
+from importlib import import_module
+from typing import Any
 
-# Each command registers itself on `app` when its module is imported.
-from llmsize.cli import cmd_parse  # noqa: F401  isort: skip
-from llmsize.cli import cmd_estimate  # noqa: F401  isort: skip
-from llmsize.cli import cmd_explain  # noqa: F401  isort: skip
-from llmsize.cli import cmd_gpus  # noqa: F401  isort: skip
-from llmsize.cli import cmd_fit  # noqa: F401  isort: skip
-from llmsize.cli import cmd_compare  # noqa: F401  isort: skip
-from llmsize.cli import cmd_models  # noqa: F401  isort: skip
-from llmsize.cli import cmd_measure  # noqa: F401  isort: skip
-from llmsize.cli import cmd_report  # noqa: F401  isort: skip
-from llmsize.cli import cmd_check  # noqa: F401  isort: skip
-from llmsize.cli import cmd_plan  # noqa: F401  isort: skip
+# Registration order is the order `llmsize --help` lists them.
+COMMAND_MODULES: dict[str, str] = {
+    "parse": "cmd_parse",
+    "estimate": "cmd_estimate",
+    "explain": "cmd_explain",
+    "gpus": "cmd_gpus",
+    "fit": "cmd_fit",
+    "compare": "cmd_compare",
+    "models": "cmd_models",
+    "measure": "cmd_measure",
+    "report": "cmd_report",
+    "check": "cmd_check",
+    "plan": "cmd_plan",
+}
 
 __all__ = ["app", "main"]
+
+
+def load_commands(names: list[str] | None = None) -> Any:
+    """Register the named commands (default: all) and return the typer app."""
+    from llmsize.cli.app import app
+
+    for name in names if names is not None else list(COMMAND_MODULES):
+        import_module(f"llmsize.cli.{COMMAND_MODULES[name]}")
+    order = {f"llmsize.cli.{m}": i for i, m in enumerate(COMMAND_MODULES.values())}
+    app.registered_commands.sort(key=lambda c: order.get(getattr(c.callback, "__module__", ""), len(order)))
+    if names is None:
+        globals()["app"] = app  # `from llmsize.cli import app`: the typer app with every command
+    else:
+        globals().pop("app", None)  # not the submodule llmsize.cli.app; __getattr__ loads all on demand
+    return app
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand argv runs, when its first word names one and nothing asks for help or completion."""
+    import os
+
+    if any(k.startswith("_LLMSIZE_COMPLETE") for k in os.environ):
+        return None
+    first = argv[0] if argv else None
+    if first == "--version":
+        return "--version"
+    return first if first in COMMAND_MODULES else None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point (see llmsize.cli.app.main for the exit codes)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    command = _command_of(args)
+    load_commands([] if command == "--version" else [command] if command else None)
+    sys.modules["llmsize.cli.app"].main(argv)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module 'llmsize.cli' has no attribute {name!r}")

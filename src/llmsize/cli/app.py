@@ -10,12 +10,31 @@ import typer
 
 from llmsize.errors import ExitCode, LlmsizeError
 
+
+def _flags_without_type() -> None:
+    """Help shows `--force` rather than `--force <bool>`: a flag takes no value (issue 15).
+
+    typer 0.29's TyperOption.display_type_rich labels every option with its type; for boolean
+    flags there is nothing to type, so the label is dropped (None: rich help leaves the cell empty).
+    """
+    from typer import core
+
+    original = core.TyperOption.display_type_rich
+
+    def display(self: core.TyperOption, ctx: object) -> str | None:
+        return None if self.is_bool_flag else original(self, ctx)  # type: ignore[arg-type]
+
+    core.TyperOption.display_type_rich = display  # type: ignore[method-assign]
+
+
+_flags_without_type()
+
 app = typer.Typer(
     name="llmsize",
     help="What hardware does this LLM need, for this job? Memory, fit and speed estimates.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 
 
@@ -49,6 +68,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ex.exit_code)
     except typer.Abort:
         _fail("aborted", ExitCode.INTERNAL)
+    except BrokenPipeError:  # `llmsize ... | head`: the reader left; say nothing more (Python docs, signal)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitCode.OK)
     except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
         if _is_usage_error(err):
             show = getattr(err, "show", None)

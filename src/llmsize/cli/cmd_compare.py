@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +25,7 @@ from llmsize.cli.gpu_options import (
     resolve_gpu,
     split_gpu_list,
 )
-from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
     AttentionOpt,
@@ -125,7 +126,9 @@ def compare_cmd(
     sort: SortOpt = SortKey.NONE,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
-    fmt: FormatOpt = OutputFormat.HUMAN,
+    fmt: PageFormatOpt = PageFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.
 
@@ -170,10 +173,20 @@ def compare_cmd(
     rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
-    if fmt.value == "human":
+    doc = compare_document(rows, advice, shown_wl, count, eff)
+    if fmt is PageFormat.HUMAN:
         render_compare(rows, advice, shown_wl, eff)
+    elif fmt is PageFormat.HTML:
+        from llmsize.report.render_html import compare_page
+
+        sys.stdout.write(compare_page(doc))
     else:
-        write_document(compare_document(rows, advice, shown_wl, count, eff), fmt.value, rows_key="rows")
+        write_document(doc, fmt.value, rows_key="rows")
+    if output is not None:
+        from llmsize.report.export import save_document
+        from llmsize.report.render_html import compare_page
+
+        save_document(doc, output, force=force, html=lambda: compare_page(doc))
 
 
 def sort_rows(rows: list[Any], key: SortKey) -> list[Any]:

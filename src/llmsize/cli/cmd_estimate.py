@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.completion import complete_model
 from llmsize.cli.gpu_options import (
     ConcurrencyOpt,
     GpuFileOpt,
@@ -20,7 +21,7 @@ from llmsize.cli.gpu_options import (
     parse_num_gpus,
     split_gpu_list,
 )
-from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
+from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
     AttentionOpt,
@@ -63,7 +64,8 @@ if TYPE_CHECKING:
 ModelArg = Annotated[
     str,
     typer.Argument(
-        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file."
+        help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file.",
+        autocompletion=complete_model,
     ),
 ]
 
@@ -148,7 +150,7 @@ def estimate_cmd(
     gpu_layers: GpuLayersOpt = None,
     concurrency: ConcurrencyOpt = None,
     revision: RevisionOpt = None,
-    fmt: FormatOpt = OutputFormat.HUMAN,
+    fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -161,17 +163,30 @@ def estimate_cmd(
     from llmsize.report.render_estimate import render_estimate
 
     options = workload_options_from(locals())
-    report = make_report(
-        model,
-        revision,
-        options,
-        gpus=split_gpu_list(gpu) if gpu else (),
-        gpu_files=gpu_file or (),
-        num_gpus=parse_num_gpus(num_gpus),
-        gpu_memory_utilization=gpu_memory_utilization,
-        gpu_layers=gpu_layers,
-        concurrency=parse_concurrency(concurrency),
-    )
+    planning: dict[str, Any] = {
+        "gpus": split_gpu_list(gpu, "--gpu") if gpu is not None else (),
+        "gpu_files": gpu_file or (),
+        "num_gpus": parse_num_gpus(num_gpus),
+        "gpu_memory_utilization": gpu_memory_utilization,
+        "gpu_layers": gpu_layers,
+    }
+    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency), **planning)
+    wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
+    page = ""
+    if wants_page:
+        from llmsize.cli.html_pages import estimate_page
+
+        page = estimate_page(model, revision, options, report, **planning)
     if output is not None:
-        write_report(report, output, force=force)
+        if output.suffix.lower() == ".html":
+            from llmsize.report.export import write_new_file
+
+            write_new_file(output, page, force=force)
+        else:
+            write_report(report, output, force=force)
+    if fmt is PageFormat.HTML:
+        import sys
+
+        sys.stdout.write(page)
+        return
     render_estimate(report, fmt.value)

@@ -3,6 +3,7 @@ largest batch and a rough speed; `--all` lists the catalog models that run on th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,7 +25,7 @@ from llmsize.cli.gpu_options import (
     local_engine,
     resolve_gpu,
 )
-from llmsize.cli.options import FormatOpt, OutputFormat, RevisionOpt
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     ActOffloadOpt,
     AttentionOpt,
@@ -160,6 +161,8 @@ def fit_cmd(
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Will MODEL run here (detected) or on a GPU? Best precision that fits, longest context, batch, speed.
 
@@ -188,17 +191,19 @@ def fit_cmd(
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
     if all_models:
-        _fit_all(gpu_spec, options, planning, eff, fmt.value, check)
+        _fit_all(gpu_spec, options, planning, eff, fmt.value, check, (output, force))
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens), machine=machine)
+             chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force))
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
-             chat: tuple[int | None, int | None, int], machine: Machine | None = None) -> None:
+             chat: tuple[int | None, int | None, int], machine: Machine | None = None,
+             save: tuple[Path | None, bool] = (None, False)) -> None:
     from llmsize.hardware.plan import fit_model
+    from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_document, render_fit, write_document
     from llmsize.specs.resolve import resolve
 
@@ -207,6 +212,9 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     wl = workload_for(spec, options, count, util, layers)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
+    doc = fit_document(result, gpu, wl, count, eff, budget)
+    if machine is not None:
+        doc["machine"] = machine_document(machine)
     shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
     host_line = (host_ram_line(shown.row.host_bytes if shown else None, machine)
                  if gpu.id != "local-cpu" else None)
@@ -218,10 +226,9 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
         if free_line:
             typer.echo(f"Warning: {free_line}")
     else:
-        doc = fit_document(result, gpu, wl, count, eff, budget)
-        if machine is not None:
-            doc["machine"] = machine_document(machine)
         write_document(doc, fmt, rows_key="options")
+    if save[0] is not None:
+        save_document(doc, save[0], force=save[1])
     if check and result.best is None:
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
 
@@ -239,14 +246,27 @@ def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: in
             "--turns needs --prompt-tokens (input per turn) and --output-tokens (reply per turn)")
     best = result.best_result
     memory = best.row.max_context if best is not None else None
-    return chat_budget(prompt_tokens=wl.prompt_tokens, output_tokens=output_tokens, turns=turns,
-                       window_tokens=result.max_position_embeddings, memory_tokens=memory,
-                       system_tokens=system_tokens)
+    return chat_budget(
+        prompt_tokens=wl.prompt_tokens,
+        output_tokens=output_tokens,
+        turns=turns,
+        window_tokens=result.max_position_embeddings,
+        memory_tokens=memory,
+        system_tokens=system_tokens,
+    )
 
 
-def _fit_all(gpu: GpuSpec, options: dict[str, Any], planning: tuple[int | None, float, int | None],
-             eff: Efficiency, fmt: str, check: bool) -> None:
+def _fit_all(
+    gpu: GpuSpec,
+    options: dict[str, Any],
+    planning: tuple[int | None, float, int | None],
+    eff: Efficiency,
+    fmt: str,
+    check: bool,
+    save: tuple[Path | None, bool] = (None, False),
+) -> None:
     from llmsize.hardware.plan import fit_model
+    from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
     from llmsize.specs.catalog import specs
 
@@ -265,6 +285,8 @@ def _fit_all(gpu: GpuSpec, options: dict[str, Any], planning: tuple[int | None, 
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
         write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
+    if save[0] is not None:
+        save_document(fit_all_document(fits, gpu, shown_wl, count, eff), save[0], force=save[1])
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")
 

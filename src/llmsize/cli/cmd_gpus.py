@@ -10,7 +10,7 @@ import typer
 
 from llmsize.cli.app import app
 from llmsize.cli.gpu_options import GpuFileOpt
-from llmsize.cli.options import FormatOpt, OutputFormat
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt
 from llmsize.errors import BadInputError
 
 MinMemoryOpt = Annotated[str | None, typer.Option(
@@ -32,6 +32,8 @@ def gpus_cmd(
     local: LocalOpt = False,
     gpu_file: GpuFileOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """List the GPU catalog: memory, bandwidth, dense tensor throughput, native dtypes.
 
@@ -64,6 +66,11 @@ def gpus_cmd(
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
     render_gpus(gpus, fmt.value)
+    if output is not None:
+        from llmsize.report.export import save_document
+        from llmsize.report.render_gpus import gpus_document
+
+        save_document(gpus_document(gpus), output, force=force)
 
 
 def _show_local(gpu_files: Sequence[Path], fmt: OutputFormat) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from llmsize.cli.completion import complete_gpu
 from llmsize.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -19,11 +20,11 @@ _PANEL = "GPUs"
 GpuOpt = Annotated[str | None, typer.Option(
     "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
                   "or 'local' for this machine (detected).",
-    rich_help_panel=_PANEL)]
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 GpusOpt = Annotated[str | None, typer.Option(
     "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
                    "(or 'all'; 'local' = this machine).",
-    rich_help_panel=_PANEL)]
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 NumGpusOpt = Annotated[str, typer.Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits.",
     rich_help_panel=_PANEL)]
@@ -57,6 +58,11 @@ SystemTokensOpt = Annotated[int, typer.Option(
     "--system-tokens", min=0, help="Chat budget: tokens of the system prompt.", rich_help_panel=_PANEL)]
 
 
+# The largest training jobs run on ~100k GPUs, as data-parallel replicas of a far smaller layout;
+# one model's memory plan never needs more GPUs than this (and the planner walks the counts).
+MAX_GPUS = 4096
+
+
 def parse_num_gpus(text: str | int | None) -> int | None:
     """'auto' -> None (the planner picks); a positive integer -> itself; anything else: BadInputError."""
     if text is None:
@@ -72,16 +78,23 @@ def parse_num_gpus(text: str | int | None) -> int | None:
             raise BadInputError(f"--num-gpus {text!r} is neither a number nor 'auto'",
                                 hint="write e.g. --num-gpus 4 or --num-gpus auto") from None
     if value < 1:
-        raise BadInputError(f"--num-gpus {value} is impossible: at least one GPU is needed",
-                            hint="use --num-gpus 1 or more, or --num-gpus auto")
+        raise BadInputError(
+            f"--num-gpus {value} is impossible: at least one GPU is needed",
+            hint="use --num-gpus 1 or more, or --num-gpus auto",
+        )
+    if value > MAX_GPUS:
+        raise BadInputError(
+            f"--num-gpus {value:,} is more GPUs than llmsize plans for (up to {MAX_GPUS:,})",
+            hint="use --num-gpus auto for the smallest count that fits",
+        )
     return value
 
 
-def split_gpu_list(text: str) -> list[str]:
+def split_gpu_list(text: str, option: str = "--gpus") -> list[str]:
     """'H100, A100-80GB,,L40S' -> ['H100', 'A100-80GB', 'L40S']; an empty list is bad input."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
-        raise BadInputError("--gpus is empty", hint="name GPUs, e.g. --gpus H100,A100-80GB,RTX-4090")
+        raise BadInputError(f"{option} is empty", hint=f"name GPUs, e.g. {option} H100,A100-80GB,RTX-4090")
     return names
 
 

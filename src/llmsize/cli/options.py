@@ -17,8 +17,26 @@ class OutputFormat(StrEnum):
 
 
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+class PageFormat(StrEnum):
+    """The formats of commands that can also draw an HTML page (estimate, compare)."""
+
+    HUMAN = "human"
+    JSON = "json"
+    YAML = "yaml"
+    CSV = "csv"
+    HTML = "html"
+
+
+PageFormatOpt = Annotated[
+    PageFormat, typer.Option("--format", "-f", help="Output format; html is one self-contained page.")
+]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Also write the report to this file (.yaml/.yml/.json).")
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Also write the report to this file (.yaml/.yml/.json; .html too for some)."
+    ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
 RevisionOpt = Annotated[str | None, typer.Option("--revision", help="Hub revision (branch, tag or commit).")]

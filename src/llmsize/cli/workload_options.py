@@ -359,7 +359,9 @@ def workload_for(
     from llmsize.estimate.engine import default_engine
 
     opts = dict(options)
-    if spec is not None:
+    trains = Mode(opts.get("mode") or Mode.INFERENCE).trains
+    # Training runs in transformers: a GGUF's serving-engine default would only hide why it cannot train.
+    if spec is not None and (opts.get("engine") is not None or not trains):
         opts["engine"] = default_engine(spec, opts.get("engine"), opts.get("quant"))
     model_parallel = opts.get("tp", 1) * opts.get("pp", 1)
     # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.

@@ -36,6 +36,7 @@ def weights_formula(fmt: WeightFormat) -> str:
         QuantMethod.BNB_INT8: "int8 weights + fp32 row scales (LLM.int8)",
         QuantMethod.FP8: "fp8 weights + fp32 scales",
         QuantMethod.MXFP4: "experts: 4-bit + one 8-bit scale per 32",
+        QuantMethod.NVFP4: "4-bit + one fp8 scale per 16 + fp32 global scales",
         QuantMethod.COMPRESSED_TENSORS: f"int{int(fmt.bits or 4)} packed weights + scales per group",
         QuantMethod.MLX: "packed weights + scale and bias per group",
         QuantMethod.EXL2: f"{fmt.bits or 4} bits per weight on average",

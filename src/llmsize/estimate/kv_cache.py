@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from llmsize.errors import BadInputError
+from llmsize.estimate import arrays as np
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.units import BYTES_PER_ELEMENT, KvDtype

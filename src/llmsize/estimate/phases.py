@@ -21,12 +21,12 @@ Sizes may be numpy arrays (a sweep over contexts and batches); `phase` then is a
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
 from llmsize.estimate import activations as act
+from llmsize.estimate import arrays as np
 from llmsize.estimate.adapters import resolve_targets
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
@@ -106,6 +106,8 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
 
 
 def _pick(totals: list[Num]) -> Num:
+    if builtins.all(np.ndim(t) == 0 for t in totals):  # one workload: no numpy needed
+        return builtins.max(range(len(totals)), key=lambda i: totals[i])  # the first largest, as argmax
     stacked = np.stack(
         [np.broadcast_to(np.asarray(t, dtype=float), np.broadcast(*totals).shape) for t in totals]
     )
@@ -113,6 +115,8 @@ def _pick(totals: list[Num]) -> Num:
 
 
 def _take(values: list[Num], idx: Num) -> Num:
+    if np.ndim(idx) == 0 and builtins.all(np.ndim(v) == 0 for v in values):
+        return round(float(values[int(idx)]))
     shape = np.shape(idx)
     stacked = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
     got = np.take_along_axis(stacked, np.asarray(idx)[None, ...], axis=0)[0]

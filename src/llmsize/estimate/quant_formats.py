@@ -147,6 +147,21 @@ def mxfp4_bytes(numel: int) -> int:
     return math.ceil(numel / 2) + math.ceil(numel / MXFP4_BLOCK)
 
 
+NVFP4_BLOCK = 16  # REFERENCE: compressed-tensors preset NVFP4 (quantization/quant_scheme.py): group_size 16
+
+
+def nvfp4_linear_bytes(in_features: int, out_features: int) -> int:
+    """NVFP4: 4-bit E2M1 values (weight_packed uint8 [out, in/2]) + one FP8 E4M3 scale per 16 values
+    (weight_scale [out, in/16]) + fp32 weight_global_scale and input_global_scale, one each.
+
+    Source: compressed-tensors `compressors/quantized_compressors/fp4_quantized.py` (NVFP4PackedCompressor,
+    format "nvfp4-pack-quantized"); NVIDIA ModelOpt NVFP4 checkpoints store the same three tensors.
+    """
+    data = out_features * math.ceil(in_features / 2)
+    scales = out_features * math.ceil(in_features / NVFP4_BLOCK)
+    return data + scales + 2 * FP32_BYTES
+
+
 # --------------------------------------------------------------------------- compressed-tensors / MLX / EXL2
 
 CT_SHAPE_BYTES = 2 * 8  # weight_shape int64[2] stored beside every pack-quantized weight
@@ -530,7 +545,8 @@ QUANT_CHOICES = (
     "bnb-int8",
     "fp8",
     "mxfp4",
-    "int8/int4 (compressed-tensors)",
+    "nvfp4",
+    "int8/int4/w4a16/w8a8 (compressed-tensors)",
     "mlx[-4bit|-8bit]",
     "exl2-<bits>",
     "none",
@@ -591,9 +607,11 @@ def _method_of(low: str) -> tuple[QuantMethod | None, float | None, int | None]:
         return QuantMethod.FP8, 8, None
     if low == "mxfp4":
         return QuantMethod.MXFP4, 4, None
+    if low == "nvfp4":
+        return QuantMethod.NVFP4, 4, NVFP4_BLOCK
     if low in ("int4", "w4a16", "int4-awq-free", "compressed-tensors", "ct-int4"):
         return QuantMethod.COMPRESSED_TENSORS, 4, GPTQ_DEFAULT_GROUP
-    if low in ("int8", "w8a16", "ct-int8"):
+    if low in ("int8", "w8a16", "w8a8", "ct-int8"):
         return QuantMethod.COMPRESSED_TENSORS, 8, -1
     if low.startswith("mlx"):
         return QuantMethod.MLX, _bits_in(low, 4), None

@@ -82,8 +82,14 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
-    elif wl.mode is Mode.QLORA and base.quant is None:
+    elif wl.mode is Mode.QLORA and (
+        base.quant is None or (base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS)
+    ):
         fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
+        if (
+            base.quant == QuantMethod.GGUF
+        ):  # transformers dequantizes GGUF on load, then bitsandbytes quantizes
+            notes.append(f"transformers dequantizes the GGUF weights on load, to {rest}")
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
     elif base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS:
         fmt = WeightFormat(dtype=rest)
@@ -395,6 +401,8 @@ def _linear_bytes(fmt: WeightFormat, inf: int, outf: int, scale_bytes: int) -> i
         return qf.fp8_linear_bytes(inf, outf, group)
     if method == QuantMethod.MXFP4:
         return qf.mxfp4_bytes(inf * outf)
+    if method == QuantMethod.NVFP4:
+        return qf.nvfp4_linear_bytes(inf, outf)
     if method == QuantMethod.COMPRESSED_TENSORS:
         return qf.compressed_tensors_linear_bytes(inf, outf, bits, group, scale_bytes)
     if method == QuantMethod.MLX:

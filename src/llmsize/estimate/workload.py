@@ -141,7 +141,7 @@ class Workload(BaseModel):
     )
     offload_params: Offload = Field(default=Offload.NONE, description="DeepSpeed ZeRO-3 parameter offload")
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
-    lora_rank: int = Field(default=16, gt=0)
+    lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
     lora_targets: tuple[str, ...] | None = Field(
         default=None,
         description="module names, or ('all-linear',); None = PEFT's default for the architecture",
@@ -177,6 +177,11 @@ class Workload(BaseModel):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        if self.mode is not Mode.INFERENCE and self.engine is not Engine.TRANSFORMERS:
+            raise ValueError(
+                f"--engine {self.engine} serves models and does not train; --mode {self.mode} runs "
+                "with the default --engine transformers"
+            )
         return self
 
     @property

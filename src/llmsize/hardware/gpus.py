@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from llmsize.errors import ConfigError, GpuNotFoundError
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.resources import load_yaml, yaml_files
+from llmsize.resources import load_catalog_yaml, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
@@ -459,7 +459,7 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
     try:
-        doc = load_yaml(text)
+        doc = load_catalog_yaml(text)
     except yaml.YAMLError as err:
         raise ConfigError(f"{where}: not valid YAML ({err})") from None
     return _parse_entries(_entries_from_document(doc, where), where)
@@ -516,6 +516,11 @@ def get_gpu(name: str, gpu_files: Sequence[str | Path] = ()) -> GpuSpec:
     return load_catalog(gpu_files).get(name)
 
 
+# Driver-reported memory sits up to ~0.1% under the marketed GiB (RTX 4090: 24,564 of 24,576 MiB);
+# ECC costs 1/16 (6.25%). 1% keeps the first a match and the second not.
+MIN_MEMORY_TOLERANCE = 0.01
+
+
 def filter_gpus(
     gpus: Iterable[GpuSpec],
     *,
@@ -524,10 +529,17 @@ def filter_gpus(
     segment: str | None = None,
     fp8: bool = False,
 ) -> list[GpuSpec]:
-    """The `llmsize gpus` filters: nominal memory at least N bytes, vendor, segment, native FP8."""
+    """The `llmsize gpus` filters: memory at least N bytes, vendor, segment, native FP8.
+
+    Memory is what the `llmsize gpus` table shows (the driver's total; for unified memory the GPU's
+    share), less a 1% tolerance: a "24 GB" RTX 4090 reports 24,564 MiB (0.05% under 24 GiB) and
+    still counts as a 24 GiB card, while an L4 whose ECC leaves 22.5 GiB does not (issue 15: the
+    table showed 22.5 GiB beside a 24 GiB filter).
+    """
     out = []
     for gpu in gpus:
-        if min_memory_bytes is not None and gpu.nominal_memory_bytes < min_memory_bytes:
+        shown = gpu.usable_memory_bytes if gpu.memory.unified else gpu.memory_bytes
+        if min_memory_bytes is not None and shown < min_memory_bytes * (1 - MIN_MEMORY_TOLERANCE):
             continue
         if vendor and gpu.vendor != vendor.lower():
             continue

@@ -44,7 +44,7 @@ from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
 # refuses any other value for the MoE expert parameters it wraps (lora.ParamWrapper). The estimator
-# (estimate/activations.py LORA_DROPOUT) assumes the same.
+# (estimate/activations/walk.py LORA_DROPOUT) assumes the same.
 LORA_DROPOUT = 0.0
 
 # MemTracker reference types -> our category names.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,54 @@ def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
             f"cannot write {path}: --output takes a .yaml, .yml or .json file",
             hint="name the file e.g. estimate.yaml",
         )
-    if path.exists() and not force:
-        raise BadInputError(f"{path} already exists", hint="pass --force to overwrite it")
+    write_new_file(path, render_text(report, kind), force=force)
+    return path
+
+
+def shown_path(path: Path, limit: int = 80) -> str:
+    """A path for a one-line message: control characters escaped, the middle of a long one elided."""
+    text = str(path).encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-(limit // 2) :]}"
+
+
+def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
+    """Write `text` to `path`, never over an existing file without `force`; OS errors become one line."""
     try:
-        path.write_text(render_text(report, kind), encoding="utf-8")
+        exists = path.exists()
+    except OSError as err:  # ENAMETOOLONG and friends
+        raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
+    if exists and not force:
+        raise BadInputError(f"{shown_path(path)} already exists", hint="pass --force to overwrite it")
+    try:
+        path.write_text(text, encoding="utf-8")
     except OSError as err:
-        raise BadInputError(f"cannot write {path}: {err.strerror or err}") from err
+        raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
+
+
+def save_document(
+    doc: Any, path: Path, *, force: bool = False, html: Callable[[], str] | None = None
+) -> Path:
+    """Write a command's document to `path` as .json, .yaml/.yml or (when `html` renders one) .html."""
+    import json
+
+    suffix = path.suffix.lower()
+    if suffix == ".html" and html is not None:
+        text = html()
+    elif suffix == ".json":
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    elif suffix in (".yaml", ".yml"):
+        import yaml
+
+        text = str(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    else:
+        kinds = (
+            ".yaml, .yml, .json" + (" or .html" if html is not None else "")
+            if html
+            else ".yaml, .yml or .json"
+        )
+        raise BadInputError(
+            f"cannot write {shown_path(path)}: --output takes a {kinds} file",
+            hint="name the file e.g. report.yaml",
+        )
+    write_new_file(path, text, force=force)
     return path

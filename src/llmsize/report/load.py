@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
-from llmsize.resources import load_yaml
+from llmsize.resources import UnreadableText, load_json, load_yaml, read_text_bounded
+
+# A saved report is a few kilobytes (a --all fit a few hundred); more is not one of ours.
+MAX_REPORT_BYTES = 16 * 1024 * 1024
 
 MEASUREMENT_KIND = "measurement"
 # `measured` holds the estimate's byte fields (without its total) plus the peak of live tensors.
@@ -68,7 +71,13 @@ class LoadedReport:
 
 def _parse(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_bounded(path, MAX_REPORT_BYTES)
+    except UnreadableText as err:
+        raise ConfigError(f"{path} is not an llmsize report: {err}") from err
+    except IsADirectoryError as err:
+        raise ConfigError(
+            f"{path} is a directory", hint="give the path of a saved report (.yaml or .json)"
+        ) from err
     except FileNotFoundError as err:
         raise ConfigError(
             f"{path} does not exist", hint="give the path of a saved report (.yaml or .json)"
@@ -79,13 +88,17 @@ def _parse(path: Path) -> Any:
         raise ConfigError(f"cannot read {path}: {err.strerror or err}") from err
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return load_json(text)
         except json.JSONDecodeError as err:
             raise ConfigError(f"{path} is not valid JSON (line {err.lineno}: {err.msg})") from err
+        except UnreadableText as err:
+            raise ConfigError(f"{path} is not an llmsize report: {err}") from err
     import yaml
 
     try:
         return load_yaml(text)
+    except RecursionError as err:
+        raise ConfigError(f"{path} is not an llmsize report: it is nested too deeply") from err
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Workload
@@ -93,6 +93,18 @@ class Report(BaseModel):
         default_factory=dict,
         description="training recipe assumed (framework, defaults taken); host/paged bytes outside the total",
     )
+
+    @field_validator("memory")
+    @classmethod
+    def _memory_is_bytes(cls, memory: dict[str, int]) -> dict[str, int]:
+        """A saved report is input: negative bytes, or a total that is not the sum, is a hand edit."""
+        bad = [k for k, v in memory.items() if v < 0]
+        if bad:
+            raise ValueError(f"negative bytes for {', '.join(bad)}")
+        parts = sum(v for k, v in memory.items() if k != "total")
+        if "total" in memory and memory["total"] != parts:
+            raise ValueError(f"total {memory['total']:,} is not the sum of the components ({parts:,})")
+        return memory
 
 
 def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:

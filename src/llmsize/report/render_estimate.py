@@ -14,6 +14,7 @@ from llmsize.units import GIB, format_gib
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 _LABELS = {
     "weights": "weights",
@@ -86,28 +87,24 @@ def _human(report: Report, console: Console) -> None:
     console.print(Text(model_line(report)))
     console.print(Text(_workload_line(report)))
     total = report.memory["total"]
+    console.print(breakdown_bar(report.memory, max(20, min(console.width, 120) - 2)))
     table = Table(show_header=True, header_style="bold", title_justify="left")
-    table.add_column("component")
-    table.add_column("GiB", justify="right")
-    table.add_column("share", justify="right")
-    table.add_column("range GiB", justify="right")
-    table.add_column("formula / assumption", overflow="fold")
+    table.add_column("component", no_wrap=True)
+    table.add_column("GiB", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
     for key in MEMORY_KEYS[:-1]:
         value = report.memory[key]
         if value == 0 and key not in ("weights",):
             continue
-        rng = report.memory_ranges.get(key)
-        rng_text = f"{rng['low'] / GIB:.2f}–{rng['high'] / GIB:.2f}" if rng else ""
         share = f"{100 * value / total:.1f}%" if total else "—"
-        formula = report.components[key].formula if key in report.components else ""
-        table.add_row(_LABELS[key], f"{value / GIB:.2f}", share, rng_text, Text(formula))
+        label = Text(f"{BAR_CHARS[key]} ", style=BAR_STYLES[key]) + Text(_LABELS[key])
+        table.add_row(label, f"{value / GIB:.2f}", share)
     table.add_section()
     peak = f" (peak: {report.peak_phase})" if report.peak_phase else ""
-    table.add_row(
-        Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%", "", ""
-    )
+    table.add_row(Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%")
     console.print(table)
     console.print(Text(f"Total: {format_gib(total)} ({total:,} bytes) on the busiest GPU"))
+    console.print(Text("Formulas and low-high ranges: llmsize explain with the same arguments.", style="dim"))
     if report.gpus:
         _gpus(report, console)
     if report.assumptions:
@@ -118,6 +115,43 @@ def _human(report: Report, console: Console) -> None:
         console.print(Text("Warnings:", style="bold yellow"))
         for w in report.warnings:
             console.print(Text(f"  ! {w}"))
+
+
+# One character and colour per component, so the bar reads without colour too.
+BAR_CHARS = {
+    "weights": "█",
+    "kv_cache": "▓",
+    "activations": "▒",
+    "gradients": "░",
+    "optimizer": "▚",
+    "adapters": "▞",
+    "overhead": "·",
+}
+BAR_STYLES = {
+    "weights": "blue",
+    "kv_cache": "yellow",
+    "activations": "green",
+    "gradients": "magenta",
+    "optimizer": "red",
+    "adapters": "cyan",
+    "overhead": "bright_black",
+}
+
+
+def breakdown_bar(memory: dict[str, int], width: int) -> Text:
+    """The components as one line of `width` cells, each at least one cell when it is not zero."""
+    from rich.text import Text
+
+    total = sum(v for k, v in memory.items() if k != "total" and v > 0) or 1
+    parts = [(k, memory[k]) for k in MEMORY_KEYS[:-1] if memory.get(k, 0) > 0]
+    cells = {k: max(1, round(width * v / total)) for k, v in parts}
+    while sum(cells.values()) > width:  # the one-cell minimums may overshoot: trim the widest
+        widest = max(cells, key=lambda k: cells[k])
+        cells[widest] -= 1
+    bar = Text()
+    for key, _ in parts:
+        bar.append(BAR_CHARS[key] * cells[key], style=BAR_STYLES[key])
+    return bar
 
 
 def _gpus(report: Report, console: Console) -> None:
@@ -141,7 +175,7 @@ def render_explain(report: Report, console: Console | None = None) -> None:
         out.print(Text(f"  rule:    {comp.formula}"))
         out.print(Text(f"  numbers: {comp.detail}"))
         rng = report.memory_ranges.get(key)
-        if rng:
+        if rng and format_gib(int(rng["low"])) != format_gib(int(rng["high"])):  # a range, not one value
             out.print(
                 Text(
                     f"  range:   {format_gib(int(rng['low']))} – {format_gib(int(rng['high']))} "

@@ -96,7 +96,9 @@ def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
             _tflops(gpu.fp8_flops), _tflops(gpu.fp4_flops), f"{link / 1e9:,.0f}" if link else "-",
             f"{gpu.tdp_w:g}" if gpu.tdp_w else "-",
         )
-    console.print(table)
+    from llmsize.report.table_fit import print_fitted
+
+    print_fitted(table, console)
     console.print("memory: what nvidia-smi/rocm-smi report where known, else the vendor's figure, in GiB "
                   "(2^30 bytes); unified memory: the GPU's default limit/RAM. Planning uses the runtime's "
                   "total (JSON visible_memory_bytes). TFLOPS: dense (no sparsity), '-' = not native. "

@@ -107,7 +107,9 @@ def _human(doc: list[dict[str, Any]], console: Console) -> None:
             f"{row['context']:,}",
             Text(row["hf_repo"] or row["source"]),
         )
-    console.print(table)
+    from llmsize.report.table_fit import print_fitted
+
+    print_fitted(table, console)
 
 
 def _console() -> Console:

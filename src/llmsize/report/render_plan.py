@@ -18,6 +18,7 @@ from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.plan import CompareRow, ModelFit
 from llmsize.hardware.speed import Efficiency
+from llmsize.report.table_fit import print_fitted
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
         table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
                       gib(r.row.headroom_bytes), _layout(r.row), mark)
-    con.print(table)
+    print_fitted(table, con)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
     if best is None:
@@ -281,7 +282,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
         assert best is not None
         table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
                       gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
-    con.print(table)
+    print_fitted(table, con)
     if fitting:
         con.print(_efficiency_line(efficiency))
 
@@ -293,6 +294,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
 
     con = console or _console()
     many_models = len({r.model for r in rows}) > 1
+    if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
+        con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
     con.print(f"  {workload_line(wl)}")
     table = Table()
     if many_models:
@@ -314,7 +317,7 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)
-    con.print(table)
+    print_fitted(table, con)
     for line in recommendation:
         con.print(f"[bold]{escape(line)}[/bold]")
     warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
@@ -349,7 +352,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
             total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"
             cells += [total, f"{row.speed_class or '-'} / TTFT {row.ttft_class or '-'}"]
         table.add_row(*cells)
-    con.print(table)
+    print_fitted(table, con)
     for row in rows:
         if row.reason:
             con.print(f"  {escape(row.gpu)}: {escape(row.reason)}")

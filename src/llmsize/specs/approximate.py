@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import math
 
+from llmsize.errors import BadInputError
 from llmsize.names import ParsedName
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+
+# The largest size a name may state for an approximation: 10x the largest published model
+# (Kimi K2, about 1T parameters). Beyond it a name is a typo, and scaling a reference in depth
+# would build millions of layers (issue 15: "Foo-10000000B" ran for minutes).
+MAX_APPROX_PARAMS = 10 * 10**12
 
 # Llama 3 sizes in model_specs/llama.yaml, smallest first.
 REFERENCE_SHAPES: tuple[str, ...] = (
@@ -67,11 +73,17 @@ def describe_shape(spec: ModelSpec) -> str:
 
 def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
     """A Llama-3-shaped ModelSpec scaled to the size a name states, or None when it states none."""
-    from llmsize.specs.formats import weight_format_from_name
+    from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     size = parsed.params
     if not size or size <= 0:
         return None
+    if size > MAX_APPROX_PARAMS:
+        raise BadInputError(
+            f"{parsed.size_label or size} states {size:.3g} parameters, more than any model "
+            f"(llmsize approximates up to {MAX_APPROX_PARAMS / 1e12:g}T)",
+            hint="check the size in the name",
+        )
     references = _references()
     if not references:
         return None
@@ -93,6 +105,8 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
             "the name describes a mixture of experts; approximated as a dense model of its total size"
         )
     base = dtype or WeightFormat(dtype="bf16")
+    fmt = weight_format_from_name(parsed, base)
+    warnings.extend(name_warnings(parsed, fmt))
     return ModelSpec(
         **{
             **shaped.model_dump(
@@ -113,7 +127,7 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         name=parsed.raw.strip(),
         family=None,
         architecture=None,
-        weight_format=weight_format_from_name(parsed, base),
+        weight_format=fmt,
         approximate=True,
         provenance=Provenance(
             kind=ProvenanceKind.APPROXIMATE,

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.resources import load_yaml, yaml_files
+from llmsize.resources import load_catalog_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
 
@@ -160,7 +160,7 @@ def _validation_message(err: ValidationError, data: Any) -> str:
 def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
     """Validate one catalog YAML document; errors name the file, the entry and the field."""
     try:
-        data = load_yaml(text)
+        data = load_catalog_yaml(text)
     except Exception as err:  # yaml.YAMLError, but without importing yaml at module import
         raise ConfigError(f"model_specs/{file_name} is not valid YAML: {err}") from err
     try:
@@ -494,7 +494,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     The spec keeps the name as written (the entry's own name is in the provenance note) and takes
     the weight format the name's quant suffix implies.
     """
-    from llmsize.specs.formats import weight_format_from_name
+    from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     found = find(text_or_parsed)
     if found is None:
@@ -516,6 +516,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         fmt = weight_format_from_name(parsed, base_format)
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
+        unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
+        if unused:
+            update["warnings"] = (*spec.warnings, *unused)
     if (raw and raw != entry.name) or variant is not None:
         update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})

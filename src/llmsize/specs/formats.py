@@ -41,6 +41,67 @@ AWQ_DEFAULT_BITS = 4
 MLX_DEFAULT_GROUP_SIZE = 64
 # REFERENCE: OCP Microscaling Formats (MX) v1.0 spec: MXFP4 shares one E8M0 scale per block of 32.
 MXFP4_BLOCK_SIZE = 32
+# REFERENCE: compressed-tensors preset NVFP4 (quantization/quant_scheme.py): 4-bit float, group of 16.
+NVFP4_BLOCK_SIZE = 16
+# REFERENCE: llm-compressor presets (compressed-tensors quantization/quant_scheme.py): W4A16 is int4,
+# symmetric, group 128; W8A16 and W8A8 (INT8) are int8 per output channel -- the schemes behind names
+# like "...-quantized.w4a16" / "...-quantized.w8a8" (RedHatAI/neuralmagic uploads).
+CT_INT4_GROUP_SIZE = 128
+# llama.cpp file types (gguf-py gguf/constants.py LlamaFileType), for did-you-mean on a name's parts.
+_GGUF_FILE_TYPES = (
+    "Q4_0",
+    "Q4_1",
+    "Q5_0",
+    "Q5_1",
+    "Q8_0",
+    "Q2_K",
+    "Q2_K_S",
+    "Q3_K_S",
+    "Q3_K_M",
+    "Q3_K_L",
+    "Q4_K_S",
+    "Q4_K_M",
+    "Q5_K_S",
+    "Q5_K_M",
+    "Q6_K",
+    "IQ1_S",
+    "IQ1_M",
+    "IQ2_XXS",
+    "IQ2_XS",
+    "IQ2_S",
+    "IQ2_M",
+    "IQ3_XXS",
+    "IQ3_XS",
+    "IQ3_S",
+    "IQ3_M",
+    "IQ4_NL",
+    "IQ4_XS",
+    "TQ1_0",
+    "TQ2_0",
+    "MXFP4_MOE",
+    "F16",
+    "BF16",
+    "F32",
+)
+_QUANT_WORDS = (
+    "gptq",
+    "awq",
+    "gguf",
+    "bnb",
+    "mlx",
+    "exl2",
+    "fp8",
+    "mxfp4",
+    "nvfp4",
+    "nf4",
+    "int4",
+    "int8",
+    "w4a16",
+    "w8a8",
+    "w8a16",
+    "4bit",
+    "8bit",
+)
 
 
 def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
@@ -134,6 +195,16 @@ def _compressed_tensors(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
                 weights = group["weights"]
                 break
     strategy = str(weights.get("strategy", "")).lower()
+    if str(q.get("format", "")).lower() == "nvfp4-pack-quantized" or (
+        str(weights.get("type", "")).lower() == "float" and _num(weights, "num_bits") == 4
+    ):
+        return WeightFormat(
+            dtype=dtype,
+            quant=QuantMethod.NVFP4,
+            bits=4,
+            group_size=NVFP4_BLOCK_SIZE,
+            modules_not_converted=_modules(q.get("ignore")),
+        )
     group_size = _int_or_none(_num(weights, "group_size")) if strategy == "group" else None
     return WeightFormat(
         dtype=dtype,
@@ -167,6 +238,14 @@ def _method(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[
         return fmt, []
     if method == "compressed-tensors":
         return _compressed_tensors(q, dtype), []
+    if method == "modelopt" and str(q.get("quant_algo", "")).upper() == "NVFP4":
+        return WeightFormat(
+            dtype=dtype,
+            quant=QuantMethod.NVFP4,
+            bits=4,
+            group_size=NVFP4_BLOCK_SIZE,
+            modules_not_converted=skip,
+        ), []
     shown = method or "(none)"
     return WeightFormat(dtype=dtype), [
         f"quantization_config quant_method {shown!r} is not one llmsize models; weights counted as {dtype}"
@@ -240,9 +319,44 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
         return WeightFormat(dtype=base.dtype, quant=QuantMethod.MXFP4, bits=4, group_size=MXFP4_BLOCK_SIZE)
     if method == "exl2":
         return WeightFormat(dtype="fp16", quant=QuantMethod.EXL2, bits=bits)
+    if method == "nvfp4":
+        return WeightFormat(dtype=base.dtype, quant=QuantMethod.NVFP4, bits=4, group_size=NVFP4_BLOCK_SIZE)
+    if method == "compressed-tensors":  # "-w4a16", "-quantized.w8a8"
+        ct_bits = bits or 4
+        group = CT_INT4_GROUP_SIZE if ct_bits < 8 else -1
+        return WeightFormat(
+            dtype=base.dtype, quant=QuantMethod.COMPRESSED_TENSORS, bits=ct_bits, group_size=group
+        )
     if method in ("bnb", "bitsandbytes", "nf4", "fp4") or (not method and bits in (4, 8)):
         if bits == 8:
             return WeightFormat(dtype=base.dtype, quant=QuantMethod.BNB_INT8, bits=8)
         kind = QuantMethod.BNB_FP4 if method == "fp4" else QuantMethod.BNB_NF4
         return WeightFormat(dtype=base.dtype, quant=kind, bits=4, double_quant=True)
     return base
+
+
+def name_warnings(parsed: ParsedName, fmt: WeightFormat) -> list[str]:
+    """What a name says that the estimate does not use, so a typo is never silently plain bf16.
+
+    A part `parse_name` did not understand ("AWQQ", "Q4KM") and a quant method llmsize does not
+    model ("hqq") are named, with the closest known spelling when there is one.
+    """
+    import difflib
+
+    out: list[str] = []
+    method = (parsed.quant_method or "").lower()
+    if method and fmt.quant is None:
+        out.append(
+            f"the name says {parsed.quant_method!r}, a format llmsize does not model: weights counted as "
+            f"{fmt.dtype}; pass --quant to size them in a modelled format"
+        )
+    for part in parsed.extra:
+        squashed = part.lower().replace("_", "").replace("-", "").replace(".", "")
+        close = [t for t in _GGUF_FILE_TYPES if t.lower().replace("_", "") == squashed]
+        if not close:
+            close = difflib.get_close_matches(part.lower(), _QUANT_WORDS, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        out.append(
+            f"name part {part!r} not understood{hint}: it changes nothing; weights counted as {fmt.label()}"
+        )
+    return out

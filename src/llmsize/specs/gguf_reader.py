@@ -160,9 +160,9 @@ def _parse(buf: mmap.mmap, where: str) -> GGUFHeader:
             raise ConfigError(f"{where}: tensor {name!r} claims {n_dims} dimensions; the file is corrupt")
         shape = tuple(cur.unpack("Q") for _ in range(n_dims))
         tensors.append(GGUFTensor(name, cur.unpack("I"), shape, cur.unpack("Q")))
-    alignment = int(metadata.get(gguf.Keys.General.ALIGNMENT, gguf.GGUF_DEFAULT_ALIGNMENT))
-    if alignment <= 0:
-        raise ConfigError(f"{where} states an impossible data alignment ({alignment})")
+    alignment = metadata.get(gguf.Keys.General.ALIGNMENT, gguf.GGUF_DEFAULT_ALIGNMENT)
+    if not isinstance(alignment, int) or isinstance(alignment, bool) or alignment <= 0:
+        raise ConfigError(f"{where} states an impossible data alignment ({alignment!r})")
     data_start = cur.pos + (-cur.pos % alignment)
     return GGUFHeader(version, metadata, tuple(tensors), data_start, len(buf))
 
@@ -215,12 +215,22 @@ def checkpoint_from_headers(parts: list[tuple[Path, GGUFHeader]]) -> CheckpointI
 _SPLIT_NAME = re.compile(r"^(?P<prefix>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 
 
+# gguf-split numbers parts with five digits (examples/gguf-split/gguf-split.cpp LLM_FILE_SPLIT_FORMAT).
+_MAX_SPLITS = 99_999
+
+
 def read_parts(path: Path) -> tuple[list[tuple[Path, GGUFHeader]], str | None]:
     """The header of `path`, or of every part of a split model (llama.cpp gguf-split names parts
     `<prefix>-00001-of-00003.gguf`; the first holds the metadata). Returns the parts, first first,
     and a warning when some part is missing (its tensors are then not counted)."""
     header = read_header(path)
-    count = int(_scalar(header.metadata.get("split.count")) or 1)
+    raw_count = _scalar(header.metadata.get("split.count")) or 1
+    if not isinstance(raw_count, int) or isinstance(raw_count, bool) or not 1 <= raw_count <= _MAX_SPLITS:
+        raise ConfigError(
+            f"{path} states split.count {raw_count!r}, which no split GGUF model has",
+            hint="the header is corrupt; download the file again",
+        )
+    count = raw_count
     m = _SPLIT_NAME.match(path.name)
     if count <= 1 or m is None:
         return [(path, header)], None

@@ -179,11 +179,24 @@ _MULTIMODAL_TEXT_TYPES = {
 }
 # Model types llmsize knows and declines, with what to do instead.
 _GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
+_GEMMA4 = (
+    "Gemma 4's per-layer input embeddings, per-layer head sizes and shared KV layers are not modelled yet"
+)
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
     "gemma3n": _GEMMA3N,
     "gemma3n_text": _GEMMA3N,
+    # transformers 5.23 models/gemma4: per-layer input embeddings (vocab_size_per_layer_input x
+    # hidden_size_per_layer_input), per-layer head_dim overrides (per_layer_config) and KV-shared
+    # layers; read as a plain decoder these would be silently wrong, so they are refused.
+    "gemma4": _GEMMA4,
+    "gemma4_text": _GEMMA4,
 }
+
+
+# No architecture count comes near this (vocabularies ~2^18, contexts ~2^24); beyond it a value is a
+# corrupt or hostile file, and Infinity/1e308 would overflow int() and float arithmetic downstream.
+_MAX_CONFIG_INT = 2**48
 
 
 class _Reader:
@@ -220,8 +233,16 @@ class _Reader:
         value = self.get(*keys)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-            raise ConfigError(f"config.json field {keys[0]!r} must be an integer, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not -_MAX_CONFIG_INT <= value <= _MAX_CONFIG_INT  # also False for NaN
+            or int(value) != value
+        ):
+            shown = (
+                repr(value) if not isinstance(value, int) else f"an integer of {len(str(abs(value)))} digits"
+            )
+            raise ConfigError(f"config.json field {keys[0]!r} must be an integer below 2^48, not {shown}")
         return int(value)
 
     def flag(self, key: str, default: bool = False) -> bool:
@@ -769,6 +790,100 @@ def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
 
+def _vit_block(h: int, inter: int, *, bias: bool, gated: bool, norm_bias: bool) -> int:
+    """One pre-norm ViT block: q/k/v/o, two norms, a (gated) MLP."""
+    b = 1 if bias else 0
+    norms = 2 * (2 * h if norm_bias else h)
+    mlp = 3 * h * inter if gated else (h * inter + b * inter) + (inter * h + b * h)
+    return 4 * (h * h + b * h) + norms + mlp
+
+
+def _llama4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Llama4ForConditionalGeneration (modeling_llama4.py): Llama4VisionModel (unfold-conv patch
+    embedding without bias, class embedding, learned positions for (image/patch)^2 + 1 tokens,
+    LayerNorm pre/post, biased ViT blocks, the pixel-shuffle adapter's two bias-free linears) and
+    Llama4MultiModalProjector (one bias-free linear, vision_output_dim -> text hidden)."""
+    v = _Reader(config.get("vision_config") or {}, "llama4_vision_model")
+    t = _Reader(config.get("text_config") or {}, "llama4_text")
+    h, inter = (
+        v.opt_int("hidden_size", default=768) or 768,
+        v.opt_int("intermediate_size", default=5632) or 5632,
+    )
+    layers = v.opt_int("num_hidden_layers", default=34) or 34
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=14) or 14
+    image = v.opt_int("image_size", default=448) or 448
+    p_in, p_out = (
+        v.opt_int("projector_input_dim", default=4096) or 0,
+        v.opt_int("projector_output_dim", default=4096) or 0,
+    )
+    out_dim = v.opt_int("vision_output_dim", default=7680) or 7680
+    positions = (image // patch) ** 2 + 1
+    tower = ch * patch * patch * h + h + positions * h + 2 * (2 * h)
+    tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
+    tower += inter * p_in + p_out * p_out  # vision_adapter.mlp fc1, fc2
+    projector = out_dim * t.req("hidden_size")
+    return tower + projector, f"Llama 4 vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Mistral3ForConditionalGeneration (modeling_mistral3.py, modeling_pixtral.py): PixtralVisionModel
+    (bias-free conv patch embedding, ln_pre RMSNorm, bias-free blocks with a gated MLP) and
+    Mistral3MultiModalProjector (RMSNorm, the patch merger's spatial_merge_size^2 linear, two linears
+    with `multimodal_projector_bias`)."""
+    v = _Reader(config.get("vision_config") or {}, "pixtral")
+    t = _Reader(config.get("text_config") or {}, "mistral")
+    c = _Reader(config, "mistral3")
+    h, inter = (
+        v.opt_int("hidden_size", default=1024) or 1024,
+        v.opt_int("intermediate_size", default=4096) or 4096,
+    )
+    layers = v.opt_int("num_hidden_layers", default=24) or 24
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
+    tower = (
+        ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
+    )
+    merge = c.opt_int("spatial_merge_size", default=2) or 2
+    th = t.req("hidden_size")
+    b = 1 if c.flag("multimodal_projector_bias") else 0
+    # linear_1 takes the tower's hidden states of every vision_feature_layer, concatenated
+    # (Mistral3MultiModalProjector.num_feature_layers: 1 for an int, len() for a list).
+    layers_in = c.get("vision_feature_layer", default=-1)
+    width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
+    projector = h + h * merge * merge * h + (width_in * th + b * th) + (th * th + b * th)
+    return tower + projector, f"Pixtral vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """KimiK25ForConditionalGeneration (modeling_kimi_k25.py): the MoonViT tower (biased conv patch
+    embedding, learned pos_emb_height x pos_emb_width positions, biased ViT blocks with LayerNorms,
+    a final LayerNorm) and the projector (LayerNorm, then two biased linears on merge-kernel groups
+    of patches: in_proj square, out_proj to the text hidden size)."""
+    v = _Reader(config.get("vision_config") or {}, "kimi_k25_vision")
+    t = _Reader(config.get("text_config") or {}, "deepseek_v3")
+    c = _Reader(config, "kimi_k25")
+    h, inter = (
+        v.opt_int("hidden_size", default=1152) or 1152,
+        v.opt_int("intermediate_size", default=4304) or 4304,
+    )
+    layers = v.opt_int("num_hidden_layers", default=27) or 27
+    patch = v.opt_int("patch_size", default=14) or 14
+    ph, pw = v.opt_int("pos_emb_height", default=64) or 64, v.opt_int("pos_emb_width", default=64) or 64
+    tower = 3 * patch * patch * h + h + ph * pw * h + 2 * h
+    tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
+    kernel = v.get("merge_kernel_size") or [2, 2]
+    if not (
+        isinstance(kernel, list | tuple) and len(kernel) == 2 and all(isinstance(k, int) for k in kernel)
+    ):
+        raise ConfigError(
+            f"config.json (kimi_k25): vision_config.merge_kernel_size must be two integers, not {kernel!r}"
+        )
+    ph_size = c.opt_int("projection_hidden_size", default=h) or h
+    merged = ph_size * kernel[0] * kernel[1]
+    th = t.req("hidden_size")
+    projector = 2 * ph_size + (merged * merged + merged) + (th * merged + th)
+    return tower + projector, f"MoonViT vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
 def _qwen2_5_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     """Qwen2_5_VisionTransformerPretrainedModel (modeling_qwen2_5_vl.py): Conv3d patch embed, RMSNorm
     ViT blocks with biased qkv/proj and a biased gated MLP, and the patch merger MLP."""
@@ -816,64 +931,6 @@ def _qwen3_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower and patch mergers ({total:,}, modeling_qwen3_vl.py)"
 
 
-def _vision_config(config: Mapping[str, Any], vision_type: str) -> _Reader:
-    v = config.get("vision_config")
-    if not isinstance(v, Mapping):
-        raise ConfigError(f"config.json ({config.get('model_type')}) has no vision_config")
-    return _Reader(v, vision_type)
-
-
-def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
-    """Mistral3ForConditionalGeneration's vision side (transformers 5.23): the Pixtral tower
-    (modeling_pixtral.py PixtralVisionModel: a bias-free conv patch embed, ln_pre RMSNorm, blocks of
-    bias-free q/k/v/o hidden x hidden, a bias-free gated MLP and two RMSNorms; its rotary table is a
-    non-persistent buffer) and Mistral3MultiModalProjector (modeling_mistral3.py: RMSNorm over the
-    vision width, the patch merger's bias-free merge of spatial_merge_size^2 patches, linear_1 from
-    the vision width times the feature layers taken to the text width, linear_2 text x text)."""
-    r = _vision_config(config, "pixtral")
-    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
-    patch, channels = r.req("patch_size"), r.opt_int("num_channels", default=3) or 3
-    block = 4 * h * h + 3 * h * inter + 2 * h
-    tower = channels * patch * patch * h + h + layers * block
-    top = _Reader(config, "mistral3")
-    text = config.get("text_config")
-    th = _Reader(text if isinstance(text, Mapping) else {}, "mistral").req("hidden_size")
-    merge = top.opt_int("spatial_merge_size", default=2) or 2
-    feature_layer = config.get("vision_feature_layer", -1)
-    feature_layers = len(feature_layer) if isinstance(feature_layer, list) else 1
-    bias = top.flag("multimodal_projector_bias")
-    projector = (
-        h
-        + h * merge * merge * h
-        + (h * feature_layers * th + (th if bias else 0))
-        + (th * th + (th if bias else 0))
-    )
-    note = f"Pixtral vision tower ({tower:,}) + multimodal projector and patch merger ({projector:,})"
-    return tower + projector, note
-
-
-def _llama4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
-    """Llama4ForConditionalGeneration's vision side (transformers 5.23 modeling_llama4.py):
-    Llama4VisionModel (a bias-free unfold-conv patch embed, class embedding, learned positions for
-    (image/patch)^2 + 1 tokens, pre/post LayerNorms, blocks of biased q/k/v/o and a biased fc1/fc2 MLP
-    with two LayerNorms, and the pixel-shuffle adapter's bias-free fc1 intermediate -> projector_input
-    and fc2 projector_output^2; the rotary table is a non-persistent buffer) and
-    Llama4MultiModalProjector (bias-free vision_output_dim -> text hidden)."""
-    r = _vision_config(config, "llama4_vision_model")
-    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
-    patch, image = r.req("patch_size"), r.req("image_size")
-    channels = r.opt_int("num_channels", default=3) or 3
-    positions = (image // patch) ** 2 + 1
-    block = 4 * h + 4 * (h * h + h) + (h * inter + inter) + (inter * h + h)
-    adapter_out = r.req("projector_output_dim")
-    adapter = inter * r.req("projector_input_dim") + adapter_out * adapter_out
-    tower = channels * patch * patch * h + h + positions * h + 4 * h + layers * block + adapter
-    text = config.get("text_config")
-    th = _Reader(text if isinstance(text, Mapping) else {}, "llama4_text").req("hidden_size")
-    projector = r.req("vision_output_dim") * th
-    return tower + projector, f"Llama 4 vision tower ({tower:,}) + multimodal projector ({projector:,})"
-
-
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -894,12 +951,12 @@ def _split_multimodal(
         if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         text_type = _MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
-        towers = {"llama4": _llama4_extra, "mistral3": _mistral3_extra}
+        extras = {"llama4": _llama4_extra, "mistral3": _mistral3_extra, "kimi_k25": _kimi_k25_extra}
         if model_type.startswith(("qwen3_vl", "qwen3_5")):
             extra, note = _qwen3_vl_extra(config)
             return text, text_type, extra, note
-        if model_type in towers:
-            extra, note = towers[model_type](config)
+        if config.get("vision_config") is not None and model_type in extras:
+            extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
     if model_type in ("qwen2_5_vl", "qwen2_vl"):
@@ -1264,6 +1321,7 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         qkv_bias=bias,
         o_bias=bias,
         qk_norm="head",
+        norm_unit_offset=True,  # Qwen3NextRMSNorm: output * (1.0 + weight.float()), then type_as
         attn_output_gate=r.flag("attn_output_gate", default=True),
         layer_types=_qwen_next_kinds(r, L),
         recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),
@@ -1367,6 +1425,8 @@ def _mamba2_mixer(
         else r.flag("mamba_conv_bias", default=True),
         proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
         out_proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
+        # NemotronHConfig.chunk_size (128), FalconH1Config / GraniteMoeHybridConfig.mamba_chunk_size (256)
+        chunk_size=r.opt_int("chunk_size") or r.opt_int("mamba_chunk_size") or 256,
     )
 
 
@@ -1524,6 +1584,7 @@ def _falcon_h1(r: _Reader) -> Fields:
             proj_bias=r.flag("mamba_proj_bias"),
             out_proj_bias=r.flag("projectors_bias"),
             gated_norm=r.flag("mamba_rms_norm"),
+            chunk_size=r.opt_int("mamba_chunk_size") or 256,
         ),
     )
     return f

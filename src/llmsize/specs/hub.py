@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from logging import ERROR
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError
 from llmsize.specs.cache import DEFAULT_REVISION, HubSnapshot
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 DEFAULT_ENDPOINT = "https://huggingface.co"
 # Short, so a machine without network answers from the cache or catalog in seconds, not minutes.
 DEFAULT_TIMEOUT_S = 5.0
+MAX_TIMEOUT_S = 300.0
+TOTAL_TIMEOUTS = 2
 
 
 class HubUnreachableError(HubError):
@@ -55,11 +57,43 @@ def endpoint() -> str:
 
 
 def timeout_s() -> float:
-    """LLMSIZE_HUB_TIMEOUT overrides the per-request timeout (seconds)."""
+    """LLMSIZE_HUB_TIMEOUT overrides the per-request timeout (seconds); a value that is not a
+    positive number of at most MAX_TIMEOUT_S (-1, 0, nan, inf, text) keeps the default."""
     try:
-        return float(os.environ.get("LLMSIZE_HUB_TIMEOUT", DEFAULT_TIMEOUT_S))
+        value = float(os.environ.get("LLMSIZE_HUB_TIMEOUT", DEFAULT_TIMEOUT_S))
     except ValueError:
         return DEFAULT_TIMEOUT_S
+    return value if 0 < value <= MAX_TIMEOUT_S else DEFAULT_TIMEOUT_S
+
+
+def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
+    """config.json + safetensors header metadata of `repo_id` at `revision` (default: main).
+
+    The whole exchange has one deadline, TOTAL_TIMEOUTS x the per-request timeout: a server that
+    trickles a byte at a time, or huggingface_hub retrying, would otherwise pass every per-read
+    timeout and run for minutes (issue 15). The work runs in a daemon thread that is abandoned
+    when the deadline passes.
+    """
+    import threading
+
+    deadline = TOTAL_TIMEOUTS * timeout_s()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = _fetch(repo_id, revision)
+        except BaseException as err:  # handed to the caller's thread below
+            box["error"] = err
+
+    thread = threading.Thread(target=work, name="llmsize-hub", daemon=True)
+    thread.start()
+    thread.join(deadline)
+    if thread.is_alive():
+        raise HubUnreachableError(f"no complete answer from {endpoint()} within {deadline:g} s")
+    if "error" in box:
+        raise box["error"]
+    snapshot: HubSnapshot = box["value"]
+    return snapshot
 
 
 def _hf_cache_dir() -> str:
@@ -72,8 +106,7 @@ def _hf_cache_dir() -> str:
     return os.path.join(home, "hub")
 
 
-def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
-    """config.json + safetensors header metadata of `repo_id` at `revision` (default: main)."""
+def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     from huggingface_hub import HfApi, get_hf_file_metadata, get_token, hf_hub_download, hf_hub_url
 
     rev = revision or DEFAULT_REVISION
@@ -173,10 +206,15 @@ def _translate_errors(repo_id: str, revision: str, *, has_token: bool) -> Iterat
         raise HubUnreachableError("huggingface_hub is in offline mode (HF_HUB_OFFLINE)") from err
     except hf.HfHubHTTPError as err:
         status = err.response.status_code if err.response is not None else 0
-        if status == 401:
+        if status == 401 and has_token:
             raise GatedRepoError(
                 f"the Hub rejected the token for {repo_id} (HTTP 401)",
                 hint="set a valid HF_TOKEN or run `hf auth login` again",
+            ) from err
+        if status == 401:
+            raise GatedRepoError(
+                f"{repo_id} needs a Hugging Face token (HTTP 401): it is private or gated, or does not exist",
+                hint="set HF_TOKEN or run `hf auth login`, or check the repo id",
             ) from err
         if status == 403:
             raise GatedRepoError(
@@ -191,7 +229,7 @@ def _translate_errors(repo_id: str, revision: str, *, has_token: bool) -> Iterat
             f"{repo_id!r} is not a valid Hub repo id",
             hint="use the form org/name, e.g. Qwen/Qwen2.5-7B",
         ) from err
-    except (httpx2.TransportError, OSError) as err:
+    except (httpx2.RequestError, OSError) as err:  # transport errors, TooManyRedirects, decoding
         raise HubUnreachableError(f"{type(err).__name__} at {endpoint()}") from err
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmsize.errors import ConfigError, LlmsizeError
+from llmsize.resources import UnreadableText, load_json, read_text_bounded
 from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.safetensors_header import read_checkpoint
 
@@ -28,18 +29,22 @@ def read_config_json(path: Path, *, label: str | None = None) -> dict[str, Any]:
     """Parse a config.json; a truncated or malformed file is a ConfigError that names it."""
     where = label or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_bounded(path)
     except UnicodeDecodeError as err:
         raise ConfigError(f"{where} is not a text file: {err.reason}") from err
     except OSError as err:
         raise ConfigError(f"cannot read {where}: {err.strerror or err}") from err
+    except UnreadableText as err:
+        raise ConfigError(f"{where} is not a config.json: {err}") from err
     try:
-        config = json.loads(text)
+        config = load_json(text)
     except json.JSONDecodeError as err:
         raise ConfigError(
             f"{where} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
             hint="the file may be truncated; download it again",
         ) from err
+    except UnreadableText as err:
+        raise ConfigError(f"{where} is not a usable config.json: {err}") from err
     if not isinstance(config, dict):
         raise ConfigError(f"{where} must hold a JSON object, not {type(config).__name__}")
     return config
@@ -61,7 +66,7 @@ def spec_from_config(
         spec = spec_from_hf_config(config, name=name, provenance=provenance, hf_repo=hf_repo)
     except LlmsizeError:
         raise
-    except (ValidationError, KeyError, TypeError, ValueError) as err:
+    except (ValidationError, KeyError, TypeError, ValueError, ArithmeticError, RecursionError) as err:
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ConfigError(
             f"{where} does not describe a usable architecture: {detail}",

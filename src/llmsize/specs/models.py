@@ -41,6 +41,7 @@ class QuantMethod(StrEnum):
     BNB_INT8 = "bnb-int8"
     FP8 = "fp8"
     MXFP4 = "mxfp4"
+    NVFP4 = "nvfp4"
     GGUF = "gguf"
     EXL2 = "exl2"
     MLX = "mlx"
@@ -98,7 +99,9 @@ class WeightFormat(BaseModel):
 
     dtype: Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"] = "bf16"
     quant: QuantMethod | None = None
-    bits: float | None = Field(default=None, description="bits per quantized weight (EXL2 allows fractions)")
+    bits: float | None = Field(
+        default=None, gt=0, le=64, description="bits per quantized weight (EXL2 allows fractions)"
+    )
     group_size: int | None = Field(default=None, description="GPTQ/AWQ group size; -1 = per channel")
     desc_act: bool = False
     sym: bool = True
@@ -138,6 +141,9 @@ class CheckpointInfo(BaseModel):
     tensors: tuple[TensorInfo, ...] = ()
 
 
+# Deeper than any published decoder (the deepest have a few hundred blocks) by far; the estimate
+# walks every block, so a corrupt count of 10^12 would otherwise exhaust memory (issue 15).
+MAX_LAYERS = 65_536
 class RecurrentSpec(BaseModel):
     """The fixed-size token mixer of linear-attention, Mamba and short-conv layers, and its state.
 
@@ -168,6 +174,9 @@ class RecurrentSpec(BaseModel):
         default=False, description="separate in_proj_qkv/z/b/a (Qwen3.5) instead of fused ones"
     )
     recurrent_state_dtype: Literal["fp32", "model"] = "fp32"
+    chunk_size: int = Field(
+        default=0, ge=0, description="tokens per chunk of the chunked scan (Mamba-2); 0: the mixer's default"
+    )
 
     @property
     def conv_channels(self) -> int:
@@ -320,6 +329,10 @@ class ModelSpec(BaseModel):
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
     )
+    norm_unit_offset: bool = Field(
+        default=False,
+        description="RMSNorm scales by (1 + weight) in fp32 before the cast (Qwen3-Next, Qwen3.5)",
+    )
     post_norm: bool = Field(
         default=False, description="norms after attention and MLP only, none before (OLMo 2, EXAONE 4)"
     )
@@ -356,6 +369,14 @@ class ModelSpec(BaseModel):
             raise ValueError("layer_types has sliding_attention layers but sliding_window is not set")
         if self.num_experts and not self.num_experts_per_tok:
             raise ValueError("a MoE model needs num_experts_per_tok")
+        if self.num_experts_per_tok > self.num_experts > 0:
+            raise ValueError(
+                f"num_experts_per_tok ({self.num_experts_per_tok}) exceeds num_experts ({self.num_experts})"
+            )
+        if self.num_layers > MAX_LAYERS:
+            raise ValueError(
+                f"{self.num_layers:,} layers is beyond any model (llmsize reads up to {MAX_LAYERS:,})"
+            )
         kinds = set(self.layer_types or ())
         if kinds & RECURRENT_KINDS and self.recurrent is None:
             names = ", ".join(sorted(kinds & RECURRENT_KINDS))

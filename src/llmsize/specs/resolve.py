@@ -38,8 +38,9 @@ def resolve(
     text = (model or "").strip()
     if not text:
         raise BadInputError("no model given", hint=_INPUT_HINT)
-    path = Path(text).expanduser()
-    if path.exists():
+    _check_text(text)
+    path = _existing_path(text)
+    if path is not None:
         return _from_path(path, trust_remote_code=trust_remote_code)
     if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
         return _from_name(text)
@@ -52,6 +53,40 @@ def resolve(
             trust_remote_code=trust_remote_code,
         )
     return _from_name(text)
+
+
+MAX_NAME_CHARS = 255  # the longest file name most file systems allow; no model name comes near it
+MAX_PATH_CHARS = 4096  # PATH_MAX on Linux
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` safe to print on one line: escapes instead of control characters, cut to `limit`."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(cut)
+
+
+def _check_text(text: str) -> None:
+    """Refuse what is no model name or path before anything echoes it or hands it to the OS."""
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+        raise BadInputError(
+            f"{_shown(text)} holds control characters (a newline, an escape sequence)", hint=_INPUT_HINT
+        )
+    if len(text) > MAX_PATH_CHARS or (len(text) > MAX_NAME_CHARS and not _looks_like_path(text)):
+        raise BadInputError(
+            f"the model name is {len(text):,} characters long: {_shown(text)}", hint=_INPUT_HINT
+        )
+
+
+def _existing_path(text: str) -> Path | None:
+    """`text` as an existing path, or None; '~nouser/x' or an over-long component is just not a path."""
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "Could not determine home directory"
+        return None
+    try:
+        return path if path.exists() else None
+    except (OSError, ValueError):  # ENAMETOOLONG, embedded NUL
+        return None
 
 
 def _looks_like_path(text: str) -> bool:
@@ -111,6 +146,12 @@ def _from_name(text: str) -> ModelSpec:
     from llmsize.specs import catalog
     from llmsize.specs.unsloth import with_nearest_ftype
 
+    if text.startswith("-"):
+        raise BadInputError(
+            f"{_shown(text)} is not a model name (names never start with '-')",
+            hint="put the model name first and the options after it",
+        )
+
     spec = catalog.lookup(text)
     if spec is not None:
         return with_nearest_ftype(spec, text)
@@ -125,11 +166,14 @@ def _from_name(text: str) -> ModelSpec:
 
 
 def _approximate(text: str) -> ModelSpec | None:
+    """A size alone ("7B", "-7B", ":7b") names no model: approximating it would answer a typo."""
     from llmsize.names import parse_name
     from llmsize.specs import ollama
     from llmsize.specs.approximate import approximate_spec
 
     parsed = parse_name(text)
+    if parsed.series is None:
+        return None
     ref = ollama.parse_reference(text)
     if ref is not None:  # "foo:7b": an Ollama pull is a GGUF file, at the library's default type
         parsed = ollama.with_default_quant(parsed, ref)

@@ -11,7 +11,6 @@ the "safetensors" totals the Hub shows).
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.resources import load_json
 from llmsize.specs.models import CheckpointInfo, TensorInfo
 
 # A header larger than this is not a real safetensors file (the reference implementation caps it at 100 MB:
@@ -51,8 +51,8 @@ def read_header(path: Path) -> dict[str, Any]:
 def parse_header_bytes(raw: bytes, where: str) -> dict[str, Any]:
     """Decode and check a header's JSON; `where` names the file in error messages."""
     try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        header = load_json(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:  # JSONDecodeError, UnreadableText
         raise ConfigError(
             f"{where} has a malformed safetensors header: {err}", hint="re-download the shard"
         ) from err
@@ -78,12 +78,65 @@ def tensors_from_header(header: Mapping[str, Any]) -> list[TensorInfo]:
     for name, entry in header.items():
         if name == METADATA_KEY:
             continue
-        begin, end = (int(x) for x in entry["data_offsets"])
-        out.append(
-            TensorInfo(name=name, dtype=str(entry["dtype"]), shape=tuple(int(d) for d in entry["shape"]),
-                       n_bytes=end - begin)
-        )
+        begin, end = _offsets(entry["data_offsets"], name)
+        shape = _shape(entry["shape"], name)
+        dtype = str(entry["dtype"])
+        size = _DTYPE_BITS.get(dtype.upper())
+        if size is not None and math.prod(shape) * size != (end - begin) * 8:
+            raise ConfigError(
+                f"tensor {name!r} claims shape {list(shape)} of {dtype} but holds {end - begin:,} bytes",
+                hint="the header is corrupt; re-download the shard",
+            )
+        out.append(TensorInfo(name=name, dtype=dtype, shape=shape, n_bytes=end - begin))
     return out
+
+
+# Bits per element of the safetensors dtypes (safetensors/src/tensor.rs Dtype::bitsize).
+_DTYPE_BITS = {
+    "BOOL": 8,
+    "U8": 8,
+    "I8": 8,
+    "F8_E5M2": 8,
+    "F8_E4M3": 8,
+    "F8_E8M0": 8,
+    "I16": 16,
+    "U16": 16,
+    "F16": 16,
+    "BF16": 16,
+    "I32": 32,
+    "U32": 32,
+    "F32": 32,
+    "F64": 64,
+    "I64": 64,
+    "U64": 64,
+    "F4": 4,
+    "F6_E2M3": 6,
+    "F6_E3M2": 6,
+}
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _offsets(raw: Any, name: str) -> tuple[int, int]:
+    """[begin, end) as the format defines them: non-negative integers, begin <= end."""
+    begin, end = raw
+    if not (_is_int(begin) and _is_int(end)) or not 0 <= begin <= end:
+        raise ConfigError(
+            f"tensor {name!r} has invalid data_offsets {raw!r} in its header",
+            hint="the header is corrupt; re-download the shard",
+        )
+    return begin, end
+
+
+def _shape(raw: Any, name: str) -> tuple[int, ...]:
+    if len(raw) > 8 or not all(_is_int(d) and d >= 0 for d in raw):
+        raise ConfigError(
+            f"tensor {name!r} has an invalid shape {raw!r} in its header",
+            hint="the header is corrupt; re-download the shard",
+        )
+    return tuple(raw)
 
 
 def checkpoint_from_tensors(tensors: Iterable[TensorInfo]) -> CheckpointInfo:
@@ -107,5 +160,10 @@ def read_checkpoint(shards: Iterable[Path]) -> CheckpointInfo:
     """Headers of every shard of one checkpoint, combined."""
     tensors: list[TensorInfo] = []
     for shard in shards:
-        tensors.extend(tensors_from_header(read_header(shard)))
+        try:
+            tensors.extend(tensors_from_header(read_header(shard)))
+        except ConfigError as err:
+            if str(shard) in err.message:
+                raise
+            raise ConfigError(f"{shard}: {err.message}", hint=err.hint) from err
     return checkpoint_from_tensors(tensors)

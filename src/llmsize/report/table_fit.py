@@ -1,0 +1,49 @@
+"""Fit a rich Table to the terminal by hiding whole columns, never by cutting values ("1,30…").
+
+Rich shrinks every column of a table wider than the console and ends cut cells with an ellipsis,
+which turns numbers into nonsense at 80 columns (issue 15). Here the table keeps its natural
+widths; the rightmost columns (the least important, by the order tables are built in) go until
+it fits, and a note names them. --format json/csv and a wider terminal always show everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+def natural_width(table: Table, console: Console) -> int:
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update(width=10_000), table).maximum
+
+
+def fit_columns(table: Table, console: Console, keep: int = 1) -> list[str]:
+    """Drop columns from the right (never the first `keep`) until `table` fits; return their headers."""
+    hidden: list[str] = []
+    for column in table.columns:
+        column.no_wrap = True
+        column.overflow = "ellipsis"  # only a cell alone wider than the whole console is ever cut
+    while len(table.columns) > keep and natural_width(table, console) > console.width:
+        column = table.columns.pop()
+        hidden.append(" ".join(str(column.header).split()))
+    return hidden[::-1]
+
+
+def print_fitted(table: Table, console: Console, keep: int = 1) -> None:
+    """Print `table` fitted to the console, with one line naming what did not fit."""
+    from rich.text import Text
+
+    hidden = fit_columns(table, console, keep)
+    console.print(table)
+    if hidden:
+        console.print(
+            Text(
+                f"(not shown at {console.width} columns: {', '.join(hidden)}; widen the terminal or "
+                "use --format json)",
+                style="dim",
+            )
+        )
