@@ -1,7 +1,7 @@
 """Each serving tool's own flags (names, aliases, defaults) mapped onto llmsize's workload terms.
 
 Versions and sources read for the names and defaults:
-- vLLM 0.11 (V1 engine): `vllm/engine/arg_utils.py` `EngineArgs.add_cli_args` for names and
+- vLLM 0.19 (V1 engine): `vllm/engine/arg_utils.py` `EngineArgs.add_cli_args` for names and
   aliases (-tp, -pp, -dp, -q), `EngineArgs.get_batch_defaults` for max_num_seqs /
   max_num_batched_tokens (1024 / 8192 for the API server on a card with >= 70 GiB that is not an
   A100, else 256 / 2048), `CacheConfig` block_size 16, gpu_memory_utilization 0.9;
@@ -26,7 +26,7 @@ from typing import Any
 
 from llmsize.preflight import values
 
-VLLM_VERSION = "vLLM 0.11 (V1 engine)"
+VLLM_VERSION = "vLLM 0.19 (V1 engine)"
 LLAMA_CPP_VERSION = "llama.cpp server, late 2026 (common/common.h common_params)"
 SGLANG_VERSION = "SGLang 0.5 (server_args.py ServerArgs)"
 OLLAMA_VERSION = "Ollama 0.33 (envconfig/config.go, server/routes.go)"

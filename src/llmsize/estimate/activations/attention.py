@@ -16,8 +16,8 @@ from llmsize.estimate.activations.walk import (
     _rope,
     _Walk,
 )
+from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
-from llmsize.estimate.workload import Engine
 from llmsize.specs.models import ModelSpec
 
 # REFERENCE: torch aten/src/ATen/native/transformers/attention.cpp preprocess_mask(): the
@@ -282,7 +282,7 @@ def _mha(
         q = w.op("q", d.T * heads * hd * d.e, [qkv], view_of=qkv)
         k = w.op("k", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
         v = w.op("v", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
-        cached = cache_kv_heads(spec, Engine.TRANSFORMERS)
+        cached = cache_kv_heads(spec, Transformers())
         if cached != kvh:
             q, k, v = _falcon_broadcast(w, d, q, k, v, heads, hd)
             kvh = cached

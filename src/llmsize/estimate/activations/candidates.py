@@ -10,8 +10,9 @@ from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
 from llmsize.estimate.activations.model import _head, _prefix
 from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
+from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
-from llmsize.estimate.workload import Attention, Engine, Mode, Workload
+from llmsize.estimate.workload import Attention, Mode, Workload
 from llmsize.specs.models import ModelSpec
 
 
@@ -223,7 +224,7 @@ def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, cont
     widths = (
         [spec.kv_lora_rank, spec.qk_rope_head_dim]
         if spec.is_mla
-        else [cache_kv_heads(spec, Engine.TRANSFORMERS) * spec.head_dim] * 2
+        else [cache_kv_heads(spec, Transformers()) * spec.head_dim] * 2
     )
     return [w.new("old cache", d.b * held * width * d.e) for width in widths]
 

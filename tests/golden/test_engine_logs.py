@@ -1,0 +1,66 @@
+"""Golden: llmsize against the figures vLLM, SGLang, llama.cpp and Ollama print themselves.
+
+Every row of engine_logs.yaml quotes one published log line with its setup and source (repository
+and issue, PR or file). The tolerances are issue 9's: KV bytes to the printed rounding, device
+weights within 2%, llama.cpp compute buffers within 10%, vLLM/SGLang pools, blocks and concurrency
+within 5% where the setup is fully known (tighter where the pool itself is given). A row whose
+option or JSON key this llmsize does not have yet is skipped with that reason; bench/engine_logs.py
+prints every row with its error and writes docs/validation-engines.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from engine_log_rows import load_rows, predict
+
+ROWS = load_rows()
+
+# Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
+# They run as strict xfails: the day one passes, the mark must go.
+KNOWN_GAPS: dict[str, str] = {
+    "vllm-gemma-3-12b-h100-weights": "vLLM loads 0.36-0.61 GiB more than the bf16 parameters for every "
+    "gemma-3-*-it (gemma-2 matches); the function behind it is not found yet",
+    "vllm-qwen2.5-72b-h100-tp2-kv-tokens": "a 3 GiB pool: weights +0.09, profile peak +0.12, non-torch "
+    "+0.05 and visible memory (79.19 vs 79.22 GiB) add up to +9.6%",
+    "vllm-gpt-oss-120b-h100-triton-weights": "vLLM 0.19 on H100 runs the TRITON MXFP4 MoE backend, which "
+    "pads to 64 (Mxfp4MoEMethod.create_weights); llmsize pads to Marlin's tiles",
+    "sglang-qwq-32b-4xl4-max-total-tokens": "SGLang's load reports 0.28 GiB above the parameters; "
+    "the reservation behind it is not modelled",
+    "ollama-gpt-oss-20b-8k-kv": "this Ollama's estimator gave gpt-oss sliding layers numParallel x 4096 + "
+    "batch cells (fs/ggml/ggml.go GraphSize, case gptoss); llmsize models the 128-token window",
+}
+
+
+def test_the_evidence_is_broad_enough() -> None:
+    # Issue 9: at least 30 published rows over at least 10 models and 3 engines.
+    assert len(ROWS) >= 30
+    assert len({r["llmsize_model"] for r in ROWS}) >= 10
+    assert len({r["engine"] for r in ROWS}) >= 3
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_row_is_cited_and_complete(row: dict[str, Any]) -> None:
+    source = row["source"]
+    assert source["repo"].count("/") == 1 and source["url"].startswith("https://github.com/")
+    assert row["quote"] and row["printed"] and row["flags"]
+    assert row["figure"] > 0 and 0 <= row["tolerance"]["rel"] <= 0.10
+    assert row["llmsize_command"].startswith("llmsize " + " ".join(row["llmsize_args"]))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_llmsize_reproduces_the_engine_line(row: dict[str, Any], request: pytest.FixtureRequest) -> None:
+    if row["id"] in KNOWN_GAPS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[row["id"]]))
+    outcome = predict(row)
+    if not outcome.supported:
+        pytest.skip(outcome.reason)
+    assert outcome.predicted is not None, outcome.reason
+    published = float(row["figure"])
+    error = outcome.error(published)
+    assert abs(error) <= row["tolerance"]["rel"], (
+        f"{row['engine']} printed {row['quote']!r} ({row['printed']}); llmsize gives "
+        f"{outcome.predicted:,.2f} {row['unit']} ({error:+.2%}, allowed ±{row['tolerance']['rel']:.2%}: "
+        f"{row['tolerance']['why']}). Source: {row['source']['url']}"
+    )
