@@ -66,10 +66,10 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
     ("nemotron_h", 4, {}, 2048, 100, 1),
     ("falcon_h1", 2, {}, 1000, None, 1),  # attention and Mamba-2 in one block, muP multipliers
     ("granitemoehybrid", 4, {"layer_types": ["mamba", "attention", "mamba", "mamba"]}, 1000, None, 1),
-    ("kimi_linear", 5, {}, 700, None, 1),  # per-channel decay: the [tokens, heads, 64, dk] mask
+    ("kimi_linear", 5, {}, 500, None, 1),  # per-channel decay: the [tokens, heads, 64, dk] mask
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2000, None, 2),
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2048, 64, 1),
-    ("jamba", 8, {}, 96, None, 1),  # Mamba-1 materialises [tokens, d_inner, d_state] in fp32
+    ("jamba", 5, {}, 64, None, 1),  # Mamba-1 materialises [tokens, d_inner, d_state] in fp32
 ]
 
 
@@ -116,3 +116,34 @@ def test_vision_tower_and_projector_equal_the_model(model_type: str) -> None:
     outside = sum(p.numel() for p in model.parameters()) - sum(p.numel() for p in decoder.parameters())
     spec = spec_of(AutoConfig.for_model(model_type).to_dict(), model_type)
     assert spec.extra_params == outside
+
+
+# Training through the same torch fallbacks (autograd keeps what the chunked scans multiply): pure
+# bf16 AdamW for full fine-tuning, peft rank 16 on all linear layers for LoRA (on Nemotron-H all
+# but the Mamba out_proj, which peft 0.21 refuses to wrap); Nemotron-H's logits are fp32.
+TRAIN_TOLERANCE = 0.05
+TRAINING: list[tuple[str, int, dict[str, Any], str, int]] = [
+    ("nemotron_h", 4, {}, "full", 256),
+    ("nemotron_h", 4, {}, "lora", 512),
+    ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, "lora", 512),
+]
+
+
+@pytest.mark.parametrize(
+    ("model_type", "layers", "over", "mode", "context"),
+    TRAINING,
+    ids=[f"{t[0]}-{t[3]}-ctx{t[4]}" for t in TRAINING],
+)
+def test_new_kinds_training_peak_within_5_percent(
+    model_type: str, layers: int, over: dict[str, Any], mode: str, context: int
+) -> None:
+    from transformers import AutoConfig
+
+    config = AutoConfig.for_model(model_type).to_dict()
+    config.update(over, dtype="bfloat16")
+    extra: dict[str, Any] = {"master_weights": False} if mode == "full" else {"lora_targets": ("all-linear",)}
+    wl = Workload(mode=mode, context=context, **extra)
+    c = compare(config, wl, name=model_type, num_layers=layers)
+    assert abs(c.peak_error) <= TRAIN_TOLERANCE, f"{100 * c.peak_error:+.2f}% at {c.where}"
+    for phase in ("forward", "backward", "optimizer"):
+        assert abs(c.phase_error(phase)) <= TRAIN_TOLERANCE, f"{phase}: {100 * c.phase_error(phase):+.2f}%"

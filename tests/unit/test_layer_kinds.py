@@ -219,3 +219,30 @@ def test_linear_attention_prefill_transient_grows_linearly(chunks: int, batch: i
     e1 = core.estimate(eager, Workload(context=tokens * 8, **wl)).activations_bytes
     e2 = core.estimate(eager, Workload(context=tokens * 16, **wl)).activations_bytes
     assert e2 > 2 * e1
+
+
+def test_lora_all_linear_on_nemotron_h_leaves_out_what_peft_refuses() -> None:
+    """peft 0.21 (`_check_lora_target_modules_mamba`) refuses LoRA on out_proj / conv1d of
+    Nemotron-H and Falcon-H1, so all-linear there is every other linear layer."""
+    from llmsize.estimate.adapters import resolve_targets
+
+    cfg = {
+        "model_type": "nemotron_h",
+        "hidden_size": 256,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 64,
+        "intermediate_size": 512,
+        "vocab_size": 1000,
+        "max_position_embeddings": 4096,
+        "layers_block_type": ["mamba", "attention", "mlp"],
+        "mamba_num_heads": 8,
+        "mamba_head_dim": 32,
+        "ssm_state_size": 16,
+        "n_groups": 2,
+        "conv_kernel": 4,
+    }
+    targets = resolve_targets(spec(cfg), Workload(mode="lora", lora_targets=("all-linear",)))
+    assert "out_proj" not in targets.names
+    assert {"in_proj", "q_proj", "o_proj", "up_proj", "down_proj"} <= set(targets.names)
+    assert "peft refuses" in targets.note

@@ -1504,6 +1504,7 @@ def _nemotron_h(r: _Reader) -> Fields:
             shared_expert_intermediate_size=r.opt_int("moe_shared_expert_intermediate_size", default=0) or 0,
             router_score_correction_bias=True,
         )
+    f["logits_fp32"] = True  # NemotronHForCausalLM.forward: self.lm_head(hidden_states).float()
     return f
 
 

@@ -144,6 +144,8 @@ class CheckpointInfo(BaseModel):
 # Deeper than any published decoder (the deepest have a few hundred blocks) by far; the estimate
 # walks every block, so a corrupt count of 10^12 would otherwise exhaust memory (issue 15).
 MAX_LAYERS = 65_536
+
+
 class RecurrentSpec(BaseModel):
     """The fixed-size token mixer of linear-attention, Mamba and short-conv layers, and its state.
 
@@ -328,6 +330,9 @@ class ModelSpec(BaseModel):
     )
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
+    )
+    logits_fp32: bool = Field(
+        default=False, description="the CausalLM forward casts the logits to fp32 (Nemotron-H's .float())"
     )
     norm_unit_offset: bool = Field(
         default=False,

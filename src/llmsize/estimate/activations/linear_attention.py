@@ -127,8 +127,9 @@ def _chunk_delta_rule(w: _Walk, d: Dims, r: RecurrentSpec, q: _T, k: _T, v: _T, 
     kd = w.op("k decayed", p * hv * dk * 4, [kp])
     w.drop(kp)
     locals_ += [decay, ut, intra, dkb, new_v, k_cum, out, qd, kd]
-    # The scan over chunks: per chunk a few [heads, chunk, head_dim] products and a new state.
-    w.tmp("chunk scan", 3 * d.b * hv * c * dv * 4 + d.b * hv * dk * dv * 4)
+    # The scan over chunks: per chunk two [heads, chunk, head_dim] products (v_new, the intra-chunk
+    # read) and the state update's three state-sized tensors (decayed state, k^T @ v_new, their sum).
+    w.tmp("chunk scan", 2 * d.b * hv * c * dv * 4 + 3 * d.b * hv * dk * dv * 4)
     w.tmp("core out contiguous fp32", d.T * hv * dv * 4)
     res = w.op("core out cast", d.T * hv * dv * d.e, [out])
     if cache is not None:

@@ -187,8 +187,9 @@ def mamba1(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _
         state = w.new("ssm state", d.b * inner * n * d.e)
         cols = w.op("scan outputs", d.T * inner * d.e, [da, dbu, xp])
         stacked = w.op("scan stack", d.T * inner * d.e, [cols])
-        w.tmp("u * D", d.T * inner * 4)
-        sd = w.op("+ u * D", d.T * inner * 4, [stacked, conv], saves=[conv])
+        ud = w.op("u * D", d.T * inner * 4, [conv], saves=[conv])
+        sd = w.op("+ u * D", d.T * inner * 4, [stacked, ud])
+        w.drop(ud)
         if cache is not None:
             cache.kept.append(w.new("ssm state (cache)", d.b * inner * n * 4))
         w.drop(cols, stacked, da, db, dbu, state, dts, xp)

@@ -106,6 +106,10 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         w.drop(l2)
         logits = w.op("logits *cap", rows * vocab * d.e, [l3])
         w.drop(l3)
+    if spec.logits_fp32:  # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float()
+        lf = w.op("logits .float()", rows * vocab * 4, [logits])
+        w.drop(logits)
+        logits = lf
     return logits
 
 
@@ -121,9 +125,11 @@ def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
         loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
         w.drop(target, padded)
         return loss
-    lf = w.op("logits fp32", d.T * vocab * 4, [logits])
+    # logits.float() copies, unless the model already returned fp32 logits (then it is a no-op)
+    lf = logits if spec.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
     lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
-    w.drop(lf)
+    if lf is not logits:
+        w.drop(lf)
     loss = w.op("nll_loss", 4, [lsm], saves=[target])
     w.drop(lsm, target, padded)
     return loss
