@@ -845,7 +845,11 @@ def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     merge = c.opt_int("spatial_merge_size", default=2) or 2
     th = t.req("hidden_size")
     b = 1 if c.flag("multimodal_projector_bias") else 0
-    projector = h + h * merge * merge * h + (h * th + b * th) + (th * th + b * th)
+    # linear_1 takes the tower's hidden states of every vision_feature_layer, concatenated
+    # (Mistral3MultiModalProjector.num_feature_layers: 1 for an int, len() for a list).
+    layers_in = c.get("vision_feature_layer", default=-1)
+    width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
+    projector = h + h * merge * merge * h + (width_in * th + b * th) + (th * th + b * th)
     return tower + projector, f"Pixtral vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
 
