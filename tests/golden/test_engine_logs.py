@@ -24,8 +24,6 @@ KNOWN_GAPS: dict[str, str] = {
     "gemma-3-*-it (gemma-2 matches); the function behind it is not found yet",
     "vllm-qwen2.5-72b-h100-tp2-kv-tokens": "a 3 GiB pool: weights +0.09, profile peak +0.12, non-torch "
     "+0.05 and visible memory (79.19 vs 79.22 GiB) add up to +9.6%",
-    "vllm-gpt-oss-120b-h100-triton-weights": "vLLM 0.19 on H100 runs the TRITON MXFP4 MoE backend, which "
-    "pads to 64 (Mxfp4MoEMethod.create_weights); llmsize pads to Marlin's tiles",
     "sglang-qwq-32b-4xl4-max-total-tokens": "SGLang's load reports 0.28 GiB above the parameters; "
     "the reservation behind it is not modelled",
     "ollama-gpt-oss-20b-8k-kv": "this Ollama's estimator gave gpt-oss sliding layers numParallel x 4096 + "
