@@ -20,8 +20,6 @@ ROWS = load_rows()
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
 # They run as strict xfails: the day one passes, the mark must go.
 KNOWN_GAPS: dict[str, str] = {
-    "vllm-gemma-3-12b-h100-weights": "vLLM loads 0.36-0.61 GiB more than the bf16 parameters for every "
-    "gemma-3-*-it (gemma-2 matches); the function behind it is not found yet",
     "vllm-qwen2.5-72b-h100-tp2-kv-tokens": "a 3 GiB pool: weights +0.09, profile peak +0.12, non-torch "
     "+0.05 and visible memory (79.19 vs 79.22 GiB) add up to +9.6%",
     "sglang-qwq-32b-4xl4-max-total-tokens": "SGLang's load reports 0.28 GiB above the parameters; "

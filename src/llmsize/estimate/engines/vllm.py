@@ -128,6 +128,37 @@ def mxfp4_expert_bytes(backend: str | None, inter: int, hidden: int) -> int:
     return mx(h, 2 * i, ka, na, sa) + mx(i, h, ka, na, sa) + 4 * (2 * i + h)
 
 
+def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
+    """The RoPE cos/sin tables vLLM builds when it constructs the model, on every rank and stage.
+
+    vllm/model_executor/layers/rotary_embedding/base.py `RotaryEmbedding.__init__` registers a
+    `cos_sin_cache` buffer of (positions x rotary_dim) in the model dtype, one per distinct RoPE
+    (`get_rope` caches instances), so it is counted in "Model loading took". Positions are
+    max_position_embeddings, times the factor for linear scaling (linear_scaling_rope.py: "the
+    maximum length after applying the rope scaling is max_position_embeddings * scaling_factor")
+    and dynamic NTK (dynamic_ntk_scaling_rope.py), original_max_position_embeddings x factor for
+    YaRN (yarn_scaling_rope.py, deepseek_scaling_rope.py). Gemma 3's sliding layers build a second,
+    unscaled table (vllm/model_executor/models/gemma3.py Gemma3Attention: rope_local_base_freq).
+    Check: gemma-3-12b-it loads 23.31 GiB on vLLM 0.19 (llm-d-planner#205) against 22.70 GiB of
+    parameters: 1,048,576 x 256 x 2 bytes + 131,072 x 256 x 2 = 0.56 GiB.
+    Not modelled: partial rotary dims (the whole head dim is taken), LongRoPE's two tables.
+    """
+    if spec.position_embedding_params or not spec.num_attention_heads:
+        return 0
+    rotary_dim = spec.qk_rope_head_dim if spec.is_mla and spec.qk_rope_head_dim else spec.head_dim
+    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+    base = spec.max_position_embeddings
+    kind, factor = spec.rope_scaling_type, spec.rope_scaling_factor
+    if kind in ("linear", "dynamic"):
+        positions = int(base * factor)
+    elif kind in ("yarn", "deepseek_yarn"):
+        positions = int((spec.rope_original_max_positions or base) * factor)
+    else:
+        positions = base
+    tables = positions + (base if spec.local_rope else 0)
+    return tables * rotary_dim * element
+
+
 def mxfp4_backend_for(architecture: str, segment: str) -> str:
     """The MXFP4 MoE kernel vLLM 0.19 picks on a GPU of this catalog architecture (see MXFP4_PADS)."""
     arch = architecture.lower()
@@ -213,10 +244,12 @@ class Vllm(BaseEngine):
     ) -> WeightPlacement:
         """Weights as vLLM's kernels hold them: MXFP4 MoE experts padded to the tiles of the MoE
         kernel vLLM picks for the GPU (Marlin when the GPU is unknown: the widest padding of the
-        CUDA kernels but TRT-LLM's), everything else as stored."""
+        CUDA kernels but TRT-LLM's), everything else as stored; plus the RoPE cos/sin tables that
+        "Model loading took" includes."""
         del all_stages
         from llmsize.specs.models import QuantMethod
 
+        device += rope_cache_bytes(spec, wl)
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
