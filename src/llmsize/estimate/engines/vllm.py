@@ -114,14 +114,17 @@ def mxfp4_expert_bytes(backend: str | None, inter: int, hidden: int) -> int:
     """Bytes of one expert's gate_up (w13) and down (w2) MXFP4 weights, scales and bf16/fp32 biases
     as `backend` holds them for a per-rank intermediate size; None = as the checkpoint stores them."""
 
+    def up(x: int, multiple: int) -> int:
+        return ceil_div(x, multiple) * multiple
+
     def mx(k: int, n: int, k_align: int = 1, n_align: int = 1, s_align: int = 1) -> int:
         # (n x k) 4-bit values in bytes + one E8M0 scale per 32 along k
-        return pad(k // 2, k_align) * pad(n, n_align) + pad(k // MXFP4_BLOCK, s_align) * pad(n, n_align)
+        return up(k // 2, k_align) * up(n, n_align) + up(k // MXFP4_BLOCK, s_align) * up(n, n_align)
 
     if backend is None:
         return mx(hidden, 2 * inter) + mx(inter, hidden) + 2 * (2 * inter + hidden)
     pad_inter, pad_hidden = MXFP4_PADS[backend]
-    i, h = pad(inter, pad_inter), pad(hidden, pad_hidden)
+    i, h = up(inter, pad_inter), up(hidden, pad_hidden)
     if backend != "triton":
         return mx(h, 2 * i) + mx(i, h) + 2 * (2 * i + h)
     ka, na, sa = TRITON_HOPPER_K_BYTES_ALIGN, TRITON_HOPPER_N_ALIGN, TRITON_SCALE_K_ALIGN
@@ -169,6 +172,8 @@ def mxfp4_backend_for(architecture: str, segment: str) -> str:
     if arch.startswith("blackwell") and segment == "datacenter":  # SM100/SM103
         return "flashinfer_trtllm"
     return "marlin"  # Ampere/Ada (8.x), consumer Blackwell (12.x), Thor (11.0), unknown
+
+
 # Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
 # dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
 # they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
