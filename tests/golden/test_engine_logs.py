@@ -20,16 +20,14 @@ ROWS = load_rows()
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
 # They run as strict xfails: the day one passes, the mark must go.
 KNOWN_GAPS: dict[str, str] = {
-    "vllm-gemma-3-12b-h100-weights": "vLLM loads 0.36-0.61 GiB more than the bf16 parameters for every "
-    "gemma-3-*-it (gemma-2 matches); the function behind it is not found yet",
-    "vllm-qwen2.5-72b-h100-tp2-kv-tokens": "a 3 GiB pool: weights +0.09, profile peak +0.12, non-torch "
-    "+0.05 and visible memory (79.19 vs 79.22 GiB) add up to +9.6%",
-    "vllm-gpt-oss-120b-h100-triton-weights": "vLLM 0.19 on H100 runs the TRITON MXFP4 MoE backend, which "
-    "pads to 64 (Mxfp4MoEMethod.create_weights); llmsize pads to Marlin's tiles",
+    "vllm-qwen2.5-72b-h100-tp2-kv-tokens": "a 3 GiB pool: profile peak +0.12, non-torch +0.05 GiB and "
+    "visible memory (the log's 79.19 vs the catalog's 79.22 GiB) add up to +8.6%",
     "sglang-qwq-32b-4xl4-max-total-tokens": "SGLang's load reports 0.28 GiB above the parameters; "
     "the reservation behind it is not modelled",
-    "ollama-gpt-oss-20b-8k-kv": "this Ollama's estimator gave gpt-oss sliding layers numParallel x 4096 + "
-    "batch cells (fs/ggml/ggml.go GraphSize, case gptoss); llmsize models the 128-token window",
+    "ollama-gpt-oss-20b-8k-kv": "Ollama 0.11 ran gpt-oss in its own engine, whose sliding layers held "
+    "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096); "
+    "fs/ggml/ggml.go GraphSize case gptoss); v0.30 (commit 9db4bdbad) moved every GGML model to "
+    "llama-server, which llmsize models (0.33): selecting the older release needs an engine-version option",
 }
 
 

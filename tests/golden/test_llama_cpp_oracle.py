@@ -86,8 +86,11 @@ def test_compute_buffer_within_ten_percent(
     run: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     if run["arch"] == "deepseek2" and run["settings"]["flash_attn"] in (True, "on", 1):
-        # llama.cpp 240.26 MiB vs llmsize 204 MiB (-15%): the MLA graph with flash attention keeps a
-        # buffer llmsize does not model yet (docs/validation-engines.md).
+        # llama.cpp 240.26 MiB vs llmsize 204 MiB (-15%). Not a flash-attention buffer: 240.26 MiB is
+        # also what llama.cpp prints for this model at n_ctx 4096 without flash attention (the output
+        # layer's f32 logits, 512 x 102,400, are the largest stage in both), and the flash-off 16k run
+        # is 36 MiB above llmsize too (598.01 vs 562). About 36 MiB of the MLA graph stays placed below
+        # the peak tensor (a live tensor or ggml-alloc placement); not traced yet.
         request.applymarker(pytest.mark.xfail(strict=True, reason="MLA + flash attention compute buffer"))
     got = _llmsize(run, tmp_path / run["arch"], "gpus[0].compute_buffer_bytes")
     if not got.supported:

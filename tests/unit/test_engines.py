@@ -16,7 +16,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines import ENGINES, engine_for
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
-from llmsize.estimate.engines.vllm import Vllm
+from llmsize.estimate.engines.vllm import Vllm, mxfp4_expert_bytes, rope_cache_bytes
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Planner
@@ -138,6 +138,50 @@ def test_gpt_oss_120b_at_full_context_on_one_h100() -> None:
     wl = Workload(engine="vllm", context=131072, gpu_memory_utilization=0.95, max_num_batched_tokens=1024)
     row = Planner(spec, wl).plan(get_gpu("h100"), 1)
     assert row.fits and row.max_concurrency is not None and 1.0 <= row.max_concurrency < 10
+
+
+def test_vllm_picks_its_mxfp4_moe_kernel_from_the_gpu_architecture() -> None:
+    # vllm fused_moe/oracle/mxfp4.py select_mxfp4_moe_backend (0.19): Triton on Hopper, FlashInfer
+    # TRT-LLM on datacenter Blackwell, Marlin on Ampere/Ada/consumer Blackwell.
+    wl = Workload(engine="vllm")
+    module = Vllm(wl)
+    for gpu, backend in (("h100", "triton"), ("b200", "flashinfer_trtllm"), ("a100-80gb", "marlin"),
+                         ("rtx-4090", "marlin"), ("rtx-5090", "marlin")):
+        g = get_gpu(gpu)
+        picked = module.gpu_defaults(wl, g.visible_memory_bytes, g.name, g.architecture, g.segment)
+        assert picked.mxfp4_moe_backend == backend, gpu
+
+
+def test_vllm_mxfp4_padding_depends_on_the_kernel() -> None:
+    # gpt-oss-120b: intermediate 2880 and hidden 2880. Marlin rounds hidden up to 3072 (n % 256),
+    # the Hopper Triton layout pads the packed reduction axis to 64 bytes and outputs to 256;
+    # both hold more than the checkpoint's 17 bytes per 32 values.
+    stored = mxfp4_expert_bytes(None, 2880, 2880)
+    assert stored == 3 * 2880 * 2880 * 17 // 32 + 2 * (2 * 2880 + 2880)
+    marlin = mxfp4_expert_bytes("marlin", 2880, 2880)
+    triton = mxfp4_expert_bytes("triton", 2880, 2880)
+    assert stored < triton < marlin
+    spec = resolve("gpt-oss-120b")
+    by_backend = {
+        b: estimate(spec, Workload(engine="vllm", mxfp4_moe_backend=b)).weights_bytes
+        for b in ("triton", "marlin")
+    }
+    assert by_backend["triton"] < by_backend["marlin"]
+
+
+def test_vllm_loads_rope_tables_sized_by_the_scaling() -> None:
+    # base.py RotaryEmbedding: (positions x rotary_dim) in the model dtype; linear scaling multiplies
+    # the positions (gemma-3: factor 8 on 131,072), and Gemma 3's sliding layers add an unscaled table.
+    gemma3 = resolve("gemma-3-12b")
+    assert (gemma3.rope_scaling_type, gemma3.rope_scaling_factor, gemma3.local_rope) == ("linear", 8.0, True)
+    assert rope_cache_bytes(gemma3, Workload(engine="vllm")) == (8 * 131072 + 131072) * 256 * 2
+    llama = llama3_8b()
+    assert rope_cache_bytes(llama, Workload(engine="vllm")) == (
+        llama.max_position_embeddings * llama.head_dim * 2
+    )
+    hf = estimate(gemma3, Workload())
+    vllm = estimate(gemma3, Workload(engine="vllm"))
+    assert vllm.weights_bytes - hf.weights_bytes == rope_cache_bytes(gemma3, Workload(engine="vllm"))
 
 
 # ---------------------------------------------------------------------------------------- llama.cpp

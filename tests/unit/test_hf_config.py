@@ -458,3 +458,29 @@ def test_matches_the_transformers_model(fixture: str) -> None:
     state = model.state_dict()
     buffers = sum(b.numel() for name, b in model.named_buffers() if name in state)
     assert total_params(spec(fixture)) == sum(p.numel() for p in model.parameters()) + buffers
+
+
+def test_rope_scaling_is_read_in_both_transformers_spellings() -> None:
+    # transformers 4 writes rope_scaling {"rope_type"/"type", "factor", ...}; 5 writes rope_parameters,
+    # per layer type for Gemma 3 ({"full_attention": {...}, "sliding_attention": {...}}).
+    base = load("meta-llama__Llama-3.2-1B-Instruct")
+    s = spec_from_hf_config(base, name="x", provenance=PROV)
+    rope = (s.rope_scaling_type, s.rope_scaling_factor, s.rope_original_max_positions)
+    assert rope == ("llama3", 32.0, 8192)
+    scaling = {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32768}
+    s = spec_from_hf_config({**base, "rope_scaling": scaling}, name="x", provenance=PROV)
+    assert (s.rope_scaling_type, s.rope_scaling_factor, s.rope_original_max_positions) == ("yarn", 4.0, 32768)
+    nested = {
+        **base,
+        "rope_scaling": None,
+        "rope_parameters": {
+            "full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1e6},
+            "sliding_attention": {"rope_type": "default", "rope_theta": 1e4},
+        },
+    }
+    s = spec_from_hf_config(nested, name="x", provenance=PROV)
+    assert (s.rope_scaling_type, s.rope_scaling_factor) == ("linear", 8.0)
+    plain = {**base, "rope_scaling": None}
+    assert spec_from_hf_config(plain, name="x", provenance=PROV).rope_scaling_type is None
+    gemma3 = spec("google__gemma-3-4b-it")
+    assert gemma3.local_rope and gemma3.rope_scaling_type == "linear"

@@ -182,6 +182,9 @@ class Workload(BaseModel):
     n_cpu_moe: int | None = Field(
         default=None, ge=0, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )
+    mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
+        default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:

@@ -228,7 +228,9 @@ class Planner:
     def for_gpu(self, gpu: GpuSpec) -> Planner:
         """The planner of the workload with the engine's GPU-dependent defaults (vLLM's batch sizes);
         estimates are shared, search curves are not."""
-        wl = engine_for(self.wl).gpu_defaults(self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id)
+        wl = engine_for(self.wl).gpu_defaults(
+            self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment
+        )
         if wl == self.wl:
             return self
         sub = self._subs.get(wl)

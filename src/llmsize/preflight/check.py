@@ -298,7 +298,7 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
     from llmsize.hardware.gpus import driver_reported_bytes
 
     engine = engine_for(wl)
-    filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name)
+    filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment)
     keys = ("max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch")
     for key in keys:
         value = getattr(filled, key, None)

@@ -284,7 +284,28 @@ def _trunk(r: _Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",))
         "vocab_size": r.req("vocab_size"),
         "max_position_embeddings": r.req(*_CONTEXT_KEYS),
         "tie_word_embeddings": r.flag("tie_word_embeddings"),
+        **_rope_scaling(r),
     }
+
+
+def _rope_scaling(r: _Reader) -> Fields:
+    """rope_scaling (transformers 4) or rope_parameters (5; per layer type for Gemma 3): kind, factor."""
+    raw = r.get("rope_scaling", "rope_parameters")
+    if not isinstance(raw, Mapping):
+        return {}
+    if isinstance(raw.get("full_attention"), Mapping):
+        raw = raw["full_attention"]
+    kind = raw.get("rope_type", raw.get("type"))
+    if not isinstance(kind, str) or kind == "default":
+        return {}
+    out: Fields = {"rope_scaling_type": kind}
+    factor = raw.get("factor")
+    if isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor > 0:
+        out["rope_scaling_factor"] = float(factor)
+    original = raw.get("original_max_position_embeddings")
+    if isinstance(original, int) and not isinstance(original, bool) and original > 0:
+        out["rope_original_max_positions"] = original
+    return out
 
 
 _CONTEXT_KEYS = ("max_position_embeddings", "max_sequence_length", "seq_length", "n_positions")
@@ -518,6 +539,9 @@ def _gemma3_text(r: _Reader) -> Fields:
     pattern = r.opt_int("sliding_window_pattern", default=6) or 6
     f.update(qk_norm="head")
     f.update(_windows(r, f["num_layers"], lambda i: bool((i + 1) % pattern)))
+    # Sliding layers rotate with rope_local_base_freq and no scaling (modeling_gemma3.py
+    # Gemma3Attention: rotary_emb_local), so a second RoPE table exists beside the global one.
+    f.update(local_rope=True)
     return f
 
 

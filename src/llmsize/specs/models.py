@@ -263,6 +263,15 @@ class ModelSpec(BaseModel):
     vocab_size: int = Field(gt=0)
     max_position_embeddings: int = Field(gt=0)
     tie_word_embeddings: bool = False
+    # RoPE facts from config.json rope_scaling / rope_parameters (engines size their cos/sin caches)
+    rope_scaling_type: str | None = Field(default=None, description="rope_type: linear, dynamic, yarn, ...")
+    rope_scaling_factor: float = Field(default=1.0, gt=0)
+    rope_original_max_positions: int | None = Field(
+        default=None, gt=0, description="rope_scaling original_max_position_embeddings (YaRN)"
+    )
+    local_rope: bool = Field(
+        default=False, description="sliding layers run their own unscaled RoPE (Gemma 3's local base)"
+    )
 
     # Biases and norms
     qkv_bias: bool = False

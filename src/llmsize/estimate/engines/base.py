@@ -97,7 +97,9 @@ class EngineModel(Protocol):
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures | None: ...
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
-    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload: ...
+    def gpu_defaults(
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+    ) -> Workload: ...
     def quant_options(self) -> tuple[str, ...]: ...
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def overhead_notes(self) -> tuple[str, ...]: ...
@@ -267,9 +269,12 @@ class BaseEngine:
             need -= figs.host_bytes
         return Budget(usable_bytes=total_bytes, need_bytes=need)
 
-    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
-        """Settings whose default depends on the GPU (vLLM's batch sizes on large cards)."""
-        del total_bytes, gpu_name
+    def gpu_defaults(
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+    ) -> Workload:
+        """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
+        MoE kernel per architecture)."""
+        del total_bytes, gpu_name, architecture, segment
         return wl
 
     def quant_options(self) -> tuple[str, ...]:

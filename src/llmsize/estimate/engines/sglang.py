@@ -71,8 +71,10 @@ class Sglang(BaseEngine):
         """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang)."""
         return self.wl.max_num_batched_tokens or CHUNKED_PREFILL
 
-    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
-        del gpu_name
+    def gpu_defaults(
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+    ) -> Workload:
+        del gpu_name, architecture, segment
         if wl.max_num_batched_tokens is None and total_bytes < SMALL_GPU_BYTES:
             return wl.model_copy(update={"max_num_batched_tokens": CHUNKED_PREFILL_SMALL})
         return wl

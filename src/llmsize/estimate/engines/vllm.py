@@ -23,8 +23,10 @@ commit 35d5cda and later):
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
   FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
   checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
-- weights as loaded: MXFP4 MoE experts padded to the Marlin MoE tiles, intermediate size to a
-  multiple of 128 and hidden size to 256 (`vllm/model_executor/layers/quantization/mxfp4.py`).
+- weights as loaded: MXFP4 MoE experts padded the way the kernel vLLM picks for the GPU needs
+  (`vllm/model_executor/layers/fused_moe/oracle/mxfp4.py` `select_mxfp4_moe_backend` and
+  `mxfp4_round_up_hidden_size_and_intermediate_size`): Triton on compute capability 9.x (Hopper),
+  FlashInfer TRT-LLM on datacenter Blackwell (SM100), ROCm's kernels on AMD, Marlin elsewhere.
 - pages, `vllm/v1/core/kv_cache_utils.py`: a uniform model gets num_blocks = available //
   page_size // num_layers; a hybrid one (full + sliding layers) splits each kind's layers into
   groups of the smallest kind's size, all groups sharing one page size and one pool of block ids:
@@ -80,14 +82,99 @@ NON_TORCH_TP1_BYTES = 256 * MIB
 # TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
 # all-reduce buffers a tensor-parallel rank adds.
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
-# REFERENCE: vllm/model_executor/layers/quantization/mxfp4.py Mxfp4MoEMethod.create_weights, Marlin
-# backend (Hopper and older): "the moe marlin kernel requires that for each linear n % 256 == 0 and
-# k % 128 == 0": the per-rank intermediate size is rounded up to 128 and the hidden size to 256.
-# Checks: gpt-oss-120b "Model loading took 65.9651 GiB" on one H100 (vllm#23278, Marlin), and
-# gpt-oss-20b at TP 2 7.01 GiB per rank (llm-d-planner#205, v0.19). The Triton backend of some
-# releases pads less (64.38 GiB for 120b, vllm#33155, v0.14.1).
-MXFP4_PAD_INTER = 128
-MXFP4_PAD_HIDDEN = 256
+# REFERENCE: vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (v0.19) `select_mxfp4_moe_backend`
+# walks FLASHINFER_TRTLLM_MXFP4_BF16 (SM100 family), CK (ROCm with AITER), TRITON (triton_kernels
+# on compute capability 9.0 <= cc < 11.0), FLASHINFER_CUTLASS, TRITON_UNFUSED, MARLIN, and takes
+# the first the device supports: an H100 logs "Using 'TRITON' Mxfp4 MoE backend", an A100/L40S/
+# RTX 4090/RTX 5090 (cc 8.x, 12.x) gets Marlin. `mxfp4_round_up_hidden_size_and_intermediate_size`
+# then pads each backend's (intermediate per rank, hidden): Marlin (128, 256) ("n % 256 == 0 and
+# k % 128 == 0"), TRT-LLM (256, 256), ROCm (256, 256), Triton (64, unpadded). Older releases (0.10,
+# `quantization/mxfp4.py` `get_mxfp4_backend`) fell back to Marlin when triton_kernels was absent.
+# Checks: gpt-oss-120b on one H100, "Model loading took 64.38 GiB" with Triton (vllm#33155) and
+# 65.9651 GiB with Marlin (vllm#23278); gpt-oss-20b at TP 2 7.01 GiB per rank (llm-d-planner#205).
+MXFP4_PADS: dict[str, tuple[int, int]] = {  # backend -> (intermediate multiple, hidden multiple)
+    "marlin": (128, 256),
+    "flashinfer_trtllm": (256, 256),
+    "rocm": (256, 256),
+    "triton": (64, 1),
+}
+# REFERENCE: the Triton backend then hands each expert weight to triton_kernels' matmul_ogs layouts
+# (vllm `mxfp4_utils._swizzle_mxfp4`, num_warps 8 outside batched MoE; biases cast to fp32 because
+# matmul_ogs reads fp32 bias). On Hopper, triton-lang/triton python/triton_kernels/.../layout_details/
+# hopper_value.py `HopperMXValueLayoutTransformation._padded_shape` pads the packed reduction axis
+# (bytes) to 64 and the output axis to 256; hopper_scale.py `HopperMXScaleLayoutTransformation.
+# swizzle_data` pads the output axis to 2 x num_warps x 2 x 8 = 256 and the scale columns to 2.
+TRITON_HOPPER_K_BYTES_ALIGN = 64
+TRITON_HOPPER_N_ALIGN = 256
+TRITON_SCALE_K_ALIGN = 2
+MXFP4_BLOCK = 32
+ROCM_ARCHITECTURES = ("cdna", "rdna")
+
+
+def mxfp4_expert_bytes(backend: str | None, inter: int, hidden: int) -> int:
+    """Bytes of one expert's gate_up (w13) and down (w2) MXFP4 weights, scales and bf16/fp32 biases
+    as `backend` holds them for a per-rank intermediate size; None = as the checkpoint stores them."""
+
+    def up(x: int, multiple: int) -> int:
+        return ceil_div(x, multiple) * multiple
+
+    def mx(k: int, n: int, k_align: int = 1, n_align: int = 1, s_align: int = 1) -> int:
+        # (n x k) 4-bit values in bytes + one E8M0 scale per 32 along k
+        return up(k // 2, k_align) * up(n, n_align) + up(k // MXFP4_BLOCK, s_align) * up(n, n_align)
+
+    if backend is None:
+        return mx(hidden, 2 * inter) + mx(inter, hidden) + 2 * (2 * inter + hidden)
+    pad_inter, pad_hidden = MXFP4_PADS[backend]
+    i, h = up(inter, pad_inter), up(hidden, pad_hidden)
+    if backend != "triton":
+        return mx(h, 2 * i) + mx(i, h) + 2 * (2 * i + h)
+    ka, na, sa = TRITON_HOPPER_K_BYTES_ALIGN, TRITON_HOPPER_N_ALIGN, TRITON_SCALE_K_ALIGN
+    return mx(h, 2 * i, ka, na, sa) + mx(i, h, ka, na, sa) + 4 * (2 * i + h)
+
+
+def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
+    """The RoPE cos/sin tables vLLM builds when it constructs the model, on every rank and stage.
+
+    vllm/model_executor/layers/rotary_embedding/base.py `RotaryEmbedding.__init__` registers a
+    `cos_sin_cache` buffer of (positions x rotary_dim) in the model dtype, one per distinct RoPE
+    (`get_rope` caches instances), so it is counted in "Model loading took". Positions are
+    max_position_embeddings, times the factor for linear scaling (linear_scaling_rope.py: "the
+    maximum length after applying the rope scaling is max_position_embeddings * scaling_factor")
+    and dynamic NTK (dynamic_ntk_scaling_rope.py), original_max_position_embeddings x factor for
+    YaRN (yarn_scaling_rope.py, deepseek_scaling_rope.py). Gemma 3's sliding layers build a second,
+    unscaled table (vllm/model_executor/models/gemma3.py Gemma3Attention: rope_local_base_freq).
+    Check: gemma-3-12b-it loads 23.31 GiB on vLLM 0.19 (llm-d-planner#205) against 22.70 GiB of
+    parameters: 1,048,576 x 256 x 2 bytes + 131,072 x 256 x 2 = 0.56 GiB.
+    Not modelled: partial rotary dims (the whole head dim is taken), LongRoPE's two tables.
+    """
+    if spec.position_embedding_params or not spec.num_attention_heads:
+        return 0
+    rotary_dim = spec.qk_rope_head_dim if spec.is_mla and spec.qk_rope_head_dim else spec.head_dim
+    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+    base = spec.max_position_embeddings
+    kind, factor = spec.rope_scaling_type, spec.rope_scaling_factor
+    if kind in ("linear", "dynamic"):
+        positions = int(base * factor)
+    elif kind in ("yarn", "deepseek_yarn"):
+        positions = int((spec.rope_original_max_positions or base) * factor)
+    else:
+        positions = base
+    tables = positions + (base if spec.local_rope else 0)
+    return tables * rotary_dim * element
+
+
+def mxfp4_backend_for(architecture: str, segment: str) -> str:
+    """The MXFP4 MoE kernel vLLM 0.19 picks on a GPU of this catalog architecture (see MXFP4_PADS)."""
+    arch = architecture.lower()
+    if arch.startswith(ROCM_ARCHITECTURES):
+        return "rocm"
+    if arch == "hopper":  # compute capability 9.0
+        return "triton"
+    if arch.startswith("blackwell") and segment == "datacenter":  # SM100/SM103
+        return "flashinfer_trtllm"
+    return "marlin"  # Ampere/Ada (8.x), consumer Blackwell (12.x), Thor (11.0), unknown
+
+
 # Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
 # dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
 # they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
@@ -148,9 +235,13 @@ class Vllm(BaseEngine):
     def max_seqs(self) -> int:
         return self.wl.max_num_seqs or SEQS_SMALL
 
-    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
+    def gpu_defaults(
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+    ) -> Workload:
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
+        if wl.mxfp4_moe_backend is None and architecture:
+            update["mxfp4_moe_backend"] = mxfp4_backend_for(architecture, segment)
         if wl.max_num_batched_tokens is None:
             update["max_num_batched_tokens"] = BATCHED_TOKENS_LARGE if large else BATCHED_TOKENS_SMALL
         if wl.max_num_seqs is None:
@@ -173,11 +264,14 @@ class Vllm(BaseEngine):
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement:
-        """Weights as vLLM's kernels hold them: MXFP4 MoE experts padded to the Marlin MoE kernel's
-        tiles (intermediate to 128, hidden to 256), everything else as stored."""
+        """Weights as vLLM's kernels hold them: MXFP4 MoE experts padded to the tiles of the MoE
+        kernel vLLM picks for the GPU (Marlin when the GPU is unknown: the widest padding of the
+        CUDA kernels but TRT-LLM's), everything else as stored; plus the RoPE cos/sin tables that
+        "Model loading took" includes."""
         del all_stages
         from llmsize.specs.models import QuantMethod
 
+        device += rope_cache_bytes(spec, wl)
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
@@ -186,14 +280,10 @@ class Vllm(BaseEngine):
         experts = sum(
             shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage) if s.group.kind == "expert"
         )
-        h = spec.hidden_size
-        padded = (
-            ceil_div(inter, MXFP4_PAD_INTER)
-            * MXFP4_PAD_INTER
-            * ceil_div(h, MXFP4_PAD_HIDDEN)
-            * MXFP4_PAD_HIDDEN
-        )
-        return WeightPlacement(device + experts * (padded - inter * h) // (inter * h), 0)
+        backend = wl.mxfp4_moe_backend or "marlin"
+        held = mxfp4_expert_bytes(backend, inter, spec.hidden_size)
+        stored = mxfp4_expert_bytes(None, inter, spec.hidden_size)
+        return WeightPlacement(device + experts * (held - stored) // stored, 0)
 
     # --- cache --------------------------------------------------------------------------------------
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
