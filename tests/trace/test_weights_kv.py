@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from llmsize.errors import ConfigError
 from llmsize.estimate.workload import Workload
 from llmsize.measure.trace_check import compare, spec_of
 from llmsize.specs import catalog
+from llmsize.specs.hf_config import SUPPORTED_MODEL_TYPES
 
 
 def _transformers_types() -> frozenset[str]:
@@ -26,18 +28,19 @@ def _transformers_types() -> frozenset[str]:
 
 
 def layers_for(config: dict[str, Any]) -> int:
-    """Enough blocks to hold every kind of block the model has (its token mixer and span, dense/MoE),
-    at least 2: a cut that keeps only linear-attention layers would not be the model's pattern."""
+    """Enough blocks to hold every kind of block the model has (mixer kind and window, dense/MoE/no
+    FFN), at least 2. A hybrid (Qwen3.5, Nemotron-H) keeps its first attention block: a cache of
+    linear-attention/Mamba layers alone has no sequence length for `generate` to read."""
     spec = spec_of(config, "probe")
-    first: dict[tuple[Any, ...], int] = {}
+    first: dict[tuple[str, Any, bool, bool], int] = {}
     for layer in range(spec.num_layers):
-        key = (
+        kind = (
             spec.layer_type(layer),
             spec.layer_window(layer),
             spec.is_moe_layer(layer),
             spec.has_mlp(layer),
         )
-        first.setdefault(key, layer)
+        first.setdefault(kind, layer)
     return min(spec.num_layers, max(2, max(first.values()) + 1))
 
 
@@ -51,7 +54,14 @@ def test_weights_and_kv_equal_the_model_to_the_byte(entry: catalog.CatalogEntry)
     config = {k: v for k, v in entry.model.config.items() if k != "quantization_config"}
     if config["model_type"] not in _transformers_types():
         pytest.skip(f"transformers has no {config['model_type']!r} architecture (Hub remote code only)")
-    spec = spec_of(config, entry.name)
+    try:
+        spec = spec_of(config, entry.name)
+    except ConfigError as refused:
+        if config["model_type"] in SUPPORTED_MODEL_TYPES:
+            raise
+        # A model type the estimator declines on purpose (DeepSeek V4, Gemma 4) says why instead of
+        # guessing: there is no estimate to compare (the golden parameter-count test xfails them).
+        pytest.skip(f"llmsize declines {config['model_type']!r}: {refused}")
     windows = [w for w in (spec.layer_window(i) for i in range(spec.num_layers)) if w]
     prompt = 24
     context = (max(windows) + 8) if windows else prompt + 8
