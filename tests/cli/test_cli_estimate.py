@@ -104,6 +104,15 @@ def test_csv_has_one_row_with_memory_columns() -> None:
         ["Llama-3.1-8B", "--zero", "2"],  # ZeRO in inference
         ["Llama-3.1-8B", "--num-gpus", "3", "--tp", "2"],
         ["Llama-3.1-8B", "--output", "est.txt"],
+        # issue 9: settings the engines cannot take
+        ["Llama-3.1-8B", "--engine", "vllm", "--gpu-memory-utilization", "0"],
+        ["Llama-3.1-8B", "--engine", "vllm", "--gpu-memory-utilization", "1.5"],
+        ["Llama-3.1-8B", "--engine", "llama.cpp", "--ubatch", "1024", "--n-batch", "512"],
+        ["Llama-3.1-8B", "--engine", "llama.cpp", "--n-cpu-moe", "4"],  # a dense model
+        ["Qwen2.5-7B-Instruct-GPTQ-Int4", "--engine", "llama.cpp"],  # llama.cpp runs GGUF
+        ["Llama-3.1-8B", "--engine", "vllm", "--kv-cache-memory", "lots"],
+        ["Llama-3.1-8B", "--engine", "sglang", "--mem-fraction-static", "0"],
+        ["Llama-3.1-8B", "--engine", "vllm", "--mode", "lora"],
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,6 +122,17 @@ def test_bad_input_exits_2_with_one_line(args: list[str], capsys: pytest.Capture
     err = capsys.readouterr().err.strip()
     assert err and "Traceback" not in err
     assert len(err.splitlines()) <= 3  # click usage errors print a short usage block
+
+
+def test_engine_keys_in_the_fit_rows() -> None:
+    doc = _json("Llama-3.1-8B", "--engine", "vllm", "--gpu", "H100", "--kv-cache-memory", "8GiB")
+    row = doc["gpus"][0]
+    # 8 GiB of 128 KiB tokens (Llama-3-8B, bf16): 65,536 tokens in 4,096 blocks of 16
+    assert (row["kv_tokens"], row["kv_blocks"]) == (65536, 4096)
+    assert row["max_concurrency"] == 16.0 and row["engine_version"]
+    gguf = _json("Llama-3.1-8B", "--quant", "Q4_K_M", "--gpu", "RTX-4090")["gpus"][0]
+    assert gguf["engine"] == "llama.cpp" and gguf["compute_buffer_bytes"] > 0 and gguf["host_bytes"] > 0
+    assert gguf["device_weights_bytes"] > 0
 
 
 def test_context_beyond_the_model_warns() -> None:

@@ -1,20 +1,13 @@
-"""Fit arithmetic on hand-made estimates: headroom, reasons, vLLM's block pool, llama.cpp layers."""
+"""Fit arithmetic on hand-made estimates: headroom, reasons, vLLM's share, llama.cpp layers."""
 
 from __future__ import annotations
 
 import pytest
 
+from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine
-from llmsize.hardware.fit import (
-    VLLM_BLOCK_TOKENS,
-    fit,
-    largest_component,
-    llama_cpp_layers,
-    usable_bytes,
-    vllm_max_seqs,
-    vllm_pool,
-)
+from llmsize.hardware.fit import fit, largest_component, usable_bytes
 from llmsize.hardware.gpus import get_gpu
 from llmsize.units import GIB
 
@@ -61,24 +54,12 @@ def test_vllm_uses_its_share_of_the_card() -> None:
     assert usable_bytes(gpu, Engine.TRANSFORMERS) == gpu.visible_memory_bytes
 
 
-def test_vllm_pool_and_concurrent_sequences() -> None:
-    gpu = get_gpu("h100")
-    usable = usable_bytes(gpu, Engine.VLLM, 0.9)
-    est = _est(15.0, kv=1.0, act=2.0, overhead=1.0)
-    pool = vllm_pool(est, usable)
-    assert pool == usable - int(15 * GIB) - int(2 * GIB) - int(1 * GIB)
-    per_seq = 512 * 1024  # bytes of KV for one sequence at 1000 tokens
-    seqs = vllm_max_seqs(est, usable, per_seq, 1000)
-    # 1000 tokens occupy 63 blocks of 16 = 1008 token slots.
-    assert seqs == int(pool // (per_seq * 1008 / 1000))
-    assert VLLM_BLOCK_TOKENS == 16
-
-
 def test_llama_cpp_gpu_layers() -> None:
     est = _est(32.0, kv=0.0, act=1.0, overhead=1.0)  # 1 GiB per layer over 32 layers
-    assert llama_cpp_layers(est, int(20 * GIB), 32) == 18
-    assert llama_cpp_layers(est, int(100 * GIB), 32) == 32
-    assert llama_cpp_layers(est, int(1 * GIB), 32) == 0
+    layers = LlamaCpp().offload_layers
+    assert layers(est, int(20 * GIB), 32) == 18
+    assert layers(est, int(100 * GIB), 32) == 32
+    assert layers(est, int(1 * GIB), 32) == 0
 
 
 @pytest.mark.parametrize("count", [1, 2, 8])

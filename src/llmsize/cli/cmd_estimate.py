@@ -10,6 +10,18 @@ import typer
 
 from llmsize.cli.app import app
 from llmsize.cli.completion import complete_model
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     ConcurrencyOpt,
     GpuFileOpt,
@@ -56,7 +68,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import Mode, Offload
+from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.report.models import Report
@@ -103,8 +115,8 @@ def make_report(
                 rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
                                       concurrency=concurrency)
             else:
-                rows += plan_fit_rows(spec, workload, [catalog.get(name)], num_gpus,
-                                      concurrency=concurrency)
+                count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count, concurrency=concurrency)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -148,6 +160,16 @@ def estimate_cmd(
     gpu_file: GpuFileOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     concurrency: ConcurrencyOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,

@@ -9,6 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import (
+    BlockSizeOpt,
+    EnforceEagerOpt,
+    FlashAttnOpt,
+    KvCacheMemoryOpt,
+    MaxBatchedTokensOpt,
+    MaxNumSeqsOpt,
+    MemFractionOpt,
+    NBatchOpt,
+    NCpuMoeOpt,
+    UbatchOpt,
+)
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
@@ -60,7 +72,7 @@ from llmsize.cli.workload_options import (
     workload_options_from,
 )
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Engine, Mode, Offload
+from llmsize.estimate.workload import Engine, FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -152,6 +164,16 @@ def fit_cmd(
     engine: EngineOpt = None,
     gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
     gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
     output_tokens: OutputTokensOpt = None,
     turns: TurnsOpt = None,
     system_tokens: SystemTokensOpt = 0,
@@ -230,7 +252,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     if save[0] is not None:
         save_document(doc, save[0], force=save[1])
     if check and result.best is None:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried")
+        why = f": {shown.row.reason}" if shown is not None and shown.row.reason else ""
+        raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried{why}")
 
 
 def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: int | None,

@@ -32,8 +32,8 @@ GpuFileOpt = Annotated[list[Path] | None, typer.Option(
     "--gpu-file", help="Extra GPU catalog YAML (repeatable); also read: ~/.config/llmsize/gpus/ or "
                        "$LLMSIZE_GPU_DIR.", rich_help_panel=_PANEL)]
 GpuMemoryUtilOpt = Annotated[float, typer.Option(
-    "--gpu-memory-utilization", min=0.05, max=1.0,
-    help="vLLM: share of the card it pre-allocates (weights, activations, then KV blocks).",
+    "--gpu-memory-utilization",
+    help="vLLM: share of the card it budgets, in (0, 1] (weights, profile run, then KV blocks).",
     rich_help_panel=_PANEL)]
 GpuLayersOpt = Annotated[int | None, typer.Option(
     "--gpu-layers", min=0, help="llama.cpp: layers on the GPU (default: all; the rest run from CPU RAM).",
@@ -172,7 +172,8 @@ def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None
     if host_bytes is None:
         return None
     gib = 2**30
-    need = f"the layers off the GPU need {host_bytes / gib:,.1f} GiB of CPU RAM"
+    need = (f"{host_bytes / gib:,.1f} GiB stay in CPU RAM (token embeddings, layers and experts off the GPU, "
+            "host buffers)")
     if machine is None or not machine.ram_total_bytes:
         return need + " (this machine's RAM was not checked)"
     have = machine.ram_available_bytes or machine.ram_total_bytes

@@ -199,7 +199,8 @@ EngineOpt = Annotated[
     Engine | None,
     typer.Option(
         "--engine",
-        help="Runtime: transformers, vllm or llama.cpp (default: llama.cpp for GGUF, else transformers).",
+        help="Runtime: transformers, vllm, sglang, llama.cpp or ollama (default: ollama for an Ollama tag, "
+        "llama.cpp for GGUF, else transformers).",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -344,8 +345,15 @@ def workload_options_from(values: Mapping[str, Any]) -> dict[str, Any]:
 
     Every command that takes the shared workload options hands them on the same way, so a new
     option is added in one place. `num_gpus` is left out: each command reads it its own way.
+    Engine settings (cli/engine_options.py) travel under "engine_settings".
     """
-    return {name: values[name] for name in WORKLOAD_OPTION_NAMES if name in values}
+    from llmsize.cli.engine_options import engine_settings_from
+
+    out = {name: values[name] for name in WORKLOAD_OPTION_NAMES if name in values}
+    settings = engine_settings_from(values)
+    if settings:
+        out["engine_settings"] = settings
+    return out
 
 
 def workload_for(
@@ -362,6 +370,7 @@ def workload_for(
     from llmsize.estimate.engine import default_engine
 
     opts = dict(options)
+    settings = opts.pop("engine_settings", None) or {}
     trains = Mode(opts.get("mode") or Mode.INFERENCE).trains
     # Training runs in transformers: a GGUF's serving-engine default would only hide why it cannot train.
     if spec is not None and (opts.get("engine") is not None or not trains):
@@ -370,6 +379,10 @@ def workload_for(
     # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.
     opts["num_gpus"] = model_parallel if num_gpus is None or num_gpus == 1 else num_gpus
     wl = build_workload(**opts)
-    return Workload.model_validate(
-        {**wl.model_dump(), "gpu_memory_utilization": gpu_memory_utilization, "gpu_layers": gpu_layers}
-    )
+    try:
+        return Workload.model_validate(
+            {**wl.model_dump(), "gpu_memory_utilization": gpu_memory_utilization, "gpu_layers": gpu_layers,
+             **settings}
+        )
+    except ValidationError as err:
+        raise BadInputError(_message(err)) from None

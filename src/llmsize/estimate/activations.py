@@ -30,8 +30,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llmsize.estimate import arrays as np
+from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
-from llmsize.estimate.workload import Attention, Engine, Mode, Workload
+from llmsize.estimate.workload import Attention, Mode, Workload
 from llmsize.specs.models import ModelSpec
 
 Num = Any  # int or numpy int64 array
@@ -654,7 +655,7 @@ def _mha(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
         q = w.op("q", d.T * heads * hd * d.e, [qkv], view_of=qkv)
         k = w.op("k", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
         v = w.op("v", d.T * kvh * hd * d.e, [qkv], view_of=qkv)
-        cached = cache_kv_heads(spec, Engine.TRANSFORMERS)
+        cached = cache_kv_heads(spec, Transformers())
         if cached != kvh:
             q, k, v = _falcon_broadcast(w, d, q, k, v, heads, hd)
             kvh = cached
@@ -1367,7 +1368,7 @@ def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, cont
     widths = (
         [spec.kv_lora_rank, spec.qk_rope_head_dim]
         if spec.is_mla
-        else [cache_kv_heads(spec, Engine.TRANSFORMERS) * spec.head_dim] * 2
+        else [cache_kv_heads(spec, Transformers()) * spec.head_dim] * 2
     )
     return [w.new("old cache", d.b * held * width * d.e) for width in widths]
 

@@ -12,22 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
-from llmsize.estimate.engine import TRANSFORMERS_VERSION_NOTE
-from llmsize.estimate.overhead import overhead
+from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.phases import StaticBytes
+from llmsize.estimate.placement import Stage
+from llmsize.estimate.resolved import Resolved, resolve_workload
 from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
     Shard,
-    Stage,
-    WeightEstimate,
-    compute_dtype,
-    estimate_weights,
     shard_bytes,
     stage_shards,
     stage_weight_bytes,
-    stages,
 )
-from llmsize.estimate.workload import Engine, Mode, Offload, Workload
+from llmsize.estimate.workload import Offload, Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
@@ -52,23 +48,7 @@ class StagePlan:
         return int(s.weights + s.gradients + s.optimizer + s.adapters + max(s.kv_prefill, s.kv_full))
 
 
-@dataclass(frozen=True)
-class Context:
-    """Shared, per-workload facts every stage needs."""
-
-    weights: WeightEstimate
-    compute: str
-    kv_dtype: str
-    targets: adapters.LoraTargets | None
-
-
-def _context(spec: ModelSpec, wl: Workload) -> Context:
-    weights = estimate_weights(spec, wl)
-    compute = compute_dtype(spec, wl, weights.format)
-    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
-    kv_cache.kv_element_bytes(kv_dtype, wl.engine)  # validates the KV dtype for the engine up front
-    targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
-    return Context(weights, compute, kv_dtype, targets)
+Context = Resolved  # the resolved workload (estimate/resolved.py); kept under its old name
 
 
 def _gathered_layers(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage) -> int:
@@ -96,8 +76,8 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:
-        kv_full = kv_cache.kv_bytes(terms, wl.engine, wl.context, wl.prefill_tokens, wl.batch)
-        kv_prefill = kv_cache.kv_bytes(terms, wl.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
+        kv_full = kv_cache.kv_bytes(terms, ctx.engine, wl.context, wl.prefill_tokens, wl.batch)
+        kv_prefill = kv_cache.kv_bytes(terms, ctx.engine, wl.prefill_tokens, wl.prefill_tokens, wl.batch)
     adapter_params = 0
     adapter_elem = frameworks.recipe(wl).adapter_bytes
     if ctx.targets is not None:
@@ -126,33 +106,47 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
 
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
-    ctx = _context(spec, wl)
+    ctx = resolve_workload(spec, wl)
     plans = [
-        _plan_stage(spec, wl, ctx, st, w)
-        for st, w in zip(stages(spec, wl), ctx.weights.per_stage, strict=True)
+        _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
     return ctx, max(plans, key=lambda p: p.static_total)
 
 
+def _placement(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> WeightPlacement:
+    """Device and host bytes of the weights, as the engine places them."""
+    return ctx.engine.place_weights(
+        spec, wl, ctx.weights.format, busiest.stage, busiest.static.weights, sum(ctx.weights.per_stage)
+    )
+
+
 def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
-    """Predicted peak memory of `wl` on the busiest GPU, component by component."""
+    """Predicted peak memory of `wl` on the busiest GPU, component by component.
+
+    `weights` is every weight wherever the engine keeps it (llama.cpp leaves some in host RAM);
+    `Estimate.engine_figures` splits them and carries what the engine itself prints.
+    """
     ctx, busiest = plan(spec, wl)
+    eng = ctx.engine
     static = busiest.static
-    pk = phases.peak(spec, wl, static)
+    placement = _placement(spec, wl, ctx, busiest)
+    pk = eng.peak(spec, wl, static, ctx)
+    weights_bytes = placement.device_bytes + placement.host_bytes
     allocated = static.weights + static.adapters + pk.kv_cache + pk.activations + pk.gradients + pk.optimizer
-    over = overhead(wl, allocated)
+    over = eng.overhead(spec, wl, allocated, ctx)
+    figures = eng.figures(spec, wl, placement, pk, ctx)
     fmt = ctx.weights.format
     components = (
         Component(
             name="weights",
-            bytes=static.weights,
+            bytes=weights_bytes,
             formula=explain.weights_formula(fmt),
             detail=explain.weights_detail(spec, busiest.shards, fmt, static.weights),
         ),
         Component(
             name="kv_cache",
             bytes=pk.kv_cache,
-            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, wl.engine)
+            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, eng)
             if not wl.mode.trains
             else "none: training runs without a KV cache",
             detail=explain.kv_detail(
@@ -205,7 +199,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         ),
     )
     return Estimate(
-        weights_bytes=static.weights,
+        weights_bytes=weights_bytes,
         kv_cache_bytes=pk.kv_cache,
         activations_bytes=pk.activations,
         gradients_bytes=pk.gradients,
@@ -219,6 +213,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
+        engine_figures=figures,
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
@@ -260,17 +255,12 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
 
 
 def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
-    out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes]
-    if wl.engine is Engine.TRANSFORMERS:
-        out.append(TRANSFORMERS_VERSION_NOTE)
+    notes = ctx.engine.notes(spec, wl)
+    out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes, *notes[:1]]
     out.append(f"compute dtype {ctx.compute}")
     if not wl.mode.trains:
         out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")
-        if spec.layer_types and "sliding_attention" in spec.layer_types and wl.engine is Engine.TRANSFORMERS:
-            out.append(
-                "transformers keeps a sliding layer's whole prompt allocated until the first decoded "
-                "token, then at most its window"
-            )
+        out.extend(notes[1:])
     else:
         out.append("training runs with use_cache=False: no KV cache")
         out.append(frameworks.recipe_note(frameworks.recipe(wl)))
@@ -296,9 +286,7 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             f"{wl.num_gpus} GPUs: tp={wl.tp}, pp={wl.pp}, dp={wl.dp}; figures are for the busiest GPU "
             f"(pipeline stage {busiest.stage.index}); batch is per data-parallel replica"
         )
-    out.append(
-        "overhead excludes what the engine pre-reserves (vLLM gpu_memory_utilization) and NCCL buffers"
-    )
+    out.extend(ctx.engine.overhead_notes())
     return tuple(out)
 
 

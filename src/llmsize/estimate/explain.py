@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.kv_cache import KvTerm, cache_kv_heads
 from llmsize.estimate.weights import Shard, shard_bytes
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.workload import Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.units import format_gib
 
@@ -76,7 +77,7 @@ def kv_detail(
         lines.append(
             f"{t.layers} layers x {width} x {kv_dtype} = {float(t.bytes_per_token):g} B/token/layer, {span}"
         )
-    seqs = "" if wl.engine is Engine.LLAMA_CPP else f" x batch {wl.batch}"
+    seqs = "" if engine_for(wl).sequences(2) == 1 else f" x batch {wl.batch}"
     tail = f"; at {_n(wl.context)} tokens{seqs}: {_n(kv_full)} B ({format_gib(kv_full)})"
     if kv_prefill != kv_full:
         tail += f"; after the {_n(wl.prefill_tokens)}-token prefill: {_n(kv_prefill)} B"

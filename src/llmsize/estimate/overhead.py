@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.workload import Workload
 from llmsize.units import MIB
 
 # REFERENCE: pytorch/pytorch#109888 (ptrblck): "the CUDA context ... uses around 400MB if CUDA >= 11.7
@@ -44,15 +44,15 @@ class Overhead:
     driver: str
 
 
-def overhead(wl: Workload, allocated_peak: int) -> Overhead:
+def cuda_overhead(wl: Workload, allocated_peak: int) -> Overhead:
     """CUDA context (nominal) plus allocator fragmentation as a range over the allocated peak.
 
-    One process per GPU is assumed (the engines llmsize models run one per GPU).
+    One process per GPU is assumed (the engines llmsize models run one per GPU); what an engine
+    reserves beyond this is its module's `overhead`.
     """
+    del wl
     frag_high = int(allocated_peak * FRAGMENTATION_HIGH_FRACTION)
     formula = f"CUDA context ~{CUDA_CONTEXT_BYTES // MIB} MiB per process; allocator fragmentation as a range"
-    if wl.engine is Engine.VLLM:
-        formula += "; vLLM also pre-reserves gpu_memory_utilization of the card (see fit)"
     return Overhead(
         nominal=CUDA_CONTEXT_BYTES,
         low=CUDA_CONTEXT_LOW_BYTES,
@@ -60,3 +60,6 @@ def overhead(wl: Workload, allocated_peak: int) -> Overhead:
         formula=formula,
         driver="CUDA driver and module loading (context), caching-allocator fragmentation",
     )
+
+
+overhead = cuda_overhead

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
@@ -33,6 +33,9 @@ from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
 from llmsize.estimate.workload import Mode, Optimizer, Workload
 from llmsize.specs.models import ModelSpec
+
+if TYPE_CHECKING:
+    from llmsize.estimate.resolved import Resolved
 
 Num = Any
 
@@ -92,7 +95,7 @@ def _per_rank(spec: ModelSpec, tp: int) -> ModelSpec:
     )
 
 
-def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
+def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes, compute: str) -> int:
     """torch AdamW (foreach) allocates sqrt(exp_avg_sq) for every parameter at once: half the states.
 
     With master weights llmsize assumes a fused optimizer updating the fp32 copy in place
@@ -100,7 +103,7 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes) -> int:
     """
     if recipe(wl).optimizer not in (Optimizer.ADAMW, Optimizer.ADAMW_FOREACH):
         return 0
-    if wl.mode.trains_all_weights and master_weights_on(wl, compute_dtype(spec, wl)):
+    if wl.mode.trains_all_weights and master_weights_on(wl, compute):
         return 0
     return static.optimizer // 2
 
@@ -124,10 +127,14 @@ def _take(values: list[Num], idx: Num) -> Num:
 
 
 def _candidates(
-    spec: ModelSpec, wl: Workload, static: StaticBytes, flash: bool = False
+    spec: ModelSpec, wl: Workload, static: StaticBytes, flash: bool = False, rs: Resolved | None = None
 ) -> tuple[list[act.Candidate], list[Num], list[Num], list[Num]]:
-    e = _DTYPE_BYTES.get(compute_dtype(spec, wl), 2)
-    layers, head = _busiest_stage(spec, wl)
+    compute = rs.compute if rs is not None else compute_dtype(spec, wl)
+    e = _DTYPE_BYTES.get(compute, 2)
+    if rs is not None:
+        layers, head = rs.busiest_stage.layers, rs.busiest_stage.head
+    else:
+        layers, head = _busiest_stage(spec, wl)
     rank_spec = _per_rank(spec, wl.tp)
     if not wl.mode.trains:
         cands = act.inference_candidates(
@@ -147,7 +154,8 @@ def _candidates(
         return cands, kv, grads, opt
     targets: frozenset[str] = frozenset()
     if wl.mode in (Mode.LORA, Mode.QLORA):
-        targets = resolve_targets(spec, wl).walk_names
+        resolved = rs.targets if rs is not None and rs.targets is not None else resolve_targets(spec, wl)
+        targets = resolved.walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
     rc = recipe(wl)
     if rc.optimizer_in_backward:
@@ -157,7 +165,7 @@ def _candidates(
         cands.append(
             act.Candidate(
                 "optimizer",
-                _optimizer_temp(spec, wl, static),
+                _optimizer_temp(spec, wl, static, compute),
                 0,
                 1,
                 f"optimizer step ({rc.optimizer})",
@@ -176,9 +184,11 @@ def _total(cands: list[act.Candidate], kv: list[Num], grads: list[Num], opt: lis
     return [c.activations + k + g + o for c, k, g, o in zip(cands, kv, grads, opt, strict=True)]
 
 
-def phase_totals(spec: ModelSpec, wl: Workload, static: StaticBytes) -> dict[str, Num]:
+def phase_totals(
+    spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved | None = None
+) -> dict[str, Num]:
     """The largest live set of each phase (weights and adapters included), for checking against a trace."""
-    cands, kv, grads, opt = _candidates(spec, wl, static)
+    cands, kv, grads, opt = _candidates(spec, wl, static, rs=rs)
     out: dict[str, Num] = {}
     for c, t in zip(cands, _total(cands, kv, grads, opt), strict=True):
         full = t + static.weights + static.adapters
@@ -186,9 +196,12 @@ def phase_totals(spec: ModelSpec, wl: Workload, static: StaticBytes) -> dict[str
     return out
 
 
-def peak(spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
-    """The largest live set over the phases of `wl` (weights and adapters excluded: always live)."""
-    cands, kv, grads, opt = _candidates(spec, wl, static)
+def peak(spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved | None = None) -> Peak:
+    """The largest live set over the phases of `wl` (weights and adapters excluded: always live).
+
+    `rs` is the workload resolved once (estimate/resolved.py); without it, it is derived here.
+    """
+    cands, kv, grads, opt = _candidates(spec, wl, static, rs=rs)
     totals = _total(cands, kv, grads, opt)
     idx = _pick(totals)
     activ = _take([c.activations for c in cands], idx)
@@ -198,7 +211,7 @@ def peak(spec: ModelSpec, wl: Workload, static: StaticBytes) -> Peak:
     nominal = _take(totals, idx)
     low = nominal
     if not wl.mode.trains and wl.attention is None and not spec.eager_attention_only:
-        fc, fkv, fg, fo = _candidates(spec, wl, static, flash=True)
+        fc, fkv, fg, fo = _candidates(spec, wl, static, flash=True, rs=rs)
         ftot = _total(fc, fkv, fg, fo)
         low = _take(ftot, _pick(ftot))
     if np.ndim(idx) == 0:

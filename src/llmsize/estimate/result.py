@@ -37,6 +37,33 @@ class Component(BaseModel):
     range: ByteRange | None = None
 
 
+class EngineFigures(BaseModel):
+    """What the engine itself allocates and prints, beside the components (issue 9).
+
+    Sizes are per GPU (the busiest). `device_weights_bytes` + `host_bytes` split the weights the
+    way the engine places them; the KV fields describe one page (block id) of its cache.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    engine: str
+    version: str = Field(description="the engine release whose allocation rules are modelled")
+    device_weights_bytes: int = Field(ge=0)
+    host_bytes: int = Field(default=0, ge=0, description="host RAM: weights left on the CPU and host buffers")
+    compute_buffer_bytes: int = Field(default=0, ge=0)
+    output_buffer_bytes: int = Field(default=0, ge=0)
+    non_torch_bytes: int = Field(default=0, ge=0, description="vLLM: memory outside torch (NCCL, cuBLAS)")
+    cuda_graph_bytes: int = Field(default=0, ge=0)
+    kv_page_bytes: int = Field(default=0, ge=0, description="bytes of one cache block id across its layers")
+    block_tokens: int = Field(default=1, gt=0, description="tokens per block (llama.cpp/SGLang: 1 cell)")
+    kv_groups: int = Field(default=1, gt=0, description="vLLM: KV cache groups sharing the block pool")
+    blocks_per_request: int = Field(default=0, ge=0, description="block ids one --context request needs")
+    full_groups: int = Field(default=0, ge=0, description="vLLM: groups of full-attention layers")
+    budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
+    kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
+    lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
+
+
 class Estimate(BaseModel):
     """Predicted peak memory of one workload on the busiest GPU.
 
@@ -60,6 +87,7 @@ class Estimate(BaseModel):
     trainable_params: int = Field(default=0, ge=0)
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    engine_figures: EngineFigures | None = None
     host_bytes: int = Field(
         default=0, ge=0, description="host RAM the run needs besides the GPU: offloaded activations/states"
     )

@@ -18,6 +18,7 @@ import numpy as np
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import core, kv_cache
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.overhead import CUDA_CONTEXT_BYTES
 from llmsize.estimate.weights import stages
 from llmsize.estimate.workload import Workload
@@ -73,8 +74,9 @@ def _inference_grid(spec: ModelSpec, wl: Workload, ctxs: IntArray, bats: IntArra
     contexts, batches = ctxs[:, None], bats[None, :]
     prompt = contexts if wl.prompt_tokens is None else np.minimum(wl.prompt_tokens, contexts)
     terms = busiest.kv_terms
-    kv_full = kv_cache.kv_bytes(terms, wl.engine, contexts, prompt, batches)
-    kv_prefill = kv_cache.kv_bytes(terms, wl.engine, prompt, prompt, batches)
+    eng = engine_for(wl)
+    kv_full = kv_cache.kv_bytes(terms, eng, contexts, prompt, batches)
+    kv_prefill = kv_cache.kv_bytes(terms, eng, prompt, prompt, batches)
     e = int(BYTES_PER_ELEMENT.get(ctx.compute, 2))
     layers = max(stages(spec, wl), key=lambda st: (len(st.layers), st.head))
     cands = act.inference_candidates(
@@ -119,9 +121,10 @@ def sweep(
     weights, grads, opt, adapters = (np.zeros(len(dtypes), dtype=np.int64) for _ in range(4))
     kv = np.zeros(shape, dtype=np.int64)
     activ = np.zeros(shape, dtype=np.int64)
+    overhead = CUDA_CONTEXT_BYTES
     for i, dtype in enumerate(dtypes):
         wl = Workload.model_validate({**base.model_dump(), "dtype": dtype})
-        if not wl.mode.trains:
+        if not wl.mode.trains and engine_for(wl).hf_phase_walk:
             static, kv[i], activ[i] = _inference_grid(spec, wl, ctxs, bats)
             weights[i], adapters[i] = static.weights, static.adapters
             continue
@@ -130,10 +133,11 @@ def sweep(
                 point = Workload.model_validate({**wl.model_dump(), "context": int(c), "batch": int(b)})
                 est = core.estimate(spec, point)
                 kv[i, j, k], activ[i, j, k] = est.kv_cache_bytes, est.activations_bytes
+                overhead = est.overhead_bytes
                 weights[i], grads[i], opt[i], adapters[i] = (
                     est.weights_bytes,
                     est.gradients_bytes,
                     est.optimizer_bytes,
                     est.adapters_bytes,
                 )
-    return Sweep(ctxs, bats, tuple(dtypes), weights, kv, activ, grads, opt, adapters, CUDA_CONTEXT_BYTES)
+    return Sweep(ctxs, bats, tuple(dtypes), weights, kv, activ, grads, opt, adapters, overhead)

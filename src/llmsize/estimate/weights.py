@@ -16,7 +16,9 @@ from fractions import Fraction
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
-from llmsize.estimate.workload import Engine, Mode, Workload
+from llmsize.estimate.engines.registry import engine_for
+from llmsize.estimate.placement import Stage, split_layers
+from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
 from llmsize.specs.unsloth import nearest_ftype_text
@@ -83,7 +85,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
     elif wl.mode is Mode.QLORA and (
-        base.quant is None or (base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS)
+        base.quant is None
+        # a GGUF checkpoint the engine dequantizes on load (transformers) is a float base too
+        or (base.quant == QuantMethod.GGUF and engine_for(wl).load_format(spec, wl, rest) is not None)
     ):
         fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
         if (
@@ -91,12 +95,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         ):  # transformers dequantizes GGUF on load, then bitsandbytes quantizes
             notes.append(f"transformers dequantizes the GGUF weights on load, to {rest}")
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
-    elif base.quant == QuantMethod.GGUF and wl.engine is Engine.TRANSFORMERS:
-        fmt = WeightFormat(dtype=rest)
-        notes.append(
-            f"transformers dequantizes GGUF weights on load, to {rest}; "
-            "--engine llama.cpp keeps them quantized"
-        )
+    elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
+        fmt = loaded[0]
+        notes.append(loaded[1])
     elif base.quant is not None:
         fmt = base if base.quant == QuantMethod.GGUF else base.model_copy(update={"dtype": rest})
     else:
@@ -124,6 +125,7 @@ def _plain_quantization(wanted: str, notes: list[str]) -> WeightFormat:
 
 
 def _validate_format(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> None:
+    engine_for(wl).check_format(fmt)
     if wl.mode.trains_all_weights and fmt.quant is not None:
         raise BadInputError(
             f"--mode {wl.mode} trains every weight, but {fmt.label()} weights cannot take gradients",
@@ -153,16 +155,6 @@ def compute_dtype(spec: ModelSpec, wl: Workload, fmt: WeightFormat | None = None
 
 
 @dataclass(frozen=True)
-class Stage:
-    """What one GPU of the pipeline holds: its blocks, and whether it holds the ends of the model."""
-
-    index: int
-    layers: tuple[int, ...]
-    embedding: bool  # token embeddings (and learned positions, and the vision tower)
-    head: bool  # final norm + lm_head (or, tied, the embedding matrix serving as the head)
-
-
-@dataclass(frozen=True)
 class Shard:
     """One parameter group as it lies on one GPU, after tensor and pipeline parallelism."""
 
@@ -187,13 +179,7 @@ class Shard:
 def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
     """Tensor/pipeline degrees the model can be split by; BadInputError says what to change."""
     tp = wl.tp
-    if wl.engine is Engine.LLAMA_CPP and tp > 1:
-        raise BadInputError(
-            "llama.cpp splits layers across GPUs (--split-mode layer), not tensors",
-            hint="use --num-gpus N with --tp 1",
-        )
-    if wl.gpu_layers is not None and wl.engine is not Engine.LLAMA_CPP:
-        raise BadInputError("gpu_layers (partial offload) applies to --engine llama.cpp")
+    engine_for(wl).validate(spec, wl)
     if wl.pp > spec.num_layers:
         raise BadInputError(f"--pp {wl.pp} is more stages than the model's {spec.num_layers} layers")
     if tp == 1:
@@ -227,30 +213,15 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
 
     Pipeline parallelism splits the blocks into contiguous stages, the extra blocks of an uneven
     split going to the last stages (the first already holds the embeddings); tied embeddings are
-    duplicated on the last stage to serve as the head (Megatron-LM). llama.cpp keeps the token
-    embeddings on the CPU, offloads the last `gpu_layers` blocks, puts the output layer on the GPU
-    only when every block is offloaded, and splits the offloaded blocks evenly across `num_gpus`
-    (llama-model.cpp, --n-gpu-layers / --split-mode layer).
+    duplicated on the last stage to serve as the head (Megatron-LM). An engine with its own
+    placement (llama.cpp's offload split) says so in its module.
     """
-    n = spec.num_layers
-    if wl.engine is Engine.LLAMA_CPP:
-        offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
-        head = wl.gpu_layers is None or wl.gpu_layers > n
-        parts = _split(list(range(n - offloaded, n)), wl.num_gpus)
-        return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
-    parts = _split(list(range(n)), wl.pp)
+    own = engine_for(wl).stages(spec, wl)
+    if own is not None:
+        return own
+    parts = split_layers(list(range(spec.num_layers)), wl.pp)
     last = len(parts) - 1
     return tuple(Stage(i, tuple(p), i == 0, i == last) for i, p in enumerate(parts))
-
-
-def _split(layers: list[int], n_parts: int) -> list[list[int]]:
-    base, extra = divmod(len(layers), n_parts)
-    sizes = [base + (1 if i >= n_parts - extra else 0) for i in range(n_parts)]
-    out, start = [], 0
-    for size in sizes:
-        out.append(layers[start : start + size])
-        start += size
-    return out
 
 
 def _group_layers(spec: ModelSpec, group: ParamGroup) -> tuple[int, ...] | None:
@@ -490,7 +461,9 @@ class WeightEstimate:
     notes: tuple[str, ...]
 
 
-def estimate_weights(spec: ModelSpec, wl: Workload) -> WeightEstimate:
+def estimate_weights(
+    spec: ModelSpec, wl: Workload, placed: tuple[Stage, ...] | None = None
+) -> WeightEstimate:
     """Bytes of the weights on every GPU position of the pipeline.
 
     With the checkpoint's own headers at hand and the same format requested, the exact checkpoint
@@ -499,7 +472,7 @@ def estimate_weights(spec: ModelSpec, wl: Workload) -> WeightEstimate:
     """
     validate_parallelism(spec, wl)
     fmt, notes = effective_format(spec, wl)
-    all_stages = stages(spec, wl)
+    all_stages = placed if placed is not None else stages(spec, wl)
     formula = [stage_weight_bytes(spec, wl, fmt, st) for st in all_stages]
     total = model_weight_bytes(spec, fmt)
     out_notes = list(notes)

@@ -85,9 +85,21 @@ class Attention(StrEnum):
 
 
 class Engine(StrEnum):
+    """The runtime that allocates the memory; each has one module in estimate/engines/."""
+
     TRANSFORMERS = "transformers"
     VLLM = "vllm"
     LLAMA_CPP = "llama.cpp"
+    SGLANG = "sglang"
+    OLLAMA = "ollama"
+
+
+class FlashAttn(StrEnum):
+    """llama.cpp --flash-attn: auto enables it where the backend supports the model's shapes."""
+
+    ON = "on"
+    OFF = "off"
+    AUTO = "auto"
 
 
 class Workload(BaseModel):
@@ -153,6 +165,23 @@ class Workload(BaseModel):
     engine: Engine = Engine.TRANSFORMERS
     gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1, description="vLLM's share of the card")
     gpu_layers: int | None = Field(default=None, ge=0, description="llama.cpp layers on the GPU; None = all")
+    # Engine settings (issue 9); None = the engine's own default, which its module names.
+    max_num_seqs: int | None = Field(default=None, gt=0, description="vLLM/SGLang: running sequences")
+    max_num_batched_tokens: int | None = Field(
+        default=None, gt=0, description="vLLM: tokens per scheduler step (the profile run's batch)"
+    )
+    enforce_eager: bool = Field(default=False, description="vLLM: no CUDA graphs")
+    block_size: int | None = Field(default=None, gt=0, description="vLLM: tokens per KV block")
+    kv_cache_memory: int | None = Field(default=None, gt=0, description="vLLM: explicit KV budget, bytes")
+    mem_fraction_static: float | None = Field(
+        default=None, gt=0, le=1, description="SGLang: share of the card for weights and the KV pool"
+    )
+    ubatch: int | None = Field(default=None, gt=0, description="llama.cpp n_ubatch")
+    n_batch: int | None = Field(default=None, gt=0, description="llama.cpp n_batch")
+    flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")
+    n_cpu_moe: int | None = Field(
+        default=None, ge=0, description="llama.cpp: MoE layers whose experts stay on the CPU"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:
@@ -166,6 +195,8 @@ class Workload(BaseModel):
             raise ValueError(
                 "QLoRA keeps 4-bit base weights and computes in bf16/fp16; --dtype fp32 is impossible"
             )
+        if self.ubatch is not None and self.n_batch is not None and self.ubatch > self.n_batch:
+            raise ValueError(f"--ubatch ({self.ubatch}) cannot exceed --n-batch ({self.n_batch})")
         if self.mode is Mode.INFERENCE and self.zero:
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
         if self.optimizer_in_backward and self.gradient_accumulation > 1:
@@ -177,11 +208,7 @@ class Workload(BaseModel):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
-        if self.mode is not Mode.INFERENCE and self.engine is not Engine.TRANSFORMERS:
-            raise ValueError(
-                f"--engine {self.engine} serves models and does not train; --mode {self.mode} runs "
-                "with the default --engine transformers"
-            )
+        # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
 
     @property

@@ -5,29 +5,36 @@ Pure arithmetic on an Estimate and a GpuSpec; the planner (plan.py) decides layo
 
 from __future__ import annotations
 
-import math
-
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.result import COMPONENTS, Estimate
-from llmsize.estimate.workload import Engine
+from llmsize.estimate.workload import Engine, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import SpeedEstimate
 from llmsize.units import format_gib
 
-# REFERENCE: vLLM's CacheConfig.block_size defaults to 16 tokens (vllm/config.py), and
-# Worker.determine_num_available_blocks (vllm/worker/worker.py) sizes the KV pool as
-#   total_gpu_memory x gpu_memory_utilization - peak memory of a profiling run (weights,
-#   activations and non-torch allocations), divided into blocks of
-#   block_size x layers x (K + V) x heads x head_dim x dtype bytes.
-VLLM_BLOCK_TOKENS = 16
+
+def visible_memory_bytes(gpu: GpuSpec) -> int:
+    """The memory the driver reports (what engines budget from), or the GPU's share of unified memory.
+
+    The catalog's `memory_bytes` is the driver's total where it records one (memory.driver_mib:
+    79.22 GiB on an H100 80GB, not the 80 GB on the box), else the vendor's figure.
+    """
+    return gpu.usable_memory_bytes
 
 
 def usable_bytes(gpu: GpuSpec, engine: Engine | str = Engine.TRANSFORMERS,
                  gpu_memory_utilization: float = 0.9) -> int:
-    """Memory one GPU offers a workload: all of it, or vLLM's `gpu_memory_utilization` share."""
-    if Engine(engine) is Engine.VLLM:
-        return int(gpu.usable_memory_bytes * gpu_memory_utilization)
-    return gpu.usable_memory_bytes
+    """Memory one GPU offers a workload as its engine budgets it (vLLM: its utilization share)."""
+    wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
+    return workload_usable_bytes(gpu, wl)
+
+
+def workload_usable_bytes(gpu: GpuSpec, wl: Workload) -> int:
+    """What the workload's engine offers of `gpu`, whatever the model (an empty estimate's budget)."""
+    probe = Estimate(weights_bytes=0, kv_cache_bytes=0, activations_bytes=0, gradients_bytes=0,
+                     optimizer_bytes=0, adapters_bytes=0, overhead_bytes=0, params=0, active_params=0)
+    return engine_for(wl).budget(probe, visible_memory_bytes(gpu), wl).usable_bytes
 
 
 def largest_component(est: Estimate) -> tuple[str, int]:
@@ -37,9 +44,11 @@ def largest_component(est: Estimate) -> tuple[str, int]:
     return name, sizes[name]
 
 
-def fit_reason(est: Estimate, usable: int, gpu_id: str, count: int = 1) -> str | None:
+def fit_reason(
+    est: Estimate, usable: int, gpu_id: str, count: int = 1, need: int | None = None
+) -> str | None:
     """None when it fits; otherwise one sentence naming what is too large."""
-    need = est.total_bytes
+    need = est.total_bytes if need is None else need
     if need <= usable:
         return None
     name, size = largest_component(est)
@@ -48,53 +57,6 @@ def fit_reason(est: Estimate, usable: int, gpu_id: str, count: int = 1) -> str |
     if size > usable:
         return f"{head}; {name} alone take {format_gib(size)}"
     return f"{head}; the largest part is {name} ({format_gib(size)}, {size / need:.0%})"
-
-
-def vllm_blocks(context: int) -> int:
-    """KV blocks vLLM allocates for one sequence of `context` tokens."""
-    return math.ceil(context / VLLM_BLOCK_TOKENS)
-
-
-def vllm_pool(est: Estimate, usable: int) -> int:
-    """Bytes vLLM has left for KV-cache blocks: its share of the card minus everything else."""
-    return max(0, usable - (est.total_bytes - est.kv_cache_bytes))
-
-
-def vllm_max_seqs(est: Estimate, usable: int, kv_bytes_per_seq: int, context: int) -> int:
-    """Sequences of `context` tokens that vLLM's block pool holds at once (the useful vLLM answer).
-
-    `kv_bytes_per_seq` is the per-GPU KV cache of one sequence at `context` tokens; vLLM rounds each
-    sequence up to whole 16-token blocks.
-    """
-    if kv_bytes_per_seq <= 0:
-        return 0
-    per_seq = kv_bytes_per_seq * vllm_blocks(context) * VLLM_BLOCK_TOKENS / context
-    return int(vllm_pool(est, usable) // per_seq)
-
-
-def llama_cpp_layers(est: Estimate, usable: int, num_layers: int) -> int:
-    """Layers llama.cpp can put on the GPU (`--gpu-layers`): the rest stays in CPU RAM.
-
-    Weights and KV cache are spread evenly over the layers; activations (the compute buffer) and
-    overhead stay on the GPU whatever the split. A rough split: real layers differ slightly.
-    """
-    fixed = est.activations_bytes + est.overhead_bytes + est.adapters_bytes
-    per_layer = (est.weights_bytes + est.kv_cache_bytes) / num_layers
-    if per_layer <= 0:
-        return num_layers
-    return max(0, min(num_layers, int((usable - fixed) // per_layer)))
-
-
-def host_bytes(whole: Estimate, gpu_layers: int | None, num_layers: int) -> int | None:
-    """CPU RAM that llama.cpp's layers off the GPU need: their weights and KV cache; None when all fit.
-
-    llama.cpp keeps each layer's weights and KV cache on the device that runs the layer
-    (llama.cpp: llama_model_load / llama_kv_cache, per-layer buffer types), so the host holds
-    (weights + KV) x layers off / layers, spread evenly like llama_cpp_layers.
-    """
-    if gpu_layers is None or gpu_layers >= num_layers or num_layers <= 0:
-        return None
-    return int((whole.weights_bytes + whole.kv_cache_bytes) * (num_layers - gpu_layers) / num_layers)
 
 
 def plan_cost(gpu: GpuSpec, count: int, tokens_per_s: float | None) -> tuple[float | None, float | None]:
@@ -128,29 +90,37 @@ def fit(
     total_layers: int | None = None,
     warnings: tuple[str, ...] = (),
     host_bytes: int | None = None,
+    wl: Workload | None = None,
 ) -> FitRow:
-    """One FitRow: `est` is the busiest GPU's peak, checked against what `gpu` offers."""
-    engine = Engine(engine)
-    usable = usable_bytes(gpu, engine, gpu_memory_utilization)
-    fits = est.total_bytes <= usable
+    """One FitRow: `est` is the busiest GPU's peak, checked against what `gpu` offers as the
+    workload's engine budgets it (its module's `budget`)."""
+    if wl is None:
+        wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
+    eng = engine_for(wl)
+    b = eng.budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
+    usable = b.usable_bytes
+    fits = b.fits
+    reason = None if fits else (b.reason or fit_reason(est, usable, gpu.id, count, b.need_bytes))
+    figs = est.engine_figures
     tokens = (speed.aggregate_tokens_per_s or speed.decode_tokens_per_s) if speed and fits else None
     per_hour, per_mtok = plan_cost(gpu, count, tokens)
     price = gpu.price
+    host = (figs.host_bytes or None) if figs is not None else host_bytes
     return FitRow(
         gpu=gpu.id,
         count=count,
         fits=fits,
-        per_gpu_bytes=est.total_bytes,
-        headroom_bytes=usable - est.total_bytes,
+        per_gpu_bytes=b.need_bytes,
+        headroom_bytes=usable - b.need_bytes,
         max_context=max_context,
         decode_tokens_per_s=speed.decode_tokens_per_s if speed and fits else None,
         ttft_s=speed.ttft_s if speed and fits else None,
         tp=tp,
         pp=pp,
         dp=dp,
-        reason=fit_reason(est, usable, gpu.id, count),
+        reason=reason,
         usable_bytes=usable,
-        engine=engine.value,
+        engine=wl.engine.value,
         max_batch=max_batch,
         tpot_s=speed.tpot_s if speed and fits else None,
         aggregate_tokens_per_s=speed.aggregate_tokens_per_s if speed and fits else None,
@@ -161,13 +131,21 @@ def fit(
         compute_bound_concurrency=speed.compute_bound_concurrency if speed and fits else None,
         speed_constants=(speed.constants.model_dump(mode="json") if speed and fits and speed.constants
                          else None),
-        max_concurrent_seqs=max_concurrent_seqs,
-        kv_pool_bytes=vllm_pool(est, usable) if engine is Engine.VLLM else None,
+        max_concurrent_seqs=max_concurrent_seqs if max_concurrent_seqs is not None else (
+            int(b.max_concurrency) if b.max_concurrency is not None else None),
+        kv_pool_bytes=b.kv_pool_bytes,
         gpu_layers=gpu_layers,
         total_layers=total_layers,
-        warnings=warnings,
-        visible_memory_bytes=gpu.usable_memory_bytes,
-        host_bytes=host_bytes,
+        warnings=(*warnings, *b.warnings),
+        kv_tokens=b.kv_tokens,
+        kv_blocks=b.kv_blocks,
+        max_concurrency=b.max_concurrency,
+        compute_buffer_bytes=figs.compute_buffer_bytes if figs else None,
+        device_weights_bytes=figs.device_weights_bytes if figs else None,
+        host_bytes=host,
+        engine_version=eng.version,
+        visible_memory_bytes=visible_memory_bytes(gpu),
+        engine_log=b.lines,
         usd_per_hour=per_hour,
         usd_per_million_output_tokens=per_mtok,
         price_source=f"{price.source} ({price.date})" if price and per_hour is not None else None,

@@ -48,6 +48,27 @@ class FitRow(BaseModel):
     gpu_layers: int | None = Field(default=None, description="llama.cpp: layers that fit on the GPU")
     total_layers: int | None = None
     warnings: tuple[str, ...] = ()
+    # Added by the engines issue (9):
+    kv_tokens: int | None = Field(default=None, description="tokens the engine's KV cache holds on this GPU")
+    kv_blocks: int | None = Field(default=None, description="vLLM: KV cache blocks")
+    max_concurrency: float | None = Field(
+        default=None, description="requests of the full --context the engine's cache holds at once"
+    )
+    compute_buffer_bytes: int | None = Field(default=None, description="llama.cpp: device compute buffer")
+    device_weights_bytes: int | None = Field(default=None, description="weights on the GPU")
+    host_bytes: int | None = Field(
+        default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)"
+    )
+    engine_version: str | None = Field(
+        default=None, description="the engine release whose rules are modelled"
+    )
+    visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
+    engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
+    # Added by the hardware issue (host RAM and cost; keys are only ever added):
+    usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
+    usd_per_million_output_tokens: float | None = Field(
+        default=None, description="usd_per_hour over the output tokens an hour makes (aggregate speed)")
+    price_source: str | None = Field(default=None, description="where the price comes from, with its date")
     # Added by the speed issue (11):
     prefill_tokens_per_s: float | None = Field(default=None, description="prompt tokens/s of the prefill")
     ttft_class: str | None = Field(default=None, description="'good' (< 1 s), 'acceptable' (1-3 s), 'slow'")
@@ -57,12 +78,3 @@ class FitRow(BaseModel):
         default=None, description="concurrency from which decode turns compute-bound")
     speed_constants: dict[str, float | int | str | None] | None = Field(
         default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")
-    # Added by the hardware issue (host RAM and cost; keys are only ever added):
-    visible_memory_bytes: int | None = Field(
-        default=None, description="one GPU's memory as the runtime reports it (before vLLM's share)")
-    host_bytes: int | None = Field(
-        default=None, description="llama.cpp: CPU RAM the layers off the GPU need (weights + KV cache)")
-    usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
-    usd_per_million_output_tokens: float | None = Field(
-        default=None, description="usd_per_hour over the output tokens an hour makes (aggregate speed)")
-    price_source: str | None = Field(default=None, description="where the price comes from, with its date")

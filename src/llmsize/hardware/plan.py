@@ -23,9 +23,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from llmsize.errors import BadInputError
+from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.result import Estimate
-from llmsize.estimate.workload import Engine, Mode, Workload
-from llmsize.hardware.fit import fit, host_bytes, llama_cpp_layers, usable_bytes, vllm_max_seqs
+from llmsize.estimate.workload import Mode, Workload
+from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import (
@@ -195,6 +196,7 @@ class Planner:
     _memo: dict[Workload, Estimate] = field(default_factory=dict, repr=False)
     # Totals already computed along one search axis: (layout, axis, other value) -> {x: bytes}.
     _curves: dict[tuple[Layout, str, int], dict[int, int]] = field(default_factory=dict, repr=False)
+    _subs: dict[Workload, Planner] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -222,6 +224,29 @@ class Planner:
         except ValidationError as err:
             raise BadInputError(f"invalid workload: {err.errors()[0]['msg']}") from None
 
+    # --- engine budgets -----------------------------------------------------------------------------
+    def for_gpu(self, gpu: GpuSpec) -> Planner:
+        """The planner of the workload with the engine's GPU-dependent defaults (vLLM's batch sizes);
+        estimates are shared, search curves are not."""
+        wl = engine_for(self.wl).gpu_defaults(self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id)
+        if wl == self.wl:
+            return self
+        sub = self._subs.get(wl)
+        if sub is None:
+            sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo)
+            self._subs[wl] = sub
+        return sub
+
+    def budget(self, gpu: GpuSpec, wl: Workload) -> Budget:
+        est = self.estimate(wl)
+        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
+
+    def usable(self, gpu: GpuSpec) -> int:
+        return workload_usable_bytes(gpu, self.wl)
+
+    def need(self, gpu: GpuSpec, wl: Workload) -> int:
+        return self.budget(gpu, wl).need_bytes
+
     # --- layouts -----------------------------------------------------------------------------------
     def check_layout(self, layout: Layout) -> None:
         problem = tp_problem(self.spec, layout.tp) or pp_problem(self.spec, layout.pp)
@@ -247,8 +272,8 @@ class Planner:
                 dp = count // (tp * pp)
                 if sharded_dp:
                     key: tuple[int, ...] = (pp, tp)
-                elif self.wl.engine is Engine.LLAMA_CPP:
-                    # llama.cpp splits whole layers across GPUs by default (--split-mode layer).
+                elif engine_for(self.wl).stages(self.spec, self.wl) is not None:
+                    # An engine with its own layer split (llama.cpp --split-mode layer) uses it.
                     key = (dp, tp)
                 else:
                     key = (dp, pp)
@@ -265,25 +290,34 @@ class Planner:
         return None
 
     # --- limits ------------------------------------------------------------------------------------
-    def max_context(self, usable: int, layout: Layout, batch: int | None = None) -> int | None:
+    def _need_fn(self, gpu: GpuSpec | None) -> Callable[[Workload], int]:
+        if gpu is None:
+            return lambda wl: self.estimate(wl).total_bytes
+        return lambda wl: self.need(gpu, wl)
+
+    def max_context(self, usable: int, layout: Layout, batch: int | None = None,
+                    gpu: GpuSpec | None = None) -> int | None:
         """Longest context (tokens per sequence) whose peak fits `usable` bytes, up to the model's limit."""
         b = batch or self.wl.batch
+        need = self._need_fn(gpu)
 
         def total(context: int) -> int:
-            return self.estimate(self.workload(layout, context=context, batch=b)).total_bytes
+            return need(self.workload(layout, context=context, batch=b))
 
         known = self._curves.setdefault((layout, "context", b), {})
         asked = self.workload(layout, batch=b)
         if asked in self._memo:  # the estimate at the asked context is usually known already
-            known.setdefault(asked.context, self._memo[asked].total_bytes)
+            known.setdefault(asked.context, need(asked))
         return largest_within(total, usable, 1, self.spec.max_position_embeddings, known)
 
-    def max_batch(self, usable: int, layout: Layout, context: int | None = None) -> int | None:
+    def max_batch(self, usable: int, layout: Layout, context: int | None = None,
+                  gpu: GpuSpec | None = None) -> int | None:
         """Largest batch whose peak fits `usable` bytes at `context` tokens per sequence."""
         c = context or self.wl.context
+        need = self._need_fn(gpu)
 
         def total(batch: int) -> int:
-            return self.estimate(self.workload(layout, context=c, batch=batch)).total_bytes
+            return need(self.workload(layout, context=c, batch=batch))
 
         known = self._curves.setdefault((layout, "batch", c), {})
 
@@ -312,27 +346,29 @@ class Planner:
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
                    notes: tuple[str, ...] = ()) -> FitRow:
         """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=notes)
         self.check_layout(layout)
         wl = self.workload(layout)
         est = self.estimate(wl)
-        usable = usable_bytes(gpu, wl.engine, wl.gpu_memory_utilization)
-        fits = est.total_bytes <= usable
+        eng = engine_for(wl)
+        bud = self.budget(gpu, wl)
+        usable = bud.usable_bytes
+        fits = bud.fits
         warnings = tuple(dict.fromkeys((*notes, *dtype_warnings(self.spec, wl, gpu), *est.warnings)))
         max_ctx = max_b = seqs = layers = None
         if limits:
-            max_ctx = self.max_context(usable, layout)
-            if batch_limit and wl.engine is not Engine.VLLM:
-                max_b = self.max_batch(usable, layout)
-        if wl.engine is Engine.VLLM and wl.mode is Mode.INFERENCE:
-            one = self.estimate(self.workload(layout, batch=1))
-            seqs = vllm_max_seqs(est, usable, one.kv_cache_bytes, wl.context)
+            max_ctx = self.max_context(usable, layout, gpu=gpu)
+            if bud.max_context is not None and max_ctx is None:
+                max_ctx = min(bud.max_context, self.spec.max_position_embeddings)
+            if batch_limit and bud.max_concurrency is None:
+                max_b = self.max_batch(usable, layout, gpu=gpu)
+        if bud.max_concurrency is not None:
+            seqs = int(bud.max_concurrency)
             max_b = seqs
-        host = None
-        if wl.engine is Engine.LLAMA_CPP:
-            whole = self.estimate(self.workload(layout, gpu_layers=None))
-            layers = llama_cpp_layers(whole, usable, self.spec.num_layers)
-            on_gpu = wl.gpu_layers if wl.gpu_layers is not None else (None if fits else layers)
-            host = host_bytes(whole, on_gpu, self.spec.num_layers)
+        full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
+        layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
@@ -344,20 +380,23 @@ class Planner:
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                    max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings, host_bytes=host)
+                   warnings=warnings, wl=wl)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
-        usable = usable_bytes(gpu, self.wl.engine, self.wl.gpu_memory_utilization)
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.choose_layout(gpu, num_gpus)
+        usable = self.usable(gpu)
         if num_gpus is not None:
             if num_gpus < 1:
                 raise BadInputError("--num-gpus must be at least 1 (or 'auto')")
             explicit = self.explicit_layout(num_gpus)
             if explicit is not None:
                 self.check_layout(explicit)
-                return explicit, self.estimate(self.workload(explicit)).total_bytes <= usable
+                return explicit, self.budget(gpu, self.workload(explicit)).fits
             candidates = self.layouts(num_gpus)
-            chosen = self._first_fit(candidates, usable) if candidates else None
+            chosen = self._first_fit(candidates, usable, gpu) if candidates else None
             if chosen is not None and chosen[1]:
                 return chosen
             # With N GPUs one can always run an (N-1)-GPU layout and leave GPUs idle: some models
@@ -365,7 +404,7 @@ class Planner:
             for count in range(num_gpus - 1, 0, -1):
                 fewer = self.layouts(count)
                 if fewer:
-                    layout, fits = self._first_fit(fewer, usable)
+                    layout, fits = self._first_fit(fewer, usable, gpu)
                     if fits:
                         return layout, True
             if chosen is None:
@@ -377,17 +416,18 @@ class Planner:
             candidates = self.layouts(count)
             if not candidates:
                 continue
-            best = self._first_fit(candidates, usable)
+            best = self._first_fit(candidates, usable, gpu)
             if best[1]:
                 return best
         assert best is not None
         return best
 
-    def _first_fit(self, candidates: Sequence[Layout], usable: int) -> tuple[Layout, bool]:
+    def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec) -> tuple[Layout, bool]:
         smallest: tuple[int, Layout] | None = None
         for layout in candidates:
-            need = self.estimate(self.workload(layout)).total_bytes
-            if need <= usable:
+            bud = self.budget(gpu, self.workload(layout))
+            need = bud.need_bytes
+            if bud.fits:
                 return layout, True
             if smallest is None or need < smallest[0]:
                 smallest = (need, layout)
@@ -400,6 +440,9 @@ class Planner:
     def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
              batch_limit: bool = True) -> FitRow:
         """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit)
         layout, _ = self.choose_layout(gpu, num_gpus)
         note: tuple[str, ...] = ()
         if num_gpus is not None and layout.count < num_gpus:
@@ -558,21 +601,18 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
     # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.
     rest = half if half == "fp16" else None
-    if wl.engine is Engine.LLAMA_CPP:
-        gguf = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"]
-        return [PrecisionOption(label=half, dtype=half),
-                *(PrecisionOption(label=f"gguf {q}", quant=q, dtype=rest) for q in gguf)]
+    eng = engine_for(wl)
     options = [PrecisionOption(label=half, dtype=half)]
-    fp8_ok = gpu is None or gpu.supports("fp8") or wl.engine is Engine.VLLM
-    if fp8_ok:
-        options.append(PrecisionOption(label="fp8", quant="fp8", dtype=rest))
-    if wl.engine is Engine.VLLM:
-        options += [PrecisionOption(label="gptq int8", quant="gptq-int8", dtype=rest),
-                    PrecisionOption(label="awq int4", quant="awq", dtype=rest)]
-    else:
-        options += [PrecisionOption(label="bnb int8", quant="bnb-int8", dtype=rest),
-                    PrecisionOption(label="bnb nf4", quant="bnb-nf4", dtype=rest)]
+    for quant in eng.quant_options():
+        if quant == "fp8" and not (gpu is None or gpu.supports("fp8") or eng.fp8_weight_only):
+            continue
+        label = _QUANT_LABELS.get(quant, f"gguf {quant}")
+        options.append(PrecisionOption(label=label, quant=quant, dtype=rest))
     return options
+
+
+_QUANT_LABELS = {"fp8": "fp8", "gptq-int8": "gptq int8", "awq": "awq int4", "gptq": "gptq int4",
+                 "bnb-int8": "bnb int8", "bnb-nf4": "bnb nf4", "nvfp4": "nvfp4"}
 
 
 def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
@@ -608,7 +648,9 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
                 raise
             continue  # a format this model cannot take (the estimator says why when asked directly)
         est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
-        results.append(PrecisionResult(option=option, row=row, weights_bytes=est.weights_bytes,
+        figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
+        on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes
+        results.append(PrecisionResult(option=option, row=row, weights_bytes=on_gpu,
                                        total_bytes=est.total_bytes))
         planners.append(planner)
         if stop_at_first and row.fits:

@@ -89,6 +89,9 @@ class Report(BaseModel):
     gpus: list[FitRow] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    engine: dict[str, Any] | None = Field(
+        default=None, description="what the engine allocates and prints (device/host split, buffers, pages)"
+    )
     training: dict[str, Any] = Field(
         default_factory=dict,
         description="training recipe assumed (framework, defaults taken); host/paged bytes outside the total",
@@ -155,5 +158,6 @@ def build_report(
         gpus=list(gpus),
         assumptions=list(estimate.assumptions),
         warnings=list(estimate.warnings),
+        engine=estimate.engine_figures.model_dump(mode="json") if estimate.engine_figures else None,
         training=dict(estimate.training),
     )

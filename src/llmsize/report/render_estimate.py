@@ -104,6 +104,7 @@ def _human(report: Report, console: Console) -> None:
     table.add_row(Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%")
     console.print(table)
     console.print(Text(f"Total: {format_gib(total)} ({total:,} bytes) on the busiest GPU"))
+    _engine_lines(report, console)
     console.print(Text("Formulas and low-high ranges: llmsize explain with the same arguments.", style="dim"))
     if report.gpus:
         _gpus(report, console)
@@ -115,6 +116,23 @@ def _human(report: Report, console: Console) -> None:
         console.print(Text("Warnings:", style="bold yellow"))
         for w in report.warnings:
             console.print(Text(f"  ! {w}"))
+
+
+def _engine_lines(report: Report, console: Console) -> None:
+    """The figures the engine would print itself (on the first GPU asked, if any)."""
+    from rich.text import Text
+
+    eng = report.engine or {}
+    first = report.gpus[0].engine_log if report.gpus else ()
+    lines = list(first) if first else list(eng.get("lines", []))
+    if not lines:
+        return
+    console.print(Text(f"{eng.get('engine', 'engine')} {eng.get('version', '')} would print:", style="bold"))
+    for line in lines:
+        console.print(Text(f"  {line}"))
+    host = eng.get("host_bytes") or 0
+    if host:
+        console.print(Text(f"  host RAM: {format_gib(host)}; device: everything else"))
 
 
 # One character and colour per component, so the bar reads without colour too.

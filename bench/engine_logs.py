@@ -1,0 +1,176 @@
+"""llmsize against published engine log lines: print every row and write docs/validation-engines.md.
+
+    python bench/engine_logs.py            # table on stdout + docs/validation-engines.md
+    python bench/engine_logs.py --no-write # stdout only
+
+Rows come from tests/golden/engine_logs.yaml (the same rows the golden tests check); the llama.cpp
+CPU oracle section comes from docs/validation/llama_cpp_oracle.yaml (bench/llama_cpp_oracle.py).
+A row the installed llmsize cannot express yet (option, engine or JSON key missing) is listed as
+"not computable" with the reason, never counted as a pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "golden"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from engine_log_rows import Outcome, load_rows, predict  # noqa: E402
+
+DOC = ROOT / "docs" / "validation-engines.md"
+ORACLE = ROOT / "docs" / "validation" / "llama_cpp_oracle.yaml"
+GIB, MIB = 2**30, 2**20
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "bytes":
+        return f"{value / GIB:,.2f} GiB" if value >= GIB else f"{value / MIB:,.2f} MiB"
+    if unit == "x":
+        return f"{value:.2f}x"
+    return f"{value:,.0f} {unit}"
+
+
+def _source(row: dict[str, Any]) -> str:
+    src = row["source"]
+    for key, mark in (("issue", "#"), ("pr", "PR #")):
+        if key in src:
+            return f"[{src['repo']} {mark}{src[key]}]({src['url']})"
+    return f"[{src['repo']}]({src['url']})"
+
+
+def _setup(row: dict[str, Any]) -> str:
+    flags = ", ".join(f"{k}={v}" for k, v in row["flags"].items())
+    engine = f"{row['engine']} {row['engine_version']}"
+    return f"{row['model']} · {row['quant']} · {row['gpu']} · {engine} · {flags}"
+
+
+def evaluate(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Outcome]]:
+    return [(row, predict(row)) for row in rows]
+
+
+def _status(row: dict[str, Any], out: Outcome) -> tuple[str, float | None]:
+    if not out.supported or out.predicted is None:
+        return "not computable", None
+    err = out.error(float(row["figure"]))
+    return ("pass" if abs(err) <= row["tolerance"]["rel"] else "FAIL"), err
+
+
+def summary(results: list[tuple[dict[str, Any], Outcome]]) -> list[str]:
+    lines = [
+        "| engine | rows | computable | pass | median abs. error | worst |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for engine in sorted({r["engine"] for r, _ in results}):
+        mine = [(r, o) for r, o in results if r["engine"] == engine]
+        errs = [(abs(e), r["id"]) for r, o in mine for s, e in [_status(r, o)] if e is not None]
+        passed = sum(1 for r, o in mine if _status(r, o)[0] == "pass")
+        med = f"{statistics.median(e for e, _ in errs):.2%}" if errs else "—"
+        worst = f"{max(errs)[0]:.2%} ({max(errs)[1]})" if errs else "—"
+        lines.append(f"| {engine} | {len(mine)} | {len(errs)} | {passed} | {med} | {worst} |")
+    return lines
+
+
+def table(results: list[tuple[dict[str, Any], Outcome]]) -> list[str]:
+    lines = [
+        "| row | setup | published line | published | llmsize | error | status |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    for row, out in results:
+        status, err = _status(row, out)
+        note = f" — {out.reason}" if status == "not computable" else ""
+        lines.append(
+            f"| `{row['id']}` | {_setup(row)}; {_source(row)} | `{row['quote']}` | {row['printed']} | "
+            f"{_fmt(out.predicted, row['unit'])} | {'—' if err is None else f'{err:+.2%}'} | {status}{note} |"
+        )
+    return lines
+
+
+def findings(results: list[tuple[dict[str, Any], Outcome]]) -> list[str]:
+    """What each published line implies about the engine's mechanism, where a row needed tracing."""
+    lines = ["", "## Findings from the published lines", ""]
+    for row, out in results:
+        if "finding" in row:
+            status, err = _status(row, out)
+            shown = "" if err is None else f" (llmsize {err:+.2%}, {status})"
+            lines.append(f"- `{row['id']}`{shown}: {row['finding']}")
+    return lines
+
+
+def oracle_section() -> list[str]:
+    if not ORACLE.exists():
+        return ["", "## llama.cpp on a CPU (oracle)", "", "Not measured: `python bench/llama_cpp_oracle.py`."]
+    data = yaml.safe_load(ORACLE.read_text(encoding="utf-8"))
+    lines = [
+        "",
+        "## llama.cpp on a CPU, measured here (oracle)",
+        "",
+        "`bench/llama_cpp_oracle.py` writes small GGUFs with the `gguf` package (real widths, "
+        f"{data['layers_note']}, random weights), loads each with llama-cpp-python "
+        f"{data['llama_cpp_python']} (llama.cpp built from source) at several settings, and records "
+        "the sizes llama.cpp prints itself (stderr, `verbose=True`). Every number in "
+        "`docs/validation/llama_cpp_oracle.yaml` is llama.cpp's own output; the golden test "
+        "`tests/golden/test_llama_cpp_oracle.py` compares llmsize with a sample of them.",
+        "",
+        "| arch | n_ctx | n_seq | n_ubatch | flash_attn | type_k/v | KV | compute buffer | output buffer |",
+        "|---|---:|---:|---:|---|---|---:|---:|---:|",
+    ]
+    for r in data["runs"]:
+        s = r["settings"]
+        lines.append(
+            f"| {r['arch']} | {s['n_ctx']} | {s['n_seq_max']} | {s['n_ubatch']} | {s['flash_attn']} "
+            f"| {s['type_k']}/{s['type_v']} | {_fmt(r['kv_bytes'], 'bytes')} "
+            f"| {_fmt(r['compute_bytes'], 'bytes')} | {_fmt(r['output_bytes'], 'bytes')} |"
+        )
+    return lines
+
+
+def document(results: list[tuple[dict[str, Any], Outcome]]) -> str:
+    head = [
+        "# Validation against the engines' own log lines",
+        "",
+        "Generated by `python bench/engine_logs.py`; the rows are `tests/golden/engine_logs.yaml` and the "
+        "golden test is `tests/golden/test_engine_logs.py`. Each row quotes one line an engine printed, with "
+        "the setup it ran (model and file, GPU, engine version, flags), its public source, and the llmsize "
+        "command that should give the same figure. Tolerances (issue 9): KV bytes to the printed rounding; "
+        "device weights 2%; llama.cpp compute buffer 10%; vLLM/SGLang pools, blocks and concurrency 5% "
+        "(tighter where the pool is given). "
+        "'not computable' means the installed llmsize lacks the option, engine or JSON key the row needs.",
+        "",
+        "Units: GiB = 2^30 bytes. vLLM V0's 'GB' and SGLang's 'GB' are GiB (both divide by 2^30).",
+        "",
+        "## Summary per engine",
+        "",
+    ]
+    body = [*summary(results), "", "## Rows", "", *table(results), *findings(results), *oracle_section()]
+    return "\n".join([*head, *body, ""])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
+    args = parser.parse_args()
+    results = evaluate(load_rows())
+    for row, out in results:
+        status, err = _status(row, out)
+        shown = "" if err is None else f"{err:+8.2%}"
+        why = f"  ({out.reason})" if status == "not computable" else ""
+        got = _fmt(out.predicted, row["unit"])
+        print(f"{row['id']:45s} {row['printed']:>34s}  {got:>18s} {shown:>9s}  {status}{why}")
+    print("\n".join(summary(results)))
+    if not args.no_write:
+        DOC.write_text(document(results), encoding="utf-8")
+        print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Engine settings shared by `estimate`, `fit` and `compare` (issue 9): each engine's own flags.
+
+The names follow the engines' own command lines (vLLM `--max-num-seqs`, llama.cpp `--ubatch`, ...);
+an engine ignores the settings of the others. Unset means the engine's default, which its module in
+estimate/engines/ names and cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import typer
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.workload import FlashAttn
+
+_PANEL = "Engine"
+
+MaxNumSeqsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-num-seqs",
+        min=1,
+        help="vLLM/SGLang: sequences running at once (vLLM default 256; 1024 on >=70 GiB GPUs).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MaxBatchedTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-num-batched-tokens",
+        min=1,
+        help="vLLM: tokens per step, the profile run's batch (2048; 8192 on >=70 GiB GPUs); "
+        "SGLang: chunked_prefill_size.",
+        rich_help_panel=_PANEL,
+    ),
+]
+EnforceEagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--enforce-eager", help="vLLM: no CUDA graphs (their memory is not reserved).", rich_help_panel=_PANEL
+    ),
+]
+BlockSizeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--block-size",
+        min=1,
+        help="vLLM: tokens per KV block (default 16; 64 for MLA).",
+        rich_help_panel=_PANEL,
+    ),
+]
+KvCacheMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kv-cache-memory",
+        help="vLLM: KV cache budget in bytes, or with a unit (8GiB, 20GB); replaces the profile.",
+        rich_help_panel=_PANEL,
+    ),
+]
+MemFractionOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--mem-fraction-static",
+        help="SGLang: share of the card for weights and the KV pool (default 0.88 at TP 1).",
+        rich_help_panel=_PANEL,
+    ),
+]
+UbatchOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--ubatch",
+        min=1,
+        help="llama.cpp: n_ubatch, tokens per compute step (default 512).",
+        rich_help_panel=_PANEL,
+    ),
+]
+NBatchOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--n-batch", min=1, help="llama.cpp: n_batch, logical batch (default 2048).", rich_help_panel=_PANEL
+    ),
+]
+FlashAttnOpt = Annotated[
+    FlashAttn,
+    typer.Option(
+        "--flash-attn",
+        help="llama.cpp/Ollama: flash attention on, off or auto (on where supported).",
+        rich_help_panel=_PANEL,
+    ),
+]
+NCpuMoeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--n-cpu-moe",
+        min=0,
+        help="llama.cpp: keep the experts of the first N MoE layers in host RAM.",
+        rich_help_panel=_PANEL,
+    ),
+]
+
+ENGINE_OPTION_NAMES: tuple[str, ...] = (
+    "max_num_seqs",
+    "max_num_batched_tokens",
+    "enforce_eager",
+    "block_size",
+    "kv_cache_memory",
+    "mem_fraction_static",
+    "ubatch",
+    "n_batch",
+    "flash_attn",
+    "n_cpu_moe",
+)
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$")
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "kib": 1 << 10,
+    "ki": 1 << 10,
+    "m": 10**6,
+    "mb": 10**6,
+    "mib": 1 << 20,
+    "mi": 1 << 20,
+    "g": 10**9,
+    "gb": 10**9,
+    "gib": 1 << 30,
+    "gi": 1 << 30,
+    "t": 10**12,
+    "tb": 10**12,
+    "tib": 1 << 40,
+    "ti": 1 << 40,
+}
+
+
+def parse_size(text: str, option: str) -> int:
+    """'8GiB' -> 8 x 2^30, '20GB' -> 20 x 10^9, '1073741824' -> bytes; else BadInputError."""
+    match = _SIZE.match(text)
+    if not match:
+        raise BadInputError(f"{option} {text!r} is not a size", hint="write bytes, or e.g. 8GiB or 20GB")
+    value = float(match.group(1)) * _UNITS[(match.group(2) or "").lower()]
+    if value < 1:
+        raise BadInputError(f"{option} {text!r} must be positive")
+    return int(value)
+
+
+def engine_settings_from(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The Workload engine fields among a command's parameters (pass `locals()`), sizes parsed."""
+    out = {name: values[name] for name in ENGINE_OPTION_NAMES if name in values}
+    if out.get("kv_cache_memory") is not None:
+        out["kv_cache_memory"] = parse_size(str(out["kv_cache_memory"]), "--kv-cache-memory")
+    if out.get("flash_attn") is None:
+        out.pop("flash_attn", None)
+    return out

@@ -1,0 +1,303 @@
+"""The engine protocol: what every runtime module answers, and the defaults most engines share.
+
+DESIGN.md "Layer kinds and engines": each engine (transformers, vLLM, SGLang, llama.cpp, Ollama) is
+one module behind this protocol, so that nothing outside `estimate/engines/` branches on the engine.
+An engine says
+- how it loads the weights (the format it keeps them in, where they live: device or host),
+- how it lays out and pages the cache of each layer kind (`tokens_held`, per-sequence or shared
+  cells, the element bytes of its KV types),
+- the transient memory it needs with the kernels it really runs (`peak`: a profile run, a compute
+  buffer, or the transformers forward walk),
+- what it reserves beside the tensors (`overhead`: CUDA context, non-torch memory, CUDA graphs),
+- how it budgets a GPU (`budget`: its utilization share, the KV pool, blocks and concurrency, and
+  its own refusal), and the figures its log prints (`EngineFigures.lines`).
+
+Modules import the memory components lazily inside functions: the components ask the engine, so a
+module-level import back into them would be a cycle.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+import numpy as np
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.units import BYTES_PER_ELEMENT
+
+if TYPE_CHECKING:
+    from llmsize.estimate.overhead import Overhead
+    from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import EngineFigures, Estimate
+    from llmsize.specs.models import ModelSpec, WeightFormat
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One GPU as the engine budgets it: what it offers, what the workload needs, and its answer."""
+
+    usable_bytes: int
+    need_bytes: int
+    reason: str | None = None
+    kv_pool_bytes: int | None = None
+    kv_tokens: int | None = None
+    kv_blocks: int | None = None
+    max_concurrency: float | None = None
+    max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)
+    warnings: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
+
+    @property
+    def fits(self) -> bool:
+        return self.reason is None and self.need_bytes <= self.usable_bytes
+
+
+@dataclass(frozen=True)
+class WeightPlacement:
+    """Weights of the busiest GPU as the engine places them (after tensor/pipeline parallelism)."""
+
+    device_bytes: int
+    host_bytes: int
+
+
+class EngineModel(Protocol):
+    """The protocol every engine module implements (see the module docstring)."""
+
+    engine: Engine
+    version: str
+
+    def describe(self) -> str: ...
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload: ...
+    def validate(self, spec: ModelSpec, wl: Workload) -> None: ...
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None: ...
+    def check_format(self, fmt: WeightFormat) -> None: ...
+    def compute_dtype(self, fmt: WeightFormat, default: str) -> str: ...
+    def default_kv_dtype(self, compute: str) -> str: ...
+    def kv_element_bytes(self, kv_dtype: str) -> Fraction: ...
+    def cache_kv_heads(self, spec: ModelSpec) -> int: ...
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
+    def keeps_windows(self, kv_dtype: str) -> bool: ...
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
+    def sequences(self, batch: Any) -> Any: ...
+    def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement: ...
+    def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+    ) -> EngineFigures | None: ...
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
+    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload: ...
+    def quant_options(self) -> tuple[str, ...]: ...
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
+    def overhead_notes(self) -> tuple[str, ...]: ...
+    def kv_formula_tail(self) -> str: ...
+
+
+def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
+    """Serving engines run an fp32 checkpoint in bf16 unless --dtype says otherwise.
+
+    REFERENCE: vllm/config/model.py `_get_and_verify_dtype` ("auto": a float32 config dtype becomes
+    the platform's half type, bfloat16 where supported); SGLang's ModelConfig follows the same rule.
+    """
+    from llmsize.specs.models import WeightFormat
+
+    if spec.weight_format.quant is None and wl.dtype is None and rest == "fp32":
+        return WeightFormat(dtype="bf16"), f"{engine} runs the float32 checkpoint in bf16 (--dtype auto)"
+    return None
+
+
+def pad(x: Any, multiple: int) -> Any:
+    """x rounded up to a multiple (works on numpy arrays)."""
+    return -(-x // multiple) * multiple
+
+
+class BaseEngine:
+    """Defaults shared by most engines; each engine module overrides what it does differently."""
+
+    engine: ClassVar[Engine]
+    version: ClassVar[str] = ""
+    # KV element types the engine accepts (--kv-dtype), by llmsize's names.
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16"})
+    label: ClassVar[str] = ""
+    # Whether FP8 checkpoints run on GPUs without FP8 tensor cores, weights kept 8-bit (vLLM's
+    # FP8 Marlin kernel); elsewhere they are upcast on load.
+    fp8_weight_only: ClassVar[bool] = False
+    # Whether the transient peak is the transformers phase walk (which sweep.py vectorises).
+    hf_phase_walk: ClassVar[bool] = True
+
+    def __init__(self, wl: Workload | None = None) -> None:
+        self.wl = wl if wl is not None else Workload(engine=self.engine)
+
+    # --- identity -------------------------------------------------------------------------------
+    def describe(self) -> str:
+        return f"{self.label or self.engine} {self.version}".strip()
+
+    # --- workload ---------------------------------------------------------------------------------
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """The workload with the engine's own defaults filled in (Ollama's context, ...)."""
+        del spec
+        return wl
+
+    def validate(self, spec: ModelSpec, wl: Workload) -> None:
+        """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
+        if wl.gpu_layers is not None or wl.n_cpu_moe is not None:
+            raise BadInputError(
+                f"--gpu-layers / --n-cpu-moe (partial offload) apply to llama.cpp and Ollama, "
+                f"not {self.engine}"
+            )
+        del spec
+
+    # Weight formats the engine cannot load at all (QuantMethod values); None = anything.
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset()
+
+    def check_format(self, fmt: WeightFormat) -> None:
+        """A weight format the engine cannot run is bad input (exit 2)."""
+        if fmt.quant is not None and str(fmt.quant) in self.unsupported_formats:
+            raise BadInputError(
+                f"{self.label or self.engine} cannot run {fmt.label()} weights",
+                hint=self.format_hint(),
+            )
+
+    def format_hint(self) -> str:
+        return "pick another --engine or --quant"
+
+    # --- weights --------------------------------------------------------------------------------
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        """A format the engine converts the checkpoint's weights to on load (None: kept as stored)."""
+        del spec, wl, rest
+        return None
+
+    def compute_dtype(self, fmt: WeightFormat, default: str) -> str:
+        del fmt
+        return default
+
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
+        """Device and host bytes of the busiest GPU's weights (`device` = its stage's bytes,
+        `all_stages` = every GPU's together): all on the device by default."""
+        del spec, wl, fmt, stage, all_stages
+        return WeightPlacement(device, 0)
+
+    def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
+        """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""
+        del est, usable, num_layers
+        return None
+
+    def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None:
+        """The engine's own placement of blocks on GPUs; None = pipeline stages (Megatron-style)."""
+        del spec, wl
+        return None
+
+    # --- cache ----------------------------------------------------------------------------------
+    def default_kv_dtype(self, compute: str) -> str:
+        return compute
+
+    def kv_element_bytes(self, kv_dtype: str) -> Fraction:
+        if kv_dtype not in self.kv_dtypes:
+            allowed = ", ".join(sorted(self.kv_dtypes))
+            raise BadInputError(
+                f"--kv-dtype {kv_dtype} is not available with --engine {self.engine}",
+                hint=f"choose one of: {allowed}",
+            )
+        return BYTES_PER_ELEMENT[kv_dtype]
+
+    def cache_kv_heads(self, spec: ModelSpec) -> int:
+        return spec.num_kv_heads
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """One layer's cache per token on one rank (the MLA latent, or K and V of the cached heads)."""
+        return kv_layer_bytes(spec, element, tp, self.cache_kv_heads(spec))
+
+    def keeps_windows(self, kv_dtype: str) -> bool:
+        """Whether sliding layers hold at most their window with this KV type."""
+        del kv_dtype
+        return True
+
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """Cache positions one layer of this kind holds per sequence."""
+        del prefill, batch
+        return tokens if window is None else np.minimum(tokens, window)
+
+    def sequences(self, batch: Any) -> Any:
+        """How many times `tokens_held` is allocated: once per sequence (1 when cells are shared)."""
+        return batch
+
+    def kv_formula_tail(self) -> str:
+        return ""
+
+    # --- transient, reservations, figures -------------------------------------------------------
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
+        """The live set at the workload's peak; the default is the transformers phase walk."""
+        from llmsize.estimate import phases
+
+        return phases.peak(spec, wl, static, rs)
+
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
+        from llmsize.estimate.overhead import cuda_overhead
+
+        del spec, rs
+        return cuda_overhead(wl, allocated)
+
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+    ) -> EngineFigures | None:
+        del spec, wl, weights, peak, rs
+        return None
+
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        """All of the card for everything the estimate holds on the device (on unified memory the
+        host's share comes out of the same pool)."""
+        del wl
+        need = est.total_bytes
+        figs = est.engine_figures
+        if figs is not None and not unified:
+            need -= figs.host_bytes
+        return Budget(usable_bytes=total_bytes, need_bytes=need)
+
+    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
+        """Settings whose default depends on the GPU (vLLM's batch sizes on large cards)."""
+        del total_bytes, gpu_name
+        return wl
+
+    def quant_options(self) -> tuple[str, ...]:
+        """Weight formats `fit` tries for this engine, best quality first (after the 16-bit one)."""
+        return ("fp8", "bnb-int8", "bnb-nf4")
+
+    def overhead_notes(self) -> tuple[str, ...]:
+        """What `overhead` leaves out, listed last among the assumptions."""
+        return ()
+
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """Assumptions to list: the first goes with the weights, the rest with the cache."""
+        del spec, wl
+        return (f"engine: {self.describe()} (the release whose allocation rules are modelled)",)
+
+
+def ceil_div(a: int, b: int) -> int:
+    return -(-a // b) if b else 0
+
+
+def kv_layer_bytes(spec: ModelSpec, element: Fraction, tp: int, kv_heads: int) -> Fraction:
+    """Per layer and token on one rank: the MLA latent once, else K and V of the rank's heads."""
+    if spec.is_mla:
+        # DSA (DeepSeek-V3.2, GLM-5): each layer also caches one indexer key per token
+        # (cache_utils.DynamicIndexedLayer.indexer_keys), in the compute dtype like the latent.
+        indexer = spec.indexer.cache_elements_per_token if spec.indexer is not None else 0
+        return (spec.kv_lora_rank + spec.qk_rope_head_dim + indexer) * element
+    heads = max(kv_heads // tp, 1) if tp > 1 else kv_heads
+    return 2 * heads * spec.head_dim * element
+
+
+def whole(x: Fraction) -> int:
+    return math.ceil(x)

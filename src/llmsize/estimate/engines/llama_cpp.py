@@ -1,0 +1,364 @@
+"""llama.cpp (llama-server / llama-cli): cells allocated up front, a graph allocator's compute buffer.
+
+Modelled release: llama.cpp b6700 (October 2025: `--flash-attn auto` by default, unified KV cells
+shared by the parallel slots). Sources (ggml-org/llama.cpp):
+- context, `src/llama-context.cpp` `llama_context::llama_context`: n_ctx (here --batch x --context:
+  the slots share one unified cache) is padded to 256 cells (`GGML_PAD(n_ctx, 256)`, the KV size
+  padding of `llama_kv_cache`); n_ubatch (default 512) and n_batch (default 2048, common/common.h)
+  with n_ubatch <= n_batch.
+- cache, `src/llama-kv-cache.cpp`: K and V of every offloaded layer for every cell, in the chosen
+  ggml types (f16 default; q8_0 = 34 bytes per 32 values, q4_0 = 18 per 32, ggml-common.h); the
+  layers left on the CPU keep their cache in host RAM (offload_kqv). Sliding-window layers
+  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells.
+  MLA models (deepseek2 with split `attn_k_b`/`attn_v_b`) cache kv_lora_rank + rope per token.
+- compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
+  worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
+  n_outputs = n_tokens; the allocator reuses memory of tensors past their last use, so the buffer
+  is the largest live set of one stage: attention (the KQ mask, and without flash attention the
+  f32 K*Q scores of n_kv x n_ubatch x n_head), the feed-forward, or the output layer (f32 logits
+  of n_vocab x n_ubatch). With flash attention the mask is f16 and no score matrix exists.
+- output buffer, `llama_context::output_reserve(n_seq_max)`: n_vocab x n_seq_max f32 logits, in
+  host memory (CPU / CUDA_Host).
+- weights, `src/llama-model.cpp` `load_tensors`: token embeddings stay in host memory (their
+  get_rows runs on the CPU); -ngl offloads the last n blocks and, with n > n_layer, the output
+  layer; --n-cpu-moe N keeps the experts of the first N layers on the CPU (tensor override).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
+from llmsize.estimate.workload import Engine, FlashAttn, Workload
+from llmsize.units import MIB, format_gib
+
+if TYPE_CHECKING:
+    from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import EngineFigures, Estimate
+    from llmsize.specs.models import ModelSpec, WeightFormat
+
+LLAMA_CPP_VERSION_MODELLED = "b6700"
+CELL_PAD = 256  # REFERENCE: llama-kv-cache.cpp / llama-context.cpp: KV size padded to 256 cells
+UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
+N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
+MASK_PAD = 64  # REFERENCE: ggml.h GGML_KQ_MASK_PAD 64: the mask's token rows are padded to 64
+F32 = 4
+
+
+class LlamaCpp(BaseEngine):
+    """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
+
+    engine: ClassVar[Engine] = Engine.LLAMA_CPP
+    version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
+    label: ClassVar[str] = "llama.cpp"
+    # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})
+    hf_phase_walk: ClassVar[bool] = False
+    # llama.cpp loads GGUF files: float checkpoints convert (convert_hf_to_gguf.py), the Hugging
+    # Face quantized formats do not.
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset(
+        {"gptq", "awq", "bnb-nf4", "bnb-fp4", "bnb-int8", "exl2", "mlx", "compressed-tensors", "fp8", "nvfp4"}
+    )
+
+    # --- settings -----------------------------------------------------------------------------------
+    def ubatch(self) -> int:
+        return self.wl.ubatch or UBATCH
+
+    def flash_attention(self) -> bool:
+        """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do)."""
+        return self.wl.flash_attn is not FlashAttn.OFF
+
+    def n_ctx(self) -> int:
+        return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
+
+    # --- validation and weights ---------------------------------------------------------------------
+    def validate(self, spec: ModelSpec, wl: Workload) -> None:
+        if wl.tp > 1:
+            raise BadInputError(
+                f"{self.label} splits layers across GPUs (--split-mode layer), not tensors",
+                hint="use --num-gpus N with --tp 1",
+            )
+        if wl.mode.trains:
+            raise BadInputError(
+                f"{self.label} runs inference only", hint="use --engine transformers to train"
+            )
+        if wl.n_cpu_moe is not None and not spec.is_moe:
+            raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
+        if (
+            wl.kv_dtype is not None
+            and str(wl.kv_dtype) in ("q8_0", "q4_0")
+            and wl.flash_attn is FlashAttn.OFF
+        ):
+            # REFERENCE: llama-context.cpp llama_init_from_model: "V cache quantization requires flash_attn"
+            raise BadInputError(
+                f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention",
+                hint="use --flash-attn on (or auto), or --kv-dtype fp16",
+            )
+        ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
+        if ub > nb:
+            raise BadInputError(
+                f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch"
+            )
+
+    def format_hint(self) -> str:
+        return "size the GGUF instead (--quant Q4_K_M, Q8_0, ...) or use --engine vllm"
+
+    def compute_dtype(self, fmt: WeightFormat, default: str) -> str:
+        del fmt, default
+        return "fp16"
+
+    def default_kv_dtype(self, compute: str) -> str:
+        del compute
+        return "fp16"  # --cache-type-k/-v f16
+
+    def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
+        """Token embeddings on the CPU; the last `gpu_layers` blocks split evenly over the GPUs;
+        the output layer on the last GPU only when every block is offloaded."""
+        from llmsize.estimate.placement import Stage, split_layers
+
+        n = spec.num_layers
+        offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
+        head = wl.gpu_layers is None or wl.gpu_layers > n
+        parts = split_layers(list(range(n - offloaded, n)), wl.num_gpus)
+        return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
+
+    # --- cache ----------------------------------------------------------------------------------------
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """Cells for all sequences at once, allocated for the whole context up front."""
+        del prefill
+        cells = pad(tokens * batch, CELL_PAD)
+        if window is None:
+            return cells
+        return np.minimum(cells, pad(window * batch + self.ubatch(), CELL_PAD))
+
+    def sequences(self, batch: Any) -> Any:
+        del batch
+        return 1
+
+    def kv_formula_tail(self) -> str:
+        return ", allocated for the full context"
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """An MLA GGUF converted before llama.cpp split `attn_kv_b` into `attn_k_b`/`attn_v_b`
+        (ggml-org/llama.cpp#12801, April 2025) runs MLA as plain multi-head attention: every head's
+        K (nope + rope dims) and V are cached, 9x the latent for DeepSeek-V2-Lite, 71x for V3."""
+        if old_mla_gguf(spec):
+            heads = spec.num_attention_heads
+            k = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
+            return (k + heads * spec.v_head_dim) * element
+        return super().layer_kv_bytes(spec, element, tp)
+
+    # --- compute and output buffers -------------------------------------------------------------------
+    def buffers(self, spec: ModelSpec, head_on_device: bool) -> tuple[int, int, int]:
+        """(device compute buffer, host compute buffer, output buffer) in bytes."""
+        n_ctx = self.n_ctx()
+        n_ub = min(n_ctx, self.ubatch())
+        fa = self.flash_attention()
+        h, hd = spec.hidden_size, spec.head_dim
+        heads = spec.num_attention_heads
+        q_width = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim if spec.is_mla else hd)
+        rows = pad(n_ub, MASK_PAD)
+        mask_elem = 2 if fa else F32
+        windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
+        masks = 0
+        for w in windows:
+            n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))
+            masks += n_kv * rows * mask_elem
+        n_kv_max = (
+            n_ctx
+            if None in windows
+            else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
+        )
+        scores = 0 if fa else n_kv_max * n_ub * heads * F32
+        # Attention: the residual stream, the normed input, Q and the heads' output, besides the
+        # masks and (without flash attention) the scores. The new K and V are copied into the
+        # cache (llama-kv-cache.cpp cpy_k/cpy_v) and die there; the scores read the cache views.
+        attn = masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
+        ffn = 0
+        if spec.num_layers > spec.num_moe_layers:
+            ffn = F32 * n_ub * (3 * h + 2 * spec.intermediate_size)
+        if spec.is_moe:
+            k = spec.num_experts_per_tok
+            shared = 2 * spec.shared_expert_intermediate_size
+            moe = (
+                F32
+                * n_ub
+                * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
+            )
+            ffn = max(ffn, masks + moe)
+        # The output layer: the final norm's result (its input, the residual stream, is dead once
+        # normed) and the f32 logits of every token of the ubatch.
+        output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
+        device = max(attn, ffn, output)
+        # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
+        # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
+        host = F32 * n_ub * h + masks
+        if not head_on_device:
+            host = max(host, F32 * n_ub * (h + spec.vocab_size))
+        out_buf = spec.vocab_size * self.wl.batch * F32
+        return int(device), int(host), int(out_buf)
+
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
+        from llmsize.estimate.phases import Peak
+
+        head = rs.stages[-1].head
+        device, host, out = self.buffers(spec, head)
+        total = device + host + out
+        kv = static.kv_full
+        return Peak(
+            phase="decode",
+            kv_cache=kv,
+            activations=total,
+            gradients=0,
+            optimizer=0,
+            formula=(
+                "llama.cpp buffers reserved at start: the compute buffer of one ubatch against the whole "
+                "context (graph allocator) and the f32 output buffer (vocabulary x sequences)"
+            ),
+            detail=(
+                f"compute buffer {device:,} B on the GPU + {host:,} B host, output buffer {out:,} B; "
+                f"ubatch {min(self.n_ctx(), self.ubatch())}, n_ctx {self.n_ctx():,}, "
+                f"flash attention {'on' if self.flash_attention() else 'off'}"
+            ),
+            low=total + kv + static.weights + static.adapters,
+            high=total + kv + static.weights + static.adapters,
+        )
+
+    # --- placement of weights and figures -------------------------------------------------------------
+    def cpu_expert_bytes(self, spec: ModelSpec, fmt: WeightFormat, stage: Stage) -> int:
+        """Experts of the first --n-cpu-moe layers on this stage: they stay on the CPU."""
+        if not self.wl.n_cpu_moe:
+            return 0
+        from llmsize.estimate.weights import shard_bytes, stage_shards
+
+        cpu_layers = set(range(min(self.wl.n_cpu_moe, spec.num_layers)))
+        total = 0
+        for shard in stage_shards(spec, self.wl, stage):
+            if shard.group.kind != "expert":
+                continue
+            mine = tuple(i for i in shard.layers if i in cpu_layers)
+            if mine:
+                part = shard.__class__(
+                    shard.group,
+                    shard.in_features,
+                    shard.out_features,
+                    shard.numel_each,
+                    shard.bias_each,
+                    mine,
+                    shard.per_layer,
+                    shard.per_layer * len(mine),
+                )
+                total += shard_bytes(spec, part, fmt)
+        return total
+
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
+        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM."""
+        from llmsize.estimate.weights import model_weight_bytes
+
+        cpu_experts = self.cpu_expert_bytes(spec, fmt, stage)
+        del wl
+        whole = model_weight_bytes(spec, fmt)
+        return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
+
+    def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
+        """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
+        each layer's K/V with the layer (llama-kv-cache.cpp, offload_kqv)."""
+        from llmsize.estimate.kv_cache import kv_cache_bytes
+
+        on_gpu = {layer for st in rs.stages for layer in st.layers}
+        cpu = [layer for layer in range(spec.num_layers) if layer not in on_gpu]
+        return int(kv_cache_bytes(spec, wl, rs.kv_dtype, cpu)) if cpu else 0
+
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+    ) -> EngineFigures:
+        from llmsize.estimate.result import EngineFigures
+
+        head = rs.stages[-1].head
+        device, host, out = self.buffers(spec, head)
+        cells = self.n_ctx()
+        kv_dtype = rs.kv_dtype
+        kv_mib = peak.kv_cache / MIB
+        lines = (
+            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {spec.num_layers:3d} layers, "
+            f"{wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+            f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
+            f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
+            f"CPU output buffer size = {out / MIB:8.2f} MiB",
+            f"CUDA0 model buffer size = {weights.device_bytes / MIB:8.2f} MiB",
+            f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
+        )
+        return EngineFigures(
+            engine=str(self.engine),
+            version=self.version,
+            device_weights_bytes=weights.device_bytes,
+            host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
+            compute_buffer_bytes=device,
+            output_buffer_bytes=out,
+            kv_page_bytes=0,
+            block_tokens=1,
+            lines=lines,
+        )
+
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        f = est.engine_figures
+        # On unified memory (Apple silicon, DGX Spark) host buffers come out of the same pool.
+        host = f.host_bytes if f is not None and not unified else 0
+        need = est.total_bytes - host
+        reason = None
+        if need > total_bytes:
+            reason = (
+                f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
+                "offload fewer layers (--gpu-layers) or experts (--n-cpu-moe)"
+            )
+        lines = f.lines if f is not None else ()
+        return Budget(
+            usable_bytes=total_bytes,
+            need_bytes=need,
+            reason=reason,
+            kv_tokens=self.n_ctx(),
+            lines=lines,
+        )
+
+    def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
+        """Layers that fit the GPU (-ngl): weights and cache spread evenly over the blocks; the
+        compute buffer and the CUDA context stay whatever the split (a rough split: real blocks
+        differ slightly)."""
+        f = est.engine_figures
+        device_weights = f.device_weights_bytes if f is not None else est.weights_bytes
+        fixed = (f.compute_buffer_bytes if f is not None else est.activations_bytes) + est.overhead_bytes
+        per_layer = (device_weights + est.kv_cache_bytes) / num_layers
+        if per_layer <= 0:
+            return num_layers
+        return max(0, min(num_layers, int((usable - fixed) // per_layer)))
+
+    def quant_options(self) -> tuple[str, ...]:
+        return ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
+
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        del spec
+        return (
+            f"{self.describe()}: n_ctx {self.n_ctx():,} cells (--batch {wl.batch} slots x --context "
+            f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
+            f"{'on' if self.flash_attention() else 'off'}; token embeddings in host RAM",
+        )
+
+
+def old_mla_gguf(spec: ModelSpec) -> bool:
+    """A GGUF of an MLA model whose tensors have no split `attn_k_b` (converted before #12801)."""
+    ck = spec.checkpoint
+    if not spec.is_mla or ck is None or ck.format != "gguf" or not ck.tensors:
+        return False
+    return not any(t.name.endswith("attn_k_b.weight") for t in ck.tensors)
+
+
+def _ggml(kv_dtype: str) -> str:
+    return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)

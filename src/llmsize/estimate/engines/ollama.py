@@ -1,0 +1,79 @@
+"""Ollama: llama-server underneath, with Ollama's own defaults and the GGUF its tags resolve to.
+
+Modelled release: Ollama 0.33 (ollama/ollama at fb30760, August 2026), which launches llama.cpp's
+`llama-server` (llm/llama_server.go `NewLlamaServer`). Rules, each with its source:
+- the tag: Ollama's library serves one GGUF per tag, Q4_K_M unless the tag names another type
+  (e.g. `qwen2.5:7b-instruct-q8_0`) or the library publishes another default (llama3: Q4_0;
+  gpt-oss: its MXFP4 experts as released); specs/ollama.py resolves the tag to that file, and this
+  engine sizes a Hugging Face name run under `--engine ollama` as its Q4_K_M GGUF.
+- context: `-c NumCtx x numParallel` and `-np numParallel` (llm/llama_server.go): the parallel
+  slots share one unified cache, as `--batch x --context` does for llama.cpp here. NumCtx is
+  OLLAMA_CONTEXT_LENGTH, else a VRAM tier (server/routes.go `Serve`: 262,144 tokens with >= 47 GiB
+  of VRAM, 32,768 with >= 23 GiB, else 4,096), capped at the model's trained context
+  (server/routes.go); OLLAMA_NUM_PARALLEL defaults to 1 (envconfig/config.go).
+- batch: NumBatch 512 passed as `-b 512 -ub 512` (api/types.go DefaultOptions, appendBatchArgs).
+- flash attention: OLLAMA_FLASH_ATTENTION when set, else `--flash-attn auto` on GPUs that support
+  it (`LlamaServerFlashAttention`); the KV type is OLLAMA_KV_CACHE_TYPE (f16 by default).
+- layers: `-ngl` only when num_gpu is set; by default llama-server fits the layers itself.
+Older releases (before the llama-server runner) estimated layers in llm/memory.go and defaulted
+to a 2,048-token (< 0.6) or 4,096-token context with flash attention off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from llmsize.estimate.engines.llama_cpp import LlamaCpp
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
+from llmsize.units import GIB
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec, WeightFormat
+
+OLLAMA_VERSION_MODELLED = "0.33"
+NUM_BATCH = 512  # REFERENCE: ollama api/types.go DefaultOptions NumBatch 512 (-b and -ub)
+# REFERENCE: ollama server/routes.go Serve: default NumCtx by total VRAM (thresholds 47 and 23 GiB).
+VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_768), (0, 4_096))
+
+
+class Ollama(LlamaCpp):
+    """Ollama's runner: llama-server with Ollama's defaults."""
+
+    engine: ClassVar[Engine] = Engine.OLLAMA
+    version: ClassVar[str] = OLLAMA_VERSION_MODELLED
+    label: ClassVar[str] = "Ollama"
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
+        it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
+        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB)."""
+        from llmsize.specs.models import QuantMethod, WeightFormat
+
+        del rest
+        if wl.dtype is not None or spec.weight_format.quant is not None:
+            return None
+        note = (
+            f"Ollama serves the library's {OLLAMA_DEFAULT_GGUF} GGUF of this model; "
+            "--quant Q8_0 / F16 for other tags"
+        )
+        return WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF), note
+
+    def ubatch(self) -> int:
+        return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
+
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int:
+        """The NumCtx Ollama picks on this much VRAM, capped at the model's trained context."""
+        for floor, ctx in VRAM_TIERS:
+            if total_vram >= floor:
+                return min(ctx, spec.max_position_embeddings)
+        return 4_096
+
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        base = super().notes(spec, wl)
+        return (
+            *base,
+            f"{self.describe()}: NumCtx defaults to 4,096 / 32,768 / 262,144 tokens by VRAM "
+            "(< 23, < 47, >= 47 GiB; OLLAMA_CONTEXT_LENGTH overrides): pass --context to match; "
+            "OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
+        )

@@ -1,0 +1,64 @@
+"""Which engine module answers for a workload, and the engine chosen when the user names none."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from llmsize.estimate.engines.base import BaseEngine
+from llmsize.estimate.engines.llama_cpp import LlamaCpp
+from llmsize.estimate.engines.ollama import Ollama
+from llmsize.estimate.engines.sglang import Sglang
+from llmsize.estimate.engines.transformers import Transformers
+from llmsize.estimate.engines.vllm import Vllm
+from llmsize.estimate.quant_formats import GGUF_FILE_TYPES
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.specs.models import ModelSpec, QuantMethod
+
+ENGINES: dict[Engine, type[BaseEngine]] = {
+    Engine.TRANSFORMERS: Transformers,
+    Engine.VLLM: Vllm,
+    Engine.SGLANG: Sglang,
+    Engine.LLAMA_CPP: LlamaCpp,
+    Engine.OLLAMA: Ollama,
+}
+
+
+def engine_for(wl: Workload) -> BaseEngine:
+    """The module of the workload's engine, bound to its settings."""
+    return ENGINES[wl.engine](wl)
+
+
+def kv_bytes_per_token_layer(spec: ModelSpec, wl: Workload, kv_dtype: str) -> Fraction:
+    """One layer's cache per token on one rank, in the engine's element type."""
+    eng = engine_for(wl)
+    return eng.layer_kv_bytes(spec, eng.kv_element_bytes(kv_dtype), wl.tp)
+
+
+def _is_ollama_tag(spec: ModelSpec) -> bool:
+    """A name like "deepseek-r1:14b" or "llama3:latest" (not a path, not a URL or revision)."""
+    from llmsize.names import parse_name
+
+    name = spec.name
+    if "/" in name or "\\" in name or name.endswith(".gguf") or ":" not in name:
+        return False
+    try:
+        return parse_name(name).ollama_tag is not None
+    except Exception:  # a name the parser rejects is no Ollama tag
+        return False
+
+
+def default_engine(spec: ModelSpec, engine: Engine | None, quant: str | None) -> Engine:
+    """--engine, else Ollama for an Ollama tag, llama.cpp for GGUF weights (the checkpoint's or
+    --quant's), else transformers.
+
+    GGUF files are what llama.cpp runs; transformers would dequantize them on load, which is
+    rarely what someone sizing a GGUF model means. An Ollama tag names what `ollama run` serves.
+    """
+    if engine is not None:
+        return engine
+    normalized = quant.upper().removeprefix("GGUF:").replace("-", "_") if quant else None
+    wants_gguf = normalized in GGUF_FILE_TYPES
+    from_gguf = spec.weight_format.quant == QuantMethod.GGUF and (quant is None or wants_gguf)
+    if (quant is None or wants_gguf) and _is_ollama_tag(spec):
+        return Engine.OLLAMA
+    return Engine.LLAMA_CPP if wants_gguf or from_gguf else Engine.TRANSFORMERS

@@ -1,0 +1,201 @@
+"""SGLang: a static share of the card for weights and the token-to-KV pool, the rest for activations.
+
+Modelled release: SGLang 0.4.6. Sources (sgl-project/sglang):
+- pool, `python/sglang/srt/model_executor/model_runner.py` `profile_max_num_token`: after loading
+  the weights, rest = available memory - total x (1 - mem_fraction_static), where "total" is the
+  free memory measured at start (the card minus the CUDA context); max_total_num_tokens = rest //
+  cell_size, cell_size = kv_heads/tp x head_dim x layers x 2 x element bytes (MLA: kv_lora_rank +
+  rope, once). Every layer keeps a cell for every token: no paging by window in this release.
+- mem_fraction_static default, `python/sglang/srt/server_args.py` `__post_init__`: 0.79 at TP >= 16,
+  0.81 at TP >= 8, 0.85 at TP >= 4, 0.87 at TP >= 2, else 0.88.
+- activations live outside the static share: a chunked prefill of chunked_prefill_size tokens
+  (default 8192) and the CUDA graphs of decode batches up to cuda_graph_max_bs (default 160).
+- the scheduler runs at most max_total_num_tokens / context requests of the full context at once;
+  it logs max_running_requests = min(max_total_num_tokens // 2, the request pool of
+  min(max(max_total_num_tokens / context_len x 512, 2048), 4096)) (`managers/tp_worker.py`,
+  `ModelRunner.init_memory_pool`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.units import GIB, MIB, format_gib
+
+if TYPE_CHECKING:
+    from llmsize.estimate.overhead import Overhead
+    from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import EngineFigures, Estimate
+    from llmsize.specs.models import ModelSpec, WeightFormat
+
+SGLANG_VERSION_MODELLED = "0.4.6"
+CHUNKED_PREFILL = 8192  # REFERENCE: sglang server_args.py chunked_prefill_size default 8192
+# REFERENCE: sglang server_args.py __post_init__: chunked_prefill_size 2048 on GPUs under 25,000 MB
+# (the 4x L4 log of docs/sglang.md in didier-durand/llms-in-clouds runs 2048).
+SMALL_GPU_BYTES = 25_000 * MIB
+CHUNKED_PREFILL_SMALL = 2048
+CUDA_GRAPH_MAX_BS = 160  # REFERENCE: sglang server_args.py cuda_graph_max_bs default 160
+CUDA_CONTEXT_BYTES = 400 * MIB  # REFERENCE: pytorch/pytorch#109888 (~400 MB with lazy loading)
+# REFERENCE: sglang server_args.py __post_init__ mem_fraction_static by tensor-parallel size.
+MEM_FRACTION_BY_TP: tuple[tuple[int, float], ...] = ((16, 0.79), (8, 0.81), (4, 0.85), (2, 0.87), (1, 0.88))
+
+
+class Sglang(BaseEngine):
+    """SGLang's runtime (`python -m sglang.launch_server`)."""
+
+    engine: ClassVar[Engine] = Engine.SGLANG
+    version: ClassVar[str] = SGLANG_VERSION_MODELLED
+    label: ClassVar[str] = "SGLang"
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
+    hf_phase_walk: ClassVar[bool] = False
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
+
+    def chunked_prefill(self) -> int:
+        """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang)."""
+        return self.wl.max_num_batched_tokens or CHUNKED_PREFILL
+
+    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
+        del gpu_name
+        if wl.max_num_batched_tokens is None and total_bytes < SMALL_GPU_BYTES:
+            return wl.model_copy(update={"max_num_batched_tokens": CHUNKED_PREFILL_SMALL})
+        return wl
+
+    def mem_fraction(self) -> float:
+        if self.wl.mem_fraction_static is not None:
+            return self.wl.mem_fraction_static
+        return next(f for tp, f in MEM_FRACTION_BY_TP if self.wl.tp >= tp)
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        return serving_dtype(spec, wl, rest, "SGLang")
+
+    def validate(self, spec: ModelSpec, wl: Workload) -> None:
+        super().validate(spec, wl)
+        if wl.mode.trains:
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                "SGLang serves models; it does not train them", hint="use --engine transformers"
+            )
+
+    def keeps_windows(self, kv_dtype: str) -> bool:
+        del kv_dtype
+        return False  # one cell per token in every layer's pool
+
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
+        from llmsize.estimate.engines.vllm import Vllm
+        from llmsize.estimate.phases import Peak
+
+        e = rs.compute_bytes
+        # The forward of one prefill chunk, the same flat-token forward vLLM profiles.
+        chunk = wl.model_copy(update={"max_num_batched_tokens": self.chunked_prefill(), "max_num_seqs": 1})
+        _, forward, _ = Vllm(chunk).profile_bytes(spec, e)
+        logits = wl.batch * spec.vocab_size * 4
+        act = forward + logits
+        kv = static.kv_full
+        return Peak(
+            phase="prefill chunk",
+            kv_cache=kv,
+            activations=act,
+            gradients=0,
+            optimizer=0,
+            formula="SGLang: one chunked prefill of chunked_prefill_size tokens, outside the static share",
+            detail=f"forward of {self.chunked_prefill():,} tokens {forward:,} B; logits {logits:,} B",
+            low=act + kv + static.weights,
+            high=act + kv + static.weights,
+        )
+
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
+        from llmsize.estimate.overhead import Overhead
+
+        del allocated
+        h = spec.hidden_size
+        graphs = (
+            CUDA_GRAPH_MAX_BS * 2 * (2 * h + 3 * spec.intermediate_size // wl.tp)
+            + CUDA_GRAPH_MAX_BS * spec.vocab_size * 4
+        )
+        nominal = CUDA_CONTEXT_BYTES + graphs
+        return Overhead(
+            nominal=nominal,
+            low=nominal,
+            high=nominal + 256 * MIB,
+            formula="CUDA context + CUDA graphs of decode batches up to cuda_graph_max_bs",
+            driver="graph pool size with the batch sizes captured",
+        )
+
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+    ) -> EngineFigures:
+        from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
+        from llmsize.estimate.result import EngineFigures
+
+        layers = len(rs.busiest_stage.layers)
+        cell = int(kv_bytes_per_token_layer(spec, wl, rs.kv_dtype) * layers)
+        return EngineFigures(
+            engine=str(self.engine),
+            version=self.version,
+            device_weights_bytes=weights.device_bytes,
+            kv_page_bytes=cell,
+            block_tokens=1,
+            blocks_per_request=wl.context,
+            budget_fraction=self.mem_fraction(),
+            lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
+        )
+
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        f = est.engine_figures
+        if f is None or f.kv_page_bytes == 0:
+            return super().budget(est, total_bytes, wl, unified)
+        frac = self.mem_fraction()
+        start = total_bytes - CUDA_CONTEXT_BYTES
+        pool = int(frac * start) - est.weights_bytes
+        tokens = max(0, pool // f.kv_page_bytes)
+        concurrency = tokens / max(1, wl.context)
+        outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
+        reason = None
+        if tokens <= 0:
+            reason = (
+                "SGLang would refuse to start: no memory left for the KV pool after the weights; "
+                "raise --mem-fraction-static"
+            )
+        elif tokens < wl.context:
+            reason = f"SGLang's pool holds {tokens:,} tokens, fewer than one --context of {wl.context:,}"
+        elif outside > start - int(frac * start):
+            reason = (
+                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
+                f"{frac:.2f}; lower --mem-fraction-static"
+            )
+        elif concurrency < wl.batch:
+            reason = (
+                f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, "
+                f"fewer than --batch {wl.batch}"
+            )
+        need = est.weights_bytes + wl.batch * wl.context * f.kv_page_bytes + outside + CUDA_CONTEXT_BYTES
+        return Budget(
+            usable_bytes=total_bytes,
+            need_bytes=need,
+            reason=reason,
+            kv_pool_bytes=max(0, pool),
+            kv_tokens=tokens,
+            max_concurrency=round(concurrency, 2),
+            max_context=tokens,
+            lines=(
+                *f.lines,
+                f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
+                f"max_running_requests={self.max_running_requests(tokens, wl.context)}, "
+                f"context_len={wl.context}",
+            ),
+        )
+
+    def max_running_requests(self, tokens: int, context: int) -> int:
+        """min(max_total_num_tokens // 2 (or --max-num-seqs, SGLang's --max-running-requests), the
+        request pool: min(max(tokens / context x 512, 2048), 4096)) (tp_worker.py, model_runner.py
+        init_memory_pool)."""
+        pool = min(max(int(tokens / max(1, context) * 512), 2048), 4096)
+        asked = self.wl.max_num_seqs if self.wl.max_num_seqs is not None else tokens // 2
+        return max(0, min(asked, pool))
+
+    def quant_options(self) -> tuple[str, ...]:
+        return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

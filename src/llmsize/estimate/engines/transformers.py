@@ -1,0 +1,99 @@
+"""Hugging Face transformers (`generate` / a training loop): the engine the tracer validates.
+
+Modelled release: transformers 5.23.0 (TRANSFORMERS_VERSION_MODELLED; constraints.txt pins it for
+the trace tests, docs/versions.md lists what other releases change). Rules, each with its source:
+- cache: `DynamicCache` per layer; sliding layers use `DynamicSlidingWindowLayer.update`
+  (cache_utils.py), which after a prefill keeps a *view* of the last window-1 tokens of the whole
+  prompt, so the prompt's storage stays allocated until the first decoded token; from then on it
+  holds min(tokens, window).
+- quantized cache: `QuantizedCache` (quanto/HQQ int4/int8, q_group_size=64, one fp16 scale and zero
+  per group; fp8 per tensor) is a `DynamicLayer` per block: it keeps every token, windows or not.
+- Falcon-40B/180B (`new_decoder_architecture`): `FalconAttention.forward` broadcasts K/V to every
+  query head before `layer_past.update` (models/falcon/modeling_falcon.py), so the cache holds
+  num_attention_heads heads.
+- GGUF checkpoints are dequantized on load (`GGUFQuantizer`/`load_gguf_checkpoint`).
+- transient memory: the forward/backward walks of `estimate/activations.py` over the modeling code,
+  the peak picked by `estimate/phases.py`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from llmsize.estimate.engines.base import BaseEngine
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
+
+if TYPE_CHECKING:
+    pass
+
+# The transformers release whose loading and caching the estimator follows (issue 8). What differs
+# in other releases is listed in docs/versions.md; constraints.txt pins it for the trace tests and
+# bench/drift.py reports what the newest release changes.
+TRANSFORMERS_VERSION_MODELLED = "5.23.0"
+TRANSFORMERS_VERSION_NOTE = (
+    f"transformers {TRANSFORMERS_VERSION_MODELLED} behaviour (other releases differ: 5.25 keeps "
+    "DeepSeek's MoE router weight in fp32 and caches Falcon-40B's real K/V heads; docs/versions.md)"
+)
+HF_QUANT_GROUP = 64  # REFERENCE: transformers cache_utils.QuantizedLayer q_group_size=64
+HF_QUANT_META_BYTES = 4  # a scale and a zero point per group, fp16 each (quanto / HQQ group-wise)
+_QUANTIZED_CACHE = frozenset({"int8", "int4", "fp8"})
+
+
+class Transformers(BaseEngine):
+    """transformers `generate` and training loops, one process per GPU."""
+
+    engine: ClassVar[Engine] = Engine.TRANSFORMERS
+    version: ClassVar[str] = TRANSFORMERS_VERSION_MODELLED
+    label: ClassVar[str] = "transformers"
+    # the model dtype, or QuantizedCache (fp8 per-tensor; quanto/HQQ int4/int8)
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "int8", "int4"})
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        del wl
+        if spec.weight_format.quant == QuantMethod.GGUF:
+            return WeightFormat(dtype=rest), (
+                f"transformers dequantizes GGUF weights on load, to {rest}; "
+                "--engine llama.cpp keeps them quantized"
+            )
+        return None
+
+    def kv_element_bytes(self, kv_dtype: str) -> Fraction:
+        base = super().kv_element_bytes(kv_dtype)
+        if kv_dtype in ("int8", "int4"):
+            return base + Fraction(HF_QUANT_META_BYTES, HF_QUANT_GROUP)
+        return base
+
+    def cache_kv_heads(self, spec: ModelSpec) -> int:
+        """Falcon's grouped K/V (1 < kv_heads < heads: only the new architecture) is broadcast to
+        every query head before caching; the multi-query falcon-7b (one K/V head) is not. A
+        new-architecture config with a single K/V head would be undercounted (the flag is not in
+        ModelSpec)."""
+        kv = spec.num_kv_heads
+        if spec.model_type == "falcon" and 1 < kv < spec.num_attention_heads:
+            return spec.num_attention_heads
+        return kv
+
+    def keeps_windows(self, kv_dtype: str) -> bool:
+        return kv_dtype not in _QUANTIZED_CACHE
+
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        del batch
+        if window is None:
+            return tokens
+        return np.where(tokens > prefill, np.minimum(tokens, window), prefill)
+
+    def overhead_notes(self) -> tuple[str, ...]:
+        return ("overhead excludes NCCL buffers and what another engine would pre-reserve (--engine vllm)",)
+
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        out = [TRANSFORMERS_VERSION_NOTE]
+        if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:
+            out.append(
+                "transformers keeps a sliding layer's whole prompt allocated until the first decoded "
+                "token, then at most its window"
+            )
+        return tuple(out)

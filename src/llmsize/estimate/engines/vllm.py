@@ -1,0 +1,412 @@
+"""vLLM, V1 engine: a profiled budget, then the rest of its share of the card as paged KV blocks.
+
+Modelled release: vLLM 0.19 (V1 engine, the default since 0.8); the published logs this module is
+checked against (tests/golden/engine_logs.yaml) are from 0.19. Sources (vllm-project/vllm, read at
+commit 35d5cda and later):
+- budget, `vllm/v1/worker/gpu_worker.py` `Worker.init_device` / `determine_available_memory`:
+  requested = gpu_memory_utilization x total memory as `cudaMemGetInfo` reports it (the driver-
+  visible total, 79.22 GiB on an H100 80GB); available KV memory = requested - (weights as loaded +
+  the profile run's torch peak increase + the non-torch increase) (`memory_profiling`,
+  vllm/utils/mem_utils.py). `--kv-cache-memory` replaces that figure. The CUDA context and NCCL
+  exist before the initial snapshot and CUDA graphs are captured after the KV cache is allocated
+  (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.21 on
+  (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, default on) the graph estimate is taken off the KV
+  budget instead. Here the graphs are checked against the share outside the budget (a warning).
+- profile run, `vllm/v1/worker/gpu_model_runner.py` `profile_run` -> `_dummy_run(max_num_tokens)`:
+  one flat batch of max_num_batched_tokens tokens through the model with its flash-attention
+  kernels (no score matrix), then `_dummy_sampler_run` over the last token of
+  min(max_num_seqs, max_num_batched_tokens) dummy requests: full-vocabulary logits (gathered, so
+  not sharded by tensor parallelism), their fp32 copy (`Sampler.forward`), the probabilities and
+  the exponential noise of `random_sample` (vllm/v1/sample/ops/topk_topp_sampler.py).
+- defaults, `vllm/engine/arg_utils.py` `EngineArgs.get_batch_defaults` (`vllm serve`, the OpenAI
+  server context): max_num_batched_tokens 8192 and max_num_seqs 1024 on GPUs with >= 70 GiB that
+  are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
+  FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
+  checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
+- weights as loaded: MXFP4 MoE experts padded to the Marlin MoE tiles, intermediate size to a
+  multiple of 128 and hidden size to 256 (`vllm/model_executor/layers/quantization/mxfp4.py`).
+- pages, `vllm/v1/core/kv_cache_utils.py`: a uniform model gets num_blocks = available //
+  page_size // num_layers; a hybrid one (full + sliding layers) splits each kind's layers into
+  groups of the smallest kind's size, all groups sharing one page size and one pool of block ids:
+  num_blocks = available // page_size // group_size. "GPU KV cache size: N tokens" prints
+  num_blocks // num_groups x block_size; "Maximum concurrency for L tokens per request" prints
+  num_blocks / (sum over groups of the blocks one request of L tokens needs); a sliding group needs
+  cdiv(min(window - 1 + max_num_batched_tokens, L), block_size) + 1 blocks
+  (`SlidingWindowSpec.max_memory_usage_bytes`). `check_enough_kv_cache_memory` refuses to start
+  when one request of max_model_len does not fit, and names the largest max_model_len that would.
+Not modelled: Mamba/linear-attention groups' page-size unification, prefix-caching reserves,
+speculative decoding, LoRA slots, the per-backend MLA workspaces.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.units import GIB, MIB, format_gib
+
+if TYPE_CHECKING:
+    from llmsize.estimate.overhead import Overhead
+    from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import EngineFigures, Estimate
+    from llmsize.specs.models import ModelSpec, WeightFormat
+
+VLLM_VERSION_MODELLED = "0.19"
+BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
+MLA_BLOCK_TOKENS = 64  # REFERENCE: vllm/platforms/cuda.py: FlashMLA needs block_size 64
+# REFERENCE: vllm/engine/arg_utils.py EngineArgs.get_batch_defaults (OPENAI_API_SERVER context).
+LARGE_GPU_BYTES = 70 * GIB
+BATCHED_TOKENS_LARGE, SEQS_LARGE = 8192, 1024
+BATCHED_TOKENS_SMALL, SEQS_SMALL = 2048, 256
+# REFERENCE: vllm/config/compilation.py: max_cudagraph_capture_size = min(2 x max_num_seqs, 512);
+# capture sizes 1, 2, 4, then steps of 8 up to 256, then steps of 16.
+MAX_CAPTURE = 512
+# REFERENCE: the CUDA context and the NCCL communicator exist before vLLM's initial memory snapshot
+# (gpu_worker.py init_device takes it after init_worker_distributed_environment), so they are not
+# in its budget: they come out of the (1 - utilization) share. pytorch/pytorch#109888: ~400 MB.
+CUDA_CONTEXT_BYTES = 400 * MIB
+# REFERENCE: vLLM V1 logs "non_torch_memory takes 0.33GiB" (RTX 5090, TP 1, vllm#14452) and
+# "0.04GiB" (8 GB card, vllm#12529): the cuBLAS workspace and lazily loaded kernel modules.
+NON_TORCH_TP1_BYTES = 256 * MIB
+# REFERENCE: vllm PR #10511 (Llama-3-8B, H100): non_torch_memory 1.79 GiB at TP 1 and 3.58 GiB at
+# TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
+# all-reduce buffers a tensor-parallel rank adds.
+NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
+# REFERENCE: vllm/model_executor/layers/quantization/mxfp4.py Mxfp4MoEMethod.create_weights, Marlin
+# backend (Hopper and older): "the moe marlin kernel requires that for each linear n % 256 == 0 and
+# k % 128 == 0": the per-rank intermediate size is rounded up to 128 and the hidden size to 256.
+# Checks: gpt-oss-120b "Model loading took 65.9651 GiB" on one H100 (vllm#23278, Marlin), and
+# gpt-oss-20b at TP 2 7.01 GiB per rank (llm-d-planner#205, v0.19). The Triton backend of some
+# releases pads less (64.38 GiB for 120b, vllm#33155, v0.14.1).
+MXFP4_PAD_INTER = 128
+MXFP4_PAD_HIDDEN = 256
+# Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
+# dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
+# they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
+# published V1 logs (llm-d-planner PR #205, vLLM 0.19, H100, 1024 sequences): the non-KV memory
+# grows by 1.78 GiB from Llama-3.1-8B (vocabulary 128,256) to gemma-2-9b (256,000), 14.6 bytes per
+# element. Releases up to ~0.11 sorted the fp32 logits in PyTorch for top-k/top-p (values, int64
+# indices and the radix-sort workspace, ~38 bytes per element).
+SAMPLER_BYTES = 14
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One KV cache group: `layers` layers of one kind sharing a block table."""
+
+    layers: int
+    window: int | None
+
+
+class Vllm(BaseEngine):
+    """vLLM's V1 engine (`vllm serve`)."""
+
+    engine: ClassVar[Engine] = Engine.VLLM
+    version: ClassVar[str] = VLLM_VERSION_MODELLED
+    label: ClassVar[str] = "vLLM"
+    # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
+    # REFERENCE: docs.vllm.ai features/quantization/fp8: below compute capability 8.9 FP8 weights
+    # run weight-only through the FP8 Marlin kernel.
+    fp8_weight_only: ClassVar[bool] = True
+    hf_phase_walk: ClassVar[bool] = False
+    unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
+
+    # --- settings ---------------------------------------------------------------------------------
+    def block_tokens(self, spec: ModelSpec | None = None) -> int:
+        if self.wl.block_size is not None:
+            return self.wl.block_size
+        return MLA_BLOCK_TOKENS if spec is not None and spec.is_mla else BLOCK_TOKENS
+
+    def batched_tokens(self) -> int:
+        return self.wl.max_num_batched_tokens or BATCHED_TOKENS_SMALL
+
+    def max_seqs(self) -> int:
+        return self.wl.max_num_seqs or SEQS_SMALL
+
+    def gpu_defaults(self, wl: Workload, total_bytes: int, gpu_name: str) -> Workload:
+        large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
+        update: dict[str, Any] = {}
+        if wl.max_num_batched_tokens is None:
+            update["max_num_batched_tokens"] = BATCHED_TOKENS_LARGE if large else BATCHED_TOKENS_SMALL
+        if wl.max_num_seqs is None:
+            update["max_num_seqs"] = SEQS_LARGE if large else SEQS_SMALL
+        return wl.model_copy(update=update) if update else wl
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        return serving_dtype(spec, wl, rest, "vLLM")
+
+    def validate(self, spec: ModelSpec, wl: Workload) -> None:
+        super().validate(spec, wl)
+        if wl.mode.trains:
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                "vLLM serves models; it does not train them", hint="use --engine transformers"
+            )
+
+    # --- weights as loaded ------------------------------------------------------------------------
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
+        """Weights as vLLM's kernels hold them: MXFP4 MoE experts padded to the Marlin MoE kernel's
+        tiles (intermediate to 128, hidden to 256), everything else as stored."""
+        del all_stages
+        from llmsize.specs.models import QuantMethod
+
+        inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
+        if fmt.quant != QuantMethod.MXFP4 or not inter:
+            return WeightPlacement(device, 0)
+        from llmsize.estimate.weights import shard_bytes, stage_shards
+
+        experts = sum(
+            shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage) if s.group.kind == "expert"
+        )
+        h = spec.hidden_size
+        padded = (
+            ceil_div(inter, MXFP4_PAD_INTER)
+            * MXFP4_PAD_INTER
+            * ceil_div(h, MXFP4_PAD_HIDDEN)
+            * MXFP4_PAD_HIDDEN
+        )
+        return WeightPlacement(device + experts * (padded - inter * h) // (inter * h), 0)
+
+    # --- cache --------------------------------------------------------------------------------------
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        del prefill, batch
+        held = tokens if window is None else np.minimum(tokens, window)
+        return pad(held, self.block_tokens())
+
+    def kv_formula_tail(self) -> str:
+        return f", in pages of {self.block_tokens()} tokens"
+
+    def groups(self, spec: ModelSpec, layers: tuple[int, ...] | range) -> list[_Group]:
+        """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
+        kinds: dict[int | None, int] = {}
+        for layer in layers:
+            if not spec.has_kv(layer):
+                continue  # linear-attention / Mamba state: not a paged KV group here
+            w = spec.layer_window(layer)
+            kinds[w] = kinds.get(w, 0) + 1
+        if not kinds:
+            return []
+        if len(kinds) == 1:
+            ((w, n),) = kinds.items()
+            return [_Group(n, w)]
+        size = min(kinds.values())
+        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
+        # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
+        if max(kinds.values()) < 1.25 * size:
+            size = max(kinds.values())
+        out = []
+        for w, n in kinds.items():
+            out += [_Group(size, w)] * math.ceil(n / size)
+        return out
+
+    # --- transient ----------------------------------------------------------------------------------
+    def profile_bytes(self, spec: ModelSpec, e: int) -> tuple[int, int, int]:
+        """(torch peak increase, forward part, sampler part) of the profile run on one rank."""
+        tp = self.wl.tp
+        t = self.batched_tokens()
+        s = min(self.max_seqs(), t)
+        h = spec.hidden_size
+        hd = spec.head_dim
+        q = max(1, spec.num_attention_heads // tp) * hd
+        kv = max(1, spec.num_kv_heads // tp) * hd
+        if spec.is_mla:
+            q = max(1, spec.num_attention_heads // tp) * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
+            kv = spec.kv_lora_rank + spec.qk_rope_head_dim
+        attn = t * e * (2 * h + q + 2 * kv + q)
+        dense = (
+            t * e * (2 * h + 3 * (spec.intermediate_size // tp))
+            if spec.num_layers > spec.num_moe_layers
+            else 0
+        )
+        moe = 0
+        if spec.is_moe:
+            inter = spec.moe_intermediate_size // tp
+            k = spec.num_experts_per_tok
+            # fused_moe: router logits in fp32, then per (token, expert) gate_up, activation and down
+            moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
+        forward = max(attn, dense, moe)
+        vocab = spec.vocab_size
+        sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
+        return max(forward, t * h * e + sampler), forward, sampler
+
+    def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
+        """The graph pool keeps the largest captured decode batch's forward activations."""
+        if self.wl.enforce_eager:
+            return 0
+        biggest = min(2 * self.max_seqs(), MAX_CAPTURE)
+        h = spec.hidden_size
+        width = max(spec.intermediate_size, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
+        return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
+
+    def non_torch_bytes(self) -> int:
+        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if self.wl.tp > 1 else 0)
+
+    def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
+        from llmsize.estimate.phases import Peak
+
+        e = rs.compute_bytes
+        prof, forward, sampler = self.profile_bytes(spec, e)
+        kv = static.kv_full
+        return Peak(
+            phase="profile run",
+            kv_cache=kv,
+            activations=prof,
+            gradients=0,
+            optimizer=0,
+            formula=(
+                "vLLM profile run: a max_num_batched_tokens forward (flash attention) and the sampler "
+                "warm-up over max_num_seqs x vocabulary"
+            ),
+            detail=(
+                f"forward of {self.batched_tokens():,} tokens {forward:,} B; sampler over "
+                f"{min(self.max_seqs(), self.batched_tokens()):,} requests x {spec.vocab_size:,} "
+                f"vocabulary {sampler:,} B"
+            ),
+            low=prof + kv + static.weights + static.adapters,
+            high=prof + kv + static.weights + static.adapters,
+        )
+
+    def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
+        from llmsize.estimate.overhead import Overhead
+
+        e = rs.compute_bytes
+        graphs = self.cuda_graph_bytes(spec, e)
+        nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes() + graphs
+        return Overhead(
+            nominal=nominal,
+            low=nominal,
+            high=nominal + int(allocated * 0.05),
+            formula="CUDA context + non-torch memory (cuBLAS, NCCL) + CUDA graphs (none if --enforce-eager)",
+            driver="NCCL buffers grow with tensor parallelism; graph pool with max_num_seqs",
+        )
+
+    # --- figures and budget -----------------------------------------------------------------------
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+    ) -> EngineFigures:
+        from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
+        from llmsize.estimate.result import EngineFigures
+
+        e = rs.compute_bytes
+        block = self.block_tokens(spec)
+        layers = rs.busiest_stage.layers
+        groups = self.groups(spec, layers)
+        per_layer = kv_bytes_per_token_layer(spec, wl, rs.kv_dtype)
+        page = block * per_layer  # one layer's page
+        size = max((g.layers for g in groups), default=0)
+        need = sum(self._group_blocks(g, wl.context, block) for g in groups)
+        return EngineFigures(
+            engine=str(self.engine),
+            version=self.version,
+            device_weights_bytes=weights.device_bytes,
+            non_torch_bytes=self.non_torch_bytes(),
+            cuda_graph_bytes=self.cuda_graph_bytes(spec, e),
+            kv_page_bytes=page * size,
+            block_tokens=block,
+            kv_groups=max(1, len(groups)),
+            blocks_per_request=need,
+            full_groups=sum(1 for g in groups if g.window is None),
+            budget_fraction=wl.gpu_memory_utilization,
+            kv_memory_bytes=wl.kv_cache_memory,
+            lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
+        )
+
+    def _group_blocks(self, g: _Group, context: int, block: int) -> int:
+        if g.window is None:
+            return ceil_div(context, block)
+        return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
+
+    def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        del unified  # everything this engine holds is on the device already
+        f = est.engine_figures
+        requested = int(total_bytes * wl.gpu_memory_utilization)
+        if f is None or f.kv_page_bytes == 0:
+            need = est.total_bytes
+            return Budget(usable_bytes=requested, need_bytes=need)
+        non_kv = est.weights_bytes + est.activations_bytes + f.non_torch_bytes
+        available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
+        blocks = max(0, available // f.kv_page_bytes)
+        tokens = blocks // f.kv_groups * f.block_tokens
+        need_blocks = max(1, f.blocks_per_request)
+        concurrency = blocks / need_blocks
+        lines = (
+            *f.lines,
+            f"Available KV cache memory: {available / GIB:.2f} GiB",
+            f"GPU KV cache size: {tokens:,} tokens",
+            f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
+        )
+        kv_need = wl.batch * need_blocks * f.kv_page_bytes
+        need = non_kv + kv_need if f.kv_memory_bytes is None else non_kv + f.kv_memory_bytes
+        usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
+        reason = None
+        largest = self._largest_context(blocks, f)
+        if available <= 0:
+            reason = (
+                f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
+                "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
+                "--max-num-batched-tokens"
+            )
+        elif blocks < need_blocks:
+            reason = (
+                f"vLLM would refuse to start: one request of max_model_len {wl.context:,} needs "
+                f"{format_gib(need_blocks * f.kv_page_bytes)} of KV cache, more than the "
+                f"{format_gib(available)} available; the estimated maximum model length is {largest:,}"
+            )
+        elif concurrency < wl.batch:
+            reason = (
+                f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
+                f"fewer than --batch {wl.batch} (the rest wait in the queue)"
+            )
+        outside = CUDA_CONTEXT_BYTES + f.cuda_graph_bytes
+        warnings: tuple[str, ...] = ()
+        if f.kv_memory_bytes is None and outside > total_bytes - requested:
+            warnings = (
+                f"the CUDA context and CUDA graphs (~{format_gib(outside)}) exceed the "
+                f"{1 - wl.gpu_memory_utilization:.0%} of the card vLLM leaves outside its budget: graph "
+                "capture may run out of memory (lower --gpu-memory-utilization or use --enforce-eager)",
+            )
+        return Budget(
+            usable_bytes=usable,
+            need_bytes=need,
+            reason=reason,
+            kv_pool_bytes=max(0, available),
+            kv_tokens=tokens,
+            kv_blocks=blocks,
+            max_concurrency=round(concurrency, 2),
+            max_context=largest,
+            warnings=warnings,
+            lines=lines,
+        )
+
+    def _largest_context(self, blocks: int, f: EngineFigures) -> int:
+        """Largest max_model_len one request of which fits `blocks`: the full-attention groups grow
+        with it, the sliding groups' blocks stay as they are at the asked context."""
+        full = f.full_groups
+        if full == 0:
+            return self.wl.context if blocks >= f.blocks_per_request else 0
+        sliding = f.blocks_per_request - full * ceil_div(self.wl.context, f.block_tokens)
+        return max(0, (blocks - sliding) // full * f.block_tokens)
+
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        del spec
+        return (
+            f"engine: {self.describe()} (the release whose allocation rules are modelled)",
+            f"vLLM profile run: {self.batched_tokens():,} batched tokens, {self.max_seqs():,} sequences "
+            "(vLLM's defaults are 8,192 / 1,024 on GPUs of >= 70 GiB other than A100, else 2,048 / 256; "
+            "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
+            f"{self.block_tokens()} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
+        )
+
+    def quant_options(self) -> tuple[str, ...]:
+        return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

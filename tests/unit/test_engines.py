@@ -1,0 +1,279 @@
+"""The engine modules: each engine's cache paging, transient memory, budget and refusal (issue 9).
+
+Expected values are the engines' own arithmetic written out by hand from the source each module
+cites (vLLM kv_cache_utils.py, llama.cpp llama-context.cpp/llama-kv-cache.cpp, SGLang
+model_runner.py), not numbers read back from llmsize.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import ENGINES, engine_for
+from llmsize.estimate.engines.llama_cpp import LlamaCpp
+from llmsize.estimate.engines.vllm import Vllm
+from llmsize.estimate.workload import Engine, Workload
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.plan import Planner
+from llmsize.specs.resolve import resolve
+from llmsize.units import GIB, MIB
+from spec_factories import llama3_8b
+
+KIB = 1024
+
+
+def test_every_engine_has_one_module_with_a_named_version() -> None:
+    assert set(ENGINES) == set(Engine)
+    for engine in Engine:
+        module = engine_for(Workload(engine=engine))
+        assert module.engine is engine and module.version
+
+
+def test_nothing_outside_the_engine_modules_branches_on_the_engine() -> None:
+    src = Path(__file__).resolve().parents[2] / "src" / "llmsize"
+    branch = re.compile(r"\bis (not )?Engine\.|engine ==|Engine\(\w+\) is")
+    allowed = {"measure/harness.py"}  # the torch harness measures transformers runs only
+    # preflight/ reads and writes each tool's own command line (its syntax, not its memory)
+    offenders = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if "estimate/engines" not in p.as_posix()
+        and "preflight/" not in p.as_posix()
+        and str(p.relative_to(src)) not in allowed
+        and branch.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+# --------------------------------------------------------------------------------------------- vLLM
+
+
+def test_vllm_blocks_tokens_and_concurrency_from_an_explicit_kv_budget() -> None:
+    # Llama-3-8B: 2 x 8 heads x 128 x 2 B = 4 KiB per token and layer (128 KiB over 32 layers); a
+    # page is 16 tokens of one layer (64 KiB); num_blocks = budget // page // layers
+    # (kv_cache_utils.get_num_blocks).
+    spec = llama3_8b()
+    wl = Workload(engine="vllm", context=4096, kv_cache_memory=8 * GIB)
+    est = estimate(spec, wl)
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
+    assert budget.kv_blocks == 8 * GIB // (64 * KIB) // 32 == 4096
+    assert budget.kv_tokens == 4096 * 16 == 8 * GIB // (128 * KIB)
+    assert budget.max_concurrency == 4096 / (4096 // 16)
+    assert budget.fits
+
+
+def test_vllm_hybrid_model_shares_one_page_size_across_groups() -> None:
+    # gpt-oss: 18 full + 18 sliding (window 128) layers -> two groups of 18 layers; the reported
+    # token count is num_blocks // groups x block_size (kv_cache_utils._report_kv_cache_config).
+    spec = resolve("gpt-oss-120b")
+    module = Vllm(Workload(engine="vllm"))
+    groups = module.groups(spec, range(spec.num_layers))
+    assert {(g.layers, g.window) for g in groups} == {(18, 128), (18, None)} and len(groups) == 2
+    wl = Workload(engine="vllm", context=131072, kv_cache_memory=9 * GIB)
+    est = estimate(spec, wl)
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
+    page = 16 * (2 * 8 * 64 * 2) * 18  # 16 tokens x 2 KiB per layer x 18 layers per group
+    assert budget.kv_blocks == 9 * GIB // page
+    assert budget.kv_tokens == budget.kv_blocks // 2 * 16
+    # one request: cdiv(131072, 16) full blocks + cdiv(128 - 1 + 2048, 16) + 1 sliding blocks
+    assert budget.max_concurrency == round(budget.kv_blocks / (8192 + 136 + 1), 2)
+
+
+def test_vllm_refuses_a_context_its_pool_cannot_hold_and_names_the_largest() -> None:
+    spec = llama3_8b()
+    wl = Workload(engine="vllm", context=131072, kv_cache_memory=4 * GIB)
+    est = estimate(spec, wl)
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
+    assert not budget.fits and budget.reason is not None and "refuse" in budget.reason
+    # 4 GiB / 128 KiB per token = 32,768 tokens
+    assert budget.max_context == 32768
+
+
+def test_vllm_batch_defaults_follow_the_gpu() -> None:
+    wl = Workload(engine="vllm")
+    module = Vllm(wl)
+    big = module.gpu_defaults(wl, get_gpu("h100").visible_memory_bytes, "NVIDIA H100 80GB HBM3")
+    assert (big.max_num_batched_tokens, big.max_num_seqs) == (8192, 1024)
+    a100 = module.gpu_defaults(wl, get_gpu("a100-80gb").visible_memory_bytes, "NVIDIA A100-SXM4-80GB")
+    assert (a100.max_num_batched_tokens, a100.max_num_seqs) == (2048, 256)
+    small = module.gpu_defaults(wl, get_gpu("l4").visible_memory_bytes, "NVIDIA L4")
+    assert (small.max_num_batched_tokens, small.max_num_seqs) == (2048, 256)
+
+
+def test_vllm_sampler_warm_up_is_not_sharded_by_tensor_parallelism() -> None:
+    spec = resolve("Qwen2.5-7B")
+    one = Vllm(Workload(engine="vllm", max_num_seqs=1024, max_num_batched_tokens=8192))
+    two = Vllm(Workload(engine="vllm", max_num_seqs=1024, max_num_batched_tokens=8192, tp=2, num_gpus=2))
+    _, _, sampler_1 = one.profile_bytes(spec, 2)
+    _, _, sampler_2 = two.profile_bytes(spec, 2)
+    assert sampler_1 == sampler_2 >= 1024 * spec.vocab_size * 4  # at least the fp32 logits
+    fewer = Vllm(Workload(engine="vllm", max_num_seqs=256, max_num_batched_tokens=8192))
+    assert fewer.profile_bytes(spec, 2)[2] < sampler_1
+
+
+def test_vllm_enforce_eager_reserves_no_cuda_graphs() -> None:
+    spec = llama3_8b()
+    graphs = estimate(spec, Workload(engine="vllm")).engine_figures
+    eager = estimate(spec, Workload(engine="vllm", enforce_eager=True)).engine_figures
+    assert graphs is not None and eager is not None
+    assert eager.cuda_graph_bytes == 0 < graphs.cuda_graph_bytes
+
+
+def test_vllm_serves_a_float32_checkpoint_in_bf16() -> None:
+    spec = resolve("gemma-2-9b")  # stored in float32
+    hf = estimate(spec, Workload())
+    vllm = estimate(spec, Workload(engine="vllm"))
+    assert vllm.weights_bytes * 2 == pytest.approx(hf.weights_bytes, rel=0.001)
+
+
+def test_gpt_oss_120b_at_full_context_on_one_h100() -> None:
+    # With the setting the vLLM gpt-oss recipe gives for H100 (vllm#27508: utilization 0.95,
+    # max-num-batched-tokens 1024) one request of 131k tokens fits, with room for more than one.
+    spec = resolve("gpt-oss-120b")
+    wl = Workload(engine="vllm", context=131072, gpu_memory_utilization=0.95, max_num_batched_tokens=1024)
+    row = Planner(spec, wl).plan(get_gpu("h100"), 1)
+    assert row.fits and row.max_concurrency is not None and 1.0 <= row.max_concurrency < 10
+
+
+# ---------------------------------------------------------------------------------------- llama.cpp
+
+
+def test_llama_cpp_pads_the_shared_context_and_sizes_the_output_buffer() -> None:
+    spec = llama3_8b()
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=1000, batch=3)
+    module = LlamaCpp(wl)
+    assert module.n_ctx() == 3072  # GGML_PAD(3 x 1000, 256)
+    _, _, out = module.buffers(spec, head_on_device=True)
+    assert out == spec.vocab_size * 3 * 4  # n_vocab x n_seq_max f32 logits
+
+
+def test_llama_cpp_flash_attention_removes_the_score_matrix() -> None:
+    spec = llama3_8b()
+    off = LlamaCpp(Workload(engine="llama.cpp", context=32768, flash_attn="off")).buffers(spec, True)[0]
+    on = LlamaCpp(Workload(engine="llama.cpp", context=32768, flash_attn="on")).buffers(spec, True)[0]
+    scores = 32768 * 512 * spec.num_attention_heads * 4  # n_kv x n_ubatch x n_head, f32
+    assert off >= scores > on
+    # With flash attention the output layer is the largest stage: n_vocab x n_ubatch f32 logits.
+    assert on >= spec.vocab_size * 512 * 4
+
+
+def test_llama_cpp_keeps_token_embeddings_in_host_ram() -> None:
+    spec = llama3_8b()
+    est = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M"))
+    figs = est.engine_figures
+    assert figs is not None
+    assert figs.device_weights_bytes + figs.host_bytes - figs.output_buffer_bytes > est.weights_bytes - MIB
+    assert figs.host_bytes > 0 and figs.device_weights_bytes < est.weights_bytes
+
+
+def test_llama_cpp_gpu_layers_move_weights_to_the_host() -> None:
+    spec = llama3_8b()
+    full = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M")).engine_figures
+    half = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M", gpu_layers=16)).engine_figures
+    assert full is not None and half is not None
+    assert half.device_weights_bytes < full.device_weights_bytes
+    assert half.host_bytes > full.host_bytes
+
+
+def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
+    spec = resolve("Mixtral-8x7B-v0.1")
+    base = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M")).engine_figures
+    moved = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M", n_cpu_moe=8)).engine_figures
+    assert base is not None and moved is not None
+    shifted = base.device_weights_bytes - moved.device_weights_bytes
+    assert shifted > 0 and moved.host_bytes - base.host_bytes == shifted
+
+
+@pytest.mark.parametrize(
+    ("workload", "needle"),
+    [
+        ({"engine": "llama.cpp", "n_cpu_moe": 2}, "dense"),
+        ({"engine": "llama.cpp", "tp": 2, "num_gpus": 2}, "split-mode"),
+        ({"engine": "llama.cpp", "ubatch": 4096}, "n_ubatch"),
+        ({"engine": "vllm", "gpu_layers": 10}, "offload"),
+        ({"engine": "vllm", "mode": "lora"}, "train"),
+        ({"engine": "llama.cpp", "kv_dtype": "q8_0", "flash_attn": "off"}, "flash attention"),
+    ],
+)
+def test_settings_an_engine_cannot_run_are_bad_input(workload: dict[str, object], needle: str) -> None:
+    with pytest.raises(BadInputError, match=needle):
+        estimate(llama3_8b(), Workload.model_validate(workload))
+
+
+def test_llama_cpp_cannot_run_gptq_weights() -> None:
+    with pytest.raises(BadInputError, match="cannot run"):
+        estimate(resolve("Qwen2.5-7B-Instruct-GPTQ-Int4"), Workload(engine="llama.cpp"))
+
+
+# ------------------------------------------------------------------------------------- Ollama, SGLang
+
+
+def test_an_ollama_tag_is_the_q4_k_m_gguf_ollama_pulls() -> None:
+    from llmsize.estimate.engines import default_engine
+
+    spec = resolve("deepseek-r1:14b")
+    assert spec.weight_format.gguf_type == "Q4_K_M"
+    assert default_engine(spec, None, None) is Engine.OLLAMA
+    est = estimate(spec, Workload(engine="ollama"))
+    # ollama.com/library/deepseek-r1:14b lists the file at 9.0GB
+    assert est.weights_bytes == pytest.approx(9.0e9, rel=0.03)
+
+
+def test_sglang_pool_is_its_static_share_minus_the_weights() -> None:
+    spec = llama3_8b()
+    wl = Workload(engine="sglang", mem_fraction_static=0.8)
+    est = estimate(spec, wl)
+    total = get_gpu("h100").visible_memory_bytes
+    budget = engine_for(wl).budget(est, total, wl)
+    cell = 32 * 2 * 8 * 128 * 2  # layers x (K + V) x kv heads x head_dim x bf16
+    start = total - 400 * MIB  # the free memory SGLang measures after creating its CUDA context
+    assert budget.kv_tokens == (int(0.8 * start) - est.weights_bytes) // cell
+
+
+def test_an_mla_gguf_converted_before_the_split_caches_full_k_and_v() -> None:
+    # llama.cpp#12801 split attn_kv_b into attn_k_b/attn_v_b and cached the latent; older
+    # DeepSeek GGUFs still run MLA as multi-head attention: 16 heads x (128 + 64) of K and
+    # 16 x 128 of V per token and layer for DeepSeek-V2-Lite, against 512 + 64 latent values.
+    from llmsize.specs.models import CheckpointInfo, TensorInfo
+
+    base = resolve("DeepSeek-V2-Lite")
+
+    def gguf(tensor: str) -> object:
+        info = TensorInfo(name=tensor, dtype="Q4_K", shape=(1, 1), n_bytes=1)
+        ck = CheckpointInfo(format="gguf", total_params=1, total_bytes=1, tensors=(info,))
+        return base.model_copy(update={"checkpoint": ck})
+
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=4096)
+    old = estimate(gguf("blk.0.attn_kv_b.weight"), wl).kv_cache_bytes  # type: ignore[arg-type]
+    new = estimate(gguf("blk.0.attn_k_b.weight"), wl).kv_cache_bytes  # type: ignore[arg-type]
+    assert new == 27 * 4096 * 576 * 2
+    assert old == 27 * 4096 * (16 * 192 + 16 * 128) * 2
+
+
+def test_nvfp4_weights_are_4_bits_plus_an_fp8_scale_per_16() -> None:
+    # NVFP4 (compressed-tensors nvfp4-pack-quantized): 4.5 bits per quantized weight, so the
+    # linear layers of Llama-3-8B take 9/32 of their bf16 bytes (plus two fp32 globals each).
+    from llmsize.estimate.weights import weight_bytes
+
+    spec = llama3_8b()
+    bf16 = weight_bytes(spec, Workload(engine="vllm"))
+    nvfp4 = weight_bytes(spec, Workload(engine="vllm", quant="nvfp4"))
+    embeddings = 2 * spec.vocab_size * spec.hidden_size * 2  # embed_tokens + lm_head stay bf16
+    linear_bf16 = bf16 - embeddings - 2 * spec.hidden_size * (2 * spec.num_layers + 1)
+    assert nvfp4 - embeddings == pytest.approx(linear_bf16 * 9 / 32, rel=0.001)
+
+
+def test_unified_memory_counts_llama_cpp_host_ram_against_the_same_pool() -> None:
+    spec = llama3_8b()
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=8192)
+    est = estimate(spec, wl)
+    module = engine_for(wl)
+    discrete = module.budget(est, 24 * GIB, wl)
+    unified = module.budget(est, 24 * GIB, wl, unified=True)
+    assert est.engine_figures is not None
+    assert unified.need_bytes == est.total_bytes == discrete.need_bytes + est.engine_figures.host_bytes
