@@ -1179,9 +1179,17 @@ class Candidate:
 
 def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, bool], list[int]]:
     out: dict[tuple[str, bool], list[int]] = {}
-    for layer in layers:
-        out.setdefault(layer_kind(spec, layer), []).append(layer)
+    for layer, kind in zip(layers, _kinds_of(spec, layers), strict=True):
+        out.setdefault(kind, []).append(layer)
     return out
+
+
+def _kinds_of(spec: ModelSpec, layers: tuple[int, ...]) -> list[tuple[str, bool]]:
+    """layer_kind of each of `layers`, from one pass over the spec's per-block facts."""
+    moe = spec.moe_layers
+    if spec.layer_types is None:
+        return [("full_attention", moe[layer]) for layer in layers]
+    return [(layer_kind(spec, layer)[0], moe[layer]) for layer in layers]
 
 
 def _before(order: list[tuple[str, bool]], per_kind: dict[tuple[str, bool], Num], upto: int) -> Num:
@@ -1275,7 +1283,7 @@ def inference_candidates(
     """Prefill (the whole prompt in one forward, as `generate` runs it) and the last decode step."""
     groups = _layers_by_kind(spec, layers)
     kinds = {k for k, _ in groups}
-    order = [layer_kind(spec, layer) for layer in layers]
+    order = _kinds_of(spec, layers)
     keep = 1 if wl.logits == "last" else prompt
     out: list[Candidate] = []
     h = spec.hidden_size
@@ -1427,7 +1435,7 @@ def training_candidates(
     total weight-gradient bytes the walk counted (to turn live gradients into a share)."""
     groups = _layers_by_kind(spec, layers)
     kinds = {k for k, _ in groups}
-    order = [layer_kind(spec, layer) for layer in layers]
+    order = _kinds_of(spec, layers)
     d = _dims(
         spec,
         wl,
