@@ -270,10 +270,7 @@ def stage_shards(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[Shard, ..
     Memoised on (spec, tensor-parallel degree, stage), all it depends on: a planner sizes the same
     stage at many contexts and batch sizes (issue 15: `fit --all` instant).
     """
-    try:
-        return _stage_shards_cached(spec, wl.tp, stage)
-    except TypeError:  # an unhashable spec: compute it afresh
-        return _stage_shards(spec, wl.tp, stage)
+    return _stage_shards_or_cached(spec, wl.tp, stage)
 
 
 @lru_cache(maxsize=1024)
@@ -447,8 +444,31 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
 
 
 def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
-    """Formula bytes of the weights on one GPU of `stage` (before ZeRO-3 sharding)."""
-    return sum(shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage))
+    """Formula bytes of the weights on one GPU of `stage` (before ZeRO-3 sharding).
+
+    Memoised like stage_shards: a pure function of the spec, the tensor-parallel degree, the
+    format and the stage, which a planner asks again at every context and batch size.
+    """
+    try:
+        return _stage_weight_bytes_cached(spec, wl.tp, fmt, stage)
+    except TypeError:  # an unhashable spec: compute it afresh
+        return _stage_weight_bytes(spec, wl.tp, fmt, stage)
+
+
+@lru_cache(maxsize=1024)
+def _stage_weight_bytes_cached(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
+    return _stage_weight_bytes(spec, tp, fmt, stage)
+
+
+def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
+    return sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage))
+
+
+def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
+    try:
+        return _stage_shards_cached(spec, tp, stage)
+    except TypeError:
+        return _stage_shards(spec, tp, stage)
 
 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
