@@ -123,6 +123,87 @@ ARCHS: dict[str, dict[str, Any]] = {
     },
 }
 
+# gpt-oss at the context issue 9 quotes (131,072): sliding (128) and full layers alternate, attention
+# sinks, biased MoE. openai/gpt-oss-20b widths, two layers (one sliding, one full).
+ARCHS["gptoss"] = {
+    "gguf_arch": "gpt-oss",
+    "hf": {
+        "model_type": "gpt_oss",
+        "architectures": ["GptOssForCausalLM"],
+        "hidden_size": 2880,
+        "intermediate_size": 2880,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 64,
+        "num_key_value_heads": 8,
+        "head_dim": 64,
+        "num_local_experts": 32,
+        "num_experts_per_tok": 4,
+        "experts_per_token": 4,
+        "vocab_size": 201088,
+        "max_position_embeddings": 131072,
+        "rms_norm_eps": 1e-5,
+        "rope_theta": 150000.0,
+        "sliding_window": 128,
+        "layer_types": ["sliding_attention", "full_attention"],
+        "attention_bias": True,
+        "rope_scaling": {
+            "rope_type": "yarn",
+            "factor": 32.0,
+            "original_max_position_embeddings": 4096,
+            "beta_fast": 32.0,
+            "beta_slow": 1.0,
+            "truncate": False,
+        },
+        "tie_word_embeddings": False,
+        "torch_dtype": "bfloat16",
+    },
+    "settings": [
+        (131072, 1, 512, 2048, "on", "f16", "f16"),
+        (131072, 1, 2048, 2048, "on", "f16", "f16"),
+        (131072, 4, 512, 2048, "on", "f16", "f16"),
+        (32768, 1, 512, 2048, "on", "q8_0", "q8_0"),
+        (16384, 1, 512, 2048, "off", "f16", "f16"),
+    ],
+}
+
+# DeepSeek-V2-Lite widths (MLA: kv_lora_rank 512, rope 64, nope 128, v 128; 64 experts of 1408, 2 shared,
+# top-6), one dense and one MoE layer, written twice: as today's converter writes it (MLA kept as the
+# latent: key_length 576, *_mla keys, attn_k_b/attn_v_b) and as converters before llama.cpp's MLA
+# split did (key_length 192, no *_mla keys, attn_kv_b), which llama.cpp caches as full per-head K and V.
+_DSV2_HF = {
+    "model_type": "deepseek_v2",
+    "architectures": ["DeepseekV2ForCausalLM"],
+    "hidden_size": 2048,
+    "intermediate_size": 10944,
+    "moe_intermediate_size": 1408,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 16,
+    "num_key_value_heads": 16,
+    "kv_lora_rank": 512,
+    "q_lora_rank": None,
+    "qk_nope_head_dim": 128,
+    "qk_rope_head_dim": 64,
+    "v_head_dim": 128,
+    "n_routed_experts": 64,
+    "n_shared_experts": 2,
+    "num_experts_per_tok": 6,
+    "first_k_dense_replace": 1,
+    "moe_layer_freq": 1,
+    "vocab_size": 102400,
+    "max_position_embeddings": 163840,
+    "rms_norm_eps": 1e-6,
+    "rope_theta": 10000.0,
+    "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16",
+}
+_DSV2_SETTINGS = [
+    (4096, 1, 512, 2048, "off", "f16", "f16"),
+    (16384, 1, 512, 2048, "on", "f16", "f16"),
+    (16384, 1, 512, 2048, "off", "f16", "f16"),
+]
+ARCHS["deepseek2"] = {"gguf_arch": "deepseek2", "hf": _DSV2_HF, "mla": True, "settings": _DSV2_SETTINGS}
+ARCHS["deepseek2-old"] = {"gguf_arch": "deepseek2", "hf": _DSV2_HF, "mla": False, "settings": _DSV2_SETTINGS}
+
 # (n_ctx, n_seq_max, n_ubatch, n_batch, flash_attn, type_k, type_v)
 SETTINGS: list[tuple[int, int, int, int, str, str, str]] = [
     (4096, 1, 512, 2048, "off", "f16", "f16"),
@@ -133,10 +214,53 @@ SETTINGS: list[tuple[int, int, int, int, str, str, str]] = [
     (16384, 1, 512, 2048, "on", "q8_0", "q8_0"),
     (16384, 1, 512, 2048, "on", "q4_0", "q4_0"),
     (16384, 4, 512, 2048, "on", "f16", "f16"),
+    (5000, 1, 512, 2048, "on", "f16", "f16"),  # not a multiple of 256: is n_ctx padded?
 ]
 
 
 # ---------------------------------------------------------------- GGUF writing (gguf package)
+
+
+def _deepseek2_layer(
+    b: str, i: int, hf: dict[str, Any], *, mla: bool
+) -> list[tuple[str, tuple[int, ...], str]]:
+    """One DeepSeek-V2 layer in llama.cpp's naming (src/models/deepseek2.cpp, load_arch_tensors)."""
+    d, nh, lora = hf["hidden_size"], hf["num_attention_heads"], hf["kv_lora_rank"]
+    nope, rope, v = hf["qk_nope_head_dim"], hf["qk_rope_head_dim"], hf["v_head_dim"]
+    out: list[tuple[str, tuple[int, ...], str]] = [
+        (b + "attn_norm.weight", (d,), "f32"),
+        (b + "attn_kv_a_norm.weight", (lora,), "f32"),
+        (b + "attn_q.weight", (nh * (nope + rope), d), "q4_0"),
+        (b + "attn_kv_a_mqa.weight", (lora + rope, d), "q4_0"),
+        (b + "attn_output.weight", (d, nh * v), "q4_0"),
+        (b + "ffn_norm.weight", (d,), "f32"),
+    ]
+    if mla:
+        out += [
+            (b + "attn_k_b.weight", (nh, lora, nope), "q4_0"),
+            (b + "attn_v_b.weight", (nh, v, lora), "q4_0"),
+        ]
+    else:
+        out += [(b + "attn_kv_b.weight", (nh * (nope + v), lora), "q4_0")]
+    if i < hf["first_k_dense_replace"]:
+        ff = hf["intermediate_size"]
+        return [
+            *out,
+            (b + "ffn_gate.weight", (ff, d), "q4_0"),
+            (b + "ffn_up.weight", (ff, d), "q4_0"),
+            (b + "ffn_down.weight", (d, ff), "q4_0"),
+        ]
+    ne, fe, sh = hf["n_routed_experts"], hf["moe_intermediate_size"], hf["n_shared_experts"]
+    return [
+        *out,
+        (b + "ffn_gate_inp.weight", (ne, d), "f32"),
+        (b + "ffn_gate_exps.weight", (ne, fe, d), "q4_0"),
+        (b + "ffn_up_exps.weight", (ne, fe, d), "q4_0"),
+        (b + "ffn_down_exps.weight", (ne, d, fe), "q4_0"),
+        (b + "ffn_gate_shexp.weight", (fe * sh, d), "q4_0"),
+        (b + "ffn_up_shexp.weight", (fe * sh, d), "q4_0"),
+        (b + "ffn_down_shexp.weight", (d, fe * sh), "q4_0"),
+    ]
 
 
 def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], str]]:
@@ -152,14 +276,18 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
         out.append(("output.weight", (nv, d), "q4_0"))
     for i in range(hf["num_hidden_layers"]):
         b = f"blk.{i}."
+        if arch.startswith("deepseek2"):
+            out += _deepseek2_layer(b, i, hf, mla=arch == "deepseek2")
+            continue
         out += [
             (b + "attn_norm.weight", (d,), "f32"),
             (b + "attn_q.weight", (q, d), "q4_0"),
             (b + "attn_k.weight", (kv, d), "q4_0"),
             (b + "attn_v.weight", (kv, d), "q4_0"),
             (b + "attn_output.weight", (d, q), "q4_0"),
-            (b + "ffn_norm.weight", (d,), "f32"),
         ]
+        if arch != "gptoss":  # gpt-oss normalises before its MoE with post_attention_norm instead
+            out.append((b + "ffn_norm.weight", (d,), "f32"))
         if arch == "qwen2":
             out += [
                 (b + "attn_q.bias", (q,), "f32"),
@@ -173,6 +301,25 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
                 (b + "post_attention_norm.weight", (d,), "f32"),
                 (b + "post_ffw_norm.weight", (d,), "f32"),
             ]
+        if arch == "gptoss":
+            ne, fe = hf["num_local_experts"], hf["intermediate_size"]
+            out += [
+                (b + "attn_q.bias", (q,), "f32"),
+                (b + "attn_k.bias", (kv,), "f32"),
+                (b + "attn_v.bias", (kv,), "f32"),
+                (b + "attn_output.bias", (d,), "f32"),
+                (b + "attn_sinks.weight", (hf["num_attention_heads"],), "f32"),
+                (b + "post_attention_norm.weight", (d,), "f32"),
+                (b + "ffn_gate_inp.weight", (ne, d), "f32"),
+                (b + "ffn_gate_inp.bias", (ne,), "f32"),
+                (b + "ffn_gate_exps.weight", (ne, fe, d), "q4_0"),
+                (b + "ffn_gate_exps.bias", (ne, fe), "f32"),
+                (b + "ffn_up_exps.weight", (ne, fe, d), "q4_0"),
+                (b + "ffn_up_exps.bias", (ne, fe), "f32"),
+                (b + "ffn_down_exps.weight", (ne, d, fe), "q4_0"),
+                (b + "ffn_down_exps.bias", (ne, d), "f32"),
+            ]
+            continue
         if arch == "qwen3moe":
             ne, fe = hf["num_experts"], hf["moe_intermediate_size"]
             out += [
@@ -188,6 +335,36 @@ def _tensors(arch: str, hf: dict[str, Any]) -> list[tuple[str, tuple[int, ...], 
                 (b + "ffn_down.weight", (d, ff), "q4_0"),
             ]
     return out
+
+
+def _deepseek2_metadata(w: Any, hf: dict[str, Any], *, mla: bool) -> None:
+    """Keys llama.cpp's deepseek2 loader reads; `mla` picks today's layout or the pre-split one."""
+    lora, nope, rope, v = hf["kv_lora_rank"], hf["qk_nope_head_dim"], hf["qk_rope_head_dim"], hf["v_head_dim"]
+    if mla:  # convert_hf_to_gguf.py today: one latent "head" of kv_lora_rank + rope
+        w.add_head_count_kv(1)
+        w.add_key_length(lora + rope)
+        w.add_value_length(lora)
+        w.add_key_length_mla(nope + rope)
+        w.add_value_length_mla(v)
+    else:  # before the MLA split: per-head K (nope + rope) and V
+        w.add_head_count_kv(hf["num_attention_heads"])
+        w.add_key_length(nope + rope)
+        w.add_value_length(v)
+    w.add_q_lora_rank(0)
+    w.add_kv_lora_rank(lora)
+    w.add_leading_dense_block_count(hf["first_k_dense_replace"])
+    w.add_expert_count(hf["n_routed_experts"])
+    w.add_expert_used_count(hf["num_experts_per_tok"])
+    w.add_expert_shared_count(hf["n_shared_experts"])
+    w.add_expert_feed_forward_length(hf["moe_intermediate_size"])
+    w.add_expert_weights_scale(1.0)
+    w.add_expert_gating_func(gguf_gating_softmax())
+
+
+def gguf_gating_softmax() -> Any:
+    import gguf
+
+    return gguf.ExpertGatingFuncType.SOFTMAX
 
 
 def write_gguf(path: Path, name: str) -> None:
@@ -206,18 +383,26 @@ def write_gguf(path: Path, name: str) -> None:
     w.add_block_count(hf["num_hidden_layers"])
     w.add_feed_forward_length(hf["intermediate_size"])
     w.add_head_count(hf["num_attention_heads"])
-    w.add_head_count_kv(hf["num_key_value_heads"])
-    w.add_key_length(hd)
-    w.add_value_length(hd)
+    if name.startswith("deepseek2"):
+        _deepseek2_metadata(w, hf, mla=spec["mla"])
+    else:
+        w.add_head_count_kv(hf["num_key_value_heads"])
+        w.add_key_length(hd)
+        w.add_value_length(hd)
     w.add_layer_norm_rms_eps(hf["rms_norm_eps"])
     w.add_rope_freq_base(hf["rope_theta"])
-    w.add_rope_dimension_count(hd)
+    w.add_rope_dimension_count(hf.get("qk_rope_head_dim", hd))
     if name == "gemma3":
         w.add_sliding_window(hf["sliding_window"])
     if name == "qwen3moe":
         w.add_expert_count(hf["num_experts"])
         w.add_expert_used_count(hf["num_experts_per_tok"])
         w.add_expert_feed_forward_length(hf["moe_intermediate_size"])
+    if name == "gptoss":
+        w.add_sliding_window(hf["sliding_window"])
+        w.add_expert_count(hf["num_local_experts"])
+        w.add_expert_used_count(hf["num_experts_per_tok"])
+        w.add_expert_feed_forward_length(hf["intermediate_size"])
     n_vocab = hf["vocab_size"]
     tokens = [f"<0x{b:02X}>" for b in range(256)] + [f"tok{i}" for i in range(256, n_vocab)]
     tokens[0:3] = ["<unk>", "<s>", "</s>"]  # SPM specials at 0..2; bytes 0x00-0x02 are never looked up
@@ -335,12 +520,14 @@ def main() -> None:
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="llmsize-oracle-"))
     folder.mkdir(parents=True, exist_ok=True)
-    runs = []
+    # Runs of architectures not measured this time are kept from the last file.
+    old = yaml.safe_load(OUT.read_text(encoding="utf-8"))["runs"] if OUT.exists() else []
+    runs = [r for r in old if r["arch"] not in args.archs]
     for name in args.archs:
         path = folder / f"{name}.gguf"
         if not path.exists():
             write_gguf(path, name)
-        for n_ctx, n_seq, ub, nb, fa, tk, tv in SETTINGS:
+        for n_ctx, n_seq, ub, nb, fa, tk, tv in ARCHS[name].get("settings", SETTINGS):
             res = measure(path, n_ctx, n_seq, ub, nb, fa, tk, tv)
             settings = {
                 "n_ctx": n_ctx,
@@ -359,6 +546,8 @@ def main() -> None:
                     "arch": name,
                     "hf_config": ARCHS[name]["hf"],
                     "weights": "Q4_0 (random)",
+                    "gguf_only": name
+                    == "deepseek2-old",  # its layout is in the GGUF metadata, not the config
                     "settings": settings,
                     **res,
                 }
@@ -375,7 +564,7 @@ def main() -> None:
         "generator": "bench/llama_cpp_oracle.py",
         "llama_cpp_python": llama_cpp.__version__,
         "backend": "CPU (n_gpu_layers=0); buffer sizes are llama.cpp's own log lines",
-        "layers_note": "2 layers (gemma3: 6, one full-attention layer; qwen3moe: 1)",
+        "layers_note": "2 layers (gemma3: 6 with one full; qwen3moe: 1; gpt-oss, deepseek2: see ARCHS)",
         "runs": runs,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

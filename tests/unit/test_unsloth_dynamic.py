@@ -49,7 +49,7 @@ def test_ud_marker(name: str, marked: bool) -> None:
 def test_cli_estimate_of_an_xl_name_exits_zero() -> None:
     from typer.testing import CliRunner
 
-    from llmsize.cli.app import app
+    from llmsize.cli import app
 
     args = ["estimate", "Qwen3-8B-UD-Q4_K_XL", "--context", "2048", "--format", "json"]
     result = CliRunner().invoke(app, args)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from llmsize.errors import BadInputError
+from llmsize.specs.formats import GGUF_FILE_TYPES as _SPEC_GGUF_FILE_TYPES
 from llmsize.specs.models import QuantMethod, WeightFormat
 
 # ------------------------------------------------------------------------------------------ GPTQ / AWQ
@@ -209,41 +210,7 @@ def exl2_bytes(numel: int, bits: float) -> int:
 
 # ------------------------------------------------------------------------------------------------ GGUF
 
-GGUF_FILE_TYPES: tuple[str, ...] = (
-    "F32",
-    "F16",
-    "BF16",
-    "Q4_0",
-    "Q4_1",
-    "Q5_0",
-    "Q5_1",
-    "Q8_0",
-    "Q2_K",
-    "Q2_K_S",
-    "Q3_K_S",
-    "Q3_K_M",
-    "Q3_K_L",
-    "Q4_K_S",
-    "Q4_K_M",
-    "Q5_K_S",
-    "Q5_K_M",
-    "Q6_K",
-    "IQ1_S",
-    "IQ1_M",
-    "IQ2_XXS",
-    "IQ2_XS",
-    "IQ2_S",
-    "IQ2_M",
-    "IQ3_XXS",
-    "IQ3_XS",
-    "IQ3_S",
-    "IQ3_M",
-    "IQ4_NL",
-    "IQ4_XS",
-    "TQ1_0",
-    "TQ2_0",
-    "MXFP4_MOE",
-)
+GGUF_FILE_TYPES = _SPEC_GGUF_FILE_TYPES  # one list, in specs (the lower layer)
 
 # llama_ftype_get_default_type (src/llama-quant.cpp): the tensor type a file type starts from.
 _DEFAULT_TYPE: dict[str, str] = {

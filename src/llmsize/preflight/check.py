@@ -216,17 +216,6 @@ def _serving_fields(
         elif tool == "vllm":
             setup.default("gpu_memory_utilization", 0.9, "vLLM CacheConfig.gpu_memory_utilization")
             data["gpu_memory_utilization"] = 0.9
-        if tool == "vllm":
-            big = gpu.memory_bytes >= 70 * 2**30 and "a100" not in gpu.id.lower()
-            setup.default(
-                "max_num_seqs", 1024 if big else 256, "vLLM EngineArgs.get_batch_defaults, API server"
-            )
-            setup.default(
-                "max_num_batched_tokens",
-                8192 if big else 2048,
-                "vLLM EngineArgs.get_batch_defaults, API server",
-            )
-            setup.default("block_size", 16, "vLLM CacheConfig.block_size")
     else:  # llama.cpp, ollama
         parallel = int(setup.get("parallel") or 1)
         if tool == "ollama":
@@ -292,11 +281,29 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
 
     spec = resolve(_resolvable(setup), revision=setup.get("revision"))
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
+    _record_engine_defaults(setup, wl, gpu)
     row = plan_fit_rows(spec, wl, [gpu], wl.num_gpus)[0]
+    if row.engine_version:
+        modelled = f"{wl.engine.value} {row.engine_version}"
+        setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"
     result = CheckResult(setup, spec, wl, gpu, row, notes)
     if not row.fits:
         result.suggestions = suggest(result)
     return result
+
+
+def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
+    """Show in `parsed` the defaults the engine module picks for this GPU (their one home)."""
+    from llmsize.estimate.engines.registry import engine_for
+    from llmsize.hardware.gpus import driver_reported_bytes
+
+    engine = engine_for(wl)
+    filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name)
+    keys = ("max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch")
+    for key in keys:
+        value = getattr(filled, key, None)
+        if value is not None and key not in setup.values:
+            setup.default(key, value, f"{engine.describe()}: {type(engine).__module__}.gpu_defaults")
 
 
 def _resolvable(setup: Setup) -> str:

@@ -1,7 +1,7 @@
 """Each serving tool's own flags (names, aliases, defaults) mapped onto llmsize's workload terms.
 
 Versions and sources read for the names and defaults:
-- vLLM 0.11 (V1 engine): `vllm/engine/arg_utils.py` `EngineArgs.add_cli_args` for names and
+- vLLM 0.19 (V1 engine): `vllm/engine/arg_utils.py` `EngineArgs.add_cli_args` for names and
   aliases (-tp, -pp, -dp, -q), `EngineArgs.get_batch_defaults` for max_num_seqs /
   max_num_batched_tokens (1024 / 8192 for the API server on a card with >= 70 GiB that is not an
   A100, else 256 / 2048), `CacheConfig` block_size 16, gpu_memory_utilization 0.9;
@@ -11,7 +11,7 @@ Versions and sources read for the names and defaults:
   `common_params`: n_ctx 0 (= the model's trained context), n_batch 2048, n_ubatch 512,
   n_parallel 1, n_gpu_layers -1 (auto: `fit_params` fits unset options to free memory with a
   1 GiB margin per device), cache types f16, flash attention auto.
-- SGLang 0.5: `python/sglang/srt/server_args.py` `ServerArgs` (mem_fraction_static, context_length,
+- SGLang 0.4.6: `python/sglang/srt/server_args.py` `ServerArgs` (mem_fraction_static, context_length,
   tp_size, chunked_prefill_size, max_running_requests, kv_cache_dtype).
 - Ollama 0.33: `envconfig/config.go` (OLLAMA_NUM_PARALLEL 1, OLLAMA_FLASH_ATTENTION,
   OLLAMA_KV_CACHE_TYPE f16, OLLAMA_CONTEXT_LENGTH 0 = by VRAM) and `server/routes.go` (default
@@ -26,9 +26,9 @@ from typing import Any
 
 from llmsize.preflight import values
 
-VLLM_VERSION = "vLLM 0.11 (V1 engine)"
+VLLM_VERSION = "vLLM 0.19 (V1 engine)"
 LLAMA_CPP_VERSION = "llama.cpp server, late 2026 (common/common.h common_params)"
-SGLANG_VERSION = "SGLang 0.5 (server_args.py ServerArgs)"
+SGLANG_VERSION = "SGLang 0.4.6 (server_args.py ServerArgs)"
 OLLAMA_VERSION = "Ollama 0.33 (envconfig/config.go, server/routes.go)"
 
 Parser = Callable[[Any, str], Any]

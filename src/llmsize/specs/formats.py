@@ -47,41 +47,13 @@ NVFP4_BLOCK_SIZE = 16
 # symmetric, group 128; W8A16 and W8A8 (INT8) are int8 per output channel -- the schemes behind names
 # like "...-quantized.w4a16" / "...-quantized.w8a8" (RedHatAI/neuralmagic uploads).
 CT_INT4_GROUP_SIZE = 128
-# llama.cpp file types (gguf-py gguf/constants.py LlamaFileType), for did-you-mean on a name's parts.
-_GGUF_FILE_TYPES = (
-    "Q4_0",
-    "Q4_1",
-    "Q5_0",
-    "Q5_1",
-    "Q8_0",
-    "Q2_K",
-    "Q2_K_S",
-    "Q3_K_S",
-    "Q3_K_M",
-    "Q3_K_L",
-    "Q4_K_S",
-    "Q4_K_M",
-    "Q5_K_S",
-    "Q5_K_M",
-    "Q6_K",
-    "IQ1_S",
-    "IQ1_M",
-    "IQ2_XXS",
-    "IQ2_XS",
-    "IQ2_S",
-    "IQ2_M",
-    "IQ3_XXS",
-    "IQ3_XS",
-    "IQ3_S",
-    "IQ3_M",
-    "IQ4_NL",
-    "IQ4_XS",
-    "TQ1_0",
-    "TQ2_0",
+# llama.cpp file types (gguf-py gguf/constants.py LlamaFileType): the one list, read by the
+# estimator (estimate/quant_formats.py) and by did-you-mean on a name's parts.
+GGUF_FILE_TYPES: tuple[str, ...] = (
+    "F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q2_K_S", "Q3_K_S", "Q3_K_M",
+    "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS",
+    "IQ2_S", "IQ2_M", "IQ3_XXS", "IQ3_XS", "IQ3_S", "IQ3_M", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0",
     "MXFP4_MOE",
-    "F16",
-    "BF16",
-    "F32",
 )
 _QUANT_WORDS = (
     "gptq",
@@ -352,7 +324,7 @@ def name_warnings(parsed: ParsedName, fmt: WeightFormat) -> list[str]:
         )
     for part in parsed.extra:
         squashed = part.lower().replace("_", "").replace("-", "").replace(".", "")
-        close = [t for t in _GGUF_FILE_TYPES if t.lower().replace("_", "") == squashed]
+        close = [t for t in GGUF_FILE_TYPES if t.lower().replace("_", "") == squashed]
         if not close:
             close = difflib.get_close_matches(part.lower(), _QUANT_WORDS, n=1, cutoff=0.75)
         hint = f" (did you mean {close[0]}?)" if close else ""

@@ -160,19 +160,26 @@ class Sglang(BaseEngine):
                 "SGLang would refuse to start: no memory left for the KV pool after the weights; "
                 "raise --mem-fraction-static"
             )
-        elif tokens < wl.context:
-            reason = f"SGLang's pool holds {tokens:,} tokens, fewer than one --context of {wl.context:,}"
         elif outside > start - int(frac * start):
             reason = (
                 f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
                 f"{frac:.2f}; lower --mem-fraction-static"
             )
-        elif concurrency < wl.batch:
+        elif concurrency < wl.batch and tokens >= wl.context:
             reason = (
                 f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, "
                 f"fewer than --batch {wl.batch}"
             )
-        need = est.weights_bytes + wl.batch * wl.context * f.kv_page_bytes + outside + CUDA_CONTEXT_BYTES
+        # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
+        # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
+        capped = (
+            (f"requests are capped at {tokens - 1:,} tokens: the pool holds fewer than one --context of "
+             f"{wl.context:,}",)
+            if 0 < tokens < wl.context
+            else ()
+        )
+        held = min(wl.batch * wl.context, tokens) if capped else wl.batch * wl.context
+        need = est.weights_bytes + held * f.kv_page_bytes + outside + CUDA_CONTEXT_BYTES
         return Budget(
             usable_bytes=total_bytes,
             need_bytes=need,
@@ -186,6 +193,7 @@ class Sglang(BaseEngine):
                 f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
                 f"max_running_requests={self.max_running_requests(tokens, wl.context)}, "
                 f"context_len={wl.context}",
+                *capped,
             ),
         )
 

@@ -1,0 +1,48 @@
+"""Golden: `llmsize check` on the launch commands behind published engine logs (issue 13).
+
+Each case is a row of engine_logs.yaml (the quoted line, setup and source are there): the vLLM or
+SGLang command is rebuilt from the setup and checked. The verdict must match what the engine did
+(it printed its pool, so it started; vLLM refused when the pool held less than one max_model_len
+request, vllm#10517 at 29k), and the figure it printed must be within 10%.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from validate_preflight import check_row, rows
+
+CASES = rows()
+# The pool SGLang reports is 0.28 GiB smaller than modelled (see test_engine_logs.KNOWN_GAPS).
+FIGURE_GAPS = {"sglang-qwq-32b-4xl4-max-total-tokens"}
+
+
+def test_enough_published_outcomes() -> None:
+    assert len(CASES) >= 20
+    assert {c["engine"] for c in CASES} >= {"vllm", "sglang"}
+    assert any(not _started(c) for c in CASES), "at least one published refusal"
+
+
+def _started(case: dict[str, Any]) -> bool:
+    from validate_preflight import expected_fits
+
+    return expected_fits(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_verdict_matches_the_published_outcome(case: dict[str, Any]) -> None:
+    got = check_row(case)
+    assert got["fits"] == got["expected_fits"], got
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_printed_figure_within_ten_percent(case: dict[str, Any], request: pytest.FixtureRequest) -> None:
+    if case["id"] in FIGURE_GAPS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="SGLang load-time reserve not modelled"))
+    got = check_row(case)
+    assert got["error"] is not None and abs(got["error"]) <= 0.10, got
