@@ -86,3 +86,15 @@ def test_long_prompts_slow_vllm_decode_as_published() -> None:
     fast = 2048 / generation_seconds(short, gpu, prompt_tokens=1, new_tokens=2048)
     slow = 2048 / generation_seconds(long, gpu, prompt_tokens=30720, new_tokens=2048)
     assert slow / fast == pytest.approx(70.33 / 84.28, rel=0.1)
+
+
+@pytest.mark.parametrize(("model", "published"), [
+    ("Qwen3-8B", 81.73),   # QWEN3, SGLang, H20, input 1: (1 + 2048) / time
+    ("Qwen3-32B", 20.72),  # 64 GB of bf16 weights read at ~1.3 TB/s of the H20's 4.0 TB/s
+])
+def test_h20_batch1_decode_is_bounded_by_its_78_sms(model: str, published: float) -> None:
+    # Before the SM-count bound the model read the H20 like any HBM part and predicted 33.3 t/s for
+    # Qwen3-32B (+61%); its 78 SMs cannot keep the datasheet bandwidth busy with one sequence.
+    inputs, spec_gpu = _inputs(model, "H20", "sglang", 1, 2048)
+    seconds = generation_seconds(inputs, spec_gpu, prompt_tokens=1, new_tokens=2048)
+    assert 2049 / seconds == pytest.approx(published, rel=0.20), QWEN3

@@ -25,14 +25,17 @@ from llmsize.cli.engine_options import (
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
     GpusOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     PricePerHourOpt,
     is_local,
+    parse_concurrency,
     parse_num_gpus,
     resolve_gpu,
     split_gpu_list,
@@ -146,6 +149,8 @@ def compare_cmd(
     compute_efficiency: ComputeEffOpt = None,
     price_per_hour: PricePerHourOpt = None,
     sort: SortOpt = SortKey.NONE,
+    concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
@@ -163,6 +168,8 @@ def compare_cmd(
       llmsize compare Qwen3-8B --gpus all --context 32k --format json
 
       llmsize compare Llama-3.1-70B --gpus H100,TPU-v6e,L40S --price-per-hour 2.5 --sort cost
+
+      llmsize compare Qwen3-8B --gpus H100,L40S --engine vllm --concurrency 1,8,32
     """
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import compare, recommend
@@ -186,13 +193,14 @@ def compare_cmd(
     gpu_specs = [with_price(g, price_per_hour)
                  for g in {g.id: g for g in (lookup(n) for n in names)}.values()]
     count = parse_num_gpus(num_gpus)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
+    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
     options = workload_options_from(locals())
     pairs = []
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision)
         pairs.append((spec, workload_for(spec, options, count, gpu_memory_utilization, gpu_layers)))
-    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff), sort)
+    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff,
+                             concurrency=parse_concurrency(concurrency)), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
     doc = compare_document(rows, advice, shown_wl, count, eff)

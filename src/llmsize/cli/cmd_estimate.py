@@ -28,6 +28,7 @@ from llmsize.cli.gpu_options import (
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     parse_concurrency,
     parse_num_gpus,
@@ -93,6 +94,7 @@ def make_report(
     gpu_memory_utilization: float = 0.9,
     gpu_layers: int | None = None,
     concurrency: Sequence[int] = (),
+    host_bandwidth: float | None = None,
 ) -> Report:
     """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
     from llmsize.estimate.core import estimate
@@ -107,16 +109,19 @@ def make_report(
         from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
+        from llmsize.hardware.speed import Efficiency
 
+        eff = Efficiency(host_bandwidth_gb_s=host_bandwidth)
         catalog = load_catalog(tuple(gpu_files))
         for name in gpus:
             if is_local(name):  # this machine: its detected GPU kind and count
                 local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
                 rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
-                                      concurrency=concurrency)
+                                      concurrency=concurrency, efficiency=eff)
             else:
                 count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
-                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count, concurrency=concurrency)
+                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count, concurrency=concurrency,
+                                      efficiency=eff)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
@@ -171,6 +176,7 @@ def estimate_cmd(
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
     n_cpu_moe: NCpuMoeOpt = None,
     concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
@@ -192,7 +198,8 @@ def estimate_cmd(
         "gpu_memory_utilization": gpu_memory_utilization,
         "gpu_layers": gpu_layers,
     }
-    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency), **planning)
+    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency),
+                         host_bandwidth=host_bandwidth, **planning)
     wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
     page = ""
     if wants_page:

@@ -24,10 +24,12 @@ from llmsize.cli.engine_options import (
 from llmsize.cli.gpu_options import (
     BandwidthEffOpt,
     ComputeEffOpt,
+    ConcurrencyOpt,
     GpuFileOpt,
     GpuLayersOpt,
     GpuMemoryUtilOpt,
     GpuOpt,
+    HostBandwidthOpt,
     NumGpusOpt,
     OutputTokensOpt,
     PricePerHourOpt,
@@ -35,6 +37,7 @@ from llmsize.cli.gpu_options import (
     TurnsOpt,
     host_ram_line,
     local_engine,
+    parse_concurrency,
     resolve_gpu,
 )
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
@@ -120,10 +123,12 @@ def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
     return gpu.model_copy(update={"price": price})
 
 
-def efficiency_from(bandwidth: float | None, compute: float | None) -> Efficiency:
+def efficiency_from(bandwidth: float | None, compute: float | None,
+                    host_bandwidth: float | None = None) -> Efficiency:
     from llmsize.hardware.speed import Efficiency
 
-    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute)) if v is not None}
+    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute),
+                                ("host_bandwidth_gb_s", host_bandwidth)) if v is not None}
     return Efficiency(**update)
 
 
@@ -180,6 +185,8 @@ def fit_cmd(
     bandwidth_efficiency: BandwidthEffOpt = None,
     compute_efficiency: ComputeEffOpt = None,
     price_per_hour: PricePerHourOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -201,6 +208,8 @@ def fit_cmd(
       llmsize fit Qwen3-8B --gpu L4 --engine vllm --context 32k
 
       llmsize fit Qwen3-8B --gpu 4090 --prompt-tokens 500 --output-tokens 400 --turns 50
+
+      llmsize fit Qwen3-8B --gpu H100 --engine vllm --concurrency 1,8,32
     """
     if model is None and not all_models:
         raise BadInputError("fit needs a MODEL, or --all for every catalog model")
@@ -209,24 +218,28 @@ def fit_cmd(
     gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
     engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     gpu_spec = with_price(gpu_spec, price_per_hour)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency)
+    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
     options = workload_options_from(locals())
     planning = (count, gpu_memory_utilization, gpu_layers)
+    levels = parse_concurrency(concurrency)
+    if levels and all_models:
+        raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:
         _fit_all(gpu_spec, options, planning, eff, fmt.value, check, (output, force))
         return
     assert model is not None
     _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
-             chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force))
+             chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force),
+             levels=levels)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
              chat: tuple[int | None, int | None, int], machine: Machine | None = None,
-             save: tuple[Path | None, bool] = (None, False)) -> None:
-    from llmsize.hardware.plan import fit_model
+             save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = ()) -> None:
+    from llmsize.hardware.plan import concurrency_sweep, fit_model
     from llmsize.report.export import save_document
-    from llmsize.report.render_plan import fit_document, render_fit, write_document
+    from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
 
     count, util, layers = planning
@@ -234,7 +247,11 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     wl = workload_for(spec, options, count, util, layers)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
+    # The sweep runs the best precision that fits (or the only one tried, to say why it does not).
+    sweep = concurrency_sweep(spec, wl, gpu, result, levels, count, efficiency=eff) if levels else []
     doc = fit_document(result, gpu, wl, count, eff, budget)
+    if sweep:
+        doc["concurrency"] = [row.model_dump(mode="json") for row in sweep]
     if machine is not None:
         doc["machine"] = machine_document(machine)
     shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
@@ -242,6 +259,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
                  if gpu.id != "local-cpu" else None)
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
+        if sweep:
+            render_fit_rows(sweep)
         if host_line:
             typer.echo(f"Host RAM: {host_line}")
         free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)

@@ -46,6 +46,10 @@ ComputeEffOpt = Annotated[float | None, typer.Option(
     "--compute-efficiency", min=0.01, max=1.0,
     help="Speed model: achieved share of peak tensor FLOP/s (default: calibrated per engine and "
          "device class).", rich_help_panel=_PANEL)]
+HostBandwidthOpt = Annotated[float | None, typer.Option(
+    "--host-bandwidth", min=1.0,
+    help="llama.cpp offload: host RAM bandwidth in GB/s for layers kept in system RAM (default 89.6, "
+         "dual-channel DDR5-5600; DDR4-3200 dual channel is 51.2).", rich_help_panel=_PANEL)]
 ConcurrencyOpt = Annotated[str | None, typer.Option(
     "--concurrency", help="Speed at several concurrency levels, e.g. 1,8,32: one fit row per level "
                           "(per-sequence and aggregate tokens/s).", rich_help_panel=_PANEL)]

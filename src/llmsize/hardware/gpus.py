@@ -186,6 +186,8 @@ class GpuSpec(BaseModel):
     dtypes: tuple[NativeDtype, ...] = ("fp32", "fp16")
     interconnect: Interconnect | None = None
     pcie_gb_s: float | None = Field(default=None, gt=0)
+    compute_units: int | None = Field(
+        default=None, gt=0, description="streaming multiprocessors (NVIDIA SMs): bounds batch-1 bandwidth")
     tdp_w: float | None = Field(default=None, gt=0)
     source: str | None = Field(default=None, description="vendor page the figures come from")
     notes: str = ""

@@ -26,7 +26,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
+from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed import (
@@ -340,7 +340,28 @@ class Planner:
 
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
-        return estimate_speed(speed_inputs(self.spec, wl, est, layout), gpu, self.efficiency)
+        inputs = speed_inputs(self.spec, wl, est, layout)
+        partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
+        # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.
+        cpu_moe = bool(wl.n_cpu_moe)
+        if partial or cpu_moe:
+            # What llama.cpp keeps in host RAM: the difference from the all-on-GPU layout. Whole
+            # layers are read like the model's average parameter; CPU experts only when picked.
+            all_on_gpu: dict[str, Any] = {"gpu_layers": None}
+            if cpu_moe:
+                all_on_gpu["n_cpu_moe"] = None
+            whole = self.estimate(self.workload(layout, **all_on_gpu))
+            host_w = max(0, _device_weights(whole) - _device_weights(est))
+            host_kv = max(0, whole.kv_cache_bytes - est.kv_cache_bytes)
+            share = (expert_read_fraction(self.spec, wl.batch) if cpu_moe and not partial
+                     else read_fraction(self.spec, wl.batch))
+            host_read = int(host_w * share)
+            # The weights a step reads are split: the host part leaves the GPU's share.
+            inputs = inputs.model_copy(update={
+                "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
+                "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
+                "weight_bytes_per_gpu": max(0, inputs.weight_bytes_per_gpu - host_w)})
+        return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
@@ -372,10 +393,14 @@ class Planner:
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
-            speed = None  # the CPU runs the other layers at system-RAM speed, which llmsize does not know
             on_cpu = self.spec.num_layers - wl.gpu_layers
-            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: their "
-                        "speed depends on the host's memory bandwidth (not estimated)")
+            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
+                        + _host_speed_note(gpu, self.efficiency))
+        elif wl.n_cpu_moe and self.spec.is_moe:
+            on_cpu = min(wl.n_cpu_moe, self.spec.num_layers)
+            note = _host_speed_note(gpu, self.efficiency)
+            warnings = (*warnings, f"the experts of {on_cpu} of {self.spec.num_layers} layers run from CPU "
+                        f"RAM (only the picked ones are read per token): {note}")
         return fit(est, gpu, layout.count, engine=wl.engine,
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
@@ -451,6 +476,18 @@ class Planner:
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
 
 
+def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:
+    """How the speed model reads llama.cpp's host-resident layers on this machine."""
+    from llmsize.hardware.speed_profiles import DEFAULT_HOST_BANDWIDTH_GB_S
+
+    if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
+        return "on unified memory the CPU reads them at the device's own bandwidth"
+    if eff.host_bandwidth_gb_s is not None:
+        return f"decode reads them at the host RAM's {eff.host_bandwidth_gb_s:g} GB/s (--host-bandwidth)"
+    return (f"decode reads them at {DEFAULT_HOST_BANDWIDTH_GB_S:g} GB/s (dual-channel DDR5-5600 assumed; "
+            "give your RAM's figure with --host-bandwidth)")
+
+
 # ----------------------------------------------------------------------------- helpers on the spec
 
 def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
@@ -524,6 +561,19 @@ def read_fraction(spec: ModelSpec, batch: int) -> float:
             untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** batch
             skipped += g.numel * untouched
     return max(0.0, 1 - skipped / total)
+
+
+def _device_weights(est: Estimate) -> int:
+    """Weights on the busiest GPU as the engine places them (all of them for engines without a split)."""
+    fig = est.engine_figures
+    return fig.device_weights_bytes if fig is not None else est.weights_bytes
+
+
+def expert_read_fraction(spec: ModelSpec, batch: int) -> float:
+    """Share of one layer's routed experts a decode step of `batch` tokens reads (uniform routing)."""
+    if not spec.num_experts:
+        return 1.0
+    return 1 - (1 - spec.num_experts_per_tok / spec.num_experts) ** batch
 
 
 def _weight_format(spec: ModelSpec, wl: Workload) -> tuple[str, QuantMethod | None]:
@@ -723,8 +773,11 @@ class CompareRow(BaseModel):
 
 def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec],
             num_gpus: int | None = None, *, estimator: EstimateFn | None = None,
-            efficiency: Efficiency | None = None) -> list[CompareRow]:
-    """Every model on every GPU; `num_gpus` None = as many as each needs (auto)."""
+            efficiency: Efficiency | None = None, concurrency: Sequence[int] = ()) -> list[CompareRow]:
+    """Every model on every GPU; `num_gpus` None = as many as each needs (auto).
+
+    With `concurrency` levels, one row per model, GPU and level (see concurrency_rows).
+    """
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
     rows = []
@@ -732,9 +785,11 @@ def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec
         planner = Planner(spec, wl, estimator, eff)
         fmt = _format_label(spec, wl)
         whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
-        for gpu in gpus:
-            rows.append(CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
-                                   params=whole.params, row=planner.plan(gpu, num_gpus, batch_limit=False)))
+        fit_rows = (concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
+                                     efficiency=eff, limits=False) if concurrency
+                    else [planner.plan(gpu, num_gpus, batch_limit=False) for gpu in gpus])
+        rows += [CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
+                            params=whole.params, row=row) for row in fit_rows]
     return rows
 
 
@@ -751,6 +806,9 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
     from llmsize.units import format_gib
 
     lines = []
+    levels = [r.row.concurrency for r in rows if r.row.concurrency is not None]
+    if levels:  # a concurrency sweep: recommend on the first level asked
+        rows = [r for r in rows if r.row.concurrency == levels[0]]
     models = list(dict.fromkeys(r.model for r in rows))
     gpus = list(dict.fromkeys(r.row.gpu for r in rows))
     if len(models) > 1 and len(gpus) == 1:
@@ -802,6 +860,16 @@ def plan_fit_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], num_gp
     return [planner.plan(gpu, num_gpus, limits=limits) for gpu in gpus]
 
 
+def concurrency_sweep(spec: ModelSpec, wl: Workload, gpu: GpuSpec, result: ModelFit, levels: Sequence[int],
+                      num_gpus: int | None = 1, *, efficiency: Efficiency | None = None) -> list[FitRow]:
+    """`fit --concurrency`: the sweep of the precision `fit` chose (the first tried when none fits)."""
+    chosen = result.best_result or (result.options[0] if result.options else None)
+    if chosen is None:
+        return []
+    return concurrency_rows(spec, _option_workload(wl, chosen.option), [gpu], levels, num_gpus,
+                            efficiency=efficiency, limits=False)
+
+
 def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], levels: Sequence[int],
                      num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
                      efficiency: Efficiency | None = None, limits: bool = True) -> list[FitRow]:
@@ -814,10 +882,61 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
     bad = [n for n in levels if n < 1]
     if bad or not levels:
         raise BadInputError("--concurrency takes positive integers, e.g. 1,8,32")
+    gpus = list(gpus)
+    eff = efficiency or Efficiency()
+    base = Planner(spec, wl.model_copy(update={"batch": 1}), estimator, eff)
+    caps: dict[str, int | None] = {}
+    pooled: dict[str, tuple[Layout, FitRow]] = {}
+    for gpu in gpus:
+        # The KV pool's cap: how many sequences of this context the memory left after weights holds
+        # (vLLM's "Maximum concurrency" line; the largest batch that fits for the other engines).
+        layout, _ = base.choose_layout(gpu, num_gpus)
+        one = base.fit_layout(gpu, layout, limits=limits, batch_limit=False)
+        usable = base.usable(gpu)
+        caps[gpu.id] = one.max_concurrent_seqs or base.max_batch(usable, layout)
+        if one.max_concurrent_seqs is not None:
+            pooled[gpu.id] = (layout, one)
     rows = []
     for level in levels:
-        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, efficiency or Efficiency())
+        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff)
         for gpu in gpus:
+            if gpu.id in pooled:
+                rows.append(_pooled_level(base, gpu, *pooled[gpu.id], level))
+                continue
             row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
-            rows.append(row.model_copy(update={"concurrency": level}))
+            rows.append(row.model_copy(update={"concurrency": level,
+                                               "max_concurrent_seqs": caps[gpu.id]}))
     return rows
+
+
+def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, level: int) -> FitRow:
+    """A concurrency level on an engine that pre-allocates its KV pool (vLLM).
+
+    The memory is the same at every level (weights, the profile run's activations and the pool all
+    sit inside gpu_memory_utilization: vllm/v1/worker/gpu_worker.py Worker.determine_available_memory); a
+    level runs when the pool holds that many sequences of the context (its "Maximum concurrency"),
+    and the prompts are prefilled in the scheduler's token budget, not all at once.
+    """
+    cap = one.max_concurrent_seqs
+    fits = one.fits and (cap is None or level <= cap)
+    wl = base.workload(layout, batch=level)
+    speed = base.speed(gpu, layout, base.estimate(wl), wl) if fits else None
+    update: dict[str, object] = {"concurrency": level, "fits": fits}
+    if speed is not None:
+        tokens = speed.aggregate_tokens_per_s or speed.decode_tokens_per_s
+        per_hour, per_mtok = plan_cost(gpu, one.count, tokens)
+        update.update(
+            decode_tokens_per_s=speed.decode_tokens_per_s, ttft_s=speed.ttft_s, tpot_s=speed.tpot_s,
+            aggregate_tokens_per_s=speed.aggregate_tokens_per_s, speed_class=speed.speed_class,
+            prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class,
+            decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
+            speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
+            usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok)
+    else:
+        update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
+                      speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,
+                      usd_per_million_output_tokens=None)
+        if one.fits:
+            update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
+                                f"which holds {cap:,}")
+    return one.model_copy(update=update)

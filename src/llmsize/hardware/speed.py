@@ -24,10 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
+    DEFAULT_HOST_BANDWIDTH_GB_S,
+    DEFAULT_PCIE_ONE_WAY_GB_S,
+    HOST_BANDWIDTH_FRACTION,
     INTERCONNECT_FRACTION,
-    KERNEL_LAUNCH_PER_LAYER_S,
+    OFFLOAD_MIN_BATCH,
+    PCIE_FRACTION,
     engine_profile,
     kernel_bandwidth,
+    kernel_launch_per_layer,
     prefill_compute,
 )
 from llmsize.specs.models import ModelSpec
@@ -43,9 +48,12 @@ class Efficiency(BaseModel):
     interconnect: float | None = Field(default=None, gt=0, le=1,
                                        description="achieved / peak GPU-to-GPU bandwidth")
     step_overhead_s: float | None = Field(default=None, ge=0, description="fixed seconds per decode step")
+    host_bandwidth_gb_s: float | None = Field(
+        default=None, gt=0, description="host RAM bandwidth (GB/s) for llama.cpp layers kept in system RAM")
 
     def describe(self) -> str:
         parts = [f"bandwidth {self.bandwidth:.0%}" if self.bandwidth is not None else "",
+                 f"host RAM {self.host_bandwidth_gb_s:g} GB/s" if self.host_bandwidth_gb_s else "",
                  f"compute {self.compute:.0%}" if self.compute is not None else "",
                  f"interconnect {self.interconnect:.0%}" if self.interconnect is not None else "",
                  f"step overhead {self.step_overhead_s * 1e3:.2f} ms"
@@ -72,6 +80,10 @@ class SpeedConstants(BaseModel):
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float
     allreduce_latency_s: float
+    host_bandwidth_bytes_per_s: float = Field(
+        default=0.0, description="achieved host-RAM bandwidth for offloaded layers (0: none offloaded)")
+    upload_bytes_per_s: float = Field(
+        default=0.0, description="achieved host-to-GPU copy rate for offloaded weights during a prompt")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -129,6 +141,9 @@ class SpeedInputs(BaseModel):
     kernel: str = Field(default="16bit", description="weight kernel: 16bit, fp8, int8, int4, awq, gguf, bnb")
     kv_groups: int = Field(default=1, ge=1, description="query heads per KV head (GQA n_rep)")
     context: int | None = Field(default=None, description="tokens in the cache at decode (default: prompt)")
+    host_weight_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: weights of the layers kept in host RAM (read by the CPU)")
+    host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
 
 
 class SpeedEstimate(BaseModel):
@@ -143,7 +158,7 @@ class SpeedEstimate(BaseModel):
     prefill_tokens_per_s: float = Field(default=0.0, description="prompt tokens per second of the prefill")
     speed_class: str
     ttft_class: str = ""
-    decode_bound: str = Field(description="'memory', 'compute' or 'overhead'")
+    decode_bound: str = Field(description="'memory', 'compute', 'overhead' or 'host memory' (offload)")
     prefill_bound: str
     bytes_per_step: int = Field(description="bytes one GPU reads per decode step")
     compute_flops: float = Field(description="peak FLOP/s used for the compute dtype")
@@ -153,6 +168,7 @@ class SpeedEstimate(BaseModel):
     memory_s: float = 0.0
     compute_s: float = 0.0
     communication_s: float = 0.0
+    host_s: float = Field(default=0.0, description="per step: offloaded layers read from host RAM by the CPU")
     efficiency: Efficiency
     constants: SpeedConstants | None = None
     notes: tuple[str, ...] = ()
@@ -167,7 +183,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
         # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte.
         kv_factor = 3.0 + 2.0 * inputs.kv_groups
-    launch = prof.launch_per_layer_s + KERNEL_LAUNCH_PER_LAYER_S.get((prof.engine, inputs.kernel), 0.0)
+    launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
@@ -182,7 +198,41 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
+        **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:
+    """Achieved host-RAM and host-to-GPU rates for llama.cpp's offloaded layers.
+
+    Unified memory (Apple silicon, DGX Spark, Strix Halo) is one pool: the CPU reads it at the
+    device's own achieved bandwidth (the weight kernel's share) and nothing crosses PCIe. Otherwise
+    the user's figure or the default dual-channel DDR5 one, at the share llama.cpp's CPU decode
+    reaches (speed_profiles).
+    """
+    if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
+        own = gpu.bandwidth_bytes_per_s * kernel_bandwidth(inputs.kernel, gpu)
+        return {"host_bandwidth_bytes_per_s": own, "upload_bytes_per_s": 0.0}
+    peak_gb_s = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
+    one_way = gpu.pcie_gb_s / 2 if gpu.pcie_gb_s else DEFAULT_PCIE_ONE_WAY_GB_S
+    return {"host_bandwidth_bytes_per_s": peak_gb_s * 1e9 * HOST_BANDWIDTH_FRACTION,
+            "upload_bytes_per_s": 0.0 if gpu.memory.unified else one_way * 1e9 * PCIE_FRACTION}
+
+
+def _host_note(c: SpeedConstants, gpu: GpuSpec, eff: Efficiency) -> str:
+    achieved = f"{c.host_bandwidth_bytes_per_s / 1e9:.0f} GB/s achieved"
+    if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
+        return f"layers on the CPU read unified memory at the device's own bandwidth ({achieved})"
+    figure = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
+    source = "" if eff.host_bandwidth_gb_s else ": default dual-channel DDR5-5600, set --host-bandwidth"
+    return f"layers in host RAM decode at {achieved} (host figure {figure:g} GB/s{source})"
+
+
+def _host_decode_seconds(inputs: SpeedInputs, c: SpeedConstants, kv_scale: float) -> float:
+    """The CPU's part of one decode step: the offloaded layers' weights and KV read from host RAM."""
+    if not c.host_bandwidth_bytes_per_s:
+        return 0.0
+    return (inputs.host_weight_bytes + inputs.host_kv_bytes * kv_scale) / c.host_bandwidth_bytes_per_s
 
 
 def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedConstants) -> float:
@@ -222,18 +272,20 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     memory_s = weights_s + kv_s
     cpu_s = inputs.num_layers * c.launch_per_layer_s
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
+    # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
+    host_s = _host_decode_seconds(inputs, c, ctx / max(1, base))
     if c.kv_traffic_factor > 1:
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
         # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
         # weight format slowing by the same seconds as the context grows, launch-bound or not.
         gpu_s = max(weights_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
-        step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
     else:
         gpu_s = max(memory_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
-        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
     overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + inputs.num_layers * c.gpu_per_layer_s
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
-                  "overhead": overhead}
+                  "overhead": overhead, "host": host_s}
 
 
 def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
@@ -252,6 +304,10 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      inputs.num_layers * c.gpu_per_layer_s)
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
+    if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
+        comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
+    elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
+        comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s
     return seconds, "compute" if compute_s >= memory_s else "memory"
 
@@ -279,7 +335,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if not gpu.supports(inputs.compute_dtype):
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
     step_s, parts = decode_step(inputs, gpu, c)
-    if parts["overhead"] > max(parts["memory"], parts["compute"]):
+    if parts["host"] > max(parts["memory"], parts["compute"], parts["overhead"]):
+        decode_bound = "host memory"
+    elif parts["overhead"] > max(parts["memory"], parts["compute"]):
         decode_bound = "overhead"
     else:
         decode_bound = "memory" if parts["memory"] >= parts["compute"] else "compute"
@@ -289,6 +347,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no interconnect figure for this GPU: tensor-parallel traffic counted as latency only")
     if inputs.pp > 1:
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
+    if c.host_bandwidth_bytes_per_s:
+        notes.append(_host_note(c, gpu, eff))
 
     peak = gpu.flops_for(inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
@@ -314,6 +374,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         memory_s=parts["memory"],
         compute_s=parts["compute"],
         communication_s=parts["comm"],
+        host_s=parts["host"],
         efficiency=eff,
         constants=c,
         notes=tuple(notes),

@@ -9,86 +9,20 @@ and checked on the held-out rows (docs/validation-speed.md). Override any of the
 `SpeedOverrides` (library) or `--bandwidth-efficiency` / `--compute-efficiency` /
 `--step-overhead-ms` (CLI).
 
-The engine-specific rows belong with the engine modules (estimate/engines/, in progress on another
-branch); until those land they live here, clearly separated, and nothing else branches on engine.
+The engine-specific constants (step overheads, prefill chunk and compute share, extra kernel
+launch time) live with each engine module (estimate/engines/*.py `SPEED`, an EngineSpeedProfile);
+this module keeps the kernel, device and interconnect constants and reads the engines' profiles.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from llmsize.estimate.engines import ENGINES
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.gpus import GpuSpec
 
-
-class EngineSpeedProfile(BaseModel):
-    """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    engine: str
-    version: str = Field(description="the engine release the constants were calibrated on")
-    step_fixed_s: float = Field(ge=0, description="per decode step: scheduler, sampling, Python, sync")
-    launch_per_layer_s: float = Field(
-        ge=0, description="CPU time to launch one decoder layer's kernels; overlaps the GPU work")
-    gpu_per_layer_s: float = Field(
-        ge=0, description="GPU time per layer not spent streaming bytes (small-kernel latency)")
-    prefill_chunk_tokens: int | None = Field(
-        default=None, description="prompt tokens per forward pass (chunked prefill / ubatch); None = whole")
-    kv_materialized: bool = Field(
-        default=False, description="decode copies the KV cache each step (torch.cat) and expands GQA heads")
-    graphs: bool = Field(description="decode replays CUDA graphs (launch cost is off the critical path)")
-    sources: tuple[str, ...] = ()
-
-
-# REFERENCE: step structure of each engine.
-# - transformers (4.46 / 4.51 as measured by Qwen): `generate` runs one eager PyTorch forward per token;
-#   the CPU launches each layer's ~15 kernels from Python (modeling_qwen2.py Qwen2DecoderLayer.forward),
-#   so small models are launch-bound; DynamicCache.update concatenates the new K/V onto the old
-#   (torch.cat: read + write of the whole cache, cache_utils.py) and sdpa_attention_forward calls
-#   repeat_kv, materialising n_rep copies of K and V (integrations/sdpa_attention.py).
-# - vLLM (0.6.3 as measured): decode replays captured CUDA graphs for batch sizes up to 512
-#   (vllm/worker/model_runner.py, _BATCH_SIZES_TO_CAPTURE), so per-layer CPU launch drops out and the
-#   fixed Python part (scheduler, sampler, output processing) remains; chunked prefill of 8192 tokens
-#   per step (vllm/engine/arg_utils.py default max_num_batched_tokens with chunked prefill on).
-# - SGLang (0.4.6.post1 as measured): CUDA graphs for decode (cuda_graph_runner.py), chunked prefill
-#   of 8192 tokens (server_args.py chunked_prefill_size default).
-# - llama.cpp (llama-bench): one ggml graph per ubatch of 512 tokens (common/common.h n_ubatch);
-#   the CUDA backend captures CUDA graphs for batch-1 decode (ggml-cuda.cu, ggml_cuda_graph...).
-# The step/launch/gpu-per-layer seconds are calibrated (see module docstring).
+# The engine modules' speed profiles, by engine name (a copy, so calibration can try values).
 ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
-    "transformers": EngineSpeedProfile(
-        engine="transformers", version="4.46-4.51 (Qwen speed benchmarks)",
-        step_fixed_s=2.8e-3, launch_per_layer_s=0.68e-3, gpu_per_layer_s=0.38e-3,
-        prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
-        sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
-                 "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py")),
-    "vllm": EngineSpeedProfile(
-        engine="vllm", version="0.6.3",
-        step_fixed_s=2.3e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
-        prefill_chunk_tokens=8192, graphs=True,
-        sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",)),
-    "sglang": EngineSpeedProfile(
-        engine="sglang", version="0.4.6.post1",
-        step_fixed_s=0.72e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.089e-3,
-        prefill_chunk_tokens=8192, graphs=True,
-        sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",)),
-    "llama.cpp": EngineSpeedProfile(
-        engine="llama.cpp", version="llama-bench builds of 2023-2025 (discussions #4167, #15013)",
-        step_fixed_s=0.012e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00014e-3,
-        prefill_chunk_tokens=512, graphs=True,
-        sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",)),
-}
-
-# Extra CPU launch time per layer for weight kernels that add Python-side work in an eager engine:
-# transformers' fine-grained FP8 quantizes activations per block in Python-launched Triton kernels
-# (integrations/finegrained_fp8.py), GPTQ/AWQ wrappers add unpack/launch glue per linear
-# (gptqmodel / autoawq QuantLinear). Engines with CUDA graphs replay them, so they pay nothing.
-KERNEL_LAUNCH_PER_LAYER_S: dict[tuple[str, str], float] = {
-    ("transformers", "fp8"): 1.3e-3,
-    ("transformers", "int8"): 0.5e-3,
-    ("transformers", "int4"): 0.0,
-    ("transformers", "awq"): 0.0,
-}
+    engine.value: cls.speed for engine, cls in ENGINES.items() if cls.speed is not None}
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM
@@ -96,26 +30,37 @@ KERNEL_LAUNCH_PER_LAYER_S: dict[tuple[str, str], float] = {
 # latency), so batch-1 kernels reach a smaller share of them than of GDDR; Apple's two-die Ultra
 # chips split every matrix across the UltraFusion link.
 KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
-    ("16bit", "hbm"): 0.68, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
-    ("fp8", "hbm"): 0.56, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
+    ("16bit", "hbm"): 0.73, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
+    ("fp8", "hbm"): 0.73, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
     ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
-    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.65, ("gguf", "apple"): 0.65,
+    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.74, ("gguf", "apple"): 0.65,
     ("bnb", "hbm"): 0.30, ("bnb", "gddr"): 0.30, ("bnb", "lpddr"): 0.30, ("bnb", "apple"): 0.30,
 }
 # Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps.
 MULTI_DIE_BANDWIDTH = 0.75
 
-# Fraction of peak tensor FLOP/s a prefill reaches, per engine and device class (GEMMs of thousands
-# of rows run near the tensor-core roofline; ggml's quantized matmuls less so on datacenter parts).
-PREFILL_COMPUTE: dict[tuple[str, str], float] = {
-    ("transformers", "hbm"): 0.55, ("transformers", "gddr"): 0.55,
-    ("vllm", "hbm"): 0.55, ("vllm", "gddr"): 0.60,
-    ("sglang", "hbm"): 0.44, ("sglang", "gddr"): 0.60,
-    ("llama.cpp", "hbm"): 0.23, ("llama.cpp", "gddr"): 1.1, ("llama.cpp", "lpddr"): 0.31,
-    ("llama.cpp", "apple"): 0.70,
-}
+# Share of peak tensor FLOP/s a prefill reaches where the engine names none for the device class.
 DEFAULT_PREFILL_COMPUTE = 0.5
+
+# Host memory for layers llama.cpp keeps in system RAM (--gpu-layers below the layer count). The CPU
+# runs those layers and streams their weights from RAM, so they decode at the host's bandwidth.
+# REFERENCE: default host = dual-channel DDR5-5600, the common desktop/laptop configuration:
+# 2 channels x 64 bits x 5600 MT/s = 89.6 GB/s (JEDEC JESD79-5 DDR5 data rates); DDR4-3200 dual
+# channel is 51.2 GB/s. `--host-bandwidth` replaces it with the user's own figure.
+DEFAULT_HOST_BANDWIDTH_GB_S = 89.6
+# REFERENCE: llama.cpp CPU decode reaches ~80% of the DIMMs' peak: Mixtral-8x7B Q8_0 (12.9 B active
+# parameters x 8.5 bits = 13.7 GB per token) at 3.37 t/s on a Ryzen 7950X and 3.58 t/s on a 5900X,
+# both with 3600 MT/s dual-channel memory (57.6 GB/s): 46-49 GB/s
+# (https://github.com/ggml-org/llama.cpp/issues/4716).
+HOST_BANDWIDTH_FRACTION = 0.8
+# REFERENCE: for a prompt, ggml's scheduler copies the weights of host-resident layers to the GPU and
+# runs the matmuls there whenever a batch has >= 32 tokens (ggml/src/ggml-cuda/ggml-cuda.cu,
+# ggml_backend_cuda_device_offload_op, min_batch_size = 32): each ubatch moves those weights over
+# PCIe, one direction. PCIe 4.0 x16 carries 32 GB/s per direction (PCI-SIG) when a card has no figure.
+DEFAULT_PCIE_ONE_WAY_GB_S = 32.0
+PCIE_FRACTION = 0.8
+OFFLOAD_MIN_BATCH = 32
 
 # REFERENCE: NCCL reaches ~783 of 900 GB/s on HGX H100 NVLink (https://github.com/NVIDIA/nccl/issues/1264).
 INTERCONNECT_FRACTION = 0.85
@@ -145,15 +90,36 @@ def multi_die(gpu: GpuSpec) -> bool:
 KERNEL_ALIASES: dict[str, str] = {"awq": "int4"}
 
 
+# REFERENCE: Little's law (bandwidth = bytes in flight / latency). A batch-1 GEMV keeps a bounded
+# number of loads in flight per SM, so the bandwidth it can pull is at most SMs x a per-SM rate,
+# whatever the memory's datasheet figure. It matters for parts with few SMs per byte/s: the H20's
+# 78 SMs against 4.0 TB/s of HBM3 (Qwen3 on SGLang reads ~1.3-1.5 TB/s at batch 1, a third of the
+# datasheet; docs/validation-speed.md), not for A100 (108 SMs / 2.0 TB/s) or H100 (132 / 3.35).
+# Calibrated on the fit rows (19.8 GB/s per SM: the H20 is capped at ~1.5 TB/s, while A100 and
+# H100 stay below their caps, 2.1 and 2.6 TB/s).
+SM_STREAM_BYTES_PER_S = 19.8e9
+
+
 def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
-    frac = KERNEL_BANDWIDTH.get((KERNEL_ALIASES.get(kernel, kernel), device_class(gpu)), 0.7)
-    return frac * (MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0)
+    """Achieved / datasheet bandwidth of batch-1 `kernel` on `gpu` (capped by its SMs when known)."""
+    family = KERNEL_ALIASES.get(kernel, kernel)
+    frac = KERNEL_BANDWIDTH.get((family, device_class(gpu)), 0.7)
+    frac *= MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0
+    if gpu.compute_units:
+        frac = min(frac, gpu.compute_units * SM_STREAM_BYTES_PER_S / gpu.bandwidth_bytes_per_s)
+    return frac
 
 
 def prefill_compute(engine: str, gpu: GpuSpec) -> float:
-    return PREFILL_COMPUTE.get((engine, device_class(gpu)), DEFAULT_PREFILL_COMPUTE)
+    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class."""
+    return engine_profile(engine).prefill_compute.get(device_class(gpu), DEFAULT_PREFILL_COMPUTE)
 
 
 def engine_profile(engine: str) -> EngineSpeedProfile:
     """The profile of `engine` (vLLM's for an engine with no profile of its own)."""
     return ENGINE_PROFILES.get(engine, ENGINE_PROFILES["vllm"])
+
+
+def kernel_launch_per_layer(engine: str, kernel: str) -> float:
+    """Extra CPU launch seconds per layer `engine` spends on weight kernel `kernel`."""
+    return engine_profile(engine).kernel_launch_per_layer_s.get(kernel, 0.0)

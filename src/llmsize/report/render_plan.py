@@ -301,9 +301,13 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     if many_models:
         table.add_column("model", overflow="fold", min_width=12)
         table.add_column("weights", justify="left")
+    sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)
     columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
                ("max context", "right"), ("decode tok/s", "right"), ("TTFT s", "right")]
+    if sweep:
+        columns[1:1] = [("concurrency", "right")]
+        columns += [("total tok/s", "right")]
     if priced:
         columns += [("$/hour", "right"), ("$/M out tok", "right")]
     for name, justify in columns:
@@ -312,12 +316,17 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
                  gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+        if sweep:
+            cells[1:1] = [str(row.concurrency)]
+            cells.append(f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-")
         if priced:
             cells += [_money(row.usd_per_hour), _money(row.usd_per_million_output_tokens)]
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)
     print_fitted(table, con)
+    if sweep:
+        _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:
         con.print(f"[bold]{escape(line)}[/bold]")
     warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
@@ -325,6 +334,26 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(r.row.decode_tokens_per_s for r in rows):
         con.print(_efficiency_line(efficiency))
+
+
+def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | None = None) -> None:
+    """Under a concurrency sweep: the KV pool's cap and where decode turns compute-bound, per GPU."""
+    seen: set[tuple[str, str]] = set()
+    for i, row in enumerate(rows):
+        model = models[i] if models else ""
+        if (model, row.gpu) in seen:
+            continue
+        seen.add((model, row.gpu))
+        bound_at = next((r.compute_bound_concurrency for j, r in enumerate(rows)
+                         if r.gpu == row.gpu and (not models or models[j] == model)
+                         and r.compute_bound_concurrency), None)
+        pool = row.kv_pool_bytes is not None  # an engine that pre-allocates its KV pool (vLLM)
+        cap = ((f"the KV pool holds at most {row.max_concurrent_seqs:,} sequences at this context" if pool
+                else f"at most {row.max_concurrent_seqs:,} sequences fit at this context")
+               if row.max_concurrent_seqs else "not one sequence fits at this context")
+        bound = (f"; decode turns compute-bound from ~{bound_at:,} concurrent sequences" if bound_at else "")
+        label = f"{model} on {row.gpu}" if model else row.gpu
+        con.print(f"  {escape(label)}: {cap}{bound}")
 
 
 def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> None:
@@ -356,6 +385,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
     for row in rows:
         if row.reason:
             con.print(f"  {escape(row.gpu)}: {escape(row.reason)}")
+    if sweep:
+        _sweep_lines(con, rows)
     for w in dict.fromkeys(w for row in rows for w in row.warnings):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(row.decode_tokens_per_s for row in rows):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import BYTES_PER_ELEMENT
 
@@ -125,6 +126,7 @@ class BaseEngine:
 
     engine: ClassVar[Engine]
     version: ClassVar[str] = ""
+    speed: ClassVar[EngineSpeedProfile | None] = None  # the speed constants it owns (speed_profile.py)
     # KV element types the engine accepts (--kv-dtype), by llmsize's names.
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16"})
     label: ClassVar[str] = ""

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import MIB, format_gib
 
@@ -50,11 +51,25 @@ MASK_PAD = 64  # REFERENCE: ggml.h GGML_KQ_MASK_PAD 64: the mask's token rows ar
 F32 = 4
 
 
+
+# REFERENCE: speed. One ggml graph per ubatch of 512 tokens (common/common.h n_ubatch); the CUDA
+# backend captures CUDA graphs for batch-1 decode (ggml-cuda.cu). Calibrated on llama-bench
+# (discussions #4167, #15013) and benches/dgx-spark.md tables; Ollama runs this engine.
+SPEED = EngineSpeedProfile(
+    engine="llama.cpp",
+    version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
+    step_fixed_s=0.079e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00092e-3,
+    prefill_chunk_tokens=512, graphs=True,
+    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.31, "apple": 0.70},
+    sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
+
+
 class LlamaCpp(BaseEngine):
     """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
+    speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
     # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})

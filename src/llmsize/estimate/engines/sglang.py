@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -43,11 +44,24 @@ CUDA_CONTEXT_BYTES = 400 * MIB  # REFERENCE: pytorch/pytorch#109888 (~400 MB wit
 MEM_FRACTION_BY_TP: tuple[tuple[int, float], ...] = ((16, 0.79), (8, 0.81), (4, 0.85), (2, 0.87), (1, 0.88))
 
 
+
+# REFERENCE: speed. CUDA graphs for decode (python/sglang/srt/model_executor/cuda_graph_runner.py),
+# chunked prefill of 8192 tokens (server_args.py chunked_prefill_size default in 0.4.6.post1).
+# Calibrated on Qwen's SGLang 0.4.6.post1 tables on H20.
+SPEED = EngineSpeedProfile(
+    engine="sglang", version="0.4.6.post1",
+    step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
+    prefill_chunk_tokens=8192, graphs=True,
+    prefill_compute={"hbm": 0.54, "gddr": 0.60},
+    sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
+
+
 class Sglang(BaseEngine):
     """SGLang's runtime (`python -m sglang.launch_server`)."""
 
     engine: ClassVar[Engine] = Engine.SGLANG
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
+    speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
     hf_phase_walk: ClassVar[bool] = False

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import BaseEngine
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 
@@ -42,11 +43,31 @@ HF_QUANT_META_BYTES = 4  # a scale and a zero point per group, fp16 each (quanto
 _QUANTIZED_CACHE = frozenset({"int8", "int4", "fp8"})
 
 
+
+# REFERENCE: speed. `generate` runs one eager PyTorch forward per token: the CPU launches each
+# layer's ~15 kernels from Python (modeling_qwen2.py Qwen2DecoderLayer.forward), so small models
+# are launch-bound; DynamicCache.update concatenates the new K/V onto the old (torch.cat: read +
+# write of the whole cache, cache_utils.py) and sdpa_attention_forward calls repeat_kv,
+# materialising n_rep copies of K and V (integrations/sdpa_attention.py). Weight kernels that add
+# Python-side work per linear: fine-grained FP8 quantizes activations per block in Python-launched
+# Triton kernels (integrations/finegrained_fp8.py), GPTQ int8 wrappers add unpack/launch glue.
+# Calibrated on Qwen's transformers 4.46 / 4.51 tables (bench/speed_tables.yaml).
+SPEED = EngineSpeedProfile(
+    engine="transformers", version="4.46-4.51 (Qwen speed benchmarks)",
+    step_fixed_s=2.8e-3, launch_per_layer_s=0.68e-3, gpu_per_layer_s=0.38e-3,
+    prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
+    prefill_compute={"hbm": 0.55, "gddr": 0.55},
+    kernel_launch_per_layer_s={"fp8": 1.3e-3, "int8": 0.5e-3, "int4": 0.0, "awq": 0.0},
+    sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
+             "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py"))
+
+
 class Transformers(BaseEngine):
     """transformers `generate` and training loops, one process per GPU."""
 
     engine: ClassVar[Engine] = Engine.TRANSFORMERS
     version: ClassVar[str] = TRANSFORMERS_VERSION_MODELLED
+    speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "transformers"
     # the model dtype, or QuantizedCache (fp8 per-tensor; quanto/HQQ int4/int8)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "int8", "int4"})

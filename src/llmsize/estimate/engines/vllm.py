@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -104,11 +105,27 @@ class _Group:
     window: int | None
 
 
+
+# REFERENCE: speed. Decode replays captured CUDA graphs for batch sizes up to 512
+# (vllm/worker/model_runner.py _BATCH_SIZES_TO_CAPTURE in 0.6.3), so per-layer CPU launch drops out
+# and the fixed Python part (scheduler, sampler, output processing) remains; chunked prefill of
+# 8192 tokens per step (vllm/engine/arg_utils.py max_num_batched_tokens with chunked prefill on).
+# Calibrated on Qwen's vLLM 0.6.3 tables; V1 engines (0.8+) schedule asynchronously and pay less
+# per step, so small models there run faster than this profile says.
+SPEED = EngineSpeedProfile(
+    engine="vllm", version="0.6.3",
+    step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
+    prefill_chunk_tokens=8192, graphs=True,
+    prefill_compute={"hbm": 0.55, "gddr": 0.60},
+    sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
+
+
 class Vllm(BaseEngine):
     """vLLM's V1 engine (`vllm serve`)."""
 
     engine: ClassVar[Engine] = Engine.VLLM
     version: ClassVar[str] = VLLM_VERSION_MODELLED
+    speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
     # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})

@@ -1,0 +1,42 @@
+"""The speed constants an engine module owns: how it spends a decode step and a prefill.
+
+Each engine module (transformers, vllm, sglang, llama_cpp; Ollama inherits llama.cpp's) defines
+one `EngineSpeedProfile` beside its memory rules, naming the release the constants were
+calibrated on. The speed model (hardware/speed.py) asks the engine for it; kernel and device
+constants that do not depend on the engine stay in hardware/speed_profiles.py. Calibrated on the
+`fit` rows of bench/speed_tables.yaml (`python bench/speed_validation.py --fit`).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EngineSpeedProfile(BaseModel):
+    """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    engine: str
+    version: str = Field(description="the engine release the constants were calibrated on")
+    step_fixed_s: float = Field(ge=0, description="per decode step: scheduler, sampling, Python, sync")
+    launch_per_layer_s: float = Field(
+        ge=0, description="CPU time to launch one decoder layer's kernels; overlaps the GPU work"
+    )
+    gpu_per_layer_s: float = Field(
+        ge=0, description="GPU time per layer not spent streaming bytes (small-kernel latency)"
+    )
+    prefill_chunk_tokens: int | None = Field(
+        default=None, description="prompt tokens per forward pass (chunked prefill / ubatch); None = whole"
+    )
+    kv_materialized: bool = Field(
+        default=False, description="decode copies the KV cache each step (torch.cat) and expands GQA heads"
+    )
+    graphs: bool = Field(description="decode replays CUDA graphs (launch cost is off the critical path)")
+    prefill_compute: dict[str, float] = Field(
+        default_factory=dict, description="achieved / peak FLOP/s of a prefill, per device class"
+    )
+    kernel_launch_per_layer_s: dict[str, float] = Field(
+        default_factory=dict, description="extra CPU launch time per layer of a weight kernel family"
+    )
+    sources: tuple[str, ...] = ()

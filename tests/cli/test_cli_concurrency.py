@@ -1,0 +1,105 @@
+"""`--concurrency` on fit and compare: one row per level, the KV pool's cap, the compute-bound point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import llmsize.cli
+from llmsize.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
+
+
+def _json(*args: str) -> Any:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _check_sweep(rows: list[dict[str, Any]], levels: list[int]) -> None:
+    assert [r["concurrency"] for r in rows] == levels
+    per_seq = [r["decode_tokens_per_s"] for r in rows]
+    total = [r["aggregate_tokens_per_s"] for r in rows]
+    # Sharing each weight read among more sequences: each one slows, all together go faster.
+    assert per_seq == sorted(per_seq, reverse=True)
+    assert total == sorted(total)
+    for r in rows:
+        assert r["aggregate_tokens_per_s"] == pytest.approx(r["decode_tokens_per_s"] * r["concurrency"])
+    caps = {r["max_concurrent_seqs"] for r in rows}
+    assert len(caps) == 1 and caps.pop() > levels[-1]
+    assert all(r["compute_bound_concurrency"] > 1 for r in rows)
+
+
+def test_fit_concurrency_sweeps_the_best_precision() -> None:
+    doc = _json("fit", "Qwen3-8B", "--gpu", "H100", "--engine", "vllm", "--concurrency", "1,8,32")
+    rows = doc["concurrency"]
+    _check_sweep(rows, [1, 8, 32])
+    assert doc["gpus"][0]["decode_tokens_per_s"] == pytest.approx(rows[0]["decode_tokens_per_s"])
+
+
+def test_compare_concurrency_gives_a_row_per_model_gpu_and_level() -> None:
+    doc = _json(
+        "compare",
+        "Qwen3-8B",
+        "--gpus",
+        "H100,L40S",
+        "--engine",
+        "vllm",
+        "--num-gpus",
+        "1",
+        "--concurrency",
+        "1,8",
+    )
+    rows = doc["rows"]
+    assert len(rows) == 4
+    for gpu in ("H100-SXM-80GB", "L40S"):
+        _check_sweep([r for r in rows if r["gpu"] == gpu], [1, 8])
+
+
+def test_compare_concurrency_human_says_the_cap_and_the_compute_bound_point() -> None:
+    result = runner.invoke(
+        app,
+        ["compare", "Qwen3-8B", "--gpus", "H100", "--engine", "vllm", "--concurrency", "1,16"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "concurrency" in result.output and "total tok/s" in result.output
+    assert "the KV pool holds at most" in result.output
+    assert "compute-bound from" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["fit", "--all", "--gpu", "H100", "--concurrency", "1,8"],
+        ["fit", "Qwen3-8B", "--gpu", "H100", "--concurrency", "0,8"],
+        ["compare", "Qwen3-8B", "--gpus", "H100", "--concurrency", "x"],
+    ],
+)
+def test_bad_concurrency_exits_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        llmsize.cli.main(args)
+    assert info.value.code == 2
+    assert "concurrency" in capsys.readouterr().err
+
+
+def test_vllm_levels_share_one_preallocated_pool() -> None:
+    """vLLM sizes its KV pool once (inside gpu_memory_utilization): every level uses the same memory,
+    and a level runs only while the pool holds that many sequences of the context."""
+    doc = _json("estimate", "Qwen3-8B", "--engine", "vllm", "--gpu", "L40S", "--concurrency", "1,8,64")
+    rows = doc["gpus"]
+    assert {r["per_gpu_bytes"] for r in rows} == {rows[0]["per_gpu_bytes"]}
+    cap = rows[0]["max_concurrent_seqs"]
+    assert 8 < cap < 64
+    assert [r["fits"] for r in rows] == [True, True, False]
+    assert rows[2]["decode_tokens_per_s"] is None and "KV pool" in rows[2]["reason"]
