@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from llmsize.estimate.workload import Workload
-from llmsize.measure.trace_check import compare
+from llmsize.measure.trace_check import compare, spec_of
 
 # (model_type, layers, overrides the default config needs to be a real one)
 KINDS: list[tuple[str, int, dict[str, Any]]] = [
@@ -50,3 +50,100 @@ def test_new_kinds_weights_and_cache_equal_the_model(
     assert c.est_kv_full == c.trace_kv_full, (
         f"cache at the full context: estimated {c.est_kv_full:,} B, model {c.trace_kv_full:,} B"
     )
+
+
+# Inference peaks of the new token mixers against the traced modeling code (the torch fallbacks of
+# fla / causal-conv1d / mamba-ssm, which is what transformers runs without those kernels): each
+# config's own transformers default at a layer count that keeps its pattern, a prefill-bound row
+# (the whole context as the prompt, with a length that is no multiple of the scan chunk) and a
+# decode-bound row. Jamba's Mamba-1 scan loops over tokens in python, so it is traced short.
+PEAK_TOLERANCE = 0.03
+PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
+    ("qwen3_next", 4, {}, 1000, None, 1),  # gated delta-net chunks of 64, gated attention, MoE
+    ("qwen3_next", 4, {}, 2048, 100, 2),
+    ("qwen3_5", 4, {}, 1500, None, 1),  # split delta-net projections
+    ("nemotron_h", 4, {}, 1000, None, 2),  # Mamba-2 chunks of 128, MLP-only and MoE-only blocks
+    ("nemotron_h", 4, {}, 2048, 100, 1),
+    ("falcon_h1", 2, {}, 1000, None, 1),  # attention and Mamba-2 in one block, muP multipliers
+    ("granitemoehybrid", 4, {"layer_types": ["mamba", "attention", "mamba", "mamba"]}, 1000, None, 1),
+    ("kimi_linear", 5, {}, 500, None, 1),  # per-channel decay: the [tokens, heads, 64, dk] mask
+    ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2000, None, 2),
+    ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2048, 64, 1),
+    ("jamba", 5, {}, 64, None, 1),  # Mamba-1 materialises [tokens, d_inner, d_state] in fp32
+]
+
+
+@pytest.mark.parametrize(
+    ("model_type", "layers", "over", "context", "prompt", "batch"),
+    PEAKS,
+    ids=[f"{p[0]}-ctx{p[3]}-p{p[4] or p[3]}-b{p[5]}" for p in PEAKS],
+)
+def test_new_kinds_inference_peak_within_3_percent(
+    model_type: str, layers: int, over: dict[str, Any], context: int, prompt: int | None, batch: int
+) -> None:
+    from transformers import AutoConfig
+
+    config = AutoConfig.for_model(model_type).to_dict()
+    config.update(over, dtype="bfloat16")
+    wl = Workload(context=context, prompt_tokens=prompt, batch=batch)
+    c = compare(config, wl, name=model_type, num_layers=layers)
+    assert c.est_phase == c.trace_phase
+    assert abs(c.peak_error) <= PEAK_TOLERANCE, (
+        f"estimated {c.est_peak:,} B, traced {c.trace_peak:,} B ({100 * c.peak_error:+.2f}%) at {c.where}"
+    )
+    for phase in c.trace_phases:
+        assert abs(c.phase_error(phase)) <= PEAK_TOLERANCE, f"{phase}: {100 * c.phase_error(phase):+.2f}%"
+    if prompt is None:
+        # The weights dominate these totals; the transient plus the cache alone must hold too.
+        est, traced = c.est_peak - c.est_weights, c.trace_peak - c.trace_params
+        assert abs(est / traced - 1) <= PEAK_TOLERANCE, f"transient: estimated {est:,} B, traced {traced:,} B"
+
+
+@pytest.mark.parametrize("model_type", ["llama4", "mistral3", "kimi_k25"])
+def test_vision_tower_and_projector_equal_the_model(model_type: str) -> None:
+    """extra_params is the vision tower plus the projector of transformers' own model (built on the
+    meta device from the model type's default config, the flagship's widths)."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    config = AutoConfig.for_model(model_type)
+    config.text_config.num_hidden_layers = 1  # the decoder is not what is counted here
+    if getattr(config.text_config, "layer_types", None):
+        config.text_config.layer_types = config.text_config.layer_types[:1]
+    with torch.device("meta"):
+        model = AutoModel.from_config(config)
+    decoder = model.language_model if hasattr(model, "language_model") else model.model.language_model
+    outside = sum(p.numel() for p in model.parameters()) - sum(p.numel() for p in decoder.parameters())
+    spec = spec_of(AutoConfig.for_model(model_type).to_dict(), model_type)
+    assert spec.extra_params == outside
+
+
+# Training through the same torch fallbacks (autograd keeps what the chunked scans multiply): pure
+# bf16 AdamW for full fine-tuning, peft rank 16 on all linear layers for LoRA (on Nemotron-H all
+# but the Mamba out_proj, which peft 0.21 refuses to wrap); Nemotron-H's logits are fp32.
+TRAIN_TOLERANCE = 0.05
+TRAINING: list[tuple[str, int, dict[str, Any], str, int]] = [
+    ("nemotron_h", 4, {}, "full", 256),
+    ("nemotron_h", 4, {}, "lora", 512),
+    ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, "lora", 512),
+]
+
+
+@pytest.mark.parametrize(
+    ("model_type", "layers", "over", "mode", "context"),
+    TRAINING,
+    ids=[f"{t[0]}-{t[3]}-ctx{t[4]}" for t in TRAINING],
+)
+def test_new_kinds_training_peak_within_5_percent(
+    model_type: str, layers: int, over: dict[str, Any], mode: str, context: int
+) -> None:
+    from transformers import AutoConfig
+
+    config = AutoConfig.for_model(model_type).to_dict()
+    config.update(over, dtype="bfloat16")
+    extra: dict[str, Any] = {"master_weights": False} if mode == "full" else {"lora_targets": ("all-linear",)}
+    wl = Workload(mode=mode, context=context, **extra)
+    c = compare(config, wl, name=model_type, num_layers=layers)
+    assert abs(c.peak_error) <= TRAIN_TOLERANCE, f"{100 * c.peak_error:+.2f}% at {c.where}"
+    for phase in ("forward", "backward", "optimizer"):
+        assert abs(c.phase_error(phase)) <= TRAIN_TOLERANCE, f"{phase}: {100 * c.phase_error(phase):+.2f}%"

@@ -26,11 +26,18 @@ def _transformers_types() -> frozenset[str]:
 
 
 def layers_for(config: dict[str, Any]) -> int:
-    """Enough blocks to hold every kind of block the model has (sliding/full, dense/MoE), at least 2."""
+    """Enough blocks to hold every kind of block the model has (its token mixer and span, dense/MoE),
+    at least 2: a cut that keeps only linear-attention layers would not be the model's pattern."""
     spec = spec_of(config, "probe")
-    first: dict[tuple[Any, bool], int] = {}
+    first: dict[tuple[Any, ...], int] = {}
     for layer in range(spec.num_layers):
-        first.setdefault((spec.layer_window(layer), spec.is_moe_layer(layer)), layer)
+        key = (
+            spec.layer_type(layer),
+            spec.layer_window(layer),
+            spec.is_moe_layer(layer),
+            spec.has_mlp(layer),
+        )
+        first.setdefault(key, layer)
     return min(spec.num_layers, max(2, max(first.values()) + 1))
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import llmsize.cli
 from llmsize.errors import ConfigError
@@ -197,3 +199,50 @@ def test_mtp_layers_are_counted_apart_from_the_loaded_weights() -> None:
     assert total_params(with_mtp) == total_params(spec(qwen3_next()))
     # Qwen3-Next mtp.*: fc (2h -> h), three norms, and one full-attention + MoE block
     assert mtp_params(with_mtp) > 2 * 256 * 256
+
+
+@settings(max_examples=25)
+@given(chunks=st.integers(min_value=1, max_value=64), batch=st.integers(min_value=1, max_value=4))
+def test_linear_attention_prefill_transient_grows_linearly(chunks: int, batch: int) -> None:
+    """A delta-net mixer's transient is a fixed number of per-token tensors (chunked 64 at a time), so
+    doubling a prompt that fills whole chunks at most doubles the activations; the full-attention
+    eager walk on the same widths materialises tokens x tokens scores and grows faster."""
+    from llmsize.estimate import core
+
+    linear = spec(qwen3_next(layer_types=["linear_attention"] * 4))
+    tokens = 64 * chunks
+    one = core.estimate(linear, Workload(context=tokens, batch=batch)).activations_bytes
+    two = core.estimate(linear, Workload(context=2 * tokens, batch=batch)).activations_bytes
+    assert one < two <= 2 * one
+    eager = spec(qwen3_next(layer_types=["full_attention"] * 4))
+    wl = {"batch": batch, "attention": "eager"}
+    e1 = core.estimate(eager, Workload(context=tokens * 8, **wl)).activations_bytes
+    e2 = core.estimate(eager, Workload(context=tokens * 16, **wl)).activations_bytes
+    assert e2 > 2 * e1
+
+
+def test_lora_all_linear_on_nemotron_h_leaves_out_what_peft_refuses() -> None:
+    """peft 0.21 (`_check_lora_target_modules_mamba`) refuses LoRA on out_proj / conv1d of
+    Nemotron-H and Falcon-H1, so all-linear there is every other linear layer."""
+    from llmsize.estimate.adapters import resolve_targets
+
+    cfg = {
+        "model_type": "nemotron_h",
+        "hidden_size": 256,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 64,
+        "intermediate_size": 512,
+        "vocab_size": 1000,
+        "max_position_embeddings": 4096,
+        "layers_block_type": ["mamba", "attention", "mlp"],
+        "mamba_num_heads": 8,
+        "mamba_head_dim": 32,
+        "ssm_state_size": 16,
+        "n_groups": 2,
+        "conv_kernel": 4,
+    }
+    targets = resolve_targets(spec(cfg), Workload(mode="lora", lora_targets=("all-linear",)))
+    assert "out_proj" not in targets.names
+    assert {"in_proj", "q_proj", "o_proj", "up_proj", "down_proj"} <= set(targets.names)
+    assert "peft refuses" in targets.note

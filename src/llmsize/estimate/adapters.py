@@ -50,6 +50,14 @@ PEFT_DEFAULT_TARGETS: dict[str, tuple[str, ...]] = {
     "nemotron_h": ("q_proj", "k_proj", "v_proj", "o_proj"),
 }
 # Module names of other code bases -> the inventory's names for the same layer.
+# REFERENCE: peft 0.21 tuners/tuners_utils.py _check_lora_target_modules_mamba(): LoRA on `out_proj`
+# or `conv1d` of these model types is refused ("incompatible with Mamba-based models"), so the
+# all-linear set peft can run on them leaves the mixers' out_proj out.
+PEFT_MAMBA_INCOMPATIBLE: dict[str, frozenset[str]] = {
+    t: frozenset({"out_proj", "conv1d"})
+    for t in ("falcon_h1", "mamba", "mamba2", "falcon_mamba", "nemotron_h")
+}
+
 MODULE_ALIASES = {
     "query_key_value": "qkv_proj",
     "c_attn": "qkv_proj",
@@ -125,9 +133,9 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
             return _convert_moe(
                 spec,
                 LoraTargets(
-                    _all_linear(linear),
+                    _all_linear(linear, spec),
                     f"PEFT has no default LoRA targets for model_type {spec.model_type!r} (it asks for "
-                    "target_modules); assuming all-linear",
+                    "target_modules); assuming all-linear" + _mamba_note(spec),
                 ),
                 all_linear=True,
             )
@@ -137,8 +145,9 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
             return _convert_moe(
                 spec,
                 LoraTargets(
-                    _all_linear(linear),
-                    f"PEFT's default targets {default} do not exist here; assuming all-linear",
+                    _all_linear(linear, spec),
+                    f"PEFT's default targets {default} do not exist here; assuming all-linear"
+                    + _mamba_note(spec),
                 ),
                 all_linear=True,
             )
@@ -147,10 +156,10 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
             LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}"),
         )
     if any(t.lower() == ALL_LINEAR for t in requested):
-        note = "LoRA targets: all-linear (every nn.Linear except lm_head)"
+        note = "LoRA targets: all-linear (every nn.Linear except lm_head)" + _mamba_note(spec)
         if spec.is_moe and not _converts(spec):
             note += "; routed experts are 3-D parameters in transformers >= 5 and are not wrapped"
-        return _convert_moe(spec, LoraTargets(_all_linear(linear), note), all_linear=True)
+        return _convert_moe(spec, LoraTargets(_all_linear(linear, spec), note), all_linear=True)
     names = tuple(MODULE_ALIASES.get(t, t) for t in requested)
     available = linear | {"lm_head"} if not spec.tie_word_embeddings else linear
     if _converts(spec):
@@ -195,8 +204,15 @@ def _convert_moe(spec: ModelSpec, targets: LoraTargets, *, all_linear: bool = Fa
     return LoraTargets(names, note, params)
 
 
-def _all_linear(linear: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(n for n in linear if n != "lm_head"))
+def _all_linear(linear: Iterable[str], spec: ModelSpec) -> tuple[str, ...]:
+    skip = PEFT_MAMBA_INCOMPATIBLE.get(spec.model_type, frozenset()) | {"lm_head"}
+    return tuple(sorted(n for n in linear if n not in skip))
+
+
+def _mamba_note(spec: ModelSpec) -> str:
+    if spec.model_type not in PEFT_MAMBA_INCOMPATIBLE:
+        return ""
+    return "; without the Mamba mixers' out_proj, which peft refuses to wrap on this model type"
 
 
 @dataclass(frozen=True)

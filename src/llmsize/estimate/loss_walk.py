@@ -1,6 +1,6 @@
 """The lm_head and the loss of a training step, as each loss implementation allocates them.
 
-- full: transformers' `ForCausalLMLoss` on all logits (activations.py `_head` and `_loss`): bf16
+- full: transformers' `ForCausalLMLoss` on all logits (activations/model.py `_head` and `_loss`): bf16
   logits, their fp32 copy, and the fp32 log-softmax kept for backward.
 - chunked: TRL's `chunked_nll` (trl/trainer/sft_trainer.py) and torchtune's
   `LinearCrossEntropyLoss` (modules/loss/cross_entropy_loss.py, 8 chunks) without torch.compile:

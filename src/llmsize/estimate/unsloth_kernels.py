@@ -10,7 +10,7 @@ unslothai/unsloth commit 015bdef).
   (`swiglu_DWf_DW_dfg_kernel`) and writes dX into X's storage (`inplace=True`).
 - `fast_rms_layernorm` (kernels/rms_layernorm.py): one output and the fp32 inverse RMS per row.
 These run only where every module of the block carries LoRA (Unsloth's patched forward), which
-the callers in activations.py check.
+the callers in activations/ (walk.py, ffn.py) check.
 """
 
 from __future__ import annotations

@@ -71,10 +71,46 @@ def hf_config(config: dict[str, Any]) -> Any:
         raise BadInputError("config.json has no model_type; the tracer cannot pick a modeling class")
     for key in ("architectures", "auto_map", "transformers_version", "_name_or_path"):
         kwargs.pop(key, None)
+    kwargs = _bools_as_bools(_config_class(model_type, None), kwargs)
     try:
         return AutoConfig.for_model(model_type, **kwargs)
     except ValueError as exc:
         raise BadInputError(f"transformers has no architecture {model_type!r}: {exc}") from exc
+
+
+def _bools_as_bools(config_class: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`kwargs` with integers given for boolean fields of `config_class` (and its sub-configs) made bools.
+
+    transformers 5.x configs are strict dataclasses (huggingface_hub.dataclasses.strict) that refuse an
+    int for a `bool` field, while configs published before the field's type was fixed still carry one:
+    Llama 4 Scout's config.json has `attn_temperature_tuning: 4`, the default transformers 4.51 wrote
+    (huggingface/transformers issue 37479, fixed to a bool by PR 37501). The modeling code only tests
+    its truth (modeling_llama4.py Llama4TextAttention.forward: `if self.attn_temperature_tuning and not
+    self.use_rope`), as vLLM did (`attn_temperature_tuning > 0`, vllm PR 19997), so `bool(value)` is
+    what the loaded model means. The harness only; the estimator never reads these flags.
+    """
+    import dataclasses
+
+    if not dataclasses.is_dataclass(config_class):
+        return kwargs
+    types = {f.name: f.type for f in dataclasses.fields(config_class)}
+    subs: dict[str, Any] = getattr(config_class, "sub_configs", None) or {}
+    out = dict(kwargs)
+    for key, value in kwargs.items():
+        if types.get(key) is bool and isinstance(value, int) and not isinstance(value, bool):
+            out[key] = bool(value)
+        elif key in subs and isinstance(value, dict):
+            out[key] = _bools_as_bools(_config_class(value.get("model_type"), subs[key]), value)
+    return out
+
+
+def _config_class(model_type: Any, default: Any) -> Any:
+    """The config class transformers builds for `model_type` (a sub-config typed AutoConfig names its
+    class only through the dict's own model_type), or `default`."""
+    from transformers import CONFIG_MAPPING
+
+    # Not CONFIG_MAPPING.get: the lazy mapping's inherited dict.get does not see the lazily loaded types.
+    return CONFIG_MAPPING[model_type] if model_type in CONFIG_MAPPING else default  # noqa: SIM401
 
 
 def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -> Any:

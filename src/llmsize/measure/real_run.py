@@ -424,7 +424,7 @@ def prepare_training(model: Any, wl: Workload) -> Any:
         lora = LoraConfig(
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
-            target_modules=lora_targets(wl, str(model.config.model_type)),
+            target_modules=lora_targets(wl, str(model.config.model_type), model),
             lora_dropout=LORA_DROPOUT,
             task_type="CAUSAL_LM",
         )

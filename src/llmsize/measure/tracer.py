@@ -44,7 +44,7 @@ from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
 # refuses any other value for the MoE expert parameters it wraps (lora.ParamWrapper). The estimator
-# (estimate/activations.py LORA_DROPOUT) assumes the same.
+# (estimate/activations/walk.py LORA_DROPOUT) assumes the same.
 LORA_DROPOUT = 0.0
 
 # MemTracker reference types -> our category names.
@@ -530,18 +530,36 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
     }
 
 
-def lora_targets(wl: Workload, model_type: str) -> Any:
+def lora_targets(wl: Workload, model_type: str, model: Any = None) -> Any:
     """--lora-targets for peft: all-linear, the names given, or peft's default for the model type
     (peft utils/constants.py); where peft has none it would refuse, and llmsize assumes all-linear.
+    On the Mamba model types peft refuses LoRA on `out_proj`, all-linear means every other linear
+    layer (estimate/adapters.py PEFT_MAMBA_INCOMPATIBLE), listed from `model`.
 
     The tracer and the real cpu/cuda runs share this rule, so both wrap the same modules."""
+    from llmsize.estimate.adapters import PEFT_MAMBA_INCOMPATIBLE
+
     if wl.lora_targets is None:
         from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
 
-        return list(defaults[model_type]) if model_type in defaults else "all-linear"
-    if any(t.lower() == "all-linear" for t in wl.lora_targets):
+        if model_type in defaults:
+            return list(defaults[model_type])
+        everything = True
+    else:
+        everything = any(t.lower() == "all-linear" for t in wl.lora_targets)
+    if not everything:
+        return list(wl.lora_targets or ())
+    skip = PEFT_MAMBA_INCOMPATIBLE.get(model_type)
+    if skip is None or model is None:
         return "all-linear"
-    return list(wl.lora_targets)
+    import torch
+
+    names = {
+        name.rsplit(".", 1)[-1]
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear) and not name.endswith("lm_head")
+    }
+    return sorted(names - skip)
 
 
 def _prepare_training(model: Any, wl: Workload) -> Any:
@@ -557,7 +575,7 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
         lora = LoraConfig(
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
-            target_modules=lora_targets(wl, str(model.config.model_type)),
+            target_modules=lora_targets(wl, str(model.config.model_type), model),
             lora_dropout=LORA_DROPOUT,
             task_type="CAUSAL_LM",
         )

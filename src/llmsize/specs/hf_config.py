@@ -179,10 +179,18 @@ _MULTIMODAL_TEXT_TYPES = {
 }
 # Model types llmsize knows and declines, with what to do instead.
 _GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
+_GEMMA4 = (
+    "Gemma 4's per-layer input embeddings, per-layer head sizes and shared KV layers are not modelled yet"
+)
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
     "gemma3n": _GEMMA3N,
     "gemma3n_text": _GEMMA3N,
+    # transformers 5.23 models/gemma4: per-layer input embeddings (vocab_size_per_layer_input x
+    # hidden_size_per_layer_input), per-layer head_dim overrides (per_layer_config) and KV-shared
+    # layers; read as a plain decoder these would be silently wrong, so they are refused.
+    "gemma4": _GEMMA4,
+    "gemma4_text": _GEMMA4,
 }
 
 
@@ -782,6 +790,100 @@ def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
 
+def _vit_block(h: int, inter: int, *, bias: bool, gated: bool, norm_bias: bool) -> int:
+    """One pre-norm ViT block: q/k/v/o, two norms, a (gated) MLP."""
+    b = 1 if bias else 0
+    norms = 2 * (2 * h if norm_bias else h)
+    mlp = 3 * h * inter if gated else (h * inter + b * inter) + (inter * h + b * h)
+    return 4 * (h * h + b * h) + norms + mlp
+
+
+def _llama4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Llama4ForConditionalGeneration (modeling_llama4.py): Llama4VisionModel (unfold-conv patch
+    embedding without bias, class embedding, learned positions for (image/patch)^2 + 1 tokens,
+    LayerNorm pre/post, biased ViT blocks, the pixel-shuffle adapter's two bias-free linears) and
+    Llama4MultiModalProjector (one bias-free linear, vision_output_dim -> text hidden)."""
+    v = _Reader(config.get("vision_config") or {}, "llama4_vision_model")
+    t = _Reader(config.get("text_config") or {}, "llama4_text")
+    h, inter = (
+        v.opt_int("hidden_size", default=768) or 768,
+        v.opt_int("intermediate_size", default=5632) or 5632,
+    )
+    layers = v.opt_int("num_hidden_layers", default=34) or 34
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=14) or 14
+    image = v.opt_int("image_size", default=448) or 448
+    p_in, p_out = (
+        v.opt_int("projector_input_dim", default=4096) or 0,
+        v.opt_int("projector_output_dim", default=4096) or 0,
+    )
+    out_dim = v.opt_int("vision_output_dim", default=7680) or 7680
+    positions = (image // patch) ** 2 + 1
+    tower = ch * patch * patch * h + h + positions * h + 2 * (2 * h)
+    tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
+    tower += inter * p_in + p_out * p_out  # vision_adapter.mlp fc1, fc2
+    projector = out_dim * t.req("hidden_size")
+    return tower + projector, f"Llama 4 vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Mistral3ForConditionalGeneration (modeling_mistral3.py, modeling_pixtral.py): PixtralVisionModel
+    (bias-free conv patch embedding, ln_pre RMSNorm, bias-free blocks with a gated MLP) and
+    Mistral3MultiModalProjector (RMSNorm, the patch merger's spatial_merge_size^2 linear, two linears
+    with `multimodal_projector_bias`)."""
+    v = _Reader(config.get("vision_config") or {}, "pixtral")
+    t = _Reader(config.get("text_config") or {}, "mistral")
+    c = _Reader(config, "mistral3")
+    h, inter = (
+        v.opt_int("hidden_size", default=1024) or 1024,
+        v.opt_int("intermediate_size", default=4096) or 4096,
+    )
+    layers = v.opt_int("num_hidden_layers", default=24) or 24
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
+    tower = (
+        ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
+    )
+    merge = c.opt_int("spatial_merge_size", default=2) or 2
+    th = t.req("hidden_size")
+    b = 1 if c.flag("multimodal_projector_bias") else 0
+    # linear_1 takes the tower's hidden states of every vision_feature_layer, concatenated
+    # (Mistral3MultiModalProjector.num_feature_layers: 1 for an int, len() for a list).
+    layers_in = c.get("vision_feature_layer", default=-1)
+    width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
+    projector = h + h * merge * merge * h + (width_in * th + b * th) + (th * th + b * th)
+    return tower + projector, f"Pixtral vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """KimiK25ForConditionalGeneration (modeling_kimi_k25.py): the MoonViT tower (biased conv patch
+    embedding, learned pos_emb_height x pos_emb_width positions, biased ViT blocks with LayerNorms,
+    a final LayerNorm) and the projector (LayerNorm, then two biased linears on merge-kernel groups
+    of patches: in_proj square, out_proj to the text hidden size)."""
+    v = _Reader(config.get("vision_config") or {}, "kimi_k25_vision")
+    t = _Reader(config.get("text_config") or {}, "deepseek_v3")
+    c = _Reader(config, "kimi_k25")
+    h, inter = (
+        v.opt_int("hidden_size", default=1152) or 1152,
+        v.opt_int("intermediate_size", default=4304) or 4304,
+    )
+    layers = v.opt_int("num_hidden_layers", default=27) or 27
+    patch = v.opt_int("patch_size", default=14) or 14
+    ph, pw = v.opt_int("pos_emb_height", default=64) or 64, v.opt_int("pos_emb_width", default=64) or 64
+    tower = 3 * patch * patch * h + h + ph * pw * h + 2 * h
+    tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
+    kernel = v.get("merge_kernel_size") or [2, 2]
+    if not (
+        isinstance(kernel, list | tuple) and len(kernel) == 2 and all(isinstance(k, int) for k in kernel)
+    ):
+        raise ConfigError(
+            f"config.json (kimi_k25): vision_config.merge_kernel_size must be two integers, not {kernel!r}"
+        )
+    ph_size = c.opt_int("projection_hidden_size", default=h) or h
+    merged = ph_size * kernel[0] * kernel[1]
+    th = t.req("hidden_size")
+    projector = 2 * ph_size + (merged * merged + merged) + (th * merged + th)
+    return tower + projector, f"MoonViT vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
 def _qwen2_5_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     """Qwen2_5_VisionTransformerPretrainedModel (modeling_qwen2_5_vl.py): Conv3d patch embed, RMSNorm
     ViT blocks with biased qkv/proj and a biased gated MLP, and the patch merger MLP."""
@@ -849,8 +951,12 @@ def _split_multimodal(
         if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         text_type = _MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
+        extras = {"llama4": _llama4_extra, "mistral3": _mistral3_extra, "kimi_k25": _kimi_k25_extra}
         if model_type.startswith(("qwen3_vl", "qwen3_5")):
             extra, note = _qwen3_vl_extra(config)
+            return text, text_type, extra, note
+        if config.get("vision_config") is not None and model_type in extras:
+            extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
     if model_type in ("qwen2_5_vl", "qwen2_vl"):
@@ -1215,6 +1321,7 @@ def _qwen3_next(r: _Reader, warnings: list[str]) -> Fields:
         qkv_bias=bias,
         o_bias=bias,
         qk_norm="head",
+        norm_unit_offset=True,  # Qwen3NextRMSNorm: output * (1.0 + weight.float()), then type_as
         attn_output_gate=r.flag("attn_output_gate", default=True),
         layer_types=_qwen_next_kinds(r, L),
         recurrent=_gated_deltanet(r, split=r.model_type.startswith("qwen3_5")),
@@ -1318,6 +1425,8 @@ def _mamba2_mixer(
         else r.flag("mamba_conv_bias", default=True),
         proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
         out_proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
+        # NemotronHConfig.chunk_size (128), FalconH1Config / GraniteMoeHybridConfig.mamba_chunk_size (256)
+        chunk_size=r.opt_int("chunk_size") or r.opt_int("mamba_chunk_size") or 256,
     )
 
 
@@ -1395,6 +1504,7 @@ def _nemotron_h(r: _Reader) -> Fields:
             shared_expert_intermediate_size=r.opt_int("moe_shared_expert_intermediate_size", default=0) or 0,
             router_score_correction_bias=True,
         )
+    f["logits_fp32"] = True  # NemotronHForCausalLM.forward: self.lm_head(hidden_states).float()
     return f
 
 
@@ -1475,6 +1585,7 @@ def _falcon_h1(r: _Reader) -> Fields:
             proj_bias=r.flag("mamba_proj_bias"),
             out_proj_bias=r.flag("projectors_bias"),
             gated_norm=r.flag("mamba_rms_norm"),
+            chunk_size=r.opt_int("mamba_chunk_size") or 256,
         ),
     )
     return f

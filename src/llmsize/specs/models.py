@@ -144,6 +144,8 @@ class CheckpointInfo(BaseModel):
 # Deeper than any published decoder (the deepest have a few hundred blocks) by far; the estimate
 # walks every block, so a corrupt count of 10^12 would otherwise exhaust memory (issue 15).
 MAX_LAYERS = 65_536
+
+
 class RecurrentSpec(BaseModel):
     """The fixed-size token mixer of linear-attention, Mamba and short-conv layers, and its state.
 
@@ -174,6 +176,9 @@ class RecurrentSpec(BaseModel):
         default=False, description="separate in_proj_qkv/z/b/a (Qwen3.5) instead of fused ones"
     )
     recurrent_state_dtype: Literal["fp32", "model"] = "fp32"
+    chunk_size: int = Field(
+        default=0, ge=0, description="tokens per chunk of the chunked scan (Mamba-2); 0: the mixer's default"
+    )
 
     @property
     def conv_channels(self) -> int:
@@ -325,6 +330,13 @@ class ModelSpec(BaseModel):
     )
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
+    )
+    logits_fp32: bool = Field(
+        default=False, description="the CausalLM forward casts the logits to fp32 (Nemotron-H's .float())"
+    )
+    norm_unit_offset: bool = Field(
+        default=False,
+        description="RMSNorm scales by (1 + weight) in fp32 before the cast (Qwen3-Next, Qwen3.5)",
     )
     post_norm: bool = Field(
         default=False, description="norms after attention and MLP only, none before (OLMo 2, EXAONE 4)"

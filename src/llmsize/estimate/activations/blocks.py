@@ -1,0 +1,118 @@
+"""One decoder block: its norms and residuals around the token mixer of its kind and its FFN."""
+
+from __future__ import annotations
+
+from llmsize.estimate.activations.attention import _Cache, _mha, _mla
+from llmsize.estimate.activations.ffn import _dense_mlp, _moe
+from llmsize.estimate.activations.hybrid import hybrid_layer
+from llmsize.estimate.activations.linear_attention import gated_deltanet, kimi_delta, short_conv
+from llmsize.estimate.activations.mamba import mamba1, mamba2
+from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _norm, _Walk
+from llmsize.specs.models import ModelSpec
+
+
+def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, str]:
+    """What distinguishes a block's activations: its token mixer (attention span, or the recurrent
+    kind) and its FFN ("dense", "moe" or "none")."""
+    mixer = spec.layer_type(layer)
+    if mixer in ("full_attention", "sliding_attention", "chunked_attention"):
+        mixer = "sliding_attention" if spec.layer_window(layer) is not None else "full_attention"
+    if spec.is_moe_layer(layer):
+        ffn = "moe"
+    elif spec.ffn_types is not None and spec.ffn_types[layer] == "none":
+        ffn = "none"
+    else:
+        ffn = "dense"
+    return mixer, ffn
+
+
+def _mixer(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache: _Cache | None
+) -> _T | None:
+    """The token mixer of a block of `kind` (one module per mixer family); None when it has none."""
+    if kind == "none":
+        return None
+    if kind == "linear_attention" and spec.recurrent is not None and spec.recurrent.kind == "gated_deltanet":
+        return gated_deltanet(w, d, spec, x, cache)
+    if kind == "linear_attention" and spec.recurrent is not None and spec.recurrent.kind == "kimi_delta":
+        return kimi_delta(w, d, spec, x, cache)
+    if kind == "conv":
+        return short_conv(w, d, spec, x, cache)
+    if kind == "mamba" and spec.recurrent is not None and spec.recurrent.kind == "mamba2":
+        return mamba2(w, d, spec, x, cache)
+    if kind == "mamba" and spec.recurrent is not None and spec.recurrent.kind == "mamba":
+        return mamba1(w, d, spec, x, cache)
+    return (_mla if spec.is_mla else _mha)(w, d, spec, x, ctx, kind, cache)
+
+
+def _ffn(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ffn: str) -> _T:
+    return _moe(w, d, spec, x) if ffn == "moe" else _dense_mlp(w, d, spec, x, spec.intermediate_size)
+
+
+def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None) -> _T:
+    """One decoder block (modeling_llama.py LlamaDecoderLayer; Gemma 2/3 add post-attention and
+    post-feedforward norms, `norms_per_layer == 4`)."""
+    if spec.parallel_block:
+        return _parallel_layer(w, d, spec, x, ctx, layer, cache)
+    kind, ffn = layer_kind(spec, layer)
+    if kind == "hybrid":
+        return hybrid_layer(w, d, spec, x, ctx, cache)
+    if kind == "none" or ffn == "none":
+        return _single_layer(w, d, spec, x, ctx, kind, ffn, cache)
+    sandwich = spec.norms_per_layer >= 4
+    xn = _norm(w, d, spec, x, "input_layernorm")
+    attn = _mixer(w, d, spec, xn, ctx, kind, cache)
+    assert attn is not None
+    w.drop(xn)
+    if sandwich:
+        an = _norm(w, d, spec, attn, "post_attention_layernorm")
+        w.drop(attn)
+        attn = an
+    h1 = w.op("residual add", d.T * spec.hidden_size * d.e, [x, attn])
+    w.drop(attn)
+    xn2 = _norm(w, d, spec, h1, "pre_feedforward_layernorm" if sandwich else "post_attention_layernorm")
+    m = _ffn(w, d, spec, xn2, ffn)
+    w.drop(xn2)
+    if sandwich:
+        mn = _norm(w, d, spec, m, "post_feedforward_layernorm")
+        w.drop(m)
+        m = mn
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [h1, m])
+    w.drop(h1, m, *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
+    return out
+
+
+def _parallel_layer(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None
+) -> _T:
+    """Falcon's parallel block (modeling_falcon.py FalconDecoderLayer): attention and MLP read the
+    normalised input (one shared LayerNorm, or ln_attn and ln_mlp, both computed before attention
+    with `num_ln_in_parallel_attn == 2`); `mlp_output += attention_output` in place, then the
+    residual add. Both norm outputs are locals of the block until it returns."""
+    kind, ffn = layer_kind(spec, layer)
+    xa = _norm(w, d, spec, x, "ln_attn")
+    xm = _norm(w, d, spec, x, "ln_mlp") if spec.norms_per_layer >= 2 else xa
+    attn = (_mla if spec.is_mla else _mha)(w, d, spec, xa, ctx, kind, cache)
+    m = _ffn(w, d, spec, xm, ffn)
+    summed = w.op("mlp += attention", d.T * spec.hidden_size * d.e, [m, attn], view_of=m)
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [summed, x])
+    w.drop(summed, m, attn, xa, *([xm] if xm is not xa else []), *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
+    return out
+
+
+def _single_layer(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, ffn: str, cache: _Cache | None
+) -> _T:
+    """A block with one sub-layer: a mixer without an MLP, or an MLP/MoE without a mixer
+    (modeling_nemotron_h.py NemotronHBlock: norm, the block's one mixer, residual add)."""
+    xn = _norm(w, d, spec, x, "norm")
+    y = _mixer(w, d, spec, xn, ctx, kind, cache)
+    if y is None:
+        y = _ffn(w, d, spec, xn, ffn)
+    w.drop(xn)
+    out = w.op("residual add", d.T * spec.hidden_size * d.e, [x, y])
+    w.drop(y, *w.held_until_layer_end)
+    w.held_until_layer_end.clear()
+    return out

@@ -1,0 +1,426 @@
+"""The moments that may be the peak: prefill and decode (inference); forward, loss and backward
+(training), each from the per-kind block walks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from llmsize.estimate import arrays as np
+from llmsize.estimate.activations.attention import _Cache
+from llmsize.estimate.activations.blocks import _layer, layer_kind
+from llmsize.estimate.activations.model import _head, _prefix
+from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
+from llmsize.estimate.engines.transformers import Transformers
+from llmsize.estimate.kv_cache import cache_kv_heads
+from llmsize.estimate.workload import Attention, Mode, Workload
+from llmsize.specs.models import ModelSpec
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A moment that may be the peak: transient bytes, and the shares of the static KV cache and of
+    the gradients that are live then (the rest of the static state is always live)."""
+
+    phase: str
+    activations: Num
+    kv_fraction: Num
+    grad_fraction: Num
+    where: str
+    host: Num = 0  # bytes offloaded to host RAM (activation offloading), the same for every moment
+
+
+def _layers_by_kind(
+    spec: ModelSpec, layers: tuple[int, ...], order: list[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], list[int]]:
+    """Layers grouped by layer_kind; `order` (their kinds, in order) saves asking again (issue 15)."""
+    kinds = order if order is not None else [layer_kind(spec, layer) for layer in layers]
+    out: dict[tuple[str, str], list[int]] = {}
+    for layer, kind in zip(layers, kinds, strict=True):
+        out.setdefault(kind, []).append(layer)
+    return out
+
+
+def _before(order: list[tuple[str, str]], per_kind: dict[tuple[str, str], Num], upto: int) -> Num:
+    """Sum of a per-kind quantity over the layers before position `upto` (0-based)."""
+    total: Num = 0
+    for kind in order[:upto]:
+        total = total + per_kind[kind]
+    return total
+
+
+@dataclass(frozen=True)
+class _LayerFwd:
+    peak: Num  # live bytes at the layer's peak, its input included
+    kept: Num  # bytes it leaves behind: KV cache (inference) or what backward needs (training)
+    kv: Num  # the part of `kept` that is KV cache
+    where: str
+
+
+def _layer_forward(
+    spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool
+) -> tuple[_LayerFwd, _Walk, _T]:
+    w = _Walk(train=saves)
+    x = w.new("layer input", d.T * spec.hidden_size * d.e, rg=saves)
+    c = _Cache() if cache else None
+    out = _layer(w, d, spec, x, ctx, layer, c)
+    peak, where = w.peak, w.peak_at
+    w.drop(x)
+    kv = sum((t.nbytes for t in c.kept), start=0) if c is not None else 0
+    return _LayerFwd(peak, w.cur - out.nbytes, kv, where), w, out
+
+
+def _dims(
+    spec: ModelSpec,
+    wl: Workload,
+    e: int,
+    *,
+    s: Num,
+    kv: Num,
+    batch: Num,
+    logits_tokens: Num,
+    attention: Attention | None,
+    targets: frozenset[str],
+) -> Dims:
+    from llmsize.estimate.frameworks import recipe
+
+    rc = recipe(wl)
+    eager = spec.eager_attention_only if attention is None else attention is Attention.EAGER
+    lora = wl.mode in (Mode.LORA, Mode.QLORA)
+    return Dims(
+        b=batch,
+        s=s,
+        kv=kv,
+        e=e,
+        train=wl.mode.trains,
+        lora=lora,
+        gc=rc.gradient_checkpointing,
+        eager=eager,
+        targets=targets,
+        rank=wl.lora_rank,
+        logits_tokens=logits_tokens,
+        qlora=wl.mode is Mode.QLORA,
+        ab=rc.adapter_bytes if lora else ADAPTER_BYTES,
+        loss=str(rc.loss),
+        loss_chunks=rc.loss_chunks,
+        fast=rc.fast_kernels and wl.mode.trains,
+        compiled=wl.compile and wl.mode.trains,
+        liger=wl.liger and wl.mode.trains,
+    )
+
+
+def _ctx_only(
+    spec: ModelSpec, d: Dims, kinds: set[str], flash: bool
+) -> tuple[_Ctx, Num, Num, list[_T], _Walk]:
+    w = _Walk(train=d.train)
+    ctx, emb, held = _prefix(w, d, spec, kinds, flash)
+    return ctx, w.peak, w.cur, [emb, *held], w
+
+
+def inference_candidates(
+    spec: ModelSpec,
+    wl: Workload,
+    e: int,
+    layers: tuple[int, ...],
+    *,
+    head: bool,
+    context: Num,
+    prompt: Num,
+    batch: Num,
+    flash: bool = False,
+) -> list[Candidate]:
+    """Prefill (the whole prompt in one forward, as `generate` runs it) and the last decode step."""
+    order = [layer_kind(spec, layer) for layer in layers]
+    groups = _layers_by_kind(spec, layers, order)
+    kinds = {k for k, _ in groups}
+    keep = 1 if wl.logits == "last" else prompt
+    out: list[Candidate] = []
+    h = spec.hidden_size
+
+    # Prefill.
+    d = _dims(
+        spec,
+        wl,
+        e,
+        s=prompt,
+        kv=prompt,
+        batch=batch,
+        logits_tokens=keep,
+        attention=wl.attention,
+        targets=frozenset(),
+    )
+    ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, flash)
+    out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
+    fwd: dict[tuple[str, str], _LayerFwd] = {}
+    for kind, members in groups.items():
+        fwd[kind], _, _ = _layer_forward(spec, d, members[0], ctx, cache=True, saves=False)
+    kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
+    kv_all = _before(order, kv_per, len(order))
+    x_bytes = d.T * h * e
+    for kind, members in groups.items():
+        pos = layers.index(members[-1])
+        kv_before = _before(order, kv_per, pos)
+        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - x_bytes
+        live = pre_live + kv_before + layer_peak
+        kv_live = kv_before + fwd[kind].kv
+        frac = _safe_div(kv_live, kv_all)
+        out.append(Candidate("prefill", live - kv_live, frac, 0, f"layer {members[-1]}: {fwd[kind].where}"))
+    if head:
+        tw = _Walk()
+        x = tw.new("last layer output", x_bytes)
+        xn = _norm(tw, d, spec, x, "norm")
+        peak_norm = tw.peak
+        tw.drop(x)
+        released = sum((t.nbytes for t in pre_held[:1] + pre_held[2:]), start=0)  # all but input_ids
+        tw.cur = tw.cur - released
+        tw.peak = tw.cur
+        logits = _head(tw, d, spec, xn)
+        tw.drop(xn)
+        tw.new("next-token logits fp32", batch * spec.vocab_size * 4)
+        tw.drop(logits)
+        out.append(Candidate("prefill", pre_live + peak_norm, 1, 0, "final norm"))
+        out.append(Candidate("prefill", pre_live + tw.peak, 1, 0, "lm_head logits"))
+
+    # The last decode step: one token per sequence against a cache of context - 1 tokens.
+    if np.any(context > prompt):
+        dd = _dims(
+            spec,
+            wl,
+            e,
+            s=1,
+            kv=context,
+            batch=batch,
+            logits_tokens=1,
+            attention=wl.attention,
+            targets=frozenset(),
+        )
+        ctx1, pre_peak1, pre_live1, _, _ = _ctx_only(spec, dd, kinds, flash)
+        for members in groups.values():
+            w = _Walk()
+            x = w.new("layer input", batch * h * e)
+            old = _old_cache(w, spec, dd, members[-1], prompt, context)
+            window = spec.layer_window(members[-1])
+            c = _Cache(
+                old=old,
+                tokens=None
+                if window is None
+                else np.where(context - 1 > prompt, np.minimum(context, window), prompt + 1),
+            )
+            _layer(w, dd, spec, x, ctx1, members[-1], c)
+            extra = w.peak - sum((t.nbytes for t in c.kept), start=0)
+            out.append(Candidate("decode", pre_live1 + extra, 1, 0, f"layer {members[-1]}: {w.peak_at}"))
+        if head:
+            tail = pre_live1 + batch * h * e * 3 + batch * spec.vocab_size * (e + 4)
+            out.append(Candidate("decode", tail, 1, 0, "next-token logits"))
+        _ = pre_peak1
+    return out
+
+
+def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, context: Num) -> list[_T]:
+    """The cache of one layer before the last decode step (DynamicLayer / DynamicSlidingWindowLayer).
+
+    A recurrent layer's fixed state is updated in place and counted with the cache, not here."""
+    if not spec.has_kv(layer):
+        return []
+    window = spec.layer_window(layer)
+    held = context - 1
+    if window is not None:
+        held = np.where(context - 1 > prompt, np.minimum(context - 1, window), prompt)
+    widths = (
+        [spec.kv_lora_rank, spec.qk_rope_head_dim]
+        if spec.is_mla
+        else [cache_kv_heads(spec, Transformers()) * spec.head_dim] * 2
+    )
+    return [w.new("old cache", d.b * held * width * d.e) for width in widths]
+
+
+def _safe_div(a: Num, b: Num) -> Num:
+    if np.ndim(b) == 0:
+        return a / b if b else 0
+    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape, dtype=float), where=np.asarray(b) != 0)
+
+
+@dataclass(frozen=True)
+class _LayerTrain:
+    fwd_peak: Num  # forward: live bytes at the layer's peak, input included
+    saved: Num  # what the layer leaves for backward (its input, under checkpointing)
+    bwd_peak: Num  # backward (with recomputation): peak live bytes, the layer's saved set included
+    bwd_grads: Num  # weight gradients live at that peak
+    grads: Num  # all weight gradients of the layer
+    where: str
+    bwhere: str
+
+
+def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
+    x_bytes = d.T * spec.hidden_size * d.e
+    if not d.gc:
+        w = _Walk(train=True)
+        x = w.new("layer input", x_bytes, rg=x_rg)
+        out = _layer(w, d, spec, x, ctx, layer, None)
+        fwd_peak, where = w.peak, w.peak_at
+        w.drop(x, out)
+        saved = w.cur
+        w.reset_peak()
+        peak, _end = _backward(w, out, out.nbytes)
+        grads = sum((op.weight_grad for op in w.tape), start=0)
+        return _LayerTrain(fwd_peak, saved, peak, w.peak_grads, grads, where, w.peak_at)
+    # Gradient checkpointing (use_reentrant=False): the forward keeps only the block's input; the
+    # backward reruns the block with autograd recording, while the incoming gradient waits.
+    f = _Walk(train=False)
+    x = f.new("layer input", x_bytes)
+    out = _layer(f, d, spec, x, ctx, layer, None)
+    fwd_peak, where = f.peak, f.peak_at
+    w = _Walk(train=True)
+    w.cur = x_bytes  # the gradient of the block's output
+    x = w.new("layer input", x_bytes, rg=x_rg)
+    out = _layer(w, d, spec, x, ctx, layer, None)
+    w.drop(out)
+    w.cur = w.cur - x_bytes
+    peak, _end = _backward(w, out, out.nbytes)
+    grads = sum((op.weight_grad for op in w.tape), start=0)
+    return _LayerTrain(fwd_peak, x_bytes, peak, w.peak_grads, grads, where, w.peak_at or "recompute")
+
+
+def training_candidates(
+    spec: ModelSpec, wl: Workload, e: int, layers: tuple[int, ...], *, head: bool, targets: frozenset[str]
+) -> tuple[list[Candidate], Num]:
+    """Forward (per block, and the loss), backward (loss, per block); returns the candidates and the
+    total weight-gradient bytes the walk counted (to turn live gradients into a share)."""
+    order = [layer_kind(spec, layer) for layer in layers]
+    groups = _layers_by_kind(spec, layers, order)
+    kinds = {k for k, _ in groups}
+    d = _dims(
+        spec,
+        wl,
+        e,
+        s=wl.context,
+        kv=wl.context,
+        batch=wl.batch,
+        logits_tokens=wl.context,
+        attention=wl.attention,
+        targets=targets,
+    )
+    from llmsize.estimate.frameworks import recipe
+
+    offload = recipe(wl).activation_offloading
+    full = not d.lora
+    ctx, pre_peak, pre_live, pre_held, _ = _ctx_only(spec, d, kinds, wl.attention is Attention.FLASH)
+    out = [Candidate("forward", pre_peak, 0, 0, "embeddings, masks and rotary tables")]
+    per: dict[tuple[str, str], _LayerTrain] = {}
+    for kind, members in groups.items():
+        per[kind] = _layer_training(spec, d, members[-1], ctx, x_rg=full or d.gc or members[-1] > 0)
+    walks = [per[k] for k in order]
+    if not (full or d.gc) and layers and layers[0] == 0:
+        # LoRA without checkpointing: the first block's input needs no gradient, so its first norm
+        # keeps nothing for backward.
+        walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
+    if d.gc and layers and layers[0] == 0:
+        # The first block's checkpointed input is the embeddings, already counted with the prefix.
+        walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * e)
+    n = len(order)
+    saved_before: list[Num] = [0]
+    for wk in walks:
+        saved_before.append(saved_before[-1] + wk.saved)
+    host = saved_before[n]
+    if offload:
+        # Activation offloading (torchtune OffloadActivations, Unsloth's offloaded checkpointing):
+        # saved tensors go to pinned host memory as the next block starts and come back one block
+        # ahead of backward, so the GPU holds at most two blocks' saved sets.
+        in_flight = (
+            2 * max((wk.saved for wk in walks), default=0)
+            if np.ndim(host) == 0
+            else 2 * np.max(np.stack([np.broadcast_to(wk.saved, np.shape(host)) for wk in walks]), axis=0)
+        )
+        saved_before = [np.minimum(v, in_flight) for v in saved_before]
+    else:
+        host = 0
+    grads_after: list[Num] = [0]
+    for wk in reversed(walks):
+        grads_after.append(grads_after[-1] + wk.grads)
+    grads_after = grads_after[::-1][1:]  # grads_after[i]: blocks after position i
+    saved_all, grads_layers = saved_before[n], grads_after[0] + walks[0].grads if walks else 0
+    x_bytes = d.T * spec.hidden_size * e
+    firsts = {layers.index(m[0]) for m in groups.values()}
+    lasts = {layers.index(m[-1]) for m in groups.values()}
+    for pos in sorted(lasts | ({0} if walks else set())):
+        peak = walks[pos].fwd_peak - (x_bytes if pos == 0 else 0)
+        out.append(
+            Candidate(
+                "forward",
+                pre_live + saved_before[pos] + peak,
+                0,
+                0,
+                f"layer {layers[pos]}: {walks[pos].where}",
+            )
+        )
+
+    # Python references the model forward drops when it returns; cos/sin stay (kept by backward),
+    # and under checkpointing so do the embeddings and the masks (inputs of checkpointed blocks).
+    emb = pre_held[0]
+    kept_names = {"cos", "sin", "freqs_cis"}
+    released = sum(
+        (
+            t.nbytes
+            for t in pre_held[2:]
+            if t.name not in kept_names and not (d.gc and t.name.endswith(("(bool)", "(additive)")))
+        ),
+        start=0,
+    )
+    released = released + (0 if d.gc else emb.nbytes)
+    grads_head: Num = 0
+    if head:
+        tw = _Walk(train=True)
+        x = tw.new("last layer output", x_bytes, rg=True)
+        xn = _norm(tw, d, spec, x, "norm")
+        out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
+        tw.drop(x)
+        tw.cur = tw.cur - released
+        tw.reset_peak()
+        from llmsize.estimate.loss_walk import head_and_loss
+
+        loss, logits = head_and_loss(tw, d, spec, xn)
+        out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
+        tw.drop(logits, xn)
+        tw.reset_peak()
+        _backward(tw, loss, 4)
+        grads_head = sum((op.weight_grad for op in tw.tape), start=0)
+        out.append(
+            Candidate(
+                "backward",
+                pre_live + saved_all + tw.peak - tw.peak_grads,
+                0,
+                tw.peak_grads,
+                f"loss backward: {tw.peak_at}",
+            )
+        )
+    base = pre_live - released
+    for pos in sorted(firsts | lasts | ({0} if walks else set())):
+        wk = walks[pos]
+        live = base + saved_before[pos] + wk.bwd_peak
+        out.append(
+            Candidate(
+                "backward",
+                live - wk.bwd_grads,
+                0,
+                grads_head + grads_after[pos] + wk.bwd_grads,
+                f"layer {layers[pos]}: {wk.bwhere}",
+            )
+        )
+    emb_grads = spec.vocab_size * spec.hidden_size * e if full and not spec.tie_word_embeddings else 0
+    total_grads = grads_head + grads_layers + emb_grads
+    if full:
+        # The embedding's backward comes last, with every other gradient allocated; with tied
+        # embeddings its dense gradient is added to the lm_head's out of place (AccumulateGrad:
+        # old + new), so two more vocabulary x hidden tensors exist for a moment.
+        tied_tmp = 2 * spec.vocab_size * spec.hidden_size * e if spec.tie_word_embeddings else 0
+        out.append(
+            Candidate(
+                "backward", base + tied_tmp + d.T * spec.hidden_size * e, 0, total_grads, "embedding backward"
+            )
+        )
+    fixed = [
+        Candidate(
+            c.phase, c.activations, c.kv_fraction, _safe_div(c.grad_fraction, total_grads), c.where, host
+        )
+        for c in out
+    ]
+    return fixed, total_grads

@@ -1,0 +1,247 @@
+"""Feed-forward parts of a block: the dense (gated) MLP, the router and the routed experts."""
+
+from __future__ import annotations
+
+from llmsize.estimate.activations.walk import (
+    _T,
+    Dims,
+    Num,
+    _linear,
+    _lora_on,
+    _param_lora,
+    _Walk,
+)
+from llmsize.specs.models import ModelSpec
+
+# Models whose routed-expert weights are multiplied in fp32 (router computed in fp32):
+# modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router).
+_FP32_ROUTING = frozenset({"mixtral", "deepseek_v2", "deepseek_v3", "gpt_oss"})
+
+
+def _dense_mlp(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, inter: int, rows: Num | None = None, prefix: str = ""
+) -> _T:
+    """Gated MLP: down(act(gate(x)) * up(x)); Phi-3 computes gate and up in one projection."""
+    n = d.T if rows is None else rows
+    h = spec.hidden_size
+    if not spec.mlp_gated:
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        a = w.op("act", n * inter * d.e, [u], saves=[u])
+        w.drop(u)
+        y = _linear(w, d, a, f"{prefix}down_proj", inter, h, rows=n)
+        w.drop(a)
+        return y
+    if spec.fused_gate_up:
+        gu = _linear(w, d, x, f"{prefix}gate_up_proj", h, 2 * inter, rows=n)
+        gate = w.op("gate", n * inter * d.e, [gu], view_of=gu)
+        up = w.op("up", n * inter * d.e, [gu], view_of=gu)
+        w.drop(gu)
+        a = w.op("act", n * inter * d.e, [gate], saves=[gate])
+        p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
+        w.drop(gate, up, a)
+    elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
+        from llmsize.estimate.unsloth_kernels import fast_lora_mlp
+
+        return fast_lora_mlp(w, d, x, h, inter, n)
+    elif d.liger:
+        # liger_kernel/ops/swiglu.py LigerSiLUMulFunction: one output, keeps gate and up (silu is
+        # recomputed in backward)
+        g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        p = w.op("silu(gate)*up (liger)", n * inter * d.e, [g, u], saves=[g, u])
+        w.drop(g, u)
+    else:
+        g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
+        a = w.op("act", n * inter * d.e, [g], saves=[g])
+        w.drop(g)
+        u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
+        p = w.op("act*up", n * inter * d.e, [a, u], saves=[a, u])
+        w.drop(a, u)
+    y = _linear(w, d, p, f"{prefix}down_proj", inter, h, rows=n)
+    w.drop(p)
+    return y
+
+
+def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
+    """The top-k router; returns the routing weights and tensors the block holds until it returns."""
+    h, n_exp, k = spec.hidden_size, spec.num_experts, spec.num_experts_per_tok
+    full = d.train and not d.lora
+    held: list[_T] = []
+    if spec.model_type in ("deepseek_v2", "deepseek_v3"):
+        # modeling_deepseek_v2.py DeepseekV2TopkRouter: F.linear(x.float(), weight.float()).
+        xf = w.op("router x fp32", d.T * h * 4, [x])
+        w.tmp("router weight fp32", n_exp * h * 4)
+        logits = w.op(
+            "router logits",
+            d.T * n_exp * 4,
+            [xf],
+            saves=[xf] if full else [],
+            weight_grad=n_exp * h * d.e,
+            trainable=full,
+        )
+        w.drop(xf)
+        probs = w.op("router softmax", d.T * n_exp * 4, [logits], saves_out=True)
+        idx = w.new("topk idx", d.T * k * 8)
+        vals = w.op("router topk", d.T * k * 4, [probs], saves=[idx])
+        weights = w.op("router scale", d.T * k * 4, [vals])
+        w.drop(vals, probs)
+        held += [logits, idx]
+        return weights, held
+    logits = w.op(
+        "router logits",
+        d.T * n_exp * d.e,
+        [x],
+        saves=[x] if full else [],
+        weight_grad=n_exp * h * d.e,
+        trainable=full,
+    )
+    held.append(logits)
+    lf = w.op("router fp32", d.T * n_exp * 4, [logits])
+    probs = w.op("router softmax", d.T * n_exp * 4, [lf], saves_out=True)
+    w.drop(lf)
+    idx = w.new("topk idx", d.T * k * 8)
+    vals = w.op("router topk", d.T * k * 4, [probs], saves=[idx])
+    w.drop(probs)
+    w.tmp("router topk sum", d.T * 4)
+    held.append(idx)
+    if spec.model_type in _FP32_ROUTING:
+        return vals, held
+    cast = w.op("router weights cast", d.T * k * d.e, [vals])
+    w.drop(vals)
+    return cast, held
+
+
+def _expert_weight(w: _Walk, d: Dims, name: str, experts: int, out_f: int, in_f: int, rank: int) -> _T:
+    """peft ParamWrapper on a stacked expert parameter (lora/layer.py _LoraFactorsProxy): the LoRA
+    factors cast to the weight dtype and folded into a full copy, baddbmm(W, B, A), which the
+    grouped matmul then uses (and autograd keeps)."""
+    lhs = w.op(
+        f"{name} lora_B cast",
+        experts * out_f * rank * d.e,
+        [],
+        trainable=True,
+        weight_grad=experts * out_f * rank * d.ab,
+    )
+    rhs = w.op(
+        f"{name} lora_A cast",
+        experts * rank * in_f * d.e,
+        [],
+        trainable=True,
+        weight_grad=experts * rank * in_f * d.ab,
+    )
+    merged = w.op(f"{name} W+BA", experts * out_f * in_f * d.e, [lhs, rhs], saves=[lhs, rhs])
+    w.drop(lhs, rhs)
+    return merged
+
+
+def _expert_bias(w: _Walk, d: Dims, name: str, rows: Num, width: int, experts: int, full: bool) -> _T:
+    """One bias row per (token, expert) pair, gathered from the [experts, width] bias parameter."""
+    return w.op(name, rows * width * d.e, [], trainable=full, weight_grad=experts * width * d.e)
+
+
+def _gpt_oss_gate(w: _Walk, d: Dims, gu: _T, nbytes: Num) -> _T:
+    """GptOssExperts._apply_gate (modeling_gpt_oss.py): the interleaved gate and up halves are
+    clamped (new tensors), glu = gate * sigmoid(gate * alpha), out = (up + 1) * glu; gate, up and
+    glu are locals until it returns, so five intermediate-sized tensors meet at the last product."""
+    gate_v = w.op("gate", nbytes, [gu], view_of=gu)
+    up_v = w.op("up", nbytes, [gu], view_of=gu)
+    gate = w.op("gate clamp", nbytes, [gate_v], saves=[gate_v])
+    up = w.op("up clamp", nbytes, [up_v], saves=[up_v])
+    w.drop(gate_v, up_v)
+    scaled = w.op("gate * alpha", nbytes, [gate])
+    sig = w.op("sigmoid", nbytes, [scaled], saves_out=True)
+    w.drop(scaled)
+    glu = w.op("glu", nbytes, [gate, sig], saves=[gate, sig])
+    w.drop(sig)
+    up1 = w.op("up + 1", nbytes, [up])
+    out = w.op("(up + 1) * glu", nbytes, [up1, glu], saves=[up1, glu])
+    w.drop(up1, gate, up, glu)
+    return out
+
+
+def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
+    """Routed experts with transformers' default `grouped_mm_experts_forward` (integrations/moe.py):
+    tokens sorted by expert, gathered (tokens x top-k rows), two grouped matmuls, weighted,
+    unsorted and summed over the top-k; shared experts run on every token."""
+    h, k, inter = spec.hidden_size, spec.num_experts_per_tok, spec.moe_intermediate_size
+    full = d.train and not d.lora
+    weights, held = _router(w, d, spec, x)
+    S = d.T * k
+    wbytes = 4 if spec.model_type in _FP32_ROUTING else d.e
+    ids_sorted = w.new("expert ids sorted", S * 8)
+    perm = w.new("sort perm", S * 8)
+    w.tmp("perm // top_k", S * 8)
+    gather_idx = w.new("gather index", S * 8)
+    sel = w.op("tokens gathered", S * h * d.e, [x], saves=[gather_idx])
+    w.drop(gather_idx)
+    sw = w.op("weights gathered", S * wbytes, [weights], saves=[perm])
+    histc = w.new("histc input", S * 4)  # expert ids as float (CPU) or int32 (CUDA): 4 bytes either way
+    n_exp = spec.num_experts
+    w_gu = (
+        _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank)
+        if _param_lora(d, "gate_up_proj")
+        else None
+    )
+    # Expert biases (gpt-oss): `gate_up_proj_bias[expert_ids_g]` is gathered per row and added in
+    # place to the grouped matmul's output; the gathered rows stay bound to `selected_biases`
+    # until the down projection's bias rows replace them (integrations/moe.py).
+    gu_bias = (
+        _expert_bias(w, d, "gate_up bias gathered", S, 2 * inter, n_exp, full) if spec.expert_bias else None
+    )
+    gu = w.op(
+        "experts gate_up",
+        S * 2 * inter * d.e,
+        [sel, *([w_gu] if w_gu else []), *([gu_bias] if gu_bias else [])],
+        saves=[sel, *([w_gu] if w_gu else [])] if (full or w_gu) else [],
+        weight_grad=n_exp * h * 2 * inter * d.e,
+        trainable=full,
+    )
+    if spec.model_type == "gpt_oss":
+        p = _gpt_oss_gate(w, d, gu, S * inter * d.e)
+    else:
+        gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
+        up = w.op("up", S * inter * d.e, [gu], view_of=gu)
+        a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
+        p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
+        w.drop(a, gate, up)
+    w.drop(gu)
+    dn_bias = _expert_bias(w, d, "down bias gathered", S, h, n_exp, full) if spec.expert_bias else None
+    w.drop(gu_bias)
+    w_dn = _expert_weight(w, d, "down_proj", n_exp, h, inter, d.rank) if _param_lora(d, "down_proj") else None
+    dn = w.op(
+        "experts down",
+        S * h * d.e,
+        [p, *([w_dn] if w_dn else []), *([dn_bias] if dn_bias else [])],
+        saves=[p, *([w_dn] if w_dn else [])] if (full or w_dn) else [],
+        weight_grad=n_exp * inter * h * d.e,
+        trainable=full,
+    )
+    w.drop(p)
+    wo = w.op("experts weighted", S * h * wbytes, [dn, sw], saves=[dn, sw] if sw.rg else [sw])
+    inv = w.new("inverse perm", S * 8)
+    w.tmp("arange", S * 8)
+    wi = w.op("experts unsorted", S * h * wbytes, [wo], saves=[inv])
+    w.drop(wo)
+    fs = w.op("experts sum", d.T * h * wbytes, [wi])
+    out = fs
+    if wbytes != d.e:
+        out = w.op("experts cast", d.T * h * d.e, [fs])
+        w.drop(fs)
+    # grouped_mm_experts_forward's locals (the gathered tokens, the down projection, the unsorted
+    # rows, the permutations) live until it returns.
+    w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, histc, w_gu, w_dn, dn_bias)
+    if spec.num_shared_experts:
+        shared_inter = spec.shared_expert_intermediate_size
+        sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")
+        if spec.shared_expert_gate:
+            g = _linear(w, d, x, "shared_expert_gate", h, 1)
+            sg = w.op("shared gate sigmoid", d.T * d.e, [g], saves_out=True)
+            w.drop(g)
+            sh2 = w.op("shared gated", d.T * h * d.e, [sg, sh], saves=[sg, sh])
+            w.drop(sg, sh)
+            sh = sh2
+        total = w.op("experts + shared", d.T * h * d.e, [out, sh])
+        w.drop(out, sh)
+        out = total
+    w.drop(*held)
+    return out

@@ -1,0 +1,87 @@
+"""Multi-token-prediction layers against published checkpoint totals.
+
+The decoder llmsize loads plus the MTP block it counts apart (`mtp_params`) must add up to what the
+Hub's safetensors metadata reports for the whole checkpoint.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from llmsize.specs import catalog
+from llmsize.specs.hf_config import spec_from_hf_config
+from llmsize.specs.models import Provenance, ProvenanceKind
+from llmsize.specs.params import mtp_params, total_params
+
+PROV = Provenance(kind=ProvenanceKind.LOCAL, source="test")
+
+
+def _fp8_block_scales(out_f: int, in_f: int, block: int = 128) -> int:
+    """weight_scale_inv entries of one block-quantized FP8 linear (DeepSeek-V3 README_WEIGHTS.md)."""
+    return math.ceil(out_f / block) * math.ceil(in_f / block)
+
+
+def test_deepseek_v3_decoder_plus_mtp_is_the_hub_total() -> None:
+    # https://huggingface.co/api/models/deepseek-ai/DeepSeek-V3?expand[]=safetensors:
+    # {"BF16": 3918786560, "F8_E4M3": 680571043840, "F32": 41555600}, total 684531386000. The F32
+    # entries are the FP8 block scales plus the fp32 e_score_correction_bias (counted as weights).
+    # README: "685B, which includes 671B of the Main Model weights and 14B of the MTP Module weights".
+    entry = catalog.get("DeepSeek-V3")
+    assert entry is not None
+    spec = spec_from_hf_config(dict(entry.model.config), name="DeepSeek-V3", provenance=PROV)
+    h, heads, inter, moe = 7168, 128, 18432, 2048
+    attn = (
+        _fp8_block_scales(1536, h)  # q_a_proj
+        + _fp8_block_scales(heads * 192, 1536)  # q_b_proj
+        + _fp8_block_scales(512 + 64, h)  # kv_a_proj_with_mqa
+        + _fp8_block_scales(heads * 256, 512)  # kv_b_proj
+        + _fp8_block_scales(h, heads * 128)  # o_proj
+    )
+    dense = 2 * _fp8_block_scales(inter, h) + _fp8_block_scales(h, inter)
+    expert = 2 * _fp8_block_scales(moe, h) + _fp8_block_scales(h, moe)
+    moe_layer = attn + (256 + 1) * expert
+    # 61 decoder layers (3 dense, 58 MoE) and one MoE MTP layer (its eh_proj is stored in BF16).
+    scales = 61 * attn + 3 * dense + 58 * (moe_layer - attn) + moe_layer
+    assert total_params(spec) == 671_026_419_200  # README: "Total parameters: 671B"
+    assert total_params(spec) + mtp_params(spec) + scales == 684_531_386_000
+
+
+# Qwen/Qwen3-Next-80B-A3B-Instruct config.json (https://huggingface.co/Qwen/Qwen3-Next-80B-A3B-Instruct/
+# blob/main/config.json), the fields the parameter count reads. The published config does not state
+# its MTP layer count; the checkpoint holds one `mtp.*` layer, so it is given here.
+QWEN3_NEXT: dict[str, Any] = {
+    "model_type": "qwen3_next",
+    "decoder_sparse_step": 1,
+    "full_attention_interval": 4,
+    "head_dim": 256,
+    "hidden_size": 2048,
+    "intermediate_size": 5120,
+    "linear_conv_kernel_dim": 4,
+    "linear_key_head_dim": 128,
+    "linear_num_key_heads": 16,
+    "linear_num_value_heads": 32,
+    "linear_value_head_dim": 128,
+    "max_position_embeddings": 262144,
+    "mlp_only_layers": [],
+    "moe_intermediate_size": 512,
+    "num_attention_heads": 16,
+    "num_experts": 512,
+    "num_experts_per_tok": 10,
+    "num_hidden_layers": 48,
+    "num_key_value_heads": 2,
+    "shared_expert_intermediate_size": 512,
+    "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16",
+    "vocab_size": 151936,
+    "layer_types": ["full_attention" if (i + 1) % 4 == 0 else "linear_attention" for i in range(48)],
+    "mtp_num_hidden_layers": 1,
+}
+
+
+def test_qwen3_next_decoder_plus_mtp_is_the_hub_total() -> None:
+    # https://huggingface.co/api/models/Qwen/Qwen3-Next-80B-A3B-Instruct?expand[]=safetensors: total
+    # 81,324,862,720 (all BF16).
+    spec = spec_from_hf_config(QWEN3_NEXT, name="Qwen3-Next-80B-A3B-Instruct", provenance=PROV)
+    assert total_params(spec) + mtp_params(spec) == 81_324_862_720
+    assert mtp_params(spec) > 0
