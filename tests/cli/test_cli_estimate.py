@@ -171,3 +171,19 @@ def test_catalog_estimate_imports_neither_torch_nor_the_hub() -> None:
     )
     assert "LOADED:" in proc.stderr, proc.stderr
     assert proc.stderr.rsplit("LOADED:", 1)[1].strip() == ""
+
+
+@pytest.mark.parametrize("engine", ["transformers", "vllm", "llama.cpp", "sglang"])
+def test_one_estimate_imports_no_numpy(engine: str) -> None:
+    # Issue 15: numpy only for vectorised sweeps; one context is plain Python in every engine module.
+    code = (
+        "import sys; from llmsize.cli import main\n"
+        f"try:\n    main(['estimate', 'Qwen2.5-7B-Instruct', '--engine', {engine!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stderr.write('NUMPY:' + str('numpy' in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert "NUMPY:" in proc.stderr, proc.stderr
+    assert proc.stderr.rsplit("NUMPY:", 1)[1].strip() == "False"

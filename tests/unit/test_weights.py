@@ -195,3 +195,16 @@ def test_compressed_tensors_regex_ignore_keeps_attention_in_bf16() -> None:
     assert total(ignored, attn) == 2 * sum(s.numel for s in attn)
     assert total(ignored, attn) > 3 * total(plain, attn)
     assert total(ignored, mlp) == total(plain, mlp)
+
+
+def test_memoised_weights_follow_every_field_of_the_spec() -> None:
+    # Issue 15 memoises the inventory and stage bytes on the frozen spec: a spec that differs in one
+    # field (a larger vocabulary: 128,256 x 4,096 more embedding and head params) gets its own answer.
+    spec = llama3_8b()
+    wider = spec.model_copy(update={"vocab_size": spec.vocab_size * 2})
+    fmt = WeightFormat(dtype="bf16")
+    base, more = W.model_weight_bytes(spec, fmt), W.model_weight_bytes(wider, fmt)
+    assert more - base == 2 * spec.vocab_size * spec.hidden_size * 2  # embed + untied lm_head, bf16
+    assert W.model_weight_bytes(spec, fmt) == base  # asked again: the same bytes
+    assert total_params(wider) - total_params(spec) == 2 * spec.vocab_size * spec.hidden_size
+    assert param_inventory(spec) is param_inventory(spec.model_copy())  # equal specs share one inventory

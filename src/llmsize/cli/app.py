@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,6 +28,47 @@ def _flags_without_type() -> None:
 
 
 _flags_without_type()
+
+
+def _no_adapter_for_unset_options() -> None:
+    """Build typer's pydantic TypeAdapter for an option only when it has a value to convert.
+
+    typer 0.29 (core._TyperParameter.process_value) builds one TypeAdapter per parameter of the
+    command it runs, before RuntimeParam.coerce returns None or () for an unset option without
+    using it; `estimate` has about 50 options and most are unset (issue 15: instant). Unset
+    values still go through typer's own RuntimeParam.coerce, so the result is the same.
+    """
+    from typer import core
+
+    try:
+        from typer import _coercion
+    except ImportError:  # a typer without this module: nothing to skip
+        return
+    param_cls = getattr(core, "_TyperParameter", None)
+    runtime_cls = getattr(_coercion, "RuntimeParam", None)
+    if param_cls is None or runtime_cls is None or not hasattr(param_cls, "get_runtime_param"):
+        return  # another typer: nothing to skip
+    original = param_cls.get_runtime_param
+    coerce_unset = runtime_cls.coerce
+
+    class _Unbuilt:
+        """Stands in until a value needs the real adapter; only the None branch runs here."""
+
+        def __init__(self, param: Any) -> None:
+            self.param = param
+
+        def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+            if value is None:
+                return coerce_unset(self, value, param=param, ctx=ctx)  # returns before any adapter
+            return original(self.param).coerce(value, param=param, ctx=ctx)
+
+    def get_runtime_param(self: Any) -> Any:
+        return original(self) if self._runtime_param is not None else _Unbuilt(self)
+
+    param_cls.get_runtime_param = get_runtime_param
+
+
+_no_adapter_for_unset_options()
 
 app = typer.Typer(
     name="llmsize",

@@ -7,6 +7,7 @@ The strings are plain text (no rich markup) and quote sizes in GiB (2^30) alongs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.kv_cache import KvTerm, cache_kv_heads
@@ -46,7 +47,22 @@ def weights_formula(fmt: WeightFormat) -> str:
 
 
 def weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat, total: int) -> str:
-    """Per kind of tensor: parameters and bytes on this GPU, then the sum."""
+    """Per kind of tensor: parameters and bytes on this GPU, then the sum.
+
+    Memoised on its (frozen) arguments: `fit --all` sizes the same weights at many contexts.
+    """
+    try:
+        return _weights_detail_cached(spec, tuple(shards), fmt, total)
+    except TypeError:  # an unhashable spec: compute it afresh
+        return _weights_detail(spec, shards, fmt, total)
+
+
+@lru_cache(maxsize=512)
+def _weights_detail_cached(spec: ModelSpec, shards: tuple[Shard, ...], fmt: WeightFormat, total: int) -> str:
+    return _weights_detail(spec, shards, fmt, total)
+
+
+def _weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat, total: int) -> str:
     by_kind: dict[str, list[int]] = {}
     for s in shards:
         acc = by_kind.setdefault(s.group.kind, [0, 0])

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
@@ -229,9 +230,9 @@ def _group_layers(spec: ModelSpec, group: ParamGroup) -> tuple[int, ...] | None:
     if group.layers is not None:
         return group.layers
     if group.kind in ("mlp",):
-        return tuple(i for i in range(spec.num_layers) if not spec.is_moe_layer(i))
+        return tuple(i for i, moe in enumerate(spec.moe_layers) if not moe)
     if group.kind in ("expert", "shared_expert", "router"):
-        return tuple(i for i in range(spec.num_layers) if spec.is_moe_layer(i))
+        return tuple(i for i, moe in enumerate(spec.moe_layers) if moe)
     if group.kind in ("attn", "mixer", "mixer_param") or (group.kind == "norm" and group.name != "norm"):
         return tuple(range(spec.num_layers))
     return None
@@ -264,12 +265,25 @@ def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, in
 
 
 def stage_shards(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[Shard, ...]:
-    """Every parameter group's share on the GPUs of one pipeline stage (one tensor-parallel rank)."""
+    """Every parameter group's share on the GPUs of one pipeline stage (one tensor-parallel rank).
+
+    Memoised on (spec, tensor-parallel degree, stage), all it depends on: a planner sizes the same
+    stage at many contexts and batch sizes (issue 15: `fit --all` instant).
+    """
+    return _stage_shards_or_cached(spec, wl.tp, stage)
+
+
+@lru_cache(maxsize=1024)
+def _stage_shards_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
+    return _stage_shards(spec, tp, stage)
+
+
+def _stage_shards(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
     out: list[Shard] = []
     on_stage = set(stage.layers)
     for group in param_inventory(spec):
         layers = _group_layers(spec, group)
-        inf, outf, numel, bias = _tp_shape(spec, group, wl.tp)
+        inf, outf, numel, bias = _tp_shape(spec, group, tp)
         if layers is not None:
             if not layers:
                 continue
@@ -430,8 +444,31 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
 
 
 def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
-    """Formula bytes of the weights on one GPU of `stage` (before ZeRO-3 sharding)."""
-    return sum(shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, stage))
+    """Formula bytes of the weights on one GPU of `stage` (before ZeRO-3 sharding).
+
+    Memoised like stage_shards: a pure function of the spec, the tensor-parallel degree, the
+    format and the stage, which a planner asks again at every context and batch size.
+    """
+    try:
+        return _stage_weight_bytes_cached(spec, wl.tp, fmt, stage)
+    except TypeError:  # an unhashable spec: compute it afresh
+        return _stage_weight_bytes(spec, wl.tp, fmt, stage)
+
+
+@lru_cache(maxsize=1024)
+def _stage_weight_bytes_cached(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
+    return _stage_weight_bytes(spec, tp, fmt, stage)
+
+
+def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
+    return sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage))
+
+
+def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
+    try:
+        return _stage_shards_cached(spec, tp, stage)
+    except TypeError:
+        return _stage_shards(spec, tp, stage)
 
 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:

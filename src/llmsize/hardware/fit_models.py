@@ -12,7 +12,7 @@ class FitRow(BaseModel):
     decode_tokens_per_s, ttft_s. Keys are only ever added.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use (issue 15)
 
     gpu: str = Field(description="catalog id")
     count: int = Field(gt=0)

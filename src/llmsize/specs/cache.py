@@ -27,7 +27,7 @@ DEFAULT_REVISION = "main"
 class HubSnapshot(BaseModel):
     """What one Hub lookup returned: the config, header facts, and the commit it came from."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use (issue 15)
 
     repo_id: str
     revision: str = DEFAULT_REVISION
@@ -41,7 +41,7 @@ class HubSnapshot(BaseModel):
 class CachedSnapshot(BaseModel):
     """A snapshot read back from disk, with its age in seconds."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use (issue 15)
 
     snapshot: HubSnapshot
     age_s: float

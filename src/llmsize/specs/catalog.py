@@ -259,13 +259,20 @@ def _signature(p: ParsedName) -> tuple[Any, ...]:
 
 
 @cache
-def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
+def _parse_catalog_name(name: str) -> ParsedName:
+    """parse_name of a catalog spelling's last path part, once per process: the signature tables
+    below all read the same ~800 names (issue 15: instant)."""
     from llmsize.names import parse_name
 
+    return parse_name(name.split("/")[-1])
+
+
+@cache
+def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
         for name in entry.names:
-            sig = _signature(parse_name(name.split("/")[-1]))
+            sig = _signature(_parse_catalog_name(name))
             bucket = found.setdefault(sig, [])
             if entry not in bucket:
                 bucket.append(entry)
@@ -275,12 +282,10 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
 @cache
 def _release_dates() -> dict[tuple[tuple[Any, ...], str], frozenset[str | None]]:
     """Release dates ("2506", "2509") of each entry's names, per signature (None: a name without one)."""
-    from llmsize.names import parse_name
-
     found: dict[tuple[tuple[Any, ...], str], set[str | None]] = {}
     for entry in entries():
         for name in entry.names:
-            parsed = parse_name(name.split("/")[-1])
+            parsed = _parse_catalog_name(name)
             found.setdefault((_signature(parsed), entry.name), set()).add(parsed.date)
     return {key: frozenset(dates) for key, dates in found.items()}
 
@@ -312,12 +317,10 @@ def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     Aliases are left out: a bare Ollama library name ("qwen2.5") states no size either, but it means one
     size of a sized family, and "Qwen2.5-Instrcut" must not land on it.
     """
-    from llmsize.names import parse_name
-
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
         for name in filter(None, (entry.model.name, entry.model.hf_repo)):
-            sig = _signature(parse_name(name.split("/")[-1]))
+            sig = _signature(_parse_catalog_name(name))
             if sig[4] is None and entry not in found.setdefault(sig, []):
                 found[sig].append(entry)
     return {sig: tuple(b) for sig, b in found.items()}

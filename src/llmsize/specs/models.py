@@ -443,7 +443,7 @@ class ModelSpec(BaseModel):
     def moe_layers(self) -> tuple[bool, ...]:
         """Per block, whether it has a routed-expert MLP (cached on the four fields that decide it)."""
         if self.ffn_types is not None:
-            return tuple(t == "moe" for t in self.ffn_types)
+            return _ffn_moe_flags(self.ffn_types)
         return _moe_layer_flags(
             self.num_layers, self.num_experts, self.first_k_dense_layers, self.moe_layer_freq
         )
@@ -509,3 +509,9 @@ def _moe_layer_flags(num_layers: int, num_experts: int, first_k_dense: int, freq
     if not num_experts:
         return (False,) * num_layers
     return tuple(i >= first_k_dense and (i - first_k_dense) % freq == 0 for i in range(num_layers))
+
+
+@lru_cache(maxsize=512)
+def _ffn_moe_flags(ffn_types: tuple[str, ...]) -> tuple[bool, ...]:
+    """Per block, whether its listed MLP kind is "moe" (cached: the estimate asks per layer)."""
+    return tuple(t == "moe" for t in ffn_types)

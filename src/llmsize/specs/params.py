@@ -10,6 +10,7 @@ Shapes follow the Hugging Face modeling code of each architecture (e.g. `modelin
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from llmsize.specs.models import ModelSpec, RecurrentSpec
@@ -292,7 +293,8 @@ def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
     L = spec.num_layers
     attn = tuple(i for i in range(L) if spec.has_kv(i))
     state = tuple(i for i in range(L) if spec.has_state(i))
-    moe = tuple(i for i in range(L) if spec.is_moe_layer(i))
+    moe_flags = spec.moe_layers
+    moe = tuple(i for i in range(L) if moe_flags[i])
     dense = tuple(i for i in range(L) if spec.has_mlp(i))
     groups: list[ParamGroup] = []
     if attn:
@@ -311,7 +313,23 @@ def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
 
 
 def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
-    """Every parameter tensor group of `spec`, exact to the element."""
+    """Every parameter tensor group of `spec`, exact to the element.
+
+    Memoised on the frozen spec: `fit --all` sizes each model at several precisions, layouts and
+    contexts, and the inventory is a pure function of the spec's fields (issue 15: instant).
+    """
+    try:
+        return _param_inventory_cached(spec)
+    except TypeError:  # an unhashable spec: compute it afresh
+        return _param_inventory(spec)
+
+
+@lru_cache(maxsize=512)
+def _param_inventory_cached(spec: ModelSpec) -> tuple[ParamGroup, ...]:
+    return _param_inventory(spec)
+
+
+def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     h, L = spec.hidden_size, spec.num_layers
     groups: list[ParamGroup] = [ParamGroup("embed_tokens", "embedding", 1, numel_each=spec.vocab_size * h)]
     if spec.position_embedding_params:

@@ -29,10 +29,14 @@ class Candidate:
     host: Num = 0  # bytes offloaded to host RAM (activation offloading), the same for every moment
 
 
-def _layers_by_kind(spec: ModelSpec, layers: tuple[int, ...]) -> dict[tuple[str, str], list[int]]:
+def _layers_by_kind(
+    spec: ModelSpec, layers: tuple[int, ...], order: list[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], list[int]]:
+    """Layers grouped by layer_kind; `order` (their kinds, in order) saves asking again (issue 15)."""
+    kinds = order if order is not None else [layer_kind(spec, layer) for layer in layers]
     out: dict[tuple[str, str], list[int]] = {}
-    for layer in layers:
-        out.setdefault(layer_kind(spec, layer), []).append(layer)
+    for layer, kind in zip(layers, kinds, strict=True):
+        out.setdefault(kind, []).append(layer)
     return out
 
 
@@ -125,9 +129,9 @@ def inference_candidates(
     flash: bool = False,
 ) -> list[Candidate]:
     """Prefill (the whole prompt in one forward, as `generate` runs it) and the last decode step."""
-    groups = _layers_by_kind(spec, layers)
-    kinds = {k for k, _ in groups}
     order = [layer_kind(spec, layer) for layer in layers]
+    groups = _layers_by_kind(spec, layers, order)
+    kinds = {k for k, _ in groups}
     keep = 1 if wl.logits == "last" else prompt
     out: list[Candidate] = []
     h = spec.hidden_size
@@ -281,9 +285,9 @@ def training_candidates(
 ) -> tuple[list[Candidate], Num]:
     """Forward (per block, and the loss), backward (loss, per block); returns the candidates and the
     total weight-gradient bytes the walk counted (to turn live gradients into a share)."""
-    groups = _layers_by_kind(spec, layers)
-    kinds = {k for k, _ in groups}
     order = [layer_kind(spec, layer) for layer in layers]
+    groups = _layers_by_kind(spec, layers, order)
+    kinds = {k for k, _ in groups}
     d = _dims(
         spec,
         wl,
