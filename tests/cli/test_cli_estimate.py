@@ -187,3 +187,20 @@ def test_one_estimate_imports_no_numpy(engine: str) -> None:
     )
     assert "NUMPY:" in proc.stderr, proc.stderr
     assert proc.stderr.rsplit("NUMPY:", 1)[1].strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("gpu", "context"),
+    # ollama server/routes.go Serve: total VRAM >= 47 GiB -> 262144, >= 23 GiB -> 32768, else 4096;
+    # capped at the model's trained context (gemma-3-12b: 131,072).
+    [("RTX-3060", 4096), ("RTX-4090", 32768), ("H100", 131072)],
+)
+def test_ollama_without_context_takes_its_vram_default(gpu: str, context: int) -> None:
+    from llmsize.cli import app as full_app
+
+    result = CliRunner().invoke(full_app, ["estimate", "gemma3:12b", "--gpu", gpu, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["workload"]["context"] == context
+    typed = CliRunner().invoke(full_app, ["estimate", "gemma3:12b", "--gpu", gpu, "--context", "4096",
+                                          "--format", "json"])
+    assert json.loads(typed.stdout)["workload"]["context"] == 4096

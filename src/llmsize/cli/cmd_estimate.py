@@ -95,8 +95,13 @@ def make_report(
     gpu_layers: int | None = None,
     concurrency: Sequence[int] = (),
     host_bandwidth: float | None = None,
+    context_given: bool = True,
 ) -> Report:
-    """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report."""
+    """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report.
+
+    Without --context, an engine whose default context depends on the GPU (Ollama's NumCtx by total
+    VRAM) gets that default for the one GPU kind asked for.
+    """
     from llmsize.estimate.core import estimate
     from llmsize.names import parse_name
     from llmsize.report.models import build_report
@@ -104,6 +109,8 @@ def make_report(
 
     spec = resolve(model, revision=revision)
     workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
+    if not context_given and len(gpus) == 1:
+        workload = _engine_default_context(spec, workload, gpus[0], tuple(gpu_files), num_gpus)
     rows: list[Any] = []
     if gpus:
         from llmsize.cli.gpu_options import is_local, resolve_gpu
@@ -129,8 +136,30 @@ def make_report(
     return build_report(model, spec, workload, estimate(spec, workload), parsed=parsed, gpus=rows)
 
 
+def _engine_default_context(
+    spec: Any, workload: Any, gpu_name: str, gpu_files: tuple[Path, ...], num_gpus: int | None
+) -> Any:
+    """The workload with the context the engine itself would pick on this GPU, when it picks one."""
+    from llmsize.cli.gpu_options import is_local, resolve_gpu
+    from llmsize.estimate.engines.registry import engine_for
+    from llmsize.estimate.workload import Workload
+    from llmsize.hardware.gpus import driver_reported_bytes, load_catalog
+
+    engine = engine_for(workload)
+    pick = getattr(engine, "default_context", None)
+    if pick is None:
+        return workload
+    if is_local(gpu_name):
+        gpu, count, _ = resolve_gpu(gpu_name, gpu_files, str(num_gpus or 1))
+    else:
+        gpu, count = load_catalog(gpu_files).get(gpu_name), (num_gpus or workload.num_gpus)
+    context = int(pick(driver_reported_bytes(gpu) * int(count or 1), spec))
+    return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
+
+
 @app.command("estimate")
 def estimate_cmd(
+    ctx: typer.Context,
     model: ModelArg,
     mode: ModeOpt = Mode.INFERENCE,
     dtype: DtypeOpt = None,
@@ -198,8 +227,9 @@ def estimate_cmd(
         "gpu_memory_utilization": gpu_memory_utilization,
         "gpu_layers": gpu_layers,
     }
+    given = getattr(ctx.get_parameter_source("context"), "name", "") != "DEFAULT"
     report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency),
-                         host_bandwidth=host_bandwidth, **planning)
+                         host_bandwidth=host_bandwidth, context_given=given, **planning)
     wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
     page = ""
     if wants_page:

@@ -27,13 +27,12 @@ _ENV = (
 
 
 def default_context(total_vram_bytes: int, overhead_bytes: int = 0) -> int:
-    """Ollama's default num_ctx for a machine with this much GPU memory (server/routes.go)."""
+    """Ollama's default num_ctx for a machine with this much GPU memory, by the engine module's tiers
+    (server/routes.go `Serve`), before the cap at the model's trained context."""
+    from llmsize.estimate.engines.ollama import VRAM_TIERS
+
     vram = max(0, total_vram_bytes - overhead_bytes)
-    if vram >= 47 * GIB:
-        return 262144
-    if vram >= 23 * GIB:
-        return 32768
-    return 4096
+    return next((ctx for floor, ctx in VRAM_TIERS if vram >= floor), 4096)
 
 
 def parse_ollama(args: list[str], env: Mapping[str, str], argv: list[str]) -> Setup:
