@@ -830,7 +830,9 @@ def _gemma4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     hidden) position table; each Gemma4VisionEncoderLayer: bias-free q/k/v/o, q_norm and k_norm of
     head_dim (v_norm has no scale), four RMSNorms and a gated MLP; the pooler has no weights.
     Gemma4MultimodalEmbedder: one bias-free hidden -> text hidden projection after a scale-free norm.
-    The clipping bounds (use_clipped_linears) and std_bias/std_scale are buffers, not parameters.
+    Persistent buffers are in the checkpoint and in memory, so they count: std_bias and std_scale
+    (standardize) and, with use_clipped_linears, four scalar bounds on each of the seven linears of a
+    block (Gemma4ClippableLinear).
     """
     v = _Reader(config.get("vision_config") or {}, "gemma4_vision")
     t = _Reader(config.get("text_config") or {}, "gemma4_text")
@@ -842,7 +844,9 @@ def _gemma4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     embed = 3 * patch * patch * h + 2 * positions * h
     attn = h * heads * hd + 2 * h * kv * hd + heads * hd * h + 2 * hd
     block = attn + 4 * h + 3 * h * inter
-    tower = embed + depth * block
+    if v.flag("use_clipped_linears"):
+        block += 7 * 4
+    tower = embed + depth * block + (2 * h if v.flag("standardize") else 0)
     out = v.opt_int("output_proj_dims", default=h) or h
     projector = out * t.req("hidden_size")
     return tower + projector, f"vision tower ({tower:,}) + embed_vision projection ({projector:,})"
@@ -1766,7 +1770,7 @@ def _gemma4_text(r: _Reader) -> Fields:
     if r.get("per_layer_config") is not None:
         raise ConfigError("config.json (gemma4) gives per_layer_config, which llmsize does not read yet")
     f = _gemma(r)
-    f.update(norms_per_layer=4, qk_norm="head", local_rope=True)
+    f.update(norms_per_layer=4, qk_norm="head", local_rope=True, layer_scalar=True)
     f.update(final_logit_softcapping=r.opt_float("final_logit_softcapping"))
     L = f["num_layers"]
     kinds = _explicit_layer_types(r, L) or tuple(

@@ -333,6 +333,9 @@ class ModelSpec(BaseModel):
     global_k_eq_v: bool = Field(
         default=False, description="full_attention blocks take V from the k projection: no v_proj (Gemma 4)"
     )
+    layer_scalar: bool = Field(
+        default=False, description="one persistent scalar buffer per block, kept in the checkpoint (Gemma 4)"
+    )
     router_scales: bool = Field(
         default=False, description="router keeps a hidden-size scale and a per-expert scale (Gemma 4)"
     )

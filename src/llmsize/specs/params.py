@@ -365,6 +365,8 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
         groups.append(
             ParamGroup("layer_norms", "norm", L * spec.norms_per_layer, numel_each=_norm_numel(spec, h))
         )
+    if spec.layer_scalar:  # modeling_gemma4.py Gemma4TextDecoderLayer.layer_scalar (nn.Buffer, persistent)
+        groups.append(ParamGroup("layer_scalar", "other", L, numel_each=1))
     if spec.final_norm:
         groups.append(ParamGroup("norm", "norm", 1, numel_each=_norm_numel(spec, h)))
     if not spec.tie_word_embeddings:
