@@ -162,6 +162,19 @@ _DEFAULTS: dict[str, Fields] = {
         "num_key_value_heads": 4,
         "max_position_embeddings": 131072,
     },
+    # Gemma4VisionConfig defaults (configuration_gemma4.py)
+    "gemma4_vision": {
+        "hidden_size": 768,
+        "intermediate_size": 3072,
+        "num_hidden_layers": 16,
+        "num_attention_heads": 12,
+        "num_key_value_heads": 12,
+        "head_dim": 64,
+        "patch_size": 16,
+        "position_embedding_size": 10240,
+        "use_clipped_linears": False,
+        "standardize": False,
+    },
     "siglip_vision_model": {
         "hidden_size": 768,
         "intermediate_size": 3072,
@@ -838,8 +851,7 @@ def _gemma4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     t = _Reader(config.get("text_config") or {}, "gemma4_text")
     h, inter, depth = v.req("hidden_size"), v.req("intermediate_size"), v.req("num_hidden_layers")
     heads = v.req("num_attention_heads")
-    kv = v.opt_int("num_key_value_heads", default=heads) or heads
-    hd = v.opt_int("head_dim", default=h // heads) or h // heads
+    kv, hd = v.req("num_key_value_heads"), v.req("head_dim")
     patch, positions = v.req("patch_size"), v.req("position_embedding_size")
     embed = 3 * patch * patch * h + 2 * positions * h
     attn = h * heads * hd + 2 * h * kv * hd + heads * hd * h + 2 * hd
