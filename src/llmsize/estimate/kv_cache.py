@@ -196,7 +196,8 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     element = eng.kv_element_bytes(kv_dtype)
     full = [i for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None]
     if spec.per_layer_heads:  # Gemma 4: each block at its own head size (attention_view)
-        return math.ceil(sum(layer_bytes_per_token(spec.attention_view(i), element, wl.tp, eng) for i in full))
+        views = (spec.attention_view(i) for i in full)
+        return math.ceil(sum(layer_bytes_per_token(v, element, wl.tp, eng) for v in views))
     return math.ceil(len(full) * layer_bytes_per_token(spec, element, wl.tp, eng))
 
 
