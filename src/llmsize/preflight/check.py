@@ -282,7 +282,8 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     spec = resolve(_resolvable(setup), revision=setup.get("revision"))
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
-    row = plan_fit_rows(spec, wl, [gpu], wl.num_gpus)[0]
+    planned = _replica(setup, wl, notes)
+    row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]
     if row.engine_version:
         modelled = f"{wl.engine.value} {row.engine_version}"
         setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"
@@ -290,6 +291,22 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     if not row.fits:
         result.suggestions = suggest(result)
     return result
+
+
+def _replica(setup: Setup, wl: Workload, notes: list[str]) -> Workload:
+    """A training config with neither DeepSpeed ZeRO nor FSDP runs plain data parallel on N GPUs:
+    LLaMA-Factory (`llamafactory-cli train` starts torchrun when more than one GPU is visible:
+    cli.py), Axolotl and TRL (accelerate launch) put a whole replica on every rank
+    (torch DistributedDataParallel), so each GPU must hold what one GPU would; the planner must
+    not split the model into tensor or pipeline stages the tool never makes."""
+    if setup.tool not in ("llamafactory", "axolotl", "trl") or wl.zero > 0 or setup.get("fsdp"):
+        return wl
+    if wl.num_gpus <= wl.tp * wl.pp:
+        return wl
+    notes.append(
+        f"{wl.num_gpus} GPUs without ZeRO or FSDP: data parallel, every GPU holds a whole replica"
+    )
+    return wl.model_copy(update={"num_gpus": wl.tp * wl.pp})
 
 
 def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
@@ -336,6 +353,7 @@ def suggest(result: CheckResult, limit: int = 6) -> list[Suggestion]:
     for change, flags, update, cost in _candidates(result):
         try:
             wl = Workload.model_validate({**result.workload.model_dump(), **update})
+            wl = _replica(result.setup, wl, [])
             row = plan_fit_rows(result.spec, wl, [result.gpu], wl.num_gpus)[0]
         except (BadInputError, ValidationError):
             continue
