@@ -339,7 +339,20 @@ def _resolvable(setup: Setup) -> str:
     if setup.tool == "llama.cpp" and setup.get("hf_repo"):
         repo, _, quant = str(setup.get("hf_repo")).partition(":")
         return f"{repo.split('/')[-1].removesuffix('-GGUF')}-{quant or 'Q4_K_M'}"
+    if _foreign_path(model):
+        # A config or command written on the training/serving host names a checkpoint folder
+        # there (/vol/models/Meta-Llama-3.1-8B-Instruct-bnb-4bit); its last part names the model.
+        setup.ignored.append(f"{model} is not on this machine: sized from its folder name")
+        return Path(model).name
     return model
+
+
+def _foreign_path(model: str) -> bool:
+    """A filesystem path (not an `org/name` repo id) that does not exist here."""
+    from pathlib import Path
+
+    looks_like_path = model.startswith(("/", "./", "../", "~")) or model.count("/") >= 2
+    return looks_like_path and bool(Path(model).name) and not Path(model).expanduser().exists()
 
 
 Candidate = tuple[str, dict[str, Any], dict[str, Any], str]  # change, flags, workload update, cost
