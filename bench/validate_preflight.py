@@ -201,7 +201,9 @@ def _case_lines(results: list[dict[str, Any]]) -> list[str]:
         gpu = f"{r['num_gpus']}x {r['gpu']}" if r["num_gpus"] > 1 else r["gpu"]
         cells = [(p["figure"], f"{p['value']:,} {p['unit']}", p) for p in r["printed"]] or [("—", "—", None)]
         for i, (figure, published, p) in enumerate(cells):
-            got = "—" if p is None or p["llmsize"] is None else f"{p['llmsize'] / _UNITS[p['unit']]:,.1f} {p['unit']}"
+            got = "—"
+            if p is not None and p["llmsize"] is not None:
+                got = f"{p['llmsize'] / _UNITS[p['unit']]:,.1f} {p['unit']}"
             err = "—" if p is None or p["error"] is None else f"{p['error']:+.1%}"
             head = (
                 f"| [{r['id']}]({r['source']}) | {r['tool']} | {gpu} | {outcome} | {said}"

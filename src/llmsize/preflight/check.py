@@ -303,9 +303,7 @@ def _replica(setup: Setup, wl: Workload, notes: list[str]) -> Workload:
         return wl
     if wl.num_gpus <= wl.tp * wl.pp:
         return wl
-    notes.append(
-        f"{wl.num_gpus} GPUs without ZeRO or FSDP: data parallel, every GPU holds a whole replica"
-    )
+    notes.append(f"{wl.num_gpus} GPUs without ZeRO or FSDP: data parallel, every GPU holds a whole replica")
     return wl.model_copy(update={"num_gpus": wl.tp * wl.pp})
 
 
