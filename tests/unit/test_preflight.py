@@ -189,6 +189,33 @@ def test_a_model_too_large_for_the_card_does_not_fit_and_gets_a_fix() -> None:
     assert any("--tensor-parallel-size" in (s.command or "") for s in big.suggestions)
 
 
+def test_training_without_zero_on_several_gpus_is_data_parallel(tmp_path: Path) -> None:
+    """DDP puts a whole replica on every rank: 4 GPUs hold no more than 1 does, unless ZeRO-3 shards."""
+    gpu = load_catalog().get("A100-SXM-80GB")
+    text = (
+        "model_name_or_path: Qwen/Qwen2.5-72B-Instruct\nfinetuning_type: lora\nbf16: true\ncutoff_len: 1024\n"
+    )
+    cfg = _write(tmp_path / "sft.yaml", text)
+    one = run_check(read_training_config(cfg), gpu, 1)
+    four = run_check(read_training_config(cfg), gpu, 4)
+    assert not four.fits and four.row.per_gpu_bytes == one.row.per_gpu_bytes
+    assert any("data parallel" in n for n in four.notes)
+    _write(tmp_path / "ds.json", json.dumps({"zero_optimization": {"stage": 3}}))
+    sharded = run_check(
+        read_training_config(_write(tmp_path / "z3.yaml", text + "deepspeed: ds.json\n")), gpu, 4
+    )
+    assert sharded.row.per_gpu_bytes < one.row.per_gpu_bytes / 2
+
+
+def test_a_checkpoint_folder_from_another_host_is_sized_by_its_name(tmp_path: Path) -> None:
+    cfg = _write(tmp_path / "sft.yaml", "model_name_or_path: /nowhere/models/Qwen2.5-7B-Instruct/\n")
+    from llmsize.specs.params import total_params
+
+    result = run_check(read_training_config(cfg), load_catalog().get("H100"))
+    assert 7e9 < total_params(result.spec) < 8e9  # Qwen2.5-7B: 7.6B parameters
+    assert any("not on this machine" in i for i in result.setup.ignored)
+
+
 def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as done:
         llmsize.cli.main(args)
