@@ -216,6 +216,20 @@ def test_a_checkpoint_folder_from_another_host_is_sized_by_its_name(tmp_path: Pa
     assert any("not on this machine" in i for i in result.setup.ignored)
 
 
+def test_partial_offload_keeps_the_offloaded_layers_cache_on_the_gpu() -> None:
+    """-ngl below the block count: the GPU holds those layers' weights and K/V; the CPU layers'
+    K/V stays in host RAM and must not be taken off the GPU's share (it went negative at -ngl 0)."""
+    gpu = load_catalog().get("RTX-4090")
+    need = {}
+    for ngl in (0, 16, 32):
+        cmd = f"llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 131072 -ngl {ngl}"
+        need[ngl] = run_check(parse_launch(cmd), gpu).row.per_gpu_bytes
+    kv_per_layer = 131072 * 2 * 8 * 128 * 2  # f16 K and V, 8 KV heads of 128: 4 MiB per 1k tokens
+    assert 0 < need[0] < need[16] < need[32]
+    assert need[16] > 16 * kv_per_layer  # 16 offloaded layers' cache (8 GiB) plus their weights
+    assert need[32] - need[16] > 16 * kv_per_layer
+
+
 def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as done:
         llmsize.cli.main(args)

@@ -333,7 +333,9 @@ def _resolvable(setup: Setup) -> str:
         and not Path(model).expanduser().exists()
     ):
         setup.ignored.append(f"{model} is not on this machine: sized from its file name")
-        return Path(model).name[: -len(".gguf")]
+        # "ggml-" is the prefix of llama.cpp's old converter outputs (ggml-model-f16.gguf); it
+        # names the file format, not the model (ggml-c4ai-command-r-plus-104b-q5_k_s.gguf).
+        return Path(model).name[: -len(".gguf")].removeprefix("ggml-")
     if setup.tool == "llama.cpp" and setup.get("hf_repo"):
         repo, _, quant = str(setup.get("hf_repo")).partition(":")
         return f"{repo.split('/')[-1].removesuffix('-GGUF')}-{quant or 'Q4_K_M'}"
