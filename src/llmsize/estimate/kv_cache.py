@@ -108,11 +108,14 @@ def kv_terms(
             )
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
     windows = eng.keeps_windows(kv_dtype)
-    counts: dict[int | None, int] = {}
+    counts: dict[tuple[int | None, Fraction], int] = {}
     for layer in layers:
         window = spec.layer_window(layer) if windows else None
-        counts[window] = counts.get(window, 0) + 1
-    return (*(KvTerm(n, per_token, w) for w, n in counts.items()), *states)
+        if spec.per_layer_heads:  # Gemma 4: global blocks cache their own head size and KV heads
+            per_token = layer_bytes_per_token(spec.attention_view(layer), element, wl.tp, eng)
+        key = (window, per_token)
+        counts[key] = counts.get(key, 0) + 1
+    return (*(KvTerm(n, p, w) for (w, p), n in counts.items()), *states)
 
 
 def _float_or_bf16(dtype: str) -> str:
@@ -191,8 +194,11 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     """KV bytes one more token of one sequence costs on full-attention layers of the whole model."""
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
-    full = sum(1 for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None)
-    return math.ceil(full * layer_bytes_per_token(spec, element, wl.tp, eng))
+    full = [i for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None]
+    if spec.per_layer_heads:  # Gemma 4: each block at its own head size (attention_view)
+        views = (spec.attention_view(i) for i in full)
+        return math.ceil(sum(layer_bytes_per_token(v, element, wl.tp, eng) for v in views))
+    return math.ceil(len(full) * layer_bytes_per_token(spec, element, wl.tp, eng))
 
 
 KV_DTYPES = tuple(str(k) for k in KvDtype)

@@ -149,6 +149,32 @@ _DEFAULTS: dict[str, Fields] = {
         "seq_length": 2048,
     },
     # SiglipVisionConfig defaults (configuration_siglip.py)
+    "gemma4_text": {
+        "tie_word_embeddings": True,
+        "attention_bias": False,
+        "head_dim": 256,
+        "sliding_window": 512,
+        "vocab_size": 262144,
+        "hidden_size": 2304,
+        "intermediate_size": 9216,
+        "num_hidden_layers": 30,
+        "num_attention_heads": 8,
+        "num_key_value_heads": 4,
+        "max_position_embeddings": 131072,
+    },
+    # Gemma4VisionConfig defaults (configuration_gemma4.py)
+    "gemma4_vision": {
+        "hidden_size": 768,
+        "intermediate_size": 3072,
+        "num_hidden_layers": 16,
+        "num_attention_heads": 12,
+        "num_key_value_heads": 12,
+        "head_dim": 64,
+        "patch_size": 16,
+        "position_embedding_size": 10240,
+        "use_clipped_linears": False,
+        "standardize": False,
+    },
     "siglip_vision_model": {
         "hidden_size": 768,
         "intermediate_size": 3072,
@@ -176,21 +202,17 @@ _MULTIMODAL_TEXT_TYPES = {
     "llama4": "llama4_text",
     "mistral3": "",  # text_config.model_type
     "kimi_k25": "",
+    "gemma4": "gemma4_text",
 }
 # Model types llmsize knows and declines, with what to do instead.
 _GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
 _GEMMA4 = (
-    "Gemma 4's per-layer input embeddings, per-layer head sizes and shared KV layers are not modelled yet"
+    "Gemma 4's per-layer input embeddings (E2B/E4B), shared KV layers and audio tower are not modelled yet"
 )
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
     "gemma3n": _GEMMA3N,
     "gemma3n_text": _GEMMA3N,
-    # transformers 5.23 models/gemma4: per-layer input embeddings (vocab_size_per_layer_input x
-    # hidden_size_per_layer_input), per-layer head_dim overrides (per_layer_config) and KV-shared
-    # layers; read as a plain decoder these would be silently wrong, so they are refused.
-    "gemma4": _GEMMA4,
-    "gemma4_text": _GEMMA4,
 }
 
 
@@ -814,6 +836,34 @@ def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
 
+def _gemma4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Gemma4ForConditionalGeneration (modeling_gemma4.py): Gemma4VisionModel and embed_vision.
+
+    Patch embedder: input_proj (3 x patch^2 -> hidden, no bias) and a (2, position_embedding_size,
+    hidden) position table; each Gemma4VisionEncoderLayer: bias-free q/k/v/o, q_norm and k_norm of
+    head_dim (v_norm has no scale), four RMSNorms and a gated MLP; the pooler has no weights.
+    Gemma4MultimodalEmbedder: one bias-free hidden -> text hidden projection after a scale-free norm.
+    Persistent buffers are in the checkpoint and in memory, so they count: std_bias and std_scale
+    (standardize) and, with use_clipped_linears, four scalar bounds on each of the seven linears of a
+    block (Gemma4ClippableLinear).
+    """
+    v = _Reader(config.get("vision_config") or {}, "gemma4_vision")
+    t = _Reader(config.get("text_config") or {}, "gemma4_text")
+    h, inter, depth = v.req("hidden_size"), v.req("intermediate_size"), v.req("num_hidden_layers")
+    heads = v.req("num_attention_heads")
+    kv, hd = v.req("num_key_value_heads"), v.req("head_dim")
+    patch, positions = v.req("patch_size"), v.req("position_embedding_size")
+    embed = 3 * patch * patch * h + 2 * positions * h
+    attn = h * heads * hd + 2 * h * kv * hd + heads * hd * h + 2 * hd
+    block = attn + 4 * h + 3 * h * inter
+    if v.flag("use_clipped_linears"):
+        block += 7 * 4
+    tower = embed + depth * block + (2 * h if v.flag("standardize") else 0)
+    out = v.opt_int("output_proj_dims", default=h) or h
+    projector = out * t.req("hidden_size")
+    return tower + projector, f"vision tower ({tower:,}) + embed_vision projection ({projector:,})"
+
+
 def _vit_block(h: int, inter: int, *, bias: bool, gated: bool, norm_bias: bool) -> int:
     """One pre-norm ViT block: q/k/v/o, two norms, a (gated) MLP."""
     b = 1 if bias else 0
@@ -962,6 +1012,19 @@ def _split_multimodal(
     config: Mapping[str, Any], model_type: str
 ) -> tuple[Mapping[str, Any], str, int, str | None]:
     """(text config, text model_type, extra params, note) for vision-language wrappers."""
+    if model_type == "gemma4":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (gemma4) has no text_config")
+        if config.get("audio_config") is not None:
+            raise ConfigError(f"config.json model_type 'gemma4': {_GEMMA4}")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        if config.get("vision_config") is None:
+            return text, "gemma4_text", 0, None
+        extra, note = _gemma4_extra(config)
+        return text, "gemma4_text", extra, note
     if model_type == "gemma3":
         text = dict(config.get("text_config") or {})
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
@@ -1706,5 +1769,48 @@ def _kimi_linear(r: _Reader) -> Fields:
     }
 
 
+def _gemma4_text(r: _Reader) -> Fields:
+    """modeling_gemma4.py Gemma4TextModel (26B-A4B, 31B): Gemma 3's block whose full_attention
+    layers use global_head_dim and num_global_key_value_heads (configuration_gemma4.py builds
+    per_layer_config from them) and, with attention_k_eq_v, have no v_proj; the last layer is always
+    full attention. enable_moe_block adds routed experts beside the dense MLP (kept as one ungated
+    shared expert), a router with scale and per_expert_scale, and three more norms per block.
+    Per-layer input embeddings and KV-shared layers (E2B/E4B) are refused, not guessed.
+    """
+    if r.opt_int("hidden_size_per_layer_input", default=256) or r.opt_int("num_kv_shared_layers", default=0):
+        raise ConfigError(f"config.json model_type 'gemma4_text': {_GEMMA4}")
+    if r.get("per_layer_config") is not None:
+        raise ConfigError("config.json (gemma4) gives per_layer_config, which llmsize does not read yet")
+    f = _gemma(r)
+    f.update(norms_per_layer=4, qk_norm="head", local_rope=True, layer_scalar=True)
+    f.update(final_logit_softcapping=r.opt_float("final_logit_softcapping"))
+    L = f["num_layers"]
+    kinds = _explicit_layer_types(r, L) or tuple(
+        "sliding_attention" if (i + 1) % 6 else "full_attention" for i in range(L)
+    )
+    kinds = (*kinds[:-1], "full_attention")  # Gemma4TextConfig.__post_init__ forces the last one
+    window = r.req("sliding_window") if "sliding_attention" in kinds else None
+    f.update(sliding_window=window, layer_types=kinds)
+    k_eq_v = r.flag("attention_k_eq_v")
+    global_kv = r.opt_int("num_global_key_value_heads") if k_eq_v else None
+    f.update(
+        global_head_dim=r.opt_int("global_head_dim", default=512),
+        global_num_kv_heads=global_kv,
+        global_k_eq_v=k_eq_v,
+    )
+    if r.flag("enable_moe_block"):
+        f.update(
+            num_experts=r.req("num_experts"),
+            num_experts_per_tok=r.req("top_k_experts"),
+            moe_intermediate_size=r.req("moe_intermediate_size"),
+            num_shared_experts=1,
+            shared_expert_intermediate_size=f["intermediate_size"],
+            router_scales=True,
+            norms_per_layer=7,  # + post_feedforward_layernorm_1/_2, pre_feedforward_layernorm_2
+        )
+    return f
+
+
 _register_2026()
+_BUILDERS["gemma4_text"] = _gemma4_text
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES}))

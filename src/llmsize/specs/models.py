@@ -324,6 +324,21 @@ class ModelSpec(BaseModel):
     ffn_types: tuple[FfnType, ...] | None = Field(
         default=None, description="per block MLP kind; None = from first_k_dense_layers/moe_layer_freq"
     )
+    global_head_dim: int | None = Field(
+        default=None, gt=0, description="head size of the full_attention blocks when it differs (Gemma 4)"
+    )
+    global_num_kv_heads: int | None = Field(
+        default=None, gt=0, description="KV heads of the full_attention blocks when they differ (Gemma 4)"
+    )
+    global_k_eq_v: bool = Field(
+        default=False, description="full_attention blocks take V from the k projection: no v_proj (Gemma 4)"
+    )
+    layer_scalar: bool = Field(
+        default=False, description="one persistent scalar buffer per block, kept in the checkpoint (Gemma 4)"
+    )
+    router_scales: bool = Field(
+        default=False, description="router keeps a hidden-size scale and a per-expert scale (Gemma 4)"
+    )
     attn_output_gate: bool = Field(
         default=False, description="q_proj also emits a sigmoid gate on the attention output (Qwen3-Next)"
     )
@@ -381,6 +396,11 @@ class ModelSpec(BaseModel):
             raise ValueError(f"layer_types has {len(self.layer_types)} entries for {self.num_layers} layers")
         if self.layer_types and "sliding_attention" in self.layer_types and not self.sliding_window:
             raise ValueError("layer_types has sliding_attention layers but sliding_window is not set")
+        if self.global_num_kv_heads and self.num_attention_heads % self.global_num_kv_heads:
+            raise ValueError(
+                f"num_attention_heads ({self.num_attention_heads}) must be a multiple of "
+                f"the global KV heads ({self.global_num_kv_heads})"
+            )
         if self.num_experts and not self.num_experts_per_tok:
             raise ValueError("a MoE model needs num_experts_per_tok")
         if self.num_experts_per_tok > self.num_experts > 0:
@@ -416,6 +436,18 @@ class ModelSpec(BaseModel):
     def layer_type(self, layer: int) -> str:
         """The kind of block `layer`'s token mixer (full attention when the spec lists none)."""
         return "full_attention" if self.layer_types is None else self.layer_types[layer]
+
+    @property
+    def per_layer_heads(self) -> bool:
+        """True when full_attention blocks have their own head size or KV heads (Gemma 4)."""
+        return self.global_head_dim is not None or self.global_num_kv_heads is not None
+
+    def attention_view(self, layer: int) -> ModelSpec:
+        """This spec with `head_dim`/`num_kv_heads` of block `layer`, for code that sizes one block's
+        attention (Gemma 4: modeling_gemma4.py Gemma4TextAttention reads per_layer_config[layer])."""
+        if not self.per_layer_heads or self.layer_type(layer) != "full_attention":
+            return self
+        return _global_view(self)
 
     def has_kv(self, layer: int) -> bool:
         """True when block `layer` caches keys/values per token."""
@@ -501,6 +533,30 @@ class ModelSpec(BaseModel):
             out["mtp_layers"] = f"{self.mtp_layers} (in the checkpoint; loaded for speculative decoding)"
         out["weights"] = self.weight_format.label()
         return out
+
+
+def _global_view(spec: ModelSpec) -> ModelSpec:
+    """The full_attention blocks' shape of a spec with per-layer head sizes (memoised when hashable)."""
+    try:
+        return _global_view_cached(spec)
+    except TypeError:
+        return _make_global_view(spec)
+
+
+@lru_cache(maxsize=256)
+def _global_view_cached(spec: ModelSpec) -> ModelSpec:
+    return _make_global_view(spec)
+
+
+def _make_global_view(spec: ModelSpec) -> ModelSpec:
+    return spec.model_copy(
+        update={
+            "head_dim": spec.global_head_dim or spec.head_dim,
+            "num_kv_heads": spec.global_num_kv_heads or spec.num_kv_heads,
+            "global_head_dim": None,
+            "global_num_kv_heads": None,
+        }
+    )
 
 
 @lru_cache(maxsize=512)

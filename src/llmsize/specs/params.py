@@ -140,6 +140,23 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
     return groups
 
 
+def _per_layer_head_groups(spec: ModelSpec, attn: tuple[int, ...]) -> list[ParamGroup]:
+    """Gemma 4 (modeling_gemma4.py Gemma4TextAttention): full_attention blocks project to their own
+    head size and KV heads; with attention_k_eq_v they have no v_proj (V is the normed k projection)."""
+    full = tuple(i for i in attn if spec.layer_type(i) == "full_attention")
+    local = tuple(i for i in attn if spec.layer_type(i) != "full_attention")
+    groups: list[ParamGroup] = []
+    if local:
+        groups += [replace(g, layers=local) for g in _attention_groups(spec, len(local))]
+    if full:
+        view = spec.attention_view(full[0])
+        glob = _attention_groups(view, len(full))
+        if spec.global_k_eq_v:
+            glob = [g for g in glob if g.name != "v_proj"]
+        groups += [replace(g, layers=full) for g in glob]
+    return groups
+
+
 def _mlp_groups(spec: ModelSpec, n: int, inter: int, kind: GroupKind, bias: bool) -> list[ParamGroup]:
     """A (gated) MLP of width `inter`, `n` instances."""
     h = spec.hidden_size
@@ -163,6 +180,11 @@ def _mlp_groups(spec: ModelSpec, n: int, inter: int, kind: GroupKind, bias: bool
 def _moe_groups(spec: ModelSpec, n_moe: int) -> list[ParamGroup]:
     h = spec.hidden_size
     groups = [ParamGroup("gate", "router", n_moe, h, spec.num_experts, bias=spec.router_bias)]
+    if spec.router_scales:  # modeling_gemma4.py Gemma4TextRouter: scale and per_expert_scale
+        groups += [
+            ParamGroup("router.scale", "router", n_moe, numel_each=h),
+            ParamGroup("router.per_expert_scale", "router", n_moe, numel_each=spec.num_experts),
+        ]
     if spec.router_score_correction_bias:
         groups.append(ParamGroup("e_score_correction_bias", "router", n_moe, numel_each=spec.num_experts))
     groups += _mlp_groups(
@@ -297,7 +319,9 @@ def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
     moe = tuple(i for i in range(L) if moe_flags[i])
     dense = tuple(i for i in range(L) if spec.has_mlp(i))
     groups: list[ParamGroup] = []
-    if attn:
+    if attn and spec.per_layer_heads:
+        groups += _per_layer_head_groups(spec, attn)
+    elif attn:
         groups += _on(_attention_groups(spec, len(attn)), attn, L)
     if state and spec.recurrent is not None:
         mixer = _MIXERS[spec.recurrent.kind](spec.recurrent, spec.hidden_size, len(state))
@@ -341,6 +365,8 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
         groups.append(
             ParamGroup("layer_norms", "norm", L * spec.norms_per_layer, numel_each=_norm_numel(spec, h))
         )
+    if spec.layer_scalar:  # modeling_gemma4.py Gemma4TextDecoderLayer.layer_scalar (nn.Buffer, persistent)
+        groups.append(ParamGroup("layer_scalar", "other", L, numel_each=1))
     if spec.final_norm:
         groups.append(ParamGroup("norm", "norm", 1, numel_each=_norm_numel(spec, h)))
     if not spec.tie_word_embeddings:

@@ -61,7 +61,8 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
         return _single_layer(w, d, spec, x, ctx, kind, ffn, cache)
     sandwich = spec.norms_per_layer >= 4
     xn = _norm(w, d, spec, x, "input_layernorm")
-    attn = _mixer(w, d, spec, xn, ctx, kind, cache)
+    # Gemma 4: a full_attention block projects to its own head size and KV heads (attention_view)
+    attn = _mixer(w, d, spec.attention_view(layer), xn, ctx, kind, cache)
     assert attn is not None
     w.drop(xn)
     if sandwich:

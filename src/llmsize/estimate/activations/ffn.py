@@ -14,8 +14,9 @@ from llmsize.estimate.activations.walk import (
 from llmsize.specs.models import ModelSpec
 
 # Models whose routed-expert weights are multiplied in fp32 (router computed in fp32):
-# modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router).
-_FP32_ROUTING = frozenset({"mixtral", "deepseek_v2", "deepseek_v3", "gpt_oss"})
+# modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router),
+# modeling_gemma4.py Gemma4TextRouter (softmax in fp32, top-k weights times per_expert_scale).
+_FP32_ROUTING = frozenset({"mixtral", "deepseek_v2", "deepseek_v3", "gpt_oss", "gemma4", "gemma4_text"})
 
 
 def _dense_mlp(
