@@ -8,6 +8,11 @@ command from the row's setup, runs the pre-flight check on it (the same code `ll
 and compares the verdict and the engine figure (issue 13: verdict must match; printed numbers within
 10%). It writes docs/validation-preflight.md.
 
+It also runs tests/golden/preflight_cases.yaml: llama.cpp, Ollama and training-config cases taken
+from public issues (the command or YAML as reported, the GPU, whether it ran out of memory, and any
+number the tool printed), each through the same check (a training config is written to a temporary
+file and read with read_training_config, as `llmsize check train.yaml` does).
+
     python bench/validate_preflight.py            # table on stdout and the docs page
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import shlex
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +122,102 @@ def rows() -> list[dict[str, Any]]:
     ]
 
 
+CASES_FILE = ROOT / "tests" / "golden" / "preflight_cases.yaml"
+_UNITS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "tokens": 1, "layers": 1}
+
+
+def load_cases() -> list[dict[str, Any]]:
+    """The public-issue cases of tests/golden/preflight_cases.yaml."""
+    import yaml
+
+    doc = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+    return list(doc["cases"])
+
+
+def case_setup(case: dict[str, Any]) -> Any:
+    """The Setup `llmsize check` builds from the case's command (with its env) or config text."""
+    from llmsize.preflight.launch import parse_launch
+    from llmsize.preflight.training_config import read_training_config
+
+    if "config" in case:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "train.yaml"
+            path.write_text(case["config"], encoding="utf-8")
+            return read_training_config(path)
+    env = {str(k): str(v) for k, v in (case.get("env") or {}).items()}
+    return parse_launch(str(case["command"]), env)
+
+
+def check_case(case: dict[str, Any]) -> dict[str, Any]:
+    """Verdict and printed figures of one public-issue case, next to llmsize's."""
+    from llmsize.hardware.gpus import load_catalog
+    from llmsize.preflight.check import run_check
+
+    result = run_check(case_setup(case), load_catalog().get(case["gpu"]), case.get("num_gpus"))
+    figures = result.engine_figures()
+    printed = []
+    for item in case.get("printed") or []:
+        published = float(item["value"]) * _UNITS[item["unit"]]
+        got = figures.get(item["figure"])
+        error = None if got is None else (float(got) - published) / published
+        printed.append({**item, "published": published, "llmsize": got, "error": error})
+    return {
+        "id": case["id"],
+        "tool": case["tool"],
+        "input": case.get("command") or case["config"],
+        "gpu": case["gpu"],
+        "num_gpus": case.get("num_gpus", 1),
+        "expected_fits": case["outcome"] == "fits",
+        "fits": result.fits,
+        "per_gpu_bytes": result.row.per_gpu_bytes,
+        "printed": printed,
+        "xfail": case.get("xfail") or {},
+        "source": case["source"]["url"],
+    }
+
+
+def _case_lines(results: list[dict[str, Any]]) -> list[str]:
+    verdicts = sum(r["fits"] == r["expected_fits"] for r in results)
+    numbers = [p for r in results for p in r["printed"] if p["error"] is not None]
+    within = sum(abs(p["error"]) <= 0.10 for p in numbers)
+    lines = [
+        "",
+        "## Cases from public issues (llama.cpp, Ollama, training configs)",
+        "",
+        "From `tests/golden/preflight_cases.yaml`: the command (with the environment the tool saw)",
+        "or the training YAML as the issue gives it, the GPU, and whether it ran out of memory; where",
+        "the tool printed a number, llmsize's engine figure is set beside it. Setup, quotes and the",
+        "reason for each outcome are in that file.",
+        "",
+        f"- verdicts matching: **{verdicts} of {len(results)}**",
+        f"- printed figures within 10%: **{within} of {len(numbers)}**",
+        "",
+        "| case | tool | GPU | outcome | llmsize (per GPU) | printed figure | published | llmsize | error |",
+        "|---|---|---|---|---|---|---:|---:|---:|",
+    ]
+    for r in results:
+        outcome = "fits" if r["expected_fits"] else "out of memory"
+        said = ("fits" if r["fits"] else "does not fit") + f" ({r['per_gpu_bytes'] / 2**30:.2f} GiB)"
+        gpu = f"{r['num_gpus']}x {r['gpu']}" if r["num_gpus"] > 1 else r["gpu"]
+        cells = [(p["figure"], f"{p['value']:,} {p['unit']}", p) for p in r["printed"]] or [("—", "—", None)]
+        for i, (figure, published, p) in enumerate(cells):
+            got = "—"
+            if p is not None and p["llmsize"] is not None:
+                got = f"{p['llmsize'] / _UNITS[p['unit']]:,.1f} {p['unit']}"
+            err = "—" if p is None or p["error"] is None else f"{p['error']:+.1%}"
+            head = (
+                f"| [{r['id']}]({r['source']}) | {r['tool']} | {gpu} | {outcome} | {said}"
+                if i == 0
+                else "| | | | |"
+            )
+            lines.append(f"{head} | {figure} | {published} | {got} | {err} |")
+    wrong = [r for r in results if r["xfail"]]
+    if wrong:
+        lines += ["", "Known misses (strict xfail in tests/golden/test_preflight_published.py):", ""]
+        lines += [f"- {r['id']}: {'; '.join(f'{k}: {v}' for k, v in r['xfail'].items())}" for r in wrong]
+    return lines
+
+
 def main() -> int:
     results = [check_row(r) for r in rows()]
     verdicts = sum(r["fits"] == r["expected_fits"] for r in results)
@@ -152,6 +254,7 @@ def main() -> int:
         "Rows of engines whose pool llmsize cannot be asked from a command (llama.cpp and",
         "Ollama logs print buffers, not a verdict) are in docs/validation-engines.md.",
     ]
+    lines += _case_lines([check_case(c) for c in load_cases()])
     text = "\n".join(lines) + "\n"
     (ROOT / "docs" / "validation-preflight.md").write_text(text, encoding="utf-8")
     print(text)

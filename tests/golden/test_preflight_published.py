@@ -46,3 +46,46 @@ def test_printed_figure_within_ten_percent(case: dict[str, Any], request: pytest
         request.applymarker(pytest.mark.xfail(strict=True, reason="SGLang load-time reserve not modelled"))
     got = check_row(case)
     assert got["error"] is not None and abs(got["error"]) <= 0.10, got
+
+
+# --- cases from public issues (tests/golden/preflight_cases.yaml) -------------------------------
+# llama.cpp allocation failures, Ollama offload logs and training OOM reports, each with the
+# command or YAML as reported, the GPU and the outcome; the URL and quoted line are in the file.
+from validate_preflight import check_case, load_cases  # noqa: E402
+
+ISSUE_CASES = load_cases()
+
+
+def _mark(case: dict[str, Any], what: str, request: pytest.FixtureRequest) -> None:
+    reason = (case.get("xfail") or {}).get(what)
+    if reason:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def test_issue_cases_cover_each_tool_and_outcome() -> None:
+    assert {c["tool"] for c in ISSUE_CASES} >= {"llama.cpp", "ollama", "llamafactory"}
+    assert {c["outcome"] for c in ISSUE_CASES} == {"fits", "oom"}
+    for case in ISSUE_CASES:
+        assert case["source"]["url"].startswith("https://github.com/"), case["id"]
+        assert case["source"]["quote"].strip(), case["id"]
+
+
+@pytest.mark.parametrize("case", ISSUE_CASES, ids=[c["id"] for c in ISSUE_CASES])
+def test_issue_case_verdict(case: dict[str, Any], request: pytest.FixtureRequest) -> None:
+    _mark(case, "verdict", request)
+    got = check_case(case)
+    assert got["fits"] == got["expected_fits"], got
+
+
+PRINTED = [(c, i) for c in ISSUE_CASES for i in range(len(c.get("printed") or []))]
+
+
+@pytest.mark.parametrize(
+    ("case", "index"), PRINTED, ids=[f"{c['id']}-{c['printed'][i]['figure']}" for c, i in PRINTED]
+)
+def test_issue_case_printed_figure_within_ten_percent(
+    case: dict[str, Any], index: int, request: pytest.FixtureRequest
+) -> None:
+    _mark(case, "figure", request)
+    item = check_case(case)["printed"][index]
+    assert item["error"] is not None and abs(item["error"]) <= 0.10, item

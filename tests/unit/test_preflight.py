@@ -189,6 +189,47 @@ def test_a_model_too_large_for_the_card_does_not_fit_and_gets_a_fix() -> None:
     assert any("--tensor-parallel-size" in (s.command or "") for s in big.suggestions)
 
 
+def test_training_without_zero_on_several_gpus_is_data_parallel(tmp_path: Path) -> None:
+    """DDP puts a whole replica on every rank: 4 GPUs hold no more than 1 does, unless ZeRO-3 shards."""
+    gpu = load_catalog().get("A100-SXM-80GB")
+    text = (
+        "model_name_or_path: Qwen/Qwen2.5-72B-Instruct\nfinetuning_type: lora\nbf16: true\ncutoff_len: 1024\n"
+    )
+    cfg = _write(tmp_path / "sft.yaml", text)
+    one = run_check(read_training_config(cfg), gpu, 1)
+    four = run_check(read_training_config(cfg), gpu, 4)
+    assert not four.fits and four.row.per_gpu_bytes == one.row.per_gpu_bytes
+    assert any("data parallel" in n for n in four.notes)
+    _write(tmp_path / "ds.json", json.dumps({"zero_optimization": {"stage": 3}}))
+    sharded = run_check(
+        read_training_config(_write(tmp_path / "z3.yaml", text + "deepspeed: ds.json\n")), gpu, 4
+    )
+    assert sharded.row.per_gpu_bytes < one.row.per_gpu_bytes / 2
+
+
+def test_a_checkpoint_folder_from_another_host_is_sized_by_its_name(tmp_path: Path) -> None:
+    cfg = _write(tmp_path / "sft.yaml", "model_name_or_path: /nowhere/models/Qwen2.5-7B-Instruct/\n")
+    from llmsize.specs.params import total_params
+
+    result = run_check(read_training_config(cfg), load_catalog().get("H100"))
+    assert 7e9 < total_params(result.spec) < 8e9  # Qwen2.5-7B: 7.6B parameters
+    assert any("not on this machine" in i for i in result.setup.ignored)
+
+
+def test_partial_offload_keeps_the_offloaded_layers_cache_on_the_gpu() -> None:
+    """-ngl below the block count: the GPU holds those layers' weights and K/V; the CPU layers'
+    K/V stays in host RAM and must not be taken off the GPU's share (it went negative at -ngl 0)."""
+    gpu = load_catalog().get("RTX-4090")
+    need = {}
+    for ngl in (0, 16, 32):
+        cmd = f"llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 131072 -ngl {ngl}"
+        need[ngl] = run_check(parse_launch(cmd), gpu).row.per_gpu_bytes
+    kv_per_layer = 131072 * 2 * 8 * 128 * 2  # f16 K and V, 8 KV heads of 128: 4 MiB per 1k tokens
+    assert 0 < need[0] < need[16] < need[32]
+    assert need[16] > 16 * kv_per_layer  # 16 offloaded layers' cache (8 GiB) plus their weights
+    assert need[32] - need[16] > 16 * kv_per_layer
+
+
 def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as done:
         llmsize.cli.main(args)

@@ -282,7 +282,8 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     spec = resolve(_resolvable(setup), revision=setup.get("revision"))
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
-    row = plan_fit_rows(spec, wl, [gpu], wl.num_gpus)[0]
+    planned = _replica(setup, wl, notes)
+    row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]
     if row.engine_version:
         modelled = f"{wl.engine.value} {row.engine_version}"
         setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"
@@ -290,6 +291,20 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     if not row.fits:
         result.suggestions = suggest(result)
     return result
+
+
+def _replica(setup: Setup, wl: Workload, notes: list[str]) -> Workload:
+    """A training config with neither DeepSpeed ZeRO nor FSDP runs plain data parallel on N GPUs:
+    LLaMA-Factory (`llamafactory-cli train` starts torchrun when more than one GPU is visible:
+    cli.py), Axolotl and TRL (accelerate launch) put a whole replica on every rank
+    (torch DistributedDataParallel), so each GPU must hold what one GPU would; the planner must
+    not split the model into tensor or pipeline stages the tool never makes."""
+    if setup.tool not in ("llamafactory", "axolotl", "trl") or wl.zero > 0 or setup.get("fsdp"):
+        return wl
+    if wl.num_gpus <= wl.tp * wl.pp:
+        return wl
+    notes.append(f"{wl.num_gpus} GPUs without ZeRO or FSDP: data parallel, every GPU holds a whole replica")
+    return wl.model_copy(update={"num_gpus": wl.tp * wl.pp})
 
 
 def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
@@ -318,11 +333,26 @@ def _resolvable(setup: Setup) -> str:
         and not Path(model).expanduser().exists()
     ):
         setup.ignored.append(f"{model} is not on this machine: sized from its file name")
-        return Path(model).name[: -len(".gguf")]
+        # "ggml-" is the prefix of llama.cpp's old converter outputs (ggml-model-f16.gguf); it
+        # names the file format, not the model (ggml-c4ai-command-r-plus-104b-q5_k_s.gguf).
+        return Path(model).name[: -len(".gguf")].removeprefix("ggml-")
     if setup.tool == "llama.cpp" and setup.get("hf_repo"):
         repo, _, quant = str(setup.get("hf_repo")).partition(":")
         return f"{repo.split('/')[-1].removesuffix('-GGUF')}-{quant or 'Q4_K_M'}"
+    if _foreign_path(model):
+        # A config or command written on the training/serving host names a checkpoint folder
+        # there (/vol/models/Meta-Llama-3.1-8B-Instruct-bnb-4bit); its last part names the model.
+        setup.ignored.append(f"{model} is not on this machine: sized from its folder name")
+        return Path(model).name
     return model
+
+
+def _foreign_path(model: str) -> bool:
+    """A filesystem path (not an `org/name` repo id) that does not exist here."""
+    from pathlib import Path
+
+    looks_like_path = model.startswith(("/", "./", "../", "~")) or model.count("/") >= 2
+    return looks_like_path and bool(Path(model).name) and not Path(model).expanduser().exists()
 
 
 Candidate = tuple[str, dict[str, Any], dict[str, Any], str]  # change, flags, workload update, cost
@@ -336,6 +366,7 @@ def suggest(result: CheckResult, limit: int = 6) -> list[Suggestion]:
     for change, flags, update, cost in _candidates(result):
         try:
             wl = Workload.model_validate({**result.workload.model_dump(), **update})
+            wl = _replica(result.setup, wl, [])
             row = plan_fit_rows(result.spec, wl, [result.gpu], wl.num_gpus)[0]
         except (BadInputError, ValidationError):
             continue

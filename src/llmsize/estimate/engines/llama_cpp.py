@@ -325,7 +325,15 @@ class LlamaCpp(BaseEngine):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
         # On unified memory (Apple silicon, DGX Spark) host buffers come out of the same pool.
-        host = f.host_bytes if f is not None and not unified else 0
+        # Off the GPU are the weights no GPU holds and the host compute/output buffers: take off
+        # only those. The CPU layers' K/V (in f.host_bytes) was never part of est.total_bytes,
+        # whose kv_cache is the offloaded layers' (peak: static.kv_full), so subtracting
+        # f.host_bytes whole undercounted any -ngl below the block count (negative at -ngl 0).
+        host = 0
+        if f is not None and not unified:
+            host_weights = est.weights_bytes - f.device_weights_bytes
+            host_buffers = est.activations_bytes - f.compute_buffer_bytes
+            host = max(0, host_weights) + max(0, host_buffers)
         need = est.total_bytes - host
         reason = None
         if need > total_bytes:
