@@ -72,9 +72,9 @@ def check_cmd(
         setup = parse_launch(command if len(command) > 1 else command[0], variables)
     gpu_spec = load_catalog(tuple(gpu_file or ())).get(gpu)
     result = run_check(setup, gpu_spec, parse_num_gpus(num_gpus) if num_gpus else None)
-    report = build_report(
-        setup.model, result.spec, result.workload, estimate(result.spec, result.workload), gpus=[result.row]
-    )
+    # The check's own estimate; where the estimator declined it, asking again raises its one-line error.
+    whole = result.estimate or estimate(result.spec, result.workload)
+    report = build_report(setup.model, result.spec, result.workload, whole, gpus=[result.row])
     doc = result.as_dict()
     if output is not None:
         write_check(report, doc, output, force=force)

@@ -16,9 +16,10 @@ from pydantic import ValidationError
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.frameworks import recipe
+from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Optimizer, Workload
 from llmsize.hardware.fit_models import FitRow
-from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.gpus import GpuSpec, driver_reported_bytes
 from llmsize.preflight import rewrite
 from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
@@ -60,25 +61,25 @@ _QUANTS = {
     "modelopt": None,
     "modelopt_fp4": "nvfp4",
 }
-# Workload fields the engine modules may add; a Setup key maps onto the first one that exists.
-_ENGINE_FIELDS = {
-    "max_num_seqs": ("max_num_seqs",),
-    "max_num_batched_tokens": ("max_num_batched_tokens",),
-    "block_size": ("block_size",),
-    "enforce_eager": ("enforce_eager",),
-    "kv_cache_memory": ("kv_cache_memory", "kv_cache_memory_bytes"),
-    "mem_fraction_static": ("mem_fraction_static",),
-    "ubatch": ("ubatch", "n_ubatch"),
-    "n_batch": ("n_batch",),
-    "flash_attn": ("flash_attn",),
-    "n_cpu_moe": ("n_cpu_moe",),
-    "chunked_prefill_size": ("chunked_prefill_size",),
-    "max_running_requests": ("max_running_requests",),
-    "framework": ("framework",),
-    "optimizer_impl": ("optimizer_impl",),
-    "grad_accum": ("grad_accum", "gradient_accumulation"),
-    "offload_optimizer": ("offload_optimizer",),
-    "offload_param": ("offload_param", "offload_params"),
+# Setup keys that are Workload fields under another name, or (None) read but not modelled.
+_WORKLOAD_FIELDS: dict[str, str | None] = {
+    "max_num_seqs": "max_num_seqs",
+    "max_num_batched_tokens": "max_num_batched_tokens",
+    "block_size": "block_size",
+    "enforce_eager": "enforce_eager",
+    "kv_cache_memory": "kv_cache_memory",
+    "mem_fraction_static": "mem_fraction_static",
+    "ubatch": "ubatch",
+    "n_batch": "n_batch",
+    "flash_attn": "flash_attn",
+    "n_cpu_moe": "n_cpu_moe",
+    "chunked_prefill_size": None,
+    "max_running_requests": None,
+    "framework": "framework",
+    "optimizer_impl": None,  # applied through `optimizer` in _training_fields
+    "grad_accum": "gradient_accumulation",
+    "offload_optimizer": "offload_optimizer",
+    "offload_param": "offload_params",
 }
 
 
@@ -107,6 +108,7 @@ class CheckResult:
     workload: Workload
     gpu: GpuSpec
     row: FitRow
+    estimate: Estimate | None = None  # of `workload`; None when the estimator declines it
     notes: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
 
@@ -115,18 +117,18 @@ class CheckResult:
         return self.row.fits
 
     def engine_figures(self) -> dict[str, Any]:
-        r = self.row.model_dump()
+        r = self.row
         kv_needed = None
-        if r.get("kv_tokens") is not None or r.get("kv_pool_bytes") is not None:
-            kv_needed = _kv_bytes_needed(self)
+        if (r.kv_tokens is not None or r.kv_pool_bytes is not None) and self.estimate is not None:
+            kv_needed = self.estimate.kv_cache_bytes
         return {
-            "kv_cache_tokens": r.get("kv_tokens"),
-            "max_concurrency": r.get("max_concurrency", r.get("max_concurrent_seqs")),
+            "kv_cache_tokens": r.kv_tokens,
+            "max_concurrency": r.max_concurrency,
             "kv_cache_bytes_needed": kv_needed,
-            "kv_cache_bytes_available": r.get("kv_pool_bytes"),
-            "gpu_layers": r.get("gpu_layers"),
-            "per_gpu_bytes": r.get("per_gpu_bytes"),
-            "usable_bytes": r.get("usable_bytes"),
+            "kv_cache_bytes_available": r.kv_pool_bytes,
+            "gpu_layers": r.gpu_layers,
+            "per_gpu_bytes": r.per_gpu_bytes,
+            "usable_bytes": r.usable_bytes,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -146,44 +148,24 @@ class CheckResult:
         }
 
 
-def _kv_bytes_needed(result: CheckResult) -> int | None:
-    from llmsize.estimate.core import estimate
-
-    try:
-        return estimate(result.spec, result.workload).kv_cache_bytes
-    except BadInputError:
-        return None
-
-
 def workload_from(
     setup: Setup, spec: ModelSpec, gpu: GpuSpec, num_gpus: int | None
 ) -> tuple[Workload, list[str]]:
     """The Workload the Setup describes, and notes on what had to be assumed."""
     notes: list[str] = []
-    data: dict[str, Any] = {}
-    engine = setup.engine
-    if engine not in {e.value for e in Engine}:
-        stand_in = Engine.LLAMA_CPP.value if engine == "ollama" else Engine.VLLM.value
-        notes.append(
-            f"llmsize has no {engine} engine model yet; sized as {stand_in}, which it runs on"
-            if engine == "ollama"
-            else f"llmsize has no {engine} engine model yet; sized as {stand_in}"
-        )
-        engine = stand_in
-    data["engine"] = engine
+    data: dict[str, Any] = {"engine": Engine(setup.engine)}
     if setup.tool in ("llamafactory", "axolotl", "trl"):
         _training_fields(setup, data)
     else:
         _serving_fields(setup, spec, gpu, data, notes)
-    fields = Workload.model_fields
-    for key, names in _ENGINE_FIELDS.items():
-        if key in setup.values:
-            target = next((n for n in names if n in fields), None)
-            if target is None:
-                if setup.values[key].source.startswith("flag") or setup.values[key].source.startswith("env"):
-                    notes.append(f"{setup.values[key].source} is read but this llmsize does not model it yet")
-                continue
-            data[target] = setup.get(key)
+    for key, target in _WORKLOAD_FIELDS.items():
+        if key not in setup.values:
+            continue
+        if target is None:
+            if setup.values[key].source.startswith(("flag", "env")):
+                notes.append(f"{setup.values[key].source} is read but this llmsize does not model it yet")
+            continue
+        data[target] = setup.get(key)
     model_parallel = int(data.get("tp", 1)) * int(data.get("pp", 1))
     data["num_gpus"] = max(num_gpus or model_parallel, model_parallel)
     if data["num_gpus"] % model_parallel:
@@ -221,7 +203,8 @@ def _serving_fields(
         if tool == "ollama":
             context = setup.get("context")
             if context is None:
-                context = default_context(gpu.memory_bytes, int(setup.get("gpu_overhead") or 0))
+                # The memory the engine module and `estimate --engine ollama` use for the same rule.
+                context = default_context(driver_reported_bytes(gpu), int(setup.get("gpu_overhead") or 0))
                 setup.set("context", context, "default (Ollama: by total VRAM, server/routes.go)")
             data["context"] = min(int(context), spec.max_position_embeddings) if context else 4096
         else:
@@ -276,6 +259,7 @@ def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
 
 
 def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckResult:
+    from llmsize.estimate.core import estimate
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.specs.resolve import resolve
 
@@ -287,7 +271,11 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     if row.engine_version:
         modelled = f"{wl.engine.value} {row.engine_version}"
         setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"
-    result = CheckResult(setup, spec, wl, gpu, row, notes)
+    try:
+        whole = estimate(spec, wl)
+    except BadInputError:
+        whole = None
+    result = CheckResult(setup, spec, wl, gpu, row, whole, notes)
     if not row.fits:
         result.suggestions = suggest(result)
     return result
@@ -310,7 +298,6 @@ def _replica(setup: Setup, wl: Workload, notes: list[str]) -> Workload:
 def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
     """Show in `parsed` the defaults the engine module picks for this GPU (their one home)."""
     from llmsize.estimate.engines.registry import engine_for
-    from llmsize.hardware.gpus import driver_reported_bytes
 
     engine = engine_for(wl)
     filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment)

@@ -27,12 +27,11 @@ _ENV = (
 
 
 def default_context(total_vram_bytes: int, overhead_bytes: int = 0) -> int:
-    """Ollama's default num_ctx for a machine with this much GPU memory, by the engine module's tiers
-    (server/routes.go `Serve`), before the cap at the model's trained context."""
-    from llmsize.estimate.engines.ollama import VRAM_TIERS
+    """Ollama's default num_ctx for a machine with this much GPU memory (server/routes.go `Serve`),
+    before the cap at the model's trained context: the engine module's tiers."""
+    from llmsize.estimate.engines.ollama import vram_default_context
 
-    vram = max(0, total_vram_bytes - overhead_bytes)
-    return next((ctx for floor, ctx in VRAM_TIERS if vram >= floor), 4096)
+    return vram_default_context(max(0, total_vram_bytes - overhead_bytes))
 
 
 def parse_ollama(args: list[str], env: Mapping[str, str], argv: list[str]) -> Setup:

@@ -37,6 +37,11 @@ NUM_BATCH = 512  # REFERENCE: ollama api/types.go DefaultOptions NumBatch 512 (-
 VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_768), (0, 4_096))
 
 
+def vram_default_context(total_vram: int) -> int:
+    """The NumCtx Ollama defaults to on this much VRAM (all GPUs, less OLLAMA_GPU_OVERHEAD each)."""
+    return next((ctx for floor, ctx in VRAM_TIERS if total_vram >= floor), 4_096)
+
+
 class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
@@ -64,10 +69,7 @@ class Ollama(LlamaCpp):
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx Ollama picks on this much VRAM, capped at the model's trained context."""
-        for floor, ctx in VRAM_TIERS:
-            if total_vram >= floor:
-                return min(ctx, spec.max_position_embeddings)
-        return 4_096
+        return min(vram_default_context(total_vram), spec.max_position_embeddings)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)
