@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from llmsize.cli.app import app  # noqa: E402
+from llmsize.cli import app  # noqa: E402  (every command registered)
 
 GIB = 2**30
 TT = "https://github.com/pytorch/torchtune/blob/bd2a0fc7c31430972728494fa01aaeeb0ebf1ba1/README.md"
