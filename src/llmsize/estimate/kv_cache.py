@@ -108,6 +108,12 @@ def kv_terms(
             )
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
     windows = eng.keeps_windows(kv_dtype)
+    if not spec.per_layer_heads:  # one size per token for every layer: group by window alone (issue 15)
+        by_window: dict[int | None, int] = {}
+        for layer in layers:
+            window = spec.layer_window(layer) if windows else None
+            by_window[window] = by_window.get(window, 0) + 1
+        return (*(KvTerm(n, per_token, w) for w, n in by_window.items()), *states)
     counts: dict[tuple[int | None, Fraction], int] = {}
     for layer in layers:
         window = spec.layer_window(layer) if windows else None

@@ -169,7 +169,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
 class PrecisionOption(BaseModel):
     """One weight format to try: a label and the workload fields that select it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     label: str
     dtype: str | None = None
@@ -177,7 +177,7 @@ class PrecisionOption(BaseModel):
 
 
 class PrecisionResult(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     option: PrecisionOption
     row: FitRow
@@ -719,7 +719,7 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
 class ModelFit(BaseModel):
     """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model: str
     params: int
@@ -764,7 +764,7 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus
 class CompareRow(BaseModel):
     """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model: str
     weight_format: str

@@ -43,7 +43,7 @@ NAME_FIELDS: tuple[str, ...] = (
 class ModelInfo(BaseModel):
     """What was estimated: name, exact parameter counts, architecture, weight format and provenance."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     params: int = Field(description="total parameters")
@@ -63,7 +63,7 @@ class ModelInfo(BaseModel):
 class ComponentInfo(BaseModel):
     """The rule behind one memory component and the same rule with this model's numbers."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     formula: str
     detail: str
@@ -72,7 +72,7 @@ class ComponentInfo(BaseModel):
 class Report(BaseModel):
     """One estimate, ready for a table, JSON, YAML or CSV."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     schema_version: int = SCHEMA_VERSION
     llmsize_version: str

@@ -37,7 +37,7 @@ class CheckpointVariant(BaseModel):
     that was read, so that `-it` is not sized from the base repository's config.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     names: tuple[str, ...] = Field(min_length=1)
     torch_dtype: str = Field(min_length=1)
@@ -48,7 +48,7 @@ class CheckpointVariant(BaseModel):
 class CatalogModel(BaseModel):
     """One entry of a model_specs/*.yaml file; a typo in a field name is an error, not a silent default."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
@@ -98,7 +98,7 @@ class CatalogModel(BaseModel):
 class CatalogFile(BaseModel):
     """One model_specs/<family>.yaml file."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     family: str = Field(min_length=1)
     models: tuple[CatalogModel, ...] = Field(min_length=1)
