@@ -9,7 +9,7 @@ and optimizer states that exist at that moment). Overhead is added on top, so th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
@@ -120,13 +120,17 @@ def _placement(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) 
     )
 
 
-def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
+def estimate(spec: ModelSpec, wl: Workload, *, ranges: bool = True) -> Estimate:
     """Predicted peak memory of `wl` on the busiest GPU, component by component.
 
     `weights` is every weight wherever the engine keeps it (llama.cpp leaves some in host RAM);
-    `Estimate.engine_figures` splits them and carries what the engine itself prints.
+    `Estimate.engine_figures` splits them and carries what the engine itself prints. With
+    `ranges=False` the activations' low-high range is not walked (it equals the nominal value):
+    the planner's searches only compare totals.
     """
     ctx, busiest = plan(spec, wl)
+    if not ranges:
+        ctx = replace(ctx, ranges=False)
     eng = ctx.engine
     static = busiest.static
     placement = _placement(spec, wl, ctx, busiest)

@@ -52,10 +52,15 @@ MAX_BATCH_SEARCH = 1 << 20
 
 
 def default_estimator() -> EstimateFn:
-    """The memory model's `estimate(spec, wl)` (imported lazily: planning is a layer above it)."""
+    """The memory model's `estimate(spec, wl)` (imported lazily: planning is a layer above it),
+    without the activations' low-high range: fit rows show totals only, and the range costs a
+    second activation walk per estimate (issue 15: `fit --all`)."""
     from llmsize.estimate.core import estimate
 
-    return estimate
+    def nominal(spec: ModelSpec, wl: Workload) -> Estimate:
+        return estimate(spec, wl, ranges=False)
+
+    return nominal
 
 
 @dataclass(frozen=True, order=True)
