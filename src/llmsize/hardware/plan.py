@@ -53,12 +53,12 @@ MAX_BATCH_SEARCH = 1 << 20
 
 def default_estimator() -> EstimateFn:
     """The memory model's `estimate(spec, wl)` (imported lazily: planning is a layer above it),
-    without the activations' low-high range: fit rows show totals only, and the range costs a
-    second activation walk per estimate (issue 15: `fit --all`)."""
+    numbers only (explained=False): fit rows show totals, while the low-high range costs a second
+    activation walk and the formulas a few string tables per estimate (issue 15: `fit --all`)."""
     from llmsize.estimate.core import estimate
 
     def nominal(spec: ModelSpec, wl: Workload) -> Estimate:
-        return estimate(spec, wl, ranges=False)
+        return estimate(spec, wl, explained=False)
 
     return nominal
 

@@ -117,7 +117,9 @@ def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
 
 
 def model_info(spec: ModelSpec, estimate: Estimate, parsed: ParsedName | None = None) -> ModelInfo:
-    return ModelInfo(
+    # Built from validated objects: model_construct skips building the validator, which only a
+    # JSON/YAML dump needs (issue 15: a cold human `estimate`).
+    return ModelInfo.model_construct(
         name=spec.name,
         params=estimate.params,
         active_params=estimate.active_params,
@@ -142,17 +144,25 @@ def build_report(
     gpus: Sequence[FitRow] = (),
     parsed: ParsedName | None = None,
 ) -> Report:
-    """Assemble the Report of one estimate (`gpus` stays empty unless a fit was asked for)."""
+    """Assemble the Report of one estimate (`gpus` stays empty unless a fit was asked for).
+
+    Every part comes from validated objects (Estimate, Workload, ModelSpec, FitRow), so the Report is
+    constructed without building its validator, which only loading a saved report needs; the
+    memory check still runs (issue 15: a cold human `estimate`).
+    """
     from llmsize import __version__
 
-    return Report(
+    return Report.model_construct(
         llmsize_version=__version__,
         input=model_input,
         model=model_info(spec, estimate, parsed),
         workload=workload.model_dump(mode="json"),
-        memory=estimate.memory_dict(),
+        memory=Report._memory_is_bytes(estimate.memory_dict()),
         memory_ranges=estimate.ranges_dict(),
-        components={c.name: ComponentInfo(formula=c.formula, detail=c.detail) for c in estimate.components},
+        components={
+            c.name: ComponentInfo.model_construct(formula=c.formula, detail=c.detail)
+            for c in estimate.components
+        },
         peak_phase=estimate.peak_phase,
         trainable_params=estimate.trainable_params,
         gpus=list(gpus),
