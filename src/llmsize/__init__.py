@@ -27,7 +27,9 @@ __all__ = sorted([*_EXPORTS, "__version__"])
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        return _version()
+        version = _version()
+        globals()["__version__"] = version  # looked up once per process
+        return version
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'llmsize' has no attribute {name!r}")
