@@ -157,36 +157,17 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                 f_next = value(lo + 1)
                 if f_next > budget:
                     return lo
-                slope = f_next - f_lo
                 lo, f_lo = lo + 1, f_next
-                # It fell short: f bends upwards (eager attention is quadratic in context). The local
-                # slope reaches the budget at or just past the answer, a tight bound (issue 15).
-                if slope > 0:
-                    guess = lo + (budget - f_lo) // slope
-                    lo, f_lo, hi, f_hi = _probe(value, budget, guess, lo, f_lo, hi, f_hi)
         else:
             hi, f_hi = x, fx
             if secant and hi - 1 > lo:
                 f_prev = value(hi - 1)
                 if f_prev <= budget:
                     return hi - 1
-                slope = f_hi - f_prev
                 hi, f_hi = hi - 1, f_prev
-                if slope > 0:  # it overshot: f bends downwards; the same bound from above
-                    guess = hi - -(-(f_hi - budget) // slope)
-                    lo, f_lo, hi, f_hi = _probe(value, budget, guess, lo, f_lo, hi, f_hi)
         use_bisect = (hi - lo) > width // 2 and not use_bisect
     return lo
 
-
-
-def _probe(value: Callable[[int], int], budget: int, x: int, lo: int, f_lo: int, hi: int, f_hi: int,
-           ) -> tuple[int, int, int, int]:
-    """The bracket (lo, f(lo), hi, f(hi)) narrowed by evaluating f at `x` when it lies strictly inside."""
-    if not lo < x < hi:
-        return lo, f_lo, hi, f_hi
-    fx = value(x)
-    return (x, fx, hi, f_hi) if fx <= budget else (lo, f_lo, x, fx)
 
 # ------------------------------------------------------------------------------------------- results
 
