@@ -71,6 +71,34 @@ ROWS: list[tuple[str, str, dict[str, Any], float]] = [
         },
         60.0,
     ),
+    # + compile: every decoder layer compiled (compiled_blocks.py); the plain CE stays eager
+    # because full_finetune_single_device drops compile_loss's result
+    (
+        "3B-full-packed-compile",
+        "Llama-3.2-3B",
+        {
+            **TT_3B,
+            "loss": "full",
+            "gradient_checkpointing": False,
+            "optimizer_in_backward": False,
+            "optimizer": "adamw-fused",
+            "compile": True,
+        },
+        51.0,
+    ),
+    (
+        "3B-full-packed-compile-chunked-ce",
+        "Llama-3.2-3B",
+        {
+            **TT_3B,
+            "loss": "chunked",
+            "gradient_checkpointing": False,
+            "optimizer_in_backward": False,
+            "optimizer": "adamw-fused",
+            "compile": True,
+        },
+        42.9,
+    ),
     (
         "3B-full-ac",
         "Llama-3.2-3B",

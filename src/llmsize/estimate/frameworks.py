@@ -63,6 +63,8 @@ class Recipe:
     master_weights: bool  # default fp32 master copy for full training in fp16/bf16
     defaults: tuple[str, ...]  # the settings taken from the framework, for the assumptions
     fast_kernels: bool = False  # Unsloth's LoRA, MLP, RMSNorm and RoPE kernels
+    logits_fp32: bool = False  # the model returns fp32 logits (torchtune without a chunked loss)
+    compiled_loss: bool = False  # --compile reaches the loss (not torchtune's full-FT plain CE)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -148,7 +150,38 @@ def recipe(wl: Workload) -> Recipe:
     fast = fw is Framework.UNSLOTH
     if fast:
         notes.append("Unsloth's LoRA/MLP/RMSNorm/RoPE kernels")
-    return Recipe(fw, optimizer, gc, loss, chunks, in_bwd, offload, adapter_bytes, master, tuple(notes), fast)
+    # torchtune's TransformerDecoder.unembed (modules/transformer.py) returns `self.output(h).float()`
+    # unless the loss takes the hidden states or chunked logits: the full loss gets fp32 logits
+    logits_fp32 = fw is Framework.TORCHTUNE and loss is Loss.FULL
+    compiled_loss = wl.compile and not _loss_compile_dropped(fw, wl, loss)
+    if wl.compile and not compiled_loss:
+        notes.append("the plain cross-entropy runs eager (torchtune drops compile_loss's result)")
+    return Recipe(
+        fw,
+        optimizer,
+        gc,
+        loss,
+        chunks,
+        in_bwd,
+        offload,
+        adapter_bytes,
+        master,
+        tuple(notes),
+        fast,
+        logits_fp32,
+        compiled_loss,
+    )
+
+
+def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:
+    """torchtune's `training.compile_loss` (training/_compile.py) compiles a chunked loss's method in
+    place but returns `torch.compile(loss)` for a plain loss module; only lora_finetune_single_device
+    assigns the result (`self._loss_fn = training.compile_loss(...)`), the full fine-tuning and the
+    distributed recipes call it and drop it, so their plain cross-entropy runs eager."""
+    if fw is not Framework.TORCHTUNE or loss is not Loss.FULL:
+        return False
+    single_device_lora = wl.mode in (Mode.LORA, Mode.QLORA) and wl.num_gpus == 1
+    return not single_device_lora
 
 
 def recipe_note(r: Recipe) -> str:

@@ -104,6 +104,8 @@ def _dims(
         loss_chunks=rc.loss_chunks,
         fast=rc.fast_kernels and wl.mode.trains,
         compiled=wl.compile and wl.mode.trains,
+        compiled_loss=rc.compiled_loss and wl.mode.trains,
+        logits_fp32=rc.logits_fp32 and wl.mode.trains,
         liger=wl.liger and wl.mode.trains,
     )
 
@@ -370,7 +372,8 @@ def training_candidates(
     if head:
         tw = _Walk(train=True)
         x = tw.new("last layer output", x_bytes, rg=True)
-        xn = _norm(tw, d, spec, x, "norm")
+        # torchtune compiles the decoder layers and the loss, not the final norm (compile_model)
+        xn = _norm(tw, replace(d, compiled=False), spec, x, "norm")
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
         tw.drop(x)
         tw.cur = tw.cur - released

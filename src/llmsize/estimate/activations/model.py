@@ -106,7 +106,9 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         w.drop(l2)
         logits = w.op("logits *cap", rows * vocab * d.e, [l3])
         w.drop(l3)
-    if spec.logits_fp32:  # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float()
+    # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float(); torchtune's
+    # TransformerDecoder.unembed: output = self.output(h).float() (modules/transformer.py)
+    if spec.logits_fp32 or d.logits_fp32:
         lf = w.op("logits .float()", rows * vocab * 4, [logits])
         w.drop(logits)
         logits = lf
@@ -119,14 +121,14 @@ def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     vocab = spec.vocab_size
     padded = w.new("labels padded", d.b * (d.s + 1) * 8)
     target = w.new("shift_labels", d.T * 8)
-    if d.compiled:
+    if d.compiled_loss:
         from llmsize.estimate.loss_walk import compiled_cross_entropy
 
         loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
         w.drop(target, padded)
         return loss
     # logits.float() copies, unless the model already returned fp32 logits (then it is a no-op)
-    lf = logits if spec.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
+    lf = logits if spec.logits_fp32 or d.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
     lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
     if lf is not logits:
         w.drop(lf)

@@ -201,9 +201,11 @@ class Dims:
     ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
     loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
     fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
-    compiled: bool = False  # the loss runs under torch.compile (loss_walk.compiled_cross_entropy)
+    compiled: bool = False  # each decoder block runs under torch.compile (compiled_blocks.py)
+    compiled_loss: bool = False  # ... and the loss (loss_walk.compiled_cross_entropy)
     liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
     loss_chunks: int = 1
+    logits_fp32: bool = False  # the model's forward upcasts the logits (torchtune `output(h).float()`)
 
     @property
     def T(self) -> Num:
@@ -308,6 +310,10 @@ def _rmsnorm(
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if d.compiled and not d.fast:
+        from llmsize.estimate.compiled_blocks import compiled_rmsnorm
+
+        return compiled_rmsnorm(w, d, x, width, n, name)
     if (d.fast or d.liger) and not gemma:
         # Unsloth's fast_rms_layernorm and Liger's LigerRMSNormFunction keep the same: X and rstd
         from llmsize.estimate.unsloth_kernels import fast_rmsnorm
@@ -356,9 +362,10 @@ def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows
     if d.fast:
         # unsloth/kernels/rope_embedding.py: rotates Q and K in place (a view, nothing allocated)
         return w.op("rope (in place)", n, [x], view_of=x)
-    if d.liger:
-        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place
-        return w.op("rope (liger)", n, [x], saves=[cos, sin])
+    if d.liger or d.compiled:
+        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place;
+        # under torch.compile one fused kernel writes the rotated copy (compiled_blocks.py)
+        return w.op("rope (liger)" if d.liger else "rope (compiled)", n, [x], saves=[cos, sin])
     xc = w.op("rope x*cos", n, [x], saves=[cos])
     neg = w.op("rope neg", n // 2, [x])
     rot = w.op("rope rotate_half", n, [neg, x])
