@@ -65,6 +65,7 @@ class Recipe:
     fast_kernels: bool = False  # Unsloth's LoRA, MLP, RMSNorm and RoPE kernels
     logits_fp32: bool = False  # the model returns fp32 logits (torchtune without a chunked loss)
     compiled_loss: bool = False  # --compile reaches the loss (not torchtune's full-FT plain CE)
+    unsloth_checkpointing: bool = False  # Unsloth's own checkpoint Function (see activations/candidates.py)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -170,6 +171,7 @@ def recipe(wl: Workload) -> Recipe:
         fast,
         logits_fp32,
         compiled_loss,
+        fw is Framework.UNSLOTH and gc,
     )
 
 

@@ -106,6 +106,7 @@ def _dims(
         compiled=wl.compile and wl.mode.trains,
         compiled_loss=rc.compiled_loss and wl.mode.trains,
         logits_fp32=rc.logits_fp32 and wl.mode.trains,
+        gc_holds_output=rc.unsloth_checkpointing and wl.mode.trains,
         liger=wl.liger and wl.mode.trains,
     )
 
@@ -275,7 +276,12 @@ def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool)
     w.cur = x_bytes  # the gradient of the block's output
     x = w.new("layer input", x_bytes, rg=x_rg)
     out = _layer(w, d, spec, x, ctx, layer, None)
-    w.drop(out)
+    if not d.gc_holds_output:
+        w.drop(out)
+    # Unsloth's checkpoint Functions (unsloth_zoo gradient_checkpointing.py, Unsloth_Offloaded_
+    # Gradient_Checkpointer.backward) bind the recomputed output, `(output,) = forward_function(...)`,
+    # and hold it through `torch.autograd.backward(output, dY)`; torch's non-reentrant checkpoint
+    # (transformers 5's default) keeps no reference to it.
     w.cur = w.cur - x_bytes
     peak, _end = _backward(w, out, out.nbytes)
     grads = sum((op.weight_grad for op in w.tape), start=0)
@@ -323,10 +329,15 @@ def training_candidates(
     for wk in walks:
         saved_before.append(saved_before[-1] + wk.saved)
     host = saved_before[n]
-    if offload:
-        # Activation offloading (torchtune OffloadActivations, Unsloth's offloaded checkpointing):
-        # saved tensors go to pinned host memory as the next block starts and come back one block
-        # ahead of backward, so the GPU holds at most two blocks' saved sets.
+    if offload and d.gc_holds_output:
+        # Unsloth_Offloaded_Gradient_Checkpointer (unsloth_zoo gradient_checkpointing.py): forward
+        # copies each block's input to the host (`.to("cpu", non_blocking=True)`) and keeps no GPU
+        # copy; backward brings back only the block it recomputes (inside that block's walk).
+        saved_before = [0 * v for v in saved_before]
+    elif offload:
+        # Activation offloading (torchtune OffloadActivations): saved tensors go to pinned host
+        # memory as the next block starts and come back one block ahead of backward, so the GPU
+        # holds at most two blocks' saved sets.
         in_flight = (
             2 * max((wk.saved for wk in walks), default=0)
             if np.ndim(host) == 0

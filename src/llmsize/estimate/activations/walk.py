@@ -206,6 +206,7 @@ class Dims:
     liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
     loss_chunks: int = 1
     logits_fp32: bool = False  # the model's forward upcasts the logits (torchtune `output(h).float()`)
+    gc_holds_output: bool = False  # the checkpoint keeps the recomputed block output through its backward
 
     @property
     def T(self) -> Num:
