@@ -96,7 +96,8 @@ ROWS: list[Row] = [
     Row(
         f"{TT} (Memory and training speed)",
         "Llama 3.1 70B LoRA r16 (q,k,v), 8x A100, FSDP",
-        f"Llama-3.1-70B --mode lora --lora-rank 16 --lora-targets {TT_70B_LORA} {TT_8B} --zero 3 --num-gpus 8",
+        f"Llama-3.1-70B --mode lora --lora-rank 16 --lora-targets {TT_70B_LORA} {TT_8B} "
+        "--zero 3 --num-gpus 8",
         27.6,
         "allocated",
         True,
@@ -115,7 +116,8 @@ ROWS: list[Row] = [
     Row(
         f"{TT} (Memory and training speed)",
         "Llama 3.1 8B LoRA r8 (q,v), 1x A6000, bs 2, packed 2048",
-        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_8B_LORA} {TT_8B} --no-gradient-checkpointing",
+        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_8B_LORA} {TT_8B} "
+        "--no-gradient-checkpointing",
         30.3,
         "allocated",
         False,
@@ -298,6 +300,7 @@ for gb, unsloth_ctx, hf_ctx in UNSLOTH_70B_ROWS:
                 "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
             )
         )
+
 
 def run(row: Row) -> tuple[float, str]:
     result = CliRunner().invoke(app, ["estimate", *shlex.split(row.args), "--format", "json"])

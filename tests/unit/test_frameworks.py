@@ -106,3 +106,50 @@ def test_paged_32bit_adamw_keeps_fp32_states_outside_the_total() -> None:
     fused = estimate(spec, Workload(mode="qlora", optimizer="adamw-fused", context=1024))
     assert est.paged_bytes == fused.optimizer_bytes > 0  # fp32 adapters: the same 8 B/param
     assert est.optimizer_bytes == 0
+
+
+@pytest.mark.parametrize(
+    ("kw", "compiled"),
+    [
+        # full_finetune_single_device calls training.compile_loss and drops the compiled module
+        ({"mode": "full", "loss": "full"}, False),
+        # lora_finetune_single_device assigns it: `self._loss_fn = training.compile_loss(...)`
+        ({"mode": "lora", "loss": "full"}, True),
+        # lora_finetune_distributed drops it again
+        ({"mode": "lora", "loss": "full", "num_gpus": 2, "zero": 3}, False),
+        # a chunked loss compiles its method in place, whichever recipe runs it
+        ({"mode": "full", "loss": "chunked"}, True),
+    ],
+)
+def test_torchtune_compiles_the_loss_where_its_recipe_keeps_the_result(
+    kw: dict[str, object], compiled: bool
+) -> None:
+    r = recipe(Workload(framework="torchtune", compile=True, **kw))  # type: ignore[arg-type]
+    assert r.compiled_loss is compiled
+    assert r.logits_fp32 is (kw["loss"] == "full")  # TransformerDecoder: self.output(h).float()
+
+
+def test_compiling_the_blocks_keeps_less_than_eager() -> None:
+    """torch.compile's partitioner recomputes the norms' fp32 copies and silu(gate) in backward."""
+    spec = llama3_8b_spec()
+    base = Workload(
+        mode="full", framework="plain", loss="chunked", context=4096, gradient_checkpointing=False
+    )
+    eager = estimate(spec, base).activations_bytes
+    compiled = estimate(spec, base.model_copy(update={"compile": True})).activations_bytes
+    fp32_norm_copies_and_silu = (2 * 4 * spec.hidden_size + 2 * spec.intermediate_size) * 4096
+    assert eager - compiled >= fp32_norm_copies_and_silu * (spec.num_layers - 1)
+
+
+def test_unsloth_offload_keeps_no_block_but_the_one_recomputed() -> None:
+    """Unsloth_Offloaded_Gradient_Checkpointer copies each block's input to the host and prefetches
+    nothing: against Unsloth's plain checkpointing, which keeps every block's input on the GPU, the
+    last block's backward holds all L-2 inputs fewer (the first block's input is the embeddings,
+    live either way), not L-4 as with torchtune's two blocks in flight."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "qlora", "lora_targets": ("all-linear",), "context": 16384, "framework": "unsloth"}
+    offloaded = Workload(**kw)  # type: ignore[arg-type]
+    kept = Workload(activation_offloading=False, **kw)  # type: ignore[arg-type]
+    assert recipe(offloaded).unsloth_checkpointing and recipe(offloaded).activation_offloading
+    saved = estimate(spec, kept).activations_bytes - estimate(spec, offloaded).activations_bytes
+    assert saved == (spec.num_layers - 2) * 16384 * spec.hidden_size * 2

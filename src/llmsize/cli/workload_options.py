@@ -141,7 +141,9 @@ GradAccumOpt = Annotated[
 CompileOpt = Annotated[
     bool,
     typer.Option(
-        "--compile", help="torch.compile each decoder layer and the loss (torchtune compile: True).", rich_help_panel=_TRAIN
+        "--compile",
+        help="torch.compile each decoder layer and the loss (torchtune compile: True).",
+        rich_help_panel=_TRAIN,
     ),
 ]
 LigerOpt = Annotated[

@@ -20,10 +20,11 @@ So a compiled RMSNorm keeps its bf16 input (or, for the second norm, the o_proj 
 summed from: the same bytes) and the inverse RMS; a compiled SwiGLU keeps gate and up and the
 product that down_proj reads; RoPE keeps only the rotary tables. The fp32 copies eager code
 keeps for RMSNorm's backward (`LlamaRMSNorm`: `hidden_states.to(torch.float32)`) and SiLU's
-output are gone. Checked on CPU (`bench/compile_saved.py`, aot_eager_decomp_partition and
-inductor give the same saved set): a bf16 Llama block keeps 11,544 B per token eager and 8,088
-compiled (hidden 256, intermediate 704), the difference being 2 x 4 x hidden + 2 x intermediate
-bytes: both norms' fp32 copies replaced by bf16 ones, and silu(gate).
+output are gone. Checked on CPU with torch 2.13 (`bench/compile_saved.py`; the
+aot_eager_decomp_partition and inductor backends keep the same set): a bf16 Llama block (hidden
+256, intermediate 704) keeps 11,288 B per token eager and 7,832 compiled, the walk exactly the
+same; the difference is 2 x 4 x hidden + 2 x intermediate bytes: both norms' fp32 copies replaced
+by bf16 ones, and silu(gate) (tests/trace/test_compiled_block.py).
 """
 
 from __future__ import annotations

@@ -143,7 +143,8 @@ class Workload(BaseModel):
     )
     gradient_accumulation: int = Field(default=1, gt=0, description="micro-batches per optimizer step")
     compile: bool = Field(
-        default=False, description="each decoder layer and the loss run under torch.compile (torchtune compile: True)"
+        default=False,
+        description="each decoder layer and the loss run under torch.compile (torchtune compile: True)",
     )
     liger: bool = Field(
         default=False, description="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE"
