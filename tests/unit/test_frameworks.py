@@ -153,3 +153,31 @@ def test_unsloth_offload_keeps_no_block_but_the_one_recomputed() -> None:
     assert recipe(offloaded).unsloth_checkpointing and recipe(offloaded).activation_offloading
     saved = estimate(spec, kept).activations_bytes - estimate(spec, offloaded).activations_bytes
     assert saved == (spec.num_layers - 2) * 16384 * spec.hidden_size * 2
+
+
+def test_padding_free_sizes_on_the_real_tokens() -> None:
+    """A flattened batch of 8 sequences of 512 real tokens keeps what 8 full rows of 512 keep with
+    flash attention (varlen: attention stays per sequence), far less than rows padded to 4096."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "lora", "framework": "trl", "attention": "flash", "batch": 8}
+    flat = estimate(spec, Workload(context=512, padding_free=True, **kw)).activations_bytes  # type: ignore[arg-type]
+    rows = estimate(spec, Workload(context=512, **kw)).activations_bytes  # type: ignore[arg-type]
+    padded = estimate(spec, Workload(context=4096, **kw)).activations_bytes  # type: ignore[arg-type]
+    assert flat == pytest.approx(rows, rel=0.01)
+    assert flat < padded / 4
+
+
+def test_padding_free_with_sdpa_builds_the_block_diagonal_mask() -> None:
+    """transformers' create_causal_mask detects the packed position_ids and, for SDPA, materialises
+    a tokens x tokens mask over the flattened row (masking_utils.find_packed_sequence_indices)."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "lora", "framework": "trl", "batch": 16, "context": 2048, "padding_free": True}
+    sdpa = estimate(spec, Workload(attention="sdpa", **kw)).activations_bytes  # type: ignore[arg-type]
+    flash = estimate(spec, Workload(attention="flash", **kw)).activations_bytes  # type: ignore[arg-type]
+    tokens = 16 * 2048
+    assert sdpa - flash >= tokens * tokens  # at least the boolean mask
+
+
+def test_padding_free_needs_training() -> None:
+    with pytest.raises(ValueError, match="padding-free"):
+        Workload(mode="inference", padding_free=True)

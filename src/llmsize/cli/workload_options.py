@@ -146,6 +146,15 @@ CompileOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+PaddingFreeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--padding-free",
+        help="Training batches flattened into one row without padding (TRL padding_free); --context is "
+        "then the mean tokens per sequence.",
+        rich_help_panel=_TRAIN,
+    ),
+]
 LigerOpt = Annotated[
     bool,
     typer.Option(
@@ -251,6 +260,7 @@ def build_workload(
     grad_accum: int = 1,
     compile: bool = False,
     liger: bool = False,
+    padding_free: bool = False,
     offload_optimizer: Offload = Offload.NONE,
     offload_params: Offload = Offload.NONE,
     attention: Attention | None = None,
@@ -295,6 +305,7 @@ def build_workload(
             gradient_accumulation=grad_accum,
             compile=compile,
             liger=liger,
+            padding_free=padding_free,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,
@@ -337,6 +348,7 @@ WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
     "grad_accum",
     "compile",
     "liger",
+    "padding_free",
     "offload_optimizer",
     "offload_params",
 )

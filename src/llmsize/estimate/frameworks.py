@@ -79,6 +79,8 @@ class Recipe:
             "activation_offloading": self.activation_offloading,
             "master_weights_default": self.master_weights,
             "unsloth_kernels": self.fast_kernels,
+            "compiled_loss": self.compiled_loss,
+            "logits_fp32": self.logits_fp32,
             "defaults_assumed": list(self.defaults),
         }
 

@@ -149,6 +149,11 @@ class Workload(BaseModel):
     liger: bool = Field(
         default=False, description="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE"
     )
+    padding_free: bool = Field(
+        default=False,
+        description="the batch's sequences are flattened into one row without padding (TRL padding_free, "
+        "DataCollatorWithFlattening); context is then the mean tokens per sequence",
+    )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
@@ -212,6 +217,10 @@ class Workload(BaseModel):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        if self.padding_free and not self.mode.trains:
+            raise ValueError(
+                "--padding-free flattens training batches; it does not apply to --mode inference"
+            )
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
 

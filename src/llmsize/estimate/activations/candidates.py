@@ -107,6 +107,7 @@ def _dims(
         compiled_loss=rc.compiled_loss and wl.mode.trains,
         logits_fp32=rc.logits_fp32 and wl.mode.trains,
         gc_holds_output=rc.unsloth_checkpointing and wl.mode.trains,
+        packed=wl.padding_free and wl.mode.trains,
         liger=wl.liger and wl.mode.trains,
     )
 
@@ -296,14 +297,19 @@ def training_candidates(
     order = [layer_kind(spec, layer) for layer in layers]
     groups = _layers_by_kind(spec, layers, order)
     kinds = {k for k, _ in groups}
+    # Padding-free batches (TRL padding_free, transformers DataCollatorWithFlattening): the
+    # sequences are concatenated into one row, position_ids restarting at each, so every tensor
+    # is sized on the real tokens; attention stays per sequence (masking_utils.py
+    # find_packed_sequence_indices: flash attention runs varlen, SDPA gets a block-diagonal mask).
+    rows, tokens = (1, wl.batch * wl.context) if wl.padding_free else (wl.batch, wl.context)
     d = _dims(
         spec,
         wl,
         e,
-        s=wl.context,
-        kv=wl.context,
-        batch=wl.batch,
-        logits_tokens=wl.context,
+        s=tokens,
+        kv=tokens,
+        batch=rows,
+        logits_tokens=tokens,
         attention=wl.attention,
         targets=targets,
     )

@@ -20,6 +20,10 @@ def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
         # FalconModel.forward calls create_causal_mask(..., allow_is_causal_skip=False): "Always
         # materialize the mask so alibi can be added onto it" (modeling_falcon.py), rotary or not.
         return True
+    if d.packed and not flash:
+        # create_causal_mask sees position_ids restarting inside the row (a packed sequence) and
+        # builds the block-diagonal mask instead of skipping it (allow_is_causal_skip = False)
+        return True
     if flash or kind != "sliding_attention" or not spec.sliding_window:
         return False
     return bool(np.any(d.kv >= spec.sliding_window))

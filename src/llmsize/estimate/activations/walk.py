@@ -207,6 +207,7 @@ class Dims:
     loss_chunks: int = 1
     logits_fp32: bool = False  # the model's forward upcasts the logits (torchtune `output(h).float()`)
     gc_holds_output: bool = False  # the checkpoint keeps the recomputed block output through its backward
+    packed: bool = False  # one row of several sequences (padding-free): attention must not cross them
 
     @property
     def T(self) -> Num:
