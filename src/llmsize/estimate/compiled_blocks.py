@@ -24,7 +24,8 @@ output are gone. Checked on CPU with torch 2.13 (`bench/compile_saved.py`; the
 aot_eager_decomp_partition and inductor backends keep the same set): a bf16 Llama block (hidden
 256, intermediate 704) keeps 11,288 B per token eager and 7,832 compiled, the walk exactly the
 same; the difference is 2 x 4 x hidden + 2 x intermediate bytes: both norms' fp32 copies replaced
-by bf16 ones, and silu(gate) (tests/trace/test_compiled_block.py).
+by bf16 ones, and silu(gate) (tests/trace/test_compiled_block.py). The pointwise chains of the
+other mixers (linear attention, Mamba, MoE routing) are still walked as their eager code runs.
 """
 
 from __future__ import annotations
