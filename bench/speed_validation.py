@@ -113,6 +113,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["quant"] = row["quant"]
     if row.get("dtype"):
         data["dtype"] = row["dtype"]
+    if row.get("ubatch"):  # llama.cpp -ub: the prompt runs in chunks of this many tokens
+        data["ubatch"] = int(row["ubatch"])
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=engine))
@@ -187,9 +189,11 @@ def _profile_knobs(name: str) -> list[Knob]:
     knobs: list[Knob] = []
     prof = sp.ENGINE_PROFILES[name]
     for field, lo, hi in (("step_fixed_s", 0.0, 0.02), ("launch_per_layer_s", 0.0, 0.005),
-                          ("gpu_per_layer_s", 0.0, 0.001)):
+                          ("gpu_per_layer_s", 0.0, 0.001), ("expert_half_tokens", 0.0, 2048.0)):
         if field == "launch_per_layer_s" and prof.graphs:
             continue
+        if field == "expert_half_tokens" and not prof.expert_half_tokens:
+            continue  # only engines whose module models expert tiling
 
         def setter(v: float, field: str = field) -> None:
             sp.ENGINE_PROFILES[name] = sp.ENGINE_PROFILES[name].model_copy(update={field: v})
@@ -198,7 +202,8 @@ def _profile_knobs(name: str) -> list[Knob]:
             return float(getattr(sp.ENGINE_PROFILES[name], field))
 
         knobs.append((f"{name}.{field}", setter, getter, lo, hi))
-    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("kernel_launch_per_layer_s", 0.0, 0.005)):
+    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("kernel_launch_per_layer_s", 0.0, 0.005),
+                          ("gpu_per_layer_by_class", 0.0, 0.001)):
         for key in getattr(prof, table):
             if table == "prefill_compute" and name == "transformers" and key == "hbm":
                 continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)

@@ -110,6 +110,25 @@ def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
     return frac
 
 
+def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -> float:
+    """Rate of a routed-expert GEMM in a prefill chunk relative to a dense GEMM of that chunk (<= 1).
+
+    A chunk of T tokens gives each expert T x k / E of them on average (uniform routing, top-k of E).
+    A GEMM kernel stages each weight tile once (load, dequantize) and then does math in proportion
+    to the tokens of its token tile, so at t tokens it runs at t / (t + h) of its full-tile rate,
+    h being the tokens at which staging costs as much as the math. Dense GEMMs see all T tokens.
+    REFERENCE: llama.cpp's expert matmuls (MUL_MAT_ID: ggml-cuda mmq.cu / mmid, ggml-vulkan
+    mul_mm with MUL_MAT_ID) tile each expert's gathered tokens separately; on Strix Halo (Vulkan,
+    kyuz0/amd-strix-halo-toolboxes benchmark/results, build 7423) dense models reach 12.5-15 TFLOP/s
+    at pp512 while MoE models reach 10 (64 tokens per expert), 6 (32) and 5.5 (16).
+    """
+    if half_tokens <= 0 or pick_share <= 0 or chunk_tokens <= 0:
+        return 1.0
+    per_expert = chunk_tokens * pick_share
+    rate = (per_expert / (per_expert + half_tokens)) / (chunk_tokens / (chunk_tokens + half_tokens))
+    return min(1.0, rate)
+
+
 def prefill_compute(engine: str, gpu: GpuSpec) -> float:
     """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class."""
     return engine_profile(engine).prefill_compute.get(device_class(gpu), DEFAULT_PREFILL_COMPUTE)

@@ -60,7 +60,8 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.079e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00092e-3,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.31, "apple": 0.70},
+    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
+    expert_half_tokens=108.0,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
@@ -83,6 +84,11 @@ class LlamaCpp(BaseEngine):
     # --- settings -----------------------------------------------------------------------------------
     def ubatch(self) -> int:
         return self.wl.ubatch or UBATCH
+
+    def prefill_chunk(self) -> int | None:
+        """A prompt runs in ubatches of n_ubatch tokens (llama-bench -ub, llama-server --ubatch-size):
+        src/llama-context.cpp, llama_context::decode splits each batch with n_ubatch."""
+        return self.ubatch()
 
     def flash_attention(self) -> bool:
         """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do)."""
