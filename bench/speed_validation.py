@@ -242,7 +242,9 @@ def _knobs() -> list[Knob]:
     def sm_set(v: float) -> None:
         sp.SM_STREAM_BYTES_PER_S = v
 
-    knobs.append(("MULTI_DIE_BANDWIDTH", md_set, lambda: sp.MULTI_DIE_BANDWIDTH, 0.3, 1.0))
+    # MULTI_DIE_BANDWIDTH is not fitted: only Ultra chips have Apple decode fit rows, so it cannot be
+    # told apart from the kernel's own Apple bandwidth share (speed_profiles.py says why it is 1).
+    del md_set
     knobs.append(("ALLREDUCE_LATENCY_S", ar_set, lambda: sp.ALLREDUCE_LATENCY_S, 0.0, 2e-4))
     knobs.append(("SM_STREAM_BYTES_PER_S", sm_set, lambda: sp.SM_STREAM_BYTES_PER_S, 5e9, 40e9))
     return knobs

@@ -30,15 +30,20 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
 # latency), so batch-1 kernels reach a smaller share of them than of GDDR; Apple's two-die Ultra
 # chips split every matrix across the UltraFusion link.
 KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
-    ("16bit", "hbm"): 0.73, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
+    ("16bit", "hbm"): 0.73, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.56, ("16bit", "apple"): 0.80,
     ("fp8", "hbm"): 0.73, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
     ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
-    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.74, ("gguf", "apple"): 0.65,
+    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.79, ("gguf", "apple"): 0.70,
     ("bnb", "hbm"): 0.30, ("bnb", "gddr"): 0.30, ("bnb", "lpddr"): 0.30, ("bnb", "apple"): 0.30,
 }
-# Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps.
-MULTI_DIE_BANDWIDTH = 0.75
+# Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps. It was 0.75,
+# standing in for what is a per-layer latency of llama.cpp's Metal backend (llama_cpp.SPEED
+# gpu_per_layer_by_class): on one M2 Ultra, Llama-3.2-3B F16 and Q4_0 one-token steps (13.7 and
+# 6.0 ms, ggml-org/llama.cpp PR #10238) solve to ~590 GB/s (74% of 800) plus ~0.1 ms per layer,
+# and Llama-3.3-70B Q4_K_M on an M3 Ultra reads 612 GB/s (geerlingguy/beowulf-ai-cluster#17):
+# neither shows a per-byte penalty for the second die. Kept as an override.
+MULTI_DIE_BANDWIDTH = 1.0
 
 # Share of peak tensor FLOP/s a prefill reaches where the engine names none for the device class.
 DEFAULT_PREFILL_COMPUTE = 0.5
