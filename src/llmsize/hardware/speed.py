@@ -149,7 +149,7 @@ class SpeedInputs(BaseModel):
         default=0, ge=0, description="llama.cpp: weights of the layers kept in host RAM (read by the CPU)")
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
     prefill_chunk_tokens: int | None = Field(
-        default=None, gt=0, description="the engine's configured prompt tokens per forward pass (llama.cpp -ub)")
+        default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     expert_pick_share: float = Field(
