@@ -50,14 +50,6 @@ FINDINGS = (
     "capped at SMs x a per-SM rate (19.8 GB/s, fitted). That cap binds on the H20 only. The Qwen3 "
     "transformers rows on the same card (32B BF16 at 26 t/s, 1.7 TB/s) are faster than SGLang's, which "
     "no single per-SM rate explains; they remain the largest H20 misses.",
-    "Qwen2.5-72B-Instruct-GPTQ-Int4 on vLLM 0.6.3 and 1 A100 (16.5 t/s published, ~29 predicted): the "
-    "page's setup for that row is the Default setting (gpu_memory_utilization 0.9, max_model_len 32768, "
-    "CUDA graphs on), so no CPU offload or eager mode; 41 GB of weights leave ~25 GB of KV pool, enough "
-    "for 32k tokens. The same checkpoint on 2 GPUs reads 945 GB/s per GPU even eager (46.3 t/s, "
-    "Setting 2), 32B-GPTQ-Int4 on 1 GPU reads 1,054 GB/s, but 72B on 1 GPU reads only 672 GB/s. The "
-    "checkpoint is slow on 1 GPU under transformers too (7.6 t/s, +50%). gptq_marlin at 72B's single-GPU "
-    "shapes (K = 29,568 for down_proj, N = 59,136 for gate_up) is the remaining suspect; no published "
-    "kernel measurement at those shapes was found, so the row stays a documented miss.",
     "transformers long-prompt rows (Qwen3 on H20, excluded): with the SM cap, the KV-copy mechanism "
     "(DynamicCache torch.cat + repeat_kv) now predicts them with a median error of 19%, but Qwen3-0.6B "
     "BF16 at 30,720 tokens is off by +138% while its own GPTQ-Int8 row is within 11%; BF16 running slower "
@@ -71,13 +63,32 @@ FINDINGS = (
     "to every sequence (tools/batched-bench/batched-bench.cpp), so its copies share experts, unlike "
     "independent traffic; the published speeds lie between the identical- and independent-routing "
     "predictions.",
-    "AMD Strix Halo (Vulkan): decode within 21%, prompt processing 3x slower than the LPDDR-class "
-    "prefill efficiency predicts; the issue itself shows a 32% pp swing between two llama.cpp builds.",
-    "Apple Ultra chips, old and new llama.cpp builds disagree: the 2023 rows (discussion #4167) read "
-    "about half of the Ultra's datasheet bandwidth, while Llama-3.3-70B Q4_K_M on an M3 Ultra with a "
-    "2025 build reads 75% (14.4 t/s, predicted 9.7); TinyLlama on an M1 Ultra (2025 build) takes 4.1 ms "
-    "a token where its weights explain 1.7 ms, i.e. ~0.1 ms per layer of latency that the CUDA rows do "
-    "not show. A per-device per-layer latency for Metal is not modelled yet.",
+    "AMD Strix Halo (Vulkan) and MoE prefill: the catalog's 59.4 TFLOP/s is RDNA 3.5's WMMA peak (40 CUs x "
+    "512 FP16 FLOP/clock x 2.9 GHz); llama.cpp's Vulkan coopmat kernels reach about a quarter of it on dense "
+    "models (Llama-2-7B Q4_0 pp512 1,135 t/s = 15 TFLOP/s, kyuz0/amd-strix-halo-toolboxes build 7423), close "
+    "to the DGX Spark's CUDA share, so the device needed no constant of its own. The +193% row was a MoE: "
+    "at pp512 with 8 of 128 experts each expert GEMM gets ~32 tokens, and a GEMM that stages (loads, "
+    "dequantizes) every weight tile once runs at t/(t+h) of its full-tile rate. Modelled as "
+    "speed_profiles.expert_gemm_rate with h = expert_half_tokens (llama.cpp: 100, fitted on the kyuz0 "
+    "and DGX Spark fit rows); the held-out Strix row is now within 1%. gpt-oss (MXFP4, 4 of 32 or 128 "
+    "experts) stays 20-45% too slow: its expert kernel stages cheaper than k-quants.",
+    "DGX Spark rows had a setup mismatch: benches/dgx-spark.md runs llama-bench -ub 2048 (n_ubatch = 2048 "
+    "in the log), the bench modelled the default 512, i.e. four weight reads per pp2048. Rows now record "
+    "ubatch: 2048, and llama.cpp's prefill chunk follows the run's --ubatch (engine prefill_chunk()).",
+    "Apple silicon decode: llama.cpp's Metal backend encodes and dispatches every graph node each token "
+    "(no graph replay as with CUDA graphs), so each layer costs a fixed latency besides its bytes. On one "
+    "M2 Ultra, Llama-3.2-3B F16 and Q4_0 one-token steps (13.7 and 6.0 ms, PR #10238) solve to ~590 GB/s "
+    "plus ~0.09 ms per layer; that per-layer latency (gpu_per_layer_by_class['apple']) replaces the old "
+    "0.75 'two-die' bandwidth penalty, which Llama-3.3-70B on an M3 Ultra (612 GB/s read) contradicted. "
+    "TinyLlama on an M1 Ultra went from +111% to +56%: the M1 Ultra (2022 GPU) needs ~0.13 ms per layer, "
+    "more than the M2 Ultra fit gives; one latency per device class does not capture GPU generations.",
+    "Qwen2.5-72B-Instruct-GPTQ-Int4 on ONE A100 with vLLM 0.6.3 (16.5 t/s, Default setting: "
+    "gpu_memory_utilization 0.9, max_model_len 32768, CUDA graphs) remains the held-out worst (+75%). "
+    "Checked: it fits with a ~25 GiB KV pool (no preemption, no offload); the same checkpoint on 2 GPUs "
+    "eager reads 0.9-1.1 TB/s per GPU (32B-GPTQ-Int4 on 1 GPU: 1.05 TB/s; 72B on 1 GPU: 0.67), and "
+    "its per-token slowdown from prompt 1 to 6144 (+11 ms) is 5x what "
+    "the KV and prefill explain, which points at the run rather than the kernel. No published gptq_marlin "
+    "measurement at 72B's single-GPU shapes was found; the row is left as it is, not moved or excluded.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
