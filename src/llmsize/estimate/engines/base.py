@@ -99,6 +99,7 @@ class EngineModel(Protocol):
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
     ) -> Workload: ...
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def overhead_notes(self) -> tuple[str, ...]: ...
@@ -280,6 +281,12 @@ class BaseEngine:
         MoE kernel per architecture)."""
         del total_bytes, gpu_name, architecture, segment
         return wl
+
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """The context the engine picks by itself on this much VRAM, when no --context is given;
+        None where it keeps the model's or the user's (every engine but Ollama)."""
+        del total_vram, spec
+        return None
 
     def quant_options(self) -> tuple[str, ...]:
         """Weight formats `fit` tries for this engine, best quality first (after the 16-bit one)."""
