@@ -144,3 +144,22 @@ def test_metal_one_token_step_pays_a_per_layer_latency(quant: str, published: fl
     assert c.gpu_per_layer_s > 0
     seconds, _ = prefill_seconds(inputs, gpu, c, 1)
     assert 1 / seconds == pytest.approx(published, rel=0.25), METAL_M2_ULTRA
+
+
+MI300X_VLLM = "https://github.com/ROCm/vllm/blob/040de12d45c16d6de6ad386cc57dd68b8c5b805e/docs/dev-docker/README.md"
+
+
+@pytest.mark.parametrize(("model", "batch", "published"), [
+    ("Llama-3.1-70B-Instruct", 1, 17.236),
+    ("Llama-3.1-70B-Instruct", 128, 46.484),
+    ("Llama-3.1-405B-Instruct", 32, 68.901),
+])
+def test_mi300x_tp8_batch_latency(model: str, batch: int, published: float) -> None:
+    """vLLM benchmark_latency on 8 x MI300X (FP8, 128 in / 2048 out): the batch grows the step through
+    its all-reduces, which a switchless xGMI mesh carries at one peer link's share."""
+    spec = resolve(model)
+    wl = Workload.model_validate({"engine": "vllm", "context": 128 + 2048, "prompt_tokens": 128,
+                                  "batch": batch, "num_gpus": 8, "tp": 8, "quant": "fp8"})
+    inputs = speed_inputs(spec, wl, estimate(spec, wl), Layout(tp=8), engine="vllm")
+    seconds = generation_seconds(inputs, get_gpu("MI300X"), prompt_tokens=128, new_tokens=2048)
+    assert seconds == pytest.approx(published, rel=0.20), MI300X_VLLM

@@ -28,6 +28,7 @@ from llmsize.hardware.speed_profiles import (
     DEFAULT_PCIE_ONE_WAY_GB_S,
     HOST_BANDWIDTH_FRACTION,
     INTERCONNECT_FRACTION,
+    MESH_SMALL_MESSAGE_BYTES,
     OFFLOAD_MIN_BATCH,
     PCIE_FRACTION,
     device_class,
@@ -251,6 +252,8 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 
     Ring all-reduce moves 2(tp-1)/tp of the message per GPU (NCCL docs, "ring" algorithm); the link
     figure is bidirectional, so one direction carries half of it; each call also pays a latency.
+    Behind a switch (NVSwitch) every peer is reached at the GPU's whole figure; in a switchless
+    mesh (8 x MI300X: one xGMI link per peer) a decode-sized all-reduce moves at one link's share.
     """
     if inputs.tp <= 1:
         return 0.0
@@ -260,6 +263,10 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
         return calls * c.allreduce_latency_s
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
     per_gpu = message * 2 * (inputs.tp - 1) / inputs.tp
+    peer = gpu.peer_link_bytes_per_s
+    if peer and message <= MESH_SMALL_MESSAGE_BYTES:
+        # Switchless mesh: a small all-reduce runs over one peer link at a time, not all of them.
+        link = peer
     return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
 
 

@@ -69,6 +69,14 @@ OFFLOAD_MIN_BATCH = 32
 
 # REFERENCE: NCCL reaches ~783 of 900 GB/s on HGX H100 NVLink (https://github.com/NVIDIA/nccl/issues/1264).
 INTERCONNECT_FRACTION = 0.85
+# All-reduces up to this size run vLLM's and SGLang's custom all-reduce (peer-to-peer reads, a
+# bounded number of blocks) instead of NCCL/RCCL with its many channels (REFERENCE: vLLM
+# vllm/distributed/device_communicators/custom_all_reduce.py, CustomAllreduce max_size = 8192 * 1024).
+# On a switchless mesh they run at about one peer link: 8 x MI300X decode steps of Llama-3.1-70B and
+# 405B (TP 8, batch 1-128, ROCm/vllm docs/dev-docker/README.md) grow with the batch as 2-4 MB
+# all-reduces at ~one xGMI link (RCCL models one at 48 GB/s per direction, ROCm/rccl#1210) predict,
+# while their 134 MB prefill all-reduces need all seven links.
+MESH_SMALL_MESSAGE_BYTES = 8 * 1024 * 1024
 # Latency of one small all-reduce inside a decode step (vLLM's custom all-reduce / NCCL LL protocol):
 # calibrated on the tensor-parallel rows (Qwen2.5-72B TP 2/4 on A100, Qwen3-235B TP 4/8 on H20).
 ALLREDUCE_LATENCY_S = 15e-6
