@@ -82,7 +82,8 @@ FINDINGS = (
     "plus ~0.09 ms per layer; that per-layer latency (gpu_per_layer_by_class['apple']) replaces the old "
     "0.75 'two-die' bandwidth penalty, which Llama-3.3-70B on an M3 Ultra (612 GB/s read) contradicted. "
     "TinyLlama on an M1 Ultra (+111%) had a second, row-side cause: the name had no catalog entry and was "
-    "sized as a guessed 14-layer, 128k-vocabulary shape; model_specs/tinyllama.yaml now carries its published "
+    "sized as a guessed 14-layer, 128k-vocabulary shape; model_specs/tinyllama.yaml now carries its "
+    "published "
     "config (22 layers, 32k vocabulary, 1.10 B parameters, as llama-bench prints). With both it is +31%; "
     "the M1 Ultra rows stay the fastest-predicted Apple rows (older GPU, one latency per device class).",
     "Concurrency on 8 x MI300X (vLLM v0.10 benchmark_latency, Llama-3.1-70B/405B FP8, batch 1-128): with "
