@@ -30,7 +30,7 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
 # latency), so batch-1 kernels reach a smaller share of them than of GDDR; Apple's two-die Ultra
 # chips split every matrix across the UltraFusion link.
 KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
-    ("16bit", "hbm"): 0.73, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.56, ("16bit", "apple"): 0.80,
+    ("16bit", "hbm"): 0.73, ("16bit", "gddr"): 0.85, ("16bit", "lpddr"): 0.75, ("16bit", "apple"): 0.80,
     ("fp8", "hbm"): 0.73, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
     ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
