@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 VLLM_VERSION_MODELLED = "0.19"
 BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
 MLA_BLOCK_TOKENS = 64  # REFERENCE: vllm/platforms/cuda.py: FlashMLA needs block_size 64
+# REFERENCE: vllm/config/cache.py `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (0.19): the
+# --block-size argument's choices; vLLM's argument parser rejects any other value.
+BLOCK_SIZES = (1, 8, 16, 32, 64, 128, 256)
 # REFERENCE: vllm/engine/arg_utils.py EngineArgs.get_batch_defaults (OPENAI_API_SERVER context).
 LARGE_GPU_BYTES = 70 * GIB
 BATCHED_TOKENS_LARGE, SEQS_LARGE = 8192, 1024
@@ -211,6 +214,9 @@ class Vllm(BaseEngine):
     """vLLM's V1 engine (`vllm serve`)."""
 
     engine: ClassVar[Engine] = Engine.VLLM
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
+    )
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
@@ -252,11 +258,16 @@ class Vllm(BaseEngine):
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
-        if wl.mode.trains:
-            from llmsize.errors import BadInputError
+        from llmsize.errors import BadInputError
 
+        if wl.mode.trains:
             raise BadInputError(
                 "vLLM serves models; it does not train them", hint="use --engine transformers"
+            )
+        if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
+            raise BadInputError(
+                f"--block-size {wl.block_size} is not one vLLM accepts",
+                hint=f"choose one of {', '.join(map(str, BLOCK_SIZES))} (vllm/config/cache.py BlockSize)",
             )
 
     # --- weights as loaded ------------------------------------------------------------------------
