@@ -269,13 +269,17 @@ def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
         ({"engine": "transformers", "max_num_seqs": 8}, "--max-num-seqs applies to vLLM and SGLang"),
         ({"engine": "vllm", "ubatch": 512}, "--ubatch applies to llama.cpp and Ollama"),
         ({"engine": "vllm", "block_size": 7}, "not one vLLM accepts"),
+        ({"engine": "sglang", "model": "Qwen3.5-27B"}, "SGLang 0.4.6 .* has no gated_deltanet layers"),
         ({"engine": "vllm", "mode": "lora"}, "train"),
         ({"engine": "llama.cpp", "kv_dtype": "q8_0", "flash_attn": "off"}, "flash attention"),
     ],
 )
 def test_settings_an_engine_cannot_run_are_bad_input(workload: dict[str, object], needle: str) -> None:
+    settings = dict(workload)
+    model = settings.pop("model", None)
+    spec = resolve(str(model)) if model else llama3_8b()
     with pytest.raises(BadInputError, match=needle):
-        estimate(llama3_8b(), Workload.model_validate(workload))
+        estimate(spec, Workload.model_validate(settings))
 
 
 def test_llama_cpp_cannot_run_gptq_weights() -> None:
