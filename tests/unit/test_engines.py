@@ -109,6 +109,22 @@ def test_vllm_hybrid_delta_net_model_unifies_state_and_attention_pages() -> None
     assert budget.kv_tokens / budget.max_concurrency == pytest.approx(290_864 / 33.04, rel=0.01)
 
 
+def test_llama_cpp_keeps_recurrent_state_in_f32_one_cell_per_sequence() -> None:
+    """llama_memory_recurrent is created with GGML_TYPE_F32 for r and s (src/llama-model.cpp) and
+    sizes r = (d_conv - 1) x conv channels, s = n_embd_s() per layer and sequence; the attention
+    layers alone hold the per-token cells (16 of Qwen3.5-27B's 64 blocks)."""
+    spec = resolve("Qwen3.5-27B")
+    r, s_ = 3 * (2 * 16 * 128 + 48 * 128), 48 * 128 * 128  # 30,720 and 786,432 values
+    assert LlamaCpp().state_bytes(spec, 2, 1) == 4 * (r + s_)
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=262144, batch=2)
+    est = estimate(spec, wl)
+    assert est.engine_figures is not None
+    kv_line, state_line = est.engine_figures.lines[:2]
+    # two slots share one unified cache of 2 x 262,144 cells: 16 layers x 524,288 x 4 KiB
+    assert "524288 cells,  16 layers" in kv_line and "32768.00 MiB" in kv_line
+    assert f"{2 * 48 * 4 * (r + s_) / MIB:7.2f} MiB (     2 cells,  48 layers" in state_line
+
+
 def test_vllm_refuses_a_context_its_pool_cannot_hold_and_names_the_largest() -> None:
     spec = llama3_8b()
     wl = Workload(engine="vllm", context=131072, kv_cache_memory=4 * GIB)

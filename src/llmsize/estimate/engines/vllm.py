@@ -271,14 +271,20 @@ class Vllm(BaseEngine):
         of kernel - 1 positions in the model dtype and the recurrent state in the dtype the model keeps
         it (mamba_ssm_cache_dtype; fp32 for Qwen3-Next/3.5 and Nemotron-H). 0 without state layers or
         without attention layers (then pages need no unifying)."""
-        rec = spec.recurrent
-        if rec is None or not self.hybrid_state(spec):
+        if not self.hybrid_state(spec):
             return 0
-        tp = self.wl.tp
+        return self.state_bytes(spec, compute_bytes, self.wl.tp)
+
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
+        MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks."""
+        rec = spec.recurrent
+        if rec is None:
+            return 0
         conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
         ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
-        ssm = rec.recurrent_state_elements // tp * ssm_bytes
-        return conv + ssm
+        return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
     def batched_tokens(self) -> int:
         return self.wl.max_num_batched_tokens or BATCHED_TOKENS_SMALL
