@@ -125,6 +125,23 @@ def test_llama_cpp_keeps_recurrent_state_in_f32_one_cell_per_sequence() -> None:
     assert f"{2 * 48 * 4 * (r + s_) / MIB:7.2f} MiB (     2 cells,  48 layers" in state_line
 
 
+def test_vllm_gemma4_global_layers_get_longer_blocks_of_the_same_page() -> None:
+    """Gemma 4 31B: 50 sliding layers cache 16 KV heads x 256 (16 KiB per token), the 10 global
+    ones 4 x 512 (8 KiB). unify_kv_cache_spec_page_size gives every page the larger size, so the
+    global layers' blocks hold 32 tokens. vLLM 0.20 printed "~55k tokens" for "~50 GB" of KV on this
+    model (vllm-project/vllm#43308): num_blocks // 6 groups x 16 = 54,608 for 50 GiB."""
+    spec = resolve("gemma-4-31B-it")
+    wl = Workload(engine="vllm", context=262144, kv_cache_memory=50 * GIB)
+    est = estimate(spec, wl)
+    f = est.engine_figures
+    assert f is not None and f.kv_groups == 6 and f.full_block_tokens == 32 and f.block_tokens == 16
+    assert f.kv_page_bytes == 16 * 16 * KIB * 10
+    budget = engine_for(wl).budget(est, get_gpu("a100-80gb").visible_memory_bytes, wl)
+    assert budget.kv_tokens == (50 * GIB // f.kv_page_bytes) // 6 * 16 == 54_608
+    # one request: 262,144 / 32 global blocks + 5 sliding groups x (cdiv(1023 + 2048, 16) + 1)
+    assert f.blocks_per_request == 8192 + 5 * 193
+
+
 def test_vllm_refuses_a_context_its_pool_cannot_hold_and_names_the_largest() -> None:
     spec = llama3_8b()
     wl = Workload(engine="vllm", context=131072, kv_cache_memory=4 * GIB)
