@@ -226,6 +226,64 @@ ROWS: list[Row] = [
         COMPILE,
     ),
 ]
+# fms-acceleration's reference benchmarks (A100 80GB; transformers 4.48.1, torch 2.4.1, peft 0.13.2):
+# scripts/benchmarks/{scenarios,defaults}.yaml and benchmark.py defaults: alpaca packed to 4096 tokens,
+# flash attention, gradient checkpointing, Trainer's `adamw_torch` (torch AdamW: foreach on CUDA),
+# weights loaded in bf16 without --bf16 (pure bf16 states), FSDP FULL_SHARD on 2 GPUs; the peak is
+# the Trainer's torch.cuda.max_memory_allocated.
+FMS = (
+    "https://github.com/foundation-model-stack/fms-acceleration/blob/"
+    "24bdadb228e2d55bc0c69deec034b86a73da6917/scripts/benchmarks/refs/a100_80gb.csv"
+)
+FMS_BASE = (
+    "Mistral-7B-v0.1 --framework trainer --context 4096 --attention flash --gradient-checkpointing "
+    "--optimizer adamw-foreach"
+)
+FMS_LORA = "--mode lora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj"
+FMS_LOSS = (
+    "transformers 4.48's ForCausalLMLoss also keeps a shifted fp32 copy of the logits, which 5.23 "
+    "(modelled) does not; LoRA dropout 0.1 not modelled"
+)
+for gpus, per_device, published in ((1, 4, 67.46), (1, 8, 67.46), (2, 2, 33.74), (2, 4, 33.74)):
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"Mistral 7B full, {gpus}x A100 80GB{' FSDP' if gpus == 2 else ''}, bs {per_device}, packed 4096",
+            f"{FMS_BASE} --mode full --no-master-weights --batch {per_device}{shard}",
+            published,
+            "allocated",
+            True,
+            "peak at foreach AdamW's step, the same for both batch sizes as published",
+        )
+    )
+for gpus, per_device, published in ((1, 4, 24.87), (1, 8, 36.08), (2, 2, 14.10), (2, 4, 20.45)):
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"Mistral 7B LoRA r16 (q,k,v,o), {gpus}x A100 80GB, bs {per_device}, packed 4096",
+            f"{FMS_BASE} {FMS_LORA} --batch {per_device}{shard}",
+            published,
+            "allocated",
+            False,
+            FMS_LOSS,
+        )
+    )
+for gpus, per_device, published in ((1, 4, 19.25), (1, 8, 34.46), (2, 2, 8.78), (2, 4, 14.87)):
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"Mistral 7B QLoRA (bnb) r16 (q,k,v,o), {gpus}x A100 80GB, bs {per_device}, packed 4096",
+            f"{FMS_BASE} {FMS_LORA.replace('lora', 'qlora', 1)} --batch {per_device}{shard}",
+            published,
+            "allocated",
+            False,
+            FMS_LOSS + "; --bf16 autocast over peft's fp32-cast norms and head (prepare_model_for_kbit_"
+            "training) not modelled",
+        )
+    )
 UNSLOTH_ROWS = [
     (8, 2972, None),
     (12, 21848, 932),
