@@ -280,8 +280,9 @@ for gpus, per_device, published in ((1, 4, 19.25), (1, 8, 34.46), (2, 2, 8.78), 
             published,
             "allocated",
             False,
-            FMS_LOSS + "; --bf16 autocast over peft's fp32-cast norms and head (prepare_model_for_kbit_"
-            "training) not modelled",
+            FMS_LOSS + "; prepare_model_for_kbit_training's fp32 embeddings, norms and head are "
+            "modelled as weights, not the fp32 residual stream they cause (bnb Linear4bit returns its "
+            "input's dtype): block inputs and checkpoints are fp32 in the run",
         )
     )
 UNSLOTH_ROWS = [

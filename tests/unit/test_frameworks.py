@@ -181,3 +181,18 @@ def test_padding_free_with_sdpa_builds_the_block_diagonal_mask() -> None:
 def test_padding_free_needs_training() -> None:
     with pytest.raises(ValueError, match="padding-free"):
         Workload(mode="inference", padding_free=True)
+
+
+def test_hf_qlora_keeps_the_unquantized_tensors_in_fp32() -> None:
+    """peft's prepare_model_for_kbit_training (called by TRL's prepare_peft_model and by every
+    transformers QLoRA recipe) casts each fp16/bf16 parameter that is not Params4bit to fp32:
+    embeddings, lm_head and norms cost 2 bytes more each; Unsloth does not call it."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "qlora", "context": 2048}
+    trl = estimate(spec, Workload(framework="trl", **kw))  # type: ignore[arg-type]
+    unsloth = estimate(spec, Workload(framework="unsloth", **kw))  # type: ignore[arg-type]
+    h, layers = spec.hidden_size, spec.num_layers
+    upcast = 2 * (2 * spec.vocab_size * h + (2 * layers + 1) * h)
+    assert trl.weights_bytes - unsloth.weights_bytes == upcast
+    assert recipe(Workload(framework="trl", **kw)).kbit_fp32  # type: ignore[arg-type]
+    assert not recipe(Workload(framework="llamafactory", **kw)).kbit_fp32  # type: ignore[arg-type]

@@ -66,6 +66,7 @@ class Recipe:
     logits_fp32: bool = False  # the model returns fp32 logits (torchtune without a chunked loss)
     compiled_loss: bool = False  # --compile reaches the loss (not torchtune's full-FT plain CE)
     unsloth_checkpointing: bool = False  # Unsloth's own checkpoint Function (see activations/candidates.py)
+    kbit_fp32: bool = False  # QLoRA through peft's prepare_model_for_kbit_training (weights.py)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -174,6 +175,10 @@ def recipe(wl: Workload) -> Recipe:
         logits_fp32,
         compiled_loss,
         fw is Framework.UNSLOTH and gc,
+        # TRL (trl/models/utils.py prepare_peft_model) and Axolotl call prepare_model_for_kbit_training
+        # for k-bit models, as every transformers QLoRA recipe does; LLaMA-Factory, Unsloth and
+        # torchtune prepare the model their own way
+        wl.mode is Mode.QLORA and fw in (Framework.TRAINER, Framework.TRL, Framework.AXOLOTL),
     )
 
 
