@@ -196,3 +196,18 @@ def test_hf_qlora_keeps_the_unquantized_tensors_in_fp32() -> None:
     assert trl.weights_bytes - unsloth.weights_bytes == upcast
     assert recipe(Workload(framework="trl", **kw)).kbit_fp32  # type: ignore[arg-type]
     assert not recipe(Workload(framework="llamafactory", **kw)).kbit_fp32  # type: ignore[arg-type]
+
+
+def test_kbit_prepared_qlora_keeps_fp32_block_inputs() -> None:
+    """After prepare_model_for_kbit_training the embeddings are fp32, so is the residual stream, and
+    gradient checkpointing keeps every block's input in fp32 (2 bytes more per element than a
+    bf16 stream); a ZeRO/FSDP run gathers bf16 parameters and keeps a bf16 stream."""
+    spec = llama3_8b_spec()
+    tokens = 8192
+    kw = {"mode": "qlora", "context": tokens, "loss": "full", "optimizer": "adamw-fused"}
+    kbit = estimate(spec, Workload(framework="trl", **kw))  # type: ignore[arg-type]
+    plain = estimate(spec, Workload(framework="llamafactory", **kw))  # type: ignore[arg-type]
+    checkpoints = (spec.num_layers - 1) * tokens * spec.hidden_size * 2
+    assert kbit.activations_bytes - plain.activations_bytes >= checkpoints
+    sharded = {"zero": 3, "num_gpus": 2}
+    assert not recipe(Workload(framework="trl", **kw, **sharded)).kbit_fp32  # type: ignore[arg-type]

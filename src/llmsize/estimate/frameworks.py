@@ -175,10 +175,20 @@ def recipe(wl: Workload) -> Recipe:
         logits_fp32,
         compiled_loss,
         fw is Framework.UNSLOTH and gc,
-        # TRL (trl/models/utils.py prepare_peft_model) and Axolotl call prepare_model_for_kbit_training
-        # for k-bit models, as every transformers QLoRA recipe does; LLaMA-Factory, Unsloth and
-        # torchtune prepare the model their own way
-        wl.mode is Mode.QLORA and fw in (Framework.TRAINER, Framework.TRL, Framework.AXOLOTL),
+        _kbit_fp32(fw, wl),
+    )
+
+
+def _kbit_fp32(fw: Framework, wl: Workload) -> bool:
+    """Whether QLoRA runs on peft's `prepare_model_for_kbit_training` fp32 casts (kbit_upcast.py).
+
+    TRL (trl/models/utils.py prepare_peft_model) and Axolotl call it for k-bit models, as every
+    transformers QLoRA recipe does; LLaMA-Factory, Unsloth and torchtune prepare the model their
+    own way. A sharded run undoes the casts: DeepSpeed with bf16 converts the module to bf16
+    (`engine._configure_distributed_model`), FSDP's mixed precision gathers bf16 parameters.
+    """
+    return (
+        wl.mode is Mode.QLORA and wl.zero == 0 and fw in (Framework.TRAINER, Framework.TRL, Framework.AXOLOTL)
     )
 
 

@@ -198,11 +198,22 @@ def _attend(
     dv: int,
     kv_tokens: Num,
 ) -> _T:
+    casts: list[_T] = []
+    if q.elem == 4 and d.res:
+        # fp32 q/k/v of a kbit-prepared QLoRA model: autocast (SDPA) or transformers' flash path
+        # hands the kernel bf16 copies (kbit_upcast.py)
+        from llmsize.estimate.kbit_upcast import autocast_qkv
+
+        casts = autocast_qkv(w, d, q, k, v)
+        q, k, v = casts
     if d.eager and spec.attention_sinks:
-        return _eager_attention_sinks(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
-    if d.eager:
-        return _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
-    return _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens, spec.model_type != "falcon")
+        o = _eager_attention_sinks(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    elif d.eager:
+        o = _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    else:
+        o = _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens, spec.model_type != "falcon")
+    w.drop(*casts)
+    return o
 
 
 @dataclass

@@ -108,8 +108,18 @@ def _dims(
         logits_fp32=rc.logits_fp32 and wl.mode.trains,
         gc_holds_output=rc.unsloth_checkpointing and wl.mode.trains,
         packed=wl.padding_free and wl.mode.trains,
+        res=_fp32_stream(spec, wl, e),
         liger=wl.liger and wl.mode.trains,
     )
+
+
+def _fp32_stream(spec: ModelSpec, wl: Workload, e: int) -> int:
+    """4 when a kbit-prepared QLoRA model runs its residual stream in fp32 (kbit_upcast.py)."""
+    from llmsize.estimate.weights import effective_format
+
+    if wl.mode is not Mode.QLORA or e != 2:
+        return 0
+    return 4 if effective_format(spec, wl)[0].dtype == "fp32" else 0
 
 
 def _ctx_only(
@@ -255,10 +265,10 @@ class _LayerTrain:
 
 
 def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
-    x_bytes = d.T * spec.hidden_size * d.e
+    x_bytes = d.T * spec.hidden_size * (d.res or d.e)
     if not d.gc:
         w = _Walk(train=True)
-        x = w.new("layer input", x_bytes, rg=x_rg)
+        x = w.new("layer input", x_bytes, rg=x_rg, elem=d.res)
         out = _layer(w, d, spec, x, ctx, layer, None)
         fwd_peak, where = w.peak, w.peak_at
         w.drop(x, out)
@@ -270,12 +280,12 @@ def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool)
     # Gradient checkpointing (use_reentrant=False): the forward keeps only the block's input; the
     # backward reruns the block with autograd recording, while the incoming gradient waits.
     f = _Walk(train=False)
-    x = f.new("layer input", x_bytes)
+    x = f.new("layer input", x_bytes, elem=d.res)
     out = _layer(f, d, spec, x, ctx, layer, None)
     fwd_peak, where = f.peak, f.peak_at
     w = _Walk(train=True)
     w.cur = x_bytes  # the gradient of the block's output
-    x = w.new("layer input", x_bytes, rg=x_rg)
+    x = w.new("layer input", x_bytes, rg=x_rg, elem=d.res)
     out = _layer(w, d, spec, x, ctx, layer, None)
     if not d.gc_holds_output:
         w.drop(out)
@@ -327,9 +337,10 @@ def training_candidates(
         # LoRA without checkpointing: the first block's input needs no gradient, so its first norm
         # keeps nothing for backward.
         walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
+    rb = d.res or e  # the residual stream's element bytes (kbit_upcast.py: fp32)
     if d.gc and layers and layers[0] == 0:
         # The first block's checkpointed input is the embeddings, already counted with the prefix.
-        walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * e)
+        walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * rb)
     n = len(order)
     saved_before: list[Num] = [0]
     for wk in walks:
@@ -357,7 +368,7 @@ def training_candidates(
         grads_after.append(grads_after[-1] + wk.grads)
     grads_after = grads_after[::-1][1:]  # grads_after[i]: blocks after position i
     saved_all, grads_layers = saved_before[n], grads_after[0] + walks[0].grads if walks else 0
-    x_bytes = d.T * spec.hidden_size * e
+    x_bytes = d.T * spec.hidden_size * rb
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
     for pos in sorted(lasts | ({0} if walks else set())):
@@ -388,7 +399,7 @@ def training_candidates(
     grads_head: Num = 0
     if head:
         tw = _Walk(train=True)
-        x = tw.new("last layer output", x_bytes, rg=True)
+        x = tw.new("last layer output", x_bytes, rg=True, elem=d.res)
         # torchtune compiles the decoder layers and the loss, not the final norm (compile_model)
         xn = _norm(tw, replace(d, compiled=False), spec, x, "norm")
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
@@ -434,7 +445,11 @@ def training_candidates(
         tied_tmp = 2 * spec.vocab_size * spec.hidden_size * e if spec.tie_word_embeddings else 0
         out.append(
             Candidate(
-                "backward", base + tied_tmp + d.T * spec.hidden_size * e, 0, total_grads, "embedding backward"
+                "backward",
+                base + tied_tmp + d.T * spec.hidden_size * rb,
+                0,
+                total_grads,
+                "embedding backward",
             )
         )
     fixed = [

@@ -54,14 +54,16 @@ def _dense_mlp(
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
         label = "silu(gate)*up (liger)" if d.liger else "act*up (compiled)"
-        p = w.op(label, n * inter * d.e, [g, u], saves=[g, u])
+        p = w.op(label, n * inter * (g.elem or d.e), [g, u], saves=[g, u], elem=g.elem)
         w.drop(g, u)
     else:
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
-        a = w.op("act", n * inter * d.e, [g], saves=[g])
+        # the gate is fp32 when a kbit-prepared QLoRA base returns its input's dtype (kbit_upcast.py)
+        eb = g.elem or d.e
+        a = w.op("act", n * inter * eb, [g], saves=[g], elem=g.elem)
         w.drop(g)
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
-        p = w.op("act*up", n * inter * d.e, [a, u], saves=[a, u])
+        p = w.op("act*up", n * inter * eb, [a, u], saves=[a, u], elem=g.elem)
         w.drop(a, u)
     y = _linear(w, d, p, f"{prefix}down_proj", inter, h, rows=n)
     w.drop(p)

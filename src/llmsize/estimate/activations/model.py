@@ -34,11 +34,18 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
     h = spec.hidden_size
     full = d.train and not d.lora
     ids = w.new("input_ids", d.T * 8)
+    rb = d.res or d.e  # an fp32 embedding table (kbit_upcast.py) returns fp32
     emb = w.op(
-        "embeddings", d.T * h * d.e, [ids], saves=[ids], weight_grad=spec.vocab_size * h * d.e, trainable=full
+        "embeddings",
+        d.T * h * rb,
+        [ids],
+        saves=[ids],
+        weight_grad=spec.vocab_size * h * d.e,
+        trainable=full,
+        elem=d.res,
     )
     if spec.model_type.startswith("gemma"):  # Gemma*ScaledWordEmbedding: embedding * sqrt(hidden)
-        scaled = w.op("embeddings * scale", d.T * h * d.e, [emb])
+        scaled = w.op("embeddings * scale", d.T * h * rb, [emb], elem=d.res)
         w.drop(emb)
         emb = scaled
     if d.train and d.gc and not emb.rg:
@@ -76,8 +83,8 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
         w.tmp("rotary cos*scale", d.s * dim * 4)
         s32 = w.new("rotary sin fp32", d.s * dim * 4)
         w.tmp("rotary sin*scale", d.s * dim * 4)
-        cos = w.new("cos", d.s * dim * d.e)
-        sin = w.new("sin", d.s * dim * d.e)
+        cos = w.new("cos", d.s * dim * rb)  # LlamaRotaryEmbedding: cos.to(dtype=x.dtype)
+        sin = w.new("sin", d.s * dim * rb)
         w.drop(freqs, table, c32, s32)
         held += [cos, sin]
     return _Ctx(cos, sin, masks), emb, held
@@ -89,6 +96,13 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     full = d.train and not d.lora
     rows = d.b * d.logits_tokens
     keep = xn if np.all(d.logits_tokens == d.s) else w.op("last positions", rows * h * d.e, [xn], view_of=xn)
+    if d.res and keep.elem == 4 and not _lora_on(d, "lm_head"):
+        from llmsize.estimate.kbit_upcast import autocast_head
+
+        logits = autocast_head(w, d, keep, rows, h, vocab)
+        if keep is not xn:
+            w.drop(keep)
+        return logits
     logits = (
         _linear(w, d, keep, "lm_head", h, vocab, rows=rows)
         if _lora_on(d, "lm_head")
