@@ -10,7 +10,8 @@ from, at the version modelled:
 - trainer: transformers 5.23 `Trainer`: `TrainingArguments.optim` defaults to
   `adamw_torch_fused` (training_args.py), `gradient_checkpointing=False`; LoRA/QLoRA runs prepare
   the model with peft's `prepare_model_for_kbit_training(use_gradient_checkpointing=True)`, so
-  adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it).
+  adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it); that call also casts
+  the embeddings, norms and lm_head to fp32 (kbit_upcast.py; TRL and Axolotl make it too).
 - trl: TRL 1.x `SFTConfig` (trl/trainer/sft_config.py, commit 016013e): `gradient_checkpointing`
   defaults to True, `bf16` to True, `loss_type` to `chunked_nll` (the lm_head applied and the
   cross-entropy taken chunk by chunk); the optimizer is Trainer's.
@@ -82,6 +83,7 @@ class Recipe:
             "unsloth_kernels": self.fast_kernels,
             "compiled_loss": self.compiled_loss,
             "logits_fp32": self.logits_fp32,
+            "kbit_fp32_casts": self.kbit_fp32,
             "defaults_assumed": list(self.defaults),
         }
 
