@@ -310,10 +310,11 @@ def _linear_fp32_stream(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f:
     (kbit_upcast.py): bitsandbytes base on fp32 input, LoRA branch under bf16 autocast."""
     from llmsize.estimate import kbit_upcast as ku
 
-    if x.elem == 4 and d.qlora:
+    quantized = d.qlora and module != "lm_head"  # bitsandbytes leaves the head unquantized
+    if x.elem == 4 and quantized:
         y = ku.bnb_base(w, d, x, module, in_f, out_f, n)
     else:
-        deq = w.new(f"{module} dequantized", in_f * out_f * d.e) if d.qlora else None
+        deq = w.new(f"{module} dequantized", in_f * out_f * d.e) if quantized else None
         y = w.op(
             module,
             n * out_f * d.e,
