@@ -338,9 +338,42 @@ def jamba(r: Reader) -> Fields:
     return f
 
 
+def _kimi_checkpoint_config(r: Reader) -> Reader:
+    """The published Kimi-Linear config.json nests its KDA settings in `linear_attn_config`
+    (1-indexed full_attn_layers / kda_layers, head_dim, num_heads, short_conv_kernel_size);
+    KimiLinearConfig.__post_init__ (configuration_kimi_linear.py, transformers 5.23) lifts them to
+    linear_head_dim / linear_num_heads / linear_conv_kernel_dim and layer_types, and so do we."""
+    nested = r.cfg.get("linear_attn_config")
+    if not isinstance(nested, dict):
+        return r
+    lifted: dict[str, object] = {}
+    for inner, outer in (
+        ("head_dim", "linear_head_dim"),
+        ("num_heads", "linear_num_heads"),
+        ("short_conv_kernel_size", "linear_conv_kernel_dim"),
+    ):
+        if nested.get(inner) is not None:
+            lifted[outer] = nested[inner]
+    full, kda = nested.get("full_attn_layers"), nested.get("kda_layers")
+    if r.cfg.get("layer_types") is None and isinstance(full, list) and isinstance(kda, list):
+        L = r.req("num_hidden_layers")
+        kinds: list[str | None] = [None] * L
+        for layers, kind in ((full, "full_attention"), (kda, "linear_attention")):
+            for number in layers:
+                if not isinstance(number, int) or not 1 <= number <= L:
+                    raise ConfigError(
+                        f"config.json (kimi_linear) linear_attn_config names layer {number!r}, "
+                        f"outside 1..{L}"
+                    )
+                kinds[number - 1] = kind
+        lifted["layer_types"] = kinds
+    return Reader({**r.cfg, **lifted}, r.model_type)
+
+
 def kimi_linear(r: Reader) -> Fields:
     """modeling_kimi_linear.py: Kimi delta attention (KDA) layers and MLA layers from `layer_types`;
     DeepSeek-style MoE from `mlp_layer_types` (shared experts, sigmoid router with correction bias)."""
+    r = _kimi_checkpoint_config(r)
     hidden = r.req("hidden_size")
     heads = r.req("num_attention_heads")
     L = r.req("num_hidden_layers")
