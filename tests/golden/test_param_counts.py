@@ -5,7 +5,8 @@ Hub's count of it), with `params_source` saying where the number comes from; `so
 config.json the architecture was copied from. The count llmsize computes from that config must
 match to the parameter. Where a checkpoint stores tensors the loaded model does not keep (a copy
 of a tied lm_head, per-layer rotary inv_freq of old exports), the entry says how many in
-`checkpoint_only_params`, and the comparison adds them back.
+`checkpoint_only_params`, and the comparison adds them back; where the loaded model holds buffers the
+checkpoint does not store (Apertus's xIELU beta and eps), `loaded_only_params`, taken off.
 
 Run with `-s` to see the table.
 """
@@ -25,7 +26,7 @@ def _row(entry: catalog.CatalogEntry) -> tuple[str, int, int, int, str]:
     return (
         entry.name,
         total_params(spec),
-        entry.model.checkpoint_only_params,
+        entry.model.checkpoint_only_params - entry.model.loaded_only_params,
         entry.model.published_params or 0,
         entry.model.params_source or "",
     )

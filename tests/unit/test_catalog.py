@@ -320,6 +320,9 @@ def test_no_size_no_approximation() -> None:
         ("MiniMax-M2", "MiniMax-M2.7"),
         ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct-0905"),
         ("Kimi-K2-Instruct-0905-FP8", "Kimi-K2-Instruct-0905"),
+        # GLM-4.7-Flash is its own (MLA) architecture, never GLM-4.7's
+        ("GLM-4.7-Flash", "GLM-4.7-Flash"),
+        ("GLM-4.7-Flash-FP8", "GLM-4.7-Flash"),
     ],
 )
 def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:
@@ -327,7 +330,7 @@ def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) ->
     assert found is not None and found[0].name == entry
 
 
-@pytest.mark.parametrize("name", ["GLM-4.7-Flash", "GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
+@pytest.mark.parametrize("name", ["GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
 def test_a_sizeless_name_of_another_architecture_finds_nothing(name: str) -> None:
     assert catalog.find(name) is None
 

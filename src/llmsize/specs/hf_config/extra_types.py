@@ -28,8 +28,9 @@ def apertus(r: Reader) -> Fields:
     """modeling_apertus.py: a Llama block whose MLP is ungated (up_proj -> xIELU -> down_proj), per-head
     q_norm / k_norm, two norms per block (attention_layernorm, feedforward_layernorm).
 
-    With hidden_act "xielu" every MLP owns an XIELUActivation (activations.py) with two learnable
-    scalars, alpha_p and alpha_n; they are parameters of the model, so they count (2 per block).
+    With hidden_act "xielu" every MLP owns an XIELUActivation (activations.py): two learnable scalars
+    (alpha_p, alpha_n) and two persistent scalar buffers (beta, eps), all in the loaded model's memory,
+    so four per block count (the published checkpoints store only the two parameters).
     """
     r.defaults = {**_APERTUS_DEFAULTS, **r.defaults}
     f = trunk(r)
@@ -37,8 +38,8 @@ def apertus(r: Reader) -> Fields:
     f.update(qkv_bias=bias, o_bias=bias, mlp_gated=False, qk_norm="head")
     if r.get("hidden_act") == "xielu":
         f.update(
-            extra_params=2 * f["num_layers"],
-            extra_params_note="xIELU activation scalars alpha_p and alpha_n, two per block",
+            extra_params=4 * f["num_layers"],
+            extra_params_note="xIELU activation scalars alpha_p, alpha_n (parameters), beta, eps (buffers) per block",
         )
     return f
 
@@ -65,5 +66,11 @@ def glm4_moe_lite(r: Reader, warnings: list[str]) -> Fields:
         ffn = kinds_list(r, "mlp_layer_types", L, {"dense": "dense", "sparse": "moe"})
     else:
         ffn = ("dense",) + ("moe",) * (L - 1)
-    f.update(router_score_correction_bias=True, ffn_types=ffn, first_k_dense_layers=0)
+    f.update(
+        router_score_correction_bias=True,
+        ffn_types=ffn,
+        first_k_dense_layers=0,
+        # Glm4MoeLiteTopkRouter.e_score_correction_bias = nn.Buffer(torch.zeros(..., dtype=torch.float32))
+        fp32_params=("e_score_correction_bias",),
+    )
     return f

@@ -109,8 +109,11 @@ def lfm2(r: Reader) -> Fields:
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=r.req("moe_intermediate_size"),
             first_k_dense_layers=r.opt_int("num_dense_layers", default=0) or 0,
-            router_score_correction_bias=r.flag("use_expert_bias"),
+            router_score_correction_bias=r.flag("use_expert_bias", default=r.model_type == "lfm2_moe"),
         )
+        if f["router_score_correction_bias"]:
+            # Lfm2MoeSparseMoeBlock.expert_bias = nn.Buffer(torch.zeros(num_experts, dtype=torch.float32))
+            f.update(fp32_params=("e_score_correction_bias",))
     return f
 
 
