@@ -69,7 +69,8 @@ class CatalogModel(BaseModel):
         default=0,
         ge=0,
         description="tensors the loaded model holds but the published checkpoint does not store (persistent "
-        "buffers the modeling code initialises itself); the model's count includes them, published_params not",
+        "buffers the modeling code initialises itself); the model's count includes them, "
+        "published_params does not",
     )
     loaded_only_note: str | None = None
     variants: tuple[CheckpointVariant, ...] = ()
@@ -93,7 +94,9 @@ class CatalogModel(BaseModel):
                 "checkpoint_only_params needs a checkpoint_only_note and the published_params it explains"
             )
         if self.loaded_only_params and not (self.loaded_only_note and self.published_params):
-            raise ValueError("loaded_only_params needs a loaded_only_note and the published_params it explains")
+            raise ValueError(
+                "loaded_only_params needs a loaded_only_note and the published_params it explains"
+            )
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
         own = {_key(n) for n in (self.name, *self.aliases)}

@@ -39,7 +39,7 @@ def apertus(r: Reader) -> Fields:
     if r.get("hidden_act") == "xielu":
         f.update(
             extra_params=4 * f["num_layers"],
-            extra_params_note="xIELU activation scalars alpha_p, alpha_n (parameters), beta, eps (buffers) per block",
+            extra_params_note="xIELU scalars alpha_p, alpha_n (parameters), beta, eps (buffers) per block",
         )
     return f
 

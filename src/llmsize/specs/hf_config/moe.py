@@ -213,7 +213,8 @@ def hunyuan_v1_moe(r: Reader) -> Fields:
     topk = _uniform(r.get("moe_topk", "num_experts_per_tok"))
     if experts is None or topk is None:
         raise ConfigError(
-            "config.json (hunyuan_v1_moe): num_experts / moe_topk that differ from layer to layer are not modelled"
+            "config.json (hunyuan_v1_moe): num_experts / moe_topk that differ from layer to layer "
+            "are not modelled"
         )
     f.update(
         qkv_bias=bias,

@@ -365,8 +365,7 @@ def _kimi_checkpoint_config(r: Reader) -> Reader:
             for number in layers:
                 if not isinstance(number, int) or not 1 <= number <= L:
                     raise ConfigError(
-                        f"config.json (kimi_linear) linear_attn_config names layer {number!r}, "
-                        f"outside 1..{L}"
+                        f"config.json (kimi_linear) linear_attn_config names layer {number!r}, outside 1..{L}"
                     )
                 kinds[number - 1] = kind
         lifted["layer_types"] = kinds
