@@ -82,6 +82,7 @@ PUBLISHED_LATE_2025 = {
     "Kimi-Linear-48B-A3B-Instruct": 49122681728,  # moonshotai/Kimi-Linear-48B-A3B-Instruct
     "Apertus-8B-2509": 8053338176,  # swiss-ai/Apertus-8B-2509
     "GLM-4.7-Flash": 31221488576,  # zai-org/GLM-4.7-Flash, MTP block included
+    "Falcon-H1-0.5B-Base": 521411104,  # tiiuae/Falcon-H1-0.5B-Base
 }
 
 

@@ -1,5 +1,5 @@
 """The late-2025 families of model_specs (Olmo 3, SmolLM3, EXAONE 4.0, Seed-OSS, ERNIE 4.5 MoE,
-Hunyuan-A13B, LFM2, Jamba 1.7, Kimi Linear, Apertus, GLM-4.7-Flash): the names people type land on
+Hunyuan-A13B, LFM2, Jamba 1.7, Kimi Linear, Apertus, GLM-4.7-Flash, Falcon-H1): the names people type land on
 their own architecture, never on the size-only approximation, and each is read as the layer kinds
 its modeling code builds."""
 
@@ -36,6 +36,9 @@ LOOKUPS = [
     ("Apertus-8B-Instruct-2509", "Apertus-8B-2509"),
     ("swiss-ai/Apertus-70B-2509", "Apertus-70B-2509"),
     ("zai-org/GLM-4.7-Flash", "GLM-4.7-Flash"),
+    ("Falcon-H1-0.5B-Instruct", "Falcon-H1-0.5B-Base"),
+    ("Falcon-H1-1.5B-Instruct", "Falcon-H1-1.5B-Base"),
+    ("tiiuae/Falcon-H1-7B-Instruct", "Falcon-H1-7B-Base"),
 ]
 
 
@@ -71,6 +74,12 @@ def test_lfm2_caches_six_attention_layers_of_sixteen() -> None:
     kinds = [spec.layer_type(i) for i in range(spec.num_layers)]
     assert kinds.count("full_attention") == 6 and kinds.count("conv") == 10
     assert spec.intermediate_size == 8192  # block_auto_adjust_ff_dim: 2/3 x 12288, multiple of 256
+
+
+def test_falcon_h1_attends_and_keeps_mamba_state_in_every_layer() -> None:
+    spec = _spec("Falcon-H1-7B-Instruct")
+    assert all(spec.layer_type(i) == "hybrid" for i in range(spec.num_layers))
+    assert spec.recurrent is not None and spec.recurrent.kind == "mamba2"
 
 
 def test_active_sizes_match_the_names() -> None:
