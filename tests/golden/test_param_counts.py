@@ -83,6 +83,11 @@ PUBLISHED_LATE_2025 = {
     "Apertus-8B-2509": 8053338176,  # swiss-ai/Apertus-8B-2509
     "GLM-4.7-Flash": 31221488576,  # zai-org/GLM-4.7-Flash, MTP block included
     "Falcon-H1-0.5B-Base": 521411104,  # tiiuae/Falcon-H1-0.5B-Base
+    # Hub API totals of mistralai/Ministral-3-{3B,8B,14B}-Instruct-2512 as recorded in public project
+    # notes; the 8B and 14B include 14 FP8 scale scalars per block (checkpoint_only_params)
+    "Ministral-3-3B-Instruct-2512": 3849090048,
+    "Ministral-3-8B-Instruct-2512": 8918026716,
+    "Ministral-3-14B-Instruct-2512": 13945032240,
 }
 
 

@@ -1,7 +1,7 @@
 """The late-2025 families of model_specs (Olmo 3, SmolLM3, EXAONE 4.0, Seed-OSS, ERNIE 4.5 MoE,
-Hunyuan-A13B, LFM2, Jamba 1.7, Kimi Linear, Apertus, GLM-4.7-Flash, Falcon-H1): the names people type land on
-their own architecture, never on the size-only approximation, and each is read as the layer kinds
-its modeling code builds."""
+Hunyuan-A13B, LFM2, Jamba 1.7, Kimi Linear, Apertus, GLM-4.7-Flash, Falcon-H1, Ministral 3): the names
+people type land on their own architecture, never on the size-only approximation, and each is read as
+the layer kinds its modeling code builds."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ LOOKUPS = [
     ("swiss-ai/Apertus-70B-2509", "Apertus-70B-2509"),
     ("zai-org/GLM-4.7-Flash", "GLM-4.7-Flash"),
     ("Falcon-H1-0.5B-Instruct", "Falcon-H1-0.5B-Base"),
+    ("Ministral-3-3B-Instruct-2512", "Ministral-3-3B-Instruct-2512"),
+    ("mistralai/Ministral-3-8B-Instruct-2512", "Ministral-3-8B-Instruct-2512"),
+    ("Ministral-3-14B", "Ministral-3-14B-Instruct-2512"),
     ("Falcon-H1-1.5B-Instruct", "Falcon-H1-1.5B-Base"),
     ("tiiuae/Falcon-H1-7B-Instruct", "Falcon-H1-7B-Base"),
 ]
@@ -80,6 +83,16 @@ def test_falcon_h1_attends_and_keeps_mamba_state_in_every_layer() -> None:
     spec = _spec("Falcon-H1-7B-Instruct")
     assert all(spec.layer_type(i) == "hybrid" for i in range(spec.num_layers))
     assert spec.recurrent is not None and spec.recurrent.kind == "mamba2"
+
+
+def test_ministral3_instruct_is_fp8_decoder_with_a_bf16_vision_tower() -> None:
+    spec = _spec("Ministral-3-3B-Instruct-2512")
+    assert spec.weight_format.quant is not None and spec.weight_format.quant.value == "fp8"
+    assert spec.extra_params == 420083712  # Pixtral + projector, the checkpoint's published vision size
+    assert spec.sliding_window is None and spec.tie_word_embeddings
+    assert not _spec("Ministral-3-8B-Instruct-2512").tie_word_embeddings
+    # the older Ministral-8B-Instruct-2410 is another architecture, never this family's
+    assert catalog.find("Ministral-8B-Instruct-2410") is None
 
 
 def test_active_sizes_match_the_names() -> None:
