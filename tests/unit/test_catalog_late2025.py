@@ -40,6 +40,12 @@ LOOKUPS = [
     ("Ministral-3-3B-Instruct-2512", "Ministral-3-3B-Instruct-2512"),
     ("mistralai/Ministral-3-8B-Instruct-2512", "Ministral-3-8B-Instruct-2512"),
     ("Ministral-3-14B", "Ministral-3-14B-Instruct-2512"),
+    # Ollama library names (ollama/ollama integration/reg_library_test.go, docs/cloud.mdx)
+    ("ministral-3:3b", "Ministral-3-3B-Instruct-2512"),
+    ("ministral-3:14b", "Ministral-3-14B-Instruct-2512"),
+    ("glm-4.7-flash:latest", "GLM-4.7-Flash"),
+    ("olmo-3:7b", "Olmo-3-7B"),
+    ("olmo-3.1:32b", "Olmo-3-32B"),
     ("Falcon-H1-1.5B-Instruct", "Falcon-H1-1.5B-Base"),
     ("tiiuae/Falcon-H1-7B-Instruct", "Falcon-H1-7B-Base"),
 ]
