@@ -185,3 +185,17 @@ def test_kimi_linear_reads_the_published_linear_attn_config() -> None:
     with pytest.raises(ConfigError, match=r"outside 1\.\.4") as err:
         build(bad)
     assert "\n" not in err.value.message
+
+
+def test_a_mistral3_wrapper_around_a_deepseek_v3_text_model_reads_as_mla_moe() -> None:
+    # Mistral Large 3 is DeepSeek-V3's architecture (vLLM mistral_large_3.py: MistralLarge3ForCausalLM
+    # subclasses DeepseekV3ForCausalLM and only renames tensors); inside the Mistral 3 wrapper its
+    # text_config names deepseek_v3, which is read as MLA + MoE, never as a dense Llama.
+    text = {
+        **{k: v for k, v in GLM_FLASH.items() if k not in ("model_type", "num_nextn_predict_layers")},
+        "model_type": "deepseek_v3",
+        "topk_method": "noaux_tc",
+    }
+    spec = build({"model_type": "mistral3", "text_config": text})
+    assert not spec.approximate and spec.kv_lora_rank == 16 and spec.num_experts == 8
+    assert [spec.is_moe_layer(i) for i in range(3)] == [False, False, True]  # first_k_dense_replace 2
