@@ -60,6 +60,11 @@ class Sglang(BaseEngine):
     """SGLang's runtime (`python -m sglang.launch_server`)."""
 
     engine: ClassVar[Engine] = Engine.SGLANG
+    # --max-running-requests and --chunked-prefill-size arrive as max_num_seqs and
+    # max_num_batched_tokens (the same quantities, vLLM's names).
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"max_num_seqs", "max_num_batched_tokens", "mem_fraction_static"}
+    )
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
@@ -94,6 +99,16 @@ class Sglang(BaseEngine):
 
             raise BadInputError(
                 "SGLang serves models; it does not train them", hint="use --engine transformers"
+            )
+        if spec.recurrent is not None and any(map(spec.has_state, range(spec.num_layers))):
+            from llmsize.errors import BadInputError
+
+            # SGLang 0.4.6 implements no linear-attention or Mamba layer; later releases keep their
+            # state in a separate MambaPool whose sizing llmsize does not model.
+            raise BadInputError(
+                f"SGLang {SGLANG_VERSION_MODELLED} (the release modelled) has no {spec.recurrent.kind} "
+                f"layers, which {spec.name} uses",
+                hint="use --engine vllm or --engine llama.cpp, which llmsize models for hybrid models",
             )
 
     def keeps_windows(self, kv_dtype: str) -> bool:
