@@ -31,6 +31,10 @@ _KV_DTYPES = {
     "fp8_e4m3": "fp8",
     "fp8_e5m2": "fp8",
     "fp8_inc": "fp8",
+    # vllm/config/cache.py CacheDType: nvfp4_4over6 stores the same NVFP4 layout (it only picks
+    # each 16-value block's scale differently).
+    "nvfp4": "nvfp4",
+    "nvfp4_4over6": "nvfp4",
     "f16": "fp16",
     "fp16": "fp16",
     "bf16": "bf16",
