@@ -322,10 +322,13 @@ def test_an_ollama_tag_whose_size_disagrees_is_not_sized_as_the_library_model() 
 
 
 def test_a_dated_alias_does_not_catch_another_release() -> None:
-    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only.
+    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only and has
+    # its own entry (Mistral Small 3's MistralForCausalLM shape).
     found = catalog.find("Magistral-Small-2509")
     assert found is not None and found[0].name == "Mistral-Small-3.2-24B-Instruct-2506"
-    assert catalog.find("Magistral-Small-2506") is None
+    text_only = catalog.find("Magistral-Small-2506")
+    assert text_only is not None and text_only[0].name == "Magistral-Small-2506"
+    assert catalog.spec_for(text_only[0]).extra_params == 0  # no vision tower
     # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
     dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
     assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"
