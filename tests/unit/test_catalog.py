@@ -350,5 +350,5 @@ def test_an_ollama_tag_that_drops_parts_of_the_hub_name_finds_the_one_entry(name
 def test_a_listed_library_never_falls_back_to_a_dense_llama_shape() -> None:
     from llmsize.errors import ModelNotFoundError
 
-    with pytest.raises(ModelNotFoundError, match="qwen3-vl:32b"):
-        catalog.find("qwen3-vl:32b")  # no Qwen3-VL-32B entry: refused, not a dense Llama shape
+    with pytest.raises(ModelNotFoundError, match="qwen3-vl:72b"):
+        catalog.find("qwen3-vl:72b")  # no such Qwen3-VL size: refused, not a dense Llama shape
