@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmsize.errors import ConfigError
 from llmsize.names import parse_name
@@ -14,7 +16,7 @@ from llmsize.specs import catalog
 from llmsize.specs.approximate import approximate_spec
 from llmsize.specs.formats import weight_format_from_name
 from llmsize.specs.models import ProvenanceKind, QuantMethod, WeightFormat
-from llmsize.specs.params import total_params
+from llmsize.specs.params import active_params, total_params
 
 # ------------------------------------------------------------------------------------- loading
 
@@ -277,8 +279,32 @@ def test_approximation_follows_the_nearest_reference_and_quant_suffix() -> None:
     big = approximate_spec(parse_name("Bar-65B-GPTQ-Int4"))
     assert big is not None and big.hidden_size == 8192  # Llama-3.1-70B's width
     assert big.weight_format.quant == QuantMethod.GPTQ
-    moe = approximate_spec(parse_name("Baz-30B-A3B"))
-    assert moe is not None and any("mixture of experts" in w for w in moe.warnings)
+
+
+def test_a_name_with_an_active_size_is_approximated_as_a_mixture_of_experts() -> None:
+    """"-A12B" means experts: a dense 120B shape would read every weight per token (decode ~10x slow)."""
+    moe = approximate_spec(parse_name("Baz-120B-A12B"))
+    assert moe is not None and moe.is_moe and moe.approximate
+    assert "Qwen3-235B-A22B" in moe.provenance.source  # the nearer Qwen3-MoE size on a log scale
+    assert "experts of" in (moe.provenance.note or "")
+    assert abs(active_params(moe) - 12e9) / 12e9 < 0.05
+    assert abs(total_params(moe) - 120e9) / 120e9 < 0.02
+    assert not any("dense model" in w for w in moe.warnings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    total_b=st.integers(min_value=8, max_value=2000),
+    ratio=st.floats(min_value=0.03, max_value=0.4),
+)
+def test_moe_approximation_lands_on_both_sizes_the_name_states(total_b: int, ratio: float) -> None:
+    active_b = max(1, round(total_b * ratio))
+    spec = approximate_spec(parse_name(f"Foo-{total_b}B-A{active_b}B"))
+    assert spec is not None and spec.is_moe
+    assert spec.num_experts_per_tok <= spec.num_experts
+    # one layer's active weights and one expert in every layer are the grid's steps
+    assert abs(active_params(spec) - active_b * 1e9) <= max(0.1 * active_b * 1e9, 0.6e9)
+    assert abs(total_params(spec) - total_b * 1e9) <= max(0.03 * total_b * 1e9, 1e9)
 
 
 def test_no_size_no_approximation() -> None:

@@ -84,6 +84,31 @@ def test_vllm_hybrid_model_shares_one_page_size_across_groups() -> None:
     assert budget.max_concurrency == round(budget.kv_blocks / (8192 + 136 + 1), 2)
 
 
+def test_vllm_hybrid_delta_net_model_unifies_state_and_attention_pages() -> None:
+    """Qwen3.5-27B on vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency
+    for 32,768 tokens per request: 33.04x" (vllm-project/vllm#40691, --max-model-len 32768
+    --max-num-seqs 16 --max-num-batched-token 16384). Whatever the pool, tokens / concurrency is
+    block x (blocks per request) / groups, which the pair fixes at 290,864 / 33.04 = 8,803.4:
+    only 784-token blocks in 4 groups, a request needing 42 attention blocks + 1 state block in each
+    of 3 delta-net groups, give it (784 x 45 / 4 = 8,820, within the rounding of num_blocks // 4)."""
+    spec = resolve("Qwen3.5-27B")
+    wl = Workload(engine="vllm", context=32768, max_num_seqs=16, max_num_batched_tokens=16384,
+                  kv_cache_memory=70 * GIB)
+    module = Vllm(wl)
+    groups = module.groups(spec, range(spec.num_layers))
+    assert sorted((g.layers, g.state) for g in groups) == [(16, False)] + [(16, True)] * 3
+    # state page: conv (2 x 16 x 128 + 48 x 128 channels, 3 positions, bf16) + fp32 delta state
+    # 48 x 128 x 128; attention: 2 x 4 KV heads x 256 x 2 B = 4 KiB per token and layer
+    state = 10240 * 3 * 2 + 48 * 128 * 128 * 4
+    assert module.state_page_bytes(spec, 2) == state
+    assert module.block_tokens(spec, 4096, 2) == 16 * -(-state // (16 * 4096)) == 784
+    est = estimate(spec, wl)
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
+    assert budget.kv_blocks == 70 * GIB // (784 * 4096 * 16)
+    assert budget.kv_tokens is not None and budget.max_concurrency is not None
+    assert budget.kv_tokens / budget.max_concurrency == pytest.approx(290_864 / 33.04, rel=0.01)
+
+
 def test_vllm_refuses_a_context_its_pool_cannot_hold_and_names_the_largest() -> None:
     spec = llama3_8b()
     wl = Workload(engine="vllm", context=131072, kv_cache_memory=4 * GIB)
@@ -239,7 +264,11 @@ def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
         ({"engine": "llama.cpp", "n_cpu_moe": 2}, "dense"),
         ({"engine": "llama.cpp", "tp": 2, "num_gpus": 2}, "split-mode"),
         ({"engine": "llama.cpp", "ubatch": 4096}, "n_ubatch"),
-        ({"engine": "vllm", "gpu_layers": 10}, "offload"),
+        ({"engine": "vllm", "gpu_layers": 10}, "--gpu-layers applies to llama.cpp and Ollama, not vLLM"),
+        ({"engine": "sglang", "block_size": 16}, "--block-size applies to vLLM, not SGLang"),
+        ({"engine": "transformers", "max_num_seqs": 8}, "--max-num-seqs applies to vLLM and SGLang"),
+        ({"engine": "vllm", "ubatch": 512}, "--ubatch applies to llama.cpp and Ollama"),
+        ({"engine": "vllm", "block_size": 7}, "not one vLLM accepts"),
         ({"engine": "vllm", "mode": "lora"}, "train"),
         ({"engine": "llama.cpp", "kv_dtype": "q8_0", "flash_attn": "off"}, "flash attention"),
     ],

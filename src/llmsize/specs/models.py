@@ -1,8 +1,8 @@
 """ModelSpec: everything the memory model needs to know about an architecture and its weights.
 
-A ModelSpec is built from a real `config.json` (`ModelSpec.from_hf_config`, see `specs/hf_config.py`),
-from the bundled catalog (whose entries *are* config.json facts), from a GGUF header, or, for an
-unknown name with a size, approximated from that size (provenance says so).
+A ModelSpec is built from a real `config.json` (`ModelSpec.from_hf_config`, see the package
+`specs/hf_config/`), from the bundled catalog (whose entries *are* config.json facts), from a GGUF
+header, or, for an unknown name with a size, approximated from that size (provenance says so).
 """
 
 from __future__ import annotations

@@ -68,6 +68,9 @@ class LlamaCpp(BaseEngine):
     """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe"}
+    )
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
@@ -93,6 +96,7 @@ class LlamaCpp(BaseEngine):
 
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
+        super().validate(spec, wl)
         if wl.tp > 1:
             raise BadInputError(
                 f"{self.label} splits layers across GPUs (--split-mode layer), not tensors",

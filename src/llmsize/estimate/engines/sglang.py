@@ -60,6 +60,11 @@ class Sglang(BaseEngine):
     """SGLang's runtime (`python -m sglang.launch_server`)."""
 
     engine: ClassVar[Engine] = Engine.SGLANG
+    # --max-running-requests and --chunked-prefill-size arrive as max_num_seqs and
+    # max_num_batched_tokens (the same quantities, vLLM's names).
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"max_num_seqs", "max_num_batched_tokens", "mem_fraction_static"}
+    )
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"

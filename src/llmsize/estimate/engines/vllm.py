@@ -36,8 +36,18 @@ commit 35d5cda and later):
   cdiv(min(window - 1 + max_num_batched_tokens, L), block_size) + 1 blocks
   (`SlidingWindowSpec.max_memory_usage_bytes`). `check_enough_kv_cache_memory` refuses to start
   when one request of max_model_len does not fit, and names the largest max_model_len that would.
-Not modelled: Mamba/linear-attention groups' page-size unification, prefix-caching reserves,
-speculative decoding, LoRA slots, the per-backend MLA workspaces.
+- linear-attention / Mamba layers (`vllm/platforms/interface.py` `_align_hybrid_block_size`, before
+  0.20 `vllm/model_executor/models/config.py` HybridAttentionMambaModelConfig): each such layer
+  keeps one state per request (`MambaSpec`: conv state of kernel - 1 positions in the model dtype,
+  the SSM/delta state in mamba_ssm_cache_dtype), and pages must be one size, so the attention
+  block grows to 16 x cdiv(state page, 16 x attention bytes per token) tokens and the state page is
+  padded to it. The state layers form groups like any other kind; a request needs one block in each
+  (mamba_cache_mode "none", i.e. without prefix caching of the state). Checked: Qwen3.5-27B on
+  vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
+  per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
+  4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
+Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), speculative
+decoding, LoRA slots, the per-backend MLA workspaces.
 """
 
 from __future__ import annotations
@@ -64,6 +74,13 @@ if TYPE_CHECKING:
 VLLM_VERSION_MODELLED = "0.19"
 BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
 MLA_BLOCK_TOKENS = 64  # REFERENCE: vllm/platforms/cuda.py: FlashMLA needs block_size 64
+# REFERENCE: vllm/platforms/interface.py `_align_hybrid_block_size`: the attention block of a hybrid
+# attention + Mamba model is a multiple of the backend's smallest kernel block (16 for FlashAttention
+# and FlashInfer on CUDA).
+KERNEL_BLOCK_ALIGNMENT = 16
+# REFERENCE: vllm/config/cache.py `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (0.19): the
+# --block-size argument's choices; vLLM's argument parser rejects any other value.
+BLOCK_SIZES = (1, 8, 16, 32, 64, 128, 256)
 # REFERENCE: vllm/engine/arg_utils.py EngineArgs.get_batch_defaults (OPENAI_API_SERVER context).
 LARGE_GPU_BYTES = 70 * GIB
 BATCHED_TOKENS_LARGE, SEQS_LARGE = 8192, 1024
@@ -191,6 +208,7 @@ class _Group:
 
     layers: int
     window: int | None
+    state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
 
 
 
@@ -212,6 +230,9 @@ class Vllm(BaseEngine):
     """vLLM's V1 engine (`vllm serve`)."""
 
     engine: ClassVar[Engine] = Engine.VLLM
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
+    )
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
@@ -224,10 +245,41 @@ class Vllm(BaseEngine):
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
     # --- settings ---------------------------------------------------------------------------------
-    def block_tokens(self, spec: ModelSpec | None = None) -> int:
-        if self.wl.block_size is not None:
-            return self.wl.block_size
-        return MLA_BLOCK_TOKENS if spec is not None and spec.is_mla else BLOCK_TOKENS
+    def block_tokens(
+        self, spec: ModelSpec | None = None, attn_token_bytes: int = 0, compute_bytes: int = 2
+    ) -> int:
+        """Tokens per KV block: --block-size, else 16 (64 for MLA), raised for a hybrid model until one
+        attention page holds a layer's state page (`_align_hybrid_block_size`)."""
+        base = self.wl.block_size or (MLA_BLOCK_TOKENS if spec is not None and spec.is_mla else BLOCK_TOKENS)
+        if spec is None or not attn_token_bytes:
+            return base
+        state = self.state_page_bytes(spec, compute_bytes)
+        if not state:
+            return base
+        align = KERNEL_BLOCK_ALIGNMENT
+        return max(base, align * ceil_div(state, align * attn_token_bytes))
+
+    @staticmethod
+    def hybrid_state(spec: ModelSpec) -> bool:
+        """Whether the model mixes attention layers with fixed-state (linear-attention / Mamba) ones."""
+        layers = range(spec.num_layers)
+        if spec.recurrent is None:
+            return False
+        return any(map(spec.has_state, layers)) and any(map(spec.has_kv, layers))
+
+    def state_page_bytes(self, spec: ModelSpec, compute_bytes: int) -> int:
+        """One layer's state for one request on one rank, as vLLM's MambaSpec sizes it: the conv state
+        of kernel - 1 positions in the model dtype and the recurrent state in the dtype the model keeps
+        it (mamba_ssm_cache_dtype; fp32 for Qwen3-Next/3.5 and Nemotron-H). 0 without state layers or
+        without attention layers (then pages need no unifying)."""
+        rec = spec.recurrent
+        if rec is None or not self.hybrid_state(spec):
+            return 0
+        tp = self.wl.tp
+        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
+        ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
+        ssm = rec.recurrent_state_elements // tp * ssm_bytes
+        return conv + ssm
 
     def batched_tokens(self) -> int:
         return self.wl.max_num_batched_tokens or BATCHED_TOKENS_SMALL
@@ -253,11 +305,16 @@ class Vllm(BaseEngine):
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
-        if wl.mode.trains:
-            from llmsize.errors import BadInputError
+        from llmsize.errors import BadInputError
 
+        if wl.mode.trains:
             raise BadInputError(
                 "vLLM serves models; it does not train them", hint="use --engine transformers"
+            )
+        if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
+            raise BadInputError(
+                f"--block-size {wl.block_size} is not one vLLM accepts",
+                hint=f"choose one of {', '.join(map(str, BLOCK_SIZES))} (vllm/config/cache.py BlockSize)",
             )
 
     # --- weights as loaded ------------------------------------------------------------------------
@@ -296,25 +353,28 @@ class Vllm(BaseEngine):
 
     def groups(self, spec: ModelSpec, layers: tuple[int, ...] | range) -> list[_Group]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
-        kinds: dict[int | None, int] = {}
+        kinds: dict[tuple[bool, int | None], int] = {}
         for layer in layers:
-            if not spec.has_kv(layer):
-                continue  # linear-attention / Mamba state: not a paged KV group here
-            w = spec.layer_window(layer)
-            kinds[w] = kinds.get(w, 0) + 1
+            if spec.has_kv(layer):
+                key: tuple[bool, int | None] = (False, spec.layer_window(layer))
+            elif spec.has_state(layer) and self.hybrid_state(spec):
+                key = (True, None)  # a state page per request, unified with the attention pages
+            else:
+                continue
+            kinds[key] = kinds.get(key, 0) + 1
         if not kinds:
             return []
         if len(kinds) == 1:
-            ((w, n),) = kinds.items()
-            return [_Group(n, w)]
+            (((state, w), n),) = kinds.items()
+            return [_Group(n, w, state)]
         size = min(kinds.values())
         # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
         # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
         if max(kinds.values()) < 1.25 * size:
             size = max(kinds.values())
         out = []
-        for w, n in kinds.items():
-            out += [_Group(size, w)] * math.ceil(n / size)
+        for (state, w), n in kinds.items():
+            out += [_Group(size, w, state)] * math.ceil(n / size)
         return out
 
     # --- transient ----------------------------------------------------------------------------------
@@ -406,10 +466,10 @@ class Vllm(BaseEngine):
         from llmsize.estimate.result import EngineFigures
 
         e = rs.compute_bytes
-        block = self.block_tokens(spec)
         layers = rs.busiest_stage.layers
         groups = self.groups(spec, layers)
         per_layer = kv_bytes_per_token_layer(spec, wl, rs.kv_dtype)
+        block = self.block_tokens(spec, int(per_layer), e)
         page = block * per_layer  # one layer's page
         size = max((g.layers for g in groups), default=0)
         need = sum(self._group_blocks(g, wl.context, block) for g in groups)
@@ -423,13 +483,15 @@ class Vllm(BaseEngine):
             block_tokens=block,
             kv_groups=max(1, len(groups)),
             blocks_per_request=need,
-            full_groups=sum(1 for g in groups if g.window is None),
+            full_groups=sum(1 for g in groups if g.window is None and not g.state),
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
         )
 
     def _group_blocks(self, g: _Group, context: int, block: int) -> int:
+        if g.state:
+            return 1  # MambaSpec without prefix caching: one state page per request
         if g.window is None:
             return ceil_div(context, block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
