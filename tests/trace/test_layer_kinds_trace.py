@@ -71,6 +71,16 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
     ("nemotron_h", 4, {}, 1000, None, 2),  # Mamba-2 chunks of 128, MLP-only and MoE-only blocks
     ("nemotron_h", 4, {}, 2048, 100, 1),
     ("nemotron_h", 4, {"moe_latent_size": 1024}, 1000, None, 2),  # LatentMoE (Nemotron 3 Super)
+    # MoE-bound: relu² experts (relu, then its square) peak in the routed experts, plain and latent
+    ("nemotron_h", 4, {"layers_block_type": ["moe", "attention", "moe", "moe"]}, 2000, None, 1),
+    (
+        "nemotron_h",
+        4,
+        {"layers_block_type": ["moe", "attention", "moe", "moe"], "moe_latent_size": 1024},
+        2000,
+        None,
+        1,
+    ),
     ("falcon_h1", 2, {}, 1000, None, 1),  # attention and Mamba-2 in one block, muP multipliers
     ("granitemoehybrid", 4, {"layer_types": ["mamba", "attention", "mamba", "mamba"]}, 1000, None, 1),
     ("kimi_linear", 5, {}, 500, None, 1),  # per-channel decay: the [tokens, heads, 64, dk] mask
@@ -84,7 +94,8 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
     ("model_type", "layers", "over", "context", "prompt", "batch"),
     PEAKS,
     ids=[
-        f"{p[0]}{'-latent' if p[2].get('moe_latent_size') else ''}-ctx{p[3]}-p{p[4] or p[3]}-b{p[5]}"
+        f"{p[0]}{'-latent' if p[2].get('moe_latent_size') else ''}"
+        f"{'-moe' if 'layers_block_type' in p[2] else ''}-ctx{p[3]}-p{p[4] or p[3]}-b{p[5]}"
         for p in PEAKS
     ],
 )
