@@ -172,6 +172,17 @@ class LlamaCpp(BaseEngine):
             return (k + heads * spec.v_head_dim) * element
         return super().layer_kv_bytes(spec, element, tp)
 
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """`llama_memory_recurrent` (src/llama-memory-recurrent.cpp), created with recurrent types
+        GGML_TYPE_F32 for both tensors (src/llama-model.cpp create_memory): per layer and sequence
+        r = n_embd_r() = (d_conv - 1) x conv channels and s = n_embd_s() values, all f32, whatever
+        --cache-type-k/-v say."""
+        del compute_bytes, tp  # layers are split across GPUs, not tensors
+        rec = spec.recurrent
+        if rec is None:
+            return 0
+        return 4 * (rec.conv_channels * max(0, rec.conv_kernel - 1) + rec.recurrent_state_elements)
+
     # --- compute and output buffers -------------------------------------------------------------------
     def buffers(self, spec: ModelSpec, head_on_device: bool) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes."""
@@ -304,10 +315,23 @@ class LlamaCpp(BaseEngine):
         device, host, out = self.buffers(spec, head)
         cells = self.n_ctx()
         kv_dtype = rs.kv_dtype
-        kv_mib = peak.kv_cache / MIB
+        layers = range(spec.num_layers)
+        on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
+        state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
+        state = wl.batch * state_layers * self.state_bytes(spec, 4, 1)
+        kv_mib = (peak.kv_cache - state) / MIB
+        recurrent = (
+            (
+                f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
+                f"{state_layers:3d} layers, {wl.batch:2d} seqs), R (f32) and S (f32)",
+            )
+            if state
+            else ()
+        )
         lines = (
-            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {spec.num_layers:3d} layers, "
-            f"{wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
+            f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+            *recurrent,
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
             f"CPU output buffer size = {out / MIB:8.2f} MiB",

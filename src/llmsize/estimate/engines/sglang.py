@@ -100,6 +100,16 @@ class Sglang(BaseEngine):
             raise BadInputError(
                 "SGLang serves models; it does not train them", hint="use --engine transformers"
             )
+        if spec.recurrent is not None and any(map(spec.has_state, range(spec.num_layers))):
+            from llmsize.errors import BadInputError
+
+            # SGLang 0.4.6 implements no linear-attention or Mamba layer; later releases keep their
+            # state in a separate MambaPool whose sizing llmsize does not model.
+            raise BadInputError(
+                f"SGLang {SGLANG_VERSION_MODELLED} (the release modelled) has no {spec.recurrent.kind} "
+                f"layers, which {spec.name} uses",
+                hint="use --engine vllm or --engine llama.cpp, which llmsize models for hybrid models",
+            )
 
     def keeps_windows(self, kv_dtype: str) -> bool:
         del kv_dtype

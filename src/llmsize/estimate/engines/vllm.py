@@ -209,6 +209,7 @@ class _Group:
     layers: int
     window: int | None
     state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
+    token_bytes: Fraction = Fraction(0)  # one layer's K/V per token (0: the model's common size)
 
 
 
@@ -272,14 +273,20 @@ class Vllm(BaseEngine):
         of kernel - 1 positions in the model dtype and the recurrent state in the dtype the model keeps
         it (mamba_ssm_cache_dtype; fp32 for Qwen3-Next/3.5 and Nemotron-H). 0 without state layers or
         without attention layers (then pages need no unifying)."""
-        rec = spec.recurrent
-        if rec is None or not self.hybrid_state(spec):
+        if not self.hybrid_state(spec):
             return 0
-        tp = self.wl.tp
+        return self.state_bytes(spec, compute_bytes, self.wl.tp)
+
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
+        MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks."""
+        rec = spec.recurrent
+        if rec is None:
+            return 0
         conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
         ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
-        ssm = rec.recurrent_state_elements // tp * ssm_bytes
-        return conv + ssm
+        return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
     def batched_tokens(self) -> int:
         return self.wl.max_num_batched_tokens or BATCHED_TOKENS_SMALL
@@ -351,31 +358,42 @@ class Vllm(BaseEngine):
     def kv_formula_tail(self) -> str:
         return f", in pages of {self.block_tokens()} tokens"
 
-    def groups(self, spec: ModelSpec, layers: tuple[int, ...] | range) -> list[_Group]:
+    def groups(
+        self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
+    ) -> list[_Group]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
-        kinds: dict[tuple[bool, int | None], int] = {}
+        kinds: dict[tuple[bool, int | None, Fraction], int] = {}
         for layer in layers:
             if spec.has_kv(layer):
-                key: tuple[bool, int | None] = (False, spec.layer_window(layer))
+                key: tuple[bool, int | None, Fraction] = (
+                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element)
+                )
             elif spec.has_state(layer) and self.hybrid_state(spec):
-                key = (True, None)  # a state page per request, unified with the attention pages
+                key = (True, None, Fraction(0))  # a state page per request, unified with attention pages
             else:
                 continue
             kinds[key] = kinds.get(key, 0) + 1
         if not kinds:
             return []
         if len(kinds) == 1:
-            (((state, w), n),) = kinds.items()
-            return [_Group(n, w, state)]
+            (((state, w, tb), n),) = kinds.items()
+            return [_Group(n, w, state, tb)]
         size = min(kinds.values())
         # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
         # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
         if max(kinds.values()) < 1.25 * size:
             size = max(kinds.values())
         out = []
-        for (state, w), n in kinds.items():
-            out += [_Group(size, w, state)] * math.ceil(n / size)
+        for (state, w, tb), n in kinds.items():
+            out += [_Group(size, w, state, tb)] * math.ceil(n / size)
         return out
+
+    def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
+        """One layer's K/V per token on this rank; 0 unless layers differ (Gemma 4's global layers
+        cache their own head size and KV heads)."""
+        if element == 0 or not spec.per_layer_heads:
+            return Fraction(0)
+        return self.layer_kv_bytes(spec.attention_view(layer), element, self.wl.tp)
 
     # --- transient ----------------------------------------------------------------------------------
     def profile_bytes(self, spec: ModelSpec, e: int) -> tuple[int, int, int]:
@@ -467,12 +485,18 @@ class Vllm(BaseEngine):
 
         e = rs.compute_bytes
         layers = rs.busiest_stage.layers
-        groups = self.groups(spec, layers)
-        per_layer = kv_bytes_per_token_layer(spec, wl, rs.kv_dtype)
+        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype))
+        per_layer = max(
+            [kv_bytes_per_token_layer(spec, wl, rs.kv_dtype), *(g.token_bytes for g in groups)]
+        )
         block = self.block_tokens(spec, int(per_layer), e)
-        page = block * per_layer  # one layer's page
+        page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
-        need = sum(self._group_blocks(g, wl.context, block) for g in groups)
+        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer)) for g in groups)
+        full_block = max(
+            (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
+            default=block,
+        )
         return EngineFigures(
             engine=str(self.engine),
             version=self.version,
@@ -484,10 +508,20 @@ class Vllm(BaseEngine):
             kv_groups=max(1, len(groups)),
             blocks_per_request=need,
             full_groups=sum(1 for g in groups if g.window is None and not g.state),
+            full_block_tokens=full_block,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
         )
+
+    @staticmethod
+    def _group_block(g: _Group, block: int, page_token_bytes: Fraction) -> int:
+        """A group's tokens per block once page sizes are one: a kind whose layer caches less per
+        token gets proportionally longer blocks (`kv_cache_utils.unify_kv_cache_spec_page_size`:
+        block_size x max page / own page)."""
+        if g.state or not g.token_bytes or g.token_bytes >= page_token_bytes:
+            return block
+        return int(block * page_token_bytes // g.token_bytes)
 
     def _group_blocks(self, g: _Group, context: int, block: int) -> int:
         if g.state:
@@ -564,8 +598,9 @@ class Vllm(BaseEngine):
         full = f.full_groups
         if full == 0:
             return self.wl.context if blocks >= f.blocks_per_request else 0
-        sliding = f.blocks_per_request - full * ceil_div(self.wl.context, f.block_tokens)
-        return max(0, (blocks - sliding) // full * f.block_tokens)
+        full_block = f.full_block_tokens or f.block_tokens
+        sliding = f.blocks_per_request - full * ceil_div(self.wl.context, full_block)
+        return max(0, (blocks - sliding) // full * full_block)
 
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
