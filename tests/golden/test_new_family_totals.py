@@ -79,3 +79,14 @@ def test_qwen3_5_mtp_block_is_one_decoder_layer_with_its_fusion() -> None:
 def test_names_people_use_find_the_new_entries(name: str, entry: str) -> None:
     found = catalog.find(name)
     assert found is not None and found[0].name == entry
+
+
+def test_kimi_k2_5_is_k2_thinking_plus_its_vision_tower() -> None:
+    # Fireworks' fine-tuning model catalog (docs.fireworks.ai, Models) counts Kimi K2.5 at 1,028,542,417,904
+    # and Kimi K2 Thinking at 1,028,071,273,984 parameters (its own count of the INT4 checkpoints); the
+    # difference is K2.5's MoonViT tower and projector.
+    k25, k2t = catalog.get("Kimi-K2.5"), catalog.get("Kimi-K2-Thinking")
+    assert k25 is not None and k2t is not None
+    spec = catalog.spec_for(k25)
+    assert spec.extra_params == 1_028_542_417_904 - 1_028_071_273_984
+    assert total_params(spec) - total_params(catalog.spec_for(k2t)) == spec.extra_params
