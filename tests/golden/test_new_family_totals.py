@@ -14,6 +14,8 @@ transformers builds (the Qwen3.5 multi-token-prediction block). Sources, one per
 - Mistral Small 3 (2501): model.safetensors.index.json total_size 47,144,806,400 bytes BF16 (public copy in
   OpenMOSE/RWKV-LM-RLHF) = 23,572,403,200, also Fireworks' paramCount; Devstral Small 1.1 and Magistral Small
   2506: keras-hub mistral_presets.py params 23,572,403,200.
+- Granite 4.0: H-Micro 3,191,396,096 (general.parameter_count of Ollama's granite4:micro-h GGUF, a public `ollama
+  show` fixture); Micro 3,402,836,480 (the Hub's safetensors total, public Hub parameter tables).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ PUBLISHED = [
     ("Mistral-Small-24B-Instruct-2501", 23_572_403_200, 0),
     ("Devstral-Small-2505", 23_572_403_200, 0),
     ("Magistral-Small-2506", 23_572_403_200, 0),
+    ("granite-4.0-h-micro", 3_191_396_096, 0),
+    ("granite-4.0-micro", 3_402_836_480, 0),
 ]
 
 
@@ -71,6 +75,9 @@ def test_qwen3_5_mtp_block_is_one_decoder_layer_with_its_fusion() -> None:
         ("qwen3.5:122b", "Qwen3.5-122B-A10B"),
         ("qwen3-vl:32b", "Qwen3-VL-32B-Instruct"),
         ("granite4:tiny-h", "granite-4.0-h-tiny"),
+        ("granite4:micro-h", "granite-4.0-h-micro"),
+        ("granite4:micro", "granite-4.0-micro"),
+        ("Kimi-K2.5", "Kimi-K2.5"),
         ("devstral:24b", "Devstral-Small-2505"),
         ("Devstral-Small-2507-UD-Q4_K_XL", "Devstral-Small-2505"),
         ("Qwen3.5-122B-A10B-FP8", "Qwen3.5-122B-A10B"),
