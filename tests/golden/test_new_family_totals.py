@@ -14,8 +14,8 @@ transformers builds (the Qwen3.5 multi-token-prediction block). Sources, one per
 - Mistral Small 3 (2501): model.safetensors.index.json total_size 47,144,806,400 bytes BF16 (public copy in
   OpenMOSE/RWKV-LM-RLHF) = 23,572,403,200, also Fireworks' paramCount; Devstral Small 1.1 and Magistral Small
   2506: keras-hub mistral_presets.py params 23,572,403,200.
-- Granite 4.0: H-Micro 3,191,396,096 (general.parameter_count of Ollama's granite4:micro-h GGUF, a public `ollama
-  show` fixture); Micro 3,402,836,480 (the Hub's safetensors total, public Hub parameter tables).
+- Granite 4.0: H-Micro 3,191,396,096 (general.parameter_count of Ollama's granite4:micro-h GGUF, a public
+  `ollama show` fixture); Micro 3,402,836,480 (the Hub's safetensors total, public Hub parameter tables).
 """
 
 from __future__ import annotations
