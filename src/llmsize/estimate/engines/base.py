@@ -105,6 +105,7 @@ class EngineModel(Protocol):
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
+    def prefill_chunk(self) -> int | None: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -272,6 +273,10 @@ class BaseEngine:
 
     def kv_formula_tail(self) -> str:
         return ""
+
+    def prefill_chunk(self) -> int | None:
+        """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
+        return None
 
     # --- transient, reservations, figures -------------------------------------------------------
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
