@@ -22,7 +22,7 @@ class Dtype(StrEnum):
 
 
 class KvDtype(StrEnum):
-    """KV-cache element types (--kv-dtype); q8_0/q4_0: llama.cpp's block formats; nvfp4: vLLM's packed FP4."""
+    """KV-cache element types (--kv-dtype); q8_0/q4_0 are llama.cpp's, nvfp4 vLLM's, fp4_e2m1 SGLang's."""
 
     FP32 = "fp32"
     FP16 = "fp16"
@@ -33,6 +33,7 @@ class KvDtype(StrEnum):
     Q8_0 = "q8_0"
     Q4_0 = "q4_0"
     NVFP4 = "nvfp4"
+    FP4_E2M1 = "fp4_e2m1"
 
 
 # Bytes per element. Fractions keep 4-bit exact; callers round once, at the end.
@@ -53,6 +54,10 @@ BYTES_PER_ELEMENT: dict[str, Fraction] = {
     # 16-token page of 8 heads x 128 is 18,432 bytes against 65,536 in bf16). The per-layer global
     # K/V scales live outside the pool.
     "nvfp4": Fraction(9, 16),
+    # REFERENCE: SGLang's FP4 KV cache (--kv-cache-dtype fp4_e2m1; python/sglang/srt/mem_cache/memory_pool.py
+    # MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4): a uint8 buffer of head_dim/2 bytes per head and token
+    # (two E2M1 values a byte) plus a uint8 scale buffer of one exponent (E8M0) per 16 values.
+    "fp4_e2m1": Fraction(9, 16),
 }
 
 # safetensors dtype strings -> bytes per element (safetensors format spec).

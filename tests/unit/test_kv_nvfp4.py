@@ -1,4 +1,4 @@
-"""vLLM's NVFP4 KV cache: 4-bit E2M1 values plus one E4M3 scale per 16, packed per head.
+"""FP4 KV caches: vLLM's NVFP4 (E2M1 + one E4M3 scale per 16) and SGLang's fp4_e2m1 (one E8M0 per 16).
 
 Sources: vllm/config/cache.py CacheDType lists "nvfp4" and "nvfp4_4over6" (the same layout, another
 choice of scale); vllm-project/vllm PR #40177 wires the cache through FlashInfer's trtllm-gen kernels;
@@ -64,3 +64,20 @@ def test_launch_flag_is_read(flag: str) -> None:
     result = run_check(parse_launch(command), gpu)
     assert result.fits
     assert str(result.workload.kv_dtype) == "nvfp4"
+
+
+def test_sglang_fp4_pool_is_nibbles_plus_one_scale_byte_per_16() -> None:
+    # SGLang memory_pool.py MHATokenToKVPoolFP4: k_buffer (tokens, heads, head_dim // 2) uint8 and
+    # k_scale_buffer (tokens, heads * head_dim // 16) uint8, the same again for V.
+    heads, head_dim = 8, 128
+    per_token_layer = 2 * (heads * head_dim // 2 + heads * head_dim // 16)
+    assert BYTES_PER_ELEMENT["fp4_e2m1"] * 2 * heads * head_dim == per_token_layer
+    spec = llama3_8b()
+    wl = Workload(context=4096, engine="sglang", kv_dtype="fp4_e2m1")
+    assert kv.kv_cache_bytes(spec, wl, "fp4_e2m1", range(spec.num_layers)) == 32 * per_token_layer * 4096
+    with pytest.raises(BadInputError, match="not available with --engine vllm"):
+        kv.kv_cache_bytes(spec, Workload(context=16, engine="vllm"), "fp4_e2m1", range(spec.num_layers))
+    # and DeepSeek-V2-Lite's MLA latent (MLATokenToKVPoolFP4): (512 + 64) / 2 + 576 / 16 bytes a layer
+    mla = resolve("DeepSeek-V2-Lite")
+    got = kv.kv_cache_bytes(mla, Workload(context=10, engine="sglang"), "fp4_e2m1", range(mla.num_layers))
+    assert got == 27 * (576 // 2 + 576 // 16) * 10

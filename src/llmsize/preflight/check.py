@@ -35,6 +35,7 @@ _KV_DTYPES = {
     # each 16-value block's scale differently).
     "nvfp4": "nvfp4",
     "nvfp4_4over6": "nvfp4",
+    "fp4_e2m1": "fp4_e2m1",  # SGLang's FP4 KV pool
     "f16": "fp16",
     "fp16": "fp16",
     "bf16": "bf16",
