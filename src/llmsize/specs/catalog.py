@@ -326,12 +326,17 @@ def _best_release(
 def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
 
-    Aliases are left out: a bare Ollama library name ("qwen2.5") states no size either, but it means one
-    size of a sized family, and "Qwen2.5-Instrcut" must not land on it.
+    Aliases of a sized entry are left out: a bare Ollama library name ("qwen2.5") states no size either, but
+    it means one size of a sized family, and "Qwen2.5-Instrcut" must not land on it. An entry whose own name
+    states no size keeps its Hub-style aliases ("GLM-5" of GLM-5.1, "MiniMax-M2.5" of MiniMax-M2.7), so that
+    "GLM-5-FP8" or "GLM-5-UD-IQ1_S" find it as "GLM-5.1-FP8" does; Ollama tags (with a colon) stay out.
     """
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
-        for name in filter(None, (entry.model.name, entry.model.hf_repo)):
+        names: tuple[str | None, ...] = (entry.model.name, entry.model.hf_repo)
+        if _signature(_parse_catalog_name(entry.model.name))[4] is None:
+            names += tuple(a for a in entry.model.aliases if ":" not in a)
+        for name in filter(None, names):
             sig = _signature(_parse_catalog_name(name))
             if sig[4] is None and entry not in found.setdefault(sig, []):
                 found[sig].append(entry)

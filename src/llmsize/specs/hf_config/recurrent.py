@@ -201,12 +201,11 @@ def nemotron_h(r: Reader) -> Fields:
         ),
     )
     if "moe" in ffn:
-        if r.get("moe_latent_size") is not None:
-            raise ConfigError(
-                "config.json (nemotron_h): latent MoE projections (moe_latent_size) are not modelled"
-            )
         shared = r.opt_int("n_shared_experts", default=0) or 0
         f.update(
+            # Nemotron 3 Super's LatentMoE: experts read and write moe_latent_size, between the
+            # fc1/fc2 latent projections (NemotronHExperts, NemotronHMoE).
+            moe_latent_size=r.opt_int("moe_latent_size", default=0) or 0,
             num_experts=r.req("n_routed_experts"),
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=r.req("moe_intermediate_size"),
