@@ -320,6 +320,9 @@ def test_no_size_no_approximation() -> None:
         ("MiniMax-M2", "MiniMax-M2.7"),
         ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct-0905"),
         ("Kimi-K2-Instruct-0905-FP8", "Kimi-K2-Instruct-0905"),
+        # GLM-4.7-Flash is its own (MLA) architecture, never GLM-4.7's
+        ("GLM-4.7-Flash", "GLM-4.7-Flash"),
+        ("GLM-4.7-Flash-FP8", "GLM-4.7-Flash"),
     ],
 )
 def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:
@@ -327,7 +330,9 @@ def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) ->
     assert found is not None and found[0].name == entry
 
 
-@pytest.mark.parametrize("name", ["GLM-4.7-Flash", "GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
+# GLM-4.7-Flash is an entry of its own now (glm-flash.yaml); "Kimi-Linear-48B" (no active size) must
+# still land neither on Kimi K2 nor on the Kimi-Linear-48B-A3B entry by guesswork
+@pytest.mark.parametrize("name", ["GLM-4.6V", "Kimi-Linear-48B", "MiniMax-M3"])
 def test_a_sizeless_name_of_another_architecture_finds_nothing(name: str) -> None:
     assert catalog.find(name) is None
 
@@ -348,10 +353,13 @@ def test_an_ollama_tag_whose_size_disagrees_is_not_sized_as_the_library_model() 
 
 
 def test_a_dated_alias_does_not_catch_another_release() -> None:
-    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only.
+    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only and has
+    # its own entry (Mistral Small 3's MistralForCausalLM shape).
     found = catalog.find("Magistral-Small-2509")
     assert found is not None and found[0].name == "Mistral-Small-3.2-24B-Instruct-2506"
-    assert catalog.find("Magistral-Small-2506") is None
+    text_only = catalog.find("Magistral-Small-2506")
+    assert text_only is not None and text_only[0].name == "Magistral-Small-2506"
+    assert catalog.spec_for(text_only[0]).extra_params == 0  # no vision tower
     # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
     dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
     assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"
@@ -373,5 +381,5 @@ def test_an_ollama_tag_that_drops_parts_of_the_hub_name_finds_the_one_entry(name
 def test_a_listed_library_never_falls_back_to_a_dense_llama_shape() -> None:
     from llmsize.errors import ModelNotFoundError
 
-    with pytest.raises(ModelNotFoundError, match="qwen3-vl:32b"):
-        catalog.find("qwen3-vl:32b")  # no Qwen3-VL-32B entry: refused, not a dense Llama shape
+    with pytest.raises(ModelNotFoundError, match="qwen3-vl:72b"):
+        catalog.find("qwen3-vl:72b")  # no such Qwen3-VL size: refused, not a dense Llama shape

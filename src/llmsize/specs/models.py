@@ -307,6 +307,12 @@ class ModelSpec(BaseModel):
         default=False, description="DeepSeek-V3 e_score_correction_bias"
     )
     expert_bias: bool = Field(default=False, description="biases in expert projections (gpt-oss)")
+    moe_latent_size: int = Field(
+        default=0,
+        ge=0,
+        description="LatentMoE (Nemotron 3 Super): routed experts work in this width between a down and an "
+        "up projection of the hidden state (0: experts read the hidden state itself)",
+    )
 
     # Multi-head latent attention (DeepSeek V2/V3); kv_lora_rank == 0: standard attention
     q_lora_rank: int = Field(default=0, ge=0)

@@ -237,8 +237,8 @@ class Vllm(BaseEngine):
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
-    # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)
-    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
+    # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)|nvfp4 (vllm/config/cache.py CacheDType)
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "nvfp4"})
     # REFERENCE: docs.vllm.ai features/quantization/fp8: below compute capability 8.9 FP8 weights
     # run weight-only through the FP8 Marlin kernel.
     fp8_weight_only: ClassVar[bool] = True
@@ -602,15 +602,37 @@ class Vllm(BaseEngine):
         sliding = f.blocks_per_request - full * ceil_div(self.wl.context, full_block)
         return max(0, (blocks - sliding) // full * full_block)
 
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
+        nvfp4_ds_mla layout, whose page is not modelled, so it is refused rather than guessed."""
+        if spec.is_mla and self.wl.kv_dtype == "nvfp4":
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                "--kv-dtype nvfp4 with --engine vllm packs K/V heads; an MLA model's latent cache uses "
+                "vLLM's nvfp4_ds_mla layout, which llmsize does not model",
+                hint="use --kv-dtype fp8 (or bf16) for MLA models",
+            )
+        return super().layer_kv_bytes(spec, element, tp)
+
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         del spec
-        return (
+        notes: tuple[str, ...] = (
             f"engine: {self.describe()} (the release whose allocation rules are modelled)",
             f"vLLM profile run: {self.batched_tokens():,} batched tokens, {self.max_seqs():,} sequences "
             "(vLLM's defaults are 8,192 / 1,024 on GPUs of >= 70 GiB other than A100, else 2,048 / 256; "
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens()} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
+        if wl.kv_dtype == "nvfp4":
+            # REFERENCE: vllm-project/vllm PR #40177 (merged after v0.19.0): the NVFP4 cache is read
+            # through FlashInfer's trtllm-gen kernels, which exist for datacenter Blackwell (SM100).
+            notes += (
+                "--kv-dtype nvfp4: vLLM's packed NVFP4 cache, 9 bytes per 16 values (4-bit E2M1 + one "
+                "E4M3 scale per 16); it needs a vLLM newer than 0.19 (PR #40177) and a Blackwell "
+                "SM100 GPU (FlashInfer trtllm-gen)",
+            )
+        return notes
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

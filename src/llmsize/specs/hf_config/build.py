@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from llmsize.errors import ConfigError
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.hf_config import dense, moe, recurrent
+from llmsize.specs.hf_config import dense, extra_types, moe, recurrent
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
@@ -105,6 +105,8 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "smollm3": dense.smollm3,
     "seed_oss": dense.seed_oss,
     "exaone4": dense.exaone4,
+    "apertus": extra_types.apertus,
+    "ministral3": extra_types.ministral3,
     "mixtral": moe.mixtral,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
@@ -131,6 +133,7 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "deepseek_v32": moe.dsa,
     "glm_moe_dsa": moe.dsa,
     "mistral4": moe.mistral4,
+    "glm4_moe_lite": extra_types.glm4_moe_lite,
     "qwen3_next": recurrent.qwen3_next,
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,

@@ -195,16 +195,26 @@ def minimax_m2(r: Reader) -> Fields:
     return mtp(r, f)
 
 
+def _uniform(value: object) -> int | None:
+    """An int, or a non-empty list of one repeated int (a per-layer setting that never changes)."""
+    if isinstance(value, list) and value and all(v == value[0] for v in value):
+        value = value[0]
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def hunyuan_v1_moe(r: Reader) -> Fields:
     """modeling_hunyuan_v1_moe.py: per-head q/k norms (query_/key_layernorm), every block routes to
     num_experts experts of intermediate_size plus one shared MLP of intermediate_size."""
     f = trunk(r)
     bias = r.flag("attention_bias")
-    experts = r.get("num_experts")
-    topk = r.get("moe_topk", "num_experts_per_tok")
-    if not isinstance(experts, int) or not isinstance(topk, int):
+    # The published Hunyuan-A13B config lists num_experts / moe_topk per layer; the modeling code
+    # indexes them by layer (HunYuanMoEV1Gate), so a list of one repeated value is that value.
+    experts = _uniform(r.get("num_experts"))
+    topk = _uniform(r.get("moe_topk", "num_experts_per_tok"))
+    if experts is None or topk is None:
         raise ConfigError(
-            "config.json (hunyuan_v1_moe): per-layer num_experts / moe_topk lists are not modelled"
+            "config.json (hunyuan_v1_moe): num_experts / moe_topk that differ from layer to layer "
+            "are not modelled"
         )
     f.update(
         qkv_bias=bias,

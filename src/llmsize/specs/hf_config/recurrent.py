@@ -109,8 +109,11 @@ def lfm2(r: Reader) -> Fields:
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=r.req("moe_intermediate_size"),
             first_k_dense_layers=r.opt_int("num_dense_layers", default=0) or 0,
-            router_score_correction_bias=r.flag("use_expert_bias"),
+            router_score_correction_bias=r.flag("use_expert_bias", default=r.model_type == "lfm2_moe"),
         )
+        if f["router_score_correction_bias"]:
+            # Lfm2MoeSparseMoeBlock.expert_bias = nn.Buffer(torch.zeros(num_experts, dtype=torch.float32))
+            f.update(fp32_params=("e_score_correction_bias",))
     return f
 
 
@@ -198,12 +201,11 @@ def nemotron_h(r: Reader) -> Fields:
         ),
     )
     if "moe" in ffn:
-        if r.get("moe_latent_size") is not None:
-            raise ConfigError(
-                "config.json (nemotron_h): latent MoE projections (moe_latent_size) are not modelled"
-            )
         shared = r.opt_int("n_shared_experts", default=0) or 0
         f.update(
+            # Nemotron 3 Super's LatentMoE: experts read and write moe_latent_size, between the
+            # fc1/fc2 latent projections (NemotronHExperts, NemotronHMoE).
+            moe_latent_size=r.opt_int("moe_latent_size", default=0) or 0,
             num_experts=r.req("n_routed_experts"),
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=r.req("moe_intermediate_size"),
@@ -338,9 +340,41 @@ def jamba(r: Reader) -> Fields:
     return f
 
 
+def _kimi_checkpoint_config(r: Reader) -> Reader:
+    """The published Kimi-Linear config.json nests its KDA settings in `linear_attn_config`
+    (1-indexed full_attn_layers / kda_layers, head_dim, num_heads, short_conv_kernel_size);
+    KimiLinearConfig.__post_init__ (configuration_kimi_linear.py, transformers 5.23) lifts them to
+    linear_head_dim / linear_num_heads / linear_conv_kernel_dim and layer_types, and so do we."""
+    nested = r.cfg.get("linear_attn_config")
+    if not isinstance(nested, dict):
+        return r
+    lifted: dict[str, object] = {}
+    for inner, outer in (
+        ("head_dim", "linear_head_dim"),
+        ("num_heads", "linear_num_heads"),
+        ("short_conv_kernel_size", "linear_conv_kernel_dim"),
+    ):
+        if nested.get(inner) is not None:
+            lifted[outer] = nested[inner]
+    full, kda = nested.get("full_attn_layers"), nested.get("kda_layers")
+    if r.cfg.get("layer_types") is None and isinstance(full, list) and isinstance(kda, list):
+        L = r.req("num_hidden_layers")
+        kinds: list[str | None] = [None] * L
+        for layers, kind in ((full, "full_attention"), (kda, "linear_attention")):
+            for number in layers:
+                if not isinstance(number, int) or not 1 <= number <= L:
+                    raise ConfigError(
+                        f"config.json (kimi_linear) linear_attn_config names layer {number!r}, outside 1..{L}"
+                    )
+                kinds[number - 1] = kind
+        lifted["layer_types"] = kinds
+    return Reader({**r.cfg, **lifted}, r.model_type)
+
+
 def kimi_linear(r: Reader) -> Fields:
     """modeling_kimi_linear.py: Kimi delta attention (KDA) layers and MLA layers from `layer_types`;
     DeepSeek-style MoE from `mlp_layer_types` (shared experts, sigmoid router with correction bias)."""
+    r = _kimi_checkpoint_config(r)
     hidden = r.req("hidden_size")
     heads = r.req("num_attention_heads")
     L = r.req("num_hidden_layers")
