@@ -549,6 +549,13 @@ class Vllm(BaseEngine):
             f"GPU KV cache size: {tokens:,} tokens",
             f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
         )
+        # REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` after 0.20
+        # (vllm-project/vllm#40694): "GPU KV cache size" became int(max_concurrency x max_model_len),
+        # which differs from num_blocks // groups x block_size only for hybrid models (vllm#43308:
+        # ~55k -> ~525k tokens for Gemma 4 31B). The concurrency line is computed alike in both.
+        later = int(concurrency * wl.context)
+        if abs(later - tokens) > 0.01 * max(tokens, 1):
+            lines = (*lines, f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)")
         kv_need = wl.batch * need_blocks * f.kv_page_bytes
         need = non_kv + kv_need if f.kv_memory_bytes is None else non_kv + f.kv_memory_bytes
         usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
