@@ -211,3 +211,19 @@ def test_kbit_prepared_qlora_keeps_fp32_block_inputs() -> None:
     assert kbit.activations_bytes - plain.activations_bytes >= checkpoints
     sharded = {"zero": 3, "num_gpus": 2}
     assert not recipe(Workload(framework="trl", **kw, **sharded)).kbit_fp32  # type: ignore[arg-type]
+
+
+def test_trl_chunked_nll_recomputes_each_chunk() -> None:
+    """TRL's chunked_nll (sft_trainer.py _chunked_cross_entropy_loss) checkpoints every 256-token
+    chunk: the logits never outlive their chunk, so the loss grows with tokens x hidden, not with
+    tokens x vocabulary as a chunked loss that keeps each chunk's log-softmax does."""
+    assert recipe(Workload(mode="lora", framework="trl")).loss is Loss.CHUNKED_RECOMPUTE
+    spec = llama3_8b_spec()
+
+    def act(context: int, loss: str) -> int:
+        wl = Workload(mode="lora", framework="trl", loss=loss, context=context)  # type: ignore[arg-type]
+        return estimate(spec, wl).activations_bytes
+
+    grow_kept = act(16384, "chunked") - act(8192, "chunked")
+    grow_recomputed = act(16384, "chunked-recompute") - act(8192, "chunked-recompute")
+    assert grow_recomputed < grow_kept / 2

@@ -111,7 +111,8 @@ LossOpt = Annotated[
     Loss | None,
     typer.Option(
         "--loss",
-        help="Cross-entropy: full fp32 logits, chunked, or fused linear CE (default: the framework's).",
+        help="Cross-entropy: full fp32 logits, chunked, chunked-recompute (TRL chunked_nll) or fused linear "
+        "CE (default: the framework's).",
         rich_help_panel=_TRAIN,
     ),
 ]

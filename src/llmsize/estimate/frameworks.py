@@ -13,8 +13,10 @@ from, at the version modelled:
   adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it); that call also casts
   the embeddings, norms and lm_head to fp32 (kbit_upcast.py; TRL and Axolotl make it too).
 - trl: TRL 1.x `SFTConfig` (trl/trainer/sft_config.py, commit 016013e): `gradient_checkpointing`
-  defaults to True, `bf16` to True, `loss_type` to `chunked_nll` (the lm_head applied and the
-  cross-entropy taken chunk by chunk); the optimizer is Trainer's.
+  defaults to True, `bf16` to True, `loss_type` to `chunked_nll`: sft_trainer.py
+  `_chunked_cross_entropy_loss` gathers the valid tokens and runs the lm_head and cross-entropy on
+  256 of them at a time, each chunk under `torch.utils.checkpoint` (loss_walk.py); the optimizer
+  is Trainer's.
 - unsloth: Unsloth 2025.x: `use_gradient_checkpointing="unsloth"` offloads each checkpointed
   layer input to host RAM (unsloth_zoo gradient_checkpointing.py), the loss is its fused linear
   cross-entropy (unsloth_zoo fused_losses), and its notebooks train with `optim="adamw_8bit"`.
@@ -34,8 +36,7 @@ from dataclasses import dataclass
 
 from llmsize.estimate.workload import Framework, Loss, Mode, Optimizer, Workload
 
-# REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py);
-# TRL's chunked_nll uses the same order of magnitude of chunks.
+# REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py).
 DEFAULT_LOSS_CHUNKS = 8
 
 VERSIONS: dict[Framework, str] = {
@@ -107,7 +108,9 @@ def _default_checkpointing(fw: Framework, mode: Mode) -> bool:
 
 
 def _default_loss(fw: Framework) -> Loss:
-    if fw in (Framework.TRL, Framework.TORCHTUNE):
+    if fw is Framework.TRL:
+        return Loss.CHUNKED_RECOMPUTE
+    if fw is Framework.TORCHTUNE:
         return Loss.CHUNKED
     if fw is Framework.UNSLOTH:
         return Loss.FUSED

@@ -62,11 +62,13 @@ class Framework(StrEnum):
 
 
 class Loss(StrEnum):
-    """full: fp32 log-softmax over all logits; chunked: per chunk of tokens; fused: linear + CE in
-    one kernel that never holds the logits (Liger, Unsloth)."""
+    """full: fp32 log-softmax over all logits; chunked: per chunk of tokens; chunked-recompute:
+    per chunk of tokens under activation checkpointing, so only one chunk's logits ever exist (TRL's
+    chunked_nll); fused: linear + CE in one kernel that never holds the logits (Liger, Unsloth)."""
 
     FULL = "full"
     CHUNKED = "chunked"
+    CHUNKED_RECOMPUTE = "chunked-recompute"
     FUSED = "fused"
 
 
