@@ -60,6 +60,7 @@ from llmsize.cli.workload_options import (
     OffloadParamsOpt,
     OptimizerOpt,
     OptInBwdOpt,
+    PaddingFreeOpt,
     PpOpt,
     PromptTokensOpt,
     QuantOpt,
@@ -146,14 +147,13 @@ def _engine_default_context(
     from llmsize.hardware.gpus import driver_reported_bytes, load_catalog
 
     engine = engine_for(workload)
-    pick = getattr(engine, "default_context", None)
-    if pick is None:
-        return workload
     if is_local(gpu_name):
         gpu, count, _ = resolve_gpu(gpu_name, gpu_files, str(num_gpus or 1))
     else:
         gpu, count = load_catalog(gpu_files).get(gpu_name), (num_gpus or workload.num_gpus)
-    context = int(pick(driver_reported_bytes(gpu) * int(count or 1), spec))
+    context = engine.default_context(driver_reported_bytes(gpu) * int(count or 1), spec)
+    if context is None:
+        return workload
     return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
 
 
@@ -179,6 +179,7 @@ def estimate_cmd(
     activation_offloading: ActOffloadOpt = None,
     grad_accum: GradAccumOpt = 1,
     compile: CompileOpt = False,
+    padding_free: PaddingFreeOpt = False,
     liger: LigerOpt = False,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
