@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
-from llmsize.estimate.activations.memo import memo
 from llmsize.estimate.activations.model import _head, _prefix
 from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
 from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
+from llmsize.estimate.memo import memo
 from llmsize.estimate.workload import Attention, Mode, Workload
 from llmsize.specs.models import ModelSpec
 

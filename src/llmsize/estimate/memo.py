@@ -1,4 +1,4 @@
-"""Walk results that many estimates of one process repeat, kept once per model spec (issue 15).
+"""Results many estimates of one process repeat (layer walks, layer lists), kept per model spec (issue 15).
 
 `fit --all` and the planner's searches estimate the same model at several precisions, layouts and
 contexts; the per-layer walks inside them depend only on the spec and the sizes in the key, so a
