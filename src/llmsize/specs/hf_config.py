@@ -203,16 +203,11 @@ _MULTIMODAL_TEXT_TYPES = {
     "mistral3": "",  # text_config.model_type
     "kimi_k25": "",
     "gemma4": "gemma4_text",
+    "gemma3n": "gemma3n_text",
 }
 # Model types llmsize knows and declines, with what to do instead.
-_GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
-_GEMMA4 = (
-    "Gemma 4's per-layer input embeddings (E2B/E4B), shared KV layers and audio tower are not modelled yet"
-)
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
-    "gemma3n": _GEMMA3N,
-    "gemma3n_text": _GEMMA3N,
 }
 
 
@@ -1016,15 +1011,21 @@ def _split_multimodal(
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
             raise ConfigError("config.json (gemma4) has no text_config")
-        if config.get("audio_config") is not None:
-            raise ConfigError(f"config.json model_type 'gemma4': {_GEMMA4}")
         text = dict(nested)
         if "tie_word_embeddings" in config:
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
-        if config.get("vision_config") is None:
-            return text, "gemma4_text", 0, None
-        extra, note = _gemma4_extra(config)
-        return text, "gemma4_text", extra, note
+        towers = [
+            tower(config)
+            for key, tower in (("vision_config", _gemma4_extra), ("audio_config", hf_gemma3n.gemma4_audio_extra))
+            if config.get(key) is not None
+        ]
+        notes = "; ".join(n for _, n in towers) or None
+        return text, "gemma4_text", sum(n for n, _ in towers), notes
+    if model_type == "gemma3n":
+        text = dict(config.get("text_config") or {})
+        text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
+        extra, note = hf_gemma3n.gemma3n_extra(config)
+        return text, "gemma3n_text", extra, note
     if model_type == "gemma3":
         text = dict(config.get("text_config") or {})
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
@@ -1775,10 +1776,8 @@ def _gemma4_text(r: _Reader) -> Fields:
     per_layer_config from them) and, with attention_k_eq_v, have no v_proj; the last layer is always
     full attention. enable_moe_block adds routed experts beside the dense MLP (kept as one ungated
     shared expert), a router with scale and per_expert_scale, and three more norms per block.
-    Per-layer input embeddings and KV-shared layers (E2B/E4B) are refused, not guessed.
+    E2B/E4B add per-layer input embeddings and KV-shared layers (specs/hf_gemma3n.py gemma4_small).
     """
-    if r.opt_int("hidden_size_per_layer_input", default=256) or r.opt_int("num_kv_shared_layers", default=0):
-        raise ConfigError(f"config.json model_type 'gemma4_text': {_GEMMA4}")
     if r.get("per_layer_config") is not None:
         raise ConfigError("config.json (gemma4) gives per_layer_config, which llmsize does not read yet")
     f = _gemma(r)
@@ -1808,9 +1807,14 @@ def _gemma4_text(r: _Reader) -> Fields:
             router_scales=True,
             norms_per_layer=7,  # + post_feedforward_layernorm_1/_2, pre_feedforward_layernorm_2
         )
+    f.update(hf_gemma3n.gemma4_small(r, f))
     return f
 
 
 _register_2026()
 _BUILDERS["gemma4_text"] = _gemma4_text
+
+from llmsize.specs import hf_gemma3n  # noqa: E402  (it reads this module's helpers)
+
+_BUILDERS["gemma3n_text"] = hf_gemma3n.gemma3n_text
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES}))
