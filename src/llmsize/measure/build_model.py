@@ -21,6 +21,8 @@ _PER_LAYER_LISTS = (
     "mlp_layer_types",
     "indexer_types",
     "layers_block_type",
+    "intermediate_size",  # Gemma 3n: one width per layer
+    "activation_sparsity_pattern",  # Gemma 3n
 )
 # Keys that hold layer indices (filtered when layers are reduced).
 _LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")

@@ -119,9 +119,24 @@ def gemma3n_text(r: hc._Reader) -> Fields:
         altup_inputs=r.req("altup_num_inputs"),
         laurel_rank=r.req("laurel_rank"),
     )
+    f["activation_sparse_layers"] = _sparse_layers(r, layers)
     if f["altup_inputs"] < 1:
         raise ConfigError("config.json (gemma3n): altup_num_inputs must be at least 1")
     return f
+
+
+def _sparse_layers(r: hc._Reader, layers: int) -> tuple[int, ...]:
+    """activation_sparsity_pattern: one value per layer; by default the first 10 of more than 10 are sparse
+    (Gemma3nTextConfig.__post_init__)."""
+    raw = r.get("activation_sparsity_pattern")
+    if raw is None:
+        return tuple(range(10)) if layers > 10 else ()
+    values = raw if isinstance(raw, list) else [raw] * layers
+    if len(values) != layers or not all(isinstance(v, int | float) for v in values):
+        raise ConfigError(
+            f"config.json (gemma3n) 'activation_sparsity_pattern' must give one number per layer ({layers})"
+        )
+    return tuple(i for i, v in enumerate(values) if v > 0)
 
 
 def gemma4_small(r: hc._Reader, f: Fields) -> Fields:
@@ -131,7 +146,9 @@ def gemma4_small(r: hc._Reader, f: Fields) -> Fields:
     layers = f["num_layers"]
     shared = _shared_count(r, layers)
     per_layer = r.opt_int("hidden_size_per_layer_input", default=256) or 0
-    out: Fields = {"kv_shared_layers": shared}
+    # Gemma4TextModel._maybe_slice_kv_shared_inputs: with an integer logits_to_keep (generate's 1) and
+    # SDPA or eager attention, the shared blocks compute only the kept positions (they write no cache).
+    out: Fields = {"kv_shared_layers": shared, "kv_shared_last_tokens_only": bool(shared)}
     if per_layer:
         out.update(
             per_layer_input_size=per_layer,

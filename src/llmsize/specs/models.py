@@ -359,6 +359,14 @@ class ModelSpec(BaseModel):
     per_layer_vocab_size: int = Field(default=0, ge=0, description="rows of embed_tokens_per_layer")
     altup_inputs: int = Field(default=0, ge=0, description="AltUp predictions per token (Gemma 3n)")
     laurel_rank: int = Field(default=0, ge=0, description="LAuReL low-rank residual width (Gemma 3n)")
+    kv_shared_last_tokens_only: bool = Field(
+        default=False,
+        description="in a prefill that keeps only the last logits, the KV-shared blocks run on those "
+        "positions alone (modeling_gemma4.py Gemma4TextModel._maybe_slice_kv_shared_inputs)",
+    )
+    activation_sparse_layers: tuple[int, ...] = Field(
+        default=(), description="blocks whose MLP gate takes a gaussian top-k (Gemma 3n activation sparsity)"
+    )
     intermediate_sizes: tuple[int, ...] | None = Field(
         default=None, description="per-block MLP width when blocks differ (Gemma 3n lists, Gemma 4 double-wide)"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.estimate import arrays as np
+from llmsize.estimate.activations.altup import stream_width
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
 from llmsize.estimate.activations.model import _head, _prefix
@@ -60,7 +61,7 @@ def _layer_forward(
     spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool
 ) -> tuple[_LayerFwd, _Walk, _T]:
     w = _Walk(train=saves)
-    x = w.new("layer input", d.T * spec.hidden_size * d.e, rg=saves)
+    x = w.new("layer input", d.T * stream_width(spec) * d.e, rg=saves)
     c = _Cache() if cache else None
     out = _layer(w, d, spec, x, ctx, layer, c)
     peak, where = w.peak, w.peak_at
@@ -152,14 +153,19 @@ def inference_candidates(
     out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
     fwd: dict[tuple[str, str], _LayerFwd] = {}
     for kind, members in groups.items():
-        fwd[kind], _, _ = _layer_forward(spec, d, members[0], ctx, cache=True, saves=False)
+        dk = d
+        if spec.kv_shared_last_tokens_only and spec.shares_kv(members[0]) and not flash:
+            dk = replace(d, s=np.minimum(keep, prompt))  # Gemma 4 slices the shared blocks' queries
+        fwd[kind], _, _ = _layer_forward(spec, dk, members[0], ctx, cache=True, saves=False)
     kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
     kv_all = _before(order, kv_per, len(order))
     x_bytes = d.T * h * e
+    # The first block reads the embeddings (counted with the prefix), except AltUp's fresh stack.
+    first_input = 0 if spec.altup_inputs > 1 else x_bytes
     for kind, members in groups.items():
         pos = layers.index(members[-1])
         kv_before = _before(order, kv_per, pos)
-        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - x_bytes
+        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - first_input
         live = pre_live + kv_before + layer_peak
         kv_live = kv_before + fwd[kind].kv
         frac = _safe_div(kv_live, kv_all)
@@ -196,7 +202,7 @@ def inference_candidates(
         ctx1, pre_peak1, pre_live1, _, _ = _ctx_only(spec, dd, kinds, flash)
         for members in groups.values():
             w = _Walk()
-            x = w.new("layer input", batch * h * e)
+            x = w.new("layer input", batch * stream_width(spec) * e)
             old = _old_cache(w, spec, dd, members[-1], prompt, context)
             window = spec.layer_window(members[-1])
             c = _Cache(
