@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmsize.errors import ConfigError
 from llmsize.estimate import kv_cache
 from llmsize.estimate.workload import Workload
 from llmsize.specs.hf_config import spec_from_hf_config
@@ -130,7 +128,8 @@ def test_vision_tower_and_audio() -> None:
     projector = 64 * 256
     assert total_params(spec(wrapper)) - total_params(spec(text())) == tower + projector
     # the audio tower is counted now (tests/unit/test_gemma3n.py checks its size by hand)
-    assert total_params(spec({**wrapper, "audio_config": {"hidden_size": 1024}})) > total_params(spec(wrapper))
+    with_audio = spec({**wrapper, "audio_config": {"hidden_size": 1024}})
+    assert total_params(with_audio) > total_params(spec(wrapper))
 
 
 @settings(max_examples=40, deadline=None)

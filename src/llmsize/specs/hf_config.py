@@ -1014,11 +1014,8 @@ def _split_multimodal(
         text = dict(nested)
         if "tie_word_embeddings" in config:
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
-        towers = [
-            tower(config)
-            for key, tower in (("vision_config", _gemma4_extra), ("audio_config", hf_gemma3n.gemma4_audio_extra))
-            if config.get(key) is not None
-        ]
+        readers = (("vision_config", _gemma4_extra), ("audio_config", hf_gemma3n.gemma4_audio_extra))
+        towers = [tower(config) for key, tower in readers if config.get(key) is not None]
         notes = "; ".join(n for _, n in towers) or None
         return text, "gemma4_text", sum(n for n, _ in towers), notes
     if model_type == "gemma3n":

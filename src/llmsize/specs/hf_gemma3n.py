@@ -87,7 +87,7 @@ def _shared_count(r: hc._Reader, num_layers: int) -> int:
         raise ConfigError(
             f"config.json ({r.model_type}): num_kv_shared_layers ({n}) must be between 0 and "
             f"num_hidden_layers - 1 ({num_layers - 1})",
-            hint="the shared layers reuse the K/V of earlier layers, so at least one layer must compute its own",
+            hint="shared layers reuse earlier layers' K/V: at least one layer must compute its own",
         )
     return n
 

@@ -368,7 +368,7 @@ class ModelSpec(BaseModel):
         default=(), description="blocks whose MLP gate takes a gaussian top-k (Gemma 3n activation sparsity)"
     )
     intermediate_sizes: tuple[int, ...] | None = Field(
-        default=None, description="per-block MLP width when blocks differ (Gemma 3n lists, Gemma 4 double-wide)"
+        default=None, description="per-block MLP width when blocks differ (Gemma 3n, Gemma 4 double-wide)"
     )
     mtp_layers: int = Field(
         default=0,
@@ -523,7 +523,7 @@ class ModelSpec(BaseModel):
         return self.layer_type(layer) in ATTENTION_KINDS and not self.shares_kv(layer)
 
     def mlp_width(self, layer: int) -> int:
-        """The dense MLP width of block `layer` (per-block lists: Gemma 3n; double-wide shared blocks: Gemma 4)."""
+        """The dense MLP width of block `layer` (Gemma 3n's per-block list; Gemma 4's double-wide blocks)."""
         if self.intermediate_sizes is not None:
             return self.intermediate_sizes[layer]
         return self.intermediate_size

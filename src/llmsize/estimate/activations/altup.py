@@ -13,7 +13,7 @@ projects no K/V and writes no cache: it attends over the stored K/V of its sourc
 from __future__ import annotations
 
 from llmsize.estimate.activations.attention import _attend, _Cache, _mha
-from llmsize.estimate.activations.walk import _T, Dims, Num, _Ctx, _linear, _norm, _rmsnorm, _rope, _Walk
+from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _linear, _norm, _rmsnorm, _rope, _Walk
 from llmsize.specs.models import ModelSpec
 
 
