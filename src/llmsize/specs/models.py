@@ -522,6 +522,11 @@ class ModelSpec(BaseModel):
         """True when block `layer` caches keys/values per token of its own."""
         return self.layer_type(layer) in ATTENTION_KINDS and not self.shares_kv(layer)
 
+    @property
+    def max_mlp_width(self) -> int:
+        """The widest dense MLP of any block (what an engine's compute buffer must hold)."""
+        return max(self.intermediate_sizes) if self.intermediate_sizes else self.intermediate_size
+
     def mlp_width(self, layer: int) -> int:
         """The dense MLP width of block `layer` (Gemma 3n's per-block list; Gemma 4's double-wide blocks)."""
         if self.intermediate_sizes is not None:

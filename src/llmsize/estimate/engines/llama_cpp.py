@@ -196,7 +196,7 @@ class LlamaCpp(BaseEngine):
         attn = masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
-            ffn = F32 * n_ub * (3 * h + 2 * spec.intermediate_size)
+            ffn = F32 * n_ub * (3 * h + 2 * spec.max_mlp_width)
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
@@ -301,8 +301,11 @@ class LlamaCpp(BaseEngine):
         cells = self.n_ctx()
         kv_dtype = rs.kv_dtype
         kv_mib = peak.kv_cache / MIB
+        # llama-kv-cache.cpp counts the layers it allocates: attention layers below
+        # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers and recurrent layers have none)
+        kv_layers = sum(1 for i in range(spec.num_layers) if spec.has_kv(i))
         lines = (
-            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {spec.num_layers:3d} layers, "
+            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {kv_layers:3d} layers, "
             f"{wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
