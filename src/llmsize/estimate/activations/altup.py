@@ -27,6 +27,10 @@ def prefix_extras(w: _Walk, d: Dims, spec: ModelSpec, emb: _T) -> list[_T]:
     keeps until the blocks are done. The block input itself (AltUp's stack) is the caller's."""
     held: list[_T] = []
     L, p, h = spec.num_layers, spec.per_layer_input_size, spec.hidden_size
+    if p and not spec.altup_inputs and (spec.architecture or "").endswith("ForConditionalGeneration"):
+        # Gemma4Model.forward: `llm_inputs_embeds = torch.where(multimodal_mask, pad, inputs_embeds)`, a
+        # copy of the embeddings the multimodal wrapper keeps until it returns.
+        held.append(w.op("llm_inputs_embeds (where)", d.T * h * d.e, [emb]))
     if p:
         # get_per_layer_inputs: the scaled per-layer embedding ([tokens, layers * p], times its scale);
         # project_per_layer_inputs: the projection, its scale, the RMSNorm over p, the sum and the scale.
