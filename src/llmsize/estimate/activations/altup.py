@@ -57,17 +57,20 @@ def prefix_extras(w: _Walk, d: Dims, spec: ModelSpec, emb: _T) -> list[_T]:
         sq = w.op("embeddings ** 2", th, [emb])
         mag = w.op("target magnitude", d.T * d.e, [sq])
         w.drop(sq)
+        proj: _T | None = None
         for i in range(1, spec.altup_inputs):
+            w.drop(proj)  # the local `altup_proj` is rebound each iteration
             proj = _linear(w, d, emb, f"altup_projections.{i - 1}", h, h)
             sq2 = w.op("projection ** 2", th, [proj])
             new_mag = w.op("new magnitude", d.T * d.e, [sq2])
             w.drop(sq2)
             times = w.op("projection * target", th, [proj, mag])
-            w.drop(proj)
             ratio = w.op("/ new magnitude", th, [times, new_mag])
             w.drop(times, new_mag)
             held.append(ratio)
         held.append(mag)
+        if proj is not None:
+            held.append(proj)  # the last `altup_proj` stays bound until the forward returns
     return held
 
 
