@@ -57,20 +57,20 @@ def prefix_extras(w: _Walk, d: Dims, spec: ModelSpec, emb: _T) -> list[_T]:
         sq = w.op("embeddings ** 2", th, [emb])
         mag = w.op("target magnitude", d.T * d.e, [sq])
         w.drop(sq)
-        proj: _T | None = None
+        last: _T | None = None
         for i in range(1, spec.altup_inputs):
-            w.drop(proj)  # the local `altup_proj` is rebound each iteration
-            proj = _linear(w, d, emb, f"altup_projections.{i - 1}", h, h)
-            sq2 = w.op("projection ** 2", th, [proj])
+            w.drop(last)  # the local `altup_proj` is rebound each iteration
+            last = _linear(w, d, emb, f"altup_projections.{i - 1}", h, h)
+            sq2 = w.op("projection ** 2", th, [last])
             new_mag = w.op("new magnitude", d.T * d.e, [sq2])
             w.drop(sq2)
-            times = w.op("projection * target", th, [proj, mag])
+            times = w.op("projection * target", th, [last, mag])
             ratio = w.op("/ new magnitude", th, [times, new_mag])
             w.drop(times, new_mag)
             held.append(ratio)
         held.append(mag)
-        if proj is not None:
-            held.append(proj)  # the last `altup_proj` stays bound until the forward returns
+        if last is not None:
+            held.append(last)  # the last `altup_proj` stays bound until the forward returns
     return held
 
 
@@ -119,12 +119,12 @@ def gemma3n_mlp(w: _Walk, d: Dims, spec: ModelSpec, x: _T, layer: int) -> _T:
         w.drop(*stats)
         diff = w.op("gate - cutoff", n, [gate, cutoff])
         w.drop(cutoff)
-        sparse = w.op("relu", n, [diff])
+        sparse = w.op("relu", n, [diff], saves_out=True)
         w.drop(diff, gate)
         gate = sparse
-    act = w.op("act", n, [gate])
+    act = w.op("act", n, [gate], saves=[gate])
     up = _linear(w, d, x, "up_proj", h, inter)
-    prod = w.op("act*up", n, [act, up])
+    prod = w.op("act*up", n, [act, up], saves=[act, up])
     y = _linear(w, d, prod, "down_proj", inter, h)
     w.drop(prod, gate, act, up)
     return y
@@ -135,9 +135,9 @@ def per_layer_tail(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     and post_per_layer_input_norm: the block's last step (Gemma 4 adds it to the residual stream)."""
     h, p = spec.hidden_size, spec.per_layer_input_size
     g = _linear(w, d, x, "per_layer_input_gate", h, p)
-    a = w.op("per-layer act", d.T * p * d.e, [g])
+    a = w.op("per-layer act", d.T * p * d.e, [g], saves=[g])
     w.drop(g)
-    m = w.op("* per-layer input", d.T * p * d.e, [a])
+    m = w.op("* per-layer input", d.T * p * d.e, [a], saves=[a])
     w.drop(a)
     y = _linear(w, d, m, "per_layer_projection", p, h)
     w.drop(m)
@@ -154,7 +154,7 @@ def altup_layer(
     th = d.T * spec.hidden_size * d.e
     stream = n * th
     # AltUp predict: a [tokens, hidden, n] matmul, += the input, .contiguous() of the permuted result.
-    mm = w.op("altup predict matmul", stream, [x])
+    mm = w.op("altup predict matmul", stream, [x], saves=[x])
     predictions = w.op("altup predictions contiguous", stream, [mm])
     w.drop(mm)
     normed = _norm(w, d, spec, predictions, "input_layernorm")
@@ -183,11 +183,11 @@ def altup_layer(
     innovation = w.op("innovation", th, [activated, predictions])
     repeated = w.op("innovation repeat", stream, [innovation])
     w.drop(innovation)
-    corrected = w.op("corrected", stream, [repeated])
+    corrected = w.op("corrected", stream, [repeated], saves=[repeated])
     w.drop(repeated)
     first = w.op("first prediction clone", th, [corrected])
     if spec.per_layer_input_size:
-        scaled = w.op("* correct_output_scale", th, [first])
+        scaled = w.op("* correct_output_scale", th, [first], saves=[first])
         w.drop(first)
         tail = per_layer_tail(w, d, spec, scaled)
         w.drop(scaled)

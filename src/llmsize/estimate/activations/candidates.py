@@ -257,7 +257,7 @@ class _LayerTrain:
 
 
 def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
-    x_bytes = d.T * spec.hidden_size * d.e
+    x_bytes = d.T * stream_width(spec) * d.e  # the block's input: AltUp's stack is n hidden states
     if not d.gc:
         w = _Walk(train=True)
         x = w.new("layer input", x_bytes, rg=x_rg)
@@ -319,8 +319,9 @@ def training_candidates(
         # LoRA without checkpointing: the first block's input needs no gradient, so its first norm
         # keeps nothing for backward.
         walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
-    if d.gc and layers and layers[0] == 0:
-        # The first block's checkpointed input is the embeddings, already counted with the prefix.
+    if d.gc and layers and layers[0] == 0 and spec.altup_inputs <= 1:
+        # The first block's checkpointed input is the embeddings, already counted with the prefix
+        # (not AltUp's stack, a tensor of its own).
         walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * e)
     n = len(order)
     saved_before: list[Num] = [0]
@@ -348,7 +349,8 @@ def training_candidates(
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
     for pos in sorted(lasts | ({0} if walks else set())):
-        peak = walks[pos].fwd_peak - (x_bytes if pos == 0 else 0)
+        first = x_bytes if spec.altup_inputs <= 1 else 0  # AltUp's stack is not the embeddings
+        peak = walks[pos].fwd_peak - (first if pos == 0 else 0)
         out.append(
             Candidate(
                 "forward",
