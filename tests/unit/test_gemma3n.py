@@ -164,3 +164,15 @@ def test_sharing_more_layers_never_grows_the_cache(shared: int, tokens: int, bat
         return int(kv_cache.kv_cache_bytes(spec({**base, "num_kv_shared_layers": n}), wl, "bf16", layers))
 
     assert kv(shared) <= kv(shared - 1)
+
+
+def test_a_decode_step_reads_only_the_rows_of_the_per_layer_table() -> None:
+    """embed_tokens_per_layer is looked up like an untied embedding even though the head is tied to
+    embed_tokens (Gemma*TextModel.get_per_layer_inputs), so the speed model does not stream it."""
+    from llmsize.hardware.plan import read_fraction
+    from llmsize.specs.params import param_inventory
+
+    s = spec(g3n())
+    table = next(g.numel for g in param_inventory(s) if g.name == "embed_tokens_per_layer")
+    total = total_params(s)
+    assert read_fraction(s, 1) == pytest.approx(1 - table / total)
