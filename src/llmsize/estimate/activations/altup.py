@@ -13,7 +13,7 @@ projects no K/V and writes no cache: it attends over the stored K/V of its sourc
 from __future__ import annotations
 
 from llmsize.estimate.activations.attention import _attend, _Cache, _mha
-from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _linear, _norm, _rmsnorm, _rope, _Walk
+from llmsize.estimate.activations.walk import _T, Dims, _Ctx, _linear, _norm, _rmsnorm, _rope, _Storage, _Walk
 from llmsize.specs.models import ModelSpec
 
 
@@ -88,10 +88,12 @@ def _shared_attention(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind
     w.drop(q)
     qe = _rope(w, d, qn, heads, hd, ctx.cos, ctx.sin)
     w.drop(qn)
-    k = w.new("shared keys (view)", 0)
-    v = w.new("shared values (view)", 0)
+    # The source block's K/V: their bytes are its cache's (counted there), so no storage of their own.
+    kv_bytes = d.b * d.kv * kvh * hd * d.e
+    k = _T("shared keys", kv_bytes, _Storage(0, 1))
+    v = _T("shared values", kv_bytes, _Storage(0, 1))
     o = _attend(w, d, spec, qe, k, v, ctx.masks.get(kind), heads, kvh, hd, d.kv)
-    w.drop(qe, k, v)
+    w.drop(qe)
     y = _linear(w, d, o, "o_proj", heads * hd, h)
     w.drop(o)
     return y
