@@ -125,12 +125,12 @@ def test_gemma4_audio_and_vision_towers_equal_the_model() -> None:
 
 def test_gemma3n_audio_tower_and_embedders_equal_the_model() -> None:
     """The USM conformer and both multimodal embedders of transformers' Gemma3n (the MobileNetV5 vision
-    tower is timm's: its size is the count timm 1.0.31 builds, see specs/hf_gemma3n.py)."""
+    tower is timm's: its size is the count timm 1.0.31 builds, see specs/hf_config/gemma3n.py)."""
     import torch
     from transformers import AutoConfig
     from transformers.models.gemma3n.modeling_gemma3n import Gemma3nAudioEncoder, Gemma3nMultimodalEmbedder
 
-    from llmsize.specs import hf_gemma3n
+    from llmsize.specs.hf_config import gemma3n as hf_gemma3n
 
     audio, vision = AutoConfig.for_model("gemma3n_audio"), AutoConfig.for_model("gemma3n_vision")
     text = AutoConfig.for_model("gemma3n_text")

@@ -135,7 +135,7 @@ def test_shared_range_needs_a_source_of_each_kind() -> None:
 
 
 def test_gemma3n_audio_tower_by_hand() -> None:
-    from llmsize.specs import hf_gemma3n
+    from llmsize.specs.hf_config import gemma3n as hf_gemma3n
 
     h, c0, c1 = 64, 8, 4
     audio = {

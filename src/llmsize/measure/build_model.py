@@ -50,6 +50,11 @@ def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
         # Gemma 3n / Gemma 4: the shared layers are the last ones; the first `num_layers` layers of
         # the model keep their own K/V up to where sharing began.
         target["num_kv_shared_layers"] = max(0, num_layers - (config_layers - shared))
+    nested = target.get("linear_attn_config")
+    if isinstance(nested, dict):  # Kimi-Linear: 1-indexed block numbers (configuration_kimi_linear.py)
+        for key in ("full_attn_layers", "kda_layers"):
+            if isinstance(nested.get(key), list):
+                nested[key] = [i for i in nested[key] if isinstance(i, int) and i <= num_layers]
     if "first_k_dense_replace" in target:
         target["first_k_dense_replace"] = min(int(target["first_k_dense_replace"]), num_layers)
     return out

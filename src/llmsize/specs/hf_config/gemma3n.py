@@ -5,7 +5,7 @@ the audio / MobileNet towers, restated from transformers 5.23 `models/gemma3n` a
 The decoder facts become ModelSpec fields (`kv_shared_layers`, `per_layer_input_size`,
 `altup_inputs`, `laurel_rank`, `intermediate_sizes`) that `specs/params.py`, the KV cache and the
 activation walk read; the towers outside the decoder become `extra_params`. Registered by
-`specs/hf_config.py`; pure, no I/O, no torch.
+`build.py` (gemma3n_text), `dense.gemma4_text` and `multimodal.split_multimodal`; pure, no I/O, no torch.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmsize.errors import ConfigError
-from llmsize.specs import hf_config as hc
-
-Fields = dict[str, Any]
+from llmsize.specs.hf_config.reader import Fields, Reader, explicit_layer_types, trunk
 
 # Gemma3nTextConfig defaults (configuration_gemma3n.py), which config.json files may leave out.
 _GEMMA3N_TEXT_DEFAULTS: Fields = {
@@ -61,13 +59,13 @@ _GEMMA4_AUDIO_DEFAULTS: Fields = {
 _TIMM_VISION_PARAMS = {"mobilenetv5_300m_enc": 294_126_912}
 
 
-def _reader(cfg: Mapping[str, Any], model_type: str, defaults: Fields) -> hc._Reader:
-    r = hc._Reader(cfg, model_type)
+def _reader(cfg: Mapping[str, Any], model_type: str, defaults: Fields) -> Reader:
+    r = Reader(cfg, model_type)
     r.defaults = {**defaults, **r.defaults}
     return r
 
 
-def _widths(r: hc._Reader, num_layers: int) -> tuple[int, tuple[int, ...] | None]:
+def _widths(r: Reader, num_layers: int) -> tuple[int, tuple[int, ...] | None]:
     """intermediate_size: one width, or one per layer (Gemma3nTextConfig accepts a list)."""
     raw = r.get("intermediate_size")
     if isinstance(raw, list):
@@ -81,7 +79,7 @@ def _widths(r: hc._Reader, num_layers: int) -> tuple[int, tuple[int, ...] | None
     return r.req("intermediate_size"), None
 
 
-def _shared_count(r: hc._Reader, num_layers: int) -> int:
+def _shared_count(r: Reader, num_layers: int) -> int:
     n = r.opt_int("num_kv_shared_layers", default=0) or 0
     if n < 0 or n >= num_layers:
         raise ConfigError(
@@ -92,7 +90,7 @@ def _shared_count(r: hc._Reader, num_layers: int) -> int:
     return n
 
 
-def gemma3n_text(r: hc._Reader) -> Fields:
+def gemma3n_text(r: Reader) -> Fields:
     """modeling_gemma3n.py Gemma3nTextModel: Gemma 3's block (q/k norms, four norms, 4 local : 1 global
     by default) with AltUp, LAuReL and per-layer input embeddings; the last num_kv_shared_layers blocks
     reuse the K/V of the last earlier block of their kind (kv_sharing_modes). Activation sparsity (a
@@ -101,8 +99,10 @@ def gemma3n_text(r: hc._Reader) -> Fields:
     layers = r.req("num_hidden_layers")
     inter, widths = _widths(r, layers)
     cfg = {**r.cfg, "intermediate_size": inter}
-    f = hc._gemma(_reader(cfg, r.model_type, _GEMMA3N_TEXT_DEFAULTS))
-    kinds = hc._explicit_layer_types(r, layers) or tuple(
+    f = trunk(_reader(cfg, r.model_type, _GEMMA3N_TEXT_DEFAULTS))
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias)
+    kinds = explicit_layer_types(r, layers) or tuple(
         "full_attention" if (i + 1) % 5 == 0 else "sliding_attention" for i in range(layers)
     )
     f.update(
@@ -125,7 +125,7 @@ def gemma3n_text(r: hc._Reader) -> Fields:
     return f
 
 
-def _sparse_layers(r: hc._Reader, layers: int) -> tuple[int, ...]:
+def _sparse_layers(r: Reader, layers: int) -> tuple[int, ...]:
     """activation_sparsity_pattern: one value per layer; by default the first 10 of more than 10 are sparse
     (Gemma3nTextConfig.__post_init__)."""
     raw = r.get("activation_sparsity_pattern")
@@ -139,7 +139,7 @@ def _sparse_layers(r: hc._Reader, layers: int) -> tuple[int, ...]:
     return tuple(i for i, v in enumerate(values) if v > 0)
 
 
-def gemma4_small(r: hc._Reader, f: Fields) -> Fields:
+def gemma4_small(r: Reader, f: Fields) -> Fields:
     """The E2B/E4B parts of modeling_gemma4.py Gemma4TextModel: per-layer input embeddings when
     hidden_size_per_layer_input > 0 (its default is 256), KV-shared last layers, and with
     use_double_wide_mlp an MLP twice intermediate_size wide on the shared layers (Gemma4TextMLP)."""
@@ -232,7 +232,7 @@ def gemma4_audio_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     with a bias. Gemma4ClippableLinear keeps four persistent clip bounds with use_clipped_linears (ten
     such linears a layer). Gemma4MultimodalEmbedder: one bias-free projection to the text width."""
     a = _reader(config.get("audio_config") or {}, "gemma4_audio", _GEMMA4_AUDIO_DEFAULTS)
-    t = hc._Reader(config.get("text_config") or {}, "gemma4_text")
+    t = Reader(config.get("text_config") or {}, "gemma4_text")
     h, heads = a.req("hidden_size"), a.req("num_attention_heads")
     channels = a.get("subsampling_conv_channels") or [128, 32]
     if not (isinstance(channels, list) and len(channels) == 2 and all(isinstance(c, int) for c in channels)):
