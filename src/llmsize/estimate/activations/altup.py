@@ -27,7 +27,8 @@ def prefix_extras(w: _Walk, d: Dims, spec: ModelSpec, emb: _T) -> list[_T]:
     keeps until the blocks are done. The block input itself (AltUp's stack) is the caller's."""
     held: list[_T] = []
     L, p, h = spec.num_layers, spec.per_layer_input_size, spec.hidden_size
-    if p and not spec.altup_inputs and (spec.architecture or "").endswith("ForConditionalGeneration"):
+    wrapper = not spec.altup_inputs and (spec.architecture or "").endswith("ForConditionalGeneration")
+    if p and wrapper:
         # Gemma4Model.forward: `llm_inputs_embeds = torch.where(multimodal_mask, pad, inputs_embeds)`, a
         # copy of the embeddings the multimodal wrapper keeps until it returns.
         held.append(w.op("llm_inputs_embeds (where)", d.T * h * d.e, [emb]))
@@ -46,7 +47,11 @@ def prefix_extras(w: _Walk, d: Dims, spec: ModelSpec, emb: _T) -> list[_T]:
         normed = _rmsnorm(w, d, proj, p, gemma=True, rows=d.T * L, name="per_layer_projection_norm")
         w.drop(proj)
         summed = w.op("projection + per-layer embedding", n * d.e, [normed, tok])
-        w.drop(normed, tok)
+        w.drop(normed)
+        if wrapper:  # the wrapper computed the token part itself and keeps it in a local (Gemma4Model)
+            held.append(tok)
+        else:
+            w.drop(tok)
         out = w.op("per-layer inputs * scale", n * d.e, [summed])
         w.drop(summed)
         held.append(out)
