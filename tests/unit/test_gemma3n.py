@@ -176,3 +176,16 @@ def test_a_decode_step_reads_only_the_rows_of_the_per_layer_table() -> None:
     table = next(g.numel for g in param_inventory(s) if g.name == "embed_tokens_per_layer")
     total = total_params(s)
     assert read_fraction(s, 1) == pytest.approx(1 - table / total)
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"intermediate_size": [128] * 3}, "one integer per layer"),
+        ({"activation_sparsity_pattern": [0.95] * 3}, "one number per layer"),
+        ({"altup_num_inputs": 0}, "altup_num_inputs"),
+    ],
+)
+def test_per_layer_lists_that_do_not_fit_are_refused(over: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        spec(g3n(**over))
