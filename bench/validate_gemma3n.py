@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         yaml.safe_dump({"method": __doc__.strip().splitlines()[0], "rows": rows}, sort_keys=False)
     )
     print(
-        "| model | workload | layers | params B (trace; = estimate) | KV at full context B (= estimate) "
+        "| model | workload | layers | weight bytes (trace; = estimate) | KV bytes at full context (= estimate) "
         "| estimated GiB | measured GiB | error | peak phase |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
