@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         yaml.safe_dump({"method": __doc__.strip().splitlines()[0], "rows": rows}, sort_keys=False)
     )
     print(
-        "| model | workload | layers | weight bytes (trace; = estimate) | KV bytes at full context (= estimate) "
-        "| estimated GiB | measured GiB | error | peak phase |"
+        "| model | workload | layers | weight bytes (trace; = estimate) "
+        "| KV bytes at full context (= estimate) | estimated GiB | measured GiB | error | peak phase |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
