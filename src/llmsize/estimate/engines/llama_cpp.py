@@ -231,7 +231,7 @@ class LlamaCpp(BaseEngine):
         # The output layer: the final norm's result (its input, the residual stream, is dead once
         # normed) and the f32 logits of every token of the ubatch.
         output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
-        device = max(attn, ffn, output)
+        device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
@@ -421,3 +421,16 @@ def old_mla_gguf(spec: ModelSpec) -> bool:
 
 def _ggml(kv_dtype: str) -> str:
     return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)
+
+
+def _block_stream_extra(spec: ModelSpec, n_ub: int) -> int:
+    """f32 tensors Gemma 3n / Gemma 4 E-model graphs keep beside a plain block for every block.
+
+    REFERENCE: llama.cpp src/models/gemma3n-iswa.cpp: `inp_per_layer` ([p, n_tokens, n_layer], made
+    contiguous once and sliced by every block) and AltUp's n-wide stream: the block input `inpL`,
+    `predictions` and `corrected`, each [n_embd, n_tokens, n_altup], live together at the FFN.
+    """
+    extra = spec.num_layers * spec.per_layer_input_size
+    if spec.altup_inputs > 1:
+        extra += 3 * spec.altup_inputs * spec.hidden_size - 2 * spec.hidden_size  # 2h already counted
+    return F32 * n_ub * extra
