@@ -189,3 +189,32 @@ def test_a_decode_step_reads_only_the_rows_of_the_per_layer_table() -> None:
 def test_per_layer_lists_that_do_not_fit_are_refused(over: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         spec(g3n(**over))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    engine=st.sampled_from(["transformers", "vllm", "sglang", "llama.cpp"]),
+    shared=st.sampled_from([2, 4, 5]),
+    tokens=st.integers(1, 4000),
+    batch=st.integers(1, 4),
+)
+def test_shared_layers_cache_what_the_unshared_prefix_alone_caches(
+    engine: str, shared: int, tokens: int, batch: int
+) -> None:
+    """Every engine pages only the layers below the shared range (transformers' dummy layers, vLLM's
+    kv_sharing_target_layer_name, llama.cpp's n_layer_kv_from_start): the model caches exactly what
+    a model of its first L - n layers caches."""
+    from llmsize.estimate.workload import Engine
+
+    kinds = ["sliding_attention", "full_attention"] * 5
+    wl = Workload(context=tokens, batch=batch, engine=Engine(engine))
+    whole = spec(g3n(layer_types=kinds, num_kv_shared_layers=shared))
+    prefix = spec(
+        g3n(layer_types=kinds[: 10 - shared], num_hidden_layers=10 - shared, num_kv_shared_layers=0)
+    )
+    dtype = kv_cache.kv_dtype_for(wl, "bf16")
+
+    def kv(s: ModelSpec) -> int:
+        return int(kv_cache.kv_cache_bytes(s, wl, dtype, list(range(s.num_layers))))
+
+    assert kv(whole) == kv(prefix) > 0
