@@ -218,3 +218,16 @@ def test_shared_layers_cache_what_the_unshared_prefix_alone_caches(
         return int(kv_cache.kv_cache_bytes(s, wl, dtype, list(range(s.num_layers))))
 
     assert kv(whole) == kv(prefix) > 0
+
+
+def test_tensor_parallel_ranks_split_the_per_layer_table_by_vocabulary() -> None:
+    """vLLM builds embed_tokens_per_layer as a VocabParallelEmbedding (models/gemma3n.py), so each of
+    tp ranks holds ceil(vocab / tp) rows of it."""
+    from llmsize.estimate.weights import stage_shards, stages
+
+    s = spec(g3n())
+    wl = Workload(context=100, tp=2, num_gpus=2)
+    shard = next(
+        sh for sh in stage_shards(s, wl, stages(s, wl)[0]) if sh.group.name == "embed_tokens_per_layer"
+    )
+    assert shard.numel_each == 250 * 10 * 8

@@ -280,6 +280,8 @@ def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, in
         return inf, outf, numel, bias  # row-parallel bias is added after the all-reduce: replicated
     elif name == "embed_tokens":
         numel = math.ceil(spec.vocab_size / tp) * spec.hidden_size
+    elif name == "embed_tokens_per_layer":  # vLLM gemma3n.py: a VocabParallelEmbedding too
+        numel = math.ceil(spec.per_layer_vocab_size / tp) * spec.num_layers * spec.per_layer_input_size
     elif name == "sinks" or (spec.qk_norm == "full" and name == "q_norm"):
         numel //= tp
     elif spec.qk_norm == "full" and name == "k_norm":
