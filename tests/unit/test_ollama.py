@@ -35,6 +35,10 @@ def _found(name: str) -> tuple[str, str | None]:
         ("gemma4:26b", "gemma-4-26B-A4B-it", "Q4_K_M"),
         ("gemma4:26b-a4b-it-q8_0", "gemma-4-26B-A4B-it", "Q8_0"),
         ("gemma4:31b", "gemma-4-31B-it", "Q4_K_M"),
+        ("gemma4:e2b", "gemma-4-E2B-it", "Q4_K_M"),
+        ("gemma4:e4b", "gemma-4-E4B-it", "Q4_K_M"),
+        ("gemma3n:e2b", "gemma-3n-E2B-it", "Q4_K_M"),
+        ("gemma3n:e4b", "gemma-3n-E4B-it", "Q4_K_M"),
         ("deepseek-r1:14b", "DeepSeek-R1-Distill-Qwen-14B", "Q4_K_M"),
         ("deepseek-r1:671b", "DeepSeek-R1", "Q4_K_M"),
         ("llama3:latest", "Llama-3-8B", "Q4_0"),  # /api/tags: llama3:latest quantization_level Q4_0
@@ -65,16 +69,16 @@ def test_a_hugging_face_name_is_not_an_ollama_reference() -> None:
 
 
 def test_an_unknown_tag_of_a_known_library_is_refused_with_the_known_tags() -> None:
-    with pytest.raises(ModelNotFoundError, match=r"gemma4:e2b.*26b.*31b"):
-        resolve("gemma4:e2b")
+    with pytest.raises(ModelNotFoundError, match=r"gemma4:7b.*26b.*31b"):
+        resolve("gemma4:7b")
 
 
 def test_the_cli_refuses_an_unknown_tag_in_one_line_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        llmsize.cli.main(["estimate", "gemma4:e2b"])
+        llmsize.cli.main(["estimate", "gemma4:7b"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "gemma4:e2b" in err and "26b" in err and "Traceback" not in err
+    assert "gemma4:7b" in err and "26b" in err and "Traceback" not in err
 
 
 def test_an_unknown_library_is_approximated_as_the_gguf_ollama_serves() -> None:

@@ -205,6 +205,8 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: EngineLike) -> str:
     n_kv = sum(1 for i in range(spec.num_layers) if spec.has_kv(i))
     if n_kv != spec.num_layers:
         core = core.replace("x layers x", f"x {n_kv} attention layers x")
+    if spec.kv_shared_layers:
+        core += f" (the last {spec.kv_shared_layers} layers reuse earlier layers' K/V and cache none)"
     if spec.recurrent is not None:
         core += f" + a fixed {spec.recurrent.kind} state per sequence in the other layers"
     return core + _eng(engine).kv_formula_tail()

@@ -280,6 +280,8 @@ def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, in
         return inf, outf, numel, bias  # row-parallel bias is added after the all-reduce: replicated
     elif name == "embed_tokens":
         numel = math.ceil(spec.vocab_size / tp) * spec.hidden_size
+    elif name == "embed_tokens_per_layer":  # vLLM gemma3n.py: a VocabParallelEmbedding too
+        numel = math.ceil(spec.per_layer_vocab_size / tp) * spec.num_layers * spec.per_layer_input_size
     elif name == "sinks" or (spec.qk_norm == "full" and name == "q_norm"):
         numel //= tp
     elif spec.qk_norm == "full" and name == "k_norm":
@@ -447,13 +449,18 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
             f"unknown GGUF file type {ftype!r}", hint=f"use one of {', '.join(qf.GGUF_FILE_TYPES)}"
         )
     bias = shard.instances * shard.bias_each * qf.FP32_BYTES
-    matrix = g.is_linear or (g.kind == "embedding" and g.name == "embed_tokens")
+    # The per-layer embedding table (Gemma 3n / Gemma 4 E-models, llama.cpp per_layer_token_embd) is a
+    # 2-D weight like token_embd, quantized by llama-quant.cpp's default rule for the file type.
+    per_layer = g.kind == "embedding" and g.name == "embed_tokens_per_layer"
+    matrix = g.is_linear or (g.kind == "embedding" and g.name == "embed_tokens") or per_layer
     if g.kind == "other":
         return shard.instances * shard.numel_each * qf.FP16_BYTES
     if not matrix or g.kind == "router":
         return shard.numel * qf.FP32_BYTES
     category = _GGUF_CATEGORY.get(g.name, "other")
     ncols = shard.in_features if g.is_linear else spec.hidden_size
+    if per_layer:
+        ncols = spec.num_layers * spec.per_layer_input_size
     facts = _gguf_facts(spec)
     each = shard.weight_numel_each
     if not shard.layers:

@@ -563,7 +563,8 @@ def kernel_family(spec: ModelSpec, wl: Workload) -> str:
 def read_fraction(spec: ModelSpec, batch: int) -> float:
     """Share of the weight parameters one decode step reads.
 
-    The embedding table is a lookup (only `batch` rows are read) unless it doubles as the head;
+    The embedding table is a lookup (only `batch` rows are read) unless it doubles as the head (the
+    per-layer embedding table of Gemma 3n / Gemma 4 E-models never does);
     routed experts are read only when some token of the batch picks them: with uniform routing of
     k of E experts, a layer's expert is untouched with probability (1 - k/E)^batch.
     """
@@ -573,7 +574,9 @@ def read_fraction(spec: ModelSpec, batch: int) -> float:
         return 1.0
     skipped = 0.0
     for g in groups:
-        if g.kind == "embedding" and not spec.tie_word_embeddings:
+        # Gemma 3n / Gemma 4's per-layer table (embed_tokens_per_layer) is a lookup whatever the head.
+        lookup = not spec.tie_word_embeddings or g.name == "embed_tokens_per_layer"
+        if g.kind == "embedding" and lookup:
             skipped += g.numel
         elif g.kind == "expert" and spec.num_experts:
             untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** batch

@@ -21,6 +21,8 @@ _PER_LAYER_LISTS = (
     "mlp_layer_types",
     "indexer_types",
     "layers_block_type",
+    "intermediate_size",  # Gemma 3n: one width per layer
+    "activation_sparsity_pattern",  # Gemma 3n
 )
 # Keys that hold layer indices (filtered when layers are reduced).
 _LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")
@@ -33,6 +35,7 @@ def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
     out = copy.deepcopy(config)
     text = out.get("text_config")
     target = text if isinstance(text, dict) else out
+    config_layers = target.get("num_hidden_layers")
     target["num_hidden_layers"] = num_layers
     for key in _PER_LAYER_LISTS:
         if isinstance(target.get(key), list):
@@ -42,6 +45,11 @@ def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
     for key in _LAYER_INDEX_LISTS:
         if isinstance(target.get(key), list):
             target[key] = [i for i in target[key] if i < num_layers]
+    shared = target.get("num_kv_shared_layers")
+    if isinstance(shared, int) and shared > 0 and isinstance(config_layers, int):
+        # Gemma 3n / Gemma 4: the shared layers are the last ones; the first `num_layers` layers of
+        # the model keep their own K/V up to where sharing began.
+        target["num_kv_shared_layers"] = max(0, num_layers - (config_layers - shared))
     nested = target.get("linear_attn_config")
     if isinstance(nested, dict):  # Kimi-Linear: 1-indexed block numbers (configuration_kimi_linear.py)
         for key in ("full_attn_layers", "kda_layers"):

@@ -352,6 +352,30 @@ class ModelSpec(BaseModel):
         default=None, description="the mixer of linear_attention / mamba / conv / hybrid blocks"
     )
     indexer: IndexerSpec | None = Field(default=None, description="DSA indexer of every MLA block")
+    # Gemma 3n / Gemma 4 E2B-E4B (modeling_gemma3n.py, modeling_gemma4.py)
+    kv_shared_layers: int = Field(
+        default=0,
+        ge=0,
+        description="the last n blocks reuse the K/V of the last earlier block of their kind: no k/v "
+        "projections and no cache of their own (num_kv_shared_layers)",
+    )
+    per_layer_input_size: int = Field(
+        default=0, ge=0, description="per-layer input embedding width (hidden_size_per_layer_input)"
+    )
+    per_layer_vocab_size: int = Field(default=0, ge=0, description="rows of embed_tokens_per_layer")
+    altup_inputs: int = Field(default=0, ge=0, description="AltUp predictions per token (Gemma 3n)")
+    laurel_rank: int = Field(default=0, ge=0, description="LAuReL low-rank residual width (Gemma 3n)")
+    kv_shared_last_tokens_only: bool = Field(
+        default=False,
+        description="in a prefill that keeps only the last logits, the KV-shared blocks run on those "
+        "positions alone (modeling_gemma4.py Gemma4TextModel._maybe_slice_kv_shared_inputs)",
+    )
+    activation_sparse_layers: tuple[int, ...] = Field(
+        default=(), description="blocks whose MLP gate takes a gaussian top-k (Gemma 3n activation sparsity)"
+    )
+    intermediate_sizes: tuple[int, ...] | None = Field(
+        default=None, description="per-block MLP width when blocks differ (Gemma 3n, Gemma 4 double-wide)"
+    )
     mtp_layers: int = Field(
         default=0,
         ge=0,
@@ -423,12 +447,37 @@ class ModelSpec(BaseModel):
             raise ValueError(f"layer_types has {names} layers but no state sizes (recurrent) are given")
         if "chunked_attention" in kinds and not self.attention_chunk_size:
             raise ValueError("layer_types has chunked_attention layers but attention_chunk_size is not set")
+        self._check_shared_kv()
+        if self.intermediate_sizes is not None and len(self.intermediate_sizes) != self.num_layers:
+            raise ValueError(
+                f"intermediate_size lists {len(self.intermediate_sizes)} widths for {self.num_layers} layers"
+            )
         if self.ffn_types is not None:
             if len(self.ffn_types) != self.num_layers:
                 raise ValueError(f"ffn_types has {len(self.ffn_types)} entries for {self.num_layers} layers")
             if "moe" in self.ffn_types and not self.num_experts:
                 raise ValueError("ffn_types has moe layers but num_experts is 0")
         return self
+
+    def _check_shared_kv(self) -> None:
+        """transformers' kv_sharing_modes (configuration_gemma3n.py / configuration_gemma4.py): every
+        kind a shared block has must have an unshared block before the shared range to read from."""
+        n = self.kv_shared_layers
+        if not n:
+            return
+        if n >= self.num_layers:
+            raise ValueError(
+                f"num_kv_shared_layers ({n}) must be smaller than num_hidden_layers ({self.num_layers}): "
+                "some earlier layer has to compute the K/V the shared layers reuse"
+            )
+        first = self.num_layers - n
+        owners = {self.layer_type(i) for i in range(first)}
+        missing = sorted({self.layer_type(i) for i in range(first, self.num_layers)} - owners)
+        if missing:
+            raise ValueError(
+                f"the {n} KV-shared layers include {', '.join(missing)} layers, but no earlier layer of "
+                "that kind computes K/V for them"
+            )
 
     # Derived facts, kept as methods so they cannot drift from the fields.
     @property
@@ -455,9 +504,40 @@ class ModelSpec(BaseModel):
             return self
         return _global_view(self)
 
-    def has_kv(self, layer: int) -> bool:
-        """True when block `layer` caches keys/values per token."""
+    def has_attention(self, layer: int) -> bool:
+        """True when block `layer` attends over keys/values per token (its own, or shared ones)."""
         return self.layer_type(layer) in ATTENTION_KINDS
+
+    def shares_kv(self, layer: int) -> bool:
+        """True when block `layer` reuses an earlier block's K/V (Gemma 3n / Gemma 4 E-models): it has no
+        k/v projections, and no engine gives it a cache of its own (transformers' DynamicCache makes it a
+        "dummy" layer, cache_utils.get_layer_types_and_kwargs; llama.cpp allocates KV only for the first
+        n_layer_kv_from_start layers; vLLM's kv_sharing_target_layer_name layers get no KV blocks)."""
+        return self.kv_shared_layers > 0 and layer >= self.num_layers - self.kv_shared_layers
+
+    def kv_source(self, layer: int) -> int:
+        """The block whose K/V block `layer` attends over: itself, or for a shared block the last unshared
+        block of its kind (the "store" layer of kv_sharing_modes)."""
+        if not self.shares_kv(layer):
+            return layer
+        kind = self.layer_type(layer)
+        first = self.num_layers - self.kv_shared_layers
+        return max(i for i in range(first) if self.layer_type(i) == kind)
+
+    def has_kv(self, layer: int) -> bool:
+        """True when block `layer` caches keys/values per token of its own."""
+        return self.layer_type(layer) in ATTENTION_KINDS and not self.shares_kv(layer)
+
+    @property
+    def max_mlp_width(self) -> int:
+        """The widest dense MLP of any block (what an engine's compute buffer must hold)."""
+        return max(self.intermediate_sizes) if self.intermediate_sizes else self.intermediate_size
+
+    def mlp_width(self, layer: int) -> int:
+        """The dense MLP width of block `layer` (Gemma 3n's per-block list; Gemma 4's double-wide blocks)."""
+        if self.intermediate_sizes is not None:
+            return self.intermediate_sizes[layer]
+        return self.intermediate_size
 
     def has_state(self, layer: int) -> bool:
         """True when block `layer` keeps a fixed recurrent/conv state per sequence."""
@@ -535,6 +615,14 @@ class ModelSpec(BaseModel):
         if self.indexer is not None:
             ix = self.indexer
             out["sparse_attention"] = f"DSA indexer ({ix.num_heads} heads x {ix.head_dim}, top {ix.topk})"
+        if self.kv_shared_layers:
+            out["kv_shared_layers"] = (
+                f"{self.kv_shared_layers} (reuse earlier layers' K/V; no cache of their own)"
+            )
+        if self.per_layer_input_size:
+            out["per_layer_embeddings"] = (
+                f"{self.per_layer_vocab_size} x {self.num_layers} x {self.per_layer_input_size}"
+            )
         if self.mtp_layers:
             out["mtp_layers"] = f"{self.mtp_layers} (in the checkpoint; loaded for speculative decoding)"
         out["weights"] = self.weight_format.label()

@@ -7,7 +7,7 @@ means GGUF weights: the quantization the tag names, else the one the library pub
 Which size a tag means comes from the catalog: its entries carry the library's tags as aliases
 ("qwen3:8b", "qwen3" for latest), each entry citing the ollama.com/library page it read them from.
 A tag of a library we know but a size we do not is refused with the tags we do know, rather than
-guessed from another family's shape (a dense Llama is not what "gemma4:e2b" downloads).
+guessed from another family's shape (a dense Llama is not what "gemma4:7b" would download).
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
             "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4", "mixtral",
-            "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma3n", "gemma4", "phi3", "phi4",
+            "mixtral", "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2",
         )
     ),

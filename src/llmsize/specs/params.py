@@ -318,30 +318,133 @@ def _on(groups: list[ParamGroup], layers: tuple[int, ...], every: int) -> list[P
     return [replace(g, layers=layers) for g in groups]
 
 
+# Tensors a block that reuses another block's K/V does not build (modeling_gemma3n.py /
+# modeling_gemma4.py Gemma*TextAttention: "Layers sharing kv states don't need any weight matrices").
+_KV_OWN = frozenset({"k_proj", "v_proj", "k_norm"})
+
+
+def _attention_for(spec: ModelSpec, attn: tuple[int, ...]) -> list[ParamGroup]:
+    """The attention tensors of the blocks `attn`, each group tagged with the blocks holding it."""
+    if spec.per_layer_heads:
+        return _per_layer_head_groups(spec, attn)
+    return _on(_attention_groups(spec, len(attn)), attn, spec.num_layers)
+
+
+def _attention_blocks(spec: ModelSpec) -> list[ParamGroup]:
+    """Attention of every block with a mixer that attends; shared-KV blocks keep only q, q_norm and o."""
+    L = spec.num_layers
+    own = tuple(i for i in range(L) if spec.has_kv(i))
+    shared = tuple(i for i in range(L) if spec.has_attention(i) and spec.shares_kv(i))
+    groups = _attention_for(spec, own) if own else []
+    if shared:
+        groups += [
+            g if g.layers is not None else replace(g, layers=shared)
+            for g in _attention_for(spec, shared)
+            if g.name not in _KV_OWN
+        ]
+        groups = [g if g.layers is not None else replace(g, layers=own) for g in groups]
+    return groups
+
+
+def _dense_mlps(spec: ModelSpec, dense: tuple[int, ...], tag: bool) -> list[ParamGroup]:
+    """Dense MLPs, one group set per width when blocks differ (Gemma 3n lists, Gemma 4 double-wide)."""
+    widths: dict[int, list[int]] = {}
+    for i in dense:
+        widths.setdefault(spec.mlp_width(i), []).append(i)
+    tag = tag or len(widths) > 1
+    groups: list[ParamGroup] = []
+    for width, members in widths.items():
+        mlp = _mlp_groups(spec, len(members), width, "mlp", spec.mlp_bias)
+        groups += [replace(g, layers=tuple(members)) for g in mlp] if tag else mlp
+    return groups
+
+
 def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
     """Attention, mixer, MLP and MoE tensors of the decoder blocks, each on the blocks that have it."""
     L = spec.num_layers
-    attn = tuple(i for i in range(L) if spec.has_kv(i))
     state = tuple(i for i in range(L) if spec.has_state(i))
     moe_flags = spec.moe_layers
     moe = tuple(i for i in range(L) if moe_flags[i])
     dense = tuple(i for i in range(L) if spec.has_mlp(i))
-    groups: list[ParamGroup] = []
-    if attn and spec.per_layer_heads:
-        groups += _per_layer_head_groups(spec, attn)
-    elif attn:
-        groups += _on(_attention_groups(spec, len(attn)), attn, L)
+    groups = _attention_blocks(spec)
     if state and spec.recurrent is not None:
         mixer = _MIXERS[spec.recurrent.kind](spec.recurrent, spec.hidden_size, len(state))
         groups += _on(mixer, state, L)
     tag = spec.ffn_types is not None or bool(state)
     if dense:
-        mlp = _mlp_groups(spec, len(dense), spec.intermediate_size, "mlp", spec.mlp_bias)
-        groups += [replace(g, layers=dense) for g in mlp] if tag else mlp
+        groups += _dense_mlps(spec, dense, tag)
     if moe:
         experts = _moe_groups(spec, len(moe))
         groups += [replace(g, layers=moe) for g in experts] if tag else experts
+    return groups + _per_layer_extras(spec)
+
+
+def _per_layer_extras(spec: ModelSpec) -> list[ParamGroup]:
+    """Gemma 3n / Gemma 4 E-model block tensors beside attention and MLP, on every block.
+
+    Per-layer input (modeling_gemma3n.py / modeling_gemma4.py Gemma*TextDecoderLayer):
+    per_layer_input_gate (hidden -> p), per_layer_projection (p -> hidden), post_per_layer_input_norm.
+    LAuReL (Gemma3nTextLaurelBlock): linear_left (hidden -> rank), linear_right, post_laurel_norm.
+    AltUp (Gemma3nTextAltUp, n predictions): correct_output_scale (hidden), correction_coefs (n -> n),
+    prediction_coefs (n -> n^2), modality_router (hidden -> n), router_norm.
+    """
+    h, L = spec.hidden_size, spec.num_layers
+    every = tuple(range(L))
+    groups: list[ParamGroup] = []
+    if p := spec.per_layer_input_size:
+        groups += [
+            ParamGroup("per_layer_input_gate", "mixer", L, h, p, layers=every),
+            ParamGroup("per_layer_projection", "mixer", L, p, h, layers=every),
+            ParamGroup("post_per_layer_input_norm", "norm", L, numel_each=h, layers=every),
+        ]
+    if r := spec.laurel_rank:
+        groups += [
+            ParamGroup("laurel.linear_left", "mixer", L, h, r, layers=every),
+            ParamGroup("laurel.linear_right", "mixer", L, r, h, layers=every),
+            ParamGroup("laurel.post_laurel_norm", "norm", L, numel_each=h, layers=every),
+        ]
+    if n := spec.altup_inputs:
+        groups += [
+            ParamGroup("altup.correct_output_scale", "mixer_param", L, numel_each=h, layers=every),
+            ParamGroup("altup.correction_coefs", "mixer", L, n, n, layers=every),
+            ParamGroup("altup.prediction_coefs", "mixer", L, n, n * n, layers=every),
+            ParamGroup("altup.modality_router", "mixer", L, h, n, layers=every),
+            ParamGroup("altup.router_norm", "norm", L, numel_each=h, layers=every),
+        ]
     return groups
+
+
+def _model_extras(spec: ModelSpec) -> list[ParamGroup]:
+    """Gemma 3n / Gemma 4 E-model tensors outside the blocks (Gemma*TextModel.__init__): the packed
+    per-layer embedding table (vocab_size_per_layer_input x layers * p), per_layer_model_projection
+    (hidden -> layers * p) and per_layer_projection_norm (p); Gemma 3n's AltUp adds n-1 square
+    altup_projections before the blocks and n-1 altup_unembed_projections after them."""
+    h, L = spec.hidden_size, spec.num_layers
+    groups: list[ParamGroup] = []
+    if p := spec.per_layer_input_size:
+        groups += [
+            ParamGroup(
+                "embed_tokens_per_layer", "embedding", 1, numel_each=spec.per_layer_vocab_size * L * p
+            ),
+            ParamGroup("per_layer_model_projection", "other", 1, h, L * p),
+            ParamGroup("per_layer_projection_norm", "other", 1, numel_each=p),
+        ]
+    if n := spec.altup_inputs:
+        groups += [
+            ParamGroup("altup_projections", "other", n - 1, h, h),
+            ParamGroup("altup_unembed_projections", "other", n - 1, h, h),
+        ]
+    return groups
+
+
+def shared_kv_checkpoint_params(spec: ModelSpec) -> int:
+    """k_proj, v_proj and k_norm of the KV-shared blocks: the published Gemma 3n / Gemma 4 checkpoints
+    store them, transformers skips them on load (`_keys_to_ignore_on_load_unexpected` of
+    Gemma*TextModel), so they are on disk but not in memory."""
+    shared = tuple(i for i in range(spec.num_layers) if spec.has_attention(i) and spec.shares_kv(i))
+    if not shared:
+        return 0
+    return sum(g.numel for g in _attention_for(spec, shared) if g.name in _KV_OWN)
 
 
 def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
@@ -368,6 +471,7 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
         groups.append(
             ParamGroup("embed_positions", "embedding", 1, numel_each=spec.position_embedding_params)
         )
+    groups += _model_extras(spec)
     groups += _block_groups(spec)
     if spec.norms_per_layer:
         groups.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from llmsize.estimate.activations import altup
 from llmsize.estimate.activations.attention import _Cache, _mha, _mla
 from llmsize.estimate.activations.ffn import _dense_mlp, _moe
 from llmsize.estimate.activations.hybrid import hybrid_layer
@@ -23,6 +24,14 @@ def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, str]:
         ffn = "none"
     else:
         ffn = "dense"
+    # Blocks of one kind that still differ: KV-shared ones (no K/V, no cache), other MLP widths,
+    # Gemma 3n's sparse MLP gates. The tag keeps them apart; `_ffn` reads only "moe"/"none".
+    if spec.shares_kv(layer):
+        ffn += "|shared-kv"
+    if spec.intermediate_sizes is not None:
+        ffn += f"|{spec.mlp_width(layer)}"
+    if layer in spec.activation_sparse_layers:
+        ffn += "|sparse"
     return mixer, ffn
 
 
@@ -45,8 +54,8 @@ def _mixer(
     return (_mla if spec.is_mla else _mha)(w, d, spec, x, ctx, kind, cache)
 
 
-def _ffn(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ffn: str) -> _T:
-    return _moe(w, d, spec, x) if ffn == "moe" else _dense_mlp(w, d, spec, x, spec.intermediate_size)
+def _ffn(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ffn: str, layer: int = 0) -> _T:
+    return _moe(w, d, spec, x) if ffn.startswith("moe") else _dense_mlp(w, d, spec, x, spec.mlp_width(layer))
 
 
 def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None) -> _T:
@@ -55,14 +64,20 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
     if spec.parallel_block:
         return _parallel_layer(w, d, spec, x, ctx, layer, cache)
     kind, ffn = layer_kind(spec, layer)
+    if spec.altup_inputs:
+        return altup.altup_layer(w, d, spec, x, ctx, layer, kind, cache)
     if kind == "hybrid":
         return hybrid_layer(w, d, spec, x, ctx, cache)
-    if kind == "none" or ffn == "none":
+    if kind == "none" or ffn.startswith("none"):
         return _single_layer(w, d, spec, x, ctx, kind, ffn, cache)
     sandwich = spec.norms_per_layer >= 4
     xn = _norm(w, d, spec, x, "input_layernorm")
-    # Gemma 4: a full_attention block projects to its own head size and KV heads (attention_view)
-    attn = _mixer(w, d, spec.attention_view(layer), xn, ctx, kind, cache)
+    # Gemma 4: a full_attention block projects to its own head size and KV heads (attention_view);
+    # a KV-shared block (E2B/E4B) attends over its source block's K/V
+    if spec.kv_shared_layers and spec.has_attention(layer):
+        attn: _T | None = altup.attention(w, d, spec, xn, ctx, kind, layer, cache)
+    else:
+        attn = _mixer(w, d, spec.attention_view(layer), xn, ctx, kind, cache)
     assert attn is not None
     w.drop(xn)
     if sandwich:
@@ -72,7 +87,7 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
     h1 = w.op("residual add", d.T * spec.hidden_size * (d.res or d.e), [x, attn], elem=d.res)
     w.drop(attn)
     xn2 = _norm(w, d, spec, h1, "pre_feedforward_layernorm" if sandwich else "post_attention_layernorm")
-    m = _ffn(w, d, spec, xn2, ffn)
+    m = _ffn(w, d, spec, xn2, ffn, layer)
     w.drop(xn2)
     if sandwich:
         mn = _norm(w, d, spec, m, "post_feedforward_layernorm")
@@ -81,6 +96,11 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
     out = w.op("residual add", d.T * spec.hidden_size * (d.res or d.e), [h1, m], elem=d.res)
     w.drop(h1, m, *w.held_until_layer_end)
     w.held_until_layer_end.clear()
+    if spec.per_layer_input_size:  # Gemma 4 E2B/E4B: residual + the per-layer input's projection
+        tail = altup.per_layer_tail(w, d, spec, out)
+        out2 = w.op("residual add", d.T * spec.hidden_size * d.e, [out, tail])
+        w.drop(out, tail)
+        out = out2
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.estimate import arrays as np
+from llmsize.estimate.activations.altup import stream_width
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
 from llmsize.estimate.activations.model import _head, _prefix
@@ -66,7 +67,7 @@ def _layer_forward(
     spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool
 ) -> tuple[_LayerFwd, _Walk, _T]:
     w = _Walk(train=saves)
-    x = w.new("layer input", d.T * spec.hidden_size * d.e, rg=saves)
+    x = w.new("layer input", d.T * stream_width(spec) * d.e, rg=saves)
     c = _Cache() if cache else None
     out = _layer(w, d, spec, x, ctx, layer, c)
     peak, where = w.peak, w.peak_at
@@ -172,14 +173,19 @@ def inference_candidates(
     out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
     fwd: dict[tuple[str, str], _LayerFwd] = {}
     for kind, members in groups.items():
-        fwd[kind] = _prefill_layer(spec, d, members[0], ctx)
+        dk = d
+        if spec.kv_shared_last_tokens_only and spec.shares_kv(members[0]) and not flash:
+            dk = replace(d, s=np.minimum(keep, prompt))  # Gemma 4 slices the shared blocks' queries
+        fwd[kind] = _prefill_layer(spec, dk, members[0], ctx)
     kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
     kv_all = _before(order, kv_per, len(order))
     x_bytes = d.T * h * e
+    # The first block reads the embeddings (counted with the prefix), except AltUp's fresh stack.
+    first_input = 0 if spec.altup_inputs > 1 else x_bytes
     for kind, members in groups.items():
         pos = layers.index(members[-1])
         kv_before = _before(order, kv_per, pos)
-        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - x_bytes
+        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - first_input
         live = pre_live + kv_before + layer_peak
         kv_live = kv_before + fwd[kind].kv
         frac = _safe_div(kv_live, kv_all)
@@ -254,7 +260,7 @@ def _decode_layer(
 
     def walk() -> tuple[Num, str]:
         w = _Walk()
-        x = w.new("layer input", dd.b * spec.hidden_size * dd.e)
+        x = w.new("layer input", dd.b * stream_width(spec) * dd.e)
         old = _old_cache(w, spec, dd, layer, prompt, context)
         window = spec.layer_window(layer)
         c = _Cache(
@@ -305,7 +311,8 @@ class _LayerTrain:
 
 
 def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
-    x_bytes = d.T * spec.hidden_size * (d.res or d.e)
+    # the block's input: AltUp's stack is n hidden states; kbit_upcast.py keeps it in fp32 (d.res)
+    x_bytes = d.T * stream_width(spec) * (d.res or d.e)
     if not d.gc:
         w = _Walk(train=True)
         x = w.new("layer input", x_bytes, rg=x_rg, elem=d.res)
@@ -378,8 +385,9 @@ def training_candidates(
         # keeps nothing for backward.
         walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
     rb = d.res or e  # the residual stream's element bytes (kbit_upcast.py: fp32)
-    if d.gc and layers and layers[0] == 0:
-        # The first block's checkpointed input is the embeddings, already counted with the prefix.
+    if d.gc and layers and layers[0] == 0 and spec.altup_inputs <= 1:
+        # The first block's checkpointed input is the embeddings, already counted with the prefix
+        # (not AltUp's stack, a tensor of its own).
         walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * rb)
     n = len(order)
     saved_before: list[Num] = [0]
@@ -412,7 +420,8 @@ def training_candidates(
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
     for pos in sorted(lasts | ({0} if walks else set())):
-        peak = walks[pos].fwd_peak - (x_bytes if pos == 0 else 0)
+        first = x_bytes if spec.altup_inputs <= 1 else 0  # AltUp's stack is not the embeddings
+        peak = walks[pos].fwd_peak - (first if pos == 0 else 0)
         out.append(
             Candidate(
                 "forward",

@@ -87,6 +87,10 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
         sin = w.new("sin", d.s * dim * rb)
         w.drop(freqs, table, c32, s32)
         held += [cos, sin]
+    if spec.per_layer_input_size or spec.altup_inputs > 1:
+        from llmsize.estimate.activations.altup import prefix_extras
+
+        held += prefix_extras(w, d, spec, emb)
     return _Ctx(cos, sin, masks), emb, held
 
 

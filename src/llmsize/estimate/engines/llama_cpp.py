@@ -218,7 +218,7 @@ class LlamaCpp(BaseEngine):
         attn = masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
-            ffn = F32 * n_ub * (3 * h + 2 * spec.intermediate_size)
+            ffn = F32 * n_ub * (3 * h + 2 * spec.max_mlp_width)
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
@@ -231,7 +231,7 @@ class LlamaCpp(BaseEngine):
         # The output layer: the final norm's result (its input, the residual stream, is dead once
         # normed) and the f32 logits of every token of the ubatch.
         output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
-        device = max(attn, ffn, output)
+        device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
@@ -335,6 +335,8 @@ class LlamaCpp(BaseEngine):
             if state
             else ()
         )
+        # llama-kv-cache.cpp counts the layers it allocates: attention layers below
+        # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers have none, spec.has_kv)
         lines = (
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
             f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
@@ -419,3 +421,16 @@ def old_mla_gguf(spec: ModelSpec) -> bool:
 
 def _ggml(kv_dtype: str) -> str:
     return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)
+
+
+def _block_stream_extra(spec: ModelSpec, n_ub: int) -> int:
+    """f32 tensors Gemma 3n / Gemma 4 E-model graphs keep beside a plain block for every block.
+
+    REFERENCE: llama.cpp src/models/gemma3n-iswa.cpp: `inp_per_layer` ([p, n_tokens, n_layer], made
+    contiguous once and sliced by every block) and AltUp's n-wide stream: the block input `inpL`,
+    `predictions` and `corrected`, each [n_embd, n_tokens, n_altup], live together at the FFN.
+    """
+    extra = spec.num_layers * spec.per_layer_input_size
+    if spec.altup_inputs > 1:
+        extra += 3 * spec.altup_inputs * spec.hidden_size - 2 * spec.hidden_size  # 2h already counted
+    return F32 * n_ub * extra

@@ -155,7 +155,7 @@ class Sglang(BaseEngine):
         del allocated
         h = spec.hidden_size
         graphs = (
-            CUDA_GRAPH_MAX_BS * 2 * (2 * h + 3 * spec.intermediate_size // wl.tp)
+            CUDA_GRAPH_MAX_BS * 2 * (2 * h + 3 * spec.max_mlp_width // wl.tp)
             + CUDA_GRAPH_MAX_BS * spec.vocab_size * 4
         )
         nominal = CUDA_CONTEXT_BYTES + graphs

@@ -410,7 +410,7 @@ class Vllm(BaseEngine):
             kv = spec.kv_lora_rank + spec.qk_rope_head_dim
         attn = t * e * (2 * h + q + 2 * kv + q)
         dense = (
-            t * e * (2 * h + 3 * (spec.intermediate_size // tp))
+            t * e * (2 * h + 3 * (spec.max_mlp_width // tp))
             if spec.num_layers > spec.num_moe_layers
             else 0
         )
@@ -420,7 +420,7 @@ class Vllm(BaseEngine):
             k = spec.num_experts_per_tok
             # fused_moe: router logits in fp32, then per (token, expert) gate_up, activation and down
             moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
-        forward = max(attn, dense, moe)
+        forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
         vocab = spec.vocab_size
         sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
         return max(forward, t * h * e + sampler), forward, sampler
@@ -431,7 +431,7 @@ class Vllm(BaseEngine):
             return 0
         biggest = min(2 * self.max_seqs(), MAX_CAPTURE)
         h = spec.hidden_size
-        width = max(spec.intermediate_size, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
+        width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
         return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
 
     def non_torch_bytes(self) -> int:
@@ -643,3 +643,17 @@ class Vllm(BaseEngine):
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")
+
+
+def _stream_extra(spec: ModelSpec, t: int, e: int) -> int:
+    """What Gemma 3n / Gemma 4 E-models keep live beside a plain block during the profile run.
+
+    REFERENCE: vllm/model_executor/models/gemma3n.py Gemma3nTextModel.forward (per_layer_inputs,
+    [tokens, layers, p], live for the whole forward) and Gemma3nDecoderLayer.forward (AltUp's
+    [n, tokens, hidden] input, predictions and corrected predictions); gemma4.py keeps the same
+    per-layer inputs.
+    """
+    extra = spec.num_layers * spec.per_layer_input_size
+    if spec.altup_inputs > 1:
+        extra += 3 * spec.altup_inputs * spec.hidden_size
+    return t * e * extra

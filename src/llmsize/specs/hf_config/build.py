@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from llmsize.errors import ConfigError
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.hf_config import dense, extra_types, moe, recurrent
+from llmsize.specs.hf_config import dense, extra_types, gemma3n, moe, recurrent
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
@@ -25,11 +25,8 @@ from llmsize.specs.models import ModelSpec, Provenance
 # ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
 _EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss"})
 # Model types llmsize knows and declines, with what to do instead.
-_GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
 _REFUSED = {
     "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
-    "gemma3n": _GEMMA3N,
-    "gemma3n_text": _GEMMA3N,
 }
 
 
@@ -95,6 +92,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "gemma2": dense.gemma2,
     "gemma3_text": dense.gemma3_text,
     "gemma4_text": dense.gemma4_text,
+    "gemma3n_text": gemma3n.gemma3n_text,
     "phi3": dense.phi3,
     "glm": dense.glm,
     "glm4": dense.glm4,

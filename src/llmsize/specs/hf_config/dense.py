@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from llmsize.errors import ConfigError
-from llmsize.specs.hf_config.multimodal import GEMMA4
+from llmsize.specs.hf_config.gemma3n import gemma4_small
 from llmsize.specs.hf_config.reader import Fields, Reader, all_layers, explicit_layer_types, trunk, windows
 
 # --- one builder per model_type ----------------------------------------------------------------
@@ -231,10 +231,8 @@ def gemma4_text(r: Reader) -> Fields:
     per_layer_config from them) and, with attention_k_eq_v, have no v_proj; the last layer is always
     full attention. enable_moe_block adds routed experts beside the dense MLP (kept as one ungated
     shared expert), a router with scale and per_expert_scale, and three more norms per block.
-    Per-layer input embeddings and KV-shared layers (E2B/E4B) are refused, not guessed.
+    E2B/E4B add per-layer input embeddings and KV-shared layers (gemma3n.py gemma4_small).
     """
-    if r.opt_int("hidden_size_per_layer_input", default=256) or r.opt_int("num_kv_shared_layers", default=0):
-        raise ConfigError(f"config.json model_type 'gemma4_text': {GEMMA4}")
     if r.get("per_layer_config") is not None:
         raise ConfigError("config.json (gemma4) gives per_layer_config, which llmsize does not read yet")
     f = gemma(r)
@@ -264,4 +262,5 @@ def gemma4_text(r: Reader) -> Fields:
             router_scales=True,
             norms_per_layer=7,  # + post_feedforward_layernorm_1/_2, pre_feedforward_layernorm_2
         )
+    f.update(gemma4_small(r, f))
     return f

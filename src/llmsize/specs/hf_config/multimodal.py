@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.specs.hf_config import gemma3n
 from llmsize.specs.hf_config.reader import Reader
 
 MULTIMODAL_TEXT_TYPES = {
@@ -24,10 +25,8 @@ MULTIMODAL_TEXT_TYPES = {
     "mistral3": "",  # text_config.model_type
     "kimi_k25": "",
     "gemma4": "gemma4_text",
+    "gemma3n": "gemma3n_text",
 }
-GEMMA4 = (
-    "Gemma 4's per-layer input embeddings (E2B/E4B), shared KV layers and audio tower are not modelled yet"
-)
 
 
 # --- vision towers (extra parameters outside the decoder) ----------------------------------------
@@ -239,15 +238,18 @@ def split_multimodal(
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
             raise ConfigError("config.json (gemma4) has no text_config")
-        if config.get("audio_config") is not None:
-            raise ConfigError(f"config.json model_type 'gemma4': {GEMMA4}")
         text = dict(nested)
         if "tie_word_embeddings" in config:
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
-        if config.get("vision_config") is None:
-            return text, "gemma4_text", 0, None
-        extra, note = _gemma4_extra(config)
-        return text, "gemma4_text", extra, note
+        readers = (("vision_config", _gemma4_extra), ("audio_config", gemma3n.gemma4_audio_extra))
+        towers = [tower(config) for key, tower in readers if config.get(key) is not None]
+        notes = "; ".join(n for _, n in towers) or None
+        return text, "gemma4_text", sum(n for n, _ in towers), notes
+    if model_type == "gemma3n":
+        text = dict(config.get("text_config") or {})
+        text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
+        extra, note = gemma3n.gemma3n_extra(config)
+        return text, "gemma3n_text", extra, note
     if model_type == "gemma3":
         text = dict(config.get("text_config") or {})
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
