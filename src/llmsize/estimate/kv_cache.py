@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -23,7 +23,7 @@ from llmsize.estimate import arrays as np
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.registry import ENGINES, engine_for
 from llmsize.estimate.workload import Engine, Workload
-from llmsize.specs.models import ModelSpec
+from llmsize.specs.models import COMPRESSED_KINDS, ModelSpec
 from llmsize.units import BYTES_PER_ELEMENT, KvDtype
 
 EngineLike = Engine | BaseEngine
@@ -58,6 +58,11 @@ class KvTerm:
     bytes_per_token: Fraction
     window: int | None  # tokens the layer can attend to; None = the whole context
     state_bytes: int = 0  # per sequence and layer: conv + recurrent state
+    # DeepSeek V4's pooled caches (engine.compressed_terms): "pooled" holds one entry per `rate`
+    # tokens, "pending" the tokens of a window not yet pooled, "after_first" one fixed copy once
+    # the first window closed; `bytes_per_token` is then the bytes of one held position.
+    rule: str = "window"
+    rate: int = 0
 
 
 def cache_kv_heads(spec: ModelSpec, engine: EngineLike) -> int:
@@ -109,13 +114,20 @@ def kv_terms(
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
     windows = eng.keeps_windows(kv_dtype)
     counts: dict[tuple[int | None, Fraction], int] = {}
+    pooled: dict[KvTerm, int] = {}
     for layer in layers:
+        kind = spec.layer_type(layer)
+        if kind in COMPRESSED_KINDS:  # DeepSeek V4: the engine lays out its window and its pools
+            for term in eng.compressed_terms(spec, kind, element):
+                pooled[term] = pooled.get(term, 0) + 1
+            continue
         window = spec.layer_window(layer) if windows else None
         if spec.per_layer_heads:  # Gemma 4: global blocks cache their own head size and KV heads
             per_token = layer_bytes_per_token(spec.attention_view(layer), element, wl.tp, eng)
         key = (window, per_token)
         counts[key] = counts.get(key, 0) + 1
-    return (*(KvTerm(n, p, w) for (w, p), n in counts.items()), *states)
+    grouped = (replace(t, layers=n) for t, n in pooled.items())
+    return (*(KvTerm(n, p, w) for (w, p), n in counts.items()), *grouped, *states)
 
 
 def _float_or_bf16(dtype: str) -> str:
@@ -136,7 +148,10 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
         if term.state_bytes:  # one fixed state per sequence, whatever the context
             total = total + term.layers * term.state_bytes * batch
             continue
-        held = eng.tokens_held(term.window, tokens, prefill, batch)
+        if term.rule != "window":
+            held = eng.pooled_held(term.rule, term.rate, tokens, prefill)
+        else:
+            held = eng.tokens_held(term.window, tokens, prefill, batch)
         seqs = eng.sequences(batch)
         per_token = term.layers * term.bytes_per_token
         if per_token.denominator == 1:

@@ -403,6 +403,8 @@ def _bias_bytes_per_elem(fmt: WeightFormat) -> Fraction:
 
 def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     """Bytes of one placed group in the weight format."""
+    if shard.group.elem_bytes:  # an index table stored in its own integer type (DeepSeek V4 tid2eid)
+        return shard.numel * shard.group.elem_bytes
     if fmt.quant == QuantMethod.GGUF:
         return _gguf_shard_bytes(spec, shard, fmt)
     elem = bytes_per_element(fmt.dtype)

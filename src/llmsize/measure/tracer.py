@@ -283,7 +283,17 @@ def cache_tensors(cache: Any) -> list[Any]:
             value = getattr(holder, name, None)
             if isinstance(value, torch.Tensor):
                 out.append(value)
-        for name in ("conv_states", "recurrent_states"):
+        # DeepSeek V4 (DeepseekV4HCACache / DeepseekV4CSACache): pooled entries, the projections of a
+        # window not yet pooled, and CSA's overlap state, each a dict by compressor name.
+        for name in (
+            "conv_states",
+            "recurrent_states",
+            "compressed_kv",
+            "buffer_kv",
+            "buffer_gate",
+            "overlap_kv",
+            "overlap_gate",
+        ):
             states = getattr(holder, name, None)
             if isinstance(states, dict):
                 out.extend(v for v in states.values() if isinstance(v, torch.Tensor))
@@ -401,6 +411,7 @@ def trace(
     num_layers: int | None = None,
     dtype: str | None = None,
     record_timeline: bool = False,
+    pretrained_dtypes: bool = False,
 ) -> TraceResult:
     """Trace `wl` on the Hugging Face model of `config` (a config.json dict) and return its peaks."""
     _require_torch()
@@ -438,7 +449,9 @@ def trace(
     ):
         warnings.simplefilter("ignore")
         cfg = hf_config(config)
-        model = build_fake_model(cfg, tdtype, _attn_implementation(wl, _eager_only(cfg)))
+        model = build_fake_model(
+            cfg, tdtype, _attn_implementation(wl, _eager_only(cfg)), pretrained_dtypes=pretrained_dtypes
+        )
         attn_impl = str(model.config._attn_implementation)
         if wl.mode.trains:
             result = _trace_training(model, wl, tracker_cls, record_timeline)

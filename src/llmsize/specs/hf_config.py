@@ -189,7 +189,7 @@ _DEFAULTS: dict[str, Fields] = {
 # Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
 # flash-attention installed they run eager attention (scores materialised): modeling_gemma2.py
 # ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
-_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss"})
+_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4"})
 
 _MULTIMODAL_TEXT_TYPES = {
     "gemma3": "gemma3_text",
@@ -210,7 +210,6 @@ _GEMMA4 = (
     "Gemma 4's per-layer input embeddings (E2B/E4B), shared KV layers and audio tower are not modelled yet"
 )
 _REFUSED = {
-    "deepseek_v4": "DeepSeek V4's compressed sparse attention and hash-routed MoE are not modelled yet",
     "gemma3n": _GEMMA3N,
     "gemma3n_text": _GEMMA3N,
 }
@@ -1813,4 +1812,14 @@ def _gemma4_text(r: _Reader) -> Fields:
 
 _register_2026()
 _BUILDERS["gemma4_text"] = _gemma4_text
+
+
+def _register_deepseek_v4() -> None:
+    """DeepSeek V4's reader lives in its own module (specs/hf_deepseek_v4.py)."""
+    from llmsize.specs.hf_deepseek_v4 import deepseek_v4
+
+    _BUILDERS_WARN["deepseek_v4"] = deepseek_v4
+
+
+_register_deepseek_v4()
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *_MULTIMODAL_TEXT_TYPES}))
