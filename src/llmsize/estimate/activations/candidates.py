@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
+from llmsize.estimate.activations.compressed_attention import head_input, old_cache, stream_bytes
 from llmsize.estimate.activations.model import _head, _prefix
 from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
 from llmsize.estimate.engines.transformers import Transformers
@@ -60,7 +61,7 @@ def _layer_forward(
     spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool
 ) -> tuple[_LayerFwd, _Walk, _T]:
     w = _Walk(train=saves)
-    x = w.new("layer input", d.T * spec.hidden_size * d.e, rg=saves)
+    x = w.new("layer input", stream_bytes(spec, d), rg=saves)
     c = _Cache() if cache else None
     out = _layer(w, d, spec, x, ctx, layer, c)
     peak, where = w.peak, w.peak_at
@@ -155,11 +156,14 @@ def inference_candidates(
         fwd[kind], _, _ = _layer_forward(spec, d, members[0], ctx, cache=True, saves=False)
     kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
     kv_all = _before(order, kv_per, len(order))
-    x_bytes = d.T * h * e
+    x_bytes = stream_bytes(spec, d)
     for kind, members in groups.items():
         pos = layers.index(members[-1])
         kv_before = _before(order, kv_per, pos)
-        layer_peak = fwd[kind].peak if pos > 0 else fwd[kind].peak - x_bytes
+        # The first block reads the embeddings, already live; DeepSeek V4's reads a copy of them
+        # expanded to its hyper-connection streams (`expand(...).contiguous()`).
+        first_reads_embeddings = pos == 0 and spec.compressed is None
+        layer_peak = fwd[kind].peak - x_bytes if first_reads_embeddings else fwd[kind].peak
         live = pre_live + kv_before + layer_peak
         kv_live = kv_before + fwd[kind].kv
         frac = _safe_div(kv_live, kv_all)
@@ -167,7 +171,7 @@ def inference_candidates(
     if head:
         tw = _Walk()
         x = tw.new("last layer output", x_bytes)
-        xn = _norm(tw, d, spec, x, "norm")
+        xn = head_input(tw, d, spec, x) if spec.compressed is not None else _norm(tw, d, spec, x, "norm")
         peak_norm = tw.peak
         tw.drop(x)
         released = sum((t.nbytes for t in pre_held[:1] + pre_held[2:]), start=0)  # all but input_ids
@@ -196,8 +200,12 @@ def inference_candidates(
         ctx1, pre_peak1, pre_live1, _, _ = _ctx_only(spec, dd, kinds, flash)
         for members in groups.values():
             w = _Walk()
-            x = w.new("layer input", batch * h * e)
-            old = _old_cache(w, spec, dd, members[-1], prompt, context)
+            x = w.new("layer input", stream_bytes(spec, dd))
+            old = (
+                old_cache(w, spec, dd, members[-1], prompt, context)
+                if spec.compressed is not None
+                else _old_cache(w, spec, dd, members[-1], prompt, context)
+            )
             window = spec.layer_window(members[-1])
             c = _Cache(
                 old=old,
@@ -251,7 +259,7 @@ class _LayerTrain:
 
 
 def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
-    x_bytes = d.T * spec.hidden_size * d.e
+    x_bytes = stream_bytes(spec, d)
     if not d.gc:
         w = _Walk(train=True)
         x = w.new("layer input", x_bytes, rg=x_rg)
@@ -338,11 +346,11 @@ def training_candidates(
         grads_after.append(grads_after[-1] + wk.grads)
     grads_after = grads_after[::-1][1:]  # grads_after[i]: blocks after position i
     saved_all, grads_layers = saved_before[n], grads_after[0] + walks[0].grads if walks else 0
-    x_bytes = d.T * spec.hidden_size * e
+    x_bytes = stream_bytes(spec, d)
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
     for pos in sorted(lasts | ({0} if walks else set())):
-        peak = walks[pos].fwd_peak - (x_bytes if pos == 0 else 0)
+        peak = walks[pos].fwd_peak - (x_bytes if pos == 0 and spec.compressed is None else 0)
         out.append(
             Candidate(
                 "forward",
@@ -370,7 +378,7 @@ def training_candidates(
     if head:
         tw = _Walk(train=True)
         x = tw.new("last layer output", x_bytes, rg=True)
-        xn = _norm(tw, d, spec, x, "norm")
+        xn = head_input(tw, d, spec, x) if spec.compressed is not None else _norm(tw, d, spec, x, "norm")
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
         tw.drop(x)
         tw.cur = tw.cur - released
