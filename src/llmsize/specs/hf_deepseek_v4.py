@@ -123,13 +123,6 @@ def deepseek_v4(r: _Reader, warnings: list[str]) -> Fields:
             f"the checkpoint also stores {mtp} multi-token-prediction layer(s) for speculative decoding; "
             "transformers does not load them and they are not counted in the loaded weights"
         )
-    if r.get("expert_dtype") == "fp4" or (
-        isinstance(r.get("quantization_config"), dict) and r.get("quantization_config").get("expert_dtype") == "fp4"
-    ):
-        warnings.append(
-            "the routed experts are stored in FP4 (expert_dtype fp4); llmsize prices them in the "
-            "checkpoint's main format"
-        )
     return _mtp(r, f)
 
 

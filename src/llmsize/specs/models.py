@@ -119,6 +119,10 @@ class WeightFormat(BaseModel):
     gguf_type: str | None = Field(default=None, description="llama.cpp file type, e.g. Q4_K_M")
     double_quant: bool = Field(default=True, description="bitsandbytes NF4 double quantization")
     modules_not_converted: tuple[str, ...] = ()
+    expert_quant: QuantMethod | None = Field(
+        default=None,
+        description="format of the routed experts when it differs (DeepSeek V4: FP8 layers, FP4 experts)",
+    )
 
     def label(self) -> str:
         if self.quant is None:
@@ -126,7 +130,8 @@ class WeightFormat(BaseModel):
         if self.quant == QuantMethod.GGUF and self.gguf_type:
             return f"gguf {self.gguf_type}"
         bits = f"{self.bits:g}-bit" if self.bits else ""
-        return " ".join(p for p in (str(self.quant), bits) if p)
+        experts = f"+ {self.expert_quant} experts" if self.expert_quant is not None else ""
+        return " ".join(p for p in (str(self.quant), bits, experts) if p)
 
 
 class TensorInfo(BaseModel):
