@@ -21,6 +21,7 @@ _PER_LAYER_LISTS = (
     "mlp_layer_types",
     "indexer_types",
     "layers_block_type",
+    "compress_ratios",  # DeepSeek V4 (its MTP layers' entries come last and go first)
 )
 # Keys that hold layer indices (filtered when layers are reduced).
 _LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")
