@@ -5,7 +5,8 @@ Configs: transformers' own default (`DeepseekV4Config()`, DeepSeek-V4-Flash's wi
 DeepSeek-V4-Flash and -Pro config.json, cut to the layers shown (a cut keeps the published
 compress_ratios pattern: sliding-only, CSA and HCA blocks, hash-routed and top-k routed MoE). The
 model is loaded as `from_pretrained` loads it: `_keep_in_fp32_modules_strict` keeps the norms,
-hyper-connections, sinks and position biases in fp32 (`pretrained_dtypes`).
+hyper-connections, sinks and position biases in fp32 (the tracer does for deepseek_v4,
+measure/build_model.py PRETRAINED_DTYPE_TYPES).
 
 The cache is read from the object `generate` returns (DeepseekV4HCACache / DeepseekV4CSACache: the
 shared key/value window, `compressed_kv`, the `buffer_kv` / `buffer_gate` views and CSA's overlap
@@ -55,7 +56,7 @@ def test_weights_and_pooled_cache_equal_the_model(
     source: str, layers: int, context: int, prompt: int, batch: int
 ) -> None:
     wl = Workload(context=context, prompt_tokens=prompt, batch=batch)
-    c = compare(_config(source), wl, name=source, num_layers=layers, pretrained_dtypes=True)
+    c = compare(_config(source), wl, name=source, num_layers=layers, )
     assert c.est_weights == c.trace_params, f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
     assert c.est_kv_prefill == c.trace_kv_prefill, (
         f"cache after the prompt: estimated {c.est_kv_prefill:,} B, model {c.trace_kv_prefill:,} B"
@@ -87,7 +88,7 @@ def test_inference_peak_within_3_percent(
     source: str, layers: int, context: int, prompt: int | None, batch: int
 ) -> None:
     wl = Workload(context=context, prompt_tokens=prompt, batch=batch)
-    c = compare(_config(source), wl, name=source, num_layers=layers, pretrained_dtypes=True)
+    c = compare(_config(source), wl, name=source, num_layers=layers, )
     assert c.est_phase == c.trace_phase
     assert abs(c.peak_error) <= PEAK_TOLERANCE, f"{100 * c.peak_error:+.2f}% at {c.where}"
     for phase in c.trace_phases:

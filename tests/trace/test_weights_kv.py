@@ -45,10 +45,6 @@ def layers_for(config: dict[str, Any]) -> int:
 
 
 ENTRIES = catalog.entries()
-# Model types whose estimate follows from_pretrained's dtype plan (`_keep_in_fp32_modules_strict`:
-# DeepSeek V4's norms, hyper-connections and sinks load in fp32), so they are traced loaded that way;
-# the others are compared as from_config builds them.
-PRETRAINED_DTYPES = frozenset({"deepseek_v4"})
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
@@ -75,7 +71,6 @@ def test_weights_and_kv_equal_the_model_to_the_byte(entry: catalog.CatalogEntry)
         wl,
         name=entry.name,
         num_layers=layers_for(config),
-        pretrained_dtypes=config["model_type"] in PRETRAINED_DTYPES,
     )
     assert c.est_weights == c.trace_params, (
         f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"

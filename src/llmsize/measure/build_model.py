@@ -23,6 +23,13 @@ _PER_LAYER_LISTS = (
     "layers_block_type",
     "compress_ratios",  # DeepSeek V4 (its MTP layers' entries come last and go first)
 )
+# Model types whose estimate follows the dtype plan `from_pretrained` applies
+# (`_keep_in_fp32_modules_strict`), so the tracer loads them that way by default: DeepSeek V4 keeps
+# norms, hyper-connections, sinks and position biases in fp32, which also makes its attention
+# logits fp32. Other model types are traced as `from_config` builds them; with the plan applied,
+# only deepseek_v3's and nemotron_h's e_score_correction_bias would change (bf16 -> fp32) among
+# the catalog's architectures.
+PRETRAINED_DTYPE_TYPES = frozenset({"deepseek_v4"})
 # Keys that hold layer indices (filtered when layers are reduced).
 _LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")
 

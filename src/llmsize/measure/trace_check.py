@@ -73,7 +73,7 @@ def compare(
     *,
     name: str = "model",
     num_layers: int | None = None,
-    pretrained_dtypes: bool = False,
+    pretrained_dtypes: bool | None = None,
 ) -> Comparison:
     """Run the estimator and the tracer on the same (possibly layer-reduced) config."""
     cfg = with_layers(config, num_layers) if num_layers is not None else config

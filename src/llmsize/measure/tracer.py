@@ -40,7 +40,13 @@ from typing import Any
 from llmsize.errors import BadInputError, MissingExtraError
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.workload import Attention, Loss, Mode, Optimizer, Workload
-from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
+from llmsize.measure.build_model import (
+    PRETRAINED_DTYPE_TYPES,
+    build_fake_model,
+    hf_config,
+    torch_dtype,
+    with_layers,
+)
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
 # refuses any other value for the MoE expert parameters it wraps (lora.ParamWrapper). The estimator
@@ -411,7 +417,7 @@ def trace(
     num_layers: int | None = None,
     dtype: str | None = None,
     record_timeline: bool = False,
-    pretrained_dtypes: bool = False,
+    pretrained_dtypes: bool | None = None,
 ) -> TraceResult:
     """Trace `wl` on the Hugging Face model of `config` (a config.json dict) and return its peaks."""
     _require_torch()
@@ -449,6 +455,8 @@ def trace(
     ):
         warnings.simplefilter("ignore")
         cfg = hf_config(config)
+        if pretrained_dtypes is None:  # as llmsize estimates the model type (build_model.py)
+            pretrained_dtypes = str(getattr(cfg, "model_type", "")) in PRETRAINED_DTYPE_TYPES
         model = build_fake_model(
             cfg, tdtype, _attn_implementation(wl, _eager_only(cfg)), pretrained_dtypes=pretrained_dtypes
         )
