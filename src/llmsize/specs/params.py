@@ -46,6 +46,7 @@ class ParamGroup:
     bias: bool = False
     layers: tuple[int, ...] | None = None  # the blocks holding it, when not every block (hybrids)
     elem_bytes: int = 0  # a fixed storage width (an int64 index table); 0: the weight format's
+    no_grad: bool = False  # the modeling code never sends it a gradient (DeepSeek V4's indexer)
 
     @property
     def is_linear(self) -> bool:

@@ -17,9 +17,12 @@ Shapes restate transformers 5.23 `models/deepseek_v4/modeling_deepseek_v4.py`:
 - `DeepseekV4HashRouter` (the hash_moe blocks): the learned gate plus `tid2eid`, a persistent int64
   buffer [vocab, top-k] the checkpoint ships (`ffn.gate.tid2eid I64 [129280, 6]`), and no
   e_score_correction_bias, which only `DeepseekV4TopKRouter` has.
+The indexer's tensors get no gradient in training: its scores only select top-k indices.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import ParamGroup
@@ -47,13 +50,15 @@ def attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
         ix = spec.indexer
         assert ix is not None
         ihd = ix.head_dim
-        groups += _compressor(spec, "compressor.indexer", ihd, c.csa_rate, csa, overlap=True)
-        groups += [
+        # The indexer only picks top-k indices: no gradient reaches it (its weights stay .grad None).
+        indexer = [
+            *_compressor(spec, "compressor.indexer", ihd, c.csa_rate, csa, overlap=True),
             ParamGroup("compressor.indexer.q_b_proj", "attn", len(csa), q, ix.num_heads * ihd, layers=csa),
             ParamGroup(
                 "compressor.indexer.scorer.weights_proj", "attn", len(csa), h, ix.num_heads, layers=csa
             ),
         ]
+        groups += [replace(g, no_grad=True) for g in indexer]
     if hca:
         groups += _compressor(spec, "compressor", hd, c.hca_rate, hca, overlap=False)
     return groups

@@ -38,18 +38,23 @@ def stream_bytes(spec: ModelSpec, d: Dims, tokens: Num | None = None) -> Num:
     return n * (c.hc_mult if c is not None else 1) * spec.hidden_size * d.e
 
 
-def _norm_fp32_weight(w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str) -> _T:
+def _norm_fp32_weight(
+    w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str, trains: bool = True
+) -> _T:
     """DeepseekV4RMSNorm: fp32 copy, x * rsqrt(mean(x^2) + eps), then the fp32 weight times it (fp32)
     and one cast back."""
+    full = d.train and not d.lora and trains
     xf = w.op(f"{name} fp32", rows * width * 4, [x])
-    sq = w.op(f"{name} pow", rows * width * 4, [xf])
+    sq = w.op(f"{name} pow", rows * width * 4, [xf], saves=[xf])
     mean = w.op(f"{name} mean", rows * 4, [sq])
     w.drop(sq)
-    r = w.op(f"{name} rsqrt", rows * 4, [mean])
+    r = w.op(f"{name} rsqrt", rows * 4, [mean], saves_out=True)
     w.drop(mean)
-    normed = w.op(f"{name} x*rsqrt", rows * width * 4, [xf, r])
+    normed = w.op(f"{name} x*rsqrt", rows * width * 4, [xf, r], saves=[xf, r])
     w.drop(xf, r)
-    scaled = w.op(f"{name} weight*x", rows * width * 4, [normed])
+    scaled = w.op(
+        f"{name} weight*x", rows * width * 4, [normed], saves=[normed], weight_grad=width * 4, trainable=full
+    )
     w.drop(normed)
     out = w.op(f"{name} cast", rows * width * d.e, [scaled])
     w.drop(scaled)
@@ -60,13 +65,15 @@ def _unweighted_norm(w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str)
     """DeepseekV4UnweightedRMSNorm on a compute-dtype x: `x.float().square()` (two fp32 copies),
     the mean, rsqrt cast back, x times it."""
     xf = w.op(f"{name} fp32", rows * width * 4, [x])
-    sq = w.op(f"{name} square", rows * width * 4, [xf])
+    sq = w.op(f"{name} square", rows * width * 4, [xf], saves=[xf])
     w.drop(xf)
     mean = w.op(f"{name} mean", rows * 4, [sq])
     w.drop(sq)
-    r = w.op(f"{name} rsqrt", rows * d.e, [mean])
+    r32 = w.op(f"{name} rsqrt", rows * 4, [mean], saves_out=True)
     w.drop(mean)
-    out = w.op(f"{name} out", rows * width * d.e, [x, r])
+    r = w.op(f"{name} rsqrt cast", rows * d.e, [r32])
+    w.drop(r32)
+    out = w.op(f"{name} out", rows * width * d.e, [x, r], saves=[x, r])
     w.drop(r)
     return out
 
@@ -79,14 +86,14 @@ def _rope(w: _Walk, d: Dims, x: _T, rows: Num, heads: int, dim: int, rd: int, po
     sin = w.new("rope sin repeat", positions * rd * d.e)
     nr = rows * heads * rd
     rf = w.op("rope x fp32", nr * 4, [x])
-    a = w.op("rope x*cos", nr * 4, [rf])
+    a = w.op("rope x*cos", nr * 4, [rf], saves=[cos])
     w.drop(rf)
     neg = w.op("rope neg", nr * d.e // 2, [x])
     st = w.op("rope stack", nr * d.e, [neg, x])
     w.drop(neg)
     sf = w.op("rope rot fp32", nr * 4, [st])
     w.drop(st)
-    b = w.op("rope rot*sin", nr * 4, [sf])
+    b = w.op("rope rot*sin", nr * 4, [sf], saves=[sin])
     w.drop(sf)
     s = w.op("rope sum", nr * 4, [a, b])
     w.drop(a, b)
@@ -103,19 +110,30 @@ def hyper_connection(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, lis
     assert c is not None
     n, h = c.hc_mult, spec.hidden_size
     wide = d.T * n * h * 4
+    full = d.train and not d.lora
     xf = w.op("hc streams fp32", wide, [x])
-    sq = w.op("hc norm square", wide, [xf])
+    sq = w.op("hc norm square", wide, [xf], saves=[xf])
     mean = w.op("hc norm mean", d.T * 4, [sq])
     w.drop(sq)
-    normed = w.op("hc norm out", wide, [xf, mean])
-    w.drop(xf, mean)
-    mixes = w.op("hc mixes", d.T * (2 + n) * n * 4, [normed])
+    r = w.op("hc norm rsqrt", d.T * 4, [mean], saves_out=True)
+    w.drop(mean)
+    normed = w.op("hc norm out", wide, [xf, r], saves=[xf, r])
+    w.drop(xf, r)
+    mix_weights = (2 + n) * n * n * h
+    mixes = w.op(
+        "hc mixes", d.T * (2 + n) * n * 4, [normed], saves=[normed], weight_grad=mix_weights * 4, trainable=full
+    )
     w.drop(normed)
-    post = w.op("hc post", d.T * n * 4, [mixes])
-    comb = w.op("hc comb (sinkhorn)", d.T * n * n * 4, [mixes])
-    pre = w.op("hc pre", d.T * n * 4, [mixes])
+    post = w.op("hc post", d.T * n * 4, [mixes], saves_out=True)
+    # Sinkhorn-Knopp: hc_sinkhorn_iters row and column normalisations of [tokens, n, n], each
+    # division keeping its operands for backward (about 2 x iters small tensors).
+    iters = 2 * 20 * d.T * (n * n + n) * 4
+    kept = w.new("sinkhorn operands", iters) if d.train else None
+    comb = w.op("hc comb (sinkhorn)", d.T * n * n * 4, [mixes], saves=[kept] if kept is not None else [])
+    w.drop(kept)
+    pre = w.op("hc pre", d.T * n * 4, [mixes], saves_out=True)
     w.drop(mixes)
-    weighted = w.op("hc pre*streams", wide, [pre, x])
+    weighted = w.op("hc pre*streams", wide, [pre, x], saves=[pre, x])
     summed = w.op("hc collapse", d.T * h * 4, [weighted])
     w.drop(weighted, pre)
     collapsed = w.op("hc collapse cast", d.T * h * d.e, [summed])
@@ -129,10 +147,10 @@ def _expand(w: _Walk, d: Dims, spec: ModelSpec, out: _T, streams: _T, weights: l
     assert c is not None
     wide = stream_bytes(spec, d)
     post = w.op("post cast", d.T * c.hc_mult * d.e, [weights[0]])
-    scaled = w.op("post*out", wide, [post, out])
+    scaled = w.op("post*out", wide, [post, out], saves=[post, out])
     w.drop(post)
     comb = w.op("comb cast", d.T * c.hc_mult * c.hc_mult * d.e, [weights[1]])
-    mixed = w.op("comb^T@streams", wide, [comb, streams])
+    mixed = w.op("comb^T@streams", wide, [comb, streams], saves=[comb, streams])
     w.drop(comb)
     new = w.op("streams add", wide, [scaled, mixed])
     w.drop(scaled, mixed, *weights)
@@ -208,7 +226,15 @@ def _attention(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, 
     w.drop(o, neg)
     grouped = w.op("grouped reshape", d.T * heads * hd * d.e, [o2])
     w.drop(o2)
-    ga = w.op("o_a_proj bmm", d.T * c.o_groups * c.o_lora_rank * d.e, [grouped])
+    full_ft = d.train and not d.lora
+    ga = w.op(
+        "o_a_proj bmm",
+        d.T * c.o_groups * c.o_lora_rank * d.e,
+        [grouped],
+        saves=[grouped] if full_ft else [],
+        weight_grad=heads * hd * c.o_lora_rank * d.e,
+        trainable=full_ft,
+    )
     gc = w.op("o_a_proj reshape", d.T * c.o_groups * c.o_lora_rank * d.e, [ga])
     w.drop(ga, grouped)
     y = _linear(w, d, gc, "o_b_proj", c.o_groups * c.o_lora_rank, h)
@@ -293,8 +319,12 @@ def _pool(
     them); the window softmax runs in fp32 over chunk_gate + position_bias."""
     h = spec.hidden_size
     series = 2 if overlap else 1
-    proj = _linear(w, d, x, f"{name}.kv_proj", h, series * width)
-    gate = _linear(w, d, x, f"{name}.gate_proj", h, series * width)
+    if name == "indexer":  # its keys only feed the top-k: no gradient ever reaches these weights
+        proj = w.op(f"{name}.kv_proj", d.T * series * width * d.e, [x])
+        gate = w.op(f"{name}.gate_proj", d.T * series * width * d.e, [x])
+    else:
+        proj = _linear(w, d, x, f"{name}.kv_proj", h, series * width)
+        gate = _linear(w, d, x, f"{name}.gate_proj", h, series * width)
     if cache is not None and cache.tokens is not None:  # decode: one token joins the buffer
         keep.append(_decode_pending(w, cache, name))
         keep.extend(t for t in cache.old if t.name in (f"old {name} pooled", f"old {name} overlap"))
@@ -316,14 +346,15 @@ def _pool(
         held += [new_kv, new_gate]
     else:
         soft_n = u * width
-    sm = w.op(f"{name} softmax", soft_n * 4, [g32])
+    sm = w.op(f"{name} softmax", soft_n * 4, [g32], saves_out=True)
     smc = w.op(f"{name} softmax cast", soft_n * d.e, [sm])
     w.drop(sm)
-    prod = w.op(f"{name} kv*softmax", soft_n * d.e, [smc])
+    src = held[-2] if overlap else proj  # new_kv (CSA's two series laid out per window) or the projection
+    prod = w.op(f"{name} kv*softmax", soft_n * d.e, [smc, src], saves=[smc, src])
     w.drop(smc)
     summed = w.op(f"{name} window sum", d.b * nw * width * d.e, [prod])
     w.drop(prod)
-    normed = _norm_fp32_weight(w, d, summed, width, d.b * nw, f"{name}.kv_norm")
+    normed = _norm_fp32_weight(w, d, summed, width, d.b * nw, f"{name}.kv_norm", trains=name != "indexer")
     w.drop(summed)
     pooled = _rope(w, d, normed, d.b * nw, 1, width, spec.qk_rope_head_dim, nw)
     w.drop(normed)
@@ -347,7 +378,7 @@ def _indexer_scores(w: _Walk, d: Dims, spec: ModelSpec, q_res: _T, entries: Num)
     ix = spec.indexer
     assert ix is not None
     heads, ihd = ix.num_heads, ix.head_dim
-    q = _linear(w, d, q_res, "indexer.q_b_proj", spec.q_lora_rank, heads * ihd)
+    q = w.op("indexer.q_b_proj", d.T * heads * ihd * d.e, [q_res])  # no gradient reaches it (top-k)
     qr = _rope(w, d, q, d.T, heads, ihd, spec.qk_rope_head_dim, d.s)
     w.drop(q)
     qf = w.op("indexer q fp32", d.T * heads * ihd * 4, [qr])
@@ -360,7 +391,7 @@ def _indexer_scores(w: _Walk, d: Dims, spec: ModelSpec, q_res: _T, entries: Num)
     w.drop(s)
     sc = w.op("indexer *scale", cells * 4, [r])
     w.drop(r)
-    wp = w.new("indexer weights_proj", d.T * heads * d.e)
+    wp = w.op("indexer weights_proj", d.T * heads * d.e, [q_res])
     wf = w.op("indexer weights fp32", d.T * heads * 4, [wp])
     w.drop(wp)
     ws = w.op("indexer weights scaled", d.T * heads * 4, [wf])
@@ -390,7 +421,7 @@ def _eager_sinks(
     # broadcast key/value head cannot be viewed that way and is copied to every head (a clone).
     copy = np.where(d.b > 1, d.b * heads * kv_tokens * hd * d.e, 0)
     kc = w.new("k broadcast copy", copy)
-    s = w.op("scores q@k", n * d.e, [q, kv])
+    s = w.op("scores q@k", n * d.e, [q, kv], saves=[q, kv, kc])
     w.drop(kc)
     scaled = w.op("scores *scale", n * d.e, [s])
     w.drop(s)
@@ -399,14 +430,17 @@ def _eager_sinks(
         w.drop(scaled)
         scaled = masked
     cat = w.op("scores + sinks cat (fp32)", rows * (kv_tokens + 1) * 4, [scaled])
-    mx = w.new("row max", rows * 12)
+    mx = w.new("row max", rows * 4)
+    idx = w.new("row max indices", rows * 8)
+    mxo = w.op("row max (op)", 0, [cat], saves=[idx])
+    w.drop(idx, mxo)
     shifted = w.op("logits - max", rows * (kv_tokens + 1) * 4, [cat, mx])
     w.drop(cat, mx)
-    probs = w.op("softmax", rows * (kv_tokens + 1) * 4, [shifted])
+    probs = w.op("softmax", rows * (kv_tokens + 1) * 4, [shifted], saves_out=True)
     weights = w.op("probs cast", n * d.e, [probs])
     w.drop(scaled)
     vc = w.new("v broadcast copy", copy)
-    out = w.op("probs@v", d.T * heads * hd * d.e, [weights, kv])
+    out = w.op("probs@v", d.T * heads * hd * d.e, [weights, kv], saves=[weights, kv, vc])
     w.drop(vc)
     o = w.op("attn transpose", d.T * heads * hd * d.e, [out])
     w.drop(out, shifted, probs, weights)
@@ -416,9 +450,10 @@ def _eager_sinks(
 def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T, layer: int) -> _T:
     """DeepseekV4SparseMoeBlock: router, grouped expert matmul (integrations/moe.py), shared expert."""
     h, k, inter, n_exp = spec.hidden_size, spec.num_experts_per_tok, spec.moe_intermediate_size, spec.num_experts
+    full = d.train and not d.lora
     logits = _linear(w, d, x, "gate", h, n_exp)
-    sp = w.op("softplus", d.T * n_exp * d.e, [logits])
-    scores = w.op("sqrt", d.T * n_exp * d.e, [sp])
+    sp = w.op("softplus", d.T * n_exp * d.e, [logits], saves=[logits])
+    scores = w.op("sqrt", d.T * n_exp * d.e, [sp], saves_out=True)
     w.drop(sp)
     if layer in spec.hash_moe_layers:
         idx = w.new("tid2eid[input_ids]", d.T * k * 8)
@@ -427,41 +462,57 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T, layer: int) -> _T:
         vals = w.new("topk values", d.T * k * 4)
         idx = w.new("topk indices", d.T * k * 8)
         w.drop(biased, vals)
-    g = w.op("scores gather", d.T * k * d.e, [scores])
+    g = w.op("scores gather", d.T * k * d.e, [scores], saves=[idx])
     total = w.op("weights sum", d.T * d.e, [g])
-    weights = w.op("weights normalised", d.T * k * d.e, [g, total])
+    weights = w.op("weights normalised", d.T * k * d.e, [g, total], saves=[g, total])
     w.drop(g, total)
     scaled = w.op("weights * routed_scaling_factor", d.T * k * d.e, [weights])
     w.drop(weights, scores)
     rows = d.T * k
     srt = w.new("sort values+indices", rows * 16)
     perm = w.op("perm // top_k", rows * 8, [srt])
-    sel = w.op("tokens gathered", rows * h * d.e, [x])
+    sel = w.op("tokens gathered", rows * h * d.e, [x], saves=[perm])
     w.drop(perm)
-    sw = w.op("weights gathered", rows * d.e, [scaled])
+    inv_w = w.new("weights index", rows * 8)
+    sw = w.op("weights gathered", rows * d.e, [scaled], saves=[inv_w])
+    w.drop(inv_w)
     hist = w.new("histc input", rows * 4)
-    gu = w.op("experts gate_up", rows * 2 * inter * d.e, [sel])
-    gate = w.op("gate clamp", rows * inter * d.e, [gu])
-    up = w.op("up clamp", rows * inter * d.e, [gu])
-    act = w.op("silu", rows * inter * d.e, [gate])
-    p = w.op("silu*up", rows * inter * d.e, [act, up])
+    gu = w.op(
+        "experts gate_up",
+        rows * 2 * inter * d.e,
+        [sel],
+        saves=[sel] if full else [],
+        weight_grad=n_exp * 2 * inter * h * d.e,
+        trainable=full,
+    )
+    gate = w.op("gate clamp", rows * inter * d.e, [gu], saves=[gu])
+    up = w.op("up clamp", rows * inter * d.e, [gu], saves=[gu])
+    act = w.op("silu", rows * inter * d.e, [gate], saves=[gate])
+    p = w.op("silu*up", rows * inter * d.e, [act, up], saves=[act, up])
     w.drop(gu, gate, up, act)
-    dn = w.op("experts down", rows * h * d.e, [p])
+    dn = w.op(
+        "experts down",
+        rows * h * d.e,
+        [p],
+        saves=[p] if full else [],
+        weight_grad=n_exp * inter * h * d.e,
+        trainable=full,
+    )
     w.drop(p)
-    wo = w.op("experts weighted", rows * h * d.e, [dn, sw])
+    wo = w.op("experts weighted", rows * h * d.e, [dn, sw], saves=[dn, sw])
     inv = w.new("inverse perm", rows * 8)
-    wi = w.op("experts unsorted", rows * h * d.e, [wo])
+    wi = w.op("experts unsorted", rows * h * d.e, [wo], saves=[inv])
     w.drop(wo)
     routed = w.op("experts sum", d.T * h * d.e, [wi])
     w.drop(sel, dn, wi, inv, sw, srt, hist, scaled, idx)
     sg = _linear(w, d, x, "shared_experts.gate_proj", h, inter)
-    sgc = w.op("shared gate clamp", d.T * inter * d.e, [sg])
+    sgc = w.op("shared gate clamp", d.T * inter * d.e, [sg], saves=[sg])
     w.drop(sg)
     su = _linear(w, d, x, "shared_experts.up_proj", h, inter)
-    suc = w.op("shared up clamp", d.T * inter * d.e, [su])
+    suc = w.op("shared up clamp", d.T * inter * d.e, [su], saves=[su])
     w.drop(su)
-    sa = w.op("shared silu", d.T * inter * d.e, [sgc])
-    sp2 = w.op("shared silu*up", d.T * inter * d.e, [sa, suc])
+    sa = w.op("shared silu", d.T * inter * d.e, [sgc], saves=[sgc])
+    sp2 = w.op("shared silu*up", d.T * inter * d.e, [sa, suc], saves=[sa, suc])
     w.drop(sa, sgc, suc)
     shared = _linear(w, d, sp2, "shared_experts.down_proj", inter, h)
     w.drop(sp2)
