@@ -56,8 +56,10 @@ def test_weights_and_pooled_cache_equal_the_model(
     source: str, layers: int, context: int, prompt: int, batch: int
 ) -> None:
     wl = Workload(context=context, prompt_tokens=prompt, batch=batch)
-    c = compare(_config(source), wl, name=source, num_layers=layers, )
-    assert c.est_weights == c.trace_params, f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
+    c = compare(_config(source), wl, name=source, num_layers=layers)
+    assert c.est_weights == c.trace_params, (
+        f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
+    )
     assert c.est_kv_prefill == c.trace_kv_prefill, (
         f"cache after the prompt: estimated {c.est_kv_prefill:,} B, model {c.trace_kv_prefill:,} B"
     )
@@ -88,9 +90,30 @@ def test_inference_peak_within_3_percent(
     source: str, layers: int, context: int, prompt: int | None, batch: int
 ) -> None:
     wl = Workload(context=context, prompt_tokens=prompt, batch=batch)
-    c = compare(_config(source), wl, name=source, num_layers=layers, )
+    c = compare(_config(source), wl, name=source, num_layers=layers)
     assert c.est_phase == c.trace_phase
     assert abs(c.peak_error) <= PEAK_TOLERANCE, f"{100 * c.peak_error:+.2f}% at {c.where}"
     for phase in c.trace_phases:
         est, traced = c.est_phases[phase] - c.est_weights, c.trace_phases[phase] - c.trace_params
-        assert abs(est / traced - 1) <= PEAK_TOLERANCE, f"{phase} beyond the weights: {est:,} B vs {traced:,} B"
+        assert abs(est / traced - 1) <= PEAK_TOLERANCE, (
+            f"{phase} beyond the weights: {est:,} B vs {traced:,} B"
+        )
+
+
+# Full fine-tuning (pure bf16 AdamW, no recomputation): what autograd keeps of each block (the fp32
+# sink-attention probabilities, the hyper-connection mixes, the clamped SwiGLU), the indexer
+# getting no gradient. peft 0.21 cannot wrap V4's grouped o_a_proj (it treats the
+# DeepseekV4GroupedLinear as a plain Linear and the forward fails), so LoRA is not traced.
+TRAIN_TOLERANCE = 0.05
+
+
+def test_full_training_peak_within_5_percent() -> None:
+    wl = Workload(mode="full", context=512, master_weights=False)
+    c = compare(_config("default"), wl, name="deepseek_v4", num_layers=4)
+    assert abs(c.peak_error) <= TRAIN_TOLERANCE, f"{100 * c.peak_error:+.2f}% at {c.where}"
+    for phase in ("forward", "backward", "optimizer"):
+        assert abs(c.phase_error(phase)) <= TRAIN_TOLERANCE, f"{phase}: {100 * c.phase_error(phase):+.2f}%"
+    # the weights and AdamW states dominate the totals; what the forward keeps must hold too
+    est = c.est_phases["forward"] - c.est_weights - c.est_optimizer
+    traced = c.trace_phases["forward"] - c.trace_params - c.trace_optimizer
+    assert abs(est / traced - 1) <= TRAIN_TOLERANCE, f"forward activations: {est:,} B vs {traced:,} B"

@@ -73,7 +73,11 @@ def spec(cfg: dict[str, Any]) -> Any:
 
 def test_layer_kinds_come_from_compress_ratios_and_hash_layers_from_num_hash_layers() -> None:
     s = spec(v4())
-    assert s.layer_types == ("sliding_attention", "compressed_sparse_attention", "heavily_compressed_attention")
+    assert s.layer_types == (
+        "sliding_attention",
+        "compressed_sparse_attention",
+        "heavily_compressed_attention",
+    )
     assert s.hash_moe_layers == (0,)
     assert s.compressed is not None and s.compressed.rate("compressed_sparse_attention") == CSA_RATE
     assert s.indexer is not None and s.indexer.head_dim == IHD
@@ -108,7 +112,7 @@ def test_every_tensor_is_counted() -> None:
         + 2 * E  # e_score_correction_bias of the two top-k routed blocks
         + VOCAB * K  # tid2eid of the hash-routed block
         + H  # final norm
-        + N_HC * N_HC * H + N_HC + 1  # hc_head
+        + (N_HC * N_HC * H + N_HC + 1)  # hc_head
     )
     assert total_params(s) == expected
     assert total_params(s) - active_params(s) == 3 * (E - K) * 3 * H * INTER
@@ -124,10 +128,10 @@ def test_fp32_modules_and_the_int64_table_have_their_own_widths() -> None:
     hc = (2 + N_HC) * N_HC * N_HC * H + (2 + N_HC) * N_HC + 3
     fp32 = (
         3 * (Q + HD + HEADS + 2 * hc + 2 * H)  # q_a_norm, kv_norm, sinks, attn_hc/ffn_hc, two norms
-        + CSA_RATE * 2 * HD + HD  # CSA compressor position_bias and kv_norm
-        + CSA_RATE * 2 * IHD + IHD  # indexer position_bias and kv_norm
-        + HCA_RATE * HD + HD  # HCA compressor
-        + 2 * E + H + N_HC * N_HC * H + N_HC + 1  # correction biases, final norm, hc_head
+        + (CSA_RATE * 2 * HD + HD)  # CSA compressor position_bias and kv_norm
+        + (CSA_RATE * 2 * IHD + IHD)  # indexer position_bias and kv_norm
+        + (HCA_RATE * HD + HD)  # HCA compressor
+        + (2 * E + H + N_HC * N_HC * H + N_HC + 1)  # correction biases, final norm, hc_head
     )
     table = VOCAB * K
     assert est.weights_bytes == 2 * (total_params(s) - table) + 2 * fp32 + 8 * table
@@ -153,7 +157,9 @@ def _transformers_cache(tokens: int, prompt: int) -> int:
 
 
 @pytest.mark.parametrize(("tokens", "prompt"), [(3, 3), (20, 20), (21, 20), (37, 20), (64, 9)])
-def test_transformers_cache_is_the_window_the_pools_and_the_pending_projections(tokens: int, prompt: int) -> None:
+def test_transformers_cache_is_the_window_the_pools_and_the_pending_projections(
+    tokens: int, prompt: int
+) -> None:
     s = spec(v4())
     wl = Workload(context=tokens, prompt_tokens=prompt, batch=2)
     got = kv_cache.kv_cache_bytes(s, wl, "bf16", list(range(3)), tokens=tokens, prefill=prompt, batch=2)
@@ -167,7 +173,9 @@ def test_pooled_cache_grows_by_one_entry_per_rate_tokens_after_the_window(tokens
     wl = Workload(context=tokens + 2 * HCA_RATE * CSA_RATE, batch=batch)
     layers = list(range(3))
     a = kv_cache.kv_cache_bytes(s, wl, "bf16", layers, tokens=tokens, prefill=1, batch=batch)
-    b = kv_cache.kv_cache_bytes(s, wl, "bf16", layers, tokens=tokens + HCA_RATE * CSA_RATE, prefill=1, batch=batch)
+    b = kv_cache.kv_cache_bytes(
+        s, wl, "bf16", layers, tokens=tokens + HCA_RATE * CSA_RATE, prefill=1, batch=batch
+    )
     # the window and the pending tokens are the same at both lengths (tokens differ by a multiple
     # of both rates); only whole pooled entries were added
     assert b - a == batch * (HCA_RATE * (HD + IHD) + CSA_RATE * HD) * 2

@@ -148,13 +148,17 @@ def _rates(r: _Reader) -> tuple[int, int]:
     csa = r.opt_int("compress_rate_csa", default=csa) or csa
     hca = r.opt_int("compress_rate_hca", default=hca) or hca
     if csa == hca or min(csa, hca) < 2:
-        raise ConfigError(f"config.json (deepseek_v4) compression rates {csa} and {hca} must differ and exceed 1")
+        raise ConfigError(
+            f"config.json (deepseek_v4) compression rates {csa} and {hca} must differ and exceed 1"
+        )
     return csa, hca
 
 
 def _positive(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ConfigError(f"config.json (deepseek_v4) field {name!r} must be an integer above 1, not {value!r}")
+        raise ConfigError(
+            f"config.json (deepseek_v4) field {name!r} must be an integer above 1, not {value!r}"
+        )
     return value
 
 
@@ -205,7 +209,8 @@ def _hash_layers(r: _Reader, L: int) -> tuple[int, ...]:
         return tuple(range(min(L, n or 0)))
     if not isinstance(value, list) or len(value) != L or any(v not in ("hash_moe", "moe") for v in value):
         raise ConfigError(
-            f"config.json (deepseek_v4) field 'mlp_layer_types' must list hash_moe or moe for each of {L} layers"
+            f"config.json (deepseek_v4) field 'mlp_layer_types' must list hash_moe or moe "
+            f"for each of {L} layers"
         )
     return tuple(i for i, v in enumerate(value) if v == "hash_moe")
 
@@ -217,7 +222,9 @@ def _rope_dim(r: _Reader, head_dim: int) -> int:
         factor = r.opt_float("partial_rotary_factor")
         rope = int(head_dim * (factor if factor is not None else 64 / 512))
     if not 0 < rope <= head_dim or rope % 2:
-        raise ConfigError(f"config.json (deepseek_v4) rotates {rope} of {head_dim} channels; needs an even part")
+        raise ConfigError(
+            f"config.json (deepseek_v4) rotates {rope} of {head_dim} channels; needs an even part"
+        )
     return rope
 
 
@@ -226,6 +233,10 @@ def _rope(r: _Reader, rope_scaling: Any) -> Fields:
     from llmsize.specs.hf_config import _Reader as Reader
 
     params = r.get("rope_parameters")
-    if r.get("rope_scaling") is None and isinstance(params, dict) and isinstance(params.get("compress"), dict):
+    if (
+        r.get("rope_scaling") is None
+        and isinstance(params, dict)
+        and isinstance(params.get("compress"), dict)
+    ):
         return dict(rope_scaling(Reader({"rope_scaling": params["compress"]}, r.model_type)))
     return dict(rope_scaling(r))

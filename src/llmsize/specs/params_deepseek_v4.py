@@ -102,5 +102,7 @@ def block_extras(spec: ModelSpec, moe: tuple[int, ...]) -> list[ParamGroup]:
         )
     if hashed:
         table = spec.vocab_size * spec.num_experts_per_tok
-        groups.append(ParamGroup("tid2eid", "router", len(hashed), numel_each=table, layers=hashed, elem_bytes=8))
+        groups.append(
+            ParamGroup("tid2eid", "router", len(hashed), numel_each=table, layers=hashed, elem_bytes=8)
+        )
     return groups

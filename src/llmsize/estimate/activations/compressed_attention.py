@@ -38,9 +38,7 @@ def stream_bytes(spec: ModelSpec, d: Dims, tokens: Num | None = None) -> Num:
     return n * (c.hc_mult if c is not None else 1) * spec.hidden_size * d.e
 
 
-def _norm_fp32_weight(
-    w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str, trains: bool = True
-) -> _T:
+def _norm_fp32_weight(w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str, trains: bool = True) -> _T:
     """DeepseekV4RMSNorm: fp32 copy, x * rsqrt(mean(x^2) + eps), then the fp32 weight times it (fp32)
     and one cast back."""
     full = d.train and not d.lora and trains
@@ -121,7 +119,12 @@ def hyper_connection(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, lis
     w.drop(xf, r)
     mix_weights = (2 + n) * n * n * h
     mixes = w.op(
-        "hc mixes", d.T * (2 + n) * n * 4, [normed], saves=[normed], weight_grad=mix_weights * 4, trainable=full
+        "hc mixes",
+        d.T * (2 + n) * n * 4,
+        [normed],
+        saves=[normed],
+        weight_grad=mix_weights * 4,
+        trainable=full,
     )
     w.drop(normed)
     post = w.op("hc post", d.T * n * 4, [mixes], saves_out=True)
@@ -157,7 +160,9 @@ def _expand(w: _Walk, d: Dims, spec: ModelSpec, out: _T, streams: _T, weights: l
     return new
 
 
-def deepseek_v4_layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None) -> _T:
+def deepseek_v4_layer(
+    w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cache: _Cache | None
+) -> _T:
     """DeepseekV4DecoderLayer.forward on the streams `x` (held by the caller)."""
     h = spec.hidden_size
     col, weights = hyper_connection(w, d, spec, x)
@@ -242,7 +247,9 @@ def _attention(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, 
     return y
 
 
-def _window_update(w: _Walk, d: Dims, spec: ModelSpec, kv: _T, kind: str, cache: _Cache | None) -> tuple[_T, Num]:
+def _window_update(
+    w: _Walk, d: Dims, spec: ModelSpec, kv: _T, kind: str, cache: _Cache | None
+) -> tuple[_T, Num]:
     """The sliding window's cache update: DynamicSlidingWindowLayer concatenates keys and values
     separately (two tensors) on sliding-only layers; V4's HCA/CSA cache one shared tensor. Returns
     the keys attention reads and their number of positions."""
@@ -449,7 +456,12 @@ def _eager_sinks(
 
 def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T, layer: int) -> _T:
     """DeepseekV4SparseMoeBlock: router, grouped expert matmul (integrations/moe.py), shared expert."""
-    h, k, inter, n_exp = spec.hidden_size, spec.num_experts_per_tok, spec.moe_intermediate_size, spec.num_experts
+    h, k, inter, n_exp = (
+        spec.hidden_size,
+        spec.num_experts_per_tok,
+        spec.moe_intermediate_size,
+        spec.num_experts,
+    )
     full = d.train and not d.lora
     logits = _linear(w, d, x, "gate", h, n_exp)
     sp = w.op("softplus", d.T * n_exp * d.e, [logits], saves=[logits])
@@ -587,5 +599,7 @@ def old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, conte
         out.append(w.new(f"old {name} pooled", d.b * (held // rate) * width * d.e))
         out.append(w.new(f"old {name} pending", d.b * pending * 2 * series * width * d.e))
         if series == 2:
-            out.append(w.new(f"old {name} overlap", np.where(held >= rate, d.b * rate * width * (d.e + 4), 0)))
+            out.append(
+                w.new(f"old {name} overlap", np.where(held >= rate, d.b * rate * width * (d.e + 4), 0))
+            )
     return out

@@ -65,7 +65,9 @@ class Sglang(BaseEngine):
     label: ClassVar[str] = "SGLang"
     # SGLang derives DeepseekV4ForCausalLM as a hybrid SWA model with compressed attention pools
     # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention).
-    compressed_kv_support: ClassVar[str] = "SGLang runs it with sliding-window and compressed pools of its own"
+    compressed_kv_support: ClassVar[str] = (
+        "SGLang runs it with sliding-window and compressed pools of its own"
+    )
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
