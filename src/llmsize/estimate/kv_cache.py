@@ -188,6 +188,13 @@ def kv_cache_bytes(
 
 def kv_formula(spec: ModelSpec, kv_dtype: str, engine: EngineLike) -> str:
     """One line: the per-token formula of this model's cache."""
+    if spec.compressed is not None:
+        c = spec.compressed
+        return (
+            f"per layer: a {spec.sliding_window}-token window of one shared key/value x head_dim, plus on "
+            f"CSA / HCA layers one pooled entry per {c.csa_rate} / {c.hca_rate} tokens (CSA: + indexer key) "
+            f"and the projections of the window not yet pooled, x {kv_dtype} bytes x batch"
+        ) + _eng(engine).kv_formula_tail()
     if spec.is_mla:
         return f"layers x (kv_lora_rank + rope_dim) x {kv_dtype} bytes x tokens x batch (MLA latent)"
     core = f"2 x layers x kv_heads x head_dim x {kv_dtype} bytes x tokens x batch"
@@ -209,6 +216,14 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     """KV bytes one more token of one sequence costs on full-attention layers of the whole model."""
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
+    if spec.compressed is not None:  # DeepSeek V4: the pooled entries grow, one per `rate` tokens
+        grow = Fraction(0)
+        for i in range(spec.num_layers):
+            kind = spec.layer_type(i)
+            if kind in COMPRESSED_KINDS:
+                terms = eng.compressed_terms(spec, kind, element)
+                grow += sum((t.bytes_per_token / t.rate for t in terms if t.rule == "pooled"), Fraction(0))
+        return math.ceil(grow)
     full = [i for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None]
     if spec.per_layer_heads:  # Gemma 4: each block at its own head size (attention_view)
         views = (spec.attention_view(i) for i in full)
