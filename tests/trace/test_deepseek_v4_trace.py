@@ -41,7 +41,6 @@ def _config(source: str) -> dict[str, Any]:
 # pending projections of an unfinished window, a prompt shorter than the CSA rate, and two sequences.
 CACHE_ROWS: list[tuple[str, int, int, int, int]] = [
     ("default", 4, 40, 24, 2),
-    ("default", 4, 300, 259, 1),
     ("DeepSeek-V4-Flash", 5, 200, 130, 2),
     ("DeepSeek-V4-Pro", 4, 140, 3, 1),
 ]

@@ -288,7 +288,7 @@ def _compressor(
             bias = w.new("block bias", d.b * d.s * (entries + 1) * d.e)
             w.drop(valid, safe)
             extra.append(bias)
-        held.append(topk_tensor(w, d, topk))
+        held.append(w.new("top-k indices", d.b * d.s * topk * 8))
     elif np.any(d.s > 1):
         thr = w.new("causal threshold", d.b * d.s * 8)
         flag = w.new("entry >= threshold", d.b * d.s * entries)
@@ -302,10 +302,6 @@ def _compressor(
     else:
         w.drop(*keep)
     return entries, extra
-
-
-def topk_tensor(w: _Walk, d: Dims, topk: Num) -> _T:
-    return w.new("top-k indices", d.b * d.s * topk * 8)
 
 
 def _pool(
