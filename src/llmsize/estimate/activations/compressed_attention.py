@@ -165,20 +165,20 @@ def deepseek_v4_layer(
 ) -> _T:
     """DeepseekV4DecoderLayer.forward on the streams `x` (held by the caller)."""
     h = spec.hidden_size
+    # `collapsed` stays bound in the layer's forward until the next hyper-connection rebinds it
     col, weights = hyper_connection(w, d, spec, x)
     xn = _norm_fp32_weight(w, d, col, h, d.T, "input_layernorm")
-    w.drop(col)
     attn = _attention(w, d, spec, xn, ctx, spec.layer_type(layer), cache)
     w.drop(xn)
     h1 = _expand(w, d, spec, attn, x, weights)
     w.drop(attn)
     col2, weights2 = hyper_connection(w, d, spec, h1)
+    w.drop(col)
     xn2 = _norm_fp32_weight(w, d, col2, h, d.T, "post_attention_layernorm")
-    w.drop(col2)
     m = _moe(w, d, spec, xn2, layer)
     w.drop(xn2)
     out = _expand(w, d, spec, m, h1, weights2)
-    w.drop(m, h1)
+    w.drop(m, h1, col2)
     return out
 
 
@@ -557,14 +557,27 @@ def head_input(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     assert c is not None
     h = spec.hidden_size
     wide = d.T * c.hc_mult * h * 4
+    full = d.train and not d.lora
     xf = w.op("hc_head streams fp32", wide, [x])
-    sq = w.op("hc_head norm square", wide, [xf])
+    sq = w.op("hc_head norm square", wide, [xf], saves=[xf])
+    mean = w.op("hc_head norm mean", d.T * 4, [sq])
     w.drop(sq)
-    normed = w.op("hc_head norm out", wide, [xf])
-    w.drop(xf)
-    pre = w.op("hc_head pre", d.T * c.hc_mult * 4, [normed])
+    r = w.op("hc_head norm rsqrt", d.T * 4, [mean], saves_out=True)
+    w.drop(mean)
+    normed = w.op("hc_head norm out", wide, [xf, r], saves=[xf, r])
+    w.drop(xf, r)
+    mixes = w.op(
+        "hc_head mixes",
+        d.T * c.hc_mult * 4,
+        [normed],
+        saves=[normed],
+        weight_grad=c.hc_mult * c.hc_mult * h * 4,
+        trainable=full,
+    )
     w.drop(normed)
-    weighted = w.op("hc_head pre*streams", wide, [pre, x])
+    pre = w.op("hc_head pre (sigmoid)", d.T * c.hc_mult * 4, [mixes], saves_out=True)
+    w.drop(mixes)
+    weighted = w.op("hc_head pre*streams", wide, [pre, x], saves=[pre, x])
     summed = w.op("hc_head collapse", d.T * h * 4, [weighted])
     w.drop(weighted, pre)
     collapsed = w.op("hc_head cast", d.T * h * d.e, [summed])
