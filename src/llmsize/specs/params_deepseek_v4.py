@@ -46,21 +46,19 @@ def attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
     csa = _layers_of(spec, "compressed_sparse_attention")
     hca = _layers_of(spec, "heavily_compressed_attention")
     if csa:
-        groups += _compressor(spec, "compressor", hd, c.csa_rate, csa, overlap=True)
+        groups += _compressor(spec, hd, c.csa_rate, csa, overlap=True)
         ix = spec.indexer
         assert ix is not None
         ihd = ix.head_dim
         # The indexer only picks top-k indices: no gradient reaches it (its weights stay .grad None).
         indexer = [
-            *_compressor(spec, "compressor.indexer", ihd, c.csa_rate, csa, overlap=True),
-            ParamGroup("compressor.indexer.q_b_proj", "attn", len(csa), q, ix.num_heads * ihd, layers=csa),
-            ParamGroup(
-                "compressor.indexer.scorer.weights_proj", "attn", len(csa), h, ix.num_heads, layers=csa
-            ),
+            *_compressor(spec, ihd, c.csa_rate, csa, overlap=True),
+            ParamGroup("q_b_proj", "attn", len(csa), q, ix.num_heads * ihd, layers=csa),
+            ParamGroup("weights_proj", "attn", len(csa), h, ix.num_heads, layers=csa),
         ]
         groups += [replace(g, no_grad=True) for g in indexer]
     if hca:
-        groups += _compressor(spec, "compressor", hd, c.hca_rate, hca, overlap=False)
+        groups += _compressor(spec, hd, c.hca_rate, hca, overlap=False)
     return groups
 
 
@@ -69,15 +67,18 @@ def _layers_of(spec: ModelSpec, kind: str) -> tuple[int, ...]:
 
 
 def _compressor(
-    spec: ModelSpec, name: str, width: int, rate: int, layers: tuple[int, ...], *, overlap: bool
+    spec: ModelSpec, width: int, rate: int, layers: tuple[int, ...], *, overlap: bool
 ) -> list[ParamGroup]:
-    """kv_proj, gate_proj, position_bias and kv_norm of one compressor (CSA's emit two series)."""
+    """kv_proj, gate_proj, position_bias and kv_norm of one compressor (CSA's emit two series).
+
+    Named as the modules are (`self_attn.compressor.kv_proj`, `...compressor.indexer.kv_proj`): PEFT
+    matches target names against the last component, and so does LoRA here."""
     n, h, out = len(layers), spec.hidden_size, (2 if overlap else 1) * width
     return [
-        ParamGroup(f"{name}.kv_proj", "attn", n, h, out, layers=layers),
-        ParamGroup(f"{name}.gate_proj", "attn", n, h, out, layers=layers),
-        ParamGroup(f"{name}.position_bias", "attn", n, numel_each=rate * out, layers=layers),
-        ParamGroup(f"{name}.kv_norm", "norm", n, numel_each=width, layers=layers),
+        ParamGroup("kv_proj", "attn", n, h, out, layers=layers),
+        ParamGroup("gate_proj", "attn", n, h, out, layers=layers),
+        ParamGroup("position_bias", "attn", n, numel_each=rate * out, layers=layers),
+        ParamGroup("kv_norm", "norm", n, numel_each=width, layers=layers),
     ]
 
 

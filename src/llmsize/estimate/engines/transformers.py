@@ -161,6 +161,13 @@ class Transformers(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [TRANSFORMERS_VERSION_NOTE]
+        if spec.compressed is not None and wl.mode.value in ("lora", "qlora"):
+            # peft 0.21 wraps DeepseekV4GroupedLinear (o_a_proj, an nn.Linear subclass whose forward
+            # multiplies per group) as a plain Linear: the adapter's output shape does not match
+            out.append(
+                "peft 0.21 cannot train LoRA on DeepSeek V4's grouped o_a_proj (the forward fails): "
+                "target the other linear layers"
+            )
         if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:
             out.append(
                 "transformers keeps a sliding layer's whole prompt allocated until the first decoded "
