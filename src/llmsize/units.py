@@ -22,7 +22,7 @@ class Dtype(StrEnum):
 
 
 class KvDtype(StrEnum):
-    """KV-cache element types (--kv-dtype); q8_0/q4_0 are llama.cpp's block formats."""
+    """KV-cache element types (--kv-dtype); q8_0/q4_0 are llama.cpp's, nvfp4 vLLM's, fp4_e2m1 SGLang's."""
 
     FP32 = "fp32"
     FP16 = "fp16"
@@ -32,6 +32,8 @@ class KvDtype(StrEnum):
     INT4 = "int4"
     Q8_0 = "q8_0"
     Q4_0 = "q4_0"
+    NVFP4 = "nvfp4"
+    FP4_E2M1 = "fp4_e2m1"
 
 
 # Bytes per element. Fractions keep 4-bit exact; callers round once, at the end.
@@ -46,6 +48,16 @@ BYTES_PER_ELEMENT: dict[str, Fraction] = {
     "q8_0": Fraction(34, 32),
     # REFERENCE: ggml-common.h block_q4_0 = fp16 scale + 16 bytes of nibbles -> 18 bytes / 32 values.
     "q4_0": Fraction(18, 32),
+    # REFERENCE: vLLM's NVFP4 KV cache (vllm/config/cache.py CacheDType "nvfp4"; vllm-project/vllm
+    # PRs #37332 and #40177): one packed uint8 row per head and token, head_size/2 bytes of E2M1
+    # values then head_size/16 bytes of E4M3 block scales -> 9 bytes / 16 values (PR #37192: a
+    # 16-token page of 8 heads x 128 is 18,432 bytes against 65,536 in bf16). The per-layer global
+    # K/V scales live outside the pool.
+    "nvfp4": Fraction(9, 16),
+    # REFERENCE: SGLang's FP4 KV cache (--kv-cache-dtype fp4_e2m1; python/sglang/srt/mem_cache/memory_pool.py
+    # MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4): a uint8 buffer of head_dim/2 bytes per head and token
+    # (two E2M1 values a byte) plus a uint8 scale buffer of one exponent (E8M0) per 16 values.
+    "fp4_e2m1": Fraction(9, 16),
 }
 
 # safetensors dtype strings -> bytes per element (safetensors format spec).

@@ -27,6 +27,8 @@ ENTRY_KEYS = {
     "extra_params_note",
     "checkpoint_only_params",
     "checkpoint_only_note",
+    "loaded_only_params",
+    "loaded_only_note",
     "variants",
     "config",
 }

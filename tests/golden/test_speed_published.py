@@ -98,3 +98,68 @@ def test_h20_batch1_decode_is_bounded_by_its_78_sms(model: str, published: float
     inputs, spec_gpu = _inputs(model, "H20", "sglang", 1, 2048)
     seconds = generation_seconds(inputs, spec_gpu, prompt_tokens=1, new_tokens=2048)
     assert 2049 / seconds == pytest.approx(published, rel=0.20), QWEN3
+
+
+STRIX_KYUZ0 = "https://github.com/kyuz0/amd-strix-halo-toolboxes/tree/2c8a1e2/benchmark/results"
+STRIX_ISSUE = "https://github.com/ggml-org/llama.cpp/issues/22375"
+METAL_M2_ULTRA = "https://github.com/ggml-org/llama.cpp/pull/10238"
+
+
+@pytest.mark.parametrize(("model", "quant", "published", "source"), [
+    ("Qwen3-Coder-30B-A3B-Instruct", "UD-Q4_K_XL", 910.0, STRIX_ISSUE),  # b8933, 8 of 128 experts
+    ("GLM-4.5-Air", "UD-Q4_K_XL", 243.57, STRIX_KYUZ0),                 # 8 of 128 experts
+    ("Llama-2-7b", "Q4_0", 1135.49, STRIX_KYUZ0),                        # dense
+])
+def test_strix_halo_pp512_moe_runs_slower_than_its_flops(model: str, quant: str, published: float,
+                                                        source: str) -> None:
+    """llama-bench pp512 on a Radeon 8060S (Vulkan): MoE models reach a third of the dense FLOP rate."""
+    inputs, gpu = _inputs(model, "Ryzen-AI-Max-395-128GB", "llama.cpp", 512, 0, quant=quant)
+    seconds, _ = prefill_seconds(inputs, gpu, resolve_constants(inputs, gpu))
+    assert 512 / seconds == pytest.approx(published, rel=0.25), source
+
+
+def test_dgx_spark_prefill_follows_the_ubatch_of_the_run() -> None:
+    """benches/dgx-spark.md runs -ub 2048: one graph per 2048 tokens reads the weights once, not 4 times."""
+    spec = resolve("gpt-oss-120b")
+    speeds = []
+    for ub in (512, 2048):
+        wl = Workload.model_validate(
+            {"engine": "llama.cpp", "context": 2049, "prompt_tokens": 2048, "ubatch": ub})
+        inputs = speed_inputs(spec, wl, estimate(spec, wl), Layout(), engine="llama.cpp")
+        gpu = get_gpu("DGX-Spark")
+        c = resolve_constants(inputs, gpu)
+        assert c.prefill_chunk_tokens == ub
+        seconds, _ = prefill_seconds(inputs, gpu, c)
+        speeds.append(2048 / seconds)
+    # published pp2048 at -ub 2048: 1937.54 t/s (ggml-org/llama.cpp benches/dgx-spark.md, build 6918)
+    assert speeds[1] == pytest.approx(1937.54, rel=0.35)
+    assert speeds[1] > speeds[0]
+
+
+@pytest.mark.parametrize(("quant", "published"), [("F16", 73.12), ("Q4_0", 166.87)])
+def test_metal_one_token_step_pays_a_per_layer_latency(quant: str, published: float) -> None:
+    """M2 Ultra, Llama-3.2-3B pp1 (PR #10238): Q4_0 reads 3.4x fewer bytes than F16, is 2.3x faster."""
+    inputs, gpu = _inputs("Llama-3.2-3B", "M2-Ultra-192GB", "llama.cpp", 1, 0, quant=quant)
+    c = resolve_constants(inputs, gpu)
+    assert c.gpu_per_layer_s > 0
+    seconds, _ = prefill_seconds(inputs, gpu, c, 1)
+    assert 1 / seconds == pytest.approx(published, rel=0.25), METAL_M2_ULTRA
+
+
+MI300X_VLLM = "https://github.com/ROCm/vllm/blob/040de12d45c16d6de6ad386cc57dd68b8c5b805e/docs/dev-docker/README.md"
+
+
+@pytest.mark.parametrize(("model", "batch", "published"), [
+    ("Llama-3.1-70B-Instruct", 1, 17.236),
+    ("Llama-3.1-70B-Instruct", 128, 46.484),
+    ("Llama-3.1-405B-Instruct", 32, 68.901),
+])
+def test_mi300x_tp8_batch_latency(model: str, batch: int, published: float) -> None:
+    """vLLM benchmark_latency on 8 x MI300X (FP8, 128 in / 2048 out): the batch grows the step through
+    its all-reduces, which a switchless xGMI mesh carries at one peer link's share."""
+    spec = resolve(model)
+    wl = Workload.model_validate({"engine": "vllm", "context": 128 + 2048, "prompt_tokens": 128,
+                                  "batch": batch, "num_gpus": 8, "tp": 8, "quant": "fp8"})
+    inputs = speed_inputs(spec, wl, estimate(spec, wl), Layout(tp=8), engine="vllm")
+    seconds = generation_seconds(inputs, get_gpu("MI300X"), prompt_tokens=128, new_tokens=2048)
+    assert seconds == pytest.approx(published, rel=0.20), MI300X_VLLM

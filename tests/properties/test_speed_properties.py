@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.speed import SpeedInputs, decode_step, estimate_speed, resolve_constants
+from llmsize.hardware.speed_profiles import expert_gemm_rate
 
 GB = 10**9
 ENGINES = st.sampled_from(["vllm", "sglang", "transformers", "llama.cpp"])
@@ -40,3 +43,16 @@ def test_concurrency_trades_per_sequence_speed_for_throughput(engine: str, kerne
     big = estimate_speed(_inputs(engine, kernel, hi, GB // 8), spec)
     assert big.decode_tokens_per_s <= small.decode_tokens_per_s * (1 + 1e-9)
     assert big.aggregate_tokens_per_s >= small.aggregate_tokens_per_s * (1 - 1e-9)
+
+
+@given(chunk=st.integers(1, 16384), share=st.floats(0.001, 1.0), half=st.floats(0.0, 1024.0),
+       more=st.integers(1, 16384))
+def test_expert_gemm_rate_is_a_share_that_grows_with_tokens_per_expert(chunk: int, share: float, half: float,
+                                                                      more: int) -> None:
+    """Routed-expert GEMMs never beat dense ones of a chunk; more tokens per expert never slow them."""
+    rate = expert_gemm_rate(chunk, share, half)
+    assert 0 < rate <= 1
+    assert math.isclose(expert_gemm_rate(chunk, 1.0, half), 1.0)
+    # the expert GEMM's own rate (relative to a full tile) rises with the tokens it gets
+    bigger = expert_gemm_rate(chunk + more, share, half) * (chunk + more) / (chunk + more + half)
+    assert bigger >= rate * chunk / (chunk + half) - 1e-12

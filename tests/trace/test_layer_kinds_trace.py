@@ -22,6 +22,8 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("qwen3_next", 4, {}),  # gated delta-net + gated attention, MoE with gated shared expert
     ("qwen3_5", 4, {}),  # split delta-net projections, Qwen3-VL vision tower
     ("nemotron_h", 4, {}),  # Mamba-2 / attention / MLP / MoE blocks, fp32 SSM state
+    # Nemotron 3 Super's LatentMoE: experts in a 1024-wide latent between fc1/fc2 projections
+    ("nemotron_h", 4, {"moe_latent_size": 1024}),
     ("falcon_h1", 2, {}),  # attention and Mamba-2 side by side
     ("jamba", 8, {}),  # Mamba-1 + attention every 8th block, MoE every 2nd
     ("lfm2", 4, {}),  # short convolutions
@@ -32,7 +34,11 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("model_type", "layers", "over"), KINDS, ids=[k[0] for k in KINDS])
+@pytest.mark.parametrize(
+    ("model_type", "layers", "over"),
+    KINDS,
+    ids=[k[0] + ("-latent" if k[2].get("moe_latent_size") else "") for k in KINDS],
+)
 def test_new_kinds_weights_and_cache_equal_the_model(
     model_type: str, layers: int, over: dict[str, Any]
 ) -> None:
@@ -64,6 +70,17 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
     ("qwen3_5", 4, {}, 1500, None, 1),  # split delta-net projections
     ("nemotron_h", 4, {}, 1000, None, 2),  # Mamba-2 chunks of 128, MLP-only and MoE-only blocks
     ("nemotron_h", 4, {}, 2048, 100, 1),
+    ("nemotron_h", 4, {"moe_latent_size": 1024}, 1000, None, 2),  # LatentMoE (Nemotron 3 Super)
+    # MoE-bound: relu² experts (relu, then its square) peak in the routed experts, plain and latent
+    ("nemotron_h", 4, {"layers_block_type": ["moe", "attention", "moe", "moe"]}, 2000, None, 1),
+    (
+        "nemotron_h",
+        4,
+        {"layers_block_type": ["moe", "attention", "moe", "moe"], "moe_latent_size": 1024},
+        2000,
+        None,
+        1,
+    ),
     ("falcon_h1", 2, {}, 1000, None, 1),  # attention and Mamba-2 in one block, muP multipliers
     ("granitemoehybrid", 4, {"layer_types": ["mamba", "attention", "mamba", "mamba"]}, 1000, None, 1),
     ("kimi_linear", 5, {}, 500, None, 1),  # per-channel decay: the [tokens, heads, 64, dk] mask
@@ -76,7 +93,11 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
 @pytest.mark.parametrize(
     ("model_type", "layers", "over", "context", "prompt", "batch"),
     PEAKS,
-    ids=[f"{p[0]}-ctx{p[3]}-p{p[4] or p[3]}-b{p[5]}" for p in PEAKS],
+    ids=[
+        f"{p[0]}{'-latent' if p[2].get('moe_latent_size') else ''}"
+        f"{'-moe' if 'layers_block_type' in p[2] else ''}-ctx{p[3]}-p{p[4] or p[3]}-b{p[5]}"
+        for p in PEAKS
+    ],
 )
 def test_new_kinds_inference_peak_within_3_percent(
     model_type: str, layers: int, over: dict[str, Any], context: int, prompt: int | None, batch: int

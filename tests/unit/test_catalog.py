@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmsize.errors import ConfigError
 from llmsize.names import parse_name
@@ -14,7 +16,7 @@ from llmsize.specs import catalog
 from llmsize.specs.approximate import approximate_spec
 from llmsize.specs.formats import weight_format_from_name
 from llmsize.specs.models import ProvenanceKind, QuantMethod, WeightFormat
-from llmsize.specs.params import total_params
+from llmsize.specs.params import active_params, total_params
 
 # ------------------------------------------------------------------------------------- loading
 
@@ -277,8 +279,32 @@ def test_approximation_follows_the_nearest_reference_and_quant_suffix() -> None:
     big = approximate_spec(parse_name("Bar-65B-GPTQ-Int4"))
     assert big is not None and big.hidden_size == 8192  # Llama-3.1-70B's width
     assert big.weight_format.quant == QuantMethod.GPTQ
-    moe = approximate_spec(parse_name("Baz-30B-A3B"))
-    assert moe is not None and any("mixture of experts" in w for w in moe.warnings)
+
+
+def test_a_name_with_an_active_size_is_approximated_as_a_mixture_of_experts() -> None:
+    """"-A12B" means experts: a dense 120B shape would read every weight per token (decode ~10x slow)."""
+    moe = approximate_spec(parse_name("Baz-120B-A12B"))
+    assert moe is not None and moe.is_moe and moe.approximate
+    assert "Qwen3-235B-A22B" in moe.provenance.source  # the nearer Qwen3-MoE size on a log scale
+    assert "experts of" in (moe.provenance.note or "")
+    assert abs(active_params(moe) - 12e9) / 12e9 < 0.05
+    assert abs(total_params(moe) - 120e9) / 120e9 < 0.02
+    assert not any("dense model" in w for w in moe.warnings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    total_b=st.integers(min_value=8, max_value=2000),
+    ratio=st.floats(min_value=0.03, max_value=0.4),
+)
+def test_moe_approximation_lands_on_both_sizes_the_name_states(total_b: int, ratio: float) -> None:
+    active_b = max(1, round(total_b * ratio))
+    spec = approximate_spec(parse_name(f"Foo-{total_b}B-A{active_b}B"))
+    assert spec is not None and spec.is_moe
+    assert spec.num_experts_per_tok <= spec.num_experts
+    # one layer's active weights and one expert in every layer are the grid's steps
+    assert abs(active_params(spec) - active_b * 1e9) <= max(0.1 * active_b * 1e9, 0.6e9)
+    assert abs(total_params(spec) - total_b * 1e9) <= max(0.03 * total_b * 1e9, 1e9)
 
 
 def test_no_size_no_approximation() -> None:
@@ -294,6 +320,9 @@ def test_no_size_no_approximation() -> None:
         ("MiniMax-M2", "MiniMax-M2.7"),
         ("Kimi-K2-Instruct-0905", "Kimi-K2-Instruct-0905"),
         ("Kimi-K2-Instruct-0905-FP8", "Kimi-K2-Instruct-0905"),
+        # GLM-4.7-Flash is its own (MLA) architecture, never GLM-4.7's
+        ("GLM-4.7-Flash", "GLM-4.7-Flash"),
+        ("GLM-4.7-Flash-FP8", "GLM-4.7-Flash"),
     ],
 )
 def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) -> None:
@@ -301,7 +330,9 @@ def test_a_sizeless_name_with_a_suffix_finds_its_entry(name: str, entry: str) ->
     assert found is not None and found[0].name == entry
 
 
-@pytest.mark.parametrize("name", ["GLM-4.7-Flash", "GLM-4.6V", "Kimi-K2.5", "MiniMax-M3"])
+# GLM-4.7-Flash is an entry of its own now (glm-flash.yaml); "Kimi-Linear-48B" (no active size) must
+# still land neither on Kimi K2 nor on the Kimi-Linear-48B-A3B entry by guesswork
+@pytest.mark.parametrize("name", ["GLM-4.6V", "Kimi-Linear-48B", "MiniMax-M3"])
 def test_a_sizeless_name_of_another_architecture_finds_nothing(name: str) -> None:
     assert catalog.find(name) is None
 
@@ -322,10 +353,13 @@ def test_an_ollama_tag_whose_size_disagrees_is_not_sized_as_the_library_model() 
 
 
 def test_a_dated_alias_does_not_catch_another_release() -> None:
-    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only.
+    # Magistral-Small-2509 is Mistral Small 3.2 with its vision tower; the 2506 release is text-only and has
+    # its own entry (Mistral Small 3's MistralForCausalLM shape).
     found = catalog.find("Magistral-Small-2509")
     assert found is not None and found[0].name == "Mistral-Small-3.2-24B-Instruct-2506"
-    assert catalog.find("Magistral-Small-2506") is None
+    text_only = catalog.find("Magistral-Small-2506")
+    assert text_only is not None and text_only[0].name == "Magistral-Small-2506"
+    assert catalog.spec_for(text_only[0]).extra_params == 0  # no vision tower
     # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
     dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
     assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"
@@ -347,5 +381,5 @@ def test_an_ollama_tag_that_drops_parts_of_the_hub_name_finds_the_one_entry(name
 def test_a_listed_library_never_falls_back_to_a_dense_llama_shape() -> None:
     from llmsize.errors import ModelNotFoundError
 
-    with pytest.raises(ModelNotFoundError, match="qwen3-vl:32b"):
-        catalog.find("qwen3-vl:32b")  # no Qwen3-VL-32B entry: refused, not a dense Llama shape
+    with pytest.raises(ModelNotFoundError, match="qwen3-vl:72b"):
+        catalog.find("qwen3-vl:72b")  # no such Qwen3-VL size: refused, not a dense Llama shape

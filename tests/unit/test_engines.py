@@ -84,6 +84,68 @@ def test_vllm_hybrid_model_shares_one_page_size_across_groups() -> None:
     assert budget.max_concurrency == round(budget.kv_blocks / (8192 + 136 + 1), 2)
 
 
+def test_vllm_hybrid_delta_net_model_unifies_state_and_attention_pages() -> None:
+    """Qwen3.5-27B on vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency
+    for 32,768 tokens per request: 33.04x" (vllm-project/vllm#40691, --max-model-len 32768
+    --max-num-seqs 16 --max-num-batched-token 16384). Whatever the pool, tokens / concurrency is
+    block x (blocks per request) / groups, which the pair fixes at 290,864 / 33.04 = 8,803.4:
+    only 784-token blocks in 4 groups, a request needing 42 attention blocks + 1 state block in each
+    of 3 delta-net groups, give it (784 x 45 / 4 = 8,820, within the rounding of num_blocks // 4)."""
+    spec = resolve("Qwen3.5-27B")
+    wl = Workload(engine="vllm", context=32768, max_num_seqs=16, max_num_batched_tokens=16384,
+                  kv_cache_memory=70 * GIB)
+    module = Vllm(wl)
+    groups = module.groups(spec, range(spec.num_layers))
+    assert sorted((g.layers, g.state) for g in groups) == [(16, False)] + [(16, True)] * 3
+    # state page: conv (2 x 16 x 128 + 48 x 128 channels, 3 positions, bf16) + fp32 delta state
+    # 48 x 128 x 128; attention: 2 x 4 KV heads x 256 x 2 B = 4 KiB per token and layer
+    state = 10240 * 3 * 2 + 48 * 128 * 128 * 4
+    assert module.state_page_bytes(spec, 2) == state
+    assert module.block_tokens(spec, 4096, 2) == 16 * -(-state // (16 * 4096)) == 784
+    est = estimate(spec, wl)
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
+    assert budget.kv_blocks == 70 * GIB // (784 * 4096 * 16)
+    assert budget.kv_tokens is not None and budget.max_concurrency is not None
+    assert budget.kv_tokens / budget.max_concurrency == pytest.approx(290_864 / 33.04, rel=0.01)
+
+
+def test_llama_cpp_keeps_recurrent_state_in_f32_one_cell_per_sequence() -> None:
+    """llama_memory_recurrent is created with GGML_TYPE_F32 for r and s (src/llama-model.cpp) and
+    sizes r = (d_conv - 1) x conv channels, s = n_embd_s() per layer and sequence; the attention
+    layers alone hold the per-token cells (16 of Qwen3.5-27B's 64 blocks)."""
+    spec = resolve("Qwen3.5-27B")
+    r, s_ = 3 * (2 * 16 * 128 + 48 * 128), 48 * 128 * 128  # 30,720 and 786,432 values
+    assert LlamaCpp().state_bytes(spec, 2, 1) == 4 * (r + s_)
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=262144, batch=2)
+    est = estimate(spec, wl)
+    assert est.engine_figures is not None
+    kv_line, state_line = est.engine_figures.lines[:2]
+    # two slots share one unified cache of 2 x 262,144 cells: 16 layers x 524,288 x 4 KiB
+    assert "524288 cells,  16 layers" in kv_line and "32768.00 MiB" in kv_line
+    assert f"{2 * 48 * 4 * (r + s_) / MIB:7.2f} MiB (     2 cells,  48 layers" in state_line
+
+
+def test_vllm_gemma4_global_layers_get_longer_blocks_of_the_same_page() -> None:
+    """Gemma 4 31B: 50 sliding layers cache 16 KV heads x 256 (16 KiB per token), the 10 global
+    ones 4 x 512 (8 KiB). unify_kv_cache_spec_page_size gives every page the larger size, so the
+    global layers' blocks hold 32 tokens. vLLM 0.20 printed "~55k tokens" for "~50 GB" of KV on this
+    model (vllm-project/vllm#43308): num_blocks // 6 groups x 16 = 54,608 for 50 GiB."""
+    spec = resolve("gemma-4-31B-it")
+    wl = Workload(engine="vllm", context=262144, kv_cache_memory=50 * GIB)
+    est = estimate(spec, wl)
+    f = est.engine_figures
+    assert f is not None and f.kv_groups == 6 and f.full_block_tokens == 32 and f.block_tokens == 16
+    assert f.kv_page_bytes == 16 * 16 * KIB * 10
+    budget = engine_for(wl).budget(est, get_gpu("a100-80gb").visible_memory_bytes, wl)
+    assert budget.kv_tokens == (50 * GIB // f.kv_page_bytes) // 6 * 16 == 54_608
+    # one request: 262,144 / 32 global blocks + 5 sliding groups x (cdiv(1023 + 2048, 16) + 1)
+    assert f.blocks_per_request == 8192 + 5 * 193
+    # vLLM >= 0.21 prints max concurrency x max_model_len instead (vllm#40694): ~10x more here, as
+    # #43308 saw ("~525k" after "~55k")
+    later = int(20480 / (8192 + 5 * 193) * 262144)
+    assert f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)" in budget.lines
+
+
 def test_vllm_refuses_a_context_its_pool_cannot_hold_and_names_the_largest() -> None:
     spec = llama3_8b()
     wl = Workload(engine="vllm", context=131072, kv_cache_memory=4 * GIB)
@@ -239,14 +301,22 @@ def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
         ({"engine": "llama.cpp", "n_cpu_moe": 2}, "dense"),
         ({"engine": "llama.cpp", "tp": 2, "num_gpus": 2}, "split-mode"),
         ({"engine": "llama.cpp", "ubatch": 4096}, "n_ubatch"),
-        ({"engine": "vllm", "gpu_layers": 10}, "offload"),
+        ({"engine": "vllm", "gpu_layers": 10}, "--gpu-layers applies to llama.cpp and Ollama, not vLLM"),
+        ({"engine": "sglang", "block_size": 16}, "--block-size applies to vLLM, not SGLang"),
+        ({"engine": "transformers", "max_num_seqs": 8}, "--max-num-seqs applies to vLLM and SGLang"),
+        ({"engine": "vllm", "ubatch": 512}, "--ubatch applies to llama.cpp and Ollama"),
+        ({"engine": "vllm", "block_size": 7}, "not one vLLM accepts"),
+        ({"engine": "sglang", "model": "Qwen3.5-27B"}, "SGLang 0.4.6 .* has no gated_deltanet layers"),
         ({"engine": "vllm", "mode": "lora"}, "train"),
         ({"engine": "llama.cpp", "kv_dtype": "q8_0", "flash_attn": "off"}, "flash attention"),
     ],
 )
 def test_settings_an_engine_cannot_run_are_bad_input(workload: dict[str, object], needle: str) -> None:
+    settings = dict(workload)
+    model = settings.pop("model", None)
+    spec = resolve(str(model)) if model else llama3_8b()
     with pytest.raises(BadInputError, match=needle):
-        estimate(llama3_8b(), Workload.model_validate(workload))
+        estimate(spec, Workload.model_validate(settings))
 
 
 def test_llama_cpp_cannot_run_gptq_weights() -> None:

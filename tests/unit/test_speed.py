@@ -115,3 +115,23 @@ def test_pipeline_stages_do_not_speed_up_one_sequence() -> None:
 def test_attention_pairs_match_brute_force(tokens: int, window: int | None) -> None:
     brute = sum(min(i, window) if window else i for i in range(1, tokens + 1))
     assert attention_pair_count(tokens, window) == brute
+
+
+def test_small_allreduce_on_a_switchless_mesh_runs_at_one_peer_link() -> None:
+    """8 x MI300X: each GPU reaches a peer over its own xGMI link, a seventh of the aggregate figure."""
+    from llmsize.hardware.gpus import get_gpu
+    from llmsize.hardware.speed import SpeedInputs, decode_step, resolve_constants
+
+    mesh = get_gpu("MI300X")
+    assert mesh.peer_link_bytes_per_s == pytest.approx(mesh.interconnect_bytes_per_s / 7)
+    assert mesh.interconnect is not None
+    link = mesh.interconnect.model_copy(update={"peer_links": None})
+    switched = mesh.model_copy(update={"interconnect": link})
+    inputs = SpeedInputs(weight_bytes_per_gpu=10**10, active_weight_bytes_per_gpu=10**10, kv_bytes_per_gpu=0,
+                         active_params=7 * 10**10, attention_flops_prefill=0, attention_flops_decode=0,
+                         prompt_tokens=128, batch=128, hidden_size=8192, num_layers=80, tp=8)
+    comm = {}
+    for name, gpu in (("mesh", mesh), ("switched", switched)):
+        _, parts = decode_step(inputs, gpu, resolve_constants(inputs, gpu))
+        comm[name] = parts["comm"]
+    assert comm["mesh"] > 3 * comm["switched"]

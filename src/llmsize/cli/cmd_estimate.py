@@ -146,14 +146,13 @@ def _engine_default_context(
     from llmsize.hardware.gpus import driver_reported_bytes, load_catalog
 
     engine = engine_for(workload)
-    pick = getattr(engine, "default_context", None)
-    if pick is None:
-        return workload
     if is_local(gpu_name):
         gpu, count, _ = resolve_gpu(gpu_name, gpu_files, str(num_gpus or 1))
     else:
         gpu, count = load_catalog(gpu_files).get(gpu_name), (num_gpus or workload.num_gpus)
-    context = int(pick(driver_reported_bytes(gpu) * int(count or 1), spec))
+    context = engine.default_context(driver_reported_bytes(gpu) * int(count or 1), spec)
+    if context is None:
+        return workload
     return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
 
 

@@ -86,15 +86,15 @@ def state_terms(
 ) -> tuple[KvTerm, ...]:
     """The fixed per-sequence state of the linear-attention / Mamba / short-conv blocks among `layers`.
 
-    Sizes come from the spec's layer kind (`RecurrentSpec.state_bytes`); tensor parallelism splits
-    the state by heads like the KV heads.
+    Sizes come from the spec's layer kind as the engine keeps it (`state_bytes` of the engine
+    module); tensor parallelism splits the state by heads like the KV heads.
     """
     n = sum(1 for layer in layers if spec.has_state(layer))
     if not n or spec.recurrent is None:
         return ()
     element = BYTES_PER_ELEMENT.get(compute_dtype, Fraction(2))
-    per_seq = spec.recurrent.state_bytes(int(element) if element >= 1 else 2)
-    return (KvTerm(n, Fraction(0), None, -(-per_seq // max(wl.tp, 1))),)
+    per_seq = engine_for(wl).state_bytes(spec, int(element) if element >= 1 else 2, wl.tp)
+    return (KvTerm(n, Fraction(0), None, per_seq),)
 
 
 def kv_terms(

@@ -59,6 +59,10 @@ class EngineFigures(BaseModel):
     kv_groups: int = Field(default=1, gt=0, description="vLLM: KV cache groups sharing the block pool")
     blocks_per_request: int = Field(default=0, ge=0, description="block ids one --context request needs")
     full_groups: int = Field(default=0, ge=0, description="vLLM: groups of full-attention layers")
+    full_block_tokens: int | None = Field(
+        default=None, gt=0, description="vLLM: tokens per block of the full-attention groups, when unified "
+        "page sizes make them longer than block_tokens (Gemma 4's global layers)"
+    )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")

@@ -149,6 +149,9 @@ class Interconnect(BaseModel):
 
     name: str
     gb_s: float = Field(gt=0)
+    peer_links: int | None = Field(
+        default=None, ge=1,
+        description="links of a switchless full mesh (one per peer, gb_s split over them); None: switched")
 
 
 class Price(BaseModel):
@@ -291,6 +294,13 @@ class GpuSpec(BaseModel):
         if self.interconnect is not None:
             return self.interconnect.gb_s * GB
         return self.pcie_gb_s * GB if self.pcie_gb_s else None
+
+    @property
+    def peer_link_bytes_per_s(self) -> float | None:
+        """One peer link of a switchless mesh (None where a switch gives every peer the whole figure)."""
+        if self.interconnect is not None and self.interconnect.peer_links:
+            return self.interconnect.gb_s * GB / self.interconnect.peer_links
+        return None
 
     def supports(self, dtype: str) -> bool:
         """True when `dtype` runs natively (fp32 always does)."""

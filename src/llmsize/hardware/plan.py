@@ -516,7 +516,18 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,
+        prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
+        routed_active_params=routed_active_params(spec),
+        expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
     )
+
+
+def routed_active_params(spec: ModelSpec) -> int:
+    """Routed-expert parameters one token runs: top-k of E experts' share of the expert weights."""
+    if not spec.num_experts:
+        return 0
+    experts = sum(g.numel for g in param_inventory(spec) if g.kind == "expert")
+    return int(experts * spec.num_experts_per_tok / spec.num_experts)
 
 
 def kernel_family(spec: ModelSpec, wl: Workload) -> str:

@@ -28,9 +28,12 @@ from llmsize.hardware.speed_profiles import (
     DEFAULT_PCIE_ONE_WAY_GB_S,
     HOST_BANDWIDTH_FRACTION,
     INTERCONNECT_FRACTION,
+    MESH_SMALL_MESSAGE_BYTES,
     OFFLOAD_MIN_BATCH,
     PCIE_FRACTION,
+    device_class,
     engine_profile,
+    expert_gemm_rate,
     kernel_bandwidth,
     kernel_launch_per_layer,
     prefill_compute,
@@ -84,6 +87,8 @@ class SpeedConstants(BaseModel):
         default=0.0, description="achieved host-RAM bandwidth for offloaded layers (0: none offloaded)")
     upload_bytes_per_s: float = Field(
         default=0.0, description="achieved host-to-GPU copy rate for offloaded weights during a prompt")
+    expert_half_tokens: float = Field(
+        default=0.0, description="prefill: tokens per expert at which expert GEMMs reach half their rate")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -144,6 +149,12 @@ class SpeedInputs(BaseModel):
     host_weight_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: weights of the layers kept in host RAM (read by the CPU)")
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
+    prefill_chunk_tokens: int | None = Field(
+        default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
+    routed_active_params: int = Field(
+        default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
+    expert_pick_share: float = Field(
+        default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
 
 
 class SpeedEstimate(BaseModel):
@@ -193,8 +204,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         compute_fraction=eff.compute if eff.compute is not None else prefill_compute(prof.engine, gpu),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
-        gpu_per_layer_s=prof.gpu_per_layer_s,
-        prefill_chunk_tokens=prof.prefill_chunk_tokens,
+        gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
+        prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
+        expert_half_tokens=prof.expert_half_tokens,
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -240,6 +252,8 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 
     Ring all-reduce moves 2(tp-1)/tp of the message per GPU (NCCL docs, "ring" algorithm); the link
     figure is bidirectional, so one direction carries half of it; each call also pays a latency.
+    Behind a switch (NVSwitch) every peer is reached at the GPU's whole figure; in a switchless
+    mesh (8 x MI300X: one xGMI link per peer) a decode-sized all-reduce moves at one link's share.
     """
     if inputs.tp <= 1:
         return 0.0
@@ -249,6 +263,10 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
         return calls * c.allreduce_latency_s
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
     per_gpu = message * 2 * (inputs.tp - 1) / inputs.tp
+    peer = gpu.peer_link_bytes_per_s
+    if peer and message <= MESH_SMALL_MESSAGE_BYTES:
+        # Switchless mesh: a small all-reduce runs over one peer link at a time, not all of them.
+        link = peer
     return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
 
 
@@ -297,7 +315,11 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     chunks = max(1, math.ceil(tokens / chunk))
     flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
-    total_flops = inputs.batch * (2 * inputs.active_params * prompt + attn)
+    # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
+    rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
+    routed = min(inputs.routed_active_params, inputs.active_params)
+    weighted_params = inputs.active_params - routed + routed / rate
+    total_flops = inputs.batch * (2 * weighted_params * prompt + attn)
     compute_s = total_flops / (inputs.tp * flops)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth

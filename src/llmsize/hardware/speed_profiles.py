@@ -34,11 +34,16 @@ KERNEL_BANDWIDTH: dict[tuple[str, str], float] = {
     ("fp8", "hbm"): 0.73, ("fp8", "gddr"): 0.80, ("fp8", "lpddr"): 0.70, ("fp8", "apple"): 0.70,
     ("int8", "hbm"): 0.75, ("int8", "gddr"): 0.75, ("int8", "lpddr"): 0.70, ("int8", "apple"): 0.70,
     ("int4", "hbm"): 0.68, ("int4", "gddr"): 0.75, ("int4", "lpddr"): 0.65, ("int4", "apple"): 0.65,
-    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.74, ("gguf", "apple"): 0.65,
+    ("gguf", "hbm"): 0.45, ("gguf", "gddr"): 0.80, ("gguf", "lpddr"): 0.79, ("gguf", "apple"): 0.70,
     ("bnb", "hbm"): 0.30, ("bnb", "gddr"): 0.30, ("bnb", "lpddr"): 0.30, ("bnb", "apple"): 0.30,
 }
-# Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps.
-MULTI_DIE_BANDWIDTH = 0.75
+# Apple Ultra (two dies): share of the single-die efficiency a batch-1 decode keeps. It was 0.75,
+# standing in for what is a per-layer latency of llama.cpp's Metal backend (llama_cpp.SPEED
+# gpu_per_layer_by_class): on one M2 Ultra, Llama-3.2-3B F16 and Q4_0 one-token steps (13.7 and
+# 6.0 ms, ggml-org/llama.cpp PR #10238) solve to ~590 GB/s (74% of 800) plus ~0.1 ms per layer,
+# and Llama-3.3-70B Q4_K_M on an M3 Ultra reads 612 GB/s (geerlingguy/beowulf-ai-cluster#17):
+# neither shows a per-byte penalty for the second die. Kept as an override.
+MULTI_DIE_BANDWIDTH = 1.0
 
 # Share of peak tensor FLOP/s a prefill reaches where the engine names none for the device class.
 DEFAULT_PREFILL_COMPUTE = 0.5
@@ -64,6 +69,14 @@ OFFLOAD_MIN_BATCH = 32
 
 # REFERENCE: NCCL reaches ~783 of 900 GB/s on HGX H100 NVLink (https://github.com/NVIDIA/nccl/issues/1264).
 INTERCONNECT_FRACTION = 0.85
+# All-reduces up to this size run vLLM's and SGLang's custom all-reduce (peer-to-peer reads, a
+# bounded number of blocks) instead of NCCL/RCCL with its many channels (REFERENCE: vLLM
+# vllm/distributed/device_communicators/custom_all_reduce.py, CustomAllreduce max_size = 8192 * 1024).
+# On a switchless mesh they run at about one peer link: 8 x MI300X decode steps of Llama-3.1-70B and
+# 405B (TP 8, batch 1-128, ROCm/vllm docs/dev-docker/README.md) grow with the batch as 2-4 MB
+# all-reduces at ~one xGMI link (RCCL models one at 48 GB/s per direction, ROCm/rccl#1210) predict,
+# while their 134 MB prefill all-reduces need all seven links.
+MESH_SMALL_MESSAGE_BYTES = 8 * 1024 * 1024
 # Latency of one small all-reduce inside a decode step (vLLM's custom all-reduce / NCCL LL protocol):
 # calibrated on the tensor-parallel rows (Qwen2.5-72B TP 2/4 on A100, Qwen3-235B TP 4/8 on H20).
 ALLREDUCE_LATENCY_S = 15e-6
@@ -108,6 +121,25 @@ def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
     if gpu.compute_units:
         frac = min(frac, gpu.compute_units * SM_STREAM_BYTES_PER_S / gpu.bandwidth_bytes_per_s)
     return frac
+
+
+def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -> float:
+    """Rate of a routed-expert GEMM in a prefill chunk relative to a dense GEMM of that chunk (<= 1).
+
+    A chunk of T tokens gives each expert T x k / E of them on average (uniform routing, top-k of E).
+    A GEMM kernel stages each weight tile once (load, dequantize) and then does math in proportion
+    to the tokens of its token tile, so at t tokens it runs at t / (t + h) of its full-tile rate,
+    h being the tokens at which staging costs as much as the math. Dense GEMMs see all T tokens.
+    REFERENCE: llama.cpp's expert matmuls (MUL_MAT_ID: ggml-cuda mmq.cu / mmid, ggml-vulkan
+    mul_mm with MUL_MAT_ID) tile each expert's gathered tokens separately; on Strix Halo (Vulkan,
+    kyuz0/amd-strix-halo-toolboxes benchmark/results, build 7423) dense models reach 12.5-15 TFLOP/s
+    at pp512 while MoE models reach 10 (64 tokens per expert), 6 (32) and 5.5 (16).
+    """
+    if half_tokens <= 0 or pick_share <= 0 or chunk_tokens <= 0:
+        return 1.0
+    per_expert = chunk_tokens * pick_share
+    rate = (per_expert / (per_expert + half_tokens)) / (chunk_tokens / (chunk_tokens + half_tokens))
+    return min(1.0, rate)
 
 
 def prefill_compute(engine: str, gpu: GpuSpec) -> float:

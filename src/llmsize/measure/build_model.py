@@ -50,6 +50,11 @@ def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
     for key in _LAYER_INDEX_LISTS:
         if isinstance(target.get(key), list):
             target[key] = [i for i in target[key] if i < num_layers]
+    nested = target.get("linear_attn_config")
+    if isinstance(nested, dict):  # Kimi-Linear: 1-indexed block numbers (configuration_kimi_linear.py)
+        for key in ("full_attn_layers", "kda_layers"):
+            if isinstance(nested.get(key), list):
+                nested[key] = [i for i in nested[key] if isinstance(i, int) and i <= num_layers]
     if "first_k_dense_replace" in target:
         target["first_k_dense_replace"] = min(int(target["first_k_dense_replace"]), num_layers)
     return out

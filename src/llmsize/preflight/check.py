@@ -31,6 +31,11 @@ _KV_DTYPES = {
     "fp8_e4m3": "fp8",
     "fp8_e5m2": "fp8",
     "fp8_inc": "fp8",
+    # vllm/config/cache.py CacheDType: nvfp4_4over6 stores the same NVFP4 layout (it only picks
+    # each 16-value block's scale differently).
+    "nvfp4": "nvfp4",
+    "nvfp4_4over6": "nvfp4",
+    "fp4_e2m1": "fp4_e2m1",  # SGLang's FP4 KV pool
     "f16": "fp16",
     "fp16": "fp16",
     "bf16": "bf16",

@@ -13,7 +13,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.specs.models import ModelSpec
 
-_VLLM_KV = {"fp8": "fp8"}
+_VLLM_KV = {"fp8": "fp8", "nvfp4": "nvfp4", "fp4_e2m1": "fp4_e2m1"}
 _LLAMA_KV = {"q8_0": "q8_0", "q4_0": "q4_0", "fp16": "f16", "bf16": "bf16", "fp32": "f32"}
 
 

@@ -7,6 +7,13 @@ the layer count is then chosen so the total matches the size in the name, since 
 dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
 128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio, while depth tracks size). The result
 is marked approximate and says which shape it assumed.
+
+A name that states an active size as well ("Foo-120B-A12B") is a mixture of experts, and a dense
+shape of its total size would be wrong where it matters: every token would read all the weights
+(decode ~10x too slow) and the KV cache would follow a dense model's depth. Such names take the
+Qwen3-MoE shape (Qwen3-30B-A3B, Qwen3-235B-A22B, Qwen3-Coder-480B-A35B in model_specs/qwen3.yaml:
+GQA with 4-8 KV heads, 128-160 experts, 8 routed): the layer count is chosen so the active size
+matches, then the expert count so the total matches.
 """
 
 from __future__ import annotations
@@ -31,12 +38,19 @@ REFERENCE_SHAPES: tuple[str, ...] = (
     "Llama-3.1-405B",
 )
 
+# Qwen3-MoE sizes in model_specs/qwen3.yaml, smallest first: the grid for names with an active size.
+MOE_REFERENCE_SHAPES: tuple[str, ...] = (
+    "Qwen3-30B-A3B",
+    "Qwen3-235B-A22B",
+    "Qwen3-Coder-480B-A35B-Instruct",
+)
 
-def _references() -> list[ModelSpec]:
+
+def _references(names: tuple[str, ...] = REFERENCE_SHAPES) -> list[ModelSpec]:
     from llmsize.specs import catalog
 
     out = []
-    for name in REFERENCE_SHAPES:
+    for name in names:
         entry = catalog.get(name)
         if entry is not None:
             out.append(catalog.spec_for(entry))
@@ -61,12 +75,51 @@ def _layers_for(reference: ModelSpec, size: int) -> tuple[int, bool]:
     return max(layers, 1), layers >= 1
 
 
+def _moe_shape(reference: ModelSpec, size: int, active: int, experts: int | None) -> dict[str, object]:
+    """Layers and experts of a `reference`-shaped MoE whose total and active sizes match the name's.
+
+    Both sizes are linear in the layer count L and the expert count E (a layer holds attention and
+    norms `a`, E experts of `x` each and a router column per expert, of which the top-k are active),
+    so finite differences of the parameter inventory give `a` and `x` without restating it:
+    L follows from the active size, then E from the total (or E is the name's, "17B-16E").
+    """
+    from llmsize.specs.params import active_params, total_params
+
+    def variant(layers: int, n_experts: int) -> ModelSpec:
+        return reference.model_copy(
+            update={"num_layers": layers, "num_experts": n_experts, "layer_types": None, "ffn_types": None}
+        )
+
+    e0, k = reference.num_experts, reference.num_experts_per_tok
+    t11, t21, t12 = (
+        total_params(variant(1, e0)),
+        total_params(variant(2, e0)),
+        total_params(variant(1, e0 + 1)),
+    )
+    per_expert = t12 - t11
+    per_layer = t21 - t11
+    outside = t11 - per_layer
+    active_per_layer = active_params(variant(2, e0)) - active_params(variant(1, e0))
+    layers = max(1, round((active - outside) / active_per_layer))
+    if experts is None:
+        dense_part = per_layer - e0 * per_expert
+        experts = round(((size - outside) / layers - dense_part) / per_expert)
+    n_experts = max(experts, k)
+    return {"num_layers": layers, "num_experts": n_experts, "num_experts_per_tok": min(k, n_experts)}
+
+
 def describe_shape(spec: ModelSpec) -> str:
     """The assumed shape in one line, for the provenance note and warnings."""
     tie = "tied" if spec.tie_word_embeddings else "untied"
+    if spec.is_moe:
+        ffn = (
+            f"{spec.num_experts} experts of {spec.moe_intermediate_size} ({spec.num_experts_per_tok} routed)"
+        )
+    else:
+        ffn = f"MLP {spec.intermediate_size}"
     return (
         f"{spec.num_layers} layers, hidden {spec.hidden_size}, {spec.num_attention_heads} heads / "
-        f"{spec.num_kv_heads} KV heads (head_dim {spec.head_dim}), MLP {spec.intermediate_size}, "
+        f"{spec.num_kv_heads} KV heads (head_dim {spec.head_dim}), {ffn}, "
         f"vocab {spec.vocab_size} ({tie}), context {spec.max_position_embeddings}"
     )
 
@@ -84,23 +137,35 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
             f"(llmsize approximates up to {MAX_APPROX_PARAMS / 1e12:g}T)",
             hint="check the size in the name",
         )
-    references = _references()
+    active = parsed.active_params if parsed.active_params and parsed.active_params < size else None
+    moe_references = _references(MOE_REFERENCE_SHAPES) if active else []
+    references = moe_references or _references()
     if not references:
         return None
     reference = _nearest(references, size)
-    layers, fits = _layers_for(reference, size)
-    update: dict[str, object] = {"num_layers": layers, "layer_types": None}
+    update: dict[str, object]
+    if moe_references and active:
+        update = {
+            **_moe_shape(reference, size, active, parsed.experts),
+            "layer_types": None,
+            "ffn_types": None,
+        }
+        fits = True
+    else:
+        layers, fits = _layers_for(reference, size)
+        update = {"num_layers": layers, "layer_types": None}
     if parsed.context:
         update["max_position_embeddings"] = parsed.context
     shaped = reference.model_copy(update=update)
     shape = describe_shape(shaped)
+    scaled = "to its active size" if moe_references and active else "in depth"
     warnings = [
         f"no known architecture for {parsed.raw.strip()!r}: approximated from the size in its name "
-        f"({size / 1e9:g}B) with the shape of {reference.name} scaled in depth: {shape}",
+        f"({size / 1e9:g}B) with the shape of {reference.name} scaled {scaled}: {shape}",
     ]
     if not fits:
         warnings.append(f"{size / 1e9:g}B is smaller than one {reference.name} block plus its embeddings")
-    if parsed.active_params and parsed.active_params != size:
+    if parsed.active_params and parsed.active_params != size and not (moe_references and active):
         warnings.append(
             "the name describes a mixture of experts; approximated as a dense model of its total size"
         )

@@ -65,6 +65,14 @@ class CatalogModel(BaseModel):
         "copy of a tied lm_head, per-layer rotary inv_freq of older exports); published_params counts them",
     )
     checkpoint_only_note: str | None = None
+    loaded_only_params: int = Field(
+        default=0,
+        ge=0,
+        description="tensors the loaded model holds but the published checkpoint does not store (persistent "
+        "buffers the modeling code initialises itself); the model's count includes them, "
+        "published_params does not",
+    )
+    loaded_only_note: str | None = None
     variants: tuple[CheckpointVariant, ...] = ()
     config: dict[str, Any]
 
@@ -84,6 +92,10 @@ class CatalogModel(BaseModel):
         if self.checkpoint_only_params and not (self.checkpoint_only_note and self.published_params):
             raise ValueError(
                 "checkpoint_only_params needs a checkpoint_only_note and the published_params it explains"
+            )
+        if self.loaded_only_params and not (self.loaded_only_note and self.published_params):
+            raise ValueError(
+                "loaded_only_params needs a loaded_only_note and the published_params it explains"
             )
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
@@ -314,12 +326,17 @@ def _best_release(
 def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     """Signatures of the canonical names and repo ids that state no size ("GLM-4.6", "Kimi-K2-Instruct").
 
-    Aliases are left out: a bare Ollama library name ("qwen2.5") states no size either, but it means one
-    size of a sized family, and "Qwen2.5-Instrcut" must not land on it.
+    Aliases of a sized entry are left out: a bare Ollama library name ("qwen2.5") states no size either, but
+    it means one size of a sized family, and "Qwen2.5-Instrcut" must not land on it. An entry whose own name
+    states no size keeps its Hub-style aliases ("GLM-5" of GLM-5.1, "MiniMax-M2.5" of MiniMax-M2.7), so that
+    "GLM-5-FP8" or "GLM-5-UD-IQ1_S" find it as "GLM-5.1-FP8" does; Ollama tags (with a colon) stay out.
     """
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
-        for name in filter(None, (entry.model.name, entry.model.hf_repo)):
+        names: tuple[str | None, ...] = (entry.model.name, entry.model.hf_repo)
+        if _signature(_parse_catalog_name(entry.model.name))[4] is None:
+            names += tuple(a for a in entry.model.aliases if ":" not in a)
+        for name in filter(None, names):
             sig = _signature(_parse_catalog_name(name))
             if sig[4] is None and entry not in found.setdefault(sig, []):
                 found[sig].append(entry)

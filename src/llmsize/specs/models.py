@@ -1,8 +1,8 @@
 """ModelSpec: everything the memory model needs to know about an architecture and its weights.
 
-A ModelSpec is built from a real `config.json` (`ModelSpec.from_hf_config`, see `specs/hf_config.py`),
-from the bundled catalog (whose entries *are* config.json facts), from a GGUF header, or, for an
-unknown name with a size, approximated from that size (provenance says so).
+A ModelSpec is built from a real `config.json` (`ModelSpec.from_hf_config`, see the package
+`specs/hf_config/`), from the bundled catalog (whose entries *are* config.json facts), from a GGUF
+header, or, for an unknown name with a size, approximated from that size (provenance says so).
 """
 
 from __future__ import annotations
@@ -349,6 +349,12 @@ class ModelSpec(BaseModel):
         default=False, description="DeepSeek-V3 e_score_correction_bias"
     )
     expert_bias: bool = Field(default=False, description="biases in expert projections (gpt-oss)")
+    moe_latent_size: int = Field(
+        default=0,
+        ge=0,
+        description="LatentMoE (Nemotron 3 Super): routed experts work in this width between a down and an "
+        "up projection of the hidden state (0: experts read the hidden state itself)",
+    )
 
     # Multi-head latent attention (DeepSeek V2/V3); kv_lora_rank == 0: standard attention
     q_lora_rank: int = Field(default=0, ge=0)

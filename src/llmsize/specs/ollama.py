@@ -59,7 +59,8 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
             "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4", "mixtral",
-            "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4",
+            "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
+            "mistral-small3.1", "mistral-small3.2",
         )
     ),
 )  # fmt: skip

@@ -163,9 +163,11 @@ def _per_layer_head_groups(spec: ModelSpec, attn: tuple[int, ...]) -> list[Param
     return groups
 
 
-def _mlp_groups(spec: ModelSpec, n: int, inter: int, kind: GroupKind, bias: bool) -> list[ParamGroup]:
-    """A (gated) MLP of width `inter`, `n` instances."""
-    h = spec.hidden_size
+def _mlp_groups(
+    spec: ModelSpec, n: int, inter: int, kind: GroupKind, bias: bool, width: int = 0
+) -> list[ParamGroup]:
+    """A (gated) MLP of width `inter` on inputs of `width` (default: the hidden size), `n` instances."""
+    h = width or spec.hidden_size
     if not spec.mlp_gated:
         return [
             ParamGroup("up_proj", kind, n, h, inter, bias=bias),
@@ -193,9 +195,15 @@ def _moe_groups(spec: ModelSpec, n_moe: int) -> list[ParamGroup]:
         ]
     if spec.router_score_correction_bias:
         groups.append(ParamGroup("e_score_correction_bias", "router", n_moe, numel_each=spec.num_experts))
+    latent = spec.moe_latent_size
     groups += _mlp_groups(
-        spec, n_moe * spec.num_experts, spec.moe_intermediate_size, "expert", spec.expert_bias
+        spec, n_moe * spec.num_experts, spec.moe_intermediate_size, "expert", spec.expert_bias, latent
     )
+    if latent:  # modeling_nemotron_h.py NemotronHMoE: fc1_latent_proj (h -> latent), fc2_latent_proj back
+        groups += [
+            ParamGroup("fc1_latent_proj", "mlp", n_moe, h, latent, bias=spec.mlp_bias),
+            ParamGroup("fc2_latent_proj", "mlp", n_moe, latent, h, bias=spec.mlp_bias),
+        ]
     if spec.num_shared_experts:
         groups += _mlp_groups(spec, n_moe, spec.shared_expert_intermediate_size, "shared_expert", False)
         if spec.shared_expert_gate:

@@ -164,9 +164,16 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     """Routed experts with transformers' default `grouped_mm_experts_forward` (integrations/moe.py):
     tokens sorted by expert, gathered (tokens x top-k rows), two grouped matmuls, weighted,
     unsorted and summed over the top-k; shared experts run on every token."""
-    h, k, inter = spec.hidden_size, spec.num_experts_per_tok, spec.moe_intermediate_size
+    k, inter = spec.num_experts_per_tok, spec.moe_intermediate_size
     full = d.train and not d.lora
     weights, held = _router(w, d, spec, x)
+    x_hidden = x
+    # Nemotron 3 Super's LatentMoE (modeling_nemotron_h.py NemotronHMoE): the router and the shared
+    # expert read the hidden state; the routed experts read fc1_latent_proj(x) and their sum goes
+    # through fc2_latent_proj back to the hidden width.
+    h = spec.moe_latent_size or spec.hidden_size
+    if spec.moe_latent_size:
+        x = _linear(w, d, x, "fc1_latent_proj", spec.hidden_size, h)
     S = d.T * k
     wbytes = 4 if spec.model_type in _FP32_ROUTING else d.e
     ids_sorted = w.new("expert ids sorted", S * 8)
@@ -178,26 +185,34 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     sw = w.op("weights gathered", S * wbytes, [weights], saves=[perm])
     histc = w.new("histc input", S * 4)  # expert ids as float (CPU) or int32 (CUDA): 4 bytes either way
     n_exp = spec.num_experts
+    # Non-gated experts (NemotronHExperts, has_gate=False) run up_proj and the activation alone.
+    up_name, up_width = ("gate_up_proj", 2 * inter) if spec.mlp_gated else ("up_proj", inter)
     w_gu = (
-        _expert_weight(w, d, "gate_up_proj", n_exp, 2 * inter, h, 2 * d.rank)
-        if _param_lora(d, "gate_up_proj")
+        _expert_weight(w, d, up_name, n_exp, up_width, h, up_width // inter * d.rank)
+        if _param_lora(d, up_name)
         else None
     )
     # Expert biases (gpt-oss): `gate_up_proj_bias[expert_ids_g]` is gathered per row and added in
     # place to the grouped matmul's output; the gathered rows stay bound to `selected_biases`
     # until the down projection's bias rows replace them (integrations/moe.py).
     gu_bias = (
-        _expert_bias(w, d, "gate_up bias gathered", S, 2 * inter, n_exp, full) if spec.expert_bias else None
+        _expert_bias(w, d, "gate_up bias gathered", S, up_width, n_exp, full) if spec.expert_bias else None
     )
     gu = w.op(
-        "experts gate_up",
-        S * 2 * inter * d.e,
+        "experts gate_up" if spec.mlp_gated else "experts up",
+        S * up_width * d.e,
         [sel, *([w_gu] if w_gu else []), *([gu_bias] if gu_bias else [])],
         saves=[sel, *([w_gu] if w_gu else [])] if (full or w_gu) else [],
-        weight_grad=n_exp * h * 2 * inter * d.e,
+        weight_grad=n_exp * h * up_width * d.e,
         trainable=full,
     )
-    if spec.model_type == "gpt_oss":
+    if not spec.mlp_gated:
+        # Nemotron-H's non-gated experts use relu² (activations.py ReLUSquaredActivation): relu,
+        # then square of it, both new tensors; the relu output is what backward keeps.
+        r = w.op("experts relu", S * inter * d.e, [gu], saves=[gu])
+        p = w.op("experts relu²", S * inter * d.e, [r], saves=[r])
+        w.drop(r)
+    elif spec.model_type == "gpt_oss":
         p = _gpt_oss_gate(w, d, gu, S * inter * d.e)
     else:
         gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
@@ -231,6 +246,10 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     # grouped_mm_experts_forward's locals (the gathered tokens, the down projection, the unsorted
     # rows, the permutations) live until it returns.
     w.drop(sel, dn, wi, inv, sw, ids_sorted, perm, weights, histc, w_gu, w_dn, dn_bias)
+    if spec.moe_latent_size:
+        up = _linear(w, d, out, "fc2_latent_proj", h, spec.hidden_size)
+        w.drop(out, x)
+        out, x, h = up, x_hidden, spec.hidden_size
     if spec.num_shared_experts:
         shared_inter = spec.shared_expert_intermediate_size
         sh = _dense_mlp(w, d, spec, x, shared_inter, prefix="shared_experts.")

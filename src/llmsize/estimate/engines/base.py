@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import BYTES_PER_ELEMENT
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class EngineModel(Protocol):
     def kv_element_bytes(self, kv_dtype: str) -> Fraction: ...
     def cache_kv_heads(self, spec: ModelSpec) -> int: ...
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int: ...
     def keeps_windows(self, kv_dtype: str) -> bool: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
@@ -103,10 +104,12 @@ class EngineModel(Protocol):
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
     ) -> Workload: ...
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
+    def prefill_chunk(self) -> int | None: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -127,6 +130,24 @@ def pad(x: Any, multiple: int) -> Any:
     return -(-x // multiple) * multiple
 
 
+# Workload fields only some engines read, with their option and their unset value: an engine that
+# does not read one refuses it, so a setting is never silently dropped (issue 15: "silently
+# accepted nonsense").
+ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
+    "max_num_seqs": ("--max-num-seqs", None),
+    "max_num_batched_tokens": ("--max-num-batched-tokens", None),
+    "enforce_eager": ("--enforce-eager", False),
+    "block_size": ("--block-size", None),
+    "kv_cache_memory": ("--kv-cache-memory", None),
+    "mem_fraction_static": ("--mem-fraction-static", None),
+    "ubatch": ("--ubatch", None),
+    "n_batch": ("--n-batch", None),
+    "flash_attn": ("--flash-attn", FlashAttn.AUTO),
+    "gpu_layers": ("--gpu-layers", None),
+    "n_cpu_moe": ("--n-cpu-moe", None),
+}
+
+
 class BaseEngine:
     """Defaults shared by most engines; each engine module overrides what it does differently."""
 
@@ -141,6 +162,8 @@ class BaseEngine:
     fp8_weight_only: ClassVar[bool] = False
     # Whether the transient peak is the transformers phase walk (which sweep.py vectorises).
     hf_phase_walk: ClassVar[bool] = True
+    # The ENGINE_OPTIONS fields this engine reads; the others are refused.
+    reads_options: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, wl: Workload | None = None) -> None:
         self.wl = wl if wl is not None else Workload(engine=self.engine)
@@ -158,12 +181,16 @@ class BaseEngine:
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
         self.check_compressed(spec)
-        if wl.gpu_layers is not None or wl.n_cpu_moe is not None:
-            raise BadInputError(
-                f"--gpu-layers / --n-cpu-moe (partial offload) apply to llama.cpp and Ollama, "
-                f"not {self.engine}"
-            )
         del spec
+        for field, (flag, unset) in ENGINE_OPTIONS.items():
+            if field not in self.reads_options and getattr(wl, field) != unset:
+                from llmsize.estimate.engines.registry import engines_reading
+
+                readers = " and ".join(engines_reading(field)) or "no engine"
+                raise BadInputError(
+                    f"{flag} applies to {readers}, not {self.label or self.engine}",
+                    hint="pick the engine it belongs to with --engine, or leave the option out",
+                )
 
     # Weight formats the engine cannot load at all (QuantMethod values); None = anything.
     unsupported_formats: ClassVar[frozenset[str]] = frozenset()
@@ -227,6 +254,14 @@ class BaseEngine:
         """One layer's cache per token on one rank (the MLA latent, or K and V of the cached heads)."""
         return kv_layer_bytes(spec, element, tp, self.cache_kv_heads(spec))
 
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """One linear-attention / Mamba layer's state per sequence on one rank, as transformers keeps
+        it (`cache_utils.LinearAttentionLayer`: the conv window of kernel positions in the compute
+        dtype, the recurrent state in the model's state dtype); tensor parallelism splits it by heads."""
+        if spec.recurrent is None:
+            return 0
+        return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
+
     def keeps_windows(self, kv_dtype: str) -> bool:
         """Whether sliding layers hold at most their window with this KV type."""
         del kv_dtype
@@ -273,6 +308,10 @@ class BaseEngine:
     def kv_formula_tail(self) -> str:
         return ""
 
+    def prefill_chunk(self) -> int | None:
+        """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
+        return None
+
     # --- transient, reservations, figures -------------------------------------------------------
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         """The live set at the workload's peak; the default is the transformers phase walk."""
@@ -309,6 +348,12 @@ class BaseEngine:
         MoE kernel per architecture)."""
         del total_bytes, gpu_name, architecture, segment
         return wl
+
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """The context the engine picks by itself on this much VRAM, when no --context is given;
+        None where it keeps the model's or the user's (every engine but Ollama)."""
+        del total_vram, spec
+        return None
 
     def quant_options(self) -> tuple[str, ...]:
         """Weight formats `fit` tries for this engine, best quality first (after the 16-bit one)."""

@@ -58,9 +58,11 @@ F32 = 4
 SPEED = EngineSpeedProfile(
     engine="llama.cpp",
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
-    step_fixed_s=0.079e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.00092e-3,
+    step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.31, "apple": 0.70},
+    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
+    expert_half_tokens=100.0,
+    gpu_per_layer_by_class={"apple": 0.0856e-3},
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
@@ -68,6 +70,9 @@ class LlamaCpp(BaseEngine):
     """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe"}
+    )
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
@@ -86,6 +91,11 @@ class LlamaCpp(BaseEngine):
     def ubatch(self) -> int:
         return self.wl.ubatch or UBATCH
 
+    def prefill_chunk(self) -> int | None:
+        """A prompt runs in ubatches of n_ubatch tokens (llama-bench -ub, llama-server --ubatch-size):
+        src/llama-context.cpp, llama_context::decode splits each batch with n_ubatch."""
+        return self.ubatch()
+
     def flash_attention(self) -> bool:
         """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do)."""
         return self.wl.flash_attn is not FlashAttn.OFF
@@ -95,7 +105,7 @@ class LlamaCpp(BaseEngine):
 
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
-        self.check_compressed(spec)
+        super().validate(spec, wl)
         if wl.tp > 1:
             raise BadInputError(
                 f"{self.label} splits layers across GPUs (--split-mode layer), not tensors",
@@ -170,6 +180,17 @@ class LlamaCpp(BaseEngine):
             k = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
             return (k + heads * spec.v_head_dim) * element
         return super().layer_kv_bytes(spec, element, tp)
+
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """`llama_memory_recurrent` (src/llama-memory-recurrent.cpp), created with recurrent types
+        GGML_TYPE_F32 for both tensors (src/llama-model.cpp create_memory): per layer and sequence
+        r = n_embd_r() = (d_conv - 1) x conv channels and s = n_embd_s() values, all f32, whatever
+        --cache-type-k/-v say."""
+        del compute_bytes, tp  # layers are split across GPUs, not tensors
+        rec = spec.recurrent
+        if rec is None:
+            return 0
+        return 4 * (rec.conv_channels * max(0, rec.conv_kernel - 1) + rec.recurrent_state_elements)
 
     # --- compute and output buffers -------------------------------------------------------------------
     def buffers(self, spec: ModelSpec, head_on_device: bool) -> tuple[int, int, int]:
@@ -303,10 +324,23 @@ class LlamaCpp(BaseEngine):
         device, host, out = self.buffers(spec, head)
         cells = self.n_ctx()
         kv_dtype = rs.kv_dtype
-        kv_mib = peak.kv_cache / MIB
+        layers = range(spec.num_layers)
+        on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
+        state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
+        state = wl.batch * state_layers * self.state_bytes(spec, 4, 1)
+        kv_mib = (peak.kv_cache - state) / MIB
+        recurrent = (
+            (
+                f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
+                f"{state_layers:3d} layers, {wl.batch:2d} seqs), R (f32) and S (f32)",
+            )
+            if state
+            else ()
+        )
         lines = (
-            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {spec.num_layers:3d} layers, "
-            f"{wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+            f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
+            f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+            *recurrent,
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
             f"CPU output buffer size = {out / MIB:8.2f} MiB",

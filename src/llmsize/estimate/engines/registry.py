@@ -23,6 +23,11 @@ ENGINES: dict[Engine, type[BaseEngine]] = {
 }
 
 
+def engines_reading(field: str) -> list[str]:
+    """The engines that read an engine-specific workload field (base.ENGINE_OPTIONS), by label."""
+    return [cls.label or str(cls.engine) for cls in ENGINES.values() if field in cls.reads_options]
+
+
 def engine_for(wl: Workload) -> BaseEngine:
     """The module of the workload's engine, bound to its settings."""
     return ENGINES[wl.engine](wl)

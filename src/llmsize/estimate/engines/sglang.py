@@ -60,6 +60,11 @@ class Sglang(BaseEngine):
     """SGLang's runtime (`python -m sglang.launch_server`)."""
 
     engine: ClassVar[Engine] = Engine.SGLANG
+    # --max-running-requests and --chunked-prefill-size arrive as max_num_seqs and
+    # max_num_batched_tokens (the same quantities, vLLM's names).
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"max_num_seqs", "max_num_batched_tokens", "mem_fraction_static"}
+    )
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
@@ -68,7 +73,8 @@ class Sglang(BaseEngine):
     compressed_kv_support: ClassVar[str] = (
         "SGLang runs it with sliding-window and compressed pools of its own"
     )
-    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
+    # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py; fp4_e2m1 after 0.4.6)
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
@@ -100,10 +106,30 @@ class Sglang(BaseEngine):
             raise BadInputError(
                 "SGLang serves models; it does not train them", hint="use --engine transformers"
             )
+        if spec.recurrent is not None and any(map(spec.has_state, range(spec.num_layers))):
+            from llmsize.errors import BadInputError
+
+            # SGLang 0.4.6 implements no linear-attention or Mamba layer; later releases keep their
+            # state in a separate MambaPool whose sizing llmsize does not model.
+            raise BadInputError(
+                f"SGLang {SGLANG_VERSION_MODELLED} (the release modelled) has no {spec.recurrent.kind} "
+                f"layers, which {spec.name} uses",
+                hint="use --engine vllm or --engine llama.cpp, which llmsize models for hybrid models",
+            )
 
     def keeps_windows(self, kv_dtype: str) -> bool:
         del kv_dtype
         return False  # one cell per token in every layer's pool
+
+    def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        notes = super().notes(spec, wl)
+        if wl.kv_dtype == "fp4_e2m1":
+            # REFERENCE: memory_pool.py MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4 (SGLang 0.5 line).
+            notes += (
+                "--kv-dtype fp4_e2m1: SGLang's FP4 KV pool, 9 bytes per 16 values (E2M1 pairs + one "
+                f"exponent scale per 16); newer SGLang releases than the modelled {SGLANG_VERSION_MODELLED}",
+            )
+        return notes
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.engines.vllm import Vllm

@@ -39,4 +39,13 @@ class EngineSpeedProfile(BaseModel):
     kernel_launch_per_layer_s: dict[str, float] = Field(
         default_factory=dict, description="extra CPU launch time per layer of a weight kernel family"
     )
+    gpu_per_layer_by_class: dict[str, float] = Field(
+        default_factory=dict,
+        description="gpu_per_layer_s where a device class runs another backend (llama.cpp: Metal on Apple)",
+    )
+    expert_half_tokens: float = Field(
+        default=0.0, ge=0,
+        description="prefill: tokens per expert at which an expert GEMM runs at half its full-tile rate "
+        "(0: expert GEMMs run like dense ones)",
+    )
     sources: tuple[str, ...] = ()

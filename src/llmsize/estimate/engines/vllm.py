@@ -36,14 +36,25 @@ commit 35d5cda and later):
   cdiv(min(window - 1 + max_num_batched_tokens, L), block_size) + 1 blocks
   (`SlidingWindowSpec.max_memory_usage_bytes`). `check_enough_kv_cache_memory` refuses to start
   when one request of max_model_len does not fit, and names the largest max_model_len that would.
-Not modelled: Mamba/linear-attention groups' page-size unification, prefix-caching reserves,
-speculative decoding, LoRA slots, the per-backend MLA workspaces.
+- linear-attention / Mamba layers (`vllm/platforms/interface.py` `_align_hybrid_block_size`, before
+  0.20 `vllm/model_executor/models/config.py` HybridAttentionMambaModelConfig): each such layer
+  keeps one state per request (`MambaSpec`: conv state of kernel - 1 positions in the model dtype,
+  the SSM/delta state in mamba_ssm_cache_dtype), and pages must be one size, so the attention
+  block grows to 16 x cdiv(state page, 16 x attention bytes per token) tokens and the state page is
+  padded to it. The state layers form groups like any other kind; a request needs one block in each
+  (mamba_cache_mode "none", i.e. without prefix caching of the state). Checked: Qwen3.5-27B on
+  vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
+  per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
+  4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
+Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), speculative
+decoding, LoRA slots, the per-backend MLA workspaces.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
@@ -63,6 +74,13 @@ if TYPE_CHECKING:
 VLLM_VERSION_MODELLED = "0.19"
 BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
 MLA_BLOCK_TOKENS = 64  # REFERENCE: vllm/platforms/cuda.py: FlashMLA needs block_size 64
+# REFERENCE: vllm/platforms/interface.py `_align_hybrid_block_size`: the attention block of a hybrid
+# attention + Mamba model is a multiple of the backend's smallest kernel block (16 for FlashAttention
+# and FlashInfer on CUDA).
+KERNEL_BLOCK_ALIGNMENT = 16
+# REFERENCE: vllm/config/cache.py `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (0.19): the
+# --block-size argument's choices; vLLM's argument parser rejects any other value.
+BLOCK_SIZES = (1, 8, 16, 32, 64, 128, 256)
 # REFERENCE: vllm/engine/arg_utils.py EngineArgs.get_batch_defaults (OPENAI_API_SERVER context).
 LARGE_GPU_BYTES = 70 * GIB
 BATCHED_TOKENS_LARGE, SEQS_LARGE = 8192, 1024
@@ -190,6 +208,8 @@ class _Group:
 
     layers: int
     window: int | None
+    state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
+    token_bytes: Fraction = Fraction(0)  # one layer's K/V per token (0: the model's common size)
 
 
 
@@ -211,6 +231,9 @@ class Vllm(BaseEngine):
     """vLLM's V1 engine (`vllm serve`)."""
 
     engine: ClassVar[Engine] = Engine.VLLM
+    reads_options: ClassVar[frozenset[str]] = frozenset(
+        {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
+    )
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
@@ -222,8 +245,8 @@ class Vllm(BaseEngine):
     compressed_kv_support: ClassVar[str] = (
         "vLLM runs it (model_executor/models/deepseek_v4.py) with its own pools per compression ratio"
     )
-    # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)
-    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8"})
+    # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)|nvfp4 (vllm/config/cache.py CacheDType)
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "nvfp4"})
     # REFERENCE: docs.vllm.ai features/quantization/fp8: below compute capability 8.9 FP8 weights
     # run weight-only through the FP8 Marlin kernel.
     fp8_weight_only: ClassVar[bool] = True
@@ -231,10 +254,47 @@ class Vllm(BaseEngine):
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
     # --- settings ---------------------------------------------------------------------------------
-    def block_tokens(self, spec: ModelSpec | None = None) -> int:
-        if self.wl.block_size is not None:
-            return self.wl.block_size
-        return MLA_BLOCK_TOKENS if spec is not None and spec.is_mla else BLOCK_TOKENS
+    def block_tokens(
+        self, spec: ModelSpec | None = None, attn_token_bytes: int = 0, compute_bytes: int = 2
+    ) -> int:
+        """Tokens per KV block: --block-size, else 16 (64 for MLA), raised for a hybrid model until one
+        attention page holds a layer's state page (`_align_hybrid_block_size`)."""
+        base = self.wl.block_size or (MLA_BLOCK_TOKENS if spec is not None and spec.is_mla else BLOCK_TOKENS)
+        if spec is None or not attn_token_bytes:
+            return base
+        state = self.state_page_bytes(spec, compute_bytes)
+        if not state:
+            return base
+        align = KERNEL_BLOCK_ALIGNMENT
+        return max(base, align * ceil_div(state, align * attn_token_bytes))
+
+    @staticmethod
+    def hybrid_state(spec: ModelSpec) -> bool:
+        """Whether the model mixes attention layers with fixed-state (linear-attention / Mamba) ones."""
+        layers = range(spec.num_layers)
+        if spec.recurrent is None:
+            return False
+        return any(map(spec.has_state, layers)) and any(map(spec.has_kv, layers))
+
+    def state_page_bytes(self, spec: ModelSpec, compute_bytes: int) -> int:
+        """One layer's state for one request on one rank, as vLLM's MambaSpec sizes it: the conv state
+        of kernel - 1 positions in the model dtype and the recurrent state in the dtype the model keeps
+        it (mamba_ssm_cache_dtype; fp32 for Qwen3-Next/3.5 and Nemotron-H). 0 without state layers or
+        without attention layers (then pages need no unifying)."""
+        if not self.hybrid_state(spec):
+            return 0
+        return self.state_bytes(spec, compute_bytes, self.wl.tp)
+
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
+        MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks."""
+        rec = spec.recurrent
+        if rec is None:
+            return 0
+        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
+        ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
+        return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
     def batched_tokens(self) -> int:
         return self.wl.max_num_batched_tokens or BATCHED_TOKENS_SMALL
@@ -260,11 +320,16 @@ class Vllm(BaseEngine):
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
-        if wl.mode.trains:
-            from llmsize.errors import BadInputError
+        from llmsize.errors import BadInputError
 
+        if wl.mode.trains:
             raise BadInputError(
                 "vLLM serves models; it does not train them", hint="use --engine transformers"
+            )
+        if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
+            raise BadInputError(
+                f"--block-size {wl.block_size} is not one vLLM accepts",
+                hint=f"choose one of {', '.join(map(str, BLOCK_SIZES))} (vllm/config/cache.py BlockSize)",
             )
 
     # --- weights as loaded ------------------------------------------------------------------------
@@ -301,28 +366,42 @@ class Vllm(BaseEngine):
     def kv_formula_tail(self) -> str:
         return f", in pages of {self.block_tokens()} tokens"
 
-    def groups(self, spec: ModelSpec, layers: tuple[int, ...] | range) -> list[_Group]:
+    def groups(
+        self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
+    ) -> list[_Group]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
-        kinds: dict[int | None, int] = {}
+        kinds: dict[tuple[bool, int | None, Fraction], int] = {}
         for layer in layers:
-            if not spec.has_kv(layer):
-                continue  # linear-attention / Mamba state: not a paged KV group here
-            w = spec.layer_window(layer)
-            kinds[w] = kinds.get(w, 0) + 1
+            if spec.has_kv(layer):
+                key: tuple[bool, int | None, Fraction] = (
+                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element)
+                )
+            elif spec.has_state(layer) and self.hybrid_state(spec):
+                key = (True, None, Fraction(0))  # a state page per request, unified with attention pages
+            else:
+                continue
+            kinds[key] = kinds.get(key, 0) + 1
         if not kinds:
             return []
         if len(kinds) == 1:
-            ((w, n),) = kinds.items()
-            return [_Group(n, w)]
+            (((state, w, tb), n),) = kinds.items()
+            return [_Group(n, w, state, tb)]
         size = min(kinds.values())
         # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
         # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
         if max(kinds.values()) < 1.25 * size:
             size = max(kinds.values())
         out = []
-        for w, n in kinds.items():
-            out += [_Group(size, w)] * math.ceil(n / size)
+        for (state, w, tb), n in kinds.items():
+            out += [_Group(size, w, state, tb)] * math.ceil(n / size)
         return out
+
+    def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
+        """One layer's K/V per token on this rank; 0 unless layers differ (Gemma 4's global layers
+        cache their own head size and KV heads)."""
+        if element == 0 or not spec.per_layer_heads:
+            return Fraction(0)
+        return self.layer_kv_bytes(spec.attention_view(layer), element, self.wl.tp)
 
     # --- transient ----------------------------------------------------------------------------------
     def profile_bytes(self, spec: ModelSpec, e: int) -> tuple[int, int, int]:
@@ -413,13 +492,19 @@ class Vllm(BaseEngine):
         from llmsize.estimate.result import EngineFigures
 
         e = rs.compute_bytes
-        block = self.block_tokens(spec)
         layers = rs.busiest_stage.layers
-        groups = self.groups(spec, layers)
-        per_layer = kv_bytes_per_token_layer(spec, wl, rs.kv_dtype)
-        page = block * per_layer  # one layer's page
+        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype))
+        per_layer = max(
+            [kv_bytes_per_token_layer(spec, wl, rs.kv_dtype), *(g.token_bytes for g in groups)]
+        )
+        block = self.block_tokens(spec, int(per_layer), e)
+        page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
-        need = sum(self._group_blocks(g, wl.context, block) for g in groups)
+        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer)) for g in groups)
+        full_block = max(
+            (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
+            default=block,
+        )
         return EngineFigures(
             engine=str(self.engine),
             version=self.version,
@@ -430,13 +515,25 @@ class Vllm(BaseEngine):
             block_tokens=block,
             kv_groups=max(1, len(groups)),
             blocks_per_request=need,
-            full_groups=sum(1 for g in groups if g.window is None),
+            full_groups=sum(1 for g in groups if g.window is None and not g.state),
+            full_block_tokens=full_block,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
         )
 
+    @staticmethod
+    def _group_block(g: _Group, block: int, page_token_bytes: Fraction) -> int:
+        """A group's tokens per block once page sizes are one: a kind whose layer caches less per
+        token gets proportionally longer blocks (`kv_cache_utils.unify_kv_cache_spec_page_size`:
+        block_size x max page / own page)."""
+        if g.state or not g.token_bytes or g.token_bytes >= page_token_bytes:
+            return block
+        return int(block * page_token_bytes // g.token_bytes)
+
     def _group_blocks(self, g: _Group, context: int, block: int) -> int:
+        if g.state:
+            return 1  # MambaSpec without prefix caching: one state page per request
         if g.window is None:
             return ceil_div(context, block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
@@ -460,6 +557,13 @@ class Vllm(BaseEngine):
             f"GPU KV cache size: {tokens:,} tokens",
             f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
         )
+        # REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` after 0.20
+        # (vllm-project/vllm#40694): "GPU KV cache size" became int(max_concurrency x max_model_len),
+        # which differs from num_blocks // groups x block_size only for hybrid models (vllm#43308:
+        # ~55k -> ~525k tokens for Gemma 4 31B). The concurrency line is computed alike in both.
+        later = int(concurrency * wl.context)
+        if abs(later - tokens) > 0.01 * max(tokens, 1):
+            lines = (*lines, f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)")
         kv_need = wl.batch * need_blocks * f.kv_page_bytes
         need = non_kv + kv_need if f.kv_memory_bytes is None else non_kv + f.kv_memory_bytes
         usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
@@ -509,18 +613,41 @@ class Vllm(BaseEngine):
         full = f.full_groups
         if full == 0:
             return self.wl.context if blocks >= f.blocks_per_request else 0
-        sliding = f.blocks_per_request - full * ceil_div(self.wl.context, f.block_tokens)
-        return max(0, (blocks - sliding) // full * f.block_tokens)
+        full_block = f.full_block_tokens or f.block_tokens
+        sliding = f.blocks_per_request - full * ceil_div(self.wl.context, full_block)
+        return max(0, (blocks - sliding) // full * full_block)
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
+        nvfp4_ds_mla layout, whose page is not modelled, so it is refused rather than guessed."""
+        if spec.is_mla and self.wl.kv_dtype == "nvfp4":
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                "--kv-dtype nvfp4 with --engine vllm packs K/V heads; an MLA model's latent cache uses "
+                "vLLM's nvfp4_ds_mla layout, which llmsize does not model",
+                hint="use --kv-dtype fp8 (or bf16) for MLA models",
+            )
+        return super().layer_kv_bytes(spec, element, tp)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         del spec
-        return (
+        notes: tuple[str, ...] = (
             f"engine: {self.describe()} (the release whose allocation rules are modelled)",
             f"vLLM profile run: {self.batched_tokens():,} batched tokens, {self.max_seqs():,} sequences "
             "(vLLM's defaults are 8,192 / 1,024 on GPUs of >= 70 GiB other than A100, else 2,048 / 256; "
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens()} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
+        if wl.kv_dtype == "nvfp4":
+            # REFERENCE: vllm-project/vllm PR #40177 (merged after v0.19.0): the NVFP4 cache is read
+            # through FlashInfer's trtllm-gen kernels, which exist for datacenter Blackwell (SM100).
+            notes += (
+                "--kv-dtype nvfp4: vLLM's packed NVFP4 cache, 9 bytes per 16 values (4-bit E2M1 + one "
+                "E4M3 scale per 16); it needs a vLLM newer than 0.19 (PR #40177) and a Blackwell "
+                "SM100 GPU (FlashInfer trtllm-gen)",
+            )
+        return notes
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

@@ -21,15 +21,12 @@ Every rule restates transformers 5.23 `models/deepseek_v4/configuration_deepseek
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.specs.hf_config.reader import Fields, Reader, _rope_scaling
+from llmsize.specs.hf_config.reader import mtp as mtp_fields
 from llmsize.specs.models import CompressedKvSpec, IndexerSpec
-
-if TYPE_CHECKING:
-    from llmsize.specs.hf_config import _Reader
-
-Fields = dict[str, Any]
 
 # Parameter groups (specs/params.py names) the modeling code keeps in fp32: the patterns of
 # DeepseekV4PreTrainedModel._keep_in_fp32_modules_strict matched against them.
@@ -48,10 +45,8 @@ FP32_GROUPS = (
 _CSA, _HCA, _SWA = "compressed_sparse_attention", "heavily_compressed_attention", "sliding_attention"
 
 
-def deepseek_v4(r: _Reader, warnings: list[str]) -> Fields:
+def deepseek_v4(r: Reader, warnings: list[str]) -> Fields:
     """The spec fields of a deepseek_v4 config (see the module docstring for each rule)."""
-    from llmsize.specs.hf_config import _mtp, _rope_scaling
-
     L = r.req("num_hidden_layers")
     hidden, heads, head_dim = r.req("hidden_size"), r.req("num_attention_heads"), r.req("head_dim")
     kv_heads = r.opt_int("num_key_value_heads", default=1)
@@ -107,7 +102,7 @@ def deepseek_v4(r: _Reader, warnings: list[str]) -> Fields:
         "shared_expert_intermediate_size": moe_inter,
         "hash_moe_layers": _hash_layers(r, L),
         "fp32_params": FP32_GROUPS,
-        **_rope(r, _rope_scaling),
+        **_rope(r),
     }
     if _CSA in kinds:
         f["indexer"] = IndexerSpec(
@@ -120,10 +115,10 @@ def deepseek_v4(r: _Reader, warnings: list[str]) -> Fields:
             f"the checkpoint also stores {mtp} multi-token-prediction layer(s) for speculative decoding; "
             "transformers does not load them and they are not counted in the loaded weights"
         )
-    return _mtp(r, f)
+    return mtp_fields(r, f)
 
 
-def _need(r: _Reader, key: str) -> int:
+def _need(r: Reader, key: str) -> int:
     value = r.opt_int(key)
     if not value:
         raise ConfigError(
@@ -133,7 +128,7 @@ def _need(r: _Reader, key: str) -> int:
     return value
 
 
-def _rates(r: _Reader) -> tuple[int, int]:
+def _rates(r: Reader) -> tuple[int, int]:
     """compress_rates {kind: rate}, else compress_rate_csa / compress_rate_hca, else 4 and 128."""
     rates = r.get("compress_rates")
     csa, hca = 4, 128
@@ -159,7 +154,7 @@ def _positive(value: Any, name: str) -> int:
     return value
 
 
-def _layer_kinds(r: _Reader, L: int, mtp: int, csa: int, hca: int) -> tuple[str, ...]:
+def _layer_kinds(r: Reader, L: int, mtp: int, csa: int, hca: int) -> tuple[str, ...]:
     """layer_types, else compress_ratios (decoder entries first, then the MTP layers'), else the default."""
     explicit = r.get("layer_types")
     ratios = r.get("compress_ratios")
@@ -198,7 +193,7 @@ def _listed(value: Any, key: str, L: int, mtp: int) -> list[Any]:
     return value
 
 
-def _hash_layers(r: _Reader, L: int) -> tuple[int, ...]:
+def _hash_layers(r: Reader, L: int) -> tuple[int, ...]:
     """mlp_layer_types (hash_moe / moe), else the first num_hash_layers blocks."""
     value = r.get("mlp_layer_types")
     if value is None:
@@ -212,7 +207,7 @@ def _hash_layers(r: _Reader, L: int) -> tuple[int, ...]:
     return tuple(i for i, v in enumerate(value) if v == "hash_moe")
 
 
-def _rope_dim(r: _Reader, head_dim: int) -> int:
+def _rope_dim(r: Reader, head_dim: int) -> int:
     """qk_rope_head_dim (published configs), else partial_rotary_factor x head_dim, else 64/512."""
     rope = r.opt_int("qk_rope_head_dim")
     if rope is None:
@@ -225,15 +220,13 @@ def _rope_dim(r: _Reader, head_dim: int) -> int:
     return rope
 
 
-def _rope(r: _Reader, rope_scaling: Any) -> Fields:
+def _rope(r: Reader) -> Fields:
     """YaRN of the compressed layers: rope_scaling (published), or rope_parameters['compress']."""
-    from llmsize.specs.hf_config import _Reader as Reader
-
     params = r.get("rope_parameters")
     if (
         r.get("rope_scaling") is None
         and isinstance(params, dict)
         and isinstance(params.get("compress"), dict)
     ):
-        return dict(rope_scaling(Reader({"rope_scaling": params["compress"]}, r.model_type)))
-    return dict(rope_scaling(r))
+        return dict(_rope_scaling(Reader({"rope_scaling": params["compress"]}, r.model_type)))
+    return dict(_rope_scaling(r))

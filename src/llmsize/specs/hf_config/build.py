@@ -1,0 +1,222 @@
+"""Map a Hugging Face `config.json` to a ModelSpec whose parameter inventory is exact.
+
+Every builder restates what the modeling code builds for that `model_type`, so that
+`llmsize.specs.params.total_params(spec)` equals the tensors the model actually has. This module
+routes a model_type to its builder (dense, moe, recurrent), refuses the types llmsize declines and
+reads unknown ones as Llama only when nothing in their fields says otherwise. Pure: no I/O, no torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from llmsize.errors import ConfigError
+from llmsize.specs.formats import weight_format_from_config
+from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, moe, recurrent
+from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
+from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
+from llmsize.specs.models import ModelSpec, Provenance
+
+# Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
+# flash-attention installed they run eager attention (scores materialised): modeling_gemma2.py
+# ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
+_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4"})
+# Model types llmsize knows and declines, with what to do instead.
+_GEMMA3N = "Gemma 3n's AltUp, LAuReL, per-layer embeddings and shared KV layers are not modelled yet"
+_REFUSED = {
+    "gemma3n": _GEMMA3N,
+    "gemma3n_text": _GEMMA3N,
+}
+
+
+# Fields that mean a decoder is not a plain Llama: reading it as one would silently drop experts,
+# latent attention or recurrent state, so such an unknown model_type is refused instead.
+_NOT_LLAMA_FIELDS = (
+    "num_experts",
+    "num_local_experts",
+    "n_routed_experts",
+    "moe_num_experts",
+    "moe_intermediate_size",
+    "kv_lora_rank",
+    "q_lora_rank",
+    "linear_num_value_heads",
+    "linear_num_heads",
+    "linear_conv_kernel_dim",
+    "ssm_state_size",
+    "mamba_d_state",
+    "mamba_n_heads",
+    "state_size",
+    "layers_block_type",
+    "hybrid_override_pattern",
+    "attn_layer_period",
+    "index_n_heads",
+    "conv_L_cache",
+    "text_config",
+)
+
+
+def _unknown(r: Reader, warnings: list[str]) -> Fields:
+    """Any other decoder: refused when its fields show experts, latent attention, recurrent layers or a
+    wrapped text model; otherwise read as Llama from its standard fields, marked approximate."""
+    shown = r.model_type or "(none)"
+    telling = [k for k in _NOT_LLAMA_FIELDS if r.cfg.get(k) not in (None, 0, [], "")]
+    kinds = r.cfg.get("layer_types")
+    if isinstance(kinds, list):
+        odd = sorted({str(k) for k in kinds} - {"full_attention", "sliding_attention"})
+        telling += [f"layer_types {k}" for k in odd]
+    if telling:
+        raise ConfigError(
+            f"model_type {shown!r} is not one llmsize knows, and its config has "
+            f"{', '.join(telling[:4])}: it is not a plain decoder llmsize could read as Llama",
+            hint="use a model_type llmsize supports (see `llmsize models`), or a catalog name",
+        )
+    warnings.append(
+        f"model_type {shown!r} is not one llmsize knows; read as a Llama-like decoder "
+        "(gated MLP, RMSNorm) from its standard fields, so the counts may be off (approximate)"
+    )
+    if r.opt_int(*CONTEXT_KEYS) is None:
+        # LlamaConfig's default (configuration_llama.py), the fallback this path already assumes.
+        r.defaults = {**r.defaults, "max_position_embeddings": 2048}
+        warnings.append("config.json states no context length; assuming 2048 (the LlamaConfig default)")
+    return dense.llama(r)
+
+
+_BUILDERS: dict[str, Callable[[Reader], Fields]] = {
+    "llama": dense.llama,
+    "mistral": dense.mistral,
+    "qwen2": dense.qwen2,
+    "qwen3": dense.qwen3,
+    "qwen3_vl_text": dense.qwen3,
+    "gemma": dense.gemma,
+    "gemma2": dense.gemma2,
+    "gemma3_text": dense.gemma3_text,
+    "gemma4_text": dense.gemma4_text,
+    "phi3": dense.phi3,
+    "glm": dense.glm,
+    "glm4": dense.glm4,
+    "chatglm": dense.chatglm,
+    "falcon": dense.falcon,
+    "olmo2": dense.olmo2,
+    "olmo3": dense.olmo2,
+    "smollm3": dense.smollm3,
+    "seed_oss": dense.seed_oss,
+    "exaone4": dense.exaone4,
+    "apertus": extra_types.apertus,
+    "ministral3": extra_types.ministral3,
+    "mixtral": moe.mixtral,
+    "gpt_oss": moe.gpt_oss,
+    "glm4_moe": moe.glm4_moe,
+    "minimax_m2": moe.minimax_m2,
+    "hunyuan_v1_moe": moe.hunyuan_v1_moe,
+    "ernie4_5_moe": moe.ernie4_5_moe,
+    "llama4_text": moe.llama4_text,
+    "lfm2": recurrent.lfm2,
+    "lfm2_moe": recurrent.lfm2,
+    "nemotron_h": recurrent.nemotron_h,
+    "granitemoehybrid": recurrent.granitemoehybrid,
+    "falcon_h1": recurrent.falcon_h1,
+    "jamba": recurrent.jamba,
+    "kimi_linear": recurrent.kimi_linear,
+}
+# Builders that may warn (e.g. an MoE layer pattern read with an assumption).
+_BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
+    "qwen2_moe": moe.qwen2_moe,
+    "qwen3_moe": moe.qwen3_moe,
+    "qwen3_vl_moe_text": moe.qwen3_moe,
+    "deepseek_v2": moe.deepseek,
+    "deepseek_v3": moe.deepseek,
+    "kimi_k2": moe.deepseek,
+    "deepseek_v32": moe.dsa,
+    "glm_moe_dsa": moe.dsa,
+    "deepseek_v4": deepseek_v4.deepseek_v4,
+    "mistral4": moe.mistral4,
+    "glm4_moe_lite": extra_types.glm4_moe_lite,
+    "qwen3_next": recurrent.qwen3_next,
+    "qwen3_5_text": recurrent.qwen3_next,
+    "qwen3_5_moe_text": recurrent.qwen3_next,
+}
+
+
+def _model_type(config: Mapping[str, Any]) -> str:
+    value = config.get("model_type")
+    return value if isinstance(value, str) else ""
+
+
+def _validation_error(err: ValidationError) -> ConfigError:
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ())) or "config"
+    return ConfigError(f"config.json gives an unusable {field}: {first.get('msg', 'invalid value')}")
+
+
+def spec_from_hf_config(
+    config: Mapping[str, Any],
+    *,
+    name: str,
+    provenance: Provenance,
+    family: str | None = None,
+    hf_repo: str | None = None,
+    published_params: int | None = None,
+    extra_params: int = 0,
+    extra_params_note: str | None = None,
+) -> ModelSpec:
+    """Build the ModelSpec of a real config.json (architecture, weight format, provenance).
+
+    An unknown model_type is read as a Llama-like decoder from its standard fields, with a warning;
+    a missing required field raises ConfigError naming it. `extra_params` adds parameters the
+    config cannot describe (the catalog uses it for published vision-tower sizes).
+    """
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"config.json must be a JSON object, not {type(config).__name__}")
+    warnings: list[str] = []
+    model_type = _model_type(config)
+    text_cfg, text_type, vision_params, vision_note = split_multimodal(config, model_type)
+    if text_type in _REFUSED or model_type in _REFUSED:
+        raise ConfigError(
+            f"config.json model_type {model_type!r}: {_REFUSED.get(model_type) or _REFUSED[text_type]}",
+            hint="llmsize will not guess it as a plain decoder; use a model `llmsize models` lists",
+        )
+    reader = Reader(text_cfg, text_type)
+    if text_type in _BUILDERS:
+        fields = _BUILDERS[text_type](reader)
+    elif text_type in _BUILDERS_WARN:
+        fields = _BUILDERS_WARN[text_type](reader, warnings)
+    else:
+        fields = _unknown(reader, warnings)
+        fields["approximate"] = True
+    if "vision_config" in config and not vision_params:
+        warnings.append("the vision tower described by vision_config is not counted")
+    architectures = config.get("architectures")
+    weight_format, fmt_warnings = weight_format_from_config(config)
+    warnings.extend(fmt_warnings)
+    own_extra: int = fields.pop("extra_params", 0)
+    notes = [n for n in (vision_note, fields.pop("extra_params_note", None), extra_params_note) if n]
+    try:
+        spec = ModelSpec(
+            name=name,
+            family=family,
+            model_type=model_type or "unknown",
+            architecture=architectures[0] if isinstance(architectures, list) and architectures else None,
+            hf_repo=hf_repo,
+            eager_attention_only=text_type in _EAGER_BY_DEFAULT,
+            **fields,
+            extra_params=own_extra + vision_params + extra_params,
+            extra_params_note="; ".join(notes) or None,
+            weight_format=weight_format,
+            published_params=published_params,
+            provenance=provenance,
+            warnings=tuple(warnings),
+        )
+    except ValidationError as err:
+        raise _validation_error(err) from err
+    if spec.approximate:
+        from llmsize.specs.approximate import describe_shape
+
+        shape = f"assumed shape: {describe_shape(spec)}"
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, shape)})
+    return spec
+
+
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *MULTIMODAL_TEXT_TYPES}))

@@ -1,0 +1,281 @@
+"""Vision-language wrappers: find the text decoder's config and count the vision tower and projector.
+
+The tower's parameters are outside the decoder the builders describe, so they come back as
+`extra_params` with a note naming the modeling code they restate (transformers 5.23).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from llmsize.errors import ConfigError
+from llmsize.specs.hf_config.reader import Reader
+
+MULTIMODAL_TEXT_TYPES = {
+    "gemma3": "gemma3_text",
+    "qwen2_5_vl": "qwen2",
+    "qwen2_vl": "qwen2",
+    "qwen3_vl": "qwen3_vl_text",
+    "qwen3_vl_moe": "qwen3_vl_moe_text",
+    "qwen3_5": "qwen3_5_text",
+    "qwen3_5_moe": "qwen3_5_moe_text",
+    "llama4": "llama4_text",
+    "mistral3": "",  # text_config.model_type
+    "kimi_k25": "",
+    "gemma4": "gemma4_text",
+}
+GEMMA4 = (
+    "Gemma 4's per-layer input embeddings (E2B/E4B), shared KV layers and audio tower are not modelled yet"
+)
+
+
+# --- vision towers (extra parameters outside the decoder) ----------------------------------------
+
+
+def _siglip_vision_params(vision: Mapping[str, Any]) -> int:
+    """SiglipVisionModel (modeling_siglip.py): conv patch embed + learned positions + ViT blocks."""
+    r = Reader(vision, "siglip_vision_model")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    channels, image, patch = r.req("num_channels"), r.req("image_size"), r.req("patch_size")
+    positions = (image // patch) ** 2
+    embed = channels * patch * patch * h + h + positions * h
+    block = 4 * (h * h + h) + 2 * (2 * h) + (h * inter + inter) + (inter * h + h)
+    total = embed + layers * block + 2 * h  # post_layernorm
+    if r.flag("vision_use_head", default=True):
+        # SiglipMultiheadAttentionPoolingHead: probe, nn.MultiheadAttention (in/out proj), LayerNorm, MLP
+        total += h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (h * inter + inter) + (inter * h + h)
+    return total
+
+
+def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Gemma3ForConditionalGeneration: SigLIP tower + Gemma3MultiModalProjector (modeling_gemma3.py)."""
+    vision = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    tower = _siglip_vision_params(vision)
+    vh = Reader(vision, "siglip_vision_model").req("hidden_size")
+    th = Reader(text, "gemma3_text").req("hidden_size")
+    projector = vh * th + vh  # mm_input_projection_weight + mm_soft_emb_norm
+    return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _gemma4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Gemma4ForConditionalGeneration (modeling_gemma4.py): Gemma4VisionModel and embed_vision.
+
+    Patch embedder: input_proj (3 x patch^2 -> hidden, no bias) and a (2, position_embedding_size,
+    hidden) position table; each Gemma4VisionEncoderLayer: bias-free q/k/v/o, q_norm and k_norm of
+    head_dim (v_norm has no scale), four RMSNorms and a gated MLP; the pooler has no weights.
+    Gemma4MultimodalEmbedder: one bias-free hidden -> text hidden projection after a scale-free norm.
+    Persistent buffers are in the checkpoint and in memory, so they count: std_bias and std_scale
+    (standardize) and, with use_clipped_linears, four scalar bounds on each of the seven linears of a
+    block (Gemma4ClippableLinear).
+    """
+    v = Reader(config.get("vision_config") or {}, "gemma4_vision")
+    t = Reader(config.get("text_config") or {}, "gemma4_text")
+    h, inter, depth = v.req("hidden_size"), v.req("intermediate_size"), v.req("num_hidden_layers")
+    heads = v.req("num_attention_heads")
+    kv, hd = v.req("num_key_value_heads"), v.req("head_dim")
+    patch, positions = v.req("patch_size"), v.req("position_embedding_size")
+    embed = 3 * patch * patch * h + 2 * positions * h
+    attn = h * heads * hd + 2 * h * kv * hd + heads * hd * h + 2 * hd
+    block = attn + 4 * h + 3 * h * inter
+    if v.flag("use_clipped_linears"):
+        block += 7 * 4
+    tower = embed + depth * block + (2 * h if v.flag("standardize") else 0)
+    out = v.opt_int("output_proj_dims", default=h) or h
+    projector = out * t.req("hidden_size")
+    return tower + projector, f"vision tower ({tower:,}) + embed_vision projection ({projector:,})"
+
+
+def _vit_block(h: int, inter: int, *, bias: bool, gated: bool, norm_bias: bool) -> int:
+    """One pre-norm ViT block: q/k/v/o, two norms, a (gated) MLP."""
+    b = 1 if bias else 0
+    norms = 2 * (2 * h if norm_bias else h)
+    mlp = 3 * h * inter if gated else (h * inter + b * inter) + (inter * h + b * h)
+    return 4 * (h * h + b * h) + norms + mlp
+
+
+def _llama4_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Llama4ForConditionalGeneration (modeling_llama4.py): Llama4VisionModel (unfold-conv patch
+    embedding without bias, class embedding, learned positions for (image/patch)^2 + 1 tokens,
+    LayerNorm pre/post, biased ViT blocks, the pixel-shuffle adapter's two bias-free linears) and
+    Llama4MultiModalProjector (one bias-free linear, vision_output_dim -> text hidden)."""
+    v = Reader(config.get("vision_config") or {}, "llama4_vision_model")
+    t = Reader(config.get("text_config") or {}, "llama4_text")
+    h, inter = (
+        v.opt_int("hidden_size", default=768) or 768,
+        v.opt_int("intermediate_size", default=5632) or 5632,
+    )
+    layers = v.opt_int("num_hidden_layers", default=34) or 34
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=14) or 14
+    image = v.opt_int("image_size", default=448) or 448
+    p_in, p_out = (
+        v.opt_int("projector_input_dim", default=4096) or 0,
+        v.opt_int("projector_output_dim", default=4096) or 0,
+    )
+    out_dim = v.opt_int("vision_output_dim", default=7680) or 7680
+    positions = (image // patch) ** 2 + 1
+    tower = ch * patch * patch * h + h + positions * h + 2 * (2 * h)
+    tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
+    tower += inter * p_in + p_out * p_out  # vision_adapter.mlp fc1, fc2
+    projector = out_dim * t.req("hidden_size")
+    return tower + projector, f"Llama 4 vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Mistral3ForConditionalGeneration (modeling_mistral3.py, modeling_pixtral.py): PixtralVisionModel
+    (bias-free conv patch embedding, ln_pre RMSNorm, bias-free blocks with a gated MLP) and
+    Mistral3MultiModalProjector (RMSNorm, the patch merger's spatial_merge_size^2 linear, two linears
+    with `multimodal_projector_bias`)."""
+    v = Reader(config.get("vision_config") or {}, "pixtral")
+    t = Reader(config.get("text_config") or {}, "mistral")
+    c = Reader(config, "mistral3")
+    h, inter = (
+        v.opt_int("hidden_size", default=1024) or 1024,
+        v.opt_int("intermediate_size", default=4096) or 4096,
+    )
+    layers = v.opt_int("num_hidden_layers", default=24) or 24
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
+    tower = (
+        ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
+    )
+    merge = c.opt_int("spatial_merge_size", default=2) or 2
+    th = t.req("hidden_size")
+    b = 1 if c.flag("multimodal_projector_bias") else 0
+    # linear_1 takes the tower's hidden states of every vision_feature_layer, concatenated
+    # (Mistral3MultiModalProjector.num_feature_layers: 1 for an int, len() for a list).
+    layers_in = c.get("vision_feature_layer", default=-1)
+    width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
+    projector = h + h * merge * merge * h + (width_in * th + b * th) + (th * th + b * th)
+    return tower + projector, f"Pixtral vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """KimiK25ForConditionalGeneration (modeling_kimi_k25.py): the MoonViT tower (biased conv patch
+    embedding, learned pos_emb_height x pos_emb_width positions, biased ViT blocks with LayerNorms,
+    a final LayerNorm) and the projector (LayerNorm, then two biased linears on merge-kernel groups
+    of patches: in_proj square, out_proj to the text hidden size)."""
+    v = Reader(config.get("vision_config") or {}, "kimi_k25_vision")
+    t = Reader(config.get("text_config") or {}, "deepseek_v3")
+    c = Reader(config, "kimi_k25")
+    h, inter = (
+        v.opt_int("hidden_size", default=1152) or 1152,
+        v.opt_int("intermediate_size", default=4304) or 4304,
+    )
+    layers = v.opt_int("num_hidden_layers", default=27) or 27
+    patch = v.opt_int("patch_size", default=14) or 14
+    ph, pw = v.opt_int("pos_emb_height", default=64) or 64, v.opt_int("pos_emb_width", default=64) or 64
+    tower = 3 * patch * patch * h + h + ph * pw * h + 2 * h
+    tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
+    kernel = v.get("merge_kernel_size") or [2, 2]
+    if not (
+        isinstance(kernel, list | tuple) and len(kernel) == 2 and all(isinstance(k, int) for k in kernel)
+    ):
+        raise ConfigError(
+            f"config.json (kimi_k25): vision_config.merge_kernel_size must be two integers, not {kernel!r}"
+        )
+    ph_size = c.opt_int("projection_hidden_size", default=h) or h
+    merged = ph_size * kernel[0] * kernel[1]
+    th = t.req("hidden_size")
+    projector = 2 * ph_size + (merged * merged + merged) + (th * merged + th)
+    return tower + projector, f"MoonViT vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _qwen2_5_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Qwen2_5_VisionTransformerPretrainedModel (modeling_qwen2_5_vl.py): Conv3d patch embed, RMSNorm
+    ViT blocks with biased qkv/proj and a biased gated MLP, and the patch merger MLP."""
+    v = config.get("vision_config")
+    if not isinstance(v, Mapping):
+        raise ConfigError("config.json (qwen2_5_vl) has no vision_config")
+    r = Reader(v, "qwen2_5_vl_vision")
+    h, inter, depth = r.req("hidden_size"), r.req("intermediate_size"), r.req("depth")
+    out = r.req("out_hidden_size")
+    patch = r.req("patch_size")
+    temporal = r.opt_int("temporal_patch_size", default=2) or 2
+    channels = r.opt_int("in_channels", "in_chans", default=3) or 3
+    merge = r.opt_int("spatial_merge_size", default=2) or 2
+    merged = h * merge * merge
+    embed = channels * temporal * patch * patch * h
+    block = 2 * h + (h * 3 * h + 3 * h) + (h * h + h) + 2 * (h * inter + inter) + (inter * h + h)
+    merger = h + (merged * merged + merged) + (merged * out + out)
+    total = embed + depth * block + merger
+    return total, f"vision tower and patch merger ({total:,}, modeling_qwen2_5_vl.py)"
+
+
+def _qwen3_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Qwen3-VL / Qwen3.5 vision tower (modeling_qwen3_vl.py, modeling_qwen3_5.py VisionModel): a biased
+    Conv3d patch embed, learned positions, LayerNorm ViT blocks (biased qkv/proj, GELU MLP), the patch
+    merger (LayerNorm, fc1, fc2) and, for Qwen3-VL, one post-shuffle-norm merger per deepstack layer."""
+    v = config.get("vision_config")
+    if not isinstance(v, Mapping):
+        raise ConfigError(f"config.json ({config.get('model_type')}) has no vision_config")
+    r = Reader(v, "qwen3_vl_vision")
+    h, inter, depth = r.req("hidden_size"), r.req("intermediate_size"), r.req("depth", "num_hidden_layers")
+    out, patch = r.req("out_hidden_size"), r.req("patch_size")
+    temporal = r.opt_int("temporal_patch_size", default=2) or 2
+    channels = r.opt_int("in_channels", default=3) or 3
+    merge = r.opt_int("spatial_merge_size", default=2) or 2
+    positions = r.opt_int("num_position_embeddings", default=2304) or 0
+    merged = h * merge * merge
+    embed = channels * temporal * patch * patch * h + h + positions * h
+    block = 4 * h + (h * 3 * h + 3 * h) + (h * h + h) + (h * inter + inter) + (inter * h + h)
+
+    def merger(norm_width: int) -> int:
+        return 2 * norm_width + (merged * merged + merged) + (merged * out + out)
+
+    deepstack = v.get("deepstack_visual_indexes") or []
+    total = embed + depth * block + merger(h) + len(deepstack) * merger(merged)
+    return total, f"vision tower and patch mergers ({total:,}, modeling_qwen3_vl.py)"
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def split_multimodal(
+    config: Mapping[str, Any], model_type: str
+) -> tuple[Mapping[str, Any], str, int, str | None]:
+    """(text config, text model_type, extra params, note) for vision-language wrappers."""
+    if model_type == "gemma4":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (gemma4) has no text_config")
+        if config.get("audio_config") is not None:
+            raise ConfigError(f"config.json model_type 'gemma4': {GEMMA4}")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        if config.get("vision_config") is None:
+            return text, "gemma4_text", 0, None
+        extra, note = _gemma4_extra(config)
+        return text, "gemma4_text", extra, note
+    if model_type == "gemma3":
+        text = dict(config.get("text_config") or {})
+        text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
+        extra, note = _gemma3_extra(config)
+        return text, "gemma3_text", extra, note
+    if model_type in ("qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25"):
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError(f"config.json ({model_type}) has no text_config")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        text_type = MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
+        extras = {"llama4": _llama4_extra, "mistral3": _mistral3_extra, "kimi_k25": _kimi_k25_extra}
+        if model_type.startswith(("qwen3_vl", "qwen3_5")):
+            extra, note = _qwen3_vl_extra(config)
+            return text, text_type, extra, note
+        if config.get("vision_config") is not None and model_type in extras:
+            extra, note = extras[model_type](config)
+            return text, text_type, extra, note
+        return text, text_type, 0, None
+    if model_type in ("qwen2_5_vl", "qwen2_vl"):
+        text = dict(config)
+        nested = config.get("text_config")
+        if isinstance(nested, Mapping):  # newer exports nest the decoder, older keep it at the top
+            text.update(nested)
+        if model_type == "qwen2_vl":
+            return text, "qwen2", 0, None
+        extra, note = _qwen2_5_vl_extra(config)
+        return text, "qwen2", extra, note
+    return config, model_type, 0, None
