@@ -116,3 +116,31 @@ def test_full_training_peak_within_5_percent() -> None:
     est = c.est_phases["forward"] - c.est_weights - c.est_optimizer
     traced = c.trace_phases["forward"] - c.trace_params - c.trace_optimizer
     assert abs(est / traced - 1) <= TRAIN_TOLERANCE, f"forward activations: {est:,} B vs {traced:,} B"
+
+
+def test_unit_test_config_counts_like_the_model() -> None:
+    """The small config of tests/unit/test_deepseek_v4.py (CSA rate 4, HCA rate 8, two streams, a
+    hash-routed block) built by transformers on the meta device: parameters plus persistent buffers
+    (tid2eid, e_score_correction_bias) equal llmsize's count."""
+    import sys
+    from pathlib import Path
+
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+    from test_deepseek_v4 import spec, v4
+
+    from llmsize.specs.params import total_params
+
+    cfg = {k: v for k, v in v4().items() if k not in ("architectures", "dtype")}
+    config = AutoConfig.for_model(cfg.pop("model_type"), **cfg)
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config)
+    buffers = sum(
+        b.numel()
+        for m in model.modules()
+        for name, b in m.named_buffers(recurse=False)
+        if name not in getattr(m, "_non_persistent_buffers_set", set())
+    )
+    assert sum(p.numel() for p in model.parameters()) + buffers == total_params(spec(v4()))

@@ -50,7 +50,8 @@ def v4(**over: Any) -> dict[str, Any]:
         "num_experts_per_tok": K,
         "num_hash_layers": 1,
         # the published configs list one more entry for the MTP layer
-        "compress_ratios": [0, CSA_RATE, HCA_RATE, 0],
+        # kinds by transformers' fixed ratio table (0 / 4 / 128); the rates from compress_rates
+        "compress_ratios": [0, 4, 128, 0],
         "compress_rates": {"compressed_sparse_attention": CSA_RATE, "heavily_compressed_attention": HCA_RATE},
         "num_nextn_predict_layers": 1,
         "sliding_window": WINDOW,
@@ -209,7 +210,7 @@ def test_fp4_experts_are_priced_as_mxfp4() -> None:
     ("over", "needle"),
     [
         ({"compress_ratios": [0, 4]}, "lists 2 'compress_ratios' for 3 layers"),
-        ({"compress_ratios": [0, 4, 64, 0]}, "each entry must be 0"),
+        ({"compress_ratios": [0, 4, 8, 0]}, "each entry must be 0"),
         ({"index_head_dim": None}, "'index_head_dim'"),
         ({"num_key_value_heads": 4}, "shares one key/value head"),
         ({"o_groups": 3}, "do not split into o_groups 3"),

@@ -3,8 +3,9 @@
 Every rule restates transformers 5.23 `models/deepseek_v4/configuration_deepseek_v4.py`
 (`DeepseekV4Config.__post_init__`) and `modeling_deepseek_v4.py`:
 - layer kinds: `layer_types`, else the per-layer `compress_ratios` the published checkpoints ship
-  (0 = sliding_attention, the CSA rate = compressed_sparse_attention, the HCA rate =
-  heavily_compressed_attention; the list also covers the MTP layers, which come after the decoder's),
+  (0 = sliding_attention, 4 = compressed_sparse_attention, 128 = heavily_compressed_attention,
+  transformers' fixed `_COMPRESS_RATIO_TO_LAYER_TYPE`; the list also covers the MTP layers, which
+  come after the decoder's),
   else transformers' default (two HCA blocks, then HCA / CSA alternating);
 - compression rates: `compress_rates`, else the legacy `compress_rate_csa` / `compress_rate_hca`,
   else 4 and 128;
@@ -58,7 +59,7 @@ def deepseek_v4(r: Reader, warnings: list[str]) -> Fields:
         )
     csa_rate, hca_rate = _rates(r)
     mtp = r.opt_int("num_nextn_predict_layers", default=0) or 0
-    kinds = _layer_kinds(r, L, mtp, csa_rate, hca_rate)
+    kinds = _layer_kinds(r, L, mtp)
     compressed = CompressedKvSpec(
         csa_rate=csa_rate,
         hca_rate=hca_rate,
@@ -120,11 +121,13 @@ def deepseek_v4(r: Reader, warnings: list[str]) -> Fields:
 
 def _need(r: Reader, key: str) -> int:
     value = r.opt_int(key)
-    if not value:
+    if value is None:
         raise ConfigError(
             f"config.json (deepseek_v4) has no {key!r}, which its compressed attention needs",
             hint="pass the model's complete config.json",
         )
+    if value <= 0:
+        raise ConfigError(f"config.json (deepseek_v4) field {key!r} must be positive, not {value}")
     return value
 
 
@@ -154,7 +157,7 @@ def _positive(value: Any, name: str) -> int:
     return value
 
 
-def _layer_kinds(r: Reader, L: int, mtp: int, csa: int, hca: int) -> tuple[str, ...]:
+def _layer_kinds(r: Reader, L: int, mtp: int) -> tuple[str, ...]:
     """layer_types, else compress_ratios (decoder entries first, then the MTP layers'), else the default."""
     explicit = r.get("layer_types")
     ratios = r.get("compress_ratios")
@@ -168,13 +171,15 @@ def _layer_kinds(r: Reader, L: int, mtp: int, csa: int, hca: int) -> tuple[str, 
             )
         return tuple(str(v) for v in values[:L])
     if ratios is not None:
-        table = {0: _SWA, csa: _CSA, hca: _HCA}
+        # configuration_deepseek_v4.py _COMPRESS_RATIO_TO_LAYER_TYPE: the kinds are keyed by these
+        # values whatever compress_rates says (the rates come from compress_rates)
+        table = {0: _SWA, 4: _CSA, 128: _HCA}
         values = _listed(ratios, "compress_ratios", L, mtp)
         bad = sorted({repr(v) for v in values if isinstance(v, bool) or v not in table})
         if bad:
             raise ConfigError(
                 f"config.json (deepseek_v4) field 'compress_ratios' has {', '.join(bad)}; each entry must be "
-                f"0 (sliding window only), {csa} (CSA) or {hca} (HCA)"
+                "0 (sliding window only), 4 (CSA) or 128 (HCA)"
             )
         return tuple(table[v] for v in values[:L])
     rest = tuple(_CSA if i % 2 else _HCA for i in range(max(L - 2, 0)))
