@@ -68,12 +68,7 @@ def test_weights_and_kv_equal_the_model_to_the_byte(entry: catalog.CatalogEntry)
     prompt = 24
     context = (max(windows) + 8) if windows else prompt + 8
     wl = Workload(context=context, prompt_tokens=prompt, batch=2)
-    c = compare(
-        config,
-        wl,
-        name=entry.name,
-        num_layers=layers_for(config),
-    )
+    c = compare(config, wl, name=entry.name, num_layers=layers_for(config))
     assert c.est_weights == c.trace_params, (
         f"weights: estimated {c.est_weights:,} B, model {c.trace_params:,} B"
     )
