@@ -254,8 +254,8 @@ def _window_update(
     separately (two tensors) on sliding-only layers; V4's HCA/CSA cache one shared tensor. Returns
     the keys attention reads and their number of positions."""
     hd = spec.head_dim
-    if cache is None:
-        return kv, d.s
+    if cache is None:  # training: attention reads the projection itself (a second reference)
+        return w.op("window keys", kv.nbytes, [kv], view_of=kv), d.s
     tokens = d.s if cache.tokens is None else cache.tokens
     copies = 1 if kind in COMPRESSED_KINDS else 2
     news = [w.new("window cat", d.b * tokens * hd * d.e) for _ in range(copies)]
