@@ -554,11 +554,12 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
 def lora_targets(wl: Workload, model_type: str, model: Any = None) -> Any:
     """--lora-targets for peft: all-linear, the names given, or peft's default for the model type
     (peft utils/constants.py); where peft has none it would refuse, and llmsize assumes all-linear.
-    On the Mamba model types peft refuses LoRA on `out_proj`, all-linear means every other linear
-    layer (estimate/adapters.py PEFT_MAMBA_INCOMPATIBLE), listed from `model`.
+    On the Mamba model types peft refuses LoRA on `out_proj`, so all-linear means every other linear
+    layer; on DeepSeek V4 every one but its grouped o_a_proj (estimate/adapters.py
+    PEFT_UNWRAPPABLE), listed from `model`.
 
     The tracer and the real cpu/cuda runs share this rule, so both wrap the same modules."""
-    from llmsize.estimate.adapters import PEFT_MAMBA_INCOMPATIBLE
+    from llmsize.estimate.adapters import PEFT_UNWRAPPABLE
 
     if wl.lora_targets is None:
         from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
@@ -570,7 +571,7 @@ def lora_targets(wl: Workload, model_type: str, model: Any = None) -> Any:
         everything = any(t.lower() == "all-linear" for t in wl.lora_targets)
     if not everything:
         return list(wl.lora_targets or ())
-    skip = PEFT_MAMBA_INCOMPATIBLE.get(model_type)
+    skip = PEFT_UNWRAPPABLE.get(model_type)
     if skip is None or model is None:
         return "all-linear"
     import torch

@@ -165,8 +165,8 @@ class Transformers(BaseEngine):
             # peft 0.21 wraps DeepseekV4GroupedLinear (o_a_proj, an nn.Linear subclass whose forward
             # multiplies per group) as a plain Linear: the adapter's output shape does not match
             out.append(
-                "peft 0.21 cannot train LoRA on DeepSeek V4's grouped o_a_proj (the forward fails): "
-                "target the other linear layers"
+                "all-linear leaves DeepSeek V4's grouped o_a_proj out: peft 0.21 wraps it as a plain "
+                "Linear and the forward fails"
             )
         if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:
             out.append(
