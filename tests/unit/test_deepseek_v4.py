@@ -241,3 +241,13 @@ def test_v4_on_vllm_exits_2_naming_the_engine(capsys: pytest.CaptureFixture[str]
         llmsize.cli.main(["estimate", "DeepSeek-V4-Flash", "--engine", "vllm"])
     assert exc.value.code == 2
     assert "vLLM" in capsys.readouterr().err
+
+
+def test_lora_all_linear_leaves_the_grouped_output_projection_out() -> None:
+    from llmsize.estimate.adapters import resolve_targets
+
+    targets = resolve_targets(spec(v4()), Workload(mode="lora"))
+    # peft 0.21 wraps DeepseekV4GroupedLinear as a plain Linear and the forward fails
+    assert "o_a_proj" not in targets.names
+    assert {"q_a_proj", "q_b_proj", "kv_proj", "o_b_proj", "weights_proj"} <= set(targets.names)
+    assert "o_a_proj" in targets.note
