@@ -142,7 +142,7 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
                 LoraTargets(
                     _all_linear(linear, spec),
                     f"PEFT has no default LoRA targets for model_type {spec.model_type!r} (it asks for "
-                    "target_modules); assuming all-linear" + _mamba_note(spec),
+                    "target_modules); assuming all-linear" + _unwrappable_note(spec),
                 ),
                 all_linear=True,
             )
@@ -154,7 +154,7 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
                 LoraTargets(
                     _all_linear(linear, spec),
                     f"PEFT's default targets {default} do not exist here; assuming all-linear"
-                    + _mamba_note(spec),
+                    + _unwrappable_note(spec),
                 ),
                 all_linear=True,
             )
@@ -163,7 +163,7 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
             LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}"),
         )
     if any(t.lower() == ALL_LINEAR for t in requested):
-        note = "LoRA targets: all-linear (every nn.Linear except lm_head)" + _mamba_note(spec)
+        note = "LoRA targets: all-linear (every nn.Linear except lm_head)" + _unwrappable_note(spec)
         if spec.is_moe and not _converts(spec):
             note += "; routed experts are 3-D parameters in transformers >= 5 and are not wrapped"
         return _convert_moe(spec, LoraTargets(_all_linear(linear, spec), note), all_linear=True)
@@ -216,7 +216,7 @@ def _all_linear(linear: Iterable[str], spec: ModelSpec) -> tuple[str, ...]:
     return tuple(sorted(n for n in linear if n not in skip))
 
 
-def _mamba_note(spec: ModelSpec) -> str:
+def _unwrappable_note(spec: ModelSpec) -> str:
     if spec.model_type in PEFT_MAMBA_INCOMPATIBLE:
         return "; without the Mamba mixers' out_proj, which peft refuses to wrap on this model type"
     if spec.model_type in PEFT_UNWRAPPABLE:
