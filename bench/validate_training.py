@@ -30,6 +30,14 @@ US = "https://github.com/unslothai/unsloth/blob/3d4f236155f144a295578b7a2ab47b1e
 TT_ATTN = (
     "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"  # lora_attn_modules q,v,output + apply_lora_to_mlp
 )
+# The "Memory and training speed" rows were added by torchtune commit 30b8519e8 (2024-09-24, #1664);
+# the recipe configs of that commit (recipes/configs/llama3_1/*.yaml) set the LoRA targets measured:
+# 8B_lora_single_device q,v (rank 8); 8B_qlora_single_device q,k,v,output + MLP (rank 8);
+# 70B_lora q,k,v (rank 16); 405B_qlora q,k,v,output + MLP (rank 16, fused AdamW, CrossEntropyLoss).
+TT_CFG = "https://github.com/pytorch/torchtune/tree/30b8519e8/recipes/configs/llama3_1"
+TT_8B_LORA = "q_proj,v_proj"
+TT_QLORA = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
+TT_70B_LORA = "q_proj,k_proj,v_proj"
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,7 @@ class Row:
 TT_8B = "--framework torchtune --context 2048 --batch 2 --compile"
 TT_3B = "Llama-3.2-3B --framework torchtune --mode full --context 4096 --batch 2"
 TT_3B_FLAGS = "--loss full --no-gradient-checkpointing --no-optimizer-in-backward --optimizer adamw-fused"
-COMPILE = "torch.compile: the loss's fusion modelled, the blocks' not"
+COMPILE = "torch.compile: each block and the loss (compiled_blocks.py)"
 ROWS: list[Row] = [
     Row(
         f"{TT} (Memory and training speed)",
@@ -59,8 +67,8 @@ ROWS: list[Row] = [
     ),
     Row(
         f"{TT} (Memory and training speed)",
-        "Llama 3.1 8B LoRA r8, 1x RTX 4090, bs 2, packed 2048",
-        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_ATTN} {TT_8B}",
+        "Llama 3.1 8B LoRA r8 (q,v), 1x RTX 4090, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_8B_LORA} {TT_8B}",
         16.2,
         "allocated",
         True,
@@ -68,8 +76,8 @@ ROWS: list[Row] = [
     ),
     Row(
         f"{TT} (Memory and training speed)",
-        "Llama 3.1 8B QLoRA r8, 1x RTX 4090, bs 2, packed 2048",
-        f"Llama-3.1-8B --mode qlora --lora-rank 8 --lora-targets {TT_ATTN} {TT_8B}",
+        "Llama 3.1 8B QLoRA r8 (q,k,v,o + MLP), 1x RTX 4090, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode qlora --lora-rank 8 --lora-targets {TT_QLORA} {TT_8B}",
         7.4,
         "allocated",
         True,
@@ -87,12 +95,45 @@ ROWS: list[Row] = [
     ),
     Row(
         f"{TT} (Memory and training speed)",
-        "Llama 3.1 70B LoRA r16, 8x A100, FSDP",
-        f"Llama-3.1-70B --mode lora --lora-rank 16 --lora-targets {TT_ATTN} {TT_8B} --zero 3 --num-gpus 8",
+        "Llama 3.1 70B LoRA r16 (q,k,v), 8x A100, FSDP",
+        f"Llama-3.1-70B --mode lora --lora-rank 16 --lora-targets {TT_70B_LORA} {TT_8B} "
+        "--zero 3 --num-gpus 8",
         27.6,
         "allocated",
         True,
         COMPILE,
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 8B full, 1x A6000, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode full {TT_8B} --no-gradient-checkpointing",
+        37.4,
+        "allocated",
+        False,
+        COMPILE + "; the A6000 run's settings are not stated: activation checkpointing off assumed "
+        "(the 4090 row of the same recipe fits in 18.9 GiB with it on)",
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 8B LoRA r8 (q,v), 1x A6000, bs 2, packed 2048",
+        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets {TT_8B_LORA} {TT_8B} "
+        "--no-gradient-checkpointing",
+        30.3,
+        "allocated",
+        False,
+        COMPILE + "; the A6000 run's settings are not stated: activation checkpointing off assumed",
+    ),
+    Row(
+        f"{TT} (Memory and training speed)",
+        "Llama 3.1 405B QLoRA r16 (q,k,v,o + MLP), 8x A100, FSDP",
+        f"Llama-3.1-405B --mode qlora --lora-rank 16 --lora-targets {TT_QLORA} {TT_8B} --zero 3 --num-gpus 8 "
+        "--loss full --optimizer adamw-fused",
+        44.8,
+        "allocated",
+        False,
+        COMPILE + "; published as 44.8 GB (unit unclear); with batch 2 x 2048 the 126 checkpointed block "
+        "inputs (15.8 GiB) and the NF4 shard (25 GiB) already take 41 GiB, so the run's batch or "
+        "checkpointing likely differed from the stated setup",
     ),
     Row(
         f"{TT} (Optimization flags)",
@@ -185,6 +226,65 @@ ROWS: list[Row] = [
         COMPILE,
     ),
 ]
+# fms-acceleration's reference benchmarks (A100 80GB; transformers 4.48.1, torch 2.4.1, peft 0.13.2):
+# scripts/benchmarks/{scenarios,defaults}.yaml and benchmark.py defaults: alpaca packed to 4096 tokens,
+# flash attention, gradient checkpointing, Trainer's `adamw_torch` (torch AdamW: foreach on CUDA),
+# weights loaded in bf16 without --bf16 (pure bf16 states), FSDP FULL_SHARD on 2 GPUs; the peak is
+# the Trainer's torch.cuda.max_memory_allocated.
+FMS = (
+    "https://github.com/foundation-model-stack/fms-acceleration/blob/"
+    "24bdadb228e2d55bc0c69deec034b86a73da6917/scripts/benchmarks/refs/a100_80gb.csv"
+)
+FMS_BASE = (
+    "Mistral-7B-v0.1 --framework trainer --context 4096 --attention flash --gradient-checkpointing "
+    "--optimizer adamw-foreach"
+)
+FMS_LORA = "--mode lora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj"
+FMS_LOSS = (
+    "transformers 4.48's ForCausalLMLoss also keeps a shifted fp32 copy of the logits, which 5.23 "
+    "(modelled) does not; LoRA dropout 0.1 not modelled"
+)
+for gpus, per_device, published in ((1, 4, 67.46), (1, 8, 67.46), (2, 2, 33.74), (2, 4, 33.74)):
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"Mistral 7B full, {gpus}x A100 80GB{' FSDP' if gpus == 2 else ''}, bs {per_device}, packed 4096",
+            f"{FMS_BASE} --mode full --no-master-weights --batch {per_device}{shard}",
+            published,
+            "allocated",
+            True,
+            "peak at foreach AdamW's step, the same for both batch sizes as published",
+        )
+    )
+for gpus, per_device, published in ((1, 4, 24.87), (1, 8, 36.08), (2, 2, 14.10), (2, 4, 20.45)):
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"Mistral 7B LoRA r16 (q,k,v,o), {gpus}x A100 80GB, bs {per_device}, packed 4096",
+            f"{FMS_BASE} {FMS_LORA} --batch {per_device}{shard}",
+            published,
+            "allocated",
+            False,
+            FMS_LOSS,
+        )
+    )
+for gpus, per_device, published in ((1, 4, 19.25), (1, 8, 34.46), (2, 2, 8.78), (2, 4, 14.87)):
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"Mistral 7B QLoRA (bnb) r16 (q,k,v,o), {gpus}x A100 80GB, bs {per_device}, packed 4096",
+            f"{FMS_BASE} {FMS_LORA.replace('lora', 'qlora', 1)} --batch {per_device}{shard}",
+            published,
+            "allocated",
+            False,
+            FMS_LOSS + "; prepare_model_for_kbit_training's fp32 embeddings, norms and head are "
+            "modelled as weights, not the fp32 residual stream they cause (bnb Linear4bit returns its "
+            "input's dtype): block inputs and checkpoints are fp32 in the run",
+        )
+    )
 UNSLOTH_ROWS = [
     (8, 2972, None),
     (12, 21848, 932),
@@ -194,6 +294,14 @@ UNSLOTH_ROWS = [
     (48, 191728, 15502),
     (80, 342733, 28454),
 ]
+# Llama 3.3 70B, same README table and method (4-bit QLoRA r32 on all linear layers, batch 1)
+UNSLOTH_70B_ROWS = [(48, 12106, None), (80, 89389, 6916)]
+UNSLOTH_NOTE = (
+    "largest context that fitted: the card is an upper bound. Unsloth's code puts the peak in the "
+    "recomputed last block's LoRA_MLP backward; the table's slope (222 KiB/token for 8B, 434 for 70B: "
+    "27 hidden-sized bf16 tensors per token for both) is 1.3x what that code keeps allocated, "
+    "likely the caching allocator's reserve (Unsloth reports max_memory_reserved), not modelled"
+)
 for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
     base = (
         "Llama-3.1-8B-Instruct --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 "
@@ -207,8 +315,7 @@ for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
             gb,
             "card",
             False,
-            "largest context that fitted: the card is an upper bound; Unsloth's fused LoRA/MLP kernels "
-            "not modelled",
+            UNSLOTH_NOTE,
         )
     )
     if hf_ctx:
@@ -217,6 +324,35 @@ for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
                 f"{US} (Llama 3.1 8B max. context)",
                 f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
                 f"{base} --framework trainer --context {hf_ctx}",
+                gb,
+                "card",
+                False,
+                "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
+            )
+        )
+
+for gb, unsloth_ctx, hf_ctx in UNSLOTH_70B_ROWS:
+    base70 = (
+        "Llama-3.3-70B-Instruct --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 "
+        "--attention flash"
+    )
+    ROWS.append(
+        Row(
+            f"{US} (Llama 3.3 70B max. context)",
+            f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
+            f"{base70} --framework unsloth --context {unsloth_ctx}",
+            gb,
+            "card",
+            False,
+            UNSLOTH_NOTE,
+        )
+    )
+    if hf_ctx:
+        ROWS.append(
+            Row(
+                f"{US} (Llama 3.3 70B max. context)",
+                f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
+                f"{base70} --framework trainer --context {hf_ctx}",
                 gb,
                 "card",
                 False,

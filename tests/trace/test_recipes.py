@@ -22,6 +22,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("fused-adamw", {**FULL, "optimizer": "adamw-fused"}),
     ("optimizer-in-backward", {**FULL, "optimizer_in_backward": True}),
     ("chunked-loss", {**FULL, "loss": "chunked"}),
+    # TRL's chunked_nll: 256-token chunks under torch.utils.checkpoint
+    ("chunked-recompute-loss", {**FULL, "loss": "chunked-recompute"}),
     ("fused-loss", {**FULL, "loss": "fused"}),
     ("trl-lora", {**LORA, "framework": "trl"}),
     ("fused-loss-lora", {**LORA, "framework": "plain", "loss": "fused"}),

@@ -106,3 +106,124 @@ def test_paged_32bit_adamw_keeps_fp32_states_outside_the_total() -> None:
     fused = estimate(spec, Workload(mode="qlora", optimizer="adamw-fused", context=1024))
     assert est.paged_bytes == fused.optimizer_bytes > 0  # fp32 adapters: the same 8 B/param
     assert est.optimizer_bytes == 0
+
+
+@pytest.mark.parametrize(
+    ("kw", "compiled"),
+    [
+        # full_finetune_single_device calls training.compile_loss and drops the compiled module
+        ({"mode": "full", "loss": "full"}, False),
+        # lora_finetune_single_device assigns it: `self._loss_fn = training.compile_loss(...)`
+        ({"mode": "lora", "loss": "full"}, True),
+        # lora_finetune_distributed drops it again
+        ({"mode": "lora", "loss": "full", "num_gpus": 2, "zero": 3}, False),
+        # a chunked loss compiles its method in place, whichever recipe runs it
+        ({"mode": "full", "loss": "chunked"}, True),
+    ],
+)
+def test_torchtune_compiles_the_loss_where_its_recipe_keeps_the_result(
+    kw: dict[str, object], compiled: bool
+) -> None:
+    r = recipe(Workload(framework="torchtune", compile=True, **kw))  # type: ignore[arg-type]
+    assert r.compiled_loss is compiled
+    assert r.logits_fp32 is (kw["loss"] == "full")  # TransformerDecoder: self.output(h).float()
+
+
+def test_compiling_the_blocks_keeps_less_than_eager() -> None:
+    """torch.compile's partitioner recomputes the norms' fp32 copies and silu(gate) in backward."""
+    spec = llama3_8b_spec()
+    base = Workload(
+        mode="full", framework="plain", loss="chunked", context=4096, gradient_checkpointing=False
+    )
+    eager = estimate(spec, base).activations_bytes
+    compiled = estimate(spec, base.model_copy(update={"compile": True})).activations_bytes
+    fp32_norm_copies_and_silu = (2 * 4 * spec.hidden_size + 2 * spec.intermediate_size) * 4096
+    assert eager - compiled >= fp32_norm_copies_and_silu * (spec.num_layers - 1)
+
+
+def test_unsloth_offload_keeps_no_block_but_the_one_recomputed() -> None:
+    """Unsloth_Offloaded_Gradient_Checkpointer copies each block's input to the host and prefetches
+    nothing: against Unsloth's plain checkpointing, which keeps every block's input on the GPU, the
+    last block's backward holds all L-2 inputs fewer (the first block's input is the embeddings,
+    live either way), not L-4 as with torchtune's two blocks in flight."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "qlora", "lora_targets": ("all-linear",), "context": 16384, "framework": "unsloth"}
+    offloaded = Workload(**kw)  # type: ignore[arg-type]
+    kept = Workload(activation_offloading=False, **kw)  # type: ignore[arg-type]
+    assert recipe(offloaded).unsloth_checkpointing and recipe(offloaded).activation_offloading
+    saved = estimate(spec, kept).activations_bytes - estimate(spec, offloaded).activations_bytes
+    assert saved == (spec.num_layers - 2) * 16384 * spec.hidden_size * 2
+
+
+def test_padding_free_sizes_on_the_real_tokens() -> None:
+    """A flattened batch of 8 sequences of 512 real tokens keeps what 8 full rows of 512 keep with
+    flash attention (varlen: attention stays per sequence), far less than rows padded to 4096."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "lora", "framework": "trl", "attention": "flash", "batch": 8}
+    flat = estimate(spec, Workload(context=512, padding_free=True, **kw)).activations_bytes  # type: ignore[arg-type]
+    rows = estimate(spec, Workload(context=512, **kw)).activations_bytes  # type: ignore[arg-type]
+    padded = estimate(spec, Workload(context=4096, **kw)).activations_bytes  # type: ignore[arg-type]
+    assert flat == pytest.approx(rows, rel=0.01)
+    assert flat < padded / 4
+
+
+def test_padding_free_with_sdpa_builds_the_block_diagonal_mask() -> None:
+    """transformers' create_causal_mask detects the packed position_ids and, for SDPA, materialises
+    a tokens x tokens mask over the flattened row (masking_utils.find_packed_sequence_indices)."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "lora", "framework": "trl", "batch": 16, "context": 2048, "padding_free": True}
+    sdpa = estimate(spec, Workload(attention="sdpa", **kw)).activations_bytes  # type: ignore[arg-type]
+    flash = estimate(spec, Workload(attention="flash", **kw)).activations_bytes  # type: ignore[arg-type]
+    tokens = 16 * 2048
+    assert sdpa - flash >= tokens * tokens  # at least the boolean mask
+
+
+def test_padding_free_needs_training() -> None:
+    with pytest.raises(ValueError, match="padding-free"):
+        Workload(mode="inference", padding_free=True)
+
+
+def test_hf_qlora_keeps_the_unquantized_tensors_in_fp32() -> None:
+    """peft's prepare_model_for_kbit_training (called by TRL's prepare_peft_model and by every
+    transformers QLoRA recipe) casts each fp16/bf16 parameter that is not Params4bit to fp32:
+    embeddings, lm_head and norms cost 2 bytes more each; Unsloth does not call it."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "qlora", "context": 2048}
+    trl = estimate(spec, Workload(framework="trl", **kw))  # type: ignore[arg-type]
+    unsloth = estimate(spec, Workload(framework="unsloth", **kw))  # type: ignore[arg-type]
+    h, layers = spec.hidden_size, spec.num_layers
+    upcast = 2 * (2 * spec.vocab_size * h + (2 * layers + 1) * h)
+    assert trl.weights_bytes - unsloth.weights_bytes == upcast
+    assert recipe(Workload(framework="trl", **kw)).kbit_fp32  # type: ignore[arg-type]
+    assert not recipe(Workload(framework="llamafactory", **kw)).kbit_fp32  # type: ignore[arg-type]
+
+
+def test_kbit_prepared_qlora_keeps_fp32_block_inputs() -> None:
+    """After prepare_model_for_kbit_training the embeddings are fp32, so is the residual stream, and
+    gradient checkpointing keeps every block's input in fp32 (2 bytes more per element than a
+    bf16 stream); a ZeRO/FSDP run gathers bf16 parameters and keeps a bf16 stream."""
+    spec = llama3_8b_spec()
+    tokens = 8192
+    kw = {"mode": "qlora", "context": tokens, "loss": "full", "optimizer": "adamw-fused"}
+    kbit = estimate(spec, Workload(framework="trl", **kw))  # type: ignore[arg-type]
+    plain = estimate(spec, Workload(framework="llamafactory", **kw))  # type: ignore[arg-type]
+    checkpoints = (spec.num_layers - 1) * tokens * spec.hidden_size * 2
+    assert kbit.activations_bytes - plain.activations_bytes >= checkpoints
+    sharded = {"zero": 3, "num_gpus": 2}
+    assert not recipe(Workload(framework="trl", **kw, **sharded)).kbit_fp32  # type: ignore[arg-type]
+
+
+def test_trl_chunked_nll_recomputes_each_chunk() -> None:
+    """TRL's chunked_nll (sft_trainer.py _chunked_cross_entropy_loss) checkpoints every 256-token
+    chunk: the logits never outlive their chunk, so the loss grows with tokens x hidden, not with
+    tokens x vocabulary as a chunked loss that keeps each chunk's log-softmax does."""
+    assert recipe(Workload(mode="lora", framework="trl")).loss is Loss.CHUNKED_RECOMPUTE
+    spec = llama3_8b_spec()
+
+    def act(context: int, loss: str) -> int:
+        wl = Workload(mode="lora", framework="trl", loss=loss, context=context)  # type: ignore[arg-type]
+        return estimate(spec, wl).activations_bytes
+
+    grow_kept = act(16384, "chunked") - act(8192, "chunked")
+    grow_recomputed = act(16384, "chunked-recompute") - act(8192, "chunked-recompute")
+    assert grow_recomputed < grow_kept / 2

@@ -111,7 +111,8 @@ LossOpt = Annotated[
     Loss | None,
     typer.Option(
         "--loss",
-        help="Cross-entropy: full fp32 logits, chunked, or fused linear CE (default: the framework's).",
+        help="Cross-entropy: full fp32 logits, chunked, chunked-recompute (TRL chunked_nll) or fused linear "
+        "CE (default: the framework's).",
         rich_help_panel=_TRAIN,
     ),
 ]
@@ -141,7 +142,18 @@ GradAccumOpt = Annotated[
 CompileOpt = Annotated[
     bool,
     typer.Option(
-        "--compile", help="torch.compile the loss (torchtune compile: True).", rich_help_panel=_TRAIN
+        "--compile",
+        help="torch.compile each decoder layer and the loss (torchtune compile: True).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+PaddingFreeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--padding-free",
+        help="Training batches flattened into one row without padding (TRL padding_free); --context is "
+        "then the mean tokens per sequence.",
+        rich_help_panel=_TRAIN,
     ),
 ]
 LigerOpt = Annotated[
@@ -249,6 +261,7 @@ def build_workload(
     grad_accum: int = 1,
     compile: bool = False,
     liger: bool = False,
+    padding_free: bool = False,
     offload_optimizer: Offload = Offload.NONE,
     offload_params: Offload = Offload.NONE,
     attention: Attention | None = None,
@@ -293,6 +306,7 @@ def build_workload(
             gradient_accumulation=grad_accum,
             compile=compile,
             liger=liger,
+            padding_free=padding_free,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,
@@ -335,6 +349,7 @@ WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
     "grad_accum",
     "compile",
     "liger",
+    "padding_free",
     "offload_optimizer",
     "offload_params",
 )

@@ -10,10 +10,13 @@ from, at the version modelled:
 - trainer: transformers 5.23 `Trainer`: `TrainingArguments.optim` defaults to
   `adamw_torch_fused` (training_args.py), `gradient_checkpointing=False`; LoRA/QLoRA runs prepare
   the model with peft's `prepare_model_for_kbit_training(use_gradient_checkpointing=True)`, so
-  adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it).
+  adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it); that call also casts
+  the embeddings, norms and lm_head to fp32 (kbit_upcast.py; TRL and Axolotl make it too).
 - trl: TRL 1.x `SFTConfig` (trl/trainer/sft_config.py, commit 016013e): `gradient_checkpointing`
-  defaults to True, `bf16` to True, `loss_type` to `chunked_nll` (the lm_head applied and the
-  cross-entropy taken chunk by chunk); the optimizer is Trainer's.
+  defaults to True, `bf16` to True, `loss_type` to `chunked_nll`: sft_trainer.py
+  `_chunked_cross_entropy_loss` gathers the valid tokens and runs the lm_head and cross-entropy on
+  256 of them at a time, each chunk under `torch.utils.checkpoint` (loss_walk.py); the optimizer
+  is Trainer's.
 - unsloth: Unsloth 2025.x: `use_gradient_checkpointing="unsloth"` offloads each checkpointed
   layer input to host RAM (unsloth_zoo gradient_checkpointing.py), the loss is its fused linear
   cross-entropy (unsloth_zoo fused_losses), and its notebooks train with `optim="adamw_8bit"`.
@@ -33,8 +36,7 @@ from dataclasses import dataclass
 
 from llmsize.estimate.workload import Framework, Loss, Mode, Optimizer, Workload
 
-# REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py);
-# TRL's chunked_nll uses the same order of magnitude of chunks.
+# REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py).
 DEFAULT_LOSS_CHUNKS = 8
 
 VERSIONS: dict[Framework, str] = {
@@ -63,6 +65,10 @@ class Recipe:
     master_weights: bool  # default fp32 master copy for full training in fp16/bf16
     defaults: tuple[str, ...]  # the settings taken from the framework, for the assumptions
     fast_kernels: bool = False  # Unsloth's LoRA, MLP, RMSNorm and RoPE kernels
+    logits_fp32: bool = False  # the model returns fp32 logits (torchtune without a chunked loss)
+    compiled_loss: bool = False  # --compile reaches the loss (not torchtune's full-FT plain CE)
+    unsloth_checkpointing: bool = False  # Unsloth's own checkpoint Function (see activations/candidates.py)
+    kbit_fp32: bool = False  # QLoRA through peft's prepare_model_for_kbit_training (weights.py)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -76,6 +82,9 @@ class Recipe:
             "activation_offloading": self.activation_offloading,
             "master_weights_default": self.master_weights,
             "unsloth_kernels": self.fast_kernels,
+            "compiled_loss": self.compiled_loss,
+            "logits_fp32": self.logits_fp32,
+            "kbit_fp32_casts": self.kbit_fp32,
             "defaults_assumed": list(self.defaults),
         }
 
@@ -99,7 +108,9 @@ def _default_checkpointing(fw: Framework, mode: Mode) -> bool:
 
 
 def _default_loss(fw: Framework) -> Loss:
-    if fw in (Framework.TRL, Framework.TORCHTUNE):
+    if fw is Framework.TRL:
+        return Loss.CHUNKED_RECOMPUTE
+    if fw is Framework.TORCHTUNE:
         return Loss.CHUNKED
     if fw is Framework.UNSLOTH:
         return Loss.FUSED
@@ -148,7 +159,53 @@ def recipe(wl: Workload) -> Recipe:
     fast = fw is Framework.UNSLOTH
     if fast:
         notes.append("Unsloth's LoRA/MLP/RMSNorm/RoPE kernels")
-    return Recipe(fw, optimizer, gc, loss, chunks, in_bwd, offload, adapter_bytes, master, tuple(notes), fast)
+    # torchtune's TransformerDecoder.unembed (modules/transformer.py) returns `self.output(h).float()`
+    # unless the loss takes the hidden states or chunked logits: the full loss gets fp32 logits
+    logits_fp32 = fw is Framework.TORCHTUNE and loss is Loss.FULL
+    compiled_loss = wl.compile and not _loss_compile_dropped(fw, wl, loss)
+    if wl.compile and not compiled_loss:
+        notes.append("the plain cross-entropy runs eager (torchtune drops compile_loss's result)")
+    return Recipe(
+        fw,
+        optimizer,
+        gc,
+        loss,
+        chunks,
+        in_bwd,
+        offload,
+        adapter_bytes,
+        master,
+        tuple(notes),
+        fast,
+        logits_fp32,
+        compiled_loss,
+        fw is Framework.UNSLOTH and gc,
+        _kbit_fp32(fw, wl),
+    )
+
+
+def _kbit_fp32(fw: Framework, wl: Workload) -> bool:
+    """Whether QLoRA runs on peft's `prepare_model_for_kbit_training` fp32 casts (kbit_upcast.py).
+
+    TRL (trl/models/utils.py prepare_peft_model) and Axolotl call it for k-bit models, as every
+    transformers QLoRA recipe does; LLaMA-Factory, Unsloth and torchtune prepare the model their
+    own way. A sharded run undoes the casts: DeepSpeed with bf16 converts the module to bf16
+    (`engine._configure_distributed_model`), FSDP's mixed precision gathers bf16 parameters.
+    """
+    return (
+        wl.mode is Mode.QLORA and wl.zero == 0 and fw in (Framework.TRAINER, Framework.TRL, Framework.AXOLOTL)
+    )
+
+
+def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:
+    """torchtune's `training.compile_loss` (training/_compile.py) compiles a chunked loss's method in
+    place but returns `torch.compile(loss)` for a plain loss module; only lora_finetune_single_device
+    assigns the result (`self._loss_fn = training.compile_loss(...)`), the full fine-tuning and the
+    distributed recipes call it and drop it, so their plain cross-entropy runs eager."""
+    if fw is not Framework.TORCHTUNE or loss is not Loss.FULL:
+        return False
+    single_device_lora = wl.mode in (Mode.LORA, Mode.QLORA) and wl.num_gpus == 1
+    return not single_device_lora
 
 
 def recipe_note(r: Recipe) -> str:

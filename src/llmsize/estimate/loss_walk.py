@@ -7,6 +7,13 @@
   the kept positions are gathered (`index_select`, a copy), then per chunk of tokens the lm_head,
   `.float()` and `cross_entropy`. Each chunk's fp32 log-softmax is still kept for backward; what
   chunking saves is the full-size bf16 logits and fp32 copy.
+- chunked-recompute: TRL's `chunked_nll` (trl/trainer/sft_trainer.py `_chunked_cross_entropy_loss`
+  and `_chunk`, commit 016013e): the shifted hidden states are flattened (a copy when batch > 1) and
+  the valid tokens gathered (`hidden[order]`, a copy checkpointing then keeps); chunks of 256 tokens
+  (`_CHUNKED_LM_HEAD_CHUNK_SIZE`) each run `h.float() @ w.float().t()`, log-softmax, nll and the
+  entropy under non-reentrant `torch.utils.checkpoint`, so their logits exist only while that
+  chunk runs: once in forward, and again in backward, recomputed up to what the loss's backward
+  needs (the fp32 copy of the head, the log-probabilities) beside the gradients of the logits.
 - fused: Liger's `LigerFusedLinearCrossEntropyFunction` (liger_kernel/ops/fused_linear_cross_entropy.py)
   and Unsloth's fused loss: the gradient is computed in the forward, chunk by chunk (chunk rows =
   next power of two of BT / ceil(V / H)); only `grad_input` (BT x H) and, when the head trains,
@@ -15,9 +22,9 @@
 Under torch.compile (torchtune `compile: True` compiles the loss), inductor fuses the upcast,
 log-softmax and nll into reductions: no fp32 copy or fp32 log-softmax of the logits is made, and
 its partitioner (torch/_functorch/partitioners.py `min_cut_rematerialization_partition`) keeps the
-cheapest tensors for backward: the bf16 logits and one fp32 log-sum-exp per row; backward makes
-the bf16 gradient of the logits directly. What compile does to the blocks (fusing norms and
-activations) is not modelled.
+cheapest tensors for backward: the logits as they came in (bf16, or fp32 when the model upcast
+them) and an fp32 max and log-sum-exp per row (checked on CPU with torch 2.13); backward makes
+the gradient of the logits directly. What compile does to the blocks: compiled_blocks.py.
 """
 
 from __future__ import annotations
@@ -69,7 +76,7 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
                 bwd_tmp=vocab * h * d.e if full and not last else 0,
             )
         w.drop(hc)
-        if d.compiled:
+        if d.compiled_loss:
             part = compiled_cross_entropy(w, logits, r, f"chunk {i} cross_entropy (compiled)")
             w.drop(logits)
             total = part if total is None else _sum(w, total, part)
@@ -118,10 +125,59 @@ def _fused(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     return loss
 
 
+# REFERENCE: TRL trl/trainer/sft_trainer.py `_CHUNKED_LM_HEAD_CHUNK_SIZE = 256` (valid tokens per chunk)
+TRL_CHUNK_TOKENS = 256
+
+
+def _chunked_recompute(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
+    h, vocab = spec.hidden_size, spec.vocab_size
+    full = d.train and not d.lora
+    rows = d.b * d.logits_tokens
+    c = np.minimum(rows, TRL_CHUNK_TOKENS)
+    eh = xn.elem or d.e  # fp32 hidden states after prepare_model_for_kbit_training (kbit_upcast.py)
+    # `.float()` copies the head unless it is fp32 already (the kbit-prepared QLoRA head)
+    head32 = 0 if d.res else vocab * h * 4
+    # hidden_states[..., :-1, :].reshape(-1, H) copies unless the batch is one row
+    flat = w.new("shifted hidden flattened", np.where(np.asarray(d.b) > 1, rows * h * eh, 0))
+    order = w.new("argsort order", rows * 8)
+    gathered = w.op("valid tokens gathered", rows * h * eh, [xn])
+    w.drop(flat)
+    # forward, no grad: the fp32 head copy beside the chunk's fp32 logits, then log_p, exp and the
+    # entropy product
+    w.tmp("chunk: head .float() + logits", head32 + c * h * 4 + c * vocab * 4)
+    w.tmp("chunk: logits, log_softmax, exp, entropy", 4 * c * vocab * 4)
+    # backward of a chunk: the recomputation stops once the loss's saved tensors exist (checkpoint's
+    # early stop; the entropy branch needs no gradient). log_softmax's backward holds the head copy,
+    # log_p and the gradients of log_p and of the logits; with a trained head, mm's backward then
+    # holds the head copy, the logits' gradient and the head's fp32 gradient, and the cast back
+    # that fp32 gradient beside its bf16 copy (the `.grad` the walk already counts)
+    logits_bwd = head32 + 3 * c * vocab * 4
+    if full:
+        mm_bwd = head32 + c * vocab * 4 + vocab * h * 4
+        # after the first chunk, each chunk's bf16 gradient is a fresh tensor summed into `.grad`
+        fresh = np.where(rows > c, vocab * h * d.e, 0)
+        recompute = np.maximum(np.maximum(logits_bwd, mm_bwd), vocab * h * 4 + fresh)
+    else:
+        recompute = logits_bwd
+    loss = w.op(
+        "chunked cross-entropy (recomputed per chunk)",
+        4,
+        [gathered],
+        saves=[gathered],
+        weight_grad=vocab * h * d.e,
+        trainable=full,
+        bwd_tmp=recompute,
+    )
+    w.drop(gathered, order)
+    return loss
+
+
 def head_and_loss(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> tuple[_T, _T | None]:
     """The loss of a training step from the final hidden states; also the logits if it keeps them."""
     if d.loss == "chunked":
         return _chunked(w, d, spec, xn), None
+    if d.loss == "chunked-recompute":
+        return _chunked_recompute(w, d, spec, xn), None
     if d.loss == "fused":
         return _fused(w, d, spec, xn), None
     logits = _head(w, d, spec, xn)

@@ -105,8 +105,26 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         fmt = WeightFormat(dtype=rest)
         if wanted is None:
             notes.append(f"weights in the checkpoint dtype, {rest}")
+    if _kbit_fp32(wl, fmt):
+        fmt = fmt.model_copy(update={"dtype": "fp32"})
+        notes.append("peft's prepare_model_for_kbit_training casts the embeddings, norms and lm_head to fp32")
     _validate_format(spec, wl, fmt)
     return fmt, tuple(notes)
+
+
+_BNB = (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8)
+
+
+def _kbit_fp32(wl: Workload, fmt: WeightFormat) -> bool:
+    """QLoRA on a bitsandbytes base through a framework that runs peft's
+    `prepare_model_for_kbit_training` (peft utils/other.py: every fp16/bf16 parameter that is not
+    `Params4bit` goes to fp32; TRL's `prepare_peft_model` and Axolotl call it for k-bit models).
+    The 4-bit compute dtype (activations) stays the checkpoint's."""
+    from llmsize.estimate.frameworks import recipe
+
+    return (
+        wl.mode is Mode.QLORA and fmt.quant in _BNB and fmt.dtype in ("bf16", "fp16") and recipe(wl).kbit_fp32
+    )
 
 
 def _plain_quantization(wanted: str, notes: list[str]) -> WeightFormat:
@@ -149,6 +167,11 @@ def compute_dtype(spec: ModelSpec, wl: Workload, fmt: WeightFormat | None = None
         return "fp16"  # llama.cpp keeps its KV cache in f16 by default (--cache-type-k/v f16)
     if fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ):
         return "fp16"
+    if wl.mode is Mode.QLORA and fmt.quant in _BNB and fmt.dtype == "fp32":
+        # the fp32 tensors come from prepare_model_for_kbit_training; bnb computes in the checkpoint's
+        # dtype (bnb_4bit_compute_dtype)
+        base = spec.weight_format.dtype
+        return base if base in ("bf16", "fp16") else "bf16"
     return fmt.dtype if fmt.dtype in FLOAT_DTYPES else "bf16"
 
 

@@ -62,11 +62,13 @@ class Framework(StrEnum):
 
 
 class Loss(StrEnum):
-    """full: fp32 log-softmax over all logits; chunked: per chunk of tokens; fused: linear + CE in
-    one kernel that never holds the logits (Liger, Unsloth)."""
+    """full: fp32 log-softmax over all logits; chunked: per chunk of tokens; chunked-recompute:
+    per chunk of tokens under activation checkpointing, so only one chunk's logits ever exist (TRL's
+    chunked_nll); fused: linear + CE in one kernel that never holds the logits (Liger, Unsloth)."""
 
     FULL = "full"
     CHUNKED = "chunked"
+    CHUNKED_RECOMPUTE = "chunked-recompute"
     FUSED = "fused"
 
 
@@ -143,10 +145,16 @@ class Workload(BaseModel):
     )
     gradient_accumulation: int = Field(default=1, gt=0, description="micro-batches per optimizer step")
     compile: bool = Field(
-        default=False, description="the loss runs under torch.compile (fused cross-entropy)"
+        default=False,
+        description="each decoder layer and the loss run under torch.compile (torchtune compile: True)",
     )
     liger: bool = Field(
         default=False, description="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE"
+    )
+    padding_free: bool = Field(
+        default=False,
+        description="the batch's sequences are flattened into one row without padding (TRL padding_free, "
+        "DataCollatorWithFlattening); context is then the mean tokens per sequence",
     )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
@@ -211,6 +219,10 @@ class Workload(BaseModel):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        if self.padding_free and not self.mode.trains:
+            raise ValueError(
+                "--padding-free flattens training batches; it does not apply to --mode inference"
+            )
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
 

@@ -5,7 +5,9 @@ which materialises batch x heads x q x kv scores whenever a mask is passed or th
 unusual. CUDA's flash / memory-efficient kernels never do. While tracing we therefore replace
 SDPA with a custom op whose fake implementation allocates what the fused kernels allocate:
 
-- forward: the output (batch, heads, q, v_dim) in the query dtype and the log-sum-exp
+- forward: the output (batch, heads, q, v_dim) in the query dtype, laid out as (batch, q, heads,
+  v_dim) like the kernels' own output (flash `empty_like` of the transposed query; memory-efficient
+  `at::empty({B, M, num_heads, Kv})`), and the log-sum-exp
   (batch, heads, q) in fp32 (flash_attn `mha_fwd` and the memory-efficient kernel both return it);
 - saved for backward: q, k, v, output, log-sum-exp (and the additive mask, which
   `_scaled_dot_product_efficient_attention` keeps as `attn_bias`);
@@ -87,7 +89,10 @@ def _register_ops() -> None:
         is_causal: bool,
         scale: float,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        out = q.new_empty((*q.shape[:-1], v.shape[-1]))
+        # the CUDA kernels write (batch, seq, heads, dim) and return it transposed, so the
+        # caller's transpose(1, 2).contiguous() is free
+        b, h, s = q.shape[:-1]
+        out = q.new_empty((b, s, h, v.shape[-1])).transpose(1, 2)
         lse = q.new_empty(q.shape[:-1], dtype=torch.float32)
         return out, lse
 

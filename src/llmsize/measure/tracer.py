@@ -747,6 +747,8 @@ def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int) -> Any:
     labels = ids.reshape(-1)
     if loss is Loss.FUSED:
         return fused_linear_cross_entropy(flat, base.lm_head.weight, labels)
+    if loss is Loss.CHUNKED_RECOMPUTE:
+        return _trl_chunked_nll(flat, base.lm_head.weight, labels)
     # chunked: TRL chunked_nll / torchtune LinearCrossEntropyLoss (kept positions gathered first)
     kept = flat.index_select(0, torch.arange(flat.shape[0]))
     del flat
@@ -756,6 +758,37 @@ def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int) -> Any:
         logits = torch.nn.functional.linear(hc, base.lm_head.weight)
         part = torch.nn.functional.cross_entropy(logits.float(), lc, reduction="sum")
         del logits
+        total = part if total is None else total + part
+    return total
+
+
+def _trl_chunked_nll(flat: Any, weight: Any, labels: Any) -> Any:
+    """TRL's chunked_nll (trl/trainer/sft_trainer.py `_chunked_cross_entropy_loss`, `_chunk`): the
+    valid rows gathered, then 256 at a time under non-reentrant checkpointing."""
+    import torch
+    from torch.nn import functional as F
+
+    from llmsize.estimate.loss_walk import TRL_CHUNK_TOKENS
+
+    def chunk(h: Any, w: Any, lbl: Any) -> tuple[Any, Any]:
+        logits = h.float() @ w.float().t()
+        log_p = F.log_softmax(logits, dim=-1)
+        part = F.nll_loss(log_p, lbl, ignore_index=-100, reduction="sum")
+        entropy = (-(log_p.exp() * log_p).sum(dim=-1)).sum()
+        return part, entropy
+
+    order = torch.arange(flat.shape[0])  # every position is a valid label here
+    hidden = flat[order]
+    del flat
+    total: Any = None
+    for start in range(0, hidden.shape[0], TRL_CHUNK_TOKENS):
+        part, _entropy = torch.utils.checkpoint.checkpoint(
+            chunk,
+            hidden[start : start + TRL_CHUNK_TOKENS],
+            weight,
+            labels[start : start + TRL_CHUNK_TOKENS],
+            use_reentrant=False,
+        )
         total = part if total is None else total + part
     return total
 

@@ -53,7 +53,11 @@ def _fused_attention(
     K/V to every head (`repeat_kv`; not Falcon, which calls torch's SDPA itself with its single
     K/V head broadcast, `repeat_kv=False`) and torch turns a boolean mask into an additive one in the
     compute dtype, padded to 16 columns for the memory-efficient kernel, which keeps it for
-    backward. Returns the output transposed back to (batch, seq, heads*dv), contiguous.
+    backward. Returns the output transposed back to (batch, seq, heads*dv): the kernels write it
+    as (batch, seq, heads, dv) and hand back a transposed view (flash: `empty_like` of the
+    transposed query, which RoPE left in that layout; memory-efficient: `at::empty({B, M,
+    num_heads, Kv})`; the CPU flash kernel likewise), so sdpa_attention_forward's
+    `transpose(1, 2).contiguous()` is a view, not a copy (checked on CPU: measure/saved_tensors.py).
     """
     kk, vv = k, v
     if repeat_kv and mask is not None and kv_heads != heads and np.all(d.s > 1):  # one query token: no copy
@@ -78,7 +82,7 @@ def _fused_attention(
     w.drop(lse, add_mask)
     if kk is not k:
         w.drop(kk, vv)
-    o = w.op("attn transpose", d.T * heads * dv * d.e, [out])
+    o = w.op("attn transpose", d.T * heads * dv * d.e, [out], view_of=out)
     w.drop(out)
     return o
 
@@ -194,11 +198,22 @@ def _attend(
     dv: int,
     kv_tokens: Num,
 ) -> _T:
+    casts: list[_T] = []
+    if q.elem == 4 and d.res:
+        # fp32 q/k/v of a kbit-prepared QLoRA model: autocast (SDPA) or transformers' flash path
+        # hands the kernel bf16 copies (kbit_upcast.py)
+        from llmsize.estimate.kbit_upcast import autocast_qkv
+
+        casts = autocast_qkv(w, d, q, k, v)
+        q, k, v = casts
     if d.eager and spec.attention_sinks:
-        return _eager_attention_sinks(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
-    if d.eager:
-        return _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
-    return _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens, spec.model_type != "falcon")
+        o = _eager_attention_sinks(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    elif d.eager:
+        o = _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    else:
+        o = _fused_attention(w, d, q, k, v, mask, heads, kv_heads, dv, kv_tokens, spec.model_type != "falcon")
+    w.drop(*casts)
+    return o
 
 
 @dataclass

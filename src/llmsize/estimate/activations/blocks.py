@@ -74,7 +74,7 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
         an = _norm(w, d, spec, attn, "post_attention_layernorm")
         w.drop(attn)
         attn = an
-    h1 = w.op("residual add", d.T * spec.hidden_size * d.e, [x, attn])
+    h1 = w.op("residual add", d.T * spec.hidden_size * (d.res or d.e), [x, attn], elem=d.res)
     w.drop(attn)
     xn2 = _norm(w, d, spec, h1, "pre_feedforward_layernorm" if sandwich else "post_attention_layernorm")
     m = _ffn(w, d, spec, xn2, ffn)
@@ -83,7 +83,7 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
         mn = _norm(w, d, spec, m, "post_feedforward_layernorm")
         w.drop(m)
         m = mn
-    out = w.op("residual add", d.T * spec.hidden_size * d.e, [h1, m])
+    out = w.op("residual add", d.T * spec.hidden_size * (d.res or d.e), [h1, m], elem=d.res)
     w.drop(h1, m, *w.held_until_layer_end)
     w.held_until_layer_end.clear()
     return out
@@ -102,7 +102,7 @@ def _parallel_layer(
     attn = (_mla if spec.is_mla else _mha)(w, d, spec, xa, ctx, kind, cache)
     m = _ffn(w, d, spec, xm, ffn)
     summed = w.op("mlp += attention", d.T * spec.hidden_size * d.e, [m, attn], view_of=m)
-    out = w.op("residual add", d.T * spec.hidden_size * d.e, [summed, x])
+    out = w.op("residual add", d.T * spec.hidden_size * (d.res or d.e), [summed, x], elem=d.res)
     w.drop(summed, m, attn, xa, *([xm] if xm is not xa else []), *w.held_until_layer_end)
     w.held_until_layer_end.clear()
     return out
@@ -118,7 +118,7 @@ def _single_layer(
     if y is None:
         y = _ffn(w, d, spec, xn, ffn)
     w.drop(xn)
-    out = w.op("residual add", d.T * spec.hidden_size * d.e, [x, y])
+    out = w.op("residual add", d.T * spec.hidden_size * (d.res or d.e), [x, y], elem=d.res)
     w.drop(y, *w.held_until_layer_end)
     w.held_until_layer_end.clear()
     return out

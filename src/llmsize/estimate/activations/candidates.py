@@ -105,8 +105,22 @@ def _dims(
         loss_chunks=rc.loss_chunks,
         fast=rc.fast_kernels and wl.mode.trains,
         compiled=wl.compile and wl.mode.trains,
+        compiled_loss=rc.compiled_loss and wl.mode.trains,
+        logits_fp32=rc.logits_fp32 and wl.mode.trains,
+        gc_holds_output=rc.unsloth_checkpointing and wl.mode.trains,
+        packed=wl.padding_free and wl.mode.trains,
+        res=_fp32_stream(spec, wl, e),
         liger=wl.liger and wl.mode.trains,
     )
+
+
+def _fp32_stream(spec: ModelSpec, wl: Workload, e: int) -> int:
+    """4 when a kbit-prepared QLoRA model runs its residual stream in fp32 (kbit_upcast.py)."""
+    from llmsize.estimate.weights import effective_format
+
+    if wl.mode is not Mode.QLORA or e != 2:
+        return 0
+    return 4 if effective_format(spec, wl)[0].dtype == "fp32" else 0
 
 
 def _ctx_only(
@@ -259,10 +273,10 @@ class _LayerTrain:
 
 
 def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
-    x_bytes = stream_bytes(spec, d)
+    x_bytes = stream_bytes(spec, d, elem=d.res or d.e)
     if not d.gc:
         w = _Walk(train=True)
-        x = w.new("layer input", x_bytes, rg=x_rg)
+        x = w.new("layer input", x_bytes, rg=x_rg, elem=d.res)
         out = _layer(w, d, spec, x, ctx, layer, None)
         fwd_peak, where = w.peak, w.peak_at
         w.drop(x, out)
@@ -274,14 +288,19 @@ def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool)
     # Gradient checkpointing (use_reentrant=False): the forward keeps only the block's input; the
     # backward reruns the block with autograd recording, while the incoming gradient waits.
     f = _Walk(train=False)
-    x = f.new("layer input", x_bytes)
+    x = f.new("layer input", x_bytes, elem=d.res)
     out = _layer(f, d, spec, x, ctx, layer, None)
     fwd_peak, where = f.peak, f.peak_at
     w = _Walk(train=True)
     w.cur = x_bytes  # the gradient of the block's output
-    x = w.new("layer input", x_bytes, rg=x_rg)
+    x = w.new("layer input", x_bytes, rg=x_rg, elem=d.res)
     out = _layer(w, d, spec, x, ctx, layer, None)
-    w.drop(out)
+    if not d.gc_holds_output:
+        w.drop(out)
+    # Unsloth's checkpoint Functions (unsloth_zoo gradient_checkpointing.py, Unsloth_Offloaded_
+    # Gradient_Checkpointer.backward) bind the recomputed output, `(output,) = forward_function(...)`,
+    # and hold it through `torch.autograd.backward(output, dY)`; torch's non-reentrant checkpoint
+    # (transformers 5's default) keeps no reference to it.
     w.cur = w.cur - x_bytes
     peak, _end = _backward(w, out, out.nbytes)
     grads = sum((op.weight_grad for op in w.tape), start=0)
@@ -296,14 +315,19 @@ def training_candidates(
     order = [layer_kind(spec, layer) for layer in layers]
     groups = _layers_by_kind(spec, layers, order)
     kinds = {k for k, _ in groups}
+    # Padding-free batches (TRL padding_free, transformers DataCollatorWithFlattening): the
+    # sequences are concatenated into one row, position_ids restarting at each, so every tensor
+    # is sized on the real tokens; attention stays per sequence (masking_utils.py
+    # find_packed_sequence_indices: flash attention runs varlen, SDPA gets a block-diagonal mask).
+    rows, tokens = (1, wl.batch * wl.context) if wl.padding_free else (wl.batch, wl.context)
     d = _dims(
         spec,
         wl,
         e,
-        s=wl.context,
-        kv=wl.context,
-        batch=wl.batch,
-        logits_tokens=wl.context,
+        s=tokens,
+        kv=tokens,
+        batch=rows,
+        logits_tokens=tokens,
         attention=wl.attention,
         targets=targets,
     )
@@ -321,18 +345,24 @@ def training_candidates(
         # LoRA without checkpointing: the first block's input needs no gradient, so its first norm
         # keeps nothing for backward.
         walks[0] = _layer_training(spec, d, 0, ctx, x_rg=False)
+    rb = d.res or e  # the residual stream's element bytes (kbit_upcast.py: fp32)
     if d.gc and layers and layers[0] == 0:
         # The first block's checkpointed input is the embeddings, already counted with the prefix.
-        walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * e)
+        walks[0] = replace(walks[0], saved=walks[0].saved - d.T * spec.hidden_size * rb)
     n = len(order)
     saved_before: list[Num] = [0]
     for wk in walks:
         saved_before.append(saved_before[-1] + wk.saved)
     host = saved_before[n]
-    if offload:
-        # Activation offloading (torchtune OffloadActivations, Unsloth's offloaded checkpointing):
-        # saved tensors go to pinned host memory as the next block starts and come back one block
-        # ahead of backward, so the GPU holds at most two blocks' saved sets.
+    if offload and d.gc_holds_output:
+        # Unsloth_Offloaded_Gradient_Checkpointer (unsloth_zoo gradient_checkpointing.py): forward
+        # copies each block's input to the host (`.to("cpu", non_blocking=True)`) and keeps no GPU
+        # copy; backward brings back only the block it recomputes (inside that block's walk).
+        saved_before = [0 * v for v in saved_before]
+    elif offload:
+        # Activation offloading (torchtune OffloadActivations): saved tensors go to pinned host
+        # memory as the next block starts and come back one block ahead of backward, so the GPU
+        # holds at most two blocks' saved sets.
         in_flight = (
             2 * max((wk.saved for wk in walks), default=0)
             if np.ndim(host) == 0
@@ -346,7 +376,7 @@ def training_candidates(
         grads_after.append(grads_after[-1] + wk.grads)
     grads_after = grads_after[::-1][1:]  # grads_after[i]: blocks after position i
     saved_all, grads_layers = saved_before[n], grads_after[0] + walks[0].grads if walks else 0
-    x_bytes = stream_bytes(spec, d)
+    x_bytes = stream_bytes(spec, d, elem=rb)
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
     for pos in sorted(lasts | ({0} if walks else set())):
@@ -377,8 +407,13 @@ def training_candidates(
     grads_head: Num = 0
     if head:
         tw = _Walk(train=True)
-        x = tw.new("last layer output", x_bytes, rg=True)
-        xn = head_input(tw, d, spec, x) if spec.compressed is not None else _norm(tw, d, spec, x, "norm")
+        x = tw.new("last layer output", x_bytes, rg=True, elem=d.res)
+        # torchtune compiles the decoder layers and the loss, not the final norm (compile_model)
+        xn = (
+            head_input(tw, d, spec, x)
+            if spec.compressed is not None
+            else _norm(tw, replace(d, compiled=False), spec, x, "norm")
+        )
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
         tw.drop(x)
         tw.cur = tw.cur - released
@@ -422,7 +457,11 @@ def training_candidates(
         tied_tmp = 2 * spec.vocab_size * spec.hidden_size * e if spec.tie_word_embeddings else 0
         out.append(
             Candidate(
-                "backward", base + tied_tmp + d.T * spec.hidden_size * e, 0, total_grads, "embedding backward"
+                "backward",
+                base + tied_tmp + d.T * spec.hidden_size * rb,
+                0,
+                total_grads,
+                "embedding backward",
             )
         )
     fixed = [

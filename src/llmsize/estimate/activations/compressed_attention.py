@@ -31,11 +31,11 @@ from llmsize.specs.models import COMPRESSED_KINDS, ModelSpec
 CSA = "compressed_sparse_attention"
 
 
-def stream_bytes(spec: ModelSpec, d: Dims, tokens: Num | None = None) -> Num:
-    """Bytes of the residual: hc_mult streams of hidden_size per token."""
-    n = d.T if tokens is None else tokens
+def stream_bytes(spec: ModelSpec, d: Dims, elem: int = 0) -> Num:
+    """Bytes of the residual: hidden_size per token (DeepSeek V4: hc_mult streams of it), in `elem`
+    bytes an element (default the compute dtype's)."""
     c = spec.compressed
-    return n * (c.hc_mult if c is not None else 1) * spec.hidden_size * d.e
+    return d.T * (c.hc_mult if c is not None else 1) * spec.hidden_size * (elem or d.e)
 
 
 def _norm_fp32_weight(w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str, trains: bool = True) -> _T:

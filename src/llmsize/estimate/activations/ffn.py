@@ -37,26 +37,33 @@ def _dense_mlp(
         gate = w.op("gate", n * inter * d.e, [gu], view_of=gu)
         up = w.op("up", n * inter * d.e, [gu], view_of=gu)
         w.drop(gu)
-        a = w.op("act", n * inter * d.e, [gate], saves=[gate])
-        p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
-        w.drop(gate, up, a)
+        if d.compiled:
+            p = w.op("act*up (compiled)", n * inter * d.e, [gate, up], saves=[gate, up])
+            w.drop(gate, up)
+        else:
+            a = w.op("act", n * inter * d.e, [gate], saves=[gate])
+            p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
+            w.drop(gate, up, a)
     elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
         from llmsize.estimate.unsloth_kernels import fast_lora_mlp
 
         return fast_lora_mlp(w, d, x, h, inter, n)
-    elif d.liger:
+    elif d.liger or d.compiled:
         # liger_kernel/ops/swiglu.py LigerSiLUMulFunction: one output, keeps gate and up (silu is
-        # recomputed in backward)
+        # recomputed in backward); torch.compile's partitioner keeps the same (compiled_blocks.py)
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
-        p = w.op("silu(gate)*up (liger)", n * inter * d.e, [g, u], saves=[g, u])
+        label = "silu(gate)*up (liger)" if d.liger else "act*up (compiled)"
+        p = w.op(label, n * inter * (g.elem or d.e), [g, u], saves=[g, u], elem=g.elem)
         w.drop(g, u)
     else:
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
-        a = w.op("act", n * inter * d.e, [g], saves=[g])
+        # the gate is fp32 when a kbit-prepared QLoRA base returns its input's dtype (kbit_upcast.py)
+        eb = g.elem or d.e
+        a = w.op("act", n * inter * eb, [g], saves=[g], elem=g.elem)
         w.drop(g)
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
-        p = w.op("act*up", n * inter * d.e, [a, u], saves=[a, u])
+        p = w.op("act*up", n * inter * eb, [a, u], saves=[a, u], elem=g.elem)
         w.drop(a, u)
     y = _linear(w, d, p, f"{prefix}down_proj", inter, h, rows=n)
     w.drop(p)
@@ -217,9 +224,13 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     else:
         gate = w.op("gate", S * inter * d.e, [gu], view_of=gu)
         up = w.op("up", S * inter * d.e, [gu], view_of=gu)
-        a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
-        p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
-        w.drop(a, gate, up)
+        if d.compiled:
+            p = w.op("experts act*up (compiled)", S * inter * d.e, [gate, up], saves=[gate, up])
+            w.drop(gate, up)
+        else:
+            a = w.op("experts act", S * inter * d.e, [gate], saves=[gate])
+            p = w.op("experts act*up", S * inter * d.e, [a, up], saves=[a, up])
+            w.drop(a, gate, up)
     w.drop(gu)
     dn_bias = _expert_bias(w, d, "down bias gathered", S, h, n_exp, full) if spec.expert_bias else None
     w.drop(gu_bias)

@@ -20,6 +20,10 @@ def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
         # FalconModel.forward calls create_causal_mask(..., allow_is_causal_skip=False): "Always
         # materialize the mask so alibi can be added onto it" (modeling_falcon.py), rotary or not.
         return True
+    if d.packed and not flash:
+        # create_causal_mask sees position_ids restarting inside the row (a packed sequence) and
+        # builds the block-diagonal mask instead of skipping it (allow_is_causal_skip = False)
+        return True
     if flash or kind != "sliding_attention" or not spec.sliding_window:
         return False
     return bool(np.any(d.kv >= spec.sliding_window))
@@ -34,11 +38,18 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
     h = spec.hidden_size
     full = d.train and not d.lora
     ids = w.new("input_ids", d.T * 8)
+    rb = d.res or d.e  # an fp32 embedding table (kbit_upcast.py) returns fp32
     emb = w.op(
-        "embeddings", d.T * h * d.e, [ids], saves=[ids], weight_grad=spec.vocab_size * h * d.e, trainable=full
+        "embeddings",
+        d.T * h * rb,
+        [ids],
+        saves=[ids],
+        weight_grad=spec.vocab_size * h * d.e,
+        trainable=full,
+        elem=d.res,
     )
     if spec.model_type.startswith("gemma"):  # Gemma*ScaledWordEmbedding: embedding * sqrt(hidden)
-        scaled = w.op("embeddings * scale", d.T * h * d.e, [emb])
+        scaled = w.op("embeddings * scale", d.T * h * rb, [emb], elem=d.res)
         w.drop(emb)
         emb = scaled
     if d.train and d.gc and not emb.rg:
@@ -76,8 +87,8 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
         w.tmp("rotary cos*scale", d.s * dim * 4)
         s32 = w.new("rotary sin fp32", d.s * dim * 4)
         w.tmp("rotary sin*scale", d.s * dim * 4)
-        cos = w.new("cos", d.s * dim * d.e)
-        sin = w.new("sin", d.s * dim * d.e)
+        cos = w.new("cos", d.s * dim * rb)  # LlamaRotaryEmbedding: cos.to(dtype=x.dtype)
+        sin = w.new("sin", d.s * dim * rb)
         w.drop(freqs, table, c32, s32)
         held += [cos, sin]
     return _Ctx(cos, sin, masks), emb, held
@@ -89,6 +100,13 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     full = d.train and not d.lora
     rows = d.b * d.logits_tokens
     keep = xn if np.all(d.logits_tokens == d.s) else w.op("last positions", rows * h * d.e, [xn], view_of=xn)
+    if d.res and keep.elem == 4 and not _lora_on(d, "lm_head"):
+        from llmsize.estimate.kbit_upcast import autocast_head
+
+        logits = autocast_head(w, d, keep, rows, h, vocab)
+        if keep is not xn:
+            w.drop(keep)
+        return logits
     logits = (
         _linear(w, d, keep, "lm_head", h, vocab, rows=rows)
         if _lora_on(d, "lm_head")
@@ -110,7 +128,9 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         w.drop(l2)
         logits = w.op("logits *cap", rows * vocab * d.e, [l3])
         w.drop(l3)
-    if spec.logits_fp32:  # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float()
+    # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float(); torchtune's
+    # TransformerDecoder.unembed: output = self.output(h).float() (modules/transformer.py)
+    if spec.logits_fp32 or d.logits_fp32:
         lf = w.op("logits .float()", rows * vocab * 4, [logits])
         w.drop(logits)
         logits = lf
@@ -123,14 +143,14 @@ def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     vocab = spec.vocab_size
     padded = w.new("labels padded", d.b * (d.s + 1) * 8)
     target = w.new("shift_labels", d.T * 8)
-    if d.compiled:
+    if d.compiled_loss:
         from llmsize.estimate.loss_walk import compiled_cross_entropy
 
         loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
         w.drop(target, padded)
         return loss
     # logits.float() copies, unless the model already returned fp32 logits (then it is a no-op)
-    lf = logits if spec.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
+    lf = logits if spec.logits_fp32 or d.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
     lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
     if lf is not logits:
         w.drop(lf)

@@ -36,6 +36,7 @@ class _T:
     nbytes: Num
     storage: _Storage
     rg: bool = False
+    elem: int = 0  # bytes per element when not the compute dtype's (4: the fp32 residual stream)
 
 
 @dataclass(eq=False)
@@ -87,12 +88,12 @@ class _Walk:
         if st.refs == 0:
             self.cur = self.cur - st.nbytes
 
-    def new(self, name: str, nbytes: Num, rg: bool = False) -> _T:
+    def new(self, name: str, nbytes: Num, rg: bool = False, elem: int = 0) -> _T:
         """A fresh tensor nobody computed from taped inputs (inputs, constants, cache copies)."""
         st = _Storage(nbytes, 1)
         self.cur = self.cur + nbytes
         self._bump(name)
-        return _T(name, nbytes, st, rg)
+        return _T(name, nbytes, st, rg, elem)
 
     def op(
         self,
@@ -106,6 +107,7 @@ class _Walk:
         saves_out: bool = False,
         bwd_tmp: Num = 0,
         reuse: _T | None = None,
+        elem: int = 0,
     ) -> _T:
         """The output of an op; a view shares `view_of`'s storage and allocates nothing.
 
@@ -115,10 +117,10 @@ class _Walk:
         ins = tuple(inputs)
         rg = self.train and (trainable or any(t.rg for t in ins))
         if view_of is not None:
-            out = _T(name, nbytes, view_of.storage, rg)
+            out = _T(name, nbytes, view_of.storage, rg, elem)
             self._ref(view_of.storage)
         else:
-            out = _T(name, nbytes, _Storage(nbytes, 1), rg)
+            out = _T(name, nbytes, _Storage(nbytes, 1), rg, elem)
             self.cur = self.cur + nbytes
             self._bump(name)
         if rg:
@@ -201,9 +203,14 @@ class Dims:
     ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
     loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
     fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
-    compiled: bool = False  # the loss runs under torch.compile (loss_walk.compiled_cross_entropy)
+    compiled: bool = False  # each decoder block runs under torch.compile (compiled_blocks.py)
+    compiled_loss: bool = False  # ... and the loss (loss_walk.compiled_cross_entropy)
     liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
     loss_chunks: int = 1
+    logits_fp32: bool = False  # the model's forward upcasts the logits (torchtune `output(h).float()`)
+    gc_holds_output: bool = False  # the checkpoint keeps the recomputed block output through its backward
+    packed: bool = False  # one row of several sequences (padding-free): attention must not cross them
+    res: int = 0  # bytes of the residual stream when fp32 under bf16 compute (kbit_upcast.py), else 0
 
     @property
     def T(self) -> Num:
@@ -240,6 +247,8 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
         from llmsize.estimate.unsloth_kernels import fast_lora_linear
 
         return fast_lora_linear(w, d, x, module, in_f, out_f, n)
+    if d.res and (x.elem == 4 or _lora_on(d, module)):
+        return _linear_fp32_stream(w, d, x, module, in_f, out_f, n)
     dequantized = None
     if d.qlora and module != "lm_head":
         dequantized = w.new(f"{module} dequantized", in_f * out_f * d.e)
@@ -296,6 +305,29 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     return y3
 
 
+def _linear_fp32_stream(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, n: Num) -> _T:
+    """A linear layer of a QLoRA model prepared by peft's prepare_model_for_kbit_training
+    (kbit_upcast.py): bitsandbytes base on fp32 input, LoRA branch under bf16 autocast."""
+    from llmsize.estimate import kbit_upcast as ku
+
+    quantized = d.qlora and module != "lm_head"  # bitsandbytes leaves the head unquantized
+    if x.elem == 4 and quantized:
+        y = ku.bnb_base(w, d, x, module, in_f, out_f, n)
+    else:
+        deq = w.new(f"{module} dequantized", in_f * out_f * d.e) if quantized else None
+        y = w.op(
+            module,
+            n * out_f * d.e,
+            [x],
+            saves=[x] if deq is not None and x.rg else [],
+            bwd_tmp=in_f * out_f * d.e if deq is not None else 0,
+        )
+        w.drop(deq)
+    if not _lora_on(d, module):
+        return y
+    return ku.autocast_lora(w, d, x, y, module, in_f, out_f, n)
+
+
 def _rmsnorm(
     w: _Walk, d: Dims, x: _T, width: int, *, gemma: bool = False, rows: Num | None = None, name: str = "norm"
 ) -> _T:
@@ -308,6 +340,14 @@ def _rmsnorm(
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if x.elem == 4 and d.res:
+        from llmsize.estimate.kbit_upcast import fp32_rmsnorm
+
+        return fp32_rmsnorm(w, d, x, width, n, name)
+    if d.compiled and not d.fast:
+        from llmsize.estimate.compiled_blocks import compiled_rmsnorm
+
+        return compiled_rmsnorm(w, d, x, width, n, name)
     if (d.fast or d.liger) and not gemma:
         # Unsloth's fast_rms_layernorm and Liger's LigerRMSNormFunction keep the same: X and rstd
         from llmsize.estimate.unsloth_kernels import fast_rmsnorm
@@ -352,20 +392,21 @@ def _rmsnorm(
 
 def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows: Num | None = None) -> _T:
     """apply_rotary_pos_emb on one of q/k (modeling_llama.py): x*cos + rotate_half(x)*sin."""
-    n = (d.T if rows is None else rows) * heads * dim * d.e
+    n = (d.T if rows is None else rows) * heads * dim * (x.elem or d.e)
     if d.fast:
         # unsloth/kernels/rope_embedding.py: rotates Q and K in place (a view, nothing allocated)
         return w.op("rope (in place)", n, [x], view_of=x)
-    if d.liger:
-        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place
-        return w.op("rope (liger)", n, [x], saves=[cos, sin])
+    if d.liger or d.compiled:
+        # liger_kernel/ops/rope.py rope_forward: a contiguous copy of q (k), rotated in place;
+        # under torch.compile one fused kernel writes the rotated copy (compiled_blocks.py)
+        return w.op("rope (liger)" if d.liger else "rope (compiled)", n, [x], saves=[cos, sin], elem=x.elem)
     xc = w.op("rope x*cos", n, [x], saves=[cos])
     neg = w.op("rope neg", n // 2, [x])
     rot = w.op("rope rotate_half", n, [neg, x])
     w.drop(neg)
     xs = w.op("rope rot*sin", n, [rot], saves=[sin])
     w.drop(rot)
-    out = w.op("rope add", n, [xc, xs])
+    out = w.op("rope add", n, [xc, xs], elem=x.elem)
     w.drop(xc, xs)
     return out
 
@@ -386,11 +427,12 @@ def _norm(w: _Walk, d: Dims, spec: ModelSpec, x: _T, name: str) -> _T:
         stats = w.new(f"{name} mean/rstd", d.T * 8)
         out = w.op(
             f"{name} out",
-            d.T * spec.hidden_size * d.e,
+            d.T * spec.hidden_size * (x.elem or d.e),
             [x],
             saves=[x, stats],
             weight_grad=2 * spec.hidden_size * d.e,
             trainable=full,
+            elem=x.elem,
         )
         w.drop(stats)
         return out
