@@ -50,8 +50,14 @@ def _norm_fp32_weight(w: _Walk, d: Dims, x: _T, width: int, rows: Num, name: str
     w.drop(mean)
     normed = w.op(f"{name} x*rsqrt", rows * width * 4, [xf, r], saves=[xf, r])
     w.drop(xf, r)
+    # the product keeps the normed input only for the weight's gradient (full training)
     scaled = w.op(
-        f"{name} weight*x", rows * width * 4, [normed], saves=[normed], weight_grad=width * 4, trainable=full
+        f"{name} weight*x",
+        rows * width * 4,
+        [normed],
+        saves=[normed] if full else [],
+        weight_grad=width * 4,
+        trainable=full,
     )
     w.drop(normed)
     out = w.op(f"{name} cast", rows * width * d.e, [scaled])
@@ -122,7 +128,7 @@ def hyper_connection(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, lis
         "hc mixes",
         d.T * (2 + n) * n * 4,
         [normed],
-        saves=[normed],
+        saves=[normed] if full else [],
         weight_grad=mix_weights * 4,
         trainable=full,
     )
@@ -570,7 +576,7 @@ def head_input(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
         "hc_head mixes",
         d.T * c.hc_mult * 4,
         [normed],
-        saves=[normed],
+        saves=[normed] if full else [],
         weight_grad=c.hc_mult * c.hc_mult * h * 4,
         trainable=full,
     )
