@@ -63,7 +63,7 @@ __all__ = ["ParsedName", "canonical_key", "parse_name"]
 class ParsedName(BaseModel):
     """What a model name says about the model. JSON keys are a DESIGN.md contract."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     raw: str
     org: str | None = None

@@ -7,6 +7,7 @@ editable install they stay at the repository's top level. No I/O happens at impo
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -103,19 +104,33 @@ def load_catalog_yaml(text: str) -> Any:
     faster. A changed file has a new hash, so the cache can never be stale; an unwritable cache
     folder only costs the speed-up.
     """
+    return cached_json("yaml", [text], lambda: load_yaml(text))
+
+
+def cached_json(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[], Any]) -> Any:
+    """compute(), or its JSON copy from an earlier run with the same `key_parts` (SHA-256 of them all).
+
+    The key holds everything the value is a function of (the input text, and for derived indexes the
+    source of the code that derives them), so an entry can never be stale. A value JSON cannot hold
+    exactly (dates, tuples) must not be cached this way: it is returned and not written.
+    """
     import hashlib
     import json
 
-    key = hashlib.sha256(f"{_YAML_CACHE_FORMAT}\0{text}".encode()).hexdigest()
-    path = user_cache_dir() / "yaml" / f"{key}.json"
+    digest = hashlib.sha256(f"{_YAML_CACHE_FORMAT}\0{kind}".encode())
+    for part in key_parts:
+        raw = part.encode() if isinstance(part, str) else part
+        digest.update(len(raw).to_bytes(8, "little"))
+        digest.update(raw)
+    path = user_cache_dir() / kind / f"{digest.hexdigest()}.json"
     try:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
         pass
-    data = load_yaml(text)
+    data = compute()
     try:
         blob = json.dumps(data, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):  # dates or other non-JSON values: keep the YAML result, cache nothing
+    except (TypeError, ValueError):  # dates or other non-JSON values: keep the result, cache nothing
         return data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

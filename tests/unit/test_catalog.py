@@ -3,8 +3,10 @@ and the size-only approximation for unknown names."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -383,3 +385,21 @@ def test_a_listed_library_never_falls_back_to_a_dense_llama_shape() -> None:
 
     with pytest.raises(ModelNotFoundError, match="qwen3-vl:72b"):
         catalog.find("qwen3-vl:72b")  # no such Qwen3-VL size: refused, not a dense Llama shape
+
+
+def test_the_name_index_read_back_from_its_cache_equals_parsing_every_name() -> None:
+    """Issue 15: the catalog spellings' signatures are parsed once and kept on disk, keyed by content."""
+    catalog._name_facts.cache_clear()
+    parsed = {
+        name: (catalog._signature(catalog._parse_catalog_name(name)), catalog._parse_catalog_name(name).date)
+        for entry in catalog.entries()
+        for name in entry.names
+    }
+    first = catalog._name_facts()  # computed, then written
+    written = list((Path(os.environ["LLMSIZE_CACHE_DIR"]) / "names").glob("*.json"))
+    catalog._name_facts.cache_clear()
+    second = catalog._name_facts()  # read back from the file
+    catalog._name_facts.cache_clear()
+    assert len(written) == 1
+    assert first == parsed
+    assert second == parsed

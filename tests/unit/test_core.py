@@ -110,3 +110,27 @@ def test_sweep_matches_one_estimate_per_point() -> None:
                     assert grid.kv_cache[i, j, k] == est.kv_cache_bytes, (model, dtype, context, batch)
                     assert grid.activations[i, j, k] == est.activations_bytes, (model, dtype, context, batch)
                     assert grid.total[i, j, k] == est.total_bytes
+
+
+@pytest.mark.parametrize(
+    ("model", "wl"),
+    [
+        ("Llama-3.1-8B-Instruct", Workload(context=32768)),
+        ("gemma-3-27b-it", Workload(context=20000, batch=3)),  # sliding-window layers
+        ("DeepSeek-V3", Workload(context=8192, tp=8, num_gpus=8)),  # MLA + MoE
+        ("Qwen3-30B-A3B", Workload(context=4096, engine="vllm")),
+        ("Qwen2.5-7B-Instruct", Workload(mode="qlora", context=8192)),
+    ],
+)
+def test_numbers_only_estimate_has_the_same_bytes(model: str, wl: Workload) -> None:
+    """The planner's `explained=False` (issue 15) skips the range walk and the formulas, not a byte."""
+    spec = resolve(model)
+    full = core.estimate(spec, wl)
+    plain = core.estimate(spec, wl, explained=False)
+    assert plain.memory_dict() == full.memory_dict()
+    assert plain.peak_phase == full.peak_phase
+    assert plain.engine_figures == full.engine_figures
+    assert plain.warnings == full.warnings
+    assert [c.formula for c in plain.components] == [""] * len(COMPONENTS)
+    # A second, cached walk of the same sizes gives the same answer as the first.
+    assert core.estimate(spec, wl).memory_dict() == full.memory_dict()

@@ -56,10 +56,46 @@ def _command_of(argv: list[str]) -> str | None:
     return first if first in COMMAND_MODULES else None
 
 
+def _without_pydantic_plugins() -> None:
+    """Run the console command without pydantic plugins, and without the scan that looks for them.
+
+    pydantic 2.x (plugin/_schema_validator.py `create_schema_validator`) imports plugin/_loader.py
+    when it builds its first validator; that module imports importlib.metadata and scans every
+    installed distribution's entry points, about a tenth of a cold `llmsize parse` (issue 15).
+    A plugin observes validation for its own reporting, which a one-shot CLI run has no use for;
+    typer already builds its option converters with plugins disabled (typer/_adapters.py
+    `disabled_pydantic_plugins`). Only the console entry point does this: `import llmsize` keeps
+    pydantic's behaviour. Any other name asked of the stand-in loads pydantic's own module.
+    """
+    import sys
+    import types
+
+    name = "pydantic.plugin._loader"
+    if name in sys.modules:
+        return
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def __getattr__(attr: str) -> object:  # a pydantic that wants more than get_plugins: the real one
+        from importlib import import_module
+
+        if attr.startswith("__"):  # the import system probing (__path__): not a package
+            raise AttributeError(attr)
+        sys.modules.pop(name, None)
+        return getattr(import_module(name), attr)
+
+    stand_in = types.ModuleType(name, "llmsize: pydantic plugins are not loaded by the CLI")
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    stand_in.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules[name] = stand_in
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (see llmsize.cli.app.main for the exit codes)."""
     import sys
 
+    _without_pydantic_plugins()
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
     load_commands([] if command == "--version" else [command] if command else None)

@@ -9,10 +9,11 @@ and optimizer states that exist at that moment). Overhead is added on top, so th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
+from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.resolved import Resolved, resolve_workload
@@ -120,13 +121,18 @@ def _placement(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) 
     )
 
 
-def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
+def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estimate:
     """Predicted peak memory of `wl` on the busiest GPU, component by component.
 
     `weights` is every weight wherever the engine keeps it (llama.cpp leaves some in host RAM);
-    `Estimate.engine_figures` splits them and carries what the engine itself prints.
+    `Estimate.engine_figures` splits them and carries what the engine itself prints. With
+    `explained=False` only the numbers are computed: no activations low-high range (a second walk; it
+    equals the nominal value) and no per-component formulas or details (left empty). The planner's
+    searches compare totals only (issue 15: `fit --all`).
     """
     ctx, busiest = plan(spec, wl)
+    if not explained:
+        ctx = replace(ctx, ranges=False)
     eng = ctx.engine
     static = busiest.static
     placement = _placement(spec, wl, ctx, busiest)
@@ -135,8 +141,57 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
     allocated = static.weights + static.adapters + pk.kv_cache + pk.activations + pk.gradients + pk.optimizer
     over = eng.overhead(spec, wl, allocated, ctx)
     figures = eng.figures(spec, wl, placement, pk, ctx)
-    fmt = ctx.weights.format
     components = (
+        _components(spec, wl, ctx, busiest, pk, over, weights_bytes)
+        if explained
+        else tuple(
+            Component(name=name, bytes=value)
+            for name, value in (
+                ("weights", weights_bytes),
+                ("kv_cache", pk.kv_cache),
+                ("activations", pk.activations),
+                ("gradients", pk.gradients),
+                ("optimizer", pk.optimizer),
+                ("adapters", static.adapters),
+                ("overhead", over.nominal),
+            )
+        )
+    )
+    return Estimate(
+        weights_bytes=weights_bytes,
+        kv_cache_bytes=pk.kv_cache,
+        activations_bytes=pk.activations,
+        gradients_bytes=pk.gradients,
+        optimizer_bytes=pk.optimizer,
+        adapters_bytes=static.adapters,
+        overhead_bytes=over.nominal,
+        components=components,
+        peak_phase=pk.phase,
+        params=total_params(spec),
+        active_params=active_params(spec),
+        trainable_params=_trainable_total(spec, wl, ctx),
+        assumptions=_assumptions(spec, wl, ctx, busiest),
+        warnings=_warnings(spec, wl, ctx),
+        engine_figures=figures,
+        host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
+        paged_bytes=busiest.train.paged,
+        training=_training_info(wl, pk, busiest),
+    )
+
+
+def _components(
+    spec: ModelSpec,
+    wl: Workload,
+    ctx: Context,
+    busiest: StagePlan,
+    pk: phases.Peak,
+    over: Overhead,
+    weights_bytes: int,
+) -> tuple[Component, ...]:
+    """The seven components with the formula and the numbers behind each."""
+    static = busiest.static
+    fmt = ctx.weights.format
+    return (
         Component(
             name="weights",
             bytes=weights_bytes,
@@ -146,7 +201,7 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
         Component(
             name="kv_cache",
             bytes=pk.kv_cache,
-            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, eng)
+            formula=kv_cache.kv_formula(spec, ctx.kv_dtype, ctx.engine)
             if not wl.mode.trains
             else "none: training runs without a KV cache",
             detail=explain.kv_detail(
@@ -197,26 +252,6 @@ def estimate(spec: ModelSpec, wl: Workload) -> Estimate:
             detail=explain.simple_detail("CUDA context", over.nominal),
             range=ByteRange(low=over.low, high=over.high, driver=over.driver),
         ),
-    )
-    return Estimate(
-        weights_bytes=weights_bytes,
-        kv_cache_bytes=pk.kv_cache,
-        activations_bytes=pk.activations,
-        gradients_bytes=pk.gradients,
-        optimizer_bytes=pk.optimizer,
-        adapters_bytes=static.adapters,
-        overhead_bytes=over.nominal,
-        components=components,
-        peak_phase=pk.phase,
-        params=total_params(spec),
-        active_params=active_params(spec),
-        trainable_params=_trainable_total(spec, wl, ctx),
-        assumptions=_assumptions(spec, wl, ctx, busiest),
-        warnings=_warnings(spec, wl, ctx),
-        engine_figures=figures,
-        host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
-        paged_bytes=busiest.train.paged,
-        training=_training_info(wl, pk, busiest),
     )
 
 

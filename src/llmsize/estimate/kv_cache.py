@@ -22,6 +22,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.registry import ENGINES, engine_for
+from llmsize.estimate.memo import memo
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import COMPRESSED_KINDS, ModelSpec
 from llmsize.units import BYTES_PER_ELEMENT, KvDtype
@@ -89,7 +90,8 @@ def state_terms(
     Sizes come from the spec's layer kind as the engine keeps it (`state_bytes` of the engine
     module); tensor parallelism splits the state by heads like the KV heads.
     """
-    n = sum(1 for layer in layers if spec.has_state(layer))
+    asked = tuple(layers)
+    n = memo(spec, ("state layers", asked), lambda: sum(1 for layer in asked if spec.has_state(layer)))
     if not n or spec.recurrent is None:
         return ()
     element = BYTES_PER_ELEMENT.get(compute_dtype, Fraction(2))
@@ -102,7 +104,9 @@ def kv_terms(
 ) -> tuple[KvTerm, ...]:
     """The cache geometry of the given blocks, grouped by window (recurrent state as its own term)."""
     states = state_terms(spec, wl, compute_dtype or _float_or_bf16(kv_dtype), layers)
-    layers = [layer for layer in layers if spec.has_kv(layer)]
+    asked = tuple(layers)
+    layers = memo(spec, ("kv layers", asked), lambda: tuple(layer for layer in asked if spec.has_kv(layer)))
+    # (layer lists and their windows are asked again at every context a planner tries: issue 15)
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
     if kv_dtype in ("q8_0", "q4_0"):
@@ -113,6 +117,12 @@ def kv_terms(
             )
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
     windows = eng.keeps_windows(kv_dtype)
+    if not spec.per_layer_heads and spec.compressed is None:
+        # one size per token for every layer: group by window alone (issue 15)
+        kv_layers = tuple(layers)
+        slot = ("kv windows", kv_layers, windows)
+        by_window = memo(spec, slot, lambda: _count_windows(spec, kv_layers, windows))
+        return (*(KvTerm(n, per_token, w) for w, n in by_window), *states)
     counts: dict[tuple[int | None, Fraction], int] = {}
     pooled: dict[KvTerm, int] = {}
     for layer in layers:
@@ -128,6 +138,17 @@ def kv_terms(
         counts[key] = counts.get(key, 0) + 1
     grouped = (replace(t, layers=n) for t, n in pooled.items())
     return (*(KvTerm(n, p, w) for (w, p), n in counts.items()), *grouped, *states)
+
+
+def _count_windows(
+    spec: ModelSpec, layers: Sequence[int], windows: bool
+) -> tuple[tuple[int | None, int], ...]:
+    """(window, number of layers) in the order the windows first appear (None: the whole context)."""
+    by_window: dict[int | None, int] = {}
+    for layer in layers:
+        window = spec.layer_window(layer) if windows else None
+        by_window[window] = by_window.get(window, 0) + 1
+    return tuple(by_window.items())
 
 
 def _float_or_bf16(dtype: str) -> str:

@@ -210,7 +210,8 @@ def peak(spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved | None
     opt_at = _take(opt, idx)
     nominal = _take(totals, idx)
     low = nominal
-    if not wl.mode.trains and wl.attention is None and not spec.eager_attention_only:
+    wants_range = rs is None or rs.ranges
+    if wants_range and not wl.mode.trains and wl.attention is None and not spec.eager_attention_only:
         fc, fkv, fg, fo = _candidates(spec, wl, static, flash=True, rs=rs)
         ftot = _total(fc, fkv, fg, fo)
         low = _take(ftot, _pick(ftot))

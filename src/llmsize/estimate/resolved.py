@@ -30,6 +30,9 @@ class Resolved:
     kv_dtype: str
     stages: tuple[Stage, ...]
     targets: adapters.LoraTargets | None
+    # False when only the nominal peak is wanted (the planner's searches): the activations' low-high
+    # range takes a second walk with the fused kernel, which no fit row shows (issue 15).
+    ranges: bool = True
 
     @property
     def compute_bytes(self) -> int:

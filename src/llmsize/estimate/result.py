@@ -18,7 +18,7 @@ COMPONENTS: tuple[str, ...] = (
 class ByteRange(BaseModel):
     """Low-high bytes around a nominal value, and what moves it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     low: int = Field(ge=0)
     high: int = Field(ge=0)
@@ -28,7 +28,7 @@ class ByteRange(BaseModel):
 class Component(BaseModel):
     """One memory component: nominal bytes, the one-line formula, and an optional range."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     bytes: int = Field(ge=0)
@@ -44,7 +44,7 @@ class EngineFigures(BaseModel):
     way the engine places them; the KV fields describe one page (block id) of its cache.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     engine: str
     version: str = Field(description="the engine release whose allocation rules are modelled")
@@ -75,7 +75,7 @@ class Estimate(BaseModel):
     is what `torch.cuda.max_memory_allocated` would report (DESIGN.md).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     weights_bytes: int = Field(ge=0)
     kv_cache_bytes: int = Field(ge=0)

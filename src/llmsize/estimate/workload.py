@@ -107,7 +107,7 @@ class FlashAttn(StrEnum):
 class Workload(BaseModel):
     """Mode, precisions, sizes and parallelism of one job. Defaults are the common case."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     mode: Mode = Mode.INFERENCE
     dtype: Dtype | None = Field(

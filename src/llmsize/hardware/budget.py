@@ -16,7 +16,7 @@ from llmsize.errors import BadInputError
 
 
 class ChatTurn(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     turn: int = Field(gt=0)
     context_tokens: int
@@ -26,7 +26,7 @@ class ChatTurn(BaseModel):
 class ChatBudget(BaseModel):
     """How many turns of a chat fit, and what stops the next one."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     system_tokens: int
     prompt_tokens: int

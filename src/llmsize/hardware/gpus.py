@@ -46,7 +46,7 @@ TFLOPS = 10**12
 class MemorySpec(BaseModel):
     """Device memory: the vendor's figure, what that figure's "GB" means, and the driver's view."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     size: float = Field(gt=0, description="the vendor's capacity figure, e.g. 80 for an '80 GB' card")
     unit: Literal["GiB", "GB"] = Field(
@@ -132,7 +132,7 @@ class Throughput(BaseModel):
     accumulation, which is what PyTorch and the inference engines use for bf16/fp16/fp8 GEMMs.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     fp32: float | None = Field(default=None, gt=0, description="FP32, no tensor cores; None: not published")
     fp16: float | None = Field(default=None, gt=0)
@@ -145,7 +145,7 @@ class Throughput(BaseModel):
 class Interconnect(BaseModel):
     """GPU-to-GPU link as the vendor states it (total bidirectional bandwidth per GPU)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     gb_s: float = Field(gt=0)
@@ -157,7 +157,7 @@ class Interconnect(BaseModel):
 class Price(BaseModel):
     """A dated, sourced price: an hourly rental rate, and/or a list (purchase) price."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     usd_per_hour: float | None = Field(default=None, gt=0, description="one GPU, on demand")
     list_usd: float | None = Field(default=None, gt=0, description="purchase price of one unit")
@@ -175,7 +175,7 @@ class Price(BaseModel):
 class GpuSpec(BaseModel):
     """One accelerator as a single device that software sees (a MI250X GCD, not the module)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     name: str = ""

@@ -52,10 +52,15 @@ MAX_BATCH_SEARCH = 1 << 20
 
 
 def default_estimator() -> EstimateFn:
-    """The memory model's `estimate(spec, wl)` (imported lazily: planning is a layer above it)."""
+    """The memory model's `estimate(spec, wl)` (imported lazily: planning is a layer above it),
+    numbers only (explained=False): fit rows show totals, while the low-high range costs a second
+    activation walk and the formulas a few string tables per estimate (issue 15: `fit --all`)."""
     from llmsize.estimate.core import estimate
 
-    return estimate
+    def nominal(spec: ModelSpec, wl: Workload) -> Estimate:
+        return estimate(spec, wl, explained=False)
+
+    return nominal
 
 
 @dataclass(frozen=True, order=True)
@@ -169,7 +174,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
 class PrecisionOption(BaseModel):
     """One weight format to try: a label and the workload fields that select it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     label: str
     dtype: str | None = None
@@ -177,7 +182,7 @@ class PrecisionOption(BaseModel):
 
 
 class PrecisionResult(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     option: PrecisionOption
     row: FitRow
@@ -730,7 +735,7 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
 class ModelFit(BaseModel):
     """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model: str
     params: int
@@ -775,7 +780,7 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus
 class CompareRow(BaseModel):
     """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model: str
     weight_format: str

@@ -44,7 +44,7 @@ from llmsize.specs.models import ModelSpec
 class Efficiency(BaseModel):
     """Overrides of the calibrated speed constants; None keeps the engine's and kernel's own value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     bandwidth: float | None = Field(default=None, gt=0, le=1, description="achieved / peak memory bandwidth")
     compute: float | None = Field(default=None, gt=0, le=1, description="achieved / peak tensor FLOP/s")
@@ -69,7 +69,7 @@ class Efficiency(BaseModel):
 class SpeedConstants(BaseModel):
     """The constants that produced one speed estimate (after overrides), so users can see and change them."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     engine: str
     kernel: str
@@ -125,7 +125,7 @@ def ttft_class(seconds: float) -> str:
 class SpeedInputs(BaseModel):
     """Per-GPU facts of one layout that the speed model needs (all bytes are per GPU)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     weight_bytes_per_gpu: int = Field(ge=0, description="weights held by the busiest GPU")
     active_weight_bytes_per_gpu: int = Field(ge=0, description="weights one decode step reads on it")
@@ -160,7 +160,7 @@ class SpeedInputs(BaseModel):
 class SpeedEstimate(BaseModel):
     """Latency and throughput, with what bounded each phase and the constants behind them."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     ttft_s: float = Field(description="time to first token: prefill of the batch's prompts")
     tpot_s: float = Field(description="time per output token for one sequence")

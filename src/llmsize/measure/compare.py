@@ -24,7 +24,7 @@ def relative_error(estimated: int, measured: int) -> float | None:
 class Row(BaseModel):
     """One line of the comparison."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     estimated: int
@@ -35,7 +35,7 @@ class Row(BaseModel):
 class Comparison(BaseModel):
     """Every component, then the peak."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     rows: tuple[Row, ...]
     peak: Row

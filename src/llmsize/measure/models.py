@@ -33,7 +33,7 @@ def no_progress(_stage: str, _done: int, _total: int) -> None:
 class PhasePeak(BaseModel):
     """The largest live set of tensors during one phase of the workload."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     phase: str
     peak_bytes: int = Field(ge=0)
@@ -42,7 +42,7 @@ class PhasePeak(BaseModel):
 class CudaStats(BaseModel):
     """What CUDA and the driver reported (all bytes; None where a source was unavailable)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     max_allocated_bytes: int = Field(ge=0, description="torch.cuda.max_memory_allocated over the run")
     max_reserved_bytes: int = Field(ge=0, description="torch.cuda.max_memory_reserved over the run")
@@ -60,7 +60,7 @@ class CudaStats(BaseModel):
 class CpuStats(BaseModel):
     """The process's resident set around a CPU run (bytes)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     rss_before_bytes: int = Field(ge=0, description="resident set before the model was built")
     rss_peak_bytes: int = Field(ge=0, description="the process's peak resident set (getrusage ru_maxrss)")
@@ -70,7 +70,7 @@ class CpuStats(BaseModel):
 class Timings(BaseModel):
     """Wall-clock speed of a real run (seconds); None where the workload has no such phase."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     ttft_s: float | None = Field(default=None, description="prefill of the prompt to the first token")
     tpot_s: float | None = Field(default=None, description="mean time per output token while decoding")
@@ -82,7 +82,7 @@ class Timings(BaseModel):
 class Environment(BaseModel):
     """The software and device a measurement was taken with."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     python: str
     platform: str
@@ -98,7 +98,7 @@ class Environment(BaseModel):
 class Outcome(BaseModel):
     """Whether the run completed; an out-of-memory is a result too, not a crash."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     status: Literal["ok", "oom"] = "ok"
     message: str = ""
@@ -107,7 +107,7 @@ class Outcome(BaseModel):
 class Measurement(BaseModel):
     """Bytes per component at the measured peak, and how they were obtained."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     device: Device
     weights_bytes: int = Field(ge=0)

@@ -20,7 +20,7 @@ _MODEL_FIELDS = ("name", "params", "active_params", "weight_format", "model_type
 class FieldChange(BaseModel):
     """One input that differs between the two reports."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     field: str
     a: Any
@@ -30,7 +30,7 @@ class FieldChange(BaseModel):
 class ByteChange(BaseModel):
     """One component in both reports, with the difference."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     a: int
@@ -46,7 +46,7 @@ class ByteChange(BaseModel):
 class FitChange(BaseModel):
     """Whether a GPU layout fits in each report; None where that report did not check it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     gpu: str
     count: int
@@ -59,7 +59,7 @@ class FitChange(BaseModel):
 class ReportDiff(BaseModel):
     """Every difference between report A and report B."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     a: str
     b: str

@@ -30,7 +30,7 @@ MEASURED_KEYS: tuple[str, ...] = (*MEMORY_KEYS[:-1], "peak")
 class MeasureDocument(BaseModel):
     """What `llmsize measure` prints with --format json and writes with --output (DESIGN.md contract)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     schema_version: int = SCHEMA_VERSION
     kind: Literal["measurement"] = "measurement"

@@ -43,7 +43,7 @@ NAME_FIELDS: tuple[str, ...] = (
 class ModelInfo(BaseModel):
     """What was estimated: name, exact parameter counts, architecture, weight format and provenance."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     params: int = Field(description="total parameters")
@@ -63,7 +63,7 @@ class ModelInfo(BaseModel):
 class ComponentInfo(BaseModel):
     """The rule behind one memory component and the same rule with this model's numbers."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     formula: str
     detail: str
@@ -72,7 +72,7 @@ class ComponentInfo(BaseModel):
 class Report(BaseModel):
     """One estimate, ready for a table, JSON, YAML or CSV."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     schema_version: int = SCHEMA_VERSION
     llmsize_version: str
@@ -117,7 +117,9 @@ def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
 
 
 def model_info(spec: ModelSpec, estimate: Estimate, parsed: ParsedName | None = None) -> ModelInfo:
-    return ModelInfo(
+    # Built from validated objects: model_construct skips building the validator, which only a
+    # JSON/YAML dump needs (issue 15: a cold human `estimate`).
+    return ModelInfo.model_construct(
         name=spec.name,
         params=estimate.params,
         active_params=estimate.active_params,
@@ -142,17 +144,25 @@ def build_report(
     gpus: Sequence[FitRow] = (),
     parsed: ParsedName | None = None,
 ) -> Report:
-    """Assemble the Report of one estimate (`gpus` stays empty unless a fit was asked for)."""
+    """Assemble the Report of one estimate (`gpus` stays empty unless a fit was asked for).
+
+    Every part comes from validated objects (Estimate, Workload, ModelSpec, FitRow), so the Report is
+    constructed without building its validator, which only loading a saved report needs; the
+    memory check still runs (issue 15: a cold human `estimate`).
+    """
     from llmsize import __version__
 
-    return Report(
+    return Report.model_construct(
         llmsize_version=__version__,
         input=model_input,
         model=model_info(spec, estimate, parsed),
         workload=workload.model_dump(mode="json"),
-        memory=estimate.memory_dict(),
+        memory=Report._memory_is_bytes(estimate.memory_dict()),
         memory_ranges=estimate.ranges_dict(),
-        components={c.name: ComponentInfo(formula=c.formula, detail=c.detail) for c in estimate.components},
+        components={
+            c.name: ComponentInfo.model_construct(formula=c.formula, detail=c.detail)
+            for c in estimate.components
+        },
         peak_phase=estimate.peak_phase,
         trainable_params=estimate.trainable_params,
         gpus=list(gpus),

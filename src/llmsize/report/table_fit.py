@@ -11,14 +11,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderableType
     from rich.table import Table
 
 
 def natural_width(table: Table, console: Console) -> int:
     from rich.measure import Measurement
 
-    return Measurement.get(console, console.options.update(width=10_000), table).maximum
+    return Measurement.get(console, _natural_options(console), table).maximum
+
+
+def _natural_options(console: Console) -> ConsoleOptions:
+    return console.options.update(width=10_000)
+
+
+def _measured_copy(table: Table, console: Console) -> Table:
+    """A copy of `table` for measuring only: each text cell already turned into the Text that
+    rich's Measurement.get turns it into (console.render_str without highlighting), so measuring
+    the copy gives the same widths without parsing every cell's markup again on each try."""
+    from copy import copy
+    from dataclasses import replace
+
+    markup = _natural_options(console).markup
+
+    def text(cell: RenderableType) -> RenderableType:
+        return console.render_str(cell, markup=markup, highlight=False) if isinstance(cell, str) else cell
+
+    measured = copy(table)
+    measured.columns = [
+        replace(column, header=text(column.header), footer=text(column.footer),
+                _cells=[text(cell) for cell in column._cells])
+        for column in table.columns
+    ]
+    return measured
 
 
 def fit_columns(table: Table, console: Console, keep: int = 1) -> list[str]:
@@ -27,8 +52,10 @@ def fit_columns(table: Table, console: Console, keep: int = 1) -> list[str]:
     for column in table.columns:
         column.no_wrap = True
         column.overflow = "ellipsis"  # only a cell alone wider than the whole console is ever cut
-    while len(table.columns) > keep and natural_width(table, console) > console.width:
+    measured = _measured_copy(table, console)  # the same widths, measured faster (issue 15)
+    while len(table.columns) > keep and natural_width(measured, console) > console.width:
         column = table.columns.pop()
+        measured.columns.pop()
         hidden.append(" ".join(str(column.header).split()))
     return hidden[::-1]
 

@@ -13,16 +13,18 @@ Ollama tags land on their base architecture. The name's quant suffix sets the we
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
-from llmsize.resources import load_catalog_yaml, yaml_files
+from llmsize.resources import cached_json, load_catalog_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
 
@@ -37,7 +39,7 @@ class CheckpointVariant(BaseModel):
     that was read, so that `-it` is not sized from the base repository's config.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     names: tuple[str, ...] = Field(min_length=1)
     torch_dtype: str = Field(min_length=1)
@@ -48,7 +50,7 @@ class CheckpointVariant(BaseModel):
 class CatalogModel(BaseModel):
     """One entry of a model_specs/*.yaml file; a typo in a field name is an error, not a silent default."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
@@ -110,7 +112,7 @@ class CatalogModel(BaseModel):
 class CatalogFile(BaseModel):
     """One model_specs/<family>.yaml file."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     family: str = Field(min_length=1)
     models: tuple[CatalogModel, ...] = Field(min_length=1)
@@ -279,12 +281,54 @@ def _parse_catalog_name(name: str) -> ParsedName:
     return parse_name(name.split("/")[-1])
 
 
+# Bump when the cached form of the name index changes.
+_NAME_INDEX_FORMAT = "1"
+
+
+def _source(module: Any) -> bytes | None:
+    """The source text of a module of ours (None when it is not a readable .py file)."""
+    try:
+        path = Path(module.__file__)
+        return path.read_bytes() if path.suffix == ".py" else None
+    except (AttributeError, TypeError, OSError):
+        return None
+
+
+@cache
+def _name_facts() -> dict[str, tuple[tuple[Any, ...], str | None]]:
+    """Signature and release date of every catalog spelling (what the lookups below compare).
+
+    Parsing the ~800 spellings costs more than the rest of a catalog lookup, so the table is kept
+    beside the catalogs' JSON copies (resources.cached_json), keyed by the spellings themselves and
+    the source of the code that parses them (names.py, this module): a change to either is a new key.
+    """
+    import llmsize.names
+
+    names = sorted({name for entry in entries() for name in entry.names})
+
+    def compute() -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for name in names:
+            parsed = _parse_catalog_name(name)
+            out[name] = [list(_signature(parsed)), parsed.date]
+        return out
+
+    sources = [src for src in (_source(llmsize.names), _source(sys.modules[__name__])) if src is not None]
+    if len(sources) < 2:  # no source to key on (a zipped or compiled install): parse every time
+        table = compute()
+    else:
+        key: list[str | bytes] = [_NAME_INDEX_FORMAT, *sources, "\0".join(names)]
+        table = cached_json("names", key, compute)
+    return {name: (tuple(sig), date) for name, (sig, date) in table.items()}
+
+
 @cache
 def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
+    facts = _name_facts()
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
         for name in entry.names:
-            sig = _signature(_parse_catalog_name(name))
+            sig = facts[name][0]
             bucket = found.setdefault(sig, [])
             if entry not in bucket:
                 bucket.append(entry)
@@ -294,11 +338,12 @@ def _signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
 @cache
 def _release_dates() -> dict[tuple[tuple[Any, ...], str], frozenset[str | None]]:
     """Release dates ("2506", "2509") of each entry's names, per signature (None: a name without one)."""
+    facts = _name_facts()
     found: dict[tuple[tuple[Any, ...], str], set[str | None]] = {}
     for entry in entries():
         for name in entry.names:
-            parsed = _parse_catalog_name(name)
-            found.setdefault((_signature(parsed), entry.name), set()).add(parsed.date)
+            sig, date = facts[name]
+            found.setdefault((sig, entry.name), set()).add(date)
     return {key: frozenset(dates) for key, dates in found.items()}
 
 
@@ -331,13 +376,14 @@ def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     states no size keeps its Hub-style aliases ("GLM-5" of GLM-5.1, "MiniMax-M2.5" of MiniMax-M2.7), so that
     "GLM-5-FP8" or "GLM-5-UD-IQ1_S" find it as "GLM-5.1-FP8" does; Ollama tags (with a colon) stay out.
     """
+    facts = _name_facts()
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
         names: tuple[str | None, ...] = (entry.model.name, entry.model.hf_repo)
-        if _signature(_parse_catalog_name(entry.model.name))[4] is None:
+        if facts[entry.model.name][0][4] is None:
             names += tuple(a for a in entry.model.aliases if ":" not in a)
         for name in filter(None, names):
-            sig = _signature(_parse_catalog_name(name))
+            sig = facts[name][0]
             if sig[4] is None and entry not in found.setdefault(sig, []):
                 found[sig].append(entry)
     return {sig: tuple(b) for sig, b in found.items()}

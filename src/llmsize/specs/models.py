@@ -71,7 +71,7 @@ class ProvenanceKind(StrEnum):
 class Provenance(BaseModel):
     """Where a spec came from, so offline and online answers can be told apart."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: ProvenanceKind
     source: str = Field(description="URL, repo id, file path or catalog file the numbers came from")
@@ -106,7 +106,7 @@ class WeightFormat(BaseModel):
     routers) and, for a plain checkpoint, of every weight.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     dtype: Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"] = "bf16"
     quant: QuantMethod | None = None
@@ -137,7 +137,7 @@ class WeightFormat(BaseModel):
 class TensorInfo(BaseModel):
     """One tensor of a checkpoint: name, storage type and shape (from a safetensors or GGUF header)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     dtype: str
@@ -148,7 +148,7 @@ class TensorInfo(BaseModel):
 class CheckpointInfo(BaseModel):
     """Exact facts read from checkpoint headers (no tensor data loaded)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     format: Literal["safetensors", "gguf"]
     params_by_dtype: dict[str, int] = Field(default_factory=dict)
@@ -172,7 +172,7 @@ class RecurrentSpec(BaseModel):
     transformers 5.23 (`cache_utils.LinearAttentionLayer`, and each model's mixer).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: Literal["gated_deltanet", "kimi_delta", "mamba", "mamba2", "short_conv"]
     num_heads: int = Field(default=0, ge=0, description="value heads (delta-net), SSM heads (Mamba-2)")
@@ -242,7 +242,7 @@ class IndexerSpec(BaseModel):
     `indexer_keys` of shape [batch, tokens, index_head_dim]); attention then reads `topk` tokens.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     num_heads: int = Field(gt=0)
     head_dim: int = Field(gt=0)
@@ -287,7 +287,7 @@ class ModelSpec(BaseModel):
     parameter inventory (`specs/params.py`) turns them into exact parameter counts.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     family: str | None = None

@@ -13,6 +13,7 @@ from llmsize.estimate.activations.model import _head, _prefix
 from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
 from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
+from llmsize.estimate.memo import memo
 from llmsize.estimate.workload import Attention, Mode, Workload
 from llmsize.specs.models import ModelSpec
 
@@ -30,18 +31,23 @@ class Candidate:
     host: Num = 0  # bytes offloaded to host RAM (activation offloading), the same for every moment
 
 
+def _kinds(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+    """layer_kind of each layer, in order; asked once per spec and stage (issue 15: `fit --all`)."""
+    return memo(spec, ("kinds", layers), lambda: tuple(layer_kind(spec, layer) for layer in layers))
+
+
 def _layers_by_kind(
-    spec: ModelSpec, layers: tuple[int, ...], order: list[tuple[str, str]] | None = None
+    spec: ModelSpec, layers: tuple[int, ...], order: tuple[tuple[str, str], ...] | None = None
 ) -> dict[tuple[str, str], list[int]]:
     """Layers grouped by layer_kind; `order` (their kinds, in order) saves asking again (issue 15)."""
-    kinds = order if order is not None else [layer_kind(spec, layer) for layer in layers]
+    kinds = order if order is not None else _kinds(spec, layers)
     out: dict[tuple[str, str], list[int]] = {}
     for layer, kind in zip(layers, kinds, strict=True):
         out.setdefault(kind, []).append(layer)
     return out
 
 
-def _before(order: list[tuple[str, str]], per_kind: dict[tuple[str, str], Num], upto: int) -> Num:
+def _before(order: tuple[tuple[str, str], ...], per_kind: dict[tuple[str, str], Num], upto: int) -> Num:
     """Sum of a per-kind quantity over the layers before position `upto` (0-based)."""
     total: Num = 0
     for kind in order[:upto]:
@@ -144,7 +150,7 @@ def inference_candidates(
     flash: bool = False,
 ) -> list[Candidate]:
     """Prefill (the whole prompt in one forward, as `generate` runs it) and the last decode step."""
-    order = [layer_kind(spec, layer) for layer in layers]
+    order = _kinds(spec, layers)
     groups = _layers_by_kind(spec, layers, order)
     kinds = {k for k, _ in groups}
     keep = 1 if wl.logits == "last" else prompt
@@ -167,7 +173,7 @@ def inference_candidates(
     out.append(Candidate("prefill", pre_peak, 0, 0, "embeddings, masks and rotary tables"))
     fwd: dict[tuple[str, str], _LayerFwd] = {}
     for kind, members in groups.items():
-        fwd[kind], _, _ = _layer_forward(spec, d, members[0], ctx, cache=True, saves=False)
+        fwd[kind] = _prefill_layer(spec, d, members[0], ctx)
     kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
     kv_all = _before(order, kv_per, len(order))
     x_bytes = stream_bytes(spec, d)
@@ -213,28 +219,62 @@ def inference_candidates(
         )
         ctx1, pre_peak1, pre_live1, _, _ = _ctx_only(spec, dd, kinds, flash)
         for members in groups.values():
-            w = _Walk()
-            x = w.new("layer input", stream_bytes(spec, dd))
-            old = (
-                old_cache(w, spec, dd, members[-1], prompt, context)
-                if spec.compressed is not None
-                else _old_cache(w, spec, dd, members[-1], prompt, context)
-            )
-            window = spec.layer_window(members[-1])
-            c = _Cache(
-                old=old,
-                tokens=None
-                if window is None
-                else np.where(context - 1 > prompt, np.minimum(context, window), prompt + 1),
-            )
-            _layer(w, dd, spec, x, ctx1, members[-1], c)
-            extra = w.peak - sum((t.nbytes for t in c.kept), start=0)
-            out.append(Candidate("decode", pre_live1 + extra, 1, 0, f"layer {members[-1]}: {w.peak_at}"))
+            extra, where = _decode_layer(spec, dd, members[-1], ctx1, prompt, context)
+            out.append(Candidate("decode", pre_live1 + extra, 1, 0, f"layer {members[-1]}: {where}"))
         if head:
             tail = pre_live1 + batch * h * e * 3 + batch * spec.vocab_size * (e + 4)
             out.append(Candidate("decode", tail, 1, 0, "next-token logits"))
         _ = pre_peak1
     return out
+
+
+def _walk_key(d: Dims, ctx: _Ctx, *sizes: Num) -> tuple[object, ...] | None:
+    """What a layer walk of the scalar path reads besides the spec and the layer: the sizes in `d`,
+    the per-forward tensors in `ctx` (only their names and sizes matter without autograd), and
+    `sizes`; None when any is a numpy grid or scalar (sweeps are not cached)."""
+    tensors = [ctx.cos, ctx.sin, *(m for m in ctx.masks.values() if m is not None)]
+    nums = (d.b, d.s, d.kv, d.logits_tokens, *sizes, *(t.nbytes for t in tensors))
+    if d.train or not all(type(n) is int for n in nums):
+        return None
+    masks = tuple(sorted((k, None if m is None else (m.name, m.nbytes)) for k, m in ctx.masks.items()))
+    return d, sizes, (ctx.cos.name, ctx.cos.nbytes, ctx.sin.name, ctx.sin.nbytes, ctx.sin is ctx.cos), masks
+
+
+def _prefill_layer(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx) -> _LayerFwd:
+    """One layer of the prefill with its cache update (walked once per spec, sizes and layer)."""
+    key = _walk_key(d, ctx)
+
+    def walk() -> _LayerFwd:
+        return _layer_forward(spec, d, layer, ctx, cache=True, saves=False)[0]
+
+    return memo(spec, None if key is None else ("prefill", layer, key), walk)
+
+
+def _decode_layer(
+    spec: ModelSpec, dd: Dims, layer: int, ctx: _Ctx, prompt: Num, context: Num
+) -> tuple[Num, str]:
+    """The last decode step through one layer: bytes above its cache at the peak, and where."""
+    key = _walk_key(dd, ctx, prompt, context)
+
+    def walk() -> tuple[Num, str]:
+        w = _Walk()
+        x = w.new("layer input", stream_bytes(spec, dd))
+        old = (
+            old_cache(w, spec, dd, layer, prompt, context)
+            if spec.compressed is not None
+            else _old_cache(w, spec, dd, layer, prompt, context)
+        )
+        window = spec.layer_window(layer)
+        c = _Cache(
+            old=old,
+            tokens=None
+            if window is None
+            else np.where(context - 1 > prompt, np.minimum(context, window), prompt + 1),
+        )
+        _layer(w, dd, spec, x, ctx, layer, c)
+        return w.peak - sum((t.nbytes for t in c.kept), start=0), w.peak_at
+
+    return memo(spec, None if key is None else ("decode", layer, key), walk)
 
 
 def _old_cache(w: _Walk, spec: ModelSpec, d: Dims, layer: int, prompt: Num, context: Num) -> list[_T]:
@@ -312,7 +352,7 @@ def training_candidates(
 ) -> tuple[list[Candidate], Num]:
     """Forward (per block, and the loss), backward (loss, per block); returns the candidates and the
     total weight-gradient bytes the walk counted (to turn live gradients into a share)."""
-    order = [layer_kind(spec, layer) for layer in layers]
+    order = _kinds(spec, layers)
     groups = _layers_by_kind(spec, layers, order)
     kinds = {k for k, _ in groups}
     # Padding-free batches (TRL padding_free, transformers DataCollatorWithFlattening): the

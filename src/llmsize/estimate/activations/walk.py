@@ -114,8 +114,12 @@ class _Walk:
         `saves`: the tensors autograd keeps for this op's backward; `saves_out`: it keeps its own
         output (rsqrt, tanh, softmax). Only recorded when the output needs a gradient.
         """
-        ins = tuple(inputs)
-        rg = self.train and (trainable or any(t.rg for t in ins))
+        if not self.train:  # nothing is taped, so the inputs need no look (every inference walk)
+            ins: tuple[_T, ...] = ()
+            rg = False
+        else:
+            ins = tuple(inputs)
+            rg = trainable or any(t.rg for t in ins)
         if view_of is not None:
             out = _T(name, nbytes, view_of.storage, rg, elem)
             self._ref(view_of.storage)

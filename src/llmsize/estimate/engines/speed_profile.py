@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class EngineSpeedProfile(BaseModel):
     """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     engine: str
     version: str = Field(description="the engine release the constants were calibrated on")
