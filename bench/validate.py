@@ -138,13 +138,21 @@ def layer_depths(spec: Any) -> tuple[int, int]:
     Two repeats, not one: the first block's activations differ from the rest (its input is the
     embedding output), so bytes grow by a constant step only from the second repeat on.
     """
-    lead = spec.first_k_dense_layers if spec.is_moe else 0
+    first = spec.first_k_dense_layers if spec.is_moe else 0
 
-    def kind(i: int) -> tuple[Any, bool]:
-        return spec.layer_window(i), spec.is_moe_layer(i)
+    def kind(i: int) -> tuple[Any, ...]:
+        return spec.layer_type(i), spec.layer_window(i), spec.is_moe_layer(i)
 
-    for period in range(1, 13):
-        if all(kind(i) == kind(i + period) for i in range(lead, spec.num_layers - period)):
+    # the smallest lead (dense first blocks, DeepSeek V4's sliding-only first blocks) after which
+    # the kinds repeat with the smallest period
+    lead, period = first, 12
+    for start in range(first, first + 8):
+        last = spec.num_layers
+        found = next(
+            (p for p in range(1, 13) if all(kind(i) == kind(i + p) for i in range(start, last - p))), None
+        )
+        if found is not None:
+            lead, period = start, found
             break
     l1, l2 = lead + 2 * period, lead + 3 * period
     if l2 > spec.num_layers:

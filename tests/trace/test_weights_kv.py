@@ -65,7 +65,7 @@ def test_weights_and_kv_equal_the_model_to_the_byte(entry: catalog.CatalogEntry)
     except ConfigError as refused:
         if config["model_type"] in SUPPORTED_MODEL_TYPES:
             raise
-        # A model type the estimator declines on purpose (DeepSeek V4, Gemma 4) says why instead of
+        # A model type the estimator declines on purpose (Gemma 3n) says why instead of
         # guessing: there is no estimate to compare (the golden parameter-count test xfails them).
         pytest.skip(f"llmsize declines {config['model_type']!r}: {refused}")
     windows = [w for w in (spec.layer_window(i) for i in range(spec.num_layers)) if w]

@@ -158,7 +158,7 @@ def test_nemotron_pattern_gives_one_mixer_or_mlp_per_block() -> None:
             "offset must be smaller",
         ),
         ({**qwen3_next(), "model_type": "mystery_hybrid"}, "not a plain decoder"),
-        ({**qwen3_next(), "model_type": "deepseek_v4"}, "not modelled yet"),
+        ({**qwen3_next(), "model_type": "deepseek_v4"}, "shares one key/value head"),
     ],
     ids=["layer_types-too-long", "unknown-kind", "missing-state-size", "jamba-offset", "unknown-type", "v4"],
 )

@@ -57,6 +57,13 @@ PEFT_MAMBA_INCOMPATIBLE: dict[str, frozenset[str]] = {
     t: frozenset({"out_proj", "conv1d"})
     for t in ("falcon_h1", "mamba", "mamba2", "falcon_mamba", "nemotron_h")
 }
+# peft 0.21 wraps DeepSeek V4's o_a_proj (modeling_deepseek_v4.py DeepseekV4GroupedLinear, an
+# nn.Linear whose forward multiplies group by group) as a plain Linear: the adapter's output no
+# longer matches and the forward fails, so the all-linear set peft can run leaves it out.
+PEFT_UNWRAPPABLE: dict[str, frozenset[str]] = {
+    **PEFT_MAMBA_INCOMPATIBLE,
+    "deepseek_v4": frozenset({"o_a_proj"}),
+}
 
 MODULE_ALIASES = {
     "query_key_value": "qkv_proj",
@@ -135,7 +142,7 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
                 LoraTargets(
                     _all_linear(linear, spec),
                     f"PEFT has no default LoRA targets for model_type {spec.model_type!r} (it asks for "
-                    "target_modules); assuming all-linear" + _mamba_note(spec),
+                    "target_modules); assuming all-linear" + _unwrappable_note(spec),
                 ),
                 all_linear=True,
             )
@@ -147,7 +154,7 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
                 LoraTargets(
                     _all_linear(linear, spec),
                     f"PEFT's default targets {default} do not exist here; assuming all-linear"
-                    + _mamba_note(spec),
+                    + _unwrappable_note(spec),
                 ),
                 all_linear=True,
             )
@@ -156,7 +163,7 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
             LoraTargets(found, f"LoRA targets: PEFT's default for {spec.model_type}, {', '.join(default)}"),
         )
     if any(t.lower() == ALL_LINEAR for t in requested):
-        note = "LoRA targets: all-linear (every nn.Linear except lm_head)" + _mamba_note(spec)
+        note = "LoRA targets: all-linear (every nn.Linear except lm_head)" + _unwrappable_note(spec)
         if spec.is_moe and not _converts(spec):
             note += "; routed experts are 3-D parameters in transformers >= 5 and are not wrapped"
         return _convert_moe(spec, LoraTargets(_all_linear(linear, spec), note), all_linear=True)
@@ -205,14 +212,16 @@ def _convert_moe(spec: ModelSpec, targets: LoraTargets, *, all_linear: bool = Fa
 
 
 def _all_linear(linear: Iterable[str], spec: ModelSpec) -> tuple[str, ...]:
-    skip = PEFT_MAMBA_INCOMPATIBLE.get(spec.model_type, frozenset()) | {"lm_head"}
+    skip = PEFT_UNWRAPPABLE.get(spec.model_type, frozenset()) | {"lm_head"}
     return tuple(sorted(n for n in linear if n not in skip))
 
 
-def _mamba_note(spec: ModelSpec) -> str:
-    if spec.model_type not in PEFT_MAMBA_INCOMPATIBLE:
-        return ""
-    return "; without the Mamba mixers' out_proj, which peft refuses to wrap on this model type"
+def _unwrappable_note(spec: ModelSpec) -> str:
+    if spec.model_type in PEFT_MAMBA_INCOMPATIBLE:
+        return "; without the Mamba mixers' out_proj, which peft refuses to wrap on this model type"
+    if spec.model_type in PEFT_UNWRAPPABLE:
+        return "; without o_a_proj, the grouped projection peft cannot wrap"
+    return ""
 
 
 @dataclass(frozen=True)

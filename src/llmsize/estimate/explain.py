@@ -83,6 +83,17 @@ def kv_detail(
     kv_label = "kv_heads" if kv_heads == spec.num_kv_heads else "query heads (K/V broadcast)"
     lines = []
     for t in terms:
+        if t.rule != "window":  # DeepSeek V4's pooled cache terms (engine.compressed_terms)
+            held = {
+                "pooled": f"one entry per {t.rate} tokens",
+                "pending": f"the tokens of the window of {t.rate} not yet pooled",
+                "after_first": "once, after the first window",
+            }.get(t.rule, t.rule)
+            lines.append(f"{t.layers} layers x {float(t.bytes_per_token):g} B, {held}")
+            continue
+        if t.state_bytes:
+            lines.append(f"{t.layers} layers x {_n(t.state_bytes)} B of state per sequence")
+            continue
         width = (
             f"(kv_lora_rank {spec.kv_lora_rank} + rope {spec.qk_rope_head_dim})"
             if spec.is_mla

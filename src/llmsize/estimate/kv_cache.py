@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -24,7 +24,7 @@ from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.registry import ENGINES, engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.workload import Engine, Workload
-from llmsize.specs.models import ModelSpec
+from llmsize.specs.models import COMPRESSED_KINDS, ModelSpec
 from llmsize.units import BYTES_PER_ELEMENT, KvDtype
 
 EngineLike = Engine | BaseEngine
@@ -59,6 +59,11 @@ class KvTerm:
     bytes_per_token: Fraction
     window: int | None  # tokens the layer can attend to; None = the whole context
     state_bytes: int = 0  # per sequence and layer: conv + recurrent state
+    # DeepSeek V4's pooled caches (engine.compressed_terms): "pooled" holds one entry per `rate`
+    # tokens, "pending" the tokens of a window not yet pooled, "after_first" one fixed copy once
+    # the first window closed; `bytes_per_token` is then the bytes of one held position.
+    rule: str = "window"
+    rate: int = 0
 
 
 def cache_kv_heads(spec: ModelSpec, engine: EngineLike) -> int:
@@ -112,19 +117,27 @@ def kv_terms(
             )
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
     windows = eng.keeps_windows(kv_dtype)
-    if not spec.per_layer_heads:  # one size per token for every layer: group by window alone (issue 15)
+    if not spec.per_layer_heads and spec.compressed is None:
+        # one size per token for every layer: group by window alone (issue 15)
         kv_layers = tuple(layers)
         slot = ("kv windows", kv_layers, windows)
         by_window = memo(spec, slot, lambda: _count_windows(spec, kv_layers, windows))
         return (*(KvTerm(n, per_token, w) for w, n in by_window), *states)
     counts: dict[tuple[int | None, Fraction], int] = {}
+    pooled: dict[KvTerm, int] = {}
     for layer in layers:
+        kind = spec.layer_type(layer)
+        if kind in COMPRESSED_KINDS:  # DeepSeek V4: the engine lays out its window and its pools
+            for term in eng.compressed_terms(spec, kind, element):
+                pooled[term] = pooled.get(term, 0) + 1
+            continue
         window = spec.layer_window(layer) if windows else None
         if spec.per_layer_heads:  # Gemma 4: global blocks cache their own head size and KV heads
             per_token = layer_bytes_per_token(spec.attention_view(layer), element, wl.tp, eng)
         key = (window, per_token)
         counts[key] = counts.get(key, 0) + 1
-    return (*(KvTerm(n, p, w) for (w, p), n in counts.items()), *states)
+    grouped = (replace(t, layers=n) for t, n in pooled.items())
+    return (*(KvTerm(n, p, w) for (w, p), n in counts.items()), *grouped, *states)
 
 
 def _count_windows(
@@ -156,7 +169,10 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
         if term.state_bytes:  # one fixed state per sequence, whatever the context
             total = total + term.layers * term.state_bytes * batch
             continue
-        held = eng.tokens_held(term.window, tokens, prefill, batch)
+        if term.rule != "window":
+            held = eng.pooled_held(term.rule, term.rate, tokens, prefill)
+        else:
+            held = eng.tokens_held(term.window, tokens, prefill, batch)
         seqs = eng.sequences(batch)
         per_token = term.layers * term.bytes_per_token
         if per_token.denominator == 1:
@@ -193,6 +209,13 @@ def kv_cache_bytes(
 
 def kv_formula(spec: ModelSpec, kv_dtype: str, engine: EngineLike) -> str:
     """One line: the per-token formula of this model's cache."""
+    if spec.compressed is not None:
+        c = spec.compressed
+        return (
+            f"per layer: a {spec.sliding_window}-token window of one shared key/value x head_dim, plus on "
+            f"CSA / HCA layers one pooled entry per {c.csa_rate} / {c.hca_rate} tokens (CSA: + indexer key) "
+            f"and the projections of the window not yet pooled, x {kv_dtype} bytes x batch"
+        ) + _eng(engine).kv_formula_tail()
     if spec.is_mla:
         return f"layers x (kv_lora_rank + rope_dim) x {kv_dtype} bytes x tokens x batch (MLA latent)"
     core = f"2 x layers x kv_heads x head_dim x {kv_dtype} bytes x tokens x batch"
@@ -216,6 +239,14 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     """KV bytes one more token of one sequence costs on full-attention layers of the whole model."""
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
+    if spec.compressed is not None:  # DeepSeek V4: the pooled entries grow, one per `rate` tokens
+        grow = Fraction(0)
+        for i in range(spec.num_layers):
+            kind = spec.layer_type(i)
+            if kind in COMPRESSED_KINDS:
+                terms = eng.compressed_terms(spec, kind, element)
+                grow += sum((t.bytes_per_token / t.rate for t in terms if t.rule == "pooled"), Fraction(0))
+        return math.ceil(grow)
     full = [i for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None]
     if spec.per_layer_heads:  # Gemma 4: each block at its own head size (attention_view)
         views = (spec.attention_view(i) for i in full)

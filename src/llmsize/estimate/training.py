@@ -60,6 +60,8 @@ def shard_tensors(spec: ModelSpec, shards: Iterable[Shard]) -> list[Tensor]:
     out: list[Tensor] = []
     for s in shards:
         g = s.group
+        if g.elem_bytes or g.no_grad:  # an index table (a buffer), or weights no gradient reaches
+            continue
         if g.is_linear:
             out.append(Tensor(s.out_features, s.in_features, s.instances))
             if s.bias_each:

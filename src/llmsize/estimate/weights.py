@@ -428,8 +428,12 @@ def _bias_bytes_per_elem(fmt: WeightFormat) -> Fraction:
 
 def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     """Bytes of one placed group in the weight format."""
+    if shard.group.elem_bytes:  # an index table stored in its own integer type (DeepSeek V4 tid2eid)
+        return shard.numel * shard.group.elem_bytes
     if fmt.quant == QuantMethod.GGUF:
         return _gguf_shard_bytes(spec, shard, fmt)
+    if fmt.expert_quant is not None and shard.group.kind == "expert":  # DeepSeek V4's FP4 experts
+        fmt = fmt.model_copy(update={"quant": fmt.expert_quant, "bits": 4, "group_size": qf.MXFP4_BLOCK})
     elem = bytes_per_element(fmt.dtype)
     if not _quantized(shard, fmt):
         if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:

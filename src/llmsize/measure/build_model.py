@@ -23,7 +23,15 @@ _PER_LAYER_LISTS = (
     "layers_block_type",
     "intermediate_size",  # Gemma 3n: one width per layer
     "activation_sparsity_pattern",  # Gemma 3n
+    "compress_ratios",  # DeepSeek V4 (its MTP layers' entries come last and go first)
 )
+# Model types whose estimate follows the dtype plan `from_pretrained` applies
+# (`_keep_in_fp32_modules_strict`), so the tracer loads them that way by default: DeepSeek V4 keeps
+# norms, hyper-connections, sinks and position biases in fp32, which also makes its attention
+# logits fp32. Other model types are traced as `from_config` builds them; with the plan applied,
+# only deepseek_v3's and nemotron_h's e_score_correction_bias would change (bf16 -> fp32) among
+# the catalog's architectures.
+PRETRAINED_DTYPE_TYPES = frozenset({"deepseek_v4"})
 # Keys that hold layer indices (filtered when layers are reduced).
 _LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")
 
@@ -126,7 +134,9 @@ def _config_class(model_type: Any, default: Any) -> Any:
     return CONFIG_MAPPING[model_type] if model_type in CONFIG_MAPPING else default  # noqa: SIM401
 
 
-def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -> Any:
+def build_fake_model(
+    config: Any, dtype: Any, attn_implementation: str | None, *, pretrained_dtypes: bool = False
+) -> Any:
     """The causal-LM model of `config` under the caller's FakeTensorMode, in `dtype`, in eval mode.
 
     Weight initialisation is skipped (`transformers.initialization.no_init_weights`): the values
@@ -152,4 +162,32 @@ def build_fake_model(config: Any, dtype: Any, attn_implementation: str | None) -
         except ValueError:
             model = second.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
     model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
+    if pretrained_dtypes:
+        _keep_in_fp32(model, dtype)
     return model.eval()
+
+
+def _keep_in_fp32(model: Any, dtype: Any) -> None:
+    """Upcast what `from_pretrained` loads in fp32 whatever the dtype: `_get_dtype_plan(dtype)`
+    (`_keep_in_fp32_modules_strict` for bf16/fp16), whose patterns `core_model_loading.py` searches
+    in each checkpoint tensor name (`build_glob_alternation`: a substring, `*` any run).
+    `from_config` skips that plan; a model whose own modeling code declares it (DeepSeek V4 keeps
+    norms, hyper-connections and sinks in fp32) is traced as loaded with this."""
+    import re
+
+    import torch
+
+    plan = model._get_dtype_plan(dtype)
+    if not plan:
+        return
+    pattern = re.compile("|".join(f"(?:{key.replace('*', '.*')})" for key in plan))
+    for module_name, module in model.named_modules():
+        prefix = f"{module_name}." if module_name else ""
+        for name, param in list(module.named_parameters(recurse=False)):
+            if param.is_floating_point() and pattern.search(prefix + name):
+                upcast = torch.nn.Parameter(param.to(torch.float32), requires_grad=param.requires_grad)
+                setattr(module, name, upcast)
+        transient: set[str] = getattr(module, "_non_persistent_buffers_set", set())
+        for name, buf in list(module.named_buffers(recurse=False)):
+            if name not in transient and buf.is_floating_point() and pattern.search(prefix + name):
+                module.register_buffer(name, buf.to(torch.float32))

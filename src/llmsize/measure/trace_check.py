@@ -68,7 +68,12 @@ def spec_of(config: dict[str, Any], name: str, source: str = "trace check") -> M
 
 
 def compare(
-    config: dict[str, Any], wl: Workload, *, name: str = "model", num_layers: int | None = None
+    config: dict[str, Any],
+    wl: Workload,
+    *,
+    name: str = "model",
+    num_layers: int | None = None,
+    pretrained_dtypes: bool | None = None,
 ) -> Comparison:
     """Run the estimator and the tracer on the same (possibly layer-reduced) config."""
     cfg = with_layers(config, num_layers) if num_layers is not None else config
@@ -76,7 +81,7 @@ def compare(
     est = core.estimate(spec, wl)
     _ctx, busiest = core.plan(spec, wl)
     totals = phases.phase_totals(spec, wl, busiest.static)
-    result = trace(cfg, wl)
+    result = trace(cfg, wl, pretrained_dtypes=pretrained_dtypes)
     trace_phases = {_PHASES[p.phase]: p.peak_bytes for p in result.phases if p.phase in _PHASES}
     if not wl.mode.trains:
         trace_kv = result.kv_prefill_bytes if est.peak_phase == "prefill" else result.kv_full_bytes

@@ -40,7 +40,13 @@ from typing import Any
 from llmsize.errors import BadInputError, MissingExtraError
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.workload import Attention, Loss, Mode, Optimizer, Workload
-from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
+from llmsize.measure.build_model import (
+    PRETRAINED_DTYPE_TYPES,
+    build_fake_model,
+    hf_config,
+    torch_dtype,
+    with_layers,
+)
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
 # refuses any other value for the MoE expert parameters it wraps (lora.ParamWrapper). The estimator
@@ -283,7 +289,17 @@ def cache_tensors(cache: Any) -> list[Any]:
             value = getattr(holder, name, None)
             if isinstance(value, torch.Tensor):
                 out.append(value)
-        for name in ("conv_states", "recurrent_states"):
+        # DeepSeek V4 (DeepseekV4HCACache / DeepseekV4CSACache): pooled entries, the projections of a
+        # window not yet pooled, and CSA's overlap state, each a dict by compressor name.
+        for name in (
+            "conv_states",
+            "recurrent_states",
+            "compressed_kv",
+            "buffer_kv",
+            "buffer_gate",
+            "overlap_kv",
+            "overlap_gate",
+        ):
             states = getattr(holder, name, None)
             if isinstance(states, dict):
                 out.extend(v for v in states.values() if isinstance(v, torch.Tensor))
@@ -401,6 +417,7 @@ def trace(
     num_layers: int | None = None,
     dtype: str | None = None,
     record_timeline: bool = False,
+    pretrained_dtypes: bool | None = None,
 ) -> TraceResult:
     """Trace `wl` on the Hugging Face model of `config` (a config.json dict) and return its peaks."""
     _require_torch()
@@ -438,7 +455,11 @@ def trace(
     ):
         warnings.simplefilter("ignore")
         cfg = hf_config(config)
-        model = build_fake_model(cfg, tdtype, _attn_implementation(wl, _eager_only(cfg)))
+        if pretrained_dtypes is None:  # as llmsize estimates the model type (build_model.py)
+            pretrained_dtypes = str(getattr(cfg, "model_type", "")) in PRETRAINED_DTYPE_TYPES
+        model = build_fake_model(
+            cfg, tdtype, _attn_implementation(wl, _eager_only(cfg)), pretrained_dtypes=pretrained_dtypes
+        )
         attn_impl = str(model.config._attn_implementation)
         if wl.mode.trains:
             result = _trace_training(model, wl, tracker_cls, record_timeline)
@@ -533,11 +554,12 @@ def _trace_inference(model: Any, wl: Workload, tracker_cls: Any, record_timeline
 def lora_targets(wl: Workload, model_type: str, model: Any = None) -> Any:
     """--lora-targets for peft: all-linear, the names given, or peft's default for the model type
     (peft utils/constants.py); where peft has none it would refuse, and llmsize assumes all-linear.
-    On the Mamba model types peft refuses LoRA on `out_proj`, all-linear means every other linear
-    layer (estimate/adapters.py PEFT_MAMBA_INCOMPATIBLE), listed from `model`.
+    On the Mamba model types peft refuses LoRA on `out_proj`, so all-linear means every other linear
+    layer; on DeepSeek V4 every one but its grouped o_a_proj (estimate/adapters.py
+    PEFT_UNWRAPPABLE), listed from `model`.
 
     The tracer and the real cpu/cuda runs share this rule, so both wrap the same modules."""
-    from llmsize.estimate.adapters import PEFT_MAMBA_INCOMPATIBLE
+    from llmsize.estimate.adapters import PEFT_UNWRAPPABLE
 
     if wl.lora_targets is None:
         from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as defaults
@@ -549,7 +571,7 @@ def lora_targets(wl: Workload, model_type: str, model: Any = None) -> Any:
         everything = any(t.lower() == "all-linear" for t in wl.lora_targets)
     if not everything:
         return list(wl.lora_targets or ())
-    skip = PEFT_MAMBA_INCOMPATIBLE.get(model_type)
+    skip = PEFT_UNWRAPPABLE.get(model_type)
     if skip is None or model is None:
         return "all-linear"
     import torch

@@ -244,6 +244,11 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
     if not isinstance(q, Mapping):
         raise ConfigError(f"config.json quantization_config must be an object, not {type(q).__name__}")
     fmt, more = _method(q, dtype)
+    if fmt.quant == QuantMethod.FP8 and "fp4" in (config.get("expert_dtype"), q.get("expert_dtype")):
+        # DeepSeek V4 (`expert_dtype: fp4`): the routed experts ship as e2m1 pairs in int8 with one
+        # UE8M0 scale per 32 values (`experts.N.w1.weight I8 [2048, 2048]`, `w1.scale F8_E8M0
+        # [2048, 128]`), the MXFP4 layout; vLLM loads them with Mxfp4MoEMethod (DeepseekV4FP8Config).
+        fmt = fmt.model_copy(update={"expert_quant": QuantMethod.MXFP4})
     return fmt, warnings + more
 
 
@@ -286,6 +291,8 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
             dtype=base.dtype, quant=QuantMethod.MLX, bits=bits or 4, group_size=MLX_DEFAULT_GROUP_SIZE
         )
     if method in ("fp8", "fbgemm-fp8"):
+        if base.quant == QuantMethod.FP8:  # the checkpoint's own FP8 (DeepSeek V4 keeps its FP4 experts)
+            return base
         return WeightFormat(dtype=base.dtype, quant=QuantMethod.FP8, bits=8)
     if method == "mxfp4":
         return WeightFormat(dtype=base.dtype, quant=QuantMethod.MXFP4, bits=4, group_size=MXFP4_BLOCK_SIZE)

@@ -21,13 +21,24 @@ LayerType = Literal[
     "mamba",  # Mamba / Mamba-2 mixer: fixed conv + SSM state per sequence (`recurrent`)
     "conv",  # LFM2 short convolution: a fixed conv state per sequence (`recurrent`)
     "hybrid",  # attention and a Mamba mixer side by side in one block (Falcon-H1)
+    "compressed_sparse_attention",  # DeepSeek V4 CSA: sliding window + pooled KV every m tokens + indexer
+    "heavily_compressed_attention",  # DeepSeek V4 HCA: sliding window + pooled KV every m' tokens
     "none",  # no token mixer: an MLP- or MoE-only block (Nemotron-H)
 ]
 FfnType = Literal["dense", "moe", "none"]
 # Layer kinds whose cache grows with the context (K/V per token), and those that keep a fixed state.
 ATTENTION_KINDS: frozenset[str] = frozenset(
-    {"full_attention", "sliding_attention", "chunked_attention", "hybrid"}
+    {
+        "full_attention",
+        "sliding_attention",
+        "chunked_attention",
+        "hybrid",
+        "compressed_sparse_attention",
+        "heavily_compressed_attention",
+    }
 )
+# DeepSeek V4's layers whose cache pools the context into one entry per `rate` tokens.
+COMPRESSED_KINDS: frozenset[str] = frozenset({"compressed_sparse_attention", "heavily_compressed_attention"})
 RECURRENT_KINDS: frozenset[str] = frozenset({"linear_attention", "mamba", "conv", "hybrid"})
 
 
@@ -108,6 +119,10 @@ class WeightFormat(BaseModel):
     gguf_type: str | None = Field(default=None, description="llama.cpp file type, e.g. Q4_K_M")
     double_quant: bool = Field(default=True, description="bitsandbytes NF4 double quantization")
     modules_not_converted: tuple[str, ...] = ()
+    expert_quant: QuantMethod | None = Field(
+        default=None,
+        description="format of the routed experts when it differs (DeepSeek V4: FP8 layers, FP4 experts)",
+    )
 
     def label(self) -> str:
         if self.quant is None:
@@ -115,7 +130,8 @@ class WeightFormat(BaseModel):
         if self.quant == QuantMethod.GGUF and self.gguf_type:
             return f"gguf {self.gguf_type}"
         bits = f"{self.bits:g}-bit" if self.bits else ""
-        return " ".join(p for p in (str(self.quant), bits) if p)
+        experts = f"+ {self.expert_quant} experts" if self.expert_quant is not None else ""
+        return " ".join(p for p in (str(self.quant), bits, experts) if p)
 
 
 class TensorInfo(BaseModel):
@@ -238,6 +254,32 @@ class IndexerSpec(BaseModel):
         return self.head_dim
 
 
+class CompressedKvSpec(BaseModel):
+    """DeepSeek V4's attention (transformers 5.23 `modeling_deepseek_v4.py`): shared-KV multi-query
+    attention (one `head_dim` vector serves as key and value) over a sliding window, and on its
+    compressed layers a pool of one entry per `rate` tokens on top (CSA: `csa_rate`, with the
+    lightning indexer of `ModelSpec.indexer`; HCA: `hca_rate`). The residual stream is `hc_mult`
+    hyper-connection streams wide; the output projection is grouped (`o_groups` x `o_lora_rank`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    csa_rate: int = Field(gt=1, description="tokens per pooled entry of compressed_sparse_attention")
+    hca_rate: int = Field(gt=1, description="tokens per pooled entry of heavily_compressed_attention")
+    o_groups: int = Field(gt=0)
+    o_lora_rank: int = Field(gt=0)
+    hc_mult: int = Field(ge=1, description="manifold-constrained hyper-connection streams")
+
+    def rate(self, kind: str) -> int:
+        """Tokens pooled into one entry by a layer of `kind`."""
+        return self.csa_rate if kind == "compressed_sparse_attention" else self.hca_rate
+
+    @staticmethod
+    def overlapping(kind: str) -> bool:
+        """CSA pools overlapping windows: its projections emit two series (2 x width per token)."""
+        return kind == "compressed_sparse_attention"
+
+
 class ModelSpec(BaseModel):
     """Architecture + weight format + provenance of one model.
 
@@ -351,7 +393,15 @@ class ModelSpec(BaseModel):
     recurrent: RecurrentSpec | None = Field(
         default=None, description="the mixer of linear_attention / mamba / conv / hybrid blocks"
     )
-    indexer: IndexerSpec | None = Field(default=None, description="DSA indexer of every MLA block")
+    indexer: IndexerSpec | None = Field(
+        default=None, description="DSA indexer of every MLA block (DeepSeek V4: of its CSA blocks)"
+    )
+    compressed: CompressedKvSpec | None = Field(
+        default=None, description="DeepSeek V4 attention: shared-KV MQA with pooled KV (compressed kinds)"
+    )
+    hash_moe_layers: tuple[int, ...] = Field(
+        default=(), description="MoE blocks routed by a fixed token-id table (DeepSeek V4 tid2eid)"
+    )
     # Gemma 3n / Gemma 4 E2B-E4B (modeling_gemma3n.py, modeling_gemma4.py)
     kv_shared_layers: int = Field(
         default=0,
@@ -445,6 +495,14 @@ class ModelSpec(BaseModel):
         if kinds & RECURRENT_KINDS and self.recurrent is None:
             names = ", ".join(sorted(kinds & RECURRENT_KINDS))
             raise ValueError(f"layer_types has {names} layers but no state sizes (recurrent) are given")
+        if kinds & COMPRESSED_KINDS and self.compressed is None:
+            raise ValueError("layer_types has compressed attention layers but no compression sizes")
+        if "compressed_sparse_attention" in kinds and self.indexer is None:
+            raise ValueError("layer_types has compressed_sparse_attention layers but no indexer sizes")
+        if self.compressed is not None and not self.sliding_window:
+            raise ValueError("DeepSeek V4 attention needs its sliding_window")
+        if any(not 0 <= i < self.num_layers for i in self.hash_moe_layers):
+            raise ValueError("hash_moe_layers names a block beyond num_layers")
         if "chunked_attention" in kinds and not self.attention_chunk_size:
             raise ValueError("layer_types has chunked_attention layers but attention_chunk_size is not set")
         self._check_shared_kv()
@@ -579,6 +637,8 @@ class ModelSpec(BaseModel):
             return self.sliding_window
         if kind == "chunked_attention":
             return self.attention_chunk_size
+        if kind in COMPRESSED_KINDS:  # the sliding part; the pooled entries are sized by kind
+            return self.sliding_window
         return None
 
     def with_weight_format(self, fmt: WeightFormat) -> ModelSpec:
@@ -623,6 +683,14 @@ class ModelSpec(BaseModel):
             out["per_layer_embeddings"] = (
                 f"{self.per_layer_vocab_size} x {self.num_layers} x {self.per_layer_input_size}"
             )
+        if self.compressed is not None:
+            c = self.compressed
+            out["compressed_attention"] = (
+                f"window {self.sliding_window} + one pooled KV per {c.csa_rate} (CSA) / {c.hca_rate} (HCA) "
+                f"tokens, {c.hc_mult} hyper-connection streams"
+            )
+        if self.hash_moe_layers:
+            out["hash_routed_moe"] = f"{len(self.hash_moe_layers)} blocks route by token id"
         if self.mtp_layers:
             out["mtp_layers"] = f"{self.mtp_layers} (in the checkpoint; loaded for speculative decoding)"
         out["weights"] = self.weight_format.label()

@@ -45,6 +45,8 @@ class ParamGroup:
     numel_each: int = 0  # for non-linear tensors (norms, embeddings, sinks, biases alone)
     bias: bool = False
     layers: tuple[int, ...] | None = None  # the blocks holding it, when not every block (hybrids)
+    elem_bytes: int = 0  # a fixed storage width (an int64 index table); 0: the weight format's
+    no_grad: bool = False  # the modeling code never sends it a gradient (DeepSeek V4's indexer)
 
     @property
     def is_linear(self) -> bool:
@@ -84,6 +86,10 @@ def _indexer_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
 
 
 def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
+    if spec.compressed is not None:
+        from llmsize.specs.params_deepseek_v4 import attention_groups
+
+        return attention_groups(spec, n)
     h, hd = spec.hidden_size, spec.head_dim
     heads, kv = spec.num_attention_heads, spec.num_kv_heads
     groups: list[ParamGroup] = []
@@ -376,6 +382,10 @@ def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
     if moe:
         experts = _moe_groups(spec, len(moe))
         groups += [replace(g, layers=moe) for g in experts] if tag else experts
+    if spec.compressed is not None:
+        from llmsize.specs.params_deepseek_v4 import block_extras
+
+        groups += block_extras(spec, moe)
     return groups + _per_layer_extras(spec)
 
 
@@ -481,6 +491,9 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
         groups.append(ParamGroup("layer_scalar", "other", L, numel_each=1))
     if spec.final_norm:
         groups.append(ParamGroup("norm", "norm", 1, numel_each=_norm_numel(spec, h)))
+    if spec.compressed is not None:  # DeepseekV4HyperHead: collapses the streams before the final norm
+        n_hc = spec.compressed.hc_mult
+        groups.append(ParamGroup("hc_head", "lm_head", 1, numel_each=n_hc * n_hc * h + n_hc + 1))
     if not spec.tie_word_embeddings:
         groups.append(ParamGroup("lm_head", "lm_head", 1, h, spec.vocab_size, bias=spec.lm_head_bias))
     if spec.extra_params:
@@ -536,6 +549,7 @@ def mtp_params(spec: ModelSpec) -> int:
             "ffn_types": None,
             "first_k_dense_layers": 0,
             "moe_layer_freq": 1,
+            "hash_moe_layers": (),
         }
     )
     block = block_params(one)

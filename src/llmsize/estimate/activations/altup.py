@@ -18,8 +18,10 @@ from llmsize.specs.models import ModelSpec
 
 
 def stream_width(spec: ModelSpec) -> int:
-    """Values per token of the residual stream a block reads and writes (AltUp stacks n copies)."""
-    return spec.hidden_size * max(spec.altup_inputs, 1)
+    """Values per token of the residual stream a block reads and writes: AltUp (Gemma 3n) stacks n
+    copies of the hidden state, DeepSeek V4's hyper-connections keep hc_mult streams of it."""
+    streams = spec.compressed.hc_mult if spec.compressed is not None else 1
+    return spec.hidden_size * max(spec.altup_inputs, 1) * streams
 
 
 def prefix_extras(w: _Walk, d: Dims, spec: ModelSpec, emb: _T) -> list[_T]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from llmsize.estimate.activations import altup
 from llmsize.estimate.activations.attention import _Cache, _mha, _mla
+from llmsize.estimate.activations.compressed_attention import deepseek_v4_layer
 from llmsize.estimate.activations.ffn import _dense_mlp, _moe
 from llmsize.estimate.activations.hybrid import hybrid_layer
 from llmsize.estimate.activations.linear_attention import gated_deltanet, kimi_delta, short_conv
@@ -16,6 +17,8 @@ def layer_kind(spec: ModelSpec, layer: int) -> tuple[str, str]:
     """What distinguishes a block's activations: its token mixer (attention span, or the recurrent
     kind) and its FFN ("dense", "moe" or "none")."""
     mixer = spec.layer_type(layer)
+    if spec.compressed is not None:  # DeepSeek V4: the kind itself, and whether the router hashes
+        return mixer, "hash_moe" if layer in spec.hash_moe_layers else "moe"
     if mixer in ("full_attention", "sliding_attention", "chunked_attention"):
         mixer = "sliding_attention" if spec.layer_window(layer) is not None else "full_attention"
     if spec.is_moe_layer(layer):
@@ -63,6 +66,8 @@ def _layer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, layer: int, cac
     post-feedforward norms, `norms_per_layer == 4`)."""
     if spec.parallel_block:
         return _parallel_layer(w, d, spec, x, ctx, layer, cache)
+    if spec.compressed is not None:  # DeepSeek V4: hyper-connection streams, pooled-KV attention
+        return deepseek_v4_layer(w, d, spec, x, ctx, layer, cache)
     kind, ffn = layer_kind(spec, layer)
     if spec.altup_inputs:
         return altup.altup_layer(w, d, spec, x, ctx, layer, kind, cache)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.estimate import arrays as np
-from llmsize.estimate.activations.altup import stream_width
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.blocks import _layer, layer_kind
+from llmsize.estimate.activations.compressed_attention import head_input, old_cache, stream_bytes
 from llmsize.estimate.activations.model import _head, _prefix
 from llmsize.estimate.activations.walk import _T, ADAPTER_BYTES, Dims, Num, _backward, _Ctx, _norm, _Walk
 from llmsize.estimate.engines.transformers import Transformers
@@ -67,7 +67,7 @@ def _layer_forward(
     spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, *, cache: bool, saves: bool
 ) -> tuple[_LayerFwd, _Walk, _T]:
     w = _Walk(train=saves)
-    x = w.new("layer input", d.T * stream_width(spec) * d.e, rg=saves)
+    x = w.new("layer input", stream_bytes(spec, d), rg=saves)
     c = _Cache() if cache else None
     out = _layer(w, d, spec, x, ctx, layer, c)
     peak, where = w.peak, w.peak_at
@@ -179,9 +179,11 @@ def inference_candidates(
         fwd[kind] = _prefill_layer(spec, dk, members[0], ctx)
     kv_per: dict[tuple[str, str], Num] = {k: f.kv for k, f in fwd.items()}
     kv_all = _before(order, kv_per, len(order))
-    x_bytes = d.T * h * e
-    # The first block reads the embeddings (counted with the prefix), except AltUp's fresh stack.
-    first_input = 0 if spec.altup_inputs > 1 else x_bytes
+    # The block input: the embeddings (DeepSeek V4: its hyper-connection streams of them).
+    x_bytes = stream_bytes(spec, d) if spec.compressed is not None else d.T * h * e
+    # The first block reads the embeddings, already live (counted with the prefix), except AltUp's
+    # fresh stack and DeepSeek V4's copy expanded to its streams (`expand(...).contiguous()`).
+    first_input = 0 if spec.altup_inputs > 1 or spec.compressed is not None else x_bytes
     for kind, members in groups.items():
         pos = layers.index(members[-1])
         kv_before = _before(order, kv_per, pos)
@@ -193,7 +195,7 @@ def inference_candidates(
     if head:
         tw = _Walk()
         x = tw.new("last layer output", x_bytes)
-        xn = _norm(tw, d, spec, x, "norm")
+        xn = head_input(tw, d, spec, x) if spec.compressed is not None else _norm(tw, d, spec, x, "norm")
         peak_norm = tw.peak
         tw.drop(x)
         released = sum((t.nbytes for t in pre_held[:1] + pre_held[2:]), start=0)  # all but input_ids
@@ -260,8 +262,12 @@ def _decode_layer(
 
     def walk() -> tuple[Num, str]:
         w = _Walk()
-        x = w.new("layer input", dd.b * stream_width(spec) * dd.e)
-        old = _old_cache(w, spec, dd, layer, prompt, context)
+        x = w.new("layer input", stream_bytes(spec, dd))
+        old = (
+            old_cache(w, spec, dd, layer, prompt, context)
+            if spec.compressed is not None
+            else _old_cache(w, spec, dd, layer, prompt, context)
+        )
         window = spec.layer_window(layer)
         c = _Cache(
             old=old,
@@ -311,8 +317,7 @@ class _LayerTrain:
 
 
 def _layer_training(spec: ModelSpec, d: Dims, layer: int, ctx: _Ctx, x_rg: bool) -> _LayerTrain:
-    # the block's input: AltUp's stack is n hidden states; kbit_upcast.py keeps it in fp32 (d.res)
-    x_bytes = d.T * stream_width(spec) * (d.res or d.e)
+    x_bytes = stream_bytes(spec, d, elem=d.res or d.e)
     if not d.gc:
         w = _Walk(train=True)
         x = w.new("layer input", x_bytes, rg=x_rg, elem=d.res)
@@ -416,11 +421,11 @@ def training_candidates(
         grads_after.append(grads_after[-1] + wk.grads)
     grads_after = grads_after[::-1][1:]  # grads_after[i]: blocks after position i
     saved_all, grads_layers = saved_before[n], grads_after[0] + walks[0].grads if walks else 0
-    x_bytes = d.T * spec.hidden_size * rb
+    x_bytes = stream_bytes(spec, d, elem=rb)
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
     for pos in sorted(lasts | ({0} if walks else set())):
-        first = x_bytes if spec.altup_inputs <= 1 else 0  # AltUp's stack is not the embeddings
+        first = x_bytes if spec.altup_inputs <= 1 and spec.compressed is None else 0  # not the embeddings
         peak = walks[pos].fwd_peak - (first if pos == 0 else 0)
         out.append(
             Candidate(
@@ -450,7 +455,11 @@ def training_candidates(
         tw = _Walk(train=True)
         x = tw.new("last layer output", x_bytes, rg=True, elem=d.res)
         # torchtune compiles the decoder layers and the loss, not the final norm (compile_model)
-        xn = _norm(tw, replace(d, compiled=False), spec, x, "norm")
+        xn = (
+            head_input(tw, d, spec, x)
+            if spec.compressed is not None
+            else _norm(tw, replace(d, compiled=False), spec, x, "norm")
+        )
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, "final norm"))
         tw.drop(x)
         tw.cur = tw.cur - released

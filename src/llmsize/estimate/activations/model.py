@@ -31,6 +31,10 @@ def _mask_needed(spec: ModelSpec, d: Dims, kind: str, flash: bool) -> bool:
 
 def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) -> tuple[_Ctx, _T, list[_T]]:
     """Everything the model forward creates before the first block; returns (ctx, embeddings, held)."""
+    if spec.compressed is not None:
+        from llmsize.estimate.activations.compressed_attention import prefix
+
+        return prefix(w, d, spec)
     h = spec.hidden_size
     full = d.train and not d.lora
     ids = w.new("input_ids", d.T * 8)

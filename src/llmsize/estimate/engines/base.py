@@ -30,6 +30,7 @@ from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import BYTES_PER_ELEMENT
 
 if TYPE_CHECKING:
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
@@ -85,6 +86,9 @@ class EngineModel(Protocol):
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int: ...
     def keeps_windows(self, kv_dtype: str) -> bool: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
+    def check_compressed(self, spec: ModelSpec) -> None: ...
+    def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
+    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
     def place_weights(
@@ -176,6 +180,7 @@ class BaseEngine:
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
+        self.check_compressed(spec)
         del spec
         for field, (flag, unset) in ENGINE_OPTIONS.items():
             if field not in self.reads_options and getattr(wl, field) != unset:
@@ -266,6 +271,35 @@ class BaseEngine:
         """Cache positions one layer of this kind holds per sequence."""
         del prefill, batch
         return tokens if window is None else np.minimum(tokens, window)
+
+    # The release (and the files) that run DeepSeek V4's pooled cache, when llmsize does not model
+    # how this engine lays it out: it refuses such a model rather than guess (check_compressed).
+    compressed_kv_support: ClassVar[str] = ""
+
+    def check_compressed(self, spec: ModelSpec) -> None:
+        """A model with DeepSeek V4's pooled KV on an engine whose layout of it is not modelled: exit 2."""
+        if spec.compressed is None or type(self).compressed_terms is not BaseEngine.compressed_terms:
+            return
+        runs = f"; {self.compressed_kv_support}" if self.compressed_kv_support else ""
+        raise BadInputError(
+            f"llmsize does not model how {self.label or self.engine} pages DeepSeek V4's compressed KV "
+            f"cache (sliding window + pooled entries + indexer keys){runs}",
+            hint="use --engine transformers, whose cache layout is modelled",
+        )
+
+    def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]:
+        """The cache of one DeepSeek V4 layer of `kind` (compressed_sparse_attention or
+        heavily_compressed_attention), as terms of `kv_cache.KvTerm`; engines that model it override."""
+        del element, kind
+        self.check_compressed(spec)
+        return ()
+
+    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any:
+        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens."""
+        del prefill
+        if rule != "pooled":
+            raise BadInputError(f"{self.label or self.engine} has no {rule!r} cache term")
+        return tokens // rate
 
     def sequences(self, batch: Any) -> Any:
         """How many times `tokens_held` is allocated: once per sequence (1 when cells are shared)."""

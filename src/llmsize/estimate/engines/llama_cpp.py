@@ -76,6 +76,8 @@ class LlamaCpp(BaseEngine):
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
+    # ggml-org/llama.cpp src/models/deepseek4.cpp (arch deepseek4) builds its own compressor state.
+    compressed_kv_support: ClassVar[str] = "llama.cpp runs it as arch deepseek4 (src/models/deepseek4.cpp)"
     # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})
     hf_phase_walk: ClassVar[bool] = False

@@ -68,6 +68,11 @@ class Sglang(BaseEngine):
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
+    # SGLang derives DeepseekV4ForCausalLM as a hybrid SWA model with compressed attention pools
+    # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention).
+    compressed_kv_support: ClassVar[str] = (
+        "SGLang runs it with sliding-window and compressed pools of its own"
+    )
     # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py; fp4_e2m1 after 0.4.6)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
     hf_phase_walk: ClassVar[bool] = False

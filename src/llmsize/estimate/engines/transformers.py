@@ -21,6 +21,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -28,7 +29,7 @@ from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 
 if TYPE_CHECKING:
-    pass
+    from llmsize.estimate.kv_cache import KvTerm
 
 # The transformers release whose loading and caching the estimator follows (issue 8). What differs
 # in other releases is listed in docs/versions.md; constraints.txt pins it for the trace tests and
@@ -100,6 +101,55 @@ class Transformers(BaseEngine):
     def keeps_windows(self, kv_dtype: str) -> bool:
         return kv_dtype not in _QUANTIZED_CACHE
 
+    def validate(self, spec: ModelSpec, wl: Workload) -> None:
+        super().validate(spec, wl)
+        if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) in _QUANTIZED_CACHE:
+            raise BadInputError(
+                f"transformers has no quantized cache for DeepSeek V4 (--kv-dtype {wl.kv_dtype}): "
+                "DeepseekV4Model builds its own DynamicCache layers",
+                hint="leave --kv-dtype at the model dtype",
+            )
+
+    def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]:
+        """One DeepSeek V4 layer's cache as transformers 5.23 keeps it (modeling_deepseek_v4.py
+        DeepseekV4HCACache / DeepseekV4CSACache, read from the object `generate` returns):
+
+        - the sliding window of the shared key/value, one head_dim vector per token (`update` sets
+          `values = keys`), held like a sliding layer's (`DynamicSlidingWindowLayer` rules);
+        - `compressed_kv`: one pooled entry per `rate` tokens, head_dim wide (CSA: plus the
+          indexer's index_head_dim entry);
+        - `buffer_kv` / `buffer_gate`: the projections of the tokens of a window not yet pooled,
+          kept as views (`kv[:, usable:]`) of the last forward's projection, so after the prompt
+          they keep the whole prompt's projection allocated, and after a decoded token the
+          (tokens-1) % rate + 1 tokens of the last concatenation; CSA projects two series
+          (2 x head_dim, and 2 x index_head_dim for the indexer);
+        - CSA only, `overlap_kv` / `overlap_gate`: the last closed window's first series, rate x
+          head_dim (and x index_head_dim), the gate in fp32 (the fp32 position_bias promotes it).
+        """
+        from llmsize.estimate.kv_cache import KvTerm
+
+        c = spec.compressed
+        if c is None:
+            return ()
+        rate, hd = c.rate(kind), spec.head_dim
+        pooled = hd + (spec.indexer.head_dim if c.overlapping(kind) and spec.indexer is not None else 0)
+        series = 2 if c.overlapping(kind) else 1
+        terms = [
+            KvTerm(1, hd * element, spec.sliding_window),
+            KvTerm(1, pooled * element, None, rule="pooled", rate=rate),
+            KvTerm(1, 2 * series * pooled * element, None, rule="pending", rate=rate),
+        ]
+        if series == 2:
+            terms.append(KvTerm(1, rate * pooled * (element + 4), None, rule="after_first", rate=rate))
+        return tuple(terms)
+
+    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any:
+        if rule == "pending":
+            return np.where(tokens > prefill, (tokens - 1) % rate + 1, prefill)
+        if rule == "after_first":
+            return np.where(tokens >= rate, 1, 0)
+        return super().pooled_held(rule, rate, tokens, prefill)
+
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         del batch
         if window is None:
@@ -111,6 +161,13 @@ class Transformers(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [TRANSFORMERS_VERSION_NOTE]
+        if spec.compressed is not None and wl.mode.value in ("lora", "qlora"):
+            # peft 0.21 wraps DeepseekV4GroupedLinear (o_a_proj, an nn.Linear subclass whose forward
+            # multiplies per group) as a plain Linear: the adapter's output shape does not match
+            out.append(
+                "all-linear leaves DeepSeek V4's grouped o_a_proj out: peft 0.21 wraps it as a plain "
+                "Linear and the forward fails"
+            )
         if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:
             out.append(
                 "transformers keeps a sliding layer's whole prompt allocated until the first decoded "

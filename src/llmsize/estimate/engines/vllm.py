@@ -237,6 +237,14 @@ class Vllm(BaseEngine):
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
+    # vllm/model_executor/layers/deepseek_v4_attention.py (vllm-project/vllm main, 2026): the pooled
+    # KV as MLAAttentionSpec(tokens_per_state=compress_ratio; fp8_ds_mla: 584 B per entry, 576-byte
+    # alignment), the indexer keys (DeepseekV4IndexerCache, 132 B per FP8 entry) and compressor state
+    # caches; vllm/v1/attention/backends/mla/sparse_swa.py DeepseekV4SWACache: the sliding window in
+    # 64-token blocks sharing one physical tensor with the CSA pages. Not modelled: refused.
+    compressed_kv_support: ClassVar[str] = (
+        "vLLM runs it (model_executor/models/deepseek_v4.py) with its own pools per compression ratio"
+    )
     # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)|nvfp4 (vllm/config/cache.py CacheDType)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "nvfp4"})
     # REFERENCE: docs.vllm.ai features/quantization/fp8: below compute capability 8.9 FP8 weights
