@@ -103,55 +103,6 @@ FINDINGS = (
     "Qwen's GPTQ page lists it under Known Issues: it cannot stop generation properly in vLLM and "
     "AutoGPTQ/transformers and emits repeated text (QwenLM/Qwen2.5 docs/source/quantization/gptq.md). "
     "That is recorded on its rows; whether it explains the speed is not shown, so the rows stay in.",
-    "transformers long-prompt rows (Qwen3 on H20, excluded): with the SM cap, the KV-copy mechanism "
-    "(DynamicCache torch.cat + repeat_kv) now predicts them with a median error of 19%, but Qwen3-0.6B "
-    "BF16 at 30,720 tokens is off by +138% while its own GPTQ-Int8 row is within 11%; BF16 running slower "
-    "than Int8 on a 0.6B model points at the run, not at bandwidth. Qwen's Qwen2.5 script loads models "
-    "with attn_implementation='flash_attention_2' (examples/speed-benchmark/"
-    "speed_benchmark_transformers.py), and transformers 4.46's Qwen2FlashAttention2 still calls "
-    "repeat_kv, so the modelled 3 + 2 n_rep traffic holds for the Qwen2.5 table. They stay excluded.",
-    "llama.cpp concurrency (DGX Spark, llama-batched-bench): dense models follow the model's weight "
-    "sharing within about 25% up to 32 sequences (Qwen2.5-Coder-7B Q8_0), but for gemma-3-4b Q4_0 "
-    "the model is 34-60% too fast at 16-32 sequences. MoE rows are excluded: batched-bench feeds token 0 "
-    "to every sequence (tools/batched-bench/batched-bench.cpp), so its copies share experts, unlike "
-    "independent traffic; the published speeds lie between the identical- and independent-routing "
-    "predictions.",
-    "AMD Strix Halo (Vulkan) and MoE prefill: the catalog's 59.4 TFLOP/s is RDNA 3.5's WMMA peak (40 CUs x "
-    "512 FP16 FLOP/clock x 2.9 GHz); llama.cpp's Vulkan coopmat kernels reach about a quarter of it on dense "
-    "models (Llama-2-7B Q4_0 pp512 1,135 t/s = 15 TFLOP/s, kyuz0/amd-strix-halo-toolboxes build 7423), close "
-    "to the DGX Spark's CUDA share, so the device needed no constant of its own. The +193% row was a MoE: "
-    "at pp512 with 8 of 128 experts each expert GEMM gets ~32 tokens, and a GEMM that stages (loads, "
-    "dequantizes) every weight tile once runs at t/(t+h) of its full-tile rate. Modelled as "
-    "speed_profiles.expert_gemm_rate with h = expert_half_tokens (llama.cpp: 100, fitted on the kyuz0 "
-    "and DGX Spark fit rows); the held-out Strix row is now within 1%. gpt-oss (MXFP4, 4 of 32 or 128 "
-    "experts) stays 20-45% too slow: its expert kernel stages cheaper than k-quants.",
-    "DGX Spark rows had a setup mismatch: benches/dgx-spark.md runs llama-bench -ub 2048 (n_ubatch = 2048 "
-    "in the log), the bench modelled the default 512, i.e. four weight reads per pp2048. Rows now record "
-    "ubatch: 2048, and llama.cpp's prefill chunk follows the run's --ubatch (engine prefill_chunk()).",
-    "Apple silicon decode: llama.cpp's Metal backend encodes and dispatches every graph node each token "
-    "(no graph replay as with CUDA graphs), so each layer costs a fixed latency besides its bytes. On one "
-    "M2 Ultra, Llama-3.2-3B F16 and Q4_0 one-token steps (13.7 and 6.0 ms, PR #10238) solve to ~590 GB/s "
-    "plus ~0.09 ms per layer; that per-layer latency (gpu_per_layer_by_class['apple']) replaces the old "
-    "0.75 'two-die' bandwidth penalty, which Llama-3.3-70B on an M3 Ultra (612 GB/s read) contradicted. "
-    "TinyLlama on an M1 Ultra (+111%) had a second, row-side cause: the name had no catalog entry and was "
-    "sized as a guessed 14-layer, 128k-vocabulary shape; model_specs/tinyllama.yaml now carries its "
-    "published "
-    "config (22 layers, 32k vocabulary, 1.10 B parameters, as llama-bench prints). With both it is +31%; "
-    "the M1 Ultra rows stay the fastest-predicted Apple rows (older GPU, one latency per device class).",
-    "Concurrency on 8 x MI300X (vLLM v0.10 benchmark_latency, Llama-3.1-70B/405B FP8, batch 1-128): with "
-    "the all-reduce at the aggregate 896 GB/s, the step barely grew with the batch and batch 128 was "
-    "predicted 43-45% too fast. An 8-GPU Instinct board has no switch: one xGMI link per peer (ROCm/rccl "
-    "README; RCCL counts 48 GB/s per direction per link, ROCm/rccl#1210). Decode all-reduces (2-4 MB, "
-    "under vLLM's 8 MiB custom all-reduce limit) modelled at one peer link's share bring all 32 rows within "
-    "-3% to +16% but one (405B, 2048-token prompts, batch 128: +27%); the 134 MB prefill all-reduces "
-    "keep the aggregate figure (RCCL's many channels). NVSwitch parts are unchanged.",
-    "Qwen2.5-72B-Instruct-GPTQ-Int4 on ONE A100 with vLLM 0.6.3 (16.5 t/s, Default setting: "
-    "gpu_memory_utilization 0.9, max_model_len 32768, CUDA graphs) remains the held-out worst (+75%). "
-    "Checked: it fits with a ~25 GiB KV pool (no preemption, no offload); the same checkpoint on 2 GPUs "
-    "eager reads 0.9-1.1 TB/s per GPU (32B-GPTQ-Int4 on 1 GPU: 1.05 TB/s; 72B on 1 GPU: 0.67), and "
-    "its per-token slowdown from prompt 1 to 6144 (+11 ms) is 5x what "
-    "the KV and prefill explain, which points at the run rather than the kernel. No published gptq_marlin "
-    "measurement at 72B's single-GPU shapes was found; the row is left as it is, not moved or excluded.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
