@@ -204,3 +204,18 @@ def test_ollama_without_context_takes_its_vram_default(gpu: str, context: int) -
     typed = CliRunner().invoke(full_app, ["estimate", "gemma3:12b", "--gpu", gpu, "--context", "4096",
                                           "--format", "json"])
     assert json.loads(typed.stdout)["workload"]["context"] == 4096
+
+
+def test_num_gpus_for_inference_sizes_the_layout_the_fit_row_chose() -> None:
+    # --num-gpus 2 without --tp/--pp: the headline used to be two whole-model replicas (138 GiB per
+    # GPU for Qwen2.5-72B) under a fit row that split the model over the two GPUs (69 GiB each).
+    result = CliRunner().invoke(
+        app, ["estimate", "Qwen2.5-72B", "--gpu", "H100", "--num-gpus", "2", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    row = report["gpus"][0]
+    assert row["tp"] * row["pp"] == 2
+    assert (report["workload"]["tp"], report["workload"]["pp"]) == (row["tp"], row["pp"])
+    assert report["memory"]["total"] == row["per_gpu_bytes"]
+    assert report["memory"]["weights"] < 0.6 * 72.7e9 * 2  # a half of the bf16 weights, not all
