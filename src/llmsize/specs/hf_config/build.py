@@ -24,6 +24,9 @@ from llmsize.specs.models import ModelSpec, Provenance
 # flash-attention installed they run eager attention (scores materialised): modeling_gemma2.py
 # ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
 _EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4"})
+# 1,000x the largest published checkpoint (~1.6T, DeepSeek-V4-Pro): beyond it a config's sizes are
+# corrupt or hostile, and the byte arithmetic downstream would overflow floats (issue 15).
+MAX_CONFIG_PARAMS = 10**15
 # Model types llmsize knows and declines, with what to do instead (none at present: every
 # model_type of the issue's list is modelled).
 _REFUSED: dict[str, str] = {}
@@ -170,6 +173,35 @@ def spec_from_hf_config(
         raise ConfigError(f"config.json must be a JSON object, not {type(config).__name__}")
     warnings: list[str] = []
     model_type = _model_type(config)
+    try:
+        return _build(config, model_type, warnings, name, provenance, family, hf_repo, published_params,
+                      extra_params, extra_params_note)
+    except ValidationError as err:  # a section's own model (RecurrentSpec, ...) rejected a value
+        raise _validation_error(err) from err
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as err:
+        # config.json is untrusted data: a section of the wrong JSON type (a number where an object
+        # or a list belongs), a zero period or an absurd size is one line and exit 2, never a traceback.
+        detail = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        raise ConfigError(
+            f"config.json ({model_type or 'no model_type'}) has a field of the wrong type or value "
+            f"({detail})",
+            hint="pass the model's own, complete config.json",
+        ) from err
+
+
+def _build(
+    config: Mapping[str, Any],
+    model_type: str,
+    warnings: list[str],
+    name: str,
+    provenance: Provenance,
+    family: str | None,
+    hf_repo: str | None,
+    published_params: int | None,
+    extra_params: int,
+    extra_params_note: str | None,
+) -> ModelSpec:
+    """spec_from_hf_config's body: route to the builder, then assemble the ModelSpec."""
     text_cfg, text_type, vision_params, vision_note = split_multimodal(config, model_type)
     if text_type in _REFUSED or model_type in _REFUSED:
         raise ConfigError(
@@ -209,6 +241,15 @@ def spec_from_hf_config(
         )
     except ValidationError as err:
         raise _validation_error(err) from err
+    from llmsize.specs.params import total_params
+
+    params = total_params(spec)
+    if params > MAX_CONFIG_PARAMS:
+        raise ConfigError(
+            f"config.json ({model_type or 'no model_type'}) describes {params:.3g} parameters, more than "
+            f"any model (llmsize reads up to {MAX_CONFIG_PARAMS:.0e}): a size field is corrupt",
+            hint="pass the model's own config.json",
+        )
     if spec.approximate:
         from llmsize.specs.approximate import describe_shape
 
