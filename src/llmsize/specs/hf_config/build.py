@@ -8,7 +8,8 @@ reads unknown ones as Llama only when nothing in their fields says otherwise. Pu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
@@ -173,57 +174,28 @@ def spec_from_hf_config(
         raise ConfigError(f"config.json must be a JSON object, not {type(config).__name__}")
     warnings: list[str] = []
     model_type = _model_type(config)
-    try:
-        return _build(config, model_type, warnings, name, provenance, family, hf_repo, published_params,
-                      extra_params, extra_params_note)
-    except ValidationError as err:  # a section's own model (RecurrentSpec, ...) rejected a value
-        raise _validation_error(err) from err
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as err:
-        # config.json is untrusted data: a section of the wrong JSON type (a number where an object
-        # or a list belongs), a zero period or an absurd size is one line and exit 2, never a traceback.
-        detail = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-        raise ConfigError(
-            f"config.json ({model_type or 'no model_type'}) has a field of the wrong type or value "
-            f"({detail})",
-            hint="pass the model's own, complete config.json",
-        ) from err
-
-
-def _build(
-    config: Mapping[str, Any],
-    model_type: str,
-    warnings: list[str],
-    name: str,
-    provenance: Provenance,
-    family: str | None,
-    hf_repo: str | None,
-    published_params: int | None,
-    extra_params: int,
-    extra_params_note: str | None,
-) -> ModelSpec:
-    """spec_from_hf_config's body: route to the builder, then assemble the ModelSpec."""
-    text_cfg, text_type, vision_params, vision_note = split_multimodal(config, model_type)
-    if text_type in _REFUSED or model_type in _REFUSED:
-        raise ConfigError(
-            f"config.json model_type {model_type!r}: {_REFUSED.get(model_type) or _REFUSED[text_type]}",
-            hint="llmsize will not guess it as a plain decoder; use a model `llmsize models` lists",
-        )
-    reader = Reader(text_cfg, text_type)
-    if text_type in _BUILDERS:
-        fields = _BUILDERS[text_type](reader)
-    elif text_type in _BUILDERS_WARN:
-        fields = _BUILDERS_WARN[text_type](reader, warnings)
-    else:
-        fields = _unknown(reader, warnings)
-        fields["approximate"] = True
-    if "vision_config" in config and not vision_params:
-        warnings.append("the vision tower described by vision_config is not counted")
-    architectures = config.get("architectures")
-    weight_format, fmt_warnings = weight_format_from_config(config)
-    warnings.extend(fmt_warnings)
-    own_extra: int = fields.pop("extra_params", 0)
-    notes = [n for n in (vision_note, fields.pop("extra_params_note", None), extra_params_note) if n]
-    try:
+    with _config_errors(model_type):
+        text_cfg, text_type, vision_params, vision_note = split_multimodal(config, model_type)
+        if text_type in _REFUSED or model_type in _REFUSED:
+            raise ConfigError(
+                f"config.json model_type {model_type!r}: {_REFUSED.get(model_type) or _REFUSED[text_type]}",
+                hint="llmsize will not guess it as a plain decoder; use a model `llmsize models` lists",
+            )
+        reader = Reader(text_cfg, text_type)
+        if text_type in _BUILDERS:
+            fields = _BUILDERS[text_type](reader)
+        elif text_type in _BUILDERS_WARN:
+            fields = _BUILDERS_WARN[text_type](reader, warnings)
+        else:
+            fields = _unknown(reader, warnings)
+            fields["approximate"] = True
+        if "vision_config" in config and not vision_params:
+            warnings.append("the vision tower described by vision_config is not counted")
+        architectures = config.get("architectures")
+        weight_format, fmt_warnings = weight_format_from_config(config)
+        warnings.extend(fmt_warnings)
+        own_extra: int = fields.pop("extra_params", 0)
+        notes = [n for n in (vision_note, fields.pop("extra_params_note", None), extra_params_note) if n]
         spec = ModelSpec(
             name=name,
             family=family,
@@ -239,23 +211,39 @@ def _build(
             provenance=provenance,
             warnings=tuple(warnings),
         )
+        from llmsize.specs.params import total_params
+
+        params = total_params(spec)
+        if params > MAX_CONFIG_PARAMS:
+            raise ConfigError(
+                f"config.json ({model_type or 'no model_type'}) describes {params:.3g} parameters, more than "
+                f"any model (llmsize reads up to {MAX_CONFIG_PARAMS:.0e}): a size field is corrupt",
+                hint="pass the model's own config.json",
+            )
+        if spec.approximate:
+            from llmsize.specs.approximate import describe_shape
+
+            shape = f"assumed shape: {describe_shape(spec)}"
+            spec = spec.model_copy(update={"warnings": (*spec.warnings, shape)})
+        return spec
+
+
+@contextmanager
+def _config_errors(model_type: str) -> Iterator[None]:
+    """config.json is untrusted data: a section of the wrong JSON type (a number where an object or a
+    list belongs), a zero period or an absurd size is one line and exit 2, never a traceback; so is a
+    value that a section's own model (ModelSpec, RecurrentSpec, ...) rejects."""
+    try:
+        yield
     except ValidationError as err:
         raise _validation_error(err) from err
-    from llmsize.specs.params import total_params
-
-    params = total_params(spec)
-    if params > MAX_CONFIG_PARAMS:
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as err:
+        detail = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
         raise ConfigError(
-            f"config.json ({model_type or 'no model_type'}) describes {params:.3g} parameters, more than "
-            f"any model (llmsize reads up to {MAX_CONFIG_PARAMS:.0e}): a size field is corrupt",
-            hint="pass the model's own config.json",
-        )
-    if spec.approximate:
-        from llmsize.specs.approximate import describe_shape
-
-        shape = f"assumed shape: {describe_shape(spec)}"
-        spec = spec.model_copy(update={"warnings": (*spec.warnings, shape)})
-    return spec
+            f"config.json ({model_type or 'no model_type'}) has a field of the wrong type or value "
+            f"({detail})",
+            hint="pass the model's own, complete config.json",
+        ) from err
 
 
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted({*_BUILDERS, *_BUILDERS_WARN, *MULTIMODAL_TEXT_TYPES}))
