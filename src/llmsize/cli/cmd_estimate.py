@@ -134,7 +134,7 @@ def make_report(
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
         parsed = None
-    replicas = workload.num_gpus > 1 == workload.tp * workload.pp
+    replicas = workload.num_gpus > 1 and workload.tp * workload.pp == 1
     if len(gpus) == 1 and rows and replicas and not workload.mode.trains:
         # --num-gpus N for inference, no --tp/--pp: size the headline with the layout the fit row chose
         # for these GPUs, not N whole-model replicas, so the breakdown and the fit row agree.

@@ -371,12 +371,13 @@ class Vllm(BaseEngine):
     ) -> list[_Group]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
         kinds: dict[tuple[bool, int | None, Fraction], int] = {}
+        paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
         for layer in layers:
             if spec.has_kv(layer):
                 key: tuple[bool, int | None, Fraction] = (
                     False, spec.layer_window(layer), self._token_bytes(spec, layer, element)
                 )
-            elif spec.has_state(layer) and self.hybrid_state(spec):
+            elif paged_state and spec.has_state(layer):
                 key = (True, None, Fraction(0))  # a state page per request, unified with attention pages
             else:
                 continue
