@@ -87,6 +87,30 @@ def _fused_attention(
     return o
 
 
+def _scaled_scores(
+    w: _Walk,
+    d: Dims,
+    spec: ModelSpec,
+    q: _T,
+    k: _T,
+    v: _T,
+    heads: int,
+    kv_heads: int,
+    dv: int,
+    kv_tokens: Num,
+) -> tuple[_T, _T, Num, _T]:
+    """The start both eager paths share: K/V repeated to every head (GQA/MQA), q @ k^T, times the
+    scale. Returns the (repeated) K and V, the score count and the scaled scores."""
+    kk, vv = k, v
+    if kv_heads != heads:
+        kk, vv = _repeat_kv(w, d, k, v, heads, spec.head_dim * d.e, dv, kv_tokens)
+    n = d.b * heads * d.s * kv_tokens
+    s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
+    scaled = w.op("scores *scale", n * d.e, [s])
+    w.drop(s)
+    return kk, vv, n, scaled
+
+
 def _eager_attention(
     w: _Walk,
     d: Dims,
@@ -101,14 +125,7 @@ def _eager_attention(
     kv_tokens: Num,
 ) -> _T:
     """eager_attention_forward (modeling_llama.py / modeling_gemma2.py): scores and their fp32 softmax."""
-    kk, vv = k, v
-    if kv_heads != heads:
-        kk, vv = _repeat_kv(w, d, k, v, heads, spec.head_dim * d.e, dv, kv_tokens)
-    n = d.b * heads * d.s * kv_tokens
-    s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
-    s2 = w.op("scores *scale", n * d.e, [s])
-    w.drop(s)
-    s = s2
+    kk, vv, n, s = _scaled_scores(w, d, spec, q, k, v, heads, kv_heads, dv, kv_tokens)
     if spec.attn_logit_softcapping:
         s3 = w.op("scores /cap", n * d.e, [s])
         w.drop(s)
@@ -154,14 +171,8 @@ def _eager_attention_sinks(
     to `attn_weights` until the sliced probabilities replace them, and the max-subtracted logits
     stay bound to `combined_logits` until the function returns: three score-sized tensors at the
     softmax. Dropout is the identity (p=0), so the returned weights are a view of the probabilities."""
-    kk, vv = k, v
-    if kv_heads != heads:
-        kk, vv = _repeat_kv(w, d, k, v, heads, spec.head_dim * d.e, dv, kv_tokens)
+    kk, vv, n, scores = _scaled_scores(w, d, spec, q, k, v, heads, kv_heads, dv, kv_tokens)
     rows = d.b * heads * d.s
-    n = rows * kv_tokens
-    s = w.op("scores q@k", n * d.e, [q, kk], saves=[q, kk])
-    scores = w.op("scores *scale", n * d.e, [s])
-    w.drop(s)
     if mask is not None:
         masked = w.op("scores +mask", n * d.e, [scores])
         w.drop(scores)
