@@ -219,3 +219,51 @@ def test_num_gpus_for_inference_sizes_the_layout_the_fit_row_chose() -> None:
     assert (report["workload"]["tp"], report["workload"]["pp"]) == (row["tp"], row["pp"])
     assert report["memory"]["total"] == row["per_gpu_bytes"]
     assert report["memory"]["weights"] < 0.6 * 72.7e9 * 2  # a half of the bf16 weights, not all
+
+
+def test_num_gpus_without_a_gpu_splits_the_model_like_with_one() -> None:
+    # Issue 15: `estimate --num-gpus 4` without --gpu sized four whole-model replicas (15.3 GiB per GPU
+    # for Qwen2.5-7B) while `--num-gpus 4 --gpu H100` split it four ways (4.2 GiB): the same flag
+    # meant two things. Both now size the layout the planner picks for 4 GPUs (TP 4: 28 query heads
+    # and 4 KV heads divide by 4).
+    alone = _json("Qwen2.5-7B", "--num-gpus", "4")
+    with_gpu = _json("Qwen2.5-7B", "--num-gpus", "4", "--gpu", "H100")
+    one = _json("Qwen2.5-7B")
+    assert (alone["workload"]["tp"], alone["workload"]["pp"]) == (4, 1)  # type: ignore[index]
+    assert alone["memory"] == with_gpu["memory"]
+    assert alone["memory"]["weights"] < one["memory"]["weights"] / 3  # type: ignore[index,operator]
+
+
+def test_num_gpus_for_training_stays_data_parallel_without_a_gpu() -> None:
+    # Training with ZeRO: --num-gpus is the data-parallel world the states are sharded over, with or
+    # without --gpu (docs/validation-training.md rows rely on it).
+    args = ("Qwen2.5-0.5B", "--mode", "full", "--zero", "3", "--num-gpus", "4")
+    alone, with_gpu = _json(*args), _json(*args, "--gpu", "H100")
+    assert (alone["workload"]["tp"], alone["workload"]["pp"]) == (1, 1)  # type: ignore[index]
+    assert alone["memory"] == with_gpu["memory"]
+
+
+def test_explain_reads_num_gpus() -> None:
+    # explain used to drop --num-gpus (its ZeRO-3 optimizer states were those of one GPU).
+    def optimizer_line(*args: str) -> str:
+        argv = ["explain", "Qwen2.5-0.5B", "--mode", "full", "--zero", "3", *args]
+        result = runner.invoke(app, argv, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("optimizer states"))
+        return " ".join(lines[at : at + 2])  # the component and its rule
+
+    four = optimizer_line("--num-gpus", "4")
+    assert four != optimizer_line() and "/ 4 (ZeRO-3)" in four
+
+
+@pytest.mark.parametrize("count", ["5000", "1000000000"])
+def test_explain_and_estimate_refuse_more_gpus_than_a_layout_takes(
+    count: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # explain took any --num-gpus; 10^9 ran the layout search for minutes.
+    for command in ("explain", "estimate"):
+        with pytest.raises(SystemExit) as exc:
+            llmsize.cli.main([command, "Qwen2.5-0.5B", "--num-gpus", count])
+        assert exc.value.code == 2
+        assert "4096" in capsys.readouterr().err.replace(",", "")

@@ -64,7 +64,7 @@ def test_llama_server_short_and_long_flags() -> None:
         "-ctk q8_0 --cache-type-v q8_0 -ub 1024 -b 4096 --n-cpu-moe 12"
     )
     assert s.tool == "llama.cpp"
-    assert (s.get("n_ctx"), s.get("parallel"), s.get("gpu_layers")) == (65536, 4, "30")
+    assert (s.get("n_ctx"), s.get("parallel"), s.get("gpu_layers")) == (65536, 4, 30)
     assert (s.get("flash_attn"), s.get("cache_type_k"), s.get("cache_type_v")) == ("on", "q8_0", "q8_0")
     assert (s.get("ubatch"), s.get("n_batch"), s.get("n_cpu_moe")) == (1024, 4096, 12)
 

@@ -23,7 +23,7 @@ from llmsize.cli.gpu_options import (
 from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
 from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
-from llmsize.errors import LlmsizeError
+from llmsize.errors import BadInputError, LlmsizeError
 
 if TYPE_CHECKING:
     from llmsize.hardware.speed import Efficiency
@@ -87,13 +87,27 @@ def make_report(
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
         parsed = None
-    replicas = workload.num_gpus > 1 and workload.tp * workload.pp == 1
-    if len(gpus) == 1 and rows and replicas and not workload.mode.trains:
-        # --num-gpus N for inference, no --tp/--pp: size the headline with the layout the fit row chose
-        # for these GPUs, not N whole-model replicas, so the breakdown and the fit row agree.
-        row = rows[0]
-        workload = workload.model_copy(update={"tp": int(row.tp or 1), "pp": int(row.pp or 1)})
+    if workload.num_gpus > 1 and workload.tp * workload.pp == 1 and not workload.mode.trains:
+        # --num-gpus N for inference, no --tp/--pp: the model is split over the N GPUs, not held whole
+        # by each (issue 15). One GPU kind: the layout its fit row chose, so breakdown and row agree;
+        # none (or several): the layout the planner tries first for N GPUs.
+        workload = _split_layout(spec, workload, rows[0] if len(gpus) == 1 and rows else None)
     return build_report(model, spec, workload, estimate(spec, workload), parsed=parsed, gpus=rows)
+
+
+def _split_layout(spec: Any, workload: Any, row: Any) -> Any:
+    """The workload with the tensor/pipeline layout of its GPUs: the fit row's, else the planner's first."""
+    if row is not None:
+        return workload.model_copy(update={"tp": int(row.tp or 1), "pp": int(row.pp or 1)})
+    from llmsize.hardware.plan import Planner
+
+    layouts = Planner(spec, workload).layouts(workload.num_gpus)
+    if not layouts:
+        raise BadInputError(
+            f"{workload.num_gpus} GPUs cannot be split into a tensor/pipeline layout of {spec.name}",
+            hint="give --tp/--pp, another --num-gpus, or --gpu with --num-gpus auto",
+        )
+    return workload.model_copy(update={"tp": layouts[0].tp, "pp": layouts[0].pp})
 
 
 def _engine_default_context(

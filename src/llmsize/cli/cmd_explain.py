@@ -25,5 +25,5 @@ def explain_cmd(
     """
     from llmsize.report.render_estimate import render_explain
 
-    options = {**workload_options_from(workload), "num_gpus": workload["num_gpus"]}
-    render_explain(make_report(model, revision, options))
+    options = workload_options_from(workload)
+    render_explain(make_report(model, revision, options, num_gpus=workload["num_gpus"]))

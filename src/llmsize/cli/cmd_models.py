@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -50,7 +51,7 @@ def parse_param_count(text: str, option: str) -> int:
         raise BadInputError(
             f"{option}: cannot read {text!r} as a parameter count", hint="write e.g. 7B or 500M"
         )
-    return round(float(match[1]) * _SCALE[match[2].lower()])
+    return round(Decimal(match[1]) * _SCALE[match[2].lower()])  # exact: no float overflow on 400 digits
 
 
 @app.command("models")

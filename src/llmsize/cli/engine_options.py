@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -132,7 +133,7 @@ def parse_size(text: str, option: str) -> int:
     match = _SIZE.match(text)
     if not match:
         raise BadInputError(f"{option} {text!r} is not a size", hint="write bytes, or e.g. 8GiB or 20GB")
-    value = float(match.group(1)) * _UNITS[(match.group(2) or "").lower()]
+    value = Decimal(match.group(1)) * _UNITS[(match.group(2) or "").lower()]  # exact, never inf
     if value < 1:
         raise BadInputError(f"{option} {text!r} must be positive")
     return int(value)

@@ -12,6 +12,7 @@ import typer
 from llmsize.cli.completion import complete_gpu
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
+from llmsize.estimate.workload import MAX_COUNT, MAX_GPUS
 
 if TYPE_CHECKING:
     from llmsize.hardware.detect import Machine
@@ -65,9 +66,7 @@ SystemTokensOpt = Annotated[int, typer.Option(
     "--system-tokens", min=0, help="Chat budget: tokens of the system prompt.", rich_help_panel=_PANEL)]
 
 
-# The largest training jobs run on ~100k GPUs, as data-parallel replicas of a far smaller layout;
-# one model's memory plan never needs more GPUs than this (and the planner walks the counts).
-MAX_GPUS = 4096
+MAX_CONCURRENCY_LEVELS = 64  # one fit row per level: a sweep, not a list of every batch size
 
 
 def parse_num_gpus(text: str | int | None) -> int | None:
@@ -116,6 +115,9 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
                             "e.g. 1,8,32") from None
     if not levels or min(levels) < 1:
         raise BadInputError(f"--concurrency {text!r}: levels must be positive integers, e.g. 1,8,32")
+    if max(levels) > MAX_COUNT or len(levels) > MAX_CONCURRENCY_LEVELS:
+        raise BadInputError(f"--concurrency takes at most {MAX_CONCURRENCY_LEVELS} levels of up to "
+                            f"{MAX_COUNT:,} sequences", hint="e.g. --concurrency 1,8,32")
     return levels
 
 
@@ -159,6 +161,8 @@ def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
     """`gpu` with the user's --price-per-hour in place of the catalog's price."""
     if price_per_hour is None:
         return gpu
+    if not 0 < price_per_hour < float("inf"):  # the catalog's own rule (Price.usd_per_hour > 0), said once
+        raise BadInputError(f"--price-per-hour {price_per_hour:g}: give a positive US$ per GPU-hour")
     from llmsize.hardware.gpus import Price
 
     price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -226,10 +227,11 @@ def parse_tokens(text: str, option: str) -> int:
     match = _TOKENS.match(text)
     if not match:
         raise BadInputError(f"{option} {text!r} is not a token count", hint="write e.g. 4096, 32k or 128k")
-    value, unit = float(match.group(1)), match.group(2).lower()
+    # Decimal, not float: 400 digits are a clear "too large" from Workload, not an OverflowError.
+    value, unit = Decimal(match.group(1)), match.group(2).lower()
     scale = {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
     tokens = int(value * scale)
-    if tokens <= 0 or (not unit and not value.is_integer()):
+    if tokens <= 0 or (not unit and value != value.to_integral_value()):
         raise BadInputError(f"{option} {text!r} must be a positive whole number of tokens")
     return tokens
 

@@ -12,6 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from llmsize.units import Dtype, KvDtype
 
+# Upper bounds on the counts a Workload takes (issue 15: unbounded counts ran the planner for
+# minutes or overflowed float arithmetic). Each is far above any real job, so nothing real is
+# refused: 2^40 tokens (a million times the longest context windows), 2^40 sequences or steps,
+# 4,096 GPUs in one model's layout (the largest jobs run ~100k GPUs as data-parallel replicas of a
+# far smaller layout), 2^60 bytes (an exbibyte) of explicit KV budget.
+MAX_TOKENS = 1 << 40
+MAX_COUNT = 1 << 40
+MAX_GPUS = 4096
+MAX_BYTES = 1 << 60
+
 
 class Mode(StrEnum):
     """inference; training = pre-training from scratch; full = full fine-tuning; lora; qlora."""
@@ -117,11 +127,14 @@ class Workload(BaseModel):
         default=None, description="weight format override, e.g. gptq, awq, bnb-nf4, Q4_K_M"
     )
     kv_dtype: KvDtype | None = Field(default=None, description="None = the compute dtype")
-    context: int = Field(default=4096, gt=0, description="tokens per sequence (prompt + generated)")
-    prompt_tokens: int | None = Field(
-        default=None, gt=0, description="tokens prefilled in one forward; None = the whole context"
+    context: int = Field(
+        default=4096, gt=0, le=MAX_TOKENS, description="tokens per sequence (prompt + generated)"
     )
-    batch: int = Field(default=1, gt=0)
+    prompt_tokens: int | None = Field(
+        default=None, gt=0, le=MAX_TOKENS,
+        description="tokens prefilled in one forward; None = the whole context"
+    )
+    batch: int = Field(default=1, gt=0, le=MAX_COUNT)
     logits: Literal["last", "all"] = Field(
         default="last", description="inference: logits for the last position (generate) or every position"
     )
@@ -136,14 +149,16 @@ class Workload(BaseModel):
         default=None, description="training loop whose defaults apply; None = trainer (transformers)"
     )
     loss: Loss | None = Field(default=None, description="None = the framework's default")
-    loss_chunks: int | None = Field(default=None, gt=0, description="chunks of a chunked loss")
+    loss_chunks: int | None = Field(default=None, gt=0, le=MAX_COUNT, description="chunks of a chunked loss")
     optimizer_in_backward: bool | None = Field(
         default=None, description="step each parameter as its gradient is ready (None = framework's)"
     )
     activation_offloading: bool | None = Field(
         default=None, description="saved activations go to host RAM (None = framework's)"
     )
-    gradient_accumulation: int = Field(default=1, gt=0, description="micro-batches per optimizer step")
+    gradient_accumulation: int = Field(
+        default=1, gt=0, le=MAX_COUNT, description="micro-batches per optimizer step"
+    )
     compile: bool = Field(
         default=False,
         description="each decoder layer and the loss run under torch.compile (torchtune compile: True)",
@@ -167,28 +182,35 @@ class Workload(BaseModel):
         description="module names, or ('all-linear',); None = PEFT's default for the architecture",
     )
     zero: Literal[0, 1, 2, 3] = 0
-    num_gpus: int = Field(default=1, gt=0)
-    tp: int = Field(default=1, gt=0)
-    pp: int = Field(default=1, gt=0)
+    num_gpus: int = Field(default=1, gt=0, le=MAX_GPUS)
+    tp: int = Field(default=1, gt=0, le=MAX_GPUS)
+    pp: int = Field(default=1, gt=0, le=MAX_GPUS)
     engine: Engine = Engine.TRANSFORMERS
     gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1, description="vLLM's share of the card")
-    gpu_layers: int | None = Field(default=None, ge=0, description="llama.cpp layers on the GPU; None = all")
+    gpu_layers: int | None = Field(
+        default=None, ge=0, le=MAX_COUNT, description="llama.cpp layers on the GPU; None = all"
+    )
     # Engine settings (issue 9); None = the engine's own default, which its module names.
-    max_num_seqs: int | None = Field(default=None, gt=0, description="vLLM/SGLang: running sequences")
+    max_num_seqs: int | None = Field(
+        default=None, gt=0, le=MAX_COUNT, description="vLLM/SGLang: running sequences"
+    )
     max_num_batched_tokens: int | None = Field(
-        default=None, gt=0, description="vLLM: tokens per scheduler step (the profile run's batch)"
+        default=None, gt=0, le=MAX_TOKENS,
+        description="vLLM: tokens per scheduler step (the profile run's batch)"
     )
     enforce_eager: bool = Field(default=False, description="vLLM: no CUDA graphs")
-    block_size: int | None = Field(default=None, gt=0, description="vLLM: tokens per KV block")
-    kv_cache_memory: int | None = Field(default=None, gt=0, description="vLLM: explicit KV budget, bytes")
+    block_size: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="vLLM: tokens per KV block")
+    kv_cache_memory: int | None = Field(
+        default=None, gt=0, le=MAX_BYTES, description="vLLM: explicit KV budget, bytes"
+    )
     mem_fraction_static: float | None = Field(
         default=None, gt=0, le=1, description="SGLang: share of the card for weights and the KV pool"
     )
-    ubatch: int | None = Field(default=None, gt=0, description="llama.cpp n_ubatch")
-    n_batch: int | None = Field(default=None, gt=0, description="llama.cpp n_batch")
+    ubatch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_ubatch")
+    n_batch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_batch")
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")
     n_cpu_moe: int | None = Field(
-        default=None, ge=0, description="llama.cpp: MoE layers whose experts stay on the CPU"
+        default=None, ge=0, le=MAX_COUNT, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"

@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.errors import BadInputError
 
+# The budget lists every turn; a conversation longer than this is not a chat plan (and a hostile
+# --turns 10^30 would list rows until memory ran out: issue 15).
+MAX_TURNS = 10_000
+
 
 class ChatTurn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -68,6 +72,8 @@ def chat_budget(
     """Turn-by-turn context of a chat against the window and the memory limit."""
     if prompt_tokens < 1 or output_tokens < 0 or turns < 1 or system_tokens < 0:
         raise BadInputError("--prompt-tokens and --turns must be at least 1, --output-tokens at least 0")
+    if turns > MAX_TURNS:
+        raise BadInputError(f"--turns {turns:,} is more turns than a chat budget lists (up to {MAX_TURNS:,})")
     memory = memory_tokens or 0
     limited_by: Literal["context window", "memory"] = (
         "context window" if window_tokens <= memory else "memory")

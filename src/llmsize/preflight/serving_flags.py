@@ -52,6 +52,15 @@ def _text(text: Any, flag: str) -> str:
     return str(text)
 
 
+def _gpu_layers(text: Any, flag: str) -> str | int:
+    """llama.cpp -ngl: a layer count, or auto / all (common/arg.cpp); a negative count is auto (-1)."""
+    word = str(text).strip().lower()
+    if word in ("auto", "all"):
+        return word
+    count = values.integer(text, flag)
+    return "auto" if count < 0 else count
+
+
 def _flash(text: Any, flag: str) -> str:
     word = str(text).strip().lower()
     return {"1": "on", "true": "on", "0": "off", "false": "off"}.get(word, word)
@@ -103,7 +112,7 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     Flag(("-hf", "-hfr", "--hf-repo"), "hf_repo", _text),
     Flag(("-hff", "--hf-file"), "hf_file", _text),
     Flag(("-c", "--ctx-size"), "n_ctx", values.tokens),
-    Flag(("-ngl", "--gpu-layers", "--n-gpu-layers"), "gpu_layers", _text),
+    Flag(("-ngl", "--gpu-layers", "--n-gpu-layers"), "gpu_layers", _gpu_layers),
     Flag(("-np", "--parallel"), "parallel", values.integer),
     Flag(("-fa", "--flash-attn"), "flash_attn", _flash),
     Flag(("-ctk", "--cache-type-k"), "cache_type_k", _kv_dtype),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from llmsize.errors import BadInputError
@@ -10,6 +11,7 @@ from llmsize.errors import BadInputError
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?|[kmgt]i?b?)?\s*$")
 _MAX_INT = 2**40  # nothing a launch command sizes is larger; bounds hostile input
+_MAX_BYTES = 2**60  # an exbibyte
 
 
 def tokens(text: Any, flag: str) -> int:
@@ -23,7 +25,7 @@ def tokens(text: Any, flag: str) -> int:
         m = _TOKENS.match(str(text))
         if not m:
             raise BadInputError(f"{flag} wants a number of tokens such as 32768 or 32k, got {text!r}")
-        number, suffix = float(m.group(1)), m.group(2)
+        number, suffix = Decimal(m.group(1)), m.group(2)  # exact: 400 digits are out of range, not inf
         scale = {"": 1, "k": 1000, "K": 1024, "m": 1_000_000, "M": 1024**2}[suffix]
         value = int(number * scale)
     if not 0 <= value <= _MAX_INT:
@@ -68,11 +70,11 @@ def boolean(text: Any, flag: str) -> bool:
 def size_bytes(text: Any, flag: str, default_unit: int = 1) -> int:
     """`4GiB`, `4G`, `4096MiB`, `12` (in `default_unit`) -> bytes."""
     if isinstance(text, int) and not isinstance(text, bool):
-        return text * default_unit
+        text = str(text)
     m = _SIZE.match(str(text))
     if not m:
         raise BadInputError(f"{flag} wants a size such as 4GiB, got {text!r}")
-    number, unit = float(m.group(1)), (m.group(2) or "").upper().rstrip("B")
+    number, unit = Decimal(m.group(1)), (m.group(2) or "").upper().rstrip("B")
     scale = {
         "": default_unit,
         "K": 1000,
@@ -84,7 +86,10 @@ def size_bytes(text: Any, flag: str, default_unit: int = 1) -> int:
         "T": 10**12,
         "TI": 2**40,
     }[unit]
-    return int(number * scale)
+    value = int(number * scale)
+    if value > _MAX_BYTES:
+        raise BadInputError(f"{flag} {text!r} is out of range")
+    return value
 
 
 def is_auto(value: Any) -> bool:
