@@ -6,13 +6,15 @@ editable install they stay at the repository's top level. No I/O happens at impo
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 @cache
@@ -34,12 +36,51 @@ def yaml_files(name: str) -> list[Traversable]:
     )
 
 
+# A YAML document may expand to at most this many values. Aliases share one object per anchor, so
+# nine aliases of nine aliases of ... (a "billion laughs" file of a few hundred bytes) load at once
+# but expand to 9^9 values for whoever walks or serialises them (issue 15).
+MAX_YAML_VALUES = 1_000_000
+
+
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely, with libyaml's C loader when present (about 10x faster at start-up)."""
+    """Parse YAML safely, with libyaml's C loader when present (about 10x faster at start-up).
+
+    A document whose aliases expand past MAX_YAML_VALUES values, or refer to themselves, raises
+    UnreadableText.
+    """
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)
+    doc = yaml.load(text, Loader=loader)
+    _expanded_size(doc)
+    return doc
+
+
+def _expanded_size(doc: Any) -> int:
+    """How many values `doc` holds with every alias expanded, computed once per shared object."""
+    sizes: dict[int, int] = {}
+    open_ids: set[int] = set()
+
+    def size(node: Any) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_ids:
+            raise UnreadableText("it refers to itself (a recursive YAML alias)")
+        open_ids.add(key)
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_VALUES:
+                raise UnreadableText(f"its aliases expand to more than {MAX_YAML_VALUES:,} values")
+        open_ids.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(doc)
 
 
 # A config.json, report or header larger than this is not one (the largest real config.json files,
@@ -51,10 +92,26 @@ class UnreadableText(ValueError):
     """A file or document that is too large, too deeply nested or otherwise not parseable."""
 
 
+def open_input(path: Path) -> BinaryIO:
+    """Open a user's file for reading; a named pipe with no writer (which blocks open() forever)
+    reads as empty instead, and a directory raises IsADirectoryError (issue 15)."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to block on
+    fd = os.open(path, os.O_RDONLY | nonblock)
+    try:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if nonblock:
+            os.set_blocking(fd, True)  # a pipe with a writer: wait for its data, as `cat` does
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_text_bounded(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
     """A text file's content, refusing more than `limit` bytes (raises OSError, UnicodeDecodeError
     or UnreadableText), so a device or a huge file cannot exhaust memory."""
-    with path.open("rb") as fh:
+    with open_input(path) as fh:
         raw = fh.read(limit + 1)
     if len(raw) > limit:
         raise UnreadableText(f"it is larger than {limit // (1024 * 1024)} MiB")

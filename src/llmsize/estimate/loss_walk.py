@@ -56,6 +56,8 @@ def _chunked(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     full = d.train and not d.lora
     rows = d.b * d.logits_tokens
     n = max(1, d.loss_chunks)
+    if np.ndim(rows) == 0:  # a chunk holds at least one row (torch.chunk returns no more chunks than rows)
+        n = min(n, max(1, int(rows)))
     kept = w.op("kept positions (index_select)", rows * h * d.e, [xn])
     r = rows / n
     total: _T | None = None

@@ -21,6 +21,9 @@ MAX_TOKENS = 1 << 40
 MAX_COUNT = 1 << 40
 MAX_GPUS = 4096
 MAX_BYTES = 1 << 60
+# The loss is walked chunk by chunk; frameworks use a handful (torchtune CEWithChunkedOutputLoss
+# num_output_chunks=8), so 4,096 leaves room for any setting while keeping the walk short.
+MAX_LOSS_CHUNKS = 4096
 
 
 class Mode(StrEnum):
@@ -149,7 +152,9 @@ class Workload(BaseModel):
         default=None, description="training loop whose defaults apply; None = trainer (transformers)"
     )
     loss: Loss | None = Field(default=None, description="None = the framework's default")
-    loss_chunks: int | None = Field(default=None, gt=0, le=MAX_COUNT, description="chunks of a chunked loss")
+    loss_chunks: int | None = Field(
+        default=None, gt=0, le=MAX_LOSS_CHUNKS, description="chunks of a chunked loss"
+    )
     optimizer_in_backward: bool | None = Field(
         default=None, description="step each parameter as its gradient is ready (None = framework's)"
     )

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from llmsize.errors import ConfigError, GpuNotFoundError
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.resources import load_catalog_yaml, yaml_files
+from llmsize.resources import UnreadableText, load_catalog_yaml, read_text_bounded, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
@@ -474,6 +474,8 @@ def _load_text(text: str, where: str) -> list[GpuSpec]:
         doc = load_catalog_yaml(text)
     except yaml.YAMLError as err:
         raise ConfigError(f"{where}: not valid YAML ({err})") from None
+    except (UnreadableText, RecursionError) as err:
+        raise ConfigError(f"{where}: not a GPU catalog: {err or 'it is nested too deeply'}") from None
     return _parse_entries(_entries_from_document(doc, where), where)
 
 
@@ -496,7 +498,12 @@ def load_gpu_file(path: str | Path) -> list[GpuSpec]:
 
 @cache
 def _load_cached(path: str, mtime_ns: int) -> tuple[GpuSpec, ...]:
-    return tuple(_load_text(Path(path).read_text(encoding="utf-8"), path))
+    try:
+        text = read_text_bounded(Path(path))
+    except (OSError, UnicodeDecodeError, UnreadableText) as err:
+        why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise ConfigError(f"cannot read GPU file {path}: {why}", hint="pass a UTF-8 YAML file") from None
+    return tuple(_load_text(text, path))
 
 
 def user_gpu_dir() -> Path:

@@ -451,7 +451,10 @@ class Planner:
             best = self._first_fit(candidates, usable, gpu)
             if best[1]:
                 return best
-        assert best is not None
+        if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
+            asked = tp_problem(self.spec, self.wl.tp) or pp_problem(self.spec, self.wl.pp)
+            raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
+                            f"{self.wl.tp} --pp {self.wl.pp}")
         return best
 
     def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec) -> tuple[Layout, bool]:

@@ -102,15 +102,19 @@ def _load(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise BadInputError(f"cannot read {path}: {err}") from None
+    from llmsize.resources import UnreadableText, load_json, load_yaml
+
     if path.suffix == ".json":
         try:
-            return json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as err:
+            return load_json(text)
+        except (json.JSONDecodeError, UnreadableText) as err:
             raise BadInputError(f"{path}: not valid JSON ({err})") from None
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
+    except UnreadableText as err:
+        raise BadInputError(f"{path}: not a training config: {err}") from None
     except (yaml.YAMLError, RecursionError) as err:
         raise BadInputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
 

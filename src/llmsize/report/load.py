@@ -99,6 +99,8 @@ def _parse(path: Path) -> Any:
         return load_yaml(text)
     except RecursionError as err:
         raise ConfigError(f"{path} is not an llmsize report: it is nested too deeply") from err
+    except UnreadableText as err:
+        raise ConfigError(f"{path} is not an llmsize report: {err}") from err
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""

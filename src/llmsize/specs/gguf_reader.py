@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import mmap
+import os
 import re
 import struct
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.resources import open_input
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -120,8 +122,8 @@ def read_header(path: Path) -> GGUFHeader:
     """Parse the header of a .gguf file; anything that is not one is a ConfigError."""
     where = str(path)
     try:
-        with path.open("rb") as fh:
-            if path.stat().st_size < 24:
+        with open_input(path) as fh:
+            if os.fstat(fh.fileno()).st_size < 24:
                 raise ConfigError(f"{where} is not a GGUF file: too short", hint="pass a .gguf model file")
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
                 return _parse(buf, where)

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError
+from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
 from llmsize.specs.cache import HubSnapshot
 from llmsize.specs.local import spec_from_config, with_checkpoint
@@ -133,7 +134,7 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
 
 def _has_gguf_magic(path: Path) -> bool:
     try:
-        with path.open("rb") as fh:
+        with open_input(path) as fh:
             return fh.read(4) == b"GGUF"
     except OSError:
         return False

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from llmsize.errors import ConfigError
-from llmsize.resources import load_json
+from llmsize.resources import load_json, open_input
 from llmsize.specs.models import CheckpointInfo, TensorInfo
 
 # A header larger than this is not a real safetensors file (the reference implementation caps it at 100 MB:
@@ -30,7 +30,7 @@ METADATA_KEY = "__metadata__"
 def read_header(path: Path) -> dict[str, Any]:
     """The JSON header of one .safetensors file, read with two small reads."""
     try:
-        with path.open("rb") as fh:
+        with open_input(path) as fh:
             prefix = fh.read(8)
             if len(prefix) < 8:
                 raise ConfigError(f"{path} is not a safetensors file: shorter than its 8-byte header length")
