@@ -78,13 +78,11 @@ def _check_output(output: Path | None, force: bool) -> None:
         raise BadInputError(f"{output} already exists", hint="pass --force to overwrite it")
 
 
-def _write(doc: MeasureDocument, output: Path) -> None:
+def _write(doc: MeasureDocument, output: Path, force: bool) -> None:
+    from llmsize.report.export import write_new_file
     from llmsize.report.render_measure import to_text
 
-    try:
-        output.write_text(to_text(doc, _OUTPUT_SUFFIXES[output.suffix.lower()]), encoding="utf-8")
-    except OSError as err:
-        raise BadInputError(f"cannot write {output}: {err.strerror or err}") from err
+    write_new_file(output, to_text(doc, _OUTPUT_SUFFIXES[output.suffix.lower()]), force=force)
 
 
 @contextmanager
@@ -230,7 +228,7 @@ def measure_cmd(
         )
     doc = _document(model, spec, wl, est, measurement, layers_of)
     if output is not None:
-        _write(doc, output)
+        _write(doc, output, force)
     render_measure(doc, fmt.value)
     if measurement.outcome.status == "oom":
         raise NothingFitsError(measurement.outcome.message)

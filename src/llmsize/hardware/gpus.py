@@ -517,9 +517,13 @@ def user_gpu_dir() -> Path:
 
 def user_gpu_files() -> list[Path]:
     folder = user_gpu_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError as err:  # a name too long, a folder without read permission
+        raise ConfigError(f"cannot read the user GPU folder {str(folder)[:200]!r}: {err.strerror or err}",
+                          hint=f"fix or unset ${USER_GPU_DIR_ENV}") from None
 
 
 def load_catalog(gpu_files: Sequence[str | Path] = ()) -> GpuCatalog:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -89,17 +91,48 @@ def shown_path(path: Path, limit: int = 80) -> str:
 
 
 def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
-    """Write `text` to `path`, never over an existing file without `force`; OS errors become one line."""
+    """Write `text` to `path`, never over an existing file without `force`; OS errors become one line.
+
+    The text goes to a temporary file beside `path` first, then takes its name in one step: a
+    concurrent run, a reader, or a crash sees the old file or the whole new one, never a mix; the
+    name is claimed with a hard link, which fails if anything (a file, a dangling symlink) took it
+    meanwhile; with `force` a symlink, pipe or device at `path` is replaced, not written through
+    (a pipe with no reader would block the write forever). Issue 15.
+    """
     try:
-        exists = path.exists()
+        taken = path.is_symlink() or path.exists()
     except OSError as err:  # ENAMETOOLONG and friends
         raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
-    if exists and not force:
+    if taken and not force:
         raise BadInputError(f"{shown_path(path)} already exists", hint="pass --force to overwrite it")
+    if path.is_dir():
+        raise BadInputError(f"cannot write {shown_path(path)}: it is a directory")
+    tmp = path.with_name(f".{path.name[:80]}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any file
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        if force:
+            os.replace(tmp, path)
+        else:
+            _claim(tmp, path)
+    except FileExistsError as err:
+        raise BadInputError(f"{shown_path(path)} already exists", hint="pass --force to overwrite it") from err
     except OSError as err:
         raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _claim(tmp: Path, path: Path) -> None:
+    """Give `tmp`'s content the name `path` only if that name is free (FileExistsError otherwise)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a filesystem without hard links: exclusive create, then copy
+        with open(path, "xb") as out:
+            out.write(tmp.read_bytes())
 
 
 def save_document(

@@ -41,12 +41,9 @@ def write_check(report: Report, check: dict[str, Any], path: Path, *, force: boo
     kind = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(path.suffix.lower())
     if kind is None:
         raise BadInputError(f"cannot write {path}: --output takes a .yaml, .yml or .json file")
-    if path.exists() and not force:
-        raise BadInputError(f"{path} already exists", hint="pass --force to overwrite it")
-    try:
-        path.write_text(_text(check_document(report, check), kind), encoding="utf-8")
-    except OSError as err:
-        raise BadInputError(f"cannot write {path}: {err.strerror or err}") from None
+    from llmsize.report.export import write_new_file
+
+    write_new_file(path, _text(check_document(report, check), kind), force=force)
 
 
 def human_text(report: Report, check: dict[str, Any]) -> str:

@@ -75,7 +75,15 @@ def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     when the deadline passes.
     """
     import threading
+    from urllib.parse import urlsplit
 
+    try:  # HF_ENDPOINT is the user's: a malformed one is said like an unreachable Hub, not a ValueError
+        url = urlsplit(endpoint())
+        valid = url.scheme in ("http", "https") and bool(url.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise HubUnreachableError(f"HF_ENDPOINT {endpoint()[:200]!r} is not an http(s) URL")
     deadline = TOTAL_TIMEOUTS * timeout_s()
     box: dict[str, Any] = {}
 
