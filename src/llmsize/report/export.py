@@ -117,7 +117,9 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
         else:
             _claim(tmp, path)
     except FileExistsError as err:
-        raise BadInputError(f"{shown_path(path)} already exists", hint="pass --force to overwrite it") from err
+        raise BadInputError(
+            f"{shown_path(path)} already exists", hint="pass --force to overwrite it"
+        ) from err
     except OSError as err:
         raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
     finally:
