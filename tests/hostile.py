@@ -300,6 +300,103 @@ def cli_misuses(tmp: Path) -> Iterator[list[str]]:
     gpu_file.write_text("gpus:\n  - id: x\n    memory_gib: lots\n")
     yield ["estimate", m, "--gpu-file", str(gpu_file), "--gpu", "x"]
     yield ["fit", m, "--gpu-file", str(tmp / "nope.yaml"), "--gpu", "x"]
+    yield from audit_misuses(tmp)
+
+
+_BIG = "9" * 400  # parsed through float() it overflowed to inf
+_BOMB = "".join(  # nine aliases of nine aliases ...: a few hundred bytes that expand to 9^9 values
+    f"{name}: &{name} [{', '.join([f'*{prev}' if prev else 'x'] * 9)}]\n"
+    for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def audit_misuses(tmp: Path) -> Iterator[list[str]]:
+    """The second audit's findings (issue 15): each ended in an internal error or ran for minutes."""
+    m = "Qwen2.5-0.5B"
+    yield ["estimate", m, "--context", _BIG]
+    yield ["estimate", m, "--prompt-tokens", _BIG]
+    yield ["estimate", m, "--batch", _BIG]
+    yield ["estimate", m, "--pp", "2147483648"]
+    yield ["estimate", m, "--engine", "vllm", "--gpu", "H100", "--kv-cache-memory", _BIG]
+    yield ["estimate", m, "--engine", "vllm", "--gpu", "H100", "--max-num-batched-tokens", _BIG]
+    yield ["estimate", m, "--gpu", "H100", "--concurrency", _BIG]
+    yield ["estimate", m, "--gpu", "H100", "--concurrency", ",".join(["1"] * 5000)]
+    yield ["estimate", m, "--mode", "full", "--loss", "chunked", "--loss-chunks", "2147483648"]
+    yield ["explain", m, "--num-gpus", "1000000000"]
+    yield [
+        "fit",
+        m,
+        "--gpu",
+        "H100",
+        "--prompt-tokens",
+        "500",
+        "--output-tokens",
+        "400",
+        "--turns",
+        "2147483648",
+    ]
+    yield ["fit", m, "--gpu", "H100", "--price-per-hour", "0"]
+    yield ["compare", m, "--gpus", "H100,L40S", "--tp", "5"]
+    yield ["models", "--min-params", _BIG]
+    yield ["plan", m, "--gpu", "H100", "--emit", "5\n"]
+    yield ["check", "--gpu", "H100", "--", "\x01"]
+    yield ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B", "--max-model-len", _BIG]
+    yield ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B", "--kv-cache-memory", _BIG]
+    yield ["check", "--gpu", "RTX-4090", "--", "llama-server", "-m", "Qwen3-8B-Q4_K_M.gguf", "-ngl", "x"]
+    yield ["check", "--gpu", "RTX-4090", "--", "llama-server", "-m", "Qwen3-8B-Q4_K_M.gguf", "-c", _BIG]
+    yield [
+        "check",
+        "--gpu",
+        "RTX-3090",
+        "--env",
+        f"OLLAMA_CONTEXT_LENGTH={_BIG}",
+        "--",
+        "ollama",
+        "run",
+        "qwen3:8b",
+    ]
+    yield [
+        "check",
+        "--gpu",
+        "H100",
+        "--",
+        "python",
+        "-m",
+        "sglang.launch_server",
+        "--model-path",
+        "Qwen/Qwen2.5-0.5B",
+        "--context-length",
+        _BIG,
+    ]
+    for name, text in (("bomb.yaml", _BOMB), ("self.yaml", "a: &a [*a]\n")):
+        path = tmp / name
+        path.write_text(text)
+        yield ["gpus", "--gpu-file", str(path)]
+        yield ["report", "show", str(path)]
+        yield ["check", "--gpu", "H100", str(path)]
+    train = tmp / "train.json"
+    train.write_text('{"model_name_or_path": ' + "9" * 5000 + "}")
+    yield ["check", "--gpu", "H100", str(train)]
+    yield from _pipes(tmp)
+
+
+def _pipes(tmp: Path) -> Iterator[list[str]]:
+    """Named pipes with no writer where a model file is read: open() blocked for ever."""
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        return
+    shard = tmp / "fifo-shard"
+    shard.mkdir()
+    (shard / "config.json").write_text(json.dumps(llama_config()))
+    os.mkfifo(shard / "model.safetensors")
+    yield ["estimate", str(shard)]
+    os.mkfifo(tmp / "fifo.gguf")
+    yield ["estimate", str(tmp / "fifo.gguf")]
+    os.mkfifo(tmp / "config.json")
+    yield ["estimate", str(tmp / "config.json")]
+    os.mkfifo(tmp / "fifo-report.yaml")
+    yield ["report", "show", str(tmp / "fifo-report.yaml")]
 
 
 def random_names(seed: int, n: int) -> list[str]:

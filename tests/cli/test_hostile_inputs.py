@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import hostile
+import hostile_options
 import llmsize
 from llmsize.cli import main
 from llmsize.errors import LlmsizeError
@@ -141,3 +142,28 @@ def test_unreadable_model_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert code == 2
     finally:
         d.chmod(0o755)
+
+
+def test_seeded_sample_of_hostile_option_values(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command's value-taking options (read from the CLI itself) with values an attacker tries;
+    `python bench/fuzz.py` runs all of them (about 5,000)."""
+    cases = hostile_options.sample(seed=15, n=30)
+    launches = list(hostile_options.launch_cases())
+    cases += [launches[i] for i in range(0, len(launches), len(launches) // 10)][:10]
+    for argv in cases:
+        assert_answered(argv, capsys)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("HF_ENDPOINT", "http://[::1"), ("HF_ENDPOINT", "not a url"), ("LLMSIZE_GPU_DIR", "x" * 5000)],
+)
+def test_hostile_environment(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A malformed HF_ENDPOINT raised ValueError from the URL parser; a 5,000-character
+    # LLMSIZE_GPU_DIR raised OSError (name too long) from is_dir().
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    for argv in (["estimate", "someorg/somemodel"], ["gpus"], ["estimate", "Qwen2.5-0.5B", "--gpu", "H100"]):
+        assert_answered(argv, capsys)
