@@ -3,12 +3,14 @@ every hostile file, each in a subprocess with a memory cap and a time limit.
 
 Each input must end in a result or one line with exit 2, within --limit seconds. The CI test
 (tests/cli/test_hostile_inputs.py) runs a small seeded sample of the same generators.
-Run: python bench/fuzz.py [--names 2000] [--cli 300] [--seed 1] [--limit 2]
+Run: python bench/fuzz.py [--names 2000] [--cli 300] [--options N] [--seed 1] [--limit 2]
+(--options: that many of the ~5,000 hostile option values, tests/hostile_options.py; default all).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import hostile
+import hostile_options
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -70,6 +73,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--names", type=int, default=2000, help="generated names through the API")
     parser.add_argument("--cli", type=int, default=300, help="generated names through the CLI")
+    parser.add_argument("--options", type=int, default=None,
+                        help="hostile option values through the CLI (default: every one, ~5,000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit", type=float, default=2.0, help="seconds each CLI run may take")
     args = parser.parse_args()
@@ -84,6 +89,10 @@ def main() -> None:
         cases = [["estimate", "--", n] for n in cli_names]
         cases += [["estimate", str(p)] for _, p in hostile.write_model_dirs(root)]
         cases += list(hostile.cli_misuses(root))
+        options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
+        if args.options is not None:
+            options = random.Random(args.seed).sample(options, min(args.options, len(options)))
+        cases += options
         bad, slowest = 0, 0.0
         for argv in cases:
             verdict, wall, err = run_cli(argv, args.limit)
