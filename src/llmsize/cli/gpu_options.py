@@ -30,7 +30,9 @@ GpusOpt = Annotated[str | None, typer.Option(
                    "(or 'all'; 'local' = this machine).",
     rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 NumGpusOpt = Annotated[str, typer.Option(
-    "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits.",
+    "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits. Inference "
+                       "splits the model over them (tensor parallel first; llama.cpp by layers), with or "
+                       "without --gpu; training runs data-parallel (--zero shards the states).",
     rich_help_panel=_PANEL)]
 GpuFileOpt = Annotated[list[Path] | None, typer.Option(
     "--gpu-file", help="Extra GPU catalog YAML (repeatable); also read: ~/.config/llmsize/gpus/ or "

@@ -206,7 +206,15 @@ LoraTargetsOpt = Annotated[
 ZeroOpt = Annotated[
     int, typer.Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)
 ]
-NumGpusOpt = Annotated[int, typer.Option("--num-gpus", help="GPUs in total.", rich_help_panel=_PANEL)]
+NumGpusOpt = Annotated[
+    int,
+    typer.Option(
+        "--num-gpus",
+        help="GPUs in total: inference splits the model over them (tensor parallel first; llama.cpp by "
+        "layers); training runs data-parallel (--zero shards the states).",
+        rich_help_panel=_PANEL,
+    ),
+]
 TpOpt = Annotated[int, typer.Option("--tp", help="Tensor-parallel degree.", rich_help_panel=_PANEL)]
 PpOpt = Annotated[int, typer.Option("--pp", help="Pipeline-parallel degree.", rich_help_panel=_PANEL)]
 EngineOpt = Annotated[
