@@ -338,6 +338,19 @@ def audit_misuses(tmp: Path) -> Iterator[list[str]]:
     yield ["fit", m, "--gpu", "H100", "--price-per-hour", "0"]
     yield ["compare", m, "--gpus", "H100,L40S", "--tp", "5"]
     yield ["models", "--min-params", _BIG]
+    yield ["estimate", "CodeLlama-70B", "--engine", "llama.cpp", "--quant", "Q4_K_M", "--num-gpus", "4096"]
+    yield [
+        "fit",
+        "CodeLlama-70B",
+        "--gpu",
+        "M3-Max-128GB",
+        "--engine",
+        "ollama",
+        "--pp",
+        "2",
+        "--num-gpus",
+        "4096",
+    ]
     yield ["plan", m, "--gpu", "H100", "--emit", "5\n"]
     yield ["check", "--gpu", "H100", "--", "\x01"]
     yield ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B", "--max-model-len", _BIG]

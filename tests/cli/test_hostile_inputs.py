@@ -7,7 +7,7 @@ of the suite. A seeded sample of generated names runs here; `python bench/fuzz.p
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -167,3 +167,42 @@ def test_hostile_environment(
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     for argv in (["estimate", "someorg/somemodel"], ["gpus"], ["estimate", "Qwen2.5-0.5B", "--gpu", "H100"]):
         assert_answered(argv, capsys)
+
+
+def _within_alarm(fn: Callable[[], object]) -> object:
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(_ALARM_S)
+    try:
+        return fn()
+    except _Hung:
+        pytest.fail(f"ran for more than {_ALARM_S} s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_api_workload_past_int64_bytes_is_one_error() -> None:
+    # Found by the API fuzz (issue 15): batch 2^30 with LoRA rank 65,536 overflowed the int64 of a
+    # vectorised step (OverflowError) although every field is within Workload's bounds.
+    spec = llmsize.resolve("CodeLlama-34B")
+    wl = llmsize.Workload(
+        mode="lora", quant="awq", context=1, batch=2**30, framework="torchtune", loss="chunked-recompute",
+        lora_rank=65536, lora_targets=("all-linear",), liger=True, padding_free=True,
+        gradient_checkpointing=False, optimizer_in_backward=True, optimizer="adamw-8bit", zero=1,
+    )  # fmt: skip
+    with pytest.raises(LlmsizeError, match="8 EiB"):
+        llmsize.estimate(spec, wl)
+
+
+def test_api_llama_cpp_over_thousands_of_gpus_is_planned_quickly() -> None:
+    # llama.cpp's layer split listed one stage per GPU: 4,096 stages walked at every estimate of the
+    # planner's batch search (minutes); GPUs past the last block hold nothing and are not listed.
+    from llmsize.hardware.gpus import load_catalog
+    from llmsize.hardware.plan import fit_model
+
+    spec = llmsize.resolve("CodeLlama-70B")
+    wl = llmsize.Workload(engine="ollama", quant="Q4_K_M", context=3, pp=2, num_gpus=2)
+    few = llmsize.estimate(spec, wl.model_copy(update={"num_gpus": 80}))
+    many = _within_alarm(lambda: llmsize.estimate(spec, wl.model_copy(update={"num_gpus": 4096})))
+    assert isinstance(many, type(few)) and many.total_bytes == few.total_bytes  # the busiest GPU alike
+    _within_alarm(lambda: fit_model(spec, wl, load_catalog().get("M3-Max-128GB"), 4096))

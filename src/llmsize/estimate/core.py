@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from llmsize.errors import BadInputError
 from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
@@ -130,6 +131,18 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
     equals the nominal value) and no per-component formulas or details (left empty). The planner's
     searches compare totals only (issue 15: `fit --all`).
     """
+    try:
+        return _estimate(spec, wl, explained)
+    except OverflowError:
+        # Vectorised steps hold bytes in int64: a workload past 2^63 bytes (8 EiB) at some step is
+        # no real job, and is said so in one line (issue 15: batch 2^30 with LoRA rank 65,536).
+        raise BadInputError(
+            f"{spec.name} with this workload needs more than 8 EiB (2^63 bytes) at some step",
+            hint="lower --batch, --context or --lora-rank",
+        ) from None
+
+
+def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
     ctx, busiest = plan(spec, wl)
     if not explained:
         ctx = replace(ctx, ranges=False)

@@ -304,6 +304,8 @@ def _stage_shards_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard,
 
 
 def _stage_shards(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
+    if not (stage.layers or stage.embedding or stage.head):
+        return ()  # a GPU past the last block (llama.cpp split over more GPUs than layers) holds none
     out: list[Shard] = []
     on_stage = set(stage.layers)
     for group in param_inventory(spec):

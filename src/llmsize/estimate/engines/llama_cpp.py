@@ -152,7 +152,9 @@ class LlamaCpp(BaseEngine):
         n = spec.num_layers
         offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
         head = wl.gpu_layers is None or wl.gpu_layers > n
-        parts = split_layers(list(range(n - offloaded, n)), wl.num_gpus)
+        # GPUs past the last block hold none of it (each GPU gets whole blocks), so they are not listed:
+        # the busiest GPU is the same, and 4,096 GPUs do not mean 4,096 stages to walk (issue 15).
+        parts = split_layers(list(range(n - offloaded, n)), max(1, min(wl.num_gpus, offloaded)))
         return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
 
     # --- cache ----------------------------------------------------------------------------------------
