@@ -269,9 +269,13 @@ class Planner:
         (layer) split first. A --tp/--pp the workload names is kept.
         """
         sharded_dp = self.wl.mode.trains and self.wl.zero > 0
+        # An engine with its own layer split (llama.cpp --split-mode layer) takes no tensor parallelism.
+        own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
         out: list[tuple[tuple[int, ...], Layout]] = []
         for tp in _divisors(count):
             if tp > GPUS_PER_NODE or tp_problem(self.spec, tp) or (self.wl.tp > 1 and tp != self.wl.tp):
+                continue
+            if own_split and tp > 1:
                 continue
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
@@ -279,8 +283,7 @@ class Planner:
                 dp = count // (tp * pp)
                 if sharded_dp:
                     key: tuple[int, ...] = (pp, tp)
-                elif engine_for(self.wl).stages(self.spec, self.wl) is not None:
-                    # An engine with its own layer split (llama.cpp --split-mode layer) uses it.
+                elif own_split:
                     key = (dp, tp)
                 else:
                     key = (dp, pp)
