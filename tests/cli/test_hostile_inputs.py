@@ -105,6 +105,13 @@ def test_cli_misuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         ["estimate", "--", "-7B"],
         ["estimate", "--", "--7B"],
         ["estimate", ":7b"],
+        # the second audit: an infinite bandwidth printed speeds as Infinity (not JSON); a price of 0
+        # failed the catalog's Price model (internal error); more GPUs than a layout takes
+        ["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--host-bandwidth", "inf", "--format", "json"],
+        ["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--price-per-hour", "0"],
+        ["compare", "Qwen2.5-0.5B", "--gpus", "H100", "--price-per-hour", "inf"],
+        ["explain", "Qwen2.5-0.5B", "--num-gpus", "5000"],
+        ["estimate", "Qwen2.5-0.5B", "--context", "1099511627777"],
     ],
 )
 def test_nonsense_is_refused_not_accepted(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -148,12 +148,19 @@ def speed_settings(
     host_bandwidth: HostBandwidthOpt = None,
 ) -> Speed:
     """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
+    from pydantic import ValidationError
+
     from llmsize.hardware.speed import Efficiency
 
     given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
              ("host_bandwidth_gb_s", host_bandwidth))
-    return Speed(Efficiency(**{k: v for k, v in given if v is not None}), price_per_hour,
-                 parse_concurrency(concurrency))
+    try:
+        efficiency = Efficiency(**{k: v for k, v in given if v is not None})
+    except ValidationError as err:
+        options = {"bandwidth": "--bandwidth-efficiency", "compute": "--compute-efficiency"}
+        option = options.get(str(err.errors()[0]["loc"][0]), "--host-bandwidth")
+        raise BadInputError(f"{option}: give a finite positive number") from None
+    return Speed(efficiency, price_per_hour, parse_concurrency(concurrency))
 
 
 SPEED_OPTIONS = OptionGroup(speed_settings)

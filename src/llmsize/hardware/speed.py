@@ -44,7 +44,8 @@ from llmsize.specs.models import ModelSpec
 class Efficiency(BaseModel):
     """Overrides of the calibrated speed constants; None keeps the engine's and kernel's own value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    # Finite only: an infinite host bandwidth made speeds Infinity, which is not JSON (issue 15).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     bandwidth: float | None = Field(default=None, gt=0, le=1, description="achieved / peak memory bandwidth")
     compute: float | None = Field(default=None, gt=0, le=1, description="achieved / peak tensor FLOP/s")
