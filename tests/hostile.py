@@ -390,6 +390,13 @@ def audit_misuses(tmp: Path) -> Iterator[list[str]]:
     train = tmp / "train.json"
     train.write_text('{"model_name_or_path": ' + "9" * 5000 + "}")
     yield ["check", "--gpu", "H100", str(train)]
+    for i, extra in enumerate(
+        ({"quantization_bit": "x"}, {"quantization_bit": 1e308 * 10}, {"deepspeed": "d" * 5000})
+    ):
+        llama_factory = {"model_name_or_path": "Qwen/Qwen2.5-0.5B", "finetuning_type": "lora", **extra}
+        path = tmp / f"llamafactory{i}.json"
+        path.write_text(json.dumps(llama_factory))  # int() of it was an internal error; the long name OSError
+        yield ["check", "--gpu", "H100", str(path)]
     yield from _pipes(tmp)
 
 

@@ -121,14 +121,14 @@ def _load(path: Path) -> Any:
 
 def _named(config: Path, named: str) -> Path:
     """A file the config names: as given, else next to the config (how the trainers resolve it)."""
-    candidate = Path(named).expanduser()
-    if candidate.is_file():
-        return candidate
-    beside = config.parent / named
-    if beside.is_file():
-        return beside
+    for candidate in (Path(named).expanduser(), config.parent / named):
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # a name too long, a loop of links: not a file the trainer could read either
+            continue
     raise BadInputError(
-        f"the DeepSpeed config {named} named by {config} was not found",
+        f"the DeepSpeed config {named[:200]} named by {config} was not found",
         hint="give its path relative to where you run the trainer, or next to the config",
     )
 
@@ -138,7 +138,7 @@ def _llamafactory(doc: dict[str, Any], s: Setup) -> None:
     qbit = doc.get("quantization_bit")
     if ftype == "full" or ftype == "freeze":
         s.set("mode", "full", f"finetuning_type: {ftype}")
-    elif qbit is not None and int(qbit) == 4:
+    elif qbit is not None and values.integer(qbit, "quantization_bit") == 4:
         s.set("mode", "qlora", "finetuning_type: lora + quantization_bit: 4")
     else:
         s.set(
