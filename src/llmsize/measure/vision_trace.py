@@ -1,0 +1,128 @@
+"""Trace a vision-language prefill with images: the tower's own peak and the decoder's, on real tensors.
+
+The FakeTensor tracer (tracer.py) cannot run the image path: placing image features asks data
+questions (how many placeholder tokens, the per-image grid). A tiny configuration is cheap to run
+for real on a CPU, so this runs the model's own forward with real inputs under the same phase
+tracker and fused-SDPA model, and records two phases: `vision` (the model's get_image_features) and
+`prefill` (everything else in the forward). Inputs are what the processor would hand the model:
+`pixel_values` in fp32, the placeholder tokens in the prompt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
+
+
+@dataclass(frozen=True)
+class VisionTrace:
+    """Peaks of one traced prefill with images (bytes of everything live, weights included)."""
+
+    params_bytes: int
+    buffers_bytes: int
+    vision_peak_bytes: int
+    prefill_peak_bytes: int
+    image_features: int  # rows the tower handed to the decoder (= placeholder tokens)
+    kv_bytes: int
+
+    @property
+    def vision_activations(self) -> int:
+        return self.vision_peak_bytes - self.params_bytes - self.buffers_bytes
+
+
+@contextlib.contextmanager
+def _phase(tracker: Any, module: Any, name: str) -> Iterator[None]:
+    """Within the block, calls of module.get_image_features run under tracker phase `name`."""
+    original = module.get_image_features
+    features: list[Any] = []
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        tracker.phase = name
+        try:
+            out = original(*args, **kwargs)
+            features.append(out)
+            return out
+        finally:
+            tracker.phase = "prefill"
+
+    module.get_image_features = wrapped
+    try:
+        yield
+    finally:
+        module.get_image_features = original
+
+
+def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tuple[dict[str, Any], int]:
+    """The processor's outputs for `images` W x H images and `text` text tokens (one sequence)."""
+    import torch
+
+    from llmsize.estimate.images import image_grid
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    cfg = model.config
+    spec = spec_from_hf_config(
+        cfg.to_dict(), name="traced", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="trace")
+    )
+    assert spec.vision is not None, "not a vision-language config llmsize models"
+    tower = spec.vision
+    grid = image_grid(tower, width, height)
+    token = int(getattr(cfg, "image_token_id", None) or cfg.image_token_index)
+    ids = torch.randint(0, 1000, (1, text + images * grid.features))
+    ids[0, text:] = token
+    out: dict[str, Any] = {"input_ids": ids}
+    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+        gh, gw = grid.height // tower.patch_size, grid.width // tower.patch_size
+        per = 3 * tower.temporal_patch_size * tower.patch_size**2
+        out["pixel_values"] = torch.randn(images * gh * gw, per, dtype=torch.float32)
+        out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
+    else:
+        out["pixel_values"] = torch.randn(images, 3, grid.height, grid.width, dtype=torch.float32)
+    return out, images * grid.features
+
+
+def trace_images(
+    config: dict[str, Any],
+    *,
+    images: int,
+    width: int,
+    height: int,
+    text_tokens: int = 16,
+    num_layers: int | None = None,
+    dtype: str = "bf16",
+) -> VisionTrace:
+    """Run one prefill of `text_tokens` + `images` images on the model of `config`, tracked."""
+    import torch
+
+    from llmsize.measure.fused_sdpa import fused_sdpa_patched
+    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes, cache_bytes
+
+    if num_layers is not None:
+        config = with_layers(config, num_layers)
+    with warnings.catch_warnings(), fused_sdpa_patched():
+        warnings.simplefilter("ignore")
+        model = build_fake_model(hf_config(config), torch_dtype(dtype), "sdpa")
+        for p in model.parameters():  # no_init_weights leaves garbage: keep the math finite
+            torch.nn.init.normal_(p, std=0.02)
+        params, buffers = _weight_and_buffer_bytes(model)
+        tracker = _phase_tracker_class()()
+        tracker.track_external(model)
+        with tracker, torch.no_grad(), _phase(tracker, model.model, "vision"):
+            tracker.phase = "prefill"
+            # made inside the tracker: the processor's outputs are on the GPU before the forward
+            inputs, features = _inputs(model, images, width, height, text_tokens)
+            out = model(**inputs, use_cache=True, logits_to_keep=1)
+            kv = cache_bytes(out.past_key_values)
+            del out
+    peaks = tracker.phase_peaks
+    if getattr(tracker, "record_timeline", False):
+        for ph in ("vision", "prefill"):
+            print(ph, peaks[ph][0] - params - buffers)
+            for b, o in tracker.peak_tensors.get(ph, [])[:25]:
+                print("   ", b, o)
+    return VisionTrace(params, buffers, peaks["vision"][0], peaks["prefill"][0], features, kv)
