@@ -42,8 +42,8 @@ def _qwen_resize(t: VisionTower, width: int, height: int) -> tuple[int, int]:
         raise BadInputError(
             f"--image-size {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1"
         )
-    h_bar = max(factor, round(height / factor) * factor)
-    w_bar = max(factor, round(width / factor) * factor)
+    h_bar = round(height / factor) * factor
+    w_bar = round(width / factor) * factor
     if h_bar * w_bar > t.max_pixels:
         beta = math.sqrt(height * width / t.max_pixels)
         h_bar = max(factor, math.floor(height / beta / factor) * factor)
@@ -98,8 +98,14 @@ def _llama4(t: VisionTower, width: int, height: int) -> ImageGrid:
     features = crops * per_tile_tokens
     delimiters = 3 + (rows * (cols - 1) + rows if tiles > 1 else 0)
     # Llama4VisionModel adds a class token to every tile (stripped before the adapter)
-    return ImageGrid(cols * t.image_size, rows * t.image_size, crops, crops * (per_tile + 1), features,
-                     features + delimiters)
+    return ImageGrid(
+        cols * t.image_size,
+        rows * t.image_size,
+        crops,
+        crops * (per_tile + 1),
+        features,
+        features + delimiters,
+    )
 
 
 def _pixtral(t: VisionTower, width: int, height: int) -> ImageGrid:
@@ -170,7 +176,9 @@ class ImageLoad:
 
     def note(self) -> str:
         g = self.grid
-        resized = f", resized to {g.width}x{g.height}" if (g.width, g.height) != (self.width, self.height) else ""
+        resized = (
+            f", resized to {g.width}x{g.height}" if (g.width, g.height) != (self.width, self.height) else ""
+        )
         return (
             f"{self.images} image{'s' if self.images != 1 else ''} of {self.width}x{self.height}{resized} "
             f"({self.tower.kind} processor): {self.images} x {g.tokens:,} tokens = {self.tokens:,} tokens "

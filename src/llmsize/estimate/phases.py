@@ -196,7 +196,9 @@ def _with_images(
     tower = _tower(spec, wl, e, rs)
     if tower is None or wl.mode.trains:
         return cands
-    out = [replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands]
+    out = [
+        replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands
+    ]
     out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
     return out
 
@@ -210,7 +212,8 @@ def tower_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:
     patches = rs.images.images * wl.batch * rs.images.grid.patches
     return (
         f"vision tower encodes {patches:,} patches at prefill ({t.depth} blocks, hidden {t.hidden_size}): "
-        f"peak {tower.peak:,} B in the {tower.stage}; the decoder's prefill still holds {tower.residue:,} B of it"
+        f"peak {tower.peak:,} B in the {tower.stage}; "
+        f"the decoder's prefill still holds {tower.residue:,} B of it"
     )
 
 

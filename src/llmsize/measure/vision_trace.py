@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from llmsize.errors import BadInputError
 from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
 
 
@@ -69,7 +70,8 @@ def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tupl
     spec = spec_from_hf_config(
         cfg.to_dict(), name="traced", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="trace")
     )
-    assert spec.vision is not None, "not a vision-language config llmsize models"
+    if spec.vision is None:
+        raise BadInputError(f"config.json ({spec.model_type}) has no vision tower llmsize models")
     tower = spec.vision
     grid = image_grid(tower, width, height)
     token = int(getattr(cfg, "image_token_id", None) or cfg.image_token_index)
@@ -120,9 +122,4 @@ def trace_images(
             kv = cache_bytes(out.past_key_values)
             del out
     peaks = tracker.phase_peaks
-    if getattr(tracker, "record_timeline", False):
-        for ph in ("vision", "prefill"):
-            print(ph, peaks[ph][0] - params - buffers)
-            for b, o in tracker.peak_tensors.get(ph, [])[:25]:
-                print("   ", b, o)
     return VisionTrace(params, buffers, peaks["vision"][0], peaks["prefill"][0], features, kv)

@@ -77,7 +77,8 @@ def _workload_line(report: Report) -> str:
     bits = [f"mode {w['mode']}", f"context {w['context']:,}", f"batch {w['batch']}", f"engine {w['engine']}"]
     if w.get("images"):
         size = w.get("image_size")
-        bits.insert(2, f"{w['images']} image(s){f' of {size[0]}x{size[1]}' if size else ''} per sequence (+ their tokens)")
+        of = f" of {size[0]}x{size[1]}" if size else ""
+        bits.insert(2, f"{w['images']} image(s){of} per sequence (+ their tokens)")
     if w.get("num_gpus", 1) > 1:
         bits.append(f"{w['num_gpus']} GPUs (tp {w['tp']}, pp {w['pp']}, ZeRO-{w['zero']})")
     return "  workload: " + ", ".join(bits)

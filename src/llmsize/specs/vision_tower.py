@@ -43,11 +43,17 @@ class VisionTower(BaseModel):
     gated_mlp: bool = Field(description="gate/up/down MLP (Qwen2.5-VL, Pixtral) or fc1/fc2 (the others)")
     patch_size: int = Field(gt=0, description="pixels per patch side")
     merge_size: int = Field(
-        default=1, gt=0, description="patches per token side: spatial merge (Qwen, Pixtral), pixel shuffle (Llama 4)"
+        default=1,
+        gt=0,
+        description="patches per token side: spatial merge (Qwen, Pixtral), pixel shuffle (Llama 4)",
     )
-    temporal_patch_size: int = Field(default=1, gt=0, description="frames per patch (Qwen: 2, an image repeated)")
+    temporal_patch_size: int = Field(
+        default=1, gt=0, description="frames per patch (Qwen: 2, an image repeated)"
+    )
     image_size: int = Field(
-        default=0, ge=0, description="fixed input side (SigLIP, Llama 4 tile) or longest edge (Pixtral); 0: dynamic"
+        default=0,
+        ge=0,
+        description="fixed input side (SigLIP, Llama 4 tile) or longest edge (Pixtral); 0: dynamic",
     )
     tokens_per_image: int = Field(default=0, ge=0, description="fixed soft tokens per image (Gemma 3)")
     window_size: int = Field(default=0, ge=0, description="Qwen2.5-VL window attention span, pixels")

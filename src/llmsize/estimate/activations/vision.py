@@ -67,14 +67,13 @@ def tower_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden
         held += p * h * e
     if t.kind == "pixtral":
         held += p * p * e + 2 * p * hd * e
-    if t.kind in _ROTARY:
-        attention = 5 * p * h * e + 6 * p * h * 4
-    else:
-        attention = 7 * p * h * e
+    # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
+    attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
     mlp = 3 * p * h * e + (3 if t.gated_mlp else 2) * p * inter * e
     stage = "attention" if attention >= mlp else "MLP"
     features = n * g.features * t.out_hidden_size * e
     copies = 2 if t.kind in ("qwen2_5_vl", "qwen3_vl") else 1
     residue = pixels * 4 + p * h * e + copies * features + t.deepstack_layers * features
-    return TowerBytes(peak=held + max(attention, mlp) + t.deepstack_layers * features, residue=residue,
-                      stage=stage)
+    return TowerBytes(
+        peak=held + max(attention, mlp) + t.deepstack_layers * features, residue=residue, stage=stage
+    )
