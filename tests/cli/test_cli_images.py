@@ -50,7 +50,8 @@ def test_fit_and_compare_size_the_gpu_for_the_images(command: str) -> None:
 def test_explain_takes_the_image_options() -> None:
     result = runner.invoke(app, ["explain", "gemma-3-4b", "--images", "2"], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
-    assert "2 x 260 tokens" in result.stdout
+    # the KV cache is sized for the text and the images' tokens: 4,096 + 2 x 260 (Gemma 3)
+    assert "4,616 tokens" in result.stdout
 
 
 def test_the_table_names_the_images() -> None:
