@@ -226,9 +226,8 @@ def test_tower_peak_and_prefill_with_images_match_the_model(
     wl = Workload(context=text, images=images, image_size=size)
     load = image_load(spec, wl)
     assert load is not None
-    delimiters = images * (load.grid.tokens - load.grid.features)
-    # the traced prompt: the text, the delimiters llmsize counts, and one placeholder per feature
-    traced = trace_images(full, images=images, width=size[0], height=size[1], text_tokens=text + delimiters)
+    # the traced prompt: the text, then each image's placeholders between its delimiters
+    traced = trace_images(full, images=images, width=size[0], height=size[1], text_tokens=text)
     assert traced.image_features == images * load.grid.features  # tokens exact (the model checks them too)
 
     tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2)

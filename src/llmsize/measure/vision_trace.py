@@ -75,17 +75,24 @@ def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tupl
     tower = spec.vision
     grid = image_grid(tower, width, height)
     token = int(getattr(cfg, "image_token_id", None) or cfg.image_token_index)
-    ids = torch.randint(0, 1000, (1, text + images * grid.features))
-    ids[0, text:] = token
+    # as the processor lays it out: each image's placeholders between its delimiters (Qwen's
+    # <|vision_start|> and <|vision_end|>; other delimiters are ordinary text tokens here)
+    first = int(getattr(cfg, "vision_start_token_id", 0) or 0) or 1
+    last = int(getattr(cfg, "vision_end_token_id", 0) or 0) or 2
+    rest = grid.tokens - grid.features - 1
+    one = [first] + [token] * grid.features + [last] * rest
+    ids = torch.cat([torch.randint(3, 1000, (1, text)), torch.tensor([one * images])], dim=1)
     out: dict[str, Any] = {"input_ids": ids}
     if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
         gh, gw = grid.height // tower.patch_size, grid.width // tower.patch_size
         per = 3 * tower.temporal_patch_size * tower.patch_size**2
         out["pixel_values"] = torch.randn(images * gh * gw, per, dtype=torch.float32)
         out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
+        # the processor marks each placeholder 1 (image) for the multimodal rotary positions
+        out["mm_token_type_ids"] = (ids == token).int()
     else:
         out["pixel_values"] = torch.randn(images, 3, grid.height, grid.width, dtype=torch.float32)
-    return out, images * grid.features
+    return out, int((ids == token).sum())
 
 
 def trace_images(
@@ -98,7 +105,8 @@ def trace_images(
     num_layers: int | None = None,
     dtype: str = "bf16",
 ) -> VisionTrace:
-    """Run one prefill of `text_tokens` + `images` images on the model of `config`, tracked."""
+    """Run one prefill of `text_tokens` + `images` images (their tokens as llmsize counts them,
+    delimiters included) on the model of `config`, tracked."""
     import torch
 
     from llmsize.measure.fused_sdpa import fused_sdpa_patched
