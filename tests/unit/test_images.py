@@ -139,3 +139,13 @@ def test_a_tower_not_modelled_says_so() -> None:
 def test_a_zero_side_is_refused(size: tuple[int, int]) -> None:
     with pytest.raises(ValueError, match="positive pixels"):
         Workload(images=1, image_size=size)
+
+
+def test_the_python_api_takes_images() -> None:
+    import llmsize
+
+    spec = llmsize.resolve("gemma-3-27b")
+    plain = llmsize.estimate(spec, llmsize.Workload(context=2048))
+    shown = llmsize.estimate(spec, llmsize.Workload(context=2048, images=2, image_size=(640, 480)))
+    longer = llmsize.estimate(spec, llmsize.Workload(context=2048 + 2 * 260))
+    assert shown.kv_cache_bytes == longer.kv_cache_bytes > plain.kv_cache_bytes
