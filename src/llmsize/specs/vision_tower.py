@@ -86,7 +86,7 @@ def _int(section: Mapping[str, Any], key: str, default: int | None, where: str) 
 def _qwen(config: Mapping[str, Any], model_type: str) -> VisionTower:
     v = config.get("vision_config") or {}
     first = model_type == "qwen2_5_vl"
-    heads = v.get("num_heads", v.get("num_attention_heads", 16))
+    heads = _int(v, "num_heads", v.get("num_attention_heads", 16), model_type)
     full = v.get("fullatt_block_indexes") or ()
     deepstack = v.get("deepstack_visual_indexes") or ()
     low, high = QWEN2_5_VL_PIXELS if first else QWEN3_VL_PIXELS
@@ -94,7 +94,7 @@ def _qwen(config: Mapping[str, Any], model_type: str) -> VisionTower:
         kind="qwen2_5_vl" if first else "qwen3_vl",
         depth=_int(v, "depth", None, model_type),
         hidden_size=_int(v, "hidden_size", None, model_type),
-        num_heads=int(heads),
+        num_heads=heads,
         intermediate_size=_int(v, "intermediate_size", None, model_type),
         gated_mlp=first,
         patch_size=_int(v, "patch_size", 14 if first else 16, model_type),
