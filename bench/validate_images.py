@@ -134,11 +134,78 @@ def gemma3(h: int = 64, inter: int = 240) -> dict[str, Any]:
     return cfg
 
 
+def llama4() -> dict[str, Any]:
+    from transformers import AutoConfig
+
+    cfg: dict[str, Any] = AutoConfig.for_model("llama4").to_dict()
+    cfg["vision_config"].update(
+        {
+            "num_hidden_layers": 2,
+            "hidden_size": 64,
+            "num_attention_heads": 4,
+            "intermediate_size": 256,
+            "projector_input_dim": 256,
+            "projector_output_dim": 256,
+            "vision_output_dim": 256,
+        }
+    )
+    cfg["text_config"].update(
+        {
+            "hidden_size": 256,
+            "intermediate_size": 256,
+            "intermediate_size_mlp": 512,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 1,
+            "head_dim": 128,
+            "num_hidden_layers": 2,
+            "num_local_experts": 2,
+            "vocab_size": 2048,
+            "moe_layers": None,
+            "no_rope_layers": None,
+            "layer_types": None,
+        }
+    )
+    cfg.update({"image_token_index": 2000, "boi_token_index": 2001, "eoi_token_index": 2002})
+    return cfg
+
+
+def mistral3() -> dict[str, Any]:
+    from transformers import AutoConfig
+
+    cfg: dict[str, Any] = AutoConfig.for_model("mistral3").to_dict()
+    cfg["vision_config"].update(
+        {
+            "num_hidden_layers": 2,
+            "hidden_size": 64,
+            "num_attention_heads": 4,
+            "head_dim": 16,
+            "intermediate_size": 256,
+            "image_size": 448,
+            "patch_size": 14,
+        }
+    )
+    cfg["text_config"].update(
+        {
+            "hidden_size": 256,
+            "intermediate_size": 512,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 1,
+            "head_dim": 128,
+            "num_hidden_layers": 2,
+            "vocab_size": 2048,
+        }
+    )
+    cfg.update({"image_token_index": 2000})
+    return cfg
+
+
 ROWS: list[tuple[str, Any, int, tuple[int, int]]] = [
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 1, (448, 448)),
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (280, 224)),
     ("qwen2_5_vl (h64, i171)", lambda: qwen2_5_vl(64, 171), 3, (500, 300)),
     ("qwen3_vl (h64, i240)", qwen3_vl, 2, (320, 256)),
+    ("llama4 (h64, i256)", llama4, 1, (500, 300)),
+    ("mistral3 Pixtral (h64, i256)", mistral3, 2, (448, 336)),
     ("gemma3 SigLIP (h64, i240)", gemma3, 1, (1024, 768)),
     ("gemma3 SigLIP (h64, i240)", gemma3, 4, (640, 480)),
     ("gemma3 SigLIP (h128, i478)", lambda: gemma3(128, 478), 2, (100, 100)),
@@ -183,9 +250,12 @@ def row(label: str, make: Any, images: int, size: tuple[int, int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one row per family")
-    args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    rows = [ROWS[0], ROWS[3], ROWS[4]] if args.quick else ROWS
+    parser.add_argument("--only", help="rows whose configuration contains this text")
+    args = parser.parse_args()
+    rows = [ROWS[0], ROWS[3], ROWS[6]] if args.quick else ROWS
+    if args.only:
+        rows = [r for r in rows if args.only in r[0]]
     print(
         "| configuration | images | patches | image tokens llmsize = traced | tower est B | tower traced B "
         "| tower error | peak est B | peak traced B | peak error | peak in |"

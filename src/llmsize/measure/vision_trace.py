@@ -90,8 +90,14 @@ def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tupl
         out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
         # the processor marks each placeholder 1 (image) for the multimodal rotary positions
         out["mm_token_type_ids"] = (ids == token).int()
+    elif tower.kind == "llama4":  # every tile (and the global tile) is one 336 x 336 crop
+        # Llama4UnfoldConvolution feeds pixels to a linear layer: they must arrive in the model dtype
+        side = tower.image_size
+        out["pixel_values"] = torch.randn(images * grid.crops, 3, side, side, dtype=model.dtype)
     else:
         out["pixel_values"] = torch.randn(images, 3, grid.height, grid.width, dtype=torch.float32)
+        if tower.kind == "pixtral":
+            out["image_sizes"] = torch.tensor([[grid.height, grid.width]] * images)
     return out, int((ids == token).sum())
 
 
@@ -122,7 +128,8 @@ def trace_images(
         params, buffers = _weight_and_buffer_bytes(model)
         tracker = _phase_tracker_class()()
         tracker.track_external(model)
-        with tracker, torch.no_grad(), _phase(tracker, model.model, "vision"):
+        owner = getattr(model, "model", model)  # the module whose forward calls get_image_features
+        with tracker, torch.no_grad(), _phase(tracker, owner, "vision"):
             tracker.phase = "prefill"
             # made inside the tracker: the processor's outputs are on the GPU before the forward
             inputs, features = _inputs(model, images, width, height, text_tokens)

@@ -1,24 +1,23 @@
 """The vision tower's transient memory: encoding N images once at prefill, and what it leaves behind.
 
 The tower runs before the decoder, on every patch of every image at once (transformers 5.23: the
-wrapper's forward calls `get_image_features` after embedding the prompt). Its peak is one block's
-live set over all P patches, on top of what the whole encoding holds:
-- held: the processor's pixel_values (fp32, as the processor returns them), the prompt's token
-  embeddings, and per kind: Qwen's cast copy of pixel_values (`get_image_features` `.type`) and its
-  fp32 rotary cos/sin (P x head_dim each); SigLIP's embeddings output (the encoder keeps
-  `inputs_embeds`); Pixtral's block-diagonal mask over all patches of all images
-  (modeling_pixtral.py `generate_block_attention_mask`, P x P in the compute dtype);
-- attention: the block input, the norm's output, q/k/v (3 x P x hidden), and either the rotary
-  temporaries in fp32 (Qwen `apply_rotary_pos_emb_vision` upcasts q and k: q.float, k.float, q_embed
-  and three temporaries of k's rotation, 6 x P x hidden x 4 B) or, without rotary, the fused
-  kernel's output and its contiguous copy (SigLIP: 2 x P x hidden);
-- MLP: the block input, the attention's residual sum and the norm's output, and the MLP's
-  intermediates: 3 x P x intermediate gated (act(gate), up and their product), 2 plain (fc1, act).
+wrapper's forward calls `get_image_features` after embedding the prompt). Its peak is the larger of
+two moments over all P patches, on top of what the whole encoding holds:
+- held: the processor's pixel_values (fp32 as the processor returns them; Llama 4's unfold-linear
+  patch embedding takes the model dtype), the prompt's token embeddings, and for Qwen the cast copy
+  of pixel_values (`get_image_features` `.type`) and its fp32 rotary cos/sin (P x head_dim each);
+- the patch embedding: the embedding itself, plus a cast copy of the pixels (SigLIP, Pixtral) or
+  Llama 4's im2col and its contiguous copy (`Llama4UnfoldConvolution`);
+- one block, with what every block keeps: the encoder's input embeddings (SigLIP, Llama 4), Pixtral's
+  conv output list and ln_pre output, its P x P block-diagonal mask (`generate_block_attention_mask`)
+  and cos/sin; then attention (block input, norm output, q/k/v, and either Qwen's / Llama 4's rotary
+  temporaries in fp32, 6 x P x hidden x 4 B, or the fused kernel's output and its contiguous copy)
+  or the MLP (block input, residual sum, norm output, and 3 x P x intermediate gated, 2 plain).
 After the tower, the decoder's prefill runs while the wrapper still holds pixel_values, the tower's
 last hidden state (P x hidden) and the projected features (and, for Qwen, their concatenated copy;
 for Qwen3-VL one deepstack feature set per deepstack layer).
-Trace-checked on Qwen2.5-VL and Gemma 3 (tests/trace/test_images_trace.py); Qwen3-VL, Llama 4 and
-Pixtral follow the same structure and are not trace-checked yet.
+Trace-checked on Qwen2.5-VL and Gemma 3 (tests/trace/test_images_trace.py) and on Llama 4, Pixtral
+and Qwen3-VL by bench/validate_images.py (docs/validation.md, "Image inputs").
 """
 
 from __future__ import annotations
@@ -60,20 +59,28 @@ def tower_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden
     p = n * g.patches
     h, inter, hd = t.hidden_size, t.intermediate_size, t.head_dim
     pixels = _pixel_elements(load, sequences)
-    held = pixels * 4 + sequences * prompt_tokens * text_hidden * e
+    # pixel values as the processor returns them (fp32); Llama 4's unfold-linear patch embedding
+    # takes them in the model dtype only (modeling_llama4.py Llama4UnfoldConvolution)
+    pixel_bytes = e if t.kind == "llama4" else 4
+    base = pixels * pixel_bytes + sequences * prompt_tokens * text_hidden * e
     if t.kind in ("qwen2_5_vl", "qwen3_vl"):
-        held += pixels * e + 2 * p * hd * 4
-    if t.kind == "siglip":
-        held += p * h * e
-    if t.kind == "pixtral":
-        held += p * p * e + 2 * p * hd * e
+        base += pixels * e + 2 * p * hd * 4
+    # kept through every block: the encoder's input embeddings (SigLIP, Llama 4), Pixtral's conv
+    # output list and ln_pre output, its P x P mask and its cos/sin in the compute dtype
+    kept = {"siglip": p * h * e, "llama4": p * h * e, "pixtral": 2 * p * h * e + p * p * e + 2 * p * hd * e}
+    # the patch embedding: a cast copy of the pixels (conv towers), Llama 4's im2col and its
+    # contiguous copy, and the embedding itself
+    stem = p * h * e + {"siglip": pixels * e, "pixtral": pixels * e, "llama4": 2 * pixels * e}.get(t.kind, 0)
     # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
     attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
     mlp = 3 * p * h * e + (3 if t.gated_mlp else 2) * p * inter * e
+    blocks = kept.get(t.kind, 0) + max(attention, mlp)
     stage = "attention" if attention >= mlp else "MLP"
     features = n * g.features * t.out_hidden_size * e
     copies = 2 if t.kind in ("qwen2_5_vl", "qwen3_vl") else 1
-    residue = pixels * 4 + p * h * e + copies * features + t.deepstack_layers * features
+    residue = pixels * pixel_bytes + p * h * e + copies * features + t.deepstack_layers * features
+    if stem > blocks:
+        stage = "patch embedding"
     return TowerBytes(
-        peak=held + max(attention, mlp) + t.deepstack_layers * features, residue=residue, stage=stage
+        peak=base + max(stem, blocks) + t.deepstack_layers * features, residue=residue, stage=stage
     )
