@@ -6,11 +6,12 @@ two moments over all P patches, on top of what the whole encoding holds:
 - held: the processor's pixel_values (fp32 as the processor returns them; Llama 4's unfold-linear
   patch embedding takes the model dtype), the prompt's token embeddings, and for Qwen the cast copy
   of pixel_values (`get_image_features` `.type`) and its fp32 rotary cos/sin (P x head_dim each);
-- the patch embedding: the embedding itself, plus a cast copy of the pixels (SigLIP, Pixtral) or
-  Llama 4's im2col and its contiguous copy (`Llama4UnfoldConvolution`);
-- one block, with what every block keeps: the encoder's input embeddings (SigLIP, Llama 4), Pixtral's
-  conv output list and ln_pre output, its P x P block-diagonal mask (`generate_block_attention_mask`)
-  and cos/sin; then attention (block input, norm output, q/k/v, and either Qwen's / Llama 4's rotary
+- the patch embedding: the embedding itself, plus a cast copy of the pixels (SigLIP, Pixtral),
+  Llama 4's im2col and its contiguous copy (`Llama4UnfoldConvolution`), or Qwen3-VL's four gathered
+  position embeddings a patch and their weighted fp32 copy;
+- one block, with what every block keeps: the encoder's input embeddings (SigLIP, Llama 4),
+  Qwen3-VL's fp32 interpolated position embeddings, Pixtral's conv output list and ln_pre output,
+  its P x P block-diagonal mask (`generate_block_attention_mask`) and cos/sin; then attention (block input, norm output, q/k/v, and either Qwen's / Llama 4's rotary
   temporaries in fp32, 6 x P x hidden x 4 B, or the fused kernel's output and its contiguous copy)
   or the MLP (block input, residual sum, norm output, and 3 x P x intermediate gated, 2 plain).
 After the tower, the decoder's prefill runs while the wrapper still holds pixel_values, the tower's
@@ -67,10 +68,23 @@ def tower_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden
         base += pixels * e + 2 * p * hd * 4
     # kept through every block: the encoder's input embeddings (SigLIP, Llama 4), Pixtral's conv
     # output list and ln_pre output, its P x P mask and its cos/sin in the compute dtype
-    kept = {"siglip": p * h * e, "llama4": p * h * e, "pixtral": 2 * p * h * e + p * p * e + 2 * p * hd * e}
+    kept = {
+        "siglip": p * h * e,
+        "llama4": p * h * e,
+        "pixtral": 2 * p * h * e + p * p * e + 2 * p * hd * e,
+        # Qwen3-VL's interpolated position embeddings, summed in fp32, with their 4 indices (int64)
+        # and weights (fp32) a patch (modeling_qwen3_vl.py Qwen3VLVisionModel.forward)
+        "qwen3_vl": p * h * 4 + 48 * p,
+    }
     # the patch embedding: a cast copy of the pixels (conv towers), Llama 4's im2col and its
     # contiguous copy, and the embedding itself
-    stem = p * h * e + {"siglip": pixels * e, "pixtral": pixels * e, "llama4": 2 * pixels * e}.get(t.kind, 0)
+    stem = p * h * e + {
+        "siglip": pixels * e,
+        "pixtral": pixels * e,
+        "llama4": 2 * pixels * e,
+        # the 4 gathered position embeddings and their weighted fp32 copy, before the sum
+        "qwen3_vl": 4 * p * h * e + 4 * p * h * 4 + 48 * p,
+    }.get(t.kind, 0)
     # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
     attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
     mlp = 3 * p * h * e + (3 if t.gated_mlp else 2) * p * inter * e
