@@ -11,7 +11,8 @@ two moments over all P patches, on top of what the whole encoding holds:
   position embeddings a patch and their weighted fp32 copy;
 - one block, with what every block keeps: the encoder's input embeddings (SigLIP, Llama 4),
   Qwen3-VL's fp32 interpolated position embeddings, Pixtral's conv output list and ln_pre output,
-  its P x P block-diagonal mask (`generate_block_attention_mask`) and cos/sin; then attention (block input, norm output, q/k/v, and either Qwen's / Llama 4's rotary
+  its P x P block-diagonal mask (`generate_block_attention_mask`) and cos/sin; then attention
+  (block input, norm output, q/k/v, and either Qwen's / Llama 4's rotary
   temporaries in fp32, 6 x P x hidden x 4 B, or the fused kernel's output and its contiguous copy)
   or the MLP (block input, residual sum, norm output, and 3 x P x intermediate gated, 2 plain).
 After the tower, the decoder's prefill runs while the wrapper still holds pixel_values, the tower's
