@@ -149,3 +149,14 @@ def test_the_python_api_takes_images() -> None:
     shown = llmsize.estimate(spec, llmsize.Workload(context=2048, images=2, image_size=(640, 480)))
     longer = llmsize.estimate(spec, llmsize.Workload(context=2048 + 2 * 260))
     assert shown.kv_cache_bytes == longer.kv_cache_bytes > plain.kv_cache_bytes
+
+
+def test_an_image_scaled_to_nothing_is_refused() -> None:
+    # Pixtral fits 1 x 100000 to 1540 px on the long side: floor(1 / 64.9) = 0 px wide
+    with pytest.raises(BadInputError, match="no pixels left"):
+        image_grid(_tower("Mistral-Small-3.2-24B-Instruct-2506"), 1, 100_000)
+
+
+def test_training_with_images_says_what_is_not_modelled() -> None:
+    est = estimate(_spec("gemma-3-4b"), Workload(mode="lora", images=2))
+    assert any("training with images" in w for w in est.warnings)

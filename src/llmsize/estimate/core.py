@@ -337,6 +337,11 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
+    if ctx.images is not None and wl.mode.trains:
+        out.append(
+            "training with images: their tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
     if spec.approximate:
         out.append(
             f"{spec.name} is approximated from the size in its name; "

@@ -133,7 +133,14 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
         return _siglip(tower)
     if tower.kind == "llama4":
         return _llama4(tower, width, height)
-    return _pixtral(tower, width, height)
+    grid = _pixtral(tower, width, height)
+    if not grid.features:  # scaled to fit the longest edge, the short side rounds down to 0 pixels
+        raise BadInputError(
+            f"--image-size {width}x{height}: fitted to {tower.image_size} px on its longest edge, the "
+            "image has no pixels left on its short side",
+            hint="give a less extreme aspect ratio",
+        )
+    return grid
 
 
 def default_image_size(tower: VisionTower) -> tuple[int, int]:
