@@ -81,3 +81,12 @@ def test_bad_image_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert says in err and "Traceback" not in err
     assert len(err.splitlines()) <= 2
+
+
+def test_the_json_document_carries_the_images_key() -> None:
+    doc = _json("estimate", "gemma-3-4b", "--images", "3")
+    images = doc["images"]
+    assert isinstance(images, dict)
+    assert (images["count"], images["tokens_per_image"], images["tokens"]) == (3, 260, 780)
+    assert images["resized_width"] == 896 and images["tower_peak_bytes"] > 0
+    assert _json("estimate", "gemma-3-4b")["images"] == {}

@@ -181,6 +181,7 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
+        images=phases.images_info(spec, wl, ctx),
     )
 
 

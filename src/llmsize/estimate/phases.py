@@ -217,6 +217,31 @@ def tower_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:
     )
 
 
+def images_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
+    """The `images` report key: what the images add (empty without images)."""
+    load = rs.images
+    if load is None:
+        return {}
+    g = load.grid
+    out: dict[str, object] = {
+        "count": load.images,
+        "width": load.width,
+        "height": load.height,
+        "resized_width": g.width,
+        "resized_height": g.height,
+        "processor": load.tower.kind,
+        "patches_per_image": g.patches,
+        "features_per_image": g.features,
+        "tokens_per_image": g.tokens,
+        "tokens": load.tokens,
+    }
+    tower = _tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if tower is not None:
+        out["tower_peak_bytes"] = tower.peak
+        out["tower_residue_bytes"] = tower.residue
+    return out
+
+
 def _total(cands: list[act.Candidate], kv: list[Num], grads: list[Num], opt: list[Num]) -> list[Num]:
     return [c.activations + k + g + o for c, k, g, o in zip(cands, kv, grads, opt, strict=True)]
 
