@@ -199,20 +199,25 @@ def mistral3() -> dict[str, Any]:
     return cfg
 
 
-ROWS: list[tuple[str, Any, int, tuple[int, int]]] = [
-    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 1, (448, 448)),
-    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (280, 224)),
-    ("qwen2_5_vl (h64, i171)", lambda: qwen2_5_vl(64, 171), 3, (500, 300)),
-    ("qwen3_vl (h64, i240)", qwen3_vl, 2, (320, 256)),
-    ("llama4 (h64, i256)", llama4, 1, (500, 300)),
-    ("mistral3 Pixtral (h64, i256)", mistral3, 2, (448, 336)),
-    ("gemma3 SigLIP (h64, i240)", gemma3, 1, (1024, 768)),
-    ("gemma3 SigLIP (h64, i240)", gemma3, 4, (640, 480)),
-    ("gemma3 SigLIP (h128, i478)", lambda: gemma3(128, 478), 2, (100, 100)),
+ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
+    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 1, (448, 448), "sdpa"),
+    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (280, 224), "sdpa"),
+    ("qwen2_5_vl (h64, i171)", lambda: qwen2_5_vl(64, 171), 3, (500, 300), "sdpa"),
+    ("qwen3_vl (h64, i240)", qwen3_vl, 2, (320, 256), "sdpa"),
+    ("llama4 (h64, i256)", llama4, 1, (500, 300), "sdpa"),
+    ("mistral3 Pixtral (h64, i256)", mistral3, 2, (448, 336), "sdpa"),
+    ("gemma3 SigLIP (h64, i240)", gemma3, 1, (1024, 768), "sdpa"),
+    ("gemma3 SigLIP (h64, i240)", gemma3, 4, (640, 480), "sdpa"),
+    ("gemma3 SigLIP (h128, i478)", lambda: gemma3(128, 478), 2, (100, 100), "sdpa"),
+    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 2, (448, 448), "eager"),
+    ("qwen3_vl (h64, i240)", qwen3_vl, 2, (320, 256), "eager"),
+    ("llama4 (h64, i256)", llama4, 1, (500, 300), "eager"),
+    ("mistral3 Pixtral (h64, i256)", mistral3, 2, (448, 336), "eager"),
+    ("gemma3 SigLIP (h64, i240)", gemma3, 2, (224, 224), "eager"),
 ]
 
 
-def row(label: str, make: Any, images: int, size: tuple[int, int]) -> str:
+def row(label: str, make: Any, images: int, size: tuple[int, int], attention: str) -> str:
     from llmsize.estimate.activations.vision import tower_bytes
     from llmsize.estimate.core import estimate
     from llmsize.estimate.images import image_load
@@ -229,18 +234,22 @@ def row(label: str, make: Any, images: int, size: tuple[int, int]) -> str:
         full, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench")
     )
     text = 64
-    wl = Workload(context=text, images=images, image_size=size)
+    wl = Workload(context=text, images=images, image_size=size, attention=attention)
     load = image_load(spec, wl)
     assert load is not None
-    traced = trace_images(full, images=images, width=size[0], height=size[1], text_tokens=text)
-    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2).peak
+    traced = trace_images(
+        full, images=images, width=size[0], height=size[1], text_tokens=text, attention=attention
+    )
+    eager = attention == "eager"
+    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2, eager=eager).peak
     est = estimate(spec, wl)
     mine = est.total_bytes - est.overhead_bytes
     peak = max(traced.vision_peak_bytes, traced.prefill_peak_bytes)
     phase = "tower" if traced.vision_peak_bytes >= traced.prefill_peak_bytes else "decoder prefill"
     patches = images * load.grid.patches
     return (
-        f"| {label} | {images} x {size[0]}x{size[1]} | {patches:,} | {images * load.grid.features:,} = "
+        f"| {label} | {attention} | {images} x {size[0]}x{size[1]} | {patches:,} | "
+        f"{images * load.grid.features:,} = "
         f"{traced.image_features:,} | {tower:,} | {traced.vision_activations:,} | "
         f"{tower / traced.vision_activations - 1:+.2%} | {mine:,} | {peak:,} | {mine / peak - 1:+.2%} "
         f"| {phase} |"
@@ -257,13 +266,13 @@ def main() -> None:
     if args.only:
         rows = [r for r in rows if args.only in r[0]]
     print(
-        "| configuration | images | patches | image tokens llmsize = traced | tower est B | tower traced B "
-        "| tower error | peak est B | peak traced B | peak error | peak in |"
+        "| configuration | attention | images | patches | image tokens llmsize = traced | tower est B "
+        "| tower traced B | tower error | peak est B | peak traced B | peak error | peak in |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for label, make, images, size in rows:
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for label, make, images, size, attention in rows:
         start = time.perf_counter()
-        print(row(label, make, images, size), flush=True)
+        print(row(label, make, images, size, attention), flush=True)
         print(f"  ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 

@@ -32,7 +32,7 @@ from llmsize.estimate.adapters import resolve_targets
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
-from llmsize.estimate.workload import Mode, Optimizer, Workload
+from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
 from llmsize.specs.models import ModelSpec
 
 if TYPE_CHECKING:
@@ -185,7 +185,8 @@ def _candidates(
 def _tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerBytes | None:
     if rs is None or rs.images is None:
         return None
-    return tower_bytes(rs.images, wl.batch, wl.prefill_tokens, spec.hidden_size, e)
+    eager = wl.attention is Attention.EAGER  # the towers' default is SDPA (the fused kernel on a GPU)
+    return tower_bytes(rs.images, wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
 
 
 def _with_images(

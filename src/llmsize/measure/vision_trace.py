@@ -110,6 +110,7 @@ def trace_images(
     text_tokens: int = 16,
     num_layers: int | None = None,
     dtype: str = "bf16",
+    attention: str = "sdpa",
 ) -> VisionTrace:
     """Run one prefill of `text_tokens` + `images` images (their tokens as llmsize counts them,
     delimiters included) on the model of `config`, tracked."""
@@ -122,7 +123,7 @@ def trace_images(
         config = with_layers(config, num_layers)
     with warnings.catch_warnings(), fused_sdpa_patched():
         warnings.simplefilter("ignore")
-        model = build_fake_model(hf_config(config), torch_dtype(dtype), "sdpa")
+        model = build_fake_model(hf_config(config), torch_dtype(dtype), attention)
         for p in model.parameters():  # no_init_weights leaves garbage: keep the math finite
             torch.nn.init.normal_(p, std=0.02)
         params, buffers = _weight_and_buffer_bytes(model)

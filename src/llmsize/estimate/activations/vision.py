@@ -50,7 +50,32 @@ def _pixel_elements(load: ImageLoad, sequences: int) -> int:
     return n * g.crops * per_crop
 
 
-def tower_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden: int, e: int) -> TowerBytes:
+def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
+    """The attention scores an eager tower materialises at once (`--attention eager`).
+
+    Qwen's towers run one image at a time (each chunk of cu_seqlens, the whole image in the
+    full-attention blocks), SigLIP and Llama 4 every image (tile) of the batch together, Pixtral all
+    patches of all images as one sequence under its block mask. A score costs the scaled (for
+    Pixtral: masked) product in the compute dtype, then `softmax(..., dtype=float32)`'s fp32 copy of
+    its input and its fp32 result (e + 8 bytes); Llama 4's vision_eager_attention_forward keeps the
+    softmax in the compute dtype (2e).
+    """
+    t, g = load.tower, load.grid
+    n = load.images * sequences
+    if t.kind in ("qwen2_5_vl", "qwen3_vl"):
+        return t.num_heads * g.patches**2 * (e + 8)
+    if t.kind == "siglip":
+        return n * t.num_heads * g.patches**2 * (e + 8)
+    if t.kind == "llama4":
+        tile = g.patches // g.crops
+        return n * g.crops * t.num_heads * tile**2 * 2 * e
+    p = n * g.patches
+    return t.num_heads * p * p * (e + 8)
+
+
+def tower_bytes(
+    load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden: int, e: int, eager: bool = False
+) -> TowerBytes:
     """Peak of encoding `load` for `sequences` sequences, in a compute dtype of `e` bytes.
 
     `prompt_tokens` is the whole prompt per sequence (text and image tokens), whose embeddings exist
@@ -88,6 +113,8 @@ def tower_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden
     }.get(t.kind, 0)
     # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
     attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
+    if eager:  # the block input, norm output and q/k/v stay beside the scores
+        attention = max(attention, 5 * p * h * e + eager_scores_bytes(load, sequences, e))
     mlp = 3 * p * h * e + (3 if t.gated_mlp else 2) * p * inter * e
     blocks = kept.get(t.kind, 0) + max(attention, mlp)
     stage = "attention" if attention >= mlp else "MLP"
