@@ -204,14 +204,16 @@ def _gemma3_config() -> dict[str, Any]:
 
 
 CASES = [
-    ("qwen2.5-vl", _qwen_config, 2, (280, 224)),
-    ("gemma3-siglip", _gemma3_config, 3, (640, 480)),
+    ("qwen2.5-vl", _qwen_config, 2, (280, 224), "sdpa"),
+    ("gemma3-siglip", _gemma3_config, 3, (640, 480), "sdpa"),
+    # eager attention materialises the scores of every image at once in SigLIP
+    ("gemma3-siglip-eager", _gemma3_config, 2, (224, 224), "eager"),
 ]
 
 
-@pytest.mark.parametrize(("label", "make", "images", "size"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("label", "make", "images", "size", "attention"), CASES, ids=[c[0] for c in CASES])
 def test_tower_peak_and_prefill_with_images_match_the_model(
-    label: str, make: Any, images: int, size: tuple[int, int]
+    label: str, make: Any, images: int, size: tuple[int, int], attention: str
 ) -> None:
     from llmsize.measure.build_model import hf_config
     from llmsize.measure.vision_trace import trace_images
@@ -223,14 +225,16 @@ def test_tower_peak_and_prefill_with_images_match_the_model(
         full, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source=label)
     )
     text = 64
-    wl = Workload(context=text, images=images, image_size=size)
+    wl = Workload(context=text, images=images, image_size=size, attention=attention)
     load = image_load(spec, wl)
     assert load is not None
     # the traced prompt: the text, then each image's placeholders between its delimiters
-    traced = trace_images(full, images=images, width=size[0], height=size[1], text_tokens=text)
+    traced = trace_images(
+        full, images=images, width=size[0], height=size[1], text_tokens=text, attention=attention
+    )
     assert traced.image_features == images * load.grid.features  # tokens exact (the model checks them too)
 
-    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2)
+    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2, eager=attention == "eager")
     assert tower.peak == pytest.approx(traced.vision_activations, rel=0.03), (
         f"{label}: tower {tower.peak:,} B estimated, {traced.vision_activations:,} B traced"
     )

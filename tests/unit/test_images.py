@@ -160,3 +160,18 @@ def test_an_image_scaled_to_nothing_is_refused() -> None:
 def test_training_with_images_says_what_is_not_modelled() -> None:
     est = estimate(_spec("gemma-3-4b"), Workload(mode="lora", images=2))
     assert any("training with images" in w for w in est.warnings)
+
+
+def test_eager_towers_grow_with_the_square_of_the_patches() -> None:
+    # Qwen2.5-VL's eager full-attention blocks hold heads x L^2 scores of one image (L patches):
+    # doubling each side quadruples L and multiplies the scores by 16
+    from llmsize.estimate.activations.vision import eager_scores_bytes
+
+    spec = _spec("Qwen2.5-VL-7B-Instruct")
+    small = image_load(spec, Workload(images=1, image_size=(448, 448)))
+    large = image_load(spec, Workload(images=1, image_size=(896, 896)))
+    assert small is not None and large is not None
+    assert (small.grid.patches, large.grid.patches) == (1024, 4096)
+    assert eager_scores_bytes(large, 1, 2) == 16 * eager_scores_bytes(small, 1, 2)
+    # 16 heads x 1024^2 scores x (2 B scaled + 4 B fp32 copy + 4 B fp32 softmax)
+    assert eager_scores_bytes(small, 1, 2) == 16 * 1024**2 * 10
