@@ -190,7 +190,8 @@ class ImageLoad:
             f"{self.images} image{'s' if self.images != 1 else ''} of {self.width}x{self.height}{resized} "
             f"({self.tower.kind} processor): {self.images} x {g.tokens:,} tokens = {self.tokens:,} tokens "
             f"added to the context of each sequence ({g.features:,} image features + "
-            f"{g.tokens - g.features} delimiter tokens per image)"
+            f"{g.tokens - g.features} delimiter tokens per image); --context and a fit's max context "
+            "count the text beside them"
         )
 
 
