@@ -64,7 +64,43 @@ MemFractionOpt = Annotated[
     float | None,
     typer.Option(
         "--mem-fraction-static",
-        help="SGLang: share of the card for weights and the KV pool (default 0.88 at TP 1).",
+        help="SGLang: share of the card for weights and its pools (default: the card minus SGLang's "
+        "activation and CUDA-graph reserve, 0.83 on an H100).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MaxMambaCacheOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-mamba-cache-size",
+        min=1,
+        help="SGLang: request states its hybrid (Mamba / linear-attention) pool holds (default: 0.9/1.9 "
+        "of the static share left after the weights).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MambaSsmDtypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mamba-ssm-dtype",
+        help="SGLang: float32 (default), bfloat16 or float16 for the SSM / delta state.",
+        rich_help_panel=_PANEL,
+    ),
+]
+MambaRatioOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--mamba-full-memory-ratio",
+        min=0.0,
+        help="SGLang: state pool to KV pool ratio of the static share (default 0.9).",
+        rich_help_panel=_PANEL,
+    ),
+]
+DisableRadixOpt = Annotated[
+    bool,
+    typer.Option(
+        "--disable-radix-cache",
+        help="SGLang: no prefix cache (one state slot per request; --max-num-seqs sizes the state pool).",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -108,6 +144,10 @@ ENGINE_OPTION_NAMES: tuple[str, ...] = (
     "block_size",
     "kv_cache_memory",
     "mem_fraction_static",
+    "max_mamba_cache_size",
+    "mamba_ssm_dtype",
+    "mamba_full_memory_ratio",
+    "disable_radix_cache",
     "ubatch",
     "n_batch",
     "flash_attn",

@@ -74,6 +74,11 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enforce_eager": "enforce_eager",
     "kv_cache_memory": "kv_cache_memory",
     "mem_fraction_static": "mem_fraction_static",
+    "max_mamba_cache_size": "max_mamba_cache_size",
+    "mamba_ssm_dtype": "mamba_ssm_dtype",
+    "mamba_full_memory_ratio": "mamba_full_memory_ratio",
+    "disable_radix_cache": "disable_radix_cache",
+    "cuda_graph_max_bs": "cuda_graph_max_bs",
     "ubatch": "ubatch",
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",
@@ -306,7 +311,10 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
 
     engine = engine_for(wl)
     filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment)
-    keys = ("max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch")
+    keys = (
+        "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",
+        "cuda_graph_max_bs",
+    )
     for key in keys:
         value = getattr(filled, key, None)
         if value is not None and key not in setup.values:
