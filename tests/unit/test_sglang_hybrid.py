@@ -213,3 +213,37 @@ def test_large_cards_keep_at_least_ten_gib_out() -> None:
     assert reserved < 10 * 1024
     assert rules.mem_fraction_default(81_000, reserved) == round((81_000 - 10 * 1024) / 81_000, 3)
     assert rules.mem_fraction_default(40_000, reserved) == round((40_000 - reserved) / 40_000, 3)
+
+
+# --------------------------------------------------------------------------- sliding-window pool
+
+
+def test_gpt_oss_sliding_layers_get_their_own_pool() -> None:
+    # is_hybrid_swa_model lists GptOssForCausalLM; HybridSWAPoolConfigurator: full tokens =
+    # rest // (12 full layers + 0.8 x 12 sliding layers of 2 x 8 KV heads x 64 x bf16), sliding 0.8x.
+    est, wl = _figures("gpt-oss-20b", context=32768, mem_fraction_static=0.85)
+    figs = est.engine_figures  # type: ignore[attr-defined]
+    per_layer = 2 * 8 * 64 * 2
+    assert (figs.kv_page_bytes, figs.swa_token_bytes, figs.swa_window) == (
+        12 * per_layer,
+        12 * per_layer,
+        128,
+    )
+    total = get_gpu("h100").visible_memory_bytes
+    rest = int(0.85 * (total - CUDA_CONTEXT_BYTES)) - est.weights_bytes  # type: ignore[attr-defined]
+    full = int(rest // (12 * per_layer + 0.8 * 12 * per_layer))
+    budget = engine_for(wl).budget(est, total, wl)  # type: ignore[arg-type]
+    assert budget.kv_tokens == full
+    assert (
+        f"Use sliding window memory pool. full_layer_tokens={full}, swa_layer_tokens={int(full * 0.8)}"
+        in (budget.lines)
+    )
+
+
+def test_gemma3_keeps_one_pool_for_every_layer() -> None:
+    # arg_groups/model_overrides/gemma2_gemma3.py turns the hybrid SWA pool off for Gemma 2/3/3n.
+    est, wl = _figures("gemma-3-27b-it", context=8192, mem_fraction_static=0.85)
+    figs = est.engine_figures  # type: ignore[attr-defined]
+    assert figs.swa_token_bytes == 0 and figs.kv_page_bytes == 62 * 2 * 16 * 128 * 2
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)  # type: ignore[arg-type]
+    assert not any(line.startswith("Use sliding window") for line in budget.lines)

@@ -71,6 +71,10 @@ class EngineFigures(BaseModel):
     state_slots_per_request: int = Field(
         default=1, gt=0, description="SGLang: slots one running request may hold (the mamba cache ratio)"
     )
+    swa_token_bytes: int = Field(
+        default=0, ge=0, description="SGLang: one token of every sliding layer, in its separate SWA pool"
+    )
+    swa_window: int | None = Field(default=None, description="SGLang: the sliding window of that pool")
     reserved_bytes: int | None = Field(
         default=None, description="SGLang: the activation + CUDA-graph reserve of its default static share"
     )

@@ -22,13 +22,19 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   and 8192-token chunks are gone; a given --mem-fraction-static is used as is.
 - the scheduler logs max_running_requests = min(max_total_num_tokens // 2, --max-running-requests or
   min(max(max_total_num_tokens / context_len x 512, 2048), 4096)) (`resolve_max_num_reqs`).
-Not modelled: the separate sliding-window pool of hybrid-SWA models (HybridSWAPoolConfigurator:
-every layer still gets a cell per token here), page-size rounding (page 1 on Hopper), speculative
-decoding's intermediate states, the VLM fraction adjustment, DP attention.
+- hybrid-SWA models (`configs/model_config.py` is_hybrid_swa_model: gpt-oss, Llama 4, Gemma 4, ...;
+  not Gemma 2/3/3n, whose override turns it off): the sliding layers get a pool of their own,
+  `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
+  cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
+  window and a prefill chunk there.
+Not modelled: page-size rounding (page 1 on Hopper), speculative decoding's draft KV and
+intermediate states, the VLM fraction adjustment, DP attention; memory.kv_cache still counts a
+sliding layer's cells for the whole context (only the budget uses the SWA pool).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, ClassVar
 
 from llmsize.estimate.engines import sglang_rules as rules
@@ -163,7 +169,7 @@ class Sglang(BaseEngine):
 
     def keeps_windows(self, kv_dtype: str) -> bool:
         del kv_dtype
-        return False  # one cell per token in every attention layer's pool (see "Not modelled")
+        return False  # the component counts a cell per token in every attention layer (see "Not modelled")
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
@@ -233,8 +239,19 @@ class Sglang(BaseEngine):
         from llmsize.estimate.result import EngineFigures
 
         stage = rs.busiest_stage.layers
-        kv_layers = sum(1 for layer in stage if spec.has_kv(layer))
-        cell = int(kv_bytes_per_token_layer(spec, wl, rs.kv_dtype) * kv_layers)
+        swa_pool = spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
+        full = swa = Fraction(0)
+        window: int | None = None
+        for layer in (layer for layer in stage if spec.has_kv(layer)):
+            per_token = kv_bytes_per_token_layer(spec.attention_view(layer), wl, rs.kv_dtype)
+            if swa_pool and spec.layer_window(layer) is not None:
+                swa += per_token
+                window = spec.layer_window(layer)
+            else:
+                full += per_token
+        if not full:  # all sliding: SGLang keeps one pool sized by the sliding cell alone
+            full, swa, window = swa, Fraction(0), None
+        cell = int(full)
         state_layers = sum(1 for layer in stage if spec.recurrent is not None and spec.has_state(layer))
         conv = ssm = 0
         if state_layers and spec.recurrent is not None:
@@ -251,6 +268,8 @@ class Sglang(BaseEngine):
             state_slot_bytes=(conv + ssm) * state_layers,
             state_conv_bytes=conv * state_layers,
             state_slots_per_request=rules.slots_per_request(kind, not wl.disable_radix_cache),
+            swa_token_bytes=int(swa),
+            swa_window=window if swa else None,
             reserved_bytes=self.reserved_bytes(spec),
             lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
         )
@@ -283,14 +302,31 @@ class Sglang(BaseEngine):
                 f"{rules.as_gb((slots + 1) * ssm)}GB",
             )
         pool = rest
-        # without attention layers SGLang sets the token pool to the context (pool_configurator.py)
-        tokens = max(0, pool // f.kv_page_bytes) if f.kv_page_bytes else (wl.context if pool > 0 else 0)
+        swa_lines: tuple[str, ...] = ()
+        swa_held = 0  # sliding-pool tokens one request holds: its window and a prefill chunk
+        if f.swa_token_bytes:
+            tokens, swa_tokens = rules.swa_pool_tokens(max(0, pool), f.kv_page_bytes, f.swa_token_bytes)
+            swa_held = min(wl.context, (f.swa_window or 0) + self.chunked_prefill())
+            swa_lines = (
+                f"Use sliding window memory pool. full_layer_tokens={tokens}, swa_layer_tokens={swa_tokens}",
+            )
+        else:
+            # without attention layers SGLang sets the token pool to the context (pool_configurator.py)
+            tokens = max(0, pool // f.kv_page_bytes) if f.kv_page_bytes else (wl.context if pool > 0 else 0)
         running = self.max_running_requests(tokens, wl.context, slots, f)
         concurrency = tokens / max(1, wl.context)
+        if swa_held:
+            concurrency = min(concurrency, swa_tokens / swa_held)
         if f.state_slot_bytes:
             concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
         reason = self._refusal(tokens, slots, running, outside, start, frac, concurrency, wl, f)
+        if swa_held and swa_tokens <= (f.swa_window or 0) + 1 and reason is None:
+            # pool_configurator.py validate_swa_pool_size: window + page_size is the admission floor
+            reason = (
+                f"SGLang would refuse to start: its sliding-window pool of {swa_tokens:,} tokens cannot hold "
+                "one request; raise --mem-fraction-static"
+            )
         # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
         # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
         capped = (
@@ -300,7 +336,7 @@ class Sglang(BaseEngine):
             else ()
         )
         held = min(wl.batch * wl.context, tokens) if capped else wl.batch * wl.context
-        states = wl.batch * f.state_slot_bytes
+        states = wl.batch * (f.state_slot_bytes + swa_held * f.swa_token_bytes)
         need = est.weights_bytes + held * f.kv_page_bytes + states + outside + CUDA_CONTEXT_BYTES
         return Budget(
             usable_bytes=total_bytes,
@@ -313,6 +349,7 @@ class Sglang(BaseEngine):
             lines=(
                 *f.lines,
                 *state_lines,
+                *swa_lines,
                 f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
                 f"max_prefill_tokens={MAX_PREFILL_TOKENS}, max_running_requests={running}, "
                 f"context_len={wl.context}",

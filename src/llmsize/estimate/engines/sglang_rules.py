@@ -44,6 +44,24 @@ MLA_PREFILL_GRAPH_MIB = 1536  # REFERENCE: memory_hook.py reserve_for_graph_mb, 
 # MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO = 3; allocation_sizing.py get_mamba_tracking_slots: 2
 # ping-pong slots with the extra_buffer strategy and the overlap scheduler.
 MAMBA_FULL_MEMORY_RATIO = 0.9
+# REFERENCE: schedule.py swa_full_tokens_ratio fallback 0.8; configs/model_config.py is_hybrid_swa_model
+# (the architectures whose sliding layers get their own pool; Gemma 2/3/3n are turned off by
+# arg_groups/model_overrides/gemma2_gemma3.py: "Disable hybrid SWA memory ... not yet supported").
+SWA_FULL_TOKENS_RATIO = 0.8
+HYBRID_SWA_ARCHITECTURES = frozenset(
+    {
+        "GptOssForCausalLM",
+        "Llama4ForConditionalGeneration",
+        "Gemma4ForCausalLM",
+        "Gemma4ForConditionalGeneration",
+        "MiMoV2ForCausalLM",
+        "MiMoV2FlashForCausalLM",
+        "Step3p5ForCausalLM",
+        "GraniteSWAForCausalLM",
+        "GraniteMoeSWAForCausalLM",
+        "LagunaForCausalLM",
+    }
+)
 BASE_SLOTS_PER_REQUEST, EXTRA_BUFFER_SLOTS = 3, 2
 CONV_STATE_BYTES = 2  # REFERENCE: mamba_utils.py mamba2_state_dtype: SGLANG_MAMBA_CONV_DTYPE bfloat16
 SSM_DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
@@ -138,3 +156,10 @@ def auto_mamba_cache_size(rest_bytes: int, slot_bytes: int, ratio: float) -> int
 def as_gb(nbytes: int) -> str:
     """SGLang's "GB" in its allocation lines: bytes / 2**30 with two decimals."""
     return f"{nbytes / GIB:.2f}"
+
+
+def swa_pool_tokens(rest_bytes: int, full_token_bytes: int, swa_token_bytes: int) -> tuple[int, int]:
+    """(full, sliding) pool tokens of a hybrid-SWA model (pool_configurator.py
+    HybridSWAPoolConfigurator): full = rest // (full cell + 0.8 x sliding cell), sliding = 0.8 x full."""
+    full = int(rest_bytes // (full_token_bytes + SWA_FULL_TOKENS_RATIO * swa_token_bytes))
+    return full, int(full * SWA_FULL_TOKENS_RATIO)
