@@ -51,6 +51,8 @@ class Budget:
     kv_blocks: int | None = None
     max_concurrency: float | None = None
     max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)
+    state_slots: int | None = None  # SGLang: max_mamba_cache_size, request states its MambaPool holds
+    state_pool_bytes: int | None = None  # SGLang: the MambaPool (its slots + the padding slot)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
 

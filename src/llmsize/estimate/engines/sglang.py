@@ -346,6 +346,8 @@ class Sglang(BaseEngine):
             kv_tokens=tokens,
             max_concurrency=round(concurrency, 2),
             max_context=tokens,
+            state_slots=slots if f.state_slot_bytes else None,
+            state_pool_bytes=(slots + 1) * f.state_slot_bytes if f.state_slot_bytes and slots > 0 else None,
             lines=(
                 *f.lines,
                 *state_lines,
