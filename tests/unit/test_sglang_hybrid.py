@@ -149,8 +149,16 @@ def test_auto_split_gives_the_state_pool_ratio_over_one_plus_ratio() -> None:
 
 
 def test_too_little_memory_for_the_state_pool_is_sglangs_refusal() -> None:
+    total = get_gpu("h100").visible_memory_bytes
+    start = total - CUDA_CONTEXT_BYTES
     est, wl = _figures("Qwen3-Next-80B-A3B-Instruct", tp=4, num_gpus=4, mem_fraction_static=0.45)
-    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)  # type: ignore[arg-type]
+    budget = engine_for(wl).budget(est, total, wl)  # type: ignore[arg-type]
+    assert not budget.fits and "the weights" in (budget.reason or "")
+    # 50 MB left after the weights: 0.9/1.9 of it is under two 19 MB slots, so no slot but the padding
+    frac = (est.weights_bytes + 50_000_000) / start  # type: ignore[attr-defined]
+    est, wl = _figures("Qwen3-Next-80B-A3B-Instruct", tp=4, num_gpus=4, mem_fraction_static=frac)
+    budget = engine_for(wl).budget(est, total, wl)  # type: ignore[arg-type]
+    assert _cache_size(budget.lines) <= 0
     assert not budget.fits and "hybrid (mamba/linear-attention) state cache" in (budget.reason or "")
 
 

@@ -321,6 +321,12 @@ class Sglang(BaseEngine):
             concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
         reason = self._refusal(tokens, slots, running, outside, start, frac, concurrency, wl, f)
+        if f.state_slot_bytes and int(frac * start) <= est.weights_bytes:
+            reason = (
+                f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "
+                f"nothing of the static share ({frac:.3f} x {format_gib(start)}) for the state and KV pools; "
+                "raise --mem-fraction-static or use more GPUs"
+            )
         if swa_held and swa_tokens <= (f.swa_window or 0) + 1 and reason is None:
             # pool_configurator.py validate_swa_pool_size: window + page_size is the admission floor
             reason = (
