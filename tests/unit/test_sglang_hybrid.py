@@ -255,3 +255,13 @@ def test_gemma3_keeps_one_pool_for_every_layer() -> None:
     assert figs.swa_token_bytes == 0 and figs.kv_page_bytes == 62 * 2 * 16 * 128 * 2
     budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)  # type: ignore[arg-type]
     assert not any(line.startswith("Use sliding window") for line in budget.lines)
+
+
+def test_the_kv_component_holds_a_window_and_a_chunk_in_sliding_layers() -> None:
+    # 12 full layers keep every token; 12 sliding layers keep 128 + the 4096-token chunk (no GPU:
+    # SGLang's fallback chunk), 2 x 8 KV heads x 64 x bf16 per layer and token.
+    est, _ = _figures("gpt-oss-20b", context=32768, batch=2)
+    per_layer = 2 * 8 * 64 * 2
+    assert est.kv_cache_bytes == 2 * (12 * 32768 + 12 * (128 + 4096)) * per_layer  # type: ignore[attr-defined]
+    gemma, _ = _figures("gemma-3-27b-it", context=32768)
+    assert gemma.kv_cache_bytes == 62 * 32768 * 2 * 16 * 128 * 2  # type: ignore[attr-defined]

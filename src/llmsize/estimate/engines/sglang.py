@@ -28,15 +28,16 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
   window and a prefill chunk there.
 Not modelled: page-size rounding (page 1 on Hopper), speculative decoding's draft KV and
-intermediate states, the VLM fraction adjustment, DP attention; memory.kv_cache still counts a
-sliding layer's cells for the whole context (only the budget uses the SWA pool).
+intermediate states, the VLM fraction adjustment, DP attention, FP4 KV's dequant workspace (0.5.23
+spells fp4_e2m1 `fp4_mx_block16`).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -167,9 +168,16 @@ class Sglang(BaseEngine):
         conv, ssm = rules.layer_state_bytes(spec.recurrent, tp, self.ssm_bytes())
         return conv + ssm
 
-    def keeps_windows(self, kv_dtype: str) -> bool:
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Sliding layers hold their window only in the hybrid-SWA pool of the architectures that have
+        it; every other model keeps a cell per token in every attention layer."""
         del kv_dtype
-        return False  # the component counts a cell per token in every attention layer (see "Not modelled")
+        return spec is not None and spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
+
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """A sliding layer of the SWA pool holds its window and the prefill chunk being written."""
+        del prefill, batch
+        return tokens if window is None else np.minimum(tokens, window + self.chunked_prefill())
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
