@@ -83,8 +83,10 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",
     "n_cpu_moe": "n_cpu_moe",
-    "chunked_prefill_size": None,
-    "max_running_requests": None,
+    # SGLang's --chunked-prefill-size and --max-running-requests are the quantities the engine module
+    # reads under vLLM's names (estimate/engines/sglang.py reads_options).
+    "chunked_prefill_size": "max_num_batched_tokens",
+    "max_running_requests": "max_num_seqs",
     "framework": "framework",
     "optimizer_impl": None,  # applied through `optimizer` in _training_fields
     "grad_accum": "gradient_accumulation",
@@ -137,6 +139,8 @@ class CheckResult:
             "kv_cache_bytes_needed": kv_needed,
             "kv_cache_bytes_available": r.kv_pool_bytes,
             "gpu_layers": r.gpu_layers,
+            "state_slots": r.state_slots,
+            "state_pool_bytes": r.state_pool_bytes,
             "per_gpu_bytes": r.per_gpu_bytes,
             "usable_bytes": r.usable_bytes,
         }

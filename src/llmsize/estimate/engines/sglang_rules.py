@@ -71,8 +71,7 @@ def gpu_tier(gpu_mib: float | None, tp: int) -> tuple[int, int]:
     """(chunked_prefill_size, decode CUDA-graph max_bs) SGLang picks for a card of `gpu_mib` MiB."""
     if gpu_mib is None:
         return UNKNOWN_GPU_CHUNK, UNKNOWN_GPU_MAX_BS
-    below, chunk, small_tp, large_tp = next(t for t in GPU_TIERS if gpu_mib < t[0])
-    del below
+    _, chunk, small_tp, large_tp = next(t for t in GPU_TIERS if gpu_mib < t[0])
     return chunk, small_tp if tp < 4 else large_tp
 
 
