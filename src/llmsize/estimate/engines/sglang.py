@@ -34,6 +34,7 @@ spells fp4_e2m1 `fp4_mx_block16`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,6 +66,18 @@ SPEED = EngineSpeedProfile(
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.54, "gddr": 0.60},
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """How SGLang splits the static share left after the weights on one GPU."""
+
+    rest: int  # bytes left for the KV pool(s) after the state pool
+    slots: int  # max_mamba_cache_size (0 without state layers)
+    tokens: int  # max_total_num_tokens (the full-attention pool)
+    swa_tokens: int  # the sliding-window pool (0 without one)
+    swa_held: int  # sliding tokens one request holds: its window and a prefill chunk
+    lines: tuple[str, ...]
 
 
 class Sglang(BaseEngine):
@@ -291,114 +304,122 @@ class Sglang(BaseEngine):
         ratio = self.wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
         return rules.auto_mamba_cache_size(rest, f.state_slot_bytes, ratio)
 
+    def pools(self, rest: int, f: EngineFigures) -> _Pools:
+        """Split what the static share leaves after the weights: the MambaPool first
+        (`_handle_max_mamba_cache`), then the KV pool, or the full and sliding pools of a hybrid-SWA
+        model (pool_configurator.py)."""
+        wl = self.wl
+        slots, lines = 0, tuple[str, ...]()
+        if f.state_slot_bytes:
+            slots = self.state_cache_size(rest, f)
+            rest -= (slots + 1) * f.state_slot_bytes if slots > 0 else 0
+            ssm = f.state_slot_bytes - f.state_conv_bytes
+            lines = (
+                f"Mamba Cache is allocated. max_mamba_cache_size: {slots}, conv_state size: "
+                f"{rules.as_gb((slots + 1) * f.state_conv_bytes)}GB, ssm_state size: "
+                f"{rules.as_gb((slots + 1) * ssm)}GB",
+            )
+        if f.swa_token_bytes:
+            tokens, swa_tokens = rules.swa_pool_tokens(max(0, rest), f.kv_page_bytes, f.swa_token_bytes)
+            held = min(wl.context, (f.swa_window or 0) + self.chunked_prefill())
+            line = (
+                f"Use sliding window memory pool. full_layer_tokens={tokens}, swa_layer_tokens={swa_tokens}"
+            )
+            return _Pools(rest, slots, tokens, swa_tokens, held, (*lines, line))
+        # without attention layers SGLang sets the token pool to the context (pool_configurator.py)
+        tokens = max(0, rest // f.kv_page_bytes) if f.kv_page_bytes else (wl.context if rest > 0 else 0)
+        return _Pools(rest, slots, tokens, 0, 0, lines)
+
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
         if f is None or (f.kv_page_bytes == 0 and f.state_slot_bytes == 0):
             return super().budget(est, total_bytes, wl, unified)
         frac = self.mem_fraction(total_bytes, f.reserved_bytes)
         start = total_bytes - CUDA_CONTEXT_BYTES
-        rest = int(frac * start) - est.weights_bytes
-        state_lines: tuple[str, ...] = ()
-        slots = 0
-        if f.state_slot_bytes:
-            slots = self.state_cache_size(rest, f)
-            rest -= (slots + 1) * f.state_slot_bytes if slots > 0 else 0
-            ssm = f.state_slot_bytes - f.state_conv_bytes
-            state_lines = (
-                f"Mamba Cache is allocated. max_mamba_cache_size: {slots}, conv_state size: "
-                f"{rules.as_gb((slots + 1) * f.state_conv_bytes)}GB, ssm_state size: "
-                f"{rules.as_gb((slots + 1) * ssm)}GB",
-            )
-        pool = rest
-        swa_lines: tuple[str, ...] = ()
-        swa_held = 0  # sliding-pool tokens one request holds: its window and a prefill chunk
-        if f.swa_token_bytes:
-            tokens, swa_tokens = rules.swa_pool_tokens(max(0, pool), f.kv_page_bytes, f.swa_token_bytes)
-            swa_held = min(wl.context, (f.swa_window or 0) + self.chunked_prefill())
-            swa_lines = (
-                f"Use sliding window memory pool. full_layer_tokens={tokens}, swa_layer_tokens={swa_tokens}",
-            )
-        else:
-            # without attention layers SGLang sets the token pool to the context (pool_configurator.py)
-            tokens = max(0, pool // f.kv_page_bytes) if f.kv_page_bytes else (wl.context if pool > 0 else 0)
-        running = self.max_running_requests(tokens, wl.context, slots, f)
-        concurrency = tokens / max(1, wl.context)
-        if swa_held:
-            concurrency = min(concurrency, swa_tokens / swa_held)
+        p = self.pools(int(frac * start) - est.weights_bytes, f)
+        running = self.max_running_requests(p.tokens, wl.context, p.slots, f)
+        concurrency = p.tokens / max(1, wl.context)
+        if p.swa_held:
+            concurrency = min(concurrency, p.swa_tokens / p.swa_held)
         if f.state_slot_bytes:
             concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
-        reason = self._refusal(tokens, slots, running, outside, start, frac, concurrency, wl, f)
-        if f.state_slot_bytes and int(frac * start) <= est.weights_bytes:
-            reason = (
-                f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "
-                f"nothing of the static share ({frac:.3f} x {format_gib(start)}) for the state and KV pools; "
-                "raise --mem-fraction-static or use more GPUs"
-            )
-        if swa_held and swa_tokens <= (f.swa_window or 0) + 1 and reason is None:
-            # pool_configurator.py validate_swa_pool_size: window + page_size is the admission floor
-            reason = (
-                f"SGLang would refuse to start: its sliding-window pool of {swa_tokens:,} tokens cannot hold "
-                "one request; raise --mem-fraction-static"
-            )
+        reason = self._refusal(est, p, running, outside, start, frac, f) or self._short(concurrency, p.tokens)
         # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
         # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
         capped = (
-            (f"requests are capped at {tokens - 1:,} tokens: the pool holds fewer than one --context of "
+            (f"requests are capped at {p.tokens - 1:,} tokens: the pool holds fewer than one --context of "
              f"{wl.context:,}",)
-            if 0 < tokens < wl.context
+            if 0 < p.tokens < wl.context
             else ()
         )
-        held = min(wl.batch * wl.context, tokens) if capped else wl.batch * wl.context
-        states = wl.batch * (f.state_slot_bytes + swa_held * f.swa_token_bytes)
+        held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
+        states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
         need = est.weights_bytes + held * f.kv_page_bytes + states + outside + CUDA_CONTEXT_BYTES
+        state = f.state_slot_bytes > 0
         return Budget(
             usable_bytes=total_bytes,
             need_bytes=need,
             reason=reason,
-            kv_pool_bytes=max(0, pool),
-            kv_tokens=tokens,
+            kv_pool_bytes=max(0, p.rest),
+            kv_tokens=p.tokens,
             max_concurrency=round(concurrency, 2),
-            max_context=tokens,
-            state_slots=slots if f.state_slot_bytes else None,
-            state_pool_bytes=(slots + 1) * f.state_slot_bytes if f.state_slot_bytes and slots > 0 else None,
+            max_context=p.tokens,
+            state_slots=p.slots if state else None,
+            state_pool_bytes=(p.slots + 1) * f.state_slot_bytes if state and p.slots > 0 else None,
             lines=(
                 *f.lines,
-                *state_lines,
-                *swa_lines,
-                f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
+                *p.lines,
+                f"max_total_num_tokens={p.tokens}, chunked_prefill_size={self.chunked_prefill()}, "
                 f"max_prefill_tokens={MAX_PREFILL_TOKENS}, max_running_requests={running}, "
-                f"context_len={wl.context}",
+                f"context_len={self.wl.context}",
                 f"mem_fraction_static={frac}",
                 *capped,
             ),
         )
 
     def _refusal(
-        self, tokens: int, slots: int, running: int, outside: int, start: int, frac: float,
-        concurrency: float, wl: Workload, f: EngineFigures,
+        self, est: Estimate, p: _Pools, running: int, outside: int, start: int, frac: float, f: EngineFigures
     ) -> str | None:
-        """SGLang's own refusals at start, and a --batch it cannot run at once."""
-        if f.state_slot_bytes and slots <= 0:
+        """SGLang's own refusals at start, in the order it meets them."""
+        share = int(frac * start)
+        if f.state_slot_bytes and share <= est.weights_bytes:
+            return (
+                f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "
+                f"nothing of the static share ({frac:.3f} x {format_gib(start)}) for the state and KV pools; "
+                "raise --mem-fraction-static or use more GPUs"
+            )
+        if f.state_slot_bytes and p.slots <= 0:
             return (
                 "SGLang would refuse to start: not enough GPU memory for the hybrid (mamba/linear-attention) "
                 "state cache; raise --mem-fraction-static or set --max-mamba-cache-size"
             )
         if f.state_slot_bytes and running <= 0:
             return (
-                f"SGLang would refuse to start: {slots} state slots serve no request at "
+                f"SGLang would refuse to start: {p.slots} state slots serve no request at "
                 f"{f.state_slots_per_request} slots per request; raise --max-mamba-cache-size"
             )
-        if tokens <= 0:
+        if p.tokens <= 0:
             return (
                 "SGLang would refuse to start: no memory left for the KV pool after the weights; "
                 "raise --mem-fraction-static"
             )
-        if outside > start - int(frac * start):
+        if p.swa_held and p.swa_tokens <= (f.swa_window or 0) + 1:
+            # pool_configurator.py validate_swa_pool_size: window + page_size is the admission floor
+            return (
+                f"SGLang would refuse to start: its sliding-window pool of {p.swa_tokens:,} tokens cannot "
+                "hold one request; raise --mem-fraction-static"
+            )
+        if outside > start - share:
             return (
                 f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
                 f"{frac:.3f}; lower --mem-fraction-static"
             )
+        return None
+
+    def _short(self, concurrency: float, tokens: int) -> str | None:
+        """A --batch of full-context requests SGLang cannot run at once."""
+        wl = self.wl
         if concurrency < wl.batch and tokens >= wl.context:
             return (
                 f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, "
