@@ -265,3 +265,12 @@ def test_the_kv_component_holds_a_window_and_a_chunk_in_sliding_layers() -> None
     assert est.kv_cache_bytes == 2 * (12 * 32768 + 12 * (128 + 4096)) * per_layer  # type: ignore[attr-defined]
     gemma, _ = _figures("gemma-3-27b-it", context=32768)
     assert gemma.kv_cache_bytes == 62 * 32768 * 2 * 16 * 128 * 2  # type: ignore[attr-defined]
+
+
+def test_published_running_cap_of_five_slots_per_request() -> None:
+    # jpezzulli/sglang-rtxpro6000 issue #5 (SGLang on an RTX PRO 6000, extra_buffer with the overlap
+    # scheduler): "--max-mamba-cache-size 40 ... SGLang reports max_running_requests=8 (40 / 5)"
+    # (https://github.com/jpezzulli/sglang-rtxpro6000/issues/5).
+    est, wl = _figures("Qwen3.6-27B", quant="awq", max_mamba_cache_size=40, context=32768)
+    budget = engine_for(wl).budget(est, get_gpu("rtx-pro-6000").visible_memory_bytes, wl)  # type: ignore[arg-type]
+    assert "max_running_requests=8," in budget.lines[2]
