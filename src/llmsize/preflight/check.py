@@ -36,6 +36,7 @@ _KV_DTYPES = {
     "nvfp4": "nvfp4",
     "nvfp4_4over6": "nvfp4",
     "fp4_e2m1": "fp4_e2m1",  # SGLang's FP4 KV pool
+    "fp4_mx_block16": "fp4_e2m1",  # its 0.5.23 name (E2M1 + one scale byte per 16 values)
     "f16": "fp16",
     "fp16": "fp16",
     "bf16": "bf16",

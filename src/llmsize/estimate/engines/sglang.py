@@ -106,8 +106,10 @@ class Sglang(BaseEngine):
     compressed_kv_support: ClassVar[str] = (
         "SGLang runs it with sliding-window and compressed pools of its own"
     )
-    # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py)
-    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
+    # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|nvfp4|fp4_mx_block16 (arg_groups/fields/model.py; 0.5.x
+    # before it spelled the block-16 FP4 recipe fp4_e2m1): both FP4 recipes keep E2M1 pairs and one
+    # scale byte per 16 values (layers/quantization/fp4_kv_cache_quant_method.py compute_cell_size).
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1", "nvfp4"})
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
