@@ -199,6 +199,27 @@ def mistral3() -> dict[str, Any]:
     return cfg
 
 
+def gemma4() -> dict[str, Any]:
+    """From the catalog's gemma-4-31B-it config.json (AutoConfig's gemma4 default has no tower)."""
+    import copy
+
+    from llmsize.specs import catalog
+
+    entry = catalog.get("gemma-4-31B-it")
+    assert entry is not None
+    cfg: dict[str, Any] = copy.deepcopy(dict(entry.model.config))
+    cfg["vision_config"].update(
+        {"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 4,
+         "head_dim": 16, "global_head_dim": 16, "intermediate_size": 240}
+    )
+    cfg["text_config"].update({"hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 2,
+                               "num_key_value_heads": 1, "num_global_key_value_heads": 1, "head_dim": 128,
+                               "global_head_dim": 128, "num_hidden_layers": 2, "vocab_size": 4096,
+                               "layer_types": ["sliding_attention", "full_attention"]})
+    cfg.update({"image_token_id": 4000, "boi_token_id": 4001, "eoi_token_id": 4002, "audio_config": None})
+    return cfg
+
+
 ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 1, (448, 448), "sdpa"),
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (280, 224), "sdpa"),
@@ -214,6 +235,8 @@ ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("llama4 (h64, i256)", llama4, 1, (500, 300), "eager"),
     ("mistral3 Pixtral (h64, i256)", mistral3, 2, (448, 336), "eager"),
     ("gemma3 SigLIP (h64, i240)", gemma3, 2, (224, 224), "eager"),
+    ("gemma4 (h64, i240)", gemma4, 2, (640, 480), "sdpa"),
+    ("gemma4 (h64, i240)", gemma4, 1, (1280, 720), "eager"),
 ]
 
 
@@ -230,8 +253,10 @@ def row(label: str, make: Any, images: int, size: tuple[int, int], attention: st
     config = make()
     config["dtype"] = config["text_config"]["dtype"] = "bfloat16"
     full = hf_config(config).to_dict()
+    # Gemma 4's to_dict() adds per_layer_config, which llmsize refuses: its own config is complete
+    source = config if config.get("model_type") == "gemma4" else full
     spec = spec_from_hf_config(
-        full, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench")
+        source, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench")
     )
     text = 64
     wl = Workload(context=text, images=images, image_size=size, attention=attention)

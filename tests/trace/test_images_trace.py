@@ -80,6 +80,18 @@ def test_qwen_tokens_follow_smart_resize(
     assert grid.features == (h // patch) * (w // patch) // 4
 
 
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_gemma4_size_follows_get_aspect_ratio_preserving_size(width: int, height: int) -> None:
+    fns = _processor_functions("gemma4/image_processing_gemma4", "get_aspect_ratio_preserving_size")
+    h, w = fns["get_aspect_ratio_preserving_size"](
+        height=height, width=width, patch_size=16, max_patches=280 * 9, pooling_kernel_size=3
+    )
+    grid = image_grid(_tower("gemma-4-31B-it"), width, height)
+    assert (grid.height, grid.width) == (h, w)
+    # image_processing_gemma4.py: num_soft_tokens_per_image = patches // pooling_kernel_size^2
+    assert grid.features == (h // 16) * (w // 16) // 9
+
+
 class _Size:
     def __init__(self, side: int) -> None:
         self.height = self.width = side

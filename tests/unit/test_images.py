@@ -175,3 +175,20 @@ def test_eager_towers_grow_with_the_square_of_the_patches() -> None:
     assert eager_scores_bytes(large, 1, 2) == 16 * eager_scores_bytes(small, 1, 2)
     # 16 heads x 1024^2 scores x (2 B scaled + 4 B fp32 copy + 4 B fp32 softmax)
     assert eager_scores_bytes(small, 1, 2) == 16 * 1024**2 * 10
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "features"),
+    [
+        # image_processing_gemma4.py get_aspect_ratio_preserving_size, 280 soft tokens x 3^2 pooled
+        # patches of 16 px = 2520 patches, 645,120 px: 1024^2 scales by sqrt(645120 / 1048576) =
+        # 0.7844 to 803 px, floored to 48-px cells: 768 -> 48 x 48 patches / 9 = 256 soft tokens.
+        (1024, 1024, 256),
+        # 1280 x 720 scales by 0.8367: 1071 -> 1056, 602 -> 576; 66 x 36 patches / 9 = 264.
+        (1280, 720, 264),
+    ],
+)
+def test_gemma4_soft_tokens_fill_the_patch_budget(width: int, height: int, features: int) -> None:
+    grid = image_grid(_tower("gemma-4-31B-it"), width, height)
+    assert (grid.features, grid.tokens) == (features, features + 2)  # <boi> ... <eoi>
+    assert grid.patches == 2520  # the tower runs on the patches padded to the budget

@@ -123,6 +123,28 @@ def _pixtral(t: VisionTower, width: int, height: int) -> ImageGrid:
     return ImageGrid(cols * cell, rows * cell, 1, patches, features, features + rows)
 
 
+def _gemma4(t: VisionTower, width: int, height: int) -> ImageGrid:
+    """Gemma 4 (image_processing_gemma4.py `get_aspect_ratio_preserving_size`,
+    processing_gemma4.py `replace_image_token`): scaled, aspect kept, to the largest size within
+    max_soft_tokens x pooling^2 patches whose sides are whole pooling x patch cells (rounded down);
+    one soft token per pooling^2 patches between <boi> and <eoi>. The tower runs on the patches
+    padded to the budget (`pad_along_first_dim`), so its sequence is always max_patches long."""
+    max_patches = t.tokens_per_image * t.merge_size**2
+    cell = t.merge_size * t.patch_size
+    factor = math.sqrt(max_patches * t.patch_size**2 / (height * width))
+    h = math.floor(factor * height / cell) * cell
+    w = math.floor(factor * width / cell) * cell
+    longest = (max_patches // t.merge_size**2) * cell
+    if h == 0 and w == 0:
+        raise BadInputError(f"--image-size {width}x{height}: the Gemma 4 processor resizes it to 0 x 0")
+    if h == 0:
+        h, w = cell, min(math.floor(width / height) * cell, longest)
+    elif w == 0:
+        w, h = cell, min(math.floor(height / width) * cell, longest)
+    features = (h // t.patch_size) * (w // t.patch_size) // t.merge_size**2
+    return ImageGrid(w, h, 1, max_patches, features, features + 2)
+
+
 def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
     """What one W x H image becomes for `tower` (tokens, patches)."""
     if width <= 0 or height <= 0:
@@ -133,6 +155,8 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
         return _siglip(tower)
     if tower.kind == "llama4":
         return _llama4(tower, width, height)
+    if tower.kind == "gemma4":
+        return _gemma4(tower, width, height)
     grid = _pixtral(tower, width, height)
     if not grid.features:  # scaled to fit the longest edge, the short side rounds down to 0 pixels
         raise BadInputError(
@@ -158,11 +182,12 @@ def tower_of(spec: ModelSpec) -> VisionTower:
         raise BadInputError(
             f"{spec.name} ({spec.model_type}): llmsize counts its vision tower's weights but does not "
             "model image inputs for it yet",
-            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Llama 4, Mistral 3",
+            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 4, Llama 4, "
+            "Mistral 3",
         )
     raise BadInputError(
         f"{spec.name} has no vision tower: it takes text only, so --images does not apply",
-        hint="pick a vision-language model (Qwen2.5-VL, Qwen3-VL, Gemma 3, Llama 4, Mistral Small 3)",
+        hint="pick a vision-language model (Qwen2.5-VL, Qwen3-VL, Gemma 3 or 4, Llama 4, Mistral Small 3)",
     )
 
 

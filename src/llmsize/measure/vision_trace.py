@@ -63,16 +63,12 @@ def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tupl
     import torch
 
     from llmsize.estimate.images import image_grid
-    from llmsize.specs.hf_config import spec_from_hf_config
-    from llmsize.specs.models import Provenance, ProvenanceKind
+    from llmsize.specs.vision_tower import vision_tower_from_config
 
     cfg = model.config
-    spec = spec_from_hf_config(
-        cfg.to_dict(), name="traced", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="trace")
-    )
-    if spec.vision is None:
-        raise BadInputError(f"config.json ({spec.model_type}) has no vision tower llmsize models")
-    tower = spec.vision
+    tower = vision_tower_from_config(cfg.to_dict(), str(cfg.model_type))
+    if tower is None:
+        raise BadInputError(f"config.json ({cfg.model_type}) has no vision tower llmsize models")
     grid = image_grid(tower, width, height)
     token = int(getattr(cfg, "image_token_id", None) or cfg.image_token_index)
     # as the processor lays it out: each image's placeholders between its delimiters (Qwen's
@@ -90,6 +86,14 @@ def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tupl
         out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
         # the processor marks each placeholder 1 (image) for the multimodal rotary positions
         out["mm_token_type_ids"] = (ids == token).int()
+    elif tower.kind == "gemma4":  # patches padded to the budget, (-1, -1) positions for padding
+        per = 3 * tower.patch_size**2
+        out["pixel_values"] = torch.randn(images, grid.patches, per, dtype=torch.float32)
+        cols, rows = grid.width // tower.patch_size, grid.height // tower.patch_size
+        real = torch.stack(torch.meshgrid(torch.arange(cols), torch.arange(rows), indexing="xy"), -1)
+        positions = torch.full((images, grid.patches, 2), -1, dtype=torch.long)
+        positions[:, : rows * cols] = real.reshape(-1, 2)
+        out["image_position_ids"] = positions
     elif tower.kind == "llama4":  # every tile (and the global tile) is one 336 x 336 crop
         # Llama4UnfoldConvolution feeds pixels to a linear layer: they must arrive in the model dtype
         side = tower.image_size

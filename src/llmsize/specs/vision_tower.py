@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.errors import ConfigError
 
-TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral"]
+TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4"]
 
 # REFERENCE: the processors' pixel bounds as the published checkpoints configure them
 # (preprocessor_config.json, loaded by AutoProcessor.from_pretrained):
@@ -55,7 +55,9 @@ class VisionTower(BaseModel):
         ge=0,
         description="fixed input side (SigLIP, Llama 4 tile) or longest edge (Pixtral); 0: dynamic",
     )
-    tokens_per_image: int = Field(default=0, ge=0, description="fixed soft tokens per image (Gemma 3)")
+    tokens_per_image: int = Field(
+        default=0, ge=0, description="soft tokens per image: fixed (Gemma 3), or the budget (Gemma 4)"
+    )
     window_size: int = Field(default=0, ge=0, description="Qwen2.5-VL window attention span, pixels")
     full_attention_blocks: tuple[int, ...] = Field(
         default=(), description="Qwen2.5-VL fullatt_block_indexes (the others attend within windows)"
@@ -168,6 +170,25 @@ def _pixtral(config: Mapping[str, Any]) -> VisionTower:
     )
 
 
+def _gemma4(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    # image_processing_gemma4.py Gemma4ImageProcessor: patch_size 16, max_soft_tokens 280,
+    # pooling_kernel_size 3; the config's default_output_length is the soft-token budget
+    return VisionTower(
+        kind="gemma4",
+        depth=_int(v, "num_hidden_layers", None, "gemma4"),
+        hidden_size=_int(v, "hidden_size", None, "gemma4"),
+        num_heads=_int(v, "num_attention_heads", None, "gemma4"),
+        intermediate_size=_int(v, "intermediate_size", None, "gemma4"),
+        gated_mlp=True,
+        patch_size=_int(v, "patch_size", 16, "gemma4"),
+        merge_size=_int(v, "pooling_kernel_size", 3, "gemma4"),
+        tokens_per_image=_int(v, "default_output_length", 280, "gemma4"),
+        out_hidden_size=_int(text, "hidden_size", None, "gemma4"),
+    )
+
+
 def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> VisionTower | None:
     """The tower of a vision-language config.json, or None (text-only, or a tower not modelled yet)."""
     if not isinstance(config.get("vision_config"), Mapping):
@@ -180,8 +201,10 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
         return _llama4(config)
     if model_type == "mistral3":
         return _pixtral(config)
+    if model_type == "gemma4":
+        return _gemma4(config)
     return None
 
 
 # Wrappers whose config has a vision tower that image inputs do not model yet (their weights count).
-UNMODELLED_TOWERS: frozenset[str] = frozenset({"gemma3n", "gemma4", "kimi_k25", "qwen2_vl"})
+UNMODELLED_TOWERS: frozenset[str] = frozenset({"gemma3n", "kimi_k25", "qwen2_vl"})

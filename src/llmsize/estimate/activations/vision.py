@@ -66,6 +66,8 @@ def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
         return t.num_heads * g.patches**2 * (e + 8)
     if t.kind == "siglip":
         return n * t.num_heads * g.patches**2 * (e + 8)
+    if t.kind == "gemma4":  # every image together, each over its padded patches
+        return n * t.num_heads * g.patches**2 * (e + 8)
     if t.kind == "llama4":
         tile = g.patches // g.crops
         return n * g.crops * t.num_heads * tile**2 * 2 * e
@@ -101,6 +103,9 @@ def tower_bytes(
         # Qwen3-VL's interpolated position embeddings, summed in fp32, with their 4 indices (int64)
         # and weights (fp32) a patch (modeling_qwen3_vl.py Qwen3VLVisionModel.forward)
         "qwen3_vl": p * h * 4 + 48 * p,
+        # Gemma 4: the embedder's output, the bidirectional padding mask over each image's padded
+        # patches (bool) and cos/sin (modeling_gemma4.py Gemma4VisionModel / Gemma4VisionEncoder)
+        "gemma4": p * h * e + n * g.patches**2 + 2 * p * hd * e,
     }
     # the patch embedding: a cast copy of the pixels (conv towers), Llama 4's im2col and its
     # contiguous copy, and the embedding itself
@@ -113,6 +118,11 @@ def tower_bytes(
     }.get(t.kind, 0)
     # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
     attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
+    if t.kind == "gemma4":
+        # input, norm, rotated q and k, normed v; SDPA turns the boolean mask into an additive one
+        # in the compute dtype and pads its last dim to 16 (aten attention.cpp
+        # convert_boolean_attn_mask, pad_bias) for the memory-efficient kernel
+        attention = 5 * p * h * e + n * g.patches * (g.patches + -g.patches % 16) * e + n * g.patches**2 * e
     if eager:  # the block input, norm output and q/k/v stay beside the scores
         attention = max(attention, 5 * p * h * e + eager_scores_bytes(load, sequences, e))
     mlp = 3 * p * h * e + (3 if t.gated_mlp else 2) * p * inter * e
