@@ -45,6 +45,8 @@ def _pixel_elements(load: ImageLoad, sequences: int) -> int:
     n = load.images * sequences
     if t.kind in ("qwen2_5_vl", "qwen3_vl"):
         return n * g.patches * 3 * t.temporal_patch_size * t.patch_size**2
+    if t.kind == "gemma4":  # patchified and padded to the budget by the processor
+        return n * g.patches * 3 * t.patch_size**2
     side = t.image_size if t.kind == "llama4" else 0
     per_crop = 3 * side * side if side else 3 * g.width * g.height
     return n * g.crops * per_crop
