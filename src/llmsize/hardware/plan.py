@@ -524,7 +524,44 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
+        **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:
+    """What one decode step reads of the cache, per layer kind, scaled to the busiest GPU's share.
+
+    Full-attention layers read every cached token; sliding-window (and chunked) layers at most their
+    window, as the engine keeps it (FlashAttention's window_size and llama.cpp's SWA cache skip the
+    rest); MLA layers their compressed latent (the engine's per-token bytes); linear-attention and
+    Mamba layers a fixed state instead of a cache. The curve is exact and piecewise linear: its kinks
+    are the windows. `kv_on_gpu` (the estimate's KV at the workload's context) gives the GPU's share.
+    """
+    if kv_on_gpu <= 0 or spec.compressed is not None:
+        return {}  # DeepSeek V4's pooled caches: the linear rule (their pools grow 1 per `rate` tokens)
+    from llmsize.estimate import kv_cache
+    from llmsize.estimate.weights import compute_dtype
+
+    compute = compute_dtype(spec, wl)
+    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
+    layers = range(spec.num_layers)
+    terms = kv_cache.kv_terms(spec, wl, kv_dtype, layers, compute)
+    eng = engine_for(wl)
+    whole = kv_cache.kv_bytes(terms, eng, wl.context, min(wl.prefill_tokens, wl.context), wl.batch)
+    if whole <= 0:
+        return {}
+    share = kv_on_gpu / whole
+    state = sum(t.layers * t.state_bytes for t in terms if t.state_bytes) * wl.batch
+    attn = [t for t in terms if not t.state_bytes]
+    windows = sorted({t.window for t in attn if t.window})
+
+    def read(ctx: int) -> int:
+        per_seq = sum(t.layers * t.bytes_per_token * (min(ctx, t.window) if t.window else ctx) for t in attn)
+        return int(per_seq * wl.batch * share)
+
+    last = max([*windows, 1])
+    points = sorted({0, *windows, 2 * last + wl.context})
+    return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
 
 
 def routed_active_params(spec: ModelSpec) -> int:

@@ -17,6 +17,7 @@ Every constant comes from hardware/speed_profiles.py, is reported with the resul
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -155,6 +156,13 @@ class SpeedInputs(BaseModel):
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
+    kv_read_curve: tuple[tuple[int, int], ...] = Field(
+        default=(), description="attention cache bytes one decode step reads on this GPU, as (context, "
+        "bytes) points of a piecewise-linear curve (sliding-window layers stop growing at their window); "
+        "empty: kv_bytes_per_gpu grows linearly with the context")
+    state_bytes_per_gpu: int = Field(
+        default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
+        "written back every decode step, whatever the context")
 
 
 class SpeedEstimate(BaseModel):
@@ -271,9 +279,22 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 
 
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
-    """KV bytes of the batch on one GPU at `context` tokens (linear in the context from the given point)."""
-    base = inputs.context or inputs.prompt_tokens
-    return inputs.kv_bytes_per_gpu * context / max(1, base)
+    """Attention-cache bytes of the batch one GPU reads at `context` tokens.
+
+    With a read curve (plan.kv_read_curve): full-attention layers grow with the context, sliding-window
+    layers stop at their window, and the fixed recurrent state is counted apart (`state_bytes_per_gpu`).
+    Without one, the given KV grows linearly with the context.
+    """
+    curve = inputs.kv_read_curve
+    if not curve:
+        base = inputs.context or inputs.prompt_tokens
+        return inputs.kv_bytes_per_gpu * context / max(1, base)
+    if len(curve) == 1:
+        return float(curve[0][1])
+    for (x0, y0), (x1, y1) in itertools.pairwise(curve):
+        if context <= x1 or (x1, y1) == curve[-1]:
+            return y0 + (y1 - y0) * (context - x0) / max(1, x1 - x0)
+    return float(curve[-1][1])  # pragma: no cover - the loop returns on its last segment
 
 
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
@@ -283,7 +304,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
     weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
-    kv_s = inputs.pp * _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor / (bandwidth * c.kv_bandwidth_fraction)
+    # A recurrent state (GDN / Mamba) is read and written back in place each step (vLLM's
+    # selective_state_update and fla's fused recurrent kernels store the final state): 2 x its bytes.
+    kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + 2 * inputs.state_bytes_per_gpu
+    kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     base = inputs.context or inputs.prompt_tokens
     attn = inputs.attention_flops_decode * ctx / max(1, base)
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)

@@ -1,0 +1,69 @@
+"""Decode reads per layer kind: full attention grows with the context, sliding windows stop at the
+window, linear-attention / Mamba blocks read and write a fixed state (hardware/plan.kv_read_curve)."""
+
+from __future__ import annotations
+
+from llmsize.estimate.core import estimate
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.plan import speed_inputs
+from llmsize.hardware.speed import SpeedInputs, decode_step, resolve_constants
+from llmsize.specs.resolve import resolve
+
+
+def _inputs(model: str, context: int, batch: int = 1) -> SpeedInputs:
+    spec = resolve(model)
+    wl = Workload.model_validate({"engine": "vllm", "context": context, "batch": batch})
+    return speed_inputs(spec, wl, estimate(spec, wl), engine="vllm")
+
+
+def _step(inputs: SpeedInputs, ctx: int) -> float:
+    gpu = get_gpu("h100")
+    return decode_step(inputs, gpu, resolve_constants(inputs, gpu), ctx)[0]
+
+
+def test_sliding_window_layers_stop_growing_at_their_window() -> None:
+    # Gemma 3 4B (published config): 34 blocks, every 6th global, the others a 1024-token window;
+    # 4 KV heads of 256 dims, BF16: 2 x 4 x 256 x 2 = 4096 bytes per token and layer.
+    spec = resolve("gemma-3-4b-it")
+    full = sum(1 for i in range(spec.num_layers) if spec.has_kv(i) and spec.layer_window(i) is None)
+    windowed = sum(1 for i in range(spec.num_layers) if spec.layer_window(i) == 1024)
+    assert (full, windowed) == (5, 29)
+    inputs = _inputs("gemma-3-4b-it", 32768)
+    curve = dict(inputs.kv_read_curve)
+    per_token = 2 * 4 * 256 * 2
+    assert curve[1024] == 34 * per_token * 1024
+    # Past the window only the 5 global blocks grow.
+    step_a, step_b = _step(inputs, 8192), _step(inputs, 16384)
+    gpu = get_gpu("h100")
+    kv_rate = gpu.bandwidth_bytes_per_s * resolve_constants(inputs, gpu).kv_bandwidth_fraction
+    grown_bytes = (step_b - step_a) * kv_rate
+    assert 0.9 < grown_bytes / (5 * per_token * 8192) < 1.1
+
+
+def test_the_curve_agrees_with_the_memory_model_at_the_workload_context() -> None:
+    inputs = _inputs("Qwen2.5-7B-Instruct", 8192, batch=4)
+    assert inputs.state_bytes_per_gpu == 0
+    curve = dict(inputs.kv_read_curve)
+    # Dense full attention: 28 layers x 4 KV heads x 128 dims x K,V x 2 bytes per token and sequence.
+    assert curve[0] == 0
+    at_context = 28 * 4 * 128 * 2 * 2 * 8192 * 4
+    assert inputs.kv_bytes_per_gpu == at_context
+    assert abs(_step(inputs, 8192) - _step(inputs, 4096)) > 0
+
+
+def test_recurrent_state_is_a_fixed_read_and_write_per_step() -> None:
+    # Qwen3.5: three Gated DeltaNet blocks per full-attention block; their state does not grow.
+    inputs = _inputs("Qwen3.5-35B-A3B", 16384, batch=8)
+    assert inputs.state_bytes_per_gpu > 0
+    spec = resolve("Qwen3.5-35B-A3B")
+    attention = sum(1 for i in range(spec.num_layers) if spec.has_kv(i))
+    assert 0 < attention < spec.num_layers
+    curve = dict(inputs.kv_read_curve)
+    assert curve[0] == 0  # no context, no cache: only the state is read
+    gpu = get_gpu("h100")
+    c = resolve_constants(inputs, gpu)
+    empty = decode_step(inputs, gpu, c, 0)[1]["memory"]
+    weights = inputs.active_weight_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.bandwidth_fraction)
+    state_s = 2 * inputs.state_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction)
+    assert abs(empty - weights - state_s) < 1e-9
