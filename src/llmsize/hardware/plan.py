@@ -556,11 +556,15 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
     windows = sorted({t.window for t in attn if t.window})
 
     def read(ctx: int) -> int:
-        per_seq = sum(t.layers * t.bytes_per_token * (min(ctx, t.window) if t.window else ctx) for t in attn)
-        return int(per_seq * wl.batch * share)
+        # The positions the engine holds are the ones its kernel runs over: vLLM's FlashAttention
+        # skips what lies outside the window, llama.cpp's attention spans the SWA cache's cells (window
+        # plus a ubatch) and masks the rest (tokens_held of each engine module).
+        held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch)
+        return int(held * share)
 
-    last = max([*windows, 1])
-    points = sorted({0, *windows, 2 * last + wl.context})
+    last = max([*windows, wl.context, 1])
+    doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
+    points = sorted({0, *windows, wl.context, *doubling})
     return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
 
 
