@@ -67,3 +67,19 @@ def test_recurrent_state_is_a_fixed_read_and_write_per_step() -> None:
     weights = inputs.active_weight_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.bandwidth_fraction)
     state_s = 2 * inputs.state_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction)
     assert abs(empty - weights - state_s) < 1e-9
+
+
+def test_moe_layers_pay_their_routing_kernels_on_metal() -> None:
+    # llama.cpp's graph runs 23 kernels in a dense layer and 7 + (k - 1) more in a routed one
+    # (build_moe_ffn: router, soft_max, top_k, get_rows, weight norm, 3 mul_mat_id, swiglu, weight
+    # mul, one add per further expert). Qwen3-30B-A3B: 48 routed layers, top-8 of 128.
+    spec = resolve("Qwen3-30B-A3B")
+    wl = Workload.model_validate({"engine": "llama.cpp", "context": 128, "quant": "Q8_0"})
+    inputs = speed_inputs(spec, wl, estimate(spec, wl), engine="llama.cpp")
+    assert (inputs.moe_layers, inputs.experts_per_token) == (48, 8)
+    m2 = get_gpu("M2-Ultra-192GB")
+    c = resolve_constants(inputs, m2)
+    assert c.moe_layer_factor == 1 + (7 + 7) / 23
+    dense = inputs.model_copy(update={"moe_layers": 0})
+    extra = decode_step(inputs, m2, c, 64)[0] - decode_step(dense, m2, resolve_constants(dense, m2), 64)[0]
+    assert abs(extra - 48 * c.gpu_per_layer_s * 14 / 23) < 1e-12

@@ -524,6 +524,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
+        moe_layers=sum(spec.moe_layers) if spec.num_experts else 0,
+        experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
 

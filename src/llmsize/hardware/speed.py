@@ -80,6 +80,9 @@ class SpeedConstants(BaseModel):
     step_fixed_s: float
     launch_per_layer_s: float
     gpu_per_layer_s: float
+    moe_layer_factor: float = Field(
+        default=1.0,
+        description="a routed-MoE layer's kernel latency relative to a dense layer's (kernel counts)")
     prefill_chunk_tokens: int | None
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float
@@ -160,6 +163,8 @@ class SpeedInputs(BaseModel):
         default=(), description="attention cache bytes one decode step reads on this GPU, as (context, "
         "bytes) points of a piecewise-linear curve (sliding-window layers stop growing at their window); "
         "empty: kv_bytes_per_gpu grows linearly with the context")
+    moe_layers: int = Field(default=0, ge=0, description="MoE: decoder layers with a routed FFN")
+    experts_per_token: int = Field(default=0, ge=0, description="MoE: experts each token picks (top-k)")
     state_bytes_per_gpu: int = Field(
         default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
         "written back every decode step, whatever the context")
@@ -213,6 +218,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
+        moe_layer_factor=_moe_layer_factor(inputs, prof.layer_kernels, prof.moe_extra_kernels,
+                                           prof.moe_kernels_per_expert),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         kv_traffic_factor=kv_factor,
@@ -220,6 +227,24 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _moe_layer_factor(inputs: SpeedInputs, layer_kernels: int, extra: int, per_expert: int) -> float:
+    """A routed-MoE layer's small-kernel latency over a dense layer's: the ratio of their kernel counts.
+
+    The per-layer latency is calibrated on dense models; a MoE layer routes, sorts, gathers and sums
+    its experts in kernels of its own (the engine module counts them), each paying the same launch
+    and drain latency whatever its bytes.
+    """
+    if not layer_kernels or not inputs.moe_layers:
+        return 1.0
+    return 1.0 + (extra + per_expert * max(0, inputs.experts_per_token - 1)) / layer_kernels
+
+
+def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
+    """Seconds of per-layer kernel latency in one forward pass (dense layers, plus MoE layers' extra)."""
+    dense = inputs.num_layers - min(inputs.moe_layers, inputs.num_layers)
+    return c.gpu_per_layer_s * (dense + min(inputs.moe_layers, inputs.num_layers) * c.moe_layer_factor)
 
 
 def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:
@@ -320,12 +345,12 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
         # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
         # weight format slowing by the same seconds as the context grows, launch-bound or not.
-        gpu_s = max(weights_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        gpu_s = max(weights_s, compute_s) + _layer_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
     else:
-        gpu_s = max(memory_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        gpu_s = max(memory_s, compute_s) + _layer_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + inputs.num_layers * c.gpu_per_layer_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _layer_latency(inputs, c)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -348,7 +373,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
-                                     inputs.num_layers * c.gpu_per_layer_s)
+                                     _layer_latency(inputs, c))
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s

@@ -63,6 +63,13 @@ SPEED = EngineSpeedProfile(
     prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
     expert_half_tokens=100.0,
     gpu_per_layer_by_class={"apple": 0.0856e-3},
+    # REFERENCE: kernels of one decode step, counted from the graph builders (src/llama-graph.cpp
+    # build_norm / build_attn / build_ffn / build_moe_ffn; reshapes and views launch nothing): a dense
+    # layer runs 23 (2 norms x rms_norm + mul, q/k/v and o mat-muls, q/k norms or biases, 2 ropes, 2 KV
+    # stores, flash_attn_ext, 2 residual adds, up/gate/down + swiglu); a routed FFN replaces its 4 with
+    # the router mat-mul, soft_max, top_k, get_rows, sum_rows + div (weight norm), 3 mul_mat_id, swiglu,
+    # the weight mul (11) and one add per further picked expert: 7 + (k - 1) more than a dense layer.
+    layer_kernels=23, moe_extra_kernels=7, moe_kernels_per_expert=1,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 

@@ -48,4 +48,17 @@ class EngineSpeedProfile(BaseModel):
         description="prefill: tokens per expert at which an expert GEMM runs at half its full-tile rate "
         "(0: expert GEMMs run like dense ones)",
     )
+    layer_kernels: int = Field(
+        default=0, ge=0,
+        description="kernels one dense decoder layer runs in a decode step (0: not counted); the per-layer "
+        "latency above is spread over them",
+    )
+    moe_extra_kernels: int = Field(
+        default=0, ge=0,
+        description="kernels a routed-MoE FFN runs beyond a dense FFN's, before the per-expert ones",
+    )
+    moe_kernels_per_expert: int = Field(
+        default=0, ge=0,
+        description="further kernels per picked expert after the first (summing their outputs)",
+    )
     sources: tuple[str, ...] = ()
