@@ -133,14 +133,22 @@ FINDINGS = (
     "and fla's fused recurrent kernels update it in place): 2 x the state, whatever the context. MoE decode "
     "reads the experts the batch's tokens pick (read_fraction). The published rows barely move (batch-1 "
     "rows at contexts near their base); the difference shows at long contexts and in concurrency sweeps.",
-    "New held-out rows (added after the fit): Qwen3-Coder-30B-A3B Q8_0 on an M2 Ultra (PR #15616) decodes "
-    "76 t/s against 100 predicted (+30%), as the Strix Halo MoE decode rows (+13 to +19%) do, while dense "
-    "Apple rows sit within 10%: a MoE layer adds routing and per-expert dispatches (top-k, MUL_MAT_ID per "
-    "expert) that a per-layer latency fitted on dense models does not count; not modelled yet. Qwen3-Next-"
-    "80B-A3B Q4_K_M on Strix Halo (Vulkan, build 7189, PR #16095) decodes 28.4 t/s against 80 predicted "
-    "(+183%): its 2.2 GB of active weights would allow ~80 t/s, and the Vulkan path of that first "
-    "implementation built each Gated DeltaNet block from generic ggml ops (issue #17751 asks for its Vulkan "
-    "optimisation); 512 experts of width 512 make each expert GEMV tiny. It stays held out as the worst row.",
+    "New held-out rows (added after the fit). MoE decode: Qwen3-Coder-30B-A3B Q8_0 on an M2 Ultra (PR "
+    "#15616) decodes 76 t/s where 100 were predicted (+30%), and the Strix Halo MoE decode rows were +13 "
+    "to +19%, while dense Apple rows sit within 10%. A routed layer runs more kernels than a dense one, each "
+    "paying the per-layer latency's share whatever its bytes: counted from llama.cpp's graph builders "
+    "(build_moe_ffn: router mat-mul, soft_max, top_k, get_rows, weight norm, 3 mul_mat_id, swiglu, weight "
+    "mul and one add per further expert) that is 7 + (k - 1) kernels beyond a dense layer's 23, so a "
+    "Qwen3 MoE layer (k = 8) costs 1.61 dense layers of latency (speed._moe_layer_factor; no new fitted "
+    "constant). The M2 Ultra row moves to +4%, the Strix rows to +9 to +14%, the DGX Spark (CUDA graphs) "
+    "rows by 1-3%. Qwen3-Next-80B-A3B Q4_K_M on Strix Halo (Vulkan, build 7189, PR #16095) decodes "
+    "28.4 t/s against 80 predicted (+172%): its 2.2 GB of active weights allow ~80 t/s; the Vulkan path "
+    "of that first implementation built each Gated DeltaNet block from generic ggml ops (issue #17751 "
+    "asks for its Vulkan optimisation), a kernel count not counted here. It stays held out as the worst "
+    "row. vLLM on an RTX 4090 (Qwen2.5-7B BF16, serving benchmark at concurrency 1, Tenstorrent's GPU "
+    "reference run, tt-inference-server#125): mean TPOT 17.1-17.2 ms against 19.9 predicted (-14%); the "
+    "2.5 ms step overhead is vLLM 0.6.3's (its V0 engine), and the 2025 engine's step costs less; no "
+    "calibrated V1 figure yet.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
