@@ -65,6 +65,7 @@ def test_recurrent_state_is_a_fixed_read_and_write_per_step() -> None:
     c = resolve_constants(inputs, gpu)
     empty = decode_step(inputs, gpu, c, 0)[1]["memory"]
     weights = inputs.active_weight_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.bandwidth_fraction)
+    assert c.state_traffic == 2.0  # vLLM's kernels update the state in place: one read, one write
     state_s = 2 * inputs.state_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction)
     assert abs(empty - weights - state_s) < 1e-9
 

@@ -80,6 +80,7 @@ class SpeedConstants(BaseModel):
     step_fixed_s: float
     launch_per_layer_s: float
     gpu_per_layer_s: float
+    state_traffic: float = Field(default=2.0, description="bytes moved per recurrent-state byte per step")
     moe_layer_factor: float = Field(
         default=1.0,
         description="a routed-MoE layer's kernel latency relative to a dense layer's (kernel counts)")
@@ -218,6 +219,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
+        state_traffic=prof.state_traffic,
         moe_layer_factor=_moe_layer_factor(inputs, prof.layer_kernels, prof.moe_extra_kernels,
                                            prof.moe_kernels_per_expert),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
@@ -329,9 +331,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
     weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
-    # A recurrent state (GDN / Mamba) is read and written back in place each step (vLLM's
-    # selective_state_update and fla's fused recurrent kernels store the final state): 2 x its bytes.
-    kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + 2 * inputs.state_bytes_per_gpu
+    # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
+    # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
+    kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     base = inputs.context or inputs.prompt_tokens
     attn = inputs.attention_flops_decode * ctx / max(1, base)

@@ -70,6 +70,10 @@ SPEED = EngineSpeedProfile(
     # the router mat-mul, soft_max, top_k, get_rows, sum_rows + div (weight norm), 3 mul_mat_id, swiglu,
     # the weight mul (11) and one add per further picked expert: 7 + (k - 1) more than a dense layer.
     layer_kernels=23, moe_extra_kernels=7, moe_kernels_per_expert=1,
+    # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
+    # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
+    # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
+    state_traffic=4.0,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 

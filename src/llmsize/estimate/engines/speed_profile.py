@@ -61,4 +61,9 @@ class EngineSpeedProfile(BaseModel):
         default=0, ge=0,
         description="further kernels per picked expert after the first (summing their outputs)",
     )
+    state_traffic: float = Field(
+        default=2.0, gt=0,
+        description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
+        "back in place = 2",
+    )
     sources: tuple[str, ...] = ()
