@@ -217,14 +217,23 @@ class _Group:
 # (vllm/worker/model_runner.py _BATCH_SIZES_TO_CAPTURE in 0.6.3), so per-layer CPU launch drops out
 # and the fixed Python part (scheduler, sampler, output processing) remains; chunked prefill of
 # 8192 tokens per step (vllm/engine/arg_utils.py max_num_batched_tokens with chunked prefill on).
-# Calibrated on Qwen's vLLM 0.6.3 tables; V1 engines (0.8+) schedule asynchronously and pay less
-# per step, so small models there run faster than this profile says.
-SPEED = EngineSpeedProfile(
-    engine="vllm", version="0.6.3",
+# SPEED_V0 is the V0 engine of 0.6.3, calibrated on Qwen's vLLM 0.6.3 tables (bench rows of releases
+# before 0.8 use it: LEGACY_SPEED).
+SPEED_V0 = EngineSpeedProfile(
+    engine="vllm-0.6", version="0.6.3 (V0 engine)",
     step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.55, "gddr": 0.60},
     sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
+# The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
+# process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
+# detokenisation and output processing overlap the GPU) pays less per step; the rest of the step
+# (graphs, kernels, chunked prefill) is the same. step_fixed_s fitted on the V1 fit rows
+# (bench/speed_tables.yaml: vLLM v0.10 benchmark_latency on 8 x MI300X), other constants as V0's.
+SPEED = SPEED_V0.model_copy(update={
+    "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
+    "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0}
 
 
 class Vllm(BaseEngine):
