@@ -73,14 +73,27 @@ def test_recurrent_state_is_a_fixed_read_and_write_per_step() -> None:
 def test_moe_layers_pay_their_routing_kernels_on_metal() -> None:
     # llama.cpp's graph runs 23 kernels in a dense layer and 7 + (k - 1) more in a routed one
     # (build_moe_ffn: router, soft_max, top_k, get_rows, weight norm, 3 mul_mat_id, swiglu, weight
-    # mul, one add per further expert). Qwen3-30B-A3B: 48 routed layers, top-8 of 128.
+    # mul, one add per further expert). Qwen3-30B-A3B: 48 routed layers, top-8 of 128, no shared expert.
     spec = resolve("Qwen3-30B-A3B")
     wl = Workload.model_validate({"engine": "llama.cpp", "context": 128, "quant": "Q8_0"})
     inputs = speed_inputs(spec, wl, estimate(spec, wl), engine="llama.cpp")
-    assert (inputs.moe_layers, inputs.experts_per_token) == (48, 8)
+    assert inputs.layer_parts == {"block": 96, "attention": 48, "moe_ffn": 48}
     m2 = get_gpu("M2-Ultra-192GB")
     c = resolve_constants(inputs, m2)
-    assert c.moe_layer_factor == 1 + (7 + 7) / 23
-    dense = inputs.model_copy(update={"moe_layers": 0})
+    assert c.latency_layers == 48 * (23 + 14) / 23
+    dense = inputs.model_copy(update={"layer_parts": {}})
     extra = decode_step(inputs, m2, c, 64)[0] - decode_step(dense, m2, resolve_constants(dense, m2), 64)[0]
     assert abs(extra - 48 * c.gpu_per_layer_s * 14 / 23) < 1e-12
+
+
+def test_mixer_only_blocks_count_their_own_kernels() -> None:
+    # Nemotron-3 Nano: 52 blocks, each one mixer (Mamba-2 or attention) or one routed FFN; counted per
+    # block they are fewer kernels than 52 dense layers, each Mamba block more than an attention one.
+    spec = resolve("NVIDIA-Nemotron-3-Nano-30B-A3B")
+    wl = Workload.model_validate({"engine": "llama.cpp", "context": 128})
+    inputs = speed_inputs(spec, wl, estimate(spec, wl), engine="llama.cpp")
+    parts = inputs.layer_parts
+    assert parts["block"] == spec.num_layers
+    assert parts.get("mamba", 0) + parts.get("attention", 0) + parts.get("moe_ffn", 0) == spec.num_layers
+    c = resolve_constants(inputs, get_gpu("M2-Ultra-192GB"))
+    assert 0 < c.latency_layers < spec.num_layers

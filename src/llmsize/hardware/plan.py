@@ -524,10 +524,45 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
-        moe_layers=sum(spec.moe_layers) if spec.num_experts else 0,
+        layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def layer_parts(spec: ModelSpec) -> dict[str, int]:
+    """How many blocks hold each part an engine counts kernels for (hardware/speed._latency_layers).
+
+    Every token mixer and every FFN is a sub-block with its norm and residual ('block'); mixers by kind
+    (attention of any window, Gated DeltaNet, Mamba, short conv; a hybrid block runs attention and Mamba
+    side by side), FFNs dense or routed, plus a shared expert beside each routed one.
+    """
+    parts: dict[str, int] = {}
+
+    def add(part: str) -> None:
+        parts[part] = parts.get(part, 0) + 1
+
+    moe = spec.moe_layers if spec.num_experts else ()
+    for i in range(spec.num_layers):
+        kind = spec.layer_type(i)
+        if kind != "none":
+            add("block")
+        if kind == "hybrid":
+            add("attention")
+            add("mamba")
+        elif kind in ("linear_attention", "mamba", "conv"):
+            add(kind)
+        elif kind != "none":
+            add("attention")
+        if moe and moe[i]:
+            add("block")
+            add("moe_ffn")
+            if spec.num_shared_experts:
+                add("shared_expert")
+        elif spec.has_mlp(i):
+            add("block")
+            add("dense_ffn")
+    return parts
 
 
 def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:

@@ -81,9 +81,9 @@ class SpeedConstants(BaseModel):
     launch_per_layer_s: float
     gpu_per_layer_s: float
     state_traffic: float = Field(default=2.0, description="bytes moved per recurrent-state byte per step")
-    moe_layer_factor: float = Field(
-        default=1.0,
-        description="a routed-MoE layer's kernel latency relative to a dense layer's (kernel counts)")
+    latency_layers: float = Field(
+        default=0.0, description="dense-layer equivalents of small-kernel latency per forward pass, from "
+        "the engine's kernel counts per block part (0: one per layer)")
     prefill_chunk_tokens: int | None
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float
@@ -164,7 +164,9 @@ class SpeedInputs(BaseModel):
         default=(), description="attention cache bytes one decode step reads on this GPU, as (context, "
         "bytes) points of a piecewise-linear curve (sliding-window layers stop growing at their window); "
         "empty: kv_bytes_per_gpu grows linearly with the context")
-    moe_layers: int = Field(default=0, ge=0, description="MoE: decoder layers with a routed FFN")
+    layer_parts: dict[str, int] = Field(
+        default_factory=dict, description="blocks by part: token-mixer kinds, 'dense_ffn', 'moe_ffn', "
+        "'shared_expert', and 'block' (norm + residual sub-blocks)")
     experts_per_token: int = Field(default=0, ge=0, description="MoE: experts each token picks (top-k)")
     state_bytes_per_gpu: int = Field(
         default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
@@ -220,8 +222,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
-        moe_layer_factor=_moe_layer_factor(inputs, prof.layer_kernels, prof.moe_extra_kernels,
-                                           prof.moe_kernels_per_expert),
+        latency_layers=_latency_layers(inputs, prof.layer_kernels),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         kv_traffic_factor=kv_factor,
@@ -231,22 +232,29 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     )
 
 
-def _moe_layer_factor(inputs: SpeedInputs, layer_kernels: int, extra: int, per_expert: int) -> float:
-    """A routed-MoE layer's small-kernel latency over a dense layer's: the ratio of their kernel counts.
+def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
+    """Dense-layer equivalents of small-kernel latency: the model's kernels over a dense layer's.
 
-    The per-layer latency is calibrated on dense models; a MoE layer routes, sorts, gathers and sums
-    its experts in kernels of its own (the engine module counts them), each paying the same launch
-    and drain latency whatever its bytes.
+    The per-layer latency is calibrated on dense attention models; a routed FFN (router, top-k,
+    gathers, a sum over experts), a Gated DeltaNet or Mamba mixer, or a mixer-only block runs more
+    or fewer kernels, each paying the same launch and drain latency whatever its bytes. The engine
+    module counts its kernels per block part.
     """
-    if not layer_kernels or not inputs.moe_layers:
-        return 1.0
-    return 1.0 + (extra + per_expert * max(0, inputs.experts_per_token - 1)) / layer_kernels
+    parts = inputs.layer_parts
+    if not kernels or not parts:
+        return 0.0
+    dense = 2 * kernels.get("block", 0) + kernels.get("attention", 0) + kernels.get("dense_ffn", 0)
+    if dense <= 0:
+        return 0.0
+    further = max(0, inputs.experts_per_token - 1)
+    per_moe = kernels.get("moe_ffn", 0) + kernels.get("moe_per_expert", 0) * further
+    total = sum(kernels.get(part, 0) * n for part, n in parts.items() if part != "moe_ffn")
+    return (total + per_moe * parts.get("moe_ffn", 0)) / dense
 
 
 def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
-    """Seconds of per-layer kernel latency in one forward pass (dense layers, plus MoE layers' extra)."""
-    dense = inputs.num_layers - min(inputs.moe_layers, inputs.num_layers)
-    return c.gpu_per_layer_s * (dense + min(inputs.moe_layers, inputs.num_layers) * c.moe_layer_factor)
+    """Seconds of per-layer kernel latency in one forward pass."""
+    return c.gpu_per_layer_s * (c.latency_layers or inputs.num_layers)
 
 
 def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:

@@ -63,13 +63,20 @@ SPEED = EngineSpeedProfile(
     prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
     expert_half_tokens=100.0,
     gpu_per_layer_by_class={"apple": 0.0856e-3},
-    # REFERENCE: kernels of one decode step, counted from the graph builders (src/llama-graph.cpp
-    # build_norm / build_attn / build_ffn / build_moe_ffn; reshapes and views launch nothing): a dense
-    # layer runs 23 (2 norms x rms_norm + mul, q/k/v and o mat-muls, q/k norms or biases, 2 ropes, 2 KV
-    # stores, flash_attn_ext, 2 residual adds, up/gate/down + swiglu); a routed FFN replaces its 4 with
-    # the router mat-mul, soft_max, top_k, get_rows, sum_rows + div (weight norm), 3 mul_mat_id, swiglu,
-    # the weight mul (11) and one add per further picked expert: 7 + (k - 1) more than a dense layer.
-    layer_kernels=23, moe_extra_kernels=7, moe_kernels_per_expert=1,
+    # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
+    # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
+    # sub-block); build_attn with q/k/v/o mat-muls, q/k norms or biases, 2 ropes, 2 KV stores and
+    # flash_attn_ext: 13; build_ffn up/gate/down + swiglu: 4, so a dense layer runs 3 + 13 + 3 + 4 = 23;
+    # build_moe_ffn router mat-mul, soft_max, top_k, get_rows, sum_rows + div, 3 mul_mat_id, swiglu and
+    # the weight mul: 11, plus one add per further expert; a shared expert build_ffn + add: 5.
+    # src/models/qwen3next.cpp build_layer_attn_linear with delta-net-base.cpp's fused path (3 input
+    # mat-muls, beta/alpha/gate element-wise ops, conv-state gather, concat and store, ssm_conv, silu, 2
+    # l2_norms, 2 repeats, GATED_DELTA_NET, state store, gated norm, out mat-mul): 26; graph-context-
+    # mamba.cpp build_mamba2_layer (in_proj, conv state, ssm_conv, bias, silu, dt bias, ssm_scan, state
+    # store, D skip, z gate, grouped norm, out_proj): 17; LFM2's short conv (in/out mat-muls, conv, 2
+    # gates, state store): 6.
+    layer_kernels={"block": 3, "attention": 13, "linear_attention": 26, "mamba": 17, "conv": 6,
+                   "dense_ffn": 4, "moe_ffn": 11, "moe_per_expert": 1, "shared_expert": 5},
     # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).

@@ -48,18 +48,11 @@ class EngineSpeedProfile(BaseModel):
         description="prefill: tokens per expert at which an expert GEMM runs at half its full-tile rate "
         "(0: expert GEMMs run like dense ones)",
     )
-    layer_kernels: int = Field(
-        default=0, ge=0,
-        description="kernels one dense decoder layer runs in a decode step (0: not counted); the per-layer "
-        "latency above is spread over them",
-    )
-    moe_extra_kernels: int = Field(
-        default=0, ge=0,
-        description="kernels a routed-MoE FFN runs beyond a dense FFN's, before the per-expert ones",
-    )
-    moe_kernels_per_expert: int = Field(
-        default=0, ge=0,
-        description="further kernels per picked expert after the first (summing their outputs)",
+    layer_kernels: dict[str, int] = Field(
+        default_factory=dict,
+        description="kernels one decode step runs per part of a block (norm + residual as 'block', each "
+        "token-mixer kind, 'dense_ffn', 'moe_ffn', 'moe_per_expert', 'shared_expert'); the per-layer latency "
+        "above is that of a dense attention layer, spread over its kernels (empty: one latency a layer)",
     )
     state_traffic: float = Field(
         default=2.0, gt=0,
