@@ -97,3 +97,14 @@ def test_mixer_only_blocks_count_their_own_kernels() -> None:
     assert parts.get("mamba", 0) + parts.get("attention", 0) + parts.get("moe_ffn", 0) == spec.num_layers
     c = resolve_constants(inputs, get_gpu("M2-Ultra-192GB"))
     assert 0 < c.latency_layers < spec.num_layers
+
+
+def test_mla_decodes_in_the_absorbed_latent_form() -> None:
+    # DeepSeek-V3: 128 heads; absorbed decode scores 512 + 64 latent dims and sums 512 per head and
+    # cached token (2 FLOPs per multiply-add), where the up-projected form uses 192 and 128.
+    from llmsize.hardware.speed import attention_flops_decode
+
+    spec = resolve("DeepSeek-V3")
+    assert (spec.kv_lora_rank, spec.qk_rope_head_dim, spec.num_attention_heads) == (512, 64, 128)
+    per_token_layer = 2 * 128 * (512 + 64 + 512)
+    assert attention_flops_decode(spec, 1000) == per_token_layer * 1000 * spec.num_layers

@@ -491,8 +491,16 @@ def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
 
 
 def attention_flops_decode(spec: ModelSpec, context: int) -> float:
-    """One new token attending to `context` cached tokens (or its window), all layers."""
+    """One new token attending to `context` cached tokens (or its window), all layers.
+
+    MLA decodes in the absorbed form: the query is mapped into the latent, so each head scores the
+    cached latent + rope key (kv_lora_rank + qk_rope_head_dim) and sums latent values (kv_lora_rank)
+    instead of its own 192/128-wide K/V (DeepSeek-V2 paper, section 2.1.3; vLLM's MLA backends, e.g.
+    vllm/v1/attention/backends/mla/common.py, run decode on the latent cache this way).
+    """
     heads, d_qk, d_v = _attention_dims(spec)
+    if spec.is_mla and spec.kv_lora_rank:
+        d_qk, d_v = spec.kv_lora_rank + spec.qk_rope_head_dim, spec.kv_lora_rank
     total = 0
     for layer in range(spec.num_layers):
         window = spec.layer_window(layer)
