@@ -108,3 +108,10 @@ def test_mla_decodes_in_the_absorbed_latent_form() -> None:
     assert (spec.kv_lora_rank, spec.qk_rope_head_dim, spec.num_attention_heads) == (512, 64, 128)
     per_token_layer = 2 * 128 * (512 + 64 + 512)
     assert attention_flops_decode(spec, 1000) == per_token_layer * 1000 * spec.num_layers
+
+
+def test_windowed_layers_stop_adding_attention_flops() -> None:
+    # Gemma 3 4B: 8 query heads of 256 dims; past the 1,024-token window only the 5 global blocks
+    # score more keys: 2 x 8 x (256 + 256) FLOPs per key and block.
+    curve = dict(_inputs("gemma-3-4b-it", 32768).attention_flops_curve)
+    assert curve[16384] - curve[8192] == 5 * 2 * 8 * 512 * 8192

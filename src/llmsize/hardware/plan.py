@@ -509,6 +509,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         active_params=max(1, est.active_params),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
+        attention_flops_curve=tuple(
+            (x, attention_flops_decode(spec, x)) for x in curve_points(spec, wl.context)),
         prompt_tokens=wl.prefill_tokens,
         batch=wl.batch,
         hidden_size=spec.hidden_size,
@@ -590,7 +592,6 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
     share = kv_on_gpu / whole
     state = sum(t.layers * t.state_bytes for t in terms if t.state_bytes) * wl.batch
     attn = [t for t in terms if not t.state_bytes]
-    windows = sorted({t.window for t in attn if t.window})
 
     def read(ctx: int) -> int:
         # The positions the engine holds are the ones its kernel runs over: vLLM's FlashAttention
@@ -599,10 +600,16 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
         held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch)
         return int(held * share)
 
-    last = max([*windows, wl.context, 1])
-    doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
-    points = sorted({0, *windows, wl.context, *doubling})
+    points = curve_points(spec, wl.context)
     return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
+
+
+def curve_points(spec: ModelSpec, context: int) -> list[int]:
+    """Contexts at which the per-kind curves are sampled: 0, each window, the context, and doublings."""
+    windows = {w for w in (spec.layer_window(i) for i in range(spec.num_layers)) if w}
+    last = max([*windows, context, 1])
+    doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
+    return sorted({0, *windows, context, *doubling})
 
 
 def routed_active_params(spec: ModelSpec) -> int:

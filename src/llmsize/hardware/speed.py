@@ -160,7 +160,7 @@ class SpeedInputs(BaseModel):
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
-    kv_read_curve: tuple[tuple[int, int], ...] = Field(
+    kv_read_curve: tuple[tuple[int, float], ...] = Field(
         default=(), description="attention cache bytes one decode step reads on this GPU, as (context, "
         "bytes) points of a piecewise-linear curve (sliding-window layers stop growing at their window); "
         "empty: kv_bytes_per_gpu grows linearly with the context")
@@ -168,6 +168,9 @@ class SpeedInputs(BaseModel):
         default_factory=dict, description="blocks by part: token-mixer kinds, 'dense_ffn', 'moe_ffn', "
         "'shared_expert', and 'block' (norm + residual sub-blocks)")
     experts_per_token: int = Field(default=0, ge=0, description="MoE: experts each token picks (top-k)")
+    attention_flops_curve: tuple[tuple[int, float], ...] = Field(
+        default=(), description="attention FLOPs of one new token as (context, FLOPs) points; empty: "
+        "attention_flops_decode grows linearly with the context")
     state_bytes_per_gpu: int = Field(
         default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
         "written back every decode step, whatever the context")
@@ -320,16 +323,28 @@ def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
     layers stop at their window, and the fixed recurrent state is counted apart (`state_bytes_per_gpu`).
     Without one, the given KV grows linearly with the context.
     """
-    curve = inputs.kv_read_curve
-    if not curve:
+    if not inputs.kv_read_curve:
         base = inputs.context or inputs.prompt_tokens
         return inputs.kv_bytes_per_gpu * context / max(1, base)
+    return _curve_at(inputs.kv_read_curve, context)
+
+
+def _curve_at(curve: tuple[tuple[int, float], ...], x: int) -> float:
+    """A piecewise-linear curve of (x, y) points at `x`, extended past its last point by its last slope."""
     if len(curve) == 1:
         return float(curve[0][1])
     for (x0, y0), (x1, y1) in itertools.pairwise(curve):
-        if context <= x1 or (x1, y1) == curve[-1]:
-            return y0 + (y1 - y0) * (context - x0) / max(1, x1 - x0)
+        if x <= x1 or (x1, y1) == curve[-1]:
+            return y0 + (y1 - y0) * (x - x0) / max(1, x1 - x0)
     return float(curve[-1][1])  # pragma: no cover - the loop returns on its last segment
+
+
+def _attention_flops_at(inputs: SpeedInputs, context: int) -> float:
+    """Attention FLOPs of one new token at `context`: windowed layers stop growing at their window."""
+    if inputs.attention_flops_curve:
+        return _curve_at(inputs.attention_flops_curve, context)
+    base = inputs.context or inputs.prompt_tokens
+    return inputs.attention_flops_decode * context / max(1, base)
 
 
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
@@ -343,14 +358,13 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
-    base = inputs.context or inputs.prompt_tokens
-    attn = inputs.attention_flops_decode * ctx / max(1, base)
+    attn = _attention_flops_at(inputs, ctx)
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
     cpu_s = inputs.num_layers * c.launch_per_layer_s
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
-    host_s = _host_decode_seconds(inputs, c, ctx / max(1, base))
+    host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
         # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
