@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.memo import memo
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
@@ -509,8 +510,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         active_params=max(1, est.active_params),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
-        attention_flops_curve=tuple(
-            (x, attention_flops_decode(spec, x)) for x in curve_points(spec, wl.context)),
+        attention_flops_curve=attention_flops_curve(spec, wl.context),
         prompt_tokens=wl.prefill_tokens,
         batch=wl.batch,
         hidden_size=spec.hidden_size,
@@ -532,6 +532,25 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     )
 
 
+def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
+    """attention_flops_decode at the curve's points, from the layers counted once per window."""
+    per_key = attention_flops_decode(spec, 1)  # every attention layer scores one key at context 1
+    if not per_key:
+        return ()
+    windows = memo(spec, ("speed windows",), lambda: _window_counts(spec))
+    layers = sum(windows.values())
+    return tuple((x, per_key / layers * sum(n * (min(x, w) if w else x) for w, n in windows.items()))
+                 for x in curve_points(spec, context))
+
+
+def _window_counts(spec: ModelSpec) -> dict[int | None, int]:
+    counts: dict[int | None, int] = {}
+    for i in range(spec.num_layers):
+        w = spec.layer_window(i)
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
 def layer_parts(spec: ModelSpec) -> dict[str, int]:
     """How many blocks hold each part an engine counts kernels for (hardware/speed._latency_layers).
 
@@ -539,6 +558,10 @@ def layer_parts(spec: ModelSpec) -> dict[str, int]:
     (attention of any window, Gated DeltaNet, Mamba, short conv; a hybrid block runs attention and Mamba
     side by side), FFNs dense or routed, plus a shared expert beside each routed one.
     """
+    return dict(memo(spec, ("speed layer parts",), lambda: _layer_parts(spec)))
+
+
+def _layer_parts(spec: ModelSpec) -> dict[str, int]:
     parts: dict[str, int] = {}
 
     def add(part: str) -> None:
@@ -600,16 +623,22 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
         held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch)
         return int(held * share)
 
-    points = curve_points(spec, wl.context)
+    chunk = eng.prefill_chunk() or (eng.speed.prefill_chunk_tokens if eng.speed else None)
+    points = curve_points(spec, wl.context, chunk)
     return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
 
 
-def curve_points(spec: ModelSpec, context: int) -> list[int]:
-    """Contexts at which the per-kind curves are sampled: 0, each window, the context, and doublings."""
-    windows = {w for w in (spec.layer_window(i) for i in range(spec.num_layers)) if w}
-    last = max([*windows, context, 1])
+def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> list[int]:
+    """Contexts at which the per-kind curves are sampled: their kinks (each window, and a window plus
+    the engine's prompt chunk where its cache holds that much more, llama.cpp), the context, and a
+    point past all of them that sets the slope beyond."""
+    windows = {w for w in memo(spec, ("speed windows",), lambda: _window_counts(spec)) if w}
+    kinks = {*windows, *(w + chunk for w in windows if chunk)}
+    last = max([*kinks, context, 1])
+    # Doublings from 64 tokens follow what the kinks miss: cells held in padded blocks (llama.cpp pads
+    # its cache view to 256 cells) and windows shared by a batch.
     doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
-    return sorted({0, *windows, context, *doubling})
+    return sorted({0, *kinks, context, *doubling})
 
 
 def routed_active_params(spec: ModelSpec) -> int:
