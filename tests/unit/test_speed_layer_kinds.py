@@ -115,3 +115,20 @@ def test_windowed_layers_stop_adding_attention_flops() -> None:
     # score more keys: 2 x 8 x (256 + 256) FLOPs per key and block.
     curve = dict(_inputs("gemma-3-4b-it", 32768).attention_flops_curve)
     assert curve[16384] - curve[8192] == 5 * 2 * 8 * 512 * 8192
+
+
+def test_graph_engines_count_fused_moe_and_mla_kernels() -> None:
+    # vLLM / SGLang replay graphs of fused kernels: 10 in a dense layer, a routed FFN 7 instead of the
+    # dense 3 (router, topk_softmax, align, two fused_moe GEMMs, silu_and_mul, moe_sum), MLA 10 instead
+    # of attention's 5. Dense models keep one latency a layer.
+    dense = _inputs("Qwen2.5-7B-Instruct", 4096)
+    h100 = get_gpu("h100")
+    assert resolve_constants(dense, h100).latency_layers == 28
+    moe = _inputs("Qwen3-30B-A3B", 4096)
+    assert resolve_constants(moe, h100).latency_layers == 48 * (2 + 5 + 7) / 10
+    ds = _inputs("DeepSeek-V3", 4096)
+    spec = resolve("DeepSeek-V3")
+    routed = sum(spec.moe_layers)
+    dense_layers = spec.num_layers - routed
+    expected = (dense_layers * (2 + 10 + 3) + routed * (2 + 10 + 7 + 4)) / 10
+    assert resolve_constants(ds, h100).latency_layers == expected

@@ -578,7 +578,7 @@ def _layer_parts(spec: ModelSpec) -> dict[str, int]:
         elif kind in ("linear_attention", "mamba", "conv"):
             add(kind)
         elif kind != "none":
-            add("attention")
+            add("mla" if spec.is_mla else "attention")
         if moe and moe[i]:
             add("block")
             add("moe_ffn")

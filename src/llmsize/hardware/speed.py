@@ -251,7 +251,9 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
         return 0.0
     further = max(0, inputs.experts_per_token - 1)
     per_moe = kernels.get("moe_ffn", 0) + kernels.get("moe_per_expert", 0) * further
-    total = sum(kernels.get(part, 0) * n for part, n in parts.items() if part != "moe_ffn")
+    # An engine that counts no MLA mixer of its own runs it like its attention.
+    total = sum(kernels.get(part, kernels.get("attention", 0) if part == "mla" else 0) * n
+                for part, n in parts.items() if part != "moe_ffn")
     return (total + per_moe * parts.get("moe_ffn", 0)) / dense
 
 

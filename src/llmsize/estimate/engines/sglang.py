@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
-from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -53,6 +53,9 @@ SPEED = EngineSpeedProfile(
     step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.54, "gddr": 0.60},
+    # SGLang's layers run the same fused kernel sequence (sgl-kernel's fused_add_rmsnorm, silu_and_mul,
+    # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
+    layer_kernels=FUSED_LAYER_KERNELS,
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
 
 

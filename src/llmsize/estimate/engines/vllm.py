@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
-from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -224,6 +224,7 @@ SPEED_V0 = EngineSpeedProfile(
     step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.55, "gddr": 0.60},
+    layer_kernels=FUSED_LAYER_KERNELS,
     sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
 # The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
 # process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
