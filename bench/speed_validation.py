@@ -123,7 +123,12 @@ FINDINGS = (
     "72B Int4/AWQ rows (+30-57%) are the only transformers int4 rows whose GPU time exceeds the CPU's launch "
     "time (80 layers): they alone see the weight kernel's bandwidth, and transformers runs exllama v2 "
     "(auto-gptq) and AutoAWQ's GEMM, not Marlin; a per-engine kernel bandwidth would be the right shape, "
-    "but one model size cannot calibrate it without fitting these rows, so it is not added.",
+    "but one model size cannot calibrate it without fitting these rows, so it is not added. The "
+    "long-prompt transformers rows (+20 to +57% at 30,720 tokens, at every size, not only 72B) were checked "
+    "against transformers 4.46.0's flash-attention path: its unpad branch (_upad_input: a reshape copy and "
+    "a gather of the n_rep-expanded K/V) would add 4 n_rep bytes per cached byte, but "
+    "Qwen2Model._update_causal_mask returns no mask when the prompt has no padding, so decode calls "
+    "flash_attn_func on the repeat_kv output and the modelled 3 + 2 n_rep holds; they stay unexplained.",
     "Layer kinds in decode (hardware/plan.kv_read_curve): the KV read per step was the estimate's "
     "cache at the "
     "workload's context scaled linearly with the context. It is now exact per kind: full-attention blocks "
