@@ -26,8 +26,11 @@ LLAMA_APPLE = "https://github.com/ggml-org/llama.cpp/discussions/4167"
 
 def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str | None = None):  # type: ignore[no-untyped-def]
     spec = resolve(model)
-    # Qwen's vLLM tables ran 0.6.3's V0 engine: its own speed profile ("vllm-0.6"), vLLM's memory rules.
-    data = {"engine": "vllm" if engine in ("sglang", "vllm-0.6") else engine, "context": prompt + max(gen, 1),
+    # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
+    # ("vllm-0.6", "transformers-4"), the engines' memory rules.
+    memory = {"sglang": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers"}
+    memory_engine = memory.get(engine, engine)
+    data = {"engine": memory_engine, "context": prompt + max(gen, 1),
             "prompt_tokens": prompt}
     if quant:
         data["quant"] = quant
@@ -63,7 +66,7 @@ def test_llama_cpp_pp512(gpu: str, published: float, source: str) -> None:
     # The issue's own example: a bare roofline said ~2,900 tokens/s where 261 were measured.
     ("Qwen2.5-0.5B-Instruct-GPTQ-Int4", "A100-SXM-80GB", "vllm-0.6", 260.93),
     ("Qwen2.5-7B-Instruct", "A100-SXM-80GB", "vllm-0.6", 84.28),
-    ("Qwen2.5-7B-Instruct", "A100-SXM-80GB", "transformers", 40.38),
+    ("Qwen2.5-7B-Instruct", "A100-SXM-80GB", "transformers-4", 40.38),
 ])
 def test_qwen25_generate_speed_input_1(model: str, gpu: str, engine: str, published: float) -> None:
     # QWEN25: 2048 generated tokens after a 1-token prompt, batch 1.

@@ -132,3 +132,16 @@ def test_graph_engines_count_fused_moe_and_mla_kernels() -> None:
     dense_layers = spec.num_layers - routed
     expected = (dense_layers * (2 + 10 + 3) + routed * (2 + 10 + 7 + 4)) / 10
     assert resolve_constants(ds, h100).latency_layers == expected
+
+
+def test_transformers_reads_gqa_heads_in_place_since_5() -> None:
+    # transformers 4.46's decode expanded K/V with repeat_kv (n_rep copies written and read after the
+    # torch.cat); 5.x passes enable_gqa to SDPA or packs the query per KV head (sdpa_attention.py), so
+    # the cache is concatenated (2x) and read once (1x). Qwen2.5-72B: 64 query heads over 8 KV heads.
+    spec = resolve("Qwen2.5-72B-Instruct")
+    wl = Workload.model_validate({"engine": "transformers", "context": 8192})
+    now = speed_inputs(spec, wl, estimate(spec, wl), engine="transformers")
+    then = now.model_copy(update={"engine": "transformers-4"})
+    a100 = get_gpu("A100-SXM-80GB")
+    assert resolve_constants(now, a100).kv_traffic_factor == 3
+    assert resolve_constants(then, a100).kv_traffic_factor == 3 + 2 * 8

@@ -211,8 +211,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     kv_factor = 1.0
     if prof.kv_materialized:
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
-        # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte.
-        kv_factor = 3.0 + 2.0 * inputs.kv_groups
+        # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte. Without the copies (SDPA's
+        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3.
+        kv_factor = 3.0 + 2.0 * inputs.kv_groups if prof.kv_gqa_copies else 3.0
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     return SpeedConstants(
         engine=prof.engine,

@@ -47,6 +47,9 @@ class EngineSpeedProfile(BaseModel):
     kv_materialized: bool = Field(
         default=False, description="decode copies the KV cache each step (torch.cat) and expands GQA heads"
     )
+    kv_gqa_copies: bool = Field(
+        default=True, description="with kv_materialized: GQA heads are expanded (repeat_kv) before attention "
+        "at decode, n_rep copies written and read; False: attention reads the KV heads as they are")
     graphs: bool = Field(description="decode replays CUDA graphs (launch cost is off the critical path)")
     prefill_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / peak FLOP/s of a prefill, per device class"
