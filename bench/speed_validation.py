@@ -173,6 +173,14 @@ FINDINGS = (
     "the one query per KV head (use_gqa_in_sdpa, pack_gqa), so the cache is concatenated and read once "
     "(3x). The 4.x profile stays as 'transformers-4' for those rows; the current one keeps its step "
     "constants (no 5.x table to fit) with the 5.x KV traffic. The rows are unchanged.",
+    "2026 models on an RTX 4090 (llama.cpp, aayushgarg.dev, held out): the dense ones land within 2% "
+    "(Qwen3.5-27B, 48 Gated DeltaNet + 16 attention blocks: 44 vs ~45 t/s; Gemma-4-31B: 39 vs ~38), as "
+    "does gemma-3-4b on an RTX 3090 (+1 to +3%), but the MoE ones are 54-64% too fast (Qwen3.5-35B-A3B "
+    "223 vs ~136, Gemma-4-26B-A4B 207 vs ~135): ~70-85 us per routed layer beyond the model, where the "
+    "DGX Spark's MoE rows need ~9 us and its dense rows none. Neither a bandwidth share for expert GEMVs "
+    "(the Spark rows rule that out) nor the counted routing kernels (0.7 us each under CUDA graphs) "
+    "explains it; a per-expert-launch floor on fast GDDR parts would, but no table isolates it. Not "
+    "modelled: MoE decode on discrete CUDA cards is the largest open miss for this year's models.",
     "Graph engines count kernels too (estimate/engines/speed_profile.FUSED_LAYER_KERNELS, vLLM's and "
     "SGLang's fused sequence): a dense layer replays 10 kernels, a routed FFN 7 instead of the dense 3 "
     "(router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, moe_sum), MLA 10 "
