@@ -88,6 +88,8 @@ def kv_detail(
                 "pooled": f"one entry per {t.rate} tokens",
                 "pending": f"the tokens of the window of {t.rate} not yet pooled",
                 "after_first": "once, after the first window",
+                "blocks": f"one block id per {t.rate} tokens",
+                "window_blocks": f"the block ids of {t.rate} tokens its {t.window}-token window keeps",
             }.get(t.rule, t.rule)
             lines.append(f"{t.layers} layers x {float(t.bytes_per_token):g} B, {held}")
             continue

@@ -63,6 +63,12 @@ class EngineFigures(BaseModel):
         default=None, gt=0, description="vLLM: tokens per block of the full-attention groups, when unified "
         "page sizes make them longer than block_tokens (Gemma 4's global layers)"
     )
+    window_groups: tuple[tuple[int, int], ...] = Field(
+        default=(), description="vLLM: (block tokens, window) of each window-like group (DeepSeek V4's pool)"
+    )
+    concurrency_tokens: bool = Field(
+        default=False, description="vLLM: the log's token count is max concurrency x max_model_len (>= 0.21)"
+    )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
