@@ -58,8 +58,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines import vllm_dsv4
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -202,6 +202,7 @@ def mxfp4_backend_for(architecture: str, segment: str) -> str:
 # element. Releases up to ~0.11 sorted the fp32 logits in PyTorch for top-k/top-p (values, int64
 # indices and the radix-sort workspace, ~38 bytes per element).
 SAMPLER_BYTES = 14
+_RULE = {True: "blocks", False: "window_blocks"}  # kv_cache.KvTerm rules of a full / window group
 
 
 @dataclass(frozen=True)
@@ -394,7 +395,7 @@ class Vllm(BaseEngine):
         for g in plan.groups:
             counts[g] = counts.get(g, 0) + 1
         return tuple(
-            KvTerm(n, stride, g.window, rule="blocks" if g.window is None else "window_blocks", rate=g.block_tokens)
+            KvTerm(n, stride, g.window, rule=_RULE[g.window is None], rate=g.block_tokens)
             for g, n in counts.items()
         )
 
@@ -733,8 +734,8 @@ class Vllm(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         release = (
-            f"vLLM {vllm_dsv4.VLLM_RELEASES} (the release whose DeepSeek V4 layout is modelled; the rest as in "
-            f"{self.version})"
+            f"vLLM {vllm_dsv4.VLLM_RELEASES} (the release whose DeepSeek V4 layout is modelled; the rest "
+            f"as in {self.version})"
             if spec.compressed is not None
             else f"{self.describe()} (the release whose allocation rules are modelled)"
         )

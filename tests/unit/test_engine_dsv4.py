@@ -1,0 +1,118 @@
+"""DeepSeek V4 in the serving engines: each engine's own cache layout, written out by hand.
+
+Expected values are the engines' arithmetic from the source each module cites (vLLM
+deepseek_v4_attention.py, deepseek_compressor.py, sparse_swa.py, kv_cache_interface.py,
+kv_cache_utils.py; llama.cpp llama-kv-cache-dsv4.cpp), not numbers read back from llmsize.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import llmsize.cli
+from llmsize.errors import BadInputError
+from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import engine_for
+from llmsize.estimate.engines import vllm_dsv4 as v4
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.gpus import get_gpu
+from llmsize.specs.resolve import resolve
+from llmsize.units import GIB
+
+FLASH = "DeepSeek-V4-Flash"  # 43 layers: 2 sliding-only, 21 CSA (ratio 4), 20 HCA (ratio 128)
+PRO = "DeepSeek-V4-Pro"  # 61 layers: 30 CSA, 31 HCA
+
+
+# ------------------------------------------------------------------------------------------- vLLM
+
+
+def test_vllm_page_sizes_follow_the_fp8_ds_mla_and_state_layouts() -> None:
+    spec = resolve(FLASH)
+    # head_bytes: 448 fp8 NoPE + 64 x 2 bf16 RoPE + 448 // 64 scale bytes + 1 pad
+    assert v4.entry_bytes(spec) == 448 + 128 + 7 + 1 == 584
+    assert v4.indexer_entry_bytes(spec) == 128 + 4 == 132  # fp8 keys + one fp32 scale per 128
+    # pages rounded up to 576 B: a 256-token block holds 64 CSA / 2 HCA entries
+    assert v4.align(64 * 584) == 37_440 and v4.align(2 * 584) == 1_728 and v4.align(64 * 132) == 8_640
+    # compressor state, fp32 kv + score: CSA 4 tokens x 2 series x 512, HCA 8 tokens x 1 x 512,
+    # the indexer's compressor 4 x 2 x 128
+    assert v4.state_page_bytes(4, 512) == v4.align(4 * 2 * 2 * 512 * 4) == 32_832
+    assert v4.state_page_bytes(128, 512) == v4.align(8 * 2 * 1 * 512 * 4) == 32_832
+    assert v4.state_page_bytes(4, 128) == v4.align(4 * 2 * 2 * 128 * 4) == 8_640
+
+
+def test_vllm_packs_flash_into_five_groups_of_22_layer_tuples() -> None:
+    spec = resolve(FLASH)
+    plan = v4.layout(spec, range(spec.num_layers), 256)
+    # tuples per bucket: pooled 21 (C4 main / C4 indexer), window 43, CSA states 21, HCA states 20;
+    # padding per chunk size d: d=21 -> 0+20+0+1 = 21, d=22 -> 1+1+1+2 = 5, d=23 -> 2+3+2+3 = 10
+    assert v4.approximate_gcd([21, 43, 21, 20], lower_bound=21) == 22
+    assert plan.page_sizes == (1_728, 8_640, 37_440) and plan.tuples == 22
+    assert plan.stride_bytes == 22 * (37_440 + 8_640 + 1_728) == 1_051_776
+    assert sorted((g.block_tokens, g.window or 0) for g in plan.groups) == [
+        (4, 8), (8, 128), (64, 128), (64, 128), (256, 0)
+    ]
+    # one request of 30,000 tokens, 16,384 batched: cdiv(30000, 256) + 2 x (cdiv(127 + 16384, 64) + 1)
+    # + (cdiv(7 + 16384, 4) + 1) + (cdiv(127 + 16384, 8) + 1)
+    assert plan.blocks_per_request(30_000, 16_384) == 118 + 2 * 259 + 4_099 + 2_065 == 6_800
+
+
+def test_vllm_packs_pro_into_31_layer_tuples() -> None:
+    spec = resolve(PRO)
+    plan = v4.layout(spec, range(spec.num_layers), 256)
+    # pooled 30 C4 / 30 indexer / 31 C128 -> 31 tuples; windows 61, CSA states 30, HCA states 31
+    assert v4.approximate_gcd([31, 61, 30, 31], lower_bound=31) == 31
+    assert plan.stride_bytes == 31 * 47_808 == 1_482_048 and len(plan.groups) == 5
+
+
+def test_vllm_flash_reproduces_the_published_refusal() -> None:
+    """vllm-project/vllm#44376 (vLLM 0.22, DeepSeek-V4-Flash, 2 x GH200, TP 2, max_model_len 30,000,
+    block_size 256, kv_cache_dtype fp8, the LLM class: 16,384 batched tokens on a >= 70 GiB GPU):
+    "To serve at least one request with the model's max seq len (30000), (6.66 GiB KV cache is
+    needed, which is larger than the available KV cache memory (5.44 GiB). Based on the available
+    memory, the estimated maximum model length is 13528."."""
+    wl = Workload(engine="vllm", tp=2, num_gpus=2, context=30_000, max_num_batched_tokens=16_384,
+                  kv_cache_memory=int(5.441 * GIB))
+    est = estimate(resolve(FLASH), wl)
+    budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
+    assert budget.reason is not None and "6.66 GiB of KV cache" in budget.reason
+    assert budget.max_context == 13_528
+
+
+def test_vllm_v4_cache_is_blocks_times_stride_per_request() -> None:
+    wl = Workload(engine="vllm", context=30_000, batch=2, max_num_batched_tokens=16_384)
+    est = estimate(resolve(FLASH), wl)
+    assert est.kv_cache_bytes == 2 * 6_800 * 1_051_776
+    f = est.engine_figures
+    assert f is not None and f.kv_page_bytes == 1_051_776 and f.blocks_per_request == 6_800
+    wl = wl.model_copy(update={"kv_cache_memory": 100 * GIB, "batch": 1})
+    budget = engine_for(wl).budget(estimate(resolve(FLASH), wl), get_gpu("h200").visible_memory_bytes, wl)
+    blocks = 100 * GIB // 1_051_776
+    # the releases that run V4 print max concurrency x max_model_len (kv_cache_utils._report_kv_cache_config)
+    assert f"GPU KV cache size: {int(blocks / 6_800 * 30_000):,} tokens" in budget.lines
+    assert "Using DeepSeek's fp8_ds_mla KV cache format." in budget.lines
+
+
+@given(batch=st.integers(1, 64), context=st.integers(1, 1 << 20))
+def test_vllm_v4_cache_is_linear_in_the_batch(batch: int, context: int) -> None:
+    spec = resolve(FLASH)
+    one = estimate(spec, Workload(engine="vllm", context=context)).kv_cache_bytes
+    assert estimate(spec, Workload(engine="vllm", context=context, batch=batch)).kv_cache_bytes == batch * one
+
+
+def test_vllm_v4_defaults_to_fp8_and_refuses_other_cache_types() -> None:
+    est = estimate(resolve(FLASH), Workload(engine="vllm", context=4096))
+    assert any("KV cache in fp8" in a for a in est.assumptions)
+    with pytest.raises(BadInputError, match="fp8 cache only"):
+        estimate(resolve(FLASH), Workload(engine="vllm", kv_dtype="bf16"))
+    with pytest.raises(BadInputError, match="block-size 128"):
+        estimate(resolve(FLASH), Workload(engine="vllm", block_size=128))
+
+
+def test_v4_on_vllm_is_estimated_from_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", FLASH, "--engine", "vllm", "--context", "8192", "--format", "json"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert '"kv_cache": ' in out and "fp8_ds_mla" in out
