@@ -116,3 +116,43 @@ def test_v4_on_vllm_is_estimated_from_the_cli(capsys: pytest.CaptureFixture[str]
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert '"kv_cache": ' in out and "fp8_ds_mla" in out
+
+
+# -------------------------------------------------------------------------------------- llama.cpp
+
+
+def test_llama_cpp_reproduces_the_published_dsv4_cache_lines() -> None:
+    """llama.cpp#27680 (DeepSeek-V4-Flash-0731, the Flash architecture: "model params = 284.33 B";
+    n_ctx_seq 64,000, one sequence, bf16 cache; its 4,352 SWA cells = GGML_PAD(128 + 4,096, 256), an
+    n_ubatch of 4,096): "llama_kv_cache: size = 182.75 MiB ( 4352 cells, 43 layers, 1/1 seqs)",
+    "csa ratio = 4, state = 8 x 1024, streams = 1, rs_seq = 0, layers = 21, size = 1.31 MiB",
+    "hca ratio = 128, state = 128 x 512, ... layers = 20, size = 10.00 MiB",
+    "lid ratio = 4, state = 8 x 256, ... layers = 21, size = 0.33 MiB"."""
+    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=64_000, kv_dtype="bf16", ubatch=4096,
+                  n_batch=4096)
+    est = estimate(resolve(FLASH), wl)
+    f = est.engine_figures
+    assert f is not None
+    text = "\n".join(f.lines)
+    assert "size =   182.75 MiB (  4352 cells,  43 layers, 1/1 seqs)" in text
+    assert "csa ratio = 4, state = 8 x 1024, streams = 1, rs_seq = 0, layers = 21, size =    1.31 MiB" in text
+    assert "hca ratio = 128, state = 128 x 512, streams = 1, rs_seq = 0, layers = 20, size =   10.00 MiB" in text
+    assert "lid ratio = 4, state = 8 x 256, streams = 1, rs_seq = 0, layers = 21, size =    0.33 MiB" in text
+    # the compressed caches by hand: GGML_PAD(cdiv(64000, 4), 256) = 16,128 cells of 512 (CSA) and 128
+    # (indexer) bf16 keys on 21 layers, GGML_PAD(cdiv(64000, 128), 256) = 512 cells on 20 layers
+    raw, csa, hca, lid = 4352 * 43 * 1024, 16_128 * 21 * 1024, 512 * 20 * 1024, 16_128 * 21 * 256
+    states = 21 * (2 * 8 * 1024 * 4 + 2 * 8 * 256 * 4) + 20 * 2 * 128 * 512 * 4
+    assert est.kv_cache_bytes == raw + csa + hca + lid + states
+
+
+def test_llama_cpp_keeps_one_dsv4_stream_per_sequence() -> None:
+    # unified_raw / unified_compressed are false: two sequences get two streams of n_ctx_seq cells
+    spec = resolve(FLASH)
+    one = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M", context=32_768)).kv_cache_bytes
+    two = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M", context=32_768, batch=2)).kv_cache_bytes
+    assert two == 2 * one
+
+
+def test_ollama_has_no_deepseek4_engine() -> None:
+    with pytest.raises(BadInputError, match="no deepseek4 model"):
+        estimate(resolve(FLASH), Workload(engine="ollama"))

@@ -72,7 +72,7 @@ class KvTerm:
 
 
 # Term rules whose held positions grow with the context without bound (one per `rate` tokens).
-GROWING_RULES = frozenset({"pooled", "blocks"})
+GROWING_RULES = frozenset({"pooled", "blocks", "dsv4_pool"})
 
 
 def cache_kv_heads(spec: ModelSpec, engine: EngineLike) -> int:
@@ -183,7 +183,7 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
             total = total + term.layers * term.state_bytes * batch
             continue
         if term.rule != "window":
-            held = eng.pooled_held(term.rule, term.rate, tokens, prefill, term.window)
+            held = eng.pooled_held(term.rule, term.rate, tokens, prefill, term.window, batch)
         else:
             held = eng.tokens_held(term.window, tokens, prefill, batch)
         seqs = eng.sequences(batch)

@@ -92,7 +92,7 @@ class EngineModel(Protocol):
         self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
     ) -> tuple[KvTerm, ...] | None: ...
     def pooled_held(
-        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
     ) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
@@ -313,9 +313,12 @@ class BaseEngine:
         del spec, layers, element
         return None
 
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None) -> Any:
-        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens."""
-        del prefill, window
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
+        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens
+        (`batch` for engines whose `sequences` is 1 but keep a stream per sequence)."""
+        del prefill, window, batch
         if rule != "pooled":
             raise BadInputError(f"{self.label or self.engine} has no {rule!r} cache term")
         return tokens // rate

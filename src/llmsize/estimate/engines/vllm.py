@@ -399,7 +399,9 @@ class Vllm(BaseEngine):
             for g, n in counts.items()
         )
 
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None) -> Any:
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
         """Block ids one request holds (FullAttentionSpec / SlidingWindowSpec `max_memory_usage_bytes`
         over the page): the whole context, or window - 1 + the batched tokens of one step, + 1."""
         if rule == "blocks":
@@ -407,7 +409,7 @@ class Vllm(BaseEngine):
         if rule == "window_blocks" and window is not None:
             held = np.minimum(window - 1 + self.batched_tokens(), tokens)
             return -(-held // rate) + 1
-        return super().pooled_held(rule, rate, tokens, prefill, window)
+        return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
     def groups(
         self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
