@@ -51,7 +51,11 @@ def test_vllm_packs_flash_into_five_groups_of_22_layer_tuples() -> None:
     assert plan.page_sizes == (1_728, 8_640, 37_440) and plan.tuples == 22
     assert plan.stride_bytes == 22 * (37_440 + 8_640 + 1_728) == 1_051_776
     assert sorted((g.block_tokens, g.window or 0) for g in plan.groups) == [
-        (4, 8), (8, 128), (64, 128), (64, 128), (256, 0)
+        (4, 8),
+        (8, 128),
+        (64, 128),
+        (64, 128),
+        (256, 0),
     ]
     # one request of 30,000 tokens, 16,384 batched: cdiv(30000, 256) + 2 x (cdiv(127 + 16384, 64) + 1)
     # + (cdiv(7 + 16384, 4) + 1) + (cdiv(127 + 16384, 8) + 1)
@@ -72,8 +76,14 @@ def test_vllm_flash_reproduces_the_published_refusal() -> None:
     "To serve at least one request with the model's max seq len (30000), (6.66 GiB KV cache is
     needed, which is larger than the available KV cache memory (5.44 GiB). Based on the available
     memory, the estimated maximum model length is 13528."."""
-    wl = Workload(engine="vllm", tp=2, num_gpus=2, context=30_000, max_num_batched_tokens=16_384,
-                  kv_cache_memory=int(5.441 * GIB))
+    wl = Workload(
+        engine="vllm",
+        tp=2,
+        num_gpus=2,
+        context=30_000,
+        max_num_batched_tokens=16_384,
+        kv_cache_memory=int(5.441 * GIB),
+    )
     est = estimate(resolve(FLASH), wl)
     budget = engine_for(wl).budget(est, get_gpu("h100").visible_memory_bytes, wl)
     assert budget.reason is not None and "6.66 GiB of KV cache" in budget.reason
@@ -128,15 +138,18 @@ def test_llama_cpp_reproduces_the_published_dsv4_cache_lines() -> None:
     "csa ratio = 4, state = 8 x 1024, streams = 1, rs_seq = 0, layers = 21, size = 1.31 MiB",
     "hca ratio = 128, state = 128 x 512, ... layers = 20, size = 10.00 MiB",
     "lid ratio = 4, state = 8 x 256, ... layers = 21, size = 0.33 MiB"."""
-    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=64_000, kv_dtype="bf16", ubatch=4096,
-                  n_batch=4096)
+    wl = Workload(
+        engine="llama.cpp", quant="Q4_K_M", context=64_000, kv_dtype="bf16", ubatch=4096, n_batch=4096
+    )
     est = estimate(resolve(FLASH), wl)
     f = est.engine_figures
     assert f is not None
     text = "\n".join(f.lines)
     assert "size =   182.75 MiB (  4352 cells,  43 layers, 1/1 seqs)" in text
     assert "csa ratio = 4, state = 8 x 1024, streams = 1, rs_seq = 0, layers = 21, size =    1.31 MiB" in text
-    assert "hca ratio = 128, state = 128 x 512, streams = 1, rs_seq = 0, layers = 20, size =   10.00 MiB" in text
+    assert (
+        "hca ratio = 128, state = 128 x 512, streams = 1, rs_seq = 0, layers = 20, size =   10.00 MiB" in text
+    )
     assert "lid ratio = 4, state = 8 x 256, streams = 1, rs_seq = 0, layers = 21, size =    0.33 MiB" in text
     # the compressed caches by hand: GGML_PAD(cdiv(64000, 4), 256) = 16,128 cells of 512 (CSA) and 128
     # (indexer) bf16 keys on 21 layers, GGML_PAD(cdiv(64000, 128), 256) = 512 cells on 20 layers

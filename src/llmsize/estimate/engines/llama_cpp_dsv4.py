@@ -87,7 +87,12 @@ def pool_cells(kv_size: int, rate: int) -> int:
 
 
 def lines(
-    spec: ModelSpec, layers: tuple[int, ...], element: Fraction, ggml_type: str, kv_size: int, seqs: int,
+    spec: ModelSpec,
+    layers: tuple[int, ...],
+    element: Fraction,
+    ggml_type: str,
+    kv_size: int,
+    seqs: int,
     ubatch: int,
 ) -> tuple[str, ...]:
     """The cache lines llama.cpp logs for these caches (llama_kv_cache / llama_dsv4_comp_state)."""
