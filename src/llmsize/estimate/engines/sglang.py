@@ -69,9 +69,16 @@ class Sglang(BaseEngine):
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
     # SGLang derives DeepseekV4ForCausalLM as a hybrid SWA model with compressed attention pools
-    # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention).
+    # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention) and gives it its own
+    # pool, python/sglang/srt/mem_cache/deepseek_v4_memory_pool.py `DeepSeekV4TokenToKVPool`: a SWA
+    # pool and C4 / C128 pools of 584-byte rows in 576-aligned pages (`DeepSeekV4SingleKVPool`), an
+    # indexer pool (`DeepSeekV4IndexerPool`, 132 B per compressed token) and compressor-state rings
+    # (`get_compress_state_ring_size`: 8 / 128 rows, 16 / 256 with speculative decoding). How the
+    # model runner splits the budget between those pools (swa_size, c4_size, c128_size) is not
+    # modelled here (issue 10): refused rather than guessed.
     compressed_kv_support: ClassVar[str] = (
-        "SGLang runs it with sliding-window and compressed pools of its own"
+        "SGLang runs it with its own DeepSeekV4TokenToKVPool (SWA, C4/C128, indexer and state pools) "
+        "whose sizing llmsize does not model yet; --engine vllm or llama.cpp model theirs"
     )
     # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py; fp4_e2m1 after 0.4.6)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
