@@ -294,7 +294,7 @@ class BaseEngine:
         raise BadInputError(
             f"llmsize does not model how {self.label or self.engine} pages DeepSeek V4's compressed KV "
             f"cache (sliding window + pooled entries + indexer keys){runs}",
-            hint="use --engine transformers, whose cache layout is modelled",
+            hint="use --engine transformers, vllm or llama.cpp, whose layouts of it are modelled",
         )
 
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]:

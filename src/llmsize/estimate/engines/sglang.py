@@ -78,7 +78,7 @@ class Sglang(BaseEngine):
     # modelled here (issue 10): refused rather than guessed.
     compressed_kv_support: ClassVar[str] = (
         "SGLang runs it with its own DeepSeekV4TokenToKVPool (SWA, C4/C128, indexer and state pools) "
-        "whose sizing llmsize does not model yet; --engine vllm or llama.cpp model theirs"
+        "whose sizing llmsize does not model yet"
     )
     # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py; fp4_e2m1 after 0.4.6)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
