@@ -224,6 +224,13 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: EngineLike) -> str:
     """One line: the per-token formula of this model's cache."""
     if spec.compressed is not None:
         c = spec.compressed
+        eng = _eng(engine)
+        if eng.compressed_layout(spec, tuple(range(spec.num_layers)), Fraction(1)) is not None:
+            return (
+                f"DeepSeek V4 as {eng.label or eng.engine} allocates it: a {spec.sliding_window}-token "
+                f"window per layer, CSA / HCA pooled entries (one per {c.csa_rate} / {c.hca_rate} tokens), "
+                "CSA indexer keys and the compressors' running state, in the engine's own pages"
+            )
         return (
             f"per layer: a {spec.sliding_window}-token window of one shared key/value x head_dim, plus on "
             f"CSA / HCA layers one pooled entry per {c.csa_rate} / {c.hca_rate} tokens (CSA: + indexer key) "
