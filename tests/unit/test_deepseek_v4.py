@@ -182,7 +182,7 @@ def test_pooled_cache_grows_by_one_entry_per_rate_tokens_after_the_window(tokens
     assert b - a == batch * (HCA_RATE * (HD + IHD) + CSA_RATE * HD) * 2
 
 
-@pytest.mark.parametrize("engine", [Engine.SGLANG, Engine.OLLAMA])
+@pytest.mark.parametrize("engine", [Engine.OLLAMA])
 def test_engines_whose_v4_cache_layout_is_not_modelled_refuse(engine: Engine) -> None:
     s = spec(v4())
     with pytest.raises(BadInputError, match="DeepSeek V4's compressed KV cache"):

@@ -169,3 +169,49 @@ def test_llama_cpp_keeps_one_dsv4_stream_per_sequence() -> None:
 def test_ollama_has_no_deepseek4_engine() -> None:
     with pytest.raises(BadInputError, match="no deepseek4 model"):
         estimate(resolve(FLASH), Workload(engine="ollama"))
+
+
+# ----------------------------------------------------------------------------------------- SGLang
+
+
+def test_sglang_bytes_per_full_token_by_hand() -> None:
+    """DSv4MemoryCalculator.get_bytes_per_full_token for DeepSeek-V4-Flash (43 layers: 21 CSA, 20 HCA;
+    584-byte rows, 132-byte indexer keys, fp32 states, window 128, swa_full_tokens_ratio 0.1)."""
+    from fractions import Fraction
+
+    from llmsize.estimate.engines import sglang_dsv4
+
+    spec = resolve(FLASH)
+    swa = Fraction(1, 10)
+    expected = (
+        swa * 584 * 43  # SWA rows on every layer
+        + Fraction(584, 4) * 21  # CSA rows
+        + Fraction(584, 128) * 20  # HCA rows
+        + Fraction(132, 4) * 21  # indexer keys
+        + swa * Fraction(8, 128) * (2 * 2 * 512 * 4) * 21  # CSA compressor state, ring of 8
+        + swa * Fraction(128, 128) * (2 * 512 * 4) * 20  # HCA compressor state, ring of 128
+        + swa * Fraction(8, 128) * (2 * 2 * 128 * 4) * 21  # indexer compressor state
+    )
+    assert sglang_dsv4.bytes_per_full_token(spec, range(spec.num_layers)) == expected
+    assert float(expected) == pytest.approx(15_897.45)
+    # full_token = int(available / bytes_per_full_token) rounded down to the 256-token page
+    assert sglang_dsv4.full_tokens(10 * GIB, expected) == int(10 * GIB / expected) // 256 * 256
+
+
+def test_sglang_v4_pool_and_log_lines() -> None:
+    wl = Workload(engine="sglang", tp=4, num_gpus=4, context=65_536)
+    est = estimate(resolve(FLASH), wl)
+    f = est.engine_figures
+    assert f is not None and f.kv_token_bytes == pytest.approx(15_897.45)
+    budget = engine_for(wl).budget(est, get_gpu("h200").visible_memory_bytes, wl)
+    assert budget.kv_tokens is not None and budget.kv_tokens % 256 == 0
+    pool = budget.kv_pool_bytes or 0
+    assert budget.kv_tokens == int(pool / f.kv_token_bytes) // 256 * 256
+    assert any(
+        line.startswith("DSv4 memory calculation: bytes_per_full_token=15897.45") for line in budget.lines
+    )
+    assert any("max_running_requests=256" in line for line in budget.lines)  # V4's default
+    # the estimate's cache: every token of the request at bytes_per_full_token
+    assert est.kv_cache_bytes == -(-65_536 * 1_589_745 // 100)
+    with pytest.raises(BadInputError, match="fp8 rows"):
+        estimate(resolve(FLASH), Workload(engine="sglang", kv_dtype="bf16"))

@@ -66,6 +66,9 @@ class EngineFigures(BaseModel):
     window_groups: tuple[tuple[int, int], ...] = Field(
         default=(), description="vLLM: (block tokens, window) of each window-like group (DeepSeek V4's pool)"
     )
+    kv_token_bytes: float | None = Field(
+        default=None, description="SGLang DeepSeek V4: bytes_per_full_token, the pool cost of one token"
+    )
     concurrency_tokens: bool = Field(
         default=False, description="vLLM: the log's token count is max concurrency x max_model_len (>= 0.21)"
     )

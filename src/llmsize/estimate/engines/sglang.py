@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from llmsize.estimate.engines import sglang_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.resolved import Resolved
@@ -68,18 +72,8 @@ class Sglang(BaseEngine):
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
-    # SGLang derives DeepseekV4ForCausalLM as a hybrid SWA model with compressed attention pools
-    # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention) and gives it its own
-    # pool, python/sglang/srt/mem_cache/deepseek_v4_memory_pool.py `DeepSeekV4TokenToKVPool`: a SWA
-    # pool and C4 / C128 pools of 584-byte rows in 576-aligned pages (`DeepSeekV4SingleKVPool`), an
-    # indexer pool (`DeepSeekV4IndexerPool`, 132 B per compressed token) and compressor-state rings
-    # (`get_compress_state_ring_size`: 8 / 128 rows, 16 / 256 with speculative decoding). How the
-    # model runner splits the budget between those pools (swa_size, c4_size, c128_size) is not
-    # modelled here (issue 10): refused rather than guessed.
-    compressed_kv_support: ClassVar[str] = (
-        "SGLang runs it with its own DeepSeekV4TokenToKVPool (SWA, C4/C128, indexer and state pools) "
-        "whose sizing llmsize does not model yet"
-    )
+    # DeepSeek V4 (DeepseekV4ForCausalLM): DeepSeekV4TokenToKVPool sized by DSv4MemoryCalculator,
+    # sglang_dsv4.py.
     # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py; fp4_e2m1 after 0.4.6)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
     hf_phase_walk: ClassVar[bool] = False
@@ -107,6 +101,13 @@ class Sglang(BaseEngine):
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
+        if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                f"SGLang's DeepSeek V4 pool keeps fp8 rows (584 B each), not --kv-dtype {wl.kv_dtype}",
+                hint="use --kv-dtype fp8, or leave it out",
+            )
         if wl.mode.trains:
             from llmsize.errors import BadInputError
 
@@ -179,6 +180,22 @@ class Sglang(BaseEngine):
             driver="graph pool size with the batch sizes captured",
         )
 
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """DeepSeek V4's defaults (arg_groups/overrides.py): kv_cache_dtype auto becomes fp8_e4m3."""
+        if spec.compressed is not None and wl.kv_dtype is None:
+            return wl.model_copy(update={"kv_dtype": "fp8"})
+        return wl
+
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """DeepSeek V4: every token of a request costs bytes_per_full_token of the pools
+        (sglang_dsv4.py); the fp8 rows, fp8 indexer keys and fp32 states fix their own bytes."""
+        from llmsize.estimate.kv_cache import KvTerm
+
+        del element
+        return (KvTerm(1, sglang_dsv4.bytes_per_full_token(spec, layers), None),)
+
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
@@ -186,6 +203,19 @@ class Sglang(BaseEngine):
         from llmsize.estimate.result import EngineFigures
 
         layers = len(rs.busiest_stage.layers)
+        if spec.compressed is not None:
+            per_token = sglang_dsv4.bytes_per_full_token(spec, rs.busiest_stage.layers)
+            return EngineFigures(
+                engine=str(self.engine),
+                version=f"{self.version}; DeepSeek V4: {sglang_dsv4.RELEASE}",
+                device_weights_bytes=weights.device_bytes,
+                kv_page_bytes=-(-per_token.numerator // per_token.denominator),
+                kv_token_bytes=float(per_token),
+                block_tokens=sglang_dsv4.PAGE_TOKENS,
+                blocks_per_request=wl.context,
+                budget_fraction=self.mem_fraction(),
+                lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
+            )
         cell = int(kv_bytes_per_token_layer(spec, wl, rs.kv_dtype) * layers)
         return EngineFigures(
             engine=str(self.engine),
@@ -206,6 +236,13 @@ class Sglang(BaseEngine):
         start = total_bytes - CUDA_CONTEXT_BYTES
         pool = int(frac * start) - est.weights_bytes
         tokens = max(0, pool // f.kv_page_bytes)
+        dsv4: tuple[str, ...] = ()
+        if f.kv_token_bytes is not None:  # DeepSeek V4: DSv4MemoryCalculator.calculate_pool_sizes
+            tokens = max(0, int(pool / f.kv_token_bytes) // f.block_tokens * f.block_tokens)
+            dsv4 = (
+                f"DSv4 memory calculation: bytes_per_full_token={f.kv_token_bytes:.2f}, "
+                f"available_bytes={pool / GIB:.2f} GB, full_token={tokens}",
+            )
         concurrency = tokens / max(1, wl.context)
         outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
         reason = None
@@ -233,7 +270,8 @@ class Sglang(BaseEngine):
             else ()
         )
         held = min(wl.batch * wl.context, tokens) if capped else wl.batch * wl.context
-        need = est.weights_bytes + held * f.kv_page_bytes + outside + CUDA_CONTEXT_BYTES
+        cost = f.kv_token_bytes if f.kv_token_bytes is not None else f.kv_page_bytes
+        need = est.weights_bytes + int(held * cost) + outside + CUDA_CONTEXT_BYTES
         return Budget(
             usable_bytes=total_bytes,
             need_bytes=need,
@@ -244,19 +282,21 @@ class Sglang(BaseEngine):
             max_context=tokens,
             lines=(
                 *f.lines,
+                *dsv4,
                 f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
-                f"max_running_requests={self.max_running_requests(tokens, wl.context)}, "
+                f"max_running_requests={self.max_running_requests(tokens, wl.context, bool(dsv4))}, "
                 f"context_len={wl.context}",
                 *capped,
             ),
         )
 
-    def max_running_requests(self, tokens: int, context: int) -> int:
-        """min(max_total_num_tokens // 2 (or --max-num-seqs, SGLang's --max-running-requests), the
-        request pool: min(max(tokens / context x 512, 2048), 4096)) (tp_worker.py, model_runner.py
-        init_memory_pool)."""
+    def max_running_requests(self, tokens: int, context: int, dsv4: bool = False) -> int:
+        """min(max_total_num_tokens // 2 (or --max-num-seqs, SGLang's --max-running-requests; 256 for
+        DeepSeek V4), the request pool: min(max(tokens / context x 512, 2048), 4096)) (tp_worker.py,
+        model_runner.py init_memory_pool)."""
         pool = min(max(int(tokens / max(1, context) * 512), 2048), 4096)
-        asked = self.wl.max_num_seqs if self.wl.max_num_seqs is not None else tokens // 2
+        default = sglang_dsv4.MAX_RUNNING_REQUESTS if dsv4 else tokens // 2
+        asked = self.wl.max_num_seqs if self.wl.max_num_seqs is not None else default
         return max(0, min(asked, pool))
 
     def quant_options(self) -> tuple[str, ...]:
