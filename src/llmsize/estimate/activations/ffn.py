@@ -16,7 +16,12 @@ from llmsize.specs.models import ModelSpec
 # Models whose routed-expert weights are multiplied in fp32 (router computed in fp32):
 # modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router),
 # modeling_gemma4.py Gemma4TextRouter (softmax in fp32, top-k weights times per_expert_scale).
-_FP32_ROUTING = frozenset({"mixtral", "deepseek_v2", "deepseek_v3", "gpt_oss", "gemma4", "gemma4_text"})
+_FP32_ROUTING = frozenset(
+    {"mixtral", "deepseek_v2", "deepseek_v3", "glm4_moe", "glm4_moe_lite", "gpt_oss", "gemma4", "gemma4_text"}
+)
+# Routers computed as DeepSeek-V2/V3's: F.linear(x.float(), weight.float()), sigmoid/softmax, top-k in fp32
+# (modeling_glm4_moe.py Glm4MoeTopkRouter and modeling_glm4_moe_lite.py restate DeepseekV3TopkRouter).
+_FP32_ROUTER_INPUT = frozenset({"deepseek_v2", "deepseek_v3", "glm4_moe", "glm4_moe_lite"})
 # Models whose MLP activation is xIELU (transformers activations.py XIELUActivation): without the
 # optional `xielu` CUDA package transformers runs `_xielu_python`, a chain of elementwise ops.
 _PYTHON_XIELU = frozenset({"apertus"})
@@ -110,7 +115,7 @@ def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
     h, n_exp, k = spec.hidden_size, spec.num_experts, spec.num_experts_per_tok
     full = d.train and not d.lora
     held: list[_T] = []
-    if spec.model_type in ("deepseek_v2", "deepseek_v3"):
+    if spec.model_type in _FP32_ROUTER_INPUT:
         # modeling_deepseek_v2.py DeepseekV2TopkRouter: F.linear(x.float(), weight.float()).
         xf = w.op("router x fp32", d.T * h * 4, [x])
         w.tmp("router weight fp32", n_exp * h * 4)
