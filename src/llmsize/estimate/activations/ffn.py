@@ -17,11 +17,16 @@ from llmsize.specs.models import ModelSpec
 # modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router),
 # modeling_gemma4.py Gemma4TextRouter (softmax in fp32, top-k weights times per_expert_scale).
 _FP32_ROUTING = frozenset(
-    {"mixtral", "deepseek_v2", "deepseek_v3", "glm4_moe", "glm4_moe_lite", "gpt_oss", "gemma4", "gemma4_text"}
+    {
+        "mixtral", "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
+        "gpt_oss", "gemma4", "gemma4_text",
+    }
 )
 # Routers computed as DeepSeek-V2/V3's: F.linear(x.float(), weight.float()), sigmoid/softmax, top-k in fp32
-# (modeling_glm4_moe.py Glm4MoeTopkRouter and modeling_glm4_moe_lite.py restate DeepseekV3TopkRouter).
-_FP32_ROUTER_INPUT = frozenset({"deepseek_v2", "deepseek_v3", "glm4_moe", "glm4_moe_lite"})
+# (DeepseekV32, Glm4Moe, Glm4MoeLite and GlmMoeDsa TopkRouters restate DeepseekV3TopkRouter).
+_FP32_ROUTER_INPUT = frozenset(
+    {"deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa"}
+)
 # Models whose MLP activation is xIELU (transformers activations.py XIELUActivation): without the
 # optional `xielu` CUDA package transformers runs `_xielu_python`, a chain of elementwise ops.
 _PYTHON_XIELU = frozenset({"apertus"})
