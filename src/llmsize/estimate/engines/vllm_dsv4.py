@@ -26,6 +26,9 @@ block costs (sum of the pooled page sizes) x (largest per-page-size layer count 
 num_blocks = available // that stride. Checked: DeepSeek-V4-Flash at TP 2, max_model_len 30,000,
 16,384 batched tokens: "6.66 GiB KV cache is needed ... estimated maximum model length is 13528"
 at 5.44 GiB available (vllm-project/vllm#44376, vLLM 0.22).
+Later mains pack the groups at their dense widths instead (`_get_packed_kv_cache_layout`: the block
+stride is the widest group's sum of pages, 1,002,240 B for Flash, about 5% more blocks); no published
+log of those releases with its settings was found to check against, so 0.22's rule is the one modelled.
 Not modelled: the MTP layer's window cache (only with speculative decoding), the FP4 indexer cache
 (`use_fp4_indexer_cache` keeps the FP8 allocation), prefix-caching retention.
 """
