@@ -215,3 +215,29 @@ def test_sglang_v4_pool_and_log_lines() -> None:
     assert est.kv_cache_bytes == -(-65_536 * 1_589_745 // 100)
     with pytest.raises(BadInputError, match="fp8 rows"):
         estimate(resolve(FLASH), Workload(engine="sglang", kv_dtype="bf16"))
+
+
+@pytest.mark.parametrize(
+    ("engine", "extra", "needle"),
+    [
+        ("vllm", [], "one block id per 256 tokens"),
+        ("llama.cpp", ["--quant", "Q4_K_M"], "one cell per 4 tokens, padded to 256"),
+        ("sglang", [], "as SGLang allocates it"),
+    ],
+)
+def test_v4_explain_names_each_engines_layout(
+    engine: str, extra: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["explain", FLASH, "--engine", engine, "--context", "65536", *extra])
+    assert exc.value.code == 0
+    assert needle in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("engine", ["vllm", "sglang", "llama.cpp"])
+def test_v4_fit_sweeps_contexts_without_a_traceback(engine: str, capsys: pytest.CaptureFixture[str]) -> None:
+    extra = ["--quant", "Q4_K_M"] if engine == "llama.cpp" else []
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["fit", FLASH, "--engine", engine, "--gpu", "H200", "--num-gpus", "4", *extra])
+    assert exc.value.code in (0, 3)
+    assert "Traceback" not in capsys.readouterr().err
