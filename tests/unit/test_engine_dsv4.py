@@ -174,45 +174,45 @@ def test_ollama_has_no_deepseek4_engine() -> None:
 # ----------------------------------------------------------------------------------------- SGLang
 
 
-def test_sglang_bytes_per_full_token_by_hand() -> None:
-    """DSv4MemoryCalculator.get_bytes_per_full_token for DeepSeek-V4-Flash (43 layers: 21 CSA, 20 HCA;
-    584-byte rows, 132-byte indexer keys, fp32 states, window 128, swa_full_tokens_ratio 0.1)."""
+def test_sglang_dsv4_pool_plan_by_hand() -> None:
+    """SGLang 0.5.23 DSV4PoolConfigurator for DeepSeek-V4-Flash (43 layers: 21 CSA, 20 HCA) with V4's
+    defaults (page 256, 256 requests, radix cache, chunked prefill 8192): every figure written out."""
     from fractions import Fraction
 
     from llmsize.estimate.engines import sglang_dsv4
 
     spec = resolve(FLASH)
-    swa = Fraction(1, 10)
-    expected = (
-        swa * 584 * 43  # SWA rows on every layer
-        + Fraction(584, 4) * 21  # CSA rows
-        + Fraction(584, 128) * 20  # HCA rows
-        + Fraction(132, 4) * 21  # indexer keys
-        + swa * Fraction(8, 128) * (2 * 2 * 512 * 4) * 21  # CSA compressor state, ring of 8
-        + swa * Fraction(128, 128) * (2 * 512 * 4) * 20  # HCA compressor state, ring of 128
-        + swa * Fraction(8, 128) * (2 * 2 * 128 * 4) * 21  # indexer compressor state
-    )
-    assert sglang_dsv4.bytes_per_full_token(spec, range(spec.num_layers)) == expected
-    assert float(expected) == pytest.approx(15_897.45)
-    # full_token = int(available / bytes_per_full_token) rounded down to the 256-token page
-    assert sglang_dsv4.full_tokens(10 * GIB, expected) == int(10 * GIB / expected) // 256 * 256
+    # KVLayout.V4 pages: 256 x 584 -> 149,760 B (a multiple of 576), 64 x 584 -> 37,440, 2 x 584 -> 1,728
+    assert sglang_dsv4.paged_token_bytes() == Fraction(149_760, 256) == 585
+    assert sglang_dsv4.paged_token_bytes(4) == Fraction(37_440, 64) == 585
+    assert sglang_dsv4.paged_token_bytes(128) == Fraction(1_728, 2) == 864
+    p = sglang_dsv4.plan(spec, range(spec.num_layers), 8192, 256)
+    # full token: CSA (585 + 132) / 4, HCA 864 / 128
+    assert p.per_full_token == Fraction(585 + 132, 4) * 21 + Fraction(864, 128) * 20 == Fraction(389_925, 100)
+    # SWA slot: 585 B on every layer + the CSA compressor states (fp32 kv + score, 2 x 512 and 2 x 128)
+    # in a ring of 8 rows per 256-token page
+    assert p.per_swa_token == 585 * 43 + Fraction(8, 256) * (2 * 2 * 512 * 4 + 2 * 2 * 128 * 4) * 21
+    # cap mode: (128 + 128 + 256 + 256) x 256 requests + 2 x 8192 + 256, plus 1,024 tails x (128 + 256)
+    assert p.swa_tokens == -(-(768 * 256 + 2 * 8192 + 256 + 1024 * 384) // 256) * 256 == 606_464
+    # HCA state: (257 x 128 + 128 + 1) rows rounded to 128, 2 x 512 fp32 each, 20 layers
+    assert p.c128_state_bytes == 33_152 * 2 * 512 * 4 * 20
+    available = 80 * GIB
+    assert p.full_tokens(available) == int((available - p.fixed_bytes) / p.per_full_token) // 256 * 256
 
 
-def test_sglang_v4_pool_and_log_lines() -> None:
-    wl = Workload(engine="sglang", tp=4, num_gpus=4, context=65_536)
+def test_sglang_v4_budget_lines_and_cache() -> None:
+    wl = Workload(engine="sglang", tp=4, num_gpus=4, context=65_536, max_num_batched_tokens=8192)
     est = estimate(resolve(FLASH), wl)
     f = est.engine_figures
-    assert f is not None and f.kv_token_bytes == pytest.approx(15_897.45)
+    assert f is not None and f.kv_token_bytes == pytest.approx(3_899.25)
     budget = engine_for(wl).budget(est, get_gpu("h200").visible_memory_bytes, wl)
     assert budget.kv_tokens is not None and budget.kv_tokens % 256 == 0
-    pool = budget.kv_pool_bytes or 0
-    assert budget.kv_tokens == int(pool / f.kv_token_bytes) // 256 * 256
-    assert any(
-        line.startswith("DSv4 memory calculation: bytes_per_full_token=15897.45") for line in budget.lines
-    )
+    available = budget.kv_pool_bytes or 0
+    assert budget.kv_tokens == int((available - f.kv_fixed_bytes) / f.kv_token_bytes) // 256 * 256
+    assert any(line.startswith("DSV4 SWA sizing: mode=cap, swa_tokens=606464") for line in budget.lines)
     assert any("max_running_requests=256" in line for line in budget.lines)  # V4's default
     # the estimate's cache: every token of the request at bytes_per_full_token
-    assert est.kv_cache_bytes == -(-65_536 * 1_589_745 // 100)
+    assert est.kv_cache_bytes == -(-65_536 * 389_925 // 100)
     with pytest.raises(BadInputError, match="fp8 rows"):
         estimate(resolve(FLASH), Workload(engine="sglang", kv_dtype="bf16"))
 
