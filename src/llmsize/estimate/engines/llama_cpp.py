@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import llama_cpp_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import MIB, format_gib
 
 if TYPE_CHECKING:
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.resolved import Resolved
@@ -49,6 +51,8 @@ UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
 MASK_PAD = 64  # REFERENCE: ggml.h GGML_KQ_MASK_PAD 64: the mask's token rows are padded to 64
 F32 = 4
+# DeepSeek V4 (arch deepseek4) needs a build with src/llama-kv-cache-dsv4.cpp (ggml-org/llama.cpp#24162).
+DSV4_RELEASE = "builds with llama-kv-cache-dsv4.cpp (PR #24162, June 2026)"
 
 
 
@@ -94,8 +98,7 @@ class LlamaCpp(BaseEngine):
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
-    # ggml-org/llama.cpp src/models/deepseek4.cpp (arch deepseek4) builds its own compressor state.
-    compressed_kv_support: ClassVar[str] = "llama.cpp runs it as arch deepseek4 (src/models/deepseek4.cpp)"
+    # DeepSeek V4 (arch deepseek4): llama_kv_cache_dsv4's caches, llama_cpp_dsv4.py.
     # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})
     hf_phase_walk: ClassVar[bool] = False
@@ -132,6 +135,13 @@ class LlamaCpp(BaseEngine):
         if wl.mode.trains:
             raise BadInputError(
                 f"{self.label} runs inference only", hint="use --engine transformers to train"
+            )
+        c = spec.compressed
+        if c is not None and (c.csa_rate, c.hca_rate) != (llama_cpp_dsv4.CSA, llama_cpp_dsv4.HCA):
+            raise BadInputError(
+                f"{self.label} runs DeepSeek V4 with compression ratios 4 and 128 only (this config: "
+                f"{c.csa_rate} / {c.hca_rate}; DSV4_CSA_RATIO / DSV4_HCA_RATIO)",
+                hint="use --engine transformers for other ratios",
             )
         if wl.n_cpu_moe is not None and not spec.is_moe:
             raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
@@ -185,6 +195,25 @@ class LlamaCpp(BaseEngine):
     def sequences(self, batch: Any) -> Any:
         del batch
         return 1
+
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """DeepSeek V4's raw, compressed and indexer K caches and compressor states (llama_cpp_dsv4.py)."""
+        return llama_cpp_dsv4.terms(spec, layers, element)
+
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
+        """Cells of DeepSeek V4's per-sequence streams, `batch` streams of n_ctx_seq cells each: the raw
+        cache min(n_ctx_seq, GGML_PAD(n_swa + n_ubatch, 256)), a pooled one GGML_PAD(cdiv(n_ctx_seq,
+        rate), 256) (llama-kv-cache-dsv4.cpp)."""
+        kv_size = pad(tokens * batch, CELL_PAD) // batch
+        if rule == "dsv4_raw":
+            return np.minimum(kv_size, pad((window or 0) + self.ubatch(), CELL_PAD)) * batch
+        if rule == "dsv4_pool":
+            return pad(np.maximum(1, -(-kv_size // rate)), CELL_PAD) * batch
+        return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
     def kv_formula_tail(self) -> str:
         return ", allocated for the full context"
@@ -357,9 +386,17 @@ class LlamaCpp(BaseEngine):
         )
         # llama-kv-cache.cpp counts the layers it allocates: attention layers below
         # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers have none, spec.has_kv)
-        lines = (
+        kv_lines: tuple[str, ...] = (
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
             f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+        )
+        if spec.compressed is not None:
+            kv_lines = llama_cpp_dsv4.lines(
+                spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
+                cells // wl.batch, wl.batch, self.ubatch(),
+            )
+        lines = (
+            *kv_lines,
             *recurrent,
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
@@ -369,7 +406,7 @@ class LlamaCpp(BaseEngine):
         )
         return EngineFigures(
             engine=str(self.engine),
-            version=self.version,
+            version=self.version if spec.compressed is None else f"{self.version}; V4: {DSV4_RELEASE}",
             device_weights_bytes=weights.device_bytes,
             host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
             compute_buffer_bytes=device,

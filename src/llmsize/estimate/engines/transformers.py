@@ -154,12 +154,14 @@ class Transformers(BaseEngine):
             terms.append(KvTerm(1, rate * pooled * (element + 4), None, rule="after_first", rate=rate))
         return tuple(terms)
 
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any:
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
         if rule == "pending":
             return np.where(tokens > prefill, (tokens - 1) % rate + 1, prefill)
         if rule == "after_first":
             return np.where(tokens >= rate, 1, 0)
-        return super().pooled_held(rule, rate, tokens, prefill)
+        return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         del batch
