@@ -209,13 +209,30 @@ def gemma4() -> dict[str, Any]:
     assert entry is not None
     cfg: dict[str, Any] = copy.deepcopy(dict(entry.model.config))
     cfg["vision_config"].update(
-        {"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 4,
-         "head_dim": 16, "global_head_dim": 16, "intermediate_size": 240}
+        {
+            "num_hidden_layers": 2,
+            "hidden_size": 64,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 4,
+            "head_dim": 16,
+            "global_head_dim": 16,
+            "intermediate_size": 240,
+        }
     )
-    cfg["text_config"].update({"hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 2,
-                               "num_key_value_heads": 1, "num_global_key_value_heads": 1, "head_dim": 128,
-                               "global_head_dim": 128, "num_hidden_layers": 2, "vocab_size": 4096,
-                               "layer_types": ["sliding_attention", "full_attention"]})
+    cfg["text_config"].update(
+        {
+            "hidden_size": 256,
+            "intermediate_size": 512,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 1,
+            "num_global_key_value_heads": 1,
+            "head_dim": 128,
+            "global_head_dim": 128,
+            "num_hidden_layers": 2,
+            "vocab_size": 4096,
+            "layer_types": ["sliding_attention", "full_attention"],
+        }
+    )
     cfg.update({"image_token_id": 4000, "boi_token_id": 4001, "eoi_token_id": 4002, "audio_config": None})
     return cfg
 
