@@ -237,6 +237,53 @@ def gemma4() -> dict[str, Any]:
     return cfg
 
 
+def kimi_k25() -> dict[str, Any]:
+    """From the catalog's Kimi-K2.5 config.json, the DeepSeek-V3 decoder and MoonViT shrunk."""
+    import copy
+
+    from llmsize.specs import catalog
+
+    entry = catalog.get("Kimi-K2.5")
+    assert entry is not None
+    cfg: dict[str, Any] = copy.deepcopy(dict(entry.model.config))
+    cfg.pop("quantization_config", None)
+    cfg["text_config"].pop("quantization_config", None)
+    cfg["vision_config"].update(
+        {"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 240}
+    )
+    cfg["projection_hidden_size"] = 64
+    cfg["text_config"].update(
+        {
+            "hidden_size": 256,
+            "intermediate_size": 512,
+            "moe_intermediate_size": 64,
+            "num_hidden_layers": 2,
+            "first_k_dense_replace": 1,
+            "n_routed_experts": 4,
+            "num_experts_per_tok": 2,
+            "n_group": 1,
+            "topk_group": 1,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 4,
+            "q_lora_rank": 64,
+            "kv_lora_rank": 32,
+            "qk_nope_head_dim": 32,
+            "qk_rope_head_dim": 16,
+            "v_head_dim": 32,
+            "vocab_size": 4096,
+        }
+    )
+    cfg.update(
+        {
+            "image_token_id": 4000,
+            "video_token_id": 4001,
+            "vision_start_token_id": 4002,
+            "vision_end_token_id": 4003,
+        }
+    )
+    return cfg
+
+
 ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 1, (448, 448), "sdpa"),
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (280, 224), "sdpa"),
@@ -253,6 +300,7 @@ ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("mistral3 Pixtral (h64, i256)", mistral3, 2, (448, 336), "eager"),
     ("gemma3 SigLIP (h64, i240)", gemma3, 2, (224, 224), "eager"),
     ("gemma4 (h64, i240)", gemma4, 2, (640, 480), "sdpa"),
+    ("kimi_k25 MoonViT (h64, i240)", kimi_k25, 2, (448, 336), "sdpa"),
     ("gemma4 (h64, i240)", gemma4, 1, (1280, 720), "eager"),
 ]
 
@@ -271,7 +319,7 @@ def row(label: str, make: Any, images: int, size: tuple[int, int], attention: st
     config["dtype"] = config["text_config"]["dtype"] = "bfloat16"
     full = hf_config(config).to_dict()
     # Gemma 4's to_dict() adds per_layer_config, which llmsize refuses: its own config is complete
-    source = config if config.get("model_type") == "gemma4" else full
+    source = config if config.get("model_type") in ("gemma4", "kimi_k25") else full
     spec = spec_from_hf_config(
         source, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench")
     )

@@ -2,7 +2,8 @@
 
 - Tokens: the image processors' own sizing functions, run from the installed transformers source
   (smart_resize with the published pixel bounds, Llama 4 get_best_fit, Pixtral
-  get_resize_output_image_size) give the grid
+  get_resize_output_image_size, Gemma 4 get_aspect_ratio_preserving_size, Kimi K2.5 navit_resize)
+  give the grid
   llmsize derives; and the traced model's forward accepts llmsize's placeholder count (the wrapper's
   `get_placeholder_mask` raises when tokens and image features differ).
 - Memory: a tiny Qwen2.5-VL (RMSNorm, fp32 rotary, window + full attention blocks) and a tiny
@@ -90,6 +91,23 @@ def test_gemma4_size_follows_get_aspect_ratio_preserving_size(width: int, height
     assert (grid.height, grid.width) == (h, w)
     # image_processing_gemma4.py: num_soft_tokens_per_image = patches // pooling_kernel_size^2
     assert grid.features == (h // 16) * (w // 16) // 9
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_kimi_k25_size_follows_navit_resize(width: int, height: int) -> None:
+    fns = _processor_functions("kimi_k25/image_processing_kimi_k25", "navit_resize")
+    _, (h, w) = fns["navit_resize"](
+        height=height,
+        width=width,
+        patch_size=14,
+        merge_kernel_size=2,
+        max_patches=16384,
+        max_size_per_side=512,
+    )
+    grid = image_grid(_tower("Kimi-K2.5"), width, height)
+    assert (grid.height, grid.width) == (h, w)
+    # processing_kimi_k25.py replace_image_token: grid_h x grid_w // merge^2 <|media_pad|> tokens
+    assert grid.features == (h // 14) * (w // 14) // 4
 
 
 class _Size:

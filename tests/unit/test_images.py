@@ -192,3 +192,20 @@ def test_gemma4_soft_tokens_fill_the_patch_budget(width: int, height: int, featu
     grid = image_grid(_tower("gemma-4-31B-it"), width, height)
     assert (grid.features, grid.tokens) == (features, features + 2)  # <boi> ... <eoi>
     assert grid.patches == 2520  # the tower runs on the patches padded to the budget
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "features"),
+    [
+        # image_processing_kimi_k25.py navit_resize, patch 14, merge 2, max 16,384 patches and 512 a
+        # side: 1024 x 1024 has 73 x 73 = 5,329 patches, no scaling; padded to 28-px cells: 1036 a
+        # side, 74 x 74 patches / 4 = 1,369 tokens.
+        (1024, 1024, 1369),
+        # 4000 x 3000: 285 x 214 = 60,990 patches > 16,384: scale sqrt(16384 / 60990) = 0.5183 ->
+        # 2073 x 1554 px, padded to 2100 x 1568: 150 x 112 patches / 4 = 4,200 tokens.
+        (4000, 3000, 4200),
+    ],
+)
+def test_kimi_k25_tokens_follow_navit_resize(width: int, height: int, features: int) -> None:
+    grid = image_grid(_tower("Kimi-K2.5"), width, height)
+    assert (grid.features, grid.tokens) == (features, features)

@@ -145,6 +145,23 @@ def _gemma4(t: VisionTower, width: int, height: int) -> ImageGrid:
     return ImageGrid(w, h, 1, max_patches, features, features + 2)
 
 
+def _moonvit(t: VisionTower, width: int, height: int) -> ImageGrid:
+    """Kimi K2.5 (image_processing_kimi_k25.py `navit_resize`, processing_kimi_k25.py
+    `replace_image_token`): scaled down (never up, truncated) to at most max_patches patches and
+    max_side_patches a side, then padded to whole merge x patch cells; one <|media_pad|> per merge^2
+    patches (the chat template's media markers around them are not counted)."""
+    p = t.patch_size
+    count = max(1, height // p) * max(1, width // p)
+    side = t.max_side_patches * p
+    scale = min(1.0, math.sqrt(t.max_patches / count), side / height, side / width)
+    h, w = min(max(1, int(height * scale)), side), min(max(1, int(width * scale)), side)
+    cell = t.merge_size * p
+    h, w = h + (-h % cell), w + (-w % cell)
+    patches = (h // p) * (w // p)
+    features = patches // t.merge_size**2
+    return ImageGrid(w, h, 1, patches, features, features)
+
+
 def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
     """What one W x H image becomes for `tower` (tokens, patches)."""
     if width <= 0 or height <= 0:
@@ -157,6 +174,8 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
         return _llama4(tower, width, height)
     if tower.kind == "gemma4":
         return _gemma4(tower, width, height)
+    if tower.kind == "moonvit":
+        return _moonvit(tower, width, height)
     grid = _pixtral(tower, width, height)
     if not grid.features:  # scaled to fit the longest edge, the short side rounds down to 0 pixels
         raise BadInputError(
@@ -183,7 +202,7 @@ def tower_of(spec: ModelSpec) -> VisionTower:
             f"{spec.name} ({spec.model_type}): llmsize counts its vision tower's weights but does not "
             "model image inputs for it yet",
             hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 4, Llama 4, "
-            "Mistral 3",
+            "Mistral 3, Kimi K2.5",
         )
     raise BadInputError(
         f"{spec.name} has no vision tower: it takes text only, so --images does not apply",

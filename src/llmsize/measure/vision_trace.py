@@ -86,6 +86,11 @@ def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tupl
         out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
         # the processor marks each placeholder 1 (image) for the multimodal rotary positions
         out["mm_token_type_ids"] = (ids == token).int()
+    elif tower.kind == "moonvit":  # patches of 3 x 14 x 14, in the model dtype (no cast before the conv)
+        gh, gw = grid.height // tower.patch_size, grid.width // tower.patch_size
+        side = tower.patch_size
+        out["pixel_values"] = torch.randn(images * gh * gw, 3, side, side, dtype=model.dtype)
+        out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
     elif tower.kind == "gemma4":  # patches padded to the budget, (-1, -1) positions for padding
         per = 3 * tower.patch_size**2
         out["pixel_values"] = torch.randn(images, grid.patches, per, dtype=torch.float32)

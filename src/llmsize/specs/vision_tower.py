@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.errors import ConfigError
 
-TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4"]
+TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit"]
 
 # REFERENCE: the processors' pixel bounds as the published checkpoints configure them
 # (preprocessor_config.json, loaded by AutoProcessor.from_pretrained):
@@ -28,6 +28,10 @@ QWEN3_VL_PIXELS = (65_536, 16_777_216)
 # REFERENCE: transformers 5.23 image_processing_llama4.py Llama4ImageProcessor: size 336 x 336
 # tiles, max_patches = 16 tiles per image, resize_to_max_canvas False.
 LLAMA4_MAX_TILES = 16
+# REFERENCE: transformers 5.23 image_processing_kimi_k25.py Kimi_K25ImageProcessor: max_patches
+# 16384 and size max_height = max_width = 512 patches a side.
+MOONVIT_MAX_PATCHES = 16_384
+MOONVIT_MAX_SIDE_PATCHES = 512
 
 
 class VisionTower(BaseModel):
@@ -65,6 +69,8 @@ class VisionTower(BaseModel):
     min_pixels: int = Field(default=0, ge=0, description="Qwen smart_resize lower bound")
     max_pixels: int = Field(default=0, ge=0, description="Qwen smart_resize upper bound")
     max_tiles: int = Field(default=0, ge=0, description="Llama 4 tiles per image")
+    max_patches: int = Field(default=0, ge=0, description="MoonViT (Kimi K2.5) patches per image")
+    max_side_patches: int = Field(default=0, ge=0, description="MoonViT patches a side")
     out_hidden_size: int = Field(gt=0, description="width of one image token handed to the decoder")
     deepstack_layers: int = Field(default=0, ge=0, description="Qwen3-VL deepstack mergers")
 
@@ -189,6 +195,28 @@ def _gemma4(config: Mapping[str, Any]) -> VisionTower:
     )
 
 
+def _moonvit(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    kernel = v.get("merge_kernel_size") or [2, 2]
+    if not (isinstance(kernel, list | tuple) and len(kernel) == 2 and kernel[0] == kernel[1]):
+        raise ConfigError(f"config.json (kimi_k25): merge_kernel_size must be a square pair, not {kernel!r}")
+    # configuration_kimi_k25.py Kimi_K25VisionConfig defaults
+    return VisionTower(
+        kind="moonvit",
+        depth=_int(v, "num_hidden_layers", 27, "kimi_k25"),
+        hidden_size=_int(v, "hidden_size", 1152, "kimi_k25"),
+        num_heads=_int(v, "num_attention_heads", 16, "kimi_k25"),
+        intermediate_size=_int(v, "intermediate_size", 4304, "kimi_k25"),
+        gated_mlp=False,
+        patch_size=_int(v, "patch_size", 14, "kimi_k25"),
+        merge_size=_int({"k": kernel[0]}, "k", None, "kimi_k25"),
+        max_patches=MOONVIT_MAX_PATCHES,
+        max_side_patches=MOONVIT_MAX_SIDE_PATCHES,
+        out_hidden_size=_int(text, "hidden_size", None, "kimi_k25"),
+    )
+
+
 def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> VisionTower | None:
     """The tower of a vision-language config.json, or None (text-only, or a tower not modelled yet)."""
     if not isinstance(config.get("vision_config"), Mapping):
@@ -203,8 +231,10 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
         return _pixtral(config)
     if model_type == "gemma4":
         return _gemma4(config)
+    if model_type == "kimi_k25":
+        return _moonvit(config)
     return None
 
 
 # Wrappers whose config has a vision tower that image inputs do not model yet (their weights count).
-UNMODELLED_TOWERS: frozenset[str] = frozenset({"gemma3n", "kimi_k25", "qwen2_vl"})
+UNMODELLED_TOWERS: frozenset[str] = frozenset({"gemma3n", "qwen2_vl"})

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from llmsize.estimate.images import ImageLoad
 
-_ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4"})
+_ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "moonvit"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _pixel_elements(load: ImageLoad, sequences: int) -> int:
     n = load.images * sequences
     if t.kind in ("qwen2_5_vl", "qwen3_vl"):
         return n * g.patches * 3 * t.temporal_patch_size * t.patch_size**2
-    if t.kind == "gemma4":  # patchified and padded to the budget by the processor
+    if t.kind in ("gemma4", "moonvit"):  # patchified by the processor (Gemma 4: padded to the budget)
         return n * g.patches * 3 * t.patch_size**2
     side = t.image_size if t.kind == "llama4" else 0
     per_crop = 3 * side * side if side else 3 * g.width * g.height
@@ -64,7 +64,7 @@ def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
     """
     t, g = load.tower, load.grid
     n = load.images * sequences
-    if t.kind in ("qwen2_5_vl", "qwen3_vl"):
+    if t.kind in ("qwen2_5_vl", "qwen3_vl", "moonvit"):
         return t.num_heads * g.patches**2 * (e + 8)
     if t.kind == "siglip":
         return n * t.num_heads * g.patches**2 * (e + 8)
@@ -92,10 +92,12 @@ def tower_bytes(
     pixels = _pixel_elements(load, sequences)
     # pixel values as the processor returns them (fp32); Llama 4's unfold-linear patch embedding
     # takes them in the model dtype only (modeling_llama4.py Llama4UnfoldConvolution)
-    pixel_bytes = e if t.kind == "llama4" else 4
+    pixel_bytes = e if t.kind in ("llama4", "moonvit") else 4
     base = pixels * pixel_bytes + sequences * prompt_tokens * text_hidden * e
     if t.kind in ("qwen2_5_vl", "qwen3_vl"):
         base += pixels * e + 2 * p * hd * 4
+    if t.kind == "moonvit":  # fp32 cos/sin and the (h, w) position ids (modeling_kimi_k25.py)
+        base += 2 * p * hd * 4 + 16 * p
     # kept through every block: the encoder's input embeddings (SigLIP, Llama 4), Pixtral's conv
     # output list and ln_pre output, its P x P mask and its cos/sin in the compute dtype
     kept = {
@@ -131,7 +133,7 @@ def tower_bytes(
     blocks = kept.get(t.kind, 0) + max(attention, mlp)
     stage = "attention" if attention >= mlp else "MLP"
     features = n * g.features * t.out_hidden_size * e
-    copies = 2 if t.kind in ("qwen2_5_vl", "qwen3_vl") else 1
+    copies = 2 if t.kind in ("qwen2_5_vl", "qwen3_vl", "moonvit") else 1
     residue = pixels * pixel_bytes + p * h * e + copies * features + t.deepstack_layers * features
     if stem > blocks:
         stage = "patch embedding"
