@@ -67,3 +67,12 @@ def test_items_follow_the_budget_rule() -> None:
     capped = encoder_profile(spec, 65536, 1, 20000, 2)
     assert capped is not None and capped.items == 1
     assert encoder_profile(_spec("Qwen2.5-7B"), 8192, 1024, 8192, 2) is None
+
+
+def test_every_catalog_vision_model_has_a_largest_image() -> None:
+    # vLLM profiles every vision-language model's encoder: each tower kind names its dummy image
+    for entry in catalog.entries():
+        spec = catalog.spec_for(entry)
+        if spec.vision is not None:
+            grid = largest_image(spec.vision)
+            assert grid.features > 0, entry.name

@@ -42,13 +42,16 @@ _ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "pixtral"})
 
 def largest_image(tower: VisionTower) -> ImageGrid:
     """The image of the maximum feature size the processor allows (vLLM's dummy image): Qwen's
-    max_pixels square, Llama 4's full 16-tile canvas, Gemma 4's full soft-token budget, Pixtral's
-    longest edge square, SigLIP's own."""
+    max_pixels square, Llama 4's full 16-tile canvas, Gemma 4's full soft-token budget, Kimi K2.5's
+    patch budget as a square, Pixtral's longest edge square, SigLIP's own."""
     if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
         side = math.isqrt(tower.max_pixels)
         return image_grid(tower, side, side)
     if tower.kind == "llama4":
         side = math.isqrt(tower.max_tiles) * tower.image_size
+        return image_grid(tower, side, side)
+    if tower.kind == "moonvit":  # the patch budget as a square
+        side = math.isqrt(tower.max_patches) * tower.patch_size
         return image_grid(tower, side, side)
     if tower.kind == "gemma4":  # the soft-token budget filled exactly: rows x cols cells = budget
         rows = max(
