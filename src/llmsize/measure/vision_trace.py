@@ -5,7 +5,8 @@ questions (how many placeholder tokens, the per-image grid). A tiny configuratio
 for real on a CPU, so this runs the model's own forward with real inputs under the same phase
 tracker and fused-SDPA model, and records two phases: `vision` (the model's get_image_features) and
 `prefill` (everything else in the forward). Inputs are what the processor would hand the model:
-`pixel_values` in fp32, the placeholder tokens in the prompt.
+`pixel_values` in fp32 (in the model dtype for Llama 4 and Kimi K2.5, whose patch embeddings take
+no other), each image's placeholder tokens between its delimiters in the prompt.
 """
 
 from __future__ import annotations
@@ -40,14 +41,11 @@ class VisionTrace:
 def _phase(tracker: Any, module: Any, name: str) -> Iterator[None]:
     """Within the block, calls of module.get_image_features run under tracker phase `name`."""
     original = module.get_image_features
-    features: list[Any] = []
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         tracker.phase = name
         try:
-            out = original(*args, **kwargs)
-            features.append(out)
-            return out
+            return original(*args, **kwargs)
         finally:
             tracker.phase = "prefill"
 
