@@ -822,15 +822,17 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     eff = efficiency or Efficiency()
     results: list[PrecisionResult] = []
     planners: list[Planner] = []
+    refused: BadInputError | None = None
     for option in precision_options(spec, wl, gpu):
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
             row = planner.plan(gpu, num_gpus, limits=False)
         except PlanError:
             raise
-        except BadInputError:
+        except BadInputError as err:
             if len(precision_options(spec, wl, gpu)) == 1:
                 raise
+            refused = err
             continue  # a format this model cannot take (the estimator says why when asked directly)
         est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
@@ -840,6 +842,8 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         planners.append(planner)
         if stop_at_first and row.fits:
             break
+    if not results and refused is not None:
+        raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
     detail = best if best is not None else (0 if len(results) == 1 else None)
     if detail is not None:
@@ -885,12 +889,16 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus
                 estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> list[ModelFit]:
     """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`."""
     out = []
+    first_refusal: BadInputError | None = None
     for spec in specs:
         try:
             out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
                                  batch_limit=False, stop_at_first=True))
-        except BadInputError:
+        except BadInputError as err:
+            first_refusal = first_refusal or err
             continue  # e.g. a TP degree this model's heads cannot take
+    if not out and first_refusal is not None:
+        raise first_refusal  # no model could be sized: the workload itself is refused (say why)
     return out
 
 
