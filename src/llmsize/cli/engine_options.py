@@ -68,7 +68,43 @@ MemFractionOpt = Annotated[
     float | None,
     typer.Option(
         "--mem-fraction-static",
-        help="SGLang: share of the card for weights and the KV pool (default 0.88 at TP 1).",
+        help="SGLang: share of the card for weights and its pools (default: the card minus SGLang's "
+        "activation and CUDA-graph reserve, 0.83 on an H100).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MaxMambaCacheOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-mamba-cache-size",
+        min=1,
+        help="SGLang: request states its hybrid (Mamba / linear-attention) pool holds (default: 0.9/1.9 "
+        "of the static share left after the weights).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MambaSsmDtypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mamba-ssm-dtype",
+        help="SGLang: float32 (default), bfloat16 or float16 for the SSM / delta state.",
+        rich_help_panel=_PANEL,
+    ),
+]
+MambaRatioOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--mamba-full-memory-ratio",
+        min=0.0,
+        help="SGLang: state pool to KV pool ratio of the static share (default 0.9).",
+        rich_help_panel=_PANEL,
+    ),
+]
+DisableRadixOpt = Annotated[
+    bool,
+    typer.Option(
+        "--disable-radix-cache",
+        help="SGLang: no prefix cache (one state slot per request; --max-num-seqs sizes the state pool).",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -149,6 +185,10 @@ def engine_settings(
     block_size: BlockSizeOpt = None,
     kv_cache_memory: KvCacheMemoryOpt = None,
     mem_fraction_static: MemFractionOpt = None,
+    max_mamba_cache_size: MaxMambaCacheOpt = None,
+    mamba_ssm_dtype: MambaSsmDtypeOpt = None,
+    mamba_full_memory_ratio: MambaRatioOpt = None,
+    disable_radix_cache: DisableRadixOpt = False,
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
@@ -165,6 +205,10 @@ def engine_settings(
         "block_size": block_size,
         "kv_cache_memory": kv_bytes,
         "mem_fraction_static": mem_fraction_static,
+        "max_mamba_cache_size": max_mamba_cache_size,
+        "mamba_ssm_dtype": mamba_ssm_dtype,
+        "mamba_full_memory_ratio": mamba_full_memory_ratio,
+        "disable_radix_cache": disable_radix_cache,
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,

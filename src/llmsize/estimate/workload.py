@@ -211,11 +211,32 @@ class Workload(BaseModel):
     mem_fraction_static: float | None = Field(
         default=None, gt=0, le=1, description="SGLang: share of the card for weights and the KV pool"
     )
+    # SGLang's hybrid (Mamba / linear-attention) state pool, server_args.py (0.5.23).
+    max_mamba_cache_size: int | None = Field(
+        default=None, gt=0, le=MAX_COUNT, description="SGLang: MambaPool slots"
+    )
+    mamba_ssm_dtype: Literal["float32", "bfloat16", "float16"] | None = Field(
+        default=None, description="SGLang: dtype of the SSM / delta state (default float32)"
+    )
+    mamba_full_memory_ratio: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False,
+        description="SGLang: state pool : KV pool split of the static share (0.9)",
+    )
+    disable_radix_cache: bool = Field(default=False, description="SGLang: no prefix (radix) cache")
+    cuda_graph_max_bs: int | None = Field(
+        default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
+    )
     ubatch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_ubatch")
     n_batch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_batch")
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")
     n_cpu_moe: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="llama.cpp: MoE layers whose experts stay on the CPU"
+    )
+    images: int = Field(
+        default=0, ge=0, le=100_000, description="images per sequence, encoded by the vision tower at prefill"
+    )
+    image_size: tuple[int, int] | None = Field(
+        default=None, description="(width, height) of each image in pixels; None = the model's default"
     )
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
@@ -250,6 +271,10 @@ class Workload(BaseModel):
             raise ValueError(
                 "--padding-free flattens training batches; it does not apply to --mode inference"
             )
+        if self.image_size is not None and min(self.image_size) <= 0:
+            raise ValueError(f"image_size {self.image_size[0]}x{self.image_size[1]} must be positive pixels")
+        if self.image_size is not None and max(self.image_size) > 1_000_000:
+            raise ValueError("image_size beyond 1,000,000 pixels a side is not an image llmsize can size")
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
 
