@@ -213,3 +213,19 @@ def test_api_llama_cpp_over_thousands_of_gpus_is_planned_quickly() -> None:
     many = _within_alarm(lambda: llmsize.estimate(spec, wl.model_copy(update={"num_gpus": 4096})))
     assert isinstance(many, type(few)) and many.total_bytes == few.total_bytes  # the busiest GPU alike
     _within_alarm(lambda: fit_model(spec, wl, load_catalog().get("M3-Max-128GB"), 4096))
+
+
+def test_report_with_a_hand_edited_workload(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Report.workload was a free dict: a string GPU count raised TypeError and a deleted batch
+    # KeyError in the table (internal errors). Its known fields are now a Workload.
+    import json
+
+    saved = tmp_path / "r.json"
+    assert run_cli(["estimate", "Qwen2.5-0.5B", "-o", str(saved)], capsys)[0] == 0
+    doc = json.loads(saved.read_text())
+    wrong, missing = tmp_path / "wrong.json", tmp_path / "missing.json"
+    wrong.write_text(json.dumps({**doc, "workload": {**doc["workload"], "num_gpus": ""}}))
+    missing.write_text(json.dumps({**doc, "workload": {k: v for k, v in doc["workload"].items() if k != "batch"}}))
+    code, err = assert_answered(["report", "show", str(wrong)], capsys)
+    assert code == 2 and "num_gpus" in err
+    assert assert_answered(["report", "show", str(missing)], capsys)[0] == 0

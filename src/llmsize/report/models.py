@@ -113,6 +113,22 @@ class Report(BaseModel):
             raise ValueError(f"total {memory['total']:,} is not the sum of the components ({parts:,})")
         return memory
 
+    @field_validator("workload")
+    @classmethod
+    def _workload_is_one(cls, workload: dict[str, Any]) -> dict[str, Any]:
+        """A saved report's workload is input too: its known fields must make a Workload (a string GPU
+        count or a missing batch broke the table, issue 15); keys of a newer llmsize pass through."""
+        from pydantic import ValidationError
+
+        known = {k: v for k, v in workload.items() if k in Workload.model_fields}
+        try:
+            checked = Workload.model_validate(known)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise ValueError(f"{where or 'workload'}: {first.get('msg', 'invalid value')}") from None
+        return {**workload, **checked.model_dump(mode="json")}
+
 
 def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
     if parsed is None:
