@@ -225,7 +225,8 @@ def test_report_with_a_hand_edited_workload(tmp_path: Path, capsys: pytest.Captu
     doc = json.loads(saved.read_text())
     wrong, missing = tmp_path / "wrong.json", tmp_path / "missing.json"
     wrong.write_text(json.dumps({**doc, "workload": {**doc["workload"], "num_gpus": ""}}))
-    missing.write_text(json.dumps({**doc, "workload": {k: v for k, v in doc["workload"].items() if k != "batch"}}))
+    no_batch = {k: v for k, v in doc["workload"].items() if k != "batch"}
+    missing.write_text(json.dumps({**doc, "workload": no_batch}))
     code, err = assert_answered(["report", "show", str(wrong)], capsys)
     assert code == 2 and "num_gpus" in err
     assert assert_answered(["report", "show", str(missing)], capsys)[0] == 0
