@@ -387,6 +387,15 @@ def audit_misuses(tmp: Path) -> Iterator[list[str]]:
         yield ["gpus", "--gpu-file", str(path)]
         yield ["report", "show", str(path)]
         yield ["check", "--gpu", "H100", str(path)]
+    for i, (field, value) in enumerate((("size", "1.0e+308"), ("size", ".inf"), ("bf16", "1.0e+308"))):
+        gpu = tmp / f"gpu-figure{i}.yaml"  # OverflowError, or Infinity in the JSON
+        gpu.write_text(
+            "gpus:\n  - {id: X1, name: X, vendor: nvidia, bandwidth_gb_s: 1000, dtypes: [bf16],\n"
+            "     source: https://example.com/x,\n"
+            f"     memory: {{size: {value if field == 'size' else 24}}},\n"
+            f"     tflops: {{bf16: {value if field == 'bf16' else 100}}}}}\n"
+        )
+        yield ["fit", m, "--gpu-file", str(gpu), "--gpu", "X1", "--format", "json"]
     train = tmp / "train.json"
     train.write_text('{"model_name_or_path": ' + "9" * 5000 + "}")
     yield ["check", "--gpu", "H100", str(train)]

@@ -43,18 +43,25 @@ ECC_RESERVED_FRACTION = 1 / 16
 TFLOPS = 10**12
 
 
+# Every catalog figure is finite (allow_inf_nan=False below) and bounded far above any device: a user
+# file with .inf or 1e308 made byte counts overflow and speeds print as Infinity, not JSON (issue 15).
+MAX_MEMORY_UNITS = 1 << 20  # GiB (or GB) per GPU: a pebibyte
+MAX_RATE = 1e9  # TFLOPS, GB/s, US$, watts: a million times today's largest figures
 class MemorySpec(BaseModel):
     """Device memory: the vendor's figure, what that figure's "GB" means, and the driver's view."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
-    size: float = Field(gt=0, description="the vendor's capacity figure, e.g. 80 for an '80 GB' card")
+    size: float = Field(
+        gt=0, le=MAX_MEMORY_UNITS, description="the vendor's capacity figure, e.g. 80 for an '80 GB' card"
+    )
     unit: Literal["GiB", "GB"] = Field(
         default="GiB",
         description="what the vendor's 'GB' means here: DRAM parts come in binary sizes, so usually GiB",
     )
     driver_mib: int | None = Field(
-        default=None, gt=0, description="total the driver reports (nvidia-smi / rocm-smi), in MiB"
+        default=None, gt=0, le=MAX_MEMORY_UNITS << 10,
+        description="total the driver reports (nvidia-smi / rocm-smi), in MiB",
     )
     driver_source: str | None = Field(default=None, description="public page that shows driver_mib")
     type: str = Field(default="", description="HBM3, GDDR6X, LPDDR5, ...")
@@ -63,7 +70,7 @@ class MemorySpec(BaseModel):
         description="GDDR with ECC on by default: the driver hides 1/16 of it (see ECC_RESERVED_FRACTION)",
     )
     visible_bytes: int | None = Field(
-        default=None, gt=0,
+        default=None, gt=0, le=MAX_MEMORY_UNITS << 30,
         description="total the GPU runtime reports (cudaMemGetInfo / torch total_memory / vLLM's "
                     "total_gpu_memory, hipMemGetInfo on ROCm), in bytes",
     )
@@ -132,23 +139,27 @@ class Throughput(BaseModel):
     accumulation, which is what PyTorch and the inference engines use for bf16/fp16/fp8 GEMMs.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
-    fp32: float | None = Field(default=None, gt=0, description="FP32, no tensor cores; None: not published")
-    fp16: float | None = Field(default=None, gt=0)
-    bf16: float | None = Field(default=None, gt=0)
-    fp8: float | None = Field(default=None, gt=0)
-    fp4: float | None = Field(default=None, gt=0, description="dense FP4 (NVFP4 / MXFP4) tensor rate")
-    int8: float | None = Field(default=None, gt=0)
+    fp32: float | None = Field(
+        default=None, gt=0, le=MAX_RATE, description="FP32, no tensor cores; None: not published"
+    )
+    fp16: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    bf16: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    fp8: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    fp4: float | None = Field(
+        default=None, gt=0, le=MAX_RATE, description="dense FP4 (NVFP4 / MXFP4) tensor rate"
+    )
+    int8: float | None = Field(default=None, gt=0, le=MAX_RATE)
 
 
 class Interconnect(BaseModel):
     """GPU-to-GPU link as the vendor states it (total bidirectional bandwidth per GPU)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     name: str
-    gb_s: float = Field(gt=0)
+    gb_s: float = Field(gt=0, le=MAX_RATE)
     peer_links: int | None = Field(
         default=None, ge=1,
         description="links of a switchless full mesh (one per peer, gb_s split over them); None: switched")
@@ -157,10 +168,10 @@ class Interconnect(BaseModel):
 class Price(BaseModel):
     """A dated, sourced price: an hourly rental rate, and/or a list (purchase) price."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
-    usd_per_hour: float | None = Field(default=None, gt=0, description="one GPU, on demand")
-    list_usd: float | None = Field(default=None, gt=0, description="purchase price of one unit")
+    usd_per_hour: float | None = Field(default=None, gt=0, le=MAX_RATE, description="one GPU, on demand")
+    list_usd: float | None = Field(default=None, gt=0, le=MAX_RATE, description="purchase price of one unit")
     date: str = Field(min_length=4, description="when the price was published or seen (YYYY-MM[-DD])")
     source: str = Field(min_length=4)
     notes: str = ""
@@ -175,7 +186,7 @@ class Price(BaseModel):
 class GpuSpec(BaseModel):
     """One accelerator as a single device that software sees (a MI250X GCD, not the module)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     id: str = Field(min_length=1)
     name: str = ""
@@ -184,14 +195,14 @@ class GpuSpec(BaseModel):
     segment: Segment = "other"
     architecture: str = ""
     memory: MemorySpec
-    bandwidth_gb_s: float = Field(gt=0, description="peak device-memory bandwidth, GB/s (10^9)")
+    bandwidth_gb_s: float = Field(gt=0, le=MAX_RATE, description="peak device-memory bandwidth, GB/s (10^9)")
     tflops: Throughput
     dtypes: tuple[NativeDtype, ...] = ("fp32", "fp16")
     interconnect: Interconnect | None = None
-    pcie_gb_s: float | None = Field(default=None, gt=0)
+    pcie_gb_s: float | None = Field(default=None, gt=0, le=MAX_RATE)
     compute_units: int | None = Field(
         default=None, gt=0, description="streaming multiprocessors (NVIDIA SMs): bounds batch-1 bandwidth")
-    tdp_w: float | None = Field(default=None, gt=0)
+    tdp_w: float | None = Field(default=None, gt=0, le=MAX_RATE)
     source: str | None = Field(default=None, description="vendor page the figures come from")
     notes: str = ""
     price: Price | None = None
