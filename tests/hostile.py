@@ -323,6 +323,7 @@ def audit_misuses(tmp: Path) -> Iterator[list[str]]:
     yield ["estimate", m, "--gpu", "H100", "--concurrency", ",".join(["1"] * 5000)]
     yield ["estimate", m, "--mode", "full", "--loss", "chunked", "--loss-chunks", "2147483648"]
     yield ["explain", m, "--num-gpus", "1000000000"]
+    yield ["measure", m, "--layers", "1", "--batch", "1099511627776"]  # torch: storage size overflowed
     yield [
         "fit",
         m,

@@ -211,6 +211,11 @@ def refuse_if_too_big(est: Estimate, available: int, where: str) -> None:
 # ----------------------------------------------------------------------------------- measure
 
 
+# torch computes a storage's bytes in int64 (c10 computeStorageNbytes raises "Storage size calculation
+# overflowed"); a workload whose estimate reaches 2^62 bytes has tensors near that limit (issue 15).
+TORCH_MAX_BYTES = 1 << 62
+
+
 def measure(
     spec: ModelSpec,
     wl: Workload,
@@ -240,6 +245,12 @@ def measure(
         from llmsize.estimate.core import estimate
 
         est = estimate(spec, wl)
+    if est.total_bytes >= TORCH_MAX_BYTES:  # torch refuses the storage itself (RuntimeError: overflowed)
+        raise BadInputError(
+            f"the workload needs {est.total_bytes / 2**30:,.0f} GiB by the estimate: torch cannot size "
+            "tensors that large, so it cannot be measured or traced",
+            hint="lower --batch or --context",
+        )
     if device == "trace":
         return _measure_trace(config, wl, dtype, notes, progress, trust_remote_code)
     return _measure_real(spec, config, wl, device, dtype, est, notes, progress, trust_remote_code, check_fit)
@@ -266,7 +277,13 @@ def _measure_trace(
             hint="use --device cuda with bitsandbytes installed, or --mode lora to trace the adapters",
         )
     progress("tracing", 0, 0)
-    tr = trace(config, wl, dtype=dtype)
+    try:
+        tr = trace(config, wl, dtype=dtype)
+    except RuntimeError as err:
+        if "overflow" not in str(err).lower():
+            raise
+        raise BadInputError(f"torch cannot size this workload's tensors ({str(err).splitlines()[0][:120]})",
+                            hint="lower --batch or --context") from None
     progress("tracing", 1, 1)
     adapters = tr.trainable_params_bytes if wl.mode is Mode.LORA else 0
     weights = tr.params_bytes + tr.buffers_bytes - adapters
