@@ -193,7 +193,9 @@ FINDINGS = (
     "experts at one token on a later build, so their graphs were on and a graphs-off CPU launch bound "
     "does not explain them. Then the build: on native Linux with b10809 (Sept 2026, issue #28196) "
     "Qwen3-30B-A3B Q4_K_M on an RTX 5090 decodes 376.9 t/s against 379 predicted (+0.5%; its dense qwen35 "
-    "27B sibling -9%), while the same qwen3moe graph on an RTX 4090 in PR #15631's table (2025: Q4_0, 206 "
+    "27B sibling -9%), gpt-oss-20b on an RTX PRO 6000 Blackwell (GDDR7, PR #16991's thread, late 2025) "
+    "decodes within +4.5% (tg128) and +5.9% (tg128 at depth 512), while the same qwen3moe graph on an "
+    "RTX 4090 in PR #15631's table (2025: Q4_0, 206 "
     "t/s at microbatch 1 over 4,096 tokens against 270 modelled) was at least 30% slower than modelled, "
     "and JohannesGaessler's RTX 3090 table in PR #29152 (late 2026) puts Gemma-4-26B-A4B Q4_0 single-token "
     "steps at 190 t/s, +15% to ~+40% from the model (those steps skip the output layer), down from +52% "
@@ -212,7 +214,9 @@ FINDINGS = (
     "Not modelled: the speed model follows the current llama.cpp, which the Sept 2026 RTX 5090 rows "
     "match; the April-May 2026 rows of architectures weeks old at the time stay held out as the known gap "
     "(tests/golden/test_speed_published.py pins the current-build MoE row, so no constant can be tuned "
-    "to the old ones without failing it).",
+    "to the old ones without failing it). Also open: that thread's pp128 (one 128-token ubatch, ~16 "
+    "tokens per expert) runs at 5,128 t/s, 2.3x slower than reading the weights once (+129%); "
+    "expert_gemm_rate was fitted on Strix Halo and DGX Spark prompts with far more tokens per expert.",
     "Graph engines count kernels too (estimate/engines/speed_profile.FUSED_LAYER_KERNELS, vLLM's and "
     "SGLang's fused sequence): a dense layer replays 10 kernels, a routed FFN 7 instead of the dense 3 "
     "(router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, moe_sum), MLA 10 "
