@@ -187,6 +187,13 @@ def test_current_llama_cpp_moe_decode_on_a_discrete_card() -> None:
     assert _tg400("Qwen3-30B-A3B") == pytest.approx(376.9, rel=0.25), RTX5090_LINUX
 
 
+def test_gpt_oss_decode_on_an_rtx_pro_6000() -> None:
+    # ggml-org/llama.cpp#16991 (late 2025): gpt-oss 20B MXFP4 MoE, llama-bench -ub 2048 -fa 1, tg128 391.20.
+    inputs, gpu = _inputs("gpt-oss-20b", "RTX-PRO-6000-Blackwell", "llama.cpp", 1, 128)
+    step, _ = decode_step(inputs, gpu, resolve_constants(inputs, gpu), 64)
+    assert 1 / step == pytest.approx(391.2, rel=0.25), "https://github.com/ggml-org/llama.cpp/pull/16991"
+
+
 def test_moe_to_dense_decode_ratio_on_one_card() -> None:
     # Same card, build and command: the MoE control decodes 4.6x the dense hybrid (376.9 / 81.82).
     ratio = _tg400("Qwen3-30B-A3B") / _tg400("Qwen3.5-27B")
