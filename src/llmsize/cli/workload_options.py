@@ -16,7 +16,17 @@ import typer
 from pydantic import ValidationError
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Attention, Engine, Framework, Loss, Mode, Offload, Optimizer, Workload
+from llmsize.estimate.workload import (
+    Attention,
+    Engine,
+    Fp8Recipe,
+    Framework,
+    Loss,
+    Mode,
+    Offload,
+    Optimizer,
+    Workload,
+)
 from llmsize.units import Dtype, KvDtype
 
 if TYPE_CHECKING:
@@ -164,6 +174,20 @@ LigerOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+Fp8TrainingOpt = Annotated[
+    Fp8Recipe | None,
+    typer.Option(
+        "--fp8-training",
+        help="torchao float8 training of the decoder's linears with this scaling recipe (full/training).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+Fp8AllGatherOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fp8-all-gather", help="FSDP2 all-gathers fp8 weights (torchao tensorwise).", rich_help_panel=_TRAIN
+    ),
+]
 OffloadOptimizerOpt = Annotated[
     Offload,
     typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
@@ -262,6 +286,8 @@ def build_workload(
     compile: bool = False,
     liger: bool = False,
     padding_free: bool = False,
+    fp8_training: Fp8Recipe | None = None,
+    fp8_all_gather: bool = False,
     offload_optimizer: Offload = Offload.NONE,
     offload_params: Offload = Offload.NONE,
     attention: Attention | None = None,
@@ -307,6 +333,8 @@ def build_workload(
             compile=compile,
             liger=liger,
             padding_free=padding_free,
+            fp8_training=fp8_training,
+            fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,
@@ -350,6 +378,8 @@ WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
     "compile",
     "liger",
     "padding_free",
+    "fp8_training",
+    "fp8_all_gather",
     "offload_optimizer",
     "offload_params",
 )

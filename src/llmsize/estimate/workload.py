@@ -72,6 +72,16 @@ class Loss(StrEnum):
     FUSED = "fused"
 
 
+class Fp8Recipe(StrEnum):
+    """torchao float8 training recipes (torchao/float8/config.py `Float8LinearRecipeName`):
+    tensorwise: one scale per tensor; rowwise: one per row; rowwise-gw-hp: rowwise, with the
+    weight-gradient GEMM left in high precision."""
+
+    TENSORWISE = "tensorwise"
+    ROWWISE = "rowwise"
+    ROWWISE_GW_HP = "rowwise-gw-hp"
+
+
 class Offload(StrEnum):
     NONE = "none"
     CPU = "cpu"
@@ -156,6 +166,14 @@ class Workload(BaseModel):
         description="the batch's sequences are flattened into one row without padding (TRL padding_free, "
         "DataCollatorWithFlattening); context is then the mean tokens per sequence",
     )
+    fp8_training: Fp8Recipe | None = Field(
+        default=None,
+        description="torchao float8 training (convert_to_float8_training): the decoder's linears run "
+        "fp8 GEMMs with this scaling recipe; weights, gradients and states keep their dtype",
+    )
+    fp8_all_gather: bool = Field(
+        default=False, description="FSDP2 all-gathers the fp8 casts of the linear weights (tensorwise only)"
+    )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
@@ -223,8 +241,22 @@ class Workload(BaseModel):
             raise ValueError(
                 "--padding-free flattens training batches; it does not apply to --mode inference"
             )
+        self._fp8_consistent()
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
+
+    def _fp8_consistent(self) -> None:
+        """torchao's rules for float8 training (torchao/float8/config.py Float8LinearConfig)."""
+        if self.fp8_training is not None and not self.mode.trains_all_weights:
+            raise ValueError(
+                "--fp8-training converts the trained linears to torchao Float8Linear: it needs "
+                "--mode full or training"
+            )
+        if self.fp8_all_gather and (self.fp8_training is not Fp8Recipe.TENSORWISE or self.zero != 3):
+            raise ValueError(
+                "--fp8-all-gather needs --fp8-training tensorwise and FSDP/ZeRO-3 (torchao supports "
+                "float8 all-gather only with tensorwise scaling)"
+            )
 
     @property
     def dp(self) -> int:

@@ -589,6 +589,10 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
     rc = recipe(wl)
     if rc.gradient_checkpointing:
         model.activation_checkpointing_enable()
+    if wl.fp8_training is not None:
+        from llmsize.measure.float8 import convert_float8
+
+        convert_float8(model, str(wl.fp8_training))
     if wl.mode is Mode.LORA:
         try:
             from peft import LoraConfig, get_peft_model

@@ -117,6 +117,7 @@ def _dims(
         packed=wl.padding_free and wl.mode.trains,
         res=_fp32_stream(spec, wl, e),
         liger=wl.liger and wl.mode.trains,
+        fp8=str(wl.fp8_training or ""),
     )
 
 
