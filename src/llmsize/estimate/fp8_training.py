@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.walk import _T, Dims, Num, _Walk
-from llmsize.estimate.workload import Fp8Recipe
+from llmsize.estimate.workload import Fp8Recipe, Workload
 
 # REFERENCE: torchao float8_training_tensor.py `_ToFloat8ConstrFunc.forward`: tensor.to(float32) *
 # scale, then float8_utils.to_fp8_saturated's clamp: two fp32 tensors at the cast.
@@ -95,3 +95,17 @@ def fp8_linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, n: 
     )
     w.drop(xi, wi)
     return y
+
+
+def note(wl: Workload) -> str:
+    """The assumption line of a float8 run."""
+    casts = (
+        "casts fused by torch.compile (only the fp8 copies live)"
+        if wl.compile
+        else "eager casts (fp32 scaled and clamped copies live at each cast)"
+    )
+    gather = "; FSDP2 all-gathers fp8 linear weights" if wl.fp8_all_gather else ""
+    return (
+        f"torchao float8 training, {wl.fp8_training} scaling: decoder linears (not the head) run fp8 "
+        f"GEMMs, weights/gradients/states keep their dtype, backward keeps the bf16 inputs; {casts}{gather}"
+    )
