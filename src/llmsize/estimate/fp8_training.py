@@ -23,9 +23,13 @@ rule; Accelerate's `filter_linear_layers`, torchtitan's `filter_fqns = ["output"
   multiply the output by `a_inverse_scale * b_inverse_scale`, an fp32 outer product the size of
   the output (`addmm_float8_unwrapped`).
 - Under torch.compile (the recipes' setting) inductor fuses amax, scale and cast into kernels
-  that read the bf16 tensor and write the fp8 one: only the 1-byte casts are live. torchao's
-  pretraining tutorial measures Llama-3 8B on 8x H100 (torchtitan, compile, FSDP2) at 30.89 GiB
-  in bf16, 30.91 GiB with tensorwise and 30.99 GiB with rowwise float8: the same peak.
+  that read the bf16 tensor and write the fp8 one: only the 1-byte casts are live. The
+  partitioner also changes what a block keeps: with tensorwise or rowwise casts on both GEMMs
+  that read the input, the bf16 inputs that were kept only for a matmul are recomputed instead
+  (`RECOMPUTED_INPUTS`, `FP8_SAVED_INPUTS`). torchao's pretraining tutorial
+  (docs/source/eager_tutorials/pretraining.rst) measures Llama-3 8B on 8x H100 (torchtitan,
+  compile, FSDP2, selective activation checkpointing) at 30.89 GiB in bf16, 30.91 GiB with
+  tensorwise and 30.99 GiB with rowwise float8.
 - FSDP2 float8 all-gather (`enable_fsdp_float8_all_gather`, tensorwise only): the weight's
   `WeightWithDynamicFloat8CastTensor.fsdp_pre_all_gather` casts the shard to fp8, so the
   all-gathered linear weights are 1 byte per element (core._gathered_layers).
@@ -43,6 +47,16 @@ CAST_FP32_BYTES = 8
 # REFERENCE: torch._scaled_mm needs both GEMM dims to be multiples of 16 (torchao Float8LinearConfig
 # pad_inner_dim; Accelerate utils/ao.py filter_linear_layers skips the others).
 FP8_DIM_MULTIPLE = 16
+# Under torch.compile with fp8 casts for both GEMMs that read the input (tensorwise, rowwise), the
+# partitioner stops keeping these layers' bf16 inputs: the RMSNorm output (from the norm's saved
+# input and inverse RMS) and the SwiGLU product (from the saved gate and up) are recomputed in
+# backward, and only o_proj's input (a transposed copy of the attention output) is kept, as its
+# fp8 cast. Measured with torchao 0.18's Float8Linear and torch 2.13's partitioner on a bf16
+# Llama block on the CPU (measure/saved_tensors.py, tests/trace/test_float8_trace.py).
+RECOMPUTED_INPUTS = frozenset(
+    {"q_proj", "k_proj", "v_proj", "qkv_proj", "gate_proj", "up_proj", "gate_up_proj", "down_proj"}
+)
+FP8_SAVED_INPUTS = frozenset({"o_proj"})
 
 
 def converted(module: str, in_f: int, out_f: int) -> bool:
@@ -78,24 +92,36 @@ def backward_transient(d: Dims, recipe: str, x: Num, wt: Num, g: Num) -> Num:
     return top
 
 
+def _compiled_saves(w: _Walk, d: Dims, x: _T, module: str, xi: _T) -> list[_T]:
+    """What a compiled block keeps for this linear's backward (see the module docstring)."""
+    if d.fp8 == Fp8Recipe.ROWWISE_GW_HP:
+        return [x]  # the bf16 grad_weight GEMM reads the bf16 input: saved as without float8
+    name = module.rsplit(".", 1)[-1]
+    if name in RECOMPUTED_INPUTS:
+        return []
+    if name in FP8_SAVED_INPUTS:
+        return [w.op(f"{module} input fp8 (kept)", xi.nbytes, [x])]
+    return [x]
+
+
 def fp8_linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, n: Num) -> _T:
     """A trained Float8Linear on `n` rows: fp8 casts of input and weight for the GEMM, the bf16
     input (and the weight, a parameter) saved for backward, the output in the compute dtype."""
     xe, we, ge = n * in_f, in_f * out_f, n * out_f
     xi = _cast(w, d, f"{module} input", xe)
     wi = _cast(w, d, f"{module} weight", we)
+    saves = _compiled_saves(w, d, x, module, xi) if d.compiled else [x]
     y = w.op(
         f"{module} (float8)",
         ge * d.e,
         [x],
-        saves=[x],
+        saves=saves,
         weight_grad=we * d.e,
         trainable=True,
         bwd_tmp=backward_transient(d, d.fp8, xe, we, ge),
     )
-    w.drop(xi, wi)
+    w.drop(xi, wi, *(t for t in saves if t is not x))
     return y
-
 
 def note(wl: Workload) -> str:
     """The assumption line of a float8 run."""

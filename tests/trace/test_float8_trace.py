@@ -10,9 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from test_compiled_block import CONFIG, B, S
 
+from llmsize.estimate.activations.candidates import _ctx_only, _dims, _layer_training
 from llmsize.estimate.workload import Workload
-from llmsize.measure.trace_check import Comparison, compare
+from llmsize.measure.saved_tensors import block_saved_bytes
+from llmsize.measure.trace_check import Comparison, compare, spec_of
 
 pytest.importorskip("torchao.float8")
 
@@ -51,3 +54,31 @@ def test_float8_keeps_bf16_saved_tensors_and_adds_cast_transients(catalog_config
     estimated = fp8.est_phases["backward"] - bf16.est_phases["backward"]
     assert traced > 100 * MIB
     assert estimated > 100 * MIB
+
+
+@pytest.mark.parametrize(
+    ("recipe", "compiled"),
+    [("tensorwise", False), ("tensorwise", True), ("rowwise", True), ("rowwise-gw-hp", True)],
+)
+def test_float8_block_keeps_what_autograd_keeps(recipe: str, compiled: bool) -> None:
+    """One real bf16 Llama block with torchao's Float8Linear on the CPU (torch._scaled_mm runs
+    there), eager and through the partitioner: eager keeps the bf16 inputs as without float8;
+    compiled tensorwise/rowwise recompute the norm outputs and the SwiGLU product and keep
+    o_proj's input as fp8; rowwise-gw-hp keeps the bf16 inputs its bf16 grad_weight GEMM reads."""
+    measured = block_saved_bytes(
+        CONFIG, batch=B, seq=S, backend="aot_eager_decomp_partition" if compiled else None, fp8=recipe
+    )
+    spec = spec_of(CONFIG, "tiny-llama")
+    wl = Workload(
+        mode="full",
+        framework="plain",
+        context=S,
+        batch=B,
+        compile=compiled,
+        attention="sdpa",
+        fp8_training=recipe,
+    )
+    d = _dims(spec, wl, 2, s=S, kv=S, batch=B, logits_tokens=S, attention=wl.attention, targets=frozenset())
+    ctx = _ctx_only(spec, d, {"full_attention"}, False)[0]
+    walked = int(_layer_training(spec, d, 0, ctx, x_rg=True).saved)
+    assert walked == pytest.approx(measured, rel=0.01)
