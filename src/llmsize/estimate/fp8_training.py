@@ -123,6 +123,7 @@ def fp8_linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, n: 
     w.drop(xi, wi, *(t for t in saves if t is not x))
     return y
 
+
 def note(wl: Workload) -> str:
     """The assumption line of a float8 run."""
     casts = (
