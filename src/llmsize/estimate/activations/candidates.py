@@ -118,6 +118,7 @@ def _dims(
         res=_fp32_stream(spec, wl, e),
         liger=wl.liger and wl.mode.trains,
         fp8=str(wl.fp8_training or ""),
+        autocast=rc.autocast and wl.mode.trains and e == 2,
     )
 
 
@@ -468,6 +469,10 @@ def training_candidates(
         from llmsize.estimate.loss_walk import head_and_loss
 
         loss, logits = head_and_loss(tw, d, spec, xn)
+        if d.autocast and logits is not None and not (spec.logits_fp32 or d.logits_fp32):
+            # accelerate's convert_outputs_to_fp32 (utils/operations.py) copies the returned 16-bit
+            # logits to fp32 as the forward returns; the copy lives until the loss is taken
+            tw.tmp("logits .float() (accelerate convert_outputs_to_fp32)", logits.nbytes // d.e * 4)
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
         tw.drop(logits, xn)
         tw.reset_peak()
