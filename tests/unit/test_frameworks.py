@@ -241,3 +241,14 @@ def test_trl_chunked_nll_recomputes_each_chunk() -> None:
     grow_kept = act(16384, "chunked") - act(8192, "chunked")
     grow_recomputed = act(16384, "chunked-recompute") - act(8192, "chunked-recompute")
     assert grow_recomputed < grow_kept / 2
+
+
+def test_unsloth_keeps_the_last_block_input_on_the_gpu() -> None:
+    """unsloth_zoo gradient_checkpointing.py UnslothCheckpointFunction: `LAST_GC_INDEX` skips the last
+    block ("Don't offload the last layer"), and the first block's input is the embeddings (kept
+    anyway), so host RAM holds the inputs of blocks 1 .. L-2."""
+    spec = llama3_8b_spec()
+    tokens = 16384
+    kw = {"mode": "qlora", "lora_targets": ("all-linear",), "context": tokens, "framework": "unsloth"}
+    est = estimate(spec, Workload(**kw))  # type: ignore[arg-type]
+    assert est.host_bytes == (spec.num_layers - 2) * tokens * spec.hidden_size * 2

@@ -401,11 +401,19 @@ def training_candidates(
     for wk in walks:
         saved_before.append(saved_before[-1] + wk.saved)
     host = saved_before[n]
+    gpu_buffer: Num = 0
     if offload and d.gc_holds_output:
-        # Unsloth_Offloaded_Gradient_Checkpointer (unsloth_zoo gradient_checkpointing.py): forward
-        # copies each block's input to the host (`.to("cpu", non_blocking=True)`) and keeps no GPU
-        # copy; backward brings back only the block it recomputes (inside that block's walk).
-        saved_before = [0 * v for v in saved_before]
+        # Unsloth's "unsloth" checkpointing (unsloth_zoo gradient_checkpointing.py, 294179a of Dec
+        # 2025 and later, UnslothCheckpointFunction.forward): each block's input is copied into a
+        # pinned host buffer and not kept on the GPU, except the last block's (`LAST_GC_INDEX`:
+        # "Don't offload the last layer", after torchtune PR 1443); backward copies an input back
+        # into `GPU_BUFFERS[device]`, one persistent buffer resized to the largest block input
+        # (`GPU_BUFFER.resize_(new_size)`), and recomputes the block from it.
+        last = walks[-1].saved if walks else 0
+        host = host - last
+        saved_before = [0 * v for v in saved_before[:-1]] + [last]
+        gpu_buffer = stream_bytes(spec, d, elem=d.res or e)
+        pre_live = pre_live + gpu_buffer
     elif offload:
         # Activation offloading (torchtune OffloadActivations): saved tensors go to pinned host
         # memory as the next block starts and come back one block ahead of backward, so the GPU
@@ -490,7 +498,8 @@ def training_candidates(
     base = pre_live - released
     for pos in sorted(firsts | lasts | ({0} if walks else set())):
         wk = walks[pos]
-        live = base + saved_before[pos] + wk.bwd_peak
+        # an offloaded block is recomputed from Unsloth's GPU buffer: the walk's input is the buffer
+        live = base + saved_before[pos] + wk.bwd_peak - (gpu_buffer if pos < n - 1 else 0)
         out.append(
             Candidate(
                 "backward",
