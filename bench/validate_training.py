@@ -298,9 +298,12 @@ UNSLOTH_ROWS = [
 UNSLOTH_70B_ROWS = [(48, 12106, None), (80, 89389, 6916)]
 UNSLOTH_NOTE = (
     "largest context that fitted: the card is an upper bound. Unsloth's code puts the peak in the "
-    "recomputed last block's LoRA_MLP backward; the table's slope (222 KiB/token for 8B, 434 for 70B: "
-    "27 hidden-sized bf16 tensors per token for both) is 1.3x what that code keeps allocated, "
-    "likely the caching allocator's reserve (Unsloth reports max_memory_reserved), not modelled"
+    "recomputed first block's LoRA_MLP backward, beside its GPU buffer for offloaded block inputs and "
+    "(forward) the last block's input it does not offload (both modelled); the table's slope "
+    "(222 KiB/token for 8B, 434 for 70B: 27 hidden-sized bf16 tensors per token for both) is still "
+    "1.3x what that code keeps allocated, likely the caching allocator's reserve (a run fits or "
+    "OOMs on reserved memory), not modelled. Unsloth's fused CE sizes its chunks to half the free "
+    "VRAM at the first call (unsloth_zoo fused_losses get_chunk_size), not modelled"
 )
 for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
     base = (
@@ -359,6 +362,38 @@ for gb, unsloth_ctx, hf_ctx in UNSLOTH_70B_ROWS:
                 "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
             )
         )
+
+
+# torchao's float8 pretraining tutorial (docs/source/eager_tutorials/pretraining.rst): torchtitan
+# Llama 3 8B (llama3_8b.toml: local batch 1, seq_len 8192, selective per-op activation checkpointing),
+# 8x H100, FSDP2 with bf16 parameters gathered from fp32 shards, torch.compile; torchtitan logs
+# max_memory_reserved. Selective checkpointing is not modelled: full checkpointing gives the lower
+# bound, so these rows say how the float8 recipes compare with bf16, not the absolute peak.
+AO = "https://github.com/pytorch/ao/blob/36027d82d1ad9949597ea16002ff4940374b1b94/docs/source/eager_tutorials/pretraining.rst"
+AO_BASE = (
+    "Llama-3.1-8B --mode full --framework plain --optimizer adamw-fused --master-weights --zero 3 "
+    "--num-gpus 8 --context 8192 --batch 1 --compile --loss full --gradient-checkpointing"
+)
+AO_NOTE = (
+    "torchtitan's selective per-op checkpointing keeps more than the full checkpointing modelled; "
+    "reserved, not allocated; Llama 3.1's config for Llama 3 (same shapes)"
+)
+for recipe_name, flag, published in (
+    ("bf16", "", 30.89),
+    ("float8 tensorwise", " --fp8-training tensorwise", 30.91),
+    ("float8 rowwise", " --fp8-training rowwise", 30.99),
+):
+    ROWS.append(
+        Row(
+            f"{AO} (float8 pretraining)",
+            f"torchtitan Llama 3 8B {recipe_name}, 8x H100 FSDP2, compile, bs 1 x 8192",
+            AO_BASE + flag,
+            published,
+            "allocated",
+            False,
+            AO_NOTE,
+        )
+    )
 
 
 def run(row: Row) -> tuple[float, str]:
