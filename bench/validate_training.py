@@ -285,6 +285,33 @@ for gpus, per_device, published in ((1, 4, 19.25), (1, 8, 34.46), (2, 2, 8.78), 
             "input's dtype): block inputs and checkpoints are fp32 in the run",
         )
     )
+# The same CSV's other models, same scenarios (peft LoRA/QLoRA r16 on q,k,v,o; Trainer defaults above)
+FMS_MORE = [
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 1, 4, 39.86),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 1, 8, 56.39),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 2, 2, 19.68),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 2, 4, 26.21),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "lora", 2, 2, 53.60),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "lora", 2, 4, 60.40),
+    ("Llama-2-70B", "Llama 2 70B", "qlora", 2, 2, 43.48),
+]
+FMS_MOE = "transformers 4.48's Mixtral loops over the experts; 5.23's grouped experts modelled"
+for model, label, mode, gpus, per_device, published in FMS_MORE:
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    note = FMS_LOSS + ("; " + FMS_MOE if model.startswith("Mixtral") else "")
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"{label} {'QLoRA (bnb)' if mode == 'qlora' else 'LoRA'} r16 (q,k,v,o), {gpus}x A100 80GB, "
+            f"bs {per_device}, packed 4096",
+            FMS_BASE.replace("Mistral-7B-v0.1", model, 1)
+            + f" {FMS_LORA.replace('lora', mode, 1)} --batch {per_device}{shard}",
+            published,
+            "allocated",
+            False,
+            note,
+        )
+    )
 UNSLOTH_ROWS = [
     (8, 2972, None),
     (12, 21848, 932),
