@@ -116,7 +116,7 @@ def kv_terms(
                 f"--kv-dtype {kv_dtype} needs a head size divisible by 32 (this model: {width})"
             )
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
-    windows = eng.keeps_windows(kv_dtype)
+    windows = eng.keeps_windows(kv_dtype, spec)
     if not spec.per_layer_heads and spec.compressed is None:
         # one size per token for every layer: group by window alone (issue 15)
         kv_layers = tuple(layers)

@@ -64,6 +64,20 @@ class EngineFigures(BaseModel):
         "page sizes make them longer than block_tokens (Gemma 4's global layers)"
     )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
+    state_slot_bytes: int = Field(
+        default=0, ge=0, description="SGLang: one MambaPool slot, a request's recurrent state over its layers"
+    )
+    state_conv_bytes: int = Field(default=0, ge=0, description="SGLang: the conv-window part of one slot")
+    state_slots_per_request: int = Field(
+        default=1, gt=0, description="SGLang: slots one running request may hold (the mamba cache ratio)"
+    )
+    swa_token_bytes: int = Field(
+        default=0, ge=0, description="SGLang: one token of every sliding layer, in its separate SWA pool"
+    )
+    swa_window: int | None = Field(default=None, description="SGLang: the sliding window of that pool")
+    reserved_bytes: int | None = Field(
+        default=None, description="SGLang: the activation + CUDA-graph reserve of its default static share"
+    )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 

@@ -202,6 +202,18 @@ class Workload(BaseModel):
     mem_fraction_static: float | None = Field(
         default=None, gt=0, le=1, description="SGLang: share of the card for weights and the KV pool"
     )
+    # SGLang's hybrid (Mamba / linear-attention) state pool, server_args.py (0.5.23).
+    max_mamba_cache_size: int | None = Field(default=None, gt=0, description="SGLang: MambaPool slots")
+    mamba_ssm_dtype: Literal["float32", "bfloat16", "float16"] | None = Field(
+        default=None, description="SGLang: dtype of the SSM / delta state (default float32)"
+    )
+    mamba_full_memory_ratio: float | None = Field(
+        default=None, gt=0, description="SGLang: state pool : KV pool split of the static share (0.9)"
+    )
+    disable_radix_cache: bool = Field(default=False, description="SGLang: no prefix (radix) cache")
+    cuda_graph_max_bs: int | None = Field(
+        default=None, gt=0, description="SGLang: largest decode batch captured in a CUDA graph"
+    )
     ubatch: int | None = Field(default=None, gt=0, description="llama.cpp n_ubatch")
     n_batch: int | None = Field(default=None, gt=0, description="llama.cpp n_batch")
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")

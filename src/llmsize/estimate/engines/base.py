@@ -51,6 +51,8 @@ class Budget:
     kv_blocks: int | None = None
     max_concurrency: float | None = None
     max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)
+    state_slots: int | None = None  # SGLang: max_mamba_cache_size, request states its MambaPool holds
+    state_pool_bytes: int | None = None  # SGLang: the MambaPool (its slots + the padding slot)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
 
@@ -84,7 +86,7 @@ class EngineModel(Protocol):
     def cache_kv_heads(self, spec: ModelSpec) -> int: ...
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int: ...
-    def keeps_windows(self, kv_dtype: str) -> bool: ...
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
@@ -140,6 +142,11 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "block_size": ("--block-size", None),
     "kv_cache_memory": ("--kv-cache-memory", None),
     "mem_fraction_static": ("--mem-fraction-static", None),
+    "max_mamba_cache_size": ("--max-mamba-cache-size", None),
+    "mamba_ssm_dtype": ("--mamba-ssm-dtype", None),
+    "mamba_full_memory_ratio": ("--mamba-full-memory-ratio", None),
+    "disable_radix_cache": ("--disable-radix-cache", False),
+    "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
     "flash_attn": ("--flash-attn", FlashAttn.AUTO),
@@ -262,9 +269,9 @@ class BaseEngine:
             return 0
         return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
 
-    def keeps_windows(self, kv_dtype: str) -> bool:
-        """Whether sliding layers hold at most their window with this KV type."""
-        del kv_dtype
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Whether sliding layers of `spec` hold at most their window with this KV type."""
+        del kv_dtype, spec
         return True
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:

@@ -98,7 +98,8 @@ class Transformers(BaseEngine):
             return spec.num_attention_heads
         return kv
 
-    def keeps_windows(self, kv_dtype: str) -> bool:
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        del spec
         return kv_dtype not in _QUANTIZED_CACHE
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
