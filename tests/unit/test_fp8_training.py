@@ -74,9 +74,11 @@ def test_compiled_float8_peaks_like_bf16() -> None:
     bf16, 30.91 GiB with tensorwise and 30.99 GiB with rowwise float8 (+0.07%, +0.3%): backward keeps
     the bf16 inputs and the fused casts add only fp8 copies."""
     spec = llama3_8b_spec()
+    # torchtitan's defaults: fp32 shards gathered as bf16 (bf16 weights + fp32 master here, the same
+    # 16 bytes per parameter), no float8 all-gather (enable_fsdp_float8_all_gather = false)
     base = Workload(
-        mode="full", framework="torchtune", context=8192, batch=1, compile=True, zero=3, num_gpus=8,
-        gradient_checkpointing=True, optimizer="adamw-fused", optimizer_in_backward=False,
+        mode="full", framework="plain", context=8192, batch=1, compile=True, zero=3, num_gpus=8,
+        gradient_checkpointing=True, optimizer="adamw-fused", master_weights=True, loss="full",
     )  # fmt: skip
     bf16 = estimate(spec, base).total_bytes
     for recipe, published in (("tensorwise", 30.91 / 30.89), ("rowwise", 30.99 / 30.89)):
@@ -115,3 +117,17 @@ def test_fp8_all_gather_halves_the_gathered_linear_weights() -> None:
 def test_impossible_float8_runs_are_refused(kw: dict[str, object]) -> None:
     with pytest.raises(BadInputError, match="fp8"):
         build_workload(**kw)  # type: ignore[arg-type]
+
+
+def test_torchtune_default_float8_gathers_fp8_weights() -> None:
+    """torchtune training/quantization.py convert_to_float8_training: no fp8_recipe_name means
+    Float8LinearConfig(enable_fsdp_float8_all_gather=True); a named recipe leaves it off."""
+    spec = llama3_8b_spec()
+    kw = {"mode": "full", "context": 2048, "zero": 3, "num_gpus": 8, "framework": "torchtune"}
+    on = estimate(spec, Workload(fp8_training="tensorwise", **kw))  # type: ignore[arg-type]
+    off = estimate(spec, Workload(fp8_training="tensorwise", fp8_all_gather=False, **kw))  # type: ignore[arg-type]
+    rowwise = estimate(spec, Workload(fp8_training="rowwise", **kw))  # type: ignore[arg-type]
+    linear = 4096 * (2 * 4096 + 2 * 1024) + 3 * 4096 * 14336
+    assert off.weights_bytes - on.weights_bytes == 2 * linear
+    assert rowwise.weights_bytes == off.weights_bytes
+    assert any("all-gather" in a for a in on.assumptions)

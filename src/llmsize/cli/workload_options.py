@@ -184,9 +184,11 @@ Fp8TrainingOpt = Annotated[
     ),
 ]
 Fp8AllGatherOpt = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--fp8-all-gather", help="FSDP2 all-gathers fp8 weights (torchao tensorwise).", rich_help_panel=_TRAIN
+        "--fp8-all-gather/--no-fp8-all-gather",
+        help="FSDP2 all-gathers fp8 weights (torchao tensorwise; default: the framework's).",
+        rich_help_panel=_TRAIN,
     ),
 ]
 OffloadOptimizerOpt = Annotated[
@@ -288,7 +290,7 @@ def build_workload(
     padding_free: PaddingFreeOpt = False,
     liger: LigerOpt = False,
     fp8_training: Fp8TrainingOpt = None,
-    fp8_all_gather: Fp8AllGatherOpt = False,
+    fp8_all_gather: Fp8AllGatherOpt = None,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,

@@ -71,7 +71,7 @@ def _layer_gather_bytes(spec: ModelSpec, wl: Workload, whole: Workload, ctx: Con
     are 3-D parameters in transformers, not nn.Linear, and are not converted."""
     st = Stage(0, (layer,), False, False)
     gathered = stage_weight_bytes(spec, whole, ctx.weights.format, st)
-    if not wl.fp8_all_gather:
+    if not frameworks.recipe(wl).fp8_all_gather:
         return gathered
     from llmsize.estimate.fp8_training import converted
     from llmsize.units import bytes_per_element

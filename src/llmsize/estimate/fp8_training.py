@@ -131,7 +131,9 @@ def note(wl: Workload) -> str:
         if wl.compile
         else "eager casts (fp32 scaled and clamped copies live at each cast)"
     )
-    gather = "; FSDP2 all-gathers fp8 linear weights" if wl.fp8_all_gather else ""
+    from llmsize.estimate.frameworks import recipe
+
+    gather = "; FSDP2 all-gathers fp8 linear weights" if recipe(wl).fp8_all_gather else ""
     return (
         f"torchao float8 training, {wl.fp8_training} scaling: decoder linears (not the head) run fp8 "
         f"GEMMs, weights/gradients/states keep their dtype, backward keeps the bf16 inputs; {casts}{gather}"

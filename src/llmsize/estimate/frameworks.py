@@ -83,6 +83,7 @@ class Recipe:
     unsloth_checkpointing: bool = False  # Unsloth's own checkpoint Function (see activations/candidates.py)
     kbit_fp32: bool = False  # QLoRA through peft's prepare_model_for_kbit_training (weights.py)
     autocast: bool = False  # the forward runs under accelerate's bf16 autocast (Trainer bf16=True)
+    fp8_all_gather: bool = False  # FSDP2 gathers fp8 weights (torchao enable_fsdp_float8_all_gather)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -100,6 +101,7 @@ class Recipe:
             "logits_fp32": self.logits_fp32,
             "kbit_fp32_casts": self.kbit_fp32,
             "bf16_autocast": self.autocast,
+            "fp8_all_gather": self.fp8_all_gather,
             "defaults_assumed": list(self.defaults),
         }
 
@@ -180,6 +182,7 @@ def recipe(wl: Workload) -> Recipe:
     compiled_loss = wl.compile and not _loss_compile_dropped(fw, wl, loss)
     if wl.compile and not compiled_loss:
         notes.append("the plain cross-entropy runs eager (torchtune drops compile_loss's result)")
+    fp8_gather = _fp8_all_gather(fw, wl, notes)
     return Recipe(
         fw,
         optimizer,
@@ -197,7 +200,20 @@ def recipe(wl: Workload) -> Recipe:
         fw is Framework.UNSLOTH and gc,
         _kbit_fp32(fw, wl),
         fw in AUTOCAST_FRAMEWORKS,
+        fp8_gather,
     )
+
+
+def _fp8_all_gather(fw: Framework, wl: Workload, notes: list[str]) -> bool:
+    """torchtune's `convert_to_float8_training` (training/quantization.py) without a recipe name
+    builds `Float8LinearConfig(enable_fsdp_float8_all_gather=True)`: tensorwise scaling with float8
+    all-gather; a named recipe (`fp8_recipe_name`) leaves it off, as torchao's recipes do."""
+    if wl.fp8_all_gather is not None:
+        return wl.fp8_all_gather
+    on = fw is Framework.TORCHTUNE and str(wl.fp8_training) == "tensorwise" and wl.zero == 3 and wl.dp > 1
+    if on:
+        notes.append("FSDP2 float8 all-gather")
+    return on
 
 
 def _adapter_bytes(fw: Framework, wl: Workload) -> int:

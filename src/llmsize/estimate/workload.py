@@ -171,8 +171,10 @@ class Workload(BaseModel):
         description="torchao float8 training (convert_to_float8_training): the decoder's linears run "
         "fp8 GEMMs with this scaling recipe; weights, gradients and states keep their dtype",
     )
-    fp8_all_gather: bool = Field(
-        default=False, description="FSDP2 all-gathers the fp8 casts of the linear weights (tensorwise only)"
+    fp8_all_gather: bool | None = Field(
+        default=None,
+        description="FSDP2 all-gathers the fp8 casts of the linear weights (tensorwise only); None = the "
+        "framework's (torchtune: on with its default tensorwise recipe)",
     )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
