@@ -204,13 +204,17 @@ def _fit_all(
     from llmsize.specs.catalog import specs
 
     fits = []
+    first_refusal: BadInputError | None = None
     for spec in specs():
         try:
             wl = workload_for(spec, options, count)
             fits.append(fit_model(spec, wl, gpu, count, efficiency=eff, batch_limit=False,
                                   stop_at_first=True))
-        except BadInputError:
+        except BadInputError as err:
+            first_refusal = first_refusal or err
             continue  # e.g. a --tp this model's heads cannot take, or a mode its format cannot train
+    if not fits and first_refusal is not None:
+        raise first_refusal  # no model could be sized: the workload itself is refused (say why)
     shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)

@@ -51,7 +51,7 @@ def resolve_workload(spec: ModelSpec, wl: Workload) -> Resolved:
     placed = stages(spec, wl)
     weights = estimate_weights(spec, wl, placed)
     compute = compute_dtype(spec, wl, weights.format)
-    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
+    kv_dtype = kv_cache.kv_dtype_for(wl, compute, spec)
     eng.kv_element_bytes(kv_dtype)
     targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
     return Resolved(eng, weights, compute, kv_dtype, placed, targets)

@@ -63,6 +63,18 @@ class EngineFigures(BaseModel):
         default=None, gt=0, description="vLLM: tokens per block of the full-attention groups, when unified "
         "page sizes make them longer than block_tokens (Gemma 4's global layers)"
     )
+    window_groups: tuple[tuple[int, int], ...] = Field(
+        default=(), description="vLLM: (block tokens, window) of each window-like group (DeepSeek V4's pool)"
+    )
+    kv_token_bytes: float | None = Field(
+        default=None, description="SGLang DeepSeek V4: bytes_per_full_token, the pool cost of one token"
+    )
+    kv_fixed_bytes: int = Field(
+        default=0, ge=0, description="SGLang DeepSeek V4: pools sized by requests (SWA cap, HCA state)"
+    )
+    concurrency_tokens: bool = Field(
+        default=False, description="vLLM: the log's token count is max concurrency x max_model_len (>= 0.21)"
+    )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
     state_slot_bytes: int = Field(
         default=0, ge=0, description="SGLang: one MambaPool slot, a request's recurrent state over its layers"

@@ -90,7 +90,12 @@ class EngineModel(Protocol):
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any: ...
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None: ...
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
     def place_weights(
@@ -285,13 +290,18 @@ class BaseEngine:
 
     def check_compressed(self, spec: ModelSpec) -> None:
         """A model with DeepSeek V4's pooled KV on an engine whose layout of it is not modelled: exit 2."""
-        if spec.compressed is None or type(self).compressed_terms is not BaseEngine.compressed_terms:
+        own = type(self)
+        if (
+            spec.compressed is None
+            or own.compressed_terms is not BaseEngine.compressed_terms
+            or own.compressed_layout is not BaseEngine.compressed_layout
+        ):
             return
         runs = f"; {self.compressed_kv_support}" if self.compressed_kv_support else ""
         raise BadInputError(
             f"llmsize does not model how {self.label or self.engine} pages DeepSeek V4's compressed KV "
             f"cache (sliding window + pooled entries + indexer keys){runs}",
-            hint="use --engine transformers, whose cache layout is modelled",
+            hint="use --engine transformers, vllm or llama.cpp, whose layouts of it are modelled",
         )
 
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]:
@@ -301,9 +311,21 @@ class BaseEngine:
         self.check_compressed(spec)
         return ()
 
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any:
-        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens."""
-        del prefill
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """The whole cache of DeepSeek V4's `layers` where the engine lays it out as one pool (vLLM's
+        packed blocks, llama.cpp's caches per kind), sliding-window-only layers included; None: layer
+        by layer through `compressed_terms`."""
+        del spec, layers, element
+        return None
+
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
+        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens
+        (`batch` for engines whose `sequences` is 1 but keep a stream per sequence)."""
+        del prefill, window, batch
         if rule != "pooled":
             raise BadInputError(f"{self.label or self.engine} has no {rule!r} cache term")
         return tokens // rate

@@ -39,13 +39,15 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import sglang_dsv4
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
-from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
 if TYPE_CHECKING:
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.resolved import Resolved
@@ -65,6 +67,9 @@ SPEED = EngineSpeedProfile(
     step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.54, "gddr": 0.60},
+    # SGLang's layers run the same fused kernel sequence (sgl-kernel's fused_add_rmsnorm, silu_and_mul,
+    # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
+    layer_kernels=FUSED_LAYER_KERNELS,
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
 
 
@@ -101,11 +106,7 @@ class Sglang(BaseEngine):
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
-    # SGLang derives DeepseekV4ForCausalLM as a hybrid SWA model with compressed attention pools
-    # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention).
-    compressed_kv_support: ClassVar[str] = (
-        "SGLang runs it with sliding-window and compressed pools of its own"
-    )
+    # DeepSeek V4 (DeepseekV4ForCausalLM): its own pools (DSV4PoolConfigurator), sglang_dsv4.py.
     # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|nvfp4|fp4_mx_block16 (arg_groups/fields/model.py; 0.5.x
     # before it spelled the block-16 FP4 recipe fp4_e2m1): both FP4 recipes keep E2M1 pairs and one
     # scale byte per 16 values (layers/quantization/fp4_kv_cache_quant_method.py compute_cell_size).
@@ -149,6 +150,13 @@ class Sglang(BaseEngine):
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         from llmsize.errors import BadInputError
+
+        if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
+            raise BadInputError(
+                f"llmsize models SGLang's DeepSeek V4 pool with its fp8 rows (584 B), "
+                f"not --kv-dtype {wl.kv_dtype}",
+                hint="use --kv-dtype fp8, or leave it out (SGLang's default for V4)",
+            )
 
         if wl.mode.trains:
             raise BadInputError(
@@ -249,6 +257,27 @@ class Sglang(BaseEngine):
             driver="graph pool size with the batch sizes captured",
         )
 
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """DeepSeek V4's defaults (overrides.py `_deepseek_v4_kv_cache_dtype`): auto becomes fp8_e4m3."""
+        if spec.compressed is not None and wl.kv_dtype is None:
+            return wl.model_copy(update={"kv_dtype": "fp8"})
+        return wl
+
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """DeepSeek V4: a request's tokens cost bytes_per_full_token of the token-sized pools
+        (sglang_dsv4.py); the request-sized pools are a fixed reservation in the budget."""
+        from llmsize.estimate.kv_cache import KvTerm
+
+        del element  # the V4 rows, fp8 indexer keys and fp32 states fix their own bytes
+        return (KvTerm(1, sglang_dsv4.plan(spec, layers, 1, 1).per_full_token, None),)
+
+    def _dsv4_plan(self, spec: ModelSpec, layers: tuple[int, ...] | range) -> sglang_dsv4.Dsv4Pools:
+        running = self.wl.max_num_seqs or sglang_dsv4.MAX_RUNNING_REQUESTS
+        radix = not self.wl.disable_radix_cache
+        return sglang_dsv4.plan(spec, layers, self.chunked_prefill(), running, radix)
+
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
         wl = self.wl
@@ -262,6 +291,25 @@ class Sglang(BaseEngine):
         from llmsize.estimate.result import EngineFigures
 
         stage = rs.busiest_stage.layers
+        if spec.compressed is not None:
+            p = self._dsv4_plan(spec, stage)
+            return EngineFigures(
+                engine=str(self.engine),
+                version=f"{self.version} ({sglang_dsv4.RELEASE})",
+                device_weights_bytes=weights.device_bytes,
+                kv_page_bytes=-(-p.per_full_token.numerator // p.per_full_token.denominator),
+                kv_token_bytes=float(p.per_full_token),
+                kv_fixed_bytes=p.fixed_bytes,
+                block_tokens=sglang_dsv4.PAGE_TOKENS,
+                blocks_per_request=wl.context,
+                budget_fraction=wl.mem_fraction_static,
+                reserved_bytes=self.reserved_bytes(spec),
+                lines=(
+                    f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",
+                    f"DSV4 SWA sizing: mode=cap, swa_tokens={p.swa_tokens}, "
+                    f"request_cap+headroom={p.swa_tokens}, prefix_tails={p.prefix_tails}",
+                ),
+            )
         swa_pool = spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
         full = swa = Fraction(0)
         window: int | None = None
@@ -336,6 +384,8 @@ class Sglang(BaseEngine):
         f = est.engine_figures
         if f is None or (f.kv_page_bytes == 0 and f.state_slot_bytes == 0):
             return super().budget(est, total_bytes, wl, unified)
+        if f.kv_token_bytes is not None:
+            return self._dsv4_budget(est, total_bytes, f)
         frac = self.mem_fraction(total_bytes, f.reserved_bytes)
         start = total_bytes - CUDA_CONTEXT_BYTES
         p = self.pools(int(frac * start) - est.weights_bytes, f)
@@ -377,6 +427,55 @@ class Sglang(BaseEngine):
                 f"context_len={self.wl.context}",
                 f"mem_fraction_static={frac}",
                 *capped,
+            ),
+        )
+
+    def _dsv4_budget(self, est: Estimate, total_bytes: int, f: EngineFigures) -> Budget:
+        """DeepSeek V4 (sglang_dsv4.py): the request-sized pools first, then full tokens at
+        bytes_per_full_token (`DSV4PoolConfigurator.calculate_pool_sizes`)."""
+        wl = self.wl
+        per_token = f.kv_token_bytes or 1.0
+        frac = self.mem_fraction(total_bytes, f.reserved_bytes)
+        start = total_bytes - CUDA_CONTEXT_BYTES
+        available = int(frac * start) - est.weights_bytes
+        rest = max(available - f.kv_fixed_bytes, 0)
+        tokens = int(rest / per_token) // sglang_dsv4.PAGE_TOKENS * sglang_dsv4.PAGE_TOKENS
+        running = max(0, min(wl.max_num_seqs or sglang_dsv4.MAX_RUNNING_REQUESTS, tokens // 2))
+        concurrency = min(tokens / max(1, wl.context), running)
+        outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
+        reason = None
+        if tokens <= 0:
+            reason = (
+                "SGLang would refuse to start: the request-sized DeepSeek V4 pools (sliding window cap, "
+                f"HCA state: {format_gib(f.kv_fixed_bytes)}) leave nothing for the token pools; raise "
+                "--mem-fraction-static, lower --max-num-seqs (--max-running-requests) or use more GPUs"
+            )
+        elif outside > start - int(frac * start):
+            reason = (
+                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
+                f"{frac:.3f}; lower --mem-fraction-static"
+            )
+        else:
+            reason = self._short(concurrency, tokens)
+        need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token) + outside
+        gb = 1 << 30
+        return Budget(
+            usable_bytes=total_bytes,
+            need_bytes=need + CUDA_CONTEXT_BYTES,
+            reason=reason,
+            kv_pool_bytes=max(0, available),
+            kv_tokens=tokens,
+            max_concurrency=round(concurrency, 2),
+            max_context=tokens,
+            lines=(
+                *f.lines,
+                f"DSV4 memory calculation: bytes_per_full_token={per_token:.2f}, "
+                f"available_bytes={available / gb:.2f} GB, fixed (SWA cap + c128 state)="
+                f"{f.kv_fixed_bytes / gb:.2f} GB, full_token={tokens}",
+                f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
+                f"max_prefill_tokens={MAX_PREFILL_TOKENS}, max_running_requests={running}, "
+                f"context_len={wl.context}",
+                f"mem_fraction_static={frac}",
             ),
         )
 
