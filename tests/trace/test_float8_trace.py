@@ -37,9 +37,21 @@ def _run(loader: Loader, recipe: str | None) -> Comparison:
     return compare(config, wl, name="Qwen2.5-0.5B", num_layers=2)
 
 
-@pytest.mark.parametrize("recipe", ["tensorwise", "rowwise-gw-hp"])
-def test_float8_peaks_match_the_trace(catalog_config: Loader, recipe: str) -> None:
-    c = _run(catalog_config, recipe)
+@pytest.mark.parametrize(
+    ("recipe", "extra"),
+    [
+        ("tensorwise", {}),
+        ("rowwise-gw-hp", {}),
+        ("tensorwise", {"gradient_checkpointing": True}),
+        # TRL's defaults: checkpointing, chunked_nll, bf16 autocast
+        ("rowwise", {"framework": "trl", "loss": None, "master_weights": None}),
+    ],
+    ids=["tensorwise", "rowwise-gw-hp", "tensorwise-checkpointed", "rowwise-trl"],
+)
+def test_float8_peaks_match_the_trace(catalog_config: Loader, recipe: str, extra: dict[str, Any]) -> None:
+    config, dtype = catalog_config("Qwen2.5-0.5B")
+    wl = Workload(**{**BASE, **extra}, fp8_training=recipe, **dtype)
+    c = compare(config, wl, name="Qwen2.5-0.5B", num_layers=2)
     assert abs(c.peak_error) <= 0.03, f"{100 * c.peak_error:+.2f}% at {c.where}"
     # forward: the fp8 casts of input and weight beside the saved bf16 input, walked op by op
     fwd_est, fwd_trace = c.est_phases["forward"], c.trace_phases["forward"]
