@@ -183,6 +183,8 @@ def recipe(wl: Workload) -> Recipe:
     if wl.compile and not compiled_loss:
         notes.append("the plain cross-entropy runs eager (torchtune drops compile_loss's result)")
     fp8_gather = _fp8_all_gather(fw, wl, notes)
+    if fw in AUTOCAST_FRAMEWORKS:
+        notes.append("bf16 autocast (bf16=True)")
     return Recipe(
         fw,
         optimizer,
