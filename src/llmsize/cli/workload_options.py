@@ -243,6 +243,25 @@ EngineOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+ImagesOpt = Annotated[
+    int,
+    typer.Option(
+        "--images",
+        help="Images per sequence (vision-language models): their tokens join the context and the vision "
+        "tower encodes them at prefill.",
+        rich_help_panel=_PANEL,
+    ),
+]
+ImageSizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--image-size",
+        metavar="WxH",
+        help="Pixels of each image, e.g. 1024x768 (default: the tower's own input size for fixed-size "
+        "towers such as Gemma 3's 896x896, else 1024x1024).",
+        rich_help_panel=_PANEL,
+    ),
+]
 
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 
@@ -258,6 +277,19 @@ def parse_tokens(text: str, option: str) -> int:
     if tokens <= 0 or (not unit and not value.is_integer()):
         raise BadInputError(f"{option} {text!r} must be a positive whole number of tokens")
     return tokens
+
+
+_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+
+
+def parse_image_size(text: str) -> tuple[int, int]:
+    """'1024x768' -> (1024, 768) pixels (width, height); anything else is a BadInputError."""
+    match = _IMAGE_SIZE.match(text)
+    if not match or min(int(match.group(1)), int(match.group(2))) <= 0:
+        raise BadInputError(
+            f"--image-size {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768"
+        )
+    return int(match.group(1)), int(match.group(2))
 
 
 def _message(err: ValidationError) -> str:
@@ -301,6 +333,8 @@ def build_workload(
     tp: TpOpt = 1,
     pp: PpOpt = 1,
     engine: EngineOpt = None,
+    images: ImagesOpt = 0,
+    image_size: ImageSizeOpt = None,
 ) -> Workload:
     """The Workload the options describe; any inconsistency is a one-line BadInputError."""
     ctx = parse_tokens(str(context), "--context")  # str(): library callers may pass a plain int
@@ -310,6 +344,11 @@ def build_workload(
         targets = tuple(t.strip() for t in lora_targets.split(",") if t.strip())
         if not targets:
             raise BadInputError("--lora-targets is empty", hint="name modules (q_proj,v_proj) or all-linear")
+    if images < 0:
+        raise BadInputError(f"--images {images} must be 0 or more images per sequence")
+    pixels = parse_image_size(image_size) if isinstance(image_size, str) else image_size
+    if pixels is not None and not images:
+        raise BadInputError("--image-size needs --images N (how many images each sequence sends)")
     try:
         return Workload(
             mode=mode,
@@ -344,6 +383,8 @@ def build_workload(
             tp=tp,
             pp=pp,
             engine=engine or Engine.TRANSFORMERS,
+            images=images,
+            image_size=pixels,
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
+from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -128,7 +128,9 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
 
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
-    ctx = resolve_workload(spec, wl)
+    load = images.image_load(spec, wl)
+    wl = images.decoder_workload(wl, load)
+    ctx = replace(resolve_workload(spec, wl), images=load)
     plans = [
         _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
@@ -151,7 +153,10 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
     equals the nominal value) and no per-component formulas or details (left empty). The planner's
     searches compare totals only (issue 15: `fit --all`).
     """
+    load = images.image_load(spec, wl)
+    wl = images.decoder_workload(wl, load)  # image tokens join every sequence's prompt and context
     ctx, busiest = plan(spec, wl)
+    ctx = replace(ctx, images=load)
     if not explained:
         ctx = replace(ctx, ranges=False)
     eng = ctx.engine
@@ -197,6 +202,7 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
+        images=phases.images_info(spec, wl, ctx),
     )
 
 
@@ -334,6 +340,11 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
         )
     out.extend(busiest.train.notes)
+    if ctx.images is not None:
+        out.append(ctx.images.note())
+        tower = phases.tower_note(spec, wl, ctx)
+        if tower:
+            out.append(tower)
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
@@ -352,6 +363,11 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
+    if ctx.images is not None and wl.mode.trains:
+        out.append(
+            "training with images: their tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
     if spec.approximate:
         out.append(
             f"{spec.name} is approximated from the size in its name; "

@@ -125,6 +125,9 @@ class Estimate(BaseModel):
         default=0, ge=0, description="paged optimizer states: CUDA unified memory outside the total"
     )
     training: dict[str, object] = Field(default_factory=dict, description="the training recipe assumed")
+    images: dict[str, object] = Field(
+        default_factory=dict, description="image inputs: their tokens and the vision tower's bytes"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -222,6 +222,12 @@ class Workload(BaseModel):
     n_cpu_moe: int | None = Field(
         default=None, ge=0, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )
+    images: int = Field(
+        default=0, ge=0, le=100_000, description="images per sequence, encoded by the vision tower at prefill"
+    )
+    image_size: tuple[int, int] | None = Field(
+        default=None, description="(width, height) of each image in pixels; None = the model's default"
+    )
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
     )
@@ -255,6 +261,10 @@ class Workload(BaseModel):
             raise ValueError(
                 "--padding-free flattens training batches; it does not apply to --mode inference"
             )
+        if self.image_size is not None and min(self.image_size) <= 0:
+            raise ValueError(f"image_size {self.image_size[0]}x{self.image_size[1]} must be positive pixels")
+        if self.image_size is not None and max(self.image_size) > 1_000_000:
+            raise ValueError("image_size beyond 1,000,000 pixels a side is not an image llmsize can size")
         self._fp8_consistent()
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self

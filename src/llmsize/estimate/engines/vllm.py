@@ -61,6 +61,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -507,6 +508,9 @@ class Vllm(BaseEngine):
 
         e = rs.compute_bytes
         prof, forward, sampler = self.profile_bytes(spec, e)
+        encoder = self.encoder(spec, wl, e)
+        if encoder is not None:  # vllm_encoder.py: outputs cached through the forward, or the tower
+            prof = max(prof + encoder.outputs_bytes, encoder.tower_bytes)
         kv = static.kv_full
         return Peak(
             phase="profile run",
@@ -522,6 +526,12 @@ class Vllm(BaseEngine):
                 f"forward of {self.batched_tokens():,} tokens {forward:,} B; sampler over "
                 f"{min(self.max_seqs(), self.batched_tokens()):,} requests x {spec.vocab_size:,} "
                 f"vocabulary {sampler:,} B"
+                + (
+                    f"; encoder on {encoder.items} images of {encoder.tokens_per_item:,} tokens "
+                    f"{encoder.tower_bytes:,} B, its outputs {encoder.outputs_bytes:,} B"
+                    if encoder is not None
+                    else ""
+                )
             ),
             low=prof + kv + static.weights + static.adapters,
             high=prof + kv + static.weights + static.adapters,
@@ -578,8 +588,15 @@ class Vllm(BaseEngine):
             full_block_tokens=full_block,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
-            lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
+            lines=(
+                f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",
+                *((encoder.line(),) if (encoder := self.encoder(spec, wl, e)) is not None else ()),
+            ),
         )
+
+    def encoder(self, spec: ModelSpec, wl: Workload, e: int) -> EncoderProfile | None:
+        """The start-up profile of a vision-language model's encoder (vllm_encoder.py)."""
+        return encoder_profile(spec, self.batched_tokens(), self.max_seqs(), wl.context, e, wl.tp)
 
     def _packed_figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, e: int, layers: tuple[int, ...]
