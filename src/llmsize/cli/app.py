@@ -41,7 +41,8 @@ def _no_adapter_for_unset_options() -> None:
     A set value of a plain `str` or Enum parameter (no parser, not a file, one value) is converted
     the way typer's adapter does it without building one: typer/_adapters.py build_leaf_adapter
     wraps `_parse_cli_str` (str() of a str: the value itself) and `coerce_cli_choice` (the Enum
-    member whose normalised value matches) in a TypeAdapter that adds nothing to a success. The
+    member whose normalised value matches) in a TypeAdapter that adds nothing to a success; an
+    int or float parameter's default, already that type and within its min/max, passes unchanged. The
     first TypeAdapter imports pydantic, about a third of a cold `llmsize parse`. Anything else, and
     any value those two reject, goes through typer's real adapter, so errors read as typer writes them.
     """
@@ -71,6 +72,11 @@ def _no_adapter_for_unset_options() -> None:
         annotation = desc.annotation
         if annotation is str and type(value) is str:
             return True, value
+        if annotation in (int, float) and type(value) is annotation:  # a default: already the number
+            low, high = info.min, info.max
+            if (low is None or low <= value) and (high is None or value <= high):
+                return True, value  # in range, so neither Field(ge, le) nor clamp changes it
+            return False, None
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             try:
                 return True, coerce_cli_choice(
