@@ -103,3 +103,18 @@ def test_vllm_levels_share_one_preallocated_pool() -> None:
     assert 8 < cap < 64
     assert [r["fits"] for r in rows] == [True, True, False]
     assert rows[2]["decode_tokens_per_s"] is None and "KV pool" in rows[2]["reason"]
+
+
+# REFERENCE: vLLM v0.10 benchmark_latency on 8 x MI300X, Llama-3.1-70B-Instruct FP8, 128 prompt tokens
+# and 2048 new ones per sequence: 17.236 s (batch 1), 19.677 s (batch 8), 24.932 s (batch 32) for the
+# whole batch (https://github.com/ROCm/vllm/blob/040de12d45c16d6de6ad386cc57dd68b8c5b805e/docs/dev-docker/
+# README.md). Seconds / 2048 is the mean step (prefill included, so a little above the mean decode step);
+# the sweep reports the step at the last token (context 2176), a little above the mean too.
+@pytest.mark.parametrize(("level", "batch_seconds"), [(1, 17.236), (8, 19.677), (32, 24.932)])
+def test_concurrency_sweep_matches_a_published_multi_batch_table(level: int, batch_seconds: float) -> None:
+    doc = _json("estimate", "Llama-3.1-70B-Instruct", "--quant", "fp8", "--gpu", "MI300X", "--num-gpus", "8",
+                "--tp", "8", "--engine", "vllm", "--context", "2176", "--prompt-tokens", "128",
+                "--concurrency", "1,8,32")
+    row = next(r for r in doc["gpus"] if r["concurrency"] == level)
+    assert row["tpot_s"] == pytest.approx(batch_seconds / 2048, rel=0.25)
+    assert row["aggregate_tokens_per_s"] == pytest.approx(level / row["tpot_s"], rel=1e-6)

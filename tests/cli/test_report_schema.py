@@ -18,7 +18,7 @@ SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "report-schema.md"
 runner = CliRunner()
 
 # Objects whose keys depend on the model (documented as a whole), and maps keyed by component.
-OPAQUE = {"model.architecture", "model.name_parts", "estimate"}
+OPAQUE = {"model.architecture", "model.name_parts", "estimate", "images"}
 PER_COMPONENT = {"memory_ranges", "components", "comparison"}
 
 

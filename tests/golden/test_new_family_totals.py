@@ -14,6 +14,10 @@ transformers builds (the Qwen3.5 multi-token-prediction block). Sources, one per
 - Mistral Small 3 (2501): model.safetensors.index.json total_size 47,144,806,400 bytes BF16 (public copy in
   OpenMOSE/RWKV-LM-RLHF) = 23,572,403,200, also Fireworks' paramCount; Devstral Small 1.1 and Magistral Small
   2506: keras-hub mistral_presets.py params 23,572,403,200.
+- Nemotron 3 Super: safetensors headers of nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16 as quoted in a public
+  model-parser test (test_nemotron_super_latent_experts_and_mtp_exclusion): "BF16 weights 123,611,012,096; MTP
+  2,942,324,736", API total 123,611,033,088 (20,992 F32 routing buffers: 41 MoE routers x 512); the MTP block
+  with its router's 512 buffers is what transformers does not load.
 - Granite 4.0: H-Micro 3,191,396,096 (general.parameter_count of Ollama's granite4:micro-h GGUF, a public
   `ollama show` fixture); Micro 3,402,836,480 (the Hub's safetensors total, public Hub parameter tables).
 """
@@ -43,6 +47,7 @@ PUBLISHED = [
     ("Magistral-Small-2506", 23_572_403_200, 0),
     ("granite-4.0-h-micro", 3_191_396_096, 0),
     ("granite-4.0-micro", 3_402_836_480, 0),
+    ("NVIDIA-Nemotron-3-Super-120B-A12B-BF16", 123_611_033_088, 2_942_324_736 + 512),
 ]
 
 
@@ -81,6 +86,8 @@ def test_qwen3_5_mtp_block_is_one_decoder_layer_with_its_fusion() -> None:
         ("devstral:24b", "Devstral-Small-2505"),
         ("Devstral-Small-2507-UD-Q4_K_XL", "Devstral-Small-2505"),
         ("Qwen3.5-122B-A10B-FP8", "Qwen3.5-122B-A10B"),
+        ("Nemotron-3-Super-120B-A12B", "NVIDIA-Nemotron-3-Super-120B-A12B-BF16"),
+        ("NVIDIA-Nemotron-3-Super-120B-A12B", "NVIDIA-Nemotron-3-Super-120B-A12B-BF16"),
     ],
 )
 def test_names_people_use_find_the_new_entries(name: str, entry: str) -> None:

@@ -56,3 +56,31 @@ def test_expert_gemm_rate_is_a_share_that_grows_with_tokens_per_expert(chunk: in
     # the expert GEMM's own rate (relative to a full tile) rises with the tokens it gets
     bigger = expert_gemm_rate(chunk + more, share, half) * (chunk + more) / (chunk + more + half)
     assert bigger >= rate * chunk / (chunk + half) - 1e-12
+
+
+_KIND_INPUTS: dict[tuple[str, str], SpeedInputs] = {}
+
+
+def _kind_inputs(model: str, engine: str) -> SpeedInputs:
+    """Speed inputs of a real spec of each layer kind (sliding window, GDN/Mamba hybrid, MLA, MoE)."""
+    if (model, engine) not in _KIND_INPUTS:
+        from llmsize.estimate.core import estimate
+        from llmsize.estimate.workload import Workload
+        from llmsize.hardware.plan import speed_inputs
+        from llmsize.specs.resolve import resolve
+
+        spec = resolve(model)
+        wl = Workload.model_validate({"engine": engine, "context": 16384, "batch": 4})
+        _KIND_INPUTS[model, engine] = speed_inputs(spec, wl, estimate(spec, wl), engine=engine)
+    return _KIND_INPUTS[model, engine]
+
+
+@given(st.sampled_from(["gemma-3-4b-it", "gpt-oss-20b", "Qwen3.5-35B-A3B", "NVIDIA-Nemotron-3-Nano-30B-A3B",
+                        "Qwen3-30B-A3B"]),
+       st.sampled_from(["vllm", "llama.cpp"]), st.integers(0, 200_000), st.integers(0, 200_000))
+def test_per_kind_reads_never_shrink_with_the_context(model: str, engine: str, a: int, b: int) -> None:
+    inputs = _kind_inputs(model, engine)
+    gpu = get_gpu("H100-SXM-80GB")
+    c = resolve_constants(inputs, gpu)
+    lo, hi = sorted((a, b))
+    assert decode_step(inputs, gpu, c, lo)[0] <= decode_step(inputs, gpu, c, hi)[0] + 1e-12

@@ -182,7 +182,7 @@ def test_pooled_cache_grows_by_one_entry_per_rate_tokens_after_the_window(tokens
     assert b - a == batch * (HCA_RATE * (HD + IHD) + CSA_RATE * HD) * 2
 
 
-@pytest.mark.parametrize("engine", [Engine.VLLM, Engine.SGLANG, Engine.LLAMA_CPP, Engine.OLLAMA])
+@pytest.mark.parametrize("engine", [Engine.OLLAMA])
 def test_engines_whose_v4_cache_layout_is_not_modelled_refuse(engine: Engine) -> None:
     s = spec(v4())
     with pytest.raises(BadInputError, match="DeepSeek V4's compressed KV cache"):
@@ -236,9 +236,9 @@ def test_broken_v4_config_exits_2_with_one_line(tmp_path: Any, capsys: pytest.Ca
     assert "Traceback" not in err and "index_n_heads" in err
 
 
-def test_v4_on_vllm_exits_2_naming_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+def test_v4_with_a_cache_type_vllm_lacks_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        llmsize.cli.main(["estimate", "DeepSeek-V4-Flash", "--engine", "vllm"])
+        llmsize.cli.main(["estimate", "DeepSeek-V4-Flash", "--engine", "vllm", "--kv-dtype", "bf16"])
     assert exc.value.code == 2
     assert "vLLM" in capsys.readouterr().err
 

@@ -81,3 +81,19 @@ def test_sglang_fp4_pool_is_nibbles_plus_one_scale_byte_per_16() -> None:
     mla = resolve("DeepSeek-V2-Lite")
     got = kv.kv_cache_bytes(mla, Workload(context=10, engine="sglang"), "fp4_e2m1", range(mla.num_layers))
     assert got == 27 * (576 // 2 + 576 // 16) * 10
+
+
+def test_sglang_0523_fp4_recipes() -> None:
+    # SGLang 0.5.23 (arg_groups/fields/model.py) names the block-16 recipe fp4_mx_block16 and adds
+    # nvfp4; fp4_kv_cache_quant_method.py compute_cell_size: heads x head_dim / 2 data bytes + one
+    # scale byte per 16 values, for K and V.
+    gpu = load_catalog().get("B200")
+    command = (
+        "python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct "
+        "--kv-cache-dtype fp4_mx_block16 --context-length 32768"
+    )
+    assert str(run_check(parse_launch(command), gpu).workload.kv_dtype) == "fp4_e2m1"
+    spec = llama3_8b()
+    wl = Workload(context=4096, engine="sglang", kv_dtype="nvfp4")
+    per_token_layer = 2 * (8 * 128 // 2 + 8 * 128 // 16)
+    assert kv.kv_cache_bytes(spec, wl, "nvfp4", range(spec.num_layers)) == 32 * per_token_layer * 4096

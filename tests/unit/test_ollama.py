@@ -120,3 +120,46 @@ def test_a_library_tag_lands_on_an_entry_carrying_that_library_or_is_refused(
     entry, parsed = hit
     assert any(a.lower() == library or a.lower().startswith(f"{library}:") for a in entry.model.aliases)
     assert parsed is not None and (parsed.gguf_type is not None or library == "gpt-oss")
+
+
+# ------------------------------------------------------------------ gemma3n: the library's text-only GGUF
+
+
+def test_gemma3n_tags_are_the_text_model_alone() -> None:
+    # convert/convert_gemma3n.go drops audio_tower, embed_audio, vision_tower and embed_vision: the tag
+    # holds the checkpoint's total less the towers (983,281,504) and less the k/v of the KV-shared
+    # layers transformers does not build (20,974,080). ollama.com lists 4.46B and 6.87B parameters
+    # (quoted in https://github.com/ollama/ollama/pull/11286).
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    e2b = estimate(resolve("gemma3n:e2b"), Workload(engine="ollama"))
+    assert e2b.params == 5_439_438_272 - 983_281_504 - 20_974_080
+    assert e2b.params == pytest.approx(4.46e9, rel=0.01)
+    e4b = estimate(resolve("gemma3n:e4b"), Workload(engine="ollama"))
+    assert e4b.params == pytest.approx(6.87e9, rel=0.01)
+    # the Hugging Face checkpoint keeps its towers
+    assert resolve("gemma-3n-E2B-it").extra_params == 983_281_504
+
+
+def test_gemma3n_k_quants_keep_the_per_layer_embeddings_in_f16() -> None:
+    # server/quantization.go llamaQuantizeArgs: `--tensor-type ^per_layer_token_embd\.weight$=f16` for
+    # gemma3n on Q4_K_S / Q4_K_M; the library's downloads are 5.6 GB (e2b) and 7.5 GB (e4b, the
+    # untagged pull), https://github.com/isair/jarvis/pull/107.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    sizes = {"gemma3n:e2b": 5.6e9, "gemma3n:e4b": 7.5e9, "gemma3n": 7.5e9}
+    for tag, published in sizes.items():
+        spec = resolve(tag)
+        assert spec.weight_format.modules_not_converted == ("embed_tokens_per_layer",)
+        assert estimate(spec, Workload(engine="ollama")).weights_bytes == pytest.approx(published, rel=0.02)
+    # the F16 rule is the quantizer's for K-quants only; a q8_0 tag quantizes the table like the rest
+    assert resolve("gemma3n:e2b-it-q8_0").weight_format.modules_not_converted == ()
+    # the table (262,144 x 30 layers x 256) is 2 bytes a value instead of at most Q8_0's 34 per 32
+    spec = resolve("gemma3n:e2b")
+    plain = spec.weight_format.model_copy(update={"modules_not_converted": ()})
+    quantized = spec.model_copy(update={"weight_format": plain})
+    f16 = estimate(spec, Workload(engine="ollama")).weights_bytes
+    gained = f16 - estimate(quantized, Workload(engine="ollama")).weights_bytes
+    assert gained >= 262_144 * 30 * 256 * (2 - 34 / 32)

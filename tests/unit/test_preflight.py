@@ -276,3 +276,18 @@ def test_check_cli_exit_codes_and_json_contract(capsys: pytest.CaptureFixture[st
     assert code == 3 and "DOES NOT FIT" in out and "run out of memory" in err
     code, _, err = _main(["check", "--gpu", "RTX-4090", "--", "vllm", "serve"], capsys)
     assert code == 2 and "names no model" in err and "Traceback" not in err
+
+
+def test_sglang_hybrid_launch_sizes_the_state_pool_from_its_flags() -> None:
+    # kv_cache_configurator.py _handle_max_mamba_cache: without radix cache the MambaPool holds
+    # --max-running-requests states; --mamba-ssm-dtype bfloat16 halves the SSM part of each.
+    setup = parse_launch(
+        "python -m sglang.launch_server --model-path nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 --tp 4 "
+        "--disable-radix-cache --max-running-requests 8 --mamba-ssm-dtype bfloat16 --context-length 8192"
+    )
+    result = run_check(setup, load_catalog().get("L40S"), 4)
+    figures = result.engine_figures()
+    layer = (4096 + 2 * 8 * 128) // 4 * 3 * 2 + 64 // 4 * 64 * 128 * 2  # conv bf16 + SSM bf16, TP 4
+    assert figures["state_slots"] == 8
+    assert figures["state_pool_bytes"] == (8 + 1) * 23 * layer
+    assert "max_running_requests=8," in " ".join(result.row.engine_log)

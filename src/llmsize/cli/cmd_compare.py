@@ -9,74 +9,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.cmd_fit import efficiency_from, with_price
-from llmsize.cli.engine_options import (
-    BlockSizeOpt,
-    EnforceEagerOpt,
-    FlashAttnOpt,
-    KvCacheMemoryOpt,
-    MaxBatchedTokensOpt,
-    MaxNumSeqsOpt,
-    MemFractionOpt,
-    NBatchOpt,
-    NCpuMoeOpt,
-    UbatchOpt,
-)
+from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
-    BandwidthEffOpt,
-    ComputeEffOpt,
-    ConcurrencyOpt,
+    SPEED_OPTIONS,
     GpuFileOpt,
-    GpuLayersOpt,
-    GpuMemoryUtilOpt,
     GpuOpt,
     GpusOpt,
-    HostBandwidthOpt,
     NumGpusOpt,
-    PricePerHourOpt,
     is_local,
-    parse_concurrency,
     parse_num_gpus,
     resolve_gpu,
+    speed_settings,
     split_gpu_list,
+    with_price,
 )
+from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
-from llmsize.cli.workload_options import (
-    ActOffloadOpt,
-    AttentionOpt,
-    BatchOpt,
-    CompileOpt,
-    ContextOpt,
-    DtypeOpt,
-    EngineOpt,
-    FrameworkOpt,
-    GradAccumOpt,
-    GradCkptOpt,
-    KvDtypeOpt,
-    LigerOpt,
-    Logits,
-    LogitsOpt,
-    LoraRankOpt,
-    LoraTargetsOpt,
-    LossChunksOpt,
-    LossOpt,
-    MasterWeightsOpt,
-    ModeOpt,
-    OffloadOptimizerOpt,
-    OffloadParamsOpt,
-    OptimizerOpt,
-    OptInBwdOpt,
-    PaddingFreeOpt,
-    PpOpt,
-    PromptTokensOpt,
-    QuantOpt,
-    TpOpt,
-    ZeroOpt,
-    workload_for,
-    workload_options_from,
-)
+from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 
 class SortKey(StrEnum):
@@ -101,58 +51,16 @@ ModelsArg = Annotated[list[str], typer.Argument(
 
 
 @app.command("compare")
+@with_groups
 def compare_cmd(
     models: ModelsArg,
     gpus: GpusOpt = None,
     gpu: GpuOpt = None,
     num_gpus: NumGpusOpt = "auto",
-    mode: ModeOpt = Mode.INFERENCE,
-    dtype: DtypeOpt = None,
-    quant: QuantOpt = None,
-    kv_dtype: KvDtypeOpt = None,
-    context: ContextOpt = "4096",
-    prompt_tokens: PromptTokensOpt = None,
-    batch: BatchOpt = 1,
-    logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = None,
-    master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = None,
-    framework: FrameworkOpt = None,
-    loss: LossOpt = None,
-    loss_chunks: LossChunksOpt = None,
-    optimizer_in_backward: OptInBwdOpt = None,
-    activation_offloading: ActOffloadOpt = None,
-    grad_accum: GradAccumOpt = 1,
-    compile: CompileOpt = False,
-    padding_free: PaddingFreeOpt = False,
-    liger: LigerOpt = False,
-    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
-    offload_params: OffloadParamsOpt = Offload.NONE,
-    attention: AttentionOpt = None,
-    lora_rank: LoraRankOpt = 16,
-    lora_targets: LoraTargetsOpt = None,
-    zero: ZeroOpt = 0,
-    tp: TpOpt = 1,
-    pp: PpOpt = 1,
-    engine: EngineOpt = None,
-    gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
-    gpu_layers: GpuLayersOpt = None,
-    max_num_seqs: MaxNumSeqsOpt = None,
-    max_num_batched_tokens: MaxBatchedTokensOpt = None,
-    enforce_eager: EnforceEagerOpt = False,
-    block_size: BlockSizeOpt = None,
-    kv_cache_memory: KvCacheMemoryOpt = None,
-    mem_fraction_static: MemFractionOpt = None,
-    ubatch: UbatchOpt = None,
-    n_batch: NBatchOpt = None,
-    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
-    n_cpu_moe: NCpuMoeOpt = None,
-    bandwidth_efficiency: BandwidthEffOpt = None,
-    compute_efficiency: ComputeEffOpt = None,
-    price_per_hour: PricePerHourOpt = None,
+    workload: OptionValues = WORKLOAD_OPTIONS,
+    engine: OptionValues = ENGINE_OPTIONS,
+    speed: OptionValues = SPEED_OPTIONS,
     sort: SortOpt = SortKey.NONE,
-    concurrency: ConcurrencyOpt = None,
-    host_bandwidth: HostBandwidthOpt = None,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
@@ -192,17 +100,17 @@ def compare_cmd(
             return resolve_gpu(name, gpu_file or (), "1")[0]
         return catalog.get(name)
 
-    gpu_specs = [with_price(g, price_per_hour)
+    asked = speed_settings(**speed)
+    gpu_specs = [with_price(g, asked.price_per_hour)
                  for g in {g.id: g for g in (lookup(n) for n in names)}.values()]
     count = parse_num_gpus(num_gpus)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
-    options = workload_options_from(locals())
+    eff = asked.efficiency
+    options = workload_options_from(workload, engine)
     pairs = []
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision)
-        pairs.append((spec, workload_for(spec, options, count, gpu_memory_utilization, gpu_layers)))
-    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff,
-                             concurrency=parse_concurrency(concurrency)), sort)
+        pairs.append((spec, workload_for(spec, options, count)))
+    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff, concurrency=asked.levels), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
     doc = compare_document(rows, advice, shown_wl, count, eff)

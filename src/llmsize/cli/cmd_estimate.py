@@ -10,71 +10,26 @@ import typer
 
 from llmsize.cli.app import app
 from llmsize.cli.completion import complete_model
-from llmsize.cli.engine_options import (
-    BlockSizeOpt,
-    EnforceEagerOpt,
-    FlashAttnOpt,
-    KvCacheMemoryOpt,
-    MaxBatchedTokensOpt,
-    MaxNumSeqsOpt,
-    MemFractionOpt,
-    NBatchOpt,
-    NCpuMoeOpt,
-    UbatchOpt,
-)
+from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
-    ConcurrencyOpt,
+    SPEED_OPTIONS,
     GpuFileOpt,
-    GpuLayersOpt,
-    GpuMemoryUtilOpt,
     GpuOpt,
-    HostBandwidthOpt,
     NumGpusOpt,
-    parse_concurrency,
     parse_num_gpus,
+    speed_settings,
     split_gpu_list,
 )
+from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
-from llmsize.cli.workload_options import (
-    ActOffloadOpt,
-    AttentionOpt,
-    BatchOpt,
-    CompileOpt,
-    ContextOpt,
-    DtypeOpt,
-    EngineOpt,
-    FrameworkOpt,
-    GradAccumOpt,
-    GradCkptOpt,
-    KvDtypeOpt,
-    LigerOpt,
-    Logits,
-    LogitsOpt,
-    LoraRankOpt,
-    LoraTargetsOpt,
-    LossChunksOpt,
-    LossOpt,
-    MasterWeightsOpt,
-    ModeOpt,
-    OffloadOptimizerOpt,
-    OffloadParamsOpt,
-    OptimizerOpt,
-    OptInBwdOpt,
-    PaddingFreeOpt,
-    PpOpt,
-    PromptTokensOpt,
-    QuantOpt,
-    TpOpt,
-    ZeroOpt,
-    workload_for,
-    workload_options_from,
-)
+from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
 from llmsize.errors import LlmsizeError
-from llmsize.estimate.workload import FlashAttn, Mode, Offload
 
 if TYPE_CHECKING:
+    from llmsize.hardware.speed import Efficiency
     from llmsize.report.models import Report
 
+ESTIMATE_SPEED_OPTIONS = SPEED_OPTIONS.only("concurrency", "host_bandwidth")
 ModelArg = Annotated[
     str,
     typer.Argument(
@@ -92,10 +47,8 @@ def make_report(
     gpus: Sequence[str] = (),
     gpu_files: Sequence[Path] = (),
     num_gpus: int | None = 1,
-    gpu_memory_utilization: float = 0.9,
-    gpu_layers: int | None = None,
     concurrency: Sequence[int] = (),
-    host_bandwidth: float | None = None,
+    efficiency: Efficiency | None = None,
     context_given: bool = True,
 ) -> Report:
     """Resolve the model, build the workload, estimate, fit the GPUs asked for, assemble the report.
@@ -109,7 +62,7 @@ def make_report(
     from llmsize.specs.resolve import resolve
 
     spec = resolve(model, revision=revision)
-    workload = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
+    workload = workload_for(spec, options, num_gpus)
     if not context_given and len(gpus) == 1:
         workload = _engine_default_context(spec, workload, gpus[0], tuple(gpu_files), num_gpus)
     rows: list[Any] = []
@@ -119,7 +72,7 @@ def make_report(
         from llmsize.hardware.plan import plan_fit_rows
         from llmsize.hardware.speed import Efficiency
 
-        eff = Efficiency(host_bandwidth_gb_s=host_bandwidth)
+        eff = efficiency or Efficiency()
         catalog = load_catalog(tuple(gpu_files))
         for name in gpus:
             if is_local(name):  # this machine: its detected GPU kind and count
@@ -164,55 +117,16 @@ def _engine_default_context(
 
 
 @app.command("estimate")
+@with_groups
 def estimate_cmd(
     ctx: typer.Context,
     model: ModelArg,
-    mode: ModeOpt = Mode.INFERENCE,
-    dtype: DtypeOpt = None,
-    quant: QuantOpt = None,
-    kv_dtype: KvDtypeOpt = None,
-    context: ContextOpt = "4096",
-    prompt_tokens: PromptTokensOpt = None,
-    batch: BatchOpt = 1,
-    logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = None,
-    master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = None,
-    framework: FrameworkOpt = None,
-    loss: LossOpt = None,
-    loss_chunks: LossChunksOpt = None,
-    optimizer_in_backward: OptInBwdOpt = None,
-    activation_offloading: ActOffloadOpt = None,
-    grad_accum: GradAccumOpt = 1,
-    compile: CompileOpt = False,
-    padding_free: PaddingFreeOpt = False,
-    liger: LigerOpt = False,
-    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
-    offload_params: OffloadParamsOpt = Offload.NONE,
-    attention: AttentionOpt = None,
-    lora_rank: LoraRankOpt = 16,
-    lora_targets: LoraTargetsOpt = None,
-    zero: ZeroOpt = 0,
-    tp: TpOpt = 1,
-    pp: PpOpt = 1,
-    engine: EngineOpt = None,
+    workload: OptionValues = WORKLOAD_OPTIONS,
     gpu: GpuOpt = None,
     num_gpus: NumGpusOpt = "1",
     gpu_file: GpuFileOpt = None,
-    gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
-    gpu_layers: GpuLayersOpt = None,
-    max_num_seqs: MaxNumSeqsOpt = None,
-    max_num_batched_tokens: MaxBatchedTokensOpt = None,
-    enforce_eager: EnforceEagerOpt = False,
-    block_size: BlockSizeOpt = None,
-    kv_cache_memory: KvCacheMemoryOpt = None,
-    mem_fraction_static: MemFractionOpt = None,
-    ubatch: UbatchOpt = None,
-    n_batch: NBatchOpt = None,
-    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
-    n_cpu_moe: NCpuMoeOpt = None,
-    concurrency: ConcurrencyOpt = None,
-    host_bandwidth: HostBandwidthOpt = None,
+    engine: OptionValues = ENGINE_OPTIONS,
+    speed: OptionValues = ESTIMATE_SPEED_OPTIONS,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
     output: OutputOpt = None,
@@ -226,17 +140,16 @@ def estimate_cmd(
     from llmsize.report.export import write_report
     from llmsize.report.render_estimate import render_estimate
 
-    options = workload_options_from(locals())
+    options = workload_options_from(workload, engine)
     planning: dict[str, Any] = {
         "gpus": split_gpu_list(gpu, "--gpu") if gpu is not None else (),
         "gpu_files": gpu_file or (),
         "num_gpus": parse_num_gpus(num_gpus),
-        "gpu_memory_utilization": gpu_memory_utilization,
-        "gpu_layers": gpu_layers,
     }
     given = getattr(ctx.get_parameter_source("context"), "name", "") != "DEFAULT"
-    report = make_report(model, revision, options, concurrency=parse_concurrency(concurrency),
-                         host_bandwidth=host_bandwidth, context_given=given, **planning)
+    asked = speed_settings(**speed)
+    report = make_report(model, revision, options, concurrency=asked.levels, efficiency=asked.efficiency,
+                         context_given=given, **planning)
     wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")
     page = ""
     if wants_page:

@@ -9,74 +9,26 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.engine_options import (
-    BlockSizeOpt,
-    EnforceEagerOpt,
-    FlashAttnOpt,
-    KvCacheMemoryOpt,
-    MaxBatchedTokensOpt,
-    MaxNumSeqsOpt,
-    MemFractionOpt,
-    NBatchOpt,
-    NCpuMoeOpt,
-    UbatchOpt,
-)
+from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
-    BandwidthEffOpt,
-    ComputeEffOpt,
-    ConcurrencyOpt,
+    SPEED_OPTIONS,
     GpuFileOpt,
-    GpuLayersOpt,
-    GpuMemoryUtilOpt,
     GpuOpt,
-    HostBandwidthOpt,
     NumGpusOpt,
     OutputTokensOpt,
-    PricePerHourOpt,
     SystemTokensOpt,
     TurnsOpt,
     host_ram_line,
     local_engine,
-    parse_concurrency,
     resolve_gpu,
+    speed_settings,
+    with_price,
 )
+from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
-from llmsize.cli.workload_options import (
-    ActOffloadOpt,
-    AttentionOpt,
-    BatchOpt,
-    CompileOpt,
-    ContextOpt,
-    DtypeOpt,
-    EngineOpt,
-    FrameworkOpt,
-    GradAccumOpt,
-    GradCkptOpt,
-    KvDtypeOpt,
-    LigerOpt,
-    Logits,
-    LogitsOpt,
-    LoraRankOpt,
-    LoraTargetsOpt,
-    LossChunksOpt,
-    LossOpt,
-    MasterWeightsOpt,
-    ModeOpt,
-    OffloadOptimizerOpt,
-    OffloadParamsOpt,
-    OptimizerOpt,
-    OptInBwdOpt,
-    PaddingFreeOpt,
-    PpOpt,
-    PromptTokensOpt,
-    QuantOpt,
-    TpOpt,
-    ZeroOpt,
-    workload_for,
-    workload_options_from,
-)
+from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Engine, FlashAttn, Mode, Offload
+from llmsize.estimate.workload import Engine
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -114,81 +66,20 @@ def machine_document(machine: Machine) -> dict[str, Any]:
     }
 
 
-def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
-    """`gpu` with the user's --price-per-hour in place of the catalog's price."""
-    if price_per_hour is None:
-        return gpu
-    from llmsize.hardware.gpus import Price
-
-    price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")
-    return gpu.model_copy(update={"price": price})
-
-
-def efficiency_from(bandwidth: float | None, compute: float | None,
-                    host_bandwidth: float | None = None) -> Efficiency:
-    from llmsize.hardware.speed import Efficiency
-
-    update = {k: v for k, v in (("bandwidth", bandwidth), ("compute", compute),
-                                ("host_bandwidth_gb_s", host_bandwidth)) if v is not None}
-    return Efficiency(**update)
-
-
 @app.command("fit")
+@with_groups
 def fit_cmd(
     model: ModelOptArg = None,
     gpu: GpuOpt = None,
     all_models: AllOpt = False,
     check: CheckOpt = False,
     num_gpus: NumGpusOpt = "1",
-    mode: ModeOpt = Mode.INFERENCE,
-    dtype: DtypeOpt = None,
-    quant: QuantOpt = None,
-    kv_dtype: KvDtypeOpt = None,
-    context: ContextOpt = "4096",
-    prompt_tokens: PromptTokensOpt = None,
-    batch: BatchOpt = 1,
-    logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = None,
-    master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = None,
-    framework: FrameworkOpt = None,
-    loss: LossOpt = None,
-    loss_chunks: LossChunksOpt = None,
-    optimizer_in_backward: OptInBwdOpt = None,
-    activation_offloading: ActOffloadOpt = None,
-    grad_accum: GradAccumOpt = 1,
-    compile: CompileOpt = False,
-    padding_free: PaddingFreeOpt = False,
-    liger: LigerOpt = False,
-    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
-    offload_params: OffloadParamsOpt = Offload.NONE,
-    attention: AttentionOpt = None,
-    lora_rank: LoraRankOpt = 16,
-    lora_targets: LoraTargetsOpt = None,
-    zero: ZeroOpt = 0,
-    tp: TpOpt = 1,
-    pp: PpOpt = 1,
-    engine: EngineOpt = None,
-    gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
-    gpu_layers: GpuLayersOpt = None,
-    max_num_seqs: MaxNumSeqsOpt = None,
-    max_num_batched_tokens: MaxBatchedTokensOpt = None,
-    enforce_eager: EnforceEagerOpt = False,
-    block_size: BlockSizeOpt = None,
-    kv_cache_memory: KvCacheMemoryOpt = None,
-    mem_fraction_static: MemFractionOpt = None,
-    ubatch: UbatchOpt = None,
-    n_batch: NBatchOpt = None,
-    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
-    n_cpu_moe: NCpuMoeOpt = None,
+    workload: OptionValues = WORKLOAD_OPTIONS,
+    engine: OptionValues = ENGINE_OPTIONS,
     output_tokens: OutputTokensOpt = None,
     turns: TurnsOpt = None,
     system_tokens: SystemTokensOpt = 0,
-    bandwidth_efficiency: BandwidthEffOpt = None,
-    compute_efficiency: ComputeEffOpt = None,
-    price_per_hour: PricePerHourOpt = None,
-    concurrency: ConcurrencyOpt = None,
-    host_bandwidth: HostBandwidthOpt = None,
+    speed: OptionValues = SPEED_OPTIONS,
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
@@ -218,25 +109,24 @@ def fit_cmd(
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
     gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
-    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
-    gpu_spec = with_price(gpu_spec, price_per_hour)
-    eff = efficiency_from(bandwidth_efficiency, compute_efficiency, host_bandwidth)
-    options = workload_options_from(locals())
-    planning = (count, gpu_memory_utilization, gpu_layers)
-    levels = parse_concurrency(concurrency)
+    asked = speed_settings(**speed)
+    gpu_spec = with_price(gpu_spec, asked.price_per_hour)
+    options = workload_options_from(workload, engine)
+    options["engine"] = local_engine(gpu_spec, machine, options["engine"])
+    eff, levels = asked.efficiency, asked.levels
     if levels and all_models:
         raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:
-        _fit_all(gpu_spec, options, planning, eff, fmt.value, check, (output, force))
+        _fit_all(gpu_spec, options, count, eff, fmt.value, check, (output, force))
         return
     assert model is not None
-    _fit_one(model, revision, gpu_spec, options, planning, eff, fmt.value, check,
+    _fit_one(model, revision, gpu_spec, options, count, eff, fmt.value, check,
              chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force),
              levels=levels)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
-             planning: tuple[int | None, float, int | None], eff: Efficiency, fmt: str, check: bool,
+             count: int | None, eff: Efficiency, fmt: str, check: bool,
              chat: tuple[int | None, int | None, int], machine: Machine | None = None,
              save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = ()) -> None:
     from llmsize.hardware.plan import concurrency_sweep, fit_model
@@ -244,9 +134,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
 
-    count, util, layers = planning
     spec = resolve(model, revision=revision)
-    wl = workload_for(spec, options, count, util, layers)
+    wl = workload_for(spec, options, count)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
     # The sweep runs the best precision that fits (or the only one tried, to say why it does not).
@@ -303,7 +192,7 @@ def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: in
 def _fit_all(
     gpu: GpuSpec,
     options: dict[str, Any],
-    planning: tuple[int | None, float, int | None],
+    count: int | None,
     eff: Efficiency,
     fmt: str,
     check: bool,
@@ -314,17 +203,19 @@ def _fit_all(
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
     from llmsize.specs.catalog import specs
 
-    count, util, layers = planning
     fits = []
+    first_refusal: BadInputError | None = None
     for spec in specs():
         try:
-            wl = workload_for(spec, options, count, util, layers)
+            wl = workload_for(spec, options, count)
             fits.append(fit_model(spec, wl, gpu, count, efficiency=eff, batch_limit=False,
                                   stop_at_first=True))
-        except BadInputError:
+        except BadInputError as err:
+            first_refusal = first_refusal or err
             continue  # e.g. a --tp this model's heads cannot take, or a mode its format cannot train
-    shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS},
-                            count, util, layers)
+    if not fits and first_refusal is not None:
+        raise first_refusal  # no model could be sized: the workload itself is refused (say why)
+    shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:

@@ -13,33 +13,21 @@ import typer
 
 from llmsize.cli.app import app
 from llmsize.cli.cmd_estimate import ModelArg
+from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
-from llmsize.cli.workload_options import (
-    AttentionOpt,
-    BatchOpt,
-    ContextOpt,
-    DtypeOpt,
-    GradCkptOpt,
-    KvDtypeOpt,
-    Logits,
-    LogitsOpt,
-    LoraRankOpt,
-    LoraTargetsOpt,
-    MasterWeightsOpt,
-    ModeOpt,
-    OptimizerOpt,
-    PromptTokensOpt,
-    QuantOpt,
-    build_workload,
-)
+from llmsize.cli.workload_options import WORKLOAD_OPTIONS, build_workload
 from llmsize.errors import BadInputError, NothingFitsError
-from llmsize.estimate.workload import Mode
 
 if TYPE_CHECKING:
     from llmsize.measure.models import Measurement, ProgressFn
     from llmsize.report.load import MeasureDocument
     from llmsize.specs.models import ModelSpec
 
+MEASURED_OPTIONS = WORKLOAD_OPTIONS.only(
+    "mode", "dtype", "quant", "kv_dtype", "context", "prompt_tokens", "batch", "logits", "optimizer",
+    "master_weights", "gradient_checkpointing", "attention", "lora_rank", "lora_targets",
+)
+"""The workload options the harness can run (no training recipe, engine or parallel layout)."""
 _OUTPUT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
@@ -189,24 +177,12 @@ def _document(
 
 
 @app.command("measure")
+@with_groups
 def measure_cmd(
     model: ModelArg,
     device: DeviceOpt = DeviceChoice.TRACE,
     layers: LayersOpt = None,
-    mode: ModeOpt = Mode.INFERENCE,
-    dtype: DtypeOpt = None,
-    quant: QuantOpt = None,
-    kv_dtype: KvDtypeOpt = None,
-    context: ContextOpt = "4096",
-    prompt_tokens: PromptTokensOpt = None,
-    batch: BatchOpt = 1,
-    logits: LogitsOpt = Logits.LAST,
-    optimizer: OptimizerOpt = None,
-    master_weights: MasterWeightsOpt = None,
-    gradient_checkpointing: GradCkptOpt = None,
-    attention: AttentionOpt = None,
-    lora_rank: LoraRankOpt = 16,
-    lora_targets: LoraTargetsOpt = None,
+    workload: OptionValues = MEASURED_OPTIONS,
     trust_remote_code: TrustRemoteCodeOpt = False,
     no_fit_check: NoFitCheckOpt = False,
     revision: RevisionOpt = None,
@@ -239,28 +215,12 @@ def measure_cmd(
     _check_output(output, force)
     require_torch()
     spec, config, layers_of = _spec_and_config(model, revision, layers, trust_remote_code)
-    workload = build_workload(
-        mode=mode,
-        dtype=dtype,
-        quant=quant,
-        kv_dtype=kv_dtype,
-        context=context,
-        prompt_tokens=prompt_tokens,
-        batch=batch,
-        logits=logits,
-        optimizer=optimizer,
-        master_weights=master_weights,
-        gradient_checkpointing=gradient_checkpointing,
-        attention=attention,
-        lora_rank=lora_rank,
-        lora_targets=lora_targets,
-    )
-    workload, _ = measurable_workload(workload)
-    est = estimate(spec, workload)
+    wl, _ = measurable_workload(build_workload(**workload))
+    est = estimate(spec, wl)
     with _progress(fmt is not OutputFormat.JSON and sys.stderr.isatty()) as progress:
         measurement = measure(
             spec,
-            workload,
+            wl,
             device.value,
             progress,
             config=config,
@@ -268,7 +228,7 @@ def measure_cmd(
             trust_remote_code=trust_remote_code,
             check_fit=not no_fit_check,
         )
-    doc = _document(model, spec, workload, est, measurement, layers_of)
+    doc = _document(model, spec, wl, est, measurement, layers_of)
     if output is not None:
         _write(doc, output)
     render_measure(doc, fmt.value)

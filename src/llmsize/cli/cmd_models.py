@@ -74,15 +74,16 @@ def models_cmd(
     from llmsize.specs import catalog
 
     if fits:
-        from llmsize.cli.cmd_fit import _fit_all, efficiency_from
+        from llmsize.cli.cmd_fit import _fit_all
         from llmsize.cli.gpu_options import local_engine, resolve_gpu
+        from llmsize.hardware.speed import Efficiency
 
         gpu_spec, count, machine = resolve_gpu(gpu, (), "1")
         options: dict[str, object] = {"context": context}
         engine = local_engine(gpu_spec, machine, None)
         if engine is not None:
             options["engine"] = engine
-        _fit_all(gpu_spec, options, (count, 0.9, None), efficiency_from(None, None), fmt.value, check=False)
+        _fit_all(gpu_spec, options, count, Efficiency(), fmt.value, check=False)
         return
 
     entries = list(catalog.entries())

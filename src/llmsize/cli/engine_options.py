@@ -1,4 +1,5 @@
-"""Engine settings shared by `estimate`, `fit` and `compare` (issue 9): each engine's own flags.
+"""Engine settings shared by `estimate`, `fit` and `compare` (issue 9): each engine's own flags, and
+engine_settings(), whose keywords declare them for every command (cli/option_groups.py).
 
 The names follow the engines' own command lines (vLLM `--max-num-seqs`, llama.cpp `--ubatch`, ...);
 an engine ignores the settings of the others. Unset means the engine's default, which its module in
@@ -13,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from llmsize.cli.gpu_options import GpuLayersOpt, GpuMemoryUtilOpt
+from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import FlashAttn
 
@@ -64,7 +67,43 @@ MemFractionOpt = Annotated[
     float | None,
     typer.Option(
         "--mem-fraction-static",
-        help="SGLang: share of the card for weights and the KV pool (default 0.88 at TP 1).",
+        help="SGLang: share of the card for weights and its pools (default: the card minus SGLang's "
+        "activation and CUDA-graph reserve, 0.83 on an H100).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MaxMambaCacheOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-mamba-cache-size",
+        min=1,
+        help="SGLang: request states its hybrid (Mamba / linear-attention) pool holds (default: 0.9/1.9 "
+        "of the static share left after the weights).",
+        rich_help_panel=_PANEL,
+    ),
+]
+MambaSsmDtypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mamba-ssm-dtype",
+        help="SGLang: float32 (default), bfloat16 or float16 for the SSM / delta state.",
+        rich_help_panel=_PANEL,
+    ),
+]
+MambaRatioOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--mamba-full-memory-ratio",
+        min=0.0,
+        help="SGLang: state pool to KV pool ratio of the static share (default 0.9).",
+        rich_help_panel=_PANEL,
+    ),
+]
+DisableRadixOpt = Annotated[
+    bool,
+    typer.Option(
+        "--disable-radix-cache",
+        help="SGLang: no prefix cache (one state slot per request; --max-num-seqs sizes the state pool).",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -101,19 +140,6 @@ NCpuMoeOpt = Annotated[
     ),
 ]
 
-ENGINE_OPTION_NAMES: tuple[str, ...] = (
-    "max_num_seqs",
-    "max_num_batched_tokens",
-    "enforce_eager",
-    "block_size",
-    "kv_cache_memory",
-    "mem_fraction_static",
-    "ubatch",
-    "n_batch",
-    "flash_attn",
-    "n_cpu_moe",
-)
-
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$")
 _UNITS = {
     "": 1,
@@ -148,11 +174,52 @@ def parse_size(text: str, option: str) -> int:
     return int(value)
 
 
+def engine_settings(
+    *,
+    gpu_memory_utilization: GpuMemoryUtilOpt = 0.9,
+    gpu_layers: GpuLayersOpt = None,
+    max_num_seqs: MaxNumSeqsOpt = None,
+    max_num_batched_tokens: MaxBatchedTokensOpt = None,
+    enforce_eager: EnforceEagerOpt = False,
+    block_size: BlockSizeOpt = None,
+    kv_cache_memory: KvCacheMemoryOpt = None,
+    mem_fraction_static: MemFractionOpt = None,
+    max_mamba_cache_size: MaxMambaCacheOpt = None,
+    mamba_ssm_dtype: MambaSsmDtypeOpt = None,
+    mamba_full_memory_ratio: MambaRatioOpt = None,
+    disable_radix_cache: DisableRadixOpt = False,
+    ubatch: UbatchOpt = None,
+    n_batch: NBatchOpt = None,
+    flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    n_cpu_moe: NCpuMoeOpt = None,
+) -> dict[str, Any]:
+    """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
+    kv_bytes = None if kv_cache_memory is None else parse_size(str(kv_cache_memory), "--kv-cache-memory")
+    return {
+        "gpu_memory_utilization": gpu_memory_utilization,
+        "gpu_layers": gpu_layers,
+        "max_num_seqs": max_num_seqs,
+        "max_num_batched_tokens": max_num_batched_tokens,
+        "enforce_eager": enforce_eager,
+        "block_size": block_size,
+        "kv_cache_memory": kv_bytes,
+        "mem_fraction_static": mem_fraction_static,
+        "max_mamba_cache_size": max_mamba_cache_size,
+        "mamba_ssm_dtype": mamba_ssm_dtype,
+        "mamba_full_memory_ratio": mamba_full_memory_ratio,
+        "disable_radix_cache": disable_radix_cache,
+        "ubatch": ubatch,
+        "n_batch": n_batch,
+        "flash_attn": flash_attn or FlashAttn.AUTO,
+        "n_cpu_moe": n_cpu_moe,
+    }
+
+
+ENGINE_OPTIONS = OptionGroup(engine_settings)
+"""The engine options of estimate, fit and compare (with vLLM's and llama.cpp's GPU shares)."""
+ENGINE_OPTION_NAMES: tuple[str, ...] = tuple(ENGINE_OPTIONS)
+
+
 def engine_settings_from(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The Workload engine fields among a command's parameters (pass `locals()`), sizes parsed."""
-    out = {name: values[name] for name in ENGINE_OPTION_NAMES if name in values}
-    if out.get("kv_cache_memory") is not None:
-        out["kv_cache_memory"] = parse_size(str(out["kv_cache_memory"]), "--kv-cache-memory")
-    if out.get("flash_attn") is None:
-        out.pop("flash_attn", None)
-    return out
+    """engine_settings() of the engine options among `values` (others take their defaults)."""
+    return engine_settings(**{name: values[name] for name in ENGINE_OPTION_NAMES if name in values})

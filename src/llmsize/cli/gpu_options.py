@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmsize.cli.completion import complete_gpu
+from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
 
 if TYPE_CHECKING:
     from llmsize.hardware.detect import Machine
     from llmsize.hardware.gpus import GpuSpec
+    from llmsize.hardware.speed import Efficiency
 
 _PANEL = "GPUs"
 
@@ -120,6 +123,47 @@ PricePerHourOpt = Annotated[float | None, typer.Option(
     "--price-per-hour", min=0.0,
     help="US$ per GPU-hour, for $/hour and $ per million output tokens (default: the catalog's dated "
          "price where it has one; otherwise no cost is shown).", rich_help_panel=_PANEL)]
+
+
+
+@dataclass(frozen=True)
+class Speed:
+    """What the speed options ask for: the efficiency model, a price per GPU-hour, concurrency levels."""
+
+    efficiency: Efficiency
+    price_per_hour: float | None = None
+    levels: tuple[int, ...] = ()
+
+
+def speed_settings(
+    *,
+    bandwidth_efficiency: BandwidthEffOpt = None,
+    compute_efficiency: ComputeEffOpt = None,
+    price_per_hour: PricePerHourOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    host_bandwidth: HostBandwidthOpt = None,
+) -> Speed:
+    """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
+    from llmsize.hardware.speed import Efficiency
+
+    given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
+             ("host_bandwidth_gb_s", host_bandwidth))
+    return Speed(Efficiency(**{k: v for k, v in given if v is not None}), price_per_hour,
+                 parse_concurrency(concurrency))
+
+
+SPEED_OPTIONS = OptionGroup(speed_settings)
+
+
+def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
+    """`gpu` with the user's --price-per-hour in place of the catalog's price."""
+    if price_per_hour is None:
+        return gpu
+    from llmsize.hardware.gpus import Price
+
+    price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")
+    return gpu.model_copy(update={"price": price})
+
 
 LOCAL_GPU_NAMES = ("local", "this", "here")
 

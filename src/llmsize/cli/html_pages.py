@@ -34,8 +34,6 @@ def estimate_page(
     gpus: Sequence[str],
     gpu_files: Sequence[Path],
     num_gpus: int | None,
-    gpu_memory_utilization: float,
-    gpu_layers: int | None,
 ) -> str:
     """The estimate page: the report, plus memory and decode speed at each context length."""
     from llmsize.estimate.core import estimate
@@ -45,7 +43,7 @@ def estimate_page(
     from llmsize.specs.resolve import resolve
 
     spec = resolve(model, revision=revision)
-    wl = workload_for(spec, options, num_gpus, gpu_memory_utilization, gpu_layers)
+    wl = workload_for(spec, options, num_gpus)
     catalog = load_catalog(tuple(gpu_files))
     gpu_specs = [catalog.get(g) for g in (gpus or DEFAULT_PAGE_GPUS)]
     rows = [r.model_dump(mode="json") for r in report.gpus] or [

@@ -15,8 +15,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Attention, Engine, Framework, Loss, Mode, Offload, Optimizer, Workload
+from llmsize.estimate.workload import (
+    Attention,
+    Engine,
+    Fp8Recipe,
+    Framework,
+    Loss,
+    Mode,
+    Offload,
+    Optimizer,
+    Workload,
+)
 from llmsize.units import Dtype, KvDtype
 
 if TYPE_CHECKING:
@@ -164,6 +175,22 @@ LigerOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+Fp8TrainingOpt = Annotated[
+    Fp8Recipe | None,
+    typer.Option(
+        "--fp8-training",
+        help="torchao float8 training of the decoder's linears with this scaling recipe (full/training).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+Fp8AllGatherOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--fp8-all-gather/--no-fp8-all-gather",
+        help="FSDP2 all-gathers fp8 weights (torchao tensorwise; default: the framework's).",
+        rich_help_panel=_TRAIN,
+    ),
+]
 OffloadOptimizerOpt = Annotated[
     Offload,
     typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
@@ -216,6 +243,25 @@ EngineOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+ImagesOpt = Annotated[
+    int,
+    typer.Option(
+        "--images",
+        help="Images per sequence (vision-language models): their tokens join the context and the vision "
+        "tower encodes them at prefill.",
+        rich_help_panel=_PANEL,
+    ),
+]
+ImageSizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--image-size",
+        metavar="WxH",
+        help="Pixels of each image, e.g. 1024x768 (default: the tower's own input size for fixed-size "
+        "towers such as Gemma 3's 896x896, else 1024x1024).",
+        rich_help_panel=_PANEL,
+    ),
+]
 
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 
@@ -233,6 +279,19 @@ def parse_tokens(text: str, option: str) -> int:
     return tokens
 
 
+_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+
+
+def parse_image_size(text: str) -> tuple[int, int]:
+    """'1024x768' -> (1024, 768) pixels (width, height); anything else is a BadInputError."""
+    match = _IMAGE_SIZE.match(text)
+    if not match or min(int(match.group(1)), int(match.group(2))) <= 0:
+        raise BadInputError(
+            f"--image-size {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768"
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
 def _message(err: ValidationError) -> str:
     first = err.errors()[0]
     loc = ".".join(str(p) for p in first.get("loc", ()))
@@ -242,49 +301,54 @@ def _message(err: ValidationError) -> str:
 
 def build_workload(
     *,
-    mode: Mode = Mode.INFERENCE,
-    dtype: Dtype | None = None,
-    quant: str | None = None,
-    kv_dtype: KvDtype | None = None,
-    context: str | int = 4096,
-    prompt_tokens: str | int | None = None,
-    batch: int = 1,
-    logits: Logits | str = Logits.LAST,
-    optimizer: Optimizer | None = None,
-    master_weights: bool | None = None,
-    gradient_checkpointing: bool | None = None,
-    framework: Framework | None = None,
-    loss: Loss | None = None,
-    loss_chunks: int | None = None,
-    optimizer_in_backward: bool | None = None,
-    activation_offloading: bool | None = None,
-    grad_accum: int = 1,
-    compile: bool = False,
-    liger: bool = False,
-    padding_free: bool = False,
-    offload_optimizer: Offload = Offload.NONE,
-    offload_params: Offload = Offload.NONE,
-    attention: Attention | None = None,
-    lora_rank: int = 16,
-    lora_targets: str | None = None,
-    zero: int = 0,
-    num_gpus: int = 1,
-    tp: int = 1,
-    pp: int = 1,
-    engine: Engine | None = None,
+    mode: ModeOpt = Mode.INFERENCE,
+    dtype: DtypeOpt = None,
+    quant: QuantOpt = None,
+    kv_dtype: KvDtypeOpt = None,
+    context: ContextOpt = "4096",
+    prompt_tokens: PromptTokensOpt = None,
+    batch: BatchOpt = 1,
+    logits: LogitsOpt = Logits.LAST,
+    optimizer: OptimizerOpt = None,
+    master_weights: MasterWeightsOpt = None,
+    gradient_checkpointing: GradCkptOpt = None,
+    framework: FrameworkOpt = None,
+    loss: LossOpt = None,
+    loss_chunks: LossChunksOpt = None,
+    optimizer_in_backward: OptInBwdOpt = None,
+    activation_offloading: ActOffloadOpt = None,
+    grad_accum: GradAccumOpt = 1,
+    compile: CompileOpt = False,
+    padding_free: PaddingFreeOpt = False,
+    liger: LigerOpt = False,
+    fp8_training: Fp8TrainingOpt = None,
+    fp8_all_gather: Fp8AllGatherOpt = None,
+    offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
+    offload_params: OffloadParamsOpt = Offload.NONE,
+    attention: AttentionOpt = None,
+    lora_rank: LoraRankOpt = 16,
+    lora_targets: LoraTargetsOpt = None,
+    zero: ZeroOpt = 0,
+    num_gpus: NumGpusOpt = 1,
+    tp: TpOpt = 1,
+    pp: PpOpt = 1,
+    engine: EngineOpt = None,
+    images: ImagesOpt = 0,
+    image_size: ImageSizeOpt = None,
 ) -> Workload:
     """The Workload the options describe; any inconsistency is a one-line BadInputError."""
-    ctx = context if isinstance(context, int) else parse_tokens(context, "--context")
-    prompt = (
-        prompt_tokens
-        if isinstance(prompt_tokens, int) or prompt_tokens is None
-        else parse_tokens(prompt_tokens, "--prompt-tokens")
-    )
+    ctx = parse_tokens(str(context), "--context")  # str(): library callers may pass a plain int
+    prompt = None if prompt_tokens is None else parse_tokens(str(prompt_tokens), "--prompt-tokens")
     targets = None
     if lora_targets is not None:
         targets = tuple(t.strip() for t in lora_targets.split(",") if t.strip())
         if not targets:
             raise BadInputError("--lora-targets is empty", hint="name modules (q_proj,v_proj) or all-linear")
+    if images < 0:
+        raise BadInputError(f"--images {images} must be 0 or more images per sequence")
+    pixels = parse_image_size(image_size) if isinstance(image_size, str) else image_size
+    if pixels is not None and not images:
+        raise BadInputError("--image-size needs --images N (how many images each sequence sends)")
     try:
         return Workload(
             mode=mode,
@@ -307,6 +371,8 @@ def build_workload(
             compile=compile,
             liger=liger,
             padding_free=padding_free,
+            fp8_training=fp8_training,
+            fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,
@@ -317,68 +383,38 @@ def build_workload(
             tp=tp,
             pp=pp,
             engine=engine or Engine.TRANSFORMERS,
+            images=images,
+            image_size=pixels,
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None
 
 
-WORKLOAD_OPTION_NAMES: tuple[str, ...] = (
-    "mode",
-    "dtype",
-    "quant",
-    "kv_dtype",
-    "context",
-    "prompt_tokens",
-    "batch",
-    "logits",
-    "optimizer",
-    "master_weights",
-    "gradient_checkpointing",
-    "attention",
-    "lora_rank",
-    "lora_targets",
-    "zero",
-    "tp",
-    "pp",
-    "engine",
-    "framework",
-    "loss",
-    "loss_chunks",
-    "optimizer_in_backward",
-    "activation_offloading",
-    "grad_accum",
-    "compile",
-    "liger",
-    "padding_free",
-    "offload_optimizer",
-    "offload_params",
-)
+WORKLOAD_OPTIONS = OptionGroup(build_workload, exclude=("num_gpus",))
+"""The workload options of estimate, fit and compare: build_workload's keywords but --num-gpus, which
+each of those commands reads its own way (cli/gpu_options.py)."""
+WORKLOAD_OPTION_NAMES: tuple[str, ...] = tuple(WORKLOAD_OPTIONS)
 
 
-def workload_options_from(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The build_workload() keywords among a command's parameters (pass `locals()`).
+def workload_options_from(*values: Mapping[str, Any]) -> dict[str, Any]:
+    """The build_workload() keywords among a command's option values (its groups' dicts, or `locals()`).
 
-    Every command that takes the shared workload options hands them on the same way, so a new
-    option is added in one place. `num_gpus` is left out: each command reads it its own way.
-    Engine settings (cli/engine_options.py) travel under "engine_settings".
+    `num_gpus` is left out: each command reads it its own way. Engine settings
+    (cli/engine_options.py), where given, travel under "engine_settings".
     """
-    from llmsize.cli.engine_options import engine_settings_from
+    from llmsize.cli.engine_options import ENGINE_OPTION_NAMES, engine_settings_from
 
-    out = {name: values[name] for name in WORKLOAD_OPTION_NAMES if name in values}
-    settings = engine_settings_from(values)
-    if settings:
-        out["engine_settings"] = settings
+    merged: dict[str, Any] = {}
+    for group in values:
+        merged.update(group)
+    out = {name: merged[name] for name in WORKLOAD_OPTION_NAMES if name in merged}
+    if any(name in merged for name in ENGINE_OPTION_NAMES):
+        out["engine_settings"] = engine_settings_from(merged)
     return out
 
 
-def workload_for(
-    spec: ModelSpec | None,
-    options: dict[str, Any],
-    num_gpus: int | None,
-    gpu_memory_utilization: float = 0.9,
-    gpu_layers: int | None = None,
-) -> Workload:
-    """build_workload() with the engine default for `spec` and the planning-only fields.
+def workload_for(spec: ModelSpec | None, options: Mapping[str, Any], num_gpus: int | None) -> Workload:
+    """build_workload() with the engine default for `spec`, the engine settings and the GPU count.
 
     `num_gpus` None means "auto": the planner picks the layout, the workload carries tp x pp.
     """
@@ -394,10 +430,9 @@ def workload_for(
     # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.
     opts["num_gpus"] = model_parallel if num_gpus is None or num_gpus == 1 else num_gpus
     wl = build_workload(**opts)
+    if not settings:
+        return wl
     try:
-        return Workload.model_validate(
-            {**wl.model_dump(), "gpu_memory_utilization": gpu_memory_utilization, "gpu_layers": gpu_layers,
-             **settings}
-        )
+        return Workload.model_validate({**wl.model_dump(), **settings})
     except ValidationError as err:
         raise BadInputError(_message(err)) from None

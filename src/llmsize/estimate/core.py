@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from llmsize.estimate import adapters, explain, frameworks, kv_cache, phases, training
+from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -58,12 +58,33 @@ def _gathered_layers(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage) 
     block; DeepSpeed stage3_prefetch_bucket_size), so two of the largest block on this GPU."""
     if wl.zero != 3 or wl.dp == 1 or not stage.layers:
         return 0
-    whole = wl.model_copy(update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none"})
-    per_layer = max(
-        stage_weight_bytes(spec, whole, ctx.weights.format, Stage(0, (layer,), False, False))
-        for layer in stage.layers
+    whole = wl.model_copy(
+        update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none", "fp8_all_gather": False}
     )
+    per_layer = max(_layer_gather_bytes(spec, wl, whole, ctx, layer) for layer in stage.layers)
     return 2 * per_layer
+
+
+def _layer_gather_bytes(spec: ModelSpec, wl: Workload, whole: Workload, ctx: Context, layer: int) -> int:
+    """One block's all-gathered parameters. With torchao's float8 all-gather the converted linear
+    weights travel and stay gathered as fp8 (fp8_training.py), 1 byte per element; MoE experts
+    are 3-D parameters in transformers, not nn.Linear, and are not converted."""
+    st = Stage(0, (layer,), False, False)
+    gathered = stage_weight_bytes(spec, whole, ctx.weights.format, st)
+    if not frameworks.recipe(wl).fp8_all_gather:
+        return gathered
+    from llmsize.estimate.fp8_training import converted
+    from llmsize.units import bytes_per_element
+
+    elem = bytes_per_element(ctx.weights.format.dtype)
+    fp8 = sum(
+        s.instances * s.weight_numel_each
+        for s in stage_shards(spec, whole, st)
+        if s.group.is_linear
+        and s.group.kind != "expert"
+        and converted(s.group.name, s.in_features, s.out_features)
+    )
+    return gathered - int(fp8 * (elem - 1))
 
 
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
@@ -107,7 +128,9 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
 
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
-    ctx = resolve_workload(spec, wl)
+    load = images.image_load(spec, wl)
+    wl = images.decoder_workload(wl, load)
+    ctx = replace(resolve_workload(spec, wl), images=load)
     plans = [
         _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
@@ -130,7 +153,10 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
     equals the nominal value) and no per-component formulas or details (left empty). The planner's
     searches compare totals only (issue 15: `fit --all`).
     """
+    load = images.image_load(spec, wl)
+    wl = images.decoder_workload(wl, load)  # image tokens join every sequence's prompt and context
     ctx, busiest = plan(spec, wl)
+    ctx = replace(ctx, images=load)
     if not explained:
         ctx = replace(ctx, ranges=False)
     eng = ctx.engine
@@ -176,6 +202,7 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
+        images=phases.images_info(spec, wl, ctx),
     )
 
 
@@ -303,12 +330,21 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             out.append(
                 f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward"
             )
+        if wl.fp8_training is not None:
+            from llmsize.estimate.fp8_training import note
+
+            out.append(note(wl))
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
         )
     out.extend(busiest.train.notes)
+    if ctx.images is not None:
+        out.append(ctx.images.note())
+        tower = phases.tower_note(spec, wl, ctx)
+        if tower:
+            out.append(tower)
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
@@ -327,6 +363,11 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
+    if ctx.images is not None and wl.mode.trains:
+        out.append(
+            "training with images: their tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
     if spec.approximate:
         out.append(
             f"{spec.name} is approximated from the size in its name; "

@@ -83,13 +83,20 @@ def kv_detail(
     kv_label = "kv_heads" if kv_heads == spec.num_kv_heads else "query heads (K/V broadcast)"
     lines = []
     for t in terms:
-        if t.rule != "window":  # DeepSeek V4's pooled cache terms (engine.compressed_terms)
+        if t.rule != "window":  # DeepSeek V4's pooled cache terms (engine.compressed_terms / _layout)
             held = {
                 "pooled": f"one entry per {t.rate} tokens",
                 "pending": f"the tokens of the window of {t.rate} not yet pooled",
                 "after_first": "once, after the first window",
+                "blocks": f"one block id per {t.rate} tokens",
+                "window_blocks": f"the block ids of {t.rate} tokens its {t.window}-token window keeps",
+                "dsv4_raw": f"the cells of its {t.window}-token window and one ubatch",
+                "dsv4_pool": f"one cell per {t.rate} tokens, padded to 256",
             }.get(t.rule, t.rule)
-            lines.append(f"{t.layers} layers x {float(t.bytes_per_token):g} B, {held}")
+            unit = "groups" if t.rule in ("blocks", "window_blocks") else "layers"
+            b = t.bytes_per_token
+            size = _n(int(b)) if b.denominator == 1 else f"{float(b):g}"
+            lines.append(f"{t.layers} {unit} x {size} B, {held}")
             continue
         if t.state_bytes:
             lines.append(f"{t.layers} layers x {_n(t.state_bytes)} B of state per sequence")

@@ -37,8 +37,11 @@ def _eng(engine: EngineLike) -> BaseEngine:
     return ENGINES[Engine(engine)]()
 
 
-def kv_dtype_for(wl: Workload, compute_dtype: str) -> str:
-    """The KV element type: --kv-dtype, else the engine's default (the compute dtype; llama.cpp f16)."""
+def kv_dtype_for(wl: Workload, compute_dtype: str, spec: ModelSpec | None = None) -> str:
+    """The KV element type: --kv-dtype, else the engine's default for this model (its `resolve`:
+    vLLM's fp8 for DeepSeek V4), else its default (the compute dtype; llama.cpp f16)."""
+    if spec is not None:
+        wl = engine_for(wl).resolve(spec, wl)
     if wl.kv_dtype is not None:
         return str(wl.kv_dtype)
     return engine_for(wl).default_kv_dtype(compute_dtype)
@@ -61,9 +64,15 @@ class KvTerm:
     state_bytes: int = 0  # per sequence and layer: conv + recurrent state
     # DeepSeek V4's pooled caches (engine.compressed_terms): "pooled" holds one entry per `rate`
     # tokens, "pending" the tokens of a window not yet pooled, "after_first" one fixed copy once
-    # the first window closed; `bytes_per_token` is then the bytes of one held position.
+    # the first window closed; `bytes_per_token` is then the bytes of one held position. Engines
+    # that page it as a whole (compressed_layout) add "blocks" (one block per `rate` tokens) and
+    # "window_blocks" (the blocks a `window` keeps, `rate` tokens each).
     rule: str = "window"
     rate: int = 0
+
+
+# Term rules whose held positions grow with the context without bound (one per `rate` tokens).
+GROWING_RULES = frozenset({"pooled", "blocks", "dsv4_pool"})
 
 
 def cache_kv_heads(spec: ModelSpec, engine: EngineLike) -> int:
@@ -115,8 +124,12 @@ def kv_terms(
             raise BadInputError(
                 f"--kv-dtype {kv_dtype} needs a head size divisible by 32 (this model: {width})"
             )
+    if spec.compressed is not None:  # DeepSeek V4 on an engine that lays out the whole cache itself
+        whole = eng.compressed_layout(spec, tuple(layers), element)
+        if whole is not None:
+            return (*whole, *states)
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
-    windows = eng.keeps_windows(kv_dtype)
+    windows = eng.keeps_windows(kv_dtype, spec)
     if not spec.per_layer_heads and spec.compressed is None:
         # one size per token for every layer: group by window alone (issue 15)
         kv_layers = tuple(layers)
@@ -170,7 +183,7 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
             total = total + term.layers * term.state_bytes * batch
             continue
         if term.rule != "window":
-            held = eng.pooled_held(term.rule, term.rate, tokens, prefill)
+            held = eng.pooled_held(term.rule, term.rate, tokens, prefill, term.window, batch)
         else:
             held = eng.tokens_held(term.window, tokens, prefill, batch)
         seqs = eng.sequences(batch)
@@ -211,6 +224,13 @@ def kv_formula(spec: ModelSpec, kv_dtype: str, engine: EngineLike) -> str:
     """One line: the per-token formula of this model's cache."""
     if spec.compressed is not None:
         c = spec.compressed
+        eng = _eng(engine)
+        if eng.compressed_layout(spec, tuple(range(spec.num_layers)), Fraction(1)) is not None:
+            return (
+                f"DeepSeek V4 as {eng.label or eng.engine} allocates it: a {spec.sliding_window}-token "
+                f"window per layer, CSA / HCA pooled entries (one per {c.csa_rate} / {c.hca_rate} tokens), "
+                "CSA indexer keys and the compressors' running state, in the engine's own pages"
+            )
         return (
             f"per layer: a {spec.sliding_window}-token window of one shared key/value x head_dim, plus on "
             f"CSA / HCA layers one pooled entry per {c.csa_rate} / {c.hca_rate} tokens (CSA: + indexer key) "
@@ -240,6 +260,10 @@ def kv_per_token_bytes(spec: ModelSpec, wl: Workload, kv_dtype: str) -> int:
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
     if spec.compressed is not None:  # DeepSeek V4: the pooled entries grow, one per `rate` tokens
+        whole = eng.compressed_layout(spec, tuple(range(spec.num_layers)), element)
+        if whole is not None:
+            grown = (t.layers * t.bytes_per_token / t.rate for t in whole if t.rule in GROWING_RULES)
+            return math.ceil(sum(grown, Fraction(0)))
         grow = Fraction(0)
         for i in range(spec.num_layers):
             kind = spec.layer_type(i)

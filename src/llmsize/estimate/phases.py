@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
+from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
 from llmsize.estimate.adapters import resolve_targets
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
-from llmsize.estimate.workload import Mode, Optimizer, Workload
+from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
 from llmsize.specs.models import ModelSpec
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ def _candidates(
             batch=wl.batch,
             flash=flash,
         )
+        cands = _with_images(spec, wl, e, cands, rs)
         kv = [c.kv_fraction * (static.kv_prefill if c.phase == "prefill" else static.kv_full) for c in cands]
         grads = [0 for _ in cands]
         opt = [0 for _ in cands]
@@ -178,6 +180,67 @@ def _candidates(
     grads = [c.grad_fraction * static.gradients for c in cands]
     opt = [static.optimizer for _ in cands]
     return cands, kv, grads, opt
+
+
+def _tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerBytes | None:
+    if rs is None or rs.images is None:
+        return None
+    eager = wl.attention is Attention.EAGER  # the towers' default is SDPA (the fused kernel on a GPU)
+    return tower_bytes(rs.images, wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
+
+
+def _with_images(
+    spec: ModelSpec, wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None
+) -> list[act.Candidate]:
+    """With images, the tower's encoding is one more moment (before the decoder: no KV cache yet),
+    and the decoder's prefill carries what the wrapper still holds of it (activations/vision.py)."""
+    tower = _tower(spec, wl, e, rs)
+    if tower is None or wl.mode.trains:
+        return cands
+    out = [
+        replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands
+    ]
+    out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
+    return out
+
+
+def tower_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:
+    """One line on the tower's transient peak for the assumptions, or None without images."""
+    tower = _tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if tower is None or rs.images is None:
+        return None
+    t = rs.images.tower
+    patches = rs.images.images * wl.batch * rs.images.grid.patches
+    return (
+        f"vision tower encodes {patches:,} patches at prefill ({t.depth} blocks, hidden {t.hidden_size}): "
+        f"peak {tower.peak:,} B in the {tower.stage}; "
+        f"the decoder's prefill still holds {tower.residue:,} B of it"
+    )
+
+
+def images_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
+    """The `images` report key: what the images add (empty without images)."""
+    load = rs.images
+    if load is None:
+        return {}
+    g = load.grid
+    out: dict[str, object] = {
+        "count": load.images,
+        "width": load.width,
+        "height": load.height,
+        "resized_width": g.width,
+        "resized_height": g.height,
+        "processor": load.tower.kind,
+        "patches_per_image": g.patches,
+        "features_per_image": g.features,
+        "tokens_per_image": g.tokens,
+        "tokens": load.tokens,
+    }
+    tower = _tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if tower is not None:
+        out["tower_peak_bytes"] = tower.peak
+        out["tower_residue_bytes"] = tower.residue
+    return out
 
 
 def _total(cands: list[act.Candidate], kv: list[Num], grads: list[Num], opt: list[Num]) -> list[Num]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from llmsize.estimate import adapters, kv_cache
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
+from llmsize.estimate.images import ImageLoad
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
 from llmsize.estimate.workload import Mode, Workload
@@ -33,6 +34,9 @@ class Resolved:
     # False when only the nominal peak is wanted (the planner's searches): the activations' low-high
     # range takes a second walk with the fused kernel, which no fit row shows (issue 15).
     ranges: bool = True
+    # The images each sequence sends (estimate/images.py); the decoder's workload already counts
+    # their tokens, the transformers phase walk adds the tower's own peak (activations/vision.py).
+    images: ImageLoad | None = None
 
     @property
     def compute_bytes(self) -> int:
@@ -51,7 +55,7 @@ def resolve_workload(spec: ModelSpec, wl: Workload) -> Resolved:
     placed = stages(spec, wl)
     weights = estimate_weights(spec, wl, placed)
     compute = compute_dtype(spec, wl, weights.format)
-    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
+    kv_dtype = kv_cache.kv_dtype_for(wl, compute, spec)
     eng.kv_element_bytes(kv_dtype)
     targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
     return Resolved(eng, weights, compute, kv_dtype, placed, targets)

@@ -63,7 +63,33 @@ class EngineFigures(BaseModel):
         default=None, gt=0, description="vLLM: tokens per block of the full-attention groups, when unified "
         "page sizes make them longer than block_tokens (Gemma 4's global layers)"
     )
+    window_groups: tuple[tuple[int, int], ...] = Field(
+        default=(), description="vLLM: (block tokens, window) of each window-like group (DeepSeek V4's pool)"
+    )
+    kv_token_bytes: float | None = Field(
+        default=None, description="SGLang DeepSeek V4: bytes_per_full_token, the pool cost of one token"
+    )
+    kv_fixed_bytes: int = Field(
+        default=0, ge=0, description="SGLang DeepSeek V4: pools sized by requests (SWA cap, HCA state)"
+    )
+    concurrency_tokens: bool = Field(
+        default=False, description="vLLM: the log's token count is max concurrency x max_model_len (>= 0.21)"
+    )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
+    state_slot_bytes: int = Field(
+        default=0, ge=0, description="SGLang: one MambaPool slot, a request's recurrent state over its layers"
+    )
+    state_conv_bytes: int = Field(default=0, ge=0, description="SGLang: the conv-window part of one slot")
+    state_slots_per_request: int = Field(
+        default=1, gt=0, description="SGLang: slots one running request may hold (the mamba cache ratio)"
+    )
+    swa_token_bytes: int = Field(
+        default=0, ge=0, description="SGLang: one token of every sliding layer, in its separate SWA pool"
+    )
+    swa_window: int | None = Field(default=None, description="SGLang: the sliding window of that pool")
+    reserved_bytes: int | None = Field(
+        default=None, description="SGLang: the activation + CUDA-graph reserve of its default static share"
+    )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 
@@ -99,6 +125,9 @@ class Estimate(BaseModel):
         default=0, ge=0, description="paged optimizer states: CUDA unified memory outside the total"
     )
     training: dict[str, object] = Field(default_factory=dict, description="the training recipe assumed")
+    images: dict[str, object] = Field(
+        default_factory=dict, description="image inputs: their tokens and the vision tower's bytes"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

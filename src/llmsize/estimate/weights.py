@@ -458,6 +458,8 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         return shard.instances * shard.numel_each * qf.FP16_BYTES
     if not matrix or g.kind == "router":
         return shard.numel * qf.FP32_BYTES
+    if _not_converted(fmt, g.name, g.kind):  # llama-quantize --tensor-type NAME=f16 (Ollama's gemma3n)
+        return shard.instances * shard.weight_numel_each * qf.FP16_BYTES + bias
     category = _GGUF_CATEGORY.get(g.name, "other")
     ncols = shard.in_features if g.is_linear else spec.hidden_size
     if per_layer:

@@ -146,6 +146,8 @@ def fit(
         engine_version=eng.version,
         visible_memory_bytes=visible_memory_bytes(gpu),
         engine_log=b.lines,
+        state_slots=b.state_slots,
+        state_pool_bytes=b.state_pool_bytes,
         usd_per_hour=per_hour,
         usd_per_million_output_tokens=per_mtok,
         price_source=f"{price.source} ({price.date})" if price and per_hour is not None else None,

@@ -64,6 +64,10 @@ class FitRow(BaseModel):
     )
     visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
     engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
+    state_slots: int | None = Field(
+        default=None, description="SGLang: request states its Mamba pool holds (max_mamba_cache_size)"
+    )
+    state_pool_bytes: int | None = Field(default=None, description="SGLang: bytes of that state pool")
     # Added by the hardware issue (host RAM and cost; keys are only ever added):
     usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
     usd_per_million_output_tokens: float | None = Field(

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.memo import memo
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
@@ -509,6 +510,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         active_params=max(1, est.active_params),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
+        attention_flops_curve=attention_flops_curve(spec, wl.context),
         prompt_tokens=wl.prefill_tokens,
         batch=wl.batch,
         hidden_size=spec.hidden_size,
@@ -524,7 +526,119 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
+        layer_parts=layer_parts(spec),
+        experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
+        **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
+    """attention_flops_decode at the curve's points, from the layers counted once per window."""
+    per_key = attention_flops_decode(spec, 1)  # every attention layer scores one key at context 1
+    if not per_key:
+        return ()
+    windows = memo(spec, ("speed windows",), lambda: _window_counts(spec))
+    layers = sum(windows.values())
+    return tuple((x, per_key / layers * sum(n * (min(x, w) if w else x) for w, n in windows.items()))
+                 for x in curve_points(spec, context))
+
+
+def _window_counts(spec: ModelSpec) -> dict[int | None, int]:
+    counts: dict[int | None, int] = {}
+    for i in range(spec.num_layers):
+        w = spec.layer_window(i)
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def layer_parts(spec: ModelSpec) -> dict[str, int]:
+    """How many blocks hold each part an engine counts kernels for (hardware/speed._latency_layers).
+
+    Every token mixer and every FFN is a sub-block with its norm and residual ('block'); mixers by kind
+    (attention of any window, Gated DeltaNet, Mamba, short conv; a hybrid block runs attention and Mamba
+    side by side), FFNs dense or routed, plus a shared expert beside each routed one.
+    """
+    return dict(memo(spec, ("speed layer parts",), lambda: _layer_parts(spec)))
+
+
+def _layer_parts(spec: ModelSpec) -> dict[str, int]:
+    parts: dict[str, int] = {}
+
+    def add(part: str) -> None:
+        parts[part] = parts.get(part, 0) + 1
+
+    moe = spec.moe_layers if spec.num_experts else ()
+    for i in range(spec.num_layers):
+        kind = spec.layer_type(i)
+        if kind != "none":
+            add("block")
+        if kind == "hybrid":
+            add("attention")
+            add("mamba")
+        elif kind in ("linear_attention", "mamba", "conv"):
+            add(kind)
+        elif kind != "none":
+            add("mla" if spec.is_mla else "attention")
+        if moe and moe[i]:
+            add("block")
+            add("moe_ffn")
+            if spec.num_shared_experts:
+                add("shared_expert")
+        elif spec.has_mlp(i):
+            add("block")
+            add("dense_ffn")
+    return parts
+
+
+def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:
+    """What one decode step reads of the cache, per layer kind, scaled to the busiest GPU's share.
+
+    Full-attention layers read every cached token; sliding-window (and chunked) layers at most their
+    window, as the engine keeps it (FlashAttention's window_size and llama.cpp's SWA cache skip the
+    rest); MLA layers their compressed latent (the engine's per-token bytes); linear-attention and
+    Mamba layers a fixed state instead of a cache. The curve is exact and piecewise linear: its kinks
+    are the windows. `kv_on_gpu` (the estimate's KV at the workload's context) gives the GPU's share.
+    """
+    if kv_on_gpu <= 0 or spec.compressed is not None:
+        return {}  # DeepSeek V4's pooled caches: the linear rule (their pools grow 1 per `rate` tokens)
+    from llmsize.estimate import kv_cache
+    from llmsize.estimate.weights import compute_dtype
+
+    compute = compute_dtype(spec, wl)
+    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
+    layers = range(spec.num_layers)
+    terms = kv_cache.kv_terms(spec, wl, kv_dtype, layers, compute)
+    eng = engine_for(wl)
+    whole = kv_cache.kv_bytes(terms, eng, wl.context, min(wl.prefill_tokens, wl.context), wl.batch)
+    if whole <= 0:
+        return {}
+    share = kv_on_gpu / whole
+    state = sum(t.layers * t.state_bytes for t in terms if t.state_bytes) * wl.batch
+    attn = [t for t in terms if not t.state_bytes]
+
+    def read(ctx: int) -> int:
+        # The positions the engine holds are the ones its kernel runs over: vLLM's FlashAttention
+        # skips what lies outside the window, llama.cpp's attention spans the SWA cache's cells (window
+        # plus a ubatch) and masks the rest (tokens_held of each engine module).
+        held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch)
+        return int(held * share)
+
+    chunk = eng.prefill_chunk() or (eng.speed.prefill_chunk_tokens if eng.speed else None)
+    points = curve_points(spec, wl.context, chunk)
+    return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
+
+
+def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> list[int]:
+    """Contexts at which the per-kind curves are sampled: their kinks (each window, and a window plus
+    the engine's prompt chunk where its cache holds that much more, llama.cpp), the context, and a
+    point past all of them that sets the slope beyond."""
+    windows = {w for w in memo(spec, ("speed windows",), lambda: _window_counts(spec)) if w}
+    kinks = {*windows, *(w + chunk for w in windows if chunk)}
+    last = max([*kinks, context, 1])
+    # Doublings from 64 tokens follow what the kinks miss: cells held in padded blocks (llama.cpp pads
+    # its cache view to 256 cells) and windows shared by a batch.
+    doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
+    return sorted({0, *kinks, context, *doubling})
 
 
 def routed_active_params(spec: ModelSpec) -> int:
@@ -708,15 +822,17 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     eff = efficiency or Efficiency()
     results: list[PrecisionResult] = []
     planners: list[Planner] = []
+    refused: BadInputError | None = None
     for option in precision_options(spec, wl, gpu):
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
             row = planner.plan(gpu, num_gpus, limits=False)
         except PlanError:
             raise
-        except BadInputError:
+        except BadInputError as err:
             if len(precision_options(spec, wl, gpu)) == 1:
                 raise
+            refused = err
             continue  # a format this model cannot take (the estimator says why when asked directly)
         est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
@@ -726,6 +842,8 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         planners.append(planner)
         if stop_at_first and row.fits:
             break
+    if not results and refused is not None:
+        raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
     detail = best if best is not None else (0 if len(results) == 1 else None)
     if detail is not None:
@@ -771,12 +889,16 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus
                 estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> list[ModelFit]:
     """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`."""
     out = []
+    first_refusal: BadInputError | None = None
     for spec in specs:
         try:
             out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
                                  batch_limit=False, stop_at_first=True))
-        except BadInputError:
+        except BadInputError as err:
+            first_refusal = first_refusal or err
             continue  # e.g. a TP degree this model's heads cannot take
+    if not out and first_refusal is not None:
+        raise first_refusal  # no model could be sized: the workload itself is refused (say why)
     return out
 
 

@@ -17,6 +17,7 @@ Every constant comes from hardware/speed_profiles.py, is reported with the resul
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -79,6 +80,10 @@ class SpeedConstants(BaseModel):
     step_fixed_s: float
     launch_per_layer_s: float
     gpu_per_layer_s: float
+    state_traffic: float = Field(default=2.0, description="bytes moved per recurrent-state byte per step")
+    latency_layers: float = Field(
+        default=0.0, description="dense-layer equivalents of small-kernel latency per forward pass, from "
+        "the engine's kernel counts per block part (0: one per layer)")
     prefill_chunk_tokens: int | None
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float
@@ -155,6 +160,20 @@ class SpeedInputs(BaseModel):
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
+    kv_read_curve: tuple[tuple[int, float], ...] = Field(
+        default=(), description="attention cache bytes one decode step reads on this GPU, as (context, "
+        "bytes) points of a piecewise-linear curve (sliding-window layers stop growing at their window); "
+        "empty: kv_bytes_per_gpu grows linearly with the context")
+    layer_parts: dict[str, int] = Field(
+        default_factory=dict, description="blocks by part: token-mixer kinds, 'dense_ffn', 'moe_ffn', "
+        "'shared_expert', and 'block' (norm + residual sub-blocks)")
+    experts_per_token: int = Field(default=0, ge=0, description="MoE: experts each token picks (top-k)")
+    attention_flops_curve: tuple[tuple[int, float], ...] = Field(
+        default=(), description="attention FLOPs of one new token as (context, FLOPs) points; empty: "
+        "attention_flops_decode grows linearly with the context")
+    state_bytes_per_gpu: int = Field(
+        default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
+        "written back every decode step, whatever the context")
 
 
 class SpeedEstimate(BaseModel):
@@ -192,8 +211,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     kv_factor = 1.0
     if prof.kv_materialized:
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
-        # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte.
-        kv_factor = 3.0 + 2.0 * inputs.kv_groups
+        # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte. Without the copies (SDPA's
+        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3.
+        kv_factor = 3.0 + 2.0 * inputs.kv_groups if prof.kv_gqa_copies else 3.0
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     return SpeedConstants(
         engine=prof.engine,
@@ -205,6 +225,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
+        state_traffic=prof.state_traffic,
+        latency_layers=_latency_layers(inputs, prof.layer_kernels),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         kv_traffic_factor=kv_factor,
@@ -212,6 +234,33 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
+    """Dense-layer equivalents of small-kernel latency: the model's kernels over a dense layer's.
+
+    The per-layer latency is calibrated on dense attention models; a routed FFN (router, top-k,
+    gathers, a sum over experts), a Gated DeltaNet or Mamba mixer, or a mixer-only block runs more
+    or fewer kernels, each paying the same launch and drain latency whatever its bytes. The engine
+    module counts its kernels per block part.
+    """
+    parts = inputs.layer_parts
+    if not kernels or not parts:
+        return 0.0
+    dense = 2 * kernels.get("block", 0) + kernels.get("attention", 0) + kernels.get("dense_ffn", 0)
+    if dense <= 0:
+        return 0.0
+    further = max(0, inputs.experts_per_token - 1)
+    per_moe = kernels.get("moe_ffn", 0) + kernels.get("moe_per_expert", 0) * further
+    # An engine that counts no MLA mixer of its own runs it like its attention.
+    total = sum(kernels.get(part, kernels.get("attention", 0) if part == "mla" else 0) * n
+                for part, n in parts.items() if part != "moe_ffn")
+    return (total + per_moe * parts.get("moe_ffn", 0)) / dense
+
+
+def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
+    """Seconds of per-layer kernel latency in one forward pass."""
+    return c.gpu_per_layer_s * (c.latency_layers or inputs.num_layers)
 
 
 def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:
@@ -271,9 +320,34 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 
 
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
-    """KV bytes of the batch on one GPU at `context` tokens (linear in the context from the given point)."""
+    """Attention-cache bytes of the batch one GPU reads at `context` tokens.
+
+    With a read curve (plan.kv_read_curve): full-attention layers grow with the context, sliding-window
+    layers stop at their window, and the fixed recurrent state is counted apart (`state_bytes_per_gpu`).
+    Without one, the given KV grows linearly with the context.
+    """
+    if not inputs.kv_read_curve:
+        base = inputs.context or inputs.prompt_tokens
+        return inputs.kv_bytes_per_gpu * context / max(1, base)
+    return _curve_at(inputs.kv_read_curve, context)
+
+
+def _curve_at(curve: tuple[tuple[int, float], ...], x: int) -> float:
+    """A piecewise-linear curve of (x, y) points at `x`, extended past its last point by its last slope."""
+    if len(curve) == 1:
+        return float(curve[0][1])
+    for (x0, y0), (x1, y1) in itertools.pairwise(curve):
+        if x <= x1 or (x1, y1) == curve[-1]:
+            return y0 + (y1 - y0) * (x - x0) / max(1, x1 - x0)
+    return float(curve[-1][1])  # pragma: no cover - the loop returns on its last segment
+
+
+def _attention_flops_at(inputs: SpeedInputs, context: int) -> float:
+    """Attention FLOPs of one new token at `context`: windowed layers stop growing at their window."""
+    if inputs.attention_flops_curve:
+        return _curve_at(inputs.attention_flops_curve, context)
     base = inputs.context or inputs.prompt_tokens
-    return inputs.kv_bytes_per_gpu * context / max(1, base)
+    return inputs.attention_flops_decode * context / max(1, base)
 
 
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
@@ -283,25 +357,27 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
     weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
-    kv_s = inputs.pp * _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor / (bandwidth * c.kv_bandwidth_fraction)
-    base = inputs.context or inputs.prompt_tokens
-    attn = inputs.attention_flops_decode * ctx / max(1, base)
+    # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
+    # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
+    kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
+    kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
+    attn = _attention_flops_at(inputs, ctx)
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
     cpu_s = inputs.num_layers * c.launch_per_layer_s
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
-    host_s = _host_decode_seconds(inputs, c, ctx / max(1, base))
+    host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
         # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
         # weight format slowing by the same seconds as the context grows, launch-bound or not.
-        gpu_s = max(weights_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        gpu_s = max(weights_s, compute_s) + _layer_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
     else:
-        gpu_s = max(memory_s, compute_s) + inputs.num_layers * c.gpu_per_layer_s
+        gpu_s = max(memory_s, compute_s) + _layer_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + inputs.num_layers * c.gpu_per_layer_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _layer_latency(inputs, c)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -324,7 +400,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
-                                     inputs.num_layers * c.gpu_per_layer_s)
+                                     _layer_latency(inputs, c))
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
@@ -432,8 +508,16 @@ def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
 
 
 def attention_flops_decode(spec: ModelSpec, context: int) -> float:
-    """One new token attending to `context` cached tokens (or its window), all layers."""
+    """One new token attending to `context` cached tokens (or its window), all layers.
+
+    MLA decodes in the absorbed form: the query is mapped into the latent, so each head scores the
+    cached latent + rope key (kv_lora_rank + qk_rope_head_dim) and sums latent values (kv_lora_rank)
+    instead of its own 192/128-wide K/V (DeepSeek-V2 paper, section 2.1.3; vLLM's MLA backends, e.g.
+    vllm/v1/attention/backends/mla/common.py, run decode on the latent cache this way).
+    """
     heads, d_qk, d_v = _attention_dims(spec)
+    if spec.is_mla and spec.kv_lora_rank:
+        d_qk, d_v = spec.kv_lora_rank + spec.qk_rope_head_dim, spec.kv_lora_rank
     total = 0
     for layer in range(spec.num_layers):
         window = spec.layer_window(layer)

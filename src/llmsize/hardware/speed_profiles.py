@@ -18,11 +18,16 @@ from __future__ import annotations
 
 from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
+from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY_SPEED
 from llmsize.hardware.gpus import GpuSpec
 
 # The engine modules' speed profiles, by engine name (a copy, so calibration can try values).
+# Older releases an engine module keeps a profile for (vLLM's V0 engine of 0.6.3: "vllm-0.6";
+# transformers 4.46-4.51: "transformers-4") are reachable by name for the rows measured on them.
 ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
-    engine.value: cls.speed for engine, cls in ENGINES.items() if cls.speed is not None}
+    engine.value: cls.speed for engine, cls in ENGINES.items() if cls.speed is not None
+} | VLLM_LEGACY_SPEED | TRANSFORMERS_LEGACY_SPEED
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM

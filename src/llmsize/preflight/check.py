@@ -36,6 +36,7 @@ _KV_DTYPES = {
     "nvfp4": "nvfp4",
     "nvfp4_4over6": "nvfp4",
     "fp4_e2m1": "fp4_e2m1",  # SGLang's FP4 KV pool
+    "fp4_mx_block16": "fp4_e2m1",  # its 0.5.23 name (E2M1 + one scale byte per 16 values)
     "f16": "fp16",
     "fp16": "fp16",
     "bf16": "bf16",
@@ -74,12 +75,19 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enforce_eager": "enforce_eager",
     "kv_cache_memory": "kv_cache_memory",
     "mem_fraction_static": "mem_fraction_static",
+    "max_mamba_cache_size": "max_mamba_cache_size",
+    "mamba_ssm_dtype": "mamba_ssm_dtype",
+    "mamba_full_memory_ratio": "mamba_full_memory_ratio",
+    "disable_radix_cache": "disable_radix_cache",
+    "cuda_graph_max_bs": "cuda_graph_max_bs",
     "ubatch": "ubatch",
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",
     "n_cpu_moe": "n_cpu_moe",
-    "chunked_prefill_size": None,
-    "max_running_requests": None,
+    # SGLang's --chunked-prefill-size and --max-running-requests are the quantities the engine module
+    # reads under vLLM's names (estimate/engines/sglang.py reads_options).
+    "chunked_prefill_size": "max_num_batched_tokens",
+    "max_running_requests": "max_num_seqs",
     "framework": "framework",
     "optimizer_impl": None,  # applied through `optimizer` in _training_fields
     "grad_accum": "gradient_accumulation",
@@ -132,6 +140,8 @@ class CheckResult:
             "kv_cache_bytes_needed": kv_needed,
             "kv_cache_bytes_available": r.kv_pool_bytes,
             "gpu_layers": r.gpu_layers,
+            "state_slots": r.state_slots,
+            "state_pool_bytes": r.state_pool_bytes,
             "per_gpu_bytes": r.per_gpu_bytes,
             "usable_bytes": r.usable_bytes,
         }
@@ -306,7 +316,10 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
 
     engine = engine_for(wl)
     filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment)
-    keys = ("max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch")
+    keys = (
+        "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",
+        "cuda_graph_max_bs",
+    )
     for key in keys:
         value = getattr(filled, key, None)
         if value is not None and key not in setup.values:

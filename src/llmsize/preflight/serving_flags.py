@@ -11,8 +11,10 @@ Versions and sources read for the names and defaults:
   `common_params`: n_ctx 0 (= the model's trained context), n_batch 2048, n_ubatch 512,
   n_parallel 1, n_gpu_layers -1 (auto: `fit_params` fits unset options to free memory with a
   1 GiB margin per device), cache types f16, flash attention auto.
-- SGLang 0.4.6: `python/sglang/srt/server_args.py` `ServerArgs` (mem_fraction_static, context_length,
-  tp_size, chunked_prefill_size, max_running_requests, kv_cache_dtype).
+- SGLang 0.5.23: `sglang/srt/arg_groups/fields/*.py` (mem_fraction_static, context_length, tp_size,
+  chunked_prefill_size, max_running_requests, kv_cache_dtype, max_mamba_cache_size, mamba_ssm_dtype,
+  mamba_full_memory_ratio, disable_radix_cache, cuda_graph_max_bs; the same spellings as 0.4.6's
+  `server_args.py` ServerArgs for the flags both releases have).
 - Ollama 0.33: `envconfig/config.go` (OLLAMA_NUM_PARALLEL 1, OLLAMA_FLASH_ATTENTION,
   OLLAMA_KV_CACHE_TYPE f16, OLLAMA_CONTEXT_LENGTH 0 = by VRAM) and `server/routes.go` (default
   context by total VRAM: >= 47 GiB 262144, >= 23 GiB 32768, else 4096).
@@ -28,7 +30,7 @@ from llmsize.preflight import values
 
 VLLM_VERSION = "vLLM 0.19 (V1 engine)"
 LLAMA_CPP_VERSION = "llama.cpp server, late 2026 (common/common.h common_params)"
-SGLANG_VERSION = "SGLang 0.4.6 (server_args.py ServerArgs)"
+SGLANG_VERSION = "SGLang 0.5.23 (srt/arg_groups/fields)"
 OLLAMA_VERSION = "Ollama 0.33 (envconfig/config.go, server/routes.go)"
 
 Parser = Callable[[Any, str], Any]
@@ -159,6 +161,10 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--dtype",), "dtype", _text),
     Flag(("--quantization",), "quant", _text),
     Flag(("--cuda-graph-max-bs",), "cuda_graph_max_bs", values.integer),
+    Flag(("--max-mamba-cache-size",), "max_mamba_cache_size", values.integer),
+    Flag(("--mamba-ssm-dtype",), "mamba_ssm_dtype", _kv_dtype),
+    Flag(("--mamba-full-memory-ratio",), "mamba_full_memory_ratio", values.fraction),
+    Flag(("--disable-radix-cache",), "disable_radix_cache"),
     Flag(("--disable-cuda-graph",), "enforce_eager"),
     Flag(("--page-size",), "block_size", values.integer),
     Flag(("--revision",), "revision", _text),

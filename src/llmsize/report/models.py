@@ -96,6 +96,10 @@ class Report(BaseModel):
         default_factory=dict,
         description="training recipe assumed (framework, defaults taken); host/paged bytes outside the total",
     )
+    images: dict[str, Any] = Field(
+        default_factory=dict,
+        description="image inputs: count, size, tokens added per sequence, the vision tower's peak",
+    )
 
     @field_validator("memory")
     @classmethod
@@ -170,4 +174,5 @@ def build_report(
         warnings=list(estimate.warnings),
         engine=estimate.engine_figures.model_dump(mode="json") if estimate.engine_figures else None,
         training=dict(estimate.training),
+        images=dict(estimate.images),
     )

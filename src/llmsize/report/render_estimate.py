@@ -75,6 +75,10 @@ def model_line(report: Report) -> str:
 def _workload_line(report: Report) -> str:
     w = report.workload
     bits = [f"mode {w['mode']}", f"context {w['context']:,}", f"batch {w['batch']}", f"engine {w['engine']}"]
+    if w.get("images"):
+        size = w.get("image_size")
+        of = f" of {size[0]}x{size[1]}" if size else ""
+        bits.insert(2, f"{w['images']} image(s){of} per sequence (+ their tokens)")
     if w.get("num_gpus", 1) > 1:
         bits.append(f"{w['num_gpus']} GPUs (tp {w['tp']}, pp {w['pp']}, ZeRO-{w['zero']})")
     return "  workload: " + ", ".join(bits)

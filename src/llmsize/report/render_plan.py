@@ -244,7 +244,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     elif row.fits is False:
         con.print("  not even a 1-token context fits")
     if row.max_concurrent_seqs is not None:
-        con.print(f"  vLLM: {gib(row.kv_pool_bytes)} GiB of KV blocks hold {row.max_concurrent_seqs:,} "
+        engine = f"{row.engine} {row.engine_version}".strip() if row.engine else "engine"
+        con.print(f"  {engine}: {gib(row.kv_pool_bytes)} GiB of KV cache hold {row.max_concurrent_seqs:,} "
                   f"concurrent sequences of {wl.context:,} tokens")
     elif row.max_batch is not None:
         con.print(f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")

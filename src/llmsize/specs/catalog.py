@@ -560,6 +560,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     The spec keeps the name as written (the entry's own name is in the provenance note) and takes
     the weight format the name's quant suffix implies.
     """
+    from llmsize.specs import ollama
     from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     found = find(text_or_parsed)
@@ -588,7 +589,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     if (raw and raw != entry.name) or variant is not None:
         update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})
-    return spec.model_copy(update=update) if update else spec
+    spec = spec.model_copy(update=update) if update else spec
+    ref = ollama.parse_reference(raw, _bare_ollama_names()) if raw else None
+    return ollama.as_published(spec, ref) if ref is not None else spec
 
 
 def _variant_format(spec: ModelSpec, variant: CheckpointVariant) -> WeightFormat:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from llmsize.specs.vision_tower import VisionTower
+
 LayerType = Literal[
     "full_attention",  # attends to the whole context; its KV grows with it
     "sliding_attention",  # at most `sliding_window` tokens
@@ -457,6 +459,9 @@ class ModelSpec(BaseModel):
     # Anything outside the decoder trunk (vision tower, projector), counted as extra parameters.
     extra_params: int = Field(default=0, ge=0)
     extra_params_note: str | None = None
+    vision: VisionTower | None = Field(
+        default=None, description="the image encoder's structure, for image inputs (specs/vision_tower.py)"
+    )
 
     weight_format: WeightFormat = Field(default_factory=WeightFormat)
     checkpoint: CheckpointInfo | None = None

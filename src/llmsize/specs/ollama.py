@@ -13,8 +13,12 @@ guessed from another family's shape (a dense Llama is not what "gemma4:7b" would
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llmsize.names import ParsedName
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
 
 # Libraries whose untagged pulls are not Q4_K_M, with where that was read.
 # REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
@@ -39,6 +43,17 @@ class OllamaLibrary:
     name: str
     default_quant: str | None = DEFAULT_QUANT  # None: the checkpoint's own format (gpt-oss ships MXFP4)
     source: str = DEFAULT_QUANT_SOURCE
+    text_only: bool = False  # its GGUFs hold the language model alone (no vision / audio tensors)
+    f16_on_k_quants: tuple[str, ...] = ()  # weight groups Ollama's quantizer keeps at F16 on Q4_K_S/M
+
+
+# REFERENCE: ollama/ollama convert/convert_gemma3n.go gemma3nModel.Tensors skips every audio_tower,
+# embed_audio, vision_tower and embed_vision tensor ("TODO: handle audio and vision towers"), and
+# model/models/gemma3n/model.go (before 9db4bdbad) ran the TextModel alone: the library's gemma3n
+# GGUFs are text-only (4.46B / 6.87B parameters on ollama.com, ollama/ollama#11286). Its
+# quantizer (server/quantization.go llamaQuantizeArgs) passes `--tensor-type
+# ^per_layer_token_embd\.weight$=f16` for arch gemma3n on Q4_K_S and Q4_K_M files.
+_GEMMA3N = OllamaLibrary("gemma3n", text_only=True, f16_on_k_quants=("embed_tokens_per_layer",))
 
 
 _Q4_0_SOURCE = "Ollama /api/tags of the default pull reports quantization_level Q4_0 (public API dumps)"
@@ -53,12 +68,13 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("mistral", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
+    _GEMMA3N,
     *(
         OllamaLibrary(name)
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
             "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma3n", "gemma4", "phi3", "phi4",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4",
             "mixtral", "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2",
         )
@@ -130,3 +146,23 @@ def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
         return parsed
     bits = float(next(c for c in quant if c.isdigit()))  # nominal, as names.py reads Q4_K_M
     return parsed.model_copy(update={"quant_method": "gguf", "gguf_type": quant, "bits": bits})
+
+
+def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
+    """The spec of the GGUF the library publishes for `ref`: without the towers a text-only library
+    leaves out, and with the tensors its quantizer keeps at F16 on K-quants."""
+    from llmsize.specs.models import QuantMethod
+
+    lib = ref.library
+    update: dict[str, object] = {}
+    if lib.text_only and spec.extra_params:
+        update["extra_params"] = 0
+        update["extra_params_note"] = (
+            f"Ollama's {lib.name} GGUF holds no vision or audio tensors (convert/convert_{lib.name}.go); "
+            f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
+        )
+    fmt = spec.weight_format
+    if lib.f16_on_k_quants and fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
+        kept = (*fmt.modules_not_converted, *lib.f16_on_k_quants)
+        update["weight_format"] = fmt.model_copy(update={"modules_not_converted": kept})
+    return spec.model_copy(update=update) if update else spec

@@ -373,12 +373,15 @@ def _mla(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
     h, heads = spec.hidden_size, spec.num_attention_heads
     nope, rope, dv, rank = spec.qk_nope_head_dim, spec.qk_rope_head_dim, spec.v_head_dim, spec.kv_lora_rank
     qk = nope + rope
+    dsa = spec.indexer is not None and spec.compressed is None and bool(spec.q_lora_rank)
+    qan: _T | None = None
     if spec.q_lora_rank:
         qa = _linear(w, d, x, "q_a_proj", h, spec.q_lora_rank)
         qan = _rmsnorm(w, d, qa, spec.q_lora_rank, name="q_a_layernorm")
         w.drop(qa)
         q = _linear(w, d, qan, "q_b_proj", spec.q_lora_rank, heads * qk)
-        w.drop(qan)
+        if not dsa:  # the DSA indexer reads q_resid after the keys are expanded
+            w.drop(qan)
     else:
         q = _linear(w, d, x, "q_proj", h, heads * qk)
     ckv = _linear(w, d, x, "kv_a_proj_with_mqa", h, rank + rope)
@@ -401,15 +404,70 @@ def _mla(w: _Walk, d: Dims, spec: ModelSpec, x: _T, ctx: _Ctx, kind: str, cache:
     w.drop(kcx)
     k_lat, k_rot = _cache_update(w, d, [k_lat, k_rot], [rank, rope], cache, None)
     query = w.op("query cat", d.T * heads * qk * d.e, [q, q_pe])
-    w.drop(q, q_pe)
+    if not dsa:  # DeepseekV32Attention.forward keeps q_states and q_rot (locals) until it returns
+        w.drop(q, q_pe)
     kvb = _linear(w, d, k_lat, "kv_b_proj", rank, heads * (nope + dv), rows=d.b * d.kv)
     key = w.op("key states", d.b * d.kv * heads * qk * d.e, [kvb, k_rot])
     value = w.op("value states", d.b * d.kv * heads * dv * d.e, [kvb], view_of=kvb)
     w.drop(kvb)
     if cache is None:
         w.drop(k_lat, k_rot)
+    masks: list[_T] = []
+    if dsa and qan is not None:
+        masks = _dsa_indexer(w, d, spec, x, qan)
+        w.drop(qan, q, q_pe)
     o = _attend(w, d, spec, query, key, value, ctx.masks.get(kind), heads, heads, dv, d.kv)
-    w.drop(query, key, value)
+    w.drop(query, key, value, *masks)
     y = _linear(w, d, o, "o_proj", heads * dv, h)
     w.drop(o)
     return y
+
+
+def _dsa_indexer(w: _Walk, d: Dims, spec: ModelSpec, x: _T, q_resid: _T) -> list[_T]:
+    """DeepSeek Sparse Attention's lightning indexer as transformers runs it (modeling_deepseek_v32.py
+    DeepseekV32Indexer.forward, the same in glm_moe_dsa): after the keys are expanded it projects q_resid
+    to index_n_heads x index_head_dim, scores every cached key in fp32 (matmul(q.float(), k.float()) x
+    scale, then relu: two [batch, tokens, heads, kv] fp32 tensors at once; with batch > 1 the matmul also
+    copies the keys broadcast to every query), weights and sums the heads
+    and takes the top-k; the attention then masks the keys not picked (`index_mask`, a scattered bool
+    [batch, tokens, kv], and the combined bool mask `attention_mask & ~index_mask`). The indexer gets no
+    gradient (top-k indices), so autograd keeps nothing of it. Returns the masks the attention reads."""
+    ix = spec.indexer
+    if ix is None:
+        return []
+    heads, ihd = ix.num_heads, ix.head_dim
+    rows = d.T * heads * ihd
+    q = w.op("indexer.wq_b", rows * d.e, [q_resid])  # a local of forward: alive until it returns
+    qr = w.op("indexer q rope+cat", rows * d.e, [q])
+    kx = w.op("indexer.wk + k_norm", d.T * ihd * d.e, [x])
+    qf = w.op("indexer q fp32", rows * 4, [qr])
+    kf = w.op("indexer keys fp32", d.b * d.kv * ihd * 4, [kx])
+    cells = d.T * heads * d.kv
+    # torch.matmul folds q's batch dims into rows only when k's are all 1; with batch > 1 it expands the
+    # [batch, 1, dim, kv] keys to [batch, tokens, dim, kv] and copies them for the bmm
+    expanded = w.op("indexer keys broadcast", np.where(d.b > 1, d.T * ihd * d.kv * 4, 0), [kf])
+    s = w.op("indexer scores", cells * 4, [qf, expanded])
+    w.drop(qf, kf, kx, qr, expanded)
+    sc = w.op("indexer *scale", cells * 4, [s])
+    w.drop(s)
+    r = w.op("indexer relu", cells * 4, [sc])
+    w.drop(sc)
+    wp = w.op("indexer weights_proj", d.T * heads * d.e, [x])
+    wf = w.op("indexer weights fp32", d.T * heads * 4, [wp])
+    w.drop(wp)
+    summed = w.op("indexer weighted sum", d.T * d.kv * 4, [wf, r])
+    w.drop(wf, r)
+    masked = w.op("indexer masked scores", d.T * d.kv * 4, [summed])
+    w.drop(summed, q)
+    topk = np.minimum(ix.topk, d.kv)
+    idx = w.op("indexer topk", d.T * topk * 8, [masked])
+    w.drop(masked)
+    idx32 = w.op("indexer topk int32", d.T * topk * 4, [idx])
+    w.drop(idx)
+    ones = w.op("index_mask ones", d.T * d.kv, [idx32])
+    index_mask = w.op("index_mask scatter", d.T * d.kv, [ones, idx32])
+    w.drop(ones, idx32)
+    inverted = w.op("~index_mask", d.T * d.kv, [index_mask])
+    combined = w.op("attention_mask & ~index_mask", d.T * d.kv, [inverted])
+    w.drop(inverted)
+    return [index_mask, combined]

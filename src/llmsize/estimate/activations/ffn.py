@@ -16,7 +16,20 @@ from llmsize.specs.models import ModelSpec
 # Models whose routed-expert weights are multiplied in fp32 (router computed in fp32):
 # modeling_mixtral.py (softmax(router_logits.float())), modeling_deepseek_v2/v3.py (fp32 router),
 # modeling_gemma4.py Gemma4TextRouter (softmax in fp32, top-k weights times per_expert_scale).
-_FP32_ROUTING = frozenset({"mixtral", "deepseek_v2", "deepseek_v3", "gpt_oss", "gemma4", "gemma4_text"})
+_FP32_ROUTING = frozenset(
+    {
+        "mixtral", "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
+        "gpt_oss", "gemma4", "gemma4_text",
+    }
+)
+# Routers computed as DeepSeek-V2/V3's: F.linear(x.float(), weight.float()), sigmoid/softmax, top-k in fp32
+# (DeepseekV32, Glm4Moe, Glm4MoeLite and GlmMoeDsa TopkRouters restate DeepseekV3TopkRouter).
+_FP32_ROUTER_INPUT = frozenset(
+    {"deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa"}
+)
+# Models whose MLP activation is xIELU (transformers activations.py XIELUActivation): without the
+# optional `xielu` CUDA package transformers runs `_xielu_python`, a chain of elementwise ops.
+_PYTHON_XIELU = frozenset({"apertus"})
 
 
 def _dense_mlp(
@@ -27,7 +40,10 @@ def _dense_mlp(
     h = spec.hidden_size
     if not spec.mlp_gated:
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
-        a = w.op("act", n * inter * d.e, [u], saves=[u])
+        if spec.model_type in _PYTHON_XIELU:
+            a = _xielu_python(w, d, u, n * inter)
+        else:
+            a = w.op("act", n * inter * d.e, [u], saves=[u])
         w.drop(u)
         y = _linear(w, d, a, f"{prefix}down_proj", inter, h, rows=n)
         w.drop(a)
@@ -70,12 +86,41 @@ def _dense_mlp(
     return y
 
 
+def _xielu_python(w: _Walk, d: Dims, u: _T, elems: Num) -> _T:
+    """transformers activations.py `XIELUActivation._xielu_python`: torch.where(x > 0, alpha_p * x * x +
+    beta * x, (expm1(min(x, eps)) - x) * alpha_n + beta * x), evaluated left to right, so the positive
+    branch is alive while the negative one is built (the input, the bool mask, both branches and the
+    last two temporaries: five tensors of the MLP width and the mask at the peak). Autograd keeps the
+    input, the mask and expm1's result (its backward reads its output)."""
+    size = elems * d.e
+    mask = w.op("xielu x>0", elems, [u])
+    xx = w.op("xielu x*x", size, [u], saves=[u])
+    t2 = w.op("xielu alpha_p*x*x", size, [xx])
+    w.drop(xx)
+    t3 = w.op("xielu beta*x", size, [u])
+    pos = w.op("xielu positive branch", size, [t2, t3])
+    w.drop(t2, t3)
+    lo = w.op("xielu min(x, eps)", size, [u], saves=[u])
+    ex = w.op("xielu expm1", size, [lo], saves_out=True)
+    w.drop(lo)
+    t6 = w.op("xielu expm1 - x", size, [ex, u])
+    w.drop(ex)
+    t7 = w.op("xielu * alpha_n", size, [t6])
+    w.drop(t6)
+    t8 = w.op("xielu beta*x", size, [u])
+    neg = w.op("xielu negative branch", size, [t7, t8])
+    w.drop(t7, t8)
+    out = w.op("xielu where", size, [mask, pos, neg], saves=[mask])
+    w.drop(mask, pos, neg)
+    return out
+
+
 def _router(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> tuple[_T, list[_T]]:
     """The top-k router; returns the routing weights and tensors the block holds until it returns."""
     h, n_exp, k = spec.hidden_size, spec.num_experts, spec.num_experts_per_tok
     full = d.train and not d.lora
     held: list[_T] = []
-    if spec.model_type in ("deepseek_v2", "deepseek_v3"):
+    if spec.model_type in _FP32_ROUTER_INPUT:
         # modeling_deepseek_v2.py DeepseekV2TopkRouter: F.linear(x.float(), weight.float()).
         xf = w.op("router x fp32", d.T * h * 4, [x])
         w.tmp("router weight fp32", n_exp * h * 4)

@@ -51,6 +51,8 @@ class Budget:
     kv_blocks: int | None = None
     max_concurrency: float | None = None
     max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)
+    state_slots: int | None = None  # SGLang: max_mamba_cache_size, request states its MambaPool holds
+    state_pool_bytes: int | None = None  # SGLang: the MambaPool (its slots + the padding slot)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
 
@@ -84,11 +86,16 @@ class EngineModel(Protocol):
     def cache_kv_heads(self, spec: ModelSpec) -> int: ...
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int: ...
-    def keeps_windows(self, kv_dtype: str) -> bool: ...
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any: ...
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None: ...
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
     def place_weights(
@@ -140,6 +147,11 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "block_size": ("--block-size", None),
     "kv_cache_memory": ("--kv-cache-memory", None),
     "mem_fraction_static": ("--mem-fraction-static", None),
+    "max_mamba_cache_size": ("--max-mamba-cache-size", None),
+    "mamba_ssm_dtype": ("--mamba-ssm-dtype", None),
+    "mamba_full_memory_ratio": ("--mamba-full-memory-ratio", None),
+    "disable_radix_cache": ("--disable-radix-cache", False),
+    "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
     "flash_attn": ("--flash-attn", FlashAttn.AUTO),
@@ -262,9 +274,9 @@ class BaseEngine:
             return 0
         return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
 
-    def keeps_windows(self, kv_dtype: str) -> bool:
-        """Whether sliding layers hold at most their window with this KV type."""
-        del kv_dtype
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Whether sliding layers of `spec` hold at most their window with this KV type."""
+        del kv_dtype, spec
         return True
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
@@ -278,13 +290,18 @@ class BaseEngine:
 
     def check_compressed(self, spec: ModelSpec) -> None:
         """A model with DeepSeek V4's pooled KV on an engine whose layout of it is not modelled: exit 2."""
-        if spec.compressed is None or type(self).compressed_terms is not BaseEngine.compressed_terms:
+        own = type(self)
+        if (
+            spec.compressed is None
+            or own.compressed_terms is not BaseEngine.compressed_terms
+            or own.compressed_layout is not BaseEngine.compressed_layout
+        ):
             return
         runs = f"; {self.compressed_kv_support}" if self.compressed_kv_support else ""
         raise BadInputError(
             f"llmsize does not model how {self.label or self.engine} pages DeepSeek V4's compressed KV "
             f"cache (sliding window + pooled entries + indexer keys){runs}",
-            hint="use --engine transformers, whose cache layout is modelled",
+            hint="use --engine transformers, vllm or llama.cpp, whose layouts of it are modelled",
         )
 
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]:
@@ -294,9 +311,21 @@ class BaseEngine:
         self.check_compressed(spec)
         return ()
 
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any:
-        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens."""
-        del prefill
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """The whole cache of DeepSeek V4's `layers` where the engine lays it out as one pool (vLLM's
+        packed blocks, llama.cpp's caches per kind), sliding-window-only layers included; None: layer
+        by layer through `compressed_terms`."""
+        del spec, layers, element
+        return None
+
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
+        """Positions one sequence holds of a pooled term (`KvTerm.rule`): one entry per `rate` tokens
+        (`batch` for engines whose `sequences` is 1 but keep a stream per sequence)."""
+        del prefill, window, batch
         if rule != "pooled":
             raise BadInputError(f"{self.label or self.engine} has no {rule!r} cache term")
         return tokens // rate

@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import llama_cpp_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import MIB, format_gib
 
 if TYPE_CHECKING:
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.resolved import Resolved
@@ -49,6 +51,8 @@ UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
 MASK_PAD = 64  # REFERENCE: ggml.h GGML_KQ_MASK_PAD 64: the mask's token rows are padded to 64
 F32 = 4
+# DeepSeek V4 (arch deepseek4) needs a build with src/llama-kv-cache-dsv4.cpp (ggml-org/llama.cpp#24162).
+DSV4_RELEASE = "builds with llama-kv-cache-dsv4.cpp (PR #24162, June 2026)"
 
 
 
@@ -63,6 +67,24 @@ SPEED = EngineSpeedProfile(
     prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
     expert_half_tokens=100.0,
     gpu_per_layer_by_class={"apple": 0.0856e-3},
+    # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
+    # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
+    # sub-block); build_attn with q/k/v/o mat-muls, q/k norms or biases, 2 ropes, 2 KV stores and
+    # flash_attn_ext: 13; build_ffn up/gate/down + swiglu: 4, so a dense layer runs 3 + 13 + 3 + 4 = 23;
+    # build_moe_ffn router mat-mul, soft_max, top_k, get_rows, sum_rows + div, 3 mul_mat_id, swiglu and
+    # the weight mul: 11, plus one add per further expert; a shared expert build_ffn + add: 5.
+    # src/models/qwen3next.cpp build_layer_attn_linear with delta-net-base.cpp's fused path (3 input
+    # mat-muls, beta/alpha/gate element-wise ops, conv-state gather, concat and store, ssm_conv, silu, 2
+    # l2_norms, 2 repeats, GATED_DELTA_NET, state store, gated norm, out mat-mul): 26; graph-context-
+    # mamba.cpp build_mamba2_layer (in_proj, conv state, ssm_conv, bias, silu, dt bias, ssm_scan, state
+    # store, D skip, z gate, grouped norm, out_proj): 17; LFM2's short conv (in/out mat-muls, conv, 2
+    # gates, state store): 6.
+    layer_kernels={"block": 3, "attention": 13, "linear_attention": 26, "mamba": 17, "conv": 6,
+                   "dense_ffn": 4, "moe_ffn": 11, "moe_per_expert": 1, "shared_expert": 5},
+    # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
+    # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
+    # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
+    state_traffic=4.0,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
@@ -76,8 +98,7 @@ class LlamaCpp(BaseEngine):
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
-    # ggml-org/llama.cpp src/models/deepseek4.cpp (arch deepseek4) builds its own compressor state.
-    compressed_kv_support: ClassVar[str] = "llama.cpp runs it as arch deepseek4 (src/models/deepseek4.cpp)"
+    # DeepSeek V4 (arch deepseek4): llama_kv_cache_dsv4's caches, llama_cpp_dsv4.py.
     # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})
     hf_phase_walk: ClassVar[bool] = False
@@ -114,6 +135,13 @@ class LlamaCpp(BaseEngine):
         if wl.mode.trains:
             raise BadInputError(
                 f"{self.label} runs inference only", hint="use --engine transformers to train"
+            )
+        c = spec.compressed
+        if c is not None and (c.csa_rate, c.hca_rate) != (llama_cpp_dsv4.CSA, llama_cpp_dsv4.HCA):
+            raise BadInputError(
+                f"{self.label} runs DeepSeek V4 with compression ratios 4 and 128 only (this config: "
+                f"{c.csa_rate} / {c.hca_rate}; DSV4_CSA_RATIO / DSV4_HCA_RATIO)",
+                hint="use --engine transformers for other ratios",
             )
         if wl.n_cpu_moe is not None and not spec.is_moe:
             raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
@@ -167,6 +195,25 @@ class LlamaCpp(BaseEngine):
     def sequences(self, batch: Any) -> Any:
         del batch
         return 1
+
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """DeepSeek V4's raw, compressed and indexer K caches and compressor states (llama_cpp_dsv4.py)."""
+        return llama_cpp_dsv4.terms(spec, layers, element)
+
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
+        """Cells of DeepSeek V4's per-sequence streams, `batch` streams of n_ctx_seq cells each: the raw
+        cache min(n_ctx_seq, GGML_PAD(n_swa + n_ubatch, 256)), a pooled one GGML_PAD(cdiv(n_ctx_seq,
+        rate), 256) (llama-kv-cache-dsv4.cpp)."""
+        kv_size = pad(tokens * batch, CELL_PAD) // batch
+        if rule == "dsv4_raw":
+            return np.minimum(kv_size, pad((window or 0) + self.ubatch(), CELL_PAD)) * batch
+        if rule == "dsv4_pool":
+            return pad(np.maximum(1, -(-kv_size // rate)), CELL_PAD) * batch
+        return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
     def kv_formula_tail(self) -> str:
         return ", allocated for the full context"
@@ -339,9 +386,17 @@ class LlamaCpp(BaseEngine):
         )
         # llama-kv-cache.cpp counts the layers it allocates: attention layers below
         # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers have none, spec.has_kv)
-        lines = (
+        kv_lines: tuple[str, ...] = (
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
             f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+        )
+        if spec.compressed is not None:
+            kv_lines = llama_cpp_dsv4.lines(
+                spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
+                cells // wl.batch, wl.batch, self.ubatch(),
+            )
+        lines = (
+            *kv_lines,
             *recurrent,
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
@@ -351,7 +406,7 @@ class LlamaCpp(BaseEngine):
         )
         return EngineFigures(
             engine=str(self.engine),
-            version=self.version,
+            version=self.version if spec.compressed is None else f"{self.version}; V4: {DSV4_RELEASE}",
             device_weights_bytes=weights.device_bytes,
             host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
             compute_buffer_bytes=device,

@@ -67,6 +67,18 @@ class Ollama(LlamaCpp):
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
 
+    def check_compressed(self, spec: ModelSpec) -> None:
+        """Ollama's own engine has no DeepSeek V4 model (ollama/ollama model/models/ holds deepseek2 and
+        deepseek3, not deepseek4), so none of llama.cpp's DSV4 caches apply: exit 2."""
+        if spec.compressed is not None:
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                "llmsize does not model how Ollama pages DeepSeek V4's compressed KV cache (sliding window + "
+                "pooled entries + indexer keys): Ollama's engine has no deepseek4 model (model/models/)",
+                hint="use --engine llama.cpp (arch deepseek4) or --engine vllm",
+            )
+
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx Ollama picks on this much VRAM, capped at the model's trained context."""
         return min(vram_default_context(total_vram), spec.max_position_embeddings)

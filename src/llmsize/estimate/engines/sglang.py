@@ -1,48 +1,62 @@
-"""SGLang: a static share of the card for weights and the token-to-KV pool, the rest for activations.
+"""SGLang: a static share of the card for weights and its pools, the rest for activations and graphs.
 
-Modelled release: SGLang 0.4.6. Sources (sgl-project/sglang):
-- pool, `python/sglang/srt/model_executor/model_runner.py` `profile_max_num_token`: after loading
-  the weights, rest = available memory - total x (1 - mem_fraction_static), where "total" is the
-  free memory measured at start (the card minus the CUDA context); max_total_num_tokens = rest //
-  cell_size, cell_size = kv_heads/tp x head_dim x layers x 2 x element bytes (MLA: kv_lora_rank +
-  rope, once). Every layer keeps a cell for every token: no paging by window in this release.
-- mem_fraction_static default, `python/sglang/srt/server_args.py` `__post_init__`: 0.79 at TP >= 16,
-  0.81 at TP >= 8, 0.85 at TP >= 4, 0.87 at TP >= 2, else 0.88.
-- activations live outside the static share: a chunked prefill of chunked_prefill_size tokens
-  (default 8192) and the CUDA graphs of decode batches up to cuda_graph_max_bs (default 160).
-- the scheduler runs at most max_total_num_tokens / context requests of the full context at once;
-  it logs max_running_requests = min(max_total_num_tokens // 2, the request pool of
-  min(max(max_total_num_tokens / context_len x 512, 2048), 4096)) (`managers/tp_worker.py`,
-  `ModelRunner.init_memory_pool`).
+Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from its wheel). Sources
+(sgl-project/sglang, paths inside the wheel):
+- pool, `srt/mem_cache/kv_cache_configurator.py` `_profile_available_bytes`: after loading the
+  weights, rest = available memory - total x (1 - mem_fraction_static), where "total" is the free
+  memory measured at start (the card minus the CUDA context); the model's pool configurator
+  (`srt/model_executor/pool_configurator.py` DefaultPoolConfigurator) gives max_total_num_tokens =
+  rest // cell_size, cell_size = kv_heads/tp x (head_dim + v_head_dim) x attention layers x element
+  bytes (MLA: kv_lora_rank + rope, once). Only full-attention layers get cells in a hybrid model.
+- hybrid (Mamba / linear-attention) models, `_handle_max_mamba_cache`: before the KV pool the
+  MambaPool takes max_mamba_cache_size + 1 slots of one request's state over every state layer
+  (`srt/configs/mamba_utils.py`: conv window of kernel - 1 positions in bf16, SSM / delta state in
+  --mamba-ssm-dtype, float32 by default). max_mamba_cache_size is --max-mamba-cache-size, else
+  --max-running-requests without radix cache, else the share mamba_full_memory_ratio / (1 +
+  ratio) (0.9 / 1.9) of rest, less the padding slot. `resolve_max_num_reqs` caps
+  max_running_requests at max_mamba_cache_size // slots per request (5 with the radix cache's
+  extra_buffer strategy, 3 with no_buffer, 1 without radix cache). Rules: sglang_rules.py.
+- defaults by GPU memory, `srt/arg_groups/memory_hook.py` `handle_gpu_memory_settings`:
+  chunked_prefill_size, the decode CUDA-graph max batch and mem_fraction_static from a reserve for
+  activations and graphs (sglang_rules.py). 0.4.6's fixed fractions (0.88 at TP 1 ... 0.79 at TP 16)
+  and 8192-token chunks are gone; a given --mem-fraction-static is used as is.
+- the scheduler logs max_running_requests = min(max_total_num_tokens // 2, --max-running-requests or
+  min(max(max_total_num_tokens / context_len x 512, 2048), 4096)) (`resolve_max_num_reqs`).
+- hybrid-SWA models (`configs/model_config.py` is_hybrid_swa_model: gpt-oss, Llama 4, Gemma 4, ...;
+  not Gemma 2/3/3n, whose override turns it off): the sliding layers get a pool of their own,
+  `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
+  cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
+  window and a prefill chunk there.
+Not modelled: page-size rounding (page 1 on Hopper), speculative decoding's draft KV and
+intermediate states, the VLM fraction adjustment, DP attention, FP4 KV's dequant workspace (0.5.23
+spells fp4_e2m1 `fp4_mx_block16`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import sglang_dsv4
+from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
-from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
 if TYPE_CHECKING:
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
-SGLANG_VERSION_MODELLED = "0.4.6"
-CHUNKED_PREFILL = 8192  # REFERENCE: sglang server_args.py chunked_prefill_size default 8192
-# REFERENCE: sglang server_args.py __post_init__: chunked_prefill_size 2048 on GPUs under 25,000 MB
-# (the 4x L4 log of docs/sglang.md in didier-durand/llms-in-clouds runs 2048).
-SMALL_GPU_BYTES = 25_000 * MIB
-CHUNKED_PREFILL_SMALL = 2048
-CUDA_GRAPH_MAX_BS = 160  # REFERENCE: sglang server_args.py cuda_graph_max_bs default 160
+SGLANG_VERSION_MODELLED = rules.SGLANG_VERSION_MODELLED
 CUDA_CONTEXT_BYTES = 400 * MIB  # REFERENCE: pytorch/pytorch#109888 (~400 MB with lazy loading)
-# REFERENCE: sglang server_args.py __post_init__ mem_fraction_static by tensor-parallel size.
-MEM_FRACTION_BY_TP: tuple[tuple[int, float], ...] = ((16, 0.79), (8, 0.81), (4, 0.85), (2, 0.87), (1, 0.88))
-
+MAX_PREFILL_TOKENS = 16384  # REFERENCE: schedule.py max_prefill_tokens default
 
 
 # REFERENCE: speed. CUDA graphs for decode (python/sglang/srt/model_executor/cuda_graph_runner.py),
@@ -53,7 +67,22 @@ SPEED = EngineSpeedProfile(
     step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.54, "gddr": 0.60},
+    # SGLang's layers run the same fused kernel sequence (sgl-kernel's fused_add_rmsnorm, silu_and_mul,
+    # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
+    layer_kernels=FUSED_LAYER_KERNELS,
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """How SGLang splits the static share left after the weights on one GPU."""
+
+    rest: int  # bytes left for the KV pool(s) after the state pool
+    slots: int  # max_mamba_cache_size (0 without state layers)
+    tokens: int  # max_total_num_tokens (the full-attention pool)
+    swa_tokens: int  # the sliding-window pool (0 without one)
+    swa_held: int  # sliding tokens one request holds: its window and a prefill chunk
+    lines: tuple[str, ...]
 
 
 class Sglang(BaseEngine):
@@ -63,71 +92,129 @@ class Sglang(BaseEngine):
     # --max-running-requests and --chunked-prefill-size arrive as max_num_seqs and
     # max_num_batched_tokens (the same quantities, vLLM's names).
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"max_num_seqs", "max_num_batched_tokens", "mem_fraction_static"}
+        {
+            "max_num_seqs",
+            "max_num_batched_tokens",
+            "mem_fraction_static",
+            "max_mamba_cache_size",
+            "mamba_ssm_dtype",
+            "mamba_full_memory_ratio",
+            "disable_radix_cache",
+            "cuda_graph_max_bs",
+        }
     )
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
-    # SGLang derives DeepseekV4ForCausalLM as a hybrid SWA model with compressed attention pools
-    # (model_config `_derive_hybrid_model`: is_swa_with_compressed_attention).
-    compressed_kv_support: ClassVar[str] = (
-        "SGLang runs it with sliding-window and compressed pools of its own"
-    )
-    # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|fp4_e2m1 (server_args.py; fp4_e2m1 after 0.4.6)
-    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1"})
+    # DeepSeek V4 (DeepseekV4ForCausalLM): its own pools (DSV4PoolConfigurator), sglang_dsv4.py.
+    # --kv-cache-dtype auto|fp8_e4m3|fp8_e5m2|nvfp4|fp4_mx_block16 (arg_groups/fields/model.py; 0.5.x
+    # before it spelled the block-16 FP4 recipe fp4_e2m1): both FP4 recipes keep E2M1 pairs and one
+    # scale byte per 16 values (layers/quantization/fp4_kv_cache_quant_method.py compute_cell_size).
+    kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "fp4_e2m1", "nvfp4"})
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
     def chunked_prefill(self) -> int:
-        """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang)."""
-        return self.wl.max_num_batched_tokens or CHUNKED_PREFILL
+        """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang); without a GPU, the
+        value SGLang takes when it cannot read the card's memory."""
+        return self.wl.max_num_batched_tokens or rules.UNKNOWN_GPU_CHUNK
+
+    def graph_max_bs(self) -> int:
+        """The largest decode batch captured in a CUDA graph (capped by --max-running-requests)."""
+        bs = self.wl.cuda_graph_max_bs or rules.UNKNOWN_GPU_MAX_BS
+        return min(bs, self.wl.max_num_seqs) if self.wl.max_num_seqs else bs
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
     ) -> Workload:
         del gpu_name, architecture, segment
-        if wl.max_num_batched_tokens is None and total_bytes < SMALL_GPU_BYTES:
-            return wl.model_copy(update={"max_num_batched_tokens": CHUNKED_PREFILL_SMALL})
-        return wl
+        chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
+        update: dict[str, int] = {}
+        if wl.max_num_batched_tokens is None:
+            update["max_num_batched_tokens"] = chunk
+        if wl.cuda_graph_max_bs is None:
+            update["cuda_graph_max_bs"] = max_bs
+        return wl.model_copy(update=update) if update else wl
 
-    def mem_fraction(self) -> float:
+    def mem_fraction(self, total_bytes: int | None = None, reserved_bytes: int | None = None) -> float:
+        """--mem-fraction-static, else SGLang's default for this card (memory_hook.py)."""
         if self.wl.mem_fraction_static is not None:
             return self.wl.mem_fraction_static
-        return next(f for tp, f in MEM_FRACTION_BY_TP if self.wl.tp >= tp)
+        if total_bytes is None or reserved_bytes is None:
+            raise ValueError("the default mem_fraction_static depends on the GPU")
+        return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB)
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         return serving_dtype(spec, wl, rest, "SGLang")
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
-        if wl.mode.trains:
-            from llmsize.errors import BadInputError
+        from llmsize.errors import BadInputError
 
+        if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
+            raise BadInputError(
+                f"llmsize models SGLang's DeepSeek V4 pool with its fp8 rows (584 B), "
+                f"not --kv-dtype {wl.kv_dtype}",
+                hint="use --kv-dtype fp8, or leave it out (SGLang's default for V4)",
+            )
+
+        if wl.mode.trains:
             raise BadInputError(
                 "SGLang serves models; it does not train them", hint="use --engine transformers"
             )
-        if spec.recurrent is not None and any(map(spec.has_state, range(spec.num_layers))):
-            from llmsize.errors import BadInputError
-
-            # SGLang 0.4.6 implements no linear-attention or Mamba layer; later releases keep their
-            # state in a separate MambaPool whose sizing llmsize does not model.
+        mamba1 = spec.recurrent is not None and spec.recurrent.kind == "mamba" and self._state_layers(spec)
+        if mamba1 and any(map(spec.has_kv, range(spec.num_layers))):
+            # srt/models has mamba.py and falcon_mamba.py (pure Mamba-1) but no Jamba-style hybrid.
             raise BadInputError(
-                f"SGLang {SGLANG_VERSION_MODELLED} (the release modelled) has no {spec.recurrent.kind} "
-                f"layers, which {spec.name} uses",
-                hint="use --engine vllm or --engine llama.cpp, which llmsize models for hybrid models",
+                f"SGLang {SGLANG_VERSION_MODELLED} implements Mamba-1 only in pure-SSM models; "
+                f"{spec.name} mixes Mamba-1 with attention",
+                hint="use --engine vllm or --engine llama.cpp, which llmsize models for this model",
             )
 
-    def keeps_windows(self, kv_dtype: str) -> bool:
+    @staticmethod
+    def _state_layers(spec: ModelSpec) -> int:
+        if spec.recurrent is None:
+            return 0
+        return sum(1 for layer in range(spec.num_layers) if spec.has_state(layer))
+
+    def ssm_bytes(self) -> int:
+        """Bytes per SSM / delta-state value: --mamba-ssm-dtype, else float32 (mamba2_state_dtype;
+        SGLang reads the config's own `mamba_ssm_dtype`, float32 where Qwen3.5 sets it)."""
+        return rules.SSM_DTYPE_BYTES[self.wl.mamba_ssm_dtype or "float32"]
+
+    def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
+        """One state layer's MambaPool slot on one rank (sglang_rules.layer_state_bytes): the conv
+        window in bf16 whatever the model dtype, the SSM state in --mamba-ssm-dtype."""
+        del compute_bytes
+        if spec.recurrent is None:
+            return 0
+        conv, ssm = rules.layer_state_bytes(spec.recurrent, tp, self.ssm_bytes())
+        return conv + ssm
+
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Sliding layers hold their window only in the hybrid-SWA pool of the architectures that have
+        it; every other model keeps a cell per token in every attention layer."""
         del kv_dtype
-        return False  # one cell per token in every layer's pool
+        return spec is not None and spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
+
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """A sliding layer of the SWA pool holds its window and the prefill chunk being written."""
+        del prefill, batch
+        return tokens if window is None else np.minimum(tokens, window + self.chunked_prefill())
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
         if wl.kv_dtype == "fp4_e2m1":
-            # REFERENCE: memory_pool.py MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4 (SGLang 0.5 line).
+            # REFERENCE: memory_pool.py MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4.
             notes += (
                 "--kv-dtype fp4_e2m1: SGLang's FP4 KV pool, 9 bytes per 16 values (E2M1 pairs + one "
-                f"exponent scale per 16); newer SGLang releases than the modelled {SGLANG_VERSION_MODELLED}",
+                "exponent scale per 16)",
+            )
+        if self._state_layers(spec):
+            notes += (
+                "SGLang keeps each request's linear-attention / Mamba state in a MambaPool sized before "
+                "the KV pool (conv window in bf16, SSM state in "
+                f"{wl.mamba_ssm_dtype or 'float32'}); only attention layers get KV cells",
             )
         return notes
 
@@ -157,20 +244,45 @@ class Sglang(BaseEngine):
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead:
         from llmsize.estimate.overhead import Overhead
 
-        del allocated
+        del allocated, rs
         h = spec.hidden_size
-        graphs = (
-            CUDA_GRAPH_MAX_BS * 2 * (2 * h + 3 * spec.max_mlp_width // wl.tp)
-            + CUDA_GRAPH_MAX_BS * spec.vocab_size * 4
-        )
+        bs = self.graph_max_bs()
+        graphs = bs * 2 * (2 * h + 3 * spec.max_mlp_width // wl.tp) + bs * spec.vocab_size * 4
         nominal = CUDA_CONTEXT_BYTES + graphs
         return Overhead(
             nominal=nominal,
             low=nominal,
             high=nominal + 256 * MIB,
-            formula="CUDA context + CUDA graphs of decode batches up to cuda_graph_max_bs",
+            formula=f"CUDA context + CUDA graphs of decode batches up to {bs}",
             driver="graph pool size with the batch sizes captured",
         )
+
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """DeepSeek V4's defaults (overrides.py `_deepseek_v4_kv_cache_dtype`): auto becomes fp8_e4m3."""
+        if spec.compressed is not None and wl.kv_dtype is None:
+            return wl.model_copy(update={"kv_dtype": "fp8"})
+        return wl
+
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """DeepSeek V4: a request's tokens cost bytes_per_full_token of the token-sized pools
+        (sglang_dsv4.py); the request-sized pools are a fixed reservation in the budget."""
+        from llmsize.estimate.kv_cache import KvTerm
+
+        del element  # the V4 rows, fp8 indexer keys and fp32 states fix their own bytes
+        return (KvTerm(1, sglang_dsv4.plan(spec, layers, 1, 1).per_full_token, None),)
+
+    def _dsv4_plan(self, spec: ModelSpec, layers: tuple[int, ...] | range) -> sglang_dsv4.Dsv4Pools:
+        running = self.wl.max_num_seqs or sglang_dsv4.MAX_RUNNING_REQUESTS
+        radix = not self.wl.disable_radix_cache
+        return sglang_dsv4.plan(spec, layers, self.chunked_prefill(), running, radix)
+
+    def reserved_bytes(self, spec: ModelSpec) -> int:
+        """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
+        wl = self.wl
+        mib = rules.reserved_mib(self.chunked_prefill(), wl.tp, wl.pp, self.graph_max_bs(), spec.is_mla)
+        return int(mib * MIB)
 
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
@@ -178,8 +290,44 @@ class Sglang(BaseEngine):
         from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
         from llmsize.estimate.result import EngineFigures
 
-        layers = len(rs.busiest_stage.layers)
-        cell = int(kv_bytes_per_token_layer(spec, wl, rs.kv_dtype) * layers)
+        stage = rs.busiest_stage.layers
+        if spec.compressed is not None:
+            p = self._dsv4_plan(spec, stage)
+            return EngineFigures(
+                engine=str(self.engine),
+                version=f"{self.version} ({sglang_dsv4.RELEASE})",
+                device_weights_bytes=weights.device_bytes,
+                kv_page_bytes=-(-p.per_full_token.numerator // p.per_full_token.denominator),
+                kv_token_bytes=float(p.per_full_token),
+                kv_fixed_bytes=p.fixed_bytes,
+                block_tokens=sglang_dsv4.PAGE_TOKENS,
+                blocks_per_request=wl.context,
+                budget_fraction=wl.mem_fraction_static,
+                reserved_bytes=self.reserved_bytes(spec),
+                lines=(
+                    f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",
+                    f"DSV4 SWA sizing: mode=cap, swa_tokens={p.swa_tokens}, "
+                    f"request_cap+headroom={p.swa_tokens}, prefix_tails={p.prefix_tails}",
+                ),
+            )
+        swa_pool = spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
+        full = swa = Fraction(0)
+        window: int | None = None
+        for layer in (layer for layer in stage if spec.has_kv(layer)):
+            per_token = kv_bytes_per_token_layer(spec.attention_view(layer), wl, rs.kv_dtype)
+            if swa_pool and spec.layer_window(layer) is not None:
+                swa += per_token
+                window = spec.layer_window(layer)
+            else:
+                full += per_token
+        if not full:  # all sliding: SGLang keeps one pool sized by the sliding cell alone
+            full, swa, window = swa, Fraction(0), None
+        cell = int(full)
+        state_layers = sum(1 for layer in stage if spec.recurrent is not None and spec.has_state(layer))
+        conv = ssm = 0
+        if state_layers and spec.recurrent is not None:
+            conv, ssm = rules.layer_state_bytes(spec.recurrent, wl.tp, self.ssm_bytes())
+        kind = spec.recurrent.kind if spec.recurrent is not None else ""
         return EngineFigures(
             engine=str(self.engine),
             version=self.version,
@@ -187,70 +335,212 @@ class Sglang(BaseEngine):
             kv_page_bytes=cell,
             block_tokens=1,
             blocks_per_request=wl.context,
-            budget_fraction=self.mem_fraction(),
+            budget_fraction=wl.mem_fraction_static,
+            state_slot_bytes=(conv + ssm) * state_layers,
+            state_conv_bytes=conv * state_layers,
+            state_slots_per_request=rules.slots_per_request(kind, not wl.disable_radix_cache),
+            swa_token_bytes=int(swa),
+            swa_window=window if swa else None,
+            reserved_bytes=self.reserved_bytes(spec),
             lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
         )
 
+    def state_cache_size(self, rest: int, f: EngineFigures) -> int:
+        """max_mamba_cache_size (kv_cache_configurator.py `_handle_max_mamba_cache`)."""
+        if self.wl.max_mamba_cache_size is not None:
+            return self.wl.max_mamba_cache_size
+        if self.wl.disable_radix_cache and self.wl.max_num_seqs is not None:
+            return self.wl.max_num_seqs
+        ratio = self.wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
+        return rules.auto_mamba_cache_size(rest, f.state_slot_bytes, ratio)
+
+    def pools(self, rest: int, f: EngineFigures) -> _Pools:
+        """Split what the static share leaves after the weights: the MambaPool first
+        (`_handle_max_mamba_cache`), then the KV pool, or the full and sliding pools of a hybrid-SWA
+        model (pool_configurator.py)."""
+        wl = self.wl
+        slots, lines = 0, tuple[str, ...]()
+        if f.state_slot_bytes:
+            slots = self.state_cache_size(rest, f)
+            rest -= (slots + 1) * f.state_slot_bytes if slots > 0 else 0
+            ssm = f.state_slot_bytes - f.state_conv_bytes
+            lines = (
+                f"Mamba Cache is allocated. max_mamba_cache_size: {slots}, conv_state size: "
+                f"{rules.as_gb((slots + 1) * f.state_conv_bytes)}GB, ssm_state size: "
+                f"{rules.as_gb((slots + 1) * ssm)}GB",
+            )
+        if f.swa_token_bytes:
+            tokens, swa_tokens = rules.swa_pool_tokens(max(0, rest), f.kv_page_bytes, f.swa_token_bytes)
+            held = min(wl.context, (f.swa_window or 0) + self.chunked_prefill())
+            line = (
+                f"Use sliding window memory pool. full_layer_tokens={tokens}, swa_layer_tokens={swa_tokens}"
+            )
+            return _Pools(rest, slots, tokens, swa_tokens, held, (*lines, line))
+        # without attention layers SGLang sets the token pool to the context (pool_configurator.py)
+        tokens = max(0, rest // f.kv_page_bytes) if f.kv_page_bytes else (wl.context if rest > 0 else 0)
+        return _Pools(rest, slots, tokens, 0, 0, lines)
+
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
-        if f is None or f.kv_page_bytes == 0:
+        if f is None or (f.kv_page_bytes == 0 and f.state_slot_bytes == 0):
             return super().budget(est, total_bytes, wl, unified)
-        frac = self.mem_fraction()
+        if f.kv_token_bytes is not None:
+            return self._dsv4_budget(est, total_bytes, f)
+        frac = self.mem_fraction(total_bytes, f.reserved_bytes)
         start = total_bytes - CUDA_CONTEXT_BYTES
-        pool = int(frac * start) - est.weights_bytes
-        tokens = max(0, pool // f.kv_page_bytes)
-        concurrency = tokens / max(1, wl.context)
+        p = self.pools(int(frac * start) - est.weights_bytes, f)
+        running = self.max_running_requests(p.tokens, wl.context, p.slots, f)
+        concurrency = p.tokens / max(1, wl.context)
+        if p.swa_held:
+            concurrency = min(concurrency, p.swa_tokens / p.swa_held)
+        if f.state_slot_bytes:
+            concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
-        reason = None
-        if tokens <= 0:
-            reason = (
-                "SGLang would refuse to start: no memory left for the KV pool after the weights; "
-                "raise --mem-fraction-static"
-            )
-        elif outside > start - int(frac * start):
-            reason = (
-                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
-                f"{frac:.2f}; lower --mem-fraction-static"
-            )
-        elif concurrency < wl.batch and tokens >= wl.context:
-            reason = (
-                f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, "
-                f"fewer than --batch {wl.batch}"
-            )
+        reason = self._refusal(est, p, running, outside, start, frac, f) or self._short(concurrency, p.tokens)
         # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
         # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
         capped = (
-            (f"requests are capped at {tokens - 1:,} tokens: the pool holds fewer than one --context of "
+            (f"requests are capped at {p.tokens - 1:,} tokens: the pool holds fewer than one --context of "
              f"{wl.context:,}",)
-            if 0 < tokens < wl.context
+            if 0 < p.tokens < wl.context
             else ()
         )
-        held = min(wl.batch * wl.context, tokens) if capped else wl.batch * wl.context
-        need = est.weights_bytes + held * f.kv_page_bytes + outside + CUDA_CONTEXT_BYTES
+        held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
+        states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
+        need = est.weights_bytes + held * f.kv_page_bytes + states + outside + CUDA_CONTEXT_BYTES
+        state = f.state_slot_bytes > 0
         return Budget(
             usable_bytes=total_bytes,
             need_bytes=need,
             reason=reason,
-            kv_pool_bytes=max(0, pool),
+            kv_pool_bytes=max(0, p.rest),
+            kv_tokens=p.tokens,
+            max_concurrency=round(concurrency, 2),
+            max_context=p.tokens,
+            state_slots=p.slots if state else None,
+            state_pool_bytes=(p.slots + 1) * f.state_slot_bytes if state and p.slots > 0 else None,
+            lines=(
+                *f.lines,
+                *p.lines,
+                f"max_total_num_tokens={p.tokens}, chunked_prefill_size={self.chunked_prefill()}, "
+                f"max_prefill_tokens={MAX_PREFILL_TOKENS}, max_running_requests={running}, "
+                f"context_len={self.wl.context}",
+                f"mem_fraction_static={frac}",
+                *capped,
+            ),
+        )
+
+    def _dsv4_budget(self, est: Estimate, total_bytes: int, f: EngineFigures) -> Budget:
+        """DeepSeek V4 (sglang_dsv4.py): the request-sized pools first, then full tokens at
+        bytes_per_full_token (`DSV4PoolConfigurator.calculate_pool_sizes`)."""
+        wl = self.wl
+        per_token = f.kv_token_bytes or 1.0
+        frac = self.mem_fraction(total_bytes, f.reserved_bytes)
+        start = total_bytes - CUDA_CONTEXT_BYTES
+        available = int(frac * start) - est.weights_bytes
+        rest = max(available - f.kv_fixed_bytes, 0)
+        tokens = int(rest / per_token) // sglang_dsv4.PAGE_TOKENS * sglang_dsv4.PAGE_TOKENS
+        running = max(0, min(wl.max_num_seqs or sglang_dsv4.MAX_RUNNING_REQUESTS, tokens // 2))
+        concurrency = min(tokens / max(1, wl.context), running)
+        outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
+        reason = None
+        if tokens <= 0:
+            reason = (
+                "SGLang would refuse to start: the request-sized DeepSeek V4 pools (sliding window cap, "
+                f"HCA state: {format_gib(f.kv_fixed_bytes)}) leave nothing for the token pools; raise "
+                "--mem-fraction-static, lower --max-num-seqs (--max-running-requests) or use more GPUs"
+            )
+        elif outside > start - int(frac * start):
+            reason = (
+                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
+                f"{frac:.3f}; lower --mem-fraction-static"
+            )
+        else:
+            reason = self._short(concurrency, tokens)
+        need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token) + outside
+        gb = 1 << 30
+        return Budget(
+            usable_bytes=total_bytes,
+            need_bytes=need + CUDA_CONTEXT_BYTES,
+            reason=reason,
+            kv_pool_bytes=max(0, available),
             kv_tokens=tokens,
             max_concurrency=round(concurrency, 2),
             max_context=tokens,
             lines=(
                 *f.lines,
+                f"DSV4 memory calculation: bytes_per_full_token={per_token:.2f}, "
+                f"available_bytes={available / gb:.2f} GB, fixed (SWA cap + c128 state)="
+                f"{f.kv_fixed_bytes / gb:.2f} GB, full_token={tokens}",
                 f"max_total_num_tokens={tokens}, chunked_prefill_size={self.chunked_prefill()}, "
-                f"max_running_requests={self.max_running_requests(tokens, wl.context)}, "
+                f"max_prefill_tokens={MAX_PREFILL_TOKENS}, max_running_requests={running}, "
                 f"context_len={wl.context}",
-                *capped,
+                f"mem_fraction_static={frac}",
             ),
         )
 
-    def max_running_requests(self, tokens: int, context: int) -> int:
-        """min(max_total_num_tokens // 2 (or --max-num-seqs, SGLang's --max-running-requests), the
-        request pool: min(max(tokens / context x 512, 2048), 4096)) (tp_worker.py, model_runner.py
-        init_memory_pool)."""
-        pool = min(max(int(tokens / max(1, context) * 512), 2048), 4096)
-        asked = self.wl.max_num_seqs if self.wl.max_num_seqs is not None else tokens // 2
-        return max(0, min(asked, pool))
+    def _refusal(
+        self, est: Estimate, p: _Pools, running: int, outside: int, start: int, frac: float, f: EngineFigures
+    ) -> str | None:
+        """SGLang's own refusals at start, in the order it meets them."""
+        share = int(frac * start)
+        if f.state_slot_bytes and share <= est.weights_bytes:
+            return (
+                f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "
+                f"nothing of the static share ({frac:.3f} x {format_gib(start)}) for the state and KV pools; "
+                "raise --mem-fraction-static or use more GPUs"
+            )
+        if f.state_slot_bytes and p.slots <= 0:
+            return (
+                "SGLang would refuse to start: not enough GPU memory for the hybrid (mamba/linear-attention) "
+                "state cache; raise --mem-fraction-static or set --max-mamba-cache-size"
+            )
+        if f.state_slot_bytes and running <= 0:
+            return (
+                f"SGLang would refuse to start: {p.slots} state slots serve no request at "
+                f"{f.state_slots_per_request} slots per request; raise --max-mamba-cache-size"
+            )
+        if p.tokens <= 0:
+            return (
+                "SGLang would refuse to start: no memory left for the KV pool after the weights; "
+                "raise --mem-fraction-static"
+            )
+        if p.swa_held and p.swa_tokens <= (f.swa_window or 0) + 1:
+            # pool_configurator.py validate_swa_pool_size: window + page_size is the admission floor
+            return (
+                f"SGLang would refuse to start: its sliding-window pool of {p.swa_tokens:,} tokens cannot "
+                "hold one request; raise --mem-fraction-static"
+            )
+        if outside > start - share:
+            return (
+                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
+                f"{frac:.3f}; lower --mem-fraction-static"
+            )
+        return None
+
+    def _short(self, concurrency: float, tokens: int) -> str | None:
+        """A --batch of full-context requests SGLang cannot run at once."""
+        wl = self.wl
+        if concurrency < wl.batch and tokens >= wl.context:
+            return (
+                f"SGLang holds {concurrency:.2f} requests of {wl.context:,} tokens, "
+                f"fewer than --batch {wl.batch}"
+            )
+        return None
+
+    def max_running_requests(
+        self, tokens: int, context: int, slots: int = 0, f: EngineFigures | None = None
+    ) -> int:
+        """min(max_total_num_tokens // 2, --max-num-seqs (SGLang's --max-running-requests) or the
+        request-pool estimate min(max(tokens / context x 512, 2048), 4096)), and for hybrid models at
+        most max_mamba_cache_size // slots per request (kv_cache_configurator.py resolve_max_num_reqs)."""
+        if self.wl.max_num_seqs is not None:
+            running = min(self.wl.max_num_seqs, tokens // 2)
+        else:
+            running = min(min(max(int(tokens / max(1, context) * 512), 2048), 4096), tokens // 2)
+        if f is not None and f.state_slot_bytes:
+            running = min(running, slots // f.state_slots_per_request)
+        return max(0, running)
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")

@@ -11,6 +11,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# REFERENCE: kernels of one decode step as the graph replays them (vllm/model_executor/models/qwen2.py,
+# qwen3_moe.py, qwen3_next.py, layers/mamba/mamba_mixer2.py): a fused add + RMSNorm per sub-block
+# ('block': 1); attention = qkv mat-mul, rotary, reshape_and_cache, the attention kernel, o mat-mul (5);
+# a dense FFN = gate_up mat-mul, silu_and_mul, down (3), so a dense layer runs 10; a routed FFN
+# (layers/fused_moe: router mat-mul, topk_softmax, moe_align_block_size, two fused_moe GEMMs,
+# silu_and_mul, moe_sum) 7 whatever k; a shared expert 3 + its add; a Gated DeltaNet mixer (in_proj_qkvz,
+# in_proj_ba, causal_conv1d_update, fused_gdn_gating, fused_recurrent_gated_delta_rule, gated RMSNorm,
+# out_proj, a layout copy) 8; Mamba-2 (in_proj, causal_conv1d_update, selective_state_update, gated
+# RMSNorm, out_proj, dt/D terms) 6; a short conv 5; MLA (models/deepseek_v2.py DeepseekV2MLAAttention:
+# fused q_a/kv_a mat-mul, 2 norms, q_b mat-mul, rotary, concat_and_cache_mla, the W_UK and W_UV
+# absorption bmm's, the decode kernel, o_proj) 10.
+FUSED_LAYER_KERNELS: dict[str, int] = {
+    "block": 1, "attention": 5, "mla": 10, "linear_attention": 8, "mamba": 6, "conv": 5,
+    "dense_ffn": 3, "moe_ffn": 7, "moe_per_expert": 0, "shared_expert": 4}
+
 
 class EngineSpeedProfile(BaseModel):
     """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
@@ -32,6 +47,9 @@ class EngineSpeedProfile(BaseModel):
     kv_materialized: bool = Field(
         default=False, description="decode copies the KV cache each step (torch.cat) and expands GQA heads"
     )
+    kv_gqa_copies: bool = Field(
+        default=True, description="with kv_materialized: GQA heads are expanded (repeat_kv) before attention "
+        "at decode, n_rep copies written and read; False: attention reads the KV heads as they are")
     graphs: bool = Field(description="decode replays CUDA graphs (launch cost is off the critical path)")
     prefill_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / peak FLOP/s of a prefill, per device class"
@@ -47,5 +65,16 @@ class EngineSpeedProfile(BaseModel):
         default=0.0, ge=0,
         description="prefill: tokens per expert at which an expert GEMM runs at half its full-tile rate "
         "(0: expert GEMMs run like dense ones)",
+    )
+    layer_kernels: dict[str, int] = Field(
+        default_factory=dict,
+        description="kernels one decode step runs per part of a block (norm + residual as 'block', each "
+        "token-mixer kind, 'dense_ffn', 'moe_ffn', 'moe_per_expert', 'shared_expert'); the per-layer latency "
+        "above is that of a dense attention layer, spread over its kernels (empty: one latency a layer)",
+    )
+    state_traffic: float = Field(
+        default=2.0, gt=0,
+        description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
+        "back in place = 2",
     )
     sources: tuple[str, ...] = ()

@@ -48,19 +48,29 @@ _QUANTIZED_CACHE = frozenset({"int8", "int4", "fp8"})
 # REFERENCE: speed. `generate` runs one eager PyTorch forward per token: the CPU launches each
 # layer's ~15 kernels from Python (modeling_qwen2.py Qwen2DecoderLayer.forward), so small models
 # are launch-bound; DynamicCache.update concatenates the new K/V onto the old (torch.cat: read +
-# write of the whole cache, cache_utils.py) and sdpa_attention_forward calls repeat_kv,
-# materialising n_rep copies of K and V (integrations/sdpa_attention.py). Weight kernels that add
-# Python-side work per linear: fine-grained FP8 quantizes activations per block in Python-launched
-# Triton kernels (integrations/finegrained_fp8.py), GPTQ int8 wrappers add unpack/launch glue.
-# Calibrated on Qwen's transformers 4.46 / 4.51 tables (bench/speed_tables.yaml).
-SPEED = EngineSpeedProfile(
-    engine="transformers", version="4.46-4.51 (Qwen speed benchmarks)",
+# write of the whole cache, cache_utils.py). Weight kernels that add Python-side work per linear:
+# fine-grained FP8 quantizes activations per block in Python-launched Triton kernels
+# (integrations/finegrained_fp8.py), GPTQ int8 wrappers add unpack/launch glue.
+# SPEED_V4 is 4.46-4.51, calibrated on Qwen's transformers tables (bench/speed_tables.yaml), whose
+# attention called repeat_kv at decode, materialising n_rep copies of K and V (4.46
+# integrations/sdpa_attention.py, models/qwen2 Qwen2FlashAttention2).
+SPEED_V4 = EngineSpeedProfile(
+    engine="transformers-4", version="4.46-4.51 (Qwen speed benchmarks)",
     step_fixed_s=2.8e-3, launch_per_layer_s=0.68e-3, gpu_per_layer_s=0.38e-3,
     prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
     prefill_compute={"hbm": 0.55, "gddr": 0.55},
     kernel_launch_per_layer_s={"fp8": 1.3e-3, "int8": 0.5e-3, "int4": 0.0, "awq": 0.0},
     sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
              "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py"))
+# The release modelled (5.x): sdpa_attention_forward no longer expands GQA heads at decode — it passes
+# enable_gqa=True when there is no mask, else packs the single query per KV head (use_gqa_in_sdpa,
+# pack_gqa in integrations/sdpa_attention.py) — so the cache is concatenated (2x) and read once (1x).
+# The launch and overhead constants stay 4.46-4.51's (no 5.x table to fit them on).
+SPEED = SPEED_V4.model_copy(update={
+    "engine": "transformers", "version": "5.23 (GQA read in place; step constants of 4.46-4.51)",
+    "kv_gqa_copies": False,
+    "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V4.engine: SPEED_V4}
 
 
 class Transformers(BaseEngine):
@@ -98,7 +108,8 @@ class Transformers(BaseEngine):
             return spec.num_attention_heads
         return kv
 
-    def keeps_windows(self, kv_dtype: str) -> bool:
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        del spec
         return kv_dtype not in _QUANTIZED_CACHE
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
@@ -143,12 +154,14 @@ class Transformers(BaseEngine):
             terms.append(KvTerm(1, rate * pooled * (element + 4), None, rule="after_first", rate=rate))
         return tuple(terms)
 
-    def pooled_held(self, rule: str, rate: int, tokens: Any, prefill: Any) -> Any:
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
         if rule == "pending":
             return np.where(tokens > prefill, (tokens - 1) % rate + 1, prefill)
         if rule == "after_first":
             return np.where(tokens >= rate, 1, 0)
-        return super().pooled_held(rule, rate, tokens, prefill)
+        return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         del batch

@@ -58,12 +58,15 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
-from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
 if TYPE_CHECKING:
+    from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
     from llmsize.estimate.placement import Stage
@@ -200,6 +203,7 @@ def mxfp4_backend_for(architecture: str, segment: str) -> str:
 # element. Releases up to ~0.11 sorted the fp32 logits in PyTorch for top-k/top-p (values, int64
 # indices and the radix-sort workspace, ~38 bytes per element).
 SAMPLER_BYTES = 14
+_RULE = {True: "blocks", False: "window_blocks"}  # kv_cache.KvTerm rules of a full / window group
 
 
 @dataclass(frozen=True)
@@ -217,14 +221,24 @@ class _Group:
 # (vllm/worker/model_runner.py _BATCH_SIZES_TO_CAPTURE in 0.6.3), so per-layer CPU launch drops out
 # and the fixed Python part (scheduler, sampler, output processing) remains; chunked prefill of
 # 8192 tokens per step (vllm/engine/arg_utils.py max_num_batched_tokens with chunked prefill on).
-# Calibrated on Qwen's vLLM 0.6.3 tables; V1 engines (0.8+) schedule asynchronously and pay less
-# per step, so small models there run faster than this profile says.
-SPEED = EngineSpeedProfile(
-    engine="vllm", version="0.6.3",
+# SPEED_V0 is the V0 engine of 0.6.3, calibrated on Qwen's vLLM 0.6.3 tables (bench rows of releases
+# before 0.8 use it: LEGACY_SPEED).
+SPEED_V0 = EngineSpeedProfile(
+    engine="vllm-0.6", version="0.6.3 (V0 engine)",
     step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.55, "gddr": 0.60},
+    layer_kernels=FUSED_LAYER_KERNELS,
     sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
+# The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
+# process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
+# detokenisation and output processing overlap the GPU) pays less per step; the rest of the step
+# (graphs, kernels, chunked prefill) is the same. step_fixed_s fitted on the V1 fit rows
+# (bench/speed_tables.yaml: vLLM v0.10 benchmark_latency on 8 x MI300X), other constants as V0's.
+SPEED = SPEED_V0.model_copy(update={
+    "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
+    "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0}
 
 
 class Vllm(BaseEngine):
@@ -237,14 +251,8 @@ class Vllm(BaseEngine):
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
-    # vllm/model_executor/layers/deepseek_v4_attention.py (vllm-project/vllm main, 2026): the pooled
-    # KV as MLAAttentionSpec(tokens_per_state=compress_ratio; fp8_ds_mla: 584 B per entry, 576-byte
-    # alignment), the indexer keys (DeepseekV4IndexerCache, 132 B per FP8 entry) and compressor state
-    # caches; vllm/v1/attention/backends/mla/sparse_swa.py DeepseekV4SWACache: the sliding window in
-    # 64-token blocks sharing one physical tensor with the CSA pages. Not modelled: refused.
-    compressed_kv_support: ClassVar[str] = (
-        "vLLM runs it (model_executor/models/deepseek_v4.py) with its own pools per compression ratio"
-    )
+    # DeepSeek V4 (compressed_sparse / heavily_compressed layers) is paged as one packed pool:
+    # vllm_dsv4.py, from the vLLM 0.2x releases that run it (DeepseekV4ForCausalLM).
     # --kv-cache-dtype auto|fp8 (fp8_e4m3/fp8_e5m2)|nvfp4 (vllm/config/cache.py CacheDType)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "nvfp4"})
     # REFERENCE: docs.vllm.ai features/quantization/fp8: below compute capability 8.9 FP8 weights
@@ -259,6 +267,8 @@ class Vllm(BaseEngine):
     ) -> int:
         """Tokens per KV block: --block-size, else 16 (64 for MLA), raised for a hybrid model until one
         attention page holds a layer's state page (`_align_hybrid_block_size`)."""
+        if spec is not None and spec.compressed is not None:
+            return self.wl.block_size or vllm_dsv4.DEFAULT_BLOCK_TOKENS
         base = self.wl.block_size or (MLA_BLOCK_TOKENS if spec is not None and spec.is_mla else BLOCK_TOKENS)
         if spec is None or not attn_token_bytes:
             return base
@@ -318,6 +328,14 @@ class Vllm(BaseEngine):
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         return serving_dtype(spec, wl, rest, "vLLM")
 
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """DeepSeek V4 runs an fp8 cache only (deepseek_v4_attention.py DeepseekV4MLAAttention:
+        "DeepseekV4 only supports fp8 kv-cache format for now", converted to fp8_ds_mla); the
+        published launch commands pass --kv-cache-dtype fp8."""
+        if spec.compressed is not None and wl.kv_dtype is None:
+            return wl.model_copy(update={"kv_dtype": "fp8"})
+        return wl
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         from llmsize.errors import BadInputError
@@ -331,6 +349,14 @@ class Vllm(BaseEngine):
                 f"--block-size {wl.block_size} is not one vLLM accepts",
                 hint=f"choose one of {', '.join(map(str, BLOCK_SIZES))} (vllm/config/cache.py BlockSize)",
             )
+        if spec.compressed is not None:
+            if wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
+                raise BadInputError(
+                    f"vLLM runs DeepSeek V4 with an fp8 cache only, not --kv-dtype {wl.kv_dtype} "
+                    "(DeepseekV4MLAAttention converts fp8 to its fp8_ds_mla layout)",
+                    hint="use --kv-dtype fp8, or leave it out",
+                )
+            vllm_dsv4.check(spec, self.block_tokens(spec))
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
@@ -365,6 +391,36 @@ class Vllm(BaseEngine):
 
     def kv_formula_tail(self) -> str:
         return f", in pages of {self.block_tokens()} tokens"
+
+    def compressed_layout(
+        self, spec: ModelSpec, layers: tuple[int, ...], element: Fraction
+    ) -> tuple[KvTerm, ...] | None:
+        """DeepSeek V4 as vLLM pages it (vllm_dsv4.py): every group of one request costs its blocks x
+        the pool's block stride, whatever the group (a block id spans every packed page)."""
+        from llmsize.estimate.kv_cache import KvTerm
+
+        del element  # the fp8_ds_mla, fp8 indexer and fp32 state layouts fix their own bytes
+        plan = vllm_dsv4.layout(spec, layers, self.block_tokens(spec))
+        stride = Fraction(plan.stride_bytes)
+        counts: dict[vllm_dsv4.Group, int] = {}
+        for g in plan.groups:
+            counts[g] = counts.get(g, 0) + 1
+        return tuple(
+            KvTerm(n, stride, g.window, rule=_RULE[g.window is None], rate=g.block_tokens)
+            for g, n in counts.items()
+        )
+
+    def pooled_held(
+        self, rule: str, rate: int, tokens: Any, prefill: Any, window: int | None = None, batch: Any = 1
+    ) -> Any:
+        """Block ids one request holds (FullAttentionSpec / SlidingWindowSpec `max_memory_usage_bytes`
+        over the page): the whole context, or window - 1 + the batched tokens of one step, + 1."""
+        if rule == "blocks":
+            return -(-tokens // rate)
+        if rule == "window_blocks" and window is not None:
+            held = np.minimum(window - 1 + self.batched_tokens(), tokens)
+            return -(-held // rate) + 1
+        return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
     def groups(
         self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
@@ -430,6 +486,7 @@ class Vllm(BaseEngine):
             # fused_moe: router logits in fp32, then per (token, expert) gate_up, activation and down
             moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
         forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
+        forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
         vocab = spec.vocab_size
         sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
         return max(forward, t * h * e + sampler), forward, sampler
@@ -451,6 +508,9 @@ class Vllm(BaseEngine):
 
         e = rs.compute_bytes
         prof, forward, sampler = self.profile_bytes(spec, e)
+        encoder = self.encoder(spec, wl, e)
+        if encoder is not None:  # vllm_encoder.py: outputs cached through the forward, or the tower
+            prof = max(prof + encoder.outputs_bytes, encoder.tower_bytes)
         kv = static.kv_full
         return Peak(
             phase="profile run",
@@ -466,6 +526,12 @@ class Vllm(BaseEngine):
                 f"forward of {self.batched_tokens():,} tokens {forward:,} B; sampler over "
                 f"{min(self.max_seqs(), self.batched_tokens()):,} requests x {spec.vocab_size:,} "
                 f"vocabulary {sampler:,} B"
+                + (
+                    f"; encoder on {encoder.items} images of {encoder.tokens_per_item:,} tokens "
+                    f"{encoder.tower_bytes:,} B, its outputs {encoder.outputs_bytes:,} B"
+                    if encoder is not None
+                    else ""
+                )
             ),
             low=prof + kv + static.weights + static.adapters,
             high=prof + kv + static.weights + static.adapters,
@@ -494,6 +560,8 @@ class Vllm(BaseEngine):
 
         e = rs.compute_bytes
         layers = rs.busiest_stage.layers
+        if spec.compressed is not None:
+            return self._packed_figures(spec, wl, weights, e, tuple(layers))
         groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype))
         per_layer = max(
             [kv_bytes_per_token_layer(spec, wl, rs.kv_dtype), *(g.token_bytes for g in groups)]
@@ -520,7 +588,47 @@ class Vllm(BaseEngine):
             full_block_tokens=full_block,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
-            lines=(f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",),
+            lines=(
+                f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",
+                *((encoder.line(),) if (encoder := self.encoder(spec, wl, e)) is not None else ()),
+            ),
+        )
+
+    def encoder(self, spec: ModelSpec, wl: Workload, e: int) -> EncoderProfile | None:
+        """The start-up profile of a vision-language model's encoder (vllm_encoder.py)."""
+        return encoder_profile(spec, self.batched_tokens(), self.max_seqs(), wl.context, e, wl.tp)
+
+    def _packed_figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, e: int, layers: tuple[int, ...]
+    ) -> EngineFigures:
+        """DeepSeek V4's packed pool (vllm_dsv4.py): one block id costs the stride in every group."""
+        from llmsize.estimate.result import EngineFigures
+
+        plan = vllm_dsv4.layout(spec, layers, self.block_tokens(spec))
+        block = self.block_tokens(spec)
+        return EngineFigures(
+            engine=str(self.engine),
+            version=f"{vllm_dsv4.VLLM_RELEASES} (DeepSeek V4)",
+            device_weights_bytes=weights.device_bytes,
+            non_torch_bytes=self.non_torch_bytes(),
+            cuda_graph_bytes=self.cuda_graph_bytes(spec, e),
+            kv_page_bytes=plan.stride_bytes,
+            block_tokens=block,
+            kv_groups=max(1, len(plan.groups)),
+            blocks_per_request=plan.blocks_per_request(wl.context, self.batched_tokens()),
+            full_groups=sum(1 for g in plan.groups if g.window is None),
+            full_block_tokens=block,
+            window_groups=tuple((g.block_tokens, g.window) for g in plan.groups if g.window is not None),
+            concurrency_tokens=True,
+            budget_fraction=wl.gpu_memory_utilization,
+            kv_memory_bytes=wl.kv_cache_memory,
+            lines=(
+                "Setting kv cache block size to 256 for DEEPSEEK_SPARSE_SWA backend."
+                if block == vllm_dsv4.DEFAULT_BLOCK_TOKENS
+                else f"block size {block}",
+                "Using DeepSeek's fp8_ds_mla KV cache format.",
+                f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",
+            ),
         )
 
     @staticmethod
@@ -552,6 +660,8 @@ class Vllm(BaseEngine):
         tokens = blocks // f.kv_groups * f.block_tokens
         need_blocks = max(1, f.blocks_per_request)
         concurrency = blocks / need_blocks
+        if f.concurrency_tokens:  # the releases that run the model print the later formula
+            tokens = int(concurrency * wl.context)
         lines = (
             *f.lines,
             f"Available KV cache memory: {available / GIB:.2f} GiB",
@@ -563,7 +673,7 @@ class Vllm(BaseEngine):
         # which differs from num_blocks // groups x block_size only for hybrid models (vllm#43308:
         # ~55k -> ~525k tokens for Gemma 4 31B). The concurrency line is computed alike in both.
         later = int(concurrency * wl.context)
-        if abs(later - tokens) > 0.01 * max(tokens, 1):
+        if not f.concurrency_tokens and abs(later - tokens) > 0.01 * max(tokens, 1):
             lines = (*lines, f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)")
         kv_need = wl.batch * need_blocks * f.kv_page_bytes
         need = non_kv + kv_need if f.kv_memory_bytes is None else non_kv + f.kv_memory_bytes
@@ -611,12 +721,32 @@ class Vllm(BaseEngine):
     def _largest_context(self, blocks: int, f: EngineFigures) -> int:
         """Largest max_model_len one request of which fits `blocks`: the full-attention groups grow
         with it, the sliding groups' blocks stay as they are at the asked context."""
+        if f.window_groups:
+            return self._largest_windowed_context(blocks, f)
         full = f.full_groups
         if full == 0:
             return self.wl.context if blocks >= f.blocks_per_request else 0
         full_block = f.full_block_tokens or f.block_tokens
         sliding = f.blocks_per_request - full * ceil_div(self.wl.context, full_block)
         return max(0, (blocks - sliding) // full * full_block)
+
+    def _largest_windowed_context(self, blocks: int, f: EngineFigures) -> int:
+        """vLLM's `estimate_max_model_len`: the largest max_model_len whose request fits `blocks`,
+        by binary search (a window group's blocks shrink with a context under window + a step)."""
+        t = self.batched_tokens()
+        groups = [vllm_dsv4.Group(f.full_block_tokens or f.block_tokens, None)] * f.full_groups
+        groups += [vllm_dsv4.Group(b, w) for b, w in f.window_groups]
+
+        def need(context: int) -> int:
+            return sum(g.blocks(context, t) for g in groups)
+
+        if need(1) > blocks:
+            return 0
+        lo, hi = 1, 1 << 26
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if need(mid) <= blocks else (lo, mid - 1)
+        return lo
 
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
@@ -632,13 +762,18 @@ class Vllm(BaseEngine):
         return super().layer_kv_bytes(spec, element, tp)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
-        del spec
+        release = (
+            f"vLLM {vllm_dsv4.VLLM_RELEASES} (the release whose DeepSeek V4 layout is modelled; the rest "
+            f"as in {self.version})"
+            if spec.compressed is not None
+            else f"{self.describe()} (the release whose allocation rules are modelled)"
+        )
         notes: tuple[str, ...] = (
-            f"engine: {self.describe()} (the release whose allocation rules are modelled)",
+            f"engine: {release}",
             f"vLLM profile run: {self.batched_tokens():,} batched tokens, {self.max_seqs():,} sequences "
             "(vLLM's defaults are 8,192 / 1,024 on GPUs of >= 70 GiB other than A100, else 2,048 / 256; "
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
-            f"{self.block_tokens()} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
+            f"{self.block_tokens(spec)} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
         if wl.kv_dtype == "nvfp4":
             # REFERENCE: vllm-project/vllm PR #40177 (merged after v0.19.0): the NVFP4 cache is read
@@ -647,6 +782,14 @@ class Vllm(BaseEngine):
                 "--kv-dtype nvfp4: vLLM's packed NVFP4 cache, 9 bytes per 16 values (4-bit E2M1 + one "
                 "E4M3 scale per 16); it needs a vLLM newer than 0.19 (PR #40177) and a Blackwell "
                 "SM100 GPU (FlashInfer trtllm-gen)",
+            )
+        if spec.compressed is not None:
+            plan = vllm_dsv4.layout(spec, range(spec.num_layers), self.block_tokens(spec))
+            notes += (
+                f"DeepSeek V4 on vLLM ({vllm_dsv4.VLLM_RELEASES}): fp8_ds_mla pooled entries, fp8 indexer "
+                f"keys, fp32 compressor state and the {spec.sliding_window}-token window packed into "
+                f"{len(plan.groups)} groups sharing block ids of {plan.stride_bytes:,} B "
+                f"({plan.tuples} layer tuples x {sum(plan.page_sizes):,} B); without the MTP layer's cache",
             )
         return notes
 

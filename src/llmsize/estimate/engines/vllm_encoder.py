@@ -1,0 +1,116 @@
+"""vLLM's profile of a vision-language model's encoder: what it takes out of the KV pool at start-up.
+
+A checkpoint served with its vision tower (every vision-language model, unless
+`--limit-mm-per-prompt` sets images to 0) is profiled twice before vLLM sizes its KV pool: the
+encoder on dummy images of the maximum feature size, then the usual max_num_batched_tokens forward
+while the encoder's outputs stay in the encoder cache. REFERENCE (vllm-project/vllm, V1, 0.19):
+- `vllm/v1/core/encoder_cache_manager.py` `compute_mm_encoder_budget`: compute budget and cache size
+  are max(max_num_batched_tokens, the largest item's tokens) (both scheduler defaults are
+  max_num_batched_tokens); the profile uses the smaller of the two.
+- `vllm/multimodal/encoder_budget.py` `MultiModalBudget._get_max_items`: items profiled =
+  max(1, min(budget // tokens per item, max_num_seqs x max(1, min(limit, max_model_len // tokens
+  per item)))), limit = --limit-mm-per-prompt (999 a modality by default).
+- `vllm/v1/worker/gpu_model_runner.py` `profile_run`: `embed_multimodal` on that many items, the
+  outputs kept in `encoder_cache` through `_dummy_run(max_num_tokens)`, then cleared; the profile's
+  torch peak is the larger of the two moments.
+Checked: google/gemma-3-12b-it on vLLM 0.19.0 logs "Encoder cache will be initialized with a budget
+of 8192 tokens, and profiled with 32 image items of the maximum feature size."
+(llm-d-incubation/llm-d-planner, accuracy/results/v0.19.0/logs/google-gemma-3-12b-it--h100-80gb--
+tp1pp1dp1--8192.log): 8192 // 256 = 32.
+
+The tower's transient is read from vLLM's own vision blocks (`vllm/model_executor/models/
+qwen2_5_vl.py` Qwen2_5_VisionAttention / Qwen2_5_VisionBlock, `siglip.py`): a fused qkv projection,
+q and k concatenated and rotated in the compute dtype, flash attention (no score matrix, no mask),
+a fused gate_up with act_and_mul. Unlike transformers' towers (estimate/activations/vision.py,
+trace-checked) this one is not measured: no published vLLM log isolates the encoder's peak.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from llmsize.estimate.images import ImageGrid, image_grid
+from llmsize.specs.models import ModelSpec
+from llmsize.specs.vision_tower import VisionTower
+
+# REFERENCE: vllm/config/multimodal.py MultiModalConfig: limit_mm_per_prompt defaults to 999 items
+# of each modality.
+MM_LIMIT_DEFAULT = 999
+_ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "pixtral"})
+
+
+def largest_image(tower: VisionTower) -> ImageGrid:
+    """The image of the maximum feature size the processor allows (vLLM's dummy image): Qwen's
+    max_pixels square, Llama 4's full 16-tile canvas, Gemma 4's full soft-token budget, Kimi K2.5's
+    patch budget as a square, Pixtral's longest edge square, SigLIP's own."""
+    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+        side = math.isqrt(tower.max_pixels)
+        return image_grid(tower, side, side)
+    if tower.kind == "llama4":
+        side = math.isqrt(tower.max_tiles) * tower.image_size
+        return image_grid(tower, side, side)
+    if tower.kind == "moonvit":  # the patch budget as a square
+        side = math.isqrt(tower.max_patches) * tower.patch_size
+        return image_grid(tower, side, side)
+    if tower.kind == "gemma4":  # the soft-token budget filled exactly: rows x cols cells = budget
+        rows = max(
+            d for d in range(1, math.isqrt(tower.tokens_per_image) + 1) if tower.tokens_per_image % d == 0
+        )
+        cell = tower.merge_size * tower.patch_size
+        return image_grid(tower, tower.tokens_per_image // rows * cell, rows * cell)
+    return image_grid(tower, tower.image_size, tower.image_size)
+
+
+@dataclass(frozen=True)
+class EncoderProfile:
+    """What vLLM's start-up profile does with the encoder (bytes on one rank)."""
+
+    items: int
+    tokens_per_item: int
+    budget: int
+    outputs_bytes: int  # the encoder cache's dummy entries, live through the decoder's profile
+    tower_bytes: int  # the encoder's own transient peak
+
+    def line(self) -> str:
+        return (
+            f"Encoder cache will be initialized with a budget of {self.budget} tokens, and profiled with "
+            f"{self.items} image items of the maximum feature size."
+        )
+
+
+def _tower_peak(tower: VisionTower, grid: ImageGrid, items: int, e: int, tp: int) -> int:
+    """One block's live set over the patches of `items` dummy images, with vLLM's kernels."""
+    p = items * grid.patches
+    h, inter = tower.hidden_size, tower.intermediate_size
+    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+        pixels = p * 3 * tower.temporal_patch_size * tower.patch_size**2
+    else:
+        pixels = (
+            items
+            * grid.crops
+            * 3
+            * (tower.image_size**2 if tower.kind == "llama4" else grid.width * grid.height)
+        )
+    held = (pixels + p * h) * e + (p * h * e if tower.kind == "siglip" else 0)
+    # norm out, qkv; then q|k concatenated and rotated (rotary) or the attention output (SigLIP)
+    attention = p * h * e + (3 * p * h * e) // tp + ((4 if tower.kind in _ROTARY else 1) * p * h * e) // tp
+    # the residual sum and the norm's output, then gate_up + act_and_mul (or fc1 + act)
+    mlp = 2 * p * h * e + ((3 if tower.gated_mlp else 2) * p * inter * e) // tp
+    return held + max(attention, mlp)
+
+
+def encoder_profile(
+    spec: ModelSpec, batched_tokens: int, max_seqs: int, max_model_len: int, e: int, tp: int = 1
+) -> EncoderProfile | None:
+    """vLLM's encoder profile for `spec`, or None for a text-only model (or a tower not modelled)."""
+    tower = spec.vision
+    if tower is None:
+        return None
+    grid = largest_image(tower)
+    tokens = grid.features
+    budget = max(batched_tokens, tokens)
+    per_prompt = max(1, min(MM_LIMIT_DEFAULT, max_model_len // tokens))
+    items = max(1, min(budget // tokens, max_seqs * per_prompt))
+    outputs = items * tokens * tower.out_hidden_size * e
+    return EncoderProfile(items, tokens, budget, outputs, _tower_peak(tower, grid, items, e, tp))

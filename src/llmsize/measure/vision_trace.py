@@ -1,0 +1,148 @@
+"""Trace a vision-language prefill with images: the tower's own peak and the decoder's, on real tensors.
+
+The FakeTensor tracer (tracer.py) cannot run the image path: placing image features asks data
+questions (how many placeholder tokens, the per-image grid). A tiny configuration is cheap to run
+for real on a CPU, so this runs the model's own forward with real inputs under the same phase
+tracker and fused-SDPA model, and records two phases: `vision` (the model's get_image_features) and
+`prefill` (everything else in the forward). Inputs are what the processor would hand the model:
+`pixel_values` in fp32 (in the model dtype for Llama 4 and Kimi K2.5, whose patch embeddings take
+no other), each image's placeholder tokens between its delimiters in the prompt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from llmsize.errors import BadInputError
+from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype, with_layers
+
+
+@dataclass(frozen=True)
+class VisionTrace:
+    """Peaks of one traced prefill with images (bytes of everything live, weights included)."""
+
+    params_bytes: int
+    buffers_bytes: int
+    vision_peak_bytes: int
+    prefill_peak_bytes: int
+    image_features: int  # rows the tower handed to the decoder (= placeholder tokens)
+    kv_bytes: int
+
+    @property
+    def vision_activations(self) -> int:
+        return self.vision_peak_bytes - self.params_bytes - self.buffers_bytes
+
+
+@contextlib.contextmanager
+def _phase(tracker: Any, module: Any, name: str) -> Iterator[None]:
+    """Within the block, calls of module.get_image_features run under tracker phase `name`."""
+    original = module.get_image_features
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        tracker.phase = name
+        try:
+            return original(*args, **kwargs)
+        finally:
+            tracker.phase = "prefill"
+
+    module.get_image_features = wrapped
+    try:
+        yield
+    finally:
+        module.get_image_features = original
+
+
+def _inputs(model: Any, images: int, width: int, height: int, text: int) -> tuple[dict[str, Any], int]:
+    """The processor's outputs for `images` W x H images and `text` text tokens (one sequence)."""
+    import torch
+
+    from llmsize.estimate.images import image_grid
+    from llmsize.specs.vision_tower import vision_tower_from_config
+
+    cfg = model.config
+    tower = vision_tower_from_config(cfg.to_dict(), str(cfg.model_type))
+    if tower is None:
+        raise BadInputError(f"config.json ({cfg.model_type}) has no vision tower llmsize models")
+    grid = image_grid(tower, width, height)
+    token = int(getattr(cfg, "image_token_id", None) or cfg.image_token_index)
+    # as the processor lays it out: each image's placeholders between its delimiters (Qwen's
+    # <|vision_start|> and <|vision_end|>; other delimiters are ordinary text tokens here)
+    first = int(getattr(cfg, "vision_start_token_id", 0) or 0) or 1
+    last = int(getattr(cfg, "vision_end_token_id", 0) or 0) or 2
+    rest = grid.tokens - grid.features - 1
+    one = [first] + [token] * grid.features + [last] * rest
+    ids = torch.cat([torch.randint(3, 1000, (1, text)), torch.tensor([one * images])], dim=1)
+    out: dict[str, Any] = {"input_ids": ids}
+    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+        gh, gw = grid.height // tower.patch_size, grid.width // tower.patch_size
+        per = 3 * tower.temporal_patch_size * tower.patch_size**2
+        out["pixel_values"] = torch.randn(images * gh * gw, per, dtype=torch.float32)
+        out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
+        # the processor marks each placeholder 1 (image) for the multimodal rotary positions
+        out["mm_token_type_ids"] = (ids == token).int()
+    elif tower.kind == "moonvit":  # patches of 3 x 14 x 14, in the model dtype (no cast before the conv)
+        gh, gw = grid.height // tower.patch_size, grid.width // tower.patch_size
+        side = tower.patch_size
+        out["pixel_values"] = torch.randn(images * gh * gw, 3, side, side, dtype=model.dtype)
+        out["image_grid_thw"] = torch.tensor([[1, gh, gw]] * images)
+    elif tower.kind == "gemma4":  # patches padded to the budget, (-1, -1) positions for padding
+        per = 3 * tower.patch_size**2
+        out["pixel_values"] = torch.randn(images, grid.patches, per, dtype=torch.float32)
+        cols, rows = grid.width // tower.patch_size, grid.height // tower.patch_size
+        real = torch.stack(torch.meshgrid(torch.arange(cols), torch.arange(rows), indexing="xy"), -1)
+        positions = torch.full((images, grid.patches, 2), -1, dtype=torch.long)
+        positions[:, : rows * cols] = real.reshape(-1, 2)
+        out["image_position_ids"] = positions
+    elif tower.kind == "llama4":  # every tile (and the global tile) is one 336 x 336 crop
+        # Llama4UnfoldConvolution feeds pixels to a linear layer: they must arrive in the model dtype
+        side = tower.image_size
+        out["pixel_values"] = torch.randn(images * grid.crops, 3, side, side, dtype=model.dtype)
+    else:
+        out["pixel_values"] = torch.randn(images, 3, grid.height, grid.width, dtype=torch.float32)
+        if tower.kind == "pixtral":
+            out["image_sizes"] = torch.tensor([[grid.height, grid.width]] * images)
+    return out, int((ids == token).sum())
+
+
+def trace_images(
+    config: dict[str, Any],
+    *,
+    images: int,
+    width: int,
+    height: int,
+    text_tokens: int = 16,
+    num_layers: int | None = None,
+    dtype: str = "bf16",
+    attention: str = "sdpa",
+) -> VisionTrace:
+    """Run one prefill of `text_tokens` + `images` images (their tokens as llmsize counts them,
+    delimiters included) on the model of `config`, tracked."""
+    import torch
+
+    from llmsize.measure.fused_sdpa import fused_sdpa_patched
+    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes, cache_bytes
+
+    if num_layers is not None:
+        config = with_layers(config, num_layers)
+    with warnings.catch_warnings(), fused_sdpa_patched():
+        warnings.simplefilter("ignore")
+        model = build_fake_model(hf_config(config), torch_dtype(dtype), attention)
+        for p in model.parameters():  # no_init_weights leaves garbage: keep the math finite
+            torch.nn.init.normal_(p, std=0.02)
+        params, buffers = _weight_and_buffer_bytes(model)
+        tracker = _phase_tracker_class()()
+        tracker.track_external(model)
+        owner = getattr(model, "model", model)  # the module whose forward calls get_image_features
+        with tracker, torch.no_grad(), _phase(tracker, owner, "vision"):
+            tracker.phase = "prefill"
+            # made inside the tracker: the processor's outputs are on the GPU before the forward
+            inputs, features = _inputs(model, images, width, height, text_tokens)
+            out = model(**inputs, use_cache=True, logits_to_keep=1)
+            kv = cache_bytes(out.past_key_values)
+            del out
+    peaks = tracker.phase_peaks
+    return VisionTrace(params, buffers, peaks["vision"][0], peaks["prefill"][0], features, kv)

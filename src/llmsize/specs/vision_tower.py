@@ -1,0 +1,240 @@
+"""The vision tower's structure, as far as its tokens and its transient memory need it.
+
+`ModelSpec.vision` describes the image encoder of a vision-language checkpoint: how the image
+processor turns a W x H picture into patches and tokens, and the shape of the ViT that encodes
+them. Its parameters stay in `extra_params` (specs/hf_config/multimodal.py counts them); this is
+the part an image *input* needs. Each field is a fact of config.json, or of the processor's own
+defaults where config.json is silent (named per field). Read by `vision_tower_from_config`, the one
+place that maps a wrapper's model_type to a tower kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from llmsize.errors import ConfigError
+
+TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit"]
+
+# REFERENCE: the processors' pixel bounds as the published checkpoints configure them
+# (preprocessor_config.json, loaded by AutoProcessor.from_pretrained):
+# Qwen/Qwen2.5-VL-7B-Instruct: min_pixels 3136, max_pixels 12845056;
+# Qwen/Qwen3-VL-*, Qwen/Qwen3.5-*: size {shortest_edge: 65536, longest_edge: 16777216}, patch 16.
+QWEN2_5_VL_PIXELS = (3136, 12_845_056)
+QWEN3_VL_PIXELS = (65_536, 16_777_216)
+# REFERENCE: transformers 5.23 image_processing_llama4.py Llama4ImageProcessor: size 336 x 336
+# tiles, max_patches = 16 tiles per image, resize_to_max_canvas False.
+LLAMA4_MAX_TILES = 16
+# REFERENCE: transformers 5.23 image_processing_kimi_k25.py Kimi_K25ImageProcessor: max_patches
+# 16384 and size max_height = max_width = 512 patches a side.
+MOONVIT_MAX_PATCHES = 16_384
+MOONVIT_MAX_SIDE_PATCHES = 512
+
+
+class VisionTower(BaseModel):
+    """The image encoder of a vision-language model: patching, token merging and ViT shape."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    kind: TowerKind
+    depth: int = Field(gt=0, description="ViT blocks")
+    hidden_size: int = Field(gt=0)
+    num_heads: int = Field(gt=0)
+    intermediate_size: int = Field(gt=0)
+    gated_mlp: bool = Field(description="gate/up/down MLP (Qwen2.5-VL, Pixtral) or fc1/fc2 (the others)")
+    patch_size: int = Field(gt=0, description="pixels per patch side")
+    merge_size: int = Field(
+        default=1,
+        gt=0,
+        description="patches per token side: spatial merge (Qwen, Pixtral), pixel shuffle (Llama 4)",
+    )
+    temporal_patch_size: int = Field(
+        default=1, gt=0, description="frames per patch (Qwen: 2, an image repeated)"
+    )
+    image_size: int = Field(
+        default=0,
+        ge=0,
+        description="fixed input side (SigLIP, Llama 4 tile) or longest edge (Pixtral); 0: dynamic",
+    )
+    tokens_per_image: int = Field(
+        default=0, ge=0, description="soft tokens per image: fixed (Gemma 3), or the budget (Gemma 4)"
+    )
+    window_size: int = Field(default=0, ge=0, description="Qwen2.5-VL window attention span, pixels")
+    full_attention_blocks: tuple[int, ...] = Field(
+        default=(), description="Qwen2.5-VL fullatt_block_indexes (the others attend within windows)"
+    )
+    min_pixels: int = Field(default=0, ge=0, description="Qwen smart_resize lower bound")
+    max_pixels: int = Field(default=0, ge=0, description="Qwen smart_resize upper bound")
+    max_tiles: int = Field(default=0, ge=0, description="Llama 4 tiles per image")
+    max_patches: int = Field(default=0, ge=0, description="MoonViT (Kimi K2.5) patches per image")
+    max_side_patches: int = Field(default=0, ge=0, description="MoonViT patches a side")
+    out_hidden_size: int = Field(gt=0, description="width of one image token handed to the decoder")
+    deepstack_layers: int = Field(default=0, ge=0, description="Qwen3-VL deepstack mergers")
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden_size // self.num_heads
+
+    @property
+    def dynamic(self) -> bool:
+        """Whether the tokens depend on the image's size (Qwen, Pixtral, Llama 4 tiles)."""
+        return self.kind != "siglip"
+
+
+def _int(section: Mapping[str, Any], key: str, default: int | None, where: str) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"config.json ({where}): {key} must be a positive integer, not {value!r}")
+    return value
+
+
+def _qwen(config: Mapping[str, Any], model_type: str) -> VisionTower:
+    v = config.get("vision_config") or {}
+    first = model_type == "qwen2_5_vl"
+    heads = _int(v, "num_heads", v.get("num_attention_heads", 16), model_type)
+    full = v.get("fullatt_block_indexes") or ()
+    deepstack = v.get("deepstack_visual_indexes") or ()
+    low, high = QWEN2_5_VL_PIXELS if first else QWEN3_VL_PIXELS
+    return VisionTower(
+        kind="qwen2_5_vl" if first else "qwen3_vl",
+        depth=_int(v, "depth", None, model_type),
+        hidden_size=_int(v, "hidden_size", None, model_type),
+        num_heads=heads,
+        intermediate_size=_int(v, "intermediate_size", None, model_type),
+        gated_mlp=first,
+        patch_size=_int(v, "patch_size", 14 if first else 16, model_type),
+        merge_size=_int(v, "spatial_merge_size", 2, model_type),
+        temporal_patch_size=_int(v, "temporal_patch_size", 2, model_type),
+        window_size=_int(v, "window_size", 112, model_type) if first else 0,
+        full_attention_blocks=tuple(int(i) for i in full) if first else (),
+        min_pixels=low,
+        max_pixels=high,
+        out_hidden_size=_int(v, "out_hidden_size", None, model_type),
+        deepstack_layers=0 if first else len(deepstack),
+    )
+
+
+def _siglip(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    return VisionTower(
+        kind="siglip",
+        depth=_int(v, "num_hidden_layers", None, "gemma3"),
+        hidden_size=_int(v, "hidden_size", None, "gemma3"),
+        num_heads=_int(v, "num_attention_heads", None, "gemma3"),
+        intermediate_size=_int(v, "intermediate_size", None, "gemma3"),
+        gated_mlp=False,
+        patch_size=_int(v, "patch_size", None, "gemma3"),
+        image_size=_int(v, "image_size", None, "gemma3"),
+        # configuration_gemma3.py Gemma3Config: mm_tokens_per_image defaults to 256
+        tokens_per_image=_int(config, "mm_tokens_per_image", 256, "gemma3"),
+        out_hidden_size=_int(text, "hidden_size", None, "gemma3"),
+    )
+
+
+def _llama4(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    ratio = v.get("pixel_shuffle_ratio", 0.5)
+    if not isinstance(ratio, int | float) or not 0 < ratio <= 1:
+        raise ConfigError(f"config.json (llama4): pixel_shuffle_ratio must be in (0, 1], not {ratio!r}")
+    # configuration_llama4.py Llama4VisionConfig defaults
+    return VisionTower(
+        kind="llama4",
+        depth=_int(v, "num_hidden_layers", 34, "llama4"),
+        hidden_size=_int(v, "hidden_size", 768, "llama4"),
+        num_heads=_int(v, "num_attention_heads", 16, "llama4"),
+        intermediate_size=_int(v, "intermediate_size", 5632, "llama4"),
+        gated_mlp=False,
+        patch_size=_int(v, "patch_size", 14, "llama4"),
+        # processing_llama4.py: downsample_ratio = round(1 / pixel_shuffle_ratio^2) patches per token
+        merge_size=max(1, round(1 / ratio)),
+        image_size=_int(v, "image_size", 448, "llama4"),
+        max_tiles=LLAMA4_MAX_TILES,
+        out_hidden_size=_int(text, "hidden_size", None, "llama4"),
+    )
+
+
+def _pixtral(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    # configuration_pixtral.py PixtralVisionConfig defaults; Mistral3Config spatial_merge_size 2
+    return VisionTower(
+        kind="pixtral",
+        depth=_int(v, "num_hidden_layers", 24, "mistral3"),
+        hidden_size=_int(v, "hidden_size", 1024, "mistral3"),
+        num_heads=_int(v, "num_attention_heads", 16, "mistral3"),
+        intermediate_size=_int(v, "intermediate_size", 4096, "mistral3"),
+        gated_mlp=True,
+        patch_size=_int(v, "patch_size", 16, "mistral3"),
+        merge_size=_int(config, "spatial_merge_size", 2, "mistral3"),
+        image_size=_int(v, "image_size", 1024, "mistral3"),
+        out_hidden_size=_int(text, "hidden_size", None, "mistral3"),
+    )
+
+
+def _gemma4(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    # image_processing_gemma4.py Gemma4ImageProcessor: patch_size 16, max_soft_tokens 280,
+    # pooling_kernel_size 3; the config's default_output_length is the soft-token budget
+    return VisionTower(
+        kind="gemma4",
+        depth=_int(v, "num_hidden_layers", None, "gemma4"),
+        hidden_size=_int(v, "hidden_size", None, "gemma4"),
+        num_heads=_int(v, "num_attention_heads", None, "gemma4"),
+        intermediate_size=_int(v, "intermediate_size", None, "gemma4"),
+        gated_mlp=True,
+        patch_size=_int(v, "patch_size", 16, "gemma4"),
+        merge_size=_int(v, "pooling_kernel_size", 3, "gemma4"),
+        tokens_per_image=_int(v, "default_output_length", 280, "gemma4"),
+        out_hidden_size=_int(text, "hidden_size", None, "gemma4"),
+    )
+
+
+def _moonvit(config: Mapping[str, Any]) -> VisionTower:
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    kernel = v.get("merge_kernel_size") or [2, 2]
+    if not (isinstance(kernel, list | tuple) and len(kernel) == 2 and kernel[0] == kernel[1]):
+        raise ConfigError(f"config.json (kimi_k25): merge_kernel_size must be a square pair, not {kernel!r}")
+    # configuration_kimi_k25.py Kimi_K25VisionConfig defaults
+    return VisionTower(
+        kind="moonvit",
+        depth=_int(v, "num_hidden_layers", 27, "kimi_k25"),
+        hidden_size=_int(v, "hidden_size", 1152, "kimi_k25"),
+        num_heads=_int(v, "num_attention_heads", 16, "kimi_k25"),
+        intermediate_size=_int(v, "intermediate_size", 4304, "kimi_k25"),
+        gated_mlp=False,
+        patch_size=_int(v, "patch_size", 14, "kimi_k25"),
+        merge_size=_int({"k": kernel[0]}, "k", None, "kimi_k25"),
+        max_patches=MOONVIT_MAX_PATCHES,
+        max_side_patches=MOONVIT_MAX_SIDE_PATCHES,
+        out_hidden_size=_int(text, "hidden_size", None, "kimi_k25"),
+    )
+
+
+def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> VisionTower | None:
+    """The tower of a vision-language config.json, or None (text-only, or a tower not modelled yet)."""
+    if not isinstance(config.get("vision_config"), Mapping):
+        return None
+    if model_type in ("qwen2_5_vl", "qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe"):
+        return _qwen(config, model_type)
+    if model_type == "gemma3":
+        return _siglip(config)
+    if model_type == "llama4":
+        return _llama4(config)
+    if model_type == "mistral3":
+        return _pixtral(config)
+    if model_type == "gemma4":
+        return _gemma4(config)
+    if model_type == "kimi_k25":
+        return _moonvit(config)
+    return None
+
+
+# Wrappers whose config has a vision tower that image inputs do not model yet (their weights count).
+UNMODELLED_TOWERS: frozenset[str] = frozenset({"gemma3n", "qwen2_vl"})
