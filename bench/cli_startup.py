@@ -2,7 +2,10 @@
 
 Targets (issue 15): `estimate` and `parse` within 15x `python -c pass`, `fit --all` within 35x.
 Ratios, not seconds, so a loaded or slower machine still compares like with like.
-Run: python bench/cli_startup.py [--runs 15]
+Run: python bench/cli_startup.py [--runs 15] [--against OLD_SRC]
+
+--against OLD_SRC also times every command with PYTHONPATH=OLD_SRC (another checkout's src/ folder,
+with its model_specs/ and gpu_specs/ beside it) in the same rounds, for a before/after on a busy machine.
 """
 
 from __future__ import annotations
@@ -43,9 +46,9 @@ TARGET_RATIO = {
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _wall(cmd: list[str]) -> float:
+def _wall(cmd: list[str], env: dict[str, str] = ENV) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, check=False, env=ENV)
+    done = subprocess.run(cmd, capture_output=True, check=False, env=env)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-400:]}")
@@ -55,25 +58,35 @@ def _wall(cmd: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--against", help="another checkout's src/ folder, timed in the same rounds")
     args = parser.parse_args()
-    for cmd in COMMANDS.values():
-        _wall(cmd)  # writes the bytecode once
+    envs = {"": ENV}
+    if args.against:
+        envs = {"": ENV, " [against]": {**ENV, "PYTHONPATH": args.against}}
+    runs = {
+        label + tag: (cmd, env)
+        for tag, env in envs.items()
+        for label, cmd in COMMANDS.items()
+        if not (tag and label == "python -c pass")
+    }
+    for cmd, env in runs.values():
+        _wall(cmd, env)  # writes the bytecode once
     # Interleaved: each round times every command once, so a load change on a shared machine hits
     # the baseline and the commands alike; the ratio is the median of the per-round ratios.
-    walls: dict[str, list[float]] = {label: [] for label in COMMANDS}
-    ratios: dict[str, list[float]] = {label: [] for label in COMMANDS}
+    walls: dict[str, list[float]] = {label: [] for label in runs}
+    ratios: dict[str, list[float]] = {label: [] for label in runs}
     for _ in range(args.runs):
         base = _wall(COMMANDS["python -c pass"])
-        for label, cmd in COMMANDS.items():
-            wall = base if label == "python -c pass" else _wall(cmd)
+        for label, (cmd, env) in runs.items():
+            wall = base if label == "python -c pass" else _wall(cmd, env)
             walls[label].append(wall)
             ratios[label].append(wall / base)
-    print(f"{'command':34} {'median wall':>12} {'x python':>9}  target")
-    for label in COMMANDS:
+    print(f"{'command':44} {'median wall':>12} {'x python':>9}  target")
+    for label in runs:
         ratio = statistics.median(ratios[label])
-        target = TARGET_RATIO.get(label)
+        target = TARGET_RATIO.get(label.removesuffix(" [against]"))
         verdict = "" if target is None else ("ok" if ratio <= target else "over") + f" ({target:g}x)"
-        print(f"{label:34} {statistics.median(walls[label]) * 1000:9.1f} ms {ratio:8.2f}x  {verdict}")
+        print(f"{label:44} {statistics.median(walls[label]) * 1000:9.1f} ms {ratio:8.2f}x  {verdict}")
 
 
 if __name__ == "__main__":

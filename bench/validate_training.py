@@ -285,6 +285,33 @@ for gpus, per_device, published in ((1, 4, 19.25), (1, 8, 34.46), (2, 2, 8.78), 
             "input's dtype): block inputs and checkpoints are fp32 in the run",
         )
     )
+# The same CSV's other models, same scenarios (peft LoRA/QLoRA r16 on q,k,v,o; Trainer defaults above)
+FMS_MORE = [
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 1, 4, 39.86),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 1, 8, 56.39),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 2, 2, 19.68),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "qlora", 2, 4, 26.21),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "lora", 2, 2, 53.60),
+    ("Mixtral-8x7B-v0.1", "Mixtral 8x7B", "lora", 2, 4, 60.40),
+    ("Llama-2-70B", "Llama 2 70B", "qlora", 2, 2, 43.48),
+]
+FMS_MOE = "transformers 4.48's Mixtral loops over the experts; 5.23's grouped experts modelled"
+for model, label, mode, gpus, per_device, published in FMS_MORE:
+    shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
+    note = FMS_LOSS + ("; " + FMS_MOE if model.startswith("Mixtral") else "")
+    ROWS.append(
+        Row(
+            f"{FMS} (reference benchmarks)",
+            f"{label} {'QLoRA (bnb)' if mode == 'qlora' else 'LoRA'} r16 (q,k,v,o), {gpus}x A100 80GB, "
+            f"bs {per_device}, packed 4096",
+            FMS_BASE.replace("Mistral-7B-v0.1", model, 1)
+            + f" {FMS_LORA.replace('lora', mode, 1)} --batch {per_device}{shard}",
+            published,
+            "allocated",
+            False,
+            note,
+        )
+    )
 UNSLOTH_ROWS = [
     (8, 2972, None),
     (12, 21848, 932),
@@ -298,9 +325,12 @@ UNSLOTH_ROWS = [
 UNSLOTH_70B_ROWS = [(48, 12106, None), (80, 89389, 6916)]
 UNSLOTH_NOTE = (
     "largest context that fitted: the card is an upper bound. Unsloth's code puts the peak in the "
-    "recomputed last block's LoRA_MLP backward; the table's slope (222 KiB/token for 8B, 434 for 70B: "
-    "27 hidden-sized bf16 tensors per token for both) is 1.3x what that code keeps allocated, "
-    "likely the caching allocator's reserve (Unsloth reports max_memory_reserved), not modelled"
+    "recomputed first block's LoRA_MLP backward, beside its GPU buffer for offloaded block inputs and "
+    "(forward) the last block's input it does not offload (both modelled); the table's slope "
+    "(222 KiB/token for 8B, 434 for 70B: 27 hidden-sized bf16 tensors per token for both) is still "
+    "1.3x what that code keeps allocated, likely the caching allocator's reserve (a run fits or "
+    "OOMs on reserved memory), not modelled. Unsloth's fused CE sizes its chunks to half the free "
+    "VRAM at the first call (unsloth_zoo fused_losses get_chunk_size), not modelled"
 )
 for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
     base = (
@@ -359,6 +389,38 @@ for gb, unsloth_ctx, hf_ctx in UNSLOTH_70B_ROWS:
                 "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
             )
         )
+
+
+# torchao's float8 pretraining tutorial (docs/source/eager_tutorials/pretraining.rst): torchtitan
+# Llama 3 8B (llama3_8b.toml: local batch 1, seq_len 8192, selective per-op activation checkpointing),
+# 8x H100, FSDP2 with bf16 parameters gathered from fp32 shards, torch.compile; torchtitan logs
+# max_memory_reserved. Selective checkpointing is not modelled: full checkpointing gives the lower
+# bound, so these rows say how the float8 recipes compare with bf16, not the absolute peak.
+AO = "https://github.com/pytorch/ao/blob/36027d82d1ad9949597ea16002ff4940374b1b94/docs/source/eager_tutorials/pretraining.rst"
+AO_BASE = (
+    "Llama-3.1-8B --mode full --framework plain --optimizer adamw-fused --master-weights --zero 3 "
+    "--num-gpus 8 --context 8192 --batch 1 --compile --loss full --gradient-checkpointing"
+)
+AO_NOTE = (
+    "torchtitan's selective per-op checkpointing keeps more than the full checkpointing modelled; "
+    "reserved, not allocated; Llama 3.1's config for Llama 3 (same shapes)"
+)
+for recipe_name, flag, published in (
+    ("bf16", "", 30.89),
+    ("float8 tensorwise", " --fp8-training tensorwise", 30.91),
+    ("float8 rowwise", " --fp8-training rowwise", 30.99),
+):
+    ROWS.append(
+        Row(
+            f"{AO} (float8 pretraining)",
+            f"torchtitan Llama 3 8B {recipe_name}, 8x H100 FSDP2, compile, bs 1 x 8192",
+            AO_BASE + flag,
+            published,
+            "allocated",
+            False,
+            AO_NOTE,
+        )
+    )
 
 
 def run(row: Row) -> tuple[float, str]:

@@ -11,19 +11,31 @@ import os
 import stat
 from collections.abc import Callable, Sequence
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
 @cache
 def data_dir(name: str) -> Traversable:
-    """The bundled folder `name` ('model_specs' or 'gpu_specs')."""
-    packaged = files("llmsize") / name
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / name
+    """The bundled folder `name` ('model_specs' or 'gpu_specs').
+
+    A package on disk (a wheel, or a checkout's src/llmsize) is looked at directly: importlib.resources
+    would answer the same folder and imports zipfile and friends to do it (issue 15: instant); only
+    a zipped install needs it to look inside the archive.
+    """
+    here = Path(__file__).resolve().parent
+    if (here / name).is_dir():
+        return here / name
+    if not here.is_dir():  # imported from a zip archive
+        from importlib.resources import files
+
+        packaged = files("llmsize") / name
+        if packaged.is_dir():
+            return packaged
+    checkout = here.parents[1] / name
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"bundled catalog {name!r} is missing from this installation")

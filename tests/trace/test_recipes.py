@@ -28,6 +28,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("trl-lora", {**LORA, "framework": "trl"}),
     ("fused-loss-lora", {**LORA, "framework": "plain", "loss": "fused"}),
     ("torchtune-lora-bf16-adapters", {**LORA, "framework": "torchtune"}),
+    # bf16 autocast (TRL's bf16=True default): LoRA branch and TRL's chunk matmul in bf16
+    ("trl-full-autocast", {"mode": "full", "framework": "trl", "optimizer": "adamw-fused"}),
+    ("trl-lora-autocast-no-checkpointing", {**LORA, "framework": "trl", "gradient_checkpointing": False}),
+    # accelerate's convert_outputs_to_fp32 copies the returned logits
+    ("llamafactory-lora-autocast-full-loss", {**LORA, "framework": "llamafactory", "loss": "full"}),
 ]
 
 

@@ -31,18 +31,29 @@ _flags_without_type()
 
 
 def _no_adapter_for_unset_options() -> None:
-    """Build typer's pydantic TypeAdapter for an option only when it has a value to convert.
+    """Build typer's pydantic TypeAdapter for an option only when a value needs one.
 
     typer 0.29 (core._TyperParameter.process_value) builds one TypeAdapter per parameter of the
     command it runs, before RuntimeParam.coerce returns None or () for an unset option without
     using it; `estimate` has about 50 options and most are unset (issue 15: instant). Unset
     values still go through typer's own RuntimeParam.coerce, so the result is the same.
+
+    A set value of a plain `str` or Enum parameter (no parser, not a file, one value) is converted
+    the way typer's adapter does it without building one: typer/_adapters.py build_leaf_adapter
+    wraps `_parse_cli_str` (str() of a str: the value itself) and `coerce_cli_choice` (the Enum
+    member whose normalised value matches) in a TypeAdapter that adds nothing to a success; an
+    int or float parameter's default, already that type and within its min/max, passes unchanged. The
+    first TypeAdapter imports pydantic, about a third of a cold `llmsize parse`. Anything else, and
+    any value those two reject, goes through typer's real adapter, so errors read as typer writes them.
     """
+    from enum import Enum
+
     from typer import core
 
     try:
         from typer import _coercion
-    except ImportError:  # a typer without this module: nothing to skip
+        from typer._param_types import coerce_cli_choice
+    except ImportError:  # a typer without these modules: nothing to skip
         return
     param_cls = getattr(core, "_TyperParameter", None)
     runtime_cls = getattr(_coercion, "RuntimeParam", None)
@@ -51,8 +62,31 @@ def _no_adapter_for_unset_options() -> None:
     original = param_cls.get_runtime_param
     coerce_unset = runtime_cls.coerce
 
+    def plain(param: Any, value: Any, ctx: Any) -> tuple[bool, Any]:
+        """(True, the converted value) where typer's adapter would return it unchanged or a member."""
+        desc = getattr(param, "type_descriptor", None)
+        info = getattr(desc, "parameter_info", None)
+        if (desc is None or info is None or getattr(desc, "file_annotation", None) is not None
+                or info.parser is not None or param.multiple or param.nargs != 1):
+            return False, None
+        annotation = desc.annotation
+        if annotation is str and type(value) is str:
+            return True, value
+        if annotation in (int, float) and type(value) is annotation:  # a default: already the number
+            low, high = info.min, info.max
+            if (low is None or low <= value) and (high is None or value <= high):
+                return True, value  # in range, so neither Field(ge, le) nor clamp changes it
+            return False, None
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            try:
+                return True, coerce_cli_choice(
+                    value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx)
+            except ValueError:  # typer's adapter words the error
+                return False, None
+        return False, None
+
     class _Unbuilt:
-        """Stands in until a value needs the real adapter; only the None branch runs here."""
+        """Stands in until a value needs the real adapter."""
 
         def __init__(self, param: Any) -> None:
             self.param = param
@@ -60,6 +94,9 @@ def _no_adapter_for_unset_options() -> None:
         def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
             if value is None:
                 return coerce_unset(self, value, param=param, ctx=ctx)  # returns before any adapter
+            done, converted = plain(self.param, value, ctx)
+            if done:
+                return converted
             return original(self.param).coerce(value, param=param, ctx=ctx)
 
     def get_runtime_param(self: Any) -> Any:

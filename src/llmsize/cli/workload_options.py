@@ -18,7 +18,17 @@ from pydantic import ValidationError
 
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import Attention, Engine, Framework, Loss, Mode, Offload, Optimizer, Workload
+from llmsize.estimate.workload import (
+    Attention,
+    Engine,
+    Fp8Recipe,
+    Framework,
+    Loss,
+    Mode,
+    Offload,
+    Optimizer,
+    Workload,
+)
 from llmsize.units import Dtype, KvDtype
 
 if TYPE_CHECKING:
@@ -166,6 +176,22 @@ LigerOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+Fp8TrainingOpt = Annotated[
+    Fp8Recipe | None,
+    typer.Option(
+        "--fp8-training",
+        help="torchao float8 training of the decoder's linears with this scaling recipe (full/training).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+Fp8AllGatherOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--fp8-all-gather/--no-fp8-all-gather",
+        help="FSDP2 all-gathers fp8 weights (torchao tensorwise; default: the framework's).",
+        rich_help_panel=_TRAIN,
+    ),
+]
 OffloadOptimizerOpt = Annotated[
     Offload,
     typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
@@ -305,6 +331,8 @@ def build_workload(
     compile: CompileOpt = False,
     padding_free: PaddingFreeOpt = False,
     liger: LigerOpt = False,
+    fp8_training: Fp8TrainingOpt = None,
+    fp8_all_gather: Fp8AllGatherOpt = None,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
     attention: AttentionOpt = None,
@@ -353,6 +381,8 @@ def build_workload(
             compile=compile,
             liger=liger,
             padding_free=padding_free,
+            fp8_training=fp8_training,
+            fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             attention=attention,

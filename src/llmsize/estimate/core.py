@@ -59,12 +59,33 @@ def _gathered_layers(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage) 
     block; DeepSpeed stage3_prefetch_bucket_size), so two of the largest block on this GPU."""
     if wl.zero != 3 or wl.dp == 1 or not stage.layers:
         return 0
-    whole = wl.model_copy(update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none"})
-    per_layer = max(
-        stage_weight_bytes(spec, whole, ctx.weights.format, Stage(0, (layer,), False, False))
-        for layer in stage.layers
+    whole = wl.model_copy(
+        update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none", "fp8_all_gather": False}
     )
+    per_layer = max(_layer_gather_bytes(spec, wl, whole, ctx, layer) for layer in stage.layers)
     return 2 * per_layer
+
+
+def _layer_gather_bytes(spec: ModelSpec, wl: Workload, whole: Workload, ctx: Context, layer: int) -> int:
+    """One block's all-gathered parameters. With torchao's float8 all-gather the converted linear
+    weights travel and stay gathered as fp8 (fp8_training.py), 1 byte per element; MoE experts
+    are 3-D parameters in transformers, not nn.Linear, and are not converted."""
+    st = Stage(0, (layer,), False, False)
+    gathered = stage_weight_bytes(spec, whole, ctx.weights.format, st)
+    if not frameworks.recipe(wl).fp8_all_gather:
+        return gathered
+    from llmsize.estimate.fp8_training import converted
+    from llmsize.units import bytes_per_element
+
+    elem = bytes_per_element(ctx.weights.format.dtype)
+    fp8 = sum(
+        s.instances * s.weight_numel_each
+        for s in stage_shards(spec, whole, st)
+        if s.group.is_linear
+        and s.group.kind != "expert"
+        and converted(s.group.name, s.in_features, s.out_features)
+    )
+    return gathered - int(fp8 * (elem - 1))
 
 
 def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
@@ -322,6 +343,10 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             out.append(
                 f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward"
             )
+        if wl.fp8_training is not None:
+            from llmsize.estimate.fp8_training import note
+
+            out.append(note(wl))
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(

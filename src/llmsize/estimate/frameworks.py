@@ -16,7 +16,18 @@ from, at the version modelled:
   defaults to True, `bf16` to True, `loss_type` to `chunked_nll`: sft_trainer.py
   `_chunked_cross_entropy_loss` gathers the valid tokens and runs the lm_head and cross-entropy on
   256 of them at a time, each chunk under `torch.utils.checkpoint` (loss_walk.py); the optimizer
-  is Trainer's.
+  is Trainer's. Since TRL 0.26 (PR #4577, "Clean up model preparation") SFTTrainer no longer calls
+  peft's `prepare_model_for_kbit_training`: a QLoRA model keeps its bf16 embeddings, norms and
+  head, and `SFTTrainer.__init__` casts the trainable (adapter) parameters to bf16; LoRA adapters
+  on a bf16 model stay fp32 (peft's `autocast_adapter_dtype`) except under ZeRO-3, where TRL
+  passes `autocast_adapter_dtype=False`.
+- bf16 autocast: `bf16=True` makes transformers' Trainer set accelerate's `mixed_precision="bf16"`
+  (training_args.py), and `Accelerator.prepare_model` wraps `model.forward` in
+  `torch.autocast(bfloat16)` and `convert_outputs_to_fp32` (accelerator.py): peft's LoRA branch
+  then runs lora_A/lora_B in bf16 on a bf16 copy of its fp32-cast input (kbit_upcast.autocast_lora)
+  and the returned logits are copied to fp32. TRL defaults to bf16, Axolotl's and LLaMA-Factory's
+  examples set it (`bf16: auto` / `bf16: true`), Unsloth's notebooks pass `bf16=is_bf16_supported()`;
+  `TrainingArguments.bf16` itself defaults to False, so the Trainer preset runs without autocast.
 - unsloth: Unsloth 2025.x: `use_gradient_checkpointing="unsloth"` offloads each checkpointed
   layer input to host RAM (unsloth_zoo gradient_checkpointing.py), the loss is its fused linear
   cross-entropy (unsloth_zoo fused_losses), and its notebooks train with `optim="adamw_8bit"`.
@@ -38,6 +49,8 @@ from llmsize.estimate.workload import Framework, Loss, Mode, Optimizer, Workload
 
 # REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py).
 DEFAULT_LOSS_CHUNKS = 8
+# Frameworks whose (example) configs train with bf16=True, i.e. under accelerate's autocast.
+AUTOCAST_FRAMEWORKS = frozenset({Framework.TRL, Framework.AXOLOTL, Framework.LLAMAFACTORY, Framework.UNSLOTH})
 
 VERSIONS: dict[Framework, str] = {
     Framework.PLAIN: "a plain PyTorch 2.13 loop",
@@ -69,6 +82,8 @@ class Recipe:
     compiled_loss: bool = False  # --compile reaches the loss (not torchtune's full-FT plain CE)
     unsloth_checkpointing: bool = False  # Unsloth's own checkpoint Function (see activations/candidates.py)
     kbit_fp32: bool = False  # QLoRA through peft's prepare_model_for_kbit_training (weights.py)
+    autocast: bool = False  # the forward runs under accelerate's bf16 autocast (Trainer bf16=True)
+    fp8_all_gather: bool = False  # FSDP2 gathers fp8 weights (torchao enable_fsdp_float8_all_gather)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -85,6 +100,8 @@ class Recipe:
             "compiled_loss": self.compiled_loss,
             "logits_fp32": self.logits_fp32,
             "kbit_fp32_casts": self.kbit_fp32,
+            "bf16_autocast": self.autocast,
+            "fp8_all_gather": self.fp8_all_gather,
             "defaults_assumed": list(self.defaults),
         }
 
@@ -147,7 +164,7 @@ def recipe(wl: Workload) -> Recipe:
         offload = fw is Framework.UNSLOTH and gc
         if offload:
             notes.append("checkpointed activations offloaded to host RAM")
-    adapter_bytes = 2 if fw is Framework.TORCHTUNE else 4
+    adapter_bytes = _adapter_bytes(fw, wl)
     # The frameworks train a model loaded in its checkpoint dtype (transformers 5 from_pretrained
     # dtype="auto"; torchtune `dtype: bf16`): bf16 weights and states, no fp32 master copy. The
     # plain loop keeps the ZeRO paper's mixed-precision accounting (fp32 master) for full training.
@@ -165,6 +182,9 @@ def recipe(wl: Workload) -> Recipe:
     compiled_loss = wl.compile and not _loss_compile_dropped(fw, wl, loss)
     if wl.compile and not compiled_loss:
         notes.append("the plain cross-entropy runs eager (torchtune drops compile_loss's result)")
+    fp8_gather = _fp8_all_gather(fw, wl, notes)
+    if fw in AUTOCAST_FRAMEWORKS:
+        notes.append("bf16 autocast (bf16=True)")
     return Recipe(
         fw,
         optimizer,
@@ -181,20 +201,43 @@ def recipe(wl: Workload) -> Recipe:
         compiled_loss,
         fw is Framework.UNSLOTH and gc,
         _kbit_fp32(fw, wl),
+        fw in AUTOCAST_FRAMEWORKS,
+        fp8_gather,
     )
+
+
+def _fp8_all_gather(fw: Framework, wl: Workload, notes: list[str]) -> bool:
+    """torchtune's `convert_to_float8_training` (training/quantization.py) without a recipe name
+    builds `Float8LinearConfig(enable_fsdp_float8_all_gather=True)`: tensorwise scaling with float8
+    all-gather; a named recipe (`fp8_recipe_name`) leaves it off, as torchao's recipes do."""
+    if wl.fp8_all_gather is not None:
+        return wl.fp8_all_gather
+    on = fw is Framework.TORCHTUNE and str(wl.fp8_training) == "tensorwise" and wl.zero == 3 and wl.dp > 1
+    if on:
+        notes.append("FSDP2 float8 all-gather")
+    return on
+
+
+def _adapter_bytes(fw: Framework, wl: Workload) -> int:
+    """Bytes per LoRA parameter: torchtune keeps the model dtype; peft upcasts to fp32
+    (`autocast_adapter_dtype=True`) unless TRL casts them back (QLoRA) or opts out (ZeRO-3)."""
+    if fw is Framework.TORCHTUNE:
+        return 2
+    if fw is Framework.TRL and (wl.mode is Mode.QLORA or wl.zero == 3):
+        return 2
+    return 4
 
 
 def _kbit_fp32(fw: Framework, wl: Workload) -> bool:
     """Whether QLoRA runs on peft's `prepare_model_for_kbit_training` fp32 casts (kbit_upcast.py).
 
-    TRL (trl/models/utils.py prepare_peft_model) and Axolotl call it for k-bit models, as every
-    transformers QLoRA recipe does; LLaMA-Factory, Unsloth and torchtune prepare the model their
-    own way. A sharded run undoes the casts: DeepSpeed with bf16 converts the module to bf16
-    (`engine._configure_distributed_model`), FSDP's mixed precision gathers bf16 parameters.
+    Axolotl calls it for k-bit models, as the transformers/peft QLoRA recipes do; TRL did until
+    0.26 (PR #4577 moved `prepare_peft_model` out of SFTTrainer); LLaMA-Factory, Unsloth and
+    torchtune prepare the model their own way. A sharded run undoes the casts: DeepSpeed with bf16
+    converts the module to bf16 (`engine._configure_distributed_model`), FSDP's mixed precision
+    gathers bf16 parameters.
     """
-    return (
-        wl.mode is Mode.QLORA and wl.zero == 0 and fw in (Framework.TRAINER, Framework.TRL, Framework.AXOLOTL)
-    )
+    return wl.mode is Mode.QLORA and wl.zero == 0 and fw in (Framework.TRAINER, Framework.AXOLOTL)
 
 
 def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:

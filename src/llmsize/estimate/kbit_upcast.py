@@ -79,10 +79,21 @@ def bnb_base(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, n: Nu
 
 
 def autocast_lora(w: _Walk, d: Dims, x: _T, y: _T, module: str, in_f: int, out_f: int, n: Num) -> _T:
-    """peft's lora.Linear branch under bf16 autocast, added to the base output `y`."""
-    if not is_fp32(x):
-        w.tmp(f"{module}.lora cast to fp32", n * in_f * FP32)
-    xa = w.op(f"{module}.lora_A input (autocast bf16)", n * in_f * d.e, [x])
+    """peft's lora.Linear branch under bf16 autocast, added to the base output `y`.
+
+    peft 0.21 lora/layer.py Linear.forward: `x = self._cast_input_dtype(x, lora_A.weight.dtype)`
+    (a copy only when the dtypes differ; the rebound `x` lives until forward returns), then
+    `result + lora_B(lora_A(dropout(x))) * scaling`: autocast gives lora_A a bf16 copy of an fp32 x
+    (kept by mm for lora_A's gradient; none when x is already bf16), lora_B and the scaling run in
+    bf16, and the sum takes the base output's dtype.
+    """
+    adapter_fp32 = d.ab == FP32
+    xc = x
+    if adapter_fp32 and not is_fp32(x):
+        xc = w.op(f"{module}.lora x.to(fp32)", n * in_f * FP32, [x], elem=FP32)
+    elif not adapter_fp32 and is_fp32(x):
+        xc = w.op(f"{module}.lora x.to(bf16)", n * in_f * d.e, [x])
+    xa = xc if not is_fp32(xc) else w.op(f"{module}.lora_A input (autocast bf16)", n * in_f * d.e, [xc])
     a = w.op(
         f"{module}.lora_A",
         n * d.rank * d.e,
@@ -91,7 +102,8 @@ def autocast_lora(w: _Walk, d: Dims, x: _T, y: _T, module: str, in_f: int, out_f
         weight_grad=in_f * d.rank * d.ab,
         trainable=True,
     )
-    w.drop(xa)
+    if xa is not xc:
+        w.drop(xa)
     bo = w.op(
         f"{module}.lora_B", n * out_f * d.e, [a], saves=[a], weight_grad=out_f * d.rank * d.ab, trainable=True
     )
@@ -101,6 +113,8 @@ def autocast_lora(w: _Walk, d: Dims, x: _T, y: _T, module: str, in_f: int, out_f
     elem = y.elem
     out = w.op(f"{module}.lora add", n * out_f * (elem or d.e), [y, bs], elem=elem)
     w.drop(bs, y)
+    if xc is not x:
+        w.drop(xc)
     return out
 
 

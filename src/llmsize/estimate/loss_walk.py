@@ -144,6 +144,8 @@ def _chunked_recompute(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     order = w.new("argsort order", rows * 8)
     gathered = w.op("valid tokens gathered", rows * h * eh, [xn])
     w.drop(flat)
+    if d.autocast:
+        return _chunked_recompute_autocast(w, d, spec, xn, gathered, order, c, head32)
     # forward, no grad: the fp32 head copy beside the chunk's fp32 logits, then log_p, exp and the
     # entropy product
     w.tmp("chunk: head .float() + logits", head32 + c * h * 4 + c * vocab * 4)
@@ -163,6 +165,49 @@ def _chunked_recompute(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         recompute = logits_bwd
     loss = w.op(
         "chunked cross-entropy (recomputed per chunk)",
+        4,
+        [gathered],
+        saves=[gathered],
+        weight_grad=vocab * h * d.e,
+        trainable=full,
+        bwd_tmp=recompute,
+    )
+    w.drop(gathered, order)
+    return loss
+
+
+def _chunked_recompute_autocast(
+    w: _Walk, d: Dims, spec: ModelSpec, xn: _T, gathered: _T, order: _T, c: Num, head32: Num
+) -> _T:
+    """TRL's `_chunk` under the bf16 autocast its SFTConfig defaults to (frameworks.py): autocast
+    puts matmul on its lower-precision list, so `h.float() @ w.float().t()` casts both fp32 copies
+    back to bf16 (the head's copy is not a leaf, so autocast does not cache it) and the logits are
+    bf16; log_softmax is on the fp32 list, so it reads an fp32 copy of them. The mm keeps the bf16
+    copies of the chunk and of the head for backward."""
+    h, vocab = spec.hidden_size, spec.vocab_size
+    full = d.train and not d.lora
+    rows = d.b * d.logits_tokens
+    head16 = vocab * h * d.e
+    mm = head32 + head16 + c * h * (4 + d.e) + c * vocab * d.e
+    # forward, no grad: the mm with its casts, then log_softmax on the fp32 copy of the bf16 logits,
+    # then exp and the entropy product beside log_p
+    w.tmp("chunk: head .float() and bf16 casts + bf16 logits (autocast)", mm)
+    w.tmp("chunk: bf16 logits, log_softmax, exp, entropy", c * vocab * d.e + 3 * c * vocab * 4)
+    # backward: recomputation (the same mm), then log_softmax's backward beside the kept bf16 head
+    # and log_p; with a trained head, mm's bf16 weight gradient (the bytes the walk counts as
+    # `.grad`) goes back through both casts: an fp32 copy, then the bf16 one `.grad` receives (a
+    # fresh tensor summed into it after the first chunk). The kept head copy is gone by then.
+    logits_bwd = np.maximum(mm, head16 + c * h * d.e + 3 * c * vocab * 4)
+    if full:
+        fresh = np.where(rows > c, vocab * h * d.e, 0)
+        # the walk counts `.grad` from the node's start; the first chunk's recomputation runs before
+        # it exists, so with a single chunk its mm peak is that much lower
+        first = np.maximum(mm - vocab * h * d.e + fresh, head16 + c * h * d.e + 3 * c * vocab * 4)
+        recompute = np.maximum(np.maximum(first, head16 + c * vocab * d.e), vocab * h * 4 + fresh)
+    else:
+        recompute = logits_bwd
+    loss = w.op(
+        "chunked cross-entropy (recomputed per chunk, autocast)",
         4,
         [gathered],
         saves=[gathered],

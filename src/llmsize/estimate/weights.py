@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.engines.registry import engine_for
+from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
@@ -298,9 +298,6 @@ def stage_shards(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[Shard, ..
     return _stage_shards_or_cached(spec, wl.tp, stage)
 
 
-@lru_cache(maxsize=1024)
-def _stage_shards_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
-    return _stage_shards(spec, tp, stage)
 
 
 def _stage_shards(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
@@ -487,15 +484,9 @@ def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: 
     Memoised like stage_shards: a pure function of the spec, the tensor-parallel degree, the
     format and the stage, which a planner asks again at every context and batch size.
     """
-    try:
-        return _stage_weight_bytes_cached(spec, wl.tp, fmt, stage)
-    except TypeError:  # an unhashable spec: compute it afresh
-        return _stage_weight_bytes(spec, wl.tp, fmt, stage)
-
-
-@lru_cache(maxsize=1024)
-def _stage_weight_bytes_cached(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
-    return _stage_weight_bytes(spec, tp, fmt, stage)
+    tp = wl.tp
+    key = ("stage weight bytes", tp, fmt, stage)
+    return memo(spec, key, lambda: _stage_weight_bytes(spec, tp, fmt, stage))
 
 
 def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
@@ -503,16 +494,14 @@ def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stag
 
 
 def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
-    try:
-        return _stage_shards_cached(spec, tp, stage)
-    except TypeError:
-        return _stage_shards(spec, tp, stage)
+    # Per spec object (estimate/memo.py): an lru_cache would hash the whole frozen spec on every call.
+    return memo(spec, ("stage shards", tp, stage), lambda: _stage_shards(spec, tp, stage))
 
 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
     """Formula bytes of the whole model in `fmt` on one device."""
-    one = Workload()
-    return stage_weight_bytes(spec, one, fmt, Stage(0, tuple(range(spec.num_layers)), True, True))
+    whole = Stage(0, tuple(range(spec.num_layers)), True, True)
+    return memo(spec, ("stage weight bytes", 1, fmt, whole), lambda: _stage_weight_bytes(spec, 1, fmt, whole))
 
 
 def checkpoint_matches(spec: ModelSpec, fmt: WeightFormat) -> bool:

@@ -85,6 +85,16 @@ class Loss(StrEnum):
     FUSED = "fused"
 
 
+class Fp8Recipe(StrEnum):
+    """torchao float8 training recipes (torchao/float8/config.py `Float8LinearRecipeName`):
+    tensorwise: one scale per tensor; rowwise: one per row; rowwise-gw-hp: rowwise, with the
+    weight-gradient GEMM left in high precision."""
+
+    TENSORWISE = "tensorwise"
+    ROWWISE = "rowwise"
+    ROWWISE_GW_HP = "rowwise-gw-hp"
+
+
 class Offload(StrEnum):
     NONE = "none"
     CPU = "cpu"
@@ -175,6 +185,16 @@ class Workload(BaseModel):
         default=False,
         description="the batch's sequences are flattened into one row without padding (TRL padding_free, "
         "DataCollatorWithFlattening); context is then the mean tokens per sequence",
+    )
+    fp8_training: Fp8Recipe | None = Field(
+        default=None,
+        description="torchao float8 training (convert_to_float8_training): the decoder's linears run "
+        "fp8 GEMMs with this scaling recipe; weights, gradients and states keep their dtype",
+    )
+    fp8_all_gather: bool | None = Field(
+        default=None,
+        description="FSDP2 all-gathers the fp8 casts of the linear weights (tensorwise only); None = the "
+        "framework's (torchtune: on with its default tensorwise recipe)",
     )
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
@@ -275,8 +295,22 @@ class Workload(BaseModel):
             raise ValueError(f"image_size {self.image_size[0]}x{self.image_size[1]} must be positive pixels")
         if self.image_size is not None and max(self.image_size) > 1_000_000:
             raise ValueError("image_size beyond 1,000,000 pixels a side is not an image llmsize can size")
+        self._fp8_consistent()
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
+
+    def _fp8_consistent(self) -> None:
+        """torchao's rules for float8 training (torchao/float8/config.py Float8LinearConfig)."""
+        if self.fp8_training is not None and not self.mode.trains_all_weights:
+            raise ValueError(
+                "--fp8-training converts the trained linears to torchao Float8Linear: it needs "
+                "--mode full or training"
+            )
+        if self.fp8_all_gather and (self.fp8_training is not Fp8Recipe.TENSORWISE or self.zero != 3):
+            raise ValueError(
+                "--fp8-all-gather needs --fp8-training tensorwise and FSDP/ZeRO-3 (torchao supports "
+                "float8 all-gather only with tensorwise scaling)"
+            )
 
     @property
     def dp(self) -> int:

@@ -448,7 +448,7 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
     vocab = int(model.config.get_text_config().vocab_size)
     from llmsize.estimate.frameworks import recipe
     from llmsize.estimate.workload import Optimizer
-    from llmsize.measure.tracer import _forward_loss
+    from llmsize.measure.tracer import _autocast, _forward_loss
 
     rc = recipe(wl)
     fused = rc.optimizer is Optimizer.ADAMW_FUSED
@@ -472,7 +472,8 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
                 cuda_probe.reset_peak(device)
                 if name == "forward":
                     ids = torch.randint(0, vocab, (wl.batch, wl.context), device=dev, generator=gen)
-                    loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks)
+                    with _autocast(model, rc.autocast, torch.device(dev).type):
+                        loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks, rc.autocast)
                 elif name == "backward":
                     loss.backward()
                     del loss, ids

@@ -19,9 +19,16 @@ from llmsize.measure.build_model import hf_config, torch_dtype
 
 
 def block_saved_bytes(
-    config: dict[str, Any], *, batch: int, seq: int, dtype: str = "bf16", backend: str | None = None
+    config: dict[str, Any],
+    *,
+    batch: int,
+    seq: int,
+    dtype: str = "bf16",
+    backend: str | None = None,
+    fp8: str | None = None,
 ) -> int:
-    """Bytes autograd keeps from one training forward of block 0 (`backend` None: eager)."""
+    """Bytes autograd keeps from one training forward of block 0 (`backend` None: eager), its
+    linears swapped for torchao's Float8Linear with recipe `fp8` when given (float8.py)."""
     import torch
     from transformers.models.llama.modeling_llama import LlamaDecoderLayer, LlamaRotaryEmbedding
 
@@ -30,6 +37,10 @@ def block_saved_bytes(
     torch.manual_seed(0)
     dt = torch_dtype(dtype)
     layer = LlamaDecoderLayer(cfg, 0).to(dt)
+    if fp8 is not None:
+        from llmsize.measure.float8 import convert_float8
+
+        convert_float8(layer, fp8)
     x = torch.randn(batch, seq, cfg.hidden_size, dtype=dt, requires_grad=True)
     pos = torch.arange(seq)[None].expand(batch, seq)
     cos, sin = LlamaRotaryEmbedding(cfg)(x, pos)

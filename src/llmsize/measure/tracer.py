@@ -589,6 +589,10 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
     rc = recipe(wl)
     if rc.gradient_checkpointing:
         model.activation_checkpointing_enable()
+    if wl.fp8_training is not None:
+        from llmsize.measure.float8 import convert_float8
+
+        convert_float8(model, str(wl.fp8_training))
     if wl.mode is Mode.LORA:
         try:
             from peft import LoraConfig, get_peft_model
@@ -681,7 +685,8 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
                 tracker.reset_mod_stats()
             tracker.phase = f"forward{it}"
             ids = torch.randint(0, vocab, (wl.batch, wl.context))
-            loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks)
+            with _autocast(model, rc.autocast):
+                loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks, rc.autocast)
             tracker.phase = f"backward{it}"
             loss.backward()
             del loss, ids
@@ -731,12 +736,33 @@ def _trace_training(model: Any, wl: Workload, tracker_cls: Any, record_timeline:
     }
 
 
-def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int) -> Any:
+def _autocast(model: Any, on: bool, device: str = "cpu") -> Any:
+    """accelerate's bf16 autocast around the forward (frameworks.Recipe.autocast), for 16-bit models.
+
+    torch's CPU autocast puts linear/matmul on its lower-precision list as CUDA's does; the other
+    ops the decoders run see bf16 or fp32 inputs either way."""
+    import contextlib
+
+    import torch
+
+    dtype = next(model.parameters()).dtype
+    if not on or dtype not in (torch.bfloat16, torch.float16):
+        return contextlib.nullcontext()
+    return torch.autocast(device, dtype=dtype)
+
+
+def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int, autocast: bool = False) -> Any:
     """The training loss as the recipe computes it (see estimate/loss_walk.py for the three)."""
     if loss is Loss.FULL:
         out = model(input_ids=ids, labels=ids, use_cache=False)
         value = out.loss
-        del out
+        if autocast and out.logits is not None and out.logits.element_size() == 2:
+            # accelerate's convert_outputs_to_fp32 (utils/operations.py) copies the returned logits
+            logits32 = out.logits.float()
+            del out
+            del logits32
+        else:
+            del out
         return value
     import torch
 

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -74,6 +73,8 @@ def store(snapshot: HubSnapshot) -> Path:
     path = _entry_path(snapshot.repo_id, snapshot.revision)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"cache_version": CACHE_VERSION, **snapshot.model_dump(mode="json")}
+    import tempfile  # only when writing: not on every resolve's import (issue 15)
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

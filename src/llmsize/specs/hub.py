@@ -15,7 +15,6 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from logging import ERROR
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +163,8 @@ def _tensors(meta: SafetensorsRepoMetadata) -> Iterator[TensorInfo]:
 @contextmanager
 def _quiet_hub() -> Iterator[None]:
     """No progress bars, log lines or Python warnings from huggingface_hub: llmsize never prints here."""
+    from logging import ERROR  # here, with huggingface_hub: not on every catalog lookup (issue 15)
+
     from huggingface_hub.utils import logging
     from huggingface_hub.utils.tqdm import (
         are_progress_bars_disabled,

@@ -9,9 +9,10 @@ Shapes follow the Hugging Face modeling code of each architecture (e.g. `modelin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from llmsize.specs.models import ModelSpec, RecurrentSpec
 
@@ -460,9 +461,14 @@ def shared_kv_checkpoint_params(spec: ModelSpec) -> int:
 def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     """Every parameter tensor group of `spec`, exact to the element.
 
-    Memoised on the frozen spec: `fit --all` sizes each model at several precisions, layouts and
+    Memoised per spec object: `fit --all` sizes each model at several precisions, layouts and
     contexts, and the inventory is a pure function of the spec's fields (issue 15: instant).
     """
+    return _per_spec(spec, "inventory", _inventory_by_value)
+
+
+def _inventory_by_value(spec: ModelSpec) -> tuple[ParamGroup, ...]:
+    """The first ask of each spec object: equal specs (a model_copy) share one inventory."""
     try:
         return _param_inventory_cached(spec)
     except TypeError:  # an unhashable spec: compute it afresh
@@ -472,6 +478,27 @@ def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
 @lru_cache(maxsize=512)
 def _param_inventory_cached(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     return _param_inventory(spec)
+
+
+# (id of a spec, what) -> (the spec, its value). Keyed by identity, not by the frozen spec's hash,
+# which pydantic recomputes over every field (nested models included) on each lookup; holding the
+# spec keeps its id from being reused while the entry exists.
+_BY_SPEC: dict[tuple[int, str], tuple[ModelSpec, Any]] = {}
+_MAX_ENTRIES = 2048  # cleared when full (a long-running library user)
+T = TypeVar("T")
+
+
+def _per_spec(spec: ModelSpec, what: str, compute: Callable[[ModelSpec], T]) -> T:
+    slot = (id(spec), what)
+    hit = _BY_SPEC.get(slot)
+    if hit is not None and hit[0] is spec:
+        value: T = hit[1]
+        return value
+    value = compute(spec)
+    if len(_BY_SPEC) >= _MAX_ENTRIES:
+        _BY_SPEC.clear()
+    _BY_SPEC[slot] = (spec, value)
+    return value
 
 
 def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
@@ -503,11 +530,15 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
 
 def total_params(spec: ModelSpec) -> int:
     """Parameters stored in the checkpoint (tied embeddings counted once)."""
-    return sum(g.numel for g in param_inventory(spec))
+    return _per_spec(spec, "total", lambda s: sum(g.numel for g in param_inventory(s)))
 
 
 def active_params(spec: ModelSpec) -> int:
     """Parameters a token passes through: routed experts count top-k of num_experts."""
+    return _per_spec(spec, "active", _active_params)
+
+
+def _active_params(spec: ModelSpec) -> int:
     total = 0
     for g in param_inventory(spec):
         if g.kind == "expert":

@@ -117,6 +117,8 @@ def _dims(
         packed=wl.padding_free and wl.mode.trains,
         res=_fp32_stream(spec, wl, e),
         liger=wl.liger and wl.mode.trains,
+        fp8=str(wl.fp8_training or ""),
+        autocast=rc.autocast and wl.mode.trains and e == 2,
     )
 
 
@@ -399,11 +401,19 @@ def training_candidates(
     for wk in walks:
         saved_before.append(saved_before[-1] + wk.saved)
     host = saved_before[n]
+    gpu_buffer: Num = 0
     if offload and d.gc_holds_output:
-        # Unsloth_Offloaded_Gradient_Checkpointer (unsloth_zoo gradient_checkpointing.py): forward
-        # copies each block's input to the host (`.to("cpu", non_blocking=True)`) and keeps no GPU
-        # copy; backward brings back only the block it recomputes (inside that block's walk).
-        saved_before = [0 * v for v in saved_before]
+        # Unsloth's "unsloth" checkpointing (unsloth_zoo gradient_checkpointing.py, 294179a of Dec
+        # 2025 and later, UnslothCheckpointFunction.forward): each block's input is copied into a
+        # pinned host buffer and not kept on the GPU, except the last block's (`LAST_GC_INDEX`:
+        # "Don't offload the last layer", after torchtune PR 1443); backward copies an input back
+        # into `GPU_BUFFERS[device]`, one persistent buffer resized to the largest block input
+        # (`GPU_BUFFER.resize_(new_size)`), and recomputes the block from it.
+        last = walks[-1].saved if walks else 0
+        host = host - last
+        saved_before = [0 * v for v in saved_before[:-1]] + [last]
+        gpu_buffer = stream_bytes(spec, d, elem=d.res or e)
+        pre_live = pre_live + gpu_buffer
     elif offload:
         # Activation offloading (torchtune OffloadActivations): saved tensors go to pinned host
         # memory as the next block starts and come back one block ahead of backward, so the GPU
@@ -467,6 +477,10 @@ def training_candidates(
         from llmsize.estimate.loss_walk import head_and_loss
 
         loss, logits = head_and_loss(tw, d, spec, xn)
+        if d.autocast and logits is not None and not (spec.logits_fp32 or d.logits_fp32):
+            # accelerate's convert_outputs_to_fp32 (utils/operations.py) copies the returned 16-bit
+            # logits to fp32 as the forward returns; the copy lives until the loss is taken
+            tw.tmp("logits .float() (accelerate convert_outputs_to_fp32)", logits.nbytes // d.e * 4)
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
         tw.drop(logits, xn)
         tw.reset_peak()
@@ -484,7 +498,8 @@ def training_candidates(
     base = pre_live - released
     for pos in sorted(firsts | lasts | ({0} if walks else set())):
         wk = walks[pos]
-        live = base + saved_before[pos] + wk.bwd_peak
+        # an offloaded block is recomputed from Unsloth's GPU buffer: the walk's input is the buffer
+        live = base + saved_before[pos] + wk.bwd_peak - (gpu_buffer if pos < n - 1 else 0)
         out.append(
             Candidate(
                 "backward",

@@ -215,6 +215,8 @@ class Dims:
     gc_holds_output: bool = False  # the checkpoint keeps the recomputed block output through its backward
     packed: bool = False  # one row of several sequences (padding-free): attention must not cross them
     res: int = 0  # bytes of the residual stream when fp32 under bf16 compute (kbit_upcast.py), else 0
+    autocast: bool = False  # the forward runs under bf16 autocast (frameworks.Recipe.autocast)
+    fp8: str = ""  # torchao float8 training recipe of the trained linears (fp8_training.py), or ""
 
     @property
     def T(self) -> Num:
@@ -247,6 +249,11 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     """
     n = d.T if rows is None else rows
     full = d.train and not d.lora
+    if d.fp8 and full:
+        from llmsize.estimate import fp8_training
+
+        if fp8_training.converted(module, in_f, out_f):
+            return fp8_training.fp8_linear(w, d, x, module, in_f, out_f, n)
     if d.fast and _lora_on(d, module):
         from llmsize.estimate.unsloth_kernels import fast_lora_linear
 
@@ -268,6 +275,10 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     w.drop(dequantized)
     if not _lora_on(d, module):
         return y
+    if d.autocast:
+        from llmsize.estimate.kbit_upcast import autocast_lora
+
+        return autocast_lora(w, d, x, y, module, in_f, out_f, n)
     # `.to(adapter dtype)` is a no-op (the same tensor) when the adapters are in the compute dtype
     same = d.ab == d.e
     xc = w.op(f"{module}.lora cast", n * in_f * d.ab, [x], view_of=x if same else None)
