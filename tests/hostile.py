@@ -337,6 +337,18 @@ def audit_misuses(tmp: Path) -> Iterator[list[str]]:
         "2147483648",
     ]
     yield ["fit", m, "--gpu", "H100", "--price-per-hour", "0"]
+    yield ["compare", m, "--gpus", "H100", "--price-per-hour", "1e18"]  # past the catalog's Price bound
+    yield [
+        "check",
+        "--gpu",
+        "H100",
+        "--",
+        "vllm",
+        "serve",
+        "Qwen/Qwen2.5-0.5B",
+        "--dtype",
+        "5\n",
+    ]  # was taken as auto
     yield ["compare", m, "--gpus", "H100,L40S", "--tp", "5"]
     yield ["models", "--min-params", _BIG]
     yield ["estimate", "CodeLlama-70B", "--engine", "llama.cpp", "--quant", "Q4_K_M", "--num-gpus", "4096"]

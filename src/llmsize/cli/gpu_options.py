@@ -170,9 +170,12 @@ def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
     """`gpu` with the user's --price-per-hour in place of the catalog's price."""
     if price_per_hour is None:
         return gpu
-    if not 0 < price_per_hour < float("inf"):  # the catalog's own rule (Price.usd_per_hour > 0), said once
-        raise BadInputError(f"--price-per-hour {price_per_hour:g}: give a positive US$ per GPU-hour")
-    from llmsize.hardware.gpus import Price
+    from llmsize.hardware.gpus import MAX_RATE, Price
+
+    if not 0 < price_per_hour <= MAX_RATE:  # the catalog's own bounds on Price.usd_per_hour, said once
+        raise BadInputError(
+            f"--price-per-hour {price_per_hour:g}: give a positive US$ per GPU-hour (up to {MAX_RATE:g})"
+        )
 
     price = Price(usd_per_hour=price_per_hour, date="given", source="--price-per-hour")
     return gpu.model_copy(update={"price": price})

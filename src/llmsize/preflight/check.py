@@ -241,7 +241,11 @@ def _serving_fields(
         data["kv_dtype"] = _KV_DTYPES[kv]
     dtype = setup.get("dtype")
     if dtype is not None:
-        data["dtype"] = _DTYPES.get(str(dtype).lower())
+        # vLLM and SGLang refuse a --dtype outside their choices (vllm/config/model.py ModelDType,
+        # sglang server_args.py --dtype choices); it used to pass here silently as auto (issue 15).
+        if str(dtype).lower() not in _DTYPES:
+            raise BadInputError(f"--dtype {dtype!r} is not one the engines take", hint=", ".join(_DTYPES))
+        data["dtype"] = _DTYPES[str(dtype).lower()]
     quant = setup.get("quant")
     if quant is not None:
         mapped = _QUANTS.get(str(quant).lower(), str(quant).lower())
