@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -305,7 +306,19 @@ ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
 ]
 
 
-def row(label: str, make: Any, images: int, size: tuple[int, int], attention: str) -> str:
+@dataclass(frozen=True)
+class Comparison:
+    """One estimate beside its real-tensor trace (tests/trace/test_images_trace.py uses it too)."""
+
+    load: Any  # llmsize.estimate.images.ImageLoad
+    traced: Any  # llmsize.measure.vision_trace's trace result
+    tower_est: int
+    peak_est: int
+    peak_traced: int
+
+
+def compare(label: str, make: Any, images: int, size: tuple[int, int], attention: str) -> Comparison:
+    """Estimate and trace one prefill of 64 text tokens plus `images` images of `size`."""
     from llmsize.estimate.activations.vision import tower_bytes
     from llmsize.estimate.core import estimate
     from llmsize.estimate.images import image_load
@@ -327,22 +340,28 @@ def row(label: str, make: Any, images: int, size: tuple[int, int], attention: st
     wl = Workload(context=text, images=images, image_size=size, attention=attention)
     load = image_load(spec, wl)
     assert load is not None
+    # the traced prompt: the text, then each image's placeholders between its delimiters
     traced = trace_images(
         full, images=images, width=size[0], height=size[1], text_tokens=text, attention=attention
     )
-    eager = attention == "eager"
-    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2, eager=eager).peak
+    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2, eager=attention == "eager").peak
     est = estimate(spec, wl)
-    mine = est.total_bytes - est.overhead_bytes
-    peak = max(traced.vision_peak_bytes, traced.prefill_peak_bytes)
+    return Comparison(load=load, traced=traced, tower_est=tower,
+                      peak_est=est.total_bytes - est.overhead_bytes,
+                      peak_traced=max(traced.vision_peak_bytes, traced.prefill_peak_bytes))
+
+
+def row(label: str, make: Any, images: int, size: tuple[int, int], attention: str) -> str:
+    c = compare(label, make, images, size, attention)
+    traced, load = c.traced, c.load
     phase = "tower" if traced.vision_peak_bytes >= traced.prefill_peak_bytes else "decoder prefill"
     patches = images * load.grid.patches
     return (
         f"| {label} | {attention} | {images} x {size[0]}x{size[1]} | {patches:,} | "
         f"{images * load.grid.features:,} = "
-        f"{traced.image_features:,} | {tower:,} | {traced.vision_activations:,} | "
-        f"{tower / traced.vision_activations - 1:+.2%} | {mine:,} | {peak:,} | {mine / peak - 1:+.2%} "
-        f"| {phase} |"
+        f"{traced.image_features:,} | {c.tower_est:,} | {traced.vision_activations:,} | "
+        f"{c.tower_est / traced.vision_activations - 1:+.2%} | {c.peak_est:,} | {c.peak_traced:,} | "
+        f"{c.peak_est / c.peak_traced - 1:+.2%} | {phase} |"
     )
 
 

@@ -13,18 +13,19 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from llmsize.estimate.activations.vision import tower_bytes
-from llmsize.estimate.core import estimate
-from llmsize.estimate.images import image_grid, image_load
-from llmsize.estimate.workload import Workload
+from llmsize.estimate.images import image_grid
 from llmsize.specs import catalog
-from llmsize.specs.hf_config import spec_from_hf_config
-from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.vision_tower import QWEN2_5_VL_PIXELS, QWEN3_VL_PIXELS, VisionTower
+
+# the tiny configurations and the estimate-vs-trace comparison are the benchmark's (one home)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import validate_images
 
 SIZES = [(1024, 1024), (1280, 720), (500, 300), (20, 20), (4000, 3000), (2000, 1000)]
 
@@ -157,87 +158,14 @@ def test_pixtral_cells_follow_get_resize_output_image_size(width: int, height: i
 
 
 def _qwen_config() -> dict[str, Any]:
-    from transformers import AutoConfig
-
-    cfg = AutoConfig.for_model("qwen2_5_vl").to_dict()
-    cfg["vision_config"].update(
-        {
-            "depth": 4,
-            "hidden_size": 128,
-            "num_heads": 4,
-            "intermediate_size": 256,
-            "fullatt_block_indexes": [1, 3],
-            "out_hidden_size": 256,
-        }
-    )
-    text = cfg["text_config"]
-    text.update(
-        {
-            "hidden_size": 256,
-            "intermediate_size": 512,
-            "num_attention_heads": 2,
-            "num_key_value_heads": 1,
-            "num_hidden_layers": 2,
-            "vocab_size": 2048,
-        }
-    )
-    text.pop("layer_types", None)
-    text.pop("max_window_layers", None)
-    cfg.update(
-        {
-            "image_token_id": 2000,
-            "video_token_id": 2001,
-            "vision_start_token_id": 2002,
-            "vision_end_token_id": 2003,
-        }
-    )
-    return cfg
-
-
-def _gemma3_config() -> dict[str, Any]:
-    from transformers import AutoConfig
-
-    cfg = AutoConfig.for_model("gemma3").to_dict()
-    # SigLIP's MLP 3.75x its width, as in the published tower (1152 -> 4304)
-    cfg["vision_config"].update(
-        {
-            "num_hidden_layers": 2,
-            "hidden_size": 64,
-            "num_attention_heads": 4,
-            "intermediate_size": 240,
-            "image_size": 224,
-            "patch_size": 14,
-        }
-    )
-    text = cfg["text_config"]
-    text.update(
-        {
-            "hidden_size": 256,
-            "intermediate_size": 512,
-            "num_attention_heads": 2,
-            "num_key_value_heads": 1,
-            "head_dim": 128,
-            "num_hidden_layers": 2,
-            "vocab_size": 4096,
-        }
-    )
-    text.pop("layer_types", None)
-    cfg.update(
-        {
-            "mm_tokens_per_image": 64,
-            "image_token_index": 4000,
-            "boi_token_index": 4001,
-            "eoi_token_index": 4002,
-        }
-    )
-    return cfg
+    return validate_images.qwen2_5_vl(128, 256)
 
 
 CASES = [
     ("qwen2.5-vl", _qwen_config, 2, (280, 224), "sdpa"),
-    ("gemma3-siglip", _gemma3_config, 3, (640, 480), "sdpa"),
+    ("gemma3-siglip", validate_images.gemma3, 3, (640, 480), "sdpa"),
     # eager attention materialises the scores of every image at once in SigLIP
-    ("gemma3-siglip-eager", _gemma3_config, 2, (224, 224), "eager"),
+    ("gemma3-siglip-eager", validate_images.gemma3, 2, (224, 224), "eager"),
 ]
 
 
@@ -245,29 +173,10 @@ CASES = [
 def test_tower_peak_and_prefill_with_images_match_the_model(
     label: str, make: Any, images: int, size: tuple[int, int], attention: str
 ) -> None:
-    from llmsize.measure.build_model import hf_config
-    from llmsize.measure.vision_trace import trace_images
-
-    config = make()
-    config["dtype"] = config["text_config"]["dtype"] = "bfloat16"
-    full = hf_config(config).to_dict()
-    spec: ModelSpec = spec_from_hf_config(
-        full, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source=label)
+    c = validate_images.compare(label, make, images, size, attention)
+    # tokens exact (the model checks them too)
+    assert c.traced.image_features == images * c.load.grid.features
+    assert c.tower_est == pytest.approx(c.traced.vision_activations, rel=0.03), (
+        f"{label}: tower {c.tower_est:,} B estimated, {c.traced.vision_activations:,} B traced"
     )
-    text = 64
-    wl = Workload(context=text, images=images, image_size=size, attention=attention)
-    load = image_load(spec, wl)
-    assert load is not None
-    # the traced prompt: the text, then each image's placeholders between its delimiters
-    traced = trace_images(
-        full, images=images, width=size[0], height=size[1], text_tokens=text, attention=attention
-    )
-    assert traced.image_features == images * load.grid.features  # tokens exact (the model checks them too)
-
-    tower = tower_bytes(load, 1, text + load.tokens, spec.hidden_size, 2, eager=attention == "eager")
-    assert tower.peak == pytest.approx(traced.vision_activations, rel=0.03), (
-        f"{label}: tower {tower.peak:,} B estimated, {traced.vision_activations:,} B traced"
-    )
-    est = estimate(spec, wl)
-    peak = max(traced.vision_peak_bytes, traced.prefill_peak_bytes)
-    assert est.total_bytes - est.overhead_bytes == pytest.approx(peak, rel=0.03)
+    assert c.peak_est == pytest.approx(c.peak_traced, rel=0.03)
