@@ -163,17 +163,8 @@ def _chunked_recompute(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         recompute = np.maximum(np.maximum(logits_bwd, mm_bwd), vocab * h * 4 + fresh)
     else:
         recompute = logits_bwd
-    loss = w.op(
-        "chunked cross-entropy (recomputed per chunk)",
-        4,
-        [gathered],
-        saves=[gathered],
-        weight_grad=vocab * h * d.e,
-        trainable=full,
-        bwd_tmp=recompute,
-    )
-    w.drop(gathered, order)
-    return loss
+    return _recomputed_loss(w, d, spec, "chunked cross-entropy (recomputed per chunk)", gathered, order,
+                            recompute)
 
 
 def _chunked_recompute_autocast(
@@ -206,15 +197,16 @@ def _chunked_recompute_autocast(
         recompute = np.maximum(np.maximum(first, head16 + c * vocab * d.e), vocab * h * 4 + fresh)
     else:
         recompute = logits_bwd
-    loss = w.op(
-        "chunked cross-entropy (recomputed per chunk, autocast)",
-        4,
-        [gathered],
-        saves=[gathered],
-        weight_grad=vocab * h * d.e,
-        trainable=full,
-        bwd_tmp=recompute,
-    )
+    return _recomputed_loss(w, d, spec, "chunked cross-entropy (recomputed per chunk, autocast)", gathered,
+                            order, recompute)
+
+
+def _recomputed_loss(w: _Walk, d: Dims, spec: ModelSpec, label: str, gathered: _T, order: _T,
+                     recompute: Num) -> _T:
+    """The loss node of TRL's recomputing chunks: it keeps only the gathered hidden states (the
+    logits are recomputed in backward, whose peak is `recompute`); a trained head gets its gradient."""
+    loss = w.op(label, 4, [gathered], saves=[gathered], weight_grad=spec.vocab_size * spec.hidden_size * d.e,
+                trainable=d.train and not d.lora, bwd_tmp=recompute)
     w.drop(gathered, order)
     return loss
 
