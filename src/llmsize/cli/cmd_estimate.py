@@ -26,7 +26,7 @@ from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workloa
 from llmsize.errors import BadInputError, LlmsizeError
 
 if TYPE_CHECKING:
-    from llmsize.hardware.speed import Efficiency
+    from llmsize.hardware.efficiency import Efficiency
     from llmsize.report.models import Report
 
 ESTIMATE_SPEED_OPTIONS = SPEED_OPTIONS.only("concurrency", "host_bandwidth")
@@ -68,9 +68,9 @@ def make_report(
     rows: list[Any] = []
     if gpus:
         from llmsize.cli.gpu_options import is_local, resolve_gpu
+        from llmsize.hardware.efficiency import Efficiency
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
-        from llmsize.hardware.speed import Efficiency
 
         eff = efficiency or Efficiency()
         catalog = load_catalog(tuple(gpu_files))

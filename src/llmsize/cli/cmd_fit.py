@@ -33,8 +33,8 @@ from llmsize.estimate.workload import Engine
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.hardware.detect import Machine
+    from llmsize.hardware.efficiency import Efficiency
     from llmsize.hardware.gpus import GpuSpec
-    from llmsize.hardware.speed import Efficiency
 
 ModelOptArg = Annotated[str | None, typer.Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]

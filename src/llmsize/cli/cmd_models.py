@@ -77,7 +77,7 @@ def models_cmd(
     if fits:
         from llmsize.cli.cmd_fit import _fit_all
         from llmsize.cli.gpu_options import local_engine, resolve_gpu
-        from llmsize.hardware.speed import Efficiency
+        from llmsize.hardware.efficiency import Efficiency
 
         gpu_spec, count, machine = resolve_gpu(gpu, (), "1")
         options: dict[str, object] = {"context": context}

@@ -16,8 +16,8 @@ from llmsize.estimate.workload import MAX_COUNT, MAX_GPUS
 
 if TYPE_CHECKING:
     from llmsize.hardware.detect import Machine
+    from llmsize.hardware.efficiency import Efficiency
     from llmsize.hardware.gpus import GpuSpec
-    from llmsize.hardware.speed import Efficiency
 
 _PANEL = "GPUs"
 
@@ -150,7 +150,7 @@ def speed_settings(
     """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
     from pydantic import ValidationError
 
-    from llmsize.hardware.speed import Efficiency
+    from llmsize.hardware.efficiency import Efficiency
 
     given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
              ("host_bandwidth_gb_s", host_bandwidth))
