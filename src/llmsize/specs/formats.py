@@ -188,17 +188,106 @@ def _compressed_tensors(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     )
 
 
+# Keys under which the quantizers list the modules they left in the checkpoint dtype: transformers
+# (`modules_to_not_convert`), vLLM's Fp8Config (`ignored_layers`), NVIDIA ModelOpt's export
+# (`exclude_modules` in hf_quant_config.json, `ignore` in the config.json copy; vLLM
+# modelopt.py ModelOptQuantConfigBase.from_config reads both) and compressed-tensors (`ignore`).
+_SKIP_KEYS = ("modules_to_not_convert", "ignored_layers", "exclude_modules", "ignore")
+
+
+def _skipped(q: Mapping[str, Any]) -> tuple[str, ...]:
+    out: list[str] = []
+    for key in _SKIP_KEYS:
+        out.extend(m for m in _modules(q.get(key)) if m not in out)
+    return tuple(out)
+
+
+def _fp8_block(q: Mapping[str, Any]) -> int:
+    """The FP8 scale layout a checkpoint declares: `weight_block_size` [n, k] -> one fp32 scale per
+    n x k tile (DeepSeek-V3, Qwen3-*-FP8, MiniMax-M2); absent -> one scale per tensor, the layout vLLM's
+    Fp8Config assumes when `weight_block_size` is None (model_executor/layers/quantization/fp8.py,
+    Fp8LinearMethod.create_weights: `weight_scale` of one element per logical weight)."""
+    block = q.get("weight_block_size")
+    if block is None:
+        return 0
+    if not isinstance(block, list | tuple) or not block or not all(
+        isinstance(b, int) and not isinstance(b, bool) and b > 0 for b in block
+    ):
+        raise ConfigError(
+            f"quantization_config weight_block_size must be a list of positive integers, not {block!r}"
+        )
+    if len(set(block)) != 1:
+        raise ConfigError(
+            f"quantization_config weight_block_size {block!r}: llmsize models square FP8 blocks only"
+        )
+    return int(block[0])
+
+
+def _modelopt(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[str]]:
+    """NVIDIA ModelOpt's `quant_algo` (vLLM docs/features/quantization/modelopt.md; vLLM modelopt.py):
+    NVFP4 -> e2m1 + fp8 scale per 16; FP8 -> fp8 with one scale per tensor; FP8_PER_CHANNEL_PER_TOKEN ->
+    one per output channel; FP8_PB_WO -> 128x128 blocks. Other algos (MIXED_PRECISION, W4A8_AWQ) differ
+    layer by layer, which one WeightFormat cannot say: counted at the checkpoint dtype, with a warning."""
+    algo = str(q.get("quant_algo", "")).upper()
+    skip = _skipped(q)
+    if algo in ("NVFP4", "W4A16_NVFP4", "NVFP4_AWQ"):
+        fmt = WeightFormat(
+            dtype=dtype, quant=QuantMethod.NVFP4, bits=4, group_size=NVFP4_BLOCK_SIZE,
+            modules_not_converted=skip,
+        )
+        return fmt, []
+    fp8_layouts = {"FP8": 0, "FP8_PER_CHANNEL_PER_TOKEN": -1, "FP8_PB_WO": 128}
+    if algo in fp8_layouts:
+        block = _fp8_block(q) if q.get("weight_block_size") is not None else fp8_layouts[algo]
+        fmt = WeightFormat(
+            dtype=dtype, quant=QuantMethod.FP8, bits=8, group_size=block, modules_not_converted=skip
+        )
+        return fmt, []
+    return WeightFormat(dtype=dtype), [
+        f"ModelOpt quant_algo {algo or '(none)'!r} is not one llmsize models (it may differ layer by "
+        f"layer); weights counted as {dtype}"
+    ]
+
+
+def _mlx(mlx: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[str]]:
+    """mlx-lm's `quantization` {group_size, bits, mode}: affine (scale + bias per group) unless `mode`
+    names another (mlx_lm/utils.py quantize_model; mlx nn.quantize `mode`). Per-path overrides
+    (`"model.layers.0.mlp.gate": {"bits": 8, ...}` or `false`) change a few tensors only and are not
+    modelled one by one."""
+    mode = str(mlx.get("mode", "affine")).lower()
+    warnings = (
+        []
+        if mode == "affine"
+        else [f"mlx quantization mode {mode!r} sized as mlx affine (scale + bias per group): approximate"]
+    )
+    fmt = WeightFormat(
+        dtype=dtype,
+        quant=QuantMethod.MLX,
+        bits=_num(mlx, "bits"),
+        group_size=_int_or_none(_num(mlx, "group_size", default=MLX_DEFAULT_GROUP_SIZE)),
+    )
+    return fmt, warnings
+
+
 def _method(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[str]]:
     method = str(q.get("quant_method", "")).lower().replace("_", "-")
-    skip = _modules(q.get("modules_to_not_convert") or q.get("ignored_layers"))
+    skip = _skipped(q)
     if method == "gptq":
         return _gptq(q, dtype), []
     if method == "awq":
         return _awq(q, dtype), []
     if method == "bitsandbytes":
         return _bitsandbytes(q, dtype), []
-    if method in ("fp8", "fbgemm-fp8"):
-        return WeightFormat(dtype=dtype, quant=QuantMethod.FP8, bits=8, modules_not_converted=skip), []
+    if method == "fp8":
+        block = _fp8_block(q)
+        return WeightFormat(
+            dtype=dtype, quant=QuantMethod.FP8, bits=8, group_size=block, modules_not_converted=skip
+        ), []
+    if method == "fbgemm-fp8":  # FbgemmFp8Config: one scale per output channel
+        fp8 = WeightFormat(
+            dtype=dtype, quant=QuantMethod.FP8, bits=8, group_size=-1, modules_not_converted=skip
+        )
+        return fp8, []
     if method == "mxfp4":
         fmt = WeightFormat(
             dtype=dtype,
@@ -210,14 +299,8 @@ def _method(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[
         return fmt, []
     if method == "compressed-tensors":
         return _compressed_tensors(q, dtype), []
-    if method == "modelopt" and str(q.get("quant_algo", "")).upper() == "NVFP4":
-        return WeightFormat(
-            dtype=dtype,
-            quant=QuantMethod.NVFP4,
-            bits=4,
-            group_size=NVFP4_BLOCK_SIZE,
-            modules_not_converted=skip,
-        ), []
+    if method in ("modelopt", "modelopt-fp4", "modelopt-fp8"):
+        return _modelopt(q, dtype)
     shown = method or "(none)"
     return WeightFormat(dtype=dtype), [
         f"quantization_config quant_method {shown!r} is not one llmsize models; weights counted as {dtype}"
@@ -230,15 +313,14 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
     q = config.get("quantization_config")
     if q is None and isinstance(config.get("text_config"), Mapping):
         q = config["text_config"].get("quantization_config")
-    if q is None and isinstance(config.get("quantization"), Mapping):
-        mlx = cast(Mapping[str, Any], config["quantization"])  # mlx-lm: {"group_size": 64, "bits": 4}
-        fmt = WeightFormat(
-            dtype=dtype,
-            quant=QuantMethod.MLX,
-            bits=_num(mlx, "bits"),
-            group_size=_int_or_none(_num(mlx, "group_size", default=MLX_DEFAULT_GROUP_SIZE)),
-        )
-        return fmt, warnings
+    mlx = config.get("quantization")
+    if not isinstance(mlx, Mapping) and isinstance(q, Mapping) and "quant_method" not in q and "bits" in q:
+        mlx = q  # an mlx-lm config that kept only the `quantization_config` copy
+    if isinstance(mlx, Mapping) and (q is None or (isinstance(q, Mapping) and "quant_method" not in q)):
+        # mlx-lm writes {"group_size": 64, "bits": 4} under `quantization` AND the same object under
+        # `quantization_config` ("support hf model tree #957", mlx_lm/utils.py quantize_model).
+        fmt, more = _mlx(cast(Mapping[str, Any], mlx), dtype)
+        return fmt, warnings + more
     if q is None:
         return WeightFormat(dtype=dtype), warnings
     if not isinstance(q, Mapping):
