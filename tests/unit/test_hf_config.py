@@ -283,8 +283,9 @@ def test_bitsandbytes_quantization_config() -> None:
             (QuantMethod.BNB_FP4, 4, None, ()),
         ),
         (
+            # no weight_block_size: one scale per tensor (vLLM Fp8Config, weight_block_size None)
             {"quant_method": "fp8", "activation_scheme": "dynamic", "modules_to_not_convert": ["lm_head"]},
-            (QuantMethod.FP8, 8, None, ("lm_head",)),
+            (QuantMethod.FP8, 8, 0, ("lm_head",)),
         ),
         (
             {"quant_method": "awq", "w_bit": 4, "q_group_size": 64, "zero_point": False},
