@@ -9,7 +9,6 @@ and adapter estimates reuse the same placement, so all components agree on what 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,6 +18,7 @@ from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage, split_layers
+from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
@@ -363,31 +363,13 @@ _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
 }
 
 
-# Where each kind of group sits in a transformers module tree, for compressed-tensors' "re:" ignore
-# patterns, matched against full module names (compressed_tensors.utils.match: re.match on the name).
-# DeepSeek/Kimi spell the shared expert "shared_experts"; Kimi-K2-Thinking ignores "re:.*shared_experts.*".
-_MODULE_PATHS: dict[str, str] = {
-    "attn": "model.layers.0.self_attn.{}",
-    "mixer": "model.layers.0.mixer.{}",
-    "mlp": "model.layers.0.mlp.{}",
-    "expert": "model.layers.0.mlp.experts.0.{}",
-    "shared_expert": "model.layers.0.mlp.shared_experts.{}",
-}
+def _not_converted(fmt: WeightFormat, name: str, kind: str = "", layer: int = 0) -> bool:
+    return covered(fmt.modules_not_converted, name, kind, layer)
 
 
-def _not_converted(fmt: WeightFormat, name: str, kind: str = "") -> bool:
-    path = _MODULE_PATHS.get(kind, "{}").format(name)
-    return any(
-        re.match(m[3:], path) is not None
-        if m.startswith("re:")
-        else name == m or m.endswith("." + name) or m == name.split(".")[-1]
-        for m in fmt.modules_not_converted
-    )
-
-
-def _quantized(shard: Shard, fmt: WeightFormat) -> bool:
+def _quantized(shard: Shard, fmt: WeightFormat, layer: int = 0) -> bool:
     g = shard.group
-    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name, g.kind):
+    if fmt.quant is None or not g.is_linear or _not_converted(fmt, g.name, g.kind, layer):
         return False
     if fmt.quant == QuantMethod.MXFP4:
         return g.kind == "expert"  # gpt-oss: only the MoE experts are MXFP4 (modules_to_not_convert)
@@ -434,7 +416,8 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if fmt.expert_quant is not None and shard.group.kind == "expert":  # DeepSeek V4's FP4 experts
         fmt = fmt.model_copy(update={"quant": fmt.expert_quant, "bits": 4, "group_size": qf.MXFP4_BLOCK})
     elem = bytes_per_element(fmt.dtype)
-    if not _quantized(shard, fmt):
+    layers = _group_layers(spec, shard.group) if fmt.modules_not_converted else None
+    if not _quantized(shard, fmt, layers[0] if layers else 0):
         if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
             return shard.numel * 4  # kept in fp32 by the modeling code
         return int(shard.numel * elem)
