@@ -373,6 +373,8 @@ def _quantized(shard: Shard, fmt: WeightFormat, layer: int = 0) -> bool:
         return False
     if fmt.quant == QuantMethod.MXFP4:
         return g.kind == "expert"  # gpt-oss: only the MoE experts are MXFP4 (modules_to_not_convert)
+    if fmt.quant == QuantMethod.MLX:  # mlx-lm quantizes every module with `to_quantized`, lm_head too
+        return g.kind in QUANTIZED_KINDS or g.kind == "lm_head"
     return g.kind in QUANTIZED_KINDS
 
 
@@ -416,6 +418,12 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if fmt.expert_quant is not None and shard.group.kind == "expert":  # DeepSeek V4's FP4 experts
         fmt = fmt.model_copy(update={"quant": fmt.expert_quant, "bits": 4, "group_size": qf.MXFP4_BLOCK})
     elem = bytes_per_element(fmt.dtype)
+    if fmt.quant == QuantMethod.MLX and shard.group.name == "embed_tokens" and spec.hidden_size:
+        # mlx nn.quantize turns nn.Embedding into QuantizedEmbedding (mlx-lm utils.py quantize_model's
+        # predicate is `hasattr(m, "to_quantized")`): rows of `hidden` packed like a linear weight.
+        rows = shard.numel // spec.hidden_size
+        bits, group = qf.default_bits(fmt), qf.default_group(fmt)
+        return qf.mlx_linear_bytes(spec.hidden_size, rows, bits, group, int(elem))
     layers = _group_layers(spec, shard.group) if fmt.modules_not_converted else None
     if not _quantized(shard, fmt, layers[0] if layers else 0):
         if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
