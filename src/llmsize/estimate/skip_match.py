@@ -28,7 +28,7 @@ from functools import lru_cache
 # (self_attn / linear_attn / mixer / mamba / conv; mlp / feed_forward / block_sparse_moe).
 _PARENTS: dict[str, tuple[str, ...]] = {
     "attn": ("self_attn", "attn", "attention", "self_attention"),
-    "mixer": ("mixer", "linear_attn", "mamba", "conv", "self_attn"),
+    "mixer": ("mixer", "linear_attn", "mamba", "conv"),
     "mlp": ("mlp", "feed_forward"),
     "expert": ("mlp.experts", "mlp.experts.0", "block_sparse_moe.experts.0", "feed_forward.experts"),
     "shared_expert": ("mlp.shared_experts", "mlp.shared_expert", "feed_forward.shared_expert"),

@@ -1,0 +1,184 @@
+"""Quantized and repackaged checkpoints of this year's models, read the way users hand them over.
+
+A repack (Qwen's -FP8, NVIDIA's -NVFP4, RedHatAI's -quantized.w4a16, mlx-community's -4bit) keeps the
+published architecture and adds a quantization block. Each case below is a catalog entry's published
+config.json (model_specs/*.yaml cite it, with the published parameter total) plus a block from
+tests/fixtures/real_configs/quant_blocks.json, placed where the repack puts it (top level, also for
+the vision-language wrappers). The checks:
+
+- the config gives a spec and the parameter total does not move (a format changes bytes, not
+  parameters), equal to the published total where the catalog has one;
+- the weight bytes follow the format's own layout, recomputed here from the parameter inventory:
+  NVFP4 4.5 bits (e2m1 + an fp8 scale per 16), FP8 1 byte per weight + an fp32 scale per 128x128
+  block, MXFP4 4.25 bits on the experts, int4 W4A16 4 bits + a bf16 scale per 128, mlx 4-bit 4 bits +
+  a bf16 scale and bias per 64 (embedding and lm_head included), and every module the block lists as
+  not converted at the checkpoint dtype.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmsize.estimate.weights import model_weight_bytes
+from llmsize.specs import catalog
+from llmsize.specs.hf_config import spec_from_hf_config
+from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
+from llmsize.specs.params import param_inventory, total_params
+
+BLOCKS: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "real_configs" / "quant_blocks.json").read_text()
+)["blocks"]
+PROV = Provenance(kind=ProvenanceKind.LOCAL, source="tests/fixtures/real_configs")
+
+# The models of issue 10 that people download as quantized repacks (catalog names).
+BASES = (
+    "Qwen3.5-27B",
+    "Qwen3.5-35B-A3B",
+    "Qwen3-Next-80B-A3B-Instruct",
+    "Qwen3-VL-30B-A3B-Instruct",
+    "GLM-4.5-Air",
+    "GLM-4.6",
+    "MiniMax-M2.7",
+    "Llama-4-Scout-17B-16E",
+    "Mistral-Small-3.2-24B-Instruct-2506",
+    "NVIDIA-Nemotron-3-Super-120B-A12B-BF16",
+    "granite-4.0-h-small",
+    "Kimi-K2-Instruct",
+    "DeepSeek-V3",
+    "gpt-oss-120b",
+)
+
+LINEAR_KINDS = frozenset({"attn", "mixer", "mlp", "expert", "shared_expert"})
+# Bytes per quantized weight of each block, from the format definitions (see the module docstring);
+# the kinds the block's skip list leaves at the checkpoint dtype; whether lm_head/embeddings are quantized.
+RATES: dict[str, tuple[float, frozenset[str], bool]] = {
+    "fp8_block_qwen": (1.0, frozenset(), False),
+    "nvfp4_modelopt_config": ((4 + 8 / 16) / 8, frozenset({"attn"}), False),
+    "nvfp4_modelopt_legacy": ((4 + 8 / 16) / 8, frozenset({"attn"}), False),
+    "modelopt_fp8": (1.0, frozenset(), False),
+    "ct_w4a16": ((4 + 16 / 128) / 8, frozenset(), False),
+    "mlx_4bit": ((4 + 2 * 16 / 64) / 8, frozenset(), True),
+}
+
+
+def _entry(name: str) -> catalog.CatalogEntry:
+    entry = catalog.get(name)
+    assert entry is not None, name
+    return entry
+
+
+def _repack(name: str, block: str) -> dict[str, Any]:
+    config = copy.deepcopy(_entry(name).model.config)
+    config.pop("quantization_config", None)
+    if isinstance(config.get("text_config"), dict):
+        config["text_config"].pop("quantization_config", None)
+    for key in ("quantization", "quantization_config"):
+        if key in BLOCKS[block]:
+            config[key] = copy.deepcopy(BLOCKS[block][key])
+    return config
+
+
+def _spec(name: str, config: dict[str, Any]) -> ModelSpec:
+    m = _entry(name).model
+    return spec_from_hf_config(config, name=name, provenance=PROV, extra_params=m.extra_params)
+
+
+def _expected_bytes(spec: ModelSpec, block: str) -> float:
+    """The block's layout applied to the inventory: quantized linears at the block's rate, the rest bf16."""
+    rate, kept, embeddings_too = RATES[block]
+    total = 0.0
+    for g in param_inventory(spec):
+        quantized = g.is_linear and g.kind in LINEAR_KINDS and g.kind not in kept
+        if embeddings_too and (g.kind == "lm_head" or g.name == "embed_tokens"):
+            quantized = True
+        if quantized:
+            total += g.weight_numel * rate + g.bias_numel * 2
+        else:
+            total += g.numel * (4 if g.name in spec.fp32_params else 2)
+    return total  # model_weight_bytes is the decoder; a vision tower is sized by its own model
+
+
+@pytest.mark.parametrize("name", BASES)
+@pytest.mark.parametrize("block", sorted(BLOCKS))
+def test_repacked_config_reads_with_the_published_total(name: str, block: str) -> None:
+    spec = _spec(name, _repack(name, block))
+    assert not [w for w in spec.warnings if "not one llmsize models" in w]
+    assert spec.weight_format.quant is not None
+    base = total_params(catalog.spec_for(_entry(name)))
+    assert total_params(spec) == base
+    published = _entry(name).model.published_params
+    m = _entry(name).model
+    if published is not None and not (m.checkpoint_only_params or m.loaded_only_params):
+        assert total_params(spec) == published
+
+
+@pytest.mark.parametrize("name", BASES)
+@pytest.mark.parametrize("block", sorted(BLOCKS))
+def test_weight_bytes_follow_the_format_layout(name: str, block: str) -> None:
+    spec = _spec(name, _repack(name, block))
+    got = model_weight_bytes(spec, spec.weight_format)
+    # scales per 128x128 block, per-tensor global scales and packing round-ups stay under 0.5%
+    assert got == pytest.approx(_expected_bytes(spec, block), rel=5e-3)
+
+
+def test_a_vision_module_in_the_skip_list_leaves_the_text_decoder_quantized() -> None:
+    """Qwen's FP8 VL repacks list vision-tower modules ("model.visual.blocks.0.mlp.down_proj"): the
+    text decoder's down_proj is still FP8 (transformers should_convert_module matches from the start of
+    the module name or as a suffix of it; the text layer's name is model.layers.N.mlp.down_proj)."""
+    name = "Qwen3.5-27B"
+    with_vision = _spec(name, _repack(name, "fp8_block_qwen"))
+    config = _repack(name, "fp8_block_qwen")
+    config["quantization_config"]["modules_to_not_convert"] = ["lm_head"]
+    without = _spec(name, config)
+    assert model_weight_bytes(with_vision, with_vision.weight_format) == model_weight_bytes(
+        without, without.weight_format
+    )
+
+
+def test_gpt_oss_mxfp4_experts_and_bf16_rest() -> None:
+    """openai/gpt-oss-120b config.json: quant_method mxfp4, modules_to_not_convert self_attn / router /
+    embed_tokens / lm_head: the experts are 4.25 bits (e2m1 + an e8m0 scale per 32), the rest bf16."""
+    spec = catalog.spec_for(_entry("gpt-oss-120b"))
+    expected = 0.0
+    for g in param_inventory(spec):
+        if g.kind == "expert" and g.is_linear:
+            expected += g.weight_numel * 4.25 / 8 + g.bias_numel * 2
+        else:
+            expected += g.numel * 2
+    assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=1e-4)
+
+
+def test_mlx_config_mirrored_into_quantization_config_is_mlx() -> None:
+    """Before: mlx-lm's mirrored `quantization_config` (no quant_method) made every -4bit repack bf16."""
+    spec = _spec("Qwen3.5-27B", _repack("Qwen3.5-27B", "mlx_4bit"))
+    assert (spec.weight_format.label(), spec.weight_format.group_size) == ("mlx 4-bit", 64)
+
+
+def test_modelopt_mixed_precision_is_said_not_guessed() -> None:
+    """ModelOpt MIXED_PRECISION sets a format per layer (quantized_layers), which one weight format cannot
+    hold: the estimate says so instead of silently reading it as NVFP4 everywhere."""
+    config = copy.deepcopy(_entry("Qwen3.5-27B").model.config)
+    config["quantization_config"] = {
+        "quant_method": "modelopt",
+        "quant_algo": "MIXED_PRECISION",
+        "quantized_layers": {"model.layers.0.mlp.gate_proj": {"quant_algo": "NVFP4", "group_size": 16}},
+    }
+    spec = _spec("Qwen3.5-27B", config)
+    assert any("MIXED_PRECISION" in w for w in spec.warnings)
+
+
+@pytest.mark.parametrize(
+    ("block", "group"),
+    [([128, 128], 128), (None, 0), ([64, 64], 64)],
+)
+def test_fp8_block_size_is_read(block: list[int] | None, group: int) -> None:
+    """weight_block_size [n, n] -> one fp32 scale per n x n tile; absent/null -> one per tensor
+    (vLLM Fp8Config with weight_block_size None; Mistral's Devstral/Ministral FP8 say null)."""
+    config = copy.deepcopy(_entry("Qwen3.5-27B").model.config)
+    config["quantization_config"] = {"quant_method": "fp8", "weight_block_size": block}
+    assert _spec("Qwen3.5-27B", config).weight_format.group_size == group
