@@ -182,3 +182,26 @@ def test_fp8_block_size_is_read(block: list[int] | None, group: int) -> None:
     config = copy.deepcopy(_entry("Qwen3.5-27B").model.config)
     config["quantization_config"] = {"quant_method": "fp8", "weight_block_size": block}
     assert _spec("Qwen3.5-27B", config).weight_format.group_size == group
+
+
+def test_a_modelopt_folder_is_read_with_its_hf_quant_config(tmp_path: Path) -> None:
+    """An older ModelOpt export: config.json without quantization_config, the format in
+    hf_quant_config.json beside it (vLLM reads that file for modelopt); exclude_modules keeps lm_head bf16."""
+    from llmsize.specs.local import spec_from_directory
+
+    config = copy.deepcopy(_entry("GLM-4.5-Air").model.config)
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    sidecar = {
+        "producer": {"name": "modelopt", "version": "0.35.0"},
+        "quantization": {
+            "quant_algo": "NVFP4",
+            "kv_cache_quant_algo": None,
+            "group_size": 16,
+            "exclude_modules": ["lm_head", "model.layers.*.self_attn*"],
+        },
+    }
+    (tmp_path / "hf_quant_config.json").write_text(json.dumps(sidecar))
+    spec = spec_from_directory(tmp_path)
+    assert spec.weight_format.label() == "nvfp4 4-bit"
+    got = model_weight_bytes(spec, spec.weight_format)
+    assert got == pytest.approx(_expected_bytes(spec, "nvfp4_modelopt_legacy"), rel=5e-3)

@@ -20,6 +20,7 @@ from llmsize.specs.safetensors_header import read_checkpoint
 
 CONFIG_FILE = "config.json"
 INDEX_FILE = "model.safetensors.index.json"
+QUANT_SIDECAR = "hf_quant_config.json"  # NVIDIA ModelOpt exports
 
 # safetensors dtype -> the WeightFormat dtype of an unquantized checkpoint stored in it.
 _FLOAT_DTYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
@@ -144,8 +145,23 @@ def spec_from_config_file(config_path: Path, *, trust_remote_code: bool = False)
     return _spec_from_files(config_path, config_path.parent, trust_remote_code=trust_remote_code)
 
 
+def with_modelopt_sidecar(config: dict[str, Any], directory: Path) -> dict[str, Any]:
+    """A ModelOpt export states its format in hf_quant_config.json beside config.json ({"producer": ...,
+    "quantization": {"quant_algo", "group_size", "exclude_modules", ...}}); older exports leave
+    config.json without a quantization_config. vLLM reads that file for the modelopt methods
+    (modelopt.py ModelOptQuantConfigBase.get_config_filenames -> ["hf_quant_config.json"]), so a
+    folder that has it is sized in its format rather than as the bf16 its config.json implies."""
+    sidecar = directory / QUANT_SIDECAR
+    if "quantization_config" in config or not sidecar.is_file():
+        return config
+    section = read_config_json(sidecar).get("quantization")
+    if not isinstance(section, dict):
+        return config
+    return {**config, "quantization_config": {"quant_method": "modelopt", **section}}
+
+
 def _spec_from_files(config_path: Path, directory: Path, *, trust_remote_code: bool) -> ModelSpec:
-    config = read_config_json(config_path)
+    config = with_modelopt_sidecar(read_config_json(config_path), directory)
     resolved = directory.resolve()
     provenance = Provenance(kind=ProvenanceKind.LOCAL, source=str(config_path.resolve()))
     spec = spec_from_config(
