@@ -159,17 +159,36 @@ def test_mlx_config_mirrored_into_quantization_config_is_mlx() -> None:
     assert (spec.weight_format.label(), spec.weight_format.group_size) == ("mlx 4-bit", 64)
 
 
-def test_modelopt_mixed_precision_is_said_not_guessed() -> None:
-    """ModelOpt MIXED_PRECISION sets a format per layer (quantized_layers), which one weight format cannot
-    hold: the estimate says so instead of silently reading it as NVFP4 everywhere."""
+def test_modelopt_mixed_precision_per_layer_kind() -> None:
+    """ModelOpt MIXED_PRECISION gives each module its own quant_algo (`quantized_layers`). The shape of
+    nvidia/Qwen3.6-27B-NVFP4 (V1) as an SGLang test reproduces it: MLP weight-only NVFP4, attention and
+    the gated-delta-net projections FP8. Each kind is sized in its own layout: NVFP4 4.5 bits, ModelOpt
+    FP8 1 byte + one fp32 scale per tensor."""
     config = copy.deepcopy(_entry("Qwen3.5-27B").model.config)
+    layers: dict[str, dict[str, Any]] = {}
+    for i in range(config["text_config"]["num_hidden_layers"]):
+        prefix = f"model.language_model.layers.{i}"
+        for proj in ("gate_proj", "up_proj", "down_proj"):
+            layers[f"{prefix}.mlp.{proj}"] = {"quant_algo": "W4A16_NVFP4", "group_size": 16}
+        layers[f"{prefix}.self_attn.q_proj"] = {"quant_algo": "FP8"}
+        layers[f"{prefix}.linear_attn.in_proj_qkv"] = {"quant_algo": "FP8"}
     config["quantization_config"] = {
         "quant_method": "modelopt",
         "quant_algo": "MIXED_PRECISION",
-        "quantized_layers": {"model.layers.0.mlp.gate_proj": {"quant_algo": "NVFP4", "group_size": 16}},
+        "kv_cache_quant_algo": "FP8",
+        "quantized_layers": layers,
     }
     spec = _spec("Qwen3.5-27B", config)
-    assert any("MIXED_PRECISION" in w for w in spec.warnings)
+    assert spec.weight_format.quant is not None and not spec.warnings
+    rates = {"mlp": 4.5 / 8, "attn": 1.0, "mixer": 1.0}
+    expected = 0.0
+    for g in param_inventory(spec):
+        rate = rates.get(g.kind) if g.is_linear else None
+        if rate is None:
+            expected += g.numel * (4 if g.name in spec.fp32_params else 2)
+        else:
+            expected += g.weight_numel * rate + g.bias_numel * 2
+    assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=5e-3)
 
 
 @pytest.mark.parametrize(

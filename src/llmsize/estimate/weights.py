@@ -409,6 +409,27 @@ def _bias_bytes_per_elem(fmt: WeightFormat) -> Fraction:
     return bytes_per_element(fmt.dtype)
 
 
+# The layout each method takes when a mixed checkpoint gives a layer kind its own (ModelOpt MIXED_PRECISION:
+# NVFP4 e2m1 + fp8 scale per 16; FP8 one scale per tensor, ModelOpt's "FP8").
+_KIND_LAYOUT: dict[QuantMethod, tuple[int, int]] = {
+    QuantMethod.NVFP4: (4, qf.NVFP4_BLOCK),
+    QuantMethod.FP8: (8, 0),
+    QuantMethod.MXFP4: (4, qf.MXFP4_BLOCK),
+}
+
+
+def _kind_format(fmt: WeightFormat, kind: str) -> WeightFormat:
+    """The format of one layer kind in a mixed checkpoint (`WeightFormat.kind_quant`)."""
+    for k, method in fmt.kind_quant:
+        if k == kind:
+            if method is None:
+                return WeightFormat(dtype=fmt.dtype)
+            bits, group = _KIND_LAYOUT.get(method, (qf.default_bits(fmt), qf.default_group(fmt) or 0))
+            update = {"quant": method, "bits": bits, "group_size": group, "kind_quant": ()}
+            return fmt.model_copy(update=update)
+    return fmt
+
+
 def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     """Bytes of one placed group in the weight format."""
     if shard.group.elem_bytes:  # an index table stored in its own integer type (DeepSeek V4 tid2eid)
@@ -417,6 +438,8 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         return _gguf_shard_bytes(spec, shard, fmt)
     if fmt.expert_quant is not None and shard.group.kind == "expert":  # DeepSeek V4's FP4 experts
         fmt = fmt.model_copy(update={"quant": fmt.expert_quant, "bits": 4, "group_size": qf.MXFP4_BLOCK})
+    if fmt.kind_quant:
+        fmt = _kind_format(fmt, shard.group.kind)
     elem = bytes_per_element(fmt.dtype)
     if fmt.quant == QuantMethod.MLX and shard.group.name == "embed_tokens" and spec.hidden_size:
         # mlx nn.quantize turns nn.Embedding into QuantizedEmbedding (mlx-lm utils.py quantize_model's

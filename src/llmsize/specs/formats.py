@@ -243,10 +243,67 @@ def _modelopt(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, lis
             dtype=dtype, quant=QuantMethod.FP8, bits=8, group_size=block, modules_not_converted=skip
         )
         return fmt, []
+    if algo == "MIXED_PRECISION" and isinstance(q.get("quantized_layers"), Mapping):
+        return _modelopt_mixed(cast(Mapping[str, Any], q["quantized_layers"]), dtype, skip)
     return WeightFormat(dtype=dtype), [
-        f"ModelOpt quant_algo {algo or '(none)'!r} is not one llmsize models (it may differ layer by "
-        f"layer); weights counted as {dtype}"
+        f"ModelOpt quant_algo {algo or '(none)'!r} is not one llmsize models; weights counted as {dtype}"
     ]
+
+
+_MODELOPT_ALGOS: dict[str, QuantMethod] = {
+    "NVFP4": QuantMethod.NVFP4,
+    "W4A16_NVFP4": QuantMethod.NVFP4,
+    "NVFP4_AWQ": QuantMethod.NVFP4,
+    "FP8": QuantMethod.FP8,
+    "FP8_PER_CHANNEL_PER_TOKEN": QuantMethod.FP8,
+    "FP8_PB_WO": QuantMethod.FP8,
+}
+# Module-name parts that tell a layer's kind in the transformers trees (self_attn / linear_attn /
+# mixer / mlp.experts / mlp.shared_expert(s) / mlp), most specific first.
+_KIND_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("shared_expert", ("shared_expert", "shared_experts")),
+    ("expert", ("experts",)),
+    ("mixer", ("linear_attn", "mixer", "mamba")),
+    ("attn", ("self_attn", "attention", "attn")),
+    ("mlp", ("mlp", "feed_forward", "block_sparse_moe")),
+)
+
+
+def _kind_of(path: str) -> str | None:
+    parts = set(path.split("."))
+    return next((kind for kind, names in _KIND_PARTS if parts & set(names)), None)
+
+
+def _modelopt_mixed(
+    layers: Mapping[str, Any], dtype: DtypeName, skip: tuple[str, ...]
+) -> tuple[WeightFormat, list[str]]:
+    """ModelOpt MIXED_PRECISION: `quantized_layers` maps each module to its own {"quant_algo": ...}
+    (vLLM modelopt.py ModelOptMixedPrecisionConfig); a module it does not list stays unquantized. Read
+    per layer kind: the algo most of a kind's modules use; a kind with no module listed keeps `dtype`."""
+    votes: dict[str, dict[QuantMethod | None, int]] = {}
+    for path, entry in layers.items():
+        kind = _kind_of(str(path))
+        algo = str(entry.get("quant_algo", "")).upper() if isinstance(entry, Mapping) else ""
+        if kind is not None:
+            tally = votes.setdefault(kind, {})
+            method = _MODELOPT_ALGOS.get(algo)
+            tally[method] = tally.get(method, 0) + 1
+    per_kind = {kind: max(tally, key=lambda m: tally[m]) for kind, tally in votes.items()}
+    main = per_kind.get("expert") or per_kind.get("mlp") or next((m for m in per_kind.values() if m), None)
+    if main is None:
+        return WeightFormat(dtype=dtype), [
+            f"ModelOpt MIXED_PRECISION lists no layer in a format llmsize models; weights counted as {dtype}"
+        ]
+    kinds = ("attn", "mixer", "mlp", "expert", "shared_expert")
+    overrides = tuple((k, per_kind.get(k)) for k in kinds if per_kind.get(k) != main)
+    bits, group = (4, NVFP4_BLOCK_SIZE) if main == QuantMethod.NVFP4 else (8, 0)
+    fmt = WeightFormat(
+        dtype=dtype, quant=main, bits=bits, group_size=group, modules_not_converted=skip, kind_quant=overrides
+    )
+    algos = {str(e.get("quant_algo", "")).upper() for e in layers.values() if isinstance(e, Mapping)}
+    unknown = sorted(algos - set(_MODELOPT_ALGOS))
+    warn = [f"ModelOpt MIXED_PRECISION algos {', '.join(unknown)} are counted as {dtype}"] if unknown else []
+    return fmt, warn
 
 
 def _mlx(mlx: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[str]]:

@@ -125,6 +125,11 @@ class WeightFormat(BaseModel):
         default=None,
         description="format of the routed experts when it differs (DeepSeek V4: FP8 layers, FP4 experts)",
     )
+    kind_quant: tuple[tuple[str, QuantMethod | None], ...] = Field(
+        default=(),
+        description="per layer kind (attn, mixer, mlp, expert, shared_expert), the format where it differs "
+        "from `quant` (ModelOpt MIXED_PRECISION); None: left in `dtype`",
+    )
 
     def label(self) -> str:
         if self.quant is None:
@@ -133,7 +138,8 @@ class WeightFormat(BaseModel):
             return f"gguf {self.gguf_type}"
         bits = f"{self.bits:g}-bit" if self.bits else ""
         experts = f"+ {self.expert_quant} experts" if self.expert_quant is not None else ""
-        return " ".join(p for p in (str(self.quant), bits, experts) if p)
+        mixed = ", ".join(f"{kind} {q or self.dtype}" for kind, q in self.kind_quant)
+        return " ".join(p for p in (str(self.quant), bits, experts, f"({mixed})" if mixed else "") if p)
 
 
 class TensorInfo(BaseModel):
