@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmsize.estimate.weights import model_weight_bytes
 from llmsize.specs import catalog
@@ -224,3 +226,29 @@ def test_a_modelopt_folder_is_read_with_its_hf_quant_config(tmp_path: Path) -> N
     assert spec.weight_format.label() == "nvfp4 4-bit"
     got = model_weight_bytes(spec, spec.weight_format)
     assert got == pytest.approx(_expected_bytes(spec, "nvfp4_modelopt_legacy"), rel=5e-3)
+
+
+_PATTERNS = (
+    "lm_head",
+    "model.layers.*.self_attn*",
+    "re:.*linear_attn.*",
+    "model.language_model.layers.0.mlp.experts",
+    "model.layers.*.mlp.shared_expert",
+    "model.visual.blocks.0.mlp.down_proj",
+    "*mlp.gate",
+    "down_proj",
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.sampled_from(_PATTERNS)), st.sets(st.sampled_from(_PATTERNS)))
+def test_listing_more_modules_never_shrinks_the_weights(fewer: set[str], extra: set[str]) -> None:
+    """A skip list keeps modules in bf16, which is never smaller than NVFP4: a longer list, more bytes."""
+    config = _repack("Qwen3.5-35B-A3B", "nvfp4_modelopt_config")
+
+    def weight_bytes(skip: set[str]) -> int:
+        config["quantization_config"]["ignore"] = sorted(skip)
+        spec = _spec("Qwen3.5-35B-A3B", config)
+        return model_weight_bytes(spec, spec.weight_format)
+
+    assert weight_bytes(fewer | extra) >= weight_bytes(fewer)
