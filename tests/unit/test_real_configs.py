@@ -252,3 +252,19 @@ def test_listing_more_modules_never_shrinks_the_weights(fewer: set[str], extra: 
         return model_weight_bytes(spec, spec.weight_format)
 
     assert weight_bytes(fewer | extra) >= weight_bytes(fewer)
+
+
+def test_hf_quant_config_copied_whole_into_config_json() -> None:
+    """Repackers that paste hf_quant_config.json as it is ({"producer", "quantization": {...}}) under
+    quantization_config: vLLM modelopt.py from_config reads the nested `quantization` section."""
+    config = copy.deepcopy(_entry("GLM-4.5-Air").model.config)
+    legacy = BLOCKS["nvfp4_modelopt_legacy"]["quantization_config"]
+    section = {k: v for k, v in legacy.items() if k != "quant_method"}
+    config["quantization_config"] = {
+        "quant_method": "modelopt",
+        "producer": {"name": "modelopt"},
+        "quantization": section,
+    }
+    spec = _spec("GLM-4.5-Air", config)
+    got = model_weight_bytes(spec, spec.weight_format)
+    assert got == pytest.approx(_expected_bytes(spec, "nvfp4_modelopt_legacy"), rel=5e-3)

@@ -228,6 +228,9 @@ def _modelopt(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, lis
     NVFP4 -> e2m1 + fp8 scale per 16; FP8 -> fp8 with one scale per tensor; FP8_PER_CHANNEL_PER_TOKEN ->
     one per output channel; FP8_PB_WO -> 128x128 blocks. Other algos (MIXED_PRECISION, W4A8_AWQ) differ
     layer by layer, which one WeightFormat cannot say: counted at the checkpoint dtype, with a warning."""
+    nested = q.get("quantization")
+    if "quant_algo" not in q and isinstance(nested, Mapping):  # the whole hf_quant_config.json copied in
+        q = {**q, **nested}
     algo = str(q.get("quant_algo", "")).upper()
     skip = _skipped(q)
     if algo in ("NVFP4", "W4A16_NVFP4", "NVFP4_AWQ"):
