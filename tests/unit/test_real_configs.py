@@ -268,3 +268,31 @@ def test_hf_quant_config_copied_whole_into_config_json() -> None:
     spec = _spec("GLM-4.5-Air", config)
     got = model_weight_bytes(spec, spec.weight_format)
     assert got == pytest.approx(_expected_bytes(spec, "nvfp4_modelopt_legacy"), rel=5e-3)
+
+
+def test_compressed_tensors_groups_per_layer_kind() -> None:
+    """Two config_groups, as llm-compressor writes a recipe with two schemes: int4 W4A16 on the routed
+    experts (`re:.*mlp.experts.*`), FP8 on attention (`re:.*self_attn.*`); what no group targets (the
+    dense first layer's MLP, the shared expert, lm_head) stays bf16."""
+    config = copy.deepcopy(_entry("GLM-4.5-Air").model.config)
+    w4 = BLOCKS["ct_w4a16"]["quantization_config"]["config_groups"]["group_0"]["weights"]
+    fp8 = {"num_bits": 8, "type": "float", "strategy": "channel", "symmetric": True, "dynamic": False}
+    config["quantization_config"] = {
+        "quant_method": "compressed-tensors",
+        "format": "mixed-precision",
+        "ignore": ["lm_head"],
+        "config_groups": {
+            "group_0": {"targets": ["re:.*mlp.experts.*"], "weights": w4},
+            "group_1": {"targets": ["re:.*self_attn.*"], "weights": fp8},
+        },
+    }
+    spec = _spec("GLM-4.5-Air", config)
+    rates = {"expert": (4 + 16 / 128) / 8, "attn": 1.0}
+    expected = 0.0
+    for g in param_inventory(spec):
+        rate = rates.get(g.kind) if g.is_linear else None
+        if rate is None:
+            expected += g.numel * (4 if g.name in spec.fp32_params else 2)
+        else:
+            expected += g.weight_numel * rate + g.bias_numel * 2
+    assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=5e-3)

@@ -7,6 +7,7 @@ cited where it is set.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Literal, cast
 
@@ -157,15 +158,59 @@ def _bitsandbytes(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     raise ConfigError("quantization_config (bitsandbytes) sets neither load_in_4bit nor load_in_8bit")
 
 
-def _compressed_tensors(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
-    """llm-compressor's format: the first config group's `weights` scheme (num_bits, strategy, group_size)."""
+def _ct_groups(q: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Mapping[str, Any]]]:
     groups = q.get("config_groups") or {}
-    weights: Mapping[str, Any] = {}
+    out: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
     if isinstance(groups, Mapping):
         for group in groups.values():
             if isinstance(group, Mapping) and isinstance(group.get("weights"), Mapping):
-                weights = group["weights"]
-                break
+                out.append((_modules(group.get("targets")), group["weights"]))
+    return out
+
+
+def _ct_method(weights: Mapping[str, Any]) -> QuantMethod:
+    kind, bits = str(weights.get("type", "int")).lower(), _num(weights, "num_bits")
+    if kind == "float":
+        return QuantMethod.NVFP4 if bits == 4 else QuantMethod.FP8
+    return QuantMethod.COMPRESSED_TENSORS
+
+
+def _target_kinds(targets: tuple[str, ...]) -> set[str]:
+    """The layer kinds a group's `targets` name ("re:.*self_attn.*", "re:.*mlp.experts.*")."""
+    out = set()
+    for target in targets:
+        kind = _kind_of(re.sub(r"[^A-Za-z0-9_]+", ".", target.removeprefix("re:")))
+        if kind is not None:
+            out.add(kind)
+    return out
+
+
+def _compressed_tensors(q: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
+    """llm-compressor's format: the `weights` scheme (num_bits, strategy, group_size) of the group that
+    targets every Linear (else the first); further groups that target one layer kind with another
+    scheme (int4 experts + fp8 attention) give that kind its own method (compressed-tensors
+    QuantizationConfig.config_groups: each group's `targets` are module classes or `re:` names)."""
+    groups = _ct_groups(q)
+    main = next((w for t, w in groups if "Linear" in t), groups[0][1] if groups else {})
+    fmt = _ct_format(q, main, dtype)
+    if len(groups) > 1:
+        listed = {k for t, _ in groups if "Linear" not in t for k in _target_kinds(t)}
+        overrides: dict[str, QuantMethod | None] = {}
+        for targets, weights in groups:
+            method = _ct_method(weights)
+            for kind in _target_kinds(targets) if "Linear" not in targets else ():
+                if method != fmt.quant:
+                    overrides[kind] = method
+        if not any("Linear" in t for t, _ in groups):  # a kind no group targets stays unquantized
+            main_kinds = _target_kinds(next(t for t, w in groups if w is main))
+            for kind in ("attn", "mixer", "mlp", "expert", "shared_expert"):
+                if kind not in listed and kind not in main_kinds:
+                    overrides[kind] = None
+        fmt = fmt.model_copy(update={"kind_quant": tuple(sorted(overrides.items()))})
+    return fmt
+
+
+def _ct_format(q: Mapping[str, Any], weights: Mapping[str, Any], dtype: DtypeName) -> WeightFormat:
     strategy = str(weights.get("strategy", "")).lower()
     if str(q.get("format", "")).lower() == "nvfp4-pack-quantized" or (
         str(weights.get("type", "")).lower() == "float" and _num(weights, "num_bits") == 4
