@@ -85,3 +85,24 @@ def test_qwen3_next_decoder_plus_mtp_is_the_hub_total() -> None:
     spec = spec_from_hf_config(QWEN3_NEXT, name="Qwen3-Next-80B-A3B-Instruct", provenance=PROV)
     assert total_params(spec) + mtp_params(spec) == 81_324_862_720
     assert mtp_params(spec) > 0
+
+
+def test_a_users_config_json_reports_the_checkpoint_total_the_card_publishes(
+    tmp_path: Any, capsys: Any
+) -> None:
+    # A user's own config.json (no catalog entry to carry checkpoint-only tensors): the report's
+    # model.checkpoint_params adds the MTP block the checkpoint stores, so it equals the Hub's
+    # safetensors total quoted above (81,324,862,720), while params stays what transformers loads.
+    import json
+
+    import pytest
+
+    from llmsize.cli import main
+
+    (tmp_path / "config.json").write_text(json.dumps(QWEN3_NEXT))
+    with pytest.raises(SystemExit) as ex:
+        main(["estimate", str(tmp_path), "--format", "json"])
+    assert ex.value.code in (0, None)
+    model = json.loads(capsys.readouterr().out)["model"]
+    assert model["checkpoint_params"] == 81_324_862_720
+    assert model["params"] < model["checkpoint_params"]

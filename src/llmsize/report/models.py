@@ -15,6 +15,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.names import ParsedName
 from llmsize.specs.models import ModelSpec
+from llmsize.specs.params import mtp_params
 
 SCHEMA_VERSION = 1
 # The `memory` keys DESIGN.md promises, in display order.
@@ -48,6 +49,11 @@ class ModelInfo(BaseModel):
     name: str
     params: int = Field(description="total parameters")
     active_params: int = Field(description="parameters per token (top-k experts for MoE)")
+    checkpoint_params: int | None = Field(
+        default=None,
+        description="params plus the multi-token-prediction layers the checkpoint stores but transformers "
+        "does not load (what a model card's total counts); None when the model has none",
+    )
     family: str | None = None
     model_type: str
     hf_repo: str | None = None
@@ -143,6 +149,7 @@ def model_info(spec: ModelSpec, estimate: Estimate, parsed: ParsedName | None = 
         name=spec.name,
         params=estimate.params,
         active_params=estimate.active_params,
+        checkpoint_params=estimate.params + mtp_params(spec) if spec.mtp_layers else None,
         family=spec.family,
         model_type=spec.model_type,
         hf_repo=spec.hf_repo,

@@ -65,6 +65,8 @@ def model_line(report: Report) -> str:
     counts = f"{m.params:,} params"
     if m.active_params != m.params:
         counts += f" ({m.active_params:,} active per token)"
+    if m.checkpoint_params:
+        counts += f"; {m.checkpoint_params:,} in the checkpoint with its MTP layers"
     parts.append(counts)
     line = " · ".join(parts) + f"\n  from {m.provenance}"
     if m.approximate:
