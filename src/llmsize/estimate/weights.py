@@ -471,11 +471,21 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if not shard.layers:
         t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
+    pinned = _pinned_gguf_type(fmt, g.kind, category)
+    if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
+        t = qf.pinned_tensor_type(pinned, ncols)
+        return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
     total = 0
     for layer in shard.layers:
         t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
         total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
     return total + bias
+
+
+def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None:
+    """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category')."""
+    pins = dict(fmt.gguf_tensor_types)
+    return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}")
 
 
 def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:

@@ -121,6 +121,11 @@ class WeightFormat(BaseModel):
     gguf_type: str | None = Field(default=None, description="llama.cpp file type, e.g. Q4_K_M")
     double_quant: bool = Field(default=True, description="bitsandbytes NF4 double quantization")
     modules_not_converted: tuple[str, ...] = ()
+    gguf_tensor_types: tuple[tuple[str, str], ...] = Field(
+        default=(),
+        description="GGUF: ('kind.category', ggml type) pins a quantizer applies before its own rules "
+        "(Ollama's qwen3.5 Q4_K_M: ('expert.ffn_down', 'Q6_K')); kind '*' matches any group",
+    )
     expert_quant: QuantMethod | None = Field(
         default=None,
         description="format of the routed experts when it differs (DeepSeek V4: FP8 layers, FP4 experts)",

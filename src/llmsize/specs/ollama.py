@@ -45,6 +45,24 @@ class OllamaLibrary:
     source: str = DEFAULT_QUANT_SOURCE
     text_only: bool = False  # its GGUFs hold the language model alone (no vision / audio tensors)
     f16_on_k_quants: tuple[str, ...] = ()  # weight groups Ollama's quantizer keeps at F16 on Q4_K_S/M
+    k_quant_pins: tuple[tuple[str, str], ...] = ()  # ('kind.category', ggml type) fixed on Q4_K_S/M
+
+
+# REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
+# support, da70c3222, 2026-02-24; applied in newType for arch qwen3next, qwen35 and qwen35moe on
+# Q4_K_M and Q4_K_S until 9db4bdbad, 2026-05-29, moved quantization to llama-quantize): the Go
+# quantizer that built the library's qwen3.5 / qwen3.6 / qwen3-next GGUFs gave every routed and
+# shared expert's ffn_down Q6_K and every attn_v Q6_K, and full attention's q/k/output Q4_K, instead
+# of llama.cpp's use_more_bits mix (Q6_K on about 3/8 of the layers). Dense ffn_down is not in that
+# table and keeps the use_more_bits rule (getTensorNewType).
+_QWEN3_LINEAR_ATTN_PINS: tuple[tuple[str, str], ...] = (
+    ("expert.ffn_down", "Q6_K"),
+    ("shared_expert.ffn_down", "Q6_K"),
+    ("attn.attn_v", "Q6_K"),
+    ("attn.attn_q", "Q4_K"),
+    ("attn.attn_k", "Q4_K"),
+    ("attn.attn_output", "Q4_K"),
+)
 
 
 # REFERENCE: ollama/ollama convert/convert_gemma3n.go gemma3nModel.Tensors skips every audio_tower,
@@ -57,6 +75,11 @@ _GEMMA3N = OllamaLibrary("gemma3n", text_only=True, f16_on_k_quants=("embed_toke
 
 
 _Q4_0_SOURCE = "Ollama /api/tags of the default pull reports quantization_level Q4_0 (public API dumps)"
+# 46.7B parameters at Q4_0's 4.5 bits are 26.3 GB, at Q4_K_M 28.4 GB: the size rules out Q4_K_M.
+_MIXTRAL_SOURCE = (
+    "`ollama pull mixtral` downloads 26 GB (https://kgptalkie.com/tutorials/generative-ai/"
+    "local-llms-2026-technical-reference-guide, sizes read from ollama.com/library): the Q4_0 file"
+)
 _MXFP4_SOURCE = (
     "https://ollama.com/library/gpt-oss: OpenAI's MXFP4 expert weights are served as released (native MXFP4)"
 )
@@ -67,15 +90,20 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("codellama", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("mistral", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     _GEMMA3N,
+    *(
+        OllamaLibrary(name, k_quant_pins=_QWEN3_LINEAR_ATTN_PINS)
+        for name in ("qwen3.5", "qwen3.6", "qwen3-next", "qwen3-coder-next")
+    ),
     *(
         OllamaLibrary(name)
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
-            "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
+            "qwen3-vl", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4",
-            "mixtral", "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
+            "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2",
         )
     ),
@@ -150,7 +178,7 @@ def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
 
 def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
     """The spec of the GGUF the library publishes for `ref`: without the towers a text-only library
-    leaves out, and with the tensors its quantizer keeps at F16 on K-quants."""
+    leaves out, with the tensors its quantizer keeps at F16 on K-quants, and with the types it pins."""
     from llmsize.specs.models import QuantMethod
 
     lib = ref.library
@@ -162,7 +190,12 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
     fmt = spec.weight_format
-    if lib.f16_on_k_quants and fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
-        kept = (*fmt.modules_not_converted, *lib.f16_on_k_quants)
-        update["weight_format"] = fmt.model_copy(update={"modules_not_converted": kept})
+    if fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
+        fixes: dict[str, object] = {}
+        if lib.f16_on_k_quants:
+            fixes["modules_not_converted"] = (*fmt.modules_not_converted, *lib.f16_on_k_quants)
+        if lib.k_quant_pins:
+            fixes["gguf_tensor_types"] = (*fmt.gguf_tensor_types, *lib.k_quant_pins)
+        if fixes:
+            update["weight_format"] = fmt.model_copy(update=fixes)
     return spec.model_copy(update=update) if update else spec
