@@ -46,6 +46,7 @@ class OllamaLibrary:
     text_only: bool = False  # its GGUFs hold the language model alone (no vision / audio tensors)
     f16_on_k_quants: tuple[str, ...] = ()  # weight groups Ollama's quantizer keeps at F16 on Q4_K_S/M
     k_quant_pins: tuple[tuple[str, str], ...] = ()  # ('kind.category', ggml type) fixed on Q4_K_S/M
+    never_quantized: tuple[str, ...] = ()  # weight groups its quantizer left in 16-bit at every GGUF type
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -55,6 +56,13 @@ class OllamaLibrary:
 # shared expert's ffn_down Q6_K and every attn_v Q6_K, and full attention's q/k/output Q4_K, instead
 # of llama.cpp's use_more_bits mix (Q6_K on about 3/8 of the layers). Dense ffn_down is not in that
 # table and keeps the use_more_bits rule (getTensorNewType).
+# REFERENCE: ollama/ollama server/quantization.go newType (the Go quantizer from the gemma4 support
+# commit 96b202d34, 2026-04-02, until 9db4bdbad, 2026-05-29): `per_layer_token_embd.weight` is never
+# quantized, nor any vision/audio tensor ("v.", "a.", "mm."). The library's gemma4 E-model GGUFs thus
+# hold the per-layer embedding table at 16 bits: gemma4:e2b downloads 7.2 GB, e4b 9.6 GB
+# (ollama/ollama#15356; https://github.com/kryptobaseddev/cleo/pull/1080 read ollama.com/library/gemma4).
+_GEMMA4 = OllamaLibrary("gemma4", never_quantized=("embed_tokens_per_layer",))
+
 _QWEN3_LINEAR_ATTN_PINS: tuple[tuple[str, str], ...] = (
     ("expert.ffn_down", "Q6_K"),
     ("shared_expert.ffn_down", "Q6_K"),
@@ -93,6 +101,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     _GEMMA3N,
+    _GEMMA4,
     *(
         OllamaLibrary(name, k_quant_pins=_QWEN3_LINEAR_ATTN_PINS)
         for name in ("qwen3.5", "qwen3.6", "qwen3-next", "qwen3-coder-next")
@@ -102,7 +111,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "phi3", "phi4",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2",
         )
@@ -190,6 +199,9 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
     fmt = spec.weight_format
+    if fmt.quant == QuantMethod.GGUF and lib.never_quantized:
+        fmt = fmt.model_copy(update={"modules_not_converted": (*fmt.modules_not_converted, *lib.never_quantized)})
+        update["weight_format"] = fmt
     if fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
         fixes: dict[str, object] = {}
         if lib.f16_on_k_quants:
