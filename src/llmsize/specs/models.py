@@ -442,6 +442,11 @@ class ModelSpec(BaseModel):
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
     )
+    mtp_in_weights: bool = Field(
+        default=False,
+        description="the loaded file holds the MTP layers (Ollama's qwen3.5 GGUFs: nextn blocks), so "
+        "they count in the weights",
+    )
     logits_fp32: bool = Field(
         default=False, description="the CausalLM forward casts the logits to fp32 (Nemotron-H's .float())"
     )

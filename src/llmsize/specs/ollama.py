@@ -55,7 +55,8 @@ class OllamaLibrary:
 # quantizer that built the library's qwen3.5 / qwen3.6 / qwen3-next GGUFs gave every routed and
 # shared expert's ffn_down Q6_K and every attn_v Q6_K, and full attention's q/k/output Q4_K, instead
 # of llama.cpp's use_more_bits mix (Q6_K on about 3/8 of the layers). Dense ffn_down is not in that
-# table and keeps the use_more_bits rule (getTensorNewType).
+# table and keeps the use_more_bits rule (getTensorNewType). The same libraries' converter
+# (convert/convert_qwen3next.go KV: block_count = layers + nextn_predict_layers) keeps the MTP block.
 # REFERENCE: ollama/ollama server/quantization.go newType (the Go quantizer from the gemma4 support
 # commit 96b202d34, 2026-04-02, until 9db4bdbad, 2026-05-29): `per_layer_token_embd.weight` is never
 # quantized, nor any vision/audio tensor ("v.", "a.", "mm."). The library's gemma4 E-model GGUFs thus
@@ -192,6 +193,8 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
 
     lib = ref.library
     update: dict[str, object] = {}
+    if lib.k_quant_pins and spec.mtp_layers:  # convert_qwen3next.go: block_count = layers + nextn
+        update["mtp_in_weights"] = True
     if lib.text_only and spec.extra_params:
         update["extra_params"] = 0
         update["extra_params_note"] = (
