@@ -163,3 +163,29 @@ def test_gemma3n_k_quants_keep_the_per_layer_embeddings_in_f16() -> None:
     f16 = estimate(spec, Workload(engine="ollama")).weights_bytes
     gained = f16 - estimate(quantized, Workload(engine="ollama")).weights_bytes
     assert gained >= 262_144 * 30 * 256 * (2 - 34 / 32)
+
+
+_CLOUD_TAGS = ["gpt-oss:120b-cloud", "kimi-k2:1t-cloud", "qwen3-coder:480b-cloud", "glm-4.6:cloud"]
+
+
+@pytest.mark.parametrize("tag", _CLOUD_TAGS)
+def test_a_cloud_tag_is_refused_in_one_line_with_exit_2(tag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # docs/cloud.mdx: "-cloud" models are offloaded to Ollama's cloud service; nothing runs locally
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", tag, "--engine", "ollama"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "cloud" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("tag", "entry", "gguf_type"),
+    [
+        ("mixtral", "Mixtral-8x7B-v0.1", "Q4_0"),  # 26 GB download: the Q4_0 file
+        ("gemma4", "gemma-4-E4B-it", "Q4_K_M"),  # gemma4:latest is e4b
+        ("gemma4:latest", "gemma-4-E4B-it", "Q4_K_M"),
+        ("mistral-small3.2", "Mistral-Small-3.2-24B-Instruct-2506", "Q4_K_M"),  # the library's one size
+    ],
+)
+def test_untagged_pulls_land_where_the_library_points(tag: str, entry: str, gguf_type: str) -> None:
+    assert _found(tag) == (entry, gguf_type)

@@ -503,6 +503,7 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
     from llmsize.errors import ModelNotFoundError
     from llmsize.specs import ollama
 
+    ollama.refuse_cloud_tag(ref)
     entry = next((e for e in map(get, ref.candidates()) if e is not None), None)
     known = _library_tags(ref.library.name)
     if entry is None:

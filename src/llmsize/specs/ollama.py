@@ -175,6 +175,19 @@ def parse_reference(text: str, bare_names: frozenset[str] = frozenset()) -> Olla
     return OllamaRef(library(name) or OllamaLibrary(name), tag.strip() or "latest")
 
 
+def refuse_cloud_tag(ref: OllamaRef) -> None:
+    """A `-cloud` tag ("gpt-oss:120b-cloud", "kimi-k2:1t-cloud") downloads no weights: Ollama offloads
+    it to its cloud service (ollama/ollama docs/cloud.mdx), so it needs no local memory to size."""
+    if ref.tag == "cloud" or ref.tag.endswith("-cloud"):
+        from llmsize.errors import BadInputError
+
+        local = ref.tag.removesuffix("cloud").removesuffix("-")
+        raise BadInputError(
+            f"Ollama tag {ref.text!r} runs on Ollama's cloud service: nothing is downloaded or run locally",
+            hint=f"to run it yourself, size {ref.library.name}:{local}" if local else "size a local tag",
+        )
+
+
 def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
     """The parse with the library's default GGUF type when the tag names no quantization."""
     quant = ref.library.default_quant
@@ -203,7 +216,8 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
         )
     fmt = spec.weight_format
     if fmt.quant == QuantMethod.GGUF and lib.never_quantized:
-        fmt = fmt.model_copy(update={"modules_not_converted": (*fmt.modules_not_converted, *lib.never_quantized)})
+        kept = (*fmt.modules_not_converted, *lib.never_quantized)
+        fmt = fmt.model_copy(update={"modules_not_converted": kept})
         update["weight_format"] = fmt
     if fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
         fixes: dict[str, object] = {}
