@@ -33,6 +33,10 @@ PUBLISHED: list[tuple[str, float, str]] = [
     ("gemma4:26b-a4b-it-q8_0", 28, "https://ollama.com/library/gemma4:26b-a4b-it-q8_0"),
     ("gpt-oss:20b", 14, _GPT_OSS),
     ("gpt-oss:120b", 65, _GPT_OSS),
+    # Ollama's own load log: memory.weights.total="132.3 GiB" = 142.06 GB (the GGUF's tensors)
+    ("qwen3:235b", 132.3 * 2**30 / 1e9, "https://github.com/ollama/ollama/issues/10810"),
+    ("llama3", 4.7, "https://github.com/jakobdylanc/llmcord/issues/32 (llama3 download about 4.7GB; Q4_0)"),
+    ("llama3:70b", 40, "https://github.com/jakobdylanc/llmcord/issues/32 (70b: 40GB)"),
     ("llama4:scout", 67, "https://canitrun.net/models/llama-4-scout (Ollama scout-q4_K_M: 67 GB file)"),
 ]
 
