@@ -189,3 +189,21 @@ def test_a_cloud_tag_is_refused_in_one_line_with_exit_2(tag: str, capsys: pytest
 )
 def test_untagged_pulls_land_where_the_library_points(tag: str, entry: str, gguf_type: str) -> None:
     assert _found(tag) == (entry, gguf_type)
+
+
+def test_a_hugging_face_name_under_ollama_takes_the_library_quantizer_types() -> None:
+    # `--engine ollama` sizes a repo id as the library's GGUF: the same Go-quantizer pins (every expert
+    # ffn_down Q6_K) as the qwen3.5 tag, and gemma4's per-layer table unquantized. Only the tag knows the
+    # file also carries the MTP block, so the repo id sits that block (~0.55 GB) below the tag.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    def weights(name: str, engine: str = "ollama") -> int:
+        return estimate(
+            resolve(name), Workload(engine=engine, quant="Q4_K_M" if engine != "ollama" else None)
+        ).weights_bytes
+
+    hf, tag = weights("Qwen3.5-35B-A3B"), weights("qwen3.5:35b-a3b")
+    assert weights("Qwen3.5-35B-A3B", "llama.cpp") < hf < tag
+    assert tag - hf < 0.04 * tag
+    assert weights("gemma-4-E2B-it") == weights("gemma4:e2b")

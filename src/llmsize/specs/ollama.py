@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from llmsize.names import ParsedName
 
 if TYPE_CHECKING:
-    from llmsize.specs.models import ModelSpec
+    from llmsize.specs.models import ModelSpec, WeightFormat
 
 # Libraries whose untagged pulls are not Q4_K_M, with where that was read.
 # REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
@@ -202,8 +202,6 @@ def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
 def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
     """The spec of the GGUF the library publishes for `ref`: without the towers a text-only library
     leaves out, with the tensors its quantizer keeps at F16 on K-quants, and with the types it pins."""
-    from llmsize.specs.models import QuantMethod
-
     lib = ref.library
     update: dict[str, object] = {}
     if lib.k_quant_pins and spec.mtp_layers:  # convert_qwen3next.go: block_count = layers + nextn
@@ -214,17 +212,46 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
             f"Ollama's {lib.name} GGUF holds no vision or audio tensors (convert/convert_{lib.name}.go); "
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
-    fmt = spec.weight_format
-    if fmt.quant == QuantMethod.GGUF and lib.never_quantized:
-        kept = (*fmt.modules_not_converted, *lib.never_quantized)
-        fmt = fmt.model_copy(update={"modules_not_converted": kept})
+    fmt = published_format(spec.weight_format, lib)
+    if fmt != spec.weight_format:
         update["weight_format"] = fmt
-    if fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
-        fixes: dict[str, object] = {}
-        if lib.f16_on_k_quants:
-            fixes["modules_not_converted"] = (*fmt.modules_not_converted, *lib.f16_on_k_quants)
-        if lib.k_quant_pins:
-            fixes["gguf_tensor_types"] = (*fmt.gguf_tensor_types, *lib.k_quant_pins)
-        if fixes:
-            update["weight_format"] = fmt.model_copy(update=fixes)
     return spec.model_copy(update=update) if update else spec
+
+
+def published_format(fmt: WeightFormat, lib: OllamaLibrary) -> WeightFormat:
+    """`fmt` as the library's quantizer wrote it: the tensors it never quantizes, the ones it keeps at
+    F16 on K-quants, and the types it pins on K-quants."""
+    from llmsize.specs.models import QuantMethod
+
+    if fmt.quant != QuantMethod.GGUF:
+        return fmt
+    kept = lib.never_quantized
+    pins: tuple[tuple[str, str], ...] = ()
+    if fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
+        kept = (*kept, *lib.f16_on_k_quants)
+        pins = lib.k_quant_pins
+    if not kept and not pins:
+        return fmt
+    return fmt.model_copy(
+        update={
+            "modules_not_converted": (*fmt.modules_not_converted, *kept),
+            "gguf_tensor_types": (*fmt.gguf_tensor_types, *pins),
+        }
+    )
+
+
+# The library whose GGUFs a Hugging Face checkpoint of this model_type becomes under `ollama create`
+# and in ollama.com's library (same converter and quantizer): how `--engine ollama` sizes a repo id.
+_LIBRARY_OF_MODEL_TYPE = {
+    "qwen3_5": "qwen3.5",
+    "qwen3_5_moe": "qwen3.5",
+    "qwen3_next": "qwen3-next",
+    "gemma4": "gemma4",
+    "gemma3n": "gemma3n",
+}
+
+
+def library_of_model_type(model_type: str) -> OllamaLibrary | None:
+    """The library that publishes models of this architecture, when its files differ from llama.cpp's."""
+    name = _LIBRARY_OF_MODEL_TYPE.get(model_type)
+    return library(name) if name else None
