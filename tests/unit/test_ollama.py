@@ -207,3 +207,12 @@ def test_a_hugging_face_name_under_ollama_takes_the_library_quantizer_types() ->
     assert weights("Qwen3.5-35B-A3B", "llama.cpp") < hf < tag
     assert tag - hf < 0.04 * tag
     assert weights("gemma-4-E2B-it") == weights("gemma4:e2b")
+
+
+def test_a_bare_library_whose_latest_is_not_bundled_is_refused_with_its_tags() -> None:
+    # "qwen3.6" is ollama.com/library/qwen3.6's untagged pull; which size latest is is not bundled, so the
+    # refusal names the tags that are, instead of an unrelated "did you mean" list
+    with pytest.raises(ModelNotFoundError, match=r"qwen3\.6:latest.*27b, 35b"):
+        catalog.find("qwen3.6")
+    with pytest.raises(ModelNotFoundError, match=r"gemma3:latest.*12b, 1b, 27b, 4b"):
+        catalog.find("gemma3")
