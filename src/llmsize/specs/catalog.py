@@ -473,9 +473,9 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
     if entry is not None:
         return entry, parsed
     entry = _match_parsed(parsed)
-    if entry is None and ollama.library(text) is not None and "/" not in text:
-        # a bare library name ("qwen3.6") whose latest tag no entry carries: refused with the tags it has
-        return _find_ollama(ollama.OllamaRef(ollama.library(text) or ollama.OllamaLibrary(text), "latest"), parsed)
+    lib = ollama.library(text) if entry is None and "/" not in text else None
+    if lib is not None:  # a bare library name ("qwen3.6") whose latest no entry carries: refused with its tags
+        return _find_ollama(ollama.OllamaRef(lib, "latest"), parsed)
     return (entry, parsed) if entry is not None else None
 
 
