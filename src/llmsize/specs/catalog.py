@@ -474,7 +474,7 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
         return entry, parsed
     entry = _match_parsed(parsed)
     lib = ollama.library(text) if entry is None and "/" not in text else None
-    if lib is not None:  # a bare library name ("qwen3.6") whose latest no entry carries: refused with its tags
+    if lib is not None:  # bare library name ("qwen3.6") whose latest no entry carries: refused, with its tags
         return _find_ollama(ollama.OllamaRef(lib, "latest"), parsed)
     return (entry, parsed) if entry is not None else None
 
