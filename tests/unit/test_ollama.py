@@ -216,3 +216,17 @@ def test_a_bare_library_whose_latest_is_not_bundled_is_refused_with_its_tags() -
         catalog.find("qwen3.6")
     with pytest.raises(ModelNotFoundError, match=r"gemma3:latest.*12b, 1b, 27b, 4b"):
         catalog.find("gemma3")
+
+
+def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() -> None:
+    # server/quantization.go (16750865d): MLA tensors Q8_0 on K-quants; convert_glm4moelite.go skips the
+    # MTP layer. The five MLA matrices (530M parameters) gain about 0.24 GB over llama.cpp's mix.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    spec = resolve("glm-4.7-flash:latest")
+    assert ("attn.attn_kv_b", "Q8_0") in spec.weight_format.gguf_tensor_types
+    assert not spec.mtp_in_weights and spec.mtp_layers == 1
+    tag = estimate(spec, Workload(engine="ollama")).weights_bytes
+    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
+    assert 0.15e9 < tag - plain < 0.4e9

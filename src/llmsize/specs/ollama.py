@@ -47,6 +47,7 @@ class OllamaLibrary:
     f16_on_k_quants: tuple[str, ...] = ()  # weight groups Ollama's quantizer keeps at F16 on Q4_K_S/M
     k_quant_pins: tuple[tuple[str, str], ...] = ()  # ('kind.category', ggml type) fixed on Q4_K_S/M
     never_quantized: tuple[str, ...] = ()  # weight groups its quantizer left in 16-bit at every GGUF type
+    keeps_mtp: bool = False  # its converter writes the checkpoint's MTP layers into the GGUF
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -63,6 +64,13 @@ class OllamaLibrary:
 # hold the per-layer embedding table at 16 bits: gemma4:e2b downloads 7.2 GB, e4b 9.6 GB
 # (ollama/ollama#15356; https://github.com/kryptobaseddev/cleo/pull/1080 read ollama.com/library/gemma4).
 _GEMMA4 = OllamaLibrary("gemma4", never_quantized=("embed_tokens_per_layer",))
+
+# REFERENCE: ollama/ollama server/quantization.go getTensorNewType, from 16750865d (2026-01-24,
+# "glm4moelite: quantize more tensors to q8_0") until the Go quantizer's removal: every MLA matrix
+# (attn_q_a, attn_q_b, attn_kv_a_mqa, attn_k_b, attn_v_b) is Q8_0; llamaQuantizeArgs keeps the same
+# policy for deepseek2 K-quants "used by published library/glm-4.7-flash". In llmsize's groups those are
+# the attention's q_a/q_b/kv_a projections (GGUF category "other") and kv_b_proj (attn_kv_b).
+_MLA_Q8_PINS: tuple[tuple[str, str], ...] = (("attn.other", "Q8_0"), ("attn.attn_kv_b", "Q8_0"))
 
 _QWEN3_LINEAR_ATTN_PINS: tuple[tuple[str, str], ...] = (
     ("expert.ffn_down", "Q6_K"),
@@ -103,8 +111,9 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     _GEMMA3N,
     _GEMMA4,
+    OllamaLibrary("glm-4.7-flash", k_quant_pins=_MLA_Q8_PINS),  # convert_glm4moelite.go skips the MTP layer
     *(
-        OllamaLibrary(name, k_quant_pins=_QWEN3_LINEAR_ATTN_PINS)
+        OllamaLibrary(name, k_quant_pins=_QWEN3_LINEAR_ATTN_PINS, keeps_mtp=True)
         for name in ("qwen3.5", "qwen3.6", "qwen3-next", "qwen3-coder-next")
     ),
     *(
@@ -204,7 +213,7 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
     leaves out, with the tensors its quantizer keeps at F16 on K-quants, and with the types it pins."""
     lib = ref.library
     update: dict[str, object] = {}
-    if lib.k_quant_pins and spec.mtp_layers:  # convert_qwen3next.go: block_count = layers + nextn
+    if lib.keeps_mtp and spec.mtp_layers:  # convert_qwen3next.go: block_count = layers + nextn
         update["mtp_in_weights"] = True
     if lib.text_only and spec.extra_params:
         update["extra_params"] = 0
@@ -248,6 +257,7 @@ _LIBRARY_OF_MODEL_TYPE = {
     "qwen3_next": "qwen3-next",
     "gemma4": "gemma4",
     "gemma3n": "gemma3n",
+    "glm4_moe_lite": "glm-4.7-flash",
 }
 
 
