@@ -230,3 +230,15 @@ def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() 
     tag = estimate(spec, Workload(engine="ollama")).weights_bytes
     plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
     assert 0.15e9 < tag - plain < 0.4e9
+
+
+@given(
+    st.sampled_from([lib.name for lib in ollama.LIBRARIES] + ["kimi-k2", "glm-5", "deepseek-v4"]),
+    st.from_regex(r"([0-9]{1,4}[bmt](-[a-z0-9]{1,6})?-)?", fullmatch=True),
+)
+def test_every_cloud_tag_is_refused_whatever_the_library(library: str, prefix: str) -> None:
+    # docs/cloud.mdx: a -cloud tag is served by Ollama's cloud, so no local size exists for it
+    from llmsize.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="cloud"):
+        catalog.find(f"{library}:{prefix}cloud")
