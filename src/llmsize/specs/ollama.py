@@ -123,7 +123,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "phi3", "phi4",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
-            "mistral-small3.1", "mistral-small3.2",
+            "mistral-small3.1", "mistral-small3.2", "ministral-3",
         )
     ),
 )  # fmt: skip
