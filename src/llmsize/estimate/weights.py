@@ -536,7 +536,7 @@ def _mtp_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat) -> int:
         proj_bytes = qf.ggml_tensor_bytes(ptype, proj)
     else:
         proj_bytes = proj * int(bytes_per_element(fmt.dtype))
-    rest = max(0, mtp_params(spec) // spec.mtp_layers - block_numel - proj)  # norms (and DeepSeek's copies)
+    rest = max(0, mtp_params(spec) // spec.mtp_layers - block_numel - proj)  # the qwen layout: its norms
     return spec.mtp_layers * (block + proj_bytes + rest * qf.FP32_BYTES)
 
 
