@@ -242,3 +242,16 @@ def test_every_cloud_tag_is_refused_whatever_the_library(library: str, prefix: s
 
     with pytest.raises(BadInputError, match="cloud"):
         catalog.find(f"{library}:{prefix}cloud")
+
+
+def test_explain_names_the_pinned_types_and_the_mtp_block() -> None:
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.explain import weights_formula
+    from llmsize.estimate.workload import Workload
+
+    spec = resolve("qwen3.6:35b")
+    assert "expert.ffn_down Q6_K" in weights_formula(spec.weight_format)
+    assert "kept at 16 bits: embed_tokens_per_layer" in weights_formula(resolve("gemma4:e2b").weight_format)
+    assert "pinned" not in weights_formula(resolve("qwen3:30b").weight_format)
+    result = estimate(spec, Workload(engine="ollama"))
+    assert "mtp 1 layer(s) in the file" in str(result.model_dump())
