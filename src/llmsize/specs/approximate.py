@@ -46,6 +46,28 @@ MOE_REFERENCE_SHAPES: tuple[str, ...] = (
 )
 
 
+# Mixtures of experts whose config.json is not public in a form llmsize can bundle, but whose
+# model card publishes the total and active sizes: a name of the family (with or without a size)
+# takes the MoE approximation below instead of a dense shape of its total (which would read every
+# weight per token) or "unknown model". Keys are lower-case name prefixes; values total, active.
+PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
+    # Mistral Large 3 (Dec 2025): "675B total, 41B active" on the model card
+    # (https://huggingface.co/mistralai/Mistral-Large-3-675B-Instruct-2512, https://mistral.ai/news/mistral-3);
+    # it ships a Mistral-format params.json; vLLM and SGLang run it as DeepseekV3ForCausalLM
+    # (vllm/model_executor/models/mistral_large_3.py MistralLarge3ForCausalLM).
+    # The plain repo is the FP8 release (vllm-project/recipes Mistral/Mistral-Large-3.md: "FP8 (up to
+    # 256k context length): mistralai/Mistral-Large-3-675B-Instruct-2512"; NVFP4 is a -NVFP4 repo).
+    "mistral-large-3": (675 * 10**9, 41 * 10**9, "Mistral Large 3 model card: 675B total, 41B active", "fp8"),
+}
+
+
+def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:
+    """The card's (total, active, source, release format) for a name of a family in PUBLISHED_MOE_SIZES."""
+    low = name.strip().lower().replace("_", "-").replace(" ", "-")
+    low = low.rsplit("/", 1)[-1]
+    return next((v for k, v in PUBLISHED_MOE_SIZES.items() if low.startswith(k)), None)
+
+
 def _references(names: tuple[str, ...] = REFERENCE_SHAPES) -> list[ModelSpec]:
     from llmsize.specs import catalog
 
@@ -129,6 +151,11 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     size = parsed.params
+    card = published_moe_sizes(parsed.raw)
+    if card is not None and (not size or abs(size - card[0]) <= card[0] // 100):
+        size = card[0]
+        active_size = parsed.active_params or card[1]
+        parsed = parsed.model_copy(update={"params": card[0], "active_params": active_size})
     if not size or size <= 0:
         return None
     if size > MAX_APPROX_PARAMS:
@@ -159,8 +186,9 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     shaped = reference.model_copy(update=update)
     shape = describe_shape(shaped)
     scaled = "to its active size" if moe_references and active else "in depth"
+    said = f"the sizes its model card publishes ({card[2]})" if card else "the size in its name"
     warnings = [
-        f"no known architecture for {parsed.raw.strip()!r}: approximated from the size in its name "
+        f"no known architecture for {parsed.raw.strip()!r}: approximated from {said} "
         f"({size / 1e9:g}B) with the shape of {reference.name} scaled {scaled}: {shape}",
     ]
     if not fits:
@@ -170,6 +198,8 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
             "the name describes a mixture of experts; approximated as a dense model of its total size"
         )
     base = dtype or WeightFormat(dtype="bf16")
+    if card is not None and card[3] and dtype is None and not (parsed.quant_method or parsed.dtype):
+        parsed = parsed.model_copy(update={"quant_method": card[3]})  # the format the plain repo ships
     fmt = weight_format_from_name(parsed, base)
     warnings.extend(name_warnings(parsed, fmt))
     return ModelSpec(
