@@ -163,3 +163,95 @@ def test_gemma3n_k_quants_keep_the_per_layer_embeddings_in_f16() -> None:
     f16 = estimate(spec, Workload(engine="ollama")).weights_bytes
     gained = f16 - estimate(quantized, Workload(engine="ollama")).weights_bytes
     assert gained >= 262_144 * 30 * 256 * (2 - 34 / 32)
+
+
+_CLOUD_TAGS = ["gpt-oss:120b-cloud", "kimi-k2:1t-cloud", "qwen3-coder:480b-cloud", "glm-4.6:cloud"]
+
+
+@pytest.mark.parametrize("tag", _CLOUD_TAGS)
+def test_a_cloud_tag_is_refused_in_one_line_with_exit_2(tag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # docs/cloud.mdx: "-cloud" models are offloaded to Ollama's cloud service; nothing runs locally
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", tag, "--engine", "ollama"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "cloud" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("tag", "entry", "gguf_type"),
+    [
+        ("mixtral", "Mixtral-8x7B-v0.1", "Q4_0"),  # 26 GB download: the Q4_0 file
+        ("gemma4", "gemma-4-E4B-it", "Q4_K_M"),  # gemma4:latest is e4b
+        ("gemma4:latest", "gemma-4-E4B-it", "Q4_K_M"),
+        ("mistral-small3.2", "Mistral-Small-3.2-24B-Instruct-2506", "Q4_K_M"),  # the library's one size
+    ],
+)
+def test_untagged_pulls_land_where_the_library_points(tag: str, entry: str, gguf_type: str) -> None:
+    assert _found(tag) == (entry, gguf_type)
+
+
+def test_a_hugging_face_name_under_ollama_takes_the_library_quantizer_types() -> None:
+    # `--engine ollama` sizes a repo id as the library's GGUF: the same Go-quantizer pins (every expert
+    # ffn_down Q6_K) as the qwen3.5 tag, and gemma4's per-layer table unquantized. Only the tag knows the
+    # file also carries the MTP block, so the repo id sits that block (~0.55 GB) below the tag.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    def weights(name: str, engine: str = "ollama") -> int:
+        return estimate(
+            resolve(name), Workload(engine=engine, quant="Q4_K_M" if engine != "ollama" else None)
+        ).weights_bytes
+
+    hf, tag = weights("Qwen3.5-35B-A3B"), weights("qwen3.5:35b-a3b")
+    assert weights("Qwen3.5-35B-A3B", "llama.cpp") < hf < tag
+    assert tag - hf < 0.04 * tag
+    assert weights("gemma-4-E2B-it") == weights("gemma4:e2b")
+
+
+def test_a_bare_library_whose_latest_is_not_bundled_is_refused_with_its_tags() -> None:
+    # "qwen3.6" is ollama.com/library/qwen3.6's untagged pull; which size latest is is not bundled, so the
+    # refusal names the tags that are, instead of an unrelated "did you mean" list
+    with pytest.raises(ModelNotFoundError, match=r"qwen3\.6:latest.*27b, 35b"):
+        catalog.find("qwen3.6")
+    with pytest.raises(ModelNotFoundError, match=r"gemma3:latest.*12b, 1b, 27b, 4b"):
+        catalog.find("gemma3")
+
+
+def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() -> None:
+    # server/quantization.go (16750865d): MLA tensors Q8_0 on K-quants; convert_glm4moelite.go skips the
+    # MTP layer. The five MLA matrices (530M parameters) gain about 0.24 GB over llama.cpp's mix.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    spec = resolve("glm-4.7-flash:latest")
+    assert ("attn.attn_kv_b", "Q8_0") in spec.weight_format.gguf_tensor_types
+    assert not spec.mtp_in_weights and spec.mtp_layers == 1
+    tag = estimate(spec, Workload(engine="ollama")).weights_bytes
+    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
+    assert 0.15e9 < tag - plain < 0.4e9
+
+
+@given(
+    st.sampled_from([lib.name for lib in ollama.LIBRARIES] + ["kimi-k2", "glm-5", "deepseek-v4"]),
+    st.from_regex(r"([0-9]{1,4}[bmt](-[a-z0-9]{1,6})?-)?", fullmatch=True),
+)
+def test_every_cloud_tag_is_refused_whatever_the_library(library: str, prefix: str) -> None:
+    # docs/cloud.mdx: a -cloud tag is served by Ollama's cloud, so no local size exists for it
+    from llmsize.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="cloud"):
+        catalog.find(f"{library}:{prefix}cloud")
+
+
+def test_explain_names_the_pinned_types_and_the_mtp_block() -> None:
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.explain import weights_formula
+    from llmsize.estimate.workload import Workload
+
+    spec = resolve("qwen3.6:35b")
+    assert "expert.ffn_down Q6_K" in weights_formula(spec.weight_format)
+    assert "kept at 16 bits: embed_tokens_per_layer" in weights_formula(resolve("gemma4:e2b").weight_format)
+    assert "pinned" not in weights_formula(resolve("qwen3:30b").weight_format)
+    result = estimate(spec, Workload(engine="ollama"))
+    assert "mtp 1 layer(s) in the file" in str(result.model_dump())

@@ -26,7 +26,13 @@ def weights_formula(fmt: WeightFormat) -> str:
     if fmt.quant is None:
         return f"parameters x {fmt.dtype} bytes"
     if fmt.quant == QuantMethod.GGUF:
-        return f"GGUF {fmt.gguf_type}: llama.cpp's per-tensor types x ggml block sizes; norms/biases F32"
+        pins = ", ".join(f"{name} {t}" for name, t in fmt.gguf_tensor_types)
+        kept = ", ".join(fmt.modules_not_converted)
+        return (
+            f"GGUF {fmt.gguf_type}: llama.cpp's per-tensor types x ggml block sizes; norms/biases F32"
+            + (f"; pinned by the publisher's quantizer: {pins}" if pins else "")
+            + (f"; kept at 16 bits: {kept}" if kept else "")
+        )
     rest = f"; embeddings, lm_head, norms in {fmt.dtype}"
     what = {
         QuantMethod.GPTQ: "packed int32 qweight + qzeros + fp16 scales per group + g_idx",
@@ -69,6 +75,9 @@ def _weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat,
         acc[0] += s.numel
         acc[1] += shard_bytes(spec, s, fmt)
     parts = [f"{kind} {_n(p)} params -> {_n(b)} B" for kind, (p, b) in by_kind.items()]
+    rest = total - sum(b for _, b in by_kind.values())
+    if spec.mtp_in_weights and rest > 0:  # weights._mtp_bytes: the MTP block stored after the decoder
+        parts.append(f"mtp {spec.mtp_layers} layer(s) in the file -> {_n(rest)} B")
     return "; ".join(parts) + f" = {_n(total)} B ({format_gib(total)})"
 
 

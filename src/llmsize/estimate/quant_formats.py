@@ -494,6 +494,17 @@ def gguf_tensor_type(
     return _fallback(new, ncols)
 
 
+def default_gguf_type(ftype: str) -> str:
+    """The ggml type a file type gives a weight no rule singles out (Q4_K_M -> Q4_K)."""
+    return _DEFAULT_TYPE[ftype]
+
+
+def pinned_tensor_type(type_name: str, ncols: int) -> str:
+    """A type a quantizer was told to use for a tensor, with the block-size fallback it still applies
+    (Ollama server/quantization.go getTensorNewType "finalize": Q4_K -> Q5_0, Q6_K -> Q8_0, else F16)."""
+    return _fallback(type_name, ncols)
+
+
 def _fallback(type_name: str, ncols: int) -> str:
     block, _ = ggml_type_sizes()[type_name]
     if ncols % block == 0:

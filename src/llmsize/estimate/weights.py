@@ -485,11 +485,21 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if not shard.layers:
         t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
+    pinned = _pinned_gguf_type(fmt, g.kind, category)
+    if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
+        t = qf.pinned_tensor_type(pinned, ncols)
+        return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
     total = 0
     for layer in shard.layers:
         t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
         total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
     return total + bias
+
+
+def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None:
+    """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category')."""
+    pins = dict(fmt.gguf_tensor_types)
+    return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}")
 
 
 def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
@@ -504,7 +514,44 @@ def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: 
 
 
 def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
-    return sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage))
+    body = sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage))
+    if spec.mtp_in_weights and spec.mtp_layers and stage.head:
+        return body + _mtp_bytes(spec, tp, fmt)
+    return body
+
+
+def _mtp_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat) -> int:
+    """The MTP layers a file stores after the decoder (Ollama's qwen3.5 GGUFs: convert_qwen3next.go sets
+    block_count = layers + nextn): each a decoder block of the model's last kind plus the 2h -> h
+    projection (eh_proj, a 2-D weight quantized like the rest) and its norms (F32), as params.mtp_params
+    counts them. Sized with the same format, so a quantizer's per-kind pins apply to them too."""
+    from llmsize.specs.params import mtp_params
+
+    one = spec.model_copy(
+        update={
+            "num_layers": 1,
+            "layer_types": None,
+            "ffn_types": None,
+            "first_k_dense_layers": 0,
+            "moe_layer_freq": 1,
+            "hash_moe_layers": (),
+            "intermediate_sizes": None,
+            "mtp_in_weights": False,
+        }
+    )
+    outside = {"embedding", "lm_head", "other"}
+    shards = [s for s in _stage_shards(one, tp, Stage(0, (0,), False, False)) if s.group.kind not in outside]
+    block = sum(shard_bytes(one, s, fmt) for s in shards if s.group.name != "norm")
+    block_numel = sum(s.numel for s in shards if s.group.name != "norm")
+    h = spec.hidden_size
+    proj = 2 * h * h
+    if fmt.quant == QuantMethod.GGUF:
+        ptype = qf.pinned_tensor_type(qf.default_gguf_type(fmt.gguf_type or "Q4_K_M"), 2 * h)
+        proj_bytes = qf.ggml_tensor_bytes(ptype, proj)
+    else:
+        proj_bytes = proj * int(bytes_per_element(fmt.dtype))
+    rest = max(0, mtp_params(spec) // spec.mtp_layers - block_numel - proj)  # the qwen layout: its norms
+    return spec.mtp_layers * (block + proj_bytes + rest * qf.FP32_BYTES)
 
 
 def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:

@@ -473,6 +473,9 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
     if entry is not None:
         return entry, parsed
     entry = _match_parsed(parsed)
+    lib = ollama.library(text) if entry is None and "/" not in text else None
+    if lib is not None:  # bare library name ("qwen3.6") whose latest no entry carries: refused, with its tags
+        return _find_ollama(ollama.OllamaRef(lib, "latest"), parsed)
     return (entry, parsed) if entry is not None else None
 
 
@@ -503,6 +506,7 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
     from llmsize.errors import ModelNotFoundError
     from llmsize.specs import ollama
 
+    ollama.refuse_cloud_tag(ref)
     entry = next((e for e in map(get, ref.candidates()) if e is not None), None)
     known = _library_tags(ref.library.name)
     if entry is None:

@@ -121,6 +121,11 @@ class WeightFormat(BaseModel):
     gguf_type: str | None = Field(default=None, description="llama.cpp file type, e.g. Q4_K_M")
     double_quant: bool = Field(default=True, description="bitsandbytes NF4 double quantization")
     modules_not_converted: tuple[str, ...] = ()
+    gguf_tensor_types: tuple[tuple[str, str], ...] = Field(
+        default=(),
+        description="GGUF: ('kind.category', ggml type) pins a quantizer applies before its own rules "
+        "(Ollama's qwen3.5 Q4_K_M: ('expert.ffn_down', 'Q6_K')); kind '*' matches any group",
+    )
     expert_quant: QuantMethod | None = Field(
         default=None,
         description="format of the routed experts when it differs (DeepSeek V4: FP8 layers, FP4 experts)",
@@ -442,6 +447,11 @@ class ModelSpec(BaseModel):
     )
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
+    )
+    mtp_in_weights: bool = Field(
+        default=False,
+        description="the loaded file holds the MTP layers (Ollama's qwen3.5 GGUFs: nextn blocks), so "
+        "they count in the weights",
     )
     logits_fp32: bool = Field(
         default=False, description="the CausalLM forward casts the logits to fp32 (Nemotron-H's .float())"

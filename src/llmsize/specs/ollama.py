@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from llmsize.names import ParsedName
 
 if TYPE_CHECKING:
-    from llmsize.specs.models import ModelSpec
+    from llmsize.specs.models import ModelSpec, WeightFormat
 
 # Libraries whose untagged pulls are not Q4_K_M, with where that was read.
 # REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
@@ -45,6 +45,41 @@ class OllamaLibrary:
     source: str = DEFAULT_QUANT_SOURCE
     text_only: bool = False  # its GGUFs hold the language model alone (no vision / audio tensors)
     f16_on_k_quants: tuple[str, ...] = ()  # weight groups Ollama's quantizer keeps at F16 on Q4_K_S/M
+    k_quant_pins: tuple[tuple[str, str], ...] = ()  # ('kind.category', ggml type) fixed on Q4_K_S/M
+    never_quantized: tuple[str, ...] = ()  # weight groups its quantizer left in 16-bit at every GGUF type
+    keeps_mtp: bool = False  # its converter writes the checkpoint's MTP layers into the GGUF
+
+
+# REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
+# support, da70c3222, 2026-02-24; applied in newType for arch qwen3next, qwen35 and qwen35moe on
+# Q4_K_M and Q4_K_S until 9db4bdbad, 2026-05-29, moved quantization to llama-quantize): the Go
+# quantizer that built the library's qwen3.5 / qwen3.6 / qwen3-next GGUFs gave every routed and
+# shared expert's ffn_down Q6_K and every attn_v Q6_K, and full attention's q/k/output Q4_K, instead
+# of llama.cpp's use_more_bits mix (Q6_K on about 3/8 of the layers). Dense ffn_down is not in that
+# table and keeps the use_more_bits rule (getTensorNewType). The same libraries' converter
+# (convert/convert_qwen3next.go KV: block_count = layers + nextn_predict_layers) keeps the MTP block.
+# REFERENCE: ollama/ollama server/quantization.go newType (the Go quantizer from the gemma4 support
+# commit 96b202d34, 2026-04-02, until 9db4bdbad, 2026-05-29): `per_layer_token_embd.weight` is never
+# quantized, nor any vision/audio tensor ("v.", "a.", "mm."). The library's gemma4 E-model GGUFs thus
+# hold the per-layer embedding table at 16 bits: gemma4:e2b downloads 7.2 GB, e4b 9.6 GB
+# (ollama/ollama#15356; https://github.com/kryptobaseddev/cleo/pull/1080 read ollama.com/library/gemma4).
+_GEMMA4 = OllamaLibrary("gemma4", never_quantized=("embed_tokens_per_layer",))
+
+# REFERENCE: ollama/ollama server/quantization.go getTensorNewType, from 16750865d (2026-01-24,
+# "glm4moelite: quantize more tensors to q8_0") until the Go quantizer's removal: every MLA matrix
+# (attn_q_a, attn_q_b, attn_kv_a_mqa, attn_k_b, attn_v_b) is Q8_0; llamaQuantizeArgs keeps the same
+# policy for deepseek2 K-quants "used by published library/glm-4.7-flash". In llmsize's groups those are
+# the attention's q_a/q_b/kv_a projections (GGUF category "other") and kv_b_proj (attn_kv_b).
+_MLA_Q8_PINS: tuple[tuple[str, str], ...] = (("attn.other", "Q8_0"), ("attn.attn_kv_b", "Q8_0"))
+
+_QWEN3_LINEAR_ATTN_PINS: tuple[tuple[str, str], ...] = (
+    ("expert.ffn_down", "Q6_K"),
+    ("shared_expert.ffn_down", "Q6_K"),
+    ("attn.attn_v", "Q6_K"),
+    ("attn.attn_q", "Q4_K"),
+    ("attn.attn_k", "Q4_K"),
+    ("attn.attn_output", "Q4_K"),
+)
 
 
 # REFERENCE: ollama/ollama convert/convert_gemma3n.go gemma3nModel.Tensors skips every audio_tower,
@@ -57,6 +92,11 @@ _GEMMA3N = OllamaLibrary("gemma3n", text_only=True, f16_on_k_quants=("embed_toke
 
 
 _Q4_0_SOURCE = "Ollama /api/tags of the default pull reports quantization_level Q4_0 (public API dumps)"
+# 46.7B parameters at Q4_0's 4.5 bits are 26.3 GB, at Q4_K_M 28.4 GB: the size rules out Q4_K_M.
+_MIXTRAL_SOURCE = (
+    "`ollama pull mixtral` downloads 26 GB (https://kgptalkie.com/tutorials/generative-ai/"
+    "local-llms-2026-technical-reference-guide, sizes read from ollama.com/library): the Q4_0 file"
+)
 _MXFP4_SOURCE = (
     "https://ollama.com/library/gpt-oss: OpenAI's MXFP4 expert weights are served as released (native MXFP4)"
 )
@@ -67,16 +107,23 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("codellama", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("mistral", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     _GEMMA3N,
+    _GEMMA4,
+    OllamaLibrary("glm-4.7-flash", k_quant_pins=_MLA_Q8_PINS),  # convert_glm4moelite.go skips the MTP layer
+    *(
+        OllamaLibrary(name, k_quant_pins=_QWEN3_LINEAR_ATTN_PINS, keeps_mtp=True)
+        for name in ("qwen3.5", "qwen3.6", "qwen3-next", "qwen3-coder-next")
+    ),
     *(
         OllamaLibrary(name)
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
-            "qwen3-next", "qwen3-coder-next", "qwen3-vl", "qwen3.5", "qwen3.6", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "gemma4", "phi3", "phi4",
-            "mixtral", "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
-            "mistral-small3.1", "mistral-small3.2",
+            "qwen3-vl", "deepseek-r1", "deepseek-v3",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "phi3", "phi4",
+            "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
+            "mistral-small3.1", "mistral-small3.2", "ministral-3",
         )
     ),
 )  # fmt: skip
@@ -137,6 +184,19 @@ def parse_reference(text: str, bare_names: frozenset[str] = frozenset()) -> Olla
     return OllamaRef(library(name) or OllamaLibrary(name), tag.strip() or "latest")
 
 
+def refuse_cloud_tag(ref: OllamaRef) -> None:
+    """A `-cloud` tag ("gpt-oss:120b-cloud", "kimi-k2:1t-cloud") downloads no weights: Ollama offloads
+    it to its cloud service (ollama/ollama docs/cloud.mdx), so it needs no local memory to size."""
+    if ref.tag == "cloud" or ref.tag.endswith("-cloud"):
+        from llmsize.errors import BadInputError
+
+        local = ref.tag.removesuffix("cloud").removesuffix("-")
+        raise BadInputError(
+            f"Ollama tag {ref.text!r} runs on Ollama's cloud service: nothing is downloaded or run locally",
+            hint=f"to run it yourself, size {ref.library.name}:{local}" if local else "size a local tag",
+        )
+
+
 def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
     """The parse with the library's default GGUF type when the tag names no quantization."""
     quant = ref.library.default_quant
@@ -150,19 +210,58 @@ def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
 
 def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
     """The spec of the GGUF the library publishes for `ref`: without the towers a text-only library
-    leaves out, and with the tensors its quantizer keeps at F16 on K-quants."""
-    from llmsize.specs.models import QuantMethod
-
+    leaves out, with the tensors its quantizer keeps at F16 on K-quants, and with the types it pins."""
     lib = ref.library
     update: dict[str, object] = {}
+    if lib.keeps_mtp and spec.mtp_layers:  # convert_qwen3next.go: block_count = layers + nextn
+        update["mtp_in_weights"] = True
     if lib.text_only and spec.extra_params:
         update["extra_params"] = 0
         update["extra_params_note"] = (
             f"Ollama's {lib.name} GGUF holds no vision or audio tensors (convert/convert_{lib.name}.go); "
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
-    fmt = spec.weight_format
-    if lib.f16_on_k_quants and fmt.quant == QuantMethod.GGUF and fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
-        kept = (*fmt.modules_not_converted, *lib.f16_on_k_quants)
-        update["weight_format"] = fmt.model_copy(update={"modules_not_converted": kept})
+    fmt = published_format(spec.weight_format, lib)
+    if fmt != spec.weight_format:
+        update["weight_format"] = fmt
     return spec.model_copy(update=update) if update else spec
+
+
+def published_format(fmt: WeightFormat, lib: OllamaLibrary) -> WeightFormat:
+    """`fmt` as the library's quantizer wrote it: the tensors it never quantizes, the ones it keeps at
+    F16 on K-quants, and the types it pins on K-quants."""
+    from llmsize.specs.models import QuantMethod
+
+    if fmt.quant != QuantMethod.GGUF:
+        return fmt
+    kept = lib.never_quantized
+    pins: tuple[tuple[str, str], ...] = ()
+    if fmt.gguf_type in ("Q4_K_S", "Q4_K_M"):
+        kept = (*kept, *lib.f16_on_k_quants)
+        pins = lib.k_quant_pins
+    if not kept and not pins:
+        return fmt
+    return fmt.model_copy(
+        update={
+            "modules_not_converted": (*fmt.modules_not_converted, *kept),
+            "gguf_tensor_types": (*fmt.gguf_tensor_types, *pins),
+        }
+    )
+
+
+# The library whose GGUFs a Hugging Face checkpoint of this model_type becomes under `ollama create`
+# and in ollama.com's library (same converter and quantizer): how `--engine ollama` sizes a repo id.
+_LIBRARY_OF_MODEL_TYPE = {
+    "qwen3_5": "qwen3.5",
+    "qwen3_5_moe": "qwen3.5",
+    "qwen3_next": "qwen3-next",
+    "gemma4": "gemma4",
+    "gemma3n": "gemma3n",
+    "glm4_moe_lite": "glm-4.7-flash",
+}
+
+
+def library_of_model_type(model_type: str) -> OllamaLibrary | None:
+    """The library that publishes models of this architecture, when its files differ from llama.cpp's."""
+    name = _LIBRARY_OF_MODEL_TYPE.get(model_type)
+    return library(name) if name else None

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
+from llmsize.specs.ollama import library_of_model_type, published_format
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -62,7 +63,11 @@ class Ollama(LlamaCpp):
             f"Ollama serves the library's {OLLAMA_DEFAULT_GGUF} GGUF of this model; "
             "--quant Q8_0 / F16 for other tags"
         )
-        return WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF), note
+        fmt = WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF)
+        lib = library_of_model_type(spec.model_type)
+        if lib is not None:  # its quantizer's own types (specs/ollama.py); the library tag also has its MTP
+            fmt = published_format(fmt, lib)
+        return fmt, note
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH

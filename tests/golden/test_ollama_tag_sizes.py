@@ -1,0 +1,74 @@
+"""The weights llmsize sizes for an Ollama tag against the download size ollama.com publishes for it.
+
+ollama.com shows sizes in GB (10^9 bytes) rounded to two significant figures ("24GB", "7.2GB"); the
+GGUF's metadata and tokenizer are a few MB. A tag must come within 3% of the published figure: the
+mechanisms behind the sizes are the file's quant mix (llama.cpp's llama-quant.cpp rules, or the Go
+quantizer Ollama used to publish its 2026 libraries, server/quantization.go before 9db4bdbad), what
+its converter puts in the file (vision and audio towers, MTP blocks), and the library's default type.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.estimate.core import estimate
+from llmsize.estimate.workload import Workload
+from llmsize.specs.resolve import resolve
+
+_KGP = "https://kgptalkie.com/tutorials/generative-ai/local-llms-2026-technical-reference-guide"
+_GEMMA4 = "https://github.com/kryptobaseddev/cleo/pull/1080 (read from ollama.com/library/gemma4, 2026-06-11)"
+_GPT_OSS = "https://b-lab.team/en/content/99172e10-6837-4e68-ab97-2b1909a752a5 (ollama.com/library/gpt-oss)"
+
+# (tag, published GB, source)
+PUBLISHED: list[tuple[str, float, str]] = [
+    ("qwen3.5:35b-a3b", 24, _KGP),  # Go quantizer pins (expert ffn_down Q6_K) + the MTP block + vision
+    ("qwen3.5:9b", 6.6, _KGP),
+    ("nemotron-3-nano", 24, _KGP),
+    ("mixtral", 26, _KGP),  # the untagged pull is Q4_0
+    ("gemma4:e2b", 7.2, "https://github.com/ollama/ollama/issues/15356"),  # per-layer table unquantized
+    ("gemma4:e4b", 9.6, _GEMMA4),
+    ("gemma4", 9.6, "https://github.com/ochyai/vibe-local/issues/21 (gemma4:latest = e4b, 9.6GB)"),
+    ("gemma4:26b", 18, _GEMMA4),
+    ("gemma4:31b", 20, _GEMMA4),
+    ("gemma4:26b-a4b-it-q8_0", 28, "https://ollama.com/library/gemma4:26b-a4b-it-q8_0"),
+    ("gpt-oss:20b", 14, _GPT_OSS),
+    ("gpt-oss:120b", 65, _GPT_OSS),
+    # Ollama's own load log: memory.weights.total="132.3 GiB" = 142.06 GB (the GGUF's tensors)
+    ("qwen3:235b", 132.3 * 2**30 / 1e9, "https://github.com/ollama/ollama/issues/10810"),
+    ("llama3", 4.7, "https://github.com/jakobdylanc/llmcord/issues/32 (llama3 download about 4.7GB; Q4_0)"),
+    ("llama3:70b", 40, "https://github.com/jakobdylanc/llmcord/issues/32 (70b: 40GB)"),
+    ("llama4:scout", 67, "https://canitrun.net/models/llama-4-scout (Ollama scout-q4_K_M: 67 GB file)"),
+]
+
+
+def _weights(tag: str) -> int:
+    return estimate(resolve(tag), Workload(engine="ollama")).weights_bytes
+
+
+@pytest.mark.parametrize(("tag", "published_gb", "source"), PUBLISHED, ids=[row[0] for row in PUBLISHED])
+def test_tag_weights_match_the_published_download(tag: str, published_gb: float, source: str) -> None:
+    assert source
+    assert _weights(tag) == pytest.approx(published_gb * 1e9, rel=0.03)
+
+
+def test_qwen35_library_files_differ_from_a_llama_cpp_q4_k_m_by_their_quantizer_and_mtp_block() -> None:
+    # Without the Go quantizer's pins and the MTP block the same model at llama.cpp's Q4_K_M mix is
+    # 22.0 GB, 8% under the 24 GB download: both mechanisms are needed to reach it.
+    spec = resolve("qwen3.5:35b-a3b")
+    assert spec.mtp_in_weights
+    assert ("expert.ffn_down", "Q6_K") in spec.weight_format.gguf_tensor_types
+    plain_fmt = spec.weight_format.model_copy(update={"gguf_tensor_types": ()})
+    plain = spec.model_copy(update={"weight_format": plain_fmt, "mtp_in_weights": False})
+    ours = _weights("qwen3.5:35b-a3b")
+    baseline = estimate(plain, Workload(engine="ollama")).weights_bytes
+    assert baseline < 0.94 * 24e9 < ours
+    # a q8_0 tag is not a K-quant: the pins do not apply
+    assert resolve("qwen3.5:35b-a3b-q8_0").weight_format.gguf_tensor_types == ()
+
+
+def test_gemma4_edge_tags_keep_the_per_layer_table_at_16_bits_at_every_type() -> None:
+    # server/quantization.go newType (Go quantizer): per_layer_token_embd.weight is never quantized.
+    for tag in ("gemma4:e2b", "gemma4:e2b-it-q8_0"):
+        assert "embed_tokens_per_layer" in resolve(tag).weight_format.modules_not_converted
+    # the E2B table is 262,144 x 35 layers x 256 at 2 bytes: 4.7 GB of the 7.2 GB download
+    assert _weights("gemma4:e2b") > 262_144 * 35 * 256 * 2
