@@ -525,20 +525,9 @@ def _mtp_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat) -> int:
     block_count = layers + nextn): each a decoder block of the model's last kind plus the 2h -> h
     projection (eh_proj, a 2-D weight quantized like the rest) and its norms (F32), as params.mtp_params
     counts them. Sized with the same format, so a quantizer's per-kind pins apply to them too."""
-    from llmsize.specs.params import mtp_params
+    from llmsize.specs.params import mtp_block_spec, mtp_params
 
-    one = spec.model_copy(
-        update={
-            "num_layers": 1,
-            "layer_types": None,
-            "ffn_types": None,
-            "first_k_dense_layers": 0,
-            "moe_layer_freq": 1,
-            "hash_moe_layers": (),
-            "intermediate_sizes": None,
-            "mtp_in_weights": False,
-        }
-    )
+    one = mtp_block_spec(spec)
     outside = {"embedding", "lm_head", "other"}
     shards = [s for s in _stage_shards(one, tp, Stage(0, (0,), False, False)) if s.group.kind not in outside]
     block = sum(shard_bytes(one, s, fmt) for s in shards if s.group.name != "norm")

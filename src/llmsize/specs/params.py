@@ -562,6 +562,23 @@ def block_params(spec: ModelSpec) -> int:
     return sum(g.numel for g in param_inventory(spec) if g.kind not in outside and g.name != "norm")
 
 
+def mtp_block_spec(spec: ModelSpec) -> ModelSpec:
+    """One MTP layer as a one-block model: a decoder block of the model's uniform kind (attention, and
+    the MoE when the model has experts), without the per-layer patterns of the decoder it follows."""
+    return spec.model_copy(
+        update={
+            "num_layers": 1,
+            "layer_types": None,
+            "ffn_types": None,
+            "first_k_dense_layers": 0,
+            "moe_layer_freq": 1,
+            "hash_moe_layers": (),
+            "intermediate_sizes": None,
+            "mtp_in_weights": False,
+        }
+    )
+
+
 def mtp_params(spec: ModelSpec) -> int:
     """Parameters of the multi-token-prediction layers the checkpoint stores beyond the decoder.
 
@@ -573,17 +590,7 @@ def mtp_params(spec: ModelSpec) -> int:
     if not spec.mtp_layers:
         return 0
     h = spec.hidden_size
-    one = spec.model_copy(
-        update={
-            "num_layers": 1,
-            "layer_types": None,
-            "ffn_types": None,
-            "first_k_dense_layers": 0,
-            "moe_layer_freq": 1,
-            "hash_moe_layers": (),
-        }
-    )
-    block = block_params(one)
+    block = block_params(mtp_block_spec(spec))
     if spec.mtp_layout == "qwen":
         extra = 2 * h * h + 3 * h
     else:
