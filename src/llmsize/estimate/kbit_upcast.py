@@ -27,7 +27,7 @@ Only the full cross-entropy's head is walked this way; a chunked or fused loss i
 
 from __future__ import annotations
 
-from llmsize.estimate.activations.walk import _T, Dims, Num, _Walk
+from llmsize.estimate.activations.walk import _T, Dims, Num, _Walk, lora_a_b
 
 FP32 = 4
 
@@ -94,20 +94,7 @@ def autocast_lora(w: _Walk, d: Dims, x: _T, y: _T, module: str, in_f: int, out_f
     elif not adapter_fp32 and is_fp32(x):
         xc = w.op(f"{module}.lora x.to(bf16)", n * in_f * d.e, [x])
     xa = xc if not is_fp32(xc) else w.op(f"{module}.lora_A input (autocast bf16)", n * in_f * d.e, [xc])
-    a = w.op(
-        f"{module}.lora_A",
-        n * d.rank * d.e,
-        [xa],
-        saves=[xa],
-        weight_grad=in_f * d.rank * d.ab,
-        trainable=True,
-    )
-    if xa is not xc:
-        w.drop(xa)
-    bo = w.op(
-        f"{module}.lora_B", n * out_f * d.e, [a], saves=[a], weight_grad=out_f * d.rank * d.ab, trainable=True
-    )
-    w.drop(a)
+    bo = lora_a_b(w, d, module, xa, n, in_f, out_f, d.e, release=(xa if xa is not xc else None,))
     bs = w.op(f"{module}.lora scale", n * out_f * d.e, [bo])
     w.drop(bo)
     elem = y.elem

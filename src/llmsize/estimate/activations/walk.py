@@ -228,6 +228,19 @@ def _param_lora(d: Dims, param: str) -> bool:
     return d.lora and f"param:{param}" in d.targets
 
 
+def lora_a_b(w: _Walk, d: Dims, module: str, xin: _T, n: Num, in_f: int, out_f: int, elem: int,
+             release: tuple[_T | None, ...] = ()) -> _T:
+    """peft's `lora_B(lora_A(xin))` with `elem`-byte activations: each mm keeps its input for its
+    weight's gradient (the adapters' own dtype, d.ab); `release` is dropped once lora_A has run."""
+    a = w.op(f"{module}.lora_A", n * d.rank * elem, [xin], saves=[xin], weight_grad=in_f * d.rank * d.ab,
+             trainable=True)
+    w.drop(*release)
+    bo = w.op(f"{module}.lora_B", n * out_f * elem, [a], saves=[a], weight_grad=out_f * d.rank * d.ab,
+              trainable=True)
+    w.drop(a)
+    return bo
+
+
 def _lora_on(d: Dims, module: str) -> bool:
     # the targets come from adapters.resolve_targets, which already applies PEFT's MoE conversion
     # (no gate_proj/up_proj/down_proj module is wrapped when the expert parameters are).
@@ -288,26 +301,7 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
         xd = w.op(f"{module}.lora dropout", n * in_f * d.ab, [xc], saves=[mask])
     else:
         xd = xc
-    a = w.op(
-        f"{module}.lora_A",
-        n * d.rank * d.ab,
-        [xd],
-        saves=[xd],
-        weight_grad=in_f * d.rank * d.ab,
-        trainable=True,
-    )
-    if xd is not xc:
-        w.drop(xd)
-    w.drop(mask)
-    bo = w.op(
-        f"{module}.lora_B",
-        n * out_f * d.ab,
-        [a],
-        saves=[a],
-        weight_grad=out_f * d.rank * d.ab,
-        trainable=True,
-    )
-    w.drop(a)
+    bo = lora_a_b(w, d, module, xd, n, in_f, out_f, d.ab, release=(xd if xd is not xc else None, mask))
     bs = w.op(f"{module}.lora scale", n * out_f * d.ab, [bo])
     w.drop(bo)
     y2 = w.op(f"{module}.lora add", n * out_f * d.ab, [y, bs])
