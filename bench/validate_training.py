@@ -332,63 +332,39 @@ UNSLOTH_NOTE = (
     "OOMs on reserved memory), not modelled. Unsloth's fused CE sizes its chunks to half the free "
     "VRAM at the first call (unsloth_zoo fused_losses get_chunk_size), not modelled"
 )
-for gb, unsloth_ctx, hf_ctx in UNSLOTH_ROWS:
-    base = (
-        "Llama-3.1-8B-Instruct --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 "
-        "--attention flash"
-    )
-    ROWS.append(
-        Row(
-            f"{US} (Llama 3.1 8B max. context)",
-            f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
-            f"{base} --framework unsloth --context {unsloth_ctx}",
-            gb,
-            "card",
-            False,
-            UNSLOTH_NOTE,
-        )
-    )
-    if hf_ctx:
-        ROWS.append(
-            Row(
-                f"{US} (Llama 3.1 8B max. context)",
-                f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
-                f"{base} --framework trainer --context {hf_ctx}",
-                gb,
-                "card",
-                False,
-                "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
-            )
-        )
 
-for gb, unsloth_ctx, hf_ctx in UNSLOTH_70B_ROWS:
-    base70 = (
-        "Llama-3.3-70B-Instruct --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 "
-        "--attention flash"
-    )
-    ROWS.append(
-        Row(
-            f"{US} (Llama 3.3 70B max. context)",
-            f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
-            f"{base70} --framework unsloth --context {unsloth_ctx}",
-            gb,
-            "card",
-            False,
-            UNSLOTH_NOTE,
-        )
-    )
-    if hf_ctx:
+
+def _max_context_rows(model: str, label: str, table: list[tuple[int, int, int | None]]) -> None:
+    """Unsloth's largest-context table for one model: its own row and HF + FA2's, per card size."""
+    base = f"{model} --mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 --attention flash"
+    for gb, unsloth_ctx, hf_ctx in table:
         ROWS.append(
             Row(
-                f"{US} (Llama 3.3 70B max. context)",
-                f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
-                f"{base70} --framework trainer --context {hf_ctx}",
+                f"{US} ({label} max. context)",
+                f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
+                f"{base} --framework unsloth --context {unsloth_ctx}",
                 gb,
                 "card",
                 False,
-                "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
+                UNSLOTH_NOTE,
             )
         )
+        if hf_ctx:
+            ROWS.append(
+                Row(
+                    f"{US} ({label} max. context)",
+                    f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
+                    f"{base} --framework trainer --context {hf_ctx}",
+                    gb,
+                    "card",
+                    False,
+                    "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
+                )
+            )
+
+
+_max_context_rows("Llama-3.1-8B-Instruct", "Llama 3.1 8B", UNSLOTH_ROWS)
+_max_context_rows("Llama-3.3-70B-Instruct", "Llama 3.3 70B", UNSLOTH_70B_ROWS)
 
 
 # torchao's float8 pretraining tutorial (docs/source/eager_tutorials/pretraining.rst): torchtitan
