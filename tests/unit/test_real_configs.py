@@ -105,6 +105,18 @@ def _expected_bytes(spec: ModelSpec, block: str) -> float:
     return total  # model_weight_bytes is the decoder; a vision tower is sized by its own model
 
 
+def _per_kind_bytes(spec: ModelSpec, rates: dict[str, float]) -> float:
+    """Linears of the kinds in `rates` at that many bytes per weight (bf16 biases); the rest bf16/fp32."""
+    total = 0.0
+    for g in param_inventory(spec):
+        rate = rates.get(g.kind) if g.is_linear else None
+        if rate is None:
+            total += g.numel * (4 if g.name in spec.fp32_params else 2)
+        else:
+            total += g.weight_numel * rate + g.bias_numel * 2
+    return total
+
+
 @pytest.mark.parametrize("name", BASES)
 @pytest.mark.parametrize("block", sorted(BLOCKS))
 def test_repacked_config_reads_with_the_published_total(name: str, block: str) -> None:
@@ -183,13 +195,7 @@ def test_modelopt_mixed_precision_per_layer_kind() -> None:
     spec = _spec("Qwen3.5-27B", config)
     assert spec.weight_format.quant is not None and not spec.warnings
     rates = {"mlp": 4.5 / 8, "attn": 1.0, "mixer": 1.0}
-    expected = 0.0
-    for g in param_inventory(spec):
-        rate = rates.get(g.kind) if g.is_linear else None
-        if rate is None:
-            expected += g.numel * (4 if g.name in spec.fp32_params else 2)
-        else:
-            expected += g.weight_numel * rate + g.bias_numel * 2
+    expected = _per_kind_bytes(spec, rates)
     assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=5e-3)
 
 
@@ -288,11 +294,5 @@ def test_compressed_tensors_groups_per_layer_kind() -> None:
     }
     spec = _spec("GLM-4.5-Air", config)
     rates = {"expert": (4 + 16 / 128) / 8, "attn": 1.0}
-    expected = 0.0
-    for g in param_inventory(spec):
-        rate = rates.get(g.kind) if g.is_linear else None
-        if rate is None:
-            expected += g.numel * (4 if g.name in spec.fp32_params else 2)
-        else:
-            expected += g.weight_numel * rate + g.bias_numel * 2
+    expected = _per_kind_bytes(spec, rates)
     assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=5e-3)
