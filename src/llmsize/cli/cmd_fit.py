@@ -198,23 +198,14 @@ def _fit_all(
     check: bool,
     save: tuple[Path | None, bool] = (None, False),
 ) -> None:
-    from llmsize.hardware.plan import fit_model
+    from llmsize.hardware.plan import fit_catalog
     from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
     from llmsize.specs.catalog import specs
 
-    fits = []
-    first_refusal: BadInputError | None = None
-    for spec in specs():
-        try:
-            wl = workload_for(spec, options, count)
-            fits.append(fit_model(spec, wl, gpu, count, efficiency=eff, batch_limit=False,
-                                  stop_at_first=True))
-        except BadInputError as err:
-            first_refusal = first_refusal or err
-            continue  # e.g. a --tp this model's heads cannot take, or a mode its format cannot train
-    if not fits and first_refusal is not None:
-        raise first_refusal  # no model could be sized: the workload itself is refused (say why)
+    # a model the workload does not suit (a --tp its heads cannot take, a mode its format cannot
+    # train) is skipped; a workload no model can take is one line
+    fits = fit_catalog(specs(), lambda spec: workload_for(spec, options, count), gpu, count, efficiency=eff)
     shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)

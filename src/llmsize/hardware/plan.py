@@ -891,14 +891,20 @@ def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None 
                     options=tuple(results), best=best)
 
 
-def fit_catalog(specs: Iterable[ModelSpec], wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
-                estimator: EstimateFn | None = None, efficiency: Efficiency | None = None) -> list[ModelFit]:
-    """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`."""
+def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec], Workload], gpu: GpuSpec,
+                num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
+                efficiency: Efficiency | None = None) -> list[ModelFit]:
+    """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`.
+
+    `wl` is one workload, or how to build each model's (the CLI fills model-dependent defaults); a
+    model the workload does not suit is skipped, but when none can be sized the refusal is raised.
+    """
     out = []
     first_refusal: BadInputError | None = None
     for spec in specs:
         try:
-            out.append(fit_model(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+            model_wl = wl(spec) if callable(wl) else wl
+            out.append(fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
                                  batch_limit=False, stop_at_first=True))
         except BadInputError as err:
             first_refusal = first_refusal or err
