@@ -271,6 +271,15 @@ ImageSizeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+AudioSecondsOpt = Annotated[
+    float,
+    typer.Option(
+        "--audio-seconds",
+        help="Seconds of audio per sequence (Gemma 3n, Gemma 4 E2B/E4B): its tokens join the context and the "
+        "audio tower encodes it at prefill, in clips of at most 30 s.",
+        rich_help_panel=_PANEL,
+    ),
+]
 
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 
@@ -345,6 +354,7 @@ def build_workload(
     engine: EngineOpt = None,
     images: ImagesOpt = 0,
     image_size: ImageSizeOpt = None,
+    audio_seconds: AudioSecondsOpt = 0.0,
 ) -> Workload:
     """The Workload the options describe; any inconsistency is a one-line BadInputError."""
     ctx = parse_tokens(str(context), "--context")  # str(): library callers may pass a plain int
@@ -359,6 +369,8 @@ def build_workload(
     pixels = parse_image_size(image_size) if isinstance(image_size, str) else image_size
     if pixels is not None and not images:
         raise BadInputError("--image-size needs --images N (how many images each sequence sends)")
+    if not 0 <= audio_seconds <= 86_400:  # NaN fails both
+        raise BadInputError(f"--audio-seconds {audio_seconds} must be between 0 and 86,400 (one day) per sequence")
     try:
         return Workload(
             mode=mode,
@@ -395,6 +407,7 @@ def build_workload(
             engine=engine or Engine.TRANSFORMERS,
             images=images,
             image_size=pixels,
+            audio_seconds=audio_seconds,
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.errors import BadInputError
-from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, training
+from llmsize.estimate import adapters, audio, explain, frameworks, images, kv_cache, phases, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -127,11 +127,17 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     return StagePlan(stage, shards, static, train, terms, adapter_params, gathered, host_weights)
 
 
+def _media(spec: ModelSpec, wl: Workload) -> tuple[Workload, images.ImageLoad | None, audio.AudioLoad | None]:
+    """The images and audio of `wl`, and `wl` as the decoder runs it: their tokens join every
+    sequence's prompt and context."""
+    load, sound = images.image_load(spec, wl), audio.audio_load(spec, wl)
+    return audio.decoder_workload(images.decoder_workload(wl, load), sound), load, sound
+
+
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
-    load = images.image_load(spec, wl)
-    wl = images.decoder_workload(wl, load)
-    ctx = replace(resolve_workload(spec, wl), images=load)
+    wl, load, sound = _media(spec, wl)
+    ctx = replace(resolve_workload(spec, wl), images=load, audio=sound)
     plans = [
         _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
@@ -166,10 +172,9 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 
 
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
-    load = images.image_load(spec, wl)
-    wl = images.decoder_workload(wl, load)  # image tokens join every sequence's prompt and context
+    wl, load, sound = _media(spec, wl)
     ctx, busiest = plan(spec, wl)
-    ctx = replace(ctx, images=load)
+    ctx = replace(ctx, images=load, audio=sound)
     if not explained:
         ctx = replace(ctx, ranges=False)
     eng = ctx.engine
@@ -216,6 +221,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
         images=phases.images_info(spec, wl, ctx),
+        audio=phases.audio_info(wl, ctx),
     )
 
 
@@ -358,6 +364,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         tower = phases.tower_note(spec, wl, ctx)
         if tower:
             out.append(tower)
+    if ctx.audio is not None:
+        out.append(ctx.audio.note())
+        out.append(phases.audio_note(wl, ctx, ctx.audio))
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
@@ -379,6 +388,11 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     if ctx.images is not None and wl.mode.trains:
         out.append(
             "training with images: their tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
+    if ctx.audio is not None and wl.mode.trains:
+        out.append(
+            "training with audio: its tokens lengthen each sequence, but the audio tower's "
             "activations in training are not modelled"
         )
     if spec.approximate:

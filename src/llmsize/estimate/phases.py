@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
+from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
+from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.adapters import resolve_targets
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
@@ -149,7 +151,7 @@ def _candidates(
             batch=wl.batch,
             flash=flash,
         )
-        cands = _with_images(spec, wl, e, cands, rs)
+        cands = _with_audio(wl, e, _with_images(spec, wl, e, cands, rs), rs)
         kv = [c.kv_fraction * (static.kv_prefill if c.phase == "prefill" else static.kv_full) for c in cands]
         grads = [0 for _ in cands]
         opt = [0 for _ in cands]
@@ -202,6 +204,53 @@ def _with_images(
     ]
     out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
     return out
+
+
+def _audio_tower(wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes | None:
+    return None if rs is None or rs.audio is None else audio_tower_bytes(rs.audio, wl.batch, e)
+
+
+def _with_audio(wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None) -> list[act.Candidate]:
+    """With audio, the audio tower's encoding is one more moment before the decoder (no KV cache
+    yet), and the decoder's prefill carries what the wrapper still holds of it (activations/audio.py)."""
+    tower = _audio_tower(wl, e, rs)
+    if tower is None or wl.mode.trains:
+        return cands
+    out = [
+        replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands
+    ]
+    out.append(act.Candidate("audio", tower.peak, 0, 0, f"audio tower ({tower.stage})"))
+    return out
+
+
+def audio_note(wl: Workload, rs: Resolved, load: AudioLoad) -> str:
+    """One line on the audio tower's transient peak for the assumptions."""
+    tower = audio_tower_bytes(load, wl.batch, _DTYPE_BYTES.get(rs.compute, 2))
+    t = load.tower
+    return (
+        f"audio tower encodes {wl.batch * len(load.clips)} clip(s) of {load.frames:,} mel frames at prefill "
+        f"({t.depth} conformer blocks, hidden {t.hidden_size}): peak {tower.peak:,} B in the {tower.stage}; "
+        f"the decoder's prefill still holds {tower.residue:,} B of it"
+    )
+
+
+def audio_info(wl: Workload, rs: Resolved) -> dict[str, object]:
+    """The `audio` report key: what the audio adds (empty without audio)."""
+    load = rs.audio
+    if load is None:
+        return {}
+    tower = audio_tower_bytes(load, wl.batch, _DTYPE_BYTES.get(rs.compute, 2))
+    return {
+        "seconds": load.seconds,
+        "clips": len(load.clips),
+        "processor": load.tower.kind,
+        "mel_frames_per_clip": load.frames,
+        "tokens_per_clip": list(load.tokens_per_clip),
+        "features": load.features,
+        "tokens": load.tokens,
+        "tower_peak_bytes": tower.peak,
+        "tower_residue_bytes": tower.residue,
+    }
 
 
 def tower_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from llmsize.estimate import adapters, kv_cache
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
+from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.images import ImageLoad
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
@@ -37,6 +38,7 @@ class Resolved:
     # The images each sequence sends (estimate/images.py); the decoder's workload already counts
     # their tokens, the transformers phase walk adds the tower's own peak (activations/vision.py).
     images: ImageLoad | None = None
+    audio: AudioLoad | None = None  # the audio each sequence sends (estimate/audio.py)
 
     @property
     def compute_bytes(self) -> int:

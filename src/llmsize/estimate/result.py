@@ -128,6 +128,7 @@ class Estimate(BaseModel):
     images: dict[str, object] = Field(
         default_factory=dict, description="image inputs: their tokens and the vision tower's bytes"
     )
+    audio: dict[str, object] = Field(default_factory=dict, description="audio inputs: tokens, the audio tower's bytes")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -20,6 +20,7 @@ from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, mo
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
+from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.vision_tower import vision_tower_from_config
 
 # Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
@@ -208,6 +209,7 @@ def spec_from_hf_config(
             extra_params=own_extra + vision_params + extra_params,
             extra_params_note="; ".join(notes) or None,
             vision=vision_tower_from_config(config, model_type),
+            audio=audio_tower_from_config(config, model_type),
             weight_format=weight_format,
             published_params=published_params,
             provenance=provenance,
