@@ -1,0 +1,98 @@
+"""Audio inputs: estimate vs a real-tensor trace of the audio tower, for docs/validation.md.
+
+    python bench/validate_audio.py            # every row (about a minute on a busy CPU)
+    python bench/validate_audio.py --quick    # one row per family
+
+Each row takes the catalog's Gemma 3n / Gemma 4 E2B config.json (the towers at their published
+widths, fewer conformer blocks where the row says so), runs the model's own feature extractor on
+silence of the given lengths and the audio tower + embed_audio on its output with real tensors under
+the phase tracker (llmsize/measure/audio_trace.py), and compares: the soft tokens per clip
+(llmsize's count against the processor's own arithmetic on the extractor's mask), the mel frames,
+and the tower's transient peak with `audio_tower_bytes`. Prints the markdown rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (label, catalog entry, audio_config changes, seconds per sequence, sequences)
+ROWS: list[tuple[str, str, dict[str, Any], float, int]] = [
+    ("gemma3n USM (12 blocks)", "gemma-3n-E2B-it", {}, 4.0, 1),
+    ("gemma3n USM (2 blocks)", "gemma-3n-E2B-it", {"conf_num_hidden_layers": 2}, 30.0, 1),
+    ("gemma3n USM (2 blocks)", "gemma-3n-E2B-it", {"conf_num_hidden_layers": 2}, 45.0, 1),
+    ("gemma3n (h8192, conv 8/8)", "gemma-3n-E2B-it",
+     {"hidden_size": 8192, "conf_num_hidden_layers": 1, "sscp_conv_channel_size": [8, 8]}, 3.0, 1),
+    ("gemma4 conformer (12 blocks)", "gemma-4-E2B-it", {}, 4.0, 1),
+    ("gemma4 conformer (2 blocks)", "gemma-4-E2B-it", {"num_hidden_layers": 2}, 30.0, 1),
+    ("gemma4 conformer (2 blocks)", "gemma-4-E2B-it", {"num_hidden_layers": 2}, 7.3, 2),
+    ("gemma4 (h4096)", "gemma-4-E2B-it", {"hidden_size": 4096, "num_hidden_layers": 1}, 3.0, 1),
+]
+
+
+def config(entry: str, audio: dict[str, Any]) -> dict[str, Any]:
+    from llmsize.specs import catalog
+
+    found = catalog.get(entry)
+    if found is None:
+        raise SystemExit(f"{entry} is not in the catalog")
+    cfg: dict[str, Any] = copy.deepcopy(dict(found.model.config))
+    cfg["audio_config"].update(audio)
+    return cfg
+
+
+def compare(entry: str, audio: dict[str, Any], seconds: float, sequences: int) -> tuple[Any, Any, int]:
+    """(llmsize's AudioLoad, the trace, llmsize's tower peak) for `sequences` x `seconds` of audio."""
+    from llmsize.estimate.activations.audio import audio_tower_bytes
+    from llmsize.estimate.audio import audio_load
+    from llmsize.estimate.workload import Workload
+    from llmsize.measure.audio_trace import trace_audio
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    cfg = config(entry, audio)
+    spec = spec_from_hf_config(cfg, name=entry, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench"))
+    load = audio_load(spec, Workload(audio_seconds=seconds, batch=sequences))
+    if load is None:
+        raise SystemExit("no audio load")
+    clips = [n / load.tower.sampling_rate for n in load.clips] * sequences
+    traced = trace_audio(cfg, clips_seconds=clips)
+    return load, traced, audio_tower_bytes(load, sequences, 2).peak
+
+
+def row(label: str, entry: str, audio: dict[str, Any], seconds: float, sequences: int) -> str:
+    load, traced, est = compare(entry, audio, seconds, sequences)
+    tokens = list(load.tokens_per_clip) * sequences
+    same = "=" if tokens == traced.tokens and load.frames == traced.mel_frames else "!="
+    return (
+        f"| {label} | {sequences} x {seconds:g} s | {len(tokens)} | {load.frames:,} {same} {traced.mel_frames:,} | "
+        f"{'+'.join(map(str, tokens))} {same} {'+'.join(map(str, traced.tokens))} | {est:,} | "
+        f"{traced.activations:,} | {est / traced.activations - 1:+.2%} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one row per family")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    rows = [ROWS[0], ROWS[4]] if args.quick else ROWS
+    print(
+        "| configuration | audio | clips | mel frames llmsize = traced | tokens per clip llmsize = processor "
+        "| tower est B | tower traced B | tower error |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for label, entry, audio, seconds, sequences in rows:
+        start = time.perf_counter()
+        print(row(label, entry, audio, seconds, sequences), flush=True)
+        print(f"  ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Audio inputs against transformers 5.23 itself: the feature extractors' frames, the processors'
+token counts and the audio tower's peak.
+
+The real Gemma3nAudioFeatureExtractor / Gemma4AudioFeatureExtractor run on silence of the given
+length; the tokens are the processor's own arithmetic on their mask (measure/audio_trace.py), and
+the tower (at the published widths, two conformer blocks) encodes the clips on real tensors under
+the phase tracker. A fast sample of bench/validate_audio.py (docs/validation.md, "Audio inputs").
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# the configurations and the estimate-vs-trace comparison are the benchmark's (one home)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import validate_audio
+
+CASES: list[tuple[str, dict[str, Any], float, int]] = [
+    ("gemma-3n-E2B-it", {"conf_num_hidden_layers": 2}, 45.0, 1),
+    ("gemma-4-E2B-it", {"num_hidden_layers": 2}, 7.3, 2),
+    ("gemma-4-E2B-it", {"num_hidden_layers": 1}, 0.37, 1),
+]
+
+
+@pytest.mark.parametrize(("entry", "audio", "seconds", "sequences"), CASES)
+def test_frames_tokens_and_tower_peak_match_the_model(
+    entry: str, audio: dict[str, Any], seconds: float, sequences: int
+) -> None:
+    load, traced, est = validate_audio.compare(entry, audio, seconds, sequences)
+    assert load.frames == traced.mel_frames
+    assert list(load.tokens_per_clip) * sequences == traced.tokens
+    assert est == pytest.approx(traced.activations, rel=0.01)
