@@ -280,6 +280,19 @@ AudioSecondsOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+VideoFramesOpt = Annotated[
+    int,
+    typer.Option(
+        "--video-frames",
+        help="Frames of one video per sequence, as the processor sampled them (2 a second by default), for "
+        "Qwen2.5-VL and Qwen3-VL / Qwen3.5: their tokens join the context, the vision tower encodes them.",
+        rich_help_panel=_PANEL,
+    ),
+]
+VideoSizeOpt = Annotated[
+    str | None,
+    typer.Option("--video-size", metavar="WxH", help="Pixels of each video frame (default 1280x720).", rich_help_panel=_PANEL),
+]
 
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 
@@ -301,13 +314,11 @@ def parse_tokens(text: str, option: str) -> int:
 _IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
 
 
-def parse_image_size(text: str) -> tuple[int, int]:
+def parse_image_size(text: str, option: str = "--image-size") -> tuple[int, int]:
     """'1024x768' -> (1024, 768) pixels (width, height); anything else is a BadInputError."""
     match = _IMAGE_SIZE.match(text)
     if not match or min(int(match.group(1)), int(match.group(2))) <= 0:
-        raise BadInputError(
-            f"--image-size {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768"
-        )
+        raise BadInputError(f"{option} {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -355,6 +366,8 @@ def build_workload(
     images: ImagesOpt = 0,
     image_size: ImageSizeOpt = None,
     audio_seconds: AudioSecondsOpt = 0.0,
+    video_frames: VideoFramesOpt = 0,
+    video_size: VideoSizeOpt = None,
 ) -> Workload:
     """The Workload the options describe; any inconsistency is a one-line BadInputError."""
     ctx = parse_tokens(str(context), "--context")  # str(): library callers may pass a plain int
@@ -369,6 +382,9 @@ def build_workload(
     pixels = parse_image_size(image_size) if isinstance(image_size, str) else image_size
     if pixels is not None and not images:
         raise BadInputError("--image-size needs --images N (how many images each sequence sends)")
+    frame = parse_image_size(video_size, "--video-size") if isinstance(video_size, str) else video_size
+    if video_frames < 0 or (frame is not None and not video_frames):
+        raise BadInputError(f"--video-frames {video_frames}: give 1 or more frames (--video-size needs them)")
     if not 0 <= audio_seconds <= 86_400:  # NaN fails both
         raise BadInputError(f"--audio-seconds {audio_seconds} must be between 0 and 86,400 (one day) per sequence")
     try:
@@ -408,6 +424,8 @@ def build_workload(
             images=images,
             image_size=pixels,
             audio_seconds=audio_seconds,
+            video_frames=video_frames,
+            video_size=frame,
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None

@@ -32,9 +32,10 @@ class ImageGrid:
     patches: int  # tower sequence length over all crops (before merging)
     features: int  # image feature rows handed to the decoder (the placeholder tokens)
     tokens: int  # tokens the image adds to the prompt: features + the processor's delimiters
+    frames: int = 1  # temporal groups (a video's frame pairs), each attended on its own by Qwen's towers
 
 
-def _qwen_resize(t: VisionTower, width: int, height: int) -> tuple[int, int]:
+def qwen_resize(t: VisionTower, width: int, height: int) -> tuple[int, int]:
     """image_processing_qwen2_vl.py `smart_resize`: each side a multiple of patch x merge, the area
     within [min_pixels, max_pixels], the aspect ratio kept as closely as possible."""
     factor = t.patch_size * t.merge_size
@@ -59,7 +60,7 @@ def _qwen(t: VisionTower, width: int, height: int) -> ImageGrid:
     """Qwen2.5-VL / Qwen3-VL (processing_qwen2_5_vl.py, processing_qwen3_vl.py): the processor
     expands <|image_pad|> to grid_h x grid_w / merge^2 tokens; the chat template wraps them in
     <|vision_start|> ... <|vision_end|> (2 tokens)."""
-    w, h = _qwen_resize(t, width, height)
+    w, h = qwen_resize(t, width, height)
     patches = (h // t.patch_size) * (w // t.patch_size)
     features = patches // (t.merge_size**2)
     return ImageGrid(w, h, 1, patches, features, features + 2)

@@ -191,19 +191,54 @@ def _tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerB
     return tower_bytes(rs.images, wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
 
 
+def _video_tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerBytes | None:
+    if rs is None or rs.video is None:
+        return None
+    eager = wl.attention is Attention.EAGER
+    return tower_bytes(rs.video.as_images(), wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
+
+
 def _with_images(
     spec: ModelSpec, wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None
 ) -> list[act.Candidate]:
-    """With images, the tower's encoding is one more moment (before the decoder: no KV cache yet),
-    and the decoder's prefill carries what the wrapper still holds of it (activations/vision.py)."""
-    tower = _tower(spec, wl, e, rs)
-    if tower is None or wl.mode.trains:
+    """With images (or a video), the tower's encoding is one more moment (before the decoder: no KV
+    cache yet), and the decoder's prefill carries what the wrapper still holds of it
+    (activations/vision.py). The wrapper encodes the images first, then the video while it holds
+    what the images left (modeling_qwen2_5_vl.py / modeling_qwen3_vl.py forward)."""
+    tower, clip = _tower(spec, wl, e, rs), _video_tower(spec, wl, e, rs)
+    if (tower is None and clip is None) or wl.mode.trains:
         return cands
-    out = [
-        replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands
-    ]
-    out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
+    held = tower.residue if tower is not None else 0
+    residue = held + (clip.residue if clip is not None else 0)
+    out = [replace(c, activations=c.activations + residue) if c.phase == "prefill" else c for c in cands]
+    if tower is not None:
+        out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
+    if clip is not None:
+        out.append(act.Candidate("video", held + clip.peak, 0, 0, f"vision tower on the video ({clip.stage} of a block)"))
     return out
+
+
+def video_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
+    """The `video` report key: what the video adds (empty without one)."""
+    load = rs.video
+    clip = _video_tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if load is None or clip is None:
+        return {}
+    g = load.grid
+    return {
+        "frames": load.frames,
+        "width": load.width,
+        "height": load.height,
+        "resized_width": g.width,
+        "resized_height": g.height,
+        "processor": load.tower.kind,
+        "temporal_groups": g.frames,
+        "patches": g.patches,
+        "features": g.features,
+        "tokens": load.tokens,
+        "tower_peak_bytes": clip.peak,
+        "tower_residue_bytes": clip.residue,
+    }
 
 
 def _audio_tower(wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes | None:

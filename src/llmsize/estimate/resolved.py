@@ -15,6 +15,7 @@ from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.images import ImageLoad
 from llmsize.estimate.placement import Stage
+from llmsize.estimate.video import VideoLoad
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec
@@ -39,6 +40,7 @@ class Resolved:
     # their tokens, the transformers phase walk adds the tower's own peak (activations/vision.py).
     images: ImageLoad | None = None
     audio: AudioLoad | None = None  # the audio each sequence sends (estimate/audio.py)
+    video: VideoLoad | None = None  # the video each sequence sends (estimate/video.py)
 
     @property
     def compute_bytes(self) -> int:

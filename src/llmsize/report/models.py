@@ -107,6 +107,7 @@ class Report(BaseModel):
         description="image inputs: count, size, tokens added per sequence, the vision tower's peak",
     )
     audio: dict[str, Any] = Field(default_factory=dict, description="audio inputs: seconds, clips, tokens, tower peak")
+    video: dict[str, Any] = Field(default_factory=dict, description="video inputs: frames, size, tokens, tower peak")
 
     @field_validator("memory")
     @classmethod
@@ -200,4 +201,5 @@ def build_report(
         training=dict(estimate.training),
         images=dict(estimate.images),
         audio=dict(estimate.audio),
+        video=dict(estimate.video),
     )

@@ -64,8 +64,8 @@ def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
     """
     t, g = load.tower, load.grid
     n = load.images * sequences
-    if t.kind in ("qwen2_5_vl", "qwen3_vl", "moonvit"):
-        return t.num_heads * g.patches**2 * (e + 8)
+    if t.kind in ("qwen2_5_vl", "qwen3_vl", "moonvit"):  # a video: one temporal group at a time
+        return t.num_heads * (g.patches // g.frames) ** 2 * (e + 8)
     if t.kind == "siglip":
         return n * t.num_heads * g.patches**2 * (e + 8)
     if t.kind == "gemma4":  # every image together, each over its padded patches
