@@ -27,8 +27,13 @@ ROWS: list[tuple[str, str, dict[str, Any], float, int]] = [
     ("gemma3n USM (12 blocks)", "gemma-3n-E2B-it", {}, 4.0, 1),
     ("gemma3n USM (2 blocks)", "gemma-3n-E2B-it", {"conf_num_hidden_layers": 2}, 30.0, 1),
     ("gemma3n USM (2 blocks)", "gemma-3n-E2B-it", {"conf_num_hidden_layers": 2}, 45.0, 1),
-    ("gemma3n (h8192, conv 8/8)", "gemma-3n-E2B-it",
-     {"hidden_size": 8192, "conf_num_hidden_layers": 1, "sscp_conv_channel_size": [8, 8]}, 3.0, 1),
+    (
+        "gemma3n (h8192, conv 8/8)",
+        "gemma-3n-E2B-it",
+        {"hidden_size": 8192, "conf_num_hidden_layers": 1, "sscp_conv_channel_size": [8, 8]},
+        3.0,
+        1,
+    ),
     ("gemma4 conformer (12 blocks)", "gemma-4-E2B-it", {}, 4.0, 1),
     ("gemma4 conformer (2 blocks)", "gemma-4-E2B-it", {"num_hidden_layers": 2}, 30.0, 1),
     ("gemma4 conformer (2 blocks)", "gemma-4-E2B-it", {"num_hidden_layers": 2}, 7.3, 2),
@@ -57,7 +62,9 @@ def compare(entry: str, audio: dict[str, Any], seconds: float, sequences: int) -
     from llmsize.specs.models import Provenance, ProvenanceKind
 
     cfg = config(entry, audio)
-    spec = spec_from_hf_config(cfg, name=entry, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench"))
+    spec = spec_from_hf_config(
+        cfg, name=entry, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench")
+    )
     load = audio_load(spec, Workload(audio_seconds=seconds, batch=sequences))
     if load is None:
         raise SystemExit("no audio load")
@@ -71,7 +78,8 @@ def row(label: str, entry: str, audio: dict[str, Any], seconds: float, sequences
     tokens = list(load.tokens_per_clip) * sequences
     same = "=" if tokens == traced.tokens and load.frames == traced.mel_frames else "!="
     return (
-        f"| {label} | {sequences} x {seconds:g} s | {len(tokens)} | {load.frames:,} {same} {traced.mel_frames:,} | "
+        f"| {label} | {sequences} x {seconds:g} s | {len(tokens)} | "
+        f"{load.frames:,} {same} {traced.mel_frames:,} | "
         f"{'+'.join(map(str, tokens))} {same} {'+'.join(map(str, traced.tokens))} | {est:,} | "
         f"{traced.activations:,} | {est / traced.activations - 1:+.2%} |"
     )

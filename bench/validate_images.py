@@ -375,13 +375,15 @@ def compare_video(label: str, make: Any, frames: int, size: tuple[int, int], att
     config = make()
     config["dtype"] = config["text_config"]["dtype"] = "bfloat16"
     full = hf_config(config).to_dict()
-    spec = spec_from_hf_config(full, name=label, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="bench"))
+    where = Provenance(kind=ProvenanceKind.LOCAL, source="bench")
+    spec = spec_from_hf_config(full, name=label, provenance=where)
     text = 64
     wl = Workload(context=text, video_frames=frames, video_size=size, attention=attention)
     load = video_load(spec, wl)
     assert load is not None
     traced = trace_images(
-        full, images=0, width=size[0], height=size[1], text_tokens=text, attention=attention, video_frames=frames
+        full, images=0, width=size[0], height=size[1], text_tokens=text, attention=attention,
+        video_frames=frames,
     )
     images = load.as_images()
     tower = tower_bytes(images, 1, text + load.tokens, spec.hidden_size, 2, eager=attention == "eager").peak
@@ -397,8 +399,9 @@ def video_row(label: str, make: Any, frames: int, size: tuple[int, int], attenti
     phase = "tower" if traced.vision_peak_bytes >= traced.prefill_peak_bytes else "decoder prefill"
     return (
         f"| {label} | {attention} | {frames} frames of {size[0]}x{size[1]} | {load.grid.frames} | "
-        f"{load.grid.patches:,} | {load.grid.features:,} = {traced.image_features:,} | {load.grid.tokens:,} | "
-        f"{c.tower_est:,} | {traced.vision_activations:,} | {c.tower_est / traced.vision_activations - 1:+.2%} | "
+        f"{load.grid.patches:,} | {load.grid.features:,} = {traced.image_features:,} | "
+        f"{load.grid.tokens:,} | {c.tower_est:,} | {traced.vision_activations:,} | "
+        f"{c.tower_est / traced.vision_activations - 1:+.2%} | "
         f"{c.peak_est:,} | {c.peak_traced:,} | {c.peak_est / c.peak_traced - 1:+.2%} | {phase} |"
     )
 
@@ -426,8 +429,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.video:
         print(
-            "| configuration | attention | video | temporal groups | patches | video features llmsize = traced "
-            "| tokens | tower est B | tower traced B | tower error | peak est B | peak traced B | peak error | peak in |"
+            "| configuration | attention | video | temporal groups | patches | video features llmsize = "
+            "traced | tokens | tower est B | tower traced B | tower error | peak est B | peak traced B "
+            "| peak error | peak in |"
         )
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for label, make, frames, size, attention in VIDEO_ROWS[:2] if args.quick else VIDEO_ROWS:

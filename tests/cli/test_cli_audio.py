@@ -35,7 +35,9 @@ def test_the_json_document_carries_the_audio_key() -> None:
 def test_fit_and_compare_size_the_gpu_for_the_audio(command: str) -> None:
     def per_gpu(*more: str) -> int:
         doc = json.loads(
-            runner.invoke(app, [command, "gemma-3n-E4B-it", "--gpu", "h100", *more, "--format", "json"]).stdout
+            runner.invoke(
+                app, [command, "gemma-3n-E4B-it", "--gpu", "h100", *more, "--format", "json"]
+            ).stdout
         )
         rows = doc["gpus"] if "gpus" in doc else doc["rows"]
         return int(rows[0]["per_gpu_bytes"])
@@ -44,7 +46,9 @@ def test_fit_and_compare_size_the_gpu_for_the_audio(command: str) -> None:
 
 
 def test_the_table_names_the_audio() -> None:
-    result = runner.invoke(app, ["estimate", "gemma-3n-E4B-it", "--audio-seconds", "45"], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["estimate", "gemma-3n-E4B-it", "--audio-seconds", "45"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     # 45 s: two clips (30 s + 15 s), 188 soft tokens each, 4 delimiters each
     assert "376 soft tokens + 8 delimiter tokens = 384 tokens" in result.stdout

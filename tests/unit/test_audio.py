@@ -96,4 +96,3 @@ def test_more_audio_never_fewer_tokens(seconds: float) -> None:
 def test_text_only_model_refuses_audio() -> None:
     with pytest.raises(BadInputError, match="no audio tower"):
         estimate(_spec("Qwen2.5-7B"), Workload(audio_seconds=5))
-

@@ -291,7 +291,9 @@ VideoFramesOpt = Annotated[
 ]
 VideoSizeOpt = Annotated[
     str | None,
-    typer.Option("--video-size", metavar="WxH", help="Pixels of each video frame (default 1280x720).", rich_help_panel=_PANEL),
+    typer.Option(
+        "--video-size", metavar="WxH", help="Pixels of each frame (default 1280x720).", rich_help_panel=_PANEL
+    ),
 ]
 
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
@@ -318,7 +320,9 @@ def parse_image_size(text: str, option: str = "--image-size") -> tuple[int, int]
     """'1024x768' -> (1024, 768) pixels (width, height); anything else is a BadInputError."""
     match = _IMAGE_SIZE.match(text)
     if not match or min(int(match.group(1)), int(match.group(2))) <= 0:
-        raise BadInputError(f"{option} {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768")
+        raise BadInputError(
+            f"{option} {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768"
+        )
     return int(match.group(1)), int(match.group(2))
 
 
@@ -386,7 +390,7 @@ def build_workload(
     if video_frames < 0 or (frame is not None and not video_frames):
         raise BadInputError(f"--video-frames {video_frames}: give 1 or more frames (--video-size needs them)")
     if not 0 <= audio_seconds <= 86_400:  # NaN fails both
-        raise BadInputError(f"--audio-seconds {audio_seconds} must be between 0 and 86,400 (one day) per sequence")
+        raise BadInputError(f"--audio-seconds {audio_seconds} must be from 0 to 86,400 (a day) a sequence")
     try:
         return Workload(
             mode=mode,

@@ -130,7 +130,6 @@ def audio_load(spec: ModelSpec, wl: Workload) -> AudioLoad | None:
     return AudioLoad(tower, wl.audio_seconds, tuple(clips))
 
 
-
 def decoder_workload(wl: Workload, load: AudioLoad | None) -> Workload:
     """`wl` as the decoder runs it: the audio tokens join the prompt (and so the context) of every
     sequence; `audio_seconds` is cleared so that the tokens are never added twice."""

@@ -397,7 +397,10 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
             "activations in training are not modelled"
         )
     if ctx.video is not None and wl.mode.trains:
-        out.append("training with video: its tokens lengthen each sequence, the tower's training activations are not modelled")
+        out.append(
+            "training with video: its tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
     if ctx.audio is not None and wl.mode.trains:
         out.append(
             "training with audio: its tokens lengthen each sequence, but the audio tower's "

@@ -35,13 +35,13 @@ class ImageGrid:
     frames: int = 1  # temporal groups (a video's frame pairs), each attended on its own by Qwen's towers
 
 
-def qwen_resize(t: VisionTower, width: int, height: int) -> tuple[int, int]:
+def qwen_resize(t: VisionTower, width: int, height: int, option: str = "--image-size") -> tuple[int, int]:
     """image_processing_qwen2_vl.py `smart_resize`: each side a multiple of patch x merge, the area
     within [min_pixels, max_pixels], the aspect ratio kept as closely as possible."""
     factor = t.patch_size * t.merge_size
     if max(height, width) / min(height, width) > 200:
         raise BadInputError(
-            f"--image-size {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1"
+            f"{option} {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1"
         )
     h_bar = round(height / factor) * factor
     w_bar = round(width / factor) * factor

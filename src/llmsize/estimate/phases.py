@@ -29,8 +29,8 @@ from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
-from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.adapters import resolve_targets
+from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
@@ -214,7 +214,8 @@ def _with_images(
     if tower is not None:
         out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
     if clip is not None:
-        out.append(act.Candidate("video", held + clip.peak, 0, 0, f"vision tower on the video ({clip.stage} of a block)"))
+        label = f"vision tower on the video ({clip.stage} of a block)"
+        out.append(act.Candidate("video", held + clip.peak, 0, 0, label))
     return out
 
 

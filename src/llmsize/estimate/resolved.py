@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate import adapters, kv_cache
+from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
-from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.images import ImageLoad
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.video import VideoLoad

@@ -128,8 +128,8 @@ class Estimate(BaseModel):
     images: dict[str, object] = Field(
         default_factory=dict, description="image inputs: their tokens and the vision tower's bytes"
     )
-    audio: dict[str, object] = Field(default_factory=dict, description="audio inputs: tokens, the audio tower's bytes")
-    video: dict[str, object] = Field(default_factory=dict, description="video inputs: tokens, the vision tower's bytes")
+    audio: dict[str, object] = Field(default_factory=dict, description="audio inputs: tokens, tower bytes")
+    video: dict[str, object] = Field(default_factory=dict, description="video inputs: tokens, tower bytes")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

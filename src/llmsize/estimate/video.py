@@ -1,4 +1,4 @@
-"""Video inputs: the tokens N sampled frames of W x H add to the context, as Qwen's video processors count them.
+"""Video inputs: the tokens N sampled frames of W x H add to the context, as Qwen's processors count them.
 
 The user gives the frames the model receives (`--video-frames N`, after the processor's sampling,
 2 frames a second by default) and their size. Each rule restates transformers 5.23's video
@@ -34,13 +34,15 @@ def _qwen3_resize(t: VisionTower, frames: int, width: int, height: int) -> tuple
     factor = t.patch_size * t.merge_size
     if frames < t.temporal_patch_size:
         raise BadInputError(
-            f"--video-frames {frames}: the Qwen3-VL video processor needs at least {t.temporal_patch_size} frames"
+            f"--video-frames {frames}: Qwen3-VL's processor takes {t.temporal_patch_size} frames or more"
         )
     if height < factor or width < factor:
         scale = max(factor / height, factor / width)
         height, width = int(height * scale), int(width * scale)
     if max(height, width) / min(height, width) > 200:
-        raise BadInputError(f"--video-size {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1")
+        raise BadInputError(
+            f"--video-size {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1"
+        )
     low, high = QWEN3_VL_VIDEO_PIXELS
     h_bar, w_bar = round(height / factor) * factor, round(width / factor) * factor
     t_bar = round(frames / t.temporal_patch_size) * t.temporal_patch_size
@@ -71,7 +73,7 @@ def video_grid(tower: VisionTower, frames: int, width: int, height: int) -> Imag
     temporal group's timestamp, then its features between <|vision_start|> and <|vision_end|>, all
     inside the chat template's outer pair)."""
     if tower.kind == "qwen2_5_vl":
-        w, h = qwen_resize(tower, width, height)  # per frame, the image bounds
+        w, h = qwen_resize(tower, width, height, "--video-size")  # per frame, the image bounds
     else:
         w, h = _qwen3_resize(tower, frames, width, height)
     groups = -(-frames // tower.temporal_patch_size)  # the last frame repeated to a whole group
@@ -115,7 +117,8 @@ class VideoLoad:
     def note(self) -> str:
         g = self.grid
         return (
-            f"1 video of {self.frames} frames of {self.width}x{self.height} ({self.tower.kind} video processor, "
+            f"1 video of {self.frames} frames of {self.width}x{self.height} "
+            f"({self.tower.kind} video processor, "
             f"frames as sampled at {SAMPLED_FPS:g} a second), resized to {g.width}x{g.height}, "
             f"{g.frames} temporal groups of {self.tower.temporal_patch_size} frames: {g.features:,} video "
             f"features + {g.tokens - g.features:,} delimiter/timestamp tokens = {g.tokens:,} tokens added to "

@@ -261,7 +261,7 @@ class Workload(BaseModel):
     audio_seconds: float = Field(
         default=0.0, ge=0, le=86_400, description="seconds of audio per sequence, encoded by the audio tower"
     )
-    video_frames: int = Field(default=0, ge=0, le=100_000, description="video frames per sequence, as sampled")
+    video_frames: int = Field(default=0, ge=0, le=100_000, description="video frames a sequence, as sampled")
     video_size: tuple[int, int] | None = Field(
         default=None, description="(width, height) of each video frame in pixels; None = the model's default"
     )

@@ -38,18 +38,20 @@ def _extractor_and_modules(config: Any, dtype: Any) -> tuple[Any, Any, Any]:
     kind = str(config.model_type)
     if kind == "gemma3n":
         from transformers.models.gemma3n.feature_extraction_gemma3n import Gemma3nAudioFeatureExtractor
-        from transformers.models.gemma3n.modeling_gemma3n import Gemma3nMultimodalEmbedder as Embedder
+        from transformers.models.gemma3n.modeling_gemma3n import Gemma3nMultimodalEmbedder
 
         extractor: Any = Gemma3nAudioFeatureExtractor()
+        embedder: Any = Gemma3nMultimodalEmbedder
     elif kind == "gemma4":
         from transformers.models.gemma4.feature_extraction_gemma4 import Gemma4AudioFeatureExtractor
-        from transformers.models.gemma4.modeling_gemma4 import Gemma4MultimodalEmbedder as Embedder
+        from transformers.models.gemma4.modeling_gemma4 import Gemma4MultimodalEmbedder
 
         extractor = Gemma4AudioFeatureExtractor()
+        embedder = Gemma4MultimodalEmbedder
     else:
         raise BadInputError(f"config.json ({kind}) has no audio tower llmsize traces")
-    tower = AutoModel.from_config(config.audio_config, dtype=dtype)
-    embed = Embedder(config.audio_config, config.text_config).to(dtype)
+    tower = AutoModel.from_config(config.audio_config, dtype=dtype)  # type: ignore[no-untyped-call]
+    embed = embedder(config.audio_config, config.text_config).to(dtype)
     return extractor, tower, embed
 
 
@@ -85,7 +87,10 @@ def trace_audio(config: dict[str, Any], *, clips_seconds: list[float], dtype: st
                 torch.nn.init.normal_(p, std=0.02)
         tower.eval()
         embed.eval()
-        params, buffers = (a + b for a, b in zip(_weight_and_buffer_bytes(tower), _weight_and_buffer_bytes(embed), strict=True))
+        params, buffers = (
+            a + b
+            for a, b in zip(_weight_and_buffer_bytes(tower), _weight_and_buffer_bytes(embed), strict=True)
+        )
         tracker = _phase_tracker_class()()
         tracker.track_external(tower, embed)
         mask_np = feats["input_features_mask"]

@@ -75,7 +75,8 @@ def _video_inputs(model: Any, frames: int, width: int, height: int, text: int) -
     if tower.kind == "qwen3_vl":
         body: list[int] = []
         for g in range(grid.frames):
-            body += [5] * timestamp_tokens(g, tower.temporal_patch_size) + [first] + [token] * per_group + [last]
+            stamp = [5] * timestamp_tokens(g, tower.temporal_patch_size)
+            body += [*stamp, first, *([token] * per_group), last]
     else:
         body = [token] * grid.features
     ids = torch.cat([torch.randint(6, 1000, (1, text)), torch.tensor([[first, *body, last]])], dim=1)
@@ -173,7 +174,9 @@ def trace_images(
         tracker = _phase_tracker_class()()
         tracker.track_external(model)
         owner = getattr(model, "model", model)  # the module whose forward calls get_image_features
-        video = _phase(tracker, owner, "vision", "get_video_features") if video_frames else contextlib.nullcontext()
+        video: Any = contextlib.nullcontext()
+        if video_frames:
+            video = _phase(tracker, owner, "vision", "get_video_features")
         with tracker, torch.no_grad(), _phase(tracker, owner, "vision"), video:
             tracker.phase = "prefill"
             # made inside the tracker: the processor's outputs are on the GPU before the forward

@@ -106,8 +106,8 @@ class Report(BaseModel):
         default_factory=dict,
         description="image inputs: count, size, tokens added per sequence, the vision tower's peak",
     )
-    audio: dict[str, Any] = Field(default_factory=dict, description="audio inputs: seconds, clips, tokens, tower peak")
-    video: dict[str, Any] = Field(default_factory=dict, description="video inputs: frames, size, tokens, tower peak")
+    audio: dict[str, Any] = Field(default_factory=dict, description="audio inputs: tokens, tower peak")
+    video: dict[str, Any] = Field(default_factory=dict, description="video inputs: tokens, tower peak")
 
     @field_validator("memory")
     @classmethod

@@ -43,16 +43,26 @@ class AudioTower(BaseModel):
     chunk_size: int = Field(gt=0, description="local attention block (query chunk)")
     context_left: int = Field(gt=0, description="attention_context_left (past frames incl. self)")
     context_right: int = Field(ge=0)
-    reduction_factor: int = Field(default=1, gt=0, description="Gemma 3n keeps every k-th frame after the blocks")
-    frame_samples: int = Field(gt=0, description="STFT frame length in samples (32 ms Gemma 3n, 20 ms Gemma 4)")
+    reduction_factor: int = Field(
+        default=1, gt=0, description="Gemma 3n keeps every k-th frame after the blocks"
+    )
+    frame_samples: int = Field(
+        gt=0, description="STFT frame length in samples (32 ms Gemma 3n, 20 ms Gemma 4)"
+    )
     hop_samples: int = Field(default=HOP_SAMPLES, gt=0)
     sampling_rate: int = Field(default=SAMPLING_RATE, gt=0)
-    max_clip_samples: int = Field(default=MAX_CLIP_SAMPLES, gt=0, description="the extractor truncates a clip here")
-    fixed_tokens: int = Field(default=0, ge=0, description="soft tokens per clip whatever its length (Gemma 3n)")
+    max_clip_samples: int = Field(
+        default=MAX_CLIP_SAMPLES, gt=0, description="the extractor truncates a clip here"
+    )
+    fixed_tokens: int = Field(
+        default=0, ge=0, description="soft tokens per clip whatever its length (Gemma 3n)"
+    )
     max_tokens: int = Field(default=0, ge=0, description="cap on a clip's soft tokens (Gemma 4)")
     wrapper_tokens: int = Field(ge=0, description="the processor's delimiters around each clip's soft tokens")
     out_hidden_size: int = Field(gt=0, description="width of one audio token handed to the decoder")
-    encoder_output_size: int = Field(gt=0, description="width of the tower's output (Gemma 4 output_proj_dims)")
+    encoder_output_size: int = Field(
+        gt=0, description="width of the tower's output (Gemma 4 output_proj_dims)"
+    )
 
     @property
     def head_dim(self) -> int:
@@ -77,7 +87,11 @@ def _int(section: Mapping[str, Any], key: str, default: int | None, where: str) 
 
 def _pair(section: Mapping[str, Any], key: str, default: tuple[int, int], where: str) -> tuple[int, int]:
     value = section.get(key, default)
-    if not (isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) and v > 0 for v in value)):
+    if not (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and v > 0 for v in value)
+    ):
         raise ConfigError(f"config.json ({where}): {key} must be two positive integers, not {value!r}")
     return int(value[0]), int(value[1])
 
@@ -88,7 +102,9 @@ def _gemma3n(config: Mapping[str, Any]) -> AudioTower:
     w = "gemma3n audio_config"
     strides = a.get("sscp_conv_stride_size", ((2, 2), (2, 2)))
     if [list(s) for s in strides] != [[2, 2], [2, 2]]:
-        raise ConfigError(f"config.json ({w}): llmsize models sub-sampling strides (2, 2), (2, 2), not {strides!r}")
+        raise ConfigError(
+            f"config.json ({w}): llmsize models sub-sampling strides (2, 2), (2, 2), not {strides!r}"
+        )
     # configuration_gemma3n.py Gemma3nAudioConfig defaults; Gemma3nConfig.audio_soft_tokens_per_image
     # 188; processing_gemma3n.py full_audio_sequence = "\n\n" <boa> 188 x <audio> <eoa> "\n\n";
     # feature_extraction_gemma3n.py frame_length_ms 32 (512 samples)

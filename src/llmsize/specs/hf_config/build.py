@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmsize.errors import ConfigError
+from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
 from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, moe, recurrent
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
-from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.vision_tower import vision_tower_from_config
 
 # Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
