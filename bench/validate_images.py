@@ -315,6 +315,32 @@ VIDEO_ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("qwen3_vl (h64, i240)", qwen3_vl, 6, (320, 256), "eager"),
 ]
 
+# Gemma 3n's MobileNetV5 alone (timm): (images, side); the processor sends 768 x 768
+MOBILENET_ROWS: list[tuple[int, int]] = [(1, 768), (2, 384)]
+
+
+def mobilenet_row(images: int, side: int) -> str:
+    """The catalog's gemma-3n-E2B-it vision tower (published widths) on `images` side x side images."""
+    import copy
+
+    from llmsize.estimate.activations.vision import mobilenet_bytes
+    from llmsize.estimate.images import ImageLoad, image_grid
+    from llmsize.measure.vision_trace import trace_vision_tower
+    from llmsize.specs import catalog
+
+    entry = catalog.get("gemma-3n-E2B-it")
+    assert entry is not None
+    tower = catalog.spec_for(entry).vision
+    assert tower is not None
+    tower = tower.model_copy(update={"image_size": side})
+    load = ImageLoad(tower, images, side, side, image_grid(tower, side, side))
+    est = mobilenet_bytes(load, 1, 0, 0, 2).peak
+    traced = trace_vision_tower(copy.deepcopy(dict(entry.model.config)), images=images, side=side)
+    return (
+        f"| gemma3n MobileNetV5-300M (published) | {images} x {side}x{side} | {load.grid.features * images} | "
+        f"{est:,} | {traced:,} | {est / traced - 1:+.2%} |"
+    )
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -426,7 +452,14 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     parser.add_argument("--only", help="rows whose configuration contains this text")
     parser.add_argument("--video", action="store_true", help="the video rows instead of the image rows")
+    parser.add_argument("--mobilenet", action="store_true", help="Gemma 3n's timm tower alone (needs timm)")
     args = parser.parse_args()
+    if args.mobilenet:
+        print("| tower | images | image tokens | tower est B | tower traced B | tower error |")
+        print("|---|---|---|---|---|---|")
+        for images, side in MOBILENET_ROWS:
+            print(mobilenet_row(images, side), flush=True)
+        return
     if args.video:
         print(
             "| configuration | attention | video | temporal groups | patches | video features llmsize = "

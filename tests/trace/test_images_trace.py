@@ -215,3 +215,21 @@ def test_tower_peak_and_prefill_with_a_video_match_the_model(
     assert c.traced.image_features == c.load.grid.features
     assert c.tower_est == pytest.approx(c.traced.vision_activations, rel=0.03)
     assert c.peak_est == pytest.approx(c.peak_traced, rel=0.03)
+
+
+def test_gemma3n_mobilenet_peak_matches_timm() -> None:
+    # Gemma 3n's tower is timm's mobilenetv5_300m_enc (not a dependency of llmsize[measure]); at 256
+    # x 256 the published widths run in seconds. bench/validate_images.py --mobilenet: 768 x 768.
+    pytest.importorskip("timm")
+    import copy
+
+    from llmsize.estimate.activations.vision import mobilenet_bytes
+    from llmsize.estimate.images import ImageLoad
+    from llmsize.measure.vision_trace import trace_vision_tower
+
+    entry = catalog.get("gemma-3n-E2B-it")
+    assert entry is not None
+    tower = _tower("gemma-3n-E2B-it").model_copy(update={"image_size": 256})
+    load = ImageLoad(tower, 2, 256, 256, image_grid(tower, 256, 256))
+    traced = trace_vision_tower(copy.deepcopy(dict(entry.model.config)), images=2, side=256)
+    assert mobilenet_bytes(load, 1, 0, 0, 2).peak == pytest.approx(traced, rel=0.01)

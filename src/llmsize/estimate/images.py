@@ -66,6 +66,14 @@ def _qwen(t: VisionTower, width: int, height: int) -> ImageGrid:
     return ImageGrid(w, h, 1, patches, features, features + 2)
 
 
+def _mobilenet(t: VisionTower) -> ImageGrid:
+    """Gemma 3n (processing_gemma3n.py `full_image_sequence`): every image resized to 768 x 768 and
+    encoded to vision_soft_tokens_per_image (256) tokens, "\n\n" <start_of_image> ... <end_of_image>
+    "\n\n" around them: 4 more. `patches` counts the widest block's positions (side / 4)^2."""
+    side = t.image_size
+    return ImageGrid(side, side, 1, (side // t.patch_size) ** 2, t.tokens_per_image, t.tokens_per_image + 4)
+
+
 def _siglip(t: VisionTower) -> ImageGrid:
     """Gemma 3 (processing_gemma3.py, pan-and-scan off, the default): every image is resized to
     image_size^2 and becomes `full_image_sequence` = "\\n\\n" <start_of_image> + mm_tokens_per_image x
@@ -171,6 +179,8 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
         return _qwen(tower, width, height)
     if tower.kind == "siglip":
         return _siglip(tower)
+    if tower.kind == "mobilenetv5":
+        return _mobilenet(tower)
     if tower.kind == "llama4":
         return _llama4(tower, width, height)
     if tower.kind == "gemma4":
@@ -189,7 +199,7 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
 
 def default_image_size(tower: VisionTower) -> tuple[int, int]:
     """(width, height) when --image-size is not given: SigLIP's own input side, else 1024 x 1024."""
-    if tower.kind == "siglip":
+    if not tower.dynamic:
         return tower.image_size, tower.image_size
     return DEFAULT_IMAGE_SIDE, DEFAULT_IMAGE_SIDE
 
@@ -202,8 +212,8 @@ def tower_of(spec: ModelSpec) -> VisionTower:
         raise BadInputError(
             f"{spec.name} ({spec.model_type}): llmsize counts its vision tower's weights but does not "
             "model image inputs for it yet",
-            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 4, Llama 4, "
-            "Mistral 3, Kimi K2.5",
+            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 3n, Gemma 4, "
+            "Llama 4, Mistral 3, Kimi K2.5",
         )
     raise BadInputError(
         f"{spec.name} has no vision tower: it takes text only, so --images does not apply",

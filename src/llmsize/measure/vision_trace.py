@@ -189,3 +189,28 @@ def trace_images(
             del out
     peaks = tracker.phase_peaks
     return VisionTrace(params, buffers, peaks["vision"][0], peaks["prefill"][0], features, kv)
+
+
+def trace_vision_tower(config: dict[str, Any], *, images: int, side: int, dtype: str = "bf16") -> int:
+    """Transient bytes of the vision tower alone encoding `images` side x side images (fp32 pixels,
+    as the processor returns them), for towers built through timm (Gemma 3n's MobileNetV5), whose
+    wrapper the harness does not need to build. Needs the timm package."""
+    import torch
+    from transformers import AutoModel
+
+    from llmsize.measure.build_model import hf_config, torch_dtype
+    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+
+    cfg = hf_config(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tower = AutoModel.from_config(cfg.vision_config, dtype=torch_dtype(dtype)).eval()  # type: ignore[no-untyped-call]
+        params, buffers = _weight_and_buffer_bytes(tower)
+        tracker = _phase_tracker_class()()
+        tracker.track_external(tower)
+        with tracker, torch.no_grad():
+            tracker.phase = "vision"
+            pixels = torch.randn(images, 3, side, side, dtype=torch.float32)
+            out = tower(pixel_values=pixels, do_pooling=False, return_dict=True)
+            del out
+    return int(tracker.phase_peaks["vision"][0]) - params - buffers

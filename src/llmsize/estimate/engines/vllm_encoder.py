@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from llmsize.estimate.images import ImageGrid, image_grid
+from llmsize.estimate.images import ImageGrid, ImageLoad, image_grid
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.vision_tower import VisionTower
 
@@ -43,7 +43,8 @@ _ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "pixtral"})
 def largest_image(tower: VisionTower) -> ImageGrid:
     """The image of the maximum feature size the processor allows (vLLM's dummy image): Qwen's
     max_pixels square, Llama 4's full 16-tile canvas, Gemma 4's full soft-token budget, Kimi K2.5's
-    patch budget as a square, Pixtral's longest edge square, SigLIP's own."""
+    patch budget as a square, Pixtral's longest edge square, SigLIP's and MobileNetV5's own
+    (gemma3n_mm.py's dummy image is the image processor's size, 768 x 768)."""
     if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
         side = math.isqrt(tower.max_pixels)
         return image_grid(tower, side, side)
@@ -80,7 +81,15 @@ class EncoderProfile:
 
 
 def _tower_peak(tower: VisionTower, grid: ImageGrid, items: int, e: int, tp: int) -> int:
-    """One block's live set over the patches of `items` dummy images, with vLLM's kernels."""
+    """One block's live set over the patches of `items` dummy images, with vLLM's kernels.
+
+    Gemma 3n's MobileNetV5 is transformers' own TimmWrapperModel in vLLM too (gemma3n_mm.py builds
+    `AutoModel.from_config(config.vision_config)`), so its peak is activations/vision.py's."""
+    if tower.kind == "mobilenetv5":
+        from llmsize.estimate.activations.vision import mobilenet_bytes  # activations import engines
+
+        load = ImageLoad(tower, items, grid.width, grid.height, grid)
+        return mobilenet_bytes(load, 1, 0, 0, e).peak
     p = items * grid.patches
     h, inter = tower.hidden_size, tower.intermediate_size
     if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
