@@ -337,7 +337,8 @@ def mobilenet_row(images: int, side: int) -> str:
     est = mobilenet_bytes(load, 1, 0, 0, 2).peak
     traced = trace_vision_tower(copy.deepcopy(dict(entry.model.config)), images=images, side=side)
     return (
-        f"| gemma3n MobileNetV5-300M (published) | {images} x {side}x{side} | {load.grid.features * images} | "
+        f"| gemma3n MobileNetV5-300M (published) | {images} x {side}x{side} | "
+        f"{load.grid.features * images} | "
         f"{est:,} | {traced:,} | {est / traced - 1:+.2%} |"
     )
 

@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.errors import ConfigError
 
-TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit", "mobilenetv5"]
+TowerKind = Literal[
+    "qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit", "mobilenetv5"
+]
 
 # REFERENCE: the processors' pixel bounds as the published checkpoints configure them
 # (preprocessor_config.json, loaded by AutoProcessor.from_pretrained):

@@ -78,7 +78,9 @@ def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
     return t.num_heads * p * p * (e + 8)
 
 
-def mobilenet_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden: int, e: int) -> TowerBytes:
+def mobilenet_bytes(
+    load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden: int, e: int
+) -> TowerBytes:
     """Gemma 3n's MobileNetV5 (timm, through TimmWrapperModel) on N images at once: its widest moment is
     stage 1's first block at a quarter of the side, where the pointwise expansion (6 x 128 channels)
     holds the conv output, its norm's product and the norm's output beside the block input and the
@@ -93,7 +95,8 @@ def mobilenet_bytes(load: ImageLoad, sequences: int, prompt_tokens: int, text_hi
     base = pixels * 4 + pixels * e + sequences * prompt_tokens * text_hidden * e
     widest = 2 * spots * MOBILENETV5_CHANNELS * e + 3 * spots * t.intermediate_size * e + spots * e
     features = n * g.features * (t.hidden_size + t.out_hidden_size) * e
-    return TowerBytes(peak=base + widest, residue=pixels * 4 + features, stage="expansion of stage 1's first block")
+    stage = "expansion of stage 1's first block"
+    return TowerBytes(peak=base + widest, residue=pixels * 4 + features, stage=stage)
 
 
 def tower_bytes(
