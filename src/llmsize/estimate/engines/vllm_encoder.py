@@ -37,6 +37,10 @@ from llmsize.specs.vision_tower import VisionTower
 # REFERENCE: vllm/config/multimodal.py MultiModalConfig: limit_mm_per_prompt defaults to 999 items
 # of each modality.
 MM_LIMIT_DEFAULT = 999
+# REFERENCE: vllm/model_executor/models/gemma4_mm.py _VIDEO_MAX_FRAMES, _VIDEO_MAX_SOFT_TOKENS (the
+# transformers Gemma4VideoProcessor defaults).
+GEMMA4_VIDEO_FRAMES = 32
+GEMMA4_VIDEO_SOFT_TOKENS = 70
 _ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "pixtral"})
 
 
@@ -72,11 +76,12 @@ class EncoderProfile:
     budget: int
     outputs_bytes: int  # the encoder cache's dummy entries, live through the decoder's profile
     tower_bytes: int  # the encoder's own transient peak
+    modality: str = "image"  # the modality with the most tokens an item (get_modality_with_max_tokens)
 
     def line(self) -> str:
         return (
             f"Encoder cache will be initialized with a budget of {self.budget} tokens, and profiled with "
-            f"{self.items} image items of the maximum feature size."
+            f"{self.items} {self.modality} items of the maximum feature size."
         )
 
 
@@ -109,17 +114,51 @@ def _tower_peak(tower: VisionTower, grid: ImageGrid, items: int, e: int, tp: int
     return held + max(attention, mlp)
 
 
+def _items(tokens: int, batched_tokens: int, max_seqs: int, max_model_len: int) -> tuple[int, int]:
+    """(budget, items) of `compute_mm_encoder_budget` and `MultiModalBudget._get_max_items`."""
+    budget = max(batched_tokens, tokens)
+    per_prompt = max(1, min(MM_LIMIT_DEFAULT, max_model_len // tokens))
+    return budget, max(1, min(budget // tokens, max_seqs * per_prompt))
+
+
+def _gemma4_video(
+    spec: ModelSpec, tower: VisionTower, batched_tokens: int, max_seqs: int, max_model_len: int, e: int
+) -> EncoderProfile:
+    """Gemma 4 in vLLM (model_executor/models/gemma4_mm.py `get_mm_max_tokens_per_item`): images
+    280 tokens, audio 750, video 32 frames x (70 soft tokens + <boi>, <eoi> and about 6 timestamp
+    tokens) = 2,496, so the profile encodes dummy videos: every frame through the vision tower at a
+    70-token budget (630 padded patches). gemma4_mm.py builds the towers with transformers'
+    `AutoModel.from_config`, so the tower's peak is activations/vision.py's (SDPA)."""
+    from llmsize.estimate.activations.vision import tower_bytes  # activations import engines
+
+    tokens = GEMMA4_VIDEO_FRAMES * (GEMMA4_VIDEO_SOFT_TOKENS + 2 + 6)
+    budget, items = _items(tokens, batched_tokens, max_seqs, max_model_len)
+    frame = tower.model_copy(update={"tokens_per_image": GEMMA4_VIDEO_SOFT_TOKENS})
+    grid = largest_image(frame)
+    frames = items * GEMMA4_VIDEO_FRAMES
+    load = ImageLoad(frame, frames, grid.width, grid.height, grid)
+    peak = tower_bytes(load, 1, 0, spec.hidden_size, e).peak
+    outputs = frames * grid.features * tower.out_hidden_size * e
+    return EncoderProfile(items, tokens, budget, outputs, peak, "video")
+
+
 def encoder_profile(
     spec: ModelSpec, batched_tokens: int, max_seqs: int, max_model_len: int, e: int, tp: int = 1
 ) -> EncoderProfile | None:
-    """vLLM's encoder profile for `spec`, or None for a text-only model (or a tower not modelled)."""
+    """vLLM's encoder profile for `spec`, or None for a text-only model (or a tower not modelled).
+
+    Only the modality with the most tokens an item is profiled (`MultiModalBudget.
+    get_modality_with_max_tokens`, `gpu_model_runner.py profile_run`): images for every tower here
+    but Gemma 4's, whose dummy video outweighs them; Gemma 3n's audio (188 tokens,
+    gemma3n_mm.py TOKENS_PER_AUDIO) never beats its images (256), nor Gemma 4's (750) its video.
+    """
     tower = spec.vision
     if tower is None:
         return None
+    if tower.kind == "gemma4":
+        return _gemma4_video(spec, tower, batched_tokens, max_seqs, max_model_len, e)
     grid = largest_image(tower)
     tokens = grid.features
-    budget = max(batched_tokens, tokens)
-    per_prompt = max(1, min(MM_LIMIT_DEFAULT, max_model_len // tokens))
-    items = max(1, min(budget // tokens, max_seqs * per_prompt))
+    budget, items = _items(tokens, batched_tokens, max_seqs, max_model_len)
     outputs = items * tokens * tower.out_hidden_size * e
     return EncoderProfile(items, tokens, budget, outputs, _tower_peak(tower, grid, items, e, tp))
