@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import llmsize.cli
 from llmsize.errors import BadInputError
@@ -82,3 +84,26 @@ def test_bad_video_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert says in err and "Traceback" not in err
     assert len(err.splitlines()) <= 2
+
+
+@given(st.integers(min_value=2, max_value=2000), st.integers(16, 4000), st.integers(16, 4000))
+def test_a_qwen3_vl_video_stays_within_its_pixel_budget(frames: int, width: int, height: int) -> None:
+    # video_processing_qwen3_vl.py smart_resize: frames (rounded to pairs) x h x w <= 25,165,824,
+    # unless a side is already at its floor of one 32-pixel cell; sides are whole 32-pixel cells
+    tower = _spec("Qwen3-VL-8B-Instruct").vision
+    assert tower is not None
+    if max(width, height) / min(width, height) > 200:
+        return
+    grid = video_grid(tower, frames, width, height)
+    assert grid.width % 32 == 0 and grid.height % 32 == 0
+    pairs = round(frames / 2) * 2
+    assert pairs * grid.width * grid.height <= 25_165_824 or min(grid.width, grid.height) == 32
+    assert grid.frames == -(-frames // 2)
+
+
+def test_the_python_api_takes_audio_and_video() -> None:
+    import llmsize
+
+    heard = llmsize.estimate(llmsize.resolve("gemma-4-E2B-it"), llmsize.Workload(audio_seconds=10))
+    seen = llmsize.estimate(llmsize.resolve("Qwen2.5-VL-7B-Instruct"), llmsize.Workload(video_frames=4))
+    assert heard.audio["tokens"] == 252 and seen.video["temporal_groups"] == 2
