@@ -22,8 +22,6 @@ ROWS = load_rows()
 KNOWN_GAPS: dict[str, str] = {
     "vllm-qwen2.5-72b-h100-tp2-kv-tokens": "a 3 GiB pool: profile peak +0.12, non-torch +0.05 GiB and "
     "visible memory (the log's 79.19 vs the catalog's 79.22 GiB) add up to +8.6%",
-    "sglang-qwq-32b-4xl4-max-total-tokens": "SGLang's load reports 0.28 GiB above the parameters; "
-    "the reservation behind it is not modelled",
     "ollama-gpt-oss-20b-8k-kv": "Ollama 0.11 ran gpt-oss in its own engine, whose sliding layers held "
     "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096); "
     "fs/ggml/ggml.go GraphSize case gptoss); v0.30 (commit 9db4bdbad) moved every GGML model to "
