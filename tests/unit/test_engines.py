@@ -243,7 +243,9 @@ def test_vllm_loads_rope_tables_sized_by_the_scaling() -> None:
     )
     hf = estimate(gemma3, Workload())
     vllm = estimate(gemma3, Workload(engine="vllm"))
-    assert vllm.weights_bytes - hf.weights_bytes == rope_cache_bytes(gemma3, Workload(engine="vllm"))
+    # beside the tables, the caching allocator's block rounding (torch_alloc.py): under 2 MiB a tensor
+    extra = vllm.weights_bytes - hf.weights_bytes - rope_cache_bytes(gemma3, Workload(engine="vllm"))
+    assert 0 <= extra < 2 * 2**20 * (4 * gemma3.num_layers + 2)
 
 
 # ---------------------------------------------------------------------------------------- llama.cpp

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MIN_LARGE_ALLOC = 10 * MIB  # REFERENCE: CUDACachingAllocator.cpp kMinLargeAlloc
 ROUND_LARGE = 2 * MIB  # REFERENCE: CUDACachingAllocator.cpp kRoundLarge
+SMALL_SIZE = 1 * MIB  # REFERENCE: CUDACachingAllocator.cpp kSmallSize
 _FUSED = {"q_proj": "qkv_proj", "k_proj": "qkv_proj", "v_proj": "qkv_proj", "gate_proj": "gate_up_proj",
           "up_proj": "gate_up_proj"}  # fmt: skip
 
@@ -53,3 +54,15 @@ def weight_tensor_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage:
 def segment_slack_bytes(sizes: list[int]) -> int:
     """Device memory the segments of these tensors hold beyond the tensors themselves."""
     return sum(-size % ROUND_LARGE for size in sizes if size >= MIN_LARGE_ALLOC)
+
+
+def block_slack_bytes(sizes: list[int]) -> int:
+    """What torch.cuda.memory_allocated counts beyond these tensors: a large block is split off its
+    segment only when more than kSmallSize (1 MiB) would remain (`should_split`), else it keeps the
+    rounding. vLLM's "Model loading took" is that measure (vllm/utils/mem_utils.py DeviceMemoryProfiler)."""
+    slack = 0
+    for size in sizes:
+        rest = -size % ROUND_LARGE
+        if size >= MIN_LARGE_ALLOC and rest <= SMALL_SIZE:
+            slack += rest
+    return slack

@@ -23,7 +23,11 @@ commit 35d5cda and later):
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
   FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
   checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
-- weights as loaded: MXFP4 MoE experts padded the way the kernel vLLM picks for the GPU needs
+- weights as loaded: each weight of 10 MiB or more keeps its caching-allocator segment's rounding to
+  2 MiB when the remainder is too small to split (torch_alloc.py): "Model loading took" is
+  torch.cuda.memory_allocated's increase (vllm/utils/mem_utils.py DeviceMemoryProfiler), e.g. +1 MiB
+  per block for Qwen2.5-72B's 231 MiB down_proj at TP 2; MXFP4 MoE experts padded the way the
+  kernel vLLM picks for the GPU needs
   (`vllm/model_executor/layers/fused_moe/oracle/mxfp4.py` `select_mxfp4_moe_backend` and
   `mxfp4_round_up_hidden_size_and_intermediate_size`): Triton on compute capability 9.x (Hopper),
   FlashInfer TRT-LLM on datacenter Blackwell (SM100), ROCm's kernels on AMD, Marlin elsewhere.
@@ -61,6 +65,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -369,7 +374,7 @@ class Vllm(BaseEngine):
         del all_stages
         from llmsize.specs.models import QuantMethod
 
-        device += rope_cache_bytes(spec, wl)
+        device += rope_cache_bytes(spec, wl) + block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
