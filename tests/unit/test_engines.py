@@ -109,6 +109,19 @@ def test_vllm_hybrid_delta_net_model_unifies_state_and_attention_pages() -> None
     assert budget.kv_tokens / budget.max_concurrency == pytest.approx(290_864 / 33.04, rel=0.01)
 
 
+def test_vllm_prefix_caching_keeps_two_state_blocks_per_request_in_each_state_group() -> None:
+    """MambaSpec.max_memory_usage_bytes (vllm/v1/kv_cache_interface.py): 2 pages in "align" mode, the
+    mode vLLM picks for hybrid models with prefix caching; the attention group is unchanged."""
+    spec = resolve("Qwen3.5-27B")
+    per_request = []
+    for prefix in (False, True):
+        wl = Workload(engine="vllm", context=32768, kv_cache_memory=20 * GIB, enable_prefix_caching=prefix)
+        est = estimate(spec, wl)
+        assert est.engine_figures is not None
+        per_request.append(est.engine_figures.blocks_per_request)
+    assert per_request[1] - per_request[0] == 3  # one more block in each of the 3 delta-net groups
+
+
 def test_llama_cpp_keeps_recurrent_state_in_f32_one_cell_per_sequence() -> None:
     """llama_memory_recurrent is created with GGML_TYPE_F32 for r and s (src/llama-model.cpp) and
     sizes r = (d_conv - 1) x conv channels, s = n_embd_s() per layer and sequence; the attention

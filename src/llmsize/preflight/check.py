@@ -73,6 +73,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "max_num_batched_tokens": "max_num_batched_tokens",
     "block_size": "block_size",
     "enforce_eager": "enforce_eager",
+    "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",

@@ -46,7 +46,8 @@ commit 35d5cda and later):
   the SSM/delta state in mamba_ssm_cache_dtype), and pages must be one size, so the attention
   block grows to 16 x cdiv(state page, 16 x attention bytes per token) tokens and the state page is
   padded to it. The state layers form groups like any other kind; a request needs one block in each
-  (mamba_cache_mode "none", i.e. without prefix caching of the state). Checked: Qwen3.5-27B on
+  (mamba_cache_mode "none", i.e. without prefix caching of the state; two with
+  --enable-prefix-caching, "align" mode). Checked: Qwen3.5-27B on
   vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
   per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
   4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
@@ -647,7 +648,12 @@ class Vllm(BaseEngine):
 
     def _group_blocks(self, g: _Group, context: int, block: int) -> int:
         if g.state:
-            return 1  # MambaSpec without prefix caching: one state page per request
+            # REFERENCE: vllm/v1/kv_cache_interface.py MambaSpec.max_memory_usage_bytes: one state page
+            # per request (mamba_cache_mode "none"), two in "align" mode, which vLLM selects for hybrid
+            # models when prefix caching is on (MambaModelConfig.verify_and_update_config). Check:
+            # Qwen3.6-35B-A3B, 5.98 GiB pool, 131,072 tokens: 4.33x (noonghunna/club-3090#612) = 299
+            # blocks / (63 attention + 3 x 2 state blocks); one state block each would give 4.53x.
+            return 2 if self.wl.enable_prefix_caching else 1
         if g.window is None:
             return ceil_div(context, block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
