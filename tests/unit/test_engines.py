@@ -264,6 +264,33 @@ def test_vllm_loads_rope_tables_sized_by_the_scaling() -> None:
 # ---------------------------------------------------------------------------------------- llama.cpp
 
 
+def test_llama_cpp_splits_blocks_counting_the_output_layer() -> None:
+    """llama-model.cpp load_tensors: layer il on GPU floor(il x n / act), act = n_layer + 1 with the
+    output layer offloaded; with fewer layers offloaded the output stays on the CPU."""
+    spec = resolve("Apertus-70B-2509")
+    whole_wl = Workload(engine="llama.cpp", quant="IQ4_XS", num_gpus=2)
+    whole = LlamaCpp(whole_wl).stages(spec, whole_wl)
+    assert [len(st.layers) for st in whole] == [41, 39] and [st.head for st in whole] == [False, True]
+    part_wl = Workload(engine="llama.cpp", quant="IQ4_XS", num_gpus=2, gpu_layers=40)
+    part = LlamaCpp(part_wl).stages(spec, part_wl)
+    assert [len(st.layers) for st in part] == [20, 20] and not any(st.head for st in part)
+
+
+def test_llama_cpp_pipeline_copies_need_several_gpus_and_every_layer() -> None:
+    """llama-context.cpp: pipeline parallelism (4 graph copies of every GPU input) only with more
+    than one device and n_gpu_layers > n_layer; xIELU's CPU round trip adds a copy per block."""
+    spec = resolve("Apertus-70B-2509")
+    one = Workload(engine="llama.cpp", quant="IQ4_XS", context=20480)
+    two = Workload(engine="llama.cpp", quant="IQ4_XS", context=20480, num_gpus=2)
+    partial = Workload(engine="llama.cpp", quant="IQ4_XS", context=20480, num_gpus=2, gpu_layers=79)
+    assert not LlamaCpp(one).pipeline_parallel(spec) and not LlamaCpp(partial).pipeline_parallel(spec)
+    module = LlamaCpp(two)
+    first, last = module.stages(spec, two)
+    # the 41 blocks of the first GPU each bring back a 512 x 43008 f32 xIELU output, 4 times
+    extra = module.pipeline_copies_bytes(spec, first) - module.pipeline_copies_bytes(spec, last)
+    assert extra == 4 * (len(first.layers) - len(last.layers)) * 512 * 43008 * 4
+
+
 def test_llama_cpp_pads_the_shared_context_and_sizes_the_output_buffer() -> None:
     spec = llama3_8b()
     wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=1000, batch=3)
