@@ -278,7 +278,7 @@ class LlamaCpp(BaseEngine):
             n_ctx
             if None in windows
             else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
-        )
+        ) // self.kv_streams()
         scores = 0 if fa else n_kv_max * n_ub * heads * F32
         # Attention: the residual stream, the normed input, Q and the heads' output, besides the
         # masks and (without flash attention) the scores. The new K and V are copied into the
@@ -318,8 +318,17 @@ class LlamaCpp(BaseEngine):
         total = 0
         for w in windows:
             n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))
-            total += n_kv * rows * elem
+            total += n_kv // self.kv_streams() * rows * elem
         return total
+
+    def kv_streams(self) -> int:
+        """KV streams: 1 for the unified cache the parallel slots share (llama-server's default here).
+
+        REFERENCE: src/llama-graph.cpp `build_attn_inp_kv`: the mask is [n_kv, n_tokens / n_stream, 1,
+        n_stream] with n_kv the cells of one stream, so a split cache's masks and scores cover one
+        stream's cells per token.
+        """
+        return 1
 
     def pipeline_parallel(self, spec: ModelSpec) -> bool:
         """Whether llama.cpp runs its scheduler with SCHED_COPIES graph copies.
