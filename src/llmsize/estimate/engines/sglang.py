@@ -44,6 +44,7 @@ from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.vllm import rope_cache_bytes
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -288,7 +289,10 @@ class Sglang(BaseEngine):
         Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
         (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
         del all_stages
-        return WeightPlacement(device + segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage)), 0)
+        # python/sglang/srt/layers/rotary_embedding.py (0.4.3) is vLLM's RotaryEmbedding: the same
+        # cos/sin buffer in the model dtype, built when the model is constructed (vllm.rope_cache_bytes).
+        slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        return WeightPlacement(device + slack + rope_cache_bytes(spec, wl), 0)
 
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
