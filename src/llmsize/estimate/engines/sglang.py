@@ -27,6 +27,9 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
   cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
   window and a prefill chunk there.
+- weights as loaded ("Load weight end ... mem usage", the drop in free memory over `load_model`):
+  the parameters, the caching allocator's 2 MiB segment rounding of each large weight
+  (torch_alloc.py) and the RoPE cos/sin table (vllm.rope_cache_bytes).
 Not modelled: page-size rounding (page 1 on Hopper), speculative decoding's draft KV and
 intermediate states, the VLM fraction adjustment, DP attention, FP4 KV's dequant workspace (0.5.23
 spells fp4_e2m1 `fp4_mx_block16`).
