@@ -220,6 +220,7 @@ class _Group:
     window: int | None
     state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
     token_bytes: Fraction = Fraction(0)  # one layer's K/V per token (0: the model's common size)
+    chunked: bool = False  # Llama 4's chunked local attention: ChunkedLocalAttentionSpec, not a window
 
 
 
@@ -432,31 +433,33 @@ class Vllm(BaseEngine):
         self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
     ) -> list[_Group]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
-        kinds: dict[tuple[bool, int | None, Fraction], int] = {}
+        kinds: dict[tuple[bool, int | None, Fraction, bool], int] = {}
         paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
+        types = spec.layer_types
         for layer in layers:
             if spec.has_kv(layer):
-                key: tuple[bool, int | None, Fraction] = (
-                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element)
+                chunked = types is not None and types[layer] == "chunked_attention"
+                key: tuple[bool, int | None, Fraction, bool] = (
+                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element), chunked
                 )
             elif paged_state and spec.has_state(layer):
-                key = (True, None, Fraction(0))  # a state page per request, unified with attention pages
+                key = (True, None, Fraction(0), False)  # a state page per request, unified with attention
             else:
                 continue
             kinds[key] = kinds.get(key, 0) + 1
         if not kinds:
             return []
         if len(kinds) == 1:
-            (((state, w, tb), n),) = kinds.items()
-            return [_Group(n, w, state, tb)]
+            (((state, w, tb, ch), n),) = kinds.items()
+            return [_Group(n, w, state, tb, ch)]
         size = min(kinds.values())
         # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
         # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
         if max(kinds.values()) < 1.25 * size:
             size = max(kinds.values())
         out = []
-        for (state, w, tb), n in kinds.items():
-            out += [_Group(size, w, state, tb)] * math.ceil(n / size)
+        for (state, w, tb, ch), n in kinds.items():
+            out += [_Group(size, w, state, tb, ch)] * math.ceil(n / size)
         return out
 
     def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
@@ -656,6 +659,12 @@ class Vllm(BaseEngine):
             return 2 if self.wl.enable_prefix_caching else 1
         if g.window is None:
             return ceil_div(context, block)
+        if g.chunked:
+            # REFERENCE: vllm/v1/kv_cache_interface.py ChunkedLocalAttentionSpec.max_memory_usage_bytes:
+            # cdiv(min(chunk + max_num_batched_tokens, max_model_len), block) pages, no unaligned-start
+            # block. Check: Llama-4-Scout TP 4, 16.75 GiB: 365,968 tokens, 44.68x at 8,192 (vLLM 0.19,
+            # llm-d-planner#205): 2,048 blocks per request (4 groups x 512), not 2,051.
+            return ceil_div(min(g.window + self.batched_tokens(), context), block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
