@@ -92,7 +92,8 @@ class Ollama(LlamaCpp):
         """
         if window is None:
             return super().tokens_held(window, tokens, prefill, batch)
-        per_stream = pad(tokens * batch, CELL_PAD) // batch
+        # n_ctx_seq is NumCtx itself (Ollama passes -c NumCtx x N); padded like a whole context here
+        per_stream = pad(tokens, CELL_PAD)
         return batch * np.minimum(per_stream, pad(window + self.ubatch(), CELL_PAD))
 
     def check_compressed(self, spec: ModelSpec) -> None:
