@@ -66,6 +66,10 @@ def launch_command(row: dict[str, Any]) -> tuple[list[str], str]:
             words += [flag, args[option]]
     if args.get("--kv-dtype") == "fp8":
         words += ["--kv-cache-dtype", "fp8"]
+    if engine == "vllm" and args.get("--quant") == "nvfp4":
+        words += ["--quantization", "modelopt_fp4"]
+    if engine == "vllm" and "--enable-prefix-caching" in row["llmsize_args"]:
+        words.append("--enable-prefix-caching")
     return words, args["--gpu"]
 
 
