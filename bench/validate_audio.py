@@ -85,11 +85,68 @@ def row(label: str, entry: str, audio: dict[str, Any], seconds: float, sequences
     )
 
 
+# the whole Gemma 4 prefill with audio: (seconds, text tokens)
+PREFILL_ROWS: list[tuple[float, int]] = [(10.0, 64), (45.0, 64), (5.0, 6000)]
+
+
+def gemma4_with_audio() -> dict[str, Any]:
+    """bench/validate_images.py's shrunk gemma-4-31B-it, given gemma-4-E2B-it's audio tower (two
+    conformer blocks, published widths) and audio token ids inside its small vocabulary."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import validate_images
+
+    cfg = validate_images.gemma4()
+    cfg["audio_config"] = config("gemma-4-E2B-it", {"num_hidden_layers": 2})["audio_config"]
+    cfg.update({"audio_token_id": 4003, "boa_token_id": 4004, "eoa_token_index": 4005, "eoa_token_id": 4005})
+    cfg["dtype"] = cfg["text_config"]["dtype"] = "bfloat16"
+    return cfg
+
+
+def compare_prefill(seconds: float, text: int) -> tuple[Any, Any]:
+    """(llmsize's Estimate, the trace) of one prefill of `text` tokens and `seconds` of audio."""
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+    from llmsize.measure.audio_trace import trace_audio_prefill
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    cfg = gemma4_with_audio()
+    where = Provenance(kind=ProvenanceKind.LOCAL, source="bench")
+    est = estimate(
+        spec_from_hf_config(cfg, name="gemma4+audio", provenance=where),
+        Workload(context=text, audio_seconds=seconds),
+    )
+    clips = [min(30.0, seconds - 30 * k) for k in range(-(-int(seconds * 1000) // 30_000))]
+    return est, trace_audio_prefill(cfg, clips_seconds=clips, text_tokens=text)
+
+
+def prefill_row(seconds: float, text: int) -> str:
+    est, traced = compare_prefill(seconds, text)
+    peak_est = est.total_bytes - est.overhead_bytes
+    peak = max(traced.audio_peak_bytes, traced.prefill_peak_bytes)
+    where = "audio tower" if traced.audio_peak_bytes >= traced.prefill_peak_bytes else "decoder prefill"
+    return (
+        f"| gemma4 (shrunk 31B decoder) + E2B audio tower (2 blocks) | {seconds:g} s + {text:,} text | "
+        f"{est.audio['features']:,} = {traced.tokens:,} | {peak_est:,} | {peak:,} | "
+        f"{peak_est / peak - 1:+.2%} | {where} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one row per family")
+    parser.add_argument("--prefill", action="store_true", help="the whole Gemma 4 prefill with audio")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    if args.prefill:
+        print(
+            "| configuration | audio + text | audio tokens llmsize = traced | peak est B | peak traced B "
+            "| peak error | peak in |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        for seconds, text in PREFILL_ROWS:
+            print(prefill_row(seconds, text), flush=True)
+        return
     rows = [ROWS[0], ROWS[4]] if args.quick else ROWS
     print(
         "| configuration | audio | clips | mel frames llmsize = traced | tokens per clip llmsize = processor "

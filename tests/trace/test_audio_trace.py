@@ -34,3 +34,11 @@ def test_frames_tokens_and_tower_peak_match_the_model(
     assert load.frames == traced.mel_frames
     assert list(load.tokens_per_clip) * sequences == traced.tokens
     assert est == pytest.approx(traced.activations, rel=0.01)
+
+
+def test_whole_gemma4_prefill_with_audio_matches_the_model() -> None:
+    # the model checks its audio placeholders against the tower's features (torch_compilable_check)
+    est, traced = validate_audio.compare_prefill(10.0, 64)
+    assert traced.tokens == est.audio["features"] == 250
+    peak = max(traced.audio_peak_bytes, traced.prefill_peak_bytes)
+    assert est.total_bytes - est.overhead_bytes == pytest.approx(peak, rel=0.03)

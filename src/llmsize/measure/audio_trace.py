@@ -105,3 +105,63 @@ def trace_audio(config: dict[str, Any], *, clips_seconds: list[float], dtype: st
             features = embed(inputs_embeds=out.last_hidden_state)
             del out, features
     return AudioTrace(params, buffers, tracker.phase_peaks["audio"][0], int(mel.shape[1]), tokens)
+
+
+@dataclass(frozen=True)
+class AudioPrefillTrace:
+    """Peaks of one traced prefill with audio (bytes of everything live, weights included)."""
+
+    params_bytes: int
+    buffers_bytes: int
+    audio_peak_bytes: int
+    prefill_peak_bytes: int
+    tokens: int  # audio placeholders in the prompt (the model checks them against its features)
+
+
+def trace_audio_prefill(
+    config: dict[str, Any], *, clips_seconds: list[float], text_tokens: int = 64, dtype: str = "bf16"
+) -> AudioPrefillTrace:
+    """Run one prefill of `text_tokens` text tokens and the clips (each clip's soft tokens between
+    <boa> and <eoa>, as processing_gemma4.py lays them out) on the whole Gemma 4 model of `config`,
+    tracked: the `audio` phase is the wrapper's get_audio_features, `prefill` the rest."""
+    import numpy as np
+    import torch
+
+    from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype
+    from llmsize.measure.fused_sdpa import fused_sdpa_patched
+    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+    from llmsize.measure.vision_trace import _phase
+
+    cfg = hf_config(config)
+    if str(cfg.model_type) != "gemma4":
+        raise BadInputError(f"config.json ({cfg.model_type}): the prefill trace with audio models Gemma 4")
+    from transformers.models.gemma4.feature_extraction_gemma4 import Gemma4AudioFeatureExtractor
+
+    extractor = Gemma4AudioFeatureExtractor()
+    with warnings.catch_warnings(), fused_sdpa_patched():
+        warnings.simplefilter("ignore")
+        model = build_fake_model(cfg, torch_dtype(dtype), None)  # each tower its default (audio: eager)
+        for p in model.parameters():
+            torch.nn.init.normal_(p, std=0.02)
+        params, buffers = _weight_and_buffer_bytes(model)
+        waves = [np.zeros(round(s * extractor.sampling_rate), dtype=np.float32) for s in clips_seconds]
+        feats = extractor(waves, return_tensors="np")
+        counts = [_tokens("gemma4", m, 0) for m in feats["input_features_mask"]]
+        tracker = _phase_tracker_class()()
+        tracker.track_external(model)
+        with tracker, torch.no_grad(), _phase(tracker, model.model, "audio", "get_audio_features"):
+            tracker.phase = "prefill"
+            body: list[int] = []
+            for n in counts:
+                body += [int(cfg.boa_token_id), *([int(cfg.audio_token_id)] * n), int(cfg.eoa_token_index)]
+            ids = torch.cat([torch.randint(3, 1000, (1, text_tokens)), torch.tensor([body])], dim=1)
+            out = model(
+                input_ids=ids,
+                input_features=torch.tensor(feats["input_features"], dtype=torch.float32),
+                input_features_mask=torch.tensor(feats["input_features_mask"], dtype=torch.bool),
+                use_cache=True,
+                logits_to_keep=1,
+            )
+            del out
+    peaks = tracker.phase_peaks
+    return AudioPrefillTrace(params, buffers, peaks["audio"][0], peaks["prefill"][0], sum(counts))
