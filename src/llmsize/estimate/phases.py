@@ -151,7 +151,7 @@ def _candidates(
             batch=wl.batch,
             flash=flash,
         )
-        cands = _with_audio(wl, e, _with_images(spec, wl, e, cands, rs), rs)
+        cands = _with_audio(spec, wl, e, _with_images(spec, wl, e, cands, rs), rs)
         kv = [c.kv_fraction * (static.kv_prefill if c.phase == "prefill" else static.kv_full) for c in cands]
         grads = [0 for _ in cands]
         opt = [0 for _ in cands]
@@ -246,16 +246,21 @@ def _audio_tower(wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes |
     return None if rs is None or rs.audio is None else audio_tower_bytes(rs.audio, wl.batch, e)
 
 
-def _with_audio(wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None) -> list[act.Candidate]:
+def _with_audio(
+    spec: ModelSpec, wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None
+) -> list[act.Candidate]:
     """With audio, the audio tower's encoding is one more moment before the decoder (no KV cache
-    yet), and the decoder's prefill carries what the wrapper still holds of it (activations/audio.py)."""
+    yet), and the decoder's prefill carries what the wrapper still holds of it (activations/audio.py).
+    The wrappers encode images and video first (modeling_gemma3n.py / modeling_gemma4.py forward), so
+    the audio moment also holds what they left."""
     tower = _audio_tower(wl, e, rs)
     if tower is None or wl.mode.trains:
         return cands
     out = [
         replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands
     ]
-    out.append(act.Candidate("audio", tower.peak, 0, 0, f"audio tower ({tower.stage})"))
+    held = sum(t.residue for t in (_tower(spec, wl, e, rs), _video_tower(spec, wl, e, rs)) if t is not None)
+    out.append(act.Candidate("audio", held + tower.peak, 0, 0, f"audio tower ({tower.stage})"))
     return out
 
 
