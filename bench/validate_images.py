@@ -234,7 +234,8 @@ def gemma4() -> dict[str, Any]:
             "layer_types": ["sliding_attention", "full_attention"],
         }
     )
-    cfg.update({"image_token_id": 4000, "boi_token_id": 4001, "eoi_token_id": 4002, "audio_config": None})
+    ids = {"image_token_id": 4000, "boi_token_id": 4001, "eoi_token_id": 4002, "video_token_id": 4006}
+    cfg.update({**ids, "audio_config": None})
     return cfg
 
 
@@ -313,6 +314,8 @@ VIDEO_ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("qwen3_vl (h64, i240)", qwen3_vl, 24, (640, 360), "sdpa"),
     ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (448, 448), "eager"),
     ("qwen3_vl (h64, i240)", qwen3_vl, 6, (320, 256), "eager"),
+    ("gemma4 (h64, i240)", gemma4, 8, (1280, 720), "sdpa"),
+    ("gemma4 (h64, i240)", gemma4, 3, (640, 640), "sdpa"),
 ]
 
 # Gemma 3n's MobileNetV5 alone (timm): (images, side); the processor sends 768 x 768
@@ -403,7 +406,8 @@ def compare_video(label: str, make: Any, frames: int, size: tuple[int, int], att
     config["dtype"] = config["text_config"]["dtype"] = "bfloat16"
     full = hf_config(config).to_dict()
     where = Provenance(kind=ProvenanceKind.LOCAL, source="bench")
-    spec = spec_from_hf_config(full, name=label, provenance=where)
+    source = config if config.get("model_type") == "gemma4" else full  # as compare() does
+    spec = spec_from_hf_config(source, name=label, provenance=where)
     text = 64
     wl = Workload(context=text, video_frames=frames, video_size=size, attention=attention)
     load = video_load(spec, wl)
@@ -415,7 +419,7 @@ def compare_video(label: str, make: Any, frames: int, size: tuple[int, int], att
     images = load.as_images()
     tower = tower_bytes(images, 1, text + load.tokens, spec.hidden_size, 2, eager=attention == "eager").peak
     est = estimate(spec, wl)
-    return Comparison(load=images, traced=traced, tower_est=tower,
+    return Comparison(load=load, traced=traced, tower_est=tower,
                       peak_est=est.total_bytes - est.overhead_bytes,
                       peak_traced=max(traced.vision_peak_bytes, traced.prefill_peak_bytes))
 

@@ -200,11 +200,11 @@ def test_qwen3_vl_video_size_follows_the_video_smart_resize(frames: int, width: 
     assert grid.features == grid.frames * (h // 16) * (w // 16) // 4
 
 
-VIDEO_CASES = [validate_images.VIDEO_ROWS[0], validate_images.VIDEO_ROWS[2]]
+VIDEO_CASES = [validate_images.VIDEO_ROWS[0], validate_images.VIDEO_ROWS[2], validate_images.VIDEO_ROWS[-1]]
 
 
 @pytest.mark.parametrize(
-    ("label", "make", "frames", "size", "attention"), VIDEO_CASES, ids=["qwen2.5-vl", "qwen3-vl"]
+    ("label", "make", "frames", "size", "attention"), VIDEO_CASES, ids=["qwen2.5-vl", "qwen3-vl", "gemma4"]
 )
 def test_tower_peak_and_prefill_with_a_video_match_the_model(
     label: str, make: Any, frames: int, size: tuple[int, int], attention: str

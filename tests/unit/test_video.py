@@ -107,3 +107,14 @@ def test_the_python_api_takes_audio_and_video() -> None:
     heard = llmsize.estimate(llmsize.resolve("gemma-4-E2B-it"), llmsize.Workload(audio_seconds=10))
     seen = llmsize.estimate(llmsize.resolve("Qwen2.5-VL-7B-Instruct"), llmsize.Workload(video_frames=4))
     assert heard.audio["tokens"] == 252 and seen.video["temporal_groups"] == 2
+
+
+def test_gemma4_video_is_frames_at_a_70_token_budget() -> None:
+    # video_processing_gemma4.py: 70 soft tokens a frame, pooling 3 x 3 of 16-px patches (48-px
+    # cells), 630 patches: 1280 x 720 -> factor sqrt(630 x 256 / 921600) = 0.4183; floor(720 x
+    # 0.4183 / 48) = 6 -> 288, floor(1280 x 0.4183 / 48) = 11 -> 528: 66 tokens a frame. 8 frames:
+    # 528 soft tokens + per frame "mm:ss" (5), a space, <boi>, <eoi> and the joining space (not
+    # before the first): 8 x 9 - 1 = 71
+    grid = video_grid(_spec("gemma-4-E4B-it").vision, 8, 1280, 720)  # type: ignore[arg-type]
+    assert (grid.width, grid.height, grid.frames, grid.patches) == (528, 288, 8, 8 * 630)
+    assert (grid.features, grid.tokens) == (528, 528 + 71)

@@ -284,8 +284,8 @@ VideoFramesOpt = Annotated[
     int,
     typer.Option(
         "--video-frames",
-        help="Frames of one video per sequence, as the processor sampled them (2 a second by default), for "
-        "Qwen2.5-VL and Qwen3-VL / Qwen3.5: their tokens join the context, the vision tower encodes them.",
+        help="Frames of one video per sequence, as the processor sampled them, for Qwen2.5-VL, Qwen3-VL / "
+        "Qwen3.5 and Gemma 4: their tokens join the context, the vision tower encodes them.",
         rich_help_panel=_PANEL,
     ),
 ]

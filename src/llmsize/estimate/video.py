@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.images import ImageGrid, ImageLoad, qwen_resize
+from llmsize.estimate.images import ImageGrid, ImageLoad, image_grid, qwen_resize
 from llmsize.estimate.workload import Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.vision_tower import VisionTower
@@ -26,6 +26,10 @@ DEFAULT_VIDEO_SIZE = (1280, 720)
 # min_pixels 3136 and max_pixels 12845056, per frame.
 QWEN3_VL_VIDEO_PIXELS = (4096, 25_165_824)
 SAMPLED_FPS = 2.0
+# REFERENCE: transformers 5.23 video_processing_gemma4.py Gemma4VideoProcessor: max_soft_tokens 70 a
+# frame (num_frames 32 sampled by default); processing_gemma4.py replace_video_token: each frame
+# "mm:ss <boi>" + soft tokens + "<eoi>", frames joined by " ".
+GEMMA4_FRAME_SOFT_TOKENS = 70
 
 
 def _qwen3_resize(t: VisionTower, frames: int, width: int, height: int) -> tuple[int, int]:
@@ -67,11 +71,26 @@ def timestamp_tokens(group: int, temporal: int) -> int:
     return sum(ch.isdigit() for ch in f"{seconds:.1f}") + 4
 
 
+def _gemma4_frames(tower: VisionTower, frames: int, width: int, height: int) -> ImageGrid:
+    """Gemma 4: every frame is an image at a 70-soft-token budget (630 padded patches), the tower run
+    on all frames at once. Per frame the prompt holds its "mm:ss" timestamp (the Gemma tokenizer
+    splits digits one a token: 4 digits and ":"), a space, <boi>, the soft tokens and <eoi>, and
+    the joining space before every frame but the first: 9 tokens besides the soft tokens (8 for the
+    first)."""
+    frame = tower.model_copy(update={"tokens_per_image": GEMMA4_FRAME_SOFT_TOKENS})
+    one = image_grid(frame, width, height)
+    features = frames * one.features
+    tokens = features + 9 * frames - 1
+    return ImageGrid(one.width, one.height, 1, frames * one.patches, features, tokens, frames=frames)
+
+
 def video_grid(tower: VisionTower, frames: int, width: int, height: int) -> ImageGrid:
     """What N sampled frames of W x H become for a Qwen tower: patches over all frames, features,
     and the prompt tokens (Qwen2.5-VL: <|vision_start|> features <|vision_end|>; Qwen3-VL: each
     temporal group's timestamp, then its features between <|vision_start|> and <|vision_end|>, all
     inside the chat template's outer pair)."""
+    if tower.kind == "gemma4":
+        return _gemma4_frames(tower, frames, width, height)
     if tower.kind == "qwen2_5_vl":
         w, h = qwen_resize(tower, width, height, "--video-size")  # per frame, the image bounds
     else:
@@ -88,10 +107,10 @@ def video_grid(tower: VisionTower, frames: int, width: int, height: int) -> Imag
 def video_tower_of(spec: ModelSpec) -> VisionTower:
     """The spec's vision tower when it takes video, or the one-line reason it cannot be sized (exit 2)."""
     tower = spec.vision
-    if tower is not None and tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+    if tower is not None and tower.kind in ("qwen2_5_vl", "qwen3_vl", "gemma4"):
         return tower
     raise BadInputError(
-        f"{spec.name}: llmsize models video inputs only for Qwen2.5-VL and Qwen3-VL / Qwen3.5 checkpoints",
+        f"{spec.name}: llmsize models video inputs only for Qwen2.5-VL, Qwen3-VL / Qwen3.5 and Gemma 4",
         hint="leave out --video-frames, or send the frames as --images",
     )
 
@@ -111,7 +130,13 @@ class VideoLoad:
         return self.grid.tokens
 
     def as_images(self) -> ImageLoad:
-        """The tower's input in the shape of one image load (the tower sees one patch sequence)."""
+        """The tower's input as an image load: Qwen's towers see one patch sequence; Gemma 4's every
+        frame as one image at the frame budget."""
+        if self.tower.kind == "gemma4":
+            frame = self.tower.model_copy(update={"tokens_per_image": GEMMA4_FRAME_SOFT_TOKENS})
+            g = self.grid
+            one = ImageGrid(g.width, g.height, 1, g.patches // g.frames, g.features // g.frames, 0)
+            return ImageLoad(frame, g.frames, self.width, self.height, one)
         return ImageLoad(self.tower, 1, self.width, self.height, self.grid)
 
     def note(self) -> str:

@@ -67,8 +67,10 @@ def _video_inputs(model: Any, frames: int, width: int, height: int, text: int) -
 
     cfg = model.config
     tower = vision_tower_from_config(cfg.to_dict(), str(cfg.model_type))
-    if tower is None or tower.kind not in ("qwen2_5_vl", "qwen3_vl"):
+    if tower is None or tower.kind not in ("qwen2_5_vl", "qwen3_vl", "gemma4"):
         raise BadInputError(f"config.json ({cfg.model_type}) has no video tower llmsize models")
+    if tower.kind == "gemma4":
+        return _gemma4_video_inputs(model, tower, frames, width, height, text)
     grid = video_grid(tower, frames, width, height)
     token, first, last = int(cfg.video_token_id), int(cfg.vision_start_token_id), int(cfg.vision_end_token_id)
     per_group = grid.features // grid.frames
@@ -87,6 +89,36 @@ def _video_inputs(model: Any, frames: int, width: int, height: int, text: int) -
         "pixel_values_videos": torch.randn(grid.patches, per, dtype=torch.float32),
         "video_grid_thw": torch.tensor([[grid.frames, gh, gw]]),
         "mm_token_type_ids": (ids == token).int() * 2,  # 2: video (get_rope_index)
+    }
+    return out, int((ids == token).sum())
+
+
+def _gemma4_video_inputs(
+    model: Any, tower: Any, frames: int, width: int, height: int, text: int
+) -> tuple[dict[str, Any], int]:
+    """Gemma4VideoProcessor's outputs: every frame's patches padded to the 70-token budget, (-1, -1)
+    positions for the padding, the frame count; each frame's timestamp (text tokens), <boi>, its
+    soft-token placeholders and <eoi> in the prompt (processing_gemma4.py replace_video_token)."""
+    import torch
+
+    from llmsize.estimate.video import VideoLoad, video_grid
+
+    cfg = model.config
+    one = VideoLoad(tower, frames, width, height, video_grid(tower, frames, width, height)).as_images().grid
+    token, boi, eoi = int(cfg.video_token_id), int(cfg.boi_token_id), int(cfg.eoi_token_id)
+    body: list[int] = []
+    for f in range(frames):
+        body += [5] * (6 + (1 if f else 0)) + [boi, *([token] * one.features), eoi]
+    ids = torch.cat([torch.randint(6, 1000, (1, text)), torch.tensor([body])], dim=1)
+    cols, rows = one.width // tower.patch_size, one.height // tower.patch_size
+    real = torch.stack(torch.meshgrid(torch.arange(cols), torch.arange(rows), indexing="xy"), -1)
+    positions = torch.full((frames, one.patches, 2), -1, dtype=torch.long)
+    positions[:, : rows * cols] = real.reshape(-1, 2)
+    out: dict[str, Any] = {
+        "input_ids": ids,
+        "pixel_values_videos": torch.randn(frames, one.patches, 3 * tower.patch_size**2, dtype=torch.float32),
+        "video_position_ids": positions,
+        "num_frames_per_video": torch.tensor([frames]),
     }
     return out, int((ids == token).sum())
 

@@ -144,6 +144,8 @@ def tower_bytes(
         # the 4 gathered position embeddings and their weighted fp32 copy, before the sum
         "qwen3_vl": 4 * p * h * e + 4 * p * h * 4 + 48 * p,
     }.get(t.kind, 0)
+    if t.kind == "gemma4":  # Gemma4VisionPatchEmbedder: 2 * (pixels - 0.5) in fp32, two temporaries
+        stem = max(2 * pixels * 4, pixels * 4 + pixels * e + p * h * e)
     # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
     attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
     if t.kind == "gemma4":
