@@ -370,6 +370,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             out.append(tower)
     if ctx.video is not None:
         out.append(ctx.video.note())
+        line = phases.video_note(spec, wl, ctx)
+        if line:
+            out.append(line)
     if ctx.audio is not None:
         out.append(ctx.audio.note())
         out.append(phases.audio_note(wl, ctx, ctx.audio))

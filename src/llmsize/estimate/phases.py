@@ -219,6 +219,17 @@ def _with_images(
     return out
 
 
+def video_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:
+    """One line on the tower's transient peak on the video, or None without one."""
+    clip = _video_tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if clip is None or rs.video is None:
+        return None
+    return (
+        f"vision tower encodes the video's {wl.batch * rs.video.grid.patches:,} patches at prefill: peak "
+        f"{clip.peak:,} B in the {clip.stage}; the decoder's prefill still holds {clip.residue:,} B of it"
+    )
+
+
 def video_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
     """The `video` report key: what the video adds (empty without one)."""
     load = rs.video

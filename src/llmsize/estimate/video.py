@@ -140,14 +140,18 @@ class VideoLoad:
         return ImageLoad(self.tower, 1, self.width, self.height, self.grid)
 
     def note(self) -> str:
-        g = self.grid
+        g, t = self.grid, self.tower
+        how = (
+            f"each frame at a {GEMMA4_FRAME_SOFT_TOKENS}-token budget"
+            if t.kind == "gemma4"
+            else f"frames as sampled at {SAMPLED_FPS:g} a second, {g.frames} temporal groups of "
+            f"{t.temporal_patch_size} frames"
+        )
         return (
-            f"1 video of {self.frames} frames of {self.width}x{self.height} "
-            f"({self.tower.kind} video processor, "
-            f"frames as sampled at {SAMPLED_FPS:g} a second), resized to {g.width}x{g.height}, "
-            f"{g.frames} temporal groups of {self.tower.temporal_patch_size} frames: {g.features:,} video "
-            f"features + {g.tokens - g.features:,} delimiter/timestamp tokens = {g.tokens:,} tokens added to "
-            "the context of each sequence"
+            f"1 video of {self.frames} frames of {self.width}x{self.height} ({t.kind} video processor, "
+            f"{how}), resized to {g.width}x{g.height}: {g.features:,} video features + "
+            f"{g.tokens - g.features:,} delimiter/timestamp tokens = {g.tokens:,} tokens added to the "
+            "context of each sequence"
         )
 
 
