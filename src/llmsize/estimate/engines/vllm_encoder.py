@@ -161,4 +161,8 @@ def encoder_profile(
     tokens = grid.features
     budget, items = _items(tokens, batched_tokens, max_seqs, max_model_len)
     outputs = items * tokens * tower.out_hidden_size * e
-    return EncoderProfile(items, tokens, budget, outputs, _tower_peak(tower, grid, items, e, tp))
+    # Qwen2.5-VL (qwen2_vl.py get_num_frames_with_most_features): with 999 videos allowed a prompt, the
+    # dummy video is one frame of the largest image, padded to one temporal pair: the same tokens and
+    # patches as the image, and the tie goes to "video" (the key is (tokens, modality name))
+    modality = "video" if tower.kind == "qwen2_5_vl" else "image"
+    return EncoderProfile(items, tokens, budget, outputs, _tower_peak(tower, grid, items, e, tp), modality)
