@@ -96,3 +96,13 @@ def test_more_audio_never_fewer_tokens(seconds: float) -> None:
 def test_text_only_model_refuses_audio() -> None:
     with pytest.raises(BadInputError, match="no audio tower"):
         estimate(_spec("Qwen2.5-7B"), Workload(audio_seconds=5))
+
+
+@given(st.floats(min_value=0.2, max_value=300), st.sampled_from(["gemma-3n-E2B-it", "gemma-4-E4B-it"]))
+def test_audio_never_costs_less_than_no_audio(seconds: float, name: str) -> None:
+    spec = _spec(name)
+    plain = estimate(spec, Workload(context=512))
+    heard = estimate(spec, Workload(context=512, audio_seconds=seconds))
+    # the peak may be the tower's moment, before any KV cache exists: compare totals, not components
+    assert heard.total_bytes >= plain.total_bytes
+    assert heard.audio["tower_peak_bytes"] > 0 and heard.audio["tokens"] > 0
