@@ -85,8 +85,41 @@ def row(label: str, entry: str, audio: dict[str, Any], seconds: float, sequences
     )
 
 
-# the whole Gemma 4 prefill with audio: (seconds, text tokens)
-PREFILL_ROWS: list[tuple[float, int]] = [(10.0, 64), (45.0, 64), (5.0, 6000)]
+# the whole prefill with audio: (wrapper, seconds, text tokens)
+PREFILL_ROWS: list[tuple[str, float, int]] = [
+    ("gemma4", 10.0, 64),
+    ("gemma4", 45.0, 64),
+    ("gemma4", 5.0, 6000),
+    ("qwen2_audio", 10.0, 64),
+    ("qwen2_audio", 45.0, 64),
+    ("qwen2_audio", 5.0, 6000),
+]
+
+
+def qwen2_audio() -> dict[str, Any]:
+    """transformers 5.23's Qwen2-Audio defaults (the published Whisper-large encoder widths, two of
+    its 32 layers) with a two-layer Qwen2 decoder of width 256."""
+    from transformers import AutoConfig
+
+    cfg: dict[str, Any] = AutoConfig.for_model("qwen2_audio").to_dict()
+    cfg["audio_config"].update({"encoder_layers": 2})
+    text = cfg["text_config"]
+    text.pop("layer_types", None)
+    text.pop("max_window_layers", None)
+    text.update(
+        {
+            "hidden_size": 256,
+            "intermediate_size": 512,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 1,
+            "vocab_size": 2048,
+            "model_type": "qwen2",
+        }
+    )
+    cfg.update({"audio_token_index": 2000, "audio_token_id": 2000})
+    cfg["dtype"] = cfg["text_config"]["dtype"] = "bfloat16"
+    return cfg
 
 
 def gemma4_with_audio() -> dict[str, Any]:
@@ -102,7 +135,7 @@ def gemma4_with_audio() -> dict[str, Any]:
     return cfg
 
 
-def compare_prefill(seconds: float, text: int) -> tuple[Any, Any]:
+def compare_prefill(seconds: float, text: int, wrapper: str = "gemma4") -> tuple[Any, Any]:
     """(llmsize's Estimate, the trace) of one prefill of `text` tokens and `seconds` of audio."""
     from llmsize.estimate.core import estimate
     from llmsize.estimate.workload import Workload
@@ -110,7 +143,7 @@ def compare_prefill(seconds: float, text: int) -> tuple[Any, Any]:
     from llmsize.specs.hf_config import spec_from_hf_config
     from llmsize.specs.models import Provenance, ProvenanceKind
 
-    cfg = gemma4_with_audio()
+    cfg = gemma4_with_audio() if wrapper == "gemma4" else qwen2_audio()
     where = Provenance(kind=ProvenanceKind.LOCAL, source="bench")
     est = estimate(
         spec_from_hf_config(cfg, name="gemma4+audio", provenance=where),
@@ -120,13 +153,19 @@ def compare_prefill(seconds: float, text: int) -> tuple[Any, Any]:
     return est, trace_audio_prefill(cfg, clips_seconds=clips, text_tokens=text)
 
 
-def prefill_row(seconds: float, text: int) -> str:
-    est, traced = compare_prefill(seconds, text)
+LABELS = {
+    "gemma4": "gemma4 (shrunk 31B decoder) + E2B audio tower (2 blocks)",
+    "qwen2_audio": "qwen2_audio Whisper encoder (2 of 32 layers) + small Qwen2",
+}
+
+
+def prefill_row(wrapper: str, seconds: float, text: int) -> str:
+    est, traced = compare_prefill(seconds, text, wrapper)
     peak_est = est.total_bytes - est.overhead_bytes
     peak = max(traced.audio_peak_bytes, traced.prefill_peak_bytes)
     where = "audio tower" if traced.audio_peak_bytes >= traced.prefill_peak_bytes else "decoder prefill"
     return (
-        f"| gemma4 (shrunk 31B decoder) + E2B audio tower (2 blocks) | {seconds:g} s + {text:,} text | "
+        f"| {LABELS[wrapper]} | {seconds:g} s + {text:,} text | "
         f"{est.audio['features']:,} = {traced.tokens:,} | {peak_est:,} | {peak:,} | "
         f"{peak_est / peak - 1:+.2%} | {where} |"
     )
@@ -144,8 +183,8 @@ def main() -> None:
             "| peak error | peak in |"
         )
         print("|---|---|---|---|---|---|---|")
-        for seconds, text in PREFILL_ROWS:
-            print(prefill_row(seconds, text), flush=True)
+        for wrapper, seconds, text in PREFILL_ROWS:
+            print(prefill_row(wrapper, seconds, text), flush=True)
         return
     rows = [ROWS[0], ROWS[4]] if args.quick else ROWS
     print(

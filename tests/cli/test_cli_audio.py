@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -74,3 +75,37 @@ def test_bad_audio_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert says in err and "Traceback" not in err
     assert len(err.splitlines()) <= 2
+
+
+def test_a_qwen2_audio_config_takes_audio(tmp_path: Path) -> None:
+    # a Qwen2-Audio config.json (the encoder fields of Qwen2AudioEncoderConfig, a Qwen2 decoder):
+    # 30 s -> 750 soft tokens + <|audio_bos|>, <|audio_eos|> (processing_qwen2_audio.py)
+    config = {
+        "model_type": "qwen2_audio",
+        "audio_token_index": 151646,
+        "audio_config": {
+            "model_type": "qwen2_audio_encoder",
+            "d_model": 1280,
+            "encoder_layers": 32,
+            "encoder_attention_heads": 20,
+            "encoder_ffn_dim": 5120,
+            "num_mel_bins": 128,
+            "max_source_positions": 1500,
+        },
+        "text_config": {
+            "model_type": "qwen2",
+            "hidden_size": 4096,
+            "intermediate_size": 11008,
+            "num_hidden_layers": 32,
+            "num_attention_heads": 32,
+            "num_key_value_heads": 32,
+            "vocab_size": 156032,
+            "max_position_embeddings": 8192,
+            "rms_norm_eps": 1e-05,
+        },
+    }
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    doc = _json("estimate", str(tmp_path), "--audio-seconds", "30")
+    audio = doc["audio"]
+    assert isinstance(audio, dict)
+    assert (audio["processor"], audio["tokens_per_clip"], audio["tokens"]) == ("whisper", [750], 752)

@@ -42,3 +42,32 @@ def test_whole_gemma4_prefill_with_audio_matches_the_model() -> None:
     assert traced.tokens == est.audio["features"] == 250
     peak = max(traced.audio_peak_bytes, traced.prefill_peak_bytes)
     assert est.total_bytes - est.overhead_bytes == pytest.approx(peak, rel=0.03)
+
+
+def test_qwen2_audio_parameters_equal_transformers() -> None:
+    # Qwen2AudioEncoder + Qwen2AudioMultiModalProjector at transformers 5.23's defaults
+    import torch
+    from transformers import AutoConfig
+    from transformers.models.qwen2_audio import Qwen2AudioForConditionalGeneration
+
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    cfg = AutoConfig.for_model("qwen2_audio")
+    with torch.device("meta"):
+        model = Qwen2AudioForConditionalGeneration(cfg)
+    where = Provenance(kind=ProvenanceKind.LOCAL, source="test")
+    spec = spec_from_hf_config(cfg.to_dict(), name="qwen2-audio", provenance=where)
+    tower = model.model.audio_tower
+    extra = sum(p.numel() for p in tower.parameters())
+    extra += sum(p.numel() for p in model.model.multi_modal_projector.parameters())
+    assert spec.extra_params == extra
+    assert spec.audio is not None and spec.audio.kind == "whisper"
+
+
+@pytest.mark.parametrize("seconds", [10.0, 45.0])
+def test_whole_qwen2_audio_prefill_matches_the_model(seconds: float) -> None:
+    est, traced = validate_audio.compare_prefill(seconds, 64, "qwen2_audio")
+    assert traced.tokens == est.audio["features"]
+    peak = max(traced.audio_peak_bytes, traced.prefill_peak_bytes)
+    assert est.total_bytes - est.overhead_bytes == pytest.approx(peak, rel=0.03)

@@ -60,6 +60,42 @@ def test_gemma4_tokens_follow_the_processor(samples: int, tokens: int) -> None:
     assert clip_tokens(_tower("gemma-4-E4B-it"), samples) == tokens
 
 
+def _qwen2_audio_tower() -> AudioTower:
+    from llmsize.specs.audio_tower import audio_tower_from_config
+
+    # the published Qwen2-Audio-7B audio_config fields (Whisper-large-v3's encoder)
+    config = {
+        "audio_config": {
+            "d_model": 1280,
+            "encoder_layers": 32,
+            "encoder_attention_heads": 20,
+            "encoder_ffn_dim": 5120,
+            "num_mel_bins": 128,
+            "max_source_positions": 1500,
+        },
+        "text_config": {"hidden_size": 4096},
+    }
+    tower = audio_tower_from_config(config, "qwen2_audio")
+    assert tower is not None
+    return tower
+
+
+@pytest.mark.parametrize(
+    ("samples", "tokens"),
+    [
+        # processing_qwen2_audio.py: L = ceil(n / 160) valid frames; (((L - 1) // 2 + 1) - 2) // 2 + 1
+        (480_000, 750),  # 30 s: 3000 -> 1500 -> 750
+        (160_000, 250),  # 10 s: 1000 -> 500 -> 250
+        (16_000, 25),  # 1 s: 100 -> 50 -> 25
+        (8_080, 13),  # 0.505 s: ceil(50.5) = 51 -> 26 -> 13
+    ],
+)
+def test_qwen2_audio_tokens_follow_the_processor(samples: int, tokens: int) -> None:
+    tower = _qwen2_audio_tower()
+    assert clip_tokens(tower, samples) == tokens
+    assert mel_frames(tower, samples) == 3000  # every clip padded to 30 s (padding="max_length")
+
+
 def test_long_audio_is_sent_in_thirty_second_clips() -> None:
     # 75 s at 16 kHz: clips of 480,000, 480,000 and 240,000 samples (the extractor truncates at 30 s);
     # Gemma 4: 750 + 750 + 375 soft tokens ((240000 - 161) // 160 + 1 = 1499 -> 750 -> 375), each

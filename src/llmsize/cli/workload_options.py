@@ -275,8 +275,8 @@ AudioSecondsOpt = Annotated[
     float,
     typer.Option(
         "--audio-seconds",
-        help="Seconds of audio per sequence (Gemma 3n, Gemma 4 E2B/E4B): its tokens join the context and the "
-        "audio tower encodes it at prefill, in clips of at most 30 s.",
+        help="Seconds of audio per sequence (Gemma 3n, Gemma 4 E2B/E4B, Qwen2-Audio): its tokens join the "
+        "context and the audio tower encodes it at prefill, in clips of at most 30 s.",
         rich_help_panel=_PANEL,
     ),
 ]

@@ -31,6 +31,8 @@ def mel_frames(tower: AudioTower, samples: int) -> int:
     feature_extraction_gemma3n.py `_extract_spectrogram`: frames of frame_length + 1 samples every
     hop; feature_extraction_gemma4.py prepends frame_length // 2 zeros first (semicausal padding).
     """
+    if tower.kind == "whisper":  # WhisperFeatureExtractor padded to 30 s: 480,000 / 160 frames
+        return tower.max_clip_samples // tower.hop_samples
     padded = -(-samples // PAD_TO_MULTIPLE) * PAD_TO_MULTIPLE
     if tower.kind == "gemma4":
         padded += tower.frame_samples // 2
@@ -58,6 +60,11 @@ def clip_tokens(tower: AudioTower, samples: int) -> int:
     """
     if tower.fixed_tokens:
         return tower.fixed_tokens
+    if tower.kind == "whisper":
+        # processing_qwen2_audio.py: the extractor's mask, taken every hop, counts ceil(n / 160)
+        # frames; the conv's stride 2 and the encoder's 2x average pool: (((L - 1) // 2 + 1) - 2) // 2 + 1
+        frames = min(-(-samples // tower.hop_samples), tower.max_clip_samples // tower.hop_samples)
+        return ((frames - 1) // 2 + 1 - 2) // 2 + 1 if frames > 0 else 0
     frames = (samples + tower.frame_samples // 2 - (tower.frame_samples + 1)) // tower.hop_samples + 1
     return min(encoder_frames(tower, max(0, frames)), tower.max_tokens)
 
@@ -69,11 +76,12 @@ def audio_tower_of(spec: ModelSpec) -> AudioTower:
     if spec.model_type in UNMODELLED_AUDIO:
         raise BadInputError(
             f"{spec.name} ({spec.model_type}): llmsize does not read this speech model's audio tower yet",
-            hint="leave out --audio-seconds; audio inputs are modelled for Gemma 3n and Gemma 4 E2B/E4B",
+            hint="leave out --audio-seconds; audio inputs are modelled for Gemma 3n, Gemma 4 E2B/E4B and "
+            "Qwen2-Audio",
         )
     raise BadInputError(
         f"{spec.name} has no audio tower: it takes no speech, so --audio-seconds does not apply",
-        hint="pick a speech-capable model (gemma-3n-E4B-it, gemma-4-E4B-it)",
+        hint="pick a speech-capable model (gemma-3n-E4B-it, gemma-4-E4B-it, a Qwen2-Audio config.json)",
     )
 
 

@@ -224,7 +224,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
         images=phases.images_info(spec, wl, ctx),
-        audio=phases.audio_info(wl, ctx),
+        audio=phases.audio_info(spec, wl, ctx),
         video=phases.video_info(spec, wl, ctx),
     )
 
@@ -375,7 +375,7 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             out.append(line)
     if ctx.audio is not None:
         out.append(ctx.audio.note())
-        out.append(phases.audio_note(wl, ctx, ctx.audio))
+        out.append(phases.audio_note(spec, wl, ctx, ctx.audio))
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "

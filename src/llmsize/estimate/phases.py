@@ -253,8 +253,10 @@ def video_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]
     }
 
 
-def _audio_tower(wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes | None:
-    return None if rs is None or rs.audio is None else audio_tower_bytes(rs.audio, wl.batch, e)
+def _audio_tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes | None:
+    if rs is None or rs.audio is None:
+        return None
+    return audio_tower_bytes(rs.audio, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
 
 
 def _with_audio(
@@ -264,7 +266,7 @@ def _with_audio(
     yet), and the decoder's prefill carries what the wrapper still holds of it (activations/audio.py).
     The wrappers encode images and video first (modeling_gemma3n.py / modeling_gemma4.py forward), so
     the audio moment also holds what they left."""
-    tower = _audio_tower(wl, e, rs)
+    tower = _audio_tower(spec, wl, e, rs)
     if tower is None or wl.mode.trains:
         return cands
     out = [
@@ -275,9 +277,10 @@ def _with_audio(
     return out
 
 
-def audio_note(wl: Workload, rs: Resolved, load: AudioLoad) -> str:
+def audio_note(spec: ModelSpec, wl: Workload, rs: Resolved, load: AudioLoad) -> str:
     """One line on the audio tower's transient peak for the assumptions."""
-    tower = audio_tower_bytes(load, wl.batch, _DTYPE_BYTES.get(rs.compute, 2))
+    e = _DTYPE_BYTES.get(rs.compute, 2)
+    tower = audio_tower_bytes(load, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
     t = load.tower
     return (
         f"audio tower encodes {wl.batch * len(load.clips)} clip(s) of {load.frames:,} mel frames at prefill "
@@ -286,12 +289,13 @@ def audio_note(wl: Workload, rs: Resolved, load: AudioLoad) -> str:
     )
 
 
-def audio_info(wl: Workload, rs: Resolved) -> dict[str, object]:
+def audio_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
     """The `audio` report key: what the audio adds (empty without audio)."""
     load = rs.audio
     if load is None:
         return {}
-    tower = audio_tower_bytes(load, wl.batch, _DTYPE_BYTES.get(rs.compute, 2))
+    e = _DTYPE_BYTES.get(rs.compute, 2)
+    tower = audio_tower_bytes(load, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
     return {
         "seconds": load.seconds,
         "clips": len(load.clips),

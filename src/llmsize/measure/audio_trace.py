@@ -133,8 +133,11 @@ def trace_audio_prefill(
     from llmsize.measure.vision_trace import _phase
 
     cfg = hf_config(config)
-    if str(cfg.model_type) != "gemma4":
-        raise BadInputError(f"config.json ({cfg.model_type}): the prefill trace with audio models Gemma 4")
+    kind = str(cfg.model_type)
+    if kind not in ("gemma4", "qwen2_audio"):
+        raise BadInputError(f"config.json ({kind}): the audio prefill trace models Gemma 4 and Qwen2-Audio")
+    if kind == "qwen2_audio":
+        return _qwen2_audio_prefill(cfg, clips_seconds, text_tokens, dtype)
     from transformers.models.gemma4.feature_extraction_gemma4 import Gemma4AudioFeatureExtractor
 
     extractor = Gemma4AudioFeatureExtractor()
@@ -159,6 +162,55 @@ def trace_audio_prefill(
                 input_ids=ids,
                 input_features=torch.tensor(feats["input_features"], dtype=torch.float32),
                 input_features_mask=torch.tensor(feats["input_features_mask"], dtype=torch.bool),
+                use_cache=True,
+                logits_to_keep=1,
+            )
+            del out
+    peaks = tracker.phase_peaks
+    return AudioPrefillTrace(params, buffers, peaks["audio"][0], peaks["prefill"][0], sum(counts))
+
+
+def _qwen2_audio_prefill(
+    cfg: Any, clips_seconds: list[float], text_tokens: int, dtype: str
+) -> AudioPrefillTrace:
+    """Qwen2-Audio: WhisperFeatureExtractor (128 bins, padded to 30 s, its mask every hop) as
+    Qwen2AudioProcessor calls it; each clip's <|AUDIO|> placeholders between two text tokens (the
+    chat template's <|audio_bos|> and <|audio_eos|>); the `audio` phase is the audio tower's forward."""
+    import numpy as np
+    import torch
+    from transformers import Qwen2AudioForConditionalGeneration, WhisperFeatureExtractor
+    from transformers.initialization import no_init_weights
+
+    from llmsize.measure.build_model import torch_dtype
+    from llmsize.measure.fused_sdpa import fused_sdpa_patched
+    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+    from llmsize.measure.vision_trace import _phase
+
+    extractor = WhisperFeatureExtractor(feature_size=128, sampling_rate=16_000)  # type: ignore[no-untyped-call]
+    with warnings.catch_warnings(), fused_sdpa_patched():
+        warnings.simplefilter("ignore")
+        with no_init_weights():  # AutoModelForImageTextToText does not map Qwen2-Audio
+            model = Qwen2AudioForConditionalGeneration(cfg).to(torch_dtype(dtype)).eval()
+        for p in model.parameters():
+            torch.nn.init.normal_(p, std=0.02)
+        params, buffers = _weight_and_buffer_bytes(model)
+        waves = [np.zeros(round(s * extractor.sampling_rate), dtype=np.float32) for s in clips_seconds]
+        feats = extractor(waves, return_attention_mask=True, padding="max_length", return_tensors="np")
+        lengths = feats["attention_mask"].sum(-1).tolist()
+        counts = [(((n - 1) // 2 + 1) - 2) // 2 + 1 for n in lengths]  # processing_qwen2_audio.py
+        tracker = _phase_tracker_class()()
+        tracker.track_external(model)
+        with tracker, torch.no_grad(), _phase(tracker, model.model.audio_tower, "audio", "forward"):
+            tracker.phase = "prefill"
+            token = int(cfg.audio_token_id)
+            body: list[int] = []
+            for n in counts:
+                body += [7, *([token] * n), 8]
+            ids = torch.cat([torch.randint(10, 1000, (1, text_tokens)), torch.tensor([body])], dim=1)
+            out = model(
+                input_ids=ids,
+                input_features=torch.tensor(feats["input_features"], dtype=torch.float32),
+                feature_attention_mask=torch.tensor(feats["attention_mask"], dtype=torch.long),
                 use_cache=True,
                 logits_to_keep=1,
             )

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.errors import ConfigError
 
-AudioKind = Literal["gemma3n", "gemma4"]
+AudioKind = Literal["gemma3n", "gemma4", "whisper"]
 
 # REFERENCE: transformers 5.23 feature_extraction_gemma3n.py Gemma3nAudioFeatureExtractor and
 # feature_extraction_gemma4.py Gemma4AudioFeatureExtractor: sampling_rate 16000, hop_length_ms 10
@@ -63,6 +63,7 @@ class AudioTower(BaseModel):
     encoder_output_size: int = Field(
         gt=0, description="width of the tower's output (Gemma 4 output_proj_dims)"
     )
+    intermediate_size: int = Field(default=0, ge=0, description="feed-forward width (0: 4 x hidden)")
 
     @property
     def head_dim(self) -> int:
@@ -156,6 +157,36 @@ def _gemma4(config: Mapping[str, Any]) -> AudioTower:
     )
 
 
+def _qwen2_audio(config: Mapping[str, Any]) -> AudioTower:
+    a = config.get("audio_config") or {}
+    text = config.get("text_config") or {}
+    w = "qwen2_audio audio_config"
+    # configuration_qwen2_audio.py Qwen2AudioEncoderConfig defaults; WhisperFeatureExtractor (400-sample
+    # frames every 160, 30 s padded, Qwen2AudioProcessor pads to max_length); the encoder attends over
+    # all max_source_positions (1500) frames after its stride-2 conv: one block, no chunking;
+    # processing_qwen2_audio.py: the chat template's <|audio_bos|> and <|audio_eos|> around the clip
+    d = _int(a, "d_model", 1280, w)
+    positions = _int(a, "max_source_positions", 1500, w)
+    return AudioTower(
+        kind="whisper",
+        depth=_int(a, "encoder_layers", 32, w),
+        hidden_size=d,
+        num_heads=_int(a, "encoder_attention_heads", 20, w),
+        mel_bins=_int(a, "num_mel_bins", 128, w),
+        conv_channels=(d, d),
+        conv_kernel_size=3,
+        chunk_size=positions,
+        context_left=1,
+        context_right=0,
+        frame_samples=400,
+        max_tokens=positions // 2,
+        wrapper_tokens=2,
+        out_hidden_size=_int(text, "hidden_size", None, "qwen2_audio"),
+        encoder_output_size=d,
+        intermediate_size=_int(a, "encoder_ffn_dim", 5120, w),
+    )
+
+
 def audio_tower_from_config(config: Mapping[str, Any], model_type: str) -> AudioTower | None:
     """The audio tower of a config.json, or None (no audio tower, or one not modelled yet)."""
     if not isinstance(config.get("audio_config"), Mapping):
@@ -164,10 +195,12 @@ def audio_tower_from_config(config: Mapping[str, Any], model_type: str) -> Audio
         return _gemma3n(config)
     if model_type == "gemma4":
         return _gemma4(config)
+    if model_type == "qwen2_audio":
+        return _qwen2_audio(config)
     return None
 
 
 # Speech models whose configs llmsize does not read yet: `--audio-seconds` names them in its refusal.
 UNMODELLED_AUDIO: frozenset[str] = frozenset(
-    {"qwen2_audio", "qwen2_5_omni", "qwen3_omni_moe", "voxtral", "phi4_multimodal", "kimi_audio"}
+    {"qwen2_5_omni", "qwen3_omni_moe", "voxtral", "phi4_multimodal", "kimi_audio"}
 )

@@ -84,18 +84,46 @@ def _attention(t: AudioTower, b: int, frames: int, e: int) -> int:
     return 7 * b * t2 * h * e + 3 * blocks * c * h * e + 3 * padded * h * e + 3 * logits * e + blocks * w * c
 
 
-def audio_tower_bytes(load: AudioLoad, sequences: int, e: int) -> AudioTowerBytes:
-    """Peak of encoding `load` for `sequences` sequences, in a compute dtype of `e` bytes."""
+def _whisper(t: AudioTower, b: int, frames: int, e: int) -> tuple[int, int, int]:
+    """Qwen2-Audio's Whisper encoder (modeling_qwen2_audio.py Qwen2AudioEncoder.forward) on B clips
+    of 3000 frames: (held besides the fp32 frames, the conv stem's peak, a layer's peak). The wrapper
+    holds the feature mask (int64) and a B x 1500 x 1500 boolean attention mask
+    (create_bidirectional_mask); the stem casts the frames, conv1 (3000 positions) and its GELU; the
+    layers run on P = B x 1500 positions beside conv2's GELU output (the permuted view keeps it) and
+    the encoder's input: the feed-forward holds the residual sum, the norm, fc1's output and its
+    GELU; attention the input, norm, q, k, v, the fused output and SDPA's additive copy of the mask."""
+    positions = frames // 2
+    p, h = b * positions, t.hidden_size
+    # the feature mask, the 4-D mask and its helpers; the frames' cast (the caller keeps the fp32 ones)
+    held = b * frames * 8 + b * positions * positions + b * positions * (16 + e) + b * frames * t.mel_bins * e
+    stem = 4 * p * h * e
+    ffn = 2 * p * h * e + 2 * p * t.intermediate_size * e
+    attention = 6 * p * h * e + b * positions * (positions + -positions % 16) * e
+    return held, stem, 2 * p * h * e + max(ffn, attention)
+
+
+def audio_tower_bytes(
+    load: AudioLoad, sequences: int, e: int, prompt_tokens: int = 0, text_hidden: int = 0
+) -> AudioTowerBytes:
+    """Peak of encoding `load` for `sequences` sequences, in a compute dtype of `e` bytes; the
+    prompt's embeddings (`prompt_tokens` a sequence, text and audio tokens, `text_hidden` wide)
+    exist before the tower runs (the wrappers embed the prompt first)."""
     t = load.tower
     b = sequences * len(load.clips)
     frames = load.frames
     # the extractor's fp32 frames and the mask (Gemma 3n: and its inverse, get_audio_features' ~mask)
     held = b * frames * t.mel_bins * 4 + b * frames * (2 if t.kind == "gemma3n" else 1)
-    stem, attention = _stem(t, b, frames, e), _attention(t, b, frames, e)
-    stage = "sub-sampling conv" if stem >= attention else "chunked attention of a block"
+    held += sequences * prompt_tokens * text_hidden * e
+    if t.kind == "whisper":
+        more, stem, attention = _whisper(t, b, frames, e)
+        held += more - b * frames
+    else:
+        stem, attention = _stem(t, b, frames, e), _attention(t, b, frames, e)
+    block = "feed-forward of a layer" if t.kind == "whisper" else "chunked attention of a block"
+    stage = "sub-sampling conv" if stem >= attention else block
     # after the tower: the frames, the tower's output and the projected soft tokens (Gemma 3n pads
     # them to 188 with a concatenated copy)
-    out_frames = -(-encoder_frames(t, frames) // t.reduction_factor)
+    out_frames = -(-encoder_frames(t, frames) // t.reduction_factor)  # Whisper: 2x conv then 2x pool
     copies = 2 if t.kind == "gemma3n" else 1
     residue = (
         b * frames * t.mel_bins * 4
