@@ -2,8 +2,8 @@
 
 `ModelSpec.audio` describes the audio encoder of a checkpoint that takes speech: how its feature
 extractor turns S seconds of 16 kHz audio into log-mel frames, how the encoder sub-samples them into
-soft tokens, and the conformer's shape. Its parameters stay in `extra_params` (specs/hf_config/
-gemma3n.py counts them); this is the part an audio *input* needs. Each field is a fact of
+soft tokens, and the encoder's shape. Its parameters stay in `extra_params` (specs/hf_config/
+gemma3n.py and multimodal.py count them); this is the part an audio *input* needs. Each field is a fact of
 config.json or of the feature extractor's / processor's defaults where config.json is silent (named
 per field). `audio_tower_from_config` is the one place that maps a model_type to an audio tower kind.
 """

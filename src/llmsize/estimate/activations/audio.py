@@ -17,7 +17,9 @@ larger of two moments, on top of the mel frames and their mask:
   logits at B x heads x U x chunk x context a few times; and the block's inputs at T' x hidden.
   Gemma 4 runs q/k/v in fp32 (`.float()`), Gemma 3n in the compute dtype.
 The feed-forward (4 x hidden) and the light conv hold less than the attention at these shapes.
-Trace-checked by bench/validate_audio.py (docs/validation.md, "Audio inputs") to the byte.
+Qwen2-Audio's Whisper encoder (`_whisper`) runs every clip padded to 3,000 frames, full attention
+over 1,500 positions; its peak is a layer's feed-forward.
+Trace-checked by bench/validate_audio.py (docs/validation.md, "Audio inputs").
 """
 
 from __future__ import annotations
