@@ -277,6 +277,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "vllm-0.6"
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
+    if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
+        return "llama.cpp-hip-nographs"
     return engine
 
 

@@ -70,6 +70,8 @@ class SpeedConstants(BaseModel):
         default=0.0, description="achieved host-to-GPU copy rate for offloaded weights during a prompt")
     expert_half_tokens: float = Field(
         default=0.0, description="prefill: tokens per expert at which expert GEMMs reach half their rate")
+    peak_dtype: str = Field(
+        default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -205,6 +207,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
+        peak_dtype=(prof.quantized_peak_dtype or "") if inputs.kernel not in ("16bit", "fp8") else "",
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -331,7 +334,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     """Seconds of one decode step at `context` cached tokens, and its parts."""
     ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
     bandwidth = gpu.bandwidth_bytes_per_s
-    flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
     weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
@@ -365,7 +368,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     tokens = inputs.batch * prompt
     chunk = c.prefill_chunk_tokens or tokens
     chunks = max(1, math.ceil(tokens / chunk))
-    flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
@@ -424,7 +427,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
 
-    peak = gpu.flops_for(inputs.compute_dtype)
+    peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     weights_per_token_s = inputs.active_weight_bytes_per_gpu / bandwidth
     flop_per_seq_s = 2 * inputs.active_params / (inputs.tp * peak * c.compute_fraction)

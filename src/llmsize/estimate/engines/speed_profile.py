@@ -72,6 +72,9 @@ class EngineSpeedProfile(BaseModel):
         "token-mixer kind, 'dense_ffn', 'moe_ffn', 'moe_per_expert', 'shared_expert'); the per-layer latency "
         "above is that of a dense attention layer, spread over its kernels (empty: one latency a layer)",
     )
+    quantized_peak_dtype: str | None = Field(
+        default=None, description="peak-rate dtype of the engine's quantized mat-muls over many tokens "
+        "(llama.cpp: 'int8', its MMQ kernels run int8 tensor-core MMA); None: the activation dtype")
     state_traffic: float = Field(
         default=2.0, gt=0,
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
