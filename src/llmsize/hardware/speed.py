@@ -136,6 +136,9 @@ class SpeedInputs(BaseModel):
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
+    routed_weight_bytes_per_gpu: int = Field(
+        default=0, ge=0, description="MoE: bytes of the routed experts' weights on this GPU (part of "
+        "weight_bytes_per_gpu)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(
@@ -373,11 +376,21 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
     routed = min(inputs.routed_active_params, inputs.active_params)
-    weighted_params = inputs.active_params - routed + routed / rate
-    total_flops = inputs.batch * (2 * weighted_params * prompt + attn)
-    compute_s = total_flops / (inputs.tp * flops)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    streamed = min(inputs.routed_weight_bytes_per_gpu, inputs.weight_bytes_per_gpu) if rate < 1 else 0
+    dense_flops = inputs.batch * (2 * (inputs.active_params - routed) * prompt + attn)
+    routed_flops = inputs.batch * 2 * routed * prompt / rate
+    compute_s = (dense_flops + routed_flops) / (inputs.tp * flops)
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
+    if streamed:
+        # An expert GEMM whose token tile is mostly empty (few tokens per expert) cannot hide its
+        # weight loads behind its math: it streams its expert's weights, then multiplies, so the
+        # routed part costs stream + math, while the dense mat-muls overlap the two (roofline max).
+        routed_s = routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
+        dense_s = max(dense_flops / (inputs.tp * flops),
+                      chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
+        compute_s, memory_s = (dense_s + routed_s, memory_s) if dense_s + routed_s > memory_s else (
+            compute_s, memory_s)
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      _layer_latency(inputs, c))
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)

@@ -64,8 +64,8 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.16, "apple": 0.70, "amd-lpddr": 0.25},
-    expert_half_tokens=110.0,
+    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    expert_half_tokens=60.0,
     # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
     # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's
     # quantized mat-muls run MMQ, which quantizes the activations to q8_1 and multiplies with int8 MMA
