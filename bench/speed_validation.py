@@ -32,6 +32,7 @@ from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed_profiles import device_class
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -214,9 +215,8 @@ FINDINGS = (
     "Not modelled: the speed model follows the current llama.cpp, which the Sept 2026 RTX 5090 rows "
     "match; the April-May 2026 rows of architectures weeks old at the time stay held out as the known gap "
     "(tests/golden/test_speed_published.py pins the current-build MoE row, so no constant can be tuned "
-    "to the old ones without failing it). Also open: that thread's pp128 (one 128-token ubatch, ~16 "
-    "tokens per expert) runs at 5,128 t/s, 2.3x slower than reading the weights once (+129%); "
-    "expert_gemm_rate was fitted on Strix Halo and DGX Spark prompts with far more tokens per expert.",
+    "to the old ones without failing it). That thread's pp128 (one 128-token ubatch, ~16 tokens per "
+    "expert, 5,128 t/s, then +129%) is taken up in the MoE prefill finding below.",
     "Graph engines count kernels too (estimate/engines/speed_profile.FUSED_LAYER_KERNELS, vLLM's and "
     "SGLang's fused sequence): a dense layer replays 10 kernels, a routed FFN 7 instead of the dense 3 "
     "(router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, moe_sum), MLA 10 "
@@ -226,6 +226,53 @@ FINDINGS = (
     "MoE rows on the H20 went from +3 to +28% (FP8 +23 to +28%, Qwen3-235B +10 to +20%) to -25 to +19%, "
     "most within 10%; fitted median 8.2 -> 8.0%, held-out 9.6 -> 9.2%. No published single-stream row for "
     "a TP-8 MLA model was found to check DeepSeek-V3 (8 x H200, FP8, vLLM: 108 t/s predicted).",
+    "The big llama.cpp scoreboards, added as held-out rows (issue 11, fifth pass; never fitted): Apple "
+    "silicon (discussion #4167, build 8e672ef: 90 rows, Llama 2 7B F16/Q8_0/Q4_0 pp512/tg128 on M1 to M4, "
+    "base, Pro, Max and Ultra chips in their GPU-core bins, which the GPU catalog now lists), CUDA "
+    "(#15013: RTX 5070 Ti and 5070), ROCm (#15021: MI300X, RX 7900 XTX) and Vulkan (#10879: RX 7900 XTX, "
+    "RADV). The Apple rows land at a median of 6.6%, worst -22%: prefill within 9% on every chip; decode "
+    "is 10-22% slow on the single-die chips and 3-18% fast on the Ultras. Solving each chip's F16 and "
+    "Q4_0 tg128 pair for bandwidth and a fixed per-token time gives ~90% of the datasheet bandwidth plus "
+    "~5 ms per token (0.16 ms a layer) on every chip of that 2023 build (M2 10-core 94%, 4.9 ms; M4 Max "
+    "91%, 4.3 ms; M2 Ultra 88%, 5.1 ms; the Q8_0 rows check within 2%), where the model's Apple constants "
+    "(gguf 70% / 16-bit 80%, 0.086 ms a layer) come from a late-2024 build (PR #10238). The rows are held "
+    "out, so no Apple constant was refitted on them.",
+    "llama.cpp prefill runs at the int8 rate (issue 11, fifth pass). ggml-cuda's ggml_cuda_should_use_mmq "
+    "(mmq.cu) sends every quantized mat-mul of a prompt to MMQ on GPUs with Turing-class MMA (and on "
+    "CDNA3, RDNA3 and RDNA4), and MMQ quantizes the activations to q8_1 and multiplies with int8 MMA "
+    "(mmq.cuh), so its peak is the int8 rate: 4x a GeForce card's FP16 (FP32-accumulate) figure, 2x a "
+    "workstation or datacenter card's, 1x where the catalog lists none (RDNA, Apple: FP16 fallback). The "
+    "prefill shares were fractions of FP16 (GDDR 1.1, an artefact of GeForce's half-rate FP32 "
+    "accumulation); they are now fractions of the int8 rate (engine profile quantized_peak_dtype), "
+    "refitted on the fit rows: GDDR 0.285, HBM 0.115, LPDDR 0.165, Strix Halo's Vulkan 0.24 (its own key, "
+    "'amd-lpddr': Vulkan's mul_mm runs FP16 cooperative matrices), Apple 0.70. GeForce rows are "
+    "unchanged (the same 4x everywhere); the RX 7900 XTX pp512 went from +176% (ROCm) / +163% (Vulkan) "
+    "to -29% / -31%. F16 weights keep the FP16 GEMM rate.",
+    "MoE prefill with few tokens per expert (issue 11, fifth pass; RTX PRO 6000 gpt-oss-20b pp128, "
+    "+129%). First checked: llama.cpp's kernel choice. ggml_cuda_mul_mat_q passes ncols_max = the "
+    "ubatch's tokens for MUL_MAT_ID, and mul_mat_q_case sizes the token tile (mmq_x up to 128) to that, "
+    "so an expert holding 16 of 128 tokens runs a 128-column tile; but counted as computed columns that "
+    "predicts the RTX 5090 Qwen3-30B-A3B pp1024 (32 tokens per expert, 4x padding) 66% too slow, so the "
+    "padded columns do not cost math time. What the rows do show: where few tokens per expert leave the "
+    "expert GEMM staging-bound, its weight stream and its math do not overlap. Modelled (speed."
+    "prefill_seconds): the routed part costs its weights' stream (bytes / bandwidth, once per chunk) "
+    "plus its math at the staging-limited rate (expert_gemm_rate), the dense mat-muls keep the roofline "
+    "max; expert_half_tokens refitted on the fit rows (100 -> 60 tokens) with the shares above. RTX PRO "
+    "6000 pp128 +129% -> +34%, RTX 5090 Qwen3-30B-A3B pp1024 +12.5% -> +2%, DGX Spark gpt-oss-120b "
+    "pp2048 -27% -> -16%, Strix Halo MoE fit rows within 1-10% but gpt-oss (-27%, -43%, MXFP4 stages "
+    "cheaper than k-quants). Engines without an expert_half_tokens (vLLM, SGLang) are unchanged.",
+    "ROCm decode and prefill (#15021, issue 11, fifth pass). MI300X Llama 2 7B Q4_0 tg128 232.9 t/s "
+    "reads 0.9 TB/s of 5.3: launch-bound. ggml's HIP build replayed no graphs while GGML_HIP_GRAPHS was "
+    "OFF by default (ggml/CMakeLists.txt 'use HIP graph, experimental, slow'; later ON with ROCm >= 6.1), "
+    "so each of a dense layer's 23 graph nodes is a CPU launch, ~4 us each on an MI300X node "
+    "(ROCm/TransferBench PR #297, EmptyKernel preset, EvtMin 4.04 us). The profile "
+    "'llama.cpp-hip-nographs' (no fitted constant) takes the row from +92% to +38%; it assumes the "
+    "submitter's build predates the switch (the quote gives no build). The RX 7900 XTX, memory-bound, "
+    "moves by under 1%. Still open: MI300X pp512 (+70%): CDNA3 always runs MMQ ('rocblas/tensile "
+    "performs very poorly on CDNA3', mmq.cu) at ~6% of its int8 peak where the A100 reaches 11.5%, and "
+    "no AMD fit row exists to calibrate an HIP share; the RX 7900 XTX pp512 (-29%) likewise. A Vulkan "
+    "profile (no int8 MMA on NVIDIA, FP16 cooperative matrices) is the mechanism for Vulkan on NVIDIA "
+    "cards, but no Vulkan-on-NVIDIA row was found to check it, so it is not modelled.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -479,6 +526,16 @@ def write_doc(results: list[tuple[Case, float, float]], excluded: list[dict[str,
             if sel:
                 m, w = summary(sel)
                 lines.append(f"| {t} | {use} | {len(sel)} | {m:.1%} | {w:.1%} |")
+    for title, key in (("engine", lambda r: str(r["engine"])),
+                       ("device class", lambda r: device_class(get_gpu(r["device"])))):
+        lines += ["", f"## Per {title}", "", f"| {title} | use | n | median | worst |",
+                  "| --- | --- | ---: | ---: | ---: |"]
+        for name in sorted({key(r[0].row) for r in results}):
+            for use in ("fit", "holdout"):
+                sel = [r for r in results if key(r[0].row) == name and r[0].row["use"] == use]
+                if sel:
+                    m, w = summary(sel)
+                    lines.append(f"| {name} | {use} | {len(sel)} | {m:.1%} | {w:.1%} |")
     lines += ["", "## What the worst rows taught (mechanisms checked, not constants tuned)", ""]
     lines += [f"- {finding}" for finding in FINDINGS]
     lines += ["", "## Rows", "",
