@@ -9,7 +9,8 @@ lengths, concurrency), sized by the memory model, and timed the way its table me
 llama-bench's pp<N> (prompt tokens / prefill time) and tg<N> (N tokens decoded after an empty
 prompt), Qwen2.5's generate speed (2048 new tokens / whole generate call) and Qwen3's
 (prompt + 2048 new tokens) / time, and vLLM's benchmark_latency (seconds for one batch of B
-prompts and their generations). Held-out rows never feed the fit.
+prompts and their generations), and a serving benchmark's output tokens/s at a fixed concurrency
+(waves of B requests). Held-out rows never feed the fit.
 """
 
 from __future__ import annotations
@@ -356,6 +357,8 @@ def predict(case: Case) -> float:
     seconds = prefill + decode_total(prompt, gen)
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
+    if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
+        return inputs.batch * gen / seconds
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":

@@ -25,7 +25,8 @@ LLAMA_APPLE = "https://github.com/ggml-org/llama.cpp/discussions/4167"
 LLAMA_ROCM = "https://github.com/ggml-org/llama.cpp/discussions/15021"
 
 
-def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str | None = None):  # type: ignore[no-untyped-def]
+def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str | None = None,  # type: ignore[no-untyped-def]
+            batch: int = 1, ubatch: int | None = None):
     spec = resolve(model)
     # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
@@ -33,7 +34,9 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
               "llama.cpp-hip-nographs": "llama.cpp"}
     memory_engine = memory.get(engine, engine)
     data = {"engine": memory_engine, "context": prompt + max(gen, 1),
-            "prompt_tokens": prompt}
+            "prompt_tokens": prompt, "batch": batch}
+    if ubatch:
+        data["ubatch"] = ubatch
     if quant:
         data["quant"] = quant
     wl = Workload.model_validate(data)
@@ -245,3 +248,35 @@ def test_llama_cpp_hip_without_graphs_is_launch_bound() -> None:
     step, parts = decode_step(inputs, gpu, c, 64)
     assert parts["cpu"] > parts["gpu"]
     assert 1 / step == pytest.approx(232.92, rel=0.40), LLAMA_ROCM  # held-out row: +38%
+
+
+SWEEP_4090 = "https://mushfiqrahman.dev/?p=1668"
+
+
+@pytest.mark.parametrize(("concurrency", "published"), [(4, 210.0), (16, 644.0), (48, 1190.0)])
+def test_vllm_concurrency_sweep_output_throughput(concurrency: int, published: float) -> None:
+    # SWEEP_4090: Mistral-7B-Instruct-v0.3 BF16, vLLM on one RTX 4090, 256 -> 128 tokens, 300 prompts at
+    # an unlimited rate with at most C in flight: waves of C prompts prefilled, then 128 steps at batch C.
+    inputs, gpu = _inputs("Mistral-7B-Instruct-v0.3", "RTX-4090", "vllm", 256, 128, batch=concurrency)
+    seconds = generation_seconds(inputs, gpu, prompt_tokens=256, new_tokens=128)
+    assert concurrency * 128 / seconds == pytest.approx(published, rel=0.25), SWEEP_4090
+
+
+GPTOSS_PRO6000 = "https://github.com/ggml-org/llama.cpp/pull/16991"
+
+
+def test_llama_cpp_moe_prefill_with_few_tokens_per_expert() -> None:
+    # GPTOSS_PRO6000: gpt-oss-20b (MXFP4, 4 of 32 experts) on an RTX PRO 6000 Blackwell, llama-bench
+    # -ub 2048 pp128: 5,127.8 t/s. One 128-token ubatch gives each expert ~16 tokens: the expert GEMMs
+    # stream their weights and then multiply (speed.prefill_seconds), where the roofline max predicted
+    # ~11,700 t/s (+129%).
+    inputs, gpu = _inputs("gpt-oss-20b", "RTX-PRO-6000-Blackwell", "llama.cpp", 128, 0, ubatch=2048)
+    c = resolve_constants(inputs, gpu)
+    seconds, _ = prefill_seconds(inputs, gpu, c)
+    assert 128 / seconds == pytest.approx(5127.8, rel=0.40), GPTOSS_PRO6000  # held-out row: +34%
+    assert inputs.routed_weight_bytes_per_gpu > 0.8 * inputs.weight_bytes_per_gpu  # experts dominate
+
+
+def test_dense_prefill_has_no_expert_stream() -> None:
+    inputs, _ = _inputs("Llama-2-7b", "RTX-4090", "llama.cpp", 512, 0, quant="Q4_0")
+    assert inputs.routed_weight_bytes_per_gpu == 0
