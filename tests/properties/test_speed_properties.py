@@ -86,7 +86,10 @@ def test_per_kind_reads_never_shrink_with_the_context(model: str, engine: str, a
     assert decode_step(inputs, gpu, c, lo)[0] <= decode_step(inputs, gpu, c, hi)[0] + 1e-12
 
 
-@given(GPUS, KERNELS, st.integers(16, 4096), st.floats(0.0, 0.95), st.sampled_from([(4, 32), (8, 128), (2, 8)]))
+ROUTING = st.sampled_from([(4, 32), (8, 128), (2, 8)])
+
+
+@given(GPUS, KERNELS, st.integers(16, 4096), st.floats(0.0, 0.95), ROUTING)
 def test_expert_weight_stream_never_speeds_a_moe_prefill(gpu: str, kernel: str, prompt: int, share: float,
                                                          routing: tuple[int, int]) -> None:
     # The routed experts' weight stream (llama.cpp, few tokens per expert) only ever adds to a prefill.
