@@ -367,11 +367,16 @@ class Planner:
             share = (expert_read_fraction(self.spec, wl.batch) if cpu_moe and not partial
                      else read_fraction(self.spec, wl.batch))
             host_read = int(host_w * share)
-            # The weights a step reads are split: the host part leaves the GPU's share.
+            # The weights a step reads are split: the host part leaves the GPU's share (CPU experts
+            # leave the routed experts the GPU streams; whole host layers take their share of them).
+            on_gpu = max(0, inputs.weight_bytes_per_gpu - host_w)
+            routed = inputs.routed_weight_bytes_per_gpu
+            routed = (max(0, routed - host_w) if cpu_moe and not partial
+                      else int(routed * on_gpu / max(1, inputs.weight_bytes_per_gpu)))
             inputs = inputs.model_copy(update={
                 "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
                 "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
-                "weight_bytes_per_gpu": max(0, inputs.weight_bytes_per_gpu - host_w)})
+                "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
         return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
