@@ -237,7 +237,16 @@ FINDINGS = (
     "~5 ms per token (0.16 ms a layer) on every chip of that 2023 build (M2 10-core 94%, 4.9 ms; M4 Max "
     "91%, 4.3 ms; M2 Ultra 88%, 5.1 ms; the Q8_0 rows check within 2%), where the model's Apple constants "
     "(gguf 70% / 16-bit 80%, 0.086 ms a layer) come from a late-2024 build (PR #10238). The rows are held "
-    "out, so no Apple constant was refitted on them.",
+    "out, so no Apple constant was refitted on them. The M5 rows (newer builds) sit 11-20% slow, and one "
+    "M5 Max pp512 quoted elsewhere at 3,220 t/s (a build using the GPU cores' Neural Accelerators; "
+    "the thread's own M5 Max row reads 987) is -73%: the catalog's M5 FP16 figure is the shader rate "
+    "(Apple publishes only 'over 4x the peak GPU compute for AI' of M4), so prefill on builds that use "
+    "the accelerators is under-predicted; not changed, the builds disagree. More #15013 rows from "
+    "public quotes: a second RTX 4090 / 5090 / A100 submission each, DGX Spark b6767, RTX PRO 6000 "
+    "(pp512 +23%, tg128 +7%) and the GTX 1660 (TU116, no tensor cores: MMQ falls back to DP4A; with no "
+    "int8 or FP16 figure it runs at the FP32 rate x the share, -30%); Strix Halo under ROCm 7.2 (kyuz0, "
+    "May 2026) decodes within 1% but prefills 32% faster than modelled: the 'amd-lpddr' share is its "
+    "Vulkan builds' (no HIP fit row).",
     "llama.cpp prefill runs at the int8 rate (issue 11, fifth pass). ggml-cuda's ggml_cuda_should_use_mmq "
     "(mmq.cu) sends every quantized mat-mul of a prompt to MMQ on GPUs with Turing-class MMA (and on "
     "CDNA3, RDNA3 and RDNA4), and MMQ quantizes the activations to q8_1 and multiplies with int8 MMA "
@@ -246,9 +255,10 @@ FINDINGS = (
     "prefill shares were fractions of FP16 (GDDR 1.1, an artefact of GeForce's half-rate FP32 "
     "accumulation); they are now fractions of the int8 rate (engine profile quantized_peak_dtype), "
     "refitted on the fit rows: GDDR 0.285, HBM 0.115, LPDDR 0.165, Strix Halo's Vulkan 0.24 (its own key, "
-    "'amd-lpddr': Vulkan's mul_mm runs FP16 cooperative matrices), Apple 0.70. GeForce rows are "
-    "unchanged (the same 4x everywhere); the RX 7900 XTX pp512 went from +176% (ROCm) / +163% (Vulkan) "
-    "to -29% / -31%. F16 weights keep the FP16 GEMM rate.",
+    "'amd-lpddr': Vulkan's mul_mm runs FP16 cooperative matrices), Apple 0.70. GeForce fit rows are "
+    "within 4 points of before (the same 4x everywhere); held-out rows moved: RTX PRO 6000 pp512 +131% "
+    "-> +23%, GTX 1660 +171% -> -30%, DGX Spark b6767 -38% -> -18%, RX 7900 XTX +176% (ROCm) / +163% "
+    "(Vulkan) -> -29% / -31%. F16 weights keep the FP16 GEMM rate.",
     "MoE prefill with few tokens per expert (issue 11, fifth pass; RTX PRO 6000 gpt-oss-20b pp128, "
     "+129%). First checked: llama.cpp's kernel choice. ggml_cuda_mul_mat_q passes ncols_max = the "
     "ubatch's tokens for MUL_MAT_ID, and mul_mat_q_case sizes the token tile (mmq_x up to 128) to that, "
@@ -274,6 +284,18 @@ FINDINGS = (
     "no AMD fit row exists to calibrate an HIP share; the RX 7900 XTX pp512 (-29%) likewise. A Vulkan "
     "profile (no int8 MMA on NVIDIA, FP16 cooperative matrices) is the mechanism for Vulkan on NVIDIA "
     "cards, but no Vulkan-on-NVIDIA row was found to check it, so it is not modelled.",
+    "transformers AWQ rows (Qwen2.5 table, all held out by the odd/even split): +30-42% at every size, "
+    "launch-bound ones included (0.5B at 37 t/s implies ~0.33 ms more per layer than GPTQ-Int4). "
+    "Mechanism found: AutoAWQ's WQLinear_GEMM calls awq_ext.gemm_forward_cuda(..., split_k_iters=8) "
+    "(awq/modules/linear/gemm.py), which allocates 8 partial outputs and returns _out_feats.sum(0): one "
+    "more kernel and allocation per quantized linear, 7 a Qwen2 layer. Its cost per op cannot be taken "
+    "from the profile (0.68 ms a layer over 15-40 eager ops: 17-45 us each, bracketing the ~47 us the "
+    "rows imply), and no AWQ row is in the fit, so it is not added.",
+    "Concurrency sweep, serving benchmark (vLLM on one RTX 4090, Mistral-7B-Instruct-v0.3 BF16, 256 -> "
+    "128 tokens, 300 prompts at an unlimited rate with at most C in flight, mushfiqrahman.dev): "
+    "requests run in waves of C, so output tokens/s = C x 128 / (prefill of C prompts + 128 steps at "
+    "batch C) (metric serve_output_tps). Held out, C = 4 to 48: -7% to +13%, faster than published "
+    "as C grows (the HTTP server's per-request work is not modelled).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
