@@ -438,10 +438,11 @@ def _profile_knobs(name: str) -> list[Knob]:
             return float(getattr(sp.ENGINE_PROFILES[name], field))
 
         knobs.append((f"{name}.{field}", setter, getter, lo, hi))
-    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("kernel_launch_per_layer_s", 0.0, 0.005),
+    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("prefill_compute_16bit", 0.05, 1.2),
+                          ("kernel_launch_per_layer_s", 0.0, 0.005),
                           ("gpu_per_layer_by_class", 0.0, 0.001)):
         for key in getattr(prof, table):
-            if table == "prefill_compute" and name.startswith("transformers") and key == "hbm":
+            if table.startswith("prefill_compute") and name.startswith("transformers") and key == "hbm":
                 continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
 
             def tset(v: float, table: str = table, key: str = key) -> None:

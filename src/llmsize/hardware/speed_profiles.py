@@ -149,9 +149,11 @@ def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -
     return min(1.0, rate)
 
 
-def prefill_compute(engine: str, gpu: GpuSpec) -> float:
-    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor's own first)."""
-    table = engine_profile(engine).prefill_compute
+def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
+    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor's own first),
+    for quantized or 16-bit weights where the engine runs different kernels for them."""
+    prof = engine_profile(engine)
+    table = prof.prefill_compute if quantized or not prof.prefill_compute_16bit else prof.prefill_compute_16bit
     cls = device_class(gpu)
     return table.get(f"{gpu.vendor}-{cls}", table.get(cls, DEFAULT_PREFILL_COMPUTE))
 

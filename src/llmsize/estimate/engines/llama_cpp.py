@@ -65,6 +65,9 @@ SPEED = EngineSpeedProfile(
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
+    # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
+    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
     expert_half_tokens=60.0,
     # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
     # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's

@@ -54,6 +54,10 @@ class EngineSpeedProfile(BaseModel):
     prefill_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / peak FLOP/s of a prefill, per device class"
     )
+    prefill_compute_16bit: dict[str, float] = Field(
+        default_factory=dict, description="achieved / peak FLOP/s of a prefill with 16-bit weights where "
+        "the engine runs another kernel for them than for quantized ones (empty: prefill_compute)"
+    )
     kernel_launch_per_layer_s: dict[str, float] = Field(
         default_factory=dict, description="extra CPU launch time per layer of a weight kernel family"
     )
