@@ -196,7 +196,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         # enable_gqa, or the query packed per KV head) attention reads the cache once: 3.
         kv_factor = 3.0 + 2.0 * inputs.kv_groups if prof.kv_gqa_copies else 3.0
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
-    peak_dtype = (prof.quantized_peak_dtype or "") if inputs.kernel not in ("16bit", "fp8") else ""
+    quantized = inputs.kernel not in ("16bit", "fp8")
+    peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
@@ -204,7 +205,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                             else kernel_bandwidth(inputs.kernel, gpu)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
         compute_fraction=(eff.compute if eff.compute is not None
-                          else prefill_compute(prof.engine, gpu, quantized=inputs.kernel not in ("16bit", "fp8"))),
+                          else prefill_compute(prof.engine, gpu, quantized=quantized)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
