@@ -153,7 +153,9 @@ def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
     """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor's own first),
     for quantized or 16-bit weights where the engine runs different kernels for them."""
     prof = engine_profile(engine)
-    table = prof.prefill_compute_16bit if not quantized and prof.prefill_compute_16bit else prof.prefill_compute
+    table = prof.prefill_compute
+    if not quantized and prof.prefill_compute_16bit:
+        table = prof.prefill_compute_16bit
     cls = device_class(gpu)
     return table.get(f"{gpu.vendor}-{cls}", table.get(cls, DEFAULT_PREFILL_COMPUTE))
 
