@@ -389,11 +389,10 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         # An expert GEMM whose token tile is mostly empty (few tokens per expert) cannot hide its
         # weight loads behind its math: it streams its expert's weights, then multiplies, so the
         # routed part costs stream + math, while the dense mat-muls overlap the two (roofline max).
-        routed_s = routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
+        # The sum is never below the weights' read time, so it bounds the prefill by itself.
         dense_s = max(dense_flops / (inputs.tp * flops),
                       chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
-        compute_s, memory_s = (dense_s + routed_s, memory_s) if dense_s + routed_s > memory_s else (
-            compute_s, memory_s)
+        compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      _layer_latency(inputs, c))
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)

@@ -105,8 +105,8 @@ SPEED = EngineSpeedProfile(
 # ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset, batch 1: EvtMin 4.04 us).
 # No constant fitted: rows measured on such builds use this profile by name.
 HIP_LAUNCH_S = 4.04e-6
-_DENSE_KERNELS = 2 * SPEED.layer_kernels["block"] + SPEED.layer_kernels["attention"] + SPEED.layer_kernels[
-    "dense_ffn"]
+_KERNELS = SPEED.layer_kernels
+_DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense_ffn"]
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
     "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
