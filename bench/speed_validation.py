@@ -271,7 +271,9 @@ FINDINGS = (
     "max; expert_half_tokens refitted on the fit rows (100 -> 60 tokens) with the shares above. RTX PRO "
     "6000 pp128 +129% -> +34%, RTX 5090 Qwen3-30B-A3B pp1024 +12.5% -> +2%, DGX Spark gpt-oss-120b "
     "pp2048 -27% -> -16%, Strix Halo MoE fit rows within 1-10% but gpt-oss (-27%, -43%, MXFP4 stages "
-    "cheaper than k-quants). Engines without an expert_half_tokens (vLLM, SGLang) are unchanged.",
+    "cheaper than k-quants). Engines without an expert_half_tokens (vLLM, SGLang) are unchanged. "
+    "Qwen3-Next-80B-A3B pp512 on Strix Halo (build 7189, the same early build as its decode row) moves "
+    "+56% -> +62%: its Gated DeltaNet prefill of that build ran the unfused chunked path, not modelled.",
     "ROCm decode and prefill (#15021, issue 11, fifth pass). MI300X Llama 2 7B Q4_0 tg128 232.9 t/s "
     "reads 0.9 TB/s of 5.3: launch-bound. ggml's HIP build replayed no graphs while GGML_HIP_GRAPHS was "
     "OFF by default (ggml/CMakeLists.txt 'use HIP graph, experimental, slow'; later ON with ROCm >= 6.1), "
