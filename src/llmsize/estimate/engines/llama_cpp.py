@@ -71,8 +71,18 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
-    expert_half_tokens=100.0,
+    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
+    # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
+    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
+    expert_half_tokens=60.0,
+    # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
+    # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's
+    # quantized mat-muls run MMQ, which quantizes the activations to q8_1 and multiplies with int8 MMA
+    # (mmq.cuh), so its peak is the int8 rate (4x a GeForce card's FP16-accumulate-FP32 figure, 2x a
+    # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
+    # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
+    quantized_peak_dtype="int8",
     gpu_per_layer_by_class={"apple": 0.0856e-3},
     # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
     # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
@@ -93,6 +103,21 @@ SPEED = EngineSpeedProfile(
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
     state_traffic=4.0,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
+
+
+# REFERENCE: ggml's HIP build replayed no graphs until GGML_HIP_GRAPHS turned on by default
+# (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS "ggml: use HIP graph, experimental, slow" OFF), later
+# "ggml: use HIP graph" ON with hip_VERSION >= 6.1); without graphs every graph node is a HIP launch
+# from the CPU. A dense layer runs SPEED.layer_kernels' 23 kernels; one empty-kernel launch costs
+# ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset, batch 1: EvtMin 4.04 us).
+# No constant fitted: rows measured on such builds use this profile by name.
+HIP_LAUNCH_S = 4.04e-6
+_KERNELS = SPEED.layer_kernels
+_DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense_ffn"]
+HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
+    "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED}
 
 
 class LlamaCpp(BaseEngine):
