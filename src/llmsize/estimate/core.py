@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.errors import BadInputError
-from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, training
+from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, speculative, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -96,6 +96,10 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
     weights += gathered
     terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
+    drafter = speculative.drafter(spec, wl) if stage.head else None
+    if drafter is not None:  # the drafter runs beside the head (speculative.py): its weights and cache
+        weights += speculative.weight_bytes(spec, wl, ctx.weights.format, drafter, ctx.engine.draft_mtp_head)
+        terms = (*terms, *speculative.kv_terms(drafter, wl, ctx.kv_dtype))
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:

@@ -246,8 +246,12 @@ class Vllm(BaseEngine):
 
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
+        {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory", "speculative"}
     )
+    # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
+    # (vllm/config/speculative.py SpeculativeMethod, 0.19).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
+    draft_mtp_head: ClassVar[bool] = True
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
@@ -422,11 +426,33 @@ class Vllm(BaseEngine):
             return -(-held // rate) + 1
         return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
+    def _draft_layers(self, spec: ModelSpec, rs: Resolved) -> tuple[Fraction, int]:
+        """(bytes per token of one layer, layers) the drafter caches: in V1 its attention layers are
+        registered like the target's (gpu_model_runner.py `get_kv_cache_spec` walks every Attention
+        layer of the static forward context, the drafter's included) and join the KV cache groups;
+        0 bytes = the target's own full-attention size (they join its full kind)."""
+        from llmsize.estimate import speculative
+        from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
+
+        if not rs.busiest_stage.head or (d := speculative.drafter(spec, self.wl)) is None or not d.kv_layers:
+            return Fraction(0), 0
+        own = kv_bytes_per_token_layer(d.layer_spec, self.wl, rs.kv_dtype)
+        if d.method != "draft" and not spec.per_layer_heads:
+            return Fraction(0), d.kv_layers
+        return own, d.kv_layers
+
     def groups(
-        self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
+        self,
+        spec: ModelSpec,
+        layers: tuple[int, ...] | range,
+        element: Fraction = Fraction(0),
+        draft: tuple[Fraction, int] = (Fraction(0), 0),
     ) -> list[_Group]:
-        """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
+        """KV cache groups: each kind's layers split into groups of the smallest kind's size; a drafter's
+        layers (`draft`: bytes per token, layers) count in the full-attention kind of their size."""
         kinds: dict[tuple[bool, int | None, Fraction], int] = {}
+        if draft[1]:
+            kinds[(False, None, draft[0])] = draft[1]
         paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
         for layer in layers:
             if spec.has_kv(layer):
@@ -444,9 +470,10 @@ class Vllm(BaseEngine):
             (((state, w, tb), n),) = kinds.items()
             return [_Group(n, w, state, tb)]
         size = min(kinds.values())
-        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
-        # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
-        if max(kinds.values()) < 1.25 * size:
+        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size (0.19): when the largest kind
+        # is under 1.5x the smallest, one group size = the largest avoids a mostly empty group ("gpt-oss-20b
+        # + eagle, with 12 sw + 13 full ... (13 sw, 13 full)").
+        if max(kinds.values()) < 1.5 * size:
             size = max(kinds.values())
         out = []
         for (state, w, tb), n in kinds.items():
@@ -488,14 +515,24 @@ class Vllm(BaseEngine):
         forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
         forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
         vocab = spec.vocab_size
-        sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
+        per_element = SAMPLER_BYTES
+        if self.wl.speculative is not None:
+            # `_dummy_sampler_run` then warms the RejectionSampler on 2 x s rows of model-dtype logits
+            # (one draft token + the bonus token per request): the bonus rows' copy goes through the same
+            # sampler (vllm/v1/sample/rejection_sampler.py forward): 2 x e more bytes per (s x vocab) element
+            per_element += 2 * e
+            forward += t * h * e * 3  # the drafter's dummy_run: the target's hidden states + its [h, h] input
+        sampler = s * vocab * per_element + s * h * e  # plus the random dummy hidden states
         return max(forward, t * h * e + sampler), forward, sampler
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
         """The graph pool keeps the largest captured decode batch's forward activations."""
         if self.wl.enforce_eager:
             return 0
-        biggest = min(2 * self.max_seqs(), MAX_CAPTURE)
+        # REFERENCE: vllm/config/vllm.py _set_cudagraph_sizes: with speculative decoding each decode request
+        # is 1 + num_speculative_tokens query tokens, min(max_num_seqs x that x 2, 512)
+        query = 1 + (self.wl.num_speculative_tokens or (spec.mtp_layers if self.wl.speculative else 0))
+        biggest = min(2 * self.max_seqs() * query, MAX_CAPTURE, self.batched_tokens())
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
         return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
@@ -562,7 +599,7 @@ class Vllm(BaseEngine):
         layers = rs.busiest_stage.layers
         if spec.compressed is not None:
             return self._packed_figures(spec, wl, weights, e, tuple(layers))
-        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype))
+        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype), self._draft_layers(spec, rs))
         per_layer = max(
             [kv_bytes_per_token_layer(spec, wl, rs.kv_dtype), *(g.token_bytes for g in groups)]
         )
