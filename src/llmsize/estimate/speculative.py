@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 METHODS = ("mtp", "eagle", "eagle3", "draft")
 EAGLE3_DRAFT_VOCAB = 32000  # REFERENCE: EAGLE-3 heads' draft_vocab_size (SafeAILab/EAGLE config), d2t map
 HEAD_BYTES = 2  # EAGLE heads are bf16 checkpoints
+# REFERENCE: sglang 0.5.23 srt/arg_groups/speculative_hook.py `_auto_choose_speculative_params`: 3 draft
+# steps (topk 1, 4 draft tokens) for every architecture but Llama and Grok; llama.cpp's draft default
+# is 16 (common/common.h n_max), vLLM has none for EAGLE/draft models (require_tokens).
+DEFAULT_TOKENS = 3
 
 
 @dataclass(frozen=True)
@@ -84,17 +88,26 @@ def drafter(spec: ModelSpec, wl: Workload) -> Drafter | None:
             )
         tokens = wl.num_speculative_tokens or spec.mtp_layers
         return Drafter(method, tokens, spec.mtp_layers, _attention_layer(spec), "mtp")
-    if wl.num_speculative_tokens is None:
-        raise BadInputError(
-            f"--speculative {wl.speculative} needs --num-speculative-tokens (vLLM requires it when the "
-            "draft's config does not set it: vllm/config/speculative.py)",
-            hint="add e.g. --num-speculative-tokens 3",
-        )
+    tokens = wl.num_speculative_tokens or DEFAULT_TOKENS
     if method in ("eagle", "eagle3"):
-        return Drafter(method, wl.num_speculative_tokens, 1, _attention_layer(spec), method)
+        return Drafter(method, tokens, 1, _attention_layer(spec), method)
     draft = _draft_spec(name or "")
     layers = sum(1 for layer in range(draft.num_layers) if draft.has_kv(layer))
-    return Drafter(method, wl.num_speculative_tokens, layers, draft, draft.name)
+    return Drafter(method, tokens, layers, draft, draft.name)
+
+
+def require_tokens(wl: Workload, engine: str) -> None:
+    """vLLM needs num_speculative_tokens for a drafter whose config does not set it (vllm/config/
+    speculative.py: "It will default to the number in the draft model config if present, otherwise,
+    it is required"): EAGLE heads and draft models; MTP defaults to the model's n_predict."""
+    if wl.speculative is None or wl.num_speculative_tokens is not None:
+        return
+    if method_of(wl.speculative)[0] != "mtp":
+        raise BadInputError(
+            f"{engine} needs --num-speculative-tokens with --speculative {wl.speculative} "
+            "(vllm/config/speculative.py requires it when the draft's config does not set it)",
+            hint="add e.g. --num-speculative-tokens 3",
+        )
 
 
 def _attention_layer(spec: ModelSpec) -> ModelSpec:
@@ -114,7 +127,8 @@ def weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, o
     if d.method == "mtp":
         if spec.mtp_in_weights:  # the file already holds them (weights._stage_weight_bytes)
             return 0
-        body = _mtp_bytes(spec.model_copy(update={"mtp_layout": "qwen"}), tp, fmt)
+        # the whole layers' bytes split over the TP ranks (weights._mtp_bytes counts one device's)
+        body = -(-_mtp_bytes(spec.model_copy(update={"mtp_layout": "qwen"}), 1, fmt) // tp)
         if own_head and spec.mtp_layout == "deepseek":  # shared_head.head: vocab x h per layer, bf16, vocab-parallel
             body += spec.mtp_layers * -(-spec.vocab_size * h * HEAD_BYTES // tp)
         return body

@@ -47,6 +47,9 @@ class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
     engine: ClassVar[Engine] = Engine.OLLAMA
+    # Ollama's runner passes no --model-draft / --spec-type (llm/server.go builds llama-server's flags).
+    reads_options: ClassVar[frozenset[str]] = LlamaCpp.reads_options - {"speculative"}
+    speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
 

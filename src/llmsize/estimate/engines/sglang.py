@@ -101,8 +101,12 @@ class Sglang(BaseEngine):
             "mamba_full_memory_ratio",
             "disable_radix_cache",
             "cuda_graph_max_bs",
+            "speculative",
         }
     )
+    # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
+    # srt/speculative/spec_info.py SpeculativeAlgorithm).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
@@ -323,6 +327,7 @@ class Sglang(BaseEngine):
         if not full:  # all sliding: SGLang keeps one pool sized by the sliding cell alone
             full, swa, window = swa, Fraction(0), None
         cell = int(full)
+        cell += self._draft_cell(spec, wl, stage, cell)
         state_layers = sum(1 for layer in stage if spec.recurrent is not None and spec.has_state(layer))
         conv = ssm = 0
         if state_layers and spec.recurrent is not None:
@@ -344,6 +349,22 @@ class Sglang(BaseEngine):
             reserved_bytes=self.reserved_bytes(spec),
             lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
         )
+
+    @staticmethod
+    def _draft_cell(spec: ModelSpec, wl: Workload, stage: tuple[int, ...], cell: int) -> int:
+        """What the draft worker's pool adds to one token's cell: the draft's pool has as many tokens as
+        the target's, and SGLang sizes it as the target's cell x draft layers / target attention layers
+        (model_executor/pool_configurator.py: "EAGLE/STANDALONE: assumes the draft shares the target's
+        per-layer KV size"; draft layers = num_nextn_predict_layers for NEXTN, else the draft model's
+        layers, spec_aux_hidden_state.py)."""
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, wl)
+        layers = sum(1 for layer in stage if spec.has_kv(layer))
+        if d is None or not layers or (stage and stage[-1] != spec.num_layers - 1):
+            return 0
+        draft_layers = d.layer_spec.num_layers if d.method == "draft" else d.kv_layers
+        return int(cell * draft_layers / layers)
 
     def state_cache_size(self, rest: int, f: EngineFigures) -> int:
         """max_mamba_cache_size (kv_cache_configurator.py `_handle_max_mamba_cache`)."""

@@ -348,6 +348,9 @@ class Vllm(BaseEngine):
             raise BadInputError(
                 "vLLM serves models; it does not train them", hint="use --engine transformers"
             )
+        from llmsize.estimate.speculative import require_tokens
+
+        require_tokens(wl, "vLLM")
         if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
             raise BadInputError(
                 f"--block-size {wl.block_size} is not one vLLM accepts",
