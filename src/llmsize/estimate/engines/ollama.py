@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
-from llmsize.specs.ollama import library_of_model_type, published_format
+from llmsize.specs.ollama import library_of_model_type, published_format, with_go_counter
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class Ollama(LlamaCpp):
         fmt = WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF)
         lib = library_of_model_type(spec.model_type)
         if lib is not None:  # its quantizer's own types (specs/ollama.py); the library tag also has its MTP
-            fmt = published_format(fmt, lib)
+            fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
 
     def ubatch(self) -> int:

@@ -140,13 +140,24 @@ class Sglang(BaseEngine):
             update["cuda_graph_max_bs"] = max_bs
         return wl.model_copy(update=update) if update else wl
 
-    def mem_fraction(self, total_bytes: int | None = None, reserved_bytes: int | None = None) -> float:
-        """--mem-fraction-static, else SGLang's default for this card (memory_hook.py)."""
+    def mem_fraction(
+        self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
+    ) -> float:
+        """--mem-fraction-static, else SGLang's default for this card (memory_hook.py), times the VLM
+        factor (`adjust_mem_fraction_for_vlm`) for a vision-language model."""
         if self.wl.mem_fraction_static is not None:
             return self.wl.mem_fraction_static
         if total_bytes is None or reserved_bytes is None:
             raise ValueError("the default mem_fraction_static depends on the GPU")
-        return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB)
+        return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB) * factor
+
+    @staticmethod
+    def _vlm(spec: ModelSpec) -> tuple[float, int]:
+        """(default-fraction factor, KV-budget reserve) of a vision-language model; (1, 0) otherwise."""
+        if spec.vision is None:
+            return 1.0, 0
+        factor = rules.vlm_fraction_factor(spec.vision.depth, spec.vision.hidden_size)
+        return factor, rules.VLM_CACHE_MIB * MIB
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         return serving_dtype(spec, wl, rest, "SGLang")
@@ -347,6 +358,8 @@ class Sglang(BaseEngine):
             swa_token_bytes=int(swa),
             swa_window=window if swa else None,
             reserved_bytes=self.reserved_bytes(spec),
+            fraction_factor=self._vlm(spec)[0],
+            mm_reserve_bytes=self._vlm(spec)[1],
             lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
         )
 
@@ -407,9 +420,9 @@ class Sglang(BaseEngine):
             return super().budget(est, total_bytes, wl, unified)
         if f.kv_token_bytes is not None:
             return self._dsv4_budget(est, total_bytes, f)
-        frac = self.mem_fraction(total_bytes, f.reserved_bytes)
+        frac = self.mem_fraction(total_bytes, f.reserved_bytes, f.fraction_factor)
         start = total_bytes - CUDA_CONTEXT_BYTES
-        p = self.pools(int(frac * start) - est.weights_bytes, f)
+        p = self.pools(int(frac * start) - est.weights_bytes - f.mm_reserve_bytes, f)
         running = self.max_running_requests(p.tokens, wl.context, p.slots, f)
         concurrency = p.tokens / max(1, wl.context)
         if p.swa_held:
