@@ -32,7 +32,8 @@ PUBLISHED: list[tuple[str, float, str]] = [
     ("gemma4:31b", 20, _GEMMA4),
     ("gemma4:26b-a4b-it-q8_0", 28, "https://ollama.com/library/gemma4:26b-a4b-it-q8_0"),
     ("gpt-oss:20b", 14, _GPT_OSS),
-    ("gpt-oss", 13.8, "public `ollama list`: gpt-oss:latest aa4295ac10c3 13 GB = gpt-oss:20b (ollama.com: 14GB)"),
+    # public `ollama list` outputs: gpt-oss:latest and gpt-oss:20b share manifest id aa4295ac10c3
+    ("gpt-oss", 14, "`ollama list`: gpt-oss:latest aa4295ac10c3 = gpt-oss:20b; ollama.com 14GB"),
     ("gemma3", 3.3, "public `ollama list`: gemma3:latest a2af6cc3eb7f 3.3 GB (= gemma3:4b)"),
     ("gpt-oss:120b", 65, _GPT_OSS),
     # Ollama's own load log: memory.weights.total="132.3 GiB" = 142.06 GB (the GGUF's tensors)

@@ -226,8 +226,10 @@ def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() 
     assert ("attn.attn_kv_b", "Q8_0") in spec.weight_format.gguf_tensor_types
     assert not spec.mtp_in_weights and spec.mtp_layers == 1
     fmt = spec.weight_format
-    mla_only = fmt.model_copy(update={"gguf_tensor_types": tuple(p for p in fmt.gguf_tensor_types if "@" not in p[0])})
-    tag = estimate(spec.model_copy(update={"weight_format": mla_only}), Workload(engine="ollama")).weights_bytes
+    mla_pins = tuple(p for p in fmt.gguf_tensor_types if "@" not in p[0])  # without the per-layer ffn_down
+    mla_fmt = fmt.model_copy(update={"gguf_tensor_types": mla_pins})
+    mla_only = spec.model_copy(update={"weight_format": mla_fmt})
+    tag = estimate(mla_only, Workload(engine="ollama")).weights_bytes
     plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
     assert 0.15e9 < tag - plain < 0.4e9
 

@@ -362,6 +362,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         tower = phases.tower_note(spec, wl, ctx)
         if tower:
             out.append(tower)
+    if wl.speculative is not None and not wl.mode.trains:
+        out.append(speculative.note(spec, wl, ctx.weights.format, ctx.engine.draft_mtp_head))
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
@@ -380,6 +382,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
+    if wl.speculative is not None and spec.mtp_layers:  # the drafter loads them (speculative.py)
+        out = [w for w in out if "multi-token-prediction" not in w or wl.speculative != "mtp"]
     if ctx.images is not None and wl.mode.trains:
         out.append(
             "training with images: their tokens lengthen each sequence, but the vision tower's "

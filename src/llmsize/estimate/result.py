@@ -90,6 +90,9 @@ class EngineFigures(BaseModel):
     reserved_bytes: int | None = Field(
         default=None, description="SGLang: the activation + CUDA-graph reserve of its default static share"
     )
+    spec_draft_tokens: int = Field(
+        default=0, ge=0, description="SGLang: speculative_num_draft_tokens (state scratch per draft token)"
+    )
     fraction_factor: float = Field(
         default=1.0, description="SGLang: the VLM scaling of its default mem_fraction_static (ViT size)"
     )

@@ -129,7 +129,8 @@ def weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, o
             return 0
         # the whole layers' bytes split over the TP ranks (weights._mtp_bytes counts one device's)
         body = -(-_mtp_bytes(spec.model_copy(update={"mtp_layout": "qwen"}), 1, fmt) // tp)
-        if own_head and spec.mtp_layout == "deepseek":  # shared_head.head: vocab x h per layer, bf16, vocab-parallel
+        # DeepSeek's shared_head.head: vocab x h per layer, bf16, vocab-parallel
+        if own_head and spec.mtp_layout == "deepseek":
             body += spec.mtp_layers * -(-spec.vocab_size * h * HEAD_BYTES // tp)
         return body
     if d.method == "draft":
@@ -152,3 +153,18 @@ def kv_terms(d: Drafter, wl: Workload, kv_dtype: str) -> tuple[KvTerm, ...]:
     eng = engine_for(wl)
     per_token: Fraction = layer_bytes_per_token(d.layer_spec, eng.kv_element_bytes(kv_dtype), wl.tp, eng)
     return (KvTerm(d.kv_layers, per_token, None),) if d.kv_layers else ()
+
+
+def note(spec: ModelSpec, wl: Workload, fmt: WeightFormat, own_head: bool) -> str:
+    """The assumption line: what the drafter adds to the weights and to the cache."""
+    d = drafter(spec, wl)
+    if d is None:
+        return ""
+    what = {"mtp": f"the model's {d.kv_layers} MTP layer(s)", "draft": f"draft model {d.name}"}.get(
+        d.method, f"a one-layer {d.method.upper()} head shaped like the model's layer (bf16)"
+    )
+    return (
+        f"speculative decoding ({d.method}, {d.tokens} draft token(s) per step): {what}, "
+        f"{weight_bytes(spec, wl, fmt, d, own_head):,} B of weights on the last stage, and "
+        f"{d.kv_layers} more cached layer(s) per token"
+    )

@@ -259,7 +259,9 @@ def go_ffn_down_pins(spec: ModelSpec, ftype: str | None) -> tuple[tuple[str, str
     n, i, pins = spec.num_layers, 0, []
     for layer in range(spec.num_layers):
         moe = spec.is_moe_layer(layer)
-        kinds = ("expert", "shared_expert") if moe and spec.num_shared_experts else ("expert",) if moe else ("mlp",)
+        kinds: tuple[str, ...] = ("mlp",)
+        if moe:
+            kinds = ("expert", "shared_expert") if spec.num_shared_experts else ("expert",)
         for kind in kinds:
             if ftype == "Q4_K_M":
                 pins.append((f"{kind}.ffn_down@{layer}", "Q6_K" if _use_more_bits(i, n) else "Q4_K"))

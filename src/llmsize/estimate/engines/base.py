@@ -211,7 +211,8 @@ class BaseEngine:
                 )
         if wl.num_speculative_tokens is not None and wl.speculative is None:
             raise BadInputError(
-                "--num-speculative-tokens needs --speculative", hint="add --speculative mtp|eagle|eagle3|draft:<model>"
+                "--num-speculative-tokens needs --speculative",
+                hint="add --speculative mtp|eagle|eagle3|draft:<model>",
             )
         if wl.speculative is not None:
             from llmsize.estimate.speculative import method_of

@@ -123,10 +123,27 @@ class Sglang(BaseEngine):
         value SGLang takes when it cannot read the card's memory."""
         return self.wl.max_num_batched_tokens or rules.UNKNOWN_GPU_CHUNK
 
+    def running_cap(self) -> int | None:
+        """--max-running-requests (llmsize's --max-num-seqs); with speculative decoding SGLang resets an
+        unset one to 48 (arg_groups/speculative_hook.py `_handle_eagle_family`: "Max running requests is
+        reset to 48 for speculative decoding")."""
+        if self.wl.max_num_seqs is None and self.wl.speculative is not None:
+            return rules.SPEC_MAX_RUNNING_REQUESTS
+        return self.wl.max_num_seqs
+
+    def draft_tokens(self, spec: ModelSpec) -> int:
+        """speculative_num_draft_tokens: steps + 1 on a top-1 chain; unset, `_auto_choose_speculative_params`
+        picks (steps 3, topk 1, 4 tokens), (5, 4, 8) for Llama."""
+        if self.wl.num_speculative_tokens is not None:
+            return self.wl.num_speculative_tokens + 1
+        llama = spec.architecture == "LlamaForCausalLM"
+        return rules.LLAMA_DRAFT_TOKENS if llama else rules.AUTO_DRAFT_TOKENS
+
     def graph_max_bs(self) -> int:
         """The largest decode batch captured in a CUDA graph (capped by --max-running-requests)."""
         bs = self.wl.cuda_graph_max_bs or rules.UNKNOWN_GPU_MAX_BS
-        return min(bs, self.wl.max_num_seqs) if self.wl.max_num_seqs else bs
+        cap = self.running_cap()
+        return min(bs, cap) if cap else bs
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
@@ -355,6 +372,7 @@ class Sglang(BaseEngine):
             state_slot_bytes=(conv + ssm) * state_layers,
             state_conv_bytes=conv * state_layers,
             state_slots_per_request=rules.slots_per_request(kind, not wl.disable_radix_cache),
+            spec_draft_tokens=self.draft_tokens(spec) if wl.speculative is not None else 0,
             swa_token_bytes=int(swa),
             swa_window=window if swa else None,
             reserved_bytes=self.reserved_bytes(spec),
@@ -379,14 +397,29 @@ class Sglang(BaseEngine):
         draft_layers = d.layer_spec.num_layers if d.method == "draft" else d.kv_layers
         return int(cell * draft_layers / layers)
 
-    def state_cache_size(self, rest: int, f: EngineFigures) -> int:
-        """max_mamba_cache_size (kv_cache_configurator.py `_handle_max_mamba_cache`)."""
+    def state_cache_size(self, rest: int, f: EngineFigures) -> tuple[int, int]:
+        """(max_mamba_cache_size, the speculative verify scratch) (kv_cache_configurator.py
+        `_handle_max_mamba_cache`). With speculative decoding MambaPool also keeps each slot's state per
+        draft token for the target's verify (memory_pool.py intermediate_ssm_state_cache and conv
+        windows), priced as the slot x draft tokens for min(running requests, slots // slots per request)
+        + 1 slots; the automatic size solves slots + scratch within the state share."""
+        slot, ratio = f.state_slot_bytes, f.state_slots_per_request
+        d = f.spec_draft_tokens
+        running = self.running_cap()
         if self.wl.max_mamba_cache_size is not None:
-            return self.wl.max_mamba_cache_size
-        if self.wl.disable_radix_cache and self.wl.max_num_seqs is not None:
-            return self.wl.max_num_seqs
-        ratio = self.wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
-        return rules.auto_mamba_cache_size(rest, f.state_slot_bytes, ratio)
+            slots = self.wl.max_mamba_cache_size
+        elif self.wl.disable_radix_cache and self.wl.max_num_seqs is not None:
+            slots = self.wl.max_num_seqs
+            return slots, slot * (slots + 1) * d
+        else:
+            share = self.wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
+            if not d:
+                return rules.auto_mamba_cache_size(rest, slot, share), 0
+            slots = rules.auto_spec_mamba_cache_size(rest, slot, share, d, ratio)
+        if not d:
+            return slots, 0
+        capped = min(max(1, running or 1), slots // max(ratio, 1))
+        return slots, slot * (capped + 1) * d
 
     def pools(self, rest: int, f: EngineFigures) -> _Pools:
         """Split what the static share leaves after the weights: the MambaPool first
@@ -395,8 +428,8 @@ class Sglang(BaseEngine):
         wl = self.wl
         slots, lines = 0, tuple[str, ...]()
         if f.state_slot_bytes:
-            slots = self.state_cache_size(rest, f)
-            rest -= (slots + 1) * f.state_slot_bytes if slots > 0 else 0
+            slots, scratch = self.state_cache_size(rest, f)
+            rest -= (slots + 1) * f.state_slot_bytes + scratch if slots > 0 else 0
             ssm = f.state_slot_bytes - f.state_conv_bytes
             lines = (
                 f"Mamba Cache is allocated. max_mamba_cache_size: {slots}, conv_state size: "
@@ -568,8 +601,9 @@ class Sglang(BaseEngine):
         """min(max_total_num_tokens // 2, --max-num-seqs (SGLang's --max-running-requests) or the
         request-pool estimate min(max(tokens / context x 512, 2048), 4096)), and for hybrid models at
         most max_mamba_cache_size // slots per request (kv_cache_configurator.py resolve_max_num_reqs)."""
-        if self.wl.max_num_seqs is not None:
-            running = min(self.wl.max_num_seqs, tokens // 2)
+        cap = self.running_cap()
+        if cap is not None:
+            running = min(cap, tokens // 2)
         else:
             running = min(min(max(int(tokens / max(1, context) * 512), 2048), 4096), tokens // 2)
         if f is not None and f.state_slot_bytes:

@@ -180,3 +180,16 @@ def vlm_fraction_factor(vit_layers: int, vit_hidden: int) -> float:
     ratio = vit_layers * vit_hidden**2 / (VLM_BASELINE_LAYERS * VLM_BASELINE_HIDDEN**2)
     dynamic = max(0.8, min(1.05, 1.0 - VLM_SENSITIVITY * (ratio - 1.0)))
     return VLM_BASE_FACTOR * dynamic
+
+
+# REFERENCE: arg_groups/speculative_hook.py: `_handle_eagle_family` resets an unset max_running_requests to
+# 48; `_auto_choose_speculative_params` gives (steps, topk, draft tokens) = (3, 1, 4), (5, 4, 8) for Llama.
+SPEC_MAX_RUNNING_REQUESTS = 48
+AUTO_DRAFT_TOKENS, LLAMA_DRAFT_TOKENS = 4, 8
+
+
+def auto_spec_mamba_cache_size(rest_bytes: int, slot_bytes: int, share: float, draft: int, ratio: int) -> int:
+    """max_mamba_cache_size with speculative decoding (kv_cache_configurator.py, the joint solve of slots
+    and verify scratch): (budget - slot x (1 + D)) // (slot x (1 + D / slots per request))."""
+    budget = rest_bytes / GIB * share / (1 + share) * GIB
+    return int((budget - slot_bytes * (1 + draft)) // (slot_bytes * (1 + draft / max(ratio, 1))))
