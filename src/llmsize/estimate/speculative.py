@@ -163,7 +163,9 @@ def note(spec: ModelSpec, wl: Workload, fmt: WeightFormat, own_head: bool) -> st
     what = {"mtp": f"the model's {d.kv_layers} MTP layer(s)", "draft": f"draft model {d.name}"}.get(
         d.method, f"a one-layer {d.method.upper()} head shaped like the model's layer (bf16)"
     )
-    tokens = f"{d.tokens} draft token(s)" if wl.num_speculative_tokens or d.method == "mtp" else "default drafts"
+    tokens = (
+        f"{d.tokens} draft token(s)" if wl.num_speculative_tokens or d.method == "mtp" else "default drafts"
+    )
     return (
         f"speculative decoding ({d.method}, {tokens} per step): {what}, "
         f"{weight_bytes(spec, wl, fmt, d, own_head):,} B of weights on the last stage, and "

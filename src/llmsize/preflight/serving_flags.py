@@ -57,7 +57,9 @@ def _text(text: Any, flag: str) -> str:
 # Speculative methods as each tool names them -> llmsize's --speculative (estimate/speculative.py).
 # REFERENCE: vllm/config/speculative.py SpeculativeMethod (0.19: "mtp", per-model "*_mtp", eagle, eagle3,
 # draft_model); sglang srt/speculative/spec_info.py SpeculativeAlgorithm (NEXTN, EAGLE, EAGLE3, STANDALONE).
-_SPEC_METHODS = {"eagle": "eagle", "eagle3": "eagle3", "nextn": "mtp", "standalone": "draft", "draft_model": "draft"}
+_SPEC_METHODS = {
+    "eagle": "eagle", "eagle3": "eagle3", "nextn": "mtp", "standalone": "draft", "draft_model": "draft"
+}
 
 
 def spec_method(text: Any, flag: str) -> str:
@@ -163,7 +165,8 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     Flag(("--swa-full",), "swa_full"),
     Flag(("-md", "--model-draft", "--spec-draft-model"), "draft_model", _text),
     Flag(("--spec-type",), "spec_type", _text),
-    Flag(("--draft-max", "--draft", "--draft-n", "--spec-draft-n-max"), "num_speculative_tokens", values.integer),
+    Flag(("--draft-max", "--draft", "--draft-n", "--spec-draft-n-max"), "num_speculative_tokens",
+         values.integer),
     Flag(("-nkvo", "--no-kv-offload"), "no_kv_offload"),
     Flag(("-fit", "--fit"), "fit", _text),
     Flag(("-ts", "--tensor-split"), None, _text),
