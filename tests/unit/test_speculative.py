@@ -215,3 +215,51 @@ def test_a_drafter_never_lowers_any_component(engine: str, k: int) -> None:
 def test_unknown_method_is_bad_input() -> None:
     with pytest.raises(BadInputError):
         speculative.method_of("draft:")
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (
+            [
+                "vllm",
+                "serve",
+                "deepseek-ai/DeepSeek-V3",
+                "-tp",
+                "8",
+                "--speculative-config",
+                '{"method": "deepseek_mtp", "num_speculative_tokens": 1}',
+            ],
+            ("mtp", 1),
+        ),
+        (
+            [
+                "python",
+                "-m",
+                "sglang.launch_server",
+                "--model-path",
+                "Qwen/Qwen3.6-27B",
+                "--speculative-algorithm",
+                "NEXTN",
+                "--speculative-num-steps",
+                "3",
+            ],
+            ("mtp", 3),
+        ),
+        (
+            ["llama-server", "-m", "Qwen3-8B-Q4_K_M.gguf", "-md", "Qwen3-0.6B-Q8_0.gguf"],
+            ("draft:Qwen3-0.6B-Q8_0", None),
+        ),
+    ],
+)
+def test_check_reads_each_engines_own_speculative_flags(
+    command: list[str], expected: tuple[str, int | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    code, output = _run(
+        ["check", "--gpu", "H200", "--num-gpus", "8", "--format", "json", "--", *command], capsys
+    )
+    assert code in (0, 3), output
+    workload = json.loads(output)["workload"]
+    assert (workload["speculative"], workload["num_speculative_tokens"]) == expected

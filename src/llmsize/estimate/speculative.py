@@ -79,6 +79,12 @@ def drafter(spec: ModelSpec, wl: Workload) -> Drafter | None:
     if wl.speculative is None:
         return None
     method, name = method_of(wl.speculative)
+    if spec.compressed is not None:  # vllm_dsv4.py / sglang_dsv4.py lay out the target's pools only
+        raise BadInputError(
+            "llmsize does not model the speculative drafter's cache of DeepSeek V4 (its MTP layer's "
+            "sliding window and pools)",
+            hint="leave --speculative out for DeepSeek V4",
+        )
     if method == "mtp":
         if not spec.mtp_layers:
             raise BadInputError(

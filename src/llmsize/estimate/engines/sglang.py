@@ -27,9 +27,18 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
   cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
   window and a prefill chunk there.
-Not modelled: page-size rounding (page 1 on Hopper), speculative decoding's draft KV and
-intermediate states, the VLM fraction adjustment, DP attention, FP4 KV's dequant workspace (0.5.23
-spells fp4_e2m1 `fp4_mx_block16`).
+- speculative decoding (`--speculative` mtp = NEXTN, eagle, eagle3, draft = STANDALONE): the draft
+  worker's KV pool has as many tokens as the target's, and the target sizes the cell as its own cell x
+  (1 + draft layers / its attention layers) (`model_executor/pool_configurator.py`: "assumes the draft
+  shares the target's per-layer KV size"); an unset --max-running-requests becomes 48
+  (`arg_groups/speculative_hook.py`); hybrid models keep a verify scratch of the state per draft token
+  (`memory_pool.py` intermediate_ssm_state_cache) sized jointly with the MambaPool
+  (`kv_cache_configurator.py`, sglang_rules.auto_spec_mamba_cache_size).
+- vision-language models (`arg_groups/memory_hook.py` `adjust_mem_fraction_for_vlm`): the default
+  mem_fraction_static is scaled by the ViT's size; 100 MiB of the KV budget go to the multimodal
+  embedding cache (`kv_cache_configurator.py` mm_runtime_reservation_gb).
+Not modelled: page-size rounding (page 1 on Hopper), DP attention, FP4 KV's dequant workspace (0.5.23
+spells fp4_e2m1 `fp4_mx_block16`), the draft worker's CUDA graphs.
 """
 
 from __future__ import annotations

@@ -46,8 +46,19 @@ commit 35d5cda and later):
   vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
   per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
   4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
-Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), speculative
-decoding, LoRA slots, the per-backend MLA workspaces.
+- speculative decoding (`--speculative`, estimate/speculative.py; vLLM 0.19 wheel): the drafter is
+  loaded with the model (gpu_model_runner.py `load_model` -> `drafter.load_model`, inside "Model
+  loading took"), sharing the target's embedding and, for MTP, its lm_head (v1/spec_decode/eagle.py
+  `_maybe_share_embeddings` / `_maybe_share_lm_head`; deepseek_mtp.py keeps its shared_head.head); its
+  attention layers are in the static forward context, so `get_kv_cache_spec` gives them KV specs and
+  they join the KV cache groups (one more full-attention layer per MTP layer or EAGLE head; a draft
+  model's layers as their own kind, kv_cache_utils.py unifying the page size); `_dummy_sampler_run`
+  warms the RejectionSampler on 2 x num_reqs model-dtype logits; CUDA graphs capture decode batches of
+  1 + num_speculative_tokens tokens per request (config/vllm.py `_set_cudagraph_sizes`). The scheduler's
+  lookahead slots (num_lookahead_tokens) are runtime allocations, not part of the sizing.
+Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), LoRA slots, the
+per-backend MLA workspaces, DFlash/DSpark drafters, the drafter's own dummy-run activations beyond the
+target's hidden states.
 """
 
 from __future__ import annotations
