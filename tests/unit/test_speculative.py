@@ -54,7 +54,7 @@ def test_mtp_on_a_model_without_mtp_layers_is_one_line_and_exit_2(capsys: pytest
     [
         (["--speculative", "mtp"], "applies to vLLM and SGLang and llama.cpp"),  # transformers
         (["--engine", "ollama", "--speculative", "draft:Llama-3.2-1B"], "not Ollama"),
-        (["--engine", "llama.cpp", "--speculative", "eagle3", "--num-speculative-tokens", "3"], "eagle3"),
+        (["--engine", "llama.cpp", "--speculative", "eagle", "--num-speculative-tokens", "3"], "eagle"),
         (["--engine", "vllm", "--speculative", "eagle3"], "needs --num-speculative-tokens"),
         (["--engine", "vllm", "--speculative", "medusa"], "not a method"),
         (["--engine", "vllm", "--num-speculative-tokens", "3"], "needs --speculative"),
