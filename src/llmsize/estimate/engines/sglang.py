@@ -387,8 +387,19 @@ class Sglang(BaseEngine):
             reserved_bytes=self.reserved_bytes(spec),
             fraction_factor=self._vlm(spec)[0],
             mm_reserve_bytes=self._vlm(spec)[1],
-            lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
+            lines=self._load_lines(spec, wl, weights.device_bytes, rs),
         )
+
+    def _load_lines(self, spec: ModelSpec, wl: Workload, device: int, rs: Resolved) -> tuple[str, ...]:
+        """"Load weight end" of the target, then of the draft worker (its own ModelRunner logs its load)."""
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, wl) if rs.busiest_stage.head else None
+        draft = speculative.weight_bytes(spec, wl, rs.weights.format, d) if d is not None else 0
+        lines: tuple[str, ...] = (f"Load weight end. mem usage={(device - draft) / GIB:.2f} GB",)
+        if draft:
+            lines += (f"Load weight end. mem usage={draft / GIB:.2f} GB (draft worker)",)
+        return lines
 
     @staticmethod
     def _draft_cell(spec: ModelSpec, wl: Workload, stage: tuple[int, ...], cell: int) -> int:
