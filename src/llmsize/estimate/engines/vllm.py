@@ -314,11 +314,17 @@ class Vllm(BaseEngine):
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
         """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
         MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
-        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks."""
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks.
+        With speculative decoding the gated delta-net and Mamba-2 conv state keeps num_speculative_tokens
+        more positions (`gated_delta_net_state_shape` / `mamba2_state_shape`: conv_kernel - 1 + num_spec).
+        Check: Qwen3.6-27B at TP 2 with MTP n=3 and an fp8 cache logs "Setting attention block size to 1600
+        tokens" and "Padding mamba page size by 0.25%" (noonghunna/club-3090#356): 5,120 x 6 x 2 +
+        24 x 128 x 128 x 4 = 1,634,304 B against 1,600 x 1,024."""
         rec = spec.recurrent
         if rec is None:
             return 0
-        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
+        extra = self._speculative_tokens(spec) if rec.kind in ("gated_deltanet", "mamba2") else 0
+        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
         ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
         return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
@@ -440,6 +446,12 @@ class Vllm(BaseEngine):
             held = np.minimum(window - 1 + self.batched_tokens(), tokens)
             return -(-held // rate) + 1
         return super().pooled_held(rule, rate, tokens, prefill, window, batch)
+
+    def _speculative_tokens(self, spec: ModelSpec) -> int:
+        """num_speculative_tokens (validate requires it but for mtp, whose default is n_predict)."""
+        if self.wl.speculative is None:
+            return 0
+        return self.wl.num_speculative_tokens or max(1, spec.mtp_layers)
 
     def _draft_layers(self, spec: ModelSpec, rs: Resolved) -> tuple[Fraction, int]:
         """(bytes per token of one layer, layers) the drafter caches: in V1 its attention layers are
@@ -621,7 +633,8 @@ class Vllm(BaseEngine):
         block = self.block_tokens(spec, int(per_layer), e)
         page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
-        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer)) for g in groups)
+        k = self._speculative_tokens(spec)
+        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer), k) for g in groups)
         full_block = max(
             (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
             default=block,
@@ -692,9 +705,12 @@ class Vllm(BaseEngine):
             return block
         return int(block * page_token_bytes // g.token_bytes)
 
-    def _group_blocks(self, g: _Group, context: int, block: int) -> int:
+    def _group_blocks(self, g: _Group, context: int, block: int, speculative: int = 0) -> int:
         if g.state:
-            return 1  # MambaSpec without prefix caching: one state page per request
+            # MambaSpec.max_memory_usage_bytes (mamba_cache_mode "none"): one state page per request, and
+            # num_speculative_blocks = num_speculative_tokens more with speculative decoding
+            # (model_executor/layers/mamba/abstract.py get_kv_cache_spec)
+            return 1 + speculative
         if g.window is None:
             return ceil_div(context, block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
