@@ -24,9 +24,9 @@ KNOWN_GAPS: dict[str, str] = {
     "visible memory (the log's 79.19 vs the catalog's 79.22 GiB) add up to +8.6%",
     "sglang-qwq-32b-4xl4-max-total-tokens": "SGLang's load reports 0.28 GiB above the parameters; "
     "the reservation behind it is not modelled",
-    "sglang-qwen3.5-27b-mtp-2x3090-k10-max-total-tokens": "the 17-layer cell and the 11-slot delta match; the pool "
-    "is 6.5% high, about the 0.2-0.3 GiB load-time reserve SGLang shows above the parameters (not modelled), with "
-    "the draft step count unstated",
+    "sglang-qwen3.5-27b-mtp-2x3090-k10-max-total-tokens": "the 17-layer cell and the 11-slot delta match; "
+    "the pool is 6.5% high, about the 0.2-0.3 GiB load-time reserve SGLang shows above the parameters "
+    "(not modelled), with the draft step count unstated",
     "ollama-gpt-oss-20b-8k-kv": "Ollama 0.11 ran gpt-oss in its own engine, whose sliding layers held "
     "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096); "
     "fs/ggml/ggml.go GraphSize case gptoss); v0.30 (commit 9db4bdbad) moved every GGML model to "

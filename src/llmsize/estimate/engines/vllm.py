@@ -634,7 +634,9 @@ class Vllm(BaseEngine):
         page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
         k = self._speculative_tokens(spec)
-        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer), k) for g in groups)
+        need = sum(
+            self._group_blocks(g, wl.context, self._group_block(g, block, per_layer), k) for g in groups
+        )
         full_block = max(
             (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
             default=block,
