@@ -285,3 +285,17 @@ def test_explain_names_the_pinned_types_and_the_mtp_block() -> None:
     assert "pinned" not in weights_formula(resolve("qwen3:30b").weight_format)
     result = estimate(spec, Workload(engine="ollama"))
     assert "mtp 1 layer(s) in the file" in str(result.model_dump())
+
+
+def test_ollama_run_of_a_bare_library_sizes_its_latest_tag(capsys: pytest.CaptureFixture[str]) -> None:
+    # `ollama run deepseek-r1` pulls deepseek-r1:latest (= deepseek-r1:8b, 6995872bfe4c, 5.2 GB in public
+    # `ollama list` outputs), not the 671B DeepSeek-R1 of the Hugging Face name
+    import json
+
+    from llmsize.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["check", "--gpu", "RTX-4090", "--format", "json", "--", "ollama", "run", "deepseek-r1"])
+    assert done.value.code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"]["params"] == 8_190_735_360

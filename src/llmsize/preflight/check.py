@@ -316,7 +316,7 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.specs.resolve import resolve
 
-    spec = resolve(_resolvable(setup), revision=setup.get("revision"))
+    spec = resolve(_resolvable(setup), revision=setup.get("revision"), engine=setup.engine)
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)
