@@ -142,7 +142,7 @@ def rows() -> list[dict[str, Any]]:
         r
         for r in load_rows()
         if r["engine"] in ("vllm", "sglang") and r["quantity"] in QUANTITIES and "--gpu" in r["llmsize_args"]
-        and r.get("preflight", True)  # False: the row pins a logged figure (--kv-cache-memory) the launch lacked
+        and r.get("preflight", True)  # False: it pins a logged figure (--kv-cache-memory) the launch lacked
     ]
 
 
