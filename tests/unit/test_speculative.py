@@ -263,3 +263,26 @@ def test_check_reads_each_engines_own_speculative_flags(
     assert code in (0, 3), output
     workload = json.loads(output)["workload"]
     assert (workload["speculative"], workload["num_speculative_tokens"]) == expected
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(min_value=1, max_value=6))
+def test_vllm_hybrid_concurrency_never_grows_with_more_draft_tokens(k: int) -> None:
+    # each delta-net group holds 1 + k state blocks per request and the conv state k more positions
+    # (MambaSpec num_speculative_blocks; gated_delta_net_state_shape), at a fixed KV budget
+    gpu = get_gpu("h100").visible_memory_bytes
+
+    def concurrency(tokens: int) -> float:
+        wl = Workload(
+            engine="vllm",
+            context=65536,
+            kv_cache_memory=16 * 2**30,
+            speculative="mtp",
+            num_speculative_tokens=tokens,
+            max_num_seqs=64,
+            max_num_batched_tokens=8192,
+        )
+        est = estimate(resolve("Qwen3.6-27B"), wl)
+        return float(engine_for(wl).budget(est, gpu, wl).max_concurrency or 0)  # type: ignore[arg-type]
+
+    assert concurrency(k + 1) <= concurrency(k)
