@@ -149,10 +149,11 @@ class Sglang(BaseEngine):
         return rules.LLAMA_DRAFT_TOKENS if llama else rules.AUTO_DRAFT_TOKENS
 
     def graph_max_bs(self) -> int:
-        """The largest decode batch captured in a CUDA graph (capped by --max-running-requests)."""
+        """The largest decode batch captured in a CUDA graph (capped by a given --max-running-requests;
+        the speculative reset to 48 comes later: arg_groups/pipeline.py runs handle_gpu_memory_settings
+        before handle_speculative_decoding, so the default share keeps the uncapped graph reserve)."""
         bs = self.wl.cuda_graph_max_bs or rules.UNKNOWN_GPU_MAX_BS
-        cap = self.running_cap()
-        return min(bs, cap) if cap else bs
+        return min(bs, self.wl.max_num_seqs) if self.wl.max_num_seqs else bs
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
