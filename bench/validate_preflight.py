@@ -38,7 +38,6 @@ _VLLM = {
     "--tp": "--tensor-parallel-size",
     "--kv-cache-memory": "--kv-cache-memory",
     "--block-size": "--block-size",
-    "--quant": "--quantization",
 }
 _SGLANG = {
     "--context": "--context-length",
@@ -89,6 +88,10 @@ def launch_command(row: dict[str, Any]) -> tuple[list[str], str]:
             words += [flag, args[option]]
     if args.get("--kv-dtype") == "fp8":
         words += ["--kv-cache-dtype", "fp8"]
+    if engine == "vllm" and args.get("--quant") == "nvfp4":
+        words += ["--quantization", "modelopt_fp4"]
+    if engine == "vllm" and "--enable-prefix-caching" in row["llmsize_args"]:
+        words.append("--enable-prefix-caching")
     return words + _speculative(engine, args), args["--gpu"]
 
 

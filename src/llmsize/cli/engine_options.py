@@ -47,6 +47,14 @@ EnforceEagerOpt = Annotated[
         "--enforce-eager", help="vLLM: no CUDA graphs (their memory is not reserved).", rich_help_panel=_PANEL
     ),
 ]
+PrefixCachingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--enable-prefix-caching",
+        help="vLLM: prefix caching (a hybrid model's state layers then keep 2 state blocks per request).",
+        rich_help_panel=_PANEL,
+    ),
+]
 BlockSizeOpt = Annotated[
     int | None,
     typer.Option(
@@ -201,6 +209,7 @@ def engine_settings(
     max_num_seqs: MaxNumSeqsOpt = None,
     max_num_batched_tokens: MaxBatchedTokensOpt = None,
     enforce_eager: EnforceEagerOpt = False,
+    enable_prefix_caching: PrefixCachingOpt = False,
     block_size: BlockSizeOpt = None,
     kv_cache_memory: KvCacheMemoryOpt = None,
     mem_fraction_static: MemFractionOpt = None,
@@ -223,6 +232,7 @@ def engine_settings(
         "max_num_seqs": max_num_seqs,
         "max_num_batched_tokens": max_num_batched_tokens,
         "enforce_eager": enforce_eager,
+        "enable_prefix_caching": enable_prefix_caching,
         "block_size": block_size,
         "kv_cache_memory": kv_bytes,
         "mem_fraction_static": mem_fraction_static,

@@ -224,6 +224,7 @@ class Workload(BaseModel):
         description="vLLM: tokens per scheduler step (the profile run's batch)"
     )
     enforce_eager: bool = Field(default=False, description="vLLM: no CUDA graphs")
+    enable_prefix_caching: bool = Field(default=False, description="vLLM: prefix caching (hybrid: align)")
     block_size: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="vLLM: tokens per KV block")
     kv_cache_memory: int | None = Field(
         default=None, gt=0, le=MAX_BYTES, description="vLLM: explicit KV budget, bytes"

@@ -73,6 +73,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "max_num_batched_tokens": "max_num_batched_tokens",
     "block_size": "block_size",
     "enforce_eager": "enforce_eager",
+    "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",
@@ -134,6 +135,7 @@ class CheckResult:
         kv_needed = None
         if (r.kv_tokens is not None or r.kv_pool_bytes is not None) and self.estimate is not None:
             kv_needed = self.estimate.kv_cache_bytes
+        ef = self.estimate.engine_figures if self.estimate is not None else None
         return {
             "kv_cache_tokens": r.kv_tokens,
             "max_concurrency": r.max_concurrency,
@@ -144,6 +146,7 @@ class CheckResult:
             "state_pool_bytes": r.state_pool_bytes,
             "per_gpu_bytes": r.per_gpu_bytes,
             "usable_bytes": r.usable_bytes,
+            "compute_buffer_bytes": ef.compute_buffer_bytes if ef is not None else None,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -264,8 +267,10 @@ def _serving_fields(
             data["context"] = max(1, int(n_ctx) // parallel)
         data["batch"] = parallel
         layers = setup.get("gpu_layers")
-        if layers not in (None, "auto", "all", "-1"):
-            data["gpu_layers"] = min(max(0, int(layers)), spec.num_layers)
+        # -ngl above the block count also offloads the output layer (llama-model.cpp load_tensors):
+        # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
+        if layers not in (None, "auto", "all", "-1") and int(layers) <= spec.num_layers:
+            data["gpu_layers"] = max(0, int(layers))
     kv = setup.get("kv_cache_dtype") or setup.get("cache_type_k")
     if kv is not None:
         if kv not in _KV_DTYPES:

@@ -27,6 +27,9 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
   cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
   window and a prefill chunk there.
+- weights as loaded ("Load weight end ... mem usage", the drop in free memory over `load_model`):
+  the parameters, the caching allocator's 2 MiB segment rounding of each large weight
+  (torch_alloc.py) and the RoPE cos/sin table (vllm.rope_cache_bytes).
 - speculative decoding (`--speculative` mtp = NEXTN, eagle, eagle3, draft = STANDALONE): the draft
   worker's KV pool has as many tokens as the target's, and the target sizes the cell as its own cell x
   (1 + draft layers / its attention layers) (`model_executor/pool_configurator.py`: "assumes the draft
@@ -52,6 +55,8 @@ from llmsize.estimate.engines import sglang_dsv4
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.vllm import rope_cache_bytes
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -59,6 +64,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.placement import Stage
     from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -319,6 +325,19 @@ class Sglang(BaseEngine):
         running = self.wl.max_num_seqs or sglang_dsv4.MAX_RUNNING_REQUESTS
         radix = not self.wl.disable_radix_cache
         return sglang_dsv4.plan(spec, layers, self.chunked_prefill(), running, radix)
+
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
+        """The weights plus the caching allocator's rounding of their segments (torch_alloc.py): SGLang
+        measures the load as the drop in free memory, so "Load weight end ... mem usage" includes it.
+        Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
+        (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
+        del all_stages
+        # python/sglang/srt/layers/rotary_embedding.py (0.4.3) is vLLM's RotaryEmbedding: the same
+        # cos/sin buffer in the model dtype, built when the model is constructed (vllm.rope_cache_bytes).
+        slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        return WeightPlacement(device + slack + rope_cache_bytes(spec, wl), 0)
 
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""

@@ -23,7 +23,11 @@ commit 35d5cda and later):
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
   FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
   checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
-- weights as loaded: MXFP4 MoE experts padded the way the kernel vLLM picks for the GPU needs
+- weights as loaded: each weight of 10 MiB or more keeps its caching-allocator segment's rounding to
+  2 MiB when the remainder is too small to split (torch_alloc.py): "Model loading took" is
+  torch.cuda.memory_allocated's increase (vllm/utils/mem_utils.py DeviceMemoryProfiler), e.g. +1 MiB
+  per block for Qwen2.5-72B's 231 MiB down_proj at TP 2; MXFP4 MoE experts padded the way the
+  kernel vLLM picks for the GPU needs
   (`vllm/model_executor/layers/fused_moe/oracle/mxfp4.py` `select_mxfp4_moe_backend` and
   `mxfp4_round_up_hidden_size_and_intermediate_size`): Triton on compute capability 9.x (Hopper),
   FlashInfer TRT-LLM on datacenter Blackwell (SM100), ROCm's kernels on AMD, Marlin elsewhere.
@@ -42,7 +46,8 @@ commit 35d5cda and later):
   the SSM/delta state in mamba_ssm_cache_dtype), and pages must be one size, so the attention
   block grows to 16 x cdiv(state page, 16 x attention bytes per token) tokens and the state page is
   padded to it. The state layers form groups like any other kind; a request needs one block in each
-  (mamba_cache_mode "none", i.e. without prefix caching of the state). Checked: Qwen3.5-27B on
+  (mamba_cache_mode "none", i.e. without prefix caching of the state; two with
+  --enable-prefix-caching, "align" mode). Checked: Qwen3.5-27B on
   vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
   per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
   4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
@@ -72,6 +77,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -225,6 +231,7 @@ class _Group:
     window: int | None
     state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
     token_bytes: Fraction = Fraction(0)  # one layer's K/V per token (0: the model's common size)
+    chunked: bool = False  # Llama 4's chunked local attention: ChunkedLocalAttentionSpec, not a window
 
 
 
@@ -394,7 +401,7 @@ class Vllm(BaseEngine):
         del all_stages
         from llmsize.specs.models import QuantMethod
 
-        device += rope_cache_bytes(spec, wl)
+        device += rope_cache_bytes(spec, wl) + block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
@@ -477,25 +484,27 @@ class Vllm(BaseEngine):
     ) -> list[_Group]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size; a drafter's
         layers (`draft`: bytes per token, layers) count in the full-attention kind of their size."""
-        kinds: dict[tuple[bool, int | None, Fraction], int] = {}
+        kinds: dict[tuple[bool, int | None, Fraction, bool], int] = {}
         if draft[1]:
-            kinds[(False, None, draft[0])] = draft[1]
+            kinds[(False, None, draft[0], False)] = draft[1]
         paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
+        types = spec.layer_types
         for layer in layers:
             if spec.has_kv(layer):
-                key: tuple[bool, int | None, Fraction] = (
-                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element)
+                chunked = types is not None and types[layer] == "chunked_attention"
+                key: tuple[bool, int | None, Fraction, bool] = (
+                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element), chunked
                 )
             elif paged_state and spec.has_state(layer):
-                key = (True, None, Fraction(0))  # a state page per request, unified with attention pages
+                key = (True, None, Fraction(0), False)  # a state page per request, unified with attention
             else:
                 continue
             kinds[key] = kinds.get(key, 0) + 1
         if not kinds:
             return []
         if len(kinds) == 1:
-            (((state, w, tb), n),) = kinds.items()
-            return [_Group(n, w, state, tb)]
+            (((state, w, tb, ch), n),) = kinds.items()
+            return [_Group(n, w, state, tb, ch)]
         size = min(kinds.values())
         # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size (0.19): when the largest kind
         # is under 1.5x the smallest, one group size = the largest avoids a mostly empty group ("gpt-oss-20b
@@ -503,8 +512,8 @@ class Vllm(BaseEngine):
         if max(kinds.values()) < 1.5 * size:
             size = max(kinds.values())
         out = []
-        for (state, w, tb), n in kinds.items():
-            out += [_Group(size, w, state, tb)] * math.ceil(n / size)
+        for (state, w, tb, ch), n in kinds.items():
+            out += [_Group(size, w, state, tb, ch)] * math.ceil(n / size)
         return out
 
     def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
@@ -709,12 +718,22 @@ class Vllm(BaseEngine):
 
     def _group_blocks(self, g: _Group, context: int, block: int, speculative: int = 0) -> int:
         if g.state:
-            # MambaSpec.max_memory_usage_bytes (mamba_cache_mode "none"): one state page per request, and
-            # num_speculative_blocks = num_speculative_tokens more with speculative decoding
-            # (model_executor/layers/mamba/abstract.py get_kv_cache_spec)
-            return 1 + speculative
+            # REFERENCE: vllm/v1/kv_cache_interface.py MambaSpec.max_memory_usage_bytes: one state page
+            # per request (mamba_cache_mode "none"), two in "align" mode, which vLLM selects for hybrid
+            # models when prefix caching is on (MambaModelConfig.verify_and_update_config). Check:
+            # Qwen3.6-35B-A3B, 5.98 GiB pool, 131,072 tokens: 4.33x (noonghunna/club-3090#612) = 299
+            # blocks / (63 attention + 3 x 2 state blocks); one state block each would give 4.53x.
+            # With speculative decoding num_speculative_blocks = num_speculative_tokens more
+            # (model_executor/layers/mamba/abstract.py get_kv_cache_spec).
+            return (2 if self.wl.enable_prefix_caching else 1) + speculative
         if g.window is None:
             return ceil_div(context, block)
+        if g.chunked:
+            # REFERENCE: vllm/v1/kv_cache_interface.py ChunkedLocalAttentionSpec.max_memory_usage_bytes:
+            # cdiv(min(chunk + max_num_batched_tokens, max_model_len), block) pages, no unaligned-start
+            # block. Check: Llama-4-Scout TP 4, 16.75 GiB: 365,968 tokens, 44.68x at 8,192 (vLLM 0.19,
+            # llm-d-planner#205): 2,048 blocks per request (4 groups x 512), not 2,051.
+            return ceil_div(min(g.window + self.batched_tokens(), context), block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
