@@ -125,8 +125,14 @@ class LlamaCpp(BaseEngine):
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe"}
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative"}
     )
+    # llama-server --model-draft (draft:<model>: a second model and context, n_ctx as the target's,
+    # all layers offloaded); --spec-type draft-mtp (mtp: the GGUF's nextn block in its own context that
+    # allocates KV for the nextn layers only, ggml-org/llama.cpp#19937, #25980: qwen35, qwen35moe,
+    # step35, cohere2moe, glm-dsa); eagle3: an EAGLE-3 head converted to GGUF and run as the draft model
+    # (ggml-org/llama.cpp#18039).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "draft", "eagle3"})
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
