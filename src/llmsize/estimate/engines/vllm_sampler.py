@@ -1,0 +1,122 @@
+"""vLLM's sampler warm-up, the last step of its profile run: the tensors alive at its peak.
+
+Modelled release: vLLM 0.19.0 (the wheel's sources; torch 2.10, its pinned PyTorch). The profile run
+(`vllm/v1/worker/gpu_model_runner.py` `profile_run`) keeps the forward's output `hidden_states`
+(t x hidden) and its last-token rows `last_hidden_states` (a gather: a copy, s x hidden), then
+`_dummy_sampler_run` builds, for s = min(max_num_seqs, max_num_batched_tokens) dummy requests with
+temperature 0.5, top_p 0.9, top_k vocab - 1, no penalties and no logprobs:
+- `torch.rand_like(hidden_states)`: s x hidden in the model dtype;
+- `compute_logits`: s x the padded vocabulary in the model dtype (ParallelLMHead pads the vocabulary
+  to a multiple of 64, `vocab_parallel_embedding.py` DEFAULT_VOCAB_PADDING_SIZE; at tensor
+  parallelism the shards are all-gathered, `logits_processor.py` `_gather_logits`, so every rank holds
+  the whole row; the `[..., :org_vocab_size]` slice is a view);
+- `Sampler.forward` (`vllm/v1/sample/sampler.py`): `logits.to(torch.float32)`, s x vocab x 4 (no copy
+  when the model already runs in fp32: `.to` returns the tensor itself); the greedy argmax; the
+  temperature divides in place; penalties, bad words and logprobs are off in the dummy metadata, so
+  their bincounts and log-softmax copies are not part of the profile;
+- top-k/top-p (`ops/topk_topp_sampler.py` `apply_top_k_top_p`): for s >= 8 rows the Triton kernel
+  (`ops/topk_topp_triton.py` `apply_top_k_top_p_triton`, vllm-project/vllm PR #33538, "[num_program,
+  vocab_size] shaped buffers ... ~80MiB of extra VRAM") masks the fp32 logits in place with a cached
+  scratch buffer of min(next_power_of_2(programs), SMs) x vocab fp32, programs = min(SMs, s), kept in
+  `_TRITON_BUFFER_CACHE` after the run; under 8 rows the PyTorch path sorts (fp32 values, int64
+  indices, a bool mask, then scatters back in place);
+- `forward_native`: `probs = logits.softmax(dim=-1, dtype=torch.float32)` and `random_sample`'s
+  exponential noise `q = torch.empty_like(probs)`: two more s x vocab x 4.
+The peak is reached with all of them alive. Releases before PR #33538 (early 2026) sorted every row
+in PyTorch instead (`apply_top_k_top_p_pytorch`: sorted values and int64 indices per element, on top
+of the same logits, probabilities and noise) and had no cached buffer.
+
+The first GEMM of the profile run also makes PyTorch allocate the cuBLAS workspace of the (handle,
+stream) through the caching allocator, so it counts in vLLM's torch peak and stays: pytorch
+aten/src/ATen/cuda/CublasHandlePool.cpp `parseChosenWorkspaceSize` ("4096 * 8 * 1024" on compute
+capability 9.0, else ":4096:2:16:8"); a linear layer with a bias runs `addmm` through cuBLASLt
+(aten/src/ATen/native/cuda/Blas.cpp `addmm_out_cuda_impl`: useLtInterface for a 1-D bias), whose
+workspace is one more allocation (`getCUDABlasLtWorkspaceSize`: 1024 KiB by default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmsize.estimate.engines.torch_alloc import block_slack_bytes
+
+VOCAB_PADDING = 64  # REFERENCE: vllm/model_executor/layers/vocab_parallel_embedding.py DEFAULT_VOCAB_PADDING_SIZE
+TRITON_MIN_ROWS = 8  # REFERENCE: ops/topk_topp_sampler.py apply_top_k_top_p: `logits.shape[0] >= 8`
+# REFERENCE: the H100 SXM5's 132 SMs (NVIDIA H100 Tensor Core GPU Architecture whitepaper), the
+# card vLLM's large-GPU defaults are set for; used only when the GPU's SM count is not known.
+ASSUMED_SMS = 132
+# REFERENCE: pytorch aten/src/ATen/cuda/CublasHandlePool.cpp parseChosenWorkspaceSize (torch 2.x).
+CUBLAS_WORKSPACE_SM90 = 4096 * 8 * 1024
+CUBLAS_WORKSPACE_DEFAULT = 4096 * 1024 * 2 + 16 * 1024 * 8
+CUBLASLT_WORKSPACE = 1024 * 1024  # REFERENCE: CublasHandlePool.cpp parseCUDABlasLtWorkspaceSize, 1024 KiB
+SM90_ARCHITECTURES = ("hopper",)  # compute capability 9.0 in the GPU catalog
+
+
+def next_power_of_2(n: int) -> int:
+    """vllm/utils/math_utils.py `next_power_of_2` (1 for n < 1)."""
+    return 1 if n < 1 else 1 << (n - 1).bit_length()
+
+
+def topk_topp_buffer_rows(rows: int, sms: int | None) -> int:
+    """Rows of the Triton top-k/top-p scratch buffer: min(next_power_of_2(programs), SMs), programs =
+    min(SMs, rows); 0 under 8 rows (the PyTorch sort path runs instead)."""
+    if rows < TRITON_MIN_ROWS:
+        return 0
+    units = sms or ASSUMED_SMS
+    return min(next_power_of_2(min(units, rows)), units)
+
+
+def blas_workspace_bytes(architecture: str | None, has_bias: bool) -> int:
+    """The cuBLAS workspace (and the cuBLASLt one when a linear layer has a bias) the first GEMMs
+    allocate through PyTorch's caching allocator."""
+    arch = (architecture or "").lower()
+    base = CUBLAS_WORKSPACE_SM90 if arch in SM90_ARCHITECTURES else CUBLAS_WORKSPACE_DEFAULT
+    return base + (CUBLASLT_WORKSPACE if has_bias else 0)
+
+
+@dataclass(frozen=True)
+class SamplerPeak:
+    """Bytes alive at the peak of `_dummy_sampler_run` on one rank, beyond the forward's output."""
+
+    hidden: int  # last_hidden_states + its rand_like copy
+    logits: int  # compute_logits, model dtype, padded vocabulary
+    fp32_logits: int  # Sampler.forward's float32 copy
+    probs: int  # forward_native's softmax
+    noise: int  # random_sample's exponential noise
+    topk_buffer: int  # the Triton kernel's cached scratch buffer (or the sort path's copies)
+    slack: int  # the caching allocator's rounding kept by the fresh fp32 segments
+
+    @property
+    def total(self) -> int:
+        return (
+            self.hidden + self.logits + self.fp32_logits + self.probs + self.noise
+            + self.topk_buffer + self.slack
+        )  # fmt: skip
+
+
+def sampler_peak(
+    rows: int, vocab: int, hidden: int, e: int, sms: int | None, largest_forward_block: int
+) -> SamplerPeak:
+    """The sampler warm-up of `rows` dummy requests over `vocab` logits, model dtype `e` bytes.
+
+    `largest_forward_block`: the largest tensor the forward freed. A request larger than any cached
+    block gets a segment of its own (CUDACachingAllocator `malloc` -> `alloc_block`), which keeps its
+    2 MiB rounding when no more than 1 MiB would remain (`should_split`, torch_alloc.py)."""
+    padded = -(-vocab // VOCAB_PADDING) * VOCAB_PADDING
+    element = rows * vocab * 4
+    fp32_copy = 0 if e == 4 else element  # `.to(torch.float32)` of an fp32 tensor is the tensor itself
+    buffer = topk_topp_buffer_rows(rows, sms) * vocab * 4
+    if rows < TRITON_MIN_ROWS:
+        # the sort path: fp32 sorted values, int64 indices, the top-k and top-p bool masks and the
+        # sorted probabilities (18 bytes), freed before the probabilities and noise (8) are made
+        buffer = rows * vocab * (4 + 8 + 1 + 1 + 4 - 8)
+    fresh = [size for size in (fp32_copy, element, element) if size > largest_forward_block]
+    return SamplerPeak(
+        hidden=2 * rows * hidden * e,
+        logits=rows * padded * e,
+        fp32_logits=fp32_copy,
+        probs=element,
+        noise=element,
+        topk_buffer=buffer,
+        slack=block_slack_bytes(fresh),
+    )
