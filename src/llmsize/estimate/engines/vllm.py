@@ -548,17 +548,14 @@ class Vllm(BaseEngine):
             moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
         forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
         forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
-        extra = 0
         if self.wl.speculative is not None:
-            # `_dummy_sampler_run` then warms the RejectionSampler on 2 x s rows of model-dtype logits
-            # (one draft token + the bonus token per request): the bonus rows' copy goes through the same
-            # sampler (vllm/v1/sample/rejection_sampler.py forward): 2 x e more bytes per (s x vocab) element
-            extra = s * spec.vocab_size * 2 * e
             forward += t * h * e * 3  # the drafter's dummy_run: the target's hidden states + its [h, h] input
         largest = t * e * max(h, 2 * (spec.max_mlp_width // tp), q + 2 * kv)
         if spec.is_moe:
             largest = max(largest, t * spec.num_experts_per_tok * e * 2 * (spec.moe_intermediate_size // tp))
-        sampler = sampler_peak(s, spec.vocab_size, h, e, self.wl.gpu_compute_units, largest).total + extra
+        sampler = sampler_peak(
+            s, spec.vocab_size, h, e, self.wl.gpu_compute_units, largest, self.wl.speculative is not None
+        ).total
         # the cuBLAS (and cuBLASLt) workspaces of the first GEMMs stay allocated through both phases
         blas = blas_workspace_bytes(self.wl.gpu_architecture, _has_linear_bias(spec))
         return max(forward, t * h * e + sampler) + blas, forward, sampler

@@ -79,44 +79,55 @@ class SamplerPeak:
     """Bytes alive at the peak of `_dummy_sampler_run` on one rank, beyond the forward's output."""
 
     hidden: int  # last_hidden_states + its rand_like copy
-    logits: int  # compute_logits, model dtype, padded vocabulary
-    fp32_logits: int  # Sampler.forward's float32 copy
-    probs: int  # forward_native's softmax
-    noise: int  # random_sample's exponential noise
+    logits: int  # the (rows x vocabulary) tensors in the model dtype
+    fp32: int  # the (rows x vocabulary) float32 tensors
     topk_buffer: int  # the Triton kernel's cached scratch buffer (or the sort path's copies)
     slack: int  # the caching allocator's rounding kept by the fresh fp32 segments
 
     @property
     def total(self) -> int:
-        return (
-            self.hidden + self.logits + self.fp32_logits + self.probs + self.noise
-            + self.topk_buffer + self.slack
-        )  # fmt: skip
+        return self.hidden + self.logits + self.fp32 + self.topk_buffer + self.slack
 
 
 def sampler_peak(
-    rows: int, vocab: int, hidden: int, e: int, sms: int | None, largest_forward_block: int
+    rows: int,
+    vocab: int,
+    hidden: int,
+    e: int,
+    sms: int | None,
+    largest_forward_block: int,
+    speculative: bool = False,
 ) -> SamplerPeak:
     """The sampler warm-up of `rows` dummy requests over `vocab` logits, model dtype `e` bytes.
+
+    Without speculative decoding the peak holds the model-dtype logits and three float32 tensors
+    (the copy, the probabilities, the noise). With it, `_dummy_sampler_run` then runs the
+    RejectionSampler (vllm/v1/sample/rejection_sampler.py, one draft token per dummy request) on
+    `torch.randn` logits of 2 x rows in the model dtype; its peak, in `rejection_sample`
+    / `sample_recovered_tokens`, holds those logits, the gathered bonus rows (model dtype), the bonus
+    sampler's raw fp32 logits kept in its LogprobsTensors (max_num_logprobs -1, "raw_logits"), the
+    target rows in fp32 and their clone, the target probabilities, the noise q and its reciprocal:
+    3 x rows model-dtype and 6 x rows float32 rows of the vocabulary.
 
     `largest_forward_block`: the largest tensor the forward freed. A request larger than any cached
     block gets a segment of its own (CUDACachingAllocator `malloc` -> `alloc_block`), which keeps its
     2 MiB rounding when no more than 1 MiB would remain (`should_split`, torch_alloc.py)."""
     padded = -(-vocab // VOCAB_PADDING) * VOCAB_PADDING
     element = rows * vocab * 4
-    fp32_copy = 0 if e == 4 else element  # `.to(torch.float32)` of an fp32 tensor is the tensor itself
     buffer = topk_topp_buffer_rows(rows, sms) * vocab * 4
     if rows < TRITON_MIN_ROWS:
         # the sort path: fp32 sorted values, int64 indices, the top-k and top-p bool masks and the
         # sorted probabilities (18 bytes), freed before the probabilities and noise (8) are made
         buffer = rows * vocab * (4 + 8 + 1 + 1 + 4 - 8)
-    fresh = [size for size in (fp32_copy, element, element) if size > largest_forward_block]
+    if speculative:
+        logits, fp32 = 3 * rows * vocab * e, [element] * 6
+    else:
+        # `.to(torch.float32)` of an fp32 tensor is the tensor itself: no copy
+        logits, fp32 = rows * padded * e, [element] * (2 if e == 4 else 3)
     return SamplerPeak(
         hidden=2 * rows * hidden * e,
-        logits=rows * padded * e,
-        fp32_logits=fp32_copy,
-        probs=element,
-        noise=element,
+        logits=logits,
+        fp32=sum(fp32),
         topk_buffer=buffer,
-        slack=block_slack_bytes(fresh),
+        slack=block_slack_bytes([size for size in fp32 if size > largest_forward_block]),
     )
