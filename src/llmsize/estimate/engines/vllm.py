@@ -750,8 +750,19 @@ class Vllm(BaseEngine):
         concurrency = blocks / need_blocks
         if f.concurrency_tokens:  # the releases that run the model print the later formula
             tokens = int(concurrency * wl.context)
+        # REFERENCE: vllm/utils/mem_utils.py MemoryProfilingResult.__repr__ (format_gib: 2 decimals)
+        profile = (
+            (
+                f"Memory profiling: Total non KV cache memory: {_gib(non_kv)}GiB; torch peak memory "
+                f"increase: {_gib(est.activations_bytes)}GiB; non-torch forward increase memory: "
+                f"{_gib(f.non_torch_bytes)}GiB; weights memory: {_gib(est.weights_bytes)}GiB.",
+            )
+            if f.kv_memory_bytes is None
+            else ()
+        )
         lines = (
             *f.lines,
+            *profile,
             f"Available KV cache memory: {available / GIB:.2f} GiB",
             f"GPU KV cache size: {tokens:,} tokens",
             f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
@@ -903,3 +914,8 @@ def _has_linear_bias(spec: ModelSpec) -> bool:
     """Whether a dense linear layer carries a bias: its GEMM is an `addmm` through cuBLASLt
     (vllm_sampler.blas_workspace_bytes)."""
     return spec.qkv_bias or spec.o_bias or spec.mlp_bias or spec.lm_head_bias
+
+
+def _gib(size: int) -> str:
+    """vLLM's `format_gib`: GiB rounded to 2 decimals, printed as Python prints the float."""
+    return f"{round(size / GIB, 2)}"
