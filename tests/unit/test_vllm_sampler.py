@@ -79,7 +79,10 @@ def test_blas_workspaces() -> None:
 
 def test_the_profile_peak_is_the_forward_output_plus_the_sampler_plus_the_workspace() -> None:
     wl = Workload(
-        engine="vllm", max_num_seqs=1024, max_num_batched_tokens=8192, gpu_compute_units=132,
+        engine="vllm",
+        max_num_seqs=1024,
+        max_num_batched_tokens=8192,
+        gpu_compute_units=132,
         gpu_architecture="hopper",
     )
     prof, forward, sampler = Vllm(wl).profile_bytes(llama3_8b(), 2)

@@ -16,8 +16,8 @@ commit 35d5cda and later):
   one flat batch of max_num_batched_tokens tokens through the model with its flash-attention
   kernels (no score matrix), then `_dummy_sampler_run` over the last token of
   min(max_num_seqs, max_num_batched_tokens) dummy requests: full-vocabulary logits (gathered, so
-  not sharded by tensor parallelism), their fp32 copy (`Sampler.forward`), the probabilities and
-  the exponential noise of `random_sample` (vllm/v1/sample/ops/topk_topp_sampler.py).
+  not sharded by tensor parallelism), their fp32 copy, the probabilities, the exponential noise and
+  the Triton top-k/top-p buffer, plus the cuBLAS workspace of the first GEMM (vllm_sampler.py).
 - defaults, `vllm/engine/arg_utils.py` `EngineArgs.get_batch_defaults` (`vllm serve`, the OpenAI
   server context): max_num_batched_tokens 8192 and max_num_seqs 1024 on GPUs with >= 70 GiB that
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run

@@ -40,7 +40,8 @@ from dataclasses import dataclass
 
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes
 
-VOCAB_PADDING = 64  # REFERENCE: vllm/model_executor/layers/vocab_parallel_embedding.py DEFAULT_VOCAB_PADDING_SIZE
+# REFERENCE: vllm/model_executor/layers/vocab_parallel_embedding.py DEFAULT_VOCAB_PADDING_SIZE
+VOCAB_PADDING = 64
 TRITON_MIN_ROWS = 8  # REFERENCE: ops/topk_topp_sampler.py apply_top_k_top_p: `logits.shape[0] >= 8`
 # REFERENCE: the H100 SXM5's 132 SMs (NVIDIA H100 Tensor Core GPU Architecture whitepaper), the
 # card vLLM's large-GPU defaults are set for; used only when the GPU's SM count is not known.
