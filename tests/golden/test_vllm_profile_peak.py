@@ -3,7 +3,8 @@
 Each row's `breakdown.line` in engine_logs.yaml quotes the "Memory profiling takes ..." line of a
 published llm-d-planner log (vLLM 0.19.0, H100 80GB, 1,024 sequences, 8,192 batched tokens). For the
 dense models whose forward of 8,192 tokens needs less than the sampler warm-up over 1,024 x the
-vocabulary, the printed torch peak is that warm-up (estimate/engines/vllm_sampler.py); llmsize prints
+vocabulary, the printed torch peak is that warm-up (estimate/engines/vllm_sampler.py; for an image
+model plus the encoder cache's dummy outputs and the dummy pixel batch, vllm_encoder.py); llmsize prints
 the same line in `gpus[0].engine_log`. Allowed: one unit of the log's last printed digit (0.01 GiB):
 vLLM rounds to 2 decimals and the caching allocator's reuse of the forward's blocks moves the count
 by a MiB or two.
@@ -29,6 +30,9 @@ SAMPLER_PEAK_ROWS = (
     "vllm-gemma-2-27b-h100-kv-tokens",  # 3.66 GiB
     "vllm-gpt-oss-20b-h100-tp2-weights",  # 2.87 GiB (vocabulary 201,088)
     "vllm-qwen2.5-72b-h100-tp2-weights",  # 2.29 GiB
+    # image models: the encoder cache's dummy outputs and the dummy pixel batch stay alive too
+    "vllm-gemma-3-12b-h100-weights",  # 3.94 GiB
+    "vllm-gemma-3-27b-h100-kv-tokens",  # 3.99 GiB
 )
 _PEAK = re.compile(r"torch peak memory increase: ([0-9.]+)GiB")
 ROWS = {r["id"]: r for r in load_rows()}
