@@ -22,9 +22,16 @@ temperature 0.5, top_p 0.9, top_k vocab - 1, no penalties and no logprobs:
   indices, a bool mask, then scatters back in place);
 - `forward_native`: `probs = logits.softmax(dim=-1, dtype=torch.float32)` and `random_sample`'s
   exponential noise `q = torch.empty_like(probs)`: two more s x vocab x 4.
-The peak is reached with all of them alive. Releases before PR #33538 (early 2026) sorted every row
-in PyTorch instead (`apply_top_k_top_p_pytorch`: sorted values and int64 indices per element, on top
-of the same logits, probabilities and noise) and had no cached buffer.
+The peak is reached with all of them alive.
+
+How the top-k/top-p step changed across releases (vllm-project/vllm pull requests): V1 sampled with
+FlashInfer's kernel from the logits where FlashInfer was installed (#11394, Dec 2024); #26859 (Oct
+2025, "Disable FlashInfer sampler by default") left the PyTorch path, which sorts every row
+(`apply_top_k_top_p_pytorch`: fp32 sorted values, int64 indices and bool masks on top of the same
+logits, probabilities and noise, ~38 bytes per element); #33538 (Feb 2026) replaced the sort by the
+Triton kernel above for 8 rows or more: the 0.19.0 release modelled here. #40376, after 0.19, turns
+the FlashInfer sampler on by default again (`top_k_top_p_sampling_from_logits`: no Triton buffer and
+no noise tensor), so later releases hold less; llmsize models 0.19.
 
 The first GEMM of the profile run also makes PyTorch allocate the cuBLAS workspace of the (handle,
 stream) through the caching allocator, so it counts in vLLM's torch peak and stays: pytorch
