@@ -22,6 +22,7 @@ from engine_log_rows import load_rows, run_cli
 SAMPLER_PEAK_ROWS = (
     "vllm-llama3.1-8b-h100-weights",  # 1.89 GiB
     "vllm-llama3.1-8b-h100-tp2-weights",  # 1.89 GiB at TP 2: the logits are all-gathered
+    "vllm-llama3.1-8b-h100-online-fp8-weights",  # 1.89 GiB: fp8 layers, the lm_head GEMM still bf16
     "vllm-qwen2.5-7b-h100-weights",  # 2.21 GiB
     "vllm-qwen2.5-7b-h100-tp4-kv-tokens",  # 2.21 GiB at TP 4
     "vllm-qwen3-8b-h100-weights",  # 2.21 GiB
