@@ -9,7 +9,12 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
 - cache, `src/llama-kv-cache.cpp`: K and V of every offloaded layer for every cell, in the chosen
   ggml types (f16 default; q8_0 = 34 bytes per 32 values, q4_0 = 18 per 32, ggml-common.h); the
   layers left on the CPU keep their cache in host RAM (offload_kqv). Sliding-window layers
-  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells.
+  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells,
+  in the same --cache-type-k/-v as the full layers: `llama_kv_cache_iswa` hands type_k/type_v to both
+  caches. ggml-org/llama.cpp#21277 (merged 2026-04-01) kept the SWA cache in F16 under a quantized
+  type and #21332 reverted it on 2026-04-02, so only builds of that one day did; no Ollama release
+  carries it (its llama-server pins start at b9409, May 2026, and its Go engine's
+  kvcache.WrapperCache.Init gave the SWA and causal caches one dtype).
   MLA models (deepseek2 with split `attn_k_b`/`attn_v_b`) cache kv_lora_rank + rope per token.
 - compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
   worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
@@ -148,7 +153,12 @@ class LlamaCpp(BaseEngine):
 
     # --- settings -----------------------------------------------------------------------------------
     def ubatch(self) -> int:
-        return self.wl.ubatch or UBATCH
+        """n_ubatch as llama.cpp clamps it: min(n_ubatch, n_batch), n_batch itself at most n_ctx with
+        causal attention (src/llama-context.cpp `llama_context::llama_context`: `cparams.n_batch =
+        causal_attn ? min(n_ctx, n_batch) : n_batch; cparams.n_ubatch = min(cparams.n_batch,
+        n_ubatch)`), so `-b 128` alone runs ubatches of 128 tokens (docs/backend/hexagon/developer.md)."""
+        n_batch = min(self.wl.n_batch or N_BATCH, self.n_ctx())
+        return min(self.wl.ubatch or UBATCH, n_batch)
 
     def prefill_chunk(self) -> int | None:
         """A prompt runs in ubatches of n_ubatch tokens (llama-bench -ub, llama-server --ubatch-size):
@@ -192,11 +202,6 @@ class LlamaCpp(BaseEngine):
             raise BadInputError(
                 f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention",
                 hint="use --flash-attn on (or auto), or --kv-dtype fp16",
-            )
-        ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
-        if ub > nb:
-            raise BadInputError(
-                f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch"
             )
 
     def format_hint(self) -> str:
