@@ -299,11 +299,15 @@ class LlamaCpp(BaseEngine):
         return 4 * (rec.conv_channels * max(0, rec.conv_kernel - 1) + rec.recurrent_state_elements)
 
     # --- compute and output buffers -------------------------------------------------------------------
-    def buffers(self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False) -> tuple[int, int, int]:
+    def buffers(
+        self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+    ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
-        masks are left out of the live stages (they are held in `pipeline_copies_bytes`)."""
+        masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
+        the rows of logits the graph is reserved for (default: every token of the ubatch)."""
         n_ctx = self.n_ctx()
         n_ub = min(n_ctx, self.ubatch())
+        n_out = n_ub if outputs is None else min(n_ub, outputs)
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
         heads = spec.num_attention_heads
@@ -323,7 +327,12 @@ class LlamaCpp(BaseEngine):
         attn = live_masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
-            ffn = F32 * n_ub * (3 * h + 2 * spec.max_mlp_width)
+            # A gated FFN's up and gate results and their GLU product (ggml_swiglu_split / geglu_split,
+            # GGML_OP_GLU, which ggml-alloc.c `ggml_op_can_inplace` does not list, so it gets its own
+            # tensor) live with the residual stream; the masks stay live until the last attention.
+            width = spec.max_mlp_width
+            dense = h + 3 * width if spec.mlp_gated else 3 * h + 2 * width
+            ffn = (live_masks if spec.num_layers > 1 else 0) + F32 * n_ub * dense
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
@@ -335,7 +344,7 @@ class LlamaCpp(BaseEngine):
             ffn = max(ffn, live_masks + moe)
         # The output layer: the final norm's result (its input, the residual stream, is dead once
         # normed) and the f32 logits of every token of the ubatch.
-        output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
+        output = F32 * (n_ub * h + n_out * spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
