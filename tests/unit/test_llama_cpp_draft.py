@@ -94,3 +94,13 @@ def test_n_batch_alone_below_the_default_ubatch_is_accepted() -> None:
     # q8_0 (34 B per 32 values) in both caches: 12 full layers x 8,192 cells + 12 sliding x 256
     per_cell = 2 * 8 * 64 * 34 // 32
     assert alone.kv_cache_bytes == 12 * (8192 + 256) * per_cell
+
+
+def test_an_ubatch_above_the_default_n_batch_runs_clamped() -> None:
+    # `-ub 4096` without `-b` runs 2,048-token ubatches (min(n_batch 2048, n_ubatch)), not an error
+    eng = engine_for(Workload(engine="llama.cpp", context=65536, ubatch=4096))
+    assert eng.ubatch() == 2048
+    assert (
+        "ubatch 2,048" in eng.notes(resolve("Llama-3.1-8B"), eng.wl)[0]
+        or "ubatch 2048" in eng.notes(resolve("Llama-3.1-8B"), eng.wl)[0]
+    )
