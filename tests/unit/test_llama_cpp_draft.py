@@ -100,7 +100,4 @@ def test_an_ubatch_above_the_default_n_batch_runs_clamped() -> None:
     # `-ub 4096` without `-b` runs 2,048-token ubatches (min(n_batch 2048, n_ubatch)), not an error
     eng = engine_for(Workload(engine="llama.cpp", context=65536, ubatch=4096))
     assert eng.ubatch() == 2048
-    assert (
-        "ubatch 2,048" in eng.notes(resolve("Llama-3.1-8B"), eng.wl)[0]
-        or "ubatch 2048" in eng.notes(resolve("Llama-3.1-8B"), eng.wl)[0]
-    )
+    assert "ubatch 2048," in eng.notes(resolve("Llama-3.1-8B"), eng.wl)[0]
