@@ -274,6 +274,8 @@ def dsa(r: Reader, warnings: list[str]) -> Fields:
         # _keep_in_fp32_modules_strict = ["e_score_correction_bias"] (modeling_deepseek_v32.py)
         fp32_params=("e_score_correction_bias",),
     )
+    if r.model_type == "glm_moe_dsa" and f.get("mtp_layers"):
+        f["mtp_layout"] = "qwen"  # zai-org/GLM-5.1: the next-n layer shares embed_tokens and the head
     return f
 
 

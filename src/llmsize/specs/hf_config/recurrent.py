@@ -52,6 +52,10 @@ def qwen3_next(r: Reader, warnings: list[str]) -> Fields:
             shared_expert_gate=bool(r.opt_int("shared_expert_intermediate_size")),
         )
         f.update(qwen_moe_layers(r, L, warnings))
+    if r.model_type == "qwen3_next" and r.get("mtp_num_hidden_layers", "num_nextn_predict_layers") is None:
+        # Qwen3-Next-80B's config.json states no MTP count, yet its checkpoint stores one mtp.* layer
+        # (the Hub's safetensors total counts it) and vLLM's Qwen3NextMTP builds exactly one.
+        r.defaults = {**r.defaults, "mtp_num_hidden_layers": 1}
     return mtp(r, f, "qwen")
 
 
@@ -214,6 +218,20 @@ def nemotron_h(r: Reader) -> Fields:
             router_score_correction_bias=True,
         )
     f["logits_fp32"] = True  # NemotronHForCausalLM.forward: self.lm_head(hidden_states).float()
+    return _nemotron_mtp(r, f)
+
+
+def _nemotron_mtp(r: Reader, f: Fields) -> Fields:
+    """Nemotron 3 Super's checkpoint stores num_nextn_predict_layers MTP steps, each the blocks of
+    `mtp_hybrid_override_pattern` ("*E") sharing the model's embedding and head (vLLM nemotron_h_mtp.py);
+    transformers' NemotronHForCausalLM does not build them."""
+    n = r.opt_int("num_nextn_predict_layers", default=0) or 0
+    pattern = r.get("mtp_hybrid_override_pattern")
+    if not n or not pattern:
+        return f
+    if not isinstance(pattern, str) or set(pattern) - set(_NEMOTRON_PATTERN):
+        raise ConfigError(f"config.json (nemotron_h) mtp_hybrid_override_pattern {pattern!r} has unknown symbols")
+    f.update(mtp_layers=n, mtp_layout="qwen", mtp_pattern=pattern)
     return f
 
 
