@@ -11,7 +11,8 @@ the vision-language wrappers). The checks:
 - the weight bytes follow the format's own layout, recomputed here from the parameter inventory:
   NVFP4 4.5 bits (e2m1 + an fp8 scale per 16), FP8 1 byte per weight + an fp32 scale per 128x128
   block, MXFP4 4.25 bits on the experts, int4 W4A16 4 bits + a bf16 scale per 128, mlx 4-bit 4 bits +
-  a bf16 scale and bias per 64 (embedding and lm_head included), and every module the block lists as
+  a bf16 scale and bias per 64 (embedding and lm_head included), mlx mxfp4 / nvfp4 4 bits + one byte per 32 /
+  16 without a bias, and every module the block lists as
   not converted at the checkpoint dtype.
 """
 
@@ -65,6 +66,9 @@ RATES: dict[str, tuple[float, frozenset[str], bool]] = {
     "modelopt_fp8": (1.0, frozenset(), False),
     "ct_w4a16": ((4 + 16 / 128) / 8, frozenset(), False),
     "mlx_4bit": ((4 + 2 * 16 / 64) / 8, frozenset(), True),
+    # mlx mxfp4 / nvfp4: 4 bits + one 1-byte scale (E8M0 / E4M3) per 32 / 16, no bias (mx.quantize)
+    "mlx_mxfp4": ((4 + 8 / 32) / 8, frozenset(), True),
+    "mlx_nvfp4": ((4 + 8 / 16) / 8, frozenset(), True),
 }
 
 
