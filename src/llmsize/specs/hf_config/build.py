@@ -109,6 +109,8 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "exaone4": dense.exaone4,
     "apertus": extra_types.apertus,
     "ministral3": extra_types.ministral3,
+    "hunyuan_v1_dense": extra_types.hunyuan_v1_dense,
+    "ernie4_5": extra_types.ernie4_5,
     "mixtral": moe.mixtral,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,

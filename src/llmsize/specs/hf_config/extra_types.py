@@ -74,3 +74,25 @@ def glm4_moe_lite(r: Reader, warnings: list[str]) -> Fields:
         fp32_params=("e_score_correction_bias",),
     )
     return f
+
+
+def hunyuan_v1_dense(r: Reader) -> Fields:
+    """modeling_hunyuan_v1_dense.py (Hunyuan-7B, Hunyuan-MT): a Llama block (q/k/v/o bias =
+    attention_bias, bias-free SwiGLU) whose attention always builds per-head query_layernorm and
+    key_layernorm (HunYuanDenseV1Attention.__init__ does not read use_qk_norm); untied by default
+    (HunYuanDenseV1Config.tie_word_embeddings = False)."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, qk_norm="head")
+    return f
+
+
+def ernie4_5(r: Reader) -> Fields:
+    """modeling_ernie4_5.py (ERNIE-4.5-0.3B): a Llama block whose q/k/v/o and MLP linears all take
+    bias = use_bias; the lm_head has none; tied by default (Ernie4_5Config.tie_word_embeddings = True)."""
+    r.defaults = {"tie_word_embeddings": True, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("use_bias")
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias)
+    return f

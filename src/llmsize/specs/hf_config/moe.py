@@ -219,7 +219,7 @@ def hunyuan_v1_moe(r: Reader) -> Fields:
     f.update(
         qkv_bias=bias,
         o_bias=bias,
-        qk_norm="head" if r.flag("use_qk_norm", default=True) else "none",
+        qk_norm="head",  # HunYuanMoEV1Attention builds query_/key_layernorm whatever use_qk_norm says
         num_experts=experts,
         num_experts_per_tok=topk,
         moe_intermediate_size=f["intermediate_size"],
