@@ -114,6 +114,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "mixtral": moe.mixtral,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
+    "glm4v_moe_text": moe.glm4v_moe_text,
     "minimax_m2": moe.minimax_m2,
     "hunyuan_v1_moe": moe.hunyuan_v1_moe,
     "ernie4_5_moe": moe.ernie4_5_moe,

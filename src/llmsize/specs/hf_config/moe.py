@@ -181,6 +181,16 @@ def glm4_moe(r: Reader) -> Fields:
     return mtp(r, f)
 
 
+def glm4v_moe_text(r: Reader) -> Fields:
+    """modeling_glm4v_moe.py Glm4vMoeTextModel (GLM-4.5V / GLM-4.6V): GLM-4.5's MoE blocks (first
+    first_k_dense_replace dense, sigmoid router with an fp32 e_score_correction_bias, n_shared_experts
+    shared experts), attention with q/k/v bias = attention_bias and no q/k norm (Glm4vMoeTextAttention)."""
+    r.defaults = {"first_k_dense_replace": 1, "n_shared_experts": 1, **r.defaults}  # Glm4vMoeTextConfig
+    f = glm4_moe(r)
+    f.update(qk_norm="none")
+    return f
+
+
 def minimax_m2(r: Reader) -> Fields:
     """modeling_minimax_m2.py: q/k RMSNorm over all heads, every block MoE (intermediate_size wide
     experts) with a sigmoid router and e_score_correction_bias."""

@@ -26,6 +26,7 @@ MULTIMODAL_TEXT_TYPES = {
     "kimi_k25": "",
     "gemma4": "gemma4_text",
     "gemma3n": "gemma3n_text",
+    "glm4v_moe": "glm4v_moe_text",
 }
 
 
@@ -227,6 +228,34 @@ def _qwen3_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower and patch mergers ({total:,}, modeling_qwen3_vl.py)"
 
 
+# Glm4vMoeVisionConfig defaults (configuration_glm4v_moe.py), for a vision_config that leaves a field out.
+_GLM4V_MOE_VISION: dict[str, Any] = {
+    "depth": 24, "hidden_size": 1536, "attention_bias": False, "in_channels": 3, "image_size": 336,
+    "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2, "out_hidden_size": 4096,
+    "intermediate_size": 13696,
+}
+
+
+def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """GLM-4.5V / GLM-4.6V vision tower (modeling_glm4v_moe.py Glm4vMoeVisionModel): learned positions
+    ((image_size / patch_size)^2), a biased Conv3d patch embed, RMSNorm blocks (qkv with attention_bias,
+    bias-free proj, a bias-free SwiGLU of out_hidden_size), post-conv and post norms, a biased Conv2d
+    downsample to out_hidden_size and the patch merger (bias-free proj, LayerNorm, SwiGLU of
+    intermediate_size)."""
+    v = config.get("vision_config")
+    r = Reader({**_GLM4V_MOE_VISION, **(v if isinstance(v, Mapping) else {})}, "glm4v_moe_vision")
+    h, depth, out, inter = r.req("hidden_size"), r.req("depth"), r.req("out_hidden_size"), r.req("intermediate_size")
+    patch, temporal, channels = r.req("patch_size"), r.req("temporal_patch_size"), r.req("in_channels")
+    merge, image = r.req("spatial_merge_size"), r.req("image_size")
+    qkv_bias = 3 * h if r.flag("attention_bias") else 0
+    embed = (image // patch) ** 2 * h + channels * temporal * patch * patch * h + h
+    block = 2 * h + (3 * h * h + qkv_bias) + h * h + 3 * h * out
+    downsample = h * out * merge * merge + out
+    merger = out * out + 2 * out + 3 * out * inter
+    total = embed + depth * block + 2 * h + downsample + merger
+    return total, f"vision tower, downsample and patch merger ({total:,}, modeling_glm4v_moe.py)"
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -245,6 +274,15 @@ def split_multimodal(
         towers = [tower(config) for key, tower in readers if config.get(key) is not None]
         notes = "; ".join(n for _, n in towers) or None
         return text, "gemma4_text", sum(n for n, _ in towers), notes
+    if model_type == "glm4v_moe":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (glm4v_moe) has no text_config")
+        text = dict(nested)
+        # Glm4vMoeConfig.__post_init__: a tie stated in text_config (pre-v5 saves) ties the wrapper too
+        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
+        extra, note = _glm4v_moe_extra(config)
+        return text, "glm4v_moe_text", extra, note
     if model_type == "gemma3n":
         text = dict(config.get("text_config") or {})
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
