@@ -64,3 +64,43 @@ def test_params_equal_the_transformers_model(model_type: str, over: dict[str, An
     spec = spec_from_hf_config(config, name=model_type, provenance=PROV)
     assert not spec.approximate
     assert total_params(spec) == _model_params(config)
+
+
+# Catalog configs (each a published config.json, cited in model_specs/*.yaml) as transformers 5.23
+# writes them back when a fine-tune or repack is saved: Gemma 4 gains per_layer_config (and loses
+# global_head_dim), Nemotron-H gains mtp_layers_block_type (and loses mtp_hybrid_override_pattern),
+# DeepSeek-style configs gain mlp_layer_types. A re-saved config is the same model, to the parameter.
+RESAVED = (
+    "gemma-4-26B-A4B-it",
+    "gemma-4-31B-it",
+    "gemma-4-E2B-it",
+    "gemma-4-E4B-it",
+    "NVIDIA-Nemotron-3-Super-120B-A12B-BF16",
+    "Qwen3.5-35B-A3B",
+    "Qwen3-Next-80B-A3B-Instruct",
+    "GLM-5.1",
+    "DeepSeek-V3.2",
+    "granite-4.0-h-small",
+)
+
+
+@pytest.mark.parametrize("name", RESAVED)
+def test_a_config_re_saved_by_transformers_is_the_same_model(name: str) -> None:
+    pytest.importorskip("transformers")
+    from transformers import AutoConfig
+
+    from llmsize.specs import catalog
+    from llmsize.specs.params import mtp_params
+
+    entry = catalog.get(name)
+    assert entry is not None
+    published = dict(entry.model.config)
+    resaved = AutoConfig.for_model(**published).to_dict()
+    a = spec_from_hf_config(published, name=name, provenance=PROV)
+    b = spec_from_hf_config(resaved, name=name, provenance=PROV)
+    assert (total_params(b), mtp_params(b)) == (total_params(a), mtp_params(a))
+    assert (b.global_head_dim, b.global_num_kv_heads, b.layer_types) == (
+        a.global_head_dim,
+        a.global_num_kv_heads,
+        a.layer_types,
+    )

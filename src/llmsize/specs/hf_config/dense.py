@@ -225,6 +225,39 @@ def exaone4(r: Reader) -> Fields:
     return f
 
 
+def _gemma4_per_layer(r: Reader, kinds: tuple[str, ...], head_dim: int, kv_heads: int) -> tuple[int, int] | None:
+    """(head_dim, KV heads) of the full-attention layers from `per_layer_config`, or None without one.
+
+    transformers 5.23 writes it into every Gemma 4 config it saves (Gemma4TextConfig.__post_init__
+    turns global_head_dim / num_global_key_value_heads into {"05": {"head_dim": 512}, ...}, a sparse
+    map of per-layer overrides read by Gemma4TextAttention as config.per_layer_config[layer_idx]), so a
+    re-saved checkpoint states no global_head_dim. llmsize models one override shared by every full
+    layer; another layout is refused rather than guessed."""
+    raw = r.get("per_layer_config")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError("config.json (gemma4) field 'per_layer_config' must be an object of layer overrides")
+    full = {i for i, k in enumerate(kinds) if k == "full_attention"}
+    seen: dict[int, tuple[int, int]] = {}
+    for key, value in raw.items():
+        index = int(key)
+        if not isinstance(value, dict) or set(value) - {"head_dim", "num_key_value_heads"}:
+            raise ConfigError(
+                f"config.json (gemma4) per_layer_config[{key!r}] overrides more than head_dim and "
+                "num_key_value_heads, which llmsize does not model"
+            )
+        seen[index] = (int(value.get("head_dim", head_dim)), int(value.get("num_key_value_heads", kv_heads)))
+    overridden = {i for i, v in seen.items() if v != (head_dim, kv_heads)}
+    shapes = {seen[i] for i in overridden}
+    if not overridden <= full or len(shapes) > 1 or (shapes and not full <= overridden):
+        raise ConfigError(
+            "config.json (gemma4) per_layer_config gives layer shapes llmsize does not model (one override "
+            "shared by every full_attention layer)"
+        )
+    return shapes.pop() if shapes else (head_dim, kv_heads)
+
+
 def gemma4_text(r: Reader) -> Fields:
     """modeling_gemma4.py Gemma4TextModel (26B-A4B, 31B): Gemma 3's block whose full_attention
     layers use global_head_dim and num_global_key_value_heads (configuration_gemma4.py builds
@@ -233,8 +266,6 @@ def gemma4_text(r: Reader) -> Fields:
     shared expert), a router with scale and per_expert_scale, and three more norms per block.
     E2B/E4B add per-layer input embeddings and KV-shared layers (gemma3n.py gemma4_small).
     """
-    if r.get("per_layer_config") is not None:
-        raise ConfigError("config.json (gemma4) gives per_layer_config, which llmsize does not read yet")
     f = gemma(r)
     f.update(norms_per_layer=4, qk_norm="head", local_rope=True, layer_scalar=True)
     f.update(final_logit_softcapping=r.opt_float("final_logit_softcapping"))
@@ -247,11 +278,12 @@ def gemma4_text(r: Reader) -> Fields:
     f.update(sliding_window=window, layer_types=kinds)
     k_eq_v = r.flag("attention_k_eq_v")
     global_kv = r.opt_int("num_global_key_value_heads") if k_eq_v else None
-    f.update(
-        global_head_dim=r.opt_int("global_head_dim", default=512),
-        global_num_kv_heads=global_kv,
-        global_k_eq_v=k_eq_v,
-    )
+    global_head_dim = r.opt_int("global_head_dim", default=512)
+    per_layer = _gemma4_per_layer(r, kinds, f["head_dim"], f["num_kv_heads"])
+    if per_layer is not None:
+        global_head_dim, per_layer_kv = per_layer
+        global_kv = per_layer_kv if per_layer_kv != f["num_kv_heads"] else None
+    f.update(global_head_dim=global_head_dim, global_num_kv_heads=global_kv, global_k_eq_v=k_eq_v)
     if r.flag("enable_moe_block"):
         f.update(
             num_experts=r.req("num_experts"),

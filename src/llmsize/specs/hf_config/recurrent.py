@@ -226,10 +226,19 @@ def _nemotron_mtp(r: Reader, f: Fields) -> Fields:
     `mtp_hybrid_override_pattern` ("*E") sharing the model's embedding and head (vLLM nemotron_h_mtp.py);
     transformers' NemotronHForCausalLM does not build them."""
     n = r.opt_int("num_nextn_predict_layers", default=0) or 0
-    pattern = r.get("mtp_hybrid_override_pattern")
-    if not n or not pattern:
+    if not n:
         return f
-    if not isinstance(pattern, str) or set(pattern) - set(_NEMOTRON_PATTERN):
+    pattern = r.get("mtp_hybrid_override_pattern")
+    blocks = r.get("mtp_layers_block_type")
+    if pattern is None:
+        # transformers 5.23 configs state the blocks as a list, ["full_attention", "moe"] by default
+        # (configuration_nemotron_h.py NemotronHConfig.__post_init__)
+        blocks = ["full_attention", "moe"] if blocks is None else blocks
+        symbols = {"mamba": "M", "linear_attention": "M", "attention": "*", "full_attention": "*", "mlp": "-", "moe": "E"}
+        if not isinstance(blocks, list) or not blocks or any(b not in symbols for b in blocks):
+            raise ConfigError(f"config.json (nemotron_h) mtp_layers_block_type {blocks!r} has unknown block kinds")
+        pattern = "".join(symbols[b] for b in blocks)
+    if not isinstance(pattern, str) or not pattern or set(pattern) - set(_NEMOTRON_PATTERN):
         raise ConfigError(f"config.json (nemotron_h) mtp_hybrid_override_pattern {pattern!r} has unknown symbols")
     f.update(mtp_layers=n, mtp_layout="qwen", mtp_pattern=pattern)
     return f
