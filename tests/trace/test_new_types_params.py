@@ -1,7 +1,8 @@
 """Parameter totals of the model types added in the real-config sweep, against transformers 5.23.
 
 Each config is the type's own transformers default (`configuration_<type>.py` describes its flagship:
-Hunyuan-7B's widths, ERNIE-4.5-0.3B, GLM-4.5V's text decoder and vision tower) at full depth, built on
+Hunyuan-7B's widths, ERNIE-4.5-0.3B, GLM-4.1V / 4.5V / 4.6V text decoders and vision tower, Solar Open
+100B, EXAONE MoE) at full depth, built on
 the meta device: the count of the real modeling code's parameters (tied ones once) is what
 `total_params` must reproduce, vision tower included.
 """
@@ -27,6 +28,13 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     # GLM-4.5V's config.json states head_dim 128 (the default leaves it to hidden / heads, 4096 / 96)
     ("glm4v_moe", {"text_config": {"head_dim": 128}}),
     ("glm4v_moe", {"text_config": {"head_dim": 128, "tie_word_embeddings": True}, "vision_config": {"attention_bias": True}}),
+    ("glm4v", {}),  # GLM-4.1V-9B
+    ("glm4v", {"text_config": {"tie_word_embeddings": True}}),  # forwarded to the wrapper (pre-v5 saves)
+    ("glm46v", {}),  # GLM-4.6V-Flash
+    ("glm46v", {"text_config": {"tie_word_embeddings": True}}),  # Glm46VConfig does not forward it
+    ("solar_open", {}),  # Solar Open 100B
+    ("exaone_moe", {}),
+    ("exaone_moe", {"mlp_layer_types": ["dense", "dense"] + ["sparse"] * 30, "num_shared_experts": 2}),
 ]
 
 

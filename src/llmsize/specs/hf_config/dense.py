@@ -109,6 +109,14 @@ def glm4(r: Reader) -> Fields:
     return f
 
 
+def glm4v_text(r: Reader) -> Fields:
+    """modeling_glm4v.py Glm4vTextModel (GLM-4.1V-9B, GLM-4.6V-Flash): GLM-4's four-norm block, fused
+    gate_up_proj, and q/k/v always biased (Glm4vTextAttention hard-codes bias=True), o_proj without."""
+    f = glm4(r)
+    f.update(qkv_bias=True)
+    return f
+
+
 def chatglm(r: Reader) -> Fields:
     """THUDM remote code modeling_chatglm.py (ChatGLM2/3, GLM-4 chat).
 

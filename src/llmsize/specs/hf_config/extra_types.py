@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config import dense, moe
-from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, trunk
+from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, trunk, trunk_no_mlp
 
 # configuration_apertus.py ApertusConfig / configuration_ministral3.py Ministral3Config defaults.
 _APERTUS_DEFAULTS: Fields = {
@@ -95,4 +95,57 @@ def ernie4_5(r: Reader) -> Fields:
     f = trunk(r)
     bias = r.flag("use_bias")
     f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias)
+    return f
+
+
+def solar_open(r: Reader) -> Fields:
+    """modeling_solar_open.py (Solar Open 100B): Llama attention (q/k/v bias = attention_bias, bias-free
+    o_proj, no q/k norm) and, in every block, GLM-4.5's MoE: a sigmoid router with an fp32
+    e_score_correction_bias (_keep_in_fp32_modules_strict), routed experts and n_shared_experts x
+    moe_intermediate_size shared experts. SolarOpenConfig has no intermediate_size (no dense block)."""
+    r.defaults = {"n_shared_experts": 1, "tie_word_embeddings": False, **r.defaults}  # Glm4MoeConfig
+    f = trunk_no_mlp(r)
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("n_shared_experts", default=1) or 0
+    f.update(
+        qkv_bias=r.flag("attention_bias"),
+        num_experts=r.req("n_routed_experts", "num_local_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=moe_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=moe_inter * shared,
+        router_score_correction_bias=True,
+        fp32_params=("e_score_correction_bias",),
+    )
+    return f
+
+
+def exaone_moe(r: Reader) -> Fields:
+    """modeling_exaone_moe.py (K-EXAONE): EXAONE 4.0's attention (per-head q/k RMSNorm, 'LLLG' sliding
+    windows) in pre-norm blocks (input_layernorm, post_attention_layernorm); blocks `mlp_layer_types`
+    calls "sparse" (default: from first_k_dense_replace on) hold DeepSeek-V3's MoE (router with an fp32
+    e_score_correction_bias, routed experts, num_shared_experts x moe_intermediate_size shared experts),
+    the others a dense SwiGLU of intermediate_size."""
+    r.defaults = {"first_k_dense_replace": 1, "num_shared_experts": 1, **r.defaults}  # ExaoneMoeConfig
+    f = dense.exaone4(r)
+    L = f["num_layers"]
+    if r.cfg.get("mlp_layer_types") is not None:
+        ffn = kinds_list(r, "mlp_layer_types", L, {"dense": "dense", "sparse": "moe"})
+    else:
+        k = r.opt_int("first_k_dense_replace", default=1) or 0
+        ffn = tuple("dense" if i < k else "moe" for i in range(L))
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("num_shared_experts", default=1) or 0
+    f.update(
+        post_norm=False,
+        ffn_types=ffn,
+        first_k_dense_layers=0,
+        num_experts=r.req("num_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=moe_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=moe_inter * shared,
+        router_score_correction_bias=True,
+        fp32_params=("e_score_correction_bias",),
+    )
     return f

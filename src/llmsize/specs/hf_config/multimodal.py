@@ -27,6 +27,8 @@ MULTIMODAL_TEXT_TYPES = {
     "gemma4": "gemma4_text",
     "gemma3n": "gemma3n_text",
     "glm4v_moe": "glm4v_moe_text",
+    "glm4v": "glm4v_text",
+    "glm46v": "glm4v_text",
 }
 
 
@@ -237,7 +239,8 @@ _GLM4V_MOE_VISION: dict[str, Any] = {
 
 
 def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
-    """GLM-4.5V / GLM-4.6V vision tower (modeling_glm4v_moe.py Glm4vMoeVisionModel): learned positions
+    """GLM-4.1V / GLM-4.5V / GLM-4.6V vision tower (modeling_glm4v_moe.py Glm4vMoeVisionModel, the same
+    module as modeling_glm4v.py Glm4vVisionModel, defaults alike): learned positions
     ((image_size / patch_size)^2), a biased Conv3d patch embed, RMSNorm blocks (qkv with attention_bias,
     bias-free proj, a bias-free SwiGLU of out_hidden_size), post-conv and post norms, a biased Conv2d
     downsample to out_hidden_size and the patch merger (bias-free proj, LayerNorm, SwiGLU of
@@ -274,15 +277,19 @@ def split_multimodal(
         towers = [tower(config) for key, tower in readers if config.get(key) is not None]
         notes = "; ".join(n for _, n in towers) or None
         return text, "gemma4_text", sum(n for n, _ in towers), notes
-    if model_type == "glm4v_moe":
+    if model_type in ("glm4v_moe", "glm4v", "glm46v"):
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (glm4v_moe) has no text_config")
+            raise ConfigError(f"config.json ({model_type}) has no text_config")
         text = dict(nested)
-        # Glm4vMoeConfig.__post_init__: a tie stated in text_config (pre-v5 saves) ties the wrapper too
-        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
+        tie = bool(config.get("tie_word_embeddings"))
+        if model_type != "glm46v":
+            # Glm4vConfig / Glm4vMoeConfig.__post_init__: a tie stated in text_config (pre-v5 saves)
+            # ties the wrapper too; Glm46VConfig reads only its own flag (default False)
+            tie = tie or bool(text.get("tie_word_embeddings"))
+        text["tie_word_embeddings"] = tie
         extra, note = _glm4v_moe_extra(config)
-        return text, "glm4v_moe_text", extra, note
+        return text, MULTIMODAL_TEXT_TYPES[model_type], extra, note
     if model_type == "gemma3n":
         text = dict(config.get("text_config") or {})
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
