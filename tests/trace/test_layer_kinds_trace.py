@@ -31,6 +31,10 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("deepseek_v32", 4, {}),  # MLA + DSA indexer cache
     ("olmo3", 4, {}),  # post-norms, sliding windows
     ("glm4_moe", 2, {"head_dim": 128}),  # GLM-4.5's head_dim (the default leaves it to hidden/heads)
+    ("olmo_hybrid", 4, {}),  # gated delta-net (separate q/k/v/a/b/g projections) + Olmo 3 attention
+    ("afmoe", 4, {}),  # gated attention with q/k norm, sliding windows, MoE with expert_bias
+    ("solar_open", 2, {}),  # GLM-4.5 MoE in every block, Llama attention
+    ("hunyuan_v1_dense", 2, {"head_dim": 128}),  # per-head q/k norms (Hunyuan-7B's head_dim)
 ]
 
 

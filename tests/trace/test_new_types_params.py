@@ -35,6 +35,11 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("solar_open", {}),  # Solar Open 100B
     ("exaone_moe", {}),
     ("exaone_moe", {"mlp_layer_types": ["dense", "dense"] + ["sparse"] * 30, "num_shared_experts": 2}),
+    ("afmoe", {}),  # Arcee Trinity
+    ("afmoe", {"global_attn_every_n_layers": 3, "num_dense_layers": 2, "num_shared_experts": 1}),
+    ("olmo_hybrid", {}),
+    # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
+    ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),
 ]
 
 

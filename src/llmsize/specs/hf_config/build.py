@@ -114,6 +114,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "ernie4_5": extra_types.ernie4_5,
     "solar_open": extra_types.solar_open,
     "exaone_moe": extra_types.exaone_moe,
+    "afmoe": extra_types.afmoe,
     "mixtral": moe.mixtral,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
@@ -129,6 +130,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "falcon_h1": recurrent.falcon_h1,
     "jamba": recurrent.jamba,
     "kimi_linear": recurrent.kimi_linear,
+    "olmo_hybrid": recurrent.olmo_hybrid,
 }
 # Builders that may warn (e.g. an MoE layer pattern read with an assumption).
 _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {

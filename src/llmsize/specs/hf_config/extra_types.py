@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config import dense, moe
-from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, trunk, trunk_no_mlp
+from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, trunk, trunk_no_mlp, windows
 
 # configuration_apertus.py ApertusConfig / configuration_ministral3.py Ministral3Config defaults.
 _APERTUS_DEFAULTS: Fields = {
@@ -147,5 +147,38 @@ def exaone_moe(r: Reader) -> Fields:
         shared_expert_intermediate_size=moe_inter * shared,
         router_score_correction_bias=True,
         fp32_params=("e_score_correction_bias",),
+    )
+    return f
+
+
+def afmoe(r: Reader) -> Fields:
+    """modeling_afmoe.py (Arcee Trinity): Llama attention (bias = attention_bias) with per-head q/k
+    RMSNorm and a sigmoid output gate (gate_proj: hidden -> heads x head_dim, sized like a doubled
+    q_proj), four norms per block, sliding windows except every global_attn_every_n_layers-th layer
+    (AfmoeConfig.__post_init__); blocks from num_dense_layers on are MoE: a bias-free router, an
+    expert_bias parameter per expert, routed experts and num_shared_experts x moe_intermediate_size
+    shared experts."""
+    r.defaults = {"num_dense_layers": 1, "num_shared_experts": 2, "global_attn_every_n_layers": 4, **r.defaults}
+    f = trunk(r)
+    L = f["num_layers"]
+    bias = r.flag("attention_bias")
+    every = r.opt_int("global_attn_every_n_layers", default=4) or 0
+    f.update(qkv_bias=bias, o_bias=bias, qk_norm="head", attn_output_gate=True, norms_per_layer=4)
+    if bias:  # the doubled q_proj carries a bias for the gate half too, which gate_proj has not
+        raise ConfigError(
+            "config.json (afmoe) sets attention_bias: its bias-free output gate beside biased q/k/v/o is "
+            "not modelled (the published Trinity configs leave attention_bias false)"
+        )
+    f.update(windows(r, L, (lambda i: bool((i + 1) % every)) if every else None))
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("num_shared_experts", default=2) or 0
+    f.update(
+        num_experts=r.req("num_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=moe_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=moe_inter * shared,
+        first_k_dense_layers=r.opt_int("num_dense_layers", default=1) or 0,
+        router_score_correction_bias=True,  # AfmoeSparseMoeBlock.expert_bias (a parameter, not a buffer)
     )
     return f

@@ -448,3 +448,36 @@ def kimi_linear(r: Reader) -> Fields:
         "router_score_correction_bias": True,
         "ffn_types": tuple("moe" if m == "sparse" else "dense" for m in mlp),
     }
+
+
+def olmo_hybrid(r: Reader) -> Fields:
+    """modeling_olmo_hybrid.py: Olmo 3 attention blocks (q/k RMSNorm over all heads, post-norms, no
+    sliding window) between gated delta-net blocks from `layer_types`; the delta-net's q/k/v, a, b, g and
+    o projections, bias-free depthwise conv, A_log, dt_bias and gated output norm hold what Qwen3.5's
+    split projections hold (in_proj_qkv, in_proj_a/b, in_proj_z, out_proj), so they are sized as those.
+    Fields left out or null take OlmoHybridConfig.__post_init__'s defaults: every 4th block full
+    attention (the last one if none is), delta-net heads = attention heads, key dim 0.75 x hidden /
+    key heads, value dim twice that, conv kernel 4."""
+    f = trunk(r)
+    L, heads = f["num_layers"], f["num_attention_heads"]
+    cfg = dict(r.cfg)
+    if cfg.get("layer_types") is None:
+        kinds = ["full_attention" if i % 4 == 3 else "linear_attention" for i in range(L)]
+        cfg["layer_types"] = kinds if "full_attention" in kinds else [*kinds[:-1], "full_attention"]
+    for key in ("linear_num_key_heads", "linear_num_value_heads"):
+        cfg[key] = cfg.get(key) or heads
+    cfg["linear_key_head_dim"] = cfg.get("linear_key_head_dim") or int(0.75 * f["hidden_size"] / cfg["linear_num_key_heads"])
+    cfg["linear_value_head_dim"] = cfg.get("linear_value_head_dim") or 2 * cfg["linear_key_head_dim"]
+    cfg["linear_conv_kernel_dim"] = cfg.get("linear_conv_kernel_dim") or 4
+    rr = Reader(cfg, r.model_type)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        qk_norm="full",
+        post_norm=True,
+        layer_types=kinds_list(rr, "layer_types", L),
+        recurrent=_gated_deltanet(rr, split=True),
+        fp32_params=("A_log",),  # OlmoHybridGatedDeltaNet builds A_log from a float32 tensor: it stays fp32
+    )
+    return f
