@@ -37,6 +37,8 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("exaone_moe", {"mlp_layer_types": ["dense", "dense"] + ["sparse"] * 30, "num_shared_experts": 2}),
     ("afmoe", {}),  # Arcee Trinity
     ("afmoe", {"global_attn_every_n_layers": 3, "num_dense_layers": 2, "num_shared_experts": 1}),
+    ("lfm2_vl", {}),
+    ("lfm2_vl", {"vision_config": {"vision_use_head": False}, "projector_use_layernorm": False, "tie_word_embeddings": False}),
     ("olmo_hybrid", {}),
     # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
     ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),
