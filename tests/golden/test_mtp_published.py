@@ -152,5 +152,5 @@ def test_a_nemotron_mtp_pattern_with_an_unknown_symbol_is_refused() -> None:
     entry = catalog.get("NVIDIA-Nemotron-3-Super-120B-A12B-BF16")
     assert entry is not None
     config = {**entry.model.config, "mtp_hybrid_override_pattern": "*X"}
-    with pytest.raises(ConfigError, match="mtp_hybrid_override_pattern"):
+    with pytest.raises(ConfigError, match="MTP pattern"):
         spec_from_hf_config(config, name="x", provenance=PROV)

@@ -27,7 +27,13 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("ernie4_5", {"use_bias": True, "tie_word_embeddings": False}),
     # GLM-4.5V's config.json states head_dim 128 (the default leaves it to hidden / heads, 4096 / 96)
     ("glm4v_moe", {"text_config": {"head_dim": 128}}),
-    ("glm4v_moe", {"text_config": {"head_dim": 128, "tie_word_embeddings": True}, "vision_config": {"attention_bias": True}}),
+    (
+        "glm4v_moe",
+        {
+            "text_config": {"head_dim": 128, "tie_word_embeddings": True},
+            "vision_config": {"attention_bias": True},
+        },
+    ),
     ("glm4v", {}),  # GLM-4.1V-9B
     ("glm4v", {"text_config": {"tie_word_embeddings": True}}),  # forwarded to the wrapper (pre-v5 saves)
     ("glm46v", {}),  # GLM-4.6V-Flash
@@ -38,7 +44,14 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("afmoe", {}),  # Arcee Trinity
     ("afmoe", {"global_attn_every_n_layers": 3, "num_dense_layers": 2, "num_shared_experts": 1}),
     ("lfm2_vl", {}),
-    ("lfm2_vl", {"vision_config": {"vision_use_head": False}, "projector_use_layernorm": False, "tie_word_embeddings": False}),
+    (
+        "lfm2_vl",
+        {
+            "vision_config": {"vision_use_head": False},
+            "projector_use_layernorm": False,
+            "tie_word_embeddings": False,
+        },
+    ),
     ("olmo_hybrid", {}),
     # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
     ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),

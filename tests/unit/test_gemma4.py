@@ -181,7 +181,10 @@ def test_per_layer_config_as_transformers_saves_it_reads_like_global_head_dim() 
     resaved = _catalog_gemma4("gemma-4-31B-it")
     rt = resaved["text_config"]
     rt["per_layer_config"] = {
-        f"{i:02d}": {"head_dim": text["global_head_dim"], "num_key_value_heads": text["num_global_key_value_heads"]}
+        f"{i:02d}": {
+            "head_dim": text["global_head_dim"],
+            "num_key_value_heads": text["num_global_key_value_heads"],
+        }
         for i in full
     }
     del rt["global_head_dim"], rt["num_global_key_value_heads"]
@@ -198,6 +201,7 @@ def test_per_layer_config_llmsize_cannot_model_is_refused() -> None:
 
     for override in ({"00": {"head_dim": 512}}, {"05": {"intermediate_size": 9}}, {"05": {"head_dim": 512}}):
         config = _catalog_gemma4("gemma-4-31B-it")
-        config["text_config"]["per_layer_config"] = override  # a sliding layer, another field, one full layer of 10
+        # a sliding layer; another field; one full layer of ten
+        config["text_config"]["per_layer_config"] = override
         with pytest.raises(ConfigError, match="per_layer_config"):
             spec_from_hf_config(config, name="x", provenance=PROV)

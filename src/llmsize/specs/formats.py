@@ -373,7 +373,9 @@ def _mlx(mlx: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[s
     mode = str(mlx.get("mode", "affine")).lower()
     warnings: list[str] = []
     if mode not in MLX_MODE_DEFAULTS:
-        warnings.append(f"mlx quantization mode {mode!r} sized as mlx affine (scale + bias per group): approximate")
+        warnings.append(
+            f"mlx quantization mode {mode!r} sized as mlx affine (scale + bias per group): approximate"
+        )
         mode = "affine"
     group, bits = MLX_MODE_DEFAULTS[mode]
     fmt = WeightFormat(

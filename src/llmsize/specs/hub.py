@@ -140,7 +140,9 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     )
 
 
-def _modelopt_sidecar(repo_id: str, revision: str, token: Any, base: str, timeout: float) -> dict[str, Any] | None:
+def _modelopt_sidecar(
+    repo_id: str, revision: str, token: Any, base: str, timeout: float
+) -> dict[str, Any] | None:
     """hf_quant_config.json of a ModelOpt export whose config.json has no quantization_config (vLLM reads
     it for the modelopt methods: modelopt.py ModelOptQuantConfigBase.get_config_filenames); None when
     the repo has none, so a plain repo costs one small 404."""

@@ -451,7 +451,7 @@ class ModelSpec(BaseModel):
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
     )
-    mtp_pattern: str | None = Field(default=None, description="Nemotron-H MTP blocks (mtp_hybrid_override_pattern)")
+    mtp_pattern: str | None = Field(default=None, description="Nemotron-H MTP blocks, e.g. '*E'")
     mtp_in_weights: bool = Field(
         default=False,
         description="the loaded file holds the MTP layers (Ollama's qwen3.5 GGUFs: nextn blocks), so "

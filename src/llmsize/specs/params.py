@@ -563,7 +563,9 @@ def block_params(spec: ModelSpec) -> int:
 
 
 # Nemotron-H pattern symbols -> (mixer layer type, ffn type), as recurrent.nemotron_h maps the decoder.
-_NEMOTRON_BLOCKS = {"M": ("mamba", "none"), "*": ("full_attention", "none"), "-": ("none", "dense"), "E": ("none", "moe")}
+_NEMOTRON_BLOCKS = {
+    "M": ("mamba", "none"), "*": ("full_attention", "none"), "-": ("none", "dense"), "E": ("none", "moe")
+}
 
 
 def mtp_block_spec(spec: ModelSpec) -> ModelSpec:

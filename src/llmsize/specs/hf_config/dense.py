@@ -233,7 +233,9 @@ def exaone4(r: Reader) -> Fields:
     return f
 
 
-def _gemma4_per_layer(r: Reader, kinds: tuple[str, ...], head_dim: int, kv_heads: int) -> tuple[int, int] | None:
+def _gemma4_per_layer(
+    r: Reader, kinds: tuple[str, ...], head_dim: int, kv_heads: int
+) -> tuple[int, int] | None:
     """(head_dim, KV heads) of the full-attention layers from `per_layer_config`, or None without one.
 
     transformers 5.23 writes it into every Gemma 4 config it saves (Gemma4TextConfig.__post_init__
@@ -245,7 +247,7 @@ def _gemma4_per_layer(r: Reader, kinds: tuple[str, ...], head_dim: int, kv_heads
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ConfigError("config.json (gemma4) field 'per_layer_config' must be an object of layer overrides")
+        raise ConfigError("config.json (gemma4) field 'per_layer_config' must be an object of overrides")
     full = {i for i, k in enumerate(kinds) if k == "full_attention"}
     seen: dict[int, tuple[int, int]] = {}
     for key, value in raw.items():

@@ -158,7 +158,8 @@ def afmoe(r: Reader) -> Fields:
     (AfmoeConfig.__post_init__); blocks from num_dense_layers on are MoE: a bias-free router, an
     expert_bias parameter per expert, routed experts and num_shared_experts x moe_intermediate_size
     shared experts."""
-    r.defaults = {"num_dense_layers": 1, "num_shared_experts": 2, "global_attn_every_n_layers": 4, **r.defaults}
+    afmoe_defaults = {"num_dense_layers": 1, "num_shared_experts": 2, "global_attn_every_n_layers": 4}
+    r.defaults = {**afmoe_defaults, **r.defaults}  # AfmoeConfig
     f = trunk(r)
     L = f["num_layers"]
     bias = r.flag("attention_bias")

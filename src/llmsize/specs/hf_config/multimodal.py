@@ -282,7 +282,8 @@ def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     intermediate_size)."""
     v = config.get("vision_config")
     r = Reader({**_GLM4V_MOE_VISION, **(v if isinstance(v, Mapping) else {})}, "glm4v_moe_vision")
-    h, depth, out, inter = r.req("hidden_size"), r.req("depth"), r.req("out_hidden_size"), r.req("intermediate_size")
+    h, depth = r.req("hidden_size"), r.req("depth")
+    out, inter = r.req("out_hidden_size"), r.req("intermediate_size")
     patch, temporal, channels = r.req("patch_size"), r.req("temporal_patch_size"), r.req("in_channels")
     merge, image = r.req("spatial_merge_size"), r.req("image_size")
     qkv_bias = 3 * h if r.flag("attention_bias") else 0

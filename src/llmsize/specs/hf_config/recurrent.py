@@ -234,12 +234,13 @@ def _nemotron_mtp(r: Reader, f: Fields) -> Fields:
         # transformers 5.23 configs state the blocks as a list, ["full_attention", "moe"] by default
         # (configuration_nemotron_h.py NemotronHConfig.__post_init__)
         blocks = ["full_attention", "moe"] if blocks is None else blocks
-        symbols = {"mamba": "M", "linear_attention": "M", "attention": "*", "full_attention": "*", "mlp": "-", "moe": "E"}
+        symbols = {"mamba": "M", "linear_attention": "M", "attention": "*", "full_attention": "*"}
+        symbols |= {"mlp": "-", "moe": "E"}
         if not isinstance(blocks, list) or not blocks or any(b not in symbols for b in blocks):
-            raise ConfigError(f"config.json (nemotron_h) mtp_layers_block_type {blocks!r} has unknown block kinds")
+            raise ConfigError(f"config.json (nemotron_h) mtp_layers_block_type {blocks!r} has unknown kinds")
         pattern = "".join(symbols[b] for b in blocks)
     if not isinstance(pattern, str) or not pattern or set(pattern) - set(_NEMOTRON_PATTERN):
-        raise ConfigError(f"config.json (nemotron_h) mtp_hybrid_override_pattern {pattern!r} has unknown symbols")
+        raise ConfigError(f"config.json (nemotron_h) MTP pattern {pattern!r} has unknown symbols")
     f.update(mtp_layers=n, mtp_layout="qwen", mtp_pattern=pattern)
     return f
 
@@ -466,7 +467,8 @@ def olmo_hybrid(r: Reader) -> Fields:
         cfg["layer_types"] = kinds if "full_attention" in kinds else [*kinds[:-1], "full_attention"]
     for key in ("linear_num_key_heads", "linear_num_value_heads"):
         cfg[key] = cfg.get(key) or heads
-    cfg["linear_key_head_dim"] = cfg.get("linear_key_head_dim") or int(0.75 * f["hidden_size"] / cfg["linear_num_key_heads"])
+    key_dim = int(0.75 * f["hidden_size"] / cfg["linear_num_key_heads"])
+    cfg["linear_key_head_dim"] = cfg.get("linear_key_head_dim") or key_dim
     cfg["linear_value_head_dim"] = cfg.get("linear_value_head_dim") or 2 * cfg["linear_key_head_dim"]
     cfg["linear_conv_kernel_dim"] = cfg.get("linear_conv_kernel_dim") or 4
     rr = Reader(cfg, r.model_type)
