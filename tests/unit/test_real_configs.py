@@ -300,3 +300,15 @@ def test_compressed_tensors_groups_per_layer_kind() -> None:
     rates = {"expert": (4 + 16 / 128) / 8, "attn": 1.0}
     expected = _per_kind_bytes(spec, rates)
     assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=5e-3)
+
+
+def test_an_mlx_block_inside_text_config_is_read_like_a_top_level_one() -> None:
+    """A vision-language wrapper whose decoder alone carries mlx's `quantization` (nvfp4 here) is sized
+    in that format, not as the bf16 its dtype says."""
+    name = "Qwen3.5-27B"
+    top = _repack(name, "mlx_nvfp4")
+    nested = _repack(name, "mlx_nvfp4")
+    nested["text_config"]["quantization"] = nested.pop("quantization")
+    a, b = _spec(name, top), _spec(name, nested)
+    assert b.weight_format == a.weight_format
+    assert model_weight_bytes(b, b.weight_format) == pytest.approx(_expected_bytes(b, "mlx_nvfp4"), rel=5e-3)

@@ -433,6 +433,8 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
     if q is None and isinstance(config.get("text_config"), Mapping):
         q = config["text_config"].get("quantization_config")
     mlx = config.get("quantization")
+    if mlx is None and isinstance(config.get("text_config"), Mapping):
+        mlx = config["text_config"].get("quantization")  # a wrapper's decoder quantized on its own
     if not isinstance(mlx, Mapping) and isinstance(q, Mapping) and "quant_method" not in q and "bits" in q:
         mlx = q  # an mlx-lm config that kept only the `quantization_config` copy
     if isinstance(mlx, Mapping) and (q is None or (isinstance(q, Mapping) and "quant_method" not in q)):
