@@ -252,7 +252,9 @@ def _gemma4_per_layer(
     seen: dict[int, tuple[int, int]] = {}
     for key, value in raw.items():
         index = int(key)
-        if not isinstance(value, dict) or set(value) - {"head_dim", "num_key_value_heads"}:
+        if not isinstance(value, dict):
+            raise ConfigError(f"config.json (gemma4) per_layer_config[{key!r}] must be an object of overrides")
+        if set(value) - {"head_dim", "num_key_value_heads"}:
             raise ConfigError(
                 f"config.json (gemma4) per_layer_config[{key!r}] overrides more than head_dim and "
                 "num_key_value_heads, which llmsize does not model"
