@@ -253,7 +253,7 @@ def _gemma4_per_layer(
     for key, value in raw.items():
         index = int(key)
         if not isinstance(value, dict):
-            raise ConfigError(f"config.json (gemma4) per_layer_config[{key!r}] must be an object of overrides")
+            raise ConfigError(f"config.json (gemma4) per_layer_config[{key!r}] must be an object")
         if set(value) - {"head_dim", "num_key_value_heads"}:
             raise ConfigError(
                 f"config.json (gemma4) per_layer_config[{key!r}] overrides more than head_dim and "
