@@ -132,3 +132,24 @@ def test_a_config_re_saved_by_transformers_is_the_same_model(name: str) -> None:
         a.global_num_kv_heads,
         a.layer_types,
     )
+
+
+def test_mimo_is_qwen2_plus_its_mtp_layers() -> None:
+    """MiMo-7B (model_type mimo, remote code): the decoder vLLM builds is Qwen2ForCausalLM (mimo.py), and
+    each MTP layer is one Qwen2 decoder layer plus input_proj (2h -> h), token_layernorm,
+    hidden_layernorm and final_layernorm (mimo_mtp.py MiMoMultiTokenPredictorLayer)."""
+    pytest.importorskip("transformers")
+    from llmsize.specs.params import mtp_params
+
+    qwen2 = {
+        "model_type": "qwen2", "hidden_size": 4096, "intermediate_size": 11008, "num_hidden_layers": 36,
+        "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 151680,
+        "max_position_embeddings": 32768, "tie_word_embeddings": False,
+    }  # fmt: skip
+    spec = spec_from_hf_config(
+        {**qwen2, "model_type": "mimo", "num_nextn_predict_layers": 1}, name="mimo", provenance=PROV
+    )
+    one_layer = {**qwen2, "num_hidden_layers": 1, "vocab_size": 1, "tie_word_embeddings": True}
+    layer = _model_params(one_layer) - 1 * 4096 - 4096  # one block: less the 1-row embedding and final norm
+    assert total_params(spec) == _model_params(qwen2)
+    assert mtp_params(spec) == layer + 2 * 4096 * 4096 + 3 * 4096

@@ -115,6 +115,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "solar_open": extra_types.solar_open,
     "exaone_moe": extra_types.exaone_moe,
     "afmoe": extra_types.afmoe,
+    "mimo": extra_types.mimo,
     "mixtral": moe.mixtral,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,

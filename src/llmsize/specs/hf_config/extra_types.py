@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config import dense, moe
-from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, trunk, trunk_no_mlp, windows
+from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, mtp, trunk, trunk_no_mlp, windows
 
 # configuration_apertus.py ApertusConfig / configuration_ministral3.py Ministral3Config defaults.
 _APERTUS_DEFAULTS: Fields = {
@@ -183,3 +183,12 @@ def afmoe(r: Reader) -> Fields:
         router_score_correction_bias=True,  # AfmoeSparseMoeBlock.expert_bias (a parameter, not a buffer)
     )
     return f
+
+
+def mimo(r: Reader) -> Fields:
+    """Xiaomi MiMo-7B (remote code; vLLM mimo.py MiMoForCausalLM subclasses Qwen2ForCausalLM): Qwen2's
+    decoder, plus num_nextn_predict_layers MTP layers in the checkpoint (vLLM mimo_mtp.py
+    MiMoMultiTokenPredictorLayer: one Qwen2 decoder layer, input_proj 2h -> h without bias,
+    token_layernorm, hidden_layernorm and final_layernorm; the embedding and head are the model's)."""
+    r.defaults = {**Reader({}, "qwen2").defaults, **r.defaults}  # the Qwen2Config defaults MiMo keeps
+    return mtp(r, dense.qwen2(r), "qwen")
