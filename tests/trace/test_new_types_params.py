@@ -153,3 +153,19 @@ def test_mimo_is_qwen2_plus_its_mtp_layers() -> None:
     layer = _model_params(one_layer) - 1 * 4096 - 4096  # one block: less the 1-row embedding and final norm
     assert total_params(spec) == _model_params(qwen2)
     assert mtp_params(spec) == layer + 2 * 4096 * 4096 + 3 * 4096
+
+
+def test_longcat_flash_counts_the_checkpoint_not_transformers_zero_expert_rows() -> None:
+    """LongCat-Flash's transformers default (configuration_longcat_flash.py: 28 blocks, 512 experts + 256
+    zero experts of 2048 at hidden 6144): LongcatFlashExperts allocates gate_up_proj for all 768 experts,
+    while only the 512 real ones exist in the checkpoint (the published model is 560B) and compute
+    anything; llmsize counts the checkpoint and says how many more transformers holds."""
+    pytest.importorskip("transformers")
+    from transformers import AutoConfig
+
+    config = AutoConfig.for_model("longcat_flash").to_dict()
+    spec = spec_from_hf_config(config, name="longcat", provenance=PROV)
+    zero_rows = 28 * 256 * 2 * 2048 * 6144
+    assert total_params(spec) == _model_params(config) - zero_rows
+    assert 560e9 < total_params(spec) < 561e9  # "560 billion total parameters" (LongCat-Flash model card)
+    assert any(f"{zero_rows:,}" in w for w in spec.warnings)

@@ -146,6 +146,7 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "deepseek_v4": deepseek_v4.deepseek_v4,
     "mistral4": moe.mistral4,
     "glm4_moe_lite": extra_types.glm4_moe_lite,
+    "longcat_flash": extra_types.longcat_flash,
     "qwen3_next": recurrent.qwen3_next,
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,

@@ -192,3 +192,50 @@ def mimo(r: Reader) -> Fields:
     token_layernorm, hidden_layernorm and final_layernorm; the embedding and head are the model's)."""
     r.defaults = {**Reader({}, "qwen2").defaults, **r.defaults}  # the Qwen2Config defaults MiMo keeps
     return mtp(r, dense.qwen2(r), "qwen")
+
+
+def longcat_flash(r: Reader, warnings: list[str]) -> Fields:
+    """modeling_longcat_flash.py (LongCat-Flash): each of num_layers blocks holds two MLA attentions
+    (DeepSeek V3's, biased with attention_bias), two dense SwiGLU MLPs of ffn_hidden_size, four norms and
+    one shortcut-connected MoE: a router over n_routed_experts + zero_expert_num experts (classifier
+    with router_bias, e_score_correction_bias), and n_routed_experts experts of expert_ffn_hidden_size;
+    the zero experts compute nothing.
+
+    Sized as 2 x num_layers MLA blocks (the cache holds two per block, layer_idx * 2 + i): the first of
+    each pair holds the MoE with the first dense MLP as its shared expert, the second the other dense
+    MLP. The zero experts' router rows and biases count as extra parameters."""
+    L = r.req("num_layers", "num_hidden_layers")
+    ffn, experts = r.req("ffn_hidden_size"), r.req("n_routed_experts")
+    zero = r.opt_int("zero_expert_num") or 0
+    cfg = {
+        **r.cfg,
+        "num_hidden_layers": 2 * L,
+        "intermediate_size": ffn,
+        "moe_intermediate_size": r.req("expert_ffn_hidden_size"),
+        "num_experts_per_tok": r.req("moe_topk", "num_experts_per_tok"),
+        "n_shared_experts": 0,
+        "first_k_dense_replace": 0,
+        "topk_method": "noaux_tc",
+    }
+    f = moe.deepseek(Reader(cfg, "deepseek_v3"), warnings)
+    h, router_bias = f["hidden_size"], r.flag("router_bias")
+    f.update(
+        ffn_types=tuple("moe" if i % 2 == 0 else "dense" for i in range(2 * L)),
+        first_k_dense_layers=0,
+        num_shared_experts=1,
+        shared_expert_intermediate_size=ffn,
+        router_score_correction_bias=True,
+        router_bias=router_bias,
+        extra_params=L * zero * (h + 1 + (1 if router_bias else 0)),
+        extra_params_note=f"router rows and biases of the {zero} zero experts in each of {L} blocks",
+    )
+    if experts < 1:
+        raise ConfigError("config.json (longcat_flash) has no n_routed_experts")
+    if zero:
+        extra = L * zero * 2 * f["moe_intermediate_size"] * h
+        warnings.append(
+            f"transformers 5.23 also allocates gate_up_proj rows for the {zero} zero experts "
+            f"(LongcatFlashExperts sizes it by n_routed_experts + zero_expert_num): {extra:,} more "
+            "parameters in memory under transformers than the checkpoint and the serving engines hold"
+        )
+    return f
