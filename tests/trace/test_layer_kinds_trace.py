@@ -35,6 +35,7 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("afmoe", 4, {}),  # gated attention with q/k norm, sliding windows, MoE with expert_bias
     ("solar_open", 2, {}),  # GLM-4.5 MoE in every block, Llama attention
     ("hunyuan_v1_dense", 2, {"head_dim": 128}),  # per-head q/k norms (Hunyuan-7B's head_dim)
+    ("nanochat", 2, {}),  # weightless RMSNorms, ReLU^2 MLP
 ]
 
 

@@ -53,6 +53,7 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("olmo_hybrid", {}),
+    ("nanochat", {}),  # weightless norms, ReLU^2 MLP
     # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
     ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),
 ]

@@ -116,6 +116,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "exaone_moe": extra_types.exaone_moe,
     "afmoe": extra_types.afmoe,
     "mimo": extra_types.mimo,
+    "nanochat": extra_types.nanochat,
     "mixtral": moe.mixtral,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,

@@ -239,3 +239,23 @@ def longcat_flash(r: Reader, warnings: list[str]) -> Fields:
             "parameters in memory under transformers than the checkpoint and the serving engines hold"
         )
     return f
+
+
+def nanochat(r: Reader) -> Fields:
+    """modeling_nanochat.py (Karpathy's nanochat): Llama attention (bias = attention_bias on q/k/v/o)
+    whose q/k norms, block norms and final norm are weightless RMSNorms (NanoChatRMSNorm has no
+    parameter), an ungated ReLU^2 MLP (fc1, fc2), untied head and logit soft-capping."""
+    nanochat_defaults: Fields = {"tie_word_embeddings": False, "max_position_embeddings": 2048}
+    nanochat_defaults["final_logit_softcapping"] = 15.0
+    r.defaults = {**nanochat_defaults, **r.defaults}  # NanoChatConfig
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_gated=False,
+        norms_per_layer=0,
+        final_norm=False,
+        final_logit_softcapping=r.opt_float("final_logit_softcapping"),
+    )
+    return f
