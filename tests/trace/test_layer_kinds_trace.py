@@ -36,6 +36,9 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("solar_open", 2, {}),  # GLM-4.5 MoE in every block, Llama attention
     ("hunyuan_v1_dense", 2, {"head_dim": 128}),  # per-head q/k norms (Hunyuan-7B's head_dim)
     ("nanochat", 2, {}),  # weightless RMSNorms, ReLU^2 MLP
+    ("starcoder2", 2, {"sliding_window": 16}),  # LayerNorm with bias, a window on every layer
+    ("phi", 2, {"qk_layernorm": True}),  # per-head q/k LayerNorms with bias
+    ("gpt_neox", 2, {}),  # fused biased qkv, parallel residual
 ]
 
 

@@ -54,6 +54,11 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ),
     ("olmo_hybrid", {}),
     ("nanochat", {}),  # weightless norms, ReLU^2 MLP
+    ("starcoder2", {}),  # biased LayerNorms and GELU MLP (StarCoder2-7B's widths)
+    ("starcoder2", {"use_bias": False, "tie_word_embeddings": False}),
+    ("phi", {}),  # Phi-2: parallel block, one LayerNorm, biased lm_head
+    ("phi", {"qk_layernorm": True}),
+    ("gpt_neox", {}),  # GPT-NeoX-20B / Pythia
     # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
     ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),
 ]

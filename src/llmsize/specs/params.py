@@ -132,15 +132,15 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
             ParamGroup("v_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
         ]
     groups.append(ParamGroup("o_proj", "attn", n, heads * hd, h, bias=spec.o_bias))
-    if spec.qk_norm == "head":
+    if spec.qk_norm == "head":  # of the model's norm type (Phi's qk_layernorm: LayerNorms with bias)
         groups += [
-            ParamGroup("q_norm", "norm", n, numel_each=hd),
-            ParamGroup("k_norm", "norm", n, numel_each=hd),
+            ParamGroup("q_norm", "norm", n, numel_each=_norm_numel(spec, hd)),
+            ParamGroup("k_norm", "norm", n, numel_each=_norm_numel(spec, hd)),
         ]
     elif spec.qk_norm == "full":
         groups += [
-            ParamGroup("q_norm", "norm", n, numel_each=heads * hd),
-            ParamGroup("k_norm", "norm", n, numel_each=kv * hd),
+            ParamGroup("q_norm", "norm", n, numel_each=_norm_numel(spec, heads * hd)),
+            ParamGroup("k_norm", "norm", n, numel_each=_norm_numel(spec, kv * hd)),
         ]
     if spec.attention_sinks:
         groups.append(ParamGroup("sinks", "attn", n, numel_each=heads))

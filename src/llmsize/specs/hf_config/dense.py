@@ -308,3 +308,55 @@ def gemma4_text(r: Reader) -> Fields:
         )
     f.update(gemma4_small(r, f))
     return f
+
+
+def starcoder2(r: Reader) -> Fields:
+    """modeling_starcoder2.py: q/k/v/o and the plain GELU MLP (c_fc, c_proj) biased with use_bias,
+    LayerNorms with bias, a sliding window on every layer when sliding_window is set; tied by default
+    (Starcoder2Config: use_bias True, tie_word_embeddings True)."""
+    r.defaults = {"use_bias": True, "tie_word_embeddings": True, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("use_bias")
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias, mlp_gated=False, norm_type="layernorm")
+    f.update(windows(r, f["num_layers"], all_layers))
+    return f
+
+
+def phi(r: Reader) -> Fields:
+    """modeling_phi.py (Phi-1/1.5/2): a parallel block behind one LayerNorm, biased q/k/v/dense and
+    fc1/fc2, an optional per-head q/k LayerNorm (qk_layernorm), a final LayerNorm and a biased
+    lm_head; untied (PhiConfig.tie_word_embeddings = False)."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    f.update(
+        qkv_bias=True,
+        o_bias=True,
+        mlp_bias=True,
+        mlp_gated=False,
+        norm_type="layernorm",
+        norms_per_layer=1,
+        parallel_block=True,
+        lm_head_bias=True,
+        qk_norm="head" if r.flag("qk_layernorm") else "none",
+    )
+    return f
+
+
+def gpt_neox(r: Reader) -> Fields:
+    """modeling_gpt_neox.py (Pythia, GPT-NeoX-20B): fused query_key_value and dense biased with
+    attention_bias, a biased GELU MLP (dense_h_to_4h, dense_4h_to_h), two LayerNorms per block (read
+    in parallel with use_parallel_residual), final LayerNorm, untied embed_out."""
+    neox = {"tie_word_embeddings": False, "attention_bias": True, "use_parallel_residual": True}
+    r.defaults = {**neox, **r.defaults}  # GPTNeoXConfig
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=True,
+        mlp_gated=False,
+        norm_type="layernorm",
+        fused_qkv=True,
+        parallel_block=r.flag("use_parallel_residual"),
+    )
+    return f
