@@ -39,6 +39,7 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("starcoder2", 2, {"sliding_window": 16}),  # LayerNorm with bias, a window on every layer
     ("phi", 2, {"qk_layernorm": True}),  # per-head q/k LayerNorms with bias
     ("gpt_neox", 2, {}),  # fused biased qkv, parallel residual
+    ("cohere2", 4, {"sliding_window": 16}),  # 3 sliding + 1 full, parallel block
 ]
 
 

@@ -59,6 +59,9 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("phi", {}),  # Phi-2: parallel block, one LayerNorm, biased lm_head
     ("phi", {"qk_layernorm": True}),
     ("gpt_neox", {}),  # GPT-NeoX-20B / Pythia
+    ("cohere", {"use_qk_norm": True}),  # Command R+: parallel block, one LayerNorm
+    ("cohere2", {}),  # Command A / R7B: sliding windows
+    ("arcee", {}),  # AFM-4.5B: ReLU^2 MLP
     # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
     ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),
 ]

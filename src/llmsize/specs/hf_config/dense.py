@@ -360,3 +360,40 @@ def gpt_neox(r: Reader) -> Fields:
         parallel_block=r.flag("use_parallel_residual"),
     )
     return f
+
+
+def cohere(r: Reader) -> Fields:
+    """modeling_cohere.py (Command R / R+): a parallel block behind one bias-free LayerNorm, q/k/v/o bias
+    = attention_bias, SwiGLU, with use_qk_norm bias-free LayerNorms over (heads, head_dim) for q and
+    (KV heads, head_dim) for k; tied by default (CohereConfig.tie_word_embeddings = True).
+    Cohere2 (Command R7B / A) adds sliding windows on all but every sliding_window_pattern-th layer
+    (Cohere2Config.__post_init__, which also sets head_dim to hidden_size / heads)."""
+    r.defaults = {"tie_word_embeddings": True, **r.defaults}
+    if r.model_type == "cohere2":
+        cfg = {**r.cfg}
+        cfg["head_dim"] = r.req("hidden_size") // r.req("num_attention_heads")
+        r = Reader(cfg, r.model_type)
+        r.defaults = {"tie_word_embeddings": True, "sliding_window": 4096, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        norms_per_layer=1,
+        parallel_block=True,
+        qk_norm="full" if r.flag("use_qk_norm") else "none",
+    )
+    if r.model_type == "cohere2":
+        pattern = r.opt_int("sliding_window_pattern", default=4) or 4
+        f.update(windows(r, f["num_layers"], lambda i: bool((i + 1) % pattern)))
+    return f
+
+
+def arcee(r: Reader) -> Fields:
+    """modeling_arcee.py (Arcee AFM-4.5B): Llama attention (bias = attention_bias) and an ungated
+    ReLU^2 MLP (up_proj, down_proj, bias = mlp_bias); untied by default."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=r.flag("mlp_bias"), mlp_gated=False)
+    return f
