@@ -40,6 +40,7 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("phi", 2, {"qk_layernorm": True}),  # per-head q/k LayerNorms with bias
     ("gpt_neox", 2, {}),  # fused biased qkv, parallel residual
     ("cohere2", 4, {"sliding_window": 16}),  # 3 sliding + 1 full, parallel block
+    ("stablelm", 2, {"qk_layernorm": True, "use_parallel_residual": True}),  # per-head q/k LayerNorms
 ]
 
 

@@ -107,6 +107,8 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "cohere": dense.cohere,
     "cohere2": dense.cohere,
     "arcee": dense.arcee,
+    "stablelm": dense.stablelm,
+    "olmo": dense.olmo,
     "chatglm": dense.chatglm,
     "falcon": dense.falcon,
     "olmo2": dense.olmo2,

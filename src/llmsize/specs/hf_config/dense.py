@@ -397,3 +397,36 @@ def arcee(r: Reader) -> Fields:
     bias = r.flag("attention_bias")
     f.update(qkv_bias=bias, o_bias=bias, mlp_bias=r.flag("mlp_bias"), mlp_gated=False)
     return f
+
+
+def stablelm(r: Reader) -> Fields:
+    """modeling_stablelm.py (StableLM 2 / 3B): LayerNorms with bias (input, and post-attention unless
+    use_parallel_residual), q/k/v bias = use_qkv_bias, bias-free o_proj and SwiGLU; with qk_layernorm a
+    bias-free LayerNorm per head on q and on k (StableLmLayerNormPerHead), counted as extra parameters
+    since the block norms carry biases and these do not."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    parallel = r.flag("use_parallel_residual")
+    f.update(
+        qkv_bias=r.flag("use_qkv_bias"),
+        norm_type="layernorm",
+        norms_per_layer=1 if parallel else 2,
+        parallel_block=parallel,
+    )
+    if r.flag("qk_layernorm"):
+        per_layer = (f["num_attention_heads"] + f["num_kv_heads"]) * f["head_dim"]
+        f.update(
+            extra_params=f["num_layers"] * per_layer,
+            extra_params_note="bias-free per-head q/k LayerNorm weights (qk_layernorm)",
+        )
+    return f
+
+
+def olmo(r: Reader) -> Fields:
+    """modeling_olmo.py (OLMo 1): Llama's block (bias = attention_bias) whose LayerNorms have no
+    weight or bias (OlmoLayerNorm), final norm included; untied by default."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, norms_per_layer=0, final_norm=False)
+    return f
