@@ -63,7 +63,8 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("cohere2", {}),  # Command A / R7B: sliding windows
     ("arcee", {}),  # AFM-4.5B: ReLU^2 MLP
     ("stablelm", {}),
-    ("stablelm", {"qk_layernorm": True, "use_parallel_residual": True, "use_qkv_bias": True}),  # StableLM 2 12B
+    # StableLM 2 12B: per-head q/k LayerNorms, parallel residual
+    ("stablelm", {"qk_layernorm": True, "use_parallel_residual": True, "use_qkv_bias": True}),
     ("olmo", {}),  # OLMo 1: weightless LayerNorms
     # a config that leaves the delta-net sizes and layer_types to OlmoHybridConfig.__post_init__
     ("olmo_hybrid", {"layer_types": None, "linear_num_key_heads": None, "linear_key_head_dim": None}),
