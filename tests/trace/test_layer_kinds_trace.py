@@ -41,6 +41,12 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("gpt_neox", 2, {}),  # fused biased qkv, parallel residual
     ("cohere2", 4, {"sliding_window": 16}),  # 3 sliding + 1 full, parallel block
     ("stablelm", 2, {"qk_layernorm": True, "use_parallel_residual": True}),  # per-head q/k LayerNorms
+    # Ministral-8B-2410: interleaved sliding / full layers from layer_types
+    (
+        "ministral",
+        4,
+        {"head_dim": 128, "layer_types": ["sliding_attention", "full_attention"] * 2, "sliding_window": 16},
+    ),
 ]
 
 

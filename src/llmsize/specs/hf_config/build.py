@@ -118,6 +118,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "exaone4": dense.exaone4,
     "apertus": extra_types.apertus,
     "ministral3": extra_types.ministral3,
+    "ministral": extra_types.ministral,
     "hunyuan_v1_dense": extra_types.hunyuan_v1_dense,
     "ernie4_5": extra_types.ernie4_5,
     "solar_open": extra_types.solar_open,

@@ -259,3 +259,11 @@ def nanochat(r: Reader) -> Fields:
         final_logit_softcapping=r.opt_float("final_logit_softcapping"),
     )
     return f
+
+
+def ministral(r: Reader) -> Fields:
+    """modeling_ministral.py (Ministral-8B-2410): Mistral's block with a sliding window on the layers
+    `layer_types` names (interleaved in the published config); MinistralConfig's defaults are
+    Mistral's (sliding_window 4096 on every layer when layer_types is absent, untied)."""
+    r.defaults = {**Reader({}, "mistral").defaults, **r.defaults}
+    return dense.mistral(r)
