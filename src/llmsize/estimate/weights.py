@@ -489,9 +489,14 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
         t = qf.pinned_tensor_type(pinned, ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
+    layered = any("@" in key for key, _ in fmt.gguf_tensor_types)  # per-layer pins (specs/ollama.py)
     total = 0
     for layer in shard.layers:
-        t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
+        at = _pinned_gguf_type(fmt, g.kind, f"{category}@{layer}") if layered else None
+        if at is not None:
+            t = qf.pinned_tensor_type(at, ncols)
+        else:
+            t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
         total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
     return total + bias
 

@@ -337,6 +337,7 @@ class ModelSpec(BaseModel):
     mlp_bias: bool = False
     lm_head_bias: bool = False
     mlp_gated: bool = Field(default=True, description="SwiGLU/GeGLU: gate+up+down; False: up+down")
+    mlp_activation: str = Field(default="", description="hidden_act where engine kernels differ (xielu)")
     norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
     norms_per_layer: int = Field(default=2, ge=0, description="hidden-size norms in each block")
     qk_norm: Literal["none", "head", "full"] = Field(

@@ -38,6 +38,7 @@ def apertus(r: Reader) -> Fields:
     f.update(qkv_bias=bias, o_bias=bias, mlp_gated=False, qk_norm="head")
     if r.get("hidden_act") == "xielu":
         f.update(
+            mlp_activation="xielu",
             extra_params=4 * f["num_layers"],
             extra_params_note="xIELU scalars alpha_p, alpha_n (parameters), beta, eps (buffers) per block",
         )
