@@ -399,7 +399,7 @@ def _linear_bytes(fmt: WeightFormat, inf: int, outf: int, scale_bytes: int) -> i
     if method == QuantMethod.COMPRESSED_TENSORS:
         return qf.compressed_tensors_linear_bytes(inf, outf, bits, group, scale_bytes)
     if method == QuantMethod.MLX:
-        return qf.mlx_linear_bytes(inf, outf, bits, group, scale_bytes)
+        return qf.mlx_linear_bytes(inf, outf, bits, group, scale_bytes, fmt.mode)
     return qf.exl2_bytes(inf * outf, bits)
 
 
@@ -446,7 +446,7 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         # predicate is `hasattr(m, "to_quantized")`): rows of `hidden` packed like a linear weight.
         rows = shard.numel // spec.hidden_size
         bits, group = qf.default_bits(fmt), qf.default_group(fmt)
-        return qf.mlx_linear_bytes(spec.hidden_size, rows, bits, group, int(elem))
+        return qf.mlx_linear_bytes(spec.hidden_size, rows, bits, group, int(elem), fmt.mode)
     layers = _group_layers(spec, shard.group) if fmt.modules_not_converted else None
     if not _quantized(shard, fmt, layers[0] if layers else 0):
         if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
