@@ -342,7 +342,6 @@ def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
     [
         ({"engine": "llama.cpp", "n_cpu_moe": 2}, "dense"),
         ({"engine": "llama.cpp", "tp": 2, "num_gpus": 2}, "split-mode"),
-        ({"engine": "llama.cpp", "ubatch": 4096}, "n_ubatch"),
         ({"engine": "vllm", "gpu_layers": 10}, "--gpu-layers applies to llama.cpp and Ollama, not vLLM"),
         ({"engine": "sglang", "block_size": 16}, "--block-size applies to vLLM, not SGLang"),
         ({"engine": "transformers", "max_num_seqs": 8}, "--max-num-seqs applies to vLLM and SGLang"),

@@ -148,6 +148,25 @@ NCpuMoeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+SpeculativeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--speculative",
+        help="vLLM/SGLang/llama.cpp: speculative decoding drafter: mtp (the model's own MTP layers), "
+        "eagle, eagle3 or draft:<model>; its weights and KV cache join the model's.",
+        rich_help_panel=_PANEL,
+    ),
+]
+NumSpecTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--num-speculative-tokens",
+        min=1,
+        max=64,
+        help="Draft tokens per step with --speculative (mtp: default the MTP layers).",
+        rich_help_panel=_PANEL,
+    ),
+]
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$")
 _UNITS = {
@@ -202,6 +221,8 @@ def engine_settings(
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
     n_cpu_moe: NCpuMoeOpt = None,
+    speculative: SpeculativeOpt = None,
+    num_speculative_tokens: NumSpecTokensOpt = None,
 ) -> dict[str, Any]:
     """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
     kv_bytes = None if kv_cache_memory is None else parse_size(str(kv_cache_memory), "--kv-cache-memory")
@@ -223,6 +244,8 @@ def engine_settings(
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,
         "n_cpu_moe": n_cpu_moe,
+        "speculative": speculative,
+        "num_speculative_tokens": num_speculative_tokens,
     }
 
 

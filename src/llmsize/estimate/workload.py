@@ -266,8 +266,20 @@ class Workload(BaseModel):
     video_size: tuple[int, int] | None = Field(
         default=None, description="(width, height) of each video frame in pixels; None = the model's default"
     )
+    speculative: str | None = Field(
+        default=None, description="speculative decoding drafter: mtp, eagle, eagle3 or draft:<model>"
+    )
+    num_speculative_tokens: int | None = Field(
+        default=None, gt=0, le=64, description="draft tokens per step; None = the MTP layers (mtp)"
+    )
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
+    )
+    gpu_compute_units: int | None = Field(
+        default=None, gt=0, description="vLLM: the GPU's SMs (its top-k/top-p sampler buffer); None = unknown"
+    )
+    gpu_architecture: str | None = Field(
+        default=None, description="vLLM: the GPU's architecture (cuBLAS workspace size); None = unknown"
     )
 
     @model_validator(mode="after")

@@ -166,6 +166,39 @@ class CheckResult:
         }
 
 
+def _speculative_fields(setup: Setup) -> dict[str, Any]:
+    """--speculative and --num-speculative-tokens from each tool's own flags: vLLM's --speculative-config,
+    SGLang's --speculative-algorithm / -draft-model-path / -num-steps, llama.cpp's -md / --spec-type."""
+    from llmsize.preflight.serving_flags import spec_method
+
+    out: dict[str, Any] = {}
+    conf = setup.get("speculative_config") if "speculative_config" in setup.values else None
+    method = setup.get("spec_algorithm") if "spec_algorithm" in setup.values else None
+    draft = setup.get("draft_model") if "draft_model" in setup.values else None
+    if isinstance(conf, dict):
+        draft = conf.get("model") or draft
+        if conf.get("method"):
+            method = spec_method(conf["method"], "--speculative-config method")
+        elif draft:
+            method = "draft"
+        if conf.get("num_speculative_tokens"):
+            out["num_speculative_tokens"] = int(conf["num_speculative_tokens"])
+    if "spec_type" in setup.values and "mtp" in str(setup.get("spec_type")).lower():
+        method = "mtp"
+    if method is None and draft:
+        method = "draft"
+    if isinstance(draft, str) and draft.lower().endswith(".gguf"):
+        from pathlib import Path
+
+        if not Path(draft).expanduser().exists():  # a file on the serving host: sized from its name
+            draft = Path(draft).name[: -len(".gguf")].removeprefix("ggml-")
+    if method is not None:
+        out["speculative"] = f"draft:{draft}" if method == "draft" and draft else method
+    if "num_speculative_tokens" in setup.values and method is not None:
+        out["num_speculative_tokens"] = setup.get("num_speculative_tokens")
+    return out
+
+
 def workload_from(
     setup: Setup, spec: ModelSpec, gpu: GpuSpec, num_gpus: int | None
 ) -> tuple[Workload, list[str]]:
@@ -176,6 +209,7 @@ def workload_from(
         _training_fields(setup, data)
     else:
         _serving_fields(setup, spec, gpu, data, notes)
+    data.update(_speculative_fields(setup))
     for key, target in _WORKLOAD_FIELDS.items():
         if key not in setup.values:
             continue
@@ -287,7 +321,7 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.specs.resolve import resolve
 
-    spec = resolve(_resolvable(setup), revision=setup.get("revision"))
+    spec = resolve(_resolvable(setup), revision=setup.get("revision"), engine=setup.engine)
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)
@@ -324,7 +358,9 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
     from llmsize.estimate.engines.registry import engine_for
 
     engine = engine_for(wl)
-    filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment)
+    filled = engine.gpu_defaults(
+        wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment, gpu.compute_units
+    )
     keys = (
         "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",
         "cuda_graph_max_bs",

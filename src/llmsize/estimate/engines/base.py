@@ -87,6 +87,7 @@ class EngineModel(Protocol):
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int: ...
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool: ...
+    def draft_kv_dtype(self, kv_dtype: str) -> str: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
@@ -109,7 +110,8 @@ class EngineModel(Protocol):
     ) -> EngineFigures | None: ...
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -157,6 +159,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "flash_attn": ("--flash-attn", FlashAttn.AUTO),
     "gpu_layers": ("--gpu-layers", None),
     "n_cpu_moe": ("--n-cpu-moe", None),
+    "speculative": ("--speculative", None),
 }
 
 
@@ -176,6 +179,11 @@ class BaseEngine:
     hf_phase_walk: ClassVar[bool] = True
     # The ENGINE_OPTIONS fields this engine reads; the others are refused.
     reads_options: ClassVar[frozenset[str]] = frozenset()
+    # The --speculative methods (estimate/speculative.py) the engine runs; others exit 2.
+    speculative_methods: ClassVar[frozenset[str]] = frozenset()
+    # Whether a DeepSeek-style MTP drafter keeps its own shared_head.head (vLLM's deepseek_mtp.py) rather
+    # than the target's lm_head (SGLang's set_embed_and_head, llama.cpp's shared_head fallback).
+    draft_mtp_head: ClassVar[bool] = False
 
     def __init__(self, wl: Workload | None = None) -> None:
         self.wl = wl if wl is not None else Workload(engine=self.engine)
@@ -202,6 +210,21 @@ class BaseEngine:
                 raise BadInputError(
                     f"{flag} applies to {readers}, not {self.label or self.engine}",
                     hint="pick the engine it belongs to with --engine, or leave the option out",
+                )
+        if wl.num_speculative_tokens is not None and wl.speculative is None:
+            raise BadInputError(
+                "--num-speculative-tokens needs --speculative",
+                hint="add --speculative mtp|eagle|eagle3|draft:<model>",
+            )
+        if wl.speculative is not None:
+            from llmsize.estimate.speculative import method_of
+
+            method, _ = method_of(wl.speculative)
+            if method not in self.speculative_methods:
+                runs = ", ".join(sorted(self.speculative_methods)) or "no speculative decoding"
+                raise BadInputError(
+                    f"{self.label or self.engine} does not run --speculative {method} (it runs: {runs})",
+                    hint="pick another --engine or --speculative method",
                 )
 
     # Weight formats the engine cannot load at all (QuantMethod values); None = anything.
@@ -273,6 +296,10 @@ class BaseEngine:
         if spec.recurrent is None:
             return 0
         return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
+
+    def draft_kv_dtype(self, kv_dtype: str) -> str:
+        """The KV type of the speculative drafter's cache: the target's, unless the engine sets its own."""
+        return kv_dtype
 
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         """Whether sliding layers of `spec` hold at most their window with this KV type."""
@@ -371,11 +398,12 @@ class BaseEngine:
         return Budget(usable_bytes=total_bytes, need_bytes=need)
 
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
-        MoE kernel per architecture)."""
-        del total_bytes, gpu_name, architecture, segment
+        MoE kernel per architecture, its sampler buffer per SM)."""
+        del total_bytes, gpu_name, architecture, segment, compute_units
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:

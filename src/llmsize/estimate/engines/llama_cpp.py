@@ -9,7 +9,12 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
 - cache, `src/llama-kv-cache.cpp`: K and V of every offloaded layer for every cell, in the chosen
   ggml types (f16 default; q8_0 = 34 bytes per 32 values, q4_0 = 18 per 32, ggml-common.h); the
   layers left on the CPU keep their cache in host RAM (offload_kqv). Sliding-window layers
-  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells.
+  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells,
+  in the same --cache-type-k/-v as the full layers: `llama_kv_cache_iswa` hands type_k/type_v to both
+  caches. ggml-org/llama.cpp#21277 (merged 2026-04-01) kept the SWA cache in F16 under a quantized
+  type and #21332 reverted it on 2026-04-02, so only builds of that one day did; no Ollama release
+  carries it (its llama-server pins start at b9409, May 2026, and its Go engine's
+  kvcache.WrapperCache.Init gave the SWA and causal caches one dtype).
   MLA models (deepseek2 with split `attn_k_b`/`attn_v_b`) cache kv_lora_rank + rope per token.
 - compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
   worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
@@ -71,8 +76,18 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
-    expert_half_tokens=100.0,
+    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
+    # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
+    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
+    expert_half_tokens=60.0,
+    # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
+    # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's
+    # quantized mat-muls run MMQ, which quantizes the activations to q8_1 and multiplies with int8 MMA
+    # (mmq.cuh), so its peak is the int8 rate (4x a GeForce card's FP16-accumulate-FP32 figure, 2x a
+    # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
+    # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
+    quantized_peak_dtype="int8",
     gpu_per_layer_by_class={"apple": 0.0856e-3},
     # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
     # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
@@ -95,13 +110,34 @@ SPEED = EngineSpeedProfile(
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
+# REFERENCE: ggml's HIP build replayed no graphs until GGML_HIP_GRAPHS turned on by default
+# (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS "ggml: use HIP graph, experimental, slow" OFF), later
+# "ggml: use HIP graph" ON with hip_VERSION >= 6.1); without graphs every graph node is a HIP launch
+# from the CPU. A dense layer runs SPEED.layer_kernels' 23 kernels; one empty-kernel launch costs
+# ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset, batch 1: EvtMin 4.04 us).
+# No constant fitted: rows measured on such builds use this profile by name.
+HIP_LAUNCH_S = 4.04e-6
+_KERNELS = SPEED.layer_kernels
+_DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense_ffn"]
+HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
+    "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED}
+
+
 class LlamaCpp(BaseEngine):
     """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe"}
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative"}
     )
+    # llama-server --model-draft (draft:<model>: a second model and context, n_ctx as the target's,
+    # all layers offloaded); --spec-type draft-mtp (mtp: the GGUF's nextn block in its own context that
+    # allocates KV for the nextn layers only, ggml-org/llama.cpp#19937, #25980: qwen35, qwen35moe,
+    # step35, cohere2moe, glm-dsa); eagle3: an EAGLE-3 head converted to GGUF and run as the draft model
+    # (ggml-org/llama.cpp#18039).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "draft", "eagle3"})
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
@@ -117,7 +153,12 @@ class LlamaCpp(BaseEngine):
 
     # --- settings -----------------------------------------------------------------------------------
     def ubatch(self) -> int:
-        return self.wl.ubatch or UBATCH
+        """n_ubatch as llama.cpp clamps it: min(n_ubatch, n_batch), n_batch itself at most n_ctx with
+        causal attention (src/llama-context.cpp `llama_context::llama_context`: `cparams.n_batch =
+        causal_attn ? min(n_ctx, n_batch) : n_batch; cparams.n_ubatch = min(cparams.n_batch,
+        n_ubatch)`), so `-b 128` alone runs ubatches of 128 tokens (docs/backend/hexagon/developer.md)."""
+        n_batch = min(self.wl.n_batch or N_BATCH, self.n_ctx())
+        return min(self.wl.ubatch or UBATCH, n_batch)
 
     def prefill_chunk(self) -> int | None:
         """A prompt runs in ubatches of n_ubatch tokens (llama-bench -ub, llama-server --ubatch-size):
@@ -161,11 +202,6 @@ class LlamaCpp(BaseEngine):
             raise BadInputError(
                 f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention",
                 hint="use --flash-attn on (or auto), or --kv-dtype fp16",
-            )
-        ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
-        if ub > nb:
-            raise BadInputError(
-                f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch"
             )
 
     def format_hint(self) -> str:
@@ -262,12 +298,79 @@ class LlamaCpp(BaseEngine):
             return 0
         return 4 * (rec.conv_channels * max(0, rec.conv_kernel - 1) + rec.recurrent_state_elements)
 
+    def draft_kv_dtype(self, kv_dtype: str) -> str:
+        """-ctkd/-ctvd (--spec-draft-type-k/-v), f16 by default whatever -ctk/-ctv say (common/arg.cpp):
+        llama-server gives the draft and MTP contexts `params_base.speculative.draft.cache_type_k/v`
+        (tools/server/server-context.cpp `load_model`)."""
+        del kv_dtype
+        return "fp16"
+
+    # --- the speculative draft context ----------------------------------------------------------------
+    def draft_graph(self, spec: ModelSpec) -> ModelSpec | None:
+        """The model the draft context runs: the draft model itself (--model-draft), or for MTP and
+        EAGLE-3 one decoder block (src/models/qwen35.cpp `graph_mtp`: eh_proj, one full-attention block
+        and the shared head; the nextn block of the other MTP architectures likewise)."""
+        from llmsize.estimate import speculative
+        from llmsize.specs.params import mtp_block_spec
+
+        d = speculative.drafter(spec, self.wl)
+        if d is None:
+            return None
+        return d.layer_spec if d.method == "draft" else mtp_block_spec(spec)
+
+    def draft_compute_bytes(self, spec: ModelSpec) -> int:
+        """The draft context's compute buffer, reserved like the target's for one ubatch against all cells.
+
+        REFERENCE: tools/server/server-context.cpp `load_model` builds the draft / MTP context from the
+        target's parameters (`common_context_params_to_llama(params_base)`: the same n_ctx, n_batch and
+        n_ubatch) with `n_outputs_max = n_parallel`; src/llama-context.cpp `sched_reserve` reserves the
+        prompt graph for n_ubatch tokens with `min(n_tokens, n_outputs_max)` outputs
+        (ggml-org/llama.cpp#23988: "Draft context always has n_parallel outputs"). So the drafter's
+        logits are a few rows and its feed-forward decides the buffer.
+        """
+        graph = self.draft_graph(spec)
+        if graph is None:
+            return 0
+        return self.buffers(graph, True, outputs=self.wl.batch)[0]
+
+    def draft_kv_bytes(self, spec: ModelSpec, kv_dtype: str) -> int:
+        """The draft context's own cells (the drafter's layers for n_ctx cells, speculative.kv_terms)."""
+        from llmsize.estimate import speculative
+        from llmsize.estimate.kv_cache import kv_bytes
+
+        d = speculative.drafter(spec, self.wl)
+        if d is None:
+            return 0
+        wl = self.wl
+        return int(kv_bytes(speculative.kv_terms(d, wl, kv_dtype), self, wl.context, wl.context, wl.batch))
+
+    def draft_context_bytes(self, spec: ModelSpec, kv_dtype: str) -> int:
+        """What llama-server logs as "[spec] estimated memory usage of MTP context / draft model": the
+        context's KV and compute buffer (`common_get_device_memory_data`: mb.context + mb.compute), plus
+        the draft model's weights when it is a separate model (measure_model_bytes)."""
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, self.wl)
+        if d is None:
+            return 0
+        kv = self.draft_kv_bytes(spec, kv_dtype)
+        weights = 0
+        if d.method == "draft":
+            from llmsize.estimate.weights import model_weight_bytes
+
+            weights = model_weight_bytes(d.layer_spec, d.layer_spec.weight_format)
+        return kv + self.draft_compute_bytes(spec) + weights
+
     # --- compute and output buffers -------------------------------------------------------------------
-    def buffers(self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False) -> tuple[int, int, int]:
+    def buffers(
+        self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+    ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
-        masks are left out of the live stages (they are held in `pipeline_copies_bytes`)."""
+        masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
+        the rows of logits the graph is reserved for (default: every token of the ubatch)."""
         n_ctx = self.n_ctx()
         n_ub = min(n_ctx, self.ubatch())
+        n_out = n_ub if outputs is None else min(n_ub, outputs)
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
         heads = spec.num_attention_heads
@@ -287,7 +390,12 @@ class LlamaCpp(BaseEngine):
         attn = live_masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
-            ffn = F32 * n_ub * (3 * h + 2 * spec.max_mlp_width)
+            # A gated FFN's up and gate results and their GLU product (ggml_swiglu_split / geglu_split,
+            # GGML_OP_GLU, which ggml-alloc.c `ggml_op_can_inplace` does not list, so it gets its own
+            # tensor) live with the residual stream; the masks stay live until the last attention.
+            width = spec.max_mlp_width
+            dense = h + 3 * width if spec.mlp_gated else 3 * h + 2 * width
+            ffn = (live_masks if spec.num_layers > 1 else 0) + F32 * n_ub * dense
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
@@ -299,7 +407,7 @@ class LlamaCpp(BaseEngine):
             ffn = max(ffn, live_masks + moe)
         # The output layer: the final norm's result (its input, the residual stream, is dead once
         # normed) and the f32 logits of every token of the ubatch.
-        output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
+        output = F32 * (n_ub * h + n_out * spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
@@ -363,11 +471,16 @@ class LlamaCpp(BaseEngine):
             inputs += len(stage.layers) * F32 * n_ub * spec.max_mlp_width
         return SCHED_COPIES * inputs
 
-    def device_buffer(self, spec: ModelSpec, stages: tuple[Stage, ...]) -> int:
-        """The largest GPU compute buffer over the pipeline's GPUs."""
+    def device_buffer(self, spec: ModelSpec, stages: tuple[Stage, ...], draft_context: bool = True) -> int:
+        """The largest GPU compute buffer over the pipeline's GPUs; with `draft_context`, the speculative
+        draft context's buffer counts on the GPU of the output layer."""
         pipeline = self.pipeline_parallel(spec)
+        draft = self.draft_compute_bytes(spec) if draft_context else 0
         return max(
-            self.buffers(spec, st.head, pipeline)[0] + self.pipeline_copies_bytes(spec, st) for st in stages
+            self.buffers(spec, st.head, pipeline)[0]
+            + self.pipeline_copies_bytes(spec, st)
+            + (draft if st.head else 0)
+            for st in stages
         )
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
@@ -451,14 +564,16 @@ class LlamaCpp(BaseEngine):
 
         head = rs.stages[-1].head
         _, host, out = self.buffers(spec, head)
-        device = self.device_buffer(spec, rs.stages)
+        device = self.device_buffer(spec, rs.stages, draft_context=False)
+        draft_compute = self.draft_compute_bytes(spec)
+        draft_context = self.draft_context_bytes(spec, rs.kv_dtype)
         cells = self.n_ctx()
         kv_dtype = rs.kv_dtype
         layers = range(spec.num_layers)
         on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
         state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
         state = wl.batch * state_layers * self.state_bytes(spec, 4, 1)
-        kv_mib = (peak.kv_cache - state) / MIB
+        kv_mib = (peak.kv_cache - state - self.draft_kv_bytes(spec, kv_dtype)) / MIB  # the target's cells
         recurrent = (
             (
                 f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
@@ -478,7 +593,12 @@ class LlamaCpp(BaseEngine):
                 spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
                 cells // wl.batch, wl.batch, self.ubatch(),
             )
+        draft_lines: tuple[str, ...] = ()
+        if draft_context:
+            what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
+            draft_lines = (f"[spec] estimated memory usage of {what} is {draft_context / MIB:.2f} MiB",)
         lines = (
+            *draft_lines,
             *kv_lines,
             *recurrent,
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
@@ -494,6 +614,8 @@ class LlamaCpp(BaseEngine):
             host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
             compute_buffer_bytes=device,
             output_buffer_bytes=out,
+            draft_compute_bytes=draft_compute,
+            draft_context_bytes=draft_context,
             kv_page_bytes=0,
             block_tokens=1,
             lines=lines,
@@ -509,7 +631,7 @@ class LlamaCpp(BaseEngine):
         host = 0
         if f is not None and not unified:
             host_weights = est.weights_bytes - f.device_weights_bytes
-            host_buffers = est.activations_bytes - f.compute_buffer_bytes
+            host_buffers = est.activations_bytes - f.compute_buffer_bytes - f.draft_compute_bytes
             host = max(0, host_weights) + max(0, host_buffers)
         need = est.total_bytes - host
         reason = None
@@ -533,7 +655,8 @@ class LlamaCpp(BaseEngine):
         differ slightly)."""
         f = est.engine_figures
         device_weights = f.device_weights_bytes if f is not None else est.weights_bytes
-        fixed = (f.compute_buffer_bytes if f is not None else est.activations_bytes) + est.overhead_bytes
+        buffers = f.compute_buffer_bytes + f.draft_compute_bytes if f is not None else est.activations_bytes
+        fixed = buffers + est.overhead_bytes
         per_layer = (device_weights + est.kv_cache_bytes) / num_layers
         if per_layer <= 0:
             return num_layers

@@ -29,7 +29,7 @@ from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
-from llmsize.specs.ollama import library_of_model_type, published_format
+from llmsize.specs.ollama import library_of_model_type, published_format, with_go_counter
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -50,6 +50,9 @@ class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
     engine: ClassVar[Engine] = Engine.OLLAMA
+    # Ollama's runner passes no --model-draft / --spec-type (llm/server.go builds llama-server's flags).
+    reads_options: ClassVar[frozenset[str]] = LlamaCpp.reads_options - {"speculative"}
+    speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
 
@@ -69,7 +72,7 @@ class Ollama(LlamaCpp):
         fmt = WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF)
         lib = library_of_model_type(spec.model_type)
         if lib is not None:  # its quantizer's own types (specs/ollama.py); the library tag also has its MTP
-            fmt = published_format(fmt, lib)
+            fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
 
     def ubatch(self) -> int:

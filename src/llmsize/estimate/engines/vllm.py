@@ -16,8 +16,8 @@ commit 35d5cda and later):
   one flat batch of max_num_batched_tokens tokens through the model with its flash-attention
   kernels (no score matrix), then `_dummy_sampler_run` over the last token of
   min(max_num_seqs, max_num_batched_tokens) dummy requests: full-vocabulary logits (gathered, so
-  not sharded by tensor parallelism), their fp32 copy (`Sampler.forward`), the probabilities and
-  the exponential noise of `random_sample` (vllm/v1/sample/ops/topk_topp_sampler.py).
+  not sharded by tensor parallelism), their fp32 copy, the probabilities, the exponential noise and
+  the Triton top-k/top-p buffer, plus the cuBLAS workspace of the first GEMM (vllm_sampler.py).
 - defaults, `vllm/engine/arg_utils.py` `EngineArgs.get_batch_defaults` (`vllm serve`, the OpenAI
   server context): max_num_batched_tokens 8192 and max_num_seqs 1024 on GPUs with >= 70 GiB that
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
@@ -51,8 +51,19 @@ commit 35d5cda and later):
   vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
   per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
   4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
-Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), speculative
-decoding, LoRA slots, the per-backend MLA workspaces.
+- speculative decoding (`--speculative`, estimate/speculative.py; vLLM 0.19 wheel): the drafter is
+  loaded with the model (gpu_model_runner.py `load_model` -> `drafter.load_model`, inside "Model
+  loading took"), sharing the target's embedding and, for MTP, its lm_head (v1/spec_decode/eagle.py
+  `_maybe_share_embeddings` / `_maybe_share_lm_head`; deepseek_mtp.py keeps its shared_head.head); its
+  attention layers are in the static forward context, so `get_kv_cache_spec` gives them KV specs and
+  they join the KV cache groups (one more full-attention layer per MTP layer or EAGLE head; a draft
+  model's layers as their own kind, kv_cache_utils.py unifying the page size); `_dummy_sampler_run`
+  warms the RejectionSampler on 2 x num_reqs model-dtype logits; CUDA graphs capture decode batches of
+  1 + num_speculative_tokens tokens per request (config/vllm.py `_set_cudagraph_sizes`). The scheduler's
+  lookahead slots (num_lookahead_tokens) are runtime allocations, not part of the sizing.
+Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), LoRA slots, the
+per-backend MLA workspaces, DFlash/DSpark drafters, the drafter's own dummy-run activations beyond the
+target's hidden states.
 """
 
 from __future__ import annotations
@@ -68,6 +79,7 @@ from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, c
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
+from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -201,14 +213,6 @@ def mxfp4_backend_for(architecture: str, segment: str) -> str:
     return "marlin"  # Ampere/Ada (8.x), consumer Blackwell (12.x), Thor (11.0), unknown
 
 
-# Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
-# dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
-# they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
-# published V1 logs (llm-d-planner PR #205, vLLM 0.19, H100, 1024 sequences): the non-KV memory
-# grows by 1.78 GiB from Llama-3.1-8B (vocabulary 128,256) to gemma-2-9b (256,000), 14.6 bytes per
-# element. Releases up to ~0.11 sorted the fp32 logits in PyTorch for top-k/top-p (values, int64
-# indices and the radix-sort workspace, ~38 bytes per element).
-SAMPLER_BYTES = 14
 _RULE = {True: "blocks", False: "window_blocks"}  # kv_cache.KvTerm rules of a full / window group
 
 
@@ -254,7 +258,12 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
+        | {"speculative"}
     )
+    # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
+    # (vllm/config/speculative.py SpeculativeMethod, 0.19).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
+    draft_mtp_head: ClassVar[bool] = True
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
@@ -305,11 +314,17 @@ class Vllm(BaseEngine):
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
         """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
         MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
-        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks."""
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks.
+        With speculative decoding the gated delta-net and Mamba-2 conv state keeps num_speculative_tokens
+        more positions (`gated_delta_net_state_shape` / `mamba2_state_shape`: conv_kernel - 1 + num_spec).
+        Check: Qwen3.6-27B at TP 2 with MTP n=3 and an fp8 cache logs "Setting attention block size to 1600
+        tokens" and "Padding mamba page size by 0.25%" (noonghunna/club-3090#356): 5,120 x 6 x 2 +
+        24 x 128 x 128 x 4 = 1,634,304 B against 1,600 x 1,024."""
         rec = spec.recurrent
         if rec is None:
             return 0
-        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
+        extra = self._speculative_tokens(spec) if rec.kind in ("gated_deltanet", "mamba2") else 0
+        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
         ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
         return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
@@ -320,10 +335,15 @@ class Vllm(BaseEngine):
         return self.wl.max_num_seqs or SEQS_SMALL
 
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload:
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
+        if wl.gpu_compute_units is None and compute_units:
+            update["gpu_compute_units"] = compute_units  # the sampler's Triton buffer (vllm_sampler.py)
+        if wl.gpu_architecture is None and architecture:
+            update["gpu_architecture"] = architecture  # the cuBLAS workspace size (vllm_sampler.py)
         if wl.mxfp4_moe_backend is None and architecture:
             update["mxfp4_moe_backend"] = mxfp4_backend_for(architecture, segment)
         if wl.max_num_batched_tokens is None:
@@ -351,6 +371,9 @@ class Vllm(BaseEngine):
             raise BadInputError(
                 "vLLM serves models; it does not train them", hint="use --engine transformers"
             )
+        from llmsize.estimate.speculative import require_tokens
+
+        require_tokens(wl, "vLLM")
         if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
             raise BadInputError(
                 f"--block-size {wl.block_size} is not one vLLM accepts",
@@ -429,11 +452,39 @@ class Vllm(BaseEngine):
             return -(-held // rate) + 1
         return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
+    def _speculative_tokens(self, spec: ModelSpec) -> int:
+        """num_speculative_tokens (validate requires it but for mtp, whose default is n_predict)."""
+        if self.wl.speculative is None:
+            return 0
+        return self.wl.num_speculative_tokens or max(1, spec.mtp_layers)
+
+    def _draft_layers(self, spec: ModelSpec, rs: Resolved) -> tuple[Fraction, int]:
+        """(bytes per token of one layer, layers) the drafter caches: in V1 its attention layers are
+        registered like the target's (gpu_model_runner.py `get_kv_cache_spec` walks every Attention
+        layer of the static forward context, the drafter's included) and join the KV cache groups;
+        0 bytes = the target's own full-attention size (they join its full kind)."""
+        from llmsize.estimate import speculative
+        from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
+
+        if not rs.busiest_stage.head or (d := speculative.drafter(spec, self.wl)) is None or not d.kv_layers:
+            return Fraction(0), 0
+        own = kv_bytes_per_token_layer(d.layer_spec, self.wl, rs.kv_dtype)
+        if d.method != "draft" and not spec.per_layer_heads:
+            return Fraction(0), d.kv_layers
+        return own, d.kv_layers
+
     def groups(
-        self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
+        self,
+        spec: ModelSpec,
+        layers: tuple[int, ...] | range,
+        element: Fraction = Fraction(0),
+        draft: tuple[Fraction, int] = (Fraction(0), 0),
     ) -> list[_Group]:
-        """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
+        """KV cache groups: each kind's layers split into groups of the smallest kind's size; a drafter's
+        layers (`draft`: bytes per token, layers) count in the full-attention kind of their size."""
         kinds: dict[tuple[bool, int | None, Fraction, bool], int] = {}
+        if draft[1]:
+            kinds[(False, None, draft[0], False)] = draft[1]
         paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
         types = spec.layer_types
         for layer in layers:
@@ -453,9 +504,10 @@ class Vllm(BaseEngine):
             (((state, w, tb, ch), n),) = kinds.items()
             return [_Group(n, w, state, tb, ch)]
         size = min(kinds.values())
-        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
-        # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
-        if max(kinds.values()) < 1.25 * size:
+        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size (0.19): when the largest kind
+        # is under 1.5x the smallest, one group size = the largest avoids a mostly empty group ("gpt-oss-20b
+        # + eagle, with 12 sw + 13 full ... (13 sw, 13 full)").
+        if max(kinds.values()) < 1.5 * size:
             size = max(kinds.values())
         out = []
         for (state, w, tb, ch), n in kinds.items():
@@ -496,15 +548,26 @@ class Vllm(BaseEngine):
             moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
         forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
         forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
-        vocab = spec.vocab_size
-        sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
-        return max(forward, t * h * e + sampler), forward, sampler
+        if self.wl.speculative is not None:
+            forward += t * h * e * 3  # the drafter's dummy_run: the target's hidden states + its [h, h] input
+        largest = t * e * max(h, 2 * (spec.max_mlp_width // tp), q + 2 * kv)
+        if spec.is_moe:
+            largest = max(largest, t * spec.num_experts_per_tok * e * 2 * (spec.moe_intermediate_size // tp))
+        sampler = sampler_peak(
+            s, spec.vocab_size, h, e, self.wl.gpu_compute_units, largest, self.wl.speculative is not None
+        ).total
+        # the cuBLAS (and cuBLASLt) workspaces of the first GEMMs stay allocated through both phases
+        blas = blas_workspace_bytes(self.wl.gpu_architecture, _has_linear_bias(spec))
+        return max(forward, t * h * e + sampler) + blas, forward, sampler
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
         """The graph pool keeps the largest captured decode batch's forward activations."""
         if self.wl.enforce_eager:
             return 0
-        biggest = min(2 * self.max_seqs(), MAX_CAPTURE)
+        # REFERENCE: vllm/config/vllm.py _set_cudagraph_sizes: with speculative decoding each decode request
+        # is 1 + num_speculative_tokens query tokens, min(max_num_seqs x that x 2, 512)
+        query = 1 + (self.wl.num_speculative_tokens or (spec.mtp_layers if self.wl.speculative else 0))
+        biggest = min(2 * self.max_seqs() * query, MAX_CAPTURE, self.batched_tokens())
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
         return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
@@ -571,14 +634,17 @@ class Vllm(BaseEngine):
         layers = rs.busiest_stage.layers
         if spec.compressed is not None:
             return self._packed_figures(spec, wl, weights, e, tuple(layers))
-        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype))
+        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype), self._draft_layers(spec, rs))
         per_layer = max(
             [kv_bytes_per_token_layer(spec, wl, rs.kv_dtype), *(g.token_bytes for g in groups)]
         )
         block = self.block_tokens(spec, int(per_layer), e)
         page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
-        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer)) for g in groups)
+        k = self._speculative_tokens(spec)
+        need = sum(
+            self._group_blocks(g, wl.context, self._group_block(g, block, per_layer), k) for g in groups
+        )
         full_block = max(
             (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
             default=block,
@@ -649,14 +715,16 @@ class Vllm(BaseEngine):
             return block
         return int(block * page_token_bytes // g.token_bytes)
 
-    def _group_blocks(self, g: _Group, context: int, block: int) -> int:
+    def _group_blocks(self, g: _Group, context: int, block: int, speculative: int = 0) -> int:
         if g.state:
             # REFERENCE: vllm/v1/kv_cache_interface.py MambaSpec.max_memory_usage_bytes: one state page
             # per request (mamba_cache_mode "none"), two in "align" mode, which vLLM selects for hybrid
             # models when prefix caching is on (MambaModelConfig.verify_and_update_config). Check:
             # Qwen3.6-35B-A3B, 5.98 GiB pool, 131,072 tokens: 4.33x (noonghunna/club-3090#612) = 299
             # blocks / (63 attention + 3 x 2 state blocks); one state block each would give 4.53x.
-            return 2 if self.wl.enable_prefix_caching else 1
+            # With speculative decoding num_speculative_blocks = num_speculative_tokens more
+            # (model_executor/layers/mamba/abstract.py get_kv_cache_spec).
+            return (2 if self.wl.enable_prefix_caching else 1) + speculative
         if g.window is None:
             return ceil_div(context, block)
         if g.chunked:
@@ -682,8 +750,19 @@ class Vllm(BaseEngine):
         concurrency = blocks / need_blocks
         if f.concurrency_tokens:  # the releases that run the model print the later formula
             tokens = int(concurrency * wl.context)
+        # REFERENCE: vllm/utils/mem_utils.py MemoryProfilingResult.__repr__ (format_gib: 2 decimals)
+        profile = (
+            (
+                f"Memory profiling: Total non KV cache memory: {_gib(non_kv)}GiB; torch peak memory "
+                f"increase: {_gib(est.activations_bytes)}GiB; non-torch forward increase memory: "
+                f"{_gib(f.non_torch_bytes)}GiB; weights memory: {_gib(est.weights_bytes)}GiB.",
+            )
+            if f.kv_memory_bytes is None
+            else ()
+        )
         lines = (
             *f.lines,
+            *profile,
             f"Available KV cache memory: {available / GIB:.2f} GiB",
             f"GPU KV cache size: {tokens:,} tokens",
             f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
@@ -829,3 +908,14 @@ def _stream_extra(spec: ModelSpec, t: int, e: int) -> int:
     if spec.altup_inputs > 1:
         extra += 3 * spec.altup_inputs * spec.hidden_size
     return t * e * extra
+
+
+def _has_linear_bias(spec: ModelSpec) -> bool:
+    """Whether a dense linear layer carries a bias: its GEMM is an `addmm` through cuBLASLt
+    (vllm_sampler.blas_workspace_bytes)."""
+    return spec.qkv_bias or spec.o_bias or spec.mlp_bias or spec.lm_head_bias
+
+
+def _gib(size: int) -> str:
+    """vLLM's `format_gib`: GiB rounded to 2 decimals, printed as Python prints the float."""
+    return f"{round(size / GIB, 2)}"

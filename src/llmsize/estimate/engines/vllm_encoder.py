@@ -74,7 +74,7 @@ class EncoderProfile:
     items: int
     tokens_per_item: int
     budget: int
-    outputs_bytes: int  # the encoder cache's dummy entries, live through the decoder's profile
+    outputs_bytes: int  # the encoder cache's dummy entries + the dummy pixels, live through the profile
     tower_bytes: int  # the encoder's own transient peak
     modality: str = "image"  # the modality with the most tokens an item (get_modality_with_max_tokens)
 
@@ -83,6 +83,14 @@ class EncoderProfile:
             f"Encoder cache will be initialized with a budget of {self.budget} tokens, and profiled with "
             f"{self.items} {self.modality} items of the maximum feature size."
         )
+
+
+def _pixel_values(tower: VisionTower, grid: ImageGrid, items: int) -> int:
+    """Elements of the dummy batch's pixel values (patchified for the Qwen-VL towers)."""
+    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+        return items * grid.patches * 3 * tower.temporal_patch_size * tower.patch_size**2
+    side = tower.image_size**2 if tower.kind == "llama4" else grid.width * grid.height
+    return items * grid.crops * 3 * side
 
 
 def _tower_peak(tower: VisionTower, grid: ImageGrid, items: int, e: int, tp: int) -> int:
@@ -97,15 +105,7 @@ def _tower_peak(tower: VisionTower, grid: ImageGrid, items: int, e: int, tp: int
         return mobilenet_bytes(load, 1, 0, 0, e).peak
     p = items * grid.patches
     h, inter = tower.hidden_size, tower.intermediate_size
-    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
-        pixels = p * 3 * tower.temporal_patch_size * tower.patch_size**2
-    else:
-        pixels = (
-            items
-            * grid.crops
-            * 3
-            * (tower.image_size**2 if tower.kind == "llama4" else grid.width * grid.height)
-        )
+    pixels = _pixel_values(tower, grid, items)
     held = (pixels + p * h) * e + (p * h * e if tower.kind == "siglip" else 0)
     # norm out, qkv; then q|k concatenated and rotated (rotary) or the attention output (SigLIP)
     attention = p * h * e + (3 * p * h * e) // tp + ((4 if tower.kind in _ROTARY else 1) * p * h * e) // tp
@@ -138,7 +138,10 @@ def _gemma4_video(
     frames = items * GEMMA4_VIDEO_FRAMES
     load = ImageLoad(frame, frames, grid.width, grid.height, grid)
     peak = tower_bytes(load, 1, 0, spec.hidden_size, e).peak
-    outputs = frames * grid.features * tower.out_hidden_size * e
+    # the encoder cache's outputs, and the dummy batch's patchified frames (padded to the budget,
+    # in the model dtype) that profile_run keeps alive beside them
+    pixels = frames * grid.patches * 3 * tower.patch_size**2
+    outputs = frames * grid.features * tower.out_hidden_size * e + pixels * e
     return EncoderProfile(items, tokens, budget, outputs, peak, "video")
 
 
@@ -160,7 +163,12 @@ def encoder_profile(
     grid = largest_image(tower)
     tokens = grid.features
     budget, items = _items(tokens, batched_tokens, max_seqs, max_model_len)
-    outputs = items * tokens * tower.out_hidden_size * e
+    # REFERENCE: gpu_model_runner.py `profile_run` (0.19): the dummy batch (`batched_dummy_mm_inputs`,
+    # pixel values cast to the model dtype by multimodal/processing/context.py `_postprocess_output`)
+    # is a local of profile_run, so it stays alive beside the encoder cache's outputs through the
+    # decoder's forward and the sampler warm-up. Check: gemma-3-12b/27b on vLLM 0.19 print a torch peak
+    # 0.14 GiB above the sampler warm-up: 32 x 3 x 896 x 896 bf16 pixels (llm-d-planner#205).
+    outputs = items * tokens * tower.out_hidden_size * e + _pixel_values(tower, grid, items) * e
     # Qwen2.5-VL (qwen2_vl.py get_num_frames_with_most_features): with 999 videos allowed a prompt, the
     # dummy video is one frame of the largest image, padded to one temporal pair: the same tokens and
     # patches as the image, and the tie goes to "video" (the key is (tokens, modality name))
