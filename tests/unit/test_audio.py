@@ -142,3 +142,18 @@ def test_audio_never_costs_less_than_no_audio(seconds: float, name: str) -> None
     # the peak may be the tower's moment, before any KV cache exists: compare totals, not components
     assert heard.total_bytes >= plain.total_bytes
     assert heard.audio["tower_peak_bytes"] > 0 and heard.audio["tokens"] > 0
+
+
+def test_vllm_profiles_qwen2_audio_with_dummy_clips() -> None:
+    # MultiModalBudget._get_max_items with vLLM's qwen2_audio.py max tokens an item,
+    # (max_source_positions - 2) // 2 + 1 = 750: a budget of max(8192, 750) holds 8192 // 750 = 10
+    from llmsize.estimate.engines.vllm_encoder import encoder_profile
+    from llmsize.specs.audio_tower import audio_tower_from_config
+
+    spec = _spec("Qwen2.5-7B").model_copy(update={"audio": _qwen2_audio_tower()})
+    prof = encoder_profile(spec, 8192, 1024, 32768, 2)
+    assert prof is not None and (prof.modality, prof.items, prof.tokens_per_item) == ("audio", 10, 750)
+    assert audio_tower_from_config({"audio_config": {}}, "qwen2") is None
+    assert (
+        encoder_profile(_spec("gemma-3-4b").model_copy(update={"vision": None}), 8192, 1024, 8192, 2) is None
+    )

@@ -145,6 +145,27 @@ def _gemma4_video(
     return EncoderProfile(items, tokens, budget, outputs, peak, "video")
 
 
+def _audio_only(
+    spec: ModelSpec, batched_tokens: int, max_seqs: int, max_model_len: int, e: int
+) -> EncoderProfile | None:
+    """A speech model without a vision tower (Qwen2-Audio): vLLM profiles dummy 30 s clips
+    (model_executor/models/qwen2_audio.py: max tokens an item (max_source_positions - 2) // 2 + 1 =
+    750; the tower is transformers' own Qwen2AudioEncoder), so its peak is activations/audio.py's."""
+    from llmsize.estimate.activations.audio import audio_tower_bytes  # activations import engines
+    from llmsize.estimate.audio import AudioLoad, clip_tokens
+
+    tower = spec.audio
+    if tower is None or tower.kind != "whisper":
+        return None
+    tokens = clip_tokens(tower, tower.max_clip_samples)
+    budget, items = _items(tokens, batched_tokens, max_seqs, max_model_len)
+    load = AudioLoad(tower, items * tower.max_clip_seconds, (tower.max_clip_samples,) * items)
+    peak = audio_tower_bytes(load, 1, e).peak
+    # the cached outputs and the dummy batch's frames in the model dtype, alive through the forward
+    outputs = items * tokens * tower.out_hidden_size * e + items * load.frames * tower.mel_bins * e
+    return EncoderProfile(items, tokens, budget, outputs, peak, "audio")
+
+
 def encoder_profile(
     spec: ModelSpec, batched_tokens: int, max_seqs: int, max_model_len: int, e: int, tp: int = 1
 ) -> EncoderProfile | None:
@@ -157,7 +178,7 @@ def encoder_profile(
     """
     tower = spec.vision
     if tower is None:
-        return None
+        return _audio_only(spec, batched_tokens, max_seqs, max_model_len, e)
     if tower.kind == "gemma4":
         return _gemma4_video(spec, tower, batched_tokens, max_seqs, max_model_len, e)
     grid = largest_image(tower)
