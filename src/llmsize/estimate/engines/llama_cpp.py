@@ -362,15 +362,37 @@ class LlamaCpp(BaseEngine):
         return kv + self.draft_compute_bytes(spec) + weights
 
     # --- compute and output buffers -------------------------------------------------------------------
+    def logit_rows(self, spec: ModelSpec) -> int | None:
+        """The rows of logits llama-server reserves its prompt graph for; None: every ubatch token.
+
+        REFERENCE: ggml-org/llama.cpp#23861 ("llama: limit max outputs of llama_context") and #23988
+        (both merged 2026-06-01, first in b9464). tools/server/server-context.cpp `load_model` sets
+        n_outputs_max from `server_output_limits`: common/speculative.cpp
+        `common_speculative_get_output_limits(n_batch, n_parallel, common_speculative_n_max)`, i.e.
+        min(n_batch, n_parallel x (1 + draft tokens)), the draft tokens 0 without speculation; and
+        src/llama-context.cpp `sched_reserve` reserves the prompt graph with min(n_tokens,
+        n_outputs_max) outputs. A context whose caller leaves n_outputs_max at 0 gets n_batch
+        (`llama_context::llama_context`), so every token keeps its row: the C API default
+        (llama-bench, llama-perplexity, llama-cpp-python) and every llama-server before b9464.
+        `--logits all` asks for that.
+        """
+        if self.wl.logits == "all":
+            return None
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, self.wl)
+        return self.wl.batch * (1 + (d.tokens if d is not None else 0))
+
     def buffers(
         self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
     ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
         masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
-        the rows of logits the graph is reserved for (default: every token of the ubatch)."""
+        the rows of logits the graph is reserved for (default: `logit_rows`)."""
         n_ctx = self.n_ctx()
         n_ub = min(n_ctx, self.ubatch())
-        n_out = n_ub if outputs is None else min(n_ub, outputs)
+        rows = self.logit_rows(spec) if outputs is None else outputs
+        n_out = n_ub if rows is None else min(n_ub, rows)
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
         heads = spec.num_attention_heads
@@ -406,14 +428,15 @@ class LlamaCpp(BaseEngine):
             )
             ffn = max(ffn, live_masks + moe)
         # The output layer: the final norm's result (its input, the residual stream, is dead once
-        # normed) and the f32 logits of every token of the ubatch.
-        output = F32 * (n_ub * h + n_out * spec.vocab_size) if head_on_device else 0
+        # normed) and the f32 logits, both for the n_out rows the graph keeps: the last block
+        # gathers them (`inp_out_ids`, ggml_get_rows) before its feed-forward.
+        output = F32 * n_out * (h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
         if not head_on_device:
-            host = max(host, F32 * n_ub * (h + spec.vocab_size))
+            host = max(host, F32 * n_out * (h + spec.vocab_size))
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
