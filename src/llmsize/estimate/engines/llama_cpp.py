@@ -1,7 +1,9 @@
 """llama.cpp (llama-server / llama-cli): cells allocated up front, a graph allocator's compute buffer.
 
-Modelled release: llama.cpp b6700 (October 2025: `--flash-attn auto` by default, unified KV cells
-shared by the parallel slots). Sources (ggml-org/llama.cpp):
+Modelled release: llama-server b9464 and later (June 2026: the prompt graph reserved for one row of
+logits per slot, ggml-org/llama.cpp#23861); the other rules were read at b6700 (October 2025:
+`--flash-attn auto` by default, unified KV cells shared by the parallel slots) and hold in the
+current src/llama-context.cpp. Sources (ggml-org/llama.cpp):
 - context, `src/llama-context.cpp` `llama_context::llama_context`: n_ctx (here --batch x --context:
   the slots share one unified cache) is padded to 256 cells (`GGML_PAD(n_ctx, 256)`, the KV size
   padding of `llama_kv_cache`); n_ubatch (default 512) and n_batch (default 2048, common/common.h)
@@ -18,10 +20,11 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
   MLA models (deepseek2 with split `attn_k_b`/`attn_v_b`) cache kv_lora_rank + rope per token.
 - compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
   worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
-  n_outputs = n_tokens; the allocator reuses memory of tensors past their last use, so the buffer
+  min(n_tokens, n_outputs_max) outputs (`logit_rows`: n_parallel x (1 + draft tokens) under
+  llama-server b9464+, every token with `--logits all`); the allocator reuses memory of tensors past their last use, so the buffer
   is the largest live set of one stage: attention (the KQ mask, and without flash attention the
   f32 K*Q scores of n_kv x n_ubatch x n_head), the feed-forward, or the output layer (f32 logits
-  of n_vocab x n_ubatch). With flash attention the mask is f16 and no score matrix exists.
+  of n_vocab x the output rows). With flash attention the mask is f16 and no score matrix exists.
 - output buffer, `llama_context::output_reserve(n_seq_max)`: n_vocab x n_seq_max f32 logits, in
   host memory (CPU / CUDA_Host).
 - weights, `src/llama-model.cpp` `load_tensors`: token embeddings stay in host memory (their
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
-LLAMA_CPP_VERSION_MODELLED = "b6700"
+LLAMA_CPP_VERSION_MODELLED = "b9464"
 CELL_PAD = 256  # REFERENCE: llama-kv-cache.cpp / llama-context.cpp: KV size padded to 256 cells
 UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
