@@ -21,10 +21,11 @@ current src/llama-context.cpp. Sources (ggml-org/llama.cpp):
 - compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
   worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
   min(n_tokens, n_outputs_max) outputs (`logit_rows`: n_parallel x (1 + draft tokens) under
-  llama-server b9464+, every token with `--logits all`); the allocator reuses memory of tensors past their last use, so the buffer
-  is the largest live set of one stage: attention (the KQ mask, and without flash attention the
-  f32 K*Q scores of n_kv x n_ubatch x n_head), the feed-forward, or the output layer (f32 logits
-  of n_vocab x the output rows). With flash attention the mask is f16 and no score matrix exists.
+  llama-server b9464+, every token with `--logits all`); the allocator reuses memory of tensors
+  past their last use, so the buffer is the largest live set of one stage: attention (the KQ
+  mask, and without flash attention the f32 K*Q scores of n_kv x n_ubatch x n_head), the
+  feed-forward, or the output layer (f32 logits of n_vocab x the output rows). With flash
+  attention the mask is f16 and no score matrix exists.
 - output buffer, `llama_context::output_reserve(n_seq_max)`: n_vocab x n_seq_max f32 logits, in
   host memory (CPU / CUDA_Host).
 - weights, `src/llama-model.cpp` `load_tensors`: token embeddings stay in host memory (their
