@@ -693,11 +693,18 @@ class LlamaCpp(BaseEngine):
         return ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
-        del spec
+        n_ub = min(self.n_ctx(), self.ubatch())
+        rows = self.logit_rows(spec)
+        logits = (
+            f"logits reserved for every token of the ubatch ({n_ub})"
+            if rows is None
+            else f"logits reserved for {min(rows, n_ub)} row(s) (llama-server n_outputs_max; "
+            "--logits all for every token, as llama-bench, llama-cpp-python and builds before b9464)"
+        )
         return (
             f"{self.describe()}: n_ctx {self.n_ctx():,} cells (--batch {wl.batch} slots x --context "
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
-            f"{'on' if self.flash_attention() else 'off'}; token embeddings in host RAM",
+            f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
 
 
