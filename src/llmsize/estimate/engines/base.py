@@ -110,7 +110,8 @@ class EngineModel(Protocol):
     ) -> EngineFigures | None: ...
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -397,11 +398,12 @@ class BaseEngine:
         return Budget(usable_bytes=total_bytes, need_bytes=need)
 
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
-        MoE kernel per architecture)."""
-        del total_bytes, gpu_name, architecture, segment
+        MoE kernel per architecture, its sampler buffer per SM)."""
+        del total_bytes, gpu_name, architecture, segment, compute_units
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
