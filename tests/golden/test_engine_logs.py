@@ -24,6 +24,11 @@ KNOWN_GAPS: dict[str, str] = {
     "the largest live set of the nextn block's graph (its FFN at 2,048 tokens); llama.cpp's buffer is 520.06 "
     "MiB at 8k and 32k alike, where the graph allocator (ggml-alloc.c best fit) leaves holes no 136 MiB FFN "
     "tensor fits: replaying its placement over src/models/qwen35.cpp graph_mtp is the fix (not modelled)",
+    "llamacpp-qwen3.6-35b-a3b-ub4096-one-row-compute": "llmsize 1,676 vs 1,982 MiB (-15%) once "
+    "llama-server keeps one row of logits (ggml-org/llama.cpp#23861): the f16 KQ mask (1,172 MiB) with "
+    "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
+    "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
+    "all-rows row of the same run passes)",
     "ollama-gpt-oss-20b-8k-kv": "Ollama 0.11 ran gpt-oss in its own engine, whose sliding layers held "
     "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096); "
     "fs/ggml/ggml.go GraphSize case gptoss); v0.30 (commit 9db4bdbad) moved every GGML model to "

@@ -1,7 +1,9 @@
 """llama.cpp (llama-server / llama-cli): cells allocated up front, a graph allocator's compute buffer.
 
-Modelled release: llama.cpp b6700 (October 2025: `--flash-attn auto` by default, unified KV cells
-shared by the parallel slots). Sources (ggml-org/llama.cpp):
+Modelled release: llama-server b9464 and later (June 2026: the prompt graph reserved for one row of
+logits per slot, ggml-org/llama.cpp#23861); the other rules were read at b6700 (October 2025:
+`--flash-attn auto` by default, unified KV cells shared by the parallel slots) and hold in the
+current src/llama-context.cpp. Sources (ggml-org/llama.cpp):
 - context, `src/llama-context.cpp` `llama_context::llama_context`: n_ctx (here --batch x --context:
   the slots share one unified cache) is padded to 256 cells (`GGML_PAD(n_ctx, 256)`, the KV size
   padding of `llama_kv_cache`); n_ubatch (default 512) and n_batch (default 2048, common/common.h)
@@ -18,10 +20,12 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
   MLA models (deepseek2 with split `attn_k_b`/`attn_v_b`) cache kv_lora_rank + rope per token.
 - compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
   worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
-  n_outputs = n_tokens; the allocator reuses memory of tensors past their last use, so the buffer
-  is the largest live set of one stage: attention (the KQ mask, and without flash attention the
-  f32 K*Q scores of n_kv x n_ubatch x n_head), the feed-forward, or the output layer (f32 logits
-  of n_vocab x n_ubatch). With flash attention the mask is f16 and no score matrix exists.
+  min(n_tokens, n_outputs_max) outputs (`logit_rows`: n_parallel x (1 + draft tokens) under
+  llama-server b9464+, every token with `--logits all`); the allocator reuses memory of tensors
+  past their last use, so the buffer is the largest live set of one stage: attention (the KQ
+  mask, and without flash attention the f32 K*Q scores of n_kv x n_ubatch x n_head), the
+  feed-forward, or the output layer (f32 logits of n_vocab x the output rows). With flash
+  attention the mask is f16 and no score matrix exists.
 - output buffer, `llama_context::output_reserve(n_seq_max)`: n_vocab x n_seq_max f32 logits, in
   host memory (CPU / CUDA_Host).
 - weights, `src/llama-model.cpp` `load_tensors`: token embeddings stay in host memory (their
@@ -50,7 +54,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
-LLAMA_CPP_VERSION_MODELLED = "b6700"
+LLAMA_CPP_VERSION_MODELLED = "b9464"
 CELL_PAD = 256  # REFERENCE: llama-kv-cache.cpp / llama-context.cpp: KV size padded to 256 cells
 UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
@@ -362,15 +366,37 @@ class LlamaCpp(BaseEngine):
         return kv + self.draft_compute_bytes(spec) + weights
 
     # --- compute and output buffers -------------------------------------------------------------------
+    def logit_rows(self, spec: ModelSpec) -> int | None:
+        """The rows of logits llama-server reserves its prompt graph for; None: every ubatch token.
+
+        REFERENCE: ggml-org/llama.cpp#23861 ("llama: limit max outputs of llama_context") and #23988
+        (both merged 2026-06-01, first in b9464). tools/server/server-context.cpp `load_model` sets
+        n_outputs_max from `server_output_limits`: common/speculative.cpp
+        `common_speculative_get_output_limits(n_batch, n_parallel, common_speculative_n_max)`, i.e.
+        min(n_batch, n_parallel x (1 + draft tokens)), the draft tokens 0 without speculation; and
+        src/llama-context.cpp `sched_reserve` reserves the prompt graph with min(n_tokens,
+        n_outputs_max) outputs. A context whose caller leaves n_outputs_max at 0 gets n_batch
+        (`llama_context::llama_context`), so every token keeps its row: the C API default
+        (llama-bench, llama-perplexity, llama-cpp-python) and every llama-server before b9464.
+        `--logits all` asks for that.
+        """
+        if self.wl.logits == "all":
+            return None
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, self.wl)
+        return self.wl.batch * (1 + (d.tokens if d is not None else 0))
+
     def buffers(
         self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
     ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
         masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
-        the rows of logits the graph is reserved for (default: every token of the ubatch)."""
+        the rows of logits the graph is reserved for (default: `logit_rows`)."""
         n_ctx = self.n_ctx()
         n_ub = min(n_ctx, self.ubatch())
-        n_out = n_ub if outputs is None else min(n_ub, outputs)
+        rows = self.logit_rows(spec) if outputs is None else outputs
+        n_out = n_ub if rows is None else min(n_ub, rows)
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
         heads = spec.num_attention_heads
@@ -406,14 +432,15 @@ class LlamaCpp(BaseEngine):
             )
             ffn = max(ffn, live_masks + moe)
         # The output layer: the final norm's result (its input, the residual stream, is dead once
-        # normed) and the f32 logits of every token of the ubatch.
-        output = F32 * (n_ub * h + n_out * spec.vocab_size) if head_on_device else 0
+        # normed) and the f32 logits, both for the n_out rows the graph keeps: the last block
+        # gathers them (`inp_out_ids`, ggml_get_rows) before its feed-forward.
+        output = F32 * n_out * (h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
         if not head_on_device:
-            host = max(host, F32 * n_ub * (h + spec.vocab_size))
+            host = max(host, F32 * n_out * (h + spec.vocab_size))
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
@@ -666,11 +693,18 @@ class LlamaCpp(BaseEngine):
         return ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
-        del spec
+        n_ub = min(self.n_ctx(), self.ubatch())
+        rows = self.logit_rows(spec)
+        logits = (
+            f"logits reserved for every token of the ubatch ({n_ub})"
+            if rows is None
+            else f"logits reserved for {min(rows, n_ub)} row(s) (llama-server n_outputs_max; "
+            "--logits all for every token, as llama-bench, llama-cpp-python and builds before b9464)"
+        )
         return (
             f"{self.describe()}: n_ctx {self.n_ctx():,} cells (--batch {wl.batch} slots x --context "
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
-            f"{'on' if self.flash_attention() else 'off'}; token embeddings in host RAM",
+            f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
 
 
