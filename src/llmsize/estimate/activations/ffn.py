@@ -19,13 +19,17 @@ from llmsize.specs.models import ModelSpec
 _FP32_ROUTING = frozenset(
     {
         "mixtral", "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
-        "gpt_oss", "gemma4", "gemma4_text",
+        "gpt_oss", "gemma4", "gemma4_text", "exaone_moe", "solar_open",
     }
 )
 # Routers computed as DeepSeek-V2/V3's: F.linear(x.float(), weight.float()), sigmoid/softmax, top-k in fp32
-# (DeepseekV32, Glm4Moe, Glm4MoeLite and GlmMoeDsa TopkRouters restate DeepseekV3TopkRouter).
+# (DeepseekV32, Glm4Moe, Glm4MoeLite, GlmMoeDsa, ExaoneMoe and SolarOpen TopkRouters restate
+# DeepseekV3TopkRouter; their fp32 top-k weights make the weighted expert outputs fp32).
 _FP32_ROUTER_INPUT = frozenset(
-    {"deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa"}
+    {
+        "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
+        "exaone_moe", "solar_open",
+    }
 )
 
 
