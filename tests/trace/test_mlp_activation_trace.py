@@ -46,7 +46,9 @@ CASES: list[tuple[str, int, dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("model_type", "layers", "over"), CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("batch", [1, 2])
-def test_prefill_peak_within_3_percent(model_type: str, layers: int, over: dict[str, Any], batch: int) -> None:
+def test_prefill_peak_within_3_percent(
+    model_type: str, layers: int, over: dict[str, Any], batch: int
+) -> None:
     from transformers import AutoConfig
 
     config = AutoConfig.for_model(model_type).to_dict()
