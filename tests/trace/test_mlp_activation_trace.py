@@ -41,10 +41,17 @@ CASES: list[tuple[str, int, dict[str, Any]]] = [
     ("exaone_moe", 2, {**TINY_MOE, "first_k_dense_replace": 1}),  # fp32 router, sigmoid top-k
     ("solar_open", 2, {**TINY_MOE, "num_local_experts": 8, "n_routed_experts": 8}),
     ("starcoder2", 2, TINY),  # gelu_pytorch_tanh: one kernel
+    # the other multi-op activations of activations.py on the same ungated MLP
+    ("arcee", 2, {**TINY, "hidden_act": "gelu_fast"}),  # GPT-NeoX-20B's: five MLP-wide tensors
+    ("arcee", 2, {**TINY, "hidden_act": "quick_gelu"}),
 ]
 
 
-@pytest.mark.parametrize(("model_type", "layers", "over"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("model_type", "layers", "over"),
+    CASES,
+    ids=[c[0] + "-" + c[2].get("hidden_act", "default") for c in CASES],
+)
 @pytest.mark.parametrize("batch", [1, 2])
 def test_prefill_peak_within_3_percent(
     model_type: str, layers: int, over: dict[str, Any], batch: int

@@ -3,7 +3,8 @@
 transformers 5.23 activations.py: ReLUSquaredActivation runs F.relu then torch.square (the input,
 the relu output and the square are alive together: one MLP-wide tensor more than a one-kernel
 activation); NewGELUActivation evaluates 0.5 * x * (1 + tanh(c * (x + 0.044715 * x**3))) left to
-right (the input, 0.5 * x, x**3 and its scaled copy: two more). The trace oracle checks the same
+right (the input, 0.5 * x, x**3 and its scaled copy: two more); FastGELUActivation three more,
+QuickGELUActivation one. The trace oracle checks the same
 against the real modeling code in tests/trace/test_mlp_activation_trace.py.
 """
 
@@ -91,3 +92,6 @@ def test_relu2_keeps_one_and_gelu_new_two_mlp_wide_tensors_more_than_one_kernel(
     plain = _activations("relu", context, batch)
     assert _activations("relu2", context, batch) - plain == mlp_tensor
     assert _activations("gelu_new", context, batch) - plain == 2 * mlp_tensor
+    # FastGELUActivation: 0.5*x, x*0.797, 0.044715*x and its product with x beside the input
+    assert _activations("gelu_fast", context, batch) - plain == 3 * mlp_tensor
+    assert _activations("quick_gelu", context, batch) - plain == mlp_tensor  # 1.702*x, then sigmoid

@@ -92,8 +92,12 @@ def activation(w: _Walk, d: Dims, act: str, x: _T, elems: Num, elem: int = 0) ->
     (activations.py: F.silu, F.gelu (also approximate="tanh"), nn.ReLU are single kernels)."""
     if act == "relu2":
         return _relu_squared(w, d, x, elems, elem)
-    if act in ("gelu_new", "gelu_accurate"):
+    if act in ("gelu_new", "gelu_accurate", "gelu_python_tanh"):
         return _gelu_tanh_chain(w, d, x, elems, elem)
+    if act == "gelu_fast":
+        return _gelu_fast(w, d, x, elems, elem)
+    if act == "quick_gelu":
+        return _quick_gelu(w, d, x, elems, elem)
     if act == "xielu":
         return _xielu_python(w, d, x, elems)
     return w.op("act", elems * (elem or d.e), [x], saves=[x], elem=elem)
@@ -112,11 +116,11 @@ def _relu_squared(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
 
 
 def _gelu_tanh_chain(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
-    """activations.py `NewGELUActivation.forward` (gelu_new; AccurateGELUActivation is the same
-    expression): 0.5 * x * (1.0 + tanh(sqrt(2 / pi) * (x + 0.044715 * pow(x, 3.0)))), evaluated left
-    to right, so `0.5 * x` is alive while the bracket is built: the input, 0.5*x, pow(x, 3) and its
-    scaled copy make four tensors of the MLP width at the peak. Autograd keeps the input (pow), tanh's
-    output and both factors of the last product."""
+    """activations.py `NewGELUActivation.forward` (gelu_new; AccurateGELUActivation and GELUTanh's
+    `_gelu_tanh_python` are the same expression): 0.5 * x * (1.0 + tanh(sqrt(2 / pi) * (x + 0.044715 *
+    pow(x, 3.0)))), evaluated left to right, so `0.5 * x` is alive while the bracket is built: the
+    input, 0.5*x, pow(x, 3) and its scaled copy make four tensors of the MLP width at the peak.
+    Autograd keeps the input (pow), tanh's output and both factors of the last product."""
     size = elems * (elem or d.e)
     half = w.op("gelu 0.5*x", size, [x], elem=elem)
     cube = w.op("gelu pow(x, 3)", size, [x], saves=[x], elem=elem)
@@ -132,6 +136,42 @@ def _gelu_tanh_chain(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
     w.drop(th)
     out = w.op("gelu 0.5*x*(1 + tanh)", size, [half, one], saves=[half, one], elem=elem)
     w.drop(half, one)
+    return out
+
+
+def _gelu_fast(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
+    """activations.py `FastGELUActivation.forward` (gelu_fast, GPT-NeoX-20B's):
+    0.5 * x * (1.0 + tanh(x * 0.7978845608 * (1.0 + 0.044715 * x * x))), left to right: 0.5*x and
+    x*0.797 are alive while 0.044715*x and its product with x are built (five MLP-wide tensors with the
+    input). Autograd keeps both factors of the three tensor products and tanh's output."""
+    size = elems * (elem or d.e)
+    half = w.op("gelu_fast 0.5*x", size, [x], elem=elem)
+    lin = w.op("gelu_fast x*0.797", size, [x], elem=elem)
+    sc = w.op("gelu_fast 0.044715*x", size, [x], elem=elem)
+    sq = w.op("gelu_fast 0.044715*x*x", size, [sc, x], saves=[sc, x], elem=elem)
+    w.drop(sc)
+    one = w.op("gelu_fast 1 + ...", size, [sq], elem=elem)
+    w.drop(sq)
+    arg = w.op("gelu_fast x*0.797*(...)", size, [lin, one], saves=[lin, one], elem=elem)
+    w.drop(lin, one)
+    th = w.op("gelu_fast tanh", size, [arg], saves_out=True, elem=elem)
+    w.drop(arg)
+    one_th = w.op("gelu_fast 1 + tanh", size, [th], elem=elem)
+    w.drop(th)
+    out = w.op("gelu_fast 0.5*x*(1 + tanh)", size, [half, one_th], saves=[half, one_th], elem=elem)
+    w.drop(half, one_th)
+    return out
+
+
+def _quick_gelu(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
+    """activations.py `QuickGELUActivation.forward`: x * sigmoid(1.702 * x); three MLP-wide tensors
+    with the input; autograd keeps the input and sigmoid's output."""
+    size = elems * (elem or d.e)
+    sc = w.op("quick_gelu 1.702*x", size, [x], elem=elem)
+    sg = w.op("quick_gelu sigmoid", size, [sc], saves_out=True, elem=elem)
+    w.drop(sc)
+    out = w.op("quick_gelu x*sigmoid", size, [x, sg], saves=[x, sg], elem=elem)
+    w.drop(sg)
     return out
 
 
