@@ -89,7 +89,10 @@ def _dense_mlp(
 def activation(w: _Walk, d: Dims, act: str, x: _T, elems: Num, elem: int = 0) -> _T:
     """The MLP activation `act` (a transformers ACT2FN name) on `x`, `elems` elements wide, as its eager
     ops allocate and free; the caller still holds `x` and drops it. One fused op unless listed here
-    (activations.py: F.silu, F.gelu (also approximate="tanh"), nn.ReLU are single kernels)."""
+    (activations.py: F.silu, F.gelu (also approximate="tanh"), nn.ReLU are single kernels). Under
+    torch.compile the elementwise chain is one fused kernel (compiled_blocks.py)."""
+    if d.compiled:
+        return w.op("act (compiled)", elems * (elem or d.e), [x], saves=[x], elem=elem)
     if act == "relu2":
         return _relu_squared(w, d, x, elems, elem)
     if act in ("gelu_new", "gelu_accurate", "gelu_python_tanh"):
