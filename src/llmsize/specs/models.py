@@ -325,6 +325,7 @@ class ModelSpec(BaseModel):
     # RoPE facts from config.json rope_scaling / rope_parameters (engines size their cos/sin caches)
     rope_scaling_type: str | None = Field(default=None, description="rope_type: linear, dynamic, yarn, ...")
     rope_scaling_factor: float = Field(default=1.0, gt=0)
+    rope_fp32: bool = Field(default=False, description="q/k rotated in fp32 with fp32 cos/sin (Ernie 4.5)")
     rope_original_max_positions: int | None = Field(
         default=None, gt=0, description="rope_scaling original_max_position_embeddings (YaRN)"
     )
@@ -338,7 +339,9 @@ class ModelSpec(BaseModel):
     mlp_bias: bool = False
     lm_head_bias: bool = False
     mlp_gated: bool = Field(default=True, description="SwiGLU/GeGLU: gate+up+down; False: up+down")
-    mlp_activation: str = Field(default="", description="hidden_act where engine kernels differ (xielu)")
+    mlp_activation: str = Field(
+        default="", description="the MLP's hidden_act (ACT2FN name): eager ops and engine kernels differ"
+    )
     norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
     norms_per_layer: int = Field(default=2, ge=0, description="hidden-size norms in each block")
     qk_norm: Literal["none", "head", "full"] = Field(

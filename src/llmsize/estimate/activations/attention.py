@@ -15,6 +15,7 @@ from llmsize.estimate.activations.walk import (
     _rmsnorm,
     _rope,
     _Walk,
+    rope_fp32,
 )
 from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
@@ -345,10 +346,14 @@ def _mha(
         ks = w.op("k * key_multiplier", d.T * kvh * hd * d.e, [k])
         w.drop(k)
         k = ks
-    qe = _rope(w, d, q, heads, hd, ctx.cos, ctx.sin)
-    w.drop(q)
-    ke = _rope(w, d, k, kvh, hd, ctx.cos, ctx.sin)
-    w.drop(k)
+    if spec.rope_fp32 and not (d.fast or d.liger or d.compiled):
+        qe, ke = rope_fp32(w, d, q, k, heads, kvh, hd, ctx.cos, ctx.sin)
+        w.drop(q, k)
+    else:
+        qe = _rope(w, d, q, heads, hd, ctx.cos, ctx.sin)
+        w.drop(q)
+        ke = _rope(w, d, k, kvh, hd, ctx.cos, ctx.sin)
+        w.drop(k)
     window = spec.sliding_window if kind == "sliding_attention" else None
     kc, vc = _cache_update(w, d, [ke, v], [kvh * hd, kvh * hd], cache, window)
     kv_tokens = d.kv if cache is None or cache.tokens is None or window is None else cache.tokens

@@ -19,17 +19,18 @@ from llmsize.specs.models import ModelSpec
 _FP32_ROUTING = frozenset(
     {
         "mixtral", "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
-        "gpt_oss", "gemma4", "gemma4_text",
+        "gpt_oss", "gemma4", "gemma4_text", "exaone_moe", "solar_open",
     }
 )
 # Routers computed as DeepSeek-V2/V3's: F.linear(x.float(), weight.float()), sigmoid/softmax, top-k in fp32
-# (DeepseekV32, Glm4Moe, Glm4MoeLite and GlmMoeDsa TopkRouters restate DeepseekV3TopkRouter).
+# (DeepseekV32, Glm4Moe, Glm4MoeLite, GlmMoeDsa, ExaoneMoe and SolarOpen TopkRouters restate
+# DeepseekV3TopkRouter; their fp32 top-k weights make the weighted expert outputs fp32).
 _FP32_ROUTER_INPUT = frozenset(
-    {"deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa"}
+    {
+        "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
+        "exaone_moe", "solar_open",
+    }
 )
-# Models whose MLP activation is xIELU (transformers activations.py XIELUActivation): without the
-# optional `xielu` CUDA package transformers runs `_xielu_python`, a chain of elementwise ops.
-_PYTHON_XIELU = frozenset({"apertus"})
 
 
 def _dense_mlp(
@@ -40,10 +41,9 @@ def _dense_mlp(
     h = spec.hidden_size
     if not spec.mlp_gated:
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
-        if spec.model_type in _PYTHON_XIELU:
-            a = _xielu_python(w, d, u, n * inter)
-        else:
-            a = w.op("act", n * inter * d.e, [u], saves=[u])
+        # the caller's reference (`hidden_states = self.fc1(...)`, or the argument of
+        # `self.act_fn(self.up_proj(x))`) keeps the input alive until the activation returns
+        a = activation(w, d, spec.mlp_activation, u, n * inter)
         w.drop(u)
         y = _linear(w, d, a, f"{prefix}down_proj", inter, h, rows=n)
         w.drop(a)
@@ -57,7 +57,7 @@ def _dense_mlp(
             p = w.op("act*up (compiled)", n * inter * d.e, [gate, up], saves=[gate, up])
             w.drop(gate, up)
         else:
-            a = w.op("act", n * inter * d.e, [gate], saves=[gate])
+            a = activation(w, d, spec.mlp_activation, gate, n * inter)
             p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
             w.drop(gate, up, a)
     elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
@@ -76,7 +76,7 @@ def _dense_mlp(
         g = _linear(w, d, x, f"{prefix}gate_proj", h, inter, rows=n)
         # the gate is fp32 when a kbit-prepared QLoRA base returns its input's dtype (kbit_upcast.py)
         eb = g.elem or d.e
-        a = w.op("act", n * inter * eb, [g], saves=[g], elem=g.elem)
+        a = activation(w, d, spec.mlp_activation, g, n * inter, elem=g.elem)
         w.drop(g)
         u = _linear(w, d, x, f"{prefix}up_proj", h, inter, rows=n)
         p = w.op("act*up", n * inter * eb, [a, u], saves=[a, u], elem=g.elem)
@@ -84,6 +84,98 @@ def _dense_mlp(
     y = _linear(w, d, p, f"{prefix}down_proj", inter, h, rows=n)
     w.drop(p)
     return y
+
+
+def activation(w: _Walk, d: Dims, act: str, x: _T, elems: Num, elem: int = 0) -> _T:
+    """The MLP activation `act` (a transformers ACT2FN name) on `x`, `elems` elements wide, as its eager
+    ops allocate and free; the caller still holds `x` and drops it. One fused op unless listed here
+    (activations.py: F.silu, F.gelu (also approximate="tanh"), nn.ReLU are single kernels). Under
+    torch.compile the elementwise chain is one fused kernel (compiled_blocks.py)."""
+    if d.compiled:
+        return w.op("act (compiled)", elems * (elem or d.e), [x], saves=[x], elem=elem)
+    if act == "relu2":
+        return _relu_squared(w, d, x, elems, elem)
+    if act in ("gelu_new", "gelu_accurate", "gelu_python_tanh"):
+        return _gelu_tanh_chain(w, d, x, elems, elem)
+    if act == "gelu_fast":
+        return _gelu_fast(w, d, x, elems, elem)
+    if act == "quick_gelu":
+        return _quick_gelu(w, d, x, elems, elem)
+    if act == "xielu":
+        return _xielu_python(w, d, x, elems)
+    return w.op("act", elems * (elem or d.e), [x], saves=[x], elem=elem)
+
+
+def _relu_squared(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
+    """activations.py `ReLUSquaredActivation.forward`: relu_applied = F.relu(x), then
+    torch.square(relu_applied): the input, the relu output and the square are alive together (three
+    tensors of the MLP width). Autograd keeps relu's output only (relu's backward reads its result,
+    square's its input, which is that same tensor)."""
+    size = elems * (elem or d.e)
+    r = w.op("relu", size, [x], saves_out=True, elem=elem)
+    out = w.op("relu²", size, [r], saves=[r], elem=elem)
+    w.drop(r)
+    return out
+
+
+def _gelu_tanh_chain(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
+    """activations.py `NewGELUActivation.forward` (gelu_new; AccurateGELUActivation and GELUTanh's
+    `_gelu_tanh_python` are the same expression): 0.5 * x * (1.0 + tanh(sqrt(2 / pi) * (x + 0.044715 *
+    pow(x, 3.0)))), evaluated left to right, so `0.5 * x` is alive while the bracket is built: the
+    input, 0.5*x, pow(x, 3) and its scaled copy make four tensors of the MLP width at the peak.
+    Autograd keeps the input (pow), tanh's output and both factors of the last product."""
+    size = elems * (elem or d.e)
+    half = w.op("gelu 0.5*x", size, [x], elem=elem)
+    cube = w.op("gelu pow(x, 3)", size, [x], saves=[x], elem=elem)
+    scaled = w.op("gelu 0.044715*x^3", size, [cube], elem=elem)
+    w.drop(cube)
+    inner = w.op("gelu x + 0.044715*x^3", size, [x, scaled], elem=elem)
+    w.drop(scaled)
+    arg = w.op("gelu sqrt(2/pi)*(...)", size, [inner], elem=elem)
+    w.drop(inner)
+    th = w.op("gelu tanh", size, [arg], saves_out=True, elem=elem)
+    w.drop(arg)
+    one = w.op("gelu 1 + tanh", size, [th], elem=elem)
+    w.drop(th)
+    out = w.op("gelu 0.5*x*(1 + tanh)", size, [half, one], saves=[half, one], elem=elem)
+    w.drop(half, one)
+    return out
+
+
+def _gelu_fast(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
+    """activations.py `FastGELUActivation.forward` (gelu_fast, GPT-NeoX-20B's):
+    0.5 * x * (1.0 + tanh(x * 0.7978845608 * (1.0 + 0.044715 * x * x))), left to right: 0.5*x and
+    x*0.797 are alive while 0.044715*x and its product with x are built (five MLP-wide tensors with the
+    input). Autograd keeps both factors of the three tensor products and tanh's output."""
+    size = elems * (elem or d.e)
+    half = w.op("gelu_fast 0.5*x", size, [x], elem=elem)
+    lin = w.op("gelu_fast x*0.797", size, [x], elem=elem)
+    sc = w.op("gelu_fast 0.044715*x", size, [x], elem=elem)
+    sq = w.op("gelu_fast 0.044715*x*x", size, [sc, x], saves=[sc, x], elem=elem)
+    w.drop(sc)
+    one = w.op("gelu_fast 1 + ...", size, [sq], elem=elem)
+    w.drop(sq)
+    arg = w.op("gelu_fast x*0.797*(...)", size, [lin, one], saves=[lin, one], elem=elem)
+    w.drop(lin, one)
+    th = w.op("gelu_fast tanh", size, [arg], saves_out=True, elem=elem)
+    w.drop(arg)
+    one_th = w.op("gelu_fast 1 + tanh", size, [th], elem=elem)
+    w.drop(th)
+    out = w.op("gelu_fast 0.5*x*(1 + tanh)", size, [half, one_th], saves=[half, one_th], elem=elem)
+    w.drop(half, one_th)
+    return out
+
+
+def _quick_gelu(w: _Walk, d: Dims, x: _T, elems: Num, elem: int) -> _T:
+    """activations.py `QuickGELUActivation.forward`: x * sigmoid(1.702 * x); three MLP-wide tensors
+    with the input; autograd keeps the input and sigmoid's output."""
+    size = elems * (elem or d.e)
+    sc = w.op("quick_gelu 1.702*x", size, [x], elem=elem)
+    sg = w.op("quick_gelu sigmoid", size, [sc], saves_out=True, elem=elem)
+    w.drop(sc)
+    out = w.op("quick_gelu x*sigmoid", size, [x, sg], saves=[x, sg], elem=elem)
+    w.drop(sg)
+    return out
 
 
 def _xielu_python(w: _Walk, d: Dims, u: _T, elems: Num) -> _T:
@@ -259,11 +351,8 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
         trainable=full,
     )
     if not spec.mlp_gated:
-        # Nemotron-H's non-gated experts use relu² (activations.py ReLUSquaredActivation): relu,
-        # then square of it, both new tensors; the relu output is what backward keeps.
-        r = w.op("experts relu", S * inter * d.e, [gu], saves=[gu])
-        p = w.op("experts relu²", S * inter * d.e, [r], saves=[r])
-        w.drop(r)
+        # Nemotron-H's non-gated experts: act_fn(up_proj) (integrations/moe.py, has_gate=False)
+        p = activation(w, d, spec.mlp_activation, gu, S * inter)
     elif spec.model_type == "gpt_oss":
         p = _gpt_oss_gate(w, d, gu, S * inter * d.e)
     else:

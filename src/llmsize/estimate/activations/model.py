@@ -87,9 +87,13 @@ def _prefix(w: _Walk, d: Dims, spec: ModelSpec, kinds: set[str], flash: bool) ->
         w.tmp("rotary cos*scale", d.s * dim * 4)
         s32 = w.new("rotary sin fp32", d.s * dim * 4)
         w.tmp("rotary sin*scale", d.s * dim * 4)
-        cos = w.new("cos", d.s * dim * rb)  # LlamaRotaryEmbedding: cos.to(dtype=x.dtype)
-        sin = w.new("sin", d.s * dim * rb)
-        w.drop(freqs, table, c32, s32)
+        if spec.rope_fp32:  # Ernie4_5RotaryEmbedding.forward returns the fp32 tables ("full precision")
+            cos, sin = c32, s32
+            w.drop(freqs, table)
+        else:
+            cos = w.new("cos", d.s * dim * rb)  # LlamaRotaryEmbedding: cos.to(dtype=x.dtype)
+            sin = w.new("sin", d.s * dim * rb)
+            w.drop(freqs, table, c32, s32)
         held += [cos, sin]
     if spec.per_layer_input_size or spec.altup_inputs > 1:
         from llmsize.estimate.activations.altup import prefix_extras

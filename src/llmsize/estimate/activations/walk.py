@@ -420,6 +420,36 @@ def _rope(w: _Walk, d: Dims, x: _T, heads: int, dim: int, cos: _T, sin: _T, rows
     return out
 
 
+def rope_fp32(
+    w: _Walk, d: Dims, q: _T, k: _T, heads: int, kv_heads: int, dim: int, cos: _T, sin: _T
+) -> tuple[_T, _T]:
+    """modeling_ernie4_5.py (and _moe) apply_rotary_pos_emb, in fp32: the fp32 cos/sin halves are
+    repeat_interleave'd (two new tables), then per tensor q.float() * cos + rotate_half(q).float() * sin
+    (rotate_half: a negated half and a stack in the model dtype); both fp32 results are cast back at the
+    return, and the caller keeps q and k until then. Backward keeps only the repeated tables."""
+    cr = w.op("rope cos repeat_interleave", d.s * dim * 4, [cos])
+    sr = w.op("rope sin repeat_interleave", d.s * dim * 4, [sin])
+    full32 = []
+    for name, x, h in (("q", q, heads), ("k", k, kv_heads)):
+        n = d.T * h * dim
+        xf = w.op(f"rope {name}.float()", n * 4, [x])
+        xc = w.op(f"rope {name}*cos", n * 4, [xf], saves=[cr])
+        w.drop(xf)
+        neg = w.op(f"rope -{name}2", n * d.e // 2, [x])
+        st = w.op("rope stack", n * d.e, [neg, x])
+        w.drop(neg)
+        rf = w.op(f"rope rotate_half({name}).float()", n * 4, [st])
+        w.drop(st)
+        rs = w.op("rope rot*sin", n * 4, [rf], saves=[sr])
+        w.drop(rf)
+        full32.append(w.op(f"rope {name} fp32", n * 4, [xc, rs]))
+        w.drop(xc, rs)
+    qe = w.op("rope q cast", d.T * heads * dim * d.e, [full32[0]])
+    ke = w.op("rope k cast", d.T * kv_heads * dim * d.e, [full32[1]])
+    w.drop(*full32, cr, sr)
+    return qe, ke
+
+
 @dataclass
 class _Ctx:
     """Per-forward tensors every layer reads: rotary tables and the attention masks."""

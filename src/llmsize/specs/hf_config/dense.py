@@ -10,7 +10,15 @@ from collections.abc import Callable
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config.gemma3n import gemma4_small
-from llmsize.specs.hf_config.reader import Fields, Reader, all_layers, explicit_layer_types, trunk, windows
+from llmsize.specs.hf_config.reader import (
+    Fields,
+    Reader,
+    activation,
+    all_layers,
+    explicit_layer_types,
+    trunk,
+    windows,
+)
 
 # --- one builder per model_type ----------------------------------------------------------------
 
@@ -314,10 +322,12 @@ def starcoder2(r: Reader) -> Fields:
     """modeling_starcoder2.py: q/k/v/o and the plain GELU MLP (c_fc, c_proj) biased with use_bias,
     LayerNorms with bias, a sliding window on every layer when sliding_window is set; tied by default
     (Starcoder2Config: use_bias True, tie_word_embeddings True)."""
-    r.defaults = {"use_bias": True, "tie_word_embeddings": True, **r.defaults}
+    starcoder2_defaults = {"use_bias": True, "tie_word_embeddings": True, "hidden_act": "gelu_pytorch_tanh"}
+    r.defaults = {**starcoder2_defaults, **r.defaults}
     f = trunk(r)
     bias = r.flag("use_bias")
     f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias, mlp_gated=False, norm_type="layernorm")
+    f.update(activation(r))
     f.update(windows(r, f["num_layers"], all_layers))
     return f
 
@@ -326,8 +336,9 @@ def phi(r: Reader) -> Fields:
     """modeling_phi.py (Phi-1/1.5/2): a parallel block behind one LayerNorm, biased q/k/v/dense and
     fc1/fc2, an optional per-head q/k LayerNorm (qk_layernorm), a final LayerNorm and a biased
     lm_head; untied (PhiConfig.tie_word_embeddings = False)."""
-    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    r.defaults = {"tie_word_embeddings": False, "hidden_act": "gelu_new", **r.defaults}  # PhiConfig
     f = trunk(r)
+    f.update(activation(r))
     f.update(
         qkv_bias=True,
         o_bias=True,
@@ -346,7 +357,8 @@ def gpt_neox(r: Reader) -> Fields:
     """modeling_gpt_neox.py (Pythia, GPT-NeoX-20B): fused query_key_value and dense biased with
     attention_bias, a biased GELU MLP (dense_h_to_4h, dense_4h_to_h), two LayerNorms per block (read
     in parallel with use_parallel_residual), final LayerNorm, untied embed_out."""
-    neox = {"tie_word_embeddings": False, "attention_bias": True, "use_parallel_residual": True}
+    neox: Fields = {"tie_word_embeddings": False, "attention_bias": True, "use_parallel_residual": True}
+    neox["hidden_act"] = "gelu"
     r.defaults = {**neox, **r.defaults}  # GPTNeoXConfig
     f = trunk(r)
     bias = r.flag("attention_bias")
@@ -358,6 +370,7 @@ def gpt_neox(r: Reader) -> Fields:
         norm_type="layernorm",
         fused_qkv=True,
         parallel_block=r.flag("use_parallel_residual"),
+        **activation(r),
     )
     return f
 
@@ -392,10 +405,10 @@ def cohere(r: Reader) -> Fields:
 def arcee(r: Reader) -> Fields:
     """modeling_arcee.py (Arcee AFM-4.5B): Llama attention (bias = attention_bias) and an ungated
     ReLU^2 MLP (up_proj, down_proj, bias = mlp_bias); untied by default."""
-    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    r.defaults = {"tie_word_embeddings": False, "hidden_act": "relu2", **r.defaults}  # ArceeConfig
     f = trunk(r)
     bias = r.flag("attention_bias")
-    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=r.flag("mlp_bias"), mlp_gated=False)
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=r.flag("mlp_bias"), mlp_gated=False, **activation(r))
     return f
 
 

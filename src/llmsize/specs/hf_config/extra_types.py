@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config import dense, moe
-from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, mtp, trunk, trunk_no_mlp, windows
+from llmsize.specs.hf_config.reader import (
+    Fields,
+    Reader,
+    activation,
+    kinds_list,
+    mtp,
+    trunk,
+    trunk_no_mlp,
+    windows,
+)
 
 # configuration_apertus.py ApertusConfig / configuration_ministral3.py Ministral3Config defaults.
 _APERTUS_DEFAULTS: Fields = {
@@ -35,10 +44,9 @@ def apertus(r: Reader) -> Fields:
     r.defaults = {**_APERTUS_DEFAULTS, **r.defaults}
     f = trunk(r)
     bias = r.flag("attention_bias")
-    f.update(qkv_bias=bias, o_bias=bias, mlp_gated=False, qk_norm="head")
+    f.update(qkv_bias=bias, o_bias=bias, mlp_gated=False, qk_norm="head", **activation(r))
     if r.get("hidden_act") == "xielu":
         f.update(
-            mlp_activation="xielu",
             extra_params=4 * f["num_layers"],
             extra_params_note="xIELU scalars alpha_p, alpha_n (parameters), beta, eps (buffers) per block",
         )
@@ -95,7 +103,7 @@ def ernie4_5(r: Reader) -> Fields:
     r.defaults = {"tie_word_embeddings": True, **r.defaults}
     f = trunk(r)
     bias = r.flag("use_bias")
-    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias)
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias, rope_fp32=True)  # apply_rotary_pos_emb in fp32
     return f
 
 
@@ -247,7 +255,7 @@ def nanochat(r: Reader) -> Fields:
     whose q/k norms, block norms and final norm are weightless RMSNorms (NanoChatRMSNorm has no
     parameter), an ungated ReLU^2 MLP (fc1, fc2), untied head and logit soft-capping."""
     nanochat_defaults: Fields = {"tie_word_embeddings": False, "max_position_embeddings": 2048}
-    nanochat_defaults["final_logit_softcapping"] = 15.0
+    nanochat_defaults.update(final_logit_softcapping=15.0, hidden_act="relu2")
     r.defaults = {**nanochat_defaults, **r.defaults}  # NanoChatConfig
     f = trunk(r)
     bias = r.flag("attention_bias")
@@ -258,6 +266,7 @@ def nanochat(r: Reader) -> Fields:
         norms_per_layer=0,
         final_norm=False,
         final_logit_softcapping=r.opt_float("final_logit_softcapping"),
+        **activation(r),
     )
     return f
 

@@ -259,6 +259,7 @@ def ernie4_5_moe(r: Reader) -> Fields:
         o_bias=bias,
         mlp_bias=bias,
         lm_head_bias=bias,
+        rope_fp32=True,  # apply_rotary_pos_emb: q.float() * cos + rotate_half(q).float() * sin
         num_experts=r.req("moe_num_experts", "num_experts"),
         num_experts_per_tok=r.req("moe_k", "num_experts_per_tok"),
         moe_intermediate_size=moe_inter,

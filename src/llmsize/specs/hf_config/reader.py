@@ -274,6 +274,17 @@ def trunk(r: Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",)) -
     }
 
 
+def activation(r: Reader, key: str = "hidden_act") -> Fields:
+    """The MLP's activation (a transformers ACT2FN name): the activation walk models the eager ops of
+    the multi-op ones (activations.py ReLUSquaredActivation, NewGELUActivation, XIELUActivation)."""
+    act = r.get(key)
+    if act is None:
+        return {}
+    if not isinstance(act, str):
+        raise ConfigError(f"config.json field {key!r} must be an activation name, not {act!r}")
+    return {"mlp_activation": act}
+
+
 def _rope_scaling(r: Reader) -> Fields:
     """rope_scaling (transformers 4) or rope_parameters (5; per layer type for Gemma 3): kind, factor."""
     raw = r.get("rope_scaling", "rope_parameters")

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config.moe import qwen_moe_layers
-from llmsize.specs.hf_config.reader import Fields, Reader, kinds_list, mtp, need_state, trunk, trunk_no_mlp
+from llmsize.specs.hf_config.reader import (
+    Fields,
+    Reader,
+    activation,
+    kinds_list,
+    mtp,
+    need_state,
+    trunk,
+    trunk_no_mlp,
+)
 from llmsize.specs.models import RecurrentSpec
 
 
@@ -152,6 +161,7 @@ def nemotron_h(r: Reader) -> Fields:
     (`layers_block_type`, or the legacy `hybrid_override_pattern` M/*/-/E), behind one RMSNorm; MoE
     experts are non-gated (up, down), with a shared expert and a sigmoid router with correction bias.
     The Mamba SSM state is kept in mamba_ssm_cache_dtype (fp32 by default)."""
+    r.defaults = {"mlp_hidden_act": "relu2", **r.defaults}  # NemotronHConfig
     blocks = r.get("layers_block_type", "layer_types")
     if blocks is None:
         pattern = r.get("hybrid_override_pattern")
@@ -189,6 +199,7 @@ def nemotron_h(r: Reader) -> Fields:
         norms_per_layer=1,
         layer_types=layer_types,
         ffn_types=ffn,
+        **activation(r, "mlp_hidden_act"),
         recurrent=_mamba2_mixer(
             rr,
             heads="mamba_num_heads",
