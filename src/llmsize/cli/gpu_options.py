@@ -148,7 +148,7 @@ def speed_settings(
     host_bandwidth: HostBandwidthOpt = None,
 ) -> Speed:
     """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
-    from pydantic import ValidationError
+    from llmsize.records import ValidationError
 
     from llmsize.hardware.efficiency import Efficiency
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
+from llmsize.records import ValidationError
 
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError

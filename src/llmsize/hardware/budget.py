@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from llmsize.records import ConfigDict, Field, Record
 
 from llmsize.errors import BadInputError
 
@@ -19,7 +19,7 @@ from llmsize.errors import BadInputError
 MAX_TURNS = 10_000
 
 
-class ChatTurn(BaseModel):
+class ChatTurn(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     turn: int = Field(gt=0)
@@ -27,7 +27,7 @@ class ChatTurn(BaseModel):
     fits: bool
 
 
-class ChatBudget(BaseModel):
+class ChatBudget(Record):
     """How many turns of a chat fit, and what stops the next one."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

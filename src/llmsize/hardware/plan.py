@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from llmsize.records import ConfigDict, Record, ValidationError
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
@@ -172,7 +172,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
 
 # ------------------------------------------------------------------------------------------- results
 
-class PrecisionOption(BaseModel):
+class PrecisionOption(Record):
     """One weight format to try: a label and the workload fields that select it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -182,7 +182,7 @@ class PrecisionOption(BaseModel):
     quant: str | None = None
 
 
-class PrecisionResult(BaseModel):
+class PrecisionResult(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     option: PrecisionOption
@@ -859,7 +859,7 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     return results, best
 
 
-class ModelFit(BaseModel):
+class ModelFit(Record):
     """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -914,7 +914,7 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec],
     return out
 
 
-class CompareRow(BaseModel):
+class CompareRow(Record):
     """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -8,7 +8,7 @@ A component the device cannot observe (overhead off CUDA) has no measured value 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from llmsize.records import ConfigDict, Record
 
 from llmsize.estimate.result import COMPONENTS, Estimate
 from llmsize.measure.models import Measurement
@@ -21,7 +21,7 @@ def relative_error(estimated: int, measured: int) -> float | None:
     return (estimated - measured) / measured
 
 
-class Row(BaseModel):
+class Row(Record):
     """One line of the comparison."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -32,7 +32,7 @@ class Row(BaseModel):
     error: float | None
 
 
-class Comparison(BaseModel):
+class Comparison(Record):
     """Every component, then the peak."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

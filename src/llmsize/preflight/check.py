@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from llmsize.records import ValidationError
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.frameworks import recipe

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator
 
 from llmsize.errors import ConfigError
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
@@ -27,7 +27,7 @@ MEASUREMENT_KIND = "measurement"
 MEASURED_KEYS: tuple[str, ...] = (*MEMORY_KEYS[:-1], "peak")
 
 
-class MeasureDocument(BaseModel):
+class MeasureDocument(Record):
     """What `llmsize measure` prints with --format json and writes with --output (DESIGN.md contract)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
 
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
@@ -31,7 +31,7 @@ from llmsize.specs.ollama import OllamaRef
 CATALOG_DIR = "model_specs"
 
 
-class CheckpointVariant(BaseModel):
+class CheckpointVariant(Record):
     """Names of the entry whose published checkpoint stores its weights in another dtype than `config` says.
 
     Google's gemma-2-9b (pre-trained) ships float32 weights while gemma-2-9b-it ships bfloat16 ones:
@@ -47,7 +47,7 @@ class CheckpointVariant(BaseModel):
     source: str = Field(min_length=1, description="where the stored dtype of that checkpoint was read")
 
 
-class CatalogModel(BaseModel):
+class CatalogModel(Record):
     """One entry of a model_specs/*.yaml file; a typo in a field name is an error, not a silent default."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -109,7 +109,7 @@ class CatalogModel(BaseModel):
         return self
 
 
-class CatalogFile(BaseModel):
+class CatalogFile(Record):
     """One model_specs/<family>.yaml file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

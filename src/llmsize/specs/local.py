@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from llmsize.records import ValidationError
 
 from llmsize.errors import ConfigError, LlmsizeError
 from llmsize.resources import UnreadableText, load_json, read_text_bounded

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from llmsize.records import ConfigDict, Field, Record
 
 from llmsize.errors import ConfigError
 
@@ -34,7 +34,7 @@ MOONVIT_MAX_PATCHES = 16_384
 MOONVIT_MAX_SIDE_PATCHES = 512
 
 
-class VisionTower(BaseModel):
+class VisionTower(Record):
     """The image encoder of a vision-language model: patching, token merging and ViT shape."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from pydantic import ValidationError
+from llmsize.records import ValidationError
 
 from llmsize.errors import ConfigError
 from llmsize.specs.formats import weight_format_from_config
