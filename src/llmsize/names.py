@@ -53,9 +53,8 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from llmsize.records import ConfigDict, Field, Record
-
 from llmsize.errors import BadInputError
+from llmsize.records import ConfigDict, Field, Record
 
 __all__ = ["ParsedName", "canonical_key", "parse_name"]
 

@@ -14,6 +14,7 @@ a class's first use, so `from __future__ import annotations` and forward referen
 
 from __future__ import annotations
 
+import inspect
 import math
 import types
 import typing
@@ -59,7 +60,9 @@ class ValidationError(ValueError):
         for loc, kind, msg, value in self._errors:
             if loc:
                 lines.append(".".join(str(p) for p in loc))
-            lines.append(f"  {msg} [type={kind}, input_value={value!r:.60}, input_type={type(value).__name__}]")
+            lines.append(
+                f"  {msg} [type={kind}, input_value={value!r:.60}, input_type={type(value).__name__}]"
+            )
         return "\n".join(lines)
 
 
@@ -70,11 +73,16 @@ class _Invalid(Exception):
         self.errors = errors
 
 
+def _prefix(key: str | int, errors: list[ErrorTuple]) -> list[ErrorTuple]:
+    """Errors of a nested value, located under `key`."""
+    return [((key, *loc), kind, msg, value) for loc, kind, msg, value in errors]
+
+
 def _fail(kind: str, msg: str, value: Any) -> typing.NoReturn:
     raise _Invalid([((), kind, msg, value)])
 
 
-def ConfigDict(**settings: Any) -> dict[str, Any]:  # noqa: N802 (pydantic's spelling)
+def ConfigDict(**settings: Any) -> dict[str, Any]:
     """A record class's settings: only `allow_inf_nan` changes anything (records are frozen, strict)."""
     return settings
 
@@ -82,7 +90,17 @@ def ConfigDict(**settings: Any) -> dict[str, Any]:  # noqa: N802 (pydantic's spe
 class FieldInfo:
     """A field's default and bounds (what `Field(...)` declares)."""
 
-    __slots__ = ("allow_inf_nan", "default", "default_factory", "description", "ge", "gt", "le", "lt", "min_length")
+    __slots__ = (
+        "allow_inf_nan",
+        "default",
+        "default_factory",
+        "description",
+        "ge",
+        "gt",
+        "le",
+        "lt",
+        "min_length",
+    )
 
     def __init__(
         self,
@@ -108,7 +126,7 @@ class FieldInfo:
         return self.default is _MISSING and self.default_factory is None
 
 
-def Field(  # noqa: N802 (pydantic's spelling)
+def Field(
     default: Any = _MISSING,
     *,
     default_factory: Callable[[], Any] | None = None,
@@ -161,8 +179,8 @@ def field_validator(*names: str) -> Callable[[F], F]:
 
 def computed_field(prop: F) -> F:
     """Mark a property that model_dump() includes after the fields."""
-    target = prop.fget if isinstance(prop, property) else prop
-    target._record_computed = True  # type: ignore[union-attr]
+    target: Any = prop.fget if isinstance(prop, property) else prop
+    target._record_computed = True
     return prop
 
 
@@ -195,9 +213,13 @@ def _to_int(v: Any) -> int:
             return int(v.strip())
         except ValueError:
             _fail("int_parsing", "Input should be a valid integer, unable to parse string as an integer", v)
-    if isinstance(v, int):
-        return int(v)
-    _fail("int_type", "Input should be a valid integer", v)
+    try:
+        as_int = int(v)  # int subclasses, Fraction, Decimal: kept when the value is whole
+    except (TypeError, ValueError, OverflowError):
+        _fail("int_type", "Input should be a valid integer", v)
+    if as_int != v:
+        _fail("int_from_float", "Input should be a valid integer, got a number with a fractional part", v)
+    return as_int
 
 
 def _to_float(v: Any) -> float:
@@ -214,9 +236,10 @@ def _to_float(v: Any) -> float:
             return float(v.strip())
         except ValueError:
             _fail("float_parsing", "Input should be a valid number, unable to parse string as a number", v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    _fail("float_type", "Input should be a valid number", v)
+    try:
+        return float(v)  # float and int subclasses, Fraction, Decimal
+    except (TypeError, ValueError, OverflowError):
+        _fail("float_type", "Input should be a valid number", v)
 
 
 def _to_str(v: Any) -> str:
@@ -235,7 +258,7 @@ _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 def _to_bool(v: Any) -> bool:
     if v is True or v is False:
-        return v  # type: ignore[no-any-return]
+        return bool(v)
     if isinstance(v, str):
         low = v.strip().lower()
         if low in _TRUE:
@@ -302,7 +325,7 @@ def _each(items: Iterable[Any], check: Check) -> list[Any]:
         try:
             out.append(check(item))
         except _Invalid as err:
-            errors.extend(((i, *loc), *rest) for loc, *rest in err.errors)  # type: ignore[misc]
+            errors.extend(_prefix(i, err.errors))
     if errors:
         raise _Invalid(errors)
     return out
@@ -326,14 +349,20 @@ def _seq_check(args: tuple[Any, ...], ns: dict[str, Any], as_list: bool) -> Chec
     def check_fixed(v: Any) -> Any:
         items = _items(v, kind, label)
         if len(items) > len(fixed):
-            _fail("too_long", f"Tuple should have at most {len(fixed)} items after validation, not {len(items)}", v)
-        errors: list[ErrorTuple] = [((i,), "missing", "Field required", v) for i in range(len(items), len(fixed))]
+            _fail(
+                "too_long",
+                f"Tuple should have at most {len(fixed)} items after validation, not {len(items)}",
+                v,
+            )
+        errors: list[ErrorTuple] = [
+            ((i,), "missing", "Field required", v) for i in range(len(items), len(fixed))
+        ]
         out: list[Any] = []
         for i, (c, x) in enumerate(zip(fixed, items, strict=False)):
             try:
                 out.append(c(x))
             except _Invalid as err:
-                errors.extend(((i, *loc), *rest) for loc, *rest in err.errors)  # type: ignore[misc]
+                errors.extend(_prefix(i, err.errors))
         if errors:
             raise _Invalid(errors)
         return tuple(out)
@@ -356,7 +385,7 @@ def _dict_check(args: tuple[Any, ...], ns: dict[str, Any]) -> Check:
             try:
                 out[key(k)] = value(x)
             except _Invalid as err:
-                errors.extend(((k, *loc), *rest) for loc, *rest in err.errors)  # type: ignore[misc]
+                errors.extend(_prefix(k, err.errors))
         if errors:
             raise _Invalid(errors)
         return out
@@ -402,7 +431,14 @@ def _record_check(cls: type[Record]) -> Check:
     return check
 
 
-_SIMPLE: dict[Any, Check] = {int: _to_int, float: _to_float, str: _to_str, bool: _to_bool, Any: _identity, object: _identity}
+_SIMPLE: dict[Any, Check] = {
+    int: _to_int,
+    float: _to_float,
+    str: _to_str,
+    bool: _to_bool,
+    Any: _identity,
+    object: _identity,
+}
 
 
 def _check_for(tp: Any, ns: dict[str, Any]) -> Check:
@@ -450,7 +486,11 @@ def _with_bounds(check: Check, info: FieldInfo, allow_inf_nan: bool) -> Check:
                 _fail("string_too_short", f"String should have at least {min_len} character{s}", v)
             s = "" if min_len == 1 else "s"
             kind = "List" if isinstance(v, list) else "Tuple"
-            _fail("too_short", f"{kind} should have at least {min_len} item{s} after validation, not {len(v)}", v)
+            _fail(
+                "too_short",
+                f"{kind} should have at least {min_len} item{s} after validation, not {len(v)}",
+                v,
+            )
         if gt is not None and not v > gt:
             _fail("greater_than", f"Input should be greater than {_bound(gt)}", v)
         if ge is not None and not v >= ge:
@@ -522,7 +562,6 @@ def _then(check: Check, validators: list[Callable[[Any], Any]], name: str) -> Ch
 _MUTABLE_DEFAULTS = (list, dict, set)
 
 
-@typing.dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(Field,))
 class Record:
     """Base of llmsize's frozen records (see the module docstring)."""
 
@@ -536,7 +575,7 @@ class Record:
         fields: dict[str, FieldInfo] = {}
         for base in reversed(cls.__mro__[1:]):
             fields.update(getattr(base, "model_fields", {}))
-        for name, ann in cls.__dict__.get("__annotations__", {}).items():
+        for name, ann in inspect.get_annotations(cls).items():
             if name.startswith("_") or "ClassVar" in str(ann):
                 continue
             value = cls.__dict__.get(name, _MISSING)
@@ -544,8 +583,12 @@ class Record:
             if name in cls.__dict__:
                 delattr(cls, name)
         cls.model_fields = fields
-        computed = [n for base in reversed(cls.__mro__) for n, a in vars(base).items()
-                    if isinstance(a, property) and getattr(a.fget, "_record_computed", False)]
+        computed = [
+            n
+            for base in reversed(cls.__mro__)
+            for n, a in vars(base).items()
+            if isinstance(a, property) and getattr(a.fget, "_record_computed", False)
+        ]
         cls._computed = tuple(dict.fromkeys(computed))
         cls._compiled = None
 
@@ -599,7 +642,7 @@ class Record:
                     values[name] = check(data[name])
                 except _Invalid as err:
                     errors = errors or []
-                    errors.extend(((name, *loc), *rest) for loc, *rest in err.errors)  # type: ignore[misc]
+                    errors.extend(_prefix(name, err.errors))
             elif default is not _MISSING:
                 values[name] = default.copy() if isinstance(default, _MUTABLE_DEFAULTS) else default
             elif factory is not None:
@@ -611,7 +654,9 @@ class Record:
             extra = [k for k in data if k not in compiled.names]
             if extra:
                 errors = errors or []
-                errors.extend(((k,), "extra_forbidden", "Extra inputs are not permitted", data[k]) for k in extra)
+                errors.extend(
+                    ((k,), "extra_forbidden", "Extra inputs are not permitted", data[k]) for k in extra
+                )
         if errors:
             raise _Invalid(errors)
         for fn in compiled.after:

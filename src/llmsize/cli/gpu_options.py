@@ -148,9 +148,8 @@ def speed_settings(
     host_bandwidth: HostBandwidthOpt = None,
 ) -> Speed:
     """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
-    from llmsize.records import ValidationError
-
     from llmsize.hardware.efficiency import Efficiency
+    from llmsize.records import ValidationError
 
     given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
              ("host_bandwidth_gb_s", host_bandwidth))

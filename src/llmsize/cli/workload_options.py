@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from llmsize.records import ValidationError
 
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
@@ -29,6 +28,7 @@ from llmsize.estimate.workload import (
     Optimizer,
     Workload,
 )
+from llmsize.records import ValidationError
 from llmsize.units import Dtype, KvDtype
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ from enum import StrEnum
 from typing import Literal
 
 from llmsize.records import ConfigDict, Field, Record, model_validator
-
 from llmsize.units import Dtype, KvDtype
 
 # Upper bounds on the counts a Workload takes (issue 15: unbounded counts ran the planner for

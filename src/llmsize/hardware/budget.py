@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from llmsize.records import ConfigDict, Field, Record
-
 from llmsize.errors import BadInputError
+from llmsize.records import ConfigDict, Field, Record
 
 # The budget lists every turn; a conversation longer than this is not a chat plan (and a hostile
 # --turns 10^30 would list rows until memory ran out: issue 15).

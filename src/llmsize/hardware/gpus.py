@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
 
 from llmsize.errors import ConfigError, GpuNotFoundError
 from llmsize.hardware.unified import unified_limit_bytes
+from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
 from llmsize.resources import UnreadableText, load_catalog_yaml, read_text_bounded, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 

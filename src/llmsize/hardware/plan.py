@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmsize.records import ConfigDict, Record, ValidationError
-
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.memo import memo
@@ -38,6 +36,7 @@ from llmsize.hardware.speed import (
     attention_flops_prefill,
     estimate_speed,
 )
+from llmsize.records import ConfigDict, Record, ValidationError
 from llmsize.specs.models import ModelSpec, QuantMethod
 from llmsize.specs.params import param_inventory
 

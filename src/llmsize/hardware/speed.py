@@ -20,8 +20,6 @@ from __future__ import annotations
 import itertools
 import math
 
-from llmsize.records import ConfigDict, Field, Record
-
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed_profiles import (
@@ -40,6 +38,7 @@ from llmsize.hardware.speed_profiles import (
     kernel_launch_per_layer,
     prefill_compute,
 )
+from llmsize.records import ConfigDict, Field, Record
 from llmsize.specs.models import ModelSpec
 
 

@@ -8,10 +8,9 @@ A component the device cannot observe (overhead off CUDA) has no measured value 
 
 from __future__ import annotations
 
-from llmsize.records import ConfigDict, Record
-
 from llmsize.estimate.result import COMPONENTS, Estimate
 from llmsize.measure.models import Measurement
+from llmsize.records import ConfigDict, Record
 
 
 def relative_error(estimated: int, measured: int) -> float | None:

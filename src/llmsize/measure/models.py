@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from llmsize.records import ConfigDict, Field, Record
-
 from llmsize.estimate.result import COMPONENTS
+from llmsize.records import ConfigDict, Field, Record
 
 Device = Literal["trace", "cpu", "cuda"]
 DEVICES: tuple[str, ...] = ("trace", "cpu", "cuda")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from llmsize.records import ConfigDict, Record
-
 from llmsize.report.load import MEASURED_KEYS, LoadedReport
 from llmsize.report.models import MEMORY_KEYS, Report
 

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator
-
 from llmsize.errors import ConfigError
+from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, load_json, load_yaml, read_text_bounded
 

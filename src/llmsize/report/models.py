@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from llmsize.records import ConfigDict, Field, Record, field_validator
-
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.names import ParsedName
+from llmsize.records import ConfigDict, Field, Record, field_validator
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import mtp_params
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from llmsize.records import ConfigDict, Record, ValidationError
-
 from llmsize.specs.models import CheckpointInfo
 
 CACHE_VERSION = 1

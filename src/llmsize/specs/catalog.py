@@ -20,10 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
-
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
+from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
 from llmsize.resources import cached_json, load_catalog_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from llmsize.records import ConfigDict, Field, Record, model_validator
-
 from llmsize.specs.vision_tower import VisionTower
 
 LayerType = Literal[

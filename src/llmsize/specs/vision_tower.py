@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from llmsize.records import ConfigDict, Field, Record
-
 from llmsize.errors import ConfigError
+from llmsize.records import ConfigDict, Field, Record
 
 TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit"]
 
