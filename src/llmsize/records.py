@@ -467,6 +467,27 @@ def _check_for(tp: Any, ns: dict[str, Any]) -> Check:
     raise TypeError(f"records: unsupported field type {tp!r}")
 
 
+_NONE: frozenset[type] = frozenset()
+
+
+def _exact_types(tp: Any) -> frozenset[type]:
+    """The types whose values `tp`'s converter returns unchanged (empty: always convert)."""
+    if tp in (int, str, bool, float) or (isinstance(tp, type) and issubclass(tp, (Enum, Record))):
+        return frozenset({tp})
+    origin = typing.get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        parts = [
+            _exact_types(a) if a is not type(None) else frozenset({type(None)}) for a in typing.get_args(tp)
+        ]
+        return frozenset().union(*parts) if all(parts) else _NONE
+    return _NONE
+
+
+def _has_bounds(info: FieldInfo, allow_inf_nan: bool) -> bool:
+    finite = not (allow_inf_nan if info.allow_inf_nan is None else info.allow_inf_nan)
+    return finite or any(b is not None for b in (info.gt, info.ge, info.lt, info.le, info.min_length))
+
+
 def _with_bounds(check: Check, info: FieldInfo, allow_inf_nan: bool) -> Check:
     """`check` followed by the field's bounds, as pydantic words them."""
     gt, ge, lt, le, min_len = info.gt, info.ge, info.lt, info.le, info.min_length
@@ -474,8 +495,11 @@ def _with_bounds(check: Check, info: FieldInfo, allow_inf_nan: bool) -> Check:
     if gt is None and ge is None and lt is None and le is None and min_len is None and not finite:
         return check
 
+    base = {_to_int: int, _to_float: float, _to_str: str}.get(check)
+
     def bounded(v: Any) -> Any:
-        v = check(v)
+        if type(v) is not base:
+            v = check(v)
         if v is None:
             return v
         if finite and isinstance(v, float) and not math.isfinite(v):
@@ -534,13 +558,18 @@ class _Compiled:
                 else:
                     for name in mark[1]:
                         field_checks.setdefault(name, []).append(bound)
-        self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check]] = []
+        self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check, frozenset[type]]] = []
         for name, info in cls.model_fields.items():
-            check = _with_bounds(_check_for(hints[name], ns), info, allow)
+            tp = hints[name]
+            check = _with_bounds(_check_for(tp, ns), info, allow)
             extra = field_checks.get(name)
             if extra:
                 check = _then(check, extra, name)
-            self.fields.append((name, info.default, info.default_factory, check))
+            # Values of these exact types are kept as given (the common case of llmsize's own records).
+            plain = check is not _identity and not extra and not _has_bounds(info, allow)
+            self.fields.append(
+                (name, info.default, info.default_factory, check, _exact_types(tp) if plain else _NONE)
+            )
         self.names = frozenset(cls.model_fields)
         self.before = before
         self.after = after
@@ -635,11 +664,15 @@ class Record:
         values = self.__dict__
         errors: list[ErrorTuple] | None = None
         present = 0
-        for name, default, factory, check in compiled.fields:
+        for name, default, factory, check, exact in compiled.fields:
             if name in data:
                 present += 1
+                value = data[name]
+                if type(value) in exact:
+                    values[name] = value
+                    continue
                 try:
-                    values[name] = check(data[name])
+                    values[name] = check(value)
                 except _Invalid as err:
                     errors = errors or []
                     errors.extend(_prefix(name, err.errors))
@@ -702,7 +735,14 @@ class Record:
         """The fields (and computed fields) as plain data; mode="json": enums as values, tuples as lists."""
         json = mode == "json"
         skip = frozenset(exclude)
-        out = {k: _dump(v, json) for k, v in self.__dict__.items() if k not in skip}
+        if json:
+            out = {k: _dump(v, True) for k, v in self.__dict__.items() if k not in skip}
+        else:
+            out = {
+                k: v if type(v) in _SCALARS else _dump(v, False)
+                for k, v in self.__dict__.items()
+                if k not in skip
+            }
         for name in self._computed:
             if name not in skip:
                 out[name] = _dump(getattr(self, name), json)
@@ -750,6 +790,9 @@ class Record:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+
+_SCALARS = frozenset({int, str, float, bool, type(None)})
 
 
 def _dump(v: Any, json: bool) -> Any:
