@@ -32,9 +32,14 @@ __all__ = ["app", "main"]
 def load_commands(names: list[str] | None = None) -> Any:
     """Register the named commands (default: all) and return the typer app."""
     from llmsize.cli.app import app
+    from llmsize.cli.declare import COMMANDS
 
     for name in names if names is not None else list(COMMAND_MODULES):
         import_module(f"llmsize.cli.{COMMAND_MODULES[name]}")
+    registered = {c.name for c in app.registered_commands}
+    for name, command in COMMANDS.items():  # commands declared without typer (cli/declare.py)
+        if name not in registered:
+            app.command(name)(command)
     order = {f"llmsize.cli.{m}": i for i, m in enumerate(COMMAND_MODULES.values())}
     app.registered_commands.sort(key=lambda c: order.get(getattr(c.callback, "__module__", ""), len(order)))
     if names is None:
@@ -95,9 +100,15 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point (see llmsize.cli.app.main for the exit codes)."""
     import sys
 
-    _without_pydantic_plugins()
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
+    if command is not None:  # the common runs, without typer (cli/fast.py); it returns when unsure
+        from llmsize.cli import fast
+
+        if args == ["--version"]:
+            fast.version()
+        fast.run(args)
+    _without_pydantic_plugins()
     load_commands([] if command == "--version" else [command] if command else None)
     sys.modules["llmsize.cli.app"].main(argv)
 

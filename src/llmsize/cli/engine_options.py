@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
-import typer
-
+from llmsize.cli.declare import Option
 from llmsize.cli.gpu_options import GpuLayersOpt, GpuMemoryUtilOpt
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
@@ -24,7 +23,7 @@ _PANEL = "Engine"
 
 MaxNumSeqsOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--max-num-seqs",
         min=1,
         help="vLLM/SGLang: sequences running at once (vLLM default 256; 1024 on >=70 GiB GPUs).",
@@ -33,7 +32,7 @@ MaxNumSeqsOpt = Annotated[
 ]
 MaxBatchedTokensOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--max-num-batched-tokens",
         min=1,
         help="vLLM: tokens per step, the profile run's batch (2048; 8192 on >=70 GiB GPUs); "
@@ -43,13 +42,13 @@ MaxBatchedTokensOpt = Annotated[
 ]
 EnforceEagerOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--enforce-eager", help="vLLM: no CUDA graphs (their memory is not reserved).", rich_help_panel=_PANEL
     ),
 ]
 BlockSizeOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--block-size",
         min=1,
         help="vLLM: tokens per KV block (default 16; 64 for MLA).",
@@ -58,7 +57,7 @@ BlockSizeOpt = Annotated[
 ]
 KvCacheMemoryOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--kv-cache-memory",
         help="vLLM: KV cache budget in bytes, or with a unit (8GiB, 20GB); replaces the profile.",
         rich_help_panel=_PANEL,
@@ -66,7 +65,7 @@ KvCacheMemoryOpt = Annotated[
 ]
 MemFractionOpt = Annotated[
     float | None,
-    typer.Option(
+    Option(
         "--mem-fraction-static",
         help="SGLang: share of the card for weights and its pools (default: the card minus SGLang's "
         "activation and CUDA-graph reserve, 0.83 on an H100).",
@@ -75,7 +74,7 @@ MemFractionOpt = Annotated[
 ]
 MaxMambaCacheOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--max-mamba-cache-size",
         min=1,
         help="SGLang: request states its hybrid (Mamba / linear-attention) pool holds (default: 0.9/1.9 "
@@ -85,7 +84,7 @@ MaxMambaCacheOpt = Annotated[
 ]
 MambaSsmDtypeOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--mamba-ssm-dtype",
         help="SGLang: float32 (default), bfloat16 or float16 for the SSM / delta state.",
         rich_help_panel=_PANEL,
@@ -93,7 +92,7 @@ MambaSsmDtypeOpt = Annotated[
 ]
 MambaRatioOpt = Annotated[
     float | None,
-    typer.Option(
+    Option(
         "--mamba-full-memory-ratio",
         min=0.0,
         help="SGLang: state pool to KV pool ratio of the static share (default 0.9).",
@@ -102,7 +101,7 @@ MambaRatioOpt = Annotated[
 ]
 DisableRadixOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--disable-radix-cache",
         help="SGLang: no prefix cache (one state slot per request; --max-num-seqs sizes the state pool).",
         rich_help_panel=_PANEL,
@@ -110,7 +109,7 @@ DisableRadixOpt = Annotated[
 ]
 UbatchOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--ubatch",
         min=1,
         help="llama.cpp: n_ubatch, tokens per compute step (default 512).",
@@ -119,13 +118,13 @@ UbatchOpt = Annotated[
 ]
 NBatchOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--n-batch", min=1, help="llama.cpp: n_batch, logical batch (default 2048).", rich_help_panel=_PANEL
     ),
 ]
 FlashAttnOpt = Annotated[
     FlashAttn,
-    typer.Option(
+    Option(
         "--flash-attn",
         help="llama.cpp/Ollama: flash attention on, off or auto (on where supported).",
         rich_help_panel=_PANEL,
@@ -133,7 +132,7 @@ FlashAttnOpt = Annotated[
 ]
 NCpuMoeOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--n-cpu-moe",
         min=0,
         help="llama.cpp: keep the experts of the first N MoE layers in host RAM.",
