@@ -120,6 +120,9 @@ def test_fast_parse_declines_what_only_typer_answers(name: str, argv: list[str])
 _ESTIMATE_OPTIONS = sorted(n for n in Grammar(_command("estimate")).options if n.startswith("--"))
 
 
+VALUES = ["1", "2", "0.5", "8k", "fp8", "vllm", "qlora", "none", "cpu", "a.yaml", "-3", "x"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
