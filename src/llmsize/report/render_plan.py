@@ -135,16 +135,16 @@ def _cell(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------- human
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import console
 
-    return Console(highlight=False, soft_wrap=False)
+    return console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
 
 
 def escape(text: str) -> str:
     """Text with rich markup characters escaped (model names and messages are data)."""
-    from rich.markup import escape as rich_escape
+    from llmsize.report.plain import escape as escape_markup
 
-    return rich_escape(text)
+    return escape_markup(text)
 
 
 def gib(n: int | None) -> str:
@@ -202,9 +202,10 @@ def _efficiency_line(eff: Efficiency) -> str:
 def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
                chat: ChatBudget | None = None, console: Console | None = None) -> None:
     """Human output of `llmsize fit MODEL --gpu X`."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table(title_justify="left")
@@ -267,9 +268,10 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
 def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
                    console: Console | None = None) -> None:
     """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     fitting = [f for f in fits if f.best is not None]
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
@@ -291,9 +293,10 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
 def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl: Workload,
                    efficiency: Efficiency, console: Console | None = None) -> None:
     """Human output of `llmsize compare`: one table and the recommendation."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     many_models = len({r.model for r in rows}) > 1
     if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
         con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
@@ -359,9 +362,10 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
 
 def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> None:
     """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     if not rows:
         return
     table = Table(title="GPU fit", title_justify="left")
