@@ -495,7 +495,8 @@ def _with_bounds(check: Check, info: FieldInfo, allow_inf_nan: bool) -> Check:
     if gt is None and ge is None and lt is None and le is None and min_len is None and not finite:
         return check
 
-    base = {_to_int: int, _to_float: float, _to_str: str}.get(check)
+    bases: dict[Check, type] = {_to_int: int, _to_float: float, _to_str: str}
+    base = bases.get(check)
 
     def bounded(v: Any) -> Any:
         if type(v) is not base:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -110,13 +111,16 @@ def _no_adapter_for_unset_options() -> None:
 
 _no_adapter_for_unset_options()
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 class Typer(typer.Typer):
     """typer.Typer whose commands may declare options with cli/declare.py's plain declarations."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         register = super().command(*args, **kwargs)
 
-        def decorator(fn: Any) -> Any:
+        def decorator(fn: F) -> F:
             register(typer_signature(fn))
             return fn
 

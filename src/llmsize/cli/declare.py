@@ -77,7 +77,7 @@ def _to_typer_annotation(annotation: Any) -> Any:
         base, *meta = typing.get_args(annotation)
         if any(isinstance(m, Declared) for m in meta):
             converted = tuple(m.to_typer() if isinstance(m, Declared) else m for m in meta)
-            return typing.Annotated[(base, *converted)]  # type: ignore[valid-type]
+            return typing.Annotated[(base, *converted)]
     return annotation
 
 

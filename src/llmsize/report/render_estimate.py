@@ -14,7 +14,6 @@ from llmsize.units import GIB, format_gib
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.text import Text
 
 _LABELS = {
     "weights": "weights",
@@ -165,7 +164,7 @@ BAR_STYLES = {
 }
 
 
-def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> Text:
+def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> Any:
     """The components as one line of `width` cells, each at least one cell when it is not zero."""
     if text_type is None:
         from rich.text import Text as text_type

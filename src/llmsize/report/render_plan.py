@@ -211,7 +211,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     table = Table(title_justify="left")
     for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
                           ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for i, r in enumerate(fit.options):
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
         table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
@@ -279,7 +279,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
                           ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
                           ("tokens/s", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
@@ -315,7 +315,7 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     if priced:
         columns += [("$/hour", "right"), ("$/M out tok", "right")]
     for name, justify in columns:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
@@ -377,7 +377,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right"), ("speed", "left")]
     for name, justify in columns:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for row in rows:
         cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
                  gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]

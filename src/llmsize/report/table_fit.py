@@ -89,7 +89,7 @@ def print_fitted(table: Table, console: Console, keep: int = 1) -> None:
     from llmsize.report.plain import print_fitted as print_plain
 
     if isinstance(console, PlainConsole):
-        print_plain(table, console, keep)  # type: ignore[arg-type]
+        print_plain(table, console, keep)
         return
     from rich.text import Text
 
