@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -196,6 +197,10 @@ def _expected(values: Iterable[Any]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
+_I64 = 2.0**63
+_ZERO_FRACTION = re.compile(r"[+-]?[0-9_]+\.0*")
+
+
 def _to_int(v: Any) -> int:
     t = type(v)
     if t is int:
@@ -205,13 +210,18 @@ def _to_int(v: Any) -> int:
     if t is float:
         if not math.isfinite(v):
             _fail("finite_number", "Input should be a finite number", v)
-        if v.is_integer():
-            return int(v)
-        _fail("int_from_float", "Input should be a valid integer, got a number with a fractional part", v)
+        if not v.is_integer():
+            _fail("int_from_float", "Input should be a valid integer, got a number with a fractional part", v)
+        if not -_I64 < v < _I64:  # pydantic-core reads a float as a 64-bit integer
+            _fail("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size", v)
+        return int(v)
     if isinstance(v, str):
+        text = v.strip()
         try:
-            return int(v.strip())
+            return int(text)
         except ValueError:
+            if _ZERO_FRACTION.fullmatch(text):  # "5.0" reads as 5
+                return int(text.split(".")[0])
             _fail("int_parsing", "Input should be a valid integer, unable to parse string as an integer", v)
     try:
         as_int = int(v)  # int subclasses, Fraction, Decimal: kept when the value is whole
@@ -230,7 +240,7 @@ def _to_float(v: Any) -> float:
         try:
             return float(v)
         except OverflowError:
-            _fail("finite_number", "Input should be a finite number", v)
+            _fail("float_type", "Input should be a valid number", v)
     if isinstance(v, str):
         try:
             return float(v.strip())
@@ -260,12 +270,12 @@ def _to_bool(v: Any) -> bool:
     if v is True or v is False:
         return bool(v)
     if isinstance(v, str):
-        low = v.strip().lower()
+        low = v.lower()
         if low in _TRUE:
             return True
         if low in _FALSE:
             return False
-    elif isinstance(v, (int, float)):
+    elif isinstance(v, int) or (isinstance(v, float) and v.is_integer() and -_I64 < v < _I64):
         if v == 1:
             return True
         if v == 0:
@@ -301,7 +311,11 @@ def _literal_check(values: tuple[Any, ...]) -> Check:
 
     def check(v: Any) -> Any:
         for a in values:
-            if v == a and (type(v) is type(a) or (isinstance(v, str) and isinstance(a, str))):
+            if v == a and (
+                type(v) is type(a)
+                or (isinstance(v, str) and isinstance(a, str))
+                or (type(a) is int and isinstance(v, (int, float)))  # True and 1.0 read as 1
+            ):
                 return a
         _fail("literal_error", f"Input should be {expected}", v)
 
@@ -354,15 +368,14 @@ def _seq_check(args: tuple[Any, ...], ns: dict[str, Any], as_list: bool) -> Chec
                 f"Tuple should have at most {len(fixed)} items after validation, not {len(items)}",
                 v,
             )
-        errors: list[ErrorTuple] = [
-            ((i,), "missing", "Field required", v) for i in range(len(items), len(fixed))
-        ]
+        errors: list[ErrorTuple] = []
         out: list[Any] = []
         for i, (c, x) in enumerate(zip(fixed, items, strict=False)):
             try:
                 out.append(c(x))
             except _Invalid as err:
                 errors.extend(_prefix(i, err.errors))
+        errors += [((i,), "missing", "Field required", v) for i in range(len(items), len(fixed))]
         if errors:
             raise _Invalid(errors)
         return tuple(out)
