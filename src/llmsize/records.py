@@ -19,7 +19,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import Enum
 from typing import Any, ClassVar, Literal, TypeVar, Union
 
@@ -554,7 +554,7 @@ FillFn = Callable[[dict[str, Any], Mapping[str, Any]], tuple[list[ErrorTuple] | 
 class _Compiled:
     """A record class's converters, built on first use."""
 
-    __slots__ = ("after", "before", "calls", "fast", "fields", "names")
+    __slots__ = ("after", "before", "calls", "fast", "fields", "guards", "names")
 
     def __init__(self, cls: type[Record]) -> None:
         ns: dict[str, Any] = {}
@@ -576,6 +576,7 @@ class _Compiled:
                     for name in mark[1]:
                         field_checks.setdefault(name, []).append(bound)
         self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check, frozenset[type]]] = []
+        self.guards: list[tuple[tuple[str, float], ...] | None] = []
         for name, info in cls.model_fields.items():
             tp = hints[name]
             check = _with_bounds(_check_for(tp, ns), info, allow)
@@ -584,6 +585,10 @@ class _Compiled:
                 check = _then(check, extra, name)
             # Values of these exact types are kept as given (the common case of llmsize's own records).
             plain = check is not _identity and not extra and not _has_bounds(info, allow)
+            # An int within its bounds is kept as given too (the generated fill tests it inline).
+            bounds = (("<", info.gt), ("<=", info.ge), (">", info.lt), (">=", info.le))
+            inline = hints[name] is int and not extra and info.min_length is None
+            self.guards.append(tuple((op, b) for op, b in bounds if b is not None) if inline else None)
             self.fields.append(
                 (name, info.default, info.default_factory, check, _exact_types(tp) if plain else _NONE)
             )
@@ -610,7 +615,12 @@ class _Compiled:
             else:
                 body.append(f"        errors = _missing(errors, {key}, data)")
             body += ["    else:", "        present += 1"]
-            if len(exact) == 1:
+            guard = self.guards[i]
+            if guard is not None:  # e.g. `type(v) is not int or not 0 <= v`: convert, or raise, in c{i}
+                tests = [f"not g{i}_{k} {op} v" for k, (op, _) in enumerate(guard)]
+                ns.update({f"g{i}_{k}": b for k, (_, b) in enumerate(guard)})
+                body.append(f"        if type(v) is not int or {' or '.join(tests) or 'False'}:")
+            elif len(exact) == 1:
                 ns[f"t{i}"] = next(iter(exact))
                 body.append(f"        if type(v) is not t{i}:")
             elif exact:
@@ -831,6 +841,10 @@ class Record:
         import json
 
         return json.dumps(self.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """(name, value) of each field, as pydantic's models iterate: `dict(record)`."""
+        return iter(self.__dict__.items())
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise ValidationError(

@@ -218,7 +218,7 @@ class Planner:
 
     def workload(self, layout: Layout | None = None, **update: Any) -> Workload:
         """The asked workload with another layout / context / batch (validated like user input)."""
-        data = self.wl.model_dump()
+        data = dict(self.wl)  # its fields as they are: model_validate takes nested records as given
         if layout is not None:
             data.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
         data.update(update)
@@ -811,7 +811,7 @@ def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
         update["dtype"] = option.dtype
     if option.quant is not None:
         update["quant"] = option.quant
-    return Workload.model_validate({**wl.model_dump(), **update})
+    return Workload.model_validate({**dict(wl), **update})
 
 
 def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
