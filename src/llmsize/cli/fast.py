@@ -188,13 +188,27 @@ def run(argv: list[str]) -> None:
 
 def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoReturn:
     """Call the command and end the process as the typer app's main() would."""
+    import errno
     import os
 
+    from llmsize.cli.declare import echo
     from llmsize.cli.outcome import fail, reader_left
     from llmsize.errors import ExitCode, LlmsizeError
 
     try:
-        command(**kwargs)
+        try:
+            command(**kwargs)
+        except KeyboardInterrupt:  # typer 0.29 core._main: Exit(130), which main() ends with 0
+            sys.exit(ExitCode.OK)
+        except EOFError:  # typer: an empty line, then Abort, which main() reports as "aborted"
+            echo("", err=True)
+            fail("aborted", ExitCode.INTERNAL)
+        except OSError as err:  # typer: a closed pipe ends with 1, later flushes quiet
+            if err.errno != errno.EPIPE:
+                raise
+            sys.stdout = _Quiet(sys.stdout)
+            sys.stderr = _Quiet(sys.stderr)
+            sys.exit(1)
     except LlmsizeError as err:
         fail(str(err), err.exit_code, getattr(err, "suggestions", None))
     except BrokenPipeError:
@@ -207,6 +221,25 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
             ExitCode.INTERNAL,
         )
     sys.exit(ExitCode.OK)
+
+
+class _Quiet:
+    """A stream whose flush ignores a closed pipe (what click's PacifyFlushWrapper does for typer)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def flush(self) -> None:
+        import errno
+
+        try:
+            self._stream.flush()
+        except OSError as err:
+            if err.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def version() -> typing.NoReturn:

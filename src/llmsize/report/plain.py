@@ -267,8 +267,12 @@ class PlainConsole:
     def __init__(self, **settings: Any) -> None:
         self.settings = settings
         self.width = terminal_width()
-        self.file = sys.stdout
         self._rich: Any = None
+
+    @property
+    def file(self) -> Any:
+        """sys.stdout at the time of writing, as rich's Console.file."""
+        return sys.stdout
 
     def rich(self) -> Any:
         if self._rich is None:
@@ -283,7 +287,12 @@ class PlainConsole:
         except Unsupported:
             self.rich().print(_rich(renderable), **options)
             return
+        self.write(lines)
+
+    def write(self, lines: list[str]) -> None:
+        """Write and flush, as rich's Console.print does after each call (stderr lines stay in order)."""
         self.file.write("".join(line + "\n" for line in lines))
+        self.file.flush()
 
     def lines(self, renderable: Any) -> list[str]:
         if isinstance(renderable, Table):
@@ -347,7 +356,7 @@ def print_fitted(table: Table, con: PlainConsole, keep: int = 1) -> None:
 
         rich_print_fitted(table.to_rich(), con.rich(), keep)
         return
-    con.file.write("".join(line + "\n" for line in lines))
+    con.write(lines)
     if hidden:
         con.print(
             Text(
