@@ -9,8 +9,10 @@ a change and compare the two folders; any difference is a changed output:
 
 The set covers estimate, explain, compare, fit (one model and --all) and parse, human and JSON, for
 dense, MoE, sliding-window, MLA and approximate (not in the catalog) models, with --engine vllm,
---mode qlora and GPU fits. The terminal width is fixed (COLUMNS=100) and the cache folder is new,
-so the first command also exercises the cold path that builds the catalog indexes.
+--mode qlora and GPU fits; then EDGES: errors, help, usage errors, other terminal widths, names with
+markup or non-ASCII characters, YAML/CSV and --output (171 commands). The terminal width is fixed
+(COLUMNS=100 unless a case sets it) and the cache folder is new, so the first command also
+exercises the cold path that builds the catalog indexes.
 """
 
 from __future__ import annotations

@@ -551,6 +551,48 @@ def _value_error(err: Exception, value: Any, loc: tuple[str | int, ...] = ()) ->
 FillFn = Callable[[dict[str, Any], Mapping[str, Any]], tuple[list[ErrorTuple] | None, int]]
 
 
+# The annotations most fields carry, read without eval (typing.get_type_hints compiles each string).
+_PLAIN_HINTS: dict[str, Any] = {
+    "int": int,
+    "str": str,
+    "bool": bool,
+    "float": float,
+    "int | None": int | None,
+    "str | None": str | None,
+    "bool | None": bool | None,
+    "float | None": float | None,
+    "tuple[str, ...]": tuple[str, ...],
+    "tuple[int, ...]": tuple[int, ...],
+    "dict[str, int]": dict[str, int],
+    "dict[str, Any]": dict[str, Any],
+}
+_HINTS: dict[tuple[str, str], Any] = {}
+
+
+def _field_types(cls: type[Record]) -> dict[str, Any]:
+    """Each field's evaluated annotation (what typing.get_type_hints gives, for these fields only)."""
+    import sys
+
+    out: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        module = sys.modules.get(klass.__module__)
+        for name, ann in inspect.get_annotations(klass).items():
+            if name not in cls.model_fields:
+                continue
+            if not isinstance(ann, str):
+                out[name] = ann
+                continue
+            hint = _PLAIN_HINTS.get(ann)
+            if hint is None:
+                key = (klass.__module__, ann)
+                hint = _HINTS.get(key)
+                if hint is None:
+                    hint = eval(ann, vars(module) if module else {}, {klass.__name__: klass})
+                    _HINTS[key] = hint
+            out[name] = hint
+    return out
+
+
 class _Compiled:
     """A record class's converters, built on first use."""
 
@@ -558,7 +600,7 @@ class _Compiled:
 
     def __init__(self, cls: type[Record]) -> None:
         ns: dict[str, Any] = {}
-        hints = typing.get_type_hints(cls)
+        hints = _field_types(cls)
         allow = bool(cls.model_config.get("allow_inf_nan", True))
         field_checks: dict[str, list[Callable[[Any], Any]]] = {}
         before: list[Callable[[Any], Any]] = []
