@@ -9,7 +9,10 @@ needs). `app` itself, as tests and the docs generator use it, has every command.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported at run time (issue 15: `--version` needs none of it)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Registration order is the order `llmsize --help` lists them.
 COMMAND_MODULES: dict[str, str] = {
@@ -102,15 +105,26 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
+    if args == ["--version"]:
+        _version()
     if command is not None:  # the common runs, without typer (cli/fast.py); it returns when unsure
         from llmsize.cli import fast
 
-        if args == ["--version"]:
-            fast.version()
         fast.run(args)
     _without_pydantic_plugins()
     load_commands([] if command == "--version" else [command] if command else None)
     sys.modules["llmsize.cli.app"].main(argv)
+
+
+def _version() -> None:
+    """`llmsize --version` as the typer app's eager option prints it, importing nothing else."""
+    import sys
+
+    from llmsize import __version__
+
+    sys.stdout.write(f"llmsize {__version__}\n")
+    sys.stdout.flush()
+    sys.exit(0)
 
 
 def __getattr__(name: str) -> Any:

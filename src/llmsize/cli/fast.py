@@ -240,12 +240,3 @@ class _Quiet:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
-
-
-def version() -> typing.NoReturn:
-    """`llmsize --version`, as the typer app's eager option prints it."""
-    from llmsize import __version__
-    from llmsize.cli.declare import echo
-
-    echo(f"llmsize {__version__}")
-    sys.exit(0)
