@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Annotated, Any
 
 from llmsize.cli.declare import Option
@@ -168,6 +167,8 @@ def parse_size(text: str, option: str) -> int:
     match = _SIZE.match(text)
     if not match:
         raise BadInputError(f"{option} {text!r} is not a size", hint="write bytes, or e.g. 8GiB or 20GB")
+    from decimal import Decimal
+
     value = Decimal(match.group(1)) * _UNITS[(match.group(2) or "").lower()]  # exact, never inf
     if value < 1:
         raise BadInputError(f"{option} {text!r} must be positive")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -279,11 +278,17 @@ def parse_tokens(text: str, option: str) -> int:
     match = _TOKENS.match(text)
     if not match:
         raise BadInputError(f"{option} {text!r} is not a token count", hint="write e.g. 4096, 32k or 128k")
-    # Decimal, not float: 400 digits are a clear "too large" from Workload, not an OverflowError.
-    value, unit = Decimal(match.group(1)), match.group(2).lower()
+    number, unit = match.group(1), match.group(2).lower()
     scale = {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
-    tokens = int(value * scale)
-    if tokens <= 0 or (not unit and value != value.to_integral_value()):
+    if number.isdigit() and len(number) <= 18:  # the usual "4096": plain ints (decimal costs an import)
+        tokens = int(number) * scale
+        fraction = False
+    else:  # Decimal, not float: 400 digits are a clear "too large" from Workload, not an OverflowError
+        from decimal import Decimal
+
+        value = Decimal(number)
+        tokens, fraction = int(value * scale), value != value.to_integral_value()
+    if tokens <= 0 or (not unit and fraction):
         raise BadInputError(f"{option} {text!r} must be a positive whole number of tokens")
     return tokens
 

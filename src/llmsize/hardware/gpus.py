@@ -8,7 +8,6 @@ format and override bundled entries with the same id.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -408,6 +407,8 @@ class GpuCatalog:
         # Numbers carry the meaning in GPU names ("4090", "a100"): keys that contain the query come
         # first, then the closest spellings.
         matches = [k for k in self._index if len(key) >= 2 and key in k]
+        import difflib  # only for suggestions after a miss
+
         matches += difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.5)
         out: list[str] = []
         for k in matches:

@@ -12,7 +12,6 @@ Ollama tags land on their base architecture. The name's quant suffix sets the we
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -616,6 +615,8 @@ def suggest(text: str, n: int = 5) -> list[str]:
     for entry in entries():
         for name in entry.names:
             by_key.setdefault(_key(name.split("/")[-1]), entry.name)
+    import difflib  # only for suggestions after a miss
+
     close = difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
     out: list[str] = []
     for key in close:
