@@ -596,7 +596,7 @@ def _field_types(cls: type[Record]) -> dict[str, Any]:
 class _Compiled:
     """A record class's converters, built on first use."""
 
-    __slots__ = ("after", "before", "calls", "fast", "fields", "guards", "names")
+    __slots__ = ("after", "before", "calls", "fast", "fields", "keeps", "names")
 
     def __init__(self, cls: type[Record]) -> None:
         ns: dict[str, Any] = {}
@@ -618,7 +618,7 @@ class _Compiled:
                     for name in mark[1]:
                         field_checks.setdefault(name, []).append(bound)
         self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check, frozenset[type]]] = []
-        self.guards: list[tuple[tuple[str, float], ...] | None] = []
+        self.keeps: list[tuple[str, dict[str, Any]]] = []
         for name, info in cls.model_fields.items():
             tp = hints[name]
             check = _with_bounds(_check_for(tp, ns), info, allow)
@@ -627,13 +627,10 @@ class _Compiled:
                 check = _then(check, extra, name)
             # Values of these exact types are kept as given (the common case of llmsize's own records).
             plain = check is not _identity and not extra and not _has_bounds(info, allow)
-            # An int within its bounds is kept as given too (the generated fill tests it inline).
-            bounds = (("<", info.gt), ("<=", info.ge), (">", info.lt), (">=", info.le))
-            inline = hints[name] is int and not extra and info.min_length is None
-            self.guards.append(tuple((op, b) for op, b in bounds if b is not None) if inline else None)
-            self.fields.append(
-                (name, info.default, info.default_factory, check, _exact_types(tp) if plain else _NONE)
-            )
+            exact = _exact_types(tp) if plain else _NONE
+            keep = _keep_test(len(self.keeps), tp, info, allow, exact) if not extra else ("False", {})
+            self.keeps.append(keep)
+            self.fields.append((name, info.default, info.default_factory, check, exact))
         self.names = frozenset(cls.model_fields)
         self.before = before
         self.after = after
@@ -645,7 +642,7 @@ class _Compiled:
         same steps as Record._fill's loop without its per-field overhead, for classes built often."""
         ns: dict[str, Any] = {"_M": _MISSING, "_Invalid": _Invalid, "_add": _add_error, "_missing": _missing}
         body = ["def fill(values, data):", "    get = data.get", "    errors = None", "    present = 0"]
-        for i, (name, default, factory, check, exact) in enumerate(self.fields):
+        for i, (name, default, factory, check, _) in enumerate(self.fields):
             ns[f"c{i}"], ns[f"d{i}"], ns[f"f{i}"] = check, default, factory
             key = repr(name)
             body += [f"    v = get({key}, _M)", "    if v is _M:"]
@@ -657,19 +654,9 @@ class _Compiled:
             else:
                 body.append(f"        errors = _missing(errors, {key}, data)")
             body += ["    else:", "        present += 1"]
-            guard = self.guards[i]
-            if guard is not None:  # e.g. `type(v) is not int or not 0 <= v`: convert, or raise, in c{i}
-                tests = [f"not g{i}_{k} {op} v" for k, (op, _) in enumerate(guard)]
-                ns.update({f"g{i}_{k}": b for k, (_, b) in enumerate(guard)})
-                body.append(f"        if type(v) is not int or {' or '.join(tests) or 'False'}:")
-            elif len(exact) == 1:
-                ns[f"t{i}"] = next(iter(exact))
-                body.append(f"        if type(v) is not t{i}:")
-            elif exact:
-                ns[f"t{i}"] = exact
-                body.append(f"        if type(v) not in t{i}:")
-            else:
-                body.append("        if True:")
+            keep, consts = self.keeps[i]
+            ns.update(consts)
+            body.append(f"        if not ({keep}):")
             body += [
                 "            try:",
                 f"                v = c{i}(v)",
@@ -680,6 +667,44 @@ class _Compiled:
         body.append("    return errors, present")
         exec("\n".join(body), ns)  # the source is built from this class's own field names only
         self.fast = ns["fill"]
+
+
+def _keep_test(
+    i: int, tp: Any, info: FieldInfo, allow_inf_nan: bool, exact: frozenset[type]
+) -> tuple[str, dict[str, Any]]:
+    """A Python test of `v` that is true when the field's converter would return `v` unchanged
+    (its exact type, an int or float within its bounds, a Literal's own value, None where allowed),
+    with the constants it names; the generated fill calls the converter only when it is false."""
+    if exact:
+        return f"type(v) in t{i}", {f"t{i}": exact}
+    args = typing.get_args(tp) if typing.get_origin(tp) in (Union, types.UnionType) else ()
+    optional = type(None) in args
+    members = [a for a in args if a is not type(None)] if args else [tp]
+    if len(members) != 1 or info.min_length is not None:
+        return "False", {}
+    base = members[0]
+    consts: dict[str, Any] = {}
+    if base in (int, float):
+        tests = [f"type(v) is {base.__name__}"]
+        for k, (op, bound) in enumerate((("<", info.gt), ("<=", info.ge), (">", info.lt), (">=", info.le))):
+            if bound is not None:
+                consts[f"g{i}_{k}"] = bound
+                tests.append(f"g{i}_{k} {op} v")
+        finite = not (allow_inf_nan if info.allow_inf_nan is None else info.allow_inf_nan)
+        if base is float and finite:
+            consts["_isfinite"] = math.isfinite
+            tests.append("_isfinite(v)")
+        test = " and ".join(tests)
+    elif typing.get_origin(base) is Literal and not _has_bounds(info, True):
+        values = typing.get_args(base)
+        kinds = {type(a) for a in values}
+        if kinds not in ({str}, {int}):
+            return "False", {}
+        consts[f"t{i}"], consts[f"l{i}"] = kinds.pop(), frozenset(values)
+        test = f"type(v) is t{i} and v in l{i}"
+    else:
+        return "False", {}
+    return (f"v is None or ({test})" if optional else test), consts
 
 
 def _add_error(errors: list[ErrorTuple] | None, name: str, err: _Invalid) -> list[ErrorTuple]:

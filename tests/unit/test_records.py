@@ -41,6 +41,8 @@ def _declare(base: Any, field: Any, config: Any, validators: Any) -> tuple[type,
         pair: tuple[int, int] | None = None
         d: dict[str, int] = field(default_factory=dict)
         opt: int | None = None
+        ob: int | None = field(default=None, gt=0)
+        of: float | None = field(default=None, le=1)
         inner: Inner | None = None
         inners: tuple[Inner, ...] = ()
 
@@ -117,6 +119,10 @@ CASES: list[Any] = [
     {"d": []},
     {"d": {"k": "v"}},
     {"opt": "nope"},
+    {"ob": 0, "of": 2},
+    {"ob": None, "of": None},
+    {"ob": 3, "of": 0.5},
+    {"of": math.inf},
     {"inner": {}},
     {"inner": 3},
     {"inner": {"x": 1, "y": 2}},
@@ -146,7 +152,7 @@ SCALARS = st.one_of(
 VALUES = st.one_of(
     SCALARS, st.lists(SCALARS, max_size=3), st.dictionaries(st.text(max_size=2), SCALARS, max_size=2)
 )
-FIELDS = st.sampled_from(
+FIELDS = st.sampled_from(["ob", "of"]) | st.sampled_from(
     ["i", "f", "s", "b", "e", "lit", "n", "t", "pair", "d", "opt", "inner", "inners", "zz"]
 )
 
