@@ -47,7 +47,7 @@ EnforceEagerOpt = Annotated[
 ]
 PrefixCachingOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--enable-prefix-caching",
         help="vLLM: prefix caching (a hybrid model's state layers then keep 2 state blocks per request).",
         rich_help_panel=_PANEL,
@@ -148,7 +148,7 @@ NCpuMoeOpt = Annotated[
 ]
 SpeculativeOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--speculative",
         help="vLLM/SGLang/llama.cpp: speculative decoding drafter: mtp (the model's own MTP layers), "
         "eagle, eagle3 or draft:<model>; its weights and KV cache join the model's.",
@@ -157,7 +157,7 @@ SpeculativeOpt = Annotated[
 ]
 NumSpecTokensOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--num-speculative-tokens",
         min=1,
         max=64,

@@ -1,7 +1,7 @@
 """Workload options shared by every command that estimates (names per DESIGN.md), and build_workload().
 
 Each option is an Annotated alias, so `estimate`, `explain` and later commands spell and document
-them identically. `build_workload` turns the parsed values into a Workload; pydantic's cross-field
+them identically. `build_workload` turns the parsed values into a Workload; its cross-field
 rules become one-line BadInputErrors.
 """
 

@@ -1,6 +1,6 @@
 """What changed between two saved reports: model, workload fields, each component, total, fits.
 
-The diff is data (a pydantic model), so `llmsize report diff --format json` and the table show the
+The diff is data (a record, llmsize.records), so `llmsize report diff --format json` and the table show the
 same thing. Relative change is `(b - a) / a`.
 """
 
