@@ -18,9 +18,14 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llmsize.cli import load_commands
 from llmsize.cli.app import Typer
 from llmsize.cli.declare import COMMANDS
 from llmsize.cli.fast import FAST_COMMANDS, Grammar
+
+# Importing the submodule llmsize.cli.app makes `llmsize.cli.app` that module; the package's own
+# `app` (the typer app with every command, which other tests import) is put back.
+load_commands()
 
 
 def _command(name: str) -> Any:
@@ -83,6 +88,7 @@ CASES = [
     ("fit", ["Llama-3.1-8B", "--gpu", "H100", "--format", "json", "--check"]),
     ("fit", ["--all", "--gpu", "A100-80GB", "--mode", "qlora", "--bandwidth-efficiency", "0.5"]),
     ("fit", []),
+    ("explain", ["Mixtral-8x7B", "--mode", "lora", "--context", "8k", "--num-gpus", "2"]),
 ]
 
 
@@ -154,6 +160,7 @@ HOT = [
     ["estimate", "Qwen2.5-7B-Instruct-GPTQ-Int4"],
     ["estimate", "Llama-3.1-8B-Instruct", "--format", "json"],
     ["fit", "Llama-3.1-8B-Instruct", "--gpu", "RTX-4090"],
+    ["explain", "Llama-3.1-8B-Instruct"],
 ]
 _PROBE = """
 import json, runpy, sys

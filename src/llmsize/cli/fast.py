@@ -171,7 +171,12 @@ def _convert(param: _Param, text: str) -> Any:
     return number
 
 
-FAST_COMMANDS: dict[str, str] = {"parse": "cmd_parse", "estimate": "cmd_estimate", "fit": "cmd_fit"}
+FAST_COMMANDS: dict[str, str] = {
+    "parse": "cmd_parse",
+    "estimate": "cmd_estimate",
+    "explain": "cmd_explain",
+    "fit": "cmd_fit",
+}
 
 
 def run(argv: list[str]) -> None:
