@@ -100,6 +100,12 @@ class EngineFigures(Record):
         default=0, ge=0, description="SGLang: multimodal buffers reserved out of the KV budget (VLMs)"
     )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
+    draft_compute_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the draft / MTP context's compute buffer"
+    )
+    draft_context_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the draft / MTP context as llama-server prices it"
+    )
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 
 

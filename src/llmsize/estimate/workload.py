@@ -267,6 +267,12 @@ class Workload(Record):
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
     )
+    gpu_compute_units: int | None = Field(
+        default=None, gt=0, description="vLLM: the GPU's SMs (its top-k/top-p sampler buffer); None = unknown"
+    )
+    gpu_architecture: str | None = Field(
+        default=None, description="vLLM: the GPU's architecture (cuBLAS workspace size); None = unknown"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:

@@ -69,7 +69,7 @@ class EncoderProfile:
     items: int
     tokens_per_item: int
     budget: int
-    outputs_bytes: int  # the encoder cache's dummy entries, live through the decoder's profile
+    outputs_bytes: int  # the encoder cache's dummy entries + the dummy pixels, live through the profile
     tower_bytes: int  # the encoder's own transient peak
 
     def line(self) -> str:
@@ -79,19 +79,19 @@ class EncoderProfile:
         )
 
 
+def _pixel_values(tower: VisionTower, grid: ImageGrid, items: int) -> int:
+    """Elements of the dummy batch's pixel values (patchified for the Qwen-VL towers)."""
+    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
+        return items * grid.patches * 3 * tower.temporal_patch_size * tower.patch_size**2
+    side = tower.image_size**2 if tower.kind == "llama4" else grid.width * grid.height
+    return items * grid.crops * 3 * side
+
+
 def _tower_peak(tower: VisionTower, grid: ImageGrid, items: int, e: int, tp: int) -> int:
     """One block's live set over the patches of `items` dummy images, with vLLM's kernels."""
     p = items * grid.patches
     h, inter = tower.hidden_size, tower.intermediate_size
-    if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
-        pixels = p * 3 * tower.temporal_patch_size * tower.patch_size**2
-    else:
-        pixels = (
-            items
-            * grid.crops
-            * 3
-            * (tower.image_size**2 if tower.kind == "llama4" else grid.width * grid.height)
-        )
+    pixels = _pixel_values(tower, grid, items)
     held = (pixels + p * h) * e + (p * h * e if tower.kind == "siglip" else 0)
     # norm out, qkv; then q|k concatenated and rotated (rotary) or the attention output (SigLIP)
     attention = p * h * e + (3 * p * h * e) // tp + ((4 if tower.kind in _ROTARY else 1) * p * h * e) // tp
@@ -112,5 +112,10 @@ def encoder_profile(
     budget = max(batched_tokens, tokens)
     per_prompt = max(1, min(MM_LIMIT_DEFAULT, max_model_len // tokens))
     items = max(1, min(budget // tokens, max_seqs * per_prompt))
-    outputs = items * tokens * tower.out_hidden_size * e
+    # REFERENCE: gpu_model_runner.py `profile_run` (0.19): the dummy batch (`batched_dummy_mm_inputs`,
+    # pixel values cast to the model dtype by multimodal/processing/context.py `_postprocess_output`)
+    # is a local of profile_run, so it stays alive beside the encoder cache's outputs through the
+    # decoder's forward and the sampler warm-up. Check: gemma-3-12b/27b on vLLM 0.19 print a torch peak
+    # 0.14 GiB above the sampler warm-up: 32 x 3 x 896 x 896 bf16 pixels (llm-d-planner#205).
+    outputs = items * tokens * tower.out_hidden_size * e + _pixel_values(tower, grid, items) * e
     return EncoderProfile(items, tokens, budget, outputs, _tower_peak(tower, grid, items, e, tp))
