@@ -7,7 +7,10 @@ The library is the product; the CLI only parses options and renders. Names resol
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported at run time (issue 15: `--version` needs none of it)
+if TYPE_CHECKING:
+    from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "Estimate": "llmsize.estimate.result",

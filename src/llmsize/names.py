@@ -53,14 +53,13 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from llmsize.errors import BadInputError
+from llmsize.records import ConfigDict, Field, Record
 
 __all__ = ["ParsedName", "canonical_key", "parse_name"]
 
 
-class ParsedName(BaseModel):
+class ParsedName(Record):
     """What a model name says about the model. JSON keys are a DESIGN.md contract."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -9,7 +9,10 @@ needs). `app` itself, as tests and the docs generator use it, has every command.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported at run time (issue 15: `--version` needs none of it)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Registration order is the order `llmsize --help` lists them.
 COMMAND_MODULES: dict[str, str] = {
@@ -32,9 +35,14 @@ __all__ = ["app", "main"]
 def load_commands(names: list[str] | None = None) -> Any:
     """Register the named commands (default: all) and return the typer app."""
     from llmsize.cli.app import app
+    from llmsize.cli.declare import COMMANDS
 
     for name in names if names is not None else list(COMMAND_MODULES):
         import_module(f"llmsize.cli.{COMMAND_MODULES[name]}")
+    registered = {c.name for c in app.registered_commands}
+    for name, command in COMMANDS.items():  # commands declared without typer (cli/declare.py)
+        if name not in registered:
+            app.command(name)(command)
     order = {f"llmsize.cli.{m}": i for i, m in enumerate(COMMAND_MODULES.values())}
     app.registered_commands.sort(key=lambda c: order.get(getattr(c.callback, "__module__", ""), len(order)))
     if names is None:
@@ -95,11 +103,28 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point (see llmsize.cli.app.main for the exit codes)."""
     import sys
 
-    _without_pydantic_plugins()
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
+    if args == ["--version"]:
+        _version()
+    if command is not None:  # the common runs, without typer (cli/fast.py); it returns when unsure
+        from llmsize.cli import fast
+
+        fast.run(args)
+    _without_pydantic_plugins()
     load_commands([] if command == "--version" else [command] if command else None)
     sys.modules["llmsize.cli.app"].main(argv)
+
+
+def _version() -> None:
+    """`llmsize --version` as the typer app's eager option prints it, importing nothing else."""
+    import sys
+
+    from llmsize import __version__
+
+    sys.stdout.write(f"llmsize {__version__}\n")
+    sys.stdout.flush()
+    sys.exit(0)
 
 
 def __getattr__(name: str) -> Any:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 
+from llmsize.cli.declare import typer_signature
+from llmsize.cli.outcome import fail as _fail
+from llmsize.cli.outcome import reader_left
 from llmsize.errors import ExitCode, LlmsizeError
 
 
@@ -107,7 +111,23 @@ def _no_adapter_for_unset_options() -> None:
 
 _no_adapter_for_unset_options()
 
-app = typer.Typer(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Typer(typer.Typer):
+    """typer.Typer whose commands may declare options with cli/declare.py's plain declarations."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(fn: F) -> F:
+            register(typer_signature(fn))
+            return fn
+
+        return decorator
+
+
+app = Typer(
     name="llmsize",
     help="What hardware does this LLM need, for this job? Memory, fit and speed estimates.",
     no_args_is_help=True,
@@ -146,10 +166,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ex.exit_code)
     except typer.Abort:
         _fail("aborted", ExitCode.INTERNAL)
-    except BrokenPipeError:  # `llmsize ... | head`: the reader left; say nothing more (Python docs, signal)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitCode.OK)
+    except BrokenPipeError:
+        reader_left()
     except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
         if _is_usage_error(err):
             show = getattr(err, "show", None)
@@ -176,28 +194,3 @@ def _is_usage_error(err: Exception) -> bool:
         pass
     typer_error = getattr(typer, "TyperException", None)
     return typer_error is not None and isinstance(err, typer_error)
-
-
-def _fail(message: str, code: int, suggestions: list[str] | None = None) -> None:
-    if os.environ.get("LLMSIZE_DEBUG") and sys.exc_info()[0] is not None:
-        import traceback
-
-        traceback.print_exc()
-    line = f"Error: {message}"
-    if suggestions:
-        line += f" Did you mean: {', '.join(suggestions[:5])}?"
-    typer.echo(one_line(line), err=True)
-    sys.exit(code)
-
-
-MAX_ERROR_CHARS = 500
-
-
-def one_line(text: str) -> str:
-    """`text` as one printable line: a newline, NUL or escape sequence from the input is shown
-    escaped, never obeyed by the terminal, and a long value is cut in the middle (issue 15)."""
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-    if len(shown) <= MAX_ERROR_CHARS:
-        return shown
-    keep = MAX_ERROR_CHARS // 2 - 2
-    return f"{shown[:keep]} ... {shown[-keep:]}"

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from llmsize.cli.app import app
 from llmsize.cli.completion import complete_model
+from llmsize.cli.declare import Argument, Context, command
 from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
     SPEED_OPTIONS,
@@ -32,7 +30,7 @@ if TYPE_CHECKING:
 ESTIMATE_SPEED_OPTIONS = SPEED_OPTIONS.only("concurrency", "host_bandwidth")
 ModelArg = Annotated[
     str,
-    typer.Argument(
+    Argument(
         help="Model name, Hugging Face repo id, folder with config.json, config.json or .gguf file.",
         autocompletion=complete_model,
     ),
@@ -130,10 +128,10 @@ def _engine_default_context(
     return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
 
 
-@app.command("estimate")
+@command("estimate")
 @with_groups
 def estimate_cmd(
-    ctx: typer.Context,
+    ctx: Context,
     model: ModelArg,
     workload: OptionValues = WORKLOAD_OPTIONS,
     gpu: GpuOpt = None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from llmsize.cli.app import app
 from llmsize.cli.cmd_estimate import ModelArg, make_report
+from llmsize.cli.declare import command
 from llmsize.cli.option_groups import OptionGroup, OptionValues, with_groups
 from llmsize.cli.options import RevisionOpt
 from llmsize.cli.workload_options import build_workload, workload_options_from
@@ -12,7 +12,7 @@ EXPLAIN_OPTIONS = OptionGroup(build_workload)
 """explain takes every workload option, --num-gpus among them as a plain count (no GPU to plan)."""
 
 
-@app.command("explain")
+@command("explain")
 @with_groups
 def explain_cmd(
     model: ModelArg,

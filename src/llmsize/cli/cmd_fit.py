@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from llmsize.cli.app import app
+from llmsize.cli.declare import Argument, Option, command, echo
 from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
     SPEED_OPTIONS,
@@ -36,10 +34,10 @@ if TYPE_CHECKING:
     from llmsize.hardware.efficiency import Efficiency
     from llmsize.hardware.gpus import GpuSpec
 
-ModelOptArg = Annotated[str | None, typer.Argument(
+ModelOptArg = Annotated[str | None, Argument(
     help="Model name, Hugging Face repo id, folder, config.json or .gguf file (omit with --all).")]
-AllOpt = Annotated[bool, typer.Option("--all", help="List the catalog models that run on the GPU.")]
-CheckOpt = Annotated[bool, typer.Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
+AllOpt = Annotated[bool, Option("--all", help="List the catalog models that run on the GPU.")]
+CheckOpt = Annotated[bool, Option("--check", help="Exit with code 3 when nothing fits (for scripts).")]
 
 
 def free_now_line(need_bytes: int | None, machine: Machine | None) -> str | None:
@@ -66,7 +64,7 @@ def machine_document(machine: Machine) -> dict[str, Any]:
     }
 
 
-@app.command("fit")
+@command("fit")
 @with_groups
 def fit_cmd(
     model: ModelOptArg = None,
@@ -153,10 +151,10 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
         if sweep:
             render_fit_rows(sweep)
         if host_line:
-            typer.echo(f"Host RAM: {host_line}")
+            echo(f"Host RAM: {host_line}")
         free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
         if free_line:
-            typer.echo(f"Warning: {free_line}")
+            echo(f"Warning: {free_line}")
     else:
         write_document(doc, fmt, rows_key="options")
     if save[0] is not None:

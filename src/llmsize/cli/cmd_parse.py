@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from llmsize.cli.app import app
+from llmsize.cli.declare import Argument, command
 from llmsize.cli.options import FormatOpt, OutputFormat
 
 
-@app.command("parse")
+@command("parse")
 def parse_cmd(
-    name: Annotated[str, typer.Argument(help="Model name, repo id, Ollama tag or GGUF file name.")],
+    name: Annotated[str, Argument(help="Model name, repo id, Ollama tag or GGUF file name.")],
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
     """Split a model name into series, version, size, training type, quant method and precision.

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from llmsize.cli.app import app
+from llmsize.cli.app import Typer, app
 from llmsize.cli.options import FormatOpt, OutputFormat
 from llmsize.errors import BadInputError
 
-report_app = typer.Typer(
+report_app = Typer(
     name="report",
     help="Show or compare reports saved with `llmsize estimate/measure --output`.",
     no_args_is_help=True,

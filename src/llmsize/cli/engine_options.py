@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Annotated, Any
 
-import typer
-
+from llmsize.cli.declare import Option
 from llmsize.cli.gpu_options import GpuLayersOpt, GpuMemoryUtilOpt
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
@@ -24,7 +22,7 @@ _PANEL = "Engine"
 
 MaxNumSeqsOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--max-num-seqs",
         min=1,
         help="vLLM/SGLang: sequences running at once (vLLM default 256; 1024 on >=70 GiB GPUs).",
@@ -33,7 +31,7 @@ MaxNumSeqsOpt = Annotated[
 ]
 MaxBatchedTokensOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--max-num-batched-tokens",
         min=1,
         help="vLLM: tokens per step, the profile run's batch (2048; 8192 on >=70 GiB GPUs); "
@@ -43,13 +41,13 @@ MaxBatchedTokensOpt = Annotated[
 ]
 EnforceEagerOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--enforce-eager", help="vLLM: no CUDA graphs (their memory is not reserved).", rich_help_panel=_PANEL
     ),
 ]
 PrefixCachingOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--enable-prefix-caching",
         help="vLLM: prefix caching (a hybrid model's state layers then keep 2 state blocks per request).",
         rich_help_panel=_PANEL,
@@ -57,7 +55,7 @@ PrefixCachingOpt = Annotated[
 ]
 BlockSizeOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--block-size",
         min=1,
         help="vLLM: tokens per KV block (default 16; 64 for MLA).",
@@ -66,7 +64,7 @@ BlockSizeOpt = Annotated[
 ]
 KvCacheMemoryOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--kv-cache-memory",
         help="vLLM: KV cache budget in bytes, or with a unit (8GiB, 20GB); replaces the profile.",
         rich_help_panel=_PANEL,
@@ -74,7 +72,7 @@ KvCacheMemoryOpt = Annotated[
 ]
 MemFractionOpt = Annotated[
     float | None,
-    typer.Option(
+    Option(
         "--mem-fraction-static",
         help="SGLang: share of the card for weights and its pools (default: the card minus SGLang's "
         "activation and CUDA-graph reserve, 0.83 on an H100).",
@@ -83,7 +81,7 @@ MemFractionOpt = Annotated[
 ]
 MaxMambaCacheOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--max-mamba-cache-size",
         min=1,
         help="SGLang: request states its hybrid (Mamba / linear-attention) pool holds (default: 0.9/1.9 "
@@ -93,7 +91,7 @@ MaxMambaCacheOpt = Annotated[
 ]
 MambaSsmDtypeOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--mamba-ssm-dtype",
         help="SGLang: float32 (default), bfloat16 or float16 for the SSM / delta state.",
         rich_help_panel=_PANEL,
@@ -101,7 +99,7 @@ MambaSsmDtypeOpt = Annotated[
 ]
 MambaRatioOpt = Annotated[
     float | None,
-    typer.Option(
+    Option(
         "--mamba-full-memory-ratio",
         min=0.0,
         help="SGLang: state pool to KV pool ratio of the static share (default 0.9).",
@@ -110,7 +108,7 @@ MambaRatioOpt = Annotated[
 ]
 DisableRadixOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--disable-radix-cache",
         help="SGLang: no prefix cache (one state slot per request; --max-num-seqs sizes the state pool).",
         rich_help_panel=_PANEL,
@@ -118,7 +116,7 @@ DisableRadixOpt = Annotated[
 ]
 UbatchOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--ubatch",
         min=1,
         help="llama.cpp: n_ubatch, tokens per compute step (default 512).",
@@ -127,13 +125,13 @@ UbatchOpt = Annotated[
 ]
 NBatchOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--n-batch", min=1, help="llama.cpp: n_batch, logical batch (default 2048).", rich_help_panel=_PANEL
     ),
 ]
 FlashAttnOpt = Annotated[
     FlashAttn,
-    typer.Option(
+    Option(
         "--flash-attn",
         help="llama.cpp/Ollama: flash attention on, off or auto (on where supported).",
         rich_help_panel=_PANEL,
@@ -141,7 +139,7 @@ FlashAttnOpt = Annotated[
 ]
 NCpuMoeOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--n-cpu-moe",
         min=0,
         help="llama.cpp: keep the experts of the first N MoE layers in host RAM.",
@@ -150,7 +148,7 @@ NCpuMoeOpt = Annotated[
 ]
 SpeculativeOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--speculative",
         help="vLLM/SGLang/llama.cpp: speculative decoding drafter: mtp (the model's own MTP layers), "
         "eagle, eagle3 or draft:<model>; its weights and KV cache join the model's.",
@@ -159,7 +157,7 @@ SpeculativeOpt = Annotated[
 ]
 NumSpecTokensOpt = Annotated[
     int | None,
-    typer.Option(
+    Option(
         "--num-speculative-tokens",
         min=1,
         max=64,
@@ -196,6 +194,8 @@ def parse_size(text: str, option: str) -> int:
     match = _SIZE.match(text)
     if not match:
         raise BadInputError(f"{option} {text!r} is not a size", hint="write bytes, or e.g. 8GiB or 20GB")
+    from decimal import Decimal
+
     value = Decimal(match.group(1)) * _UNITS[(match.group(2) or "").lower()]  # exact, never inf
     if value < 1:
         raise BadInputError(f"{option} {text!r} must be positive")

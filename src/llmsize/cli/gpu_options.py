@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
 from llmsize.cli.completion import complete_gpu
+from llmsize.cli.declare import Option, echo
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import MAX_COUNT, MAX_GPUS
@@ -21,50 +20,50 @@ if TYPE_CHECKING:
 
 _PANEL = "GPUs"
 
-GpuOpt = Annotated[str | None, typer.Option(
+GpuOpt = Annotated[str | None, Option(
     "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
                   "or 'local' for this machine (detected).",
     rich_help_panel=_PANEL, autocompletion=complete_gpu)]
-GpusOpt = Annotated[str | None, typer.Option(
+GpusOpt = Annotated[str | None, Option(
     "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
                    "(or 'all'; 'local' = this machine).",
     rich_help_panel=_PANEL, autocompletion=complete_gpu)]
-NumGpusOpt = Annotated[str, typer.Option(
+NumGpusOpt = Annotated[str, Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits. Inference "
                        "splits the model over them (tensor parallel first; llama.cpp by layers), with or "
                        "without --gpu; training runs data-parallel (--zero shards the states).",
     rich_help_panel=_PANEL)]
-GpuFileOpt = Annotated[list[Path] | None, typer.Option(
+GpuFileOpt = Annotated[list[Path] | None, Option(
     "--gpu-file", help="Extra GPU catalog YAML (repeatable); also read: ~/.config/llmsize/gpus/ or "
                        "$LLMSIZE_GPU_DIR.", rich_help_panel=_PANEL)]
-GpuMemoryUtilOpt = Annotated[float, typer.Option(
+GpuMemoryUtilOpt = Annotated[float, Option(
     "--gpu-memory-utilization",
     help="vLLM: share of the card it budgets, in (0, 1] (weights, profile run, then KV blocks).",
     rich_help_panel=_PANEL)]
-GpuLayersOpt = Annotated[int | None, typer.Option(
+GpuLayersOpt = Annotated[int | None, Option(
     "--gpu-layers", min=0, help="llama.cpp: layers on the GPU (default: all; the rest run from CPU RAM).",
     rich_help_panel=_PANEL)]
-BandwidthEffOpt = Annotated[float | None, typer.Option(
+BandwidthEffOpt = Annotated[float | None, Option(
     "--bandwidth-efficiency", min=0.01, max=1.0,
     help="Speed model: achieved share of peak memory bandwidth (default: calibrated per engine, weight "
          "format and memory type).", rich_help_panel=_PANEL)]
-ComputeEffOpt = Annotated[float | None, typer.Option(
+ComputeEffOpt = Annotated[float | None, Option(
     "--compute-efficiency", min=0.01, max=1.0,
     help="Speed model: achieved share of peak tensor FLOP/s (default: calibrated per engine and "
          "device class).", rich_help_panel=_PANEL)]
-HostBandwidthOpt = Annotated[float | None, typer.Option(
+HostBandwidthOpt = Annotated[float | None, Option(
     "--host-bandwidth", min=1.0,
     help="llama.cpp offload: host RAM bandwidth in GB/s for layers kept in system RAM (default 89.6, "
          "dual-channel DDR5-5600; DDR4-3200 dual channel is 51.2).", rich_help_panel=_PANEL)]
-ConcurrencyOpt = Annotated[str | None, typer.Option(
+ConcurrencyOpt = Annotated[str | None, Option(
     "--concurrency", help="Speed at several concurrency levels, e.g. 1,8,32: one fit row per level "
                           "(per-sequence and aggregate tokens/s).", rich_help_panel=_PANEL)]
-OutputTokensOpt = Annotated[int | None, typer.Option(
+OutputTokensOpt = Annotated[int | None, Option(
     "--output-tokens", min=0, help="Chat budget: tokens each reply adds.", rich_help_panel=_PANEL)]
-TurnsOpt = Annotated[int | None, typer.Option(
+TurnsOpt = Annotated[int | None, Option(
     "--turns", min=1, help="Chat budget: turns of a conversation whose history grows each turn.",
     rich_help_panel=_PANEL)]
-SystemTokensOpt = Annotated[int, typer.Option(
+SystemTokensOpt = Annotated[int, Option(
     "--system-tokens", min=0, help="Chat budget: tokens of the system prompt.", rich_help_panel=_PANEL)]
 
 
@@ -123,7 +122,7 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
     return levels
 
 
-PricePerHourOpt = Annotated[float | None, typer.Option(
+PricePerHourOpt = Annotated[float | None, Option(
     "--price-per-hour", min=0.0,
     help="US$ per GPU-hour, for $/hour and $ per million output tokens (default: the catalog's dated "
          "price where it has one; otherwise no cost is shown).", rich_help_panel=_PANEL)]
@@ -148,9 +147,8 @@ def speed_settings(
     host_bandwidth: HostBandwidthOpt = None,
 ) -> Speed:
     """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
-    from pydantic import ValidationError
-
     from llmsize.hardware.efficiency import Efficiency
+    from llmsize.records import ValidationError
 
     given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
              ("host_bandwidth_gb_s", host_bandwidth))
@@ -206,9 +204,9 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     from llmsize.hardware.local_gpu import local_gpus
 
     local = local_gpus(detect(), catalog)
-    typer.echo(f"this machine: {local.machine.summary()}", err=True)
+    echo(f"this machine: {local.machine.summary()}", err=True)
     for note in local.notes:
-        typer.echo(f"  note: {note}", err=True)
+        echo(f"  note: {note}", err=True)
     if num_gpus.strip() == "1" and local.count > 1:
         count = local.count
     return local.spec, count, local.machine
@@ -225,7 +223,7 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> objec
     if engine is not None or machine is None:
         return engine
     if gpu.id == "local-cpu" or gpu.vendor == "apple":
-        typer.echo("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it",
+        echo("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it",
                    err=True)
         return Engine.LLAMA_CPP
     return engine

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
+from llmsize.cli.declare import Option
 
 
 class OutputFormat(StrEnum):
@@ -16,7 +16,7 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[OutputFormat, Option("--format", "-f", help="Output format.")]
 
 
 class PageFormat(StrEnum):
@@ -30,13 +30,13 @@ class PageFormat(StrEnum):
 
 
 PageFormatOpt = Annotated[
-    PageFormat, typer.Option("--format", "-f", help="Output format; html is one self-contained page.")
+    PageFormat, Option("--format", "-f", help="Output format; html is one self-contained page.")
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
+    Option(
         "--output", "-o", help="Also write the report to this file (.yaml/.yml/.json; .html too for some)."
     ),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
-RevisionOpt = Annotated[str | None, typer.Option("--revision", help="Hub revision (branch, tag or commit).")]
+ForceOpt = Annotated[bool, Option("--force", help="Overwrite an existing --output file.")]
+RevisionOpt = Annotated[str | None, Option("--revision", help="Hub revision (branch, tag or commit).")]

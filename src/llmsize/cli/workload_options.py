@@ -1,7 +1,7 @@
 """Workload options shared by every command that estimates (names per DESIGN.md), and build_workload().
 
 Each option is an Annotated alias, so `estimate`, `explain` and later commands spell and document
-them identically. `build_workload` turns the parsed values into a Workload; pydantic's cross-field
+them identically. `build_workload` turns the parsed values into a Workload; its cross-field
 rules become one-line BadInputErrors.
 """
 
@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-from pydantic import ValidationError
-
+from llmsize.cli.declare import Option
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import (
@@ -29,6 +26,7 @@ from llmsize.estimate.workload import (
     Optimizer,
     Workload,
 )
+from llmsize.records import ValidationError
 from llmsize.units import Dtype, KvDtype
 
 if TYPE_CHECKING:
@@ -43,7 +41,7 @@ class Logits(StrEnum):
 _PANEL = "Workload"
 ModeOpt = Annotated[
     Mode,
-    typer.Option(
+    Option(
         "--mode",
         help="inference; training (from scratch); full (fine-tuning); lora; qlora.",
         rich_help_panel=_PANEL,
@@ -51,7 +49,7 @@ ModeOpt = Annotated[
 ]
 DtypeOpt = Annotated[
     Dtype | None,
-    typer.Option(
+    Option(
         "--dtype",
         help="Compute/weight dtype; int8/int4/fp8 without --quant = plain weight-only quantization.",
         rich_help_panel=_PANEL,
@@ -59,7 +57,7 @@ DtypeOpt = Annotated[
 ]
 QuantOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--quant",
         help="Weight format: gptq[-int8], awq, bnb-nf4, bnb-int8, fp8, mxfp4, a GGUF type "
         "(Q4_K_M, Q8_0, ...) or none. Default: from the checkpoint.",
@@ -68,7 +66,7 @@ QuantOpt = Annotated[
 ]
 KvDtypeOpt = Annotated[
     KvDtype | None,
-    typer.Option(
+    Option(
         "--kv-dtype",
         help="KV cache element type (default: the compute dtype; f16 on llama.cpp).",
         rich_help_panel=_PANEL,
@@ -76,7 +74,7 @@ KvDtypeOpt = Annotated[
 ]
 ContextOpt = Annotated[
     str,
-    typer.Option(
+    Option(
         "--context",
         help="Tokens per sequence, prompt plus generated (4096, 32k, 128k).",
         rich_help_panel=_PANEL,
@@ -84,16 +82,16 @@ ContextOpt = Annotated[
 ]
 PromptTokensOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--prompt-tokens",
         help="Tokens prefilled in one forward (default: the whole context).",
         rich_help_panel=_PANEL,
     ),
 ]
-BatchOpt = Annotated[int, typer.Option("--batch", help="Sequences per GPU replica.", rich_help_panel=_PANEL)]
+BatchOpt = Annotated[int, Option("--batch", help="Sequences per GPU replica.", rich_help_panel=_PANEL)]
 LogitsOpt = Annotated[
     Logits,
-    typer.Option(
+    Option(
         "--logits",
         help="Inference logits: last position (generate) or all positions.",
         rich_help_panel=_PANEL,
@@ -101,7 +99,7 @@ LogitsOpt = Annotated[
 ]
 OptimizerOpt = Annotated[
     Optimizer | None,
-    typer.Option(
+    Option(
         "--optimizer",
         metavar="NAME",
         help="Optimizer and implementation: adamw (torch's foreach), adamw-fused, adamw-foreach, "
@@ -113,7 +111,7 @@ OptimizerOpt = Annotated[
 _TRAIN = "Training recipe"
 FrameworkOpt = Annotated[
     Framework | None,
-    typer.Option(
+    Option(
         "--framework",
         help="Training loop whose defaults fill unset options (default: trainer = transformers Trainer).",
         rich_help_panel=_TRAIN,
@@ -121,7 +119,7 @@ FrameworkOpt = Annotated[
 ]
 LossOpt = Annotated[
     Loss | None,
-    typer.Option(
+    Option(
         "--loss",
         help="Cross-entropy: full fp32 logits, chunked, chunked-recompute (TRL chunked_nll) or fused linear "
         "CE (default: the framework's).",
@@ -130,11 +128,11 @@ LossOpt = Annotated[
 ]
 LossChunksOpt = Annotated[
     int | None,
-    typer.Option("--loss-chunks", min=1, help="Chunks of --loss chunked (8).", rich_help_panel=_TRAIN),
+    Option("--loss-chunks", min=1, help="Chunks of --loss chunked (8).", rich_help_panel=_TRAIN),
 ]
 OptInBwdOpt = Annotated[
     bool | None,
-    typer.Option(
+    Option(
         "--optimizer-in-backward/--no-optimizer-in-backward",
         help="Step each parameter as its gradient is ready (torchtune optimizer_in_bwd).",
         rich_help_panel=_TRAIN,
@@ -142,18 +140,18 @@ OptInBwdOpt = Annotated[
 ]
 ActOffloadOpt = Annotated[
     bool | None,
-    typer.Option(
+    Option(
         "--activation-offloading/--no-activation-offloading",
         help="Saved activations go to host RAM (torchtune, Unsloth).",
         rich_help_panel=_TRAIN,
     ),
 ]
 GradAccumOpt = Annotated[
-    int, typer.Option("--grad-accum", min=1, help="Micro-batches per optimizer step.", rich_help_panel=_TRAIN)
+    int, Option("--grad-accum", min=1, help="Micro-batches per optimizer step.", rich_help_panel=_TRAIN)
 ]
 CompileOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--compile",
         help="torch.compile each decoder layer and the loss (torchtune compile: True).",
         rich_help_panel=_TRAIN,
@@ -161,7 +159,7 @@ CompileOpt = Annotated[
 ]
 PaddingFreeOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--padding-free",
         help="Training batches flattened into one row without padding (TRL padding_free); --context is "
         "then the mean tokens per sequence.",
@@ -170,7 +168,7 @@ PaddingFreeOpt = Annotated[
 ]
 LigerOpt = Annotated[
     bool,
-    typer.Option(
+    Option(
         "--liger",
         help="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE.",
         rich_help_panel=_TRAIN,
@@ -178,7 +176,7 @@ LigerOpt = Annotated[
 ]
 Fp8TrainingOpt = Annotated[
     Fp8Recipe | None,
-    typer.Option(
+    Option(
         "--fp8-training",
         help="torchao float8 training of the decoder's linears with this scaling recipe (full/training).",
         rich_help_panel=_TRAIN,
@@ -186,7 +184,7 @@ Fp8TrainingOpt = Annotated[
 ]
 Fp8AllGatherOpt = Annotated[
     bool | None,
-    typer.Option(
+    Option(
         "--fp8-all-gather/--no-fp8-all-gather",
         help="FSDP2 all-gathers fp8 weights (torchao tensorwise; default: the framework's).",
         rich_help_panel=_TRAIN,
@@ -194,15 +192,15 @@ Fp8AllGatherOpt = Annotated[
 ]
 OffloadOptimizerOpt = Annotated[
     Offload,
-    typer.Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
+    Option("--offload-optimizer", help="DeepSpeed ZeRO optimizer offload.", rich_help_panel=_TRAIN),
 ]
 OffloadParamsOpt = Annotated[
     Offload,
-    typer.Option("--offload-params", help="DeepSpeed ZeRO-3 parameter offload.", rich_help_panel=_TRAIN),
+    Option("--offload-params", help="DeepSpeed ZeRO-3 parameter offload.", rich_help_panel=_TRAIN),
 ]
 MasterWeightsOpt = Annotated[
     bool | None,
-    typer.Option(
+    Option(
         "--master-weights/--no-master-weights",
         help="fp32 master copy of fp16/bf16 weights (default: on for full/training).",
         rich_help_panel=_PANEL,
@@ -210,7 +208,7 @@ MasterWeightsOpt = Annotated[
 ]
 GradCkptOpt = Annotated[
     bool | None,
-    typer.Option(
+    Option(
         "--gradient-checkpointing/--no-gradient-checkpointing",
         help="Recompute activations in backward (default: the framework's for the mode).",
         rich_help_panel=_PANEL,
@@ -218,34 +216,34 @@ GradCkptOpt = Annotated[
 ]
 AttentionOpt = Annotated[
     Attention | None,
-    typer.Option("--attention", help="Attention kernel (default: the model's).", rich_help_panel=_PANEL),
+    Option("--attention", help="Attention kernel (default: the model's).", rich_help_panel=_PANEL),
 ]
-LoraRankOpt = Annotated[int, typer.Option("--lora-rank", help="LoRA rank r.", rich_help_panel=_PANEL)]
+LoraRankOpt = Annotated[int, Option("--lora-rank", help="LoRA rank r.", rich_help_panel=_PANEL)]
 LoraTargetsOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--lora-targets",
         help="Comma-separated module names, or all-linear (default: PEFT's per architecture).",
         rich_help_panel=_PANEL,
     ),
 ]
 ZeroOpt = Annotated[
-    int, typer.Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)
+    int, Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)
 ]
 NumGpusOpt = Annotated[
     int,
-    typer.Option(
+    Option(
         "--num-gpus",
         help="GPUs in total: inference splits the model over them (tensor parallel first; llama.cpp by "
         "layers); training runs data-parallel (--zero shards the states).",
         rich_help_panel=_PANEL,
     ),
 ]
-TpOpt = Annotated[int, typer.Option("--tp", help="Tensor-parallel degree.", rich_help_panel=_PANEL)]
-PpOpt = Annotated[int, typer.Option("--pp", help="Pipeline-parallel degree.", rich_help_panel=_PANEL)]
+TpOpt = Annotated[int, Option("--tp", help="Tensor-parallel degree.", rich_help_panel=_PANEL)]
+PpOpt = Annotated[int, Option("--pp", help="Pipeline-parallel degree.", rich_help_panel=_PANEL)]
 EngineOpt = Annotated[
     Engine | None,
-    typer.Option(
+    Option(
         "--engine",
         help="Runtime: transformers, vllm, sglang, llama.cpp or ollama (default: ollama for an Ollama tag, "
         "llama.cpp for GGUF, else transformers).",
@@ -254,7 +252,7 @@ EngineOpt = Annotated[
 ]
 ImagesOpt = Annotated[
     int,
-    typer.Option(
+    Option(
         "--images",
         help="Images per sequence (vision-language models): their tokens join the context and the vision "
         "tower encodes them at prefill.",
@@ -263,7 +261,7 @@ ImagesOpt = Annotated[
 ]
 ImageSizeOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--image-size",
         metavar="WxH",
         help="Pixels of each image, e.g. 1024x768 (default: the tower's own input size for fixed-size "
@@ -273,7 +271,7 @@ ImageSizeOpt = Annotated[
 ]
 AudioSecondsOpt = Annotated[
     float,
-    typer.Option(
+    Option(
         "--audio-seconds",
         help="Seconds of audio per sequence (Gemma 3n, Gemma 4 E2B/E4B, Qwen2-Audio): its tokens join the "
         "context and the audio tower encodes it at prefill, in clips of at most 30 s.",
@@ -282,7 +280,7 @@ AudioSecondsOpt = Annotated[
 ]
 VideoFramesOpt = Annotated[
     int,
-    typer.Option(
+    Option(
         "--video-frames",
         help="Frames of one video per sequence, as the processor sampled them, for Qwen2.5-VL, Qwen3-VL / "
         "Qwen3.5 and Gemma 4: their tokens join the context, the vision tower encodes them.",
@@ -291,7 +289,7 @@ VideoFramesOpt = Annotated[
 ]
 VideoSizeOpt = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--video-size", metavar="WxH", help="Pixels of each frame (default 1280x720).", rich_help_panel=_PANEL
     ),
 ]
@@ -304,11 +302,17 @@ def parse_tokens(text: str, option: str) -> int:
     match = _TOKENS.match(text)
     if not match:
         raise BadInputError(f"{option} {text!r} is not a token count", hint="write e.g. 4096, 32k or 128k")
-    # Decimal, not float: 400 digits are a clear "too large" from Workload, not an OverflowError.
-    value, unit = Decimal(match.group(1)), match.group(2).lower()
+    number, unit = match.group(1), match.group(2).lower()
     scale = {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
-    tokens = int(value * scale)
-    if tokens <= 0 or (not unit and value != value.to_integral_value()):
+    if number.isdigit() and len(number) <= 18:  # the usual "4096": plain ints (decimal costs an import)
+        tokens = int(number) * scale
+        fraction = False
+    else:  # Decimal, not float: 400 digits are a clear "too large" from Workload, not an OverflowError
+        from decimal import Decimal
+
+        value = Decimal(number)
+        tokens, fraction = int(value * scale), value != value.to_integral_value()
+    if tokens <= 0 or (not unit and fraction):
         raise BadInputError(f"{option} {text!r} must be a positive whole number of tokens")
     return tokens
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from llmsize.records import ConfigDict, Field, Record, computed_field
 
 COMPONENTS: tuple[str, ...] = (
     "weights",
@@ -15,7 +15,7 @@ COMPONENTS: tuple[str, ...] = (
 )
 
 
-class ByteRange(BaseModel):
+class ByteRange(Record):
     """Low-high bytes around a nominal value, and what moves it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -25,7 +25,7 @@ class ByteRange(BaseModel):
     driver: str
 
 
-class Component(BaseModel):
+class Component(Record):
     """One memory component: nominal bytes, the one-line formula, and an optional range."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -37,7 +37,7 @@ class Component(BaseModel):
     range: ByteRange | None = None
 
 
-class EngineFigures(BaseModel):
+class EngineFigures(Record):
     """What the engine itself allocates and prints, beside the components (issue 9).
 
     Sizes are per GPU (the busiest). `device_weights_bytes` + `host_bytes` split the weights the
@@ -109,7 +109,7 @@ class EngineFigures(BaseModel):
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 
 
-class Estimate(BaseModel):
+class Estimate(Record):
     """Predicted peak memory of one workload on the busiest GPU.
 
     `total_bytes` is a computed sum, so it cannot drift from the components; `total - overhead`

@@ -8,8 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from llmsize.records import ConfigDict, Field, Record, model_validator
 from llmsize.units import Dtype, KvDtype
 
 # Upper bounds on the counts a Workload takes (issue 15: unbounded counts ran the planner for
@@ -127,7 +126,7 @@ class FlashAttn(StrEnum):
     AUTO = "auto"
 
 
-class Workload(BaseModel):
+class Workload(Record):
     """Mode, precisions, sizes and parallelism of one job. Defaults are the common case."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from llmsize.errors import BadInputError
+from llmsize.records import ConfigDict, Field, Record
 
 # The budget lists every turn; a conversation longer than this is not a chat plan (and a hostile
 # --turns 10^30 would list rows until memory ran out: issue 15).
 MAX_TURNS = 10_000
 
 
-class ChatTurn(BaseModel):
+class ChatTurn(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     turn: int = Field(gt=0)
@@ -27,7 +26,7 @@ class ChatTurn(BaseModel):
     fits: bool
 
 
-class ChatBudget(BaseModel):
+class ChatBudget(Record):
     """How many turns of a chat fit, and what stops the next one."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -6,10 +6,10 @@ the speed model and the GPU catalog types it needs only when a speed is computed
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from llmsize.records import ConfigDict, Field, Record
 
 
-class Efficiency(BaseModel):
+class Efficiency(Record):
     """Overrides of the calibrated speed constants; None keeps the engine's and kernel's own value."""
 
     # Finite only: an infinite host bandwidth made speeds Infinity, which is not JSON (issue 15).

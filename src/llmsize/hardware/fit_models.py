@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from llmsize.records import ConfigDict, Field, Record
 
 
-class FitRow(BaseModel):
+class FitRow(Record):
     """Whether a workload fits `count` GPUs of one kind, with headroom, limits and rough speed.
 
     Required keys (DESIGN.md): gpu, count, fits, per_gpu_bytes, headroom_bytes, max_context,

@@ -8,7 +8,6 @@ format and override bundled entries with the same id.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,10 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from llmsize.errors import ConfigError, GpuNotFoundError
 from llmsize.hardware.unified import unified_limit_bytes
+from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
 from llmsize.resources import UnreadableText, load_catalog_yaml, read_text_bounded, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
@@ -47,7 +46,7 @@ TFLOPS = 10**12
 # file with .inf or 1e308 made byte counts overflow and speeds print as Infinity, not JSON (issue 15).
 MAX_MEMORY_UNITS = 1 << 20  # GiB (or GB) per GPU: a pebibyte
 MAX_RATE = 1e9  # TFLOPS, GB/s, US$, watts: a million times today's largest figures
-class MemorySpec(BaseModel):
+class MemorySpec(Record):
     """Device memory: the vendor's figure, what that figure's "GB" means, and the driver's view."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
@@ -132,7 +131,7 @@ class MemorySpec(BaseModel):
         return f"{self.size:g} GB" + (" (GiB)" if self.unit == "GiB" else "")
 
 
-class Throughput(BaseModel):
+class Throughput(Record):
     """Dense peak throughput in TFLOPS (TOPS for int8); None when the GPU has no native path.
 
     Tensor figures are dense (no 2:4 sparsity) and, where a vendor distinguishes them, with FP32
@@ -153,7 +152,7 @@ class Throughput(BaseModel):
     int8: float | None = Field(default=None, gt=0, le=MAX_RATE)
 
 
-class Interconnect(BaseModel):
+class Interconnect(Record):
     """GPU-to-GPU link as the vendor states it (total bidirectional bandwidth per GPU)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
@@ -165,7 +164,7 @@ class Interconnect(BaseModel):
         description="links of a switchless full mesh (one per peer, gb_s split over them); None: switched")
 
 
-class Price(BaseModel):
+class Price(Record):
     """A dated, sourced price: an hourly rental rate, and/or a list (purchase) price."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
@@ -183,7 +182,7 @@ class Price(BaseModel):
         return self
 
 
-class GpuSpec(BaseModel):
+class GpuSpec(Record):
     """One accelerator as a single device that software sees (a MI250X GCD, not the module)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
@@ -408,6 +407,8 @@ class GpuCatalog:
         # Numbers carry the meaning in GPU names ("4090", "a100"): keys that contain the query come
         # first, then the closest spellings.
         matches = [k for k in self._index if len(key) >= 2 and key in k]
+        import difflib  # only for suggestions after a miss
+
         matches += difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.5)
         out: list[str] = []
         for k in matches:

@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.memo import memo
@@ -38,6 +36,7 @@ from llmsize.hardware.speed import (
     attention_flops_prefill,
     estimate_speed,
 )
+from llmsize.records import ConfigDict, Record, ValidationError
 from llmsize.specs.models import ModelSpec, QuantMethod
 from llmsize.specs.params import param_inventory
 
@@ -172,7 +171,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
 
 # ------------------------------------------------------------------------------------------- results
 
-class PrecisionOption(BaseModel):
+class PrecisionOption(Record):
     """One weight format to try: a label and the workload fields that select it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -182,7 +181,7 @@ class PrecisionOption(BaseModel):
     quant: str | None = None
 
 
-class PrecisionResult(BaseModel):
+class PrecisionResult(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     option: PrecisionOption
@@ -219,7 +218,7 @@ class Planner:
 
     def workload(self, layout: Layout | None = None, **update: Any) -> Workload:
         """The asked workload with another layout / context / batch (validated like user input)."""
-        data = self.wl.model_dump()
+        data = dict(self.wl)  # its fields as they are: model_validate takes nested records as given
         if layout is not None:
             data.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
         data.update(update)
@@ -828,7 +827,7 @@ def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
         update["dtype"] = option.dtype
     if option.quant is not None:
         update["quant"] = option.quant
-    return Workload.model_validate({**wl.model_dump(), **update})
+    return Workload.model_validate({**dict(wl), **update})
 
 
 def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
@@ -875,7 +874,7 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     return results, best
 
 
-class ModelFit(BaseModel):
+class ModelFit(Record):
     """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -930,7 +929,7 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec],
     return out
 
 
-class CompareRow(BaseModel):
+class CompareRow(Record):
     """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

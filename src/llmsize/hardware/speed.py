@@ -20,8 +20,6 @@ from __future__ import annotations
 import itertools
 import math
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.speed_profiles import (
@@ -40,10 +38,11 @@ from llmsize.hardware.speed_profiles import (
     kernel_launch_per_layer,
     prefill_compute,
 )
+from llmsize.records import ConfigDict, Field, Record
 from llmsize.specs.models import ModelSpec
 
 
-class SpeedConstants(BaseModel):
+class SpeedConstants(Record):
     """The constants that produced one speed estimate (after overrides), so users can see and change them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -105,7 +104,7 @@ def ttft_class(seconds: float) -> str:
     return TTFT_CLASSES[-1][1]
 
 
-class SpeedInputs(BaseModel):
+class SpeedInputs(Record):
     """Per-GPU facts of one layout that the speed model needs (all bytes are per GPU)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -157,7 +156,7 @@ class SpeedInputs(BaseModel):
         "written back every decode step, whatever the context")
 
 
-class SpeedEstimate(BaseModel):
+class SpeedEstimate(Record):
     """Latency and throughput, with what bounded each phase and the constants behind them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -8,10 +8,9 @@ A component the device cannot observe (overhead off CUDA) has no measured value 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from llmsize.estimate.result import COMPONENTS, Estimate
 from llmsize.measure.models import Measurement
+from llmsize.records import ConfigDict, Record
 
 
 def relative_error(estimated: int, measured: int) -> float | None:
@@ -21,7 +20,7 @@ def relative_error(estimated: int, measured: int) -> float | None:
     return (estimated - measured) / measured
 
 
-class Row(BaseModel):
+class Row(Record):
     """One line of the comparison."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -32,7 +31,7 @@ class Row(BaseModel):
     error: float | None
 
 
-class Comparison(BaseModel):
+class Comparison(Record):
     """Every component, then the peak."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

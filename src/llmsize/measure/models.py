@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from llmsize.estimate.result import COMPONENTS
+from llmsize.records import ConfigDict, Field, Record
 
 Device = Literal["trace", "cpu", "cuda"]
 DEVICES: tuple[str, ...] = ("trace", "cpu", "cuda")
@@ -30,7 +29,7 @@ def no_progress(_stage: str, _done: int, _total: int) -> None:
     """The default progress sink: say nothing."""
 
 
-class PhasePeak(BaseModel):
+class PhasePeak(Record):
     """The largest live set of tensors during one phase of the workload."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -39,7 +38,7 @@ class PhasePeak(BaseModel):
     peak_bytes: int = Field(ge=0)
 
 
-class CudaStats(BaseModel):
+class CudaStats(Record):
     """What CUDA and the driver reported (all bytes; None where a source was unavailable)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -57,7 +56,7 @@ class CudaStats(BaseModel):
     device_free_bytes_at_start: int = Field(ge=0)
 
 
-class CpuStats(BaseModel):
+class CpuStats(Record):
     """The process's resident set around a CPU run (bytes)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -67,7 +66,7 @@ class CpuStats(BaseModel):
     rss_growth_bytes: int = Field(ge=0, description="rss_peak - rss_before")
 
 
-class Timings(BaseModel):
+class Timings(Record):
     """Wall-clock speed of a real run (seconds); None where the workload has no such phase."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -79,7 +78,7 @@ class Timings(BaseModel):
     step_s: float | None = Field(default=None, description="training: second (steady-state) step")
 
 
-class Environment(BaseModel):
+class Environment(Record):
     """The software and device a measurement was taken with."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -95,7 +94,7 @@ class Environment(BaseModel):
     driver: str | None = Field(default=None, description="NVIDIA driver version (NVML)")
 
 
-class Outcome(BaseModel):
+class Outcome(Record):
     """Whether the run completed; an out-of-memory is a result too, not a crash."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -104,7 +103,7 @@ class Outcome(BaseModel):
     message: str = ""
 
 
-class Measurement(BaseModel):
+class Measurement(Record):
     """Bytes per component at the measured peak, and how they were obtained."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

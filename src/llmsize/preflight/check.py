@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from llmsize.errors import BadInputError
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.result import Estimate
@@ -23,6 +21,7 @@ from llmsize.hardware.gpus import GpuSpec, driver_reported_bytes
 from llmsize.preflight import rewrite
 from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
+from llmsize.records import ValidationError
 from llmsize.specs.models import ModelSpec
 
 _KV_DTYPES = {

@@ -1,6 +1,6 @@
 """What changed between two saved reports: model, workload fields, each component, total, fits.
 
-The diff is data (a pydantic model), so `llmsize report diff --format json` and the table show the
+The diff is data (a record, llmsize.records), so `llmsize report diff --format json` and the table show the
 same thing. Relative change is `(b - a) / a`.
 """
 
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from llmsize.records import ConfigDict, Record
 from llmsize.report.load import MEASURED_KEYS, LoadedReport
 from llmsize.report.models import MEMORY_KEYS, Report
 
@@ -17,7 +16,7 @@ from llmsize.report.models import MEMORY_KEYS, Report
 _MODEL_FIELDS = ("name", "params", "active_params", "weight_format", "model_type", "provenance")
 
 
-class FieldChange(BaseModel):
+class FieldChange(Record):
     """One input that differs between the two reports."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -27,7 +26,7 @@ class FieldChange(BaseModel):
     b: Any
 
 
-class ByteChange(BaseModel):
+class ByteChange(Record):
     """One component in both reports, with the difference."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -43,7 +42,7 @@ class ByteChange(BaseModel):
         return self.delta != 0
 
 
-class FitChange(BaseModel):
+class FitChange(Record):
     """Whether a GPU layout fits in each report; None where that report did not check it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -56,7 +55,7 @@ class FitChange(BaseModel):
     b_headroom_bytes: int | None
 
 
-class ReportDiff(BaseModel):
+class ReportDiff(Record):
     """Every difference between report A and report B."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

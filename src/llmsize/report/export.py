@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +51,9 @@ def to_csv(report: Report) -> str:
     data.pop("components", None)
     flat: dict[str, Any] = {}
     _flatten("", data, flat)
+    import csv  # only for --format csv (issue 15: import what the command needs)
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(flat.keys())
@@ -107,6 +107,8 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
         raise BadInputError(f"{shown_path(path)} already exists", hint="pass --force to overwrite it")
     if path.is_dir():
         raise BadInputError(f"cannot write {shown_path(path)}: it is a directory")
+    import secrets  # hashlib and hmac, only when a file is written
+
     tmp = path.with_name(f".{path.name[:80]}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any file

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from llmsize.errors import ConfigError
+from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, load_json, load_yaml, read_text_bounded
 
@@ -27,7 +26,7 @@ MEASUREMENT_KIND = "measurement"
 MEASURED_KEYS: tuple[str, ...] = (*MEMORY_KEYS[:-1], "peak")
 
 
-class MeasureDocument(BaseModel):
+class MeasureDocument(Record):
     """What `llmsize measure` prints with --format json and writes with --output (DESIGN.md contract)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

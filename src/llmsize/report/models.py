@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.names import ParsedName
+from llmsize.records import ConfigDict, Field, Record, field_validator
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import mtp_params
 
@@ -41,7 +40,7 @@ NAME_FIELDS: tuple[str, ...] = (
 )
 
 
-class ModelInfo(BaseModel):
+class ModelInfo(Record):
     """What was estimated: name, exact parameter counts, architecture, weight format and provenance."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -66,7 +65,7 @@ class ModelInfo(BaseModel):
     name_parts: dict[str, Any] = Field(default_factory=dict, description="what the model name itself says")
 
 
-class ComponentInfo(BaseModel):
+class ComponentInfo(Record):
     """The rule behind one memory component and the same rule with this model's numbers."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -75,7 +74,7 @@ class ComponentInfo(BaseModel):
     detail: str
 
 
-class Report(BaseModel):
+class Report(Record):
     """One estimate, ready for a table, JSON, YAML or CSV."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -126,7 +125,7 @@ class Report(BaseModel):
     def _workload_is_one(cls, workload: dict[str, Any]) -> dict[str, Any]:
         """A saved report's workload is input too: its known fields must make a Workload (a string GPU
         count or a missing batch broke the table, issue 15); keys of a newer llmsize pass through."""
-        from pydantic import ValidationError
+        from llmsize.records import ValidationError
 
         known = {k: v for k, v in workload.items() if k in Workload.model_fields}
         try:

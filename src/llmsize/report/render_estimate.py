@@ -6,7 +6,7 @@ Sizes are shown in GiB (2^30) and say so; shares are of the predicted peak total
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmsize.report.export import render_text
 from llmsize.report.models import MEMORY_KEYS, Report
@@ -14,7 +14,6 @@ from llmsize.units import GIB, format_gib
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.text import Text
 
 _LABELS = {
     "weights": "weights",
@@ -40,9 +39,9 @@ def render_estimate(report: Report, fmt: str, console: Console | None = None) ->
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import console
 
-    return Console(highlight=False, soft_wrap=False)
+    return console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
 
 
 def model_line(report: Report) -> str:
@@ -91,13 +90,14 @@ def _workload_line(report: Report) -> str:
 
 
 def _human(report: Report, console: Console) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    from llmsize.report.plain import kit
+
+    Table, Text = kit(console)
 
     console.print(Text(model_line(report)))
     console.print(Text(_workload_line(report)))
     total = report.memory["total"]
-    console.print(breakdown_bar(report.memory, max(20, min(console.width, 120) - 2)))
+    console.print(breakdown_bar(report.memory, max(20, min(console.width, 120) - 2), Text))
     table = Table(show_header=True, header_style="bold", title_justify="left")
     table.add_column("component", no_wrap=True)
     table.add_column("GiB", justify="right", no_wrap=True)
@@ -130,7 +130,9 @@ def _human(report: Report, console: Console) -> None:
 
 def _engine_lines(report: Report, console: Console) -> None:
     """The figures the engine would print itself (on the first GPU asked, if any)."""
-    from rich.text import Text
+    from llmsize.report.plain import kit
+
+    Text = kit(console)[1]
 
     eng = report.engine or {}
     first = report.gpus[0].engine_log if report.gpus else ()
@@ -166,9 +168,11 @@ BAR_STYLES = {
 }
 
 
-def breakdown_bar(memory: dict[str, int], width: int) -> Text:
+def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> Any:
     """The components as one line of `width` cells, each at least one cell when it is not zero."""
-    from rich.text import Text
+    if text_type is None:
+        from rich.text import Text as text_type
+    Text = text_type
 
     total = sum(v for k, v in memory.items() if k != "total" and v > 0) or 1
     parts = [(k, memory[k]) for k in MEMORY_KEYS[:-1] if memory.get(k, 0) > 0]
@@ -190,9 +194,10 @@ def _gpus(report: Report, console: Console) -> None:
 
 def render_explain(report: Report, console: Console | None = None) -> None:
     """Each component's formula, then the same with this model's numbers (`llmsize explain`)."""
-    from rich.text import Text
+    from llmsize.report.plain import kit
 
     out = console or _console()
+    Text = kit(out)[1]
     out.print(Text(model_line(report)))
     out.print(Text(_workload_line(report)))
     for key in MEMORY_KEYS[:-1]:

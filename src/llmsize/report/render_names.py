@@ -71,14 +71,14 @@ def _human_value(key: str, value: object) -> str:
 
 
 def _render_human(parsed: ParsedName) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    from llmsize.report.plain import console, kit
 
+    out = console()
+    Table, Text = kit(out)
     # Text, not str: a name is data, so "[/x]" in it must print as written, not as rich markup.
     table = Table(title=Text(parsed.raw), title_justify="left", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for label, key in _HUMAN_ROWS:
         table.add_row(label, Text(_human_value(key, getattr(parsed, key))))
-    Console().print(table, highlight=False)
+    out.print(table, highlight=False)

@@ -135,16 +135,16 @@ def _cell(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------- human
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import console
 
-    return Console(highlight=False, soft_wrap=False)
+    return console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
 
 
 def escape(text: str) -> str:
     """Text with rich markup characters escaped (model names and messages are data)."""
-    from rich.markup import escape as rich_escape
+    from llmsize.report.plain import escape as escape_markup
 
-    return rich_escape(text)
+    return escape_markup(text)
 
 
 def gib(n: int | None) -> str:
@@ -202,15 +202,16 @@ def _efficiency_line(eff: Efficiency) -> str:
 def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
                chat: ChatBudget | None = None, console: Console | None = None) -> None:
     """Human output of `llmsize fit MODEL --gpu X`."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
     table = Table(title_justify="left")
     for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
                           ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for i, r in enumerate(fit.options):
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
         table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
@@ -267,9 +268,10 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
 def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
                    console: Console | None = None) -> None:
     """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     fitting = [f for f in fits if f.best is not None]
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     con.print(f"  {workload_line(wl)}")
@@ -277,7 +279,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
                           ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
                           ("tokens/s", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
@@ -291,9 +293,10 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
 def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl: Workload,
                    efficiency: Efficiency, console: Console | None = None) -> None:
     """Human output of `llmsize compare`: one table and the recommendation."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     many_models = len({r.model for r in rows}) > 1
     if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
         con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
@@ -312,7 +315,7 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     if priced:
         columns += [("$/hour", "right"), ("$/M out tok", "right")]
     for name, justify in columns:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
@@ -359,9 +362,10 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
 
 def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> None:
     """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings."""
-    from rich.table import Table
+    from llmsize.report.plain import kit
 
     con = console or _console()
+    Table = kit(con)[0]
     if not rows:
         return
     table = Table(title="GPU fit", title_justify="left")
@@ -373,7 +377,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right"), ("speed", "left")]
     for name, justify in columns:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for row in rows:
         cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
                  gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]

@@ -85,6 +85,12 @@ def _column_widths(table: Table, console: Console) -> list[int] | None:
 
 def print_fitted(table: Table, console: Console, keep: int = 1) -> None:
     """Print `table` fitted to the console, with one line naming what did not fit."""
+    from llmsize.report.plain import PlainConsole
+    from llmsize.report.plain import print_fitted as print_plain
+
+    if isinstance(console, PlainConsole):
+        print_plain(table, console, keep)
+        return
     from rich.text import Text
 
     hidden = fit_columns(table, console, keep)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from llmsize.errors import ConfigError
+from llmsize.records import ConfigDict, Field, Record
 
 AudioKind = Literal["gemma3n", "gemma4", "whisper"]
 
@@ -28,7 +27,7 @@ MAX_CLIP_SAMPLES = 480_000
 PAD_TO_MULTIPLE = 128
 
 
-class AudioTower(BaseModel):
+class AudioTower(Record):
     """The audio encoder of a speech-capable model: framing, sub-sampling and conformer shape."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -15,15 +15,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
+from llmsize.records import ConfigDict, Record, ValidationError
 from llmsize.specs.models import CheckpointInfo
 
 CACHE_VERSION = 1
 DEFAULT_REVISION = "main"
 
 
-class HubSnapshot(BaseModel):
+class HubSnapshot(Record):
     """What one Hub lookup returned: the config, header facts, and the commit it came from."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use (issue 15)
@@ -37,7 +36,7 @@ class HubSnapshot(BaseModel):
     fetched_at: float
 
 
-class CachedSnapshot(BaseModel):
+class CachedSnapshot(Record):
     """A snapshot read back from disk, with its age in seconds."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use (issue 15)

@@ -12,7 +12,6 @@ Ollama tags land on their base architecture. The name's quant suffix sets the we
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
+from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
 from llmsize.resources import cached_json, load_catalog_yaml, yaml_files
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
@@ -31,7 +29,7 @@ from llmsize.specs.ollama import OllamaRef
 CATALOG_DIR = "model_specs"
 
 
-class CheckpointVariant(BaseModel):
+class CheckpointVariant(Record):
     """Names of the entry whose published checkpoint stores its weights in another dtype than `config` says.
 
     Google's gemma-2-9b (pre-trained) ships float32 weights while gemma-2-9b-it ships bfloat16 ones:
@@ -47,7 +45,7 @@ class CheckpointVariant(BaseModel):
     source: str = Field(min_length=1, description="where the stored dtype of that checkpoint was read")
 
 
-class CatalogModel(BaseModel):
+class CatalogModel(Record):
     """One entry of a model_specs/*.yaml file; a typo in a field name is an error, not a silent default."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -109,7 +107,7 @@ class CatalogModel(BaseModel):
         return self
 
 
-class CatalogFile(BaseModel):
+class CatalogFile(Record):
     """One model_specs/<family>.yaml file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -617,6 +615,8 @@ def suggest(text: str, n: int = 5) -> list[str]:
     for entry in entries():
         for name in entry.names:
             by_key.setdefault(_key(name.split("/")[-1]), entry.name)
+    import difflib  # only for suggestions after a miss
+
     close = difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
     out: list[str] = []
     for key in close:

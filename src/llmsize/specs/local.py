@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from llmsize.errors import ConfigError, LlmsizeError
+from llmsize.records import ValidationError
 from llmsize.resources import UnreadableText, load_json, read_text_bounded
 from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.safetensors_header import read_checkpoint

@@ -11,8 +11,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from llmsize.records import ConfigDict, Field, Record, model_validator
 from llmsize.specs.audio_tower import AudioTower
 from llmsize.specs.vision_tower import VisionTower
 
@@ -71,7 +70,7 @@ class ProvenanceKind(StrEnum):
     APPROXIMATE = "approximate"
 
 
-class Provenance(BaseModel):
+class Provenance(Record):
     """Where a spec came from, so offline and online answers can be told apart."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -102,7 +101,7 @@ class Provenance(BaseModel):
         return ", ".join(parts)
 
 
-class WeightFormat(BaseModel):
+class WeightFormat(Record):
     """How the weights are stored: a plain dtype, or a quantization method with its parameters.
 
     `dtype` is the dtype of everything the method leaves unquantized (embeddings, norms, lm_head,
@@ -151,7 +150,7 @@ class WeightFormat(BaseModel):
         return " ".join(p for p in (str(self.quant), bits, experts, f"({mixed})" if mixed else "") if p)
 
 
-class TensorInfo(BaseModel):
+class TensorInfo(Record):
     """One tensor of a checkpoint: name, storage type and shape (from a safetensors or GGUF header)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -162,7 +161,7 @@ class TensorInfo(BaseModel):
     n_bytes: int
 
 
-class CheckpointInfo(BaseModel):
+class CheckpointInfo(Record):
     """Exact facts read from checkpoint headers (no tensor data loaded)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -179,7 +178,7 @@ class CheckpointInfo(BaseModel):
 MAX_LAYERS = 65_536
 
 
-class RecurrentSpec(BaseModel):
+class RecurrentSpec(Record):
     """The fixed-size token mixer of linear-attention, Mamba and short-conv layers, and its state.
 
     The state of one sequence does not grow with the context: a convolution window of
@@ -252,7 +251,7 @@ class RecurrentSpec(BaseModel):
         return self.conv_state_elements * compute_bytes + self.recurrent_state_elements * rec
 
 
-class IndexerSpec(BaseModel):
+class IndexerSpec(Record):
     """DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2, GLM-5): its own small key cache.
 
     Per token and layer the cache keeps one `head_dim` key (`cache_utils.DynamicIndexedLayer`,
@@ -271,7 +270,7 @@ class IndexerSpec(BaseModel):
         return self.head_dim
 
 
-class CompressedKvSpec(BaseModel):
+class CompressedKvSpec(Record):
     """DeepSeek V4's attention (transformers 5.23 `modeling_deepseek_v4.py`): shared-KV multi-query
     attention (one `head_dim` vector serves as key and value) over a sliding window, and on its
     compressed layers a pool of one entry per `rate` tokens on top (CSA: `csa_rate`, with the
@@ -297,7 +296,7 @@ class CompressedKvSpec(BaseModel):
         return kind == "compressed_sparse_attention"
 
 
-class ModelSpec(BaseModel):
+class ModelSpec(Record):
     """Architecture + weight format + provenance of one model.
 
     Field names follow Hugging Face config.json where one exists. Counts are integers; the

@@ -481,7 +481,7 @@ def _param_inventory_cached(spec: ModelSpec) -> tuple[ParamGroup, ...]:
 
 
 # (id of a spec, what) -> (the spec, its value). Keyed by identity, not by the frozen spec's hash,
-# which pydantic recomputes over every field (nested models included) on each lookup; holding the
+# which is recomputed over every field (nested records included) on each lookup; holding the
 # spec keeps its id from being reused while the entry exists.
 _BY_SPEC: dict[tuple[int, str], tuple[ModelSpec, Any]] = {}
 _MAX_ENTRIES = 2048  # cleared when full (a long-running library user)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from llmsize.errors import ConfigError
+from llmsize.records import ConfigDict, Field, Record
 
 TowerKind = Literal[
     "qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit", "mobilenetv5"
@@ -46,7 +45,7 @@ MOBILENETV5_EXPANSION = 6
 GEMMA3N_IMAGE_SIDE = 768
 
 
-class VisionTower(BaseModel):
+class VisionTower(Record):
     """The image encoder of a vision-language model: patching, token merging and ViT shape."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

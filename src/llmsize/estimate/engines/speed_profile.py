@@ -9,7 +9,7 @@ constants that do not depend on the engine stay in hardware/speed_profiles.py. C
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from llmsize.records import ConfigDict, Field, Record
 
 # REFERENCE: kernels of one decode step as the graph replays them (vllm/model_executor/models/qwen2.py,
 # qwen3_moe.py, qwen3_next.py, layers/mamba/mamba_mixer2.py): a fused add + RMSNorm per sub-block
@@ -27,7 +27,7 @@ FUSED_LAYER_KERNELS: dict[str, int] = {
     "dense_ffn": 3, "moe_ffn": 7, "moe_per_expert": 0, "shared_expert": 4}
 
 
-class EngineSpeedProfile(BaseModel):
+class EngineSpeedProfile(Record):
     """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

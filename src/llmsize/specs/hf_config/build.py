@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from pydantic import ValidationError
-
 from llmsize.errors import ConfigError
+from llmsize.records import ValidationError
 from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
 from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, moe, recurrent

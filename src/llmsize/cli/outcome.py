@@ -1,0 +1,42 @@
+"""How a command run ends: one error line and an exit code, shared by the typer app and the fast path."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+from llmsize.cli.declare import echo
+from llmsize.errors import ExitCode
+
+MAX_ERROR_CHARS = 500
+
+
+def fail(message: str, code: int, suggestions: list[str] | None = None) -> NoReturn:
+    """Print `Error: message` as one line on stderr (the traceback too under LLMSIZE_DEBUG) and exit."""
+    if os.environ.get("LLMSIZE_DEBUG") and sys.exc_info()[0] is not None:
+        import traceback
+
+        traceback.print_exc()
+    line = f"Error: {message}"
+    if suggestions:
+        line += f" Did you mean: {', '.join(suggestions[:5])}?"
+    echo(one_line(line), err=True)
+    sys.exit(code)
+
+
+def reader_left() -> NoReturn:
+    """`llmsize ... | head`: the reader left; say nothing more (Python docs, signal)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(ExitCode.OK)
+
+
+def one_line(text: str) -> str:
+    """`text` as one printable line: a newline, NUL or escape sequence from the input is shown
+    escaped, never obeyed by the terminal, and a long value is cut in the middle (issue 15)."""
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    if len(shown) <= MAX_ERROR_CHARS:
+        return shown
+    keep = MAX_ERROR_CHARS // 2 - 2
+    return f"{shown[:keep]} ... {shown[-keep:]}"
