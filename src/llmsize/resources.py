@@ -9,7 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -144,6 +145,25 @@ def load_json(text: str | bytes) -> Any:
         raise UnreadableText("it is nested too deeply") from err
     except ValueError as err:  # "Exceeds the limit (4300 digits) for integer string conversion"
         raise UnreadableText(str(err).split(";")[0]) from err
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects (a parsed JSON header).
+
+    Every 700 new containers start a collection that walks all live ones, so parsing a header of
+    300,000 tensors (about a million dicts and lists, none in a cycle) spends most of its time in
+    the collector: 1.1 s instead of 0.36 s here (issue 15). Reference counting still frees them.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def user_cache_dir() -> Path:

@@ -13,7 +13,7 @@ from llmsize.errors import ConfigError, ExitCode
 from llmsize.specs.local import spec_from_config_file, spec_from_directory
 from llmsize.specs.models import ProvenanceKind
 from llmsize.specs.params import total_params
-from llmsize.specs.safetensors_header import read_checkpoint, read_header
+from llmsize.specs.safetensors_header import read_checkpoint, read_header, tensors_from_header
 
 
 def _write_model(folder: Path, config: dict[str, object] | None = None, *, shards: int = 1,
@@ -46,7 +46,9 @@ def test_folder_with_one_shard_gives_exact_counts_and_local_provenance(tmp_path:
     assert spec.checkpoint.total_params == TINY_LLAMA_PARAMS
     assert spec.checkpoint.params_by_dtype == {"BF16": TINY_LLAMA_PARAMS}
     assert spec.checkpoint.total_bytes == 2 * TINY_LLAMA_PARAMS  # BF16: 2 bytes per element
-    assert len(spec.checkpoint.tensors) == 1 + 2 * 9 + 2
+    assert spec.checkpoint.tensors == ()  # totals only: per-tensor records on request (below)
+    header = read_header(tmp_path / "tiny-llama" / "model.safetensors")
+    assert len(tensors_from_header(header)) == 1 + 2 * 9 + 2
     assert total_params(spec) == TINY_LLAMA_PARAMS  # the architecture and the checkpoint agree
     assert not any("accounts for" in w for w in spec.warnings)
     assert spec.provenance.kind == ProvenanceKind.LOCAL
