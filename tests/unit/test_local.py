@@ -196,3 +196,53 @@ def test_safetensors_shorter_than_its_length_prefix(tmp_path: Path) -> None:
     path.write_bytes(b"\x01\x02")
     with pytest.raises(ConfigError, match="not a safetensors file"):
         read_header(path)
+
+
+# ------------------------------------------------------------------- large and hostile checkpoints
+
+
+def test_many_tensor_header_totals_match_each_tensor(tmp_path: Path) -> None:
+    # A 300,000-tensor header took seconds through a record per tensor (issue 15; the timing is in
+    # bench/safetensors_headers.py); here: the one-pass totals agree with the tensors, 20,000 of them.
+    dtypes = ("BF16", "F32", "I8", "F16")
+    tensors = {f"model.layers.{i}.w": (dtypes[i % 4], [i % 7 + 1, 3]) for i in range(20_000)}
+    path = tmp_path / "x.safetensors"
+    path.write_bytes(safetensors_bytes(tensors))
+    ckpt = read_checkpoint([path])
+    records = tensors_from_header(read_header(path))
+    assert len(records) == 20_000
+    by_dtype: dict[str, int] = {}
+    for t in records:
+        by_dtype[t.dtype] = by_dtype.get(t.dtype, 0) + t.shape[0] * t.shape[1]
+    assert ckpt.params_by_dtype == dict(sorted(by_dtype.items()))
+    element_bytes = {"BF16": 2, "F32": 4, "I8": 1, "F16": 2}
+    expected_bytes = sum(element_bytes[d] * s[0] * s[1] for d, s in tensors.values())
+    assert ckpt.total_bytes == sum(t.n_bytes for t in records) == expected_bytes
+
+
+def test_tensor_data_past_the_end_of_the_file_is_a_truncated_shard(tmp_path: Path) -> None:
+    _write_model(tmp_path / "m")
+    path = tmp_path / "m" / "model.safetensors"
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(ConfigError, match="is truncated: its tensors need") as err:
+        spec_from_directory(tmp_path / "m")
+    _assert_one_line(err)
+
+
+@pytest.mark.parametrize("shard", ["../other/model.safetensors", "/etc/passwd", "a\\b", ".", "", "x\0y", 5])
+def test_index_naming_a_path_instead_of_a_shard_is_refused(tmp_path: Path, shard: object) -> None:
+    _write_model(tmp_path / "m", shards=2)
+    (tmp_path / "m" / "model.safetensors.index.json").write_text(json.dumps({"weight_map": {"w": shard}}))
+    with pytest.raises(ConfigError, match="not a file name in its folder") as err:
+        spec_from_directory(tmp_path / "m")
+    _assert_one_line(err)
+    assert str(err.value).isprintable()
+
+
+def test_index_of_many_missing_shards_is_one_warning(tmp_path: Path) -> None:
+    _write_model(tmp_path / "m", shards=2)
+    weight_map = {f"t{i}": f"model-{i:06d}.safetensors" for i in range(50_000)}
+    (tmp_path / "m" / "model.safetensors.index.json").write_text(json.dumps({"weight_map": weight_map}))
+    spec = spec_from_directory(tmp_path / "m")
+    assert spec.checkpoint is None
+    assert any("50000 of 50000 safetensors shards" in w for w in spec.warnings)

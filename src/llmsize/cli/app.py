@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from llmsize.errors import ExitCode, LlmsizeError
+from llmsize.errors import ExitCode, LlmsizeError, one_line
 
 
 def _flags_without_type() -> None:
@@ -190,14 +190,3 @@ def _fail(message: str, code: int, suggestions: list[str] | None = None) -> None
     sys.exit(code)
 
 
-MAX_ERROR_CHARS = 500
-
-
-def one_line(text: str) -> str:
-    """`text` as one printable line: a newline, NUL or escape sequence from the input is shown
-    escaped, never obeyed by the terminal, and a long value is cut in the middle (issue 15)."""
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-    if len(shown) <= MAX_ERROR_CHARS:
-        return shown
-    keep = MAX_ERROR_CHARS // 2 - 2
-    return f"{shown[:keep]} ... {shown[-keep:]}"
