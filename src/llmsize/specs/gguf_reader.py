@@ -37,8 +37,8 @@ _STRING, _ARRAY = 8, 9
 # Converted models hold a few thousand tensors at most (convert_hf_to_gguf.py merges each layer's
 # experts into one tensor) and well under a hundred metadata keys (a tokenizer is one array each);
 # far larger counts are corrupt or hostile files, refused before a per-record walk that would take
-# seconds (issue 15: every input answered in under 2 s; bench/large_headers.py times 100,000).
-MAX_TENSORS = 131_072
+# seconds (issue 15: every input answered in under 2 s; bench/large_headers.py times 60,000).
+MAX_TENSORS = 65_536
 MAX_KEYS = 65_536
 # Arrays longer than this (token lists, merges, scores) keep only their length.
 _KEEP_ARRAY_MAX = 4096
@@ -53,7 +53,7 @@ class GGUFArray:
 
 
 class GGUFTensor(NamedTuple):
-    """One tensor info record (a NamedTuple: a file can hold 100,000 of them)."""
+    """One tensor info record (a NamedTuple: a file can hold tens of thousands)."""
 
     name: str
     ggml_type: int
@@ -207,7 +207,7 @@ def _tensor_infos(
     """The `count` tensor info records from `pos` on (name, n_dims, dims, ggml type, offset) and where
     they end. Like gguf.cpp (gguf_init_from_file_impl), a record of more than GGML_MAX_DIMS dimensions
     or a name given twice is refused. Precompiled structs and no per-field cursor calls: a header can
-    hold 100,000 records and is read in a fraction of a second (issue 15; bench/large_headers.py).
+    hold 65,536 records and is read in a fraction of a second (issue 15; bench/large_headers.py).
     """
     u64 = struct.Struct(endian + "Q").unpack_from
     u32 = struct.Struct(endian + "I").unpack_from
