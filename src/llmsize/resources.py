@@ -128,7 +128,20 @@ def read_text_bounded(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
         raw = fh.read(limit + 1)
     if len(raw) > limit:
         raise UnreadableText(f"it is larger than {limit // (1024 * 1024)} MiB")
-    return raw.decode("utf-8")
+    for bom, encoding in _OTHER_UNICODE_BOMS:
+        if raw.startswith(bom):
+            raise UnreadableText(f"it is {encoding} text; save it as UTF-8")
+    return raw.decode("utf-8-sig")  # a UTF-8 byte-order mark (some Windows editors write one) is dropped
+
+
+# Byte-order marks of the encodings a JSON or YAML file is sometimes saved in instead of UTF-8
+# (UTF-32 first: its little-endian mark begins with UTF-16's).
+_OTHER_UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def load_json(text: str | bytes) -> Any:

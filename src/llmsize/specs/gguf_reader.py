@@ -450,6 +450,10 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     parts, split_warning = read_parts(path)
     first, header = parts[0]
     checkpoint = checkpoint_from_headers(parts)
+    if not checkpoint.tensors:
+        raise ConfigError(
+            f"{path} holds no tensors (a vocabulary-only GGUF?)", hint="pass the model's .gguf file"
+        )
     # The weight format comes from the tensors below; a dtype here only keeps the mapping from
     # warning that config.json states none.
     config = hf_config_from_header(header) | {"torch_dtype": "float16"}

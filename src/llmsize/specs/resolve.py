@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError
+from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError, one_line
 from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
 from llmsize.specs.cache import HubSnapshot
@@ -46,6 +46,8 @@ def resolve(
     if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
         return _from_name(text)
     if _looks_like_path(text):
+        if _is_link(text):  # exists() follows the link: a loop or a dangling target reads as absent
+            raise ModelNotFoundError(f"{text} is a symbolic link that loops or points nowhere")
         raise ModelNotFoundError(f"{text} does not exist", hint=f"check the path, or {_INPUT_HINT}")
     repo = _REPO_ID.match(text)
     if repo:
@@ -60,10 +62,9 @@ MAX_NAME_CHARS = 255  # the longest file name most file systems allow; no model 
 MAX_PATH_CHARS = 4096  # PATH_MAX on Linux
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    """`text` safe to print on one line: escapes instead of control characters, cut to `limit`."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(cut)
+def _shown(text: str) -> str:
+    """`text` quoted for a one-line message (errors.one_line: escapes, the middle of a long one cut)."""
+    return one_line(repr(text), 60)
 
 
 def _check_text(text: str) -> None:
@@ -88,6 +89,13 @@ def _existing_path(text: str) -> Path | None:
         return path if path.exists() else None
     except (OSError, ValueError):  # ENAMETOOLONG, embedded NUL
         return None
+
+
+def _is_link(text: str) -> bool:
+    try:
+        return Path(text).expanduser().is_symlink()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: "~nouser" has no home directory
+        return False
 
 
 def _looks_like_path(text: str) -> bool:
