@@ -81,6 +81,8 @@ def parse_num_gpus(text: str | int | None) -> int | None:
         return None
     else:
         try:
+            if not text.isascii():  # int() reads "٣" and other scripts' digits; no other count option does
+                raise ValueError(text)
             value = int(text.strip())
         except ValueError:
             raise BadInputError(f"--num-gpus {text!r} is neither a number nor 'auto'",

@@ -272,7 +272,8 @@ ImageSizeOpt = Annotated[
     ),
 ]
 
-_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+# ASCII digits only: re's \d also takes "٣" (and Decimal reads it), which --batch (pydantic) refuses.
+_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", re.ASCII)
 
 
 def parse_tokens(text: str, option: str) -> int:

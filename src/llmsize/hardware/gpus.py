@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from llmsize.errors import ConfigError, GpuNotFoundError
+from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
 from llmsize.resources import UnreadableText, load_catalog_yaml, read_text_bounded, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
@@ -470,6 +470,10 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
     gpus = []
     for i, entry in enumerate(entries):
         label = entry.get("id", f"gpus[{i}]")
+        odd = _unprintable_field(entry)
+        if odd is not None:  # an id or name is printed in tables, where an escape sequence would act
+            shown = one_line(repr(label), 60)
+            raise ConfigError(f"{where}: GPU {shown}, field {odd}: holds control characters")
         try:
             gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
         except ValidationError as err:
@@ -477,7 +481,27 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
                         for e in err.errors()[:3]]
             more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
             raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
+        gpu = gpus[-1]
+        if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
+            raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
+                              "less than one byte")
+    ids = [g.id for g in gpus]
+    if len(set(ids)) != len(ids):  # in one file the later entry would silently replace the first
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
     return gpus
+
+
+def _unprintable_field(entry: Any, path: str = "") -> str | None:
+    """The dotted name of the first string in `entry` with a control character, or None."""
+    if isinstance(entry, str):
+        return path or "(entry)" if not entry.isprintable() else None
+    items = entry.items() if isinstance(entry, dict) else enumerate(entry) if isinstance(entry, list) else ()
+    for key, value in items:
+        found = _unprintable_field(value, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
@@ -503,7 +527,8 @@ def load_gpu_file(path: str | Path) -> list[GpuSpec]:
     """Entries of one user GPU file; ConfigError naming the file and field when malformed."""
     p = Path(path).expanduser()
     if not p.is_file():
-        raise ConfigError(f"GPU file {str(p)!r} does not exist")
+        why = "is a folder" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
+        raise ConfigError(f"GPU file {str(p)!r} {why}", hint="pass a YAML file of GPU entries")
     return list(_load_cached(str(p.resolve()), p.stat().st_mtime_ns))
 
 

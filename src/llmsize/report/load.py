@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from llmsize.errors import ConfigError
+from llmsize.errors import ConfigError, one_line
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, load_json, load_yaml, read_text_bounded
 
@@ -127,9 +127,10 @@ def _check_version(doc: dict[str, Any], path: Path) -> None:
             hint="give a report written by llmsize estimate/measure --output",
         )
     version = doc["schema_version"]
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # true == 1 and 1.0 == 1 in Python
+        shown = one_line(repr(version), 40)
         raise ConfigError(
-            f"{path} has schema_version {version!r}; this llmsize reads schema_version {SCHEMA_VERSION}",
+            f"{path} has schema_version {shown}; this llmsize reads schema_version {SCHEMA_VERSION}",
             hint="write the report again with this llmsize version",
         )
 
