@@ -179,14 +179,33 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def env_path(variable: str) -> Path | None:
+    """The folder an environment variable names, "~" expanded; None when it is unset or empty.
+
+    "~nouser/x" has no home folder to expand to (pathlib raises RuntimeError): one clear line
+    instead (issue 15).
+    """
+    value = os.environ.get(variable)
+    if not value:
+        return None
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        from llmsize.errors import ConfigError
+
+        raise ConfigError(
+            f"${variable} {value[:100]!r} starts with a ~user whose home folder is unknown",
+            hint=f"fix or unset ${variable}",
+        ) from None
+
+
 def user_cache_dir() -> Path:
-    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (same rule as specs.cache)."""
-    import os
+    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (read at call time)."""
     import sys
 
-    override = os.environ.get("LLMSIZE_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
+    override = env_path("LLMSIZE_CACHE_DIR")
+    if override is not None:
+        return override
     if sys.platform == "win32":
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "llmsize" / "Cache"
     if sys.platform == "darwin":

@@ -158,11 +158,16 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 typer.echo(f"Error: {err}", err=True)
             sys.exit(ExitCode.BAD_INPUT)
-        if os.environ.get("LLMSIZE_DEBUG"):
+        if _debug():
             raise
         _fail(f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
               ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)
+
+
+def _debug() -> bool:
+    """LLMSIZE_DEBUG set to anything but empty, 0, false, no or off (LLMSIZE_DEBUG=0 means off)."""
+    return os.environ.get("LLMSIZE_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _is_usage_error(err: Exception) -> bool:
@@ -179,7 +184,7 @@ def _is_usage_error(err: Exception) -> bool:
 
 
 def _fail(message: str, code: int, suggestions: list[str] | None = None) -> None:
-    if os.environ.get("LLMSIZE_DEBUG") and sys.exc_info()[0] is not None:
+    if _debug() and sys.exc_info()[0] is not None:
         import traceback
 
         traceback.print_exc()

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.resources import UnreadableText, load_catalog_yaml, read_text_bounded, yaml_files
+from llmsize.resources import UnreadableText, env_path, load_catalog_yaml, read_text_bounded, yaml_files
 from llmsize.units import GB, GIB, MIB, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
@@ -544,9 +544,9 @@ def _load_cached(path: str, mtime_ns: int) -> tuple[GpuSpec, ...]:
 
 def user_gpu_dir() -> Path:
     """$LLMSIZE_GPU_DIR, else ~/.config/llmsize/gpus (XDG_CONFIG_HOME honoured)."""
-    env = os.environ.get(USER_GPU_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
+    env = env_path(USER_GPU_DIR_ENV)
+    if env is not None:
+        return env
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "llmsize" / "gpus"
 

@@ -79,6 +79,8 @@ def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     try:  # HF_ENDPOINT is the user's: a malformed one is said like an unreachable Hub, not a ValueError
         url = urlsplit(endpoint())
         valid = url.scheme in ("http", "https") and bool(url.hostname)
+        if url.hostname:
+            url.hostname.encode("idna")  # a label over 63 characters: UnicodeError, a ValueError
     except ValueError:
         valid = False
     if not valid:
