@@ -65,8 +65,11 @@ def config_texts() -> Iterator[tuple[str, str]]:
         for raw in _NUMBER_TEXTS:
             yield f"{model_type} sliding_window={raw}", _with_raw("sliding_window", raw, windowed)
         kinds = ["sliding_attention", "full_attention"]
-        for label, value in (("short", kinds[:1]), ("long", kinds * 50_000), ("ints", [0, 1]), ("nulls", [None] * 2),
-                             ("unknown", ["quantum"] * 2), ("nested", [kinds, kinds]), ("string", "sliding")):  # fmt: skip
+        wrong = {
+            "short": kinds[:1], "long": kinds * 50_000, "ints": [0, 1], "nulls": [None] * 2,
+            "unknown": ["quantum"] * 2, "nested": [kinds, kinds], "string": "sliding",
+        }  # fmt: skip
+        for label, value in wrong.items():
             yield f"{model_type} layer_types {label}", json.dumps({**windowed, "layer_types": value})
     yield "duplicate keys", json.dumps(llama_config())[:-1] + ', "hidden_size": 0, "hidden_size": 256}'
     yield "duplicate keys, last bad", json.dumps(llama_config())[:-1] + ', "hidden_size": -5}'
