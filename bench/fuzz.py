@@ -96,6 +96,7 @@ def main() -> None:
         cases += [["estimate", str(p)] for _, p in hostile_round3.write_model_dirs(root)]
         cases += list(hostile_round3.misuses(root))
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
+        options += hostile_options.misplaced_cases()
         if args.options is not None:
             options = random.Random(args.seed).sample(options, min(args.options, len(options)))
         cases += options

@@ -160,6 +160,7 @@ def test_seeded_sample_of_hostile_option_values(capsys: pytest.CaptureFixture[st
     cases = hostile_options.sample(seed=15, n=30)
     launches = list(hostile_options.launch_cases())
     cases += [launches[i] for i in range(0, len(launches), len(launches) // 10)][:10]
+    cases += random.Random(15).sample(list(hostile_options.misplaced_cases()), 20)
     for argv in cases:
         assert_answered(argv, capsys)
 
@@ -314,6 +315,12 @@ def test_round3_utf8_bom_reads_as_without(
         (["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--num-gpus", "\u0663"], "neither a number"),
         (["gpus", "--min-memory", "\u0663GB"], "cannot read size"),
         (["fit", "Qwen2.5-0.5B", "--gpu-file", "/dev/null", "--gpu", "X"], "is not a regular file"),
+        (["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--concurrency", "1,\u0663"], "give positive integers"),
+        (["estimate", "Qwen2.5-0.5B", "--engine", "vllm", "--kv-cache-memory", "\u0663GiB"], "is not a size"),
+        (["models", "--min-params", "\u0663B"], "as a parameter count"),
+        (["estimate", "Qwen2.5-0.5B", "--images", "1", "--image-size", "\u0663x3"], "is not WIDTHxHEIGHT"),
+        (["models", "--gpu", "H100"], "only with --fits"),
+        (["models", "--context", "NaN"], "only with --fits"),
     ],
 )
 def test_round3_option_refusals(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:

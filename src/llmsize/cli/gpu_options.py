@@ -113,6 +113,8 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
     if not text:
         return ()
     try:
+        if not text.isascii():  # int() reads "٣"; the other count options take ASCII digits only
+            raise ValueError(text)
         levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
         raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "

@@ -290,7 +290,7 @@ def parse_tokens(text: str, option: str) -> int:
     return tokens
 
 
-_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$", re.ASCII)
 
 
 def parse_image_size(text: str) -> tuple[int, int]:
