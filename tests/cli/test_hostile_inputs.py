@@ -394,3 +394,15 @@ def test_llmsize_debug_zero_means_off(value: str, on: bool, monkeypatch: pytest.
 
     monkeypatch.setenv("LLMSIZE_DEBUG", value)
     assert _debug() is on
+
+
+@pytest.mark.parametrize("cword", ["x", "-1", "\u0663", ""])
+def test_completion_with_a_junk_word_index_is_one_line(
+    cword: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # click reads COMP_CWORD with int(): a hand-set junk value was an internal error (ValueError).
+    monkeypatch.setenv("_LLMSIZE_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "llmsize estimate --gpu ")
+    monkeypatch.setenv("COMP_CWORD", cword)
+    code, err = assert_answered(["estimate"], capsys)
+    assert code == 2 and "COMP_CWORD" in err, err

@@ -203,7 +203,7 @@ def test_safetensors_shorter_than_its_length_prefix(tmp_path: Path) -> None:
 
 def test_many_tensor_header_totals_match_each_tensor(tmp_path: Path) -> None:
     # A 300,000-tensor header took seconds through a record per tensor (issue 15; the timing is in
-    # bench/safetensors_headers.py); here: the one-pass totals agree with the tensors, 20,000 of them.
+    # bench/large_headers.py); here: the one-pass totals agree with the tensors, 20,000 of them.
     dtypes = ("BF16", "F32", "I8", "F16")
     tensors = {f"model.layers.{i}.w": (dtypes[i % 4], [i % 7 + 1, 3]) for i in range(20_000)}
     path = tmp_path / "x.safetensors"

@@ -73,7 +73,7 @@ def _entries(header: Mapping[str, Any], where: str) -> Iterator[tuple[str, str, 
     integers in order, and for a known dtype, shape and offsets agreeing on the size.
 
     One pass of inline checks (`type(x) is int` also refuses booleans), because it runs once per
-    tensor and a checkpoint can hold 300,000 (issue 15; bench/safetensors_headers.py).
+    tensor and a checkpoint can hold 300,000 (issue 15; bench/large_headers.py).
     """
     bits_of = _DTYPE_BITS.get
     for name, entry in header.items():
