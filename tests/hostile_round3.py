@@ -236,7 +236,28 @@ def _report_docs(tmp: Path) -> Iterator[Path]:
         }  # fmt: skip
         path.write_text(json.dumps(edited))
         yield path
+    for i, (section, key, value) in enumerate(REPORT_EDITS):
+        path = tmp / f"r3-edit{i}.json"
+        path.write_text(json.dumps({**doc, section: _edited(doc[section], key, value)}))
+        yield path
     yield saved
+
+
+# Hand edits of a saved report: booleans where numbers belong, escapes where text is printed.
+REPORT_EDITS: tuple[tuple[str, str | int, Any], ...] = (
+    ("model", "params", True),
+    ("workload", "batch", True),
+    ("model", "active_params", True),
+    ("model", "name", "\x1b[2Jx"),
+    ("assumptions", 0, "\x1b[31mred"),
+    ("warnings", 0, "line\nbreak"),
+)
+
+
+def _edited(section: Any, key: str | int, value: Any) -> Any:
+    if isinstance(section, list):
+        return [value, *section[1:]]
+    return {**section, key: value}
 
 
 def misuses(tmp: Path) -> Iterator[list[str]]:

@@ -179,6 +179,28 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def first_unprintable(doc: Any, path: str = "") -> str | None:
+    """The dotted place of the first string in a parsed document (a key or a value) that holds a
+    control character, or None. What such a document says is printed in tables and messages,
+    where a newline or an escape sequence would act on the terminal (issue 15)."""
+    if isinstance(doc, str):
+        return (path or "(the document)") if not doc.isprintable() else None
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and not key.isprintable():
+                return where
+            found = first_unprintable(value, where)
+            if found is not None:
+                return found
+    elif isinstance(doc, list):
+        for i, value in enumerate(doc):
+            found = first_unprintable(value, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 def env_path(variable: str) -> Path | None:
     """The folder an environment variable names, "~" expanded; None when it is unset or empty.
 

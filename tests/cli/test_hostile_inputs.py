@@ -368,6 +368,20 @@ def test_round3_report_schema_version_is_the_integer_1(
     assert code == 2 and "schema_version" in err, err
 
 
+@pytest.mark.parametrize(("section", "key", "value"), hostile_round3.REPORT_EDITS)
+def test_round3_hand_edited_report_is_refused(
+    tmp_path: Path, section: str, key: str | int, value: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pydantic reads true as 1 (a batch of one); an escape in a name or assumption reached the terminal.
+    saved = tmp_path / "r.json"
+    assert run_cli(["estimate", "Qwen2.5-0.5B", "-o", str(saved)], capsys)[0] == 0
+    doc = json.loads(saved.read_text())
+    saved.write_text(json.dumps({**doc, section: hostile_round3._edited(doc[section], key, value)}))
+    code, err = assert_answered(["report", "show", str(saved)], capsys)
+    said = "holds control characters" if isinstance(value, str) else "a number, not true or false"
+    assert code == 2 and said in err, err
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
     [

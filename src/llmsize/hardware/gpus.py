@@ -21,7 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.resources import UnreadableText, env_path, load_catalog_yaml, read_text_bounded, yaml_files
+from llmsize.resources import (
+    UnreadableText,
+    env_path,
+    first_unprintable,
+    load_catalog_yaml,
+    read_text_bounded,
+    yaml_files,
+)
 from llmsize.units import GB, GIB, MIB, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
@@ -470,7 +477,7 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
     gpus = []
     for i, entry in enumerate(entries):
         label = entry.get("id", f"gpus[{i}]")
-        odd = _unprintable_field(entry)
+        odd = first_unprintable(entry)
         if odd is not None:  # an id or name is printed in tables, where an escape sequence would act
             shown = one_line(repr(label), 60)
             raise ConfigError(f"{where}: GPU {shown}, field {odd}: holds control characters")
@@ -490,18 +497,6 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         twice = next(i for i in ids if ids.count(i) > 1)
         raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
     return gpus
-
-
-def _unprintable_field(entry: Any, path: str = "") -> str | None:
-    """The dotted name of the first string in `entry` with a control character, or None."""
-    if isinstance(entry, str):
-        return path or "(entry)" if not entry.isprintable() else None
-    items = entry.items() if isinstance(entry, dict) else enumerate(entry) if isinstance(entry, list) else ()
-    for key, value in items:
-        found = _unprintable_field(value, f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
-    return None
 
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
