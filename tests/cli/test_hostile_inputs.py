@@ -420,3 +420,17 @@ def test_completion_with_a_junk_word_index_is_one_line(
     monkeypatch.setenv("COMP_CWORD", cword)
     code, err = assert_answered(["estimate"], capsys)
     assert code == 2 and "COMP_CWORD" in err, err
+
+
+def test_hf_home_naming_a_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # HF_HOME=/dev/null: huggingface_hub reads its saved token from /dev/null/token (NotADirectoryError,
+    # an internal error). huggingface_hub fixes the path at import, so the test sets it where it is read.
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", "/dev/null/token")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    code, err = assert_answered(["estimate", "someorg/somemodel"], capsys)
+    assert code == 2 and "cannot read the saved Hugging Face token" in err, err

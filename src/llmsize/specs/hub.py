@@ -120,7 +120,10 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
 
     rev = revision or DEFAULT_REVISION
     base = endpoint()
-    token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
+    try:
+        token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
+    except OSError as err:  # HF_HOME or XDG_CACHE_HOME naming a file: the saved token's folder is not one
+        raise HubUnreachableError(f"cannot read the saved Hugging Face token: {err.strerror or err}") from err
     timeout = timeout_s()
     with _quiet_hub(), _translate_errors(repo_id, rev, has_token=token is not None):
         url = hf_hub_url(repo_id, CONFIG_FILE, revision=rev, endpoint=base)
