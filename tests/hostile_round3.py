@@ -400,3 +400,52 @@ ENV_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("estimate", _M, "--gpu", "H100"),
     ("gpus",),
 )
+
+
+# Fields of real configs that give a per-layer pattern or a size the architecture is built from.
+_MUTATED_KEYS = (
+    "layer_types", "mlp_layer_types", "mlp_only_layers", "moe_layers", "no_rope_layers",
+    "sliding_window_pattern", "layers_block_type", "hybrid_override_pattern", "activation_sparsity_pattern",
+    "per_layer_config", "decoder_sparse_step", "first_k_dense_replace", "moe_layer_freq",
+    "intermediate_size", "num_key_value_heads", "head_dim", "sliding_window", "num_experts",
+    "n_routed_experts", "num_local_experts", "num_experts_per_tok", "linear_num_value_heads",
+    "linear_key_head_dim", "full_attention_interval", "attn_layer_period", "expert_layer_period",
+    "kv_lora_rank", "q_lora_rank", "mamba_d_state", "ssm_state_size", "conv_kernel", "text_config",
+    "vision_config",
+)  # fmt: skip
+
+
+def _mutations(value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, list):
+        yield "short", value[:-1]
+        yield "long", (value * (100_000 // max(len(value), 1) + 1))[:100_000]
+        yield "nulls", [None] * len(value)
+        yield "bools", [True] * len(value)
+        yield "nested", [value]
+        yield "strings", [str(x) for x in value]
+        yield "negatives", [-1] * len(value)
+    if isinstance(value, str):
+        yield "escapes", "\x1b[31m" * 3
+        yield "long text", value * 10_000
+    yield "empty", [] if isinstance(value, list) else ""
+    yield from (("dict", {"a": value}), ("true", True), ("nan", float("nan")), ("-1", -1), ("0", 0),
+                ("2^62", 2**62), ("4096.5", 4096.5))  # fmt: skip
+
+
+def catalog_config_mutations() -> Iterator[tuple[str, dict[str, Any]]]:
+    """(label, config) for every bundled model's real config.json with one pattern or size field
+    (top level or in text_config) replaced by a wrong length, element type or value: about 6,000."""
+    from llmsize.specs import catalog
+
+    for entry in catalog.entries():
+        cfg = entry.model.config
+        nested = cfg.get("text_config")
+        for key in _MUTATED_KEYS:
+            for where, section in (("", cfg), ("text_config.", nested)):
+                if not isinstance(section, dict) or key not in section:
+                    continue
+                for label, value in _mutations(section[key]):
+                    changed = {**section, key: value}
+                    yield f"{entry.name} {where}{key} {label}", changed if section is cfg else {
+                        **cfg, "text_config": changed
+                    }  # fmt: skip

@@ -434,3 +434,23 @@ def test_hf_home_naming_a_file_is_one_line(
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     code, err = assert_answered(["estimate", "someorg/somemodel"], capsys)
     assert code == 2 and "cannot read the saved Hugging Face token" in err, err
+
+
+def test_round3_every_catalog_config_with_a_broken_pattern() -> None:
+    # ~6,000 real configs with one per-layer pattern or size field broken, through the API in ~5 s:
+    # each is a spec and an estimate, or one printable line (LlmsizeError) -- never another exception.
+    from llmsize.specs.local import spec_from_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    source = Provenance(kind=ProvenanceKind.LOCAL, source="config.json")
+    failures = []
+    for label, config in hostile_round3.catalog_config_mutations():
+        try:
+            spec = spec_from_config(config, name="x", provenance=source, where="config.json")
+            llmsize.estimate(spec, llmsize.Workload())
+        except LlmsizeError as err:
+            if not str(err).isprintable():
+                failures.append(f"{label}: {str(err)[:200]!r}")
+        except Exception as err:
+            failures.append(f"{label}: {type(err).__name__}: {str(err)[:200]}")
+    assert not failures, failures[:10]
