@@ -9,7 +9,8 @@ lengths, concurrency), sized by the memory model, and timed the way its table me
 llama-bench's pp<N> (prompt tokens / prefill time) and tg<N> (N tokens decoded after an empty
 prompt), Qwen2.5's generate speed (2048 new tokens / whole generate call) and Qwen3's
 (prompt + 2048 new tokens) / time, and vLLM's benchmark_latency (seconds for one batch of B
-prompts and their generations). Held-out rows never feed the fit.
+prompts and their generations), and a serving benchmark's output tokens/s at a fixed concurrency
+(waves of B requests). Held-out rows never feed the fit.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed_profiles import device_class
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -214,9 +216,8 @@ FINDINGS = (
     "Not modelled: the speed model follows the current llama.cpp, which the Sept 2026 RTX 5090 rows "
     "match; the April-May 2026 rows of architectures weeks old at the time stay held out as the known gap "
     "(tests/golden/test_speed_published.py pins the current-build MoE row, so no constant can be tuned "
-    "to the old ones without failing it). Also open: that thread's pp128 (one 128-token ubatch, ~16 "
-    "tokens per expert) runs at 5,128 t/s, 2.3x slower than reading the weights once (+129%); "
-    "expert_gemm_rate was fitted on Strix Halo and DGX Spark prompts with far more tokens per expert.",
+    "to the old ones without failing it). That thread's pp128 (one 128-token ubatch, ~16 tokens per "
+    "expert, 5,128 t/s, then +129%) is taken up in the MoE prefill finding below.",
     "Graph engines count kernels too (estimate/engines/speed_profile.FUSED_LAYER_KERNELS, vLLM's and "
     "SGLang's fused sequence): a dense layer replays 10 kernels, a routed FFN 7 instead of the dense 3 "
     "(router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, moe_sum), MLA 10 "
@@ -226,6 +227,77 @@ FINDINGS = (
     "MoE rows on the H20 went from +3 to +28% (FP8 +23 to +28%, Qwen3-235B +10 to +20%) to -25 to +19%, "
     "most within 10%; fitted median 8.2 -> 8.0%, held-out 9.6 -> 9.2%. No published single-stream row for "
     "a TP-8 MLA model was found to check DeepSeek-V3 (8 x H200, FP8, vLLM: 108 t/s predicted).",
+    "The big llama.cpp scoreboards, added as held-out rows (issue 11, fifth pass; never fitted): Apple "
+    "silicon (discussion #4167, build 8e672ef: 90 rows, Llama 2 7B F16/Q8_0/Q4_0 pp512/tg128 on M1 to M4, "
+    "base, Pro, Max and Ultra chips in their GPU-core bins, which the GPU catalog now lists), CUDA "
+    "(#15013: RTX 5070 Ti and 5070), ROCm (#15021: MI300X, RX 7900 XTX) and Vulkan (#10879: RX 7900 XTX, "
+    "RADV). The Apple rows land at a median of 6.6%, worst -22%: prefill within 9% on every chip; decode "
+    "is 10-22% slow on the single-die chips and 3-18% fast on the Ultras. Solving each chip's F16 and "
+    "Q4_0 tg128 pair for bandwidth and a fixed per-token time gives ~90% of the datasheet bandwidth plus "
+    "~5 ms per token (0.16 ms a layer) on every chip of that 2023 build (M2 10-core 94%, 4.9 ms; M4 Max "
+    "91%, 4.3 ms; M2 Ultra 88%, 5.1 ms; the Q8_0 rows check within 2%), where the model's Apple constants "
+    "(gguf 70% / 16-bit 80%, 0.086 ms a layer) come from a late-2024 build (PR #10238). The rows are held "
+    "out, so no Apple constant was refitted on them. The M5 rows (newer builds) sit 11-20% slow, and one "
+    "M5 Max pp512 quoted elsewhere at 3,220 t/s (a build using the GPU cores' Neural Accelerators; "
+    "the thread's own M5 Max row reads 987) is -73%: the catalog's M5 FP16 figure is the shader rate "
+    "(Apple publishes only 'over 4x the peak GPU compute for AI' of M4), so prefill on builds that use "
+    "the accelerators is under-predicted; not changed, the builds disagree. More #15013 rows from "
+    "public quotes: a second RTX 4090 / 5090 / A100 submission each, DGX Spark b6767, RTX PRO 6000 "
+    "(pp512 +23%, tg128 +7%) and the GTX 1660 (TU116, no tensor cores: MMQ falls back to DP4A; with no "
+    "int8 or FP16 figure it runs at the FP32 rate x the share, -30%); Strix Halo under ROCm 7.2 (kyuz0, "
+    "May 2026) decodes within 1% but prefills 32% faster than modelled: the 'amd-lpddr' share is its "
+    "Vulkan builds' (no HIP fit row).",
+    "llama.cpp prefill runs at the int8 rate (issue 11, fifth pass). ggml-cuda's ggml_cuda_should_use_mmq "
+    "(mmq.cu) sends every quantized mat-mul of a prompt to MMQ on GPUs with Turing-class MMA (and on "
+    "CDNA3, RDNA3 and RDNA4), and MMQ quantizes the activations to q8_1 and multiplies with int8 MMA "
+    "(mmq.cuh), so its peak is the int8 rate: 4x a GeForce card's FP16 (FP32-accumulate) figure, 2x a "
+    "workstation or datacenter card's, 1x where the catalog lists none (RDNA, Apple: FP16 fallback). The "
+    "prefill shares were fractions of FP16 (GDDR 1.1, an artefact of GeForce's half-rate FP32 "
+    "accumulation); they are now fractions of the int8 rate (engine profile quantized_peak_dtype), "
+    "refitted on the fit rows: GDDR 0.285, HBM 0.115, LPDDR 0.165, Strix Halo's Vulkan 0.24 (its own key, "
+    "'amd-lpddr': Vulkan's mul_mm runs FP16 cooperative matrices), Apple 0.70. GeForce fit rows are "
+    "within 4 points of before (the same 4x everywhere); held-out rows moved: RTX PRO 6000 pp512 +131% "
+    "-> +23%, GTX 1660 +171% -> -30%, DGX Spark b6767 -38% -> -18%, RX 7900 XTX +176% (ROCm) / +163% "
+    "(Vulkan) -> -29% / -31%. F16 weights keep the FP16 GEMM rate.",
+    "MoE prefill with few tokens per expert (issue 11, fifth pass; RTX PRO 6000 gpt-oss-20b pp128, "
+    "+129%). First checked: llama.cpp's kernel choice. ggml_cuda_mul_mat_q passes ncols_max = the "
+    "ubatch's tokens for MUL_MAT_ID, and mul_mat_q_case sizes the token tile (mmq_x up to 128) to that, "
+    "so an expert holding 16 of 128 tokens runs a 128-column tile; but counted as computed columns that "
+    "predicts the RTX 5090 Qwen3-30B-A3B pp1024 (32 tokens per expert, 4x padding) 66% too slow, so the "
+    "padded columns do not cost math time. What the rows do show: where few tokens per expert leave the "
+    "expert GEMM staging-bound, its weight stream and its math do not overlap. Modelled (speed."
+    "prefill_seconds): the routed part costs its weights' stream (bytes / bandwidth, once per chunk) "
+    "plus its math at the staging-limited rate (expert_gemm_rate), the dense mat-muls keep the roofline "
+    "max; expert_half_tokens refitted on the fit rows (100 -> 60 tokens) with the shares above. RTX PRO "
+    "6000 pp128 +129% -> +34%, RTX 5090 Qwen3-30B-A3B pp1024 +12.5% -> +2%, DGX Spark gpt-oss-120b "
+    "pp2048 -27% -> -16%, Strix Halo MoE fit rows within 1-10% but gpt-oss (-27%, -43%, MXFP4 stages "
+    "cheaper than k-quants). Engines without an expert_half_tokens (vLLM, SGLang) are unchanged. "
+    "Qwen3-Next-80B-A3B pp512 on Strix Halo (build 7189, the same early build as its decode row) moves "
+    "+56% -> +62%: its Gated DeltaNet prefill of that build ran the unfused chunked path, not modelled.",
+    "ROCm decode and prefill (#15021, issue 11, fifth pass). MI300X Llama 2 7B Q4_0 tg128 232.9 t/s "
+    "reads 0.9 TB/s of 5.3: launch-bound. ggml's HIP build replayed no graphs while GGML_HIP_GRAPHS was "
+    "OFF by default (ggml/CMakeLists.txt 'use HIP graph, experimental, slow'; later ON with ROCm >= 6.1), "
+    "so each of a dense layer's 23 graph nodes is a CPU launch, ~4 us each on an MI300X node "
+    "(ROCm/TransferBench PR #297, EmptyKernel preset, EvtMin 4.04 us). The profile "
+    "'llama.cpp-hip-nographs' (no fitted constant) takes the row from +92% to +38%; it assumes the "
+    "submitter's build predates the switch (the quote gives no build). The RX 7900 XTX, memory-bound, "
+    "moves by under 1%. Still open: MI300X pp512 (+70%): CDNA3 always runs MMQ ('rocblas/tensile "
+    "performs very poorly on CDNA3', mmq.cu) at ~6% of its int8 peak where the A100 reaches 11.5%, and "
+    "no AMD fit row exists to calibrate an HIP share; the RX 7900 XTX pp512 (-29%) likewise. A Vulkan "
+    "profile (no int8 MMA on NVIDIA, FP16 cooperative matrices) is the mechanism for Vulkan on NVIDIA "
+    "cards, but no Vulkan-on-NVIDIA row was found to check it, so it is not modelled.",
+    "transformers AWQ rows (Qwen2.5 table, all held out by the odd/even split): +30-42% at every size, "
+    "launch-bound ones included (0.5B at 37 t/s implies ~0.33 ms more per layer than GPTQ-Int4). "
+    "Mechanism found: AutoAWQ's WQLinear_GEMM calls awq_ext.gemm_forward_cuda(..., split_k_iters=8) "
+    "(awq/modules/linear/gemm.py), which allocates 8 partial outputs and returns _out_feats.sum(0): one "
+    "more kernel and allocation per quantized linear, 7 a Qwen2 layer. Its cost per op cannot be taken "
+    "from the profile (0.68 ms a layer over 15-40 eager ops: 17-45 us each, bracketing the ~47 us the "
+    "rows imply), and no AWQ row is in the fit, so it is not added.",
+    "Concurrency sweep, serving benchmark (vLLM on one RTX 4090, Mistral-7B-Instruct-v0.3 BF16, 256 -> "
+    "128 tokens, 300 prompts at an unlimited rate with at most C in flight, mushfiqrahman.dev): "
+    "requests run in waves of C, so output tokens/s = C x 128 / (prefill of C prompts + 128 steps at "
+    "batch C) (metric serve_output_tps). Held out, C = 4 to 48: -7% to +13%, faster than published "
+    "as C grows (the HTTP server's per-request work is not modelled).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -277,6 +349,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "vllm-0.6"
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
+    if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
+        return "llama.cpp-hip-nographs"
     return engine
 
 
@@ -307,6 +381,8 @@ def predict(case: Case) -> float:
     seconds = prefill + decode_total(prompt, gen)
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
+    if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
+        return inputs.batch * gen / seconds
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":
@@ -364,10 +440,11 @@ def _profile_knobs(name: str) -> list[Knob]:
             return float(getattr(sp.ENGINE_PROFILES[name], field))
 
         knobs.append((f"{name}.{field}", setter, getter, lo, hi))
-    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("kernel_launch_per_layer_s", 0.0, 0.005),
+    for table, lo, hi in (("prefill_compute", 0.05, 1.2), ("prefill_compute_16bit", 0.05, 1.2),
+                          ("kernel_launch_per_layer_s", 0.0, 0.005),
                           ("gpu_per_layer_by_class", 0.0, 0.001)):
         for key in getattr(prof, table):
-            if table == "prefill_compute" and name.startswith("transformers") and key == "hbm":
+            if table.startswith("prefill_compute") and name.startswith("transformers") and key == "hbm":
                 continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
 
             def tset(v: float, table: str = table, key: str = key) -> None:
@@ -477,6 +554,16 @@ def write_doc(results: list[tuple[Case, float, float]], excluded: list[dict[str,
             if sel:
                 m, w = summary(sel)
                 lines.append(f"| {t} | {use} | {len(sel)} | {m:.1%} | {w:.1%} |")
+    for title, key in (("engine", lambda r: str(r["engine"])),
+                       ("device class", lambda r: device_class(get_gpu(r["device"])))):
+        lines += ["", f"## Per {title}", "", f"| {title} | use | n | median | worst |",
+                  "| --- | --- | ---: | ---: | ---: |"]
+        for name in sorted({key(r[0].row) for r in results}):
+            for use in ("fit", "holdout"):
+                sel = [r for r in results if key(r[0].row) == name and r[0].row["use"] == use]
+                if sel:
+                    m, w = summary(sel)
+                    lines.append(f"| {name} | {use} | {len(sel)} | {m:.1%} | {w:.1%} |")
     lines += ["", "## What the worst rows taught (mechanisms checked, not constants tuned)", ""]
     lines += [f"- {finding}" for finding in FINDINGS]
     lines += ["", "## Rows", "",

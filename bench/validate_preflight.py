@@ -18,6 +18,7 @@ file and read with read_training_config, as `llmsize check train.yaml` does).
 
 from __future__ import annotations
 
+import json
 import shlex
 import statistics
 import sys
@@ -42,7 +43,28 @@ _SGLANG = {
     "--context": "--context-length",
     "--tp": "--tp-size",
     "--mem-fraction-static": "--mem-fraction-static",
+    "--quant": "--quantization",
+    "--max-num-seqs": "--max-running-requests",
+    "--max-mamba-cache-size": "--max-mamba-cache-size",
+    "--mamba-ssm-dtype": "--mamba-ssm-dtype",
 }
+# llmsize's --speculative method -> SGLang's --speculative-algorithm (srt/speculative/spec_info.py)
+_SGLANG_SPEC = {"mtp": "NEXTN", "eagle": "EAGLE", "eagle3": "EAGLE3"}
+
+
+def _speculative(engine: str, args: dict[str, str]) -> list[str]:
+    """The engine's own speculative flags for a row run with --speculative."""
+    method = args.get("--speculative")
+    if method is None:
+        return []
+    tokens = args.get("--num-speculative-tokens")
+    if engine == "vllm":
+        conf: dict[str, Any] = {"method": method}
+        if tokens:
+            conf["num_speculative_tokens"] = int(tokens)
+        return ["--speculative-config", json.dumps(conf)]
+    words = ["--speculative-algorithm", _SGLANG_SPEC[method]]
+    return words + (["--speculative-num-steps", tokens] if tokens else [])
 
 
 def _args(row: dict[str, Any]) -> dict[str, str]:
@@ -66,7 +88,11 @@ def launch_command(row: dict[str, Any]) -> tuple[list[str], str]:
             words += [flag, args[option]]
     if args.get("--kv-dtype") == "fp8":
         words += ["--kv-cache-dtype", "fp8"]
-    return words, args["--gpu"]
+    if engine == "vllm" and args.get("--quant") == "nvfp4":
+        words += ["--quantization", "modelopt_fp4"]
+    if engine == "vllm" and "--enable-prefix-caching" in row["llmsize_args"]:
+        words.append("--enable-prefix-caching")
+    return words + _speculative(engine, args), args["--gpu"]
 
 
 def expected_fits(row: dict[str, Any]) -> bool:
@@ -119,6 +145,7 @@ def rows() -> list[dict[str, Any]]:
         r
         for r in load_rows()
         if r["engine"] in ("vllm", "sglang") and r["quantity"] in QUANTITIES and "--gpu" in r["llmsize_args"]
+        and r.get("preflight", True)  # False: it pins a logged figure (--kv-cache-memory) the launch lacked
     ]
 
 

@@ -106,3 +106,51 @@ def test_a_users_config_json_reports_the_checkpoint_total_the_card_publishes(
     model = json.loads(capsys.readouterr().out)["model"]
     assert model["checkpoint_params"] == 81_324_862_720
     assert model["params"] < model["checkpoint_params"]
+
+
+def _catalog_spec(name: str) -> Any:
+    entry = catalog.get(name)
+    assert entry is not None
+    return spec_from_hf_config(dict(entry.model.config), name=name, provenance=PROV)
+
+
+def test_qwen3_next_config_as_published_counts_its_one_mtp_layer() -> None:
+    # The published Qwen3-Next-80B-A3B-Instruct config.json states no MTP count (the catalog copies it as
+    # published); its checkpoint stores one mtp.* layer, so the Hub total is still reached.
+    config = dict(QWEN3_NEXT)
+    del config["mtp_num_hidden_layers"]
+    spec = spec_from_hf_config(config, name="Qwen3-Next-80B-A3B-Instruct", provenance=PROV)
+    assert spec.mtp_layers == 1
+    assert total_params(spec) + mtp_params(spec) == 81_324_862_720
+    assert total_params(_catalog_spec("Qwen3-Next-80B-A3B-Instruct")) + mtp_params(
+        _catalog_spec("Qwen3-Next-80B-A3B-Instruct")
+    ) == 81_324_862_720
+
+
+def test_nemotron_3_super_mtp_blocks_follow_their_pattern() -> None:
+    # nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16 safetensors headers: 123,611,033,088 in all, of which the
+    # MTP block (mtp.layers.*, mtp_hybrid_override_pattern "*E": an attention block, then a LatentMoE block,
+    # with eh_proj, enorm, hnorm and a final norm; vLLM nemotron_h_mtp.py) holds 2,942,325,248.
+    spec = _catalog_spec("NVIDIA-Nemotron-3-Super-120B-A12B-BF16")
+    assert (spec.mtp_layers, spec.mtp_pattern) == (1, "*E")
+    assert mtp_params(spec) == 2_942_325_248
+    assert total_params(spec) + mtp_params(spec) == 123_611_033_088
+
+
+def test_glm5_next_n_layer_shares_the_embedding_and_head() -> None:
+    # zai-org/GLM-5.1: every tensor of the safetensors shards sums to 753,864,139,008; the next-n layer 78
+    # stores one MoE decoder layer with its DSA indexer, eh_proj and three norms, no embed/head copies.
+    spec = _catalog_spec("GLM-5.1")
+    assert total_params(spec) + mtp_params(spec) == 753_864_139_008
+
+
+def test_a_nemotron_mtp_pattern_with_an_unknown_symbol_is_refused() -> None:
+    import pytest
+
+    from llmsize.errors import ConfigError
+
+    entry = catalog.get("NVIDIA-Nemotron-3-Super-120B-A12B-BF16")
+    assert entry is not None
+    config = {**entry.model.config, "mtp_hybrid_override_pattern": "*X"}
+    with pytest.raises(ConfigError, match="MTP pattern"):
+        spec_from_hf_config(config, name="x", provenance=PROV)

@@ -32,6 +32,9 @@ PUBLISHED: list[tuple[str, float, str]] = [
     ("gemma4:31b", 20, _GEMMA4),
     ("gemma4:26b-a4b-it-q8_0", 28, "https://ollama.com/library/gemma4:26b-a4b-it-q8_0"),
     ("gpt-oss:20b", 14, _GPT_OSS),
+    # public `ollama list` outputs: gpt-oss:latest and gpt-oss:20b share manifest id aa4295ac10c3
+    ("gpt-oss", 14, "`ollama list`: gpt-oss:latest aa4295ac10c3 = gpt-oss:20b; ollama.com 14GB"),
+    ("gemma3", 3.3, "public `ollama list`: gemma3:latest a2af6cc3eb7f 3.3 GB (= gemma3:4b)"),
     ("gpt-oss:120b", 65, _GPT_OSS),
     # Ollama's own load log: memory.weights.total="132.3 GiB" = 142.06 GB (the GGUF's tensors)
     ("qwen3:235b", 132.3 * 2**30 / 1e9, "https://github.com/ollama/ollama/issues/10810"),
@@ -49,6 +52,17 @@ def _weights(tag: str) -> int:
 def test_tag_weights_match_the_published_download(tag: str, published_gb: float, source: str) -> None:
     assert source
     assert _weights(tag) == pytest.approx(published_gb * 1e9, rel=0.03)
+
+
+def test_glm_4_7_flash_download_is_twenty_one_gigabyte_parts() -> None:
+    # ollama/ollama#14273: pulling glm-4.7-flash:latest logs "downloading 9eba2761cf0b in 20 1 GB part(s)";
+    # server/download.go splits a blob into parts of min(size / 16, 1000 MB) (format.MegaByte = 10^6), so
+    # the file is over 19 and at most 20 GB (ollama.com/library/glm-4.7-flash: 19GB). The Go quantizer's
+    # per-tensor ffn_down index puts it there; llama.cpp's per-block rule gives 18.4 GB.
+    weights = _weights("glm-4.7-flash:latest")
+    assert 19e9 < weights <= 20e9
+    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
+    assert plain < 19e9
 
 
 def test_qwen35_library_files_differ_from_a_llama_cpp_q4_k_m_by_their_quantizer_and_mtp_block() -> None:

@@ -22,16 +22,21 @@ QWEN3 = ("https://github.com/QwenLM/Qwen2.5/blob/ac7272455d45483d2f579a88295e815
          "docs/source/getting_started/speed_benchmark.md")
 LLAMA_CUDA = "https://github.com/ggml-org/llama.cpp/discussions/15013"
 LLAMA_APPLE = "https://github.com/ggml-org/llama.cpp/discussions/4167"
+LLAMA_ROCM = "https://github.com/ggml-org/llama.cpp/discussions/15021"
 
 
-def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str | None = None):  # type: ignore[no-untyped-def]
+def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str | None = None,  # type: ignore[no-untyped-def]
+            batch: int = 1, ubatch: int | None = None):
     spec = resolve(model)
     # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
-    memory = {"sglang": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers"}
+    memory = {"sglang": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers",
+              "llama.cpp-hip-nographs": "llama.cpp"}
     memory_engine = memory.get(engine, engine)
     data = {"engine": memory_engine, "context": prompt + max(gen, 1),
-            "prompt_tokens": prompt}
+            "prompt_tokens": prompt, "batch": batch}
+    if ubatch:
+        data["ubatch"] = ubatch
     if quant:
         data["quant"] = quant
     wl = Workload.model_validate(data)
@@ -198,3 +203,89 @@ def test_moe_to_dense_decode_ratio_on_one_card() -> None:
     # Same card, build and command: the MoE control decodes 4.6x the dense hybrid (376.9 / 81.82).
     ratio = _tg400("Qwen3-30B-A3B") / _tg400("Qwen3.5-27B")
     assert ratio == pytest.approx(376.9 / 81.82, rel=0.2), RTX5090_LINUX
+
+
+@pytest.mark.parametrize(("gpu", "quant", "metric", "published"), [
+    # LLAMA_APPLE, build 8e672ef, Llama 2 7B (held-out rows of bench/speed_tables.yaml, llama.cpp-apple-4167)
+    ("M1-16GB", "Q4_0", "tg128", 14.15),        # 8-core M1, 68 GB/s
+    ("M4-32GB", "Q4_0", "pp512", 221.29),       # 10-core M4
+    ("M3-Pro-36GB", None, "pp512", 357.45),     # F16
+    ("M2-Max-30core-32GB", "Q4_0", "tg128", 60.99),
+])
+def test_llama_cpp_apple_scoreboard_chips(gpu: str, quant: str | None, metric: str, published: float) -> None:
+    inputs, spec_gpu = _inputs("Llama-2-7b", gpu, "llama.cpp", 512 if metric == "pp512" else 1,
+                               0 if metric == "pp512" else 128, quant=quant)
+    c = resolve_constants(inputs, spec_gpu)
+    if metric == "pp512":
+        seconds, _ = prefill_seconds(inputs, spec_gpu, c)
+        speed = 512 / seconds
+    else:
+        step, _ = decode_step(inputs, spec_gpu, c, 64)
+        speed = 1 / step
+    assert speed == pytest.approx(published, rel=0.25), LLAMA_APPLE
+
+
+def test_llama_cpp_quantized_prefill_runs_at_the_int8_rate() -> None:
+    # llama.cpp's MMQ multiplies q8_1 activations with int8 MMA (ggml-cuda mmq.cuh), so its prefill
+    # peak is the int8 rate: a GeForce card's is 4x its FP16 (FP32-accumulate) figure, an RX 7900 XTX
+    # lists none and falls back to FP16. LLAMA_ROCM: Llama 2 7B Q4_0 pp512 3552.27 t/s on the
+    # 7900 XTX, where FP16 x the GeForce share (1.1) predicted ~9,800 (+176%).
+    inputs, gpu = _inputs("Llama-2-7b", "RX-7900-XTX", "llama.cpp", 512, 0, quant="Q4_0")
+    c = resolve_constants(inputs, gpu)
+    assert c.peak_dtype == "int8"
+    seconds, bound = prefill_seconds(inputs, gpu, c)
+    assert bound == "compute"
+    assert 512 / seconds == pytest.approx(3552.27, rel=0.35), LLAMA_ROCM
+    f16, gpu16 = _inputs("Llama-2-7b", "RX-7900-XTX", "llama.cpp", 512, 0)
+    assert resolve_constants(f16, gpu16).peak_dtype == ""  # F16 weights run the FP16 GEMM
+
+
+def test_llama_cpp_prefill_on_a_workstation_card() -> None:
+    # LLAMA_CUDA: Llama 2 7B Q4_0 pp512 16,619 t/s on an RTX PRO 6000 Blackwell. Its FP16 figure is
+    # full-rate (500 TFLOPS, a GeForce card's is half), its int8 figure 2x that: scaled from GeForce
+    # rows by FP16 it was predicted +131%, by int8 (what MMQ runs) it is within 25%.
+    inputs, gpu = _inputs("Llama-2-7b", "RTX-PRO-6000-Blackwell", "llama.cpp", 512, 0, quant="Q4_0")
+    seconds, _ = prefill_seconds(inputs, gpu, resolve_constants(inputs, gpu))
+    assert 512 / seconds == pytest.approx(16619, rel=0.30), LLAMA_CUDA
+
+
+def test_llama_cpp_hip_without_graphs_is_launch_bound() -> None:
+    # LLAMA_ROCM: Llama 2 7B Q4_0 tg128 232.92 t/s on an MI300X: 3.8 GB over 5.3 TB/s would allow
+    # ~450 t/s; ggml's HIP build of the time replayed no graphs, so ~740 launches of ~4 us bound it.
+    inputs, gpu = _inputs("Llama-2-7b", "MI300X", "llama.cpp-hip-nographs", 1, 128, quant="Q4_0")
+    c = resolve_constants(inputs, gpu)
+    step, parts = decode_step(inputs, gpu, c, 64)
+    assert parts["cpu"] > parts["gpu"]
+    assert 1 / step == pytest.approx(232.92, rel=0.40), LLAMA_ROCM  # held-out row: +38%
+
+
+SWEEP_4090 = "https://mushfiqrahman.dev/?p=1668"
+
+
+@pytest.mark.parametrize(("concurrency", "published"), [(4, 210.0), (16, 644.0), (48, 1190.0)])
+def test_vllm_concurrency_sweep_output_throughput(concurrency: int, published: float) -> None:
+    # SWEEP_4090: Mistral-7B-Instruct-v0.3 BF16, vLLM on one RTX 4090, 256 -> 128 tokens, 300 prompts at
+    # an unlimited rate with at most C in flight: waves of C prompts prefilled, then 128 steps at batch C.
+    inputs, gpu = _inputs("Mistral-7B-Instruct-v0.3", "RTX-4090", "vllm", 256, 128, batch=concurrency)
+    seconds = generation_seconds(inputs, gpu, prompt_tokens=256, new_tokens=128)
+    assert concurrency * 128 / seconds == pytest.approx(published, rel=0.25), SWEEP_4090
+
+
+GPTOSS_PRO6000 = "https://github.com/ggml-org/llama.cpp/pull/16991"
+
+
+def test_llama_cpp_moe_prefill_with_few_tokens_per_expert() -> None:
+    # GPTOSS_PRO6000: gpt-oss-20b (MXFP4, 4 of 32 experts) on an RTX PRO 6000 Blackwell, llama-bench
+    # -ub 2048 pp128: 5,127.8 t/s. One 128-token ubatch gives each expert ~16 tokens: the expert GEMMs
+    # stream their weights and then multiply (speed.prefill_seconds), where the roofline max predicted
+    # ~11,700 t/s (+129%).
+    inputs, gpu = _inputs("gpt-oss-20b", "RTX-PRO-6000-Blackwell", "llama.cpp", 128, 0, ubatch=2048)
+    c = resolve_constants(inputs, gpu)
+    seconds, _ = prefill_seconds(inputs, gpu, c)
+    assert 128 / seconds == pytest.approx(5127.8, rel=0.40), GPTOSS_PRO6000  # held-out row: +34%
+    assert inputs.routed_weight_bytes_per_gpu > 0.8 * inputs.weight_bytes_per_gpu  # experts dominate
+
+
+def test_dense_prefill_has_no_expert_stream() -> None:
+    inputs, _ = _inputs("Llama-2-7b", "RTX-4090", "llama.cpp", 512, 0, quant="Q4_0")
+    assert inputs.routed_weight_bytes_per_gpu == 0

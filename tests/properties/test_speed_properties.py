@@ -84,3 +84,25 @@ def test_per_kind_reads_never_shrink_with_the_context(model: str, engine: str, a
     c = resolve_constants(inputs, gpu)
     lo, hi = sorted((a, b))
     assert decode_step(inputs, gpu, c, lo)[0] <= decode_step(inputs, gpu, c, hi)[0] + 1e-12
+
+
+ROUTING = st.sampled_from([(4, 32), (8, 128), (2, 8)])
+
+
+@given(GPUS, KERNELS, st.integers(16, 4096), st.floats(0.0, 0.95), ROUTING)
+def test_expert_weight_stream_never_speeds_a_moe_prefill(gpu: str, kernel: str, prompt: int, share: float,
+                                                         routing: tuple[int, int]) -> None:
+    # The routed experts' weight stream (llama.cpp, few tokens per expert) only ever adds to a prefill.
+    from llmsize.hardware.speed import prefill_seconds
+
+    k, experts = routing
+    base = SpeedInputs(weight_bytes_per_gpu=12 * GB, active_weight_bytes_per_gpu=3 * GB,
+                       kv_bytes_per_gpu=GB, active_params=4 * 10**9, attention_flops_prefill=1e12,
+                       attention_flops_decode=1e9, prompt_tokens=prompt, hidden_size=2880, num_layers=24,
+                       engine="llama.cpp", kernel=kernel, routed_active_params=2 * 10**9,
+                       expert_pick_share=k / experts, experts_per_token=k)
+    streamed = base.model_copy(update={"routed_weight_bytes_per_gpu": int(share * 12 * GB)})
+    spec = get_gpu(gpu)
+    plain, _ = prefill_seconds(base, spec, resolve_constants(base, spec))
+    with_stream, _ = prefill_seconds(streamed, spec, resolve_constants(streamed, spec))
+    assert with_stream >= plain * (1 - 1e-9)

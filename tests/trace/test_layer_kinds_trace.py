@@ -31,6 +31,22 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("deepseek_v32", 4, {}),  # MLA + DSA indexer cache
     ("olmo3", 4, {}),  # post-norms, sliding windows
     ("glm4_moe", 2, {"head_dim": 128}),  # GLM-4.5's head_dim (the default leaves it to hidden/heads)
+    ("olmo_hybrid", 4, {}),  # gated delta-net (separate q/k/v/a/b/g projections) + Olmo 3 attention
+    ("afmoe", 4, {}),  # gated attention with q/k norm, sliding windows, MoE with expert_bias
+    ("solar_open", 2, {}),  # GLM-4.5 MoE in every block, Llama attention
+    ("hunyuan_v1_dense", 2, {"head_dim": 128}),  # per-head q/k norms (Hunyuan-7B's head_dim)
+    ("nanochat", 2, {}),  # weightless RMSNorms, ReLU^2 MLP
+    ("starcoder2", 2, {"sliding_window": 16}),  # LayerNorm with bias, a window on every layer
+    ("phi", 2, {"qk_layernorm": True}),  # per-head q/k LayerNorms with bias
+    ("gpt_neox", 2, {}),  # fused biased qkv, parallel residual
+    ("cohere2", 4, {"sliding_window": 16}),  # 3 sliding + 1 full, parallel block
+    ("stablelm", 2, {"qk_layernorm": True, "use_parallel_residual": True}),  # per-head q/k LayerNorms
+    # Ministral-8B-2410: interleaved sliding / full layers from layer_types
+    (
+        "ministral",
+        4,
+        {"head_dim": 128, "layer_types": ["sliding_attention", "full_attention"] * 2, "sliding_window": 16},
+    ),
 ]
 
 

@@ -160,3 +160,48 @@ def test_kv_is_the_sum_of_each_layers_own_shape(
         for k in s.layer_types
     )
     assert kv(s, tokens) == expected * tokens  # tokens <= sliding_window: every layer holds them all
+
+
+def _catalog_gemma4(name: str) -> dict[str, Any]:
+    import copy
+
+    from llmsize.specs import catalog
+
+    entry = catalog.get(name)
+    assert entry is not None
+    return copy.deepcopy(dict(entry.model.config))
+
+
+def test_per_layer_config_as_transformers_saves_it_reads_like_global_head_dim() -> None:
+    """Gemma4TextConfig.__post_init__ (transformers 5.23) turns global_head_dim and, with
+    attention_k_eq_v, num_global_key_value_heads into per_layer_config {"05": {...}} and saves that."""
+    published = _catalog_gemma4("gemma-4-31B-it")
+    text = published["text_config"]
+    full = [i for i, k in enumerate(text["layer_types"]) if k == "full_attention"]
+    resaved = _catalog_gemma4("gemma-4-31B-it")
+    rt = resaved["text_config"]
+    rt["per_layer_config"] = {
+        f"{i:02d}": {
+            "head_dim": text["global_head_dim"],
+            "num_key_value_heads": text["num_global_key_value_heads"],
+        }
+        for i in full
+    }
+    del rt["global_head_dim"], rt["num_global_key_value_heads"]
+    a = spec_from_hf_config(published, name="a", provenance=PROV)
+    b = spec_from_hf_config(resaved, name="b", provenance=PROV)
+    assert total_params(b) == total_params(a) == 31_273_088_876  # model_specs/gemma.yaml published total
+    assert (b.global_head_dim, b.global_num_kv_heads) == (a.global_head_dim, a.global_num_kv_heads)
+
+
+def test_per_layer_config_llmsize_cannot_model_is_refused() -> None:
+    import pytest
+
+    from llmsize.errors import ConfigError
+
+    for override in ({"00": {"head_dim": 512}}, {"05": {"intermediate_size": 9}}, {"05": {"head_dim": 512}}):
+        config = _catalog_gemma4("gemma-4-31B-it")
+        # a sliding layer; another field; one full layer of ten
+        config["text_config"]["per_layer_config"] = override
+        with pytest.raises(ConfigError, match="per_layer_config"):
+            spec_from_hf_config(config, name="x", provenance=PROV)

@@ -250,3 +250,22 @@ def test_silent_hub_times_out_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
         with pytest.raises(HubError, match="Hub unreachable"):
             resolve("acme/never-seen-model")
         assert time.monotonic() - start < 5
+
+
+def test_a_modelopt_repo_is_read_with_its_hf_quant_config(server: HubServer) -> None:
+    """An older ModelOpt export on the Hub: config.json without quantization_config, the format in
+    hf_quant_config.json (vLLM modelopt.py ModelOptQuantConfigBase.get_config_filenames); read like a
+    local folder's, so it is sized as NVFP4 and not as the bf16 config.json implies."""
+    sidecar = {
+        "producer": {"name": "modelopt", "version": "0.35.0"},
+        "quantization": {"quant_algo": "NVFP4", "group_size": 16, "exclude_modules": ["lm_head"]},
+    }
+    server.add_repo(
+        "acme/tiny-llama-nvfp4", {"config.json": TINY_LLAMA_CONFIG, "hf_quant_config.json": sidecar}
+    )
+    spec = resolve("acme/tiny-llama-nvfp4")
+    assert spec.weight_format.label() == "nvfp4 4-bit"
+    assert cache.load("acme/tiny-llama-nvfp4").snapshot.config["quantization_config"]["quant_algo"] == "NVFP4"  # type: ignore[union-attr]
+    plain = resolve("acme/tiny-llama")  # no sidecar: a 404 that changes nothing
+    assert plain.weight_format.quant is None
+    assert not plain.warnings

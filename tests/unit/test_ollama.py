@@ -214,8 +214,6 @@ def test_a_bare_library_whose_latest_is_not_bundled_is_refused_with_its_tags() -
     # refusal names the tags that are, instead of an unrelated "did you mean" list
     with pytest.raises(ModelNotFoundError, match=r"qwen3\.6:latest.*27b, 35b"):
         catalog.find("qwen3.6")
-    with pytest.raises(ModelNotFoundError, match=r"gemma3:latest.*12b, 1b, 27b, 4b"):
-        catalog.find("gemma3")
 
 
 def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() -> None:
@@ -227,9 +225,41 @@ def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() 
     spec = resolve("glm-4.7-flash:latest")
     assert ("attn.attn_kv_b", "Q8_0") in spec.weight_format.gguf_tensor_types
     assert not spec.mtp_in_weights and spec.mtp_layers == 1
-    tag = estimate(spec, Workload(engine="ollama")).weights_bytes
+    fmt = spec.weight_format
+    mla_pins = tuple(p for p in fmt.gguf_tensor_types if "@" not in p[0])  # without the per-layer ffn_down
+    mla_fmt = fmt.model_copy(update={"gguf_tensor_types": mla_pins})
+    mla_only = spec.model_copy(update={"weight_format": mla_fmt})
+    tag = estimate(mla_only, Workload(engine="ollama")).weights_bytes
     plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
     assert 0.15e9 < tag - plain < 0.4e9
+
+
+def test_the_go_quantizer_runs_its_ffn_down_index_per_tensor_against_the_layer_count() -> None:
+    # server/quantization.go (Go quantizer): iFfnDown advances once per ffn_down tensor (a MoE block has
+    # ffn_down_exps and ffn_down_shexp) while nFfnDown = the number of blocks, so from tensor index
+    # 7 x 47 // 8 = 41 on (block 21's experts) every ffn_down is Q6_K on Q4_K_M.
+    spec = resolve("GLM-4.7-Flash")
+    pins = dict(ollama.go_ffn_down_pins(spec, "Q4_K_M"))
+    assert pins["mlp.ffn_down@0"] == "Q6_K"  # index 0 < 47 // 8
+    assert pins["expert.ffn_down@20"] == "Q4_K" and pins["shared_expert.ffn_down@20"] == "Q6_K"  # 39, 40
+    assert all(pins[f"expert.ffn_down@{layer}"] == "Q6_K" for layer in range(21, 47))
+    assert sum(t == "Q6_K" for k, t in pins.items() if k.startswith("expert.")) == 34
+    # llama.cpp reads the block number from the name: 17 + 1 of llama.cpp's 47 layers (use_more_bits)
+    assert ollama.go_ffn_down_pins(spec, "Q8_0") == ()
+
+
+def test_a_bare_library_name_under_the_ollama_engine_is_its_latest_tag() -> None:
+    # `ollama pull NAME` pulls NAME:latest; `ollama list` in public READMEs shows each latest with the
+    # manifest id of one sized tag: deepseek-r1:latest = deepseek-r1:8b (6995872bfe4c, 5.2 GB),
+    # gemma3:latest = gemma3:4b (a2af6cc3eb7f, 3.3 GB), gpt-oss:latest = gpt-oss:20b (aa4295ac10c3, 13 GB)
+    assert resolve("deepseek-r1", engine="ollama").hf_repo == "deepseek-ai/DeepSeek-R1-0528-Qwen3-8B"
+    assert resolve("gemma3", engine="ollama").hf_repo == "google/gemma-3-4b-it"
+    assert resolve("gpt-oss", engine="ollama").hf_repo == "openai/gpt-oss-20b"
+    assert resolve("llama3.1", engine="ollama").num_layers == 32
+    # without --engine ollama the bare name is the Hugging Face model
+    assert resolve("deepseek-r1").num_layers == 61
+    assert ollama.pull_name("DeepSeek-R1-Distill-Qwen-7B") == "DeepSeek-R1-Distill-Qwen-7B"
+    assert ollama.pull_name("qwen3:8b") == "qwen3:8b"
 
 
 @given(
@@ -255,3 +285,17 @@ def test_explain_names_the_pinned_types_and_the_mtp_block() -> None:
     assert "pinned" not in weights_formula(resolve("qwen3:30b").weight_format)
     result = estimate(spec, Workload(engine="ollama"))
     assert "mtp 1 layer(s) in the file" in str(result.model_dump())
+
+
+def test_ollama_run_of_a_bare_library_sizes_its_latest_tag(capsys: pytest.CaptureFixture[str]) -> None:
+    # `ollama run deepseek-r1` pulls deepseek-r1:latest (= deepseek-r1:8b, 6995872bfe4c, 5.2 GB in public
+    # `ollama list` outputs), not the 671B DeepSeek-R1 of the Hugging Face name
+    import json
+
+    from llmsize.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["check", "--gpu", "RTX-4090", "--format", "json", "--", "ollama", "run", "deepseek-r1"])
+    assert done.value.code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"]["params"] == 8_190_735_360

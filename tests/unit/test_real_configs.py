@@ -11,7 +11,8 @@ the vision-language wrappers). The checks:
 - the weight bytes follow the format's own layout, recomputed here from the parameter inventory:
   NVFP4 4.5 bits (e2m1 + an fp8 scale per 16), FP8 1 byte per weight + an fp32 scale per 128x128
   block, MXFP4 4.25 bits on the experts, int4 W4A16 4 bits + a bf16 scale per 128, mlx 4-bit 4 bits +
-  a bf16 scale and bias per 64 (embedding and lm_head included), and every module the block lists as
+  a bf16 scale and bias per 64 (embedding and lm_head included), mlx mxfp4 / nvfp4 4 bits + one byte per 32 /
+  16 without a bias, and every module the block lists as
   not converted at the checkpoint dtype.
 """
 
@@ -65,6 +66,9 @@ RATES: dict[str, tuple[float, frozenset[str], bool]] = {
     "modelopt_fp8": (1.0, frozenset(), False),
     "ct_w4a16": ((4 + 16 / 128) / 8, frozenset(), False),
     "mlx_4bit": ((4 + 2 * 16 / 64) / 8, frozenset(), True),
+    # mlx mxfp4 / nvfp4: 4 bits + one 1-byte scale (E8M0 / E4M3) per 32 / 16, no bias (mx.quantize)
+    "mlx_mxfp4": ((4 + 8 / 32) / 8, frozenset(), True),
+    "mlx_nvfp4": ((4 + 8 / 16) / 8, frozenset(), True),
 }
 
 
@@ -296,3 +300,15 @@ def test_compressed_tensors_groups_per_layer_kind() -> None:
     rates = {"expert": (4 + 16 / 128) / 8, "attn": 1.0}
     expected = _per_kind_bytes(spec, rates)
     assert model_weight_bytes(spec, spec.weight_format) == pytest.approx(expected, rel=5e-3)
+
+
+def test_an_mlx_block_inside_text_config_is_read_like_a_top_level_one() -> None:
+    """A vision-language wrapper whose decoder alone carries mlx's `quantization` (nvfp4 here) is sized
+    in that format, not as the bf16 its dtype says."""
+    name = "Qwen3.5-27B"
+    top = _repack(name, "mlx_nvfp4")
+    nested = _repack(name, "mlx_nvfp4")
+    nested["text_config"]["quantization"] = nested.pop("quantization")
+    a, b = _spec(name, top), _spec(name, nested)
+    assert b.weight_format == a.weight_format
+    assert model_weight_bytes(b, b.weight_format) == pytest.approx(_expected_bytes(b, "mlx_nvfp4"), rel=5e-3)

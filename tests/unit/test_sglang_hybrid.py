@@ -274,3 +274,35 @@ def test_published_running_cap_of_five_slots_per_request() -> None:
     est, wl = _figures("Qwen3.6-27B", quant="awq", max_mamba_cache_size=40, context=32768)
     budget = engine_for(wl).budget(est, get_gpu("rtx-pro-6000").visible_memory_bytes, wl)  # type: ignore[arg-type]
     assert "max_running_requests=8," in budget.lines[2]
+
+
+# --------------------------------------------------------------------------- vision-language models
+
+
+def test_vlm_default_share_is_scaled_by_the_vit_size() -> None:
+    # arg_groups/memory_hook.py adjust_mem_fraction_for_vlm (0.5.23; sgl-project/sglang PR #6881): 0.95 x
+    # (1 - 0.1 x (layers x hidden^2 / (24 x 1024^2) - 1)), clamped to [0.8, 1.05]. Qwen2.5-VL's ViT:
+    # 32 blocks of 1280 (vision_config depth, read through transformers' attribute_map).
+    ratio = 32 * 1280**2 / (24 * 1024**2)
+    assert rules.vlm_fraction_factor(32, 1280) == pytest.approx(0.95 * (1 - 0.1 * (ratio - 1)))
+    assert rules.vlm_fraction_factor(24, 1024) == pytest.approx(0.95)  # the ViT-L/14 baseline
+    assert rules.vlm_fraction_factor(64, 4096) == pytest.approx(0.95 * 0.8)  # clamped
+    gpu = get_gpu("h100").visible_memory_bytes
+    wl = Workload(engine="sglang", context=8192)
+    vlm = estimate(resolve("Qwen2.5-VL-7B-Instruct"), wl)
+    text = estimate(resolve("Qwen2.5-7B-Instruct"), wl)
+
+    def fraction(est: object) -> float:
+        budget = engine_for(wl).budget(est, gpu, wl)  # type: ignore[arg-type]
+        return float(next(x for x in budget.lines if x.startswith("mem_fraction_static=")).split("=")[1])
+
+    assert fraction(vlm) == pytest.approx(fraction(text) * rules.vlm_fraction_factor(32, 1280))
+    assert vlm.engine_figures.mm_reserve_bytes == 100 * MIB  # type: ignore[attr-defined]
+
+
+def test_a_given_mem_fraction_static_is_not_adjusted_for_a_vlm() -> None:
+    gpu = get_gpu("h100").visible_memory_bytes
+    wl = Workload(engine="sglang", context=8192, mem_fraction_static=0.8)
+    est = estimate(resolve("Qwen2.5-VL-7B-Instruct"), wl)
+    budget = engine_for(wl).budget(est, gpu, wl)  # type: ignore[arg-type]
+    assert "mem_fraction_static=0.8" in budget.lines

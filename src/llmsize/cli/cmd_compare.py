@@ -108,7 +108,7 @@ def compare_cmd(
     options = workload_options_from(workload, engine)
     pairs = []
     for name in dict.fromkeys(models):
-        spec = resolve(name, revision=revision)
+        spec = resolve(name, revision=revision, engine=options.get("engine"))
         pairs.append((spec, workload_for(spec, options, count)))
     rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff, concurrency=asked.levels), sort)
     advice = recommend(rows)

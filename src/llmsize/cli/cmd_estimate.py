@@ -61,7 +61,7 @@ def make_report(
     from llmsize.report.models import build_report
     from llmsize.specs.resolve import resolve
 
-    spec = resolve(model, revision=revision)
+    spec = resolve(model, revision=revision, engine=options.get("engine"))
     workload = workload_for(spec, options, num_gpus)
     if not context_given and len(gpus) == 1:
         workload = _engine_default_context(spec, workload, gpus[0], tuple(gpu_files), num_gpus)

@@ -134,7 +134,7 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
 
-    spec = resolve(model, revision=revision)
+    spec = resolve(model, revision=revision, engine=options.get("engine"))
     wl = workload_for(spec, options, count)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)

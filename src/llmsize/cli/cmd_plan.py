@@ -48,7 +48,7 @@ def plan_cmd(
 
     if emit != "command":
         raise BadInputError(f"--emit {emit} is not known", hint="--emit command")
-    spec = resolve(model, revision=revision)
+    spec = resolve(model, revision=revision, engine=engine)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
     count = parse_num_gpus(num_gpus)
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)

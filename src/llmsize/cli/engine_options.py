@@ -47,6 +47,14 @@ EnforceEagerOpt = Annotated[
         "--enforce-eager", help="vLLM: no CUDA graphs (their memory is not reserved).", rich_help_panel=_PANEL
     ),
 ]
+PrefixCachingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--enable-prefix-caching",
+        help="vLLM: prefix caching (a hybrid model's state layers then keep 2 state blocks per request).",
+        rich_help_panel=_PANEL,
+    ),
+]
 BlockSizeOpt = Annotated[
     int | None,
     typer.Option(
@@ -140,6 +148,25 @@ NCpuMoeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+SpeculativeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--speculative",
+        help="vLLM/SGLang/llama.cpp: speculative decoding drafter: mtp (the model's own MTP layers), "
+        "eagle, eagle3 or draft:<model>; its weights and KV cache join the model's.",
+        rich_help_panel=_PANEL,
+    ),
+]
+NumSpecTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--num-speculative-tokens",
+        min=1,
+        max=64,
+        help="Draft tokens per step with --speculative (mtp: default the MTP layers).",
+        rich_help_panel=_PANEL,
+    ),
+]
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$", re.ASCII)  # \d: "٣" too
 _UNITS = {
@@ -182,6 +209,7 @@ def engine_settings(
     max_num_seqs: MaxNumSeqsOpt = None,
     max_num_batched_tokens: MaxBatchedTokensOpt = None,
     enforce_eager: EnforceEagerOpt = False,
+    enable_prefix_caching: PrefixCachingOpt = False,
     block_size: BlockSizeOpt = None,
     kv_cache_memory: KvCacheMemoryOpt = None,
     mem_fraction_static: MemFractionOpt = None,
@@ -193,6 +221,8 @@ def engine_settings(
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
     n_cpu_moe: NCpuMoeOpt = None,
+    speculative: SpeculativeOpt = None,
+    num_speculative_tokens: NumSpecTokensOpt = None,
 ) -> dict[str, Any]:
     """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
     kv_bytes = None if kv_cache_memory is None else parse_size(str(kv_cache_memory), "--kv-cache-memory")
@@ -202,6 +232,7 @@ def engine_settings(
         "max_num_seqs": max_num_seqs,
         "max_num_batched_tokens": max_num_batched_tokens,
         "enforce_eager": enforce_eager,
+        "enable_prefix_caching": enable_prefix_caching,
         "block_size": block_size,
         "kv_cache_memory": kv_bytes,
         "mem_fraction_static": mem_fraction_static,
@@ -213,6 +244,8 @@ def engine_settings(
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,
         "n_cpu_moe": n_cpu_moe,
+        "speculative": speculative,
+        "num_speculative_tokens": num_speculative_tokens,
     }
 
 

@@ -42,7 +42,7 @@ def estimate_page(
     from llmsize.report import render_html as h
     from llmsize.specs.resolve import resolve
 
-    spec = resolve(model, revision=revision)
+    spec = resolve(model, revision=revision, engine=options.get("engine"))
     wl = workload_for(spec, options, num_gpus)
     catalog = load_catalog(tuple(gpu_files))
     gpu_specs = [catalog.get(g) for g in (gpus or DEFAULT_PAGE_GPUS)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.errors import BadInputError
-from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, training
+from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, speculative, training
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -96,6 +96,10 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
         host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
     weights += gathered
     terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
+    drafter = speculative.drafter(spec, wl) if stage.head else None
+    if drafter is not None:  # the drafter runs beside the head (speculative.py): its weights and cache
+        weights += speculative.weight_bytes(spec, wl, ctx.weights.format, drafter, ctx.engine.draft_mtp_head)
+        terms = (*terms, *speculative.kv_terms(drafter, wl, ctx.kv_dtype))
     if wl.mode.trains:
         kv_prefill = kv_full = 0
     else:
@@ -358,6 +362,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         tower = phases.tower_note(spec, wl, ctx)
         if tower:
             out.append(tower)
+    if wl.speculative is not None and not wl.mode.trains:
+        out.append(speculative.note(spec, wl, ctx.weights.format, ctx.engine.draft_mtp_head))
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
@@ -376,6 +382,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
+    if wl.speculative is not None and spec.mtp_layers:  # the drafter loads them (speculative.py)
+        out = [w for w in out if "multi-token-prediction" not in w or wl.speculative != "mtp"]
     if ctx.images is not None and wl.mode.trains:
         out.append(
             "training with images: their tokens lengthen each sequence, but the vision tower's "

@@ -46,7 +46,9 @@ def weights_formula(fmt: WeightFormat) -> str:
         QuantMethod.MXFP4: "experts: 4-bit + one 8-bit scale per 32",
         QuantMethod.NVFP4: "4-bit + one fp8 scale per 16 + fp32 global scales",
         QuantMethod.COMPRESSED_TENSORS: f"int{int(fmt.bits or 4)} packed weights + scales per group",
-        QuantMethod.MLX: "packed weights + scale and bias per group",
+        QuantMethod.MLX: "packed weights + scale and bias per group"
+        if fmt.mode in (None, "affine")
+        else f"{fmt.mode}: packed weights + one 8-bit scale per {fmt.group_size}",
         QuantMethod.EXL2: f"{fmt.bits or 4} bits per weight on average",
     }.get(fmt.quant, str(fmt.quant))
     return f"linear layers: {what}{rest}"

@@ -186,17 +186,27 @@ def compressed_tensors_linear_bytes(
 
 
 MLX_DEFAULT_GROUP = 64  # REFERENCE: mlx.nn.quantize(group_size=64, bits=4) defaults (ml-explore/mlx)
+MLX_FP_SCALE_BYTES = 1  # REFERENCE: mlx mx.quantize mxfp4/mxfp8 (uint8 E8M0) and nvfp4 (E4M3) scales
 
 
 def mlx_linear_bytes(
-    in_features: int, out_features: int, bits: float, group_size: int | None, scale_bytes: int = 2
+    in_features: int,
+    out_features: int,
+    bits: float,
+    group_size: int | None,
+    scale_bytes: int = 2,
+    mode: str | None = None,
 ) -> int:
-    """MLX affine quantization: packed uint32 weights + a scale and a bias per group (model dtype).
+    """MLX quantization: packed uint32 weights + per group a scale and a bias in the model dtype (affine),
+    or one 1-byte scale and no bias (mxfp4 / mxfp8: E8M0; nvfp4: E4M3).
 
-    Source: mlx `mlx/nn/layers/quantized.py` QuantizedLinear (weight, scales, biases).
+    Source: mlx `python/mlx/nn/layers/quantized.py` QuantizedLinear (weight, scales, *biases from
+    mx.quantize: biases only in affine mode).
     """
     groups = _groups(in_features, group_size or MLX_DEFAULT_GROUP)
     data = out_features * math.ceil(in_features * bits / PACK_WORD_BITS) * INT32_BYTES
+    if mode not in (None, "affine"):
+        return data + groups * out_features * MLX_FP_SCALE_BYTES
     return data + 2 * groups * out_features * scale_bytes
 
 

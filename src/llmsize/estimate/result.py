@@ -90,6 +90,15 @@ class EngineFigures(BaseModel):
     reserved_bytes: int | None = Field(
         default=None, description="SGLang: the activation + CUDA-graph reserve of its default static share"
     )
+    spec_draft_tokens: int = Field(
+        default=0, ge=0, description="SGLang: speculative_num_draft_tokens (state scratch per draft token)"
+    )
+    fraction_factor: float = Field(
+        default=1.0, description="SGLang: the VLM scaling of its default mem_fraction_static (ViT size)"
+    )
+    mm_reserve_bytes: int = Field(
+        default=0, ge=0, description="SGLang: multimodal buffers reserved out of the KV budget (VLMs)"
+    )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 

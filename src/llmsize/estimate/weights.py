@@ -399,7 +399,7 @@ def _linear_bytes(fmt: WeightFormat, inf: int, outf: int, scale_bytes: int) -> i
     if method == QuantMethod.COMPRESSED_TENSORS:
         return qf.compressed_tensors_linear_bytes(inf, outf, bits, group, scale_bytes)
     if method == QuantMethod.MLX:
-        return qf.mlx_linear_bytes(inf, outf, bits, group, scale_bytes)
+        return qf.mlx_linear_bytes(inf, outf, bits, group, scale_bytes, fmt.mode)
     return qf.exl2_bytes(inf * outf, bits)
 
 
@@ -446,7 +446,7 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         # predicate is `hasattr(m, "to_quantized")`): rows of `hidden` packed like a linear weight.
         rows = shard.numel // spec.hidden_size
         bits, group = qf.default_bits(fmt), qf.default_group(fmt)
-        return qf.mlx_linear_bytes(spec.hidden_size, rows, bits, group, int(elem))
+        return qf.mlx_linear_bytes(spec.hidden_size, rows, bits, group, int(elem), fmt.mode)
     layers = _group_layers(spec, shard.group) if fmt.modules_not_converted else None
     if not _quantized(shard, fmt, layers[0] if layers else 0):
         if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
@@ -489,9 +489,14 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
         t = qf.pinned_tensor_type(pinned, ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
+    layered = any("@" in key for key, _ in fmt.gguf_tensor_types)  # per-layer pins (specs/ollama.py)
     total = 0
     for layer in shard.layers:
-        t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
+        at = _pinned_gguf_type(fmt, g.kind, f"{category}@{layer}") if layered else None
+        if at is not None:
+            t = qf.pinned_tensor_type(at, ncols)
+        else:
+            t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
         total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
     return total + bias
 

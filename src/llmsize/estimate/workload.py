@@ -224,6 +224,7 @@ class Workload(BaseModel):
         description="vLLM: tokens per scheduler step (the profile run's batch)"
     )
     enforce_eager: bool = Field(default=False, description="vLLM: no CUDA graphs")
+    enable_prefix_caching: bool = Field(default=False, description="vLLM: prefix caching (hybrid: align)")
     block_size: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="vLLM: tokens per KV block")
     kv_cache_memory: int | None = Field(
         default=None, gt=0, le=MAX_BYTES, description="vLLM: explicit KV budget, bytes"
@@ -257,6 +258,12 @@ class Workload(BaseModel):
     )
     image_size: tuple[int, int] | None = Field(
         default=None, description="(width, height) of each image in pixels; None = the model's default"
+    )
+    speculative: str | None = Field(
+        default=None, description="speculative decoding drafter: mtp, eagle, eagle3 or draft:<model>"
+    )
+    num_speculative_tokens: int | None = Field(
+        default=None, gt=0, le=64, description="draft tokens per step; None = the MTP layers (mtp)"
     )
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"

@@ -367,11 +367,16 @@ class Planner:
             share = (expert_read_fraction(self.spec, wl.batch) if cpu_moe and not partial
                      else read_fraction(self.spec, wl.batch))
             host_read = int(host_w * share)
-            # The weights a step reads are split: the host part leaves the GPU's share.
+            # The weights a step reads are split: the host part leaves the GPU's share (CPU experts
+            # leave the routed experts the GPU streams; whole host layers take their share of them).
+            on_gpu = max(0, inputs.weight_bytes_per_gpu - host_w)
+            routed = inputs.routed_weight_bytes_per_gpu
+            routed = (max(0, routed - host_w) if cpu_moe and not partial
+                      else int(routed * on_gpu / max(1, inputs.weight_bytes_per_gpu)))
             inputs = inputs.model_copy(update={
                 "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
                 "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
-                "weight_bytes_per_gpu": max(0, inputs.weight_bytes_per_gpu - host_w)})
+                "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
         return estimate_speed(inputs, gpu, self.efficiency)
 
     # --- fit rows ----------------------------------------------------------------------------------
@@ -531,6 +536,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         context=wl.context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
+        routed_weight_bytes_per_gpu=int(est.weights_bytes * routed_weight_share(spec)),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
@@ -653,6 +659,15 @@ def routed_active_params(spec: ModelSpec) -> int:
         return 0
     experts = sum(g.numel for g in param_inventory(spec) if g.kind == "expert")
     return int(experts * spec.num_experts_per_tok / spec.num_experts)
+
+
+def routed_weight_share(spec: ModelSpec) -> float:
+    """Share of the parameters that are routed-expert weights (0 for a dense model)."""
+    if not spec.num_experts:
+        return 0.0
+    groups = param_inventory(spec)
+    total = sum(g.numel for g in groups)
+    return sum(g.numel for g in groups if g.kind == "expert") / total if total else 0.0
 
 
 def kernel_family(spec: ModelSpec, wl: Workload) -> str:

@@ -70,6 +70,8 @@ class SpeedConstants(BaseModel):
         default=0.0, description="achieved host-to-GPU copy rate for offloaded weights during a prompt")
     expert_half_tokens: float = Field(
         default=0.0, description="prefill: tokens per expert at which expert GEMMs reach half their rate")
+    peak_dtype: str = Field(
+        default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -134,6 +136,9 @@ class SpeedInputs(BaseModel):
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
+    routed_weight_bytes_per_gpu: int = Field(
+        default=0, ge=0, description="MoE: bytes of the routed experts' weights on this GPU (part of "
+        "weight_bytes_per_gpu)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(
@@ -191,13 +196,16 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         # enable_gqa, or the query packed per KV head) attention reads the cache once: 3.
         kv_factor = 3.0 + 2.0 * inputs.kv_groups if prof.kv_gqa_copies else 3.0
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
+    quantized = inputs.kernel not in ("16bit", "fp8")
+    peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
                             else kernel_bandwidth(inputs.kernel, gpu)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
-        compute_fraction=eff.compute if eff.compute is not None else prefill_compute(prof.engine, gpu),
+        compute_fraction=(eff.compute if eff.compute is not None
+                          else prefill_compute(prof.engine, gpu, quantized=quantized)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
@@ -205,6 +213,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
+        peak_dtype=peak_dtype,
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -331,7 +340,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     """Seconds of one decode step at `context` cached tokens, and its parts."""
     ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
     bandwidth = gpu.bandwidth_bytes_per_s
-    flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
     weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
@@ -365,16 +374,25 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     tokens = inputs.batch * prompt
     chunk = c.prefill_chunk_tokens or tokens
     chunks = max(1, math.ceil(tokens / chunk))
-    flops = gpu.flops_for(inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
     routed = min(inputs.routed_active_params, inputs.active_params)
-    weighted_params = inputs.active_params - routed + routed / rate
-    total_flops = inputs.batch * (2 * weighted_params * prompt + attn)
-    compute_s = total_flops / (inputs.tp * flops)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    streamed = min(inputs.routed_weight_bytes_per_gpu, inputs.weight_bytes_per_gpu) if rate < 1 else 0
+    dense_flops = inputs.batch * (2 * (inputs.active_params - routed) * prompt + attn)
+    routed_flops = inputs.batch * 2 * routed * prompt / rate
+    compute_s = (dense_flops + routed_flops) / (inputs.tp * flops)
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
+    if streamed:
+        # An expert GEMM whose token tile is mostly empty (few tokens per expert) cannot hide its
+        # weight loads behind its math: it streams its expert's weights, then multiplies, so the
+        # routed part costs stream + math, while the dense mat-muls overlap the two (roofline max).
+        # The sum is never below the weights' read time, so it bounds the prefill by itself.
+        dense_s = max(dense_flops / (inputs.tp * flops),
+                      chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
+        compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      _layer_latency(inputs, c))
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
@@ -424,7 +442,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
 
-    peak = gpu.flops_for(inputs.compute_dtype)
+    peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     weights_per_token_s = inputs.active_weight_bytes_per_gpu / bandwidth
     flop_per_seq_s = 2 * inputs.active_params / (inputs.tp * peak * c.compute_fraction)

@@ -17,6 +17,7 @@ this module keeps the kernel, device and interconnect constants and reads the en
 from __future__ import annotations
 
 from llmsize.estimate.engines import ENGINES
+from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
 from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY_SPEED
@@ -24,10 +25,11 @@ from llmsize.hardware.gpus import GpuSpec
 
 # The engine modules' speed profiles, by engine name (a copy, so calibration can try values).
 # Older releases an engine module keeps a profile for (vLLM's V0 engine of 0.6.3: "vllm-0.6";
-# transformers 4.46-4.51: "transformers-4") are reachable by name for the rows measured on them.
+# transformers 4.46-4.51: "transformers-4"; llama.cpp's HIP builds without graphs:
+# "llama.cpp-hip-nographs") are reachable by name for the rows measured on them.
 ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
     engine.value: cls.speed for engine, cls in ENGINES.items() if cls.speed is not None
-} | VLLM_LEGACY_SPEED | TRANSFORMERS_LEGACY_SPEED
+} | VLLM_LEGACY_SPEED | TRANSFORMERS_LEGACY_SPEED | LLAMA_CPP_LEGACY_SPEED
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM
@@ -147,9 +149,15 @@ def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -
     return min(1.0, rate)
 
 
-def prefill_compute(engine: str, gpu: GpuSpec) -> float:
-    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class."""
-    return engine_profile(engine).prefill_compute.get(device_class(gpu), DEFAULT_PREFILL_COMPUTE)
+def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
+    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor's own first),
+    for quantized or 16-bit weights where the engine runs different kernels for them."""
+    prof = engine_profile(engine)
+    table = prof.prefill_compute
+    if not quantized and prof.prefill_compute_16bit:
+        table = prof.prefill_compute_16bit
+    cls = device_class(gpu)
+    return table.get(f"{gpu.vendor}-{cls}", table.get(cls, DEFAULT_PREFILL_COMPUTE))
 
 
 def engine_profile(engine: str) -> EngineSpeedProfile:

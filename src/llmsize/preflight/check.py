@@ -73,6 +73,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "max_num_batched_tokens": "max_num_batched_tokens",
     "block_size": "block_size",
     "enforce_eager": "enforce_eager",
+    "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",
@@ -134,6 +135,7 @@ class CheckResult:
         kv_needed = None
         if (r.kv_tokens is not None or r.kv_pool_bytes is not None) and self.estimate is not None:
             kv_needed = self.estimate.kv_cache_bytes
+        ef = self.estimate.engine_figures if self.estimate is not None else None
         return {
             "kv_cache_tokens": r.kv_tokens,
             "max_concurrency": r.max_concurrency,
@@ -144,6 +146,7 @@ class CheckResult:
             "state_pool_bytes": r.state_pool_bytes,
             "per_gpu_bytes": r.per_gpu_bytes,
             "usable_bytes": r.usable_bytes,
+            "compute_buffer_bytes": ef.compute_buffer_bytes if ef is not None else None,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -163,6 +166,39 @@ class CheckResult:
         }
 
 
+def _speculative_fields(setup: Setup) -> dict[str, Any]:
+    """--speculative and --num-speculative-tokens from each tool's own flags: vLLM's --speculative-config,
+    SGLang's --speculative-algorithm / -draft-model-path / -num-steps, llama.cpp's -md / --spec-type."""
+    from llmsize.preflight.serving_flags import spec_method
+
+    out: dict[str, Any] = {}
+    conf = setup.get("speculative_config") if "speculative_config" in setup.values else None
+    method = setup.get("spec_algorithm") if "spec_algorithm" in setup.values else None
+    draft = setup.get("draft_model") if "draft_model" in setup.values else None
+    if isinstance(conf, dict):
+        draft = conf.get("model") or draft
+        if conf.get("method"):
+            method = spec_method(conf["method"], "--speculative-config method")
+        elif draft:
+            method = "draft"
+        if conf.get("num_speculative_tokens"):
+            out["num_speculative_tokens"] = int(conf["num_speculative_tokens"])
+    if "spec_type" in setup.values and "mtp" in str(setup.get("spec_type")).lower():
+        method = "mtp"
+    if method is None and draft:
+        method = "draft"
+    if isinstance(draft, str) and draft.lower().endswith(".gguf"):
+        from pathlib import Path
+
+        if not Path(draft).expanduser().exists():  # a file on the serving host: sized from its name
+            draft = Path(draft).name[: -len(".gguf")].removeprefix("ggml-")
+    if method is not None:
+        out["speculative"] = f"draft:{draft}" if method == "draft" and draft else method
+    if "num_speculative_tokens" in setup.values and method is not None:
+        out["num_speculative_tokens"] = setup.get("num_speculative_tokens")
+    return out
+
+
 def workload_from(
     setup: Setup, spec: ModelSpec, gpu: GpuSpec, num_gpus: int | None
 ) -> tuple[Workload, list[str]]:
@@ -173,6 +209,7 @@ def workload_from(
         _training_fields(setup, data)
     else:
         _serving_fields(setup, spec, gpu, data, notes)
+    data.update(_speculative_fields(setup))
     for key, target in _WORKLOAD_FIELDS.items():
         if key not in setup.values:
             continue
@@ -230,8 +267,10 @@ def _serving_fields(
             data["context"] = max(1, int(n_ctx) // parallel)
         data["batch"] = parallel
         layers = setup.get("gpu_layers")
-        if layers not in (None, "auto", "all", "-1"):
-            data["gpu_layers"] = min(max(0, int(layers)), spec.num_layers)
+        # -ngl above the block count also offloads the output layer (llama-model.cpp load_tensors):
+        # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
+        if layers not in (None, "auto", "all", "-1") and int(layers) <= spec.num_layers:
+            data["gpu_layers"] = max(0, int(layers))
     kv = setup.get("kv_cache_dtype") or setup.get("cache_type_k")
     if kv is not None:
         if kv not in _KV_DTYPES:
@@ -282,7 +321,7 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.specs.resolve import resolve
 
-    spec = resolve(_resolvable(setup), revision=setup.get("revision"))
+    spec = resolve(_resolvable(setup), revision=setup.get("revision"), engine=setup.engine)
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)

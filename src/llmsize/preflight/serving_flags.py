@@ -54,6 +54,43 @@ def _text(text: Any, flag: str) -> str:
     return str(text)
 
 
+# Speculative methods as each tool names them -> llmsize's --speculative (estimate/speculative.py).
+# REFERENCE: vllm/config/speculative.py SpeculativeMethod (0.19: "mtp", per-model "*_mtp", eagle, eagle3,
+# draft_model); sglang srt/speculative/spec_info.py SpeculativeAlgorithm (NEXTN, EAGLE, EAGLE3, STANDALONE).
+_SPEC_METHODS = {
+    "eagle": "eagle", "eagle3": "eagle3", "nextn": "mtp", "standalone": "draft", "draft_model": "draft"
+}
+
+
+def spec_method(text: Any, flag: str) -> str:
+    """A tool's speculative method name as llmsize's (a method ending in _mtp is the model's MTP)."""
+    word = str(text).strip().strip("'\"").lower()
+    if word == "mtp" or word.endswith("_mtp"):
+        return "mtp"
+    if word not in _SPEC_METHODS:
+        from llmsize.errors import BadInputError
+
+        raise BadInputError(f"{flag} {text!r} is not a speculative method llmsize models")
+    return _SPEC_METHODS[word]
+
+
+def _spec_config(text: Any, flag: str) -> dict[str, Any]:
+    """vLLM --speculative-config JSON: {"method", "model", "num_speculative_tokens"}."""
+    import json
+
+    try:
+        conf = json.loads(str(text))
+    except ValueError:
+        from llmsize.errors import BadInputError
+
+        raise BadInputError(f"{flag} {text!r} is not JSON", hint='e.g. \'{"method": "mtp"}\'') from None
+    if not isinstance(conf, dict):
+        from llmsize.errors import BadInputError
+
+        raise BadInputError(f"{flag} must be a JSON object")
+    return conf
+
+
 def _gpu_layers(text: Any, flag: str) -> str | int:
     """llama.cpp -ngl: a layer count, or auto / all (common/arg.cpp); a negative count is auto (-1)."""
     word = str(text).strip().lower()
@@ -90,7 +127,8 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--host",), None, _text),
     Flag(("--port",), None, _text),
     Flag(("--swap-space",), None, _text),
-    Flag(("--enable-prefix-caching", "--no-enable-prefix-caching"), None),
+    Flag(("--enable-prefix-caching",), "enable_prefix_caching"),
+    Flag(("--no-enable-prefix-caching",), None),
     Flag(("--enable-chunked-prefill", "--no-enable-chunked-prefill"), None),
     Flag(("--tokenizer",), None, _text),
     Flag(("--download-dir",), None, _text),
@@ -103,7 +141,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--enable-expert-parallel",), None),
     Flag(("--limit-mm-per-prompt",), None, _text),
-    Flag(("--speculative-config",), None, _text),
+    Flag(("--speculative-config",), "speculative_config", _spec_config),
     Flag(("--seed",), None, _text),
     Flag(("--uvicorn-log-level",), None, _text),
     Flag(("--disable-log-requests", "--disable-log-stats"), None),
@@ -126,6 +164,10 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     Flag(("-ot", "--override-tensor"), "override_tensor", _text),
     Flag(("-kvu", "--kv-unified"), "kv_unified"),
     Flag(("--swa-full",), "swa_full"),
+    Flag(("-md", "--model-draft", "--spec-draft-model"), "draft_model", _text),
+    Flag(("--spec-type",), "spec_type", _text),
+    Flag(("--draft-max", "--draft", "--draft-n", "--spec-draft-n-max"), "num_speculative_tokens",
+         values.integer),
     Flag(("-nkvo", "--no-kv-offload"), "no_kv_offload"),
     Flag(("-fit", "--fit"), "fit", _text),
     Flag(("-ts", "--tensor-split"), None, _text),
@@ -176,6 +218,11 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--disable-radix-cache",), "disable_radix_cache"),
     Flag(("--disable-cuda-graph",), "enforce_eager"),
     Flag(("--page-size",), "block_size", values.integer),
+    Flag(("--speculative-algorithm", "--speculative-algo"), "spec_algorithm", spec_method),
+    Flag(("--speculative-draft-model-path", "--speculative-draft"), "draft_model", _text),
+    Flag(("--speculative-num-steps",), "num_speculative_tokens", values.integer),
+    Flag(("--speculative-eagle-topk",), None, _text),
+    Flag(("--speculative-num-draft-tokens",), None, _text),
     Flag(("--revision",), "revision", _text),
     Flag(("--trust-remote-code",), None),
     Flag(("--host",), None, _text),

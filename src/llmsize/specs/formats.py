@@ -354,22 +354,36 @@ def _modelopt_mixed(
     return fmt, warn
 
 
+# mlx nn.quantize modes -> (group size, bits) when the config leaves them out: affine keeps a scale and a
+# bias per group in the model dtype; mxfp4 / mxfp8 (E8M0) and nvfp4 (E4M3) keep one 1-byte scale per group
+# and no bias (mlx python/mlx/nn/layers/quantized.py _defaults_for_mode; mx.quantize returns no biases).
+MLX_MODE_DEFAULTS: dict[str, tuple[int, float]] = {
+    "affine": (MLX_DEFAULT_GROUP_SIZE, 4),
+    "mxfp4": (32, 4),
+    "nvfp4": (16, 4),
+    "mxfp8": (32, 8),
+}
+
+
 def _mlx(mlx: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[str]]:
     """mlx-lm's `quantization` {group_size, bits, mode}: affine (scale + bias per group) unless `mode`
     names another (mlx_lm/utils.py quantize_model; mlx nn.quantize `mode`). Per-path overrides
     (`"model.layers.0.mlp.gate": {"bits": 8, ...}` or `false`) change a few tensors only and are not
     modelled one by one."""
     mode = str(mlx.get("mode", "affine")).lower()
-    warnings = (
-        []
-        if mode == "affine"
-        else [f"mlx quantization mode {mode!r} sized as mlx affine (scale + bias per group): approximate"]
-    )
+    warnings: list[str] = []
+    if mode not in MLX_MODE_DEFAULTS:
+        warnings.append(
+            f"mlx quantization mode {mode!r} sized as mlx affine (scale + bias per group): approximate"
+        )
+        mode = "affine"
+    group, bits = MLX_MODE_DEFAULTS[mode]
     fmt = WeightFormat(
         dtype=dtype,
         quant=QuantMethod.MLX,
-        bits=_num(mlx, "bits"),
-        group_size=_int_or_none(_num(mlx, "group_size", default=MLX_DEFAULT_GROUP_SIZE)),
+        bits=_num(mlx, "bits") or bits,
+        group_size=_int_or_none(_num(mlx, "group_size") or group),
+        mode=mode,
     )
     return fmt, warnings
 
@@ -419,6 +433,8 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
     if q is None and isinstance(config.get("text_config"), Mapping):
         q = config["text_config"].get("quantization_config")
     mlx = config.get("quantization")
+    if mlx is None and isinstance(config.get("text_config"), Mapping):
+        mlx = config["text_config"].get("quantization")  # a wrapper's decoder quantized on its own
     if not isinstance(mlx, Mapping) and isinstance(q, Mapping) and "quant_method" not in q and "bits" in q:
         mlx = q  # an mlx-lm config that kept only the `quantization_config` copy
     if isinstance(mlx, Mapping) and (q is None or (isinstance(q, Mapping) and "quant_method" not in q)):

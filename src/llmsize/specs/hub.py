@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError
 from llmsize.specs.cache import DEFAULT_REVISION, HubSnapshot
-from llmsize.specs.local import CONFIG_FILE, read_config_json
+from llmsize.specs.local import CONFIG_FILE, QUANT_SIDECAR, merge_modelopt_sidecar, read_config_json
 from llmsize.specs.models import CheckpointInfo
 from llmsize.specs.safetensors_header import HeaderTotals, checkpoint_from_totals, header_totals
 
@@ -134,12 +134,34 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
             cache_dir=_hf_cache_dir(), etag_timeout=timeout,
         )
         config = read_config_json(Path(config_path), label=f"config.json of {repo_id}@{rev}")
+        if "quantization_config" not in config:
+            sidecar = _modelopt_sidecar(repo_id, commit or rev, token, base, timeout)
+            config = merge_modelopt_sidecar(config, sidecar) if sidecar else config
         api = HfApi(endpoint=base, token=token)
         checkpoint, notes = _checkpoint(api, repo_id, commit or rev, timeout)
     return HubSnapshot(
         repo_id=repo_id, revision=rev, commit=commit, config=config, checkpoint=checkpoint,
         notes=notes, fetched_at=time.time(),
     )
+
+
+def _modelopt_sidecar(
+    repo_id: str, revision: str, token: Any, base: str, timeout: float
+) -> dict[str, Any] | None:
+    """hf_quant_config.json of a ModelOpt export whose config.json has no quantization_config (vLLM reads
+    it for the modelopt methods: modelopt.py ModelOptQuantConfigBase.get_config_filenames); None when
+    the repo has none, so a plain repo costs one small 404."""
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import EntryNotFoundError
+
+    try:
+        path = hf_hub_download(
+            repo_id, QUANT_SIDECAR, revision=revision, token=token, endpoint=base,
+            cache_dir=_hf_cache_dir(), etag_timeout=timeout,
+        )
+    except EntryNotFoundError:
+        return None
+    return read_config_json(Path(path), label=f"{QUANT_SIDECAR} of {repo_id}@{revision}")
 
 
 def _checkpoint(

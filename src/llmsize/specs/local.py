@@ -175,8 +175,14 @@ def with_modelopt_sidecar(config: dict[str, Any], directory: Path) -> dict[str, 
     sidecar = directory / QUANT_SIDECAR
     if "quantization_config" in config or not sidecar.is_file():
         return config
-    section = read_config_json(sidecar).get("quantization")
-    if not isinstance(section, dict):
+    return merge_modelopt_sidecar(config, read_config_json(sidecar))
+
+
+def merge_modelopt_sidecar(config: dict[str, Any], sidecar: dict[str, Any]) -> dict[str, Any]:
+    """config.json with the `quantization` section of an hf_quant_config.json as its quantization_config
+    (a local folder and a Hub repo read the sidecar the same way); a config that states its own wins."""
+    section = sidecar.get("quantization")
+    if "quantization_config" in config or not isinstance(section, dict):
         return config
     return {**config, "quantization_config": {"quant_method": "modelopt", **section}}
 

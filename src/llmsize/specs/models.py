@@ -120,6 +120,7 @@ class WeightFormat(BaseModel):
     sym: bool = True
     gguf_type: str | None = Field(default=None, description="llama.cpp file type, e.g. Q4_K_M")
     double_quant: bool = Field(default=True, description="bitsandbytes NF4 double quantization")
+    mode: str | None = Field(default=None, description="mlx quantization mode: affine, mxfp4, nvfp4, mxfp8")
     modules_not_converted: tuple[str, ...] = ()
     gguf_tensor_types: tuple[tuple[str, str], ...] = Field(
         default=(),
@@ -142,6 +143,8 @@ class WeightFormat(BaseModel):
         if self.quant == QuantMethod.GGUF and self.gguf_type:
             return f"gguf {self.gguf_type}"
         bits = f"{self.bits:g}-bit" if self.bits else ""
+        if self.mode and self.mode != "affine":
+            bits = f"{self.mode} {bits}".strip()
         experts = f"+ {self.expert_quant} experts" if self.expert_quant is not None else ""
         mixed = ", ".join(f"{kind} {q or self.dtype}" for kind, q in self.kind_quant)
         return " ".join(p for p in (str(self.quant), bits, experts, f"({mixed})" if mixed else "") if p)
@@ -334,6 +337,7 @@ class ModelSpec(BaseModel):
     mlp_bias: bool = False
     lm_head_bias: bool = False
     mlp_gated: bool = Field(default=True, description="SwiGLU/GeGLU: gate+up+down; False: up+down")
+    mlp_activation: str = Field(default="", description="hidden_act where engine kernels differ (xielu)")
     norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
     norms_per_layer: int = Field(default=2, ge=0, description="hidden-size norms in each block")
     qk_norm: Literal["none", "head", "full"] = Field(
@@ -448,6 +452,7 @@ class ModelSpec(BaseModel):
     mtp_layout: Literal["deepseek", "qwen"] = Field(
         default="deepseek", description="what an MTP layer stores besides its decoder block"
     )
+    mtp_pattern: str | None = Field(default=None, description="Nemotron-H MTP blocks, e.g. '*E'")
     mtp_in_weights: bool = Field(
         default=False,
         description="the loaded file holds the MTP layers (Ollama's qwen3.5 GGUFs: nextn blocks), so "

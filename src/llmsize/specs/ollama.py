@@ -48,6 +48,7 @@ class OllamaLibrary:
     k_quant_pins: tuple[tuple[str, str], ...] = ()  # ('kind.category', ggml type) fixed on Q4_K_S/M
     never_quantized: tuple[str, ...] = ()  # weight groups its quantizer left in 16-bit at every GGUF type
     keeps_mtp: bool = False  # its converter writes the checkpoint's MTP layers into the GGUF
+    go_ffn_down_counter: bool = False  # built by the Go quantizer, whose ffn_down index runs per tensor
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -111,7 +112,8 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     _GEMMA3N,
     _GEMMA4,
-    OllamaLibrary("glm-4.7-flash", k_quant_pins=_MLA_Q8_PINS),  # convert_glm4moelite.go skips the MTP layer
+    # convert_glm4moelite.go skips the MTP layer
+    OllamaLibrary("glm-4.7-flash", k_quant_pins=_MLA_Q8_PINS, go_ffn_down_counter=True),
     *(
         OllamaLibrary(name, k_quant_pins=_QWEN3_LINEAR_ATTN_PINS, keeps_mtp=True)
         for name in ("qwen3.5", "qwen3.6", "qwen3-next", "qwen3-coder-next")
@@ -184,6 +186,15 @@ def parse_reference(text: str, bare_names: frozenset[str] = frozenset()) -> Olla
     return OllamaRef(library(name) or OllamaLibrary(name), tag.strip() or "latest")
 
 
+def pull_name(text: str) -> str:
+    """"library:latest" for a bare library name: `ollama pull deepseek-r1` pulls deepseek-r1:latest (the
+    tag defaults to latest, https://theepic.dev/kb/deciphering-ollama-model-names); anything else as is."""
+    stripped = text.strip()
+    if ":" in stripped or "/" in stripped or "\\" in stripped or library(stripped) is None:
+        return text
+    return f"{stripped.lower()}:latest"
+
+
 def refuse_cloud_tag(ref: OllamaRef) -> None:
     """A `-cloud` tag ("gpt-oss:120b-cloud", "kimi-k2:1t-cloud") downloads no weights: Ollama offloads
     it to its cloud service (ollama/ollama docs/cloud.mdx), so it needs no local memory to size."""
@@ -221,10 +232,53 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
             f"Ollama's {lib.name} GGUF holds no vision or audio tensors (convert/convert_{lib.name}.go); "
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
-    fmt = published_format(spec.weight_format, lib)
+    fmt = with_go_counter(spec, published_format(spec.weight_format, lib), lib)
     if fmt != spec.weight_format:
         update["weight_format"] = fmt
     return spec.model_copy(update=update) if update else spec
+
+
+# REFERENCE: ollama/ollama server/quantization.go (the Go quantizer, e.g. at 16750865d, 2026-01-24)
+# getTensorNewType: every tensor whose name contains "ffn_down" advances one running index iFfnDown, but
+# the range it is checked against, nFfnDown, is the number of blk.N groups (`qs.nFfnDown = layerCount`
+# in quantize). llama.cpp's llama-quant.cpp reads the block number from the name instead (layer_info).
+# In a MoE file each block holds ffn_down_exps and ffn_down_shexp (tensors sorted by block, then name:
+# fs/ggml/gguf.go WriteGGUF), so the index passes 7/8 of the layer count halfway through the model and
+# every later ffn_down is Q6_K on Q4_K_M (useMoreBits), Q5_K on Q4_K_S below n/8.
+_FFN_DOWN_KINDS = ("mlp", "expert", "shared_expert")  # a block's ffn_down, _exps, _shexp, in name order
+
+
+def _use_more_bits(i: int, n: int) -> bool:
+    return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
+
+
+def go_ffn_down_pins(spec: ModelSpec, ftype: str | None) -> tuple[tuple[str, str], ...]:
+    """Per-layer ffn_down pins ('kind.ffn_down@layer', type) of a file the Go quantizer wrote."""
+    if ftype not in ("Q4_K_M", "Q4_K_S"):
+        return ()
+    n, i, pins = spec.num_layers, 0, []
+    for layer in range(spec.num_layers):
+        moe = spec.is_moe_layer(layer)
+        kinds: tuple[str, ...] = ("mlp",)
+        if moe:
+            kinds = ("expert", "shared_expert") if spec.num_shared_experts else ("expert",)
+        for kind in kinds:
+            if ftype == "Q4_K_M":
+                pins.append((f"{kind}.ffn_down@{layer}", "Q6_K" if _use_more_bits(i, n) else "Q4_K"))
+            else:
+                pins.append((f"{kind}.ffn_down@{layer}", "Q5_K" if i < n // 8 else "Q4_K"))
+            i += 1
+    return tuple(pins)
+
+
+def with_go_counter(spec: ModelSpec, fmt: WeightFormat, lib: OllamaLibrary) -> WeightFormat:
+    """`fmt` with the Go quantizer's per-tensor ffn_down types, for a library it built."""
+    if not lib.go_ffn_down_counter:
+        return fmt
+    pins = go_ffn_down_pins(spec, fmt.gguf_type)
+    if not pins:
+        return fmt
+    return fmt.model_copy(update={"gguf_tensor_types": (*fmt.gguf_tensor_types, *pins)})
 
 
 def published_format(fmt: WeightFormat, lib: OllamaLibrary) -> WeightFormat:

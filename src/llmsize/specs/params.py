@@ -132,15 +132,15 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
             ParamGroup("v_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
         ]
     groups.append(ParamGroup("o_proj", "attn", n, heads * hd, h, bias=spec.o_bias))
-    if spec.qk_norm == "head":
+    if spec.qk_norm == "head":  # of the model's norm type (Phi's qk_layernorm: LayerNorms with bias)
         groups += [
-            ParamGroup("q_norm", "norm", n, numel_each=hd),
-            ParamGroup("k_norm", "norm", n, numel_each=hd),
+            ParamGroup("q_norm", "norm", n, numel_each=_norm_numel(spec, hd)),
+            ParamGroup("k_norm", "norm", n, numel_each=_norm_numel(spec, hd)),
         ]
     elif spec.qk_norm == "full":
         groups += [
-            ParamGroup("q_norm", "norm", n, numel_each=heads * hd),
-            ParamGroup("k_norm", "norm", n, numel_each=kv * hd),
+            ParamGroup("q_norm", "norm", n, numel_each=_norm_numel(spec, heads * hd)),
+            ParamGroup("k_norm", "norm", n, numel_each=_norm_numel(spec, kv * hd)),
         ]
     if spec.attention_sinks:
         groups.append(ParamGroup("sinks", "attn", n, numel_each=heads))
@@ -562,9 +562,29 @@ def block_params(spec: ModelSpec) -> int:
     return sum(g.numel for g in param_inventory(spec) if g.kind not in outside and g.name != "norm")
 
 
+# Nemotron-H pattern symbols -> (mixer layer type, ffn type), as recurrent.nemotron_h maps the decoder.
+_NEMOTRON_BLOCKS = {
+    "M": ("mamba", "none"), "*": ("full_attention", "none"), "-": ("none", "dense"), "E": ("none", "moe")
+}
+
+
 def mtp_block_spec(spec: ModelSpec) -> ModelSpec:
-    """One MTP layer as a one-block model: a decoder block of the model's uniform kind (attention, and
-    the MoE when the model has experts), without the per-layer patterns of the decoder it follows."""
+    """One MTP layer as a small model: a decoder block of the model's uniform kind (attention, and
+    the MoE when the model has experts), without the per-layer patterns of the decoder it follows.
+
+    Nemotron-H's MTP step is one block per symbol of `mtp_hybrid_override_pattern` ("*E": an attention
+    block then a MoE block; vLLM nemotron_h_mtp.py NemotronHMultiTokenPredictor)."""
+    if spec.mtp_pattern:
+        blocks = [_NEMOTRON_BLOCKS[c] for c in spec.mtp_pattern]
+        return spec.model_copy(
+            update={
+                "num_layers": len(blocks),
+                "layer_types": tuple(b[0] for b in blocks),
+                "ffn_types": tuple(b[1] for b in blocks),
+                "intermediate_sizes": None,
+                "mtp_in_weights": False,
+            }
+        )
     return spec.model_copy(
         update={
             "num_layers": 1,
@@ -585,7 +605,11 @@ def mtp_params(spec: ModelSpec) -> int:
     Each is one decoder block (attention + MoE when the model has experts) plus, DeepSeek-V3 style
     (`model.layers.61.*` of the DeepSeek-V3 checkpoint; vLLM `deepseek_mtp.py`): enorm, hnorm,
     eh_proj (2h -> h), shared_head.norm, and its own copies of embed_tokens and shared_head.head;
-    Qwen3-Next style (`mtp.*`; vLLM `qwen3_next_mtp.py`): fc (2h -> h), two pre-fc norms and a norm.
+    the "qwen" layout shares the model's embedding and head and stores a fusion projection (2h -> h)
+    and three norms: Qwen3-Next / Qwen3.5 (`mtp.*`: fc, pre_fc_norm_embedding / _hidden, norm; vLLM
+    `qwen3_next_mtp.py`), Nemotron-H (`mtp.layers.*`: eh_proj, enorm, hnorm, final_layernorm; vLLM
+    `nemotron_h_mtp.py`) and GLM-5's next-n layer (eh_proj, enorm, hnorm, shared_head.norm; the
+    zai-org/GLM-5.1 checkpoint stores no embed_tokens / shared_head.head copy in it).
     """
     if not spec.mtp_layers:
         return 0

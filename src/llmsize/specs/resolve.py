@@ -29,14 +29,23 @@ _INPUT_HINT = (
 
 
 def resolve(
-    model: str, *, revision: str | None = None, offline: bool | None = None, trust_remote_code: bool = False
+    model: str,
+    *,
+    revision: str | None = None,
+    offline: bool | None = None,
+    trust_remote_code: bool = False,
+    engine: str | None = None,
 ) -> ModelSpec:
     """The ModelSpec for `model`; `offline=None` follows HF_HUB_OFFLINE.
 
     `trust_remote_code` never runs repository code; it only acknowledges configs that rely on it
-    (auto_map), which otherwise carry a warning that only their standard fields were read.
+    (auto_map), which otherwise carry a warning that only their standard fields were read. With
+    `engine="ollama"` a bare Ollama library name ("deepseek-r1") is what `ollama run` pulls: its
+    latest tag (specs/ollama.py `pull_name`), not the Hugging Face model of that name.
     """
     text = (model or "").strip()
+    if engine is not None and str(engine) == "ollama":
+        text = ollama.pull_name(text)
     if not text:
         raise BadInputError("no model given", hint=_INPUT_HINT)
     _check_text(text)

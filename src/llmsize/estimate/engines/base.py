@@ -157,6 +157,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "flash_attn": ("--flash-attn", FlashAttn.AUTO),
     "gpu_layers": ("--gpu-layers", None),
     "n_cpu_moe": ("--n-cpu-moe", None),
+    "speculative": ("--speculative", None),
 }
 
 
@@ -176,6 +177,11 @@ class BaseEngine:
     hf_phase_walk: ClassVar[bool] = True
     # The ENGINE_OPTIONS fields this engine reads; the others are refused.
     reads_options: ClassVar[frozenset[str]] = frozenset()
+    # The --speculative methods (estimate/speculative.py) the engine runs; others exit 2.
+    speculative_methods: ClassVar[frozenset[str]] = frozenset()
+    # Whether a DeepSeek-style MTP drafter keeps its own shared_head.head (vLLM's deepseek_mtp.py) rather
+    # than the target's lm_head (SGLang's set_embed_and_head, llama.cpp's shared_head fallback).
+    draft_mtp_head: ClassVar[bool] = False
 
     def __init__(self, wl: Workload | None = None) -> None:
         self.wl = wl if wl is not None else Workload(engine=self.engine)
@@ -202,6 +208,21 @@ class BaseEngine:
                 raise BadInputError(
                     f"{flag} applies to {readers}, not {self.label or self.engine}",
                     hint="pick the engine it belongs to with --engine, or leave the option out",
+                )
+        if wl.num_speculative_tokens is not None and wl.speculative is None:
+            raise BadInputError(
+                "--num-speculative-tokens needs --speculative",
+                hint="add --speculative mtp|eagle|eagle3|draft:<model>",
+            )
+        if wl.speculative is not None:
+            from llmsize.estimate.speculative import method_of
+
+            method, _ = method_of(wl.speculative)
+            if method not in self.speculative_methods:
+                runs = ", ".join(sorted(self.speculative_methods)) or "no speculative decoding"
+                raise BadInputError(
+                    f"{self.label or self.engine} does not run --speculative {method} (it runs: {runs})",
+                    hint="pick another --engine or --speculative method",
                 )
 
     # Weight formats the engine cannot load at all (QuantMethod values); None = anything.

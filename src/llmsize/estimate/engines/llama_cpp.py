@@ -51,6 +51,13 @@ UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
 MASK_PAD = 64  # REFERENCE: ggml.h GGML_KQ_MASK_PAD 64: the mask's token rows are padded to 64
 F32 = 4
+# REFERENCE: ggml/src/ggml-backend.cpp GGML_SCHED_MAX_COPIES 4: the graph copies of pipeline parallelism.
+SCHED_COPIES = 4
+# REFERENCE: ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_supports_op` (CUDA and HIP share
+# it) lists no GGML_UNARY_OP_XIELU in b6700-b7108 although `ggml_cuda_compute_forward` runs it (read in
+# ollama/ollama's vendored copies: 544b6739d = b6840, 0cf7794b1 = b7108; listed from ec98e2002, Dec
+# 2025): the scheduler puts Apertus' xIELU on the CPU, a GPU -> CPU -> GPU round trip in every block.
+CPU_ONLY_ACTIVATIONS = frozenset({"xielu"})
 # DeepSeek V4 (arch deepseek4) needs a build with src/llama-kv-cache-dsv4.cpp (ggml-org/llama.cpp#24162).
 DSV4_RELEASE = "builds with llama-kv-cache-dsv4.cpp (PR #24162, June 2026)"
 
@@ -64,8 +71,18 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
-    expert_half_tokens=100.0,
+    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
+    # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
+    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
+    expert_half_tokens=60.0,
+    # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
+    # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's
+    # quantized mat-muls run MMQ, which quantizes the activations to q8_1 and multiplies with int8 MMA
+    # (mmq.cuh), so its peak is the int8 rate (4x a GeForce card's FP16-accumulate-FP32 figure, 2x a
+    # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
+    # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
+    quantized_peak_dtype="int8",
     gpu_per_layer_by_class={"apple": 0.0856e-3},
     # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
     # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
@@ -88,13 +105,34 @@ SPEED = EngineSpeedProfile(
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
+# REFERENCE: ggml's HIP build replayed no graphs until GGML_HIP_GRAPHS turned on by default
+# (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS "ggml: use HIP graph, experimental, slow" OFF), later
+# "ggml: use HIP graph" ON with hip_VERSION >= 6.1); without graphs every graph node is a HIP launch
+# from the CPU. A dense layer runs SPEED.layer_kernels' 23 kernels; one empty-kernel launch costs
+# ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset, batch 1: EvtMin 4.04 us).
+# No constant fitted: rows measured on such builds use this profile by name.
+HIP_LAUNCH_S = 4.04e-6
+_KERNELS = SPEED.layer_kernels
+_DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense_ffn"]
+HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
+    "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED}
+
+
 class LlamaCpp(BaseEngine):
     """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe"}
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative"}
     )
+    # llama-server --model-draft (draft:<model>: a second model and context, n_ctx as the target's,
+    # all layers offloaded); --spec-type draft-mtp (mtp: the GGUF's nextn block in its own context that
+    # allocates KV for the nextn layers only, ggml-org/llama.cpp#19937, #25980: qwen35, qwen35moe,
+    # step35, cohere2moe, glm-dsa); eagle3: an EAGLE-3 head converted to GGUF and run as the draft model
+    # (ggml-org/llama.cpp#18039).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "draft", "eagle3"})
     version: ClassVar[str] = LLAMA_CPP_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "llama.cpp"
@@ -173,16 +211,30 @@ class LlamaCpp(BaseEngine):
         return "fp16"  # --cache-type-k/-v f16
 
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
-        """Token embeddings on the CPU; the last `gpu_layers` blocks split evenly over the GPUs;
-        the output layer on the last GPU only when every block is offloaded."""
-        from llmsize.estimate.placement import Stage, split_layers
+        """Token embeddings on the CPU; the last `gpu_layers` blocks split over the GPUs the way
+        llama.cpp splits them; the output layer on the last GPU only when every block is offloaded.
+
+        REFERENCE: src/llama-model.cpp `llama_model::load_tensors` (b6700): with equal GPUs (the
+        default split follows free memory, -ts 1,1 states it) the split points are i/n, the output
+        layer counts as one more layer when offloaded (act_gpu_layers = min(n_gpu_layers, n_layer + 1)),
+        and layer il goes to `upper_bound(splits, (il - i_gpu_start) / act_gpu_layers)`, i.e. GPU
+        floor(j x n / act). Check: 80 blocks + output on 2 GPUs give the first 41 blocks (ROCm0 KV
+        buffer 3280 MiB = 41 x 80 MiB, ggml-org/llama.cpp#16725).
+        """
+        from llmsize.estimate.placement import Stage
 
         n = spec.num_layers
         offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
         head = wl.gpu_layers is None or wl.gpu_layers > n
+        act = offloaded + (1 if head else 0)
         # GPUs past the last block hold none of it (each GPU gets whole blocks), so they are not listed:
         # the busiest GPU is the same, and 4,096 GPUs do not mean 4,096 stages to walk (issue 15).
-        parts = split_layers(list(range(n - offloaded, n)), max(1, min(wl.num_gpus, offloaded)))
+        gpus = max(1, min(wl.num_gpus, offloaded))
+        parts: list[list[int]] = [[] for _ in range(gpus)]
+        start = n - offloaded
+        for layer in range(start, n):
+            parts[min(gpus - 1, (layer - start) * gpus // act)].append(layer)
+        parts = [p for p in parts if p] or [[]]  # -ngl 0: one GPU holding no block
         return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
 
     # --- cache ----------------------------------------------------------------------------------------
@@ -242,31 +294,28 @@ class LlamaCpp(BaseEngine):
         return 4 * (rec.conv_channels * max(0, rec.conv_kernel - 1) + rec.recurrent_state_elements)
 
     # --- compute and output buffers -------------------------------------------------------------------
-    def buffers(self, spec: ModelSpec, head_on_device: bool) -> tuple[int, int, int]:
-        """(device compute buffer, host compute buffer, output buffer) in bytes."""
+    def buffers(self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False) -> tuple[int, int, int]:
+        """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
+        masks are left out of the live stages (they are held in `pipeline_copies_bytes`)."""
         n_ctx = self.n_ctx()
         n_ub = min(n_ctx, self.ubatch())
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
         heads = spec.num_attention_heads
         q_width = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim if spec.is_mla else hd)
-        rows = pad(n_ub, MASK_PAD)
-        mask_elem = 2 if fa else F32
         windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
-        masks = 0
-        for w in windows:
-            n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))
-            masks += n_kv * rows * mask_elem
+        masks = self.mask_bytes(spec)
         n_kv_max = (
             n_ctx
             if None in windows
             else max(int(self.tokens_held(w, self.wl.context, 0, self.wl.batch)) for w in windows)
-        )
+        ) // self.kv_streams()
         scores = 0 if fa else n_kv_max * n_ub * heads * F32
         # Attention: the residual stream, the normed input, Q and the heads' output, besides the
         # masks and (without flash attention) the scores. The new K and V are copied into the
         # cache (llama-kv-cache.cpp cpy_k/cpy_v) and die there; the scores read the cache views.
-        attn = masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
+        live_masks = 0 if pipeline else masks
+        attn = live_masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
             ffn = F32 * n_ub * (3 * h + 2 * spec.max_mlp_width)
@@ -278,7 +327,7 @@ class LlamaCpp(BaseEngine):
                 * n_ub
                 * (3 * h + 2 * spec.num_experts + k * (2 * spec.moe_intermediate_size + h) + shared)
             )
-            ffn = max(ffn, masks + moe)
+            ffn = max(ffn, live_masks + moe)
         # The output layer: the final norm's result (its input, the residual stream, is dead once
         # normed) and the f32 logits of every token of the ubatch.
         output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
@@ -291,11 +340,73 @@ class LlamaCpp(BaseEngine):
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
+    def mask_bytes(self, spec: ModelSpec) -> int:
+        """The KQ masks of one ubatch: one per distinct window, f16 with flash attention, else f32."""
+        n_ctx = self.n_ctx()
+        rows = pad(min(n_ctx, self.ubatch()), MASK_PAD)
+        elem = 2 if self.flash_attention() else F32
+        windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
+        total = 0
+        for w in windows:
+            n_kv = n_ctx if w is None else int(self.tokens_held(w, self.wl.context, 0, self.wl.batch))
+            total += n_kv // self.kv_streams() * rows * elem
+        return total
+
+    def kv_streams(self) -> int:
+        """KV streams: 1 for the unified cache the parallel slots share (llama-server's default here).
+
+        REFERENCE: src/llama-graph.cpp `build_attn_inp_kv`: the mask is [n_kv, n_tokens / n_stream, 1,
+        n_stream] with n_kv the cells of one stream, so a split cache's masks and scores cover one
+        stream's cells per token.
+        """
+        return 1
+
+    def pipeline_parallel(self, spec: ModelSpec) -> bool:
+        """Whether llama.cpp runs its scheduler with SCHED_COPIES graph copies.
+
+        REFERENCE: src/llama-context.cpp `llama_context::llama_context` (b6700-b6840): pipeline
+        parallelism when the model has more than one device, n_gpu_layers > n_layer (the output layer
+        offloaded too), split mode layer, offload_kqv, no tensor overrides (--n-cpu-moe is one) and
+        every GPU backend supports async compute and events (CUDA and HIP do).
+        """
+        wl = self.wl
+        whole = wl.gpu_layers is None or wl.gpu_layers > spec.num_layers
+        return wl.num_gpus > 1 and whole and wl.n_cpu_moe is None
+
+    def pipeline_copies_bytes(self, spec: ModelSpec, stage: Stage) -> int:
+        """What one GPU holds for the whole graph when the scheduler keeps SCHED_COPIES copies.
+
+        REFERENCE: ggml/src/ggml-backend.cpp `ggml_backend_sched_split_graph` (b6700-b6840): with
+        n_copies > 1 every graph input and every split input a backend copies in from another one is
+        duplicated n_copies times, flagged input+output "to prevent ggml-alloc from overwriting" it,
+        and added to the graph as leafs "so that they are allocated first": the copies stay allocated
+        for the whole graph. Into a GPU come the KQ masks and positions (graph inputs, built on the CPU),
+        the residual stream from the CPU (token embeddings, first GPU) or from the previous GPU, and in
+        every block the output of any op the GPU backend does not support, computed on the CPU (see
+        CPU_ONLY_ACTIVATIONS). Check: Apertus-70B IQ4_XS on 2 x RX 7900 XTX, -c 20480 -fa on, printed
+        "allocating 14136.04 MiB on device 0" for its compute buffer (ggml-org/llama.cpp#16725).
+        """
+        if not self.pipeline_parallel(spec):
+            return 0
+        n_ub = min(self.n_ctx(), self.ubatch())
+        inputs = self.mask_bytes(spec) + F32 * n_ub * spec.hidden_size + 4 * n_ub  # masks, residual, pos
+        if spec.mlp_activation in CPU_ONLY_ACTIVATIONS:
+            inputs += len(stage.layers) * F32 * n_ub * spec.max_mlp_width
+        return SCHED_COPIES * inputs
+
+    def device_buffer(self, spec: ModelSpec, stages: tuple[Stage, ...]) -> int:
+        """The largest GPU compute buffer over the pipeline's GPUs."""
+        pipeline = self.pipeline_parallel(spec)
+        return max(
+            self.buffers(spec, st.head, pipeline)[0] + self.pipeline_copies_bytes(spec, st) for st in stages
+        )
+
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
 
         head = rs.stages[-1].head
-        device, host, out = self.buffers(spec, head)
+        _, host, out = self.buffers(spec, head)
+        device = self.device_buffer(spec, rs.stages)
         total = device + host + out
         kv = static.kv_full
         return Peak(
@@ -370,7 +481,8 @@ class LlamaCpp(BaseEngine):
         from llmsize.estimate.result import EngineFigures
 
         head = rs.stages[-1].head
-        device, host, out = self.buffers(spec, head)
+        _, host, out = self.buffers(spec, head)
+        device = self.device_buffer(spec, rs.stages)
         cells = self.n_ctx()
         kv_dtype = rs.kv_dtype
         layers = range(spec.num_layers)

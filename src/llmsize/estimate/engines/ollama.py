@@ -6,8 +6,9 @@ Modelled release: Ollama 0.33 (ollama/ollama at fb30760, August 2026), which lau
   (e.g. `qwen2.5:7b-instruct-q8_0`) or the library publishes another default (llama3: Q4_0;
   gpt-oss: its MXFP4 experts as released); specs/ollama.py resolves the tag to that file, and this
   engine sizes a Hugging Face name run under `--engine ollama` as its Q4_K_M GGUF.
-- context: `-c NumCtx x numParallel` and `-np numParallel` (llm/llama_server.go): the parallel
-  slots share one unified cache, as `--batch x --context` does for llama.cpp here. NumCtx is
+- context: `-c NumCtx x numParallel` and `-np numParallel` (llm/llama_server.go) without
+  `--kv-unified`: one KV stream per slot (full layers: NumCtx cells each; sliding layers: their
+  window + a ubatch each, where llama.cpp's unified cache shares one window + ubatch). NumCtx is
   OLLAMA_CONTEXT_LENGTH, else a VRAM tier (server/routes.go `Serve`: 262,144 tokens with >= 47 GiB
   of VRAM, 32,768 with >= 23 GiB, else 4,096), capped at the model's trained context
   (server/routes.go); OLLAMA_NUM_PARALLEL defaults to 1 (envconfig/config.go).
@@ -21,12 +22,14 @@ to a 2,048-token (< 0.6) or 4,096-token context with flash attention off.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmsize.estimate.engines.llama_cpp import LlamaCpp
+from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines.base import pad
+from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
-from llmsize.specs.ollama import library_of_model_type, published_format
+from llmsize.specs.ollama import library_of_model_type, published_format, with_go_counter
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -47,6 +50,9 @@ class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
     engine: ClassVar[Engine] = Engine.OLLAMA
+    # Ollama's runner passes no --model-draft / --spec-type (llm/server.go builds llama-server's flags).
+    reads_options: ClassVar[frozenset[str]] = LlamaCpp.reads_options - {"speculative"}
+    speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
 
@@ -66,11 +72,32 @@ class Ollama(LlamaCpp):
         fmt = WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF)
         lib = library_of_model_type(spec.model_type)
         if lib is not None:  # its quantizer's own types (specs/ollama.py); the library tag also has its MTP
-            fmt = published_format(fmt, lib)
+            fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
+
+    def kv_streams(self) -> int:
+        """One KV stream per slot: Ollama passes `-np N` without `--kv-unified` (llm/llama_server.go
+        startLlamaServer), so llama-server keeps kv_unified false (the log prints `kv_unified = false`,
+        `n_ctx_seq = n_ctx / n_seq_max`)."""
+        return max(1, self.wl.batch)
+
+    def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """Full layers hold the same n_ctx cells split into streams; a sliding-window layer holds its
+        window and a ubatch in every stream.
+
+        REFERENCE: llama.cpp src/llama-kv-cache-iswa.cpp: size_swa = GGML_PAD(min(size_base, n_swa x
+        (unified ? n_seq_max : 1) + n_ubatch), 256) per stream, size_base = n_ctx_seq, in n_seq_max
+        streams. Check: gpt-oss-120b on Ollama 0.30.2 (-c 262144 -np 2 -ub 1024) created a 1280-cell
+        SWA cache of 90.00 MiB besides the 9216.00 MiB full one (ollama/ollama#16480).
+        """
+        if window is None:
+            return super().tokens_held(window, tokens, prefill, batch)
+        # n_ctx_seq is NumCtx itself (Ollama passes -c NumCtx x N); padded like a whole context here
+        per_stream = pad(tokens, CELL_PAD)
+        return batch * np.minimum(per_stream, pad(window + self.ubatch(), CELL_PAD))
 
     def check_compressed(self, spec: ModelSpec) -> None:
         """Ollama's own engine has no DeepSeek V4 model (ollama/ollama model/models/ holds deepseek2 and

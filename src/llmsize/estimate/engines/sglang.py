@@ -27,9 +27,21 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
   cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
   window and a prefill chunk there.
-Not modelled: page-size rounding (page 1 on Hopper), speculative decoding's draft KV and
-intermediate states, the VLM fraction adjustment, DP attention, FP4 KV's dequant workspace (0.5.23
-spells fp4_e2m1 `fp4_mx_block16`).
+- weights as loaded ("Load weight end ... mem usage", the drop in free memory over `load_model`):
+  the parameters, the caching allocator's 2 MiB segment rounding of each large weight
+  (torch_alloc.py) and the RoPE cos/sin table (vllm.rope_cache_bytes).
+- speculative decoding (`--speculative` mtp = NEXTN, eagle, eagle3, draft = STANDALONE): the draft
+  worker's KV pool has as many tokens as the target's, and the target sizes the cell as its own cell x
+  (1 + draft layers / its attention layers) (`model_executor/pool_configurator.py`: "assumes the draft
+  shares the target's per-layer KV size"); an unset --max-running-requests becomes 48
+  (`arg_groups/speculative_hook.py`); hybrid models keep a verify scratch of the state per draft token
+  (`memory_pool.py` intermediate_ssm_state_cache) sized jointly with the MambaPool
+  (`kv_cache_configurator.py`, sglang_rules.auto_spec_mamba_cache_size).
+- vision-language models (`arg_groups/memory_hook.py` `adjust_mem_fraction_for_vlm`): the default
+  mem_fraction_static is scaled by the ViT's size; 100 MiB of the KV budget go to the multimodal
+  embedding cache (`kv_cache_configurator.py` mm_runtime_reservation_gb).
+Not modelled: page-size rounding (page 1 on Hopper), DP attention, FP4 KV's dequant workspace (0.5.23
+spells fp4_e2m1 `fp4_mx_block16`), the draft worker's CUDA graphs.
 """
 
 from __future__ import annotations
@@ -43,6 +55,8 @@ from llmsize.estimate.engines import sglang_dsv4
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.vllm import rope_cache_bytes
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -50,6 +64,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
+    from llmsize.estimate.placement import Stage
     from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -101,8 +116,12 @@ class Sglang(BaseEngine):
             "mamba_full_memory_ratio",
             "disable_radix_cache",
             "cuda_graph_max_bs",
+            "speculative",
         }
     )
+    # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
+    # srt/speculative/spec_info.py SpeculativeAlgorithm).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
@@ -119,8 +138,26 @@ class Sglang(BaseEngine):
         value SGLang takes when it cannot read the card's memory."""
         return self.wl.max_num_batched_tokens or rules.UNKNOWN_GPU_CHUNK
 
+    def running_cap(self) -> int | None:
+        """--max-running-requests (llmsize's --max-num-seqs); with speculative decoding SGLang resets an
+        unset one to 48 (arg_groups/speculative_hook.py `_handle_eagle_family`: "Max running requests is
+        reset to 48 for speculative decoding")."""
+        if self.wl.max_num_seqs is None and self.wl.speculative is not None:
+            return rules.SPEC_MAX_RUNNING_REQUESTS
+        return self.wl.max_num_seqs
+
+    def draft_tokens(self, spec: ModelSpec) -> int:
+        """speculative_num_draft_tokens: steps + 1 on a top-1 chain; unset, `_auto_choose_speculative_params`
+        picks (steps 3, topk 1, 4 tokens), (5, 4, 8) for Llama."""
+        if self.wl.num_speculative_tokens is not None:
+            return self.wl.num_speculative_tokens + 1
+        llama = spec.architecture == "LlamaForCausalLM"
+        return rules.LLAMA_DRAFT_TOKENS if llama else rules.AUTO_DRAFT_TOKENS
+
     def graph_max_bs(self) -> int:
-        """The largest decode batch captured in a CUDA graph (capped by --max-running-requests)."""
+        """The largest decode batch captured in a CUDA graph (capped by a given --max-running-requests;
+        the speculative reset to 48 comes later: arg_groups/pipeline.py runs handle_gpu_memory_settings
+        before handle_speculative_decoding, so the default share keeps the uncapped graph reserve)."""
         bs = self.wl.cuda_graph_max_bs or rules.UNKNOWN_GPU_MAX_BS
         return min(bs, self.wl.max_num_seqs) if self.wl.max_num_seqs else bs
 
@@ -136,13 +173,24 @@ class Sglang(BaseEngine):
             update["cuda_graph_max_bs"] = max_bs
         return wl.model_copy(update=update) if update else wl
 
-    def mem_fraction(self, total_bytes: int | None = None, reserved_bytes: int | None = None) -> float:
-        """--mem-fraction-static, else SGLang's default for this card (memory_hook.py)."""
+    def mem_fraction(
+        self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
+    ) -> float:
+        """--mem-fraction-static, else SGLang's default for this card (memory_hook.py), times the VLM
+        factor (`adjust_mem_fraction_for_vlm`) for a vision-language model."""
         if self.wl.mem_fraction_static is not None:
             return self.wl.mem_fraction_static
         if total_bytes is None or reserved_bytes is None:
             raise ValueError("the default mem_fraction_static depends on the GPU")
-        return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB)
+        return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB) * factor
+
+    @staticmethod
+    def _vlm(spec: ModelSpec) -> tuple[float, int]:
+        """(default-fraction factor, KV-budget reserve) of a vision-language model; (1, 0) otherwise."""
+        if spec.vision is None:
+            return 1.0, 0
+        factor = rules.vlm_fraction_factor(spec.vision.depth, spec.vision.hidden_size)
+        return factor, rules.VLM_CACHE_MIB * MIB
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         return serving_dtype(spec, wl, rest, "SGLang")
@@ -278,6 +326,19 @@ class Sglang(BaseEngine):
         radix = not self.wl.disable_radix_cache
         return sglang_dsv4.plan(spec, layers, self.chunked_prefill(), running, radix)
 
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
+        """The weights plus the caching allocator's rounding of their segments (torch_alloc.py): SGLang
+        measures the load as the drop in free memory, so "Load weight end ... mem usage" includes it.
+        Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
+        (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
+        del all_stages
+        # python/sglang/srt/layers/rotary_embedding.py (0.4.3) is vLLM's RotaryEmbedding: the same
+        # cos/sin buffer in the model dtype, built when the model is constructed (vllm.rope_cache_bytes).
+        slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        return WeightPlacement(device + slack + rope_cache_bytes(spec, wl), 0)
+
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
         wl = self.wl
@@ -323,6 +384,7 @@ class Sglang(BaseEngine):
         if not full:  # all sliding: SGLang keeps one pool sized by the sliding cell alone
             full, swa, window = swa, Fraction(0), None
         cell = int(full)
+        cell += self._draft_cell(spec, wl, stage, cell)
         state_layers = sum(1 for layer in stage if spec.recurrent is not None and spec.has_state(layer))
         conv = ssm = 0
         if state_layers and spec.recurrent is not None:
@@ -339,20 +401,65 @@ class Sglang(BaseEngine):
             state_slot_bytes=(conv + ssm) * state_layers,
             state_conv_bytes=conv * state_layers,
             state_slots_per_request=rules.slots_per_request(kind, not wl.disable_radix_cache),
+            spec_draft_tokens=self.draft_tokens(spec) if wl.speculative is not None else 0,
             swa_token_bytes=int(swa),
             swa_window=window if swa else None,
             reserved_bytes=self.reserved_bytes(spec),
-            lines=(f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",),
+            fraction_factor=self._vlm(spec)[0],
+            mm_reserve_bytes=self._vlm(spec)[1],
+            lines=self._load_lines(spec, wl, weights.device_bytes, rs),
         )
 
-    def state_cache_size(self, rest: int, f: EngineFigures) -> int:
-        """max_mamba_cache_size (kv_cache_configurator.py `_handle_max_mamba_cache`)."""
+    def _load_lines(self, spec: ModelSpec, wl: Workload, device: int, rs: Resolved) -> tuple[str, ...]:
+        """"Load weight end" of the target, then of the draft worker (its own ModelRunner logs its load)."""
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, wl) if rs.busiest_stage.head else None
+        draft = speculative.weight_bytes(spec, wl, rs.weights.format, d) if d is not None else 0
+        lines: tuple[str, ...] = (f"Load weight end. mem usage={(device - draft) / GIB:.2f} GB",)
+        if draft:
+            lines += (f"Load weight end. mem usage={draft / GIB:.2f} GB (draft worker)",)
+        return lines
+
+    @staticmethod
+    def _draft_cell(spec: ModelSpec, wl: Workload, stage: tuple[int, ...], cell: int) -> int:
+        """What the draft worker's pool adds to one token's cell: the draft's pool has as many tokens as
+        the target's, and SGLang sizes it as the target's cell x draft layers / target attention layers
+        (model_executor/pool_configurator.py: "EAGLE/STANDALONE: assumes the draft shares the target's
+        per-layer KV size"; draft layers = num_nextn_predict_layers for NEXTN, else the draft model's
+        layers, spec_aux_hidden_state.py)."""
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, wl)
+        layers = sum(1 for layer in stage if spec.has_kv(layer))
+        if d is None or not layers or (stage and stage[-1] != spec.num_layers - 1):
+            return 0
+        draft_layers = d.layer_spec.num_layers if d.method == "draft" else d.kv_layers
+        return int(cell * draft_layers / layers)
+
+    def state_cache_size(self, rest: int, f: EngineFigures) -> tuple[int, int]:
+        """(max_mamba_cache_size, the speculative verify scratch) (kv_cache_configurator.py
+        `_handle_max_mamba_cache`). With speculative decoding MambaPool also keeps each slot's state per
+        draft token for the target's verify (memory_pool.py intermediate_ssm_state_cache and conv
+        windows), priced as the slot x draft tokens for min(running requests, slots // slots per request)
+        + 1 slots; the automatic size solves slots + scratch within the state share."""
+        slot, ratio = f.state_slot_bytes, f.state_slots_per_request
+        d = f.spec_draft_tokens
+        running = self.running_cap()
         if self.wl.max_mamba_cache_size is not None:
-            return self.wl.max_mamba_cache_size
-        if self.wl.disable_radix_cache and self.wl.max_num_seqs is not None:
-            return self.wl.max_num_seqs
-        ratio = self.wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
-        return rules.auto_mamba_cache_size(rest, f.state_slot_bytes, ratio)
+            slots = self.wl.max_mamba_cache_size
+        elif self.wl.disable_radix_cache and self.wl.max_num_seqs is not None:
+            slots = self.wl.max_num_seqs
+            return slots, slot * (slots + 1) * d
+        else:
+            share = self.wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
+            if not d:
+                return rules.auto_mamba_cache_size(rest, slot, share), 0
+            slots = rules.auto_spec_mamba_cache_size(rest, slot, share, d, ratio)
+        if not d:
+            return slots, 0
+        capped = min(max(1, running or 1), slots // max(ratio, 1))
+        return slots, slot * (capped + 1) * d
 
     def pools(self, rest: int, f: EngineFigures) -> _Pools:
         """Split what the static share leaves after the weights: the MambaPool first
@@ -361,8 +468,8 @@ class Sglang(BaseEngine):
         wl = self.wl
         slots, lines = 0, tuple[str, ...]()
         if f.state_slot_bytes:
-            slots = self.state_cache_size(rest, f)
-            rest -= (slots + 1) * f.state_slot_bytes if slots > 0 else 0
+            slots, scratch = self.state_cache_size(rest, f)
+            rest -= (slots + 1) * f.state_slot_bytes + scratch if slots > 0 else 0
             ssm = f.state_slot_bytes - f.state_conv_bytes
             lines = (
                 f"Mamba Cache is allocated. max_mamba_cache_size: {slots}, conv_state size: "
@@ -386,9 +493,9 @@ class Sglang(BaseEngine):
             return super().budget(est, total_bytes, wl, unified)
         if f.kv_token_bytes is not None:
             return self._dsv4_budget(est, total_bytes, f)
-        frac = self.mem_fraction(total_bytes, f.reserved_bytes)
+        frac = self.mem_fraction(total_bytes, f.reserved_bytes, f.fraction_factor)
         start = total_bytes - CUDA_CONTEXT_BYTES
-        p = self.pools(int(frac * start) - est.weights_bytes, f)
+        p = self.pools(int(frac * start) - est.weights_bytes - f.mm_reserve_bytes, f)
         running = self.max_running_requests(p.tokens, wl.context, p.slots, f)
         concurrency = p.tokens / max(1, wl.context)
         if p.swa_held:
@@ -534,8 +641,9 @@ class Sglang(BaseEngine):
         """min(max_total_num_tokens // 2, --max-num-seqs (SGLang's --max-running-requests) or the
         request-pool estimate min(max(tokens / context x 512, 2048), 4096)), and for hybrid models at
         most max_mamba_cache_size // slots per request (kv_cache_configurator.py resolve_max_num_reqs)."""
-        if self.wl.max_num_seqs is not None:
-            running = min(self.wl.max_num_seqs, tokens // 2)
+        cap = self.running_cap()
+        if cap is not None:
+            running = min(cap, tokens // 2)
         else:
             running = min(min(max(int(tokens / max(1, context) * 512), 2048), 4096), tokens // 2)
         if f is not None and f.state_slot_bytes:

@@ -162,3 +162,34 @@ def swa_pool_tokens(rest_bytes: int, full_token_bytes: int, swa_token_bytes: int
     HybridSWAPoolConfigurator): full = rest // (full cell + 0.8 x sliding cell), sliding = 0.8 x full."""
     full = int(rest_bytes // (full_token_bytes + SWA_FULL_TOKENS_RATIO * swa_token_bytes))
     return full, int(full * SWA_FULL_TOKENS_RATIO)
+
+
+# REFERENCE: memory_hook.py adjust_mem_fraction_for_vlm: the default static share of a vision-language
+# model is scaled by 0.95 x clamp(1 - 0.1 x (ViT layers x hidden^2 / (24 x 1024^2) - 1), 0.8, 1.05)
+# (ViT-L/14 is the baseline); SGLang reads vision_config.num_hidden_layers (24 when absent; Qwen-VL's
+# `depth` through transformers' attribute_map) and hidden_size (1024 when absent).
+VLM_BASE_FACTOR, VLM_SENSITIVITY = 0.95, 0.1
+VLM_BASELINE_LAYERS, VLM_BASELINE_HIDDEN = 24, 1024
+# REFERENCE: kv_cache_configurator.py mm_runtime_reservation_gb: SGLANG_VLM_CACHE_SIZE_MB (100) of the
+# KV budget for a multimodal model's embedding cache (+1 GiB more with cuda_ipc feature transport).
+VLM_CACHE_MIB = 100
+
+
+def vlm_fraction_factor(vit_layers: int, vit_hidden: int) -> float:
+    """The factor adjust_mem_fraction_for_vlm multiplies SGLang's default mem_fraction_static by."""
+    ratio = vit_layers * vit_hidden**2 / (VLM_BASELINE_LAYERS * VLM_BASELINE_HIDDEN**2)
+    dynamic = max(0.8, min(1.05, 1.0 - VLM_SENSITIVITY * (ratio - 1.0)))
+    return VLM_BASE_FACTOR * dynamic
+
+
+# REFERENCE: arg_groups/speculative_hook.py: `_handle_eagle_family` resets an unset max_running_requests to
+# 48; `_auto_choose_speculative_params` gives (steps, topk, draft tokens) = (3, 1, 4), (5, 4, 8) for Llama.
+SPEC_MAX_RUNNING_REQUESTS = 48
+AUTO_DRAFT_TOKENS, LLAMA_DRAFT_TOKENS = 4, 8
+
+
+def auto_spec_mamba_cache_size(rest_bytes: int, slot_bytes: int, share: float, draft: int, ratio: int) -> int:
+    """max_mamba_cache_size with speculative decoding (kv_cache_configurator.py, the joint solve of slots
+    and verify scratch): (budget - slot x (1 + D)) // (slot x (1 + D / slots per request))."""
+    budget = rest_bytes / GIB * share / (1 + share) * GIB
+    return int((budget - slot_bytes * (1 + draft)) // (slot_bytes * (1 + draft / max(ratio, 1))))

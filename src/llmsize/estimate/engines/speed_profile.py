@@ -54,6 +54,10 @@ class EngineSpeedProfile(BaseModel):
     prefill_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / peak FLOP/s of a prefill, per device class"
     )
+    prefill_compute_16bit: dict[str, float] = Field(
+        default_factory=dict, description="achieved / peak FLOP/s of a prefill with 16-bit weights where "
+        "the engine runs another kernel for them than for quantized ones (empty: prefill_compute)"
+    )
     kernel_launch_per_layer_s: dict[str, float] = Field(
         default_factory=dict, description="extra CPU launch time per layer of a weight kernel family"
     )
@@ -72,6 +76,9 @@ class EngineSpeedProfile(BaseModel):
         "token-mixer kind, 'dense_ffn', 'moe_ffn', 'moe_per_expert', 'shared_expert'); the per-layer latency "
         "above is that of a dense attention layer, spread over its kernels (empty: one latency a layer)",
     )
+    quantized_peak_dtype: str | None = Field(
+        default=None, description="peak-rate dtype of the engine's quantized mat-muls over many tokens "
+        "(llama.cpp: 'int8', its MMQ kernels run int8 tensor-core MMA); None: the activation dtype")
     state_traffic: float = Field(
         default=2.0, gt=0,
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "

@@ -23,7 +23,11 @@ commit 35d5cda and later):
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
   FlashMLA pages of 64 tokens (`vllm/platforms/cuda.py` check_and_update_config). A float32
   checkpoint is served in bf16 (`vllm/config/model.py` `_get_and_verify_dtype`).
-- weights as loaded: MXFP4 MoE experts padded the way the kernel vLLM picks for the GPU needs
+- weights as loaded: each weight of 10 MiB or more keeps its caching-allocator segment's rounding to
+  2 MiB when the remainder is too small to split (torch_alloc.py): "Model loading took" is
+  torch.cuda.memory_allocated's increase (vllm/utils/mem_utils.py DeviceMemoryProfiler), e.g. +1 MiB
+  per block for Qwen2.5-72B's 231 MiB down_proj at TP 2; MXFP4 MoE experts padded the way the
+  kernel vLLM picks for the GPU needs
   (`vllm/model_executor/layers/fused_moe/oracle/mxfp4.py` `select_mxfp4_moe_backend` and
   `mxfp4_round_up_hidden_size_and_intermediate_size`): Triton on compute capability 9.x (Hopper),
   FlashInfer TRT-LLM on datacenter Blackwell (SM100), ROCm's kernels on AMD, Marlin elsewhere.
@@ -42,12 +46,24 @@ commit 35d5cda and later):
   the SSM/delta state in mamba_ssm_cache_dtype), and pages must be one size, so the attention
   block grows to 16 x cdiv(state page, 16 x attention bytes per token) tokens and the state page is
   padded to it. The state layers form groups like any other kind; a request needs one block in each
-  (mamba_cache_mode "none", i.e. without prefix caching of the state). Checked: Qwen3.5-27B on
+  (mamba_cache_mode "none", i.e. without prefix caching of the state; two with
+  --enable-prefix-caching, "align" mode). Checked: Qwen3.5-27B on
   vLLM 0.19 printed "GPU KV cache size: 290,864 tokens" and "Maximum concurrency for 32,768 tokens
   per request: 33.04x" (vllm-project/vllm#40691): both follow from 1,487 blocks of 784 tokens in
   4 groups (48 delta-net + 16 attention layers), the block size this rule gives.
-Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), speculative
-decoding, LoRA slots, the per-backend MLA workspaces.
+- speculative decoding (`--speculative`, estimate/speculative.py; vLLM 0.19 wheel): the drafter is
+  loaded with the model (gpu_model_runner.py `load_model` -> `drafter.load_model`, inside "Model
+  loading took"), sharing the target's embedding and, for MTP, its lm_head (v1/spec_decode/eagle.py
+  `_maybe_share_embeddings` / `_maybe_share_lm_head`; deepseek_mtp.py keeps its shared_head.head); its
+  attention layers are in the static forward context, so `get_kv_cache_spec` gives them KV specs and
+  they join the KV cache groups (one more full-attention layer per MTP layer or EAGLE head; a draft
+  model's layers as their own kind, kv_cache_utils.py unifying the page size); `_dummy_sampler_run`
+  warms the RejectionSampler on 2 x num_reqs model-dtype logits; CUDA graphs capture decode batches of
+  1 + num_speculative_tokens tokens per request (config/vllm.py `_set_cudagraph_sizes`). The scheduler's
+  lookahead slots (num_lookahead_tokens) are runtime allocations, not part of the sizing.
+Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), LoRA slots, the
+per-backend MLA workspaces, DFlash/DSpark drafters, the drafter's own dummy-run activations beyond the
+target's hidden states.
 """
 
 from __future__ import annotations
@@ -61,6 +77,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -214,6 +231,7 @@ class _Group:
     window: int | None
     state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
     token_bytes: Fraction = Fraction(0)  # one layer's K/V per token (0: the model's common size)
+    chunked: bool = False  # Llama 4's chunked local attention: ChunkedLocalAttentionSpec, not a window
 
 
 
@@ -247,7 +265,12 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
+        | {"speculative"}
     )
+    # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
+    # (vllm/config/speculative.py SpeculativeMethod, 0.19).
+    speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
+    draft_mtp_head: ClassVar[bool] = True
     version: ClassVar[str] = VLLM_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "vLLM"
@@ -298,11 +321,17 @@ class Vllm(BaseEngine):
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
         """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
         MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
-        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks."""
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks.
+        With speculative decoding the gated delta-net and Mamba-2 conv state keeps num_speculative_tokens
+        more positions (`gated_delta_net_state_shape` / `mamba2_state_shape`: conv_kernel - 1 + num_spec).
+        Check: Qwen3.6-27B at TP 2 with MTP n=3 and an fp8 cache logs "Setting attention block size to 1600
+        tokens" and "Padding mamba page size by 0.25%" (noonghunna/club-3090#356): 5,120 x 6 x 2 +
+        24 x 128 x 128 x 4 = 1,634,304 B against 1,600 x 1,024."""
         rec = spec.recurrent
         if rec is None:
             return 0
-        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1) * compute_bytes
+        extra = self._speculative_tokens(spec) if rec.kind in ("gated_deltanet", "mamba2") else 0
+        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
         ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
         return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
@@ -344,6 +373,9 @@ class Vllm(BaseEngine):
             raise BadInputError(
                 "vLLM serves models; it does not train them", hint="use --engine transformers"
             )
+        from llmsize.estimate.speculative import require_tokens
+
+        require_tokens(wl, "vLLM")
         if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
             raise BadInputError(
                 f"--block-size {wl.block_size} is not one vLLM accepts",
@@ -369,7 +401,7 @@ class Vllm(BaseEngine):
         del all_stages
         from llmsize.specs.models import QuantMethod
 
-        device += rope_cache_bytes(spec, wl)
+        device += rope_cache_bytes(spec, wl) + block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
@@ -422,35 +454,66 @@ class Vllm(BaseEngine):
             return -(-held // rate) + 1
         return super().pooled_held(rule, rate, tokens, prefill, window, batch)
 
+    def _speculative_tokens(self, spec: ModelSpec) -> int:
+        """num_speculative_tokens (validate requires it but for mtp, whose default is n_predict)."""
+        if self.wl.speculative is None:
+            return 0
+        return self.wl.num_speculative_tokens or max(1, spec.mtp_layers)
+
+    def _draft_layers(self, spec: ModelSpec, rs: Resolved) -> tuple[Fraction, int]:
+        """(bytes per token of one layer, layers) the drafter caches: in V1 its attention layers are
+        registered like the target's (gpu_model_runner.py `get_kv_cache_spec` walks every Attention
+        layer of the static forward context, the drafter's included) and join the KV cache groups;
+        0 bytes = the target's own full-attention size (they join its full kind)."""
+        from llmsize.estimate import speculative
+        from llmsize.estimate.engines.registry import kv_bytes_per_token_layer
+
+        if not rs.busiest_stage.head or (d := speculative.drafter(spec, self.wl)) is None or not d.kv_layers:
+            return Fraction(0), 0
+        own = kv_bytes_per_token_layer(d.layer_spec, self.wl, rs.kv_dtype)
+        if d.method != "draft" and not spec.per_layer_heads:
+            return Fraction(0), d.kv_layers
+        return own, d.kv_layers
+
     def groups(
-        self, spec: ModelSpec, layers: tuple[int, ...] | range, element: Fraction = Fraction(0)
+        self,
+        spec: ModelSpec,
+        layers: tuple[int, ...] | range,
+        element: Fraction = Fraction(0),
+        draft: tuple[Fraction, int] = (Fraction(0), 0),
     ) -> list[_Group]:
-        """KV cache groups: each kind's layers split into groups of the smallest kind's size."""
-        kinds: dict[tuple[bool, int | None, Fraction], int] = {}
+        """KV cache groups: each kind's layers split into groups of the smallest kind's size; a drafter's
+        layers (`draft`: bytes per token, layers) count in the full-attention kind of their size."""
+        kinds: dict[tuple[bool, int | None, Fraction, bool], int] = {}
+        if draft[1]:
+            kinds[(False, None, draft[0], False)] = draft[1]
         paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
+        types = spec.layer_types
         for layer in layers:
             if spec.has_kv(layer):
-                key: tuple[bool, int | None, Fraction] = (
-                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element)
+                chunked = types is not None and types[layer] == "chunked_attention"
+                key: tuple[bool, int | None, Fraction, bool] = (
+                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element), chunked
                 )
             elif paged_state and spec.has_state(layer):
-                key = (True, None, Fraction(0))  # a state page per request, unified with attention pages
+                key = (True, None, Fraction(0), False)  # a state page per request, unified with attention
             else:
                 continue
             kinds[key] = kinds.get(key, 0) + 1
         if not kinds:
             return []
         if len(kinds) == 1:
-            (((state, w, tb), n),) = kinds.items()
-            return [_Group(n, w, state, tb)]
+            (((state, w, tb, ch), n),) = kinds.items()
+            return [_Group(n, w, state, tb, ch)]
         size = min(kinds.values())
-        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size: when the largest kind is
-        # under 1.25x the smallest, one group size = the largest avoids a mostly empty group.
-        if max(kinds.values()) < 1.25 * size:
+        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size (0.19): when the largest kind
+        # is under 1.5x the smallest, one group size = the largest avoids a mostly empty group ("gpt-oss-20b
+        # + eagle, with 12 sw + 13 full ... (13 sw, 13 full)").
+        if max(kinds.values()) < 1.5 * size:
             size = max(kinds.values())
         out = []
-        for (state, w, tb), n in kinds.items():
-            out += [_Group(size, w, state, tb)] * math.ceil(n / size)
+        for (state, w, tb, ch), n in kinds.items():
+            out += [_Group(size, w, state, tb, ch)] * math.ceil(n / size)
         return out
 
     def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
@@ -488,14 +551,24 @@ class Vllm(BaseEngine):
         forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
         forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
         vocab = spec.vocab_size
-        sampler = s * vocab * SAMPLER_BYTES + s * h * e  # plus the random dummy hidden states
+        per_element = SAMPLER_BYTES
+        if self.wl.speculative is not None:
+            # `_dummy_sampler_run` then warms the RejectionSampler on 2 x s rows of model-dtype logits
+            # (one draft token + the bonus token per request): the bonus rows' copy goes through the same
+            # sampler (vllm/v1/sample/rejection_sampler.py forward): 2 x e more bytes per (s x vocab) element
+            per_element += 2 * e
+            forward += t * h * e * 3  # the drafter's dummy_run: the target's hidden states + its [h, h] input
+        sampler = s * vocab * per_element + s * h * e  # plus the random dummy hidden states
         return max(forward, t * h * e + sampler), forward, sampler
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
         """The graph pool keeps the largest captured decode batch's forward activations."""
         if self.wl.enforce_eager:
             return 0
-        biggest = min(2 * self.max_seqs(), MAX_CAPTURE)
+        # REFERENCE: vllm/config/vllm.py _set_cudagraph_sizes: with speculative decoding each decode request
+        # is 1 + num_speculative_tokens query tokens, min(max_num_seqs x that x 2, 512)
+        query = 1 + (self.wl.num_speculative_tokens or (spec.mtp_layers if self.wl.speculative else 0))
+        biggest = min(2 * self.max_seqs() * query, MAX_CAPTURE, self.batched_tokens())
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
         return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
@@ -562,14 +635,17 @@ class Vllm(BaseEngine):
         layers = rs.busiest_stage.layers
         if spec.compressed is not None:
             return self._packed_figures(spec, wl, weights, e, tuple(layers))
-        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype))
+        groups = self.groups(spec, layers, self.kv_element_bytes(rs.kv_dtype), self._draft_layers(spec, rs))
         per_layer = max(
             [kv_bytes_per_token_layer(spec, wl, rs.kv_dtype), *(g.token_bytes for g in groups)]
         )
         block = self.block_tokens(spec, int(per_layer), e)
         page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
-        need = sum(self._group_blocks(g, wl.context, self._group_block(g, block, per_layer)) for g in groups)
+        k = self._speculative_tokens(spec)
+        need = sum(
+            self._group_blocks(g, wl.context, self._group_block(g, block, per_layer), k) for g in groups
+        )
         full_block = max(
             (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
             default=block,
@@ -640,11 +716,24 @@ class Vllm(BaseEngine):
             return block
         return int(block * page_token_bytes // g.token_bytes)
 
-    def _group_blocks(self, g: _Group, context: int, block: int) -> int:
+    def _group_blocks(self, g: _Group, context: int, block: int, speculative: int = 0) -> int:
         if g.state:
-            return 1  # MambaSpec without prefix caching: one state page per request
+            # REFERENCE: vllm/v1/kv_cache_interface.py MambaSpec.max_memory_usage_bytes: one state page
+            # per request (mamba_cache_mode "none"), two in "align" mode, which vLLM selects for hybrid
+            # models when prefix caching is on (MambaModelConfig.verify_and_update_config). Check:
+            # Qwen3.6-35B-A3B, 5.98 GiB pool, 131,072 tokens: 4.33x (noonghunna/club-3090#612) = 299
+            # blocks / (63 attention + 3 x 2 state blocks); one state block each would give 4.53x.
+            # With speculative decoding num_speculative_blocks = num_speculative_tokens more
+            # (model_executor/layers/mamba/abstract.py get_kv_cache_spec).
+            return (2 if self.wl.enable_prefix_caching else 1) + speculative
         if g.window is None:
             return ceil_div(context, block)
+        if g.chunked:
+            # REFERENCE: vllm/v1/kv_cache_interface.py ChunkedLocalAttentionSpec.max_memory_usage_bytes:
+            # cdiv(min(chunk + max_num_batched_tokens, max_model_len), block) pages, no unaligned-start
+            # block. Check: Llama-4-Scout TP 4, 16.75 GiB: 365,968 tokens, 44.68x at 8,192 (vLLM 0.19,
+            # llm-d-planner#205): 2,048 blocks per request (4 groups x 512), not 2,051.
+            return ceil_div(min(g.window + self.batched_tokens(), context), block)
         return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:

@@ -109,6 +109,14 @@ def glm4(r: Reader) -> Fields:
     return f
 
 
+def glm4v_text(r: Reader) -> Fields:
+    """modeling_glm4v.py Glm4vTextModel (GLM-4.1V-9B, GLM-4.6V-Flash): GLM-4's four-norm block, fused
+    gate_up_proj, and q/k/v always biased (Glm4vTextAttention hard-codes bias=True), o_proj without."""
+    f = glm4(r)
+    f.update(qkv_bias=True)
+    return f
+
+
 def chatglm(r: Reader) -> Fields:
     """THUDM remote code modeling_chatglm.py (ChatGLM2/3, GLM-4 chat).
 
@@ -225,6 +233,43 @@ def exaone4(r: Reader) -> Fields:
     return f
 
 
+def _gemma4_per_layer(
+    r: Reader, kinds: tuple[str, ...], head_dim: int, kv_heads: int
+) -> tuple[int, int] | None:
+    """(head_dim, KV heads) of the full-attention layers from `per_layer_config`, or None without one.
+
+    transformers 5.23 writes it into every Gemma 4 config it saves (Gemma4TextConfig.__post_init__
+    turns global_head_dim / num_global_key_value_heads into {"05": {"head_dim": 512}, ...}, a sparse
+    map of per-layer overrides read by Gemma4TextAttention as config.per_layer_config[layer_idx]), so a
+    re-saved checkpoint states no global_head_dim. llmsize models one override shared by every full
+    layer; another layout is refused rather than guessed."""
+    raw = r.get("per_layer_config")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError("config.json (gemma4) field 'per_layer_config' must be an object of overrides")
+    full = {i for i, k in enumerate(kinds) if k == "full_attention"}
+    seen: dict[int, tuple[int, int]] = {}
+    for key, value in raw.items():
+        index = int(key)
+        if not isinstance(value, dict):
+            raise ConfigError(f"config.json (gemma4) per_layer_config[{key!r}] must be an object")
+        if set(value) - {"head_dim", "num_key_value_heads"}:
+            raise ConfigError(
+                f"config.json (gemma4) per_layer_config[{key!r}] overrides more than head_dim and "
+                "num_key_value_heads, which llmsize does not model"
+            )
+        seen[index] = (int(value.get("head_dim", head_dim)), int(value.get("num_key_value_heads", kv_heads)))
+    overridden = {i for i, v in seen.items() if v != (head_dim, kv_heads)}
+    shapes = {seen[i] for i in overridden}
+    if not overridden <= full or len(shapes) > 1 or (shapes and not full <= overridden):
+        raise ConfigError(
+            "config.json (gemma4) per_layer_config gives layer shapes llmsize does not model (one override "
+            "shared by every full_attention layer)"
+        )
+    return shapes.pop() if shapes else (head_dim, kv_heads)
+
+
 def gemma4_text(r: Reader) -> Fields:
     """modeling_gemma4.py Gemma4TextModel (26B-A4B, 31B): Gemma 3's block whose full_attention
     layers use global_head_dim and num_global_key_value_heads (configuration_gemma4.py builds
@@ -233,8 +278,6 @@ def gemma4_text(r: Reader) -> Fields:
     shared expert), a router with scale and per_expert_scale, and three more norms per block.
     E2B/E4B add per-layer input embeddings and KV-shared layers (gemma3n.py gemma4_small).
     """
-    if r.get("per_layer_config") is not None:
-        raise ConfigError("config.json (gemma4) gives per_layer_config, which llmsize does not read yet")
     f = gemma(r)
     f.update(norms_per_layer=4, qk_norm="head", local_rope=True, layer_scalar=True)
     f.update(final_logit_softcapping=r.opt_float("final_logit_softcapping"))
@@ -247,11 +290,12 @@ def gemma4_text(r: Reader) -> Fields:
     f.update(sliding_window=window, layer_types=kinds)
     k_eq_v = r.flag("attention_k_eq_v")
     global_kv = r.opt_int("num_global_key_value_heads") if k_eq_v else None
-    f.update(
-        global_head_dim=r.opt_int("global_head_dim", default=512),
-        global_num_kv_heads=global_kv,
-        global_k_eq_v=k_eq_v,
-    )
+    global_head_dim = r.opt_int("global_head_dim", default=512)
+    per_layer = _gemma4_per_layer(r, kinds, f["head_dim"], f["num_kv_heads"])
+    if per_layer is not None:
+        global_head_dim, per_layer_kv = per_layer
+        global_kv = per_layer_kv if per_layer_kv != f["num_kv_heads"] else None
+    f.update(global_head_dim=global_head_dim, global_num_kv_heads=global_kv, global_k_eq_v=k_eq_v)
     if r.flag("enable_moe_block"):
         f.update(
             num_experts=r.req("num_experts"),
@@ -263,4 +307,126 @@ def gemma4_text(r: Reader) -> Fields:
             norms_per_layer=7,  # + post_feedforward_layernorm_1/_2, pre_feedforward_layernorm_2
         )
     f.update(gemma4_small(r, f))
+    return f
+
+
+def starcoder2(r: Reader) -> Fields:
+    """modeling_starcoder2.py: q/k/v/o and the plain GELU MLP (c_fc, c_proj) biased with use_bias,
+    LayerNorms with bias, a sliding window on every layer when sliding_window is set; tied by default
+    (Starcoder2Config: use_bias True, tie_word_embeddings True)."""
+    r.defaults = {"use_bias": True, "tie_word_embeddings": True, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("use_bias")
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=bias, mlp_gated=False, norm_type="layernorm")
+    f.update(windows(r, f["num_layers"], all_layers))
+    return f
+
+
+def phi(r: Reader) -> Fields:
+    """modeling_phi.py (Phi-1/1.5/2): a parallel block behind one LayerNorm, biased q/k/v/dense and
+    fc1/fc2, an optional per-head q/k LayerNorm (qk_layernorm), a final LayerNorm and a biased
+    lm_head; untied (PhiConfig.tie_word_embeddings = False)."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    f.update(
+        qkv_bias=True,
+        o_bias=True,
+        mlp_bias=True,
+        mlp_gated=False,
+        norm_type="layernorm",
+        norms_per_layer=1,
+        parallel_block=True,
+        lm_head_bias=True,
+        qk_norm="head" if r.flag("qk_layernorm") else "none",
+    )
+    return f
+
+
+def gpt_neox(r: Reader) -> Fields:
+    """modeling_gpt_neox.py (Pythia, GPT-NeoX-20B): fused query_key_value and dense biased with
+    attention_bias, a biased GELU MLP (dense_h_to_4h, dense_4h_to_h), two LayerNorms per block (read
+    in parallel with use_parallel_residual), final LayerNorm, untied embed_out."""
+    neox = {"tie_word_embeddings": False, "attention_bias": True, "use_parallel_residual": True}
+    r.defaults = {**neox, **r.defaults}  # GPTNeoXConfig
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=True,
+        mlp_gated=False,
+        norm_type="layernorm",
+        fused_qkv=True,
+        parallel_block=r.flag("use_parallel_residual"),
+    )
+    return f
+
+
+def cohere(r: Reader) -> Fields:
+    """modeling_cohere.py (Command R / R+): a parallel block behind one bias-free LayerNorm, q/k/v/o bias
+    = attention_bias, SwiGLU, with use_qk_norm bias-free LayerNorms over (heads, head_dim) for q and
+    (KV heads, head_dim) for k; tied by default (CohereConfig.tie_word_embeddings = True).
+    Cohere2 (Command R7B / A) adds sliding windows on all but every sliding_window_pattern-th layer
+    (Cohere2Config.__post_init__, which also sets head_dim to hidden_size / heads)."""
+    r.defaults = {"tie_word_embeddings": True, **r.defaults}
+    if r.model_type == "cohere2":
+        cfg = {**r.cfg}
+        cfg["head_dim"] = r.req("hidden_size") // r.req("num_attention_heads")
+        r = Reader(cfg, r.model_type)
+        r.defaults = {"tie_word_embeddings": True, "sliding_window": 4096, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        norms_per_layer=1,
+        parallel_block=True,
+        qk_norm="full" if r.flag("use_qk_norm") else "none",
+    )
+    if r.model_type == "cohere2":
+        pattern = r.opt_int("sliding_window_pattern", default=4) or 4
+        f.update(windows(r, f["num_layers"], lambda i: bool((i + 1) % pattern)))
+    return f
+
+
+def arcee(r: Reader) -> Fields:
+    """modeling_arcee.py (Arcee AFM-4.5B): Llama attention (bias = attention_bias) and an ungated
+    ReLU^2 MLP (up_proj, down_proj, bias = mlp_bias); untied by default."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, mlp_bias=r.flag("mlp_bias"), mlp_gated=False)
+    return f
+
+
+def stablelm(r: Reader) -> Fields:
+    """modeling_stablelm.py (StableLM 2 / 3B): LayerNorms with bias (input, and post-attention unless
+    use_parallel_residual), q/k/v bias = use_qkv_bias, bias-free o_proj and SwiGLU; with qk_layernorm a
+    bias-free LayerNorm per head on q and on k (StableLmLayerNormPerHead), counted as extra parameters
+    since the block norms carry biases and these do not."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    parallel = r.flag("use_parallel_residual")
+    f.update(
+        qkv_bias=r.flag("use_qkv_bias"),
+        norm_type="layernorm",
+        norms_per_layer=1 if parallel else 2,
+        parallel_block=parallel,
+    )
+    if r.flag("qk_layernorm"):
+        per_layer = (f["num_attention_heads"] + f["num_kv_heads"]) * f["head_dim"]
+        f.update(
+            extra_params=f["num_layers"] * per_layer,
+            extra_params_note="bias-free per-head q/k LayerNorm weights (qk_layernorm)",
+        )
+    return f
+
+
+def olmo(r: Reader) -> Fields:
+    """modeling_olmo.py (OLMo 1): Llama's block (bias = attention_bias) whose LayerNorms have no
+    weight or bias (OlmoLayerNorm), final norm included; untied by default."""
+    r.defaults = {"tie_word_embeddings": False, **r.defaults}
+    f = trunk(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, norms_per_layer=0, final_norm=False)
     return f

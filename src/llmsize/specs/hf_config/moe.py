@@ -181,6 +181,16 @@ def glm4_moe(r: Reader) -> Fields:
     return mtp(r, f)
 
 
+def glm4v_moe_text(r: Reader) -> Fields:
+    """modeling_glm4v_moe.py Glm4vMoeTextModel (GLM-4.5V / GLM-4.6V): GLM-4.5's MoE blocks (first
+    first_k_dense_replace dense, sigmoid router with an fp32 e_score_correction_bias, n_shared_experts
+    shared experts), attention with q/k/v bias = attention_bias and no q/k norm (Glm4vMoeTextAttention)."""
+    r.defaults = {"first_k_dense_replace": 1, "n_shared_experts": 1, **r.defaults}  # Glm4vMoeTextConfig
+    f = glm4_moe(r)
+    f.update(qk_norm="none")
+    return f
+
+
 def minimax_m2(r: Reader) -> Fields:
     """modeling_minimax_m2.py: q/k RMSNorm over all heads, every block MoE (intermediate_size wide
     experts) with a sigmoid router and e_score_correction_bias."""
@@ -219,7 +229,7 @@ def hunyuan_v1_moe(r: Reader) -> Fields:
     f.update(
         qkv_bias=bias,
         o_bias=bias,
-        qk_norm="head" if r.flag("use_qk_norm", default=True) else "none",
+        qk_norm="head",  # HunYuanMoEV1Attention builds query_/key_layernorm whatever use_qk_norm says
         num_experts=experts,
         num_experts_per_tok=topk,
         moe_intermediate_size=f["intermediate_size"],
@@ -274,6 +284,8 @@ def dsa(r: Reader, warnings: list[str]) -> Fields:
         # _keep_in_fp32_modules_strict = ["e_score_correction_bias"] (modeling_deepseek_v32.py)
         fp32_params=("e_score_correction_bias",),
     )
+    if r.model_type == "glm_moe_dsa" and f.get("mtp_layers"):
+        f["mtp_layout"] = "qwen"  # zai-org/GLM-5.1: the next-n layer shares embed_tokens and the head
     return f
 
 

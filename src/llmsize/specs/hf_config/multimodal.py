@@ -26,6 +26,10 @@ MULTIMODAL_TEXT_TYPES = {
     "kimi_k25": "",
     "gemma4": "gemma4_text",
     "gemma3n": "gemma3n_text",
+    "glm4v_moe": "glm4v_moe_text",
+    "glm4v": "glm4v_text",
+    "glm46v": "glm4v_text",
+    "lfm2_vl": "",  # text_config.model_type (lfm2)
 }
 
 
@@ -45,6 +49,40 @@ def _siglip_vision_params(vision: Mapping[str, Any]) -> int:
         # SiglipMultiheadAttentionPoolingHead: probe, nn.MultiheadAttention (in/out proj), LayerNorm, MLP
         total += h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (h * inter + inter) + (inter * h + h)
     return total
+
+
+# Siglip2VisionConfig defaults (configuration_siglip2.py), for a vision_config that leaves a field out.
+_SIGLIP2_VISION: dict[str, Any] = {
+    "hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12, "num_channels": 3,
+    "patch_size": 16, "num_patches": 256, "vision_use_head": True,
+}
+
+
+def _lfm2_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """LFM2-VL (modeling_lfm2_vl.py): a SigLIP2 NaFlex tower (modeling_siglip2.py Siglip2VisionModel: a
+    biased linear patch embed of channels x patch^2, num_patches learned positions, SigLIP's blocks,
+    post LayerNorm and, with vision_use_head, the pooling head) and Lfm2VlMultiModalProjector
+    (LayerNorm over hidden x downsample_factor^2 when projector_use_layernorm, linear_1, linear_2 to
+    the text width, biased with projector_bias)."""
+    v = config.get("vision_config")
+    r = Reader({**_SIGLIP2_VISION, **(v if isinstance(v, Mapping) else {})}, "siglip2_vision_model")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    channels, patch, positions = r.req("num_channels"), r.req("patch_size"), r.req("num_patches")
+    embed = channels * patch * patch * h + h + positions * h
+    block = 4 * (h * h + h) + 2 * (2 * h) + (h * inter + inter) + (inter * h + h)
+    tower = embed + layers * block + 2 * h
+    if r.flag("vision_use_head"):
+        tower += h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (h * inter + inter) + (inter * h + h)
+    top = Reader(config, "lfm2_vl")
+    factor = top.opt_int("downsample_factor", default=2) or 2
+    width = top.opt_int("projector_hidden_size", default=2560) or 2560
+    text_hidden = Reader(config.get("text_config") or {}, "lfm2").req("hidden_size")
+    bias = top.flag("projector_bias", default=True)
+    wide = h * factor * factor
+    projector = (2 * wide if top.flag("projector_use_layernorm", default=True) else 0) + wide * width
+    projector += width * text_hidden + (width + text_hidden if bias else 0)
+    total = tower + projector
+    return total, f"SigLIP2 vision tower and projector ({total:,}, modeling_lfm2_vl.py)"
 
 
 def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
@@ -227,6 +265,36 @@ def _qwen3_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower and patch mergers ({total:,}, modeling_qwen3_vl.py)"
 
 
+# Glm4vMoeVisionConfig defaults (configuration_glm4v_moe.py), for a vision_config that leaves a field out.
+_GLM4V_MOE_VISION: dict[str, Any] = {
+    "depth": 24, "hidden_size": 1536, "attention_bias": False, "in_channels": 3, "image_size": 336,
+    "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2, "out_hidden_size": 4096,
+    "intermediate_size": 13696,
+}
+
+
+def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """GLM-4.1V / GLM-4.5V / GLM-4.6V vision tower (modeling_glm4v_moe.py Glm4vMoeVisionModel, the same
+    module as modeling_glm4v.py Glm4vVisionModel, defaults alike): learned positions
+    ((image_size / patch_size)^2), a biased Conv3d patch embed, RMSNorm blocks (qkv with attention_bias,
+    bias-free proj, a bias-free SwiGLU of out_hidden_size), post-conv and post norms, a biased Conv2d
+    downsample to out_hidden_size and the patch merger (bias-free proj, LayerNorm, SwiGLU of
+    intermediate_size)."""
+    v = config.get("vision_config")
+    r = Reader({**_GLM4V_MOE_VISION, **(v if isinstance(v, Mapping) else {})}, "glm4v_moe_vision")
+    h, depth = r.req("hidden_size"), r.req("depth")
+    out, inter = r.req("out_hidden_size"), r.req("intermediate_size")
+    patch, temporal, channels = r.req("patch_size"), r.req("temporal_patch_size"), r.req("in_channels")
+    merge, image = r.req("spatial_merge_size"), r.req("image_size")
+    qkv_bias = 3 * h if r.flag("attention_bias") else 0
+    embed = (image // patch) ** 2 * h + channels * temporal * patch * patch * h + h
+    block = 2 * h + (3 * h * h + qkv_bias) + h * h + 3 * h * out
+    downsample = h * out * merge * merge + out
+    merger = out * out + 2 * out + 3 * out * inter
+    total = embed + depth * block + 2 * h + downsample + merger
+    return total, f"vision tower, downsample and patch merger ({total:,}, modeling_glm4v_moe.py)"
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -245,6 +313,28 @@ def split_multimodal(
         towers = [tower(config) for key, tower in readers if config.get(key) is not None]
         notes = "; ".join(n for _, n in towers) or None
         return text, "gemma4_text", sum(n for n, _ in towers), notes
+    if model_type == "lfm2_vl":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (lfm2_vl) has no text_config")
+        text = dict(nested)
+        # Lfm2VlForConditionalGeneration ties lm_head by the wrapper's flag (Lfm2VlConfig default True)
+        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
+        extra, note = _lfm2_vl_extra(config)
+        return text, str(text.get("model_type") or "lfm2"), extra, note
+    if model_type in ("glm4v_moe", "glm4v", "glm46v"):
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError(f"config.json ({model_type}) has no text_config")
+        text = dict(nested)
+        tie = bool(config.get("tie_word_embeddings"))
+        if model_type != "glm46v":
+            # Glm4vConfig / Glm4vMoeConfig.__post_init__: a tie stated in text_config (pre-v5 saves)
+            # ties the wrapper too; Glm46VConfig reads only its own flag (default False)
+            tie = tie or bool(text.get("tie_word_embeddings"))
+        text["tie_word_embeddings"] = tie
+        extra, note = _glm4v_moe_extra(config)
+        return text, MULTIMODAL_TEXT_TYPES[model_type], extra, note
     if model_type == "gemma3n":
         text = dict(config.get("text_config") or {})
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))

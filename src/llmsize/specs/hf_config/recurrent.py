@@ -52,6 +52,10 @@ def qwen3_next(r: Reader, warnings: list[str]) -> Fields:
             shared_expert_gate=bool(r.opt_int("shared_expert_intermediate_size")),
         )
         f.update(qwen_moe_layers(r, L, warnings))
+    if r.model_type == "qwen3_next" and r.get("mtp_num_hidden_layers", "num_nextn_predict_layers") is None:
+        # Qwen3-Next-80B's config.json states no MTP count, yet its checkpoint stores one mtp.* layer
+        # (the Hub's safetensors total counts it) and vLLM's Qwen3NextMTP builds exactly one.
+        r.defaults = {**r.defaults, "mtp_num_hidden_layers": 1}
     return mtp(r, f, "qwen")
 
 
@@ -214,6 +218,30 @@ def nemotron_h(r: Reader) -> Fields:
             router_score_correction_bias=True,
         )
     f["logits_fp32"] = True  # NemotronHForCausalLM.forward: self.lm_head(hidden_states).float()
+    return _nemotron_mtp(r, f)
+
+
+def _nemotron_mtp(r: Reader, f: Fields) -> Fields:
+    """Nemotron 3 Super's checkpoint stores num_nextn_predict_layers MTP steps, each the blocks of
+    `mtp_hybrid_override_pattern` ("*E") sharing the model's embedding and head (vLLM nemotron_h_mtp.py);
+    transformers' NemotronHForCausalLM does not build them."""
+    n = r.opt_int("num_nextn_predict_layers", default=0) or 0
+    if not n:
+        return f
+    pattern = r.get("mtp_hybrid_override_pattern")
+    blocks = r.get("mtp_layers_block_type")
+    if pattern is None:
+        # transformers 5.23 configs state the blocks as a list, ["full_attention", "moe"] by default
+        # (configuration_nemotron_h.py NemotronHConfig.__post_init__)
+        blocks = ["full_attention", "moe"] if blocks is None else blocks
+        symbols = {"mamba": "M", "linear_attention": "M", "attention": "*", "full_attention": "*"}
+        symbols |= {"mlp": "-", "moe": "E"}
+        if not isinstance(blocks, list) or not blocks or any(b not in symbols for b in blocks):
+            raise ConfigError(f"config.json (nemotron_h) mtp_layers_block_type {blocks!r} has unknown kinds")
+        pattern = "".join(symbols[b] for b in blocks)
+    if not isinstance(pattern, str) or not pattern or set(pattern) - set(_NEMOTRON_PATTERN):
+        raise ConfigError(f"config.json (nemotron_h) MTP pattern {pattern!r} has unknown symbols")
+    f.update(mtp_layers=n, mtp_layout="qwen", mtp_pattern=pattern)
     return f
 
 
@@ -421,3 +449,37 @@ def kimi_linear(r: Reader) -> Fields:
         "router_score_correction_bias": True,
         "ffn_types": tuple("moe" if m == "sparse" else "dense" for m in mlp),
     }
+
+
+def olmo_hybrid(r: Reader) -> Fields:
+    """modeling_olmo_hybrid.py: Olmo 3 attention blocks (q/k RMSNorm over all heads, post-norms, no
+    sliding window) between gated delta-net blocks from `layer_types`; the delta-net's q/k/v, a, b, g and
+    o projections, bias-free depthwise conv, A_log, dt_bias and gated output norm hold what Qwen3.5's
+    split projections hold (in_proj_qkv, in_proj_a/b, in_proj_z, out_proj), so they are sized as those.
+    Fields left out or null take OlmoHybridConfig.__post_init__'s defaults: every 4th block full
+    attention (the last one if none is), delta-net heads = attention heads, key dim 0.75 x hidden /
+    key heads, value dim twice that, conv kernel 4."""
+    f = trunk(r)
+    L, heads = f["num_layers"], f["num_attention_heads"]
+    cfg = dict(r.cfg)
+    if cfg.get("layer_types") is None:
+        kinds = ["full_attention" if i % 4 == 3 else "linear_attention" for i in range(L)]
+        cfg["layer_types"] = kinds if "full_attention" in kinds else [*kinds[:-1], "full_attention"]
+    for key in ("linear_num_key_heads", "linear_num_value_heads"):
+        cfg[key] = cfg.get(key) or heads
+    key_dim = int(0.75 * f["hidden_size"] / cfg["linear_num_key_heads"])
+    cfg["linear_key_head_dim"] = cfg.get("linear_key_head_dim") or key_dim
+    cfg["linear_value_head_dim"] = cfg.get("linear_value_head_dim") or 2 * cfg["linear_key_head_dim"]
+    cfg["linear_conv_kernel_dim"] = cfg.get("linear_conv_kernel_dim") or 4
+    rr = Reader(cfg, r.model_type)
+    bias = r.flag("attention_bias")
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        qk_norm="full",
+        post_norm=True,
+        layer_types=kinds_list(rr, "layer_types", L),
+        recurrent=_gated_deltanet(rr, split=True),
+        fp32_params=("A_log",),  # OlmoHybridGatedDeltaNet builds A_log from a float32 tensor: it stays fp32
+    )
+    return f
