@@ -458,3 +458,21 @@ def test_round3_every_catalog_config_with_a_broken_pattern() -> None:
         except Exception as err:
             failures.append(f"{label}: {type(err).__name__}: {str(err)[:200]}")
     assert not failures, failures[:10]
+
+
+@pytest.mark.parametrize(
+    "name", ["deepseek-r1:14b\u202e", "Qwen2.5-7B\u200d", "Qwen2.5-7B\ufeff", "Qwen/Qwen2.5-7B\u2028x"]
+)
+def test_names_with_invisible_characters_are_refused(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A right-to-left override passed the control-character check, reached the terminal in the title
+    # line, and made "deepseek-r1:14b" an unknown tag that was then sized as the 671B model.
+    code, err = assert_answered(["estimate", "--", name], capsys)
+    assert code == 2 and "holds control characters" in err, err
+
+
+def test_ollama_tag_with_a_part_not_understood_is_not_the_default_model(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "14bx" was not understood, and deepseek-r1:14bx was sized as deepseek-r1's 671B entry.
+    code, err = assert_answered(["estimate", "deepseek-r1:14bx"], capsys)
+    assert code == 2 and "known deepseek-r1 tags" in err, err

@@ -78,14 +78,22 @@ def _shown(text: str) -> str:
 
 def _check_text(text: str) -> None:
     """Refuse what is no model name or path before anything echoes it or hands it to the OS."""
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+    if not text.isprintable() and any(_invisible(c) for c in text):
         raise BadInputError(
-            f"{_shown(text)} holds control characters (a newline, an escape sequence)", hint=_INPUT_HINT
+            f"{_shown(text)} holds control characters (a newline, an escape sequence, a direction "
+            "override)", hint=_INPUT_HINT,
         )
     if len(text) > MAX_PATH_CHARS or (len(text) > MAX_NAME_CHARS and not _looks_like_path(text)):
         raise BadInputError(
             f"the model name is {len(text):,} characters long: {_shown(text)}", hint=_INPUT_HINT
         )
+
+
+def _invisible(c: str) -> bool:
+    """A control character, or an invisible format character (zero-width joiner, byte-order mark,
+    a right-to-left override that reverses what the terminal shows after it, a line separator).
+    Spaces other than ASCII's (a no-break space) may be in a folder name and pass."""
+    return ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" or not (c.isprintable() or c.isspace())
 
 
 def _existing_path(text: str) -> Path | None:
