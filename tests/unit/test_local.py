@@ -246,3 +246,12 @@ def test_index_of_many_missing_shards_is_one_warning(tmp_path: Path) -> None:
     spec = spec_from_directory(tmp_path / "m")
     assert spec.checkpoint is None
     assert any("50000 of 50000 safetensors shards" in w for w in spec.warnings)
+
+
+def test_config_json_past_8_mib_is_refused_before_parsing(tmp_path: Path) -> None:
+    # A 55 MB config.json of 2.5 million keys took 17 s to parse (issue 15: answered in under 2 s);
+    # published ones are well under 1 MB. A shard index may be larger: it lists every tensor.
+    (tmp_path / "config.json").write_text(json.dumps(TINY_LLAMA_CONFIG | {"pad": "x" * (9 << 20)}))
+    with pytest.raises(ConfigError, match="larger than 8 MiB") as err:
+        spec_from_directory(tmp_path)
+    _assert_one_line(err)

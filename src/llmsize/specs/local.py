@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmsize.errors import ConfigError, LlmsizeError, one_line
-from llmsize.resources import UnreadableText, load_json, read_text_bounded
+from llmsize.resources import MAX_TEXT_BYTES, UnreadableText, load_json, read_text_bounded
 from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.safetensors_header import read_checkpoint
 
@@ -30,11 +30,19 @@ _SHARD_NAME = re.compile(r"(?!\.\.?\Z)[^/\\\0]+")
 _FLOAT_DTYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
 
 
-def read_config_json(path: Path, *, label: str | None = None) -> dict[str, Any]:
+# The largest published config.json files (per-layer lists, quantization configs listing the modules
+# they skip) are well under 1 MB; parsing stops here rather than spend seconds on a 60 MB one (issue 15:
+# answered in under 2 s). A shard index lists every tensor, so it may be as large as MAX_TEXT_BYTES.
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
+
+
+def read_config_json(
+    path: Path, *, label: str | None = None, limit: int = MAX_CONFIG_BYTES
+) -> dict[str, Any]:
     """Parse a config.json; a truncated or malformed file is a ConfigError that names it."""
     where = label or str(path)
     try:
-        text = read_text_bounded(path)
+        text = read_text_bounded(path, limit)
     except UnicodeDecodeError as err:
         raise ConfigError(f"{where} is not a text file: {err.reason}") from err
     except OSError as err:
@@ -124,7 +132,7 @@ def safetensors_shards(directory: Path) -> tuple[list[Path], str | None]:
     """
     index_path = directory / INDEX_FILE
     if index_path.is_file():
-        index = read_config_json(index_path)
+        index = read_config_json(index_path, limit=MAX_TEXT_BYTES)
         weight_map = index.get("weight_map")
         if not isinstance(weight_map, dict) or not weight_map:
             raise ConfigError(f"{index_path} has no weight_map", hint="download the index file again")

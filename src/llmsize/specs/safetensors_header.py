@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from llmsize.errors import ConfigError
-from llmsize.resources import gc_paused, load_json, open_input
+from llmsize.resources import load_json, open_input
 from llmsize.specs.models import CheckpointInfo, TensorInfo
 
 # A header larger than this is not a real safetensors file (the reference implementation caps it at 100 MB:
@@ -56,8 +56,7 @@ def parse_header_bytes(raw: bytes, where: str) -> dict[str, Any]:
     """Decode a header's JSON object; `where` names the file in error messages. Its entries are
     checked where they are read (`header_totals`, `tensors_from_header`)."""
     try:
-        with gc_paused():
-            header = load_json(raw.decode("utf-8"))
+        header = load_json(raw.decode("utf-8"))  # with the GC paused (resources.load_json)
     except (UnicodeDecodeError, ValueError) as err:  # JSONDecodeError, UnreadableText
         raise ConfigError(
             f"{where} has a malformed safetensors header: {err}", hint="re-download the shard"
