@@ -255,3 +255,14 @@ def test_config_json_past_8_mib_is_refused_before_parsing(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match="larger than 8 MiB") as err:
         spec_from_directory(tmp_path)
     _assert_one_line(err)
+
+
+def test_overlapping_tensors_are_refused(tmp_path: Path) -> None:
+    # 1,000 tensors all at [0, 8) of an 8-byte data section would count 8,000 bytes of weights.
+    header = {f"w{i}": {"dtype": "BF16", "shape": [2, 2], "data_offsets": [0, 8]} for i in range(1000)}
+    raw = json.dumps(header).encode()
+    path = tmp_path / "x.safetensors"
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(8))
+    with pytest.raises(ConfigError, match="data_offsets overlap") as err:
+        read_checkpoint([path])
+    _assert_one_line(err)

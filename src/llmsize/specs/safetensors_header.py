@@ -126,7 +126,8 @@ class HeaderTotals(NamedTuple):
 
 def header_totals(header: Mapping[str, Any], where: str, data_bytes: int | None = None) -> HeaderTotals:
     """Elements per dtype and total bytes, with no record per tensor; given the file's `data_bytes`,
-    a tensor that ends past them is refused (a truncated download, or offsets of 2^62)."""
+    a tensor that ends past them (a truncated download, or offsets of 2^62) or tensors sharing bytes
+    (which would count the same bytes twice) are refused."""
     by_dtype: dict[str, int] = {}
     total_bytes = data_end = 0
     for _, dtype, _, numel, n_bytes, end in _entries(header, where):
@@ -137,6 +138,12 @@ def header_totals(header: Mapping[str, Any], where: str, data_bytes: int | None 
         raise ConfigError(
             f"{where} is truncated: its tensors need {data_end:,} bytes of data but it holds {data_bytes:,}",
             hint="re-download the shard",
+        )
+    if data_bytes is not None and total_bytes > data_bytes:  # the format lays tensors end to end
+        raise ConfigError(
+            f"{where}: its tensors claim {total_bytes:,} bytes but the file holds {data_bytes:,}; "
+            "their data_offsets overlap",
+            hint="the header is corrupt; re-download the shard",
         )
     return HeaderTotals(by_dtype, total_bytes)
 
