@@ -33,7 +33,9 @@ def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
 
 
-def run_cli(argv: list[str], limit: float, env: dict[str, str] | None = None) -> tuple[str, float, str]:
+def run_cli(
+    argv: list[str], limit: float, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[str, float, str]:
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -44,6 +46,7 @@ def run_cli(argv: list[str], limit: float, env: dict[str, str] | None = None) ->
             preexec_fn=_cap,
             check=False,
             env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
     except subprocess.TimeoutExpired:
         return "hang", time.perf_counter() - start, ""
@@ -105,7 +108,8 @@ def main() -> None:
                  for variable, value in hostile_round3.ENVIRONMENT for command in hostile_round3.ENV_COMMANDS]
         bad, slowest = 0, 0.0
         for argv, env in runs:
-            verdict, wall, err = run_cli(argv, args.limit, env)
+            # in the temporary folder: a relative LLMSIZE_CACHE_DIR is created where the run stands
+            verdict, wall, err = run_cli(argv, args.limit, env, cwd=root)
             slowest = max(slowest, wall)
             if verdict != "ok":
                 bad += 1

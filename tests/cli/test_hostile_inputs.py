@@ -261,8 +261,9 @@ def test_round3_misuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_round3_environment_sample(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # a relative LLMSIZE_CACHE_DIR ("\x1b[31m") is created where we stand
     cases = [(v, c) for v in hostile_round3.ENVIRONMENT for c in hostile_round3.ENV_COMMANDS]
     for (variable, value), command in random.Random(15).sample(cases, 30):
         with monkeypatch.context() as m:
