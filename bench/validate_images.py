@@ -234,7 +234,8 @@ def gemma4() -> dict[str, Any]:
             "layer_types": ["sliding_attention", "full_attention"],
         }
     )
-    cfg.update({"image_token_id": 4000, "boi_token_id": 4001, "eoi_token_id": 4002, "audio_config": None})
+    ids = {"image_token_id": 4000, "boi_token_id": 4001, "eoi_token_id": 4002, "video_token_id": 4006}
+    cfg.update({**ids, "audio_config": None})
     return cfg
 
 
@@ -305,6 +306,45 @@ ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
     ("gemma4 (h64, i240)", gemma4, 1, (1280, 720), "eager"),
 ]
 
+# one video per sequence: (label, config, sampled frames, frame size, attention)
+VIDEO_ROWS: list[tuple[str, Any, int, tuple[int, int], str]] = [
+    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 8, (280, 224), "sdpa"),
+    ("qwen2_5_vl (h64, i171)", lambda: qwen2_5_vl(64, 171), 5, (500, 300), "sdpa"),
+    ("qwen3_vl (h64, i240)", qwen3_vl, 6, (320, 256), "sdpa"),
+    ("qwen3_vl (h64, i240)", qwen3_vl, 24, (640, 360), "sdpa"),
+    ("qwen2_5_vl (h128, i342)", qwen2_5_vl, 4, (448, 448), "eager"),
+    ("qwen3_vl (h64, i240)", qwen3_vl, 6, (320, 256), "eager"),
+    ("gemma4 (h64, i240)", gemma4, 8, (1280, 720), "sdpa"),
+    ("gemma4 (h64, i240)", gemma4, 3, (640, 640), "sdpa"),
+]
+
+# Gemma 3n's MobileNetV5 alone (timm): (images, side); the processor sends 768 x 768
+MOBILENET_ROWS: list[tuple[int, int]] = [(1, 768), (2, 384)]
+
+
+def mobilenet_row(images: int, side: int) -> str:
+    """The catalog's gemma-3n-E2B-it vision tower (published widths) on `images` side x side images."""
+    import copy
+
+    from llmsize.estimate.activations.vision import mobilenet_bytes
+    from llmsize.estimate.images import ImageLoad, image_grid
+    from llmsize.measure.vision_trace import trace_vision_tower
+    from llmsize.specs import catalog
+
+    entry = catalog.get("gemma-3n-E2B-it")
+    assert entry is not None
+    tower = catalog.spec_for(entry).vision
+    assert tower is not None
+    tower = tower.model_copy(update={"image_size": side})
+    load = ImageLoad(tower, images, side, side, image_grid(tower, side, side))
+    est = mobilenet_bytes(load, 1, 0, 0, 2).peak
+    traced = trace_vision_tower(copy.deepcopy(dict(entry.model.config)), images=images, side=side)
+    return (
+        f"| gemma3n MobileNetV5-300M (published) | {images} x {side}x{side} | "
+        f"{load.grid.features * images} | "
+        f"{est:,} | {traced:,} | {est / traced - 1:+.2%} |"
+    )
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -351,6 +391,52 @@ def compare(label: str, make: Any, images: int, size: tuple[int, int], attention
                       peak_traced=max(traced.vision_peak_bytes, traced.prefill_peak_bytes))
 
 
+def compare_video(label: str, make: Any, frames: int, size: tuple[int, int], attention: str) -> Comparison:
+    """Estimate and trace one prefill of 64 text tokens plus one video of `frames` frames of `size`."""
+    from llmsize.estimate.activations.vision import tower_bytes
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.video import video_load
+    from llmsize.estimate.workload import Workload
+    from llmsize.measure.build_model import hf_config
+    from llmsize.measure.vision_trace import trace_images
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    config = make()
+    config["dtype"] = config["text_config"]["dtype"] = "bfloat16"
+    full = hf_config(config).to_dict()
+    where = Provenance(kind=ProvenanceKind.LOCAL, source="bench")
+    source = config if config.get("model_type") == "gemma4" else full  # as compare() does
+    spec = spec_from_hf_config(source, name=label, provenance=where)
+    text = 64
+    wl = Workload(context=text, video_frames=frames, video_size=size, attention=attention)
+    load = video_load(spec, wl)
+    assert load is not None
+    traced = trace_images(
+        full, images=0, width=size[0], height=size[1], text_tokens=text, attention=attention,
+        video_frames=frames,
+    )
+    images = load.as_images()
+    tower = tower_bytes(images, 1, text + load.tokens, spec.hidden_size, 2, eager=attention == "eager").peak
+    est = estimate(spec, wl)
+    return Comparison(load=load, traced=traced, tower_est=tower,
+                      peak_est=est.total_bytes - est.overhead_bytes,
+                      peak_traced=max(traced.vision_peak_bytes, traced.prefill_peak_bytes))
+
+
+def video_row(label: str, make: Any, frames: int, size: tuple[int, int], attention: str) -> str:
+    c = compare_video(label, make, frames, size, attention)
+    traced, load = c.traced, c.load
+    phase = "tower" if traced.vision_peak_bytes >= traced.prefill_peak_bytes else "decoder prefill"
+    return (
+        f"| {label} | {attention} | {frames} frames of {size[0]}x{size[1]} | {load.grid.frames} | "
+        f"{load.grid.patches:,} | {load.grid.features:,} = {traced.image_features:,} | "
+        f"{load.grid.tokens:,} | {c.tower_est:,} | {traced.vision_activations:,} | "
+        f"{c.tower_est / traced.vision_activations - 1:+.2%} | "
+        f"{c.peak_est:,} | {c.peak_traced:,} | {c.peak_est / c.peak_traced - 1:+.2%} | {phase} |"
+    )
+
+
 def row(label: str, make: Any, images: int, size: tuple[int, int], attention: str) -> str:
     c = compare(label, make, images, size, attention)
     traced, load = c.traced, c.load
@@ -370,7 +456,27 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one row per family")
     sys.path.insert(0, str(ROOT / "src"))
     parser.add_argument("--only", help="rows whose configuration contains this text")
+    parser.add_argument("--video", action="store_true", help="the video rows instead of the image rows")
+    parser.add_argument("--mobilenet", action="store_true", help="Gemma 3n's timm tower alone (needs timm)")
     args = parser.parse_args()
+    if args.mobilenet:
+        print("| tower | images | image tokens | tower est B | tower traced B | tower error |")
+        print("|---|---|---|---|---|---|")
+        for images, side in MOBILENET_ROWS:
+            print(mobilenet_row(images, side), flush=True)
+        return
+    if args.video:
+        print(
+            "| configuration | attention | video | temporal groups | patches | video features llmsize = "
+            "traced | tokens | tower est B | tower traced B | tower error | peak est B | peak traced B "
+            "| peak error | peak in |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for label, make, frames, size, attention in VIDEO_ROWS[:2] if args.quick else VIDEO_ROWS:
+            start = time.perf_counter()
+            print(video_row(label, make, frames, size, attention), flush=True)
+            print(f"  ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+        return
     rows = [ROWS[0], ROWS[3], ROWS[6]] if args.quick else ROWS
     if args.only:
         rows = [r for r in rows if args.only in r[0]]

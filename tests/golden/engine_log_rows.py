@@ -102,7 +102,9 @@ def oracle_args(run: dict[str, Any], model_dir: Path) -> list[str]:
     """The llmsize command for one llama.cpp oracle run (docs/validation/llama_cpp_oracle.yaml).
 
     Writes the run's Hugging Face config into model_dir; llama.cpp's n_ctx shared by n_seq_max
-    sequences is llmsize's --context per sequence times --batch.
+    sequences is llmsize's --context per sequence times --batch. `--logits all`: the oracle's
+    context (llama-cpp-python) leaves n_outputs_max at 0, so llama.cpp reserves its graph with a
+    logits row for every token of the ubatch, as llama-server did before ggml-org/llama.cpp#23861.
     """
     s = run["settings"]
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -111,7 +113,7 @@ def oracle_args(run: dict[str, Any], model_dir: Path) -> list[str]:
         "estimate", str(model_dir), "--engine", "llama.cpp", "--quant", "Q4_0", "--gpu", "A100-80GB",
         "--context", str(s["n_ctx"] // s["n_seq_max"]), "--batch", str(s["n_seq_max"]),
         "--ubatch", str(s["n_ubatch"]), "--n-batch", str(s["n_batch"]), "--flash-attn", s["flash_attn"],
-        "--kv-dtype", _KV_DTYPE.get(s["type_k"], s["type_k"]), "--format", "json",
+        "--kv-dtype", _KV_DTYPE.get(s["type_k"], s["type_k"]), "--logits", "all", "--format", "json",
     ]  # fmt: skip
 
 

@@ -30,7 +30,11 @@ PRINTED_MIB = {
 
 @pytest.fixture(scope="module")
 def figures() -> dict[str, float]:
-    wl = Workload(engine="llama.cpp", quant="Q4_K_M", context=512, ubatch=512, n_batch=512, flash_attn="off")
+    # llama-cpp-python leaves n_outputs_max at 0 (= n_batch): every token keeps a row of logits
+    wl = Workload(
+        engine="llama.cpp", quant="Q4_K_M", context=512, ubatch=512, n_batch=512, flash_attn="off",
+        logits="all",
+    )  # fmt: skip
     est = estimate(resolve("Meta-Llama-3-8B"), wl)
     f = est.engine_figures
     assert f is not None

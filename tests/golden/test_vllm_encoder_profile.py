@@ -76,3 +76,42 @@ def test_every_catalog_vision_model_has_a_largest_image() -> None:
         if spec.vision is not None:
             grid = largest_image(spec.vision)
             assert grid.features > 0, entry.name
+
+
+def test_gemma4_profiles_dummy_videos_as_the_published_log() -> None:
+    # SOURCE: vllm-project/vllm issue #40437 (gemma-4-31B-it, `--max-model-len 16392 --max-num-seqs 1`):
+    # "Encoder cache will be initialized with a budget of 8192 tokens, and profiled with 3 video items
+    # of the maximum feature size." gemma4_mm.py: a video is 32 frames x (70 + 2 + 6) = 2,496 tokens,
+    # more than an image (280) or a clip of audio (750): 8192 // 2496 = 3 videos
+    args = [
+        "estimate",
+        "gemma-4-31B-it",
+        "--engine",
+        "vllm",
+        "--gpu",
+        "H100",
+        "--context",
+        "16392",
+        "--max-num-seqs",
+        "1",
+        "--max-num-batched-tokens",
+        "8192",
+        "--format",
+        "json",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    line = (
+        "Encoder cache will be initialized with a budget of 8192 tokens, and profiled with 3 video items "
+        "of the maximum feature size."
+    )
+    assert line in json.loads(result.stdout)["gpus"][0]["engine_log"]
+
+
+def test_gemma3n_profiles_its_images_not_its_audio() -> None:
+    # gemma3n_mm.py get_max_tokens_per_item: image 256, audio 188 -> images; 8192 // 256 = 32
+    spec = _spec("gemma-3n-E4B-it")
+    prof = encoder_profile(spec, 8192, 1024, 32768, 2)
+    assert prof is not None and (prof.modality, prof.items, prof.tokens_per_item) == ("image", 32, 256)
+    # timm's MobileNetV5 at 768 x 768: 199,434,240 B an image (bench/validate_images.py --mobilenet)
+    assert prof.tower_bytes == 32 * 199_434_240

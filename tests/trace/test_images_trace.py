@@ -180,3 +180,56 @@ def test_tower_peak_and_prefill_with_images_match_the_model(
         f"{label}: tower {c.tower_est:,} B estimated, {c.traced.vision_activations:,} B traced"
     )
     assert c.peak_est == pytest.approx(c.peak_traced, rel=0.03)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("frames", [2, 7, 64, 400])
+def test_qwen3_vl_video_size_follows_the_video_smart_resize(frames: int, width: int, height: int) -> None:
+    # video_processing_qwen3_vl.py smart_resize with the published video bounds (4096 to 25,165,824
+    # pixels over the whole video), factor 32
+    from llmsize.estimate.video import QWEN3_VL_VIDEO_PIXELS, video_grid
+
+    fns = _processor_functions("qwen3_vl/video_processing_qwen3_vl", "smart_resize")
+    low, high = QWEN3_VL_VIDEO_PIXELS
+    resize = fns["smart_resize"]
+    h, w = resize(frames, height, width, temporal_factor=2, factor=32, min_pixels=low, max_pixels=high)
+    grid = video_grid(_tower("Qwen3-VL-8B-Instruct"), frames, width, height)
+    assert (grid.height, grid.width) == (h, w)
+    # patchify pads the frames to whole pairs (the last frame repeated)
+    assert grid.frames == -(-frames // 2)
+    assert grid.features == grid.frames * (h // 16) * (w // 16) // 4
+
+
+VIDEO_CASES = [validate_images.VIDEO_ROWS[0], validate_images.VIDEO_ROWS[2], validate_images.VIDEO_ROWS[-1]]
+
+
+@pytest.mark.parametrize(
+    ("label", "make", "frames", "size", "attention"), VIDEO_CASES, ids=["qwen2.5-vl", "qwen3-vl", "gemma4"]
+)
+def test_tower_peak_and_prefill_with_a_video_match_the_model(
+    label: str, make: Any, frames: int, size: tuple[int, int], attention: str
+) -> None:
+    c = validate_images.compare_video(label, make, frames, size, attention)
+    # the model takes exactly llmsize's placeholders (get_placeholder_mask raises otherwise) and one
+    # M-RoPE grid per temporal group (Qwen3-VL get_rope_index)
+    assert c.traced.image_features == c.load.grid.features
+    assert c.tower_est == pytest.approx(c.traced.vision_activations, rel=0.03)
+    assert c.peak_est == pytest.approx(c.peak_traced, rel=0.03)
+
+
+def test_gemma3n_mobilenet_peak_matches_timm() -> None:
+    # Gemma 3n's tower is timm's mobilenetv5_300m_enc (not a dependency of llmsize[measure]); at 256
+    # x 256 the published widths run in seconds. bench/validate_images.py --mobilenet: 768 x 768.
+    pytest.importorskip("timm")
+    import copy
+
+    from llmsize.estimate.activations.vision import mobilenet_bytes
+    from llmsize.estimate.images import ImageLoad
+    from llmsize.measure.vision_trace import trace_vision_tower
+
+    entry = catalog.get("gemma-3n-E2B-it")
+    assert entry is not None
+    tower = _tower("gemma-3n-E2B-it").model_copy(update={"image_size": 256})
+    load = ImageLoad(tower, 2, 256, 256, image_grid(tower, 256, 256))
+    traced = trace_vision_tower(copy.deepcopy(dict(entry.model.config)), images=2, side=256)
+    assert mobilenet_bytes(load, 1, 0, 0, 2).peak == pytest.approx(traced, rel=0.01)

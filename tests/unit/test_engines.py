@@ -306,8 +306,10 @@ def test_llama_cpp_flash_attention_removes_the_score_matrix() -> None:
     on = LlamaCpp(Workload(engine="llama.cpp", context=32768, flash_attn="on")).buffers(spec, True)[0]
     scores = 32768 * 512 * spec.num_attention_heads * 4  # n_kv x n_ubatch x n_head, f32
     assert off >= scores > on
-    # With flash attention the output layer is the largest stage: n_vocab x n_ubatch f32 logits.
-    assert on >= spec.vocab_size * 512 * 4
+    # With flash attention and every token an output (--logits all: n_outputs_max = n_batch) the
+    # output layer is the largest stage: n_vocab x n_ubatch f32 logits.
+    every = LlamaCpp(Workload(engine="llama.cpp", context=32768, flash_attn="on", logits="all"))
+    assert every.buffers(spec, True)[0] >= spec.vocab_size * 512 * 4 > on
 
 
 def test_llama_cpp_keeps_token_embeddings_in_host_ram() -> None:
@@ -342,7 +344,6 @@ def test_llama_cpp_n_cpu_moe_moves_experts_to_the_host() -> None:
     [
         ({"engine": "llama.cpp", "n_cpu_moe": 2}, "dense"),
         ({"engine": "llama.cpp", "tp": 2, "num_gpus": 2}, "split-mode"),
-        ({"engine": "llama.cpp", "ubatch": 4096}, "n_ubatch"),
         ({"engine": "vllm", "gpu_layers": 10}, "--gpu-layers applies to llama.cpp and Ollama, not vLLM"),
         ({"engine": "sglang", "block_size": 16}, "--block-size applies to vLLM, not SGLang"),
         ({"engine": "transformers", "max_num_seqs": 8}, "--max-num-seqs applies to vLLM and SGLang"),

@@ -15,13 +15,19 @@ from llmsize.estimate.images import decoder_workload, image_grid, image_load
 from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
 from llmsize.specs.models import ModelSpec
-from llmsize.specs.vision_tower import VisionTower
+from llmsize.specs.vision_tower import VisionTower, vision_tower_from_config
 
 
 def _spec(name: str) -> ModelSpec:
     entry = catalog.get(name)
     assert entry is not None
     return catalog.spec_for(entry)
+
+
+def spec_config(name: str) -> dict[str, object]:
+    entry = catalog.get(name)
+    assert entry is not None
+    return dict(entry.model.config)
 
 
 def _tower(name: str) -> VisionTower:
@@ -131,8 +137,25 @@ def test_a_text_only_model_refuses_images() -> None:
 
 
 def test_a_tower_not_modelled_says_so() -> None:
+    # Gemma 3n with a timm vision architecture other than mobilenetv5_300m_enc
+    spec = _spec("gemma-3n-E4B-it")
+    config = {**spec_config("gemma-3n-E4B-it"), "vision_config": {"architecture": "mobilenetv5_base"}}
+    assert vision_tower_from_config(config, "gemma3n") is None
     with pytest.raises(BadInputError, match="does not model image inputs"):
-        estimate(_spec("gemma-3n-E4B-it"), Workload(images=1))
+        estimate(spec.model_copy(update={"vision": None}), Workload(images=1))
+
+
+def test_gemma3n_images_are_256_tokens_and_mobilenet_peak() -> None:
+    # processing_gemma3n.py full_image_sequence: "\n\n" <start_of_image> 256 x <image_soft_token>
+    # <end_of_image> "\n\n" = 260 tokens whatever the size (resized to 768 x 768). The tower's
+    # widest moment (timm mobilenetv5_300m_enc, stage 1's first block at 192 x 192): fp32 pixels
+    # 3 x 768^2 x 4 = 7,077,888, their bf16 copy 3,538,944, 2 x 128 channels x 192^2 x 2 =
+    # 18,874,368, 3 x 768 channels x 192^2 x 2 = 169,869,312, the norm's mean 192^2 x 2 = 73,728:
+    # 199,434,240 B an image (traced to the byte by bench/validate_images.py --mobilenet), plus the
+    # prompt's embeddings (16 text + 260 image tokens x 2048 x 2 B = 1,130,496)
+    est = estimate(_spec("gemma-3n-E4B-it"), Workload(context=16, images=1, image_size=(1280, 720)))
+    assert (est.images["tokens_per_image"], est.images["resized_width"]) == (260, 768)
+    assert est.images["tower_peak_bytes"] == 199_434_240 + 276 * 2048 * 2
 
 
 @pytest.mark.parametrize("size", [(0, 5), (5, 0)])

@@ -271,6 +271,30 @@ ImageSizeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+AudioSecondsOpt = Annotated[
+    float,
+    typer.Option(
+        "--audio-seconds",
+        help="Seconds of audio per sequence (Gemma 3n, Gemma 4 E2B/E4B, Qwen2-Audio): its tokens join the "
+        "context and the audio tower encodes it at prefill, in clips of at most 30 s.",
+        rich_help_panel=_PANEL,
+    ),
+]
+VideoFramesOpt = Annotated[
+    int,
+    typer.Option(
+        "--video-frames",
+        help="Frames of one video per sequence, as the processor sampled them, for Qwen2.5-VL, Qwen3-VL / "
+        "Qwen3.5 and Gemma 4: their tokens join the context, the vision tower encodes them.",
+        rich_help_panel=_PANEL,
+    ),
+]
+VideoSizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--video-size", metavar="WxH", help="Pixels of each frame (default 1280x720).", rich_help_panel=_PANEL
+    ),
+]
 
 # ASCII digits only: re's \d also takes "٣" (and Decimal reads it), which --batch (pydantic) refuses.
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", re.ASCII)
@@ -293,12 +317,12 @@ def parse_tokens(text: str, option: str) -> int:
 _IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$", re.ASCII)
 
 
-def parse_image_size(text: str) -> tuple[int, int]:
+def parse_image_size(text: str, option: str = "--image-size") -> tuple[int, int]:
     """'1024x768' -> (1024, 768) pixels (width, height); anything else is a BadInputError."""
     match = _IMAGE_SIZE.match(text)
     if not match or min(int(match.group(1)), int(match.group(2))) <= 0:
         raise BadInputError(
-            f"--image-size {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768"
+            f"{option} {text!r} is not WIDTHxHEIGHT in positive pixels", hint="write e.g. 1024x768"
         )
     return int(match.group(1)), int(match.group(2))
 
@@ -346,6 +370,9 @@ def build_workload(
     engine: EngineOpt = None,
     images: ImagesOpt = 0,
     image_size: ImageSizeOpt = None,
+    audio_seconds: AudioSecondsOpt = 0.0,
+    video_frames: VideoFramesOpt = 0,
+    video_size: VideoSizeOpt = None,
 ) -> Workload:
     """The Workload the options describe; any inconsistency is a one-line BadInputError."""
     ctx = parse_tokens(str(context), "--context")  # str(): library callers may pass a plain int
@@ -360,6 +387,11 @@ def build_workload(
     pixels = parse_image_size(image_size) if isinstance(image_size, str) else image_size
     if pixels is not None and not images:
         raise BadInputError("--image-size needs --images N (how many images each sequence sends)")
+    frame = parse_image_size(video_size, "--video-size") if isinstance(video_size, str) else video_size
+    if video_frames < 0 or (frame is not None and not video_frames):
+        raise BadInputError(f"--video-frames {video_frames}: give 1 or more frames (--video-size needs them)")
+    if not 0 <= audio_seconds <= 86_400:  # NaN fails both
+        raise BadInputError(f"--audio-seconds {audio_seconds} must be from 0 to 86,400 (a day) a sequence")
     try:
         return Workload(
             mode=mode,
@@ -396,6 +428,9 @@ def build_workload(
             engine=engine or Engine.TRANSFORMERS,
             images=images,
             image_size=pixels,
+            audio_seconds=audio_seconds,
+            video_frames=video_frames,
+            video_size=frame,
         )
     except ValidationError as err:
         raise BadInputError(_message(err)) from None

@@ -12,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from llmsize.errors import BadInputError
-from llmsize.estimate import adapters, explain, frameworks, images, kv_cache, phases, speculative, training
+from llmsize.estimate import (
+    adapters,
+    audio,
+    explain,
+    frameworks,
+    images,
+    kv_cache,
+    phases,
+    speculative,
+    training,
+    video,
+)
 from llmsize.estimate.engines import WeightPlacement
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -131,11 +142,20 @@ def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weigh
     return StagePlan(stage, shards, static, train, terms, adapter_params, gathered, host_weights)
 
 
+def _media(
+    spec: ModelSpec, wl: Workload
+) -> tuple[Workload, images.ImageLoad | None, audio.AudioLoad | None, video.VideoLoad | None]:
+    """The images, audio and video of `wl`, and `wl` as the decoder runs it: their tokens join every
+    sequence's prompt and context."""
+    load, sound, clip = images.image_load(spec, wl), audio.audio_load(spec, wl), video.video_load(spec, wl)
+    wl = video.decoder_workload(audio.decoder_workload(images.decoder_workload(wl, load), sound), clip)
+    return wl, load, sound, clip
+
+
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
-    load = images.image_load(spec, wl)
-    wl = images.decoder_workload(wl, load)
-    ctx = replace(resolve_workload(spec, wl), images=load)
+    wl, load, sound, clip = _media(spec, wl)
+    ctx = replace(resolve_workload(spec, wl), images=load, audio=sound, video=clip)
     plans = [
         _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
@@ -170,10 +190,9 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 
 
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
-    load = images.image_load(spec, wl)
-    wl = images.decoder_workload(wl, load)  # image tokens join every sequence's prompt and context
+    wl, load, sound, clip = _media(spec, wl)
     ctx, busiest = plan(spec, wl)
-    ctx = replace(ctx, images=load)
+    ctx = replace(ctx, images=load, audio=sound, video=clip)
     if not explained:
         ctx = replace(ctx, ranges=False)
     eng = ctx.engine
@@ -220,6 +239,8 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
         images=phases.images_info(spec, wl, ctx),
+        audio=phases.audio_info(spec, wl, ctx),
+        video=phases.video_info(spec, wl, ctx),
     )
 
 
@@ -362,6 +383,14 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         tower = phases.tower_note(spec, wl, ctx)
         if tower:
             out.append(tower)
+    if ctx.video is not None:
+        out.append(ctx.video.note())
+        line = phases.video_note(spec, wl, ctx)
+        if line:
+            out.append(line)
+    if ctx.audio is not None:
+        out.append(ctx.audio.note())
+        out.append(phases.audio_note(spec, wl, ctx, ctx.audio))
     if wl.speculative is not None and not wl.mode.trains:
         out.append(speculative.note(spec, wl, ctx.weights.format, ctx.engine.draft_mtp_head))
     if busiest.gathered:
@@ -387,6 +416,16 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     if ctx.images is not None and wl.mode.trains:
         out.append(
             "training with images: their tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
+    if ctx.video is not None and wl.mode.trains:
+        out.append(
+            "training with video: its tokens lengthen each sequence, but the vision tower's "
+            "activations in training are not modelled"
+        )
+    if ctx.audio is not None and wl.mode.trains:
+        out.append(
+            "training with audio: its tokens lengthen each sequence, but the audio tower's "
             "activations in training are not modelled"
         )
     if spec.approximate:

@@ -32,15 +32,16 @@ class ImageGrid:
     patches: int  # tower sequence length over all crops (before merging)
     features: int  # image feature rows handed to the decoder (the placeholder tokens)
     tokens: int  # tokens the image adds to the prompt: features + the processor's delimiters
+    frames: int = 1  # temporal groups (a video's frame pairs), each attended on its own by Qwen's towers
 
 
-def _qwen_resize(t: VisionTower, width: int, height: int) -> tuple[int, int]:
+def qwen_resize(t: VisionTower, width: int, height: int, option: str = "--image-size") -> tuple[int, int]:
     """image_processing_qwen2_vl.py `smart_resize`: each side a multiple of patch x merge, the area
     within [min_pixels, max_pixels], the aspect ratio kept as closely as possible."""
     factor = t.patch_size * t.merge_size
     if max(height, width) / min(height, width) > 200:
         raise BadInputError(
-            f"--image-size {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1"
+            f"{option} {width}x{height}: the Qwen processor refuses aspect ratios beyond 200:1"
         )
     h_bar = round(height / factor) * factor
     w_bar = round(width / factor) * factor
@@ -59,10 +60,18 @@ def _qwen(t: VisionTower, width: int, height: int) -> ImageGrid:
     """Qwen2.5-VL / Qwen3-VL (processing_qwen2_5_vl.py, processing_qwen3_vl.py): the processor
     expands <|image_pad|> to grid_h x grid_w / merge^2 tokens; the chat template wraps them in
     <|vision_start|> ... <|vision_end|> (2 tokens)."""
-    w, h = _qwen_resize(t, width, height)
+    w, h = qwen_resize(t, width, height)
     patches = (h // t.patch_size) * (w // t.patch_size)
     features = patches // (t.merge_size**2)
     return ImageGrid(w, h, 1, patches, features, features + 2)
+
+
+def _mobilenet(t: VisionTower) -> ImageGrid:
+    """Gemma 3n (processing_gemma3n.py `full_image_sequence`): every image resized to 768 x 768 and
+    encoded to vision_soft_tokens_per_image (256) tokens, "\n\n" <start_of_image> ... <end_of_image>
+    "\n\n" around them: 4 more. `patches` counts the widest block's positions (side / 4)^2."""
+    side = t.image_size
+    return ImageGrid(side, side, 1, (side // t.patch_size) ** 2, t.tokens_per_image, t.tokens_per_image + 4)
 
 
 def _siglip(t: VisionTower) -> ImageGrid:
@@ -170,6 +179,8 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
         return _qwen(tower, width, height)
     if tower.kind == "siglip":
         return _siglip(tower)
+    if tower.kind == "mobilenetv5":
+        return _mobilenet(tower)
     if tower.kind == "llama4":
         return _llama4(tower, width, height)
     if tower.kind == "gemma4":
@@ -188,7 +199,7 @@ def image_grid(tower: VisionTower, width: int, height: int) -> ImageGrid:
 
 def default_image_size(tower: VisionTower) -> tuple[int, int]:
     """(width, height) when --image-size is not given: SigLIP's own input side, else 1024 x 1024."""
-    if tower.kind == "siglip":
+    if not tower.dynamic:
         return tower.image_size, tower.image_size
     return DEFAULT_IMAGE_SIDE, DEFAULT_IMAGE_SIDE
 
@@ -201,8 +212,8 @@ def tower_of(spec: ModelSpec) -> VisionTower:
         raise BadInputError(
             f"{spec.name} ({spec.model_type}): llmsize counts its vision tower's weights but does not "
             "model image inputs for it yet",
-            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 4, Llama 4, "
-            "Mistral 3, Kimi K2.5",
+            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 3n, Gemma 4, "
+            "Llama 4, Mistral 3, Kimi K2.5",
         )
     raise BadInputError(
         f"{spec.name} has no vision tower: it takes text only, so --images does not apply",

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
+from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
 from llmsize.estimate.adapters import resolve_targets
+from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
@@ -149,7 +151,7 @@ def _candidates(
             batch=wl.batch,
             flash=flash,
         )
-        cands = _with_images(spec, wl, e, cands, rs)
+        cands = _with_audio(spec, wl, e, _with_images(spec, wl, e, cands, rs), rs)
         kv = [c.kv_fraction * (static.kv_prefill if c.phase == "prefill" else static.kv_full) for c in cands]
         grads = [0 for _ in cands]
         opt = [0 for _ in cands]
@@ -189,19 +191,122 @@ def _tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerB
     return tower_bytes(rs.images, wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
 
 
+def _video_tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerBytes | None:
+    if rs is None or rs.video is None:
+        return None
+    eager = wl.attention is Attention.EAGER
+    return tower_bytes(rs.video.as_images(), wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
+
+
 def _with_images(
     spec: ModelSpec, wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None
 ) -> list[act.Candidate]:
-    """With images, the tower's encoding is one more moment (before the decoder: no KV cache yet),
-    and the decoder's prefill carries what the wrapper still holds of it (activations/vision.py)."""
-    tower = _tower(spec, wl, e, rs)
+    """With images (or a video), the tower's encoding is one more moment (before the decoder: no KV
+    cache yet), and the decoder's prefill carries what the wrapper still holds of it
+    (activations/vision.py). The wrapper encodes the images first, then the video while it holds
+    what the images left (modeling_qwen2_5_vl.py / modeling_qwen3_vl.py forward)."""
+    tower, clip = _tower(spec, wl, e, rs), _video_tower(spec, wl, e, rs)
+    if (tower is None and clip is None) or wl.mode.trains:
+        return cands
+    held = tower.residue if tower is not None else 0
+    residue = held + (clip.residue if clip is not None else 0)
+    out = [replace(c, activations=c.activations + residue) if c.phase == "prefill" else c for c in cands]
+    if tower is not None:
+        out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
+    if clip is not None:
+        label = f"vision tower on the video ({clip.stage} of a block)"
+        out.append(act.Candidate("video", held + clip.peak, 0, 0, label))
+    return out
+
+
+def video_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:
+    """One line on the tower's transient peak on the video, or None without one."""
+    clip = _video_tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if clip is None or rs.video is None:
+        return None
+    return (
+        f"vision tower encodes the video's {wl.batch * rs.video.grid.patches:,} patches at prefill: peak "
+        f"{clip.peak:,} B in the {clip.stage}; the decoder's prefill still holds {clip.residue:,} B of it"
+    )
+
+
+def video_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
+    """The `video` report key: what the video adds (empty without one)."""
+    load = rs.video
+    clip = _video_tower(spec, wl, _DTYPE_BYTES.get(rs.compute, 2), rs)
+    if load is None or clip is None:
+        return {}
+    g = load.grid
+    return {
+        "frames": load.frames,
+        "width": load.width,
+        "height": load.height,
+        "resized_width": g.width,
+        "resized_height": g.height,
+        "processor": load.tower.kind,
+        "temporal_groups": g.frames,
+        "patches": g.patches,
+        "features": g.features,
+        "tokens": load.tokens,
+        "tower_peak_bytes": clip.peak,
+        "tower_residue_bytes": clip.residue,
+    }
+
+
+def _audio_tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes | None:
+    if rs is None or rs.audio is None:
+        return None
+    return audio_tower_bytes(rs.audio, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
+
+
+def _with_audio(
+    spec: ModelSpec, wl: Workload, e: int, cands: list[act.Candidate], rs: Resolved | None
+) -> list[act.Candidate]:
+    """With audio, the audio tower's encoding is one more moment before the decoder (no KV cache
+    yet), and the decoder's prefill carries what the wrapper still holds of it (activations/audio.py).
+    The wrappers encode images and video first (modeling_gemma3n.py / modeling_gemma4.py forward), so
+    the audio moment also holds what they left."""
+    tower = _audio_tower(spec, wl, e, rs)
     if tower is None or wl.mode.trains:
         return cands
     out = [
         replace(c, activations=c.activations + tower.residue) if c.phase == "prefill" else c for c in cands
     ]
-    out.append(act.Candidate("vision", tower.peak, 0, 0, f"vision tower ({tower.stage} of a block)"))
+    held = sum(t.residue for t in (_tower(spec, wl, e, rs), _video_tower(spec, wl, e, rs)) if t is not None)
+    out.append(act.Candidate("audio", held + tower.peak, 0, 0, f"audio tower ({tower.stage})"))
     return out
+
+
+def audio_note(spec: ModelSpec, wl: Workload, rs: Resolved, load: AudioLoad) -> str:
+    """One line on the audio tower's transient peak for the assumptions."""
+    e = _DTYPE_BYTES.get(rs.compute, 2)
+    tower = audio_tower_bytes(load, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
+    t = load.tower
+    return (
+        f"audio tower encodes {wl.batch * len(load.clips)} clip(s) of {load.frames:,} mel frames at prefill "
+        f"({t.depth} conformer blocks, hidden {t.hidden_size}): peak {tower.peak:,} B in the {tower.stage}; "
+        f"the decoder's prefill still holds {tower.residue:,} B of it"
+    )
+
+
+def audio_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]:
+    """The `audio` report key: what the audio adds (empty without audio)."""
+    load = rs.audio
+    if load is None:
+        return {}
+    e = _DTYPE_BYTES.get(rs.compute, 2)
+    tower = audio_tower_bytes(load, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
+    return {
+        "seconds": load.seconds,
+        "clips": len(load.clips),
+        "processor": load.tower.kind,
+        "mel_frames_per_clip": load.frames,
+        "tokens_per_clip": list(load.tokens_per_clip),
+        "features": load.features,
+        "tokens": load.tokens,
+        "tower_peak_bytes": tower.peak,
+        "tower_residue_bytes": tower.residue,
+    }
 
 
 def tower_note(spec: ModelSpec, wl: Workload, rs: Resolved) -> str | None:

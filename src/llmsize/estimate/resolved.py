@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate import adapters, kv_cache
+from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.images import ImageLoad
 from llmsize.estimate.placement import Stage
+from llmsize.estimate.video import VideoLoad
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec
@@ -37,6 +39,8 @@ class Resolved:
     # The images each sequence sends (estimate/images.py); the decoder's workload already counts
     # their tokens, the transformers phase walk adds the tower's own peak (activations/vision.py).
     images: ImageLoad | None = None
+    audio: AudioLoad | None = None  # the audio each sequence sends (estimate/audio.py)
+    video: VideoLoad | None = None  # the video each sequence sends (estimate/video.py)
 
     @property
     def compute_bytes(self) -> int:

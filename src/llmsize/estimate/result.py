@@ -100,6 +100,12 @@ class EngineFigures(BaseModel):
         default=0, ge=0, description="SGLang: multimodal buffers reserved out of the KV budget (VLMs)"
     )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
+    draft_compute_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the draft / MTP context's compute buffer"
+    )
+    draft_context_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the draft / MTP context as llama-server prices it"
+    )
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 
 
@@ -137,6 +143,8 @@ class Estimate(BaseModel):
     images: dict[str, object] = Field(
         default_factory=dict, description="image inputs: their tokens and the vision tower's bytes"
     )
+    audio: dict[str, object] = Field(default_factory=dict, description="audio inputs: tokens, tower bytes")
+    video: dict[str, object] = Field(default_factory=dict, description="video inputs: tokens, tower bytes")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

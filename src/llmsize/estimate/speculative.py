@@ -152,12 +152,14 @@ def weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, o
 
 
 def kv_terms(d: Drafter, wl: Workload, kv_dtype: str) -> tuple[KvTerm, ...]:
-    """The drafter's cache: `kv_layers` full-context layers of its own shape, in the engine's KV type."""
+    """The drafter's cache: `kv_layers` full-context layers of its own shape, in the engine's draft KV
+    type (`draft_kv_dtype`: llama.cpp's -ctkd/-ctvd, f16 whatever -ctk says)."""
     from llmsize.estimate.engines.registry import engine_for
     from llmsize.estimate.kv_cache import KvTerm, layer_bytes_per_token
 
     eng = engine_for(wl)
-    per_token: Fraction = layer_bytes_per_token(d.layer_spec, eng.kv_element_bytes(kv_dtype), wl.tp, eng)
+    element = eng.kv_element_bytes(eng.draft_kv_dtype(kv_dtype))
+    per_token: Fraction = layer_bytes_per_token(d.layer_spec, element, wl.tp, eng)
     return (KvTerm(d.kv_layers, per_token, None),) if d.kv_layers else ()
 
 

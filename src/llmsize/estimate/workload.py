@@ -259,6 +259,13 @@ class Workload(BaseModel):
     image_size: tuple[int, int] | None = Field(
         default=None, description="(width, height) of each image in pixels; None = the model's default"
     )
+    audio_seconds: float = Field(
+        default=0.0, ge=0, le=86_400, description="seconds of audio per sequence, encoded by the audio tower"
+    )
+    video_frames: int = Field(default=0, ge=0, le=100_000, description="video frames a sequence, as sampled")
+    video_size: tuple[int, int] | None = Field(
+        default=None, description="(width, height) of each video frame in pixels; None = the model's default"
+    )
     speculative: str | None = Field(
         default=None, description="speculative decoding drafter: mtp, eagle, eagle3 or draft:<model>"
     )
@@ -267,6 +274,12 @@ class Workload(BaseModel):
     )
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
+    )
+    gpu_compute_units: int | None = Field(
+        default=None, gt=0, description="vLLM: the GPU's SMs (its top-k/top-p sampler buffer); None = unknown"
+    )
+    gpu_architecture: str | None = Field(
+        default=None, description="vLLM: the GPU's architecture (cuBLAS workspace size); None = unknown"
     )
 
     @model_validator(mode="after")
@@ -302,6 +315,8 @@ class Workload(BaseModel):
             raise ValueError(f"image_size {self.image_size[0]}x{self.image_size[1]} must be positive pixels")
         if self.image_size is not None and max(self.image_size) > 1_000_000:
             raise ValueError("image_size beyond 1,000,000 pixels a side is not an image llmsize can size")
+        if self.video_size is not None and not 0 < min(self.video_size) <= max(self.video_size) <= 1_000_000:
+            raise ValueError("video_size must be positive pixels, at most 1,000,000 a side")
         self._fp8_consistent()
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self

@@ -235,7 +235,8 @@ class Planner:
         """The planner of the workload with the engine's GPU-dependent defaults (vLLM's batch sizes);
         estimates are shared, search curves are not."""
         wl = engine_for(self.wl).gpu_defaults(
-            self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment
+            self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
+            gpu.compute_units,
         )
         if wl == self.wl:
             return self

@@ -358,7 +358,9 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
     from llmsize.estimate.engines.registry import engine_for
 
     engine = engine_for(wl)
-    filled = engine.gpu_defaults(wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment)
+    filled = engine.gpu_defaults(
+        wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment, gpu.compute_units
+    )
     keys = (
         "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",
         "cuda_graph_max_bs",

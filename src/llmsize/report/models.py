@@ -106,6 +106,8 @@ class Report(BaseModel):
         default_factory=dict,
         description="image inputs: count, size, tokens added per sequence, the vision tower's peak",
     )
+    audio: dict[str, Any] = Field(default_factory=dict, description="audio inputs: tokens, tower peak")
+    video: dict[str, Any] = Field(default_factory=dict, description="video inputs: tokens, tower peak")
 
     @field_validator("memory")
     @classmethod
@@ -198,4 +200,6 @@ def build_report(
         engine=estimate.engine_figures.model_dump(mode="json") if estimate.engine_figures else None,
         training=dict(estimate.training),
         images=dict(estimate.images),
+        audio=dict(estimate.audio),
+        video=dict(estimate.video),
     )

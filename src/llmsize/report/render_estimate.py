@@ -81,6 +81,10 @@ def _workload_line(report: Report) -> str:
         size = w.get("image_size")
         of = f" of {size[0]}x{size[1]}" if size else ""
         bits.insert(2, f"{w['images']} image(s){of} per sequence (+ their tokens)")
+    if w.get("video_frames"):
+        bits.insert(2, f"a video of {w['video_frames']} frames per sequence (+ its tokens)")
+    if w.get("audio_seconds"):
+        bits.insert(2, f"{w['audio_seconds']:g} s of audio per sequence (+ its tokens)")
     if w.get("num_gpus", 1) > 1:
         bits.append(f"{w['num_gpus']} GPUs (tp {w['tp']}, pp {w['pp']}, ZeRO-{w['zero']})")
     return "  workload: " + ", ".join(bits)

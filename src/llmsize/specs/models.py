@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from llmsize.specs.audio_tower import AudioTower
 from llmsize.specs.vision_tower import VisionTower
 
 LayerType = Literal[
@@ -482,6 +483,9 @@ class ModelSpec(BaseModel):
     extra_params_note: str | None = None
     vision: VisionTower | None = Field(
         default=None, description="the image encoder's structure, for image inputs (specs/vision_tower.py)"
+    )
+    audio: AudioTower | None = Field(
+        default=None, description="the audio encoder's structure, for audio inputs (specs/audio_tower.py)"
     )
 
     weight_format: WeightFormat = Field(default_factory=WeightFormat)

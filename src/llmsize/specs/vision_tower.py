@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llmsize.errors import ConfigError
 
-TowerKind = Literal["qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit"]
+TowerKind = Literal[
+    "qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "gemma4", "moonvit", "mobilenetv5"
+]
 
 # REFERENCE: the processors' pixel bounds as the published checkpoints configure them
 # (preprocessor_config.json, loaded by AutoProcessor.from_pretrained):
@@ -32,6 +34,16 @@ LLAMA4_MAX_TILES = 16
 # 16384 and size max_height = max_width = 512 patches a side.
 MOONVIT_MAX_PATCHES = 16_384
 MOONVIT_MAX_SIDE_PATCHES = 512
+# REFERENCE: timm 1.0 mobilenetv5.py `_gen_mobilenet_v5` arch_def of mobilenetv5_300m_enc (Gemma 3n's
+# vision tower, built through transformers' TimmWrapperModel): a stride-2 stem, stage 0's
+# 'er_r1_k3_s2_e4_c128' (stride 2, 128 channels), then stage 1's first block
+# 'uir_r1_a3_k5_s2_e6_c256' expands those 128 channels 6-fold at 1/4 of the input side: the widest
+# tensors of the tower. Gemma 3n's image processor resizes every image to 768 x 768
+# (preprocessor_config.json; the model card: "encoded to 256 tokens each").
+MOBILENETV5_STRIDE = 4
+MOBILENETV5_CHANNELS = 128
+MOBILENETV5_EXPANSION = 6
+GEMMA3N_IMAGE_SIDE = 768
 
 
 class VisionTower(BaseModel):
@@ -81,7 +93,7 @@ class VisionTower(BaseModel):
     @property
     def dynamic(self) -> bool:
         """Whether the tokens depend on the image's size (Qwen, Pixtral, Llama 4 tiles)."""
-        return self.kind != "siglip"
+        return self.kind not in ("siglip", "mobilenetv5")
 
 
 def _int(section: Mapping[str, Any], key: str, default: int | None, where: str) -> int:
@@ -217,6 +229,29 @@ def _moonvit(config: Mapping[str, Any]) -> VisionTower:
     )
 
 
+def _mobilenet(config: Mapping[str, Any]) -> VisionTower | None:
+    """Gemma 3n's MobileNetV5 (a conv net, not a ViT): its fields name the widest block (stride
+    `patch_size`, `intermediate_size` channels) and the 16 x 16 grid of 2048-wide soft tokens; or
+    None for a timm architecture other than mobilenetv5_300m_enc."""
+    v = config.get("vision_config") or {}
+    text = config.get("text_config") or {}
+    if v.get("architecture", "mobilenetv5_300m_enc") != "mobilenetv5_300m_enc":
+        return None
+    return VisionTower(
+        kind="mobilenetv5",
+        depth=4,  # stages
+        hidden_size=_int(v, "hidden_size", 2048, "gemma3n"),
+        num_heads=16,  # stage 3's multi-query attention blocks ('mqa_r1_k3_h16_s1_d64_c1024')
+        intermediate_size=MOBILENETV5_CHANNELS * MOBILENETV5_EXPANSION,
+        gated_mlp=False,
+        patch_size=MOBILENETV5_STRIDE,
+        image_size=GEMMA3N_IMAGE_SIDE,
+        # configuration_gemma3n.py Gemma3nConfig.vision_soft_tokens_per_image
+        tokens_per_image=_int(config, "vision_soft_tokens_per_image", 256, "gemma3n"),
+        out_hidden_size=_int(text, "hidden_size", None, "gemma3n"),
+    )
+
+
 def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> VisionTower | None:
     """The tower of a vision-language config.json, or None (text-only, or a tower not modelled yet)."""
     if not isinstance(config.get("vision_config"), Mapping):
@@ -233,10 +268,12 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
         return _gemma4(config)
     if model_type == "kimi_k25":
         return _moonvit(config)
+    if model_type == "gemma3n":
+        return _mobilenet(config)
     return None
 
 
 # Wrappers whose config has a vision tower that image inputs do not model yet (their weights count).
 UNMODELLED_TOWERS: frozenset[str] = frozenset(
-    {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl"}
+    {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl"}  # gemma3n: another timm net
 )

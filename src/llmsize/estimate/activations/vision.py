@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.estimate.images import ImageLoad
+from llmsize.specs.vision_tower import MOBILENETV5_CHANNELS
 
 _ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "moonvit"})
 
@@ -64,8 +65,8 @@ def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
     """
     t, g = load.tower, load.grid
     n = load.images * sequences
-    if t.kind in ("qwen2_5_vl", "qwen3_vl", "moonvit"):
-        return t.num_heads * g.patches**2 * (e + 8)
+    if t.kind in ("qwen2_5_vl", "qwen3_vl", "moonvit"):  # a video: one temporal group at a time
+        return t.num_heads * (g.patches // g.frames) ** 2 * (e + 8)
     if t.kind == "siglip":
         return n * t.num_heads * g.patches**2 * (e + 8)
     if t.kind == "gemma4":  # every image together, each over its padded patches
@@ -77,6 +78,27 @@ def eager_scores_bytes(load: ImageLoad, sequences: int, e: int) -> int:
     return t.num_heads * p * p * (e + 8)
 
 
+def mobilenet_bytes(
+    load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden: int, e: int
+) -> TowerBytes:
+    """Gemma 3n's MobileNetV5 (timm, through TimmWrapperModel) on N images at once: its widest moment is
+    stage 1's first block at a quarter of the side, where the pointwise expansion (6 x 128 channels)
+    holds the conv output, its norm's product and the norm's output beside the block input and the
+    start depthwise conv's output (128 channels each) and the norm's per-position mean; the
+    processor's fp32 pixels and their cast copy are held throughout (timm mobilenetv5.py
+    UniversalInvertedResidual, RmsNorm2d). Trace-checked by bench/validate_images.py."""
+    t, g = load.tower, load.grid
+    n = load.images * sequences
+    side = g.width
+    pixels = n * 3 * side * side
+    spots = n * g.patches  # (side / 4)^2 positions an image
+    base = pixels * 4 + pixels * e + sequences * prompt_tokens * text_hidden * e
+    widest = 2 * spots * MOBILENETV5_CHANNELS * e + 3 * spots * t.intermediate_size * e + spots * e
+    features = n * g.features * (t.hidden_size + t.out_hidden_size) * e
+    stage = "expansion of stage 1's first block"
+    return TowerBytes(peak=base + widest, residue=pixels * 4 + features, stage=stage)
+
+
 def tower_bytes(
     load: ImageLoad, sequences: int, prompt_tokens: int, text_hidden: int, e: int, eager: bool = False
 ) -> TowerBytes:
@@ -85,6 +107,8 @@ def tower_bytes(
     `prompt_tokens` is the whole prompt per sequence (text and image tokens), whose embeddings exist
     before the tower runs; `text_hidden` the decoder's width.
     """
+    if load.tower.kind == "mobilenetv5":
+        return mobilenet_bytes(load, sequences, prompt_tokens, text_hidden, e)
     t, g = load.tower, load.grid
     n = load.images * sequences
     p = n * g.patches
@@ -120,6 +144,8 @@ def tower_bytes(
         # the 4 gathered position embeddings and their weighted fp32 copy, before the sum
         "qwen3_vl": 4 * p * h * e + 4 * p * h * 4 + 48 * p,
     }.get(t.kind, 0)
+    if t.kind == "gemma4":  # Gemma4VisionPatchEmbedder: 2 * (pixels - 0.5) in fp32, two temporaries
+        stem = max(2 * pixels * 4, pixels * 4 + pixels * e + p * h * e)
     # rotary: input, norm, q/k/v in the compute dtype and 6 fp32 rotation buffers; else 7 in dtype
     attention = 5 * p * h * e + 6 * p * h * 4 if t.kind in _ROTARY else 7 * p * h * e
     if t.kind == "gemma4":

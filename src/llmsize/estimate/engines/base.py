@@ -87,6 +87,7 @@ class EngineModel(Protocol):
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction: ...
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int: ...
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool: ...
+    def draft_kv_dtype(self, kv_dtype: str) -> str: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
@@ -109,7 +110,8 @@ class EngineModel(Protocol):
     ) -> EngineFigures | None: ...
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -295,6 +297,10 @@ class BaseEngine:
             return 0
         return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
 
+    def draft_kv_dtype(self, kv_dtype: str) -> str:
+        """The KV type of the speculative drafter's cache: the target's, unless the engine sets its own."""
+        return kv_dtype
+
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         """Whether sliding layers of `spec` hold at most their window with this KV type."""
         del kv_dtype, spec
@@ -392,11 +398,12 @@ class BaseEngine:
         return Budget(usable_bytes=total_bytes, need_bytes=need)
 
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
-        MoE kernel per architecture)."""
-        del total_bytes, gpu_name, architecture, segment
+        MoE kernel per architecture, its sampler buffer per SM)."""
+        del total_bytes, gpu_name, architecture, segment, compute_units
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:

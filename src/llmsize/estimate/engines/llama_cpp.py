@@ -1,7 +1,9 @@
 """llama.cpp (llama-server / llama-cli): cells allocated up front, a graph allocator's compute buffer.
 
-Modelled release: llama.cpp b6700 (October 2025: `--flash-attn auto` by default, unified KV cells
-shared by the parallel slots). Sources (ggml-org/llama.cpp):
+Modelled release: llama-server b9464 and later (June 2026: the prompt graph reserved for one row of
+logits per slot, ggml-org/llama.cpp#23861); the other rules were read at b6700 (October 2025:
+`--flash-attn auto` by default, unified KV cells shared by the parallel slots) and hold in the
+current src/llama-context.cpp. Sources (ggml-org/llama.cpp):
 - context, `src/llama-context.cpp` `llama_context::llama_context`: n_ctx (here --batch x --context:
   the slots share one unified cache) is padded to 256 cells (`GGML_PAD(n_ctx, 256)`, the KV size
   padding of `llama_kv_cache`); n_ubatch (default 512) and n_batch (default 2048, common/common.h)
@@ -9,14 +11,21 @@ shared by the parallel slots). Sources (ggml-org/llama.cpp):
 - cache, `src/llama-kv-cache.cpp`: K and V of every offloaded layer for every cell, in the chosen
   ggml types (f16 default; q8_0 = 34 bytes per 32 values, q4_0 = 18 per 32, ggml-common.h); the
   layers left on the CPU keep their cache in host RAM (offload_kqv). Sliding-window layers
-  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells.
+  (`llama-kv-cache-iswa.cpp`) get min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch, 256)) cells,
+  in the same --cache-type-k/-v as the full layers: `llama_kv_cache_iswa` hands type_k/type_v to both
+  caches. ggml-org/llama.cpp#21277 (merged 2026-04-01) kept the SWA cache in F16 under a quantized
+  type and #21332 reverted it on 2026-04-02, so only builds of that one day did; no Ollama release
+  carries it (its llama-server pins start at b9409, May 2026, and its Go engine's
+  kvcache.WrapperCache.Init gave the SWA and causal caches one dtype).
   MLA models (deepseek2 with split `attn_k_b`/`attn_v_b`) cache kv_lora_rank + rope per token.
 - compute buffer, `llama_context::graph_reserve` + `ggml-alloc.c` `ggml_gallocr_reserve`: the
   worst-case graph is one ubatch of min(n_ctx, n_ubatch) tokens against all n_ctx cells with
-  n_outputs = n_tokens; the allocator reuses memory of tensors past their last use, so the buffer
-  is the largest live set of one stage: attention (the KQ mask, and without flash attention the
-  f32 K*Q scores of n_kv x n_ubatch x n_head), the feed-forward, or the output layer (f32 logits
-  of n_vocab x n_ubatch). With flash attention the mask is f16 and no score matrix exists.
+  min(n_tokens, n_outputs_max) outputs (`logit_rows`: n_parallel x (1 + draft tokens) under
+  llama-server b9464+, every token with `--logits all`); the allocator reuses memory of tensors
+  past their last use, so the buffer is the largest live set of one stage: attention (the KQ
+  mask, and without flash attention the f32 K*Q scores of n_kv x n_ubatch x n_head), the
+  feed-forward, or the output layer (f32 logits of n_vocab x the output rows). With flash
+  attention the mask is f16 and no score matrix exists.
 - output buffer, `llama_context::output_reserve(n_seq_max)`: n_vocab x n_seq_max f32 logits, in
   host memory (CPU / CUDA_Host).
 - weights, `src/llama-model.cpp` `load_tensors`: token embeddings stay in host memory (their
@@ -45,7 +54,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
-LLAMA_CPP_VERSION_MODELLED = "b6700"
+LLAMA_CPP_VERSION_MODELLED = "b9464"
 CELL_PAD = 256  # REFERENCE: llama-kv-cache.cpp / llama-context.cpp: KV size padded to 256 cells
 UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
@@ -148,7 +157,12 @@ class LlamaCpp(BaseEngine):
 
     # --- settings -----------------------------------------------------------------------------------
     def ubatch(self) -> int:
-        return self.wl.ubatch or UBATCH
+        """n_ubatch as llama.cpp clamps it: min(n_ubatch, n_batch), n_batch itself at most n_ctx with
+        causal attention (src/llama-context.cpp `llama_context::llama_context`: `cparams.n_batch =
+        causal_attn ? min(n_ctx, n_batch) : n_batch; cparams.n_ubatch = min(cparams.n_batch,
+        n_ubatch)`), so `-b 128` alone runs ubatches of 128 tokens (docs/backend/hexagon/developer.md)."""
+        n_batch = min(self.wl.n_batch or N_BATCH, self.n_ctx())
+        return min(self.wl.ubatch or UBATCH, n_batch)
 
     def prefill_chunk(self) -> int | None:
         """A prompt runs in ubatches of n_ubatch tokens (llama-bench -ub, llama-server --ubatch-size):
@@ -192,11 +206,6 @@ class LlamaCpp(BaseEngine):
             raise BadInputError(
                 f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention",
                 hint="use --flash-attn on (or auto), or --kv-dtype fp16",
-            )
-        ub, nb = wl.ubatch or UBATCH, wl.n_batch or N_BATCH
-        if ub > nb:
-            raise BadInputError(
-                f"--ubatch {ub} cannot exceed --n-batch {nb}", hint="llama.cpp needs n_ubatch <= n_batch"
             )
 
     def format_hint(self) -> str:
@@ -293,12 +302,101 @@ class LlamaCpp(BaseEngine):
             return 0
         return 4 * (rec.conv_channels * max(0, rec.conv_kernel - 1) + rec.recurrent_state_elements)
 
+    def draft_kv_dtype(self, kv_dtype: str) -> str:
+        """-ctkd/-ctvd (--spec-draft-type-k/-v), f16 by default whatever -ctk/-ctv say (common/arg.cpp):
+        llama-server gives the draft and MTP contexts `params_base.speculative.draft.cache_type_k/v`
+        (tools/server/server-context.cpp `load_model`)."""
+        del kv_dtype
+        return "fp16"
+
+    # --- the speculative draft context ----------------------------------------------------------------
+    def draft_graph(self, spec: ModelSpec) -> ModelSpec | None:
+        """The model the draft context runs: the draft model itself (--model-draft), or for MTP and
+        EAGLE-3 one decoder block (src/models/qwen35.cpp `graph_mtp`: eh_proj, one full-attention block
+        and the shared head; the nextn block of the other MTP architectures likewise)."""
+        from llmsize.estimate import speculative
+        from llmsize.specs.params import mtp_block_spec
+
+        d = speculative.drafter(spec, self.wl)
+        if d is None:
+            return None
+        return d.layer_spec if d.method == "draft" else mtp_block_spec(spec)
+
+    def draft_compute_bytes(self, spec: ModelSpec) -> int:
+        """The draft context's compute buffer, reserved like the target's for one ubatch against all cells.
+
+        REFERENCE: tools/server/server-context.cpp `load_model` builds the draft / MTP context from the
+        target's parameters (`common_context_params_to_llama(params_base)`: the same n_ctx, n_batch and
+        n_ubatch) with `n_outputs_max = n_parallel`; src/llama-context.cpp `sched_reserve` reserves the
+        prompt graph for n_ubatch tokens with `min(n_tokens, n_outputs_max)` outputs
+        (ggml-org/llama.cpp#23988: "Draft context always has n_parallel outputs"). So the drafter's
+        logits are a few rows and its feed-forward decides the buffer.
+        """
+        graph = self.draft_graph(spec)
+        if graph is None:
+            return 0
+        return self.buffers(graph, True, outputs=self.wl.batch)[0]
+
+    def draft_kv_bytes(self, spec: ModelSpec, kv_dtype: str) -> int:
+        """The draft context's own cells (the drafter's layers for n_ctx cells, speculative.kv_terms)."""
+        from llmsize.estimate import speculative
+        from llmsize.estimate.kv_cache import kv_bytes
+
+        d = speculative.drafter(spec, self.wl)
+        if d is None:
+            return 0
+        wl = self.wl
+        return int(kv_bytes(speculative.kv_terms(d, wl, kv_dtype), self, wl.context, wl.context, wl.batch))
+
+    def draft_context_bytes(self, spec: ModelSpec, kv_dtype: str) -> int:
+        """What llama-server logs as "[spec] estimated memory usage of MTP context / draft model": the
+        context's KV and compute buffer (`common_get_device_memory_data`: mb.context + mb.compute), plus
+        the draft model's weights when it is a separate model (measure_model_bytes)."""
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, self.wl)
+        if d is None:
+            return 0
+        kv = self.draft_kv_bytes(spec, kv_dtype)
+        weights = 0
+        if d.method == "draft":
+            from llmsize.estimate.weights import model_weight_bytes
+
+            weights = model_weight_bytes(d.layer_spec, d.layer_spec.weight_format)
+        return kv + self.draft_compute_bytes(spec) + weights
+
     # --- compute and output buffers -------------------------------------------------------------------
-    def buffers(self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False) -> tuple[int, int, int]:
+    def logit_rows(self, spec: ModelSpec) -> int | None:
+        """The rows of logits llama-server reserves its prompt graph for; None: every ubatch token.
+
+        REFERENCE: ggml-org/llama.cpp#23861 ("llama: limit max outputs of llama_context") and #23988
+        (both merged 2026-06-01, first in b9464). tools/server/server-context.cpp `load_model` sets
+        n_outputs_max from `server_output_limits`: common/speculative.cpp
+        `common_speculative_get_output_limits(n_batch, n_parallel, common_speculative_n_max)`, i.e.
+        min(n_batch, n_parallel x (1 + draft tokens)), the draft tokens 0 without speculation; and
+        src/llama-context.cpp `sched_reserve` reserves the prompt graph with min(n_tokens,
+        n_outputs_max) outputs. A context whose caller leaves n_outputs_max at 0 gets n_batch
+        (`llama_context::llama_context`), so every token keeps its row: the C API default
+        (llama-bench, llama-perplexity, llama-cpp-python) and every llama-server before b9464.
+        `--logits all` asks for that.
+        """
+        if self.wl.logits == "all":
+            return None
+        from llmsize.estimate import speculative
+
+        d = speculative.drafter(spec, self.wl)
+        return self.wl.batch * (1 + (d.tokens if d is not None else 0))
+
+    def buffers(
+        self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+    ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
-        masks are left out of the live stages (they are held in `pipeline_copies_bytes`)."""
+        masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
+        the rows of logits the graph is reserved for (default: `logit_rows`)."""
         n_ctx = self.n_ctx()
         n_ub = min(n_ctx, self.ubatch())
+        rows = self.logit_rows(spec) if outputs is None else outputs
+        n_out = n_ub if rows is None else min(n_ub, rows)
         fa = self.flash_attention()
         h, hd = spec.hidden_size, spec.head_dim
         heads = spec.num_attention_heads
@@ -318,7 +416,12 @@ class LlamaCpp(BaseEngine):
         attn = live_masks + F32 * n_ub * (2 * h + q_width + heads * (spec.v_head_dim or hd)) + scores
         ffn = 0
         if spec.num_layers > spec.num_moe_layers:
-            ffn = F32 * n_ub * (3 * h + 2 * spec.max_mlp_width)
+            # A gated FFN's up and gate results and their GLU product (ggml_swiglu_split / geglu_split,
+            # GGML_OP_GLU, which ggml-alloc.c `ggml_op_can_inplace` does not list, so it gets its own
+            # tensor) live with the residual stream; the masks stay live until the last attention.
+            width = spec.max_mlp_width
+            dense = h + 3 * width if spec.mlp_gated else 3 * h + 2 * width
+            ffn = (live_masks if spec.num_layers > 1 else 0) + F32 * n_ub * dense
         if spec.is_moe:
             k = spec.num_experts_per_tok
             shared = 2 * spec.shared_expert_intermediate_size
@@ -329,14 +432,15 @@ class LlamaCpp(BaseEngine):
             )
             ffn = max(ffn, live_masks + moe)
         # The output layer: the final norm's result (its input, the residual stream, is dead once
-        # normed) and the f32 logits of every token of the ubatch.
-        output = F32 * n_ub * (h + spec.vocab_size) if head_on_device else 0
+        # normed) and the f32 logits, both for the n_out rows the graph keeps: the last block
+        # gathers them (`inp_out_ids`, ggml_get_rows) before its feed-forward.
+        output = F32 * n_out * (h + spec.vocab_size) if head_on_device else 0
         device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
         # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
         # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
         host = F32 * n_ub * h + masks
         if not head_on_device:
-            host = max(host, F32 * n_ub * (h + spec.vocab_size))
+            host = max(host, F32 * n_out * (h + spec.vocab_size))
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
@@ -394,11 +498,16 @@ class LlamaCpp(BaseEngine):
             inputs += len(stage.layers) * F32 * n_ub * spec.max_mlp_width
         return SCHED_COPIES * inputs
 
-    def device_buffer(self, spec: ModelSpec, stages: tuple[Stage, ...]) -> int:
-        """The largest GPU compute buffer over the pipeline's GPUs."""
+    def device_buffer(self, spec: ModelSpec, stages: tuple[Stage, ...], draft_context: bool = True) -> int:
+        """The largest GPU compute buffer over the pipeline's GPUs; with `draft_context`, the speculative
+        draft context's buffer counts on the GPU of the output layer."""
         pipeline = self.pipeline_parallel(spec)
+        draft = self.draft_compute_bytes(spec) if draft_context else 0
         return max(
-            self.buffers(spec, st.head, pipeline)[0] + self.pipeline_copies_bytes(spec, st) for st in stages
+            self.buffers(spec, st.head, pipeline)[0]
+            + self.pipeline_copies_bytes(spec, st)
+            + (draft if st.head else 0)
+            for st in stages
         )
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
@@ -482,14 +591,16 @@ class LlamaCpp(BaseEngine):
 
         head = rs.stages[-1].head
         _, host, out = self.buffers(spec, head)
-        device = self.device_buffer(spec, rs.stages)
+        device = self.device_buffer(spec, rs.stages, draft_context=False)
+        draft_compute = self.draft_compute_bytes(spec)
+        draft_context = self.draft_context_bytes(spec, rs.kv_dtype)
         cells = self.n_ctx()
         kv_dtype = rs.kv_dtype
         layers = range(spec.num_layers)
         on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
         state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
         state = wl.batch * state_layers * self.state_bytes(spec, 4, 1)
-        kv_mib = (peak.kv_cache - state) / MIB
+        kv_mib = (peak.kv_cache - state - self.draft_kv_bytes(spec, kv_dtype)) / MIB  # the target's cells
         recurrent = (
             (
                 f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
@@ -509,7 +620,12 @@ class LlamaCpp(BaseEngine):
                 spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
                 cells // wl.batch, wl.batch, self.ubatch(),
             )
+        draft_lines: tuple[str, ...] = ()
+        if draft_context:
+            what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
+            draft_lines = (f"[spec] estimated memory usage of {what} is {draft_context / MIB:.2f} MiB",)
         lines = (
+            *draft_lines,
             *kv_lines,
             *recurrent,
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
@@ -525,6 +641,8 @@ class LlamaCpp(BaseEngine):
             host_bytes=weights.host_bytes + host + out + self.host_kv_bytes(spec, wl, rs),
             compute_buffer_bytes=device,
             output_buffer_bytes=out,
+            draft_compute_bytes=draft_compute,
+            draft_context_bytes=draft_context,
             kv_page_bytes=0,
             block_tokens=1,
             lines=lines,
@@ -540,7 +658,7 @@ class LlamaCpp(BaseEngine):
         host = 0
         if f is not None and not unified:
             host_weights = est.weights_bytes - f.device_weights_bytes
-            host_buffers = est.activations_bytes - f.compute_buffer_bytes
+            host_buffers = est.activations_bytes - f.compute_buffer_bytes - f.draft_compute_bytes
             host = max(0, host_weights) + max(0, host_buffers)
         need = est.total_bytes - host
         reason = None
@@ -564,7 +682,8 @@ class LlamaCpp(BaseEngine):
         differ slightly)."""
         f = est.engine_figures
         device_weights = f.device_weights_bytes if f is not None else est.weights_bytes
-        fixed = (f.compute_buffer_bytes if f is not None else est.activations_bytes) + est.overhead_bytes
+        buffers = f.compute_buffer_bytes + f.draft_compute_bytes if f is not None else est.activations_bytes
+        fixed = buffers + est.overhead_bytes
         per_layer = (device_weights + est.kv_cache_bytes) / num_layers
         if per_layer <= 0:
             return num_layers
@@ -574,11 +693,18 @@ class LlamaCpp(BaseEngine):
         return ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
-        del spec
+        n_ub = min(self.n_ctx(), self.ubatch())
+        rows = self.logit_rows(spec)
+        logits = (
+            f"logits reserved for every token of the ubatch ({n_ub})"
+            if rows is None
+            else f"logits reserved for {min(rows, n_ub)} row(s) (llama-server n_outputs_max; "
+            "--logits all for every token, as llama-bench, llama-cpp-python and builds before b9464)"
+        )
         return (
             f"{self.describe()}: n_ctx {self.n_ctx():,} cells (--batch {wl.batch} slots x --context "
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
-            f"{'on' if self.flash_attention() else 'off'}; token embeddings in host RAM",
+            f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
 
 

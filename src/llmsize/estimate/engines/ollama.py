@@ -16,6 +16,9 @@ Modelled release: Ollama 0.33 (ollama/ollama at fb30760, August 2026), which lau
 - flash attention: OLLAMA_FLASH_ATTENTION when set, else `--flash-attn auto` on GPUs that support
   it (`LlamaServerFlashAttention`); the KV type is OLLAMA_KV_CACHE_TYPE (f16 by default).
 - layers: `-ngl` only when num_gpu is set; by default llama-server fits the layers itself.
+- logits: its llama-server (b9479 and later from v0.30.1, LLAMA_CPP_VERSION) reserves numParallel
+  rows of logits (ggml-org/llama.cpp#23861, LlamaCpp.logit_rows); v0.30.0 (b9452) reserved a row for
+  every token of the ubatch, which `--logits all` sizes.
 Older releases (before the llama-server runner) estimated layers in llm/memory.go and defaulted
 to a 2,048-token (< 0.6) or 4,096-token context with flash attention off.
 """

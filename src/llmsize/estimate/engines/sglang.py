@@ -162,9 +162,10 @@ class Sglang(BaseEngine):
         return min(bs, self.wl.max_num_seqs) if self.wl.max_num_seqs else bs
 
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload:
-        del gpu_name, architecture, segment
+        del gpu_name, architecture, segment, compute_units
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, int] = {}
         if wl.max_num_batched_tokens is None:

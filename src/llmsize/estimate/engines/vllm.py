@@ -16,8 +16,8 @@ commit 35d5cda and later):
   one flat batch of max_num_batched_tokens tokens through the model with its flash-attention
   kernels (no score matrix), then `_dummy_sampler_run` over the last token of
   min(max_num_seqs, max_num_batched_tokens) dummy requests: full-vocabulary logits (gathered, so
-  not sharded by tensor parallelism), their fp32 copy (`Sampler.forward`), the probabilities and
-  the exponential noise of `random_sample` (vllm/v1/sample/ops/topk_topp_sampler.py).
+  not sharded by tensor parallelism), their fp32 copy, the probabilities, the exponential noise and
+  the Triton top-k/top-p buffer, plus the cuBLAS workspace of the first GEMM (vllm_sampler.py).
 - defaults, `vllm/engine/arg_utils.py` `EngineArgs.get_batch_defaults` (`vllm serve`, the OpenAI
   server context): max_num_batched_tokens 8192 and max_num_seqs 1024 on GPUs with >= 70 GiB that
   are not an A100, else 2048 and 256. block_size 16 (`vllm/config/cache.py`); MLA models run
@@ -79,6 +79,7 @@ from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, c
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
+from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -212,14 +213,6 @@ def mxfp4_backend_for(architecture: str, segment: str) -> str:
     return "marlin"  # Ampere/Ada (8.x), consumer Blackwell (12.x), Thor (11.0), unknown
 
 
-# Bytes per (request x vocabulary) element live in the sampler warm-up: the logits in the model
-# dtype (2) and in fp32 (4, Sampler.forward), the fp32 probabilities (4) and the exponential noise
-# they are divided by (4, `random_sample`, vllm/v1/sample/ops/topk_topp_sampler.py). Check against
-# published V1 logs (llm-d-planner PR #205, vLLM 0.19, H100, 1024 sequences): the non-KV memory
-# grows by 1.78 GiB from Llama-3.1-8B (vocabulary 128,256) to gemma-2-9b (256,000), 14.6 bytes per
-# element. Releases up to ~0.11 sorted the fp32 logits in PyTorch for top-k/top-p (values, int64
-# indices and the radix-sort workspace, ~38 bytes per element).
-SAMPLER_BYTES = 14
 _RULE = {True: "blocks", False: "window_blocks"}  # kv_cache.KvTerm rules of a full / window group
 
 
@@ -342,10 +335,15 @@ class Vllm(BaseEngine):
         return self.wl.max_num_seqs or SEQS_SMALL
 
     def gpu_defaults(
-        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = ""
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None,
     ) -> Workload:
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
+        if wl.gpu_compute_units is None and compute_units:
+            update["gpu_compute_units"] = compute_units  # the sampler's Triton buffer (vllm_sampler.py)
+        if wl.gpu_architecture is None and architecture:
+            update["gpu_architecture"] = architecture  # the cuBLAS workspace size (vllm_sampler.py)
         if wl.mxfp4_moe_backend is None and architecture:
             update["mxfp4_moe_backend"] = mxfp4_backend_for(architecture, segment)
         if wl.max_num_batched_tokens is None:
@@ -550,16 +548,17 @@ class Vllm(BaseEngine):
             moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
         forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
         forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
-        vocab = spec.vocab_size
-        per_element = SAMPLER_BYTES
         if self.wl.speculative is not None:
-            # `_dummy_sampler_run` then warms the RejectionSampler on 2 x s rows of model-dtype logits
-            # (one draft token + the bonus token per request): the bonus rows' copy goes through the same
-            # sampler (vllm/v1/sample/rejection_sampler.py forward): 2 x e more bytes per (s x vocab) element
-            per_element += 2 * e
             forward += t * h * e * 3  # the drafter's dummy_run: the target's hidden states + its [h, h] input
-        sampler = s * vocab * per_element + s * h * e  # plus the random dummy hidden states
-        return max(forward, t * h * e + sampler), forward, sampler
+        largest = t * e * max(h, 2 * (spec.max_mlp_width // tp), q + 2 * kv)
+        if spec.is_moe:
+            largest = max(largest, t * spec.num_experts_per_tok * e * 2 * (spec.moe_intermediate_size // tp))
+        sampler = sampler_peak(
+            s, spec.vocab_size, h, e, self.wl.gpu_compute_units, largest, self.wl.speculative is not None
+        ).total
+        # the cuBLAS (and cuBLASLt) workspaces of the first GEMMs stay allocated through both phases
+        blas = blas_workspace_bytes(self.wl.gpu_architecture, _has_linear_bias(spec))
+        return max(forward, t * h * e + sampler) + blas, forward, sampler
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
         """The graph pool keeps the largest captured decode batch's forward activations."""
@@ -751,8 +750,19 @@ class Vllm(BaseEngine):
         concurrency = blocks / need_blocks
         if f.concurrency_tokens:  # the releases that run the model print the later formula
             tokens = int(concurrency * wl.context)
+        # REFERENCE: vllm/utils/mem_utils.py MemoryProfilingResult.__repr__ (format_gib: 2 decimals)
+        profile = (
+            (
+                f"Memory profiling: Total non KV cache memory: {_gib(non_kv)}GiB; torch peak memory "
+                f"increase: {_gib(est.activations_bytes)}GiB; non-torch forward increase memory: "
+                f"{_gib(f.non_torch_bytes)}GiB; weights memory: {_gib(est.weights_bytes)}GiB.",
+            )
+            if f.kv_memory_bytes is None
+            else ()
+        )
         lines = (
             *f.lines,
+            *profile,
             f"Available KV cache memory: {available / GIB:.2f} GiB",
             f"GPU KV cache size: {tokens:,} tokens",
             f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
@@ -898,3 +908,14 @@ def _stream_extra(spec: ModelSpec, t: int, e: int) -> int:
     if spec.altup_inputs > 1:
         extra += 3 * spec.altup_inputs * spec.hidden_size
     return t * e * extra
+
+
+def _has_linear_bias(spec: ModelSpec) -> bool:
+    """Whether a dense linear layer carries a bias: its GEMM is an `addmm` through cuBLASLt
+    (vllm_sampler.blas_workspace_bytes)."""
+    return spec.qkv_bias or spec.o_bias or spec.mlp_bias or spec.lm_head_bias
+
+
+def _gib(size: int) -> str:
+    """vLLM's `format_gib`: GiB rounded to 2 decimals, printed as Python prints the float."""
+    return f"{round(size / GIB, 2)}"

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmsize.errors import ConfigError
+from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
 from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, moe, recurrent
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
@@ -228,6 +229,7 @@ def spec_from_hf_config(
             extra_params=own_extra + vision_params + extra_params,
             extra_params_note="; ".join(notes) or None,
             vision=vision_tower_from_config(config, model_type),
+            audio=audio_tower_from_config(config, model_type),
             weight_format=weight_format,
             published_params=published_params,
             provenance=provenance,

@@ -26,6 +26,7 @@ MULTIMODAL_TEXT_TYPES = {
     "kimi_k25": "",
     "gemma4": "gemma4_text",
     "gemma3n": "gemma3n_text",
+    "qwen2_audio": "",  # text_config.model_type (qwen2)
     "glm4v_moe": "glm4v_moe_text",
     "glm4v": "glm4v_text",
     "glm46v": "glm4v_text",
@@ -298,6 +299,24 @@ def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
 # --- entry point ---------------------------------------------------------------------------------
 
 
+def _qwen2_audio_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Qwen2AudioForConditionalGeneration (modeling_qwen2_audio.py): Qwen2AudioEncoder (Whisper's:
+    conv1 mel -> d and conv2 d -> d, kernel 3 with bias; a 1500 x d position table; pre-norm layers
+    with q/v/out biased and k bias-free, two LayerNorms, fc1/fc2 biased; a final LayerNorm) and
+    Qwen2AudioMultiModalProjector (one biased d -> text hidden linear)."""
+    a = Reader(config.get("audio_config") or {}, "qwen2_audio_encoder")
+    t = Reader(config.get("text_config") or {}, "qwen2")
+    d = a.opt_int("d_model", default=1280) or 1280
+    ffn = a.opt_int("encoder_ffn_dim", default=5120) or 5120
+    layers = a.opt_int("encoder_layers", default=32) or 32
+    mels = a.opt_int("num_mel_bins", default=128) or 128
+    positions = a.opt_int("max_source_positions", default=1500) or 1500
+    layer = 4 * d * d + 3 * d + 2 * 2 * d + (d * ffn + ffn) + (ffn * d + d)
+    tower = (mels * d * 3 + d) + (d * d * 3 + d) + positions * d + layers * layer + 2 * d
+    projector = d * t.req("hidden_size") + t.req("hidden_size")
+    return tower + projector, f"audio encoder ({tower:,}) + multimodal projector ({projector:,})"
+
+
 def split_multimodal(
     config: Mapping[str, Any], model_type: str
 ) -> tuple[Mapping[str, Any], str, int, str | None]:
@@ -361,6 +380,15 @@ def split_multimodal(
             extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
+    if model_type == "qwen2_audio":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (qwen2_audio) has no text_config")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = _qwen2_audio_extra(config)
+        return text, str(text.get("model_type") or "qwen2"), extra, note
     if model_type in ("qwen2_5_vl", "qwen2_vl"):
         text = dict(config)
         nested = config.get("text_config")
