@@ -1,5 +1,6 @@
 """The long hostile-input run (issue 15): many generated names through the API and the CLI, and
-every hostile file, each in a subprocess with a memory cap and a time limit.
+every hostile file and misuse of the three rounds (tests/hostile.py, tests/hostile_round3.py, with
+its environment variables), each in a subprocess with a memory cap and a time limit.
 
 Each input must end in a result or one line with exit 2, within --limit seconds. The CI test
 (tests/cli/test_hostile_inputs.py) runs a small seeded sample of the same generators.
@@ -10,6 +11,7 @@ Run: python bench/fuzz.py [--names 2000] [--cli 300] [--options N] [--seed 1] [-
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import subprocess
@@ -22,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import hostile
 import hostile_options
+import hostile_round3
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -30,7 +33,9 @@ def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
 
 
-def run_cli(argv: list[str], limit: float) -> tuple[str, float, str]:
+def run_cli(
+    argv: list[str], limit: float, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[str, float, str]:
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -40,6 +45,8 @@ def run_cli(argv: list[str], limit: float) -> tuple[str, float, str]:
             timeout=max(limit * 10, 20),
             preexec_fn=_cap,
             check=False,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
     except subprocess.TimeoutExpired:
         return "hang", time.perf_counter() - start, ""
@@ -89,19 +96,26 @@ def main() -> None:
         cases = [["estimate", "--", n] for n in cli_names]
         cases += [["estimate", str(p)] for _, p in hostile.write_model_dirs(root)]
         cases += list(hostile.cli_misuses(root))
+        cases += [["estimate", str(p)] for _, p in hostile_round3.write_model_dirs(root)]
+        cases += list(hostile_round3.misuses(root))
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
+        options += hostile_options.misplaced_cases()
         if args.options is not None:
             options = random.Random(args.seed).sample(options, min(args.options, len(options)))
         cases += options
+        runs: list[tuple[list[str], dict[str, str] | None]] = [(argv, None) for argv in cases]
+        runs += [(list(command), {variable: value, "HF_HUB_OFFLINE": "0"})
+                 for variable, value in hostile_round3.ENVIRONMENT for command in hostile_round3.ENV_COMMANDS]
         bad, slowest = 0, 0.0
-        for argv in cases:
-            verdict, wall, err = run_cli(argv, args.limit)
+        for argv, env in runs:
+            # in the temporary folder: a relative LLMSIZE_CACHE_DIR is created where the run stands
+            verdict, wall, err = run_cli(argv, args.limit, env, cwd=root)
             slowest = max(slowest, wall)
             if verdict != "ok":
                 bad += 1
-                print(f"  {verdict:10} {wall:5.1f}s {' '.join(argv)[:100]!r} {err!r}")
+                print(f"  {verdict:10} {wall:5.1f}s {' '.join(argv)[:100]!r} {env or ''} {err!r}")
     print(
-        f"CLI: {len(cases)} runs, {bad} not answered cleanly within {args.limit:g} s; slowest {slowest:.2f} s"
+        f"CLI: {len(runs)} runs, {bad} not answered cleanly within {args.limit:g} s; slowest {slowest:.2f} s"
     )
     sys.exit(1 if failures or bad else 0)
 

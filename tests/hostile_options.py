@@ -38,6 +38,13 @@ VALUES: tuple[str, ...] = (
     "1e18",
     "a,b,,",
     "\u202eevil",
+    # the third round (tests/hostile_round3.py): other spellings of nothing, tiny, and non-ASCII digits
+    "NaN",
+    "-0.0",
+    "1e-320",
+    "\u0663",
+    "\t",
+    "--",
 )
 
 MODEL = "Qwen2.5-0.5B"
@@ -104,6 +111,23 @@ def option_cases() -> Iterator[list[str]]:
                 needs = needs[: needs.index("--gpu")]
             for value in VALUES:
                 yield [*head, option, value, *needs, *tail]
+
+
+def misplaced_cases() -> Iterator[list[str]]:
+    """Each command given every other command's value options (a usage error, exit 2), and each of
+    its own options twice (the last wins, as click does), in a fixed order."""
+    import typer
+
+    from llmsize.cli import load_commands
+
+    root: Any = typer.main.get_command(load_commands())
+    own = {name: set(_value_options(root.commands[name])) for name in _BASE}
+    for name, (head, tail) in _BASE.items():
+        foreign = sorted(set().union(*own.values()) - own[name])
+        for option in foreign:
+            yield [*head, option, "1", *tail]
+        for option in sorted(own[name]):
+            yield [*head, option, "nan", option, "1", *tail]
 
 
 def sample(seed: int, n: int) -> list[list[str]]:

@@ -71,3 +71,26 @@ class NothingFitsError(LlmsizeError):
     """A `--check` fit found no GPU layout that holds the workload."""
 
     exit_code = ExitCode.NOTHING_FITS
+
+
+# The longest error line the CLI prints (a 5,000-character name is cut in the middle, issue 15).
+MAX_ERROR_CHARS = 500
+# Any escape `one_line` writes is at most this long ("\U000e0001").
+_LONGEST_ESCAPE = 10
+
+
+def one_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """`text` as one printable line of at most `limit` characters, for messages that quote input.
+
+    A newline, NUL, escape sequence or bidirectional override from the input is shown as its Python
+    escape ("\\n", "\\x1b", "\\u202e"), never obeyed by the terminal; printable characters, non-ASCII
+    included, stay as typed, so a path or name reads as the user wrote it. Past `limit`, the middle
+    is replaced by "…" (issue 15: the CLI's error line and the paths of --output messages alike).
+    """
+    if len(text) > 2 * limit:  # escape only what can be shown: a 10 MB value costs no more than 1 kB
+        text = text[:limit] + "\0" + text[-limit:]  # the NUL is dropped with the middle below
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    if len(shown) <= limit:
+        return shown
+    head = (limit - 1) // 2
+    return f"{shown[:head]}…{shown[len(shown) - (limit - 1 - head):]}"

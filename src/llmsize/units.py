@@ -108,7 +108,7 @@ def parse_size(text: str) -> int:
     s = text.strip().lower().replace(" ", "")
     num = s.rstrip("abcdefghijklmnopqrstuvwxyz")
     unit = s[len(num) :] or "b"
-    if unit not in _SIZE_UNITS or not num or len(num) > 30:
+    if unit not in _SIZE_UNITS or not num or len(num) > 30 or not num.isascii():  # float() reads "٣"
         raise ValueError(f"cannot read size {text[:40]!r}; write e.g. 24GiB or 80GB")
     try:
         value = float(num) * _SIZE_UNITS[unit]

@@ -6,6 +6,8 @@ of the suite. A seeded sample of generated names runs here; `python bench/fuzz.p
 
 from __future__ import annotations
 
+import json
+import random
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 
 import hostile
 import hostile_options
+import hostile_round3
 import llmsize
 from llmsize.cli import main
 from llmsize.errors import LlmsizeError
@@ -157,6 +160,7 @@ def test_seeded_sample_of_hostile_option_values(capsys: pytest.CaptureFixture[st
     cases = hostile_options.sample(seed=15, n=30)
     launches = list(hostile_options.launch_cases())
     cases += [launches[i] for i in range(0, len(launches), len(launches) // 10)][:10]
+    cases += random.Random(15).sample(list(hostile_options.misplaced_cases()), 20)
     for argv in cases:
         assert_answered(argv, capsys)
 
@@ -230,3 +234,246 @@ def test_report_with_a_hand_edited_workload(tmp_path: Path, capsys: pytest.Captu
     code, err = assert_answered(["report", "show", str(wrong)], capsys)
     assert code == 2 and "num_gpus" in err
     assert assert_answered(["report", "show", str(missing)], capsys)[0] == 0
+
+
+# ------------------------------------------------------------------------------ the third round
+# tests/hostile_round3.py: input classes beyond the first two audits. Its misuses and odd files run
+# here in process, its config.json edits and environment cases as seeded samples; bench/fuzz.py
+# runs every one in its own process.
+
+
+@pytest.fixture(scope="module")
+def round3_files(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Path]]:
+    return list(hostile_round3.write_model_dirs(tmp_path_factory.mktemp("round3")))
+
+
+def test_round3_files(round3_files: list[tuple[str, Path]], capsys: pytest.CaptureFixture[str]) -> None:
+    """Every GGUF, folder and encoding case, and a seeded quarter of the ~200 config.json edits."""
+    configs = [case for case in round3_files if case[0].startswith("config.json ")]
+    others = [case for case in round3_files if not case[0].startswith("config.json ")]
+    for _label, path in others + random.Random(15).sample(configs, len(configs) // 4):
+        assert_answered(["estimate", str(path)], capsys)
+
+
+def test_round3_misuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in hostile_round3.misuses(tmp_path):
+        assert_answered(argv, capsys)
+
+
+def test_round3_environment_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a relative LLMSIZE_CACHE_DIR ("\x1b[31m") is created where we stand
+    cases = [(v, c) for v in hostile_round3.ENVIRONMENT for c in hostile_round3.ENV_COMMANDS]
+    for (variable, value), command in random.Random(15).sample(cases, 30):
+        with monkeypatch.context() as m:
+            m.setenv(variable, value)
+            m.setenv("HF_HUB_OFFLINE", "1")  # no network in CI: the cache and the catalog answer
+            assert_answered(list(command), capsys)
+
+
+def _round3_file(round3_files: list[tuple[str, Path]], label: str) -> str:
+    return str(next(path for name, path in round3_files if name == label))
+
+
+@pytest.mark.parametrize(
+    ("label", "said"),
+    [
+        ("gguf zero tensors", "holds no tensors"),
+        ("gguf five dimensions", "claims 5 dimensions"),
+        ("gguf tensor twice", "names the tensor 'token_embd.weight' twice"),
+        ("gguf key twice", "states the GGUF key 'llama.block_count' twice"),
+        ("gguf array of 2^40 arrays", "array of arrays"),
+        ("gguf million tensors claimed", "up to 65,536 tensors"),
+        ("gguf tensor name with escapes", "'\\x1b[31mx\\n'"),
+        ("config.json utf-16", "is UTF-16 text; save it as UTF-8"),
+        ("config.json hidden_size=true", "must be an integer below 2^48, not true"),
+        ("config.json num_attention_heads=0", "'num_attention_heads' must be at least 1, not 0"),
+        ("folder: two symlinks to each other", "is a symbolic link that loops or points nowhere"),
+    ],
+)
+def test_round3_refusals_say_what_is_wrong(
+    round3_files: list[tuple[str, Path]], label: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = assert_answered(["estimate", _round3_file(round3_files, label)], capsys)
+    assert code == 2 and said in err, err
+
+
+def test_round3_utf8_bom_reads_as_without(
+    round3_files: list[tuple[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Some Windows editors start a UTF-8 file with a byte-order mark; json.loads refuses it, YAML allows it.
+    with_bom = _round3_file(round3_files, "config.json utf-8 BOM")
+    plain = Path(with_bom).parent.parent / "plain"
+    plain.mkdir(exist_ok=True)
+    (plain / "config.json").write_text(json.dumps(hostile.llama_config()))
+    code, out, _ = run_cli(["estimate", with_bom, "--format", "json"], capsys)
+    code_plain, out_plain, _ = run_cli(["estimate", str(plain), "--format", "json"], capsys)
+    assert code == code_plain == 0
+    assert json.loads(out)["memory"] == json.loads(out_plain)["memory"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["estimate", "Qwen2.5-0.5B", "--context", "\u0663"], "is not a token count"),
+        (["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--num-gpus", "\u0663"], "neither a number"),
+        (["gpus", "--min-memory", "\u0663GB"], "cannot read size"),
+        (["fit", "Qwen2.5-0.5B", "--gpu-file", "/dev/null", "--gpu", "X"], "is not a regular file"),
+        (["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--concurrency", "1,\u0663"], "give positive integers"),
+        (["estimate", "Qwen2.5-0.5B", "--engine", "vllm", "--kv-cache-memory", "\u0663GiB"], "is not a size"),
+        (["models", "--min-params", "\u0663B"], "as a parameter count"),
+        (["estimate", "Qwen2.5-0.5B", "--images", "1", "--image-size", "\u0663x3"], "is not WIDTHxHEIGHT"),
+        (["models", "--gpu", "H100"], "only with --fits"),
+        (["models", "--context", "NaN"], "only with --fits"),
+    ],
+)
+def test_round3_option_refusals(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and said in err, err
+
+
+def _gpu_yaml(tmp_path: Path, entries: str) -> str:
+    path = tmp_path / "gpus.yaml"
+    path.write_text("gpus:\n" + entries)
+    return str(path)
+
+
+_ENTRY = (
+    "  - {{id: {id}, name: X, vendor: nvidia, bandwidth_gb_s: 1000, dtypes: [bf16],\n"
+    "     source: https://example.com/x, memory: {{size: {mem}}}, tflops: {{bf16: 100}}}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        (_ENTRY.format(id="X1", mem=24) * 2, "lists the GPU 'X1' twice"),
+        (_ENTRY.format(id="X1", mem="1e-320"), "less than one byte"),
+        (_ENTRY.format(id='"\\e[31mX1"', mem=24), "field id: holds control characters"),
+    ],
+)
+def test_round3_gpu_file_refusals(
+    tmp_path: Path, entries: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = assert_answered(["gpus", "--gpu-file", _gpu_yaml(tmp_path, entries)], capsys)
+    assert code == 2 and said in err, err
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1"])
+def test_round3_report_schema_version_is_the_integer_1(
+    tmp_path: Path, version: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "r.json"
+    assert run_cli(["estimate", "Qwen2.5-0.5B", "-o", str(saved)], capsys)[0] == 0
+    doc = json.loads(saved.read_text())
+    assert doc["schema_version"] == 1
+    saved.write_text(json.dumps({**doc, "schema_version": version}))
+    code, err = assert_answered(["report", "show", str(saved)], capsys)
+    assert code == 2 and "schema_version" in err, err
+
+
+@pytest.mark.parametrize(("section", "key", "value"), hostile_round3.REPORT_EDITS)
+def test_round3_hand_edited_report_is_refused(
+    tmp_path: Path, section: str, key: str | int, value: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pydantic reads true as 1 (a batch of one); an escape in a name or assumption reached the terminal.
+    saved = tmp_path / "r.json"
+    assert run_cli(["estimate", "Qwen2.5-0.5B", "-o", str(saved)], capsys)[0] == 0
+    doc = json.loads(saved.read_text())
+    saved.write_text(json.dumps({**doc, section: hostile_round3._edited(doc[section], key, value)}))
+    code, err = assert_answered(["report", "show", str(saved)], capsys)
+    said = "holds control characters" if isinstance(value, str) else "a number, not true or false"
+    assert code == 2 and said in err, err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("LLMSIZE_GPU_DIR", "~nouser-llmsize", "whose home folder is unknown"),
+        ("LLMSIZE_CACHE_DIR", "~nouser-llmsize/x", "whose home folder is unknown"),
+        ("HF_ENDPOINT", "http://x" + "y" * 300, "is not an http(s) URL"),
+    ],
+)
+def test_round3_environment_refusals(
+    variable: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    command = ["estimate", "someorg/somemodel"] if variable != "LLMSIZE_GPU_DIR" else ["gpus"]
+    code, err = assert_answered(command, capsys)
+    assert code == 2 and said in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "on"), [("", False), ("0", False), ("off", False), ("1", True), ("yes", True)]
+)
+def test_llmsize_debug_zero_means_off(value: str, on: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmsize.cli.app import _debug
+
+    monkeypatch.setenv("LLMSIZE_DEBUG", value)
+    assert _debug() is on
+
+
+@pytest.mark.parametrize("cword", ["x", "-1", "\u0663", ""])
+def test_completion_with_a_junk_word_index_is_one_line(
+    cword: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # click reads COMP_CWORD with int(): a hand-set junk value was an internal error (ValueError).
+    monkeypatch.setenv("_LLMSIZE_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "llmsize estimate --gpu ")
+    monkeypatch.setenv("COMP_CWORD", cword)
+    code, err = assert_answered(["estimate"], capsys)
+    assert code == 2 and "COMP_CWORD" in err, err
+
+
+def test_hf_home_naming_a_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # HF_HOME=/dev/null: huggingface_hub reads its saved token from /dev/null/token (NotADirectoryError,
+    # an internal error). huggingface_hub fixes the path at import, so the test sets it where it is read.
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", "/dev/null/token")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    code, err = assert_answered(["estimate", "someorg/somemodel"], capsys)
+    assert code == 2 and "cannot read the saved Hugging Face token" in err, err
+
+
+def test_round3_every_catalog_config_with_a_broken_pattern() -> None:
+    # ~6,000 real configs with one per-layer pattern or size field broken, through the API in ~5 s:
+    # each is a spec and an estimate, or one printable line (LlmsizeError) -- never another exception.
+    from llmsize.specs.local import spec_from_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    source = Provenance(kind=ProvenanceKind.LOCAL, source="config.json")
+    failures = []
+    for label, config in hostile_round3.catalog_config_mutations():
+        try:
+            spec = spec_from_config(config, name="x", provenance=source, where="config.json")
+            llmsize.estimate(spec, llmsize.Workload())
+        except LlmsizeError as err:
+            if not str(err).isprintable():
+                failures.append(f"{label}: {str(err)[:200]!r}")
+        except Exception as err:
+            failures.append(f"{label}: {type(err).__name__}: {str(err)[:200]}")
+    assert not failures, failures[:10]
+
+
+@pytest.mark.parametrize(
+    "name", ["deepseek-r1:14b\u202e", "Qwen2.5-7B\u200d", "Qwen2.5-7B\ufeff", "Qwen/Qwen2.5-7B\u2028x"]
+)
+def test_names_with_invisible_characters_are_refused(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A right-to-left override passed the control-character check, reached the terminal in the title
+    # line, and made "deepseek-r1:14b" an unknown tag that was then sized as the 671B model.
+    code, err = assert_answered(["estimate", "--", name], capsys)
+    assert code == 2 and "holds control characters" in err, err
+
+
+def test_ollama_tag_with_a_part_not_understood_is_not_the_default_model(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "14bx" was not understood, and deepseek-r1:14bx was sized as deepseek-r1's 671B entry.
+    code, err = assert_answered(["estimate", "deepseek-r1:14bx"], capsys)
+    assert code == 2 and "known deepseek-r1 tags" in err, err

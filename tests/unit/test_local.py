@@ -13,7 +13,7 @@ from llmsize.errors import ConfigError, ExitCode
 from llmsize.specs.local import spec_from_config_file, spec_from_directory
 from llmsize.specs.models import ProvenanceKind
 from llmsize.specs.params import total_params
-from llmsize.specs.safetensors_header import read_checkpoint, read_header
+from llmsize.specs.safetensors_header import read_checkpoint, read_header, tensors_from_header
 
 
 def _write_model(folder: Path, config: dict[str, object] | None = None, *, shards: int = 1,
@@ -46,7 +46,9 @@ def test_folder_with_one_shard_gives_exact_counts_and_local_provenance(tmp_path:
     assert spec.checkpoint.total_params == TINY_LLAMA_PARAMS
     assert spec.checkpoint.params_by_dtype == {"BF16": TINY_LLAMA_PARAMS}
     assert spec.checkpoint.total_bytes == 2 * TINY_LLAMA_PARAMS  # BF16: 2 bytes per element
-    assert len(spec.checkpoint.tensors) == 1 + 2 * 9 + 2
+    assert spec.checkpoint.tensors == ()  # totals only: per-tensor records on request (below)
+    header = read_header(tmp_path / "tiny-llama" / "model.safetensors")
+    assert len(tensors_from_header(header)) == 1 + 2 * 9 + 2
     assert total_params(spec) == TINY_LLAMA_PARAMS  # the architecture and the checkpoint agree
     assert not any("accounts for" in w for w in spec.warnings)
     assert spec.provenance.kind == ProvenanceKind.LOCAL
@@ -194,3 +196,73 @@ def test_safetensors_shorter_than_its_length_prefix(tmp_path: Path) -> None:
     path.write_bytes(b"\x01\x02")
     with pytest.raises(ConfigError, match="not a safetensors file"):
         read_header(path)
+
+
+# ------------------------------------------------------------------- large and hostile checkpoints
+
+
+def test_many_tensor_header_totals_match_each_tensor(tmp_path: Path) -> None:
+    # A 300,000-tensor header took seconds through a record per tensor (issue 15; the timing is in
+    # bench/large_headers.py); here: the one-pass totals agree with the tensors, 20,000 of them.
+    dtypes = ("BF16", "F32", "I8", "F16")
+    tensors = {f"model.layers.{i}.w": (dtypes[i % 4], [i % 7 + 1, 3]) for i in range(20_000)}
+    path = tmp_path / "x.safetensors"
+    path.write_bytes(safetensors_bytes(tensors))
+    ckpt = read_checkpoint([path])
+    records = tensors_from_header(read_header(path))
+    assert len(records) == 20_000
+    by_dtype: dict[str, int] = {}
+    for t in records:
+        by_dtype[t.dtype] = by_dtype.get(t.dtype, 0) + t.shape[0] * t.shape[1]
+    assert ckpt.params_by_dtype == dict(sorted(by_dtype.items()))
+    element_bytes = {"BF16": 2, "F32": 4, "I8": 1, "F16": 2}
+    expected_bytes = sum(element_bytes[d] * s[0] * s[1] for d, s in tensors.values())
+    assert ckpt.total_bytes == sum(t.n_bytes for t in records) == expected_bytes
+
+
+def test_tensor_data_past_the_end_of_the_file_is_a_truncated_shard(tmp_path: Path) -> None:
+    _write_model(tmp_path / "m")
+    path = tmp_path / "m" / "model.safetensors"
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(ConfigError, match="is truncated: its tensors need") as err:
+        spec_from_directory(tmp_path / "m")
+    _assert_one_line(err)
+
+
+@pytest.mark.parametrize("shard", ["../other/model.safetensors", "/etc/passwd", "a\\b", ".", "", "x\0y", 5])
+def test_index_naming_a_path_instead_of_a_shard_is_refused(tmp_path: Path, shard: object) -> None:
+    _write_model(tmp_path / "m", shards=2)
+    (tmp_path / "m" / "model.safetensors.index.json").write_text(json.dumps({"weight_map": {"w": shard}}))
+    with pytest.raises(ConfigError, match="not a file name in its folder") as err:
+        spec_from_directory(tmp_path / "m")
+    _assert_one_line(err)
+    assert str(err.value).isprintable()
+
+
+def test_index_of_many_missing_shards_is_one_warning(tmp_path: Path) -> None:
+    _write_model(tmp_path / "m", shards=2)
+    weight_map = {f"t{i}": f"model-{i:06d}.safetensors" for i in range(50_000)}
+    (tmp_path / "m" / "model.safetensors.index.json").write_text(json.dumps({"weight_map": weight_map}))
+    spec = spec_from_directory(tmp_path / "m")
+    assert spec.checkpoint is None
+    assert any("50000 of 50000 safetensors shards" in w for w in spec.warnings)
+
+
+def test_config_json_past_8_mib_is_refused_before_parsing(tmp_path: Path) -> None:
+    # A 55 MB config.json of 2.5 million keys took 17 s to parse (issue 15: answered in under 2 s);
+    # published ones are well under 1 MB. A shard index may be larger: it lists every tensor.
+    (tmp_path / "config.json").write_text(json.dumps(TINY_LLAMA_CONFIG | {"pad": "x" * (9 << 20)}))
+    with pytest.raises(ConfigError, match="larger than 8 MiB") as err:
+        spec_from_directory(tmp_path)
+    _assert_one_line(err)
+
+
+def test_overlapping_tensors_are_refused(tmp_path: Path) -> None:
+    # 1,000 tensors all at [0, 8) of an 8-byte data section would count 8,000 bytes of weights.
+    header = {f"w{i}": {"dtype": "BF16", "shape": [2, 2], "data_offsets": [0, 8]} for i in range(1000)}
+    raw = json.dumps(header).encode()
+    path = tmp_path / "x.safetensors"
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(8))
+    with pytest.raises(ConfigError, match="data_offsets overlap") as err:
+        read_checkpoint([path])
+    _assert_one_line(err)

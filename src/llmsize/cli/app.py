@@ -12,7 +12,7 @@ import typer
 from llmsize.cli.declare import typer_signature
 from llmsize.cli.outcome import fail as _fail
 from llmsize.cli.outcome import reader_left
-from llmsize.errors import ExitCode, LlmsizeError
+from llmsize.errors import BadInputError, ExitCode, LlmsizeError, one_line
 
 
 def _flags_without_type() -> None:
@@ -159,6 +159,7 @@ def _root(
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and translate LlmsizeError into one line and exit code."""
     try:
+        _check_completion_env()
         app(args=argv, standalone_mode=False)
     except LlmsizeError as err:
         _fail(str(err), err.exit_code, getattr(err, "suggestions", None))
@@ -176,11 +177,30 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 typer.echo(f"Error: {err}", err=True)
             sys.exit(ExitCode.BAD_INPUT)
-        if os.environ.get("LLMSIZE_DEBUG"):
+        if _debug():
             raise
         _fail(f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
               ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)
+
+
+def _check_completion_env() -> None:
+    """Shell completion runs when the shell sets _LLMSIZE_COMPLETE; click then reads COMP_CWORD with
+    int() (click/shell_completion.py BashComplete.get_completion_args), so a hand-set junk value was
+    an internal error. Said as bad input instead."""
+    if "_LLMSIZE_COMPLETE" not in os.environ:
+        return
+    cword = os.environ.get("COMP_CWORD")
+    if cword is not None and not (cword.isascii() and cword.strip().isdigit()):
+        raise BadInputError(
+            f"COMP_CWORD {one_line(repr(cword), 40)} is not a word index",
+            hint="shell completion sets it; unset _LLMSIZE_COMPLETE to run llmsize",
+        )
+
+
+def _debug() -> bool:
+    """LLMSIZE_DEBUG set to anything but empty, 0, false, no or off (LLMSIZE_DEBUG=0 means off)."""
+    return os.environ.get("LLMSIZE_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _is_usage_error(err: Exception) -> bool:

@@ -38,9 +38,10 @@ FitsOpt = Annotated[bool, typer.Option(
                    "format and longest context: the same as `llmsize fit --all`.")]
 GpuHereOpt = Annotated[str | None, typer.Option(
     "--gpu", help="With --fits: a catalog GPU instead of this machine.")]
+_DEFAULT_CONTEXT = "4096"
 ContextHereOpt = Annotated[str, typer.Option("--context", help="With --fits: context to size for.")]
 
-_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE)
+_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE | re.ASCII)  # \d: "٣" too
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 
 
@@ -63,7 +64,7 @@ def models_cmd(
     moe: MoeOpt = None,
     fits: FitsOpt = False,
     gpu: GpuHereOpt = None,
-    context: ContextHereOpt = "4096",
+    context: ContextHereOpt = _DEFAULT_CONTEXT,
     fmt: FormatOpt = OutputFormat.HUMAN,
 ) -> None:
     """List the bundled model catalog: family, exact parameter count, layers, context and source.
@@ -74,6 +75,9 @@ def models_cmd(
     from llmsize.report.render_models import model_row, render_models
     from llmsize.specs import catalog
 
+    if not fits and (gpu is not None or context != _DEFAULT_CONTEXT):  # else silently ignored
+        raise BadInputError("--gpu and --context size models only with --fits",
+                            hint="e.g. llmsize models --fits --gpu RTX-4090 --context 8k")
     if fits:
         from llmsize.cli.cmd_fit import _fit_all
         from llmsize.cli.gpu_options import local_engine, resolve_gpu

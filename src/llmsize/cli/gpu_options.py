@@ -80,6 +80,8 @@ def parse_num_gpus(text: str | int | None) -> int | None:
         return None
     else:
         try:
+            if not text.isascii():  # int() reads "٣" and other scripts' digits; no other count option does
+                raise ValueError(text)
             value = int(text.strip())
         except ValueError:
             raise BadInputError(f"--num-gpus {text!r} is neither a number nor 'auto'",
@@ -110,6 +112,8 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
     if not text:
         return ()
     try:
+        if not text.isascii():  # int() reads "٣"; the other count options take ASCII digits only
+            raise ValueError(text)
         levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
         raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "

@@ -7,9 +7,7 @@ import sys
 from typing import NoReturn
 
 from llmsize.cli.declare import echo
-from llmsize.errors import ExitCode
-
-MAX_ERROR_CHARS = 500
+from llmsize.errors import ExitCode, one_line
 
 
 def fail(message: str, code: int, suggestions: list[str] | None = None) -> NoReturn:
@@ -30,13 +28,3 @@ def reader_left() -> NoReturn:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(ExitCode.OK)
-
-
-def one_line(text: str) -> str:
-    """`text` as one printable line: a newline, NUL or escape sequence from the input is shown
-    escaped, never obeyed by the terminal, and a long value is cut in the middle (issue 15)."""
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-    if len(shown) <= MAX_ERROR_CHARS:
-        return shown
-    keep = MAX_ERROR_CHARS // 2 - 2
-    return f"{shown[:keep]} ... {shown[-keep:]}"

@@ -294,7 +294,8 @@ VideoSizeOpt = Annotated[
     ),
 ]
 
-_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+# ASCII digits only: re's \d also takes "٣" (and Decimal reads it), which --batch (pydantic) refuses.
+_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", re.ASCII)
 
 
 def parse_tokens(text: str, option: str) -> int:
@@ -317,7 +318,7 @@ def parse_tokens(text: str, option: str) -> int:
     return tokens
 
 
-_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$", re.ASCII)
 
 
 def parse_image_size(text: str, option: str = "--image-size") -> tuple[int, int]:

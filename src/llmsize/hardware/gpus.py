@@ -17,10 +17,17 @@ from typing import Any, Literal
 
 import yaml
 
-from llmsize.errors import ConfigError, GpuNotFoundError
+from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
 from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
-from llmsize.resources import UnreadableText, load_catalog_yaml, read_text_bounded, yaml_files
+from llmsize.resources import (
+    UnreadableText,
+    env_path,
+    first_unprintable,
+    load_catalog_yaml,
+    read_text_bounded,
+    yaml_files,
+)
 from llmsize.units import GB, GIB, MIB, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
@@ -471,6 +478,10 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
     gpus = []
     for i, entry in enumerate(entries):
         label = entry.get("id", f"gpus[{i}]")
+        odd = first_unprintable(entry)
+        if odd is not None:  # an id or name is printed in tables, where an escape sequence would act
+            shown = one_line(repr(label), 60)
+            raise ConfigError(f"{where}: GPU {shown}, field {odd}: holds control characters")
         try:
             gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
         except ValidationError as err:
@@ -478,6 +489,14 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
                         for e in err.errors()[:3]]
             more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
             raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
+        gpu = gpus[-1]
+        if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
+            raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
+                              "less than one byte")
+    ids = [g.id for g in gpus]
+    if len(set(ids)) != len(ids):  # in one file the later entry would silently replace the first
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
     return gpus
 
 
@@ -504,7 +523,8 @@ def load_gpu_file(path: str | Path) -> list[GpuSpec]:
     """Entries of one user GPU file; ConfigError naming the file and field when malformed."""
     p = Path(path).expanduser()
     if not p.is_file():
-        raise ConfigError(f"GPU file {str(p)!r} does not exist")
+        why = "is a folder" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
+        raise ConfigError(f"GPU file {str(p)!r} {why}", hint="pass a YAML file of GPU entries")
     return list(_load_cached(str(p.resolve()), p.stat().st_mtime_ns))
 
 
@@ -520,9 +540,9 @@ def _load_cached(path: str, mtime_ns: int) -> tuple[GpuSpec, ...]:
 
 def user_gpu_dir() -> Path:
     """$LLMSIZE_GPU_DIR, else ~/.config/llmsize/gpus (XDG_CONFIG_HOME honoured)."""
-    env = os.environ.get(USER_GPU_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
+    env = env_path(USER_GPU_DIR_ENV)
+    if env is not None:
+        return env
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "llmsize" / "gpus"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from llmsize.errors import BadInputError
+from llmsize.errors import BadInputError, one_line
 from llmsize.report.models import Report
 
 OUTPUT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -84,10 +84,8 @@ def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
     return path
 
 
-def shown_path(path: Path, limit: int = 80) -> str:
-    """A path for a one-line message: control characters escaped, the middle of a long one elided."""
-    text = str(path).encode("unicode_escape").decode("ascii")
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-(limit // 2) :]}"
+# A path quoted in a message is cut to this many characters (the error line itself may take 500).
+_PATH_CHARS = 80
 
 
 def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
@@ -99,14 +97,15 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
     meanwhile; with `force` a symlink, pipe or device at `path` is replaced, not written through
     (a pipe with no reader would block the write forever). Issue 15.
     """
+    shown = one_line(str(path), _PATH_CHARS)
     try:
         taken = path.is_symlink() or path.exists()
     except OSError as err:  # ENAMETOOLONG and friends
-        raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
+        raise BadInputError(f"cannot write {shown}: {err.strerror or err}") from err
     if taken and not force:
-        raise BadInputError(f"{shown_path(path)} already exists", hint="pass --force to overwrite it")
+        raise BadInputError(f"{shown} already exists", hint="pass --force to overwrite it")
     if path.is_dir():
-        raise BadInputError(f"cannot write {shown_path(path)}: it is a directory")
+        raise BadInputError(f"cannot write {shown}: it is a directory")
     import secrets  # hashlib and hmac, only when a file is written
 
     tmp = path.with_name(f".{path.name[:80]}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -120,10 +119,10 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
             _claim(tmp, path)
     except FileExistsError as err:
         raise BadInputError(
-            f"{shown_path(path)} already exists", hint="pass --force to overwrite it"
+            f"{shown} already exists", hint="pass --force to overwrite it"
         ) from err
     except OSError as err:
-        raise BadInputError(f"cannot write {shown_path(path)}: {err.strerror or err}") from err
+        raise BadInputError(f"cannot write {shown}: {err.strerror or err}") from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -161,7 +160,7 @@ def save_document(
             else ".yaml, .yml or .json"
         )
         raise BadInputError(
-            f"cannot write {shown_path(path)}: --output takes a {kinds} file",
+            f"cannot write {one_line(str(path), _PATH_CHARS)}: --output takes a {kinds} file",
             hint="name the file e.g. report.yaml",
         )
     write_new_file(path, text, force=force)

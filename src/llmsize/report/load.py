@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from llmsize.errors import ConfigError
+from llmsize.errors import ConfigError, one_line
 from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
-from llmsize.resources import UnreadableText, load_json, load_yaml, read_text_bounded
+from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
 
 # A saved report is a few kilobytes (a --all fit a few hundred); more is not one of ours.
 MAX_REPORT_BYTES = 16 * 1024 * 1024
@@ -126,9 +126,10 @@ def _check_version(doc: dict[str, Any], path: Path) -> None:
             hint="give a report written by llmsize estimate/measure --output",
         )
     version = doc["schema_version"]
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # true == 1 and 1.0 == 1 in Python
+        shown = one_line(repr(version), 40)
         raise ConfigError(
-            f"{path} has schema_version {version!r}; this llmsize reads schema_version {SCHEMA_VERSION}",
+            f"{path} has schema_version {shown}; this llmsize reads schema_version {SCHEMA_VERSION}",
             hint="write the report again with this llmsize version",
         )
 
@@ -141,15 +142,47 @@ def load_report(path: Path) -> LoadedReport:
             f"{path} does not hold an llmsize report (expected a mapping, got {type(doc).__name__})"
         )
     _check_version(doc, path)
+    odd = first_unprintable(doc)
+    if odd is not None:
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: {odd} holds control characters", hint=_HAND_EDITED
+        )
     try:
         if doc.get("kind") == MEASUREMENT_KIND or "measured" in doc:
             if isinstance(doc.get("estimate"), dict):
                 _check_version(doc["estimate"], path)
             measurement = MeasureDocument.model_validate(doc)
-            return LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
-        return LoadedReport(path=path, report=Report.model_validate(doc))
+            loaded = LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
+        else:
+            loaded = LoadedReport(path=path, report=Report.model_validate(doc))
     except ValidationError as err:
         raise ConfigError(
-            f"{path} is not a valid llmsize report: {_first_error(err)}",
-            hint="it may be truncated or hand-edited; write it again with --output",
+            f"{path} is not a valid llmsize report: {_first_error(err)}", hint=_HAND_EDITED
         ) from err
+    read_as = (loaded.measurement or loaded.report).model_dump(mode="json")
+    flipped = _boolean_read_as_number(doc, read_as)
+    if flipped is not None:
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: {flipped}: a number, not true or false", hint=_HAND_EDITED
+        )
+    return loaded
+
+
+_HAND_EDITED = "it may be truncated or hand-edited; write it again with --output"
+
+
+def _boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
+    """Where the document says true/false and the validated report holds a number: pydantic reads
+    true as 1 (as Python does), so a hand-edited `batch: true` would pass as a batch of one."""
+    if isinstance(raw, bool):
+        return path if isinstance(read_as, int | float) and not isinstance(read_as, bool) else None
+    pairs: Any = ()
+    if isinstance(raw, dict) and isinstance(read_as, dict):
+        pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
+    elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
+        pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
+    for where, value, validated in pairs:
+        found = _boolean_read_as_number(value, validated, where)
+        if found is not None:
+            return found
+    return None

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from llmsize.records import ConfigDict, Record, ValidationError
+from llmsize.resources import user_cache_dir
 from llmsize.specs.models import CheckpointInfo
 
 CACHE_VERSION = 1
@@ -48,15 +48,7 @@ class CachedSnapshot(Record):
 
 def cache_dir() -> Path:
     """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (read at call time)."""
-    override = os.environ.get("LLMSIZE_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "llmsize" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "llmsize"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "llmsize"
+    return user_cache_dir()
 
 
 def _entry_path(repo_id: str, revision: str | None) -> Path:

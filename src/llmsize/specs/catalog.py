@@ -513,7 +513,8 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
         owns = matched is not None and any(
             a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
         )
-        entry = matched if owns or not known else None
+        # a tag with a part the parser did not understand ("14bx") is not the library's default model
+        entry = matched if (owns and not parsed.extra) or not known else None
     if entry is None and not known:
         entry = _library_family(ref.library.name, parsed) or _wildcard_match(parsed)
     if entry is None:

@@ -16,11 +16,12 @@ import os
 import re
 import struct
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from llmsize.errors import ConfigError
-from llmsize.resources import open_input
+from llmsize.errors import ConfigError, one_line
+from llmsize.resources import gc_paused, open_input
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -33,6 +34,12 @@ from llmsize.specs.models import (
 
 _SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 _STRING, _ARRAY = 8, 9
+# Converted models hold a few thousand tensors at most (convert_hf_to_gguf.py merges each layer's
+# experts into one tensor) and well under a hundred metadata keys (a tokenizer is one array each);
+# far larger counts are corrupt or hostile files, refused before a per-record walk that would take
+# seconds (issue 15: every input answered in under 2 s; bench/large_headers.py times 60,000).
+MAX_TENSORS = 65_536
+MAX_KEYS = 65_536
 # Arrays longer than this (token lists, merges, scores) keep only their length.
 _KEEP_ARRAY_MAX = 4096
 
@@ -45,8 +52,9 @@ class GGUFArray:
     items: tuple[Any, ...] | None
 
 
-@dataclass(frozen=True)
-class GGUFTensor:
+class GGUFTensor(NamedTuple):
+    """One tensor info record (a NamedTuple: a file can hold tens of thousands)."""
+
     name: str
     ggml_type: int
     shape: tuple[int, ...]  # ggml order: ne[0] (contiguous) first
@@ -60,6 +68,11 @@ class GGUFHeader:
     tensors: tuple[GGUFTensor, ...]
     data_start: int
     file_bytes: int
+
+
+def _shown(name: str) -> str:
+    """A tensor or key name from the file, quoted and cut for a one-line message."""
+    return one_line(repr(name), 80)
 
 
 def _truncated(where: str) -> ConfigError:
@@ -103,19 +116,33 @@ class _Cursor:
 
     def array(self) -> GGUFArray:
         etype, count = self.unpack("I"), self.unpack("Q")
+        if etype == _ARRAY:  # ggml gguf.cpp gguf_init_from_file_impl: "key ... has invalid GGUF type"
+            raise ConfigError(
+                f"{self.where} holds an array of arrays, which GGUF readers (ggml's gguf.cpp) refuse",
+                hint="the header is corrupt; download the file again",
+            )
         if count <= _KEEP_ARRAY_MAX:
             return GGUFArray(count, tuple(self.value(etype) for _ in range(count)))
         if etype in _SCALARS:
             self.pos += count * struct.calcsize(self.endian + _SCALARS[etype])
         elif etype == _STRING:
-            for _ in range(count):
-                self.skip_string()
+            self._skip_strings(count)
         else:
-            for _ in range(count):
-                self.value(etype)
+            self.value(etype)  # an unknown element type: refused there
         if self.pos > len(self.buf):
             raise _truncated(self.where)
         return GGUFArray(count, None)
+
+    def _skip_strings(self, count: int) -> None:
+        """Step over `count` length-prefixed strings (a vocabulary: a million in some files) with one
+        bound method call each, instead of the cursor's checked reads."""
+        length = struct.Struct(self.endian + "Q").unpack_from
+        buf, pos, end = self.buf, self.pos, len(self.buf) - 8
+        for _ in range(count):
+            if pos > end:
+                raise _truncated(self.where)
+            pos += 8 + length(buf, pos)[0]
+        self.pos = pos
 
 
 def read_header(path: Path) -> GGUFHeader:
@@ -150,18 +177,19 @@ def _parse(buf: mmap.mmap, where: str) -> GGUFHeader:
     n_tensors, n_kv = cur.unpack("Q"), cur.unpack("Q")
     if n_tensors > len(buf) or n_kv > len(buf):
         raise ConfigError(f"{where} has an impossible GGUF header (counts larger than the file)")
+    if n_tensors > MAX_TENSORS or n_kv > MAX_KEYS:
+        raise ConfigError(
+            f"{where} states {n_tensors:,} tensors and {n_kv:,} metadata keys; llmsize reads GGUF models "
+            f"of up to {MAX_TENSORS:,} tensors and {MAX_KEYS:,} keys",
+            hint="the header is corrupt, or the file is not a model",
+        )
     metadata: dict[str, Any] = {}
     for _ in range(n_kv):
         key = cur.string()
+        if key in metadata:  # gguf.cpp refuses a file that states a key twice
+            raise ConfigError(f"{where} states the GGUF key {_shown(key)} twice; the file is corrupt")
         metadata[key] = cur.value(cur.unpack("I"))
-    tensors = []
-    for _ in range(n_tensors):
-        name = cur.string()
-        n_dims = cur.unpack("I")
-        if n_dims > 8:
-            raise ConfigError(f"{where}: tensor {name!r} claims {n_dims} dimensions; the file is corrupt")
-        shape = tuple(cur.unpack("Q") for _ in range(n_dims))
-        tensors.append(GGUFTensor(name, cur.unpack("I"), shape, cur.unpack("Q")))
+    tensors, cur.pos = _tensor_infos(buf, cur.pos, n_tensors, endian, where)
     alignment = metadata.get(gguf.Keys.General.ALIGNMENT, gguf.GGUF_DEFAULT_ALIGNMENT)
     if not isinstance(alignment, int) or isinstance(alignment, bool) or alignment <= 0:
         raise ConfigError(f"{where} states an impossible data alignment ({alignment!r})")
@@ -169,23 +197,76 @@ def _parse(buf: mmap.mmap, where: str) -> GGUFHeader:
     return GGUFHeader(version, metadata, tuple(tensors), data_start, len(buf))
 
 
-def tensor_bytes(tensor: GGUFTensor, where: str) -> tuple[str, int]:
-    """(type name, exact bytes) of one tensor from ggml's block size and bytes per block."""
+# ggml.h GGML_MAX_DIMS: gguf.cpp refuses a tensor with more dimensions.
+_MAX_DIMS = 4
+
+
+def _tensor_infos(
+    buf: mmap.mmap, pos: int, count: int, endian: str, where: str
+) -> tuple[tuple[GGUFTensor, ...], int]:
+    """The `count` tensor info records from `pos` on (name, n_dims, dims, ggml type, offset) and where
+    they end. Like gguf.cpp (gguf_init_from_file_impl), a record of more than GGML_MAX_DIMS dimensions
+    or a name given twice is refused. Precompiled structs and no per-field cursor calls: a header can
+    hold 65,536 records and is read in a fraction of a second (issue 15; bench/large_headers.py).
+    """
+    u64 = struct.Struct(endian + "Q").unpack_from
+    u32 = struct.Struct(endian + "I").unpack_from
+    type_and_offset = struct.Struct(endian + "IQ").unpack_from
+    dims_of = [struct.Struct(endian + "Q" * n).unpack_from for n in range(_MAX_DIMS + 1)]
+    size = len(buf)
+    tensors: list[GGUFTensor] = []
+    seen: set[str] = set()
+    try:
+        for _ in range(count):
+            (n,) = u64(buf, pos)
+            if pos + 8 + n > size:
+                raise _truncated(where)
+            name = bytes(buf[pos + 8 : pos + 8 + n]).decode("utf-8", errors="replace")
+            (n_dims,) = u32(buf, pos + 8 + n)
+            pos += 12 + n
+            if n_dims > _MAX_DIMS:
+                raise ConfigError(
+                    f"{where}: tensor {_shown(name)} claims {n_dims} dimensions; the file is corrupt"
+                )
+            shape = dims_of[n_dims](buf, pos)
+            ggml_type, offset = type_and_offset(buf, pos + 8 * n_dims)
+            pos += 8 * n_dims + 12
+            if name in seen:
+                raise ConfigError(f"{where} names the tensor {_shown(name)} twice; the file is corrupt")
+            seen.add(name)
+            tensors.append(GGUFTensor(name, ggml_type, shape, offset))
+    except struct.error:  # a fixed-size field runs past the end
+        raise _truncated(where) from None
+    return tuple(tensors), pos
+
+
+@cache
+def _ggml_type(ggml_type: int) -> tuple[str, int, int] | None:
+    """(name, elements per block, bytes per block) of a ggml type id, from gguf's tables; None if unknown."""
     import gguf
 
     try:
-        qtype = gguf.GGMLQuantizationType(tensor.ggml_type)
+        qtype = gguf.GGMLQuantizationType(ggml_type)
         block, block_bytes = gguf.GGML_QUANT_SIZES[qtype]
     except (ValueError, KeyError):
+        return None
+    return qtype.name, block, block_bytes
+
+
+def tensor_bytes(tensor: GGUFTensor, where: str) -> tuple[str, int]:
+    """(type name, exact bytes) of one tensor from ggml's block size and bytes per block."""
+    known = _ggml_type(tensor.ggml_type)
+    if known is None:
         raise ConfigError(
-            f"{where}: tensor {tensor.name!r} has an unknown ggml type {tensor.ggml_type}"
-        ) from None
+            f"{where}: tensor {_shown(tensor.name)} has an unknown ggml type {tensor.ggml_type}"
+        )
+    type_name, block, block_bytes = known
     numel = math.prod(tensor.shape)
     if tensor.shape and tensor.shape[0] % block:
         raise ConfigError(
-            f"{where}: tensor {tensor.name!r} has {tensor.shape[0]} columns, not a multiple of {block}"
+            f"{where}: tensor {_shown(tensor.name)} has {tensor.shape[0]} columns, not a multiple of {block}"
         )
-    return qtype.name, numel // block * block_bytes
+    return type_name, numel // block * block_bytes
 
 
 def checkpoint_from_headers(parts: list[tuple[Path, GGUFHeader]]) -> CheckpointInfo:
@@ -196,18 +277,19 @@ def checkpoint_from_headers(parts: list[tuple[Path, GGUFHeader]]) -> CheckpointI
     infos: list[TensorInfo] = []
     by_type: dict[str, int] = {}
     total = 0
-    for path, header in parts:
-        for t in header.tensors:
-            type_name, n_bytes = tensor_bytes(t, str(path))
-            if header.data_start + t.offset + n_bytes > header.file_bytes:
-                raise ConfigError(
-                    f"{path} is truncated: tensor {t.name!r} runs past the end of the file",
-                    hint="download it again",
-                )
-            shape = tuple(reversed(t.shape))
-            infos.append(TensorInfo(name=t.name, dtype=type_name, shape=shape, n_bytes=n_bytes))
-            by_type[type_name] = by_type.get(type_name, 0) + math.prod(shape)
-            total += n_bytes
+    with gc_paused():  # a record per tensor, none in a cycle (resources.gc_paused)
+        for path, header in parts:
+            for t in header.tensors:
+                type_name, n_bytes = tensor_bytes(t, str(path))
+                if header.data_start + t.offset + n_bytes > header.file_bytes:
+                    raise ConfigError(
+                        f"{path} is truncated: tensor {_shown(t.name)} runs past the end of the file",
+                        hint="download it again",
+                    )
+                shape = t.shape[::-1]
+                infos.append(TensorInfo(name=t.name, dtype=type_name, shape=shape, n_bytes=n_bytes))
+                by_type[type_name] = by_type.get(type_name, 0) + math.prod(shape)
+                total += n_bytes
     return CheckpointInfo(
         format="gguf", params_by_dtype=dict(sorted(by_type.items())), total_params=sum(by_type.values()),
         total_bytes=total, tensors=tuple(infos),
@@ -368,6 +450,10 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     parts, split_warning = read_parts(path)
     first, header = parts[0]
     checkpoint = checkpoint_from_headers(parts)
+    if not checkpoint.tensors:
+        raise ConfigError(
+            f"{path} holds no tensors (a vocabulary-only GGUF?)", hint="pass the model's .gguf file"
+        )
     # The weight format comes from the tensors below; a dtype here only keeps the mapping from
     # warning that config.json states none.
     config = hf_config_from_header(header) | {"torch_dtype": "float16"}

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError
 from llmsize.specs.cache import DEFAULT_REVISION, HubSnapshot
 from llmsize.specs.local import CONFIG_FILE, QUANT_SIDECAR, merge_modelopt_sidecar, read_config_json
-from llmsize.specs.models import CheckpointInfo, TensorInfo
-from llmsize.specs.safetensors_header import checkpoint_from_tensors
+from llmsize.specs.models import CheckpointInfo
+from llmsize.specs.safetensors_header import HeaderTotals, checkpoint_from_totals, header_totals
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
@@ -79,6 +79,8 @@ def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     try:  # HF_ENDPOINT is the user's: a malformed one is said like an unreachable Hub, not a ValueError
         url = urlsplit(endpoint())
         valid = url.scheme in ("http", "https") and bool(url.hostname)
+        if url.hostname:
+            url.hostname.encode("idna")  # a label over 63 characters: UnicodeError, a ValueError
     except ValueError:
         valid = False
     if not valid:
@@ -118,7 +120,10 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
 
     rev = revision or DEFAULT_REVISION
     base = endpoint()
-    token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
+    try:
+        token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
+    except OSError as err:  # HF_HOME or XDG_CACHE_HOME naming a file: the saved token's folder is not one
+        raise HubUnreachableError(f"cannot read the saved Hugging Face token: {err.strerror or err}") from err
     timeout = timeout_s()
     with _quiet_hub(), _translate_errors(repo_id, rev, has_token=token is not None):
         url = hf_hub_url(repo_id, CONFIG_FILE, revision=rev, endpoint=base)
@@ -171,15 +176,17 @@ def _checkpoint(
         return None, ("the repo has no safetensors checkpoint; parameter counts come from config.json alone",)
     except SafetensorsParsingError as err:
         return None, (f"the repo's safetensors headers could not be parsed ({err}); counts from config.json",)
-    return checkpoint_from_tensors(_tensors(meta)), ()
+    return checkpoint_from_totals(_totals(repo_id, meta)), ()
 
 
-def _tensors(meta: SafetensorsRepoMetadata) -> Iterator[TensorInfo]:
-    for file_meta in meta.files_metadata.values():
-        for name, info in file_meta.tensors.items():
-            begin, end = info.data_offsets
-            yield TensorInfo(name=name, dtype=str(info.dtype), shape=tuple(int(d) for d in info.shape),
-                             n_bytes=int(end) - int(begin))
+def _totals(repo_id: str, meta: SafetensorsRepoMetadata) -> Iterator[HeaderTotals]:
+    """Each shard's header, as huggingface_hub parsed it, through the same checks as a local file's."""
+    for filename, file_meta in meta.files_metadata.items():
+        header = {
+            name: {"dtype": info.dtype, "shape": list(info.shape), "data_offsets": list(info.data_offsets)}
+            for name, info in file_meta.tensors.items()
+        }
+        yield header_totals(header, f"{filename} of {repo_id}")
 
 
 @contextmanager

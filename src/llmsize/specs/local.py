@@ -7,29 +7,41 @@ the catalog use; exact per-dtype counts come from the shards' headers (no tensor
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from llmsize.errors import ConfigError, LlmsizeError
+from llmsize.errors import ConfigError, LlmsizeError, one_line
 from llmsize.records import ValidationError
-from llmsize.resources import UnreadableText, load_json, read_text_bounded
+from llmsize.resources import MAX_TEXT_BYTES, UnreadableText, load_json, read_text_bounded
 from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.safetensors_header import read_checkpoint
 
 CONFIG_FILE = "config.json"
 INDEX_FILE = "model.safetensors.index.json"
 QUANT_SIDECAR = "hf_quant_config.json"  # NVIDIA ModelOpt exports
+# A shard as the index names it: a file name in the index's own folder, no path.
+_SHARD_NAME = re.compile(r"(?!\.\.?\Z)[^/\\\0]+")
 
 # safetensors dtype -> the WeightFormat dtype of an unquantized checkpoint stored in it.
 _FLOAT_DTYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
 
 
-def read_config_json(path: Path, *, label: str | None = None) -> dict[str, Any]:
+# The largest published config.json files (per-layer lists, quantization configs listing the modules
+# they skip) are well under 1 MB; parsing stops here rather than spend seconds on a 60 MB one (issue 15:
+# answered in under 2 s). A shard index lists every tensor, so it may be as large as MAX_TEXT_BYTES.
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
+
+
+def read_config_json(
+    path: Path, *, label: str | None = None, limit: int = MAX_CONFIG_BYTES
+) -> dict[str, Any]:
     """Parse a config.json; a truncated or malformed file is a ConfigError that names it."""
     where = label or str(path)
     try:
-        text = read_text_bounded(path)
+        text = read_text_bounded(path, limit)
     except UnicodeDecodeError as err:
         raise ConfigError(f"{where} is not a text file: {err.reason}") from err
     except OSError as err:
@@ -110,19 +122,36 @@ def _with_warning(spec: ModelSpec, warning: str) -> ModelSpec:
 
 
 def safetensors_shards(directory: Path) -> tuple[list[Path], str | None]:
-    """The shards of the checkpoint in `directory`, and a warning when the index lists missing ones."""
+    """The shards of the checkpoint in `directory`, and a warning when the index lists missing ones.
+
+    The index names shards as file names in its own folder (transformers `get_checkpoint_shard_files`
+    joins each to the folder); one with a path in it ("../other/x", "/etc/passwd") is refused rather
+    than read. Which exist is answered by one listing of the folder, not one stat per name, so an
+    index of 300,000 names is checked at once (issue 15).
+    """
     index_path = directory / INDEX_FILE
     if index_path.is_file():
-        index = read_config_json(index_path)
+        index = read_config_json(index_path, limit=MAX_TEXT_BYTES)
         weight_map = index.get("weight_map")
         if not isinstance(weight_map, dict) or not weight_map:
             raise ConfigError(f"{index_path} has no weight_map", hint="download the index file again")
-        names = sorted(set(map(str, weight_map.values())))
-        missing = [n for n in names if not (directory / n).is_file()]
+        values = set(weight_map.values())
+        bad = next((n for n in values if type(n) is not str or not _SHARD_NAME.fullmatch(n)), None)
+        if bad is not None:
+            raise ConfigError(
+                f"{index_path} lists the shard {one_line(repr(bad), 80)}, not a file name in its folder",
+                hint="download the index file again",
+            )
+        names = sorted(values)
+        try:
+            present = {e.name for e in os.scandir(directory) if e.is_file()}
+        except OSError as err:
+            raise ConfigError(f"cannot list {directory}: {err.strerror or err}") from err
+        missing = [n for n in names if n not in present]
         if missing:
             return [], (
                 f"{len(missing)} of {len(names)} safetensors shards listed in {INDEX_FILE} are missing "
-                f"(e.g. {missing[0]}); exact checkpoint counts skipped"
+                f"(e.g. {one_line(missing[0], 80)}); exact checkpoint counts skipped"
             )
         return [directory / n for n in names], None
     return sorted(directory.glob("*.safetensors")), None

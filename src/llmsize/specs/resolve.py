@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError
+from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError, one_line
 from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
 from llmsize.specs.cache import HubSnapshot
@@ -55,6 +55,8 @@ def resolve(
     if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
         return _from_name(text)
     if _looks_like_path(text):
+        if _is_link(text):  # exists() follows the link: a loop or a dangling target reads as absent
+            raise ModelNotFoundError(f"{text} is a symbolic link that loops or points nowhere")
         raise ModelNotFoundError(f"{text} does not exist", hint=f"check the path, or {_INPUT_HINT}")
     repo = _REPO_ID.match(text)
     if repo:
@@ -69,22 +71,29 @@ MAX_NAME_CHARS = 255  # the longest file name most file systems allow; no model 
 MAX_PATH_CHARS = 4096  # PATH_MAX on Linux
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    """`text` safe to print on one line: escapes instead of control characters, cut to `limit`."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(cut)
+def _shown(text: str) -> str:
+    """`text` quoted for a one-line message (errors.one_line: escapes, the middle of a long one cut)."""
+    return one_line(repr(text), 60)
 
 
 def _check_text(text: str) -> None:
     """Refuse what is no model name or path before anything echoes it or hands it to the OS."""
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+    if not text.isprintable() and any(_invisible(c) for c in text):
         raise BadInputError(
-            f"{_shown(text)} holds control characters (a newline, an escape sequence)", hint=_INPUT_HINT
+            f"{_shown(text)} holds control characters (a newline, an escape sequence, a direction "
+            "override)", hint=_INPUT_HINT,
         )
     if len(text) > MAX_PATH_CHARS or (len(text) > MAX_NAME_CHARS and not _looks_like_path(text)):
         raise BadInputError(
             f"the model name is {len(text):,} characters long: {_shown(text)}", hint=_INPUT_HINT
         )
+
+
+def _invisible(c: str) -> bool:
+    """A control character, or an invisible format character (zero-width joiner, byte-order mark,
+    a right-to-left override that reverses what the terminal shows after it, a line separator).
+    Spaces other than ASCII's (a no-break space) may be in a folder name and pass."""
+    return ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" or not (c.isprintable() or c.isspace())
 
 
 def _existing_path(text: str) -> Path | None:
@@ -97,6 +106,13 @@ def _existing_path(text: str) -> Path | None:
         return path if path.exists() else None
     except (OSError, ValueError):  # ENAMETOOLONG, embedded NUL
         return None
+
+
+def _is_link(text: str) -> bool:
+    try:
+        return Path(text).expanduser().is_symlink()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: "~nouser" has no home directory
+        return False
 
 
 def _looks_like_path(text: str) -> bool:

@@ -11,11 +11,10 @@ the "safetensors" totals the Hub shows).
 
 from __future__ import annotations
 
-import math
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from llmsize.errors import ConfigError
 from llmsize.resources import load_json, open_input
@@ -29,6 +28,11 @@ METADATA_KEY = "__metadata__"
 
 def read_header(path: Path) -> dict[str, Any]:
     """The JSON header of one .safetensors file, read with two small reads."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[dict[str, Any], int]:
+    """The header and how many bytes of tensor data follow it in the file."""
     try:
         with open_input(path) as fh:
             prefix = fh.read(8)
@@ -45,50 +49,103 @@ def read_header(path: Path) -> dict[str, Any]:
             raw = fh.read(length)
     except OSError as err:
         raise ConfigError(f"cannot read {path}: {err.strerror or err}") from err
-    return parse_header_bytes(raw, str(path))
+    return parse_header_bytes(raw, str(path)), file_bytes - 8 - length
 
 
 def parse_header_bytes(raw: bytes, where: str) -> dict[str, Any]:
-    """Decode and check a header's JSON; `where` names the file in error messages."""
+    """Decode a header's JSON object; `where` names the file in error messages. Its entries are
+    checked where they are read (`header_totals`, `tensors_from_header`)."""
     try:
-        header = load_json(raw.decode("utf-8"))
+        header = load_json(raw.decode("utf-8"))  # with the GC paused (resources.load_json)
     except (UnicodeDecodeError, ValueError) as err:  # JSONDecodeError, UnreadableText
         raise ConfigError(
             f"{where} has a malformed safetensors header: {err}", hint="re-download the shard"
         ) from err
     if not isinstance(header, dict):
         raise ConfigError(f"{where} has a malformed safetensors header: expected a JSON object")
+    return header
+
+
+def _entries(header: Mapping[str, Any], where: str) -> Iterator[tuple[str, str, list[int], int, int, int]]:
+    """(name, dtype, shape, elements, bytes, data end) of every tensor, each checked as the format
+    requires: dtype a string, shape at most 8 non-negative integers, data_offsets two non-negative
+    integers in order, and for a known dtype, shape and offsets agreeing on the size.
+
+    One pass of inline checks (`type(x) is int` also refuses booleans), because it runs once per
+    tensor and a checkpoint can hold 300,000 (issue 15; bench/large_headers.py).
+    """
+    bits_of = _DTYPE_BITS.get
     for name, entry in header.items():
         if name == METADATA_KEY:
             continue
         if not (
-            isinstance(entry, dict)
-            and isinstance(entry.get("dtype"), str)
-            and isinstance(entry.get("shape"), list)
-            and isinstance(entry.get("data_offsets"), list)
-            and len(entry["data_offsets"]) == 2
+            type(entry) is dict
+            and type(dtype := entry.get("dtype")) is str
+            and type(shape := entry.get("shape")) is list
+            and type(offsets := entry.get("data_offsets")) is list
+            and len(offsets) == 2
         ):
             raise ConfigError(f"{where}: tensor {name!r} lacks dtype, shape or data_offsets in its header")
-    return header
-
-
-def tensors_from_header(header: Mapping[str, Any]) -> list[TensorInfo]:
-    """One TensorInfo per tensor; bytes come from the data offsets, so they are exact."""
-    out = []
-    for name, entry in header.items():
-        if name == METADATA_KEY:
-            continue
-        begin, end = _offsets(entry["data_offsets"], name)
-        shape = _shape(entry["shape"], name)
-        dtype = str(entry["dtype"])
-        size = _DTYPE_BITS.get(dtype.upper())
-        if size is not None and math.prod(shape) * size != (end - begin) * 8:
+        begin, end = offsets
+        if type(begin) is not int or type(end) is not int or not 0 <= begin <= end:
             raise ConfigError(
-                f"tensor {name!r} claims shape {list(shape)} of {dtype} but holds {end - begin:,} bytes",
+                f"tensor {name!r} has invalid data_offsets {offsets!r} in its header",
                 hint="the header is corrupt; re-download the shard",
             )
-        out.append(TensorInfo(name=name, dtype=dtype, shape=shape, n_bytes=end - begin))
-    return out
+        numel = 1
+        for d in shape if len(shape) <= 8 else (None,):
+            if type(d) is not int or d < 0:
+                raise ConfigError(
+                    f"tensor {name!r} has an invalid shape {shape!r} in its header",
+                    hint="the header is corrupt; re-download the shard",
+                )
+            numel *= d
+        bits = bits_of(dtype.upper())
+        if bits is not None and numel * bits != (end - begin) * 8:
+            raise ConfigError(
+                f"tensor {name!r} claims shape {shape} of {dtype} but holds {end - begin:,} bytes",
+                hint="the header is corrupt; re-download the shard",
+            )
+        yield name, dtype, shape, numel, end - begin, end
+
+
+def tensors_from_header(header: Mapping[str, Any], where: str = "the header") -> list[TensorInfo]:
+    """One TensorInfo per tensor; bytes come from the data offsets, so they are exact."""
+    return [
+        TensorInfo(name=name, dtype=dtype, shape=tuple(shape), n_bytes=n_bytes)
+        for name, dtype, shape, _, n_bytes, _ in _entries(header, where)
+    ]
+
+
+class HeaderTotals(NamedTuple):
+    """What a checkpoint's size needs from one header: elements per dtype and bytes."""
+
+    by_dtype: dict[str, int]
+    total_bytes: int
+
+
+def header_totals(header: Mapping[str, Any], where: str, data_bytes: int | None = None) -> HeaderTotals:
+    """Elements per dtype and total bytes, with no record per tensor; given the file's `data_bytes`,
+    a tensor that ends past them (a truncated download, or offsets of 2^62) or tensors sharing bytes
+    (which would count the same bytes twice) are refused."""
+    by_dtype: dict[str, int] = {}
+    total_bytes = data_end = 0
+    for _, dtype, _, numel, n_bytes, end in _entries(header, where):
+        by_dtype[dtype] = by_dtype.get(dtype, 0) + numel
+        total_bytes += n_bytes
+        data_end = max(data_end, end)
+    if data_bytes is not None and data_end > data_bytes:
+        raise ConfigError(
+            f"{where} is truncated: its tensors need {data_end:,} bytes of data but it holds {data_bytes:,}",
+            hint="re-download the shard",
+        )
+    if data_bytes is not None and total_bytes > data_bytes:  # the format lays tensors end to end
+        raise ConfigError(
+            f"{where}: its tensors claim {total_bytes:,} bytes but the file holds {data_bytes:,}; "
+            "their data_offsets overlap",
+            hint="the header is corrupt; re-download the shard",
+        )
+    return HeaderTotals(by_dtype, total_bytes)
 
 
 # Bits per element of the safetensors dtypes (safetensors/src/tensor.rs Dtype::bitsize).
@@ -115,55 +172,34 @@ _DTYPE_BITS = {
 }
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _offsets(raw: Any, name: str) -> tuple[int, int]:
-    """[begin, end) as the format defines them: non-negative integers, begin <= end."""
-    begin, end = raw
-    if not (_is_int(begin) and _is_int(end)) or not 0 <= begin <= end:
-        raise ConfigError(
-            f"tensor {name!r} has invalid data_offsets {raw!r} in its header",
-            hint="the header is corrupt; re-download the shard",
-        )
-    return begin, end
-
-
-def _shape(raw: Any, name: str) -> tuple[int, ...]:
-    if len(raw) > 8 or not all(_is_int(d) and d >= 0 for d in raw):
-        raise ConfigError(
-            f"tensor {name!r} has an invalid shape {raw!r} in its header",
-            hint="the header is corrupt; re-download the shard",
-        )
-    return tuple(raw)
-
-
-def checkpoint_from_tensors(tensors: Iterable[TensorInfo]) -> CheckpointInfo:
-    """Sum tensors (from one or many shards) into per-dtype element counts and total bytes."""
-    ordered = sorted(tensors, key=lambda t: t.name)
+def checkpoint_from_totals(parts: Iterable[HeaderTotals]) -> CheckpointInfo:
+    """Every shard's totals summed. No per-tensor records: for a 300,000-tensor checkpoint they cost
+    more time and memory than reading its header, and no estimate reads them (`tensors_from_header`
+    builds them for whoever wants them)."""
     by_dtype: dict[str, int] = {}
     total_bytes = 0
-    for t in ordered:
-        by_dtype[t.dtype] = by_dtype.get(t.dtype, 0) + math.prod(t.shape)
-        total_bytes += t.n_bytes
+    for part in parts:
+        for dtype, count in part.by_dtype.items():
+            by_dtype[dtype] = by_dtype.get(dtype, 0) + count
+        total_bytes += part.total_bytes
     return CheckpointInfo(
         format="safetensors",
         params_by_dtype=dict(sorted(by_dtype.items())),
         total_params=sum(by_dtype.values()),
         total_bytes=total_bytes,
-        tensors=tuple(ordered),
     )
 
 
 def read_checkpoint(shards: Iterable[Path]) -> CheckpointInfo:
-    """Headers of every shard of one checkpoint, combined."""
-    tensors: list[TensorInfo] = []
+    """Headers of every shard of one checkpoint, combined (each shard's parsed header is dropped
+    once counted, so memory is bounded by the largest shard, not the checkpoint)."""
+    parts: list[HeaderTotals] = []
     for shard in shards:
         try:
-            tensors.extend(tensors_from_header(read_header(shard)))
+            header, data_bytes = _read(shard)
+            parts.append(header_totals(header, str(shard), data_bytes))
         except ConfigError as err:
             if str(shard) in err.message:
                 raise
             raise ConfigError(f"{shard}: {err.message}", hint=err.hint) from err
-    return checkpoint_from_tensors(tensors)
+    return checkpoint_from_totals(parts)

@@ -10,6 +10,7 @@ activation walk read; the towers outside the decoder become `extra_params`. Regi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -132,11 +133,16 @@ def _sparse_layers(r: Reader, layers: int) -> tuple[int, ...]:
     if raw is None:
         return tuple(range(10)) if layers > 10 else ()
     values = raw if isinstance(raw, list) else [raw] * layers
-    if len(values) != layers or not all(isinstance(v, int | float) for v in values):
+    # true would pass as 1 and NaN as "not sparse": each must be a finite number (a sparsity fraction)
+    if len(values) != layers or not all(_finite_number(v) for v in values):
         raise ConfigError(
             f"config.json (gemma3n) 'activation_sparsity_pattern' must give one number per layer ({layers})"
         )
     return tuple(i for i, v in enumerate(values) if v > 0)
+
+
+def _finite_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def gemma4_small(r: Reader, f: Fields) -> Fields:

@@ -225,9 +225,12 @@ class Reader:
             or not -_MAX_CONFIG_INT <= value <= _MAX_CONFIG_INT  # also False for NaN
             or int(value) != value
         ):
-            shown = (
-                repr(value) if not isinstance(value, int) else f"an integer of {len(str(abs(value)))} digits"
-            )
+            if isinstance(value, bool):  # JSON true/false; Python would count it as 1 or 0
+                shown = "true" if value else "false"
+            elif isinstance(value, int):
+                shown = f"an integer of {len(str(abs(value)))} digits"
+            else:
+                shown = repr(value)
             raise ConfigError(f"config.json field {keys[0]!r} must be an integer below 2^48, not {shown}")
         return int(value)
 
@@ -252,6 +255,8 @@ def trunk(r: Reader, *, layers_keys: tuple[str, ...] = ("num_hidden_layers",)) -
     """The fields every decoder shares; head_dim defaults to hidden_size / heads like the HF configs."""
     hidden = r.req("hidden_size")
     heads = r.req("num_attention_heads")
+    if heads < 1:  # checked here: hidden_size % heads below would divide by zero
+        raise ConfigError(f"config.json field 'num_attention_heads' must be at least 1, not {heads}")
     head_dim = r.opt_int("head_dim")
     if head_dim is None:
         if hidden % heads:
