@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from llmsize.cli.declare import typer_signature
+from llmsize.cli.outcome import debug as _debug
 from llmsize.cli.outcome import fail as _fail
 from llmsize.cli.outcome import reader_left
 from llmsize.errors import BadInputError, ExitCode, LlmsizeError, one_line
@@ -196,11 +197,6 @@ def _check_completion_env() -> None:
             f"COMP_CWORD {one_line(repr(cword), 40)} is not a word index",
             hint="shell completion sets it; unset _LLMSIZE_COMPLETE to run llmsize",
         )
-
-
-def _debug() -> bool:
-    """LLMSIZE_DEBUG set to anything but empty, 0, false, no or off (LLMSIZE_DEBUG=0 means off)."""
-    return os.environ.get("LLMSIZE_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _is_usage_error(err: Exception) -> bool:

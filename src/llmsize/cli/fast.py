@@ -194,10 +194,9 @@ def run(argv: list[str]) -> None:
 def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoReturn:
     """Call the command and end the process as the typer app's main() would."""
     import errno
-    import os
 
     from llmsize.cli.declare import echo
-    from llmsize.cli.outcome import fail, reader_left
+    from llmsize.cli.outcome import debug, fail, reader_left
     from llmsize.errors import ExitCode, LlmsizeError
 
     try:
@@ -219,7 +218,7 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
     except BrokenPipeError:
         reader_left()
     except Exception as err:  # a genuine bug: one line, as the typer app reports it
-        if os.environ.get("LLMSIZE_DEBUG"):
+        if debug():
             raise
         fail(
             f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",

@@ -10,9 +10,14 @@ from llmsize.cli.declare import echo
 from llmsize.errors import ExitCode, one_line
 
 
+def debug() -> bool:
+    """LLMSIZE_DEBUG set to anything but empty, 0, false, no or off (LLMSIZE_DEBUG=0 means off)."""
+    return os.environ.get("LLMSIZE_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 def fail(message: str, code: int, suggestions: list[str] | None = None) -> NoReturn:
     """Print `Error: message` as one line on stderr (the traceback too under LLMSIZE_DEBUG) and exit."""
-    if os.environ.get("LLMSIZE_DEBUG") and sys.exc_info()[0] is not None:
+    if debug() and sys.exc_info()[0] is not None:
         import traceback
 
         traceback.print_exc()
