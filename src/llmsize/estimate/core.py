@@ -25,10 +25,11 @@ from llmsize.estimate import (
     video,
 )
 from llmsize.estimate.engines import WeightPlacement
+from llmsize.estimate.memo import memo
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
-from llmsize.estimate.resolved import Resolved, resolve_workload
+from llmsize.estimate.resolved import Resolved, ShapeKey, resolve_workload, shape_key
 from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
     Shard,
@@ -99,14 +100,23 @@ def _layer_gather_bytes(spec: ModelSpec, wl: Workload, whole: Workload, ctx: Con
     return gathered - int(fp8 * (elem - 1))
 
 
-def _plan_stage(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int) -> StagePlan:
+def _plan_stage(
+    spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int, shape: ShapeKey | None = None
+) -> StagePlan:
     shards = stage_shards(spec, wl, stage)
     gathered = _gathered_layers(spec, wl, ctx, stage)
     host_weights = 0
     if wl.offload_params is not Offload.NONE:
         host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
     weights += gathered
-    terms = kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute)
+    # The cache geometry does not change with the context or batch: once per shape (issue 15);
+    # DeepSeek V4's pooled layouts read the engine's prefill chunk, so they are laid out each time.
+    shape = shape if spec.compressed is None else None
+    terms = memo(
+        spec,
+        None if shape is None else ("kv terms", shape, ctx.kv_dtype, stage.layers, ctx.compute),
+        lambda: kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute),
+    )
     drafter = speculative.drafter(spec, wl) if stage.head else None
     if drafter is not None:  # the drafter runs beside the head (speculative.py): its weights and cache
         weights += speculative.weight_bytes(spec, wl, ctx.weights.format, drafter, ctx.engine.draft_mtp_head)
@@ -155,9 +165,11 @@ def _media(
 def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
     wl, load, sound, clip = _media(spec, wl)
-    ctx = replace(resolve_workload(spec, wl), images=load, audio=sound, video=clip)
+    shape = shape_key(wl)
+    ctx = replace(resolve_workload(spec, wl, shape), images=load, audio=sound, video=clip)
     plans = [
-        _plan_stage(spec, wl, ctx, st, w) for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
+        _plan_stage(spec, wl, ctx, st, w, shape)
+        for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
     ]
     return ctx, max(plans, key=lambda p: p.static_total)
 

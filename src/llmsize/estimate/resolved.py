@@ -7,13 +7,14 @@ each component that needed them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmsize.estimate import adapters, kv_cache
 from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.images import ImageLoad
+from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.video import VideoLoad
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
@@ -53,8 +54,42 @@ class Resolved:
         return max(self.stages, key=lambda st: (len(st.layers), st.head))
 
 
-def resolve_workload(spec: ModelSpec, wl: Workload) -> Resolved:
-    """Resolve `wl` for `spec` once; the engine validates its settings and KV type up front."""
+# Workload fields that only size the sequences: the weights, stages, dtypes and LoRA targets never
+# read them, so the planner's searches over context and batch resolve each layout once (issue 15).
+_PER_TOKEN = frozenset({"context", "batch", "prompt_tokens"})
+
+
+class ShapeKey(tuple[object, ...]):
+    """The workload's field values but its sequence sizes, hashed once (a memo key asked twice)."""
+
+    _hash: int
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+def shape_key(wl: Workload) -> ShapeKey | None:
+    """`wl` without its sequence sizes: the key of what stays the same at every context and batch
+    (None, not cached, if some field is unhashable)."""
+    key = ShapeKey(value for name, value in wl.__dict__.items() if name not in _PER_TOKEN)
+    try:
+        key._hash = tuple.__hash__(key)
+    except TypeError:
+        return None
+    return key
+
+
+def resolve_workload(spec: ModelSpec, wl: Workload, key: ShapeKey | None = None) -> Resolved:
+    """Resolve `wl` for `spec` once per shape (`shape_key`); the engine validates its settings and
+    KV type up front. The parts kept per shape read no sequence size (tests/unit/test_resolve_shape.py;
+    `fit --all` over the catalog, docs/startup.md)."""
+    key = key or shape_key(wl)
+    shared = memo(spec, None if key is None else ("resolved", key), lambda: _resolve(spec, wl))
+    # The engine is bound to the whole workload (llama.cpp's n_ctx, SGLang's chunk): bind it anew.
+    return replace(shared, engine=engine_for(wl))
+
+
+def _resolve(spec: ModelSpec, wl: Workload) -> Resolved:
     eng = engine_for(wl)
     placed = stages(spec, wl)
     weights = estimate_weights(spec, wl, placed)
