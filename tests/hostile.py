@@ -493,3 +493,21 @@ def random_names(seed: int, n: int) -> list[str]:
 
 
 Runner = Callable[[list[str]], tuple[int, str, str]]
+
+
+def assert_estimate_refused(args: list[str], says: str, err_text: Callable[[], str]) -> None:
+    """`llmsize estimate ARGS` ends with exit 2 and one line (two with typer's usage) naming `says`.
+
+    `err_text` returns what the run printed on stderr (e.g. `lambda: capsys.readouterr().err`); the
+    one-line-and-exit-2 rule of issue 15, shared by the tests of each input option.
+    """
+    import pytest
+
+    import llmsize.cli
+
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["estimate", *args])
+    assert exc.value.code == 2
+    err = err_text().strip()
+    assert says in err and "Traceback" not in err
+    assert len(err.splitlines()) <= 2

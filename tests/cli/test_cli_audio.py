@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import llmsize.cli
+from hostile import assert_estimate_refused
 from llmsize.cli import app
 
 runner = CliRunner()
@@ -69,12 +69,7 @@ def test_the_table_names_the_audio() -> None:
 def test_bad_audio_input_is_one_line_and_exit_2(
     args: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exc:
-        llmsize.cli.main(["estimate", *args])
-    assert exc.value.code == 2
-    err = capsys.readouterr().err.strip()
-    assert says in err and "Traceback" not in err
-    assert len(err.splitlines()) <= 2
+    assert_estimate_refused(args, says, lambda: capsys.readouterr().err)
 
 
 def test_a_qwen2_audio_config_takes_audio(tmp_path: Path) -> None:

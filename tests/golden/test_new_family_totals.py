@@ -19,7 +19,8 @@ transformers builds (the Qwen3.5 multi-token-prediction block). Sources, one per
   2,942,324,736", API total 123,611,033,088 (20,992 F32 routing buffers: 41 MoE routers x 512); the MTP block
   with its router's 512 buffers is what transformers does not load.
 - Granite 4.0: H-Micro 3,191,396,096 (general.parameter_count of Ollama's granite4:micro-h GGUF, a public
-  `ollama show` fixture); Micro 3,402,836,480 (the Hub's safetensors total, public Hub parameter tables).
+  `ollama show` fixture); Micro 3,402,836,480 (the Hub's safetensors total, public Hub parameter tables); Nano
+  1B 1,631,750,144 and 350M 352,379,904 (the Hub's safetensors totals in the same public tables).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ PUBLISHED = [
     ("Magistral-Small-2506", 23_572_403_200, 0),
     ("granite-4.0-h-micro", 3_191_396_096, 0),
     ("granite-4.0-micro", 3_402_836_480, 0),
+    ("granite-4.0-1b", 1_631_750_144, 0),
+    ("granite-4.0-350m", 352_379_904, 0),
     ("NVIDIA-Nemotron-3-Super-120B-A12B-BF16", 123_611_033_088, 2_942_324_736 + 512),
 ]
 

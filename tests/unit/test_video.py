@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import llmsize.cli
+from hostile import assert_estimate_refused
 from llmsize.errors import BadInputError
 from llmsize.estimate.core import estimate
 from llmsize.estimate.video import timestamp_tokens, video_grid, video_load
@@ -78,12 +78,7 @@ def test_models_without_a_video_processor_refuse() -> None:
 def test_bad_video_input_is_one_line_and_exit_2(
     args: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exc:
-        llmsize.cli.main(["estimate", *args])
-    assert exc.value.code == 2
-    err = capsys.readouterr().err.strip()
-    assert says in err and "Traceback" not in err
-    assert len(err.splitlines()) <= 2
+    assert_estimate_refused(args, says, lambda: capsys.readouterr().err)
 
 
 @given(st.integers(min_value=2, max_value=2000), st.integers(16, 4000), st.integers(16, 4000))

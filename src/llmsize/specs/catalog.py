@@ -505,7 +505,12 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
     from llmsize.specs import ollama
 
     ollama.refuse_cloud_tag(ref)
-    entry = next((e for e in map(get, ref.candidates()) if e is not None), None)
+    # A shorter spelling of the tag counts only if it keeps the tag's variant: "granite4:350m-h" (the hybrid)
+    # trimmed to "granite4:350m" would land on the dense transformer of the same size.
+    spellings = (
+        c for c in ref.candidates() if c == ref.text or _parse_catalog_name(c).variant == parsed.variant
+    )
+    entry = next((e for e in map(get, spellings) if e is not None), None)
     known = _library_tags(ref.library.name)
     if entry is None:
         matched = _match_parsed(parsed)
