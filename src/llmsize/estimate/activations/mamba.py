@@ -17,7 +17,7 @@ from __future__ import annotations
 from llmsize.estimate import arrays as np
 from llmsize.estimate.activations.attention import _Cache
 from llmsize.estimate.activations.linear_attention import _padded, causal_conv
-from llmsize.estimate.activations.walk import _T, Dims, _linear, _Walk
+from llmsize.estimate.activations.walk import _T, Dims, _linear, _rmsnorm, _Walk
 from llmsize.specs.models import ModelSpec, RecurrentSpec
 
 
@@ -155,49 +155,86 @@ def mamba2(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None, *, m
 
 
 def mamba1(w: _Walk, d: Dims, spec: ModelSpec, x: _T, cache: _Cache | None) -> _T:
-    """JambaMambaMixer.forward with the torch `mamba_selective_scan` (modeling_jamba.py): the
-    discretised A, B and B*u are materialised for every token, channel and state in fp32
-    ([tokens, d_inner, d_state] each, three live at once), then a python loop over the tokens
-    collects one output column per token and stacks them. mamba-ssm's `selective_scan_fn` (the GPU
-    kernel) never materialises those three tensors."""
+    """JambaMambaMixer.forward with the torch `mamba_selective_scan` (modeling_jamba.py, transformers
+    5.23): RMSNorms on dt, B and C, then the discretised A, B and B*u materialised for every token,
+    channel and state in fp32 ([tokens, d_inner, d_state] each, three live at once), then a python
+    loop over the tokens. Each step makes a new fp32 state (`discrete_A[:, :, i] * state + deltaB_u[:,
+    :, i]`) and a copy of it in the input dtype for the matmul with C; in training autograd keeps both
+    for every step (the next step's mul saves the fp32 state, the matmul the copy), so the loop keeps
+    6 bytes per [token, d_inner, d_state] cell on top of discrete_A and discrete_B (exp and the B*u
+    mul save those). Its backward builds full-size fp32 gradients of discrete_A and deltaB_u: each
+    step's select backward allocates a zero-filled [tokens, d_inner, d_state] tensor that autograd's
+    input buffer adds into the first. mamba-ssm's `selective_scan_fn` (the GPU kernel) never
+    materialises these tensors."""
     r = spec.recurrent
     assert r is not None
     h, inner, n, rank = spec.hidden_size, r.inner_size, r.state_size, r.dt_rank
+    full = d.train and not d.lora
     proj = _linear(w, d, x, "in_proj", h, 2 * inner)
     xbc = w.op("x", d.T * inner * d.e, [proj], view_of=proj)
     conv = causal_conv(w, d, xbc, inner, r.conv_kernel, cache)
     w.drop(xbc)
     xp = _linear(w, d, conv, "x_proj", inner, rank + 2 * n)
-    dt = w.op("dt_proj", d.T * inner * d.e, [xp], saves=[xp])
+    parts = []
+    for name, width in (("dt_layernorm", rank), ("b_layernorm", n), ("c_layernorm", n)):
+        part = w.op(name.split("_")[0], d.T * width * d.e, [xp], view_of=xp)
+        parts.append(_rmsnorm(w, d, part, width, name=name))
+        w.drop(part)
+    w.drop(xp)
+    tn, bn, cn = parts
+    # `self.dt_proj.weight @ time_step`: the bare weight, so peft's adapter on dt_proj never runs
+    dt = w.op(
+        "dt_proj",
+        d.T * inner * d.e,
+        [tn],
+        saves=[tn] if full else [],
+        weight_grad=rank * inner * d.e,
+        trainable=full,
+    )
+    w.drop(tn)
     if cache is not None and np.all(d.s == 1):
         w.tmp("selective state update", 3 * d.b * inner * n * 4)
         scan = w.op("scan out", d.T * inner * 4, [conv, dt])
-        w.drop(xp, dt)
+        w.drop(bn, cn, dt)
     else:
         cells = d.T * inner * n * 4
         dtb = w.op("dt + bias", d.T * inner * d.e, [dt])
         w.drop(dt)
         dts = w.op("dt softplus", d.T * inner * d.e, [dtb], saves=[dtb])
         w.drop(dtb)
-        w.tmp("A * dt", cells)
-        da = w.op("discrete A", cells, [dts], saves_out=True)
-        db = w.op("discrete B", cells, [dts, xp], saves=[dts, xp])
-        w.tmp("u fp32", d.T * inner * 4)
-        dbu = w.op("deltaB_u", cells, [db, conv], saves=[db, conv])
-        state = w.new("ssm state", d.b * inner * n * d.e)
-        cols = w.op("scan outputs", d.T * inner * d.e, [da, dbu, xp])
+        adt = w.op("A * dt", cells, [dts], saves=[dts])
+        da = w.op("discrete A", cells, [adt], saves_out=True)
+        w.drop(adt)
+        bf = w.op("B fp32", d.T * n * 4, [bn])
+        w.drop(bn)
+        db = w.op("discrete B", cells, [dts, bf], saves=[dts, bf])
+        w.drop(bf)
+        uf = w.op("u fp32", d.T * inner * 4, [conv])
+        dbu = w.op("deltaB_u", cells, [db, uf], saves=[db, uf])
+        w.drop(uf)
+        # the per-step states, fp32 and their input-dtype copies: autograd keeps every step's
+        steps = d.T if d.train else d.b  # without a tape only the newest state lives
+        states = w.new("ssm states (fp32)", steps * inner * n * 4)
+        copies = w.new("ssm states (copies)", steps * inner * n * d.e)
+        cols = w.op(
+            "scan outputs",
+            d.T * inner * d.e,
+            [da, dbu, cn],
+            saves=[da, states, copies, cn],
+            bwd_tmp=cells,  # one step's select backward: a zero-filled full-size gradient
+        )
+        w.drop(states, copies, cn)
         stacked = w.op("scan stack", d.T * inner * d.e, [cols])
-        ud = w.op("u * D", d.T * inner * 4, [conv], saves=[conv])
+        ud = w.op("u * D", d.T * inner * 4, [conv], saves=[conv] if full else [])  # D trains
         sd = w.op("+ u * D", d.T * inner * 4, [stacked, ud])
-        w.drop(ud)
-        if cache is not None:
-            cache.kept.append(w.new("ssm state (cache)", d.b * inner * n * 4))
-        w.drop(cols, stacked, da, db, dbu, state, dts, xp)
+        w.drop(ud, stacked)
         act = w.op("silu(z)", d.T * inner * d.e, [proj], saves=[proj])
         scan = w.op("* silu(z)", d.T * inner * 4, [sd, act], saves=[sd, act])
         w.drop(sd, act)
+        if cache is not None:
+            cache.kept.append(w.new("ssm state (cache)", d.b * inner * n * 4))
+        w.drop(cols, da, db, dbu, dts)  # the scan's locals go when it returns
     cast = w.op("to compute dtype", d.T * inner * d.e, [scan])
-    w.drop(scan)
     y = _linear(w, d, cast, "out_proj", inner, h)
-    w.drop(cast, conv, proj)
+    w.drop(cast, scan, conv, proj)  # the fp32 scan output stays a local of the mixer's forward
     return y
