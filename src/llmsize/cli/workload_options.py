@@ -395,7 +395,9 @@ def build_workload(
     if video_frames < 0 or (frame is not None and not video_frames):
         raise BadInputError(f"--video-frames {video_frames}: give 1 or more frames (--video-size needs them)")
     if not 0 <= audio_seconds <= 86_400:  # NaN fails both
-        raise BadInputError(f"--audio-seconds {audio_seconds} must be from 0 to 86,400 seconds (a day) per sequence")
+        raise BadInputError(
+            f"--audio-seconds {audio_seconds} must be from 0 to 86,400 seconds (a day) per sequence"
+        )
     try:
         return Workload(
             mode=mode,
