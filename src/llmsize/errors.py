@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INTERNAL = 1
     BAD_INPUT = 2
     NOTHING_FITS = 3
+    INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command Ctrl-C ended
 
 
 class LlmsizeError(Exception):

@@ -224,7 +224,8 @@ def env_path(variable: str) -> Path | None:
 
 
 def user_cache_dir() -> Path:
-    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (read at call time)."""
+    """LLMSIZE_CACHE_DIR, else the platform's user cache folder + /llmsize (read at call time); an
+    XDG_CACHE_HOME that is not an absolute path is ignored, as the XDG spec says."""
     import sys
 
     override = env_path("LLMSIZE_CACHE_DIR")
@@ -234,7 +235,13 @@ def user_cache_dir() -> Path:
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "llmsize" / "Cache"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "llmsize"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "llmsize"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # XDG Base Directory spec: "All paths set in these environment variables must be absolute. If an
+    # implementation encounters a relative path in any of these variables it should consider the
+    # path invalid and ignore it." A relative one ("~nouser", "cache") put the cache wherever the
+    # command ran (issue 15: a `~nouser/llmsize/` folder appeared in a checkout).
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "llmsize"
 
 
 # Bump when the cached form changes; part of every key, so old entries are simply never read.

@@ -100,13 +100,25 @@ def _without_pydantic_plugins() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point (see llmsize.cli.app.main for the exit codes)."""
+    """Console entry point (see llmsize.cli.app.main for the exit codes; Ctrl-C at any point: 130)."""
+    try:
+        _main(argv)
+    except KeyboardInterrupt:  # before a command's own handler runs (imports, start-up)
+        from llmsize.cli.outcome import interrupted
+
+        interrupted()
+
+
+def _main(argv: list[str] | None) -> None:
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
     if args == ["--version"]:
         _version()
+    from llmsize.cli.terminal import prepare
+
+    prepare()
     if command is not None:  # the common runs, without typer (cli/fast.py); it returns when unsure
         from llmsize.cli import fast
 

@@ -12,6 +12,7 @@ import typer
 from llmsize.cli.declare import typer_signature
 from llmsize.cli.outcome import debug as _debug
 from llmsize.cli.outcome import fail as _fail
+from llmsize.cli.outcome import interrupted
 from llmsize.cli.outcome import reader_left
 from llmsize.errors import BadInputError, ExitCode, LlmsizeError, one_line
 
@@ -161,7 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and translate LlmsizeError into one line and exit code."""
     try:
         _check_completion_env()
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into Exit(130) and returns its code here
+            interrupted()
     except LlmsizeError as err:
         _fail(str(err), err.exit_code, getattr(err, "suggestions", None))
     except typer.Exit as ex:

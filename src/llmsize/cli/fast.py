@@ -196,14 +196,14 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
     import errno
 
     from llmsize.cli.declare import echo
-    from llmsize.cli.outcome import debug, fail, reader_left
+    from llmsize.cli.outcome import debug, fail, interrupted, reader_left
     from llmsize.errors import ExitCode, LlmsizeError
 
     try:
         try:
             command(**kwargs)
-        except KeyboardInterrupt:  # typer 0.29 core._main: Exit(130), which main() ends with 0
-            sys.exit(ExitCode.OK)
+        except KeyboardInterrupt:  # typer 0.29 core._main: Exit(130), as the typer app ends too
+            interrupted()
         except EOFError:  # typer: an empty line, then Abort, which main() reports as "aborted"
             echo("", err=True)
             fail("aborted", ExitCode.INTERNAL)

@@ -33,3 +33,9 @@ def reader_left() -> NoReturn:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(ExitCode.OK)
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C: no traceback, exit 130 so a script sees the run did not finish (typer returns its
+    Exit(130) to a caller in non-standalone mode, which ended the run with 0; issue 15)."""
+    sys.exit(ExitCode.INTERRUPTED)

@@ -247,11 +247,24 @@ def wrap(line: str, width: int) -> list[str]:
     return out
 
 
+def env_cells(name: str) -> int | None:
+    """COLUMNS or LINES as a number of cells: ASCII digits worth at least 1, else None (unusable).
+
+    rich 14 (Console.__init__) reads both with str.isdigit() then int(): '²' passes isdigit() and
+    fails int(), and '0' or '000' is a width that wraps every word into nothing; both were internal
+    errors (issue 15). The CLI drops an unusable value at start (cli/terminal.py), as if unset.
+    """
+    value = os.environ.get(name)
+    if value is None or not (value.isascii() and value.isdigit()) or int(value) < 1:
+        return None
+    return int(value)
+
+
 def terminal_width() -> int:
     """The width rich's Console gives itself (rich 14 Console.__init__ and Console.size, POSIX)."""
-    columns = os.environ.get("COLUMNS")
-    if columns is not None and columns.isdigit():
-        return int(columns)
+    columns = env_cells("COLUMNS")
+    if columns is not None:
+        return columns
     for fd in (0, 1, 2):
         try:
             width = os.get_terminal_size(fd).columns

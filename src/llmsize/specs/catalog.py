@@ -569,7 +569,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     the weight format the name's quant suffix implies.
     """
     from llmsize.specs import ollama
-    from llmsize.specs.formats import name_warnings, weight_format_from_name
+    from llmsize.specs.formats import answered_by_name, name_warnings, weight_format_from_name
 
     found = find(text_or_parsed)
     if found is None:
@@ -592,8 +592,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
         unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
-        if unused:
-            update["warnings"] = (*spec.warnings, *unused)
+        kept = answered_by_name(spec.warnings, parsed, fmt)
+        if unused or kept != spec.warnings:
+            update["warnings"] = (*kept, *unused)
     if (raw and raw != entry.name) or variant is not None:
         update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})

@@ -77,6 +77,25 @@ _QUANT_WORDS = (
 )
 
 
+_NO_DTYPE = "config.json states no dtype; assuming bf16 weights"
+
+
+def _said_for(fmt: WeightFormat, warnings: list[str]) -> list[str]:
+    """The no-dtype warning of a quantized checkpoint says what the assumed bf16 covers: only what the
+    method leaves unquantized (gpt-oss states no dtype; its MXFP4 experts are not bf16, issue 15)."""
+    if fmt.quant is None:
+        return warnings
+    said = f"config.json states no dtype; assuming bf16 for the weights {fmt.label()} leaves unquantized"
+    return [said if w == _NO_DTYPE else w for w in warnings]
+
+
+def answered_by_name(warnings: tuple[str, ...], parsed: ParsedName, fmt: WeightFormat) -> tuple[str, ...]:
+    """`warnings` without the config's no-dtype guess when the name states the dtype it is stored in."""
+    if fmt.quant is not None or parsed.dtype is None:
+        return warnings
+    return tuple(w for w in warnings if not w.startswith("config.json states no dtype"))
+
+
 def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
     """The checkpoint's float dtype (`dtype`, older `torch_dtype`); bf16 with a warning when unstated."""
     raw = config.get("dtype") or config.get("torch_dtype")
@@ -85,7 +104,7 @@ def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
         if isinstance(text, Mapping):
             raw = text.get("dtype") or text.get("torch_dtype")
     if raw is None:
-        return "bf16", ["config.json states no dtype; assuming bf16 weights"]
+        return "bf16", [_NO_DTYPE]
     name = str(raw).removeprefix("torch.").lower()
     if name not in _TORCH_DTYPES:
         return "bf16", [f"config.json dtype {raw!r} is not one llmsize knows; assuming bf16"]
@@ -441,7 +460,7 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
         # mlx-lm writes {"group_size": 64, "bits": 4} under `quantization` AND the same object under
         # `quantization_config` ("support hf model tree #957", mlx_lm/utils.py quantize_model).
         fmt, more = _mlx(cast(Mapping[str, Any], mlx), dtype)
-        return fmt, warnings + more
+        return fmt, _said_for(fmt, warnings) + more
     if q is None:
         return WeightFormat(dtype=dtype), warnings
     if not isinstance(q, Mapping):
@@ -452,7 +471,7 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
         # UE8M0 scale per 32 values (`experts.N.w1.weight I8 [2048, 2048]`, `w1.scale F8_E8M0
         # [2048, 128]`), the MXFP4 layout; vLLM loads them with Mxfp4MoEMethod (DeepseekV4FP8Config).
         fmt = fmt.model_copy(update={"expert_quant": QuantMethod.MXFP4})
-    return fmt, warnings + more
+    return fmt, _said_for(fmt, warnings) + more
 
 
 # --- from a name --------------------------------------------------------------------------------
@@ -470,7 +489,9 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
     bnb-4bit or a bare 4bit -> NF4 with double quantization (QLoRA's recipe, Dettmers et al. 2023,
     arXiv:2305.14314, and the setting of unsloth's "-bnb-4bit" uploads); 8bit -> LLM.int8(),
     or mlx 8-bit (group 64) when the name says MLX; FP8 -> fp8; EXL2 -> exl2 at the stated bits.
-    A name without a quant suffix keeps `base`.
+    A float dtype and nothing else (`unsloth/DeepSeek-V3-0324-BF16`, `gpt-oss-20b-BF16`,
+    `...-fp32`) is a checkpoint stored unquantized in that dtype, whatever the base repo ships
+    (issue 15: a recognised word must change the estimate). A name without either keeps `base`.
     """
     method = (parsed.quant_method or "").lower().replace("_", "-")
     bits = parsed.bits
@@ -514,6 +535,8 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
             return WeightFormat(dtype=base.dtype, quant=QuantMethod.BNB_INT8, bits=8)
         kind = QuantMethod.BNB_FP4 if method == "fp4" else QuantMethod.BNB_NF4
         return WeightFormat(dtype=base.dtype, quant=kind, bits=4, double_quant=True)
+    if not method and parsed.dtype in ("fp32", "fp16", "bf16"):
+        return WeightFormat(dtype=parsed.dtype)
     return base
 
 
