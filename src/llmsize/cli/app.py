@@ -12,8 +12,7 @@ import typer
 from llmsize.cli.declare import typer_signature
 from llmsize.cli.outcome import debug as _debug
 from llmsize.cli.outcome import fail as _fail
-from llmsize.cli.outcome import interrupted
-from llmsize.cli.outcome import reader_left
+from llmsize.cli.outcome import interrupted, reader_left
 from llmsize.errors import BadInputError, ExitCode, LlmsizeError, one_line
 
 

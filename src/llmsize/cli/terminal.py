@@ -13,6 +13,7 @@ import codecs
 import os
 import sys
 
+
 def prepare() -> None:
     """Make the environment variables and standard streams safe for everything printed after."""
     from llmsize.report.plain import env_cells
