@@ -53,6 +53,7 @@ ModelsArg = Annotated[list[str], typer.Argument(
 @app.command("compare")
 @with_groups
 def compare_cmd(
+    ctx: typer.Context,
     models: ModelsArg,
     gpus: GpusOpt = None,
     gpu: GpuOpt = None,
@@ -81,6 +82,7 @@ def compare_cmd(
 
       llmsize compare Qwen3-8B --gpus H100,L40S --engine vllm --concurrency 1,8,32
     """
+    from llmsize.cli.engine_context import context_given, engine_default_context
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import compare, recommend
     from llmsize.report.render_plan import compare_document, render_compare, write_document
@@ -110,6 +112,8 @@ def compare_cmd(
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision, engine=options.get("engine"))
         pairs.append((spec, workload_for(spec, options, count)))
+    if len(gpu_specs) == 1 and not context_given(ctx):  # one GPU kind: the engine's own context there
+        pairs = [(spec, engine_default_context(spec, wl, gpu_specs[0], count)) for spec, wl in pairs]
     rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff, concurrency=asked.levels), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]

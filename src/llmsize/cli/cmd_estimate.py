@@ -112,20 +112,15 @@ def _engine_default_context(
     spec: Any, workload: Any, gpu_name: str, gpu_files: tuple[Path, ...], num_gpus: int | None
 ) -> Any:
     """The workload with the context the engine itself would pick on this GPU, when it picks one."""
+    from llmsize.cli.engine_context import engine_default_context
     from llmsize.cli.gpu_options import is_local, resolve_gpu
-    from llmsize.estimate.engines.registry import engine_for
-    from llmsize.estimate.workload import Workload
-    from llmsize.hardware.gpus import driver_reported_bytes, load_catalog
+    from llmsize.hardware.gpus import load_catalog
 
-    engine = engine_for(workload)
     if is_local(gpu_name):
         gpu, count, _ = resolve_gpu(gpu_name, gpu_files, str(num_gpus or 1))
     else:
         gpu, count = load_catalog(gpu_files).get(gpu_name), (num_gpus or workload.num_gpus)
-    context = engine.default_context(driver_reported_bytes(gpu) * int(count or 1), spec)
-    if context is None:
-        return workload
-    return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
+    return engine_default_context(spec, workload, gpu, count)
 
 
 @command("estimate")
@@ -158,7 +153,9 @@ def estimate_cmd(
         "gpu_files": gpu_file or (),
         "num_gpus": parse_num_gpus(num_gpus),
     }
-    given = getattr(ctx.get_parameter_source("context"), "name", "") != "DEFAULT"
+    from llmsize.cli.engine_context import context_given
+
+    given = context_given(ctx)
     asked = speed_settings(**speed)
     report = make_report(model, revision, options, concurrency=asked.levels, efficiency=asked.efficiency,
                          context_given=given, **planning)

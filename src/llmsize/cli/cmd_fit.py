@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from llmsize.cli.declare import Argument, Option, command, echo
+from llmsize.cli.declare import Argument, Context, Option, command, echo
 from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
     SPEED_OPTIONS,
@@ -67,6 +67,7 @@ def machine_document(machine: Machine) -> dict[str, Any]:
 @command("fit")
 @with_groups
 def fit_cmd(
+    ctx: Context,
     model: ModelOptArg = None,
     gpu: GpuOpt = None,
     all_models: AllOpt = False,
@@ -118,15 +119,19 @@ def fit_cmd(
         _fit_all(gpu_spec, options, count, eff, fmt.value, check, (output, force))
         return
     assert model is not None
+    from llmsize.cli.engine_context import context_given
+
     _fit_one(model, revision, gpu_spec, options, count, eff, fmt.value, check,
              chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force),
-             levels=levels)
+             levels=levels, context_given=context_given(ctx))
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              count: int | None, eff: Efficiency, fmt: str, check: bool,
              chat: tuple[int | None, int | None, int], machine: Machine | None = None,
-             save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = ()) -> None:
+             save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = (),
+             context_given: bool = True) -> None:
+    from llmsize.cli.engine_context import engine_default_context
     from llmsize.hardware.plan import concurrency_sweep, fit_model
     from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
@@ -134,6 +139,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
 
     spec = resolve(model, revision=revision, engine=options.get("engine"))
     wl = workload_for(spec, options, count)
+    if not context_given:  # the context the engine picks on this GPU, as `estimate --gpu` uses
+        wl = engine_default_context(spec, wl, gpu, count)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
     # The sweep runs the best precision that fits (or the only one tried, to say why it does not).

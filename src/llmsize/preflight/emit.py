@@ -19,11 +19,7 @@ _LLAMA_KV = {"q8_0": "q8_0", "q4_0": "q4_0", "fp16": "f16", "bf16": "bf16", "fp3
 
 def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, model_input: str = "") -> str:
     """One command line that runs `spec` with `wl` on the layout of `row`."""
-    model = spec.hf_repo or spec.name
-    if "/" in model_input:
-        model = model_input
-    elif model_input and spec.hf_repo:  # the name asked for (an -Instruct alias), under the catalog's org
-        model = f"{spec.hf_repo.split('/')[0]}/{model_input}"
+    model = _hub_model(spec, model_input)
     if engine in ("vllm", "sglang"):
         words = (
             ["vllm", "serve", model, "--max-model-len", str(wl.context)]
@@ -56,17 +52,66 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
             env.append(f"OLLAMA_NUM_PARALLEL={wl.batch}")
         if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
             env += [f"OLLAMA_KV_CACHE_TYPE={wl.kv_dtype}", "OLLAMA_FLASH_ATTENTION=1"]
-        tag = (spec.family or spec.name).lower().replace(" ", "")
-        return shlex.join(
-            [*env, "ollama", "run", f"{tag}:{_size_label(spec)}-{quant.lower().replace('_k_', '_K_')}"]
-        )
-    repo = f"{model}-GGUF" if "/" in model else model
+        return shlex.join([*env, "ollama", "run", _ollama_tag(spec, wl, model_input, quant)])
+    repo = model if model.lower().endswith("-gguf") or "/" not in model else f"{model}-GGUF"
     words = ["llama-server", "-hf", f"{repo}:{quant}", "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
     layers = row.gpu_layers if row.gpu_layers is not None else spec.num_layers
     words += ["-ngl", str(layers)]
     if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
         words += ["-ctk", str(wl.kv_dtype), "-ctv", str(wl.kv_dtype), "-fa", "on"]
     return shlex.join(words)
+
+
+def _hub_model(spec: ModelSpec, model_input: str) -> str:
+    """The Hub repo a vLLM, SGLang or llama.cpp command loads.
+
+    A repo id asked for is kept; a plain name (an -Instruct alias) goes under the catalog's org. An
+    Ollama tag ("qwen3:8b") or a name with a GGUF type ("Qwen3-8B-Q4_K_M") names no Hub repo, so the
+    catalog's own repo is used (issue 15: `plan` printed `vllm serve Qwen/qwen3:8b`).
+    """
+    from llmsize.names import parse_name
+    from llmsize.specs.catalog import ollama_reference
+
+    model = spec.hf_repo or spec.name
+    if "/" in model_input:
+        return model_input
+    if not model_input or not spec.hf_repo or ollama_reference(model_input) is not None:
+        return model
+    parsed = parse_name(model_input)
+    if parsed.gguf_type is not None or parsed.quant_method == "gguf":
+        return model
+    return f"{spec.hf_repo.split('/')[0]}/{model_input}"
+
+
+def _ollama_tag(spec: ModelSpec, wl: Workload, model_input: str, quant: str) -> str:
+    """The tag `ollama run` pulls for this plan.
+
+    The tag asked for when the input is one and no --quant changes it; else the catalog's Ollama tag
+    for the model ("qwen3:8b", "deepseek-r1:7b"), with the quantization suffix Ollama's library
+    spells ("-q8_0", "-q4_K_M", "-fp16") when --quant asks for one. Only a model the catalog lists no
+    tag for gets one built from its family and size. (Built tags such as "llama:8b-q4_K_m" and
+    "deepseek:8b-q4_K_m" do not exist on ollama.com: issue 15.)
+    """
+    from llmsize.specs.catalog import ollama_reference, ollama_tags
+
+    suffix = _ollama_quant(quant)
+    if model_input and ollama_reference(model_input) is not None and wl.quant is None:
+        return model_input
+    tags = ollama_tags(model_input or spec.name) if (model_input or spec.name) else ()
+    if tags:
+        return tags[0] if wl.quant is None else f"{tags[0]}-{suffix}"
+    tag = (spec.family or spec.name).lower().replace(" ", "")
+    return f"{tag}:{_size_label(spec)}-{suffix}"
+
+
+def _ollama_quant(quant: str) -> str:
+    """A GGUF type as Ollama's tags write it: Q4_K_M -> q4_K_M, Q8_0 -> q8_0, F16 -> fp16, BF16 -> bf16."""
+    upper = quant.upper()
+    if upper in ("F16", "F32"):
+        return "fp" + upper[1:]
+    if upper == "BF16":
+        return "bf16"
+    return "q" + upper[1:] if upper.startswith("Q") else upper.lower()
 
 
 def _size_label(spec: ModelSpec) -> str:

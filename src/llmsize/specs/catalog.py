@@ -478,6 +478,21 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
 
 
 @cache
+def ollama_reference(text: str) -> OllamaRef | None:
+    """`text` as an Ollama reference ("qwen3:8b", or a bare library name the catalog declares), else None."""
+    from llmsize.specs import ollama
+
+    return ollama.parse_reference(text, _bare_ollama_names())
+
+
+def ollama_tags(text: str) -> tuple[str, ...]:
+    """The Ollama tags ("qwen3:8b") the catalog lists for the entry `text` resolves to; () if none."""
+    found = find(text)
+    if found is None:
+        return ()
+    return tuple(a for a in found[0].model.aliases if ":" in a)
+
+
 def _bare_ollama_names() -> frozenset[str]:
     """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag)."""
     from llmsize.specs import ollama

@@ -1,0 +1,36 @@
+"""The context an engine picks by itself on a GPU, for every command that plans on one GPU kind.
+
+Ollama sizes NumCtx by total VRAM (estimate/engines/ollama.py `default_context`); `estimate --gpu`
+and `check` used it while `fit` and `compare` kept 4,096 for the same model and GPU, so the three
+commands gave different memory and speed for one question (issue 15). One rule here: without
+--context, a workload planned on one GPU kind takes the engine's own default for that GPU.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmsize.estimate.workload import Workload
+    from llmsize.hardware.gpus import GpuSpec
+    from llmsize.specs.models import ModelSpec
+
+
+def engine_default_context(spec: ModelSpec, workload: Workload, gpu: GpuSpec, count: int | None) -> Workload:
+    """`workload` with the context its engine would choose on `count` (default: the workload's) `gpu`s."""
+    from llmsize.estimate.engines.registry import engine_for
+    from llmsize.estimate.workload import Workload
+    from llmsize.hardware.gpus import driver_reported_bytes
+
+    context = engine_for(workload).default_context(
+        driver_reported_bytes(gpu) * int(count or workload.num_gpus or 1), spec
+    )
+    if context is None or context == workload.context:
+        return workload
+    return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
+
+
+def context_given(ctx: object) -> bool:
+    """Whether the command line gave --context (typer's Context, or the fast path's stand-in)."""
+    source = ctx.get_parameter_source("context")  # type: ignore[attr-defined]
+    return getattr(source, "name", "") != "DEFAULT"
