@@ -203,12 +203,29 @@ def canonical_key(text: str) -> str:
     return _KEY_LETTER_DIGIT_RE.sub("-", key).strip("-")
 
 
+def fold_name(text: str) -> str:
+    """`text` with Unicode compatibility characters folded (NFKC: full-width 'Ｑｗｅｎ３-８Ｂ' -> 'Qwen3-8B',
+    superscript '⁸' -> '8', '𝟒bit' -> '4bit') and dashes ('‐', '–', '—', Unicode category Pd) made '-'.
+
+    What a CJK input method or a word processor's autocorrect types is the same name to a reader;
+    model names, repo ids and Ollama tags are ASCII, so folding only turns a name that matched nothing
+    into the one meant (issue 15: 'Qwen３-８B' was an unknown model, '...-Q4_K_Ｍ' an unknown type 'Q4_K').
+    ASCII text is returned unchanged; paths are never folded (specs/resolve.py reads them first).
+    """
+    if text.isascii():
+        return text
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join("-" if unicodedata.category(c) == "Pd" else c for c in folded)
+
+
 def parse_name(text: str) -> ParsedName:
     """Split a model name into its parts; anything not understood lands in `extra`.
 
     Raises BadInputError for an empty or whitespace-only name, and nothing else.
     """
-    stripped = text.strip()
+    stripped = fold_name(text).strip()
     if not stripped:
         raise BadInputError(
             "empty model name",

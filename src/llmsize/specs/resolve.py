@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError, one_line
+from llmsize.names import fold_name
 from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
 from llmsize.specs.cache import HubSnapshot
@@ -52,6 +53,17 @@ def resolve(
     path = _existing_path(text)
     if path is not None:
         return _from_path(path, trust_remote_code=trust_remote_code)
+    folded = fold_name(text).strip()
+    if folded != text:  # a name typed with full-width letters or a typographic dash (never a path)
+        _check_text(folded)
+        spec = _from_text(folded, revision, offline, trust_remote_code)
+        said = f"read {_shown(text)} as {folded!r} (full-width or typographic characters folded to ASCII)"
+        return spec.model_copy(update={"warnings": (said, *spec.warnings)})
+    return _from_text(text, revision, offline, trust_remote_code)
+
+
+def _from_text(text: str, revision: str | None, offline: bool | None, trust_remote_code: bool) -> ModelSpec:
+    """A name, an Ollama reference or a repo id (anything but an existing path)."""
     if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
         return _from_name(text)
     if _looks_like_path(text):
