@@ -142,6 +142,7 @@ def load_report(path: Path) -> LoadedReport:
             f"{path} does not hold an llmsize report (expected a mapping, got {type(doc).__name__})"
         )
     _check_version(doc, path)
+    _check_kind_and_lengths(doc, path)
     odd = first_unprintable(doc)
     if odd is not None:
         raise ConfigError(
@@ -169,6 +170,35 @@ def load_report(path: Path) -> LoadedReport:
 
 
 _HAND_EDITED = "it may be truncated or hand-edited; write it again with --output"
+
+# Lists a report holds: a few dozen assumptions and warnings, a fit row per GPU (and concurrency
+# level) asked for. A hand-edited report listing 200,000 assumptions took 22 s to show on a terminal
+# (rich lays out each line; issue 15: every input answered in under 2 s).
+MAX_REPORT_LIST_ITEMS = 2_000
+_LISTS = ("assumptions", "warnings", "gpus")
+_COMMANDS = {"fit-all": "fit --all"}  # document kind -> the command that writes it
+
+
+def _check_kind_and_lengths(doc: dict[str, Any], path: Path) -> None:
+    """Refuse another command's document (`fit`/`compare --output`) by name, and overlong lists."""
+    kind = doc.get("kind")
+    if isinstance(kind, str) and kind != MEASUREMENT_KIND:
+        raise ConfigError(
+            f"{path} is what `llmsize {_COMMANDS.get(kind, one_line(kind, 20))} --output` writes, not an "
+            "estimate or measure report",
+            hint="report show/diff read what `llmsize estimate/measure --output` write",
+        )
+    for section in (doc, doc.get("estimate")):
+        if not isinstance(section, dict):
+            continue
+        for key in _LISTS:
+            value = section.get(key)
+            if isinstance(value, list) and len(value) > MAX_REPORT_LIST_ITEMS:
+                raise ConfigError(
+                    f"{path} is not a valid llmsize report: {key} lists {len(value):,} entries "
+                    f"(llmsize writes at most a few hundred)",
+                    hint=_HAND_EDITED,
+                )
 
 
 def _boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:

@@ -46,8 +46,8 @@ class ModelInfo(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
-    params: int = Field(description="total parameters")
-    active_params: int = Field(description="parameters per token (top-k experts for MoE)")
+    params: int = Field(ge=0, description="total parameters")
+    active_params: int = Field(ge=0, description="parameters per token (top-k experts for MoE)")
     checkpoint_params: int | None = Field(
         default=None,
         description="params plus the multi-token-prediction layers the checkpoint stores but transformers "
@@ -90,7 +90,7 @@ class Report(Record):
     )
     components: dict[str, ComponentInfo] = Field(default_factory=dict)
     peak_phase: str = ""
-    trainable_params: int = 0
+    trainable_params: int = Field(default=0, ge=0)
     gpus: list[FitRow] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
