@@ -1,0 +1,277 @@
+"""The fourth hostile and newcomer round (tests/hostile_round4.py; issue 15).
+
+Each input ends in a result or one line with exit 2, and each finding of the round has the test
+of its fix here: names with a dtype word, names typed with full-width characters, the engine's own
+context in every command, `plan` commands that name real models, Ctrl-C, the terminal's size and
+encoding, a relative XDG_CACHE_HOME, other commands' documents given to `report show`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+from test_hostile_inputs import assert_answered, run_cli
+
+import hostile_round4
+from llmsize.cli import main
+
+
+@pytest.mark.parametrize("name", hostile_round4.NAMES, ids=lambda n: repr(n)[:40])
+def test_round4_names(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("estimate", "parse"):
+        assert_answered([command, "--", name], capsys)
+
+
+@pytest.fixture(scope="module")
+def round4_files(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Path]]:
+    return list(hostile_round4.write_model_dirs(tmp_path_factory.mktemp("round4")))
+
+
+def test_round4_files(round4_files: list[tuple[str, Path]], capsys: pytest.CaptureFixture[str]) -> None:
+    for _label, path in round4_files:
+        assert_answered(["estimate", str(path)], capsys)
+    for _label, path in round4_files[::7]:  # a sample through two more engines
+        assert_answered(["estimate", str(path), "--engine", "vllm"], capsys)
+        assert_answered(["estimate", str(path), "--mode", "qlora"], capsys)
+
+
+def _doc(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    code, out, err = run_cli([*argv, "--format", "json"], capsys)
+    assert code == 0, err
+    doc: dict[str, object] = json.loads(out)
+    return doc
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # an org/name falls back to the bundled catalog
+
+
+# --- a float dtype in the name: the checkpoint stored in that dtype, whatever the base repo ships
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize(
+    ("name", "label", "bytes_per_param"),
+    [
+        # https://huggingface.co/unsloth/DeepSeek-V3-bf16: DeepSeek-V3's 671B parameters converted from
+        # the FP8 release to BF16 (2 bytes each); the name was sized as the 1-byte FP8 original.
+        ("unsloth/DeepSeek-V3-0324-BF16", "bf16", 2),
+        # unsloth/gpt-oss-20b-BF16: gpt-oss-20b with its MXFP4 experts upcast to BF16.
+        ("gpt-oss-20b-BF16", "bf16", 2),
+        ("Kimi-K2-Instruct-BF16", "bf16", 2),
+        ("Qwen3-8B-fp32", "fp32", 4),
+        ("Foo-7B-fp32", "fp32", 4),  # the approximation path reads the same word
+    ],
+)
+def test_a_dtype_word_sizes_the_checkpoint_in_that_dtype(
+    name: str, label: str, bytes_per_param: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _doc(["estimate", name], capsys)
+    model, memory = doc["model"], doc["memory"]
+    assert isinstance(model, dict) and isinstance(memory, dict)
+    assert model["weight_format"] == label
+    assert memory["weights"] == pytest.approx(bytes_per_param * model["params"], rel=0.01)
+
+
+@pytest.mark.usefixtures("offline")
+def test_the_no_dtype_warning_says_what_it_covers(capsys: pytest.CaptureFixture[str]) -> None:
+    # gpt-oss's config.json states no dtype; its experts are MXFP4, not the "bf16 weights" once said.
+    warnings = _doc(["estimate", "gpt-oss-20b"], capsys)["warnings"]
+    assert isinstance(warnings, list)
+    said = [w for w in warnings if "states no dtype" in w]
+    assert said and all("mxfp4 4-bit leaves unquantized" in w for w in said)
+    assert not [w for w in _doc(["estimate", "gpt-oss-20b-BF16"], capsys)["warnings"] if "no dtype" in w]  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("offline")
+def test_names_without_a_dtype_word_keep_the_checkpoint_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _doc(["estimate", "DeepSeek-V3"], capsys)["model"]["weight_format"] == "fp8 8-bit"  # type: ignore[index]
+    assert _doc(["estimate", "qwen3:8b-fp16"], capsys)["model"]["weight_format"] == "gguf F16"  # type: ignore[index]
+
+
+# --- names typed with full-width letters or typographic dashes
+
+
+@pytest.mark.parametrize(("typed", "meant"), hostile_round4.FOLDED_NAMES, ids=lambda n: repr(n)[:30])
+def test_folded_names_size_the_model_meant(
+    typed: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got, want = _doc(["estimate", typed], capsys), _doc(["estimate", meant], capsys)
+    assert got["model"]["name"] == meant  # type: ignore[index]
+    assert got["memory"] == want["memory"]
+    assert any("folded to ASCII" in w for w in got["warnings"])  # type: ignore[union-attr]
+
+
+def test_a_folder_name_is_never_folded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "ｍｙ－model"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(hostile_round4.llama_config()))
+    monkeypatch.chdir(tmp_path)
+    doc = _doc(["estimate", "ｍｙ－model"], capsys)
+    assert doc["model"]["provenance_kind"] == "local"  # type: ignore[index]
+    code, err = assert_answered(["estimate", "．．/etc/passwd"], capsys)  # folds to a path: not read
+    assert code == 2 and "does not exist" in err
+
+
+# --- one context per engine and GPU, in every command
+
+
+@pytest.mark.parametrize(("model", "gpu"), [("qwen3:30b-a3b", "RTX-4090"), ("gpt-oss:20b", "H100")])
+def test_estimate_fit_and_compare_agree_on_one_gpu(
+    model: str, gpu: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ollama picks NumCtx by VRAM (ollama server/routes.go): estimate --gpu used it, fit and compare
+    # kept 4,096, so the three gave different GiB and tokens/s for the same model and GPU.
+    for context in ([], ["--context", "4096"]):
+        est = _doc(["estimate", model, "--gpu", gpu, *context], capsys)
+        fit = _doc(["fit", model, "--gpu", gpu, *context], capsys)
+        cmp = _doc(["compare", model, "--gpus", gpu, *context], capsys)
+        row = est["gpus"][0]  # type: ignore[index]
+        best = next(o for o in fit["options"] if o["fits"])  # type: ignore[attr-defined]
+        contexts = {est["workload"]["context"], fit["workload"]["context"], cmp["workload"]["context"]}  # type: ignore[index]
+        assert len(contexts) == 1 and (contexts == {4096} if context else contexts != {4096})
+        assert row["per_gpu_bytes"] == best["per_gpu_bytes"] == cmp["rows"][0]["per_gpu_bytes"]  # type: ignore[index]
+
+
+# --- plan: commands that name what exists
+
+
+_PLANNED = [
+    "Qwen3-8B",
+    "Llama-3.1-8B-Instruct",
+    "DeepSeek-R1-Distill-Qwen-7B",
+    "deepseek-r1:7b",
+    "qwen3:30b-a3b",
+    "Qwen3-8B-Q4_K_M",
+    "Mixtral-8x7B-Instruct-v0.1",
+    "gpt-oss-20b",
+    "Qwen/Qwen3-8B-GGUF",
+]
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("model", _PLANNED)
+def test_plan_names_real_tags_and_repos(model: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmsize.specs.catalog import find
+
+    found = find(model)
+    assert found is not None
+    tags = {a for a in found[0].model.aliases if ":" in a} | ({model} if ":" in model else set())
+    for engine in ("ollama", "vllm", "llama.cpp"):
+        code, out, err = run_cli(["plan", model, "--gpu", "H100", "--engine", engine], capsys)
+        assert code == 0, err
+        words = shlex.split(out.strip())
+        if engine == "ollama":  # a tag ollama.com lists (the catalog's, cited there), not one built
+            assert words[-1] in tags, out
+        elif engine == "vllm":
+            assert ":" not in words[2] and "Q4_K_M" not in words[2], out
+        else:
+            assert not words[2].lower().endswith("-gguf-gguf:q4_k_m"), out
+        # `check` reads the emitted command back (preflight/emit.py: its flags are serving_flags')
+        code, _, err = run_cli(["check", "--gpu", "H100", "--", *words], capsys)
+        assert code in (0, 3), err
+
+
+# --- signals, the terminal, the cache folder
+
+
+def _interrupt(*_: object, **__: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("argv", "target"),
+    [
+        (["estimate", "Qwen2.5-0.5B"], "llmsize.specs.resolve.resolve"),  # the fast path
+        (["compare", "Qwen2.5-0.5B", "--gpus", "H100"], "llmsize.specs.resolve.resolve"),  # the typer app
+        (["models"], "llmsize.cli._command_of"),  # start-up, before any command runs
+    ],
+)
+def test_ctrl_c_exits_130_without_a_traceback(
+    argv: list[str], target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ctrl-C ended `estimate` and every typer command with exit 0 (a finished run, to a script),
+    # and during start-up with a KeyboardInterrupt traceback.
+    monkeypatch.setattr(target, _interrupt)
+    code, _out, err = run_cli(argv, capsys)
+    assert code == 130
+    assert "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize(("variable", "value"), hostile_round4.ENVIRONMENT)
+@pytest.mark.parametrize("forced", [False, True], ids=["plain", "rich"])
+def test_round4_environment(
+    variable: str,
+    value: str,
+    forced: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, value)
+    if forced:
+        monkeypatch.setenv(*hostile_round4.FORCED)
+    for command in hostile_round4.ENV_COMMANDS:
+        code, _ = assert_answered(list(command), capsys)
+        assert code == 0
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_a_stdout_that_is_not_unicode(encoding: str, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # PYTHONIOENCODING=ascii or a cp1252 console: UnicodeEncodeError at the first '·' (internal error).
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stream)
+    with pytest.raises(SystemExit) as done:
+        main(["estimate", "Qwen2.5-0.5B", "--format", fmt])
+    stream.flush()
+    assert done.value.code == 0
+    text = raw.getvalue().decode(encoding)
+    if fmt == "json":
+        assert json.loads(text)["model"]["name"] == "Qwen2.5-0.5B"
+    else:
+        assert "Qwen2.5-0.5B" in text and "GiB" in text
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # XDG Base Directory spec: a relative path in XDG_CACHE_HOME is invalid and ignored. It put the
+    # cache where the command ran (a `~nouser/llmsize/` folder was committed to this repository).
+    from llmsize.resources import user_cache_dir
+
+    monkeypatch.delenv("LLMSIZE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "~nouser")
+    monkeypatch.chdir(tmp_path)
+    assert user_cache_dir() == tmp_path / "home" / ".cache" / "llmsize"
+    assert_answered(["estimate", "Qwen2.5-0.5B"], capsys)
+    assert not (tmp_path / "~nouser").exists()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "abs"))
+    assert user_cache_dir() == tmp_path / "abs" / "llmsize"
+
+
+# --- report show / diff
+
+
+def test_round4_report_misuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    said = []
+    for argv in hostile_round4.report_misuses(tmp_path):
+        code, err = assert_answered(argv, capsys)
+        said.append((argv, code, err))
+    others = [err for argv, code, err in said[1:4]]
+    assert all("--output` writes, not an estimate or measure report" in err for err in others)
+    assert "llmsize fit --all --output" in others[2]
+    edits = [(code, err) for argv, code, err in said[4:] if argv[1] == "show"]
+    assert [code for code, _ in edits] == [2, 2, 2]
+    assert "assumptions lists 5,000 entries" in edits[0][1] and "model.params" in edits[1][1]
