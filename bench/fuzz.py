@@ -1,10 +1,11 @@
 """The long hostile-input run (issue 15): many generated names through the API and the CLI, and
-every hostile file and misuse of the three rounds (tests/hostile.py, tests/hostile_round3.py, with
-its environment variables), each in a subprocess with a memory cap and a time limit.
+every hostile file and misuse of the four rounds (tests/hostile.py, tests/hostile_round3.py,
+tests/hostile_round4.py, with their environment variables), each in a subprocess with a memory cap
+and a time limit; then Ctrl-C at staggered moments and a reader that leaves early (`| head`).
 
 Each input must end in a result or one line with exit 2, within --limit seconds. The CI test
 (tests/cli/test_hostile_inputs.py) runs a small seeded sample of the same generators.
-Run: python bench/fuzz.py [--names 2000] [--cli 300] [--options N] [--seed 1] [--limit 2]
+Run: python bench/fuzz.py [--names 2000] [--cli 300] [--options N] [--seed 1] [--limit 2] [--signals 3]
 (--options: that many of the ~5,000 hostile option values, tests/hostile_options.py; default all).
 """
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import hostile
 import hostile_options
 import hostile_round3
+import hostile_round4
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -84,13 +86,15 @@ def main() -> None:
                         help="hostile option values through the CLI (default: every one, ~5,000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit", type=float, default=2.0, help="seconds each CLI run may take")
+    parser.add_argument("--signals", type=int, default=3, help="Ctrl-C moments per command (0: none)")
     args = parser.parse_args()
-    names = list(hostile.NAMES) + hostile.random_names(args.seed, args.names)
+    names = list(hostile.NAMES) + list(hostile_round4.NAMES) + hostile.random_names(args.seed, args.names)
     failures = api_names(names)
     print(f"API: {len(names)} names, {len(failures)} failures")
     for f in failures[:50]:
         print("  ", f)
-    cli_names = [n for n in hostile.NAMES if "\x00" not in n] + hostile.random_names(args.seed + 1, args.cli)
+    cli_names = [n for n in hostile.NAMES if "\x00" not in n] + list(hostile_round4.NAMES)
+    cli_names += hostile.random_names(args.seed + 1, args.cli)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         cases = [["estimate", "--", n] for n in cli_names]
@@ -98,6 +102,8 @@ def main() -> None:
         cases += list(hostile.cli_misuses(root))
         cases += [["estimate", str(p)] for _, p in hostile_round3.write_model_dirs(root)]
         cases += list(hostile_round3.misuses(root))
+        cases += [["estimate", str(p)] for _, p in hostile_round4.write_model_dirs(root)]
+        cases += list(hostile_round4.report_misuses(root))
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
         options += hostile_options.misplaced_cases()
         if args.options is not None:
@@ -106,6 +112,9 @@ def main() -> None:
         runs: list[tuple[list[str], dict[str, str] | None]] = [(argv, None) for argv in cases]
         runs += [(list(command), {variable: value, "HF_HUB_OFFLINE": "0"})
                  for variable, value in hostile_round3.ENVIRONMENT for command in hostile_round3.ENV_COMMANDS]
+        runs += [(list(command), {variable: value, **forced})
+                 for variable, value in hostile_round4.ENVIRONMENT for command in hostile_round4.ENV_COMMANDS
+                 for forced in ({}, dict([hostile_round4.FORCED]))]
         bad, slowest = 0, 0.0
         for argv, env in runs:
             # in the temporary folder: a relative LLMSIZE_CACHE_DIR is created where the run stands
@@ -117,7 +126,47 @@ def main() -> None:
     print(
         f"CLI: {len(runs)} runs, {bad} not answered cleanly within {args.limit:g} s; slowest {slowest:.2f} s"
     )
-    sys.exit(1 if failures or bad else 0)
+    interrupted = signal_runs(args.signals)
+    sys.exit(1 if failures or bad or interrupted else 0)
+
+
+_SIGNAL_COMMANDS = (["estimate", "Qwen3-8B"], ["models"], ["fit", "--all", "--gpu", "H100"],
+                    ["compare", "Qwen3-8B", "--gpus", "all"], ["parse", "Qwen3-8B"])  # fmt: skip
+
+
+def signal_runs(moments: int) -> int:
+    """Ctrl-C at `moments` staggered times into each command, and `| head -c 20` on each: never a
+    traceback or an internal error; an interrupted run exits 130 (or was already done: 0)."""
+    import signal
+
+    bad = runs = 0
+    for command in _SIGNAL_COMMANDS:
+        for k in range(moments):
+            proc = subprocess.Popen([sys.executable, "-m", "llmsize", *command], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True, preexec_fn=_cap)  # fmt: skip
+            time.sleep(0.05 + 0.15 * k)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+            runs += 1
+            # -2: the signal landed while the interpreter was exiting, which Python ends by the signal
+            if proc.returncode not in (0, 130, -2) or "Traceback" in err or "internal error" in err:
+                bad += 1
+                at = f"{0.05 + 0.15 * k:.2f} s"
+                print(f"  SIGINT at {at} {' '.join(command)!r}: exit {proc.returncode} {err[-200:]!r}")
+        reader = subprocess.Popen([sys.executable, "-m", "llmsize", *command], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, preexec_fn=_cap)  # fmt: skip
+        assert reader.stdout is not None
+        reader.stdout.read(20)
+        reader.stdout.close()  # the reader leaves, as `| head -c 20` does
+        err_bytes = reader.stderr.read() if reader.stderr is not None else b""
+        reader.wait(timeout=30)
+        runs += 1
+        text = err_bytes.decode(errors="replace")
+        if "Traceback" in text or "internal error" in text or reader.returncode not in (0, 1):
+            bad += 1
+            print(f"  reader left {' '.join(command)!r}: exit {reader.returncode} {text[-200:]!r}")
+    print(f"signals: {runs} runs (Ctrl-C and a reader leaving), {bad} not ended cleanly")
+    return bad
 
 
 if __name__ == "__main__":
