@@ -275,3 +275,12 @@ def test_round4_report_misuses(tmp_path: Path, capsys: pytest.CaptureFixture[str
     edits = [(code, err) for argv, code, err in said[4:] if argv[1] == "show"]
     assert [code for code, _ in edits] == [2, 2, 2]
     assert "assumptions lists 5,000 entries" in edits[0][1] and "model.params" in edits[1][1]
+
+
+def test_gguf_metadata_errors_name_the_gguf(
+    round4_files: list[tuple[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The config rules the GGUF metadata goes through said "config.json field 'hidden_size'" of a .gguf.
+    path = next(p for label, p in round4_files if label == "gguf embedding NaN")
+    code, err = assert_answered(["estimate", str(path)], capsys)
+    assert code == 2 and f"{path.name}'s GGUF metadata" in err

@@ -459,8 +459,13 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     config = hf_config_from_header(header) | {"torch_dtype": "float16"}
     provenance = Provenance(kind=ProvenanceKind.GGUF, source=str(path.resolve()))
     name = _SPLIT_NAME.sub(r"\g<prefix>", first.name) if len(parts) > 1 or split_warning else path.stem
-    spec = spec_from_config(config, name=name, provenance=provenance, where=str(first),
-                            trust_remote_code=True)
+    try:
+        spec = spec_from_config(config, name=name, provenance=provenance, where=str(first),
+                                trust_remote_code=True)
+    except ConfigError as err:  # the config's rules speak of config.json: here it is the GGUF's metadata
+        raise ConfigError(
+            err.message.replace("config.json", f"{first.name}'s GGUF metadata (as config.json)", 1), err.hint
+        ) from err
     if split_warning:
         spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
     file_type = _file_type(header, checkpoint)
