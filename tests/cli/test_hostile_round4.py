@@ -284,3 +284,25 @@ def test_gguf_metadata_errors_name_the_gguf(
     path = next(p for label, p in round4_files if label == "gguf embedding NaN")
     code, err = assert_answered(["estimate", str(path)], capsys)
     assert code == 2 and f"{path.name}'s GGUF metadata" in err
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--optimizer", "adamw-8bit"],
+        ["--gradient-checkpointing"],
+        ["--liger"],
+        ["--framework", "unsloth"],
+        ["--grad-accum", "4"],
+        ["--lora-targets", "all-linear"],
+    ],
+    ids=lambda o: o[0],
+)
+def test_a_training_option_with_inference_is_refused(
+    option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `estimate Llama-3.1-8B --optimizer adamw-8bit` sized inference and said nothing of the optimizer.
+    code, err = assert_answered(["estimate", "Qwen2.5-0.5B", *option], capsys)
+    assert code == 2 and f"{option[0]} is a training setting" in err
+    code, _ = assert_answered(["estimate", "Qwen2.5-0.5B", *option, "--mode", "lora"], capsys)
+    assert code == 0

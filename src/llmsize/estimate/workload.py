@@ -126,6 +126,23 @@ class FlashAttn(StrEnum):
     AUTO = "auto"
 
 
+# Workload fields that only training reads, with their flag and unset value (Workload._no_training_options).
+_TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
+    "optimizer": ("--optimizer", None),
+    "master_weights": ("--master-weights", None),
+    "gradient_checkpointing": ("--gradient-checkpointing", None),
+    "framework": ("--framework", None),
+    "loss": ("--loss", None),
+    "loss_chunks": ("--loss-chunks", None),
+    "optimizer_in_backward": ("--optimizer-in-backward", None),
+    "activation_offloading": ("--activation-offloading", None),
+    "gradient_accumulation": ("--grad-accum", 1),
+    "compile": ("--compile", False),
+    "liger": ("--liger", False),
+    "lora_targets": ("--lora-targets", None),
+}
+
+
 class Workload(Record):
     """Mode, precisions, sizes and parallelism of one job. Defaults are the common case."""
 
@@ -297,6 +314,8 @@ class Workload(Record):
             raise ValueError(f"--ubatch ({self.ubatch}) cannot exceed --n-batch ({self.n_batch})")
         if self.mode is Mode.INFERENCE and self.zero:
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
+        if self.mode is Mode.INFERENCE:
+            self._no_training_options()
         if self.optimizer_in_backward and self.gradient_accumulation > 1:
             raise ValueError(
                 "the optimizer step fused into backward frees each gradient at once; it cannot "
@@ -319,6 +338,17 @@ class Workload(Record):
         self._fp8_consistent()
         # Which engines train is each engine module's rule (estimate/engines/, `validate`).
         return self
+
+    def _no_training_options(self) -> None:
+        """A training setting with --mode inference (the default) was ignored without a word: `estimate
+        Llama-3.1-8B --optimizer adamw-8bit` sized inference (issue 15: a default that moves the number
+        must be said). Refused, naming the modes it belongs to."""
+        for field, (flag, unset) in _TRAINING_OPTIONS.items():
+            if getattr(self, field) != unset:
+                raise ValueError(
+                    f"{flag} is a training setting; it does not apply to --mode inference "
+                    "(add --mode full, lora, qlora or training)"
+                )
 
     def _fp8_consistent(self) -> None:
         """torchao's rules for float8 training (torchao/float8/config.py Float8LinearConfig)."""
