@@ -115,6 +115,9 @@ def main() -> None:
         runs += [(list(command), {variable: value, **forced})
                  for variable, value in hostile_round4.ENVIRONMENT for command in hostile_round4.ENV_COMMANDS
                  for forced in ({}, dict([hostile_round4.FORCED]))]
+        hub_env = hostile_round4.HUB_ENVIRONMENT
+        runs += [(list(command), {variable: value, "HF_HUB_OFFLINE": "0"})
+                 for variable, value in hub_env for command in hostile_round4.HUB_COMMANDS]
         bad, slowest = 0, 0.0
         for argv, env in runs:
             # in the temporary folder: a relative LLMSIZE_CACHE_DIR is created where the run stands

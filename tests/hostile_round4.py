@@ -97,6 +97,23 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("TERM", "dumb"),
     ("NO_COLOR", "1"),
 )
+# What huggingface_hub reads on import or per call; bench/fuzz.py runs them with HF_HUB_OFFLINE=0 (a
+# Hub that cannot start or be reached falls back to the catalog, or is one line).
+HUB_ENVIRONMENT: tuple[tuple[str, str], ...] = (
+    ("HF_HUB_ETAG_TIMEOUT", "abc"),
+    ("HF_HUB_DOWNLOAD_TIMEOUT", "1.5"),
+    ("HF_HUB_ENABLE_HF_TRANSFER", "1"),
+    ("HF_HUB_VERBOSITY", "abc"),
+    ("HF_TOKEN_PATH", "/dev/zero"),
+    ("HF_TOKEN_PATH", "/"),
+    ("HTTP_PROXY", "::::"),
+    ("HTTPS_PROXY", "::::"),
+    ("XDG_CONFIG_HOME", "relative-config"),
+)
+HUB_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("estimate", "someorg/somemodel"),
+    ("estimate", "Qwen/Qwen2.5-0.5B"),
+)
 # Where rich lays the output out (a terminal): the same values again, forced through rich.
 FORCED = ("FORCE_COLOR", "1")
 ENV_COMMANDS: tuple[tuple[str, ...], ...] = (

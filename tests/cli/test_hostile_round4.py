@@ -12,13 +12,16 @@ import io
 import json
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_hostile_inputs import assert_answered, run_cli
 
 import hostile_round4
+from hub_server import TINY_LLAMA_CONFIG, HubServer, serve_hub
 from llmsize.cli import main
+from llmsize.specs.models import ProvenanceKind
 
 
 @pytest.mark.parametrize("name", hostile_round4.NAMES, ids=lambda n: repr(n)[:40])
@@ -306,3 +309,44 @@ def test_a_training_option_with_inference_is_refused(
     assert code == 2 and f"{option[0]} is a training setting" in err
     code, _ = assert_answered(["estimate", "Qwen2.5-0.5B", *option, "--mode", "lora"], capsys)
     assert code == 0
+
+
+# --- what huggingface_hub reads from the environment (a local Hub, tests/hub_server.py)
+
+
+@pytest.fixture
+def local_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    with serve_hub(monkeypatch) as server:
+        server.add_repo("Qwen/Qwen2.5-0.5B", {"config.json": TINY_LLAMA_CONFIG})
+        yield server
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("HF_HUB_ETAG_TIMEOUT", "abc"), ("HF_HUB_DOWNLOAD_TIMEOUT", "1.5")]
+)
+def test_a_hub_setting_huggingface_hub_cannot_start_with_falls_back(
+    variable: str, value: str, local_hub: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # huggingface_hub/constants.py reads these with int() on import: a ValueError, an internal error.
+    from llmsize.specs.resolve import resolve
+
+    monkeypatch.setenv(variable, value)
+    spec = resolve("Qwen/Qwen2.5-0.5B")
+    assert spec.provenance.kind is ProvenanceKind.CATALOG
+    assert any(variable in w for w in spec.warnings), spec.warnings
+
+
+def test_a_saved_token_path_that_is_a_device_is_not_read(
+    local_hub: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # HF_TOKEN_PATH=/dev/zero: get_token() read it whole, filling memory until the Hub deadline.
+    from huggingface_hub import constants
+
+    from llmsize.specs.resolve import resolve
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", "/dev/zero")  # what HF_TOKEN_PATH sets on import
+    spec = resolve("Qwen/Qwen2.5-0.5B")
+    assert spec.provenance.kind is ProvenanceKind.CATALOG
+    assert any("not a token file" in w for w in spec.warnings), spec.warnings

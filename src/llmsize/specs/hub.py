@@ -115,12 +115,66 @@ def _hf_cache_dir() -> str:
     return os.path.join(home, "hub")
 
 
+# huggingface_hub/constants.py reads these with int() when it is imported (`_as_int`): 'abc' or '1.5'
+# there was a ValueError out of the import, an internal error (issue 15).
+_HUB_INT_VARIABLES = ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT")
+# A saved token is a line of text; a device or a FIFO there would be read forever (`read_text`).
+MAX_TOKEN_FILE_BYTES = 64 * 1024
+
+
+def _import_hub() -> None:
+    """Import huggingface_hub the way every call here needs it: environment it cannot start with said as
+    an unreachable Hub (the resolver then falls back to the cache and the catalog), and nothing it prints
+    on import (the HF_HUB_ENABLE_HF_TRANSFER FutureWarning, "Unknown option HF_HUB_VERBOSITY=...")."""
+    import logging
+
+    for name in _HUB_INT_VARIABLES:
+        value = os.environ.get(name)
+        if value is not None:
+            try:
+                int(value)
+            except ValueError:
+                raise HubUnreachableError(
+                    f"${name} {value[:40]!r} is not a whole number of seconds, which huggingface_hub needs"
+                ) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)
+        try:  # the package is lazy (its __getattr__ imports submodules): import what is used here
+            from huggingface_hub import HfApi, constants, get_hf_file_metadata  # noqa: F401
+            from huggingface_hub.utils import logging as _hub_logging  # noqa: F401
+        finally:
+            logging.disable(logging.NOTSET)
+
+
+def _token_file_readable() -> None:
+    """Refuse a saved-token path that is not a small regular file before huggingface_hub reads it whole
+    (HF_TOKEN_PATH=/dev/zero filled memory until the deadline; a FIFO would block)."""
+    import stat
+
+    if os.environ.get("HF_TOKEN"):
+        return
+    from huggingface_hub import constants
+
+    path = constants.HF_TOKEN_PATH
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return  # absent (no saved token) or unreachable: get_token says which
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TOKEN_FILE_BYTES:
+        raise HubUnreachableError(
+            f"cannot read the saved Hugging Face token: {path[:200]} is not a token file"
+        )
+
+
 def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
+    _import_hub()
     from huggingface_hub import HfApi, get_hf_file_metadata, get_token, hf_hub_download, hf_hub_url
 
     rev = revision or DEFAULT_REVISION
     base = endpoint()
     try:
+        _token_file_readable()
         token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
     except OSError as err:  # HF_HOME or XDG_CACHE_HOME naming a file: the saved token's folder is not one
         raise HubUnreachableError(f"cannot read the saved Hugging Face token: {err.strerror or err}") from err
@@ -269,6 +323,9 @@ def _translate_errors(repo_id: str, revision: str, *, has_token: bool) -> Iterat
         ) from err
     except (httpx2.RequestError, OSError) as err:  # transport errors, TooManyRedirects, decoding
         raise HubUnreachableError(f"{type(err).__name__} at {endpoint()}") from err
+    except httpx2.InvalidURL as err:  # a malformed HTTP(S)_PROXY ("::::") is read when the client starts
+        detail = f"an invalid URL on the way to {endpoint()} (check HTTP(S)_PROXY): {err}"
+        raise HubUnreachableError(detail) from err
 
 
 def _gated(repo_id: str, has_token: bool) -> GatedRepoError:
