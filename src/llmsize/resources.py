@@ -235,13 +235,17 @@ def user_cache_dir() -> Path:
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "llmsize" / "Cache"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "llmsize"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    # XDG Base Directory spec: "All paths set in these environment variables must be absolute. If an
-    # implementation encounters a relative path in any of these variables it should consider the
-    # path invalid and ignore it." A relative one ("~nouser", "cache") put the cache wherever the
-    # command ran (issue 15: a `~nouser/llmsize/` folder appeared in a checkout).
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "llmsize"
+    return xdg_dir("XDG_CACHE_HOME", ".cache") / "llmsize"
+
+
+def xdg_dir(variable: str, default: str) -> Path:
+    """$XDG_CACHE_HOME / $XDG_CONFIG_HOME, else ~/`default`; a value that is not an absolute path is
+    ignored. XDG Base Directory spec: "All paths set in these environment variables must be absolute.
+    If an implementation encounters a relative path in any of these variables it should consider the
+    path invalid and ignore it." A relative one ("~nouser", "cache") put the cache wherever the command
+    ran, and read GPU files from there (issue 15: a `~nouser/llmsize/` folder appeared in a checkout)."""
+    value = os.environ.get(variable, "")
+    return Path(value) if os.path.isabs(value) else Path.home() / default
 
 
 # Bump when the cached form changes; part of every key, so old entries are simply never read.

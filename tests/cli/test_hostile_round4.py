@@ -262,6 +262,11 @@ def test_a_relative_xdg_cache_home_is_ignored(
     assert not (tmp_path / "~nouser").exists()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "abs"))
     assert user_cache_dir() == tmp_path / "abs" / "llmsize"
+    from llmsize.hardware.gpus import user_gpu_dir  # the same rule for XDG_CONFIG_HOME (GPU files)
+
+    monkeypatch.delenv("LLMSIZE_GPU_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative-config")
+    assert user_gpu_dir() == tmp_path / "home" / ".config" / "llmsize" / "gpus"
 
 
 # --- report show / diff

@@ -8,7 +8,6 @@ format and override bundled entries with the same id.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
@@ -26,6 +25,7 @@ from llmsize.resources import (
     first_unprintable,
     load_catalog_yaml,
     read_text_bounded,
+    xdg_dir,
     yaml_files,
 )
 from llmsize.units import GB, GIB, MIB, parse_size
@@ -543,8 +543,7 @@ def user_gpu_dir() -> Path:
     env = env_path(USER_GPU_DIR_ENV)
     if env is not None:
         return env
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "llmsize" / "gpus"
+    return xdg_dir("XDG_CONFIG_HOME", ".config") / "llmsize" / "gpus"
 
 
 def user_gpu_files() -> list[Path]:
