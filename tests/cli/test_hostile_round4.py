@@ -355,3 +355,21 @@ def test_a_saved_token_path_that_is_a_device_is_not_read(
     spec = resolve("Qwen/Qwen2.5-0.5B")
     assert spec.provenance.kind is ProvenanceKind.CATALOG
     assert any("not a token file" in w for w in spec.warnings), spec.warnings
+
+
+@pytest.mark.parametrize("instruction", ["bash_complete", "junk", "complete_tcsh", "", "complete_"])
+def test_a_junk_completion_instruction_is_one_line(
+    instruction: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # typer printed "Shell complete not supported." and exited 1 (click's order, bash_complete, included).
+    monkeypatch.setenv("_LLMSIZE_COMPLETE", instruction)
+    monkeypatch.setenv("COMP_WORDS", "llmsize estimate Qw")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    code, err = assert_answered(["estimate"], capsys)
+    assert code == 2 and "_LLMSIZE_COMPLETE" in err, err
+
+
+def test_completion_folds_what_is_typed() -> None:
+    from llmsize.cli.completion import complete_model
+
+    assert "Qwen3-8B" in complete_model("Ｑｗｅｎ３-８")

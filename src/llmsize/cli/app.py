@@ -187,12 +187,25 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(ExitCode.OK)
 
 
+# typer/_completion_shared.py Shells: the shells typer writes completion for.
+_COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
 def _check_completion_env() -> None:
     """Shell completion runs when the shell sets _LLMSIZE_COMPLETE; click then reads COMP_CWORD with
     int() (click/shell_completion.py BashComplete.get_completion_args), so a hand-set junk value was
     an internal error. Said as bad input instead."""
     if "_LLMSIZE_COMPLETE" not in os.environ:
         return
+    instruction = os.environ["_LLMSIZE_COMPLETE"]
+    action, _, shell = instruction.partition("_")  # typer/completion.py shell_complete: "complete_bash"
+    if action not in ("source", "complete") or shell not in _COMPLETION_SHELLS:
+        # typer printed "Shell complete not supported." and exited 1, the code of an internal error
+        raise BadInputError(
+            f"_LLMSIZE_COMPLETE {one_line(repr(instruction), 40)} is not a completion instruction",
+            hint=f"complete_<shell> or source_<shell>, shell one of {', '.join(_COMPLETION_SHELLS)}; "
+            "or unset it to run llmsize",
+        )
     cword = os.environ.get("COMP_CWORD")
     if cword is not None and not (cword.isascii() and cword.strip().isdigit()):
         raise BadInputError(

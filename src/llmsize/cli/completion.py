@@ -13,8 +13,10 @@ def _matches(names: list[str], incomplete: str) -> list[str]:
 
 def complete_model(incomplete: str) -> list[str]:
     """Catalog names and aliases (and repo ids once an org is typed) that start with `incomplete`."""
+    from llmsize.names import fold_name
     from llmsize.specs import catalog
 
+    incomplete = fold_name(incomplete)  # 'ｑｗｅｎ' completes as 'qwen' does, as estimate reads it
     names = [n for e in catalog.entries() for n in e.names]
     names += [e.model.hf_repo for e in catalog.entries() if e.model.hf_repo and "/" in incomplete]
     return _matches(names, incomplete)
