@@ -312,7 +312,8 @@ def write_model_dirs(root: Path) -> Iterator[tuple[str, Path]]:
 
 def report_misuses(tmp: Path) -> Iterator[list[str]]:
     """Documents of other commands and hand edits given to `report show` / `report diff`."""
-    from contextlib import suppress
+    import io
+    from contextlib import redirect_stdout, suppress
 
     from llmsize.cli import main
 
@@ -324,7 +325,7 @@ def report_misuses(tmp: Path) -> Iterator[list[str]]:
     )
     for argv in (["estimate", "Qwen2.5-0.5B", "--gpu", "H100"], *others):
         target = good if argv[0] == "estimate" else tmp / f"r4-{argv[0]}-{len(argv)}.json"
-        with suppress(SystemExit):
+        with suppress(SystemExit), redirect_stdout(io.StringIO()):
             main([*argv, "--output", str(target), "--force"])
         yield ["report", "show", str(target)]
     doc = json.loads(good.read_text())
