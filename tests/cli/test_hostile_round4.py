@@ -373,3 +373,15 @@ def test_completion_folds_what_is_typed() -> None:
     from llmsize.cli.completion import complete_model
 
     assert "Qwen3-8B" in complete_model("Ｑｗｅｎ３-８")
+
+
+def test_nothing_fits_says_what_to_try_and_it_works(capsys: pytest.CaptureFixture[str]) -> None:
+    # "Nothing fits RTX-4090." ended the answer; the hint it now gives must itself lead to a fit.
+    code, out, _ = run_cli(["fit", "Llama-3.1-70B", "--gpu", "RTX-4090"], capsys)
+    assert code == 0 and "--num-gpus auto" in out
+    code, out, err = run_cli(
+        ["fit", "Llama-3.1-70B", "--gpu", "RTX-4090", "--num-gpus", "auto", "--check"], capsys
+    )
+    assert code == 0 and "Best that fits" in out, err
+    code, out, _ = run_cli(["fit", "Llama-3.1-405B", "--gpu", "M4-Max-128GB"], capsys)  # one unified memory
+    assert "Nothing fits" in out and "--num-gpus" not in out

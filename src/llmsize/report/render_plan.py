@@ -222,6 +222,9 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     if best is None:
         con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
                   + (f": {escape(shown.row.reason)}" if shown and shown.row.reason else "."))
+        several = gpu.id != "local-cpu" and not gpu.memory.unified  # one RAM: no second device to add
+        if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
+            con.print("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
     else:
         row = best.row
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
