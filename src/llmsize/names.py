@@ -205,7 +205,8 @@ def canonical_key(text: str) -> str:
 
 def fold_name(text: str) -> str:
     """`text` with Unicode compatibility characters folded (NFKC: full-width 'Ｑｗｅｎ３-８Ｂ' -> 'Qwen3-8B',
-    superscript '⁸' -> '8', '𝟒bit' -> '4bit') and dashes ('‐', '–', '—', Unicode category Pd) made '-'.
+    superscript '⁸' -> '8', '𝟒bit' -> '4bit') and dashes ('‐', '–', '—', category Pd; the minus sign '−')
+    made '-'.
 
     What a CJK input method or a word processor's autocorrect types is the same name to a reader;
     model names, repo ids and Ollama tags are ASCII, so folding only turns a name that matched nothing
@@ -217,7 +218,7 @@ def fold_name(text: str) -> str:
     import unicodedata
 
     folded = unicodedata.normalize("NFKC", text)
-    return "".join("-" if unicodedata.category(c) == "Pd" else c for c in folded)
+    return "".join("-" if c == "\u2212" or unicodedata.category(c) == "Pd" else c for c in folded)
 
 
 def parse_name(text: str) -> ParsedName:
