@@ -385,3 +385,11 @@ def test_nothing_fits_says_what_to_try_and_it_works(capsys: pytest.CaptureFixtur
     assert code == 0 and "Best that fits" in out, err
     code, out, _ = run_cli(["fit", "Llama-3.1-405B", "--gpu", "M4-Max-128GB"], capsys)  # one unified memory
     assert "Nothing fits" in out and "--num-gpus" not in out
+
+
+def test_a_gpu_typed_full_width_is_that_gpu(capsys: pytest.CaptureFixture[str]) -> None:
+    # 'Ｈ１００' normalised to an empty key ('unknown GPU'); 'ＲＴＸ-4090' happened to match through '4090'.
+    doc = _doc(["estimate", "Qwen2.5-0.5B", "--gpu", "Ｈ１００"], capsys)
+    assert (
+        doc["gpus"][0]["gpu"] == _doc(["estimate", "Qwen2.5-0.5B", "--gpu", "H100"], capsys)["gpus"][0]["gpu"]
+    )  # type: ignore[index]
