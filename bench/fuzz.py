@@ -44,6 +44,7 @@ def run_cli(
             [sys.executable, "-m", "llmsize", *argv],
             capture_output=True,
             text=True,
+            errors="replace",  # PYTHONIOENCODING=latin-1 cases write what UTF-8 cannot decode
             timeout=max(limit * 10, 20),
             preexec_fn=_cap,
             check=False,
