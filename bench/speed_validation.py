@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
@@ -347,6 +348,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
+    if engine == "transformers" and re.search(r"\btransformers 4\.4[0-8]\b", str(row.get("engine_version", ""))):
+        return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
     if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
@@ -446,6 +449,8 @@ def _profile_knobs(name: str) -> list[Knob]:
         for key in getattr(prof, table):
             if table.startswith("prefill_compute") and name.startswith("transformers") and key == "hbm":
                 continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
+            if table == "kernel_launch_per_layer_s" and name == "transformers-4.46" and key in WRAPPER_CALLS:
+                continue  # counted from the wrappers' source (engines/transformers_wrappers.py), not fitted
 
             def tset(v: float, table: str = table, key: str = key) -> None:
                 cur = sp.ENGINE_PROFILES[name]
@@ -460,7 +465,8 @@ def _profile_knobs(name: str) -> list[Knob]:
 
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
-    for name in ("transformers", "transformers-4", "vllm", "vllm-0.6", "sglang", "llama.cpp"):
+    for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
+                 "llama.cpp"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 
