@@ -308,7 +308,8 @@ FINDINGS = (
     "and Int8 0.22 ms per layer (engines/transformers_wrappers.py; profile 'transformers-4.46', nothing "
     "fitted; Int8 was a hand-set 0.5 ms). The rows imply ~0.30 ms for both. Held-out AWQ rows: +28 to "
     "+42% -> -21 to +41% (input 1: +4 to +7%); Int8 -28 to +43% -> -13 to +52% (up to 14B within 16% at "
-    "inputs of 1 to 14,336 tokens, the 72B rows further off); transformers held-out median 19.6% -> 8.8%. Left: the 72B Int8 rows on 2 GPUs (+33 to +52%: GPU-bound, so auto-gptq's fp32 "
+    "inputs of 1 to 14,336 tokens, the 72B rows further off); transformers held-out median 19.6% -> 8.8%. "
+    "Left: the 72B Int8 rows on 2 GPUs (+33 to +52%: GPU-bound, so auto-gptq's fp32 "
     "cuda_old kernel reads ~0.9 TB/s, not the int8 share Marlin earns; no measurement of that kernel to "
     "take it from) and every size's long prompts (below). Qwen3's H20 transformers rows ran GPTQModel "
     "2.2.0 and a separate AutoAWQ 0.2.9 environment whose AWQ rows run faster than BF16, which the "
@@ -385,7 +386,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
-    if engine == "transformers" and re.search(r"\btransformers 4\.4[0-8]\b", str(row.get("engine_version", ""))):
+    release = str(row.get("engine_version", ""))
+    if engine == "transformers" and re.search(r"\btransformers 4\.4[0-8]\b", release):
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
