@@ -331,7 +331,20 @@ FINDINGS = (
     "and 32B rows fit too; the residual per step (~10 ms, ~20 s over 2,048 tokens) implies their 129k "
     "prompt took ~20 s longer than BF16's, on the prefill side (Marlin at the chunked-prefill token "
     "counts of a max_model_len > 32K run), which the 63,488-token rows (chunked too, vLLM 0.6.3) do not "
-    "show. Not modelled. The 72B GPTQ-Int4 rows on one A100 stay unexplained (see above).",
+    "show. Not modelled. The 72B GPTQ-Int4 rows on one A100 stay unexplained (see above); seen across "
+    "engines, the one-GPU 72B int4 step carries ~26-27 ms beyond the model in vLLM (Marlin) and in "
+    "transformers (exllama v2; AWQ's GEMM is consistent with it) alike, and in neither with 2 GPUs.",
+    "Long prompts on SGLang (Qwen3 on H20, issue 11, speedq): at 129,024 tokens ~70% of a prefill's FLOPs "
+    "are attention's, and the BF16 rows were 17-25% slow while the FP8 ones were up to 20% fast: the model "
+    "ran attention at the weights' rate (FP8 = 2x BF16 on the H20) and at the mat-muls' 0.54 share. "
+    "Attention takes the bf16 q, k and v of a 16-bit KV cache whatever the linear layers' format (and "
+    "llama.cpp's FA kernel runs FP16 next to its int8 MMQ), so speed.attention_rate uses the 16-bit rate "
+    "for 8- and 4-bit compute; and the attention kernel's own share where the engine names one per "
+    "architecture: SGLang on Hopper 0.82, FA3's 618 TFLOP/s of an H100 PCIe's 756 at 8k-17k tokens "
+    "(Dao-AILab/flash-attention#1075; a scan over the SGLang fit rows alone puts the optimum at 0.80-0.85, "
+    "not used to set it). The 129k rows move from -25..+20% to -10..+8%; SGLang fit median 9.3% -> 7.1%, "
+    "held out 10.0% -> 8.4%. vLLM keeps its prefill share for attention (its A100 rows at 63k-129k fit "
+    "with it: vLLM 0.6 chunks long prompts); llama.cpp prefill rows move by about 3 points either way.",
     "Concurrency sweep, serving benchmark (vLLM on one RTX 4090, Mistral-7B-Instruct-v0.3 BF16, 256 -> "
     "128 tokens, 300 prompts at an unlimited rate with at most C in flight, mushfiqrahman.dev): "
     "requests run in waves of C, so output tokens/s = C x 128 / (prefill of C prompts + 128 steps at "
