@@ -351,6 +351,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "transformers-4"
     if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
         return "llama.cpp-hip-nographs"
+    if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", str(row.get("engine_version", ""))):
+        return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
     return engine
 
 

@@ -111,6 +111,10 @@ SPEED = EngineSpeedProfile(
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
     state_traffic=4.0,
+    # REFERENCE: ggml/src/ggml-metal/ggml-metal-device.m ggml_metal_device_init: has_tensor stays on
+    # for M5 / M6 / A19 / A20 devices, and kernel_mul_mm runs the Metal 4 tensor API (matmul2d) under
+    # GGML_METAL_HAS_TENSOR (ggml-org/llama.cpp PR #16634, 2025-10): the M5's Neural Accelerators.
+    matrix_units=True,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
@@ -126,7 +130,14 @@ _DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
     "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED}
+# REFERENCE: Metal builds before the Metal 4 tensor API (ggml-org/llama.cpp PR #16634, merged 2025-10;
+# e.g. build 8e672ef that discussion #4167's scoreboard pins) run every prompt mat-mul on the
+# simdgroup-matrix kernels at the shader rate, M5 included. Nothing else differs.
+METAL_SIMDGROUP_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-metal-simdgroup", "matrix_units": False,
+    "version": "llama.cpp Metal builds before the Metal 4 tensor API (PR #16634)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
+    HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED, METAL_SIMDGROUP_SPEED.engine: METAL_SIMDGROUP_SPEED}
 
 
 class LlamaCpp(BaseEngine):
