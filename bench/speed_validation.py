@@ -353,6 +353,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "llama.cpp-hip-nographs"
     if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", str(row.get("engine_version", ""))):
         return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
+        return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     return engine
 
 
