@@ -445,6 +445,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if c.matrix_speedup > 1:
+        notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
+                     "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")
 
     peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
