@@ -329,10 +329,21 @@ FINDINGS = (
     "(mmq.cu: use_stream_k for GGML_CUDA_CC_IS_CDNA), so wave quantisation is not the cause; its per-CU int8 "
     "MFMA rate equals an A100 SM's (2615 TOPS / 304 CUs / 2.1 GHz = 4096 ops a clock), so the int8-peak "
     "scaling and a per-CU scaling predict the same, and the measured 6.8% of peak (A100: 11.5%) needs a "
-    "CDNA share that no independent row calibrates. DGX Spark gemma-3-4b batched decode at B 16-32 "
-    "(+37 to +59%, 512 and 8192 tokens): the step grows by 58 ms from 512 to 8,192 tokens at B 32, a KV "
-    "read at ~45% of the datasheet bandwidth where the model uses 75%; the head dim 256 FA vector kernel "
-    "at batch is the suspect, not shown. The April-May 2026 GDDR MoE rows: see the MoE decode finding.",
+    "CDNA share that no independent row calibrates. DGX Spark dense batched decode (llama-batched-bench, "
+    "B 16-32: gemma-3-4b +37 to +59%, Qwen2.5-Coder-7B +10 to +34%, at 512 and 8,192 tokens alike; B 4 "
+    "within 11%): past MMVQ_MAX_BATCH_SIZE = 8 columns (ggml-cuda mmvq.cuh) the mat-muls run MMQ, which "
+    "stages every weight tile. Pricing that like the MoE prefill (math at t / (t + 60) of the full-tile "
+    "rate, not overlapped with the weight stream) takes these rows to -27..+22% but predicts a 37% drop "
+    "in aggregate throughput from 8 to 9 sequences, which contradicts llama.cpp putting the MMVQ/MMQ "
+    "switch where MMQ catches up; overlapped (roofline max) it changes nothing. Not shipped.",
+    "Unsloth Dynamic quants of MoE models (the April-May 2026 GDDR rows, Qwen3-Coder-Next on Strix "
+    "Halo): the Qwen3.5-35B-A3B UD-Q4_K_XL file keeps its SSM projections, ssm_out, shared experts and "
+    "router at q8_0 and only the routed experts at q4_k / q5_k (tensor types logged from that file in a "
+    "public decode-tuning note, 2026-03). Every token reads those dense-path tensors, so it reads ~25% "
+    "more than llmsize's Q4_K_M stand-in (specs/unsloth.py) at the same file size (20.7 GiB): that alone "
+    "takes the RTX 4090 row from +64% to about +43%. Not applied: the mix differs per file (the "
+    "122B-A10B UD-Q4_K_XL is 63.65 GiB where either mix sizes it at 70-72 GiB, so its experts sit lower), "
+    "and only a file's own tensor table fixes it (`llmsize estimate file.gguf` reads it).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
