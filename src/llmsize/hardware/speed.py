@@ -22,6 +22,7 @@ import math
 
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -73,6 +74,9 @@ class SpeedConstants(Record):
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
     attention_fraction: float = Field(
         default=0.0, description="achieved / 16-bit peak FLOP/s of prefill attention (0: compute_fraction)")
+    matrix_speedup: float = Field(
+        default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
+        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -217,6 +221,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         peak_dtype=peak_dtype,
         attention_fraction=(eff.compute if eff.compute is not None
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
+        matrix_speedup=matrix_unit_speedup(gpu, prof.matrix_units),
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -399,9 +404,10 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     tokens = inputs.batch * prompt
     chunk = c.prefill_chunk_tokens or tokens
     chunks = max(1, math.ceil(tokens / chunk))
-    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction * c.matrix_speedup
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
-    attn *= flops / attention_rate(inputs, gpu, c)  # counted in FLOPs at the mat-muls' rate
+    # Counted in FLOPs at the mat-muls' rate; attention reaches the matrix units as the mat-muls do.
+    attn *= flops / (attention_rate(inputs, gpu, c) * c.matrix_speedup)
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
     routed = min(inputs.routed_active_params, inputs.active_params)
@@ -467,6 +473,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if c.matrix_speedup > 1:
+        notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
+                     "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")
 
     peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
