@@ -331,7 +331,10 @@ FINDINGS = (
     "and 32B rows fit too; the residual per step (~10 ms, ~20 s over 2,048 tokens) implies their 129k "
     "prompt took ~20 s longer than BF16's, on the prefill side (Marlin at the chunked-prefill token "
     "counts of a max_model_len > 32K run), which the 63,488-token rows (chunked too, vLLM 0.6.3) do not "
-    "show. Not modelled. The 72B GPTQ-Int4 rows on one A100 stay unexplained (see above); seen across "
+    "show (vLLM 0.6's SchedulerConfig turns chunked prefill on above max_model_len 32K with 512-token "
+    "chunks, 'the best balance between ITL and TTFT on A100'; modelling those chunks instead of 8,192 "
+    "moves these rows by under 2 points: the chunks stay compute-bound). Not modelled. The 72B "
+    "GPTQ-Int4 rows on one A100 stay unexplained (see above); seen across "
     "engines, the one-GPU 72B int4 step carries ~26-27 ms beyond the model in vLLM (Marlin) and in "
     "transformers (exllama v2; AWQ's GEMM is consistent with it) alike, and in neither with 2 GPUs.",
     "Long prompts on SGLang (Qwen3 on H20, issue 11, speedq): at 129,024 tokens ~70% of a prefill's FLOPs "
