@@ -73,7 +73,7 @@ class SpeedConstants(Record):
     peak_dtype: str = Field(
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
     attention_fraction: float = Field(
-        default=0.0, description="achieved / 16-bit peak FLOP/s of prefill attention (0: compute_fraction)")
+        default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
     matrix_speedup: float = Field(
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
         "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
@@ -365,6 +365,12 @@ def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> floa
     return gpu.flops_for(dtype) * (c.attention_fraction or c.compute_fraction)
 
 
+def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmul_flops: float) -> float:
+    """Attention FLOPs expressed at the mat-muls' rate: their rate over attention's (1 without a figure)."""
+    rate = attention_rate(inputs, gpu, c)
+    return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -376,7 +382,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
-    attn = _attention_flops_at(inputs, ctx) * flops / attention_rate(inputs, gpu, c)  # in mat-mul-rate FLOPs
+    attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
     cpu_s = inputs.num_layers * c.launch_per_layer_s
@@ -407,7 +413,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction * c.matrix_speedup
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
     # Counted in FLOPs at the mat-muls' rate; attention reaches the matrix units as the mat-muls do.
-    attn *= flops / (attention_rate(inputs, gpu, c) * c.matrix_speedup)
+    attn *= _attention_scale(inputs, gpu, c, flops / c.matrix_speedup)
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
     routed = min(inputs.routed_active_params, inputs.active_params)
