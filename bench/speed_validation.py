@@ -448,8 +448,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
-    release = str(row.get("engine_version", ""))
-    if engine == "transformers" and re.search(r"\btransformers 4\.4[0-8]\b", release):
+    release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
+    if engine == "transformers" and release and int(release.group(1)) < 49:
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
