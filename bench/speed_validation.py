@@ -327,8 +327,8 @@ FINDINGS = (
     "imply weight kernels reading 0.5-0.7 TB/s of the A100's 2.0, not the Marlin-class 1.39 the int4 "
     "share gives: at input 1 they hide under the CPU's launches, at long prompts the copies make the "
     "step GPU-bound and expose them (exllama v1 runs a 70B GPTQ at 10-13 t/s on one A100 80GB, ~0.4-0.5 "
-    "TB/s: turboderp/exllama#266; AWQ's GEMM, split-k 8 over 16-row tiles, is ~19% slower than exllama "
-    "v2 at batch 1: casper-hansen/AutoAWQ#313). Neither constant has a measurement of the kernels these "
+    "TB/s: turboderp/exllama#266; exllama v2 decodes ~19% faster than AWQ's split-k GEMM at batch 1 on "
+    "an RTX 4090: casper-hansen/AutoAWQ#313). Neither constant has a measurement of the kernels these "
     "rows ran, so neither is added: the 14B-72B quantized transformers rows at 6,144+ tokens stay 20-57% "
     "fast.",
     "vLLM long prompts and the 72B GPTQ-Int4 rows (issue 11, speedq). Qwen's vLLM script "
