@@ -335,6 +335,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dtype"] = row["dtype"]
     if row.get("ubatch"):  # llama.cpp -ub: the prompt runs in chunks of this many tokens
         data["ubatch"] = int(row["ubatch"])
+    if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
+        data["enforce_eager"] = True
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=speed_engine(row)))
@@ -375,6 +377,11 @@ def predict(case: Case) -> float:
 
     if metric == "decode_tps":
         return gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
+    if metric == "tpot_ms":  # serving benchmark's mean time per output token after the first, one stream
+        return 1000 * decode_total(prompt, gen) / gen
+    if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
+        seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
+        return 1000 * seconds
     if metric == "decode_tps_total":  # llama-batched-bench S_TG: every sequence's tokens / decode time
         return inputs.batch * gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
     prefill, _ = prefill_seconds(inputs, gpu, c, prompt)
