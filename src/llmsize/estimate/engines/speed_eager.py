@@ -39,18 +39,25 @@ def dense_layer_kernels(profile: EngineSpeedProfile) -> int:
 def eager_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile) -> EngineSpeedProfile:
     """`graph`'s engine without CUDA graphs: its layer's kernels launched one by one from the CPU."""
     launch = launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph)
-    return graph.model_copy(update={
-        "engine": graph.engine + EAGER_SUFFIX, "graphs": False, "launch_per_layer_s": launch,
-        "version": f"{graph.version}, --enforce-eager (no CUDA graphs)",
-        "sources": (*graph.sources, "https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/config.py")})
+    return graph.model_copy(
+        update={
+            "engine": graph.engine + EAGER_SUFFIX,
+            "graphs": False,
+            "launch_per_layer_s": launch,
+            "version": f"{graph.version}, --enforce-eager (no CUDA graphs)",
+            "sources": (*graph.sources, "https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/config.py"),
+        }
+    )
 
 
 # vLLM V1 (current) and V0 (0.6.3, measured with transformers 4.46's generation of the same era).
 EAGER_SPEED: dict[str, EngineSpeedProfile] = {
-    p.engine: p for p in (
+    p.engine: p
+    for p in (
         eager_profile(VLLM_SPEED, TRANSFORMERS_SPEED),
         eager_profile(VLLM_LEGACY["vllm-0.6"], TRANSFORMERS_LEGACY["transformers-4"]),
-    )}
+    )
+}
 
 
 def eager_engine(engine: str, enforce_eager: bool) -> str:
