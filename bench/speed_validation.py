@@ -34,6 +34,7 @@ from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
+from llmsize.hardware.speed_serving import serving_tpot_s
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -415,6 +416,9 @@ def predict(case: Case) -> float:
         return gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
     if metric == "tpot_ms":  # serving benchmark's mean time per output token after the first, one stream
         return 1000 * decode_total(prompt, gen) / gen
+    if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
+        wave, _ = prefill_seconds(inputs, gpu, c, prompt)
+        return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

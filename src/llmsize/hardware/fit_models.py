@@ -82,3 +82,6 @@ class FitRow(Record):
         default=None, description="concurrency from which decode turns compute-bound")
     speed_constants: dict[str, float | int | str | None] | None = Field(
         default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")
+    serving_tpot_s: float | None = Field(
+        default=None, description="sweep levels: mean time per output token of a closed-loop serving run at "
+        "this concurrency (tpot_s plus the other requests' prefills, hardware/speed_serving.py)")
