@@ -349,11 +349,13 @@ FINDINGS = (
     " ~2/3 of CUDA's). Prefill: coopmat2 +16% (RTX 3090) to +38-43% (RTX 4090 3B, RTX 5090 gpt-oss), "
     "coopmat1 +57%: Vulkan's mul_mm runs FP16 cooperative matrices, not int8 MMA; a Vulkan share could "
     "only be set on these held-out rows, so it is not added. TinyLlama pp4096 on the 4090 (+266%, the new"
-    " worst) spends ~150 ms of its 219 in attention: at 4,096 tokens the Vulkan build's attention, not "
-    "its weight GEMMs, bounds the prompt, which the FLOP count at the GEMM rate does not see. Checked and"
-    " not applied: counting the output head for the prompt's last token only (vLLM logits_indices, "
-    "llama.cpp's default last-token output) made llama.cpp prefill worse even after refitting its prefill"
-    " shares on the fit rows (fit median 3.8% -> 5.1%, held-out 4.9% -> 6.3%).",
+    " worst): were its GEMMs at the rate the same build reaches on the 3B at pp512 (~130 TFLOP/s), ~150 "
+    "ms of its 219 would remain for attention (1.5 TFLOP at 4,096 tokens, ~10 TFLOP/s), so at long "
+    "prompts the Vulkan build's attention, not its weight GEMMs, bounds the prompt; the run's flash-"
+    "attention setting is not printed, so which attention path ran is not known and it is not modelled. "
+    "Checked and not applied: counting the output head for the prompt's last token only (vLLM "
+    "logits_indices, llama.cpp's default last-token output) made llama.cpp prefill worse even after "
+    "refitting its prefill shares on the fit rows (fit median 3.8% -> 5.1%, held-out 4.9% -> 6.3%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

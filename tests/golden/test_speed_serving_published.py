@@ -10,7 +10,7 @@ from llmsize.estimate.engines.speed_eager import EAGER_SPEED, dense_layer_kernel
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
-from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, decode_step, estimate_speed, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import ENGINE_PROFILES
 from llmsize.specs.resolve import resolve
 
@@ -55,6 +55,7 @@ def test_vllm_enforce_eager_tpot_is_cpu_launch_bound() -> None:
     gpu = get_gpu("A100-SXM-80GB")
     _, parts = decode_step(eager, gpu, resolve_constants(eager, gpu), 16100)
     assert parts["cpu"] > parts["gpu"]
+    assert any("--enforce-eager" in note for note in estimate_speed(eager, gpu).notes)
     assert _tpot_ms(eager, "A100-SXM-80GB", 16000, 200) == pytest.approx(20.63, rel=0.20), EAGER_A100
     assert _tpot_ms(graphs, "A100-SXM-80GB", 16000, 200) < 0.7 * 20.63
 
