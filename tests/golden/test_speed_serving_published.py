@@ -10,7 +10,13 @@ from llmsize.estimate.engines.speed_eager import EAGER_SPEED, dense_layer_kernel
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
-from llmsize.hardware.speed import SpeedInputs, decode_step, estimate_speed, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import (
+    SpeedInputs,
+    decode_step,
+    estimate_speed,
+    prefill_seconds,
+    resolve_constants,
+)
 from llmsize.hardware.speed_profiles import ENGINE_PROFILES
 from llmsize.specs.resolve import resolve
 
