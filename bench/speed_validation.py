@@ -34,7 +34,7 @@ from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
-from llmsize.hardware.speed_serving import serving_tpot_s
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -456,7 +456,7 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        return inputs.batch * gen / seconds
+        return serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":

@@ -85,3 +85,6 @@ class FitRow(Record):
     serving_tpot_s: float | None = Field(
         default=None, description="sweep levels: mean time per output token of a closed-loop serving run at "
         "this concurrency (tpot_s plus the other requests' prefills, hardware/speed_serving.py)")
+    serving_output_tokens_per_s: float | None = Field(
+        default=None, description="sweep levels: output tokens/s of that closed-loop serving run, prefills "
+        "included (aggregate_tokens_per_s counts decode steps only)")

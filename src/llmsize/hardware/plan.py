@@ -37,7 +37,7 @@ from llmsize.hardware.speed import (
     attention_flops_prefill,
     estimate_speed,
 )
-from llmsize.hardware.speed_serving import serving_tpot_s
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
 from llmsize.records import ConfigDict, Record, ValidationError
 from llmsize.specs.models import ModelSpec, QuantMethod
 from llmsize.specs.params import param_inventory
@@ -1104,11 +1104,14 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
             speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
             usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok,
-            serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens))
+            serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens),
+            serving_output_tokens_per_s=serving_output_tokens_per_s(
+                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens))
     else:
         update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
                       speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,
-                      usd_per_million_output_tokens=None, serving_tpot_s=None)
+                      usd_per_million_output_tokens=None, serving_tpot_s=None,
+                      serving_output_tokens_per_s=None)
         if one.fits:
             update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
                                 f"which holds {cap:,}")

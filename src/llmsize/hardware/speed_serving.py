@@ -26,3 +26,17 @@ def serving_tpot_s(tpot_s: float, ttft_s: float, concurrency: int, output_tokens
         return None
     one_prompt_s = ttft_s / concurrency
     return tpot_s + (concurrency - 1) * one_prompt_s / output_tokens
+
+
+def serving_output_tokens_per_s(
+    tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int
+) -> float | None:
+    """Output tokens/s of that closed-loop run: C requests, each its prefill share plus its steps.
+
+    A request lasts its own prefill plus `output_tokens` steps at the serving TPOT, which already
+    holds the other C - 1 prefills: C one-prompt prefills (`ttft_s`) + the decode steps in all. The
+    serving benchmarks' "Output token throughput" is C requests' output over that time.
+    """
+    if output_tokens <= 0 or concurrency <= 0:
+        return None
+    return concurrency * output_tokens / (ttft_s + output_tokens * tpot_s)
