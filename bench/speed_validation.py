@@ -370,6 +370,52 @@ FINDINGS = (
     "modelled. Checked and not applied: counting the output head for the prompt's last token only (vLLM "
     "logits_indices, llama.cpp's default last-token output) made llama.cpp prefill worse even after "
     "refitting its prefill shares on the fit rows (fit median 3.8% -> 5.1%, held-out 4.9% -> 6.3%).",
+    "Apple M5 prefill (issue 11, device classes): every M5 GPU core carries a Neural Accelerator that "
+    "shaders reach only through Metal 4's tensor API (matmul2d). llama.cpp's Metal backend runs its prompt "
+    "mat-muls there since PR #16634 (2025-10; ggml-metal-device.m keeps has_tensor on for M5/M6/A19/A20 "
+    "only), decode's mat-vecs stay on the shader ALUs. Apple gives only 'over 4x the peak GPU compute for "
+    "AI' of M4 at the same core counts, so the matrix rate is 4x the catalog's shader FP16 figure "
+    "(hardware/matrix_units.py; the Apple prefill share 0.70 unchanged, nothing fitted). The scoreboard's "
+    "own M5 rows ran its pinned build 8e672ef (2023; the quoting script: 'Same fixed llama.cpp build', M5 "
+    "included), which predates the API: they use the profile 'llama.cpp-metal-simdgroup' and stay at "
+    "-11 to -16% (prefill). M5 Max pp512 on a tensor-API build: -73% -> +8%; new held-out rows: M5 Pro "
+    "20-core "
+    "pp512 +8%, M5 10-core Mistral-7B pp512 on PR #16634's first branch +35% (that branch's kernel still "
+    "shared the simdgroup layout; PR #20962 later gained ~26% geomean). M5 decode on new builds stays 27-29% "
+    "slow (a new build's Metal decode: ~92% of the bandwidth plus ~1.6 ms a token, solved from the M5 Max "
+    "and M5 Pro rows, against the model's late-2024 Apple constants; not refitted on held-out rows).",
+    "Gated DeltaNet decode on llama.cpp builds before the fused GATED_DELTA_NET op (PR #19504, 2026-02, "
+    "CPU/CUDA; Vulkan PR #20334, 2026-03): build_delta_net_autoregressive (delta-net-base.cpp, still the "
+    "fallback where a backend lacks the op) runs 12 element-wise nodes where the fused path runs one, and "
+    "moves the f32 state 16 times a step (each mul reads and writes it, sum_rows reads, repeat writes, add "
+    "reads two and writes one, then the copy into the cache) where the fused op moves it 4 times. Profile "
+    "'llama.cpp-gdn-unfused' (counted, nothing fitted). PR #20334's Strix Halo table (new held-out rows) "
+    "checks the ratio: fused / unfused measured 1.23 / 1.21 / 1.18 (Qwen3-Coder-Next, Qwen3.5-35B-A3B, "
+    "122B-A10B), modelled 1.37 / 1.21 / 1.26; Qwen3.5 rows land within -11 to +20%. Qwen3-Next-80B-A3B "
+    "Q4_K_M at b7189 (the first qwen3next build): +147% -> +81%. Qwen3-Next/Coder-Next stays 35-50% "
+    "fast on Strix Halo even with the fused op (46.6 t/s measured, 70 modelled) while Qwen3.5-35B-A3B, "
+    "the same block types with more active bytes, is -11%: that model's extra per-token cost is not "
+    "found (its 512-expert routing is the visible difference). Its pp512 (+62%) is not modelled (that "
+    "build's chunked path on Vulkan).",
+    "Still open from the worst list: MI300X pp512 (+70%): CDNA3 runs MMQ with stream-k like NVIDIA "
+    "(mmq.cu: use_stream_k for GGML_CUDA_CC_IS_CDNA), so wave quantisation is not the cause; its per-CU int8 "
+    "MFMA rate equals an A100 SM's (2615 TOPS / 304 CUs / 2.1 GHz = 4096 ops a clock), so the int8-peak "
+    "scaling and a per-CU scaling predict the same, and the measured 6.8% of peak (A100: 11.5%) needs a "
+    "CDNA share that no independent row calibrates. DGX Spark dense batched decode (llama-batched-bench, "
+    "B 16-32: gemma-3-4b +37 to +59%, Qwen2.5-Coder-7B +10 to +34%, at 512 and 8,192 tokens alike; B 4 "
+    "within 11%): past MMVQ_MAX_BATCH_SIZE = 8 columns (ggml-cuda mmvq.cuh) the mat-muls run MMQ, which "
+    "stages every weight tile. Pricing that like the MoE prefill (math at t / (t + 60) of the full-tile "
+    "rate, not overlapped with the weight stream) takes these rows to -27..+22% but predicts a 37% drop "
+    "in aggregate throughput from 8 to 9 sequences, which contradicts llama.cpp putting the MMVQ/MMQ "
+    "switch where MMQ catches up; overlapped (roofline max) it changes nothing. Not shipped.",
+    "Unsloth Dynamic quants of MoE models (the April-May 2026 GDDR rows, Qwen3-Coder-Next on Strix "
+    "Halo): the Qwen3.5-35B-A3B UD-Q4_K_XL file keeps its SSM projections, ssm_out, shared experts and "
+    "router at q8_0 and only the routed experts at q4_k / q5_k (tensor types logged from that file in a "
+    "public decode-tuning note, 2026-03). Every token reads those dense-path tensors, so it reads ~25% "
+    "more than llmsize's Q4_K_M stand-in (specs/unsloth.py) at the same file size (20.7 GiB): that alone "
+    "takes the RTX 4090 row from +64% to about +43%. Not applied: the mix differs per file (the "
+    "122B-A10B UD-Q4_K_XL is 63.65 GiB where either mix sizes it at 70-72 GiB, so its experts sit lower), "
+    "and only a file's own tensor table fixes it (`llmsize estimate file.gguf` reads it).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -425,6 +471,11 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "transformers-4"
     if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
         return "llama.cpp-hip-nographs"
+    version = str(row.get("engine_version", ""))
+    if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
+        return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
+        return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     return engine
 
 

@@ -22,6 +22,7 @@ import math
 
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -71,6 +72,9 @@ class SpeedConstants(Record):
         default=0.0, description="prefill: tokens per expert at which expert GEMMs reach half their rate")
     peak_dtype: str = Field(
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
+    matrix_speedup: float = Field(
+        default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
+        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -213,6 +217,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         peak_dtype=peak_dtype,
+        matrix_speedup=matrix_unit_speedup(gpu, prof.matrix_units),
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -373,7 +378,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     tokens = inputs.batch * prompt
     chunk = c.prefill_chunk_tokens or tokens
     chunks = max(1, math.ceil(tokens / chunk))
-    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction * c.matrix_speedup
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
@@ -442,6 +447,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if c.matrix_speedup > 1:
+        notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
+                     "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")
 
     peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction

@@ -84,4 +84,8 @@ class EngineSpeedProfile(Record):
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
         "back in place = 2",
     )
+    matrix_units: bool = Field(
+        default=False, description="prompt mat-muls run on the GPU cores' matrix units where the device "
+        "has ones reached only through a dedicated API (llama.cpp: Metal 4 tensor API on Apple M5; "
+        "hardware/matrix_units.py)")
     sources: tuple[str, ...] = ()
