@@ -35,6 +35,7 @@ from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -362,6 +363,78 @@ FINDINGS = (
     "requests run in waves of C, so output tokens/s = C x 128 / (prefill of C prompts + 128 steps at "
     "batch C) (metric serve_output_tps). Held out, C = 4 to 48: -7% to +13%, faster than published "
     "as C grows (the HTTP server's per-request work is not modelled).",
+    "Serving TPOT/TTFT, Vulkan on NVIDIA, Ollama, SGLang (issue 11, speedtab pass; 37 new rows, every "
+    "table held out whole). vLLM --enforce-eager: the speed model ignored the option, so an eager run got"
+    " CUDA-graph speed; Qwen3-14B-AWQ on an A100 (vLLM 0.9.1 --enforce-eager, 16,000 -> 200 tokens, "
+    "vllm#20469) has a mean TPOT of 20.6 ms where 11.3 was predicted (-45%). Without graphs each step "
+    "runs the model's Python forward and the CPU launches every kernel (vLLM's capture_model / "
+    "CUDAGraphRunner are skipped), so the eager profile (estimate/engines/speed_eager.py, selected by "
+    "plan.speed_inputs from Workload.enforce_eager) is the graph profile plus a CPU launch time per "
+    "layer: transformers' calibrated launch time per kernel (0.68 ms over its ~15 eager kernels a layer) "
+    "x the 10 kernels of vLLM's fused layer; no constant fitted. That row is now -4.9% (its TTFT +1.8%), "
+    "and the six Qwen2.5 vLLM 0.6.3 Setting-1/2 eager rows, excluded until now as 'not modelled', are "
+    "held out: 32B on one A100 -5%, 72B on two -1%; the two 72B-GPTQ-Int4 eager rows on two A100s are "
+    "-45/-48% (within -3% if graphs were assumed): 80 layers at 21.6 ms a token bound that run's launch "
+    "cost at <= 0.27 ms a layer, where the 14B-AWQ row needs ~0.45 and vllm-omni#7960 (Qwen2.5-Omni-7B "
+    "thinker on an A800, 22-23 ms eager against 13 ms with graphs, 28 layers) more. The launch cost is "
+    "the host CPU's, which the catalog does not describe; the borrowed per-kernel figure sits inside that"
+    " spread. vLLM serving TPOT (tenstorrent tt-inference-server GPU reference runs, concurrency 1): "
+    "Qwen3-1.7B on an A100 within -3 to +2%, Qwen3-30B-A3B 20-23% faster than published at every prompt "
+    "length (the MoE step costs ~2 ms more than its active weights, per-layer kernels and fixed step "
+    "explain; the SGLang H20 fit rows of the same model do not show it. A likely cause, not modelled: "
+    "vLLM looks its fused_moe Triton tiles up by exact device name (fused_moe.py get_config_file_name / "
+    "try_get_optimal_moe_config) and ships a tuned E=128,N=768 file for the H20 but none for the "
+    "A100-SXM4-80GB, so the A100 runs get_default_config's small tiles ('Using default MoE config. "
+    "Performance might be sub-optimal!'; vLLM PR #31448 measures 39.6 us for that default at batch 1 on a"
+    " B200, ~25% of its bandwidth); a share for untuned tiles could only be set on these held-out rows), "
+    "Qwen3-4B on an RTX 4090 (vLLM of Nov 2025) 15-19% slower (its steps imply a ~1 ms fixed cost where "
+    "the V1 profile's is 1.5 ms plus 1.1 ms of layer latency). The same model at concurrency 10 on an "
+    "H100 with the default config (vLLM PR #23151, 2048 -> 1024 tokens): mean TPOT 13.2 ms against 17.1 "
+    "modelled (+30%), output throughput -21%: at batch 10 uniform routing reads ~61 of 128 experts a "
+    "layer, more than the run's steps allow at the batch-1 bandwidth share, so either the batched expert "
+    "kernels stream closer to peak or the random prompts route to fewer experts; not modelled. Serving "
+    "TPOT at a concurrency is now reported (gpus[].serving_tpot_s on --concurrency rows, "
+    "hardware/speed_serving.py): in a closed loop each request sees C - 1 others' prompts prefilled "
+    "inside its generation (vLLM V1 Scheduler.schedule fills the step's token budget with waiting prompts"
+    " after the running decodes), so TPOT = the step at batch C + (C - 1) one-prompt prefills over its "
+    "output tokens; small for short prompts (+0.2 ms on that H100 row), several times the step for long "
+    "prompts and short outputs (Qwen2.5-7B, 8,192 -> 128 tokens at C = 8 on an RTX 4090: 100 ms against a"
+    " 23 ms step). The same closed loop gives the run's output throughput "
+    "(gpus[].serving_output_tokens_per_s: C x output / (the C prompts' prefill + output x the step), the "
+    "formula the serve_output_tps rows are checked with): Mistral-7B on an RTX 4090 at C = 4 / 16 / 48 "
+    "reads 195 / 647 / 1,332 tokens/s against 210 / 644 / 1,190 published, where the decode-only "
+    "aggregate_tokens_per_s said 207 / 799 / 2,191. vLLM on an RTX 4090 is predicted slow at one stream "
+    "in every V1 table (Qwen3-4B +15 to +19% in TPOT, Qwen2.5-7B -10% in tokens/s, the Mistral sweep -7% "
+    "at C = 4, Qwen3-4B FP8 on vLLM 0.19.1 -12%, club-3090#697): Qwen2.5-7B's 15.2 GB in a published 17.1"
+    " ms TPOT is 890 GB/s, 88% of the datasheet with no step overhead at all, above the 0.85 GDDR 16-bit "
+    "share, which llama.cpp's F16 rows set; vLLM's BF16 GEMVs (cuBLAS) stream GDDR6X closer to peak, but "
+    "no vLLM GDDR fit row exists to give the engine its own share, so none is added. The tt-inference-"
+    "server TTFTs are not used: the 30B-A3B's 75 ms at 4,096 tokens would need ~95% of the A100's peak "
+    "FLOP/s (2 x ~2.7 B non-embedding active parameters x 4,096 tokens), which no MoE prefill reaches, so"
+    " the prompts were partly prefix-cached. SGLang gpt-oss-20b on an H100 (achatbot#183, 512 -> 1,024 "
+    "tokens): output throughput +67% at concurrency 4 and +30% at 32, but its decode is not what misses: "
+    "(mean E2E - mean TTFT) / 1,023 gives 5.6 ms a step at 4 and 7.9 at 32 where the model steps 5.0 and "
+    "8.9 (-11%, +13%). The miss is the runs' mean TTFT, 2.7 s and 3.7 s, where a wave's prompts (2,048 "
+    "and 16,384 tokens) prefill in ~0.02 and ~0.2 s; a serving benchmark's TTFT of that size is outside "
+    "the engine model (client, server start or queueing), so the rows stay held out as published. Ollama "
+    "0.32.13 qwen3-vl:8b on an RTX 3090 (ollama#18225): -7 to -9%. Ollama on an M1 Max (llama3.2:3b, Oct "
+    "2025, geerlingguy/ai-benchmarks#30): +27%, ~2.7 ms a token beyond the Metal model, while the same "
+    "chip's llama.cpp Q4_0 7B decode row is within 2%; a per-token cost of Ollama's own runner would fit "
+    "it, but the RTX 3090 Ollama run (7.8 ms a token for ~5 GB) leaves no room for one there, and the run"
+    " prints neither its prompt and output lengths nor its GPU-core bin; not explained. llama.cpp CUDA on"
+    " an RTX 3080 (build 3622): +9 to +10%. Vulkan on NVIDIA (PR #13506, geerlingguy/ai-benchmarks#43, PR"
+    " #18332): the profile is CUDA's (int8 MMQ prefill, CUDA graphs). Decode: the Dec 2025 build on an "
+    "RTX 4090 is within 4% (TinyLlama tg128), the May 2025 branch on an RTX 3090 +50% (both coopmat paths"
+    " at 103 t/s, ~2/3 of CUDA's). Prefill: coopmat2 +16% (RTX 3090) to +38-43% (RTX 4090 3B, RTX 5090 "
+    "gpt-oss), coopmat1 +57%: Vulkan's mul_mm runs FP16 cooperative matrices, not int8 MMA; a Vulkan "
+    "share could only be set on these held-out rows, so it is not added. TinyLlama pp4096 on the 4090 "
+    "(+266%, the new worst): were its GEMMs at the rate the same build reaches on the 3B at pp512 (~130 "
+    "TFLOP/s), ~150 ms of its 219 would remain for attention (1.5 TFLOP at 4,096 tokens, ~10 TFLOP/s), so"
+    " at long prompts the Vulkan build's attention, not its weight GEMMs, bounds the prompt; the run's "
+    "flash-attention setting is not printed, so which attention path ran is not known and it is not "
+    "modelled. Checked and not applied: counting the output head for the prompt's last token only (vLLM "
+    "logits_indices, llama.cpp's default last-token output) made llama.cpp prefill worse even after "
+    "refitting its prefill shares on the fit rows (fit median 3.8% -> 5.1%, held-out 4.9% -> 6.3%).",
     "Apple M5 prefill (issue 11, device classes): every M5 GPU core carries a Neural Accelerator that "
     "shaders reach only through Metal 4's tensor API (matmul2d). llama.cpp's Metal backend runs its prompt "
     "mat-muls there since PR #16634 (2025-10; ggml-metal-device.m keeps has_tensor on for M5/M6/A19/A20 "
@@ -445,6 +518,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dtype"] = row["dtype"]
     if row.get("ubatch"):  # llama.cpp -ub: the prompt runs in chunks of this many tokens
         data["ubatch"] = int(row["ubatch"])
+    if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
+        data["enforce_eager"] = True
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=speed_engine(row)))
@@ -493,6 +568,14 @@ def predict(case: Case) -> float:
 
     if metric == "decode_tps":
         return gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
+    if metric == "tpot_ms":  # serving benchmark's mean time per output token after the first, one stream
+        return 1000 * decode_total(prompt, gen) / gen
+    if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
+        wave, _ = prefill_seconds(inputs, gpu, c, prompt)
+        return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
+    if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
+        seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
+        return 1000 * seconds
     if metric == "decode_tps_total":  # llama-batched-bench S_TG: every sequence's tokens / decode time
         return inputs.batch * gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
     prefill, _ = prefill_seconds(inputs, gpu, c, prompt)
@@ -500,7 +583,7 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        return inputs.batch * gen / seconds
+        return serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":

@@ -477,6 +477,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no interconnect figure for this GPU: tensor-parallel traffic counted as latency only")
     if inputs.pp > 1:
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
+    if c.engine.endswith("-eager"):  # estimate/engines/speed_eager.py
+        notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
     if c.matrix_speedup > 1:
