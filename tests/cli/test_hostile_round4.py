@@ -393,3 +393,11 @@ def test_a_gpu_typed_full_width_is_that_gpu(capsys: pytest.CaptureFixture[str]) 
     assert (
         doc["gpus"][0]["gpu"] == _doc(["estimate", "Qwen2.5-0.5B", "--gpu", "H100"], capsys)["gpus"][0]["gpu"]
     )  # type: ignore[index]
+
+
+def test_a_missing_gguf_file_name_offers_the_name(capsys: pytest.CaptureFixture[str]) -> None:
+    # The file name a model page lists is a model name too; the hint it gives must itself work.
+    code, err = assert_answered(["estimate", "Llama-3.1-8B-Instruct-Q4_K_M.gguf"], capsys)
+    assert code == 2 and err.rstrip().endswith("size it by name: Llama-3.1-8B-Instruct-Q4_K_M)")
+    doc = _doc(["estimate", "Llama-3.1-8B-Instruct-Q4_K_M"], capsys)
+    assert doc["model"]["weight_format"] == "gguf Q4_K_M"  # type: ignore[index]

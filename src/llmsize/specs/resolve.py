@@ -12,7 +12,15 @@ import os
 import re
 from pathlib import Path
 
-from llmsize.errors import BadInputError, ConfigError, GatedRepoError, HubError, ModelNotFoundError, one_line
+from llmsize.errors import (
+    BadInputError,
+    ConfigError,
+    GatedRepoError,
+    HubError,
+    LlmsizeError,
+    ModelNotFoundError,
+    one_line,
+)
 from llmsize.names import fold_name
 from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
@@ -69,7 +77,7 @@ def _from_text(text: str, revision: str | None, offline: bool | None, trust_remo
     if _looks_like_path(text):
         if _is_link(text):  # exists() follows the link: a loop or a dangling target reads as absent
             raise ModelNotFoundError(f"{text} is a symbolic link that loops or points nowhere")
-        raise ModelNotFoundError(f"{text} does not exist", hint=f"check the path, or {_INPUT_HINT}")
+        raise ModelNotFoundError(f"{text} does not exist", hint=_missing_file_hint(text))
     repo = _REPO_ID.match(text)
     if repo:
         return _from_repo(
@@ -136,6 +144,22 @@ def _looks_like_path(text: str) -> bool:
         or text.count("/") > 1
         or "\\" in text
     )
+
+
+def _missing_file_hint(text: str) -> str:
+    """What to do about a file that is not there. A bare GGUF file name ("Llama-3.1-8B-Instruct-Q4_K_M.gguf",
+    what a model page lists) names a model by itself: sizing it by name is offered when that works."""
+    stem = text[: -len(".gguf")] if text.lower().endswith(".gguf") else ""
+    if stem and "/" not in text and "\\" not in text:
+        from llmsize.specs import catalog
+
+        try:
+            found = catalog.find(stem) is not None
+        except LlmsizeError:
+            found = False
+        if found:
+            return f"check the path, or size it by name: {stem}"
+    return f"check the path, or {_INPUT_HINT}"
 
 
 def _offline_env() -> bool:
