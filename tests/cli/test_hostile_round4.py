@@ -401,3 +401,28 @@ def test_a_missing_gguf_file_name_offers_the_name(capsys: pytest.CaptureFixture[
     assert code == 2 and err.rstrip().endswith("size it by name: Llama-3.1-8B-Instruct-Q4_K_M)")
     doc = _doc(["estimate", "Llama-3.1-8B-Instruct-Q4_K_M"], capsys)
     assert doc["model"]["weight_format"] == "gguf Q4_K_M"  # type: ignore[index]
+
+
+def _interrupt_inside_set_name(*_: object, **__: object) -> None:
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as err:  # what Python 3.11 does to it inside a descriptor's __set_name__
+        raise RuntimeError("Error calling __set_name__ on 'cached_property' instance") from err
+
+
+@pytest.mark.parametrize(
+    ("argv", "target"),
+    [
+        (["estimate", "Qwen2.5-0.5B"], "llmsize.specs.resolve.resolve"),
+        (["compare", "Qwen2.5-0.5B", "--gpus", "H100"], "llmsize.specs.resolve.resolve"),
+        (["models"], "llmsize.cli._command_of"),
+    ],
+)
+def test_ctrl_c_inside_an_import_is_still_130(
+    argv: list[str], target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bench/fuzz.py: Ctrl-C 0.05 s into `compare` landed in stdlib ipaddress's class body and came out
+    # as "RuntimeError: Error calling __set_name__ ..." with a traceback and exit 1.
+    monkeypatch.setattr(target, _interrupt_inside_set_name)
+    code, _out, err = run_cli(argv, capsys)
+    assert code == 130 and "Traceback" not in err and "internal error" not in err

@@ -103,9 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point (see llmsize.cli.app.main for the exit codes; Ctrl-C at any point: 130)."""
     try:
         _main(argv)
-    except KeyboardInterrupt:  # before a command's own handler runs (imports, start-up)
-        from llmsize.cli.outcome import interrupted
+    except (KeyboardInterrupt, RuntimeError) as err:  # before a command's own handler runs (imports)
+        from llmsize.cli.outcome import caused_by_interrupt, interrupted
 
+        if not caused_by_interrupt(err):
+            raise
         interrupted()
 
 

@@ -10,9 +10,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from llmsize.cli.declare import typer_signature
+from llmsize.cli.outcome import caused_by_interrupt, interrupted, reader_left
 from llmsize.cli.outcome import debug as _debug
 from llmsize.cli.outcome import fail as _fail
-from llmsize.cli.outcome import interrupted, reader_left
 from llmsize.errors import BadInputError, ExitCode, LlmsizeError, one_line
 
 
@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         reader_left()
     except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
+        if caused_by_interrupt(err):
+            interrupted()
         if _is_usage_error(err):
             show = getattr(err, "show", None)
             if callable(show):

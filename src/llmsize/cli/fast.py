@@ -196,7 +196,7 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
     import errno
 
     from llmsize.cli.declare import echo
-    from llmsize.cli.outcome import debug, fail, interrupted, reader_left
+    from llmsize.cli.outcome import caused_by_interrupt, debug, fail, interrupted, reader_left
     from llmsize.errors import ExitCode, LlmsizeError
 
     try:
@@ -218,6 +218,8 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
     except BrokenPipeError:
         reader_left()
     except Exception as err:  # a genuine bug: one line, as the typer app reports it
+        if caused_by_interrupt(err):
+            interrupted()
         if debug():
             raise
         fail(

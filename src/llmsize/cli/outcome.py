@@ -39,3 +39,17 @@ def interrupted() -> NoReturn:
     """Ctrl-C: no traceback, exit 130 so a script sees the run did not finish (typer returns its
     Exit(130) to a caller in non-standalone mode, which ended the run with 0; issue 15)."""
     sys.exit(ExitCode.INTERRUPTED)
+
+
+def caused_by_interrupt(err: BaseException) -> bool:
+    """Whether a Ctrl-C is what `err` carries: Python 3.11 re-raises an exception from a descriptor's
+    __set_name__ as RuntimeError (a Ctrl-C while stdlib's ipaddress was being imported ended with that
+    RuntimeError's traceback and exit 1; bench/fuzz.py signal runs, issue 15)."""
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
