@@ -426,3 +426,20 @@ def test_ctrl_c_inside_an_import_is_still_130(
     monkeypatch.setattr(target, _interrupt_inside_set_name)
     code, _out, err = run_cli(argv, capsys)
     assert code == 130 and "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("batch", "said"), [("0", "batch"), ("1099511627776", "torch cannot size")], ids=["zero", "2^40"]
+)
+def test_measure_answers_bad_input_before_importing_torch(
+    batch: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bench/fuzz.py: `measure ... --batch 1099511627776` took 3.6 s, the import of torch, to say it was too big.
+    import llmsize.measure.harness as harness
+
+    def no_torch() -> None:
+        raise AssertionError("torch was loaded before the input was checked")
+
+    monkeypatch.setattr(harness, "require_torch", no_torch)
+    code, err = assert_answered(["measure", "Qwen2.5-0.5B", "--layers", "1", "--batch", batch], capsys)
+    assert code == 2 and said in err

@@ -205,16 +205,18 @@ def measure_cmd(
     llmsize measure Llama-3.1-8B --mode lora --device cuda -o measured.yaml
     """
     from llmsize.estimate.core import estimate
-    from llmsize.measure.harness import measurable_workload, measure, require_torch
+    from llmsize.measure.harness import measurable_workload, measure, refuse_unsizable, require_torch
     from llmsize.report.render_measure import render_measure
 
     if fmt is OutputFormat.CSV:
         raise BadInputError("llmsize measure prints human, json or yaml", hint="drop --format csv")
     _check_output(output, force)
-    require_torch()
-    spec, config, layers_of = _spec_and_config(model, revision, layers, trust_remote_code)
+    # Bad input is answered before torch is imported, which alone takes seconds (issue 15).
     wl, _ = measurable_workload(build_workload(**workload))
+    spec, config, layers_of = _spec_and_config(model, revision, layers, trust_remote_code)
     est = estimate(spec, wl)
+    refuse_unsizable(est)
+    require_torch()
     with _progress(fmt is not OutputFormat.JSON and sys.stderr.isatty()) as progress:
         measurement = measure(
             spec,

@@ -51,6 +51,17 @@ def require_torch() -> None:
 # ----------------------------------------------------------------------------------- inputs
 
 
+def refuse_unsizable(est: Estimate) -> None:
+    """BadInputError when torch could not even size the workload's tensors (RuntimeError: overflowed);
+    the CLI asks before importing torch, which alone takes seconds (issue 15: bad input in under 2 s)."""
+    if est.total_bytes >= TORCH_MAX_BYTES:
+        raise BadInputError(
+            f"the workload needs {est.total_bytes / 2**30:,.0f} GiB by the estimate: torch cannot size "
+            "tensors that large, so it cannot be measured or traced",
+            hint="lower --batch or --context",
+        )
+
+
 def measurable_workload(wl: Workload) -> tuple[Workload, tuple[str, ...]]:
     """The workload the harness runs, with the one default it has to pin, or BadInputError.
 
@@ -245,12 +256,7 @@ def measure(
         from llmsize.estimate.core import estimate
 
         est = estimate(spec, wl)
-    if est.total_bytes >= TORCH_MAX_BYTES:  # torch refuses the storage itself (RuntimeError: overflowed)
-        raise BadInputError(
-            f"the workload needs {est.total_bytes / 2**30:,.0f} GiB by the estimate: torch cannot size "
-            "tensors that large, so it cannot be measured or traced",
-            hint="lower --batch or --context",
-        )
+    refuse_unsizable(est)
     if device == "trace":
         return _measure_trace(config, wl, dtype, notes, progress, trust_remote_code)
     return _measure_real(spec, config, wl, device, dtype, est, notes, progress, trust_remote_code, check_fit)
