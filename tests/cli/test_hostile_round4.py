@@ -434,7 +434,7 @@ def test_ctrl_c_inside_an_import_is_still_130(
 def test_measure_answers_bad_input_before_importing_torch(
     batch: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # bench/fuzz.py: `measure ... --batch 1099511627776` took 3.6 s, the import of torch, to say it was too big.
+    # bench/fuzz.py: `measure ... --batch 1099511627776` took 3.6 s (importing torch) to say it was too big.
     import llmsize.measure.harness as harness
 
     def no_torch() -> None:
