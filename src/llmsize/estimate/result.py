@@ -77,7 +77,8 @@ class EngineFigures(Record):
     )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
     state_slot_bytes: int = Field(
-        default=0, ge=0, description="SGLang: one MambaPool slot, a request's recurrent state over its layers"
+        default=0, ge=0,
+        description="SGLang: one MambaPool slot; llama.cpp: one sequence's recurrent state (R, S)",
     )
     state_conv_bytes: int = Field(default=0, ge=0, description="SGLang: the conv-window part of one slot")
     state_slots_per_request: int = Field(

@@ -160,6 +160,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "gpu_layers": ("--gpu-layers", None),
     "n_cpu_moe": ("--n-cpu-moe", None),
     "speculative": ("--speculative", None),
+    "engine_version": ("--engine-version", None),
 }
 
 
