@@ -65,7 +65,7 @@ class FitRow(Record):
     visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
     engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
     state_slots: int | None = Field(
-        default=None, description="SGLang: request states its Mamba pool holds; llama.cpp: sequences (RS cells)"
+        default=None, description="SGLang: request states its Mamba pool holds; llama.cpp: RS cells"
     )
     state_pool_bytes: int | None = Field(
         default=None, description="SGLang: bytes of that state pool; llama.cpp: its RS buffer"
