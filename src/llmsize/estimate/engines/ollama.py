@@ -51,6 +51,10 @@ NUM_BATCH = 512  # REFERENCE: ollama api/types.go DefaultOptions NumBatch 512 (-
 # llama-server exclusively"; v0.30.0 pins llama.cpp b9452, v0.30.1 b9479 (LLAMA_CPP_VERSION).
 LLAMA_SERVER_RELEASE = (0, 30, 0)
 V030_BUILD = 9452
+# REFERENCE: ollama/ollama fs/ggml/ggml.go GraphSize: the gemma3 sliding-window estimate
+# (gemma3GlobalCacheCount) first ships in v0.6.3; v0.6.0-v0.6.2 gave gemma3's every layer the whole context
+# (gemma3:27b at 2,048 tokens: memory.required.kv="992.0 MiB" = 62 layers x 2,048 cells x 8 KiB, #9685).
+OWN_SWA_ESTIMATE_RELEASE = (0, 6, 3)
 VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_768), (0, 4_096))
 
 
@@ -142,8 +146,9 @@ class Ollama(LlamaCpp):
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         """Before v0.30 Ollama's estimate keeps windows only for the architectures its own engine ran
         (specs/ollama.py own_engine_keeps_windows); llama-server keeps them for every model."""
-        if self.estimates_own_engine() and spec is not None:
-            return own_engine_keeps_windows(spec.model_type)
+        release = self.release()
+        if release is not None and release < LLAMA_SERVER_RELEASE and spec is not None:
+            return release >= OWN_SWA_ESTIMATE_RELEASE and own_engine_keeps_windows(spec.model_type)
         return super().keeps_windows(kv_dtype, spec)
 
     def check_compressed(self, spec: ModelSpec) -> None:
