@@ -107,6 +107,6 @@ def test_a_bad_engine_version_is_one_line_and_exit_2(
 
 
 def test_ollamas_first_gemma3_estimates_gave_every_layer_the_whole_context() -> None:
-    # v0.6.0-v0.6.2 (fs/ggml/ggml.go GraphSize before gemma3GlobalCacheCount, v0.6.3): 48 layers x 2,048 cells.
+    # v0.6.0-v0.6.2 (GraphSize before gemma3GlobalCacheCount, v0.6.3): 48 layers x 2,048 cells.
     wl = Workload(engine=Engine.OLLAMA, quant="Q4_K_M", context=2048, engine_version="0.6.2")
     assert estimate(resolve("gemma-3-12b"), wl).kv_cache_bytes == 48 * 2048 * 8 * KIB
