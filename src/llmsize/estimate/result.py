@@ -101,6 +101,9 @@ class EngineFigures(Record):
         default=0, ge=0, description="SGLang: multimodal buffers reserved out of the KV budget (VLMs)"
     )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
+    kv_cells_bytes: int | None = Field(
+        default=None, description="llama.cpp: its llama_kv_cache buffers, the attention cells alone"
+    )
     draft_compute_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: the draft / MTP context's compute buffer"
     )

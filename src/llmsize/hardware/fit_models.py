@@ -70,6 +70,9 @@ class FitRow(Record):
     state_pool_bytes: int | None = Field(
         default=None, description="SGLang: bytes of that state pool; llama.cpp: its RS buffer"
     )
+    kv_buffer_bytes: int | None = Field(
+        default=None, description="llama.cpp/Ollama: the llama_kv_cache buffers (attention cells, no RS)"
+    )
     # Added by the hardware issue (host RAM and cost; keys are only ever added):
     usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
     usd_per_million_output_tokens: float | None = Field(

@@ -659,7 +659,8 @@ class LlamaCpp(BaseEngine):
         state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
         state_slot = state_layers * self.state_bytes(spec, 4, 1)  # one sequence's R and S, f32
         state = wl.batch * state_slot
-        kv_mib = (peak.kv_cache - state - self.draft_kv_bytes(spec, kv_dtype)) / MIB  # the target's cells
+        kv_cells = peak.kv_cache - state - self.draft_kv_bytes(spec, kv_dtype)  # the target's cells
+        kv_mib = kv_cells / MIB
         recurrent = (
             (
                 f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
@@ -706,6 +707,7 @@ class LlamaCpp(BaseEngine):
             block_tokens=1,
             state_slot_bytes=state_slot,
             state_slots_per_request=1,
+            kv_cells_bytes=kv_cells,
             lines=lines,
         )
 
@@ -734,6 +736,7 @@ class LlamaCpp(BaseEngine):
             need_bytes=need,
             reason=reason,
             kv_tokens=self.n_ctx(),
+            kv_buffer_bytes=f.kv_cells_bytes if f is not None else None,  # the llama_kv_cache buffers
             # llama_memory_recurrent: one cell of R and S per sequence (n_seq_max), the RS buffer
             state_slots=wl.batch if f is not None and f.state_slot_bytes else None,
             state_pool_bytes=wl.batch * f.state_slot_bytes if f is not None and f.state_slot_bytes else None,
