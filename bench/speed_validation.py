@@ -454,6 +454,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dtype"] = row["dtype"]
     if row.get("ubatch"):  # llama.cpp -ub: the prompt runs in chunks of this many tokens
         data["ubatch"] = int(row["ubatch"])
+    if row.get("flash_attn"):  # llama.cpp -fa: off writes the attention scores to memory
+        data["flash_attn"] = str(row["flash_attn"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     wl = Workload.model_validate(data)

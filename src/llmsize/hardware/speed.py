@@ -158,6 +158,9 @@ class SpeedInputs(Record):
     state_bytes_per_gpu: int = Field(
         default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
         "written back every decode step, whatever the context")
+    score_bytes_prefill: float = Field(
+        default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
+        "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
 
 
 class SpeedEstimate(Record):
@@ -404,8 +407,22 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
-    seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s
+    seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
+    """Memory-bound passes over attention scores an unfused attention writes and reads back.
+
+    Separate kernels after the weight GEMMs (mul_mat, soft_max, mul_mat), streamed at the share an
+    element-wise 16-bit kernel reaches; the bytes grow with the prompt squared (every ubatch scores the
+    whole cache before it).
+    """
+    if not inputs.score_bytes_prefill:
+        return 0.0
+    scale = (prompt / inputs.prompt_tokens) ** 2
+    per_gpu = inputs.score_bytes_prefill * scale / max(1, inputs.tp)
+    return per_gpu / (gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction)
 
 
 def generation_seconds(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None, *,
