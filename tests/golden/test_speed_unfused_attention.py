@@ -28,8 +28,15 @@ RTX4090_VULKAN = "https://github.com/geerlingguy/ai-benchmarks/issues/43"
 
 def _inputs(model: str, prompt: int, flash_attn: str, quant: str = "Q4_K_M") -> SpeedInputs:
     spec = resolve(model)
-    wl = Workload.model_validate({"engine": "llama.cpp", "context": prompt + 1, "prompt_tokens": prompt,
-                                  "quant": quant, "flash_attn": flash_attn})
+    wl = Workload.model_validate(
+        {
+            "engine": "llama.cpp",
+            "context": prompt + 1,
+            "prompt_tokens": prompt,
+            "quant": quant,
+            "flash_attn": flash_attn,
+        }
+    )
     return speed_inputs(spec, wl, estimate(spec, wl), Layout())
 
 
@@ -69,7 +76,9 @@ def test_sliding_window_layers_stop_at_window_plus_ubatch() -> None:
 @given(st.integers(min_value=1, max_value=8192), st.sampled_from([64, 256, 512, 2048]))
 def test_score_elements_grow_with_the_prompt(prompt: int, ubatch: int) -> None:
     spec = resolve("TinyLlama-1.1B-Chat-v1.0")
-    assert materialized_score_elements(spec, prompt + 1, ubatch) > materialized_score_elements(spec, prompt, ubatch)
+    assert materialized_score_elements(spec, prompt + 1, ubatch) > materialized_score_elements(
+        spec, prompt, ubatch
+    )
 
 
 def test_tinyllama_pp4096_on_vulkan_rtx4090_is_bound_by_its_scores() -> None:

@@ -464,6 +464,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if inputs.score_bytes_prefill:
+        notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
+                     "and reads them back (16 bytes a score); long prompts slow with their length squared")
     if c.matrix_speedup > 1:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")

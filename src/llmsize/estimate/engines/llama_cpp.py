@@ -200,7 +200,8 @@ class LlamaCpp(BaseEngine):
         return self.wl.flash_attn is not FlashAttn.OFF
 
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
-        """Without flash attention each ubatch writes its F32 scores and reads them back (llama_cpp_scores)."""
+        """Without flash attention each ubatch writes its F32 scores and reads them back
+        (llama_cpp_scores.py)."""
         if self.flash_attention():
             return 0
         elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())

@@ -20,7 +20,10 @@ scores on chip and moves none of them.
 
 from __future__ import annotations
 
-from llmsize.specs.models import ModelSpec
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
 
 # REFERENCE: src/llama-graph.cpp build_attn_mha (non-FA branch): kq F32 written (4), soft_max_ext reads
 # it and writes an F32 result (4 + 4), ggml_mul_mat(v, kq) reads that (4).
