@@ -430,10 +430,12 @@ FINDINGS = (
     "+19%, Llama-3.2-3B pp512 +38% -> +17%, RTX 3090 Vulkan pp512 +16% -> +10% (coopmat2) and +57% -> "
     "+50% (coopmat1); the #4167 and #15013 scoreboards move by under a point (6.6 -> 6.9%, 5.8 -> 5.3%); "
     "the RX 7900 XTX pp512 rows (ROCm, Vulkan) by -2 points (a 96 MB Infinity Cache holds a pp512 layer's"
-    " 34 MB of scores; no cache size is catalogued, so none is modelled). New held-out rows from the same"
-    " author's runs (RTX 2080 Ti build 7474, RTX 3060 build 7293) check the mechanism's pp512 -> pp4096 "
-    "drop (measured 0.76 and 0.59, modelled 0.53 and 0.56) but show a Vulkan GEMM rate the model misses "
-    "for TinyLlama: both cards run pp512 at ~15 TFLOP/s (+190%, +53%).",
+    " 34 MB of scores; no cache size is catalogued, so none is modelled). On Metal the same graph checks "
+    "it: M1 Ultra (build 7825, geerlingguy/ai-benchmarks#48) TinyLlama pp4096, a new held-out row, +26.5%"
+    " -> +3.3%, and its pp512 fit rows, now recorded fa off, 13.1% -> 7.0% and 3.2% -> 1.3%. New held-out"
+    " rows from RTX 2080 Ti (build 7474) and RTX 3060 (build 7293) runs check the mechanism's pp512 -> "
+    "pp4096 drop (measured 0.76 and 0.59, modelled 0.53 and 0.56) but show a Vulkan GEMM rate the model "
+    "misses for TinyLlama: both cards run pp512 at ~15 TFLOP/s (+190%, +53%).",
     "Vulkan on NVIDIA, which mat-mul path (issue 11, Vulkan/ROCm pass). ggml-vulkan.cpp "
     "ggml_vk_get_mul_mat_mat_pipeline: with VK_NV_cooperative_matrix2 a quantized weight mat-mul "
     "dequantizes to FP16 and runs the f16acc pipeline for GGML_PREC_DEFAULT (all weight mat-muls; only kq"

@@ -96,3 +96,17 @@ def test_short_prompts_barely_notice_the_scores() -> None:
     off = _pp("Llama-2-7b", "RTX-4090", 512, "off")
     on = _pp("Llama-2-7b", "RTX-4090", 512, "on")
     assert 0.8 < off / on < 1.0
+
+
+def test_tinyllama_pp4096_on_metal_m1_ultra() -> None:
+    # Mac Studio M1 Ultra 64-core, llama.cpp build 7825 (Metal), llama-bench default -fa off:
+    # TinyLlama 1.1B Q4_K_M pp512 5,587.84 and pp4096 4,381.75 t/s (geerlingguy/ai-benchmarks#48).
+    # The same graph on another backend: the long prompt's drop is the scores' traffic.
+    source = "https://github.com/geerlingguy/ai-benchmarks/issues/48"
+    assert _pp("TinyLlama-1.1B-Chat-v1.0", "M1-Ultra-128GB", 4096, "off") == pytest.approx(
+        4381.75, rel=0.15
+    ), source
+    drop = _pp("TinyLlama-1.1B-Chat-v1.0", "M1-Ultra-128GB", 4096, "off") / _pp(
+        "TinyLlama-1.1B-Chat-v1.0", "M1-Ultra-128GB", 512, "off"
+    )
+    assert drop == pytest.approx(4381.75 / 5587.84, rel=0.15), source
