@@ -110,3 +110,19 @@ def test_tinyllama_pp4096_on_metal_m1_ultra() -> None:
         "TinyLlama-1.1B-Chat-v1.0", "M1-Ultra-128GB", 512, "off"
     )
     assert drop == pytest.approx(4381.75 / 5587.84, rel=0.15), source
+
+
+def test_flash_attention_gain_at_pp512_on_a_small_l2_card() -> None:
+    # RTX 3090 (6 MB L2), Vulkan coopmat2, Llama-3.1-8B Q4_0 pp512 in one run: 4,278.92 t/s with -fa 0,
+    # 4,569.20 with -fa 1 (ggml-org/llama.cpp PR #13506): the scores' traffic is the 7% between them.
+    source = "https://github.com/ggml-org/llama.cpp/pull/13506"
+    spec = resolve("Llama-3.1-8B")
+    rates = {}
+    for fa in ("off", "on"):
+        wl = Workload.model_validate(
+            {"engine": "llama.cpp", "context": 513, "prompt_tokens": 512, "quant": "Q4_0", "flash_attn": fa}
+        )
+        inputs, gpu = speed_inputs(spec, wl, estimate(spec, wl), Layout()), get_gpu("RTX-3090")
+        seconds, _ = prefill_seconds(inputs, gpu, resolve_constants(inputs, gpu))
+        rates[fa] = 512 / seconds
+    assert rates["on"] / rates["off"] == pytest.approx(4569.20 / 4278.92, abs=0.04), source
