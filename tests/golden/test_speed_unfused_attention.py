@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp_scores import (
     SCORE_BYTES_PER_ELEMENT,
+    _layer_scores,
     materialized_score_elements,
 )
 from llmsize.estimate.workload import Workload
@@ -126,3 +127,23 @@ def test_flash_attention_gain_at_pp512_on_a_small_l2_card() -> None:
         seconds, _ = prefill_seconds(inputs, gpu, resolve_constants(inputs, gpu))
         rates[fa] = 512 / seconds
     assert rates["on"] / rates["off"] == pytest.approx(4569.20 / 4278.92, abs=0.04), source
+
+
+def _scores_by_ubatch(prompt: int, ubatch: int, window: int | None) -> int:
+    """Reference: walk the ubatches one by one (llama_context::decode's split)."""
+    total, start = 0, 0
+    while start < prompt:
+        end = min(prompt, start + ubatch)
+        rows = end - start
+        total += rows * (end if window is None else min(end, window + rows))
+        start = end
+    return total
+
+
+@given(
+    st.integers(min_value=1, max_value=20000),
+    st.integers(min_value=1, max_value=4096),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=8192)),
+)
+def test_closed_form_matches_the_ubatch_walk(prompt: int, ubatch: int, window: int | None) -> None:
+    assert _layer_scores(prompt, ubatch, window) == _scores_by_ubatch(prompt, ubatch, window)

@@ -39,13 +39,23 @@ def materialized_score_elements(spec: ModelSpec, prompt_tokens: int, ubatch: int
         if spec.has_attention(layer):
             window = spec.layer_window(layer)
             per_window[window] = per_window.get(window, 0) + 1
-    total = 0
-    start = 0
-    while start < prompt_tokens:
-        end = min(prompt_tokens, start + ubatch)
-        rows = end - start
-        for window, layers in per_window.items():
-            keys = end if window is None else min(end, window + rows)
-            total += rows * keys * layers
-        start = end
+    total = sum(
+        layers * _layer_scores(prompt_tokens, ubatch, window) for window, layers in per_window.items()
+    )
     return total * spec.num_attention_heads
+
+
+def _layer_scores(prompt: int, ubatch: int, window: int | None) -> int:
+    """Scores of one head in one layer: ubatch k (1-based, full) scores u x min(k u, window + u) keys.
+
+    Closed form, so a long prompt in tiny ubatches costs no loop over its ubatches.
+    """
+    full, rest = divmod(prompt, ubatch)
+    # Ubatches whose key view still grows with the prompt: all of them without a window.
+    growing = full if window is None else min(full, (window + ubatch) // ubatch)
+    total = ubatch * ubatch * growing * (growing + 1) // 2
+    if window is not None:
+        total += (full - growing) * ubatch * (window + ubatch)
+    if rest:
+        total += rest * (prompt if window is None else min(prompt, window + rest))
+    return total
