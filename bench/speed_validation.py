@@ -531,7 +531,11 @@ FINDINGS = (
     "A100 SM's under the same MMQ (470, at the fitted HBM share), with equal int8 MFMA/MMA peaks per "
     "clock (4096). Not explained: tile occupancy is handled by stream-k on both, and a sustained-clock or"
     " LDS limit needs a measurement this pass did not find (PR #28709, 'MMQ N-tiles heuristic for cdna', "
-    "2026-09, is open).",
+    "2026-09, is open). The RX 7900 XTX ROCm pp512 (-30%) ran another path than modelled: "
+    "ggml_cuda_should_use_mmq (mmq.cu) sent RDNA3 prompts of 64+ tokens to hipBLAS (weights dequantized "
+    "to FP16, then an FP16 GEMM) until the WMMA MMQ path for RDNA3 (PR #17576, Nov 2025); that path also "
+    "moves ~4.5 bytes a weight per ubatch (read q4, write and read FP16, ~27% of the row's time), but no "
+    "fit row calibrates an RDNA3 FP16 GEMM share, so it is not modelled.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
