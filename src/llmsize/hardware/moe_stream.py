@@ -56,8 +56,9 @@ def routed_read_bytes(routed_weight_bytes: int, pick_share: float, batch: int) -
     return routed_weight_bytes * (1 - (1 - min(1.0, pick_share)) ** max(1, batch))
 
 
-def weight_read_seconds(active_bytes: int, routed_bytes: float, bandwidth: float, dense_fraction: float,
-                        moe_fraction: float) -> float:
+def weight_read_seconds(
+    active_bytes: int, routed_bytes: float, bandwidth: float, dense_fraction: float, moe_fraction: float
+) -> float:
     """Seconds to stream one step's weights: routed experts at the fused-MoE share, the rest as before."""
     if moe_fraction <= 0 or routed_bytes <= 0:
         return active_bytes / (bandwidth * dense_fraction)

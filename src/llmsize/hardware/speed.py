@@ -77,8 +77,8 @@ class SpeedConstants(Record):
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
         "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
     moe_stream_fraction: float = Field(
-        default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a fused-MoE "
-        "grid (0: they stream like the other weights; hardware/moe_stream.py)")
+        default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a "
+        "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
 
@@ -224,8 +224,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         expert_half_tokens=prof.expert_half_tokens,
         peak_dtype=peak_dtype,
         matrix_speedup=matrix_unit_speedup(gpu, prof.matrix_units),
-        moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu)
-                             if prof.fused_moe and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
+        moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
+                             and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
