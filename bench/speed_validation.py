@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
@@ -293,7 +294,70 @@ FINDINGS = (
     "(awq/modules/linear/gemm.py), which allocates 8 partial outputs and returns _out_feats.sum(0): one "
     "more kernel and allocation per quantized linear, 7 a Qwen2 layer. Its cost per op cannot be taken "
     "from the profile (0.68 ms a layer over 15-40 eager ops: 17-45 us each, bracketing the ~47 us the "
-    "rows imply), and no AWQ row is in the fit, so it is not added.",
+    "rows imply), and no AWQ row is in the fit, so it is not added. (Superseded by the next finding.)",
+    "transformers 4.46's quantized-linear wrappers, counted (issue 11, speedq). The Qwen2.5 table ran "
+    "transformers 4.46.0, which loads GPTQ only through optimum + auto-gptq (quantizers/quantizer_gptq.py: "
+    "required_packages optimum, auto_gptq; GPTQModel came with 4.49) and AWQ through AutoAWQ 0.2.6's "
+    "WQLinear_GEMM (integrations/awq.py replace_with_awq_linear; Qwen's AWQ configs set no do_fuse). Per "
+    "linear, auto-gptq 0.7.1's exllama v2 wrapper issues 4 torch calls (view, empty, the kernel, view; "
+    "the 16-bit and Int4 calibration rows ran it), AutoAWQ's 5 inside an autograd Function "
+    "(WQLinearMMFunction.apply, even under no_grad) plus the split-k sum its extension returns "
+    "(AutoAWQ_kernels gemm_forward_cuda: 8 partial outputs, .sum(0)), auto-gptq 0.6.0's 8-bit cuda_old "
+    "wrapper 7 (reshape, zeros, two casts in, the kernel, a cast out, reshape). At the engine's own "
+    "per-call time (0.68 ms a layer over the 63 calls of a Qwen2 layer with flash_attention_2, counted "
+    "from modeling_qwen2.py) and 17 us per autograd Function (pytorch/pytorch#189573), AWQ adds 0.27 ms "
+    "and Int8 0.22 ms per layer (engines/transformers_wrappers.py; profile 'transformers-4.46', nothing "
+    "fitted; Int8 was a hand-set 0.5 ms). The rows imply ~0.30 ms for both. Held-out AWQ rows: +28 to "
+    "+42% -> -21 to +41% (input 1: +4 to +7%); Int8 -28 to +43% -> -13 to +52% (up to 14B within 16% at "
+    "inputs of 1 to 14,336 tokens, the 72B rows further off); transformers held-out median 19.6% -> 8.8%. "
+    "Left: the 72B Int8 rows on 2 GPUs (+33 to +52%: GPU-bound, so auto-gptq's fp32 "
+    "cuda_old kernel reads ~0.9 TB/s, not the int8 share Marlin earns; no measurement of that kernel to "
+    "take it from) and every size's long prompts (below). Qwen3's H20 transformers rows ran GPTQModel "
+    "2.2.0 and a separate AutoAWQ 0.2.9 environment whose AWQ rows run faster than BF16, which the "
+    "unfused wrapper cannot: they keep the 'transformers-4' profile, unchanged.",
+    "Long prompts in transformers 4.46 (Qwen2.5 table, issue 11, speedq): subtracting the modelled "
+    "prefill, the per-token step at 30,720 tokens exceeds the model by 4-6.5 ms per GB of cached KV for "
+    "7B, 14B and 32B alike, in every weight format (BF16 fit rows too), i.e. ~1.5x the modelled "
+    "(3 + 2 n_rep) copies; the 0.5B-3B steps do not grow at all (their copies hide under the CPU's "
+    "launches). Checked in 4.46's source: DynamicCache.update is torch.cat (cache_utils.py), "
+    "Qwen2FlashAttention2 calls repeat_kv on K and V and then flash_attn_func on the transposed views "
+    "(no extra copy: the last stride is 1), and _update_causal_mask returns no mask without padding; "
+    "flash-attn's mha_fwd splits the KV of a one-query call over the SMs (num_splits_heuristic). No "
+    "further copy was found, so no factor was added. Decomposed, the BF16 rows put the copies at "
+    "12.1-12.3 ms per GB of cache (1.4x the modelled cost); with that, the GPTQ/AWQ/Int8 rows of 14B-72B "
+    "imply weight kernels reading 0.5-0.7 TB/s of the A100's 2.0, not the Marlin-class 1.39 the int4 "
+    "share gives: at input 1 they hide under the CPU's launches, at long prompts the copies make the "
+    "step GPU-bound and expose them (exllama v1 runs a 70B GPTQ at 10-13 t/s on one A100 80GB, ~0.4-0.5 "
+    "TB/s: turboderp/exllama#266; exllama v2 decodes ~19% faster than AWQ's split-k GEMM at batch 1 on "
+    "an RTX 4090: casper-hansen/AutoAWQ#313). Neither constant has a measurement of the kernels these "
+    "rows ran, so neither is added: the 14B-72B quantized transformers rows at 6,144+ tokens stay 20-57% "
+    "fast.",
+    "vLLM long prompts and the 72B GPTQ-Int4 rows (issue 11, speedq). Qwen's vLLM script "
+    "(examples/speed-benchmark/speed_benchmark_vllm.py) samples with repetition_penalty 0.1, presence and "
+    "frequency penalties -2 and top_p 0.8, so vLLM's sampler builds the prompt and output token tensors "
+    "every step; the 129,024-token rows ran vLLM 0.6.2 with the 'new sample config' (no penalties, top_k "
+    "20). The 7B GPTQ-Int4/Int8/AWQ rows at 129,024 (+33 to +39%) are not a KV-read miss: BF16 7B at the "
+    "same context, with the same KV bytes and attention backend, fits within 5%, and the quantized 14B "
+    "and 32B rows fit too; the residual per step (~10 ms, ~20 s over 2,048 tokens) implies their 129k "
+    "prompt took ~20 s longer than BF16's, on the prefill side (Marlin at the chunked-prefill token "
+    "counts of a max_model_len > 32K run), which the 63,488-token rows (chunked too, vLLM 0.6.3) do not "
+    "show (vLLM 0.6's SchedulerConfig turns chunked prefill on above max_model_len 32K with 512-token "
+    "chunks, 'the best balance between ITL and TTFT on A100'; modelling those chunks instead of 8,192 "
+    "moves these rows by under 2 points: the chunks stay compute-bound). Not modelled. The 72B "
+    "GPTQ-Int4 rows on one A100 stay unexplained (see above); seen across "
+    "engines, the one-GPU 72B int4 step carries ~26-27 ms beyond the model in vLLM (Marlin) and in "
+    "transformers (exllama v2; AWQ's GEMM is consistent with it) alike, and in neither with 2 GPUs.",
+    "Long prompts on SGLang (Qwen3 on H20, issue 11, speedq): at 129,024 tokens ~70% of a prefill's FLOPs "
+    "are attention's, and the BF16 rows were 17-25% slow while the FP8 ones were up to 20% fast: the model "
+    "ran attention at the weights' rate (FP8 = 2x BF16 on the H20) and at the mat-muls' 0.54 share. "
+    "Attention takes the bf16 q, k and v of a 16-bit KV cache whatever the linear layers' format (and "
+    "llama.cpp's FA kernel runs FP16 next to its int8 MMQ), so speed.attention_rate uses the 16-bit rate "
+    "for 8- and 4-bit compute; and the attention kernel's own share where the engine names one per "
+    "architecture: SGLang on Hopper 0.82, FA3's 618 TFLOP/s of an H100 PCIe's 756 at 8k-17k tokens "
+    "(Dao-AILab/flash-attention#1075; a scan over the SGLang fit rows alone puts the optimum at 0.80-0.85, "
+    "not used to set it). The 129k rows move from -25..+20% to -10..+8%; SGLang fit median 9.3% -> 7.1%, "
+    "held out 10.0% -> 8.4%. vLLM keeps its prefill share for attention (its A100 rows at 63k-129k fit "
+    "with it: vLLM 0.6 chunks long prompts); llama.cpp prefill rows move by about 3 points either way.",
     "Concurrency sweep, serving benchmark (vLLM on one RTX 4090, Mistral-7B-Instruct-v0.3 BF16, 256 -> "
     "128 tokens, 300 prompts at an unlimited rate with at most C in flight, mushfiqrahman.dev): "
     "requests run in waves of C, so output tokens/s = C x 128 / (prefill of C prompts + 128 steps at "
@@ -508,6 +572,9 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "vllm-0.6"
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
         return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
+    release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
+    if engine == "transformers" and release and int(release.group(1)) < 49:
+        return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
     if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
@@ -620,6 +687,8 @@ def _profile_knobs(name: str) -> list[Knob]:
         for key in getattr(prof, table):
             if table.startswith("prefill_compute") and name.startswith("transformers") and key == "hbm":
                 continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
+            if table == "kernel_launch_per_layer_s" and name == "transformers-4.46" and key in WRAPPER_CALLS:
+                continue  # counted from the wrappers' source (engines/transformers_wrappers.py), not fitted
 
             def tset(v: float, table: str = table, key: str = key) -> None:
                 cur = sp.ENGINE_PROFILES[name]
@@ -634,7 +703,8 @@ def _profile_knobs(name: str) -> list[Knob]:
 
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
-    for name in ("transformers", "transformers-4", "vllm", "vllm-0.6", "sglang", "llama.cpp"):
+    for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
+                 "llama.cpp"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 

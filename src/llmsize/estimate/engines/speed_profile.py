@@ -79,6 +79,10 @@ class EngineSpeedProfile(Record):
     quantized_peak_dtype: str | None = Field(
         default=None, description="peak-rate dtype of the engine's quantized mat-muls over many tokens "
         "(llama.cpp: 'int8', its MMQ kernels run int8 tensor-core MMA); None: the activation dtype")
+    attention_compute: dict[str, float] = Field(
+        default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel, "
+        "per GPU architecture ('hopper', ...), where it differs from the mat-muls' prefill share (absent: "
+        "that share)")
     state_traffic: float = Field(
         default=2.0, gt=0,
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
