@@ -260,7 +260,8 @@ SPEED = SPEED_V0.model_copy(update={
 # num_warps / num_stages before mid-2025). vLLM's own benchmark of those tiles (benchmarks/kernels/
 # benchmark_moe.py, E=128 N=768 bf16 on an A100-PCIe-40GB, batch 1-96; PR #19049) sits 24-54 us, 36 us
 # on average, above the tuned-tile model (hardware/moe_stream.py) at every batch: a fixed extra time per
-# routed-FFN call. Rows measured on those tiles use this profile by name (nothing fitted on a row).
+# routed-FFN call. Rows measured on those tiles use this profile by name (nothing fitted on a row). The
+# figure is the A100's: the same tiles on a B200 (PR #31448, batch 1-4) sit only 10-16 us above the model.
 UNTUNED_MOE_CALL_S = 36e-6
 UNTUNED_MOE_SPEED = SPEED.model_copy(update={
     "engine": "vllm-moe-untuned", "moe_call_extra_s": UNTUNED_MOE_CALL_S,
