@@ -120,6 +120,7 @@ class EngineModel(Protocol):
     def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
     def prefill_chunk(self) -> int | None: ...
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -369,6 +370,12 @@ class BaseEngine:
     def prefill_chunk(self) -> int | None:
         """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
         return None
+
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
+        """Bytes a prompt's attention scores move through memory (0: a fused attention kernel keeps them
+        on chip; llama.cpp without flash attention writes and reads them, llama_cpp_scores.py)."""
+        del spec, prompt_tokens
+        return 0
 
     # --- transient, reservations, figures -------------------------------------------------------
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_dsv4
+from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_scores
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -207,6 +207,14 @@ class LlamaCpp(BaseEngine):
     def flash_attention(self) -> bool:
         """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do)."""
         return self.wl.flash_attn is not FlashAttn.OFF
+
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
+        """Without flash attention each ubatch writes its F32 scores and reads them back
+        (llama_cpp_scores.py)."""
+        if self.flash_attention():
+            return 0
+        elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
+        return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
