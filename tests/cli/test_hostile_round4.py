@@ -443,3 +443,14 @@ def test_measure_answers_bad_input_before_importing_torch(
     monkeypatch.setattr(harness, "require_torch", no_torch)
     code, err = assert_answered(["measure", "Qwen2.5-0.5B", "--layers", "1", "--batch", batch], capsys)
     assert code == 2 and said in err
+
+
+def test_fit_all_sizes_each_model_as_fit_does(capsys: pytest.CaptureFixture[str]) -> None:
+    # With an engine that picks its context on the GPU (Ollama), `fit --all` kept 4,096 for every row
+    # while `fit MODEL` used the engine's own context: two answers for one model and GPU.
+    every = _doc(["fit", "--all", "--gpu", "RTX-4090", "--engine", "ollama"], capsys)
+    one = _doc(["fit", "Qwen3-8B", "--gpu", "RTX-4090", "--engine", "ollama"], capsys)
+    row = next(r for r in every["models"] if r["model"] == "Qwen3-8B")  # type: ignore[attr-defined]
+    best = next(o for o in one["options"] if o["fits"])  # type: ignore[attr-defined]
+    assert every["workload"]["context"] == one["workload"]["context"] != 4096  # type: ignore[index]
+    assert row["fit"]["per_gpu_bytes"] == best["per_gpu_bytes"]

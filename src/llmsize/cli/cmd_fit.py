@@ -116,7 +116,9 @@ def fit_cmd(
     if levels and all_models:
         raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:
-        _fit_all(gpu_spec, options, count, eff, fmt.value, check, (output, force))
+        from llmsize.cli.engine_context import context_given as given
+
+        _fit_all(gpu_spec, options, count, eff, fmt.value, check, (output, force), context_given=given(ctx))
         return
     assert model is not None
     from llmsize.cli.engine_context import context_given
@@ -202,6 +204,7 @@ def _fit_all(
     fmt: str,
     check: bool,
     save: tuple[Path | None, bool] = (None, False),
+    context_given: bool = True,
 ) -> None:
     from llmsize.hardware.plan import fit_catalog
     from llmsize.report.export import save_document
@@ -210,8 +213,18 @@ def _fit_all(
 
     # a model the workload does not suit (a --tp its heads cannot take, a mode its format cannot
     # train) is skipped; a workload no model can take is one line
-    fits = fit_catalog(specs(), lambda spec: workload_for(spec, options, count), gpu, count, efficiency=eff)
     shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
+    workload_of: Any = lambda spec: workload_for(spec, options, count)  # noqa: E731
+    if not context_given:  # an engine that picks its context on this GPU (Ollama): each model as `fit` does
+        from llmsize.cli.engine_context import engine_default_context
+
+        widest = max(specs(), key=lambda spec: spec.max_position_embeddings)
+        shown = engine_default_context(widest, shown_wl, gpu, count)
+        if shown.context != shown_wl.context:
+            shown_wl = shown  # the header says the engine's own NumCtx; each model's window caps it
+            workload_of = lambda spec: engine_default_context(  # noqa: E731
+                spec, workload_for(spec, options, count), gpu, count)
+    fits = fit_catalog(specs(), workload_of, gpu, count, efficiency=eff)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
