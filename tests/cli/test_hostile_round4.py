@@ -454,3 +454,13 @@ def test_fit_all_sizes_each_model_as_fit_does(capsys: pytest.CaptureFixture[str]
     best = next(o for o in one["options"] if o["fits"])  # type: ignore[attr-defined]
     assert every["workload"]["context"] == one["workload"]["context"] != 4096  # type: ignore[index]
     assert row["fit"]["per_gpu_bytes"] == best["per_gpu_bytes"]
+
+
+def test_compare_over_gpus_with_one_engine_context_uses_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # H100 and A100-80GB both get Ollama's >= 47 GiB NumCtx; an RTX-4090 beside them would not, and the
+    # table keeps one context (the given or default one) for all rows then.
+    same = _doc(["compare", "qwen3:8b", "--gpus", "H100,A100-80GB"], capsys)
+    alone = _doc(["estimate", "qwen3:8b", "--gpu", "H100"], capsys)
+    assert same["workload"]["context"] == alone["workload"]["context"] != 4096  # type: ignore[index]
+    mixed = _doc(["compare", "qwen3:8b", "--gpus", "H100,RTX-4090"], capsys)
+    assert mixed["workload"]["context"] == 4096  # type: ignore[index]

@@ -112,8 +112,10 @@ def compare_cmd(
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision, engine=options.get("engine"))
         pairs.append((spec, workload_for(spec, options, count)))
-    if len(gpu_specs) == 1 and not context_given(ctx):  # one GPU kind: the engine's own context there
-        pairs = [(spec, engine_default_context(spec, wl, gpu_specs[0], count)) for spec, wl in pairs]
+    if not context_given(ctx):  # the engine's own context on these GPUs, when they all get the same one
+        per_gpu = [[engine_default_context(spec, wl, g, count) for g in gpu_specs] for spec, wl in pairs]
+        if all(len({w.context for w in row}) == 1 for row in per_gpu):
+            pairs = [(spec, row[0]) for (spec, _), row in zip(pairs, per_gpu, strict=True)]
     rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff, concurrency=asked.levels), sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
