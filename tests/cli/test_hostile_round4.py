@@ -464,3 +464,20 @@ def test_compare_over_gpus_with_one_engine_context_uses_it(capsys: pytest.Captur
     assert same["workload"]["context"] == alone["workload"]["context"] != 4096  # type: ignore[index]
     mixed = _doc(["compare", "qwen3:8b", "--gpus", "H100,RTX-4090"], capsys)
     assert mixed["workload"]["context"] == 4096  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["vllm", "serve", "Qwen/Qwen2.5-0.5B", "--tensor-parallel-size", "0"],
+        ["vllm", "serve", "Qwen/Qwen2.5-0.5B", "--pipeline-parallel-size", "0"],
+        ["python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen2.5-0.5B", "--tp-size", "0"],
+    ],
+    ids=["vllm-tp", "vllm-pp", "sglang-tp"],
+)
+def test_check_refuses_a_parallel_size_of_zero(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `if setup.get("tp"):` read 0 as absent: the command was planned as one GPU and said to fit.
+    code, err = assert_answered(["check", "--gpu", "H100", "--", *command], capsys)
+    assert code == 2 and "asks for 0 GPUs per model copy" in err

@@ -241,8 +241,14 @@ def _serving_fields(
         data["context"] = context
         data["batch"] = 1
         for key in ("tp", "pp"):
-            if setup.get(key):
-                data[key] = setup.get(key)
+            value = setup.get(key)
+            if value is not None and int(value) < 1:  # `if value:` let 0 pass as the default 1 (issue 15)
+                raise BadInputError(
+                    f"{setup.values[key].source} asks for {value} GPUs per model copy; "
+                    "vLLM and SGLang need 1 or more"
+                )
+            if value:
+                data[key] = value
         util = setup.get("gpu_memory_utilization") if tool == "vllm" else setup.get("mem_fraction_static")
         if util is not None:
             data["gpu_memory_utilization"] = util
