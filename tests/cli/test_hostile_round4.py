@@ -481,3 +481,18 @@ def test_check_refuses_a_parallel_size_of_zero(
     # `if setup.get("tp"):` read 0 as absent: the command was planned as one GPU and said to fit.
     code, err = assert_answered(["check", "--gpu", "H100", "--", *command], capsys)
     assert code == 2 and "asks for 0 GPUs per model copy" in err
+
+
+def test_check_names_the_flag_that_is_impossible(capsys: pytest.CaptureFixture[str]) -> None:
+    # SGLang's --mem-fraction-static 1.5 was reported as "gpu_memory_utilization", a name the command never had.
+    command = [
+        "python",
+        "-m",
+        "sglang.launch_server",
+        "--model-path",
+        "Qwen/Qwen2.5-0.5B",
+        "--mem-fraction-static",
+        "1.5",
+    ]
+    code, err = assert_answered(["check", "--gpu", "H100", "--", *command], capsys)
+    assert code == 2 and "--mem-fraction-static" in err and "gpu_memory_utilization" not in err

@@ -226,7 +226,21 @@ def workload_from(
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first.get("loc", ()))
-        raise BadInputError(f"the command asks for an impossible workload: {loc}: {first['msg']}") from None
+        said = _said_as(setup, loc)
+        raise BadInputError(f"the command asks for an impossible workload: {said}: {first['msg']}") from None
+
+
+def _said_as(setup: Setup, field: str) -> str:
+    """The flag or variable of the command that set Workload `field` (SGLang's --mem-fraction-static was
+    reported as gpu_memory_utilization, a name the command never used), else the field's own name."""
+    keys = [k for k, target in _WORKLOAD_FIELDS.items() if target == field] + [field]
+    if field == "gpu_memory_utilization":
+        keys.append("mem_fraction_static")
+    for key in keys:
+        value = setup.values.get(key)
+        if value is not None and value.source.startswith(("flag", "env")):
+            return value.source
+    return field
 
 
 def _serving_fields(
