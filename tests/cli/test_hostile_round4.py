@@ -484,7 +484,7 @@ def test_check_refuses_a_parallel_size_of_zero(
 
 
 def test_check_names_the_flag_that_is_impossible(capsys: pytest.CaptureFixture[str]) -> None:
-    # SGLang's --mem-fraction-static 1.5 was reported as "gpu_memory_utilization", a name the command never had.
+    # SGLang's --mem-fraction-static 1.5 was said as "gpu_memory_utilization", a name the command lacks.
     command = [
         "python",
         "-m",
