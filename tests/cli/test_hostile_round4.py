@@ -496,3 +496,11 @@ def test_check_names_the_flag_that_is_impossible(capsys: pytest.CaptureFixture[s
     ]
     code, err = assert_answered(["check", "--gpu", "H100", "--", *command], capsys)
     assert code == 2 and "--mem-fraction-static" in err and "gpu_memory_utilization" not in err
+
+
+def test_a_given_prompt_survives_the_engine_context(capsys: pytest.CaptureFixture[str]) -> None:
+    # `--prompt-tokens 500` without --context was dropped when Ollama's NumCtx became the context:
+    # time to first token was then the prefill of the whole 32,768-token window.
+    for command in ("estimate", "fit"):
+        doc = _doc([command, "qwen3:8b", "--gpu", "RTX-4090", "--prompt-tokens", "500"], capsys)
+        assert doc["workload"]["context"] != 4096 and doc["workload"]["prompt_tokens"] == 500  # type: ignore[index]

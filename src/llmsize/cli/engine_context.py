@@ -27,7 +27,14 @@ def engine_default_context(spec: ModelSpec, workload: Workload, gpu: GpuSpec, co
     )
     if context is None or context == workload.context:
         return workload
-    return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": None})
+    # A --prompt-tokens given with no --context is the user's and stays (it was dropped: TTFT was then
+    # the time to prefill the engine's whole window); none given still means the whole context.
+    prompt = (
+        workload.prompt_tokens
+        if workload.prompt_tokens is not None and workload.prompt_tokens <= context
+        else None
+    )
+    return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": prompt})
 
 
 def context_given(ctx: object) -> bool:
