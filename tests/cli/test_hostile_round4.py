@@ -142,6 +142,9 @@ def test_estimate_fit_and_compare_agree_on_one_gpu(
         contexts = {est["workload"]["context"], fit["workload"]["context"], cmp["workload"]["context"]}  # type: ignore[index]
         assert len(contexts) == 1 and (contexts == {4096} if context else contexts != {4096})
         assert row["per_gpu_bytes"] == best["per_gpu_bytes"] == cmp["rows"][0]["per_gpu_bytes"]  # type: ignore[index]
+        assert row["ttft_s"] == best["ttft_s"] == cmp["rows"][0]["ttft_s"]  # type: ignore[index]
+        # the window Ollama allocates is not the prompt sent: the prompt stays the default 4,096
+        assert est["workload"]["prompt_tokens"] in (None, 4096)  # type: ignore[index]
 
 
 # --- plan: commands that name what exists

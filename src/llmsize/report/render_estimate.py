@@ -76,6 +76,8 @@ def model_line(report: Report) -> str:
 def _workload_line(report: Report) -> str:
     w = report.workload
     bits = [f"mode {w['mode']}", f"context {w['context']:,}", f"batch {w['batch']}", f"engine {w['engine']}"]
+    if w.get("prompt_tokens") and w["prompt_tokens"] != w["context"]:  # what the time to first token prefills
+        bits.insert(2, f"prompt {w['prompt_tokens']:,}")
     if w.get("images"):
         size = w.get("image_size")
         of = f" of {size[0]}x{size[1]}" if size else ""
