@@ -29,12 +29,6 @@ KNOWN_GAPS: dict[str, str] = {
     "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
     "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
     "all-rows row of the same run passes)",
-    "ollama-gpt-oss-20b-8k-kv": "--engine-version 0.11.4 selects Ollama's estimate before v0.30 "
-    "(fs/ggml/ggml.go GraphSize: gemma3's sliding layers numParallel x window + batch, every other "
-    "architecture's layers the whole context), 384 MiB here; its gptoss case gives the 12 sliding layers "
-    "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096)) instead "
-    "of the 128-token window, and the engine's window hook (tokens_held) does not see the architecture: "
-    "300 MiB exactly once it does",
     "llamacpp-qwen3.5-9b-q4km-model-buffer": "llmsize 4,713.25 vs 5,060.88 MiB on CUDA0 (-6.9%): "
     "the output layer (Q6_K) matches; the 347.6 MiB are in the blocks, where llmsize gives the gated "
     "delta-net projections Q4_K throughout and llama.cpp's Q4_K_M recipe for qwen35 (src/llama-quant.cpp "
