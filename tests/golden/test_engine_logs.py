@@ -29,11 +29,6 @@ KNOWN_GAPS: dict[str, str] = {
     "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
     "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
     "all-rows row of the same run passes)",
-    "llamacpp-qwen3.5-9b-q4km-model-buffer": "llmsize 4,713.25 vs 5,060.88 MiB on CUDA0 (-6.9%): "
-    "the output layer (Q6_K) matches; the 347.6 MiB are in the blocks, where llmsize gives the gated "
-    "delta-net projections Q4_K throughout and llama.cpp's Q4_K_M recipe for qwen35 (src/llama-quant.cpp "
-    "llama_tensor_get_type) keeps more tensors in 6/8 bits (not traced); llmsize also maps the vision "
-    "tower (a separate mmproj file) into host memory",
     "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 110.76 GiB vs 125.65 (-11.9%) for DeepSeek-V4-Pro's "
     "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
     "0.53 B each are 95.7 GiB of the 110.76; the 14.9 GiB more SGLang holds is not identified in its "
