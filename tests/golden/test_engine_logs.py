@@ -29,11 +29,13 @@ KNOWN_GAPS: dict[str, str] = {
     "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
     "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
     "all-rows row of the same run passes)",
-    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 110.76 GiB vs 125.65 (-11.9%) for DeepSeek-V4-Pro's "
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 101.58 GiB vs 125.65 (-19.2%) for DeepSeek-V4-Pro's "
     "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
-    "0.53 B each are 95.7 GiB of the 110.76; the 14.9 GiB more SGLang holds is not identified in its "
-    "deepseek_v4 loader (an fp32 scale per 32 expert weights instead of e8m0 would be +16.9 GiB, not "
-    "verified)",
+    "0.53 B each are 95.7 GiB; wo_a/wo_b are now split over the ranks as every implementation does "
+    "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "
+    "llmsize had replicated them, 9.2 GiB a rank, which hid part of this gap). The 24 GiB more SGLang "
+    "holds is not identified: FP8 experts (sglang#23844's Hopper conversion) would be 180 GiB, over the "
+    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified)",
 }
 
 

@@ -44,9 +44,13 @@ COLUMN_PARALLEL = frozenset(
         "q_b_proj",
         "kv_b_proj",
         "lm_head",
+        # DeepSeek V4's grouped output projection: wo_a splits its groups (vLLM models/deepseek_v4
+        # ColumnParallelLinear wo_a with bmm_batch_size = n_local_groups; SGLang deepseek_v4.py
+        # n_local_groups = o_groups // tp), wo_b its input (RowParallelLinear).
+        "o_a_proj",
     }
 )
-ROW_PARALLEL = frozenset({"o_proj", "down_proj"})
+ROW_PARALLEL = frozenset({"o_proj", "down_proj", "o_b_proj"})
 BLOCK_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert", "router"})
 
 
