@@ -68,7 +68,9 @@ def test_bartowski_names_resolve_to_the_model_with_his_recipe() -> None:
     assert pins["mixer.in_proj_a"] == "F32" and pins["mixer.out_proj"] == "Q8_0"
     assert pins["mixer.attn_qkv"] == "Q5_K"
     assert spec.vision is None and spec.extra_params == 0  # the mmproj is its own file
-    assert dict(resolve("Qwen_Qwen3.5-9B-IQ2_XXS").weight_format.gguf_tensor_types)["mixer.out_proj"] == "Q4_K"
+    assert (
+        dict(resolve("Qwen_Qwen3.5-9B-IQ2_XXS").weight_format.gguf_tensor_types)["mixer.out_proj"] == "Q4_K"
+    )
     # A model without delta-net blocks keeps llama-quantize's rules.
     assert resolve("meta-llama_Llama-3.1-8B-Instruct-Q4_K_M").weight_format.gguf_tensor_types == ()
 
@@ -90,3 +92,16 @@ def test_an_unknown_model_after_an_org_prefix_is_not_a_bartowski_name() -> None:
     assert model_part("Qwen_Qwen3.5-9B-Q4_K_M") == "Qwen3.5-9B-Q4_K_M"
     assert model_part("bartowski/Qwen_Qwen3.5-9B-GGUF") == "Qwen3.5-9B"
     assert model_part("Qwen3.5-9B") is None
+
+
+def test_llama_cpp_loads_a_text_gguf_without_the_vision_tower() -> None:
+    # llama.cpp keeps a VL model's tower in the separate mmproj file; Ollama's library blob carries its
+    # projector ("6.8 GiB text weights + 795.9 MiB projector" for gemma3:12b, ollama/ollama logs).
+    from llmsize.estimate.weights import effective_format
+    from llmsize.estimate.workload import Engine, Workload
+
+    spec = resolve("Qwen3.5-9B")
+    llama = effective_format(spec, Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M"))[0]
+    ollama = effective_format(spec, Workload(engine=Engine.OLLAMA, quant="Q4_K_M"))[0]
+    tower = model_weight_bytes(spec, ollama) - model_weight_bytes(spec, llama)
+    assert tower == 456_010_480 * 2  # the tower's parameters in F16, as Ollama's projector counts them

@@ -477,7 +477,8 @@ def gguf_tensor_type(
     https://github.com/ggml-org/llama.cpp/blob/master/src/llama-quant.cpp (read at commit 007dbbf).
     `layer` is the block index (llama.cpp's i_ffn_down counter equals it, one tensor per block) and, for
     the attn_v-like categories, the tensor's ordinal among them (i_attention_wv, which counts only
-    blocks that hold one: the attention blocks of a hybrid); `ncols` is the row length (ne[0] = in_features) that the block size must divide.
+    blocks that hold one: the attention blocks of a hybrid); `ncols` is the row length (ne[0] =
+    in_features) that the block size must divide.
     """
     default = _DEFAULT_TYPE[ftype]
     block, _ = ggml_type_sizes()[default]

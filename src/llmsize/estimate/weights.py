@@ -20,7 +20,7 @@ from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.specs.models import FILE_TYPE_DEFAULT, ModelSpec, QuantMethod, WeightFormat
+from llmsize.specs.models import FILE_TYPE_DEFAULT, NOT_IN_FILE, ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
 from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
@@ -113,6 +113,10 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         fmt = fmt.model_copy(update={"dtype": "fp32"})
         notes.append("peft's prepare_model_for_kbit_training casts the embeddings, norms and lm_head to fp32")
     _validate_format(spec, wl, fmt)
+    if engine_for(wl).separate_mmproj(spec, wl, fmt):
+        absent = (*fmt.gguf_tensor_types, ("other.extra", NOT_IN_FILE))
+        fmt = fmt.model_copy(update={"gguf_tensor_types": absent})
+        notes.append("the text GGUF: the vision tower is the separate mmproj file (--mmproj), not counted")
     return fmt, tuple(notes)
 
 
@@ -503,6 +507,8 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     per_layer = g.kind == "embedding" and g.name == "embed_tokens_per_layer"
     matrix = g.is_linear or (g.kind == "embedding" and g.name == "embed_tokens") or per_layer
     if g.kind == "other":
+        if _pinned_gguf_type(fmt, g.kind, g.name) == NOT_IN_FILE:
+            return 0
         return shard.instances * shard.numel_each * qf.FP16_BYTES
     if not matrix or g.kind == "router":
         return shard.numel * qf.FP32_BYTES

@@ -93,6 +93,12 @@ class Ollama(LlamaCpp):
             fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
 
+    def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:
+        """Ollama's library model carries its projector and loads it with the text model (its log:
+        "6.8 GiB text weights + 795.9 MiB projector" for gemma3:12b)."""
+        del spec, wl, fmt
+        return False
+
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
 
