@@ -575,6 +575,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["ubatch"] = int(row["ubatch"])
     if row.get("flash_attn"):  # llama.cpp -fa: off writes the attention scores to memory
         data["flash_attn"] = str(row["flash_attn"])
+    if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
+        data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     wl = Workload.model_validate(data)
@@ -599,6 +601,10 @@ def speed_engine(row: dict[str, Any]) -> str:
     version = str(row.get("engine_version", ""))
     if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
         return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and "matrix cores: none" in version:
+        return "llama.cpp-vulkan-scalar"  # the run's log: no cooperative matrices (scalar FP16 shaders)
+    if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):
+        return "llama.cpp-vulkan-coopmat1"  # the run's log: KHR cooperative matrices, not NV_coopmat2
     if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     return engine
@@ -721,7 +727,7 @@ def _profile_knobs(name: str) -> list[Knob]:
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
     for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
-                 "llama.cpp"):
+                 "llama.cpp", "llama.cpp-vulkan"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 

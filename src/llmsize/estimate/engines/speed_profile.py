@@ -92,4 +92,8 @@ class EngineSpeedProfile(Record):
         default=False, description="prompt mat-muls run on the GPU cores' matrix units where the device "
         "has ones reached only through a dedicated API (llama.cpp: Metal 4 tensor API on Apple M5; "
         "hardware/matrix_units.py)")
+    vulkan_matrix_cores: str | None = Field(
+        default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
+        "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
+        "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
     sources: tuple[str, ...] = ()
