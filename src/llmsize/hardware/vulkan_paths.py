@@ -86,8 +86,9 @@ def vulkan_speedup(gpu: GpuSpec, request: VulkanRequest = "auto") -> float:
     return vulkan_matmul_peak(gpu, vulkan_path(gpu, request)) / base
 
 
-def vulkan_prefill_share(table: dict[str, float], gpu: GpuSpec, request: VulkanRequest,
-                         class_name: str, default: float) -> float:
+def vulkan_prefill_share(
+    table: dict[str, float], gpu: GpuSpec, request: VulkanRequest, class_name: str, default: float
+) -> float:
     """The profile's share of the path's peak: by path, vendor and device class, then path and class,
     then path ('coopmat2-gddr', 'coopmat-amd-lpddr', 'scalar', ...)."""
     path = vulkan_path(gpu, request)

@@ -28,30 +28,43 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # rows (PR #17186); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak (kyuz0 fit rows,
 # the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp, the same tiling
 # without matrix units) have no fit row and take the 'coopmat' share.
-VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(update={
-    "engine": VULKAN_ENGINE,
-    "version": "llama.cpp Vulkan builds of 2025 (PR #13506: RTX 3090; PR #17186: RTX 5090; kyuz0 build 7423)",
-    "quantized_peak_dtype": "fp16",
-    "prefill_compute": {"coopmat2": 0.45, "coopmat": 0.25, "coopmat-amd-lpddr": 0.24, "scalar": 0.25},
-    "prefill_compute_16bit": {},
-    "gpu_per_layer_s": 0.0154e-3,
-    "gpu_per_layer_by_class": {},
-    "matrix_units": False,
-    "vulkan_matrix_cores": "auto",
-    "sources": ("https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-vulkan/ggml-vulkan.cpp",
-                "https://github.com/ggml-org/llama.cpp/pull/13506",
-                "https://github.com/ggml-org/llama.cpp/pull/17186"),
-})
+VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
+    update={
+        "engine": VULKAN_ENGINE,
+        "version": "llama.cpp Vulkan builds of 2025 (PR #13506: RTX 3090; PR #17186: RTX 5090; kyuz0 build 7423)",
+        "quantized_peak_dtype": "fp16",
+        "prefill_compute": {"coopmat2": 0.51, "coopmat": 0.25, "coopmat-amd-lpddr": 0.24, "scalar": 0.25},
+        "prefill_compute_16bit": {},
+        "gpu_per_layer_s": 0.0331e-3,
+        "gpu_per_layer_by_class": {},
+        "matrix_units": False,
+        "vulkan_matrix_cores": "auto",
+        "sources": (
+            "https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-vulkan/ggml-vulkan.cpp",
+            "https://github.com/ggml-org/llama.cpp/pull/13506",
+            "https://github.com/ggml-org/llama.cpp/pull/17186",
+        ),
+    }
+)
 # Runs whose log printed "matrix cores: KHR_coopmat" on a card that has coopmat2 (a build without
 # GGML_VULKAN_COOPMAT2_GLSLC_SUPPORT, or an older driver), or "matrix cores: none" (the scalar shaders).
-VULKAN_COOPMAT1_SPEED = VULKAN_SPEED.model_copy(update={
-    "engine": VULKAN_COOPMAT1_ENGINE, "vulkan_matrix_cores": "coopmat",
-    "version": VULKAN_SPEED.version + "; KHR_coopmat ('matrix cores: KHR_coopmat')"})
-VULKAN_SCALAR_SPEED = VULKAN_SPEED.model_copy(update={
-    "engine": VULKAN_SCALAR_ENGINE, "vulkan_matrix_cores": "scalar",
-    "version": VULKAN_SPEED.version + "; no cooperative matrices ('matrix cores: none')"})
+VULKAN_COOPMAT1_SPEED = VULKAN_SPEED.model_copy(
+    update={
+        "engine": VULKAN_COOPMAT1_ENGINE,
+        "vulkan_matrix_cores": "coopmat",
+        "version": VULKAN_SPEED.version + "; KHR_coopmat ('matrix cores: KHR_coopmat')",
+    }
+)
+VULKAN_SCALAR_SPEED = VULKAN_SPEED.model_copy(
+    update={
+        "engine": VULKAN_SCALAR_ENGINE,
+        "vulkan_matrix_cores": "scalar",
+        "version": VULKAN_SPEED.version + "; no cooperative matrices ('matrix cores: none')",
+    }
+)
 VULKAN_PROFILES: dict[str, EngineSpeedProfile] = {
-    p.engine: p for p in (VULKAN_SPEED, VULKAN_COOPMAT1_SPEED, VULKAN_SCALAR_SPEED)}
+    p.engine: p for p in (VULKAN_SPEED, VULKAN_COOPMAT1_SPEED, VULKAN_SCALAR_SPEED)
+}
 
 
 def vulkan_engine(engine: str, backend: str | None) -> str:
