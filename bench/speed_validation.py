@@ -536,6 +536,46 @@ FINDINGS = (
     "to FP16, then an FP16 GEMM) until the WMMA MMQ path for RDNA3 (PR #17576, Nov 2025); that path also "
     "moves ~4.5 bytes a weight per ubatch (read q4, write and read FP16, ~27% of the row's time), but no "
     "fit row calibrates an RDNA3 FP16 GEMM share, so it is not modelled.",
+    "MoE decode (issue 11, moespeed pass). (1) vLLM and SGLang run a step's routed experts as one Triton "
+    "fused_moe grid per projection, every picked expert its own CTAs at once; vLLM's kernel benchmark "
+    "(benchmarks/kernels/benchmark_moe.py) grows linearly with the distinct experts a batch picks at a "
+    "slope of 0.89 of the datasheet bandwidth on an A100-PCIe-40GB (E=128 N=768, PR #19049), 0.88 on an "
+    "A100 80GB PCIe (E=256 N=512, tuned, PR #55511) and 0.94 on an H100 (Mixtral, tuned, PR #24700), "
+    "where the batch-1 16-bit share is 0.73 on HBM. 16-bit experts on HBM now stream at 0.89 "
+    "(hardware/moe_stream.py; FP8 experts reach ~0.67 in PR #24700 and keep the dense share). "
+    "tests/golden/test_speed_fused_moe.py checks the call model on those kernel timings (within 10%). (2)"
+    " Without a tuned file for (E, N, device) vLLM runs get_default_config's tiles (fused_moe.py "
+    "try_get_optimal_moe_config); PR #19049's default-tile timings sit a near-constant 36 us per call "
+    "above (1): profile 'vllm-moe-untuned', used by rows whose run had no tuned file (vLLM ships no "
+    "E=128,N=768 file for NVIDIA_A100-SXM4-80GB; PR #23151 says 'WO tuned configs'). Qwen3-30B-A3B on an "
+    "A100 (tt-inference-server#340): -20..-23% -> -7..-11%; the SGLang H20 Qwen3 MoE BF16 rows -8..-15% "
+    "-> -10..+7%. Qwen3-30B-A3B at concurrency 10 on an H100 (PR #23151) stays +28% (was +30%): 10 tokens"
+    " pick ~61 of 128 experts a layer under uniform routing, 27.6 GB a step, which with the default "
+    "tiles' time cannot fit the run's ~12.9 ms step; fewer distinct experts than uniform routing (the "
+    "prompts are random tokens) or a smaller default-tile cost on an H100 would (without it the row is "
+    "+2%; the same tiles on a B200, PR #31448, cost only 10-16 us a call over the model), neither is "
+    "measured for this card, so it stays. (3) A step's bytes are now counted per tensor group in its "
+    "own type for MoE models "
+    "(hardware/read_bytes.py), not as a parameter share of the file: llama-quant.cpp keeps ffn_gate_inp "
+    "in F32 (Qwen3-Next's 512-expert routers are 0.2 GB of the ~2.3 GB a token reads) and gives attn_v / "
+    "part of ffn_down Q6_K, and a vision tower is not read per text token (llama.cpp's mmproj is a "
+    "separate file). Qwen3.5-35B-A3B Q8_0 on Strix Halo -10.6% -> +0.1%, Qwen3-Next-80B-A3B +81% -> +74% "
+    "(b7189) and Qwen3-Coder-Next +50% -> +42% (fused op), GLM-4.5-Air and Qwen3-235B within 4%. The "
+    "April-May 2026 GDDR MoE rows move from +52..64% to +70..74%: their vision towers (0.9 GB F16 for "
+    "Qwen3.5-35B-A3B) had been counted as read. Their measured steps (7.3-7.8 ms on an RTX 4090, 3090 and"
+    " 5070 Ti against 4.2-4.8 modelled) carry a near-constant ~3 ms a token whatever the card's "
+    "bandwidth: a per-token cost, not bytes. With quantized experts at one token "
+    "ggml_cuda_mul_mat_id_needs_sync returns false (MMVQ with ids), so CUDA graphs stay on and a launch "
+    "bound is not the explanation; not found. Dense VLMs still count their vision tower as read "
+    "(plan.read_fraction): excluding it moves the gemma-3 rows by about +-10% and calls for a refit of "
+    "llama.cpp's constants, so it is left to a dense pass. (4) SGLang gpt-oss-20b on an H100 "
+    "(achatbot#183): the run's client reached the server through Modal's web endpoint "
+    "(serve.get_web_url() of an @modal.web_server container) and its mean TTFT was 2.7 s / 3.7 s per "
+    "request (P99 6.9 / 7.7 s), ~100x a 512-token prefill; SGLang's own day-0 gpt-oss table "
+    "(sgl-project/sglang#8833) has 82 ms at concurrency 1 and 948 ms at 4, so the wait grows with "
+    "concurrency, cause not identified. The two output-throughput rows are excluded for it; the same "
+    "runs' mean TPOT ((mean E2E - mean TTFT) / 1023, every request 1024 tokens) is held out instead: 5.57"
+    " ms at 4 (model -11%) and 7.87 ms at 32 (+13.5%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -591,6 +631,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
+    if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
+        return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
     if engine == "transformers" and release and int(release.group(1)) < 49:
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)

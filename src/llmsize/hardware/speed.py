@@ -24,6 +24,7 @@ from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
+from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -79,6 +80,11 @@ class SpeedConstants(Record):
     matrix_speedup: float = Field(
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
         "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
+    moe_stream_fraction: float = Field(
+        default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a "
+        "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
+    moe_call_extra_s: float = Field(
+        default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -229,6 +235,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
         matrix_speedup=(matrix_unit_speedup(gpu, prof.matrix_units) if prof.vulkan_matrix_cores is None
                         else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores))),
+        moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
+                             and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
+        moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -270,6 +279,11 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
 def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
     """Seconds of per-layer kernel latency in one forward pass."""
     return c.gpu_per_layer_s * (c.latency_layers or inputs.num_layers)
+
+
+def _decode_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
+    """Per-layer kernel latency of one decode step, with untuned fused-MoE tiles' extra per routed FFN."""
+    return _layer_latency(inputs, c) + c.moe_call_extra_s * inputs.layer_parts.get("moe_ffn", 0)
 
 
 def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:
@@ -393,7 +407,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
-    weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
+    weights_s = inputs.pp * weight_read_seconds(
+        inputs.active_weight_bytes_per_gpu,
+        routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch),
+        bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
@@ -409,12 +426,12 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
         # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
         # weight format slowing by the same seconds as the context grows, launch-bound or not.
-        gpu_s = max(weights_s, compute_s) + _layer_latency(inputs, c)
+        gpu_s = max(weights_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
     else:
-        gpu_s = max(memory_s, compute_s) + _layer_latency(inputs, c)
+        gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _layer_latency(inputs, c)
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 

@@ -53,6 +53,7 @@ class Budget:
     max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)
     state_slots: int | None = None  # SGLang: max_mamba_cache_size, request states its MambaPool holds
     state_pool_bytes: int | None = None  # SGLang: the MambaPool (its slots + the padding slot)
+    kv_buffer_bytes: int | None = None  # llama.cpp: the llama_kv_cache buffers (attention cells)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
 
@@ -161,6 +162,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "gpu_layers": ("--gpu-layers", None),
     "n_cpu_moe": ("--n-cpu-moe", None),
     "speculative": ("--speculative", None),
+    "engine_version": ("--engine-version", None),
 }
 
 

@@ -31,7 +31,7 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
     update={
         "engine": VULKAN_ENGINE,
-        "version": "llama.cpp Vulkan builds of 2025 (PR #13506: RTX 3090; PR #17186: RTX 5090; kyuz0 build 7423)",
+        "version": "llama.cpp Vulkan builds of 2025 (PRs #13506, #17186; kyuz0 build 7423)",
         "quantized_peak_dtype": "fp16",
         "prefill_compute": {"coopmat2": 0.51, "coopmat": 0.25, "coopmat-amd-lpddr": 0.24, "scalar": 0.25},
         "prefill_compute_16bit": {},

@@ -96,4 +96,10 @@ class EngineSpeedProfile(Record):
         default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
         "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
         "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
+    fused_moe: bool = Field(
+        default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
+        "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
+    moe_call_extra_s: float = Field(
+        default=0.0, ge=0, description="extra GPU seconds per routed-FFN call of a decode step (vLLM's "
+        "untuned default fused_moe tiles; hardware/moe_stream.UNTUNED_MOE_CALL_S)")
     sources: tuple[str, ...] = ()
