@@ -35,7 +35,7 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "quantized_peak_dtype": "fp16",
         "prefill_compute": {"coopmat2": 0.51, "coopmat": 0.25, "coopmat-amd-lpddr": 0.24, "scalar": 0.25},
         "prefill_compute_16bit": {},
-        "gpu_per_layer_s": 0.0331e-3,
+        "gpu_per_layer_s": 0.0290e-3,
         "gpu_per_layer_by_class": {},
         "matrix_units": False,
         "vulkan_matrix_cores": "auto",
