@@ -41,7 +41,7 @@ from llmsize.hardware.speed_profiles import (
     kernel_launch_per_layer,
     prefill_compute,
 )
-from llmsize.hardware.vulkan_paths import vulkan_prefill_share, vulkan_request, vulkan_speedup
+from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_prefill_share, vulkan_request, vulkan_speedup
 from llmsize.records import ConfigDict, Field, Record
 from llmsize.specs.models import ModelSpec
 
@@ -531,7 +531,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")
-    if c.matrix_speedup > 1 and not c.engine.startswith("llama.cpp-vulkan"):
+    vulkan = engine_profile(c.engine).vulkan_matrix_cores
+    if vulkan is not None:
+        notes.append(vulkan_note(gpu, vulkan_request(vulkan)))
+    if c.matrix_speedup > 1 and vulkan is None:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")
 

@@ -105,3 +105,20 @@ def vulkan_request(value: str) -> VulkanRequest:
     if value == "scalar":
         return "scalar"
     return "auto"
+
+
+PATH_LABELS: dict[str, str] = {
+    "coopmat2": "NV_coopmat2 cooperative-matrix",
+    "coopmat": "KHR cooperative-matrix",
+    "scalar": "scalar FP16",
+}
+
+
+def vulkan_note(gpu: GpuSpec, request: VulkanRequest) -> str:
+    """One line for the report: which shaders a prompt runs on and at what peak."""
+    path = vulkan_path(gpu, request)
+    peak = vulkan_matmul_peak(gpu, path) / 1e12
+    return (
+        f"llama.cpp Vulkan backend: prompt mat-muls run {PATH_LABELS[path]} shaders "
+        f"(FP16, FP16 accumulate, peak {peak:,.0f} TFLOPS), not CUDA's int8 MMQ"
+    )
