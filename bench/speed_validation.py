@@ -765,6 +765,13 @@ def _restored() -> Iterator[None]:
         sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S, sp.SM_STREAM_BYTES_PER_S = saved[2:5]
 
 
+def _with_variants(name: str) -> tuple[str, ...]:
+    """A profile and the variants that share its constants (llama.cpp-vulkan's path-forced copies)."""
+    if name == "llama.cpp-vulkan":
+        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar")
+    return (name,)
+
+
 def _profile_knobs(name: str) -> list[Knob]:
     """The constants one engine module owns: step overheads, prefill compute and kernel launch."""
     knobs: list[Knob] = []
@@ -777,7 +784,8 @@ def _profile_knobs(name: str) -> list[Knob]:
             continue  # only engines whose module models expert tiling
 
         def setter(v: float, field: str = field) -> None:
-            sp.ENGINE_PROFILES[name] = sp.ENGINE_PROFILES[name].model_copy(update={field: v})
+            for each in _with_variants(name):
+                sp.ENGINE_PROFILES[each] = sp.ENGINE_PROFILES[each].model_copy(update={field: v})
 
         def getter(field: str = field) -> float:
             return float(getattr(sp.ENGINE_PROFILES[name], field))
@@ -793,8 +801,9 @@ def _profile_knobs(name: str) -> list[Knob]:
                 continue  # counted from the wrappers' source (engines/transformers_wrappers.py), not fitted
 
             def tset(v: float, table: str = table, key: str = key) -> None:
-                cur = sp.ENGINE_PROFILES[name]
-                sp.ENGINE_PROFILES[name] = cur.model_copy(update={table: {**getattr(cur, table), key: v}})
+                for each in _with_variants(name):
+                    cur = sp.ENGINE_PROFILES[each]
+                    sp.ENGINE_PROFILES[each] = cur.model_copy(update={table: {**getattr(cur, table), key: v}})
 
             def tget(table: str = table, key: str = key) -> float:
                 return float(getattr(sp.ENGINE_PROFILES[name], table)[key])
