@@ -57,6 +57,15 @@ def test_matrix_path_peak_is_the_fp16_accumulate_rate(gpu: str, fp16_accumulate_
     )
 
 
+def test_scalar_shaders_run_packed_fp16_only_where_the_alus_pack_it() -> None:
+    # AMD RX 7900 XTX: 61.4 TFLOPS FP32, 122.8 FP16 (packed math), AMD's product page.
+    assert vulkan_matmul_peak(get_gpu("RX-7900-XTX"), "scalar") == pytest.approx(122.8 * TFLOPS, rel=0.01)
+    # Apple and NVIDIA shader ALUs run FP16 at the FP32 rate.
+    for gpu in ("M2-Ultra-192GB", "RTX-3090"):
+        device = get_gpu(gpu)
+        assert vulkan_matmul_peak(device, "scalar") == device.fp32_flops
+
+
 @given(st.sampled_from(sorted(load_catalog(), key=lambda g: g.id)))
 def test_matrix_units_are_never_slower_than_the_scalar_shaders(gpu: GpuSpec) -> None:
     scalar = vulkan_matmul_peak(gpu, "scalar")

@@ -38,6 +38,8 @@ COOPMAT_ARCHITECTURES = frozenset({"rdna3", "rdna3.5", "rdna4", "xe2"})
 # Turing's attention off the coopmat1 path, which a device only takes without coopmat2
 # (get_fa_tuning_params: coopmat2 first): Turing cards run the KHR shaders.
 NVIDIA_KHR_ONLY = frozenset({"turing"})
+# Vendors whose shader ALUs run packed FP16 (two halves per lane) at twice the FP32 rate.
+PACKED_FP16_VENDORS = frozenset({"amd", "intel"})
 
 
 def vulkan_path(gpu: GpuSpec, request: VulkanRequest = "auto") -> VulkanPath:
@@ -66,16 +68,16 @@ def vulkan_matmul_peak(gpu: GpuSpec, path: VulkanPath) -> float:
     TFLOPS, 215.2 INT8 TOPS; Ampere GA102 whitepaper, RTX 3090: 142 / 71 / 284; Ada AD102 whitepaper,
     RTX 4090: 330.3 / 165.2 / 660.6), so the f16acc rate is int8 / 2 on GeForce and workstation cards
     alike. AMD WMMA (RDNA3/4) and Intel XMX run FP16 at the catalog's fp16 figure whatever the
-    accumulator. The scalar shaders run packed FP16 FMAs on the shader ALUs: twice the FP32 rate on
-    AMD and Intel (packed math), the FP32 rate on NVIDIA (Ampere whitepaper: non-tensor FP16 1:1 with
-    FP32); no row exercises it yet.
+    accumulator. The scalar shaders run FP16 FMAs on the shader ALUs: twice the FP32 rate where the ALUs
+    pack two halves (AMD since Vega, Intel Xe), the FP32 rate on NVIDIA (Ampere whitepaper: non-tensor
+    FP16 1:1 with FP32) and Apple (FP16 at the FP32 rate); no row exercises it yet.
     """
     if path != "scalar":
         if gpu.vendor == "nvidia" and gpu.int8_ops:
             return gpu.int8_ops / 2
         return gpu.flops_for("fp16")
     fp32 = gpu.fp32_flops or gpu.flops_for("fp16") / 2
-    return fp32 if gpu.vendor == "nvidia" else 2 * fp32
+    return 2 * fp32 if gpu.vendor in PACKED_FP16_VENDORS else fp32
 
 
 def vulkan_speedup(gpu: GpuSpec, request: VulkanRequest = "auto") -> float:
