@@ -5,6 +5,9 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
   or KHR_coopmat) or scalar FP16 shaders, not CUDA's int8 MMQ, so the peak is the path's FP16-accumulate
   rate (hardware/vulkan_paths.py reads the path off the device) and the share of it a prefill reaches is
   the profile's own, fitted on the Vulkan `fit` rows of bench/speed_tables.yaml;
+- decode weights: one token's mat-vecs run ggml_vk_get_dequantize_mul_mat_vec's shaders (DMMV, or the
+  q8_1 integer-dot MMVQ where ggml_vk_should_use_mmvq picks it), a batch-1 stream of the weights like
+  CUDA's MMVQ, so they keep the GGUF kernel's bandwidth share (hardware/speed_profiles.KERNEL_BANDWIDTH);
 - decode: no CUDA graphs, but ggml-vulkan records the whole graph into command buffers and submits them
   in batches (ggml-vulkan.cpp `ggml_backend_vk_graph_compute`), so the CPU stays off the critical path;
   every dependent dispatch waits on a pipeline barrier (`ggml_vk_sync_buffers`; PR #15489, Aug 2025,
