@@ -27,6 +27,8 @@ TFLOPS = 1e12
 PR_13506 = "https://github.com/ggml-org/llama.cpp/pull/13506"  # RTX 3090, coopmat2 / coopmat1, May 2025
 PR_17186 = "https://github.com/ggml-org/llama.cpp/pull/17186"  # RTX 5090, KHR_coopmat, Nov 2025
 GEERLING_4090 = "https://github.com/geerlingguy/ai-benchmarks/issues/43"  # RTX 4090, build 7340
+VULKAN_10879 = "https://github.com/ggml-org/llama.cpp/discussions/10879"  # RX 7900 XTX, RADV
+VULKANFORGE = "https://github.com/maeddesg/vulkanforge/wiki/Benchmarks"  # RX 9070 XT, llama.cpp b9174
 
 
 def test_each_device_gets_the_shader_family_ggml_vulkan_builds_for_it() -> None:
@@ -128,6 +130,16 @@ def test_rtx5090_khr_coopmat_qwen14b_pp2048_and_tg128() -> None:
     )
     assert pp == pytest.approx(3236.64, rel=0.2), PR_17186
     assert tg == pytest.approx(115.69, rel=0.25), PR_17186
+
+
+def test_discrete_rdna_prompts_at_their_wmma_share() -> None:
+    # RX 7900 XTX, Vulkan RADV, Llama 2 7B Q4_0, no flash attention: pp512 3,727 t/s (as quoted from the
+    # scoreboard discussion).
+    pp, _ = _rate("Llama-2-7b", "Q4_0", "RX-7900-XTX", 512, "off")
+    assert pp == pytest.approx(3727, rel=0.2), VULKAN_10879
+    # RX 9070 XT, llama.cpp b9174 KHR_coopmat, -fa 1: Qwen3-8B Q4_K_M at ~512 tokens 4,472 t/s.
+    pp, _ = _rate("Qwen3-8B", "Q4_K_M", "RX-9070-XT", 512, "on")
+    assert pp == pytest.approx(4472, rel=0.2), VULKANFORGE
 
 
 def test_vulkan_prompts_run_below_cuda_mmq_on_geforce() -> None:

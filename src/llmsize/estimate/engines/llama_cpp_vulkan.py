@@ -28,15 +28,22 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # REFERENCE: shares of the mat-mul path's peak (hardware/vulkan_paths.py), keyed by path, then vendor and
 # device class. Fitted on the Vulkan fit rows of bench/speed_tables.yaml: 'coopmat2' on the RTX 3090
 # NV_coopmat2 pp512 row (ggml-org/llama.cpp PR #13506), 'coopmat' on the RTX 5090 KHR_coopmat pp2048
-# rows (PR #17186); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak (kyuz0 fit rows,
-# the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp, the same tiling
-# without matrix units) have no fit row and take the 'coopmat' share.
+# rows (PR #17186), 'coopmat-amd-gddr' on the RX 9070 XT Llama-3.1-8B pp512 row (llama.cpp b9174, RADV;
+# VulkanForge benchmark wiki); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak
+# (kyuz0 fit rows, the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp,
+# the same tiling without matrix units) have no fit row and take the 'coopmat' share.
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
     update={
         "engine": VULKAN_ENGINE,
-        "version": "llama.cpp Vulkan builds of 2025 (PRs #13506, #17186; kyuz0 build 7423)",
+        "version": "llama.cpp Vulkan builds of 2025-2026 (PRs #13506, #17186; b9174; kyuz0 build 7423)",
         "quantized_peak_dtype": "fp16",
-        "prefill_compute": {"coopmat2": 0.51, "coopmat": 0.25, "coopmat-amd-lpddr": 0.24, "scalar": 0.25},
+        "prefill_compute": {
+            "coopmat2": 0.51,
+            "coopmat": 0.25,
+            "coopmat-amd-lpddr": 0.24,
+            "coopmat-amd-gddr": 0.4,
+            "scalar": 0.25,
+        },
         "prefill_compute_16bit": {},
         "gpu_per_layer_s": 0.0290e-3,
         "gpu_per_layer_by_class": {},
