@@ -79,7 +79,8 @@ class SpeedConstants(Record):
         default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
     matrix_speedup: float = Field(
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
-        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
+        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py), or the "
+        "llama.cpp Vulkan path's FP16-accumulate peak over that figure (hardware/vulkan_paths.py)")
     moe_stream_fraction: float = Field(
         default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a "
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
