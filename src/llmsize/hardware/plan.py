@@ -23,6 +23,7 @@ from typing import Any
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.memo import memo
+from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
@@ -202,6 +203,10 @@ class Planner:
     # Totals already computed along one search axis: (layout, axis, other value) -> {x: bytes}.
     _curves: dict[tuple[Layout, str, int], dict[int, int]] = field(default_factory=dict, repr=False)
     _subs: dict[Workload, Planner] = field(default_factory=dict, repr=False)
+    # Speeds already computed: (id(gpu), layout, workload) -> (gpu, speed). A fit row is built twice
+    # for the precision that fits (quick, then with its limits) and the speed is the same (issue 15).
+    _speeds: dict[tuple[int, Layout, Workload], tuple[GpuSpec, SpeedEstimate]] = field(
+        default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -254,6 +259,19 @@ class Planner:
 
     def need(self, gpu: GpuSpec, wl: Workload) -> int:
         return self.budget(gpu, wl).need_bytes
+
+    def cannot_fit_one(self, gpu: GpuSpec) -> bool:
+        """True when this weight format cannot fit one `gpu` whatever the rest of the estimate: the
+        engine's floor of the need (its weights, see BaseEngine.need_floor) is over the card. Asked
+        before any estimate, from the workload resolved once per shape (issue 15: `fit --all`)."""
+        sub = self.for_gpu(gpu)
+        wl = sub.wl
+        if wl.tp > 1 or wl.pp > 1 or (wl.mode.trains and wl.zero > 0) or wl.images or wl.audio_seconds \
+                or wl.video_frames:
+            return False  # another layout, or media whose tokens reshape the workload: estimate it
+        one = sub.workload(Layout())
+        rs = resolve_workload(self.spec, one)
+        return rs.engine.need_floor(min(rs.weights.per_stage)) > visible_memory_bytes(gpu)
 
     # --- layouts -----------------------------------------------------------------------------------
     def check_layout(self, layout: Layout) -> None:
@@ -351,6 +369,16 @@ class Planner:
 
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
+        """Decode and prefill speed of `wl` (whose estimate is `est`) on `gpu`, kept per planner."""
+        key = (id(gpu), layout, wl)
+        kept = self._speeds.get(key)
+        if kept is not None and kept[0] is gpu and self._memo.get(wl) is est:
+            return kept[1]
+        speed = self._speed(gpu, layout, est, wl)
+        self._speeds[key] = (gpu, speed)
+        return speed
+
+    def _speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
         inputs = speed_inputs(self.spec, wl, est, layout)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.
@@ -839,19 +867,28 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
     max batch, speed), and so is the single option when nothing fits, to say why.
     """
+    options = precision_options(spec, wl, gpu)
+    # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
+    # format that fits: one whose weights alone are over the card is passed over unestimated (nobody
+    # sees its row) and counted as tried (issue 15).
+    quick = stop_at_first and num_gpus == 1 and len(options) > 1 and estimator is None
+    passed_over = 0
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
     results: list[PrecisionResult] = []
     planners: list[Planner] = []
     refused: BadInputError | None = None
-    for option in precision_options(spec, wl, gpu):
+    for option in options:
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
+            if quick and planner.cannot_fit_one(gpu):
+                passed_over += 1
+                continue
             row = planner.plan(gpu, num_gpus, limits=False)
         except PlanError:
             raise
         except BadInputError as err:
-            if len(precision_options(spec, wl, gpu)) == 1:
+            if len(options) == 1:
                 raise
             refused = err
             continue  # a format this model cannot take (the estimator says why when asked directly)
@@ -863,10 +900,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         planners.append(planner)
         if stop_at_first and row.fits:
             break
-    if not results and refused is not None:
+    if not results and refused is not None and not passed_over:
         raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
-    detail = best if best is not None else (0 if len(results) == 1 else None)
+    detail = best if best is not None else (0 if len(results) == 1 and not passed_over else None)
     if detail is not None:
         r = results[detail]
         full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
