@@ -951,16 +951,24 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec],
     `wl` is one workload, or how to build each model's (the CLI fills model-dependent defaults); a
     model the workload does not suit is skipped, but when none can be sized the refusal is raised.
     """
+    from llmsize.hardware.fan_out import fan_out
+
+    def one(spec: ModelSpec) -> ModelFit:
+        model_wl = wl(spec) if callable(wl) else wl
+        return fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                         batch_limit=False, stop_at_first=True)
+
     out = []
     first_refusal: BadInputError | None = None
-    for spec in specs:
-        try:
-            model_wl = wl(spec) if callable(wl) else wl
-            out.append(fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
-                                 batch_limit=False, stop_at_first=True))
-        except BadInputError as err:
-            first_refusal = first_refusal or err
+    # The models are planned independently, in worker processes where there are several cores
+    # (fan_out.py; issue 15): the answers, and the errors in catalog order, are the serial loop's.
+    for outcome in fan_out(one, list(specs)):
+        if isinstance(outcome, BadInputError):
+            first_refusal = first_refusal or outcome
             continue  # e.g. a TP degree this model's heads cannot take
+        if isinstance(outcome, Exception):
+            raise outcome
+        out.append(outcome)
     if not out and first_refusal is not None:
         raise first_refusal  # no model could be sized: the workload itself is refused (say why)
     return out
