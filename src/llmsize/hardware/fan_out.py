@@ -23,16 +23,22 @@ MIN_ITEMS_PER_WORKER = 16  # below this a worker costs more than it saves
 
 
 def workers_for(items: int) -> int:
-    """How many processes (the caller included) to spread `items` over."""
+    """How many processes (the caller included) to spread `items` over: LLMSIZE_JOBS if set, else
+    the cores the other programs leave idle (the load average says how many are busy; on a machine
+    whose cores are all busy a second process only slows both)."""
+    if not hasattr(os, "fork"):
+        return 1
     asked = os.environ.get("LLMSIZE_JOBS", "").strip()
     if asked.isdigit() and int(asked) > 0:
         cores = int(asked)
     else:
         affinity = getattr(os, "sched_getaffinity", None)
         cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-        cores = min(cores, MAX_WORKERS)
-    if not hasattr(os, "fork"):
-        return 1
+        try:
+            busy = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            busy = 0.0
+        cores = min(MAX_WORKERS, int(cores - busy + 0.5))
     return max(1, min(cores, items // MIN_ITEMS_PER_WORKER))
 
 
