@@ -156,3 +156,18 @@ def test_speed_is_kept_per_planner_and_equals_a_fresh_one() -> None:
     first = planner.speed(card, Layout(), est, wl)
     assert planner.speed(card, Layout(), est, wl) is first
     assert planner._speed(card, Layout(), est, wl) == first
+
+
+@settings(max_examples=60, deadline=None)
+@given(model=st.sampled_from(MODELS), context=st.integers(1, 300_000), asked=st.sampled_from([512, 4096, 65_536]),
+       prompt=st.sampled_from([None, 100, 2048]), batch=st.sampled_from([1, 3]))
+def test_the_search_workload_is_the_validated_one(model: str, context: int, asked: int, prompt: int | None,
+                                                  batch: int) -> None:
+    from llmsize.hardware.plan import _at_context
+
+    planner = Planner(resolve(model), Workload(context=asked, prompt_tokens=prompt and min(prompt, asked),
+                                               batch=batch))
+    base = planner.workload(Layout(), batch=batch)
+    fast = _at_context(base, context)
+    slow = planner.workload(Layout(), context=context, batch=batch)
+    assert fast == slow and hash(fast) == hash(slow) and list(fast.__dict__) == list(slow.__dict__)

@@ -25,7 +25,7 @@ from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
-from llmsize.estimate.workload import Mode, Workload
+from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -168,6 +168,19 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                 hi, f_hi = hi - 1, f_prev
         use_bisect = (hi - lo) > width // 2 and not use_bisect
     return lo
+
+
+def _at_context(wl: Workload, context: int) -> Workload | None:
+    """`wl` (validated) at another context, equal to what Planner.workload validates for it: only
+    the context changes, and the prompt is kept within it. The only checks a context takes are its
+    range and the prompt's bound, so no validation is run (issue 15: a search asks for ~10
+    contexts); None outside the range (the caller validates, and says why)."""
+    if type(context) is not int or not 0 < context <= MAX_TOKENS:
+        return None
+    update: dict[str, Any] = {"context": context}
+    if wl.prompt_tokens is not None and wl.prompt_tokens > context:
+        update["prompt_tokens"] = context
+    return wl.model_copy(update=update)
 
 
 # ------------------------------------------------------------------------------------------- results
@@ -329,12 +342,13 @@ class Planner:
         """Longest context (tokens per sequence) whose peak fits `usable` bytes, up to the model's limit."""
         b = batch or self.wl.batch
         need = self._need_fn(gpu)
+        asked = self.workload(layout, batch=b)
 
         def total(context: int) -> int:
-            return need(self.workload(layout, context=context, batch=b))
+            wl = _at_context(asked, context)
+            return need(wl if wl is not None else self.workload(layout, context=context, batch=b))
 
         known = self._curves.setdefault((layout, "context", b), {})
-        asked = self.workload(layout, batch=b)
         if asked in self._memo:  # the estimate at the asked context is usually known already
             known.setdefault(asked.context, need(asked))
         return largest_within(total, usable, 1, self.spec.max_position_embeddings, known)
