@@ -28,12 +28,14 @@ from typing import Any
 import yaml
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -292,12 +294,193 @@ FINDINGS = (
     "(awq/modules/linear/gemm.py), which allocates 8 partial outputs and returns _out_feats.sum(0): one "
     "more kernel and allocation per quantized linear, 7 a Qwen2 layer. Its cost per op cannot be taken "
     "from the profile (0.68 ms a layer over 15-40 eager ops: 17-45 us each, bracketing the ~47 us the "
-    "rows imply), and no AWQ row is in the fit, so it is not added.",
+    "rows imply), and no AWQ row is in the fit, so it is not added. (Superseded by the next finding.)",
+    "transformers 4.46's quantized-linear wrappers, counted (issue 11, speedq). The Qwen2.5 table ran "
+    "transformers 4.46.0, which loads GPTQ only through optimum + auto-gptq (quantizers/quantizer_gptq.py: "
+    "required_packages optimum, auto_gptq; GPTQModel came with 4.49) and AWQ through AutoAWQ 0.2.6's "
+    "WQLinear_GEMM (integrations/awq.py replace_with_awq_linear; Qwen's AWQ configs set no do_fuse). Per "
+    "linear, auto-gptq 0.7.1's exllama v2 wrapper issues 4 torch calls (view, empty, the kernel, view; "
+    "the 16-bit and Int4 calibration rows ran it), AutoAWQ's 5 inside an autograd Function "
+    "(WQLinearMMFunction.apply, even under no_grad) plus the split-k sum its extension returns "
+    "(AutoAWQ_kernels gemm_forward_cuda: 8 partial outputs, .sum(0)), auto-gptq 0.6.0's 8-bit cuda_old "
+    "wrapper 7 (reshape, zeros, two casts in, the kernel, a cast out, reshape). At the engine's own "
+    "per-call time (0.68 ms a layer over the 63 calls of a Qwen2 layer with flash_attention_2, counted "
+    "from modeling_qwen2.py) and 17 us per autograd Function (pytorch/pytorch#189573), AWQ adds 0.27 ms "
+    "and Int8 0.22 ms per layer (engines/transformers_wrappers.py; profile 'transformers-4.46', nothing "
+    "fitted; Int8 was a hand-set 0.5 ms). The rows imply ~0.30 ms for both. Held-out AWQ rows: +28 to "
+    "+42% -> -21 to +41% (input 1: +4 to +7%); Int8 -28 to +43% -> -13 to +52% (up to 14B within 16% at "
+    "inputs of 1 to 14,336 tokens, the 72B rows further off); transformers held-out median 19.6% -> 8.8%. "
+    "Left: the 72B Int8 rows on 2 GPUs (+33 to +52%: GPU-bound, so auto-gptq's fp32 "
+    "cuda_old kernel reads ~0.9 TB/s, not the int8 share Marlin earns; no measurement of that kernel to "
+    "take it from) and every size's long prompts (below). Qwen3's H20 transformers rows ran GPTQModel "
+    "2.2.0 and a separate AutoAWQ 0.2.9 environment whose AWQ rows run faster than BF16, which the "
+    "unfused wrapper cannot: they keep the 'transformers-4' profile, unchanged.",
+    "Long prompts in transformers 4.46 (Qwen2.5 table, issue 11, speedq): subtracting the modelled "
+    "prefill, the per-token step at 30,720 tokens exceeds the model by 4-6.5 ms per GB of cached KV for "
+    "7B, 14B and 32B alike, in every weight format (BF16 fit rows too), i.e. ~1.5x the modelled "
+    "(3 + 2 n_rep) copies; the 0.5B-3B steps do not grow at all (their copies hide under the CPU's "
+    "launches). Checked in 4.46's source: DynamicCache.update is torch.cat (cache_utils.py), "
+    "Qwen2FlashAttention2 calls repeat_kv on K and V and then flash_attn_func on the transposed views "
+    "(no extra copy: the last stride is 1), and _update_causal_mask returns no mask without padding; "
+    "flash-attn's mha_fwd splits the KV of a one-query call over the SMs (num_splits_heuristic). No "
+    "further copy was found, so no factor was added. Decomposed, the BF16 rows put the copies at "
+    "12.1-12.3 ms per GB of cache (1.4x the modelled cost); with that, the GPTQ/AWQ/Int8 rows of 14B-72B "
+    "imply weight kernels reading 0.5-0.7 TB/s of the A100's 2.0, not the Marlin-class 1.39 the int4 "
+    "share gives: at input 1 they hide under the CPU's launches, at long prompts the copies make the "
+    "step GPU-bound and expose them (exllama v1 runs a 70B GPTQ at 10-13 t/s on one A100 80GB, ~0.4-0.5 "
+    "TB/s: turboderp/exllama#266; exllama v2 decodes ~19% faster than AWQ's split-k GEMM at batch 1 on "
+    "an RTX 4090: casper-hansen/AutoAWQ#313). Neither constant has a measurement of the kernels these "
+    "rows ran, so neither is added: the 14B-72B quantized transformers rows at 6,144+ tokens stay 20-57% "
+    "fast.",
+    "vLLM long prompts and the 72B GPTQ-Int4 rows (issue 11, speedq). Qwen's vLLM script "
+    "(examples/speed-benchmark/speed_benchmark_vllm.py) samples with repetition_penalty 0.1, presence and "
+    "frequency penalties -2 and top_p 0.8, so vLLM's sampler builds the prompt and output token tensors "
+    "every step; the 129,024-token rows ran vLLM 0.6.2 with the 'new sample config' (no penalties, top_k "
+    "20). The 7B GPTQ-Int4/Int8/AWQ rows at 129,024 (+33 to +39%) are not a KV-read miss: BF16 7B at the "
+    "same context, with the same KV bytes and attention backend, fits within 5%, and the quantized 14B "
+    "and 32B rows fit too; the residual per step (~10 ms, ~20 s over 2,048 tokens) implies their 129k "
+    "prompt took ~20 s longer than BF16's, on the prefill side (Marlin at the chunked-prefill token "
+    "counts of a max_model_len > 32K run), which the 63,488-token rows (chunked too, vLLM 0.6.3) do not "
+    "show (vLLM 0.6's SchedulerConfig turns chunked prefill on above max_model_len 32K with 512-token "
+    "chunks, 'the best balance between ITL and TTFT on A100'; modelling those chunks instead of 8,192 "
+    "moves these rows by under 2 points: the chunks stay compute-bound). Not modelled. The 72B "
+    "GPTQ-Int4 rows on one A100 stay unexplained (see above); seen across "
+    "engines, the one-GPU 72B int4 step carries ~26-27 ms beyond the model in vLLM (Marlin) and in "
+    "transformers (exllama v2; AWQ's GEMM is consistent with it) alike, and in neither with 2 GPUs.",
+    "Long prompts on SGLang (Qwen3 on H20, issue 11, speedq): at 129,024 tokens ~70% of a prefill's FLOPs "
+    "are attention's, and the BF16 rows were 17-25% slow while the FP8 ones were up to 20% fast: the model "
+    "ran attention at the weights' rate (FP8 = 2x BF16 on the H20) and at the mat-muls' 0.54 share. "
+    "Attention takes the bf16 q, k and v of a 16-bit KV cache whatever the linear layers' format (and "
+    "llama.cpp's FA kernel runs FP16 next to its int8 MMQ), so speed.attention_rate uses the 16-bit rate "
+    "for 8- and 4-bit compute; and the attention kernel's own share where the engine names one per "
+    "architecture: SGLang on Hopper 0.82, FA3's 618 TFLOP/s of an H100 PCIe's 756 at 8k-17k tokens "
+    "(Dao-AILab/flash-attention#1075; a scan over the SGLang fit rows alone puts the optimum at 0.80-0.85, "
+    "not used to set it). The 129k rows move from -25..+20% to -10..+8%; SGLang fit median 9.3% -> 7.1%, "
+    "held out 10.0% -> 8.4%. vLLM keeps its prefill share for attention (its A100 rows at 63k-129k fit "
+    "with it: vLLM 0.6 chunks long prompts); llama.cpp prefill rows move by about 3 points either way.",
     "Concurrency sweep, serving benchmark (vLLM on one RTX 4090, Mistral-7B-Instruct-v0.3 BF16, 256 -> "
     "128 tokens, 300 prompts at an unlimited rate with at most C in flight, mushfiqrahman.dev): "
     "requests run in waves of C, so output tokens/s = C x 128 / (prefill of C prompts + 128 steps at "
     "batch C) (metric serve_output_tps). Held out, C = 4 to 48: -7% to +13%, faster than published "
     "as C grows (the HTTP server's per-request work is not modelled).",
+    "Serving TPOT/TTFT, Vulkan on NVIDIA, Ollama, SGLang (issue 11, speedtab pass; 37 new rows, every "
+    "table held out whole). vLLM --enforce-eager: the speed model ignored the option, so an eager run got"
+    " CUDA-graph speed; Qwen3-14B-AWQ on an A100 (vLLM 0.9.1 --enforce-eager, 16,000 -> 200 tokens, "
+    "vllm#20469) has a mean TPOT of 20.6 ms where 11.3 was predicted (-45%). Without graphs each step "
+    "runs the model's Python forward and the CPU launches every kernel (vLLM's capture_model / "
+    "CUDAGraphRunner are skipped), so the eager profile (estimate/engines/speed_eager.py, selected by "
+    "plan.speed_inputs from Workload.enforce_eager) is the graph profile plus a CPU launch time per "
+    "layer: transformers' calibrated launch time per kernel (0.68 ms over its ~15 eager kernels a layer) "
+    "x the 10 kernels of vLLM's fused layer; no constant fitted. That row is now -4.9% (its TTFT +1.8%), "
+    "and the six Qwen2.5 vLLM 0.6.3 Setting-1/2 eager rows, excluded until now as 'not modelled', are "
+    "held out: 32B on one A100 -5%, 72B on two -1%; the two 72B-GPTQ-Int4 eager rows on two A100s are "
+    "-45/-48% (within -3% if graphs were assumed): 80 layers at 21.6 ms a token bound that run's launch "
+    "cost at <= 0.27 ms a layer, where the 14B-AWQ row needs ~0.45 and vllm-omni#7960 (Qwen2.5-Omni-7B "
+    "thinker on an A800, 22-23 ms eager against 13 ms with graphs, 28 layers) more. The launch cost is "
+    "the host CPU's, which the catalog does not describe; the borrowed per-kernel figure sits inside that"
+    " spread. vLLM serving TPOT (tenstorrent tt-inference-server GPU reference runs, concurrency 1): "
+    "Qwen3-1.7B on an A100 within -3 to +2%, Qwen3-30B-A3B 20-23% faster than published at every prompt "
+    "length (the MoE step costs ~2 ms more than its active weights, per-layer kernels and fixed step "
+    "explain; the SGLang H20 fit rows of the same model do not show it. A likely cause, not modelled: "
+    "vLLM looks its fused_moe Triton tiles up by exact device name (fused_moe.py get_config_file_name / "
+    "try_get_optimal_moe_config) and ships a tuned E=128,N=768 file for the H20 but none for the "
+    "A100-SXM4-80GB, so the A100 runs get_default_config's small tiles ('Using default MoE config. "
+    "Performance might be sub-optimal!'; vLLM PR #31448 measures 39.6 us for that default at batch 1 on a"
+    " B200, ~25% of its bandwidth); a share for untuned tiles could only be set on these held-out rows), "
+    "Qwen3-4B on an RTX 4090 (vLLM of Nov 2025) 15-19% slower (its steps imply a ~1 ms fixed cost where "
+    "the V1 profile's is 1.5 ms plus 1.1 ms of layer latency). The same model at concurrency 10 on an "
+    "H100 with the default config (vLLM PR #23151, 2048 -> 1024 tokens): mean TPOT 13.2 ms against 17.1 "
+    "modelled (+30%), output throughput -21%: at batch 10 uniform routing reads ~61 of 128 experts a "
+    "layer, more than the run's steps allow at the batch-1 bandwidth share, so either the batched expert "
+    "kernels stream closer to peak or the random prompts route to fewer experts; not modelled. Serving "
+    "TPOT at a concurrency is now reported (gpus[].serving_tpot_s on --concurrency rows, "
+    "hardware/speed_serving.py): in a closed loop each request sees C - 1 others' prompts prefilled "
+    "inside its generation (vLLM V1 Scheduler.schedule fills the step's token budget with waiting prompts"
+    " after the running decodes), so TPOT = the step at batch C + (C - 1) one-prompt prefills over its "
+    "output tokens; small for short prompts (+0.2 ms on that H100 row), several times the step for long "
+    "prompts and short outputs (Qwen2.5-7B, 8,192 -> 128 tokens at C = 8 on an RTX 4090: 100 ms against a"
+    " 23 ms step). The same closed loop gives the run's output throughput "
+    "(gpus[].serving_output_tokens_per_s: C x output / (the C prompts' prefill + output x the step), the "
+    "formula the serve_output_tps rows are checked with): Mistral-7B on an RTX 4090 at C = 4 / 16 / 48 "
+    "reads 195 / 647 / 1,332 tokens/s against 210 / 644 / 1,190 published, where the decode-only "
+    "aggregate_tokens_per_s said 207 / 799 / 2,191. vLLM on an RTX 4090 is predicted slow at one stream "
+    "in every V1 table (Qwen3-4B +15 to +19% in TPOT, Qwen2.5-7B -10% in tokens/s, the Mistral sweep -7% "
+    "at C = 4, Qwen3-4B FP8 on vLLM 0.19.1 -12%, club-3090#697): Qwen2.5-7B's 15.2 GB in a published 17.1"
+    " ms TPOT is 890 GB/s, 88% of the datasheet with no step overhead at all, above the 0.85 GDDR 16-bit "
+    "share, which llama.cpp's F16 rows set; vLLM's BF16 GEMVs (cuBLAS) stream GDDR6X closer to peak, but "
+    "no vLLM GDDR fit row exists to give the engine its own share, so none is added. The tt-inference-"
+    "server TTFTs are not used: the 30B-A3B's 75 ms at 4,096 tokens would need ~95% of the A100's peak "
+    "FLOP/s (2 x ~2.7 B non-embedding active parameters x 4,096 tokens), which no MoE prefill reaches, so"
+    " the prompts were partly prefix-cached. SGLang gpt-oss-20b on an H100 (achatbot#183, 512 -> 1,024 "
+    "tokens): output throughput +67% at concurrency 4 and +30% at 32, but its decode is not what misses: "
+    "(mean E2E - mean TTFT) / 1,023 gives 5.6 ms a step at 4 and 7.9 at 32 where the model steps 5.0 and "
+    "8.9 (-11%, +13%). The miss is the runs' mean TTFT, 2.7 s and 3.7 s, where a wave's prompts (2,048 "
+    "and 16,384 tokens) prefill in ~0.02 and ~0.2 s; a serving benchmark's TTFT of that size is outside "
+    "the engine model (client, server start or queueing), so the rows stay held out as published. Ollama "
+    "0.32.13 qwen3-vl:8b on an RTX 3090 (ollama#18225): -7 to -9%. Ollama on an M1 Max (llama3.2:3b, Oct "
+    "2025, geerlingguy/ai-benchmarks#30): +27%, ~2.7 ms a token beyond the Metal model, while the same "
+    "chip's llama.cpp Q4_0 7B decode row is within 2%; a per-token cost of Ollama's own runner would fit "
+    "it, but the RTX 3090 Ollama run (7.8 ms a token for ~5 GB) leaves no room for one there, and the run"
+    " prints neither its prompt and output lengths nor its GPU-core bin; not explained. llama.cpp CUDA on"
+    " an RTX 3080 (build 3622): +9 to +10%. Vulkan on NVIDIA (PR #13506, geerlingguy/ai-benchmarks#43, PR"
+    " #18332): the profile is CUDA's (int8 MMQ prefill, CUDA graphs). Decode: the Dec 2025 build on an "
+    "RTX 4090 is within 4% (TinyLlama tg128), the May 2025 branch on an RTX 3090 +50% (both coopmat paths"
+    " at 103 t/s, ~2/3 of CUDA's). Prefill: coopmat2 +16% (RTX 3090) to +38-43% (RTX 4090 3B, RTX 5090 "
+    "gpt-oss), coopmat1 +57%: Vulkan's mul_mm runs FP16 cooperative matrices, not int8 MMA; a Vulkan "
+    "share could only be set on these held-out rows, so it is not added. TinyLlama pp4096 on the 4090 "
+    "(+266%, the new worst): were its GEMMs at the rate the same build reaches on the 3B at pp512 (~130 "
+    "TFLOP/s), ~150 ms of its 219 would remain for attention (1.5 TFLOP at 4,096 tokens, ~10 TFLOP/s), so"
+    " at long prompts the Vulkan build's attention, not its weight GEMMs, bounds the prompt; the run's "
+    "flash-attention setting is not printed, so which attention path ran is not known and it is not "
+    "modelled. Checked and not applied: counting the output head for the prompt's last token only (vLLM "
+    "logits_indices, llama.cpp's default last-token output) made llama.cpp prefill worse even after "
+    "refitting its prefill shares on the fit rows (fit median 3.8% -> 5.1%, held-out 4.9% -> 6.3%).",
+    "Apple M5 prefill (issue 11, device classes): every M5 GPU core carries a Neural Accelerator that "
+    "shaders reach only through Metal 4's tensor API (matmul2d). llama.cpp's Metal backend runs its prompt "
+    "mat-muls there since PR #16634 (2025-10; ggml-metal-device.m keeps has_tensor on for M5/M6/A19/A20 "
+    "only), decode's mat-vecs stay on the shader ALUs. Apple gives only 'over 4x the peak GPU compute for "
+    "AI' of M4 at the same core counts, so the matrix rate is 4x the catalog's shader FP16 figure "
+    "(hardware/matrix_units.py; the Apple prefill share 0.70 unchanged, nothing fitted). The scoreboard's "
+    "own M5 rows ran its pinned build 8e672ef (2023; the quoting script: 'Same fixed llama.cpp build', M5 "
+    "included), which predates the API: they use the profile 'llama.cpp-metal-simdgroup' and stay at "
+    "-11 to -16% (prefill). M5 Max pp512 on a tensor-API build: -73% -> +8%; new held-out rows: M5 Pro "
+    "20-core "
+    "pp512 +8%, M5 10-core Mistral-7B pp512 on PR #16634's first branch +35% (that branch's kernel still "
+    "shared the simdgroup layout; PR #20962 later gained ~26% geomean). M5 decode on new builds stays 27-29% "
+    "slow (a new build's Metal decode: ~92% of the bandwidth plus ~1.6 ms a token, solved from the M5 Max "
+    "and M5 Pro rows, against the model's late-2024 Apple constants; not refitted on held-out rows).",
+    "Gated DeltaNet decode on llama.cpp builds before the fused GATED_DELTA_NET op (PR #19504, 2026-02, "
+    "CPU/CUDA; Vulkan PR #20334, 2026-03): build_delta_net_autoregressive (delta-net-base.cpp, still the "
+    "fallback where a backend lacks the op) runs 12 element-wise nodes where the fused path runs one, and "
+    "moves the f32 state 16 times a step (each mul reads and writes it, sum_rows reads, repeat writes, add "
+    "reads two and writes one, then the copy into the cache) where the fused op moves it 4 times. Profile "
+    "'llama.cpp-gdn-unfused' (counted, nothing fitted). PR #20334's Strix Halo table (new held-out rows) "
+    "checks the ratio: fused / unfused measured 1.23 / 1.21 / 1.18 (Qwen3-Coder-Next, Qwen3.5-35B-A3B, "
+    "122B-A10B), modelled 1.37 / 1.21 / 1.26; Qwen3.5 rows land within -11 to +20%. Qwen3-Next-80B-A3B "
+    "Q4_K_M at b7189 (the first qwen3next build): +147% -> +81%. Qwen3-Next/Coder-Next stays 35-50% "
+    "fast on Strix Halo even with the fused op (46.6 t/s measured, 70 modelled) while Qwen3.5-35B-A3B, "
+    "the same block types with more active bytes, is -11%: that model's extra per-token cost is not "
+    "found (its 512-expert routing is the visible difference). Its pp512 (+62%) is not modelled (that "
+    "build's chunked path on Vulkan).",
+    "Still open from the worst list: MI300X pp512 (+70%): CDNA3 runs MMQ with stream-k like NVIDIA "
+    "(mmq.cu: use_stream_k for GGML_CUDA_CC_IS_CDNA), so wave quantisation is not the cause; its per-CU int8 "
+    "MFMA rate equals an A100 SM's (2615 TOPS / 304 CUs / 2.1 GHz = 4096 ops a clock), so the int8-peak "
+    "scaling and a per-CU scaling predict the same, and the measured 6.8% of peak (A100: 11.5%) needs a "
+    "CDNA share that no independent row calibrates. DGX Spark dense batched decode (llama-batched-bench, "
+    "B 16-32: gemma-3-4b +37 to +59%, Qwen2.5-Coder-7B +10 to +34%, at 512 and 8,192 tokens alike; B 4 "
+    "within 11%): past MMVQ_MAX_BATCH_SIZE = 8 columns (ggml-cuda mmvq.cuh) the mat-muls run MMQ, which "
+    "stages every weight tile. Pricing that like the MoE prefill (math at t / (t + 60) of the full-tile "
+    "rate, not overlapped with the weight stream) takes these rows to -27..+22% but predicts a 37% drop "
+    "in aggregate throughput from 8 to 9 sequences, which contradicts llama.cpp putting the MMVQ/MMQ "
+    "switch where MMQ catches up; overlapped (roofline max) it changes nothing. Not shipped.",
+    "Unsloth Dynamic quants of MoE models (the April-May 2026 GDDR rows, Qwen3-Coder-Next on Strix "
+    "Halo): the Qwen3.5-35B-A3B UD-Q4_K_XL file keeps its SSM projections, ssm_out, shared experts and "
+    "router at q8_0 and only the routed experts at q4_k / q5_k (tensor types logged from that file in a "
+    "public decode-tuning note, 2026-03). Every token reads those dense-path tensors, so it reads ~25% "
+    "more than llmsize's Q4_K_M stand-in (specs/unsloth.py) at the same file size (20.7 GiB): that alone "
+    "takes the RTX 4090 row from +64% to about +43%. Not applied: the mix differs per file (the "
+    "122B-A10B UD-Q4_K_XL is 63.65 GiB where either mix sizes it at 70-72 GiB, so its experts sit lower), "
+    "and only a file's own tensor table fixes it (`llmsize estimate file.gguf` reads it).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -335,6 +518,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dtype"] = row["dtype"]
     if row.get("ubatch"):  # llama.cpp -ub: the prompt runs in chunks of this many tokens
         data["ubatch"] = int(row["ubatch"])
+    if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
+        data["enforce_eager"] = True
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=speed_engine(row)))
@@ -347,10 +532,18 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
+    release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
+    if engine == "transformers" and release and int(release.group(1)) < 49:
+        return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
     if engine == "transformers" and re.search(r"\btransformers 4\.", str(row.get("engine_version", ""))):
         return "transformers-4"
     if engine == "llama.cpp" and "GGML_HIP_GRAPHS off" in str(row.get("engine_version", "")):
         return "llama.cpp-hip-nographs"
+    version = str(row.get("engine_version", ""))
+    if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
+        return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
+        return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     return engine
 
 
@@ -375,6 +568,14 @@ def predict(case: Case) -> float:
 
     if metric == "decode_tps":
         return gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
+    if metric == "tpot_ms":  # serving benchmark's mean time per output token after the first, one stream
+        return 1000 * decode_total(prompt, gen) / gen
+    if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
+        wave, _ = prefill_seconds(inputs, gpu, c, prompt)
+        return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
+    if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
+        seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
+        return 1000 * seconds
     if metric == "decode_tps_total":  # llama-batched-bench S_TG: every sequence's tokens / decode time
         return inputs.batch * gen / decode_total(int(row.get("prompt_tokens") or 0), gen)
     prefill, _ = prefill_seconds(inputs, gpu, c, prompt)
@@ -382,7 +583,7 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        return inputs.batch * gen / seconds
+        return serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":
@@ -446,6 +647,8 @@ def _profile_knobs(name: str) -> list[Knob]:
         for key in getattr(prof, table):
             if table.startswith("prefill_compute") and name.startswith("transformers") and key == "hbm":
                 continue  # HF's long-prompt rows would drag it to non-physical values (see the doc)
+            if table == "kernel_launch_per_layer_s" and name == "transformers-4.46" and key in WRAPPER_CALLS:
+                continue  # counted from the wrappers' source (engines/transformers_wrappers.py), not fitted
 
             def tset(v: float, table: str = table, key: str = key) -> None:
                 cur = sp.ENGINE_PROFILES[name]
@@ -460,7 +663,8 @@ def _profile_knobs(name: str) -> list[Knob]:
 
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
-    for name in ("transformers", "transformers-4", "vllm", "vllm-0.6", "sglang", "llama.cpp"):
+    for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
+                 "llama.cpp"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 

@@ -82,3 +82,9 @@ class FitRow(Record):
         default=None, description="concurrency from which decode turns compute-bound")
     speed_constants: dict[str, float | int | str | None] | None = Field(
         default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")
+    serving_tpot_s: float | None = Field(
+        default=None, description="sweep levels: mean time per output token of a closed-loop serving run at "
+        "this concurrency (tpot_s plus the other requests' prefills, hardware/speed_serving.py)")
+    serving_output_tokens_per_s: float | None = Field(
+        default=None, description="sweep levels: output tokens/s of that closed-loop serving run, prefills "
+        "included (aggregate_tokens_per_s counts decode steps only)")

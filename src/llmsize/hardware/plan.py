@@ -22,6 +22,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
 from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
@@ -37,6 +38,7 @@ from llmsize.hardware.speed import (
     attention_flops_prefill,
     estimate_speed,
 )
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
 from llmsize.records import ConfigDict, Record, ValidationError
 from llmsize.specs.models import ModelSpec, QuantMethod
 from llmsize.specs.params import param_inventory
@@ -572,7 +574,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=engine or str(wl.engine),
+        engine=eager_engine(engine or str(wl.engine), wl.enforce_eager),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,
@@ -1160,11 +1162,15 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class,
             decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
             speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
-            usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok)
+            usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok,
+            serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens),
+            serving_output_tokens_per_s=serving_output_tokens_per_s(
+                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens))
     else:
         update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
                       speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,
-                      usd_per_million_output_tokens=None)
+                      usd_per_million_output_tokens=None, serving_tpot_s=None,
+                      serving_output_tokens_per_s=None)
         if one.fits:
             update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
                                 f"which holds {cap:,}")

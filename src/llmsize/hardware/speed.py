@@ -22,6 +22,7 @@ import math
 
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -71,6 +72,11 @@ class SpeedConstants(Record):
         default=0.0, description="prefill: tokens per expert at which expert GEMMs reach half their rate")
     peak_dtype: str = Field(
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
+    attention_fraction: float = Field(
+        default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
+    matrix_speedup: float = Field(
+        default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
+        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -213,6 +219,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         peak_dtype=peak_dtype,
+        attention_fraction=(eff.compute if eff.compute is not None
+                            else prof.attention_compute.get(gpu.architecture, 0.0)),
+        matrix_speedup=matrix_unit_speedup(gpu, prof.matrix_units),
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -334,6 +343,34 @@ def _attention_flops_at(inputs: SpeedInputs, context: int) -> float:
     return inputs.attention_flops_decode * context / max(1, base)
 
 
+# Weight and activation formats whose mat-mul rate attention does not share (see attention_rate).
+LOW_PRECISION_DTYPES = frozenset({"fp8", "int8", "fp4", "nvfp4", "mxfp4"})
+
+
+def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float:
+    """Achieved FLOP/s of attention's QKᵀ and PV: the 16-bit rate when the mat-muls run 8- or 4-bit.
+
+    An FP8 (W8A8) checkpoint quantizes its linear layers' weights and inputs; the attention kernels
+    take the bf16/fp16 query, keys and values of a 16-bit KV cache (vLLM's and SGLang's FlashAttention
+    and FlashInfer backends), and llama.cpp's int8 MMQ covers only its quantized-weight mat-muls while
+    its attention (flash-attention kernel or KQ mat-mul on the f16 cache) runs FP16. So a long prompt's
+    context-squared FLOPs run at the 16-bit rate whatever the weights. An FP8 KV cache with an FP8
+    attention kernel would run faster; the model keeps the 16-bit rate (SpeedInputs has no KV dtype).
+    The share of that rate is the engine's attention kernel's own where its profile names one for
+    the GPU's architecture (SGLang on Hopper), else the prefill share.
+    """
+    dtype = c.peak_dtype or inputs.compute_dtype
+    if dtype in LOW_PRECISION_DTYPES:
+        dtype = "bf16"  # flops_for falls back to fp16 where bf16 is not native
+    return gpu.flops_for(dtype) * (c.attention_fraction or c.compute_fraction)
+
+
+def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmul_flops: float) -> float:
+    """Attention FLOPs expressed at the mat-muls' rate: their rate over attention's (1 without a figure)."""
+    rate = attention_rate(inputs, gpu, c)
+    return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -345,7 +382,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
-    attn = _attention_flops_at(inputs, ctx)
+    attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
     cpu_s = inputs.num_layers * c.launch_per_layer_s
@@ -373,8 +410,10 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     tokens = inputs.batch * prompt
     chunk = c.prefill_chunk_tokens or tokens
     chunks = max(1, math.ceil(tokens / chunk))
-    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
+    flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction * c.matrix_speedup
     attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
+    # Counted in FLOPs at the mat-muls' rate; attention reaches the matrix units as the mat-muls do.
+    attn *= _attention_scale(inputs, gpu, c, flops / c.matrix_speedup)
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
     routed = min(inputs.routed_active_params, inputs.active_params)
@@ -438,8 +477,13 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no interconnect figure for this GPU: tensor-parallel traffic counted as latency only")
     if inputs.pp > 1:
         notes.append("pipeline stages run one after another for a single sequence (no micro-batching)")
+    if c.engine.endswith("-eager"):  # estimate/engines/speed_eager.py
+        notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if c.matrix_speedup > 1:
+        notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
+                     "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")
 
     peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction

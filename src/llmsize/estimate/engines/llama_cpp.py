@@ -111,6 +111,10 @@ SPEED = EngineSpeedProfile(
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
     state_traffic=4.0,
+    # REFERENCE: ggml/src/ggml-metal/ggml-metal-device.m ggml_metal_device_init: has_tensor stays on
+    # for M5 / M6 / A19 / A20 devices, and kernel_mul_mm runs the Metal 4 tensor API (matmul2d) under
+    # GGML_METAL_HAS_TENSOR (ggml-org/llama.cpp PR #16634, 2025-10): the M5's Neural Accelerators.
+    matrix_units=True,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
@@ -126,7 +130,29 @@ _DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
     "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED}
+# REFERENCE: Metal builds before the Metal 4 tensor API (ggml-org/llama.cpp PR #16634, merged 2025-10;
+# e.g. build 8e672ef that discussion #4167's scoreboard pins) run every prompt mat-mul on the
+# simdgroup-matrix kernels at the shader rate, M5 included. Nothing else differs.
+METAL_SIMDGROUP_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-metal-simdgroup", "matrix_units": False,
+    "version": "llama.cpp Metal builds before the Metal 4 tensor API (PR #16634)"})
+# REFERENCE: builds before the fused GATED_DELTA_NET op (ggml-org/llama.cpp PR #19504, 2026-02, CPU and
+# CUDA; Vulkan PR #20334, 2026-03; the first qwen3next build, PR #16095 at b7189, predates both) decode a
+# Gated DeltaNet block with src/models/delta-net-base.cpp build_delta_net_autoregressive, which is still
+# the fallback where a backend lacks the op (build_delta_net: cparams.fused_gdn_ar). Counted there: 12
+# element-wise nodes (scale, exp, 5 mul, 2 sum_rows, sub, repeat, add) where the fused path runs one,
+# 11 more kernels per block (PR #20091: "12 ops saved" per DeltaNet layer); and 14 passes over the f32
+# state (each mul r+w, sum_rows r, repeat w, add 2r+w) plus the copy into the cache (r+w): 16 x the state
+# per step where the fused op moves 4 x. Measured on Strix Halo (Vulkan), PR #20334 took Qwen3-Coder-Next
+# from 38.0 to 46.6 t/s and Qwen3.5-35B-A3B from 43.9 to 53.3. For Gated DeltaNet models only (a Mamba
+# block on these builds ran ssm_scan as today).
+GDN_UNFUSED_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-gdn-unfused", "state_traffic": 16.0,
+    "layer_kernels": SPEED.layer_kernels | {"linear_attention": SPEED.layer_kernels["linear_attention"] + 11},
+    "version": "llama.cpp builds decoding Gated DeltaNet unfused (before PR #19504 / #20334)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
+    HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED, METAL_SIMDGROUP_SPEED.engine: METAL_SIMDGROUP_SPEED,
+    GDN_UNFUSED_SPEED.engine: GDN_UNFUSED_SPEED}
 
 
 class LlamaCpp(BaseEngine):

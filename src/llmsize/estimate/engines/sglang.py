@@ -82,6 +82,11 @@ SPEED = EngineSpeedProfile(
     step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.54, "gddr": 0.60},
+    # REFERENCE: prefill attention on Hopper runs FlashAttention-3-class kernels (SGLang's fa3 / FlashInfer
+    # sm90 backends), which reach ~82% of the 16-bit peak on long sequences: FA3 forward, head dim 128,
+    # 618 TFLOP/s at 8k-17k tokens on an H100 PCIe (756 dense BF16) in Dao-AILab/flash-attention#1075;
+    # the mat-muls' 0.54 share above would make a 129k-token prompt, ~70% attention FLOPs, 30% slow.
+    attention_compute={"hopper": 0.82},
     # SGLang's layers run the same fused kernel sequence (sgl-kernel's fused_add_rmsnorm, silu_and_mul,
     # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
     layer_kernels=FUSED_LAYER_KERNELS,

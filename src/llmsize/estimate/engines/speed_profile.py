@@ -79,9 +79,17 @@ class EngineSpeedProfile(Record):
     quantized_peak_dtype: str | None = Field(
         default=None, description="peak-rate dtype of the engine's quantized mat-muls over many tokens "
         "(llama.cpp: 'int8', its MMQ kernels run int8 tensor-core MMA); None: the activation dtype")
+    attention_compute: dict[str, float] = Field(
+        default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel, "
+        "per GPU architecture ('hopper', ...), where it differs from the mat-muls' prefill share (absent: "
+        "that share)")
     state_traffic: float = Field(
         default=2.0, gt=0,
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
         "back in place = 2",
     )
+    matrix_units: bool = Field(
+        default=False, description="prompt mat-muls run on the GPU cores' matrix units where the device "
+        "has ones reached only through a dedicated API (llama.cpp: Metal 4 tensor API on Apple M5; "
+        "hardware/matrix_units.py)")
     sources: tuple[str, ...] = ()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import transformers_wrappers
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, Workload
@@ -70,7 +71,22 @@ SPEED = SPEED_V4.model_copy(update={
     "engine": "transformers", "version": "5.23 (GQA read in place; step constants of 4.46-4.51)",
     "kv_gqa_copies": False,
     "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V4.engine: SPEED_V4}
+# transformers 4.35-4.48 load GPTQ checkpoints only through optimum + auto-gptq (4.46
+# quantizers/quantizer_gptq.py: required_packages ["optimum", "auto_gptq"]; GPTQModel from 4.49) and
+# AWQ ones through AutoAWQ's WQLinear_GEMM (integrations/awq.py replace_with_awq_linear): the setup of
+# Qwen2.5's transformers table (transformers 4.46.0, auto-gptq 0.7.1 / 0.6.0 for Int8, AutoAWQ 0.2.6).
+# Their 8-bit and AWQ wrappers issue more torch calls per linear than the exllama v2 one the
+# calibration rows ran; the extra launch time is counted in transformers_wrappers, not fitted.
+SPEED_V4_AUTOGPTQ = SPEED_V4.model_copy(update={
+    "engine": "transformers-4.46", "version": "4.35-4.48 (optimum + auto-gptq, AutoAWQ wrappers)",
+    "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s} | {
+        kernel: transformers_wrappers.wrapper_launch_per_layer(kernel, SPEED_V4.launch_per_layer_s)
+        for kernel in transformers_wrappers.EXTRA_CALLS},
+    "sources": (*SPEED_V4.sources,
+                "https://github.com/casper-hansen/AutoAWQ/blob/v0.2.6/awq/modules/linear/gemm.py",
+                "https://github.com/AutoGPTQ/AutoGPTQ/blob/v0.6.0/auto_gptq/nn_modules/qlinear/qlinear_cuda_old.py")})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V4.engine: SPEED_V4,
+                                               SPEED_V4_AUTOGPTQ.engine: SPEED_V4_AUTOGPTQ}
 
 
 class Transformers(BaseEngine):

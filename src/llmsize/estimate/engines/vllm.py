@@ -246,8 +246,13 @@ SPEED_V0 = EngineSpeedProfile(
 # detokenisation and output processing overlap the GPU) pays less per step; the rest of the step
 # (graphs, kernels, chunked prefill) is the same. step_fixed_s fitted on the V1 fit rows
 # (bench/speed_tables.yaml: vLLM v0.10 benchmark_latency on 8 x MI300X), other constants as V0's.
+# On Hopper the V1 engine's FLASH_ATTN backend runs FlashAttention-3 (vllm_flash_attn, fa_version 3 on
+# sm90), the kernel family whose long-prompt share SGLang's profile takes from
+# Dao-AILab/flash-attention#1075 (0.82 of the 16-bit peak) and its H20 rows confirm; no vLLM row on
+# Hopper has a long enough prompt to check it separately. 0.6.3 ran FlashAttention-2 everywhere.
 SPEED = SPEED_V0.model_copy(update={
     "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
+    "attention_compute": {"hopper": 0.82},
     "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0}
 

@@ -1,0 +1,42 @@
+"""Time per output token as a serving benchmark at a fixed concurrency measures it.
+
+A closed-loop serving benchmark (vLLM `vllm bench serve` / benchmark_serving, SGLang bench_serving,
+with `--max-concurrency C` and an unlimited request rate) keeps C requests in flight: when one
+finishes, the next starts, so in steady state each request sees C - 1 others arrive while it
+generates. Their prompts are prefilled in the same engine steps as its decode: vLLM's V1 scheduler
+first schedules the running requests' decode tokens, then fills the step's token budget with
+waiting prompts (vllm/v1/core/sched/scheduler.py `Scheduler.schedule`, chunked prefill), and
+SGLang's scheduler runs a prefill batch between decode batches (python/sglang/srt/managers/
+scheduler.py `get_next_batch_to_run`). Either way the running request's next token waits for that
+prompt's prefill. Its mean time per output token (TPOT, excluding the first) is therefore the
+decode step at batch C plus C - 1 single-prompt prefills spread over its output tokens.
+"""
+
+from __future__ import annotations
+
+
+def serving_tpot_s(tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int) -> float | None:
+    """Mean time per output token of a closed-loop serving run at `concurrency` requests in flight.
+
+    `tpot_s` is the decode step at batch `concurrency`; `ttft_s` the prefill of `concurrency`
+    prompts together (one prompt's prefill is its share). None when there is no output to spread
+    the prefills over.
+    """
+    if output_tokens <= 0 or concurrency <= 0:
+        return None
+    one_prompt_s = ttft_s / concurrency
+    return tpot_s + (concurrency - 1) * one_prompt_s / output_tokens
+
+
+def serving_output_tokens_per_s(
+    tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int
+) -> float | None:
+    """Output tokens/s of that closed-loop run: C requests, each its prefill share plus its steps.
+
+    A request lasts its own prefill plus `output_tokens` steps at the serving TPOT, which already
+    holds the other C - 1 prefills: C one-prompt prefills (`ttft_s`) + the decode steps in all. The
+    serving benchmarks' "Output token throughput" is C requests' output over that time.
+    """
+    if output_tokens <= 0 or concurrency <= 0:
+        return None
+    return concurrency * output_tokens / (ttft_s + output_tokens * tpot_s)

@@ -1,0 +1,59 @@
+"""Serving-benchmark TPOT at a concurrency: the decode step plus the other requests' prefills."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
+
+
+def test_one_request_in_flight_pays_no_other_prefill() -> None:
+    assert serving_tpot_s(0.02, 1.5, 1, 128) == pytest.approx(0.02)
+
+
+def test_each_other_request_adds_one_prompt_prefill_over_the_output() -> None:
+    # 8 prompts prefill in 8 s together: 1 s each; 7 of them land inside one request's 100 tokens.
+    assert serving_tpot_s(0.02, 8.0, 8, 100) == pytest.approx(0.02 + 7 * 1.0 / 100)
+
+
+def test_no_output_tokens_has_no_serving_tpot() -> None:
+    assert serving_tpot_s(0.02, 1.0, 4, 0) is None
+
+
+@given(
+    tpot=st.floats(1e-4, 1.0),
+    prefill_one=st.floats(0.0, 10.0),
+    level=st.integers(1, 512),
+    out=st.integers(1, 100_000),
+)
+def test_serving_tpot_never_beats_the_decode_step_and_grows_with_concurrency(
+    tpot: float, prefill_one: float, level: int, out: int
+) -> None:
+    here = serving_tpot_s(tpot, prefill_one * level, level, out)
+    more = serving_tpot_s(tpot, prefill_one * (level + 1), level + 1, out)
+    assert here is not None and more is not None
+    assert tpot <= here <= more + 1e-12
+
+
+@given(
+    tpot=st.floats(1e-4, 1.0),
+    prefill_one=st.floats(0.0, 10.0),
+    level=st.integers(1, 512),
+    out=st.integers(1, 100_000),
+)
+def test_closed_loop_throughput_is_concurrency_over_one_request_duration(
+    tpot: float, prefill_one: float, level: int, out: int
+) -> None:
+    # One request lasts its own prefill plus its output at the serving TPOT; C of them run at once.
+    ttft = prefill_one * level
+    per_token = serving_tpot_s(tpot, ttft, level, out)
+    rate = serving_output_tokens_per_s(tpot, ttft, level, out)
+    assert per_token is not None and rate is not None
+    assert rate == pytest.approx(level * out / (prefill_one + out * per_token), rel=1e-9)
+    assert rate <= level / tpot * (1 + 1e-12)  # never above the decode-only aggregate
+
+
+def test_no_output_tokens_has_no_serving_throughput() -> None:
+    assert serving_output_tokens_per_s(0.02, 1.0, 4, 0) is None
