@@ -68,7 +68,9 @@ def differing_models(new: bytes, old: bytes) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--against", required=True, help="the older checkout's src/ folder")
     parser.add_argument("--quick", action="store_true", help="five settings instead of all")
     args = parser.parse_args()
@@ -78,8 +80,11 @@ def main() -> int:
         same = new == old
         digest = hashlib.sha256(new[1]).hexdigest()[:12]
         models = len(json.loads(new[1]).get("models", [])) if new[0] in (0, 3) and new[1] else 0
-        print(f"{'same' if same else 'DIFF':4}  exit {new[0]}  {models:3d} models  sha256 {digest}  "
-              f"fit --all {' '.join(setting)}", flush=True)
+        print(
+            f"{'same' if same else 'DIFF':4}  exit {new[0]}  {models:3d} models  sha256 {digest}  "
+            f"fit --all {' '.join(setting)}",
+            flush=True,
+        )
         if not same:
             bad += 1
             if new[0] != old[0] or new[2] != old[2]:

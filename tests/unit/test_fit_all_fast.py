@@ -34,8 +34,15 @@ from llmsize.specs.resolve import resolve
 
 # Dense, MoE, sliding-window (non-monotone need), hybrid state, a model whose bf16 fits a 24 GB
 # card and ones whose bf16 (and more) does not.
-MODELS = ["Qwen2.5-7B-Instruct", "Llama-3.1-70B", "Mixtral-8x7B-v0.1", "gemma-3-4b", "Qwen3.5-9B",
-          "Falcon-H1-1.5B-Base", "Qwen3-30B-A3B"]
+MODELS = [
+    "Qwen2.5-7B-Instruct",
+    "Llama-3.1-70B",
+    "Mixtral-8x7B-v0.1",
+    "gemma-3-4b",
+    "Qwen3.5-9B",
+    "Falcon-H1-1.5B-Base",
+    "Qwen3-30B-A3B",
+]
 GPUS = ["RTX-4090", "L4", "T4", "M4-Max-128GB"]
 ENGINES = [Engine.TRANSFORMERS, Engine.VLLM, Engine.LLAMA_CPP]
 
@@ -62,8 +69,12 @@ def test_passing_over_formats_gives_the_fit_of_every_format_estimated(gpu: str, 
 
 
 @settings(max_examples=40, deadline=None)
-@given(model=st.sampled_from(MODELS), gpu=st.sampled_from([*GPUS, "RTX-3060-12GB", "H100-SXM-80GB"]),
-       context=st.sampled_from([512, 4096, 32_768]), batch=st.sampled_from([1, 4]))
+@given(
+    model=st.sampled_from(MODELS),
+    gpu=st.sampled_from([*GPUS, "RTX-3060-12GB", "H100-SXM-80GB"]),
+    context=st.sampled_from([512, 4096, 32_768]),
+    batch=st.sampled_from([1, 4]),
+)
 def test_need_floor_never_exceeds_the_need(model: str, gpu: str, context: int, batch: int) -> None:
     spec, card = resolve(model), get_gpu(gpu)
     wl = Workload(context=context, batch=batch)
@@ -159,14 +170,21 @@ def test_speed_is_kept_per_planner_and_equals_a_fresh_one() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(model=st.sampled_from(MODELS), context=st.integers(1, 300_000), asked=st.sampled_from([512, 4096, 65_536]),
-       prompt=st.sampled_from([None, 100, 2048]), batch=st.sampled_from([1, 3]))
-def test_the_search_workload_is_the_validated_one(model: str, context: int, asked: int, prompt: int | None,
-                                                  batch: int) -> None:
+@given(
+    model=st.sampled_from(MODELS),
+    context=st.integers(1, 300_000),
+    asked=st.sampled_from([512, 4096, 65_536]),
+    prompt=st.sampled_from([None, 100, 2048]),
+    batch=st.sampled_from([1, 3]),
+)
+def test_the_search_workload_is_the_validated_one(
+    model: str, context: int, asked: int, prompt: int | None, batch: int
+) -> None:
     from llmsize.hardware.plan import _at_context
 
-    planner = Planner(resolve(model), Workload(context=asked, prompt_tokens=prompt and min(prompt, asked),
-                                               batch=batch))
+    planner = Planner(
+        resolve(model), Workload(context=asked, prompt_tokens=prompt and min(prompt, asked), batch=batch)
+    )
     base = planner.workload(Layout(), batch=batch)
     fast = _at_context(base, context)
     slow = planner.workload(Layout(), context=context, batch=batch)
