@@ -189,3 +189,24 @@ def test_the_search_workload_is_the_validated_one(
     fast = _at_context(base, context)
     slow = planner.workload(Layout(), context=context, batch=batch)
     assert fast == slow and hash(fast) == hash(slow) and list(fast.__dict__) == list(slow.__dict__)
+
+
+@pytest.mark.parametrize("gpu", ["RTX-4090", "L4"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_longest_context_is_a_boundary_of_the_need(gpu: str, engine: Engine) -> None:
+    """What any faster search must keep: the answer fits and one more token does not (or it is the
+    model's window). The search itself is unchanged (docs/startup.md: `need()` is not monotone for
+    the Gemma models whose SDPA mask is padded to 16 columns, so another search stops elsewhere)."""
+    card = get_gpu(gpu)
+    for fit in fit_catalog([resolve(m) for m in MODELS], Workload(engine=engine), card, 1):
+        best = fit.best_result
+        if best is None or best.row.max_context is None:
+            continue
+        spec = resolve(fit.model)
+        planner = Planner(spec, _option_workload(Workload(engine=engine), best.option)).for_gpu(card)
+        layout = Layout(best.row.tp, best.row.pp, best.row.dp)
+        r = best.row.max_context
+        budget = planner.budget(card, planner.workload(layout)).usable_bytes
+        assert planner.need(card, planner.workload(layout, context=r)) <= budget
+        if r < spec.max_position_embeddings:
+            assert planner.need(card, planner.workload(layout, context=r + 1)) > budget
