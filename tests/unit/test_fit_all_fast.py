@@ -210,3 +210,18 @@ def test_the_longest_context_is_a_boundary_of_the_need(gpu: str, engine: Engine)
         assert planner.need(card, planner.workload(layout, context=r)) <= budget
         if r < spec.max_position_embeddings:
             assert planner.need(card, planner.workload(layout, context=r + 1)) > budget
+
+
+def test_no_workers_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setenv("LLMSIZE_JOBS", "3")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert workers_for(150) == 1  # a fork would copy the other thread's locks, not the thread
+    finally:
+        stop.set()
+        other.join()
+    assert workers_for(150) == 3

@@ -12,6 +12,7 @@ loop would raise it. The answers are the same as the serial loop's; `LLMSIZE_JOB
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -26,8 +27,9 @@ def workers_for(items: int) -> int:
     """How many processes (the caller included) to spread `items` over: LLMSIZE_JOBS if set, else
     the cores the other programs leave idle (the load average says how many are busy; on a machine
     whose cores are all busy a second process only slows both)."""
-    if not hasattr(os, "fork"):
-        return 1
+    threading = sys.modules.get("threading")  # not imported: no Python thread was ever started
+    if not hasattr(os, "fork") or (threading is not None and threading.active_count() > 1):
+        return 1  # forking a process with threads can deadlock the child (a lock held by another)
     asked = os.environ.get("LLMSIZE_JOBS", "").strip()
     if asked.isdigit() and int(asked) > 0:
         cores = int(asked)
