@@ -651,57 +651,5 @@ def build_error(entry: CatalogEntry) -> str | None:
 
 
 def specs(selected: Iterable[CatalogEntry] | None = None) -> list[ModelSpec]:
-    """ModelSpecs of `selected` entries (default: all, from their JSON copy) that can be built."""
-    if selected is None:
-        return list(_all_specs())
-    return [_base_spec(e) for e in selected if build_error(e) is None]
-
-
-# Bump when the cached form of the catalog's specs changes.
-_SPECS_FORMAT = "1"
-# The modules a catalog spec is built by, besides the specs package: the layers below it (import-linter).
-_BELOW_SPECS = ("records.py", "units.py", "names.py", "errors.py", "resources.py")
-
-
-def _spec_sources() -> list[bytes] | None:
-    """The source of every module that builds a catalog spec (None: not readable .py files)."""
-    root = Path(__file__).resolve().parent.parent
-    files = sorted((root / "specs").rglob("*.py")) + [root / name for name in _BELOW_SPECS]
-    try:
-        return [str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() for f in files]
-    except (OSError, ValueError):
-        return None
-
-
-@cache
-def _all_specs() -> tuple[ModelSpec, ...]:
-    """Every entry's spec that can be built, in catalog order.
-
-    Building the ~150 specs (reading each entry's config.json, counting its parameters) costs about
-    a tenth of `fit --all` (issue 15), so their JSON dumps are kept beside the catalogs' JSON copies
-    (resources.cached_json), keyed by the catalog files and the source of every module that builds a
-    spec: a change to either is a new key. A dump is only kept when reading it back gives specs
-    equal to the built ones; otherwise (`null` is kept) every run builds them.
-    """
-    sources = _spec_sources()
-    built: list[ModelSpec] = []
-
-    def build() -> list[ModelSpec]:
-        built[:] = [_base_spec(e) for e in entries() if build_error(e) is None]
-        return built
-
-    if sources is None:  # a zipped or compiled install: no source to key on
-        return tuple(build())
-
-    def compute() -> list[dict[str, Any]] | None:
-        dumps = [spec.model_dump(mode="json") for spec in build()]
-        same = all(ModelSpec.model_validate(d) == spec for d, spec in zip(dumps, built, strict=True))
-        return dumps if same else None
-
-    texts = [f.read_bytes() for f in yaml_files(CATALOG_DIR)]
-    data = cached_json("specs", [_SPECS_FORMAT, sys.version, *sources, *texts], compute)
-    if built:
-        return tuple(built)
-    if data is None:
-        return tuple(build())
-    return tuple(ModelSpec.model_validate(d) for d in data)
+    """ModelSpecs of `selected` entries (default: all) that can be built, for listing."""
+    return [_base_spec(e) for e in (entries() if selected is None else selected) if build_error(e) is None]
