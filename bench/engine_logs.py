@@ -175,6 +175,23 @@ LEFT_OUT = [
     "shared are not stated, so they are not golden rows.",
     "Llama-3.1-405B-Instruct-FP8 on 8xH100, vLLM 0.5.3 (#6746): 57.75 GiB per rank; which layers the "
     "checkpoint keeps in bf16 was not established.",
+    "SGLang, the AutoRound INT4 sibling of the 2x3090 MTP compose (noonghunna/club-3090 "
+    "models/qwen3.8-27b/sglang/compose/dual/autoround-int4/mtp.yml): max_mamba_cache_size 26 / 55 and "
+    "pools of 394,661 / 409,552 tokens (fp32 / bf16 state) at 0.90. llmsize gives 30 / 62 and 437,432 / "
+    "454,238 (+11%) with GPTQ 4-bit weights standing in; which tensors the AutoRound checkpoint keeps in "
+    "16 bits is not known, so the rows are not golden.",
+    "SGLang Qwen3.8-27B NVFP4 on 2x RTX 5090 (noonghunna/club-3090#1261): 'K size: 3.46 GB' at 454,112 "
+    "tokens is the 16 attention layers alone; llmsize's memory.kv_cache adds the delta-net state of one "
+    "sequence, and no JSON key gives SGLang's attention pool alone at a given token count.",
+    "llama.cpp GLM-4.7 on two Vulkan GPUs (ggml-org/llama.cpp#18585): compute buffers of 2,634.04 / "
+    "2,766.04 MiB with an uneven layer split (73,203.62 / 55,406.46 MiB of weights) whose -ts is not "
+    "given; the KV row is kept.",
+    "llama.cpp gemma-3-270m SWA cells (unslothai/unsloth#7530, build 10107): 'ctx 1024 with 3 slots "
+    "allocates 1536 cells / 27.0 MiB, but 4 slots ... 1024 cells / 18.0 MiB' without saying whether the "
+    "cache was unified.",
+    "Ollama llama3.2:3b weights (ollama/ollama#8098, 0.5.1): memory.weights.total 2.4 GiB against a 1.9 "
+    "GiB GGUF; and deepseek-r1:671b (#8447): 385.0 GiB and 9.5 GiB of pre-MLA KV, which a config.json "
+    "cannot express (the GGUF's split MLA tensors decide it).",
 ]
 
 

@@ -481,6 +481,101 @@ FINDINGS = (
     "takes the RTX 4090 row from +64% to about +43%. Not applied: the mix differs per file (the "
     "122B-A10B UD-Q4_K_XL is 63.65 GiB where either mix sizes it at 70-72 GiB, so its experts sit lower), "
     "and only a file's own tensor table fixes it (`llmsize estimate file.gguf` reads it).",
+    "llama.cpp prompts without flash attention (issue 11, Vulkan/ROCm pass). TinyLlama pp4096 on an RTX "
+    "4090 (Vulkan, build 7340, geerlingguy/ai-benchmarks#43: 18,709 t/s) was +161% (+266% before "
+    "attention ran at the 16-bit rate). llama-bench ran -fa off by default until PR #23714 (May 2026; the"
+    " table prints no fa column, so the default ran), and src/llama-graph.cpp build_attn_mha then builds "
+    "attention from separate ops: kq = mul_mat(k, q) (F32, GGML_PREC_F32), soft_max_ext (a new F32 "
+    "tensor) and mul_mat(v, kq). Each ubatch writes its scores, the soft-max reads and rewrites them, K.V"
+    " reads them: 16 bytes per score, and every ubatch scores the whole cache before it (the causal mask "
+    "sits inside the soft-max): 6.6 G scores, 106 GB for this prompt, ~124 ms of its 219 ms. Modelled "
+    "(estimate/engines/llama_cpp_scores.py, counted from the graph, nothing fitted) as memory-bound "
+    "passes after the weight GEMMs for runs with flash_attn off; rows that state fa 0 or 'no flash "
+    "attention' now record flash_attn: off. TinyLlama pp4096 +161% -> +5%, Llama-3.2-3B pp512 +33% -> "
+    "+13%, RTX 3090 Vulkan pp512 +13% -> +8% (coopmat2) and +54% -> +46% (coopmat1); the #4167 and #15013"
+    " scoreboards move by under a point (6.6 -> 6.9%, 5.8 -> 5.6%); the RX 7900 XTX pp512 rows (ROCm, "
+    "Vulkan) by -2 points (a 96 MB Infinity Cache holds a pp512 layer's 34 MB of scores; no cache size is"
+    " catalogued, so none is modelled). The same run with -fa 1 (PR #13506, RTX 3090 coopmat2, 6 MB L2; "
+    "new held-out rows) checks the size at pp512: fa 1 / fa 0 measured 1.068, modelled 1.051 (fa 1 pp512 "
+    "+6%). On Metal the same graph checks it: M1 Ultra (build 7825, geerlingguy/ai-benchmarks#48) "
+    "TinyLlama pp4096, a new held-out row, +26% -> +3% (drop 0.78 measured, 0.76 modelled), and its pp512"
+    " fit rows, now recorded fa off, 13.1% -> 7.0% and 3.2% -> 1.3%. New held-out rows from RTX 2080 Ti "
+    "(build 7474) and RTX 3060 (build 7293) runs check the mechanism's pp512 -> pp4096 drop (measured "
+    "0.76 and 0.59, modelled 0.46 and 0.48: the pp512 GEMMs are modelled too fast, so the scores weigh "
+    "more) but show a Vulkan GEMM rate the model misses for TinyLlama: both cards run pp512 at ~15 "
+    "TFLOP/s (+177%, +46%).",
+    "Vulkan on NVIDIA, which mat-mul path (issue 11, Vulkan/ROCm pass). ggml-vulkan.cpp "
+    "ggml_vk_get_mul_mat_mat_pipeline: with VK_NV_cooperative_matrix2 a quantized weight mat-mul "
+    "dequantizes to FP16 and runs the f16acc pipeline for GGML_PREC_DEFAULT (all weight mat-muls; only kq"
+    " asks for F32), i.e. the FP16-accumulate tensor rate, half the int8 rate CUDA's MMQ peaks at "
+    "(GeForce: 2x the catalog's FP32-accumulate FP16 figure); KHR coopmat1 uses f16acc where the driver "
+    "reports FP16 accumulators; without coopmat the MMQ path (src1 quantized to q8_1) uses integer dot "
+    "products, a vector instruction, never int8 matrix cores. Measured shares of that FP16-accumulate "
+    "peak: RTX 3090 Llama-3.1-8B coopmat2 0.48, coopmat1 0.36, RTX 4090 Llama-3.2-3B 0.39, TinyLlama on "
+    "the 3060 / 4090 0.29, the 2080 Ti 0.15: twice CUDA MMQ's share of its own peak on the larger models,"
+    " falling with model size (hidden 2048 / 3072 / 4096: 0.29 / 0.39 / 0.48). The likely cause is what "
+    "the model does not count in a prompt: the graph's F32 activations between the mat-muls (norms, rope,"
+    " residual adds, SwiGLU, the F16 copies of each mat-mul's input; roughly 94 h + 26 f bytes a token "
+    "and layer) grow with the hidden size h while the GEMM FLOPs grow with its square, and a ubatch's "
+    "activations fit a 72 MB L2 but not a 3-6 MB one; today the fitted shares absorb them (7B class), and"
+    " without a cache size in the GPU catalog the term cannot be placed, so it is not modelled. No Vulkan"
+    " fit row exists on NVIDIA or discrete AMD (Strix Halo's 0.24 is an iGPU's), so no Vulkan share was "
+    "set from these held-out rows: Vulkan rows keep the CUDA profile's rate, which lands within +8..+13% "
+    "on 3B-8B models. Decode: the May 2025 branch (PR #13506) on the RTX 3090 reads ~480 GB/s (+50%), the"
+    " Dec 2025 builds are +4% (RTX 4090) and +34% (RTX 2080 Ti); a per-dispatch barrier cost would be the"
+    " shape, but no independent measurement gives it.",
+    "ROCm MI300X pp512 (#15021, +68% -> +62% with the unfused scores). PR #14624 (HIP MFMA MMQ and "
+    "stream-k for CDNA3, merged 2025-07) measured on an MI300X, test-backend-ops MUL_MAT m=4096 n=512 "
+    "k=14336: the rocBLAS path 55.6 TFLOPS for q4_0 and 74 for F16, so the row's 155 TFLOP/s needs the "
+    "MFMA MMQ build. Its per-CU rate (155 TOPS / 304 CUs / 2.1 GHz = 243 int8 ops a clock) is half an "
+    "A100 SM's under the same MMQ (470, at the fitted HBM share), with equal int8 MFMA/MMA peaks per "
+    "clock (4096). Not explained: tile occupancy is handled by stream-k on both, and a sustained-clock or"
+    " LDS limit needs a measurement this pass did not find (PR #28709, 'MMQ N-tiles heuristic for cdna', "
+    "2026-09, is open). The RX 7900 XTX ROCm pp512 (-30%) ran another path than modelled: "
+    "ggml_cuda_should_use_mmq (mmq.cu) sent RDNA3 prompts of 64+ tokens to hipBLAS (weights dequantized "
+    "to FP16, then an FP16 GEMM) until the WMMA MMQ path for RDNA3 (PR #17576, Nov 2025); that path also "
+    "moves ~4.5 bytes a weight per ubatch (read q4, write and read FP16, ~27% of the row's time), but no "
+    "fit row calibrates an RDNA3 FP16 GEMM share, so it is not modelled.",
+    "MoE decode (issue 11, moespeed pass). (1) vLLM and SGLang run a step's routed experts as one Triton "
+    "fused_moe grid per projection, every picked expert its own CTAs at once; vLLM's kernel benchmark "
+    "(benchmarks/kernels/benchmark_moe.py) grows linearly with the distinct experts a batch picks at a "
+    "slope of 0.89 of the datasheet bandwidth on an A100-PCIe-40GB (E=128 N=768, PR #19049), 0.88 on an "
+    "A100 80GB PCIe (E=256 N=512, tuned, PR #55511) and 0.94 on an H100 (Mixtral, tuned, PR #24700), "
+    "where the batch-1 16-bit share is 0.73 on HBM. 16-bit experts on HBM now stream at 0.89 "
+    "(hardware/moe_stream.py; FP8 experts reach ~0.67 in PR #24700 and keep the dense share). "
+    "tests/golden/test_speed_fused_moe.py checks the call model on those kernel timings (within 10%). (2)"
+    " Without a tuned file for (E, N, device) vLLM runs get_default_config's tiles (fused_moe.py "
+    "try_get_optimal_moe_config); PR #19049's default-tile timings sit a near-constant 36 us per call "
+    "above (1): profile 'vllm-moe-untuned', used by rows whose run had no tuned file (vLLM ships no "
+    "E=128,N=768 file for NVIDIA_A100-SXM4-80GB; PR #23151 says 'WO tuned configs'). Qwen3-30B-A3B on an "
+    "A100 (tt-inference-server#340): -20..-23% -> -7..-11%; the SGLang H20 Qwen3 MoE BF16 rows -8..-15% "
+    "-> -10..+7%. Qwen3-30B-A3B at concurrency 10 on an H100 (PR #23151) stays +28% (was +30%): 10 tokens"
+    " pick ~61 of 128 experts a layer under uniform routing, 27.6 GB a step, which with the default "
+    "tiles' time cannot fit the run's ~12.9 ms step; fewer distinct experts than uniform routing (the "
+    "prompts are random tokens) or a smaller default-tile cost on an H100 would (without it the row is "
+    "+2%; the same tiles on a B200, PR #31448, cost only 10-16 us a call over the model), neither is "
+    "measured for this card, so it stays. (3) A step's bytes are now counted per tensor group in its "
+    "own type for MoE models "
+    "(hardware/read_bytes.py), not as a parameter share of the file: llama-quant.cpp keeps ffn_gate_inp "
+    "in F32 (Qwen3-Next's 512-expert routers are 0.2 GB of the ~2.3 GB a token reads) and gives attn_v / "
+    "part of ffn_down Q6_K, and a vision tower is not read per text token (llama.cpp's mmproj is a "
+    "separate file). Qwen3.5-35B-A3B Q8_0 on Strix Halo -10.6% -> +0.1%, Qwen3-Next-80B-A3B +81% -> +74% "
+    "(b7189) and Qwen3-Coder-Next +50% -> +42% (fused op), GLM-4.5-Air and Qwen3-235B within 4%. The "
+    "April-May 2026 GDDR MoE rows move from +52..64% to +70..74%: their vision towers (0.9 GB F16 for "
+    "Qwen3.5-35B-A3B) had been counted as read. Their measured steps (7.3-7.8 ms on an RTX 4090, 3090 and"
+    " 5070 Ti against 4.2-4.8 modelled) carry a near-constant ~3 ms a token whatever the card's "
+    "bandwidth: a per-token cost, not bytes. With quantized experts at one token "
+    "ggml_cuda_mul_mat_id_needs_sync returns false (MMVQ with ids), so CUDA graphs stay on and a launch "
+    "bound is not the explanation; not found. Dense VLMs still count their vision tower as read "
+    "(plan.read_fraction): excluding it moves the gemma-3 rows by about +-10% and calls for a refit of "
+    "llama.cpp's constants, so it is left to a dense pass. (4) SGLang gpt-oss-20b on an H100 "
+    "(achatbot#183): the run's client reached the server through Modal's web endpoint "
+    "(serve.get_web_url() of an @modal.web_server container) and its mean TTFT was 2.7 s / 3.7 s per "
+    "request (P99 6.9 / 7.7 s), ~100x a 512-token prefill; SGLang's own day-0 gpt-oss table "
+    "(sgl-project/sglang#8833) has 82 ms at concurrency 1 and 948 ms at 4, so the wait grows with "
+    "concurrency, cause not identified. The two output-throughput rows are excluded for it; the same "
+    "runs' mean TPOT ((mean E2E - mean TTFT) / 1023, every request 1024 tokens) is held out instead: 5.57"
+    " ms at 4 (model -11%) and 7.87 ms at 32 (+13.5%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -518,6 +613,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dtype"] = row["dtype"]
     if row.get("ubatch"):  # llama.cpp -ub: the prompt runs in chunks of this many tokens
         data["ubatch"] = int(row["ubatch"])
+    if row.get("flash_attn"):  # llama.cpp -fa: off writes the attention scores to memory
+        data["flash_attn"] = str(row["flash_attn"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     wl = Workload.model_validate(data)
@@ -532,6 +629,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
+    if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
+        return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
     if engine == "transformers" and release and int(release.group(1)) < 49:
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)

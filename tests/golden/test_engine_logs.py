@@ -29,10 +29,22 @@ KNOWN_GAPS: dict[str, str] = {
     "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
     "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
     "all-rows row of the same run passes)",
-    "ollama-gpt-oss-20b-8k-kv": "Ollama 0.11 ran gpt-oss in its own engine, whose sliding layers held "
-    "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096); "
-    "fs/ggml/ggml.go GraphSize case gptoss); v0.30 (commit 9db4bdbad) moved every GGML model to "
-    "llama-server, which llmsize models (0.33): selecting the older release needs an engine-version option",
+    "ollama-gpt-oss-20b-8k-kv": "--engine-version 0.11.4 selects Ollama's estimate before v0.30 "
+    "(fs/ggml/ggml.go GraphSize: gemma3's sliding layers numParallel x window + batch, every other "
+    "architecture's layers the whole context), 384 MiB here; its gptoss case gives the 12 sliding layers "
+    "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096)) instead "
+    "of the 128-token window, and the engine's window hook (tokens_held) does not see the architecture: "
+    "300 MiB exactly once it does",
+    "llamacpp-qwen3.5-9b-q4km-model-buffer": "llmsize 4,713.25 vs 5,060.88 MiB on CUDA0 (-6.9%): "
+    "the output layer (Q6_K) matches; the 347.6 MiB are in the blocks, where llmsize gives the gated "
+    "delta-net projections Q4_K throughout and llama.cpp's Q4_K_M recipe for qwen35 (src/llama-quant.cpp "
+    "llama_tensor_get_type) keeps more tensors in 6/8 bits (not traced); llmsize also maps the vision "
+    "tower (a separate mmproj file) into host memory",
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 110.76 GiB vs 125.65 (-11.9%) for DeepSeek-V4-Pro's "
+    "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
+    "0.53 B each are 95.7 GiB of the 110.76; the 14.9 GiB more SGLang holds is not identified in its "
+    "deepseek_v4 loader (an fp32 scale per 32 expert weights instead of e8m0 would be +16.9 GiB, not "
+    "verified)",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from llmsize.estimate.core import estimate
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.moe_stream import routed_read_bytes, weight_read_seconds
 from llmsize.hardware.plan import speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, resolve_constants
 from llmsize.specs.resolve import resolve
@@ -64,7 +65,10 @@ def test_recurrent_state_is_a_fixed_read_and_write_per_step() -> None:
     gpu = get_gpu("h100")
     c = resolve_constants(inputs, gpu)
     empty = decode_step(inputs, gpu, c, 0)[1]["memory"]
-    weights = inputs.active_weight_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.bandwidth_fraction)
+    # The weights as the step streams them (routed experts at the fused-MoE share: hardware/moe_stream.py).
+    routed = routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch)
+    weights = weight_read_seconds(inputs.active_weight_bytes_per_gpu, routed, gpu.bandwidth_bytes_per_s,
+                                  c.bandwidth_fraction, c.moe_stream_fraction)
     assert c.state_traffic == 2.0  # vLLM's kernels update the state in place: one read, one write
     state_s = 2 * inputs.state_bytes_per_gpu / (gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction)
     assert abs(empty - weights - state_s) < 1e-9

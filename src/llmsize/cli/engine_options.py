@@ -97,6 +97,15 @@ MambaSsmDtypeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+EngineVersionOpt = Annotated[
+    str | None,
+    Option(
+        "--engine-version",
+        help="llama.cpp: the build its log prints (b8571; default b9464); Ollama: the release (0.11.4; "
+        "default 0.33). Older releases size a few buffers differently.",
+        rich_help_panel=_PANEL,
+    ),
+]
 MambaRatioOpt = Annotated[
     float | None,
     Option(
@@ -223,6 +232,7 @@ def engine_settings(
     n_cpu_moe: NCpuMoeOpt = None,
     speculative: SpeculativeOpt = None,
     num_speculative_tokens: NumSpecTokensOpt = None,
+    engine_version: EngineVersionOpt = None,
 ) -> dict[str, Any]:
     """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
     kv_bytes = None if kv_cache_memory is None else parse_size(str(kv_cache_memory), "--kv-cache-memory")
@@ -246,6 +256,7 @@ def engine_settings(
         "n_cpu_moe": n_cpu_moe,
         "speculative": speculative,
         "num_speculative_tokens": num_speculative_tokens,
+        "engine_version": engine_version,
     }
 
 

@@ -77,7 +77,8 @@ class EngineFigures(Record):
     )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
     state_slot_bytes: int = Field(
-        default=0, ge=0, description="SGLang: one MambaPool slot, a request's recurrent state over its layers"
+        default=0, ge=0,
+        description="SGLang: one MambaPool slot; llama.cpp: one sequence's recurrent state (R, S)",
     )
     state_conv_bytes: int = Field(default=0, ge=0, description="SGLang: the conv-window part of one slot")
     state_slots_per_request: int = Field(
@@ -100,6 +101,9 @@ class EngineFigures(Record):
         default=0, ge=0, description="SGLang: multimodal buffers reserved out of the KV budget (VLMs)"
     )
     kv_memory_bytes: int | None = Field(default=None, description="an explicit KV budget (--kv-cache-memory)")
+    kv_cells_bytes: int | None = Field(
+        default=None, description="llama.cpp: its llama_kv_cache buffers, the attention cells alone"
+    )
     draft_compute_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: the draft / MTP context's compute buffer"
     )

@@ -252,6 +252,10 @@ class Workload(Record):
     n_cpu_moe: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )
+    engine_version: str | None = Field(
+        default=None,
+        description="llama.cpp: the build (b8571); Ollama: the release (0.11.4); None = the release modelled",
+    )
     images: int = Field(
         default=0, ge=0, le=100_000, description="images per sequence, encoded by the vision tower at prefill"
     )

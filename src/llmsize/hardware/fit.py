@@ -148,6 +148,7 @@ def fit(
         engine_log=b.lines,
         state_slots=b.state_slots,
         state_pool_bytes=b.state_pool_bytes,
+        kv_buffer_bytes=b.kv_buffer_bytes,
         usd_per_hour=per_hour,
         usd_per_million_output_tokens=per_mtok,
         price_source=f"{price.source} ({price.date})" if price and per_hour is not None else None,

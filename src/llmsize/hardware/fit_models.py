@@ -65,9 +65,14 @@ class FitRow(Record):
     visible_memory_bytes: int | None = Field(default=None, description="GPU memory as the driver reports it")
     engine_log: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
     state_slots: int | None = Field(
-        default=None, description="SGLang: request states its Mamba pool holds (max_mamba_cache_size)"
+        default=None, description="SGLang: request states its Mamba pool holds; llama.cpp: RS cells"
     )
-    state_pool_bytes: int | None = Field(default=None, description="SGLang: bytes of that state pool")
+    state_pool_bytes: int | None = Field(
+        default=None, description="SGLang: bytes of that state pool; llama.cpp: its RS buffer"
+    )
+    kv_buffer_bytes: int | None = Field(
+        default=None, description="llama.cpp/Ollama: the llama_kv_cache buffers (attention cells, no RS)"
+    )
     # Added by the hardware issue (host RAM and cost; keys are only ever added):
     usd_per_hour: float | None = Field(default=None, description="the plan's GPUs at the price used")
     usd_per_million_output_tokens: float | None = Field(

@@ -30,6 +30,7 @@ from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.speed import (
     Efficiency,
     SpeedEstimate,
@@ -558,9 +559,14 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     """What the speed model needs of one estimate on one layout (`engine` overrides the workload's)."""
     layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
     groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
+    read_share, routed_share = read_fraction(spec, wl.batch), routed_weight_share(spec)
+    # MoE: routed experts, routers and the dense path are stored in different types (hardware/read_bytes.py).
+    by_bytes = read_byte_shares(spec, wl) if spec.num_experts else None
+    if by_bytes is not None:
+        read_share, routed_share = by_bytes
     return SpeedInputs(
         weight_bytes_per_gpu=est.weights_bytes,
-        active_weight_bytes_per_gpu=int(est.weights_bytes * read_fraction(spec, wl.batch)),
+        active_weight_bytes_per_gpu=int(est.weights_bytes * read_share),
         kv_bytes_per_gpu=est.kv_cache_bytes,
         active_params=max(1, est.active_params),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
@@ -580,10 +586,11 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         context=wl.context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
-        routed_weight_bytes_per_gpu=int(est.weights_bytes * routed_weight_share(spec)),
+        routed_weight_bytes_per_gpu=int(est.weights_bytes * routed_share),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
+        score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
 

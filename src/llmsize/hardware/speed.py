@@ -23,6 +23,7 @@ import math
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
+from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -77,6 +78,11 @@ class SpeedConstants(Record):
     matrix_speedup: float = Field(
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
         "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
+    moe_stream_fraction: float = Field(
+        default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a "
+        "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
+    moe_call_extra_s: float = Field(
+        default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -160,6 +166,9 @@ class SpeedInputs(Record):
     state_bytes_per_gpu: int = Field(
         default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
         "written back every decode step, whatever the context")
+    score_bytes_prefill: float = Field(
+        default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
+        "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
 
 
 class SpeedEstimate(Record):
@@ -222,6 +231,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         attention_fraction=(eff.compute if eff.compute is not None
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
         matrix_speedup=matrix_unit_speedup(gpu, prof.matrix_units),
+        moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
+                             and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
+        moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
@@ -254,6 +266,11 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
 def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
     """Seconds of per-layer kernel latency in one forward pass."""
     return c.gpu_per_layer_s * (c.latency_layers or inputs.num_layers)
+
+
+def _decode_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
+    """Per-layer kernel latency of one decode step, with untuned fused-MoE tiles' extra per routed FFN."""
+    return _layer_latency(inputs, c) + c.moe_call_extra_s * inputs.layer_parts.get("moe_ffn", 0)
 
 
 def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:
@@ -377,7 +394,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
-    weights_s = inputs.pp * inputs.active_weight_bytes_per_gpu / (bandwidth * c.bandwidth_fraction)
+    weights_s = inputs.pp * weight_read_seconds(
+        inputs.active_weight_bytes_per_gpu,
+        routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch),
+        bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
@@ -393,12 +413,12 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
         # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
         # weight format slowing by the same seconds as the context grows, launch-bound or not.
-        gpu_s = max(weights_s, compute_s) + _layer_latency(inputs, c)
+        gpu_s = max(weights_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
     else:
-        gpu_s = max(memory_s, compute_s) + _layer_latency(inputs, c)
+        gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _layer_latency(inputs, c)
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -438,8 +458,22 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
-    seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s
+    seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
+    """Memory-bound passes over attention scores an unfused attention writes and reads back.
+
+    Separate kernels after the weight GEMMs (mul_mat, soft_max, mul_mat), streamed at the share an
+    element-wise 16-bit kernel reaches; the bytes grow with the prompt squared (every ubatch scores the
+    whole cache before it).
+    """
+    if not inputs.score_bytes_prefill:
+        return 0.0
+    scale = (prompt / inputs.prompt_tokens) ** 2
+    per_gpu = inputs.score_bytes_prefill * scale / max(1, inputs.tp)
+    return per_gpu / (gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction)
 
 
 def generation_seconds(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None, *,
@@ -481,6 +515,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if inputs.score_bytes_prefill:
+        notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
+                     "and reads them back (16 bytes a score); long prompts slow with their length squared")
     if c.matrix_speedup > 1:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")

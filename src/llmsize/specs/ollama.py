@@ -319,3 +319,21 @@ def library_of_model_type(model_type: str) -> OllamaLibrary | None:
     """The library that publishes models of this architecture, when its files differ from llama.cpp's."""
     name = _LIBRARY_OF_MODEL_TYPE.get(model_type)
     return library(name) if name else None
+
+
+
+# REFERENCE: ollama/ollama fs/ggml/ggml.go `GGML.GraphSize` (v0.6-v0.29, e.g. v0.9.5 and v0.11.4), the
+# estimate Ollama logged as memory.required.kv before v0.30 moved every GGML model to llama-server
+# (commit 9db4bdbad, 2026-05-29): every layer holds the whole context, except the sliding layers of the
+# architectures Ollama's own engine ran with a sliding-window cache, which hold numParallel x W + batch
+# cells: gemma3 with W its sliding window ("slidingWindow := numParallel * attention.sliding_window +
+# batch"; "Gemma2 also has sliding window attention but we only have an optimized implementation in the
+# Ollama engine"). gptoss is estimated with W = 4096 rather than its 128-token window (NewSWAMemCache(
+# window, 4096) in model/models/gptoss/model.go), which llmsize does not model.
+_OWN_ENGINE_SWA = frozenset({"gemma3", "gemma3_text"})
+
+
+def own_engine_keeps_windows(model_type: str) -> bool:
+    """Whether Ollama's pre-v0.30 estimate gives this architecture's sliding layers numParallel x window
+    + batch cells (else the whole context)."""
+    return model_type in _OWN_ENGINE_SWA

@@ -53,6 +53,7 @@ class Budget:
     max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)
     state_slots: int | None = None  # SGLang: max_mamba_cache_size, request states its MambaPool holds
     state_pool_bytes: int | None = None  # SGLang: the MambaPool (its slots + the padding slot)
+    kv_buffer_bytes: int | None = None  # llama.cpp: the llama_kv_cache buffers (attention cells)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
 
@@ -120,6 +121,7 @@ class EngineModel(Protocol):
     def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
     def prefill_chunk(self) -> int | None: ...
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -161,6 +163,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "gpu_layers": ("--gpu-layers", None),
     "n_cpu_moe": ("--n-cpu-moe", None),
     "speculative": ("--speculative", None),
+    "engine_version": ("--engine-version", None),
 }
 
 
@@ -379,6 +382,12 @@ class BaseEngine:
     def prefill_chunk(self) -> int | None:
         """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
         return None
+
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
+        """Bytes a prompt's attention scores move through memory (0: a fused attention kernel keeps them
+        on chip; llama.cpp without flash attention writes and reads them, llama_cpp_scores.py)."""
+        del spec, prompt_tokens
+        return 0
 
     # --- transient, reservations, figures -------------------------------------------------------
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_dsv4
+from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_scores
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -59,6 +59,15 @@ CELL_PAD = 256  # REFERENCE: llama-kv-cache.cpp / llama-context.cpp: KV size pad
 UBATCH = 512  # REFERENCE: common/common.h n_ubatch = 512
 N_BATCH = 2048  # REFERENCE: common/common.h n_batch = 2048
 MASK_PAD = 64  # REFERENCE: ggml.h GGML_KQ_MASK_PAD 64: the mask's token rows are padded to 64
+# REFERENCE: ggml-org/llama.cpp#23764 ("llama: use f16 mask for FA to save VRAM", merged 2026-05-27):
+# before it, src/llama-graph.cpp `build_attn_inp_kv` reserved the KQ mask in f32 and cast it to f16 for
+# flash attention (`self_kq_mask_cnv = cparams.flash_attn ? ggml_cast(..., F16) : ...`), both in the
+# compute buffer. b9452 (Ollama v0.30.0's pin) is the first build known here to have it (its
+# gpt-oss-120b buffer is the logits alone, ollama/ollama#16416); b8571 still reserved both.
+F16_MASK_BUILD = 9452
+# REFERENCE: ggml-org/llama.cpp#23861 / #23988 (first in b9464): llama-server reserves n_parallel rows
+# of logits; older builds a row for every ubatch token (LlamaCpp.logit_rows).
+OUTPUT_CAP_BUILD = 9464
 F32 = 4
 # REFERENCE: ggml/src/ggml-backend.cpp GGML_SCHED_MAX_COPIES 4: the graph copies of pipeline parallelism.
 SCHED_COPIES = 4
@@ -160,7 +169,7 @@ class LlamaCpp(BaseEngine):
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative"}
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative", "engine_version"}
     )
     # llama-server --model-draft (draft:<model>: a second model and context, n_ctx as the target's,
     # all layers offloaded); --spec-type draft-mtp (mtp: the GGUF's nextn block in its own context that
@@ -199,12 +208,34 @@ class LlamaCpp(BaseEngine):
         """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do)."""
         return self.wl.flash_attn is not FlashAttn.OFF
 
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
+        """Without flash attention each ubatch writes its F32 scores and reads them back
+        (llama_cpp_scores.py)."""
+        if self.flash_attention():
+            return 0
+        elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
+        return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
+
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
+
+    def build(self) -> int | None:
+        """The llama.cpp build asked for (--engine-version b8571); None: the build modelled."""
+        text = self.wl.engine_version
+        if text is None:
+            return None
+        digits = text.strip().lower().removeprefix("b")
+        if not digits.isdigit() or not 0 < int(digits) < 1_000_000:
+            raise BadInputError(
+                f"--engine-version {text!r} is not a llama.cpp build",
+                hint="give the build number llama.cpp prints (version: 8571 ...), e.g. b8571",
+            )
+        return int(digits)
 
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
+        self.build()  # a bad --engine-version exits 2 here
         if wl.tp > 1:
             raise BadInputError(
                 f"{self.label} splits layers across GPUs (--split-mode layer), not tensors",
@@ -406,7 +437,8 @@ class LlamaCpp(BaseEngine):
         (llama-bench, llama-perplexity, llama-cpp-python) and every llama-server before b9464.
         `--logits all` asks for that.
         """
-        if self.wl.logits == "all":
+        build = self.build()
+        if self.wl.logits == "all" or (build is not None and build < OUTPUT_CAP_BUILD):
             return None
         from llmsize.estimate import speculative
 
@@ -470,11 +502,19 @@ class LlamaCpp(BaseEngine):
         out_buf = spec.vocab_size * self.wl.batch * F32
         return int(device), int(host), int(out_buf)
 
+    def mask_element_bytes(self) -> int:
+        """Bytes per KQ-mask cell: f32 without flash attention; with it f16, and before
+        ggml-org/llama.cpp#23764 (builds below F16_MASK_BUILD) the f32 mask it was cast from as well."""
+        if not self.flash_attention():
+            return F32
+        build = self.build()
+        return 2 + (F32 if build is not None and build < F16_MASK_BUILD else 0)
+
     def mask_bytes(self, spec: ModelSpec) -> int:
-        """The KQ masks of one ubatch: one per distinct window, f16 with flash attention, else f32."""
+        """The KQ masks of one ubatch: one per distinct window (mask_element_bytes per cell)."""
         n_ctx = self.n_ctx()
         rows = pad(min(n_ctx, self.ubatch()), MASK_PAD)
-        elem = 2 if self.flash_attention() else F32
+        elem = self.mask_element_bytes()
         windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
         total = 0
         for w in windows:
@@ -625,8 +665,10 @@ class LlamaCpp(BaseEngine):
         layers = range(spec.num_layers)
         on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
         state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
-        state = wl.batch * state_layers * self.state_bytes(spec, 4, 1)
-        kv_mib = (peak.kv_cache - state - self.draft_kv_bytes(spec, kv_dtype)) / MIB  # the target's cells
+        state_slot = state_layers * self.state_bytes(spec, 4, 1)  # one sequence's R and S, f32
+        state = wl.batch * state_slot
+        kv_cells = peak.kv_cache - state - self.draft_kv_bytes(spec, kv_dtype)  # the target's cells
+        kv_mib = kv_cells / MIB
         recurrent = (
             (
                 f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
@@ -671,6 +713,9 @@ class LlamaCpp(BaseEngine):
             draft_context_bytes=draft_context,
             kv_page_bytes=0,
             block_tokens=1,
+            state_slot_bytes=state_slot,
+            state_slots_per_request=1,
+            kv_cells_bytes=kv_cells,
             lines=lines,
         )
 
@@ -699,6 +744,10 @@ class LlamaCpp(BaseEngine):
             need_bytes=need,
             reason=reason,
             kv_tokens=self.n_ctx(),
+            kv_buffer_bytes=f.kv_cells_bytes if f is not None else None,  # the llama_kv_cache buffers
+            # llama_memory_recurrent: one cell of R and S per sequence (n_seq_max), the RS buffer
+            state_slots=wl.batch if f is not None and f.state_slot_bytes else None,
+            state_pool_bytes=wl.batch * f.state_slot_bytes if f is not None and f.state_slot_bytes else None,
             lines=lines,
         )
 

@@ -27,12 +27,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
-from llmsize.specs.ollama import library_of_model_type, published_format, with_go_counter
+from llmsize.specs.ollama import (
+    library_of_model_type,
+    own_engine_keeps_windows,
+    published_format,
+    with_go_counter,
+)
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -41,6 +47,14 @@ if TYPE_CHECKING:
 OLLAMA_VERSION_MODELLED = "0.33"
 NUM_BATCH = 512  # REFERENCE: ollama api/types.go DefaultOptions NumBatch 512 (-b and -ub)
 # REFERENCE: ollama server/routes.go Serve: default NumCtx by total VRAM (thresholds 47 and 23 GiB).
+# REFERENCE: ollama/ollama commit 9db4bdbad (v0.30.0, 2026-05-29) "runner: Remove CGO engines, use
+# llama-server exclusively"; v0.30.0 pins llama.cpp b9452, v0.30.1 b9479 (LLAMA_CPP_VERSION).
+LLAMA_SERVER_RELEASE = (0, 30, 0)
+V030_BUILD = 9452
+# REFERENCE: ollama/ollama fs/ggml/ggml.go GraphSize: the gemma3 sliding-window estimate
+# (gemma3GlobalCacheCount) first ships in v0.6.3; v0.6.0-v0.6.2 gave gemma3's every layer the whole context
+# (gemma3:27b at 2,048 tokens: memory.required.kv="992.0 MiB" = 62 layers x 2,048 cells x 8 KiB, #9685).
+OWN_SWA_ESTIMATE_RELEASE = (0, 6, 3)
 VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_768), (0, 4_096))
 
 
@@ -81,6 +95,31 @@ class Ollama(LlamaCpp):
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
 
+    def release(self) -> tuple[int, int, int] | None:
+        """The Ollama release asked for (--engine-version 0.11.4); None: the release modelled."""
+        text = self.wl.engine_version
+        if text is None:
+            return None
+        parts = text.strip().lower().removeprefix("v").split(".")
+        if not 2 <= len(parts) <= 3 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+            raise BadInputError(
+                f"--engine-version {text!r} is not an Ollama release",
+                hint="give the version `ollama -v` prints, e.g. 0.11.4",
+            )
+        major, minor, patch = (int(p) for p in [*parts, "0"][:3])
+        return major, minor, patch
+
+    def build(self) -> int | None:
+        """The llama-server build of this release: b9452 for v0.30.0, the modelled one from v0.30.1 (b9479
+        and later); before v0.30 Ollama's own runners, whose memory lines are its estimates."""
+        release = self.release()
+        return V030_BUILD if release is not None and release[:2] == (0, 30) and release[2] == 0 else None
+
+    def estimates_own_engine(self) -> bool:
+        """Before v0.30 the memory Ollama logs is its own estimate (fs/ggml/ggml.go GraphSize)."""
+        release = self.release()
+        return release is not None and release < LLAMA_SERVER_RELEASE
+
     def kv_streams(self) -> int:
         """One KV stream per slot: Ollama passes `-np N` without `--kv-unified` (llm/llama_server.go
         startLlamaServer), so llama-server keeps kv_unified false (the log prints `kv_unified = false`,
@@ -98,9 +137,19 @@ class Ollama(LlamaCpp):
         """
         if window is None:
             return super().tokens_held(window, tokens, prefill, batch)
+        if self.estimates_own_engine():  # numParallel x window + batch, unpadded (keeps_windows)
+            return np.minimum(tokens * batch, batch * window + self.ubatch())
         # n_ctx_seq is NumCtx itself (Ollama passes -c NumCtx x N); padded like a whole context here
         per_stream = pad(tokens, CELL_PAD)
         return batch * np.minimum(per_stream, pad(window + self.ubatch(), CELL_PAD))
+
+    def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Before v0.30 Ollama's estimate keeps windows only for the architectures its own engine ran
+        (specs/ollama.py own_engine_keeps_windows); llama-server keeps them for every model."""
+        release = self.release()
+        if release is not None and release < LLAMA_SERVER_RELEASE and spec is not None:
+            return release >= OWN_SWA_ESTIMATE_RELEASE and own_engine_keeps_windows(spec.model_type)
+        return super().keeps_windows(kv_dtype, spec)
 
     def check_compressed(self, spec: ModelSpec) -> None:
         """Ollama's own engine has no DeepSeek V4 model (ollama/ollama model/models/ holds deepseek2 and

@@ -89,7 +89,7 @@ SPEED = EngineSpeedProfile(
     attention_compute={"hopper": 0.82},
     # SGLang's layers run the same fused kernel sequence (sgl-kernel's fused_add_rmsnorm, silu_and_mul,
     # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
-    layer_kernels=FUSED_LAYER_KERNELS,
+    layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
 
 

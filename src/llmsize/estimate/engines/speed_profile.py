@@ -92,4 +92,10 @@ class EngineSpeedProfile(Record):
         default=False, description="prompt mat-muls run on the GPU cores' matrix units where the device "
         "has ones reached only through a dedicated API (llama.cpp: Metal 4 tensor API on Apple M5; "
         "hardware/matrix_units.py)")
+    fused_moe: bool = Field(
+        default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
+        "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
+    moe_call_extra_s: float = Field(
+        default=0.0, ge=0, description="extra GPU seconds per routed-FFN call of a decode step (vLLM's "
+        "untuned default fused_moe tiles; hardware/moe_stream.UNTUNED_MOE_CALL_S)")
     sources: tuple[str, ...] = ()

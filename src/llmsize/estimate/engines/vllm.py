@@ -239,7 +239,7 @@ SPEED_V0 = EngineSpeedProfile(
     step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.55, "gddr": 0.60},
-    layer_kernels=FUSED_LAYER_KERNELS,
+    layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
     sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
 # The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
 # process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
@@ -254,7 +254,20 @@ SPEED = SPEED_V0.model_copy(update={
     "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
     "attention_compute": {"hopper": 0.82},
     "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0}
+# REFERENCE: vllm/model_executor/layers/fused_moe/fused_moe.py `try_get_optimal_moe_config` looks the
+# Triton tiles up by (E, N, device name, dtype) in fused_moe/configs/ and, when no file matches, logs
+# "Using default MoE config" and runs `get_default_config` (BLOCK_SIZE_M 16, N 32, K 64 at decode; no
+# num_warps / num_stages before mid-2025). vLLM's own benchmark of those tiles (benchmarks/kernels/
+# benchmark_moe.py, E=128 N=768 bf16 on an A100-PCIe-40GB, batch 1-96; PR #19049) sits 24-54 us, 36 us
+# on average, above the tuned-tile model (hardware/moe_stream.py) at every batch: a fixed extra time per
+# routed-FFN call. Rows measured on those tiles use this profile by name (nothing fitted on a row). The
+# figure is the A100's: the same tiles on a B200 (PR #31448, batch 1-4) sit only 10-16 us above the model.
+UNTUNED_MOE_CALL_S = 36e-6
+UNTUNED_MOE_SPEED = SPEED.model_copy(update={
+    "engine": "vllm-moe-untuned", "moe_call_extra_s": UNTUNED_MOE_CALL_S,
+    "version": "V1 engine of mid-2025 on the default (untuned) fused_moe tiles"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0,
+                                               UNTUNED_MOE_SPEED.engine: UNTUNED_MOE_SPEED}
 
 
 class Vllm(BaseEngine):
