@@ -87,6 +87,8 @@ def test_need_floor_never_exceeds_the_need(model: str, gpu: str, context: int, b
         if planner.cannot_fit_one(card):
             assert not row.fits, f"{model} {option.label} on {gpu} fits, yet was said not to"
         one = planner.workload(Layout())
+        sub = planner.for_gpu(card)
+        assert sub.wl == sub.workload(Layout())  # cannot_fit_one takes the workload as the one-GPU layout
         from llmsize.estimate.resolved import resolve_workload
 
         rs = resolve_workload(spec, one)

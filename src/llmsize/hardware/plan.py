@@ -285,7 +285,7 @@ class Planner:
         if wl.tp > 1 or wl.pp > 1 or (wl.mode.trains and wl.zero > 0) or wl.images or wl.audio_seconds \
                 or wl.video_frames:
             return False  # another layout, or media whose tokens reshape the workload: estimate it
-        one = sub.workload(Layout())
+        one = wl if wl.num_gpus == 1 else sub.workload(Layout())  # tp = pp = 1: already that layout
         rs = resolve_workload(self.spec, one)
         return rs.engine.need_floor(min(rs.weights.per_stage)) > visible_memory_bytes(gpu)
 
