@@ -576,6 +576,48 @@ FINDINGS = (
     "concurrency, cause not identified. The two output-throughput rows are excluded for it; the same "
     "runs' mean TPOT ((mean E2E - mean TTFT) / 1023, every request 1024 tokens) is held out instead: 5.57"
     " ms at 4 (model -11%) and 7.87 ms at 32 (+13.5%).",
+    "llama.cpp's Vulkan backend gets its own profile (issue 11, vulkan2 pass; estimate/engines/"
+    "llama_cpp_vulkan.py, hardware/vulkan_paths.py, `--backend vulkan`). Path per device, read in "
+    "ggml-vulkan.cpp: ggml_vk_load_shaders builds one mat-mul family, NV_coopmat2 where the driver has it, "
+    "else KHR_coopmat, else the scalar FP16 shaders (the integer-dot q8_1 MMQ shaders exist only in that "
+    "scalar branch); ggml_vk_khr_cooperative_matrix_support admits Intel Xe2 only and, under AMD's own "
+    "drivers, RDNA3 only; Turing runs KHR (PR #19290 routes Turing's attention off coopmat1, a path only "
+    "devices without coopmat2 take). ggml_vk_get_mul_mat_mat_pipeline runs every weight GEMM "
+    "(GGML_PREC_DEFAULT) dequantized to FP16 with the f16acc pipeline, so the peak is the FP16-"
+    "accumulate matrix rate: int8 / 2 on NVIDIA (Turing 107.6 of 215.2, GA102 142 of 284, AD102 330.3 of "
+    "660.6 TOPS, whitepapers), the fp16 figure for RDNA3 WMMA and Xe2 XMX. Rows take the path their log "
+    "printed ('matrix cores: KHR_coopmat' -> profile llama.cpp-vulkan-coopmat1, 'none' -> -scalar). Shares "
+    "keyed by path, fitted on new Vulkan fit rows only: NV_coopmat2 0.51 (RTX 3090 pp512 of PR #13506, "
+    "moved to fit; the table's 14 other rows stay held out), KHR coopmat 0.25 (RTX 5090 Llama 8B pp2048 "
+    "rows of PR #17186, new; its 14B and 1B rows held out: +5%, +17%), Strix Halo 0.24 as before; and "
+    "a per-layer decode latency of 29 us against CUDA graphs' 15 (each dependent dispatch waits on a "
+    "pipeline barrier, ggml_vk_sync_buffers; PR #15489, Aug 2025, relaxed it for independent nodes). "
+    "Held out, llama.cpp-vulkan-nvidia: median 41.3% -> 30.4% (a new RTX 2080 Ti 3B pp512 row, "
+    "geerlingguy#46, -11%), worst 177% -> 47%: RTX 2080 Ti TinyLlama "
+    "pp512 +177% -> +47% (KHR path at 107.6 x 0.25), RTX 3090 fa 1 pp512 -3%, RTX 4090 3B pp512 +4%, "
+    "tg128 rows: RTX 2080 Ti +34% -> +10%, RTX 3090 (May 2025, before PR #15489) +46-50% -> +34-38%, "
+    "RTX 4090 TinyLlama +4% -> -21% (a Dec 2025 build with more fused nodes). Left, unexplained: "
+    "(1) NVIDIA KHR shares disagree across generations: the RTX 3090 coopmat1 pp512 (May 2025) reached "
+    "0.36 of its peak, the RTX 5090 0.25 (Nov 2025), so the 3090 row is -32%. Discrete AMD: the RX 7900 "
+    "XTX pp512 (#10879, RADV, builds 2025-2026) reached ~0.41 of its 122.8 WMMA peak where the only AMD "
+    "fit share (Strix Halo, build 7423) is 0.24 (-33% before, -41% with that share). A discrete-RDNA key "
+    "('coopmat-amd-gddr' 0.40) is fitted on one new row, llama.cpp b9174's Llama-3.1-8B pp512 on an RX "
+    "9070 XT (RDNA4, RADV KHR_coopmat; the baseline column of the VulkanForge benchmark wiki; the card "
+    "added to the catalog from AMD's page): the 7900 XTX row moves to -7%, and the 9070 XT's other held-out "
+    "prompt rows (pp2048, Qwen3-8B, Mistral-7B) land within 0 to +10%; their decode rows are 15-17% slow "
+    "(the 29 us per-layer latency, fitted on NVIDIA and Strix Halo rows, is too large for this newer build "
+    "on RDNA4; not refitted). Not the build: PR #18749 (Jan 2026) retuned the AMD coopmat "
+    "tiles, and its after-runs on a Radeon 8060S (Llama 8B Q4_0 / Q4_K_S / Q8_0 pp512, new held-out rows) "
+    "land within -3% to +14% at the kyuz0 share (its before-runs, 1.36-1.76x slower on that machine while "
+    "kyuz0's equally old build 7423 was not, are excluded as a build state not modelled), so the iGPU and "
+    "the discrete cards differ, not the builds. (2) The share still falls with model size on "
+    "TinyLlama (RTX 3060 +39/+36%, RTX 2080 Ti +47/+26% at pp512/pp4096). Checked: tile under-occupancy "
+    "predicts the opposite order (the 28-SM RTX 3060 misses more than the 128-SM RTX 4090, whose "
+    "TinyLlama pp4096 is +13%; coopmat2's ggml_vk_guess_matmul_pipeline also picks smaller tiles and "
+    "split_k when tiles would underfill shader_core_count); per-dispatch barriers at the fitted ~1.3 us "
+    "a dispatch cover ~1 ms of the 3060's ~25 ms gap; the graph's F32 activation traffic (~94 h + 26 f "
+    "bytes a token and layer, as a serial memory pass, shares refitted) takes TinyLlama 6-14 points "
+    "closer but the RTX 4090 3B row from +4% to -15%, so it is not applied.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -615,6 +657,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["ubatch"] = int(row["ubatch"])
     if row.get("flash_attn"):  # llama.cpp -fa: off writes the attention scores to memory
         data["flash_attn"] = str(row["flash_attn"])
+    if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
+        data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     wl = Workload.model_validate(data)
@@ -641,6 +685,10 @@ def speed_engine(row: dict[str, Any]) -> str:
     version = str(row.get("engine_version", ""))
     if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
         return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and "matrix cores: none" in version:
+        return "llama.cpp-vulkan-scalar"  # the run's log: no cooperative matrices (scalar FP16 shaders)
+    if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):
+        return "llama.cpp-vulkan-coopmat1"  # the run's log: KHR cooperative matrices, not NV_coopmat2
     if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     return engine
@@ -722,6 +770,13 @@ def _restored() -> Iterator[None]:
         sp.MULTI_DIE_BANDWIDTH, sp.ALLREDUCE_LATENCY_S, sp.SM_STREAM_BYTES_PER_S = saved[2:5]
 
 
+def _with_variants(name: str) -> tuple[str, ...]:
+    """A profile and the variants that share its constants (llama.cpp-vulkan's path-forced copies)."""
+    if name == "llama.cpp-vulkan":
+        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar")
+    return (name,)
+
+
 def _profile_knobs(name: str) -> list[Knob]:
     """The constants one engine module owns: step overheads, prefill compute and kernel launch."""
     knobs: list[Knob] = []
@@ -734,7 +789,8 @@ def _profile_knobs(name: str) -> list[Knob]:
             continue  # only engines whose module models expert tiling
 
         def setter(v: float, field: str = field) -> None:
-            sp.ENGINE_PROFILES[name] = sp.ENGINE_PROFILES[name].model_copy(update={field: v})
+            for each in _with_variants(name):
+                sp.ENGINE_PROFILES[each] = sp.ENGINE_PROFILES[each].model_copy(update={field: v})
 
         def getter(field: str = field) -> float:
             return float(getattr(sp.ENGINE_PROFILES[name], field))
@@ -750,8 +806,9 @@ def _profile_knobs(name: str) -> list[Knob]:
                 continue  # counted from the wrappers' source (engines/transformers_wrappers.py), not fitted
 
             def tset(v: float, table: str = table, key: str = key) -> None:
-                cur = sp.ENGINE_PROFILES[name]
-                sp.ENGINE_PROFILES[name] = cur.model_copy(update={table: {**getattr(cur, table), key: v}})
+                for each in _with_variants(name):
+                    cur = sp.ENGINE_PROFILES[each]
+                    sp.ENGINE_PROFILES[each] = cur.model_copy(update={table: {**getattr(cur, table), key: v}})
 
             def tget(table: str = table, key: str = key) -> float:
                 return float(getattr(sp.ENGINE_PROFILES[name], table)[key])
@@ -763,7 +820,7 @@ def _profile_knobs(name: str) -> list[Knob]:
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
     for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
-                 "llama.cpp"):
+                 "llama.cpp", "llama.cpp-vulkan"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 

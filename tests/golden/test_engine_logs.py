@@ -29,22 +29,13 @@ KNOWN_GAPS: dict[str, str] = {
     "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
     "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
     "all-rows row of the same run passes)",
-    "ollama-gpt-oss-20b-8k-kv": "--engine-version 0.11.4 selects Ollama's estimate before v0.30 "
-    "(fs/ggml/ggml.go GraphSize: gemma3's sliding layers numParallel x window + batch, every other "
-    "architecture's layers the whole context), 384 MiB here; its gptoss case gives the 12 sliding layers "
-    "numParallel x 4096 + batch cells (model/models/gptoss/model.go NewSWAMemCache(window, 4096)) instead "
-    "of the 128-token window, and the engine's window hook (tokens_held) does not see the architecture: "
-    "300 MiB exactly once it does",
-    "llamacpp-qwen3.5-9b-q4km-model-buffer": "llmsize 4,713.25 vs 5,060.88 MiB on CUDA0 (-6.9%): "
-    "the output layer (Q6_K) matches; the 347.6 MiB are in the blocks, where llmsize gives the gated "
-    "delta-net projections Q4_K throughout and llama.cpp's Q4_K_M recipe for qwen35 (src/llama-quant.cpp "
-    "llama_tensor_get_type) keeps more tensors in 6/8 bits (not traced); llmsize also maps the vision "
-    "tower (a separate mmproj file) into host memory",
-    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 110.76 GiB vs 125.65 (-11.9%) for DeepSeek-V4-Pro's "
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 101.58 GiB vs 125.65 (-19.2%) for DeepSeek-V4-Pro's "
     "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
-    "0.53 B each are 95.7 GiB of the 110.76; the 14.9 GiB more SGLang holds is not identified in its "
-    "deepseek_v4 loader (an fp32 scale per 32 expert weights instead of e8m0 would be +16.9 GiB, not "
-    "verified)",
+    "0.53 B each are 95.7 GiB; wo_a/wo_b are now split over the ranks as every implementation does "
+    "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "
+    "llmsize had replicated them, 9.2 GiB a rank, which hid part of this gap). The 24 GiB more SGLang "
+    "holds is not identified: FP8 experts (sglang#23844's Hopper conversion) would be 180 GiB, over the "
+    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified)",
 }
 
 

@@ -251,3 +251,21 @@ def test_lora_all_linear_leaves_the_grouped_output_projection_out() -> None:
     assert "o_a_proj" not in targets.names
     assert {"q_a_proj", "q_b_proj", "kv_proj", "o_b_proj", "weights_proj"} <= set(targets.names)
     assert "o_a_proj" in targets.note
+
+
+def test_tensor_parallel_splits_the_grouped_output_projection() -> None:
+    # Every DeepSeek V4 implementation gives a rank o_groups // tp groups: wo_a column-parallel over its
+    # groups, wo_b row-parallel over their outputs (SGLang deepseek_v4.py and vLLM: n_local_groups =
+    # o_groups // tp_size; DeepSeek's reference inference: wo_a = ColumnParallelLinear).
+    from llmsize.estimate.placement import Stage
+    from llmsize.estimate.weights import _stage_shards
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve("DeepSeek-V4-Pro")
+    whole = Stage(0, tuple(range(spec.num_layers)), True, True)
+
+    def numel(tp: int, name: str) -> int:
+        return sum(s.numel for s in _stage_shards(spec, tp, whole) if s.group.name == name)
+
+    for name in ("o_a_proj", "o_b_proj"):
+        assert numel(8, name) * 8 == numel(1, name)

@@ -75,7 +75,8 @@ def test_ollamas_old_estimate_gives_gemma3_sliding_layers_parallel_windows_and_o
 
 
 def test_before_v030_only_the_own_engine_architectures_keep_windows() -> None:
-    spec = resolve("gpt-oss-20b")
+    # gemma2 ran on llama.cpp's runner: its estimate gave every layer the whole context.
+    spec = resolve("gemma-2-9b")
     assert (
         Ollama(Workload(engine=Engine.OLLAMA, engine_version="0.11.4")).keeps_windows("fp16", spec) is False
     )
@@ -84,6 +85,27 @@ def test_before_v030_only_the_own_engine_architectures_keep_windows() -> None:
     assert (
         Ollama(Workload(engine=Engine.OLLAMA, engine_version="0.11.4")).keeps_windows("fp16", gemma) is True
     )
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_ollamas_own_gpt_oss_cache_keeps_4096_positions_a_sequence_in_its_sliding_layers(batch: int) -> None:
+    # ollama v0.11.4 fs/ggml/ggml.go GraphSize case "gptoss": even layers numParallel x 4096 + batch, not
+    # the 128-token window (model/models/gptoss/model.go NewSWAMemCache(window, 4096)); odd layers the
+    # whole context. gpt-oss-20b: 12 + 12 layers, 8 KV heads x 64 x K+V x f16 = 2 KiB a cell.
+    spec = resolve("gpt-oss-20b")
+    cell = 2 * KIB
+
+    def kv(version: str | None) -> int:
+        wl = Workload(engine=Engine.OLLAMA, context=16384, batch=batch, engine_version=version)
+        return estimate(spec, wl).kv_cache_bytes
+
+    assert kv("0.11.4") == 12 * 16384 * batch * cell + 12 * (4096 * batch + 512) * cell
+    eng = Ollama(Workload(engine=Engine.OLLAMA, engine_version="0.11.4"))
+    assert eng.memory_window(spec, 128) == 4096
+    assert eng.memory_window(resolve("gemma-3-12b"), 1024) == 1024
+    # From v0.30 llama-server keeps the 128-token window (+ ubatch) and the old rule is gone.
+    assert Ollama(Workload(engine=Engine.OLLAMA, engine_version="0.30.2")).memory_window(spec, 128) == 128
+    assert kv("0.30.2") < kv("0.11.4")
 
 
 @pytest.mark.parametrize(

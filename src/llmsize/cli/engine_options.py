@@ -16,7 +16,7 @@ from llmsize.cli.declare import Option
 from llmsize.cli.gpu_options import GpuLayersOpt, GpuMemoryUtilOpt
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
-from llmsize.estimate.workload import FlashAttn
+from llmsize.estimate.workload import FlashAttn, GgmlBackend
 
 _PANEL = "Engine"
 
@@ -146,6 +146,15 @@ FlashAttnOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+BackendOpt = Annotated[
+    GgmlBackend,
+    Option(
+        "--backend",
+        help="llama.cpp/Ollama: GPU backend, auto (CUDA, ROCm or Metal by vendor) or vulkan (speed: FP16 "
+        "cooperative-matrix prompts).",
+        rich_help_panel=_PANEL,
+    ),
+]
 NCpuMoeOpt = Annotated[
     int | None,
     Option(
@@ -229,6 +238,7 @@ def engine_settings(
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
+    backend: BackendOpt = GgmlBackend.AUTO,
     n_cpu_moe: NCpuMoeOpt = None,
     speculative: SpeculativeOpt = None,
     num_speculative_tokens: NumSpecTokensOpt = None,
@@ -253,6 +263,7 @@ def engine_settings(
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,
+        "backend": backend or GgmlBackend.AUTO,
         "n_cpu_moe": n_cpu_moe,
         "speculative": speculative,
         "num_speculative_tokens": num_speculative_tokens,

@@ -135,7 +135,7 @@ def kv_terms(
         kv_layers = tuple(layers)
         slot = ("kv windows", kv_layers, windows)
         by_window = memo(spec, slot, lambda: _count_windows(spec, kv_layers, windows))
-        return (*(KvTerm(n, per_token, w) for w, n in by_window), *states)
+        return (*(KvTerm(n, per_token, _kept(eng, spec, w)) for w, n in by_window), *states)
     counts: dict[tuple[int | None, Fraction], int] = {}
     pooled: dict[KvTerm, int] = {}
     for layer in layers:
@@ -144,7 +144,7 @@ def kv_terms(
             for term in eng.compressed_terms(spec, kind, element):
                 pooled[term] = pooled.get(term, 0) + 1
             continue
-        window = spec.layer_window(layer) if windows else None
+        window = _kept(eng, spec, spec.layer_window(layer)) if windows else None
         if spec.per_layer_heads:  # Gemma 4: global blocks cache their own head size and KV heads
             per_token = layer_bytes_per_token(spec.attention_view(layer), element, wl.tp, eng)
         key = (window, per_token)
@@ -162,6 +162,11 @@ def _count_windows(
         window = spec.layer_window(layer) if windows else None
         by_window[window] = by_window.get(window, 0) + 1
     return tuple(by_window.items())
+
+
+def _kept(eng: BaseEngine, spec: ModelSpec, window: int | None) -> int | None:
+    """A sliding layer's window as the engine's cache keeps it (`memory_window`); None stays None."""
+    return None if window is None else eng.memory_window(spec, window)
 
 
 def _float_or_bf16(dtype: str) -> str:

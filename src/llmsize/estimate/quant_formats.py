@@ -328,6 +328,10 @@ class GgufModelFacts:
     tied: bool
     arch_falcon: bool = False
     type_70b: bool = False  # LLM_TYPE_70B: 80-layer llama/qwen2 (llama-model.cpp)
+    # qs.n_attention_wv: how many attn_v / attn_qkv / attn_kv_b tensors the file holds (0: one a block).
+    # init_quantize_state_counters counts them; the attn_v rules take the ordinal of the tensor among
+    # them (qs.i_attention_wv), which is the block index only when every block has one.
+    n_attention_wv: int = 0
 
 
 def _use_more_bits(i_layer: int, n_layers: int) -> bool:
@@ -394,7 +398,7 @@ def _attn_v_type(ftype: str, layer: int, facts: GgufModelFacts, default: str) ->
         new = "Q5_K" if layer < 2 else "Q4_K"
     elif ftype == "Q3_K_L" or (ftype in ("IQ4_NL", "IQ4_XS") and facts.n_gqa >= 4):
         new = "Q5_K"
-    elif ftype in ("Q4_K_M", "Q5_K_M") and _use_more_bits(layer, facts.n_layers):
+    elif ftype in ("Q4_K_M", "Q5_K_M") and _use_more_bits(layer, facts.n_attention_wv or facts.n_layers):
         new = "Q6_K"
     elif ftype == "Q4_K_S" and layer < 4:
         new = "Q5_K"
@@ -471,8 +475,10 @@ def gguf_tensor_type(
 
     A transcription of `llama_tensor_get_type_impl` and `tensor_type_fallback` in
     https://github.com/ggml-org/llama.cpp/blob/master/src/llama-quant.cpp (read at commit 007dbbf).
-    `layer` is the block index (llama.cpp's i_attention_wv / i_ffn_down counters equal it, one tensor
-    per block); `ncols` is the row length (ne[0] = in_features) that the block size must divide.
+    `layer` is the block index (llama.cpp's i_ffn_down counter equals it, one tensor per block) and, for
+    the attn_v-like categories, the tensor's ordinal among them (i_attention_wv, which counts only
+    blocks that hold one: the attention blocks of a hybrid); `ncols` is the row length (ne[0] =
+    in_features) that the block size must divide.
     """
     default = _DEFAULT_TYPE[ftype]
     block, _ = ggml_type_sizes()[default]

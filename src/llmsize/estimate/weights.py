@@ -20,7 +20,7 @@ from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
+from llmsize.specs.models import FILE_TYPE_DEFAULT, NOT_IN_FILE, ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
 from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
@@ -44,9 +44,13 @@ COLUMN_PARALLEL = frozenset(
         "q_b_proj",
         "kv_b_proj",
         "lm_head",
+        # DeepSeek V4's grouped output projection: wo_a splits its groups (vLLM models/deepseek_v4
+        # ColumnParallelLinear wo_a with bmm_batch_size = n_local_groups; SGLang deepseek_v4.py
+        # n_local_groups = o_groups // tp), wo_b its input (RowParallelLinear).
+        "o_a_proj",
     }
 )
-ROW_PARALLEL = frozenset({"o_proj", "down_proj"})
+ROW_PARALLEL = frozenset({"o_proj", "down_proj", "o_b_proj"})
 BLOCK_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert", "router"})
 
 
@@ -109,6 +113,10 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         fmt = fmt.model_copy(update={"dtype": "fp32"})
         notes.append("peft's prepare_model_for_kbit_training casts the embeddings, norms and lm_head to fp32")
     _validate_format(spec, wl, fmt)
+    if engine_for(wl).separate_mmproj(spec, wl, fmt):
+        absent = (*fmt.gguf_tensor_types, ("other.extra", NOT_IN_FILE))
+        fmt = fmt.model_copy(update={"gguf_tensor_types": absent})
+        notes.append("the text GGUF: the vision tower is the separate mmproj file (--mmproj), not counted")
     return fmt, tuple(notes)
 
 
@@ -337,6 +345,7 @@ def _holds(spec: ModelSpec, group: ParamGroup, stage: Stage) -> bool:
 
 def _gguf_facts(spec: ModelSpec) -> qf.GgufModelFacts:
     return qf.GgufModelFacts(
+        n_attention_wv=len(_attn_v_blocks(spec)),
         n_layers=spec.num_layers,
         n_gqa=spec.num_attention_heads // spec.num_kv_heads if not spec.is_mla else 1,
         n_expert=spec.num_experts,
@@ -347,7 +356,14 @@ def _gguf_facts(spec: ModelSpec) -> qf.GgufModelFacts:
     )
 
 
+# The GGUF tensor each group becomes, as llama-quant.cpp tensor_get_category reads its name. Qwen3.5's
+# gated delta-net (llama.cpp arch qwen35 / qwen35moe) stores in_proj_qkv as blk.N.attn_qkv, so the
+# quantizer treats it like attn_v (category_is_attn_v); in_proj_z (attn_gate), in_proj_b/a (ssm_beta,
+# ssm_alpha) and out_proj (ssm_out) fall in OTHER and take the file type's default. Tensor names as a
+# Qwen3.5-4B GGUF lists them (huggingface/candle#3821); a Qwen3.5-9B Q4_K_M made by llama-quantize
+# (lmstudio-community, general.file_type 15) loads as "type q5_K: 24 tensors", its 24 attn_qkv.
 _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
+    "in_proj_qkv": "attn_qkv",
     "q_proj": "attn_q",
     "k_proj": "attn_k",
     "v_proj": "attn_v",
@@ -361,6 +377,26 @@ _GGUF_CATEGORY: dict[str, qf.GgufCategory] = {
     "embed_tokens": "token_embd",
     "lm_head": "output",
 }
+
+
+_ATTN_V_LIKE = frozenset({"attn_v", "attn_qkv", "attn_kv_b"})
+
+
+def _attn_v_blocks(spec: ModelSpec) -> dict[int, int]:
+    """Block -> its attn_v-like tensor's ordinal (llama-quant.cpp qs.i_attention_wv).
+
+    The quantizer visits tensors sorted by block (llama-model-loader.h weight_name_comparer) and counts
+    attn_v, attn_qkv and attn_kv_b alike (category_is_attn_v); a hybrid's recurrent blocks hold none
+    unless they store an attn_qkv (Qwen3.5), so there the ordinal is not the block index."""
+
+    def blocks() -> dict[int, int]:
+        held: set[int] = set()
+        for g in param_inventory(spec):
+            if g.is_linear and _GGUF_CATEGORY.get(g.name) in _ATTN_V_LIKE:
+                held.update(_group_layers(spec, g) or ())
+        return {layer: i for i, layer in enumerate(sorted(held))}
+
+    return memo(spec, ("gguf attn_v blocks",), blocks)
 
 
 def _not_converted(fmt: WeightFormat, name: str, kind: str = "", layer: int = 0) -> bool:
@@ -471,6 +507,8 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     per_layer = g.kind == "embedding" and g.name == "embed_tokens_per_layer"
     matrix = g.is_linear or (g.kind == "embedding" and g.name == "embed_tokens") or per_layer
     if g.kind == "other":
+        if _pinned_gguf_type(fmt, g.kind, g.name) == NOT_IN_FILE:
+            return 0
         return shard.instances * shard.numel_each * qf.FP16_BYTES
     if not matrix or g.kind == "router":
         return shard.numel * qf.FP32_BYTES
@@ -485,24 +523,29 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if not shard.layers:
         t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
-    pinned = _pinned_gguf_type(fmt, g.kind, category)
+    pinned = _pinned_gguf_type(fmt, g.kind, g.name) or _pinned_gguf_type(fmt, g.kind, category)
     if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
+        if pinned == FILE_TYPE_DEFAULT:
+            pinned = qf.default_gguf_type(ftype)
         t = qf.pinned_tensor_type(pinned, ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
     layered = any("@" in key for key, _ in fmt.gguf_tensor_types)  # per-layer pins (specs/ollama.py)
+    ordinal = _attn_v_blocks(spec) if category in _ATTN_V_LIKE else {}
     total = 0
     for layer in shard.layers:
         at = _pinned_gguf_type(fmt, g.kind, f"{category}@{layer}") if layered else None
         if at is not None:
             t = qf.pinned_tensor_type(at, ncols)
         else:
-            t = qf.gguf_tensor_type(ftype, category, layer, facts, ncols=ncols, is_expert=g.kind == "expert")
+            i = ordinal.get(layer, layer)
+            t = qf.gguf_tensor_type(ftype, category, i, facts, ncols=ncols, is_expert=g.kind == "expert")
         total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
     return total + bias
 
 
 def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None:
-    """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category')."""
+    """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category'; a
+    publisher's pin on one tensor of a category OTHER holds many: 'kind.group name', specs/bartowski.py)."""
     pins = dict(fmt.gguf_tensor_types)
     return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}")
 

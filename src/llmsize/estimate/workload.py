@@ -126,6 +126,13 @@ class FlashAttn(StrEnum):
     AUTO = "auto"
 
 
+class GgmlBackend(StrEnum):
+    """llama.cpp / Ollama GPU backend: auto = the vendor's own (CUDA, ROCm/HIP, Metal), or Vulkan."""
+
+    AUTO = "auto"
+    VULKAN = "vulkan"
+
+
 class Workload(Record):
     """Mode, precisions, sizes and parallelism of one job. Defaults are the common case."""
 
@@ -249,6 +256,9 @@ class Workload(Record):
     ubatch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_ubatch")
     n_batch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_batch")
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")
+    backend: GgmlBackend = Field(
+        default=GgmlBackend.AUTO, description="llama.cpp/Ollama: ggml GPU backend (speed only: vulkan runs "
+        "FP16 cooperative-matrix or scalar shaders, not CUDA's int8 MMQ)")
     n_cpu_moe: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )

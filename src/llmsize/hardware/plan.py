@@ -22,6 +22,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
 from llmsize.estimate.resolved import resolve_workload
@@ -580,7 +581,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=eager_engine(engine or str(wl.engine), wl.enforce_eager),
+        engine=vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,

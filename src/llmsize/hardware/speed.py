@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
@@ -40,6 +41,7 @@ from llmsize.hardware.speed_profiles import (
     kernel_launch_per_layer,
     prefill_compute,
 )
+from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_prefill_share, vulkan_request, vulkan_speedup
 from llmsize.records import ConfigDict, Field, Record
 from llmsize.specs.models import ModelSpec
 
@@ -77,7 +79,8 @@ class SpeedConstants(Record):
         default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
     matrix_speedup: float = Field(
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
-        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py)")
+        "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py), or the "
+        "llama.cpp Vulkan path's FP16-accumulate peak over that figure (hardware/vulkan_paths.py)")
     moe_stream_fraction: float = Field(
         default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a "
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
@@ -212,14 +215,15 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     quantized = inputs.kernel not in ("16bit", "fp8")
     peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
+    if prof.vulkan_matrix_cores is not None:
+        peak_dtype = "fp16"  # ggml-vulkan: every weight GEMM runs FP16 (hardware/vulkan_paths.py)
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
                             else kernel_bandwidth(inputs.kernel, gpu)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
-        compute_fraction=(eff.compute if eff.compute is not None
-                          else prefill_compute(prof.engine, gpu, quantized=quantized)),
+        compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
@@ -230,7 +234,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         peak_dtype=peak_dtype,
         attention_fraction=(eff.compute if eff.compute is not None
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
-        matrix_speedup=matrix_unit_speedup(gpu, prof.matrix_units),
+        matrix_speedup=(matrix_unit_speedup(gpu, prof.matrix_units) if prof.vulkan_matrix_cores is None
+                        else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores))),
         moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
@@ -239,6 +244,15 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         allreduce_latency_s=ALLREDUCE_LATENCY_S,
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool) -> float:
+    """The engine's prefill share of peak; llama.cpp's Vulkan profiles key theirs by mat-mul path."""
+    share = prefill_compute(prof.engine, gpu, quantized=quantized)
+    if prof.vulkan_matrix_cores is None:
+        return share
+    request = vulkan_request(prof.vulkan_matrix_cores)
+    return vulkan_prefill_share(prof.prefill_compute, gpu, request, device_class(gpu), share)
 
 
 def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
@@ -518,7 +532,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")
-    if c.matrix_speedup > 1:
+    vulkan = engine_profile(c.engine).vulkan_matrix_cores
+    if vulkan is not None:
+        notes.append(vulkan_note(gpu, vulkan_request(vulkan)))
+    if c.matrix_speedup > 1 and vulkan is None:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")
 

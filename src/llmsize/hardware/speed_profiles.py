@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY_SPEED
+from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
 from llmsize.estimate.engines.speed_eager import EAGER_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
@@ -33,6 +34,8 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
 } | VLLM_LEGACY_SPEED | TRANSFORMERS_LEGACY_SPEED | LLAMA_CPP_LEGACY_SPEED
 # vLLM with --enforce-eager ("vllm-eager", "vllm-0.6-eager"): no graph replay (speed_eager.py).
 ENGINE_PROFILES |= EAGER_SPEED
+# llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar"): estimate/engines/llama_cpp_vulkan.py.
+ENGINE_PROFILES |= VULKAN_PROFILES
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM

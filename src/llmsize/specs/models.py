@@ -101,6 +101,14 @@ class Provenance(Record):
         return ", ".join(parts)
 
 
+# A gguf_tensor_types pin meaning "the ggml type the file type gives a weight no rule singles out"
+# (Q4_K for Q4_K_M): a quantizer that skipped llama-quant.cpp's rules for that tensor (specs/bartowski.py).
+FILE_TYPE_DEFAULT = "default"
+# A gguf_tensor_types pin meaning "this group is not in the file": the vision tower of a text GGUF, which
+# llama.cpp keeps in a separate mmproj file (estimate/engines/llama_cpp.py separate_mmproj).
+NOT_IN_FILE = "absent"
+
+
 class WeightFormat(Record):
     """How the weights are stored: a plain dtype, or a quantization method with its parameters.
 

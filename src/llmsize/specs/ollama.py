@@ -328,9 +328,18 @@ def library_of_model_type(model_type: str) -> OllamaLibrary | None:
 # architectures Ollama's own engine ran with a sliding-window cache, which hold numParallel x W + batch
 # cells: gemma3 with W its sliding window ("slidingWindow := numParallel * attention.sliding_window +
 # batch"; "Gemma2 also has sliding window attention but we only have an optimized implementation in the
-# Ollama engine"). gptoss is estimated with W = 4096 rather than its 128-token window (NewSWAMemCache(
-# window, 4096) in model/models/gptoss/model.go), which llmsize does not model.
-_OWN_ENGINE_SWA = frozenset({"gemma3", "gemma3_text"})
+# Ollama engine"). gptoss (case "gptoss" from v0.11.0, the release that added gpt-oss, to v0.29) is
+# estimated with W = 4096 rather than its 128-token attention window: the memory its own engine's cache
+# keeps (model/models/gptoss/model.go New: kvcache.NewSWAMemCache(attention.sliding_window, 4096, ...),
+# "kv[i] *= (uint64(numParallel)*4096 + batch)" for the even, sliding layers).
+_OWN_ENGINE_SWA_MEMORY: dict[str, int] = {"gpt_oss": 4096}
+_OWN_ENGINE_SWA = frozenset({"gemma3", "gemma3_text", *_OWN_ENGINE_SWA_MEMORY})
+
+
+def own_engine_window(model_type: str, window: int) -> int:
+    """The positions per sequence a sliding layer keeps in Ollama's own engine (pre-v0.30): gpt-oss's
+    SWA memory cache keeps 4,096 whatever its attention window; other architectures their window."""
+    return _OWN_ENGINE_SWA_MEMORY.get(model_type, window)
 
 
 def own_engine_keeps_windows(model_type: str) -> bool:

@@ -181,6 +181,9 @@ def _from_name(text: str) -> ModelSpec:
     spec = catalog.lookup(text)
     if spec is not None:
         return with_nearest_ftype(spec, text)
+    spec = _bartowski(text)
+    if spec is not None:
+        return spec
     spec = _approximate(text)
     if spec is not None:
         return with_nearest_ftype(spec, text)
@@ -189,6 +192,18 @@ def _from_name(text: str) -> ModelSpec:
         hint=f"{_INPUT_HINT}; `llmsize models` lists the bundled ones",
         suggestions=catalog.suggest(text),
     )
+
+
+def _bartowski(text: str) -> ModelSpec | None:
+    """A bartowski file name ("Qwen_Qwen3.5-9B-Q4_K_M"): the catalog model after the org prefix, with the
+    per-tensor types his files keep (specs/bartowski.py); None when the rest names no catalog model."""
+    from llmsize.specs import bartowski, catalog
+
+    model = bartowski.model_part(text)
+    spec = catalog.lookup(model) if model else None
+    if spec is None:
+        return None
+    return bartowski.with_recipe(bartowski.text_only(spec.model_copy(update={"name": text})))
 
 
 def _approximate(text: str) -> ModelSpec | None:

@@ -304,6 +304,18 @@ class LlamaCpp(BaseEngine):
         return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
 
     # --- cache ----------------------------------------------------------------------------------------
+    def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:
+        """A vision-language model's GGUF holds the text model; its vision tower and projector are the
+        separate mmproj file that llama-server loads only with --mmproj (tools/mtmd, its own clip context),
+        so neither model buffer holds it. REFERENCE: convert_hf_to_gguf.py writes the tower only with
+        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. The clip context
+        an image run adds (the mmproj weights on the GPU) is not counted: images reach the weights as
+        decoder tokens only (estimate/images.py decoder_workload)."""
+        from llmsize.specs.models import QuantMethod
+
+        del wl
+        return fmt.quant == QuantMethod.GGUF and spec.vision is not None and spec.extra_params > 0
+
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         """Cells for all sequences at once, allocated for the whole context up front."""
         del prefill

@@ -36,6 +36,7 @@ from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.specs.ollama import (
     library_of_model_type,
     own_engine_keeps_windows,
+    own_engine_window,
     published_format,
     with_go_counter,
 )
@@ -91,6 +92,12 @@ class Ollama(LlamaCpp):
         if lib is not None:  # its quantizer's own types (specs/ollama.py); the library tag also has its MTP
             fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
+
+    def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:
+        """Ollama's library model carries its projector and loads it with the text model (its log:
+        "6.8 GiB text weights + 795.9 MiB projector" for gemma3:12b)."""
+        del spec, wl, fmt
+        return False
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
@@ -150,6 +157,13 @@ class Ollama(LlamaCpp):
         if release is not None and release < LLAMA_SERVER_RELEASE and spec is not None:
             return release >= OWN_SWA_ESTIMATE_RELEASE and own_engine_keeps_windows(spec.model_type)
         return super().keeps_windows(kv_dtype, spec)
+
+    def memory_window(self, spec: ModelSpec, window: int) -> int:
+        """Before v0.30 the estimate follows Ollama's own engine, whose gpt-oss cache keeps 4,096 positions
+        a sequence in its sliding layers (specs/ollama.py own_engine_window); llama-server the window."""
+        if self.estimates_own_engine():
+            return own_engine_window(spec.model_type, window)
+        return window
 
     def check_compressed(self, spec: ModelSpec) -> None:
         """Ollama's own engine has no DeepSeek V4 model (ollama/ollama model/models/ holds deepseek2 and

@@ -92,6 +92,10 @@ class EngineSpeedProfile(Record):
         default=False, description="prompt mat-muls run on the GPU cores' matrix units where the device "
         "has ones reached only through a dedicated API (llama.cpp: Metal 4 tensor API on Apple M5; "
         "hardware/matrix_units.py)")
+    vulkan_matrix_cores: str | None = Field(
+        default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
+        "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
+        "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
     fused_moe: bool = Field(
         default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
         "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")

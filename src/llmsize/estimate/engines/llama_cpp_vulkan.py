@@ -1,0 +1,84 @@
+"""llama.cpp's Vulkan backend (GGML_VULKAN builds; Ollama's Vulkan runner): its own speed profile.
+
+The memory model is llama.cpp's (same graph, same buffers); what differs is speed:
+- prompt mat-muls: ggml-vulkan runs FP16 cooperative-matrix shaders with FP16 accumulation (NV_coopmat2
+  or KHR_coopmat) or scalar FP16 shaders, not CUDA's int8 MMQ, so the peak is the path's FP16-accumulate
+  rate (hardware/vulkan_paths.py reads the path off the device) and the share of it a prefill reaches is
+  the profile's own, fitted on the Vulkan `fit` rows of bench/speed_tables.yaml;
+- decode weights: one token's mat-vecs run ggml_vk_get_dequantize_mul_mat_vec's shaders (DMMV, or the
+  q8_1 integer-dot MMVQ where ggml_vk_should_use_mmvq picks it), a batch-1 stream of the weights like
+  CUDA's MMVQ, so they keep the GGUF kernel's bandwidth share (hardware/speed_profiles.KERNEL_BANDWIDTH);
+- decode: no CUDA graphs, but ggml-vulkan records the whole graph into command buffers and submits them
+  in batches (ggml-vulkan.cpp `ggml_backend_vk_graph_compute`), so the CPU stays off the critical path;
+  every dependent dispatch waits on a pipeline barrier (`ggml_vk_sync_buffers`; PR #15489, Aug 2025,
+  "allow some overlap between nodes", relaxed it for independent nodes), a per-kernel drain the GPU
+  pays whatever the bytes: the per-layer latency, fitted on the same rows.
+`--backend vulkan` (Workload.backend) selects it for --engine llama.cpp and ollama.
+"""
+
+from __future__ import annotations
+
+from llmsize.estimate.engines.llama_cpp import SPEED as LLAMA_CPP_SPEED
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+
+VULKAN_ENGINE = "llama.cpp-vulkan"
+VULKAN_COOPMAT1_ENGINE = "llama.cpp-vulkan-coopmat1"
+VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
+
+# REFERENCE: shares of the mat-mul path's peak (hardware/vulkan_paths.py), keyed by path, then vendor and
+# device class. Fitted on the Vulkan fit rows of bench/speed_tables.yaml: 'coopmat2' on the RTX 3090
+# NV_coopmat2 pp512 row (ggml-org/llama.cpp PR #13506), 'coopmat' on the RTX 5090 KHR_coopmat pp2048
+# rows (PR #17186), 'coopmat-amd-gddr' on the RX 9070 XT Llama-3.1-8B pp512 row (llama.cpp b9174, RADV;
+# VulkanForge benchmark wiki); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak
+# (kyuz0 fit rows, the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp,
+# the same tiling without matrix units) have no fit row and take the 'coopmat' share.
+VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
+    update={
+        "engine": VULKAN_ENGINE,
+        "version": "llama.cpp Vulkan builds of 2025-2026 (PRs #13506, #17186; b9174; kyuz0 build 7423)",
+        "quantized_peak_dtype": "fp16",
+        "prefill_compute": {
+            "coopmat2": 0.51,
+            "coopmat": 0.25,
+            "coopmat-amd-lpddr": 0.24,
+            "coopmat-amd-gddr": 0.4,
+            "scalar": 0.25,
+        },
+        "prefill_compute_16bit": {},
+        "gpu_per_layer_s": 0.0290e-3,
+        "gpu_per_layer_by_class": {},
+        "matrix_units": False,
+        "vulkan_matrix_cores": "auto",
+        "sources": (
+            "https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-vulkan/ggml-vulkan.cpp",
+            "https://github.com/ggml-org/llama.cpp/pull/13506",
+            "https://github.com/ggml-org/llama.cpp/pull/17186",
+        ),
+    }
+)
+# Runs whose log printed "matrix cores: KHR_coopmat" on a card that has coopmat2 (a build without
+# GGML_VULKAN_COOPMAT2_GLSLC_SUPPORT, or an older driver), or "matrix cores: none" (the scalar shaders).
+VULKAN_COOPMAT1_SPEED = VULKAN_SPEED.model_copy(
+    update={
+        "engine": VULKAN_COOPMAT1_ENGINE,
+        "vulkan_matrix_cores": "coopmat",
+        "version": VULKAN_SPEED.version + "; KHR_coopmat ('matrix cores: KHR_coopmat')",
+    }
+)
+VULKAN_SCALAR_SPEED = VULKAN_SPEED.model_copy(
+    update={
+        "engine": VULKAN_SCALAR_ENGINE,
+        "vulkan_matrix_cores": "scalar",
+        "version": VULKAN_SPEED.version + "; no cooperative matrices ('matrix cores: none')",
+    }
+)
+VULKAN_PROFILES: dict[str, EngineSpeedProfile] = {
+    p.engine: p for p in (VULKAN_SPEED, VULKAN_COOPMAT1_SPEED, VULKAN_SCALAR_SPEED)
+}
+
+
+def vulkan_engine(engine: str, backend: str | None) -> str:
+    """The speed profile of `engine` run on ggml's `backend` ('vulkan' maps llama.cpp and Ollama to it)."""
+    if backend == "vulkan" and engine in ("llama.cpp", "ollama"):
+        return VULKAN_ENGINE
+    return engine
