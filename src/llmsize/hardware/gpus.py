@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
 from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
@@ -505,11 +503,15 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
     try:
-        doc = load_catalog_yaml(text)
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{where}: not valid YAML ({err})") from None
+        doc = load_catalog_yaml(text)  # the bundled files come from their JSON copies: no yaml import
     except (UnreadableText, RecursionError) as err:
         raise ConfigError(f"{where}: not a GPU catalog: {err or 'it is nested too deeply'}") from None
+    except Exception as err:
+        import yaml  # only here, for a file that did not parse (issue 15: import what the command needs)
+
+        if isinstance(err, yaml.YAMLError):
+            raise ConfigError(f"{where}: not valid YAML ({err})") from None
+        raise
     return _parse_entries(_entries_from_document(doc, where), where)
 
 

@@ -25,8 +25,9 @@ from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
+from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
-from llmsize.estimate.workload import Mode, Workload
+from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -173,6 +174,19 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     return lo
 
 
+def _at_context(wl: Workload, context: int) -> Workload | None:
+    """`wl` (validated) at another context, equal to what Planner.workload validates for it: only
+    the context changes, and the prompt is kept within it. The only checks a context takes are its
+    range and the prompt's bound, so no validation is run (issue 15: a search asks for ~10
+    contexts); None outside the range (the caller validates, and says why)."""
+    if type(context) is not int or not 0 < context <= MAX_TOKENS:
+        return None
+    update: dict[str, Any] = {"context": context}
+    if wl.prompt_tokens is not None and wl.prompt_tokens > context:
+        update["prompt_tokens"] = context
+    return wl.model_copy(update=update)
+
+
 # ------------------------------------------------------------------------------------------- results
 
 class PrecisionOption(Record):
@@ -206,6 +220,10 @@ class Planner:
     # Totals already computed along one search axis: (layout, axis, other value) -> {x: bytes}.
     _curves: dict[tuple[Layout, str, int], dict[int, int]] = field(default_factory=dict, repr=False)
     _subs: dict[Workload, Planner] = field(default_factory=dict, repr=False)
+    # Speeds already computed: (id(gpu), layout, workload) -> (gpu, speed). A fit row is built twice
+    # for the precision that fits (quick, then with its limits) and the speed is the same (issue 15).
+    _speeds: dict[tuple[int, Layout, Workload], tuple[GpuSpec, SpeedEstimate]] = field(
+        default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -258,6 +276,19 @@ class Planner:
 
     def need(self, gpu: GpuSpec, wl: Workload) -> int:
         return self.budget(gpu, wl).need_bytes
+
+    def cannot_fit_one(self, gpu: GpuSpec) -> bool:
+        """True when this weight format cannot fit one `gpu` whatever the rest of the estimate: the
+        engine's floor of the need (its weights, see BaseEngine.need_floor) is over the card. Asked
+        before any estimate, from the workload resolved once per shape (issue 15: `fit --all`)."""
+        sub = self.for_gpu(gpu)
+        wl = sub.wl
+        if wl.tp > 1 or wl.pp > 1 or (wl.mode.trains and wl.zero > 0) or wl.images or wl.audio_seconds \
+                or wl.video_frames:
+            return False  # another layout, or media whose tokens reshape the workload: estimate it
+        one = wl if wl.num_gpus == 1 else sub.workload(Layout())  # tp = pp = 1: already that layout
+        rs = resolve_workload(self.spec, one)
+        return rs.engine.need_floor(min(rs.weights.per_stage)) > visible_memory_bytes(gpu)
 
     # --- layouts -----------------------------------------------------------------------------------
     def check_layout(self, layout: Layout) -> None:
@@ -315,12 +346,13 @@ class Planner:
         """Longest context (tokens per sequence) whose peak fits `usable` bytes, up to the model's limit."""
         b = batch or self.wl.batch
         need = self._need_fn(gpu)
+        asked = self.workload(layout, batch=b)
 
         def total(context: int) -> int:
-            return need(self.workload(layout, context=context, batch=b))
+            wl = _at_context(asked, context)
+            return need(wl if wl is not None else self.workload(layout, context=context, batch=b))
 
         known = self._curves.setdefault((layout, "context", b), {})
-        asked = self.workload(layout, batch=b)
         if asked in self._memo:  # the estimate at the asked context is usually known already
             known.setdefault(asked.context, need(asked))
         return largest_within(total, usable, 1, self.spec.max_position_embeddings, known)
@@ -355,6 +387,16 @@ class Planner:
 
     # --- speed -------------------------------------------------------------------------------------
     def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
+        """Decode and prefill speed of `wl` (whose estimate is `est`) on `gpu`, kept per planner."""
+        key = (id(gpu), layout, wl)
+        kept = self._speeds.get(key)
+        if kept is not None and kept[0] is gpu and self._memo.get(wl) is est:
+            return kept[1]
+        speed = self._speed(gpu, layout, est, wl)
+        self._speeds[key] = (gpu, speed)
+        return speed
+
+    def _speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
         inputs = speed_inputs(self.spec, wl, est, layout)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.
@@ -849,19 +891,28 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
     max batch, speed), and so is the single option when nothing fits, to say why.
     """
+    options = precision_options(spec, wl, gpu)
+    # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
+    # format that fits: one whose weights alone are over the card is passed over unestimated (nobody
+    # sees its row) and counted as tried (issue 15).
+    quick = stop_at_first and num_gpus == 1 and len(options) > 1 and estimator is None
+    passed_over = 0
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
     results: list[PrecisionResult] = []
     planners: list[Planner] = []
     refused: BadInputError | None = None
-    for option in precision_options(spec, wl, gpu):
+    for option in options:
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
+            if quick and planner.cannot_fit_one(gpu):
+                passed_over += 1
+                continue
             row = planner.plan(gpu, num_gpus, limits=False)
         except PlanError:
             raise
         except BadInputError as err:
-            if len(precision_options(spec, wl, gpu)) == 1:
+            if len(options) == 1:
                 raise
             refused = err
             continue  # a format this model cannot take (the estimator says why when asked directly)
@@ -873,10 +924,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         planners.append(planner)
         if stop_at_first and row.fits:
             break
-    if not results and refused is not None:
+    if not results and refused is not None and not passed_over:
         raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
-    detail = best if best is not None else (0 if len(results) == 1 else None)
+    detail = best if best is not None else (0 if len(results) == 1 and not passed_over else None)
     if detail is not None:
         r = results[detail]
         full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
@@ -924,16 +975,24 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec],
     `wl` is one workload, or how to build each model's (the CLI fills model-dependent defaults); a
     model the workload does not suit is skipped, but when none can be sized the refusal is raised.
     """
+    from llmsize.hardware.fan_out import fan_out
+
+    def one(spec: ModelSpec) -> ModelFit:
+        model_wl = wl(spec) if callable(wl) else wl
+        return fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                         batch_limit=False, stop_at_first=True)
+
     out = []
     first_refusal: BadInputError | None = None
-    for spec in specs:
-        try:
-            model_wl = wl(spec) if callable(wl) else wl
-            out.append(fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
-                                 batch_limit=False, stop_at_first=True))
-        except BadInputError as err:
-            first_refusal = first_refusal or err
+    # The models are planned independently, in worker processes where there are several cores
+    # (fan_out.py; issue 15): the answers, and the errors in catalog order, are the serial loop's.
+    for outcome in fan_out(one, list(specs)):
+        if isinstance(outcome, BadInputError):
+            first_refusal = first_refusal or outcome
             continue  # e.g. a TP degree this model's heads cannot take
+        if isinstance(outcome, Exception):
+            raise outcome
+        out.append(outcome)
     if not out and first_refusal is not None:
         raise first_refusal  # no model could be sized: the workload itself is refused (say why)
     return out

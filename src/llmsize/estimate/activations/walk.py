@@ -22,13 +22,13 @@ ADAPTER_BYTES = 4  # peft casts bf16/fp16 adapters to fp32 (autocast_adapter_dty
 # ----------------------------------------------------------------------------- the walk machinery
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Storage:
     nbytes: Num
     refs: int = 0  # python references + autograd saved references
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _T:
     """A tensor of the walk: its logical bytes, its storage, and whether it needs a gradient."""
 
@@ -91,8 +91,12 @@ class _Walk:
     def new(self, name: str, nbytes: Num, rg: bool = False, elem: int = 0) -> _T:
         """A fresh tensor nobody computed from taped inputs (inputs, constants, cache copies)."""
         st = _Storage(nbytes, 1)
-        self.cur = self.cur + nbytes
-        self._bump(name)
+        cur = self.cur = self.cur + nbytes
+        if type(cur) is int and type(self.peak) is int:  # _bump's scalar case, inline (issue 15)
+            if cur > self.peak:
+                self.peak, self.peak_at, self.peak_grads = cur, name, self.grads
+        else:
+            self._bump(name)
         return _T(name, nbytes, st, rg, elem)
 
     def op(
@@ -122,11 +126,15 @@ class _Walk:
             rg = trainable or any(t.rg for t in ins)
         if view_of is not None:
             out = _T(name, nbytes, view_of.storage, rg, elem)
-            self._ref(view_of.storage)
+            view_of.storage.refs += 1
         else:
             out = _T(name, nbytes, _Storage(nbytes, 1), rg, elem)
-            self.cur = self.cur + nbytes
-            self._bump(name)
+            cur = self.cur = self.cur + nbytes
+            if type(cur) is int and type(self.peak) is int:  # _bump's scalar case, inline (issue 15)
+                if cur > self.peak:
+                    self.peak, self.peak_at, self.peak_grads = cur, name, self.grads
+            else:
+                self._bump(name)
         if rg:
             kept = (*saves, out) if saves_out else tuple(saves)
             for t in kept:
@@ -143,7 +151,10 @@ class _Walk:
     def drop(self, *tensors: _T | None) -> None:
         for t in tensors:
             if t is not None:
-                self._unref(t.storage)
+                st = t.storage  # _unref, inline: the walk's most frequent call (issue 15)
+                st.refs -= 1
+                if st.refs == 0:
+                    self.cur = self.cur - st.nbytes
 
 
 def _backward(walk: _Walk, grad_of: _T, grad_bytes: Num) -> tuple[Num, Num]:

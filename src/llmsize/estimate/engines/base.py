@@ -105,6 +105,7 @@ class EngineModel(Protocol):
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement: ...
+    def need_floor(self, device_weights: int) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
@@ -268,6 +269,17 @@ class BaseEngine:
         `all_stages` = every GPU's together): all on the device by default."""
         del spec, wl, fmt, stage, all_stages
         return WeightPlacement(device, 0)
+
+    def need_floor(self, device_weights: int) -> int:
+        """A lower bound of `budget().need_bytes` known before the estimate runs, from the busiest
+        GPU's weights. With this class's own placement (every weight on the device), figures (none)
+        and budget (the need is the total, whose components are all >= 0) it is the weights; an engine
+        that places, figures or budgets otherwise gets 0, no bound (issue 15: `fit --all` skips a
+        weight format that cannot fit without estimating it)."""
+        cls = type(self)
+        own = (cls.place_weights is BaseEngine.place_weights and cls.figures is BaseEngine.figures
+               and cls.budget is BaseEngine.budget)
+        return device_weights if own else 0
 
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""

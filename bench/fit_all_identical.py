@@ -1,0 +1,98 @@
+"""Check that `llmsize fit --all` prints the same bytes on this code and on an older checkout.
+
+A speed-up of `fit --all` (issue 15) must not move a single answer: the longest context that fits
+is searched on a memory curve that is not monotone for every model (the SDPA mask padding of
+Gemma 3/4, chunked state scans), so a search that probes other points can stop at another
+boundary. This runs the whole catalog, as JSON, for several GPUs and engine/mode settings with
+both source trees and compares the outputs byte for byte.
+
+    git archive <old commit> src model_specs gpu_specs | tar -x -C /tmp/old
+    python bench/fit_all_identical.py --against /tmp/old/src [--quick]
+
+Exit 0 when every output is identical, 1 otherwise (the models whose entries differ are listed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+# GPU x settings: small and large cards, no-bf16 (T4, V100), unified memory (Apple), AMD; the
+# default engine (where formats are passed over) and the engines with their own budgets.
+SETTINGS: list[list[str]] = [
+    ["--gpu", "RTX-4090"],
+    ["--gpu", "H100-SXM-80GB"],
+    ["--gpu", "L4"],
+    ["--gpu", "RTX-3060-12GB"],
+    ["--gpu", "T4"],
+    ["--gpu", "V100-SXM2-32GB"],
+    ["--gpu", "A100-SXM-40GB"],
+    ["--gpu", "M4-Max-128GB"],
+    ["--gpu", "MI300X"],
+    ["--gpu", "RTX-5090", "--context", "32k"],
+    ["--gpu", "RTX-4090", "--batch", "4"],
+    ["--gpu", "RTX-4090", "--dtype", "fp16"],
+    ["--gpu", "A100-SXM-80GB", "--mode", "qlora"],
+    ["--gpu", "H100-SXM-80GB", "--engine", "vllm"],
+    ["--gpu", "L40S", "--engine", "sglang"],
+    ["--gpu", "RTX-4090", "--engine", "llama.cpp"],
+    ["--gpu", "RTX-4090", "--engine", "ollama"],
+    ["--gpu", "RTX-4090", "--num-gpus", "2"],
+]
+QUICK = [SETTINGS[0], SETTINGS[1], SETTINGS[4], SETTINGS[13], SETTINGS[15]]
+
+
+def run(src: str, args: list[str]) -> tuple[int, bytes, bytes]:
+    env = {**os.environ, "PYTHONPATH": src, "COLUMNS": "100"}
+    cmd = [sys.executable, "-m", "llmsize", "fit", "--all", *args, "--format", "json"]
+    done = subprocess.run(cmd, capture_output=True, check=False, env=env)
+    return done.returncode, done.stdout, done.stderr
+
+
+def differing_models(new: bytes, old: bytes) -> list[str]:
+    try:
+        a, b = json.loads(new), json.loads(old)
+    except ValueError:
+        return ["(not JSON)"]
+    rows_a = {m["model"]: m for m in a.get("models", [])}
+    rows_b = {m["model"]: m for m in b.get("models", [])}
+    names = sorted(set(rows_a) | set(rows_b))
+    return [n for n in names if rows_a.get(n) != rows_b.get(n)] or ["(outside the model rows)"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--against", required=True, help="the older checkout's src/ folder")
+    parser.add_argument("--quick", action="store_true", help="five settings instead of all")
+    args = parser.parse_args()
+    bad = 0
+    for setting in QUICK if args.quick else SETTINGS:
+        new, old = run(SRC, setting), run(args.against, setting)
+        same = new == old
+        digest = hashlib.sha256(new[1]).hexdigest()[:12]
+        models = len(json.loads(new[1]).get("models", [])) if new[0] in (0, 3) and new[1] else 0
+        print(
+            f"{'same' if same else 'DIFF':4}  exit {new[0]}  {models:3d} models  sha256 {digest}  "
+            f"fit --all {' '.join(setting)}",
+            flush=True,
+        )
+        if not same:
+            bad += 1
+            if new[0] != old[0] or new[2] != old[2]:
+                print(f"      exit {new[0]} vs {old[0]}; stderr {new[2][-200:]!r} vs {old[2][-200:]!r}")
+            print(f"      differing: {', '.join(differing_models(new[1], old[1]))}")
+    print("identical" if not bad else f"{bad} setting(s) differ")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
