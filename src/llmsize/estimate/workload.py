@@ -357,6 +357,8 @@ class Workload(Record):
         """A training setting with --mode inference (the default) was ignored without a word: `estimate
         Llama-3.1-8B --optimizer adamw-8bit` sized inference (issue 15: a default that moves the number
         must be said). Refused, naming the modes it belongs to."""
+        if all(getattr(self, field) == unset for field, (_, unset) in _TRAINING_OPTIONS.items()):
+            return  # the common case, checked once (fit --all validates a workload per model and step)
         for field, (flag, unset) in _TRAINING_OPTIONS.items():
             if getattr(self, field) != unset:
                 raise ValueError(

@@ -426,9 +426,11 @@ class GpuCatalog:
 def normalize_gpu_name(name: str) -> str:
     """Case- and separator-insensitive key: 'RTX-4090', 'rtx 4090' and 'rtx_4090' -> 'rtx4090'; typed
     full-width ('Ｈ１００') it is the same key (names.fold_name), not an empty one that matched nothing."""
-    from llmsize.names import fold_name
+    if not name.isascii():
+        from llmsize.names import fold_name
 
-    return re.sub(r"[^a-z0-9]", "", fold_name(name).lower())
+        name = fold_name(name)
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 _VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple")
