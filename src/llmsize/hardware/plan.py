@@ -174,6 +174,40 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     return lo
 
 
+def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: int,
+                        known: dict[int, int]) -> int | None:
+    """The last x in [1, hi] before the first x with f(x) > budget (None: f(1) > budget).
+
+    A user who sets a longest context of N needs every shorter prompt to fit too (issue 15). `f`
+    need not be monotone: `align` is the engine's `context_alignment` k, for which f is
+    non-decreasing over the x that are not multiples of k, and f(m k) <= f(m k + 1). The search
+    runs over those unaligned x only (the n-th is n + (n-1) // (k-1)); the first of them over the
+    budget, N, bounds the answer, and only an aligned N - 1 (or hi) can fail before it, so one more
+    estimate at most. k = 1 (monotone f) is the plain search. `known` maps x -> f(x), shared.
+    """
+    if align <= 1:
+        return largest_within(f, budget, 1, hi, known)
+    step = align - 1
+
+    def context(n: int) -> int:
+        return n + (n - 1) // step
+
+    def value(x: int) -> int:
+        if x not in known:
+            known[x] = f(x)
+        return known[x]
+
+    seen = {x - x // align: v for x, v in known.items() if x % align and x <= hi}
+    last = hi - hi // align  # unaligned contexts in [1, hi]
+    n = largest_within(lambda i: value(context(i)), budget, 1, last, seen)
+    if n is None:
+        return None
+    below = context(n + 1) - 1 if n < last else hi  # every unaligned x <= below fits
+    if below % align == 0 and value(below) > budget:
+        return below - 1
+    return below
+
+
 def _at_context(wl: Workload, context: int) -> Workload | None:
     """`wl` (validated) at another context, equal to what Planner.workload validates for it: only
     the context changes, and the prompt is kept within it. The only checks a context takes are its
@@ -343,7 +377,8 @@ class Planner:
 
     def max_context(self, usable: int, layout: Layout, batch: int | None = None,
                     gpu: GpuSpec | None = None) -> int | None:
-        """Longest context (tokens per sequence) whose peak fits `usable` bytes, up to the model's limit."""
+        """Longest context (tokens per sequence) such that it and every shorter one fit `usable`
+        bytes, up to the model's limit (the last context before the first that does not fit)."""
         b = batch or self.wl.batch
         need = self._need_fn(gpu)
         asked = self.workload(layout, batch=b)
@@ -355,7 +390,8 @@ class Planner:
         known = self._curves.setdefault((layout, "context", b), {})
         if asked in self._memo:  # the estimate at the asked context is usually known already
             known.setdefault(asked.context, need(asked))
-        return largest_within(total, usable, 1, self.spec.max_position_embeddings, known)
+        align = engine_for(asked).context_alignment(self.spec, asked)
+        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known)
 
     def max_batch(self, usable: int, layout: Layout, context: int | None = None,
                   gpu: GpuSpec | None = None) -> int | None:
