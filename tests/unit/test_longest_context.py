@@ -34,16 +34,28 @@ def _padded_mask(base: int, slope: int, mask: int):  # type: ignore[no-untyped-d
 
 
 @settings(max_examples=60, deadline=None)
-@given(base=st.integers(0, 5000), slope=st.integers(1, 50), mask=st.integers(0, 40),
-       budget=st.integers(0, 200_000), hi=st.integers(1, 3000))
-def test_search_matches_brute_force_on_padded_masks(base: int, slope: int, mask: int, budget: int,
-                                                    hi: int) -> None:
+@given(
+    base=st.integers(0, 5000),
+    slope=st.integers(1, 50),
+    mask=st.integers(0, 40),
+    budget=st.integers(0, 200_000),
+    hi=st.integers(1, 3000),
+)
+def test_search_matches_brute_force_on_padded_masks(
+    base: int, slope: int, mask: int, budget: int, hi: int
+) -> None:
     f = _padded_mask(base, slope, mask)
     assert longest_before_over(f, budget, hi, 16, {}) == _first_over_minus_one(f, budget, hi)
 
 
-@pytest.mark.parametrize("f", [lambda x: 1000 + 37 * x, lambda x: 100 + 16 * math.ceil(x / 16) * 7,
-                               lambda x: 500 + 40 * min(x, 300) + 2 * x])
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda x: 1000 + 37 * x,
+        lambda x: 100 + 16 * math.ceil(x / 16) * 7,
+        lambda x: 500 + 40 * min(x, 300) + 2 * x,
+    ],
+)
 @pytest.mark.parametrize("align", [1, 16])
 @pytest.mark.parametrize("budget", [50, 1037, 12345, 40000, 10**9])
 def test_search_is_exact_on_monotone_needs(f, align: int, budget: int) -> None:  # type: ignore[no-untyped-def]
