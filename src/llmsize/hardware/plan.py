@@ -181,31 +181,36 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     A user who sets a longest context of N needs every shorter prompt to fit too (issue 15). `f`
     need not be monotone: `align` is the engine's `context_alignment` k, for which f is
     non-decreasing over the x that are not multiples of k, and f(m k) <= f(m k + 1). The search
-    runs over those unaligned x only (the n-th is n + (n-1) // (k-1)); the first of them over the
-    budget, N, bounds the answer, and only an aligned N - 1 (or hi) can fail before it, so one more
-    estimate at most. k = 1 (monotone f) is the plain search. `known` maps x -> f(x), shared.
+    runs on the envelope g(x) = f(x), or f(x + 1) for a multiple of k, which is non-decreasing and
+    bounds f from above: the last x with g(x) <= budget, G, fits with every x below it, and only an
+    aligned G + 1 (or hi) can fit beyond it, so one more estimate at most. k = 1 (monotone f) is
+    the plain search. `known` maps x -> f(x), shared between searches.
     """
     if align <= 1:
         return largest_within(f, budget, 1, hi, known)
-    step = align - 1
-
-    def context(n: int) -> int:
-        return n + (n - 1) // step
 
     def value(x: int) -> int:
         if x not in known:
             known[x] = f(x)
         return known[x]
 
-    seen = {x - x // align: v for x, v in known.items() if x % align and x <= hi}
-    last = hi - hi // align  # unaligned contexts in [1, hi]
-    n = largest_within(lambda i: value(context(i)), budget, 1, last, seen)
-    if n is None:
+    def envelope(x: int) -> int:
+        return value(x + 1 if x % align == 0 else x)
+
+    top = hi - 1 if hi % align == 0 else hi  # an aligned hi has no neighbour to stand for it
+    seen = {x: v for x, v in known.items() if x % align and x <= top}
+    seen.update({x - 1: v for x, v in known.items() if (x - 1) % align == 0 and 1 <= x - 1 <= top})
+    if not any(v <= budget for v in seen.values()):  # bracket from below at a known aligned fit (the
+        fitting = [x for x, v in known.items() if x % align == 0 and x <= top and v <= budget]
+        if fitting:  # asked context, usually), not at x = 1: the secant then lands closer
+            seen[max(fitting)] = envelope(max(fitting))
+    last = largest_within(envelope, budget, 1, top, seen) if top >= 1 else 0
+    if last is None:
         return None
-    below = context(n + 1) - 1 if n < last else hi  # every unaligned x <= below fits
-    if below % align == 0 and value(below) > budget:
-        return below - 1
-    return below
+    nxt = last + 1 if last < top else hi
+    if nxt > last and nxt % align == 0 and value(nxt) <= budget:
+        return nxt
+    return last
 
 
 def _at_context(wl: Workload, context: int) -> Workload | None:

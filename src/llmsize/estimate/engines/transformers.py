@@ -136,9 +136,13 @@ class Transformers(BaseEngine):
         columns (activations/attention.py `_fused_attention`), so a context that is not a multiple
         of 16 holds both masks while an aligned one holds one: the need dips at each multiple of 16
         (gemma-3-4b-it on an RTX 4090: 42,826 tokens fit, 42,827 do not, 45,248 do; issue 15).
-        Apart from that copy the need grows with the context."""
-        del spec, wl
-        return MEM_EFF_MASK_ALIGNMENT
+        Apart from that copy the need grows with the context. SDPA gets a mask only where
+        activations/model.py `_mask_needed` says so: a sliding window the context can reach,
+        Falcon, or packed training rows; elsewhere the need is monotone (1: the plain search)."""
+        window = spec.sliding_window is not None and spec.sliding_window <= spec.max_position_embeddings
+        if window or spec.model_type == "falcon" or (wl.padding_free and wl.mode.trains):
+            return MEM_EFF_MASK_ALIGNMENT
+        return 1
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
