@@ -143,3 +143,21 @@ def test_fit_rows_render_for_estimate() -> None:
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert "H100-SXM-80GB" in text and "RTX-3060-12GB" in text
     assert "weights alone" in text or "largest part" in text  # the 3060 row says why it does not fit
+
+
+@pytest.mark.parametrize("model", ["gemma-3-4b-it", "Qwen2.5-7B-Instruct"])
+def test_fit_longest_context_is_what_estimate_fits(model: str) -> None:
+    """Issue 15: fit's longest context, passed to estimate --context, fits; one token more does not
+    (gemma-3-4b-it's SDPA mask padding made the old search print 45,248 while 42,827 did not fit)."""
+    longest = _json(model, "--gpu", "RTX-4090")["gpus"][0]["max_context"]
+    assert isinstance(longest, int)
+
+    def gpu_row(context: int) -> dict[str, object]:
+        result = runner.invoke(app, ["estimate", model, "--gpu", "RTX-4090", "--context", str(context),
+                                     "--format", "json"])
+        assert result.exit_code in (0, 3), result.output
+        return json.loads(result.stdout)["gpus"][0]  # type: ignore[no-any-return]
+
+    at, over = gpu_row(longest), gpu_row(longest + 1)
+    assert at["fits"] is True and over["fits"] is False
+    assert at["max_context"] == over["max_context"] == longest  # estimate's GPU table agrees

@@ -22,7 +22,8 @@ class FitRow(Record):
         description="usable memory minus per_gpu_bytes; negative when it does not fit"
     )
     max_context: int | None = Field(
-        default=None, description="longest context that fits at the batch asked"
+        default=None,
+        description="longest context that fits at the batch asked, every shorter one fitting too",
     )
     decode_tokens_per_s: float | None = None
     ttft_s: float | None = None

@@ -174,6 +174,45 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     return lo
 
 
+def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: int,
+                        known: dict[int, int]) -> int | None:
+    """The last x in [1, hi] before the first x with f(x) > budget (None: f(1) > budget).
+
+    A user who sets a longest context of N needs every shorter prompt to fit too (issue 15). `f`
+    need not be monotone: `align` is the engine's `context_alignment` k, for which f is
+    non-decreasing over the x that are not multiples of k, and f(m k) <= f(m k + 1). The search
+    runs on the envelope g(x) = f(x), or f(x + 1) for a multiple of k, which is non-decreasing and
+    bounds f from above: the last x with g(x) <= budget, G, fits with every x below it, and only an
+    aligned G + 1 (or hi) can fit beyond it, so one more estimate at most. k = 1 (monotone f) is
+    the plain search. `known` maps x -> f(x), shared between searches.
+    """
+    if align <= 1:
+        return largest_within(f, budget, 1, hi, known)
+
+    def value(x: int) -> int:
+        if x not in known:
+            known[x] = f(x)
+        return known[x]
+
+    def envelope(x: int) -> int:
+        return value(x + 1 if x % align == 0 else x)
+
+    top = hi - 1 if hi % align == 0 else hi  # an aligned hi has no neighbour to stand for it
+    seen = {x: v for x, v in known.items() if x % align and x <= top}
+    seen.update({x - 1: v for x, v in known.items() if (x - 1) % align == 0 and 1 <= x - 1 <= top})
+    if not any(v <= budget for v in seen.values()):  # bracket from below at a known aligned fit (the
+        fitting = [x for x, v in known.items() if x % align == 0 and x <= top and v <= budget]
+        if fitting:  # asked context, usually), not at x = 1: the secant then lands closer
+            seen[max(fitting)] = envelope(max(fitting))
+    last = largest_within(envelope, budget, 1, top, seen) if top >= 1 else 0
+    if last is None:
+        return None
+    nxt = last + 1 if last < top else hi
+    if nxt > last and nxt % align == 0 and value(nxt) <= budget:
+        return nxt
+    return last
+
+
 def _at_context(wl: Workload, context: int) -> Workload | None:
     """`wl` (validated) at another context, equal to what Planner.workload validates for it: only
     the context changes, and the prompt is kept within it. The only checks a context takes are its
@@ -343,7 +382,8 @@ class Planner:
 
     def max_context(self, usable: int, layout: Layout, batch: int | None = None,
                     gpu: GpuSpec | None = None) -> int | None:
-        """Longest context (tokens per sequence) whose peak fits `usable` bytes, up to the model's limit."""
+        """Longest context (tokens per sequence) such that it and every shorter one fit `usable`
+        bytes, up to the model's limit (the last context before the first that does not fit)."""
         b = batch or self.wl.batch
         need = self._need_fn(gpu)
         asked = self.workload(layout, batch=b)
@@ -355,7 +395,8 @@ class Planner:
         known = self._curves.setdefault((layout, "context", b), {})
         if asked in self._memo:  # the estimate at the asked context is usually known already
             known.setdefault(asked.context, need(asked))
-        return largest_within(total, usable, 1, self.spec.max_position_embeddings, known)
+        align = engine_for(asked).context_alignment(self.spec, asked)
+        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known)
 
     def max_batch(self, usable: int, layout: Layout, context: int | None = None,
                   gpu: GpuSpec | None = None) -> int | None:

@@ -17,13 +17,9 @@ from llmsize.estimate.activations.walk import (
     _Walk,
     rope_fp32,
 )
-from llmsize.estimate.engines.transformers import Transformers
+from llmsize.estimate.engines.transformers import MEM_EFF_MASK_ALIGNMENT, Transformers
 from llmsize.estimate.kv_cache import cache_kv_heads
 from llmsize.specs.models import ModelSpec
-
-# REFERENCE: torch aten/src/ATen/native/transformers/attention.cpp preprocess_mask(): the
-# memory-efficient kernel needs the additive mask's last dim padded to a multiple of 16.
-MEM_EFF_MASK_ALIGNMENT = 16
 
 
 def _repeat_kv(

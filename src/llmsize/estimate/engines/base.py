@@ -124,6 +124,7 @@ class EngineModel(Protocol):
     def kv_formula_tail(self) -> str: ...
     def prefill_chunk(self) -> int | None: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
+    def context_alignment(self, spec: ModelSpec, wl: Workload) -> int: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -395,6 +396,14 @@ class BaseEngine:
     def prefill_chunk(self) -> int | None:
         """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
         return None
+
+    def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
+        """k such that the need is non-decreasing in the context over the contexts that are not a
+        multiple of k, and a multiple of k needs no more than the context after it (issue 15: the
+        longest context search, hardware/plan.py, probes only the unaligned contexts). 1: the need is
+        non-decreasing in the context, as in engines that pre-allocate their cache."""
+        del spec, wl
+        return 1
 
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
         """Bytes a prompt's attention scores move through memory (0: a fused attention kernel keeps them

@@ -43,6 +43,9 @@ TRANSFORMERS_VERSION_NOTE = (
 HF_QUANT_GROUP = 64  # REFERENCE: transformers cache_utils.QuantizedLayer q_group_size=64
 HF_QUANT_META_BYTES = 4  # a scale and a zero point per group, fp16 each (quanto / HQQ group-wise)
 _QUANTIZED_CACHE = frozenset({"int8", "int4", "fp8"})
+# REFERENCE: torch aten/src/ATen/native/transformers/attention.cpp preprocess_mask(): the
+# memory-efficient kernel needs the additive mask's last dim padded to a multiple of 16.
+MEM_EFF_MASK_ALIGNMENT = 16
 
 
 
@@ -127,6 +130,19 @@ class Transformers(BaseEngine):
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         del spec
         return kv_dtype not in _QUANTIZED_CACHE
+
+    def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
+        """SDPA with a mask copies the additive mask into one padded to MEM_EFF_MASK_ALIGNMENT
+        columns (activations/attention.py `_fused_attention`), so a context that is not a multiple
+        of 16 holds both masks while an aligned one holds one: the need dips at each multiple of 16
+        (gemma-3-4b-it on an RTX 4090: 42,826 tokens fit, 42,827 do not, 45,248 do; issue 15).
+        Apart from that copy the need grows with the context. SDPA gets a mask only where
+        activations/model.py `_mask_needed` says so: a sliding window the context can reach,
+        Falcon, or packed training rows; elsewhere the need is monotone (1: the plain search)."""
+        window = spec.sliding_window is not None and spec.sliding_window <= spec.max_position_embeddings
+        if window or spec.model_type == "falcon" or (wl.padding_free and wl.mode.trains):
+            return MEM_EFF_MASK_ALIGNMENT
+        return 1
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
