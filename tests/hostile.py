@@ -12,7 +12,7 @@ import json
 import random
 import string
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -245,21 +245,31 @@ def gguf_blobs() -> Iterator[tuple[str, bytes]]:
     )
 
 
-def write_model_dirs(root: Path) -> Iterator[tuple[str, Path]]:
-    """Write every hostile config, safetensors and GGUF case under `root`; yield (label, path)."""
-    for i, (label, text) in enumerate(config_texts()):
-        d = root / f"cfg{i}"
+Case = tuple[str, Any]  # (label, config.json text or a file's bytes)
+
+
+def write_model_dirs(
+    root: Path,
+    configs: Iterable[Case] | None = None,
+    safetensors: Iterable[Case] | None = None,
+    ggufs: Iterable[Case] | None = None,
+    prefix: str = "",
+) -> Iterator[tuple[str, Path]]:
+    """Write config, safetensors and GGUF cases under `root` (this module's own by default; a later
+    round passes its sets and a prefix to keep the names apart); yield (label, path)."""
+    for i, (label, text) in enumerate(config_texts() if configs is None else configs):
+        d = root / f"{prefix}cfg{i}"
         d.mkdir()
         (d / "config.json").write_text(text, encoding="utf-8")
         yield f"config.json {label}", d
-    for i, (label, blob) in enumerate(safetensors_blobs()):
-        d = root / f"st{i}"
+    for i, (label, blob) in enumerate(safetensors_blobs() if safetensors is None else safetensors):
+        d = root / f"{prefix}st{i}"
         d.mkdir()
         (d / "config.json").write_text(json.dumps(llama_config()), encoding="utf-8")
         (d / "model.safetensors").write_bytes(blob)
         yield f"safetensors {label}", d
-    for i, (label, blob) in enumerate(gguf_blobs()):
-        path = root / f"g{i}.gguf"
+    for i, (label, blob) in enumerate(gguf_blobs() if ggufs is None else ggufs):
+        path = root / f"{prefix}g{i}.gguf"
         path.write_bytes(blob)
         yield f"gguf {label}", path
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hostile
 from hostile import _safetensors, gguf_bytes, llama_config
 from hostile_round3 import _gs, _kvs, _tensor
 
@@ -293,21 +294,7 @@ def gguf_blobs() -> Iterator[tuple[str, bytes]]:
 
 def write_model_dirs(root: Path) -> Iterator[tuple[str, Path]]:
     """Write every file case of this round under `root`; yield (label, path to pass to `estimate`)."""
-    for i, (label, text) in enumerate(config_texts()):
-        d = root / f"r4cfg{i}"
-        d.mkdir()
-        (d / "config.json").write_text(text, encoding="utf-8")
-        yield f"config.json {label}", d
-    for i, (label, blob) in enumerate(safetensors_blobs()):
-        d = root / f"r4st{i}"
-        d.mkdir()
-        (d / "config.json").write_text(json.dumps(llama_config()), encoding="utf-8")
-        (d / "model.safetensors").write_bytes(blob)
-        yield f"safetensors {label}", d
-    for i, (label, blob) in enumerate(gguf_blobs()):
-        path = root / f"r4g{i}.gguf"
-        path.write_bytes(blob)
-        yield f"gguf {label}", path
+    return hostile.write_model_dirs(root, config_texts(), safetensors_blobs(), gguf_blobs(), prefix="r4")
 
 
 def report_misuses(tmp: Path) -> Iterator[list[str]]:
