@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from fractions import Fraction
 
@@ -97,6 +98,29 @@ def format_bytes(n_bytes: int) -> str:
     return f"{value:.2f} TiB"
 
 
+# How a number is written on llmsize's command line, one rule for every option (issue 15): ASCII digits,
+# an optional sign, and for options that take fractions a decimal point and an exponent; blanks around it
+# are ignored. Digit-group separators are refused everywhere: '_' is Python's own syntax (int("1_000") and
+# float("2_4") read it, so `--batch 1_000` and `--min-memory 2_4GiB` were accepted while `--context 1_000`
+# was refused), shells, YAML 1.2 and llama.cpp's or vLLM's own flags (strtol, argparse int) share no such
+# rule with it, and ',' or '.' group digits differently by locale ("1,000" is one thousand in the US and
+# one in Germany). Other scripts' digits ("٣", which int() reads) are refused for the same reason.
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
+_DECIMAL_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*", re.ASCII)
+WHOLE_NUMBER_HINT = "digits only, e.g. 1000, without '_' or ',' separators"
+DECIMAL_NUMBER_HINT = "digits with an optional point or exponent, e.g. 0.9 or 1e-3, without '_' or ','"
+
+
+def is_whole_number(text: str) -> bool:
+    """Whether `text` is a whole number as every count option takes it ("8", " +8 "; not "1_000", "8.0")."""
+    return _WHOLE_NUMBER.fullmatch(text) is not None
+
+
+def is_decimal_number(text: str) -> bool:
+    """Whether `text` is a number as every fractional option takes it ("0.9", ".9", "1e-3"; not "0,9")."""
+    return _DECIMAL_NUMBER.fullmatch(text) is not None
+
+
 _SIZE_UNITS = {
     "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
     "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
@@ -108,7 +132,7 @@ def parse_size(text: str) -> int:
     s = text.strip().lower().replace(" ", "")
     num = s.rstrip("abcdefghijklmnopqrstuvwxyz")
     unit = s[len(num) :] or "b"
-    if unit not in _SIZE_UNITS or not num or len(num) > 30 or not num.isascii():  # float() reads "٣"
+    if unit not in _SIZE_UNITS or len(num) > 30 or not is_decimal_number(num):  # float() reads "٣", "2_4"
         raise ValueError(f"cannot read size {text[:40]!r}; write e.g. 24GiB or 80GB")
     try:
         value = float(num) * _SIZE_UNITS[unit]

@@ -75,6 +75,9 @@ def _no_adapter_for_unset_options() -> None:
                 or info.parser is not None or param.multiple or param.nargs != 1):
             return False, None
         annotation = desc.annotation
+        if annotation in (int, float) and type(value) is str:
+            _check_number(param, value, ctx, whole=annotation is int)
+            return False, None  # written as llmsize writes numbers: typer's adapter converts and checks the range
         if annotation is str and type(value) is str:
             return True, value
         if annotation in (int, float) and type(value) is annotation:  # a default: already the number
@@ -108,6 +111,21 @@ def _no_adapter_for_unset_options() -> None:
         return original(self) if self._runtime_param is not None else _Unbuilt(self)
 
     param_cls.get_runtime_param = get_runtime_param
+
+
+def _check_number(param: Any, text: str, ctx: Any, *, whole: bool) -> None:
+    """Refuse a number typer's pydantic adapter would read but llmsize's other options refuse.
+
+    pydantic reads "1_000" (Python's digit separators), " 12.0" and "+8" as numbers; `--context`,
+    `--num-gpus` and the sizes follow llmsize.units' one rule for how a number is written, so every
+    int and float option does too (issue 15: `--batch 1_000` was accepted, `--context 1_000` refused).
+    """
+    from llmsize import units
+
+    if whole and not units.is_whole_number(text):
+        raise typer.BadParameter(f"{text!r} is not a whole number ({units.WHOLE_NUMBER_HINT})", ctx=ctx, param=param)
+    if not whole and not units.is_decimal_number(text):
+        raise typer.BadParameter(f"{text!r} is not a number ({units.DECIMAL_NUMBER_HINT})", ctx=ctx, param=param)
 
 
 _no_adapter_for_unset_options()
@@ -168,6 +186,12 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(err), err.exit_code, getattr(err, "suggestions", None))
     except typer.Exit as ex:
         sys.exit(ex.exit_code)
+    except SystemExit as ex:
+        if ex.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            # typer/core.py _main: a closed stdout (EPIPE) wraps the streams in click's PacifyFlushWrapper
+            # and exits 1, even for `--help | head`; llmsize ends a left reader with 0 on every path.
+            reader_left()
+        raise
     except typer.Abort:
         _fail("aborted", ExitCode.INTERNAL)
     except BrokenPipeError:
@@ -176,17 +200,31 @@ def main(argv: list[str] | None = None) -> None:
         if caused_by_interrupt(err):
             interrupted()
         if _is_usage_error(err):
-            show = getattr(err, "show", None)
-            if callable(show):
-                show()
-            else:
-                typer.echo(f"Error: {err}", err=True)
-            sys.exit(ExitCode.BAD_INPUT)
+            if type(err).__name__ == "NoArgsIsHelpError":  # `llmsize` alone: the help itself, as before
+                err.show()  # type: ignore[attr-defined]
+                sys.exit(ExitCode.BAD_INPUT)
+            _fail(usage_line(err), ExitCode.BAD_INPUT)
         if _debug():
             raise
         _fail(f"internal error: {type(err).__name__}: {err} (set LLMSIZE_DEBUG=1 for the traceback)",
               ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)
+
+
+def usage_line(err: Exception) -> str:
+    """A usage error (typer's bundled click) as one line that names the help to read, without the usage block.
+
+    click's UsageError.show prints "Usage: ...", "Try '... --help' for help." and a blank line before the
+    error itself; every other bad input is one line (DESIGN.md), so the usage block became one clause
+    (issue 15: `estimate X --backend metal` printed five lines). typer 0.29 reports a value its pydantic
+    adapter refused as "Value error, <reason>"; the prefix names pydantic's error type, not the input.
+    """
+    format_message = getattr(err, "format_message", None)
+    message = format_message() if callable(format_message) else str(err)
+    message = message.replace("Value error, ", "").strip().removesuffix(".")
+    ctx = getattr(err, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "llmsize"
+    return f"{message}; see '{path} --help'"
 
 
 # typer/_completion_shared.py Shells: the shells typer writes completion for.

@@ -207,12 +207,10 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
         except EOFError:  # typer: an empty line, then Abort, which main() reports as "aborted"
             echo("", err=True)
             fail("aborted", ExitCode.INTERNAL)
-        except OSError as err:  # typer: a closed pipe ends with 1, later flushes quiet
+        except OSError as err:  # a closed pipe: quiet, exit 0, as on the typer path (outcome.reader_left)
             if err.errno != errno.EPIPE:
                 raise
-            sys.stdout = _Quiet(sys.stdout)
-            sys.stderr = _Quiet(sys.stderr)
-            sys.exit(1)
+            reader_left()
     except LlmsizeError as err:
         fail(str(err), err.exit_code, getattr(err, "suggestions", None))
     except BrokenPipeError:
@@ -227,22 +225,3 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
             ExitCode.INTERNAL,
         )
     sys.exit(ExitCode.OK)
-
-
-class _Quiet:
-    """A stream whose flush ignores a closed pipe (what click's PacifyFlushWrapper does for typer)."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def flush(self) -> None:
-        import errno
-
-        try:
-            self._stream.flush()
-        except OSError as err:
-            if err.errno != errno.EPIPE:
-                raise
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)

@@ -79,13 +79,15 @@ def parse_num_gpus(text: str | int | None) -> int | None:
     elif text.strip().lower() == "auto":
         return None
     else:
-        try:
-            if not text.isascii():  # int() reads "٣" and other scripts' digits; no other count option does
-                raise ValueError(text)
-            value = int(text.strip())
-        except ValueError:
-            raise BadInputError(f"--num-gpus {text!r} is neither a number nor 'auto'",
-                                hint="write e.g. --num-gpus 4 or --num-gpus auto") from None
+        from llmsize.units import is_whole_number
+
+        if not is_whole_number(text):  # one rule for every count option: int() reads "٣" and "1_0"
+            raise BadInputError(f"--num-gpus {text!r} is neither a whole number nor 'auto'",
+                                hint="write digits, e.g. --num-gpus 4, or --num-gpus auto")
+        if len(text.strip().lstrip("+-0")) > 18:  # int() refuses 4,300 digits; none of these is a plan
+            raise BadInputError(f"--num-gpus {text.strip()[:24]!r}... is more GPUs than llmsize plans for "
+                                f"(up to {MAX_GPUS:,})", hint="use --num-gpus auto for the smallest count that fits")
+        value = int(text)
     if value < 1:
         raise BadInputError(
             f"--num-gpus {value} is impossible: at least one GPU is needed",
@@ -111,13 +113,13 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
     """'1,8,32' -> (1, 8, 32); None -> (); anything else: BadInputError (exit 2)."""
     if not text:
         return ()
-    try:
-        if not text.isascii():  # int() reads "٣"; the other count options take ASCII digits only
-            raise ValueError(text)
-        levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
+    from llmsize.units import is_whole_number
+
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if not all(map(is_whole_number, parts)):  # one rule for every count option: int() reads "٣" and "1_0"
         raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "
-                            "e.g. 1,8,32") from None
+                            "e.g. 1,8,32")
+    levels = tuple(int(part) if len(part) <= 100 else MAX_COUNT + 1 for part in parts)
     if not levels or min(levels) < 1:
         raise BadInputError(f"--concurrency {text!r}: levels must be positive integers, e.g. 1,8,32")
     if max(levels) > MAX_COUNT or len(levels) > MAX_CONCURRENCY_LEVELS:

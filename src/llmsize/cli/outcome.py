@@ -29,7 +29,17 @@ def fail(message: str, code: int, suggestions: list[str] | None = None) -> NoRet
 
 
 def reader_left() -> NoReturn:
-    """`llmsize ... | head`: the reader left; say nothing more (Python docs, signal)."""
+    """`llmsize ... | head`: the reader took what it wanted and left; end quietly with exit 0.
+
+    Every path ends this way: the typer app, the fast path and `--help` (issue 15: typer paths
+    ended with 1, click's choice in core._main, and the fast path copied it). Not 1: llmsize's
+    ExitCode gives 1 to an internal error, and `set -o pipefail` scripts reading the first lines
+    would fail on it. Not 141 (128 + SIGPIPE): a shell reports that for a process the signal killed,
+    which a Python program is not (it ignores SIGPIPE and raises BrokenPipeError; restoring SIG_DFL
+    would also let a closed Hub socket kill the run). ripgrep likewise takes a broken pipe as
+    "graceful termination" (crates/core/main.rs search). stdout goes to /dev/null so the
+    interpreter's final flush does not fail again (Python docs, signal, "Note on SIGPIPE").
+    """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(ExitCode.OK)

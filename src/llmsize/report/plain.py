@@ -289,9 +289,7 @@ class PlainConsole:
 
     def rich(self) -> Any:
         if self._rich is None:
-            from rich.console import Console
-
-            self._rich = Console(**self.settings)
+            self._rich = rich_console(**self.settings)
         return self._rich
 
     def print(self, renderable: Any, **options: Any) -> None:
@@ -337,9 +335,32 @@ def console(**settings: Any) -> Any:
     """A PlainConsole where rich would print plain text, else rich's Console(**settings)."""
     if plain_output():
         return PlainConsole(**settings)
-    from rich.console import Console
+    return rich_console(**settings)
 
-    return Console(**settings)
+
+_PIPE_CONSOLE: list[type] = []
+
+
+def rich_console(**settings: Any) -> Any:
+    """rich's Console(**settings), except that a closed stdout raises BrokenPipeError.
+
+    rich 14's Console.on_broken_pipe points stdout at /dev/null and raises SystemExit(1) itself, so
+    `llmsize models | head -1` ended with 1 while the plain path ended as the CLI decides (issue 15).
+    rich documents overriding it in a subclass; here it leaves the ending to the CLI
+    (cli/outcome.reader_left), whichever console wrote. Every rich console of a report is built here.
+    """
+    if not _PIPE_CONSOLE:
+        import errno
+
+        from rich.console import Console
+
+        class PipeConsole(Console):
+            def on_broken_pipe(self) -> None:
+                self.quiet = True
+                raise BrokenPipeError(errno.EPIPE, "stdout's reader left")
+
+        _PIPE_CONSOLE.append(PipeConsole)
+    return _PIPE_CONSOLE[0](**settings)
 
 
 def kit(con: Any) -> tuple[Any, Any]:

@@ -46,9 +46,9 @@ def render_diff(diff: ReportDiff, fmt: str, console: Console | None = None) -> N
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import rich_console
 
-    return Console(highlight=False, soft_wrap=False)
+    return rich_console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
 
 
 def _value(value: Any) -> str:

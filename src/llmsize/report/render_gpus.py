@@ -61,9 +61,9 @@ def _cell(value: Any) -> Any:
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import rich_console
 
-    return Console(highlight=False, soft_wrap=False)
+    return rich_console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
 
 
 def _tflops(value: float | None) -> str:

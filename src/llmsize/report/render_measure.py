@@ -53,9 +53,9 @@ def render_measure(doc: MeasureDocument, fmt: str, console: Console | None = Non
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import rich_console
 
-    return Console(highlight=False, soft_wrap=False)
+    return rich_console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
 
 
 def error_text(error: float | None, measured: int | None) -> str:

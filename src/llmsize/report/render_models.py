@@ -113,6 +113,6 @@ def _human(doc: list[dict[str, Any]], console: Console) -> None:
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from llmsize.report.plain import rich_console
 
-    return Console(highlight=False, soft_wrap=False)
+    return rich_console(highlight=False, soft_wrap=False)  # type: ignore[no-any-return]
