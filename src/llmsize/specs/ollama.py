@@ -49,6 +49,32 @@ class OllamaLibrary:
     never_quantized: tuple[str, ...] = ()  # weight groups its quantizer left in 16-bit at every GGUF type
     keeps_mtp: bool = False  # its converter writes the checkpoint's MTP layers into the GGUF
     go_ffn_down_counter: bool = False  # built by the Go quantizer, whose ffn_down index runs per tensor
+    qat: QatBuild | None = None  # what its `-qat` tags download (Google's quantization-aware-trained GGUF)
+
+
+@dataclass(frozen=True)
+class QatBuild:
+    """The GGUF a library's `*-qat` tags download: one file type, some weight groups left in 16-bit."""
+
+    gguf_type: str
+    kept_16bit: tuple[str, ...]  # weight groups the file stores in F16 (not quantized)
+    source: str
+
+
+# REFERENCE: ollama.com/library/gemma3 tags: gemma3:27b-it-qat downloads 18 GB, 12b-it-qat 8.9 GB,
+# 4b-it-qat 4.0 GB, 1b-it-qat 1.0 GB, against 17 / 8.1 / 3.3 / 0.8 GB for the Q4_K_M tags (gemma3:27b...).
+# They are Google's quantization-aware-trained checkpoints, whose GGUF Google publishes as Q4_0
+# (google/gemma-3-27b-it-qat-q4_0-gguf: every weight matrix Q4_0, no Q4_1/Q6_K mix as llama-quantize
+# writes) with the token-embedding table left in F16: 17.2 GB for 27B and 8.07 GB for 12B where a
+# Q6_K table gives 15.6 / 6.89 GB (https://huggingface.co/stduhpf/google-gemma-3-27b-it-qat-q4_0-gguf-small
+# and ...-12b-it-qat-q4_0-gguf-small, which swap only that table). With the 0.8 GB F16 vision
+# tower Ollama's gemma3 files carry, 17.2 + 0.8 = 18 GB and 8.07 + 0.8 = 8.9 GB: Ollama's tag sizes.
+_GEMMA3_QAT = QatBuild(
+    "Q4_0",
+    ("embed_tokens",),
+    "Google's quantization-aware-trained GGUF (google/gemma-3-*-it-qat-q4_0-gguf): Q4_0 weights, token "
+    "embeddings in F16 (ollama.com/library/gemma3: 27b/12b/4b/1b-it-qat download 18/8.9/4.0/1.0 GB)",
+)
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -110,6 +136,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
+    OllamaLibrary("gemma3", qat=_GEMMA3_QAT),
     _GEMMA3N,
     _GEMMA4,
     # convert_glm4moelite.go skips the MTP layer
@@ -123,7 +150,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "phi3", "phi4",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2", "ministral-3",
         )
@@ -152,6 +179,11 @@ class OllamaRef:
     @property
     def text(self) -> str:
         return f"{self.library.name}:{self.tag}"
+
+    @property
+    def qat(self) -> QatBuild | None:
+        """The QAT build this tag downloads ("gemma3:27b-it-qat"), when the library publishes one."""
+        return self.library.qat if "qat" in self.tag.lower().split("-") else None
 
     def candidates(self) -> tuple[str, ...]:
         """Spellings to look up, most specific first: the tag, then the tag without its trailing parts.
@@ -209,14 +241,19 @@ def refuse_cloud_tag(ref: OllamaRef) -> None:
 
 
 def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
-    """The parse with the library's default GGUF type when the tag names no quantization."""
+    """The parse with the library's default GGUF type when the tag names no quantization (a `-qat` tag:
+    the type of the library's QAT build, and its 'qat' part understood)."""
     quant = ref.library.default_quant
+    update: dict[str, object] = {}
+    if ref.qat is not None:
+        quant = ref.qat.gguf_type
+        update["extra"] = tuple(p for p in parsed.extra if p.lower() != "qat")
     if quant is None or parsed.gguf_type is not None or parsed.dtype is not None:
         return parsed
     if parsed.quant_method not in (None, "gguf"):
         return parsed
     bits = float(next(c for c in quant if c.isdigit()))  # nominal, as names.py reads Q4_K_M
-    return parsed.model_copy(update={"quant_method": "gguf", "gguf_type": quant, "bits": bits})
+    return parsed.model_copy(update={**update, "quant_method": "gguf", "gguf_type": quant, "bits": bits})
 
 
 def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
@@ -233,6 +270,10 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
     fmt = with_go_counter(spec, published_format(spec.weight_format, lib), lib)
+    if ref.qat is not None and fmt.gguf_type == ref.qat.gguf_type:  # the QAT file, not a re-quantization
+        fmt = fmt.model_copy(update={"modules_not_converted": (*fmt.modules_not_converted, *ref.qat.kept_16bit)})
+        note = "; ".join(filter(None, (spec.provenance.note, f"{ref.text} is {ref.qat.source}")))
+        update["provenance"] = spec.provenance.model_copy(update={"note": note})
     if fmt != spec.weight_format:
         update["weight_format"] = fmt
     return spec.model_copy(update=update) if update else spec
