@@ -273,6 +273,7 @@ class _State:
     revision: str | None = None
     date: str | None = None
     extra: list[str] = field(default_factory=list)
+    unquantized: bool = False  # the name says "unquantized": any quant it names is a target
     # "series" or "base" when the previous token named a family, so a number after it is its version
     last_family: str | None = None
 
@@ -323,6 +324,8 @@ class _State:
         return label, variants
 
     def _finish_quant(self) -> tuple[str | None, float | None, str | None]:
+        if self.unquantized and not self.gguf_file:
+            return None, _DTYPE_BITS.get(self.dtype or ""), None
         quant, bits, gguf_type = self.quant_method, self.bits, self.gguf_type
         if self.gguf_file and quant is None:
             quant = "gguf"
@@ -363,11 +366,17 @@ def _split_prefixes(text: str, state: _State) -> str:
     return name
 
 
+# llama.cpp's gguf-split names the parts of a split model "<name>-00001-of-00003.gguf"
+# (examples/gguf-split/gguf-split.cpp LLM_FILE_SPLIT_FORMAT "%s-%05d-of-%05d.gguf"): the part number
+# says which file, not which model, so a name copied from a model page means the whole model.
+_SPLIT_SUFFIX_RE = re.compile(r"-[0-9]{5}-of-[0-9]{5}$", re.IGNORECASE | re.ASCII)
+
+
 def _strip_gguf_suffix(part: str, state: _State) -> str:
     if part.lower().endswith(_GGUF_SUFFIX):
         state.gguf_file = True
-        return part[: -len(_GGUF_SUFFIX)]
-    return part
+        part = part[: -len(_GGUF_SUFFIX)]
+    return _SPLIT_SUFFIX_RE.sub("", part)
 
 
 def _tokenize(part: str) -> list[str]:
@@ -409,8 +418,22 @@ def _take_part(low: str, state: _State) -> bool:
         or _take_dtype(low, state)
         or _take_words(low, state)
         or _take_base_family(low, state)
+        or _take_unquantized(low, state)
         or low in _MARKERS
     )
+
+
+def _take_unquantized(low: str, state: _State) -> bool:
+    """"unquantized": the checkpoint is stored unquantized, whatever format the name also states.
+
+    Google's "gemma-3-27b-it-qat-q4_0-unquantized" holds the quantization-aware-trained weights in
+    bf16 safetensors (to be quantized to Q4_0 by the user); its "q4_0" names the target, not the
+    file, which was sized as a 4-bit GGUF (issue 15, round 5).
+    """
+    if low != "unquantized":
+        return False
+    state.unquantized = True
+    return True
 
 
 def _take_series(tokens: list[str], state: _State) -> int:

@@ -585,6 +585,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     """
     from llmsize.specs import ollama
     from llmsize.specs.formats import answered_by_name, name_warnings, weight_format_from_name
+    from llmsize.specs.qat import with_qat_build
 
     found = find(text_or_parsed)
     if found is None:
@@ -602,15 +603,19 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         if variant.hf_repo:
             update["hf_repo"] = variant.hf_repo
         note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({variant.source})"
+    qat_note = None
     if parsed is not None:
         fmt = weight_format_from_name(parsed, base_format)
+        parsed, fmt, qat_note = with_qat_build(spec.model_type, parsed, fmt)  # "gemma-3-27b-it-qat-q4_0-gguf"
+        if qat_note:
+            note += f"; {raw} is {qat_note}"
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
         unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
         kept = answered_by_name(spec.warnings, parsed, fmt)
         if unused or kept != spec.warnings:
             update["warnings"] = (*kept, *unused)
-    if (raw and raw != entry.name) or variant is not None:
+    if (raw and raw != entry.name) or variant is not None or qat_note:
         update["name"] = raw or entry.name
         update["provenance"] = spec.provenance.model_copy(update={"note": note})
     spec = spec.model_copy(update=update) if update else spec

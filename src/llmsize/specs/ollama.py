@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from llmsize.names import ParsedName
+from llmsize.specs.qat import GEMMA3_QAT, QatBuild
 
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -52,29 +53,6 @@ class OllamaLibrary:
     qat: QatBuild | None = None  # what its `-qat` tags download (Google's quantization-aware-trained GGUF)
 
 
-@dataclass(frozen=True)
-class QatBuild:
-    """The GGUF a library's `*-qat` tags download: one file type, some weight groups left in 16-bit."""
-
-    gguf_type: str
-    kept_16bit: tuple[str, ...]  # weight groups the file stores in F16 (not quantized)
-    source: str
-
-
-# REFERENCE: ollama.com/library/gemma3 tags: gemma3:27b-it-qat downloads 18 GB, 12b-it-qat 8.9 GB,
-# 4b-it-qat 4.0 GB, 1b-it-qat 1.0 GB, against 17 / 8.1 / 3.3 / 0.8 GB for the Q4_K_M tags (gemma3:27b...).
-# They are Google's quantization-aware-trained checkpoints, whose GGUF Google publishes as Q4_0
-# (google/gemma-3-27b-it-qat-q4_0-gguf: every weight matrix Q4_0, no Q4_1/Q6_K mix as llama-quantize
-# writes) with the token-embedding table left in F16: 17.2 GB for 27B and 8.07 GB for 12B where a
-# Q6_K table gives 15.6 / 6.89 GB (https://huggingface.co/stduhpf/google-gemma-3-27b-it-qat-q4_0-gguf-small
-# and ...-12b-it-qat-q4_0-gguf-small, which swap only that table). With the 0.8 GB F16 vision
-# tower Ollama's gemma3 files carry, 17.2 + 0.8 = 18 GB and 8.07 + 0.8 = 8.9 GB: Ollama's tag sizes.
-_GEMMA3_QAT = QatBuild(
-    "Q4_0",
-    ("embed_tokens",),
-    "Google's quantization-aware-trained GGUF (google/gemma-3-*-it-qat-q4_0-gguf): Q4_0 weights, token "
-    "embeddings in F16 (ollama.com/library/gemma3: 27b/12b/4b/1b-it-qat download 18/8.9/4.0/1.0 GB)",
-)
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -136,7 +114,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
-    OllamaLibrary("gemma3", qat=_GEMMA3_QAT),
+    OllamaLibrary("gemma3", qat=GEMMA3_QAT),
     _GEMMA3N,
     _GEMMA4,
     # convert_glm4moelite.go skips the MTP layer

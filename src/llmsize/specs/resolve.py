@@ -150,6 +150,7 @@ def _missing_file_hint(text: str) -> str:
     """What to do about a file that is not there. A bare GGUF file name ("Llama-3.1-8B-Instruct-Q4_K_M.gguf",
     what a model page lists) names a model by itself: sizing it by name is offered when that works."""
     stem = text[: -len(".gguf")] if text.lower().endswith(".gguf") else ""
+    stem = re.sub(r"-[0-9]{5}-of-[0-9]{5}$", "", stem)  # a part of a split model names the whole model
     if stem and "/" not in text and "\\" not in text:
         from llmsize.specs import catalog
 
