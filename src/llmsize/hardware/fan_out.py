@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from llmsize.units import is_whole_number
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -31,7 +33,8 @@ def workers_for(items: int) -> int:
     if not hasattr(os, "fork") or (threading is not None and threading.active_count() > 1):
         return 1  # forking a process with threads can deadlock the child (a lock held by another)
     asked = os.environ.get("LLMSIZE_JOBS", "").strip()
-    if asked.isdigit() and int(asked) > 0:
+    # units' one rule for numbers: str.isdigit() takes "²", which int() refuses (an internal error)
+    if is_whole_number(asked) and len(asked) <= 18 and int(asked) > 0:
         cores = int(asked)
     else:
         affinity = getattr(os, "sched_getaffinity", None)

@@ -57,11 +57,14 @@ def endpoint() -> str:
 
 def timeout_s() -> float:
     """LLMSIZE_HUB_TIMEOUT overrides the per-request timeout (seconds); a value that is not a
-    positive number of at most MAX_TIMEOUT_S (-1, 0, nan, inf, text) keeps the default."""
-    try:
-        value = float(os.environ.get("LLMSIZE_HUB_TIMEOUT", DEFAULT_TIMEOUT_S))
-    except ValueError:
+    positive number of at most MAX_TIMEOUT_S (-1, 0, nan, inf, text, "1_0": units.is_decimal_number's
+    one rule for numbers) keeps the default."""
+    from llmsize.units import is_decimal_number
+
+    text = os.environ.get("LLMSIZE_HUB_TIMEOUT")
+    if text is None or not is_decimal_number(text):
         return DEFAULT_TIMEOUT_S
+    value = float(text)
     return value if 0 < value <= MAX_TIMEOUT_S else DEFAULT_TIMEOUT_S
 
 
