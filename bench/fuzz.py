@@ -1,7 +1,8 @@
 """The long hostile-input run (issue 15): many generated names through the API and the CLI, and
 every hostile file and misuse of the five rounds (tests/hostile.py, tests/hostile_round3.py,
 tests/hostile_round4.py, tests/hostile_round5.py, with their environment variables), each in a
-subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that leaves early (`| head`).
+subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that
+leaves early (`| head`).
 
 Each input must end in a result or one line with exit 2, within --limit seconds. The CI test
 (tests/cli/test_hostile_inputs.py) runs a small seeded sample of the same generators.

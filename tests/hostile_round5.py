@@ -122,12 +122,16 @@ def choice_options() -> Iterator[tuple[list[str], str, tuple[str, ...]]]:
     for path, command in walk(get_command(app), []):
         for param in getattr(command, "params", []):
             annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-            if isinstance(annotation, type) and issubclass(annotation, Enum) and param.opts[0].startswith("-"):
+            if (
+                isinstance(annotation, type)
+                and issubclass(annotation, Enum)
+                and param.opts[0].startswith("-")
+            ):
                 yield path, param.opts[0], tuple(str(m.value) for m in annotation)
 
 
 def number_misuses() -> Iterator[tuple[list[str], str]]:
-    """(argv, the value) with a number written against the one rule (llmsize.units), in each kind of option."""
+    """(argv, value): a number written against the one rule (llmsize.units), in each kind of option."""
     m = "Qwen2.5-0.5B"
     for value in ("1_000", "\u0663", "1,000"):
         yield ["estimate", m, "--batch", value], value  # an int option (typer)

@@ -83,7 +83,12 @@ def test_the_fast_path_and_the_typer_app_say_the_same(capsys: pytest.CaptureFixt
 
 @pytest.mark.parametrize(
     "argv",
-    [["estimate", "Qwen2.5-0.5B", "--bogus"], ["estimate"], ["bogus"], ["estimate", "Qwen2.5-0.5B", "--batch"]],
+    [
+        ["estimate", "Qwen2.5-0.5B", "--bogus"],
+        ["estimate"],
+        ["bogus"],
+        ["estimate", "Qwen2.5-0.5B", "--batch"],
+    ],
     ids=["unknown option", "missing argument", "unknown command", "missing value"],
 )
 def test_every_usage_error_is_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,7 +105,12 @@ def test_llmsize_alone_still_prints_its_help(capsys: pytest.CaptureFixture[str])
 
 
 def _llmsize(*argv: str) -> list[str]:
-    return [sys.executable, "-c", "import sys; from llmsize.cli import main; sys.argv[0] = 'llmsize'; main()", *argv]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from llmsize.cli import main; sys.argv[0] = 'llmsize'; main()",
+        *argv,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -291,7 +301,8 @@ def test_two_revisions_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plan_without_an_engine_serves_the_weights_as_named(
     model: str, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # `plan Qwen2.5-7B-Instruct-AWQ --gpu H100` printed `llama-server -hf Qwen/Qwen2.5-7B-Instruct-AWQ-GGUF:Q4_K_M`:
+    # `plan Qwen2.5-7B-Instruct-AWQ --gpu H100` printed
+    # `llama-server -hf Qwen/Qwen2.5-7B-Instruct-AWQ-GGUF:Q4_K_M`:
     # a repo that does not exist, in a format other than the one the plan was sized for.
     code, out, err = run_cli(["plan", model, "--gpu", "H100"], capsys)
     assert code == 0 and command in out, err

@@ -77,7 +77,7 @@ def _no_adapter_for_unset_options() -> None:
         annotation = desc.annotation
         if annotation in (int, float) and type(value) is str:
             _check_number(param, value, ctx, whole=annotation is int)
-            return False, None  # written as llmsize writes numbers: typer's adapter converts and checks the range
+            return False, None  # written by the rule: typer's adapter converts it and checks the range
         if annotation is str and type(value) is str:
             return True, value
         if annotation in (int, float) and type(value) is annotation:  # a default: already the number
@@ -123,9 +123,11 @@ def _check_number(param: Any, text: str, ctx: Any, *, whole: bool) -> None:
     from llmsize import units
 
     if whole and not units.is_whole_number(text):
-        raise typer.BadParameter(f"{text!r} is not a whole number ({units.WHOLE_NUMBER_HINT})", ctx=ctx, param=param)
+        message = f"{text!r} is not a whole number ({units.WHOLE_NUMBER_HINT})"
+        raise typer.BadParameter(message, ctx=ctx, param=param)
     if not whole and not units.is_decimal_number(text):
-        raise typer.BadParameter(f"{text!r} is not a number ({units.DECIMAL_NUMBER_HINT})", ctx=ctx, param=param)
+        message = f"{text!r} is not a number ({units.DECIMAL_NUMBER_HINT})"
+        raise typer.BadParameter(message, ctx=ctx, param=param)
 
 
 _no_adapter_for_unset_options()

@@ -86,7 +86,8 @@ def parse_num_gpus(text: str | int | None) -> int | None:
                                 hint="write digits, e.g. --num-gpus 4, or --num-gpus auto")
         if len(text.strip().lstrip("+-0")) > 18:  # int() refuses 4,300 digits; none of these is a plan
             raise BadInputError(f"--num-gpus {text.strip()[:24]!r}... is more GPUs than llmsize plans for "
-                                f"(up to {MAX_GPUS:,})", hint="use --num-gpus auto for the smallest count that fits")
+                                f"(up to {MAX_GPUS:,})",
+                                hint="use --num-gpus auto for the smallest count that fits")
         value = int(text)
     if value < 1:
         raise BadInputError(

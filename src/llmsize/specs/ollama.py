@@ -249,7 +249,8 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
         )
     fmt = with_go_counter(spec, published_format(spec.weight_format, lib), lib)
     if ref.qat is not None and fmt.gguf_type == ref.qat.gguf_type:  # the QAT file, not a re-quantization
-        fmt = fmt.model_copy(update={"modules_not_converted": (*fmt.modules_not_converted, *ref.qat.kept_16bit)})
+        kept = (*fmt.modules_not_converted, *ref.qat.kept_16bit)
+        fmt = fmt.model_copy(update={"modules_not_converted": kept})
         note = "; ".join(filter(None, (spec.provenance.note, f"{ref.text} is {ref.qat.source}")))
         update["provenance"] = spec.provenance.model_copy(update={"note": note})
     if fmt != spec.weight_format:

@@ -55,7 +55,12 @@ def with_qat_build(
     from llmsize.specs.models import QuantMethod
 
     build = _BUILDS.get(model_type)
-    if build is None or not says_qat(parsed) or fmt.quant != QuantMethod.GGUF or fmt.gguf_type != build.gguf_type:
+    if (
+        build is None
+        or not says_qat(parsed)
+        or fmt.quant != QuantMethod.GGUF
+        or fmt.gguf_type != build.gguf_type
+    ):
         return parsed, fmt, None
     kept = (*fmt.modules_not_converted, *build.kept_16bit)
     parsed = parsed.model_copy(update={"extra": tuple(p for p in parsed.extra if p.lower() != "qat")})

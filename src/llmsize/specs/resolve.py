@@ -73,7 +73,9 @@ def resolve(
 # A model page's address, or the Hub reference Ollama and llama.cpp pull GGUF files by ("ollama run
 # hf.co/{user}/{repo}:{quant}", ollama/ollama docs/import.mdx; `llama-server -hf user/repo:quant`):
 # the repo id after the host. "/tree/<rev>" is the page of one revision.
-_HUB_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<rest>[^?#]+?)/?(?:[?#].*)?$", re.I)
+_HUB_ADDRESS = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<rest>[^?#]+?)/?(?:[?#].*)?$", re.IGNORECASE
+)
 _TREE = re.compile(r"^(?P<repo>[^/]+/[^/]+)/tree/(?P<rev>[^/]+)$")
 
 
