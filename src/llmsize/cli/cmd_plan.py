@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -43,13 +43,13 @@ def plan_cmd(
     """
     from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import plan_fit_rows
-    from llmsize.preflight.emit import launch_command
+    from llmsize.preflight.emit import launch_command, serving_engine
     from llmsize.specs.resolve import resolve
 
     if emit != "command":
         raise BadInputError(f"--emit {emit} is not known", hint="--emit command")
     spec = resolve(model, revision=revision, engine=engine)
-    engine = _serving_engine(spec, engine, quant)
+    engine = serving_engine(spec, engine, quant)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
     count = parse_num_gpus(num_gpus)
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
@@ -58,23 +58,3 @@ def plan_cmd(
         raise NothingFitsError(f"{spec.name} does not fit {gpu}: {row.reason}")
     typer.echo(launch_command(spec, wl, row, wl.engine.value, model))
 
-
-def _serving_engine(spec: Any, engine: Any, quant: str | None) -> Any:
-    """The engine whose launch command `plan` prints: --engine, else the one that serves the weights as named.
-
-    The estimator's default for a safetensors checkpoint is transformers, a library with no launch
-    command; `plan` printed a llama-server command for a Q4_K_M GGUF instead (issue 15, round 5:
-    `plan Qwen2.5-7B-Instruct-AWQ --gpu H100` named a repo "...-AWQ-GGUF" that does not exist, sized
-    as bf16 transformers). vLLM serves the checkpoint as stored (bf16, AWQ, GPTQ, FP8); a GGUF or an
-    Ollama tag keeps llama.cpp or Ollama (estimate/engines/registry.py default_engine).
-    """
-    from llmsize.estimate.engines.registry import default_engine
-    from llmsize.estimate.workload import Engine
-
-    if engine == Engine.TRANSFORMERS:
-        raise BadInputError(
-            "transformers is a library, not a server: `plan` prints a launch command",
-            hint="use --engine vllm, sglang, llama.cpp or ollama",
-        )
-    chosen = default_engine(spec, engine, quant)
-    return Engine.VLLM if chosen == Engine.TRANSFORMERS else chosen

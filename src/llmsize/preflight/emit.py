@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from llmsize.estimate.workload import Workload
+from llmsize.estimate.workload import Engine, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.specs.models import ModelSpec
 
@@ -119,3 +119,24 @@ def _size_label(spec: ModelSpec) -> str:
 
     billions = total_params(spec) / 1e9
     return f"{billions:.0f}b" if billions >= 1 else f"{billions * 1000:.0f}m"
+
+
+def serving_engine(spec: ModelSpec, engine: Engine | None, quant: str | None) -> Engine:
+    """The engine whose launch command `plan` prints: --engine, else the one that serves the weights as named.
+
+    The estimator's default for a safetensors checkpoint is transformers, a library with no launch
+    command; `plan` printed a llama-server command for a Q4_K_M GGUF instead (issue 15, round 5:
+    `plan Qwen2.5-7B-Instruct-AWQ --gpu H100` named a repo "...-AWQ-GGUF" that does not exist, sized
+    as bf16 transformers). vLLM serves the checkpoint as stored (bf16, AWQ, GPTQ, FP8); a GGUF or an
+    Ollama tag keeps llama.cpp or Ollama (estimate/engines/registry.py default_engine).
+    """
+    from llmsize.errors import BadInputError
+    from llmsize.estimate.engines.registry import default_engine
+
+    if engine == Engine.TRANSFORMERS:
+        raise BadInputError(
+            "transformers is a library, not a server: `plan` prints a launch command",
+            hint="use --engine vllm, sglang, llama.cpp or ollama",
+        )
+    chosen = default_engine(spec, engine, quant)
+    return Engine.VLLM if chosen == Engine.TRANSFORMERS else chosen
