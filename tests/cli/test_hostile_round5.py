@@ -351,3 +351,40 @@ def test_round5_odd_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_round5_conflicts_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = assert_answered(argv, capsys)
     assert code == 2
+
+
+def _not_reached(*_: object, **__: object) -> None:
+    raise AssertionError("the command did its work before refusing its --output")
+
+
+@pytest.mark.parametrize(
+    ("argv", "target", "said"),
+    [
+        (["fit", "--all", "--gpu", "RTX-4090", "-o", "all.html"], "llmsize.cli.cmd_fit._fit_all", "takes a"),
+        (
+            ["fit", "Qwen2.5-0.5B", "--gpu", "H100", "-o", "taken.yaml"],
+            "llmsize.specs.resolve.resolve",
+            "exists",
+        ),
+        (
+            ["compare", "Qwen2.5-0.5B", "--gpus", "H100", "-o", "taken.yaml"],
+            "llmsize.specs.resolve.resolve",
+            "exists",
+        ),
+    ],
+    ids=["fit --all html", "fit taken", "compare taken"],
+)
+def test_an_output_that_cannot_be_written_is_refused_first(
+    argv: list[str],
+    target: str,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `fit --all --gpu RTX-4090 -o all.html` sized 155 models (seconds) before saying it writes no .html.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken.yaml").write_text("x")
+    monkeypatch.setattr(target, _not_reached)
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and said in err, err

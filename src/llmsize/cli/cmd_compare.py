@@ -97,6 +97,10 @@ def compare_cmd(
     if not names:
         raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
                             hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")
+    if output is not None:
+        from llmsize.report.export import check_output
+
+        check_output(output, force=force, html=True)  # before sizing every GPU
     def lookup(name: str) -> GpuSpec:
         if is_local(name):  # this machine's GPU kind (the count is what --num-gpus plans)
             return resolve_gpu(name, gpu_file or (), "1")[0]

@@ -107,6 +107,10 @@ def fit_cmd(
         raise BadInputError("fit needs a MODEL, or --all for every catalog model")
     if model is not None and all_models:
         raise BadInputError("give either a MODEL or --all, not both")
+    if output is not None:
+        from llmsize.report.export import check_output
+
+        check_output(output, force=force)  # before sizing (fit --all takes seconds)
     gpu_spec, count, machine = resolve_gpu(gpu, gpu_file or (), num_gpus)
     asked = speed_settings(**speed)
     gpu_spec = with_price(gpu_spec, asked.price_per_hour)

@@ -88,6 +88,29 @@ def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
 _PATH_CHARS = 80
 
 
+def check_output(path: Path | None, *, force: bool, html: bool = False) -> None:
+    """Refuse an --output the command could not write, before the command does its work.
+
+    The same checks as write_report / save_document / write_new_file make when writing (the suffix,
+    a taken name without --force, a directory), asked first: `fit --all -o all.html` sized every
+    catalog model for seconds before saying it writes no .html (issue 15, round 5).
+    """
+    if path is None:
+        return
+    shown = one_line(str(path), _PATH_CHARS)
+    if path.suffix.lower() not in (*OUTPUT_SUFFIXES, *((".html",) if html else ())):
+        kinds = ".yaml, .yml, .json or .html" if html else ".yaml, .yml or .json"
+        raise BadInputError(
+            f"cannot write {shown}: --output takes a {kinds} file", hint="name the file e.g. report.yaml"
+        )
+    try:
+        taken = path.is_symlink() or path.exists()
+    except OSError as err:  # ENAMETOOLONG and friends
+        raise BadInputError(f"cannot write {shown}: {err.strerror or err}") from err
+    if taken and not force:
+        raise BadInputError(f"{shown} already exists", hint="pass --force to overwrite it")
+
+
 def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
     """Write `text` to `path`, never over an existing file without `force`; OS errors become one line.
 
