@@ -388,3 +388,22 @@ def test_an_output_that_cannot_be_written_is_refused_first(
     monkeypatch.setattr(target, _not_reached)
     code, err = assert_answered(argv, capsys)
     assert code == 2 and said in err, err
+
+
+def test_a_plus_sign_is_read_alike_by_every_number_option(capsys: pytest.CaptureFixture[str]) -> None:
+    # `--batch +2` (pydantic) and `--num-gpus +2` (int()) took a '+', `--context +4096` refused it.
+    argv = [
+        "estimate",
+        "Qwen2.5-0.5B",
+        "--batch",
+        "+2",
+        "--context",
+        "+4k",
+        "--gpu",
+        "H100",
+        "--num-gpus",
+        "+2",
+    ]
+    doc = _doc(argv, capsys)
+    assert doc["workload"]["batch"] == 2 and doc["workload"]["context"] == 4096  # type: ignore[index]
+    assert doc["gpus"][0]["count"] == 2  # type: ignore[index]

@@ -41,7 +41,7 @@ GpuHereOpt = Annotated[str | None, typer.Option(
 _DEFAULT_CONTEXT = "4096"
 ContextHereOpt = Annotated[str, typer.Option("--context", help="With --fits: context to size for.")]
 
-_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE | re.ASCII)  # \d: "٣" too
+_COUNT = re.compile(r"^\+?(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE | re.ASCII)  # \d: "٣" too
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 
 

@@ -184,7 +184,7 @@ NumSpecTokensOpt = Annotated[
     ),
 ]
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$", re.ASCII)  # \d: "٣" too
+_SIZE = re.compile(r"^\s*\+?(\d+(?:\.\d+)?)\s*([kKmMgGtT]i?[bB]?|[bB])?\s*$", re.ASCII)  # \d: "٣" too
 _UNITS = {
     "": 1,
     "b": 1,

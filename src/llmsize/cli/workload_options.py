@@ -295,7 +295,8 @@ VideoSizeOpt = Annotated[
 ]
 
 # ASCII digits only: re's \d also takes "٣" (and Decimal reads it), which --batch (pydantic) refuses.
-_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", re.ASCII)
+# A '+' as every number option takes one (llmsize.units' one rule for numbers).
+_TOKENS = re.compile(r"^\s*\+?(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", re.ASCII)
 
 
 def parse_tokens(text: str, option: str) -> int:
