@@ -379,12 +379,21 @@ def _strip_gguf_suffix(part: str, state: _State) -> str:
     return _SPLIT_SUFFIX_RE.sub("", part)
 
 
+# NVIDIA writes versions with '_' for '.' ("Llama-3_3-Nemotron-Super-49B-v1_5", "Qwen2_5"): a '_'
+# between the digits of a version is its point, never a separator (issue 15, round 5: "Qwen2_5-7B"
+# was a Qwen2 approximated from "7B", with '5' not understood). GGUF types ("Q4_0") are kept whole.
+_UNDERSCORE_VERSION_RE = re.compile(r"(?:[a-z]{1,24})?[0-9]{1,3}(?:_[0-9]{1,3}){1,3}", re.I | re.ASCII)
+
+
 def _tokenize(part: str) -> list[str]:
-    """Split on '-', whitespace, a non-decimal '.', and '_' outside GGUF types; keep the spelling."""
+    """Split on '-', whitespace, a non-decimal '.', '_' outside GGUF types and versions; keep spellings."""
     tokens: list[str] = []
     for chunk in _CHUNK_SPLIT_RE.split(part):
         for piece in _DOT_SPLIT_RE.split(chunk):
-            if "_" in piece:
+            version = _UNDERSCORE_VERSION_RE.fullmatch(piece) and not _GGUF_TYPE_RE.fullmatch(piece.lower())
+            if "_" in piece and version:
+                tokens.extend(_DOT_SPLIT_RE.split(piece.replace("_", ".")))
+            elif "_" in piece:
                 tokens.extend(m.group(0) for m in _UNDERSCORE_PIECE_RE.finditer(piece))
             elif piece:
                 tokens.append(piece)

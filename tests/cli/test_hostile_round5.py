@@ -407,3 +407,17 @@ def test_a_plus_sign_is_read_alike_by_every_number_option(capsys: pytest.Capture
     doc = _doc(argv, capsys)
     assert doc["workload"]["batch"] == 2 and doc["workload"]["context"] == 4096  # type: ignore[index]
     assert doc["gpus"][0]["count"] == 2  # type: ignore[index]
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Qwen2_5-7B", "Qwen2.5-7B"), ("Meta-Llama-3_1-8B-Instruct-Q4_0", "Meta-Llama-3.1-8B-Instruct-Q4_0")],
+)
+def test_an_underscore_version_is_the_version(
+    typed: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # NVIDIA's spelling ("Llama-3_3-Nemotron-Super-49B-v1_5"): "Qwen2_5-7B" was a Qwen2 approximated
+    # from "7B" (6.9B parameters, not 7.6B), with "name part '5' not understood".
+    got, want = _doc(["estimate", typed], capsys), _doc(["estimate", meant], capsys)
+    assert got["memory"] == want["memory"] and not got["warnings"]
