@@ -421,3 +421,17 @@ def test_an_underscore_version_is_the_version(
     # from "7B" (6.9B parameters, not 7.6B), with "name part '5' not understood".
     got, want = _doc(["estimate", typed], capsys), _doc(["estimate", meant], capsys)
     assert got["memory"] == want["memory"] and not got["warnings"]
+
+
+def test_a_family_without_its_generation_lists_every_generation(capsys: pytest.CaptureFixture[str]) -> None:
+    # `models --family qwen` (or QWEN) was "no bundled family" beside families qwen2.5, qwen3, qwen3.5.
+    def listed(family: str) -> list[object]:
+        code, out, err = run_cli(["models", "--family", family, "--format", "json"], capsys)
+        assert code == 0, err
+        rows: list[object] = json.loads(out)
+        return rows
+
+    every = listed("QWEN")
+    assert len(every) == sum(len(listed(f)) for f in ("qwen2.5", "qwen3", "qwen3.5")) > 0
+    code, err = assert_answered(["models", "--family", "gl"], capsys)  # a prefix of a word is no family
+    assert code == 2 and "no bundled family" in err

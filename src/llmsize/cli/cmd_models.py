@@ -94,9 +94,15 @@ def models_cmd(
     entries = list(catalog.entries())
     if family is not None:
         known = catalog.families()
-        if family.lower() not in {f.lower() for f in known}:
+        wanted = family.strip().lower()
+        # "qwen" is every Qwen generation (the catalog's families are qwen2.5, qwen3, qwen3.5): a
+        # newcomer's `--family qwen` was refused (issue 15, round 5). An exact family still wins.
+        chosen = {f.lower() for f in known if f.lower() == wanted} or {
+            f.lower() for f in known if f.lower().startswith(wanted) and f[len(wanted) :][:1].isdigit()
+        }
+        if not chosen:
             raise BadInputError(f"no bundled family {family!r}", hint=f"families: {', '.join(known)}")
-        entries = [e for e in entries if e.family.lower() == family.lower()]
+        entries = [e for e in entries if e.family.lower() in chosen]
     if search:
         needle = search.lower()
         entries = [e for e in entries if any(needle in n.lower() for n in e.names)]
