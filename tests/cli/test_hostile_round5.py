@@ -435,3 +435,15 @@ def test_a_family_without_its_generation_lists_every_generation(capsys: pytest.C
     assert len(every) == sum(len(listed(f)) for f in ("qwen2.5", "qwen3", "qwen3.5")) > 0
     code, err = assert_answered(["models", "--family", "gl"], capsys)  # a prefix of a word is no family
     assert code == 2 and "no bundled family" in err
+
+
+def test_a_folder_named_tilde_is_that_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pathlib drops a leading "./": Path("./~").expanduser() read the home folder.
+    (tmp_path / "~").mkdir()
+    (tmp_path / "~" / "config.json").write_text(json.dumps(hostile_round5.llama_config()))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    doc = _doc(["estimate", "./~"], capsys)
+    assert doc["model"]["provenance_kind"] == "local"  # type: ignore[index]

@@ -147,10 +147,17 @@ def _invisible(c: str) -> bool:
     return ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" or not (c.isprintable() or c.isspace())
 
 
+def _user_path(text: str) -> Path:
+    """`text` as a path, '~' expanded only when the text starts with it: pathlib drops a leading "./",
+    so Path("./~").expanduser() was the home folder, not the folder named '~' (issue 15, round 5)."""
+    path = Path(text)
+    return path.expanduser() if text.startswith("~") else path
+
+
 def _existing_path(text: str) -> Path | None:
     """`text` as an existing path, or None; '~nouser/x' or an over-long component is just not a path."""
     try:
-        path = Path(text).expanduser()
+        path = _user_path(text)
     except RuntimeError:  # "Could not determine home directory"
         return None
     try:
@@ -161,7 +168,7 @@ def _existing_path(text: str) -> Path | None:
 
 def _is_link(text: str) -> bool:
     try:
-        return Path(text).expanduser().is_symlink()
+        return _user_path(text).is_symlink()
     except (OSError, ValueError, RuntimeError):  # RuntimeError: "~nouser" has no home directory
         return False
 
