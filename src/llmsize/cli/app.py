@@ -116,9 +116,10 @@ def _no_adapter_for_unset_options() -> None:
 def _check_number(param: Any, text: str, ctx: Any, *, whole: bool) -> None:
     """Refuse a number typer's pydantic adapter would read but llmsize's other options refuse.
 
-    pydantic reads "1_000" (Python's digit separators), " 12.0" and "+8" as numbers; `--context`,
+    pydantic reads "1_000" (Python's digit separators) and "12.0" as whole numbers; `--context`,
     `--num-gpus` and the sizes follow llmsize.units' one rule for how a number is written, so every
     int and float option does too (issue 15: `--batch 1_000` was accepted, `--context 1_000` refused).
+    A value the rule accepts goes on to typer's own adapter, which converts it and checks the range.
     """
     from llmsize import units
 
