@@ -618,6 +618,39 @@ FINDINGS = (
     "a dispatch cover ~1 ms of the 3060's ~25 ms gap; the graph's F32 activation traffic (~94 h + 26 f "
     "bytes a token and layer, as a serial memory pass, shares refitted) takes TinyLlama 6-14 points "
     "closer but the RTX 4090 3B row from +4% to -15%, so it is not applied.",
+    "vLLM and SGLang serving rows of 2025-2026 models (issue 11, servespeed pass; servespeed-* tables). "
+    "Collected: gpt-oss-120b on 2/4/8 x H100 (vLLM v0.15.1, Marlin MXFP4, concurrency 4-64, "
+    "SemiAnalysisAI/InferenceX#828) and 8 x MI300X (v0.17.0, PR #1092); DeepSeek-R1-0528 FP8 on 8 x H200 "
+    "(SGLang v0.5.7, concurrency 8-64, #870); Qwen3.5 9B-397B BF16/FP8 on H200, B200 and B300 at "
+    "concurrency 1 (SGLang 0.5.15 cookbook cells, sgl-project/sglang PR #32323; bench_serving's default "
+    "range ratio 0 makes lengths uniform, modelled at their means; the cells' TTFTs are reported, not "
+    "modelled); Qwen3-14B on an A100 and Qwen2.5-72B on 2 x H100 (vLLM GPU reference runs, "
+    "tenstorrent/tt-inference-server#340, #143); Llama-3.1-8B on an H100 (vLLM 0.21). (1) SGLang "
+    "releases: the 0.4.6 profile's per-layer latency (59 us a dense layer, fitted on the H20) left every "
+    "0.5-series H200/B200/B300 single-stream row 30-150% slow (Qwen3.5-27B BF16 on an H200 needs ~3.8 "
+    "TB/s and <1 ms of latency for its 14.9 ms). SGLang 0.5 fuses the TP all-reduce with the residual add"
+    " and RMSNorm (PRs #8731, #9278) and runs fewer kernels; as with vLLM's V0/V1 split, 0.4.6's profile "
+    "stays as 'sglang-0.4' for Qwen's H20 rows and the current one refits only its step (0.10 ms) and "
+    "per-layer latency (26 us) on alternate cells of the new SGLang tables: their held-out cells land at "
+    "a median of ~11% (TP 1 within -8..+16%). (2) Tensor parallelism on NVSwitch parts is modelled too "
+    "slow: vLLM gpt-oss-120b TP 8 on H100 is +21..+32% at concurrency 4-32, and removing the all-reduce "
+    "term (72 calls x 15 us = 1.09 ms) puts concurrency 4 at 3.73 vs 3.72 ms; Qwen2.5-72B TP 2 H100 +15% "
+    "(2.4 ms of all-reduce latency); SGLang Qwen3.5 BF16 at TP 2-8 on B200/B300 +46..+62% while the same "
+    "models at TP 1 (FP8) are within 6%: measured, the TP 2 BF16 122B step (4.10 ms) is shorter than the "
+    "TP 1 FP8 one (4.75) at equal bytes per GPU, so the all-reduces cost almost nothing there. The 15 us "
+    "per call was calibrated on A100 (vLLM 0.6.3) and H20 (SGLang 0.4.6). A per-engine fused all-reduce "
+    "latency fitted on the SGLang fit rows went to 0 and worsened the held-out TP 1 cells (the per-layer "
+    "latency rose to compensate), so nothing was landed: vLLM's custom all-reduce one-shot kernel "
+    "(csrc/custom_all_reduce.cuh) and the all-reduce + RMSNorm fusion "
+    "(vllm/compilation/collective_fusion.py) are the mechanism to model next, with a kernel-level all-"
+    "reduce latency measurement per NVLink generation. (3) gpt-oss-120b TP 2 at concurrency 64 on H100 "
+    "(+29%): 64 tokens touch ~87% of the 128 experts, and the MXFP4 experts stream at the int4 dense "
+    "share (0.68) where the fused-MoE grid reaches more (16-bit experts 0.89, hardware/moe_stream.py); no"
+    " MXFP4 kernel measurement to set it. (4) Qwen3-14B on an A100 (vLLM, tt#340) is -11..-25% with TPOTs"
+    " that scatter 22.8-29.1 ms across input lengths in the same sweep. (5) Qwen2.5-72B-GPTQ-Int4 on one "
+    "A100 (vLLM 0.6.3, +75/+86%) was checked once more: vLLM 0.6.3 falls back to eager decode only above "
+    "max_seq_len_to_capture (8192, ModelConfig._verify_cuda_graph / ModelRunner's graph check), which "
+    "these rows never exceed; no mechanism found, the rows stay in.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -673,6 +706,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
+    if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
+        return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
         return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
@@ -820,7 +855,7 @@ def _profile_knobs(name: str) -> list[Knob]:
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
     for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
-                 "llama.cpp", "llama.cpp-vulkan"):
+                 "sglang-0.4", "llama.cpp", "llama.cpp-vulkan"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 
