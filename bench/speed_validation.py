@@ -643,7 +643,7 @@ FINDINGS = (
     "(V0's driver-worker broadcast of each step's inputs). Nothing fitted changed; held out: gpt-oss TP 8"
     " +12..+19%, Qwen2.5-72B TP 2 +10%, SGLang multi-GPU BF16 +24..+42%, the original 493 held-out rows "
     "unchanged (7.7%). (3) Checked, not landed: vLLM's async scheduling "
-    "(vllm/v1/core/sched/async_scheduler.py, default since PR #27614, v0.14) overlaps the scheduler with "
+    "(vllm/v1/core/sched/async_scheduler.py, default since PR #27614, late 2025) overlaps the scheduler with "
     "the GPU; hiding the whole fixed step under the GPU took Llama-3.1-8B on an H100 from +33% to +11% "
     "but gpt-oss TP 8 on H100 to -13..-24% and on MI300X to -27..-29%, so the V1 step (fitted on v0.10 "
     "MI300X rows) is not simply CPU time. (4) The remaining SGLang TP miss is in the weights: llmsize "
