@@ -17,5 +17,12 @@ def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() ->
     # Same CUDA-graph decode, kernel counts, chunking and prefill shares; the refit touched two constants,
     # and the all-reduce is the measured custom kernel's (hardware/allreduce.py).
     differing = {k for k, v in SPEED.model_dump().items() if v != SPEED_V04.model_dump()[k]}
-    assert differing == {"engine", "version", "step_fixed_s", "gpu_per_layer_s", "allreduce_kernel_measured", "sources"}
+    assert differing == {
+        "engine",
+        "version",
+        "step_fixed_s",
+        "gpu_per_layer_s",
+        "allreduce_kernel_measured",
+        "sources",
+    }
     assert SPEED.graphs and SPEED.layer_kernels == SPEED_V04.layer_kernels
