@@ -85,3 +85,21 @@ def test_gpt_oss_120b_tp8_mi300x_vllm_single_stream() -> None:
     # InferenceX PR #1092: vLLM v0.17.0 (ROCm), TP 8, 1k/1k, conc 1: ~249 tokens/s per user = 4.02 ms a token.
     tpot = _tpot_ms("gpt-oss-120b", "MI300X", "vllm", 8, 922, 922)
     assert tpot == pytest.approx(1000 / 249, rel=0.20), INFERENCEX_MI300X
+
+
+INFERENCEX_H100 = "https://github.com/SemiAnalysisAI/InferenceX/issues/828"
+TT_143 = "https://github.com/tenstorrent/tt-inference-server/issues/143"
+
+
+def test_gpt_oss_120b_tp8_h100_vllm_concurrency_4() -> None:
+    # InferenceX: vLLM v0.15.1, TP 8 on H100 SXM, 1k/1k (ratio 0.8: mean 922), conc 4: mean TPOT 3.72 ms.
+    # With the fitted 15 us a call the 72 all-reduces of a step alone cost 1.09 ms (+29%); the custom
+    # kernel's measured 7.8 us at TP 8 (hardware/allreduce.py) brings the row within 20%.
+    tpot = _tpot_ms("gpt-oss-120b", "H100-SXM-80GB", "vllm", 8, 922, 922, batch=4)
+    assert tpot == pytest.approx(3.72, rel=0.20), INFERENCEX_H100
+
+
+def test_qwen25_72b_tp2_h100_vllm_single_stream() -> None:
+    # tenstorrent GPU reference run: Qwen2.5-72B-Instruct BF16 on 2 x H100, ISL 1024 / OSL 128, TPOT 31.0 ms.
+    tpot = _tpot_ms("Qwen2.5-72B", "H100-SXM-80GB", "vllm", 2, 1024, 128)
+    assert tpot == pytest.approx(31.0, rel=0.20), TT_143
