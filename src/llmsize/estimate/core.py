@@ -407,9 +407,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         out.append(ctx.audio.note())
         out.append(phases.audio_note(spec, wl, ctx, ctx.audio))
     if wl.speculative is not None and not wl.mode.trains:
-        out.append(
-            speculative.note(spec, wl, ctx.weights.format, ctx.engine.draft_mtp_head, ctx.engine.draft_own_embed)
-        )
+        eng = ctx.engine
+        out.append(speculative.note(spec, wl, ctx.weights.format, eng.draft_mtp_head, eng.draft_own_embed))
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "

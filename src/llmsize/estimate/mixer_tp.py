@@ -33,10 +33,11 @@ and replicates the small per-head tensors; the bytes differ by those few paramet
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from llmsize.specs.models import ModelSpec, RecurrentSpec
-from llmsize.specs.params import ParamGroup
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec, RecurrentSpec
+    from llmsize.specs.params import ParamGroup
 
 Rule = Literal["column", "row", "split", "whole"]
 
@@ -151,3 +152,18 @@ def mixer_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, 
         else:
             numel = ceil_div(numel, tp)
     return inf, outf, numel, bias
+
+
+def split_widths(rec: RecurrentSpec) -> tuple[tuple[str, int], ...]:
+    """The mixer sizes a TP degree must divide, as each engine asserts them (vLLM
+    gdn_linear_attn.py `divide(num_v_heads, tp)` and num_k_heads // tp views; mamba_mixer2.py
+    "Tensor parallel world size must divide num heads" and Mixer2RMSNormGated's hidden size;
+    mamba_mixer.py and short_conv.py split intermediate_size; kda.py `divide(num_heads, tp)`)."""
+    if rec.kind == "gated_deltanet":
+        value, key = rec.num_heads, rec.num_key_heads
+        return (("linear-attention value heads", value), ("linear-attention key heads", key))
+    if rec.kind == "mamba2":
+        return (("Mamba heads", rec.num_heads), ("Mamba intermediate size", rec.inner_size))
+    if rec.kind == "kimi_delta":
+        return (("linear-attention heads", rec.num_heads),)
+    return (("Mamba intermediate size" if rec.kind == "mamba" else "conv width", rec.inner_size),)

@@ -123,7 +123,12 @@ def _attention_layer(spec: ModelSpec) -> ModelSpec:
 
 
 def weight_bytes(
-    spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, own_head: bool = False, own_embed: bool = False
+    spec: ModelSpec,
+    wl: Workload,
+    fmt: WeightFormat,
+    d: Drafter,
+    own_head: bool = False,
+    own_embed: bool = False,
 ) -> int:
     """The drafter's weights on the GPU that runs it (the last pipeline stage), per TP rank; `own_head`:
     the engine keeps DeepSeek MTP's own shared_head.head (vLLM) instead of the target's lm_head;

@@ -17,7 +17,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
-from llmsize.estimate.mixer_tp import mixer_shape
+from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
@@ -238,6 +238,12 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
             raise BadInputError(
                 f"--tp {tp} does not divide {name} ({width})",
                 hint="pick a tensor-parallel degree that divides the MLP width",
+            )
+    for name, width in split_widths(spec.recurrent) if spec.recurrent is not None else ():
+        if width and width % tp:
+            raise BadInputError(
+                f"--tp {tp} does not divide the {width} {name}",
+                hint="vLLM and SGLang split the linear-attention / Mamba layers by heads too",
             )
 
 

@@ -437,7 +437,8 @@ class Sglang(BaseEngine):
         from llmsize.estimate import speculative
 
         d = speculative.drafter(spec, wl) if rs.busiest_stage.head else None
-        draft = speculative.weight_bytes(spec, wl, rs.weights.format, d, own_embed=self.draft_own_embed) if d else 0
+        own = self.draft_own_embed
+        draft = speculative.weight_bytes(spec, wl, rs.weights.format, d, own_embed=own) if d else 0
         lines: tuple[str, ...] = (f"Load weight end. mem usage={(device - draft) / GIB:.2f} GB",)
         if draft:
             lines += (f"Load weight end. mem usage={draft / GIB:.2f} GB (draft worker)",)
