@@ -17,7 +17,7 @@ from llmsize.estimate import weights as W
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.mixer_tp import RULES, replicated_groups
 from llmsize.estimate.workload import Workload
-from llmsize.specs.models import ModelSpec
+from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.resolve import resolve
 
 HYBRIDS = (
@@ -134,3 +134,25 @@ def test_sglang_nextn_draft_loads_its_own_embedding_and_head() -> None:
     own = speculative.weight_bytes(spec, wl, fmt, d, own_embed=True)
     shared = speculative.weight_bytes(spec, wl, fmt, d)
     assert own - shared == 2 * (248_320 // 2) * 5120 * 2 + 2 * 5120 * 5120 * 2 // 2
+
+
+def test_fp8_checkpoint_keeps_its_unconverted_mixer_projections_in_bf16() -> None:
+    # Qwen's FP8 Qwen3.5-27B ships weight_scale_inv (128 x 128 blocks) for in_proj_qkv, in_proj_z and
+    # out_proj of every delta-net block but none for in_proj_a / in_proj_b (the tensor list in
+    # jundot/omlx#190), i.e. its quantization_config leaves those two unconverted. At TP 2 each rank
+    # then holds in_proj_a as 24 bf16 rows of 5120, and in_proj_qkv as 5120 fp8 rows of 5120 with
+    # 40 x 40 fp32 block scales.
+    spec = resolve("Qwen3.5-27B")
+    layers = [i for i in range(spec.num_layers) if spec.has_state(i)]
+    skip = (
+        "lm_head",
+        *(f"model.language_model.layers.{i}.linear_attn.in_proj_{x}" for i in layers for x in "ab"),
+    )
+    fmt = WeightFormat(
+        dtype="bf16", quant=QuantMethod.FP8, bits=8, group_size=128, modules_not_converted=skip
+    )
+    wl = _wl(2)
+    shards = {s.group.name: s for s in W.stage_shards(spec, wl, W.stages(spec, wl)[0])}
+    assert len(layers) == 48
+    assert W.shard_bytes(spec, shards["in_proj_a"], fmt) == 48 * 24 * 5120 * 2
+    assert W.shard_bytes(spec, shards["in_proj_qkv"], fmt) == 48 * (5120 * 5120 + 40 * 40 * 4)
