@@ -32,7 +32,7 @@ from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPE
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
-from llmsize.hardware.plan import Layout, speed_inputs
+from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
@@ -661,8 +661,18 @@ def build_case(row: dict[str, Any]) -> Case:
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
+    if row.get("release"):  # Ollama: the release that ran (--engine-version), for its layer placement
+        data["engine_version"] = str(row["release"])
+    if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
+        data["context"] = max(data["context"], int(row["num_ctx"]))
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
+    # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
+    planner = Planner(spec, wl, estimator=estimate)
+    auto = planner.auto_offload(gpu, layout)
+    if auto is not None:
+        return Case(row, spec, gpu, planner.speed_inputs_for(layout, planner.estimate(auto), auto,
+                                                             engine=speed_engine(row)))
     return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=speed_engine(row)))
 
 

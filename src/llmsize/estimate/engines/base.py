@@ -107,6 +107,7 @@ class EngineModel(Protocol):
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
+    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
@@ -284,6 +285,12 @@ class BaseEngine:
 
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""
+        del est, usable, num_layers
+        return None
+
+    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
+        """Blocks the engine itself puts on the GPU when the model does not fit (None: it refuses to
+        load it, as vLLM, SGLang and llama.cpp with an explicit -ngl do; Ollama runs it partly on the CPU)."""
         del est, usable, num_layers
         return None
 

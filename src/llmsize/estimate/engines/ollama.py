@@ -31,6 +31,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
+from llmsize.estimate.engines.ollama_offload import auto_layers, fit_margin_bytes
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.specs.ollama import (
@@ -43,6 +44,7 @@ from llmsize.specs.ollama import (
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
+    from llmsize.estimate.result import Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 OLLAMA_VERSION_MODELLED = "0.33"
@@ -176,6 +178,14 @@ class Ollama(LlamaCpp):
                 "pooled entries + indexer keys): Ollama's engine has no deepseek4 model (model/models/)",
                 hint="use --engine llama.cpp (arch deepseek4) or --engine vllm",
             )
+
+    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
+        """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its
+        layers on the GPU (estimate/engines/ollama_offload.py): those that fit after its release's margin."""
+        if self.wl.gpu_layers is not None:
+            return None  # num_gpu given: the user's split, sized as asked
+        margin = fit_margin_bytes(self.release())
+        return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx Ollama picks on this much VRAM, capped at the model's trained context."""

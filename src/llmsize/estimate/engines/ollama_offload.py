@@ -1,0 +1,49 @@
+"""Ollama's automatic partial offload: the layers it puts on the GPU by itself when a model does not fit.
+
+Unlike llama.cpp run by hand (where -ngl is the user's choice and a model that does not fit fails to
+load), Ollama never refuses a model that fits in host RAM: with num_gpu unset it places as many
+layers on the GPU as its memory check allows and runs the rest on the CPU (`ollama ps` then prints
+"42%/58% CPU/GPU"). Those CPU layers decode at the host's memory bandwidth, so a 70B on a 24 GB card
+runs at a few tokens/s instead of failing.
+
+Who decides, by release (ollama/ollama):
+- v0.30 and later: Ollama passes no `-ngl` when num_gpu is unset (llm/llama_server.go buildArgs:
+  "NumGPU == -1 (default): don't pass -ngl, let llama-server auto-detect"), so llama-server's fitter
+  places the layers (llama.cpp common/fit: `--fit on` by default, leaving `fit_params_target`, 1024 MiB
+  by default in common/common.h, free on each device).
+- before v0.30: llm/memory.go EstimateGPULayers fills each GPU's free memory with whole layers (weights
+  + their KV) after the graph and `MinimumMemory` (discover/gpu.go: 457 MiB on CUDA and ROCm, 512 MiB
+  on Metal), which stands for the runtime's own context; llmsize's estimate already counts that context
+  (its `overhead`), so no further margin is taken there.
+Both fill the device layer by layer, as llama.cpp's engine module does for -ngl (LlamaCpp.offload_layers).
+"""
+
+from __future__ import annotations
+
+from llmsize.units import MIB
+
+# REFERENCE: llama.cpp common/common.h `fit_params_target` (1024 MiB per device: the memory --fit
+# leaves free); Ollama v0.30+ sets LLAMA_ARG_FIT_TARGET itself only to reserve a vision projector
+# (llm/llama_server.go extraEnvsForStart).
+FIT_TARGET_BYTES = 1024 * MIB
+# REFERENCE: ollama/ollama commit 9db4bdbad (v0.30.0) "runner: Remove CGO engines, use llama-server
+# exclusively": the first release whose layers llama-server's fitter places.
+FITTER_RELEASE = (0, 30, 0)
+
+
+def fit_margin_bytes(release: tuple[int, int, int] | None) -> int:
+    """Device memory Ollama's layer placement leaves free beyond llmsize's own estimate."""
+    if release is not None and release < FITTER_RELEASE:
+        return 0  # llm/memory.go: MinimumMemory stands for the runtime context llmsize already counts
+    return FIT_TARGET_BYTES
+
+
+def auto_layers(fitting_layers: int | None, num_layers: int) -> int | None:
+    """The layers Ollama runs on the GPU when the whole model does not fit (None: it would not run).
+
+    `fitting_layers` is what the device holds after Ollama's margin (the engine's offload_layers);
+    Ollama then runs the rest on the CPU, down to 0 layers (CPU only, llm/memory.go layerCount 0).
+    """
+    if fitting_layers is None:
+        return None
+    return max(0, min(num_layers - 1, fitting_layers))
