@@ -517,8 +517,8 @@ class Planner:
             layers = auto.gpu_layers
             if wl.mode is Mode.INFERENCE and gpu.speed_known:
                 speed = self.speed(gpu, layout, self.estimate(auto), auto)
-            warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers, gpu,
-                                                      self.efficiency, speed))
+            warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers,
+                                                      gpu, self.efficiency, speed))
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
@@ -610,9 +610,9 @@ def _auto_offload_note(engine: str, layers: int, total: int, gpu: GpuSpec, eff: 
                        speed: SpeedEstimate | None) -> str:
     """What an engine that offloads by itself (Ollama) does with a model that does not fit."""
     rate = f" at ~{speed.decode_tokens_per_s:,.1f} tokens/s" if speed is not None else ""
-    return (f"{engine} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers on the GPU by "
-            f"itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a CPU/GPU split); "
-            + _host_speed_note(gpu, eff))
+    return (f"{engine} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers on the "
+            f"GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a CPU/GPU "
+            "split); " + _host_speed_note(gpu, eff))
 
 
 def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:

@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import llama_cpp_scores
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
+from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_offload import auto_layers, fit_margin_bytes
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.specs.ollama import (
     library_of_model_type,
@@ -178,6 +180,16 @@ class Ollama(LlamaCpp):
                 "pooled entries + indexer keys): Ollama's engine has no deepseek4 model (model/models/)",
                 hint="use --engine llama.cpp (arch deepseek4) or --engine vllm",
             )
+
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
+        """Score traffic of a prompt without flash attention, which Ollama's default leaves off for releases
+        and architectures its rule names (estimate/engines/ollama_flash.py); OLLAMA_FLASH_ATTENTION
+        (--flash-attn) decides where given."""
+        unset = self.wl.flash_attn is FlashAttn.AUTO
+        if unset and not default_flash_attention(self.release(), spec.model_type):
+            elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
+            return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
+        return super().prefill_score_bytes(spec, prompt_tokens)
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its

@@ -1,0 +1,116 @@
+"""Ollama's own defaults that move speed: automatic partial offload and the flash-attention default.
+
+Rules under test, with their sources:
+- estimate/engines/ollama_offload.py: with num_gpu unset Ollama runs a model that does not fit with only
+  some layers on the GPU (ollama llm/llama_server.go buildArgs passes no -ngl; llama-server --fit leaves
+  llama.cpp common/common.h `fit_params_target` = 1024 MiB free; before v0.30 llm/memory.go
+  EstimateGPULayers filled free memory after MinimumMemory, discover/gpu.go).
+- estimate/engines/ollama_flash.py: OLLAMA_FLASH_ATTENTION unset means off before v0.12.4
+  (envconfig/config.go Bool), the GGML.FlashAttention architecture list v0.12.4-v0.29 (fs/ggml/ggml.go),
+  `--flash-attn auto` from v0.30 (llm/llama_server.go appendFlashAttentionArgs).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import engine_for
+from llmsize.estimate.engines.ollama_flash import default_flash_attention
+from llmsize.estimate.engines.ollama_offload import FIT_TARGET_BYTES, auto_layers, fit_margin_bytes
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.plan import Planner
+from llmsize.specs.resolve import resolve
+from llmsize.units import GIB, MIB
+
+
+def _workload(engine: str = "ollama", **extra: object) -> Workload:
+    return Workload.model_validate({"engine": engine, "context": 4096, **extra})
+
+
+def test_fit_margin_follows_the_runner_of_the_release() -> None:
+    # llama-server's fitter (v0.30+) leaves its 1024 MiB target free; llm/memory.go's MinimumMemory stood
+    # for the CUDA/Metal context, which llmsize's estimate already counts as overhead.
+    assert FIT_TARGET_BYTES == 1024 * MIB
+    assert fit_margin_bytes(None) == FIT_TARGET_BYTES
+    assert fit_margin_bytes((0, 30, 0)) == FIT_TARGET_BYTES
+    assert fit_margin_bytes((0, 29, 9)) == 0
+    assert fit_margin_bytes((0, 5, 7)) == 0
+
+
+def test_auto_layers_stop_short_of_the_whole_model_and_at_zero() -> None:
+    assert auto_layers(None, 80) is None
+    assert auto_layers(-3, 80) == 0  # nothing fits: Ollama runs the model on the CPU
+    assert auto_layers(35, 80) == 35
+    assert auto_layers(80, 80) == 79  # only asked when the whole model does not fit
+
+
+def test_only_ollama_offloads_by_itself() -> None:
+    spec = resolve("llama3.1:70b")
+    usable = 24 * GIB
+    for engine in ("llama.cpp", "vllm"):
+        wl = _workload(engine)
+        assert engine_for(wl).auto_gpu_layers(estimate(spec, wl), usable, spec.num_layers) is None
+    wl = _workload()
+    layers = engine_for(wl).auto_gpu_layers(estimate(spec, wl), usable, spec.num_layers)
+    assert layers is not None and 0 < layers < spec.num_layers
+    # num_gpu given (--gpu-layers): the user's split, not Ollama's.
+    pinned = _workload(gpu_layers=20)
+    assert engine_for(pinned).auto_gpu_layers(estimate(spec, pinned), usable, spec.num_layers) is None
+
+
+def test_the_fitter_margin_costs_layers() -> None:
+    spec = resolve("llama3.1:70b")
+    new, old = _workload(), _workload(engine_version="0.5.7")
+    usable = 24 * GIB
+    new_layers = engine_for(new).auto_gpu_layers(estimate(spec, new), usable, spec.num_layers)
+    old_layers = engine_for(old).auto_gpu_layers(estimate(spec, old), usable, spec.num_layers)
+    assert new_layers is not None and old_layers is not None
+    assert new_layers < old_layers
+
+
+@given(st.integers(min_value=2, max_value=80), st.integers(min_value=2, max_value=80))
+def test_more_vram_never_offloads_fewer_layers(low: int, high: int) -> None:
+    spec = resolve("llama3.1:70b")
+    wl = _workload()
+    est = estimate(spec, wl)
+    eng = engine_for(wl)
+    lo, hi = sorted((low, high))
+    fewer = eng.auto_gpu_layers(est, lo * GIB, spec.num_layers)
+    more = eng.auto_gpu_layers(est, hi * GIB, spec.num_layers)
+    assert fewer is not None and more is not None
+    assert 0 <= fewer <= more < spec.num_layers
+
+
+def test_fit_row_reports_the_offloaded_speed_and_says_so() -> None:
+    spec = resolve("llama3.1:70b")
+    row = Planner(spec, _workload(), estimate).plan(get_gpu("RTX-4090"), 1)
+    assert row.fits is False
+    assert row.gpu_layers is not None and 0 < row.gpu_layers < spec.num_layers
+    assert row.decode_tokens_per_s is not None and row.decode_tokens_per_s < 10
+    assert row.decode_bound == "host memory"
+    assert any("CPU RAM" in w and f"{row.gpu_layers} of 80 layers" in w for w in row.warnings)
+    # llama.cpp run by hand fails to load it instead: no speed without --gpu-layers.
+    cpp = Planner(spec, _workload("llama.cpp"), estimate).plan(get_gpu("RTX-4090"), 1)
+    assert cpp.fits is False and cpp.decode_tokens_per_s is None
+
+
+def test_flash_attention_default_by_release_and_architecture() -> None:
+    assert default_flash_attention(None, "llama") is True  # v0.30+: --flash-attn auto
+    assert default_flash_attention((0, 30, 0), "llama") is True
+    assert default_flash_attention((0, 5, 7), "qwen3") is False  # OLLAMA_FLASH_ATTENTION unset: off
+    assert default_flash_attention((0, 12, 4), "qwen3") is True  # v0.12.4 list: gpt-oss, qwen3, qwen3moe
+    assert default_flash_attention((0, 12, 4), "gemma3") is False
+    assert default_flash_attention((0, 13, 0), "gemma3") is True  # joined the list in v0.13.0
+    assert default_flash_attention((0, 24, 0), "llama") is False
+
+
+def test_old_release_without_flash_attention_pays_for_scores() -> None:
+    spec = resolve("llama3.1:8b")
+    old = engine_for(_workload(engine_version="0.5.7"))
+    assert old.prefill_score_bytes(spec, 2048) > 0
+    assert engine_for(_workload()).prefill_score_bytes(spec, 2048) == 0
+    forced = engine_for(_workload(engine_version="0.5.7", flash_attn="on"))
+    assert forced.prefill_score_bytes(spec, 2048) == 0
