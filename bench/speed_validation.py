@@ -670,10 +670,12 @@ def build_case(row: dict[str, Any]) -> Case:
     # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
     planner = Planner(spec, wl, estimator=estimate)
     auto = planner.auto_offload(gpu, layout)
+    # Ollama picks its own profile by release (estimate/engines/ollama.py speed_name).
+    name = None if engine == "ollama" else speed_engine(row)
     if auto is not None:
-        return Case(row, spec, gpu, planner.speed_inputs_for(layout, planner.estimate(auto), auto,
-                                                             engine=speed_engine(row)))
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=speed_engine(row)))
+        inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
+        return Case(row, spec, gpu, inputs)
+    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name))
 
 
 def speed_engine(row: dict[str, Any]) -> str:

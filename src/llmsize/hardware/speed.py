@@ -221,7 +221,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         engine=prof.engine,
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
-                            else kernel_bandwidth(inputs.kernel, gpu)),
+                            else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
         compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,

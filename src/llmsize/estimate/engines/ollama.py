@@ -34,6 +34,7 @@ from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_offload import auto_layers, fit_margin_bytes
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.specs.ollama import (
@@ -63,6 +64,27 @@ OWN_SWA_ESTIMATE_RELEASE = (0, 6, 3)
 VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_768), (0, 4_096))
 
 
+# Ollama's speed is that of the llama.cpp build it runs (llama_cpp.SPEED: llama-bench builds of 2023-2025),
+# except where its build decodes differently. v0.30 and later ship llama-server of 2026 (b9479 and later,
+# LLAMA_CPP_VERSION), whose Metal decode streams the weights closer to the bandwidth than the builds the
+# Apple constant was calibrated on: on one M2 Pro, Ollama and that machine's own llama-server decode
+# Llama-3.1-8B at the same speed (34.1 and 33.0 t/s Q4_K_M, 22.3 and 22.0 Q8_0; AlexsJones/llmfit#1031),
+# 84% and 95% of the 200 GB/s, where builds of 2023-2025 reached ~70%; llama.cpp's newer Metal graph runs
+# independent mat-vecs concurrently (ggml-org/llama.cpp PR #15929, Sep 2025; PR #19555, Feb 2026).
+# REFERENCE: calibrated on the two `fit` rows ollamaspeed-llmfit-m2pro-001/002 (bench/speed_tables.yaml);
+# every other Ollama row is held out.
+METAL_2026_GGUF_BANDWIDTH = 0.92
+SPEED = LlamaCpp.speed.model_copy(update={
+    "engine": "ollama", "version": "Ollama 0.30+ (llama-server b9479 and later)",
+    "kernel_bandwidth": {"gguf-apple": METAL_2026_GGUF_BANDWIDTH},
+    "sources": ("https://github.com/AlexsJones/llmfit/pull/1031",)})
+# Before v0.30 Ollama ran its own runners on the llama.cpp it vendored: llama.cpp's profile as calibrated.
+OWN_RUNNER_SPEED = LlamaCpp.speed.model_copy(update={
+    "engine": "ollama-own-runner",
+    "version": "Ollama before v0.30 (its own Go runners on vendored llama.cpp)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {OWN_RUNNER_SPEED.engine: OWN_RUNNER_SPEED}
+
+
 def vram_default_context(total_vram: int) -> int:
     """The NumCtx Ollama defaults to on this much VRAM (all GPUs, less OLLAMA_GPU_OVERHEAD each)."""
     return next((ctx for floor, ctx in VRAM_TIERS if total_vram >= floor), 4_096)
@@ -77,6 +99,7 @@ class Ollama(LlamaCpp):
     speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
+    speed: ClassVar[EngineSpeedProfile] = SPEED
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
@@ -190,6 +213,12 @@ class Ollama(LlamaCpp):
             elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
             return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
         return super().prefill_score_bytes(spec, prompt_tokens)
+
+    def speed_name(self) -> str:
+        """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED."""
+        release = self.release()
+        old = release is not None and release < LLAMA_SERVER_RELEASE
+        return OWN_RUNNER_SPEED.engine if old else SPEED.engine
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its
