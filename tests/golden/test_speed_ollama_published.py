@@ -65,6 +65,18 @@ def test_library_q8_0_tag_on_an_rx_9070_xt() -> None:
 
 def test_library_default_tag_on_an_m4_mac_mini() -> None:
     # https://github.com/geerlingguy/ai-benchmarks/issues/2 (README 'M4 Mac mini (10 core - 32GB)'):
-    # llama3.2:3b Average Eval Rate 41.31 tokens/s.
-    row = _row("llama3.2:3b", "M4-32GB", context=430, prompt_tokens=30)
+    # llama3.2:3b Average Eval Rate 41.31 tokens/s (Ollama of early 2025: its own runner).
+    row = _row("llama3.2:3b", "M4-32GB", engine_version="0.5.7", context=2048, prompt_tokens=30)
     assert row.decode_tokens_per_s == pytest.approx(41.31, rel=0.20)
+
+
+def test_ollama_v030_metal_decode_on_an_m2_pro() -> None:
+    # https://github.com/AlexsJones/llmfit/pull/1031 (Apple M2 Pro, llmfit bench, eval_count / eval_duration,
+    # 300 tokens): deepseek-r1:14b 18.1 and gemma3:12b 20.9 tokens/s. Held-out rows; the Metal share of
+    # Ollama v0.30+ was fitted on the same machine's llama3.1:8b Q4_K_M / Q8_0 rows only.
+    assert _row("deepseek-r1:14b", "M2-Pro-32GB", context=330, prompt_tokens=30).decode_tokens_per_s == (
+        pytest.approx(18.1, rel=0.15)
+    )
+    assert _row("gemma3:12b", "M2-Pro-32GB", context=330, prompt_tokens=30).decode_tokens_per_s == (
+        pytest.approx(20.9, rel=0.15)
+    )

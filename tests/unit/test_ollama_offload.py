@@ -114,3 +114,25 @@ def test_old_release_without_flash_attention_pays_for_scores() -> None:
     assert engine_for(_workload()).prefill_score_bytes(spec, 2048) == 0
     forced = engine_for(_workload(engine_version="0.5.7", flash_attn="on"))
     assert forced.prefill_score_bytes(spec, 2048) == 0
+
+
+def test_speed_profile_follows_the_release() -> None:
+    # v0.30 (ollama/ollama 9db4bdbad) replaced Ollama's own runners with llama-server of 2026.
+    assert engine_for(_workload()).speed_name() == "ollama"
+    assert engine_for(_workload(engine_version="0.30.0")).speed_name() == "ollama"
+    assert engine_for(_workload(engine_version="0.12.6")).speed_name() == "ollama-own-runner"
+    assert engine_for(_workload("llama.cpp")).speed_name() == "llama.cpp"
+
+
+def test_new_build_metal_share_is_ollamas_own_and_apple_only() -> None:
+    from llmsize.estimate.engines.ollama import METAL_2026_GGUF_BANDWIDTH
+    from llmsize.hardware.speed_profiles import engine_profile, kernel_bandwidth
+
+    apple, nvidia = get_gpu("M2-Pro-32GB"), get_gpu("RTX-4090")
+    own = engine_profile("ollama").kernel_bandwidth
+    assert kernel_bandwidth("gguf", apple, own) == METAL_2026_GGUF_BANDWIDTH
+    assert kernel_bandwidth("gguf", apple, engine_profile("ollama-own-runner").kernel_bandwidth) == (
+        kernel_bandwidth("gguf", apple)
+    )
+    assert kernel_bandwidth("gguf", nvidia, own) == kernel_bandwidth("gguf", nvidia)
+    assert kernel_bandwidth("gguf", apple, own) > kernel_bandwidth("gguf", apple)
