@@ -136,3 +136,17 @@ def test_new_build_metal_share_is_ollamas_own_and_apple_only() -> None:
     )
     assert kernel_bandwidth("gguf", nvidia, own) == kernel_bandwidth("gguf", nvidia)
     assert kernel_bandwidth("gguf", apple, own) > kernel_bandwidth("gguf", apple)
+
+
+def test_default_context_by_release() -> None:
+    # api/types.go / envconfig OLLAMA_CONTEXT_LENGTH: 2048 to v0.6.6, 4096 from v0.6.7, the VRAM tier
+    # (server/routes.go: 262,144 from 47 GiB, 32,768 from 23 GiB) from v0.15.5.
+    from llmsize.estimate.engines.ollama import release_default_context
+
+    vram = 24 * GIB
+    assert release_default_context((0, 5, 7), vram) == 2048
+    assert release_default_context((0, 6, 7), vram) == 4096
+    assert release_default_context((0, 15, 4), vram) == 4096
+    assert release_default_context((0, 15, 5), vram) == 32768
+    assert release_default_context(None, 48 * GIB) == 262144
+    assert release_default_context(None, 8 * GIB) == 4096

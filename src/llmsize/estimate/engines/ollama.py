@@ -20,7 +20,10 @@ Modelled release: Ollama 0.33 (ollama/ollama at fb30760, August 2026), which lau
   rows of logits (ggml-org/llama.cpp#23861, LlamaCpp.logit_rows); v0.30.0 (b9452) reserved a row for
   every token of the ubatch, which `--logits all` sizes.
 Older releases (before the llama-server runner) estimated layers in llm/memory.go and defaulted
-to a 2,048-token (< 0.6) or 4,096-token context with flash attention off.
+to a 2,048-token (< 0.6.7) or 4,096-token (< 0.15.5) context (release_default_context).
+Speed (issue 11): the layers Ollama keeps on the GPU when a model does not fit (ollama_offload.py),
+its flash-attention default by release (ollama_flash.py) and its own speed profile by release (SPEED,
+OWN_RUNNER_SPEED, speed_name).
 """
 
 from __future__ import annotations
@@ -88,6 +91,20 @@ LEGACY_SPEED: dict[str, EngineSpeedProfile] = {OWN_RUNNER_SPEED.engine: OWN_RUNN
 def vram_default_context(total_vram: int) -> int:
     """The NumCtx Ollama defaults to on this much VRAM (all GPUs, less OLLAMA_GPU_OVERHEAD each)."""
     return next((ctx for floor, ctx in VRAM_TIERS if total_vram >= floor), 4_096)
+
+
+# REFERENCE: ollama/ollama api/types.go DefaultOptions / envconfig/config.go OLLAMA_CONTEXT_LENGTH: NumCtx
+# 2048 up to v0.6.6, 4096 from v0.6.7, 0 (the VRAM tier, server/routes.go) from v0.15.5 (ollama#14116).
+FIXED_CONTEXTS: tuple[tuple[tuple[int, int, int], int], ...] = (((0, 6, 7), 2_048), ((0, 15, 5), 4_096))
+
+
+def release_default_context(release: tuple[int, int, int] | None, total_vram: int) -> int:
+    """The NumCtx a release defaults to: a fixed size before v0.15.5, the VRAM tier from then on."""
+    if release is not None:
+        for before, ctx in FIXED_CONTEXTS:
+            if release < before:
+                return ctx
+    return vram_default_context(total_vram)
 
 
 class Ollama(LlamaCpp):
@@ -229,8 +246,8 @@ class Ollama(LlamaCpp):
         return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
-        """The NumCtx Ollama picks on this much VRAM, capped at the model's trained context."""
-        return min(vram_default_context(total_vram), spec.max_position_embeddings)
+        """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""
+        return min(release_default_context(self.release(), total_vram), spec.max_position_embeddings)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)
