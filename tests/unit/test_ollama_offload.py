@@ -150,3 +150,11 @@ def test_default_context_by_release() -> None:
     assert release_default_context((0, 15, 5), vram) == 32768
     assert release_default_context(None, 48 * GIB) == 262144
     assert release_default_context(None, 8 * GIB) == 4096
+
+
+def test_unified_memory_cannot_offload_past_the_machine() -> None:
+    # On Apple silicon the CPU layers live in the same memory: a model larger than the machine does not run.
+    spec = resolve("llama3.1:70b")
+    row = Planner(spec, _workload(), estimate).plan(get_gpu("M4-32GB"), 1)
+    assert row.fits is False and row.decode_tokens_per_s is None
+    assert not any("still runs it" in w for w in row.warnings)

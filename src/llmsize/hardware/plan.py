@@ -445,10 +445,12 @@ class Planner:
         estimate/engines/ollama_offload.py), with `gpu_layers` set to the layers it keeps on the GPU;
         None when the engine would refuse to load it or it fits."""
         wl = self.workload(layout)
-        if self.budget(gpu, wl).fits:
+        budget = self.budget(gpu, wl)
+        if budget.fits:
             return None
-        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), self.budget(gpu, wl).usable_bytes,
-                                                self.spec.num_layers)
+        if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
+            return None  # the CPU layers would come out of the same memory: the machine cannot hold it
+        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers)
         return None if layers is None else self.workload(layout, gpu_layers=layers)
 
     def speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
