@@ -20,6 +20,7 @@ from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY_SPEED
 from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
 from llmsize.estimate.engines.ollama import LEGACY_SPEED as OLLAMA_LEGACY_SPEED
+from llmsize.estimate.engines.sglang import LEGACY_SPEED as SGLANG_LEGACY_SPEED
 from llmsize.estimate.engines.speed_eager import EAGER_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
@@ -39,6 +40,8 @@ ENGINE_PROFILES |= EAGER_SPEED
 ENGINE_PROFILES |= VULKAN_PROFILES
 # Ollama before v0.30 (its own runners on older llama.cpp builds): "ollama-own-runner" (ollama.py).
 ENGINE_PROFILES |= OLLAMA_LEGACY_SPEED
+# SGLang 0.4.6's profile ("sglang-0.4") for the rows measured on it: estimate/engines/sglang.py.
+ENGINE_PROFILES |= SGLANG_LEGACY_SPEED
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM

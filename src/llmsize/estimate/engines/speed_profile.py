@@ -106,4 +106,8 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / datasheet bandwidth of batch-1 weight kernels keyed "
         "'<kernel family>-<device class>' where the engine's own build streams differently from the shared "
         "table (hardware/speed_profiles.KERNEL_BANDWIDTH; empty: that table)")
+    allreduce_kernel_measured: bool = Field(
+        default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
+        "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
+        "carries a release's other per-step tensor-parallel costs")
     sources: tuple[str, ...] = ()
