@@ -86,7 +86,7 @@ def test_ollama_v030_metal_decode_on_an_m2_pro() -> None:
 # graph (memory.graph.partial 1.6 GiB) and the vision projector's weights and graph (795.9 MiB + 1.0 GiB)
 # on the GPU.
 OLD_ESTIMATOR = (
-    "llm/memory.go's partial-offload graph and projector reserve are not modelled: llmsize places 41 layers "
+    "llm/memory.go's partial-offload graph and projector reserve are not modelled: llmsize places 40 layers "
     "where Ollama placed 28"
 )
 

@@ -12,6 +12,7 @@ Rules under test, with their sources:
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,7 +28,7 @@ from llmsize.units import GIB, MIB
 
 
 def _workload(engine: str = "ollama", **extra: object) -> Workload:
-    return Workload.model_validate({"engine": engine, "context": 4096, **extra})
+    return Workload.model_validate({"engine": engine, "context": 4096} | extra)
 
 
 def test_fit_margin_follows_the_runner_of_the_release() -> None:
@@ -158,3 +159,19 @@ def test_unified_memory_cannot_offload_past_the_machine() -> None:
     row = Planner(spec, _workload(), estimate).plan(get_gpu("M4-32GB"), 1)
     assert row.fits is False and row.decode_tokens_per_s is None
     assert not any("still runs it" in w for w in row.warnings)
+
+
+def test_projector_is_reserved_whole_not_spread_over_layers() -> None:
+    # ollama/ollama#9818 logs gemma3:27b's projector.weights="795.9 MiB" (its vision tower kept in 16 bits);
+    # llm/llama_server.go sets LLAMA_ARG_FIT_TARGET to those bytes + mmprojOffloadHeadroom (1 GiB).
+    from llmsize.estimate.engines.ollama_offload import projector_bytes
+
+    spec = resolve("gemma3:27b")
+    assert projector_bytes(spec) / MIB == pytest.approx(795.9, rel=0.03)
+    assert projector_bytes(resolve("llama3.1:8b")) == 0
+    wl = _workload(context=2048)
+    est, eng = estimate(spec, wl), engine_for(wl)
+    with_projector = eng.auto_gpu_layers(est, 11 * GIB, spec.num_layers, spec)
+    spread = eng.auto_gpu_layers(est, 11 * GIB, spec.num_layers)
+    assert with_projector is not None and spread is not None
+    assert with_projector < spread

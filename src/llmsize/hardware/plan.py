@@ -450,7 +450,8 @@ class Planner:
             return None
         if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
             return None  # the CPU layers would come out of the same memory: the machine cannot hold it
-        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers)
+        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
+                                                self.spec)
         return None if layers is None else self.workload(layout, gpu_layers=layers)
 
     def speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,

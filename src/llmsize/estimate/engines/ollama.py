@@ -36,7 +36,13 @@ from llmsize.estimate.engines import llama_cpp_scores
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
-from llmsize.estimate.engines.ollama_offload import auto_layers, fit_margin_bytes
+from llmsize.estimate.engines.ollama_offload import (
+    FITTER_RELEASE,
+    MMPROJ_HEADROOM_BYTES,
+    auto_layers,
+    fit_margin_bytes,
+    projector_bytes,
+)
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
@@ -86,6 +92,16 @@ OWN_RUNNER_SPEED = LlamaCpp.speed.model_copy(update={
     "engine": "ollama-own-runner",
     "version": "Ollama before v0.30 (its own Go runners on vendored llama.cpp)"})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {OWN_RUNNER_SPEED.engine: OWN_RUNNER_SPEED}
+
+
+def _without_projector(est: Estimate, projector: int) -> Estimate:
+    """The estimate with the projector's bytes taken out of the weights the layers share."""
+    figs = est.engine_figures
+    update: dict[str, object] = {"weights_bytes": max(0, est.weights_bytes - projector)}
+    if figs is not None:
+        update["engine_figures"] = figs.model_copy(
+            update={"device_weights_bytes": max(0, figs.device_weights_bytes - projector)})
+    return est.model_copy(update=update)
 
 
 def vram_default_context(total_vram: int) -> int:
@@ -237,12 +253,22 @@ class Ollama(LlamaCpp):
         old = release is not None and release < LLAMA_SERVER_RELEASE
         return OWN_RUNNER_SPEED.engine if old else SPEED.engine
 
-    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
+    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
+                        spec: ModelSpec | None = None) -> int | None:
         """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its
-        layers on the GPU (estimate/engines/ollama_offload.py): those that fit after its release's margin."""
+        layers on the GPU (estimate/engines/ollama_offload.py): those that fit after its release's margin.
+        A vision projector is loaded whole on the GPU beside them, not spread over the layers: from v0.30
+        the fitter's target is its bytes + 1 GiB (in place of 1024 MiB); before, llm/memory.go reserved
+        it."""
         if self.wl.gpu_layers is not None:
             return None  # num_gpu given: the user's split, sized as asked
-        margin = fit_margin_bytes(self.release())
+        release = self.release()
+        margin = fit_margin_bytes(release)
+        projector = projector_bytes(spec) if spec is not None else 0
+        if projector:
+            fitter = release is None or release >= FITTER_RELEASE
+            margin = projector + (MMPROJ_HEADROOM_BYTES if fitter else margin)
+            est = _without_projector(est, projector)
         return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:

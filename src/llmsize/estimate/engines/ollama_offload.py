@@ -20,7 +20,12 @@ Both fill the device layer by layer, as llama.cpp's engine module does for -ngl 
 
 from __future__ import annotations
 
-from llmsize.units import MIB
+from typing import TYPE_CHECKING
+
+from llmsize.units import GIB, MIB
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
 
 # REFERENCE: llama.cpp common/common.h `fit_params_target` (1024 MiB per device: the memory --fit
 # leaves free); Ollama v0.30+ sets LLAMA_ARG_FIT_TARGET itself only to reserve a vision projector
@@ -29,6 +34,22 @@ FIT_TARGET_BYTES = 1024 * MIB
 # REFERENCE: ollama/ollama commit 9db4bdbad (v0.30.0) "runner: Remove CGO engines, use llama-server
 # exclusively": the first release whose layers llama-server's fitter places.
 FITTER_RELEASE = (0, 30, 0)
+
+
+# REFERENCE: ollama llm/llama_server.go `mmprojOffloadHeadroom = 1 << 30`; extraEnvsForStart sets
+# LLAMA_ARG_FIT_TARGET to the projector's tensor bytes (mmprojMemoryRequirement) + that headroom in place of
+# llama.cpp's 1024 MiB when the vision projector goes to the GPU, so the fitter leaves room for it.
+MMPROJ_HEADROOM_BYTES = 1 * GIB
+# Ollama keeps the vision tower and projector in 16 bits: gemma3:27b's 423 M 'extra' parameters are the
+# "795.9 MiB projector" its log prints (ollama/ollama#9818: projector.weights="795.9 MiB").
+PROJECTOR_BYTES_PER_PARAM = 2
+
+
+def projector_bytes(spec: ModelSpec) -> int:
+    """Bytes of the vision tower and projector Ollama loads with the model (specs/params.py 'extra')."""
+    from llmsize.specs.params import param_inventory
+
+    return PROJECTOR_BYTES_PER_PARAM * sum(g.numel for g in param_inventory(spec) if g.name == "extra")
 
 
 def fit_margin_bytes(release: tuple[int, int, int] | None) -> int:
