@@ -621,7 +621,7 @@ FINDINGS = (
     "Ollama (issue 11, ollamaspeed pass; 36 new rows: 32 held out, 2 fit, 2 reported only; tables "
     "ollamaspeed-geerling-obench, ollamaspeed-llmfit-community, ollamaspeed-ollama-issues; 16 devices "
     "incl. Apple M1-M5, RTX 3060-5090, A100, RX 9070 XT, DGX Spark, Strix Halo). `eval rate` is "
-    "eval_count / eval_duration (decode only), `prompt eval rate` the prefill. Three Ollama rules now "
+    "eval_count / eval_duration (decode only), `prompt eval rate` the prefill. Four Ollama rules now "
     "drive speed. (1) Automatic partial offload (estimate/engines/ollama_offload.py): with num_gpu unset "
     "Ollama never refuses a model that fits in RAM; it keeps the layers that fit on the GPU (v0.30+: "
     "llama-server's --fit, 1024 MiB fit_params_target left free, no -ngl passed, llm/llama_server.go; "
@@ -644,21 +644,26 @@ FINDINGS = (
     "at the same speed; the M5 finding above solved ~92% independently), where the 2023-2025 llama-bench "
     "constant is 0.70; releases before v0.30 keep llama.cpp's constants ('ollama-own-runner'). Held-out "
     "Apple rows of 2026 Ollama: M2 Pro deepseek-r1:14b +9%, gemma3:12b -3%, M3 Pro qwen3:8b +10%, M4 "
-    "qwen3:4b +9%, M5 Max llama3.1:8b +1%, devstral +13%, where the old constant gave -10 to -25%. Not "
-    "explained, left held out: Ollama before v0.30 decodes small models 1-3 ms a token slower than the "
-    "llama.cpp model on fast GPUs (geerlingguy obench, early 2025: llama3.2:3b +36/+49% RTX 4090, +18% "
-    "RTX 4080, +84% RTX 5090, +49% M1 Ultra; ollama#3841's 2024 A100 qwen:1.8b Q4_0 +251%, F16 +47%, "
-    "reported only: that name has no catalog entry and is sized as a guessed Llama-3.2-1B-like shape), "
-    "while v0.30+ rows on NVIDIA/AMD are within -8..+12% (RTX 3090, 4070 Ti, RX 9070 XT); the old "
-    "runner's per-token Go loop (runner/llamarunner processBatch: decode, common_sampler, TokenToPiece, "
-    "stop checks, a channel to the HTTP stream) shows no millisecond-sized step and the measured gap is "
-    "not one constant (0.75-1.7 ms across the four NVIDIA cards, ~5 ms on the 2024 A100), so no per-token"
-    " cost was fitted. gpt-oss under Ollama is +32% on DGX Spark and an M4 where llama.cpp's own gpt-oss "
-    "rows on the Spark are within 3%, and M1-family chips stay 27-84% fast (qwen3.6:27b on a 32 GB M1 Max"
-    " may also be squeezed by Metal's working-set limit): not found. Also read, not speed-relevant for "
-    "one stream: OLLAMA_NUM_PARALLEL defaulted to 4 (to v0.6.6), 2 (to v0.9.x), 1 (v0.10+) for a full fit"
-    " and 1 for a partial one (server/sched.go defaultParallel, pickBestFullFitByLibrary), multiplying "
-    "num_ctx.",
+    "qwen3:4b +9%, M5 Max llama3.1:8b +1%, devstral +13%, where the old constant gave -10 to -25%. (4) "
+    "Ollama's default sampler (ollama_sampling.py): api/types.go put repeat_penalty 1.1 on every model "
+    "that sets none until v0.32.10 (commit 6a261db7d), and qwen3-coder / qwen3.5 pin a penalty of their "
+    "own; with a penalty set, llama.cpp's penalties sampler probes its token-count map once per "
+    "vocabulary entry every token (llama_sampler_penalties_apply; llama.cpp#18556, PR #10803) on the CPU "
+    "between steps, which llama-bench, the source of the llama.cpp constants, never runs. 3.45 ns a "
+    "probe, from unsloth/llama.cpp#95 (Qwen3.6-27B, 248,320 entries: 130.29 -> 146.66 t/s once the scan "
+    "was indexed), i.e. 0.44 ms a token for Llama 3's 128,256. Not for Ollama's Go engine of v0.6-v0.29 "
+    "(its sampler kept no token history: 86513cb69 reverted). Early-2025 obench llama3.2:3b: RTX 4090 "
+    "+36/+49% -> +19/+30%, RTX 4080 +18% -> +7%, RTX 5090 +84% -> +51%, M1 Ultra +49% -> +39%, Framework "
+    "Desktop +6% -> +2%; RX 9070 XT (v0.30.0) +12% -> +7% (ROCm) and -5% -> -9% (Vulkan). llmfit rows "
+    "submitted before 2026-08-12 are taken as the 0.32 series (Ollama's apps update themselves), later "
+    "ones as the release modelled. Not explained, left held out: what remains of the old-runner gap on "
+    "fast GPUs (0.3-1.3 ms a token; ollama#3841's 2024 A100 qwen:1.8b rows, reported only: that name has "
+    "no catalog entry and is sized as a guessed Llama-3.2-1B-like shape). gpt-oss under Ollama is +32% on"
+    " DGX Spark and an M4 where llama.cpp's own gpt-oss rows on the Spark are within 3%, and M1-family "
+    "chips stay 27-84% fast (qwen3.6:27b on a 32 GB M1 Max may also be squeezed by Metal's working-set "
+    "limit): not found. Also read, not speed-relevant for one stream: OLLAMA_NUM_PARALLEL defaulted to 4 "
+    "(to v0.6.6), 2 (to v0.9.x), 1 (v0.10+) for a full fit and 1 for a partial one (server/sched.go "
+    "defaultParallel, pickBestFullFitByLibrary), multiplying num_ctx.",
     "vLLM and SGLang serving rows of 2025-2026 models (issue 11, servespeed pass; servespeed-* tables). "
     "Collected: gpt-oss-120b on 2/4/8 x H100 (vLLM v0.15.1, Marlin MXFP4, concurrency 4-64, "
     "SemiAnalysisAI/InferenceX#828) and 8 x MI300X (v0.17.0, PR #1092); DeepSeek-R1-0528 FP8 on 8 x H200 "
@@ -747,8 +752,9 @@ def build_case(row: dict[str, Any]) -> Case:
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
-    if row.get("release"):  # Ollama: the release that ran (--engine-version), for its layer placement
-        data["engine_version"] = str(row["release"])
+    release = row.get("release") or _ollama_release(row)
+    if release:  # Ollama: the release that ran (--engine-version): its placement, defaults and sampler
+        data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
         data["context"] = max(data["context"], int(row["num_ctx"]))
     wl = Workload.model_validate(data)
@@ -762,6 +768,14 @@ def build_case(row: dict[str, Any]) -> Case:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, inputs)
     return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name))
+
+
+def _ollama_release(row: dict[str, Any]) -> str | None:
+    """The Ollama release an Ollama row's engine_version names ('Ollama 0.32.13', 'Ollama v0.30.0-rc22')."""
+    if row.get("engine") != "ollama":
+        return None
+    found = re.search(r"\bOllama v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
+    return found.group(1) if found else None
 
 
 def speed_engine(row: dict[str, Any]) -> str:

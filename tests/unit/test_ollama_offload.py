@@ -175,3 +175,37 @@ def test_projector_is_reserved_whole_not_spread_over_layers() -> None:
     spread = eng.auto_gpu_layers(est, 11 * GIB, spec.num_layers)
     assert with_projector is not None and spread is not None
     assert with_projector < spread
+
+
+def test_repeat_penalty_scan_by_release_library_and_runner() -> None:
+    # estimate/engines/ollama_sampling.py: api/types.go RepeatPenalty 1.1 until 6a261db7d (v0.32.10); library
+    # pins (qwen3 / qwen3.6 1.0, qwen3-coder 1.05, qwen3.5 presence_penalty 1.5); the Go engine (v0.6-v0.29,
+    # KV.OllamaEngineRequired) sampled without token history.
+    from llmsize.estimate.engines.ollama_sampling import penalty_scan, sampling_seconds
+
+    assert penalty_scan((0, 5, 7), "llama3.2", "llama")
+    assert penalty_scan((0, 32, 9), "llama3.1", "llama")
+    assert not penalty_scan((0, 32, 10), "llama3.1", "llama")
+    assert not penalty_scan(None, "llama3.1", "llama")
+    assert not penalty_scan((0, 32, 0), "qwen3", "qwen3")
+    assert penalty_scan(None, "qwen3.5", "qwen3_5")
+    assert penalty_scan(None, "qwen3-coder", "qwen3_moe")
+    assert not penalty_scan((0, 12, 6), "gemma3", "gemma3")  # Go engine
+    assert penalty_scan((0, 12, 6), "llama3.2", "llama")  # llama runner
+    # unsloth/llama.cpp#95: 130.29 -> 146.66 t/s once 248,320 probes a token were skipped (3.45 ns each).
+    assert sampling_seconds((0, 32, 0), "qwen3.6x", "qwen3_5", 248_320) == pytest.approx(
+        1 / 130.29 - 1 / 146.66
+    )
+
+
+def test_penalty_scan_slows_each_token_of_an_old_release() -> None:
+    spec = resolve("llama3.2:3b")
+    gpu = get_gpu("RTX-4090")
+    old = Planner(spec, _workload(engine_version="0.5.7", context=430, prompt_tokens=30), estimate).plan(
+        gpu, 1
+    )
+    new = Planner(spec, _workload(engine_version="0.32.10", context=430, prompt_tokens=30), estimate).plan(
+        gpu, 1
+    )
+    assert old.tpot_s is not None and new.tpot_s is not None
+    assert old.tpot_s - new.tpot_s == pytest.approx(spec.vocab_size * 3.45e-9, rel=0.05)

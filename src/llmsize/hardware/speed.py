@@ -173,6 +173,9 @@ class SpeedInputs(Record):
     score_bytes_prefill: float = Field(
         default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
         "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
+    sampling_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
+        "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
 
 
 class SpeedEstimate(Record):
@@ -434,7 +437,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     else:
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c)
+    # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
+    step += inputs.sampling_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 

@@ -111,6 +111,7 @@ class EngineModel(Protocol):
         self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
     ) -> int | None: ...
     def speed_name(self) -> str: ...
+    def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
@@ -294,6 +295,11 @@ class BaseEngine:
     def speed_name(self) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for."""
         return str(self.engine)
+
+    def sampling_seconds(self, spec: ModelSpec) -> float:
+        """CPU seconds a decode step spends sampling beyond what the engine's speed profile counts."""
+        del spec
+        return 0.0
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
                         spec: ModelSpec | None = None) -> int | None:

@@ -43,6 +43,7 @@ from llmsize.estimate.engines.ollama_offload import (
     fit_margin_bytes,
     projector_bytes,
 )
+from llmsize.estimate.engines.ollama_sampling import sampling_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
@@ -246,6 +247,12 @@ class Ollama(LlamaCpp):
             elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
             return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
         return super().prefill_score_bytes(spec, prompt_tokens)
+
+    def sampling_seconds(self, spec: ModelSpec) -> float:
+        """Ollama's default sampler scans the vocabulary for its repeat penalty every token (releases before
+        v0.32.10, and library models that pin a penalty): estimate/engines/ollama_sampling.py."""
+        library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
+        return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
 
     def speed_name(self) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED."""
