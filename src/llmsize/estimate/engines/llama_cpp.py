@@ -308,12 +308,14 @@ class LlamaCpp(BaseEngine):
         """A vision-language model's GGUF holds the text model; its vision tower and projector are the
         separate mmproj file that llama-server loads only with --mmproj (tools/mtmd, its own clip context),
         so neither model buffer holds it. REFERENCE: convert_hf_to_gguf.py writes the tower only with
-        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. The clip context
-        an image run adds (the mmproj weights on the GPU) is not counted: images reach the weights as
-        decoder tokens only (estimate/images.py decoder_workload)."""
+        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. A run that sends
+        images, audio or video (or says --mmproj) loads that file too: tools/mtmd clip.cpp
+        clip_model_loader puts its tensors on the GPU backend unless --no-mmproj-offload (mtmd
+        use_gpu), so its weights count then, F16 as the published mmproj-*-f16.gguf files are."""
         from llmsize.specs.models import QuantMethod
 
-        del wl
+        if mmproj_loaded(wl):
+            return False
         return fmt.quant == QuantMethod.GGUF and spec.vision is not None and spec.extra_params > 0
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
@@ -645,13 +647,15 @@ class LlamaCpp(BaseEngine):
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement:
-        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM."""
+        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM. A loaded
+        mmproj lies on the first GPU (clip.cpp picks the first GPU backend), not in host RAM."""
         from llmsize.estimate.weights import model_weight_bytes
 
         cpu_experts = self.cpu_expert_bytes(spec, fmt, stage)
-        del wl
+        mmproj = mmproj_bytes(spec, wl, fmt)
         whole = model_weight_bytes(spec, fmt)
-        return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
+        on_device = device - cpu_experts + (mmproj if stage.index == 0 else 0)
+        return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts - mmproj))
 
     def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
         """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
@@ -700,6 +704,9 @@ class LlamaCpp(BaseEngine):
                 spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
                 cells // wl.batch, wl.batch, self.ubatch(),
             )
+        # clip.cpp loads the mmproj into its own GPU buffer, not the text model's (tools/mtmd)
+        mmproj = min(weights.device_bytes, mmproj_bytes(spec, wl, rs.weights.format))
+        mmproj_lines = (f"load_hparams: model size: {mmproj / MIB:.2f} MiB",) if mmproj else ()
         draft_lines: tuple[str, ...] = ()
         if draft_context:
             what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
@@ -711,7 +718,8 @@ class LlamaCpp(BaseEngine):
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
             f"CPU output buffer size = {out / MIB:8.2f} MiB",
-            f"CUDA0 model buffer size = {weights.device_bytes / MIB:8.2f} MiB",
+            *mmproj_lines,
+            f"CUDA0 model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
             f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
         )
         return EngineFigures(
@@ -728,6 +736,7 @@ class LlamaCpp(BaseEngine):
             state_slot_bytes=state_slot,
             state_slots_per_request=1,
             kv_cells_bytes=kv_cells,
+            mmproj_bytes=mmproj,
             lines=lines,
         )
 
@@ -793,6 +802,25 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
+
+
+def mmproj_loaded(wl: Workload) -> bool:
+    """Whether llama-server runs with its --mmproj file: said so (`mmproj`), else exactly when the
+    request sends images, audio or video (tools/mtmd refuses media without it)."""
+    if wl.mmproj is not None:
+        return wl.mmproj
+    return bool(wl.images or wl.audio_seconds or wl.video_frames)
+
+
+def mmproj_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+    """The loaded mmproj file's weights (clip.cpp's "load_hparams: model size"): the tower and
+    projector a vision-language GGUF leaves out, F16 as the published mmproj-*-f16.gguf files are
+    (estimate/weights.py counts them so); 0 when no mmproj is loaded."""
+    from llmsize.specs.models import QuantMethod
+
+    if not mmproj_loaded(wl) or fmt.quant != QuantMethod.GGUF or spec.vision is None:
+        return 0
+    return spec.extra_params * 2
 
 
 def old_mla_gguf(spec: ModelSpec) -> bool:

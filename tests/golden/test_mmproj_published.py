@@ -1,0 +1,96 @@
+"""Golden: llama.cpp loads the --mmproj file (vision/audio tower + projector) once media are sent.
+
+A vision-language GGUF holds the text model only; llama-server loads the tower from the separate
+mmproj file (tools/mtmd clip.cpp, on the GPU unless --no-mmproj-offload). A run with --images,
+--audio-seconds or --video-frames therefore holds those weights too, even though the images reach
+the decoder as tokens (estimate/images.py decoder_workload clears the count; `mmproj` keeps the fact).
+
+Published sizes:
+- bartowski/google_gemma-3-4b-it-GGUF (llama.cpp b4877): mmproj-google_gemma-3-4b-it-f16.gguf 851 MB,
+  its f32 twin 1.68 GB (https://huggingface.co/bartowski/google_gemma-3-4b-it-GGUF, file table, as
+  mirrored at https://mygguf.com/models/bartowski_google_gemma-3-4b-it-GGUF).
+- ggml-org/llama.cpp#13445: bartowski's mmproj-Qwen2.5-VL-7B-Instruct-f16.gguf, clip.cpp prints
+  "load_hparams: model size: 1291.40 MiB" (https://github.com/ggml-org/llama.cpp/issues/13445).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from engine_log_rows import run_cli
+
+MIB = 2**20
+
+
+def _doc(*args: str) -> dict[str, Any]:
+    code, out, err = run_cli(["estimate", *args, "--format", "json"])
+    assert code in (0, 3), err
+    doc: dict[str, Any] = json.loads(out)
+    return doc
+
+
+def test_gemma3_4b_images_load_the_published_mmproj() -> None:
+    text = _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--quant", "Q4_K_M", "--gpu", "RTX-4090")
+    media = _doc(
+        "gemma-3-4b-it", "--engine", "llama.cpp", "--quant", "Q4_K_M", "--gpu", "RTX-4090", "--images", "1"
+    )
+    mmproj = media["engine"]["mmproj_bytes"]
+    # bartowski's mmproj-google_gemma-3-4b-it-f16.gguf: 851 MB (10^6 bytes)
+    assert abs(mmproj - 851e6) / 851e6 <= 0.02
+    assert text["engine"]["mmproj_bytes"] == 0
+    # the tower's weights join the weights and the GPU's share of them (clip.cpp: the GPU backend)
+    assert media["memory"]["weights"] - text["memory"]["weights"] == mmproj
+    assert media["gpus"][0]["device_weights_bytes"] - text["gpus"][0]["device_weights_bytes"] == mmproj
+    assert any(line.startswith("load_hparams: model size:") for line in media["engine"]["lines"])
+    # the text model's own buffer is unchanged: the mmproj is clip's buffer, not llama_model's
+    buffer = [ln for ln in media["engine"]["lines"] if ln.startswith("CUDA0 model buffer")]
+    assert buffer == [ln for ln in text["engine"]["lines"] if ln.startswith("CUDA0 model buffer")]
+
+
+def test_qwen25_vl_7b_mmproj_matches_clip_line() -> None:
+    doc = _doc("Qwen2.5-VL-7B-Instruct", "--engine", "llama.cpp", "--quant", "Q4_K_M", "--images", "1")
+    # llama.cpp#13445: "load_hparams: model size: 1291.40 MiB" (mmproj f16)
+    assert abs(doc["engine"]["mmproj_bytes"] / MIB - 1291.40) / 1291.40 <= 0.01
+
+
+@pytest.mark.parametrize(
+    ("model", "media"),
+    [
+        ("Qwen2.5-VL-7B-Instruct", ("--video-frames", "4")),
+        ("gemma-3n-E4B-it", ("--audio-seconds", "10")),
+        ("gemma-3-4b-it", ("--images", "2")),
+    ],
+)
+def test_every_media_kind_loads_the_tower(model: str, media: tuple[str, ...]) -> None:
+    base = ("--engine", "llama.cpp", "--quant", "Q4_K_M")
+    text, with_media = _doc(model, *base), _doc(model, *base, *media)
+    assert with_media["engine"]["mmproj_bytes"] > 0
+    assert with_media["memory"]["weights"] == text["memory"]["weights"] + with_media["engine"]["mmproj_bytes"]
+
+
+def test_ollama_counts_its_projector_with_or_without_images() -> None:
+    # Ollama's library blob carries the projector and loads it with the model (its log: "6.8 GiB text
+    # weights + 795.9 MiB projector" for gemma3:12b): images change no weight.
+    text = _doc("gemma-3-4b-it", "--engine", "ollama")
+    media = _doc("gemma-3-4b-it", "--engine", "ollama", "--images", "1")
+    assert media["memory"]["weights"] == text["memory"]["weights"]
+    assert (
+        text["memory"]["weights"]
+        > _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--quant", "Q4_K_M")["memory"]["weights"]
+    )
+
+
+def test_the_workload_can_say_the_mmproj_is_loaded_without_media() -> None:
+    # llama-server started with --mmproj serves text requests too: the tower is on the GPU all the same.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Engine, Workload
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve("gemma-3-4b-it")
+    plain = Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M")
+    loaded = Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M", mmproj=True)
+    with_images = Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M", images=1)
+    assert estimate(spec, loaded).weights_bytes == estimate(spec, with_images).weights_bytes
+    assert estimate(spec, loaded).weights_bytes > estimate(spec, plain).weights_bytes
