@@ -94,3 +94,18 @@ def test_the_workload_can_say_the_mmproj_is_loaded_without_media() -> None:
     with_images = Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M", images=1)
     assert estimate(spec, loaded).weights_bytes == estimate(spec, with_images).weights_bytes
     assert estimate(spec, loaded).weights_bytes > estimate(spec, plain).weights_bytes
+
+
+def test_check_reads_llama_server_mmproj_flags() -> None:
+    # common/arg.cpp: --mmproj FILE loads the tower even for text requests; --no-mmproj refuses it.
+    def weights(command: str) -> tuple[int, int]:
+        code, out, err = run_cli(["check", command, "--gpu", "RTX-4090", "--format", "json"])
+        assert code in (0, 3), err
+        est = json.loads(out)  # the estimate document, with a `check` key
+        return est["memory"]["weights"], est["engine"]["mmproj_bytes"]
+
+    base = "llama-server -m gemma-3-4b-it-Q4_K_M.gguf -c 8192"
+    text, none = weights(base)
+    loaded, mmproj = weights(f"{base} --mmproj mmproj-gemma-3-4b-it-f16.gguf")
+    assert none == 0 and mmproj > 0 and loaded == text + mmproj
+    assert weights(f"{base} --mmproj m.gguf --no-mmproj") == (text, 0)

@@ -84,6 +84,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",
     "n_cpu_moe": "n_cpu_moe",
+    "mmproj": "mmproj",
     # SGLang's --chunked-prefill-size and --max-running-requests are the quantities the engine module
     # reads under vLLM's names (estimate/engines/sglang.py reads_options).
     "chunked_prefill_size": "max_num_batched_tokens",
