@@ -109,3 +109,15 @@ def test_check_reads_llama_server_mmproj_flags() -> None:
     loaded, mmproj = weights(f"{base} --mmproj mmproj-gemma-3-4b-it-f16.gguf")
     assert none == 0 and mmproj > 0 and loaded == text + mmproj
     assert weights(f"{base} --mmproj m.gguf --no-mmproj") == (text, 0)
+
+
+def test_check_hf_repo_loads_the_repository_mmproj() -> None:
+    # common/arg.cpp -hf: "mmproj is also downloaded automatically if available. to disable, add --no-mmproj".
+    def mmproj(command: str) -> int:
+        code, out, err = run_cli(["check", command, "--gpu", "RTX-4090", "--format", "json"])
+        assert code in (0, 3), err
+        return int(json.loads(out)["engine"]["mmproj_bytes"])
+
+    assert mmproj("llama-server -hf ggml-org/gemma-3-4b-it-GGUF -c 8192") > 0
+    assert mmproj("llama-server -hf ggml-org/gemma-3-4b-it-GGUF -c 8192 --no-mmproj") == 0
+    assert mmproj("llama-server -hf bartowski/Llama-3.2-3B-Instruct-GGUF -c 8192") == 0  # no tower, no file

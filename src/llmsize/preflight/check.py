@@ -210,6 +210,10 @@ def workload_from(
     else:
         _serving_fields(setup, spec, gpu, data, notes)
     data.update(_speculative_fields(setup))
+    if setup.tool == "llama.cpp" and setup.get("hf_repo") and spec.vision is not None:
+        # common/arg.cpp -hf: "mmproj is also downloaded automatically if available. to disable, add
+        # --no-mmproj"; a vision-language repository ships one, and llama-server loads it.
+        setup.default("mmproj", True, "llama.cpp -hf loads the repository's mmproj file (--no-mmproj)")
     for key, target in _WORKLOAD_FIELDS.items():
         if key not in setup.values:
             continue

@@ -178,7 +178,7 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     # common/arg.cpp: -mm/--mmproj FILE, -mmu/--mmproj-url URL load the vision/audio tower (tools/mtmd),
     # --no-mmproj refuses it; --no-mmproj-offload keeps it in host RAM (not modelled: read, ignored).
     Flag(("-mm", "--mmproj", "-mmu", "--mmproj-url"), "mmproj", _loaded),
-    Flag(("--no-mmproj",), "mmproj", None, False),
+    Flag(("--no-mmproj", "--no-mmproj-auto"), "mmproj", None, False),
     Flag(("--no-mmproj-offload", "--mmproj-offload"), None),
     Flag(("-ts", "--tensor-split"), None, _text),
     Flag(("-sm", "--split-mode"), None, _text),
