@@ -311,12 +311,24 @@ class LlamaCpp(BaseEngine):
         --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. A run that sends
         images, audio or video (or says --mmproj) loads that file too: tools/mtmd clip.cpp
         clip_model_loader puts its tensors on the GPU backend unless --no-mmproj-offload (mtmd
-        use_gpu), so its weights count then, F16 as the published mmproj-*-f16.gguf files are."""
+        use_gpu), so its weights count then (mmproj_bytes)."""
         from llmsize.specs.models import QuantMethod
 
         if mmproj_loaded(wl):
             return False
         return fmt.quant == QuantMethod.GGUF and spec.vision is not None and spec.extra_params > 0
+
+    def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+        """The loaded mmproj file's weights (clip.cpp's "load_hparams: model size"): the tower and
+        projector a vision-language GGUF leaves out, as the published mmproj-*-f16.gguf files hold them
+        (estimate/mmproj.py); 0 when no mmproj is loaded. estimate/weights.py counts the same
+        parameters at F16 ("other.extra"), so place_weights moves those off the host."""
+        from llmsize.estimate.mmproj import mmproj_file_bytes
+        from llmsize.specs.models import QuantMethod
+
+        if not mmproj_loaded(wl) or fmt.quant != QuantMethod.GGUF or spec.vision is None:
+            return 0
+        return mmproj_file_bytes(spec)
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         """Cells for all sequences at once, allocated for the whole context up front."""
@@ -652,10 +664,10 @@ class LlamaCpp(BaseEngine):
         from llmsize.estimate.weights import model_weight_bytes
 
         cpu_experts = self.cpu_expert_bytes(spec, fmt, stage)
-        mmproj = mmproj_bytes(spec, wl, fmt)
-        whole = model_weight_bytes(spec, fmt)
+        mmproj = self.mmproj_bytes(spec, wl, fmt)
+        whole = model_weight_bytes(spec, fmt) - (spec.extra_params * 2 if mmproj else 0)
         on_device = device - cpu_experts + (mmproj if stage.index == 0 else 0)
-        return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts - mmproj))
+        return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts))
 
     def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
         """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
@@ -705,7 +717,7 @@ class LlamaCpp(BaseEngine):
                 cells // wl.batch, wl.batch, self.ubatch(),
             )
         # clip.cpp loads the mmproj into its own GPU buffer, not the text model's (tools/mtmd)
-        mmproj = min(weights.device_bytes, mmproj_bytes(spec, wl, rs.weights.format))
+        mmproj = min(weights.device_bytes, self.mmproj_bytes(spec, wl, rs.weights.format))
         mmproj_lines = (f"load_hparams: model size: {mmproj / MIB:.2f} MiB",) if mmproj else ()
         draft_lines: tuple[str, ...] = ()
         if draft_context:
@@ -810,17 +822,6 @@ def mmproj_loaded(wl: Workload) -> bool:
     if wl.mmproj is not None:
         return wl.mmproj
     return bool(wl.images or wl.audio_seconds or wl.video_frames)
-
-
-def mmproj_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
-    """The loaded mmproj file's weights (clip.cpp's "load_hparams: model size"): the tower and
-    projector a vision-language GGUF leaves out, F16 as the published mmproj-*-f16.gguf files are
-    (estimate/weights.py counts them so); 0 when no mmproj is loaded."""
-    from llmsize.specs.models import QuantMethod
-
-    if not mmproj_loaded(wl) or fmt.quant != QuantMethod.GGUF or spec.vision is None:
-        return 0
-    return spec.extra_params * 2
 
 
 def old_mla_gguf(spec: ModelSpec) -> bool:
