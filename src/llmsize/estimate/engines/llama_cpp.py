@@ -711,6 +711,7 @@ class LlamaCpp(BaseEngine):
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
             f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
         )
+        kv_lines = self._iswa_lines(spec, wl, kv_dtype, sorted(on_gpu), kv_cells) or kv_lines
         if spec.compressed is not None:
             kv_lines = llama_cpp_dsv4.lines(
                 spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
@@ -750,6 +751,36 @@ class LlamaCpp(BaseEngine):
             kv_cells_bytes=kv_cells,
             mmproj_bytes=mmproj,
             lines=lines,
+        )
+
+    def _iswa_lines(
+        self, spec: ModelSpec, wl: Workload, kv_dtype: str, on_gpu: list[int], kv_cells: int
+    ) -> tuple[str, ...]:
+        """The two caches of a model mixing full and sliding-window layers, as llama.cpp prints them:
+        src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa` builds a non-SWA cache of n_ctx cells for
+        the full-attention layers and a SWA cache of min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch,
+        256)) cells for the others, and each `llama_kv_cache` logs its own size line (ggml-org/
+        llama.cpp#21730: "size = 2048.00 MiB (131072 cells, 4 layers, 1/1 seqs)" for Gemma 4 E4B's full
+        layers). Empty when the model has one kind only."""
+        from llmsize.estimate.kv_cache import kv_cache_bytes
+
+        kv_layers = [layer for layer in on_gpu if spec.has_kv(layer)]
+        full = [layer for layer in kv_layers if spec.layer_window(layer) is None]
+        swa = [layer for layer in kv_layers if spec.layer_window(layer) is not None]
+        if not full or not swa or spec.compressed is not None:
+            return ()
+        full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, full))
+        window = max(int(spec.layer_window(layer) or 0) for layer in swa)
+        swa_cells = int(self.tokens_held(window, wl.context, 0, wl.batch))
+        t = _ggml(kv_dtype)
+        seqs = f"{wl.batch}/{wl.batch} seqs"
+        return (
+            f"llama_kv_cache_iswa: creating non-SWA KV cache, size = {self.n_ctx()} cells",
+            f"llama_kv_cache: size = {full_bytes / MIB:8.2f} MiB ({self.n_ctx():6d} cells, {len(full):3d} "
+            f"layers, {seqs}), K ({t}) and V ({t})",
+            f"llama_kv_cache_iswa: creating     SWA KV cache, size = {swa_cells} cells",
+            f"llama_kv_cache: size = {(kv_cells - full_bytes) / MIB:8.2f} MiB ({swa_cells:6d} cells, "
+            f"{len(swa):3d} layers, {seqs}), K ({t}) and V ({t})",
         )
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
