@@ -122,3 +122,27 @@ def test_check_hf_repo_loads_the_repository_mmproj() -> None:
     assert mmproj("llama-server -hf ggml-org/gemma-3-4b-it-GGUF -c 8192") > 0
     assert mmproj("llama-server -hf ggml-org/gemma-3-4b-it-GGUF -c 8192 --no-mmproj") == 0
     assert mmproj("llama-server -hf bartowski/Llama-3.2-3B-Instruct-GGUF -c 8192") == 0  # no tower, no file
+
+
+def _vision_models() -> list[str]:
+    from llmsize.specs import catalog
+
+    return sorted(s.name for s in catalog.specs() if s.vision is not None and s.extra_params)
+
+
+@pytest.mark.parametrize("model", _vision_models())
+def test_every_catalog_vision_model_loads_at_least_its_tower_at_f16(model: str) -> None:
+    # Invariant: images make llama.cpp load the mmproj, whose bytes are the tower's parameters at F16 or
+    # more (F32 1-D tensors), all of them added to the weights; without media nothing is added.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Engine, Workload
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve(model)
+    text = estimate(spec, Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M"), explained=False)
+    media = estimate(spec, Workload(engine=Engine.LLAMA_CPP, quant="Q4_K_M", images=1), explained=False)
+    assert text.engine_figures is not None and media.engine_figures is not None
+    mmproj = media.engine_figures.mmproj_bytes
+    assert text.engine_figures.mmproj_bytes == 0
+    assert 2 * spec.extra_params <= mmproj <= 2.05 * 2 * spec.extra_params
+    assert media.weights_bytes - text.weights_bytes == mmproj
