@@ -146,3 +146,14 @@ def test_every_catalog_vision_model_loads_at_least_its_tower_at_f16(model: str) 
     assert text.engine_figures.mmproj_bytes == 0
     assert 2 * spec.extra_params <= mmproj <= 2.05 * 2 * spec.extra_params
     assert media.weights_bytes - text.weights_bytes == mmproj
+
+
+def test_the_plain_command_runs_the_bf16_text_gguf_and_its_mmproj() -> None:
+    # `llmsize estimate gemma-3-4b-it --engine llama.cpp --images 1`: llama.cpp runs the checkpoint as a
+    # BF16 GGUF of the text model (bartowski's gemma-3-4b-it-bf16.gguf: 7.77 GB) plus the mmproj (851 MB).
+    text = _doc("gemma-3-4b-it", "--engine", "llama.cpp")
+    media = _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--images", "1")
+    assert text["memory"]["weights"] == pytest.approx(7.77e9, abs=0.006e9)
+    assert text["engine"]["mmproj_bytes"] == 0
+    assert media["engine"]["mmproj_bytes"] == pytest.approx(851e6, abs=0.5e6)
+    assert media["memory"]["weights"] - text["memory"]["weights"] == media["engine"]["mmproj_bytes"]

@@ -312,11 +312,10 @@ class LlamaCpp(BaseEngine):
         images, audio or video (or says --mmproj) loads that file too: tools/mtmd clip.cpp
         clip_model_loader puts its tensors on the GPU backend unless --no-mmproj-offload (mtmd
         use_gpu), so its weights count then (mmproj_bytes)."""
-        from llmsize.specs.models import QuantMethod
 
         if mmproj_loaded(wl):
             return False
-        return fmt.quant == QuantMethod.GGUF and spec.vision is not None and spec.extra_params > 0
+        return _gguf_file(fmt) and spec.vision is not None and spec.extra_params > 0
 
     def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
         """The loaded mmproj file's weights (clip.cpp's "load_hparams: model size"): the tower and
@@ -324,9 +323,8 @@ class LlamaCpp(BaseEngine):
         (estimate/mmproj.py); 0 when no mmproj is loaded. estimate/weights.py counts the same
         parameters at F16 ("other.extra"), so place_weights moves those off the host."""
         from llmsize.estimate.mmproj import mmproj_file_bytes
-        from llmsize.specs.models import QuantMethod
 
-        if not mmproj_loaded(wl) or fmt.quant != QuantMethod.GGUF or spec.vision is None:
+        if not mmproj_loaded(wl) or not _gguf_file(fmt) or spec.vision is None:
             return 0
         return mmproj_file_bytes(spec)
 
@@ -845,6 +843,14 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
+
+
+def _gguf_file(fmt: WeightFormat) -> bool:
+    """Whether llama.cpp runs `fmt` as a GGUF of the text model: a GGUF type, or a float checkpoint
+    (convert_hf_to_gguf.py writes it as an F16/BF16 GGUF, the tower only with --mmproj)."""
+    from llmsize.specs.models import QuantMethod
+
+    return fmt.quant in (QuantMethod.GGUF, None)
 
 
 def mmproj_loaded(wl: Workload) -> bool:
