@@ -153,7 +153,8 @@ def test_the_plain_command_runs_the_bf16_text_gguf_and_its_mmproj() -> None:
     # BF16 GGUF of the text model (bartowski's gemma-3-4b-it-bf16.gguf: 7.77 GB) plus the mmproj (851 MB).
     text = _doc("gemma-3-4b-it", "--engine", "llama.cpp")
     media = _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--images", "1")
-    assert text["memory"]["weights"] == pytest.approx(7.77e9, abs=0.006e9)
+    # the file also holds its metadata (a 262,144-token vocabulary, some MB) and F32 norms: within 0.2%
+    assert text["memory"]["weights"] == pytest.approx(7.77e9, rel=0.002)
     assert text["engine"]["mmproj_bytes"] == 0
     assert media["engine"]["mmproj_bytes"] == pytest.approx(851e6, abs=0.5e6)
     assert media["memory"]["weights"] - text["memory"]["weights"] == media["engine"]["mmproj_bytes"]
