@@ -312,7 +312,6 @@ class LlamaCpp(BaseEngine):
         images, audio or video (or says --mmproj) loads that file too: tools/mtmd clip.cpp
         clip_model_loader puts its tensors on the GPU backend unless --no-mmproj-offload (mtmd
         use_gpu), so its weights count then (mmproj_bytes)."""
-
         if mmproj_loaded(wl):
             return False
         return _gguf_file(fmt) and spec.vision is not None and spec.extra_params > 0
@@ -663,7 +662,7 @@ class LlamaCpp(BaseEngine):
 
         cpu_experts = self.cpu_expert_bytes(spec, fmt, stage)
         mmproj = self.mmproj_bytes(spec, wl, fmt)
-        whole = model_weight_bytes(spec, fmt) - (spec.extra_params * 2 if mmproj else 0)
+        whole = model_weight_bytes(spec, fmt) - (_tower_in_model_bytes(spec, fmt) if mmproj else 0)
         on_device = device - cpu_experts + (mmproj if stage.index == 0 else 0)
         return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts))
 
@@ -851,6 +850,17 @@ def _gguf_file(fmt: WeightFormat) -> bool:
     from llmsize.specs.models import QuantMethod
 
     return fmt.quant in (QuantMethod.GGUF, None)
+
+
+def _tower_in_model_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
+    """What estimate/weights.py counts for the tower's parameters ("other.extra") when they are loaded:
+    F16 in a GGUF, the checkpoint's float type otherwise; the mmproj file replaces them."""
+    from llmsize.specs.models import QuantMethod
+    from llmsize.units import bytes_per_element
+
+    if fmt.quant == QuantMethod.GGUF:
+        return spec.extra_params * 2
+    return int(spec.extra_params * bytes_per_element(fmt.dtype))
 
 
 def mmproj_loaded(wl: Workload) -> bool:
