@@ -158,3 +158,23 @@ def test_the_plain_command_runs_the_bf16_text_gguf_and_its_mmproj() -> None:
     assert text["engine"]["mmproj_bytes"] == 0
     assert media["engine"]["mmproj_bytes"] == pytest.approx(851e6, abs=0.5e6)
     assert media["memory"]["weights"] - text["memory"]["weights"] == media["engine"]["mmproj_bytes"]
+
+
+@pytest.mark.parametrize(
+    ("model", "published", "rel"),
+    [
+        # tetherto/qvac#2780: unsloth/Qwen3.5-2B-GGUF's F16 mmproj, 668 MB (printed to the MB)
+        ("Qwen3.5-2B", 668e6, 0.002),
+        # tetherto/qvac#2432: the F16 mmproj of Gemma-4-E2B-it (vision and audio), 986 MB; the audio
+        # tower's own F32 vectors are not counted (-0.3%)
+        ("gemma-4-E2B-it", 986e6, 0.005),
+        # unslothai/unsloth#5849: Qwen3.5-0.8B mmproj-BF16.gguf, 207,346,528 bytes; a BF16 file keeps the
+        # patch embedding in F32 where llmsize's F16 file has it at F16 (-1.1%)
+        ("Qwen3.5-0.8B", 207_346_528, 0.015),
+    ],
+)
+def test_mmproj_file_sizes_as_published(model: str, published: float, rel: float) -> None:
+    from llmsize.estimate.mmproj import mmproj_file_bytes
+    from llmsize.specs.resolve import resolve
+
+    assert mmproj_file_bytes(resolve(model)) == pytest.approx(published, rel=rel)

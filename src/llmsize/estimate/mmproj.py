@@ -4,9 +4,11 @@ The published mmproj-*-f16.gguf files keep every 2-D weight in F16 but, like eve
 writes, the 1-D tensors (norm weights and biases) in F32, and some position and patch embeddings in
 F32 too. REFERENCE: ggml-org/llama.cpp convert_hf_to_gguf.py `ModelBase.prepare_tensors` ("if n_dims
 <= 1 or new_name.endswith('_norm.weight'): data_qtype = F32"); `Gemma3VisionModel.tensor_force_quant`
-(".embeddings." -> F32: SigLIP's patch and position embeddings). Checks: bartowski's
+(".embeddings." -> F32: SigLIP's patch and position embeddings); the Gemma 4 vision model's
+("position_embedding_table" -> F32). Checks (tests/golden/test_mmproj_published.py): bartowski's
 mmproj-google_gemma-3-4b-it-f16.gguf is 851 MB; clip.cpp prints "model size: 1291.40 MiB" for
-mmproj-Qwen2.5-VL-7B-Instruct-f16.gguf (ggml-org/llama.cpp#13445).
+mmproj-Qwen2.5-VL-7B-Instruct-f16.gguf (ggml-org/llama.cpp#13445); Qwen3.5-2B's F16 mmproj is
+668 MB and Gemma-4-E2B's 986 MB (tetherto/qvac#2780, #2432).
 
 Only the tower kinds whose modeling code is restated here get their F32 share; the others count their
 parameters at F16, short by their norms and biases (well under 1% of a tower).
@@ -50,8 +52,17 @@ def f32_params(tower: VisionTower) -> int:
         # Qwen3VLVisionBlock (modeling_qwen3_vl.py): two LayerNorms (weight + bias), qkv and proj
         # biases, linear_fc1/fc2 biases; each merger (the main one and the deepstack ones): a LayerNorm
         # and two biased linears (the deepstack mergers norm the 4h shuffled input).
+        # The learned position table (v.position_embd) is written in F32 as well: the published
+        # Qwen3.6-27B mmproj-BF16.gguf, "model size: 887.99 MiB" in llama-server's log, is its
+        # parameters at 2 B (878.77 MiB) + 2 B more for the 1-D tensors (0.78) and the 2,304 x 1,152
+        # positions (5.06) + the patch embedding, F32 in a BF16 file (3.38; an F16 file keeps it F16).
         per_block = 2 * 2 * h + 3 * h + h + inter + h
         merger = 2 * h + 4 * h + tower.out_hidden_size
         deepstack = tower.deepstack_layers * (2 * 4 * h + 4 * h + tower.out_hidden_size)
-        return depth * per_block + merger + deepstack
+        return depth * per_block + merger + deepstack + tower.position_embeddings * h
+    if tower.kind == "gemma4":
+        # Gemma4VisionEncoderLayer (modeling_gemma4.py): four RMSNorms and the q/k norms of one head;
+        # convert_hf_to_gguf.py's Gemma 4 vision model forces "position_embedding_table" to F32.
+        per_block = 4 * h + 2 * tower.head_dim
+        return depth * per_block + tower.position_embeddings * h
     return 0
