@@ -37,7 +37,11 @@ KNOWN_GAPS: dict[str, str] = {
     "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "
     "llmsize had replicated them, 9.2 GiB a rank, which hid part of this gap). The 24 GiB more SGLang "
     "holds is not identified: FP8 experts (sglang#23844's Hopper conversion) would be 180 GiB, over the "
-    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified)",
+    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified). "
+    "Next lead: the run is TP-only with --moe-runner-backend marlin (InferenceX benchmarks/single_node/"
+    "dsv4_fp8_h200_sglang.sh), and SGLang's Mxfp4MarlinMoEMethod.create_weights (layers/quantization/"
+    "mxfp4_marlin_moe.py) delegates to Fp8MoEMethod.create_weights, then repacks with "
+    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the gap",
 }
 
 
