@@ -308,13 +308,24 @@ class LlamaCpp(BaseEngine):
         """A vision-language model's GGUF holds the text model; its vision tower and projector are the
         separate mmproj file that llama-server loads only with --mmproj (tools/mtmd, its own clip context),
         so neither model buffer holds it. REFERENCE: convert_hf_to_gguf.py writes the tower only with
-        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. The clip context
-        an image run adds (the mmproj weights on the GPU) is not counted: images reach the weights as
-        decoder tokens only (estimate/images.py decoder_workload)."""
-        from llmsize.specs.models import QuantMethod
+        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. A run that sends
+        images, audio or video (or says --mmproj) loads that file too: tools/mtmd clip.cpp
+        clip_model_loader puts its tensors on the GPU backend unless --no-mmproj-offload (mtmd
+        use_gpu), so its weights count then (mmproj_bytes)."""
+        if mmproj_loaded(wl):
+            return False
+        return _gguf_file(fmt) and spec.vision is not None and spec.extra_params > 0
 
-        del wl
-        return fmt.quant == QuantMethod.GGUF and spec.vision is not None and spec.extra_params > 0
+    def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+        """The loaded mmproj file's weights (clip.cpp's "load_hparams: model size"): the tower and
+        projector a vision-language GGUF leaves out, as the published mmproj-*-f16.gguf files hold them
+        (estimate/mmproj.py); 0 when no mmproj is loaded. estimate/weights.py counts the same
+        parameters at F16 ("other.extra"), so place_weights moves those off the host."""
+        from llmsize.estimate.mmproj import mmproj_file_bytes
+
+        if not mmproj_loaded(wl) or not _gguf_file(fmt) or spec.vision is None:
+            return 0
+        return mmproj_file_bytes(spec)
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         """Cells for all sequences at once, allocated for the whole context up front."""
@@ -645,13 +656,15 @@ class LlamaCpp(BaseEngine):
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement:
-        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM."""
+        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM. A loaded
+        mmproj lies on the first GPU (clip.cpp picks the first GPU backend), not in host RAM."""
         from llmsize.estimate.weights import model_weight_bytes
 
         cpu_experts = self.cpu_expert_bytes(spec, fmt, stage)
-        del wl
-        whole = model_weight_bytes(spec, fmt)
-        return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
+        mmproj = self.mmproj_bytes(spec, wl, fmt)
+        whole = model_weight_bytes(spec, fmt) - (_tower_in_model_bytes(spec, fmt) if mmproj else 0)
+        on_device = device - cpu_experts + (mmproj if stage.index == 0 else 0)
+        return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts))
 
     def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
         """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
@@ -695,11 +708,15 @@ class LlamaCpp(BaseEngine):
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
             f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
         )
+        kv_lines = self._iswa_lines(spec, wl, kv_dtype, sorted(on_gpu), kv_cells) or kv_lines
         if spec.compressed is not None:
             kv_lines = llama_cpp_dsv4.lines(
                 spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
                 cells // wl.batch, wl.batch, self.ubatch(),
             )
+        # clip.cpp loads the mmproj into its own GPU buffer, not the text model's (tools/mtmd)
+        mmproj = min(weights.device_bytes, self.mmproj_bytes(spec, wl, rs.weights.format))
+        mmproj_lines = (f"load_hparams: model size: {mmproj / MIB:.2f} MiB",) if mmproj else ()
         draft_lines: tuple[str, ...] = ()
         if draft_context:
             what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
@@ -711,7 +728,8 @@ class LlamaCpp(BaseEngine):
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
             f"CPU output buffer size = {out / MIB:8.2f} MiB",
-            f"CUDA0 model buffer size = {weights.device_bytes / MIB:8.2f} MiB",
+            *mmproj_lines,
+            f"CUDA0 model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
             f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
         )
         return EngineFigures(
@@ -728,7 +746,38 @@ class LlamaCpp(BaseEngine):
             state_slot_bytes=state_slot,
             state_slots_per_request=1,
             kv_cells_bytes=kv_cells,
+            mmproj_bytes=mmproj,
             lines=lines,
+        )
+
+    def _iswa_lines(
+        self, spec: ModelSpec, wl: Workload, kv_dtype: str, on_gpu: list[int], kv_cells: int
+    ) -> tuple[str, ...]:
+        """The two caches of a model mixing full and sliding-window layers, as llama.cpp prints them:
+        src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa` builds a non-SWA cache of n_ctx cells for
+        the full-attention layers and a SWA cache of min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch,
+        256)) cells for the others, and each `llama_kv_cache` logs its own size line (ggml-org/
+        llama.cpp#21730: "size = 2048.00 MiB (131072 cells, 4 layers, 1/1 seqs)" for Gemma 4 E4B's full
+        layers). Empty when the model has one kind only."""
+        from llmsize.estimate.kv_cache import kv_cache_bytes
+
+        kv_layers = [layer for layer in on_gpu if spec.has_kv(layer)]
+        full = [layer for layer in kv_layers if spec.layer_window(layer) is None]
+        swa = [layer for layer in kv_layers if spec.layer_window(layer) is not None]
+        if not full or not swa or spec.compressed is not None:
+            return ()
+        full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, full))
+        window = max(int(spec.layer_window(layer) or 0) for layer in swa)
+        swa_cells = int(self.tokens_held(window, wl.context, 0, wl.batch))
+        t = _ggml(kv_dtype)
+        seqs = f"{wl.batch}/{wl.batch} seqs"
+        return (
+            f"llama_kv_cache_iswa: creating non-SWA KV cache, size = {self.n_ctx()} cells",
+            f"llama_kv_cache: size = {full_bytes / MIB:8.2f} MiB ({self.n_ctx():6d} cells, {len(full):3d} "
+            f"layers, {seqs}), K ({t}) and V ({t})",
+            f"llama_kv_cache_iswa: creating     SWA KV cache, size = {swa_cells} cells",
+            f"llama_kv_cache: size = {(kv_cells - full_bytes) / MIB:8.2f} MiB ({swa_cells:6d} cells, "
+            f"{len(swa):3d} layers, {seqs}), K ({t}) and V ({t})",
         )
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
@@ -793,6 +842,33 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
+
+
+def _gguf_file(fmt: WeightFormat) -> bool:
+    """Whether llama.cpp runs `fmt` as a GGUF of the text model: a GGUF type, or a float checkpoint
+    (convert_hf_to_gguf.py writes it as an F16/BF16 GGUF, the tower only with --mmproj)."""
+    from llmsize.specs.models import QuantMethod
+
+    return fmt.quant in (QuantMethod.GGUF, None)
+
+
+def _tower_in_model_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
+    """What estimate/weights.py counts for the tower's parameters ("other.extra") when they are loaded:
+    F16 in a GGUF, the checkpoint's float type otherwise; the mmproj file replaces them."""
+    from llmsize.specs.models import QuantMethod
+    from llmsize.units import bytes_per_element
+
+    if fmt.quant == QuantMethod.GGUF:
+        return spec.extra_params * 2
+    return int(spec.extra_params * bytes_per_element(fmt.dtype))
+
+
+def mmproj_loaded(wl: Workload) -> bool:
+    """Whether llama-server runs with its --mmproj file: said so (`mmproj`), else exactly when the
+    request sends images, audio or video (tools/mtmd refuses media without it)."""
+    if wl.mmproj is not None:
+        return wl.mmproj
+    return bool(wl.images or wl.audio_seconds or wl.video_frames)
 
 
 def old_mla_gguf(spec: ModelSpec) -> bool:
