@@ -782,11 +782,14 @@ def _profile_knobs(name: str) -> list[Knob]:
     knobs: list[Knob] = []
     prof = sp.ENGINE_PROFILES[name]
     for field, lo, hi in (("step_fixed_s", 0.0, 0.02), ("launch_per_layer_s", 0.0, 0.005),
-                          ("gpu_per_layer_s", 0.0, 0.001), ("expert_half_tokens", 0.0, 2048.0)):
+                          ("gpu_per_layer_s", 0.0, 0.001), ("expert_half_tokens", 0.0, 2048.0),
+                          ("gpu_per_node_s", 0.0, 2e-5)):
         if field == "launch_per_layer_s" and prof.graphs:
             continue
         if field == "expert_half_tokens" and not prof.expert_half_tokens:
             continue  # only engines whose module models expert tiling
+        if field == "gpu_per_node_s" and not prof.gpu_per_node_s:
+            continue  # only engines whose module counts graph nodes (llama.cpp: engines/llama_cpp_nodes.py)
 
         def setter(v: float, field: str = field) -> None:
             for each in _with_variants(name):
