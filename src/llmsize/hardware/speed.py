@@ -63,10 +63,10 @@ class SpeedConstants(Record):
     latency_layers: float = Field(
         default=0.0, description="dense-layer equivalents of small-kernel latency per forward pass, from "
         "the engine's kernel counts per block part (0: one per layer)")
-    gpu_per_node_s: float = Field(default=0.0, description="GPU seconds per graph node beyond a dense block's")
+    gpu_per_node_s: float = Field(default=0.0, description="GPU seconds per node beyond a dense block's")
     extra_nodes: float = Field(
-        default=0.0, description="graph nodes per forward pass beyond a dense block's per layer (the engine's "
-        "node counts per block part, estimate/engines/llama_cpp_nodes.py)")
+        default=0.0, description="graph nodes per forward pass beyond a dense block's per layer (the "
+        "engine's node counts per block part, estimate/engines/llama_cpp_nodes.py)")
     prefill_chunk_tokens: int | None
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float

@@ -88,7 +88,8 @@ SPEED = EngineSpeedProfile(
     engine="llama.cpp",
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
-    gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S, gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
+    gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
+    gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16

@@ -48,10 +48,24 @@ from __future__ import annotations
 
 # REFERENCE: the counts of the module docstring (ggml-org/llama.cpp src/llama-graph.cpp and src/models/*.cpp).
 NODES: dict[str, int] = {
-    "block": 3, "attention": 9, "qk_norm": 4, "proj_bias": 1, "output_gate": 2, "extra_norm": 2,
-    "dense_ffn": 4, "moe_ffn": 12, "moe_per_expert": 1, "shared_expert": 5, "shared_expert_gate": 3,
-    "router_norm": 3, "layer_scalar": 1, "expert_bias": 3, "router_bias": 1,
-    "linear_attention": 26, "mamba": 17, "conv": 6,
+    "block": 3,
+    "attention": 9,
+    "qk_norm": 4,
+    "proj_bias": 1,
+    "output_gate": 2,
+    "extra_norm": 2,
+    "dense_ffn": 4,
+    "moe_ffn": 12,
+    "moe_per_expert": 1,
+    "shared_expert": 5,
+    "shared_expert_gate": 3,
+    "router_norm": 3,
+    "layer_scalar": 1,
+    "expert_bias": 3,
+    "router_bias": 1,
+    "linear_attention": 26,
+    "mamba": 17,
+    "conv": 6,
 }
 
 # Nodes of the dense attention block the per-layer latency of the speed model is calibrated on:
@@ -70,6 +84,13 @@ PER_NODE_BY_CLASS: dict[str, float] = {"apple": 0.0, "lpddr": 0.0}
 # calibrated with before these node counts: a dense layer 23 (q/k norms or biases inside attention's
 # 13), a routed FFN 11 + 1 per further expert, a shared expert 5. Kept for that profile only.
 LEGACY_KERNELS: dict[str, int] = {
-    "block": 3, "attention": 13, "linear_attention": 26, "mamba": 17, "conv": 6,
-    "dense_ffn": 4, "moe_ffn": 11, "moe_per_expert": 1, "shared_expert": 5,
+    "block": 3,
+    "attention": 13,
+    "linear_attention": 26,
+    "mamba": 17,
+    "conv": 6,
+    "dense_ffn": 4,
+    "moe_ffn": 11,
+    "moe_per_expert": 1,
+    "shared_expert": 5,
 }
