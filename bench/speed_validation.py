@@ -640,7 +640,13 @@ FINDINGS = (
     "2026 Gemma-4-26B-A4B rows +34 to +74% -> -8 to -1%, Qwen3.5-35B-A3B +71% -> -13%. Not modelled: "
     "which build fuses which nodes (ggml_cuda_try_fuse's top-k router, MoE GLU and weighted-sum fusions), "
     "so late-2026 builds decode MoE faster than modelled; the unfused DeltaNet count (26) makes the dense "
-    "hybrids slower than measured (Qwen3.5-27B on an RTX 4090 +2% -> -9%, on an RTX 5090 -6% -> -22%).",
+    "hybrids slower than measured (Qwen3.5-27B on an RTX 4090 +2% -> -9%, on an RTX 5090 -6% -> -22%). "
+    "Leads for the fast rows, not modelled: the RTX PRO 6000 rows come from the thread of PR #16991 (CUDA "
+    "stream-based concurrency: independent branches of a block on several streams, behind "
+    "GGML_CUDA_GRAPH_OPT=1 then; PR #18496 kept it opt-in, PR #21897 of 2026-04 extends it to "
+    "linear attention and fixes the bug that kept it from being the default), which takes nodes off the "
+    "serial chain; and the operating system: issue #28196's RTX 5090 decodes the same Qwen3-30B-A3B "
+    "Q4_K_M at 134 t/s on Windows (b10741) and 377 on Linux (b10809), per-node costs under WDDM.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
