@@ -647,6 +647,51 @@ FINDINGS = (
     "linear attention and fixes the bug that kept it from being the default), which takes nodes off the "
     "serial chain; and the operating system: issue #28196's RTX 5090 decodes the same Qwen3-30B-A3B "
     "Q4_K_M at 134 t/s on Windows (b10741) and 377 on Linux (b10809), per-node costs under WDDM.",
+    "vLLM and SGLang serving rows of 2025-2026 models (issue 11, servespeed pass; servespeed-* tables). "
+    "Collected: gpt-oss-120b on 2/4/8 x H100 (vLLM v0.15.1, Marlin MXFP4, concurrency 4-64, "
+    "SemiAnalysisAI/InferenceX#828) and 8 x MI300X (v0.17.0, PR #1092); DeepSeek-R1-0528 FP8 on 8 x H200 "
+    "(SGLang v0.5.7, concurrency 8-64, #870); Qwen3.5 9B-397B BF16/FP8 on H200, B200 and B300 at "
+    "concurrency 1 (SGLang 0.5.15 cookbook cells, sgl-project/sglang PR #32323; bench_serving's default "
+    "range ratio 0 makes lengths uniform, modelled at their means; the cells' TTFTs are reported, not "
+    "modelled); Qwen3-14B on an A100 and Qwen2.5-72B on 2 x H100 (vLLM GPU reference runs, "
+    "tenstorrent/tt-inference-server#340, #143); Llama-3.1-8B on an H100 (vLLM 0.21). (1) SGLang "
+    "releases: the 0.4.6 profile's per-layer latency (59 us a dense layer, fitted on the H20) left every "
+    "0.5-series H200/B200/B300 single-stream row 30-150% slow (Qwen3.5-27B BF16 on an H200 needs ~3.8 "
+    "TB/s and under 1 ms of latency for its 14.9 ms). As with vLLM's V0/V1 split, 0.4.6's profile stays "
+    "as 'sglang-0.4' for Qwen's H20 rows and the current one refits only its step (0.05 ms) and per-layer"
+    " latency (26 us) on alternate cells of the new SGLang tables (estimate/engines/sglang.py SPEED). (2)"
+    " Tensor-parallel all-reduce: the single 15 us per call (fitted on vLLM 0.6.3 A100 and SGLang 0.4.6 "
+    "H20 rows) made every new NVSwitch TP row slow: vLLM gpt-oss-120b TP 8 on H100 +21..+32% at "
+    "concurrency 4-32 (72 calls a step, 1.09 ms), Qwen2.5-72B TP 2 on H100 +15%, SGLang Qwen3.5 BF16 at "
+    "TP 2-8 on B200/B300 +46..+62%. Both engines run a one-shot custom all-reduce kernel for decode-sized"
+    " messages (vllm/distributed/device_communicators/custom_all_reduce.py CustomAllreduce: world sizes "
+    "2/4/6/8, NVLink peers, up to 8 MiB), timed at 4.5/4.8/7.8 us for TP 2/4/8 on H100 (sgl-"
+    "project/sglang PR #2904; vLLM PR #24111 has 7/10/13 us at 0.5 MB). The current releases' profiles "
+    "(vLLM V1, SGLang 0.5) now pay that measured latency on NVLink peers (hardware/allreduce.py); the "
+    "0.6.3 and 0.4.6 profiles keep the fitted 15 us, which also carries their other per-step TP costs "
+    "(V0's driver-worker broadcast of each step's inputs). vLLM's constants are unchanged (SGLang 0.5's "
+    "step above was fitted with it); held out: gpt-oss TP 8 +12..+19%, Qwen2.5-72B TP 2 +10%, SGLang "
+    "multi-GPU BF16 +24..+42%, the original 493 held-out rows unchanged (7.7%). (3) Checked, not landed: "
+    "vLLM's async scheduling (vllm/v1/core/sched/async_scheduler.py, default since PR #27614, late 2025) "
+    "overlaps the scheduler with the GPU; hiding the whole fixed step under the GPU took Llama-3.1-8B on "
+    "an H100 from +33% to +11% but gpt-oss TP 8 on H100 to -13..-24% and on MI300X to -27..-29%, so the "
+    "V1 step (fitted on v0.10 MI300X rows) is not simply CPU time. (4) The remaining SGLang TP miss is in"
+    " the weights: llmsize shards no Gated DeltaNet projection under TP (estimate/weights.py _tp_shape "
+    "lists none of in_proj_qkv/z/b/a, out_proj), so Qwen3.5-27B at TP 8 holds 17.6 GB a rank, not ~7, and"
+    " each step reads it. Both engines shard them: vLLM's qwen3_next.py / qwen3_5.py and SGLang's Qwen3.5"
+    " GatedDeltaNet (conv1d a ColumnParallelLinear, in_proj_qkvz / in_proj_ba column-parallel over "
+    "attn_tp_size, out_proj a RowParallelLinear). Sharding them moves the SGLang 0.5.19 Qwen3.5-27B FP8 "
+    "TP 2 engine-log rows (tests/golden/engine_logs.yaml, weights within 2% today) to -14%: at TP 2 "
+    "replicated FP8 and sharded BF16 are the same bytes, and SGLang's code notes that in_proj_ba takes no"
+    " block-wise FP8, so the checkpoint likely keeps its delta-net projections in BF16. Both corrections "
+    "belong together in the memory model (its owner's call); not changed here. (5) gpt-oss-120b TP 2 at "
+    "concurrency 64 on H100 (+24%): 64 tokens touch ~87% of the 128 experts, and the MXFP4 experts stream"
+    " at the int4 dense share (0.68) where the fused-MoE grid reaches more (16-bit experts 0.89, "
+    "hardware/moe_stream.py); no MXFP4 kernel measurement to set it. (6) Qwen3-14B on an A100 (vLLM, "
+    "tt#340) is -11..-25% with TPOTs that scatter 22.8-29.1 ms across input lengths in the same sweep. "
+    "(7) Qwen2.5-72B-GPTQ-Int4 on one A100 (vLLM 0.6.3, +75/+86%) was checked once more: 0.6.3 falls back"
+    " to eager decode only above max_seq_len_to_capture (8192; ModelConfig._verify_cuda_graph and the "
+    "model runner's graph check), which these rows never exceed; no mechanism found, the rows stay in.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -702,6 +747,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
+    if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
+        return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
         return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
@@ -852,7 +899,7 @@ def _profile_knobs(name: str) -> list[Knob]:
 def _knobs() -> list[Knob]:
     knobs: list[Knob] = []
     for name in ("transformers", "transformers-4", "transformers-4.46", "vllm", "vllm-0.6", "sglang",
-                 "llama.cpp", "llama.cpp-vulkan"):
+                 "sglang-0.4", "llama.cpp", "llama.cpp-vulkan"):
         knobs += _profile_knobs(name)
     for key in list(sp.KERNEL_BANDWIDTH):
 

@@ -30,7 +30,7 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
     spec = resolve(model)
     # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
-    memory = {"sglang": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers",
+    memory = {"sglang": "vllm", "sglang-0.4": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers",
               "llama.cpp-hip-nographs": "llama.cpp"}
     memory_engine = memory.get(engine, engine)
     data = {"engine": memory_engine, "context": prompt + max(gen, 1),
@@ -82,7 +82,7 @@ def test_qwen25_generate_speed_input_1(model: str, gpu: str, engine: str, publis
 
 def test_qwen3_sglang_fp8_on_h20() -> None:
     # QWEN3: Qwen3-8B-FP8, SGLang 0.4.6.post1, H20, input 1: (1 + 2048) / time = 150.25 tokens/s.
-    inputs, spec_gpu = _inputs("Qwen3-8B-FP8", "H20", "sglang", 1, 2048)
+    inputs, spec_gpu = _inputs("Qwen3-8B-FP8", "H20", "sglang-0.4", 1, 2048)
     seconds = generation_seconds(inputs, spec_gpu, prompt_tokens=1, new_tokens=2048)
     assert 2049 / seconds == pytest.approx(150.25, rel=0.25), QWEN3
 
@@ -104,7 +104,7 @@ def test_long_prompts_slow_vllm_decode_as_published() -> None:
 def test_h20_batch1_decode_is_bounded_by_its_78_sms(model: str, published: float) -> None:
     # Before the SM-count bound the model read the H20 like any HBM part and predicted 33.3 t/s for
     # Qwen3-32B (+61%); its 78 SMs cannot keep the datasheet bandwidth busy with one sequence.
-    inputs, spec_gpu = _inputs(model, "H20", "sglang", 1, 2048)
+    inputs, spec_gpu = _inputs(model, "H20", "sglang-0.4", 1, 2048)
     seconds = generation_seconds(inputs, spec_gpu, prompt_tokens=1, new_tokens=2048)
     assert 2049 / seconds == pytest.approx(published, rel=0.20), QWEN3
 

@@ -21,6 +21,7 @@ import itertools
 import math
 
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
@@ -247,7 +248,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
-        allreduce_latency_s=ALLREDUCE_LATENCY_S,
+        allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
+                                                ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
 

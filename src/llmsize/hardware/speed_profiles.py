@@ -19,6 +19,7 @@ from __future__ import annotations
 from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY_SPEED
 from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
+from llmsize.estimate.engines.sglang import LEGACY_SPEED as SGLANG_LEGACY_SPEED
 from llmsize.estimate.engines.speed_eager import EAGER_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
@@ -36,6 +37,8 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
 ENGINE_PROFILES |= EAGER_SPEED
 # llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar"): estimate/engines/llama_cpp_vulkan.py.
 ENGINE_PROFILES |= VULKAN_PROFILES
+# SGLang 0.4.6's profile ("sglang-0.4") for the rows measured on it: estimate/engines/sglang.py.
+ENGINE_PROFILES |= SGLANG_LEGACY_SPEED
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM

@@ -110,4 +110,8 @@ class EngineSpeedProfile(Record):
     moe_call_extra_s: float = Field(
         default=0.0, ge=0, description="extra GPU seconds per routed-FFN call of a decode step (vLLM's "
         "untuned default fused_moe tiles; hardware/moe_stream.UNTUNED_MOE_CALL_S)")
+    allreduce_kernel_measured: bool = Field(
+        default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
+        "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
+        "carries a release's other per-step tensor-parallel costs")
     sources: tuple[str, ...] = ()
