@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_scores
+from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_nodes, llama_cpp_scores
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -88,6 +88,8 @@ SPEED = EngineSpeedProfile(
     engine="llama.cpp",
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
+    gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
+    gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
@@ -102,20 +104,10 @@ SPEED = EngineSpeedProfile(
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
     gpu_per_layer_by_class={"apple": 0.0856e-3},
-    # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
-    # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
-    # sub-block); build_attn with q/k/v/o mat-muls, q/k norms or biases, 2 ropes, 2 KV stores and
-    # flash_attn_ext: 13; build_ffn up/gate/down + swiglu: 4, so a dense layer runs 3 + 13 + 3 + 4 = 23;
-    # build_moe_ffn router mat-mul, soft_max, top_k, get_rows, sum_rows + div, 3 mul_mat_id, swiglu and
-    # the weight mul: 11, plus one add per further expert; a shared expert build_ffn + add: 5.
-    # src/models/qwen3next.cpp build_layer_attn_linear with delta-net-base.cpp's fused path (3 input
-    # mat-muls, beta/alpha/gate element-wise ops, conv-state gather, concat and store, ssm_conv, silu, 2
-    # l2_norms, 2 repeats, GATED_DELTA_NET, state store, gated norm, out mat-mul): 26; graph-context-
-    # mamba.cpp build_mamba2_layer (in_proj, conv state, ssm_conv, bias, silu, dt bias, ssm_scan, state
-    # store, D skip, z gate, grouped norm, out_proj): 17; LFM2's short conv (in/out mat-muls, conv, 2
-    # gates, state store): 6.
-    layer_kernels={"block": 3, "attention": 13, "linear_attention": 26, "mamba": 17, "conv": 6,
-                   "dense_ffn": 4, "moe_ffn": 11, "moe_per_expert": 1, "shared_expert": 5},
+    # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
+    # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
+    # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
+    layer_kernels=dict(llama_cpp_nodes.NODES),
     # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
@@ -130,12 +122,14 @@ SPEED = EngineSpeedProfile(
 # REFERENCE: ggml's HIP build replayed no graphs until GGML_HIP_GRAPHS turned on by default
 # (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS "ggml: use HIP graph, experimental, slow" OFF), later
 # "ggml: use HIP graph" ON with hip_VERSION >= 6.1); without graphs every graph node is a HIP launch
-# from the CPU. A dense layer runs SPEED.layer_kernels' 23 kernels; one empty-kernel launch costs
-# ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset, batch 1: EvtMin 4.04 us).
-# No constant fitted: rows measured on such builds use this profile by name.
+# from the CPU. A dense layer runs SPEED.layer_kernels' 19 nodes plus one q8_1 quantization of the
+# activations before each of its 7 quantized mat-vecs (ggml/src/ggml-cuda/mmvq.cu
+# ggml_cuda_mul_mat_vec_q: quantize_row_q8_1_cuda, then the mat-vec kernel): 26 launches; one
+# empty-kernel launch costs ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset,
+# batch 1: EvtMin 4.04 us). No constant fitted: rows measured on such builds use this profile by name.
 HIP_LAUNCH_S = 4.04e-6
-_KERNELS = SPEED.layer_kernels
-_DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense_ffn"]
+MMVQ_QUANTIZE_PER_DENSE_LAYER = 7
+_DENSE_KERNELS = llama_cpp_nodes.DENSE_LAYER_NODES + MMVQ_QUANTIZE_PER_DENSE_LAYER
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
     "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
