@@ -664,6 +664,35 @@ FINDINGS = (
     "limit): not found. Also read, not speed-relevant for one stream: OLLAMA_NUM_PARALLEL defaulted to 4 "
     "(to v0.6.6), 2 (to v0.9.x), 1 (v0.10+) for a full fit and 1 for a partial one (server/sched.go "
     "defaultParallel, pickBestFullFitByLibrary), multiplying num_ctx.",
+    "llama.cpp graph nodes (issue 11, llnodes pass). A one-token llama.cpp step is one ggml graph whose "
+    "nodes run one after another, CUDA graphs or not. Counted from the builders "
+    "(estimate/engines/llama_cpp_nodes.py: build_norm 2 and a residual add per sub-block, build_attn 9, "
+    "build_ffn 4, build_moe_ffn 12 + (k - 1) adds, q/k norms 4, gated attention 2, every norm beyond two "
+    "2, Gemma 4's router norm 3 and out_scale 1, Qwen's shared-expert gate 3, gpt-oss's biases), a dense "
+    "Llama block is 19 nodes, a Qwen3-MoE block 38, Gemma-4-26B-A4B's 57 and a Qwen3.5-35B-A3B DeltaNet "
+    "block 59. The per-layer latency stays a dense block's (on dense rows it cannot be told from the "
+    "bandwidth share); every node beyond it costs gpu_per_node_s on CUDA GDDR and HBM cards (Apple's "
+    "Metal latency and the LPDDR share were calibrated on MoE rows and keep them; Vulkan keeps its own "
+    "per-layer rule and former counts). New fit rows (llnodes-cuda-moe-pr-2025, odd rows: PR #16649 RTX "
+    "4090 gpt-oss-20b tg128 173.3, PR #15631 RTX 3090 gpt-oss-20b ub1 186.3): the fit loss is flat from "
+    "3.3 to 4.3 us a node (0.10384 vs 0.10382); 3.3 us is landed, where the original held-out median is "
+    "7.74% (7.90% at 0-2.6 us, 8.03% at 4.3 us: the median sits in a cluster of rows). Node times the rows "
+    "imply one by one: 2.5-4.6 us on RTX 3090 / 4090 / 5060 Ti / 5070 Ti / 5080 with builds of 2025-08 to "
+    "2026-05 (gemma-3-4b's sandwich norms too: its RTX 3090 rows go from +31% to +7%), ~1.5-2 us on a "
+    "late-2026 build (PR #29152, RTX 3090 Gemma-4-26B-A4B Q4_0 single-token steps: now -31%, those steps "
+    "also skip the output layer) and ~0.5 us on the two GB202 cards (RTX 5090 b10809 Qwen3-30B-A3B "
+    "-1% -> -50%, RTX PRO 6000 gpt-oss-20b +5% -> -32%; tests/golden/test_speed_published.py keeps them "
+    "as strict xfails). Held-out CUDA MoE decode rows on GDDR: median 33% -> 13%, worst 74% -> 50%; the "
+    "2026 Gemma-4-26B-A4B rows +34 to +74% -> -8 to -1%, Qwen3.5-35B-A3B +71% -> -13%. Not modelled: "
+    "which build fuses which nodes (ggml_cuda_try_fuse's top-k router, MoE GLU and weighted-sum fusions), "
+    "so late-2026 builds decode MoE faster than modelled; the unfused DeltaNet count (26) makes the dense "
+    "hybrids slower than measured (Qwen3.5-27B on an RTX 4090 +2% -> -9%, on an RTX 5090 -6% -> -22%). "
+    "Leads for the fast rows, not modelled: the RTX PRO 6000 rows come from the thread of PR #16991 (CUDA "
+    "stream-based concurrency: independent branches of a block on several streams, behind "
+    "GGML_CUDA_GRAPH_OPT=1 then; PR #18496 kept it opt-in, PR #21897 of 2026-04 extends it to "
+    "linear attention and fixes the bug that kept it from being the default), which takes nodes off the "
+    "serial chain; and the operating system: issue #28196's RTX 5090 decodes the same Qwen3-30B-A3B "
+    "Q4_K_M at 134 t/s on Windows (b10741) and 377 on Linux (b10809), per-node costs under WDDM.",
     "vLLM and SGLang serving rows of 2025-2026 models (issue 11, servespeed pass; servespeed-* tables). "
     "Collected: gpt-oss-120b on 2/4/8 x H100 (vLLM v0.15.1, Marlin MXFP4, concurrency 4-64, "
     "SemiAnalysisAI/InferenceX#828) and 8 x MI300X (v0.17.0, PR #1092); DeepSeek-R1-0528 FP8 on 8 x H200 "
@@ -896,11 +925,14 @@ def _profile_knobs(name: str) -> list[Knob]:
     knobs: list[Knob] = []
     prof = sp.ENGINE_PROFILES[name]
     for field, lo, hi in (("step_fixed_s", 0.0, 0.02), ("launch_per_layer_s", 0.0, 0.005),
-                          ("gpu_per_layer_s", 0.0, 0.001), ("expert_half_tokens", 0.0, 2048.0)):
+                          ("gpu_per_layer_s", 0.0, 0.001), ("expert_half_tokens", 0.0, 2048.0),
+                          ("gpu_per_node_s", 0.0, 2e-5)):
         if field == "launch_per_layer_s" and prof.graphs:
             continue
         if field == "expert_half_tokens" and not prof.expert_half_tokens:
             continue  # only engines whose module models expert tiling
+        if field == "gpu_per_node_s" and not prof.gpu_per_node_s:
+            continue  # only engines whose module counts graph nodes (llama.cpp: engines/llama_cpp_nodes.py)
 
         def setter(v: float, field: str = field) -> None:
             for each in _with_variants(name):

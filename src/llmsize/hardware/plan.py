@@ -730,7 +730,37 @@ def _layer_parts(spec: ModelSpec) -> dict[str, int]:
         elif spec.has_mlp(i):
             add("block")
             add("dense_ffn")
+        _add_feature_parts(spec, i, kind, bool(moe and moe[i]), add)
     return parts
+
+
+def _add_feature_parts(spec: ModelSpec, i: int, kind: str, routed: bool, add: Callable[[str], None]) -> None:
+    """Block features an engine may count extra graph nodes for (estimate/engines/llama_cpp_nodes.py).
+
+    Engines that name none of these parts (vLLM's and SGLang's fused kernel counts) are unchanged.
+    """
+    if kind == "none":
+        return
+    for _ in range(max(0, spec.norms_per_layer - 2)):
+        add("extra_norm")
+    if spec.layer_scalar:
+        add("layer_scalar")
+    if kind not in ("linear_attention", "mamba", "conv"):
+        if spec.qk_norm != "none":
+            add("qk_norm")
+        for _ in range((1 if spec.fused_qkv else 3) * spec.qkv_bias + spec.o_bias):
+            add("proj_bias")
+        if spec.attn_output_gate:
+            add("output_gate")
+    if routed:
+        if spec.num_shared_experts and spec.shared_expert_gate:
+            add("shared_expert_gate")
+        if spec.router_scales:
+            add("router_norm")
+        if spec.expert_bias:
+            add("expert_bias")
+        if spec.router_bias:
+            add("router_bias")
 
 
 def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:

@@ -64,6 +64,10 @@ class SpeedConstants(Record):
     latency_layers: float = Field(
         default=0.0, description="dense-layer equivalents of small-kernel latency per forward pass, from "
         "the engine's kernel counts per block part (0: one per layer)")
+    gpu_per_node_s: float = Field(default=0.0, description="GPU seconds per node beyond a dense block's")
+    extra_nodes: float = Field(
+        default=0.0, description="graph nodes per forward pass beyond a dense block's per layer (the "
+        "engine's node counts per block part, estimate/engines/llama_cpp_nodes.py)")
     prefill_chunk_tokens: int | None
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float
@@ -233,6 +237,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
+        gpu_per_node_s=_per_node(prof, gpu),
+        extra_nodes=_extra_nodes(inputs, prof.layer_kernels) if _per_node(prof, gpu) else 0.0,
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         peak_dtype=peak_dtype,
@@ -282,8 +288,32 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
     return (total + per_moe * parts.get("moe_ffn", 0)) / dense
 
 
+def _per_node(prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
+    """The engine's GPU seconds per extra graph node on `gpu`'s device class."""
+    return prof.gpu_per_node_by_class.get(device_class(gpu), prof.gpu_per_node_s)
+
+
+def _extra_nodes(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
+    """Graph nodes of one forward pass beyond `num_layers` dense blocks (0 when it has no more).
+
+    The per-layer latency and the weights' bandwidth share are calibrated together on dense models,
+    so a dense block's own nodes are already priced in them; the nodes a routed FFN, a gated or
+    recurrent mixer or extra norms add carry almost no bytes and each costs the engine's per-node
+    time (estimate/engines/llama_cpp_nodes.py).
+    """
+    layers = _latency_layers(inputs, kernels)
+    if layers <= inputs.num_layers:
+        return 0.0
+    dense = 2 * kernels.get("block", 0) + kernels.get("attention", 0) + kernels.get("dense_ffn", 0)
+    return (layers - inputs.num_layers) * dense
+
+
 def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
-    """Seconds of per-layer kernel latency in one forward pass."""
+    """Seconds of per-layer kernel latency in one forward pass (plus the per-node cost of extra nodes)."""
+    if c.gpu_per_node_s and c.latency_layers:
+        # Dense blocks at the per-layer latency, every node beyond them at the per-node time.
+        dense_layers = min(c.latency_layers, float(inputs.num_layers))
+        return c.gpu_per_layer_s * dense_layers + c.gpu_per_node_s * c.extra_nodes
     return c.gpu_per_layer_s * (c.latency_layers or inputs.num_layers)
 
 

@@ -160,6 +160,12 @@ class Ollama(LlamaCpp):
         del spec, wl, fmt
         return False
 
+    def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+        """No separate mmproj file: the projector is in the model blob (separate_mmproj), counted
+        with the model's weights whether or not images are sent."""
+        del spec, wl, fmt
+        return 0
+
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
 
