@@ -91,6 +91,8 @@ class SpeedConstants(Record):
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
+    sampling_s: float = Field(
+        default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -250,6 +252,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        sampling_s=inputs.sampling_s,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
@@ -566,6 +569,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if inputs.sampling_s:
+        notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
+                     "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
+                     "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")
