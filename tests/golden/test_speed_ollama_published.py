@@ -82,12 +82,12 @@ def test_ollama_v030_metal_decode_on_an_m2_pro() -> None:
     )
 
 
-# Before v0.30 Ollama's own estimator (llm/memory.go EstimateGPULayers) also reserved its partial-offload
-# graph (memory.graph.partial 1.6 GiB) and the vision projector's weights and graph (795.9 MiB + 1.0 GiB)
-# on the GPU.
+# Before v0.30 Ollama's own estimator (llm/memory.go EstimateGPULayers, estimate/engines/ollama.py
+# _own_estimate_layers) reserves MinimumMemory, its partial-offload graph and the projector; not modelled: the
+# projector's own graph (1.0 GiB in the log) and the GPU's free memory below its total (11.0 of 11.57 GiB).
 OLD_ESTIMATOR = (
-    "llm/memory.go's partial-offload graph and projector reserve are not modelled: llmsize places 40 layers "
-    "where Ollama placed 28"
+    "the projector graph and the free-memory shortfall are not modelled: llmsize places 34 layers where "
+    "Ollama placed 28"
 )
 
 

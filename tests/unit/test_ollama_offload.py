@@ -209,3 +209,23 @@ def test_penalty_scan_slows_each_token_of_an_old_release() -> None:
     )
     assert old.tpot_s is not None and new.tpot_s is not None
     assert old.tpot_s - new.tpot_s == pytest.approx(spec.vocab_size * 3.45e-9, rel=0.05)
+
+
+def test_old_estimator_reserves_its_partial_graph() -> None:
+    # fs/ggml/ggml.go GraphSize partialOffload (output-layer branch): gemma3:27b at batch 512 is the
+    # memory.graph.partial="1.6 GiB" of ollama/ollama#9818.
+    from llmsize.estimate.engines.ollama_offload import own_estimator_graph_bytes
+
+    spec = resolve("gemma3:27b")
+    assert own_estimator_graph_bytes(spec.hidden_size, spec.vocab_size, 512) / GIB == pytest.approx(
+        1.6, rel=0.03
+    )
+    # Before v0.30 the graph and MinimumMemory (457 MiB) come off the GPU before any layer: none fits a
+    # GPU smaller than them, whatever the model.
+    llama = resolve("llama3.1:70b")
+    old = _workload(engine_version="0.5.7", context=2048)
+    reserve = own_estimator_graph_bytes(llama.hidden_size, llama.vocab_size, 512) + 457 * MIB
+    assert engine_for(old).auto_gpu_layers(estimate(llama, old), reserve, llama.num_layers, llama) == 0
+    assert engine_for(old).auto_gpu_layers(
+        estimate(llama, old), reserve + 2 * GIB, llama.num_layers, llama
+    ) in (3, 4)

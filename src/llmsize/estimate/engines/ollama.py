@@ -38,9 +38,11 @@ from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_offload import (
     FITTER_RELEASE,
+    MINIMUM_MEMORY_BYTES,
     MMPROJ_HEADROOM_BYTES,
     auto_layers,
     fit_margin_bytes,
+    own_estimator_graph_bytes,
     projector_bytes,
 )
 from llmsize.estimate.engines.ollama_sampling import sampling_seconds
@@ -276,13 +278,25 @@ class Ollama(LlamaCpp):
         if self.wl.gpu_layers is not None:
             return None  # num_gpu given: the user's split, sized as asked
         release = self.release()
-        margin = fit_margin_bytes(release)
         projector = projector_bytes(spec) if spec is not None else 0
+        if release is not None and release < FITTER_RELEASE and spec is not None:
+            return auto_layers(self._own_estimate_layers(est, usable, spec, projector), num_layers)
+        margin = fit_margin_bytes(release)
         if projector:
-            fitter = release is None or release >= FITTER_RELEASE
-            margin = projector + (MMPROJ_HEADROOM_BYTES if fitter else margin)
+            margin = projector + MMPROJ_HEADROOM_BYTES
             est = _without_projector(est, projector)
         return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
+
+    def _own_estimate_layers(self, est: Estimate, usable: int, spec: ModelSpec, projector: int) -> int:
+        """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,
+        the partial-offload graph and the projector, filled with whole layers of weights and KV. Not
+        counted: the projector's own graph (gemma3:27b: 1.0 GiB in ollama/ollama#9818's log)."""
+        reserve = (MINIMUM_MEMORY_BYTES + projector
+                   + own_estimator_graph_bytes(spec.hidden_size, spec.vocab_size, self.ubatch()))
+        figs = est.engine_figures
+        device = figs.device_weights_bytes if figs is not None else est.weights_bytes
+        per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)
+        return int((usable - reserve) // per_layer) if per_layer > 0 else spec.num_layers
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""

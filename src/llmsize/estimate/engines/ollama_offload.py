@@ -52,6 +52,22 @@ def projector_bytes(spec: ModelSpec) -> int:
     return PROJECTOR_BYTES_PER_PARAM * sum(g.numel for g in param_inventory(spec) if g.name == "extra")
 
 
+# REFERENCE: ollama discover/gpu.go cudaMinimumMemory = rocmMinimumMemory = 457 MiB (gpu_darwin.go
+# metalMinimumMemory 512 MiB): what llm/memory.go EstimateGPULayers keeps free on a GPU before any layer.
+MINIMUM_MEMORY_BYTES = 457 * MIB
+
+
+def own_estimator_graph_bytes(hidden: int, vocab: int, batch: int) -> int:
+    """The compute graph llm/memory.go reserves for a partial offload (before v0.30).
+
+    REFERENCE: ollama fs/ggml/ggml.go (llm/ggml.go before v0.6) GGML.GraphSize, partialOffload: its
+    output-layer branch, 4 x batch x (embedding + vocab) + embedding x vocab x 105/128 (the output matrix at
+    Q6_K's 6.56 bits), is the larger one for the llama, qwen2, gemma/gemma2/gemma3 and command-r cases at
+    today's vocabularies (gemma3:27b: 1.59 GiB, where ollama/ollama#9818 logs memory.graph.partial="1.6 GiB").
+    """
+    return 4 * batch * (hidden + vocab) + hidden * vocab * 105 // 128
+
+
 def fit_margin_bytes(release: tuple[int, int, int] | None) -> int:
     """Device memory Ollama's layer placement leaves free beyond llmsize's own estimate."""
     if release is not None and release < FITTER_RELEASE:
