@@ -447,3 +447,13 @@ def test_a_folder_named_tilde_is_that_folder(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     doc = _doc(["estimate", "./~"], capsys)
     assert doc["model"]["provenance_kind"] == "local"  # type: ignore[index]
+
+
+def test_a_folder_of_ggufs_names_the_model_file_not_its_projector(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "it holds mmproj-F16.gguf: pass that file" pointed at the vision projector (it sorts first).
+    for name in ("mmproj-F16.gguf", "qwen3-vl-8b-q4_k_m.gguf"):
+        (tmp_path / name).write_bytes(b"")
+    code, err = assert_answered(["estimate", str(tmp_path)], capsys)
+    assert code == 2 and "it holds qwen3-vl-8b-q4_k_m.gguf" in err, err

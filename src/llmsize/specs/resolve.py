@@ -213,7 +213,9 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
     from llmsize.specs.gguf_reader import spec_from_gguf
 
     if path.is_dir():
-        ggufs = sorted(path.glob("*.gguf"))
+        # the model's file first: an mmproj-*.gguf beside it is its vision projector, not a model
+        # ("qwen3-vl-8b-q4_k_m.gguf" sorts after "mmproj-F16.gguf"; issue 15, round 5)
+        ggufs = sorted(path.glob("*.gguf"), key=lambda p: (p.name.lower().startswith("mmproj"), p.name))
         if ggufs and not (path / local.CONFIG_FILE).is_file():
             raise ConfigError(f"{path} has no config.json", hint=f"it holds {ggufs[0].name}: pass that file")
         return local.spec_from_directory(path, trust_remote_code=trust_remote_code)
