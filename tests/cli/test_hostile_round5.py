@@ -457,3 +457,19 @@ def test_a_folder_of_ggufs_names_the_model_file_not_its_projector(
         (tmp_path / name).write_bytes(b"")
     code, err = assert_answered(["estimate", str(tmp_path)], capsys)
     assert code == 2 and "it holds qwen3-vl-8b-q4_k_m.gguf" in err, err
+
+
+def test_an_mmproj_file_is_said_to_be_a_projector(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "the GGUF metadata lacks num_hidden_layers, hidden_size, ..." for llama.cpp's mmproj-*.gguf.
+    import gguf
+    import numpy as np
+
+    path = tmp_path / "mmproj-F16.gguf"
+    writer = gguf.GGUFWriter(str(path), gguf.MODEL_ARCH_NAMES[gguf.MODEL_ARCH.MMPROJ])
+    writer.add_tensor("v.patch_embd.weight", np.zeros((64, 48), dtype=np.float16))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    code, err = assert_answered(["estimate", str(path)], capsys)
+    assert code == 2 and "multimodal projector" in err, err

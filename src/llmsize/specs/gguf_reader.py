@@ -351,6 +351,11 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
     arch = str(md.get("general.architecture", ""))
     if not arch:
         raise ConfigError("the GGUF file has no general.architecture", hint="the file is not a model")
+    if arch == "clip":  # gguf-py MODEL_ARCH.MMPROJ: llama.cpp's mmproj files, a vision/audio projector alone
+        raise ConfigError(
+            "the GGUF file is a multimodal projector (architecture 'clip', an mmproj file), not a model",
+            hint="pass the model's own .gguf; llama.cpp loads the projector beside it with --mmproj",
+        )
 
     def get(key: str) -> Any:
         return _scalar(md.get(f"{arch}.{key}"))
