@@ -473,3 +473,22 @@ def test_an_mmproj_file_is_said_to_be_a_projector(tmp_path: Path, capsys: pytest
     writer.close()
     code, err = assert_answered(["estimate", str(path)], capsys)
     assert code == 2 and "multimodal projector" in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["estimate", "Qwen2.5-0.5B", "--tp", "2", "--num-gpus", "1", "--gpu", "H100"],
+        ["estimate", "Qwen2.5-0.5B", "--tp", "2", "--num-gpus=1"],  # the typer app's own parse
+        ["fit", "Qwen2.5-0.5B", "--tp", "2", "--num-gpus", "1", "--gpu", "H100"],
+        ["compare", "Qwen2.5-0.5B", "--tp", "2", "--num-gpus", "1", "--gpus", "H100"],
+    ],
+    ids=["estimate", "estimate-typer", "fit", "compare"],
+)
+def test_one_gpu_for_a_two_gpu_layout_is_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # `--tp 2 --num-gpus 1` was planned as two GPUs without a word: a count of 1 read as the default.
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and "needs 2 GPUs, but --num-gpus says 1" in err, err
+    if argv[0] != "fit":  # without the count: the layout's two GPUs (fit asks for --num-gpus itself)
+        code, _ = assert_answered([a for a in argv if a not in ("--num-gpus", "1", "--num-gpus=1")], capsys)
+        assert code == 0

@@ -18,6 +18,7 @@ from llmsize.cli.gpu_options import (
     NumGpusOpt,
     is_local,
     parse_num_gpus,
+    refuse_fewer_gpus_than_the_layout,
     resolve_gpu,
     speed_settings,
     split_gpu_list,
@@ -112,6 +113,7 @@ def compare_cmd(
     count = parse_num_gpus(num_gpus)
     eff = asked.efficiency
     options = workload_options_from(workload, engine)
+    refuse_fewer_gpus_than_the_layout(count, options, given=count is not None)  # the default is "auto"
     pairs = []
     for name in dict.fromkeys(models):
         spec = resolve(name, revision=revision, engine=options.get("engine"))

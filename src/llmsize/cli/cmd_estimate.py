@@ -15,6 +15,7 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     NumGpusOpt,
     parse_num_gpus,
+    refuse_fewer_gpus_than_the_layout,
     speed_settings,
     split_gpu_list,
 )
@@ -148,6 +149,8 @@ def estimate_cmd(
     from llmsize.report.render_estimate import render_estimate
 
     options = workload_options_from(workload, engine)
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
+    refuse_fewer_gpus_than_the_layout(parse_num_gpus(num_gpus), options, count_given)
     planning: dict[str, Any] = {
         "gpus": split_gpu_list(gpu, "--gpu") if gpu is not None else (),
         "gpu_files": gpu_file or (),

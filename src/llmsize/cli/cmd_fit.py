@@ -18,6 +18,7 @@ from llmsize.cli.gpu_options import (
     TurnsOpt,
     host_ram_line,
     local_engine,
+    refuse_fewer_gpus_than_the_layout,
     resolve_gpu,
     speed_settings,
     with_price,
@@ -115,6 +116,8 @@ def fit_cmd(
     asked = speed_settings(**speed)
     gpu_spec = with_price(gpu_spec, asked.price_per_hour)
     options = workload_options_from(workload, engine)
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
+    refuse_fewer_gpus_than_the_layout(count, options, count_given)
     options["engine"] = local_engine(gpu_spec, machine, options["engine"])
     eff, levels = asked.efficiency, asked.levels
     if levels and all_models:
