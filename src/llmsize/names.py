@@ -56,7 +56,7 @@ from fractions import Fraction
 from llmsize.errors import BadInputError
 from llmsize.records import ConfigDict, Field, Record
 
-__all__ = ["ParsedName", "canonical_key", "parse_name"]
+__all__ = ["ParsedName", "canonical_key", "hub_reference", "parse_name"]
 
 
 class ParsedName(Record):
@@ -221,6 +221,30 @@ def fold_name(text: str) -> str:
     return "".join("-" if c == "\u2212" or unicodedata.category(c) == "Pd" else c for c in folded)
 
 
+# A model page's address, or the Hub reference Ollama and llama.cpp pull GGUF files by ("ollama run
+# hf.co/{user}/{repo}:{quant}", ollama/ollama docs/import.mdx; `llama-server -hf user/repo:quant`):
+# the repo id after the host. "/tree/<rev>" is the page of one revision.
+_HUB_ADDRESS = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<rest>[^?#]+?)/?(?:[?#].*)?$", re.IGNORECASE
+)
+_TREE = re.compile(r"^(?P<repo>[^/]+/[^/]+)/tree/(?P<rev>[^/]+)$")
+
+
+def hub_reference(text: str) -> str | None:
+    """'https://huggingface.co/Qwen/Qwen3-8B' -> 'Qwen/Qwen3-8B', 'hf.co/Qwen/Qwen3-8B-GGUF:Q8_0' ->
+    'Qwen/Qwen3-8B-GGUF:Q8_0', '.../tree/v1' -> '...@v1'; None for anything else (issue 15, round 5:
+    a copied page address or an `ollama run hf.co/...` reference was refused as a missing path, and
+    `parse` read ".../tree/main" as org 'tree', series 'main')."""
+    match = _HUB_ADDRESS.match(text.strip())
+    if match is None:
+        return None
+    rest = match["rest"]
+    tree = _TREE.match(rest)
+    if tree is not None:
+        return f"{tree['repo']}@{tree['rev']}"
+    return rest if rest.count("/") == 1 else None
+
+
 def parse_name(text: str) -> ParsedName:
     """Split a model name into its parts; anything not understood lands in `extra`.
 
@@ -233,7 +257,7 @@ def parse_name(text: str) -> ParsedName:
             hint="pass a model name such as Qwen2.5-7B-Instruct, a repo id, a local path or a .gguf file",
         )
     state = _State()
-    name = _split_prefixes(stripped, state)
+    name = _split_prefixes(hub_reference(stripped) or stripped, state)
     if ":" in name:
         name, tag = name.split(":", 1)
         state.ollama_tag = tag or None

@@ -492,3 +492,9 @@ def test_one_gpu_for_a_two_gpu_layout_is_refused(argv: list[str], capsys: pytest
     if argv[0] != "fit":  # without the count: the layout's two GPUs (fit asks for --num-gpus itself)
         code, _ = assert_answered([a for a in argv if a not in ("--num-gpus", "1", "--num-gpus=1")], capsys)
         assert code == 0
+
+
+def test_parse_reads_a_page_address_as_its_repo(capsys: pytest.CaptureFixture[str]) -> None:
+    # `parse https://huggingface.co/Qwen/Qwen3-8B/tree/main` gave org 'tree', series 'main'.
+    doc = _doc(["parse", "https://huggingface.co/Qwen/Qwen3-8B/tree/main"], capsys)
+    assert (doc["org"], doc["series"], doc["size_label"], doc["revision"]) == ("Qwen", "qwen", "8B", "main")

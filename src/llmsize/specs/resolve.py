@@ -21,7 +21,7 @@ from llmsize.errors import (
     ModelNotFoundError,
     one_line,
 )
-from llmsize.names import fold_name
+from llmsize.names import fold_name, hub_reference
 from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
 from llmsize.specs.cache import HubSnapshot
@@ -70,34 +70,11 @@ def resolve(
     return _from_text(text, revision, offline, trust_remote_code)
 
 
-# A model page's address, or the Hub reference Ollama and llama.cpp pull GGUF files by ("ollama run
-# hf.co/{user}/{repo}:{quant}", ollama/ollama docs/import.mdx; `llama-server -hf user/repo:quant`):
-# the repo id after the host. "/tree/<rev>" is the page of one revision.
-_HUB_ADDRESS = re.compile(
-    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<rest>[^?#]+?)/?(?:[?#].*)?$", re.IGNORECASE
-)
-_TREE = re.compile(r"^(?P<repo>[^/]+/[^/]+)/tree/(?P<rev>[^/]+)$")
-
-
-def _hub_reference(text: str) -> str | None:
-    """'https://huggingface.co/Qwen/Qwen3-8B' -> 'Qwen/Qwen3-8B', 'hf.co/Qwen/Qwen3-8B-GGUF:Q8_0' ->
-    'Qwen/Qwen3-8B-GGUF:Q8_0', '.../tree/v1' -> '...@v1'; None for anything else (issue 15, round 5:
-    a copied page address or an `ollama run hf.co/...` reference was refused as a missing path)."""
-    match = _HUB_ADDRESS.match(text.strip())
-    if match is None:
-        return None
-    rest = match["rest"]
-    tree = _TREE.match(rest)
-    if tree is not None:
-        return f"{tree['repo']}@{tree['rev']}"
-    return rest if rest.count("/") == 1 else None
-
-
 def _from_text(text: str, revision: str | None, offline: bool | None, trust_remote_code: bool) -> ModelSpec:
     """A name, an Ollama reference or a repo id (anything but an existing path)."""
     if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
         return _from_name(text)
-    hub = _hub_reference(text)
+    hub = hub_reference(text)
     if hub is not None:
         return _from_text(hub, revision, offline, trust_remote_code)
     if _looks_like_path(text):
