@@ -42,10 +42,10 @@ _TP2_TOWER_GAP = (
 # They run as strict xfails: the day one passes, the mark must go.
 KNOWN_GAPS: dict[str, str] = {
     # gdntp: the same missing ~0.15 GiB in the four Qwen3.5-27B FP8 TP-2 pool rows below.
-    "sglang-qwen3.5-27b-mtp-2x3090-k10-max-total-tokens": _TP2_POOL_GAP.format(err="+20.0% (was +5.7%)"),
-    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf092-max-total-tokens": _TP2_POOL_GAP.format(err="+17.6% (was +5.3%)"),
-    "sglang-qwen3.8-27b-fp8-mtp-2x3090-autofit-max-total-tokens": _TP2_POOL_GAP.format(err="+17.5% (was +5.2%)"),
-    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf086-max-total-tokens": _TP2_POOL_GAP.format(err="+29.9% (was +8.9%)"),
+    "sglang-qwen3.5-27b-mtp-2x3090-k10-max-total-tokens": _TP2_POOL_GAP.format(err="+20.0%, was +5.7"),
+    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf092-max-total-tokens": _TP2_POOL_GAP.format(err="+17.6%, was +5.3"),
+    "sglang-qwen3.8-27b-fp8-mtp-2x3090-autofit-max-total-tokens": _TP2_POOL_GAP.format(err="+17.5%; +5.2"),
+    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf086-max-total-tokens": _TP2_POOL_GAP.format(err="+29.9%, was +8.9"),
     # vlmtp: the vision tower split over the ranks as SGLang's qwen3_vl.py builds it (estimate/encoder_tp.py).
     "sglang-qwen3.8-27b-fp8-mtp-2x3090-weights": _TP2_TOWER_GAP,
     "sglang-qwen3.8-27b-fp8-mtp-2x3090-mamba-slots": _TP2_TOWER_GAP,

@@ -15,7 +15,6 @@ import json
 import re
 
 import pytest
-
 from engine_log_rows import run_cli
 
 ARGS = [

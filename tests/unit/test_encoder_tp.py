@@ -46,7 +46,9 @@ QWEN25_WHOLE = 3 * 2 * 14 * 14 * 1280 + 32 * 2 * 1280 + 1280 + 32 * 2 * 1280 + 3
 @pytest.mark.parametrize("tp", [1, 2, 4])
 def test_qwen2_5_vl_tower_splits_all_but_the_patch_embed_and_norms(engine: str, tp: int) -> None:
     total = _spec("Qwen2.5-VL-7B-Instruct").extra_params
-    assert _extra_per_rank("Qwen2.5-VL-7B-Instruct", engine, tp) == QWEN25_WHOLE + (total - QWEN25_WHOLE) // tp
+    assert (
+        _extra_per_rank("Qwen2.5-VL-7B-Instruct", engine, tp) == QWEN25_WHOLE + (total - QWEN25_WHOLE) // tp
+    )
 
 
 @pytest.mark.parametrize("name", VLMS)

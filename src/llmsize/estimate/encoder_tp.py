@@ -67,8 +67,7 @@ def split_params(tower: VisionTower, tp: int) -> int:
     """Parameters of the tower's TP-split tensors that one of `tp` ranks holds (tp 1: all of them)."""
     h, inter, b = tower.hidden_size, tower.intermediate_size, tower.kind in _BIASED
     mlp_in = 2 * inter if tower.gated_mlp else inter  # gate_up packed (Qwen2.5-VL, Pixtral)
-    block = (_column(h, 3 * h, b, tp) + _row(h, h, b, tp)
-             + _column(h, mlp_in, b, tp) + _row(inter, h, b, tp))
+    block = _column(h, 3 * h, b, tp) + _row(h, h, b, tp) + _column(h, mlp_in, b, tp) + _row(inter, h, b, tp)
     total = tower.depth * block
     if tower.kind in ("qwen2_5_vl", "qwen3_vl"):
         merged = h * tower.merge_size**2

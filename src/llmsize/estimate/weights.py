@@ -15,9 +15,9 @@ from fractions import Fraction
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
+from llmsize.estimate.encoder_tp import encoder_tp, extra_numel
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
-from llmsize.estimate.encoder_tp import encoder_tp, extra_numel
 from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
