@@ -27,6 +27,9 @@ Audio encoders (Qwen2-Audio's Whisper encoder, Gemma 3n's / Gemma 4's conformer)
 modules inside vLLM (qwen2_audio.py builds Qwen2AudioEncoder; gemma3n_mm.py AutoModel), so they
 stay whole; so do towers whose parallel layout is not restated here (Gemma 4, MoonViT, MobileNet).
 Biases of column-parallel layers split with their outputs; row-parallel biases stay whole.
+Which engine splits, and under which flag, is each engine module's `encoder_tp` (vllm.py, sglang.py;
+the others keep the tower whole: transformers' tp_plan covers the decoder, llama.cpp's mmproj is one
+file on one device); this module holds the shapes.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from llmsize.estimate.workload import Workload
     from llmsize.specs.models import ModelSpec
     from llmsize.specs.vision_tower import VisionTower
 
@@ -79,19 +81,14 @@ def split_params(tower: VisionTower, tp: int) -> int:
     return total
 
 
-def encoder_tp(spec: ModelSpec, wl: Workload) -> int:
-    """The TP degree that splits the image encoder's weights (1: every rank keeps it whole)."""
-    from llmsize.estimate.workload import Engine
+def splits(spec: ModelSpec) -> bool:
+    """Whether the model has a tower whose blocks the serving engines build of parallel layers."""
+    return spec.vision is not None and spec.vision.kind in SPLIT_KINDS
 
-    tower = spec.vision
-    if wl.tp == 1 or tower is None or tower.kind not in SPLIT_KINDS:
-        return 1
-    if wl.engine not in (Engine.VLLM, Engine.SGLANG):
-        return 1  # transformers' tp_plan covers the decoder only; llama.cpp keeps the mmproj whole
-    data = wl.engine is Engine.VLLM and wl.mm_encoder_tp_mode == "data"  # a vLLM flag only
-    if data and tower.kind in DATA_PARALLEL_KINDS:
-        return 1
-    return wl.tp
+
+def data_parallel(spec: ModelSpec) -> bool:
+    """Whether vLLM honours --mm-encoder-tp-mode data for this model (else it falls back to weights)."""
+    return spec.vision is not None and spec.vision.kind in DATA_PARALLEL_KINDS
 
 
 def extra_numel(spec: ModelSpec, numel: int, tp: int) -> int:

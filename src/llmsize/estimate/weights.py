@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
-from llmsize.estimate.encoder_tp import encoder_tp, extra_numel
+from llmsize.estimate.encoder_tp import extra_numel, splits
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.mixer_tp import mixer_shape, split_widths
@@ -315,9 +315,14 @@ def stage_shards(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[Shard, ..
     stage at many contexts and batch sizes (issue 15: `fit --all` instant). The image encoder's own
     TP degree (estimate/encoder_tp.py: vLLM / SGLang split it, other engines keep it whole) joins the key.
     """
-    return _stage_shards_or_cached(spec, wl.tp, stage, encoder_tp(spec, wl))
+    return _stage_shards_or_cached(spec, wl.tp, stage, _encoder_tp(spec, wl))
 
 
+
+
+def _encoder_tp(spec: ModelSpec, wl: Workload) -> int:
+    """The TP degree the engine splits the vision tower's blocks over (estimate/encoder_tp.py)."""
+    return 1 if wl.tp == 1 or not splits(spec) else engine_for(wl).encoder_tp(spec, wl)
 
 
 def _stage_shards(spec: ModelSpec, tp: int, stage: Stage, enc_tp: int = 1) -> tuple[Shard, ...]:
@@ -572,7 +577,7 @@ def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: 
     Memoised like stage_shards: a pure function of the spec, the tensor-parallel degree, the
     format and the stage, which a planner asks again at every context and batch size.
     """
-    tp, enc_tp = wl.tp, encoder_tp(spec, wl)
+    tp, enc_tp = wl.tp, _encoder_tp(spec, wl)
     key = ("stage weight bytes", tp, fmt, stage, enc_tp)
     return memo(spec, key, lambda: _stage_weight_bytes(spec, tp, fmt, stage, enc_tp))
 
