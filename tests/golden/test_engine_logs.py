@@ -35,7 +35,10 @@ _TP2_TOWER_GAP = (
     "vs 14.75 GiB. With the tower whole on each rank it matched (-0.5%); vLLM's split of the same kind of "
     "tower is confirmed by Mistral-Small-3.1 W8A8 at TP 2 (12.11 GiB, tests/golden/"
     "test_vlm_encoder_tp_published.py). The ~0.45 GiB SGLang 0.5.19 holds beyond the split tower on a "
-    "3090 (sm_86, FP8 checkpoint) is not identified; the pool rows' excess grows by the same amount"
+    "3090 (sm_86, FP8 checkpoint) is not identified; the pool rows' excess grows by the same amount. Lead: "
+    "on sm_86 SGLang serves the block-FP8 weights through Marlin (fp8_utils.py can_auto_enable_marlin_fp8, "
+    "fp8.py prepare_fp8_layer_for_marlin), whose per-channel group scales (numel / 128 x 2 B, ~0.18 GiB a "
+    "rank here) replace the 128 x 128 block scales; not modelled"
 )
 
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
