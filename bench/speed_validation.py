@@ -16,18 +16,22 @@ prompts and their generations), and a serving benchmark's output tokens/s at a f
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import statistics
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines.llama_cpp import fusion_engine
+from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -767,7 +771,39 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "llama.cpp-vulkan-coopmat1"  # the run's log: KHR cooperative matrices, not NV_coopmat2
     if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
+    if engine == "llama.cpp" and not re.search(r"vulkan", version, re.IGNORECASE):
+        return fusion_engine(row_build(version))  # the CUDA fusions of the row's build (llama_cpp_fusion.py)
     return engine
+
+
+# Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.
+_DATED_BUILDS = ((date(2025, 9, 1), 6341), (date(2025, 12, 9), 7340), (date(2026, 5, 8), 9079),
+                 (date(2026, 9, 1), 10741))
+
+
+def row_build(version: str) -> int | None:
+    """The llama.cpp build a row ran: its build number, else its date between dated builds; None when it
+    says neither (or 'late 2026'): the current build, as llmsize assumes for a user who does not say."""
+    found = re.search(r"\bb(\d{4,5})\b|build (\d{4,5})\b|\((\d{4})\)", version)
+    if found:
+        return int(next(g for g in found.groups() if g))
+    when = re.search(r"(20\d\d)-(0[1-9]|1[0-2])(?:-(\d\d))?", version)
+    if when is None:
+        when_late = re.search(r"late (2025)", version)
+        if when_late is None:
+            return None
+        day = date(2025, 11, 15)
+    else:
+        day = date(int(when.group(1)), int(when.group(2)), int(when.group(3) or 15))
+    for (d0, b0), (d1, b1) in itertools.pairwise(_DATED_BUILDS):
+        if day <= d1:
+            break
+    build = round(b0 + (b1 - b0) * (day - d0).days / (d1 - d0).days)
+    # A run of a fusion PR's branch ("+ PR #15631") has that fusion whatever its date says.
+    for fusion in FUSIONS:
+        if re.search(rf"PR #{fusion.pr}\b", version):
+            build = max(build, fusion.first_build)
+    return build
 
 
 def predict(case: Case) -> float:
