@@ -22,6 +22,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.engines.llama_cpp import LlamaCpp, fusion_engine
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
@@ -622,7 +623,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
+        engine=_build_engine(vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
+                             wl, explicit=engine is not None),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,
@@ -635,6 +637,15 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def _build_engine(name: str, wl: Workload, explicit: bool) -> str:
+    """llama.cpp on CUDA: the speed profile of the build asked for (--engine-version), whose CUDA fusions
+    set the kernels a decode step launches (estimate/engines/llama_cpp_fusion.py); others unchanged."""
+    eng = engine_for(wl)
+    if explicit or name != "llama.cpp" or not isinstance(eng, LlamaCpp):
+        return name
+    return fusion_engine(eng.build())
 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
