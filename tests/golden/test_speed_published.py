@@ -207,8 +207,8 @@ def test_gpt_oss_decode_on_an_rtx_pro_6000() -> None:
 
 @pytest.mark.xfail(strict=True, reason="the dense hybrid decodes 21% below its published 81.82 t/s on this build: "
                    "its 48 Gated DeltaNet blocks are priced at their unfused graph count (llama_cpp_nodes "
-                   "'linear_attention'), while the current ggml_cuda_try_fuse also fuses ssm_conv + SiLU and "
-                   "GATED_DELTA_NET + the state copy; the MoE control itself lands within 3%")
+                   "'linear_attention', less #23940's state copy), while the current ggml_cuda_try_fuse also fuses "
+                   "ssm_conv + SiLU and the gates' unary + mul; the MoE control itself lands within 3%")
 def test_moe_to_dense_decode_ratio_on_one_card() -> None:
     # Same card, build and command: the MoE control decodes 4.6x the dense hybrid (376.9 / 81.82).
     ratio = _tg400("Qwen3-30B-A3B") / _tg400("Qwen3.5-27B")

@@ -12,10 +12,11 @@ llama_cpp_nodes.NODES. The first build is approximate: the PR's date placed betw
 date (b6341 on 2025-09-01, #15715; b7340 on 2025-12-09, geerlingguy/ai-benchmarks#43; b9079 on
 2026-05-08; b10741 on 2026-09-01, #28196), about 10 builds a day in 2025 and 14 in 2026.
 
-Not counted (no decode row needs them, or the pattern is not sure to match): the fused sigmoid/
-softplus + mul of attention output gates and shared-expert gates, the ssm_conv + SiLU and
-GATED_DELTA_NET + state copy fusions of linear-attention blocks (their counts stay as
-llama_cpp_nodes counts them), the multi-mul fusion of #21665 (Gemma 4's expert scale; +1% tg).
+Not counted (the PR or the matching graph order is not known here): the fused sigmoid/softplus + mul
+of attention output gates and shared-expert gates, the ssm_conv + SiLU fusion of linear-attention and
+Mamba blocks (#22478 added its biased form; Qwen3-Next tg128 unchanged), the multi-mul fusion of #21665
+(Gemma 4's expert scale; +1% tg). A routed FFN picking one expert has no adds to sum, so builds between
+#15631 and #25952 count it one kernel high.
 Also not modelled: stream concurrency (#16991, opt-in with GGML_CUDA_GRAPH_OPT=1: gpt-oss-20b on an
 RTX PRO 6000 tg128 407.8 t/s with it, against 391.2 in the same thread without).
 """
@@ -56,6 +57,9 @@ FUSIONS: tuple[Fusion, ...] = (
     # #16884 "CUDA: fuse rope + set_rows": K's rope writes straight into the cache; RTX 4090 llama 8B
     # Q4_K_M tg128 130.54 -> 131.87.
     Fusion(16884, "2025-10-31", 6950, {"attention": 1}),
+    # #23940 "Remove redundant CUDA copies after gated_delta_net": the GATED_DELTA_NET kernel writes the new
+    # recurrent state into the cache itself, so the ggml_cpy after it is skipped.
+    Fusion(23940, "2026-07-02", 9870, {"linear_attention": 1}),
     # #25952 "cuda: fuse MoE weighted expert reduction": the weights' mul and the add chain (two kernels
     # since #15631) -> 1.
     Fusion(25952, "2026-07-21", 10150, {"moe_ffn": 1}),
