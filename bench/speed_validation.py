@@ -701,7 +701,8 @@ FINDINGS = (
     "as one kernel, and each fusion landed in a known PR: rms_norm + mul (#14800, 2025-07), add chains "
     "(#15631, 2025-08), topk-moe (#16130, 2025-09: softmax, top-k, gathers and the weight norm), gate + up "
     "+ GLU and bias adds inside the mat-vec (#16715, 2025-10), rope into the K cache (#16884, 2025-10), the "
-    "GATED_DELTA_NET state copy (#23940, 2026-07), the weighted expert reduction (#25952, 2026-07), Q/K norms "
+    "GATED_DELTA_NET state copy (#23940, 2026-07), the weighted expert reduction (#25952, 2026-07), Q/K "
+    "norms "
     "inside the rope (#26767, 2026-08). A routed FFN went from 19 kernels (8 experts) to 5, a dense block "
     "from 19 to 14 (estimate/engines/llama_cpp_fusion.py). The per-node time now prices the kernels of the "
     "build beyond a dense block's (default: the current build; --engine-version bNNNN picks older ones; "
@@ -710,7 +711,8 @@ FINDINGS = (
     "Qwen3-30B-A3B (b10809) -49.5% -> -2.3%, RTX PRO 6000 gpt-oss-20b (late 2025) -33% -> -2%, RTX 3090 "
     "Gemma-4-26B-A4B (late 2026, #29152) -31% -> -1%; RTX 4090 Qwen3-30B-A3B on #15631's branch -24% -> -5%; "
     "new maintainer rows: RTX 4090 Gemma-4-26B-A4B Q4_0 of 2026-04-09 (#21665, 194.7 t/s) -5%, RTX 5090 "
-    "Qwen3-30B-A3B of 2026-08 (#26767) -10%, RTX 5090 gpt-oss-20b of 2025-11 (#16991's baseline) +7%. Worse: the third-party rows that the unfused count had fitted. "
+    "Qwen3-30B-A3B of 2026-08 (#26767) -10%, RTX 5090 gpt-oss-20b of 2025-11 (#16991's baseline) +7%. "
+    "Worse: the third-party rows that the unfused count had fitted. "
     "The April-May 2026 blog rows of Gemma-4-26B-A4B (RTX 4090 135, RTX 3090 128, RTX 5070 Ti 138 t/s) now "
     "sit +28% to +32%, with the fusions of their build (b9079 era): a maintainer's run on an RTX 4090 in the "
     "same week (#21665) decodes 194.7 t/s, so their slowness is not the build's kernel count; their dense "
@@ -825,9 +827,8 @@ def row_build(version: str) -> int | None:
         day = date(2025, 11, 15)
     else:
         day = date(int(when.group(1)), int(when.group(2)), int(when.group(3) or 15))
-    for (d0, b0), (d1, b1) in itertools.pairwise(_DATED_BUILDS):
-        if day <= d1:
-            break
+    pairs = list(itertools.pairwise(_DATED_BUILDS))
+    (d0, b0), (d1, b1) = next((pair for pair in pairs if day <= pair[1][0]), pairs[-1])
     build = round(b0 + (b1 - b0) * (day - d0).days / (d1 - d0).days)
     # A run of a fusion PR's branch ("+ PR #15631") has that fusion whatever its date says.
     for fusion in FUSIONS:

@@ -50,8 +50,11 @@ def test_fusions_are_listed_in_build_order() -> None:
     assert [f.opened for f in FUSIONS] == sorted(f.opened for f in FUSIONS)
 
 
-@given(st.integers(min_value=1000, max_value=20_000), st.integers(min_value=1, max_value=12_000),
-       st.integers(min_value=2, max_value=16))
+@given(
+    st.integers(min_value=1000, max_value=20_000),
+    st.integers(min_value=1, max_value=12_000),
+    st.integers(min_value=2, max_value=16),
+)
 def test_a_later_build_never_launches_more_kernels(build: int, later: int, k: int) -> None:
     # Fusions only fold nodes: per part (the expert sum's adds moved into one kernel at #15631), and for a
     # routed FFN picking k >= 2 experts.
@@ -72,8 +75,9 @@ def test_builds_map_to_the_profile_of_their_fusions() -> None:
 
 
 def _decode(args: list[str]) -> float:
-    out = CliRunner().invoke(app, ["estimate", *args, "--engine", "llama.cpp", "--gpu", "RTX-4090",
-                                   "--format", "json"])
+    out = CliRunner().invoke(
+        app, ["estimate", *args, "--engine", "llama.cpp", "--gpu", "RTX-4090", "--format", "json"]
+    )
     assert out.exit_code == 0, out.output
     return float(json.loads(out.output)["gpus"][0]["decode_tokens_per_s"])
 

@@ -623,8 +623,9 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=_build_engine(vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
-                             wl, explicit=engine is not None),
+        engine=_build_engine(
+            vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
+            wl, explicit=engine is not None),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,

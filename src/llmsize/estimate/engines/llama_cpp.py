@@ -109,8 +109,8 @@ SPEED = EngineSpeedProfile(
     # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
     layer_kernels=dict(llama_cpp_nodes.NODES),
     # REFERENCE: ggml-cuda.cu ggml_cuda_try_fuse runs matched neighbours as one kernel: the nodes a CUDA
-    # decode step pays gpu_per_node_s for are the current build's kernels (estimate/engines/llama_cpp_fusion.py;
-    # older builds: FUSION_SPEED, chosen by --engine-version).
+    # decode step pays gpu_per_node_s for are the current build's kernels
+    # (estimate/engines/llama_cpp_fusion.py; older builds: FUSION_SPEED, chosen by --engine-version).
     node_kernels=llama_cpp_fusion.kernels_at(None),
     # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
@@ -135,7 +135,8 @@ HIP_LAUNCH_S = 4.04e-6
 MMVQ_QUANTIZE_PER_DENSE_LAYER = 7
 _DENSE_KERNELS = llama_cpp_nodes.DENSE_LAYER_NODES + MMVQ_QUANTIZE_PER_DENSE_LAYER
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
-    "engine": "llama.cpp-hip-nographs", "graphs": False, "node_kernels": {}, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
+    "engine": "llama.cpp-hip-nographs", "graphs": False, "node_kernels": {},
+    "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
 # REFERENCE: Metal builds before the Metal 4 tensor API (ggml-org/llama.cpp PR #16634, merged 2025-10;
 # e.g. build 8e672ef that discussion #4167's scoreboard pins) run every prompt mat-mul on the

@@ -52,8 +52,19 @@ FUSIONS: tuple[Fusion, ...] = (
     # #16715 "CUDA: General GEMV fusion" (after #16630): gate + up + GLU -> one mat-vec (dense and
     # MUL_MAT_ID), and a bias add (add, add_id) into its mat-vec; RTX 4090 gpt-oss 20B tg128 167.58 ->
     # 175.59, qwen3moe 30B.A3B Q4_0 tg32 154.72 -> 162.06.
-    Fusion(16715, "2025-10-22", 6850,
-           {"dense_ffn": 2, "moe_ffn": 2, "shared_expert": 2, "proj_bias": 1, "expert_bias": 3, "router_bias": 1}),
+    Fusion(
+        16715,
+        "2025-10-22",
+        6850,
+        {
+            "dense_ffn": 2,
+            "moe_ffn": 2,
+            "shared_expert": 2,
+            "proj_bias": 1,
+            "expert_bias": 3,
+            "router_bias": 1,
+        },
+    ),
     # #16884 "CUDA: fuse rope + set_rows": K's rope writes straight into the cache; RTX 4090 llama 8B
     # Q4_K_M tg128 130.54 -> 131.87.
     Fusion(16884, "2025-10-31", 6950, {"attention": 1}),
