@@ -36,7 +36,7 @@ from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPE
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
-from llmsize.hardware.plan import Layout, speed_inputs
+from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
@@ -622,6 +622,55 @@ FINDINGS = (
     "a dispatch cover ~1 ms of the 3060's ~25 ms gap; the graph's F32 activation traffic (~94 h + 26 f "
     "bytes a token and layer, as a serial memory pass, shares refitted) takes TinyLlama 6-14 points "
     "closer but the RTX 4090 3B row from +4% to -15%, so it is not applied.",
+    "Ollama (issue 11, ollamaspeed pass; 36 new rows: 32 held out, 2 fit, 2 reported only; tables "
+    "ollamaspeed-geerling-obench, ollamaspeed-llmfit-community, ollamaspeed-ollama-issues; 16 devices "
+    "incl. Apple M1-M5, RTX 3060-5090, A100, RX 9070 XT, DGX Spark, Strix Halo). `eval rate` is "
+    "eval_count / eval_duration (decode only), `prompt eval rate` the prefill. Four Ollama rules now "
+    "drive speed. (1) Automatic partial offload (estimate/engines/ollama_offload.py): with num_gpu unset "
+    "Ollama never refuses a model that fits in RAM; it keeps the layers that fit on the GPU (v0.30+: "
+    "llama-server's --fit, 1024 MiB fit_params_target left free, no -ngl passed, llm/llama_server.go; "
+    "before: llm/memory.go EstimateGPULayers, which first took MinimumMemory (457 MiB) and its own "
+    "partial-offload graph, fs/ggml/ggml.go GraphSize: 4 x batch x (embedding + vocab) + embedding x "
+    "vocab x 105/128) and runs the rest from CPU RAM. The bench rebuilt such rows as if the whole model "
+    "sat on the GPU: Llama-3.1-70B on an RTX 4090 (geerlingguy PR #11, 3.10 t/s) +504% -> +9%, "
+    "Mistral-Small-24B on an RTX 3060 (llama.cpp#12237) decode +89% -> +7%, its 1,119-token prompt +17% "
+    "-> -7%. `fit`/`estimate` with --engine ollama now report that split's speed on a row that does not "
+    "fit (gpus[].gpu_layers, decode_bound 'host memory', a warning naming the layers), and Ollama's "
+    "default num_ctx (2,048 before v0.6.7, 4,096 before v0.15.5, then the VRAM tier: 32,768 on a 24 GB "
+    "card) sizes the KV that competes with the layers; a vision projector is reserved whole beside them "
+    "(v0.30+: LLAMA_ARG_FIT_TARGET = its bytes + 1 GiB, llm/llama_server.go). Before v0.30 its estimator "
+    "also reserved the projector's own graph, not modelled: gemma3:27b on an RTX 3060 got 28 of 63 layers"
+    " (ollama#9818) where llmsize places 34 (that 1.0 GiB graph, and the card's free memory below its "
+    "total; a strict xfail in tests/golden/test_speed_ollama_published.py). (2) Flash attention default "
+    "by release (ollama_flash.py): off before v0.12.4, per architecture (fs/ggml/ggml.go "
+    "GGML.FlashAttention) to v0.29, --flash-attn auto from v0.30; off adds the unfused score traffic to "
+    "prompts. (3) Ollama's own speed profile by release (ollama.py speed_name): v0.30+ ships a 2026 "
+    "llama-server whose Metal decode streams GGUF weights at 0.92 of the bandwidth (fitted on two new fit"
+    " rows, one M2 Pro's llama3.1:8b Q4_K_M and Q8_0, AlexsJones/llmfit#1031, whose llama-server decodes "
+    "at the same speed; the M5 finding above solved ~92% independently), where the 2023-2025 llama-bench "
+    "constant is 0.70; releases before v0.30 keep llama.cpp's constants ('ollama-own-runner'). Held-out "
+    "Apple rows of 2026 Ollama: M2 Pro deepseek-r1:14b +7%, gemma3:12b -6%, M3 Pro qwen3:8b +4%, M4 "
+    "qwen3:4b +2%, M5 Max llama3.1:8b -3%, devstral +11% (with the llnodes node counts and the sampler "
+    "rule below), where the old constant gave -10 to -25%. (4) Ollama's default sampler "
+    "(ollama_sampling.py): api/types.go put repeat_penalty 1.1 on every model that sets none until "
+    "v0.32.10 (commit 6a261db7d), and qwen3-coder / qwen3.5 pin a penalty of their own; with a penalty "
+    "set, llama.cpp's penalties sampler probes its token-count map once per vocabulary entry every token "
+    "(llama_sampler_penalties_apply; llama.cpp#18556, PR #10803) on the CPU between steps, which "
+    "llama-bench, the source of the llama.cpp constants, never runs. 3.45 ns a probe, from "
+    "unsloth/llama.cpp#95 (Qwen3.6-27B, 248,320 entries: 130.29 -> 146.66 t/s once the scan was indexed),"
+    " i.e. 0.44 ms a token for Llama 3's 128,256. Not for Ollama's Go engine of v0.6-v0.29 (its sampler "
+    "kept no token history: 86513cb69 reverted). Early-2025 obench llama3.2:3b: RTX 4090 +36/+49% -> "
+    "+19/+30%, RTX 4080 +18% -> +7%, RTX 5090 +84% -> +51%, M1 Ultra +49% -> +39%, Framework Desktop +6% "
+    "-> +2%; RX 9070 XT (v0.30.0) +12% -> +7% (ROCm) and -5% -> -9% (Vulkan). llmfit rows submitted "
+    "before 2026-08-12 are taken as the 0.32 series (Ollama's apps update themselves), later ones as the "
+    "release modelled. Not explained, left held out: what remains of the old-runner gap on fast GPUs "
+    "(0.3-1.3 ms a token; ollama#3841's 2024 A100 qwen:1.8b rows, reported only: that name has no catalog"
+    " entry and is sized as a guessed Llama-3.2-1B-like shape). gpt-oss under Ollama is +28-30% on DGX "
+    "Spark and an M4 where llama.cpp's own gpt-oss rows on the Spark are within 3%, and M1-family chips "
+    "stay 21-78% fast (qwen3.6:27b on a 32 GB M1 Max may also be squeezed by Metal's working-set limit): "
+    "not found. Also read, not speed-relevant for one stream: OLLAMA_NUM_PARALLEL defaulted to 4 (to "
+    "v0.6.6), 2 (to v0.9.x), 1 (v0.10+) for a full fit and 1 for a partial one (server/sched.go "
+    "defaultParallel, pickBestFullFitByLibrary), multiplying num_ctx.",
     "llama.cpp graph nodes (issue 11, llnodes pass). A one-token llama.cpp step is one ggml graph whose "
     "nodes run one after another, CUDA graphs or not. Counted from the builders "
     "(estimate/engines/llama_cpp_nodes.py: build_norm 2 and a residual add per sub-block, build_attn 9, "
@@ -771,9 +820,30 @@ def build_case(row: dict[str, Any]) -> Case:
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
+    release = row.get("release") or _ollama_release(row)
+    if release:  # Ollama: the release that ran (--engine-version): its placement, defaults and sampler
+        data["engine_version"] = str(release)
+    if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
+        data["context"] = max(data["context"], int(row["num_ctx"]))
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=speed_engine(row)))
+    # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
+    planner = Planner(spec, wl, estimator=estimate)
+    auto = planner.auto_offload(gpu, layout)
+    # Ollama picks its own profile by release (estimate/engines/ollama.py speed_name).
+    name = None if engine == "ollama" else speed_engine(row)
+    if auto is not None:
+        inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
+        return Case(row, spec, gpu, inputs)
+    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name))
+
+
+def _ollama_release(row: dict[str, Any]) -> str | None:
+    """The Ollama release an Ollama row's engine_version names ('Ollama 0.32.13', 'Ollama v0.30.0-rc22')."""
+    if row.get("engine") != "ollama":
+        return None
+    found = re.search(r"\bOllama v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
+    return found.group(1) if found else None
 
 
 def speed_engine(row: dict[str, Any]) -> str:

@@ -22,7 +22,6 @@ from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
-from llmsize.estimate.engines.llama_cpp import LlamaCpp, fusion_engine
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
@@ -439,7 +438,27 @@ class Planner:
         return speed
 
     def _speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
-        inputs = speed_inputs(self.spec, wl, est, layout)
+        return estimate_speed(self.speed_inputs_for(layout, est, wl), gpu, self.efficiency)
+
+    def auto_offload(self, gpu: GpuSpec, layout: Layout) -> Workload | None:
+        """The workload as an engine that offloads by itself runs a model that does not fit (Ollama:
+        estimate/engines/ollama_offload.py), with `gpu_layers` set to the layers it keeps on the GPU;
+        None when the engine would refuse to load it or it fits."""
+        wl = self.workload(layout)
+        budget = self.budget(gpu, wl)
+        if budget.fits:
+            return None
+        if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
+            return None  # the CPU layers would come out of the same memory: the machine cannot hold it
+        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
+                                                self.spec)
+        return None if layers is None else self.workload(layout, gpu_layers=layers)
+
+    def speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
+                         engine: str | None = None) -> SpeedInputs:
+        """What the speed model reads of `wl` on `layout`, host-resident layers and experts included
+        (`engine`: another speed profile than the workload's, as speed_inputs takes)."""
+        inputs = speed_inputs(self.spec, wl, est, layout, engine=engine)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.
         cpu_moe = bool(wl.n_cpu_moe)
@@ -465,7 +484,7 @@ class Planner:
                 "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
                 "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
                 "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
-        return estimate_speed(inputs, gpu, self.efficiency)
+        return inputs
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
@@ -496,6 +515,13 @@ class Planner:
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
+        auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
+        if auto is not None and auto.gpu_layers is not None:
+            layers = auto.gpu_layers
+            if wl.mode is Mode.INFERENCE and gpu.speed_known:
+                speed = self.speed(gpu, layout, self.estimate(auto), auto)
+            warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers,
+                                                      gpu, self.efficiency, speed))
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
@@ -509,7 +535,7 @@ class Planner:
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                    max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings, wl=wl)
+                   warnings=warnings, wl=wl, offloaded=auto is not None)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -583,6 +609,15 @@ class Planner:
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
 
 
+def _auto_offload_note(engine: str, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
+                       speed: SpeedEstimate | None) -> str:
+    """What an engine that offloads by itself (Ollama) does with a model that does not fit."""
+    rate = f" at ~{speed.decode_tokens_per_s:,.1f} tokens/s" if speed is not None else ""
+    return (f"{engine} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers on the "
+            f"GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a CPU/GPU "
+            "split); " + _host_speed_note(gpu, eff))
+
+
 def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:
     """How the speed model reads llama.cpp's host-resident layers on this machine."""
     from llmsize.hardware.speed_profiles import DEFAULT_HOST_BANDWIDTH_GB_S
@@ -623,9 +658,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=_build_engine(
-            vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
-            wl, explicit=engine is not None),
+        engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(), wl.enforce_eager),
+                             str(wl.backend)),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,
@@ -636,17 +670,9 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
+        sampling_s=engine_for(wl).sampling_seconds(spec),
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
-
-
-def _build_engine(name: str, wl: Workload, explicit: bool) -> str:
-    """llama.cpp on CUDA: the speed profile of the build asked for (--engine-version), whose CUDA fusions
-    set the kernels a decode step launches (estimate/engines/llama_cpp_fusion.py); others unchanged."""
-    eng = engine_for(wl)
-    if explicit or name != "llama.cpp" or not isinstance(eng, LlamaCpp):
-        return name
-    return fusion_engine(eng.build())
 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:

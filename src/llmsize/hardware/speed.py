@@ -91,6 +91,8 @@ class SpeedConstants(Record):
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
+    sampling_s: float = Field(
+        default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -177,6 +179,9 @@ class SpeedInputs(Record):
     score_bytes_prefill: float = Field(
         default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
         "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
+    sampling_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
+        "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
 
 
 class SpeedEstimate(Record):
@@ -226,7 +231,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         engine=prof.engine,
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
-                            else kernel_bandwidth(inputs.kernel, gpu)),
+                            else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
         compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
@@ -248,6 +253,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        sampling_s=inputs.sampling_s,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
@@ -465,7 +471,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     else:
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c)
+    # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
+    step += inputs.sampling_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -562,6 +570,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if inputs.sampling_s:
+        notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
+                     "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
+                     "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")

@@ -248,6 +248,14 @@ class LlamaCpp(BaseEngine):
             )
         return int(digits)
 
+    def speed_name(self) -> str:
+        """On CUDA the speed profile of the build asked for: its CUDA fusions set the kernels a decode step
+        launches (llama_cpp_fusion.py; the current build when --engine-version is not given). Vulkan keeps
+        its own profile (llama_cpp_vulkan.vulkan_engine)."""
+        if str(self.wl.backend) == "vulkan":
+            return str(self.engine)
+        return fusion_engine(self.build())
+
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)

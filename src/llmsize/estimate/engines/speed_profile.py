@@ -114,6 +114,10 @@ class EngineSpeedProfile(Record):
     moe_call_extra_s: float = Field(
         default=0.0, ge=0, description="extra GPU seconds per routed-FFN call of a decode step (vLLM's "
         "untuned default fused_moe tiles; hardware/moe_stream.UNTUNED_MOE_CALL_S)")
+    kernel_bandwidth: dict[str, float] = Field(
+        default_factory=dict, description="achieved / datasheet bandwidth of batch-1 weight kernels keyed "
+        "'<kernel family>-<device class>' where the engine's own build streams differently from the shared "
+        "table (hardware/speed_profiles.KERNEL_BANDWIDTH; empty: that table)")
     allreduce_kernel_measured: bool = Field(
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
