@@ -55,8 +55,9 @@ def uses_mat_vec(batch: int) -> bool:
     return batch <= MMVQ_MAX_BATCH_SIZE
 
 
-def batch_decode_seconds(batch: int, layers: int, kernel_layers: float, eager_launch_s: float,
-                         sequence_layer_s: float) -> float:
+def batch_decode_seconds(
+    batch: int, layers: int, kernel_layers: float, eager_launch_s: float, sequence_layer_s: float
+) -> float:
     """Seconds a decode step of `batch` sequences spends beyond a one-sequence step's roofline terms:
     eager launches (`eager_launch_s` per kernel, 0 where graphs are replayed; `kernel_layers` counts the
     model's kernels in dense-layer equivalents) and each sequence beyond the first's per-layer cost."""
