@@ -1,7 +1,7 @@
 """llama.cpp CUDA decode of several sequences: graph replay by build and batch, and the step's extra cost.
 
 Rules from ggml/src/ggml-cuda/ggml-cuda.cu (graphs off when a residual ADD has ne[1] > 1, until
-ggml-org/llama.cpp PR #19645) and mmvq.cuh MMVQ_MAX_BATCH_SIZE (ggml_cuda_mul_mat's mat-vec limit).
+ggml-org/llama.cpp PR #19645).
 """
 
 from __future__ import annotations
@@ -18,12 +18,6 @@ def test_graphs_are_replayed_at_batch_one_and_on_builds_with_pr_19645() -> None:
     assert not lb.graphs_replayed(2, 6918)  # benches/dgx-spark.md's build: eager from B = 2
     assert lb.graphs_replayed(32, lb.GRAPHS_AT_BATCH_BUILD)
     assert lb.graphs_replayed(32, None)  # the current build
-
-
-def test_mat_vec_kernel_takes_at_most_eight_columns() -> None:
-    assert lb.uses_mat_vec(1)
-    assert lb.uses_mat_vec(8)
-    assert not lb.uses_mat_vec(9)  # MMQ (ggml_cuda_should_use_mmq) from 9 columns
 
 
 def test_one_sequence_costs_nothing_extra() -> None:

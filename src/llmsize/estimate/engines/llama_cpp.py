@@ -193,8 +193,8 @@ FUSION_SPEED: dict[str, EngineSpeedProfile] = {
         "node_kernels": llama_cpp_fusion.kernels_at(f.first_build - 1),
         # Builds before PR #19645 launch a batched decode step eagerly (llama_cpp_batch.py); an era that
         # begins before it counts as such (the one from #16884 to #23940 straddles it).
-        "batch_eager_launch_s": (llama_cpp_batch.EAGER_LAUNCH_S
-                                 if _era_start(f) < llama_cpp_batch.GRAPHS_AT_BATCH_BUILD else 0.0),
+        "batch_eager_launch_s": (0.0 if llama_cpp_batch.graphs_replayed(2, _era_start(f))
+                                 else llama_cpp_batch.EAGER_LAUNCH_S),
         "version": f"llama.cpp CUDA builds before PR #{f.pr} (about b{f.first_build})"})
     for f in llama_cpp_fusion.FUSIONS}
 LEGACY_SPEED |= FUSION_SPEED
