@@ -42,3 +42,9 @@ def test_build_6918_profile_launches_eagerly_and_the_current_one_does_not() -> N
 def test_extra_cost_grows_with_the_batch(batch: int, layers: int) -> None:
     args = (layers, float(layers), lb.EAGER_LAUNCH_S, lb.SEQUENCE_LAYER_S)
     assert lb.batch_decode_seconds(batch + 1, *args) > lb.batch_decode_seconds(batch, *args) >= 0.0
+
+
+def test_sequence_cost_is_the_dgx_spark_figure_there_and_shrinks_with_bandwidth() -> None:
+    assert lb.sequence_layer_seconds(lb.SEQUENCE_LAYER_S, 273e9) == lb.SEQUENCE_LAYER_S
+    h100 = lb.sequence_layer_seconds(lb.SEQUENCE_LAYER_S, 3350e9)
+    assert h100 < lb.SEQUENCE_LAYER_S / 10

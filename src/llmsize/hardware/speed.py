@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds
+from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
@@ -274,7 +274,8 @@ def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]
     if gpu.vendor == "apple" or prof.vulkan_matrix_cores is not None or not prof.graphs:
         return {}
     return {"batch_eager_launch_s": prof.batch_eager_launch_s,
-            "batch_sequence_layer_s": prof.batch_sequence_layer_s}
+            "batch_sequence_layer_s": sequence_layer_seconds(prof.batch_sequence_layer_s,
+                                                             gpu.bandwidth_bytes_per_s)}
 
 
 def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool) -> float:

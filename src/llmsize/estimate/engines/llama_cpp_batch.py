@@ -48,12 +48,26 @@ GRAPHS_AT_BATCH_BUILD = 8130
 # seconds each sequence beyond the first adds per layer. Calibrated on the fit rows named above.
 EAGER_LAUNCH_S = 3.0e-6
 SEQUENCE_LAYER_S = 13.0e-6
+# The device those seconds were measured on: a DGX Spark's 273 GB/s (LPDDR5X, NVIDIA's datasheet).
+SEQUENCE_LAYER_BANDWIDTH_BYTES_PER_S = 273e9
 
 
 def graphs_replayed(batch: int, build: int | None) -> bool:
     """Whether a CUDA decode step of `batch` sequences replays a CUDA graph on llama.cpp `build`
     (None: the current build)."""
     return batch <= 1 or build is None or build >= GRAPHS_AT_BATCH_BUILD
+
+
+def sequence_layer_seconds(base_s: float, bandwidth_bytes_per_s: float) -> float:
+    """The per-layer cost of one more sequence on a device of `bandwidth_bytes_per_s`.
+
+    Measured on one device only, the cost is taken to be memory-side work like the rest of a decode step
+    (each sequence's own KV stream and activation tiles), so it shrinks with the device's bandwidth: a
+    DGX Spark's 13 us is 3.5 us on an RTX 4090 (1,008 GB/s) and 1.1 us on an H100 SXM (3,350 GB/s).
+    """
+    if bandwidth_bytes_per_s <= 0:
+        return base_s
+    return base_s * SEQUENCE_LAYER_BANDWIDTH_BYTES_PER_S / bandwidth_bytes_per_s
 
 
 def batch_decode_seconds(
