@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from llmsize.errors import BadInputError
 from llmsize.estimate.core import estimate
 from llmsize.estimate.weights import stage_shards, stages
 from llmsize.estimate.workload import Workload
@@ -69,7 +70,6 @@ def test_transformers_and_data_mode_keep_the_tower_whole(name: str) -> None:
         assert _extra_per_rank(name, "vllm", 2, "data") == whole
     else:
         assert _extra_per_rank(name, "vllm", 2, "data") == _extra_per_rank(name, "vllm", 2)
-    assert _extra_per_rank(name, "sglang", 2, "data") == _extra_per_rank(name, "sglang", 2)  # vLLM's flag
 
 
 @given(
@@ -82,6 +82,7 @@ def test_more_tensor_parallelism_never_adds_weight_bytes_per_gpu(
     name: str, engine: str, tps: list[int], mode: str | None
 ) -> None:
     spec = _spec(name)
+    mode = mode if engine == "vllm" else None  # a vLLM option: the other engines refuse it
     low, high = (
         estimate(
             spec,
@@ -93,6 +94,13 @@ def test_more_tensor_parallelism_never_adds_weight_bytes_per_gpu(
         for tp in tps
     )
     assert high <= low
+
+
+@pytest.mark.parametrize("engine", ["sglang", "transformers", "llama.cpp"])
+def test_the_mode_is_a_vllm_option(engine: str) -> None:
+    wl = Workload.model_validate({"engine": engine, "tp": 2, "num_gpus": 2, "mm_encoder_tp_mode": "data"})
+    with pytest.raises(BadInputError, match="--mm-encoder-tp-mode applies to vLLM"):
+        estimate(_spec("Qwen2.5-VL-7B-Instruct"), wl)
 
 
 def test_bad_mode_is_refused() -> None:

@@ -159,6 +159,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "max_num_batched_tokens": ("--max-num-batched-tokens", None),
     "enforce_eager": ("--enforce-eager", False),
     "block_size": ("--block-size", None),
+    "mm_encoder_tp_mode": ("--mm-encoder-tp-mode", None),
     "kv_cache_memory": ("--kv-cache-memory", None),
     "mem_fraction_static": ("--mem-fraction-static", None),
     "max_mamba_cache_size": ("--max-mamba-cache-size", None),
