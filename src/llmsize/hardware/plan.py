@@ -54,6 +54,7 @@ GPUS_PER_NODE = 8
 # GPU counts `--num-gpus auto` tries, in order: every count inside a node, then whole nodes.
 AUTO_COUNTS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MAX_BATCH_SEARCH = 1 << 20
+ROUND = 64
 
 
 def default_estimator() -> EstimateFn:
@@ -119,14 +120,23 @@ class PlanError(BadInputError):
 # ---------------------------------------------------------------------------------------- searching
 
 def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
-                   known: dict[int, int] | None = None) -> int | None:
+                   known: dict[int, int] | None = None, grain: int = 1) -> int | None:
     """Largest x in [lo, hi] with f(x) <= budget, for non-decreasing f; None if f(lo) > budget.
 
-    Secant steps land on the answer in two or three evaluations when f is (piecewise) linear, as
-    memory is in context and batch; a halving step whenever a secant step shrinks the bracket
-    poorly keeps the worst case logarithmic (quadratic eager attention, rounding). `known` holds
-    values of f already computed (x -> f(x)); they narrow the starting bracket, so searches for
-    many budgets (one per GPU) share their evaluations.
+    For a non-decreasing f the answer is one integer whatever points are probed, so the steps only
+    decide how many estimates it takes. The first step is the bracket's secant, which lands on the
+    answer at once when f is linear, as memory is in context and batch. Each secant or Newton step
+    also probes its neighbour toward the answer (it ends the search when the two straddle the
+    budget), which gives f's local slope there; the next step is Newton's from that side. Curved
+    memory (eager attention's quadratic scores, a sliding window's kink, the prefill's share of a
+    long prompt) then takes a few steps where the bracket's secant crawled in from one end (issue
+    15: 24 estimates for one context on an RTX 4090). Where f jumps (a chunk boundary), Newton's
+    steps from the two sides land on alternate sides of the jump; after two such crossings plain
+    halving finds it, and a secant step that shrinks the bracket poorly is followed by a halving,
+    so the worst case stays logarithmic. `grain` > 1: f may step at its multiples (the envelope of
+    longest_before_over), so a neighbour pair that touches one gives no slope. `known` holds
+    values of f already computed (x -> f(x)); they narrow the starting bracket, so searches for many
+    budgets (one per GPU) share their evaluations.
     """
     seen = known if known is not None else {}
 
@@ -134,6 +144,9 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
         if x not in seen:
             seen[x] = f(x)
         return seen[x]
+
+    def slope(a: int, f_a: int, f_b: int) -> int:  # f's slope over (a, a + 1), 0 where unknown
+        return 0 if grain > 1 else f_b - f_a
 
     below = [x for x, v in seen.items() if lo <= x <= hi and v <= budget]
     if not below:
@@ -148,30 +161,61 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
         above = [hi]
     hi = min(above)
     f_lo, f_hi = seen[lo], seen[hi]
+    slope_lo = slope_hi = 0  # f's local slope at each end, where a neighbour pair was probed
+    side = ""  # the end that moved last
+    w_lo = w_hi = 1  # Illinois weights of the ends' distances from the budget (secant steps)
+    crossings = 0
     use_bisect = False
     while hi - lo > 1:
         width = hi - lo
-        secant = not use_bisect and f_hi != f_lo
-        x = lo + math.floor((budget - f_lo) * width / (f_hi - f_lo)) if secant else (lo + hi) // 2
+        if use_bisect or crossings >= 2:
+            x, step = _roundest(lo + 1, hi - 1), ""
+        elif side == "lo" and slope_lo > 0:
+            x, step = lo + (budget - f_lo) // slope_lo, "lo"
+        elif side == "hi" and slope_hi > 0:
+            x, step = hi - (f_hi - budget + slope_hi - 1) // slope_hi, "hi"
+        elif f_hi != f_lo:
+            below_by, above_by = (budget - f_lo) * w_hi, (f_hi - budget) * w_lo
+            x, step = lo + below_by * width // (below_by + above_by), "secant"
+        else:
+            x, step = (lo + hi) // 2, ""
         x = min(max(x, lo + 1), hi - 1)
         fx = value(x)
         if fx <= budget:
+            crossings += step == "hi"  # Newton from above landed below: a jump may sit between
+            w_hi, w_lo = (w_hi * 2 if side == "lo" else 1), 1
+            near = step in ("lo", "hi") or (step == "secant" and side != "lo") or x % ROUND == 0
             lo, f_lo = x, fx
-            # A secant step usually lands on the answer: check its right neighbour at once.
-            if secant and lo + 1 < hi:
+            side = "lo"
+            if near and lo + 1 < hi:
                 f_next = value(lo + 1)
                 if f_next > budget:
                     return lo
+                slope_lo = slope(lo, f_lo, f_next)
                 lo, f_lo = lo + 1, f_next
         else:
+            crossings += step == "lo"
+            w_lo, w_hi = (w_lo * 2 if side == "hi" else 1), 1
+            near = step in ("lo", "hi") or (step == "secant" and side != "hi")
             hi, f_hi = x, fx
-            if secant and hi - 1 > lo:
+            side = "hi"
+            if near and hi - 1 > lo:
                 f_prev = value(hi - 1)
                 if f_prev <= budget:
                     return hi - 1
+                slope_hi = slope(hi - 1, f_prev, f_hi)
                 hi, f_hi = hi - 1, f_prev
-        use_bisect = (hi - lo) > width // 2 and not use_bisect
     return lo
+
+
+def _roundest(lo: int, hi: int) -> int:
+    """The integer in [lo, hi] with the most trailing zero bits (lo <= hi)."""
+    m = hi.bit_length()
+    while True:
+        x = ((lo + (1 << m) - 1) >> m) << m  # the first multiple of 2^m from lo
+        if x <= hi:
+            return x
+        m -= 1
 
 
 def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: int,
@@ -204,7 +248,7 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
         fitting = [x for x, v in known.items() if x % align == 0 and x <= top and v <= budget]
         if fitting:  # asked context, usually), not at x = 1: the secant then lands closer
             seen[max(fitting)] = envelope(max(fitting))
-    last = largest_within(envelope, budget, 1, top, seen) if top >= 1 else 0
+    last = largest_within(envelope, budget, 1, top, seen, align) if top >= 1 else 0
     if last is None:
         return None
     nxt = last + 1 if last < top else hi
