@@ -54,7 +54,8 @@ GPUS_PER_NODE = 8
 # GPU counts `--num-gpus auto` tries, in order: every count inside a node, then whole nodes.
 AUTO_COUNTS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MAX_BATCH_SEARCH = 1 << 20
-ROUND = 64
+ROUND = 16
+MAX_GUESSES = 6  # interpolation steps of one search before every other step halves the bracket
 
 
 def default_estimator() -> EstimateFn:
@@ -164,11 +165,10 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     slope_lo = slope_hi = 0  # f's local slope at each end, where a neighbour pair was probed
     side = ""  # the end that moved last
     w_lo = w_hi = 1  # Illinois weights of the ends' distances from the budget (secant steps)
-    crossings = 0
-    use_bisect = False
+    crossings = steps = 0
     while hi - lo > 1:
-        width = hi - lo
-        if use_bisect or crossings >= 2:
+        steps += 1
+        if crossings >= 2 or (steps > MAX_GUESSES and steps % 2):
             x, step = _roundest(lo + 1, hi - 1), ""
         elif side == "lo" and slope_lo > 0:
             x, step = lo + (budget - f_lo) // slope_lo, "lo"
@@ -176,7 +176,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
             x, step = hi - (f_hi - budget + slope_hi - 1) // slope_hi, "hi"
         elif f_hi != f_lo:
             below_by, above_by = (budget - f_lo) * w_hi, (f_hi - budget) * w_lo
-            x, step = lo + below_by * width // (below_by + above_by), "secant"
+            x, step = lo + below_by * (hi - lo) // (below_by + above_by), "secant"
         else:
             x, step = (lo + hi) // 2, ""
         x = min(max(x, lo + 1), hi - 1)
@@ -192,6 +192,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                 if f_next > budget:
                     return lo
                 slope_lo = slope(lo, f_lo, f_next)
+                crossings += grain == 1 and slope_lo == 0  # flat: a staircase (cache blocks)
                 lo, f_lo = lo + 1, f_next
         else:
             crossings += step == "lo"
@@ -204,6 +205,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                 if f_prev <= budget:
                     return hi - 1
                 slope_hi = slope(hi - 1, f_prev, f_hi)
+                crossings += grain == 1 and slope_hi == 0
                 hi, f_hi = hi - 1, f_prev
     return lo
 
