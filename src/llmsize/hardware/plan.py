@@ -121,7 +121,7 @@ class PlanError(BadInputError):
 # ---------------------------------------------------------------------------------------- searching
 
 def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
-                   known: dict[int, int] | None = None, grain: int = 1) -> int | None:
+                   known: dict[int, int] | None = None, grain: int = 1, guess: int | None = None) -> int | None:
     """Largest x in [lo, hi] with f(x) <= budget, for non-decreasing f; None if f(lo) > budget.
 
     For a non-decreasing f the answer is one integer whatever points are probed, so the steps only
@@ -149,6 +149,14 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     def slope(a: int, f_a: int, f_b: int) -> int:  # f's slope over (a, a + 1), 0 where unknown
         return 0 if grain > 1 else f_b - f_a
 
+    if guess is not None and lo < guess < hi and guess not in seen and any(v <= budget for v in seen.values()):
+        # The caller's guess and its neighbour toward the answer: the answer itself when the guess
+        # is right, else a bracket end with its local slope.
+        if value(guess) <= budget:
+            if value(guess + 1) > budget:
+                return guess
+        elif value(guess - 1) <= budget:
+            return guess - 1
     below = [x for x, v in seen.items() if lo <= x <= hi and v <= budget]
     if not below:
         if value(lo) > budget:
@@ -221,7 +229,7 @@ def _roundest(lo: int, hi: int) -> int:
 
 
 def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: int,
-                        known: dict[int, int]) -> int | None:
+                        known: dict[int, int], guess: int | None = None) -> int | None:
     """The last x in [1, hi] before the first x with f(x) > budget (None: f(1) > budget).
 
     A user who sets a longest context of N needs every shorter prompt to fit too (issue 15). `f`
@@ -233,7 +241,7 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     the plain search. `known` maps x -> f(x), shared between searches.
     """
     if align <= 1:
-        return largest_within(f, budget, 1, hi, known)
+        return largest_within(f, budget, 1, hi, known, guess=guess)
 
     def value(x: int) -> int:
         if x not in known:
@@ -250,13 +258,25 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
         fitting = [x for x, v in known.items() if x % align == 0 and x <= top and v <= budget]
         if fitting:  # asked context, usually), not at x = 1: the secant then lands closer
             seen[max(fitting)] = envelope(max(fitting))
-    last = largest_within(envelope, budget, 1, top, seen, align) if top >= 1 else 0
+    if guess is not None and guess % align == 0:
+        guess -= 1  # an unaligned guess: its neighbour pair then tells the envelope's slope
+    last = largest_within(envelope, budget, 1, top, seen, align, guess) if top >= 1 else 0
     if last is None:
         return None
     nxt = last + 1 if last < top else hi
     if nxt > last and nxt % align == 0 and value(nxt) <= budget:
         return nxt
     return last
+
+
+def _context_guess(est: Estimate, context: int, need: int, usable: int) -> int | None:
+    """Where the need may reach `usable`, if the KV cache and the activations of the estimate at
+    `context` grow in proportion to the context and the rest stays: a first probe for the search,
+    which lands on the answer, or next to it, when memory is linear in the context (issue 15)."""
+    per_token = (est.kv_cache_bytes + est.activations_bytes) // max(1, context)
+    if per_token <= 0 or need > usable:
+        return None
+    return context + (usable - need) // per_token
 
 
 def _at_context(wl: Workload, context: int) -> Workload | None:
@@ -439,10 +459,17 @@ class Planner:
             return need(wl if wl is not None else self.workload(layout, context=context, batch=b))
 
         known = self._curves.setdefault((layout, "context", b), {})
-        if asked in self._memo:  # the estimate at the asked context is usually known already
-            known.setdefault(asked.context, need(asked))
-        align = engine_for(asked).context_alignment(self.spec, asked)
-        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known)
+        guess = None
+        est = self._memo.get(asked)
+        eng = engine_for(asked)
+        if est is not None:  # the estimate at the asked context is usually known already
+            at_asked = known.setdefault(asked.context, need(asked))
+            # Only for inference where the need is the estimate's total: an engine's own pool or
+            # cache padding, and training's other terms, make the guess miss (two probes lost)
+            if asked.mode is Mode.INFERENCE and (gpu is None or eng.need_floor(1) == 1):
+                guess = _context_guess(est, asked.context, at_asked, usable)
+        align = eng.context_alignment(self.spec, asked)
+        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess)
 
     def max_batch(self, usable: int, layout: Layout, context: int | None = None,
                   gpu: GpuSpec | None = None) -> int | None:
@@ -989,13 +1016,16 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     results: list[PrecisionResult] = []
     planners: list[Planner] = []
     refused: BadInputError | None = None
+    planned = False  # the best row is already the full one
     for option in options:
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
             if quick and planner.cannot_fit_one(gpu):
                 passed_over += 1
                 continue
-            row = planner.plan(gpu, num_gpus, limits=False)
+            full = _fitting_row(planner, gpu, num_gpus, batch_limit) if quick else None
+            planned = full is not None
+            row = full if full is not None else planner.plan(gpu, num_gpus, limits=False)
         except PlanError:
             raise
         except BadInputError as err:
@@ -1015,11 +1045,27 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
     detail = best if best is not None else (0 if len(results) == 1 and not passed_over else None)
-    if detail is not None:
+    if detail is not None and not planned:
         r = results[detail]
         full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
         results[detail] = r.model_copy(update={"row": full})
     return results, best
+
+
+def _fitting_row(planner: Planner, gpu: GpuSpec, num_gpus: int | None, batch_limit: bool) -> FitRow | None:
+    """The full row (limits, speed) of the format when its layout fits, else None. The first format
+    that fits ends `fit --all`'s loop and is then planned in full, so its quick row is skipped
+    (issue 15). Where planning it in full is refused, None: the quick row and the full plan after
+    the loop then raise as before."""
+    layout, fits = planner.choose_layout(gpu, num_gpus)
+    if not fits:
+        return None
+    try:
+        return planner.fit_layout(gpu, layout, batch_limit=batch_limit)
+    except PlanError:
+        raise
+    except BadInputError:
+        return None
 
 
 class ModelFit(Record):
