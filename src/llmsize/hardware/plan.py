@@ -329,6 +329,8 @@ class Planner:
     # for the precision that fits (quick, then with its limits) and the speed is the same (issue 15).
     _speeds: dict[tuple[int, Layout, Workload], tuple[GpuSpec, SpeedEstimate]] = field(
         default_factory=dict, repr=False)
+    _workloads: dict[tuple[Layout | None, tuple[tuple[str, type, Any], ...]], Workload] = field(
+        default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -344,7 +346,18 @@ class Planner:
         return est
 
     def workload(self, layout: Layout | None = None, **update: Any) -> Workload:
-        """The asked workload with another layout / context / batch (validated like user input)."""
+        """The asked workload with another layout / context / batch (validated like user input);
+        kept per layout and update, as a plan asks for the same few again (issue 15)."""
+        try:
+            key = (layout, tuple((name, type(value), value) for name, value in update.items()))
+            kept = self._workloads.get(key)
+        except TypeError:  # an unhashable value: validated each time
+            return self._validated(layout, update)
+        if kept is None:
+            kept = self._workloads[key] = self._validated(layout, update)
+        return kept
+
+    def _validated(self, layout: Layout | None, update: dict[str, Any]) -> Workload:
         data = dict(self.wl)  # its fields as they are: model_validate takes nested records as given
         if layout is not None:
             data.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
