@@ -166,7 +166,7 @@ def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
     wl, load, sound, clip = _media(spec, wl)
     shape = shape_key(wl)
-    ctx = replace(resolve_workload(spec, wl, shape), images=load, audio=sound, video=clip)
+    ctx = resolve_workload(spec, wl, shape, images=load, audio=sound, video=clip)
     plans = [
         _plan_stage(spec, wl, ctx, st, w, shape)
         for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
@@ -204,9 +204,9 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
     wl, load, sound, clip = _media(spec, wl)
     ctx, busiest = plan(spec, wl)
-    ctx = replace(ctx, images=load, audio=sound, video=clip)
-    if not explained:
-        ctx = replace(ctx, ranges=False)
+    # one copy (issue 15: a copy of the resolved workload is a tenth of a search's estimate)
+    ctx = replace(ctx, images=load, audio=sound, video=clip) if explained else replace(
+        ctx, images=load, audio=sound, video=clip, ranges=False)
     eng = ctx.engine
     static = busiest.static
     placement = _placement(spec, wl, ctx, busiest)
