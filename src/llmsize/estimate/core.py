@@ -219,7 +219,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         _components(spec, wl, ctx, busiest, pk, over, weights_bytes)
         if explained
         else tuple(
-            Component(name=name, bytes=value)
+            _component(name, value)
             for name, value in (
                 ("weights", weights_bytes),
                 ("kv_cache", pk.kv_cache),
@@ -254,6 +254,14 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         audio=phases.audio_info(spec, wl, ctx),
         video=phases.video_info(spec, wl, ctx),
     )
+
+
+def _component(name: str, value: int) -> Component:
+    """Component(name=name, bytes=value), unvalidated where validation would keep it as it is (a
+    plain int >= 0): seven per estimate of a planner's search (issue 15)."""
+    if type(value) is int and value >= 0:
+        return Component.model_construct(name=name, bytes=value)
+    return Component(name=name, bytes=value)
 
 
 def _components(
