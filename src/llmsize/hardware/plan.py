@@ -191,6 +191,8 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
             x, step = lo + below_by * (hi - lo) // (below_by + above_by), "secant"
         else:
             x, step = (lo + hi) // 2, ""
+        if step in ("lo", "hi") and not lo < x < hi:  # the line from one end misses the other: a jump
+            crossings, x, step = 2, _roundest(lo + 1, hi - 1), ""
         x = min(max(x, lo + 1), hi - 1)
         fx = value(x)
         if fx <= budget:
