@@ -15,6 +15,7 @@ estimates; the estimate at each layout is memoised, so 40 GPUs share the same fe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,7 +138,9 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     the bracket is halved at its roundest number (with most trailing zero bits, where chunk and
     block boundaries lie; a multiple of ROUND that fits is checked with its neighbour). `grain` > 1:
     f may step at its multiples (the envelope of longest_before_over), so no local slopes; the
-    bracket's secant then moves its ends in turn (Illinois: an end kept twice counts half). After
+    bracket's secant then moves its ends in turn (Illinois: an end kept twice counts half), or
+    Brent's inverse quadratic step through the two ends and the end last replaced, where it lands
+    inside the bracket (curved memory: eager scores, the padded SDPA mask). After
     MAX_GUESSES steps every other one halves, so the worst case stays logarithmic. `known` holds
     values of f already computed (x -> f(x)); they narrow the starting bracket, so searches for
     many budgets (one per GPU) share their evaluations.
@@ -178,6 +181,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     side = ""  # the end that moved last
     w_lo = w_hi = 1  # Illinois weights of the ends' distances from the budget (secant steps)
     crossings = steps = 0
+    third: tuple[int, int] | None = None
     while hi - lo > 1:
         steps += 1
         if crossings >= 2 or (steps > MAX_GUESSES and steps % 2):
@@ -189,12 +193,18 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
         elif f_hi != f_lo:
             below_by, above_by = (budget - f_lo) * w_hi, (f_hi - budget) * w_lo
             x, step = lo + below_by * (hi - lo) // (below_by + above_by), "secant"
+            if third is not None:
+                q = _inverse_quadratic(budget, (lo, f_lo), (hi, f_hi), third)
+                if q is not None and lo < q < hi:
+                    x = q
         else:
             x, step = (lo + hi) // 2, ""
         if step in ("lo", "hi") and not lo < x < hi:  # the line from one end misses the other: a jump
             crossings, x, step = 2, _roundest(lo + 1, hi - 1), ""
         x = min(max(x, lo + 1), hi - 1)
+        ends = (lo, f_lo), (hi, f_hi)
         fx = value(x)
+        third = ends[fx > budget]  # the end this probe replaces: a third point for the curvature
         if fx <= budget:
             crossings += step == "hi"  # Newton from above landed below: a jump may sit between
             w_hi, w_lo = (w_hi * 2 if side == "lo" else 1), 1
@@ -222,6 +232,18 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                 crossings += grain == 1 and slope_hi == 0
                 hi, f_hi = hi - 1, f_prev
     return lo
+
+
+def _inverse_quadratic(budget: int, *points: tuple[int, int]) -> int | None:
+    """x where the quadratic in f through three (x, f) points reaches `budget` (Brent's inverse
+    quadratic step), or None where two f are equal."""
+    (a, fa), (b, fb), (c, fc) = points
+    if fa in (fb, fc) or fb == fc:
+        return None
+    x = (a * (budget - fb) * (budget - fc) / ((fa - fb) * (fa - fc))
+         + b * (budget - fa) * (budget - fc) / ((fb - fa) * (fb - fc))
+         + c * (budget - fa) * (budget - fb) / ((fc - fa) * (fc - fb)))
+    return int(x) if math.isfinite(x) else None
 
 
 def _roundest(lo: int, hi: int) -> int:
