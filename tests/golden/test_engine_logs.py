@@ -26,16 +26,22 @@ KNOWN_GAPS: dict[str, str] = {
     "tensor fits: replaying its placement over src/models/qwen35.cpp graph_mtp is the fix (not modelled)",
     "llamacpp-qwen3.6-35b-a3b-ub4096-one-row-compute": "llmsize 1,676 vs 1,982 MiB (-15%) once "
     "llama-server keeps one row of logits (ggml-org/llama.cpp#23861): the f16 KQ mask (1,172 MiB) with "
-    "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified; the gated "
-    "delta net layers' chunked intermediates at 4,096 tokens are not among llmsize's stages (the "
-    "all-rows row of the same run passes)",
+    "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified. Not the "
+    "gated delta-net stage: with the fused GDN kernel the log reports, src/models/qwen35moe.cpp "
+    "build_layer_attn_linear keeps about 1.5 GiB live with the mask at 4,096 tokens (qkv 128, conv "
+    "output 128, z 64, normed q/k 64, GDN output 66 MiB), below the MoE stage; like the two other "
+    "llama.cpp gaps this is ggml-alloc's placement (the all-rows row of the same run passes)",
     "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 101.58 GiB vs 125.65 (-19.2%) for DeepSeek-V4-Pro's "
     "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
     "0.53 B each are 95.7 GiB; wo_a/wo_b are now split over the ranks as every implementation does "
     "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "
     "llmsize had replicated them, 9.2 GiB a rank, which hid part of this gap). The 24 GiB more SGLang "
     "holds is not identified: FP8 experts (sglang#23844's Hopper conversion) would be 180 GiB, over the "
-    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified)",
+    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified). "
+    "Next lead: the run is TP-only with --moe-runner-backend marlin (InferenceX benchmarks/single_node/"
+    "dsv4_fp8_h200_sglang.sh), and SGLang's Mxfp4MarlinMoEMethod.create_weights (layers/quantization/"
+    "mxfp4_marlin_moe.py) delegates to Fp8MoEMethod.create_weights, then repacks with "
+    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the gap",
 }
 
 

@@ -28,7 +28,7 @@ PROMPT = 129024
 def _inputs(model: str) -> SpeedInputs:
     spec = resolve(model)
     wl = Workload.model_validate({"engine": "sglang", "context": PROMPT + 2048, "prompt_tokens": PROMPT})
-    return speed_inputs(spec, wl, estimate(spec, wl), Layout(), engine="sglang")
+    return speed_inputs(spec, wl, estimate(spec, wl), Layout(), engine="sglang-0.4")  # Qwen's 0.4.6.post1 run
 
 
 def _e2e_tokens_per_s(model: str) -> float:

@@ -299,3 +299,18 @@ def test_ollama_run_of_a_bare_library_sizes_its_latest_tag(capsys: pytest.Captur
     assert done.value.code == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["model"]["params"] == 8_190_735_360
+
+
+def test_the_april_2025_qwen3_builds_keep_attn_v_at_16_bits() -> None:
+    # Ollama's llama-quant.cpp of April 2025 skipped every name containing "v." (6bd0a983c), attn_v
+    # included: qwen3:32b loads as "type f16: 64 tensors" (ollama/ollama#14774). The -2507 tags came
+    # from the Go quantizer (after 424810450), which quantizes attn_v.
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload
+
+    def weights(tag: str) -> int:
+        return estimate(resolve(tag), Workload(engine="ollama")).weights_bytes
+
+    april, later = weights("qwen3:4b"), weights("qwen3:4b-instruct-2507")
+    # 36 blocks of a 2,560 x 1,024 attn_v at 2 bytes instead of Q4_K / Q6_K
+    assert 36 * 2560 * 1024 * (2 - 0.8203125) <= april - later <= 36 * 2560 * 1024 * (2 - 0.5625)

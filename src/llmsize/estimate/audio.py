@@ -143,7 +143,12 @@ def decoder_workload(wl: Workload, load: AudioLoad | None) -> Workload:
     sequence; `audio_seconds` is cleared so that the tokens are never added twice."""
     if load is None:
         return wl
-    update: dict[str, object] = {"context": wl.context + load.tokens, "audio_seconds": 0.0}
+    # the tower that encoded them is loaded (llama.cpp: the --mmproj file, its weights on the GPU)
+    update: dict[str, object] = {
+        "context": wl.context + load.tokens,
+        "audio_seconds": 0.0,
+        "mmproj": True,
+    }
     if wl.prompt_tokens is not None:
         update["prompt_tokens"] = wl.prompt_tokens + load.tokens
     return wl.model_copy(update=update)

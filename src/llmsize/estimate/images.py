@@ -264,7 +264,13 @@ def decoder_workload(wl: Workload, load: ImageLoad | None) -> Workload:
     sequence; `images` is cleared so that the tokens are never added twice."""
     if load is None:
         return wl
-    update: dict[str, object] = {"context": wl.context + load.tokens, "images": 0, "image_size": None}
+    # the tower that encoded them is loaded (llama.cpp: the --mmproj file, its weights on the GPU)
+    update: dict[str, object] = {
+        "context": wl.context + load.tokens,
+        "images": 0,
+        "image_size": None,
+        "mmproj": True,
+    }
     if wl.prompt_tokens is not None:
         update["prompt_tokens"] = wl.prompt_tokens + load.tokens
     return wl.model_copy(update=update)

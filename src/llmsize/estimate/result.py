@@ -110,6 +110,9 @@ class EngineFigures(Record):
     draft_context_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: the draft / MTP context as llama-server prices it"
     )
+    mmproj_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the loaded --mmproj file's weights (clip's model size)"
+    )
     lines: tuple[str, ...] = Field(default=(), description="the figures as the engine's log prints them")
 
 

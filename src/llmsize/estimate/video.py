@@ -168,7 +168,13 @@ def decoder_workload(wl: Workload, load: VideoLoad | None) -> Workload:
     """`wl` as the decoder runs it: the video's tokens join every sequence's prompt and context."""
     if load is None:
         return wl
-    update: dict[str, object] = {"context": wl.context + load.tokens, "video_frames": 0, "video_size": None}
+    # the tower that encoded them is loaded (llama.cpp: the --mmproj file, its weights on the GPU)
+    update: dict[str, object] = {
+        "context": wl.context + load.tokens,
+        "video_frames": 0,
+        "video_size": None,
+        "mmproj": True,
+    }
     if wl.prompt_tokens is not None:
         update["prompt_tokens"] = wl.prompt_tokens + load.tokens
     return wl.model_copy(update=update)

@@ -472,6 +472,8 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         return shard.numel * shard.group.elem_bytes
     if fmt.quant == QuantMethod.GGUF:
         return _gguf_shard_bytes(spec, shard, fmt)
+    if shard.group.kind == "other" and _pinned_gguf_type(fmt, "other", shard.group.name) == NOT_IN_FILE:
+        return 0  # an F16/BF16 GGUF of a vision-language model: the tower is the mmproj file
     if fmt.expert_quant is not None and shard.group.kind == "expert":  # DeepSeek V4's FP4 experts
         fmt = fmt.model_copy(update={"quant": fmt.expert_quant, "bits": 4, "group_size": qf.MXFP4_BLOCK})
     if fmt.kind_quant:

@@ -311,6 +311,11 @@ class Workload(Record):
     gpu_architecture: str | None = Field(
         default=None, description="vLLM: the GPU's architecture (cuBLAS workspace size); None = unknown"
     )
+    mmproj: bool | None = Field(
+        default=None,
+        description="llama.cpp: the --mmproj file (vision/audio tower) is loaded beside the text GGUF; "
+        "None = when images, audio or video are sent",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:

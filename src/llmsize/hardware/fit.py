@@ -91,9 +91,11 @@ def fit(
     warnings: tuple[str, ...] = (),
     host_bytes: int | None = None,
     wl: Workload | None = None,
+    offloaded: bool = False,
 ) -> FitRow:
     """One FitRow: `est` is the busiest GPU's peak, checked against what `gpu` offers as the
-    workload's engine budgets it (its module's `budget`)."""
+    workload's engine budgets it (its module's `budget`). `offloaded`: the engine runs the model anyway
+    with layers in CPU RAM (Ollama), so `speed` (of that split) is reported although it does not fit."""
     if wl is None:
         wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
     eng = engine_for(wl)
@@ -102,7 +104,8 @@ def fit(
     fits = b.fits
     reason = None if fits else (b.reason or fit_reason(est, usable, gpu.id, count, b.need_bytes))
     figs = est.engine_figures
-    tokens = (speed.aggregate_tokens_per_s or speed.decode_tokens_per_s) if speed and fits else None
+    shown = speed if fits or offloaded else None
+    tokens = (shown.aggregate_tokens_per_s or shown.decode_tokens_per_s) if shown else None
     per_hour, per_mtok = plan_cost(gpu, count, tokens)
     price = gpu.price
     host = (figs.host_bytes or None) if figs is not None else host_bytes
@@ -113,8 +116,8 @@ def fit(
         per_gpu_bytes=b.need_bytes,
         headroom_bytes=usable - b.need_bytes,
         max_context=max_context,
-        decode_tokens_per_s=speed.decode_tokens_per_s if speed and fits else None,
-        ttft_s=speed.ttft_s if speed and fits else None,
+        decode_tokens_per_s=shown.decode_tokens_per_s if shown else None,
+        ttft_s=shown.ttft_s if shown else None,
         tp=tp,
         pp=pp,
         dp=dp,
@@ -122,14 +125,14 @@ def fit(
         usable_bytes=usable,
         engine=wl.engine.value,
         max_batch=max_batch,
-        tpot_s=speed.tpot_s if speed and fits else None,
-        aggregate_tokens_per_s=speed.aggregate_tokens_per_s if speed and fits else None,
-        speed_class=speed.speed_class if speed and fits else None,
-        prefill_tokens_per_s=speed.prefill_tokens_per_s if speed and fits else None,
-        ttft_class=speed.ttft_class if speed and fits else None,
-        decode_bound=speed.decode_bound if speed and fits else None,
-        compute_bound_concurrency=speed.compute_bound_concurrency if speed and fits else None,
-        speed_constants=(speed.constants.model_dump(mode="json") if speed and fits and speed.constants
+        tpot_s=shown.tpot_s if shown else None,
+        aggregate_tokens_per_s=shown.aggregate_tokens_per_s if shown else None,
+        speed_class=shown.speed_class if shown else None,
+        prefill_tokens_per_s=shown.prefill_tokens_per_s if shown else None,
+        ttft_class=shown.ttft_class if shown else None,
+        decode_bound=shown.decode_bound if shown else None,
+        compute_bound_concurrency=shown.compute_bound_concurrency if shown else None,
+        speed_constants=(shown.constants.model_dump(mode="json") if shown and shown.constants
                          else None),
         max_concurrent_seqs=max_concurrent_seqs if max_concurrent_seqs is not None else (
             int(b.max_concurrency) if b.max_concurrency is not None else None),

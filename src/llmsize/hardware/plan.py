@@ -552,7 +552,27 @@ class Planner:
         return speed
 
     def _speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
-        inputs = speed_inputs(self.spec, wl, est, layout)
+        return estimate_speed(self.speed_inputs_for(layout, est, wl), gpu, self.efficiency)
+
+    def auto_offload(self, gpu: GpuSpec, layout: Layout) -> Workload | None:
+        """The workload as an engine that offloads by itself runs a model that does not fit (Ollama:
+        estimate/engines/ollama_offload.py), with `gpu_layers` set to the layers it keeps on the GPU;
+        None when the engine would refuse to load it or it fits."""
+        wl = self.workload(layout)
+        budget = self.budget(gpu, wl)
+        if budget.fits:
+            return None
+        if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
+            return None  # the CPU layers would come out of the same memory: the machine cannot hold it
+        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
+                                                self.spec)
+        return None if layers is None else self.workload(layout, gpu_layers=layers)
+
+    def speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
+                         engine: str | None = None) -> SpeedInputs:
+        """What the speed model reads of `wl` on `layout`, host-resident layers and experts included
+        (`engine`: another speed profile than the workload's, as speed_inputs takes)."""
+        inputs = speed_inputs(self.spec, wl, est, layout, engine=engine)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.
         cpu_moe = bool(wl.n_cpu_moe)
@@ -578,7 +598,7 @@ class Planner:
                 "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
                 "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
                 "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
-        return estimate_speed(inputs, gpu, self.efficiency)
+        return inputs
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
@@ -609,6 +629,13 @@ class Planner:
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
+        auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
+        if auto is not None and auto.gpu_layers is not None:
+            layers = auto.gpu_layers
+            if wl.mode is Mode.INFERENCE and gpu.speed_known:
+                speed = self.speed(gpu, layout, self.estimate(auto), auto)
+            warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers,
+                                                      gpu, self.efficiency, speed))
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
@@ -622,7 +649,7 @@ class Planner:
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                    max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings, wl=wl)
+                   warnings=warnings, wl=wl, offloaded=auto is not None)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -696,6 +723,15 @@ class Planner:
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
 
 
+def _auto_offload_note(engine: str, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
+                       speed: SpeedEstimate | None) -> str:
+    """What an engine that offloads by itself (Ollama) does with a model that does not fit."""
+    rate = f" at ~{speed.decode_tokens_per_s:,.1f} tokens/s" if speed is not None else ""
+    return (f"{engine} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers on the "
+            f"GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a CPU/GPU "
+            "split); " + _host_speed_note(gpu, eff))
+
+
 def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:
     """How the speed model reads llama.cpp's host-resident layers on this machine."""
     from llmsize.hardware.speed_profiles import DEFAULT_HOST_BANDWIDTH_GB_S
@@ -736,7 +772,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=vulkan_engine(eager_engine(engine or str(wl.engine), wl.enforce_eager), str(wl.backend)),
+        engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(), wl.enforce_eager),
+                             str(wl.backend)),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,
@@ -747,6 +784,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
+        sampling_s=engine_for(wl).sampling_seconds(spec),
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
 
@@ -806,7 +844,37 @@ def _layer_parts(spec: ModelSpec) -> dict[str, int]:
         elif spec.has_mlp(i):
             add("block")
             add("dense_ffn")
+        _add_feature_parts(spec, i, kind, bool(moe and moe[i]), add)
     return parts
+
+
+def _add_feature_parts(spec: ModelSpec, i: int, kind: str, routed: bool, add: Callable[[str], None]) -> None:
+    """Block features an engine may count extra graph nodes for (estimate/engines/llama_cpp_nodes.py).
+
+    Engines that name none of these parts (vLLM's and SGLang's fused kernel counts) are unchanged.
+    """
+    if kind == "none":
+        return
+    for _ in range(max(0, spec.norms_per_layer - 2)):
+        add("extra_norm")
+    if spec.layer_scalar:
+        add("layer_scalar")
+    if kind not in ("linear_attention", "mamba", "conv"):
+        if spec.qk_norm != "none":
+            add("qk_norm")
+        for _ in range((1 if spec.fused_qkv else 3) * spec.qkv_bias + spec.o_bias):
+            add("proj_bias")
+        if spec.attn_output_gate:
+            add("output_gate")
+    if routed:
+        if spec.num_shared_experts and spec.shared_expert_gate:
+            add("shared_expert_gate")
+        if spec.router_scales:
+            add("router_norm")
+        if spec.expert_bias:
+            add("expert_bias")
+        if spec.router_bias:
+            add("router_bias")
 
 
 def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:

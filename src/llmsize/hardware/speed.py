@@ -21,6 +21,7 @@ import itertools
 import math
 
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
@@ -63,6 +64,10 @@ class SpeedConstants(Record):
     latency_layers: float = Field(
         default=0.0, description="dense-layer equivalents of small-kernel latency per forward pass, from "
         "the engine's kernel counts per block part (0: one per layer)")
+    gpu_per_node_s: float = Field(default=0.0, description="GPU seconds per node beyond a dense block's")
+    extra_nodes: float = Field(
+        default=0.0, description="graph nodes per forward pass beyond a dense block's per layer (the "
+        "engine's node counts per block part, estimate/engines/llama_cpp_nodes.py)")
     prefill_chunk_tokens: int | None
     kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
     interconnect_fraction: float
@@ -86,6 +91,8 @@ class SpeedConstants(Record):
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
+    sampling_s: float = Field(
+        default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -172,6 +179,9 @@ class SpeedInputs(Record):
     score_bytes_prefill: float = Field(
         default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
         "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
+    sampling_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
+        "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
 
 
 class SpeedEstimate(Record):
@@ -221,7 +231,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         engine=prof.engine,
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
-                            else kernel_bandwidth(inputs.kernel, gpu)),
+                            else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
         compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
@@ -229,6 +239,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
+        gpu_per_node_s=_per_node(prof, gpu),
+        extra_nodes=_extra_nodes(inputs, prof.layer_kernels) if _per_node(prof, gpu) else 0.0,
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
         peak_dtype=peak_dtype,
@@ -240,8 +252,10 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        sampling_s=inputs.sampling_s,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
-        allreduce_latency_s=ALLREDUCE_LATENCY_S,
+        allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
+                                                ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
 
@@ -277,8 +291,32 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
     return (total + per_moe * parts.get("moe_ffn", 0)) / dense
 
 
+def _per_node(prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
+    """The engine's GPU seconds per extra graph node on `gpu`'s device class."""
+    return prof.gpu_per_node_by_class.get(device_class(gpu), prof.gpu_per_node_s)
+
+
+def _extra_nodes(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
+    """Graph nodes of one forward pass beyond `num_layers` dense blocks (0 when it has no more).
+
+    The per-layer latency and the weights' bandwidth share are calibrated together on dense models,
+    so a dense block's own nodes are already priced in them; the nodes a routed FFN, a gated or
+    recurrent mixer or extra norms add carry almost no bytes and each costs the engine's per-node
+    time (estimate/engines/llama_cpp_nodes.py).
+    """
+    layers = _latency_layers(inputs, kernels)
+    if layers <= inputs.num_layers:
+        return 0.0
+    dense = 2 * kernels.get("block", 0) + kernels.get("attention", 0) + kernels.get("dense_ffn", 0)
+    return (layers - inputs.num_layers) * dense
+
+
 def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
-    """Seconds of per-layer kernel latency in one forward pass."""
+    """Seconds of per-layer kernel latency in one forward pass (plus the per-node cost of extra nodes)."""
+    if c.gpu_per_node_s and c.latency_layers:
+        # Dense blocks at the per-layer latency, every node beyond them at the per-node time.
+        dense_layers = min(c.latency_layers, float(inputs.num_layers))
+        return c.gpu_per_layer_s * dense_layers + c.gpu_per_node_s * c.extra_nodes
     return c.gpu_per_layer_s * (c.latency_layers or inputs.num_layers)
 
 
@@ -432,7 +470,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     else:
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c)
+    # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
+    step += inputs.sampling_s
+    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -529,6 +569,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if inputs.sampling_s:
+        notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
+                     "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
+                     "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")

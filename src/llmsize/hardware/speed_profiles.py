@@ -19,6 +19,8 @@ from __future__ import annotations
 from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY_SPEED
 from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
+from llmsize.estimate.engines.ollama import LEGACY_SPEED as OLLAMA_LEGACY_SPEED
+from llmsize.estimate.engines.sglang import LEGACY_SPEED as SGLANG_LEGACY_SPEED
 from llmsize.estimate.engines.speed_eager import EAGER_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
@@ -36,6 +38,10 @@ ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
 ENGINE_PROFILES |= EAGER_SPEED
 # llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar"): estimate/engines/llama_cpp_vulkan.py.
 ENGINE_PROFILES |= VULKAN_PROFILES
+# Ollama before v0.30 (its own runners on older llama.cpp builds): "ollama-own-runner" (ollama.py).
+ENGINE_PROFILES |= OLLAMA_LEGACY_SPEED
+# SGLang 0.4.6's profile ("sglang-0.4") for the rows measured on it: estimate/engines/sglang.py.
+ENGINE_PROFILES |= SGLANG_LEGACY_SPEED
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM
@@ -126,10 +132,15 @@ KERNEL_ALIASES: dict[str, str] = {"awq": "int4"}
 SM_STREAM_BYTES_PER_S = 19.8e9
 
 
-def kernel_bandwidth(kernel: str, gpu: GpuSpec) -> float:
-    """Achieved / datasheet bandwidth of batch-1 `kernel` on `gpu` (capped by its SMs when known)."""
+def kernel_bandwidth(kernel: str, gpu: GpuSpec, own: dict[str, float] | None = None) -> float:
+    """Achieved / datasheet bandwidth of batch-1 `kernel` on `gpu` (capped by its SMs when known).
+
+    `own`: an engine profile's shares by '<family>-<class>' where its build streams differently
+    (EngineSpeedProfile.kernel_bandwidth).
+    """
     family = KERNEL_ALIASES.get(kernel, kernel)
     frac = KERNEL_BANDWIDTH.get((family, device_class(gpu)), 0.7)
+    frac = (own or {}).get(f"{family}-{device_class(gpu)}", frac)
     frac *= MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0
     if gpu.compute_units:
         frac = min(frac, gpu.compute_units * SM_STREAM_BYTES_PER_S / gpu.bandwidth_bytes_per_s)

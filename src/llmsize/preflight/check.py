@@ -84,6 +84,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",
     "n_cpu_moe": "n_cpu_moe",
+    "mmproj": "mmproj",
     # SGLang's --chunked-prefill-size and --max-running-requests are the quantities the engine module
     # reads under vLLM's names (estimate/engines/sglang.py reads_options).
     "chunked_prefill_size": "max_num_batched_tokens",
@@ -209,6 +210,10 @@ def workload_from(
     else:
         _serving_fields(setup, spec, gpu, data, notes)
     data.update(_speculative_fields(setup))
+    if setup.tool == "llama.cpp" and setup.get("hf_repo") and spec.vision is not None:
+        # common/arg.cpp -hf: "mmproj is also downloaded automatically if available. to disable, add
+        # --no-mmproj"; a vision-language repository ships one, and llama-server loads it.
+        setup.default("mmproj", True, "llama.cpp -hf loads the repository's mmproj file (--no-mmproj)")
     for key, target in _WORKLOAD_FIELDS.items():
         if key not in setup.values:
             continue

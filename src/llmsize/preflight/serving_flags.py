@@ -54,6 +54,11 @@ def _text(text: Any, flag: str) -> str:
     return str(text)
 
 
+def _loaded(text: Any, flag: str) -> bool:
+    """A file or URL given: the tool loads it."""
+    return True
+
+
 # Speculative methods as each tool names them -> llmsize's --speculative (estimate/speculative.py).
 # REFERENCE: vllm/config/speculative.py SpeculativeMethod (0.19: "mtp", per-model "*_mtp", eagle, eagle3,
 # draft_model); sglang srt/speculative/spec_info.py SpeculativeAlgorithm (NEXTN, EAGLE, EAGLE3, STANDALONE).
@@ -170,6 +175,11 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
          values.integer),
     Flag(("-nkvo", "--no-kv-offload"), "no_kv_offload"),
     Flag(("-fit", "--fit"), "fit", _text),
+    # common/arg.cpp: -mm/--mmproj FILE, -mmu/--mmproj-url URL load the vision/audio tower (tools/mtmd),
+    # --no-mmproj refuses it; --no-mmproj-offload keeps it in host RAM (not modelled: read, ignored).
+    Flag(("-mm", "--mmproj", "-mmu", "--mmproj-url"), "mmproj", _loaded),
+    Flag(("--no-mmproj", "--no-mmproj-auto"), "mmproj", None, False),
+    Flag(("--no-mmproj-offload", "--mmproj-offload"), None),
     Flag(("-ts", "--tensor-split"), None, _text),
     Flag(("-sm", "--split-mode"), None, _text),
     Flag(("-mg", "--main-gpu"), None, _text),

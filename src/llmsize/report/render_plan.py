@@ -254,7 +254,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     elif row.max_batch is not None:
         con.print(f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
     if row.gpu_layers is not None and row.total_layers:
-        con.print(f"  llama.cpp: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
+        engine = row.engine or "llama.cpp"
+        con.print(f"  {engine}: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
                   "(--gpu-layers; the rest run from CPU RAM)")
     if row.usd_per_hour is not None:
         per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"

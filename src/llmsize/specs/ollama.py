@@ -12,7 +12,7 @@ guessed from another family's shape (a dense Llama is not what "gemma4:7b" would
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from llmsize.names import ParsedName
@@ -49,6 +49,7 @@ class OllamaLibrary:
     never_quantized: tuple[str, ...] = ()  # weight groups its quantizer left in 16-bit at every GGUF type
     keeps_mtp: bool = False  # its converter writes the checkpoint's MTP layers into the GGUF
     go_ffn_down_counter: bool = False  # built by the Go quantizer, whose ffn_down index runs per tensor
+    later_builds: tuple[str, ...] = ()  # tag parts of releases built later, without never_quantized
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -102,6 +103,18 @@ _MXFP4_SOURCE = (
     "https://ollama.com/library/gpt-oss: OpenAI's MXFP4 expert weights are served as released (native MXFP4)"
 )
 
+# REFERENCE: ollama/ollama 6bd0a983c ("model: support for mistral-small in the ollama runner", in
+# Ollama from 2025-04-03) changed its vendored llama/llama.cpp/src/llama-quant.cpp "don't quantize
+# vision stuff" test to `quantize &= name.find("v.") == std::string::npos`, which also matches every
+# `blk.N.attn_v.weight`; 424810450 (2025-05-06) moved quantization to the Go backend. The qwen3
+# library was built in that window (April 2025): its attn_v tensors stayed 16-bit at every type.
+# Check: qwen3:32b's GGUF loads as "type f16: 64 tensors, q4_K: 353, q6_K: 33" (64 attn_v at f16;
+# ollama/ollama#14774), and Ollama 0.13 lays its blocks out at 315,638,784 / 281,846,784 bytes
+# (ollama/ollama#13372): Q4_K_M's use_more_bits mix with a 5,120 x 1,024 f16 attn_v in every block.
+# The July 2025 "-2507" tags (qwen3:30b-a3b-instruct-2507, qwen3:4b-thinking-2507, ...) came after
+# 424810450, from the Go quantizer, which quantizes attn_v.
+_QWEN3 = OllamaLibrary("qwen3", never_quantized=("v_proj",), later_builds=("2507",))
+
 LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("llama2", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("llama3", "Q4_0", _Q4_0_SOURCE),
@@ -112,6 +125,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     _GEMMA3N,
     _GEMMA4,
+    _QWEN3,
     # convert_glm4moelite.go skips the MTP layer
     OllamaLibrary("glm-4.7-flash", k_quant_pins=_MLA_Q8_PINS, go_ffn_down_counter=True),
     *(
@@ -121,7 +135,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     *(
         OllamaLibrary(name)
         for name in (
-            "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3", "qwen3-coder",
+            "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3-coder",
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "gemma2", "gemma3", "phi3", "phi4",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
@@ -223,6 +237,8 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
     """The spec of the GGUF the library publishes for `ref`: without the towers a text-only library
     leaves out, with the tensors its quantizer keeps at F16 on K-quants, and with the types it pins."""
     lib = ref.library
+    if any(part in ref.tag.split("-") for part in lib.later_builds):
+        lib = replace(lib, never_quantized=())
     update: dict[str, object] = {}
     if lib.keeps_mtp and spec.mtp_layers:  # convert_qwen3next.go: block_count = layers + nextn
         update["mtp_in_weights"] = True

@@ -84,6 +84,9 @@ class VisionTower(Record):
     max_side_patches: int = Field(default=0, ge=0, description="MoonViT patches a side")
     out_hidden_size: int = Field(gt=0, description="width of one image token handed to the decoder")
     deepstack_layers: int = Field(default=0, ge=0, description="Qwen3-VL deepstack mergers")
+    position_embeddings: int = Field(
+        default=0, ge=0, description="learned position rows (Qwen3-VL; Gemma 4: 2 x position_embedding_size)"
+    )
 
     @property
     def head_dim(self) -> int:
@@ -125,6 +128,8 @@ def _qwen(config: Mapping[str, Any], model_type: str) -> VisionTower:
         max_pixels=high,
         out_hidden_size=_int(v, "out_hidden_size", None, model_type),
         deepstack_layers=0 if first else len(deepstack),
+        # Qwen3VLVisionModel.pos_embed (modeling_qwen3_vl.py): an nn.Embedding of num_position_embeddings
+        position_embeddings=0 if first else _int(v, "num_position_embeddings", 2304, model_type),
     )
 
 
@@ -203,6 +208,8 @@ def _gemma4(config: Mapping[str, Any]) -> VisionTower:
         merge_size=_int(v, "pooling_kernel_size", 3, "gemma4"),
         tokens_per_image=_int(v, "default_output_length", 280, "gemma4"),
         out_hidden_size=_int(text, "hidden_size", None, "gemma4"),
+        # Gemma4VisionPatchEmbedder.position_embedding_table: (2, position_embedding_size, hidden)
+        position_embeddings=2 * _int(v, "position_embedding_size", 10240, "gemma4"),
     )
 
 

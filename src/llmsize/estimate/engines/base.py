@@ -107,6 +107,11 @@ class EngineModel(Protocol):
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
+    def auto_gpu_layers(
+        self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
+    ) -> int | None: ...
+    def speed_name(self) -> str: ...
+    def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
@@ -285,6 +290,22 @@ class BaseEngine:
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""
         del est, usable, num_layers
+        return None
+
+    def speed_name(self) -> str:
+        """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for."""
+        return str(self.engine)
+
+    def sampling_seconds(self, spec: ModelSpec) -> float:
+        """CPU seconds a decode step spends sampling beyond what the engine's speed profile counts."""
+        del spec
+        return 0.0
+
+    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
+                        spec: ModelSpec | None = None) -> int | None:
+        """Blocks the engine itself puts on the GPU when the model does not fit (None: it refuses to
+        load it, as vLLM, SGLang and llama.cpp with an explicit -ngl do; Ollama runs it partly on the CPU)."""
+        del est, usable, num_layers, spec
         return None
 
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_scores
+from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_nodes, llama_cpp_scores
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -88,6 +88,8 @@ SPEED = EngineSpeedProfile(
     engine="llama.cpp",
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
+    gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
+    gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
@@ -102,20 +104,10 @@ SPEED = EngineSpeedProfile(
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
     gpu_per_layer_by_class={"apple": 0.0856e-3},
-    # REFERENCE: kernels of one decode step, counted from the graph builders (reshapes and views
-    # launch nothing). src/llama-graph.cpp: a norm is rms_norm + mul, a residual one add ('block': 3 per
-    # sub-block); build_attn with q/k/v/o mat-muls, q/k norms or biases, 2 ropes, 2 KV stores and
-    # flash_attn_ext: 13; build_ffn up/gate/down + swiglu: 4, so a dense layer runs 3 + 13 + 3 + 4 = 23;
-    # build_moe_ffn router mat-mul, soft_max, top_k, get_rows, sum_rows + div, 3 mul_mat_id, swiglu and
-    # the weight mul: 11, plus one add per further expert; a shared expert build_ffn + add: 5.
-    # src/models/qwen3next.cpp build_layer_attn_linear with delta-net-base.cpp's fused path (3 input
-    # mat-muls, beta/alpha/gate element-wise ops, conv-state gather, concat and store, ssm_conv, silu, 2
-    # l2_norms, 2 repeats, GATED_DELTA_NET, state store, gated norm, out mat-mul): 26; graph-context-
-    # mamba.cpp build_mamba2_layer (in_proj, conv state, ssm_conv, bias, silu, dt bias, ssm_scan, state
-    # store, D skip, z gate, grouped norm, out_proj): 17; LFM2's short conv (in/out mat-muls, conv, 2
-    # gates, state store): 6.
-    layer_kernels={"block": 3, "attention": 13, "linear_attention": 26, "mamba": 17, "conv": 6,
-                   "dense_ffn": 4, "moe_ffn": 11, "moe_per_expert": 1, "shared_expert": 5},
+    # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
+    # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
+    # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
+    layer_kernels=dict(llama_cpp_nodes.NODES),
     # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
@@ -130,12 +122,14 @@ SPEED = EngineSpeedProfile(
 # REFERENCE: ggml's HIP build replayed no graphs until GGML_HIP_GRAPHS turned on by default
 # (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS "ggml: use HIP graph, experimental, slow" OFF), later
 # "ggml: use HIP graph" ON with hip_VERSION >= 6.1); without graphs every graph node is a HIP launch
-# from the CPU. A dense layer runs SPEED.layer_kernels' 23 kernels; one empty-kernel launch costs
-# ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset, batch 1: EvtMin 4.04 us).
-# No constant fitted: rows measured on such builds use this profile by name.
+# from the CPU. A dense layer runs SPEED.layer_kernels' 19 nodes plus one q8_1 quantization of the
+# activations before each of its 7 quantized mat-vecs (ggml/src/ggml-cuda/mmvq.cu
+# ggml_cuda_mul_mat_vec_q: quantize_row_q8_1_cuda, then the mat-vec kernel): 26 launches; one
+# empty-kernel launch costs ~4 us on an MI300X node (ROCm/TransferBench PR #297, EmptyKernel preset,
+# batch 1: EvtMin 4.04 us). No constant fitted: rows measured on such builds use this profile by name.
 HIP_LAUNCH_S = 4.04e-6
-_KERNELS = SPEED.layer_kernels
-_DENSE_KERNELS = 2 * _KERNELS["block"] + _KERNELS["attention"] + _KERNELS["dense_ffn"]
+MMVQ_QUANTIZE_PER_DENSE_LAYER = 7
+_DENSE_KERNELS = llama_cpp_nodes.DENSE_LAYER_NODES + MMVQ_QUANTIZE_PER_DENSE_LAYER
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
     "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
@@ -308,13 +302,24 @@ class LlamaCpp(BaseEngine):
         """A vision-language model's GGUF holds the text model; its vision tower and projector are the
         separate mmproj file that llama-server loads only with --mmproj (tools/mtmd, its own clip context),
         so neither model buffer holds it. REFERENCE: convert_hf_to_gguf.py writes the tower only with
-        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. The clip context
-        an image run adds (the mmproj weights on the GPU) is not counted: images reach the weights as
-        decoder tokens only (estimate/images.py decoder_workload)."""
-        from llmsize.specs.models import QuantMethod
+        --mmproj (MmprojModel); llama-model.cpp load_tensors creates no vision tensor. A run that sends
+        images, audio or video (or says --mmproj) loads that file too: tools/mtmd clip.cpp
+        clip_model_loader puts its tensors on the GPU backend unless --no-mmproj-offload (mtmd
+        use_gpu), so its weights count then (mmproj_bytes)."""
+        if mmproj_loaded(wl):
+            return False
+        return _gguf_file(fmt) and spec.vision is not None and spec.extra_params > 0
 
-        del wl
-        return fmt.quant == QuantMethod.GGUF and spec.vision is not None and spec.extra_params > 0
+    def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+        """The loaded mmproj file's weights (clip.cpp's "load_hparams: model size"): the tower and
+        projector a vision-language GGUF leaves out, as the published mmproj-*-f16.gguf files hold them
+        (estimate/mmproj.py); 0 when no mmproj is loaded. estimate/weights.py counts the same
+        parameters at F16 ("other.extra"), so place_weights moves those off the host."""
+        from llmsize.estimate.mmproj import mmproj_file_bytes
+
+        if not mmproj_loaded(wl) or not _gguf_file(fmt) or spec.vision is None:
+            return 0
+        return mmproj_file_bytes(spec)
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         """Cells for all sequences at once, allocated for the whole context up front."""
@@ -645,13 +650,15 @@ class LlamaCpp(BaseEngine):
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement:
-        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM."""
+        """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM. A loaded
+        mmproj lies on the first GPU (clip.cpp picks the first GPU backend), not in host RAM."""
         from llmsize.estimate.weights import model_weight_bytes
 
         cpu_experts = self.cpu_expert_bytes(spec, fmt, stage)
-        del wl
-        whole = model_weight_bytes(spec, fmt)
-        return WeightPlacement(device - cpu_experts, max(0, whole - all_stages + cpu_experts))
+        mmproj = self.mmproj_bytes(spec, wl, fmt)
+        whole = model_weight_bytes(spec, fmt) - (_tower_in_model_bytes(spec, fmt) if mmproj else 0)
+        on_device = device - cpu_experts + (mmproj if stage.index == 0 else 0)
+        return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts))
 
     def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
         """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
@@ -695,11 +702,15 @@ class LlamaCpp(BaseEngine):
             f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
             f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
         )
+        kv_lines = self._iswa_lines(spec, wl, kv_dtype, sorted(on_gpu), kv_cells) or kv_lines
         if spec.compressed is not None:
             kv_lines = llama_cpp_dsv4.lines(
                 spec, tuple(sorted(on_gpu)), self.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
                 cells // wl.batch, wl.batch, self.ubatch(),
             )
+        # clip.cpp loads the mmproj into its own GPU buffer, not the text model's (tools/mtmd)
+        mmproj = min(weights.device_bytes, self.mmproj_bytes(spec, wl, rs.weights.format))
+        mmproj_lines = (f"load_hparams: model size: {mmproj / MIB:.2f} MiB",) if mmproj else ()
         draft_lines: tuple[str, ...] = ()
         if draft_context:
             what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
@@ -711,7 +722,8 @@ class LlamaCpp(BaseEngine):
             f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
             f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
             f"CPU output buffer size = {out / MIB:8.2f} MiB",
-            f"CUDA0 model buffer size = {weights.device_bytes / MIB:8.2f} MiB",
+            *mmproj_lines,
+            f"CUDA0 model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
             f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
         )
         return EngineFigures(
@@ -728,7 +740,38 @@ class LlamaCpp(BaseEngine):
             state_slot_bytes=state_slot,
             state_slots_per_request=1,
             kv_cells_bytes=kv_cells,
+            mmproj_bytes=mmproj,
             lines=lines,
+        )
+
+    def _iswa_lines(
+        self, spec: ModelSpec, wl: Workload, kv_dtype: str, on_gpu: list[int], kv_cells: int
+    ) -> tuple[str, ...]:
+        """The two caches of a model mixing full and sliding-window layers, as llama.cpp prints them:
+        src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa` builds a non-SWA cache of n_ctx cells for
+        the full-attention layers and a SWA cache of min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch,
+        256)) cells for the others, and each `llama_kv_cache` logs its own size line (ggml-org/
+        llama.cpp#21730: "size = 2048.00 MiB (131072 cells, 4 layers, 1/1 seqs)" for Gemma 4 E4B's full
+        layers). Empty when the model has one kind only."""
+        from llmsize.estimate.kv_cache import kv_cache_bytes
+
+        kv_layers = [layer for layer in on_gpu if spec.has_kv(layer)]
+        full = [layer for layer in kv_layers if spec.layer_window(layer) is None]
+        swa = [layer for layer in kv_layers if spec.layer_window(layer) is not None]
+        if not full or not swa or spec.compressed is not None:
+            return ()
+        full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, full))
+        window = max(int(spec.layer_window(layer) or 0) for layer in swa)
+        swa_cells = int(self.tokens_held(window, wl.context, 0, wl.batch))
+        t = _ggml(kv_dtype)
+        seqs = f"{wl.batch}/{wl.batch} seqs"
+        return (
+            f"llama_kv_cache_iswa: creating non-SWA KV cache, size = {self.n_ctx()} cells",
+            f"llama_kv_cache: size = {full_bytes / MIB:8.2f} MiB ({self.n_ctx():6d} cells, {len(full):3d} "
+            f"layers, {seqs}), K ({t}) and V ({t})",
+            f"llama_kv_cache_iswa: creating     SWA KV cache, size = {swa_cells} cells",
+            f"llama_kv_cache: size = {(kv_cells - full_bytes) / MIB:8.2f} MiB ({swa_cells:6d} cells, "
+            f"{len(swa):3d} layers, {seqs}), K ({t}) and V ({t})",
         )
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
@@ -793,6 +836,33 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
         )
+
+
+def _gguf_file(fmt: WeightFormat) -> bool:
+    """Whether llama.cpp runs `fmt` as a GGUF of the text model: a GGUF type, or a float checkpoint
+    (convert_hf_to_gguf.py writes it as an F16/BF16 GGUF, the tower only with --mmproj)."""
+    from llmsize.specs.models import QuantMethod
+
+    return fmt.quant in (QuantMethod.GGUF, None)
+
+
+def _tower_in_model_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
+    """What estimate/weights.py counts for the tower's parameters ("other.extra") when they are loaded:
+    F16 in a GGUF, the checkpoint's float type otherwise; the mmproj file replaces them."""
+    from llmsize.specs.models import QuantMethod
+    from llmsize.units import bytes_per_element
+
+    if fmt.quant == QuantMethod.GGUF:
+        return spec.extra_params * 2
+    return int(spec.extra_params * bytes_per_element(fmt.dtype))
+
+
+def mmproj_loaded(wl: Workload) -> bool:
+    """Whether llama-server runs with its --mmproj file: said so (`mmproj`), else exactly when the
+    request sends images, audio or video (tools/mtmd refuses media without it)."""
+    if wl.mmproj is not None:
+        return wl.mmproj
+    return bool(wl.images or wl.audio_seconds or wl.video_frames)
 
 
 def old_mla_gguf(spec: ModelSpec) -> bool:

@@ -19,6 +19,7 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
 from __future__ import annotations
 
 from llmsize.estimate.engines.llama_cpp import SPEED as LLAMA_CPP_SPEED
+from llmsize.estimate.engines.llama_cpp_nodes import LEGACY_KERNELS
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 
 VULKAN_ENGINE = "llama.cpp-vulkan"
@@ -47,6 +48,11 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "prefill_compute_16bit": {},
         "gpu_per_layer_s": 0.0290e-3,
         "gpu_per_layer_by_class": {},
+        # Calibrated per layer on its own rows (MoE and hybrid ones among them), with the kernel counts
+        # it was calibrated with (llama_cpp_nodes.LEGACY_KERNELS): no separate node time.
+        "gpu_per_node_s": 0.0,
+        "gpu_per_node_by_class": {},
+        "layer_kernels": dict(LEGACY_KERNELS),
         "matrix_units": False,
         "vulkan_matrix_cores": "auto",
         "sources": (

@@ -20,7 +20,10 @@ Modelled release: Ollama 0.33 (ollama/ollama at fb30760, August 2026), which lau
   rows of logits (ggml-org/llama.cpp#23861, LlamaCpp.logit_rows); v0.30.0 (b9452) reserved a row for
   every token of the ubatch, which `--logits all` sizes.
 Older releases (before the llama-server runner) estimated layers in llm/memory.go and defaulted
-to a 2,048-token (< 0.6) or 4,096-token context with flash attention off.
+to a 2,048-token (< 0.6.7) or 4,096-token (< 0.15.5) context (release_default_context).
+Speed (issue 11): the layers Ollama keeps on the GPU when a model does not fit (ollama_offload.py),
+its flash-attention default by release (ollama_flash.py) and its own speed profile by release (SPEED,
+OWN_RUNNER_SPEED, speed_name).
 """
 
 from __future__ import annotations
@@ -29,9 +32,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines import llama_cpp_scores
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.engines.ollama_flash import default_flash_attention
+from llmsize.estimate.engines.ollama_offload import (
+    FITTER_RELEASE,
+    MINIMUM_MEMORY_BYTES,
+    MMPROJ_HEADROOM_BYTES,
+    auto_layers,
+    fit_margin_bytes,
+    own_estimator_graph_bytes,
+    projector_bytes,
+)
+from llmsize.estimate.engines.ollama_sampling import sampling_seconds
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.specs.ollama import (
     library_of_model_type,
@@ -43,6 +59,7 @@ from llmsize.specs.ollama import (
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
+    from llmsize.estimate.result import Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 OLLAMA_VERSION_MODELLED = "0.33"
@@ -59,9 +76,54 @@ OWN_SWA_ESTIMATE_RELEASE = (0, 6, 3)
 VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_768), (0, 4_096))
 
 
+# Ollama's speed is that of the llama.cpp build it runs (llama_cpp.SPEED: llama-bench builds of 2023-2025),
+# except where its build decodes differently. v0.30 and later ship llama-server of 2026 (b9479 and later,
+# LLAMA_CPP_VERSION), whose Metal decode streams the weights closer to the bandwidth than the builds the
+# Apple constant was calibrated on: on one M2 Pro, Ollama and that machine's own llama-server decode
+# Llama-3.1-8B at the same speed (34.1 and 33.0 t/s Q4_K_M, 22.3 and 22.0 Q8_0; AlexsJones/llmfit#1031),
+# 84% and 95% of the 200 GB/s, where builds of 2023-2025 reached ~70%; llama.cpp's newer Metal graph runs
+# independent mat-vecs concurrently (ggml-org/llama.cpp PR #15929, Sep 2025; PR #19555, Feb 2026).
+# REFERENCE: calibrated on the two `fit` rows ollamaspeed-llmfit-m2pro-001/002 (bench/speed_tables.yaml);
+# every other Ollama row is held out.
+METAL_2026_GGUF_BANDWIDTH = 0.92
+SPEED = LlamaCpp.speed.model_copy(update={
+    "engine": "ollama", "version": "Ollama 0.30+ (llama-server b9479 and later)",
+    "kernel_bandwidth": {"gguf-apple": METAL_2026_GGUF_BANDWIDTH},
+    "sources": ("https://github.com/AlexsJones/llmfit/pull/1031",)})
+# Before v0.30 Ollama ran its own runners on the llama.cpp it vendored: llama.cpp's profile as calibrated.
+OWN_RUNNER_SPEED = LlamaCpp.speed.model_copy(update={
+    "engine": "ollama-own-runner",
+    "version": "Ollama before v0.30 (its own Go runners on vendored llama.cpp)"})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {OWN_RUNNER_SPEED.engine: OWN_RUNNER_SPEED}
+
+
+def _without_projector(est: Estimate, projector: int) -> Estimate:
+    """The estimate with the projector's bytes taken out of the weights the layers share."""
+    figs = est.engine_figures
+    update: dict[str, object] = {"weights_bytes": max(0, est.weights_bytes - projector)}
+    if figs is not None:
+        update["engine_figures"] = figs.model_copy(
+            update={"device_weights_bytes": max(0, figs.device_weights_bytes - projector)})
+    return est.model_copy(update=update)
+
+
 def vram_default_context(total_vram: int) -> int:
     """The NumCtx Ollama defaults to on this much VRAM (all GPUs, less OLLAMA_GPU_OVERHEAD each)."""
     return next((ctx for floor, ctx in VRAM_TIERS if total_vram >= floor), 4_096)
+
+
+# REFERENCE: ollama/ollama api/types.go DefaultOptions / envconfig/config.go OLLAMA_CONTEXT_LENGTH: NumCtx
+# 2048 up to v0.6.6, 4096 from v0.6.7, 0 (the VRAM tier, server/routes.go) from v0.15.5 (ollama#14116).
+FIXED_CONTEXTS: tuple[tuple[tuple[int, int, int], int], ...] = (((0, 6, 7), 2_048), ((0, 15, 5), 4_096))
+
+
+def release_default_context(release: tuple[int, int, int] | None, total_vram: int) -> int:
+    """The NumCtx a release defaults to: a fixed size before v0.15.5, the VRAM tier from then on."""
+    if release is not None:
+        for before, ctx in FIXED_CONTEXTS:
+            if release < before:
+                return ctx
+    return vram_default_context(total_vram)
 
 
 class Ollama(LlamaCpp):
@@ -73,6 +135,7 @@ class Ollama(LlamaCpp):
     speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
+    speed: ClassVar[EngineSpeedProfile] = SPEED
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
@@ -98,6 +161,12 @@ class Ollama(LlamaCpp):
         "6.8 GiB text weights + 795.9 MiB projector" for gemma3:12b)."""
         del spec, wl, fmt
         return False
+
+    def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+        """No separate mmproj file: the projector is in the model blob (separate_mmproj), counted
+        with the model's weights whether or not images are sent."""
+        del spec, wl, fmt
+        return 0
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
@@ -177,9 +246,61 @@ class Ollama(LlamaCpp):
                 hint="use --engine llama.cpp (arch deepseek4) or --engine vllm",
             )
 
+    def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
+        """Score traffic of a prompt without flash attention, which Ollama's default leaves off for releases
+        and architectures its rule names (estimate/engines/ollama_flash.py); OLLAMA_FLASH_ATTENTION
+        (--flash-attn) decides where given."""
+        unset = self.wl.flash_attn is FlashAttn.AUTO
+        if unset and not default_flash_attention(self.release(), spec.model_type):
+            elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
+            return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
+        return super().prefill_score_bytes(spec, prompt_tokens)
+
+    def sampling_seconds(self, spec: ModelSpec) -> float:
+        """Ollama's default sampler scans the vocabulary for its repeat penalty every token (releases before
+        v0.32.10, and library models that pin a penalty): estimate/engines/ollama_sampling.py."""
+        library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
+        return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
+
+    def speed_name(self) -> str:
+        """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED."""
+        release = self.release()
+        old = release is not None and release < LLAMA_SERVER_RELEASE
+        return OWN_RUNNER_SPEED.engine if old else SPEED.engine
+
+    def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
+                        spec: ModelSpec | None = None) -> int | None:
+        """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its
+        layers on the GPU (estimate/engines/ollama_offload.py): those that fit after its release's margin.
+        A vision projector is loaded whole on the GPU beside them, not spread over the layers: from v0.30
+        the fitter's target is its bytes + 1 GiB (in place of 1024 MiB); before, llm/memory.go reserved
+        it."""
+        if self.wl.gpu_layers is not None:
+            return None  # num_gpu given: the user's split, sized as asked
+        release = self.release()
+        projector = projector_bytes(spec) if spec is not None else 0
+        if release is not None and release < FITTER_RELEASE and spec is not None:
+            return auto_layers(self._own_estimate_layers(est, usable, spec, projector), num_layers)
+        margin = fit_margin_bytes(release)
+        if projector:
+            margin = projector + MMPROJ_HEADROOM_BYTES
+            est = _without_projector(est, projector)
+        return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
+
+    def _own_estimate_layers(self, est: Estimate, usable: int, spec: ModelSpec, projector: int) -> int:
+        """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,
+        the partial-offload graph and the projector, filled with whole layers of weights and KV. Not
+        counted: the projector's own graph (gemma3:27b: 1.0 GiB in ollama/ollama#9818's log)."""
+        reserve = (MINIMUM_MEMORY_BYTES + projector
+                   + own_estimator_graph_bytes(spec.hidden_size, spec.vocab_size, self.ubatch()))
+        figs = est.engine_figures
+        device = figs.device_weights_bytes if figs is not None else est.weights_bytes
+        per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)
+        return int((usable - reserve) // per_layer) if per_layer > 0 else spec.num_layers
+
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
-        """The NumCtx Ollama picks on this much VRAM, capped at the model's trained context."""
-        return min(vram_default_context(total_vram), spec.max_position_embeddings)
+        """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""
+        return min(release_default_context(self.release(), total_vram), spec.max_position_embeddings)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)

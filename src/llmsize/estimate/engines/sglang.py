@@ -76,9 +76,10 @@ MAX_PREFILL_TOKENS = 16384  # REFERENCE: schedule.py max_prefill_tokens default
 
 # REFERENCE: speed. CUDA graphs for decode (python/sglang/srt/model_executor/cuda_graph_runner.py),
 # chunked prefill of 8192 tokens (server_args.py chunked_prefill_size default in 0.4.6.post1).
-# Calibrated on Qwen's SGLang 0.4.6.post1 tables on H20.
-SPEED = EngineSpeedProfile(
-    engine="sglang", version="0.4.6.post1",
+# Calibrated on Qwen's SGLang 0.4.6.post1 tables on H20; kept as 'sglang-0.4' for rows of that release
+# (SPEED below is the 0.5 series').
+SPEED_V04 = EngineSpeedProfile(
+    engine="sglang-0.4", version="0.4.6.post1",
     step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.54, "gddr": 0.60},
@@ -91,6 +92,20 @@ SPEED = EngineSpeedProfile(
     # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
     layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
+# The 0.5 series (0.5.7-0.5.15 measured) replays the same CUDA graphs with fewer, fused kernels per layer:
+# the tensor-parallel all-reduce fused with the residual add and RMSNorm (sgl-project/sglang PR #8731
+# "fuse allreduce and residual_rmsnorm", PR #9278, Aug 2025: flashinfer's trtllm all-reduce fusion), and
+# the per-layer latency fitted on H20 at 0.4.6 (59 us a dense layer) leaves Blackwell and
+# H200 steps 35-150% slow (sgl-project/sglang PR #32323 cookbook cells at concurrency 1; DeepSeek-R1 on
+# 8 x H200, SemiAnalysisAI/InferenceX#870). Its tensor-parallel all-reduces cost the custom kernel's
+# measured latency (hardware/allreduce.py); with that, step and per-layer constants refitted on the 0.5 fit
+# rows of bench/speed_tables.yaml only (servespeed-* tables; held-out rows never fed it), the rest as 0.4.6's.
+SPEED = SPEED_V04.model_copy(update={
+    "engine": "sglang", "version": "0.5 series (step and per-layer latency fitted on 0.5.7-0.5.15 rows)",
+    "step_fixed_s": 0.05e-3, "gpu_per_layer_s": 0.026e-3, "allreduce_kernel_measured": True,
+    "sources": ("https://github.com/sgl-project/sglang/pull/8731",
+                "https://github.com/sgl-project/sglang/pull/32323")})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}
 
 
 @dataclass(frozen=True)

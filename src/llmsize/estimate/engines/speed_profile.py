@@ -76,6 +76,14 @@ class EngineSpeedProfile(Record):
         "token-mixer kind, 'dense_ffn', 'moe_ffn', 'moe_per_expert', 'shared_expert'); the per-layer latency "
         "above is that of a dense attention layer, spread over its kernels (empty: one latency a layer)",
     )
+    gpu_per_node_s: float = Field(
+        default=0.0, ge=0, description="GPU seconds of every graph node a forward pass runs beyond its "
+        "blocks' share of the engine's dense block (layer_kernels): routers, gates, extra norms, state "
+        "updates; gpu_per_layer_s keeps the dense blocks' own latency (0: extra nodes count as fractions "
+        "of a dense layer)")
+    gpu_per_node_by_class: dict[str, float] = Field(
+        default_factory=dict, description="gpu_per_node_s where a device class differs (0: its per-layer "
+        "latency and bandwidth share, calibrated on rows with such models, already hold the extra nodes)")
     quantized_peak_dtype: str | None = Field(
         default=None, description="peak-rate dtype of the engine's quantized mat-muls over many tokens "
         "(llama.cpp: 'int8', its MMQ kernels run int8 tensor-core MMA); None: the activation dtype")
@@ -102,4 +110,12 @@ class EngineSpeedProfile(Record):
     moe_call_extra_s: float = Field(
         default=0.0, ge=0, description="extra GPU seconds per routed-FFN call of a decode step (vLLM's "
         "untuned default fused_moe tiles; hardware/moe_stream.UNTUNED_MOE_CALL_S)")
+    kernel_bandwidth: dict[str, float] = Field(
+        default_factory=dict, description="achieved / datasheet bandwidth of batch-1 weight kernels keyed "
+        "'<kernel family>-<device class>' where the engine's own build streams differently from the shared "
+        "table (hardware/speed_profiles.KERNEL_BANDWIDTH; empty: that table)")
+    allreduce_kernel_measured: bool = Field(
+        default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
+        "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
+        "carries a release's other per-step tensor-parallel costs")
     sources: tuple[str, ...] = ()

@@ -253,6 +253,9 @@ SPEED_V0 = EngineSpeedProfile(
 SPEED = SPEED_V0.model_copy(update={
     "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
     "attention_compute": {"hopper": 0.82},
+    # V1 ranks receive the scheduler output through shared memory; the custom all-reduce's measured
+    # latency applies (hardware/allreduce.py).
+    "allreduce_kernel_measured": True,
     "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
 # REFERENCE: vllm/model_executor/layers/fused_moe/fused_moe.py `try_get_optimal_moe_config` looks the
 # Triton tiles up by (E, N, device name, dtype) in fused_moe/configs/ and, when no file matches, logs

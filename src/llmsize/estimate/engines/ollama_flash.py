@@ -1,0 +1,56 @@
+"""Whether Ollama runs flash attention when OLLAMA_FLASH_ATTENTION is not set, by release and architecture.
+
+Flash attention changes a prompt's speed under llama.cpp's kernels: without it every ubatch writes its
+F32 attention scores and reads them back (llama_cpp_scores.py), which grows with the prompt squared.
+Ollama's default moved three times (ollama/ollama):
+- before v0.12.4: off (envconfig/config.go `FlashAttention = Bool("OLLAMA_FLASH_ATTENTION")`, false
+  unless set);
+- v0.12.4 to v0.29: on for the architectures the model's GGUF names in fs/ggml/ggml.go
+  `GGML.FlashAttention` (v0.12.4: gpt-oss, qwen3, qwen3moe; the list grew with later releases, v0.24.0
+  below), off for the others (llm/server.go: `envconfig.FlashAttention(f.FlashAttention())`);
+- v0.30 and later: `--flash-attn auto` (llm/llama_server.go appendFlashAttentionArgs), i.e. on wherever
+  the backend supports it, as llama.cpp's engine module assumes.
+"""
+
+from __future__ import annotations
+
+# REFERENCE: ollama/ollama v0.12.4 envconfig/config.go: `BoolWithDefault("OLLAMA_FLASH_ATTENTION")`.
+PER_MODEL_DEFAULT_RELEASE = (0, 12, 4)
+# REFERENCE: ollama/ollama commit 9db4bdbad (v0.30.0): llama-server with `--flash-attn auto`.
+AUTO_RELEASE = (0, 30, 0)
+# REFERENCE: ollama/ollama v0.24.0 fs/ggml/ggml.go GGML.FlashAttention (GGUF general.architecture), as
+# the Hugging Face model_type llmsize's specs carry for those architectures.
+PER_MODEL_ON: frozenset[str] = frozenset(
+    {
+        "gemma3",
+        "gemma3_text",
+        "gemma4",
+        "gemma4_text",
+        "glm4_moe_lite",
+        "gpt_oss",
+        "lfm2",
+        "lfm2_moe",
+        "mistral3",
+        "nemotron_h",
+        "olmo3",
+        "qwen3",
+        "qwen3_moe",
+        "qwen3_5",
+        "qwen3_5_moe",
+        "qwen3_vl",
+        "qwen3_vl_moe",
+    }
+)
+# v0.12.4's own list: gpt-oss, qwen3, qwen3moe (qwen3vl and gemma3 joined in v0.13.0).
+FIRST_PER_MODEL_ON: frozenset[str] = frozenset({"gpt_oss", "qwen3", "qwen3_moe"})
+LIST_GREW_RELEASE = (0, 13, 0)
+
+
+def default_flash_attention(release: tuple[int, int, int] | None, model_type: str) -> bool:
+    """Ollama's flash-attention default for this release (None: the one modelled, v0.30+) and model."""
+    if release is None or release >= AUTO_RELEASE:
+        return True
+    if release < PER_MODEL_DEFAULT_RELEASE:
+        return False
+    listed = PER_MODEL_ON if release >= LIST_GREW_RELEASE else FIRST_PER_MODEL_ON
+    return model_type in listed

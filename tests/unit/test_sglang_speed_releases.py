@@ -1,0 +1,28 @@
+"""SGLang's speed profiles per release (estimate/engines/sglang.py SPEED and SPEED_V04)."""
+
+from __future__ import annotations
+
+from llmsize.estimate.engines.sglang import SPEED, SPEED_V04, Sglang
+from llmsize.hardware.speed_profiles import engine_profile
+
+
+def test_current_release_is_the_engines_default_and_0_4_stays_reachable() -> None:
+    # The engine class serves the 0.5 series' profile; rows measured on 0.4.6.post1 name "sglang-0.4".
+    assert Sglang.speed is SPEED
+    assert engine_profile("sglang") == SPEED
+    assert engine_profile("sglang-0.4") == SPEED_V04
+
+
+def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() -> None:
+    # Same CUDA-graph decode, kernel counts, chunking and prefill shares; the refit touched two constants,
+    # and the all-reduce is the measured custom kernel's (hardware/allreduce.py).
+    differing = {k for k, v in SPEED.model_dump().items() if v != SPEED_V04.model_dump()[k]}
+    assert differing == {
+        "engine",
+        "version",
+        "step_fixed_s",
+        "gpu_per_layer_s",
+        "allreduce_kernel_measured",
+        "sources",
+    }
+    assert SPEED.graphs and SPEED.layer_kernels == SPEED_V04.layer_kernels
