@@ -10,7 +10,6 @@ and optimizer states that exist at that moment). Overhead is added on top, so th
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import (
@@ -31,7 +30,7 @@ from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.resolved import Resolved, ShapeKey, resolve_workload, shape_key
-from llmsize.estimate.result import ByteRange, Component, EngineFigures, Estimate
+from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
     Shard,
     shard_bytes,
@@ -232,7 +231,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
             )
         )
     )
-    return _estimate_record(
+    return Estimate(
         weights_bytes=weights_bytes,
         kv_cache_bytes=pk.kv_cache,
         activations_bytes=pk.activations,
@@ -255,31 +254,6 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         audio=phases.audio_info(spec, wl, ctx),
         video=phases.video_info(spec, wl, ctx),
     )
-
-
-_ESTIMATE_INTS = (
-    "weights_bytes", "kv_cache_bytes", "activations_bytes", "gradients_bytes", "optimizer_bytes",
-    "adapters_bytes", "overhead_bytes", "params", "active_params", "trainable_params", "host_bytes",
-    "paged_bytes",
-)
-
-
-def _estimate_record(**values: Any) -> Estimate:
-    """Estimate(**values), unvalidated where validation would keep every value as it is: plain ints
-    >= 0, a str phase, tuples of components and of str, engine figures already built, dicts with str
-    keys (every estimate of a planner's search builds one; issue 15). Anything else is validated."""
-    plain = (
-        all(type(values[k]) is int and values[k] >= 0 for k in _ESTIMATE_INTS)
-        and type(values["peak_phase"]) is str
-        and type(values["components"]) is tuple
-        and all(type(c) is Component for c in values["components"])
-        and all(type(values[k]) is tuple and all(type(x) is str for x in values[k])
-                for k in ("assumptions", "warnings"))
-        and (values["engine_figures"] is None or type(values["engine_figures"]) is EngineFigures)
-        and all(type(values[k]) is dict and all(type(x) is str for x in values[k])
-                for k in ("training", "images", "audio", "video"))
-    )
-    return Estimate.model_construct(**values) if plain else Estimate(**values)
 
 
 def _component(name: str, value: int) -> Component:
