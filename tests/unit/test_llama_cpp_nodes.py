@@ -6,10 +6,12 @@ build_moe_ffn) and the model builders in src/models/*.cpp; views and reshapes ar
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_nodes import DENSE_LAYER_NODES, NODES
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
@@ -18,10 +20,10 @@ from llmsize.hardware.speed import SpeedInputs, decode_step, resolve_constants
 from llmsize.specs.resolve import resolve
 
 
-def _inputs(model: str, quant: str = "Q4_K_M") -> SpeedInputs:
+def _inputs(model: str, quant: str = "Q4_K_M", engine: str = "llama.cpp") -> SpeedInputs:
     spec = resolve(model)
     wl = Workload.model_validate({"engine": "llama.cpp", "context": 128, "quant": quant})
-    return speed_inputs(spec, wl, estimate(spec, wl), engine="llama.cpp")
+    return speed_inputs(spec, wl, estimate(spec, wl), engine=engine)
 
 
 def test_a_dense_llama_block_is_19_nodes() -> None:
@@ -60,14 +62,24 @@ def test_gpt_oss_biases_are_nodes() -> None:
 
 def test_extra_nodes_beyond_dense_blocks_on_a_gddr_card() -> None:
     rtx = get_gpu("RTX-4090")
+    unfused = fusion_engine(5000)  # a build before the first CUDA fusion: every graph node is a kernel
     # Gemma 4 26B-A4B: 6 + 9 + 4 (q/k norms) + 10 (5 norms) + 5 (dense MLP + add) + 12 + 7 (8 experts)
     # + 3 (router norm) + 1 (out_scale) = 57 nodes a block, 38 beyond a dense one.
-    gemma = resolve_constants(_inputs("gemma-4-26B-A4B-it"), rtx)
+    gemma = resolve_constants(_inputs("gemma-4-26B-A4B-it", engine=unfused), rtx)
     assert gemma.extra_nodes == 30 * (57 - 19)
     # Qwen3-30B-A3B: 6 + 9 + 4 + 12 + 7 = 38 nodes a block.
-    qwen = resolve_constants(_inputs("Qwen3-30B-A3B"), rtx)
+    qwen = resolve_constants(_inputs("Qwen3-30B-A3B", engine=unfused), rtx)
     assert qwen.extra_nodes == 48 * (38 - 19)
     assert gemma.gpu_per_node_s > 0
+
+
+def test_extra_kernels_of_the_current_build() -> None:
+    # After ggml_cuda_try_fuse (estimate/engines/llama_cpp_fusion.py) a dense block launches 14 kernels;
+    # Qwen3-30B-A3B's 4 + 8 + 5 (router, topk-moe, gate+up+GLU, down, weighted reduction) = 17, and
+    # Gemma 4 26B-A4B's 4 + 8 + 5 (norms) + 5 + 3 (dense MLP + add) + 3 (router norm) + 1 = 29.
+    rtx = get_gpu("RTX-4090")
+    assert resolve_constants(_inputs("Qwen3-30B-A3B"), rtx).extra_nodes == pytest.approx(48 * (17 - 14))
+    assert resolve_constants(_inputs("gemma-4-26B-A4B-it"), rtx).extra_nodes == pytest.approx(30 * (29 - 14))
 
 
 def test_dense_llama_keeps_its_per_layer_latency() -> None:

@@ -119,7 +119,10 @@ def _plan_stage(
     )
     drafter = speculative.drafter(spec, wl) if stage.head else None
     if drafter is not None:  # the drafter runs beside the head (speculative.py): its weights and cache
-        weights += speculative.weight_bytes(spec, wl, ctx.weights.format, drafter, ctx.engine.draft_mtp_head)
+        eng = ctx.engine
+        weights += speculative.weight_bytes(
+            spec, wl, ctx.weights.format, drafter, eng.draft_mtp_head, eng.draft_own_embed
+        )
         terms = (*terms, *speculative.kv_terms(drafter, wl, ctx.kv_dtype))
     if wl.mode.trains:
         kv_prefill = kv_full = 0
@@ -412,7 +415,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         out.append(ctx.audio.note())
         out.append(phases.audio_note(spec, wl, ctx, ctx.audio))
     if wl.speculative is not None and not wl.mode.trains:
-        out.append(speculative.note(spec, wl, ctx.weights.format, ctx.engine.draft_mtp_head))
+        eng = ctx.engine
+        out.append(speculative.note(spec, wl, ctx.weights.format, eng.draft_mtp_head, eng.draft_own_embed))
     if busiest.gathered:
         out.append(
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "

@@ -122,9 +122,17 @@ def _attention_layer(spec: ModelSpec) -> ModelSpec:
     return spec.attention_view(full) if full is not None else spec
 
 
-def weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, own_head: bool = False) -> int:
+def weight_bytes(
+    spec: ModelSpec,
+    wl: Workload,
+    fmt: WeightFormat,
+    d: Drafter,
+    own_head: bool = False,
+    own_embed: bool = False,
+) -> int:
     """The drafter's weights on the GPU that runs it (the last pipeline stage), per TP rank; `own_head`:
-    the engine keeps DeepSeek MTP's own shared_head.head (vLLM) instead of the target's lm_head."""
+    the engine keeps DeepSeek MTP's own shared_head.head (vLLM) instead of the target's lm_head;
+    `own_embed`: the engine's MTP draft loads an embedding and lm_head of its own (SGLang, `_nextn_own`)."""
     from llmsize.estimate.weights import _mtp_bytes, model_weight_bytes
     from llmsize.specs.params import block_params, mtp_block_spec
 
@@ -138,6 +146,8 @@ def weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, o
         # DeepSeek's shared_head.head: vocab x h per layer, bf16, vocab-parallel
         if own_head and spec.mtp_layout == "deepseek":
             body += spec.mtp_layers * -(-spec.vocab_size * h * HEAD_BYTES // tp)
+        if own_embed:
+            body += _nextn_own(spec, tp, fmt)
         return body
     if d.method == "draft":
         return -(-model_weight_bytes(d.layer_spec, d.layer_spec.weight_format) // tp)
@@ -149,6 +159,24 @@ def weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, d: Drafter, o
         qkv = (spec.num_attention_heads + 2 * spec.num_kv_heads) * spec.head_dim
         params += qkv * h + h * h + EAGLE3_DRAFT_VOCAB * h
     return -(-params * HEAD_BYTES // tp)
+
+
+def _nextn_own(spec: ModelSpec, tp: int, fmt: WeightFormat) -> int:
+    """What SGLang's NEXTN draft worker loads beyond the sharded MTP layers (sglang
+    srt/models/qwen3_5_mtp.py Qwen3_5ForCausalLMMTP, 0.5.x): its inner model builds its own
+    VocabParallelEmbedding and the draft its own ParallelLMHead (vocab / tp rows each, unquantized: the
+    FP8 method quantizes LinearBase layers only), which `set_embed_and_head` swaps for the target's
+    only after the draft's "Load weight end"; and its fc (2h -> h) is a plain nn.Linear, whole on every
+    rank. Check: Qwen3.8-27B-FP8 at TP 2 logs 2.67 GB for the draft worker (noonghunna/club-3090,
+    tests/golden/engine_logs.yaml): 2 x 248,320 / 2 x 5,120 bf16 + the FP8 layer / 2 + a bf16 fc."""
+    from llmsize.units import bytes_per_element
+
+    h = spec.hidden_size
+    elem = int(bytes_per_element(fmt.dtype if fmt.dtype in ("fp32", "fp16", "bf16") else "bf16"))
+    vocab = -(-spec.vocab_size // tp) * h * elem
+    heads = 1 if spec.tie_word_embeddings or spec.mtp_layout == "deepseek" else 2  # DeepSeek's head: above
+    fc = 2 * h * h * elem
+    return vocab * heads + spec.mtp_layers * (fc - -(-fc // tp))
 
 
 def kv_terms(d: Drafter, wl: Workload, kv_dtype: str) -> tuple[KvTerm, ...]:
@@ -163,7 +191,7 @@ def kv_terms(d: Drafter, wl: Workload, kv_dtype: str) -> tuple[KvTerm, ...]:
     return (KvTerm(d.kv_layers, per_token, None),) if d.kv_layers else ()
 
 
-def note(spec: ModelSpec, wl: Workload, fmt: WeightFormat, own_head: bool) -> str:
+def note(spec: ModelSpec, wl: Workload, fmt: WeightFormat, own_head: bool, own_embed: bool = False) -> str:
     """The assumption line: what the drafter adds to the weights and to the cache."""
     d = drafter(spec, wl)
     if d is None:
@@ -176,6 +204,6 @@ def note(spec: ModelSpec, wl: Workload, fmt: WeightFormat, own_head: bool) -> st
     )
     return (
         f"speculative decoding ({d.method}, {tokens} per step): {what}, "
-        f"{weight_bytes(spec, wl, fmt, d, own_head):,} B of weights on the last stage, and "
+        f"{weight_bytes(spec, wl, fmt, d, own_head, own_embed):,} B of weights on the last stage, and "
         f"{d.kv_layers} more cached layer(s) per token"
     )

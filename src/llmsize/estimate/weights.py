@@ -17,6 +17,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
+from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
@@ -238,6 +239,12 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
                 f"--tp {tp} does not divide {name} ({width})",
                 hint="pick a tensor-parallel degree that divides the MLP width",
             )
+    for name, width in split_widths(spec.recurrent) if spec.recurrent is not None else ():
+        if width and width % tp:
+            raise BadInputError(
+                f"--tp {tp} does not divide the {width} {name}",
+                hint="vLLM and SGLang split the linear-attention / Mamba layers by heads too",
+            )
 
 
 def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
@@ -275,6 +282,9 @@ def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, in
     bias = outf if group.bias else 0
     if tp == 1:
         return inf, outf, numel, bias
+    mixer = mixer_shape(spec, group, tp)  # linear-attention / Mamba mixers (estimate/mixer_tp.py)
+    if mixer is not None:
+        return mixer
     kv_rank = max(spec.num_kv_heads // tp, 1)
     hd = spec.head_dim
     if name in ("k_proj", "v_proj") and not spec.is_mla:

@@ -196,6 +196,9 @@ class BaseEngine:
     # Whether a DeepSeek-style MTP drafter keeps its own shared_head.head (vLLM's deepseek_mtp.py) rather
     # than the target's lm_head (SGLang's set_embed_and_head, llama.cpp's shared_head fallback).
     draft_mtp_head: ClassVar[bool] = False
+    # Whether an MTP drafter loads its own embedding and lm_head before sharing the target's (SGLang's
+    # NEXTN draft worker: speculative._nextn_own).
+    draft_own_embed: ClassVar[bool] = False
 
     def __init__(self, wl: Workload | None = None) -> None:
         self.wl = wl if wl is not None else Workload(engine=self.engine)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_nodes, llama_cpp_scores
+from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_fusion, llama_cpp_nodes, llama_cpp_scores
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -108,6 +108,10 @@ SPEED = EngineSpeedProfile(
     # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
     # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
     layer_kernels=dict(llama_cpp_nodes.NODES),
+    # REFERENCE: ggml-cuda.cu ggml_cuda_try_fuse runs matched neighbours as one kernel: the nodes a CUDA
+    # decode step pays gpu_per_node_s for are the current build's kernels
+    # (estimate/engines/llama_cpp_fusion.py; older builds: FUSION_SPEED, chosen by --engine-version).
+    node_kernels=llama_cpp_fusion.kernels_at(None),
     # REFERENCE: src/models/delta-net-base.cpp build_recurrent_attn: the fused GATED_DELTA_NET op reads
     # the state and writes the new one into its result, then a ggml_cpy copies it into the recurrent
     # cache (ssm_states_all): 4 x the state per step (Mamba's ssm_scan + copy likewise).
@@ -131,13 +135,14 @@ HIP_LAUNCH_S = 4.04e-6
 MMVQ_QUANTIZE_PER_DENSE_LAYER = 7
 _DENSE_KERNELS = llama_cpp_nodes.DENSE_LAYER_NODES + MMVQ_QUANTIZE_PER_DENSE_LAYER
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
-    "engine": "llama.cpp-hip-nographs", "graphs": False, "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
+    "engine": "llama.cpp-hip-nographs", "graphs": False, "node_kernels": {},
+    "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
 # REFERENCE: Metal builds before the Metal 4 tensor API (ggml-org/llama.cpp PR #16634, merged 2025-10;
 # e.g. build 8e672ef that discussion #4167's scoreboard pins) run every prompt mat-mul on the
 # simdgroup-matrix kernels at the shader rate, M5 included. Nothing else differs.
 METAL_SIMDGROUP_SPEED = SPEED.model_copy(update={
-    "engine": "llama.cpp-metal-simdgroup", "matrix_units": False,
+    "engine": "llama.cpp-metal-simdgroup", "matrix_units": False, "node_kernels": {},
     "version": "llama.cpp Metal builds before the Metal 4 tensor API (PR #16634)"})
 # REFERENCE: builds before the fused GATED_DELTA_NET op (ggml-org/llama.cpp PR #19504, 2026-02, CPU and
 # CUDA; Vulkan PR #20334, 2026-03; the first qwen3next build, PR #16095 at b7189, predates both) decode a
@@ -150,12 +155,29 @@ METAL_SIMDGROUP_SPEED = SPEED.model_copy(update={
 # from 38.0 to 46.6 t/s and Qwen3.5-35B-A3B from 43.9 to 53.3. For Gated DeltaNet models only (a Mamba
 # block on these builds ran ssm_scan as today).
 GDN_UNFUSED_SPEED = SPEED.model_copy(update={
-    "engine": "llama.cpp-gdn-unfused", "state_traffic": 16.0,
+    "engine": "llama.cpp-gdn-unfused", "state_traffic": 16.0, "node_kernels": {},
     "layer_kernels": SPEED.layer_kernels | {"linear_attention": SPEED.layer_kernels["linear_attention"] + 11},
     "version": "llama.cpp builds decoding Gated DeltaNet unfused (before PR #19504 / #20334)"})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
     HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED, METAL_SIMDGROUP_SPEED.engine: METAL_SIMDGROUP_SPEED,
     GDN_UNFUSED_SPEED.engine: GDN_UNFUSED_SPEED}
+
+
+def fusion_engine(build: int | None) -> str:
+    """The speed profile of a llama.cpp CUDA build: "llama.cpp" for the current one (None: not said), else
+    the profile of the builds with the same CUDA fusions (llama_cpp_fusion.FUSIONS)."""
+    last = llama_cpp_fusion.era(build)
+    return "llama.cpp" if last in (None, llama_cpp_fusion.FUSIONS[-1].pr) else f"llama.cpp-fusions-pr{last}"
+
+
+# Builds before a CUDA fusion (--engine-version b6500 ...): the same profile, with that build's kernel counts.
+FUSION_SPEED: dict[str, EngineSpeedProfile] = {
+    fusion_engine(f.first_build - 1): SPEED.model_copy(update={
+        "engine": fusion_engine(f.first_build - 1),
+        "node_kernels": llama_cpp_fusion.kernels_at(f.first_build - 1),
+        "version": f"llama.cpp CUDA builds before PR #{f.pr} (about b{f.first_build})"})
+    for f in llama_cpp_fusion.FUSIONS}
+LEGACY_SPEED |= FUSION_SPEED
 
 
 class LlamaCpp(BaseEngine):
@@ -225,6 +247,14 @@ class LlamaCpp(BaseEngine):
                 hint="give the build number llama.cpp prints (version: 8571 ...), e.g. b8571",
             )
         return int(digits)
+
+    def speed_name(self) -> str:
+        """On CUDA the speed profile of the build asked for: its CUDA fusions set the kernels a decode step
+        launches (llama_cpp_fusion.py; the current build when --engine-version is not given). Vulkan keeps
+        its own profile (llama_cpp_vulkan.vulkan_engine)."""
+        if str(self.wl.backend) == "vulkan":
+            return str(self.engine)
+        return fusion_engine(self.build())
 
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:

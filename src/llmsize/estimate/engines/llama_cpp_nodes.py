@@ -41,7 +41,8 @@ experts) 3 x 2 + 9 + 4 + 12 + 7 = 38; a Gemma 4 26B-A4B block (5 extra norms, a 
 
 CUDA fuses some neighbours at run time (ggml-cuda.cu ggml_cuda_can_fuse: rms_norm + mul, add
 chains, the top-k MoE router), so a node is an average cost, calibrated (as GPU_PER_NODE_S) on the
-`fit` rows of bench/speed_tables.yaml with `python bench/speed_validation.py --fit`.
+`fit` rows of bench/speed_tables.yaml with `python bench/speed_validation.py --fit`. On CUDA the
+nodes priced are the kernels a build launches after those fusions (llama_cpp_fusion.py).
 """
 
 from __future__ import annotations

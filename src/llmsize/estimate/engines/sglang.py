@@ -142,6 +142,7 @@ class Sglang(BaseEngine):
     # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
     # srt/speculative/spec_info.py SpeculativeAlgorithm).
     speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
+    draft_own_embed: ClassVar[bool] = True  # the NEXTN draft's own embedding + lm_head at load
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
@@ -436,7 +437,8 @@ class Sglang(BaseEngine):
         from llmsize.estimate import speculative
 
         d = speculative.drafter(spec, wl) if rs.busiest_stage.head else None
-        draft = speculative.weight_bytes(spec, wl, rs.weights.format, d) if d is not None else 0
+        own = self.draft_own_embed
+        draft = speculative.weight_bytes(spec, wl, rs.weights.format, d, own_embed=own) if d else 0
         lines: tuple[str, ...] = (f"Load weight end. mem usage={(device - draft) / GIB:.2f} GB",)
         if draft:
             lines += (f"Load weight end. mem usage={draft / GIB:.2f} GB (draft worker)",)

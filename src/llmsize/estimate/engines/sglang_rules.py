@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.estimate.mixer_tp import replicated_groups
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -104,8 +105,9 @@ def mem_fraction_default(gpu_mib: float, reserved: float) -> float:
 
 
 def _sharded_groups(groups: int, tp: int) -> int:
-    """mamba_utils.py extra_groups_for_head_shards: groups that do not divide TP are replicated up to TP."""
-    return groups if groups % tp == 0 else tp
+    """mamba_utils.py extra_groups_for_head_shards: groups TP does not divide are replicated up to the
+    next multiple of TP."""
+    return replicated_groups(groups, tp)
 
 
 def layer_state_bytes(rec: RecurrentSpec, tp: int, ssm_bytes: int) -> tuple[int, int]:

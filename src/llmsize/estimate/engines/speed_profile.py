@@ -81,6 +81,10 @@ class EngineSpeedProfile(Record):
         "blocks' share of the engine's dense block (layer_kernels): routers, gates, extra norms, state "
         "updates; gpu_per_layer_s keeps the dense blocks' own latency (0: extra nodes count as fractions "
         "of a dense layer)")
+    node_kernels: dict[str, int] = Field(
+        default_factory=dict, description="kernels per block part that pay gpu_per_node_s, after the "
+        "backend fuses neighbouring nodes (llama.cpp CUDA, estimate/engines/llama_cpp_fusion.py); empty: "
+        "layer_kernels")
     gpu_per_node_by_class: dict[str, float] = Field(
         default_factory=dict, description="gpu_per_node_s where a device class differs (0: its per-layer "
         "latency and bandwidth share, calibrated on rows with such models, already hold the extra nodes)")

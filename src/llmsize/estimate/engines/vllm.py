@@ -80,6 +80,7 @@ from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSp
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak
+from llmsize.estimate.mixer_tp import replicated_groups
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -335,7 +336,8 @@ class Vllm(BaseEngine):
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
         """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
         MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
-        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks.
+        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks,
+        Mamba-2's conv channels after its B/C groups are replicated up to a multiple of tp.
         With speculative decoding the gated delta-net and Mamba-2 conv state keeps num_speculative_tokens
         more positions (`gated_delta_net_state_shape` / `mamba2_state_shape`: conv_kernel - 1 + num_spec).
         Check: Qwen3.6-27B at TP 2 with MTP n=3 and an fp8 cache logs "Setting attention block size to 1600
@@ -345,7 +347,10 @@ class Vllm(BaseEngine):
         if rec is None:
             return 0
         extra = self._speculative_tokens(spec) if rec.kind in ("gated_deltanet", "mamba2") else 0
-        conv = rec.conv_channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
+        channels = rec.conv_channels
+        if rec.kind == "mamba2":  # mamba2_state_shape: B/C groups replicated up to a multiple of tp
+            channels += 2 * (replicated_groups(rec.n_groups, tp) - rec.n_groups) * rec.state_size
+        conv = channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
         ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
         return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
