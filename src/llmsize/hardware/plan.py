@@ -55,6 +55,7 @@ GPUS_PER_NODE = 8
 AUTO_COUNTS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MAX_BATCH_SEARCH = 1 << 20
 ROUND = 16
+NEAR_WIDTH = 256  # a stepped envelope's secant step checks its neighbour in a bracket this narrow
 MAX_GUESSES = 6  # interpolation steps of one search before every other step halves the bracket
 
 
@@ -140,7 +141,8 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     f may step at its multiples (the envelope of longest_before_over), so no local slopes; the
     bracket's secant then moves its ends in turn (Illinois: an end kept twice counts half), or
     Brent's inverse quadratic step through the two ends and the end last replaced, where it lands
-    inside the bracket (curved memory: eager scores, the padded SDPA mask). After
+    inside the bracket (curved memory: eager scores, the padded SDPA mask); such a step checks its
+    neighbour only once the bracket is NEAR_WIDTH wide. After
     MAX_GUESSES steps every other one halves, so the worst case stays logarithmic. `known` holds
     values of f already computed (x -> f(x)); they narrow the starting bracket, so searches for
     many budgets (one per GPU) share their evaluations.
@@ -203,12 +205,15 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
             crossings, x, step = 2, _roundest(lo + 1, hi - 1), ""
         x = min(max(x, lo + 1), hi - 1)
         ends = (lo, f_lo), (hi, f_hi)
+        # A secant step's neighbour tells no slope on a stepped envelope (grain > 1): probed only
+        # once the bracket is narrow, where the step may have landed next to the answer.
+        close = grain == 1 or hi - lo <= NEAR_WIDTH
         fx = value(x)
         third = ends[fx > budget]  # the end this probe replaces: a third point for the curvature
         if fx <= budget:
             crossings += step == "hi"  # Newton from above landed below: a jump may sit between
             w_hi, w_lo = (w_hi * 2 if side == "lo" else 1), 1
-            near = step in ("lo", "hi") or (step == "secant" and side != "lo") or x % ROUND == 0
+            near = step in ("lo", "hi") or (step == "secant" and side != "lo" and close) or x % ROUND == 0
             lo, f_lo = x, fx
             side = "lo"
             if near and lo + 1 < hi:
@@ -221,7 +226,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
         else:
             crossings += step == "lo"
             w_lo, w_hi = (w_lo * 2 if side == "hi" else 1), 1
-            near = step in ("lo", "hi") or (step == "secant" and side != "hi")
+            near = step in ("lo", "hi") or (step == "secant" and side != "hi" and close)
             hi, f_hi = x, fx
             side = "hi"
             if near and hi - 1 > lo:
