@@ -19,7 +19,18 @@ from validate_preflight import check_row, rows
 
 CASES = rows()
 # Rows whose printed figure llmsize does not reproduce within 10% yet (none at present).
-FIGURE_GAPS: set[str] = set()
+# vlmtp: the Qwen3.5 vision tower split over the two ranks as SGLang builds it leaves this pool +20%
+# high (tests/golden/test_engine_logs.py _TP2_TOWER_GAP: ~0.45 GiB per rank not identified).
+_TOWER = (
+    "vision tower split under TP: ~0.45 GiB a rank SGLang holds is not identified "
+    "(test_engine_logs.py _TP2_TOWER_GAP)"
+)
+FIGURE_GAPS: dict[str, str] = {
+    "sglang-qwen3.5-27b-mtp-2x3090-k10-max-total-tokens": _TOWER,
+    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf092-max-total-tokens": _TOWER,
+    "sglang-qwen3.8-27b-fp8-mtp-2x3090-autofit-max-total-tokens": _TOWER,
+    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf086-max-total-tokens": _TOWER,
+}
 
 
 def test_enough_published_outcomes() -> None:
@@ -43,7 +54,7 @@ def test_verdict_matches_the_published_outcome(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_printed_figure_within_ten_percent(case: dict[str, Any], request: pytest.FixtureRequest) -> None:
     if case["id"] in FIGURE_GAPS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="SGLang load-time reserve not modelled"))
+        request.applymarker(pytest.mark.xfail(strict=True, reason=FIGURE_GAPS[case["id"]]))
     got = check_row(case)
     assert got["error"] is not None and abs(got["error"]) <= 0.10, got
 

@@ -153,7 +153,7 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     if machine is not None:
         doc["machine"] = machine_document(machine)
     shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
-    host_line = (host_ram_line(shown.row.host_bytes if shown else None, machine)
+    host_line = (host_ram_line(_host_of(shown.row) if shown else None, machine)
                  if gpu.id != "local-cpu" else None)
     if fmt == "human":
         render_fit(result, gpu, wl, eff, budget)
@@ -171,6 +171,13 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     if check and result.best is None:
         why = f": {shown.row.reason}" if shown is not None and shown.row.reason else ""
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried{why}")
+
+
+def _host_of(row: Any) -> int | None:
+    """Host RAM the shown row needs: the engine's own partial offload when it runs one (Ollama /
+    llama.cpp fitting the layers by itself), else the all-on-GPU layout's host buffers."""
+    offload: int | None = row.offload_host_bytes
+    return offload if offload is not None else row.host_bytes
 
 
 def _chat_budget(result: Any, wl: Workload, output_tokens: int | None, turns: int | None,

@@ -62,6 +62,14 @@ BlockSizeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+MmEncoderTpModeOpt = Annotated[
+    str | None,
+    Option(
+        "--mm-encoder-tp-mode",
+        help="vLLM: weights (default: TP splits the vision encoder) or data (every GPU keeps it whole).",
+        rich_help_panel=_PANEL,
+    ),
+]
 KvCacheMemoryOpt = Annotated[
     str | None,
     Option(
@@ -230,6 +238,7 @@ def engine_settings(
     enforce_eager: EnforceEagerOpt = False,
     enable_prefix_caching: PrefixCachingOpt = False,
     block_size: BlockSizeOpt = None,
+    mm_encoder_tp_mode: MmEncoderTpModeOpt = None,
     kv_cache_memory: KvCacheMemoryOpt = None,
     mem_fraction_static: MemFractionOpt = None,
     max_mamba_cache_size: MaxMambaCacheOpt = None,
@@ -255,6 +264,7 @@ def engine_settings(
         "enforce_eager": enforce_eager,
         "enable_prefix_caching": enable_prefix_caching,
         "block_size": block_size,
+        "mm_encoder_tp_mode": mm_encoder_tp_mode,
         "kv_cache_memory": kv_bytes,
         "mem_fraction_static": mem_fraction_static,
         "max_mamba_cache_size": max_mamba_cache_size,

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import quant_formats as qf
+from llmsize.estimate.encoder_tp import extra_numel, splits
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.mixer_tp import mixer_shape, split_widths
@@ -311,14 +312,20 @@ def stage_shards(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[Shard, ..
     """Every parameter group's share on the GPUs of one pipeline stage (one tensor-parallel rank).
 
     Memoised on (spec, tensor-parallel degree, stage), all it depends on: a planner sizes the same
-    stage at many contexts and batch sizes (issue 15: `fit --all` instant).
+    stage at many contexts and batch sizes (issue 15: `fit --all` instant). The image encoder's own
+    TP degree (estimate/encoder_tp.py: vLLM / SGLang split it, other engines keep it whole) joins the key.
     """
-    return _stage_shards_or_cached(spec, wl.tp, stage)
+    return _stage_shards_or_cached(spec, wl.tp, stage, _encoder_tp(spec, wl))
 
 
 
 
-def _stage_shards(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
+def _encoder_tp(spec: ModelSpec, wl: Workload) -> int:
+    """The TP degree the engine splits the vision tower's blocks over (estimate/encoder_tp.py)."""
+    return 1 if wl.tp == 1 or not splits(spec) else engine_for(wl).encoder_tp(spec, wl)
+
+
+def _stage_shards(spec: ModelSpec, tp: int, stage: Stage, enc_tp: int = 1) -> tuple[Shard, ...]:
     if not (stage.layers or stage.embedding or stage.head):
         return ()  # a GPU past the last block (llama.cpp split over more GPUs than layers) holds none
     out: list[Shard] = []
@@ -326,6 +333,8 @@ def _stage_shards(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
     for group in param_inventory(spec):
         layers = _group_layers(spec, group)
         inf, outf, numel, bias = _tp_shape(spec, group, tp)
+        if group.kind == "other" and group.name == "extra":
+            numel = extra_numel(spec, numel, enc_tp)  # the vision tower's split blocks
         if layers is not None:
             if not layers:
                 continue
@@ -577,13 +586,13 @@ def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: 
     Memoised like stage_shards: a pure function of the spec, the tensor-parallel degree, the
     format and the stage, which a planner asks again at every context and batch size.
     """
-    tp = wl.tp
-    key = ("stage weight bytes", tp, fmt, stage)
-    return memo(spec, key, lambda: _stage_weight_bytes(spec, tp, fmt, stage))
+    tp, enc_tp = wl.tp, _encoder_tp(spec, wl)
+    key = ("stage weight bytes", tp, fmt, stage, enc_tp)
+    return memo(spec, key, lambda: _stage_weight_bytes(spec, tp, fmt, stage, enc_tp))
 
 
-def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage) -> int:
-    body = sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage))
+def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage, enc_tp: int = 1) -> int:
+    body = sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage, enc_tp))
     if spec.mtp_in_weights and spec.mtp_layers and stage.head:
         return body + _mtp_bytes(spec, tp, fmt)
     return body
@@ -612,9 +621,9 @@ def _mtp_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat) -> int:
     return spec.mtp_layers * (block + proj_bytes + rest * qf.FP32_BYTES)
 
 
-def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage) -> tuple[Shard, ...]:
+def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage, enc_tp: int = 1) -> tuple[Shard, ...]:
     # Per spec object (estimate/memo.py): an lru_cache would hash the whole frozen spec on every call.
-    return memo(spec, ("stage shards", tp, stage), lambda: _stage_shards(spec, tp, stage))
+    return memo(spec, ("stage shards", tp, stage, enc_tp), lambda: _stage_shards(spec, tp, stage, enc_tp))
 
 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:

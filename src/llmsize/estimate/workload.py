@@ -259,6 +259,11 @@ class Workload(Record):
     max_mamba_cache_size: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: MambaPool slots"
     )
+    mm_encoder_tp_mode: Literal["weights", "data"] | None = Field(
+        default=None,
+        description="vLLM --mm-encoder-tp-mode: TP splits the vision encoder's weights (weights, the "
+        "default) or every rank keeps it whole (data); estimate/encoder_tp.py",
+    )
     mamba_ssm_dtype: Literal["float32", "bfloat16", "float16"] | None = Field(
         default=None, description="SGLang: dtype of the SSM / delta state (default float32)"
     )

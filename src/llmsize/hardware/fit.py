@@ -92,10 +92,12 @@ def fit(
     host_bytes: int | None = None,
     wl: Workload | None = None,
     offloaded: bool = False,
+    offload_host_bytes: int | None = None,
 ) -> FitRow:
     """One FitRow: `est` is the busiest GPU's peak, checked against what `gpu` offers as the
     workload's engine budgets it (its module's `budget`). `offloaded`: the engine runs the model anyway
-    with layers in CPU RAM (Ollama), so `speed` (of that split) is reported although it does not fit."""
+    with layers in CPU RAM (Ollama), so `speed` (of that split) is reported although it does not fit;
+    `offload_host_bytes` is the host RAM of that split (its own estimate's engine figures)."""
     if wl is None:
         wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
     eng = engine_for(wl)
@@ -146,6 +148,7 @@ def fit(
         compute_buffer_bytes=figs.compute_buffer_bytes if figs else None,
         device_weights_bytes=figs.device_weights_bytes if figs else None,
         host_bytes=host,
+        offload_host_bytes=offload_host_bytes,
         engine_version=eng.version,
         visible_memory_bytes=visible_memory_bytes(gpu),
         engine_log=b.lines,

@@ -60,6 +60,11 @@ class FitRow(Record):
     host_bytes: int | None = Field(
         default=None, description="host RAM: weights left on the CPU and host buffers (llama.cpp/Ollama)"
     )
+    offload_host_bytes: int | None = Field(
+        default=None,
+        description="host RAM of the engine's own partial offload (Ollama/llama.cpp auto layers): the "
+        "layers it runs from the CPU, their K/V and the host buffers; None when it does not offload",
+    )
     engine_version: str | None = Field(
         default=None, description="the engine release whose rules are modelled"
     )

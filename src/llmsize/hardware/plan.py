@@ -635,12 +635,18 @@ class Planner:
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
+        auto_host = None
         if auto is not None and auto.gpu_layers is not None:
             layers = auto.gpu_layers
             if wl.mode is Mode.INFERENCE and gpu.speed_known:
                 speed = self.speed(gpu, layout, self.estimate(auto), auto)
             warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers,
                                                       gpu, self.efficiency, speed))
+        if not fits and wl.gpu_layers is None and layers is not None and layers < self.spec.num_layers:
+            # The split the engine runs by itself (Ollama) or the --gpu-layers it is told to try
+            # (llama.cpp): its host RAM holds the CPU layers, their K/V and the host buffers.
+            split = auto if auto is not None else self.workload(layout, gpu_layers=layers)
+            auto_host = _host_bytes(self.estimate(split))
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
@@ -654,7 +660,7 @@ class Planner:
                    gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
                    dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                    max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings, wl=wl, offloaded=auto is not None)
+                   warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -726,6 +732,13 @@ class Planner:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
                     f"no layout of all {num_gpus} fits",)
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
+
+
+def _host_bytes(est: Estimate) -> int | None:
+    """Host RAM of an estimate as its engine keeps it (llama.cpp / Ollama: CPU layers, their K/V,
+    host buffers; estimate/engines/llama_cpp.py `figures`), the split the speed model reads."""
+    figs = est.engine_figures
+    return figs.host_bytes if figs is not None else None
 
 
 def _auto_offload_note(engine: str, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,

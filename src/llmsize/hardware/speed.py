@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
@@ -93,6 +94,12 @@ class SpeedConstants(Record):
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
+    batch_eager_launch_s: float = Field(
+        default=0.0, description="decode of several sequences: GPU seconds each eagerly launched kernel "
+        "leaves idle (llama.cpp CUDA builds without graphs at batch > 1; 0: graphs replayed)")
+    batch_sequence_layer_s: float = Field(
+        default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
+        "CUDA: estimate/engines/llama_cpp_batch.py)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -254,11 +261,21 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         sampling_s=inputs.sampling_s,
+        **_batch_constants(prof, gpu),
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
+    """The engine's batched-decode costs where its CUDA/HIP backend runs (not Metal or Vulkan)."""
+    if gpu.vendor == "apple" or prof.vulkan_matrix_cores is not None or not prof.graphs:
+        return {}
+    return {"batch_eager_launch_s": prof.batch_eager_launch_s,
+            "batch_sequence_layer_s": sequence_layer_seconds(prof.batch_sequence_layer_s,
+                                                             gpu.bandwidth_bytes_per_s)}
 
 
 def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool) -> float:
@@ -322,8 +339,11 @@ def _layer_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
 
 
 def _decode_latency(inputs: SpeedInputs, c: SpeedConstants) -> float:
-    """Per-layer kernel latency of one decode step, with untuned fused-MoE tiles' extra per routed FFN."""
-    return _layer_latency(inputs, c) + c.moe_call_extra_s * inputs.layer_parts.get("moe_ffn", 0)
+    """Per-layer kernel latency of one decode step, with untuned fused-MoE tiles' extra per routed FFN
+    and the costs of decoding several sequences at once (llama.cpp: llama_cpp_batch.py)."""
+    batch_s = batch_decode_seconds(inputs.batch, inputs.num_layers, c.latency_layers or inputs.num_layers,
+                                   c.batch_eager_launch_s, c.batch_sequence_layer_s)
+    return _layer_latency(inputs, c) + c.moe_call_extra_s * inputs.layer_parts.get("moe_ffn", 0) + batch_s
 
 
 def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str, float]:

@@ -102,6 +102,7 @@ class EngineModel(Protocol):
     ) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
+    def encoder_tp(self, spec: ModelSpec, wl: Workload) -> int: ...
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement: ...
@@ -158,6 +159,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "max_num_batched_tokens": ("--max-num-batched-tokens", None),
     "enforce_eager": ("--enforce-eager", False),
     "block_size": ("--block-size", None),
+    "mm_encoder_tp_mode": ("--mm-encoder-tp-mode", None),
     "kv_cache_memory": ("--kv-cache-memory", None),
     "mem_fraction_static": ("--mem-fraction-static", None),
     "max_mamba_cache_size": ("--max-mamba-cache-size", None),
@@ -315,6 +317,12 @@ class BaseEngine:
         """The engine's own placement of blocks on GPUs; None = pipeline stages (Megatron-style)."""
         del spec, wl
         return None
+
+    def encoder_tp(self, spec: ModelSpec, wl: Workload) -> int:
+        """The TP degree that splits the vision tower's blocks (estimate/encoder_tp.py); 1: every rank
+        keeps it whole (transformers' tp_plan covers the decoder only, llama.cpp's mmproj is one file)."""
+        del spec, wl
+        return 1
 
     # --- cache ----------------------------------------------------------------------------------
     def default_kv_dtype(self, compute: str) -> str:

@@ -40,7 +40,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_dsv4, llama_cpp_fusion, llama_cpp_nodes, llama_cpp_scores
+from llmsize.estimate.engines import (
+    llama_cpp_batch,
+    llama_cpp_dsv4,
+    llama_cpp_fusion,
+    llama_cpp_nodes,
+    llama_cpp_scores,
+)
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -120,6 +126,10 @@ SPEED = EngineSpeedProfile(
     # for M5 / M6 / A19 / A20 devices, and kernel_mul_mm runs the Metal 4 tensor API (matmul2d) under
     # GGML_METAL_HAS_TENSOR (ggml-org/llama.cpp PR #16634, 2025-10): the M5's Neural Accelerators.
     matrix_units=True,
+    # REFERENCE: a decode step of several sequences: each one beyond the first adds per-layer work
+    # (MMQ column tiles above MMVQ_MAX_BATCH_SIZE, its own KV stream); the current build replays CUDA
+    # graphs at any batch (PR #19645). estimate/engines/llama_cpp_batch.py.
+    batch_sequence_layer_s=llama_cpp_batch.SEQUENCE_LAYER_S,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 
@@ -170,11 +180,21 @@ def fusion_engine(build: int | None) -> str:
     return "llama.cpp" if last in (None, llama_cpp_fusion.FUSIONS[-1].pr) else f"llama.cpp-fusions-pr{last}"
 
 
+def _era_start(fusion: llama_cpp_fusion.Fusion) -> int:
+    """The first build of the era that ends just before `fusion` (0: the builds before every fusion)."""
+    earlier = [f.first_build for f in llama_cpp_fusion.FUSIONS if f.first_build < fusion.first_build]
+    return max(earlier, default=0)
+
+
 # Builds before a CUDA fusion (--engine-version b6500 ...): the same profile, with that build's kernel counts.
 FUSION_SPEED: dict[str, EngineSpeedProfile] = {
     fusion_engine(f.first_build - 1): SPEED.model_copy(update={
         "engine": fusion_engine(f.first_build - 1),
         "node_kernels": llama_cpp_fusion.kernels_at(f.first_build - 1),
+        # Builds before PR #19645 launch a batched decode step eagerly (llama_cpp_batch.py); an era that
+        # begins before it counts as such (the one from #16884 to #23940 straddles it).
+        "batch_eager_launch_s": (0.0 if llama_cpp_batch.graphs_replayed(2, _era_start(f))
+                                 else llama_cpp_batch.EAGER_LAUNCH_S),
         "version": f"llama.cpp CUDA builds before PR #{f.pr} (about b{f.first_build})"})
     for f in llama_cpp_fusion.FUSIONS}
 LEGACY_SPEED |= FUSION_SPEED

@@ -217,6 +217,12 @@ class Sglang(BaseEngine):
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         return serving_dtype(spec, wl, rest, "SGLang")
 
+    def encoder_tp(self, spec: ModelSpec, wl: Workload) -> int:
+        """The vision tower's blocks split over the attention TP group (srt/models/qwen2_5_vl.py,
+        qwen3_vl.py: tp_size 1 only with --mm-enable-dp-encoder, off by default; estimate/encoder_tp.py)."""
+        del spec
+        return wl.tp
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         from llmsize.errors import BadInputError

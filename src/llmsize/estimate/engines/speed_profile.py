@@ -85,6 +85,13 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="kernels per block part that pay gpu_per_node_s, after the "
         "backend fuses neighbouring nodes (llama.cpp CUDA, estimate/engines/llama_cpp_fusion.py); empty: "
         "layer_kernels")
+    batch_eager_launch_s: float = Field(
+        default=0.0, ge=0, description="GPU seconds each kernel launch leaves idle when a decode step of "
+        "several sequences runs without CUDA graphs (llama.cpp builds before PR #19645; "
+        "estimate/engines/llama_cpp_batch.py); 0: graphs replayed at every batch")
+    batch_sequence_layer_s: float = Field(
+        default=0.0, ge=0, description="decode: seconds per layer each sequence beyond the first adds "
+        "(llama.cpp CUDA: estimate/engines/llama_cpp_batch.py); 0: none")
     gpu_per_node_by_class: dict[str, float] = Field(
         default_factory=dict, description="gpu_per_node_s where a device class differs (0: its per-layer "
         "latency and bandwidth share, calibrated on rows with such models, already hold the extra nodes)")

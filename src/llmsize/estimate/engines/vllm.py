@@ -280,7 +280,7 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
-        | {"speculative"}
+        | {"speculative", "mm_encoder_tp_mode"}
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -380,6 +380,15 @@ class Vllm(BaseEngine):
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         return serving_dtype(spec, wl, rest, "vLLM")
+
+    def encoder_tp(self, spec: ModelSpec, wl: Workload) -> int:
+        """The vision tower's blocks split over the TP ranks (--mm-encoder-tp-mode weights, the default);
+        `data` keeps it whole on each rank for models that declare supports_encoder_tp_data, and falls
+        back to weights for the others (vllm/config/multimodal.py MultiModalConfig.mm_encoder_tp_mode;
+        estimate/encoder_tp.py)."""
+        from llmsize.estimate.encoder_tp import data_parallel
+
+        return 1 if wl.mm_encoder_tp_mode == "data" and data_parallel(spec) else wl.tp
 
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
         """DeepSeek V4 runs an fp8 cache only (deepseek_v4_attention.py DeepseekV4MLAAttention:

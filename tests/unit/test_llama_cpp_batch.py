@@ -1,0 +1,50 @@
+"""llama.cpp CUDA decode of several sequences: graph replay by build and batch, and the step's extra cost.
+
+Rules from ggml/src/ggml-cuda/ggml-cuda.cu (graphs off when a residual ADD has ne[1] > 1, until
+ggml-org/llama.cpp PR #19645).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llmsize.estimate.engines import llama_cpp_batch as lb
+from llmsize.estimate.engines.llama_cpp import FUSION_SPEED, SPEED, fusion_engine
+
+
+def test_graphs_are_replayed_at_batch_one_and_on_builds_with_pr_19645() -> None:
+    assert lb.graphs_replayed(1, 6918)
+    assert not lb.graphs_replayed(2, 6918)  # benches/dgx-spark.md's build: eager from B = 2
+    assert lb.graphs_replayed(32, lb.GRAPHS_AT_BATCH_BUILD)
+    assert lb.graphs_replayed(32, None)  # the current build
+
+
+def test_one_sequence_costs_nothing_extra() -> None:
+    assert lb.batch_decode_seconds(1, 34, 40.0, lb.EAGER_LAUNCH_S, lb.SEQUENCE_LAYER_S) == 0.0
+
+
+def test_eager_launches_price_every_kernel_of_a_dense_layer() -> None:
+    # 19 graph nodes + 7 q8_1 quantizations per dense layer, each launched from the CPU.
+    assert lb.EAGER_KERNELS_PER_DENSE_LAYER == 26
+    eager_only = lb.batch_decode_seconds(2, 28, 28.0, 3e-6, 0.0)
+    assert eager_only == 28 * 26 * 3e-6
+
+
+def test_build_6918_profile_launches_eagerly_and_the_current_one_does_not() -> None:
+    old = FUSION_SPEED[fusion_engine(6918)]
+    assert old.batch_eager_launch_s == lb.EAGER_LAUNCH_S
+    assert SPEED.batch_eager_launch_s == 0.0
+    assert SPEED.batch_sequence_layer_s == old.batch_sequence_layer_s == lb.SEQUENCE_LAYER_S
+
+
+@given(st.integers(1, 256), st.integers(1, 126))
+def test_extra_cost_grows_with_the_batch(batch: int, layers: int) -> None:
+    args = (layers, float(layers), lb.EAGER_LAUNCH_S, lb.SEQUENCE_LAYER_S)
+    assert lb.batch_decode_seconds(batch + 1, *args) > lb.batch_decode_seconds(batch, *args) >= 0.0
+
+
+def test_sequence_cost_is_the_dgx_spark_figure_there_and_shrinks_with_bandwidth() -> None:
+    assert lb.sequence_layer_seconds(lb.SEQUENCE_LAYER_S, 273e9) == lb.SEQUENCE_LAYER_S
+    h100 = lb.sequence_layer_seconds(lb.SEQUENCE_LAYER_S, 3350e9)
+    assert h100 < lb.SEQUENCE_LAYER_S / 10
