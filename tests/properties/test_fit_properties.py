@@ -79,3 +79,24 @@ def test_largest_within_is_exact_for_any_monotone_function(steps: list[int], bud
 
     expected = max((x for x in range(1, len(values) + 1) if f(x) <= budget), default=None)
     assert largest_within(f, budget, 1, len(values)) == expected
+
+
+@given(
+    steps=st.lists(st.integers(0, 50), min_size=2, max_size=300),
+    budget=st.integers(0, 8000),
+    guess=st.integers(-5, 320),
+    seeds=st.lists(st.integers(1, 300), max_size=4),
+)
+def test_largest_within_answer_does_not_depend_on_guess_or_known_points(
+    steps: list[int], budget: int, guess: int, seeds: list[int]
+) -> None:
+    """The search only picks which points to probe (Newton steps, round-number halving, a first
+    guess, values already known): for a non-decreasing f the answer is the one brute force finds."""
+    values = [sum(steps[: i + 1]) for i in range(len(steps))]
+
+    def f(x: int) -> int:
+        return values[x - 1]
+
+    known = {x: f(x) for x in seeds if x <= len(values)}
+    expected = max((x for x in range(1, len(values) + 1) if f(x) <= budget), default=None)
+    assert largest_within(f, budget, 1, len(values), known, guess=guess) == expected

@@ -239,3 +239,27 @@ def test_no_workers_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -
         stop.set()
         other.join()
     assert workers_for(150) == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    model=st.sampled_from(MODELS),
+    context=st.integers(1, 300_000),
+    batch=st.integers(1, 64),
+    tp=st.sampled_from([1, 2, 4]),
+)
+def test_kept_workload_equals_a_fresh_validation(model: str, context: int, batch: int, tp: int) -> None:
+    """Planner.workload keeps the validated workload per layout and update (issue 15): asked again it
+    is the same record, equal to validating the update anew, and a float is not taken for an int."""
+    planner = Planner(resolve(model), Workload(prompt_tokens=2048))
+    layout = Layout(tp=tp)
+    try:
+        first = planner.workload(layout, context=context, batch=batch)
+    except BadInputError:
+        return
+    assert planner.workload(layout, context=context, batch=batch) is first
+    fresh = Planner(planner.spec, planner.wl)._validated(layout, {"context": context, "batch": batch})
+    assert fresh == first and hash(fresh) == hash(first)
+    assert first.prompt_tokens == min(2048, context)
+    with pytest.raises(BadInputError):
+        planner.workload(layout, context=context + 0.5, batch=batch)

@@ -48,6 +48,31 @@ def test_search_matches_brute_force_on_padded_masks(
     assert longest_before_over(f, budget, hi, 16, {}) == _first_over_minus_one(f, budget, hi)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    base=st.integers(0, 5000),
+    slope=st.integers(1, 50),
+    mask=st.integers(0, 40),
+    chunk=st.sampled_from([1, 64, 256]),
+    jump=st.integers(0, 5000),
+    budget=st.integers(0, 200_000),
+    hi=st.integers(1, 3000),
+    guess=st.one_of(st.none(), st.integers(-3, 3100)),
+)
+def test_search_with_a_guess_and_chunk_steps_matches_brute_force(
+    base: int, slope: int, mask: int, chunk: int, jump: int, budget: int, hi: int, guess: int | None
+) -> None:
+    """A state scan's per-chunk steps on top of the padded mask, searched from any first guess."""
+    padded = _padded_mask(base, slope, mask)
+
+    def f(x: int) -> int:
+        return padded(x) + jump * ((x - 1) // chunk)
+
+    assert longest_before_over(f, budget, hi, 16, {}, guess) == _first_over_minus_one(f, budget, hi)
+    if mask == 0:  # monotone: the plain search
+        assert longest_before_over(f, budget, hi, 1, {}, guess) == _first_over_minus_one(f, budget, hi)
+
+
 @pytest.mark.parametrize(
     "f",
     [

@@ -169,7 +169,7 @@ def plan(spec: ModelSpec, wl: Workload) -> tuple[Context, StagePlan]:
     """The busiest GPU: the pipeline stage with the most static bytes (weights, states, cache)."""
     wl, load, sound, clip = _media(spec, wl)
     shape = shape_key(wl)
-    ctx = replace(resolve_workload(spec, wl, shape), images=load, audio=sound, video=clip)
+    ctx = resolve_workload(spec, wl, shape, images=load, audio=sound, video=clip)
     plans = [
         _plan_stage(spec, wl, ctx, st, w, shape)
         for st, w in zip(ctx.stages, ctx.weights.per_stage, strict=True)
@@ -207,9 +207,9 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
     wl, load, sound, clip = _media(spec, wl)
     ctx, busiest = plan(spec, wl)
-    ctx = replace(ctx, images=load, audio=sound, video=clip)
-    if not explained:
-        ctx = replace(ctx, ranges=False)
+    # one copy (issue 15: a copy of the resolved workload is a tenth of a search's estimate)
+    ctx = replace(ctx, images=load, audio=sound, video=clip) if explained else replace(
+        ctx, images=load, audio=sound, video=clip, ranges=False)
     eng = ctx.engine
     static = busiest.static
     placement = _placement(spec, wl, ctx, busiest)
@@ -222,7 +222,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         _components(spec, wl, ctx, busiest, pk, over, weights_bytes)
         if explained
         else tuple(
-            Component(name=name, bytes=value)
+            _component(name, value)
             for name, value in (
                 ("weights", weights_bytes),
                 ("kv_cache", pk.kv_cache),
@@ -257,6 +257,14 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         audio=phases.audio_info(spec, wl, ctx),
         video=phases.video_info(spec, wl, ctx),
     )
+
+
+def _component(name: str, value: int) -> Component:
+    """Component(name=name, bytes=value), unvalidated where validation would keep it as it is (a
+    plain int >= 0): seven per estimate of a planner's search (issue 15)."""
+    if type(value) is int and value >= 0:
+        return Component.model_construct(name=name, bytes=value)
+    return Component(name=name, bytes=value)
 
 
 def _components(

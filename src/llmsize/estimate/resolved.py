@@ -79,14 +79,17 @@ def shape_key(wl: Workload) -> ShapeKey | None:
     return key
 
 
-def resolve_workload(spec: ModelSpec, wl: Workload, key: ShapeKey | None = None) -> Resolved:
+def resolve_workload(
+    spec: ModelSpec, wl: Workload, key: ShapeKey | None = None, **fields: object
+) -> Resolved:
     """Resolve `wl` for `spec` once per shape (`shape_key`); the engine validates its settings and
     KV type up front. The parts kept per shape read no sequence size (tests/unit/test_resolve_shape.py;
-    `fit --all` over the catalog, docs/startup.md)."""
+    `fit --all` over the catalog, docs/startup.md). `fields`: other fields of the result (its media),
+    set in the same copy."""
     key = key or shape_key(wl)
     shared = memo(spec, None if key is None else ("resolved", key), lambda: _resolve(spec, wl))
     # The engine is bound to the whole workload (llama.cpp's n_ctx, SGLang's chunk): bind it anew.
-    return replace(shared, engine=engine_for(wl))
+    return replace(shared, engine=engine_for(wl), **fields)  # type: ignore[arg-type]
 
 
 def _resolve(spec: ModelSpec, wl: Workload) -> Resolved:

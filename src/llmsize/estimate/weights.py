@@ -508,9 +508,18 @@ def shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     if not _quantized(shard, fmt, layers[0] if layers else 0):
         if shard.group.name in spec.fp32_params and fmt.dtype in FLOAT_DTYPES:
             return shard.numel * 4  # kept in fp32 by the modeling code
-        return int(shard.numel * elem)
+        return _times(shard.numel, elem)
     weight = _linear_bytes(fmt, shard.in_features, shard.out_features, int(elem))
-    return shard.instances * weight + int(shard.instances * shard.bias_each * _bias_bytes_per_elem(fmt))
+    return shard.instances * weight + _times(shard.instances * shard.bias_each, _bias_bytes_per_elem(fmt))
+
+
+def _times(count: int, elem: Fraction) -> int:
+    """int(count * elem) in integers: the same value (truncated toward zero) without building a
+    Fraction per group (issue 15: `fit --all` sizes ~5,000 groups)."""
+    if type(count) is not int or type(elem) is not Fraction:
+        return int(count * elem)
+    q = count * elem.numerator
+    return q // elem.denominator if q >= 0 else -(-q // elem.denominator)
 
 
 def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:

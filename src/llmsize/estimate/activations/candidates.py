@@ -39,8 +39,13 @@ def _kinds(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[tuple[str, str], .
 def _layers_by_kind(
     spec: ModelSpec, layers: tuple[int, ...], order: tuple[tuple[str, str], ...] | None = None
 ) -> dict[tuple[str, str], list[int]]:
-    """Layers grouped by layer_kind; `order` (their kinds, in order) saves asking again (issue 15)."""
+    """Layers grouped by layer_kind; `order` (their kinds, in order) saves asking again (issue 15).
+    Kept per spec and layers (callers only read it)."""
     kinds = order if order is not None else _kinds(spec, layers)
+    return memo(spec, ("layers by kind", layers, kinds), lambda: _group(layers, kinds))
+
+
+def _group(layers: tuple[int, ...], kinds: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], list[int]]:
     out: dict[tuple[str, str], list[int]] = {}
     for layer, kind in zip(layers, kinds, strict=True):
         out.setdefault(kind, []).append(layer)
