@@ -498,3 +498,29 @@ def test_parse_reads_a_page_address_as_its_repo(capsys: pytest.CaptureFixture[st
     # `parse https://huggingface.co/Qwen/Qwen3-8B/tree/main` gave org 'tree', series 'main'.
     doc = _doc(["parse", "https://huggingface.co/Qwen/Qwen3-8B/tree/main"], capsys)
     assert (doc["org"], doc["series"], doc["size_label"], doc["revision"]) == ("Qwen", "qwen", "8B", "main")
+
+
+# --- left by round 5: with --quant the header said only the checkpoint's format ("weights bf16")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["Qwen2.5-7B-Instruct", "--quant", "awq"], "checkpoint bf16, sized as awq 4-bit"),
+        (["Qwen2.5-7B-Instruct", "--dtype", "fp32"], "checkpoint bf16, sized as fp32"),
+        (["Qwen2.5-7B-Instruct"], "weights bf16"),
+        (["Qwen2.5-7B-Instruct-AWQ"], "weights awq 4-bit"),
+    ],
+)
+def test_the_header_names_the_format_that_was_sized(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, err = run_cli(["estimate", *argv], capsys)
+    assert code == 0, err
+    header = out.splitlines()[0]
+    assert f" · {said} · " in header
+    if "sized as" in said:  # the number below the header is the sized format's, not the checkpoint's
+        doc = _doc(["estimate", *argv], capsys)
+        plain = _doc(["estimate", argv[0]], capsys)
+        assert doc["memory"]["weights"] != plain["memory"]["weights"]  # type: ignore[index]

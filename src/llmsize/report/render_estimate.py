@@ -60,7 +60,11 @@ def model_line(report: Report) -> str:
         said.append(f"{quant} {bits:g}-bit" if with_bits else str(quant))
     if said:
         parts.append(" ".join(said))
-    parts.append(f"weights {m.weight_format}")
+    loaded = _loaded_format(report)
+    if loaded and loaded != m.weight_format:  # --quant/--dtype: the checkpoint's format is not what is sized
+        parts.append(f"checkpoint {m.weight_format}, sized as {loaded}")
+    else:
+        parts.append(f"weights {m.weight_format}")
     counts = f"{m.params:,} params"
     if m.active_params != m.params:
         counts += f" ({m.active_params:,} active per token)"
@@ -71,6 +75,14 @@ def model_line(report: Report) -> str:
     if m.approximate:
         line += " (approximate)"
     return line
+
+
+def _loaded_format(report: Report) -> str | None:
+    """The weight format the estimate sized, as its first assumption states it (estimate/core.py): with
+    --quant or --dtype it differs from the checkpoint's, and the header must not say the checkpoint's
+    alone (issue 15, round 5)."""
+    prefix = "weights loaded as "
+    return next((a[len(prefix) :] for a in report.assumptions if a.startswith(prefix)), None)
 
 
 def _workload_line(report: Report) -> str:
