@@ -27,7 +27,7 @@ from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
 from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
-from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
+from llmsize.estimate.workload import MAX_TOKENS, Engine, Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -261,8 +261,40 @@ def _roundest(lo: int, hi: int) -> int:
         m -= 1
 
 
+def by_chunks(f: Callable[[int], int], budget: int, hi: int, chunk: int, known: dict[int, int],
+              guess: int | None = None) -> int | None:
+    """Largest x in [1, hi] with f(x) <= budget, for non-decreasing f that jumps after each multiple
+    of `chunk` (a chunked scan pads the prompt up to one; issue 15: these searches took 9-11
+    estimates each, halving toward the jumps). The multiples first, where f is smooth (no padding):
+    the last multiple M that fits; then the chunk after it, starting next to M, where the jump to
+    the next multiple's padding usually ends the search in one estimate. For a non-decreasing f the
+    answer is the one largest_within finds; only the probes differ."""
+
+    def value(x: int) -> int:
+        if x not in known:
+            known[x] = f(x)
+        return known[x]
+
+    top = hi // chunk
+    if top < 2:
+        return largest_within(f, budget, 1, hi, known, guess=guess)
+    g = 0 if guess is None else guess // chunk
+    if 1 <= g < top:  # the guess's multiple and the next: a Newton step from their slope
+        a, b = value(g * chunk), value((g + 1) * chunk)
+        if a < b <= budget:
+            x = min(top, g + 1 + (budget - b) // (b - a))
+            if x > g + 1 and value(x * chunk) <= budget and x < top:
+                value((x + 1) * chunk)
+    grid = {x // chunk: v for x, v in known.items() if x % chunk == 0 and 1 <= x // chunk <= top}
+    m = largest_within(lambda i: value(i * chunk), budget, 1, top, grid)
+    if m is None:  # even one chunk does not fit: the answer is below it
+        return largest_within(f, budget, 1, chunk - 1, known, guess=guess)
+    lo, end = m * chunk, min(hi, (m + 1) * chunk)
+    return largest_within(f, budget, lo, end, known, guess=lo + 1 if lo + 1 < end else None)
+
+
 def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: int,
-                        known: dict[int, int], guess: int | None = None) -> int | None:
+                        known: dict[int, int], guess: int | None = None, chunk: int = 1) -> int | None:
     """The last x in [1, hi] before the first x with f(x) > budget (None: f(1) > budget).
 
     A user who sets a longest context of N needs every shorter prompt to fit too (issue 15). `f`
@@ -274,6 +306,8 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     the plain search. `known` maps x -> f(x), shared between searches.
     """
     if align <= 1:
+        if chunk > 1:
+            return by_chunks(f, budget, hi, chunk, known, guess)
         return largest_within(f, budget, 1, hi, known, guess=guess)
 
     def value(x: int) -> int:
@@ -300,6 +334,26 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     if nxt > last and nxt % align == 0 and value(nxt) <= budget:
         return nxt
     return last
+
+
+def _scan_chunk(spec: ModelSpec) -> int:
+    """Tokens per chunk of the model's chunked state scans (the least common multiple where there
+    are several), 1 where it has none: transformers pads a prompt up to a whole chunk
+    (activations/mamba.py `_chunk_scan`: `chunk_size`, 256 by default, also in Falcon-H1's hybrid
+    blocks; activations/linear_attention.py
+    `DELTA_RULE_CHUNK`, modeling_qwen3_next.py `torch_chunk_gated_delta_rule`), so its need jumps
+    after each multiple: a hint for the context search (issue 15)."""
+    kinds = set(spec.layer_types or ())
+    if spec.recurrent is None or not kinds & {"mamba", "hybrid", "linear_attention"}:
+        return 1
+    from llmsize.estimate.activations.linear_attention import DELTA_RULE_CHUNK
+
+    chunk = 1
+    if kinds & {"mamba", "hybrid"}:  # hybrid: Falcon-H1's Mamba-2 mixer beside attention
+        chunk = math.lcm(chunk, spec.recurrent.chunk_size or 256)
+    if "linear_attention" in kinds:
+        chunk = math.lcm(chunk, DELTA_RULE_CHUNK)
+    return chunk
 
 
 def _context_guess(est: Estimate, context: int, need: int, usable: int) -> int | None:
@@ -515,7 +569,9 @@ class Planner:
             if asked.mode is Mode.INFERENCE and (gpu is None or eng.need_floor(1) == 1):
                 guess = _context_guess(est, asked.context, at_asked, usable)
         align = eng.context_alignment(self.spec, asked)
-        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess)
+        chunk = _scan_chunk(self.spec) if asked.mode is Mode.INFERENCE and asked.engine is Engine.TRANSFORMERS else 1
+        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess,
+                                   chunk)
 
     def max_batch(self, usable: int, layout: Layout, context: int | None = None,
                   gpu: GpuSpec | None = None) -> int | None:
