@@ -73,6 +73,35 @@ def test_search_with_a_guess_and_chunk_steps_matches_brute_force(
         assert longest_before_over(f, budget, hi, 1, {}, guess) == _first_over_minus_one(f, budget, hi)
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    base=st.integers(0, 5000),
+    slope=st.integers(0, 50),
+    curve=st.integers(0, 3),
+    chunk=st.sampled_from([1, 16, 64, 256]),
+    hinted=st.sampled_from([2, 16, 64, 256]),
+    jump=st.integers(0, 5000),
+    budget=st.integers(0, 400_000),
+    hi=st.integers(1, 3000),
+    guess=st.one_of(st.none(), st.integers(-3, 3100)),
+    known=st.lists(st.integers(1, 3000), max_size=4),
+)
+def test_search_by_chunks_matches_brute_force(
+    base: int, slope: int, curve: int, chunk: int, hinted: int, jump: int, budget: int, hi: int,
+    guess: int | None, known: list[int],
+) -> None:
+    """The chunk hint (a scan pads the prompt to whole chunks) only changes which contexts are
+    probed: any non-decreasing need, jumps at the hinted chunk or elsewhere, any guess and any
+    known points give the brute-force answer."""
+
+    def f(x: int) -> int:
+        padded = -(-x // chunk) * chunk
+        return base + slope * x + curve * x * x // 100 + jump * padded // max(chunk, 1)
+
+    seen = {x: f(x) for x in known}
+    assert longest_before_over(f, budget, hi, 1, seen, guess, hinted) == _first_over_minus_one(f, budget, hi)
+
+
 @pytest.mark.parametrize(
     "f",
     [
