@@ -56,6 +56,7 @@ AUTO_COUNTS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 64, 96, 
 MAX_BATCH_SEARCH = 1 << 20
 ROUND = 16
 NEAR_WIDTH = 256  # a stepped envelope's secant step checks its neighbour in a bracket this narrow
+FAR_SLOPES = 4  # a guess over the budget by this many mean slopes skips its neighbour (_far_over)
 MAX_GUESSES = 6  # interpolation steps of one search before every other step halves the bracket
 
 
@@ -164,7 +165,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
         if value(guess) <= budget:
             if value(guess + 1) > budget:
                 return guess
-        elif value(guess - 1) <= budget:
+        elif not _far_over(seen, budget, guess) and value(guess - 1) <= budget:
             return guess - 1
     below = [x for x, v in seen.items() if lo <= x <= hi and v <= budget]
     if not below:
@@ -237,6 +238,18 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                 crossings += grain == 1 and slope_hi == 0
                 hi, f_hi = hi - 1, f_prev
     return lo
+
+
+def _far_over(seen: dict[int, int], budget: int, x: int) -> bool:
+    """Whether f(x) is over `budget` by more than FAR_SLOPES times f's mean slope from the nearest
+    fitting point below x: its neighbour then cannot be the answer unless f bends that sharply, so
+    the search does not spend an estimate on it (issue 15: a sliding-window model's guess lands
+    tens of thousands of tokens over, where its mask grows with the square of the context)."""
+    below = [p for p, v in seen.items() if p < x and v <= budget]
+    if not below:
+        return False
+    p = max(below)
+    return (seen[x] - budget) * (x - p) > FAR_SLOPES * (seen[x] - seen[p])
 
 
 def _inverse_quadratic(budget: int, *points: tuple[int, int]) -> int | None:
