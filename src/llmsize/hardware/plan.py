@@ -279,8 +279,8 @@ def by_chunks(f: Callable[[int], int], budget: int, hi: int, chunk: int, known: 
     """Largest x in [1, hi] with f(x) <= budget, for non-decreasing f that jumps after each multiple
     of `chunk` (a chunked scan pads the prompt up to one; issue 15: these searches took 9-11
     estimates each, halving toward the jumps). The multiples first, where f is smooth (no padding):
-    the last multiple M that fits; then the chunk after it, starting next to M, where the jump to
-    the next multiple's padding usually ends the search in one estimate. For a non-decreasing f the
+    the last multiple M that fits; then M + 1, where the jump to the next multiple's padding usually
+    ends the search, and past it the rest of the chunk, padded alike. For a non-decreasing f the
     answer is the one largest_within finds; only the probes differ."""
 
     def value(x: int) -> int:
@@ -303,7 +303,10 @@ def by_chunks(f: Callable[[int], int], budget: int, hi: int, chunk: int, known: 
     if m is None:  # even one chunk does not fit: the answer is below it
         return largest_within(f, budget, 1, chunk - 1, known, guess=guess)
     lo, end = m * chunk, min(hi, (m + 1) * chunk)
-    return largest_within(f, budget, lo, end, known, guess=lo + 1 if lo + 1 < end else None)
+    if lo == end or value(lo + 1) > budget:  # the next chunk's padding does not fit
+        return lo
+    # Past lo + 1 the padding is the next multiple's throughout: the bracket's secant is close.
+    return largest_within(f, budget, lo + 1, end, known)
 
 
 def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: int,
