@@ -585,7 +585,8 @@ class Planner:
             if asked.mode is Mode.INFERENCE and (gpu is None or eng.need_floor(1) == 1):
                 guess = _context_guess(est, asked.context, at_asked, usable)
         align = eng.context_alignment(self.spec, asked)
-        chunk = _scan_chunk(self.spec) if asked.mode is Mode.INFERENCE and asked.engine is Engine.TRANSFORMERS else 1
+        eager_scan = asked.mode is Mode.INFERENCE and asked.engine is Engine.TRANSFORMERS
+        chunk = _scan_chunk(self.spec) if eager_scan else 1
         return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess,
                                    chunk)
 
