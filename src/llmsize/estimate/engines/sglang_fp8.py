@@ -15,7 +15,8 @@ Modelled release: SGLang 0.5.19 (the wheel on PyPI; the same code in 0.5.23). Tw
   is repacked at the same size, the fp32 block scales (weight_scale_inv, one per 128 x 128 tile) are
   deleted, and per-group scales in the model dtype take their place: a 128 x 128 block's scale is
   repeated over its 128 output columns, size_k / 128 x size_n values (per-tensor and per-channel
-  scales become one per output column). The per-layer workspace (one int32 per SM) is ignored, and\n  routed MoE experts keep their scales (their Marlin repack needs --moe-runner-backend marlin).
+  scales become one per output column). The per-layer workspace (one int32 per SM) is ignored, and
+  routed MoE experts keep their scales (their Marlin repack needs --moe-runner-backend marlin).
 Not modelled: the MTP draft layer's own FP8 tensors (a few MiB), tensors of 1-10 MiB (they share
 20 MiB segments), and where the repack's freed blocks leave the caching allocator's segments.
 """
@@ -77,7 +78,9 @@ def _fp8_shard(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> bool:
     return _quantized(shard, fmt, layers[0] if layers else 0)
 
 
-def fp8_tensor_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, marlin: bool) -> list[int]:
+def fp8_tensor_bytes(
+    spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, marlin: bool
+) -> list[int]:
     """Bytes of each tensor SGLang holds for an FP8 checkpoint on one rank of `stage`: per layer, each
     fused FP8 weight (1 byte a value) and its scales; every other group as stored."""
     from llmsize.estimate import quant_formats as qf
@@ -100,7 +103,10 @@ def fp8_tensor_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: St
             i, o = shard.in_features, shard.out_features
             repacked = marlin and shard.group.kind not in FUSED_MOE_KINDS
             scales = marlin_scale_bytes(i, o, block) if repacked else checkpoint_scale_bytes(i, o, block)
-            parts = {(shard.group.kind, fused, "w"): each * i * o, (shard.group.kind, fused, "s"): each * scales}
+            parts = {
+                (shard.group.kind, fused, "w"): each * i * o,
+                (shard.group.kind, fused, "s"): each * scales,
+            }
             if not shard.layers:
                 whole.extend(parts.values())
                 continue
