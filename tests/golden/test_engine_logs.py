@@ -25,8 +25,10 @@ _TP2_POOL_GAP = (
     "short: the 0.10 GiB the load lines still miss (not identified: where the Marlin repack's freed "
     "blocks leave the allocator's segments is not modelled) and ~0.05 GiB before the pool. Suspect: "
     "pre_model_load_memory is read after init_torch_distributed (distributed/bootstrap.py), so a TP "
-    "rank's NCCL communicator is outside the budget; no TP-2 figure for a P2P-less 3090 pair "
-    "(--disable-custom-all-reduce in the compose)"
+    "rank's NCCL communicator is outside the budget (--disable-custom-all-reduce in the compose). "
+    "sglang#16920 logs 0.26 GB for it at TP 2 on two RTX 4090s: x 0.92 would put these rows at -0.3..-1.9%, "
+    "but the same cost at TP 4 moves sglang-qwq-32b-4xl4-max-total-tokens from +2.5% to -5.3% (NCCL's "
+    "memory varies with version and topology), so no constant is landed"
 )
 
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
