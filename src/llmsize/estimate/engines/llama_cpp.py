@@ -44,6 +44,7 @@ from llmsize.estimate.engines import (
     llama_cpp_batch,
     llama_cpp_dsv4,
     llama_cpp_fusion,
+    llama_cpp_gdn,
     llama_cpp_nodes,
     llama_cpp_scores,
 )
@@ -171,6 +172,15 @@ GDN_UNFUSED_SPEED = SPEED.model_copy(update={
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
     HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED, METAL_SIMDGROUP_SPEED.engine: METAL_SIMDGROUP_SPEED,
     GDN_UNFUSED_SPEED.engine: GDN_UNFUSED_SPEED}
+# REFERENCE: builds before PR #17996 (2025-12, the one-token autoregressive path; b7189, the first qwen3next
+# build, among them) decode a Gated DeltaNet token through the chunked delta rule: 52 nodes and 35 passes
+# over the state (estimate/engines/llama_cpp_gdn.py). Counted, nothing fitted.
+GDN_CHUNKED_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-gdn-chunked", "state_traffic": llama_cpp_gdn.CHUNKED_STATE_TRAFFIC, "node_kernels": {},
+    "layer_kernels": SPEED.layer_kernels | {
+        "linear_attention": SPEED.layer_kernels["linear_attention"] + llama_cpp_gdn.CHUNKED_EXTRA_NODES},
+    "version": "llama.cpp builds decoding Gated DeltaNet chunked (before PR #17996)"})
+LEGACY_SPEED[GDN_CHUNKED_SPEED.engine] = GDN_CHUNKED_SPEED
 
 
 def fusion_engine(build: int | None) -> str:
