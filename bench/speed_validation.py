@@ -899,7 +899,7 @@ def speed_engine(row: dict[str, Any]) -> str:
     if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):
         return "llama.cpp-vulkan-coopmat1"  # the run's log: KHR cooperative matrices, not NV_coopmat2
     if engine == "llama.cpp" and "unfused Gated DeltaNet" in version and decodes_chunked(row_build(version)):
-        return "llama.cpp-gdn-chunked"  # before PR #17996's one-token path: the chunked rule (llama_cpp_gdn.py)
+        return "llama.cpp-gdn-chunked"  # before PR #17996's one-token path (llama_cpp_gdn.py)
     if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     if engine == "llama.cpp" and not re.search(r"vulkan", version, re.IGNORECASE):

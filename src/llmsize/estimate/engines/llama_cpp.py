@@ -176,7 +176,8 @@ LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
 # build, among them) decode a Gated DeltaNet token through the chunked delta rule: 52 nodes and 35 passes
 # over the state (estimate/engines/llama_cpp_gdn.py). Counted, nothing fitted.
 GDN_CHUNKED_SPEED = SPEED.model_copy(update={
-    "engine": "llama.cpp-gdn-chunked", "state_traffic": llama_cpp_gdn.CHUNKED_STATE_TRAFFIC, "node_kernels": {},
+    "engine": "llama.cpp-gdn-chunked", "node_kernels": {},
+    "state_traffic": llama_cpp_gdn.CHUNKED_STATE_TRAFFIC,
     "layer_kernels": SPEED.layer_kernels | {
         "linear_attention": SPEED.layer_kernels["linear_attention"] + llama_cpp_gdn.CHUNKED_EXTRA_NODES},
     "version": "llama.cpp builds decoding Gated DeltaNet chunked (before PR #17996)"})

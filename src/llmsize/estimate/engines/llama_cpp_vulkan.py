@@ -99,7 +99,8 @@ VULKAN_GDN_PROFILES: dict[str, EngineSpeedProfile] = {
             "engine": f"llama.cpp-vulkan-{legacy.engine.removeprefix('llama.cpp-')}",
             "state_traffic": legacy.state_traffic,
             "layer_kernels": VULKAN_SPEED.layer_kernels
-            | {"linear_attention": VULKAN_SPEED.layer_kernels["linear_attention"] + _GDN_EXTRA[legacy.engine]},
+            | {"linear_attention": (VULKAN_SPEED.layer_kernels["linear_attention"]
+                                     + _GDN_EXTRA[legacy.engine])},
             "version": VULKAN_SPEED.version + "; " + legacy.version,
         }
     )
