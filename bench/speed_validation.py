@@ -802,8 +802,12 @@ FINDINGS = (
     "build's pp512 (+61%); the 512-expert routing (10 tokens an expert per ubatch) is already priced by "
     "expert_gemm_rate, and Vulkan had CUMSUM / TRI / SOLVE_TRI from PRs #17479 / #17503 / #17486 "
     "(2025-11-24..27), so no CPU fallback is evident; the early chunked shaders' cost is not measured. "
-    "MI300X pp512 (+59%) unchanged: at the #15021 date CDNA3 ran MMQ with MFMA (PR #14624, 2025-07), as "
-    "modelled; its share of the int8 peak is still uncalibrated (no fit row).",
+    "MI300X pp512 (#15021): at that date CDNA3 ran MMQ with MFMA (PR #14624, 2025-07; mmq.cu "
+    "ggml_cuda_should_use_mmq keeps CDNA3 on MMQ at any batch), not dequantize + rocBLAS (55.6 TFLOPS "
+    "there). The PR measured that kernel on an MI300X, MUL_MAT q4_0 m=4096 n=512 k=14336: 223.5 TFLOPS, "
+    "8.5% of the 2,614.9 int8 TOPS where the CUDA HBM share (0.115) gives 300. That measured share is "
+    "the CDNA3 key of llama.cpp's prefill table (estimate/engines/llama_cpp_hip.py; looked up by vendor "
+    "and architecture before the device class; not fitted): Llama-2-7b Q4_0 pp512 +59.2% -> +23.6%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -45,6 +45,7 @@ from llmsize.estimate.engines import (
     llama_cpp_dsv4,
     llama_cpp_fusion,
     llama_cpp_gdn,
+    llama_cpp_hip,
     llama_cpp_nodes,
     llama_cpp_scores,
 )
@@ -98,7 +99,9 @@ SPEED = EngineSpeedProfile(
     gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
     gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24,
+                     # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
+                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
     # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
     prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
