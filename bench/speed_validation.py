@@ -785,6 +785,19 @@ FINDINGS = (
     "cause was found, so it is noted, not modelled. "
     "Stream concurrency (#16991, GGML_CUDA_GRAPH_OPT=1, opt-in: RTX PRO 6000 gpt-oss-20b 391 -> 408 t/s; "
     "#21897, which would make it the default, was still open) is not modelled.",
+    "Ollama on Apple M1 chips (issue 11, ollamamlx pass). Runner: Ollama's MLX runner (x/mlxrunner, from "
+    "v0.19) serves only models stored as safetensors (server/images.go Model.IsMLX: ModelFormat == "
+    "'safetensors'; server/sched.go load calls mlxrunner.NewClient, else llama-server), so the library's "
+    "GGUF tags (Q4_K_M by default) run llama-server on macOS too; every Apple Ollama row here is such a tag, "
+    "so no MLX speed is modelled. Share: the 0.92 GGUF share of Ollama v0.30+ was fitted on an M2 Pro; "
+    "published 2026 llama.cpp Metal decodes on the M1 generation stay at or below llama.cpp's 2023-2025 "
+    "Apple share (0.70): M1 Max Llama-3.1-8B Q4_K_M 46.2 t/s, 57% of 400 GB/s (brand-o/normiebench#40, "
+    "2026-03), a dense 27B at 44-58% (llama.cpp b10549, ggml-org/llama.cpp#27525). Ollama's profile now "
+    "keeps 0.70 for GPU architecture apple-m1 (key 'gguf-apple-m1', hardware/speed_profiles.architecture_share; "
+    "no constant fitted): qwen3.6:27b on an M1 Max (llmfit, 9.74 t/s) +78% -> +42%. What remains there is "
+    "not explained: that machine has 32 GB (the catalog's M1 Max 64 GB), and #27525 reports dense 27B "
+    "K-quants well below the share MoE and small models reach on Metal; the M1 rows of Ollama's own runner "
+    "(before v0.30: M1 Ultra +39%, M1 Max +21%) already used 0.70 and are unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
