@@ -793,8 +793,10 @@ FINDINGS = (
     "published 2026 llama.cpp Metal decodes on the M1 generation stay at or below llama.cpp's 2023-2025 "
     "Apple share (0.70): M1 Max Llama-3.1-8B Q4_K_M 46.2 t/s, 57% of 400 GB/s (brand-o/normiebench#40, "
     "2026-03), a dense 27B at 44-58% (llama.cpp b10549, ggml-org/llama.cpp#27525). Ollama's profile now "
-    "keeps 0.70 for GPU architecture apple-m1 (key 'gguf-apple-m1', hardware/speed_profiles.architecture_share; "
-    "no constant fitted): qwen3.6:27b on an M1 Max (llmfit, 9.74 t/s) +78% -> +42%. What remains there is "
+    "keeps 0.70 for GPU architecture apple-m1 (key 'gguf-apple-m1', "
+    "hardware/speed_profiles.architecture_share; no constant fitted): qwen3.6:27b on an M1 Max (llmfit, "
+    "9.74 t/s) +78% -> +42%; the normiebench run itself is held out (table ollamamlx-m1-metal-2026: "
+    "llama.cpp's profile +12% tg128, -10% pp512). What remains there is "
     "not explained: that machine has 32 GB (the catalog's M1 Max 64 GB), and #27525 reports dense 27B "
     "K-quants well below the share MoE and small models reach on Metal; the M1 rows of Ollama's own runner "
     "(before v0.30: M1 Ultra +39%, M1 Max +21%) already used 0.70 and are unchanged.",

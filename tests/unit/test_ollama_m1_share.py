@@ -25,10 +25,11 @@ APPLE = [g for g in bundled_gpus() if g.vendor == "apple"]
 
 def test_m1_keeps_llama_cpps_own_apple_gguf_share() -> None:
     # No constant of its own: the M1 share is the llama-bench calibration of 2023-2025.
-    assert METAL_2026_M1_GGUF_BANDWIDTH == KERNEL_BANDWIDTH[("gguf", "apple")]
+    assert KERNEL_BANDWIDTH[("gguf", "apple")] == METAL_2026_M1_GGUF_BANDWIDTH
     assert kernel_bandwidth("gguf", get_gpu("M1-Max-64GB"), SPEED.kernel_bandwidth) == pytest.approx(0.70)
     assert kernel_bandwidth("gguf", get_gpu("M2-Pro-32GB"), SPEED.kernel_bandwidth) == pytest.approx(
-        METAL_2026_GGUF_BANDWIDTH)
+        METAL_2026_GGUF_BANDWIDTH
+    )
 
 
 @given(st.sampled_from(APPLE), st.sampled_from(["16bit", "int4", "gguf", "fp8"]))
@@ -36,7 +37,9 @@ def test_only_gguf_on_m1_changes(gpu: object, kernel: str) -> None:
     from llmsize.hardware.gpus import GpuSpec
 
     assert isinstance(gpu, GpuSpec)
-    plain = kernel_bandwidth(kernel, gpu, {k: v for k, v in SPEED.kernel_bandwidth.items() if k == "gguf-apple"})
+    plain = kernel_bandwidth(
+        kernel, gpu, {k: v for k, v in SPEED.kernel_bandwidth.items() if k == "gguf-apple"}
+    )
     share = kernel_bandwidth(kernel, gpu, SPEED.kernel_bandwidth)
     if kernel == "gguf" and gpu.architecture == "apple-m1":
         assert share < plain
