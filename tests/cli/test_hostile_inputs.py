@@ -50,6 +50,19 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out, err
 
 
+def json_doc(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    """The JSON document a command prints; it must succeed."""
+    code, out, err = run_cli([*argv, "--format", "json"], capsys)
+    assert code == 0, err
+    doc: dict[str, object] = json.loads(out)
+    return doc
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # an org/name falls back to the bundled catalog
+
+
 def assert_answered(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code, _out, err = run_cli(argv, capsys)
     label = repr(argv)[:200]

@@ -16,7 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_hostile_inputs import assert_answered, run_cli
+from test_hostile_inputs import (
+    assert_answered,
+    offline,  # noqa: F401  (a fixture: pytest finds it by name)
+    run_cli,
+)
+from test_hostile_inputs import json_doc as _doc
 
 import hostile_round4
 from hub_server import TINY_LLAMA_CONFIG, HubServer, serve_hub
@@ -41,18 +46,6 @@ def test_round4_files(round4_files: list[tuple[str, Path]], capsys: pytest.Captu
     for _label, path in round4_files[::7]:  # a sample through two more engines
         assert_answered(["estimate", str(path), "--engine", "vllm"], capsys)
         assert_answered(["estimate", str(path), "--mode", "qlora"], capsys)
-
-
-def _doc(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
-    code, out, err = run_cli([*argv, "--format", "json"], capsys)
-    assert code == 0, err
-    doc: dict[str, object] = json.loads(out)
-    return doc
-
-
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # an org/name falls back to the bundled catalog
 
 
 # --- a float dtype in the name: the checkpoint stored in that dtype, whatever the base repo ships

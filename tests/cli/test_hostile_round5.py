@@ -18,24 +18,17 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_hostile_inputs import assert_answered, run_cli
+from test_hostile_inputs import (
+    assert_answered,
+    offline,  # noqa: F401  (a fixture: pytest finds it by name)
+    run_cli,
+)
+from test_hostile_inputs import json_doc as _doc
 
 import hostile_round5
 from llmsize.units import is_decimal_number, is_whole_number
 
 GB = 10**9
-
-
-def _doc(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
-    code, out, err = run_cli([*argv, "--format", "json"], capsys)
-    assert code == 0, err
-    doc: dict[str, object] = json.loads(out)
-    return doc
-
-
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # an org/name falls back to the bundled catalog
 
 
 @pytest.mark.usefixtures("offline")

@@ -103,6 +103,11 @@ def check_output(path: Path | None, *, force: bool, html: bool = False) -> None:
         raise BadInputError(
             f"cannot write {shown}: --output takes a {kinds} file", hint="name the file e.g. report.yaml"
         )
+    _refuse_taken(path, shown, force=force)
+
+
+def _refuse_taken(path: Path, shown: str, *, force: bool) -> None:
+    """Nothing is overwritten without being asked: an existing name (a dangling symlink too) needs --force."""
     try:
         taken = path.is_symlink() or path.exists()
     except OSError as err:  # ENAMETOOLONG and friends
@@ -121,12 +126,7 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
     (a pipe with no reader would block the write forever). Issue 15.
     """
     shown = one_line(str(path), _PATH_CHARS)
-    try:
-        taken = path.is_symlink() or path.exists()
-    except OSError as err:  # ENAMETOOLONG and friends
-        raise BadInputError(f"cannot write {shown}: {err.strerror or err}") from err
-    if taken and not force:
-        raise BadInputError(f"{shown} already exists", hint="pass --force to overwrite it")
+    _refuse_taken(path, shown, force=force)
     if path.is_dir():
         raise BadInputError(f"cannot write {shown}: it is a directory")
     import secrets  # hashlib and hmac, only when a file is written
