@@ -183,6 +183,8 @@ def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
     if not quantized and prof.prefill_compute_16bit:
         table = prof.prefill_compute_16bit
     cls = device_class(gpu)
+    if f"{gpu.vendor}-{gpu.architecture}" in table:  # an architecture's own kernel (llama.cpp CDNA3 MMQ)
+        return table[f"{gpu.vendor}-{gpu.architecture}"]
     return table.get(f"{gpu.vendor}-{cls}", table.get(cls, DEFAULT_PREFILL_COMPUTE))
 
 
