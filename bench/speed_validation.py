@@ -808,6 +808,21 @@ FINDINGS = (
     "8.5% of the 2,614.9 int8 TOPS where the CUDA HBM share (0.115) gives 300. That measured share is "
     "the CDNA3 key of llama.cpp's prefill table (estimate/engines/llama_cpp_hip.py; looked up by vendor "
     "and architecture before the device class; not fitted): Llama-2-7b Q4_0 pp512 +59.2% -> +23.6%.",
+    "Ollama on Apple M1 chips (issue 11, ollamamlx pass). Runner: Ollama's MLX runner (x/mlxrunner, from "
+    "v0.19) serves only models stored as safetensors (server/images.go Model.IsMLX: ModelFormat == "
+    "'safetensors'; server/sched.go load calls mlxrunner.NewClient, else llama-server), so the library's "
+    "GGUF tags (Q4_K_M by default) run llama-server on macOS too; every Apple Ollama row here is such a tag, "
+    "so no MLX speed is modelled. Share: the 0.92 GGUF share of Ollama v0.30+ was fitted on an M2 Pro; "
+    "published 2026 llama.cpp Metal decodes on the M1 generation stay at or below llama.cpp's 2023-2025 "
+    "Apple share (0.70): M1 Max Llama-3.1-8B Q4_K_M 46.2 t/s, 57% of 400 GB/s (brand-o/normiebench#40, "
+    "2026-03), a dense 27B at 44-58% (llama.cpp b10549, ggml-org/llama.cpp#27525). Ollama's profile now "
+    "keeps 0.70 for GPU architecture apple-m1 (key 'gguf-apple-m1', "
+    "hardware/speed_profiles.architecture_share; no constant fitted): qwen3.6:27b on an M1 Max (llmfit, "
+    "9.74 t/s) +78% -> +42%; the normiebench run itself is held out (table ollamamlx-m1-metal-2026: "
+    "llama.cpp's profile +12% tg128, -10% pp512). What remains there is "
+    "not explained: that machine has 32 GB (the catalog's M1 Max 64 GB), and #27525 reports dense 27B "
+    "K-quants well below the share MoE and small models reach on Metal; the M1 rows of Ollama's own runner "
+    "(before v0.30: M1 Ultra +39%, M1 Max +21%) already used 0.70 and are unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
