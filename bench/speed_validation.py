@@ -32,6 +32,7 @@ import yaml
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
+from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -785,6 +786,43 @@ FINDINGS = (
     "cause was found, so it is noted, not modelled. "
     "Stream concurrency (#16991, GGML_CUDA_GRAPH_OPT=1, opt-in: RTX PRO 6000 gpt-oss-20b 391 -> 408 t/s; "
     "#21897, which would make it the default, was still open) is not modelled.",
+    "Gated DeltaNet decode eras on Vulkan (issue 11, strixrocm pass; estimate/engines/llama_cpp_gdn.py). "
+    "Two fixes for Qwen3-Next-80B-A3B Q4_K_M on Strix Halo (Vulkan, build 7189, PR #16095): (1) the "
+    "'llama.cpp-gdn-unfused' profile was built on the CUDA profile, so Vulkan rows naming it lost the "
+    "Vulkan prompt path and per-kernel latency; each GDN era now has a Vulkan twin "
+    "(llama_cpp_vulkan.vulkan_gdn_engine). (2) Build 7189 predates PR #17996 (merged 2025-12-16, 'a "
+    "dedicated autoregressive version of delta-net ... for n_seq_tokens == 1', 'roughly a 40% bump in token "
+    "generation'): a decode token ran build_delta_net_chunking, padded to a 64-token chunk: 52 nodes (the "
+    "fused op: 1; unfused autoregressive: 12) and ~35 passes over the f32 state per block (16; 4), counted "
+    "from delta-net-base.cpp (today's copy of the function; b7189's lived in qwen3next.cpp). Profile "
+    "'llama.cpp-gdn-chunked' / 'llama.cpp-vulkan-gdn-chunked', rows of builds before ~b7410; nothing fitted. "
+    "tg128: 28.4 measured, +68.5% -> +11.1%; modelled autoregressive/chunked ratio 1.43 against the PR's "
+    "~1.4. PR #20334's unfused rows (2026-03 master) on the Vulkan twin: Qwen3-Coder-Next +25.8% -> "
+    "+19.2%, Qwen3.5-35B-A3B -3.3% -> -6.9%, Qwen3.5-122B-A10B +12.6% -> +10.0%. Not modelled: that "
+    "build's pp512 (+61%); the 512-expert routing (10 tokens an expert per ubatch) is already priced by "
+    "expert_gemm_rate, and Vulkan had CUMSUM / TRI / SOLVE_TRI from PRs #17479 / #17503 / #17486 "
+    "(2025-11-24..27), so no CPU fallback is evident; the early chunked shaders' cost is not measured. "
+    "MI300X pp512 (#15021): at that date CDNA3 ran MMQ with MFMA (PR #14624, 2025-07; mmq.cu "
+    "ggml_cuda_should_use_mmq keeps CDNA3 on MMQ at any batch), not dequantize + rocBLAS (55.6 TFLOPS "
+    "there). The PR measured that kernel on an MI300X, MUL_MAT q4_0 m=4096 n=512 k=14336: 223.5 TFLOPS, "
+    "8.5% of the 2,614.9 int8 TOPS where the CUDA HBM share (0.115) gives 300. That measured share is "
+    "the CDNA3 key of llama.cpp's prefill table (estimate/engines/llama_cpp_hip.py; looked up by vendor "
+    "and architecture before the device class; not fitted): Llama-2-7b Q4_0 pp512 +59.2% -> +23.6%.",
+    "Ollama on Apple M1 chips (issue 11, ollamamlx pass). Runner: Ollama's MLX runner (x/mlxrunner, from "
+    "v0.19) serves only models stored as safetensors (server/images.go Model.IsMLX: ModelFormat == "
+    "'safetensors'; server/sched.go load calls mlxrunner.NewClient, else llama-server), so the library's "
+    "GGUF tags (Q4_K_M by default) run llama-server on macOS too; every Apple Ollama row here is such a tag, "
+    "so no MLX speed is modelled. Share: the 0.92 GGUF share of Ollama v0.30+ was fitted on an M2 Pro; "
+    "published 2026 llama.cpp Metal decodes on the M1 generation stay at or below llama.cpp's 2023-2025 "
+    "Apple share (0.70): M1 Max Llama-3.1-8B Q4_K_M 46.2 t/s, 57% of 400 GB/s (brand-o/normiebench#40, "
+    "2026-03), a dense 27B at 44-58% (llama.cpp b10549, ggml-org/llama.cpp#27525). Ollama's profile now "
+    "keeps 0.70 for GPU architecture apple-m1 (key 'gguf-apple-m1', "
+    "hardware/speed_profiles.architecture_share; no constant fitted): qwen3.6:27b on an M1 Max (llmfit, "
+    "9.74 t/s) +78% -> +42%; the normiebench run itself is held out (table ollamamlx-m1-metal-2026: "
+    "llama.cpp's profile +12% tg128, -10% pp512). What remains there is "
+    "not explained: that machine has 32 GB (the catalog's M1 Max 64 GB), and #27525 reports dense 27B "
+    "K-quants well below the share MoE and small models reach on Metal; the M1 rows of Ollama's own runner "
+    "(before v0.30: M1 Ultra +39%, M1 Max +21%) already used 0.70 and are unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -879,6 +917,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "llama.cpp-vulkan-scalar"  # the run's log: no cooperative matrices (scalar FP16 shaders)
     if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):
         return "llama.cpp-vulkan-coopmat1"  # the run's log: KHR cooperative matrices, not NV_coopmat2
+    if engine == "llama.cpp" and "unfused Gated DeltaNet" in version and decodes_chunked(row_build(version)):
+        return "llama.cpp-gdn-chunked"  # before PR #17996's one-token path (llama_cpp_gdn.py)
     if engine == "llama.cpp" and "unfused Gated DeltaNet" in str(row.get("engine_version", "")):
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     if engine == "llama.cpp" and not re.search(r"vulkan", version, re.IGNORECASE):

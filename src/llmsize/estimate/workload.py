@@ -314,7 +314,9 @@ class Workload(Record):
         default=None, gt=0, description="vLLM: the GPU's SMs (its top-k/top-p sampler buffer); None = unknown"
     )
     gpu_architecture: str | None = Field(
-        default=None, description="vLLM: the GPU's architecture (cuBLAS workspace size); None = unknown"
+        default=None,
+        description="the GPU's architecture (vLLM: cuBLAS workspace size; SGLang: FP8 Marlin on Ampere); "
+        "None = unknown",
     )
     mmproj: bool | None = Field(
         default=None,

@@ -136,15 +136,24 @@ def kernel_bandwidth(kernel: str, gpu: GpuSpec, own: dict[str, float] | None = N
     """Achieved / datasheet bandwidth of batch-1 `kernel` on `gpu` (capped by its SMs when known).
 
     `own`: an engine profile's shares by '<family>-<class>' where its build streams differently
-    (EngineSpeedProfile.kernel_bandwidth).
+    (EngineSpeedProfile.kernel_bandwidth), or by '<family>-<architecture>' (e.g. 'gguf-apple-m1') where
+    a share measured on one GPU generation does not hold for another (architecture_share).
     """
     family = KERNEL_ALIASES.get(kernel, kernel)
     frac = KERNEL_BANDWIDTH.get((family, device_class(gpu)), 0.7)
     frac = (own or {}).get(f"{family}-{device_class(gpu)}", frac)
+    frac = architecture_share(family, gpu, own, frac)
     frac *= MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0
     if gpu.compute_units:
         frac = min(frac, gpu.compute_units * SM_STREAM_BYTES_PER_S / gpu.bandwidth_bytes_per_s)
     return frac
+
+
+def architecture_share(family: str, gpu: GpuSpec, own: dict[str, float] | None, frac: float) -> float:
+    """An engine's share for this GPU generation ('<family>-<architecture>', e.g. 'gguf-apple-m1') where
+    its profile names one, else `frac`: a build's uplift fitted on one Apple generation need not reach
+    another (estimate/engines/ollama.py METAL_2026_M1_GGUF_BANDWIDTH)."""
+    return (own or {}).get(f"{family}-{gpu.architecture}", frac) if gpu.architecture else frac
 
 
 def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -> float:
@@ -174,6 +183,8 @@ def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
     if not quantized and prof.prefill_compute_16bit:
         table = prof.prefill_compute_16bit
     cls = device_class(gpu)
+    if f"{gpu.vendor}-{gpu.architecture}" in table:  # an architecture's own kernel (llama.cpp CDNA3 MMQ)
+        return table[f"{gpu.vendor}-{gpu.architecture}"]
     return table.get(f"{gpu.vendor}-{cls}", table.get(cls, DEFAULT_PREFILL_COMPUTE))
 
 

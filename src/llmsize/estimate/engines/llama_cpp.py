@@ -44,6 +44,8 @@ from llmsize.estimate.engines import (
     llama_cpp_batch,
     llama_cpp_dsv4,
     llama_cpp_fusion,
+    llama_cpp_gdn,
+    llama_cpp_hip,
     llama_cpp_nodes,
     llama_cpp_scores,
 )
@@ -97,7 +99,9 @@ SPEED = EngineSpeedProfile(
     gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
     gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24},
+    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24,
+                     # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
+                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
     # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
     prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
@@ -171,6 +175,16 @@ GDN_UNFUSED_SPEED = SPEED.model_copy(update={
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
     HIP_NO_GRAPHS_SPEED.engine: HIP_NO_GRAPHS_SPEED, METAL_SIMDGROUP_SPEED.engine: METAL_SIMDGROUP_SPEED,
     GDN_UNFUSED_SPEED.engine: GDN_UNFUSED_SPEED}
+# REFERENCE: builds before PR #17996 (2025-12, the one-token autoregressive path; b7189, the first qwen3next
+# build, among them) decode a Gated DeltaNet token through the chunked delta rule: 52 nodes and 35 passes
+# over the state (estimate/engines/llama_cpp_gdn.py). Counted, nothing fitted.
+GDN_CHUNKED_SPEED = SPEED.model_copy(update={
+    "engine": "llama.cpp-gdn-chunked", "node_kernels": {},
+    "state_traffic": llama_cpp_gdn.CHUNKED_STATE_TRAFFIC,
+    "layer_kernels": SPEED.layer_kernels | {
+        "linear_attention": SPEED.layer_kernels["linear_attention"] + llama_cpp_gdn.CHUNKED_EXTRA_NODES},
+    "version": "llama.cpp builds decoding Gated DeltaNet chunked (before PR #17996)"})
+LEGACY_SPEED[GDN_CHUNKED_SPEED.engine] = GDN_CHUNKED_SPEED
 
 
 def fusion_engine(build: int | None) -> str:

@@ -18,6 +18,8 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
 
 from __future__ import annotations
 
+from llmsize.estimate.engines import llama_cpp_gdn
+from llmsize.estimate.engines.llama_cpp import GDN_CHUNKED_SPEED, GDN_UNFUSED_SPEED
 from llmsize.estimate.engines.llama_cpp import SPEED as LLAMA_CPP_SPEED
 from llmsize.estimate.engines.llama_cpp_nodes import LEGACY_KERNELS
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -83,8 +85,40 @@ VULKAN_PROFILES: dict[str, EngineSpeedProfile] = {
 }
 
 
+# REFERENCE: the Gated DeltaNet decode eras of llama.cpp (llama_cpp_gdn.py) on the Vulkan backend: Vulkan had
+# no GATED_DELTA_NET shader before PR #20334 (2026-03), so its builds ran the unfused autoregressive path
+# after PR #17996 and the chunked path before it. Same per-block node and state counts as the CUDA-side
+# profiles (llama_cpp.GDN_UNFUSED_SPEED, GDN_CHUNKED_SPEED), on Vulkan's own prompt path and per-kernel
+# latency (its kernel counts, LEGACY_KERNELS, carry the same 26-node fused block).
+_GDN_EXTRA = {GDN_UNFUSED_SPEED.engine: GDN_UNFUSED_SPEED.layer_kernels["linear_attention"]
+              - LLAMA_CPP_SPEED.layer_kernels["linear_attention"],
+              GDN_CHUNKED_SPEED.engine: llama_cpp_gdn.CHUNKED_EXTRA_NODES}
+VULKAN_GDN_PROFILES: dict[str, EngineSpeedProfile] = {
+    f"llama.cpp-vulkan-{legacy.engine.removeprefix('llama.cpp-')}": VULKAN_SPEED.model_copy(
+        update={
+            "engine": f"llama.cpp-vulkan-{legacy.engine.removeprefix('llama.cpp-')}",
+            "state_traffic": legacy.state_traffic,
+            "layer_kernels": VULKAN_SPEED.layer_kernels
+            | {"linear_attention": (VULKAN_SPEED.layer_kernels["linear_attention"]
+                                     + _GDN_EXTRA[legacy.engine])},
+            "version": VULKAN_SPEED.version + "; " + legacy.version,
+        }
+    )
+    for legacy in (GDN_UNFUSED_SPEED, GDN_CHUNKED_SPEED)
+}
+VULKAN_PROFILES |= VULKAN_GDN_PROFILES
+
+
 def vulkan_engine(engine: str, backend: str | None) -> str:
     """The speed profile of `engine` run on ggml's `backend` ('vulkan' maps llama.cpp and Ollama to it)."""
     if backend == "vulkan" and engine in ("llama.cpp", "ollama"):
         return VULKAN_ENGINE
+    return vulkan_gdn_engine(engine, backend)
+
+
+def vulkan_gdn_engine(engine: str, backend: str | None) -> str:
+    """A Gated DeltaNet era profile ('llama.cpp-gdn-unfused', '-chunked') run on Vulkan: its Vulkan twin."""
+    twin = f"llama.cpp-vulkan-{engine.removeprefix('llama.cpp-')}"
+    if backend == "vulkan" and twin in VULKAN_GDN_PROFILES:
+        return twin
     return engine

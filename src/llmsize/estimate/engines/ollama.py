@@ -23,7 +23,11 @@ Older releases (before the llama-server runner) estimated layers in llm/memory.g
 to a 2,048-token (< 0.6.7) or 4,096-token (< 0.15.5) context (release_default_context).
 Speed (issue 11): the layers Ollama keeps on the GPU when a model does not fit (ollama_offload.py),
 its flash-attention default by release (ollama_flash.py) and its own speed profile by release (SPEED,
-OWN_RUNNER_SPEED, speed_name).
+OWN_RUNNER_SPEED, speed_name), with the M1 generation's own Metal share (METAL_2026_M1_GGUF_BANDWIDTH).
+Runner: Ollama starts its MLX runner (x/mlxrunner, Apple silicon from v0.19) only for a model stored as
+safetensors (server/images.go Model.IsMLX: Config.ModelFormat == "safetensors"; server/sched.go load
+calls mlxrunner.NewClient, else llama-server); a GGUF tag, the library's Q4_K_M default among them, runs
+llama-server on macOS too, so llmsize models GGUF tags only and does not model the MLX runner's speed.
 """
 
 from __future__ import annotations
@@ -86,10 +90,23 @@ VRAM_TIERS: tuple[tuple[int, int], ...] = ((47 * GIB, 262_144), (23 * GIB, 32_76
 # REFERENCE: calibrated on the two `fit` rows ollamaspeed-llmfit-m2pro-001/002 (bench/speed_tables.yaml);
 # every other Ollama row is held out.
 METAL_2026_GGUF_BANDWIDTH = 0.92
+# That share was measured on an M2 Pro (Apple8 GPU). Published 2026 llama.cpp Metal decodes on the M1
+# generation (Apple7) stay at or below the 2023-2025 Apple constant: an M1 Max decodes Llama-3.1-8B
+# Q4_K_M at 46.2 t/s (brand-o/normiebench#40, llama.cpp/Metal, 2026-03: 4.92 GB x 46.2 = 227 GB/s, 57% of
+# 400 GB/s), and a dense 27B at 44-58% of 400 GB/s (llama.cpp b10549, Q3_K_M / Q4_1 / IQ4_NL;
+# ggml-org/llama.cpp#27525, Aug 2026), where the same 2026 builds give the M2 Pro 84-95%. So on M1 chips
+# Ollama's llama-server keeps llama.cpp's own GGUF share, hardware/speed_profiles.KERNEL_BANDWIDTH
+# ('gguf', 'apple') (calibrated on llama-bench rows that include M1 chips); no constant is fitted here.
+# Keyed by GPU architecture ('gguf-apple-m1': hardware/speed_profiles.architecture_share).
+METAL_2026_M1_GGUF_BANDWIDTH = 0.70
+M1_ARCHITECTURE = "apple-m1"
 SPEED = LlamaCpp.speed.model_copy(update={
     "engine": "ollama", "version": "Ollama 0.30+ (llama-server b9479 and later)",
-    "kernel_bandwidth": {"gguf-apple": METAL_2026_GGUF_BANDWIDTH},
-    "sources": ("https://github.com/AlexsJones/llmfit/pull/1031",)})
+    "kernel_bandwidth": {"gguf-apple": METAL_2026_GGUF_BANDWIDTH,
+                         f"gguf-{M1_ARCHITECTURE}": METAL_2026_M1_GGUF_BANDWIDTH},
+    "sources": ("https://github.com/AlexsJones/llmfit/pull/1031",
+                "https://github.com/brand-o/normiebench/issues/40",
+                "https://github.com/ggml-org/llama.cpp/issues/27525")})
 # Before v0.30 Ollama ran its own runners on the llama.cpp it vendored: llama.cpp's profile as calibrated.
 OWN_RUNNER_SPEED = LlamaCpp.speed.model_copy(update={
     "engine": "ollama-own-runner",

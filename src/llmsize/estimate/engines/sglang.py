@@ -51,7 +51,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import sglang_dsv4
+from llmsize.estimate.engines import sglang_dsv4, sglang_fp8
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
@@ -186,9 +186,11 @@ class Sglang(BaseEngine):
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
         compute_units: int | None = None,
     ) -> Workload:
-        del gpu_name, architecture, segment, compute_units
+        del gpu_name, segment, compute_units
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
-        update: dict[str, int] = {}
+        update: dict[str, Any] = {}
+        if wl.gpu_architecture is None and architecture:
+            update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
         if wl.max_num_batched_tokens is None:
             update["max_num_batched_tokens"] = chunk
         if wl.cuda_graph_max_bs is None:
@@ -365,6 +367,7 @@ class Sglang(BaseEngine):
         # python/sglang/srt/layers/rotary_embedding.py (0.4.3) is vLLM's RotaryEmbedding: the same
         # cos/sin buffer in the model dtype, built when the model is constructed (vllm.rope_cache_bytes).
         slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
         return WeightPlacement(device + slack + rope_cache_bytes(spec, wl), 0)
 
     def reserved_bytes(self, spec: ModelSpec) -> int:
