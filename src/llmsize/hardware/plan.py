@@ -130,7 +130,8 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     For a non-decreasing f the answer is one integer whatever points are probed: the steps only
     decide how many estimates it takes (issue 15: `fit --all` spent 685 estimates in 122 context
     searches on an RTX 4090, 41 in one). `guess` (the caller's linear extrapolation) is probed
-    first with its neighbour, which ends a linear search in two estimates. Then the bracket's
+    first with its neighbour, which ends a linear search in two estimates (no neighbour where the
+    guess is far over, `_far_over`). Then the bracket's
     secant, exact on linear memory. A secant or Newton step also probes its neighbour toward the
     answer, which ends the search when the two straddle the budget and otherwise gives f's local
     slope, for a Newton step from that side next: curved memory (quadratic eager scores, a window's
@@ -356,9 +357,9 @@ def _scan_chunk(spec: ModelSpec) -> int:
     """Tokens per chunk of the model's chunked state scans (the least common multiple where there
     are several), 1 where it has none: transformers pads a prompt up to a whole chunk
     (activations/mamba.py `_chunk_scan`: `chunk_size`, 256 by default, also in Falcon-H1's hybrid
-    blocks; activations/linear_attention.py
-    `DELTA_RULE_CHUNK`, modeling_qwen3_next.py `torch_chunk_gated_delta_rule`), so its need jumps
-    after each multiple: a hint for the context search (issue 15)."""
+    blocks; activations/linear_attention.py `DELTA_RULE_CHUNK`, after modeling_qwen3_next.py
+    `torch_chunk_gated_delta_rule`), so its need jumps after each multiple: a hint for the context
+    search (issue 15)."""
     kinds = set(spec.layer_types or ())
     if spec.recurrent is None or not kinds & {"mamba", "hybrid", "linear_attention"}:
         return 1
