@@ -61,7 +61,7 @@ def test_the_table_names_the_audio() -> None:
         (["Qwen2.5-7B", "--audio-seconds", "5"], "has no audio tower"),
         (["gemma-4-31B-it", "--audio-seconds", "5"], "has no audio tower"),
         (["gemma-4-E4B-it", "--audio-seconds", "-1"], "--audio-seconds -1"),
-        (["gemma-4-E4B-it", "--audio-seconds", "nan"], "--audio-seconds nan"),
+        (["gemma-4-E4B-it", "--audio-seconds", "nan"], "'--audio-seconds': 'nan' is not a number"),
         (["gemma-4-E4B-it", "--audio-seconds", "1e9"], "--audio-seconds"),
         (["gemma-4-E4B-it", "--audio-seconds", "0.001"], "shorter than one"),
     ],
