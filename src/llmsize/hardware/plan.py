@@ -27,7 +27,7 @@ from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
 from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
-from llmsize.estimate.workload import MAX_TOKENS, Engine, Mode, Workload
+from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -353,26 +353,6 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     return last
 
 
-def _scan_chunk(spec: ModelSpec) -> int:
-    """Tokens per chunk of the model's chunked state scans (the least common multiple where there
-    are several), 1 where it has none: transformers pads a prompt up to a whole chunk
-    (activations/mamba.py `_chunk_scan`: `chunk_size`, 256 by default, also in Falcon-H1's hybrid
-    blocks; activations/linear_attention.py `DELTA_RULE_CHUNK`, after modeling_qwen3_next.py
-    `torch_chunk_gated_delta_rule`), so its need jumps after each multiple: a hint for the context
-    search (issue 15)."""
-    kinds = set(spec.layer_types or ())
-    if spec.recurrent is None or not kinds & {"mamba", "hybrid", "linear_attention"}:
-        return 1
-    from llmsize.estimate.activations.linear_attention import DELTA_RULE_CHUNK
-
-    chunk = 1
-    if kinds & {"mamba", "hybrid"}:  # hybrid: Falcon-H1's Mamba-2 mixer beside attention
-        chunk = math.lcm(chunk, spec.recurrent.chunk_size or 256)
-    if "linear_attention" in kinds:
-        chunk = math.lcm(chunk, DELTA_RULE_CHUNK)
-    return chunk
-
-
 def _context_guess(est: Estimate, context: int, need: int, usable: int) -> int | None:
     """Where the need may reach `usable`, if the KV cache and the activations of the estimate at
     `context` grow in proportion to the context and the rest stays: a first probe for the search,
@@ -586,8 +566,7 @@ class Planner:
             if asked.mode is Mode.INFERENCE and (gpu is None or eng.need_floor(1) == 1):
                 guess = _context_guess(est, asked.context, at_asked, usable)
         align = eng.context_alignment(self.spec, asked)
-        eager_scan = asked.mode is Mode.INFERENCE and asked.engine is Engine.TRANSFORMERS
-        chunk = _scan_chunk(self.spec) if eager_scan else 1
+        chunk = eng.scan_chunk(self.spec, asked)
         return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess,
                                    chunk)
 

@@ -131,6 +131,7 @@ class EngineModel(Protocol):
     def prefill_chunk(self) -> int | None: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -434,6 +435,13 @@ class BaseEngine:
         multiple of k, and a multiple of k needs no more than the context after it (issue 15: the
         longest context search, hardware/plan.py, probes only the unaligned contexts). 1: the need is
         non-decreasing in the context, as in engines that pre-allocate their cache."""
+        del spec, wl
+        return 1
+
+    def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
+        """Tokens after whose multiples the need jumps because the engine pads a prompt up to a whole
+        chunk of a chunked state scan: a hint for the longest-context search (hardware/plan.py,
+        issue 15). 1: no such padding (serving engines size their state per sequence, not per chunk)."""
         del spec, wl
         return 1
 

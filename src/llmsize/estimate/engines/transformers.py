@@ -131,6 +131,27 @@ class Transformers(BaseEngine):
         del spec
         return kv_dtype not in _QUANTIZED_CACHE
 
+    def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
+        """Tokens per chunk of the model's chunked state scans in inference (the least common multiple
+        where there are several), 1 where it has none: transformers pads a prompt up to a whole chunk
+        (activations/mamba.py `_chunk_scan`: `chunk_size`, 256 by default, also in Falcon-H1's hybrid
+        blocks; activations/linear_attention.py `DELTA_RULE_CHUNK`, after modeling_qwen3_next.py
+        `torch_chunk_gated_delta_rule`), so its need jumps after each multiple: a hint for the
+        longest-context search (issue 15)."""
+        kinds = set(spec.layer_types or ())
+        if wl.mode.trains or spec.recurrent is None or not kinds & {"mamba", "hybrid", "linear_attention"}:
+            return 1
+        import math
+
+        from llmsize.estimate.activations.linear_attention import DELTA_RULE_CHUNK
+
+        chunk = 1
+        if kinds & {"mamba", "hybrid"}:  # hybrid: Falcon-H1's Mamba-2 mixer beside attention
+            chunk = math.lcm(chunk, spec.recurrent.chunk_size or 256)
+        if "linear_attention" in kinds:
+            chunk = math.lcm(chunk, DELTA_RULE_CHUNK)
+        return chunk
+
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
         """SDPA with a mask copies the additive mask into one padded to MEM_EFF_MASK_ALIGNMENT
         columns (activations/attention.py `_fused_attention`), so a context that is not a multiple
