@@ -122,6 +122,17 @@ class PlanError(BadInputError):
 
 # ---------------------------------------------------------------------------------------- searching
 
+def _memoised(f: Callable[[int], int], values: dict[int, int]) -> Callable[[int], int]:
+    """f, each value computed once and kept in `values` (x -> f(x)), which searches share."""
+
+    def value(x: int) -> int:
+        if x not in values:
+            values[x] = f(x)
+        return values[x]
+
+    return value
+
+
 def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
                    known: dict[int, int] | None = None, grain: int = 1,
                    guess: int | None = None) -> int | None:
@@ -151,10 +162,7 @@ def largest_within(f: Callable[[int], int], budget: int, lo: int, hi: int,
     """
     seen = known if known is not None else {}
 
-    def value(x: int) -> int:
-        if x not in seen:
-            seen[x] = f(x)
-        return seen[x]
+    value = _memoised(f, seen)
 
     def slope(a: int, f_a: int, f_b: int) -> int:  # f's slope over (a, a + 1), 0 where unknown
         return 0 if grain > 1 else f_b - f_a
@@ -284,10 +292,7 @@ def by_chunks(f: Callable[[int], int], budget: int, hi: int, chunk: int, known: 
     ends the search, and past it the rest of the chunk, padded alike. For a non-decreasing f the
     answer is the one largest_within finds; only the probes differ."""
 
-    def value(x: int) -> int:
-        if x not in known:
-            known[x] = f(x)
-        return known[x]
+    value = _memoised(f, known)
 
     top = hi // chunk
     if top < 2:
@@ -327,10 +332,7 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
             return by_chunks(f, budget, hi, chunk, known, guess)
         return largest_within(f, budget, 1, hi, known, guess=guess)
 
-    def value(x: int) -> int:
-        if x not in known:
-            known[x] = f(x)
-        return known[x]
+    value = _memoised(f, known)
 
     def envelope(x: int) -> int:
         return value(x + 1 if x % align == 0 else x)
