@@ -629,7 +629,10 @@ def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage, enc_tp: int 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
     """Formula bytes of the whole model in `fmt` on one device."""
     whole = Stage(0, tuple(range(spec.num_layers)), True, True)
-    return memo(spec, ("stage weight bytes", 1, fmt, whole), lambda: _stage_weight_bytes(spec, 1, fmt, whole))
+    # stage_weight_bytes' key (encoder TP 1): one pipeline stage on one GPU is this very stage, so
+    # the usual estimate sums its groups once, not twice (issue 15: `fit --all`)
+    key = ("stage weight bytes", 1, fmt, whole, 1)
+    return memo(spec, key, lambda: _stage_weight_bytes(spec, 1, fmt, whole, 1))
 
 
 def checkpoint_matches(spec: ModelSpec, fmt: WeightFormat) -> bool:
