@@ -548,9 +548,6 @@ def _value_error(err: Exception, value: Any, loc: tuple[str | int, ...] = ()) ->
     return _Invalid([(loc, "value_error", f"Value error, {err}", value)])
 
 
-FillFn = Callable[[dict[str, Any], Mapping[str, Any]], tuple[list[ErrorTuple] | None, int]]
-
-
 # The annotations most fields carry, read without eval (typing.get_type_hints compiles each string).
 _PLAIN_HINTS: dict[str, Any] = {
     "int": int,
@@ -596,7 +593,7 @@ def _field_types(cls: type[Record]) -> dict[str, Any]:
 class _Compiled:
     """A record class's converters, built on first use."""
 
-    __slots__ = ("after", "before", "calls", "fast", "fields", "keeps", "names")
+    __slots__ = ("after", "before", "fields", "names")
 
     def __init__(self, cls: type[Record]) -> None:
         ns: dict[str, Any] = {}
@@ -618,7 +615,6 @@ class _Compiled:
                     for name in mark[1]:
                         field_checks.setdefault(name, []).append(bound)
         self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check, frozenset[type]]] = []
-        self.keeps: list[tuple[str, dict[str, Any]]] = []
         for name, info in cls.model_fields.items():
             tp = hints[name]
             check = _with_bounds(_check_for(tp, ns), info, allow)
@@ -628,103 +624,20 @@ class _Compiled:
             # Values of these exact types are kept as given (the common case of llmsize's own records).
             plain = check is not _identity and not extra and not _has_bounds(info, allow)
             exact = _exact_types(tp) if plain else _NONE
-            keep = _keep_test(len(self.keeps), tp, info, allow, exact) if not extra else ("False", {})
-            self.keeps.append(keep)
             self.fields.append((name, info.default, info.default_factory, check, exact))
         self.names = frozenset(cls.model_fields)
         self.before = before
         self.after = after
-        self.calls = 0
-        self.fast: FillFn | None = None
-
-    def generate(self) -> None:
-        """A fill function written out for this class's fields (as dataclasses writes __init__): the
-        same steps as Record._fill's loop without its per-field overhead, for classes built often."""
-        ns: dict[str, Any] = {"_M": _MISSING, "_Invalid": _Invalid, "_add": _add_error, "_missing": _missing}
-        body = ["def fill(values, data):", "    get = data.get", "    errors = None", "    present = 0"]
-        for i, (name, default, factory, check, _) in enumerate(self.fields):
-            ns[f"c{i}"], ns[f"d{i}"], ns[f"f{i}"] = check, default, factory
-            key = repr(name)
-            body += [f"    v = get({key}, _M)", "    if v is _M:"]
-            if default is not _MISSING:
-                copy = ".copy()" if isinstance(default, _MUTABLE_DEFAULTS) else ""
-                body.append(f"        values[{key}] = d{i}{copy}")
-            elif factory is not None:
-                body.append(f"        values[{key}] = f{i}()")
-            else:
-                body.append(f"        errors = _missing(errors, {key}, data)")
-            body += ["    else:", "        present += 1"]
-            keep, consts = self.keeps[i]
-            ns.update(consts)
-            body.append(f"        if not ({keep}):")
-            body += [
-                "            try:",
-                f"                v = c{i}(v)",
-                "            except _Invalid as err:",
-                f"                errors = _add(errors, {key}, err)",
-                f"        values[{key}] = v",
-            ]
-        body.append("    return errors, present")
-        exec("\n".join(body), ns)  # the source is built from this class's own field names only
-        self.fast = ns["fill"]
-
-
-def _keep_test(
-    i: int, tp: Any, info: FieldInfo, allow_inf_nan: bool, exact: frozenset[type]
-) -> tuple[str, dict[str, Any]]:
-    """A Python test of `v` that is true when the field's converter would return `v` unchanged
-    (its exact type, an int or float within its bounds, a Literal's own value, None where allowed),
-    with the constants it names; the generated fill calls the converter only when it is false."""
-    if exact:
-        return f"type(v) in t{i}", {f"t{i}": exact}
-    args = typing.get_args(tp) if typing.get_origin(tp) in (Union, types.UnionType) else ()
-    optional = type(None) in args
-    members = [a for a in args if a is not type(None)] if args else [tp]
-    if len(members) != 1 or info.min_length is not None:
-        return "False", {}
-    base = members[0]
-    consts: dict[str, Any] = {}
-    if base in (int, float):
-        tests = [f"type(v) is {base.__name__}"]
-        for k, (op, bound) in enumerate((("<", info.gt), ("<=", info.ge), (">", info.lt), (">=", info.le))):
-            if bound is not None:
-                consts[f"g{i}_{k}"] = bound
-                tests.append(f"g{i}_{k} {op} v")
-        finite = not (allow_inf_nan if info.allow_inf_nan is None else info.allow_inf_nan)
-        if base is float and finite:
-            consts["_isfinite"] = math.isfinite
-            tests.append("_isfinite(v)")
-        test = " and ".join(tests)
-    elif typing.get_origin(base) is Literal and not _has_bounds(info, True):
-        values = typing.get_args(base)
-        kinds = {type(a) for a in values}
-        if kinds not in ({str}, {int}):
-            return "False", {}
-        consts[f"t{i}"], consts[f"l{i}"] = kinds.pop(), frozenset(values)
-        test = f"type(v) is t{i} and v in l{i}"
-    else:
-        return "False", {}
-    return (f"v is None or ({test})" if optional else test), consts
-
-
-def _add_error(errors: list[ErrorTuple] | None, name: str, err: _Invalid) -> list[ErrorTuple]:
-    return [*(errors or ()), *_prefix(name, err.errors)]
-
-
-def _missing(errors: list[ErrorTuple] | None, name: str, data: Mapping[str, Any]) -> list[ErrorTuple]:
-    return [*(errors or ()), ((name,), "missing", "Field required", dict(data))]
-
-
-_GENERATE_AFTER = 16  # builds of a class before its fill function is written out (about 0.1 ms each)
 
 
 def _fill_fields(
     compiled: _Compiled, values: dict[str, Any], data: Mapping[str, Any]
 ) -> tuple[list[ErrorTuple] | None, int]:
-    """Convert and store each field of `data` (defaults for the rest): (errors, fields present)."""
-    compiled.calls += 1
-    if compiled.calls == _GENERATE_AFTER:
-        compiled.generate()
+    """Convert and store each field of `data` (defaults for the rest): (errors, fields present).
+
+    No per-class fill function is written out with exec, as dataclasses does for __init__: compiling
+    one took 20-28 ms for Workload and ModelSpec, and built them no faster than this loop with its
+    exact-type shortcut (issue 15: `fit --all` compiled twenty, 5% of its instructions)."""
     errors: list[ErrorTuple] | None = None
     present = 0
     for name, default, factory, check, exact in compiled.fields:
@@ -835,10 +748,7 @@ class Record:
                 except (ValueError, AssertionError) as err:
                     raise _value_error(err, data) from None
         values = self.__dict__
-        if compiled.fast is not None:
-            errors, present = compiled.fast(values, data)
-        else:
-            errors, present = _fill_fields(compiled, values, data)
+        errors, present = _fill_fields(compiled, values, data)
         if present != len(data):
             extra = [k for k in data if k not in compiled.names]
             if extra:
