@@ -263,3 +263,18 @@ def test_kept_workload_equals_a_fresh_validation(model: str, context: int, batch
     assert first.prompt_tokens == min(2048, context)
     with pytest.raises(BadInputError):
         planner.workload(layout, context=context + 0.5, batch=batch)
+
+
+def test_layer_parts_counted_per_block_kind_equal_counting_every_block() -> None:
+    """speed's per-part block counts, taken once per kind of block (issue 15), are the per-block
+    count, key order included (the first block that has each part)."""
+    from llmsize.hardware.plan import _block_parts, _layer_parts
+    from llmsize.specs.catalog import specs
+
+    for spec in specs():
+        moe = spec.moe_layers if spec.num_experts else ()
+        every: dict[str, int] = {}
+        for i in range(spec.num_layers):
+            for part, n in _block_parts(spec, i, moe).items():
+                every[part] = every.get(part, 0) + n
+        assert list(_layer_parts(spec).items()) == list(every.items()), spec.name

@@ -892,32 +892,50 @@ def layer_parts(spec: ModelSpec) -> dict[str, int]:
 
 
 def _layer_parts(spec: ModelSpec) -> dict[str, int]:
+    # A block's parts depend only on its mixer kind, routed or not, and dense MLP or not: each such
+    # kind is counted once, times its blocks (issue 15: `fit --all`), its parts kept in the order
+    # they first appear along the layers.
+    moe = spec.moe_layers if spec.num_experts else ()
+    blocks: dict[tuple[str, bool, bool], list[int]] = {}  # -> [its first block, how many]
+    for i in range(spec.num_layers):
+        key = (spec.layer_type(i), bool(moe and moe[i]), spec.has_mlp(i))
+        seen = blocks.get(key)
+        if seen is None:
+            blocks[key] = [i, 1]
+        else:
+            seen[1] += 1
+    parts: dict[str, int] = {}
+    for first, count in blocks.values():
+        for part, n in _block_parts(spec, first, moe).items():
+            parts[part] = parts.get(part, 0) + n * count
+    return parts
+
+
+def _block_parts(spec: ModelSpec, i: int, moe: tuple[bool, ...]) -> dict[str, int]:
     parts: dict[str, int] = {}
 
     def add(part: str) -> None:
         parts[part] = parts.get(part, 0) + 1
 
-    moe = spec.moe_layers if spec.num_experts else ()
-    for i in range(spec.num_layers):
-        kind = spec.layer_type(i)
-        if kind != "none":
-            add("block")
-        if kind == "hybrid":
-            add("attention")
-            add("mamba")
-        elif kind in ("linear_attention", "mamba", "conv"):
-            add(kind)
-        elif kind != "none":
-            add("mla" if spec.is_mla else "attention")
-        if moe and moe[i]:
-            add("block")
-            add("moe_ffn")
-            if spec.num_shared_experts:
-                add("shared_expert")
-        elif spec.has_mlp(i):
-            add("block")
-            add("dense_ffn")
-        _add_feature_parts(spec, i, kind, bool(moe and moe[i]), add)
+    kind = spec.layer_type(i)
+    if kind != "none":
+        add("block")
+    if kind == "hybrid":
+        add("attention")
+        add("mamba")
+    elif kind in ("linear_attention", "mamba", "conv"):
+        add(kind)
+    elif kind != "none":
+        add("mla" if spec.is_mla else "attention")
+    if moe and moe[i]:
+        add("block")
+        add("moe_ffn")
+        if spec.num_shared_experts:
+            add("shared_expert")
+    elif spec.has_mlp(i):
+        add("block")
+        add("dense_ffn")
+    _add_feature_parts(spec, i, kind, bool(moe and moe[i]), add)
     return parts
 
 
