@@ -122,6 +122,9 @@ NAMES = [
     ("c4ai-command-a-03-2025", "c4ai-command-a-03-2025"),
     ("CohereLabs/c4ai-command-a-03-2025", "c4ai-command-a-03-2025"),
     ("CohereLabs/command-a-reasoning-08-2025", "c4ai-command-a-03-2025"),
+    ("command-r7b", "c4ai-command-r7b-12-2024"),  # Ollama libraries (model_specs/cohere.yaml cites the pulls)
+    ("command-r7b:7b", "c4ai-command-r7b-12-2024"),
+    ("command-a:111b", "c4ai-command-a-03-2025"),
     ("Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("mistralai/Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("Mistral-Large-3", "Mistral-Large-3-675B-Instruct-2512"),
