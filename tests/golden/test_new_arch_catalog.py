@@ -27,6 +27,8 @@ from llmsize.specs.resolve import resolve
 EXACT = {
     "Nemotron-H-8B-Base-8K": 8_100_852_736,
     "NVIDIA-Nemotron-Nano-9B-v2": 8_888_227_328,
+    # the Hub API total of mistralai/Ministral-3-3B-Reasoning-2512 (model_specs/ministral-3.yaml header)
+    "Ministral-3-3B-Reasoning-2512": 4_251_743_232,
 }
 
 # (entry, published size in parameters, the precision it is published to)
@@ -146,3 +148,27 @@ def test_the_bf16_upload_of_mistral_large_3_is_sized_in_bf16() -> None:
     assert total_params(bf16) == total_params(fp8)
     assert fp8.weight_format.quant is not None
     assert bf16.weight_format.quant is None
+
+
+# Ministral 3 Base / Reasoning uploads were sized as the FP8 Instruct checkpoints before they had entries.
+@pytest.mark.parametrize(
+    ("typed", "instruct"),
+    [
+        ("Ministral-3-3B-Base-2512", "Ministral-3-3B-Instruct-2512"),
+        ("Ministral-3-8B-Base-2512", "Ministral-3-8B-Instruct-2512"),
+        ("Ministral-3-8B-Reasoning-2512", "Ministral-3-8B-Instruct-2512"),
+        ("mistralai/Ministral-3-14B-Reasoning-2512", "Ministral-3-14B-Instruct-2512"),
+    ],
+)
+def test_ministral_3_base_and_reasoning_are_the_instruct_architecture_unquantized(typed: str, instruct: str) -> None:
+    spec = resolve(typed, offline=True)
+    fp8 = _spec(instruct)
+    assert total_params(spec) == total_params(fp8)
+    assert fp8.weight_format.quant is not None and spec.weight_format.quant is None
+
+
+def test_ministral_3_3b_reasoning_unties_the_head() -> None:
+    # 131072 x 3072 more than the tied 3B
+    assert total_params(_spec("Ministral-3-3B-Reasoning-2512")) - total_params(
+        _spec("Ministral-3-3B-Instruct-2512")
+    ) == 131072 * 3072
