@@ -39,6 +39,9 @@ ROUNDED = [
     ("c4ai-command-r7b-12-2024", 8.028e9, 0.0005e9),
     ("c4ai-command-a-03-2025", 111e9, 0.5e9),
     ("Mistral-Large-3-675B-Instruct-2512", 675e9, 1.5e9),
+    ("Mistral-Large-3-675B-Base-2512", 675e9, 1.5e9),
+    # transformers docs/source/en/model_doc/mistral4.md: "119B with 6.5B activated parameters per token"
+    ("Mistral-Small-4-119B-2603", 119e9, 0.5e9),
 ]
 
 
@@ -130,6 +133,9 @@ NAMES = [
     ("Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("mistralai/Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("Mistral-Large-3", "Mistral-Large-3-675B-Instruct-2512"),
+    ("mistralai/Mistral-Large-3-675B-Base-2512", "Mistral-Large-3-675B-Base-2512"),
+    ("Mistral-Small-4-119B-2603", "Mistral-Small-4-119B-2603"),
+    ("mistralai/Mistral-Small-4-119B-2603", "Mistral-Small-4-119B-2603"),
 ]
 
 
@@ -172,3 +178,21 @@ def test_ministral_3_3b_reasoning_unties_the_head() -> None:
     assert total_params(_spec("Ministral-3-3B-Reasoning-2512")) - total_params(
         _spec("Ministral-3-3B-Instruct-2512")
     ) == 131072 * 3072
+
+
+def test_mistral_large_3_base_is_bf16_and_instruct_fp8() -> None:
+    # "Base BF16 Weights, used for fine-tuning" (the Mistral Large 3 collection on the Hub)
+    base, instruct = _spec("Mistral-Large-3-675B-Base-2512"), _spec("Mistral-Large-3-675B-Instruct-2512")
+    assert total_params(base) == total_params(instruct)
+    assert base.weight_format.quant is None and instruct.weight_format.quant is not None
+
+
+def test_mistral_small_4_download_is_one_byte_a_weight() -> None:
+    # A public packaging of mistralai/Mistral-Small-4-119B-2603 asks for "121 GB of free space in the Hugging Face
+    # cache for the weight shards": FP8 weights (BF16 would be ~239 GB).
+    from llmsize.estimate.core import estimate
+
+    weights = estimate(resolve("Mistral-Small-4-119B-2603", offline=True), Workload()).weights_bytes
+    assert abs(weights - 121e9) <= 1e9
+    spec = _spec("Mistral-Small-4-119B-2603")
+    assert spec.is_mla and spec.is_moe
