@@ -29,6 +29,8 @@ EXACT = {
     "NVIDIA-Nemotron-Nano-9B-v2": 8_888_227_328,
     # the Hub API total of mistralai/Ministral-3-3B-Reasoning-2512 (model_specs/ministral-3.yaml header)
     "Ministral-3-3B-Reasoning-2512": 4_251_743_232,
+    # llama-server's n_params for nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16 (a public project log)
+    "NVIDIA-Nemotron-3-Nano-4B-BF16": 3_973_556_832,
 }
 
 # (entry, published size in parameters, the precision it is published to)
@@ -87,6 +89,7 @@ KV_PER_TOKEN = [
     ("Nemotron-H-56B-Base-8K", _heads_kv(10, 8, 128)),
     ("NVIDIA-Nemotron-Nano-9B-v2", _heads_kv(4, 8, 128)),
     ("NVIDIA-Nemotron-Nano-12B-v2", _heads_kv(6, 8, 128)),
+    ("NVIDIA-Nemotron-3-Nano-4B-BF16", _heads_kv(4, 8, 128)),
     # cohere2: 1 global (NoPE) layer in 4 grows; the 3 windowed ones stop at 4096 tokens
     ("c4ai-command-r7b-12-2024", _heads_kv(32 // 4, 8, 128)),
     ("c4ai-command-a-03-2025", _heads_kv(64 // 4, 8, 128)),
@@ -121,6 +124,8 @@ NAMES = [
     ("Nemotron-Nano-9B-v2-Base", "NVIDIA-Nemotron-Nano-9B-v2"),
     ("NVIDIA-Nemotron-Nano-12B-v2", "NVIDIA-Nemotron-Nano-12B-v2"),
     ("nvidia/NVIDIA-Nemotron-Nano-12B-v2-Base", "NVIDIA-Nemotron-Nano-12B-v2"),
+    ("nemotron-3-nano:4b", "NVIDIA-Nemotron-3-Nano-4B-BF16"),
+    ("nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16", "NVIDIA-Nemotron-3-Nano-4B-BF16"),
     ("c4ai-command-r7b-12-2024", "c4ai-command-r7b-12-2024"),
     ("CohereLabs/c4ai-command-r7b-12-2024", "c4ai-command-r7b-12-2024"),
     ("CohereForAI/c4ai-command-r7b-12-2024", "c4ai-command-r7b-12-2024"),
