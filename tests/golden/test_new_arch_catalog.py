@@ -40,6 +40,7 @@ ROUNDED = [
     ("NVIDIA-Nemotron-Nano-12B-v2", 12e9, 0.5e9),
     ("c4ai-command-r7b-12-2024", 8.028e9, 0.0005e9),
     ("c4ai-command-a-03-2025", 111e9, 0.5e9),
+    ("command-a-vision-07-2025", 112e9, 0.5e9),  # "a 112 billion parameter" model (its card)
     ("Mistral-Large-3-675B-Instruct-2512", 675e9, 1.5e9),
     ("Mistral-Large-3-675B-Base-2512", 675e9, 1.5e9),
     # transformers docs/source/en/model_doc/mistral4.md: "119B with 6.5B activated parameters per token"
@@ -135,6 +136,7 @@ NAMES = [
     ("command-r7b", "c4ai-command-r7b-12-2024"),  # Ollama libraries (model_specs/cohere.yaml cites the pulls)
     ("command-r7b:7b", "c4ai-command-r7b-12-2024"),
     ("command-a:111b", "c4ai-command-a-03-2025"),
+    ("CohereLabs/command-a-vision-07-2025", "command-a-vision-07-2025"),
     ("Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("mistralai/Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("Mistral-Large-3", "Mistral-Large-3-675B-Instruct-2512"),
@@ -201,3 +203,16 @@ def test_mistral_small_4_download_is_one_byte_a_weight() -> None:
     assert abs(weights - 121e9) <= 1e9
     spec = _spec("Mistral-Small-4-119B-2603")
     assert spec.is_mla and spec.is_moe
+
+
+def test_command_a_vision_is_command_a_plus_its_tower() -> None:
+    # SigLIP so400m-style tower (27 x 1152, MLP 4304, 32 x 32 patches of 16 px, pooling head) and the projector:
+    # 1152 x 4 -> 36864 (SwiGLU halves it) -> 12288, both biased (modeling_cohere2_vision.py)
+    h, inter, layers, positions = 1152, 4304, 27, (512 // 16) ** 2
+    block = 4 * (h * h + h) + 4 * h + (h * inter + inter) + (inter * h + h)
+    head = h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (h * inter + inter) + (inter * h + h)
+    tower = 3 * 16 * 16 * h + h + positions * h + layers * block + 2 * h + head
+    projector = (4 * h * 36864 + 36864) + (18432 * 12288 + 12288)
+    vision = _spec("command-a-vision-07-2025")
+    assert vision.extra_params == tower + projector
+    assert total_params(vision) - vision.extra_params == total_params(_spec("c4ai-command-a-03-2025"))
