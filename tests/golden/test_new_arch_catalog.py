@@ -31,6 +31,8 @@ EXACT = {
     "Ministral-3-3B-Reasoning-2512": 4_251_743_232,
     # llama-server's n_params for nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16 (a public project log)
     "NVIDIA-Nemotron-3-Nano-4B-BF16": 3_973_556_832,
+    # index total_size / 2 of CohereLabs/tiny-aya-global (a public port's plan, "Tiny Aya Global in one table")
+    "tiny-aya-global": 3_349_227_520,
 }
 
 # (entry, published size in parameters, the precision it is published to)
@@ -94,6 +96,7 @@ KV_PER_TOKEN = [
     # cohere2: 1 global (NoPE) layer in 4 grows; the 3 windowed ones stop at 4096 tokens
     ("c4ai-command-r7b-12-2024", _heads_kv(32 // 4, 8, 128)),
     ("c4ai-command-a-03-2025", _heads_kv(64 // 4, 8, 128)),
+    ("tiny-aya-global", _heads_kv(36 // 4, 4, 128)),
 ]
 
 
@@ -137,6 +140,7 @@ NAMES = [
     ("command-r7b:7b", "c4ai-command-r7b-12-2024"),
     ("command-a:111b", "c4ai-command-a-03-2025"),
     ("CohereLabs/command-a-vision-07-2025", "command-a-vision-07-2025"),
+    ("CohereLabs/tiny-aya-water", "tiny-aya-global"),
     ("Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("mistralai/Mistral-Large-3-675B-Instruct-2512", "Mistral-Large-3-675B-Instruct-2512"),
     ("Mistral-Large-3", "Mistral-Large-3-675B-Instruct-2512"),
@@ -216,3 +220,14 @@ def test_command_a_vision_is_command_a_plus_its_tower() -> None:
     vision = _spec("command-a-vision-07-2025")
     assert vision.extra_params == tower + projector
     assert total_params(vision) - vision.extra_params == total_params(_spec("c4ai-command-a-03-2025"))
+
+
+def test_tiny_aya_kv_cache_as_its_port_measures_it() -> None:
+    # The same plan: "KV cache (per token, all 36 layers): ... bf16 72 KiB"; "one 4096-token sequence: ... 288 MiB
+    # bf16"; "one 8192-token sequence with window freeing: ... 360 MiB bf16" (27 windowed layers hold 4096 tokens).
+    from llmsize.estimate.kv_cache import kv_cache_bytes
+
+    spec = _spec("tiny-aya-global")
+    layers = range(spec.num_layers)
+    assert kv_cache_bytes(spec, Workload(context=4096), "bf16", layers) == 288 * 2**20
+    assert kv_cache_bytes(spec, Workload(context=8192, prompt_tokens=16), "bf16", layers) == 360 * 2**20
