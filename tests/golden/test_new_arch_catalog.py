@@ -33,6 +33,9 @@ EXACT = {
     "NVIDIA-Nemotron-3-Nano-4B-BF16": 3_973_556_832,
     # index total_size / 2 of CohereLabs/tiny-aya-global (a public port's plan, "Tiny Aya Global in one table")
     "tiny-aya-global": 3_349_227_520,
+    # the Hub's safetensors total of mistralai/Mistral-Nemo-Instruct-2407 (kvfit scripts/build_registry.py)
+    "Mistral-Nemo-Instruct-2407": 12_247_782_400,
+    "Mistral-Nemo-Base-2407": 12_247_782_400,
 }
 
 # (entry, published size in parameters, the precision it is published to)
@@ -146,6 +149,7 @@ NAMES = [
     ("Mistral-Large-3", "Mistral-Large-3-675B-Instruct-2512"),
     ("mistralai/Mistral-Large-3-675B-Base-2512", "Mistral-Large-3-675B-Base-2512"),
     ("Mistral-Small-4-119B-2603", "Mistral-Small-4-119B-2603"),
+    ("mistralai/Mistral-Nemo-Instruct-2407", "Mistral-Nemo-Instruct-2407"),
     ("mistralai/Mistral-Small-4-119B-2603", "Mistral-Small-4-119B-2603"),
 ]
 
