@@ -7,9 +7,11 @@ Mistral Large 3 as Qwen3-Coder-480B) or refused. Published numbers, one source e
   (kvfit scripts/build_registry.py). Nemotron-H-47B / -56B (arXiv 2504.03624, model cards: 47B, 56B) and
   Nemotron-Nano-12B-v2 (arXiv 2508.14444: "a 12-billion-parameter model") publish rounded sizes only.
 - c4ai-command-r7b-12-2024: "params": 8.028 (billions) in the Open LLM Leaderboard request file
-  open-llm-leaderboard/requests CohereForAI/c4ai-command-r7b-12-2024_eval_request_False_bfloat16_original.json;
+  open-llm-leaderboard/requests
+  CohereForAI/c4ai-command-r7b-12-2024_eval_request_False_bfloat16_original.json;
   c4ai-command-a-03-2025: "a 111 billion parameter model" (model card).
-- Mistral-Large-3-675B-Instruct-2512: "675B total parameters", "A Granular MoE Language Model with 673B params"
+- Mistral-Large-3-675B-Instruct-2512: "675B total parameters", "A Granular MoE Language Model with 673B
+  params"
   and "A 2.5B Vision Encoder" (https://huggingface.co/mistralai/Mistral-Large-3-675B-Instruct-2512).
 KV per token is written out from each config's own numbers, not read back from the code.
 """
@@ -31,7 +33,7 @@ EXACT = {
     "Ministral-3-3B-Reasoning-2512": 4_251_743_232,
     # llama-server's n_params for nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16 (a public project log)
     "NVIDIA-Nemotron-3-Nano-4B-BF16": 3_973_556_832,
-    # index total_size / 2 of CohereLabs/tiny-aya-global (a public port's plan, "Tiny Aya Global in one table")
+    # index total_size / 2 of CohereLabs/tiny-aya-global (a public port's plan)
     "tiny-aya-global": 3_349_227_520,
     # the Hub's safetensors total of mistralai/Mistral-Nemo-Instruct-2407 (kvfit scripts/build_registry.py)
     "Mistral-Nemo-Instruct-2407": 12_247_782_400,
@@ -181,7 +183,9 @@ def test_the_bf16_upload_of_mistral_large_3_is_sized_in_bf16() -> None:
         ("mistralai/Ministral-3-14B-Reasoning-2512", "Ministral-3-14B-Instruct-2512"),
     ],
 )
-def test_ministral_3_base_and_reasoning_are_the_instruct_architecture_unquantized(typed: str, instruct: str) -> None:
+def test_ministral_3_base_and_reasoning_are_the_instruct_architecture_unquantized(
+    typed: str, instruct: str
+) -> None:
     spec = resolve(typed, offline=True)
     fp8 = _spec(instruct)
     assert total_params(spec) == total_params(fp8)
@@ -190,9 +194,11 @@ def test_ministral_3_base_and_reasoning_are_the_instruct_architecture_unquantize
 
 def test_ministral_3_3b_reasoning_unties_the_head() -> None:
     # 131072 x 3072 more than the tied 3B
-    assert total_params(_spec("Ministral-3-3B-Reasoning-2512")) - total_params(
-        _spec("Ministral-3-3B-Instruct-2512")
-    ) == 131072 * 3072
+    assert (
+        total_params(_spec("Ministral-3-3B-Reasoning-2512"))
+        - total_params(_spec("Ministral-3-3B-Instruct-2512"))
+        == 131072 * 3072
+    )
 
 
 def test_mistral_large_3_base_is_bf16_and_instruct_fp8() -> None:
@@ -203,8 +209,8 @@ def test_mistral_large_3_base_is_bf16_and_instruct_fp8() -> None:
 
 
 def test_mistral_small_4_download_is_one_byte_a_weight() -> None:
-    # A public packaging of mistralai/Mistral-Small-4-119B-2603 asks for "121 GB of free space in the Hugging Face
-    # cache for the weight shards": FP8 weights (BF16 would be ~239 GB).
+    # A public packaging of mistralai/Mistral-Small-4-119B-2603 asks for "121 GB of free space in the
+    # Hugging Face cache for the weight shards": FP8 weights (BF16 would be ~239 GB).
     from llmsize.estimate.core import estimate
 
     weights = estimate(resolve("Mistral-Small-4-119B-2603", offline=True), Workload()).weights_bytes
@@ -214,7 +220,8 @@ def test_mistral_small_4_download_is_one_byte_a_weight() -> None:
 
 
 def test_command_a_vision_is_command_a_plus_its_tower() -> None:
-    # SigLIP so400m-style tower (27 x 1152, MLP 4304, 32 x 32 patches of 16 px, pooling head) and the projector:
+    # SigLIP so400m-style tower (27 x 1152, MLP 4304, 32 x 32 patches of 16 px, pooling head) and the
+    # projector:
     # 1152 x 4 -> 36864 (SwiGLU halves it) -> 12288, both biased (modeling_cohere2_vision.py)
     h, inter, layers, positions = 1152, 4304, 27, (512 // 16) ** 2
     block = 4 * (h * h + h) + 4 * h + (h * inter + inter) + (inter * h + h)
@@ -227,8 +234,9 @@ def test_command_a_vision_is_command_a_plus_its_tower() -> None:
 
 
 def test_tiny_aya_kv_cache_as_its_port_measures_it() -> None:
-    # The same plan: "KV cache (per token, all 36 layers): ... bf16 72 KiB"; "one 4096-token sequence: ... 288 MiB
-    # bf16"; "one 8192-token sequence with window freeing: ... 360 MiB bf16" (27 windowed layers hold 4096 tokens).
+    # The same plan: "KV cache (per token, all 36 layers): ... bf16 72 KiB"; "one 4096-token sequence: ...
+    # 288 MiB bf16"; "one 8192-token sequence with window freeing: ... 360 MiB bf16" (27 windowed layers hold
+    # 4096 tokens).
     from llmsize.estimate.kv_cache import kv_cache_bytes
 
     spec = _spec("tiny-aya-global")
