@@ -128,6 +128,9 @@ NAMES = [
     ("nvidia/Nemotron-H-8B-Base-8K", "Nemotron-H-8B-Base-8K"),
     ("nvidia/Nemotron-H-47B-Base-8K", "Nemotron-H-47B-Base-8K"),
     ("Nemotron-H-56B-Base-8K", "Nemotron-H-56B-Base-8K"),
+    ("NVIDIA-Nemotron-H-47B-Reasoning-128K", "Nemotron-H-47B-Reasoning-128K"),
+    ("nvidia/Nemotron-H-8B-Reasoning-128K", "Nemotron-H-8B-Reasoning-128K"),
+    ("nvidia/Nemotron-H-4B-Instruct-128K", "Nemotron-H-4B-Instruct-128K"),
     ("NVIDIA-Nemotron-Nano-9B-v2", "NVIDIA-Nemotron-Nano-9B-v2"),
     ("nvidia/NVIDIA-Nemotron-Nano-9B-v2", "NVIDIA-Nemotron-Nano-9B-v2"),
     ("Nemotron-Nano-9B-v2-Base", "NVIDIA-Nemotron-Nano-9B-v2"),
@@ -243,3 +246,22 @@ def test_tiny_aya_kv_cache_as_its_port_measures_it() -> None:
     layers = range(spec.num_layers)
     assert kv_cache_bytes(spec, Workload(context=4096), "bf16", layers) == 288 * 2**20
     assert kv_cache_bytes(spec, Workload(context=8192, prompt_tokens=16), "bf16", layers) == 360 * 2**20
+
+
+def test_nemotron_h_head_dim_is_128_unless_the_config_names_it() -> None:
+    # NemotronHConfig.head_dim defaults to 128, not hidden_size / heads (configuration_nemotron_h.py); the
+    # remote-code configs of Nemotron-H spell it attention_head_dim. The 4B (hidden 3072, 32 heads) shows the
+    # difference: hidden / heads = 96 would shrink its attention and a quarter of its KV cache.
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    entry = catalog.get("Nemotron-H-4B-Base-8K")
+    assert entry is not None
+    config = dict(entry.model.config)
+    provenance = Provenance(kind=ProvenanceKind.CATALOG, source="test", note="test")
+    config.pop("attention_head_dim")
+    assert spec_from_hf_config(config, name="t", provenance=provenance).head_dim == 128
+    config["attention_head_dim"] = 96
+    assert spec_from_hf_config(config, name="t", provenance=provenance).head_dim == 96
+    spec = _spec("Nemotron-H-4B-Base-8K")
+    assert kv_per_token_bytes(spec, Workload(context=8192), "bf16") == _heads_kv(4, 8, 128)
