@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -923,6 +924,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     if engine == "llama.cpp" and not re.search(r"vulkan", version, re.IGNORECASE):
         return fusion_engine(row_build(version))  # the CUDA fusions of the row's build (llama_cpp_fusion.py)
+    if engine == "llama.cpp" and walks_ids(row_build(version)):
+        return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
 
 
@@ -1034,7 +1037,8 @@ def _restored() -> Iterator[None]:
 def _with_variants(name: str) -> tuple[str, ...]:
     """A profile and the variants that share its constants (llama.cpp-vulkan's path-forced copies)."""
     if name == "llama.cpp-vulkan":
-        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar")
+        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar", WALK_ENGINE,
+                "llama.cpp-vulkan-gdn-unfused", "llama.cpp-vulkan-gdn-chunked")
     return (name,)
 
 

@@ -48,6 +48,7 @@ from llmsize.estimate.engines import (
     llama_cpp_hip,
     llama_cpp_nodes,
     llama_cpp_scores,
+    llama_cpp_vulkan_mmid,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -328,7 +329,9 @@ class LlamaCpp(BaseEngine):
         if gdn is not None:
             return gdn  # on Vulkan, llama_cpp_vulkan.vulkan_gdn_engine maps it to its Vulkan twin
         if vulkan:
-            return str(self.engine)
+            # Builds before PR #18352 walk the routing ids in every expert GEMM workgroup of a prompt.
+            walks = llama_cpp_vulkan_mmid.walks_ids(self.build())
+            return llama_cpp_vulkan_mmid.WALK_ENGINE if walks else str(self.engine)
         return fusion_engine(self.build())
 
     # --- validation and weights ---------------------------------------------------------------------
