@@ -115,7 +115,7 @@ VULKAN_MMID_WALK_SPEED = VULKAN_SPEED.model_copy(
     update={
         "engine": VULKAN_MMID_WALK_ENGINE,
         "vulkan_mmid_walk": True,
-        "version": VULKAN_SPEED.version + "; builds before PR #18352 (MUL_MAT_ID walks the ids per workgroup)",
+        "version": VULKAN_SPEED.version + "; builds before PR #18352 (MUL_MAT_ID walks the ids)",
     }
 )
 VULKAN_PROFILES[VULKAN_MMID_WALK_ENGINE] = VULKAN_MMID_WALK_SPEED

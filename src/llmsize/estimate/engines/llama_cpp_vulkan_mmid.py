@@ -49,8 +49,9 @@ def walks_ids(build: int | None) -> bool:
     return build is not None and build < PREPROCESS_BUILD
 
 
-def workgroup_id_reads(tokens: int, experts: int, used: int, hidden: int, expert_ffn: int,
-                       moe_layers: int) -> float:
+def workgroup_id_reads(
+    tokens: int, experts: int, used: int, hidden: int, expert_ffn: int, moe_layers: int
+) -> float:
     """Ids read by all MUL_MAT_ID workgroups of one ubatch of `tokens`: gate, up (M = expert_ffn rows)
     and down (M = hidden rows) per routed layer, each n_as x row tiles x column tiles workgroups walking
     tokens x used ids."""
