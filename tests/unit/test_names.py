@@ -333,8 +333,8 @@ def test_contract_keys_are_present() -> None:
 @pytest.mark.parametrize(
     ("name", "series", "params", "date"),
     [
-        # Cohere's repo names: https://huggingface.co/CohereLabs/c4ai-command-r7b-12-2024 (Command R7B, 7B class,
-        # released December 2024) and c4ai-command-a-03-2025 (Command A, March 2025).
+        # Cohere's repo names: https://huggingface.co/CohereLabs/c4ai-command-r7b-12-2024 (Command R7B,
+        # 7B class, released December 2024) and c4ai-command-a-03-2025 (Command A, March 2025).
         ("c4ai-command-r7b-12-2024", "command-r", 7_000_000_000, "2412"),
         ("CohereLabs/c4ai-command-a-03-2025", "command-a", None, "2503"),
         ("c4ai-command-r-plus-08-2024", "command-r", None, "2408"),
