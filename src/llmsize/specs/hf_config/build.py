@@ -88,6 +88,9 @@ def _unknown(r: Reader, warnings: list[str]) -> Fields:
 
 _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "llama": dense.llama,
+    # modeling_granite.py (Granite 3.x): Llama's tensors (q/k/v/o biased with attention_bias, gated MLP
+    # with mlp_bias, RMSNorms); its embedding/residual/attention/logits multipliers are scalars, no tensors.
+    "granite": dense.llama,
     "mistral": dense.mistral,
     "qwen2": dense.qwen2,
     "qwen3": dense.qwen3,
