@@ -1,0 +1,116 @@
+"""Widely used checkpoints that were sized as a Llama shape of their name's size, or not at all.
+
+Each now resolves, from the spellings people use (repo id, bare name, Ollama tag), to a catalog entry
+whose config is the checkpoint's own (dtype, context, vocabulary), and its total is the published
+one. Exact published totals are checked for every entry by test_param_counts.py; the totals here are
+the ones only published rounded, and the resolutions.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize import resolve
+from llmsize.specs import catalog
+from llmsize.specs.params import total_params
+
+RESOLVES = [
+    # (a spelling people use, the entry it must find)
+    ("nvidia/Llama-3_3-Nemotron-Super-49B-v1", "Llama-3.3-Nemotron-Super-49B-v1"),
+    ("Llama-3.3-Nemotron-Super-49B-v1.5", "Llama-3.3-Nemotron-Super-49B-v1"),
+    ("nvidia/Llama-3_3-Nemotron-Super-49B-v1_5", "Llama-3.3-Nemotron-Super-49B-v1"),
+    ("nvidia/Llama-3_1-Nemotron-Ultra-253B-v1", "Llama-3.1-Nemotron-Ultra-253B-v1"),
+    ("nvidia/Llama-3.1-Nemotron-Nano-8B-v1", "Llama-3.1-Nemotron-Nano-8B-v1"),
+    ("Qwen/QwQ-32B", "QwQ-32B"),
+    ("qwq", "QwQ-32B"),
+    ("qwq:32b", "QwQ-32B"),
+    ("Qwen/QwQ-32B-Preview", "QwQ-32B-Preview"),
+    ("microsoft/Phi-4-reasoning", "Phi-4-reasoning"),
+    ("Phi-4-reasoning-plus", "Phi-4-reasoning"),
+    ("phi4-reasoning:plus", "Phi-4-reasoning"),
+    ("01-ai/Yi-1.5-9B-Chat", "Yi-1.5-9B"),
+    ("Yi-1.5-34B-Chat", "Yi-1.5-34B"),
+    ("tiiuae/Falcon3-7B-Instruct", "Falcon3-7B-Instruct"),
+    ("falcon3:10b", "Falcon3-10B-Instruct"),
+    ("falcon3", "Falcon3-7B-Instruct"),
+    ("HuggingFaceTB/SmolLM2-1.7B-Instruct", "SmolLM2-1.7B"),
+    ("smollm2:135m", "SmolLM2-135M"),
+    ("ibm-granite/granite-3.3-8b-instruct", "granite-3.3-8b-instruct"),
+    ("granite3.3:2b", "granite-3.3-2b-instruct"),
+    ("google/gemma-3-270m-it", "gemma-3-270m"),
+    ("gemma3:270m", "gemma-3-270m"),
+    ("google/medgemma-27b-text-it", "medgemma-27b-text-it"),
+    ("google/medgemma-4b-it", "medgemma-4b-it"),
+    ("Qwen/Qwen3-4B-Instruct-2507", "Qwen3-4B-Instruct-2507"),
+    ("Qwen3-4B-Thinking-2507", "Qwen3-4B-Instruct-2507"),
+    ("deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct", "DeepSeek-Coder-V2-Lite-Instruct"),
+    ("moonshotai/Kimi-Dev-72B", "Kimi-Dev-72B"),
+    ("nvidia/OpenReasoning-Nemotron-32B", "OpenReasoning-Nemotron-32B"),
+    ("baichuan-inc/Baichuan-M2-32B", "Baichuan-M2-32B"),
+    ("allenai/olmOCR-2-7B-1025", "olmOCR-2-7B-1025"),
+    ("deepcogito/cogito-v2-preview-llama-70B", "cogito-v2-preview-llama-70B"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry"), RESOLVES)
+def test_common_spellings_find_the_checkpoint_not_an_approximation(name: str, entry: str) -> None:
+    spec = resolve(name)
+    assert not spec.approximate
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+
+
+# The checkpoint's own config, not its base's: the window and vocabulary people load.
+OWN_CONFIG = [
+    ("QwQ-32B", 40960, 152064),  # QwQ-32B config.json: max_position_embeddings 40960
+    ("QwQ-32B-Preview", 32768, 152064),
+    ("Phi-4-reasoning", 32768, 100352),  # Phi-4-reasoning model card: 32k tokens (Phi-4: 16k)
+    ("Qwen3-4B-Instruct-2507", 262144, 151936),  # model card: 262,144 natively (Qwen3-4B: 40,960)
+    ("Yi-1.5-6B", 4096, 64000),  # Yi-1.5 model card: 4K
+    ("Falcon3-1B-Instruct", 8192, 131072),
+    ("Falcon3-10B-Instruct", 32768, 131072),
+    ("SmolLM2-135M", 8192, 49152),
+    ("granite-3.3-8b-instruct", 131072, 49159),
+    ("gemma-3-270m", 32768, 262144),
+]
+
+
+@pytest.mark.parametrize(("name", "context", "vocab"), OWN_CONFIG)
+def test_the_checkpoint_keeps_its_own_window_and_vocabulary(name: str, context: int, vocab: int) -> None:
+    spec = resolve(name)
+    assert (spec.max_position_embeddings, spec.vocab_size) == (context, vocab)
+    assert spec.weight_format.dtype == "bf16"
+
+
+# Totals only published rounded: (name, published billions, the rounding step, source)
+ROUNDED = [
+    # public model tables: Falcon3-7B-Instruct 7.5B, Falcon3-10B-Instruct 10.3B (20.6 GB in BF16)
+    ("Falcon3-7B-Instruct", 7.5, 0.05),
+    ("Falcon3-10B-Instruct", 10.3, 0.05),
+    # public model table: nvidia/Llama-3_1-Nemotron-Ultra-253B-v1 253.4B, 506.8 GB in BF16
+    ("Llama-3.1-Nemotron-Ultra-253B-v1", 253.4, 0.05),
+    # public model tables list nvidia/Llama-3_3-Nemotron-Super-49B-v1_5 at 49.9B
+    ("Llama-3.3-Nemotron-Super-49B-v1.5", 49.9, 0.05),
+    # MedGemma model card: 27B (text-only)
+    ("medgemma-27b-text-it", 27.0, 0.5),
+]
+
+
+@pytest.mark.parametrize(("name", "billions", "step"), ROUNDED)
+def test_rounded_published_totals(name: str, billions: float, step: float) -> None:
+    assert abs(total_params(resolve(name)) / 1e9 - billions) <= step
+
+
+def test_gemma_3_270m_is_170m_of_embeddings_and_100m_of_blocks() -> None:
+    # Google's Gemma 3 270M launch post: "170 million embedding parameters ... 100 million for our
+    # transformer blocks" (https://developers.googleblog.com/en/introducing-gemma-3-270m/)
+    spec = resolve("gemma-3-270m")
+    embeddings = spec.vocab_size * spec.hidden_size
+    assert round(embeddings / 1e7) == 17
+    assert round((total_params(spec) - embeddings) / 1e8) == 1
+
+
+def test_medgemma_27b_text_is_gemma_3_27b_without_its_vision_tower() -> None:
+    text, full = resolve("medgemma-27b-text-it"), resolve("gemma-3-27b")
+    assert text.vision is None and full.vision is not None
+    assert total_params(text) == total_params(full) - full.extra_params
