@@ -114,3 +114,13 @@ def test_medgemma_27b_text_is_gemma_3_27b_without_its_vision_tower() -> None:
     text, full = resolve("medgemma-27b-text-it"), resolve("gemma-3-27b")
     assert text.vision is None and full.vision is not None
     assert total_params(text) == total_params(full) - full.extra_params
+
+
+def test_pixtral_12b_is_mistral_nemo_plus_a_400m_vision_encoder() -> None:
+    # https://mistral.ai/news/pixtral-12b: "a new 400M parameter vision encoder" and "a 12B parameter
+    # multimodal decoder based on Mistral Nemo" (Mistral-Nemo-Base-2407: 12,247,782,400 on the Hub)
+    spec, nemo = resolve("mistralai/Pixtral-12B-2409"), resolve("Mistral-Nemo-Base-2407")
+    assert spec.vision is not None and spec.vision.merge_size == 1  # no patch merger in Pixtral 12B
+    tower = spec.extra_params
+    assert total_params(spec) - tower == total_params(nemo) == 12247782400
+    assert round(tower / 1e8) == 4  # 0.40B tower + 0.03B projector
