@@ -1,9 +1,9 @@
 """A spec for a name that states a size but matches no known architecture ("Foo-7B-Instruct").
 
 A name of a known series ("QwQ-72B", "gemma-3-8b-it") takes its own family's grid (FAMILY_REFERENCE_SHAPES
-below), scaled in depth the same way. Otherwise the assumed shape is the Llama 3 one: Meta's own sizes (Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in
-model_specs/llama.yaml, each copied from its config.json) are the reference grid. The reference
-nearest in size (on a log scale) gives width, heads, KV heads, MLP width, vocabulary and context;
+below), scaled in depth the same way. Otherwise the assumed shape is the Llama 3 one: Meta's own sizes
+(Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in model_specs/llama.yaml, each copied from its config.json)
+are the reference grid. The reference nearest in size (on a log scale) gives width, heads, KV heads, MLP width, vocabulary and context;
 the layer count is then chosen so the total matches the size in the name, since depth is the
 dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
 128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio, while depth tracks size). The result
@@ -44,12 +44,11 @@ REFERENCE_SHAPES: tuple[str, ...] = (
 # pattern then follow that family (Gemma 3's 262k vocabulary and 5:1 local/global layers; Qwen2.5's biased
 # q/k/v and 152k vocabulary) rather than Llama 3's. Keys: (series, version prefix or None for any), from
 # parse_name; values: catalog entries, smallest first. Multimodal entries lend only their language model.
+_QWEN2_5 = tuple(f"Qwen2.5-{b}B" for b in ("0.5", "1.5", "3", "7", "14", "32", "72"))
 FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("qwq", None): ("Qwen2.5-0.5B", "Qwen2.5-7B", "Qwen2.5-14B", "QwQ-32B", "Qwen2.5-72B"),
-    ("qwen", "2.5"): ("Qwen2.5-0.5B", "Qwen2.5-1.5B", "Qwen2.5-3B", "Qwen2.5-7B", "Qwen2.5-14B", "Qwen2.5-32B",
-                      "Qwen2.5-72B"),
-    ("qwen", "2"): ("Qwen2.5-0.5B", "Qwen2.5-1.5B", "Qwen2.5-3B", "Qwen2.5-7B", "Qwen2.5-14B", "Qwen2.5-32B",
-                    "Qwen2.5-72B"),
+    ("qwen", "2.5"): _QWEN2_5,
+    ("qwen", "2"): _QWEN2_5,
     ("qwen", "3"): ("Qwen3-0.6B", "Qwen3-1.7B", "Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"),
     ("gemma", "2"): ("gemma-2-2b", "gemma-2-9b", "gemma-2-27b"),
     ("gemma", "3"): ("gemma-3-270m", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "medgemma-27b-text-it"),
@@ -59,7 +58,7 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("mistral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     ("codestral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     ("yi", None): ("Yi-1.5-6B", "Yi-1.5-9B", "Yi-1.5-34B"),
-    ("falcon", "3"): ("Falcon3-1B-Instruct", "Falcon3-3B-Instruct", "Falcon3-7B-Instruct", "Falcon3-10B-Instruct"),
+    ("falcon", "3"): tuple(f"Falcon3-{b}B-Instruct" for b in (1, 3, 7, 10)),
     ("smollm", "2"): ("SmolLM2-135M", "SmolLM2-360M", "SmolLM2-1.7B"),
     ("granite", "3"): ("granite-3.3-2b-instruct", "granite-3.3-8b-instruct"),
 }
@@ -125,7 +124,8 @@ def _language_model(spec: ModelSpec) -> ModelSpec:
     """The decoder of a multimodal entry (gemma-3-4b lends its text model, not its SigLIP tower)."""
     if not (spec.extra_params or spec.vision or spec.audio):
         return spec
-    return spec.model_copy(update={"extra_params": 0, "extra_params_note": None, "vision": None, "audio": None})
+    text_only = {"extra_params": 0, "extra_params_note": None, "vision": None, "audio": None}
+    return spec.model_copy(update=text_only)
 
 
 def _tiled(kinds: tuple[LayerType, ...] | None, layers: int) -> tuple[LayerType, ...] | None:
@@ -203,7 +203,7 @@ def describe_shape(spec: ModelSpec) -> str:
 
 
 def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
-    """A ModelSpec of its family's (else Llama 3's) shape scaled to the size a name states; None without one."""
+    """Its family's (else Llama 3's) shape scaled to the size a name states; None when it states none."""
     from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     size = parsed.params

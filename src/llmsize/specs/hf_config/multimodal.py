@@ -222,7 +222,8 @@ def _llava_extra(config: Mapping[str, Any]) -> tuple[int, str]:
             f"config.json (llava) has a {kind or 'unnamed'} vision tower; llmsize models LLaVA wrappers "
             "only around a Pixtral tower (Pixtral-12B)"
         )
-    v, t, c = Reader(vision, "pixtral"), Reader(config.get("text_config") or {}, "mistral"), Reader(config, "llava")
+    v, c = Reader(vision, "pixtral"), Reader(config, "llava")
+    t = Reader(config.get("text_config") or {}, "mistral")
     tower = _pixtral_tower(v)
     h, th = v.opt_int("hidden_size", default=1024) or 1024, t.req("hidden_size")
     layers_in = c.get("vision_feature_layer", default=-2)
@@ -439,7 +440,8 @@ def split_multimodal(
             raise ConfigError("config.json (llava) has no text_config")
         text = dict(nested)
         # LlavaConfig.__post_init__: a tie stated only in text_config ties the wrapper too
-        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
+        tie = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
+        text["tie_word_embeddings"] = tie
         extra, note = _llava_extra(config)
         return text, str(text.get("model_type") or "llama"), extra, note
     if model_type == "qwen2_audio":
