@@ -4,8 +4,8 @@ A name of a known series ("QwQ-72B", "gemma-3-8b-it") takes its own family's gri
 below), scaled in depth the same way. Otherwise the assumed shape is the Llama 3 one: Meta's own sizes
 (Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in model_specs/llama.yaml, each copied from its config.json)
 are the reference grid. The reference nearest in size (on a log scale) gives width, heads, KV heads,
-MLP width, vocabulary and context; the layer count is then chosen so the total matches the size in the name, since depth is the
-dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
+MLP width, vocabulary and context; the layer count is then chosen so the total matches the size in
+the name, since depth is the dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
 128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio, while depth tracks size). The result
 is marked approximate and says which shape it assumed.
 
