@@ -1,13 +1,13 @@
 """A spec for a name that states a size but matches no known architecture ("Foo-7B-Instruct").
 
-A name of a known series ("QwQ-72B", "gemma-3-8b-it") takes its own family's grid (FAMILY_REFERENCE_SHAPES
-below), scaled in depth the same way. Otherwise the assumed shape is the Llama 3 one: Meta's own sizes
-(Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in model_specs/llama.yaml, each copied from its config.json)
-are the reference grid. The reference nearest in size (on a log scale) gives width, heads, KV heads,
-MLP width, vocabulary and context; the layer count is then chosen so the total matches the size in
-the name, since depth is the dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
-128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio, while depth tracks size). The result
-is marked approximate and says which shape it assumed.
+A name of a known series ("QwQ-72B", "gemma-3-8b-it") takes its own family's grid
+(FAMILY_REFERENCE_SHAPES below), scaled in depth the same way. Otherwise the assumed shape is the Llama
+3 one: Meta's own sizes (Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in model_specs/llama.yaml, each copied
+from its config.json) are the reference grid. The reference nearest in size (on a log scale) gives
+width, heads, KV heads, MLP width, vocabulary and context; the layer count is then chosen so the total
+matches the size in the name, since depth is the dimension that varies most freely between models of one
+width (Llama 3.1 8B and 70B keep head_dim 128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio,
+while depth tracks size). The result is marked approximate and says which shape it assumed.
 
 A name that states an active size as well ("Foo-120B-A12B") is a mixture of experts, and a dense
 shape of its total size would be wrong where it matters: every token would read all the weights
