@@ -49,6 +49,10 @@ RESOLVES = [
     ("baichuan-inc/Baichuan-M2-32B", "Baichuan-M2-32B"),
     ("allenai/olmOCR-2-7B-1025", "olmOCR-2-7B-1025"),
     ("deepcogito/cogito-v2-preview-llama-70B", "cogito-v2-preview-llama-70B"),
+    ("meta-llama/Llama-3.2-11B-Vision-Instruct", "Llama-3.2-11B-Vision"),
+    ("Llama-3.2-90B-Vision-Instruct", "Llama-3.2-90B-Vision"),
+    ("mistralai/Pixtral-12B-2409", "Pixtral-12B-2409"),
+    ("bigcode/starcoder2-3b", "starcoder2-3b"),
 ]
 
 
@@ -91,6 +95,10 @@ ROUNDED = [
     ("Llama-3.1-Nemotron-Ultra-253B-v1", 253.4, 0.05),
     # public model tables list nvidia/Llama-3_3-Nemotron-Super-49B-v1_5 at 49.9B
     ("Llama-3.3-Nemotron-Super-49B-v1.5", 49.9, 0.05),
+    # meta-llama/Llama-3.2-90B-Vision-Instruct: 88.6B on the Hub model page
+    ("Llama-3.2-90B-Vision", 88.6, 0.05),
+    # bigcode/starcoder2-3b: 3.03B on the Hub model page
+    ("starcoder2-3b", 3.03, 0.005),
     # MedGemma model card: 27B (text-only)
     ("medgemma-27b-text-it", 27.0, 0.5),
 ]
@@ -124,3 +132,14 @@ def test_pixtral_12b_is_mistral_nemo_plus_a_400m_vision_encoder() -> None:
     tower = spec.extra_params
     assert total_params(spec) - tower == total_params(nemo) == 12247782400
     assert round(tower / 1e8) == 4  # 0.40B tower + 0.03B projector
+
+
+def test_llama_3_2_vision_caches_only_its_self_attention_blocks() -> None:
+    # transformers modeling_mllama.py MllamaTextModel.forward skips the cross-attention blocks of a
+    # text-only request; the 11B has 8 of them among 40 (cross_attention_layers 3, 8, ..., 38)
+    from llmsize import Workload, estimate
+
+    spec = resolve("Llama-3.2-11B-Vision-Instruct")
+    assert sum(spec.has_kv(i) for i in range(spec.num_layers)) == 32
+    kv = estimate(spec, Workload(context=8192)).kv_cache_bytes
+    assert kv == 32 * 2 * 8 * 128 * 2 * 8192

@@ -16,7 +16,16 @@ from llmsize.errors import ConfigError
 from llmsize.records import ValidationError
 from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, moe, nemotron_nas, recurrent
+from llmsize.specs.hf_config import (
+    deepseek_v4,
+    dense,
+    extra_types,
+    gemma3n,
+    mllama,
+    moe,
+    nemotron_nas,
+    recurrent,
+)
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
@@ -147,6 +156,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "kimi_linear": recurrent.kimi_linear,
     "olmo_hybrid": recurrent.olmo_hybrid,
     "nemotron-nas": nemotron_nas.nemotron_nas,
+    "mllama_text_model": mllama.mllama_text,
 }
 # Builders that may warn (e.g. an MoE layer pattern read with an assumption).
 _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {

@@ -32,6 +32,7 @@ MULTIMODAL_TEXT_TYPES = {
     "glm46v": "glm4v_text",
     "lfm2_vl": "",  # text_config.model_type (lfm2)
     "cohere2_vision": "cohere2",
+    "mllama": "mllama_text_model",
     "llava": "",  # text_config.model_type (mistral for Pixtral-12B); only a Pixtral tower is modelled
 }
 
@@ -434,6 +435,14 @@ def split_multimodal(
             extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
+    if model_type == "mllama":
+        from llmsize.specs.hf_config.mllama import vision_params
+
+        text = dict(config.get("text_config") or {})
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = vision_params(config)
+        return text, "mllama_text_model", extra, note
     if model_type == "llava":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
