@@ -53,6 +53,8 @@ RESOLVES = [
     ("Llama-3.2-90B-Vision-Instruct", "Llama-3.2-90B-Vision"),
     ("mistralai/Pixtral-12B-2409", "Pixtral-12B-2409"),
     ("bigcode/starcoder2-3b", "starcoder2-3b"),
+    ("microsoft/Phi-3.5-MoE-instruct", "Phi-3.5-MoE-instruct"),
+    ("internlm/internlm3-8b-instruct", "internlm3-8b-instruct"),
 ]
 
 
@@ -99,6 +101,10 @@ ROUNDED = [
     ("Llama-3.2-90B-Vision", 88.6, 0.05),
     # bigcode/starcoder2-3b: 3.03B on the Hub model page
     ("starcoder2-3b", 3.03, 0.005),
+    # Phi-3.5-MoE-instruct: 41.9B on the Hub model page
+    ("Phi-3.5-MoE-instruct", 41.9, 0.05),
+    # internlm3-8b-instruct model card: "an 8-billion parameter instruction model" (8.8B on the Hub page)
+    ("internlm3-8b-instruct", 8.8, 0.05),
     # MedGemma model card: 27B (text-only)
     ("medgemma-27b-text-it", 27.0, 0.5),
 ]
@@ -143,3 +149,12 @@ def test_llama_3_2_vision_caches_only_its_self_attention_blocks() -> None:
     assert sum(spec.has_kv(i) for i in range(spec.num_layers)) == 32
     kv = estimate(spec, Workload(context=8192)).kv_cache_bytes
     assert kv == 32 * 2 * 8 * 128 * 2 * 8192
+
+
+def test_phi_3_5_moe_reads_two_of_sixteen_experts() -> None:
+    # Phi-3.5-MoE-instruct model card: "6.6B active parameters when using 2 experts"
+    from llmsize.specs.params import active_params
+
+    spec = resolve("microsoft/Phi-3.5-MoE-instruct")
+    assert spec.is_moe and (spec.num_experts, spec.num_experts_per_tok) == (16, 2)
+    assert round(active_params(spec) / 1e8) == 66

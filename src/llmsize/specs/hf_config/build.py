@@ -140,6 +140,10 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "mimo": extra_types.mimo,
     "nanochat": extra_types.nanochat,
     "mixtral": moe.mixtral,
+    "phimoe": moe.phimoe,
+    # InternLM3 (configuration_internlm3.py / modular_internlm3.py): Llama's tensors; the Hub's remote-code
+    # config names the biases qkv_bias and bias (both false for internlm3-8b-instruct).
+    "internlm3": dense.llama,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
     "glm4v_moe_text": moe.glm4v_moe_text,
