@@ -27,8 +27,9 @@ def mixtral(r: Reader) -> Fields:
 
 
 def phimoe(r: Reader) -> Fields:
-    """modeling_phimoe.py (Phi-3.5-MoE): Mixtral's routed gated experts, q/k/v/o biased with attention_bias,
-    LayerNorms with bias (nn.LayerNorm) for the blocks and the final norm, lm_head biased with lm_head_bias."""
+    """modeling_phimoe.py (Phi-3.5-MoE): Mixtral's routed gated experts, q/k/v/o biased with
+    attention_bias, LayerNorms with bias (nn.LayerNorm) for the blocks and the final norm, lm_head biased
+    with lm_head_bias."""
     f = mixtral(r)
     bias = r.flag("attention_bias")
     f.update(qkv_bias=bias, o_bias=bias, norm_type="layernorm", lm_head_bias=r.flag("lm_head_bias"))
