@@ -55,6 +55,7 @@ RESOLVES = [
     ("bigcode/starcoder2-3b", "starcoder2-3b"),
     ("microsoft/Phi-3.5-MoE-instruct", "Phi-3.5-MoE-instruct"),
     ("internlm/internlm3-8b-instruct", "internlm3-8b-instruct"),
+    ("CohereForAI/aya-expanse-8b", "aya-expanse-8b"),
 ]
 
 
