@@ -56,6 +56,8 @@ RESOLVES = [
     ("microsoft/Phi-3.5-MoE-instruct", "Phi-3.5-MoE-instruct"),
     ("internlm/internlm3-8b-instruct", "internlm3-8b-instruct"),
     ("CohereForAI/aya-expanse-8b", "aya-expanse-8b"),
+    ("mistralai/Voxtral-Mini-3B-2507", "Voxtral-Mini-3B-2507"),
+    ("Voxtral-Small-24B-2507", "Voxtral-Small-24B-2507"),
 ]
 
 
@@ -106,6 +108,9 @@ ROUNDED = [
     ("Phi-3.5-MoE-instruct", 41.9, 0.05),
     # internlm3-8b-instruct model card: "an 8-billion parameter instruction model" (8.8B on the Hub page)
     ("internlm3-8b-instruct", 8.8, 0.05),
+    # mistralai/Voxtral-Mini-3B-2507 and -Small-24B-2507: 4.68B and 24.3B on the Hub model pages
+    ("Voxtral-Mini-3B-2507", 4.68, 0.005),
+    ("Voxtral-Small-24B-2507", 24.3, 0.05),
     # MedGemma model card: 27B (text-only)
     ("medgemma-27b-text-it", 27.0, 0.5),
 ]

@@ -33,6 +33,7 @@ MULTIMODAL_TEXT_TYPES = {
     "lfm2_vl": "",  # text_config.model_type (lfm2)
     "cohere2_vision": "cohere2",
     "mllama": "mllama_text_model",
+    "voxtral": "",  # text_config.model_type (llama)
     "llava": "",  # text_config.model_type (mistral for Pixtral-12B); only a Pixtral tower is modelled
 }
 
@@ -363,6 +364,25 @@ def _qwen2_audio_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, f"audio encoder ({tower:,}) + multimodal projector ({projector:,})"
 
 
+def _voxtral_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """VoxtralForConditionalGeneration (modeling_voxtral.py): VoxtralEncoder, Whisper's encoder as in
+    Qwen2-Audio (conv1/conv2 with bias, a 1500 x d position table, pre-norm layers with q/v/out biased and
+    k bias-free, a final LayerNorm), and VoxtralMultiModalProjector: linear_1 (the encoder's
+    intermediate_size, four frames stacked, -> text hidden) and linear_2 (text -> text), both bias-free."""
+    a = Reader(config.get("audio_config") or {}, "voxtral_encoder")
+    t = Reader(config.get("text_config") or {}, "llama")
+    d = a.opt_int("hidden_size", default=1280) or 1280
+    ffn = a.opt_int("intermediate_size", default=5120) or 5120
+    layers = a.opt_int("num_hidden_layers", default=32) or 32
+    mels = a.opt_int("num_mel_bins", default=128) or 128
+    positions = a.opt_int("max_source_positions", default=1500) or 1500
+    layer = 4 * d * d + 3 * d + 2 * 2 * d + (d * ffn + ffn) + (ffn * d + d)
+    tower = (mels * d * 3 + d) + (d * d * 3 + d) + positions * d + layers * layer + 2 * d
+    th = t.req("hidden_size")
+    projector = ffn * th + th * th
+    return tower + projector, f"Voxtral audio encoder ({tower:,}) + multimodal projector ({projector:,})"
+
+
 def split_multimodal(
     config: Mapping[str, Any], model_type: str
 ) -> tuple[Mapping[str, Any], str, int, str | None]:
@@ -443,6 +463,15 @@ def split_multimodal(
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         extra, note = vision_params(config)
         return text, "mllama_text_model", extra, note
+    if model_type == "voxtral":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (voxtral) has no text_config")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = _voxtral_extra(config)
+        return text, str(text.get("model_type") or "llama"), extra, note
     if model_type == "llava":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
