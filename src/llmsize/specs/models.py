@@ -359,6 +359,9 @@ class ModelSpec(Record):
     fused_gate_up: bool = Field(default=False, description="one gate_up projection module (Phi-3, ChatGLM)")
     parallel_block: bool = Field(default=False, description="attention and MLP read the same input (Falcon)")
     attention_sinks: bool = Field(default=False, description="a learned sink logit per head (gpt-oss)")
+    attention_sinks_sliding_only: bool = Field(
+        default=False, description="only the sliding-window blocks have the sink logits (MiMo-V2-Flash)"
+    )
     position_embedding_params: int = Field(default=0, ge=0, description="learned absolute positions, if any")
 
     # Mixture of experts (num_experts == 0: dense)
@@ -389,7 +392,12 @@ class ModelSpec(Record):
     kv_lora_rank: int = Field(default=0, ge=0)
     qk_nope_head_dim: int = Field(default=0, ge=0)
     qk_rope_head_dim: int = Field(default=0, ge=0)
-    v_head_dim: int = Field(default=0, ge=0)
+    v_head_dim: int = Field(
+        default=0,
+        ge=0,
+        description="V head size: MLA's; for standard attention, when it differs from head_dim "
+        "(MiMo-V2-Flash: q/k 192, v 128); 0 = head_dim",
+    )
 
     # Attention span
     sliding_window: int | None = Field(default=None, gt=0)
@@ -598,9 +606,20 @@ class ModelSpec(Record):
     def attention_view(self, layer: int) -> ModelSpec:
         """This spec with `head_dim`/`num_kv_heads` of block `layer`, for code that sizes one block's
         attention (Gemma 4: modeling_gemma4.py Gemma4TextAttention reads per_layer_config[layer])."""
-        if not self.per_layer_heads or self.layer_type(layer) != "full_attention":
+        if not self.per_layer_attention or self.layer_type(layer) != "full_attention":
             return self
         return _global_view(self)
+
+    @property
+    def per_layer_attention(self) -> bool:
+        """True when full_attention blocks differ from the others in heads or tensors (Gemma 4's
+        head sizes, MiMo-V2-Flash's KV heads and sliding-only sinks)."""
+        return self.per_layer_heads or self.attention_sinks_sliding_only
+
+    @property
+    def value_head_dim(self) -> int:
+        """The V head size of standard attention (head_dim unless the config gives its own)."""
+        return self.v_head_dim or self.head_dim
 
     def has_attention(self, layer: int) -> bool:
         """True when block `layer` attends over keys/values per token (its own, or shared ones)."""
@@ -757,6 +776,8 @@ def _make_global_view(spec: ModelSpec) -> ModelSpec:
             "num_kv_heads": spec.global_num_kv_heads or spec.num_kv_heads,
             "global_head_dim": None,
             "global_num_kv_heads": None,
+            "attention_sinks": spec.attention_sinks and not spec.attention_sinks_sliding_only,
+            "attention_sinks_sliding_only": False,
         }
     )
 

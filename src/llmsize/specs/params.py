@@ -129,9 +129,9 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
                 "q_proj", "attn", n, h, heads * hd * (2 if spec.attn_output_gate else 1), bias=spec.qkv_bias
             ),
             ParamGroup("k_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
-            ParamGroup("v_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
+            ParamGroup("v_proj", "attn", n, h, kv * spec.value_head_dim, bias=spec.qkv_bias),
         ]
-    groups.append(ParamGroup("o_proj", "attn", n, heads * hd, h, bias=spec.o_bias))
+    groups.append(ParamGroup("o_proj", "attn", n, heads * spec.value_head_dim, h, bias=spec.o_bias))
     if spec.qk_norm == "head":  # of the model's norm type (Phi's qk_layernorm: LayerNorms with bias)
         groups += [
             ParamGroup("q_norm", "norm", n, numel_each=_norm_numel(spec, hd)),
@@ -332,7 +332,7 @@ _KV_OWN = frozenset({"k_proj", "v_proj", "k_norm"})
 
 def _attention_for(spec: ModelSpec, attn: tuple[int, ...]) -> list[ParamGroup]:
     """The attention tensors of the blocks `attn`, each group tagged with the blocks holding it."""
-    if spec.per_layer_heads:
+    if spec.per_layer_attention:
         return _per_layer_head_groups(spec, attn)
     return _on(_attention_groups(spec, len(attn)), attn, spec.num_layers)
 
