@@ -39,7 +39,9 @@ def _int_list(r: Reader, key: str, num_layers: int) -> list[int] | None:
     if value is None:
         return None
     if not isinstance(value, list) or len(value) != num_layers or any(v not in (0, 1) for v in value):
-        raise ConfigError(f"config.json (mimo_v2_flash) field {key!r} must list 0 or 1 for each of {num_layers} layers")
+        raise ConfigError(
+            f"config.json (mimo_v2_flash) field {key!r} must list 0 or 1 for each of {num_layers} layers"
+        )
     return [int(v) for v in value]
 
 
@@ -49,7 +51,9 @@ def _attention_kinds(r: Reader, num_layers: int) -> tuple[str, ...]:
         return tuple("sliding_attention" if p else "full_attention" for p in pattern)
     if r.get("layer_types") is not None:
         return kinds_list(r, "layer_types", num_layers)
-    return tuple("full_attention" if i == 0 or not (i + 1) % 6 else "sliding_attention" for i in range(num_layers))
+    return tuple(
+        "full_attention" if i == 0 or not (i + 1) % 6 else "sliding_attention" for i in range(num_layers)
+    )
 
 
 def _ffn_kinds(r: Reader, num_layers: int) -> tuple[str, ...]:
@@ -78,7 +82,9 @@ def mimo_v2_flash(r: Reader, warnings: list[str]) -> Fields:
             "global ones; llmsize models only a different number of KV heads (as every MiMo-V2 release has)"
         )
     if r.opt_int("swa_v_head_dim", default=v_head_dim) != v_head_dim:
-        raise ConfigError("config.json (mimo_v2_flash): swa_v_head_dim differs from v_head_dim, which is not modelled")
+        raise ConfigError(
+            "config.json (mimo_v2_flash): swa_v_head_dim differs from v_head_dim, which is not modelled"
+        )
     size = r.opt_int("sliding_window_size")
     window = size + 1 if size is not None else r.req("sliding_window")
     if r.flag("add_full_attention_sink_bias"):
@@ -98,10 +104,13 @@ def mimo_v2_flash(r: Reader, warnings: list[str]) -> Fields:
         num_experts=r.req("n_routed_experts", "num_local_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=r.req("moe_intermediate_size"),
-        router_score_correction_bias=True,  # MiMoV2FlashTopkRouter.e_score_correction_bias (a persistent buffer)
+        # MiMoV2FlashTopkRouter.e_score_correction_bias (a persistent buffer)
+        router_score_correction_bias=True,
     )
     if n := r.opt_int("num_nextn_predict_layers", default=0):
         # MiMo-V2-Flash's MTP blocks are sliding-window attention + a dense MLP (the model card: "0.33B
         # params/block" with dense FFNs), not the MoE block llmsize's MTP inventory would assume.
-        warnings.append(f"the checkpoint's {n} MTP blocks (dense-FFN, for speculative decoding) are not counted")
+        warnings.append(
+            f"the checkpoint's {n} MTP blocks (dense-FFN, for speculative decoding) are not counted"
+        )
     return f

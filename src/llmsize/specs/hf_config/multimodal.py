@@ -340,7 +340,8 @@ def _internvl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     wide = h * int(1 / ratio) ** 2
     text_h = Reader(config.get("text_config") or {}, "qwen2").req("hidden_size")
     projector = 2 * wide + (wide * text_h + text_h) + (text_h * text_h + text_h)
-    return tower + projector, f"InternViT tower ({tower:,}) + multimodal projector ({projector:,}, modeling_internvl.py)"
+    note = f"InternViT tower ({tower:,}) + multimodal projector ({projector:,}, modeling_internvl.py)"
+    return tower + projector, note
 
 
 # --- entry point ---------------------------------------------------------------------------------

@@ -1,0 +1,140 @@
+"""The newest families of the catalog (MiMo-V2-Flash and MiMo-7B, GLM-4.5V, Trinity-Nano, InternVL3.5):
+the names people type land on their own architecture, never on a size-only approximation, the totals
+match what the publishers state, and the cache per token is the arithmetic of each published config."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from llmsize.estimate import kv_cache
+from llmsize.estimate.workload import Workload
+from llmsize.specs import catalog
+from llmsize.specs.params import active_params, mtp_params, param_inventory, total_params
+
+LOOKUPS = [
+    ("MiMo-V2-Flash", "MiMo-V2-Flash"),
+    ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2-Flash"),
+    ("MiMo-V2-Flash-Base", "MiMo-V2-Flash"),
+    ("mimo-v2-flash", "MiMo-V2-Flash"),
+    ("MiMo-7B-RL", "MiMo-7B-Base"),
+    ("XiaomiMiMo/MiMo-7B-RL-0530", "MiMo-7B-Base"),
+    ("GLM-4.5V", "GLM-4.5V"),
+    ("zai-org/GLM-4.5V", "GLM-4.5V"),
+    ("GLM-4.5V-FP8", "GLM-4.5V"),
+    ("Trinity-Nano", "Trinity-Nano-Preview"),
+    ("arcee-ai/Trinity-Nano-Preview", "Trinity-Nano-Preview"),
+    ("InternVL3.5-8B", "InternVL3_5-8B"),
+    ("OpenGVLab/InternVL3_5-8B", "InternVL3_5-8B"),
+    ("OpenGVLab/InternVL3_5-8B-HF", "InternVL3_5-8B"),
+    ("InternVL3.5-38B", "InternVL3_5-38B"),
+    ("InternVL3_5-241B-A28B", "InternVL3_5-241B-A28B"),
+    ("OpenGVLab/InternVL3_5-241B-A28B-HF", "InternVL3_5-241B-A28B"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry"), LOOKUPS, ids=[n for n, _ in LOOKUPS])
+def test_a_new_name_lands_on_its_entry_not_an_approximation(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+    spec = catalog.lookup(name)
+    assert spec is not None and not spec.approximate
+
+
+def _spec(name: str):  # type: ignore[no-untyped-def]
+    entry = catalog.get(name)
+    assert entry is not None, name
+    return catalog.spec_for(entry)
+
+
+def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
+    vision = catalog.find("GLM-4.5V-FP8")
+    text = catalog.find("GLM-4.5-FP8")
+    assert vision is not None and text is not None
+    assert (vision[0].name, text[0].name) == ("GLM-4.5V", "GLM-4.5")
+
+
+@pytest.mark.parametrize(
+    ("name", "total_b", "active_b"),
+    [
+        # "309B total parameters and 15B active parameters" (huggingface.co/XiaomiMiMo/MiMo-V2-Flash card)
+        ("MiMo-V2-Flash", 309, 15),
+        # "Trinity Nano having 6B total parameters with 1B activated per token" (Trinity Large tech report)
+        ("Trinity-Nano-Preview", 6, 1),
+        # InternVL docs, internvl3.5 quick_start "Model Preparation": #Total 8.5B, 38.4B, 240.7B-A28B
+        ("InternVL3_5-8B", 8.5, 8.5),
+        ("InternVL3_5-38B", 38.4, 38.4),
+        ("InternVL3_5-241B-A28B", 240.7, 28),
+    ],
+)
+def test_totals_match_the_published_sizes(name: str, total_b: float, active_b: float) -> None:
+    spec = _spec(name)
+    # the publishers round to the stated digit: within half of it
+    digit = 0.05 if total_b % 1 else 0.5
+    assert abs(total_params(spec) / 1e9 - total_b) <= digit, total_params(spec)
+    assert abs(active_params(spec) / 1e9 - active_b) <= (0.05 if active_b % 1 else 0.5), active_params(spec)
+
+
+def test_glm_4_5v_equals_its_checkpoint_census() -> None:
+    # 107,710,933,120 parameters in 18,106 tensors of zai-org/GLM-4.5V's safetensors (model_specs/glm-v.yaml)
+    assert total_params(_spec("GLM-4.5V")) == 107_710_933_120
+
+
+@pytest.mark.parametrize(
+    ("name", "vit_width", "text_width", "vision_b"),
+    # InternVL docs: #Vision Param 0.3B (InternViT-300M) for 8B, 5.5B (InternViT-6B) for 38B and 241B
+    [
+        ("InternVL3_5-8B", 1024, 4096, 0.3),
+        ("InternVL3_5-38B", 3200, 5120, 5.5),
+        ("InternVL3_5-241B-A28B", 3200, 4096, 5.5),
+    ],
+)
+def test_internvl_vision_tower_is_the_published_one(
+    name: str, vit_width: int, text_width: int, vision_b: float
+) -> None:
+    # the projector (LayerNorm over 4 x vit width after the 0.5 pixel shuffle, linear_1, linear_2, biased)
+    # is the rest of what the wrapper adds beside the decoder
+    wide = 4 * vit_width
+    projector = 2 * wide + wide * text_width + text_width + text_width * text_width + text_width
+    tower = _spec(name).extra_params - projector
+    assert abs(tower / 1e9 - vision_b) <= 0.05, tower
+
+
+def _kv_terms(name: str) -> dict[int | None, tuple[int, Fraction]]:
+    spec = _spec(name)
+    wl = Workload()
+    terms = kv_cache.kv_terms(spec, wl, "bf16", range(spec.num_layers))
+    return {t.window: (t.layers, t.bytes_per_token) for t in terms}
+
+
+def test_mimo_v2_flash_caches_global_and_window_layers_by_their_own_heads() -> None:
+    # config.json: hybrid_layer_pattern has 9 zeros (global: 4 KV heads) and 39 ones (sliding: 8 KV heads,
+    # sliding_window_size 128 + the query = 129 positions); K of head_dim 192 and V of v_head_dim 128, bf16
+    assert _kv_terms("MiMo-V2-Flash") == {
+        None: (9, Fraction(4 * (192 + 128) * 2)),
+        129: (39, Fraction(8 * (192 + 128) * 2)),
+    }
+
+
+def test_mimo_v2_flash_has_sinks_on_sliding_blocks_only_and_no_shared_expert() -> None:
+    spec = _spec("MiMo-V2-Flash")
+    sinks = [g for g in param_inventory(spec) if g.name == "sinks"]
+    assert sum(g.numel for g in sinks) == 39 * 64  # add_swa_attention_sink_bias, 64 heads
+    assert spec.num_shared_experts == 0 and spec.num_moe_layers == 47  # moe_layer_freq: block 0 dense
+    assert spec.weight_format.quant is not None and spec.weight_format.quant.value == "fp8"
+
+
+def test_trinity_nano_windows_three_blocks_in_four() -> None:
+    # 56 blocks, global_attn_every_n_layers 4: 14 global, 42 with sliding_window 2048; 2 KV heads of 128
+    assert _kv_terms("Trinity-Nano-Preview") == {
+        2048: (42, Fraction(2 * 2 * 128 * 2)),
+        None: (14, Fraction(2 * 2 * 128 * 2)),
+    }
+
+
+def test_mimo_7b_stores_one_mtp_layer_beside_its_qwen2_decoder() -> None:
+    spec = _spec("MiMo-7B-Base")
+    assert spec.mtp_layers == 1 and mtp_params(spec) > 0
+    # K and V of 8 heads of 128 in 36 layers, bf16 (config.json: 8 KV heads, hidden 4096 / 32 heads)
+    assert _kv_terms("MiMo-7B-Base") == {None: (36, Fraction(2 * 8 * 128 * 2))}
