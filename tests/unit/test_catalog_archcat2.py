@@ -31,6 +31,9 @@ LOOKUPS = [
     ("InternVL3.5-38B", "InternVL3_5-38B"),
     ("InternVL3_5-241B-A28B", "InternVL3_5-241B-A28B"),
     ("OpenGVLab/InternVL3_5-241B-A28B-HF", "InternVL3_5-241B-A28B"),
+    ("Ling-mini-2.0", "Ling-mini-2.0"),
+    ("inclusionAI/Ling-mini-2.0", "Ling-mini-2.0"),
+    ("inclusionAI/Ring-mini-2.0", "Ling-mini-2.0"),
 ]
 
 
@@ -66,14 +69,22 @@ def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
         ("InternVL3_5-8B", 8.5, 8.5),
         ("InternVL3_5-38B", 38.4, 38.4),
         ("InternVL3_5-241B-A28B", 240.7, 28),
+        # Ling-V2 README: "Ling-mini-2.0 models (1.43B activated of 16.26B total params)"
+        ("Ling-mini-2.0", 16.26, 1.43),
     ],
 )
 def test_totals_match_the_published_sizes(name: str, total_b: float, active_b: float) -> None:
     spec = _spec(name)
     # the publishers round to the stated digit: within half of it
-    digit = 0.05 if total_b % 1 else 0.5
-    assert abs(total_params(spec) / 1e9 - total_b) <= digit, total_params(spec)
-    assert abs(active_params(spec) / 1e9 - active_b) <= (0.05 if active_b % 1 else 0.5), active_params(spec)
+    assert abs(total_params(spec) / 1e9 - total_b) <= _half_digit(total_b), total_params(spec)
+    assert abs(active_params(spec) / 1e9 - active_b) <= _half_digit(active_b), active_params(spec)
+
+
+def _half_digit(billions: float) -> float:
+    """Half a unit of the last digit a published size states (16.26 -> 0.005, 8.5 -> 0.05, 309 -> 0.5)."""
+    text = f"{billions:g}"
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0**-decimals
 
 
 def test_glm_4_5v_equals_its_checkpoint_census() -> None:
@@ -138,3 +149,10 @@ def test_mimo_7b_stores_one_mtp_layer_beside_its_qwen2_decoder() -> None:
     assert spec.mtp_layers == 1 and mtp_params(spec) > 0
     # K and V of 8 heads of 128 in 36 layers, bf16 (config.json: 8 KV heads, hidden 4096 / 32 heads)
     assert _kv_terms("MiMo-7B-Base") == {None: (36, Fraction(2 * 8 * 128 * 2))}
+
+
+def test_ling_mini_caches_fused_gqa_heads() -> None:
+    # config: 4 KV heads of head_dim 128 in each of 20 blocks, bf16
+    assert _kv_terms("Ling-mini-2.0") == {None: (20, Fraction(2 * 4 * 128 * 2))}
+    spec = _spec("Ling-mini-2.0")
+    assert spec.fused_qkv and spec.qk_norm == "head" and spec.first_k_dense_layers == 1
