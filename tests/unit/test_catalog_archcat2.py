@@ -34,6 +34,8 @@ LOOKUPS = [
     ("Ling-mini-2.0", "Ling-mini-2.0"),
     ("inclusionAI/Ling-mini-2.0", "Ling-mini-2.0"),
     ("inclusionAI/Ring-mini-2.0", "Ling-mini-2.0"),
+    ("Ring-mini-linear-2.0", "Ring-mini-linear-2.0"),
+    ("inclusionAI/Ring-mini-linear-2.0", "Ring-mini-linear-2.0"),
 ]
 
 
@@ -71,6 +73,8 @@ def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
         ("InternVL3_5-241B-A28B", 240.7, 28),
         # Ling-V2 README: "Ling-mini-2.0 models (1.43B activated of 16.26B total params)"
         ("Ling-mini-2.0", 16.26, 1.43),
+        # Ring-mini-linear-2.0 card: "activating only 1.6B of its 16.4B total parameters"
+        ("Ring-mini-linear-2.0", 16.4, 1.6),
     ],
 )
 def test_totals_match_the_published_sizes(name: str, total_b: float, active_b: float) -> None:
@@ -156,3 +160,41 @@ def test_ling_mini_caches_fused_gqa_heads() -> None:
     assert _kv_terms("Ling-mini-2.0") == {None: (20, Fraction(2 * 4 * 128 * 2))}
     spec = _spec("Ling-mini-2.0")
     assert spec.fused_qkv and spec.qk_norm == "head" and spec.first_k_dense_layers == 1
+
+
+def test_ring_mini_linear_keeps_a_fixed_lightning_state_beside_four_softmax_blocks() -> None:
+    spec = _spec("Ring-mini-linear-2.0")
+    kinds = [spec.layer_type(i) for i in range(spec.num_layers)]
+    # layer_group_size 5: block i is softmax when (i + 1) % 5 == 0 (SGLang is_linear_layer)
+    assert [i for i, k in enumerate(kinds) if k == "full_attention"] == [4, 9, 14, 19]
+    assert kinds.count("linear_attention") == 16
+    spec_terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
+    growing = {t.window: (t.layers, t.bytes_per_token) for t in spec_terms if not t.state_bytes}
+    fixed = [(t.layers, t.state_bytes) for t in spec_terms if t.state_bytes]
+    # softmax blocks: K and V of 4 heads of 128, bf16; linear blocks: one fp32 16 x 128 x 128 state each
+    assert growing == {None: (4, Fraction(2 * 4 * 128 * 2))}
+    assert fixed == [(16, 16 * 128 * 128 * 4)]
+
+
+def test_lightning_mixer_tensors_are_the_sglang_module() -> None:
+    spec = _spec("Ring-mini-linear-2.0")
+    groups = [g for g in param_inventory(spec) if g.layers is not None and len(g.layers) == 16]
+    linear = {g.name: g.numel // 16 for g in groups if g.kind in ("mixer", "norm")}
+    h, width = 2048, 16 * 128  # multi-head: 16 heads of 128 for q, k and v
+    assert linear == {
+        "query_key_value": h * 3 * width,
+        "query_layernorm": 128,
+        "key_layernorm": 128,
+        "g_proj": h * width,
+        "g_norm": width,
+        "dense": width * h,
+    }
+
+
+def test_sglang_keeps_the_lightning_state_per_rank_without_a_conv_window() -> None:
+    from llmsize.estimate.engines.sglang_rules import layer_state_bytes
+
+    rec = _spec("Ring-mini-linear-2.0").recurrent
+    assert rec is not None and rec.kind == "lightning"
+    # BailingMoeLinearConfig.mamba2_cache_params: conv_kernel 1 (no window), temporal state heads/tp x d x d
+    assert layer_state_bytes(rec, 2, 4) == (0, 8 * 128 * 128 * 4)

@@ -19,7 +19,7 @@ LayerType = Literal[
     "full_attention",  # attends to the whole context; its KV grows with it
     "sliding_attention",  # at most `sliding_window` tokens
     "chunked_attention",  # Llama 4 local layers: attends within chunks of `attention_chunk_size`
-    "linear_attention",  # gated delta-net / KDA: fixed conv + recurrent state per sequence (`recurrent`)
+    "linear_attention",  # gated delta-net / KDA / lightning: fixed (conv +) recurrent state per sequence
     "mamba",  # Mamba / Mamba-2 mixer: fixed conv + SSM state per sequence (`recurrent`)
     "conv",  # LFM2 short convolution: a fixed conv state per sequence (`recurrent`)
     "hybrid",  # attention and a Mamba mixer side by side in one block (Falcon-H1)
@@ -198,7 +198,7 @@ class RecurrentSpec(Record):
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
-    kind: Literal["gated_deltanet", "kimi_delta", "mamba", "mamba2", "short_conv"]
+    kind: Literal["gated_deltanet", "kimi_delta", "lightning", "mamba", "mamba2", "short_conv"]
     num_heads: int = Field(default=0, ge=0, description="value heads (delta-net), SSM heads (Mamba-2)")
     num_key_heads: int = Field(default=0, ge=0)
     key_head_dim: int = Field(default=0, ge=0)
@@ -215,6 +215,7 @@ class RecurrentSpec(Record):
     split_projections: bool = Field(
         default=False, description="separate in_proj_qkv/z/b/a (Qwen3.5) instead of fused ones"
     )
+    qk_norm: bool = Field(default=False, description="per-head q/k RMSNorm in the mixer (Ling's lightning)")
     recurrent_state_dtype: Literal["fp32", "model"] = "fp32"
     chunk_size: int = Field(
         default=0, ge=0, description="tokens per chunk of the chunked scan (Mamba-2); 0: the mixer's default"
@@ -226,6 +227,8 @@ class RecurrentSpec(Record):
             return 2 * self.num_key_heads * self.key_head_dim + self.num_heads * self.value_head_dim
         if self.kind == "kimi_delta":
             return 3 * self.num_heads * self.key_head_dim  # q, k, v convolved separately
+        if self.kind == "lightning":
+            return 0  # no short convolution: the state is the per-head K^T V sum alone
         if self.kind == "mamba2":
             return self.inner_size + 2 * self.n_groups * self.state_size
         return self.inner_size  # mamba, short_conv (inner_size = hidden)
@@ -244,7 +247,7 @@ class RecurrentSpec(Record):
         """Per sequence and layer (0 for a short convolution)."""
         if self.kind == "gated_deltanet":
             return self.num_heads * self.key_head_dim * self.value_head_dim
-        if self.kind == "kimi_delta":
+        if self.kind in ("kimi_delta", "lightning"):
             return self.num_heads * self.key_head_dim * self.value_head_dim
         if self.kind == "mamba2":
             return self.num_heads * self.value_head_dim * self.state_size

@@ -262,6 +262,25 @@ def _kimi_delta_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
     ]
 
 
+def _lightning_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """Ling 2.0 linear layers (SGLang models/bailing_moe_linear.py BailingMoELinearAttention): one fused
+    query_key_value over all heads (multi-head, bias = use_bias or use_qkv_bias), per-head q/k RMSNorms
+    when use_qk_norm, a bias-free output gate g_proj (hidden -> heads x head_dim), the RMSNorm g_norm over
+    heads x head_dim and the `dense` output projection (bias = use_bias); no convolution."""
+    width = r.num_heads * r.key_head_dim
+    return [
+        ParamGroup("query_key_value", "mixer", n, h, 3 * width, bias=r.proj_bias),
+        *(
+            [ParamGroup(f"{q}_layernorm", "norm", n, numel_each=r.key_head_dim) for q in ("query", "key")]
+            if r.qk_norm
+            else []
+        ),
+        ParamGroup("g_proj", "mixer", n, h, width),
+        ParamGroup("g_norm", "norm", n, numel_each=width),
+        ParamGroup("dense", "mixer", n, width, h, bias=r.out_proj_bias),
+    ]
+
+
 def _mamba2_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
     """Mamba-2 mixer (modeling_nemotron_h.py / modeling_granitemoehybrid.py / modeling_falcon_h1.py
     Mamba2Mixer): in_proj to gate, x, B, C and dt; a biased depthwise conv over x, B, C; per-head
@@ -312,6 +331,7 @@ def _short_conv_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
 _MIXERS = {
     "gated_deltanet": _gated_deltanet_groups,
     "kimi_delta": _kimi_delta_groups,
+    "lightning": _lightning_groups,
     "mamba2": _mamba2_groups,
     "mamba": _mamba_groups,
     "short_conv": _short_conv_groups,

@@ -143,6 +143,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "kimi_linear": recurrent.kimi_linear,
     "olmo_hybrid": recurrent.olmo_hybrid,
     "bailing_moe_v2": bailing.bailing_moe_v2,
+    "bailing_moe_linear": bailing.bailing_moe_linear,
 }
 # Builders that may warn (e.g. an MoE layer pattern read with an assumption).
 _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
