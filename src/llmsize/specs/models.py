@@ -779,8 +779,9 @@ def _make_global_view(spec: ModelSpec) -> ModelSpec:
             "num_kv_heads": spec.global_num_kv_heads or spec.num_kv_heads,
             "global_head_dim": None,
             "global_num_kv_heads": None,
+            # global blocks of a model whose sinks are on sliding blocks only keep the flag (their eager
+            # attention is the same function), but no sinks of their own
             "attention_sinks": spec.attention_sinks and not spec.attention_sinks_sliding_only,
-            "attention_sinks_sliding_only": False,
         }
     )
 
