@@ -897,6 +897,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
+    if engine == "vllm" and found and int(found.group(1)) < 5 and not row.get("enforce_eager"):
+        return "vllm-0.4"  # graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py)
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):

@@ -100,6 +100,11 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    graph_max_context: int = Field(
+        default=0, description="decode: longest context (tokens) a captured CUDA graph covers; beyond it the "
+        "step runs eagerly at eager_launch_per_layer_s (0: no cap)")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, description="decode past graph_max_context: CPU launch seconds per layer")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -260,6 +265,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        graph_max_context=prof.graph_max_context if prof.graphs else 0,
+        eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         sampling_s=inputs.sampling_s,
         **_batch_constants(prof, gpu),
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
@@ -461,6 +468,15 @@ def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmu
     return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
 
 
+def _launch_per_layer(c: SpeedConstants, context: int) -> float:
+    """CPU launch seconds per layer of a decode step at `context` tokens: none while a captured graph
+    covers the context, the eager launch past the engine's capture limit (vLLM 0.4's
+    max_context_len_to_capture: estimate/engines/vllm_graph_cap.py)."""
+    if c.graph_max_context and context > c.graph_max_context:
+        return c.eager_launch_per_layer_s
+    return c.launch_per_layer_s
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -478,7 +494,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
-    cpu_s = inputs.num_layers * c.launch_per_layer_s
+    cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
