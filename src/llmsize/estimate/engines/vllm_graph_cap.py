@@ -23,8 +23,9 @@ from llmsize.estimate.engines.vllm import SPEED_V0
 MAX_CONTEXT_LEN_TO_CAPTURE_V04 = 8192
 
 
-def capped_graph_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile,
-                         max_context: int) -> EngineSpeedProfile:
+def capped_graph_profile(
+    graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile, max_context: int
+) -> EngineSpeedProfile:
     """`graph`'s engine whose decode graphs cover `max_context` tokens; longer steps launch eagerly."""
     return graph.model_copy(
         update={
@@ -32,11 +33,15 @@ def capped_graph_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeed
             "version": f"0.4 (V0 engine; CUDA graphs up to {max_context} tokens of context, eager beyond)",
             "graph_max_context": max_context,
             "eager_launch_per_layer_s": launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph),
-            "sources": (*graph.sources,
-                        "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/worker/model_runner.py"),
+            "sources": (
+                *graph.sources,
+                "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/worker/model_runner.py",
+            ),
         }
     )
 
 
-SPEED_V04 = capped_graph_profile(SPEED_V0, TRANSFORMERS_LEGACY["transformers-4"], MAX_CONTEXT_LEN_TO_CAPTURE_V04)
+SPEED_V04 = capped_graph_profile(
+    SPEED_V0, TRANSFORMERS_LEGACY["transformers-4"], MAX_CONTEXT_LEN_TO_CAPTURE_V04
+)
 CAPPED_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}
