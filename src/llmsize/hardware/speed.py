@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.allreduce import allreduce_latency_s
@@ -100,6 +101,9 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    moe_loop_s: float = Field(
+        default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial with "
+        "the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
     graph_max_context: int = Field(
         default=0, description="decode: longest context (tokens) a captured CUDA graph covers; beyond it the "
         "step runs eagerly at eager_launch_per_layer_s (0: no cap)")
@@ -266,6 +270,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         graph_max_context=prof.graph_max_context if prof.graphs else 0,
+        moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         sampling_s=inputs.sampling_s,
         **_batch_constants(prof, gpu),
@@ -274,6 +279,16 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                                                 ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _moe_loop_seconds(inputs: SpeedInputs, prof: EngineSpeedProfile, kernel_launch_s: float) -> float:
+    """CPU seconds per forward of an engine whose routed FFNs loop over every expert (0 for the others)."""
+    routed = inputs.layer_parts.get("moe_ffn", 0)
+    if not prof.moe_expert_loop or not routed or not inputs.expert_pick_share:
+        return 0.0
+    num_experts = round(inputs.experts_per_token / inputs.expert_pick_share)
+    return moe_loop.loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
+                                 prof.launch_per_layer_s, kernel_launch_s)
 
 
 def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
@@ -508,8 +523,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
-    step += inputs.sampling_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+    # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
+    step += inputs.sampling_s + c.moe_loop_s
+    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+                + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -543,7 +560,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                       chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
         compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
-                                     _layer_latency(inputs, c))
+                                     _layer_latency(inputs, c)) + c.moe_loop_s
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
