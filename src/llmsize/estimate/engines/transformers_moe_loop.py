@@ -45,8 +45,13 @@ def extra_linears(num_experts: int, shared: bool) -> int:
     return 1 + num_experts * PER_EXPERT_LINEARS + shared_linears - DENSE_FFN_LINEARS
 
 
-def loop_seconds(routed_layers: int, shared_layers: int, num_experts: int, launch_per_layer_s: float,
-                 kernel_launch_per_layer_s: float) -> float:
+def loop_seconds(
+    routed_layers: int,
+    shared_layers: int,
+    num_experts: int,
+    launch_per_layer_s: float,
+    kernel_launch_per_layer_s: float,
+) -> float:
     """CPU seconds per forward pass the expert loops of `routed_layers` routed FFNs add.
 
     `kernel_launch_per_layer_s`: the weight format's extra launch time per dense layer (its 7 linears).
@@ -59,6 +64,8 @@ def loop_seconds(routed_layers: int, shared_layers: int, num_experts: int, launc
     total = 0.0
     for layers, shared in ((plain, False), (shared_layers, True)):
         if layers > 0:
-            per_layer = extra_calls(num_experts, shared) * per_call + extra_linears(num_experts, shared) * per_linear
+            per_layer = (
+                extra_calls(num_experts, shared) * per_call + extra_linears(num_experts, shared) * per_linear
+            )
             total += layers * per_layer
     return total
