@@ -102,8 +102,8 @@ class SpeedConstants(Record):
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
     moe_loop_s: float = Field(
-        default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial with "
-        "the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
+        default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial "
+        "with the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
     graph_max_context: int = Field(
         default=0, description="decode: longest context (tokens) a captured CUDA graph covers; beyond it the "
         "step runs eagerly at eager_launch_per_layer_s (0: no cap)")

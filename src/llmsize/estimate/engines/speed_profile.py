@@ -131,7 +131,8 @@ class EngineSpeedProfile(Record):
         "carries a release's other per-step tensor-parallel costs")
     moe_expert_loop: bool = Field(
         default=False, description="a routed FFN loops over every expert in Python, each iteration synced "
-        "(transformers 4.40-4.51: estimate/engines/transformers_moe_loop.py); False: fused or grouped experts")
+        "(transformers 4.40-4.51: estimate/engines/transformers_moe_loop.py); False: fused or grouped "
+        "experts")
     graph_max_context: int = Field(
         default=0, ge=0, description="decode replays CUDA graphs only while the longest sequence's context "
         "is at most this many tokens, eager beyond (vLLM 0.4: max_context_len_to_capture; "
