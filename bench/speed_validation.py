@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -823,6 +824,105 @@ FINDINGS = (
     "not explained: that machine has 32 GB (the catalog's M1 Max 64 GB), and #27525 reports dense 27B "
     "K-quants well below the share MoE and small models reach on Metal; the M1 rows of Ollama's own runner "
     "(before v0.30: M1 Ultra +39%, M1 Max +21%) already used 0.70 and are unchanged.",
+    "llama.cpp build eras (issue 11, llworst2 pass). (1) Qwen3-Next-80B-A3B pp512 on Strix Halo "
+    "(Vulkan, build 7189, PR #16095: 290 t/s) was +61%. Not the Gated DeltaNet chunked path alone: "
+    "its 512-expert MoE. Before PR #18352 (2025-12-24, 'preprocess mul_mat_id experts and discard "
+    "workgroups more quickly') every MUL_MAT_ID workgroup of a prompt ran load_row_ids "
+    "(vulkan-shaders/mul_mm.comp), walking the whole ids tensor (T x k entries) before it could find "
+    "it had no rows, over a grid of n_as x row tiles x column tiles (ggml_vk_matmul_id): quadratic in "
+    "the ubatch and 4x heavier with 512 experts than with 128 at the same k. Priced per workgroup-id "
+    "read from PR #28501's own Strix Halo timings of that walk (512 experts, 10 used, 2048 tokens: "
+    "3.9e-11 s, the mean of three shapes), scaled by FP32 rate on other devices, for Vulkan builds "
+    "before #18352 (profile 'llama.cpp-vulkan-mmid-walk' and the chunked-GDN Vulkan twin; "
+    "estimate/engines/llama_cpp_vulkan_mmid.py; nothing fitted): +61% -> +13%. It also slows kyuz0's "
+    "build-7423 MoE fit rows (Qwen3-30B-A3B -1% -> -17%, Coder +9% -> -9%, GLM-4.5-Air -5/-10%, "
+    "Qwen3-235B -7%), whose Vulkan expert_half_tokens (60, shared with CUDA) had absorbed the walk. A "
+    "1-D refit of the Vulkan profiles' expert_half_tokens on the 18 Vulkan fit rows puts it at 38 "
+    "(mean |log error| 0.0821 with no walk -> 0.0742); with it: fitted median 6.08% -> 6.35%, "
+    "held-out 8.06% -> 8.08% (b8933's regressed Qwen3-Coder-30B pp512 +4% -> +19%, RTX 5090 gpt-oss "
+    "pp512 +30% -> +41%; Qwen3-Next +29%), so the refit is not landed (a worse held-out median); "
+    "without it fitted 6.40%, held-out 8.06%. The same issue (#22375) puts b8460 at 1,342 t/s for "
+    "that Qwen3-Coder model, which h = 38 is closer to (-19% vs -30%). (2) --engine-version bNNNN now "
+    "reaches the Gated DeltaNet decode eras: LlamaCpp.speed_name sees the model (a spec with "
+    "gated_deltanet blocks) and picks 'llama.cpp-gdn-chunked' before PR #17996 (~b7410), '-unfused' "
+    "before the fused GATED_DELTA_NET op reached the backend (~b8300 CUDA, ~b8330 Vulkan #20334), on "
+    "Vulkan their twins. (3) PR #19645 (batched decode replays CUDA graphs) was placed at b8130 and "
+    "fell inside the fusion era #16884..#23940, whose one profile labelled builds up to b9869 eager; "
+    "the era is now split at the PR's first release (~b8067: b8057 was released 2026-02-15, b8067 "
+    "2026-02-16, winget-pkgs release PRs). No published row sits in b8067-9869 at batch > 1, so the "
+    "bench does not move. (4) Not explained: the Hardware Corner gpt-oss-20b rows at 4K context (+29% "
+    "to +58%): their excess over the model per token (3090 2.5 ms, 5080 1.6, 4090 1.2, 5090 0.75) "
+    "scales with 1 / FP32 rate (x TFLOP/s: 89, 90, 101, 79), not with bandwidth, but the setup "
+    "(build, OS, harness: 'via Ollama or vLLM' recipes) is not published, and the KV read at 4K is "
+    "~3% of the step; Vulkan on NVIDIA decode of May 2025 (PR #13506 branch, +37-40%) predates PR "
+    "#15489's barrier rewrite, but no before/after timing of that PR was found to price a "
+    "per-dispatch barrier, so no Vulkan era was added.",
+    "Qwen2 speed benchmark (issue 11, heldout6 pass; 159 held-out rows, table heldout6-qwen2-a100-*: "
+    "QwenLM/Qwen2.5 docs/source/benchmark/speed_benchmark.rst at 4da996c, one A100 80GB per GPU, batch 1, "
+    "2048 tokens generated after 1 to 129,024 prompt tokens; transformers 4.38.2 with AutoGPTQ 0.7.1 / "
+    "AutoAWQ 0.2.4, vLLM 0.4.2). (1) Catalog: no Qwen2 model was in model_specs, so every row was sized as "
+    "a shape guessed from the name (Qwen2-0.5B as 4 layers of hidden 2048: transformers +258%, vLLM "
+    "+13..+40%); model_specs/qwen2.yaml now carries Qwen2-0.5B/1.5B/7B/72B and the 57B-A14B MoE from "
+    "public copies of their configs (each cited). transformers 0.5B-7B rows: -10..+325% -> -19..+35%, "
+    "median 7%. (2) vLLM 0.4 decodes eagerly past 8,192 tokens of context: its model runner replays the "
+    "captured graphs only while max_context_len <= max_context_len_to_capture (v0.4.2 "
+    "vllm/worker/model_runner.py _prepare_decode; EngineArgs default 8192). The table shows it: "
+    "Qwen2-0.5B 256 t/s after a 6,144-token prompt (context ends at 8,192), 109 after 14,336, where 0.6.3 "
+    "keeps 290 (its Qwen2.5 rows follow the graph profile at 14k-129k, so the cap is applied to the 0.4 "
+    "series only). Profile 'vllm-0.4' (estimate/engines/vllm_graph_cap.py; hardware/speed.py "
+    "_launch_per_layer): the 0.6.3 V0 step with the --enforce-eager launch cost per layer on steps past "
+    "the cap; nothing fitted. vLLM rows at 14,336+ tokens: 0.5B/1.5B +97..+170% -> -18..-34%, 7B/72B "
+    "+7..+51% -> -36..+29%; vLLM held-out median on the new rows 27% -> 19%. It now errs slow: the borrowed "
+    "eager launch (0.45 ms a layer: transformers' per-kernel time x vLLM's 10 kernels) exceeds what these "
+    "runs allow (Qwen2-7B GPTQ-Int4 at 14,336: <= 0.28 ms a layer, as the 72B GPTQ eager rows of the "
+    "Qwen2.5 table showed); no independent figure for vLLM's own eager layer was found, so it is not "
+    "changed. Not explained: (a) vLLM 0.4.2 AWQ rows +35..+62% at 1 and 6,144 tokens while GPTQ-Int4 is "
+    "within 8%: 0.4.2 ran AWQ through AWQLinearMethod's awq_gemm (AutoAWQ's split-k GEMM), Marlin only "
+    "for GPTQ; awq_marlin came with PR #6612 (v0.5.4; its thread: A100 generation +44-138% over awq_gemm), "
+    "and sgl-project/sglang#28 measured AWQ 79 vs Marlin 102 t/s at batch 1 on vLLM 0.3; a batch-1 "
+    "awq_gemm bandwidth share needs a kernel-only A100 measurement (AutoAWQ PR #320's 93 t/s for a 7B "
+    "includes AutoAWQ's eager Python), so none is set. (b) vLLM 0.4.2 Qwen2-57B-A14B (TP 2, BF16) "
+    "+130..+180%: its step is ~32 ms where its 14 GB per GPU read in ~10, ~0.65 ms a layer more, beyond "
+    "untuned fused_moe tiles (E=64, no A100 config in 0.4.2); not found. "
+    "(c) transformers 72B GPTQ-Int4/Int8 +55..+68% (the Qwen2.5 table's known "
+    "72B quantized miss), and 72B-AWQ on 2 GPUs at 30,720 tokens +146% (1.85 t/s, slower than its own "
+    "1-GPU rows at shorter prompts; not found). Lead for the int4 part, checked and not landed: "
+    "GPTQConfig.post_init fills a missing exllama_config with version ONE (utils/quantization_config.py in "
+    "the 4.38.2, 4.40.2, 4.46.0 and 4.47.1 wheels) and Qwen's GPTQ configs state none, so these runs (and "
+    "the Qwen2.5 table's) ran auto-gptq's exllama v1 kernels, not v2 as engines/transformers_wrappers.py "
+    "says (same call count per linear). exllama's own runtime decodes Llama-2-70B GPTQ at 10-13 t/s on an "
+    "A100 80GB and ~9 on a 40GB (turboderp/exllama#266): ~0.20 of the datasheet, a lower bound on the "
+    "kernel's share. Given to 'transformers-4.46' GPTQ-Int4 with its constants unchanged, its 184 rows "
+    "move fit 9.5% -> 8.9% (worst 57% -> 35%) and held out 9.5% -> 8.6%, but the rows at one prompt token "
+    "go 14-35% slow from 14B up and tests/golden/test_speed_quant_wrappers.py's published AWQ/GPTQ ratio "
+    "at 14B fails (0.93 against 0.74): the kernel runs faster than that end-to-end bound, and the long-"
+    "prompt excess is the KV copies' (above). A kernel-only A100 figure for exllama v1 would settle it.",
+    "transformers 4.x MoE decode (issue 11, heldout6 pass): transformers 4.40-4.51 run a routed FFN as a "
+    "Python loop over every expert, none skipped (4.40.2 / 4.47.1 Qwen2MoeSparseMoeBlock.forward, 4.51.3 "
+    "Qwen3MoeSparseMoeBlock.forward, read from the released wheels): per expert expert_mask[i], torch.where "
+    "(nonzero, a host sync), the gather, the MLP on its tokens (an empty tensor for the ~120 experts no "
+    "token picked), the routing weight and index_add_: 16 torch calls and 3 linears; the router adds 9 "
+    "calls, Qwen2-MoE's gated shared expert 9. estimate/engines/transformers_moe_loop.py counts them at the "
+    "engine's own per-call time (transformers_wrappers.per_call_s) plus each linear's wrapper launch, and "
+    "adds them to the step serially (the syncs keep the CPU from running ahead); nothing fitted; the 5.x "
+    "profile keeps its experts interface unmodelled. Qwen3-30B-A3B BF16/FP8 on an H20 (4.51.3; excluded "
+    "until now as not modelled, now held out): +690..+2194% -> -47..-51%; Qwen2-57B-A14B BF16 (2 GPUs) and "
+    "GPTQ-Int4 on A100s: +346..+700% -> -33..-45%. The count is an upper bound, and every row about 2x "
+    "slow (two GPUs, three formats, two releases) says by how much: the per-call time is the average of a "
+    "dense layer's calls (linears, attention, norms), while most of the loop's are selects, views, casts "
+    "and ops on empty tensors that launch no kernel. The skipped launches alone do not make a 2x: a raw "
+    "cuLaunchKernel costs ~1.3 us (meta-pytorch/tritonbench#1016) and a plain eager CUDA op ~4 us "
+    "(pytorch/pytorch#82793), against the engine's 10.5 us a call. No per-call figure for these cheap "
+    "calls in this loop was found, so none is applied.",
+    "Qwen1.5 transformers table (issue 11, heldout6 pass; 24 held-out rows, heldout6-qwen1.5-a100-*: "
+    "QwenLM/Qwen2.5 docs/source/benchmark/hf_infer.rst at 14544eb, A100 80GB, batch 1, 2048 tokens, the "
+    "'w/ FA2' column; transformers release not stated, >= 4.37 per the model cards, so the 4.35-4.48 "
+    "auto-gptq profile). Only the 0.5B and 7B have a public verbatim config (model_specs/qwen1.5.yaml); "
+    "1.8B, 4B, 14B, 72B and the MoE-A2.7B rows are not added. Median 13.6%, worst -33%: the 7B within "
+    "-25..+5%, the 0.5B 10-33% slow and more so at long prompts. Qwen1.5 has full multi-head attention "
+    "(n_rep 1), and the 0.5B decodes as fast at 14,336 tokens (59.5 t/s) as at 1 (58.5), so its eager "
+    "cache copies (torch.cat of a 1.4 GB cache, priced serial with the step since Qwen's Qwen2.5 rows "
+    "slow by the same seconds in every format) hide here under the CPU's launches; not changed.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -897,6 +997,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
+    if engine == "vllm" and found and int(found.group(1)) < 5 and not row.get("enforce_eager"):
+        return "vllm-0.4"  # graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py)
     if engine == "vllm" and found and int(found.group(1)) < 8:
         return "vllm-0.6"
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
@@ -923,6 +1025,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     if engine == "llama.cpp" and not re.search(r"vulkan", version, re.IGNORECASE):
         return fusion_engine(row_build(version))  # the CUDA fusions of the row's build (llama_cpp_fusion.py)
+    if engine == "llama.cpp" and walks_ids(row_build(version)):
+        return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
 
 
@@ -1034,7 +1138,8 @@ def _restored() -> Iterator[None]:
 def _with_variants(name: str) -> tuple[str, ...]:
     """A profile and the variants that share its constants (llama.cpp-vulkan's path-forced copies)."""
     if name == "llama.cpp-vulkan":
-        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar")
+        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar", WALK_ENGINE,
+                "llama.cpp-vulkan-gdn-unfused", "llama.cpp-vulkan-gdn-chunked")
     return (name,)
 
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
@@ -100,6 +102,17 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    moe_loop_s: float = Field(
+        default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial "
+        "with the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
+    graph_max_context: int = Field(
+        default=0, description="decode: longest context (tokens) a captured CUDA graph covers; beyond it the "
+        "step runs eagerly at eager_launch_per_layer_s (0: no cap)")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, description="decode past graph_max_context: CPU launch seconds per layer")
+    mmid_walk_s_per_read: float = Field(
+        default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
+        "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -260,13 +273,28 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        graph_max_context=prof.graph_max_context if prof.graphs else 0,
+        moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
+        eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         sampling_s=inputs.sampling_s,
         **_batch_constants(prof, gpu),
+        mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
+                              if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _moe_loop_seconds(inputs: SpeedInputs, prof: EngineSpeedProfile, kernel_launch_s: float) -> float:
+    """CPU seconds per forward of an engine whose routed FFNs loop over every expert (0 for the others)."""
+    routed = inputs.layer_parts.get("moe_ffn", 0)
+    if not prof.moe_expert_loop or not routed or not inputs.expert_pick_share:
+        return 0.0
+    num_experts = round(inputs.experts_per_token / inputs.expert_pick_share)
+    return moe_loop.loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
+                                 prof.launch_per_layer_s, kernel_launch_s)
 
 
 def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
@@ -461,6 +489,15 @@ def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmu
     return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
 
 
+def _launch_per_layer(c: SpeedConstants, context: int) -> float:
+    """CPU launch seconds per layer of a decode step at `context` tokens: none while a captured graph
+    covers the context, the eager launch past the engine's capture limit (vLLM 0.4's
+    max_context_len_to_capture: estimate/engines/vllm_graph_cap.py)."""
+    if c.graph_max_context and context > c.graph_max_context:
+        return c.eager_launch_per_layer_s
+    return c.launch_per_layer_s
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -478,7 +515,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
-    cpu_s = inputs.num_layers * c.launch_per_layer_s
+    cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
@@ -492,8 +529,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
-    step += inputs.sampling_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+    # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
+    step += inputs.sampling_s + c.moe_loop_s
+    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+                + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -527,14 +566,30 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                       chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
         compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
-                                     _layer_latency(inputs, c))
+                                     _layer_latency(inputs, c)) + c.moe_loop_s
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
+    seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
+    """Seconds the expert GEMMs' workgroups spend walking the routing ids, ubatch by ubatch (llama.cpp
+    Vulkan builds before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py); 0 elsewhere."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not c.mmid_walk_s_per_read or not inputs.expert_pick_share or not moe_layers:
+        return 0.0
+    used = inputs.experts_per_token
+    experts = round(used / inputs.expert_pick_share)
+    expert_ffn = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
+    full, rest = divmod(tokens, chunk)
+    reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
+                for t, n in ((chunk, full), (rest, 1)) if t and n)
+    return reads * c.mmid_walk_s_per_read
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:

@@ -115,6 +115,9 @@ class EngineSpeedProfile(Record):
         default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
         "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
         "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
+    vulkan_mmid_walk: bool = Field(
+        default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
+        "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")
     fused_moe: bool = Field(
         default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
         "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
@@ -129,4 +132,14 @@ class EngineSpeedProfile(Record):
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
         "carries a release's other per-step tensor-parallel costs")
+    moe_expert_loop: bool = Field(
+        default=False, description="a routed FFN loops over every expert in Python, each iteration synced "
+        "(transformers 4.40-4.51: estimate/engines/transformers_moe_loop.py); False: fused or grouped "
+        "experts")
+    graph_max_context: int = Field(
+        default=0, ge=0, description="decode replays CUDA graphs only while the longest sequence's context "
+        "is at most this many tokens, eager beyond (vLLM 0.4: max_context_len_to_capture; "
+        "estimate/engines/vllm_graph_cap.py); 0: no cap")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, ge=0, description="CPU launch seconds per layer of a decode step past graph_max_context")
     sources: tuple[str, ...] = ()
