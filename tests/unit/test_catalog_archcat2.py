@@ -198,3 +198,27 @@ def test_sglang_keeps_the_lightning_state_per_rank_without_a_conv_window() -> No
     assert rec is not None and rec.kind == "lightning"
     # BailingMoeLinearConfig.mamba2_cache_params: conv_kernel 1 (no window), temporal state heads/tp x d x d
     assert layer_state_bytes(rec, 2, 4) == (0, 8 * 128 * 128 * 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "total_b", "active_b"),
+    [
+        ("Ling-1T", 1000, 50),  # AntTech's Ling-1T note: 1T total, about 50B active
+        ("Ling-flash-2.0", 100, 6.1),  # Ling-flash-2.0 card: 100B total, 6.1B active
+        ("Ring-flash-linear-2.0", 104, 6.1),  # arXiv 2510.19338: 104B, 6.1B activations
+        ("Trinity-Mini", 26, 3),  # Trinity report: 26B total, 3B active
+        ("Trinity-Large-Preview", 400, 13),  # Trinity report: 400B total, 13B active
+        ("Step-3.5-Flash", 196, 11),  # StepFun's release: 196B total, 11B active
+    ],
+)
+def test_an_unbundled_moe_of_these_families_is_an_moe_approximation_that_says_so(
+    name: str, total_b: float, active_b: float
+) -> None:
+    from llmsize.specs.resolve import resolve
+
+    assert catalog.find(name) is None
+    spec = resolve(name)
+    assert spec.approximate and spec.is_moe  # never a dense Llama of the total
+    assert abs(total_params(spec) / 1e9 / total_b - 1) < 0.01
+    assert abs(active_params(spec) / 1e9 / active_b - 1) < 0.03  # the depth is whole blocks
+    assert any("model card publishes" in w for w in spec.warnings)
