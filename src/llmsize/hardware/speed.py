@@ -100,6 +100,11 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    graph_max_context: int = Field(
+        default=0, description="decode: contexts beyond this many tokens run without CUDA graphs (vLLM V0's "
+        "max_seq_len_to_capture); 0: no cap")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, description="decode past graph_max_context: CPU seconds to launch one layer's kernels")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -243,6 +248,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
+        graph_max_context=prof.graph_max_context if prof.graphs else 0,
+        eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
@@ -461,6 +468,14 @@ def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmu
     return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
 
 
+def _launch_per_layer(c: SpeedConstants, context: int) -> float:
+    """CPU launch seconds per layer of a decode step at `context`: a graph engine whose graphs stop at
+    a context (vLLM V0's max_seq_len_to_capture) launches every kernel beyond it."""
+    if c.graph_max_context and context > c.graph_max_context:
+        return c.eager_launch_per_layer_s
+    return c.launch_per_layer_s
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -478,7 +493,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
-    cpu_s = inputs.num_layers * c.launch_per_layer_s
+    cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
@@ -490,7 +505,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
     else:
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
-        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
+        # The all-reduces are GPU kernels on the step's stream: while the CPU launches an eager step's
+        # kernels one by one (the bound of a launch-bound step), they run in the GPU's idle gaps.
+        step = c.step_fixed_s + max(cpu_s, gpu_s + comm_s) + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
     step += inputs.sampling_s
     overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s

@@ -129,4 +129,11 @@ class EngineSpeedProfile(Record):
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
         "carries a release's other per-step tensor-parallel costs")
+    graph_max_context: int = Field(
+        default=0, ge=0, description="decode steps whose context exceeds this many tokens run without "
+        "CUDA graphs (vLLM V0's max_seq_len_to_capture; estimate/engines/vllm_v0_graphs.py); 0: no cap")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds to launch one layer's kernels when a graph engine "
+        "decodes eagerly (past graph_max_context, or --enforce-eager); 0: the eager profile borrows "
+        "transformers' per-kernel time (estimate/engines/speed_eager.py)")
     sources: tuple[str, ...] = ()
