@@ -244,8 +244,9 @@ SPEED_V0 = EngineSpeedProfile(
     layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
     # Decode past 8192 tokens runs eagerly, each kernel a bare op launch (vllm_v0_graphs.py).
     graph_max_context=V0_MAX_SEQ_LEN_TO_CAPTURE,
-    eager_launch_per_layer_s=eager_launch_per_layer(
-        2 * FUSED_LAYER_KERNELS["block"] + FUSED_LAYER_KERNELS["attention"] + FUSED_LAYER_KERNELS["dense_ffn"]),
+    eager_launch_per_layer_s=eager_launch_per_layer(2 * FUSED_LAYER_KERNELS["block"]
+                                                    + FUSED_LAYER_KERNELS["attention"]
+                                                    + FUSED_LAYER_KERNELS["dense_ffn"]),
     sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
 # The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
 # process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
