@@ -22,6 +22,7 @@ import math
 
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
@@ -70,7 +71,8 @@ class SpeedConstants(Record):
         default=0.0, description="graph nodes per forward pass beyond a dense block's per layer (the "
         "engine's node counts per block part, estimate/engines/llama_cpp_nodes.py)")
     prefill_chunk_tokens: int | None
-    kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
+    kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once), "
+                                     "slow copies counted at their share of the 16-bit stream rate")
     interconnect_fraction: float
     allreduce_latency_s: float
     host_bandwidth_bytes_per_s: float = Field(
@@ -232,8 +234,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     if prof.kv_materialized:
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
         # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte. Without the copies (SDPA's
-        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3.
-        kv_factor = 3.0 + 2.0 * inputs.kv_groups if prof.kv_gqa_copies else 3.0
+        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3. Copies of
+        # PyTorch before 2.8 stream slower (estimate/engines/transformers_cache_copies.py).
+        kv_factor = cache_step_traffic(inputs.kv_groups, prof.kv_gqa_copies, prof.kv_copy_share)
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     quantized = inputs.kernel not in ("16bit", "fp8")
     peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
@@ -499,10 +502,12 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
-        # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
-        # weight format slowing by the same seconds as the context grows, launch-bound or not.
-        gpu_s = max(weights_s, compute_s) + _decode_latency(inputs, c)
-        step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
+        # repeat_kv) are kernels of their own, after the weight kernels, not beside them; like them
+        # they run while the CPU launches the next ones: Qwen's transformers 4.46 table shows the
+        # 0.5B-3B steps not growing from 1 to 30,720 tokens (launch-bound: the copies hide), the
+        # 7B-72B ones growing by the copies' time (estimate/engines/transformers_cache_copies.py).
+        gpu_s = max(weights_s, compute_s) + _decode_latency(inputs, c) + kv_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
     else:
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         # The all-reduces are GPU kernels on the step's stream: while the CPU launches an eager step's

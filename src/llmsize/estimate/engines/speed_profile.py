@@ -136,4 +136,8 @@ class EngineSpeedProfile(Record):
         default=0.0, ge=0, description="CPU seconds to launch one layer's kernels when a graph engine "
         "decodes eagerly (past graph_max_context, or --enforce-eager); 0: the eager profile borrows "
         "transformers' per-kernel time (estimate/engines/speed_eager.py)")
+    kv_copy_share: float = Field(
+        default=1.0, gt=0, le=1, description="with kv_materialized: the cache copies' (torch.cat, "
+        "repeat_kv) bandwidth over a 16-bit kernel's; PyTorch before 2.8 copies 2-byte elements without "
+        "vector loads (estimate/engines/transformers_cache_copies.py)")
     sources: tuple[str, ...] = ()
