@@ -87,3 +87,20 @@ def test_qwen3_on_h20_is_launch_bound(model: str, published: float, rel: float) 
     assert 2049 / (prefill_seconds(inputs, gpu, c, 1)[0] + steps) == pytest.approx(published, rel=rel), (
         QWEN3_SPEED
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "prompt", "published"),
+    [
+        ("Qwen2.5-32B-Instruct-AWQ", 14336, 9.71),
+        ("Qwen2.5-72B-Instruct-AWQ", 6144, 8.17),
+        ("Qwen2.5-72B-Instruct-AWQ", 14336, 5.57),
+    ],
+)
+def test_4bit_kernels_of_transformers_446_stream_slower_than_marlin(
+    model: str, prompt: int, published: float
+) -> None:
+    # QWEN25_SPEED, transformers 4.46 + AutoAWQ 0.2.6, one A100 (held-out rows): at long prompts the
+    # copies make the step GPU-bound and the 4-bit kernel's stream shows; at vLLM's Marlin share (0.68)
+    # these were 16-25% fast, at the share the GPTQ-Int4 fit rows give auto-gptq's kernel (0.34) within 5%.
+    assert _generate_tps(model, prompt) == pytest.approx(published, rel=0.10), QWEN25_SPEED

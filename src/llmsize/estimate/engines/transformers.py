@@ -88,6 +88,11 @@ SPEED_V4_AUTOGPTQ = SPEED_V4.model_copy(update={
     # Refitted on the Qwen2.5 A100 fit rows once the cache copies stream at their own share and
     # overlap the CPU's launches (transformers_cache_copies.py; issue 11): 2.8 -> 4.48 ms.
     "step_fixed_s": 4.48e-3,
+    # auto-gptq 0.7.1's exllama v2 GEMV (and AutoAWQ 0.2.6's split-k GEMM, the 'int4' family's alias)
+    # stream a batch-1 step at 0.34 of an A100's HBM, not the 0.68 vLLM's Marlin reaches: fitted on the
+    # GPTQ-Int4 fit rows (the 14B-72B long prompts, where the copies make the step GPU-bound, and 72B on
+    # one GPU), checked on the held-out AWQ rows (issue 11).
+    "kernel_bandwidth": {"int4-hbm": 0.34},
     "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s} | {
         kernel: transformers_wrappers.wrapper_launch_per_layer(kernel, SPEED_V4.launch_per_layer_s)
         for kernel in transformers_wrappers.EXTRA_CALLS},
