@@ -80,6 +80,7 @@ from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSp
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak
+from llmsize.estimate.engines.vllm_v0_graphs import V0_MAX_SEQ_LEN_TO_CAPTURE, eager_launch_per_layer
 from llmsize.estimate.mixer_tp import replicated_groups
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -241,6 +242,11 @@ SPEED_V0 = EngineSpeedProfile(
     prefill_chunk_tokens=8192, graphs=True,
     prefill_compute={"hbm": 0.55, "gddr": 0.60},
     layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
+    # Decode past 8192 tokens runs eagerly, each kernel a bare op launch (vllm_v0_graphs.py).
+    graph_max_context=V0_MAX_SEQ_LEN_TO_CAPTURE,
+    eager_launch_per_layer_s=eager_launch_per_layer(2 * FUSED_LAYER_KERNELS["block"]
+                                                    + FUSED_LAYER_KERNELS["attention"]
+                                                    + FUSED_LAYER_KERNELS["dense_ffn"]),
     sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
 # The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
 # process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
@@ -253,6 +259,9 @@ SPEED_V0 = EngineSpeedProfile(
 # Hopper has a long enough prompt to check it separately. 0.6.3 ran FlashAttention-2 everywhere.
 SPEED = SPEED_V0.model_copy(update={
     "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
+    # V1 keeps attention outside its piecewise graphs: no context cap, and its eager profile keeps the
+    # borrowed per-kernel launch time (speed_eager.py; vllm#20469 measures ~0.23 ms a layer eager).
+    "graph_max_context": 0, "eager_launch_per_layer_s": 0.0,
     "attention_compute": {"hopper": 0.82},
     # V1 ranks receive the scheduler output through shared memory; the custom all-reduce's measured
     # latency applies (hardware/allreduce.py).
