@@ -184,12 +184,25 @@ def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
     unscaled table (vllm/model_executor/models/gemma3.py Gemma3Attention: rope_local_base_freq).
     Check: gemma-3-12b-it loads 23.31 GiB on vLLM 0.19 (llm-d-planner#205) against 22.70 GiB of
     parameters: 1,048,576 x 256 x 2 bytes + 131,072 x 256 x 2 = 0.56 GiB.
-    Not modelled: partial rotary dims (the whole head dim is taken), LongRoPE's two tables.
+    A partial RoPE spans head_dim x partial_rotary_factor (get_rope's rotary_dim: Qwen3.5's 64 of 256).
+    Not modelled: LongRoPE's two tables.
     """
+    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+    return rope_positions(spec) * rotary_dim(spec) * element
+
+
+def rotary_dim(spec: ModelSpec) -> int:
+    """The width of one cos/sin row: the MLA rope dims, else head_dim x partial_rotary_factor (0 when the
+    model has no RoPE)."""
     if spec.position_embedding_params or not spec.num_attention_heads:
         return 0
-    rotary_dim = spec.qk_rope_head_dim if spec.is_mla and spec.qk_rope_head_dim else spec.head_dim
-    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+    if spec.is_mla and spec.qk_rope_head_dim:
+        return spec.qk_rope_head_dim
+    return int(spec.head_dim * spec.rotary_fraction)
+
+
+def rope_positions(spec: ModelSpec) -> int:
+    """Rows of the cos/sin tables the model builds (rope_cache_bytes: scaled positions, Gemma 3's local table)."""
     base = spec.max_position_embeddings
     kind, factor = spec.rope_scaling_type, spec.rope_scaling_factor
     if kind in ("linear", "dynamic"):
@@ -198,8 +211,7 @@ def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
         positions = int((spec.rope_original_max_positions or base) * factor)
     else:
         positions = base
-    tables = positions + (base if spec.local_rope else 0)
-    return tables * rotary_dim * element
+    return positions + (base if spec.local_rope else 0)
 
 
 def mxfp4_backend_for(architecture: str, segment: str) -> str:

@@ -1,0 +1,88 @@
+"""SGLang's memory before the static share is measured: the TP NCCL communicator and the RoPE table.
+
+Rules read from SGLang 0.5.19's wheel (srt/distributed/bootstrap.py init_torch_distributed reads
+pre_model_load_memory after initialize_model_parallel; parallel_state.py builds a PyNcclCommunicator
+only for a group of more than one rank; layers/rotary_embedding/base.py keeps cos/sin in float32 on
+CUDA). The communicator's size is SGLang's own "Init torch distributed ends. mem usage" line.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import engine_for
+from llmsize.estimate.engines import sglang_startup as startup
+from llmsize.estimate.engines.sglang import CUDA_CONTEXT_BYTES, Sglang
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.gpus import get_gpu
+from llmsize.specs.resolve import resolve
+from llmsize.units import GIB
+
+
+def _pool(model: str, **wl: object) -> tuple[int, int]:
+    """(kv_pool_bytes, weights_bytes) of one rank on an H100."""
+    workload = Workload(engine="sglang", **wl)  # type: ignore[arg-type]
+    est = estimate(resolve(model), workload)
+    budget = engine_for(workload).budget(est, get_gpu("h100").visible_memory_bytes, workload)
+    return budget.kv_pool_bytes or 0, est.weights_bytes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0.4.3.post4", (0, 4, 3)), ("v0.5.19", (0, 5, 19)), ("0.5", (0, 5, 0)), ("0.5.0rc2", (0, 5, 0))],
+)
+def test_release_reads_the_versions_sglang_prints(text: str, expected: tuple[int, int, int]) -> None:
+    assert startup.release(text) == expected
+
+
+@pytest.mark.parametrize("text", ["b8571", "latest", "0", "1.2.3.4"])
+def test_a_version_that_is_not_an_sglang_release_is_bad_input(text: str) -> None:
+    with pytest.raises(BadInputError, match="not an SGLang release"):
+        estimate(resolve("Qwen2.5-7B"), Workload(engine="sglang", engine_version=text))  # type: ignore[arg-type]
+
+
+def test_one_rank_builds_no_communicator() -> None:
+    # GroupCoordinator: `if use_pynccl and self.world_size > 1` -- nothing before the measure but the context.
+    assert startup.dist_init_bytes(1, None) == 0
+    assert Sglang(Workload(engine="sglang")).pre_load_bytes() == CUDA_CONTEXT_BYTES  # type: ignore[arg-type]
+
+
+def test_the_communicator_is_what_each_series_printed() -> None:
+    # "Init torch distributed ends. mem usage=0.13 GB" (0.4.3.post4, nccl 2.21.5, llms-in-clouds docs/sglang.md);
+    # "mem usage=0.26 GB" (nccl 2.28.3, sgl-project/sglang#16920). SGLang's GB is 2**30 bytes.
+    assert startup.dist_init_bytes(4, (0, 4, 3)) == pytest.approx(0.13 * GIB, abs=0.005 * GIB)
+    assert startup.dist_init_bytes(2, (0, 5, 19)) == pytest.approx(0.26 * GIB, abs=0.005 * GIB)
+    assert startup.dist_init_bytes(2, None) == startup.dist_init_bytes(2, (0, 5, 23))
+
+
+def test_tp_ranks_lose_the_static_share_of_the_communicator() -> None:
+    # rest = frac x (free - NCCL) - weights: at TP 2 the pool is frac x NCCL smaller than the same rank's
+    # pool would be with the free memory of one rank (same weights per rank: compare the two releases,
+    # whose RoPE tables differ, with the table's bytes taken out).
+    new, w_new = _pool("Qwen2.5-7B", tp=2, num_gpus=2, mem_fraction_static=0.8)
+    old, w_old = _pool("Qwen2.5-7B", tp=2, num_gpus=2, mem_fraction_static=0.8, engine_version="0.4.3")
+    nccl_gap = startup.NCCL_INIT_BYTES_V05 - startup.NCCL_INIT_BYTES_V04
+    assert (old + w_old) - (new + w_new) == pytest.approx(0.8 * nccl_gap, abs=1)
+
+
+@given(st.sampled_from([1, 2, 4, 8]), st.floats(0.5, 0.95))
+def test_more_ranks_never_add_memory_before_the_measure(tp: int, frac: float) -> None:
+    engine = Sglang(Workload(engine="sglang", tp=tp, num_gpus=tp, mem_fraction_static=frac))  # type: ignore[arg-type]
+    pre = engine.pre_load_bytes()
+    assert pre >= CUDA_CONTEXT_BYTES
+    assert (pre > CUDA_CONTEXT_BYTES) == (tp > 1)
+
+
+def test_qwen35_rope_table_is_fp32_over_the_rotary_quarter_of_the_head() -> None:
+    # Qwen3.5: head_dim 256, rope_parameters.partial_rotary_factor 0.25 -> rotary_dim 64, 262,144 positions;
+    # SGLang 0.5 keeps cos/sin in float32 on CUDA, 0.4.x cast them to bf16.
+    spec = resolve("Qwen3.5-27B")
+    assert spec.rotary_fraction == 0.25
+    wl = Workload(engine="sglang")  # type: ignore[arg-type]
+    assert Sglang(wl).rope_bytes(spec, wl) == 262144 * 64 * 4
+    old = Workload(engine="sglang", engine_version="0.4.3.post4")  # type: ignore[arg-type]
+    assert Sglang(old).rope_bytes(spec, old) == 262144 * 64 * 2
