@@ -244,9 +244,22 @@ class Sglang(BaseEngine):
         del spec
         return wl.tp
 
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
+        """A vision tower whose heads or MLP width `tp` does not divide: VisionAttention and the parallel
+        linears assert while SGLang builds it over the attention TP group (encoder_tp.indivisible)."""
+        from llmsize.estimate.encoder_tp import indivisible
+
+        problem = indivisible(spec, tp)
+        return None if problem is None else f"SGLang cannot start: {problem}; use a TP degree that divides it"
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         from llmsize.errors import BadInputError
+
+        tower = self.tp_problem(spec, wl.tp)
+        if tower is not None:
+            problem, _, hint = tower.partition("; ")
+            raise BadInputError(problem, hint=hint)
 
         sglang_startup.release(wl.engine_version)  # a bad --engine-version exits 2 here
 

@@ -402,6 +402,22 @@ class Vllm(BaseEngine):
 
         return 1 if wl.mm_encoder_tp_mode == "data" and data_parallel(spec) else wl.tp
 
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
+        """A vision tower split over `tp` ranks whose heads or MLP width `tp` does not divide: vLLM 0.19
+        asserts while building it (encoder_tp.indivisible); `--mm-encoder-tp-mode data` keeps it whole on
+        the models that honour it (vision.py is_vit_use_data_parallel)."""
+        from llmsize.estimate.encoder_tp import indivisible
+
+        if self.encoder_tp(spec, self.wl.model_copy(update={"tp": tp})) <= 1:
+            return None
+        problem = indivisible(spec, tp)
+        if problem is None:
+            return None
+        from llmsize.estimate.encoder_tp import data_parallel
+
+        way = "add --mm-encoder-tp-mode data (each rank keeps the whole tower) or " if data_parallel(spec) else ""
+        return f"vLLM cannot start: {problem}; {way}use a TP degree that divides it"
+
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
         """DeepSeek V4 runs an fp8 cache only (deepseek_v4_attention.py DeepseekV4MLAAttention:
         "DeepseekV4 only supports fp8 kv-cache format for now", converted to fp8_ds_mla); the
@@ -421,6 +437,10 @@ class Vllm(BaseEngine):
         from llmsize.estimate.speculative import require_tokens
 
         require_tokens(wl, "vLLM")
+        tower = self.tp_problem(spec, wl.tp)
+        if tower is not None:
+            problem, _, hint = tower.partition("; ")
+            raise BadInputError(problem, hint=hint)
         if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
             raise BadInputError(
                 f"--block-size {wl.block_size} is not one vLLM accepts",
