@@ -31,7 +31,8 @@ KNOWN_GAPS: dict[str, str] = {
     "build_layer_attn_linear keeps about 1.5 GiB live with the mask at 4,096 tokens (qkv 128, conv "
     "output 128, z 64, normed q/k 64, GDN output 66 MiB), below the MoE stage; like the two other "
     "llama.cpp gaps this is ggml-alloc's placement (the all-rows row of the same run passes)",
-    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 102.58 GiB vs 125.65 (-18.4%; the float32 RoPE table of 0.5 counted) for DeepSeek-V4-Pro's "
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 102.58 GiB vs 125.65 (-18.4%; with 0.5's float32 "
+    "RoPE table) for DeepSeek-V4-Pro's "
     "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
     "0.53 B each are 95.7 GiB; wo_a/wo_b are now split over the ranks as every implementation does "
     "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "

@@ -41,7 +41,13 @@ def test_vllm_data_mode_keeps_the_tower_whole_and_starts() -> None:
 def test_a_tower_without_data_mode_is_refused_even_with_it() -> None:
     # pixtral.py does not set supports_encoder_tp_data: vLLM falls back to splitting the 16 heads.
     with pytest.raises(BadInputError, match="16 attention heads") as info:
-        _run("Mistral-Small-3.1-24B-Instruct-2503", engine="vllm", tp=32, num_gpus=32, mm_encoder_tp_mode="data")
+        _run(
+            "Mistral-Small-3.1-24B-Instruct-2503",
+            engine="vllm",
+            tp=32,
+            num_gpus=32,
+            mm_encoder_tp_mode="data",
+        )
     assert "mm-encoder-tp-mode" not in (info.value.hint or "")
 
 
@@ -49,7 +55,10 @@ def test_the_mlp_width_is_checked_too() -> None:
     # Qwen2.5-VL-7B's tower MLP is 3,420 wide: 3,420 % 8 = 4 (MergedColumnParallelLinear asserts).
     tower = resolve("Qwen2.5-VL-7B-Instruct").vision
     assert tower is not None and tower.num_heads % 8 == 0 and tower.intermediate_size == 3420
-    assert indivisible(resolve("Qwen2.5-VL-7B-Instruct"), 8) == "--tp 8 does not divide the vision tower's 3420 MLP width"
+    assert (
+        indivisible(resolve("Qwen2.5-VL-7B-Instruct"), 8)
+        == "--tp 8 does not divide the vision tower's 3420 MLP width"
+    )
 
 
 @given(st.sampled_from([1, 2, 4, 8, 16]))

@@ -52,7 +52,8 @@ def test_one_rank_builds_no_communicator() -> None:
 
 
 def test_the_communicator_is_what_each_series_printed() -> None:
-    # "Init torch distributed ends. mem usage=0.13 GB" (0.4.3.post4, nccl 2.21.5, llms-in-clouds docs/sglang.md);
+    # "Init torch distributed ends. mem usage=0.13 GB" (0.4.3.post4, nccl 2.21.5,
+    # didier-durand/llms-in-clouds docs/sglang.md);
     # "mem usage=0.26 GB" (nccl 2.28.3, sgl-project/sglang#16920). SGLang's GB is 2**30 bytes.
     assert startup.dist_init_bytes(4, (0, 4, 3)) == pytest.approx(0.13 * GIB, abs=0.005 * GIB)
     assert startup.dist_init_bytes(2, (0, 5, 19)) == pytest.approx(0.26 * GIB, abs=0.005 * GIB)

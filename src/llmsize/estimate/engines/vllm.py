@@ -202,7 +202,8 @@ def rotary_dim(spec: ModelSpec) -> int:
 
 
 def rope_positions(spec: ModelSpec) -> int:
-    """Rows of the cos/sin tables the model builds (rope_cache_bytes: scaled positions, Gemma 3's local table)."""
+    """Rows of the cos/sin tables the model builds (rope_cache_bytes: scaled positions, Gemma 3's local
+    table)."""
     base = spec.max_position_embeddings
     kind, factor = spec.rope_scaling_type, spec.rope_scaling_factor
     if kind in ("linear", "dynamic"):
@@ -415,7 +416,8 @@ class Vllm(BaseEngine):
             return None
         from llmsize.estimate.encoder_tp import data_parallel
 
-        way = "add --mm-encoder-tp-mode data (each rank keeps the whole tower) or " if data_parallel(spec) else ""
+        way = "add --mm-encoder-tp-mode data (each rank keeps the whole tower) or "
+        way = way if data_parallel(spec) else ""
         return f"vLLM cannot start: {problem}; {way}use a TP degree that divides it"
 
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
