@@ -87,3 +87,32 @@ def test_qwen35_rope_table_is_fp32_over_the_rotary_quarter_of_the_head() -> None
     assert Sglang(wl).rope_bytes(spec, wl) == 262144 * 64 * 4
     old = Workload(engine="sglang", engine_version="0.4.3.post4")  # type: ignore[arg-type]
     assert Sglang(old).rope_bytes(spec, old) == 262144 * 64 * 2
+
+
+def test_an_nvlink_switch_keeps_nccls_buffers_in_device_memory() -> None:
+    # "Init torch distributed ends. mem usage=2.01 GB" on 8x H200 at TP 8 (sgl-project/sglang#11716);
+    # a bridge or PCIe keeps the PCIe figure, one rank builds nothing.
+    assert startup.dist_init_bytes(8, None, "NVLink 4") == pytest.approx(2.01 * GIB, abs=0.005 * GIB)
+    assert startup.dist_init_bytes(8, None, "NVLink 5") == startup.NCCL_INIT_BYTES_NVSWITCH
+    assert startup.dist_init_bytes(2, None, "NVLink bridge") == startup.NCCL_INIT_BYTES_V05
+    assert startup.dist_init_bytes(1, None, "NVLink 4") == 0
+
+
+def test_the_gpu_row_carries_the_interconnect_to_the_pool(capsys: pytest.CaptureFixture[str]) -> None:
+    # Llama-3.3-70B at TP 8 on 8x H200 (sgl-project/sglang#11716): the KV pool held 2,795,207 tokens
+    # ("KV Cache is allocated. #tokens: 2795207"); with the PCIe figure it would be ~40k tokens more.
+    # That build's default static share is not 0.5.23's for certain, so the bound is loose.
+    import json
+
+    from llmsize.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["estimate", "Llama-3.1-70B", "--engine", "sglang", "--tp", "8", "--num-gpus", "8",
+              "--gpu", "H200-SXM-141GB", "--context", "131072", "--format", "json"])  # fmt: skip
+    assert done.value.code in (0, None)
+    row = json.loads(capsys.readouterr().out)["gpus"][0]
+    assert row["kv_tokens"] == pytest.approx(2795207, rel=0.02)
+    wl = Workload(engine="sglang", tp=8, num_gpus=8)  # type: ignore[arg-type]
+    nvs = Sglang(wl.model_copy(update={"gpu_interconnect": "NVLink 4"}))
+    extra = startup.NCCL_INIT_BYTES_NVSWITCH - startup.NCCL_INIT_BYTES_V05
+    assert nvs.pre_load_bytes() - Sglang(wl).pre_load_bytes() == extra

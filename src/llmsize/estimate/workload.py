@@ -319,6 +319,11 @@ class Workload(Record):
         description="the GPU's architecture (vLLM: cuBLAS workspace size; SGLang: FP8 Marlin on Ampere); "
         "None = unknown",
     )
+    gpu_interconnect: str | None = Field(
+        default=None,
+        description="the GPUs' link as the catalog names it (SGLang: where NCCL keeps its buffers before the "
+        "memory measure); None = unknown",
+    )
     mmproj: bool | None = Field(
         default=None,
         description="llama.cpp: the --mmproj file (vision/audio tower) is loaded beside the text GGUF; "

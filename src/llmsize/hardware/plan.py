@@ -461,7 +461,7 @@ class Planner:
         estimates are shared, search curves are not."""
         wl = engine_for(self.wl).gpu_defaults(
             self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
-            gpu.compute_units,
+            gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
         )
         if wl == self.wl:
             return self

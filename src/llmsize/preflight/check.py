@@ -383,7 +383,8 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
 
     engine = engine_for(wl)
     filled = engine.gpu_defaults(
-        wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment, gpu.compute_units
+        wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment, gpu.compute_units,
+        gpu.interconnect.name if gpu.interconnect else "",
     )
     keys = (
         "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",

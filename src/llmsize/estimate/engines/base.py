@@ -122,7 +122,7 @@ class EngineModel(Protocol):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -489,11 +489,11 @@ class BaseEngine:
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
         MoE kernel per architecture, its sampler buffer per SM)."""
-        del total_bytes, gpu_name, architecture, segment, compute_units
+        del total_bytes, gpu_name, architecture, segment, compute_units, interconnect
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:

@@ -169,7 +169,8 @@ class Sglang(BaseEngine):
         """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
         one rank, the tensor-parallel NCCL communicator (sglang_startup.py)."""
         world = self.wl.tp * self.wl.pp
-        return CUDA_CONTEXT_BYTES + sglang_startup.dist_init_bytes(world, self.release())
+        nccl = sglang_startup.dist_init_bytes(world, self.release(), self.wl.gpu_interconnect)
+        return CUDA_CONTEXT_BYTES + nccl
 
     def rope_bytes(self, spec: ModelSpec, wl: Workload) -> int:
         """The RoPE cos/sin table built during the load (positions x rotary_dim), float32 from SGLang 0.5
@@ -203,11 +204,13 @@ class Sglang(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         del gpu_name, segment, compute_units
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
+        if wl.gpu_interconnect is None and interconnect:
+            update["gpu_interconnect"] = interconnect  # NCCL's buffers in device memory (sglang_startup.py)
         if wl.gpu_architecture is None and architecture:
             update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
         if wl.max_num_batched_tokens is None:

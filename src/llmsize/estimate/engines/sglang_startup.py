@@ -18,11 +18,18 @@ SGLang's, so it is the figure SGLang prints itself, "Init torch distributed ends
   (didier-durand/llms-in-clouds docs/sglang.md, "sglang is using nccl==2.21.5").
 - 0.5.x: NCCL 2.28, 0.26 GB a rank: TP 2 on 2x RTX 4090 (sgl-project/sglang#16920, "sglang is using
   nccl==2.28.3"); sglang#17402 prints 0.29 GB at TP 2 on a card it does not name.
+These are PCIe GPUs, where NCCL's channel buffers go through host shared memory (the 9.2 MiB
+/dev/shm/nccl-* segment per connection, sgl-project/sgl-project.github.io#5). On an NVLink 4 / 5
+switch (H100, H200, B200 HGX) they sit in device memory, and NCCL adds its NVLink SHARP (NVLS)
+multicast buffers ("set NCCL_NVLS_ENABLE=0 for memory saving", NVIDIA/NeMo-Framework-Launcher#127):
+the same line reads 2.01 GB a rank at TP 8 on 8x H200 (sgl-project/sglang#11716, October 2025
+main, the largest rank's, which SGLang's minimum over the ranks follows). That figure is taken at any
+TP on such a switch (how it scales with TP is not published).
 The RoPE cos/sin table (`layers/rotary_embedding/base.py` RotaryEmbedding.__init__) is built during
 the load: 0.5.19 and 0.5.23 keep it in float32 on CUDA ("cache needs to be in FP32 for numerical
 stability"); 0.4.x used vLLM's RotaryEmbedding, cast to the model dtype.
-Not modelled: a second communicator for pipeline stages (PP group), NVLink topologies, where NCCL's
-channel buffers live in device memory and grow with channels x peers.
+Not modelled: a second communicator for pipeline stages (PP group); NVLink bridges and NVLink 3
+switches (A100), taken as PCIe.
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ from llmsize.units import GIB
 # REFERENCE: SGLang's "Init torch distributed ends. mem usage" lines (module docstring), GiB a rank.
 NCCL_INIT_BYTES_V04 = int(0.13 * GIB)  # NCCL 2.21.5, didier-durand/llms-in-clouds docs/sglang.md
 NCCL_INIT_BYTES_V05 = int(0.26 * GIB)  # NCCL 2.28.3, sgl-project/sglang#16920
+NCCL_INIT_BYTES_NVSWITCH = int(2.01 * GIB)  # 8x H200, sgl-project/sglang#11716
+# NVLink generations whose switch systems run NVLS (multicast needs the third-generation NVSwitch).
+NVLS_LINKS = ("NVLink 4", "NVLink 5")
 FP32_ROPE_SERIES = (0, 5)  # the first series whose RoPE table stays float32 on CUDA
 
 
@@ -51,10 +61,19 @@ def release(text: str | None) -> tuple[int, int, int] | None:
     return major, minor, patch
 
 
-def dist_init_bytes(world_size: int, rel: tuple[int, int, int] | None) -> int:
+def nvlink_switch(interconnect: str | None) -> bool:
+    """GPUs on an NVLink 4 / 5 switch (the catalog's interconnect; a bridge is not a switch)."""
+    return interconnect is not None and interconnect.startswith(NVLS_LINKS) and "bridge" not in interconnect
+
+
+def dist_init_bytes(
+    world_size: int, rel: tuple[int, int, int] | None, interconnect: str | None = None
+) -> int:
     """Device memory the tensor-parallel NCCL communicator holds when pre_model_load_memory is read."""
     if world_size <= 1:
         return 0
+    if nvlink_switch(interconnect):
+        return NCCL_INIT_BYTES_NVSWITCH
     return NCCL_INIT_BYTES_V04 if rel is not None and rel[:2] < FP32_ROPE_SERIES else NCCL_INIT_BYTES_V05
 
 

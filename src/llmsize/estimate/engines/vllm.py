@@ -375,8 +375,9 @@ class Vllm(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
+        del interconnect
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
         if wl.gpu_compute_units is None and compute_units:
