@@ -74,3 +74,15 @@ def test_cli_says_so_in_one_line_with_exit_2(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err.strip()
     assert "vision tower's 16 attention heads" in err and "Traceback" not in err
     assert len([line for line in err.splitlines() if line.strip()]) <= 2
+
+
+@pytest.mark.parametrize(("extra", "code"), [([], 2), (["--mm-encoder-tp-mode", "data"], 0)])
+def test_check_reads_the_encoder_mode_from_the_launch_command(
+    extra: list[str], code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-VL-8B-Instruct"]
+    with pytest.raises(SystemExit) as ex:
+        main([*argv, "--tensor-parallel-size", "32", *extra])
+    assert (ex.value.code or 0) == code
+    out = capsys.readouterr()
+    assert ("vision tower's 16 attention heads" in out.err) == (code == 2)
