@@ -42,7 +42,11 @@ KNOWN_GAPS: dict[str, str] = {
     "Next lead: the run is TP-only with --moe-runner-backend marlin (InferenceX benchmarks/single_node/"
     "dsv4_fp8_h200_sglang.sh), and SGLang's Mxfp4MarlinMoEMethod.create_weights (layers/quantization/"
     "mxfp4_marlin_moe.py) delegates to Fp8MoEMethod.create_weights, then repacks with "
-    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the gap",
+    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the "
+    "gap. 0.5.23's Mxfp4MarlinMoEMethod.create_weights allocates the packed halves (int8) and E8M0 scales "
+    "itself, 0.53 B a parameter: the July image's code, not the release modelled, holds the 24 GiB. The row "
+    "is the load's own drop: the issue's minimum fraction 0.9113 = 1 - 12.25 / free-at-start puts it at "
+    "138.1 GiB, 2.47 GiB under the card, the CUDA context and the NVSwitch NCCL figure (sglang_startup.py)",
 }
 
 
