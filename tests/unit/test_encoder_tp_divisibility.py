@@ -86,3 +86,18 @@ def test_check_reads_the_encoder_mode_from_the_launch_command(
     assert (ex.value.code or 0) == code
     out = capsys.readouterr()
     assert ("vision tower's 16 attention heads" in out.err) == (code == 2)
+
+
+def test_the_plan_skips_a_tp_degree_the_tower_refuses() -> None:
+    # A tower of 12 heads (a made-up width) under a decoder TP 8 divides: vLLM could not build it at TP 8,
+    # so the 8-GPU layouts keep TP 4 and below.
+    from llmsize.hardware.plan import Planner
+
+    spec = resolve(QWEN3_VL)
+    assert spec.vision is not None
+    odd = spec.model_copy(update={"vision": spec.vision.model_copy(update={"num_heads": 12})})
+    planner = Planner(odd, Workload(engine="vllm", context=4096))  # type: ignore[arg-type]
+    assert planner.tp_problem(8) is not None and planner.tp_problem(4) is None
+    assert {layout.tp for layout in planner.layouts(8)} <= {1, 2, 4}
+    data = Planner(odd, Workload(engine="vllm", context=4096, mm_encoder_tp_mode="data"))  # type: ignore[arg-type]
+    assert 8 in {layout.tp for layout in data.layouts(8)}
