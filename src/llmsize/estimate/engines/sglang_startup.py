@@ -24,8 +24,10 @@ These are PCIe GPUs, where NCCL's channel buffers go through host shared memory 
 switch (H100, H200, B200 HGX) they sit in device memory, and NCCL adds its NVLink SHARP (NVLS)
 multicast buffers ("set NCCL_NVLS_ENABLE=0 for memory saving", NVIDIA/NeMo-Framework-Launcher#127):
 the same line reads 2.01 GB a rank at TP 8 on 8x H200 (sgl-project/sglang#11716, October 2025
-main, the largest rank's, which SGLang's minimum over the ranks follows). That figure is taken at any
-TP on such a switch (how it scales with TP is not published).
+main, the largest rank's, which SGLang's minimum over the ranks follows); vLLM's profiler saw the same
+order on H100s, 1.79 GiB more non-torch memory at TP 2 than at TP 1 (vllm PR #10511, vllm.py
+NON_TORCH_TP_EXTRA_BYTES). That figure is taken at any TP on such a switch (how it scales with TP is
+not published).
 The RoPE cos/sin table (`layers/rotary_embedding/base.py` RotaryEmbedding.__init__) is built during
 the load: 0.5.19 and 0.5.23 keep it in float32 on CUDA ("cache needs to be in FP32 for numerical
 stability"); 0.4.x used vLLM's RotaryEmbedding, cast to the model dtype.
