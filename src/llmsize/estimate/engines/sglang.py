@@ -165,6 +165,12 @@ class Sglang(BaseEngine):
         """The SGLang release asked for (--engine-version); None: the release modelled."""
         return sglang_startup.release(self.wl.engine_version)
 
+    def speed_name(self) -> str:
+        """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
+        rel = self.release()
+        old = rel is not None and rel[:2] < sglang_startup.FP32_ROPE_SERIES
+        return SPEED_V04.engine if old else str(self.engine)
+
     def pre_load_bytes(self) -> int:
         """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
         one rank, the tensor-parallel NCCL communicator (sglang_startup.py)."""

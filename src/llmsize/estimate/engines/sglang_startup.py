@@ -46,7 +46,7 @@ NCCL_INIT_BYTES_V05 = int(0.26 * GIB)  # NCCL 2.28.3, sgl-project/sglang#16920
 NCCL_INIT_BYTES_NVSWITCH = int(2.01 * GIB)  # 8x H200, sgl-project/sglang#11716
 # NVLink generations whose switch systems run NVLS (multicast needs the third-generation NVSwitch).
 NVLS_LINKS = ("NVLink 4", "NVLink 5")
-FP32_ROPE_SERIES = (0, 5)  # the first series whose RoPE table stays float32 on CUDA
+FP32_ROPE_SERIES = (0, 5)  # the first series whose RoPE table stays float32 on CUDA (and the 0.5 series)
 
 
 def release(text: str | None) -> tuple[int, int, int] | None:
