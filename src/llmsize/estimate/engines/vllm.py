@@ -407,7 +407,8 @@ class Vllm(BaseEngine):
     def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
         """A vision tower split over `tp` ranks whose heads or MLP width `tp` does not divide: vLLM 0.19
         asserts while building it (encoder_tp.indivisible); `--mm-encoder-tp-mode data` keeps it whole on
-        the models that honour it (vision.py is_vit_use_data_parallel)."""
+        the models that honour it (vision.py is_vit_use_data_parallel). Later vLLM main builds pass the
+        head count to is_vit_use_data_parallel and fall back to data parallelism themselves; 0.19 does not."""
         from llmsize.estimate.encoder_tp import indivisible
 
         if self.encoder_tp(spec, self.wl.model_copy(update={"tp": tp})) <= 1:
