@@ -116,3 +116,37 @@ def test_the_gpu_row_carries_the_interconnect_to_the_pool(capsys: pytest.Capture
     nvs = Sglang(wl.model_copy(update={"gpu_interconnect": "NVLink 4"}))
     extra = startup.NCCL_INIT_BYTES_NVSWITCH - startup.NCCL_INIT_BYTES_V05
     assert nvs.pre_load_bytes() - Sglang(wl).pre_load_bytes() == extra
+
+
+@pytest.mark.parametrize(
+    ("image", "release"),
+    [
+        ("lmsysorg/sglang:v0.4.3.post4-cu124", "0.4.3.post4"),
+        ("lmsysorg/sglang:v0.5.19", "0.5.19"),
+        ("lmsysorg/sglang:latest", None),
+        ("lmsysorg/sglang:deepseek-v4-hopper", None),
+        ("lmsysorg/sglang", None),
+    ],
+)
+def test_the_docker_tag_names_the_release(image: str, release: str | None) -> None:
+    from llmsize.preflight.launch import _sglang_release
+
+    assert _sglang_release(image) == release
+
+
+def test_check_prices_the_release_the_image_tag_names(capsys: pytest.CaptureFixture[str]) -> None:
+    # QwQ-32B at TP 4 on 4x L4 (didier-durand/llms-in-clouds docs/sglang.md, 0.4.3.post4): 46,611 tokens.
+    import json
+
+    from llmsize.cli import main
+
+    tokens = {}
+    for image in ("lmsysorg/sglang:v0.4.3.post4-cu124", "lmsysorg/sglang:latest"):
+        with pytest.raises(SystemExit):
+            main(["check", "--gpu", "L4", "--num-gpus", "4", "--format", "json", "--",
+                  "docker", "run", "--gpus", "all", image, "python3", "-m", "sglang.launch_server",
+                  "--model-path", "Qwen/Qwen2.5-32B", "--tp", "4", "--mem-fraction-static", "0.85",
+                  "--context-length", "131072"])  # fmt: skip
+        tokens[image] = json.loads(capsys.readouterr().out)["check"]["engine_figures"]["kv_cache_tokens"]
+    assert tokens["lmsysorg/sglang:v0.4.3.post4-cu124"] == pytest.approx(46611, rel=0.02)
+    assert tokens["lmsysorg/sglang:latest"] < tokens["lmsysorg/sglang:v0.4.3.post4-cu124"]

@@ -75,6 +75,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
     "mm_encoder_tp_mode": "mm_encoder_tp_mode",
+    "engine_release": "engine_version",  # SGLang: from the docker image tag (launch.py _sglang_release)
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",
     "mamba_ssm_dtype": "mamba_ssm_dtype",
