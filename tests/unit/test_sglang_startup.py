@@ -9,7 +9,7 @@ CUDA). The communicator's size is SGLang's own "Init torch distributed ends. mem
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llmsize.errors import BadInputError
@@ -150,3 +150,14 @@ def test_check_prices_the_release_the_image_tag_names(capsys: pytest.CaptureFixt
         tokens[image] = json.loads(capsys.readouterr().out)["check"]["engine_figures"]["kv_cache_tokens"]
     assert tokens["lmsysorg/sglang:v0.4.3.post4-cu124"] == pytest.approx(46611, rel=0.02)
     assert tokens["lmsysorg/sglang:latest"] < tokens["lmsysorg/sglang:v0.4.3.post4-cu124"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from([2, 4, 8]), st.floats(0.7, 0.95))
+def test_an_nvswitch_pool_is_the_static_share_of_the_extra_buffers_smaller(tp: int, frac: float) -> None:
+    # rest = frac x (free - NCCL) - weights: the switch's extra device buffers cost frac of themselves.
+    base = {"tp": tp, "num_gpus": tp, "mem_fraction_static": frac, "context": 8192}
+    pcie, _ = _pool("Llama-3.1-8B", **base)
+    nvs, _ = _pool("Llama-3.1-8B", gpu_interconnect="NVLink 4", **base)
+    extra = startup.NCCL_INIT_BYTES_NVSWITCH - startup.NCCL_INIT_BYTES_V05
+    assert pcie - nvs == pytest.approx(frac * extra, abs=2)
