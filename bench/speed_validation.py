@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -823,6 +824,39 @@ FINDINGS = (
     "not explained: that machine has 32 GB (the catalog's M1 Max 64 GB), and #27525 reports dense 27B "
     "K-quants well below the share MoE and small models reach on Metal; the M1 rows of Ollama's own runner "
     "(before v0.30: M1 Ultra +39%, M1 Max +21%) already used 0.70 and are unchanged.",
+    "llama.cpp build eras (issue 11, llworst2 pass). (1) Qwen3-Next-80B-A3B pp512 on Strix Halo "
+    "(Vulkan, build 7189, PR #16095: 290 t/s) was +61%. Not the Gated DeltaNet chunked path alone: "
+    "its 512-expert MoE. Before PR #18352 (2025-12-24, 'preprocess mul_mat_id experts and discard "
+    "workgroups more quickly') every MUL_MAT_ID workgroup of a prompt ran load_row_ids "
+    "(vulkan-shaders/mul_mm.comp), walking the whole ids tensor (T x k entries) before it could find "
+    "it had no rows, over a grid of n_as x row tiles x column tiles (ggml_vk_matmul_id): quadratic in "
+    "the ubatch and 4x heavier with 512 experts than with 128 at the same k. Priced per workgroup-id "
+    "read from PR #28501's own Strix Halo timings of that walk (512 experts, 10 used, 2048 tokens: "
+    "3.9e-11 s, the mean of three shapes), scaled by FP32 rate on other devices, for Vulkan builds "
+    "before #18352 (profile 'llama.cpp-vulkan-mmid-walk' and the chunked-GDN Vulkan twin; "
+    "estimate/engines/llama_cpp_vulkan_mmid.py; nothing fitted): +61% -> +13%. It also slows kyuz0's "
+    "build-7423 MoE fit rows (Qwen3-30B-A3B -1% -> -17%, Coder +9% -> -9%, GLM-4.5-Air -5/-10%, "
+    "Qwen3-235B -7%), whose Vulkan expert_half_tokens (60, shared with CUDA) had absorbed the walk. A "
+    "1-D refit of the Vulkan profiles' expert_half_tokens on the 18 Vulkan fit rows puts it at 38 "
+    "(mean |log error| 0.0821 with no walk -> 0.0742); with it: fitted median 6.08% -> 6.35%, "
+    "held-out 8.06% -> 8.08% (b8933's regressed Qwen3-Coder-30B pp512 +4% -> +19%, RTX 5090 gpt-oss "
+    "pp512 +30% -> +41%; Qwen3-Next +29%), so the refit is not landed (a worse held-out median); "
+    "without it fitted 6.40%, held-out 8.06%. The same issue (#22375) puts b8460 at 1,342 t/s for "
+    "that Qwen3-Coder model, which h = 38 is closer to (-19% vs -30%). (2) --engine-version bNNNN now "
+    "reaches the Gated DeltaNet decode eras: LlamaCpp.speed_name sees the model (a spec with "
+    "gated_deltanet blocks) and picks 'llama.cpp-gdn-chunked' before PR #17996 (~b7410), '-unfused' "
+    "before the fused GATED_DELTA_NET op reached the backend (~b8300 CUDA, ~b8330 Vulkan #20334), on "
+    "Vulkan their twins. (3) PR #19645 (batched decode replays CUDA graphs) was placed at b8130 and "
+    "fell inside the fusion era #16884..#23940, whose one profile labelled builds up to b9869 eager; "
+    "the era is now split at the PR's first release (~b8067: b8057 was released 2026-02-15, b8067 "
+    "2026-02-16, winget-pkgs release PRs). No published row sits in b8067-9869 at batch > 1, so the "
+    "bench does not move. (4) Not explained: the Hardware Corner gpt-oss-20b rows at 4K context (+29% "
+    "to +58%): their excess over the model per token (3090 2.5 ms, 5080 1.6, 4090 1.2, 5090 0.75) "
+    "scales with 1 / FP32 rate (x TFLOP/s: 89, 90, 101, 79), not with bandwidth, but the setup "
+    "(build, OS, harness: 'via Ollama or vLLM' recipes) is not published, and the KV read at 4K is "
+    "~3% of the step; Vulkan on NVIDIA decode of May 2025 (PR #13506 branch, +37-40%) predates PR "
+    "#15489's barrier rewrite, but no before/after timing of that PR was found to price a "
+    "per-dispatch barrier, so no Vulkan era was added.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -923,6 +957,8 @@ def speed_engine(row: dict[str, Any]) -> str:
         return "llama.cpp-gdn-unfused"  # before the fused GATED_DELTA_NET op (PR #19504, Vulkan #20334)
     if engine == "llama.cpp" and not re.search(r"vulkan", version, re.IGNORECASE):
         return fusion_engine(row_build(version))  # the CUDA fusions of the row's build (llama_cpp_fusion.py)
+    if engine == "llama.cpp" and walks_ids(row_build(version)):
+        return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
 
 
@@ -1034,7 +1070,8 @@ def _restored() -> Iterator[None]:
 def _with_variants(name: str) -> tuple[str, ...]:
     """A profile and the variants that share its constants (llama.cpp-vulkan's path-forced copies)."""
     if name == "llama.cpp-vulkan":
-        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar")
+        return (name, "llama.cpp-vulkan-coopmat1", "llama.cpp-vulkan-scalar", WALK_ENGINE,
+                "llama.cpp-vulkan-gdn-unfused", "llama.cpp-vulkan-gdn-chunked")
     return (name,)
 
 

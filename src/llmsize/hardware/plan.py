@@ -849,7 +849,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=layout.tp,
         pp=layout.pp,
         dp=layout.dp,
-        engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(), wl.enforce_eager),
+        engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),
         kv_groups=groups,

@@ -21,6 +21,7 @@ import itertools
 import math
 
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
@@ -100,6 +101,9 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    mmid_walk_s_per_read: float = Field(
+        default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
+        "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -262,6 +266,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         kv_traffic_factor=kv_factor,
         sampling_s=inputs.sampling_s,
         **_batch_constants(prof, gpu),
+        mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
+                              if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
@@ -534,7 +540,23 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
+    seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
+    """Seconds the expert GEMMs' workgroups spend walking the routing ids, ubatch by ubatch (llama.cpp
+    Vulkan builds before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py); 0 elsewhere."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not c.mmid_walk_s_per_read or not inputs.expert_pick_share or not moe_layers:
+        return 0.0
+    used = inputs.experts_per_token
+    experts = round(used / inputs.expert_pick_share)
+    expert_ffn = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
+    full, rest = divmod(tokens, chunk)
+    reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
+                for t, n in ((chunk, full), (rest, 1)) if t and n)
+    return reads * c.mmid_walk_s_per_read
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:

@@ -112,7 +112,7 @@ class EngineModel(Protocol):
     def auto_gpu_layers(
         self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
     ) -> int | None: ...
-    def speed_name(self) -> str: ...
+    def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
@@ -305,8 +305,10 @@ class BaseEngine:
         del est, usable, num_layers
         return None
 
-    def speed_name(self) -> str:
-        """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for."""
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
+        model, for engines whose releases ran some layer kinds differently)."""
+        del spec
         return str(self.engine)
 
     def sampling_seconds(self, spec: ModelSpec) -> float:

@@ -279,8 +279,9 @@ class Ollama(LlamaCpp):
         library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
 
-    def speed_name(self) -> str:
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED."""
+        del spec  # --engine-version is an Ollama release here, not a llama.cpp build
         release = self.release()
         old = release is not None and release < LLAMA_SERVER_RELEASE
         return OWN_RUNNER_SPEED.engine if old else SPEED.engine

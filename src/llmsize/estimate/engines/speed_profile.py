@@ -115,6 +115,9 @@ class EngineSpeedProfile(Record):
         default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
         "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
         "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
+    vulkan_mmid_walk: bool = Field(
+        default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
+        "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")
     fused_moe: bool = Field(
         default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
         "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
