@@ -165,8 +165,9 @@ class Sglang(BaseEngine):
         """The SGLang release asked for (--engine-version); None: the release modelled."""
         return sglang_startup.release(self.wl.engine_version)
 
-    def speed_name(self) -> str:
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
+        del spec
         rel = self.release()
         old = rel is not None and rel[:2] < sglang_startup.FP32_ROPE_SERIES
         return SPEED_V04.engine if old else str(self.engine)
