@@ -169,7 +169,7 @@ class Sglang(BaseEngine):
         """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
         del spec
         rel = self.release()
-        old = rel is not None and rel[:2] < sglang_startup.FP32_ROPE_SERIES
+        old = rel is not None and rel[:2] < sglang_startup.SERIES_05
         return SPEED_V04.engine if old else str(self.engine)
 
     def pre_load_bytes(self) -> int:

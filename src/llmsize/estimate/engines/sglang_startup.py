@@ -46,7 +46,7 @@ NCCL_INIT_BYTES_V05 = int(0.26 * GIB)  # NCCL 2.28.3, sgl-project/sglang#16920
 NCCL_INIT_BYTES_NVSWITCH = int(2.01 * GIB)  # 8x H200, sgl-project/sglang#11716
 # NVLink generations whose switch systems run NVLS (multicast needs the third-generation NVSwitch).
 NVLS_LINKS = ("NVLink 4", "NVLink 5")
-FP32_ROPE_SERIES = (0, 5)  # the first series whose RoPE table stays float32 on CUDA (and the 0.5 series)
+SERIES_05 = (0, 5)  # the 0.5 series: NCCL 2.28 and a float32 RoPE table on CUDA
 
 
 def release(text: str | None) -> tuple[int, int, int] | None:
@@ -77,9 +77,9 @@ def dist_init_bytes(
         return 0
     if nvlink_switch(interconnect):
         return NCCL_INIT_BYTES_NVSWITCH
-    return NCCL_INIT_BYTES_V04 if rel is not None and rel[:2] < FP32_ROPE_SERIES else NCCL_INIT_BYTES_V05
+    return NCCL_INIT_BYTES_V04 if rel is not None and rel[:2] < SERIES_05 else NCCL_INIT_BYTES_V05
 
 
 def rope_element_bytes(rel: tuple[int, int, int] | None, model_element: int) -> int:
     """Bytes per cos/sin value: float32 from the 0.5 series on (CUDA), the model dtype before."""
-    return 4 if rel is None or rel[:2] >= FP32_ROPE_SERIES else model_element
+    return 4 if rel is None or rel[:2] >= SERIES_05 else model_element
