@@ -19,8 +19,10 @@ SGLang's, so it is the figure SGLang prints itself, "Init torch distributed ends
 - 0.5.x: NCCL 2.28, 0.26 GB a rank: TP 2 on 2x RTX 4090 (sgl-project/sglang#16920, "sglang is using
   nccl==2.28.3"); sglang#17402 prints 0.29 GB at TP 2 on a card it does not name, and sglang#40558
   0.39 GB at TP 4 on 96 GB sm_120 PCIe cards with nccl 2.29.7 (more peers; not modelled by TP).
-These are PCIe GPUs, where NCCL's channel buffers go through host shared memory (the 9.2 MiB
-/dev/shm/nccl-* segment per connection, sgl-project/sgl-project.github.io#5). On an NVLink 4 / 5
+These are PCIe GPUs; where they lack peer-to-peer access (GeForce cards) NCCL's SHM transport keeps
+the channel buffers in host shared memory (the 9.2 MiB /dev/shm/nccl-* segment per connection,
+sgl-project/sgl-project.github.io#5), and what is left on the device is mostly NCCL's own kernels and
+communicator state. On an NVLink 4 / 5
 switch (H100, H200, B200 HGX) they sit in device memory, and NCCL adds its NVLink SHARP (NVLS)
 multicast buffers ("set NCCL_NVLS_ENABLE=0 for memory saving", NVIDIA/NeMo-Framework-Launcher#127):
 the same line reads 2.01 GB a rank at TP 8 on 8x H200 (sgl-project/sglang#11716, October 2025
