@@ -92,10 +92,13 @@ def test_qwen35_rope_table_is_fp32_over_the_rotary_quarter_of_the_head() -> None
 def test_an_nvlink_switch_keeps_nccls_buffers_in_device_memory() -> None:
     # "Init torch distributed ends. mem usage=2.01 GB" on 8x H200 at TP 8 (sgl-project/sglang#11716);
     # a bridge or PCIe keeps the PCIe figure, one rank builds nothing.
-    assert startup.dist_init_bytes(8, None, "NVLink 4") == pytest.approx(2.01 * GIB, abs=0.005 * GIB)
-    assert startup.dist_init_bytes(8, None, "NVLink 5") == startup.NCCL_INIT_BYTES_NVSWITCH
-    assert startup.dist_init_bytes(2, None, "NVLink bridge") == startup.NCCL_INIT_BYTES_V05
-    assert startup.dist_init_bytes(1, None, "NVLink 4") == 0
+    from llmsize.estimate.engines.nccl import link_class
+
+    assert [link_class(x) for x in ("NVLink 4", "NVLink 5", "NVLink 3", "NVLink bridge (2 GPUs)", None)] == [
+        "nvls", "nvls", "switch", "pcie", "pcie"]  # fmt: skip
+    assert startup.dist_init_bytes(8, None, "nvls") == pytest.approx(2.01 * GIB, abs=0.005 * GIB)
+    assert startup.dist_init_bytes(2, None, "pcie") == startup.NCCL_INIT_BYTES_V05
+    assert startup.dist_init_bytes(1, None, "nvls") == 0
 
 
 def test_the_gpu_row_carries_the_interconnect_to_the_pool(capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,7 +116,7 @@ def test_the_gpu_row_carries_the_interconnect_to_the_pool(capsys: pytest.Capture
     row = json.loads(capsys.readouterr().out)["gpus"][0]
     assert row["kv_tokens"] == pytest.approx(2795207, rel=0.02)
     wl = Workload(engine="sglang", tp=8, num_gpus=8)  # type: ignore[arg-type]
-    nvs = Sglang(wl.model_copy(update={"gpu_interconnect": "NVLink 4"}))
+    nvs = Sglang(wl.model_copy(update={"gpu_link": "nvls"}))
     extra = startup.NCCL_INIT_BYTES_NVSWITCH - startup.NCCL_INIT_BYTES_V05
     assert nvs.pre_load_bytes() - Sglang(wl).pre_load_bytes() == extra
 
@@ -158,6 +161,6 @@ def test_an_nvswitch_pool_is_the_static_share_of_the_extra_buffers_smaller(tp: i
     # rest = frac x (free - NCCL) - weights: the switch's extra device buffers cost frac of themselves.
     base = {"tp": tp, "num_gpus": tp, "mem_fraction_static": frac, "context": 8192}
     pcie, _ = _pool("Llama-3.1-8B", **base)
-    nvs, _ = _pool("Llama-3.1-8B", gpu_interconnect="NVLink 4", **base)
+    nvs, _ = _pool("Llama-3.1-8B", gpu_link="nvls", **base)
     extra = startup.NCCL_INIT_BYTES_NVSWITCH - startup.NCCL_INIT_BYTES_V05
     assert pcie - nvs == pytest.approx(frac * extra, abs=2)

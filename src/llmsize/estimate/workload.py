@@ -319,10 +319,10 @@ class Workload(Record):
         description="the GPU's architecture (vLLM: cuBLAS workspace size; SGLang: FP8 Marlin on Ampere); "
         "None = unknown",
     )
-    gpu_interconnect: str | None = Field(
+    gpu_link: Literal["pcie", "switch", "nvls"] | None = Field(
         default=None,
-        description="the GPUs' link as the catalog names it (SGLang: where NCCL keeps its buffers before the "
-        "memory measure); None = unknown",
+        description="how the GPUs are linked, as NCCL places its buffers: pcie (host shared memory), switch "
+        "(NVLink / fabric: device memory), nvls (NVLink 4/5 switch, multicast too); None = unknown",
     )
     mmproj: bool | None = Field(
         default=None,

@@ -55,6 +55,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import sglang_dsv4, sglang_fp8, sglang_startup
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
+from llmsize.estimate.engines.nccl import link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
@@ -176,7 +177,7 @@ class Sglang(BaseEngine):
         """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
         one rank, the tensor-parallel NCCL communicator (sglang_startup.py)."""
         world = self.wl.tp * self.wl.pp
-        nccl = sglang_startup.dist_init_bytes(world, self.release(), self.wl.gpu_interconnect)
+        nccl = sglang_startup.dist_init_bytes(world, self.release(), self.wl.gpu_link)
         return CUDA_CONTEXT_BYTES + nccl
 
     def rope_bytes(self, spec: ModelSpec, wl: Workload) -> int:
@@ -216,8 +217,8 @@ class Sglang(BaseEngine):
         del gpu_name, segment, compute_units
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
-        if wl.gpu_interconnect is None and interconnect:
-            update["gpu_interconnect"] = interconnect  # NCCL's buffers in device memory (sglang_startup.py)
+        if wl.gpu_link is None:
+            update["gpu_link"] = link_class(interconnect)  # NCCL's buffers (sglang_startup.py, nccl.py)
         if wl.gpu_architecture is None and architecture:
             update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
         if wl.max_num_batched_tokens is None:

@@ -40,14 +40,13 @@ switches (A100), taken as PCIe.
 from __future__ import annotations
 
 from llmsize.errors import BadInputError
+from llmsize.estimate.engines.nccl import Link
 from llmsize.units import GIB
 
 # REFERENCE: SGLang's "Init torch distributed ends. mem usage" lines (module docstring), GiB a rank.
 NCCL_INIT_BYTES_V04 = int(0.13 * GIB)  # NCCL 2.21.5, didier-durand/llms-in-clouds docs/sglang.md
 NCCL_INIT_BYTES_V05 = int(0.26 * GIB)  # NCCL 2.28.3, sgl-project/sglang#16920
 NCCL_INIT_BYTES_NVSWITCH = int(2.01 * GIB)  # 8x H200, sgl-project/sglang#11716
-# NVLink generations whose switch systems run NVLS (multicast needs the third-generation NVSwitch).
-NVLS_LINKS = ("NVLink 4", "NVLink 5")
 SERIES_05 = (0, 5)  # the 0.5 series: NCCL 2.28 and a float32 RoPE table on CUDA
 
 
@@ -66,18 +65,12 @@ def release(text: str | None) -> tuple[int, int, int] | None:
     return major, minor, patch
 
 
-def nvlink_switch(interconnect: str | None) -> bool:
-    """GPUs on an NVLink 4 / 5 switch (the catalog's interconnect; a bridge is not a switch)."""
-    return interconnect is not None and interconnect.startswith(NVLS_LINKS) and "bridge" not in interconnect
-
-
-def dist_init_bytes(
-    world_size: int, rel: tuple[int, int, int] | None, interconnect: str | None = None
-) -> int:
-    """Device memory the tensor-parallel NCCL communicator holds when pre_model_load_memory is read."""
+def dist_init_bytes(world_size: int, rel: tuple[int, int, int] | None, link: Link | None = None) -> int:
+    """Device memory the tensor-parallel NCCL communicator holds when pre_model_load_memory is read
+    (an unknown link: the PCIe figure, the smaller one)."""
     if world_size <= 1:
         return 0
-    if nvlink_switch(interconnect):
+    if link == "nvls":
         return NCCL_INIT_BYTES_NVSWITCH
     return NCCL_INIT_BYTES_V04 if rel is not None and rel[:2] < SERIES_05 else NCCL_INIT_BYTES_V05
 

@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
+from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
@@ -377,9 +378,10 @@ class Vllm(BaseEngine):
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
         compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
-        del interconnect
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
+        if wl.gpu_link is None:
+            update["gpu_link"] = link_class(interconnect)  # where NCCL's buffers sit (nccl.py)
         if wl.gpu_compute_units is None and compute_units:
             update["gpu_compute_units"] = compute_units  # the sampler's Triton buffer (vllm_sampler.py)
         if wl.gpu_architecture is None and architecture:
@@ -644,7 +646,12 @@ class Vllm(BaseEngine):
         return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
 
     def non_torch_bytes(self) -> int:
-        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if self.wl.tp > 1 else 0)
+        """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in
+        device memory: none between PCIe GeForce cards, where NCCL's buffers are host shared memory and
+        the custom all-reduce is off (vllm#13061: "non_torch_memory takes 0.25GiB" at TP 2 on two RTX
+        4090s, no more than one rank's own; nccl.py)."""
+        extra = self.wl.tp > 1 and device_buffers(self.wl.gpu_link)
+        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if extra else 0)
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
