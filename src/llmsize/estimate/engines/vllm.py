@@ -120,7 +120,7 @@ CUDA_CONTEXT_BYTES = 400 * MIB
 NON_TORCH_TP1_BYTES = 256 * MIB
 # REFERENCE: vllm PR #10511 (Llama-3-8B, H100): non_torch_memory 1.79 GiB at TP 1 and 3.58 GiB at
 # TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
-# all-reduce buffers a tensor-parallel rank adds.
+# all-reduce buffers a tensor-parallel rank adds on switched GPUs (none between PCIe cards: nccl.py).
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
 # REFERENCE: vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (v0.19) `select_mxfp4_moe_backend`
 # walks FLASHINFER_TRTLLM_MXFP4_BF16 (SM100 family), CK (ROCm with AITER), TRITON (triton_kernels
