@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -101,6 +102,14 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    moe_loop_s: float = Field(
+        default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial "
+        "with the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
+    graph_max_context: int = Field(
+        default=0, description="decode: longest context (tokens) a captured CUDA graph covers; beyond it the "
+        "step runs eagerly at eager_launch_per_layer_s (0: no cap)")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, description="decode past graph_max_context: CPU launch seconds per layer")
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
@@ -264,6 +273,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        graph_max_context=prof.graph_max_context if prof.graphs else 0,
+        moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
+        eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         sampling_s=inputs.sampling_s,
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
@@ -273,6 +285,16 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                                                 ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _moe_loop_seconds(inputs: SpeedInputs, prof: EngineSpeedProfile, kernel_launch_s: float) -> float:
+    """CPU seconds per forward of an engine whose routed FFNs loop over every expert (0 for the others)."""
+    routed = inputs.layer_parts.get("moe_ffn", 0)
+    if not prof.moe_expert_loop or not routed or not inputs.expert_pick_share:
+        return 0.0
+    num_experts = round(inputs.experts_per_token / inputs.expert_pick_share)
+    return moe_loop.loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
+                                 prof.launch_per_layer_s, kernel_launch_s)
 
 
 def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
@@ -467,6 +489,15 @@ def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmu
     return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
 
 
+def _launch_per_layer(c: SpeedConstants, context: int) -> float:
+    """CPU launch seconds per layer of a decode step at `context` tokens: none while a captured graph
+    covers the context, the eager launch past the engine's capture limit (vLLM 0.4's
+    max_context_len_to_capture: estimate/engines/vllm_graph_cap.py)."""
+    if c.graph_max_context and context > c.graph_max_context:
+        return c.eager_launch_per_layer_s
+    return c.launch_per_layer_s
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -484,7 +515,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
-    cpu_s = inputs.num_layers * c.launch_per_layer_s
+    cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
@@ -498,8 +529,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
-    step += inputs.sampling_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+    # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
+    step += inputs.sampling_s + c.moe_loop_s
+    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+                + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -533,7 +566,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                       chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
         compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
-                                     _layer_latency(inputs, c))
+                                     _layer_latency(inputs, c)) + c.moe_loop_s
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s

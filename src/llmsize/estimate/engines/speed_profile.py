@@ -132,4 +132,14 @@ class EngineSpeedProfile(Record):
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
         "carries a release's other per-step tensor-parallel costs")
+    moe_expert_loop: bool = Field(
+        default=False, description="a routed FFN loops over every expert in Python, each iteration synced "
+        "(transformers 4.40-4.51: estimate/engines/transformers_moe_loop.py); False: fused or grouped "
+        "experts")
+    graph_max_context: int = Field(
+        default=0, ge=0, description="decode replays CUDA graphs only while the longest sequence's context "
+        "is at most this many tokens, eager beyond (vLLM 0.4: max_context_len_to_capture; "
+        "estimate/engines/vllm_graph_cap.py); 0: no cap")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, ge=0, description="CPU launch seconds per layer of a decode step past graph_max_context")
     sources: tuple[str, ...] = ()

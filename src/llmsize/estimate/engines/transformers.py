@@ -64,6 +64,7 @@ SPEED_V4 = EngineSpeedProfile(
     prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
     prefill_compute={"hbm": 0.55, "gddr": 0.55},
     kernel_launch_per_layer_s={"fp8": 1.3e-3, "int8": 0.5e-3, "int4": 0.0, "awq": 0.0},
+    moe_expert_loop=True,  # routed FFNs loop over every expert (transformers_moe_loop.py)
     sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
              "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py"))
 # The release modelled (5.x): sdpa_attention_forward no longer expands GQA heads at decode — it passes
@@ -73,6 +74,7 @@ SPEED_V4 = EngineSpeedProfile(
 SPEED = SPEED_V4.model_copy(update={
     "engine": "transformers", "version": "5.23 (GQA read in place; step constants of 4.46-4.51)",
     "kv_gqa_copies": False,
+    "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface (not modelled)
     "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
 # transformers 4.35-4.48 load GPTQ checkpoints only through optimum + auto-gptq (4.46
 # quantizers/quantizer_gptq.py: required_packages ["optimum", "auto_gptq"]; GPTQModel from 4.49) and
