@@ -222,3 +222,33 @@ def test_an_unbundled_moe_of_these_families_is_an_moe_approximation_that_says_so
     assert abs(total_params(spec) / 1e9 / total_b - 1) < 0.01
     assert abs(active_params(spec) / 1e9 / active_b - 1) < 0.03  # the depth is whole blocks
     assert any("model card publishes" in w for w in spec.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "vit"),
+    [
+        # the remote-code InternViT settings OpenGVLab's converter maps to vit_300m_config / vit_6b_config
+        ("InternVL3_5-8B", {"hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24,
+                            "norm_type": "layer_norm", "qkv_bias": True, "qk_normalization": False}),
+        ("InternVL3_5-38B", {"hidden_size": 3200, "intermediate_size": 12800, "num_hidden_layers": 45,
+                             "norm_type": "rms_norm", "qkv_bias": False, "qk_normalization": True}),
+    ],
+)  # fmt: skip
+def test_the_remote_code_internvl_chat_config_is_the_same_model(name: str, vit: dict[str, object]) -> None:
+    """OpenGVLab/InternVL3_5-* (model_type internvl_chat, llm_config + InternViT) and its -HF conversion hold
+    the same tensors (the converter renames and splits them): one count for both spellings."""
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    entry = catalog.get(name)
+    assert entry is not None
+    chat = {
+        "model_type": "internvl_chat",
+        "downsample_ratio": 0.5,
+        "llm_config": dict(entry.model.config)["text_config"],
+        "vision_config": {**vit, "image_size": 448, "patch_size": 14},
+        "torch_dtype": "bfloat16",
+    }
+    spec = spec_from_hf_config(chat, name=name, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="x"))
+    assert not spec.approximate
+    assert total_params(spec) == total_params(catalog.spec_for(entry))

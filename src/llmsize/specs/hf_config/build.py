@@ -57,6 +57,8 @@ _NOT_LLAMA_FIELDS = (
     "index_n_heads",
     "conv_L_cache",
     "text_config",
+    "thinker_config",  # Qwen2.5-Omni / Qwen3-Omni: thinker, talker and code2wav models in one checkpoint
+    "llm_config",  # InternVL's remote-code internvl_chat wrapper (the transformers-format -HF repos are read)
 )
 
 

@@ -32,6 +32,7 @@ MULTIMODAL_TEXT_TYPES = {
     "glm46v": "glm4v_text",
     "lfm2_vl": "",  # text_config.model_type (lfm2)
     "internvl": "",  # text_config.model_type (qwen2, qwen3, qwen3_moe)
+    "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
     "cohere2_vision": "cohere2",
 }
 
@@ -362,6 +363,38 @@ def _internvl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, note
 
 
+# InternVisionConfig defaults (OpenGVLab's configuration_intern_vit.py, InternViT-6B), for a field left out.
+_INTERN_VIT: dict[str, Any] = {
+    "hidden_size": 3200, "intermediate_size": 12800, "num_hidden_layers": 48, "num_channels": 3,
+    "image_size": 224, "patch_size": 14, "norm_type": "rms_norm", "qkv_bias": False, "qk_normalization": True,
+}
+
+
+def _internvl_chat(config: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, int, str | None]:
+    """OpenGVLab's remote-code InternVL (model_type internvl_chat, configuration_internvl_chat.py): the
+    decoder in llm_config (its own lm_head and tie flag: InternVLChatModel wraps the LLM's CausalLM), the
+    InternViT in vision_config with remote-code names (qkv_bias, qk_normalization, norm_type), and mlp1
+    (LayerNorm, Linear, GELU, Linear). OpenGVLab's converter to the "-HF" format
+    (internvl_chat/tools/internvl_custom2hf, convert_keys_to_hf) renames and splits the same tensors, so
+    the count is transformers' InternVL one."""
+    nested = config.get("llm_config")
+    if not isinstance(nested, Mapping):
+        raise ConfigError("config.json (internvl_chat) has no llm_config")
+    v = config.get("vision_config")
+    v = {**_INTERN_VIT, **(v if isinstance(v, Mapping) else {})}
+    keep = ("hidden_size", "intermediate_size", "num_hidden_layers", "num_channels", "image_size")
+    vision = {
+        **{k: v[k] for k in (*keep, "patch_size")},
+        "norm_type": v["norm_type"],
+        "attention_bias": bool(v["qkv_bias"]),
+        "use_qk_norm": bool(v["qk_normalization"]),
+    }
+    ratio = config.get("downsample_ratio", 0.5)
+    hf = {"vision_config": vision, "text_config": nested, "downsample_ratio": ratio}
+    extra, note = _internvl_extra(hf)
+    return dict(nested), str(nested.get("model_type") or "qwen2"), extra, note
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -464,6 +497,8 @@ def split_multimodal(
         text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
         extra, note = _internvl_extra(config)
         return text, str(text.get("model_type") or "qwen2"), extra, note
+    if model_type == "internvl_chat":
+        return _internvl_chat(config)
     if model_type == "qwen2_audio":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
