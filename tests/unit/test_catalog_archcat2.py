@@ -209,6 +209,7 @@ def test_sglang_keeps_the_lightning_state_per_rank_without_a_conv_window() -> No
         ("Trinity-Mini", 26, 3),  # Trinity report: 26B total, 3B active
         ("Trinity-Large-Preview", 400, 13),  # Trinity report: 400B total, 13B active
         ("Step-3.5-Flash", 196, 11),  # StepFun's release: 196B total, 11B active
+        ("GLM-4.6V", 106, 12),  # Z.ai's release: 106B total, about 12B active
     ],
 )
 def test_an_unbundled_moe_of_these_families_is_an_moe_approximation_that_says_so(
@@ -252,3 +253,10 @@ def test_the_remote_code_internvl_chat_config_is_the_same_model(name: str, vit: 
     spec = spec_from_hf_config(chat, name=name, provenance=Provenance(kind=ProvenanceKind.LOCAL, source="x"))
     assert not spec.approximate
     assert total_params(spec) == total_params(catalog.spec_for(entry))
+
+
+def test_glm_4_6v_flash_is_not_sized_as_its_106b_sibling() -> None:
+    from llmsize.specs.approximate import published_moe_sizes
+
+    assert published_moe_sizes("zai-org/GLM-4.6V-FP8") is not None
+    assert published_moe_sizes("GLM-4.6V-Flash") is None  # a dense 9B model (glm46v)

@@ -81,13 +81,22 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # one shared, 3:1 sliding/full attention (StepFun's release, Feb 2026, as reported by devlery.com and
     # gentic.news); the MoE approximation's all-full-attention KV cache overstates its cache.
     "step-3.5-flash": (196 * 10**9, 11 * 10**9, "Step-3.5-Flash release: 196B total, 11B active", None),
+    # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
+    # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
+    # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a
+    # dense 9B model (glm46v) and is kept out below.
+    "glm-4.6v": (106 * 10**9, 12 * 10**9, "GLM-4.6V release: 106B total, about 12B active", None),
 }
+# Names a prefix above would catch but that are other models.
+_NOT_PUBLISHED_MOE = ("glm-4.6v-flash",)
 
 
 def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:
     """The card's (total, active, source, release format) for a name of a family in PUBLISHED_MOE_SIZES."""
     low = name.strip().lower().replace("_", "-").replace(" ", "-")
     low = low.rsplit("/", 1)[-1]
+    if low.startswith(_NOT_PUBLISHED_MOE):
+        return None
     return next((v for k, v in PUBLISHED_MOE_SIZES.items() if low.startswith(k)), None)
 
 
