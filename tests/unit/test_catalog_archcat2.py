@@ -260,3 +260,35 @@ def test_glm_4_6v_flash_is_not_sized_as_its_106b_sibling() -> None:
 
     assert published_moe_sizes("zai-org/GLM-4.6V-FP8") is not None
     assert published_moe_sizes("GLM-4.6V-Flash") is None  # a dense 9B model (glm46v)
+
+
+def test_step3_mfa_attention_is_a_low_rank_query_over_one_kv_head() -> None:
+    """Step-3 (step3_vl / step3_text, remote code): vLLM step3_text.py Step3TextAttention builds q_proj to
+    share_q_dim, inter_norm over it, wq up to heads x head_dim, one K and one V head (a fused qkv_proj of
+    share_q_dim + 2 x head_dim), o_proj; the cache holds that one K/V head per block."""
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    h, r, heads, hd, inter, moe, experts, layers = 512, 128, 8, 64, 1024, 256, 4, 4
+    text = {
+        "model_type": "step3_text", "hidden_size": h, "share_q_dim": r, "num_attention_heads": heads,
+        "head_dim": hd, "num_attention_groups": 1, "intermediate_size": inter, "moe_intermediate_size": moe,
+        "moe_num_experts": experts, "moe_top_k": 2, "share_expert_dim": moe, "num_hidden_layers": layers,
+        "moe_layers_enum": "1,2,3", "vocab_size": 1000, "max_position_embedding": 4096,
+    }  # fmt: skip
+    spec = spec_from_hf_config(
+        text, name="step3", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="x")
+    )
+    attn = h * (r + 2 * hd) + r + r * heads * hd + heads * hd * h
+    dense_mlp, expert = 3 * h * inter, 3 * h * moe
+    block_norms = 2 * h
+    expected = (
+        2 * 1000 * h
+        + h  # embed_tokens, untied lm_head, final norm
+        + layers * (attn + block_norms)
+        + dense_mlp  # block 0
+        + 3 * (experts * expert + h * experts + expert)  # blocks 1-3: experts, router, share_expert
+    )
+    assert total_params(spec) == expected
+    terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(layers))
+    assert {t.window: (t.layers, t.bytes_per_token) for t in terms} == {None: (layers, Fraction(2 * hd * 2))}

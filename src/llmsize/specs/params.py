@@ -124,10 +124,17 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
     if spec.fused_qkv:
         groups.append(ParamGroup("qkv_proj", "attn", n, h, (heads + 2 * kv) * hd, bias=spec.qkv_bias))
     else:
+        if spec.q_lora_rank:  # Step-3's MFA: q_proj to a shared low rank, inter_norm, wq up to the heads
+            r = spec.q_lora_rank
+            groups += [
+                ParamGroup("q_proj", "attn", n, h, r, bias=spec.qkv_bias),
+                ParamGroup("inter_norm", "norm", n, numel_each=r),
+                ParamGroup("wq", "attn", n, r, heads * hd),
+            ]
+        else:
+            width = heads * hd * (2 if spec.attn_output_gate else 1)
+            groups.append(ParamGroup("q_proj", "attn", n, h, width, bias=spec.qkv_bias))
         groups += [
-            ParamGroup(
-                "q_proj", "attn", n, h, heads * hd * (2 if spec.attn_output_gate else 1), bias=spec.qkv_bias
-            ),
             ParamGroup("k_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
             ParamGroup("v_proj", "attn", n, h, kv * spec.value_head_dim, bias=spec.qkv_bias),
         ]

@@ -283,5 +283,5 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
 UNMODELLED_TOWERS: frozenset[str] = frozenset(
     # gemma3n: another timm net
     {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl", "cohere2_vision"}
-    | {"internvl", "internvl_chat"}
+    | {"internvl", "internvl_chat", "step3_vl"}
 )

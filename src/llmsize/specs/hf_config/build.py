@@ -16,7 +16,17 @@ from llmsize.errors import ConfigError
 from llmsize.records import ValidationError
 from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.hf_config import bailing, deepseek_v4, dense, extra_types, gemma3n, mimo_v2, moe, recurrent
+from llmsize.specs.hf_config import (
+    bailing,
+    deepseek_v4,
+    dense,
+    extra_types,
+    gemma3n,
+    mimo_v2,
+    moe,
+    recurrent,
+    step3,
+)
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
@@ -147,6 +157,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "olmo_hybrid": recurrent.olmo_hybrid,
     "bailing_moe_v2": bailing.bailing_moe_v2,
     "bailing_moe_linear": bailing.bailing_moe_linear,
+    "step3_text": step3.step3_text,
 }
 # Builders that may warn (e.g. an MoE layer pattern read with an assumption).
 _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {

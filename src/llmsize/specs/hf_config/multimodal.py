@@ -33,6 +33,7 @@ MULTIMODAL_TEXT_TYPES = {
     "lfm2_vl": "",  # text_config.model_type (lfm2)
     "internvl": "",  # text_config.model_type (qwen2, qwen3, qwen3_moe)
     "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
+    "step3_vl": "step3_text",
     "cohere2_vision": "cohere2",
 }
 
@@ -499,6 +500,16 @@ def split_multimodal(
         return text, str(text.get("model_type") or "qwen2"), extra, note
     if model_type == "internvl_chat":
         return _internvl_chat(config)
+    if model_type == "step3_vl":
+        from llmsize.specs.hf_config.step3 import step3_vl_extra
+
+        nested = config.get("text_config")
+        text = dict(nested) if isinstance(nested, Mapping) else {}
+        # Step3VLForConditionalGeneration unties lm_head whatever the config says (SGLang step3_vl.py:
+        # `self.config.tie_word_embeddings = False`; vLLM builds its own ParallelLMHead)
+        text["tie_word_embeddings"] = False
+        extra, note = step3_vl_extra(config)
+        return text, "step3_text", extra, note
     if model_type == "qwen2_audio":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
