@@ -132,4 +132,8 @@ class EngineSpeedProfile(Record):
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
         "carries a release's other per-step tensor-parallel costs")
+    host_graph_per_layer_s: float = Field(
+        default=0.0, ge=0, description="per decode step and layer: CPU seconds rebuilding and allocating the "
+        "step's ggml graph before the GPU can start, serial with it (llama.cpp before graph reuse, PR "
+        "#14482; Ollama's own runners: estimate/engines/ollama_graph.py); 0: the graph is reused")
     sources: tuple[str, ...] = ()
