@@ -62,11 +62,25 @@ def test_top_k_pass_only_for_the_own_runners() -> None:
 
 
 def _inputs(layers: int) -> SpeedInputs:
-    return SpeedInputs(weight_bytes_per_gpu=2_000_000_000, active_weight_bytes_per_gpu=2_000_000_000,
-                       kv_bytes_per_gpu=0, active_params=3_000_000_000, prompt_tokens=30, batch=1,
-                       attention_flops_prefill=0.0, attention_flops_decode=0.0,
-                       hidden_size=3072, num_layers=layers, compute_dtype="fp16", tp=1, pp=1, dp=1,
-                       engine="ollama-own-runner-rebuild", kernel="gguf", context=430)
+    return SpeedInputs(
+        weight_bytes_per_gpu=2_000_000_000,
+        active_weight_bytes_per_gpu=2_000_000_000,
+        kv_bytes_per_gpu=0,
+        active_params=3_000_000_000,
+        prompt_tokens=30,
+        batch=1,
+        attention_flops_prefill=0.0,
+        attention_flops_decode=0.0,
+        hidden_size=3072,
+        num_layers=layers,
+        compute_dtype="fp16",
+        tp=1,
+        pp=1,
+        dp=1,
+        engine="ollama-own-runner-rebuild",
+        kernel="gguf",
+        context=430,
+    )
 
 
 @given(st.integers(min_value=1, max_value=160))
