@@ -35,7 +35,9 @@ def test_go_engine_always_rebuilds() -> None:
 
 
 def test_profile_by_release_and_runner() -> None:
-    assert _speed_name("llama3.2:3b", "0.5.7") == "ollama-own-runner-rebuild"
+    assert _speed_name("llama3.2:3b", "0.5.7") == "ollama-own-runner-unfused"
+    assert _speed_name("llama3.2:3b", "0.11.4") == "ollama-own-runner-unfused"
+    assert _speed_name("qwen3:8b", "0.11.4") == "ollama-own-runner-unfused"
     assert _speed_name("llama3.2:3b", "0.12.6") == "ollama-own-runner"
     assert _speed_name("qwen3:8b", "0.12.6") == "ollama-own-runner-rebuild"  # Go engine, no reuse
     assert _speed_name("llama3.2:3b", "0.30.1") == "ollama"
@@ -91,3 +93,22 @@ def test_rebuild_adds_its_time_per_layer_to_every_step(layers: int) -> None:
     step_rebuild, _ = decode_step(rebuild, gpu, resolve_constants(rebuild, gpu))
     step_reuse, _ = decode_step(reuse, gpu, resolve_constants(reuse, gpu))
     assert abs((step_rebuild - step_reuse) - layers * GRAPH_REBUILD_PER_LAYER_S) < 1e-12
+
+
+def test_unfused_norms_cost_two_kernels_a_layer_on_cuda_only() -> None:
+    # ollama_graph.py: before v0.11.5 the vendored ggml-cuda.cu had no rms_norm + mul fusion (llama.cpp PR
+    # #14800): 2 more kernels a dense layer at the per-node time; Metal's per-node time is in its per-layer
+    # latency (llama_cpp_nodes.PER_NODE_BY_CLASS 'apple': 0), so an M4 sees none of it.
+    from llmsize.estimate.engines.llama_cpp_nodes import GPU_PER_NODE_S
+
+    def step(engine: str, gpu_id: str) -> float:
+        gpu = get_gpu(gpu_id)
+        inputs = _inputs(28).model_copy(update={"engine": engine, "layer_parts": {"attention": 28}})
+        return decode_step(inputs, gpu, resolve_constants(inputs, gpu))[0]
+
+    cuda = step("ollama-own-runner-unfused", "RTX-4090") - step("ollama-own-runner-rebuild", "RTX-4090")
+    assert abs(cuda - 28 * 2 * GPU_PER_NODE_S) < 1e-9
+    assert (
+        abs(step("ollama-own-runner-unfused", "M4-32GB") - step("ollama-own-runner-rebuild", "M4-32GB"))
+        < 1e-12
+    )

@@ -269,6 +269,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
+                     + inputs.num_layers * prof.unfused_kernels_per_layer
                      if _per_node(prof, gpu) else 0.0),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,

@@ -40,7 +40,12 @@ from llmsize.estimate.engines import llama_cpp_scores
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
-from llmsize.estimate.engines.ollama_graph import GRAPH_REBUILD_PER_LAYER_S, rebuilds_graph
+from llmsize.estimate.engines.ollama_graph import (
+    GRAPH_REBUILD_PER_LAYER_S,
+    UNFUSED_NORM_KERNELS_PER_LAYER,
+    norms_unfused,
+    rebuilds_graph,
+)
 from llmsize.estimate.engines.ollama_offload import (
     FITTER_RELEASE,
     MINIMUM_MEMORY_BYTES,
@@ -119,8 +124,14 @@ OWN_RUNNER_REBUILD_SPEED = OWN_RUNNER_SPEED.model_copy(update={
     "version": "Ollama's llama runner before v0.11.5, its Go engine before v0.30 (graph rebuilt every token)",
     "sources": ("https://github.com/ikawrakow/ik_llama.cpp/pull/94",
                 "https://github.com/ggml-org/llama.cpp/pull/14482")})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {OWN_RUNNER_SPEED.engine: OWN_RUNNER_SPEED,
-                                               OWN_RUNNER_REBUILD_SPEED.engine: OWN_RUNNER_REBUILD_SPEED}
+# Releases before v0.11.5 also ran every weighted norm unfused on CUDA (ollama_graph.py): two more kernels a
+# dense layer, at llama.cpp's per-node time.
+OWN_RUNNER_UNFUSED_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
+    "engine": "ollama-own-runner-unfused", "unfused_kernels_per_layer": float(UNFUSED_NORM_KERNELS_PER_LAYER),
+    "version": "Ollama before v0.11.5 (graph rebuilt every token, CUDA norms unfused)",
+    "sources": (*OWN_RUNNER_REBUILD_SPEED.sources, "https://github.com/ggml-org/llama.cpp/pull/14800")})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
+    prof.engine: prof for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED, OWN_RUNNER_UNFUSED_SPEED)}
 
 
 def _without_projector(est: Estimate, projector: int) -> Estimate:
@@ -291,12 +302,15 @@ class Ollama(LlamaCpp):
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
-        or OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token (ollama_graph.py).
+        OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
+        before v0.11.5 (also unfused CUDA norms): ollama_graph.py.
         --engine-version is an Ollama release here, not a llama.cpp build."""
         release = self.release()
         old = release is not None and release < LLAMA_SERVER_RELEASE
         if not old:
             return SPEED.engine
+        if norms_unfused(release):
+            return OWN_RUNNER_UNFUSED_SPEED.engine
         go_engine = spec is not None and runs_go_engine(release, spec.model_type)
         rebuild = rebuilds_graph(release, go_engine)
         return OWN_RUNNER_REBUILD_SPEED.engine if rebuild else OWN_RUNNER_SPEED.engine
