@@ -1005,7 +1005,7 @@ FINDINGS = (
     "llama3.2:3b +63.9% -> +61.1% (the Ollama worst), llama3.1:8b +11.2% -> +10.1%. Ollama held out (42 "
     "rows): median 9.99% -> 9.49%, worst 63.9% -> 61.1% (without the new rows: 9.30% -> 9.23%, 50.8% -> "
     "42.3%, the M1 Max qwen3.6:27b row); overall held out 8.61% -> 8.58%, fitted unchanged. Not "
-    "explained: (a) the RTX 5090 host (13900K) still runs both models ~0.8 ms a token slower than the "
+    "explained: (a) the RTX 5090 host (13900K) still runs both models ~0.9 ms a token slower than the "
     "model, on both sizes, so a per-token cost, not bandwidth (v0.5.7 shipped no sm_120 code: "
     "make/Makefile.cuda_v12 CUDA_ARCHITECTURES ends at 90a, so the card ran compute_90 PTX compiled by "
     "the driver; no timing of that found); (b) llama3.2:3b is slower relative to llama3.1:8b than their "
