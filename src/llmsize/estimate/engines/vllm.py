@@ -866,7 +866,15 @@ class Vllm(BaseEngine):
         usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
         reason = None
         largest = self._largest_context(blocks, f)
-        if available <= 0:
+        if f.kv_memory_bytes is None and est.weights_bytes > total_bytes:
+            # Loading fails before any profiling: the weights alone are more than the card holds, so
+            # --gpu-memory-utilization cannot help; only sharding or a smaller format can.
+            reason = (
+                f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the card's "
+                f"{format_gib(total_bytes)}: vLLM would run out of memory loading them; shard them over "
+                "more GPUs (--num-gpus auto) or use a smaller format (--quant)"
+            )
+        elif available <= 0:
             reason = (
                 f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
                 "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
