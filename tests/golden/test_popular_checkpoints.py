@@ -164,3 +164,15 @@ def test_phi_3_5_moe_reads_two_of_sixteen_experts() -> None:
     spec = resolve("microsoft/Phi-3.5-MoE-instruct")
     assert spec.is_moe and (spec.num_experts, spec.num_experts_per_tok) == (16, 2)
     assert round(active_params(spec) / 1e8) == 66
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [("qwq", "QwQ-32B"), ("smollm2", "SmolLM2-1.7B"), ("granite3.3", "granite-3.3-8b-instruct"),
+     ("falcon3", "Falcon3-7B-Instruct"), ("phi4-reasoning", "Phi-4-reasoning")],
+)  # fmt: skip
+def test_a_bare_ollama_library_pulls_its_latest_tag_as_q4_k_m(name: str, entry: str) -> None:
+    # ollama.com/library/<name>: the untagged pull is `latest`, a Q4_K_M GGUF for these 2024-25 libraries
+    spec = resolve(name)
+    assert spec.weight_format.gguf_type == "Q4_K_M"
+    assert total_params(spec) == total_params(resolve(entry))
