@@ -58,6 +58,8 @@ RESOLVES = [
     ("CohereForAI/aya-expanse-8b", "aya-expanse-8b"),
     ("mistralai/Voxtral-Mini-3B-2507", "Voxtral-Mini-3B-2507"),
     ("Voxtral-Small-24B-2507", "Voxtral-Small-24B-2507"),
+    ("Qwen/Qwen3-Embedding-8B", "Qwen3-Embedding-8B"),
+    ("Qwen3-Embedding-0.6B", "Qwen3-Embedding-0.6B"),
 ]
 
 
