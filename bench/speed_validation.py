@@ -34,6 +34,7 @@ from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
+from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -1051,10 +1052,10 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if engine == "vllm" and found and int(found.group(1)) < 5 and not row.get("enforce_eager"):
-        return "vllm-0.4"  # graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py)
     if engine == "vllm" and found and int(found.group(1)) < 8:
-        return "vllm-0.6"
+        # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
+        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine.
+        return vllm_speed_name(f"0.{found.group(1)}", bool(row.get("enforce_eager")))
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
         return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):

@@ -51,7 +51,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import sglang_dsv4, sglang_fp8
+from llmsize.estimate.engines import server_releases, sglang_dsv4, sglang_fp8
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
@@ -137,6 +137,7 @@ class Sglang(BaseEngine):
             "disable_radix_cache",
             "cuda_graph_max_bs",
             "speculative",
+            "engine_version",
         }
     )
     # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
@@ -248,6 +249,13 @@ class Sglang(BaseEngine):
                 f"{spec.name} mixes Mamba-1 with attention",
                 hint="use --engine vllm or --engine llama.cpp, which llmsize models for this model",
             )
+        server_releases.sglang_speed_name(wl.engine_version)  # a bad release exits 2
+
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile of the release asked for (--engine-version 0.4.x: 'sglang-0.4';
+        estimate/engines/server_releases.py); the 0.5 series' when none is given."""
+        del spec
+        return server_releases.sglang_speed_name(self.wl.engine_version)
 
     @staticmethod
     def _state_layers(spec: ModelSpec) -> int:

@@ -74,7 +74,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import vllm_dsv4
+from llmsize.estimate.engines import server_releases, vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
@@ -289,7 +289,7 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
-        | {"speculative", "mm_encoder_tp_mode"}
+        | {"speculative", "mm_encoder_tp_mode", "engine_version"}
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -418,6 +418,7 @@ class Vllm(BaseEngine):
         from llmsize.estimate.speculative import require_tokens
 
         require_tokens(wl, "vLLM")
+        server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)  # a bad release exits 2
         if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
             raise BadInputError(
                 f"--block-size {wl.block_size} is not one vLLM accepts",
@@ -431,6 +432,12 @@ class Vllm(BaseEngine):
                     hint="use --kv-dtype fp8, or leave it out",
                 )
             vllm_dsv4.check(spec, self.block_tokens(spec))
+
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
+        graphs; estimate/engines/server_releases.py); the V1 engine's when none is given."""
+        del spec
+        return server_releases.vllm_speed_name(self.wl.engine_version, self.wl.enforce_eager)
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
