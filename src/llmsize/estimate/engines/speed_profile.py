@@ -147,4 +147,8 @@ class EngineSpeedProfile(Record):
         default=1.0, gt=0, le=1, description="with kv_materialized: the cache copies' (torch.cat, "
         "repeat_kv) bandwidth over a 16-bit kernel's; PyTorch before 2.8 copies 2-byte elements without "
         "vector loads (estimate/engines/transformers_cache_copies.py)")
+    kv_per_query_head: bool = Field(
+        default=False, description="decode attention reads each KV head once per query head (vLLM 0.4's "
+        "paged_attention grid), GQA's repeats served by the L2 (estimate/engines/vllm_paged_gqa.py); False: "
+        "once per KV head")
     sources: tuple[str, ...] = ()
