@@ -978,6 +978,23 @@ FINDINGS = (
     "(n_rep 1), and the 0.5B decodes as fast at 14,336 tokens (59.5 t/s) as at 1 (58.5), so its eager "
     "cache copies (torch.cat of a 1.4 GB cache, priced serial with the step since Qwen's Qwen2.5 rows "
     "slow by the same seconds in every format) hide here under the CPU's launches; not changed.",
+    "vLLM 0.4.2 (Qwen2 table, vllm04 pass). Decode attention: 0.4.2's FLASH_ATTN backend decodes with "
+    "PagedAttention.forward_decode (vllm/attention/backends/flash_attn.py, ops/paged_attn.py at v0.4.2), "
+    "whose paged_attention_v1/v2 grid is (num_heads, num_seqs, partitions): one block per query head, so "
+    "a GQA cache is read n_rep times, through the L2 (estimate/engines/vllm_paged_gqa.py: max(1, n_rep / "
+    "3.54), the A100 whitepaper's L2/HBM ratio; nothing fitted). Qwen2-7B BF16 at 63,488 / 129,024 "
+    "tokens +19/+21% -> +6/+6%, 72B (4 GPUs) at 30,720 +37% -> +30%. Still open: Qwen2-57B-A14B (2 GPUs) "
+    "+127..+223%. 0.4.2 runs it through fused_moe (models/qwen2_moe.py Qwen2MoeSparseMoeBlock: pack_params "
+    "+ fused_moe, the shared expert and its sigmoid gate beside it) on the default tiles (0.4.2 ships "
+    "tuned files for E=8 and E=16 only; get_moe_configs finds none for E=64, N=1280, and the default has no "
+    "num_warps / num_stages); graphs at <= 8,192 tokens still leave ~1.04 ms of GPU time a layer where "
+    "the weights take ~0.38 ms, and the eager steps beyond cost ~1.6 ms a layer (fused_moe's ~20 Python "
+    "ops and two Triton launches). No published timing of those tiles under Triton 2.3 on an A100 was "
+    "found (PR #19049's +36 us a call is Triton 3's and would add 1 ms), so none is applied. AWQ rows "
+    "(+33..+61%): 0.4.2 has no awq_marlin (added by PR #6612, July 2024); AWQLinearMethod.apply runs "
+    "ops.awq_gemm (split-K 8) below 256 tokens. Published batch-1 ratios found are end-to-end only "
+    "(AutoAWQ README, RTX 4090: GEMV 20% faster than GEMM; sgl-project/sglang#28, vLLM 0.3.3: Marlin 102 "
+    "vs AWQ 79 t/s, GPU not stated), not a kernel's bandwidth; not priced.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
