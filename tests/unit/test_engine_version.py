@@ -116,7 +116,7 @@ def test_ollamas_own_gpt_oss_cache_keeps_4096_positions_a_sequence_in_its_slidin
         ["Llama-3.1-8B", "--engine", "ollama", "--engine-version", "0.x"],
         ["Llama-3.1-8B", "--engine", "ollama", "--engine-version", "1.2.3.4"],
         ["Llama-3.1-8B", "--engine", "vllm", "--engine-version", "eleven"],
-        ["Llama-3.1-8B", "--engine", "sglang", "--engine-version", "0.2.15"],
+        ["Llama-3.1-8B", "--engine", "sglang", "--engine-version", "zero.five"],
         ["Llama-3.1-8B", "--engine", "transformers", "--engine-version", "4.46"],
     ],
 )

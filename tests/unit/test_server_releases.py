@@ -1,4 +1,4 @@
-"""vLLM / SGLang releases map to the speed profile of their engine generation (server_releases.py)."""
+"""vLLM releases map to the speed profile of their engine generation (server_releases.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.engines.server_releases import sglang_speed_name, vllm_speed_name
+from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.hardware.speed_profiles import ENGINE_PROFILES, engine_profile
 
 ERA = {"vllm-0.4": 0, "vllm-0.6": 1, "vllm": 2}
@@ -36,7 +36,6 @@ def test_every_v1_release_is_the_current_profile(minor: int, patch: int, eager: 
 def test_every_named_profile_exists(text: str | None) -> None:
     for eager in (False, True):
         assert vllm_speed_name(text, eager) in ENGINE_PROFILES
-    assert sglang_speed_name(text) in ENGINE_PROFILES
     assert engine_profile(vllm_speed_name(text, False)).graphs
 
 

@@ -99,6 +99,9 @@ class SpeedConstants(Record):
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
+    host_graph_per_layer_s: float = Field(
+        default=0.0, description="decode: CPU seconds per layer rebuilding the step's graph, serial with the "
+        "GPU (Ollama's runners before graph reuse: estimate/engines/ollama_graph.py)")
     batch_eager_launch_s: float = Field(
         default=0.0, description="decode of several sequences: GPU seconds each eagerly launched kernel "
         "leaves idle (llama.cpp CUDA builds without graphs at batch > 1; 0: graphs replayed)")
@@ -270,6 +273,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
+                     + inputs.num_layers * prof.unfused_kernels_per_layer
                      if _per_node(prof, gpu) else 0.0),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
@@ -284,6 +288,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         kv_traffic_factor=kv_factor,
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
         sampling_s=inputs.sampling_s,
+        host_graph_per_layer_s=prof.host_graph_per_layer_s,
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
@@ -543,8 +548,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         step = c.step_fixed_s + max(cpu_s, gpu_s + comm_s) + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
     # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
-    step += inputs.sampling_s + c.moe_loop_s
-    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+    # So does rebuilding the step's graph where the engine does not reuse it (engines/ollama_graph.py).
+    host_serial = inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
+    step += host_serial + c.moe_loop_s
+    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
                 + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
@@ -662,6 +669,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
                      "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
                      "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
+    if c.host_graph_per_layer_s:
+        notes.append(f"the runner rebuilds and allocates the decode graph every token: "
+                     f"{inputs.num_layers * c.host_graph_per_layer_s * 1e3:.2f} ms a token on the CPU "
+                     "(no graph reuse; estimate/engines/ollama_graph.py)")
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")

@@ -1,4 +1,4 @@
-"""`--engine-version` for vLLM and SGLang: the release picks the speed profile it was measured with.
+"""`--engine-version` for vLLM: the release picks the speed profile it was measured with.
 
 vLLM's decode step changed with two releases that llmsize has profiles for:
 - 0.4.x (V0 engine): decode graphs cover contexts up to `max_context_len_to_capture` (8,192) and the
@@ -10,22 +10,18 @@ vLLM's decode step changed with two releases that llmsize has profiles for:
 `--enforce-eager` on a V0 release runs 0.6.3's eager profile (a bare op dispatch per fused kernel),
 which predicts Qwen2's 0.4.2 rows run with enforce_eager=True (72B-GPTQ-Int4 on one A100) within 3%.
 
-SGLang: the 0.4 series ('sglang-0.4', calibrated on 0.4.6.post1) and the 0.5 series ('sglang').
-
-Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED, sglang.SGLANG_VERSION_MODELLED):
-the release changes the speed profile only.
+Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED): the release changes the speed
+profile only. SGLang's releases are read by estimate/engines/sglang_startup.py (memory and speed).
 """
 
 from __future__ import annotations
 
 from llmsize.errors import BadInputError
 
-# The oldest releases whose step llmsize models: vLLM 0.4 (Qwen2's published table) and SGLang 0.4.
+# The oldest release whose step llmsize models: vLLM 0.4 (Qwen2's published table).
 OLDEST_VLLM = (0, 4)
-OLDEST_SGLANG = (0, 4)
 V1_FROM = (0, 8)  # REFERENCE: vLLM 0.8.0 release notes: V1 engine on by default.
 V0_GRAPH_CAP_TO = (0, 5)  # 0.4.x: max_context_len_to_capture (vllm_graph_cap.py)
-SGLANG_05_FROM = (0, 5)
 
 
 def release(text: str | None, engine: str, example: str) -> tuple[int, int] | None:
@@ -55,16 +51,3 @@ def vllm_speed_name(text: str | None, enforce_eager: bool) -> str:
     if found < V0_GRAPH_CAP_TO and not enforce_eager:
         return "vllm-0.4"
     return "vllm-0.6"  # the V0 engine; with --enforce-eager its eager twin (speed_eager.eager_engine)
-
-
-def sglang_speed_name(text: str | None) -> str:
-    """The SGLang speed profile of the release asked for ('sglang', the 0.5 series, when none is given)."""
-    found = release(text, "SGLang", "0.4.6")
-    if found is None or found >= SGLANG_05_FROM:
-        return "sglang"
-    if found < OLDEST_SGLANG:
-        raise BadInputError(
-            f"--engine-version {text}: llmsize models SGLang releases from 0.4 on",
-            hint="give 0.4 or later, or leave --engine-version out for the current release",
-        )
-    return "sglang-0.4"
