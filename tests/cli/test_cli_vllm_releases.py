@@ -79,6 +79,24 @@ def test_without_a_release_vllm_runs_the_current_v1_profile() -> None:
     assert _profile(_row("Qwen2-0.5B-Instruct", "vllm")) == "vllm"
 
 
+def test_the_report_says_which_release_profile_decoded() -> None:
+    args = [
+        "estimate",
+        "Qwen2-0.5B-Instruct",
+        "--engine",
+        "vllm",
+        "--engine-version",
+        "0.4.2",
+        "--format",
+        "json",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "vLLM 0.4.2 decodes as profile 'vllm-0.4'" in result.stdout
+    plain = runner.invoke(app, [*args[:2], "--engine", "vllm", "--format", "json"])
+    assert plain.exit_code == 0 and "decodes as profile" not in plain.stdout
+
+
 def test_vllm_042_leaves_its_graphs_past_8192_tokens_as_qwen2s_table_shows() -> None:
     # QWEN2_TABLE: 256.16 t/s at 6,144 prompt tokens, 108.89 at 14,336 (a 2.35x drop) on vLLM 0.4.2.
     short = _tps(_row("Qwen2-0.5B-Instruct", "vllm", "--engine-version", "0.4.2", prompt=6144))

@@ -968,6 +968,11 @@ class Vllm(BaseEngine):
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens(spec)} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
+        if wl.engine_version is not None:
+            # --engine-version picks the release's speed profile; memory stays the modelled release's.
+            profile = server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)
+            notes += (f"speed: vLLM {wl.engine_version} decodes as profile '{profile}' "
+                      "(estimate/engines/server_releases.py); memory as the modelled release",)
         if wl.kv_dtype == "nvfp4":
             # REFERENCE: vllm-project/vllm PR #40177 (merged after v0.19.0): the NVFP4 cache is read
             # through FlashInfer's trtllm-gen kernels, which exist for datacenter Blackwell (SM100).
