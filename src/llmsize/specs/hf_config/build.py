@@ -16,7 +16,19 @@ from llmsize.errors import ConfigError
 from llmsize.records import ValidationError
 from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, moe, recurrent
+from llmsize.specs.hf_config import (
+    bailing,
+    deepseek_v4,
+    dense,
+    extra_types,
+    gemma3n,
+    mimo_v2,
+    mllama,
+    moe,
+    nemotron_nas,
+    recurrent,
+    step3,
+)
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
@@ -24,8 +36,8 @@ from llmsize.specs.vision_tower import vision_tower_from_config
 
 # Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
 # flash-attention installed they run eager attention (scores materialised): modeling_gemma2.py
-# ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
-_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4"})
+# ("sdpa does not support softcapping"), modeling_gpt_oss.py and modeling_mimo_v2_flash.py (attention sinks).
+_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4", "mimo_v2_flash", "mimo_v2"})
 # 1,000x the largest published checkpoint (~1.6T, DeepSeek-V4-Pro): beyond it a config's sizes are
 # corrupt or hostile, and the byte arithmetic downstream would overflow floats (issue 15).
 MAX_CONFIG_PARAMS = 10**15
@@ -57,6 +69,8 @@ _NOT_LLAMA_FIELDS = (
     "index_n_heads",
     "conv_L_cache",
     "text_config",
+    "thinker_config",  # Qwen2.5-Omni / Qwen3-Omni: thinker, talker and code2wav models in one checkpoint
+    "llm_config",  # InternVL's remote-code internvl_chat wrapper (the transformers-format -HF repos are read)
 )
 
 
@@ -88,6 +102,9 @@ def _unknown(r: Reader, warnings: list[str]) -> Fields:
 
 _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "llama": dense.llama,
+    # modeling_granite.py (Granite 3.x): Llama's tensors (q/k/v/o biased with attention_bias, gated MLP
+    # with mlp_bias, RMSNorms); its embedding/residual/attention/logits multipliers are scalars, no tensors.
+    "granite": dense.llama,
     "mistral": dense.mistral,
     "qwen2": dense.qwen2,
     "qwen3": dense.qwen3,
@@ -106,6 +123,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "gpt_neox": dense.gpt_neox,
     "cohere": dense.cohere,
     "cohere2": dense.cohere,
+    "cohere2_moe": moe.cohere2_moe,
     "arcee": dense.arcee,
     "stablelm": dense.stablelm,
     "olmo": dense.olmo,
@@ -127,6 +145,10 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "mimo": extra_types.mimo,
     "nanochat": extra_types.nanochat,
     "mixtral": moe.mixtral,
+    "phimoe": moe.phimoe,
+    # InternLM3 (configuration_internlm3.py / modular_internlm3.py): Llama's tensors; the Hub's remote-code
+    # config names the biases qkv_bias and bias (both false for internlm3-8b-instruct).
+    "internlm3": dense.llama,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
     "glm4v_moe_text": moe.glm4v_moe_text,
@@ -142,6 +164,11 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "jamba": recurrent.jamba,
     "kimi_linear": recurrent.kimi_linear,
     "olmo_hybrid": recurrent.olmo_hybrid,
+    "nemotron-nas": nemotron_nas.nemotron_nas,
+    "mllama_text_model": mllama.mllama_text,
+    "bailing_moe_v2": bailing.bailing_moe_v2,
+    "bailing_moe_linear": bailing.bailing_moe_linear,
+    "step3_text": step3.step3_text,
 }
 # Builders that may warn (e.g. an MoE layer pattern read with an assumption).
 _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
@@ -158,6 +185,8 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "glm4_moe_lite": extra_types.glm4_moe_lite,
     "longcat_flash": extra_types.longcat_flash,
     "qwen3_next": recurrent.qwen3_next,
+    "mimo_v2_flash": mimo_v2.mimo_v2_flash,
+    "mimo_v2": mimo_v2.mimo_v2_flash,  # the published config.json's model_type (remote code)
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,
 }

@@ -31,6 +31,13 @@ MULTIMODAL_TEXT_TYPES = {
     "glm4v": "glm4v_text",
     "glm46v": "glm4v_text",
     "lfm2_vl": "",  # text_config.model_type (lfm2)
+    "internvl": "",  # text_config.model_type (qwen2, qwen3, qwen3_moe)
+    "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
+    "step3_vl": "step3_text",
+    "cohere2_vision": "cohere2",
+    "mllama": "mllama_text_model",
+    "voxtral": "",  # text_config.model_type (llama)
+    "llava": "",  # text_config.model_type (mistral for Pixtral-12B); only a Pixtral tower is modelled
 }
 
 
@@ -84,6 +91,23 @@ def _lfm2_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     projector += width * text_hidden + (width + text_hidden if bias else 0)
     total = tower + projector
     return total, f"SigLIP2 vision tower and projector ({total:,}, modeling_lfm2_vl.py)"
+
+
+def _cohere2_vision_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Cohere2VisionForConditionalGeneration (modeling_cohere2_vision.py): a SigLIP tower
+    (AutoModel.from_config(vision_config), SiglipVisionModel) and Cohere2VisionMultiModalProjector: a
+    pixel shuffle of downsample_factor^2 patches, linear_1 (biased) to alignment_intermediate_size, a SwiGLU
+    that halves it, linear_2 (biased) to the text hidden size."""
+    vision = config.get("vision_config") or {}
+    tower = _siglip_vision_params(vision)
+    vh = Reader(vision, "siglip_vision_model").req("hidden_size")
+    th = Reader(config.get("text_config") or {}, "cohere2").req("hidden_size")
+    c = Reader(config, "cohere2_vision")
+    # configuration_cohere2_vision.py Cohere2VisionConfig defaults
+    down = c.opt_int("downsample_factor", default=2) or 2
+    align = c.opt_int("alignment_intermediate_size", default=36864) or 36864
+    projector = (vh * down * down * align + align) + (align // 2 * th + th)
+    return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
 
 def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
@@ -168,15 +192,8 @@ def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     v = Reader(config.get("vision_config") or {}, "pixtral")
     t = Reader(config.get("text_config") or {}, "mistral")
     c = Reader(config, "mistral3")
-    h, inter = (
-        v.opt_int("hidden_size", default=1024) or 1024,
-        v.opt_int("intermediate_size", default=4096) or 4096,
-    )
-    layers = v.opt_int("num_hidden_layers", default=24) or 24
-    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
-    tower = (
-        ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
-    )
+    h = v.opt_int("hidden_size", default=1024) or 1024
+    tower = _pixtral_tower(v)
     merge = c.opt_int("spatial_merge_size", default=2) or 2
     th = t.req("hidden_size")
     b = 1 if c.flag("multimodal_projector_bias") else 0
@@ -186,6 +203,39 @@ def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
     projector = h + h * merge * merge * h + (width_in * th + b * th) + (th * th + b * th)
     return tower + projector, f"Pixtral vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _pixtral_tower(v: Reader) -> int:
+    """PixtralVisionModel (modeling_pixtral.py): bias-free conv patch embedding, ln_pre RMSNorm and
+    bias-free blocks with a gated MLP (PixtralVisionConfig defaults: 1024 wide, 24 blocks, 4096 MLP)."""
+    h = v.opt_int("hidden_size", default=1024) or 1024
+    inter = v.opt_int("intermediate_size", default=4096) or 4096
+    layers = v.opt_int("num_hidden_layers", default=24) or 24
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
+    return ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
+
+
+def _llava_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """LlavaForConditionalGeneration around a Pixtral tower (Pixtral-12B in transformers format,
+    mistral-community/pixtral-12b): the tower, then LlavaMultiModalProjector (modeling_llava.py):
+    linear_1 (tower width x feature layers -> text width) and linear_2 (text -> text), both biased with
+    multimodal_projector_bias (LlavaConfig default True); no patch merger."""
+    vision = config.get("vision_config") or {}
+    kind = vision.get("model_type") if isinstance(vision, Mapping) else None
+    if kind != "pixtral":
+        raise ConfigError(
+            f"config.json (llava) has a {kind or 'unnamed'} vision tower; llmsize models LLaVA wrappers "
+            "only around a Pixtral tower (Pixtral-12B)"
+        )
+    v, c = Reader(vision, "pixtral"), Reader(config, "llava")
+    t = Reader(config.get("text_config") or {}, "mistral")
+    tower = _pixtral_tower(v)
+    h, th = v.opt_int("hidden_size", default=1024) or 1024, t.req("hidden_size")
+    layers_in = c.get("vision_feature_layer", default=-2)
+    width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
+    b = 1 if c.flag("multimodal_projector_bias", default=True) else 0
+    projector = (width_in * th + b * th) + (th * th + b * th)
+    return tower + projector, f"Pixtral vision tower ({tower:,}) + LLaVA projector ({projector:,})"
 
 
 def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
@@ -296,6 +346,85 @@ def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower, downsample and patch merger ({total:,}, modeling_glm4v_moe.py)"
 
 
+# InternVLVisionConfig defaults (configuration_internvl.py: InternViT-300M), for a field left out.
+_INTERNVL_VISION: dict[str, Any] = {
+    "hidden_size": 1024, "num_hidden_layers": 24, "intermediate_size": 4096, "attention_bias": False,
+    "use_qk_norm": False, "norm_type": "layer_norm", "num_channels": 3, "use_mask_token": False,
+    "use_absolute_position_embeddings": True, "use_mean_pooling": True,
+}
+
+
+def _pair(value: Any, default: int) -> int:
+    """An InternVL image/patch size: an int or an [h, w] pair (square in every release)."""
+    if isinstance(value, list | tuple) and value:
+        value = value[0]
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+
+
+def _internvl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """InternVL 3 / 3.5 in transformers' format (modeling_internvl.py): InternVLVisionModel (conv patch
+    embed with bias, cls token, num_patches + 1 learned positions; per layer q/k/v with attention_bias,
+    a biased projection_layer, q/k RMSNorm over the full width when use_qk_norm, two norms of norm_type,
+    the layer scales lambda_1 / lambda_2, a biased fc1/fc2 MLP; a final LayerNorm only without mean
+    pooling) and InternVLMultiModalProjector (LayerNorm over hidden x (1/downsample_ratio)^2, linear_1 to
+    the text width, linear_2 text -> text, all biased)."""
+    v = config.get("vision_config")
+    r = Reader({**_INTERNVL_VISION, **(v if isinstance(v, Mapping) else {})}, "internvl_vision")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    patch = _pair(r.get("patch_size"), 14)
+    patches = (_pair(r.get("image_size"), 448) // patch) ** 2
+    channels = r.req("num_channels")
+    embed = h + channels * patch * patch * h + h  # cls token, patch conv and its bias
+    if r.flag("use_absolute_position_embeddings", default=True):
+        embed += (patches + 1) * h
+    if r.flag("use_mask_token"):
+        embed += h
+    bias = 1 if r.flag("attention_bias") else 0
+    norm = 2 * h if r.get("norm_type") == "layer_norm" else h
+    layer = 3 * (h * h + bias * h) + (h * h + h) + 2 * norm + 2 * h + (h * inter + inter) + (inter * h + h)
+    if r.flag("use_qk_norm"):
+        layer += 2 * h
+    tower = embed + layers * layer + (0 if r.flag("use_mean_pooling", default=True) else 2 * h)
+    ratio = Reader(config, "internvl").opt_float("downsample_ratio") or 0.5
+    wide = h * int(1 / ratio) ** 2
+    text_h = Reader(config.get("text_config") or {}, "qwen2").req("hidden_size")
+    projector = 2 * wide + (wide * text_h + text_h) + (text_h * text_h + text_h)
+    note = f"InternViT tower ({tower:,}) + multimodal projector ({projector:,}, modeling_internvl.py)"
+    return tower + projector, note
+
+
+# InternVisionConfig defaults (OpenGVLab's configuration_intern_vit.py, InternViT-6B), for a field left out.
+_INTERN_VIT: dict[str, Any] = {
+    "hidden_size": 3200, "intermediate_size": 12800, "num_hidden_layers": 48, "num_channels": 3,
+    "image_size": 224, "patch_size": 14, "norm_type": "rms_norm", "qkv_bias": False, "qk_normalization": True,
+}
+
+
+def _internvl_chat(config: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, int, str | None]:
+    """OpenGVLab's remote-code InternVL (model_type internvl_chat, configuration_internvl_chat.py): the
+    decoder in llm_config (its own lm_head and tie flag: InternVLChatModel wraps the LLM's CausalLM), the
+    InternViT in vision_config with remote-code names (qkv_bias, qk_normalization, norm_type), and mlp1
+    (LayerNorm, Linear, GELU, Linear). OpenGVLab's converter to the "-HF" format
+    (internvl_chat/tools/internvl_custom2hf, convert_keys_to_hf) renames and splits the same tensors, so
+    the count is transformers' InternVL one."""
+    nested = config.get("llm_config")
+    if not isinstance(nested, Mapping):
+        raise ConfigError("config.json (internvl_chat) has no llm_config")
+    v = config.get("vision_config")
+    v = {**_INTERN_VIT, **(v if isinstance(v, Mapping) else {})}
+    keep = ("hidden_size", "intermediate_size", "num_hidden_layers", "num_channels", "image_size")
+    vision = {
+        **{k: v[k] for k in (*keep, "patch_size")},
+        "norm_type": v["norm_type"],
+        "attention_bias": bool(v["qkv_bias"]),
+        "use_qk_norm": bool(v["qk_normalization"]),
+    }
+    ratio = config.get("downsample_ratio", 0.5)
+    hf = {"vision_config": vision, "text_config": nested, "downsample_ratio": ratio}
+    extra, note = _internvl_extra(hf)
+    return dict(nested), str(nested.get("model_type") or "qwen2"), extra, note
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -315,6 +444,25 @@ def _qwen2_audio_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     tower = (mels * d * 3 + d) + (d * d * 3 + d) + positions * d + layers * layer + 2 * d
     projector = d * t.req("hidden_size") + t.req("hidden_size")
     return tower + projector, f"audio encoder ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _voxtral_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """VoxtralForConditionalGeneration (modeling_voxtral.py): VoxtralEncoder, Whisper's encoder as in
+    Qwen2-Audio (conv1/conv2 with bias, a 1500 x d position table, pre-norm layers with q/v/out biased and
+    k bias-free, a final LayerNorm), and VoxtralMultiModalProjector: linear_1 (the encoder's
+    intermediate_size, four frames stacked, -> text hidden) and linear_2 (text -> text), both bias-free."""
+    a = Reader(config.get("audio_config") or {}, "voxtral_encoder")
+    t = Reader(config.get("text_config") or {}, "llama")
+    d = a.opt_int("hidden_size", default=1280) or 1280
+    ffn = a.opt_int("intermediate_size", default=5120) or 5120
+    layers = a.opt_int("num_hidden_layers", default=32) or 32
+    mels = a.opt_int("num_mel_bins", default=128) or 128
+    positions = a.opt_int("max_source_positions", default=1500) or 1500
+    layer = 4 * d * d + 3 * d + 2 * 2 * d + (d * ffn + ffn) + (ffn * d + d)
+    tower = (mels * d * 3 + d) + (d * d * 3 + d) + positions * d + layers * layer + 2 * d
+    th = t.req("hidden_size")
+    projector = ffn * th + th * th
+    return tower + projector, f"Voxtral audio encoder ({tower:,}) + multimodal projector ({projector:,})"
 
 
 def split_multimodal(
@@ -364,6 +512,15 @@ def split_multimodal(
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
         extra, note = _gemma3_extra(config)
         return text, "gemma3_text", extra, note
+    if model_type == "cohere2_vision":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (cohere2_vision) has no text_config")
+        text = dict(nested)
+        # the wrapper's lm_head is tied by its own flag (Cohere2VisionConfig.tie_word_embeddings = True)
+        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
+        extra, note = _cohere2_vision_extra(config)
+        return text, "cohere2", extra, note
     if model_type in ("qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25"):
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
@@ -380,6 +537,54 @@ def split_multimodal(
             extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
+    if model_type == "mllama":
+        from llmsize.specs.hf_config.mllama import vision_params
+
+        text = dict(config.get("text_config") or {})
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = vision_params(config)
+        return text, "mllama_text_model", extra, note
+    if model_type == "voxtral":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (voxtral) has no text_config")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = _voxtral_extra(config)
+        return text, str(text.get("model_type") or "llama"), extra, note
+    if model_type == "llava":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (llava) has no text_config")
+        text = dict(nested)
+        # LlavaConfig.__post_init__: a tie stated only in text_config ties the wrapper too
+        tie = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
+        text["tie_word_embeddings"] = tie
+        extra, note = _llava_extra(config)
+        return text, str(text.get("model_type") or "llama"), extra, note
+    if model_type == "internvl":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (internvl) has no text_config")
+        text = dict(nested)
+        # InternVLForConditionalGeneration ties lm_head by the wrapper's flag (InternVLConfig default True)
+        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
+        extra, note = _internvl_extra(config)
+        return text, str(text.get("model_type") or "qwen2"), extra, note
+    if model_type == "internvl_chat":
+        return _internvl_chat(config)
+    if model_type == "step3_vl":
+        from llmsize.specs.hf_config.step3 import step3_vl_extra
+
+        nested = config.get("text_config")
+        text = dict(nested) if isinstance(nested, Mapping) else {}
+        # Step3VLForConditionalGeneration unties lm_head whatever the config says (SGLang step3_vl.py:
+        # `self.config.tie_word_embeddings = False`; vLLM builds its own ParallelLMHead)
+        text["tie_word_embeddings"] = False
+        extra, note = step3_vl_extra(config)
+        return text, "step3_text", extra, note
     if model_type == "qwen2_audio":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
