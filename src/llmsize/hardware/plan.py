@@ -22,6 +22,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
@@ -695,7 +696,7 @@ class Planner:
             layers = auto.gpu_layers
             if wl.mode is Mode.INFERENCE and gpu.speed_known:
                 speed = self.speed(gpu, layout, self.estimate(auto), auto)
-            warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers,
+            warnings = (*warnings, _auto_offload_note(eng, auto.gpu_layers, self.spec.num_layers,
                                                       gpu, self.efficiency, speed))
         if not fits and wl.gpu_layers is None and layers is not None and layers < self.spec.num_layers:
             # The split the engine runs by itself (Ollama) or the --gpu-layers it is told to try
@@ -796,13 +797,12 @@ def _host_bytes(est: Estimate) -> int | None:
     return figs.host_bytes if figs is not None else None
 
 
-def _auto_offload_note(engine: str, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
+def _auto_offload_note(engine: BaseEngine, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
                        speed: SpeedEstimate | None) -> str:
-    """What an engine that offloads by itself (Ollama) does with a model that does not fit."""
+    """The engine's own note on the split it runs by itself (its module words it), then how the speed
+    model reads the CPU layers on this machine."""
     rate = f" at ~{speed.decode_tokens_per_s:,.1f} tokens/s" if speed is not None else ""
-    return (f"{engine} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers on the "
-            f"GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a CPU/GPU "
-            "split); " + _host_speed_note(gpu, eff))
+    return engine.auto_offload_note(layers, total, rate) + "; " + _host_speed_note(gpu, eff)
 
 
 def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:

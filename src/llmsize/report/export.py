@@ -42,6 +42,32 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
         out[prefix] = "" if value is None else value
 
 
+def document_text(data: dict[str, Any], fmt: str) -> str:
+    """json, yaml or csv text of a command's document (a dict), written as a Report's is."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    if fmt == "csv":
+        return _csv_row({k: v for k, v in data.items() if k != "components"})
+    raise ValueError(f"not a text format: {fmt!r}")
+
+
+def _csv_row(data: dict[str, Any]) -> str:
+    flat: dict[str, Any] = {}
+    _flatten("", data, flat)
+    import csv  # only for --format csv (issue 15: import what the command needs)
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(flat.keys())
+    writer.writerow(flat.values())
+    return buf.getvalue()
+
+
 def to_csv(report: Report) -> str:
     """A header row and one value row: every scalar of the document under its dotted path.
 

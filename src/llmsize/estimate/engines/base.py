@@ -108,6 +108,7 @@ class EngineModel(Protocol):
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
+    def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
     def auto_gpu_layers(
         self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
     ) -> int | None: ...
@@ -313,6 +314,12 @@ class BaseEngine:
         load it, as vLLM, SGLang and llama.cpp with an explicit -ngl do; Ollama runs it partly on the CPU)."""
         del est, usable, num_layers, spec
         return None
+
+    def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
+        """What the engine does by itself with a model that does not fit, when auto_gpu_layers gives a
+        split (`rate`: " at ~N tokens/s" or ""); an engine with its own settings and tools says them."""
+        return (f"{self.describe()} still runs it{rate}: it keeps {layers} of {total} layers on the GPU by "
+                f"itself and runs the other {total - layers} from CPU RAM")
 
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None:
         """The engine's own placement of blocks on GPUs; None = pipeline stages (Megatron-style)."""

@@ -304,6 +304,13 @@ class Ollama(LlamaCpp):
             est = _without_projector(est, projector)
         return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
 
+    def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
+        """Ollama's own words for the split (ollama_offload.py): num_gpu is the setting that would change
+        it, and `ollama ps` prints the CPU/GPU shares of a loaded model (server/routes.go PsHandler)."""
+        return (f"{self.describe()} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers "
+                f"on the GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a "
+                "CPU/GPU split)")
+
     def _own_estimate_layers(self, est: Estimate, usable: int, spec: ModelSpec, projector: int) -> int:
         """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,
         the partial-offload graph and the projector, filled with whole layers of weights and KV. Not
