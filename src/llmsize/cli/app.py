@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from llmsize.cli.declare import typer_signature
+from llmsize.cli.declare import typer_signature, with_notes
 from llmsize.cli.outcome import caused_by_interrupt, interrupted, reader_left
 from llmsize.cli.outcome import debug as _debug
 from llmsize.cli.outcome import fail as _fail
@@ -143,7 +143,7 @@ class Typer(typer.Typer):
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:
-            register(typer_signature(fn))
+            register(typer_signature(with_notes(fn)))
             return fn
 
         return decorator
