@@ -195,6 +195,11 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
         ggufs = sorted(path.glob("*.gguf"), key=lambda p: (p.name.lower().startswith("mmproj"), p.name))
         if ggufs and not (path / local.CONFIG_FILE).is_file():
             raise ConfigError(f"{path} has no config.json", hint=f"it holds {ggufs[0].name}: pass that file")
+        from llmsize.specs.ollama_store import tags_folder_hint
+
+        tags = tags_folder_hint(path) if not (path / local.CONFIG_FILE).exists() else None
+        if tags is not None:
+            raise ConfigError(f"{path} has no config.json", hint=tags)
         return local.spec_from_directory(path, trust_remote_code=trust_remote_code)
     suffix = path.suffix.lower()
     if suffix == ".gguf" or (suffix not in (".json", ".safetensors") and _has_gguf_magic(path)):
@@ -208,6 +213,14 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
             f"{path} is a weights shard; its config is in config.json",
             hint="pass the folder that holds both, or its config.json",
         )
+    from llmsize.specs.ollama_store import manifest_blob
+
+    found = manifest_blob(path)  # ~/.ollama/models/manifests/registry.ollama.ai/library/qwen3/8b
+    if found is not None:
+        blob, tag = found
+        spec = spec_from_gguf(blob)
+        provenance = spec.provenance.model_copy(update={"source": str(path.resolve())})
+        return spec.model_copy(update={"name": tag, "provenance": provenance})
     raise ConfigError(f"{path} is neither a config.json nor a GGUF file", hint=_INPUT_HINT)
 
 

@@ -47,6 +47,13 @@ def _is_ollama_tag(spec: ModelSpec) -> bool:
     name = spec.name
     if "/" in name or "\\" in name or name.endswith(".gguf") or ":" not in name:
         return False
+    if spec.provenance.kind is ProvenanceKind.GGUF and spec.provenance.source:
+        from pathlib import Path
+
+        from llmsize.specs.ollama_store import is_manifest_path
+
+        # the tag's manifest in Ollama's store names what `ollama run` serves (issue 15, round 6)
+        return is_manifest_path(Path(spec.provenance.source))
     if spec.provenance.kind in (ProvenanceKind.LOCAL, ProvenanceKind.GGUF):
         return False  # a folder named "qwen3:8b" holds its own files: its name is no tag (issue 15, round 5)
     try:
