@@ -58,16 +58,23 @@ def manifest_blob(path: Path) -> tuple[Path, str] | None:
     layers = doc.get("layers") if isinstance(doc, dict) else None
     if not isinstance(layers, list):
         return None
-    digests = [layer.get("digest") for layer in layers
-               if isinstance(layer, dict) and layer.get("mediaType") == MODEL_MEDIA_TYPE]
+    digests = [
+        layer.get("digest")
+        for layer in layers
+        if isinstance(layer, dict) and layer.get("mediaType") == MODEL_MEDIA_TYPE
+    ]
     digest = next((d for d in digests if isinstance(d, str) and _DIGEST.fullmatch(d)), None)
     if digest is None:
-        raise ConfigError(f"the Ollama manifest {shown} names no GGUF model layer",
-                          hint="pass another tag's manifest, or the tag itself (llmsize estimate qwen3:8b)")
+        raise ConfigError(
+            f"the Ollama manifest {shown} names no GGUF model layer",
+            hint="pass another tag's manifest, or the tag itself (llmsize estimate qwen3:8b)",
+        )
     blob = path.parents[4] / "blobs" / digest.replace(":", "-")
     if not blob.is_file():
-        raise ConfigError(f"the Ollama manifest {shown} names {blob.name}, which is not in its blobs folder",
-                          hint=f"pull it again (ollama pull {tag_name(path)}), or size the tag by name")
+        raise ConfigError(
+            f"the Ollama manifest {shown} names {blob.name}, which is not in its blobs folder",
+            hint=f"pull it again (ollama pull {tag_name(path)}), or size the tag by name",
+        )
     return blob, tag_name(path)
 
 
@@ -83,4 +90,6 @@ def tags_folder_hint(folder: Path) -> str | None:
         return None
     if not tags:
         return None
-    return f"it is Ollama's folder of {parts[-1]} tags: pass one tag's manifest ({folder / tags[0]}) or the tag"
+    return (
+        f"it is Ollama's folder of {parts[-1]} tags: pass one tag's manifest ({folder / tags[0]}) or the tag"
+    )
