@@ -304,12 +304,11 @@ def test_plan_that_does_not_fit_is_still_exit_3_in_json(capsys: pytest.CaptureFi
 def test_the_auto_offload_note_is_the_engines(capsys: pytest.CaptureFixture[str]) -> None:
     # hardware/plan.py held Ollama's words (`ollama ps`, num_gpu); each engine module says its own.
     import inspect
+    import re
 
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
     from llmsize.estimate.engines.ollama import Ollama
     from llmsize.hardware import plan
-
-    import re
 
     assert not re.search(r"ollama ps|\bnum_gpu\b", inspect.getsource(plan))
     assert "ollama ps" in Ollama().auto_offload_note(12, 80, "")

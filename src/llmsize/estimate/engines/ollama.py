@@ -307,9 +307,9 @@ class Ollama(LlamaCpp):
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
         """Ollama's own words for the split (ollama_offload.py): num_gpu is the setting that would change
         it, and `ollama ps` prints the CPU/GPU shares of a loaded model (server/routes.go PsHandler)."""
-        return (f"{self.describe()} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers "
-                f"on the GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a "
-                "CPU/GPU split)")
+        return (f"{self.describe()} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} "
+                f"layers on the GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` "
+                "shows a CPU/GPU split)")
 
     def _own_estimate_layers(self, est: Estimate, usable: int, spec: ModelSpec, projector: int) -> int:
         """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,

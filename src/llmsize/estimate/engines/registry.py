@@ -54,7 +54,7 @@ def _is_ollama_tag(spec: ModelSpec) -> bool:
         from llmsize.specs.ollama import library
 
         # only where the catalog went that way: "deepseek-r1" is also DeepSeek-R1's own name (fp8)
-        as_gguf = spec.weight_format.quant == QuantMethod.GGUF or spec.weight_format.quant == QuantMethod.MXFP4
+        as_gguf = spec.weight_format.quant in (QuantMethod.GGUF, QuantMethod.MXFP4)
         said = ollama_reference(name) is not None or (library(name) is not None and as_gguf)
         return spec.provenance.kind is ProvenanceKind.CATALOG and said
     if spec.provenance.kind is ProvenanceKind.GGUF and spec.provenance.source:
