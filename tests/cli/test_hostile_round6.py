@@ -319,3 +319,35 @@ def test_the_auto_offload_note_is_the_engines(capsys: pytest.CaptureFixture[str]
     assert isinstance(options, list)
     said = [w for o in options for w in o["warnings"] if "still runs it" in w]
     assert said and "`ollama ps` shows a CPU/GPU split" in said[0] and "--host-bandwidth" in said[0]
+
+
+# --- options that were accepted and meant something else, or answered about something else
+
+
+def test_a_memory_filter_without_a_unit_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # `gpus --min-memory 24` read 24 bytes and listed every GPU, 6 GB ones too.
+    code, err = assert_answered(["gpus", "--min-memory", "24"], capsys)
+    assert code == 2 and "names no unit" in err and "24GB" in err, err
+    code, out, _ = run_cli(["gpus", "--min-memory", "24GB", "--format", "json"], capsys)
+    assert code == 0 and min(g["memory_bytes"] for g in json.loads(out)) >= 24 * GB
+
+
+def test_concurrency_without_a_gpu_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # `estimate M --concurrency 8` dropped the sweep without a word (it is speed on a GPU).
+    code, err = assert_answered(["estimate", M, "--concurrency", "8"], capsys)
+    assert code == 2 and "--gpu" in err, err
+    assert run_cli(["estimate", M, "--concurrency", "8", "--gpu", "H100"], capsys)[0] == 0
+
+
+def test_ollama_run_without_a_tag_is_about_ollama_run(capsys: pytest.CaptureFixture[str]) -> None:
+    # `check -- ollama run` said "`ollama serve` loads no model by itself".
+    code, err = assert_answered(["check", "--gpu", "H100", "--", "ollama", "run"], capsys)
+    assert code == 2 and "`ollama run` names no model" in err and "serve" not in err, err
+
+
+@pytest.mark.usefixtures("no_gpu_machine")
+def test_plan_takes_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    # `plan M --gpu local` was "unknown GPU 'local'" (estimate and fit take it); on a machine without
+    # CUDA/ROCm the plan is llama.cpp's, as fit's is, not `vllm serve`.
+    code, out, err = run_cli(["plan", "Qwen3-8B", "--gpu", "local"], capsys)
+    assert code == 0 and out.startswith("llama-server ") and err.count("this machine:") == 1, (out, err)

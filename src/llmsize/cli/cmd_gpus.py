@@ -47,7 +47,7 @@ def gpus_cmd(
     """
     from llmsize.hardware.gpus import filter_gpus, load_catalog
     from llmsize.report.render_gpus import render_gpus
-    from llmsize.units import parse_size
+    from llmsize.units import is_decimal_number, parse_size
 
     if local:
         _show_local(gpu_file or (), fmt)
@@ -58,6 +58,11 @@ def gpus_cmd(
             min_bytes = parse_size(min_memory)
         except ValueError as err:
             raise BadInputError(f"--min-memory: {err}") from None
+        if min_bytes and is_decimal_number(min_memory.strip()):
+            # a plain count is bytes (parse_size), but nobody filters GPUs by 24 bytes: `--min-memory 24`
+            # listed every GPU, 6 GB ones too (issue 15, round 6)
+            raise BadInputError(f"--min-memory {min_memory.strip()[:40]} names no unit",
+                                hint="write e.g. 24GB or 24GiB")
     catalog = load_catalog(gpu_file or ())
     known_vendors = {g.vendor for g in catalog}
     if vendor and vendor.lower() not in known_vendors:

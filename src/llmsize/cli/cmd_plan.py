@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt, parse_num_gpus
+from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     BatchOpt,
@@ -25,7 +25,7 @@ from llmsize.errors import BadInputError, LlmsizeError, NothingFitsError
 @app.command("plan")
 def plan_cmd(
     model: Annotated[str, typer.Argument(help="Model name, Hub repo id, local folder or .gguf file.")],
-    gpu: Annotated[str, typer.Option("--gpu", help="GPU catalog id.")],
+    gpu: Annotated[str, typer.Option("--gpu", help="GPU catalog id, or 'local' for this machine.")],
     engine: EngineOpt = None,
     context: ContextOpt = "4096",
     batch: BatchOpt = 1,
@@ -48,7 +48,6 @@ def plan_cmd(
     llmsize plan Qwen3-8B --gpu L4 --format json  (the estimate document of the chosen layout, with
     its fit row in `gpus` and the launch command in `command`)
     """
-    from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.preflight.emit import launch_command, serving_engine
     from llmsize.specs.resolve import resolve
@@ -59,14 +58,19 @@ def plan_cmd(
         from llmsize.report.export import check_output
 
         check_output(output, force=force)  # before sizing, as fit does
+    from llmsize.cli.gpu_options import local_engine, resolve_gpu
+
+    # `--gpu local` (this machine), as estimate and fit take it: "unknown GPU 'local'" (issue 15, round 6);
+    # without CUDA/ROCm there, the plan is llama.cpp's, as fit's is (it printed `vllm serve` for a CPU)
+    gpu_spec, count, machine = resolve_gpu(gpu, tuple(gpu_file or ()), num_gpus)
+    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
-    count = parse_num_gpus(num_gpus)
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
-    row = plan_fit_rows(spec, wl, [load_catalog(tuple(gpu_file or ())).get(gpu)], count)[0]
+    row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu}: {row.reason}")
+        raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
     if fmt is OutputFormat.HUMAN and output is None:
         typer.echo(line)
