@@ -351,3 +351,20 @@ def test_plan_takes_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
     # CUDA/ROCm the plan is llama.cpp's, as fit's is, not `vllm serve`.
     code, out, err = run_cli(["plan", "Qwen3-8B", "--gpu", "local"], capsys)
     assert code == 0 and out.startswith("llama-server ") and err.count("this machine:") == 1, (out, err)
+
+
+@pytest.mark.parametrize(("typed", "dtype"), [("fp16", "fp16"), ("FP32", "fp32"), ("half", "fp16")])
+def test_a_precision_given_as_quant_points_to_dtype(
+    typed: str, dtype: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--quant fp16` was "unknown --quant" beside thirty choices, while `--quant bf16` (GGUF's BF16) ran.
+    code, err = assert_answered(["estimate", M, "--quant", typed], capsys)
+    assert code == 2 and f"--dtype {dtype}" in err, err
+
+
+def test_a_saved_plan_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The document `plan -o` writes is the estimate document plus `command`: `report show` reads it.
+    saved = tmp_path / "plan.json"
+    assert run_cli(["plan", M, "--gpu", "H100", "-o", str(saved)], capsys)[0] == 0
+    code, out, _ = run_cli(["report", "show", str(saved), "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["memory"] == json.loads(saved.read_text())["memory"]
