@@ -368,3 +368,13 @@ def test_a_saved_plan_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert run_cli(["plan", M, "--gpu", "H100", "-o", str(saved)], capsys)[0] == 0
     code, out, _ = run_cli(["report", "show", str(saved), "--format", "json"], capsys)
     assert code == 0 and json.loads(out)["memory"] == json.loads(saved.read_text())["memory"]
+
+
+def test_installing_completion_into_a_home_that_is_no_folder_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # HOME=/dev/null llmsize --install-completion: "internal error: FileExistsError", exit 1.
+    monkeypatch.setenv("HOME", "/dev/null")
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    code, err = assert_answered(["--install-completion", "bash"], capsys)
+    assert code == 2 and "cannot install completion" in err, err

@@ -202,6 +202,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
         if caused_by_interrupt(err):
             interrupted()
+        if isinstance(err, OSError) and "--install-completion" in (sys.argv[1:] if argv is None else argv):
+            # typer writes the script under $HOME: HOME=/dev/null (or a read-only home) was an internal
+            # error (issue 15, round 6); the environment is the bad input here
+            where = one_line(str(err.filename or ""), 80)
+            _fail(f"cannot install completion: {err.strerror or err}{f': {where}' if where else ''}",
+                  ExitCode.BAD_INPUT)
         if _is_usage_error(err):
             if type(err).__name__ == "NoArgsIsHelpError":  # `llmsize` alone: the help itself, as before
                 err.show()  # type: ignore[attr-defined]
