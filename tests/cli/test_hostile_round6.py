@@ -378,3 +378,20 @@ def test_installing_completion_into_a_home_that_is_no_folder_is_one_line(
     monkeypatch.setenv("SHELL", "/bin/bash")
     code, err = assert_answered(["--install-completion", "bash"], capsys)
     assert code == 2 and "cannot install completion" in err, err
+
+
+def test_an_unknown_architecture_on_disk_is_not_said_to_come_from_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A config.json (or GGUF) of a model_type llmsize does not know was "approximated from the size in its
+    # name" though its name held no size: the counts come from its own fields, as its own warning says.
+    from hostile import llama_config
+
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(llama_config(model_type="zzz")))
+    warnings = _doc(["estimate", str(folder)], capsys)["warnings"]
+    assert isinstance(warnings, list) and any("'zzz' is not one llmsize knows" in w for w in warnings)
+    assert not any("size in its name" in w for w in warnings), warnings
+    name_only = _doc(["estimate", "Foo-7B"], capsys)["warnings"]
+    assert isinstance(name_only, list) and any("size in its name" in w for w in name_only)
