@@ -395,3 +395,24 @@ def test_an_unknown_architecture_on_disk_is_not_said_to_come_from_its_name(
     assert not any("size in its name" in w for w in warnings), warnings
     name_only = _doc(["estimate", "Foo-7B"], capsys)["warnings"]
     assert isinstance(name_only, list) and any("size in its name" in w for w in name_only)
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize(
+    ("checkpoint", "tag"),
+    [
+        ("Qwen3-8B", "qwen3:8b"),  # the library's April 2025 build keeps attn_v in f16 (specs/ollama.py)
+        ("Qwen/Qwen3-8B", "qwen3:8b"),
+        ("Mistral-7B-Instruct-v0.3", "mistral:7b"),  # the mistral library's tags are Q4_0
+        ("Llama-3.1-8B-Instruct", "llama3.1:8b"),
+    ],
+)
+def test_a_checkpoint_under_ollama_is_its_library_tag(
+    checkpoint: str, tag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The assumption says "Ollama serves the library's Q4_K_M GGUF of this model", but `Qwen3-8B --engine
+    # ollama` sized a plain Q4_K_M (5.02 GB) where `ollama run qwen3:8b` loads 5.22 GB, and Mistral-7B at
+    # Q4_K_M where mistral:7b is Q4_0 (4.1GB, https://ollama.com/library/mistral:7b-text-q4_0).
+    got = _doc(["estimate", checkpoint, "--engine", "ollama"], capsys)
+    assert got["memory"] == _doc(["estimate", tag], capsys)["memory"]
+    assert any(f"({tag})" in a for a in got["assumptions"])  # type: ignore[union-attr]

@@ -349,6 +349,27 @@ _LIBRARY_OF_MODEL_TYPE = {
 }
 
 
+def library_tag(name: str) -> tuple[OllamaLibrary, str] | None:
+    """(library, tag) of the ollama.com tag the catalog lists for the model `name` resolves to ("Qwen3-8B" ->
+    qwen3:8b): the file `ollama run` downloads for it, with the library's build quirks (a tag of a later
+    build, "-2507", without never_quantized, as as_published reads it). None when no tag is listed."""
+    from llmsize.specs import catalog
+
+    try:
+        tags = catalog.ollama_tags(name)
+    except Exception:  # a name the catalog cannot read has no tag
+        return None
+    for tag in tags:
+        ref = parse_reference(tag)
+        if ref is None or library(ref.library.name) is None:
+            continue
+        lib = ref.library
+        if any(part in ref.tag.split("-") for part in lib.later_builds):
+            lib = replace(lib, never_quantized=())
+        return lib, tag
+    return None
+
+
 def library_of_model_type(model_type: str) -> OllamaLibrary | None:
     """The library that publishes models of this architecture, when its files differ from llama.cpp's."""
     name = _LIBRARY_OF_MODEL_TYPE.get(model_type)
