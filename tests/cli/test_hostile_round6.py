@@ -416,3 +416,47 @@ def test_a_checkpoint_under_ollama_is_its_library_tag(
     got = _doc(["estimate", checkpoint, "--engine", "ollama"], capsys)
     assert got["memory"] == _doc(["estimate", tag], capsys)["memory"]
     assert any(f"({tag})" in a for a in got["assumptions"])  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # a GGUF file's download link, as the Hub's "copy download link" gives it
+        (
+            "https://huggingface.co/Qwen/Qwen3-8B-GGUF/resolve/main/Qwen3-8B-Q4_K_M.gguf?download=true",
+            "Qwen/Qwen3-8B-GGUF:Q4_K_M",
+        ),
+        (
+            "https://huggingface.co/Qwen/Qwen3-8B-GGUF/blob/main/Qwen3-8B-Q4_K_M.gguf",
+            "Qwen/Qwen3-8B-GGUF:Q4_K_M",
+        ),
+        # the folder Unsloth keeps a large model's split GGUF of one type in
+        (
+            "https://huggingface.co/unsloth/Qwen3-30B-A3B-GGUF/tree/main/UD-Q4_K_XL",
+            "unsloth/Qwen3-30B-A3B-GGUF:UD-Q4_K_XL",
+        ),
+        ("https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json", "Qwen/Qwen3-8B"),
+        # ollama.com's pages: https://ollama.com/library/qwen3 is `ollama run qwen3`
+        ("https://ollama.com/library/qwen3:8b", "qwen3:8b"),
+        ("ollama.com/library/qwen3", "qwen3"),
+        ("https://ollama.com/library/qwen3/tags", "qwen3"),
+    ],
+)
+def test_copied_addresses_are_what_they_point_at(
+    typed: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each was "does not exist (check the path ...)", or (https://ollama.com/library/qwen3:8b) sized with
+    # llama.cpp's engine where the tag is Ollama's.
+    got, want = _doc(["estimate", typed], capsys), _doc(["estimate", meant], capsys)
+    assert got["memory"] == want["memory"] and got["workload"]["engine"] == want["workload"]["engine"]  # type: ignore[index]
+
+
+@pytest.mark.usefixtures("offline")
+def test_nvidias_fp4_checkpoints_are_nvfp4(capsys: pytest.CaptureFixture[str]) -> None:
+    # nvidia/*-FP4 (https://huggingface.co/nvidia/DeepSeek-R1-FP4: TensorRT Model Optimizer, Blackwell) read
+    # as bitsandbytes 4-bit; "bnb-fp4" stays bitsandbytes'.
+    assert _doc(["parse", "nvidia/Qwen3-8B-FP4"], capsys)["quant_method"] == "nvfp4"
+    assert _doc(["parse", "Qwen3-8B-bnb-fp4"], capsys)["quant_method"] == "bnb"
+    fp4 = _doc(["estimate", "nvidia/Qwen3-8B-FP4"], capsys)
+    assert fp4["memory"] == _doc(["estimate", "Qwen3-8B-NVFP4"], capsys)["memory"]

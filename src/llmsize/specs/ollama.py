@@ -153,6 +153,19 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
 _LIBRARY_PREFIXES = ("https://ollama.com/library/", "ollama.com/library/", "library/")
 
 
+def without_library_prefix(text: str) -> str | None:
+    """"https://ollama.com/library/qwen3:8b" -> "qwen3:8b" (a page address or the official namespace spelled
+    out); None when `text` has no such prefix."""
+    stripped = text.strip()
+    low = stripped.lower().removeprefix("http://").removeprefix("https://").removeprefix("www.")
+    cut = len(stripped) - len(low)
+    for prefix in _LIBRARY_PREFIXES:
+        if low.startswith(prefix):
+            rest = stripped[cut + len(prefix) :].rstrip("/").removesuffix("/tags")  # the library's tag list
+            return rest if rest and "/" not in rest else None
+    return None
+
+
 def library(name: str) -> OllamaLibrary | None:
     """The library a reference names ("qwen3" in "qwen3:8b"), when it is one we know."""
     key = name.strip().lower()

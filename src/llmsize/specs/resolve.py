@@ -72,7 +72,10 @@ def resolve(
 
 def _from_text(text: str, revision: str | None, offline: bool | None, trust_remote_code: bool) -> ModelSpec:
     """A name, an Ollama reference or a repo id (anything but an existing path)."""
-    if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
+    in_library = ollama.without_library_prefix(text)
+    if in_library is not None:  # "ollama.com/library/qwen3" is the tag (or bare name) after it, not a path
+        return _from_text(in_library, revision, offline, trust_remote_code)  # (issue 15, round 6)
+    if ollama.parse_reference(text) is not None:
         return _from_name(text)
     hub = hub_reference(text)
     if hub is not None:
