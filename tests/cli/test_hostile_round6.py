@@ -460,3 +460,16 @@ def test_nvidias_fp4_checkpoints_are_nvfp4(capsys: pytest.CaptureFixture[str]) -
     assert _doc(["parse", "Qwen3-8B-bnb-fp4"], capsys)["quant_method"] == "bnb"
     fp4 = _doc(["estimate", "nvidia/Qwen3-8B-FP4"], capsys)
     assert fp4["memory"] == _doc(["estimate", "Qwen3-8B-NVFP4"], capsys)["memory"]
+
+
+@pytest.mark.parametrize("engine", ["llama.cpp", "ollama"])
+def test_an_engine_without_a_backend_for_the_device_does_not_fit(
+    engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--gpu TPU-v5e --engine llama.cpp` was planned as fitting, with a speed: llama.cpp has no TPU backend
+    # (ggml-org/llama.cpp README "Supported backends"), and Ollama runs llama.cpp.
+    row = _doc(["estimate", M, "--gpu", "TPU-v5e", "--engine", engine], capsys)["gpus"][0]  # type: ignore[index]
+    assert row["fits"] is False and "no backend" in row["reason"] and row["decode_tokens_per_s"] is None
+    assert _doc(["estimate", M, "--gpu", "TPU-v5e", "--engine", "vllm"], capsys)["gpus"][0]["fits"]  # type: ignore[index]
+    code, out, _ = run_cli(["fit", M, "--gpu", "TPU-v5e", "--engine", engine, "--check"], capsys)
+    assert code == 3 and "no backend" in out and "--num-gpus auto" not in out, out

@@ -712,11 +712,12 @@ class Planner:
             note = _host_speed_note(gpu, self.efficiency)
             warnings = (*warnings, f"the experts of {on_cpu} of {self.spec.num_layers} layers run from CPU "
                         f"RAM (only the picked ones are read per token): {note}")
-        return fit(est, gpu, layout.count, engine=wl.engine,
-                   gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
-                   dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
-                   max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
+        row = fit(est, gpu, layout.count, engine=wl.engine,
+                  gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
+                  dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
+                  max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
+                  warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
+        return _without_backend(row, eng.no_backend_for(gpu.vendor))
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -788,6 +789,14 @@ class Planner:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
                     f"no layout of all {num_gpus} fits",)
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
+
+
+def _without_backend(row: FitRow, missing: str | None) -> FitRow:
+    """The row of an engine that cannot run on the device at all (its module says why): it does not fit."""
+    if missing is None:
+        return row
+    return row.model_copy(update={"fits": False, "reason": missing, "decode_tokens_per_s": None,
+                                  "ttft_s": None})
 
 
 def _host_bytes(est: Estimate) -> int | None:

@@ -113,6 +113,7 @@ class EngineModel(Protocol):
         self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
     ) -> int | None: ...
     def speed_name(self) -> str: ...
+    def no_backend_for(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
@@ -298,6 +299,18 @@ class BaseEngine:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""
         del est, usable, num_layers
         return None
+
+    # Accelerator vendors (the GPU catalog's `vendor`) the engine has no backend for.
+    no_backend_vendors: ClassVar[frozenset[str]] = frozenset()
+
+    def no_backend_for(self, vendor: str) -> str | None:
+        """Why the engine cannot run on this vendor's devices (None: it can); a fit row then does not fit."""
+        if vendor.lower() not in self.no_backend_vendors:
+            return None
+        return f"{self.label or self.engine} has no backend for {vendor} devices; {self.backend_hint()}"
+
+    def backend_hint(self) -> str:
+        return "pick an engine that runs there (--engine)"
 
     def speed_name(self) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for."""
