@@ -107,6 +107,7 @@ _COMPOUND_SERIES: dict[tuple[str, str], str] = {
     ("gpt", "oss"): "gpt-oss",
     ("code", "llama"): "codellama",
     ("command", "r"): "command-r",
+    ("command", "a"): "command-a",  # Cohere "c4ai-command-a-03-2025"
     ("nvidia", "nemotron"): "nemotron",  # "NVIDIA-Nemotron-3-Nano-30B-A3B"
 }
 _TRAINING_TYPES: dict[str, str] = {
@@ -452,13 +453,33 @@ def _tokenize(part: str) -> list[str]:
 # Classification: each _take_* returns True when it consumed the token.
 
 
+# Repo-name prefixes that name the publisher, not the family ("c4ai-command-r7b-12-2024": Cohere For AI).
+_PUBLISHER_PREFIXES = frozenset({"c4ai"})
+# A family letter glued to the size, after a two-token family ("command-r7b" is Command R at 7B).
+_GLUED_SIZE_RE = re.compile(rf"([a-z])({_NUM}[mbt])")
+# Cohere's month-year release tags ("-03-2025"), read as the year-month tag other names use ("2503").
+_MONTH_RE = re.compile(r"0[1-9]|1[0-2]")
+_YEAR_RE = re.compile(r"20[0-9]{2}")
+
+
 def _classify_all(tokens: list[str], state: _State) -> None:
+    if tokens and tokens[0].lower() in _PUBLISHER_PREFIXES and len(tokens) > 1:
+        state.org = state.org or tokens[0]
+        tokens = tokens[1:]
+    tokens = _join_month_year(tokens)
     start = _take_series(tokens, state) if state.series is None else 0
     for word in tokens[start:]:
         low = word.lower()
         previous, state.last_family = state.last_family, None
         if not (_take_version(low, previous, state) or _take_part(low, state)):
             state.extra.append(word)
+
+
+def _join_month_year(tokens: list[str]) -> list[str]:
+    """Fold a trailing "MM-YYYY" pair into one "YYMM" token, so the month is not read as a version."""
+    if len(tokens) >= 3 and _MONTH_RE.fullmatch(tokens[-2]) and _YEAR_RE.fullmatch(tokens[-1]):
+        return [*tokens[:-2], tokens[-1][2:] + tokens[-2]]
+    return tokens
 
 
 def _take_part(low: str, state: _State) -> bool:
@@ -503,6 +524,12 @@ def _take_series(tokens: list[str], state: _State) -> int:
         state.series = _COMPOUND_SERIES[(first, second.group(1))]  # "Meta-Llama", "gpt-oss"
         state.version = second.group(2)
         state.last_family = "series"
+        return 2
+    glued = _GLUED_SIZE_RE.fullmatch(tokens[1].lower()) if len(tokens) > 1 else None
+    if glued is not None and (first, glued.group(1)) in _COMPOUND_SERIES:
+        state.series = _COMPOUND_SERIES[(first, glued.group(1))]  # "command-r7b": Command R, 7B
+        state.last_family = "series"
+        _take_size(glued.group(2), state)
         return 2
     if _V_VERSION_RE.fullmatch(first) or _take_part(first, _State()):
         return 0  # plainly another part ("7B-Instruct", "GGUF-..."), not a family

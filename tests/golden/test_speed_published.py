@@ -32,7 +32,7 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
     # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
     memory = {"sglang": "vllm", "sglang-0.4": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers",
-              "llama.cpp-hip-nographs": "llama.cpp"}
+              "transformers-4.46": "transformers", "llama.cpp-hip-nographs": "llama.cpp"}
     memory_engine = "llama.cpp" if engine.startswith("llama.cpp-fusions") else memory.get(engine, engine)
     data = {"engine": memory_engine, "context": prompt + max(gen, 1),
             "prompt_tokens": prompt, "batch": batch}
@@ -72,7 +72,7 @@ def test_llama_cpp_pp512(gpu: str, published: float, source: str) -> None:
     # The issue's own example: a bare roofline said ~2,900 tokens/s where 261 were measured.
     ("Qwen2.5-0.5B-Instruct-GPTQ-Int4", "A100-SXM-80GB", "vllm-0.6", 260.93),
     ("Qwen2.5-7B-Instruct", "A100-SXM-80GB", "vllm-0.6", 84.28),
-    ("Qwen2.5-7B-Instruct", "A100-SXM-80GB", "transformers-4", 40.38),
+    ("Qwen2.5-7B-Instruct", "A100-SXM-80GB", "transformers-4.46", 40.38),  # the table ran 4.46.0
 ])
 def test_qwen25_generate_speed_input_1(model: str, gpu: str, engine: str, published: float) -> None:
     # QWEN25: 2048 generated tokens after a 1-token prompt, batch 1.

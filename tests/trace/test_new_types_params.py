@@ -61,6 +61,24 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
     ("gpt_neox", {}),  # GPT-NeoX-20B / Pythia
     ("cohere", {"use_qk_norm": True}),  # Command R+: parallel block, one LayerNorm
     ("cohere2", {}),  # Command A / R7B: sliding windows
+    ("cohere2_moe", {}),  # Command A+ (the default: 8 experts, top 2, every block MoE)
+    # a dense prefix of its own width and window pattern, shared experts, RMSNorm (a public cohere2_moe
+    # config: 128 experts of 768, top 8, first_k_dense_replace 1 with a 3072 MLP, rms_norm_eps 1e-6)
+    (
+        "cohere2_moe",
+        {
+            "num_experts": 128,
+            "num_experts_per_tok": 8,
+            "intermediate_size": 768,
+            "first_k_dense_replace": 1,
+            "prefix_dense_intermediate_size": 3072,
+            "num_shared_experts": 1,
+            "rms_norm_eps": 1e-6,
+            "layer_types": None,
+            "mlp_layer_types": None,
+        },
+    ),
+    ("cohere2_vision", {}),  # Command A Vision: SigLIP tower + SwiGLU projector around cohere2
     ("arcee", {}),  # AFM-4.5B: ReLU^2 MLP
     ("stablelm", {}),
     # StableLM 2 12B: per-head q/k LayerNorms, parallel residual
@@ -182,3 +200,30 @@ def test_longcat_flash_counts_the_checkpoint_not_transformers_zero_expert_rows()
     assert total_params(spec) == _model_params(config) - zero_rows
     assert 560e9 < total_params(spec) < 561e9  # "560 billion total parameters" (LongCat-Flash model card)
     assert any(f"{zero_rows:,}" in w for w in spec.warnings)
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {},
+        {
+            "num_hidden_layers": 12,
+            "first_k_dense_replace": 3,
+            "prefix_dense_sliding_window_pattern": 2,
+            "layer_types": None,
+            "mlp_layer_types": None,
+        },
+    ],
+)
+def test_cohere2_moe_layer_kinds_are_the_configs(over: dict[str, Any]) -> None:
+    # Cohere2MoeConfig.__post_init__ lays out windows and dense blocks: the dense prefix follows its own
+    # window pattern, the MoE blocks 3 sliding then 1 global; the cache sizes each kind from this.
+    pytest.importorskip("transformers")
+    from transformers import AutoConfig
+
+    config = {**AutoConfig.for_model("cohere2_moe").to_dict(), **over}
+    hf = AutoConfig.for_model(**config)
+    spec = spec_from_hf_config(config, name="cohere2_moe", provenance=PROV)
+    assert [spec.layer_type(i) for i in range(spec.num_layers)] == list(hf.layer_types)
+    moe = [t == "sparse" for t in hf.mlp_layer_types]
+    assert [spec.is_moe_layer(i) for i in range(spec.num_layers)] == moe

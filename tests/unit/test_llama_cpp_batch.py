@@ -48,3 +48,25 @@ def test_sequence_cost_is_the_dgx_spark_figure_there_and_shrinks_with_bandwidth(
     assert lb.sequence_layer_seconds(lb.SEQUENCE_LAYER_S, 273e9) == lb.SEQUENCE_LAYER_S
     h100 = lb.sequence_layer_seconds(lb.SEQUENCE_LAYER_S, 3350e9)
     assert h100 < lb.SEQUENCE_LAYER_S / 10
+
+
+def test_builds_from_pr_19645_replay_graphs_inside_the_fusion_era_it_splits() -> None:
+    # The era from PR #16884 (~b6950) to PR #23940 (~b9870) straddles PR #19645: its builds before the PR
+    # launch a batched step eagerly, those from it on replay CUDA graphs (ggml-cuda.cu no longer checks ADD).
+    from llmsize.hardware.speed_profiles import ENGINE_PROFILES
+
+    before, after = fusion_engine(lb.GRAPHS_AT_BATCH_BUILD - 1), fusion_engine(lb.GRAPHS_AT_BATCH_BUILD)
+    assert before != after
+    assert ENGINE_PROFILES[before].batch_eager_launch_s == lb.EAGER_LAUNCH_S
+    assert ENGINE_PROFILES[after].batch_eager_launch_s == 0.0
+    assert ENGINE_PROFILES[fusion_engine(9000)].batch_eager_launch_s == 0.0
+    # Same CUDA fusions on both sides of the split: only graph replay differs.
+    assert ENGINE_PROFILES[before].node_kernels == ENGINE_PROFILES[after].node_kernels
+
+
+@given(st.integers(1, 12000))
+def test_every_build_profile_agrees_with_the_graph_rule(build: int) -> None:
+    from llmsize.hardware.speed_profiles import ENGINE_PROFILES
+
+    eager = ENGINE_PROFILES[fusion_engine(build)].batch_eager_launch_s > 0
+    assert eager == (not lb.graphs_replayed(2, build))

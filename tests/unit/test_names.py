@@ -328,3 +328,21 @@ def test_contract_keys_are_present() -> None:
     for key in ("org", "series", "version", "params", "active_params", "experts", "training_type",
                 "quant_method", "bits", "gguf_type", "context", "extra"):
         assert key in keys
+
+
+@pytest.mark.parametrize(
+    ("name", "series", "params", "date"),
+    [
+        # Cohere's repo names: https://huggingface.co/CohereLabs/c4ai-command-r7b-12-2024 (Command R7B,
+        # 7B class, released December 2024) and c4ai-command-a-03-2025 (Command A, March 2025).
+        ("c4ai-command-r7b-12-2024", "command-r", 7_000_000_000, "2412"),
+        ("CohereLabs/c4ai-command-a-03-2025", "command-a", None, "2503"),
+        ("c4ai-command-r-plus-08-2024", "command-r", None, "2408"),
+    ],
+)
+def test_cohere_names_read_family_size_and_month_year_tag(name: str, series: str, params: int | None,
+                                                         date: str) -> None:
+    parsed = parse_name(name)
+    assert (parsed.series, parsed.params, parsed.date) == (series, params, date)
+    assert parsed.version is None  # the month is not a version
+    assert "command" not in [e.lower() for e in parsed.extra]

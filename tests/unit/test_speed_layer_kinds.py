@@ -3,6 +3,8 @@ window, linear-attention / Mamba blocks read and write a fixed state (hardware/p
 
 from __future__ import annotations
 
+import pytest
+
 from llmsize.estimate.core import estimate
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
@@ -151,4 +153,7 @@ def test_transformers_reads_gqa_heads_in_place_since_5() -> None:
     then = now.model_copy(update={"engine": "transformers-4"})
     a100 = get_gpu("A100-SXM-80GB")
     assert resolve_constants(now, a100).kv_traffic_factor == 3
-    assert resolve_constants(then, a100).kv_traffic_factor == 3 + 2 * 8
+    # 4.46 on PyTorch 2.3: the concat (2) and repeat_kv (1 + 8) copies run unvectorized, at 0.60 of a
+    # 16-bit kernel's rate (transformers_cache_copies.py, pytorch#150233); attention reads its 8 copies.
+    old = resolve_constants(then, a100).kv_traffic_factor
+    assert old == pytest.approx((2 + 1 + 8) / 0.6035 + 8, rel=1e-3)

@@ -20,8 +20,11 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
@@ -70,7 +73,8 @@ class SpeedConstants(Record):
         default=0.0, description="graph nodes per forward pass beyond a dense block's per layer (the "
         "engine's node counts per block part, estimate/engines/llama_cpp_nodes.py)")
     prefill_chunk_tokens: int | None
-    kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once)")
+    kv_traffic_factor: float = Field(description="bytes moved per KV byte per step (1 = read once), "
+                                     "slow copies counted at their share of the 16-bit stream rate")
     interconnect_fraction: float
     allreduce_latency_s: float
     host_bandwidth_bytes_per_s: float = Field(
@@ -94,12 +98,26 @@ class SpeedConstants(Record):
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
+    host_graph_per_layer_s: float = Field(
+        default=0.0, description="decode: CPU seconds per layer rebuilding the step's graph, serial with the "
+        "GPU (Ollama's runners before graph reuse: estimate/engines/ollama_graph.py)")
     batch_eager_launch_s: float = Field(
         default=0.0, description="decode of several sequences: GPU seconds each eagerly launched kernel "
         "leaves idle (llama.cpp CUDA builds without graphs at batch > 1; 0: graphs replayed)")
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    moe_loop_s: float = Field(
+        default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial "
+        "with the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
+    graph_max_context: int = Field(
+        default=0, description="decode: contexts beyond this many tokens run without CUDA graphs (vLLM V0's "
+        "max_seq_len_to_capture); 0: no cap")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, description="decode past graph_max_context: CPU seconds to launch one layer's kernels")
+    mmid_walk_s_per_read: float = Field(
+        default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
+        "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -227,8 +245,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     if prof.kv_materialized:
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
         # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte. Without the copies (SDPA's
-        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3.
-        kv_factor = 3.0 + 2.0 * inputs.kv_groups if prof.kv_gqa_copies else 3.0
+        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3. Copies of
+        # PyTorch before 2.8 stream slower (estimate/engines/transformers_cache_copies.py).
+        kv_factor = cache_step_traffic(inputs.kv_groups, prof.kv_gqa_copies, prof.kv_copy_share)
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
     quantized = inputs.kernel not in ("16bit", "fp8")
     peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
@@ -243,11 +262,14 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
+        graph_max_context=prof.graph_max_context if prof.graphs else 0,
+        eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
+                     + inputs.num_layers * prof.unfused_kernels_per_layer
                      if _per_node(prof, gpu) else 0.0),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
@@ -260,13 +282,27 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
+        moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
         sampling_s=inputs.sampling_s,
+        host_graph_per_layer_s=prof.host_graph_per_layer_s,
         **_batch_constants(prof, gpu),
+        mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
+                              if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
+
+
+def _moe_loop_seconds(inputs: SpeedInputs, prof: EngineSpeedProfile, kernel_launch_s: float) -> float:
+    """CPU seconds per forward of an engine whose routed FFNs loop over every expert (0 for the others)."""
+    routed = inputs.layer_parts.get("moe_ffn", 0)
+    if not prof.moe_expert_loop or not routed or not inputs.expert_pick_share:
+        return 0.0
+    num_experts = round(inputs.experts_per_token / inputs.expert_pick_share)
+    return moe_loop.loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
+                                 prof.launch_per_layer_s, kernel_launch_s)
 
 
 def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
@@ -461,6 +497,15 @@ def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmu
     return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
 
 
+def _launch_per_layer(c: SpeedConstants, context: int) -> float:
+    """CPU launch seconds per layer of a decode step at `context` tokens: none while a captured graph
+    covers the context, the engine's eager launch past its capture limit (vLLM V0's max_seq_len_to_capture,
+    0.4's max_context_len_to_capture: estimate/engines/vllm_v0_graphs.py, vllm_graph_cap.py)."""
+    if c.graph_max_context and context > c.graph_max_context:
+        return c.eager_launch_per_layer_s
+    return c.launch_per_layer_s
+
+
 def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 context: int | None = None) -> tuple[float, dict[str, float]]:
     """Seconds of one decode step at `context` cached tokens, and its parts."""
@@ -478,22 +523,30 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
     memory_s = weights_s + kv_s
-    cpu_s = inputs.num_layers * c.launch_per_layer_s
+    cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
         # Eager cache copies (torch.cat into a freshly allocated, ever-larger tensor per layer, then
-        # repeat_kv) do not hide under the CPU's launches: Qwen's transformers tables show every
-        # weight format slowing by the same seconds as the context grows, launch-bound or not.
-        gpu_s = max(weights_s, compute_s) + _decode_latency(inputs, c)
-        step = c.step_fixed_s + max(cpu_s, gpu_s) + kv_s + comm_s + host_s
+        # repeat_kv) are kernels of their own, after the weight kernels, not beside them; like them
+        # they run while the CPU launches the next ones: Qwen's transformers 4.46 table shows the
+        # 0.5B-3B steps not growing from 1 to 30,720 tokens (launch-bound: the copies hide), the
+        # 7B-72B ones growing by the copies' time (estimate/engines/transformers_cache_copies.py).
+        gpu_s = max(weights_s, compute_s) + _decode_latency(inputs, c) + kv_s
+        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
     else:
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
-        step = c.step_fixed_s + max(cpu_s, gpu_s) + comm_s + host_s
+        # The all-reduces are GPU kernels on the step's stream: while the CPU launches an eager step's
+        # kernels one by one (the bound of a launch-bound step), they run in the GPU's idle gaps.
+        step = c.step_fixed_s + max(cpu_s, gpu_s + comm_s) + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
-    step += inputs.sampling_s
-    overhead = c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+    # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
+    # So does rebuilding the step's graph where the engine does not reuse it (engines/ollama_graph.py).
+    host_serial = inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
+    step += host_serial + c.moe_loop_s
+    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
+                + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
 
@@ -527,14 +580,30 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                       chunks * inputs.pp * (inputs.weight_bytes_per_gpu - streamed) / bandwidth)
         compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
-                                     _layer_latency(inputs, c))
+                                     _layer_latency(inputs, c)) + c.moe_loop_s
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
+    seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
+    """Seconds the expert GEMMs' workgroups spend walking the routing ids, ubatch by ubatch (llama.cpp
+    Vulkan builds before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py); 0 elsewhere."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not c.mmid_walk_s_per_read or not inputs.expert_pick_share or not moe_layers:
+        return 0.0
+    used = inputs.experts_per_token
+    experts = round(used / inputs.expert_pick_share)
+    expert_ffn = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
+    full, rest = divmod(tokens, chunk)
+    reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
+                for t, n in ((chunk, full), (rest, 1)) if t and n)
+    return reads * c.mmid_walk_s_per_read
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
@@ -594,6 +663,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
                      "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
                      "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
+    if c.host_graph_per_layer_s:
+        notes.append(f"the runner rebuilds and allocates the decode graph every token: "
+                     f"{inputs.num_layers * c.host_graph_per_layer_s * 1e3:.2f} ms a token on the CPU "
+                     "(no graph reuse; estimate/engines/ollama_graph.py)")
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")

@@ -25,6 +25,7 @@ from llmsize.estimate.engines.speed_eager import EAGER_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
 from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY_SPEED
+from llmsize.estimate.engines.vllm_graph_cap import CAPPED_SPEED as VLLM_CAPPED_SPEED
 from llmsize.hardware.gpus import GpuSpec
 
 # The engine modules' speed profiles, by engine name (a copy, so calibration can try values).
@@ -42,6 +43,8 @@ ENGINE_PROFILES |= VULKAN_PROFILES
 ENGINE_PROFILES |= OLLAMA_LEGACY_SPEED
 # SGLang 0.4.6's profile ("sglang-0.4") for the rows measured on it: estimate/engines/sglang.py.
 ENGINE_PROFILES |= SGLANG_LEGACY_SPEED
+# vLLM 0.4 ("vllm-0.4"): graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py).
+ENGINE_PROFILES |= VLLM_CAPPED_SPEED
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM

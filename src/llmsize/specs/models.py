@@ -339,6 +339,9 @@ class ModelSpec(Record):
     local_rope: bool = Field(
         default=False, description="sliding layers run their own unscaled RoPE (Gemma 3's local base)"
     )
+    rotary_fraction: float = Field(
+        default=1.0, gt=0, le=1, description="partial_rotary_factor: the share of head_dim RoPE rotates"
+    )
 
     # Biases and norms
     qkv_bias: bool = False

@@ -143,6 +143,8 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2", "ministral-3",
+            # model_specs/cohere.yaml cites the pulls
+            "command-r7b", "command-r7b-arabic", "command-a",
         )
     ),
 )  # fmt: skip

@@ -79,6 +79,7 @@ class EngineModel(Protocol):
     def describe(self) -> str: ...
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload: ...
     def validate(self, spec: ModelSpec, wl: Workload) -> None: ...
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None: ...
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None: ...
     def check_format(self, fmt: WeightFormat) -> None: ...
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool: ...
@@ -112,7 +113,7 @@ class EngineModel(Protocol):
     def auto_gpu_layers(
         self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
     ) -> int | None: ...
-    def speed_name(self) -> str: ...
+    def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def no_backend_for(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
@@ -123,7 +124,7 @@ class EngineModel(Protocol):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -217,6 +218,12 @@ class BaseEngine:
         """The workload with the engine's own defaults filled in (Ollama's context, ...)."""
         del spec
         return wl
+
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
+        """Why this engine would refuse to start `spec` at tensor parallelism `tp` beyond the decoder's
+        heads (hardware/plan.py tp_problem), or None; the plan skips such a TP degree."""
+        del spec, tp
+        return None
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
@@ -312,8 +319,10 @@ class BaseEngine:
     def backend_hint(self) -> str:
         return "pick an engine that runs there (--engine)"
 
-    def speed_name(self) -> str:
-        """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for."""
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
+        model, for engines whose releases ran some layer kinds differently)."""
+        del spec
         return str(self.engine)
 
     def sampling_seconds(self, spec: ModelSpec) -> float:
@@ -502,11 +511,11 @@ class BaseEngine:
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
         MoE kernel per architecture, its sampler buffer per SM)."""
-        del total_bytes, gpu_name, architecture, segment, compute_units
+        del total_bytes, gpu_name, architecture, segment, compute_units, interconnect
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:

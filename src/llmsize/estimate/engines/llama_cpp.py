@@ -48,6 +48,7 @@ from llmsize.estimate.engines import (
     llama_cpp_hip,
     llama_cpp_nodes,
     llama_cpp_scores,
+    llama_cpp_vulkan_mmid,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -189,9 +190,29 @@ LEGACY_SPEED[GDN_CHUNKED_SPEED.engine] = GDN_CHUNKED_SPEED
 
 def fusion_engine(build: int | None) -> str:
     """The speed profile of a llama.cpp CUDA build: "llama.cpp" for the current one (None: not said), else
-    the profile of the builds with the same CUDA fusions (llama_cpp_fusion.FUSIONS)."""
+    the profile of the builds with the same CUDA fusions (llama_cpp_fusion.FUSIONS); within the fusion era
+    that PR #19645 falls in, its builds from that PR on replay CUDA graphs at every batch (_BATCH_GRAPHS)."""
+    name = _era_engine(build)
+    last = llama_cpp_fusion.era(build)
+    graphs_now = build is not None and llama_cpp_batch.graphs_replayed(2, build)
+    return name + _BATCH_GRAPHS if last and graphs_now and _era_is_eager(last) else name
+
+
+def _era_engine(build: int | None) -> str:
+    """The profile of the builds with the same CUDA fusions as `build` ("llama.cpp": the current ones)."""
     last = llama_cpp_fusion.era(build)
     return "llama.cpp" if last in (None, llama_cpp_fusion.FUSIONS[-1].pr) else f"llama.cpp-fusions-pr{last}"
+
+
+# The suffix of an era's builds from PR #19645 on (llama_cpp_batch.GRAPHS_AT_BATCH_BUILD): the same CUDA
+# fusions, with CUDA graphs replayed for a batched decode step.
+_BATCH_GRAPHS = "-pr19645"
+
+
+def _era_is_eager(pr: int) -> bool:
+    """Whether the fusion era that `pr` opens (0: the builds before every fusion) begins before PR #19645."""
+    start = next((f.first_build for f in llama_cpp_fusion.FUSIONS if f.pr == pr), 0)
+    return not llama_cpp_batch.graphs_replayed(2, start)
 
 
 def _era_start(fusion: llama_cpp_fusion.Fusion) -> int:
@@ -202,8 +223,8 @@ def _era_start(fusion: llama_cpp_fusion.Fusion) -> int:
 
 # Builds before a CUDA fusion (--engine-version b6500 ...): the same profile, with that build's kernel counts.
 FUSION_SPEED: dict[str, EngineSpeedProfile] = {
-    fusion_engine(f.first_build - 1): SPEED.model_copy(update={
-        "engine": fusion_engine(f.first_build - 1),
+    _era_engine(f.first_build - 1): SPEED.model_copy(update={
+        "engine": _era_engine(f.first_build - 1),
         "node_kernels": llama_cpp_fusion.kernels_at(f.first_build - 1),
         # Builds before PR #19645 launch a batched decode step eagerly (llama_cpp_batch.py); an era that
         # begins before it counts as such (the one from #16884 to #23940 straddles it).
@@ -212,6 +233,22 @@ FUSION_SPEED: dict[str, EngineSpeedProfile] = {
         "version": f"llama.cpp CUDA builds before PR #{f.pr} (about b{f.first_build})"})
     for f in llama_cpp_fusion.FUSIONS}
 LEGACY_SPEED |= FUSION_SPEED
+# REFERENCE: PR #19645 (ggml-cuda.cu: no more GGML_OP_ADD batch check) lands inside a fusion era: that era's
+# builds from it on keep their fusions and replay CUDA graphs at every batch (llama_cpp_batch.py).
+LEGACY_SPEED |= {
+    name + _BATCH_GRAPHS: prof.model_copy(update={
+        "engine": name + _BATCH_GRAPHS, "batch_eager_launch_s": 0.0,
+        "version": prof.version + f", from PR #19645 (about b{llama_cpp_batch.GRAPHS_AT_BATCH_BUILD})"})
+    for name, prof in FUSION_SPEED.items() if prof.batch_eager_launch_s}
+
+
+def gdn_speed_name(spec: ModelSpec, build: int | None, vulkan: bool) -> str | None:
+    """The Gated DeltaNet decode era's profile of `build` for a model with Gated DeltaNet blocks
+    (llama_cpp_gdn.decode_era: chunked before PR #17996, unfused before the fused op), else None."""
+    if spec.recurrent is None or spec.recurrent.kind != "gated_deltanet":
+        return None
+    era = llama_cpp_gdn.decode_era(build, vulkan)
+    return {"chunked": GDN_CHUNKED_SPEED.engine, "unfused": GDN_UNFUSED_SPEED.engine}.get(era or "")
 
 
 class LlamaCpp(BaseEngine):
@@ -290,12 +327,19 @@ class LlamaCpp(BaseEngine):
             )
         return int(digits)
 
-    def speed_name(self) -> str:
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
         """On CUDA the speed profile of the build asked for: its CUDA fusions set the kernels a decode step
         launches (llama_cpp_fusion.py; the current build when --engine-version is not given). Vulkan keeps
-        its own profile (llama_cpp_vulkan.vulkan_engine)."""
-        if str(self.wl.backend) == "vulkan":
-            return str(self.engine)
+        its own profile (llama_cpp_vulkan.vulkan_engine). A Gated DeltaNet model (`spec`) on a build that
+        decoded it chunked or unfused takes that era's profile (gdn_speed_name)."""
+        vulkan = str(self.wl.backend) == "vulkan"
+        gdn = gdn_speed_name(spec, self.build(), vulkan) if spec is not None else None
+        if gdn is not None:
+            return gdn  # on Vulkan, llama_cpp_vulkan.vulkan_gdn_engine maps it to its Vulkan twin
+        if vulkan:
+            # Builds before PR #18352 walk the routing ids in every expert GEMM workgroup of a prompt.
+            walks = llama_cpp_vulkan_mmid.walks_ids(self.build())
+            return llama_cpp_vulkan_mmid.WALK_ENGINE if walks else str(self.engine)
         return fusion_engine(self.build())
 
     # --- validation and weights ---------------------------------------------------------------------

@@ -41,9 +41,11 @@ from llmsize.estimate.engines.llama_cpp_nodes import DENSE_LAYER_NODES
 # kernel of their own before each of a dense layer's 7 quantized mat-muls (q, k, v, o, gate, up, down).
 QUANTIZE_KERNELS_PER_DENSE_LAYER = 7
 EAGER_KERNELS_PER_DENSE_LAYER = DENSE_LAYER_NODES + QUANTIZE_KERNELS_PER_DENSE_LAYER
-# The first llama.cpp build with PR #19645 (merged 2026-02-15: placed between b7340 on 2025-12-09 and
-# b9079 on 2026-05-08, as llama_cpp_fusion.py places its PRs).
-GRAPHS_AT_BATCH_BUILD = 8130
+# The first llama.cpp build with PR #19645 ("cuda : enable CUDA graphs for MMID 1 <= BS <= 4", opened
+# 2026-02-15, commit ad8207af). Its release lies between b8057 (released 2026-02-15, the PR's first day)
+# and b8121 (2026-02-20, PR #19754 "Improve CUDA graph capture", which builds on it); b8067 was released
+# on 2026-02-16 (release dates: microsoft/winget-pkgs ggml.llamacpp PRs #339509, #339654, #341070).
+GRAPHS_AT_BATCH_BUILD = 8067
 # GPU seconds a kernel launched from the CPU leaves the GPU idle in an eager decode step, and the
 # seconds each sequence beyond the first adds per layer. Calibrated on the fit rows named above.
 EAGER_LAUNCH_S = 3.0e-6

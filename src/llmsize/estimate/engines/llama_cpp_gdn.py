@@ -44,3 +44,24 @@ AUTOREGRESSIVE_BUILD = 7410
 def decodes_chunked(build: int | None) -> bool:
     """Whether llama.cpp `build` decodes a Gated DeltaNet token through the chunked path (None: current)."""
     return build is not None and build < AUTOREGRESSIVE_BUILD
+
+
+# The first builds whose decode graph runs the fused GATED_DELTA_NET op. CPU/CUDA: PR #19504 (opened
+# 2026-02-11; "not added to the qwen3next graph in the PR") and the graph that calls it, in place by the
+# "llama.cpp master of 2026-03" runs PR #20334 compares with; Vulkan: PR #20334 (2026-03), before which
+# that master ran the unfused path on Vulkan. Placed at about ten builds a day after b8121 (2026-02-20,
+# PR #19754's release) and before b8400 (2026-03-18, the winget release bot): approximate, as
+# llama_cpp_fusion.py places its PRs.
+FUSED_BUILD = 8300
+VULKAN_FUSED_BUILD = 8330
+
+
+def decode_era(build: int | None, vulkan: bool) -> str | None:
+    """How llama.cpp `build` decodes a Gated DeltaNet token on CUDA/Metal or Vulkan: 'chunked' (before
+    PR #17996), 'unfused' (before the fused op reached the backend) or None (the fused op; None build:
+    the current one)."""
+    if build is None:
+        return None
+    if decodes_chunked(build):
+        return "chunked"
+    return "unfused" if build < (VULKAN_FUSED_BUILD if vulkan else FUSED_BUILD) else None

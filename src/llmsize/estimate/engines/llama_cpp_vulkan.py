@@ -18,7 +18,7 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
 
 from __future__ import annotations
 
-from llmsize.estimate.engines import llama_cpp_gdn
+from llmsize.estimate.engines import llama_cpp_gdn, llama_cpp_vulkan_mmid
 from llmsize.estimate.engines.llama_cpp import GDN_CHUNKED_SPEED, GDN_UNFUSED_SPEED
 from llmsize.estimate.engines.llama_cpp import SPEED as LLAMA_CPP_SPEED
 from llmsize.estimate.engines.llama_cpp_nodes import LEGACY_KERNELS
@@ -107,6 +107,21 @@ VULKAN_GDN_PROFILES: dict[str, EngineSpeedProfile] = {
     for legacy in (GDN_UNFUSED_SPEED, GDN_CHUNKED_SPEED)
 }
 VULKAN_PROFILES |= VULKAN_GDN_PROFILES
+# REFERENCE: Vulkan builds before PR #18352 (2025-12-24) walk the routing ids in every MUL_MAT_ID workgroup
+# of a prompt (llama_cpp_vulkan_mmid.py). The chunked-GDN era (before PR #17996, 2025-12-16) lies wholly
+# before it, so its Vulkan twin walks too.
+VULKAN_MMID_WALK_ENGINE = llama_cpp_vulkan_mmid.WALK_ENGINE
+VULKAN_MMID_WALK_SPEED = VULKAN_SPEED.model_copy(
+    update={
+        "engine": VULKAN_MMID_WALK_ENGINE,
+        "vulkan_mmid_walk": True,
+        "version": VULKAN_SPEED.version + "; builds before PR #18352 (MUL_MAT_ID walks the ids)",
+    }
+)
+VULKAN_PROFILES[VULKAN_MMID_WALK_ENGINE] = VULKAN_MMID_WALK_SPEED
+_CHUNKED_TWIN = f"llama.cpp-vulkan-{GDN_CHUNKED_SPEED.engine.removeprefix('llama.cpp-')}"
+VULKAN_PROFILES[_CHUNKED_TWIN] = VULKAN_PROFILES[_CHUNKED_TWIN].model_copy(update={"vulkan_mmid_walk": True})
+VULKAN_GDN_PROFILES[_CHUNKED_TWIN] = VULKAN_PROFILES[_CHUNKED_TWIN]
 
 
 def vulkan_engine(engine: str, backend: str | None) -> str:

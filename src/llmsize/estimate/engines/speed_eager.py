@@ -37,8 +37,10 @@ def dense_layer_kernels(profile: EngineSpeedProfile) -> int:
 
 
 def eager_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile) -> EngineSpeedProfile:
-    """`graph`'s engine without CUDA graphs: its layer's kernels launched one by one from the CPU."""
-    launch = launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph)
+    """`graph`'s engine without CUDA graphs: its layer's kernels launched one by one from the CPU, at
+    the engine's own eager launch time where its profile has one (vLLM V0: vllm_v0_graphs.py)."""
+    borrowed = launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph)
+    launch = graph.eager_launch_per_layer_s or borrowed
     return graph.model_copy(
         update={
             "engine": graph.engine + EAGER_SUFFIX,

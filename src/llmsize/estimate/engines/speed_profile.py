@@ -115,6 +115,9 @@ class EngineSpeedProfile(Record):
         default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
         "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
         "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
+    vulkan_mmid_walk: bool = Field(
+        default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
+        "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")
     fused_moe: bool = Field(
         default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
         "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
@@ -129,4 +132,27 @@ class EngineSpeedProfile(Record):
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
         "carries a release's other per-step tensor-parallel costs")
+    moe_expert_loop: bool = Field(
+        default=False, description="a routed FFN loops over every expert in Python, each iteration synced "
+        "(transformers 4.40-4.51: estimate/engines/transformers_moe_loop.py); False: fused or grouped "
+        "experts")
+    graph_max_context: int = Field(
+        default=0, ge=0, description="decode steps whose context exceeds this many tokens run without "
+        "CUDA graphs (vLLM V0's max_seq_len_to_capture; estimate/engines/vllm_v0_graphs.py); 0: no cap")
+    eager_launch_per_layer_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds to launch one layer's kernels when a graph engine "
+        "decodes eagerly (past graph_max_context, or --enforce-eager); 0: the eager profile borrows "
+        "transformers' per-kernel time (estimate/engines/speed_eager.py)")
+    kv_copy_share: float = Field(
+        default=1.0, gt=0, le=1, description="with kv_materialized: the cache copies' (torch.cat, "
+        "repeat_kv) bandwidth over a 16-bit kernel's; PyTorch before 2.8 copies 2-byte elements without "
+        "vector loads (estimate/engines/transformers_cache_copies.py)")
+    unfused_kernels_per_layer: float = Field(
+        default=0.0, ge=0, description="decode: kernels a layer launches beyond the calibrated dense block, "
+        "each at the per-node time (a build without a CUDA fusion the calibration builds have: "
+        "estimate/engines/ollama_graph.py); 0: none")
+    host_graph_per_layer_s: float = Field(
+        default=0.0, ge=0, description="per decode step and layer: CPU seconds rebuilding and allocating the "
+        "step's ggml graph before the GPU can start, serial with it (llama.cpp before graph reuse, PR "
+        "#14482; Ollama's own runners: estimate/engines/ollama_graph.py); 0: the graph is reused")
     sources: tuple[str, ...] = ()

@@ -26,6 +26,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import transformers_wrappers
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
+from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 
@@ -64,6 +65,9 @@ SPEED_V4 = EngineSpeedProfile(
     prefill_chunk_tokens=None, kv_materialized=True, graphs=False,
     prefill_compute={"hbm": 0.55, "gddr": 0.55},
     kernel_launch_per_layer_s={"fp8": 1.3e-3, "int8": 0.5e-3, "int4": 0.0, "awq": 0.0},
+    moe_expert_loop=True,  # routed FFNs loop over every expert (transformers_moe_loop.py)
+    # The 4.46-4.51 tables ran PyTorch 2.3-2.7: unvectorized 2-byte cache copies.
+    kv_copy_share=SCALAR_COPY_SHARE,
     sources=("https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/cache_utils.py",
              "https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/integrations/sdpa_attention.py"))
 # The release modelled (5.x): sdpa_attention_forward no longer expands GQA heads at decode — it passes
@@ -72,7 +76,8 @@ SPEED_V4 = EngineSpeedProfile(
 # The launch and overhead constants stay 4.46-4.51's (no 5.x table to fit them on).
 SPEED = SPEED_V4.model_copy(update={
     "engine": "transformers", "version": "5.23 (GQA read in place; step constants of 4.46-4.51)",
-    "kv_gqa_copies": False,
+    "kv_gqa_copies": False, "kv_copy_share": 1.0,  # PyTorch 2.8+ (constraints.txt: 2.13): vector copies
+    "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface (not modelled)
     "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
 # transformers 4.35-4.48 load GPTQ checkpoints only through optimum + auto-gptq (4.46
 # quantizers/quantizer_gptq.py: required_packages ["optimum", "auto_gptq"]; GPTQModel from 4.49) and
@@ -82,13 +87,30 @@ SPEED = SPEED_V4.model_copy(update={
 # calibration rows ran; the extra launch time is counted in transformers_wrappers, not fitted.
 SPEED_V4_AUTOGPTQ = SPEED_V4.model_copy(update={
     "engine": "transformers-4.46", "version": "4.35-4.48 (optimum + auto-gptq, AutoAWQ wrappers)",
+    # Refitted on the Qwen2.5 A100 fit rows once the cache copies stream at their own share and
+    # overlap the CPU's launches (transformers_cache_copies.py; issue 11): 2.8 -> 4.48 ms.
+    "step_fixed_s": 4.48e-3,
+    # auto-gptq 0.7.1's exllama v2 GEMV (and AutoAWQ 0.2.6's split-k GEMM, the 'int4' family's alias)
+    # stream a batch-1 step at 0.34 of an A100's HBM, not the 0.68 vLLM's Marlin reaches: fitted on the
+    # GPTQ-Int4 fit rows (the 14B-72B long prompts, where the copies make the step GPU-bound, and 72B on
+    # one GPU), checked on the held-out AWQ rows (issue 11).
+    "kernel_bandwidth": {"int4-hbm": 0.34},
     "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s} | {
         kernel: transformers_wrappers.wrapper_launch_per_layer(kernel, SPEED_V4.launch_per_layer_s)
         for kernel in transformers_wrappers.EXTRA_CALLS},
     "sources": (*SPEED_V4.sources,
                 "https://github.com/casper-hansen/AutoAWQ/blob/v0.2.6/awq/modules/linear/gemm.py",
                 "https://github.com/AutoGPTQ/AutoGPTQ/blob/v0.6.0/auto_gptq/nn_modules/qlinear/qlinear_cuda_old.py")})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V4.engine: SPEED_V4,
+# transformers 4.49-4.51 (GPTQModel), Qwen3's H20 table (transformers 4.51.3): every BF16 row from 0.6B
+# to 32B is launch-bound at 0.51-0.55 ms a layer (Qwen3's layer adds a q and a k RMSNorm), 32B included
+# (64 GB in a 38 ms step: >= 1.7 TB/s, so no 0.38 ms a layer of extra GPU latency fits it). Step
+# constants refitted on that table's fit rows alone (issue 11); the A100 host of Qwen2.5's table
+# launches slower (SPEED_V4's 0.68 ms), and the 5.x profile keeps those.
+SPEED_V451 = SPEED_V4.model_copy(update={
+    "version": "4.49-4.51 (GPTQModel; step constants of Qwen3's H20 table)",
+    "step_fixed_s": 1.59e-3, "launch_per_layer_s": 0.544e-3, "gpu_per_layer_s": 8.0e-6,
+    "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s, "int8": 0.744e-3}})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V451.engine: SPEED_V451,
                                                SPEED_V4_AUTOGPTQ.engine: SPEED_V4_AUTOGPTQ}
 
 

@@ -106,6 +106,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "gpt_neox": dense.gpt_neox,
     "cohere": dense.cohere,
     "cohere2": dense.cohere,
+    "cohere2_moe": moe.cohere2_moe,
     "arcee": dense.arcee,
     "stablelm": dense.stablelm,
     "olmo": dense.olmo,

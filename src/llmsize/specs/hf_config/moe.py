@@ -1,7 +1,7 @@
 """Builders for mixture-of-experts decoders: routed and shared experts, dense first layers, MLA.
 
 Each builder restates the transformers 5.23 modeling code it names (mixtral, qwen2/3_moe,
-deepseek_v2/v3/v32, gpt_oss, glm4_moe, minimax_m2, hunyuan, ernie, mistral4, llama4).
+deepseek_v2/v3/v32, gpt_oss, glm4_moe, minimax_m2, hunyuan, ernie, mistral4, llama4, cohere2_moe).
 """
 
 from __future__ import annotations
@@ -295,6 +295,48 @@ def mistral4(r: Reader, warnings: list[str]) -> Fields:
     """modeling_mistral4.py: DeepSeek V3's MLA + MoE block (every block MoE unless first_k_dense_replace)."""
     f = deepseek(r, warnings)
     f.update(router_score_correction_bias=False)
+    return f
+
+
+def cohere2_moe(r: Reader) -> Fields:
+    """modeling_cohere2_moe.py (Command A+): Cohere's parallel block behind one weight-only norm (RMSNorm when
+    rms_norm_eps is set, else LayerNorm), q/k/v/o bias = attention_bias; each block's MLP is a dense SwiGLU
+    of prefix_dense_intermediate_size (mlp_layer_types "dense", else the first first_k_dense_replace blocks)
+    or a MoE of num_experts gated experts of intermediate_size behind a bias-free router, plus
+    num_shared_experts folded into one MLP of intermediate_size x num_shared_experts. Attention is
+    3-sliding-1-global (sliding_window_pattern) after the dense prefix, which follows its own
+    prefix_dense_sliding_window_pattern (Cohere2MoeConfig.__post_init__); tied by default."""
+    r.defaults = {"tie_word_embeddings": True, "sliding_window": 4096, **r.defaults}  # Cohere2MoeConfig
+    f = trunk(r)
+    L = f["num_layers"]
+    bias = r.flag("attention_bias")
+    first_k = r.opt_int("first_k_dense_replace", default=0) or 0
+    if r.cfg.get("mlp_layer_types") is not None:
+        ffn = kinds_list(r, "mlp_layer_types", L, {"dense": "dense", "sparse": "moe"})
+    else:
+        ffn = tuple("dense" if i < first_k else "moe" for i in range(L))
+    prefix_pattern = r.opt_int("prefix_dense_sliding_window_pattern", default=1) or 1
+    pattern = r.opt_int("sliding_window_pattern", default=4) or 4
+    prefix = [bool((i + 1) % prefix_pattern) for i in range(first_k)]
+    rest = [bool((i + 1) % pattern) for i in range(L - first_k)]
+    sliding = prefix + rest
+    f.update(windows(r, L, lambda i: sliding[i] if i < len(sliding) else False))
+    experts_inter = f["intermediate_size"]
+    shared = r.opt_int("num_shared_experts", default=0) or 0
+    f.update(
+        qkv_bias=bias,
+        o_bias=bias,
+        norms_per_layer=1,
+        parallel_block=True,
+        intermediate_size=r.opt_int("prefix_dense_intermediate_size") or experts_inter,
+        num_experts=r.req("num_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=experts_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=experts_inter * shared,
+        ffn_types=ffn,
+        first_k_dense_layers=0,
+    )
     return f
 
 

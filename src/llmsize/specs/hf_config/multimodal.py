@@ -31,6 +31,7 @@ MULTIMODAL_TEXT_TYPES = {
     "glm4v": "glm4v_text",
     "glm46v": "glm4v_text",
     "lfm2_vl": "",  # text_config.model_type (lfm2)
+    "cohere2_vision": "cohere2",
 }
 
 
@@ -84,6 +85,23 @@ def _lfm2_vl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     projector += width * text_hidden + (width + text_hidden if bias else 0)
     total = tower + projector
     return total, f"SigLIP2 vision tower and projector ({total:,}, modeling_lfm2_vl.py)"
+
+
+def _cohere2_vision_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """Cohere2VisionForConditionalGeneration (modeling_cohere2_vision.py): a SigLIP tower
+    (AutoModel.from_config(vision_config), SiglipVisionModel) and Cohere2VisionMultiModalProjector: a
+    pixel shuffle of downsample_factor^2 patches, linear_1 (biased) to alignment_intermediate_size, a SwiGLU
+    that halves it, linear_2 (biased) to the text hidden size."""
+    vision = config.get("vision_config") or {}
+    tower = _siglip_vision_params(vision)
+    vh = Reader(vision, "siglip_vision_model").req("hidden_size")
+    th = Reader(config.get("text_config") or {}, "cohere2").req("hidden_size")
+    c = Reader(config, "cohere2_vision")
+    # configuration_cohere2_vision.py Cohere2VisionConfig defaults
+    down = c.opt_int("downsample_factor", default=2) or 2
+    align = c.opt_int("alignment_intermediate_size", default=36864) or 36864
+    projector = (vh * down * down * align + align) + (align // 2 * th + th)
+    return tower + projector, f"SigLIP vision tower ({tower:,}) + multimodal projector ({projector:,})"
 
 
 def _gemma3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
@@ -364,6 +382,15 @@ def split_multimodal(
         text.setdefault("tie_word_embeddings", config.get("tie_word_embeddings", True))
         extra, note = _gemma3_extra(config)
         return text, "gemma3_text", extra, note
+    if model_type == "cohere2_vision":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (cohere2_vision) has no text_config")
+        text = dict(nested)
+        # the wrapper's lm_head is tied by its own flag (Cohere2VisionConfig.tie_word_embeddings = True)
+        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
+        extra, note = _cohere2_vision_extra(config)
+        return text, "cohere2", extra, note
     if model_type in ("qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25"):
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):

@@ -182,6 +182,10 @@ def nemotron_h(r: Reader) -> Fields:
     cfg = {**r.cfg, "num_hidden_layers": L}
     if r.get("intermediate_size") is None:
         cfg["intermediate_size"] = 0
+    if r.get("head_dim") is None:
+        # NemotronHConfig.head_dim is 128 whatever hidden_size / heads is (configuration_nemotron_h.py);
+        # the remote-code configs of Nemotron-H (transformers 4.48) name it attention_head_dim.
+        cfg["head_dim"] = r.opt_int("attention_head_dim") or 128
     rr = Reader(cfg, r.model_type)
     f = trunk(rr)
     table = {"linear_attention": "mamba", "full_attention": "full_attention", "mlp": "none", "moe": "none"}
