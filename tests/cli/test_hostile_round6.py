@@ -472,3 +472,16 @@ def test_an_engine_without_a_backend_for_the_device_does_not_fit(
     assert _doc(["estimate", M, "--gpu", "TPU-v5e", "--engine", "vllm"], capsys)["gpus"][0]["fits"]  # type: ignore[index]
     code, out, _ = run_cli(["fit", M, "--gpu", "TPU-v5e", "--engine", engine, "--check"], capsys)
     assert code == 3 and "no backend" in out and "--num-gpus auto" not in out, out
+
+
+def test_a_moe_that_does_not_fit_points_to_experts_in_cpu_ram(capsys: pytest.CaptureFixture[str]) -> None:
+    # `fit gpt-oss-120b --gpu RTX-4090` offered only more GPUs; the common run keeps the experts in CPU RAM
+    # (llama.cpp --n-cpu-moe), which fit then sizes as fitting. A dense model gets no such line.
+    code, out, _ = run_cli(["fit", "gpt-oss-120b", "--gpu", "RTX-4090"], capsys)
+    assert code == 0 and "--n-cpu-moe N" in " ".join(out.split()), out
+    doc = _doc(
+        ["fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe", "36"], capsys
+    )
+    assert doc["best"] is not None
+    code, out, _ = run_cli(["fit", "Llama-3.1-405B", "--gpu", "RTX-4090"], capsys)
+    assert code == 0 and "--n-cpu-moe" not in out
