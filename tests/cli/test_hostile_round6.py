@@ -404,6 +404,8 @@ def test_an_unknown_architecture_on_disk_is_not_said_to_come_from_its_name(
         ("Qwen/Qwen3-8B", "qwen3:8b"),
         ("Mistral-7B-Instruct-v0.3", "mistral:7b"),  # the mistral library's tags are Q4_0
         ("Llama-3.1-8B-Instruct", "llama3.1:8b"),
+        ("gemma-3n-E4B-it", "gemma3n:e4b"),  # the tag's GGUF is text-only: 7.5GB (ollama.com/library/gemma3n)
+        ("Qwen3.5-27B", "qwen3.5:27b"),  # the tag's GGUF keeps the MTP layer
     ],
 )
 def test_a_checkpoint_under_ollama_is_its_library_tag(
