@@ -34,6 +34,7 @@ from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
+from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -1019,6 +1020,23 @@ FINDINGS = (
     "gpt-oss-20b rows: the smeltcore recipes cite Hardware Corner's llama.cpp figures ('CUDA + "
     "FlashAttention', pp and tg at 4K context) and offer Ollama or vLLM only as install paths, so the "
     "rows stay llama.cpp.",
+    "vLLM 0.4.2 (Qwen2 table, vllm04 pass). Decode attention: 0.4.2's FLASH_ATTN backend decodes with "
+    "PagedAttention.forward_decode (vllm/attention/backends/flash_attn.py, ops/paged_attn.py at v0.4.2), "
+    "whose paged_attention_v1/v2 grid is (num_heads, num_seqs, partitions): one block per query head, so "
+    "a GQA cache is read n_rep times, through the L2 (estimate/engines/vllm_paged_gqa.py: max(1, n_rep / "
+    "3.54), the A100 whitepaper's L2/HBM ratio; nothing fitted). Qwen2-7B BF16 at 63,488 / 129,024 "
+    "tokens +19/+21% -> +6/+6%, 72B (4 GPUs) at 30,720 +37% -> +30%. Still open: Qwen2-57B-A14B (2 GPUs) "
+    "+127..+223%. 0.4.2 runs it through fused_moe (models/qwen2_moe.py Qwen2MoeSparseMoeBlock: pack_params "
+    "+ fused_moe, the shared expert and its sigmoid gate beside it) on the default tiles (0.4.2 ships "
+    "tuned files for E=8 and E=16 only; get_moe_configs finds none for E=64, N=1280, and the default has no "
+    "num_warps / num_stages); graphs at <= 8,192 tokens still leave ~1.04 ms of GPU time a layer where "
+    "the weights take ~0.38 ms, and the eager steps beyond cost ~1.6 ms a layer (fused_moe's ~20 Python "
+    "ops and two Triton launches). No published timing of those tiles under Triton 2.3 on an A100 was "
+    "found (PR #19049's +36 us a call is Triton 3's and would add 1 ms), so none is applied. AWQ rows "
+    "(+33..+61%): 0.4.2 has no awq_marlin (added by PR #6612, July 2024); AWQLinearMethod.apply runs "
+    "ops.awq_gemm (split-K 8) below 256 tokens. Published batch-1 ratios found are end-to-end only "
+    "(AutoAWQ README, RTX 4090: GEMV 20% faster than GEMM; sgl-project/sglang#28, vLLM 0.3.3: Marlin 102 "
+    "vs AWQ 79 t/s, GPU not stated), not a kernel's bandwidth; not priced.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1093,10 +1111,10 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if engine == "vllm" and found and int(found.group(1)) < 5 and not row.get("enforce_eager"):
-        return "vllm-0.4"  # graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py)
     if engine == "vllm" and found and int(found.group(1)) < 8:
-        return "vllm-0.6"
+        # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
+        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine.
+        return vllm_speed_name(f"0.{found.group(1)}", bool(row.get("enforce_eager")))
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
         return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):

@@ -550,7 +550,9 @@ def kv_layer_bytes(spec: ModelSpec, element: Fraction, tp: int, kv_heads: int) -
         indexer = spec.indexer.cache_elements_per_token if spec.indexer is not None else 0
         return (spec.kv_lora_rank + spec.qk_rope_head_dim + indexer) * element
     heads = max(kv_heads // tp, 1) if tp > 1 else kv_heads
-    return 2 * heads * spec.head_dim * element
+    # K of head_dim and V of its own size where the config gives one (MiMo-V2-Flash: 192 + 128; vLLM
+    # mimo_v2_flash.py caches them so too, FlashAttentionDiffKVBackend with head_size_v = v_head_dim)
+    return heads * (spec.head_dim + spec.value_head_dim) * element
 
 
 def whole(x: Fraction) -> int:

@@ -667,6 +667,13 @@ class Sglang(BaseEngine):
     ) -> str | None:
         """SGLang's own refusals at start, in the order it meets them."""
         share = int(frac * start)
+        if est.weights_bytes > start:
+            # The load itself runs out of memory: no --mem-fraction-static can help.
+            return (
+                f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the "
+                f"{format_gib(start)} free on the card: SGLang would run out of memory loading them; shard "
+                "them over more GPUs (--num-gpus auto) or use a smaller format (--quant)"
+            )
         if f.state_slot_bytes and share <= est.weights_bytes:
             return (
                 f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "

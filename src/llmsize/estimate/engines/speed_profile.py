@@ -155,4 +155,8 @@ class EngineSpeedProfile(Record):
         default=0.0, ge=0, description="per decode step and layer: CPU seconds rebuilding and allocating the "
         "step's ggml graph before the GPU can start, serial with it (llama.cpp before graph reuse, PR "
         "#14482; Ollama's own runners: estimate/engines/ollama_graph.py); 0: the graph is reused")
+    kv_per_query_head: bool = Field(
+        default=False, description="decode attention reads each KV head once per query head (vLLM 0.4's "
+        "paged_attention grid), GQA's repeats served by the L2 (estimate/engines/vllm_paged_gqa.py); False: "
+        "once per KV head")
     sources: tuple[str, ...] = ()

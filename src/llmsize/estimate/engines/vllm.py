@@ -74,7 +74,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import vllm_dsv4
+from llmsize.estimate.engines import server_releases, vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
@@ -303,7 +303,7 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
-        | {"speculative", "mm_encoder_tp_mode"}
+        | {"speculative", "mm_encoder_tp_mode", "engine_version"}
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -452,6 +452,7 @@ class Vllm(BaseEngine):
         from llmsize.estimate.speculative import require_tokens
 
         require_tokens(wl, "vLLM")
+        server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)  # a bad release exits 2
         tower = self.tp_problem(spec, wl.tp)
         if tower is not None:
             problem, _, hint = tower.partition("; ")
@@ -469,6 +470,12 @@ class Vllm(BaseEngine):
                     hint="use --kv-dtype fp8, or leave it out",
                 )
             vllm_dsv4.check(spec, self.block_tokens(spec))
+
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
+        graphs; estimate/engines/server_releases.py); the V1 engine's when none is given."""
+        del spec
+        return server_releases.vllm_speed_name(self.wl.engine_version, self.wl.enforce_eager)
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
@@ -866,7 +873,15 @@ class Vllm(BaseEngine):
         usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
         reason = None
         largest = self._largest_context(blocks, f)
-        if available <= 0:
+        if f.kv_memory_bytes is None and est.weights_bytes > total_bytes:
+            # Loading fails before any profiling: the weights alone are more than the card holds, so
+            # --gpu-memory-utilization cannot help; only sharding or a smaller format can.
+            reason = (
+                f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the card's "
+                f"{format_gib(total_bytes)}: vLLM would run out of memory loading them; shard them over "
+                "more GPUs (--num-gpus auto) or use a smaller format (--quant)"
+            )
+        elif available <= 0:
             reason = (
                 f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
                 "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
@@ -961,6 +976,11 @@ class Vllm(BaseEngine):
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens(spec)} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
+        if wl.engine_version is not None:
+            # --engine-version picks the release's speed profile; memory stays the modelled release's.
+            profile = server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)
+            notes += (f"speed: vLLM {wl.engine_version} decodes as profile '{profile}' "
+                      "(estimate/engines/server_releases.py); memory as the modelled release",)
         if wl.kv_dtype == "nvfp4":
             # REFERENCE: vllm-project/vllm PR #40177 (merged after v0.19.0): the NVFP4 cache is read
             # through FlashInfer's trtllm-gen kernels, which exist for datacenter Blackwell (SM100).
