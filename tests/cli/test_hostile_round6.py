@@ -487,3 +487,16 @@ def test_a_moe_that_does_not_fit_points_to_experts_in_cpu_ram(capsys: pytest.Cap
     assert doc["best"] is not None
     code, out, _ = run_cli(["fit", "Llama-3.1-405B", "--gpu", "RTX-4090"], capsys)
     assert code == 0 and "--n-cpu-moe" not in out
+
+
+def test_check_says_an_engine_cannot_run_on_the_device(capsys: pytest.CaptureFixture[str]) -> None:
+    # `check --gpu TPU-v5e -- ollama run qwen3:8b` would have said "ollama would run out of memory".
+    code, err = assert_answered(["check", "--gpu", "TPU-v5e", "--", "ollama", "run", "qwen3:8b"], capsys)
+    assert code == 3 and "cannot run on TPU-v5e" in err and "out of memory" not in err, err
+
+
+@pytest.mark.usefixtures("no_gpu_machine")
+def test_check_takes_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    # `check --gpu local -- ollama run qwen3:8b` was "unknown GPU 'local'".
+    code, out, err = run_cli(["check", "--gpu", "local", "--", "ollama", "run", "qwen3:8b"], capsys)
+    assert code == 0 and "qwen3:8b" in out and err.count("this machine:") == 1, (out, err)
