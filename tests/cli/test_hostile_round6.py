@@ -500,3 +500,16 @@ def test_check_takes_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
     # `check --gpu local -- ollama run qwen3:8b` was "unknown GPU 'local'".
     code, out, err = run_cli(["check", "--gpu", "local", "--", "ollama", "run", "qwen3:8b"], capsys)
     assert code == 0 and "qwen3:8b" in out and err.count("this machine:") == 1, (out, err)
+
+
+def test_a_parameter_filter_without_a_unit_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # `models --min-params 7` read 7 parameters and listed every model.
+    code, err = assert_answered(["models", "--min-params", "7"], capsys)
+    assert code == 2 and "names no unit" in err and "7B" in err, err
+    assert run_cli(["models", "--min-params", "0"], capsys)[0] == 0
+
+
+def test_a_segment_typo_names_the_segments(capsys: pytest.CaptureFixture[str]) -> None:
+    # `gpus --segment bogus` said "No GPU matches these filters." with exit 0, as --vendor no longer does.
+    code, err = assert_answered(["gpus", "--segment", "consumers"], capsys)
+    assert code == 2 and "consumer" in err and "datacenter" in err, err

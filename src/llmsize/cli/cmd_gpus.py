@@ -68,6 +68,10 @@ def gpus_cmd(
     if vendor and vendor.lower() not in known_vendors:
         raise BadInputError(f"no GPU of vendor {vendor!r}",
                             hint=f"vendors: {', '.join(sorted(known_vendors))}")
+    known_segments = {g.segment for g in catalog}
+    if segment and segment.lower() not in known_segments:  # a typo listed nothing (issue 15, round 6)
+        raise BadInputError(f"no GPU of segment {segment!r}",
+                            hint=f"segments: {', '.join(sorted(known_segments))}")
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
     render_gpus(gpus, fmt.value)
