@@ -513,3 +513,13 @@ def test_a_segment_typo_names_the_segments(capsys: pytest.CaptureFixture[str]) -
     # `gpus --segment bogus` said "No GPU matches these filters." with exit 0, as --vendor no longer does.
     code, err = assert_answered(["gpus", "--segment", "consumers"], capsys)
     assert code == 2 and "consumer" in err and "datacenter" in err, err
+
+
+@pytest.mark.parametrize("extra", [["--min-memory", "24GB"], ["--vendor", "nvidia"], ["-o", "gpus.json"]])
+def test_local_gpus_with_a_catalog_option_is_refused(
+    extra: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `gpus --local --min-memory 24GB` ignored the filter; `gpus --local -o gpus.json` wrote nothing.
+    monkeypatch.chdir(tmp_path)
+    code, err = assert_answered(["gpus", "--local", *extra], capsys)
+    assert code == 2 and extra[0] in err and not (tmp_path / "gpus.json").exists(), err

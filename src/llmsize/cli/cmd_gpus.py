@@ -50,6 +50,16 @@ def gpus_cmd(
     from llmsize.units import is_decimal_number, parse_size
 
     if local:
+        # the filters and --output are the catalog listing's; with --local they were dropped without a
+        # word (`gpus --local -o gpus.json` wrote nothing; issue 15, round 6)
+        options = (("--min-memory", min_memory), ("--vendor", vendor), ("--segment", segment), ("--fp8", fp8),
+                   ("--output", output))
+        given = [flag for flag, value in options if value]
+        if given:
+            raise BadInputError(
+                f"--local shows this machine; {', '.join(given)} applies to the catalog listing",
+                hint="drop --local to filter the catalog, or the other options",
+            )
         _show_local(gpu_file or (), fmt)
         return
     min_bytes = None
