@@ -523,3 +523,14 @@ def test_local_gpus_with_a_catalog_option_is_refused(
     monkeypatch.chdir(tmp_path)
     code, err = assert_answered(["gpus", "--local", *extra], capsys)
     assert code == 2 and extra[0] in err and not (tmp_path / "gpus.json").exists(), err
+
+
+def test_a_draft_model_of_another_tokenizer_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # `Qwen3-8B --speculative draft:mistral` was sized; llama.cpp refuses such a pair
+    # (common/speculative.cpp common_speculative_are_compatible, SPEC_VOCAB_MAX_SIZE_DIFFERENCE 128).
+    argv = ["estimate", "Qwen3-8B", "--engine", "llama.cpp", "--speculative", "draft:mistral"]
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and "tokenizer" in err, err
+    # one family's padded vocabularies (151,936 and 152,064) still pair
+    argv = ["estimate", "Qwen2.5-7B", "--engine", "llama.cpp", "--speculative", "draft:Qwen2.5-0.5B"]
+    assert run_cli(argv, capsys)[0] == 0
