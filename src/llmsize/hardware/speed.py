@@ -296,8 +296,10 @@ def _moe_loop_seconds(inputs: SpeedInputs, prof: EngineSpeedProfile, kernel_laun
     if not prof.moe_expert_loop or not routed or not inputs.expert_pick_share:
         return 0.0
     num_experts = round(inputs.experts_per_token / inputs.expert_pick_share)
-    return moe_loop.loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
-                                 prof.launch_per_layer_s, kernel_launch_s)
+    # Experts no token of the step picked run the loop on empty tensors (transformers_moe_loop).
+    return moe_loop.split_loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
+                                       inputs.experts_per_token, inputs.batch, prof.launch_per_layer_s,
+                                       kernel_launch_s, inputs.kernel)
 
 
 def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
