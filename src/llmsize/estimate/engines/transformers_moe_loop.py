@@ -121,14 +121,20 @@ def empty_linear_seconds(kernel: str) -> float:
     if kernel in ("16bit", ""):
         return BARE_OP_LAUNCH_S
     calls, functions = transformers_wrappers.EXTRA_CALLS.get(kernel, (0, 0))
-    return (EXLLAMA_WRAPPER_CALLS + calls) * BARE_OP_LAUNCH_S + functions * transformers_wrappers.AUTOGRAD_FUNCTION_S
+    return (
+        EXLLAMA_WRAPPER_CALLS + calls
+    ) * BARE_OP_LAUNCH_S + functions * transformers_wrappers.AUTOGRAD_FUNCTION_S
 
 
 def empty_expert_seconds(kernel: str) -> float:
     """CPU seconds of one loop iteration over an expert no token picked: its calls on empty tensors
     (the 3 linears through the weight wrapper) and nonzero's read-back."""
     other_calls = EMPTY_EXPERT_CALLS - PER_EXPERT_LINEARS
-    return other_calls * BARE_OP_LAUNCH_S + PER_EXPERT_LINEARS * empty_linear_seconds(kernel) + NONZERO_READBACK_S
+    return (
+        other_calls * BARE_OP_LAUNCH_S
+        + PER_EXPERT_LINEARS * empty_linear_seconds(kernel)
+        + NONZERO_READBACK_S
+    )
 
 
 def split_loop_seconds(
