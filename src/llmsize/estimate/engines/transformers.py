@@ -77,7 +77,8 @@ SPEED_V4 = EngineSpeedProfile(
 SPEED = SPEED_V4.model_copy(update={
     "engine": "transformers", "version": "5.23 (GQA read in place; step constants of 4.46-4.51)",
     "kv_gqa_copies": False, "kv_copy_share": 1.0,  # PyTorch 2.8+ (constraints.txt: 2.13): vector copies
-    "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface (not modelled)
+    "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface
+    "moe_batched_mm": True,  # generate decodes them with batched_mm (transformers_batched_mm.py)
     "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
 # transformers 4.35-4.48 load GPTQ checkpoints only through optimum + auto-gptq (4.46
 # quantizers/quantizer_gptq.py: required_packages ["optimum", "auto_gptq"]; GPTQModel from 4.49) and
