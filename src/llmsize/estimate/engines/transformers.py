@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import transformers_wrappers
+from llmsize.estimate.engines import transformers_autogptq_int8, transformers_wrappers
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
@@ -95,7 +95,10 @@ SPEED_V4_AUTOGPTQ = SPEED_V4.model_copy(update={
     # stream a batch-1 step at 0.34 of an A100's HBM, not the 0.68 vLLM's Marlin reaches: fitted on the
     # GPTQ-Int4 fit rows (the 14B-72B long prompts, where the copies make the step GPU-bound, and 72B on
     # one GPU), checked on the held-out AWQ rows (issue 11).
-    "kernel_bandwidth": {"int4-hbm": 0.34},
+    "kernel_bandwidth": {"int4-hbm": 0.34,
+                         # auto-gptq's 8-bit linear copies its scales to fp32 on every call: the shared
+                         # int8 share (0.75 on HBM, hardware/speed_profiles) less those copies' bytes.
+                         "int8-hbm": 0.75 * transformers_autogptq_int8.scale_copy_share()},
     "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s} | {
         kernel: transformers_wrappers.wrapper_launch_per_layer(kernel, SPEED_V4.launch_per_layer_s)
         for kernel in transformers_wrappers.EXTRA_CALLS},
