@@ -990,7 +990,7 @@ FINDINGS = (
     "triton-lang/triton#3648). Nothing fitted. Held out: Qwen3-30B-A3B BF16 on an H20 -33..-38% -> "
     "-1..-7%; FP8 -46..-48% -> +40..+44% (the empty FP8 linear's ~94 us the table implies against the 49 "
     "us counted: the w8a8 launch passes ~20 arguments, and Triton's launch cost grows with them, "
-    "triton-lang/triton PR #3503's 40 -> 62 us; not priced); Qwen2-57B-A14B BF16 on two A100s "
+    "triton-lang/triton PR #3503: 40 us with a few arguments, 62 us with many, Triton 2; not priced); Qwen2-57B-A14B BF16 on two A100s "
     "-34..-41% -> -6..+0%, GPTQ-Int4 on one -41..-46% -> -24..-28% (the int4 wrapper's 4 calls per "
     "empty linear are counted; the table has the GPTQ run faster than BF16 on two GPUs, which the count "
     "does not explain). 5.x (transformers profile): experts are 3-D tensors behind the experts "
