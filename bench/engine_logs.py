@@ -177,9 +177,11 @@ LEFT_OUT = [
     "checkpoint keeps in bf16 was not established.",
     "SGLang, the AutoRound INT4 sibling of the 2x3090 MTP compose (noonghunna/club-3090 "
     "models/qwen3.8-27b/sglang/compose/dual/autoround-int4/mtp.yml): max_mamba_cache_size 26 / 55 and "
-    "pools of 394,661 / 409,552 tokens (fp32 / bf16 state) at 0.90. llmsize gives 30 / 62 and 437,432 / "
-    "454,238 (+11%) with GPTQ 4-bit weights standing in; which tensors the AutoRound checkpoint keeps in "
-    "16 bits is not known, so the rows are not golden.",
+    "pools of 394,661 / 409,552 tokens (fp32 / bf16 state) at 0.90. With the TP group's NCCL communicator "
+    "taken before the measure (sglang_startup.py) llmsize gives 27 / 56 and 400,353 / 417,413 (+1.4% / "
+    "+1.9%; before it 30 / 62 and +11%) with GPTQ 4-bit weights standing in and the fp8 compose's flags at "
+    "--context 262144; which tensors the AutoRound checkpoint keeps in 16 bits is not known, so the rows "
+    "are not golden.",
     "SGLang Qwen3.8-27B NVFP4 on 2x RTX 5090 (noonghunna/club-3090#1261): 'K size: 3.46 GB' at 454,112 "
     "tokens is the 16 attention layers alone; llmsize's memory.kv_cache adds the delta-net state of one "
     "sequence, and no JSON key gives SGLang's attention pool alone at a given token count.",

@@ -34,6 +34,7 @@ from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
+from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
@@ -990,7 +991,8 @@ FINDINGS = (
     "triton-lang/triton#3648). Nothing fitted. Held out: Qwen3-30B-A3B BF16 on an H20 -33..-38% -> "
     "-1..-7%; FP8 -46..-48% -> +40..+44% (the empty FP8 linear's ~94 us the table implies against the 49 "
     "us counted: the w8a8 launch passes ~20 arguments, and Triton's launch cost grows with them, "
-    "triton-lang/triton PR #3503: 40 us with a few arguments, 62 us with many, Triton 2; not priced); Qwen2-57B-A14B BF16 on two A100s "
+    "triton-lang/triton PR #3503: 40 us with a few arguments, 62 us with many, Triton 2; not priced); "
+    "Qwen2-57B-A14B BF16 on two A100s "
     "-34..-41% -> -6..+0%, GPTQ-Int4 on one -41..-46% -> -24..-28% (the int4 wrapper's 4 calls per "
     "empty linear are counted; the table has the GPTQ run faster than BF16 on two GPUs, which the count "
     "does not explain). 5.x (transformers profile): experts are 3-D tensors behind the experts "
@@ -1007,6 +1009,65 @@ FINDINGS = (
     "(estimate/engines/transformers_autogptq_int8.py); 72B-Int8 on two A100s +25..+33% -> +23..+29%. The "
     "kernel's own batch-1 bandwidth (VecQuant8MatMulKernel_old, fp32 activations) has no published "
     "measurement; the rest of that gap stays.",
+    "Ollama's own runners on fast GPUs (issue 11, ollamaworst pass). Read per release in ollama/ollama: "
+    "llama3.x always ran the llama runner before v0.30 (fs/ggml/ggml.go KV.OllamaEngineRequired never "
+    "lists llama), cgo llama_decode on the vendored llama.cpp, then llama.cpp's common_sampler through "
+    "llama/sampling_ext.cpp (v0.5.7: top_k 40, top_p 0.9, repeat_penalty 1.1; CUDA graphs compiled in, "
+    "make/cuda.make -DGGML_CUDA_USE_GRAPHS=1; flash attention off; llama.go NewContextParams sets "
+    "embeddings on, which Ollama's 0003-embeddings patch keeps producing logits). Three per-token costs "
+    "llama-bench of the calibration builds does not pay are now counted, no constant fitted: (1) the "
+    "decode graph was rebuilt and reallocated every token until the vendored llama.cpp had graph reuse "
+    "(llama.cpp PR #14482; Ollama 1a19df1f3, v0.11.5), and Ollama's Go engine (v0.6-v0.29) never reused "
+    "one: 4.2 us of CPU a layer, serial with the GPU, from ik_llama.cpp#94's graph caching (RTX 4080 + "
+    "7950X, llama 3B Q4_0 tg128 237.40 -> 244.19 t/s; 1B and 8B agree within 5%; mainline #14482 4.5 us "
+    "a layer on llama 7B); (2) the same vendoring update brought ggml-cuda's first fusion (rms_norm + "
+    "mul, PR #14800; no ggml_cuda_can_fuse in the vendored ggml-cuda.cu of v0.5.7-v0.11.4): before it "
+    "each dense layer's two norms ran as 4 kernels where the calibration builds run 2, priced at the "
+    "calibrated per-node time (3.3 us; #14800's own RTX 3090 figure is 7.5 us a pair), CUDA and HIP only "
+    "(Metal's and LPDDR's per-node time is 0); profiles 'ollama-own-runner-unfused' (before v0.11.5) and "
+    "'ollama-own-runner-rebuild' (the Go engine after it), estimate/engines/ollama_graph.py; (3) top-k 40 "
+    "chosen out of the whole vocabulary each token (llama_sampler_top_k_impl partial sort; the Go "
+    "sampler's heap in sample/transforms.go topK): 0.49 ns a candidate from llama-cli's sampling time "
+    "(llama.cpp#34: 8.69 ms / 137 tokens, Llama-3.2-1B, i5-13400F), for the releases before v0.30 whose "
+    "samplers were read (not for llama-server). obench llama3.2:3b: RTX 5090 +50.8% -> +31.2%, RTX 4090 "
+    "+18.8/+30.0% -> +7.7/+17.9%, RTX 4080 +6.7% -> -1.1%, M1 Ultra +38.8% -> +35.1%, Framework Desktop "
+    "+1.8% -> +0.2%. Seven more rows of the same README are held out (table ollamaworst-geerling-obench-8b; "
+    "before -> after): llama3.1:8b on the same RTX 4090 hosts -1.0/+7.4% -> -6.6/+1.3%, RTX 5090 +29.9% -> "
+    "+18.6%, M1 Ultra +38.6% -> +36.3%, M4 -18.3% -> -18.5%, and the M1 Max of Oct 2024 (taken as v0.3.14) "
+    "llama3.2:3b +63.9% -> +61.1% (the Ollama worst), llama3.1:8b +11.2% -> +10.1%. Ollama held out (42 "
+    "rows): median 9.99% -> 9.49%, worst 63.9% -> 61.1% (without the new rows: 9.30% -> 9.23%, 50.8% -> "
+    "42.3%, the M1 Max qwen3.6:27b row); overall held out 8.61% -> 8.58%, fitted unchanged. Not "
+    "explained: (a) the RTX 5090 host (13900K) still runs both models ~0.9 ms a token slower than the "
+    "model, on both sizes, so a per-token cost, not bandwidth (v0.5.7 shipped no sm_120 code: "
+    "make/Makefile.cuda_v12 CUDA_ARCHITECTURES ends at 90a, so the card ran compute_90 PTX compiled by "
+    "the driver; no timing of that found); (b) llama3.2:3b is slower relative to llama3.1:8b than their "
+    "bytes allow on the same hosts (the 8B reads 2.6 GB more: RTX 4090 in 2.5-2.7 ms more, 96-103% of "
+    "its 1,008 GB/s; M1 Max 2024 in 5.2 ms, 124% of 400 GB/s), which no per-token or per-layer cost "
+    "explains; (c) M1 Ultra / M1 Max keep llama.cpp's own M1 excess (llama.cpp-apple rows +23-31%). "
+    "Checked and left: the pre-0.30 output buffer clear (llama-context.cpp llama_output_reserve clears "
+    "n_seq_max x (vocab + embd) floats each decode, ~2 MB with 4 slots: ~0.1 ms, no published timing), "
+    "the logits copy (one row, as llama-bench), CUDA graphs (on in both), non-flash-attention decode "
+    "(llama.cpp's fa 0 rows of discussion #15013 sit within 6% without extra nodes). Hardware Corner "
+    "gpt-oss-20b rows: the smeltcore recipes cite Hardware Corner's llama.cpp figures ('CUDA + "
+    "FlashAttention', pp and tg at 4K context) and offer Ollama or vLLM only as install paths, so the "
+    "rows stay llama.cpp.",
+    "vLLM 0.4.2 (Qwen2 table, vllm04 pass). Decode attention: 0.4.2's FLASH_ATTN backend decodes with "
+    "PagedAttention.forward_decode (vllm/attention/backends/flash_attn.py, ops/paged_attn.py at v0.4.2), "
+    "whose paged_attention_v1/v2 grid is (num_heads, num_seqs, partitions): one block per query head, so "
+    "a GQA cache is read n_rep times, through the L2 (estimate/engines/vllm_paged_gqa.py: max(1, n_rep / "
+    "3.54), the A100 whitepaper's L2/HBM ratio; nothing fitted). Qwen2-7B BF16 at 63,488 / 129,024 "
+    "tokens +19/+21% -> +6/+6%, 72B (4 GPUs) at 30,720 +37% -> +30%. Still open: Qwen2-57B-A14B (2 GPUs) "
+    "+127..+223%. 0.4.2 runs it through fused_moe (models/qwen2_moe.py Qwen2MoeSparseMoeBlock: pack_params "
+    "+ fused_moe, the shared expert and its sigmoid gate beside it) on the default tiles (0.4.2 ships "
+    "tuned files for E=8 and E=16 only; get_moe_configs finds none for E=64, N=1280, and the default has no "
+    "num_warps / num_stages); graphs at <= 8,192 tokens still leave ~1.04 ms of GPU time a layer where "
+    "the weights take ~0.38 ms, and the eager steps beyond cost ~1.6 ms a layer (fused_moe's ~20 Python "
+    "ops and two Triton launches). No published timing of those tiles under Triton 2.3 on an A100 was "
+    "found (PR #19049's +36 us a call is Triton 3's and would add 1 ms), so none is applied. AWQ rows "
+    "(+33..+61%): 0.4.2 has no awq_marlin (added by PR #6612, July 2024); AWQLinearMethod.apply runs "
+    "ops.awq_gemm (split-K 8) below 256 tokens. Published batch-1 ratios found are end-to-end only "
+    "(AutoAWQ README, RTX 4090: GEMV 20% faster than GEMM; sgl-project/sglang#28, vLLM 0.3.3: Marlin 102 "
+    "vs AWQ 79 t/s, GPU not stated), not a kernel's bandwidth; not priced.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1081,10 +1142,10 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if engine == "vllm" and found and int(found.group(1)) < 5 and not row.get("enforce_eager"):
-        return "vllm-0.4"  # graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py)
     if engine == "vllm" and found and int(found.group(1)) < 8:
-        return "vllm-0.6"
+        # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
+        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine.
+        return vllm_speed_name(f"0.{found.group(1)}", bool(row.get("enforce_eager")))
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
         return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):

@@ -527,6 +527,12 @@ def _take_version(low: str, previous: str | None, state: _State) -> bool:
     if state.version is not None:
         return False
     after_family = previous == "series" and state.params is None
+    if after_family and low.endswith("v") and _BARE_VERSION_RE.fullmatch(low[:-1]):
+        # "GLM-4.5V", "GLM-4.6V": Z.ai's vision releases glue a 'V' to the version; it names the 'vl'
+        # sub-family (so "GLM-4.5V-FP8" finds GLM-4.5V, never the text model GLM-4.5)
+        state.version = low[:-1]
+        state.variants.append("vl")
+        return True
     if after_family and (
         _BARE_VERSION_RE.fullmatch(low) or _LETTER_VERSION_RE.fullmatch(low) or _N_VERSION_RE.fullmatch(low)
     ):

@@ -40,3 +40,28 @@ def test_fit_catalog_still_skips_a_model_the_workload_does_not_suit() -> None:
     wl = Workload.model_validate({"engine": "vllm", "tp": 4, "num_gpus": 4})
     fits = fit_catalog([resolve("Qwen2.5-0.5B"), resolve("Qwen2.5-7B")], wl, get_gpu("H100"), 4)
     assert [f.model for f in fits] == ["Qwen2.5-7B"]
+
+
+@pytest.mark.parametrize("engine", ["vllm", "sglang"])
+def test_weights_larger_than_the_card_name_the_load_not_a_memory_knob(
+        engine: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # MiMo-V2-Flash ships FP8 weights of 309e9 parameters (model card: 309B total), ~289 GiB, over an
+    # 80 GB H100: the engine dies loading them, so raising --gpu-memory-utilization or
+    # --mem-fraction-static (the pool-refusal hints) cannot help.
+    with pytest.raises(SystemExit) as ex:
+        main(["fit", "MiMo-V2-Flash", "--gpu", "H100-SXM-80GB", "--engine", engine])
+    assert ex.value.code == 0  # not fitting is a result (exit 3 only with --check)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the weights alone" in out and "more GPUs (--num-gpus auto)" in out
+    assert "--gpu-memory-utilization" not in out and "--mem-fraction-static" not in out
+
+
+def test_nothing_fits_names_why_the_closest_format_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # SGLang's static share on a 24 GB card (mem_fraction_static x free memory) is below Qwen3.5-27B's
+    # 4-bit weights (~17.4 GiB), so every format is refused although the table's headroom column is
+    # positive for the 4-bit ones: the line must say which format came closest and why it is refused.
+    with pytest.raises(SystemExit):
+        main(["fit", "Qwen3.5-27B", "--gpu", "RTX-3090", "--engine", "sglang"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Nothing fits RTX-3090 (closest: " in out
+    assert "SGLang would refuse to start" in out

@@ -17,28 +17,9 @@ from engine_log_rows import load_rows, predict
 
 ROWS = load_rows()
 
-_TP2_POOL_GAP = (
-    "sglmarlin: {err} high. The weights now match both published load lines at TP 2 (target 14.68 vs "
-    "14.75 GiB, draft 2.64 vs 2.67: the FP8 tensors' 2 MiB segment rounding and, on sm_86, the Marlin "
-    "group scales of prepare_fp8_layer_for_marlin in place of the 128 x 128 block scales, "
-    "estimate/engines/sglang_fp8.py; tests/unit/test_sglang_fp8.py); the pool is still ~0.15 GiB a rank "
-    "short: the 0.10 GiB the load lines still miss (not identified: where the Marlin repack's freed "
-    "blocks leave the allocator's segments is not modelled) and ~0.05 GiB before the pool. Suspect: "
-    "pre_model_load_memory is read after init_torch_distributed (distributed/bootstrap.py), so a TP "
-    "rank's NCCL communicator is outside the budget (--disable-custom-all-reduce in the compose). "
-    "sglang#16920 logs 0.26 GB for it at TP 2 on two RTX 4090s: x 0.92 would put these rows at -0.3..-1.9%, "
-    "but the same cost at TP 4 moves sglang-qwq-32b-4xl4-max-total-tokens from +2.5% to -5.3% (NCCL's "
-    "memory varies with version and topology), so no constant is landed"
-)
-
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
 # They run as strict xfails: the day one passes, the mark must go.
 KNOWN_GAPS: dict[str, str] = {
-    # sglmarlin: ~0.15 GiB a rank before the pool in the four Qwen3.5-27B FP8 TP-2 pool rows below.
-    "sglang-qwen3.5-27b-mtp-2x3090-k10-max-total-tokens": _TP2_POOL_GAP.format(err="+6.1% (was +20.0)"),
-    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf092-max-total-tokens": _TP2_POOL_GAP.format(err="+5.8% (was +17.6)"),
-    "sglang-qwen3.8-27b-fp8-mtp-2x3090-autofit-max-total-tokens": _TP2_POOL_GAP.format(err="+5.7%; +17.5"),
-    "sglang-qwen3.8-27b-fp8-mtp-2x3090-mf086-max-total-tokens": _TP2_POOL_GAP.format(err="+9.7% (was +29.9)"),
     "llamacpp-qwen3.8-27b-mtp-draft-context": "llmsize 480 MiB vs 552.06 (-13%): 32 MiB of cells + 448 MiB, "
     "the largest live set of the nextn block's graph (its FFN at 2,048 tokens); llama.cpp's buffer is 520.06 "
     "MiB at 8k and 32k alike, where the graph allocator (ggml-alloc.c best fit) leaves holes no 136 MiB FFN "
@@ -50,7 +31,8 @@ KNOWN_GAPS: dict[str, str] = {
     "build_layer_attn_linear keeps about 1.5 GiB live with the mask at 4,096 tokens (qkv 128, conv "
     "output 128, z 64, normed q/k 64, GDN output 66 MiB), below the MoE stage; like the two other "
     "llama.cpp gaps this is ggml-alloc's placement (the all-rows row of the same run passes)",
-    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 101.58 GiB vs 125.65 (-19.2%) for DeepSeek-V4-Pro's "
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 102.58 GiB vs 125.65 (-18.4%; with 0.5's float32 "
+    "RoPE table) for DeepSeek-V4-Pro's "
     "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
     "0.53 B each are 95.7 GiB; wo_a/wo_b are now split over the ranks as every implementation does "
     "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "
@@ -60,7 +42,11 @@ KNOWN_GAPS: dict[str, str] = {
     "Next lead: the run is TP-only with --moe-runner-backend marlin (InferenceX benchmarks/single_node/"
     "dsv4_fp8_h200_sglang.sh), and SGLang's Mxfp4MarlinMoEMethod.create_weights (layers/quantization/"
     "mxfp4_marlin_moe.py) delegates to Fp8MoEMethod.create_weights, then repacks with "
-    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the gap",
+    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the "
+    "gap. 0.5.23's Mxfp4MarlinMoEMethod.create_weights allocates the packed halves (int8) and E8M0 scales "
+    "itself, 0.53 B a parameter: the July image's code, not the release modelled, holds the 24 GiB. The row "
+    "is the load's own drop: the issue's minimum fraction 0.9113 = 1 - 12.25 / free-at-start puts it at "
+    "138.1 GiB, 2.47 GiB under the card, the CUDA context and the NVSwitch NCCL figure (sglang_startup.py)",
 }
 
 

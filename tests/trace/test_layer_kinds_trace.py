@@ -33,6 +33,8 @@ KINDS: list[tuple[str, int, dict[str, Any]]] = [
     ("glm4_moe", 2, {"head_dim": 128}),  # GLM-4.5's head_dim (the default leaves it to hidden/heads)
     ("olmo_hybrid", 4, {}),  # gated delta-net (separate q/k/v/a/b/g projections) + Olmo 3 attention
     ("afmoe", 4, {}),  # gated attention with q/k norm, sliding windows, MoE with expert_bias
+    # MiMo-V2-Flash: sliding blocks with twice the KV heads and sinks, V heads narrower than K (192 / 128)
+    ("mimo_v2_flash", 6, {}),
     ("solar_open", 2, {}),  # GLM-4.5 MoE in every block, Llama attention
     ("hunyuan_v1_dense", 2, {"head_dim": 128}),  # per-head q/k norms (Hunyuan-7B's head_dim)
     ("nanochat", 2, {}),  # weightless RMSNorms, ReLU^2 MLP
@@ -103,6 +105,9 @@ PEAKS: list[tuple[str, int, dict[str, Any], int, int | None, int]] = [
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2000, None, 2),
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, 2048, 64, 1),
     ("jamba", 5, {}, 64, None, 1),  # Mamba-1 materialises [tokens, d_inner, d_state] in fp32
+    # MiMo-V2-Flash: eager attention (sinks; _supports_sdpa = False) over K 192 / V 128 heads
+    ("mimo_v2_flash", 6, {}, 1000, None, 1),
+    ("mimo_v2_flash", 6, {}, 2048, 100, 2),
 ]
 
 
@@ -178,6 +183,7 @@ TRAINING: list[tuple[str, int, dict[str, Any], str, int]] = [
     ("nemotron_h", 4, {}, "full", 256),
     ("nemotron_h", 4, {}, "lora", 512),
     ("lfm2", 4, {"layer_types": ["conv", "full_attention", "conv", "conv"]}, "lora", 512),
+    ("mimo_v2_flash", 6, {}, "lora", 512),  # peft over q/k/v of two widths, sinks, fp32-routed experts
 ]
 
 

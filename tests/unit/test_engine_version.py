@@ -115,7 +115,9 @@ def test_ollamas_own_gpt_oss_cache_keeps_4096_positions_a_sequence_in_its_slidin
         ["Llama-3.1-8B", "--engine", "llama.cpp", "--engine-version", "b-1"],
         ["Llama-3.1-8B", "--engine", "ollama", "--engine-version", "0.x"],
         ["Llama-3.1-8B", "--engine", "ollama", "--engine-version", "1.2.3.4"],
-        ["Llama-3.1-8B", "--engine", "vllm", "--engine-version", "0.11"],
+        ["Llama-3.1-8B", "--engine", "vllm", "--engine-version", "eleven"],
+        ["Llama-3.1-8B", "--engine", "sglang", "--engine-version", "zero.five"],
+        ["Llama-3.1-8B", "--engine", "transformers", "--engine-version", "4.46"],
     ],
 )
 def test_a_bad_engine_version_is_one_line_and_exit_2(

@@ -199,9 +199,10 @@ def test_repeat_penalty_scan_by_release_library_and_runner() -> None:
 
 
 def test_penalty_scan_slows_each_token_of_an_old_release() -> None:
+    # v0.32.9 and v0.32.10 run the same llama-server; only the default repeat_penalty differs (6a261db7d).
     spec = resolve("llama3.2:3b")
     gpu = get_gpu("RTX-4090")
-    old = Planner(spec, _workload(engine_version="0.5.7", context=430, prompt_tokens=30), estimate).plan(
+    old = Planner(spec, _workload(engine_version="0.32.9", context=430, prompt_tokens=30), estimate).plan(
         gpu, 1
     )
     new = Planner(spec, _workload(engine_version="0.32.10", context=430, prompt_tokens=30), estimate).plan(
@@ -209,6 +210,18 @@ def test_penalty_scan_slows_each_token_of_an_old_release() -> None:
     )
     assert old.tpot_s is not None and new.tpot_s is not None
     assert old.tpot_s - new.tpot_s == pytest.approx(spec.vocab_size * 3.45e-9, rel=0.05)
+    # v0.5.7's llama runner pays that scan, a top-k pass over the vocabulary (ollama_sampling.TOP_K_PASS_S:
+    # llama.cpp#34, 8.69 ms / 137 tokens over 128,256 entries), a graph rebuilt over 28 layers
+    # (ollama_graph.py: ik_llama.cpp#94, 237.40 -> 244.19 t/s) and 2 unfused norm kernels a layer on CUDA.
+    from llmsize.estimate.engines.llama_cpp_nodes import GPU_PER_NODE_S
+
+    first = Planner(spec, _workload(engine_version="0.5.7", context=430, prompt_tokens=30), estimate).plan(
+        gpu, 1
+    )
+    assert first.tpot_s is not None
+    expected = (spec.vocab_size * (3.45e-9 + 8.69e-3 / 137 / 128_256) + (1 / 237.40 - 1 / 244.19)
+                + 28 * 2 * GPU_PER_NODE_S)
+    assert first.tpot_s - new.tpot_s == pytest.approx(expected, rel=0.05)
 
 
 def test_old_estimator_reserves_its_partial_graph() -> None:

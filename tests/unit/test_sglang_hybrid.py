@@ -17,6 +17,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.sglang import CUDA_CONTEXT_BYTES
+from llmsize.estimate.engines.sglang_startup import NCCL_INIT_BYTES_V05
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.specs.models import RecurrentSpec
@@ -136,7 +137,8 @@ def test_auto_split_gives_the_state_pool_ratio_over_one_plus_ratio() -> None:
     )
     figs = est.engine_figures  # type: ignore[attr-defined]
     total = get_gpu("h100").visible_memory_bytes
-    rest = int(0.85 * (total - CUDA_CONTEXT_BYTES)) - est.weights_bytes  # type: ignore[attr-defined]
+    # the free memory SGLang reads after its CUDA context and the TP group's NCCL communicator
+    rest = int(0.85 * (total - CUDA_CONTEXT_BYTES - NCCL_INIT_BYTES_V05)) - est.weights_bytes  # type: ignore[attr-defined]
     slot = figs.state_slot_bytes
     slots = int((rest / GIB * 0.9 / 1.9 * GIB - slot) // slot)
     cell = 12 * 2 * 1 * 256 * 2
@@ -150,7 +152,7 @@ def test_auto_split_gives_the_state_pool_ratio_over_one_plus_ratio() -> None:
 
 def test_too_little_memory_for_the_state_pool_is_sglangs_refusal() -> None:
     total = get_gpu("h100").visible_memory_bytes
-    start = total - CUDA_CONTEXT_BYTES
+    start = total - CUDA_CONTEXT_BYTES - NCCL_INIT_BYTES_V05
     est, wl = _figures("Qwen3-Next-80B-A3B-Instruct", tp=4, num_gpus=4, mem_fraction_static=0.45)
     budget = engine_for(wl).budget(est, total, wl)  # type: ignore[arg-type]
     assert not budget.fits and "the weights" in (budget.reason or "")

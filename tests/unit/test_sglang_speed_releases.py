@@ -26,3 +26,13 @@ def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() ->
         "sources",
     }
     assert SPEED.graphs and SPEED.layer_kernels == SPEED_V04.layer_kernels
+
+
+def test_engine_version_0_4_selects_the_0_4_profile() -> None:
+    # --engine-version 0.4.6.post1 prices a step with the profile fitted on that release's tables.
+    from llmsize.estimate.workload import Workload
+
+    old = Workload(engine="sglang", engine_version="0.4.6.post1")  # type: ignore[arg-type]
+    assert Sglang(old).speed_name() == SPEED_V04.engine
+    assert Sglang(Workload(engine="sglang", engine_version="0.5.19")).speed_name() == "sglang"  # type: ignore[arg-type]
+    assert Sglang(Workload(engine="sglang")).speed_name() == "sglang"  # type: ignore[arg-type]

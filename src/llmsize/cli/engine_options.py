@@ -110,8 +110,10 @@ EngineVersionOpt = Annotated[
     Option(
         "--engine-version",
         help="llama.cpp: the build its log prints (b8571; default b9464); Ollama: the release (0.11.4; "
-        "default 0.33). Older releases size a few buffers differently, and older llama.cpp builds decode "
-        "on CUDA with fewer fused kernels (speed defaults to the current build).",
+        "default 0.33); SGLang: the release (0.4.3.post4; default 0.5.23); vLLM: the release (0.4.2, "
+        "0.6.3: V0 engine before 0.8; default 0.19). Older releases size a few buffers differently, older "
+        "llama.cpp builds decode on CUDA with fewer fused kernels, and older vLLM and SGLang releases run "
+        "their own speed profile (vLLM's: speed only; speed defaults to the current build).",
         rich_help_panel=_PANEL,
     ),
 ]

@@ -86,6 +86,22 @@ def splits(spec: ModelSpec) -> bool:
     return spec.vision is not None and spec.vision.kind in SPLIT_KINDS
 
 
+def indivisible(spec: ModelSpec, tp: int) -> str | None:
+    """Why `tp` ranks cannot split the tower's blocks, or None: the engines divide its heads and its MLP
+    width by the TP degree and assert the division is exact (vLLM 0.19 `distributed/utils.py` divide ->
+    ensure_divisibility in Qwen2_5_VisionAttention, siglip.py, pixtral.py; mllama4.py `assert
+    self.num_heads % self.tp_size == 0`; `layers/linear.py` ColumnParallelLinear divide and
+    MergedColumnParallelLinear `assert all(output_size % self.tp_size == 0 ...)`; SGLang 0.5.23
+    `layers/attention/vision.py` VisionAttention and `layers/linear.py`, the same asserts)."""
+    tower = spec.vision
+    if tp <= 1 or tower is None or tower.kind not in SPLIT_KINDS:
+        return None
+    for what, width in (("attention heads", tower.num_heads), ("MLP width", tower.intermediate_size)):
+        if width % tp:
+            return f"--tp {tp} does not divide the vision tower's {width} {what}"
+    return None
+
+
 def data_parallel(spec: ModelSpec) -> bool:
     """Whether vLLM honours --mm-encoder-tp-mode data for this model (else it falls back to weights)."""
     return spec.vision is not None and spec.vision.kind in DATA_PARALLEL_KINDS

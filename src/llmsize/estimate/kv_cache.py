@@ -130,7 +130,7 @@ def kv_terms(
             return (*whole, *states)
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
     windows = eng.keeps_windows(kv_dtype, spec)
-    if not spec.per_layer_heads and spec.compressed is None:
+    if not spec.per_layer_attention and spec.compressed is None:
         # one size per token for every layer: group by window alone (issue 15)
         kv_layers = tuple(layers)
         slot = ("kv windows", kv_layers, windows)
@@ -145,7 +145,7 @@ def kv_terms(
                 pooled[term] = pooled.get(term, 0) + 1
             continue
         window = _kept(eng, spec, spec.layer_window(layer)) if windows else None
-        if spec.per_layer_heads:  # Gemma 4: global blocks cache their own head size and KV heads
+        if spec.per_layer_attention:  # Gemma 4, MiMo-V2-Flash: global blocks' own head size / KV heads
             per_token = layer_bytes_per_token(spec.attention_view(layer), element, wl.tp, eng)
         key = (window, per_token)
         counts[key] = counts.get(key, 0) + 1

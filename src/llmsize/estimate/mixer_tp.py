@@ -98,11 +98,22 @@ _SHORT_CONV: dict[str, Rule] = {
     "conv.bias": "split",
     "out_proj": "row",
 }
+# SGLang bailing_moe_linear.py BailingMoELinearAttention: QKVParallelLinear and g_proj column-parallel over
+# heads, `dense` row-parallel, g_norm over this rank's heads (BailingMoERMSNormTP), q/k norms whole.
+_LIGHTNING: dict[str, Rule] = {
+    "query_key_value": "column",
+    "query_layernorm": "whole",
+    "key_layernorm": "whole",
+    "g_proj": "column",
+    "g_norm": "split",
+    "dense": "row",
+}
 RULES: dict[str, dict[str, Rule]] = {
     "gated_deltanet": _GDN,
     "mamba2": _MAMBA2,
     "mamba": _MAMBA,
     "kimi_delta": _KIMI_DELTA,
+    "lightning": _LIGHTNING,
     "short_conv": _SHORT_CONV,
 }
 MIXER_KINDS = frozenset({"mixer", "mixer_param", "norm"})
@@ -164,6 +175,6 @@ def split_widths(rec: RecurrentSpec) -> tuple[tuple[str, int], ...]:
         return (("linear-attention value heads", value), ("linear-attention key heads", key))
     if rec.kind == "mamba2":
         return (("Mamba heads", rec.num_heads), ("Mamba intermediate size", rec.inner_size))
-    if rec.kind == "kimi_delta":
+    if rec.kind in ("kimi_delta", "lightning"):  # bailing_moe_linear.py: assert heads % tp_size == 0
         return (("linear-attention heads", rec.num_heads),)
     return (("Mamba intermediate size" if rec.kind == "mamba" else "conv width", rec.inner_size),)

@@ -286,7 +286,8 @@ class Workload(Record):
     )
     engine_version: str | None = Field(
         default=None,
-        description="llama.cpp: the build (b8571); Ollama: the release (0.11.4); None = the release modelled",
+        description="llama.cpp: the build (b8571); Ollama, SGLang: the release (0.11.4, 0.4.3.post4); "
+        "vLLM: the release (0.4.2, 0.6.3: its speed profile); None = the release modelled",
     )
     images: int = Field(
         default=0, ge=0, le=100_000, description="images per sequence, encoded by the vision tower at prefill"
@@ -317,6 +318,11 @@ class Workload(Record):
         default=None,
         description="the GPU's architecture (vLLM: cuBLAS workspace size; SGLang: FP8 Marlin on Ampere); "
         "None = unknown",
+    )
+    gpu_link: Literal["pcie", "switch", "nvls"] | None = Field(
+        default=None,
+        description="how the GPUs are linked, as NCCL places its buffers: pcie (host shared memory), switch "
+        "(NVLink / fabric: device memory), nvls (NVLink 4/5 switch, multicast too); None = unknown",
     )
     mmproj: bool | None = Field(
         default=None,

@@ -461,7 +461,7 @@ class Planner:
         estimates are shared, search curves are not."""
         wl = engine_for(self.wl).gpu_defaults(
             self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
-            gpu.compute_units,
+            gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
         )
         if wl == self.wl:
             return self
@@ -495,8 +495,12 @@ class Planner:
         return rs.engine.need_floor(min(rs.weights.per_stage)) > visible_memory_bytes(gpu)
 
     # --- layouts -----------------------------------------------------------------------------------
+    def tp_problem(self, tp: int) -> str | None:
+        """The model's heads (tp_problem), then what the engine itself refuses at this TP (a vision tower)."""
+        return tp_problem(self.spec, tp) or engine_for(self.wl).tp_problem(self.spec, tp)
+
     def check_layout(self, layout: Layout) -> None:
-        problem = tp_problem(self.spec, layout.tp) or pp_problem(self.spec, layout.pp)
+        problem = self.tp_problem(layout.tp) or pp_problem(self.spec, layout.pp)
         if problem:
             raise PlanError(problem)
 
@@ -513,7 +517,7 @@ class Planner:
         own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
         out: list[tuple[tuple[int, ...], Layout]] = []
         for tp in _divisors(count):
-            if tp > GPUS_PER_NODE or tp_problem(self.spec, tp) or (self.wl.tp > 1 and tp != self.wl.tp):
+            if tp > GPUS_PER_NODE or self.tp_problem(tp) or (self.wl.tp > 1 and tp != self.wl.tp):
                 continue
             if own_split and tp > 1:
                 continue
@@ -755,7 +759,7 @@ class Planner:
             if best[1]:
                 return best
         if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
-            asked = tp_problem(self.spec, self.wl.tp) or pp_problem(self.spec, self.wl.pp)
+            asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best

@@ -26,6 +26,7 @@ from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, seque
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
+from llmsize.estimate.engines.vllm_paged_gqa import paged_kv_read_factor
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
@@ -99,6 +100,9 @@ class SpeedConstants(Record):
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
+    host_graph_per_layer_s: float = Field(
+        default=0.0, description="decode: CPU seconds per layer rebuilding the step's graph, serial with the "
+        "GPU (Ollama's runners before graph reuse: estimate/engines/ollama_graph.py)")
     batch_eager_launch_s: float = Field(
         default=0.0, description="decode of several sequences: GPU seconds each eagerly launched kernel "
         "leaves idle (llama.cpp CUDA builds without graphs at batch > 1; 0: graphs replayed)")
@@ -119,6 +123,9 @@ class SpeedConstants(Record):
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
+    kv_reread_factor: float = Field(
+        default=1.0, description="decode: attention time over reading the KV cache once, where the kernel "
+        "reads each KV head once per query head (vLLM 0.4: estimate/engines/vllm_paged_gqa.py; 1: once)")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -271,6 +278,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
+                     + inputs.num_layers * prof.unfused_kernels_per_layer
                      if _per_node(prof, gpu) else 0.0),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
@@ -287,9 +295,11 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_gather_traffic=(batched_mm.GATHER_COPY_PASSES if prof.moe_batched_mm
                             and inputs.layer_parts.get("moe_ffn", 0) and inputs.expert_pick_share else 0.0),
         sampling_s=inputs.sampling_s,
+        host_graph_per_layer_s=prof.host_graph_per_layer_s,
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
+        kv_reread_factor=paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
@@ -530,7 +540,8 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
-    kv_bytes = _kv_bytes_at(inputs, ctx) * c.kv_traffic_factor + c.state_traffic * inputs.state_bytes_per_gpu
+    kv_bytes = (_kv_bytes_at(inputs, ctx) * c.kv_traffic_factor * c.kv_reread_factor
+                + c.state_traffic * inputs.state_bytes_per_gpu)
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
@@ -558,8 +569,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         step = c.step_fixed_s + max(cpu_s, gpu_s + comm_s) + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
     # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
-    step += inputs.sampling_s + c.moe_loop_s
-    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + inputs.sampling_s
+    # So does rebuilding the step's graph where the engine does not reuse it (engines/ollama_graph.py).
+    host_serial = inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
+    step += host_serial + c.moe_loop_s
+    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
                 + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}
@@ -677,6 +690,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
                      "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
                      "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
+    if c.host_graph_per_layer_s:
+        notes.append(f"the runner rebuilds and allocates the decode graph every token: "
+                     f"{inputs.num_layers * c.host_graph_per_layer_s * 1e3:.2f} ms a token on the CPU "
+                     "(no graph reuse; estimate/engines/ollama_graph.py)")
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")

@@ -23,6 +23,8 @@ _PER_LAYER_LISTS = (
     "layers_block_type",
     "intermediate_size",  # Gemma 3n: one width per layer
     "activation_sparsity_pattern",  # Gemma 3n
+    "hybrid_layer_pattern",  # MiMo-V2-Flash (remote-code key): 1 = sliding window, 0 = global
+    "moe_layer_freq",  # MiMo-V2-Flash: 1 = MoE block (an int elsewhere, left alone)
     "compress_ratios",  # DeepSeek V4 (its MTP layers' entries come last and go first)
 )
 # Model types whose estimate follows the dtype plan `from_pretrained` applies

@@ -74,6 +74,8 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enforce_eager": "enforce_eager",
     "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
+    "mm_encoder_tp_mode": "mm_encoder_tp_mode",
+    "engine_release": "engine_version",  # SGLang: from the docker image tag (launch.py _sglang_release)
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",
     "mamba_ssm_dtype": "mamba_ssm_dtype",
@@ -383,7 +385,8 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
 
     engine = engine_for(wl)
     filled = engine.gpu_defaults(
-        wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment, gpu.compute_units
+        wl, driver_reported_bytes(gpu), gpu.name, gpu.architecture, gpu.segment, gpu.compute_units,
+        gpu.interconnect.name if gpu.interconnect else "",
     )
     keys = (
         "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",

@@ -160,7 +160,11 @@ def _docker(args: list[str], env: dict[str, str]) -> Setup:
         return _parse_tool("vllm", tool_args, env, ["vllm", "serve", *tool_args])
     if "sglang" in name:
         tool, inner = _identify(tail) if tail else ("sglang", [])
-        return _parse_tool(tool, inner, env, tail)
+        setup = _parse_tool(tool, inner, env, tail)
+        release = _sglang_release(image)
+        if tool == "sglang" and release:
+            setup.set("engine_release", release, f"docker image tag {image}")
+        return setup
     if "llama.cpp" in name or "llama-cpp" in name:
         return _parse_tool("llama.cpp", tail, env, ["llama-server", *tail])
     if "ollama" in name:
@@ -172,6 +176,17 @@ def _docker(args: list[str], env: dict[str, str]) -> Setup:
         f"docker image {image} is not a serving engine llmsize knows",
         hint="vllm/vllm-openai, lmsysorg/sglang, ghcr.io/ggml-org/llama.cpp:server",
     )
+
+
+def _sglang_release(image: str) -> str | None:
+    """The release an lmsysorg/sglang tag names (v0.5.19, v0.4.3.post4-cu124 -> 0.4.3.post4); None for
+    latest, dev or a named branch image (deepseek-v4-hopper). Its NCCL and RoPE rules differ by series
+    (estimate/engines/sglang_startup.py)."""
+    tag = image.split("@")[0].rsplit(":", 1)[1] if ":" in image.split("/")[-1] else ""
+    head = tag.lower().removeprefix("v").split("-")[0]
+    parts = head.split(".post")[0].split(".")
+    ok = 2 <= len(parts) <= 3 and all(p.isdigit() for p in parts)
+    return head if ok else None
 
 
 def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[str]) -> Setup:

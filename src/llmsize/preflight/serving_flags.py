@@ -146,6 +146,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--enable-expert-parallel",), None),
     Flag(("--limit-mm-per-prompt",), None, _text),
+    Flag(("--mm-encoder-tp-mode",), "mm_encoder_tp_mode", _text),
     Flag(("--speculative-config",), "speculative_config", _spec_config),
     Flag(("--seed",), None, _text),
     Flag(("--uvicorn-log-level",), None, _text),

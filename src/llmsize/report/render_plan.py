@@ -220,8 +220,13 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
     if best is None:
+        # Several formats and none fits: say why the closest one (most headroom) does not, since a
+        # positive headroom marked "no" is otherwise a riddle (an engine refusal, not the total).
+        closest = shown or max(fit.options, key=lambda r: r.row.headroom_bytes, default=None)
+        why = closest.row.reason if closest is not None else None
+        label = "" if shown is not None or closest is None else f" (closest: {closest.option.label})"
         con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
-                  + (f": {escape(shown.row.reason)}" if shown and shown.row.reason else "."))
+                  + (f"{escape(label)}: {escape(why)}" if why else "."))
         several = gpu.id != "local-cpu" and not gpu.memory.unified  # one RAM: no second device to add
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
             con.print("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")

@@ -58,13 +58,45 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # The plain repo is the FP8 release (vllm-project/recipes Mistral/Mistral-Large-3.md: "FP8 (up to
     # 256k context length): mistralai/Mistral-Large-3-675B-Instruct-2512"; NVFP4 is a -NVFP4 repo).
     "mistral-large-3": (675 * 10**9, 41 * 10**9, "Mistral Large 3 model card: 675B total, 41B active", "fp8"),
+    # inclusionAI Ling 2.0 (bailing_moe_v2; Ling-mini-2.0 is bundled, model_specs/ling.yaml): Ling-flash-2.0
+    # card "100B total parameters and 6.1B activated parameters"; Ring-flash-2.0 "optimized from
+    # Ling-flash-2.0-base ... 100B total parameters and only 6.1B active"; Ling-1T "a trillion (1T) total
+    # parameters and about 50 billion active parameters per token" (AntTech's Ling-1T release note);
+    # Ring-1T is "built upon the same base" (Ling 2.0 report, arXiv 2510.22115).
+    "ling-flash-2": (100 * 10**9, 61 * 10**8, "Ling-flash-2.0 model card: 100B total, 6.1B active", None),
+    "ring-flash-2": (100 * 10**9, 61 * 10**8, "Ring-flash-2.0 model card: 100B total, 6.1B active", None),
+    "ling-1t": (10**12, 50 * 10**9, "Ling-1T release note: 1T total, about 50B active", None),
+    "ring-1t": (10**12, 50 * 10**9, "Ring-1T is built on Ling-1T's base: 1T total, about 50B active", None),
+    # Ring-flash-linear-2.0: "104B parameters and 6.1B activations" (arXiv 2510.19338 abstract); a hybrid of
+    # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
+    # the MoE approximation's all-attention KV cache overstates its cache.
+    "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
+    # Arcee Trinity (afmoe; Trinity-Nano-Preview is bundled, model_specs/trinity.yaml): "Trinity Mini having
+    # 26B total parameters with 3B activated per token" and Trinity Large "400B total parameters and 13B
+    # activated per token" (Arcee Trinity Large technical report abstract).
+    "trinity-mini": (26 * 10**9, 3 * 10**9, "Trinity report: Trinity Mini 26B total, 3B active", None),
+    "trinity-large": (400 * 10**9, 13 * 10**9, "Trinity report: Trinity Large 400B total, 13B active", None),
+    # StepFun Step-3.5-Flash (step3p5 in transformers 5.23 via Step-3.7's text model; no copy of its config
+    # was found): "196B total parameters ... activates only 11B parameters per token", 288 routed experts +
+    # one shared, 3:1 sliding/full attention (StepFun's release, Feb 2026, as reported by devlery.com and
+    # gentic.news); the MoE approximation's all-full-attention KV cache overstates its cache.
+    "step-3.5-flash": (196 * 10**9, 11 * 10**9, "Step-3.5-Flash release: 196B total, 11B active", None),
+    # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
+    # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
+    # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a
+    # dense 9B model (glm46v) and is kept out below.
+    "glm-4.6v": (106 * 10**9, 12 * 10**9, "GLM-4.6V release: 106B total, about 12B active", None),
 }
+# Names a prefix above would catch but that are other models.
+_NOT_PUBLISHED_MOE = ("glm-4.6v-flash",)
 
 
 def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:
     """The card's (total, active, source, release format) for a name of a family in PUBLISHED_MOE_SIZES."""
     low = name.strip().lower().replace("_", "-").replace(" ", "-")
     low = low.rsplit("/", 1)[-1]
+    if low.startswith(_NOT_PUBLISHED_MOE):
+        return None
     return next((v for k, v in PUBLISHED_MOE_SIZES.items() if low.startswith(k)), None)
 
 

@@ -19,7 +19,7 @@ LayerType = Literal[
     "full_attention",  # attends to the whole context; its KV grows with it
     "sliding_attention",  # at most `sliding_window` tokens
     "chunked_attention",  # Llama 4 local layers: attends within chunks of `attention_chunk_size`
-    "linear_attention",  # gated delta-net / KDA: fixed conv + recurrent state per sequence (`recurrent`)
+    "linear_attention",  # gated delta-net / KDA / lightning: fixed (conv +) recurrent state per sequence
     "mamba",  # Mamba / Mamba-2 mixer: fixed conv + SSM state per sequence (`recurrent`)
     "conv",  # LFM2 short convolution: a fixed conv state per sequence (`recurrent`)
     "hybrid",  # attention and a Mamba mixer side by side in one block (Falcon-H1)
@@ -198,7 +198,7 @@ class RecurrentSpec(Record):
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
-    kind: Literal["gated_deltanet", "kimi_delta", "mamba", "mamba2", "short_conv"]
+    kind: Literal["gated_deltanet", "kimi_delta", "lightning", "mamba", "mamba2", "short_conv"]
     num_heads: int = Field(default=0, ge=0, description="value heads (delta-net), SSM heads (Mamba-2)")
     num_key_heads: int = Field(default=0, ge=0)
     key_head_dim: int = Field(default=0, ge=0)
@@ -215,6 +215,7 @@ class RecurrentSpec(Record):
     split_projections: bool = Field(
         default=False, description="separate in_proj_qkv/z/b/a (Qwen3.5) instead of fused ones"
     )
+    qk_norm: bool = Field(default=False, description="per-head q/k RMSNorm in the mixer (Ling's lightning)")
     recurrent_state_dtype: Literal["fp32", "model"] = "fp32"
     chunk_size: int = Field(
         default=0, ge=0, description="tokens per chunk of the chunked scan (Mamba-2); 0: the mixer's default"
@@ -226,6 +227,8 @@ class RecurrentSpec(Record):
             return 2 * self.num_key_heads * self.key_head_dim + self.num_heads * self.value_head_dim
         if self.kind == "kimi_delta":
             return 3 * self.num_heads * self.key_head_dim  # q, k, v convolved separately
+        if self.kind == "lightning":
+            return 0  # no short convolution: the state is the per-head K^T V sum alone
         if self.kind == "mamba2":
             return self.inner_size + 2 * self.n_groups * self.state_size
         return self.inner_size  # mamba, short_conv (inner_size = hidden)
@@ -244,7 +247,7 @@ class RecurrentSpec(Record):
         """Per sequence and layer (0 for a short convolution)."""
         if self.kind == "gated_deltanet":
             return self.num_heads * self.key_head_dim * self.value_head_dim
-        if self.kind == "kimi_delta":
+        if self.kind in ("kimi_delta", "lightning"):
             return self.num_heads * self.key_head_dim * self.value_head_dim
         if self.kind == "mamba2":
             return self.num_heads * self.value_head_dim * self.state_size
@@ -339,6 +342,9 @@ class ModelSpec(Record):
     local_rope: bool = Field(
         default=False, description="sliding layers run their own unscaled RoPE (Gemma 3's local base)"
     )
+    rotary_fraction: float = Field(
+        default=1.0, gt=0, le=1, description="partial_rotary_factor: the share of head_dim RoPE rotates"
+    )
 
     # Biases and norms
     qkv_bias: bool = False
@@ -359,6 +365,9 @@ class ModelSpec(Record):
     fused_gate_up: bool = Field(default=False, description="one gate_up projection module (Phi-3, ChatGLM)")
     parallel_block: bool = Field(default=False, description="attention and MLP read the same input (Falcon)")
     attention_sinks: bool = Field(default=False, description="a learned sink logit per head (gpt-oss)")
+    attention_sinks_sliding_only: bool = Field(
+        default=False, description="only the sliding-window blocks have the sink logits (MiMo-V2-Flash)"
+    )
     position_embedding_params: int = Field(default=0, ge=0, description="learned absolute positions, if any")
 
     # Mixture of experts (num_experts == 0: dense)
@@ -389,7 +398,12 @@ class ModelSpec(Record):
     kv_lora_rank: int = Field(default=0, ge=0)
     qk_nope_head_dim: int = Field(default=0, ge=0)
     qk_rope_head_dim: int = Field(default=0, ge=0)
-    v_head_dim: int = Field(default=0, ge=0)
+    v_head_dim: int = Field(
+        default=0,
+        ge=0,
+        description="V head size: MLA's; for standard attention, when it differs from head_dim "
+        "(MiMo-V2-Flash: q/k 192, v 128); 0 = head_dim",
+    )
 
     # Attention span
     sliding_window: int | None = Field(default=None, gt=0)
@@ -598,9 +612,20 @@ class ModelSpec(Record):
     def attention_view(self, layer: int) -> ModelSpec:
         """This spec with `head_dim`/`num_kv_heads` of block `layer`, for code that sizes one block's
         attention (Gemma 4: modeling_gemma4.py Gemma4TextAttention reads per_layer_config[layer])."""
-        if not self.per_layer_heads or self.layer_type(layer) != "full_attention":
+        if not self.per_layer_attention or self.layer_type(layer) != "full_attention":
             return self
         return _global_view(self)
+
+    @property
+    def per_layer_attention(self) -> bool:
+        """True when full_attention blocks differ from the others in heads or tensors (Gemma 4's
+        head sizes, MiMo-V2-Flash's KV heads and sliding-only sinks)."""
+        return self.per_layer_heads or self.attention_sinks_sliding_only
+
+    @property
+    def value_head_dim(self) -> int:
+        """The V head size of standard attention (head_dim unless the config gives its own)."""
+        return self.v_head_dim or self.head_dim
 
     def has_attention(self, layer: int) -> bool:
         """True when block `layer` attends over keys/values per token (its own, or shared ones)."""
@@ -757,6 +782,9 @@ def _make_global_view(spec: ModelSpec) -> ModelSpec:
             "num_kv_heads": spec.global_num_kv_heads or spec.num_kv_heads,
             "global_head_dim": None,
             "global_num_kv_heads": None,
+            # global blocks of a model whose sinks are on sliding blocks only keep the flag (their eager
+            # attention is the same function), but no sinks of their own
+            "attention_sinks": spec.attention_sinks and not spec.attention_sinks_sliding_only,
         }
     )
 

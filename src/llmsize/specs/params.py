@@ -124,14 +124,21 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
     if spec.fused_qkv:
         groups.append(ParamGroup("qkv_proj", "attn", n, h, (heads + 2 * kv) * hd, bias=spec.qkv_bias))
     else:
+        if spec.q_lora_rank:  # Step-3's MFA: q_proj to a shared low rank, inter_norm, wq up to the heads
+            r = spec.q_lora_rank
+            groups += [
+                ParamGroup("q_proj", "attn", n, h, r, bias=spec.qkv_bias),
+                ParamGroup("inter_norm", "norm", n, numel_each=r),
+                ParamGroup("wq", "attn", n, r, heads * hd),
+            ]
+        else:
+            width = heads * hd * (2 if spec.attn_output_gate else 1)
+            groups.append(ParamGroup("q_proj", "attn", n, h, width, bias=spec.qkv_bias))
         groups += [
-            ParamGroup(
-                "q_proj", "attn", n, h, heads * hd * (2 if spec.attn_output_gate else 1), bias=spec.qkv_bias
-            ),
             ParamGroup("k_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
-            ParamGroup("v_proj", "attn", n, h, kv * hd, bias=spec.qkv_bias),
+            ParamGroup("v_proj", "attn", n, h, kv * spec.value_head_dim, bias=spec.qkv_bias),
         ]
-    groups.append(ParamGroup("o_proj", "attn", n, heads * hd, h, bias=spec.o_bias))
+    groups.append(ParamGroup("o_proj", "attn", n, heads * spec.value_head_dim, h, bias=spec.o_bias))
     if spec.qk_norm == "head":  # of the model's norm type (Phi's qk_layernorm: LayerNorms with bias)
         groups += [
             ParamGroup("q_norm", "norm", n, numel_each=_norm_numel(spec, hd)),
@@ -262,6 +269,25 @@ def _kimi_delta_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
     ]
 
 
+def _lightning_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
+    """Ling 2.0 linear layers (SGLang models/bailing_moe_linear.py BailingMoELinearAttention): one fused
+    query_key_value over all heads (multi-head, bias = use_bias or use_qkv_bias), per-head q/k RMSNorms
+    when use_qk_norm, a bias-free output gate g_proj (hidden -> heads x head_dim), the RMSNorm g_norm over
+    heads x head_dim and the `dense` output projection (bias = use_bias); no convolution."""
+    width = r.num_heads * r.key_head_dim
+    return [
+        ParamGroup("query_key_value", "mixer", n, h, 3 * width, bias=r.proj_bias),
+        *(
+            [ParamGroup(f"{q}_layernorm", "norm", n, numel_each=r.key_head_dim) for q in ("query", "key")]
+            if r.qk_norm
+            else []
+        ),
+        ParamGroup("g_proj", "mixer", n, h, width),
+        ParamGroup("g_norm", "norm", n, numel_each=width),
+        ParamGroup("dense", "mixer", n, width, h, bias=r.out_proj_bias),
+    ]
+
+
 def _mamba2_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
     """Mamba-2 mixer (modeling_nemotron_h.py / modeling_granitemoehybrid.py / modeling_falcon_h1.py
     Mamba2Mixer): in_proj to gate, x, B, C and dt; a biased depthwise conv over x, B, C; per-head
@@ -312,6 +338,7 @@ def _short_conv_groups(r: RecurrentSpec, h: int, n: int) -> list[ParamGroup]:
 _MIXERS = {
     "gated_deltanet": _gated_deltanet_groups,
     "kimi_delta": _kimi_delta_groups,
+    "lightning": _lightning_groups,
     "mamba2": _mamba2_groups,
     "mamba": _mamba_groups,
     "short_conv": _short_conv_groups,
@@ -332,7 +359,7 @@ _KV_OWN = frozenset({"k_proj", "v_proj", "k_norm"})
 
 def _attention_for(spec: ModelSpec, attn: tuple[int, ...]) -> list[ParamGroup]:
     """The attention tensors of the blocks `attn`, each group tagged with the blocks holding it."""
-    if spec.per_layer_heads:
+    if spec.per_layer_attention:
         return _per_layer_head_groups(spec, attn)
     return _on(_attention_groups(spec, len(attn)), attn, spec.num_layers)
 

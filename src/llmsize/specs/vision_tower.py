@@ -281,5 +281,7 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
 
 # Wrappers whose config has a vision tower that image inputs do not model yet (their weights count).
 UNMODELLED_TOWERS: frozenset[str] = frozenset(
-    {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl", "cohere2_vision"}  # gemma3n: timm
+    # gemma3n: another timm net
+    {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl", "cohere2_vision"}
+    | {"internvl", "internvl_chat", "step3_vl"}
 )

@@ -193,6 +193,57 @@ def _eager_attention_sinks(
     return o
 
 
+def _eager_attention_rebinding(
+    w: _Walk,
+    d: Dims,
+    spec: ModelSpec,
+    q: _T,
+    k: _T,
+    v: _T,
+    mask: _T | None,
+    heads: int,
+    kv_heads: int,
+    dv: int,
+    kv_tokens: Num,
+) -> _T:
+    """MiMo-V2-Flash `eager_attention_forward` (modeling_mimo_v2_flash.py), on every block: a sink logit
+    per head is appended only where the block has sinks (the sliding ones), the row max is subtracted
+    and the softmax runs in the compute dtype, like gpt-oss; but each step rebinds `attn_weights`, so the
+    masked scores are freed by the cat and the cat by the subtraction: two score-sized tensors at the
+    softmax (the shifted logits and the probabilities), the shifted ones freed when the sliced
+    probabilities are bound."""
+    sink = spec.attention_sinks
+    kk, vv, n, scores = _scaled_scores(w, d, spec, q, k, v, heads, kv_heads, dv, kv_tokens)
+    rows = d.b * heads * d.s
+    width = kv_tokens + 1 if sink else kv_tokens
+    if mask is not None:
+        masked = w.op("scores +mask", n * d.e, [scores])
+        w.drop(scores)
+        scores = masked
+    if sink:
+        cat = w.op("scores + sinks cat", rows * width * d.e, [scores])
+        w.drop(scores)
+        scores = cat
+    idx = w.new("max indices", rows * 8)
+    mx = w.op("row max", rows * d.e, [scores], saves=[idx])
+    w.drop(idx)
+    shifted = w.op("logits - max", rows * width * d.e, [scores, mx])
+    w.drop(scores, mx)
+    probs = w.op("softmax", rows * width * d.e, [shifted], saves_out=True)
+    weights = w.op("probs without sink", n * d.e, [probs], view_of=probs) if sink else probs
+    w.drop(shifted)
+    if sink:
+        w.drop(probs)
+    out = w.op("probs@v", d.T * heads * dv * d.e, [weights, vv], saves=[weights, vv])
+    o = w.op("attn transpose", d.T * heads * dv * d.e, [out])
+    w.drop(out)
+    if kk is not k:
+        w.drop(kk, vv)
+    # The weights are returned as attn_weights; the decoder layer binds them to `_` until it returns.
+    w.held_until_layer_end.append(weights)
+    return o
+
+
 def _attend(
     w: _Walk,
     d: Dims,
@@ -214,7 +265,9 @@ def _attend(
 
         casts = autocast_qkv(w, d, q, k, v)
         q, k, v = casts
-    if d.eager and spec.attention_sinks:
+    if d.eager and spec.attention_sinks_sliding_only:
+        o = _eager_attention_rebinding(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
+    elif d.eager and spec.attention_sinks:
         o = _eager_attention_sinks(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)
     elif d.eager:
         o = _eager_attention(w, d, spec, q, k, v, mask, heads, kv_heads, dv, kv_tokens)

@@ -19,16 +19,16 @@ from llmsize.specs.models import ModelSpec
 _FP32_ROUTING = frozenset(
     {
         "mixtral", "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
-        "gpt_oss", "gemma4", "gemma4_text", "exaone_moe", "solar_open",
+        "gpt_oss", "gemma4", "gemma4_text", "exaone_moe", "solar_open", "mimo_v2_flash", "mimo_v2",
     }
 )
 # Routers computed as DeepSeek-V2/V3's: F.linear(x.float(), weight.float()), sigmoid/softmax, top-k in fp32
-# (DeepseekV32, Glm4Moe, Glm4MoeLite, GlmMoeDsa, ExaoneMoe and SolarOpen TopkRouters restate
+# (DeepseekV32, Glm4Moe, Glm4MoeLite, GlmMoeDsa, ExaoneMoe, SolarOpen and MiMoV2Flash TopkRouters restate
 # DeepseekV3TopkRouter; their fp32 top-k weights make the weighted expert outputs fp32).
 _FP32_ROUTER_INPUT = frozenset(
     {
         "deepseek_v2", "deepseek_v3", "deepseek_v32", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa",
-        "exaone_moe", "solar_open",
+        "exaone_moe", "solar_open", "mimo_v2_flash", "mimo_v2",
     }
 )
 

@@ -79,6 +79,7 @@ class EngineModel(Protocol):
     def describe(self) -> str: ...
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload: ...
     def validate(self, spec: ModelSpec, wl: Workload) -> None: ...
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None: ...
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None: ...
     def check_format(self, fmt: WeightFormat) -> None: ...
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool: ...
@@ -121,7 +122,7 @@ class EngineModel(Protocol):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -215,6 +216,12 @@ class BaseEngine:
         """The workload with the engine's own defaults filled in (Ollama's context, ...)."""
         del spec
         return wl
+
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
+        """Why this engine would refuse to start `spec` at tensor parallelism `tp` beyond the decoder's
+        heads (hardware/plan.py tp_problem), or None; the plan skips such a TP degree."""
+        del spec, tp
+        return None
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
@@ -484,11 +491,11 @@ class BaseEngine:
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
         MoE kernel per architecture, its sampler buffer per SM)."""
-        del total_bytes, gpu_name, architecture, segment, compute_units
+        del total_bytes, gpu_name, architecture, segment, compute_units, interconnect
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
@@ -523,7 +530,9 @@ def kv_layer_bytes(spec: ModelSpec, element: Fraction, tp: int, kv_heads: int) -
         indexer = spec.indexer.cache_elements_per_token if spec.indexer is not None else 0
         return (spec.kv_lora_rank + spec.qk_rope_head_dim + indexer) * element
     heads = max(kv_heads // tp, 1) if tp > 1 else kv_heads
-    return 2 * heads * spec.head_dim * element
+    # K of head_dim and V of its own size where the config gives one (MiMo-V2-Flash: 192 + 128; vLLM
+    # mimo_v2_flash.py caches them so too, FlashAttentionDiffKVBackend with head_size_v = v_head_dim)
+    return heads * (spec.head_dim + spec.value_head_dim) * element
 
 
 def whole(x: Fraction) -> int:

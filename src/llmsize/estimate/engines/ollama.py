@@ -40,6 +40,12 @@ from llmsize.estimate.engines import llama_cpp_scores
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
+from llmsize.estimate.engines.ollama_graph import (
+    GRAPH_REBUILD_PER_LAYER_S,
+    UNFUSED_NORM_KERNELS_PER_LAYER,
+    norms_unfused,
+    rebuilds_graph,
+)
 from llmsize.estimate.engines.ollama_offload import (
     FITTER_RELEASE,
     MINIMUM_MEMORY_BYTES,
@@ -49,7 +55,7 @@ from llmsize.estimate.engines.ollama_offload import (
     own_estimator_graph_bytes,
     projector_bytes,
 )
-from llmsize.estimate.engines.ollama_sampling import sampling_seconds
+from llmsize.estimate.engines.ollama_sampling import runs_go_engine, sampling_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
@@ -111,7 +117,21 @@ SPEED = LlamaCpp.speed.model_copy(update={
 OWN_RUNNER_SPEED = LlamaCpp.speed.model_copy(update={
     "engine": "ollama-own-runner",
     "version": "Ollama before v0.30 (its own Go runners on vendored llama.cpp)"})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {OWN_RUNNER_SPEED.engine: OWN_RUNNER_SPEED}
+# Those runners rebuilt the decode graph every token where llama.cpp's graph reuse had not reached them
+# (estimate/engines/ollama_graph.py): the same profile with that CPU time per layer.
+OWN_RUNNER_REBUILD_SPEED = OWN_RUNNER_SPEED.model_copy(update={
+    "engine": "ollama-own-runner-rebuild", "host_graph_per_layer_s": GRAPH_REBUILD_PER_LAYER_S,
+    "version": "Ollama's llama runner before v0.11.5, its Go engine before v0.30 (graph rebuilt every token)",
+    "sources": ("https://github.com/ikawrakow/ik_llama.cpp/pull/94",
+                "https://github.com/ggml-org/llama.cpp/pull/14482")})
+# Releases before v0.11.5 also ran every weighted norm unfused on CUDA (ollama_graph.py): two more kernels a
+# dense layer, at llama.cpp's per-node time.
+OWN_RUNNER_UNFUSED_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
+    "engine": "ollama-own-runner-unfused", "unfused_kernels_per_layer": float(UNFUSED_NORM_KERNELS_PER_LAYER),
+    "version": "Ollama before v0.11.5 (graph rebuilt every token, CUDA norms unfused)",
+    "sources": (*OWN_RUNNER_REBUILD_SPEED.sources, "https://github.com/ggml-org/llama.cpp/pull/14800")})
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
+    prof.engine: prof for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED, OWN_RUNNER_UNFUSED_SPEED)}
 
 
 def _without_projector(est: Estimate, projector: int) -> Estimate:
@@ -274,17 +294,26 @@ class Ollama(LlamaCpp):
         return super().prefill_score_bytes(spec, prompt_tokens)
 
     def sampling_seconds(self, spec: ModelSpec) -> float:
-        """Ollama's default sampler scans the vocabulary for its repeat penalty every token (releases before
-        v0.32.10, and library models that pin a penalty): estimate/engines/ollama_sampling.py."""
+        """Ollama's default sampler picks its top-k out of the whole vocabulary every token, and scans it for
+        its repeat penalty (releases before v0.32.10, and library models that pin a penalty):
+        estimate/engines/ollama_sampling.py."""
         library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
-        """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED."""
-        del spec  # --engine-version is an Ollama release here, not a llama.cpp build
+        """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
+        OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
+        before v0.11.5 (also unfused CUDA norms): ollama_graph.py.
+        --engine-version is an Ollama release here, not a llama.cpp build."""
         release = self.release()
         old = release is not None and release < LLAMA_SERVER_RELEASE
-        return OWN_RUNNER_SPEED.engine if old else SPEED.engine
+        if not old:
+            return SPEED.engine
+        if norms_unfused(release):
+            return OWN_RUNNER_UNFUSED_SPEED.engine
+        go_engine = spec is not None and runs_go_engine(release, spec.model_type)
+        rebuild = rebuilds_graph(release, go_engine)
+        return OWN_RUNNER_REBUILD_SPEED.engine if rebuild else OWN_RUNNER_SPEED.engine
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
                         spec: ModelSpec | None = None) -> int | None:

@@ -1,4 +1,4 @@
-"""CPU time Ollama's default sampler adds to every generated token: the repeat-penalty scan of the vocabulary.
+"""CPU time Ollama's default sampler adds to every generated token: top-k and the repeat-penalty scan.
 
 llama.cpp's speed constants come from llama-bench, which samples nothing. Ollama samples every token
 with its defaults (api/types.go DefaultOptions: temperature 0.8, top_k 40, top_p 0.9, repeat_last_n 64,
@@ -14,6 +14,14 @@ can be quite expensive to apply on full vocabulary"). Which runs pay it:
 - the llama.cpp runners only (the llama runner before v0.30, llama-server from v0.30): Ollama's own Go
   engine (v0.6-v0.29, for the architectures `KV.OllamaEngineRequired` lists) sampled without token
   history (commit 86513cb69 added it in March 2026 and was reverted, 54e05172a).
+Every release also picks top_k 40 (DefaultOptions TopK; library models may pin another k) out of the whole
+vocabulary each token before top_p / temperature see the 40: llama.cpp's chain (common/sampling.cpp
+common_sampler_sample fills one candidate per vocabulary entry, then src/llama-sampling.cpp
+llama_sampler_top_k_impl partial-sorts them), and Ollama's Go sampler likewise (sample/samplers.go
+Sampler.Sample builds a token per logit, sample/transforms.go topK keeps a 40-entry heap over all of
+them). llama-bench samples nothing, so the pass is not in llama.cpp's constants either. Counted for the
+releases before v0.30, whose samplers were read (the vendored common/sampling.cpp, e.g. v0.5.7's, and the
+Go sampler of v0.6-v0.29); the llama-server of v0.30 on is not counted (its 2026 sampler was not read).
 """
 
 from __future__ import annotations
@@ -22,6 +30,11 @@ from __future__ import annotations
 # candidate took Qwen3.6-27B (248,320-token vocabulary, presence_penalty 1.5) from 130.29 to 146.66 t/s on
 # llama-server: 1/130.29 - 1/146.66 = 0.857 ms a token, 3.45 ns a candidate.
 PENALTY_PROBE_S = (1 / 130.29 - 1 / 146.66) / 248_320
+# REFERENCE: ggml-org/llama.cpp#34 (comment of 2024-12-15): llama-cli with Llama-3.2-1B-Instruct Q4_K_M on
+# an i5-13400F, "sampling time = 8.69 ms / 137 runs": llama-cli's default chain (repeat penalty 1.0, so its
+# penalties stage returns at once; top_k 40 over the 128,256 candidates; top_p / min_p / temperature /
+# dist on the 40), 0.49 ns a candidate.
+TOP_K_PASS_S = 8.69e-3 / 137 / 128_256
 # REFERENCE: ollama/ollama 6a261db7d (2026-08-11), first in v0.32.10: the default repeat_penalty is 1.0.
 PENALTY_DEFAULT_OFF_RELEASE = (0, 32, 10)
 # REFERENCE: the same commit: libraries whose parameters pin repeat_penalty 1.0 (no scan) or a penalty of
@@ -47,6 +60,12 @@ GO_ENGINE_MODEL_TYPES = frozenset(
 GO_ENGINE_RELEASES = ((0, 6, 0), (0, 30, 0))
 
 
+def runs_go_engine(release: tuple[int, int, int] | None, model_type: str) -> bool:
+    """Whether this release ran the model on Ollama's own Go engine (runner/ollamarunner) and its sampler."""
+    go_engine = release is not None and GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]
+    return go_engine and model_type in GO_ENGINE_MODEL_TYPES
+
+
 def penalty_scan(release: tuple[int, int, int] | None, library: str, model_type: str) -> bool:
     """Whether Ollama's default sampling runs llama.cpp's penalties sampler for this model and release."""
     go_engine = release is not None and GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]
@@ -62,5 +81,7 @@ def penalty_scan(release: tuple[int, int, int] | None, library: str, model_type:
 def sampling_seconds(
     release: tuple[int, int, int] | None, library: str, model_type: str, vocab: int
 ) -> float:
-    """CPU seconds a generated token spends in the penalty scan (0 when no penalty applies)."""
-    return vocab * PENALTY_PROBE_S if penalty_scan(release, library, model_type) else 0.0
+    """CPU seconds a generated token spends choosing its top-k and, where a penalty applies, in the scan."""
+    penalty = vocab * PENALTY_PROBE_S if penalty_scan(release, library, model_type) else 0.0
+    own_runner = release is not None and release < GO_ENGINE_RELEASES[1]  # before llama-server (v0.30)
+    return (vocab * TOP_K_PASS_S if own_runner else 0.0) + penalty

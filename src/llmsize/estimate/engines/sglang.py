@@ -4,7 +4,8 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
 (sgl-project/sglang, paths inside the wheel):
 - pool, `srt/mem_cache/kv_cache_configurator.py` `_profile_available_bytes`: after loading the
   weights, rest = available memory - total x (1 - mem_fraction_static), where "total" is the free
-  memory measured at start (the card minus the CUDA context); the model's pool configurator
+  memory measured at start (the card minus the CUDA context and, on more than one rank, the NCCL
+  communicator: sglang_startup.py); the model's pool configurator
   (`srt/model_executor/pool_configurator.py` DefaultPoolConfigurator) gives max_total_num_tokens =
   rest // cell_size, cell_size = kv_heads/tp x (head_dim + v_head_dim) x attention layers x element
   bytes (MLA: kv_lora_rank + rope, once). Only full-attention layers get cells in a hybrid model.
@@ -29,7 +30,7 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
   window and a prefill chunk there.
 - weights as loaded ("Load weight end ... mem usage", the drop in free memory over `load_model`):
   the parameters, the caching allocator's 2 MiB segment rounding of each large weight
-  (torch_alloc.py) and the RoPE cos/sin table (vllm.rope_cache_bytes).
+  (torch_alloc.py) and the RoPE cos/sin table (float32 from 0.5: sglang_startup.py).
 - speculative decoding (`--speculative` mtp = NEXTN, eagle, eagle3, draft = STANDALONE): the draft
   worker's KV pool has as many tokens as the target's, and the target sizes the cell as its own cell x
   (1 + draft layers / its attention layers) (`model_executor/pool_configurator.py`: "assumes the draft
@@ -51,12 +52,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import sglang_dsv4, sglang_fp8
+from llmsize.estimate.engines import sglang_dsv4, sglang_fp8, sglang_startup
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
+from llmsize.estimate.engines.nccl import link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
-from llmsize.estimate.engines.vllm import rope_cache_bytes
+from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
 
@@ -137,6 +139,7 @@ class Sglang(BaseEngine):
             "disable_radix_cache",
             "cuda_graph_max_bs",
             "speculative",
+            "engine_version",
         }
     )
     # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
@@ -158,6 +161,31 @@ class Sglang(BaseEngine):
         """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang); without a GPU, the
         value SGLang takes when it cannot read the card's memory."""
         return self.wl.max_num_batched_tokens or rules.UNKNOWN_GPU_CHUNK
+
+    def release(self) -> tuple[int, int, int] | None:
+        """The SGLang release asked for (--engine-version); None: the release modelled."""
+        return sglang_startup.release(self.wl.engine_version)
+
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
+        del spec
+        rel = self.release()
+        old = rel is not None and rel[:2] < sglang_startup.SERIES_05
+        return SPEED_V04.engine if old else str(self.engine)
+
+    def pre_load_bytes(self) -> int:
+        """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
+        one rank, the tensor-parallel NCCL communicator (sglang_startup.py)."""
+        world = self.wl.tp * self.wl.pp
+        nccl = sglang_startup.dist_init_bytes(world, self.release(), self.wl.gpu_link)
+        return CUDA_CONTEXT_BYTES + nccl
+
+    def rope_bytes(self, spec: ModelSpec, wl: Workload) -> int:
+        """The RoPE cos/sin table built during the load (positions x rotary_dim), float32 from SGLang 0.5
+        on CUDA (sglang_startup.py); one per distinct RoPE, shared with the draft (get_rope's _ROPE_DICT)."""
+        model_element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+        element = sglang_startup.rope_element_bytes(self.release(), model_element)
+        return rope_positions(spec) * rotary_dim(spec) * element
 
     def running_cap(self) -> int | None:
         """--max-running-requests (llmsize's --max-num-seqs); with speculative decoding SGLang resets an
@@ -184,11 +212,13 @@ class Sglang(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         del gpu_name, segment, compute_units
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
+        if wl.gpu_link is None:
+            update["gpu_link"] = link_class(interconnect)  # NCCL's buffers (sglang_startup.py, nccl.py)
         if wl.gpu_architecture is None and architecture:
             update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
         if wl.max_num_batched_tokens is None:
@@ -225,9 +255,24 @@ class Sglang(BaseEngine):
         del spec
         return wl.tp
 
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
+        """A vision tower whose heads or MLP width `tp` does not divide: VisionAttention and the parallel
+        linears assert while SGLang builds it over the attention TP group (encoder_tp.indivisible)."""
+        from llmsize.estimate.encoder_tp import indivisible
+
+        problem = indivisible(spec, tp)
+        return None if problem is None else f"SGLang cannot start: {problem}; use a TP degree that divides it"
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         from llmsize.errors import BadInputError
+
+        tower = self.tp_problem(spec, wl.tp)
+        if tower is not None:
+            problem, _, hint = tower.partition("; ")
+            raise BadInputError(problem, hint=hint)
+
+        sglang_startup.release(wl.engine_version)  # a bad --engine-version exits 2 here
 
         if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
             raise BadInputError(
@@ -326,12 +371,13 @@ class Sglang(BaseEngine):
         h = spec.hidden_size
         bs = self.graph_max_bs()
         graphs = bs * 2 * (2 * h + 3 * spec.max_mlp_width // wl.tp) + bs * spec.vocab_size * 4
-        nominal = CUDA_CONTEXT_BYTES + graphs
+        nominal = self.pre_load_bytes() + graphs
+        nccl = " + the TP NCCL communicator" if self.pre_load_bytes() > CUDA_CONTEXT_BYTES else ""
         return Overhead(
             nominal=nominal,
             low=nominal,
             high=nominal + 256 * MIB,
-            formula=f"CUDA context + CUDA graphs of decode batches up to {bs}",
+            formula=f"CUDA context{nccl} + CUDA graphs of decode batches up to {bs}",
             driver="graph pool size with the batch sizes captured",
         )
 
@@ -364,11 +410,9 @@ class Sglang(BaseEngine):
         Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
         (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
         del all_stages
-        # python/sglang/srt/layers/rotary_embedding.py (0.4.3) is vLLM's RotaryEmbedding: the same
-        # cos/sin buffer in the model dtype, built when the model is constructed (vllm.rope_cache_bytes).
         slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
-        return WeightPlacement(device + slack + rope_cache_bytes(spec, wl), 0)
+        return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
 
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
@@ -526,7 +570,7 @@ class Sglang(BaseEngine):
         if f.kv_token_bytes is not None:
             return self._dsv4_budget(est, total_bytes, f)
         frac = self.mem_fraction(total_bytes, f.reserved_bytes, f.fraction_factor)
-        start = total_bytes - CUDA_CONTEXT_BYTES
+        start = total_bytes - self.pre_load_bytes()
         p = self.pools(int(frac * start) - est.weights_bytes - f.mm_reserve_bytes, f)
         running = self.max_running_requests(p.tokens, wl.context, p.slots, f)
         concurrency = p.tokens / max(1, wl.context)
@@ -534,7 +578,7 @@ class Sglang(BaseEngine):
             concurrency = min(concurrency, p.swa_tokens / p.swa_held)
         if f.state_slot_bytes:
             concurrency = min(concurrency, max(0, running))
-        outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
+        outside = est.activations_bytes + est.overhead_bytes - self.pre_load_bytes()
         reason = self._refusal(est, p, running, outside, start, frac, f) or self._short(concurrency, p.tokens)
         # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
         # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
@@ -546,7 +590,7 @@ class Sglang(BaseEngine):
         )
         held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
         states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
-        need = est.weights_bytes + held * f.kv_page_bytes + states + outside + CUDA_CONTEXT_BYTES
+        need = est.weights_bytes + held * f.kv_page_bytes + states + outside + self.pre_load_bytes()
         state = f.state_slot_bytes > 0
         return Budget(
             usable_bytes=total_bytes,
@@ -575,13 +619,13 @@ class Sglang(BaseEngine):
         wl = self.wl
         per_token = f.kv_token_bytes or 1.0
         frac = self.mem_fraction(total_bytes, f.reserved_bytes)
-        start = total_bytes - CUDA_CONTEXT_BYTES
+        start = total_bytes - self.pre_load_bytes()
         available = int(frac * start) - est.weights_bytes
         rest = max(available - f.kv_fixed_bytes, 0)
         tokens = int(rest / per_token) // sglang_dsv4.PAGE_TOKENS * sglang_dsv4.PAGE_TOKENS
         running = max(0, min(wl.max_num_seqs or sglang_dsv4.MAX_RUNNING_REQUESTS, tokens // 2))
         concurrency = min(tokens / max(1, wl.context), running)
-        outside = est.activations_bytes + est.overhead_bytes - CUDA_CONTEXT_BYTES
+        outside = est.activations_bytes + est.overhead_bytes - self.pre_load_bytes()
         reason = None
         if tokens <= 0:
             reason = (
@@ -600,7 +644,7 @@ class Sglang(BaseEngine):
         gb = 1 << 30
         return Budget(
             usable_bytes=total_bytes,
-            need_bytes=need + CUDA_CONTEXT_BYTES,
+            need_bytes=need + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, available),
             kv_tokens=tokens,
@@ -623,6 +667,13 @@ class Sglang(BaseEngine):
     ) -> str | None:
         """SGLang's own refusals at start, in the order it meets them."""
         share = int(frac * start)
+        if est.weights_bytes > start:
+            # The load itself runs out of memory: no --mem-fraction-static can help.
+            return (
+                f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the "
+                f"{format_gib(start)} free on the card: SGLang would run out of memory loading them; shard "
+                "them over more GPUs (--num-gpus auto) or use a smaller format (--quant)"
+            )
         if f.state_slot_bytes and share <= est.weights_bytes:
             return (
                 f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "

@@ -128,6 +128,9 @@ def layer_state_bytes(rec: RecurrentSpec, tp: int, ssm_bytes: int) -> tuple[int,
         proj_k = rec.num_heads * rec.key_head_dim
         channels = proj // tp + 2 * (proj_k // tp)
         ssm = rec.num_heads // tp * rec.key_head_dim * rec.value_head_dim
+    elif rec.kind == "lightning":  # BailingMoeLinearConfig.mamba2_cache_params: heads x head_dim x head_dim
+        channels = 0  # intermediate_size 0, n_groups 0, conv_kernel 1: no conv window
+        ssm = rec.num_heads // tp * rec.key_head_dim * rec.value_head_dim
     elif rec.kind == "mamba":  # Mamba2StateShape.create_full_rank: head_dim 1, heads = d_inner
         channels = rec.inner_size // tp
         ssm = rec.inner_size // tp * rec.state_size

@@ -151,4 +151,16 @@ class EngineSpeedProfile(Record):
         default=False, description="decode runs the routed experts through transformers 5.x's batched_mm "
         "experts interface: per-pair weight gathers and the router's and experts' extra calls "
         "(estimate/engines/transformers_batched_mm.py)")
+    unfused_kernels_per_layer: float = Field(
+        default=0.0, ge=0, description="decode: kernels a layer launches beyond the calibrated dense block, "
+        "each at the per-node time (a build without a CUDA fusion the calibration builds have: "
+        "estimate/engines/ollama_graph.py); 0: none")
+    host_graph_per_layer_s: float = Field(
+        default=0.0, ge=0, description="per decode step and layer: CPU seconds rebuilding and allocating the "
+        "step's ggml graph before the GPU can start, serial with it (llama.cpp before graph reuse, PR "
+        "#14482; Ollama's own runners: estimate/engines/ollama_graph.py); 0: the graph is reused")
+    kv_per_query_head: bool = Field(
+        default=False, description="decode attention reads each KV head once per query head (vLLM 0.4's "
+        "paged_attention grid), GQA's repeats served by the L2 (estimate/engines/vllm_paged_gqa.py); False: "
+        "once per KV head")
     sources: tuple[str, ...] = ()

@@ -74,8 +74,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import vllm_dsv4
+from llmsize.estimate.engines import server_releases, vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
+from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
@@ -120,7 +121,7 @@ CUDA_CONTEXT_BYTES = 400 * MIB
 NON_TORCH_TP1_BYTES = 256 * MIB
 # REFERENCE: vllm PR #10511 (Llama-3-8B, H100): non_torch_memory 1.79 GiB at TP 1 and 3.58 GiB at
 # TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
-# all-reduce buffers a tensor-parallel rank adds.
+# all-reduce buffers a tensor-parallel rank adds on switched GPUs (none between PCIe cards: nccl.py).
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
 # REFERENCE: vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (v0.19) `select_mxfp4_moe_backend`
 # walks FLASHINFER_TRTLLM_MXFP4_BF16 (SM100 family), CK (ROCm with AITER), TRITON (triton_kernels
@@ -185,12 +186,26 @@ def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
     unscaled table (vllm/model_executor/models/gemma3.py Gemma3Attention: rope_local_base_freq).
     Check: gemma-3-12b-it loads 23.31 GiB on vLLM 0.19 (llm-d-planner#205) against 22.70 GiB of
     parameters: 1,048,576 x 256 x 2 bytes + 131,072 x 256 x 2 = 0.56 GiB.
-    Not modelled: partial rotary dims (the whole head dim is taken), LongRoPE's two tables.
+    A partial RoPE spans head_dim x partial_rotary_factor (get_rope's rotary_dim: Qwen3.5's 64 of 256).
+    Not modelled: LongRoPE's two tables.
     """
+    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+    return rope_positions(spec) * rotary_dim(spec) * element
+
+
+def rotary_dim(spec: ModelSpec) -> int:
+    """The width of one cos/sin row: the MLA rope dims, else head_dim x partial_rotary_factor (0 when the
+    model has no RoPE)."""
     if spec.position_embedding_params or not spec.num_attention_heads:
         return 0
-    rotary_dim = spec.qk_rope_head_dim if spec.is_mla and spec.qk_rope_head_dim else spec.head_dim
-    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
+    if spec.is_mla and spec.qk_rope_head_dim:
+        return spec.qk_rope_head_dim
+    return int(spec.head_dim * spec.rotary_fraction)
+
+
+def rope_positions(spec: ModelSpec) -> int:
+    """Rows of the cos/sin tables the model builds (rope_cache_bytes: scaled positions, Gemma 3's local
+    table)."""
     base = spec.max_position_embeddings
     kind, factor = spec.rope_scaling_type, spec.rope_scaling_factor
     if kind in ("linear", "dynamic"):
@@ -199,8 +214,7 @@ def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
         positions = int((spec.rope_original_max_positions or base) * factor)
     else:
         positions = base
-    tables = positions + (base if spec.local_rope else 0)
-    return tables * rotary_dim * element
+    return positions + (base if spec.local_rope else 0)
 
 
 def mxfp4_backend_for(architecture: str, segment: str) -> str:
@@ -289,7 +303,7 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
-        | {"speculative", "mm_encoder_tp_mode"}
+        | {"speculative", "mm_encoder_tp_mode", "engine_version"}
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -371,10 +385,12 @@ class Vllm(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None,
+        compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
+        if wl.gpu_link is None:
+            update["gpu_link"] = link_class(interconnect)  # where NCCL's buffers sit (nccl.py)
         if wl.gpu_compute_units is None and compute_units:
             update["gpu_compute_units"] = compute_units  # the sampler's Triton buffer (vllm_sampler.py)
         if wl.gpu_architecture is None and architecture:
@@ -399,6 +415,24 @@ class Vllm(BaseEngine):
 
         return 1 if wl.mm_encoder_tp_mode == "data" and data_parallel(spec) else wl.tp
 
+    def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
+        """A vision tower split over `tp` ranks whose heads or MLP width `tp` does not divide: vLLM 0.19
+        asserts while building it (encoder_tp.indivisible); `--mm-encoder-tp-mode data` keeps it whole on
+        the models that honour it (vision.py is_vit_use_data_parallel). Later vLLM main builds pass the
+        head count to is_vit_use_data_parallel and fall back to data parallelism themselves; 0.19 does not."""
+        from llmsize.estimate.encoder_tp import indivisible
+
+        if self.encoder_tp(spec, self.wl.model_copy(update={"tp": tp})) <= 1:
+            return None
+        problem = indivisible(spec, tp)
+        if problem is None:
+            return None
+        from llmsize.estimate.encoder_tp import data_parallel
+
+        way = "add --mm-encoder-tp-mode data (each rank keeps the whole tower) or "
+        way = way if data_parallel(spec) else ""
+        return f"vLLM cannot start: {problem}; {way}use a TP degree that divides it"
+
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
         """DeepSeek V4 runs an fp8 cache only (deepseek_v4_attention.py DeepseekV4MLAAttention:
         "DeepseekV4 only supports fp8 kv-cache format for now", converted to fp8_ds_mla); the
@@ -418,6 +452,11 @@ class Vllm(BaseEngine):
         from llmsize.estimate.speculative import require_tokens
 
         require_tokens(wl, "vLLM")
+        server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)  # a bad release exits 2
+        tower = self.tp_problem(spec, wl.tp)
+        if tower is not None:
+            problem, _, hint = tower.partition("; ")
+            raise BadInputError(problem, hint=hint)
         if wl.block_size is not None and wl.block_size not in BLOCK_SIZES:
             raise BadInputError(
                 f"--block-size {wl.block_size} is not one vLLM accepts",
@@ -431,6 +470,12 @@ class Vllm(BaseEngine):
                     hint="use --kv-dtype fp8, or leave it out",
                 )
             vllm_dsv4.check(spec, self.block_tokens(spec))
+
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
+        graphs; estimate/engines/server_releases.py); the V1 engine's when none is given."""
+        del spec
+        return server_releases.vllm_speed_name(self.wl.engine_version, self.wl.enforce_eager)
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
@@ -617,7 +662,12 @@ class Vllm(BaseEngine):
         return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
 
     def non_torch_bytes(self) -> int:
-        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if self.wl.tp > 1 else 0)
+        """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in
+        device memory: none between PCIe GeForce cards, where NCCL's buffers are host shared memory and
+        the custom all-reduce is off (vllm#13061: "non_torch_memory takes 0.25GiB" at TP 2 on two RTX
+        4090s, no more than one rank's own; nccl.py)."""
+        extra = self.wl.tp > 1 and device_buffers(self.wl.gpu_link)
+        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if extra else 0)
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
@@ -823,7 +873,15 @@ class Vllm(BaseEngine):
         usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
         reason = None
         largest = self._largest_context(blocks, f)
-        if available <= 0:
+        if f.kv_memory_bytes is None and est.weights_bytes > total_bytes:
+            # Loading fails before any profiling: the weights alone are more than the card holds, so
+            # --gpu-memory-utilization cannot help; only sharding or a smaller format can.
+            reason = (
+                f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the card's "
+                f"{format_gib(total_bytes)}: vLLM would run out of memory loading them; shard them over "
+                "more GPUs (--num-gpus auto) or use a smaller format (--quant)"
+            )
+        elif available <= 0:
             reason = (
                 f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
                 "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
@@ -918,6 +976,11 @@ class Vllm(BaseEngine):
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens(spec)} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
+        if wl.engine_version is not None:
+            # --engine-version picks the release's speed profile; memory stays the modelled release's.
+            profile = server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)
+            notes += (f"speed: vLLM {wl.engine_version} decodes as profile '{profile}' "
+                      "(estimate/engines/server_releases.py); memory as the modelled release",)
         if wl.kv_dtype == "nvfp4":
             # REFERENCE: vllm-project/vllm PR #40177 (merged after v0.19.0): the NVFP4 cache is read
             # through FlashInfer's trtllm-gen kernels, which exist for datacenter Blackwell (SM100).

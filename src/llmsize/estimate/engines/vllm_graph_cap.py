@@ -12,6 +12,8 @@ replay. The profile is 0.6.3's V0 step (vllm.SPEED_V0) with that cap; nothing is
 kernel, which hides under the GPU's time: Qwen's 0.6.3 table shows no step past 8,192 tokens. Qwen2's
 0.4.2 table does (a 0.5B at 14,336 tokens decodes at a third of its graph speed), so 0.4's eager layer
 keeps the borrowed transformers launch time here; the bare-op figure predicts those rows 2.5x fast.
+0.4's decode attention is PagedAttention's, one thread block per query head, so a GQA model reads
+each KV head n_rep times through the L2 (vllm_paged_gqa.py).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def capped_graph_profile(
             "version": f"0.4 (V0 engine; CUDA graphs up to {max_context} tokens of context, eager beyond)",
             "graph_max_context": max_context,
             "eager_launch_per_layer_s": launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph),
+            # Decode attention is paged_attention_v1/v2, one block per query head (vllm_paged_gqa.py).
+            "kv_per_query_head": True,
             "sources": (
                 *graph.sources,
                 "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/worker/model_runner.py",

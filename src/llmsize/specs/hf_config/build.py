@@ -16,7 +16,17 @@ from llmsize.errors import ConfigError
 from llmsize.records import ValidationError
 from llmsize.specs.audio_tower import audio_tower_from_config
 from llmsize.specs.formats import weight_format_from_config
-from llmsize.specs.hf_config import deepseek_v4, dense, extra_types, gemma3n, moe, recurrent
+from llmsize.specs.hf_config import (
+    bailing,
+    deepseek_v4,
+    dense,
+    extra_types,
+    gemma3n,
+    mimo_v2,
+    moe,
+    recurrent,
+    step3,
+)
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
 from llmsize.specs.models import ModelSpec, Provenance
@@ -24,8 +34,8 @@ from llmsize.specs.vision_tower import vision_tower_from_config
 
 # Model types whose transformers modeling class sets `_supports_sdpa = False`, so without
 # flash-attention installed they run eager attention (scores materialised): modeling_gemma2.py
-# ("sdpa does not support softcapping") and modeling_gpt_oss.py (attention sinks).
-_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4"})
+# ("sdpa does not support softcapping"), modeling_gpt_oss.py and modeling_mimo_v2_flash.py (attention sinks).
+_EAGER_BY_DEFAULT = frozenset({"gemma2", "gpt_oss", "deepseek_v4", "mimo_v2_flash", "mimo_v2"})
 # 1,000x the largest published checkpoint (~1.6T, DeepSeek-V4-Pro): beyond it a config's sizes are
 # corrupt or hostile, and the byte arithmetic downstream would overflow floats (issue 15).
 MAX_CONFIG_PARAMS = 10**15
@@ -57,6 +67,8 @@ _NOT_LLAMA_FIELDS = (
     "index_n_heads",
     "conv_L_cache",
     "text_config",
+    "thinker_config",  # Qwen2.5-Omni / Qwen3-Omni: thinker, talker and code2wav models in one checkpoint
+    "llm_config",  # InternVL's remote-code internvl_chat wrapper (the transformers-format -HF repos are read)
 )
 
 
@@ -143,6 +155,9 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "jamba": recurrent.jamba,
     "kimi_linear": recurrent.kimi_linear,
     "olmo_hybrid": recurrent.olmo_hybrid,
+    "bailing_moe_v2": bailing.bailing_moe_v2,
+    "bailing_moe_linear": bailing.bailing_moe_linear,
+    "step3_text": step3.step3_text,
 }
 # Builders that may warn (e.g. an MoE layer pattern read with an assumption).
 _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
@@ -159,6 +174,8 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "glm4_moe_lite": extra_types.glm4_moe_lite,
     "longcat_flash": extra_types.longcat_flash,
     "qwen3_next": recurrent.qwen3_next,
+    "mimo_v2_flash": mimo_v2.mimo_v2_flash,
+    "mimo_v2": mimo_v2.mimo_v2_flash,  # the published config.json's model_type (remote code)
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,
 }

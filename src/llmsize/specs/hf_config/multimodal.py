@@ -31,6 +31,9 @@ MULTIMODAL_TEXT_TYPES = {
     "glm4v": "glm4v_text",
     "glm46v": "glm4v_text",
     "lfm2_vl": "",  # text_config.model_type (lfm2)
+    "internvl": "",  # text_config.model_type (qwen2, qwen3, qwen3_moe)
+    "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
+    "step3_vl": "step3_text",
     "cohere2_vision": "cohere2",
 }
 
@@ -314,6 +317,85 @@ def _glm4v_moe_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return total, f"vision tower, downsample and patch merger ({total:,}, modeling_glm4v_moe.py)"
 
 
+# InternVLVisionConfig defaults (configuration_internvl.py: InternViT-300M), for a field left out.
+_INTERNVL_VISION: dict[str, Any] = {
+    "hidden_size": 1024, "num_hidden_layers": 24, "intermediate_size": 4096, "attention_bias": False,
+    "use_qk_norm": False, "norm_type": "layer_norm", "num_channels": 3, "use_mask_token": False,
+    "use_absolute_position_embeddings": True, "use_mean_pooling": True,
+}
+
+
+def _pair(value: Any, default: int) -> int:
+    """An InternVL image/patch size: an int or an [h, w] pair (square in every release)."""
+    if isinstance(value, list | tuple) and value:
+        value = value[0]
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+
+
+def _internvl_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """InternVL 3 / 3.5 in transformers' format (modeling_internvl.py): InternVLVisionModel (conv patch
+    embed with bias, cls token, num_patches + 1 learned positions; per layer q/k/v with attention_bias,
+    a biased projection_layer, q/k RMSNorm over the full width when use_qk_norm, two norms of norm_type,
+    the layer scales lambda_1 / lambda_2, a biased fc1/fc2 MLP; a final LayerNorm only without mean
+    pooling) and InternVLMultiModalProjector (LayerNorm over hidden x (1/downsample_ratio)^2, linear_1 to
+    the text width, linear_2 text -> text, all biased)."""
+    v = config.get("vision_config")
+    r = Reader({**_INTERNVL_VISION, **(v if isinstance(v, Mapping) else {})}, "internvl_vision")
+    h, inter, layers = r.req("hidden_size"), r.req("intermediate_size"), r.req("num_hidden_layers")
+    patch = _pair(r.get("patch_size"), 14)
+    patches = (_pair(r.get("image_size"), 448) // patch) ** 2
+    channels = r.req("num_channels")
+    embed = h + channels * patch * patch * h + h  # cls token, patch conv and its bias
+    if r.flag("use_absolute_position_embeddings", default=True):
+        embed += (patches + 1) * h
+    if r.flag("use_mask_token"):
+        embed += h
+    bias = 1 if r.flag("attention_bias") else 0
+    norm = 2 * h if r.get("norm_type") == "layer_norm" else h
+    layer = 3 * (h * h + bias * h) + (h * h + h) + 2 * norm + 2 * h + (h * inter + inter) + (inter * h + h)
+    if r.flag("use_qk_norm"):
+        layer += 2 * h
+    tower = embed + layers * layer + (0 if r.flag("use_mean_pooling", default=True) else 2 * h)
+    ratio = Reader(config, "internvl").opt_float("downsample_ratio") or 0.5
+    wide = h * int(1 / ratio) ** 2
+    text_h = Reader(config.get("text_config") or {}, "qwen2").req("hidden_size")
+    projector = 2 * wide + (wide * text_h + text_h) + (text_h * text_h + text_h)
+    note = f"InternViT tower ({tower:,}) + multimodal projector ({projector:,}, modeling_internvl.py)"
+    return tower + projector, note
+
+
+# InternVisionConfig defaults (OpenGVLab's configuration_intern_vit.py, InternViT-6B), for a field left out.
+_INTERN_VIT: dict[str, Any] = {
+    "hidden_size": 3200, "intermediate_size": 12800, "num_hidden_layers": 48, "num_channels": 3,
+    "image_size": 224, "patch_size": 14, "norm_type": "rms_norm", "qkv_bias": False, "qk_normalization": True,
+}
+
+
+def _internvl_chat(config: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, int, str | None]:
+    """OpenGVLab's remote-code InternVL (model_type internvl_chat, configuration_internvl_chat.py): the
+    decoder in llm_config (its own lm_head and tie flag: InternVLChatModel wraps the LLM's CausalLM), the
+    InternViT in vision_config with remote-code names (qkv_bias, qk_normalization, norm_type), and mlp1
+    (LayerNorm, Linear, GELU, Linear). OpenGVLab's converter to the "-HF" format
+    (internvl_chat/tools/internvl_custom2hf, convert_keys_to_hf) renames and splits the same tensors, so
+    the count is transformers' InternVL one."""
+    nested = config.get("llm_config")
+    if not isinstance(nested, Mapping):
+        raise ConfigError("config.json (internvl_chat) has no llm_config")
+    v = config.get("vision_config")
+    v = {**_INTERN_VIT, **(v if isinstance(v, Mapping) else {})}
+    keep = ("hidden_size", "intermediate_size", "num_hidden_layers", "num_channels", "image_size")
+    vision = {
+        **{k: v[k] for k in (*keep, "patch_size")},
+        "norm_type": v["norm_type"],
+        "attention_bias": bool(v["qkv_bias"]),
+        "use_qk_norm": bool(v["qk_normalization"]),
+    }
+    ratio = config.get("downsample_ratio", 0.5)
+    hf = {"vision_config": vision, "text_config": nested, "downsample_ratio": ratio}
+    extra, note = _internvl_extra(hf)
+    return dict(nested), str(nested.get("model_type") or "qwen2"), extra, note
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -407,6 +489,27 @@ def split_multimodal(
             extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
+    if model_type == "internvl":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (internvl) has no text_config")
+        text = dict(nested)
+        # InternVLForConditionalGeneration ties lm_head by the wrapper's flag (InternVLConfig default True)
+        text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
+        extra, note = _internvl_extra(config)
+        return text, str(text.get("model_type") or "qwen2"), extra, note
+    if model_type == "internvl_chat":
+        return _internvl_chat(config)
+    if model_type == "step3_vl":
+        from llmsize.specs.hf_config.step3 import step3_vl_extra
+
+        nested = config.get("text_config")
+        text = dict(nested) if isinstance(nested, Mapping) else {}
+        # Step3VLForConditionalGeneration unties lm_head whatever the config says (SGLang step3_vl.py:
+        # `self.config.tie_word_embeddings = False`; vLLM builds its own ParallelLMHead)
+        text["tie_word_embeddings"] = False
+        extra, note = step3_vl_extra(config)
+        return text, "step3_text", extra, note
     if model_type == "qwen2_audio":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):

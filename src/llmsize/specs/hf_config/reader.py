@@ -290,17 +290,29 @@ def activation(r: Reader, key: str = "hidden_act") -> Fields:
     return {"mlp_activation": act}
 
 
+def _rotary_fraction(r: Reader, raw: Any) -> Fields:
+    """partial_rotary_factor, top-level (Phi, GLM-4, Qwen3-Next) or inside rope_parameters (Qwen3.5): the
+    engines' cos/sin caches span head_dim x this factor (vLLM/SGLang get_rope rotary_dim)."""
+    value = r.get("partial_rotary_factor")
+    if value is None and isinstance(raw, Mapping):
+        value = raw.get("partial_rotary_factor")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1:
+        return {"rotary_fraction": float(value)}
+    return {}
+
+
 def _rope_scaling(r: Reader) -> Fields:
     """rope_scaling (transformers 4) or rope_parameters (5; per layer type for Gemma 3): kind, factor."""
     raw = r.get("rope_scaling", "rope_parameters")
+    partial = _rotary_fraction(r, raw)
     if not isinstance(raw, Mapping):
-        return {}
+        return partial
     if isinstance(raw.get("full_attention"), Mapping):
         raw = raw["full_attention"]
     kind = raw.get("rope_type", raw.get("type"))
     if not isinstance(kind, str) or kind == "default":
-        return {}
-    out: Fields = {"rope_scaling_type": kind}
+        return partial
+    out: Fields = {"rope_scaling_type": kind, **partial}
     factor = raw.get("factor")
     if isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor > 0:
         out["rope_scaling_factor"] = float(factor)

@@ -1,0 +1,53 @@
+"""`--engine-version` for vLLM: the release picks the speed profile it was measured with.
+
+vLLM's decode step changed with two releases that llmsize has profiles for:
+- 0.4.x (V0 engine): decode graphs cover contexts up to `max_context_len_to_capture` (8,192) and the
+  step beyond runs eagerly (vllm/worker/model_runner.py `ModelRunner._prepare_decode`, v0.4.2):
+  profile 'vllm-0.4' (vllm_graph_cap.py).
+- 0.5-0.7 (V0 engine, `max_seq_len_to_capture`): profile 'vllm-0.6' (vllm.SPEED_V0, calibrated on
+  Qwen's 0.6.3 tables; vllm_v0_graphs.py).
+- 0.8 and later: the V1 engine (vllm/v1/engine/core.py; the default from 0.8): profile 'vllm'.
+`--enforce-eager` on a V0 release runs 0.6.3's eager profile (a bare op dispatch per fused kernel),
+which predicts Qwen2's 0.4.2 rows run with enforce_eager=True (72B-GPTQ-Int4 on one A100) within 3%.
+
+Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED): the release changes the speed
+profile only. SGLang's releases are read by estimate/engines/sglang_startup.py (memory and speed).
+"""
+
+from __future__ import annotations
+
+from llmsize.errors import BadInputError
+
+# The oldest release whose step llmsize models: vLLM 0.4 (Qwen2's published table).
+OLDEST_VLLM = (0, 4)
+V1_FROM = (0, 8)  # REFERENCE: vLLM 0.8.0 release notes: V1 engine on by default.
+V0_GRAPH_CAP_TO = (0, 5)  # 0.4.x: max_context_len_to_capture (vllm_graph_cap.py)
+
+
+def release(text: str | None, engine: str, example: str) -> tuple[int, int] | None:
+    """(major, minor) of a release string ('0.4.2', 'v0.6.3', '0.10', '0.5.0rc1'); None when not given."""
+    if text is None:
+        return None
+    parts = text.strip().lower().removeprefix("v").split(".")
+    head = parts[:2]
+    if len(parts) < 2 or not all(p.isdigit() and len(p) <= 4 for p in head):
+        raise BadInputError(
+            f"--engine-version {text!r} is not a {engine} release",
+            hint=f"give the version `pip show {engine.lower()}` prints, e.g. {example}",
+        )
+    return int(head[0]), int(head[1])
+
+
+def vllm_speed_name(text: str | None, enforce_eager: bool) -> str:
+    """The vLLM speed profile of the release asked for ('vllm' when none is given)."""
+    found = release(text, "vLLM", "0.6.3")
+    if found is None or found >= V1_FROM:
+        return "vllm"
+    if found < OLDEST_VLLM:
+        raise BadInputError(
+            f"--engine-version {text}: llmsize models vLLM releases from 0.4 on",
+            hint="give 0.4 or later, or leave --engine-version out for the current release",
+        )
+    if found < V0_GRAPH_CAP_TO and not enforce_eager:
+        return "vllm-0.4"
+    return "vllm-0.6"  # the V0 engine; with --enforce-eager its eager twin (speed_eager.eager_engine)
