@@ -52,7 +52,7 @@ def test_counts_follow_the_loop() -> None:
 def test_only_the_4x_profiles_loop() -> None:
     assert ENGINE_PROFILES["transformers-4"].moe_expert_loop
     assert ENGINE_PROFILES["transformers-4.46"].moe_expert_loop
-    assert not ENGINE_PROFILES["transformers"].moe_expert_loop  # 5.x experts interface, not modelled
+    assert not ENGINE_PROFILES["transformers"].moe_expert_loop  # 5.x: batched_mm (transformers_batched_mm.py)
     assert not ENGINE_PROFILES["vllm"].moe_expert_loop
 
 
