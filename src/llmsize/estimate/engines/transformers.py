@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import transformers_autogptq_int8, transformers_wrappers
+from llmsize.estimate.engines import server_releases, transformers_autogptq_int8, transformers_wrappers
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
@@ -122,6 +122,7 @@ class Transformers(BaseEngine):
     """transformers `generate` and training loops, one process per GPU."""
 
     engine: ClassVar[Engine] = Engine.TRANSFORMERS
+    reads_options: ClassVar[frozenset[str]] = frozenset({"engine_version"})  # the speed profile's release
     version: ClassVar[str] = TRANSFORMERS_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "transformers"
@@ -191,8 +192,15 @@ class Transformers(BaseEngine):
             return MEM_EFF_MASK_ALIGNMENT
         return 1
 
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile of the release asked for (--engine-version: 4.x's auto-gptq or GPTQModel
+        era; estimate/engines/server_releases.py); 5.x's when none is given."""
+        del spec
+        return server_releases.transformers_speed_name(self.wl.engine_version)
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
+        server_releases.transformers_speed_name(wl.engine_version)  # a bad release exits 2
         if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) in _QUANTIZED_CACHE:
             raise BadInputError(
                 f"transformers has no quantized cache for DeepSeek V4 (--kv-dtype {wl.kv_dtype}): "
@@ -253,6 +261,11 @@ class Transformers(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [TRANSFORMERS_VERSION_NOTE]
+        if wl.engine_version is not None:
+            # --engine-version picks the release's speed profile; memory stays the modelled release's.
+            profile = server_releases.transformers_speed_name(wl.engine_version)
+            out.append(f"speed: transformers {wl.engine_version} decodes as profile '{profile}' "
+                       "(estimate/engines/server_releases.py); memory as the modelled release")
         if spec.compressed is not None and wl.mode.value in ("lora", "qlora"):
             # peft 0.21 wraps DeepseekV4GroupedLinear (o_a_proj, an nn.Linear subclass whose forward
             # multiplies per group) as a plain Linear: the adapter's output shape does not match
