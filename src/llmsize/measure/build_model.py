@@ -162,11 +162,26 @@ def build_fake_model(
         try:
             model = first.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
         except ValueError:
-            model = second.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+            try:
+                model = second.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+            except ValueError:
+                model = _named_class(config)._from_config(config, **kwargs)
     model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
     if pretrained_dtypes:
         _keep_in_fp32(model, dtype)
     return model.eval()
+
+
+def _named_class(config: Any) -> Any:
+    """The class config.architectures names, for wrappers no Auto class maps (Voxtral's speech model)."""
+    import transformers
+
+    names = list(getattr(config, "architectures", None) or [])
+    names.append(type(config).__name__.replace("Config", "ForConditionalGeneration"))
+    cls = next((c for c in (getattr(transformers, n, None) for n in names) if c is not None), None)
+    if cls is None:
+        raise ValueError(f"transformers has no model class for {getattr(config, 'model_type', config)!r}")
+    return cls
 
 
 def _keep_in_fp32(model: Any, dtype: Any) -> None:

@@ -1,12 +1,13 @@
 """A spec for a name that states a size but matches no known architecture ("Foo-7B-Instruct").
 
-The assumed shape is the Llama 3 one: Meta's own sizes (Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in
-model_specs/llama.yaml, each copied from its config.json) are the reference grid. The reference
-nearest in size (on a log scale) gives width, heads, KV heads, MLP width, vocabulary and context;
-the layer count is then chosen so the total matches the size in the name, since depth is the
-dimension that varies most freely between models of one width (Llama 3.1 8B and 70B keep head_dim
-128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio, while depth tracks size). The result
-is marked approximate and says which shape it assumed.
+A name of a known series ("QwQ-72B", "gemma-3-8b-it") takes its own family's grid
+(FAMILY_REFERENCE_SHAPES below), scaled in depth the same way. Otherwise the assumed shape is the Llama
+3 one: Meta's own sizes (Llama-3.2-1B/3B, Llama-3.1-8B/70B/405B in model_specs/llama.yaml, each copied
+from its config.json) are the reference grid. The reference nearest in size (on a log scale) gives
+width, heads, KV heads, MLP width, vocabulary and context; the layer count is then chosen so the total
+matches the size in the name, since depth is the dimension that varies most freely between models of one
+width (Llama 3.1 8B and 70B keep head_dim 128 and 8 KV heads, Llama 2 7B/13B keep the 2.7x MLP ratio,
+while depth tracks size). The result is marked approximate and says which shape it assumed.
 
 A name that states an active size as well ("Foo-120B-A12B") is a mixture of experts, and a dense
 shape of its total size would be wrong where it matters: every token would read all the weights
@@ -22,7 +23,7 @@ import math
 
 from llmsize.errors import BadInputError
 from llmsize.names import ParsedName
-from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
+from llmsize.specs.models import LayerType, ModelSpec, Provenance, ProvenanceKind, WeightFormat
 
 # The largest size a name may state for an approximation: 10x the largest published model
 # (Kimi K2, about 1T parameters). Beyond it a name is a typo, and scaling a reference in depth
@@ -37,6 +38,46 @@ REFERENCE_SHAPES: tuple[str, ...] = (
     "Llama-3.1-70B",
     "Llama-3.1-405B",
 )
+
+# A name whose series llmsize knows ("QwQ-72B", "gemma-3-8b", "Phi-5-20B") but whose size no entry has takes
+# its own family's grid instead of Llama's: width, heads, head_dim, vocabulary, tying and the sliding-window
+# pattern then follow that family (Gemma 3's 262k vocabulary and 5:1 local/global layers; Qwen2.5's biased
+# q/k/v and 152k vocabulary) rather than Llama 3's. Keys: (series, version prefix or None for any), from
+# parse_name; values: catalog entries, smallest first. Multimodal entries lend only their language model.
+_QWEN2_5 = tuple(f"Qwen2.5-{b}B" for b in ("0.5", "1.5", "3", "7", "14", "32", "72"))
+FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
+    ("qwq", None): ("Qwen2.5-0.5B", "Qwen2.5-7B", "Qwen2.5-14B", "QwQ-32B", "Qwen2.5-72B"),
+    ("qwen", "2.5"): _QWEN2_5,
+    ("qwen", "2"): _QWEN2_5,
+    ("qwen", "3"): ("Qwen3-0.6B", "Qwen3-1.7B", "Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"),
+    ("gemma", "2"): ("gemma-2-2b", "gemma-2-9b", "gemma-2-27b"),
+    ("gemma", "3"): ("gemma-3-270m", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "medgemma-27b-text-it"),
+    ("medgemma", None): ("gemma-3-270m", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "medgemma-27b-text-it"),
+    ("phi", "3"): ("Phi-3-mini-4k-instruct", "Phi-3-medium-4k-instruct"),
+    ("phi", None): ("Phi-4-mini-instruct", "Phi-4"),
+    ("mistral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
+    ("codestral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
+    ("yi", None): ("Yi-1.5-6B", "Yi-1.5-9B", "Yi-1.5-34B"),
+    ("falcon", "3"): tuple(f"Falcon3-{b}B-Instruct" for b in (1, 3, 7, 10)),
+    ("smollm", "2"): ("SmolLM2-135M", "SmolLM2-360M", "SmolLM2-1.7B"),
+    ("granite", "3"): ("granite-3.3-2b-instruct", "granite-3.3-8b-instruct"),
+}
+
+
+def family_reference_names(parsed: ParsedName) -> tuple[str, ...] | None:
+    """The grid of the name's own series (FAMILY_REFERENCE_SHAPES), or None when its series has none."""
+    series = (parsed.series or "").lower()
+    version = (parsed.version or "").lower().lstrip("v")
+    best: tuple[str, ...] | None = None
+    for (key, prefix), names in FAMILY_REFERENCE_SHAPES.items():
+        if key != series:
+            continue
+        if prefix is None and best is None:
+            best = names
+        elif prefix is not None and (version == prefix or version.startswith(prefix + ".")):
+            return names
+    return best
+
 
 # Qwen3-MoE sizes in model_specs/qwen3.yaml, smallest first: the grid for names with an active size.
 MOE_REFERENCE_SHAPES: tuple[str, ...] = (
@@ -111,6 +152,21 @@ def _references(names: tuple[str, ...] = REFERENCE_SHAPES) -> list[ModelSpec]:
     return out
 
 
+def _language_model(spec: ModelSpec) -> ModelSpec:
+    """The decoder of a multimodal entry (gemma-3-4b lends its text model, not its SigLIP tower)."""
+    if not (spec.extra_params or spec.vision or spec.audio):
+        return spec
+    text_only = {"extra_params": 0, "extra_params_note": None, "vision": None, "audio": None}
+    return spec.model_copy(update=text_only)
+
+
+def _tiled(kinds: tuple[LayerType, ...] | None, layers: int) -> tuple[LayerType, ...] | None:
+    """The reference's per-block kinds repeated to `layers` blocks (Gemma's 5 sliding : 1 full), or None."""
+    if not kinds:
+        return None
+    return tuple(kinds[i % len(kinds)] for i in range(layers))
+
+
 def _nearest(specs: list[ModelSpec], size: int) -> ModelSpec:
     from llmsize.specs.params import total_params
 
@@ -179,7 +235,7 @@ def describe_shape(spec: ModelSpec) -> str:
 
 
 def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
-    """A Llama-3-shaped ModelSpec scaled to the size a name states, or None when it states none."""
+    """Its family's (else Llama 3's) shape scaled to the size a name states; None when it states none."""
     from llmsize.specs.formats import name_warnings, weight_format_from_name
 
     size = parsed.params
@@ -198,7 +254,9 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         )
     active = parsed.active_params if parsed.active_params and parsed.active_params < size else None
     moe_references = _references(MOE_REFERENCE_SHAPES) if active else []
-    references = moe_references or _references()
+    own = family_reference_names(parsed) if not active else None
+    family_references = [_language_model(r) for r in _references(own)] if own else []
+    references = moe_references or family_references or _references()
     if not references:
         return None
     reference = _nearest(references, size)
@@ -212,16 +270,22 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         fits = True
     else:
         layers, fits = _layers_for(reference, size)
-        update = {"num_layers": layers, "layer_types": None}
+        update = {"num_layers": layers, "layer_types": _tiled(reference.layer_types, layers)}
     if parsed.context:
         update["max_position_embeddings"] = parsed.context
     shaped = reference.model_copy(update=update)
     shape = describe_shape(shaped)
     scaled = "to its active size" if moe_references and active else "in depth"
     said = f"the sizes its model card publishes ({card[2]})" if card else "the size in its name"
+    kin = (
+        f" (the nearest size of its own family, not a Llama shape: the {parsed.series} grid "
+        f"{', '.join(r.name for r in family_references)})"
+        if family_references and not moe_references
+        else ""
+    )
     warnings = [
         f"no known architecture for {parsed.raw.strip()!r}: approximated from {said} "
-        f"({size / 1e9:g}B) with the shape of {reference.name} scaled {scaled}: {shape}",
+        f"({size / 1e9:g}B) with the shape of {reference.name}{kin} scaled {scaled}: {shape}",
     ]
     if not fits:
         warnings.append(f"{size / 1e9:g}B is smaller than one {reference.name} block plus its embeddings")

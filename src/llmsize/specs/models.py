@@ -357,6 +357,11 @@ class ModelSpec(Record):
     )
     norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
     norms_per_layer: int = Field(default=2, ge=0, description="hidden-size norms in each block")
+    sublayer_norms: bool = Field(
+        default=False,
+        description="each norm belongs to a sublayer: a block without attention or MLP has no norm "
+        "for it (Llama-Nemotron NAS no_op blocks); overrides norms_per_layer",
+    )
     qk_norm: Literal["none", "head", "full"] = Field(
         default="none", description="per-head q/k RMSNorm (Qwen3, Gemma3: 'head'), or over all heads ('full')"
     )

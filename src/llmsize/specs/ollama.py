@@ -145,6 +145,9 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "mistral-small3.1", "mistral-small3.2", "ministral-3",
             # model_specs/cohere.yaml cites the pulls
             "command-r7b", "command-r7b-arabic", "command-a",
+            # libraries of late 2024-2025 (Q4_K_M defaults), aliased in model_specs/qwen2.5-derived.yaml,
+            # phi-reasoning.yaml, falcon3.yaml, smollm2.yaml, granite3.yaml
+            "qwq", "phi4-reasoning", "falcon3", "smollm2", "granite3.3",
         )
     ),
 )  # fmt: skip

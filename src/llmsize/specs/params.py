@@ -537,10 +537,9 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
         )
     groups += _model_extras(spec)
     groups += _block_groups(spec)
-    if spec.norms_per_layer:
-        groups.append(
-            ParamGroup("layer_norms", "norm", L * spec.norms_per_layer, numel_each=_norm_numel(spec, h))
-        )
+    norms = _sublayer_norm_count(spec) if spec.sublayer_norms else L * spec.norms_per_layer
+    if norms:
+        groups.append(ParamGroup("layer_norms", "norm", norms, numel_each=_norm_numel(spec, h)))
     if spec.layer_scalar:  # modeling_gemma4.py Gemma4TextDecoderLayer.layer_scalar (nn.Buffer, persistent)
         groups.append(ParamGroup("layer_scalar", "other", L, numel_each=1))
     if spec.final_norm:
@@ -553,6 +552,15 @@ def _param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     if spec.extra_params:
         groups.append(ParamGroup("extra", "other", 1, numel_each=spec.extra_params))
     return tuple(groups)
+
+
+def _sublayer_norm_count(spec: ModelSpec) -> int:
+    """One pre-norm per sublayer a block has (DeciLM: input_layernorm only with attention,
+    post_attention_layernorm only with an MLP; vLLM nemotron_nas.py DeciLMDecoderLayer.__init__)."""
+    moe = spec.moe_layers
+    return sum(
+        int(spec.layer_type(i) != "none") + int(spec.has_mlp(i) or moe[i]) for i in range(spec.num_layers)
+    )
 
 
 def total_params(spec: ModelSpec) -> int:

@@ -174,10 +174,11 @@ def _llama4(config: Mapping[str, Any]) -> VisionTower:
     )
 
 
-def _pixtral(config: Mapping[str, Any]) -> VisionTower:
+def _pixtral(config: Mapping[str, Any], merge: int | None = None) -> VisionTower:
     v = config.get("vision_config") or {}
     text = config.get("text_config") or {}
-    # configuration_pixtral.py PixtralVisionConfig defaults; Mistral3Config spatial_merge_size 2
+    # configuration_pixtral.py PixtralVisionConfig defaults; Mistral3Config spatial_merge_size 2; LLaVA's
+    # Pixtral-12B has no patch merger (`merge` 1): every 16x16 patch is an image token
     return VisionTower(
         kind="pixtral",
         depth=_int(v, "num_hidden_layers", 24, "mistral3"),
@@ -186,7 +187,7 @@ def _pixtral(config: Mapping[str, Any]) -> VisionTower:
         intermediate_size=_int(v, "intermediate_size", 4096, "mistral3"),
         gated_mlp=True,
         patch_size=_int(v, "patch_size", 16, "mistral3"),
-        merge_size=_int(config, "spatial_merge_size", 2, "mistral3"),
+        merge_size=merge or _int(config, "spatial_merge_size", 2, "mistral3"),
         image_size=_int(v, "image_size", 1024, "mistral3"),
         out_hidden_size=_int(text, "hidden_size", None, "mistral3"),
     )
@@ -270,6 +271,8 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
         return _llama4(config)
     if model_type == "mistral3":
         return _pixtral(config)
+    if model_type == "llava" and (config.get("vision_config") or {}).get("model_type") == "pixtral":
+        return _pixtral(config, merge=1)
     if model_type == "gemma4":
         return _gemma4(config)
     if model_type == "kimi_k25":
@@ -282,6 +285,6 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
 # Wrappers whose config has a vision tower that image inputs do not model yet (their weights count).
 UNMODELLED_TOWERS: frozenset[str] = frozenset(
     # gemma3n: another timm net
-    {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl", "cohere2_vision"}
+    {"gemma3n", "qwen2_vl", "glm4v", "glm46v", "glm4v_moe", "lfm2_vl", "cohere2_vision", "mllama"}
     | {"internvl", "internvl_chat", "step3_vl"}
 )

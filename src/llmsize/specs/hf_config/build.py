@@ -23,7 +23,9 @@ from llmsize.specs.hf_config import (
     extra_types,
     gemma3n,
     mimo_v2,
+    mllama,
     moe,
+    nemotron_nas,
     recurrent,
     step3,
 )
@@ -100,6 +102,9 @@ def _unknown(r: Reader, warnings: list[str]) -> Fields:
 
 _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "llama": dense.llama,
+    # modeling_granite.py (Granite 3.x): Llama's tensors (q/k/v/o biased with attention_bias, gated MLP
+    # with mlp_bias, RMSNorms); its embedding/residual/attention/logits multipliers are scalars, no tensors.
+    "granite": dense.llama,
     "mistral": dense.mistral,
     "qwen2": dense.qwen2,
     "qwen3": dense.qwen3,
@@ -140,6 +145,10 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "mimo": extra_types.mimo,
     "nanochat": extra_types.nanochat,
     "mixtral": moe.mixtral,
+    "phimoe": moe.phimoe,
+    # InternLM3 (configuration_internlm3.py / modular_internlm3.py): Llama's tensors; the Hub's remote-code
+    # config names the biases qkv_bias and bias (both false for internlm3-8b-instruct).
+    "internlm3": dense.llama,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
     "glm4v_moe_text": moe.glm4v_moe_text,
@@ -155,6 +164,8 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "jamba": recurrent.jamba,
     "kimi_linear": recurrent.kimi_linear,
     "olmo_hybrid": recurrent.olmo_hybrid,
+    "nemotron-nas": nemotron_nas.nemotron_nas,
+    "mllama_text_model": mllama.mllama_text,
     "bailing_moe_v2": bailing.bailing_moe_v2,
     "bailing_moe_linear": bailing.bailing_moe_linear,
     "step3_text": step3.step3_text,

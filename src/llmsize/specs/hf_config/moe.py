@@ -26,6 +26,16 @@ def mixtral(r: Reader) -> Fields:
     return f
 
 
+def phimoe(r: Reader) -> Fields:
+    """modeling_phimoe.py (Phi-3.5-MoE): Mixtral's routed gated experts, q/k/v/o biased with
+    attention_bias, LayerNorms with bias (nn.LayerNorm) for the blocks and the final norm, lm_head biased
+    with lm_head_bias."""
+    f = mixtral(r)
+    bias = r.flag("attention_bias")
+    f.update(qkv_bias=bias, o_bias=bias, norm_type="layernorm", lm_head_bias=r.flag("lm_head_bias"))
+    return f
+
+
 def qwen_moe_layers(r: Reader, num_layers: int, warnings: list[str]) -> Fields:
     """Qwen MoE blocks: sparse when (i+1) % decoder_sparse_step == 0 and i not in mlp_only_layers."""
     step = r.opt_int("decoder_sparse_step", default=1) or 1

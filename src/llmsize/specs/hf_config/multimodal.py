@@ -35,6 +35,9 @@ MULTIMODAL_TEXT_TYPES = {
     "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
     "step3_vl": "step3_text",
     "cohere2_vision": "cohere2",
+    "mllama": "mllama_text_model",
+    "voxtral": "",  # text_config.model_type (llama)
+    "llava": "",  # text_config.model_type (mistral for Pixtral-12B); only a Pixtral tower is modelled
 }
 
 
@@ -189,15 +192,8 @@ def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     v = Reader(config.get("vision_config") or {}, "pixtral")
     t = Reader(config.get("text_config") or {}, "mistral")
     c = Reader(config, "mistral3")
-    h, inter = (
-        v.opt_int("hidden_size", default=1024) or 1024,
-        v.opt_int("intermediate_size", default=4096) or 4096,
-    )
-    layers = v.opt_int("num_hidden_layers", default=24) or 24
-    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
-    tower = (
-        ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
-    )
+    h = v.opt_int("hidden_size", default=1024) or 1024
+    tower = _pixtral_tower(v)
     merge = c.opt_int("spatial_merge_size", default=2) or 2
     th = t.req("hidden_size")
     b = 1 if c.flag("multimodal_projector_bias") else 0
@@ -207,6 +203,39 @@ def _mistral3_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
     projector = h + h * merge * merge * h + (width_in * th + b * th) + (th * th + b * th)
     return tower + projector, f"Pixtral vision tower ({tower:,}) + multimodal projector ({projector:,})"
+
+
+def _pixtral_tower(v: Reader) -> int:
+    """PixtralVisionModel (modeling_pixtral.py): bias-free conv patch embedding, ln_pre RMSNorm and
+    bias-free blocks with a gated MLP (PixtralVisionConfig defaults: 1024 wide, 24 blocks, 4096 MLP)."""
+    h = v.opt_int("hidden_size", default=1024) or 1024
+    inter = v.opt_int("intermediate_size", default=4096) or 4096
+    layers = v.opt_int("num_hidden_layers", default=24) or 24
+    ch, patch = v.opt_int("num_channels", default=3) or 3, v.opt_int("patch_size", default=16) or 16
+    return ch * patch * patch * h + h + layers * _vit_block(h, inter, bias=False, gated=True, norm_bias=False)
+
+
+def _llava_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """LlavaForConditionalGeneration around a Pixtral tower (Pixtral-12B in transformers format,
+    mistral-community/pixtral-12b): the tower, then LlavaMultiModalProjector (modeling_llava.py):
+    linear_1 (tower width x feature layers -> text width) and linear_2 (text -> text), both biased with
+    multimodal_projector_bias (LlavaConfig default True); no patch merger."""
+    vision = config.get("vision_config") or {}
+    kind = vision.get("model_type") if isinstance(vision, Mapping) else None
+    if kind != "pixtral":
+        raise ConfigError(
+            f"config.json (llava) has a {kind or 'unnamed'} vision tower; llmsize models LLaVA wrappers "
+            "only around a Pixtral tower (Pixtral-12B)"
+        )
+    v, c = Reader(vision, "pixtral"), Reader(config, "llava")
+    t = Reader(config.get("text_config") or {}, "mistral")
+    tower = _pixtral_tower(v)
+    h, th = v.opt_int("hidden_size", default=1024) or 1024, t.req("hidden_size")
+    layers_in = c.get("vision_feature_layer", default=-2)
+    width_in = h * (len(layers_in) if isinstance(layers_in, list) else 1)
+    b = 1 if c.flag("multimodal_projector_bias", default=True) else 0
+    projector = (width_in * th + b * th) + (th * th + b * th)
+    return tower + projector, f"Pixtral vision tower ({tower:,}) + LLaVA projector ({projector:,})"
 
 
 def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
@@ -417,6 +446,25 @@ def _qwen2_audio_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, f"audio encoder ({tower:,}) + multimodal projector ({projector:,})"
 
 
+def _voxtral_extra(config: Mapping[str, Any]) -> tuple[int, str]:
+    """VoxtralForConditionalGeneration (modeling_voxtral.py): VoxtralEncoder, Whisper's encoder as in
+    Qwen2-Audio (conv1/conv2 with bias, a 1500 x d position table, pre-norm layers with q/v/out biased and
+    k bias-free, a final LayerNorm), and VoxtralMultiModalProjector: linear_1 (the encoder's
+    intermediate_size, four frames stacked, -> text hidden) and linear_2 (text -> text), both bias-free."""
+    a = Reader(config.get("audio_config") or {}, "voxtral_encoder")
+    t = Reader(config.get("text_config") or {}, "llama")
+    d = a.opt_int("hidden_size", default=1280) or 1280
+    ffn = a.opt_int("intermediate_size", default=5120) or 5120
+    layers = a.opt_int("num_hidden_layers", default=32) or 32
+    mels = a.opt_int("num_mel_bins", default=128) or 128
+    positions = a.opt_int("max_source_positions", default=1500) or 1500
+    layer = 4 * d * d + 3 * d + 2 * 2 * d + (d * ffn + ffn) + (ffn * d + d)
+    tower = (mels * d * 3 + d) + (d * d * 3 + d) + positions * d + layers * layer + 2 * d
+    th = t.req("hidden_size")
+    projector = ffn * th + th * th
+    return tower + projector, f"Voxtral audio encoder ({tower:,}) + multimodal projector ({projector:,})"
+
+
 def split_multimodal(
     config: Mapping[str, Any], model_type: str
 ) -> tuple[Mapping[str, Any], str, int, str | None]:
@@ -489,6 +537,33 @@ def split_multimodal(
             extra, note = extras[model_type](config)
             return text, text_type, extra, note
         return text, text_type, 0, None
+    if model_type == "mllama":
+        from llmsize.specs.hf_config.mllama import vision_params
+
+        text = dict(config.get("text_config") or {})
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = vision_params(config)
+        return text, "mllama_text_model", extra, note
+    if model_type == "voxtral":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (voxtral) has no text_config")
+        text = dict(nested)
+        if "tie_word_embeddings" in config:
+            text["tie_word_embeddings"] = config["tie_word_embeddings"]
+        extra, note = _voxtral_extra(config)
+        return text, str(text.get("model_type") or "llama"), extra, note
+    if model_type == "llava":
+        nested = config.get("text_config")
+        if not isinstance(nested, Mapping):
+            raise ConfigError("config.json (llava) has no text_config")
+        text = dict(nested)
+        # LlavaConfig.__post_init__: a tie stated only in text_config ties the wrapper too
+        tie = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
+        text["tie_word_embeddings"] = tie
+        extra, note = _llava_extra(config)
+        return text, str(text.get("model_type") or "llama"), extra, note
     if model_type == "internvl":
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
