@@ -442,6 +442,7 @@ def test_a_checkpoint_under_ollama_is_its_library_tag(
         ("https://ollama.com/library/qwen3:8b", "qwen3:8b"),
         ("ollama.com/library/qwen3", "qwen3"),
         ("https://ollama.com/library/qwen3/tags", "qwen3"),
+        ("https://ollama.com/library/qwen3:8b?utm_source=x#readme", "qwen3:8b"),
     ],
 )
 def test_copied_addresses_are_what_they_point_at(

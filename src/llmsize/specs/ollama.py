@@ -166,7 +166,8 @@ def without_library_prefix(text: str) -> str | None:
     cut = len(stripped) - len(low)
     for prefix in _LIBRARY_PREFIXES:
         if low.startswith(prefix):
-            rest = stripped[cut + len(prefix) :].rstrip("/").removesuffix("/tags")  # the library's tag list
+            rest = stripped[cut + len(prefix) :].split("?", 1)[0].split("#", 1)[0]  # a page's query, anchor
+            rest = rest.rstrip("/").removesuffix("/tags")  # the library's tag list
             return rest if rest and "/" not in rest else None
     return None
 
