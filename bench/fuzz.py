@@ -1,6 +1,7 @@
 """The long hostile-input run (issue 15): many generated names through the API and the CLI, and
-every hostile file and misuse of the five rounds (tests/hostile.py, tests/hostile_round3.py,
-tests/hostile_round4.py, tests/hostile_round5.py, with their environment variables), each in a
+every hostile file and misuse of the six rounds (tests/hostile.py, tests/hostile_round3.py,
+tests/hostile_round4.py, tests/hostile_round5.py, tests/hostile_round6.py, with their environment variables
+and round 6's 600 engine x mode x quant x GPU combinations), each in a
 subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that
 leaves early (`| head`).
 
@@ -29,6 +30,7 @@ import hostile_options
 import hostile_round3
 import hostile_round4
 import hostile_round5
+import hostile_round6
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -92,13 +94,14 @@ def main() -> None:
     parser.add_argument("--signals", type=int, default=3, help="Ctrl-C moments per command (0: none)")
     args = parser.parse_args()
     names = list(hostile.NAMES) + list(hostile_round4.NAMES) + list(hostile_round5.NAMES)
+    names += list(hostile_round6.NAMES)
     names += hostile.random_names(args.seed, args.names)
     failures = api_names(names)
     print(f"API: {len(names)} names, {len(failures)} failures")
     for f in failures[:50]:
         print("  ", f)
     cli_names = [n for n in hostile.NAMES if "\x00" not in n] + list(hostile_round4.NAMES)
-    cli_names += list(hostile_round5.NAMES)
+    cli_names += list(hostile_round5.NAMES) + list(hostile_round6.NAMES)
     cli_names += hostile.random_names(args.seed + 1, args.cli)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -112,6 +115,8 @@ def main() -> None:
         cases += [["estimate", str(p)] for _, p in hostile_round5.write_odd_paths(root)]
         cases += [[*path, option, "metal"] for path, option, _ in hostile_round5.choice_options()]
         cases += [argv for argv, _ in hostile_round5.number_misuses()] + list(hostile_round5.conflicts())
+        cases += [["estimate", str(p)] for _, p in hostile_round6.odd_sources(root)]
+        cases += list(hostile_round6.combinations())
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
         options += hostile_options.misplaced_cases()
         if args.options is not None:

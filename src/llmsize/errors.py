@@ -95,3 +95,17 @@ def one_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
         return shown
     head = (limit - 1) // 2
     return f"{shown[:head]}…{shown[len(shown) - (limit - 1 - head):]}"
+
+
+def json_kind(value: object) -> str:
+    """What a parsed JSON value is, in JSON's own words ("an array", "null"), for messages about a file:
+    "must hold a JSON object, not NoneType" named a Python type the user never wrote (issue 15, round 6)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string"), (int, "a number"),
+                       (float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__

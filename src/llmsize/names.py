@@ -128,10 +128,13 @@ _QUANT_METHODS: dict[str, str] = {
     "bitsandbytes": "bnb", "mlx": "mlx", "exl2": "exl2", "exl3": "exl3", "hqq": "hqq",
     "aqlm": "aqlm", "eetq": "eetq", "autoround": "autoround",
 }
-# Precision words that also name a quant method, with their nominal bits.
+# Precision words that also name a quant method, with their nominal bits. A bare "FP4" is NVIDIA's
+# ModelOpt format (nvidia/DeepSeek-R1-FP4, nvidia/Qwen3-8B-FP4: "quantized with TensorRT Model Optimizer",
+# Blackwell only; https://huggingface.co/nvidia/DeepSeek-R1-FP4), not bitsandbytes' fp4, which names
+# write "bnb-fp4" (the "bnb" part sets the method first). It read as bnb 4-bit (issue 15, round 6).
 _QUANT_PRECISIONS: dict[str, tuple[str, float]] = {
     "fp8": ("fp8", 8.0), "mxfp4": ("mxfp4", 4.0), "nvfp4": ("nvfp4", 4.0),
-    "nf4": ("bnb", 4.0), "fp4": ("bnb", 4.0),
+    "nf4": ("bnb", 4.0), "fp4": ("nvfp4", 4.0),
 }
 _DTYPES: dict[str, str] = {
     "fp16": "fp16", "f16": "fp16", "float16": "fp16",
@@ -229,6 +232,10 @@ _HUB_ADDRESS = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<rest>[^?#]+?)/?(?:[?#].*)?$", re.IGNORECASE
 )
 _TREE = re.compile(r"^(?P<repo>[^/]+/[^/]+)/tree/(?P<rev>[^/]+)$")
+# A file's address: ".../blob/main/config.json" is the repo; ".../resolve/main/Qwen3-8B-Q4_K_M.gguf" its
+# GGUF of that type; ".../tree/main/UD-Q4_K_XL" the folder Unsloth keeps a large model's split GGUF in.
+_FILE = re.compile(r"^(?P<repo>[^/]+/[^/]+)/(?P<kind>blob|resolve|tree)/(?P<rev>[^/]+)/(?P<path>.+)$")
+_FILE_GGUF_TYPE = re.compile(rf"(?:^|[-_.])((?:ud-)?(?:{_GGUF_Q}|bf16|f16|f32))(?=$|[-_.])")
 
 
 def hub_reference(text: str) -> str | None:
@@ -243,7 +250,24 @@ def hub_reference(text: str) -> str | None:
     tree = _TREE.match(rest)
     if tree is not None:
         return f"{tree['repo']}@{tree['rev']}"
+    file = _FILE.match(rest)
+    if file is not None:
+        return _file_reference(file["repo"], file["rev"], file["path"])
     return rest if rest.count("/") == 1 else None
+
+
+def _file_reference(repo: str, rev: str, path: str) -> str | None:
+    """The repo a file address points into (config.json), or `repo:TYPE` for a GGUF file or folder of
+    one type on the main branch (issue 15, round 6: a copied download link was "does not exist")."""
+    leaf = path.rstrip("/").rsplit("/", 1)[-1]
+    if leaf.lower() == "config.json":
+        return repo if rev == "main" else f"{repo}@{rev}"
+    gguf = leaf.lower().endswith(".gguf")
+    if rev != "main" or (path.count("/") and not gguf) or leaf.lower().startswith("mmproj"):
+        return None  # another revision's GGUF has no repo:TYPE spelling; a projector is no model
+    stem = re.sub(r"-[0-9]{5}-of-[0-9]{5}$", "", leaf[:-5] if gguf else leaf)
+    found = _FILE_GGUF_TYPE.findall(stem.lower())
+    return f"{repo}:{found[-1].upper()}" if found else None
 
 
 def parse_name(text: str) -> ParsedName:

@@ -136,3 +136,32 @@ def test_an_unmodelled_or_malformed_release_is_one_line_and_exit_2(
     assert ex.value.code == 2
     err = capsys.readouterr().err.strip()
     assert "--engine-version" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("version", "profile"),
+    [("4.38.2", "transformers-4.46"), ("4.46.0", "transformers-4.46"), ("4.51.3", "transformers-4"),
+     ("5.23.0", "transformers")],
+)
+def test_transformers_release_picks_the_profile_its_table_was_measured_with(
+        version: str, profile: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Qwen2's and Qwen2.5's A100 tables ran transformers 4.38.2 / 4.46.0 with auto-gptq, Qwen3's H20
+    # table 4.51.3 (GPTQModel from 4.49): each release decodes with the profile fitted on its own table.
+    with pytest.raises(SystemExit) as ex:
+        llmsize.cli.main(["estimate", "Qwen2.5-7B-Instruct", "--engine", "transformers", "--gpu",
+                          "A100-SXM-80GB", "--engine-version", version, "--format", "json"])
+    assert ex.value.code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["gpus"][0]["speed_constants"]["engine"] == profile
+
+
+def test_transformers_4_46_decodes_a_7b_slower_than_5x(capsys: pytest.CaptureFixture[str]) -> None:
+    # 4.46 expanded GQA heads into copies at decode (repeat_kv) and launched every kernel from Python
+    # with unvectorized cache copies; 5.x reads the cache in place: an old release is never faster.
+    speeds = []
+    for extra in (["--engine-version", "4.46.0"], []):
+        with pytest.raises(SystemExit):
+            llmsize.cli.main(["estimate", "Qwen2.5-7B-Instruct", "--engine", "transformers", "--gpu",
+                              "A100-SXM-80GB", "--context", "8192", "--format", "json", *extra])
+        speeds.append(json.loads(capsys.readouterr().out)["gpus"][0]["decode_tokens_per_s"])
+    assert speeds[0] < speeds[1]

@@ -52,8 +52,28 @@ def test_counts_follow_the_loop() -> None:
 def test_only_the_4x_profiles_loop() -> None:
     assert ENGINE_PROFILES["transformers-4"].moe_expert_loop
     assert ENGINE_PROFILES["transformers-4.46"].moe_expert_loop
-    assert not ENGINE_PROFILES["transformers"].moe_expert_loop  # 5.x experts interface, not modelled
+    assert not ENGINE_PROFILES["transformers"].moe_expert_loop  # 5.x: batched_mm (transformers_batched_mm.py)
     assert not ENGINE_PROFILES["vllm"].moe_expert_loop
+
+
+def test_hit_experts_follow_uniform_routing() -> None:
+    # batch 1 hits exactly its top-k; a long prompt hits every expert; more tokens never hit fewer
+    assert moe_loop.experts_hit(128, 8, 1) == pytest.approx(8.0)
+    assert moe_loop.experts_hit(128, 8, 4096) == pytest.approx(128.0)
+    assert moe_loop.experts_hit(64, 8, 2) < moe_loop.experts_hit(64, 8, 3) < 64
+
+
+def test_empty_expert_is_priced_from_its_calls() -> None:
+    # 13 calls with no kernel behind them at 3.2 us (pytorch/pytorch#189573), 3 linears on zero rows at the
+    # same dispatch, and nonzero's 4-byte read-back at 31.35 us (kekzl/imp#1654)
+    assert moe_loop.empty_expert_seconds("16bit") == pytest.approx(16 * 3.2e-6 + 31.35e-6)
+    # FP8Linear on zero rows still issues 4 calls and 2 Triton launches at 18 us (triton-lang/triton#3648)
+    assert moe_loop.empty_linear_seconds("fp8") == pytest.approx(4 * 3.2e-6 + 2 * 18e-6)
+    assert (
+        moe_loop.empty_expert_seconds("fp8")
+        > moe_loop.empty_expert_seconds("int4")
+        > moe_loop.empty_expert_seconds("16bit")
+    )
 
 
 def test_loop_time_is_counted_not_fitted() -> None:
@@ -62,17 +82,23 @@ def test_loop_time_is_counted_not_fitted() -> None:
     c = resolve_constants(moe, gpu)
     per_call = transformers_wrappers.per_call_s(ENGINE_PROFILES["transformers-4"].launch_per_layer_s)
     assert moe.layer_parts["moe_ffn"] == 48
-    assert c.moe_loop_s == pytest.approx(48 * moe_loop.extra_calls(128, shared=False) * per_call)
+    # 8 hit experts at the engine's per-call time, 120 empty ones far cheaper: between the two bounds
+    upper = 48 * moe_loop.extra_calls(128, shared=False) * per_call
+    lower = 48 * 128 * moe_loop.empty_expert_seconds("16bit")
+    assert lower < c.moe_loop_s < upper
     dense = _inputs("Qwen3-32B", "transformers-4")
     assert resolve_constants(dense, gpu).moe_loop_s == 0.0
 
 
 @pytest.mark.parametrize(
-    ("model", "engine", "gpu_id", "num_gpus", "metric_tokens", "published", "source"),
+    ("model", "engine", "gpu_id", "num_gpus", "metric_tokens", "published", "tolerance", "source"),
     [
         # Qwen3-30B-A3B BF16 on one H20, transformers 4.51.3: (1 + 2048) tokens at 1.89 tokens/s
-        ("Qwen3-30B-A3B", "transformers-4", "H20", 1, 2049, 1.89, QWEN3_SPEED),
-        # Qwen2-57B-A14B-Instruct GPTQ-Int4 on one A100 80GB: 2048 generated tokens at 5.55 tokens/s
+        ("Qwen3-30B-A3B", "transformers-4", "H20", 1, 2049, 1.89, 0.10, QWEN3_SPEED),
+        # Qwen2-57B-A14B-Instruct BF16 on two A100 80GB: 2048 generated tokens at 4.76 tokens/s
+        ("Qwen2-57B-A14B-Instruct", "transformers-4.46", "A100-SXM-80GB", 2, 2048, 4.76, 0.10, QWEN2_SPEED),
+        # the same GPTQ-Int4 on one A100 80GB: 5.55 tokens/s, faster than its BF16 run, where the count of
+        # the int4 wrapper's calls on zero rows makes it slower (-28%): the loosest bound here
         (
             "Qwen2-57B-A14B-Instruct-GPTQ-Int4",
             "transformers-4.46",
@@ -80,18 +106,25 @@ def test_loop_time_is_counted_not_fitted() -> None:
             1,
             2048,
             5.55,
+            0.35,
             QWEN2_SPEED,
         ),
     ],
 )
 def test_moe_rows_are_loop_bound(
-    model: str, engine: str, gpu_id: str, num_gpus: int, metric_tokens: int, published: float, source: str
+    model: str,
+    engine: str,
+    gpu_id: str,
+    num_gpus: int,
+    metric_tokens: int,
+    published: float,
+    tolerance: float,
+    source: str,
 ) -> None:
-    # Without the loop the model said 27 and 44 tokens/s (+1,340% and +700%). Every call is priced like an
-    # average eager call, though an empty expert launches no kernel, so the count is an upper bound on
-    # the loop's time: the prediction stays below the published speed, within a factor of two.
+    # Without the loop the model said 27 and 44 tokens/s (+1,340% and +700%); with every call priced like an
+    # average eager call, 2x slow. Priced per hit and empty expert, the loop is the step.
     inputs = _inputs(model, engine, num_gpus=num_gpus)
     gpu = get_gpu(gpu_id)
     seconds = generation_seconds(inputs, gpu, prompt_tokens=1, new_tokens=2048)
     predicted = metric_tokens / seconds
-    assert 0.45 * published < predicted < published, source
+    assert abs(predicted / published - 1) < tolerance, source

@@ -117,7 +117,8 @@ def test_ollamas_own_gpt_oss_cache_keeps_4096_positions_a_sequence_in_its_slidin
         ["Llama-3.1-8B", "--engine", "ollama", "--engine-version", "1.2.3.4"],
         ["Llama-3.1-8B", "--engine", "vllm", "--engine-version", "eleven"],
         ["Llama-3.1-8B", "--engine", "sglang", "--engine-version", "zero.five"],
-        ["Llama-3.1-8B", "--engine", "transformers", "--engine-version", "4.46"],
+        ["Llama-3.1-8B", "--engine", "transformers", "--engine-version", "4.2"],
+        ["Llama-3.1-8B", "--engine", "transformers", "--engine-version", "four"],
     ],
 )
 def test_a_bad_engine_version_is_one_line_and_exit_2(

@@ -136,8 +136,9 @@ def _version() -> None:
 
     from llmsize import __version__
 
-    sys.stdout.write(f"llmsize {__version__}\n")
-    sys.stdout.flush()
+    if sys.stdout is not None:  # `llmsize --version >&-`: nobody to tell (cli/terminal.prepare)
+        sys.stdout.write(f"llmsize {__version__}\n")
+        sys.stdout.flush()
     sys.exit(0)
 
 

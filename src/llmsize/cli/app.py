@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from llmsize.cli.declare import typer_signature
+from llmsize.cli.declare import typer_signature, with_notes
 from llmsize.cli.outcome import caused_by_interrupt, interrupted, reader_left
 from llmsize.cli.outcome import debug as _debug
 from llmsize.cli.outcome import fail as _fail
@@ -143,7 +143,7 @@ class Typer(typer.Typer):
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:
-            register(typer_signature(fn))
+            register(typer_signature(with_notes(fn)))
             return fn
 
         return decorator
@@ -202,6 +202,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # usage errors (typer's bundled click) and genuine bugs
         if caused_by_interrupt(err):
             interrupted()
+        if isinstance(err, OSError) and "--install-completion" in (sys.argv[1:] if argv is None else argv):
+            # typer writes the script under $HOME: HOME=/dev/null (or a read-only home) was an internal
+            # error (issue 15, round 6); the environment is the bad input here
+            where = one_line(str(err.filename or ""), 80)
+            _fail(f"cannot install completion: {err.strerror or err}{f': {where}' if where else ''}",
+                  ExitCode.BAD_INPUT)
         if _is_usage_error(err):
             if type(err).__name__ == "NoArgsIsHelpError":  # `llmsize` alone: the help itself, as before
                 err.show()  # type: ignore[attr-defined]

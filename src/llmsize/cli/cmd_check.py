@@ -70,8 +70,15 @@ def check_cmd(
         setup = read_training_config(Path(command[0]))
     else:
         setup = parse_launch(command if len(command) > 1 else command[0], variables)
-    gpu_spec = load_catalog(tuple(gpu_file or ())).get(gpu)
-    result = run_check(setup, gpu_spec, parse_num_gpus(num_gpus) if num_gpus else None)
+    from llmsize.cli.gpu_options import is_local, resolve_gpu
+
+    if is_local(gpu):  # this machine, as estimate, fit and plan take it (issue 15, round 6: "unknown GPU")
+        gpu_spec, local_count, _ = resolve_gpu(gpu, tuple(gpu_file or ()), num_gpus or "1")
+        count = local_count if num_gpus is None else parse_num_gpus(num_gpus)
+    else:
+        gpu_spec = load_catalog(tuple(gpu_file or ())).get(gpu)
+        count = parse_num_gpus(num_gpus) if num_gpus else None
+    result = run_check(setup, gpu_spec, count)
     # The check's own estimate; where the estimator declined it, asking again raises its one-line error.
     whole = result.estimate or estimate(result.spec, result.workload)
     report = build_report(setup.model, result.spec, result.workload, whole, gpus=[result.row])
@@ -80,6 +87,11 @@ def check_cmd(
         write_check(report, doc, output, force=force)
     render_check(report, doc, fmt.value)
     if not result.fits:
+        from llmsize.estimate.engines import engine_for
+
+        # an engine with no backend for the device does not run out of memory: it does not run there
+        missing = engine_for(result.workload).no_backend_for(gpu_spec.vendor)
         raise NothingFitsError(
+            f"{setup.tool} cannot run on {gpu_spec.id}: {missing}" if missing is not None else
             f"{setup.tool} would run out of memory: {result.row.reason or 'it does not fit'}"
         )

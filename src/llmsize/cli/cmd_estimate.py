@@ -160,6 +160,10 @@ def estimate_cmd(
 
     given = context_given(ctx)
     asked = speed_settings(**speed)
+    if asked.levels and not planning["gpus"]:
+        # the sweep is speed on a GPU; without one it was dropped without a word (issue 15, round 6)
+        raise BadInputError("--concurrency sweeps speed on a GPU: add --gpu (e.g. --gpu H100)",
+                            hint="or ask `llmsize fit MODEL --concurrency 1,8,32` for this machine")
     report = make_report(model, revision, options, concurrency=asked.levels, efficiency=asked.efficiency,
                          context_given=given, **planning)
     wants_page = fmt is PageFormat.HTML or (output is not None and output.suffix.lower() == ".html")

@@ -47,9 +47,19 @@ def gpus_cmd(
     """
     from llmsize.hardware.gpus import filter_gpus, load_catalog
     from llmsize.report.render_gpus import render_gpus
-    from llmsize.units import parse_size
+    from llmsize.units import is_decimal_number, parse_size
 
     if local:
+        # the filters and --output are the catalog listing's; with --local they were dropped without a
+        # word (`gpus --local -o gpus.json` wrote nothing; issue 15, round 6)
+        options = (("--min-memory", min_memory), ("--vendor", vendor), ("--segment", segment), ("--fp8", fp8),
+                   ("--output", output))
+        given = [flag for flag, value in options if value]
+        if given:
+            raise BadInputError(
+                f"--local shows this machine; {', '.join(given)} applies to the catalog listing",
+                hint="drop --local to filter the catalog, or the other options",
+            )
         _show_local(gpu_file or (), fmt)
         return
     min_bytes = None
@@ -58,11 +68,20 @@ def gpus_cmd(
             min_bytes = parse_size(min_memory)
         except ValueError as err:
             raise BadInputError(f"--min-memory: {err}") from None
+        if min_bytes and is_decimal_number(min_memory.strip()):
+            # a plain count is bytes (parse_size), but nobody filters GPUs by 24 bytes: `--min-memory 24`
+            # listed every GPU, 6 GB ones too (issue 15, round 6)
+            raise BadInputError(f"--min-memory {min_memory.strip()[:40]} names no unit",
+                                hint="write e.g. 24GB or 24GiB")
     catalog = load_catalog(gpu_file or ())
     known_vendors = {g.vendor for g in catalog}
     if vendor and vendor.lower() not in known_vendors:
         raise BadInputError(f"no GPU of vendor {vendor!r}",
                             hint=f"vendors: {', '.join(sorted(known_vendors))}")
+    known_segments = {g.segment for g in catalog}
+    if segment and segment.lower() not in known_segments:  # a typo listed nothing (issue 15, round 6)
+        raise BadInputError(f"no GPU of segment {segment!r}",
+                            hint=f"segments: {', '.join(sorted(known_segments))}")
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
     render_gpus(gpus, fmt.value)

@@ -52,6 +52,10 @@ def parse_param_count(text: str, option: str) -> int:
         raise BadInputError(
             f"{option}: cannot read {text!r} as a parameter count", hint="write e.g. 7B or 500M"
         )
+    if not match[2] and Decimal(match[1]) != 0:
+        # a plain count reads as parameters, but `--min-params 7` meant 7B: it listed every model (issue 15,
+        # round 6); the unit is asked for, as --min-memory asks for its own
+        raise BadInputError(f"{option} {text.strip()[:40]} names no unit", hint="write e.g. 7B or 500M")
     return round(Decimal(match[1]) * _SCALE[match[2].lower()])  # exact: no float overflow on 400 digits
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt, parse_num_gpus
-from llmsize.cli.options import RevisionOpt
+from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
+from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
     BatchOpt,
     ContextOpt,
@@ -17,13 +19,13 @@ from llmsize.cli.workload_options import (
     QuantOpt,
     workload_for,
 )
-from llmsize.errors import BadInputError, NothingFitsError
+from llmsize.errors import BadInputError, LlmsizeError, NothingFitsError
 
 
 @app.command("plan")
 def plan_cmd(
     model: Annotated[str, typer.Argument(help="Model name, Hub repo id, local folder or .gguf file.")],
-    gpu: Annotated[str, typer.Option("--gpu", help="GPU catalog id.")],
+    gpu: Annotated[str, typer.Option("--gpu", help="GPU catalog id, or 'local' for this machine.")],
     engine: EngineOpt = None,
     context: ContextOpt = "4096",
     batch: BatchOpt = 1,
@@ -35,26 +37,73 @@ def plan_cmd(
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
     revision: RevisionOpt = None,
+    fmt: FormatOpt = OutputFormat.HUMAN,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Print the launch command for the layout `fit` chooses (exit 3 when nothing fits).
 
     Examples: llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k ·
-    llmsize plan Qwen2.5-14B-Instruct --gpu RTX-4090 --engine llama.cpp --quant Q4_K_M --context 16k
+    llmsize plan Qwen2.5-14B-Instruct --gpu RTX-4090 --engine llama.cpp --quant Q4_K_M --context 16k ·
+    llmsize plan Qwen3-8B --gpu L4 --format json  (the estimate document of the chosen layout, with
+    its fit row in `gpus` and the launch command in `command`)
     """
-    from llmsize.hardware.gpus import load_catalog
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.preflight.emit import launch_command, serving_engine
     from llmsize.specs.resolve import resolve
 
     if emit != "command":
         raise BadInputError(f"--emit {emit} is not known", hint="--emit command")
+    if output is not None:
+        from llmsize.report.export import check_output
+
+        check_output(output, force=force)  # before sizing, as fit does
+    from llmsize.cli.gpu_options import local_engine, resolve_gpu
+
+    # `--gpu local` (this machine), as estimate and fit take it: "unknown GPU 'local'" (issue 15, round 6);
+    # without CUDA/ROCm there, the plan is llama.cpp's, as fit's is (it printed `vllm serve` for a CPU)
+    gpu_spec, count, machine = resolve_gpu(gpu, tuple(gpu_file or ()), num_gpus)
+    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
-    count = parse_num_gpus(num_gpus)
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
-    row = plan_fit_rows(spec, wl, [load_catalog(tuple(gpu_file or ())).get(gpu)], count)[0]
+    row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu}: {row.reason}")
-    typer.echo(launch_command(spec, wl, row, wl.engine.value, model))
+        raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
+    line = launch_command(spec, wl, row, wl.engine.value, model)
+    if fmt is OutputFormat.HUMAN and output is None:
+        typer.echo(line)
+        return
+    doc = plan_document(model, spec, wl, row, line)
+    if output is not None:
+        from llmsize.report.export import save_document
+
+        save_document(doc, output, force=force)
+    if fmt is OutputFormat.HUMAN:
+        typer.echo(line)
+    else:
+        from llmsize.report.export import document_text
+
+        sys.stdout.write(document_text(doc, fmt.value))
+
+
+def plan_document(model: str, spec: Any, wl: Any, row: Any, line: str) -> dict[str, Any]:
+    """The estimate document (DESIGN.md) for the layout the plan chose, plus `command`.
+
+    Additive only: a reader of `estimate --gpu G --format json` reads it unchanged; `gpus` holds the
+    one fit row the command was written for, `workload` carries that row's tp/pp.
+    """
+    from llmsize.estimate.core import estimate
+    from llmsize.names import parse_name
+    from llmsize.report.export import to_dict
+    from llmsize.report.models import build_report
+
+    laid_out = wl.model_copy(update={"tp": int(row.tp or wl.tp), "pp": int(row.pp or wl.pp)})
+    try:
+        parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
+    except LlmsizeError:
+        parsed = None
+    report = build_report(model, spec, laid_out, estimate(spec, laid_out), gpus=[row], parsed=parsed)
+    return {**to_dict(report), "command": line}
 

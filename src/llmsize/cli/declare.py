@@ -118,3 +118,45 @@ def echo(message: str, *, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
     stream.write(message + "\n")
     stream.flush()
+
+
+
+_NOTES: list[str] = []
+_BAD_INPUT = 2  # errors.ExitCode.BAD_INPUT (declare.py imports nothing of llmsize)
+
+
+def note(message: str) -> None:
+    """A stderr line that describes the run (this machine's detected GPUs), said once the run has an answer.
+
+    Held until the command ends (`with_notes`): a run that ends in bad input prints its one error line
+    alone (DESIGN.md), and a note made twice (`--gpu local` is detected for the context default and
+    again for the plan) is said once (issue 15, round 6: `fit Qwen3-8BB` on a machine without a GPU
+    printed four detection lines before its error; `estimate M --gpu local` printed them twice).
+    """
+    if message not in _NOTES:
+        _NOTES.append(message)
+
+
+def with_notes(command: F) -> F:
+    """`command`, printing the notes it held when it ends: on success, and before an exit-3 "nothing
+    fits" (an answer), but not before a bad-input error; the typer app and the fast path both run it."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _NOTES.clear()
+        try:
+            result = command(*args, **kwargs)
+        except BaseException as err:
+            held = list(_NOTES)
+            _NOTES.clear()
+            if getattr(err, "exit_code", None) != _BAD_INPUT and not isinstance(err, KeyboardInterrupt):
+                for line in held:
+                    echo(line, err=True)
+            raise
+        held = list(_NOTES)
+        _NOTES.clear()
+        for line in held:
+            echo(line, err=True)
+        return result
+
+    return run  # type: ignore[return-value]

@@ -195,13 +195,13 @@ def execute(command: Callable[..., Any], kwargs: dict[str, Any]) -> typing.NoRet
     """Call the command and end the process as the typer app's main() would."""
     import errno
 
-    from llmsize.cli.declare import echo
+    from llmsize.cli.declare import echo, with_notes
     from llmsize.cli.outcome import caused_by_interrupt, debug, fail, interrupted, reader_left
     from llmsize.errors import ExitCode, LlmsizeError
 
     try:
         try:
-            command(**kwargs)
+            with_notes(command)(**kwargs)
         except KeyboardInterrupt:  # typer 0.29 core._main: Exit(130), as the typer app ends too
             interrupted()
         except EOFError:  # typer: an empty line, then Abort, which main() reports as "aborted"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from llmsize.cli.completion import complete_gpu
-from llmsize.cli.declare import Option, echo
+from llmsize.cli.declare import Option, note
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import MAX_COUNT, MAX_GPUS
@@ -227,9 +227,9 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     from llmsize.hardware.local_gpu import local_gpus
 
     local = local_gpus(detect(), catalog)
-    echo(f"this machine: {local.machine.summary()}", err=True)
-    for note in local.notes:
-        echo(f"  note: {note}", err=True)
+    note(f"this machine: {local.machine.summary()}")
+    for line in local.notes:
+        note(f"  note: {line}")
     if num_gpus.strip() == "1" and local.count > 1:
         count = local.count
     return local.spec, count, local.machine
@@ -246,8 +246,7 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> objec
     if engine is not None or machine is None:
         return engine
     if gpu.id == "local-cpu" or gpu.vendor == "apple":
-        echo("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it",
-                   err=True)
+        note("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it")
         return Engine.LLAMA_CPP
     return engine
 

@@ -239,8 +239,8 @@ NumGpusOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
-TpOpt = Annotated[int, Option("--tp", help="Tensor-parallel degree.", rich_help_panel=_PANEL)]
-PpOpt = Annotated[int, Option("--pp", help="Pipeline-parallel degree.", rich_help_panel=_PANEL)]
+TpOpt = Annotated[int, Option("--tp", help="Tensor-parallel degree.", rich_help_panel=_PANEL, min=1)]
+PpOpt = Annotated[int, Option("--pp", help="Pipeline-parallel degree.", rich_help_panel=_PANEL, min=1)]
 EngineOpt = Annotated[
     Engine | None,
     Option(

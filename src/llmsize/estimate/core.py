@@ -38,7 +38,7 @@ from llmsize.estimate.weights import (
     stage_weight_bytes,
 )
 from llmsize.estimate.workload import Offload, Workload
-from llmsize.specs.models import ModelSpec
+from llmsize.specs.models import ModelSpec, ProvenanceKind
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
 
@@ -452,7 +452,9 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
             "training with audio: its tokens lengthen each sequence, but the audio tower's "
             "activations in training are not modelled"
         )
-    if spec.approximate:
+    if spec.approximate and spec.provenance.kind is ProvenanceKind.APPROXIMATE:
+        # only a name's approximation: a GGUF or config.json of an unknown model_type is read from its own
+        # fields (its warning says so); "from the size in its name" misled there (issue 15, round 6)
         out.append(
             f"{spec.name} is approximated from the size in its name; "
             "give a repo id or a config.json for exact numbers"

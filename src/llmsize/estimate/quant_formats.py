@@ -547,6 +547,10 @@ QUANT_CHOICES = (
     "GGUF types (Q4_K_M, Q8_0, ...)",
 )
 
+# Float precisions written where a quantization goes (Workload dtype names on the right).
+_PLAIN_DTYPES = {"fp16": "fp16", "float16": "fp16", "half": "fp16", "fp32": "fp32", "float32": "fp32",
+                 "float": "fp32", "bfloat16": "bf16"}  # fmt: skip
+
 _BITS = re.compile(r"(?:int|w|q|-|_)?(\d+(?:\.\d+)?)(?:bit|bits|bpw|b)?$")
 
 
@@ -571,6 +575,12 @@ def parse_quant(text: str, base: WeightFormat) -> WeightFormat | None:
     if gguf_name in GGUF_FILE_TYPES:
         return base.model_copy(update={"quant": QuantMethod.GGUF, "gguf_type": gguf_name, "bits": None})
     method, bits, group = _method_of(low)
+    if method is None and low in _PLAIN_DTYPES:
+        # `--quant fp16` was "unknown" beside 30 choices, while `--quant bf16` (GGUF's BF16 file type) ran
+        raise BadInputError(
+            f"--quant {text!r} is a precision, not a quantization",
+            hint=f"use --dtype {_PLAIN_DTYPES[low]} (or --quant F16/F32 for a GGUF file of that type)",
+        )
     if method is None:
         raise BadInputError(f"unknown --quant {text!r}", hint=f"use one of: {', '.join(QUANT_CHOICES)}")
     update: dict[str, object] = {"quant": method, "gguf_type": None}

@@ -98,8 +98,27 @@ def drafter(spec: ModelSpec, wl: Workload) -> Drafter | None:
     if method in ("eagle", "eagle3"):
         return Drafter(method, tokens, 1, _attention_layer(spec), method)
     draft = _draft_spec(name or "")
+    _check_vocabulary(spec, draft)
     layers = sum(1 for layer in range(draft.num_layers) if draft.has_kv(layer))
     return Drafter(method, tokens, layers, draft, draft.name)
+
+
+# REFERENCE: ggml-org/llama.cpp common/speculative.cpp `SPEC_VOCAB_MAX_SIZE_DIFFERENCE 128` in
+# common_speculative_are_compatible, which refuses a draft whose vocabulary size differs more (and whose
+# token texts differ): the target verifies the draft's proposals by token id, so the two must share a
+# tokenizer; padded vocabularies of one family (Qwen2.5-0.5B 151,936 vs -7B 152,064) pass.
+VOCAB_MAX_SIZE_DIFFERENCE = 128
+
+
+def _check_vocabulary(spec: ModelSpec, draft: ModelSpec) -> None:
+    """A draft model of another tokenizer is bad input (issue 15, round 6: `Qwen3-8B --speculative
+    draft:mistral` was sized as if it could run)."""
+    if abs(spec.vocab_size - draft.vocab_size) > VOCAB_MAX_SIZE_DIFFERENCE:
+        raise BadInputError(
+            f"draft model {draft.name} has a {draft.vocab_size:,}-token vocabulary and {spec.name} "
+            f"{spec.vocab_size:,}: a draft must share the target's tokenizer",
+            hint="draft with a smaller model of the same family (e.g. draft:Qwen3-0.6B for Qwen3)",
+        )
 
 
 def require_tokens(wl: Workload, engine: str) -> None:

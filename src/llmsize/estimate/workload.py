@@ -287,7 +287,7 @@ class Workload(Record):
     engine_version: str | None = Field(
         default=None,
         description="llama.cpp: the build (b8571); Ollama, SGLang: the release (0.11.4, 0.4.3.post4); "
-        "vLLM: the release (0.4.2, 0.6.3: its speed profile); None = the release modelled",
+        "vLLM, transformers: the release (0.4.2, 4.46.0: its speed profile); None = the release modelled",
     )
     images: int = Field(
         default=0, ge=0, le=100_000, description="images per sequence, encoded by the vision tower at prefill"

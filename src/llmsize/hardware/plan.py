@@ -22,6 +22,7 @@ from typing import Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
@@ -699,7 +700,7 @@ class Planner:
             layers = auto.gpu_layers
             if wl.mode is Mode.INFERENCE and gpu.speed_known:
                 speed = self.speed(gpu, layout, self.estimate(auto), auto)
-            warnings = (*warnings, _auto_offload_note(eng.describe(), auto.gpu_layers, self.spec.num_layers,
+            warnings = (*warnings, _auto_offload_note(eng, auto.gpu_layers, self.spec.num_layers,
                                                       gpu, self.efficiency, speed))
         if not fits and wl.gpu_layers is None and layers is not None and layers < self.spec.num_layers:
             # The split the engine runs by itself (Ollama) or the --gpu-layers it is told to try
@@ -715,11 +716,12 @@ class Planner:
             note = _host_speed_note(gpu, self.efficiency)
             warnings = (*warnings, f"the experts of {on_cpu} of {self.spec.num_layers} layers run from CPU "
                         f"RAM (only the picked ones are read per token): {note}")
-        return fit(est, gpu, layout.count, engine=wl.engine,
-                   gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
-                   dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
-                   max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
-                   warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
+        row = fit(est, gpu, layout.count, engine=wl.engine,
+                  gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
+                  dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
+                  max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
+                  warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
+        return _without_backend(row, eng.no_backend_for(gpu.vendor))
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
@@ -793,6 +795,14 @@ class Planner:
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
 
 
+def _without_backend(row: FitRow, missing: str | None) -> FitRow:
+    """The row of an engine that cannot run on the device at all (its module says why): it does not fit."""
+    if missing is None:
+        return row
+    return row.model_copy(update={"fits": False, "reason": missing, "decode_tokens_per_s": None,
+                                  "ttft_s": None})
+
+
 def _host_bytes(est: Estimate) -> int | None:
     """Host RAM of an estimate as its engine keeps it (llama.cpp / Ollama: CPU layers, their K/V,
     host buffers; estimate/engines/llama_cpp.py `figures`), the split the speed model reads."""
@@ -800,13 +810,12 @@ def _host_bytes(est: Estimate) -> int | None:
     return figs.host_bytes if figs is not None else None
 
 
-def _auto_offload_note(engine: str, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
+def _auto_offload_note(engine: BaseEngine, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
                        speed: SpeedEstimate | None) -> str:
-    """What an engine that offloads by itself (Ollama) does with a model that does not fit."""
+    """The engine's own note on the split it runs by itself (its module words it), then how the speed
+    model reads the CPU layers on this machine."""
     rate = f" at ~{speed.decode_tokens_per_s:,.1f} tokens/s" if speed is not None else ""
-    return (f"{engine} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} layers on the "
-            f"GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` shows a CPU/GPU "
-            "split); " + _host_speed_note(gpu, eff))
+    return engine.auto_offload_note(layers, total, rate) + "; " + _host_speed_note(gpu, eff)
 
 
 def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:

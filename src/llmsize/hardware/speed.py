@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
@@ -108,6 +109,9 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    moe_gather_traffic: float = Field(
+        default=0.0, description="decode: bytes copied per picked expert byte and (token, expert) pair "
+        "beyond the read (transformers 5.x batched_mm gathers: estimate/engines/transformers_batched_mm.py)")
     moe_loop_s: float = Field(
         default=0.0, description="CPU seconds per forward pass an eager per-expert MoE loop adds, serial "
         "with the GPU (transformers 4.x: estimate/engines/transformers_moe_loop.py; 0: none)")
@@ -253,6 +257,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         # PyTorch before 2.8 stream slower (estimate/engines/transformers_cache_copies.py).
         kv_factor = cache_step_traffic(inputs.kv_groups, prof.kv_gqa_copies, prof.kv_copy_share)
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)
+    launch += _batched_mm_launch(inputs, prof)
     quantized = inputs.kernel not in ("16bit", "fp8")
     peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
     if prof.vulkan_matrix_cores is not None:
@@ -287,6 +292,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         kv_traffic_factor=kv_factor,
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
+        moe_gather_traffic=(batched_mm.GATHER_COPY_PASSES if prof.moe_batched_mm
+                            and inputs.layer_parts.get("moe_ffn", 0) and inputs.expert_pick_share else 0.0),
         sampling_s=inputs.sampling_s,
         host_graph_per_layer_s=prof.host_graph_per_layer_s,
         **_batch_constants(prof, gpu),
@@ -306,8 +313,18 @@ def _moe_loop_seconds(inputs: SpeedInputs, prof: EngineSpeedProfile, kernel_laun
     if not prof.moe_expert_loop or not routed or not inputs.expert_pick_share:
         return 0.0
     num_experts = round(inputs.experts_per_token / inputs.expert_pick_share)
-    return moe_loop.loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
-                                 prof.launch_per_layer_s, kernel_launch_s)
+    # Experts no token of the step picked run the loop on empty tensors (transformers_moe_loop).
+    return moe_loop.split_loop_seconds(routed, inputs.layer_parts.get("shared_expert", 0), num_experts,
+                                       inputs.experts_per_token, inputs.batch, prof.launch_per_layer_s,
+                                       kernel_launch_s, inputs.kernel)
+
+
+def _batched_mm_launch(inputs: SpeedInputs, prof: EngineSpeedProfile) -> float:
+    """Extra CPU launch seconds per layer of transformers 5.x's batched_mm routed FFNs (0 for the others)."""
+    routed = inputs.layer_parts.get("moe_ffn", 0)
+    if not prof.moe_batched_mm or not routed or not inputs.expert_pick_share:
+        return 0.0
+    return batched_mm.launch_per_layer(routed, inputs.num_layers, prof.launch_per_layer_s)
 
 
 def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
@@ -528,6 +545,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
     compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
+    # transformers 5.x's batched_mm gathers copy every picked expert per (token, expert) pair first.
+    weights_s += inputs.pp * batched_mm.gather_bytes(
+        inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch, c.moe_gather_traffic
+    ) / (bandwidth * c.kv_bandwidth_fraction)
     memory_s = weights_s + kv_s
     cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)

@@ -40,10 +40,12 @@ def parse_ollama(args: list[str], env: Mapping[str, str], argv: list[str]) -> Se
             "only `ollama run TAG` is a launch command llmsize reads",
             hint="llmsize check --env OLLAMA_CONTEXT_LENGTH=8192 -- ollama run qwen3:8b",
         )
-    if args[0] == "serve" or len(args) < 2:
+    if args[0] == "serve":
         raise BadInputError(
             "`ollama serve` loads no model by itself", hint="check the `ollama run TAG` instead"
         )
+    if len(args) < 2:  # `ollama run` alone was answered about `ollama serve` (issue 15, round 6)
+        raise BadInputError(f"`ollama {args[0]}` names no model", hint=f"ollama {args[0]} qwen3:8b")
     tag = args[1]
     setup = Setup(tool="ollama", engine="ollama", engine_version=OLLAMA_VERSION, model=tag, argv=list(argv))
     setup.set("model", tag, "ollama run TAG")

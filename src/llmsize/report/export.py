@@ -42,6 +42,32 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
         out[prefix] = "" if value is None else value
 
 
+def document_text(data: dict[str, Any], fmt: str) -> str:
+    """json, yaml or csv text of a command's document (a dict), written as a Report's is."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    if fmt == "csv":
+        return _csv_row({k: v for k, v in data.items() if k != "components"})
+    raise ValueError(f"not a text format: {fmt!r}")
+
+
+def _csv_row(data: dict[str, Any]) -> str:
+    flat: dict[str, Any] = {}
+    _flatten("", data, flat)
+    import csv  # only for --format csv (issue 15: import what the command needs)
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(flat.keys())
+    writer.writerow(flat.values())
+    return buf.getvalue()
+
+
 def to_csv(report: Report) -> str:
     """A header row and one value row: every scalar of the document under its dotted path.
 
@@ -93,7 +119,10 @@ def check_output(path: Path | None, *, force: bool, html: bool = False) -> None:
 
     The same checks as write_report / save_document / write_new_file make when writing (the suffix,
     a taken name without --force, a directory), asked first: `fit --all -o all.html` sized every
-    catalog model for seconds before saying it writes no .html (issue 15, round 5).
+    catalog model for seconds before saying it writes no .html (issue 15, round 5). The folder is
+    probed the way write_new_file will use it, by creating and removing a temporary file there:
+    `fit M -o out.yaml` in a folder it may not write printed the whole answer, then "Permission
+    denied" with exit 2 (round 6); permission bits alone cannot say it (root, read-only mounts).
     """
     if path is None:
         return
@@ -104,6 +133,21 @@ def check_output(path: Path | None, *, force: bool, html: bool = False) -> None:
             f"cannot write {shown}: --output takes a {kinds} file", hint="name the file e.g. report.yaml"
         )
     _refuse_taken(path, shown, force=force)
+    if path.is_dir():
+        raise BadInputError(f"cannot write {shown}: it is a directory")
+    _probe_folder(path, shown)
+
+
+def _probe_folder(path: Path, shown: str) -> None:
+    """Create and remove a temporary file beside `path`, as write_new_file's first step does."""
+    import secrets
+
+    probe = path.with_name(f".{path.name[:80]}.{os.getpid()}.{secrets.token_hex(4)}.probe")
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as err:
+        raise BadInputError(f"cannot write {shown}: {err.strerror or err}") from err
+    probe.unlink(missing_ok=True)
 
 
 def _refuse_taken(path: Path, shown: str, *, force: bool) -> None:

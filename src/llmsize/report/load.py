@@ -155,7 +155,10 @@ def load_report(path: Path) -> LoadedReport:
             measurement = MeasureDocument.model_validate(doc)
             loaded = LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
         else:
-            loaded = LoadedReport(path=path, report=Report.model_validate(doc))
+            # `plan --output` saves the estimate document plus its launch command (cli/cmd_plan.py)
+            plan_line = isinstance(doc.get("command"), str)
+            report_doc = {k: v for k, v in doc.items() if k != "command"} if plan_line else doc
+            loaded = LoadedReport(path=path, report=Report.model_validate(report_doc))
     except ValidationError as err:
         raise ConfigError(
             f"{path} is not a valid llmsize report: {_first_error(err)}", hint=_HAND_EDITED

@@ -103,6 +103,11 @@ def _workload_line(report: Report) -> str:
     return "  workload: " + ", ".join(bits)
 
 
+def _cut(label: str, room: int) -> str:
+    """`label` in at most `room` characters (at least one), its end replaced by "…" when cut."""
+    return label if len(label) <= room else label[: max(0, room - 1)] + "…"
+
+
 def _human(report: Report, console: Console) -> None:
     from llmsize.report.plain import kit
 
@@ -113,20 +118,26 @@ def _human(report: Report, console: Console) -> None:
     total = report.memory["total"]
     console.print(breakdown_bar(report.memory, max(20, min(console.width, 120) - 2), Text))
     table = Table(show_header=True, header_style="bold", title_justify="left")
-    table.add_column("component", no_wrap=True)
+    shown = [key for key in MEMORY_KEYS[:-1] if report.memory[key] or key == "weights"]
+    peak = f" (peak: {report.peak_phase})" if report.peak_phase else ""
+    # Where even component and GiB do not fit, the labels are cut, never the sizes ("share" is
+    # dropped first by print_fitted): at 30 columns every size read "…" (issue 15, round 6).
+    gib_width = max(len(f"{report.memory[k] / GIB:.2f}") for k in [*shown, "total"]) + 2
+    room = max(2, console.width - gib_width - 5)  # 3 borders, the label cell's 2 padding
+    table.add_column(_cut("component", room), no_wrap=True)
     table.add_column("GiB", justify="right", no_wrap=True)
     table.add_column("share", justify="right", no_wrap=True)
-    for key in MEMORY_KEYS[:-1]:
+    for key in shown:
         value = report.memory[key]
-        if value == 0 and key not in ("weights",):
-            continue
         share = f"{100 * value / total:.1f}%" if total else "—"
-        label = Text(f"{BAR_CHARS[key]} ", style=BAR_STYLES[key]) + Text(_LABELS[key])
+        label = Text(f"{BAR_CHARS[key]} ", style=BAR_STYLES[key]) + Text(_cut(_LABELS[key], room - 2))
         table.add_row(label, f"{value / GIB:.2f}", share)
     table.add_section()
-    peak = f" (peak: {report.peak_phase})" if report.peak_phase else ""
-    table.add_row(Text("total" + peak, style="bold"), Text(f"{total / GIB:.2f}", style="bold"), "100%")
-    console.print(table)
+    table.add_row(Text(_cut("total" + peak, room), style="bold"), Text(f"{total / GIB:.2f}", style="bold"),
+                  "100%")
+    from llmsize.report.table_fit import print_fitted
+
+    print_fitted(table, console, keep=2)
     console.print(Text(f"Total: {format_gib(total)} ({total:,} bytes) on the busiest GPU"))
     _engine_lines(report, console)
     console.print(Text("Formulas and low-high ranges: llmsize explain with the same arguments.", style="dim"))

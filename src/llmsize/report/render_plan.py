@@ -227,9 +227,18 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         label = "" if shown is not None or closest is None else f" (closest: {closest.option.label})"
         con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
                   + (f"{escape(label)}: {escape(why)}" if why else "."))
-        several = gpu.id != "local-cpu" and not gpu.memory.unified  # one RAM: no second device to add
+        # one reason every format shares is not about memory (an engine with no backend for the device):
+        # more GPUs are not offered (issue 15, round 6)
+        reasons = {r.row.reason for r in fit.options}
+        shared = next(iter(reasons)) if len(fit.options) > 1 and len(reasons) == 1 else None
+        several = gpu.id != "local-cpu" and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
             con.print("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
+        if shared is None and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
+            # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
+            # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
+            con.print("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
+                      "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "

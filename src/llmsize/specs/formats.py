@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal, cast
 
-from llmsize.errors import ConfigError
+from llmsize.errors import ConfigError, json_kind
 from llmsize.names import ParsedName
 from llmsize.specs.models import QuantMethod, WeightFormat
 
@@ -464,7 +464,7 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
     if q is None:
         return WeightFormat(dtype=dtype), warnings
     if not isinstance(q, Mapping):
-        raise ConfigError(f"config.json quantization_config must be an object, not {type(q).__name__}")
+        raise ConfigError(f"config.json quantization_config must be an object, not {json_kind(q)}")
     fmt, more = _method(q, dtype)
     if fmt.quant == QuantMethod.FP8 and "fp4" in (config.get("expert_dtype"), q.get("expert_dtype")):
         # DeepSeek V4 (`expert_dtype: fp4`): the routed experts ship as e2m1 pairs in int8 with one

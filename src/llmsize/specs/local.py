@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from llmsize.errors import ConfigError, LlmsizeError, one_line
+from llmsize.errors import ConfigError, LlmsizeError, json_kind, one_line
 from llmsize.records import ValidationError
 from llmsize.resources import MAX_TEXT_BYTES, UnreadableText, load_json, read_text_bounded
 from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
@@ -58,7 +58,7 @@ def read_config_json(
     except UnreadableText as err:
         raise ConfigError(f"{where} is not a usable config.json: {err}") from err
     if not isinstance(config, dict):
-        raise ConfigError(f"{where} must hold a JSON object, not {type(config).__name__}")
+        raise ConfigError(f"{where} must hold a JSON object, not {json_kind(config)}")
     return config
 
 

@@ -158,6 +158,20 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
 _LIBRARY_PREFIXES = ("https://ollama.com/library/", "ollama.com/library/", "library/")
 
 
+def without_library_prefix(text: str) -> str | None:
+    """"https://ollama.com/library/qwen3:8b" -> "qwen3:8b" (a page address or the official namespace spelled
+    out); None when `text` has no such prefix."""
+    stripped = text.strip()
+    low = stripped.lower().removeprefix("http://").removeprefix("https://").removeprefix("www.")
+    cut = len(stripped) - len(low)
+    for prefix in _LIBRARY_PREFIXES:
+        if low.startswith(prefix):
+            rest = stripped[cut + len(prefix) :].split("?", 1)[0].split("#", 1)[0]  # a page's query, anchor
+            rest = rest.rstrip("/").removesuffix("/tags")  # the library's tag list
+            return rest if rest and "/" not in rest else None
+    return None
+
+
 def library(name: str) -> OllamaLibrary | None:
     """The library a reference names ("qwen3" in "qwen3:8b"), when it is one we know."""
     key = name.strip().lower()
@@ -352,6 +366,27 @@ _LIBRARY_OF_MODEL_TYPE = {
     "gemma3n": "gemma3n",
     "glm4_moe_lite": "glm-4.7-flash",
 }
+
+
+def library_tag(name: str) -> tuple[OllamaLibrary, str] | None:
+    """(library, tag) of the ollama.com tag the catalog lists for the model `name` resolves to ("Qwen3-8B" ->
+    qwen3:8b): the file `ollama run` downloads for it, with the library's build quirks (a tag of a later
+    build, "-2507", without never_quantized, as as_published reads it). None when no tag is listed."""
+    from llmsize.specs import catalog
+
+    try:
+        tags = catalog.ollama_tags(name)
+    except Exception:  # a name the catalog cannot read has no tag
+        return None
+    for tag in tags:
+        ref = parse_reference(tag)
+        if ref is None or library(ref.library.name) is None:
+            continue
+        lib = ref.library
+        if any(part in ref.tag.split("-") for part in lib.later_builds):
+            lib = replace(lib, never_quantized=())
+        return lib, tag
+    return None
 
 
 def library_of_model_type(model_type: str) -> OllamaLibrary | None:

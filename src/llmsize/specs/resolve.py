@@ -67,12 +67,32 @@ def resolve(
         spec = _from_text(folded, revision, offline, trust_remote_code)
         said = f"read {_shown(text)} as {folded!r} (full-width or typographic characters folded to ASCII)"
         return spec.model_copy(update={"warnings": (said, *spec.warnings)})
-    return _from_text(text, revision, offline, trust_remote_code)
+    spec = _from_text(text, revision, offline, trust_remote_code)
+    if engine is not None and str(engine) == "ollama":
+        spec = _as_library_tag(spec)
+    return spec
+
+
+def _as_library_tag(spec: ModelSpec) -> ModelSpec:
+    """A checkpoint Ollama serves as the library tag the catalog lists for it (qwen3:8b for Qwen3-8B): that
+    file's towers and MTP layers, as the tag itself resolves (ollama.as_published); the engine module gives
+    its GGUF type. gemma-3n-E4B-it under --engine ollama kept the vision and audio towers gemma3n:e4b's
+    text-only file leaves out: 9.45 GB where the tag is 7.49 (issue 15, round 6)."""
+    if spec.weight_format.quant is not None or spec.provenance.kind not in (
+        ProvenanceKind.CATALOG, ProvenanceKind.HUB, ProvenanceKind.CACHE
+    ):
+        return spec
+    tagged = ollama.library_tag(spec.name)
+    ref = ollama.parse_reference(tagged[1]) if tagged is not None else None
+    return ollama.as_published(spec, ref) if ref is not None else spec
 
 
 def _from_text(text: str, revision: str | None, offline: bool | None, trust_remote_code: bool) -> ModelSpec:
     """A name, an Ollama reference or a repo id (anything but an existing path)."""
-    if ollama.parse_reference(text) is not None:  # "ollama.com/library/qwen3:8b" is a name, not a path
+    in_library = ollama.without_library_prefix(text)
+    if in_library is not None:  # "ollama.com/library/qwen3" is the tag (or bare name) after it, not a path
+        return _from_text(in_library, revision, offline, trust_remote_code)  # (issue 15, round 6)
+    if ollama.parse_reference(text) is not None:
         return _from_name(text)
     hub = hub_reference(text)
     if hub is not None:
@@ -195,6 +215,11 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
         ggufs = sorted(path.glob("*.gguf"), key=lambda p: (p.name.lower().startswith("mmproj"), p.name))
         if ggufs and not (path / local.CONFIG_FILE).is_file():
             raise ConfigError(f"{path} has no config.json", hint=f"it holds {ggufs[0].name}: pass that file")
+        from llmsize.specs.ollama_store import tags_folder_hint
+
+        tags = tags_folder_hint(path) if not (path / local.CONFIG_FILE).exists() else None
+        if tags is not None:
+            raise ConfigError(f"{path} has no config.json", hint=tags)
         return local.spec_from_directory(path, trust_remote_code=trust_remote_code)
     suffix = path.suffix.lower()
     if suffix == ".gguf" or (suffix not in (".json", ".safetensors") and _has_gguf_magic(path)):
@@ -208,6 +233,14 @@ def _from_path(path: Path, *, trust_remote_code: bool) -> ModelSpec:
             f"{path} is a weights shard; its config is in config.json",
             hint="pass the folder that holds both, or its config.json",
         )
+    from llmsize.specs.ollama_store import manifest_blob
+
+    found = manifest_blob(path)  # ~/.ollama/models/manifests/registry.ollama.ai/library/qwen3/8b
+    if found is not None:
+        blob, tag = found
+        spec = spec_from_gguf(blob)
+        provenance = spec.provenance.model_copy(update={"source": str(path.resolve())})
+        return spec.model_copy(update={"name": tag, "provenance": provenance})
     raise ConfigError(f"{path} is neither a config.json nor a GGUF file", hint=_INPUT_HINT)
 
 

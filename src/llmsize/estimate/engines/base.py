@@ -109,10 +109,12 @@ class EngineModel(Protocol):
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
+    def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
     def auto_gpu_layers(
         self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
     ) -> int | None: ...
     def speed_name(self, spec: ModelSpec | None = None) -> str: ...
+    def no_backend_for(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
@@ -305,6 +307,18 @@ class BaseEngine:
         del est, usable, num_layers
         return None
 
+    # Accelerator vendors (the GPU catalog's `vendor`) the engine has no backend for.
+    no_backend_vendors: ClassVar[frozenset[str]] = frozenset()
+
+    def no_backend_for(self, vendor: str) -> str | None:
+        """Why the engine cannot run on this vendor's devices (None: it can); a fit row then does not fit."""
+        if vendor.lower() not in self.no_backend_vendors:
+            return None
+        return f"{self.label or self.engine} has no backend for {vendor} devices; {self.backend_hint()}"
+
+    def backend_hint(self) -> str:
+        return "pick an engine that runs there (--engine)"
+
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
         model, for engines whose releases ran some layer kinds differently)."""
@@ -322,6 +336,12 @@ class BaseEngine:
         load it, as vLLM, SGLang and llama.cpp with an explicit -ngl do; Ollama runs it partly on the CPU)."""
         del est, usable, num_layers, spec
         return None
+
+    def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
+        """What the engine does by itself with a model that does not fit, when auto_gpu_layers gives a
+        split (`rate`: " at ~N tokens/s" or ""); an engine with its own settings and tools says them."""
+        return (f"{self.describe()} still runs it{rate}: it keeps {layers} of {total} layers on the GPU by "
+                f"itself and runs the other {total - layers} from CPU RAM")
 
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None:
         """The engine's own placement of blocks on GPUs; None = pipeline stages (Megatron-style)."""

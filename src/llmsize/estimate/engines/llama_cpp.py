@@ -254,6 +254,14 @@ def gdn_speed_name(spec: ModelSpec, build: int | None, vulkan: bool) -> str | No
 class LlamaCpp(BaseEngine):
     """llama.cpp with its CUDA/Metal backends, one process for all GPUs (layer split)."""
 
+    # REFERENCE: ggml-org/llama.cpp README.md "Supported backends" (Metal, BLAS, BLIS, SYCL, MUSA, CUDA, HIP,
+    # Vulkan, CANN, OpenCL, zDNN, WebGPU, RPC): none runs on a Google TPU, so neither does Ollama, which
+    # runs llama.cpp (issue 15, round 6: `--gpu TPU-v5e --engine llama.cpp` was planned as fitting).
+    no_backend_vendors: ClassVar[frozenset[str]] = frozenset({"google"})
+
+    def backend_hint(self) -> str:
+        return "a TPU runs vLLM or transformers (--engine vllm)"
+
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative", "engine_version"}

@@ -61,6 +61,7 @@ from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
 from llmsize.specs.ollama import (
     library_of_model_type,
+    library_tag,
     own_engine_keeps_windows,
     own_engine_window,
     published_format,
@@ -183,12 +184,16 @@ class Ollama(LlamaCpp):
         del rest
         if wl.dtype is not None or spec.weight_format.quant is not None:
             return None
-        note = (
-            f"Ollama serves the library's {OLLAMA_DEFAULT_GGUF} GGUF of this model; "
-            "--quant Q8_0 / F16 for other tags"
-        )
-        fmt = WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=OLLAMA_DEFAULT_GGUF)
-        lib = library_of_model_type(spec.model_type)
+        # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
+        # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
+        # its April 2025 build keeping attn_v in f16; Mistral-7B Q4_K_M where mistral:7b is Q4_0).
+        tagged = library_tag(spec.name)
+        lib = tagged[0] if tagged is not None else library_of_model_type(spec.model_type)
+        gguf_type = (tagged[0].default_quant if tagged is not None else None) or OLLAMA_DEFAULT_GGUF
+        named = f" ({tagged[1]})" if tagged is not None else ""
+        note = (f"Ollama serves the library's {gguf_type} GGUF of this model{named}; "
+                "--quant Q8_0 / F16 for other tags")
+        fmt = WeightFormat(dtype="fp16", quant=QuantMethod.GGUF, gguf_type=gguf_type)
         if lib is not None:  # its quantizer's own types (specs/ollama.py); the library tag also has its MTP
             fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
@@ -333,6 +338,13 @@ class Ollama(LlamaCpp):
             margin = projector + MMPROJ_HEADROOM_BYTES
             est = _without_projector(est, projector)
         return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
+
+    def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
+        """Ollama's own words for the split (ollama_offload.py): num_gpu is the setting that would change
+        it, and `ollama ps` prints the CPU/GPU shares of a loaded model (server/routes.go PsHandler)."""
+        return (f"{self.describe()} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} "
+                f"layers on the GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` "
+                "shows a CPU/GPU split)")
 
     def _own_estimate_layers(self, est: Estimate, usable: int, spec: ModelSpec, projector: int) -> int:
         """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,

@@ -45,8 +45,25 @@ def _is_ollama_tag(spec: ModelSpec) -> bool:
     from llmsize.specs.models import ProvenanceKind
 
     name = spec.name
-    if "/" in name or "\\" in name or name.endswith(".gguf") or ":" not in name:
+    if "/" in name or "\\" in name or name.endswith(".gguf"):
         return False
+    if ":" not in name:
+        # a bare library name the catalog reads as the library's latest tag ("qwen3", "gemma3"): the
+        # catalog sized Ollama's GGUF of it, so Ollama serves it (issue 15, round 6: llama.cpp did)
+        from llmsize.specs.catalog import ollama_reference
+        from llmsize.specs.ollama import library
+
+        # only where the catalog went that way: "deepseek-r1" is also DeepSeek-R1's own name (fp8)
+        as_gguf = spec.weight_format.quant in (QuantMethod.GGUF, QuantMethod.MXFP4)
+        said = ollama_reference(name) is not None or (library(name) is not None and as_gguf)
+        return spec.provenance.kind is ProvenanceKind.CATALOG and said
+    if spec.provenance.kind is ProvenanceKind.GGUF and spec.provenance.source:
+        from pathlib import Path
+
+        from llmsize.specs.ollama_store import is_manifest_path
+
+        # the tag's manifest in Ollama's store names what `ollama run` serves (issue 15, round 6)
+        return is_manifest_path(Path(spec.provenance.source))
     if spec.provenance.kind in (ProvenanceKind.LOCAL, ProvenanceKind.GGUF):
         return False  # a folder named "qwen3:8b" holds its own files: its name is no tag (issue 15, round 5)
     try:

@@ -1,4 +1,4 @@
-"""`--engine-version` for vLLM: the release picks the speed profile it was measured with.
+"""`--engine-version` for vLLM and transformers: the release picks the speed profile it was measured with.
 
 vLLM's decode step changed with two releases that llmsize has profiles for:
 - 0.4.x (V0 engine): decode graphs cover contexts up to `max_context_len_to_capture` (8,192) and the
@@ -10,8 +10,16 @@ vLLM's decode step changed with two releases that llmsize has profiles for:
 `--enforce-eager` on a V0 release runs 0.6.3's eager profile (a bare op dispatch per fused kernel),
 which predicts Qwen2's 0.4.2 rows run with enforce_eager=True (72B-GPTQ-Int4 on one A100) within 3%.
 
-Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED): the release changes the speed
-profile only. SGLang's releases are read by estimate/engines/sglang_startup.py (memory and speed).
+transformers' `generate` changed its decode step with three releases llmsize has tables for:
+- 4.30-4.48: GPTQ through optimum + auto-gptq, AWQ through AutoAWQ's wrappers (4.46
+  quantizers/quantizer_gptq.py required_packages; GPTQModel from 4.49): profile 'transformers-4.46'
+  (Qwen2.5's and Qwen2's A100 tables, transformers 4.46.0 / 4.38.2);
+- 4.49-4.x: profile 'transformers-4' (Qwen3's H20 table, transformers 4.51.3);
+- 5.0 and later: GQA read in place and MoE experts through batched_mm: profile 'transformers'.
+
+Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED, transformers 5.23): the release
+changes the speed profile only. SGLang's releases are read by estimate/engines/sglang_startup.py
+(memory and speed).
 """
 
 from __future__ import annotations
@@ -51,3 +59,21 @@ def vllm_speed_name(text: str | None, enforce_eager: bool) -> str:
     if found < V0_GRAPH_CAP_TO and not enforce_eager:
         return "vllm-0.4"
     return "vllm-0.6"  # the V0 engine; with --enforce-eager its eager twin (speed_eager.eager_engine)
+
+
+OLDEST_TRANSFORMERS = (4, 30)
+GPTQMODEL_FROM = (4, 49)  # REFERENCE: transformers 4.49 quantizers/quantizer_gptq.py: GPTQModel.
+TRANSFORMERS_5 = (5, 0)
+
+
+def transformers_speed_name(text: str | None) -> str:
+    """The transformers speed profile of the release asked for ('transformers' when none is given)."""
+    found = release(text, "transformers", "4.46.0")
+    if found is None or found >= TRANSFORMERS_5:
+        return "transformers"
+    if found < OLDEST_TRANSFORMERS:
+        raise BadInputError(
+            f"--engine-version {text}: llmsize models transformers releases from 4.30 on",
+            hint="give 4.30 or later, or leave --engine-version out for the current release",
+        )
+    return "transformers-4.46" if found < GPTQMODEL_FROM else "transformers-4"

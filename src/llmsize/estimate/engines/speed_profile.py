@@ -147,6 +147,10 @@ class EngineSpeedProfile(Record):
         default=1.0, gt=0, le=1, description="with kv_materialized: the cache copies' (torch.cat, "
         "repeat_kv) bandwidth over a 16-bit kernel's; PyTorch before 2.8 copies 2-byte elements without "
         "vector loads (estimate/engines/transformers_cache_copies.py)")
+    moe_batched_mm: bool = Field(
+        default=False, description="decode runs the routed experts through transformers 5.x's batched_mm "
+        "experts interface: per-pair weight gathers and the router's and experts' extra calls "
+        "(estimate/engines/transformers_batched_mm.py)")
     unfused_kernels_per_layer: float = Field(
         default=0.0, ge=0, description="decode: kernels a layer launches beyond the calibrated dense block, "
         "each at the per-node time (a build without a CUDA fusion the calibration builds have: "

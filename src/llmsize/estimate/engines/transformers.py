@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import transformers_wrappers
+from llmsize.estimate.engines import server_releases, transformers_autogptq_int8, transformers_wrappers
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
@@ -77,7 +77,8 @@ SPEED_V4 = EngineSpeedProfile(
 SPEED = SPEED_V4.model_copy(update={
     "engine": "transformers", "version": "5.23 (GQA read in place; step constants of 4.46-4.51)",
     "kv_gqa_copies": False, "kv_copy_share": 1.0,  # PyTorch 2.8+ (constraints.txt: 2.13): vector copies
-    "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface (not modelled)
+    "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface
+    "moe_batched_mm": True,  # generate decodes them with batched_mm (transformers_batched_mm.py)
     "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
 # transformers 4.35-4.48 load GPTQ checkpoints only through optimum + auto-gptq (4.46
 # quantizers/quantizer_gptq.py: required_packages ["optimum", "auto_gptq"]; GPTQModel from 4.49) and
@@ -94,7 +95,10 @@ SPEED_V4_AUTOGPTQ = SPEED_V4.model_copy(update={
     # stream a batch-1 step at 0.34 of an A100's HBM, not the 0.68 vLLM's Marlin reaches: fitted on the
     # GPTQ-Int4 fit rows (the 14B-72B long prompts, where the copies make the step GPU-bound, and 72B on
     # one GPU), checked on the held-out AWQ rows (issue 11).
-    "kernel_bandwidth": {"int4-hbm": 0.34},
+    "kernel_bandwidth": {"int4-hbm": 0.34,
+                         # auto-gptq's 8-bit linear copies its scales to fp32 on every call: the shared
+                         # int8 share (0.75 on HBM, hardware/speed_profiles) less those copies' bytes.
+                         "int8-hbm": 0.75 * transformers_autogptq_int8.scale_copy_share()},
     "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s} | {
         kernel: transformers_wrappers.wrapper_launch_per_layer(kernel, SPEED_V4.launch_per_layer_s)
         for kernel in transformers_wrappers.EXTRA_CALLS},
@@ -118,6 +122,7 @@ class Transformers(BaseEngine):
     """transformers `generate` and training loops, one process per GPU."""
 
     engine: ClassVar[Engine] = Engine.TRANSFORMERS
+    reads_options: ClassVar[frozenset[str]] = frozenset({"engine_version"})  # the speed profile's release
     version: ClassVar[str] = TRANSFORMERS_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "transformers"
@@ -187,8 +192,15 @@ class Transformers(BaseEngine):
             return MEM_EFF_MASK_ALIGNMENT
         return 1
 
+    def speed_name(self, spec: ModelSpec | None = None) -> str:
+        """The speed profile of the release asked for (--engine-version: 4.x's auto-gptq or GPTQModel
+        era; estimate/engines/server_releases.py); 5.x's when none is given."""
+        del spec
+        return server_releases.transformers_speed_name(self.wl.engine_version)
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
+        server_releases.transformers_speed_name(wl.engine_version)  # a bad release exits 2
         if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) in _QUANTIZED_CACHE:
             raise BadInputError(
                 f"transformers has no quantized cache for DeepSeek V4 (--kv-dtype {wl.kv_dtype}): "
@@ -249,6 +261,11 @@ class Transformers(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [TRANSFORMERS_VERSION_NOTE]
+        if wl.engine_version is not None:
+            # --engine-version picks the release's speed profile; memory stays the modelled release's.
+            profile = server_releases.transformers_speed_name(wl.engine_version)
+            out.append(f"speed: transformers {wl.engine_version} decodes as profile '{profile}' "
+                       "(estimate/engines/server_releases.py); memory as the modelled release")
         if spec.compressed is not None and wl.mode.value in ("lora", "qlora"):
             # peft 0.21 wraps DeepseekV4GroupedLinear (o_a_proj, an nn.Linear subclass whose forward
             # multiplies per group) as a plain Linear: the adapter's output shape does not match

@@ -145,7 +145,8 @@ def deepseek(r: Reader, warnings: list[str]) -> Fields:
     if mtp:
         warnings.append(
             f"the checkpoint also stores {mtp} multi-token-prediction layer(s) for speculative decoding; "
-            "transformers does not load them and they are not counted in the loaded weights"
+            # spec-level, so engine-neutral: the old wording named transformers under --engine vllm/ollama
+            "they are loaded only for --speculative mtp and are not counted in the loaded weights"
         )
         f.update(mtp_layers=mtp)
     return f
