@@ -270,9 +270,15 @@ def cached_json(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[
     source of the code that derives them), so an entry can never be stale. A value JSON cannot hold
     exactly (dates, tuples) must not be cached this way: it is returned and not written.
     """
+    import hashlib
     import json
 
-    path = _cache_path(kind, key_parts, "json")
+    digest = hashlib.sha256(f"{_YAML_CACHE_FORMAT}\0{kind}".encode())
+    for part in key_parts:
+        raw = part.encode() if isinstance(part, str) else part
+        digest.update(len(raw).to_bytes(8, "little"))
+        digest.update(raw)
+    path = user_cache_dir() / kind / f"{digest.hexdigest()}.json"
     try:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -282,54 +288,11 @@ def cached_json(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[
         blob = json.dumps(data, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):  # dates or other non-JSON values: keep the result, cache nothing
         return data
-    _write_atomically(path, blob.encode())
-    return data
-
-
-def cached_pickle(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[], Any], ok: type) -> Any:
-    """compute(), or its pickled copy from an earlier run with the same `key_parts`, for values JSON
-    cannot hold (records, enums, tuples). Like cached_json, the key must hold everything the value
-    is a function of, the code that builds it included. A copy that does not load, or loads as
-    something other than an `ok`, is computed again. The copy lives in the user's own cache folder,
-    read only by their own runs (as Python's __pycache__ is)."""
-    import pickle
-
-    path = _cache_path(kind, key_parts, "pickle")
-    try:
-        with gc_paused():  # many acyclic objects: see gc_paused
-            kept = pickle.loads(path.read_bytes())
-        if isinstance(kept, ok):
-            return kept
-    except Exception:  # missing, truncated, or pickled by classes since changed
-        pass
-    value = compute()
-    try:
-        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # a value that does not pickle: keep it, cache nothing
-        return value
-    _write_atomically(path, blob)
-    return value
-
-
-def _cache_path(kind: str, key_parts: Sequence[str | bytes], suffix: str) -> Path:
-    """user_cache_dir()/kind/<SHA-256 of the format, the kind and every key part>.suffix"""
-    import hashlib
-
-    digest = hashlib.sha256(f"{_YAML_CACHE_FORMAT}\0{kind}".encode())
-    for part in key_parts:
-        raw = part.encode() if isinstance(part, str) else part
-        digest.update(len(raw).to_bytes(8, "little"))
-        digest.update(raw)
-    return user_cache_dir() / kind / f"{digest.hexdigest()}.{suffix}"
-
-
-def _write_atomically(path: Path, blob: bytes) -> None:
-    """Write `blob` to `path` through a temporary file (a concurrent reader sees the old state or the
-    whole file); an unwritable cache folder only costs the speed-up."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        tmp.replace(path)
+        tmp.write_text(blob, encoding="utf-8")
+        tmp.replace(path)  # atomic: a concurrent reader sees the old state or the whole file
     except OSError:
         pass
+    return data

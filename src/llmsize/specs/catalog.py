@@ -672,14 +672,5 @@ def build_error(entry: CatalogEntry) -> str | None:
 
 
 def specs(selected: Iterable[CatalogEntry] | None = None) -> list[ModelSpec]:
-    """ModelSpecs of `selected` entries (default: all, kept between runs) that can be built, for listing."""
-    if selected is None:
-        return list(_all_specs())
-    return [_base_spec(e) for e in selected if build_error(e) is None]
-
-
-@cache
-def _all_specs() -> tuple[ModelSpec, ...]:
-    from llmsize.specs.catalog_cache import cached_specs
-
-    return cached_specs(lambda: tuple(_base_spec(e) for e in entries() if build_error(e) is None))
+    """ModelSpecs of `selected` entries (default: all) that can be built, for listing."""
+    return [_base_spec(e) for e in (entries() if selected is None else selected) if build_error(e) is None]

@@ -494,13 +494,6 @@ def param_inventory(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     return _per_spec(spec, "inventory", _inventory_by_value)
 
 
-def remember_inventory(spec: ModelSpec, groups: tuple[ParamGroup, ...]) -> None:
-    """Give `spec` the inventory an earlier run computed for an equal spec (specs/catalog_cache.py)."""
-    if len(_BY_SPEC) >= _MAX_ENTRIES:
-        _BY_SPEC.clear()
-    _BY_SPEC[(id(spec), "inventory")] = (spec, groups)
-
-
 def _inventory_by_value(spec: ModelSpec) -> tuple[ParamGroup, ...]:
     """The first ask of each spec object: equal specs (a model_copy) share one inventory."""
     try:
