@@ -218,6 +218,42 @@ def _moe_shape(reference: ModelSpec, size: int, active: int, experts: int | None
     return {"num_layers": layers, "num_experts": n_experts, "num_experts_per_tok": min(k, n_experts)}
 
 
+# A stated size the nearest reference overshoots by more than this (even cut to one block) is a different
+# size class (1B vs 4B): refused instead of answered with another model's numbers.
+UNREACHABLE_FACTOR = 4
+
+
+def _check_active(parsed: ParsedName, size: int) -> None:
+    """An active size of zero or above the total describes no model: refused rather than read as dense
+    (issue 15, round 7: 'deepseek-10B-A999B' and 'gemma-3B-A0B' were sized as dense 10B and 3B)."""
+    active = parsed.active_params
+    if active is not None and not 0 < active <= size:
+        raise BadInputError(
+            f"{parsed.size_label or parsed.raw.strip()} states {active:,} active of {size:,} parameters: "
+            "the active size must be above zero and at most the total",
+            hint="check the size in the name (e.g. 30B-A3B: 30B in all, 3B per token)",
+        )
+
+
+def _check_reachable(parsed: ParsedName, shaped: ModelSpec, size: int, active: int | None) -> None:
+    """Refuse a size the grid cannot come near: one block of the smallest reference plus its embeddings
+    is already larger (issue 15, round 7: 'gemma-0.001B' was sized as a 323M model, 'SmolLM2-135M-A1M'
+    as 679M). Within UNREACHABLE_FACTOR the answer stands, with the warning approximate_spec adds."""
+    from llmsize.specs.params import active_params, total_params
+
+    built, built_active = total_params(shaped), active_params(shaped)
+    too_active = active is not None and built_active > UNREACHABLE_FACTOR * active
+    if built > UNREACHABLE_FACTOR * size or too_active:
+        stated = active if active is not None and too_active else size
+        smallest = built_active if stated == active else built
+        raise BadInputError(
+            f"{parsed.size_label or parsed.raw.strip()} is smaller than any shape llmsize can scale to "
+            f"({stated:,} parameters stated; one block of the nearest reference with its embeddings holds "
+            f"{smallest:,})",
+            hint="give a Hugging Face repo id, a config.json or a .gguf for this model",
+        )
+
+
 def describe_shape(spec: ModelSpec) -> str:
     """The assumed shape in one line, for the provenance note and warnings."""
     tie = "tied" if spec.tie_word_embeddings else "untied"
@@ -237,6 +273,7 @@ def describe_shape(spec: ModelSpec) -> str:
 def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
     """Its family's (else Llama 3's) shape scaled to the size a name states; None when it states none."""
     from llmsize.specs.formats import name_warnings, weight_format_from_name
+    from llmsize.specs.params import active_params
 
     size = parsed.params
     card = published_moe_sizes(parsed.raw)
@@ -252,6 +289,7 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
             f"(llmsize approximates up to {MAX_APPROX_PARAMS / 1e12:g}T)",
             hint="check the size in the name",
         )
+    _check_active(parsed, size)
     active = parsed.active_params if parsed.active_params and parsed.active_params < size else None
     moe_references = _references(MOE_REFERENCE_SHAPES) if active else []
     own = family_reference_names(parsed) if not active else None
@@ -274,6 +312,7 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     if parsed.context:
         update["max_position_embeddings"] = parsed.context
     shaped = reference.model_copy(update=update)
+    _check_reachable(parsed, shaped, size, active)
     shape = describe_shape(shaped)
     scaled = "to its active size" if moe_references and active else "in depth"
     said = f"the sizes its model card publishes ({card[2]})" if card else "the size in its name"
@@ -289,6 +328,11 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     ]
     if not fits:
         warnings.append(f"{size / 1e9:g}B is smaller than one {reference.name} block plus its embeddings")
+    if moe_references and active and active_params(shaped) > active * 11 // 10:
+        warnings.append(
+            f"{active / 1e9:g}B active is smaller than one {reference.name} block plus its embeddings: "
+            f"{active_params(shaped) / 1e9:.3g}B active assumed"
+        )
     if parsed.active_params and parsed.active_params != size and not (moe_references and active):
         warnings.append(
             "the name describes a mixture of experts; approximated as a dense model of its total size"

@@ -49,6 +49,7 @@ from llmsize.estimate.engines import (
     llama_cpp_nodes,
     llama_cpp_scores,
     llama_cpp_vulkan_mmid,
+    server_releases,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -320,7 +321,7 @@ class LlamaCpp(BaseEngine):
         if text is None:
             return None
         digits = text.strip().lower().removeprefix("b")
-        if not digits.isdigit() or not 0 < int(digits) < 1_000_000:
+        if not server_releases.is_number(digits, 6) or not 0 < int(digits):
             raise BadInputError(
                 f"--engine-version {text!r} is not a llama.cpp build",
                 hint="give the build number llama.cpp prints (version: 8571 ...), e.g. b8571",

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_scores
+from llmsize.estimate.engines import llama_cpp_scores, server_releases
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
@@ -219,7 +219,7 @@ class Ollama(LlamaCpp):
         if text is None:
             return None
         parts = text.strip().lower().removeprefix("v").split(".")
-        if not 2 <= len(parts) <= 3 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+        if not 2 <= len(parts) <= 3 or not all(server_releases.is_number(p) for p in parts):
             raise BadInputError(
                 f"--engine-version {text!r} is not an Ollama release",
                 hint="give the version `ollama -v` prints, e.g. 0.11.4",

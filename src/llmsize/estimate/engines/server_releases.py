@@ -32,13 +32,20 @@ V1_FROM = (0, 8)  # REFERENCE: vLLM 0.8.0 release notes: V1 engine on by default
 V0_GRAPH_CAP_TO = (0, 5)  # 0.4.x: max_context_len_to_capture (vllm_graph_cap.py)
 
 
+def is_number(part: str, width: int = 4) -> bool:
+    """A release or build number part: ASCII digits only, at most `width` of them. str.isdigit alone also
+    takes '²' and other digits int() refuses (a ValueError), and an unbounded run trips int()'s
+    4,300-digit limit (issue 15, round 7: `--engine-version 0.²`, a 5,000-digit build)."""
+    return part.isascii() and part.isdigit() and len(part) <= width
+
+
 def release(text: str | None, engine: str, example: str) -> tuple[int, int] | None:
     """(major, minor) of a release string ('0.4.2', 'v0.6.3', '0.10', '0.5.0rc1'); None when not given."""
     if text is None:
         return None
     parts = text.strip().lower().removeprefix("v").split(".")
     head = parts[:2]
-    if len(parts) < 2 or not all(p.isdigit() and len(p) <= 4 for p in head):
+    if len(parts) < 2 or not all(is_number(p) for p in head):
         raise BadInputError(
             f"--engine-version {text!r} is not a {engine} release",
             hint=f"give the version `pip show {engine.lower()}` prints, e.g. {example}",

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines.nccl import Link
+from llmsize.estimate.engines.server_releases import is_number
 from llmsize.units import GIB
 
 # REFERENCE: SGLang's "Init torch distributed ends. mem usage" lines (module docstring), GiB a rank.
@@ -56,7 +57,7 @@ def release(text: str | None) -> tuple[int, int, int] | None:
         return None
     head = text.strip().lower().removeprefix("v").split(".post")[0].split("rc")[0]
     parts = head.split(".")
-    if not 2 <= len(parts) <= 3 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+    if not 2 <= len(parts) <= 3 or not all(is_number(p) for p in parts):
         raise BadInputError(
             f"--engine-version {text!r} is not an SGLang release",
             hint="give the version `python -m sglang.version` prints, e.g. 0.5.19 or 0.4.3.post4",

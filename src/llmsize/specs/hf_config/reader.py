@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.specs.models import MAX_LAYERS
 
 Fields = dict[str, Any]
 _MISSING: Any = object()
@@ -183,6 +184,12 @@ _DEFAULTS: dict[str, Fields] = {
 # No architecture count comes near this (vocabularies ~2^18, contexts ~2^24); beyond it a value is a
 # corrupt or hostile file, and Infinity/1e308 would overflow int() and float arithmetic downstream.
 _MAX_CONFIG_INT = 2**48
+# Block counts are walked block by block (per-layer kinds, windows, MoE flags), so a count below 2^48 can
+# still hang a reader that builds a tuple per block before ModelSpec's own MAX_LAYERS check runs: it is
+# refused where it is read (issue 15, round 7: `num_hidden_layers: 10^12` in cohere2, afmoe, bailing, mllama).
+_LAYER_COUNT_KEYS = frozenset(
+    {"num_hidden_layers", "num_layers", "n_layer", "n_layers", "depth", "conf_num_hidden_layers", "encoder_layers"}
+)
 
 
 class Reader:
@@ -232,6 +239,11 @@ class Reader:
             else:
                 shown = repr(value)
             raise ConfigError(f"config.json field {keys[0]!r} must be an integer below 2^48, not {shown}")
+        if value > MAX_LAYERS and _LAYER_COUNT_KEYS.intersection(keys):
+            raise ConfigError(
+                f"config.json field {keys[0]!r} gives {int(value):,} layers, beyond any model "
+                f"(llmsize reads up to {MAX_LAYERS:,})"
+            )
         return int(value)
 
     def flag(self, key: str, default: bool = False) -> bool:
