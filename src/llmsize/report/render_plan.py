@@ -234,7 +234,9 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         several = gpu.id != "local-cpu" and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
             con.print("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
-        if shared is None and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
+        # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
+        off_card = not gpu.memory.unified
+        if shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
             con.print("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
