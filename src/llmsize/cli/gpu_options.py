@@ -243,7 +243,14 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> objec
     """
     from llmsize.estimate.workload import Engine
 
-    if engine is not None or machine is None:
+    if engine is not None:
+        return engine
+    if machine is None and gpu.vendor == "apple":
+        # the same rule for a Mac named from the catalog: `plan M --gpu M4-Max-128GB` printed `vllm serve`,
+        # and `fit` offered bitsandbytes rows (issue 15, round 7)
+        note(f"  note: {gpu.id} has no CUDA/ROCm: planning for llama.cpp (GGUF); --engine changes it")
+        return Engine.LLAMA_CPP
+    if machine is None:
         return engine
     if gpu.id == "local-cpu" or gpu.vendor == "apple":
         note("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it")

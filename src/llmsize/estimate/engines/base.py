@@ -225,9 +225,22 @@ class BaseEngine:
         del spec, tp
         return None
 
+    # Hugging Face model types the engine has no implementation of, with why (its own source or tracker).
+    unsupported_model_types: ClassVar[dict[str, str]] = {}
+
+    def check_model_type(self, spec: ModelSpec) -> None:
+        """An architecture the engine cannot load is bad input (exit 2), not a size."""
+        why = self.unsupported_model_types.get(spec.model_type)
+        if why is not None:
+            raise BadInputError(
+                f"{self.label or self.engine} cannot run {spec.name} ({spec.model_type}): {why}",
+                hint="pick an engine that runs it with --engine",
+            )
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         """Settings this engine cannot run, as a one-line BadInputError (exit 2)."""
         self.check_compressed(spec)
+        self.check_model_type(spec)
         del spec
         for field, (flag, unset) in ENGINE_OPTIONS.items():
             if field not in self.reads_options and getattr(wl, field) != unset:

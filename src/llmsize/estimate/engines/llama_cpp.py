@@ -279,6 +279,13 @@ class LlamaCpp(BaseEngine):
     # DeepSeek V4 (arch deepseek4): llama_kv_cache_dsv4's caches, llama_cpp_dsv4.py.
     # --cache-type-k/-v: f32, f16, bf16, q8_0, q4_0 (and others llmsize does not list)
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "q8_0", "q4_0"})
+    # REFERENCE: ggml-org/llama.cpp#9663 (convert_hf_to_gguf.py: "Model MllamaForConditionalGeneration is
+    # not supported"; closed unimplemented, like #9643): Llama 3.2 Vision's cross-attention decoder has no
+    # llama.cpp architecture. Ollama ran it on its own Go engine (ollama.py keeps it).
+    unsupported_model_types: ClassVar[dict[str, str]] = {
+        "mllama": "llama.cpp has no Llama 3.2 Vision (cross-attention) architecture "
+        "(ggml-org/llama.cpp#9663)",
+    }
     hf_phase_walk: ClassVar[bool] = False
     # llama.cpp loads GGUF files: float checkpoints convert (convert_hf_to_gguf.py), the Hugging
     # Face quantized formats do not.
@@ -321,7 +328,7 @@ class LlamaCpp(BaseEngine):
         if text is None:
             return None
         digits = text.strip().lower().removeprefix("b")
-        if not server_releases.is_number(digits, 6) or not 0 < int(digits):
+        if not server_releases.is_number(digits, 6) or int(digits) == 0:
             raise BadInputError(
                 f"--engine-version {text!r} is not a llama.cpp build",
                 hint="give the build number llama.cpp prints (version: 8571 ...), e.g. b8571",

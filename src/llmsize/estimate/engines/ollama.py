@@ -173,6 +173,8 @@ class Ollama(LlamaCpp):
     speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
+    # Ollama's Go engine runs mllama (ollama_sampling.GO_ENGINE_MODEL_TYPES), which llama.cpp does not.
+    unsupported_model_types: ClassVar[dict[str, str]] = {}
     speed: ClassVar[EngineSpeedProfile] = SPEED
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:

@@ -188,7 +188,8 @@ _MAX_CONFIG_INT = 2**48
 # still hang a reader that builds a tuple per block before ModelSpec's own MAX_LAYERS check runs: it is
 # refused where it is read (issue 15, round 7: `num_hidden_layers: 10^12` in cohere2, afmoe, bailing, mllama).
 _LAYER_COUNT_KEYS = frozenset(
-    {"num_hidden_layers", "num_layers", "n_layer", "n_layers", "depth", "conf_num_hidden_layers", "encoder_layers"}
+    {"num_hidden_layers", "num_layers", "n_layer", "n_layers", "depth", "conf_num_hidden_layers",
+     "encoder_layers"}
 )
 
 
