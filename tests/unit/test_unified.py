@@ -51,7 +51,7 @@ def test_catalog_unified_machines_use_their_rule() -> None:
     assert get_gpu("m2-ultra").usable_memory_bytes == 144 * GIB
     assert get_gpu("strix-halo").usable_memory_bytes == linux_gtt_limit_bytes(128 * GIB)
     # DGX Spark: rule 'all' over its 128 GiB, but CUDA's own total is what it hands out: 121.69 GiB
-    # (https://github.com/MiaAI-Lab/GLM-5.3-Flash-EXL3-2x-DGX-Sparks/issues/47), below the RAM the rule allows.
+    # (https://github.com/MiaAI-Lab/GLM-5.3-Flash-EXL3-2x-DGX-Sparks/issues/47), below what the rule allows.
     spark = get_gpu("dgx-spark")
     assert spark.usable_memory_bytes == pytest.approx(121.69 * GIB, rel=1e-4)
     assert spark.usable_memory_bytes < unified_limit_bytes("all", 128 * GIB)
