@@ -141,3 +141,17 @@ def test_llama_cpp_refuses_llama_3_2_vision(capsys: pytest.CaptureFixture[str]) 
     assert code == 2 and "llama.cpp cannot run" in err and "9663" in err
     code, _out, err = run_cli(["estimate", "Llama-3.2-11B-Vision", "--engine", "ollama"], capsys)
     assert code == 0, err  # Ollama's own engine runs it
+
+
+@pytest.mark.parametrize("command", [["explain", "Qwen2.5-0.5B"], ["plan", "Qwen2.5-0.5B", "--gpu", "H100"]])
+def test_csv_to_a_file_says_how(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `explain M --format csv --output x.csv` was told to "name the file e.g. report.yaml": CSV is printed.
+    target = tmp_path / "x.csv"
+    code, err = assert_answered([*command, "--format", "csv", "--output", str(target)], capsys)
+    assert code == 2 and "> report.csv" in err and not target.exists()
+    for fmt in ("json", "yaml"):  # the formats --output writes, read back as the document printed
+        saved = tmp_path / f"x.{fmt}"
+        code, out, err = run_cli([*command, "--format", fmt, "--output", str(saved)], capsys)
+        assert code == 0 and saved.read_text().strip() == out.strip(), err

@@ -104,7 +104,7 @@ def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
     if kind is None:
         raise BadInputError(
             f"cannot write {path}: --output takes a .yaml, .yml or .json file",
-            hint="name the file e.g. estimate.yaml",
+            hint=_suffix_hint(path) if path.suffix.lower() == ".csv" else "name the file e.g. estimate.yaml",
         )
     write_new_file(path, render_text(report, kind), force=force)
     return path
@@ -112,6 +112,14 @@ def write_report(report: Report, path: Path, *, force: bool = False) -> Path:
 
 # A path quoted in a message is cut to this many characters (the error line itself may take 500).
 _PATH_CHARS = 80
+
+
+def _suffix_hint(path: Path) -> str:
+    """What to do instead: a .csv name gets the way CSV is written (round 7: `--format csv --output x.csv`
+    was told only to name a .yaml file)."""
+    if path.suffix.lower() == ".csv":
+        return "--format csv prints the CSV: redirect it (> report.csv); --output saves a report to read back"
+    return "name the file e.g. report.yaml"
 
 
 def check_output(path: Path | None, *, force: bool, html: bool = False) -> None:
@@ -129,9 +137,7 @@ def check_output(path: Path | None, *, force: bool, html: bool = False) -> None:
     shown = one_line(str(path), _PATH_CHARS)
     if path.suffix.lower() not in (*OUTPUT_SUFFIXES, *((".html",) if html else ())):
         kinds = ".yaml, .yml, .json or .html" if html else ".yaml, .yml or .json"
-        raise BadInputError(
-            f"cannot write {shown}: --output takes a {kinds} file", hint="name the file e.g. report.yaml"
-        )
+        raise BadInputError(f"cannot write {shown}: --output takes a {kinds} file", hint=_suffix_hint(path))
     _refuse_taken(path, shown, force=force)
     if path.is_dir():
         raise BadInputError(f"cannot write {shown}: it is a directory")
