@@ -61,6 +61,41 @@ def layer_count_dirs(root: Path) -> Iterator[tuple[str, Path]]:
             yield f"{name} with {'.'.join(path)} = {count}", folder
 
 
+# (label, catalog file, entry, path to a field, value): a value each reader took and built a wrong model
+# from, silently (exit 0): a negative vision width (GLM-4.5V: 958B parameters of 108B), Llama-Nemotron
+# blocks with an MLP of -5 (parameters subtracted) or 0, a `no_op` of "false" (a truthy string), and a
+# JSON `true` read as 1 for a head group or an MLP multiplier.
+WRONG_VALUES: tuple[tuple[str, str, str, tuple[str | int, ...], object], ...] = (
+    ("a negative vision width", "glm-v.yaml", "GLM-4.5V", ("vision_config", "out_hidden_size"), -(10**6)),
+    ("a negative vision depth", "internvl.yaml", "InternVL3_5-8B",
+     ("vision_config", "num_hidden_layers"), -1),
+    ("a negative MLP", "nemotron-nas.yaml", "Llama-3.3-Nemotron-Super-49B-v1",
+     ("block_configs", 0, "ffn", "intermediate_size"), -5),
+    ("an MLP of 0", "nemotron-nas.yaml", "Llama-3.3-Nemotron-Super-49B-v1",
+     ("block_configs", 0, "ffn", "intermediate_size"), 0),
+    ('no_op "false"', "nemotron-nas.yaml", "Llama-3.3-Nemotron-Super-49B-v1",
+     ("block_configs", 0, "attention", "no_op"), "false"),
+    ("a head group of true", "nemotron-nas.yaml", "Llama-3.3-Nemotron-Super-49B-v1",
+     ("block_configs", 0, "attention", "n_heads_in_group"), True),
+    ("an MLP multiplier of true", "nemotron-nas.yaml", "Llama-3.3-Nemotron-Super-49B-v1",
+     ("block_configs", 0, "ffn", "ffn_mult"), True),
+)  # fmt: skip
+
+
+def wrong_value_dirs(root: Path) -> Iterator[tuple[str, Path]]:
+    """(label, folder) of each WRONG_VALUES config.json."""
+    for i, (label, file, name, path, value) in enumerate(WRONG_VALUES):
+        config: Any = catalog_config(file, name)
+        holder = config
+        for key in path[:-1]:
+            holder = holder[key]
+        holder[path[-1]] = value
+        folder = root / f"r7-wrong-{i}"
+        folder.mkdir()
+        (folder / "config.json").write_text(json.dumps(config))
+        yield f"{name} with {label}", folder
+
+
 ENGINES = ("vllm", "sglang", "llama.cpp", "ollama", "transformers")
 # Spellings that are no release of any engine: each is one line with exit 2, for every engine.
 ODD_VERSIONS = ("0.²", "².6", "٠.٦.٣", "١٢.١", "b٧١٨٩", "9" * 5000, "b" + "9" * 5000)

@@ -34,6 +34,14 @@ def test_an_impossible_block_count_is_one_line(tmp_path: Path, capsys: pytest.Ca
         assert code == 2 and "layers" in err, f"{label}: {err}"
 
 
+def test_values_that_describe_no_model_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for label, folder in hostile_round7.wrong_value_dirs(tmp_path):
+        code, err = assert_answered(["estimate", str(folder)], capsys)
+        assert code == 2, f"{label}: exit {code} {err}"
+
+
 def test_the_catalog_configs_still_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The bound is on block counts only: each unmutated config of the cases above is a result.
     import json

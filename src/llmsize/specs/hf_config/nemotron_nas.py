@@ -44,23 +44,41 @@ def _block(block: Any, index: int, heads: int, hidden: int) -> tuple[int | None,
     """(KV heads or None without attention, MLP width or None without MLP) of one block."""
     attn, ffn = _part(block, "attention", index), _part(block, "ffn", index)
     kv: int | None = None
-    if not attn.get("no_op"):
+    if not _no_op(attn, index, "attention"):
         group = attn.get("n_heads_in_group")
-        if not isinstance(group, int) or group < 1 or heads % group:
+        if isinstance(group, bool) or not isinstance(group, int) or group < 1 or heads % group:
             raise ConfigError(
                 f"config.json (nemotron-nas) block_configs[{index}].attention.n_heads_in_group must "
                 f"divide num_attention_heads ({heads}), not {group!r}"
             )
         kv = heads // group
     width: int | None = None
-    if not ffn.get("no_op"):
-        if isinstance(ffn.get("intermediate_size"), int):
-            width = int(ffn["intermediate_size"])
-        elif isinstance(ffn.get("ffn_mult"), (int, float)) and ffn["ffn_mult"] > 0:
-            width = ffn_width(float(ffn["ffn_mult"]), hidden)
+    if not _no_op(ffn, index, "ffn"):
+        size, mult = ffn.get("intermediate_size"), ffn.get("ffn_mult")
+        if size is not None:
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise ConfigError(
+                    f"config.json (nemotron-nas) block_configs[{index}].ffn.intermediate_size must be a "
+                    f"positive integer, not {size!r}"
+                )
+            width = size
+        elif not isinstance(mult, bool) and isinstance(mult, (int, float)) and mult > 0:
+            width = ffn_width(float(mult), hidden)
         else:
             raise ConfigError(f"config.json (nemotron-nas) block_configs[{index}].ffn states no ffn_mult")
     return kv, width
+
+
+def _no_op(part: Mapping[str, Any], index: int, key: str) -> bool:
+    """The block's `no_op` flag, a JSON boolean: a string such as "false" is truthy in Python, and an
+    MLP width of -5 subtracted parameters (issue 15, round 7), so neither is read as something else."""
+    flag = part.get("no_op", False)
+    if not isinstance(flag, bool):
+        raise ConfigError(
+            f"config.json (nemotron-nas) block_configs[{index}].{key}.no_op must be true or false, "
+            f"not {flag!r}"
+        )
+    return flag
 
 
 def nemotron_nas(r: Reader) -> Fields:

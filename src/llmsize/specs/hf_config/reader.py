@@ -221,6 +221,8 @@ class Reader:
                 f"config.json ({self.model_type}) has no {names}, which the architecture needs",
                 hint="pass the model's own config.json, or a catalog name",
             )
+        if value < 0:  # every required field is a size or a count: -1e6 in a vision tower built 251T params
+            raise ConfigError(f"config.json field {keys[0]!r} must not be negative, not {value:,}")
         return value
 
     def opt_int(self, *keys: str, default: int | None = None) -> int | None:
