@@ -140,6 +140,8 @@ def test_a_mac_from_the_catalog_is_planned_with_llama_cpp(capsys: pytest.Capture
     assert not any("bnb" in o["precision"] for o in doc["options"])  # type: ignore[union-attr, index]
     code, out, _ = run_cli(["plan", "Qwen2.5-7B", "--gpu", "M4-Max-128GB", "--engine", "ollama"], capsys)
     assert out.startswith("OLLAMA_CONTEXT_LENGTH=")  # an engine asked for is kept
+    lora = _doc(["fit", "Qwen2.5-0.5B", "--gpu", "M4-Max-128GB", "--mode", "lora"], capsys)
+    assert lora["workload"]["engine"] == "transformers"  # type: ignore[index]  # llama.cpp cannot train
 
 
 @pytest.mark.usefixtures("offline")

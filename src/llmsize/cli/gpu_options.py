@@ -235,7 +235,7 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     return local.spec, count, local.machine
 
 
-def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> object:
+def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: object = None) -> object:
     """The engine to plan this machine with when none was asked: llama.cpp without CUDA or ROCm.
 
     bitsandbytes and vLLM need a CUDA/ROCm GPU; on a CPU-only machine or Apple silicon people run
@@ -243,8 +243,8 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object) -> objec
     """
     from llmsize.estimate.workload import Engine
 
-    if engine is not None:
-        return engine
+    if engine is not None or str(getattr(mode, "value", mode) or "inference") != "inference":
+        return engine  # training: transformers (MPS) trains where llama.cpp cannot (round 7: --mode lora)
     if machine is None and gpu.vendor == "apple":
         # the same rule for a Mac named from the catalog: `plan M --gpu M4-Max-128GB` printed `vllm serve`,
         # and `fit` offered bitsandbytes rows (issue 15, round 7)
