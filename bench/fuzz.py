@@ -1,7 +1,8 @@
 """The long hostile-input run (issue 15): many generated names through the API and the CLI, and
-every hostile file and misuse of the six rounds (tests/hostile.py, tests/hostile_round3.py,
+every hostile file and misuse of the seven rounds (tests/hostile.py, tests/hostile_round3.py,
 tests/hostile_round4.py, tests/hostile_round5.py, tests/hostile_round6.py, with their environment variables
-and round 6's 600 engine x mode x quant x GPU combinations), each in a
+and round 6's 600 engine x mode x quant x GPU combinations; tests/hostile_round7.py's mutated configs of
+the newest model types, --engine-version spellings and unbuildable sizes), each in a
 subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that
 leaves early (`| head`).
 
@@ -31,6 +32,7 @@ import hostile_round3
 import hostile_round4
 import hostile_round5
 import hostile_round6
+import hostile_round7
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -117,6 +119,10 @@ def main() -> None:
         cases += [argv for argv, _ in hostile_round5.number_misuses()] + list(hostile_round5.conflicts())
         cases += [["estimate", str(p)] for _, p in hostile_round6.odd_sources(root)]
         cases += list(hostile_round6.combinations())
+        cases += [["estimate", str(p)] for _, p in hostile_round7.layer_count_dirs(root)]
+        cases += [["estimate", str(p)] for _, p in hostile_round7.wrong_value_dirs(root)]
+        cases += list(hostile_round7.engine_version_cases())
+        cases += [["estimate", "--", n] for n in hostile_round7.REFUSED_NAMES]
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
         options += hostile_options.misplaced_cases()
         if args.options is not None:
