@@ -116,4 +116,5 @@ REFUSED_NAMES = (
     "deepseek-10B-A999B",
     "gemma-3B-A0B",
     "Foo-7B-A0.1B",
+    "Foo-100B-A10B-0E",
 )

@@ -223,6 +223,13 @@ def _moe_shape(reference: ModelSpec, size: int, active: int, experts: int | None
 UNREACHABLE_FACTOR = 4
 
 
+def _near(spec: ModelSpec, size: int) -> bool:
+    """Whether the spec's total is within a quarter of the size stated."""
+    from llmsize.specs.params import total_params
+
+    return abs(total_params(spec) - size) <= size // 4
+
+
 def _check_active(parsed: ParsedName, size: int) -> None:
     """An active size of zero or above the total describes no model: refused rather than read as dense
     (issue 15, round 7: 'deepseek-10B-A999B' and 'gemma-3B-A0B' were sized as dense 10B and 3B)."""
@@ -242,6 +249,13 @@ def _check_reachable(parsed: ParsedName, shaped: ModelSpec, size: int, active: i
     from llmsize.specs.params import active_params, total_params
 
     built, built_active = total_params(shaped), active_params(shaped)
+    if built * UNREACHABLE_FACTOR < size:  # only an expert count in the name does this ("100B-A10B-1E")
+        raise BadInputError(
+            f"{parsed.size_label or parsed.raw.strip()} describes no model llmsize can build: with "
+            f"{shaped.num_experts} experts ({shaped.num_experts_per_tok} routed) it holds {built:,} of the "
+            f"{size:,} parameters stated",
+            hint="check the size and the expert count in the name",
+        )
     too_active = active is not None and built_active > UNREACHABLE_FACTOR * active
     if built > UNREACHABLE_FACTOR * size or too_active:
         stated = active if active is not None and too_active else size
@@ -299,12 +313,18 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         return None
     reference = _nearest(references, size)
     update: dict[str, object]
+    experts_dropped = False
     if moe_references and active:
         update = {
             **_moe_shape(reference, size, active, parsed.experts),
             "layer_types": None,
             "ffn_types": None,
         }
+        if parsed.experts and not _near(reference.model_copy(update=update), size):
+            # the name's expert count at the reference's expert width and top-k cannot hold the total
+            # ("Foo-109B-A17B-16E" came out 27.8B): the total and active sizes rule, the count gives way
+            update.update(_moe_shape(reference, size, active, None))
+            experts_dropped = True
         fits = True
     else:
         layers, fits = _layers_for(reference, size)
@@ -328,6 +348,11 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     ]
     if not fits:
         warnings.append(f"{size / 1e9:g}B is smaller than one {reference.name} block plus its embeddings")
+    if experts_dropped and active:
+        warnings.append(
+            f"{parsed.experts} experts of {reference.name}'s width cannot hold {size / 1e9:g}B with "
+            f"{active / 1e9:g}B active: {shaped.num_experts} experts assumed"
+        )
     if moe_references and active and active_params(shaped) > active * 11 // 10:
         warnings.append(
             f"{active / 1e9:g}B active is smaller than one {reference.name} block plus its embeddings: "
