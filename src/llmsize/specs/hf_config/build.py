@@ -151,6 +151,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "internlm3": dense.llama,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
+    "dots1": moe.dots1,
     "glm4v_moe_text": moe.glm4v_moe_text,
     "minimax_m2": moe.minimax_m2,
     "hunyuan_v1_moe": moe.hunyuan_v1_moe,
