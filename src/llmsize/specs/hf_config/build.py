@@ -193,6 +193,15 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
 }
 
 
+# A text encoder (EmbeddingGemma: Gemma3TextModel with use_bidirectional_attention, modeling_gemma3.py) runs
+# one bidirectional forward and pools it: the weights are exact, but llmsize sizes the run as a decoder's
+# (a KV cache over the context, logits over the vocabulary), which over-states an embedding pass. Said, not hidden.
+_ENCODER_NOTE = (
+    "a bidirectional text encoder (embedding model): weights are exact; the KV cache and the vocabulary logits "
+    "of a decoder's run are still counted, which an embedding forward does not keep (an upper bound)"
+)
+
+
 def _model_type(config: Mapping[str, Any]) -> str:
     value = config.get("model_type")
     return value if isinstance(value, str) else ""
@@ -242,6 +251,8 @@ def spec_from_hf_config(
             fields["approximate"] = True
         if "vision_config" in config and not vision_params:
             warnings.append("the vision tower described by vision_config is not counted")
+        if reader.flag("use_bidirectional_attention"):
+            warnings.append(_ENCODER_NOTE)
         architectures = config.get("architectures")
         weight_format, fmt_warnings = weight_format_from_config(config)
         warnings.extend(fmt_warnings)
