@@ -149,6 +149,10 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     # InternLM3 (configuration_internlm3.py / modular_internlm3.py): Llama's tensors; the Hub's remote-code
     # config names the biases qkv_bias and bias (both false for internlm3-8b-instruct).
     "internlm3": dense.llama,
+    # MiniCPM / MiniCPM4 (remote code, openbmb modeling_minicpm.py): Llama's tensors (bias-free q/k/v/o, gated
+    # MLP, RMSNorms); scale_emb / scale_depth / dim_model_base (muP) rescale activations and add no tensor.
+    # MiniCPM4's InfLLM v2 sparse attention (sparse_config) is a kernel choice over the same per-token K/V.
+    "minicpm": dense.llama,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
     "dots1": moe.dots1,
