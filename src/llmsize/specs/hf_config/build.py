@@ -197,12 +197,13 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
 }
 
 
-# A text encoder (EmbeddingGemma: Gemma3TextModel with use_bidirectional_attention, modeling_gemma3.py) runs
-# one bidirectional forward and pools it: the weights are exact, but llmsize sizes the run as a decoder's
-# (a KV cache over the context, logits over the vocabulary), which over-states an embedding pass. Said, not hidden.
+# A text encoder (EmbeddingGemma: Gemma3TextModel with use_bidirectional_attention, modeling_gemma3.py)
+# runs one bidirectional forward and pools it: the weights are exact, but llmsize sizes the run as a
+# decoder's (a KV cache over the context, logits over the vocabulary), which over-states an embedding
+# pass. Said, not hidden.
 _ENCODER_NOTE = (
-    "a bidirectional text encoder (embedding model): weights are exact; the KV cache and the vocabulary logits "
-    "of a decoder's run are still counted, which an embedding forward does not keep (an upper bound)"
+    "a bidirectional text encoder (embedding model): weights are exact; the KV cache and the vocabulary "
+    "logits of a decoder's run are still counted, which an embedding forward does not keep (an upper bound)"
 )
 
 
