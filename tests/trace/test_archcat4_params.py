@@ -53,3 +53,15 @@ def test_embeddinggemma_body_equals_gemma3_text_model() -> None:
     spec = catalog.spec_for(entry)
     body = _meta_params(dict(entry.model.config), headless=True)
     assert total_params(spec) - spec.extra_params == body == 302_863_104
+
+
+def test_longcat_flash_equals_transformers_but_its_zero_expert_rows() -> None:
+    """LongcatFlashExperts sizes gate_up_proj by n_routed_experts + zero_expert_num
+    (modeling_longcat_flash.py): the 256 zero experts' rows exist under transformers only, exactly what
+    the builder's warning states."""
+    pytest.importorskip("transformers")
+    entry = catalog.get("LongCat-Flash-Chat")
+    assert entry is not None
+    config = dict(entry.model.config)
+    zero_rows = config["num_layers"] * config["zero_expert_num"] * 2 * config["expert_ffn_hidden_size"] * 6144
+    assert _meta_params(config) == total_params(catalog.spec_for(entry)) + zero_rows

@@ -37,6 +37,8 @@ LOOKUPS = [
     ("openbmb/MiniCPM4.1-8B", "MiniCPM4-8B"),
     ("Kimi-VL-A3B-Instruct", "Kimi-VL-A3B-Instruct"),
     ("moonshotai/Kimi-VL-A3B-Thinking-2506", "Kimi-VL-A3B-Instruct"),
+    ("LongCat-Flash-Chat", "LongCat-Flash-Chat"),
+    ("meituan-longcat/LongCat-Flash-Chat", "LongCat-Flash-Chat"),
 ]
 
 
@@ -98,6 +100,14 @@ def test_dots_llm1_is_the_cards_142b_a14b() -> None:
     spec = _spec("dots.llm1.inst")
     assert 142e9 <= total_params(spec) < 143e9
     assert abs(active_params(spec) / 1e9 - 14) <= 0.5
+
+
+def test_longcat_flash_is_the_cards_560b() -> None:
+    # LongCat-Flash card: "560 billion total parameters ... activates 18.6B~31.3B parameters"; all 12 picks
+    # counted as real experts (with embeddings and head) sit just above that range's top
+    spec = _spec("LongCat-Flash-Chat")
+    assert 560e9 <= total_params(spec) < 561e9  # "560 billion", stated below the count as for dots.llm1
+    assert 31.3e9 <= active_params(spec) <= 31.3e9 + 2 * 131072 * 6144
 
 
 def test_embeddinggemma_is_the_mteb_count_and_its_float32_body() -> None:
