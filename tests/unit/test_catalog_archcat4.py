@@ -164,3 +164,11 @@ def test_minicpm4_is_read_as_llama_tensors_without_a_warning() -> None:
     spec = _spec("MiniCPM4-8B")
     assert spec.num_kv_heads == 2 and spec.head_dim == 128 and not spec.tie_word_embeddings
     assert not any("not one llmsize knows" in w for w in spec.warnings)
+
+
+def test_only_a_fully_bidirectional_config_is_called_an_encoder() -> None:
+    # Gemma 4 states use_bidirectional_attention "vision": a causal decoder with bidirectional image spans
+    gemma4 = catalog.get("gemma-4-26B-A4B-it")
+    assert gemma4 is not None
+    assert not any("bidirectional text encoder" in w for w in catalog.spec_for(gemma4).warnings)
+    assert not any("bidirectional text encoder" in w for w in _spec("gemma-3-270m").warnings)

@@ -256,7 +256,8 @@ def spec_from_hf_config(
             fields["approximate"] = True
         if "vision_config" in config and not vision_params:
             warnings.append("the vision tower described by vision_config is not counted")
-        if reader.flag("use_bidirectional_attention"):
+        # `true` only: Gemma 4 says "vision" (bidirectional over image tokens, a causal decoder otherwise)
+        if reader.get("use_bidirectional_attention") is True:
             warnings.append(_ENCODER_NOTE)
         architectures = config.get("architectures")
         weight_format, fmt_warnings = weight_format_from_config(config)
