@@ -152,11 +152,12 @@ def test_dots_llm1_caches_full_multi_head_kv() -> None:
     assert _kv_terms("dots.llm1.inst") == {None: (62, Fraction(2 * 32 * 128 * 2))}
 
 
-def test_embeddinggemma_windows_five_blocks_in_six() -> None:
-    # layer_types: 5 sliding (512) : 1 full over 24 layers, 1 KV head of 256
+def test_embeddinggemma_windows_five_blocks_in_six_with_a_bidirectional_band() -> None:
+    # layer_types: 5 sliding : 1 full over 24 layers, 1 KV head of 256; Gemma3TextConfig.__post_init__
+    # turns a bidirectional model's sliding_window 512 into a +-256 band of 512 // 2 + 1 = 257 positions
     assert _kv_terms("embeddinggemma-300m") == {
         None: (4, Fraction(2 * 256 * 2)),
-        512: (20, Fraction(2 * 256 * 2)),
+        257: (20, Fraction(2 * 256 * 2)),
     }
 
 
