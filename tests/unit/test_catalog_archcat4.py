@@ -173,3 +173,13 @@ def test_only_a_fully_bidirectional_config_is_called_an_encoder() -> None:
     assert gemma4 is not None
     assert not any("bidirectional text encoder" in w for w in catalog.spec_for(gemma4).warnings)
     assert not any("bidirectional text encoder" in w for w in _spec("gemma-3-270m").warnings)
+
+
+@pytest.mark.parametrize("name", ["starcoder2-7b", "starcoder2-15b"])
+def test_unbundled_starcoder2_sizes_take_starcoder2s_own_shape_and_say_so(name: str) -> None:
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve(name)
+    # StarCoder2's 49,152-token vocabulary, LayerNorm + GELU blocks (starcoder2-3b), never Llama 3's 128,256
+    assert spec.approximate and spec.model_type == "starcoder2" and spec.vocab_size == 49152
+    assert any("approximated from the size in its name" in w for w in spec.warnings)
