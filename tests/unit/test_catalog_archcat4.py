@@ -12,8 +12,8 @@ import pytest
 from llmsize.estimate import kv_cache
 from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
-from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
+from published_sizes import assert_published_totals, catalog_spec
 
 LOOKUPS = [
     ("GLM-4-32B-0414", "GLM-4-32B-0414"),
@@ -59,17 +59,8 @@ def test_the_ollama_codestral_tag_is_the_22b_entry_served_as_gguf() -> None:
     assert spec.weight_format.gguf_type is not None
 
 
-def _spec(name: str) -> ModelSpec:
-    entry = catalog.get(name)
-    assert entry is not None, name
-    return catalog.spec_for(entry)
 
 
-def _half_digit(billions: float) -> float:
-    """Half a unit of the last digit a published size states (32.57 -> 0.005, 16 -> 0.5)."""
-    text = f"{billions:g}"
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return 0.5 * 10.0**-decimals
 
 
 @pytest.mark.parametrize(
@@ -89,15 +80,14 @@ def _half_digit(billions: float) -> float:
     ],
 )
 def test_totals_match_the_published_sizes(name: str, total_b: float, active_b: float) -> None:
-    spec = _spec(name)
-    assert abs(total_params(spec) / 1e9 - total_b) <= _half_digit(total_b), total_params(spec)
-    assert abs(active_params(spec) / 1e9 - active_b) <= _half_digit(active_b), active_params(spec)
+    # the publishers round to the stated digit: within half of it
+    assert_published_totals(name, total_b, active_b)
 
 
 def test_dots_llm1_is_the_cards_142b_a14b() -> None:
     # dots.llm1 card: "A MoE model with 14B activated and 142B total parameters"; the card states whole
     # billions below the count (142.77B), so the total is checked as 142.x, the active count as 14 +- 0.5
-    spec = _spec("dots.llm1.inst")
+    spec = catalog_spec("dots.llm1.inst")
     assert 142e9 <= total_params(spec) < 143e9
     assert abs(active_params(spec) / 1e9 - 14) <= 0.5
 
@@ -105,7 +95,7 @@ def test_dots_llm1_is_the_cards_142b_a14b() -> None:
 def test_longcat_flash_is_the_cards_560b() -> None:
     # LongCat-Flash card: "560 billion total parameters ... activates 18.6B~31.3B parameters"; all 12 picks
     # counted as real experts (with embeddings and head) sit just above that range's top
-    spec = _spec("LongCat-Flash-Chat")
+    spec = catalog_spec("LongCat-Flash-Chat")
     assert 560e9 <= total_params(spec) < 561e9  # "560 billion", stated below the count as for dots.llm1
     assert 31.3e9 <= active_params(spec) <= 31.3e9 + 2 * 131072 * 6144
 
@@ -113,7 +103,7 @@ def test_longcat_flash_is_the_cards_560b() -> None:
 def test_embeddinggemma_is_the_mteb_count_and_its_float32_body() -> None:
     """MTEB's registry (mteb google_models.py embedding_gemma_300m): n_parameters 307,581,696, of which
     n_embedding_parameters 201,326,592, and memory_usage_mb 1155 (the Gemma 3 body at 4 bytes a value)."""
-    spec = _spec("embeddinggemma-300m")
+    spec = catalog_spec("embeddinggemma-300m")
     assert total_params(spec) == 307_581_696
     assert spec.vocab_size * spec.hidden_size == 201_326_592
     body = total_params(spec) - spec.extra_params
@@ -127,12 +117,12 @@ def test_kimi_vl_vision_tower_is_moonvit_400m() -> None:
     # (LayerNorm(1152), 4608 -> 4608 and 4608 -> 2048 biased linears) is the rest of the wrapper
     merged, text = 4 * 1152, 2048
     projector = 2 * 1152 + merged * merged + merged + text * merged + text
-    tower = _spec("Kimi-VL-A3B-Instruct").extra_params - projector
+    tower = catalog_spec("Kimi-VL-A3B-Instruct").extra_params - projector
     assert abs(tower / 1e9 - 0.4) <= 0.05, tower
 
 
 def _kv_terms(name: str) -> dict[int | None, tuple[int, Fraction]]:
-    spec = _spec(name)
+    spec = catalog_spec(name)
     terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
     return {t.window: (t.layers, t.bytes_per_token) for t in terms}
 
@@ -162,7 +152,7 @@ def test_embeddinggemma_windows_five_blocks_in_six_with_a_bidirectional_band() -
 
 
 def test_minicpm4_is_read_as_llama_tensors_without_a_warning() -> None:
-    spec = _spec("MiniCPM4-8B")
+    spec = catalog_spec("MiniCPM4-8B")
     assert spec.num_kv_heads == 2 and spec.head_dim == 128 and not spec.tie_word_embeddings
     assert not any("not one llmsize knows" in w for w in spec.warnings)
 
@@ -172,7 +162,7 @@ def test_only_a_fully_bidirectional_config_is_called_an_encoder() -> None:
     gemma4 = catalog.get("gemma-4-26B-A4B-it")
     assert gemma4 is not None
     assert not any("bidirectional text encoder" in w for w in catalog.spec_for(gemma4).warnings)
-    assert not any("bidirectional text encoder" in w for w in _spec("gemma-3-270m").warnings)
+    assert not any("bidirectional text encoder" in w for w in catalog_spec("gemma-3-270m").warnings)
 
 
 @pytest.mark.parametrize("name", ["starcoder2-7b", "starcoder2-15b"])
