@@ -278,3 +278,19 @@ def test_layer_parts_counted_per_block_kind_equal_counting_every_block() -> None
             for part, n in _block_parts(spec, i, moe).items():
                 every[part] = every.get(part, 0) + n
         assert list(_layer_parts(spec).items()) == list(every.items()), spec.name
+
+
+def test_bare_ollama_names_are_kept_and_equal_a_fresh_count() -> None:
+    """`fit --all` asks each model's default engine, which asks the catalog's bare Ollama names: they
+    are read once (as entries() is), and are the aliases a fresh walk of the catalog finds."""
+    from llmsize.specs import catalog, ollama
+
+    fresh = frozenset(
+        a
+        for e in catalog.entries()
+        for a in e.model.aliases
+        if ":" not in a and a == a.lower() and ollama.library(a) is not None
+    )
+    assert catalog._bare_ollama_names() is catalog._bare_ollama_names()
+    assert catalog._bare_ollama_names() == fresh
+    assert "qwen3" in fresh  # the catalog's Qwen3 entry carries Ollama's bare library name
