@@ -238,7 +238,11 @@ def _fit_all(
             shown_wl = shown  # the header says the engine's own NumCtx; each model's window caps it
             workload_of = lambda spec: engine_default_context(  # noqa: E731
                 spec, workload_for(spec, options, count), gpu, count)
-    fits = fit_catalog(specs(), workload_of, gpu, count, efficiency=eff)
+    from llmsize.cli.sweep_gc import fewer_collections
+
+    catalog = specs()
+    with fewer_collections():  # the catalog is built: collect less often while it is swept (issue 15)
+        fits = fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
