@@ -365,3 +365,41 @@ def test_one_workload_per_engine_is_each_models_own(options: dict[str, Any]) -> 
         assert of(spec) == own
         engines.add(own.engine)
     assert engines  # some model takes every one of these workloads
+
+
+def test_a_model_that_fits_in_no_format_is_listed_without_its_full_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`fit --all` shows a model that fits nowhere by name and size only: its one format keeps the
+    quick row (which says why it does not fit) instead of a full plan nobody sees (issue 15). Which
+    models fit, and their sizes, are those of the full plan."""
+    from llmsize.hardware import plan
+
+    asked: dict[str, int] = {}
+    plain = plan.default_estimator
+
+    def counting() -> Any:
+        size = plain()
+
+        def estimate(spec: Any, wl: Workload) -> Any:
+            asked[spec.name] = asked.get(spec.name, 0) + 1
+            return size(spec, wl)
+
+        return estimate
+
+    names = ["DeepSeek-V3", "gpt-oss-120b", "Devstral-Small-2-24B-Instruct-2512", "Qwen2.5-7B-Instruct"]
+    specs = [resolve(m) for m in names]
+    card = get_gpu("RTX-4090")
+    full = fit_catalog(specs, Workload(), card, 1, estimator=default_estimator())
+    monkeypatch.setattr(plan, "default_estimator", counting)
+    quick = fit_catalog(specs, Workload(), card, 1)
+    assert [(f.model, f.params, f.active_params, f.best) for f in quick] == [
+        (f.model, f.params, f.active_params, f.best) for f in full
+    ]
+    assert _rows(quick) == _rows(full)
+    nowhere = [(q, f) for q, f in zip(quick, full, strict=True) if f.best is None]
+    assert len(nowhere) == 3  # the three pre-quantized checkpoints are over a 24 GB card
+    for q, f in nowhere:
+        assert len(q.options) == len(f.options) == 1
+        assert not q.options[0].row.fits and q.options[0].row.reason == f.options[0].row.reason
+        assert asked[q.model] == 1  # the one estimate at the asked context: no second, full plan

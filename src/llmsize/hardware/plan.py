@@ -1226,7 +1226,8 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
     # format that fits: one whose weights alone are over the card is passed over unestimated (nobody
     # sees its row) and counted as tried (issue 15).
-    quick = stop_at_first and num_gpus == 1 and len(options) > 1 and estimator is None
+    listing = stop_at_first and num_gpus == 1 and estimator is None
+    quick = listing and len(options) > 1
     passed_over = 0
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
@@ -1262,6 +1263,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
     detail = best if best is not None else (0 if len(results) == 1 and not passed_over else None)
+    # `fit --all` lists a model that fits in no format by its name and size alone: the format's quick
+    # row already says it does not fit, and its full plan (longest context, speed) is never shown.
+    if listing and best is None:
+        detail = None
     if detail is not None and not planned:
         r = results[detail]
         full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
