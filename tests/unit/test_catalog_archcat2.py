@@ -12,6 +12,7 @@ from llmsize.estimate import kv_cache
 from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
 from llmsize.specs.params import active_params, mtp_params, param_inventory, total_params
+from published_sizes import assert_published_totals, catalog_spec
 
 LOOKUPS = [
     ("MiMo-V2-Flash", "MiMo-V2-Flash"),
@@ -47,10 +48,6 @@ def test_a_new_name_lands_on_its_entry_not_an_approximation(name: str, entry: st
     assert spec is not None and not spec.approximate
 
 
-def _spec(name: str):  # type: ignore[no-untyped-def]
-    entry = catalog.get(name)
-    assert entry is not None, name
-    return catalog.spec_for(entry)
 
 
 def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
@@ -78,22 +75,15 @@ def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
     ],
 )
 def test_totals_match_the_published_sizes(name: str, total_b: float, active_b: float) -> None:
-    spec = _spec(name)
     # the publishers round to the stated digit: within half of it
-    assert abs(total_params(spec) / 1e9 - total_b) <= _half_digit(total_b), total_params(spec)
-    assert abs(active_params(spec) / 1e9 - active_b) <= _half_digit(active_b), active_params(spec)
+    assert_published_totals(name, total_b, active_b)
 
 
-def _half_digit(billions: float) -> float:
-    """Half a unit of the last digit a published size states (16.26 -> 0.005, 8.5 -> 0.05, 309 -> 0.5)."""
-    text = f"{billions:g}"
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return 0.5 * 10.0**-decimals
 
 
 def test_glm_4_5v_equals_its_checkpoint_census() -> None:
     # 107,710,933,120 parameters in 18,106 tensors of zai-org/GLM-4.5V's safetensors (model_specs/glm-v.yaml)
-    assert total_params(_spec("GLM-4.5V")) == 107_710_933_120
+    assert total_params(catalog_spec("GLM-4.5V")) == 107_710_933_120
 
 
 @pytest.mark.parametrize(
@@ -112,12 +102,12 @@ def test_internvl_vision_tower_is_the_published_one(
     # is the rest of what the wrapper adds beside the decoder
     wide = 4 * vit_width
     projector = 2 * wide + wide * text_width + text_width + text_width * text_width + text_width
-    tower = _spec(name).extra_params - projector
+    tower = catalog_spec(name).extra_params - projector
     assert abs(tower / 1e9 - vision_b) <= 0.05, tower
 
 
 def _kv_terms(name: str) -> dict[int | None, tuple[int, Fraction]]:
-    spec = _spec(name)
+    spec = catalog_spec(name)
     wl = Workload()
     terms = kv_cache.kv_terms(spec, wl, "bf16", range(spec.num_layers))
     return {t.window: (t.layers, t.bytes_per_token) for t in terms}
@@ -133,7 +123,7 @@ def test_mimo_v2_flash_caches_global_and_window_layers_by_their_own_heads() -> N
 
 
 def test_mimo_v2_flash_has_sinks_on_sliding_blocks_only_and_no_shared_expert() -> None:
-    spec = _spec("MiMo-V2-Flash")
+    spec = catalog_spec("MiMo-V2-Flash")
     sinks = [g for g in param_inventory(spec) if g.name == "sinks"]
     assert sum(g.numel for g in sinks) == 39 * 64  # add_swa_attention_sink_bias, 64 heads
     assert spec.num_shared_experts == 0 and spec.num_moe_layers == 47  # moe_layer_freq: block 0 dense
@@ -149,7 +139,7 @@ def test_trinity_nano_windows_three_blocks_in_four() -> None:
 
 
 def test_mimo_7b_stores_one_mtp_layer_beside_its_qwen2_decoder() -> None:
-    spec = _spec("MiMo-7B-Base")
+    spec = catalog_spec("MiMo-7B-Base")
     assert spec.mtp_layers == 1 and mtp_params(spec) > 0
     # K and V of 8 heads of 128 in 36 layers, bf16 (config.json: 8 KV heads, hidden 4096 / 32 heads)
     assert _kv_terms("MiMo-7B-Base") == {None: (36, Fraction(2 * 8 * 128 * 2))}
@@ -158,12 +148,12 @@ def test_mimo_7b_stores_one_mtp_layer_beside_its_qwen2_decoder() -> None:
 def test_ling_mini_caches_fused_gqa_heads() -> None:
     # config: 4 KV heads of head_dim 128 in each of 20 blocks, bf16
     assert _kv_terms("Ling-mini-2.0") == {None: (20, Fraction(2 * 4 * 128 * 2))}
-    spec = _spec("Ling-mini-2.0")
+    spec = catalog_spec("Ling-mini-2.0")
     assert spec.fused_qkv and spec.qk_norm == "head" and spec.first_k_dense_layers == 1
 
 
 def test_ring_mini_linear_keeps_a_fixed_lightning_state_beside_four_softmax_blocks() -> None:
-    spec = _spec("Ring-mini-linear-2.0")
+    spec = catalog_spec("Ring-mini-linear-2.0")
     kinds = [spec.layer_type(i) for i in range(spec.num_layers)]
     # layer_group_size 5: block i is softmax when (i + 1) % 5 == 0 (SGLang is_linear_layer)
     assert [i for i, k in enumerate(kinds) if k == "full_attention"] == [4, 9, 14, 19]
@@ -177,7 +167,7 @@ def test_ring_mini_linear_keeps_a_fixed_lightning_state_beside_four_softmax_bloc
 
 
 def test_lightning_mixer_tensors_are_the_sglang_module() -> None:
-    spec = _spec("Ring-mini-linear-2.0")
+    spec = catalog_spec("Ring-mini-linear-2.0")
     groups = [g for g in param_inventory(spec) if g.layers is not None and len(g.layers) == 16]
     linear = {g.name: g.numel // 16 for g in groups if g.kind in ("mixer", "norm")}
     h, width = 2048, 16 * 128  # multi-head: 16 heads of 128 for q, k and v
@@ -194,7 +184,7 @@ def test_lightning_mixer_tensors_are_the_sglang_module() -> None:
 def test_sglang_keeps_the_lightning_state_per_rank_without_a_conv_window() -> None:
     from llmsize.estimate.engines.sglang_rules import layer_state_bytes
 
-    rec = _spec("Ring-mini-linear-2.0").recurrent
+    rec = catalog_spec("Ring-mini-linear-2.0").recurrent
     assert rec is not None and rec.kind == "lightning"
     # BailingMoeLinearConfig.mamba2_cache_params: conv_kernel 1 (no window), temporal state heads/tp x d x d
     assert layer_state_bytes(rec, 2, 4) == (0, 8 * 128 * 128 * 4)

@@ -11,6 +11,8 @@ The whole catalog, byte for byte against the old code, is checked by bench/fit_a
 from __future__ import annotations
 
 import os
+import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -30,6 +32,7 @@ from llmsize.hardware.plan import (
     fit_catalog,
     precision_options,
 )
+from llmsize.records import ValidationError
 from llmsize.specs.resolve import resolve
 
 # Dense, MoE, sliding-window (non-monotone need), hybrid state, a model whose bf16 fits a 24 GB
@@ -258,7 +261,17 @@ def test_kept_workload_equals_a_fresh_validation(model: str, context: int, batch
     except BadInputError:
         return
     assert planner.workload(layout, context=context, batch=batch) is first
-    fresh = Planner(planner.spec, planner.wl)._validated(layout, {"context": context, "batch": batch})
+    fresh = Workload.model_validate(
+        {
+            **dict(planner.wl),
+            "tp": tp,
+            "pp": 1,
+            "num_gpus": layout.count,
+            "context": context,
+            "batch": batch,
+            "prompt_tokens": min(2048, context),
+        }
+    )
     assert fresh == first and hash(fresh) == hash(first)
     assert first.prompt_tokens == min(2048, context)
     with pytest.raises(BadInputError):
@@ -278,3 +291,115 @@ def test_layer_parts_counted_per_block_kind_equal_counting_every_block() -> None
             for part, n in _block_parts(spec, i, moe).items():
                 every[part] = every.get(part, 0) + n
         assert list(_layer_parts(spec).items()) == list(every.items()), spec.name
+
+
+def test_bare_ollama_names_are_kept_and_equal_a_fresh_count() -> None:
+    """`fit --all` asks each model's default engine, which asks the catalog's bare Ollama names: they
+    are read once (as entries() is), and are the aliases a fresh walk of the catalog finds."""
+    from llmsize.specs import catalog, ollama
+
+    fresh = frozenset(
+        a
+        for e in catalog.entries()
+        for a in e.model.aliases
+        if ":" not in a and a == a.lower() and ollama.library(a) is not None
+    )
+    assert catalog._bare_ollama_names() is catalog._bare_ollama_names()
+    assert catalog._bare_ollama_names() == fresh
+    assert "qwen3" in fresh  # the catalog's Qwen3 entry carries Ollama's bare library name
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    context=st.integers(1, 300_000),
+    batch=st.one_of(st.integers(1, 64), st.booleans(), st.floats(0.5, 64.5)),
+    dtype=st.sampled_from([None, "bf16", "fp16", "fp32", "nonsense"]),
+    quant=st.sampled_from([None, "awq", "gptq", "bnb-nf4", "Q4_K_M", "not-a-quant"]),
+    engine=st.sampled_from(list(Engine)),
+)
+def test_derived_workload_is_a_fresh_validation(
+    context: int, batch: Any, dtype: str | None, quant: str | None, engine: Engine
+) -> None:
+    """A derived workload, validated once per process for `fit --all` (issue 15), is what validating
+    its fields anew gives (value and field types: True and 1.0 are not taken for the int 1), and
+    input validation refuses is refused on every call."""
+    from llmsize.hardware.derived_workload import derived_workload
+
+    base = Workload(engine=engine, prompt_tokens=1024, context=2048)
+    changes: dict[str, Any] = {"context": context, "batch": batch}
+    if dtype is not None:
+        changes["dtype"] = dtype
+    if quant is not None:
+        changes["quant"] = quant
+    try:
+        fresh = Workload.model_validate({**dict(base), **changes})
+    except ValidationError:
+        for _ in range(2):
+            with pytest.raises(ValidationError):
+                derived_workload(base, changes)
+        return
+    kept = derived_workload(base, changes)
+    assert kept == fresh and [type(v) for v in dict(kept).values()] == [type(v) for v in dict(fresh).values()]
+    assert derived_workload(base, dict(changes)) is kept  # asked again (another model): the same record
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"engine": Engine.VLLM}, {"mode": "qlora"}, {"quant": "Q4_K_M"}, {"context": "32k", "batch": 4}],
+)
+def test_one_workload_per_engine_is_each_models_own(options: dict[str, Any]) -> None:
+    """`fit --all` builds one workload per engine (workloads_for, issue 15): for every catalog model
+    it equals the one workload_for builds for that model alone, refusals included."""
+    from llmsize.cli.workload_options import workload_for, workloads_for
+    from llmsize.specs.catalog import specs
+
+    of = workloads_for(options, 1)
+    engines = set()
+    for spec in specs():
+        try:
+            own = workload_for(spec, options, 1)
+        except BadInputError as err:
+            with pytest.raises(BadInputError, match=re.escape(str(err))):
+                of(spec)
+            continue
+        assert of(spec) == own
+        engines.add(own.engine)
+    assert engines  # some model takes every one of these workloads
+
+
+def test_a_model_that_fits_in_no_format_is_listed_without_its_full_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`fit --all` shows a model that fits nowhere by name and size only: its one format keeps the
+    quick row (which says why it does not fit) instead of a full plan nobody sees (issue 15). Which
+    models fit, and their sizes, are those of the full plan."""
+    from llmsize.hardware import plan
+
+    asked: dict[str, int] = {}
+    plain = plan.default_estimator
+
+    def counting() -> Any:
+        size = plain()
+
+        def estimate(spec: Any, wl: Workload) -> Any:
+            asked[spec.name] = asked.get(spec.name, 0) + 1
+            return size(spec, wl)
+
+        return estimate
+
+    names = ["DeepSeek-V3", "gpt-oss-120b", "Devstral-Small-2-24B-Instruct-2512", "Qwen2.5-7B-Instruct"]
+    specs = [resolve(m) for m in names]
+    card = get_gpu("RTX-4090")
+    full = fit_catalog(specs, Workload(), card, 1, estimator=default_estimator())
+    monkeypatch.setattr(plan, "default_estimator", counting)
+    quick = fit_catalog(specs, Workload(), card, 1)
+    assert [(f.model, f.params, f.active_params, f.best) for f in quick] == [
+        (f.model, f.params, f.active_params, f.best) for f in full
+    ]
+    assert _rows(quick) == _rows(full)
+    nowhere = [(q, f) for q, f in zip(quick, full, strict=True) if f.best is None]
+    assert len(nowhere) == 3  # the three pre-quantized checkpoints are over a 24 GB card
+    for q, f in nowhere:
+        assert len(q.options) == len(f.options) == 1
+        assert not q.options[0].row.fits and q.options[0].row.reason == f.options[0].row.reason
+        assert asked[q.model] == 1  # the one estimate at the asked context: no second, full plan

@@ -25,7 +25,7 @@ from llmsize.cli.gpu_options import (
 )
 from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
-from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
+from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from, workloads_for
 from llmsize.errors import BadInputError, NothingFitsError
 from llmsize.estimate.workload import Engine
 
@@ -228,7 +228,7 @@ def _fit_all(
     # a model the workload does not suit (a --tp its heads cannot take, a mode its format cannot
     # train) is skipped; a workload no model can take is one line
     shown_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
-    workload_of: Any = lambda spec: workload_for(spec, options, count)  # noqa: E731
+    workload_of: Any = workloads_for(options, count)  # one workload per engine, not per model (issue 15)
     if not context_given:  # an engine that picks its context on this GPU (Ollama): each model as `fit` does
         from llmsize.cli.engine_context import engine_default_context
 
@@ -238,7 +238,11 @@ def _fit_all(
             shown_wl = shown  # the header says the engine's own NumCtx; each model's window caps it
             workload_of = lambda spec: engine_default_context(  # noqa: E731
                 spec, workload_for(spec, options, count), gpu, count)
-    fits = fit_catalog(specs(), workload_of, gpu, count, efficiency=eff)
+    from llmsize.cli.sweep_gc import fewer_collections
+
+    catalog = specs()
+    with fewer_collections():  # the catalog is built: collect less often while it is swept (issue 15)
+        fits = fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:

@@ -8,7 +8,7 @@ rules become one-line BadInputErrors.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -471,14 +471,10 @@ def workload_for(spec: ModelSpec | None, options: Mapping[str, Any], num_gpus: i
 
     `num_gpus` None means "auto": the planner picks the layout, the workload carries tp x pp.
     """
-    from llmsize.estimate.engine import default_engine
-
     opts = dict(options)
     settings = opts.pop("engine_settings", None) or {}
-    trains = Mode(opts.get("mode") or Mode.INFERENCE).trains
-    # Training runs in transformers: a GGUF's serving-engine default would only hide why it cannot train.
-    if spec is not None and (opts.get("engine") is not None or not trains):
-        opts["engine"] = default_engine(spec, opts.get("engine"), opts.get("quant"))
+    if spec is not None:
+        opts["engine"] = _model_engine(spec, opts)
     model_parallel = opts.get("tp", 1) * opts.get("pp", 1)
     # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.
     opts["num_gpus"] = model_parallel if num_gpus is None or num_gpus == 1 else num_gpus
@@ -489,3 +485,30 @@ def workload_for(spec: ModelSpec | None, options: Mapping[str, Any], num_gpus: i
         return Workload.model_validate({**wl.model_dump(), **settings})
     except ValidationError as err:
         raise BadInputError(_message(err)) from None
+
+
+def _model_engine(spec: ModelSpec, options: Mapping[str, Any]) -> Any:
+    """The engine workload_for sizes `spec` with: --engine, or the model's default (default_engine)."""
+    from llmsize.estimate.engine import default_engine
+
+    trains = Mode(options.get("mode") or Mode.INFERENCE).trains
+    # Training runs in transformers: a GGUF's serving-engine default would only hide why it cannot train.
+    if options.get("engine") is not None or not trains:
+        return default_engine(spec, options.get("engine"), options.get("quant"))
+    return options.get("engine")
+
+
+def workloads_for(options: Mapping[str, Any], num_gpus: int | None) -> Callable[[ModelSpec], Workload]:
+    """workload_for of many models (`fit --all`): a workload depends on its model only through the
+    engine picked for it, so one is built per engine, not per model (issue 15). A refusal is not
+    kept: it is raised again for each model, as workload_for raises it."""
+    kept: dict[Any, Workload] = {}
+
+    def of(spec: ModelSpec) -> Workload:
+        engine = _model_engine(spec, options)
+        wl = kept.get(engine)
+        if wl is None:
+            wl = kept[engine] = workload_for(spec, options, num_gpus)
+        return wl
+
+    return of

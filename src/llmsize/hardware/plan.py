@@ -29,6 +29,7 @@ from llmsize.estimate.memo import memo
 from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
+from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.fit import fit, plan_cost, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -445,14 +446,17 @@ class Planner:
         return kept
 
     def _validated(self, layout: Layout | None, update: dict[str, Any]) -> Workload:
-        data = dict(self.wl)  # its fields as they are: model_validate takes nested records as given
+        # The changed fields over the asked workload's (model_validate takes nested records as given);
+        # the same few recur for every model of `fit --all`, so they are validated once (issue 15).
+        changes: dict[str, Any] = {}
         if layout is not None:
-            data.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
-        data.update(update)
-        if data.get("prompt_tokens") is not None and data["prompt_tokens"] > data["context"]:
-            data["prompt_tokens"] = data["context"]
+            changes.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
+        changes.update(update)
+        prompt = changes.get("prompt_tokens", self.wl.prompt_tokens)
+        if prompt is not None and prompt > changes.get("context", self.wl.context):
+            changes["prompt_tokens"] = changes.get("context", self.wl.context)
         try:
-            return Workload.model_validate(data)
+            return derived_workload(self.wl, changes)
         except ValidationError as err:
             raise BadInputError(f"invalid workload: {err.errors()[0]['msg']}") from None
 
@@ -1206,7 +1210,7 @@ def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
         update["dtype"] = option.dtype
     if option.quant is not None:
         update["quant"] = option.quant
-    return Workload.model_validate({**dict(wl), **update})
+    return derived_workload(wl, update)  # the same for every catalog model of `fit --all` (issue 15)
 
 
 def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
@@ -1222,7 +1226,8 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
     # format that fits: one whose weights alone are over the card is passed over unestimated (nobody
     # sees its row) and counted as tried (issue 15).
-    quick = stop_at_first and num_gpus == 1 and len(options) > 1 and estimator is None
+    listing = stop_at_first and num_gpus == 1 and estimator is None
+    quick = listing and len(options) > 1
     passed_over = 0
     estimator = estimator or default_estimator()
     eff = efficiency or Efficiency()
@@ -1258,6 +1263,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         raise refused  # every precision refused for the same reason (an option of another engine, ...)
     best = next((i for i, r in enumerate(results) if r.row.fits), None)
     detail = best if best is not None else (0 if len(results) == 1 and not passed_over else None)
+    # `fit --all` lists a model that fits in no format by its name and size alone: the format's quick
+    # row already says it does not fit, and its full plan (longest context, speed) is never shown.
+    if listing and best is None:
+        detail = None
     if detail is not None and not planned:
         r = results[detail]
         full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)

@@ -32,8 +32,9 @@ _PER_LAYER_LISTS = (
 # norms, hyper-connections, sinks and position biases in fp32, which also makes its attention
 # logits fp32. Other model types are traced as `from_config` builds them; with the plan applied,
 # only deepseek_v3's and nemotron_h's e_score_correction_bias would change (bf16 -> fp32) among
-# the catalog's architectures.
-PRETRAINED_DTYPE_TYPES = frozenset({"deepseek_v4"})
+# the catalog's architectures. dots1 (modeling_dots1.py: an fp32 e_score_correction_bias under
+# `_keep_in_fp32_modules_strict`) is estimated as loaded, so it is traced as loaded too.
+PRETRAINED_DTYPE_TYPES = frozenset({"deepseek_v4", "dots1"})
 # Keys that hold layer indices (filtered when layers are reduced).
 _LAYER_INDEX_LISTS = ("mlp_only_layers", "moe_layers", "full_attn_idxs")
 

@@ -493,8 +493,11 @@ def ollama_tags(text: str) -> tuple[str, ...]:
     return tuple(a for a in found[0].model.aliases if ":" in a)
 
 
+@cache
 def _bare_ollama_names() -> frozenset[str]:
-    """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag)."""
+    """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag).
+
+    Kept, as entries() is: `fit --all` asks it once per catalog model (issue 15)."""
     from llmsize.specs import ollama
 
     return frozenset(

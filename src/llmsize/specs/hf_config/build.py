@@ -149,8 +149,13 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     # InternLM3 (configuration_internlm3.py / modular_internlm3.py): Llama's tensors; the Hub's remote-code
     # config names the biases qkv_bias and bias (both false for internlm3-8b-instruct).
     "internlm3": dense.llama,
+    # MiniCPM / MiniCPM4 (remote code, openbmb modeling_minicpm.py): Llama's tensors (bias-free q/k/v/o, gated
+    # MLP, RMSNorms); scale_emb / scale_depth / dim_model_base (muP) rescale activations and add no tensor.
+    # MiniCPM4's InfLLM v2 sparse attention (sparse_config) is a kernel choice over the same per-token K/V.
+    "minicpm": dense.llama,
     "gpt_oss": moe.gpt_oss,
     "glm4_moe": moe.glm4_moe,
+    "dots1": moe.dots1,
     "glm4v_moe_text": moe.glm4v_moe_text,
     "minimax_m2": moe.minimax_m2,
     "hunyuan_v1_moe": moe.hunyuan_v1_moe,
@@ -190,6 +195,16 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,
 }
+
+
+# A text encoder (EmbeddingGemma: Gemma3TextModel with use_bidirectional_attention, modeling_gemma3.py)
+# runs one bidirectional forward and pools it: the weights are exact, but llmsize sizes the run as a
+# decoder's (a KV cache over the context, logits over the vocabulary), which over-states an embedding
+# pass. Said, not hidden.
+_ENCODER_NOTE = (
+    "a bidirectional text encoder (embedding model): weights are exact; the KV cache and the vocabulary "
+    "logits of a decoder's run are still counted, which an embedding forward does not keep (an upper bound)"
+)
 
 
 def _model_type(config: Mapping[str, Any]) -> str:
@@ -241,6 +256,9 @@ def spec_from_hf_config(
             fields["approximate"] = True
         if "vision_config" in config and not vision_params:
             warnings.append("the vision tower described by vision_config is not counted")
+        # `true` only: Gemma 4 says "vision" (bidirectional over image tokens, a causal decoder otherwise)
+        if reader.get("use_bidirectional_attention") is True:
+            warnings.append(_ENCODER_NOTE)
         architectures = config.get("architectures")
         weight_format, fmt_warnings = weight_format_from_config(config)
         warnings.extend(fmt_warnings)

@@ -89,6 +89,10 @@ def gemma3_text(r: Reader) -> Fields:
     pattern = r.opt_int("sliding_window_pattern", default=6) or 6
     f.update(qk_norm="head")
     f.update(windows(r, f["num_layers"], lambda i: bool((i + 1) % pattern)))
+    if r.get("use_bidirectional_attention") is True and f.get("sliding_window"):
+        # configuration_gemma3.py Gemma3TextConfig.__post_init__ (EmbeddingGemma): a bidirectional model's
+        # window is a band of +-w/2, so its sliding layers keep sliding_window // 2 + 1 positions.
+        f.update(sliding_window=f["sliding_window"] // 2 + 1)
     # Sliding layers rotate with rope_local_base_freq and no scaling (modeling_gemma3.py
     # Gemma3Attention: rotary_emb_local), so a second RoPE table exists beside the global one.
     f.update(local_rope=True)

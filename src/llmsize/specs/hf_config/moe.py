@@ -1,7 +1,7 @@
 """Builders for mixture-of-experts decoders: routed and shared experts, dense first layers, MLA.
 
 Each builder restates the transformers 5.23 modeling code it names (mixtral, qwen2/3_moe,
-deepseek_v2/v3/v32, gpt_oss, glm4_moe, minimax_m2, hunyuan, ernie, mistral4, llama4, cohere2_moe).
+deepseek_v2/v3/v32, gpt_oss, glm4_moe, dots1, minimax_m2, hunyuan, ernie, mistral4, llama4, cohere2_moe).
 """
 
 from __future__ import annotations
@@ -199,6 +199,29 @@ def glm4v_moe_text(r: Reader) -> Fields:
     r.defaults = {"first_k_dense_replace": 1, "n_shared_experts": 1, **r.defaults}  # Glm4vMoeTextConfig
     f = glm4_moe(r)
     f.update(qk_norm="none")
+    return f
+
+
+def dots1(r: Reader) -> Fields:
+    """modeling_dots1.py (dots.llm1): Qwen3 attention (per-head q/k RMSNorm, q/k/v/o bias =
+    attention_bias) over DeepSeek-V3 MoE blocks from first_k_dense_replace on (Dots1TopkRouter with an
+    fp32 e_score_correction_bias, n_shared_experts x moe_intermediate_size shared experts);
+    configuration_dots1.py slides the layers i >= max_window_layers when sliding_window is set."""
+    f = qwen3(r)
+    limit = r.opt_int("max_window_layers", default=f["num_layers"])
+    f.update(windows(r, f["num_layers"], lambda i: limit is not None and i >= limit))
+    moe_inter = r.req("moe_intermediate_size")
+    shared = r.opt_int("n_shared_experts", default=0) or 0
+    f.update(
+        num_experts=r.req("n_routed_experts"),
+        num_experts_per_tok=r.req("num_experts_per_tok"),
+        moe_intermediate_size=moe_inter,
+        num_shared_experts=1 if shared else 0,
+        shared_expert_intermediate_size=moe_inter * shared,
+        first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
+        router_score_correction_bias=True,
+        fp32_params=("e_score_correction_bias",),  # _keep_in_fp32_modules_strict (modeling_dots1.py)
+    )
     return f
 
 

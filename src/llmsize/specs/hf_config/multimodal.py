@@ -24,6 +24,7 @@ MULTIMODAL_TEXT_TYPES = {
     "llama4": "llama4_text",
     "mistral3": "",  # text_config.model_type
     "kimi_k25": "",
+    "kimi_vl": "",  # text_config.model_type (deepseek_v3): Kimi-VL's MoonViT + Moonlight decoder
     "gemma4": "gemma4_text",
     "gemma3n": "gemma3n_text",
     "qwen2_audio": "",  # text_config.model_type (qwen2)
@@ -242,7 +243,9 @@ def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     """KimiK25ForConditionalGeneration (modeling_kimi_k25.py): the MoonViT tower (biased conv patch
     embedding, learned pos_emb_height x pos_emb_width positions, biased ViT blocks with LayerNorms,
     a final LayerNorm) and the projector (LayerNorm, then two biased linears on merge-kernel groups
-    of patches: in_proj square, out_proj to the text hidden size)."""
+    of patches: in_proj square, out_proj to the text hidden size). Kimi-VL (remote code kimi_vl,
+    modeling_kimi_vl.py MoonVitPretrainedModel + KimiVLMultiModalProjector) is the same tower and
+    projector; its MoonViTConfig names the position grid init_pos_emb_height / _width."""
     v = Reader(config.get("vision_config") or {}, "kimi_k25_vision")
     t = Reader(config.get("text_config") or {}, "deepseek_v3")
     c = Reader(config, "kimi_k25")
@@ -252,7 +255,8 @@ def _kimi_k25_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     )
     layers = v.opt_int("num_hidden_layers", default=27) or 27
     patch = v.opt_int("patch_size", default=14) or 14
-    ph, pw = v.opt_int("pos_emb_height", default=64) or 64, v.opt_int("pos_emb_width", default=64) or 64
+    ph = v.opt_int("pos_emb_height", "init_pos_emb_height", default=64) or 64
+    pw = v.opt_int("pos_emb_width", "init_pos_emb_width", default=64) or 64
     tower = 3 * patch * patch * h + h + ph * pw * h + 2 * h
     tower += layers * _vit_block(h, inter, bias=True, gated=False, norm_bias=True)
     kernel = v.get("merge_kernel_size") or [2, 2]
@@ -521,7 +525,9 @@ def split_multimodal(
         text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
         extra, note = _cohere2_vision_extra(config)
         return text, "cohere2", extra, note
-    if model_type in ("qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25"):
+    if model_type in (
+        "qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25", "kimi_vl"
+    ):
         nested = config.get("text_config")
         if not isinstance(nested, Mapping):
             raise ConfigError(f"config.json ({model_type}) has no text_config")
@@ -529,7 +535,12 @@ def split_multimodal(
         if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         text_type = MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
-        extras = {"llama4": _llama4_extra, "mistral3": _mistral3_extra, "kimi_k25": _kimi_k25_extra}
+        extras = {
+            "llama4": _llama4_extra,
+            "mistral3": _mistral3_extra,
+            "kimi_k25": _kimi_k25_extra,
+            "kimi_vl": _kimi_k25_extra,
+        }
         if model_type.startswith(("qwen3_vl", "qwen3_5")):
             extra, note = _qwen3_vl_extra(config)
             return text, text_type, extra, note
