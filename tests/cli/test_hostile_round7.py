@@ -170,3 +170,15 @@ def test_csv_to_a_file_says_how(
         saved = tmp_path / f"x.{fmt}"
         code, out, err = run_cli([*command, "--format", fmt, "--output", str(saved)], capsys)
         assert code == 0 and saved.read_text().strip() == out.strip(), err
+
+
+def test_plan_on_a_mac_sizes_the_gguf_its_command_downloads(capsys: pytest.CaptureFixture[str]) -> None:
+    # The plan for a bf16 checkpoint on a Mac is llama.cpp's, and its command pulls the repo's Q4_K_M
+    # GGUF (llama-server -hf: the quant "default to Q4_K_M", common/arg.cpp): the plan must be sized
+    # as that file (~4.7 GB of weights for Qwen2.5-7B), not as the 15.2 GB bf16 safetensors.
+    doc = _doc(["plan", "Qwen2.5-7B-Instruct", "--gpu", "M4-Max-128GB"], capsys)
+    assert str(doc["command"]).startswith("llama-server -hf Qwen/Qwen2.5-7B-Instruct-GGUF:Q4_K_M")
+    workload, memory = doc["workload"], doc["memory"]
+    assert isinstance(workload, dict) and isinstance(memory, dict)
+    assert workload["quant"] == "Q4_K_M"
+    assert memory["weights"] < 6 * 10**9

@@ -45,7 +45,7 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.quant and wl.quant.lower() in ("fp8", "awq", "gptq"):
             words += ["--quantization", wl.quant.lower()]
         return shlex.join(words)
-    quant = (wl.quant or spec.weight_format.gguf_type or "Q4_K_M").upper()
+    quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
     if engine == "ollama":
         env = [f"OLLAMA_CONTEXT_LENGTH={wl.context}"]
         if wl.batch > 1:
@@ -119,6 +119,22 @@ def _size_label(spec: ModelSpec) -> str:
 
     billions = total_params(spec) / 1e9
     return f"{billions:.0f}b" if billions >= 1 else f"{billions * 1000:.0f}m"
+
+
+# The GGUF type a llama.cpp or Ollama command pulls when the request names none: the repos' and
+# Ollama library's default file (`ollama pull qwen3` serves Q4_K_M; llama-server -hf picks Q4_K_M
+# when the tag is left out: common/arg.cpp, "default quant Q4_K_M").
+DEFAULT_GGUF_TYPE = "Q4_K_M"
+
+
+def downloaded_quant(spec: ModelSpec, engine: Engine) -> str | None:
+    """The GGUF type `plan`'s llama.cpp command downloads for a checkpoint that is not a GGUF, so the
+    plan is sized as the file it runs (issue 15, round 7: `plan Qwen2.5-7B-Instruct --gpu
+    M4-Max-128GB` sized the bf16 safetensors, 15.2 GB, and printed `-hf ...-GGUF:Q4_K_M`). Ollama's
+    engine already sizes the library's own file for a named model (specs/resolve.py)."""
+    if engine is not Engine.LLAMA_CPP or spec.weight_format.gguf_type is not None:
+        return None
+    return DEFAULT_GGUF_TYPE
 
 
 def serving_engine(spec: ModelSpec, engine: Engine | None, quant: str | None) -> Engine:
