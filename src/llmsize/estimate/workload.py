@@ -170,6 +170,12 @@ class Workload(Record):
         default=None, gt=0, le=MAX_TOKENS,
         description="tokens prefilled in one forward; None = the whole context"
     )
+    request_context: int | None = Field(
+        default=None, gt=0, le=MAX_TOKENS,
+        description="tokens a request holds when the engine's own default window (Ollama's NumCtx by VRAM) "
+        "is wider than the context asked for; decode speed is quoted there, since the engine reads only the "
+        "cache cells in use (llama.cpp llama_kv_cache::get_n_kv); None = the context",
+    )
     batch: int = Field(default=1, gt=0, le=MAX_COUNT)
     logits: Literal["last", "all"] = Field(
         default="last", description="inference: logits for the last position (generate) or every position"
@@ -334,6 +340,8 @@ class Workload(Record):
     def _consistent(self) -> Workload:
         if self.prompt_tokens is not None and self.prompt_tokens > self.context:
             raise ValueError(f"prompt_tokens ({self.prompt_tokens}) exceeds context ({self.context})")
+        if self.request_context is not None and self.request_context > self.context:
+            raise ValueError(f"request_context ({self.request_context}) exceeds context ({self.context})")
         if self.num_gpus % (self.tp * self.pp):
             raise ValueError(
                 f"num_gpus ({self.num_gpus}) must be a multiple of tp x pp ({self.tp} x {self.pp})"

@@ -867,6 +867,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         kernel=kernel_family(spec, wl),
         kv_groups=groups,
         context=wl.context,
+        decode_context=wl.request_context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         routed_weight_bytes_per_gpu=int(est.weights_bytes * routed_share),

@@ -183,6 +183,9 @@ class SpeedInputs(Record):
     kernel: str = Field(default="16bit", description="weight kernel: 16bit, fp8, int8, int4, awq, gguf, bnb")
     kv_groups: int = Field(default=1, ge=1, description="query heads per KV head (GQA n_rep)")
     context: int | None = Field(default=None, description="tokens in the cache at decode (default: prompt)")
+    decode_context: int | None = Field(
+        default=None, description="tokens a request holds when decode speed is quoted, where the engine's "
+        "window (context) is wider than the request (Workload.request_context); None: context")
     host_weight_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: weights of the layers kept in host RAM (read by the CPU)")
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
@@ -669,7 +672,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     notes: list[str] = []
     if not gpu.supports(inputs.compute_dtype):
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
-    step_s, parts = decode_step(inputs, gpu, c)
+    step_s, parts = decode_step(inputs, gpu, c, inputs.decode_context)
     if parts["host"] > max(parts["memory"], parts["compute"], parts["overhead"]):
         decode_bound = "host memory"
     elif parts["overhead"] > max(parts["memory"], parts["compute"]):
@@ -678,6 +681,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         decode_bound = "memory" if parts["memory"] >= parts["compute"] else "compute"
     prefill_s, prefill_bound = prefill_seconds(inputs, gpu, c)
 
+    if inputs.decode_context is not None and inputs.context and inputs.decode_context < inputs.context:
+        notes.append(f"decode quoted with {inputs.decode_context:,} tokens cached (the request), not the "
+                     f"engine's {inputs.context:,}-token window: it attends over the cells in use "
+                     "(llama.cpp llama_kv_cache::get_n_kv); pass --context to quote a fuller cache")
     if inputs.tp > 1 and not gpu.interconnect_bytes_per_s:
         notes.append("no interconnect figure for this GPU: tensor-parallel traffic counted as latency only")
     if inputs.pp > 1:

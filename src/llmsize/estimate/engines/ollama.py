@@ -370,4 +370,8 @@ class Ollama(LlamaCpp):
             f"{self.describe()}: NumCtx defaults to 4,096 / 32,768 / 262,144 tokens by VRAM "
             "(< 23, < 47, >= 47 GiB; OLLAMA_CONTEXT_LENGTH overrides): pass --context to match; "
             "OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
+            *(() if wl.request_context is None else (
+                f"decode speed is quoted with {wl.request_context:,} tokens cached (the request), not the "
+                f"{wl.context:,}-token window: llama.cpp attends over the cells in use "
+                "(llama_kv_cache::get_n_kv); pass --context to quote a fuller cache",)),
         )
