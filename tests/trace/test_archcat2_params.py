@@ -18,27 +18,10 @@ from llmsize.specs import catalog
 from llmsize.specs.hf_config import spec_from_hf_config
 from llmsize.specs.models import Provenance, ProvenanceKind
 from llmsize.specs.params import total_params
+from meta_model import meta_params
 
 PROV = Provenance(kind=ProvenanceKind.LOCAL, source="transformers default config")
 
-
-def _meta_params(config: dict[str, Any]) -> int:
-    import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText
-
-    hf = AutoConfig.for_model(**config)
-    auto = AutoModelForImageTextToText if "vision_config" in config else AutoModelForCausalLM
-    with torch.device("meta"):
-        model = auto.from_config(hf)
-    model.tie_weights()
-    params = sum(p.numel() for p in model.parameters())
-    buffers = sum(
-        b.numel()
-        for m in model.modules()
-        for name, b in m._buffers.items()
-        if b is not None and name not in m._non_persistent_buffers_set
-    )
-    return params + buffers
 
 
 def _transformers_view(config: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +38,7 @@ def test_catalog_entry_equals_the_transformers_model(name: str) -> None:
     entry = catalog.get(name)
     assert entry is not None
     config = _transformers_view(dict(entry.model.config))
-    assert total_params(catalog.spec_for(entry)) == _meta_params(config)
+    assert total_params(catalog.spec_for(entry)) == meta_params(config)
 
 
 def test_mimo_v2_flash_default_config_is_the_published_model() -> None:
@@ -68,7 +51,7 @@ def test_mimo_v2_flash_default_config_is_the_published_model() -> None:
     spec = spec_from_hf_config(config, name="mimo_v2_flash", provenance=PROV)
     entry = catalog.get("MiMo-V2-Flash")
     assert entry is not None
-    assert total_params(spec) == _meta_params(config) == total_params(catalog.spec_for(entry))
+    assert total_params(spec) == meta_params(config) == total_params(catalog.spec_for(entry))
     assert spec.layer_types == catalog.spec_for(entry).layer_types
 
 
@@ -88,7 +71,7 @@ def test_mimo_v2_flash_shapes_equal_transformers(over: dict[str, Any]) -> None:
 
     config = {**AutoConfig.for_model("mimo_v2_flash").to_dict(), **over}
     spec = spec_from_hf_config(config, name="mimo_v2_flash", provenance=PROV)
-    assert total_params(spec) == _meta_params(config)
+    assert total_params(spec) == meta_params(config)
 
 
 @pytest.mark.parametrize(
@@ -122,4 +105,4 @@ def test_internvl_tower_and_projector_equal_transformers(vision: dict[str, Any])
             config["tie_word_embeddings"] = tie
         spec = spec_from_hf_config(config, name="internvl", provenance=PROV)
         assert not spec.approximate
-        assert total_params(spec) == _meta_params(config)
+        assert total_params(spec) == meta_params(config)

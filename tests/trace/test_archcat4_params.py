@@ -9,31 +9,11 @@ Dense projections are not a transformers module, so its catalog extra_params are
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from llmsize.specs import catalog
 from llmsize.specs.params import total_params
-
-
-def _meta_params(config: dict[str, Any], *, headless: bool = False) -> int:
-    import torch
-    from transformers import AutoConfig, AutoModel, AutoModelForCausalLM
-
-    hf = AutoConfig.for_model(**config)
-    auto = AutoModel if headless else AutoModelForCausalLM
-    with torch.device("meta"):
-        model = auto.from_config(hf)
-    model.tie_weights()
-    params = sum(p.numel() for p in model.parameters())
-    buffers = sum(
-        b.numel()
-        for m in model.modules()
-        for name, b in m._buffers.items()
-        if b is not None and name not in m._non_persistent_buffers_set
-    )
-    return params + buffers
+from meta_model import meta_params
 
 
 @pytest.mark.parametrize(
@@ -43,7 +23,7 @@ def test_catalog_entry_equals_the_transformers_model(name: str) -> None:
     pytest.importorskip("transformers")
     entry = catalog.get(name)
     assert entry is not None
-    assert total_params(catalog.spec_for(entry)) == _meta_params(dict(entry.model.config))
+    assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config))
 
 
 def test_embeddinggemma_body_equals_gemma3_text_model() -> None:
@@ -51,7 +31,7 @@ def test_embeddinggemma_body_equals_gemma3_text_model() -> None:
     entry = catalog.get("embeddinggemma-300m")
     assert entry is not None
     spec = catalog.spec_for(entry)
-    body = _meta_params(dict(entry.model.config), headless=True)
+    body = meta_params(dict(entry.model.config), headless=True)
     assert total_params(spec) - spec.extra_params == body == 302_863_104
 
 
@@ -64,4 +44,4 @@ def test_longcat_flash_equals_transformers_but_its_zero_expert_rows() -> None:
     assert entry is not None
     config = dict(entry.model.config)
     zero_rows = config["num_layers"] * config["zero_expert_num"] * 2 * config["expert_ffn_hidden_size"] * 6144
-    assert _meta_params(config) == total_params(catalog.spec_for(entry)) + zero_rows
+    assert meta_params(config) == total_params(catalog.spec_for(entry)) + zero_rows

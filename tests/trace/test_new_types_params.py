@@ -16,6 +16,7 @@ import pytest
 from llmsize.specs.hf_config import spec_from_hf_config
 from llmsize.specs.models import Provenance, ProvenanceKind
 from llmsize.specs.params import total_params
+from meta_model import meta_params
 
 PROV = Provenance(kind=ProvenanceKind.LOCAL, source="transformers default config")
 
@@ -89,25 +90,6 @@ TYPES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _model_params(config: dict[str, Any]) -> int:
-    import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText
-
-    hf = AutoConfig.for_model(**config)
-    auto = AutoModelForImageTextToText if "vision_config" in config else AutoModelForCausalLM
-    with torch.device("meta"):
-        model = auto.from_config(hf)
-    model.tie_weights()
-    params = sum(p.numel() for p in model.parameters())  # parameters() yields a tied tensor once
-    # persistent buffers are stored in the checkpoint too (GLM's fp32 e_score_correction_bias)
-    buffers = sum(
-        b.numel()
-        for m in model.modules()
-        for name, b in m._buffers.items()
-        if b is not None and name not in m._non_persistent_buffers_set
-    )
-    return params + buffers
-
 
 @pytest.mark.parametrize(("model_type", "over"), TYPES, ids=[f"{t}-{i}" for i, (t, _) in enumerate(TYPES)])
 def test_params_equal_the_transformers_model(model_type: str, over: dict[str, Any]) -> None:
@@ -122,7 +104,7 @@ def test_params_equal_the_transformers_model(model_type: str, over: dict[str, An
             config[key] = value
     spec = spec_from_hf_config(config, name=model_type, provenance=PROV)
     assert not spec.approximate
-    assert total_params(spec) == _model_params(config)
+    assert total_params(spec) == meta_params(config)
 
 
 # Catalog configs (each a published config.json, cited in model_specs/*.yaml) as transformers 5.23
@@ -181,8 +163,8 @@ def test_mimo_is_qwen2_plus_its_mtp_layers() -> None:
         {**qwen2, "model_type": "mimo", "num_nextn_predict_layers": 1}, name="mimo", provenance=PROV
     )
     one_layer = {**qwen2, "num_hidden_layers": 1, "vocab_size": 1, "tie_word_embeddings": True}
-    layer = _model_params(one_layer) - 1 * 4096 - 4096  # one block: less the 1-row embedding and final norm
-    assert total_params(spec) == _model_params(qwen2)
+    layer = meta_params(one_layer) - 1 * 4096 - 4096  # one block: less the 1-row embedding and final norm
+    assert total_params(spec) == meta_params(qwen2)
     assert mtp_params(spec) == layer + 2 * 4096 * 4096 + 3 * 4096
 
 
@@ -197,7 +179,7 @@ def test_longcat_flash_counts_the_checkpoint_not_transformers_zero_expert_rows()
     config = AutoConfig.for_model("longcat_flash").to_dict()
     spec = spec_from_hf_config(config, name="longcat", provenance=PROV)
     zero_rows = 28 * 256 * 2 * 2048 * 6144
-    assert total_params(spec) == _model_params(config) - zero_rows
+    assert total_params(spec) == meta_params(config) - zero_rows
     assert 560e9 < total_params(spec) < 561e9  # "560 billion total parameters" (LongCat-Flash model card)
     assert any(f"{zero_rows:,}" in w for w in spec.warnings)
 

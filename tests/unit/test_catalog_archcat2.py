@@ -48,8 +48,6 @@ def test_a_new_name_lands_on_its_entry_not_an_approximation(name: str, entry: st
     assert spec is not None and not spec.approximate
 
 
-
-
 def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
     vision = catalog.find("GLM-4.5V-FP8")
     text = catalog.find("GLM-4.5-FP8")
@@ -77,8 +75,6 @@ def test_glm_4_5v_is_not_the_text_model_and_back() -> None:
 def test_totals_match_the_published_sizes(name: str, total_b: float, active_b: float) -> None:
     # the publishers round to the stated digit: within half of it
     assert_published_totals(name, total_b, active_b)
-
-
 
 
 def test_glm_4_5v_equals_its_checkpoint_census() -> None:

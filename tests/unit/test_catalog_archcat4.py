@@ -59,10 +59,6 @@ def test_the_ollama_codestral_tag_is_the_22b_entry_served_as_gguf() -> None:
     assert spec.weight_format.gguf_type is not None
 
 
-
-
-
-
 @pytest.mark.parametrize(
     ("name", "total_b", "active_b"),
     [
