@@ -681,10 +681,6 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         decode_bound = "memory" if parts["memory"] >= parts["compute"] else "compute"
     prefill_s, prefill_bound = prefill_seconds(inputs, gpu, c)
 
-    if inputs.decode_context is not None and inputs.context and inputs.decode_context < inputs.context:
-        notes.append(f"decode quoted with {inputs.decode_context:,} tokens cached (the request), not the "
-                     f"engine's {inputs.context:,}-token window: it attends over the cells in use "
-                     "(llama.cpp llama_kv_cache::get_n_kv); pass --context to quote a fuller cache")
     if inputs.tp > 1 and not gpu.interconnect_bytes_per_s:
         notes.append("no interconnect figure for this GPU: tensor-parallel traffic counted as latency only")
     if inputs.pp > 1:
