@@ -120,11 +120,6 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # activated per token" (Arcee Trinity Large technical report abstract).
     "trinity-mini": (26 * 10**9, 3 * 10**9, "Trinity report: Trinity Mini 26B total, 3B active", None),
     "trinity-large": (400 * 10**9, 13 * 10**9, "Trinity report: Trinity Large 400B total, 13B active", None),
-    # StepFun Step-3.5-Flash (step3p5 in transformers 5.23 via Step-3.7's text model; no copy of its config
-    # was found): "196B total parameters ... activates only 11B parameters per token", 288 routed experts +
-    # one shared, 3:1 sliding/full attention (StepFun's release, Feb 2026, as reported by devlery.com and
-    # gentic.news); the MoE approximation's all-full-attention KV cache overstates its cache.
-    "step-3.5-flash": (196 * 10**9, 11 * 10**9, "Step-3.5-Flash release: 196B total, 11B active", None),
     # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
     # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
     # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a

@@ -1,0 +1,25 @@
+"""Round-5 catalog entries against transformers 5.23, built on the meta device.
+
+Step-3.5-Flash (model_type step3p5): transformers 5.23 maps step3p5 to Step3p7TextConfig and builds the
+decoder as Step3p7TextModel (models/step3p7/modeling_step3p7.py); the language-model head is the
+Step3p7ForConditionalGeneration lm_head (hidden -> vocab, no bias, untied), added here because no
+causal-LM class is registered for the text config alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.specs import catalog
+from llmsize.specs.params import total_params
+from meta_model import meta_params
+
+
+def test_step_3_5_flash_equals_the_transformers_text_model_and_its_head() -> None:
+    pytest.importorskip("transformers")
+    entry = catalog.get("Step-3.5-Flash")
+    assert entry is not None
+    config = dict(entry.model.config)
+    body = meta_params(config, model_class="Step3p7TextModel")
+    head = config["vocab_size"] * config["hidden_size"]
+    assert total_params(catalog.spec_for(entry)) == body + head

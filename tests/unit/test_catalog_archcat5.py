@@ -1,0 +1,66 @@
+"""Catalog entries of round 5 of "the newest models are unknown or silently treated as dense Llamas".
+
+The names people type land on their own architecture (never on a size-only approximation), the totals
+match what the publishers state, and the cache per token is the arithmetic of each published config.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from llmsize.estimate import kv_cache
+from llmsize.estimate.workload import Workload
+from llmsize.specs import catalog
+from llmsize.specs.params import active_params, total_params
+from published_sizes import catalog_spec, half_digit
+
+LOOKUPS = [
+    ("Step-3.5-Flash", "Step-3.5-Flash"),
+    ("stepfun-ai/Step-3.5-Flash", "Step-3.5-Flash"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry"), LOOKUPS, ids=[n for n, _ in LOOKUPS])
+def test_a_new_name_lands_on_its_entry_not_an_approximation(name: str, entry: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+    spec = catalog.lookup(name)
+    assert spec is not None and not spec.approximate
+
+
+def test_step_3_5_flash_matches_its_card() -> None:
+    """stepfun-ai/Step-3.5-Flash README, 4.1: "Total Parameters 196.81B (196B Backbone + 0.81B Head)",
+    "Active Parameters ~11B (per token generation)". The backbone (embedding, 45 blocks, final norm;
+    everything but the untied lm_head) is the card's 196B to its digit; per generated token the blocks'
+    active weights plus the head are its ~11B (the embedding row is a lookup, not a matmul)."""
+    spec = catalog_spec("Step-3.5-Flash")
+    head = spec.vocab_size * spec.hidden_size
+    assert abs((total_params(spec) - head) / 1e9 - 196) <= half_digit(196)
+    assert abs((active_params(spec) - head) / 1e9 - 11) <= half_digit(11)
+    assert spec.num_experts == 288 and spec.num_experts_per_tok == 8 and spec.num_shared_experts == 1
+
+
+def test_step_3_5_flash_sliding_blocks_cache_only_their_window() -> None:
+    """45 blocks, full attention every fourth (12 blocks), 8 KV heads of 128 in every block: 12 blocks
+    cache the whole context, the 33 sliding ones their 512-token window (bf16 K and V)."""
+    spec = catalog_spec("Step-3.5-Flash")
+    terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
+    per_token = Fraction(2 * 8 * 128 * 2)
+    by_window = {t.window: (t.layers, t.bytes_per_token) for t in terms}
+    assert by_window.pop(None) == (12, per_token)
+    ((window, (layers, size)),) = by_window.items()
+    assert (layers, size) == (33, per_token) and window is not None and 512 <= window <= 513
+
+
+def test_step_3_5_flash_full_and_sliding_blocks_have_their_own_query_heads() -> None:
+    """configuration_step3p7.py: sliding blocks take attention_other_setting's 96 query heads, full blocks
+    num_attention_heads' 64; both have g_proj, one gate per head (Step3p7Attention, gating=True)."""
+    spec = catalog_spec("Step-3.5-Flash")
+    assert spec.layer_types is not None
+    full = spec.layer_types.index("full_attention")
+    sliding = spec.layer_types.index("sliding_attention")
+    assert spec.attention_view(full).num_attention_heads == 64
+    assert spec.attention_view(sliding).num_attention_heads == 96
+    assert spec.attn_head_gate
