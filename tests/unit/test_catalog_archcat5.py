@@ -64,3 +64,13 @@ def test_step_3_5_flash_full_and_sliding_blocks_have_their_own_query_heads() -> 
     assert spec.attention_view(full).num_attention_heads == 64
     assert spec.attention_view(sliding).num_attention_heads == 96
     assert spec.attn_head_gate
+
+
+def test_step_3_5_flash_q4_k_s_gguf_is_the_published_file_size() -> None:
+    """stepfun-ai/Step-3.5-Flash README, 6.4 llama.cpp: "GGUF Model Weights(int4): 111.5 GB" for the
+    step3.5_flash_Q4_K_S.gguf it runs; llmsize's per-tensor Q4_K_S inventory lands on that figure."""
+    from llmsize.estimate.core import estimate
+    from llmsize.specs.resolve import resolve
+
+    est = estimate(resolve("Step-3.5-Flash"), Workload(engine="llama.cpp", quant="Q4_K_S"))
+    assert abs(est.weights_bytes / 1e9 - 111.5) <= 0.05
