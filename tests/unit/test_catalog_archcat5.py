@@ -74,3 +74,20 @@ def test_step_3_5_flash_q4_k_s_gguf_is_the_published_file_size() -> None:
 
     est = estimate(resolve("Step-3.5-Flash"), Workload(engine="llama.cpp", quant="Q4_K_S"))
     assert abs(est.weights_bytes / 1e9 - 111.5) <= 0.05
+
+
+def test_step_3_5_flash_mtp_blocks_are_the_cards_head_and_close_the_hub_total() -> None:
+    """One MTP block (model.layers.45-47 of the checkpoint) from the config: a sliding-attention block
+    (96 query heads, 8 KV heads of 128, q/k norms, g_proj) with a dense SwiGLU of intermediate_size, plus
+    eh_proj (2h -> h), enorm, hnorm and a shared_head (norm + output to the vocabulary) of its own. The card
+    calls it the "0.81B Head"; three of them plus the built model are the Hub's safetensors total."""
+    entry = catalog.get("Step-3.5-Flash")
+    assert entry is not None
+    c = dict(entry.model.config)
+    h, hd, kv, heads = c["hidden_size"], c["head_dim"], c["num_attention_groups"], 96
+    attention = 2 * h * heads * hd + 2 * h * kv * hd + h * heads + 2 * hd
+    block = attention + 3 * h * c["intermediate_size"] + 2 * h * h + 5 * h + c["vocab_size"] * h
+    assert round(block / 1e9, 2) == 0.81
+    assert entry.model.checkpoint_only_params == c["num_nextn_predict_layers"] * block
+    spec = catalog.spec_for(entry)
+    assert total_params(spec) + entry.model.checkpoint_only_params == entry.model.published_params

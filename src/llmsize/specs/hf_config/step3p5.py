@@ -108,10 +108,10 @@ def step3p5(r: Reader, warnings: list[str]) -> Fields:
         router_score_correction_bias=True,
     )
     if mtp:
-        # The model card's MTP head is "a sliding-window attention mechanism and a dense FFN" per block;
-        # transformers does not build those blocks and no published count of their tensors was found.
+        # Each MTP block is a sliding-attention block with a dense FFN, eh_proj and its own output head
+        # (the card's "0.81B Head"); transformers does not build them, vLLM only for step3p5_mtp speculation.
         warnings.append(
-            f"the checkpoint's {mtp} MTP blocks (sliding attention + dense FFN, for speculative decoding) "
-            "are not counted"
+            f"the checkpoint's {mtp} MTP blocks (sliding attention + dense FFN + their own output head, for "
+            "speculative decoding) are not counted"
         )
     return f
