@@ -3,7 +3,7 @@
 Step-3.5-Flash (model_type step3p5): transformers 5.23 maps step3p5 to Step3p7TextConfig and builds the
 decoder as Step3p7TextModel (models/step3p7/modeling_step3p7.py); the language-model head is the
 Step3p7ForConditionalGeneration lm_head (hidden -> vocab, no bias, untied), added here because no
-causal-LM class is registered for the text config alone.
+causal-LM class is registered for the text config alone. starcoder2-7b is Starcoder2ForCausalLM.
 """
 
 from __future__ import annotations
@@ -23,3 +23,10 @@ def test_step_3_5_flash_equals_the_transformers_text_model_and_its_head() -> Non
     body = meta_params(config, model_class="Step3p7TextModel")
     head = config["vocab_size"] * config["hidden_size"]
     assert total_params(catalog.spec_for(entry)) == body + head
+
+
+def test_starcoder2_7b_equals_the_transformers_model() -> None:
+    pytest.importorskip("transformers")
+    entry = catalog.get("starcoder2-7b")
+    assert entry is not None
+    assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config)) == 7_173_923_840

@@ -19,6 +19,8 @@ from published_sizes import catalog_spec, half_digit
 LOOKUPS = [
     ("Step-3.5-Flash", "Step-3.5-Flash"),
     ("stepfun-ai/Step-3.5-Flash", "Step-3.5-Flash"),
+    ("starcoder2-7b", "starcoder2-7b"),
+    ("bigcode/starcoder2-7b", "starcoder2-7b"),
 ]
 
 
@@ -91,3 +93,13 @@ def test_step_3_5_flash_mtp_blocks_are_the_cards_head_and_close_the_hub_total() 
     assert entry.model.checkpoint_only_params == c["num_nextn_predict_layers"] * block
     spec = catalog.spec_for(entry)
     assert total_params(spec) + entry.model.checkpoint_only_params == entry.model.published_params
+
+
+def test_starcoder2_7b_is_the_hub_total_and_the_card_s_window() -> None:
+    """Hub safetensors total 7,173,923,840 (the llmfit snapshot): tied embeddings; untied would add a
+    49152 x 4608 head. The card: "a context window of 16,384 tokens with a sliding window attention of
+    4,096 tokens"."""
+    spec = catalog_spec("starcoder2-7b")
+    assert total_params(spec) == 7_173_923_840 and spec.tie_word_embeddings
+    assert spec.max_position_embeddings == 16384 and spec.sliding_window == 4096
+    assert any("no dtype" in w for w in spec.warnings)  # the stored dtype was not verified: said

@@ -57,9 +57,9 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("phi", None): ("Phi-4-mini-instruct", "Phi-4"),
     ("mistral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     ("codestral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
-    # StarCoder2 7B / 15B (no config copy found): the 3B's vocabulary, biased LayerNorm blocks, plain GELU
+    # StarCoder2 15B (no verified config): the bundled sizes' vocabulary, biased LayerNorm blocks, plain GELU
     # MLP and 16K context rather than a Llama 3 shape
-    ("starcoder", "2"): ("starcoder2-3b",),
+    ("starcoder", "2"): ("starcoder2-3b", "starcoder2-7b"),
     ("yi", None): ("Yi-1.5-6B", "Yi-1.5-9B", "Yi-1.5-34B"),
     ("falcon", "3"): tuple(f"Falcon3-{b}B-Instruct" for b in (1, 3, 7, 10)),
     ("smollm", "2"): ("SmolLM2-135M", "SmolLM2-360M", "SmolLM2-1.7B"),
