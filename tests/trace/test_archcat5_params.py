@@ -30,3 +30,13 @@ def test_starcoder2_7b_equals_the_transformers_model() -> None:
     entry = catalog.get("starcoder2-7b")
     assert entry is not None
     assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config)) == 7_173_923_840
+
+
+def test_glm_4_1v_and_4_6v_flash_equal_the_transformers_model() -> None:
+    """Glm4vForConditionalGeneration (text decoder, vision tower, merger) built from the catalog config."""
+    pytest.importorskip("transformers")
+    for name in ("GLM-4.1V-9B-Thinking", "GLM-4.6V-Flash"):
+        entry = catalog.get(name)
+        assert entry is not None
+        built = meta_params(dict(entry.model.config))
+        assert total_params(catalog.spec_for(entry)) == built == 10_292_777_472

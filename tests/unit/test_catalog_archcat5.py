@@ -21,6 +21,13 @@ LOOKUPS = [
     ("stepfun-ai/Step-3.5-Flash", "Step-3.5-Flash"),
     ("starcoder2-7b", "starcoder2-7b"),
     ("bigcode/starcoder2-7b", "starcoder2-7b"),
+    ("GLM-4.6V-Flash", "GLM-4.6V-Flash"),
+    ("zai-org/GLM-4.6V-Flash", "GLM-4.6V-Flash"),
+    ("GLM-4.1V-9B-Thinking", "GLM-4.1V-9B-Thinking"),
+    ("LFM2.5-1.2B-Instruct", "LFM2-1.2B"),
+    ("LiquidAI/LFM2.5-1.2B-Thinking", "LFM2-1.2B"),
+    ("LFM2.5-1.2B-JP", "LFM2-1.2B"),
+    ("LFM2.5-350M", "LFM2-350M"),
 ]
 
 
@@ -103,3 +110,26 @@ def test_starcoder2_7b_is_the_hub_total_and_the_card_s_window() -> None:
     assert total_params(spec) == 7_173_923_840 and spec.tie_word_embeddings
     assert spec.max_position_embeddings == 16384 and spec.sliding_window == 4096
     assert any("no dtype" in w for w in spec.warnings)  # the stored dtype was not verified: said
+
+
+def test_glm_4_6v_flash_is_the_9b_dense_vlm_with_its_own_context() -> None:
+    """GLM-4.6V-Flash and GLM-4.1V-9B-Thinking: the same 10,292,777,472 parameters (the Hub totals in the
+    llmfit snapshot), 40 dense blocks with 2 KV heads of 128; the Flash reads 131072 positions, the 4.1V
+    65536. The 106B GLM-4.6V (an MoE) stays an approximation of its published sizes."""
+    from llmsize.specs.resolve import resolve
+
+    flash, v41 = catalog_spec("GLM-4.6V-Flash"), catalog_spec("GLM-4.1V-9B-Thinking")
+    assert total_params(flash) == total_params(v41) == 10_292_777_472
+    assert not flash.is_moe and flash.num_kv_heads == 2 and flash.num_layers == 40
+    assert (flash.max_position_embeddings, v41.max_position_embeddings) == (131072, 65536)
+    big = resolve("GLM-4.6V")
+    assert big.approximate and big.is_moe
+
+
+def test_lfm2_5_card_figures_match_the_aliased_lfm2_entry() -> None:
+    """LFM2.5-1.2B-Instruct card: "Number of parameters: 1.17B", "16 (10 double-gated LIV convolution blocks
+    + 6 GQA blocks)", "Vocabulary size: 65,536"."""
+    spec = catalog_spec("LFM2.5-1.2B-Instruct")
+    assert abs(total_params(spec) / 1e9 - 1.17) <= half_digit(1.17)
+    assert spec.layer_types is not None and spec.layer_types.count("full_attention") == 6
+    assert spec.num_layers == 16 and spec.vocab_size == 65536
