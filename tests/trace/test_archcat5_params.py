@@ -25,11 +25,14 @@ def test_step_3_5_flash_equals_the_transformers_text_model_and_its_head() -> Non
     assert total_params(catalog.spec_for(entry)) == body + head
 
 
-def test_starcoder2_7b_equals_the_transformers_model() -> None:
+@pytest.mark.parametrize(
+    ("name", "hub_total"), [("starcoder2-7b", 7_173_923_840), ("aya-expanse-32b", 32_296_476_672)]
+)
+def test_dense_entries_equal_the_transformers_model_and_the_hub_total(name: str, hub_total: int) -> None:
     pytest.importorskip("transformers")
-    entry = catalog.get("starcoder2-7b")
+    entry = catalog.get(name)
     assert entry is not None
-    assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config)) == 7_173_923_840
+    assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config)) == hub_total
 
 
 def test_glm_4_1v_and_4_6v_flash_equal_the_transformers_model() -> None:

@@ -28,6 +28,8 @@ LOOKUPS = [
     ("LiquidAI/LFM2.5-1.2B-Thinking", "LFM2-1.2B"),
     ("LFM2.5-1.2B-JP", "LFM2-1.2B"),
     ("LFM2.5-350M", "LFM2-350M"),
+    ("aya-expanse-32b", "aya-expanse-32b"),
+    ("CohereLabs/aya-expanse-32b", "aya-expanse-32b"),
 ]
 
 
@@ -133,3 +135,14 @@ def test_lfm2_5_card_figures_match_the_aliased_lfm2_entry() -> None:
     assert abs(total_params(spec) / 1e9 - 1.17) <= half_digit(1.17)
     assert spec.layer_types is not None and spec.layer_types.count("full_attention") == 6
     assert spec.num_layers == 16 and spec.vocab_size == 65536
+
+
+def test_aya_expanse_32b_matches_the_card_and_the_cited_widths() -> None:
+    """Cohere's docs: "Its 8-billion and 32-billion parameter offerings", 128,000-token context; the cited
+    table: 40 layers, 8 KV heads of 128, hidden 8192. Inferred widths (64 heads, MLP 24576) bring the tied
+    256,000-token model to the Hub total, 32,296,476,672, exactly (the golden table checks that)."""
+    spec = catalog_spec("aya-expanse-32b")
+    assert abs(total_params(spec) / 1e9 - 32) <= half_digit(32)
+    assert (spec.num_layers, spec.num_kv_heads, spec.head_dim, spec.hidden_size) == (40, 8, 128, 8192)
+    terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
+    assert [(t.layers, t.bytes_per_token, t.window) for t in terms] == [(40, Fraction(2 * 8 * 128 * 2), None)]
