@@ -146,3 +146,15 @@ def test_aya_expanse_32b_matches_the_card_and_the_cited_widths() -> None:
     assert (spec.num_layers, spec.num_kv_heads, spec.head_dim, spec.hidden_size) == (40, 8, 128, 8192)
     terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
     assert [(t.layers, t.bytes_per_token, t.window) for t in terms] == [(40, Fraction(2 * 8 * 128 * 2), None)]
+
+
+def test_falcon_h1r_is_not_the_2023_falcon_7b() -> None:
+    """"Falcon-H1R-7B" (TII, Jan 2026: a hybrid attention + Mamba reasoning model) parses as series falcon with
+    an unread part "H1R"; it used to land silently on falcon-7b (2023, a plain transformer of 65024 tokens).
+    With no verified config it is now approximated, and says so."""
+    from llmsize.specs.resolve import resolve
+
+    assert catalog.find("Falcon-H1R-7B") is None
+    spec = resolve("Falcon-H1R-7B")
+    assert spec.approximate and spec.name != "falcon-7b"
+    assert catalog.find("falcon-7b") is not None and catalog.find("Falcon-H1-7B-Instruct") is not None
