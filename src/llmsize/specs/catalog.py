@@ -13,7 +13,6 @@ Ollama tags land on their base architecture. The name's quant suffix sets the we
 from __future__ import annotations
 
 import re
-
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
