@@ -149,9 +149,9 @@ def test_aya_expanse_32b_matches_the_card_and_the_cited_widths() -> None:
 
 
 def test_falcon_h1r_is_not_the_2023_falcon_7b() -> None:
-    """"Falcon-H1R-7B" (TII, Jan 2026: a hybrid attention + Mamba reasoning model) parses as series falcon with
-    an unread part "H1R"; it used to land silently on falcon-7b (2023, a plain transformer of 65024 tokens).
-    With no verified config it is now approximated, and says so."""
+    """Falcon-H1R-7B (TII, Jan 2026: a hybrid attention + Mamba reasoning model) parses as series falcon
+    with an unread part "H1R"; it used to land silently on falcon-7b (2023, a plain transformer of 65024
+    tokens). With no verified config it is now approximated, and says so."""
     from llmsize.specs.resolve import resolve
 
     assert catalog.find("Falcon-H1R-7B") is None
