@@ -3,7 +3,7 @@
 Step-3.5-Flash (model_type step3p5): transformers 5.23 maps step3p5 to Step3p7TextConfig and builds the
 decoder as Step3p7TextModel (models/step3p7/modeling_step3p7.py); the language-model head is the
 Step3p7ForConditionalGeneration lm_head (hidden -> vocab, no bias, untied), added here because no
-causal-LM class is registered for the text config alone. starcoder2-7b is Starcoder2ForCausalLM.
+causal-LM class is registered for the text config alone. The dense entries are their causal-LM classes.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ def test_step_3_5_flash_equals_the_transformers_text_model_and_its_head() -> Non
 
 
 @pytest.mark.parametrize(
-    ("name", "hub_total"), [("starcoder2-7b", 7_173_923_840), ("aya-expanse-32b", 32_296_476_672)]
+    ("name", "hub_total"),
+    [
+        ("starcoder2-7b", 7_173_923_840),
+        ("aya-expanse-32b", 32_296_476_672),
+        ("granite-4.1-3b", 3_402_836_480),
+        ("granite-4.1-8b", 8_791_592_960),
+        ("granite-4.1-30b", 28_865_728_512),
+    ],
 )
 def test_dense_entries_equal_the_transformers_model_and_the_hub_total(name: str, hub_total: int) -> None:
     pytest.importorskip("transformers")

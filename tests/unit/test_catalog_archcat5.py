@@ -30,6 +30,9 @@ LOOKUPS = [
     ("LFM2.5-350M", "LFM2-350M"),
     ("aya-expanse-32b", "aya-expanse-32b"),
     ("CohereLabs/aya-expanse-32b", "aya-expanse-32b"),
+    ("granite-4.1-3b", "granite-4.1-3b"),
+    ("ibm-granite/granite-4.1-8b", "granite-4.1-8b"),
+    ("granite-4.1-30b", "granite-4.1-30b"),
 ]
 
 
@@ -158,3 +161,15 @@ def test_falcon_h1r_is_not_the_2023_falcon_7b() -> None:
     spec = resolve("Falcon-H1R-7B")
     assert spec.approximate and spec.name != "falcon-7b"
     assert catalog.find("falcon-7b") is not None and catalog.find("Falcon-H1-7B-Instruct") is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "tied"), [("granite-4.1-3b", True), ("granite-4.1-8b", False), ("granite-4.1-30b", True)]
+)
+def test_granite_4_1_is_a_dense_transformer_caching_every_block(name: str, tied: bool) -> None:
+    """Granite 4.1 is model_type granite (no Mamba blocks, unlike granite-4.0-h-*): every block caches K/V.
+    The untied 8b holds a second 100352 x 4096 matrix that the tied 3b and 30b do not."""
+    spec = catalog_spec(name)
+    assert spec.model_type == "granite" and spec.recurrent is None and spec.tie_word_embeddings is tied
+    terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
+    assert [(t.layers, t.window) for t in terms] == [(spec.num_layers, None)]
