@@ -33,6 +33,8 @@ LOOKUPS = [
     ("granite-4.1-3b", "granite-4.1-3b"),
     ("ibm-granite/granite-4.1-8b", "granite-4.1-8b"),
     ("granite-4.1-30b", "granite-4.1-30b"),
+    ("Nemotron-Cascade-2-30B-A3B", "NVIDIA-Nemotron-3-Nano-30B-A3B"),
+    ("nvidia/Nemotron-Cascade-2-30B-A3B", "NVIDIA-Nemotron-3-Nano-30B-A3B"),
 ]
 
 
