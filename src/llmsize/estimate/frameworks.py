@@ -251,6 +251,25 @@ def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:
     return not single_device_lora
 
 
+# The LoRA targets a framework wraps when the user names none; frameworks absent here pass PEFT's
+# own per-architecture default (TRL's `--lora_target_modules` and torchtune's configs vary by recipe).
+# REFERENCE: Unsloth unsloth/models/llama.py `FastLlamaModel.get_peft_model(r=16, target_modules=
+# ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], ...)` (commit 00060af);
+# LLaMA-Factory src/llamafactory/hparams/finetuning_args.py `lora_target` default "all" (every linear
+# layer, commit 00577a8); axolotl examples/llama-3/lora-8b.yml and qlora.yml `lora_target_linear: true`.
+_ATTN_MLP = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+DEFAULT_LORA_TARGETS: dict[Framework, tuple[tuple[str, ...], str]] = {
+    Framework.UNSLOTH: (_ATTN_MLP, "Unsloth get_peft_model's default"),
+    Framework.LLAMAFACTORY: (("all-linear",), "LLaMA-Factory's lora_target default 'all'"),
+    Framework.AXOLOTL: (("all-linear",), "axolotl's example configs' lora_target_linear: true"),
+}
+
+
+def default_lora_targets(wl: Workload) -> tuple[tuple[str, ...], str] | None:
+    """The targets `wl.framework` applies when --lora-targets is not given, and where they come from."""
+    return DEFAULT_LORA_TARGETS.get(wl.framework) if wl.framework is not None else None
+
+
 def recipe_note(r: Recipe) -> str:
     """One assumption line: which framework's defaults were taken."""
     taken = ", ".join(r.defaults) if r.defaults else "none (every option given)"
