@@ -378,6 +378,107 @@ _max_context_rows("Llama-3.1-8B-Instruct", "Llama 3.1 8B", UNSLOTH_ROWS)
 _max_context_rows("Llama-3.3-70B-Instruct", "Llama 3.3 70B", UNSLOTH_70B_ROWS)
 
 
+# PEFT's MetaMathQA method comparison (method_comparison/MetaMathQA): run.py trains Llama-3.2-3B in bf16
+# with a plain loop (model(**batch) with labels, backward, clip_grad_norm_, torch AdamW), batch 4 padded
+# to the longest sample, truncated at 768 tokens, no checkpointing, no autocast, transformers 4.52.4
+# (whose ForCausalLMLoss pads the labels: the `full` loss), on an L40S; `cuda_memory_max` is
+# torch.cuda.max_memory_allocated. Each result file holds the setup it ran with.
+PEFT_MMQA = "https://github.com/huggingface/peft/blob/0a179c1e8659ab4f7df0369b9b03943cfe470ff1/method_comparison/MetaMathQA/results"
+PEFT_BASE = (
+    "Llama-3.2-3B --framework plain --context 768 --batch 4 --no-gradient-checkpointing "
+    "--optimizer adamw-foreach --loss full"
+)
+PEFT_NOTE = (
+    "the longest padded batch is assumed to reach the 768-token truncation; the peak also spans the "
+    "evaluation's generation (batch 50), which holds less"
+)
+for file, label, extra, published_bytes in (
+    (
+        "lora--llama-3.2-3B-rank32.json",
+        "LoRA r32 (q,v)",
+        "--mode lora --lora-rank 32 --lora-targets q_proj,v_proj",
+        22_273_851_392,
+    ),
+    (
+        "full-finetuning--llama-3.2-3B-lr_0.00001.json",
+        "full",
+        "--mode full --no-master-weights",
+        37_241_225_216,
+    ),
+):
+    ROWS.append(
+        Row(
+            f"{PEFT_MMQA}/{file} (MetaMathQA method comparison)",
+            f"Llama 3.2 3B {label}, 1x L40S, bf16, bs 4 x <=768, no checkpointing, torch AdamW",
+            f"{PEFT_BASE} {extra}",
+            published_bytes / GIB,
+            "allocated",
+            False,
+            PEFT_NOTE,
+        )
+    )
+ROWS.append(
+    Row(
+        "https://github.com/huggingface/peft/blob/18e07f189c06cbc6472e4e3ec180358319de8175/method_comparison/"
+        "MetaMathQA/results/lora--llama-3.2-3B-rank64.json (MetaMathQA method comparison)",
+        "Llama 3.2 3B LoRA r64 (q,v), 1x L40S, bf16, bs 4 x <=768, no checkpointing, torch AdamW",
+        f"{PEFT_BASE} --mode lora --lora-rank 64 --lora-targets q_proj,v_proj",
+        22_540_189_696 / GIB,
+        "allocated",
+        False,
+        PEFT_NOTE,
+    )
+)
+
+# Unsloth's gpt-oss releases. "Fine-tune gpt-oss with Unsloth" (2025-08-08): "gpt-oss-20b LoRA training
+# fits on a 14GB VRAM, and gpt-oss-120b works on 65GB VRAM", with the gpt-oss notebook's settings
+# (max_seq_length 1024, load_in_4bit, get_peft_model r=8 on q,k,v,o,gate,up,down, batch 1).
+US_OSS = "https://unsloth.ai/blog/gpt-oss"
+US_OSS_NOTE = (
+    "the card a run fits on, compared with total; notebook settings (1024 tokens, r8, batch 1); Unsloth's "
+    "bnb-4bit gpt-oss turns each expert into 4-bit Linear layers it may also wrap with LoRA "
+    "(unsloth/models/llama.py get_moe_target_modules), modelled as MXFP4 experts without expert LoRA"
+)
+for model, gb in (("gpt-oss-20b", 14), ("gpt-oss-120b", 65)):
+    ROWS.append(
+        Row(
+            f"{US_OSS} (gpt-oss fine-tuning)",
+            f"Unsloth {model} QLoRA r8, {gb} GB, 1024 tokens, bs 1",
+            f"{model} --mode qlora --framework unsloth --lora-rank 8 --context 1024 --batch 1",
+            gb,
+            "card",
+            False,
+            US_OSS_NOTE,
+        )
+    )
+# "Long context gpt-oss fine-tuning" (2025-08-28): on one 80GB H100, Unsloth Flex Attention reaches 81K
+# tokens with QLoRA and 60K with BF16 LoRA; the 500K-context guide (docs.unsloth.ai/new/500k-context-
+# length-fine-tuning) reaches 290K with QLoRA after its chunked fused loss, before Tiled MLP.
+US_OSS_CTX = "https://unsloth.ai/blog/gpt-oss-context"
+US_500K = "https://docs.unsloth.ai/new/500k-context-length-fine-tuning"
+OSS_CTX_NOTE = (
+    "largest context on an 80GB H100: the card is an upper bound; Unsloth's Flex Attention (with the "
+    "attention sinks) modelled as flash attention (both keep no score matrix); batch 1 and the default "
+    "rank assumed; which loss Unsloth ran for gpt-oss in August 2025 is not stated"
+)
+for source, label, args in (
+    (US_OSS_CTX, "QLoRA, 81K tokens", "--mode qlora --context 81000"),
+    (US_OSS_CTX, "BF16 LoRA, 60K tokens", "--mode lora --quant none --context 60000"),
+    (US_500K, "QLoRA, 290K tokens (chunked fused loss, no Tiled MLP)", "--mode qlora --context 290000"),
+):
+    ROWS.append(
+        Row(
+            f"{source} (gpt-oss max. context)",
+            f"Unsloth gpt-oss-20b {label}, 80 GB H100, bs 1",
+            f"gpt-oss-20b {args} --framework unsloth --attention flash --batch 1",
+            80,
+            "card",
+            False,
+            OSS_CTX_NOTE,
+        )
+    )
+
+
 # torchao's float8 pretraining tutorial (docs/source/eager_tutorials/pretraining.rst): torchtitan
 # Llama 3 8B (llama3_8b.toml: local batch 1, seq_len 8192, selective per-op activation checkpointing),
 # 8x H100, FSDP2 with bf16 parameters gathered from fp32 shards, torch.compile; torchtitan logs
@@ -436,12 +537,15 @@ def summary_lines(by_framework: dict[str, list[tuple[float, bool]]]) -> list[str
         return f"{100 * statistics.median(mags):.1f}% | {100 * mags[-1]:.1f}%"
 
     lines = [
-        "| framework | rows | median \\|error\\| | worst \\|error\\| | known rows | known median | known worst |",
+        "| framework | rows | median \\|error\\| | worst \\|error\\| | known rows | known median "
+        "| known worst |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for fw, rows in sorted(by_framework.items()):
         known = [e for e, k in rows if k]
-        lines.append(f"| {fw} | {len(rows)} | {stats([e for e, _ in rows])} | {len(known)} | {stats(known)} |")
+        lines.append(
+            f"| {fw} | {len(rows)} | {stats([e for e, _ in rows])} | {len(known)} | {stats(known)} |"
+        )
     return lines
 
 
