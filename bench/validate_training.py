@@ -329,9 +329,11 @@ UNSLOTH_NOTE = (
     "recomputed first block's LoRA_MLP backward, beside its GPU buffer for offloaded block inputs and "
     "(forward) the last block's input it does not offload (both modelled); the table's slope "
     "(222 KiB/token for 8B, 434 for 70B: 27 hidden-sized bf16 tensors per token for both) is still "
-    "1.3x what that code keeps allocated, likely the caching allocator's reserve (a run fits or "
-    "OOMs on reserved memory), not modelled. Unsloth's fused CE sizes its chunks to half the free "
-    "VRAM at the first call (unsloth_zoo fused_losses get_chunk_size), not modelled"
+    "1.3x what that code keeps allocated, and not explained: Unsloth sets PYTORCH_CUDA_ALLOC_CONF="
+    "expandable_segments:True,roundup_power2_divisions:[32:256,64:128,256:64,>:32] (unsloth/__init__.py), "
+    "so segments grow in place (little fragmentation) and c10's round_size pads a block over 256 MB by "
+    "less than 1/32 of its size. Unsloth's fused CE sizes its chunks to half the free VRAM at the first "
+    "call (unsloth_zoo fused_losses get_chunk_size), not modelled"
 )
 
 
