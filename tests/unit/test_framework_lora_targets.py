@@ -43,3 +43,11 @@ def test_the_assumption_names_the_framework() -> None:
 
 def test_an_explicit_target_list_wins() -> None:
     assert _trainable(framework="unsloth", lora_targets=("q_proj",)) < _trainable(framework="trl")
+
+
+@pytest.mark.parametrize(("mode", "optimizer"), [("lora", "adamw-8bit"), ("qlora", "paged-adamw-32bit")])
+def test_axolotl_examples_optimizer(mode: str, optimizer: str) -> None:
+    """axolotl examples/llama-3/lora-8b.yml `adamw_bnb_8bit`, qlora.yml `paged_adamw_32bit`."""
+    from llmsize.estimate.frameworks import recipe
+
+    assert str(recipe(Workload(mode=mode, framework="axolotl")).optimizer) == optimizer

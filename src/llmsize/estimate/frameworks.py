@@ -36,7 +36,8 @@ from, at the version modelled:
   fine-tuning on one device uses `bitsandbytes.optim.PagedAdamW8bit` with `optimizer_in_bwd: True`;
   LoRA/QLoRA use `torch.optim.AdamW(fused=True)`; LoRA weights in the model dtype.
 - axolotl: axolotl 0.9 example configs (examples/llama-3/lora-8b.yml, qlora.yml):
-  `gradient_checkpointing: true` on the transformers Trainer; the optimizer is Trainer's default.
+  `gradient_checkpointing: true` on the transformers Trainer; `optimizer: adamw_bnb_8bit` (LoRA) and
+  `paged_adamw_32bit` (QLoRA); full fine-tuning keeps Trainer's default.
 - llamafactory: LLaMA-Factory 0.9 `ModelArguments.disable_gradient_checkpointing=False`
   (hparams/model_args.py): checkpointing is on unless disabled; otherwise Trainer's defaults.
 """
@@ -113,6 +114,10 @@ def _default_optimizer(fw: Framework, mode: Mode) -> Optimizer:
         return Optimizer.ADAMW_8BIT
     if fw is Framework.TORCHTUNE and mode.trains_all_weights:
         return Optimizer.PAGED_ADAMW_8BIT
+    if fw is Framework.AXOLOTL and mode is Mode.QLORA:
+        return Optimizer.PAGED_ADAMW_32BIT  # examples/llama-3/qlora.yml `optimizer: paged_adamw_32bit`
+    if fw is Framework.AXOLOTL and mode is Mode.LORA:
+        return Optimizer.ADAMW_8BIT  # examples/llama-3/lora-8b.yml `optimizer: adamw_bnb_8bit`
     return Optimizer.ADAMW_FUSED
 
 
