@@ -74,7 +74,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import server_releases, vllm_dsv4
+from llmsize.estimate.engines import dsa_cache, server_releases, vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
@@ -960,6 +960,8 @@ class Vllm(BaseEngine):
                 "vLLM's nvfp4_ds_mla layout, which llmsize does not model",
                 hint="use --kv-dtype fp8 (or bf16) for MLA models",
             )
+        if dsa_cache.uses_dsa_pages(spec):  # V3.2 / GLM-5: fp8_ds_mla rows + uint8 indexer keys
+            return dsa_cache.layer_bytes(spec, element)
         return super().layer_kv_bytes(spec, element, tp)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
