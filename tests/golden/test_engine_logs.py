@@ -31,16 +31,20 @@ KNOWN_GAPS: dict[str, str] = {
     "build_layer_attn_linear keeps about 1.5 GiB live with the mask at 4,096 tokens (qkv 128, conv "
     "output 128, z 64, normed q/k 64, GDN output 66 MiB), below the MoE stage; like the two other "
     "llama.cpp gaps this is ggml-alloc's placement (the all-rows row of the same run passes)",
-    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 102.58 GiB vs 125.65 (-18.4%) for DeepSeek-V4-Pro's fp8 + "
-    "MXFP4-expert checkpoint per TP-8 rank, run with --moe-runner-backend marlin on the July deepseek-v4-hopper image "
-    "(InferenceX benchmarks/single_node/dsv4_fp8_h200_sglang.sh). Found: that era's Mxfp4MarlinMoEMethod.create_weights "
-    "delegates to Fp8MoEMethod.create_weights ('the raw weight shapes are the same'), whose FP4-expert branch allocates "
-    "the E8M0 scales as float32 placeholders (fp8.py: fp4_scale_dtype = float32 unless aiter): 384 experts x (768 x 224 "
-    "+ 7168 x 12) x 4 B = 396 MB a layer, 22.5 GiB over 61 layers. prepare_moe_mxfp4_layer_for_marlin (marlin_utils_fp4"
-    ".py) then writes E8M0 copies and drops the fp32 tensors, but it builds them from per-expert temporaries carved "
-    "out of the freed blocks, so empty_cache cannot return those segments: 102.58 + 22.5 = 125.1 GiB (-0.4%). "
-    "0.5.23, the release modelled, allocates the E8M0 scales itself (0.53 B a parameter), so the rule is not in "
-    "sglang.py; the segment pinning is inferred, not replayed",
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": (
+        "llmsize 102.58 GiB vs 125.65 (-18.4%) for DeepSeek-V4-Pro's fp8 + MXFP4-expert checkpoint per "
+        "TP-8 rank, run with --moe-runner-backend marlin on the July deepseek-v4-hopper image (InferenceX"
+        " benchmarks/single_node/dsv4_fp8_h200_sglang.sh). Found: that era's "
+        "Mxfp4MarlinMoEMethod.create_weights delegates to Fp8MoEMethod.create_weights ('the raw weight "
+        "shapes are the same'), whose FP4-expert branch allocates the E8M0 scales as float32 placeholders"
+        " (fp8.py: fp4_scale_dtype = float32 unless aiter): 384 experts x (768 x 224 + 7168 x 12) x 4 B ="
+        " 396 MB a layer, 22.5 GiB over 61 layers. prepare_moe_mxfp4_layer_for_marlin "
+        "(marlin_utils_fp4.py) then writes E8M0 copies and drops the fp32 tensors, but it builds them "
+        "from per-expert temporaries carved out of the freed blocks, so empty_cache cannot return those "
+        "segments: 102.58 + 22.5 = 125.1 GiB (-0.4%). 0.5.23, the release modelled, allocates the E8M0 "
+        "scales itself (0.53 B a parameter), so the rule is not in sglang.py; the segment pinning is "
+        "inferred, not replayed"
+    ),
 }
 
 

@@ -755,6 +755,7 @@ class Vllm(BaseEngine):
             blocks_per_request=need,
             full_groups=sum(1 for g in groups if g.window is None and not g.state),
             full_block_tokens=full_block,
+            concurrency_tokens=server_releases.vllm_prints_concurrency_tokens(wl.engine_version),
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(
