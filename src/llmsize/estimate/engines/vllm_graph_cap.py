@@ -22,6 +22,7 @@ from llmsize.estimate.engines.speed_eager import dense_layer_kernels, launch_per
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY
 from llmsize.estimate.engines.vllm import SPEED_V0
+from llmsize.estimate.engines.vllm_awq_gemm import AWQ_GEMM_BANDWIDTH
 
 # REFERENCE: vllm/engine/arg_utils.py (v0.4.2) EngineArgs.max_context_len_to_capture = 8192.
 MAX_CONTEXT_LEN_TO_CAPTURE_V04 = 8192
@@ -39,9 +40,12 @@ def capped_graph_profile(
             "eager_launch_per_layer_s": launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph),
             # Decode attention is paged_attention_v1/v2, one block per query head (vllm_paged_gqa.py).
             "kv_per_query_head": True,
+            # AWQ decodes through llm-awq's split-K GEMM, not Marlin (vllm_awq_gemm.py).
+            "kernel_bandwidth": {**graph.kernel_bandwidth, **AWQ_GEMM_BANDWIDTH},
             "sources": (
                 *graph.sources,
                 "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/worker/model_runner.py",
+                "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/model_executor/layers/quantization/awq.py",
             ),
         }
     )
