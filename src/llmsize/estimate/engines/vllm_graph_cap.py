@@ -13,7 +13,11 @@ kernel, which hides under the GPU's time: Qwen's 0.6.3 table shows no step past 
 0.4.2 table does (a 0.5B at 14,336 tokens decodes at a third of its graph speed), so 0.4's eager layer
 keeps the borrowed transformers launch time here; the bare-op figure predicts those rows 2.5x fast.
 0.4's decode attention is PagedAttention's, one thread block per query head, so a GQA model reads
-each KV head n_rep times through the L2 (vllm_paged_gqa.py).
+each KV head n_rep times through the L2 (vllm_paged_gqa.py). An eager layer launches its own kernels:
+a routed FFN (router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, the sum)
+with Qwen2-MoE's shared expert and gate runs 18 where a dense layer runs 10 (speed_profile
+FUSED_LAYER_KERNELS), so hardware/speed.decode_step counts eager layers in dense-layer equivalents of
+kernels. AWQ checkpoints decode through llm-awq's split-K GEMM, not Marlin (vllm_awq_gemm.py).
 """
 
 from __future__ import annotations
