@@ -466,8 +466,9 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
     """Attention-cache bytes of the batch one GPU reads at `context` tokens.
 
-    With a read curve (plan.kv_read_curve): full-attention layers grow with the context, sliding-window
-    layers stop at their window, and the fixed recurrent state is counted apart (`state_bytes_per_gpu`).
+    With a read curve (speed_inputs.kv_read_curve): full-attention layers grow with the context,
+    sliding-window layers stop at their window, and the fixed recurrent state is counted apart
+    (`state_bytes_per_gpu`).
     Without one, the given KV grows linearly with the context.
     """
     if not inputs.kv_read_curve:
