@@ -175,3 +175,27 @@ def test_granite_4_1_is_a_dense_transformer_caching_every_block(name: str, tied:
     assert spec.model_type == "granite" and spec.recurrent is None and spec.tie_word_embeddings is tied
     terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
     assert [(t.layers, t.window) for t in terms] == [(spec.num_layers, None)]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"attention_other_setting": {"num_attention_heads": 0}}, "at least 1"),
+        ({"attention_other_setting": "96 heads"}, "must be an object"),
+        ({"num_attention_groups": 0}, "at least 1"),
+        ({"moe_layers_enum": [3, 400]}, "beyond the decoder"),
+        ({"moe_layers_enum": "3,x"}, "block indices"),
+        ({"layer_types": ["full_attention"]}, "one entry per layer"),
+        ({"attention_other_setting": {"num_attention_heads": 96, "head_dim": 64}}, "query heads"),
+    ],
+)
+def test_a_broken_step3p5_config_is_one_clear_error(change: dict[str, object], message: str) -> None:
+    from llmsize.errors import ConfigError
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    entry = catalog.get("Step-3.5-Flash")
+    assert entry is not None
+    config = {**dict(entry.model.config), **change}
+    with pytest.raises(ConfigError, match=message):
+        spec_from_hf_config(config, name="x", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="x"))

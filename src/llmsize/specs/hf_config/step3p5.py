@@ -30,7 +30,7 @@ _DEFAULTS: Fields = {  # Step3p7TextConfig class defaults (configuration_step3p7
 }
 
 
-def _moe_layers(r: Reader, num_layers: int) -> set[int]:
+def _moe_layers(r: Reader, num_layers: int, mtp: int) -> set[int]:
     """moe_layers_enum ("3,4,...,44"); Step3p7TextConfig's default is every block from the fourth on."""
     value = r.get("moe_layers_enum")
     if value is None:
@@ -40,8 +40,12 @@ def _moe_layers(r: Reader, num_layers: int) -> set[int]:
         layers = {int(i) for i in items if str(i).strip()}
     except (TypeError, ValueError) as err:
         raise ConfigError("config.json (step3p5) field 'moe_layers_enum' must list block indices") from err
+    if any(not 0 <= i < num_layers + mtp for i in layers):
+        raise ConfigError(
+            "config.json (step3p5) field 'moe_layers_enum' names a block beyond the decoder and its MTP blocks"
+        )
     # indices past the decoder are the MTP blocks' (Step3p7TextConfig keeps them for mtp_mlp_layer_types)
-    return {i for i in layers if 0 <= i < num_layers}
+    return {i for i in layers if i < num_layers}
 
 
 def _layer_types(r: Reader, num_layers: int, mtp: int) -> tuple[str, ...]:
@@ -70,13 +74,20 @@ def step3p5(r: Reader, warnings: list[str]) -> Fields:
     f = trunk(r)
     L = f["num_layers"]
     kv = r.req("num_attention_groups", "num_key_value_heads")
+    if kv < 1:
+        raise ConfigError(f"config.json (step3p5) field 'num_attention_groups' must be at least 1, not {kv}")
     mtp = r.opt_int("num_nextn_predict_layers", default=0) or 0
     kinds = _layer_types(r, L, mtp)
     full_heads = f["num_attention_heads"]
     other = r.get("attention_other_setting")
-    other = other if isinstance(other, Mapping) else {}
-    local = Reader(other, "step3p5")
-    swa_heads = local.opt_int("num_attention_heads", default=full_heads) or full_heads
+    if other is not None and not isinstance(other, Mapping):
+        raise ConfigError("config.json (step3p5) field 'attention_other_setting' must be an object")
+    local = Reader(other or {}, "step3p5")
+    swa_heads = local.opt_int("num_attention_heads", default=full_heads)
+    if swa_heads is None or swa_heads < 1:
+        raise ConfigError(
+            "config.json (step3p5) field 'attention_other_setting.num_attention_heads' must be at least 1"
+        )
     if local.opt_int("num_attention_groups", default=kv) != kv or local.opt_int(
         "head_dim", default=f["head_dim"]
     ) != f["head_dim"]:
@@ -88,7 +99,7 @@ def step3p5(r: Reader, warnings: list[str]) -> Fields:
     window = r.opt_int("sliding_window") if any_sliding else None
     if any_sliding and not window:
         raise ConfigError("config.json (step3p5) has sliding_attention layers but no sliding_window")
-    moe = _moe_layers(r, L)
+    moe = _moe_layers(r, L, mtp)
     f.update(
         num_kv_heads=kv,
         # the sliding blocks' query heads are the spec's; the full blocks' differ (64 vs 96 on Step-3.5-Flash)
