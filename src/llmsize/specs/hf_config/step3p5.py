@@ -42,7 +42,8 @@ def _moe_layers(r: Reader, num_layers: int, mtp: int) -> set[int]:
         raise ConfigError("config.json (step3p5) field 'moe_layers_enum' must list block indices") from err
     if any(not 0 <= i < num_layers + mtp for i in layers):
         raise ConfigError(
-            "config.json (step3p5) field 'moe_layers_enum' names a block beyond the decoder and its MTP blocks"
+            "config.json (step3p5) field 'moe_layers_enum' names a block beyond the decoder and its MTP "
+            "blocks"
         )
     # indices past the decoder are the MTP blocks' (Step3p7TextConfig keeps them for mtp_mlp_layer_types)
     return {i for i in layers if i < num_layers}
