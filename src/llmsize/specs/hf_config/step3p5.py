@@ -89,9 +89,10 @@ def step3p5(r: Reader, warnings: list[str]) -> Fields:
         raise ConfigError(
             "config.json (step3p5) field 'attention_other_setting.num_attention_heads' must be at least 1"
         )
-    if local.opt_int("num_attention_groups", default=kv) != kv or local.opt_int(
-        "head_dim", default=f["head_dim"]
-    ) != f["head_dim"]:
+    if (
+        local.opt_int("num_attention_groups", default=kv) != kv
+        or local.opt_int("head_dim", default=f["head_dim"]) != f["head_dim"]
+    ):
         raise ConfigError(
             "config.json (step3p5) gives sliding layers other KV heads or head sizes than the full ones; "
             "Step3p7TextConfig (and llmsize) take only their query heads from attention_other_setting"
