@@ -550,9 +550,7 @@ class ModelSpec(Record):
                 f"the global KV heads ({self.global_num_kv_heads})"
             )
         if global_heads % (self.global_num_kv_heads or self.num_kv_heads) and self.kv_lora_rank == 0:
-            raise ValueError(
-                f"the global query heads ({global_heads}) must be a multiple of the KV heads"
-            )
+            raise ValueError(f"the global query heads ({global_heads}) must be a multiple of the KV heads")
         if self.num_experts and not self.num_experts_per_tok:
             raise ValueError("a MoE model needs num_experts_per_tok")
         if self.num_experts_per_tok > self.num_experts > 0:
