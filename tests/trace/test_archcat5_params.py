@@ -33,6 +33,8 @@ def test_step_3_5_flash_equals_the_transformers_text_model_and_its_head() -> Non
         ("granite-4.1-3b", 3_402_836_480),
         ("granite-4.1-8b", 8_791_592_960),
         ("granite-4.1-30b", 28_865_728_512),
+        ("Trinity-Mini", 26_123_974_400),  # no Hub total found: the report's 26B
+        ("Trinity-Large-Thinking", 398_635_286_016),
     ],
 )
 def test_dense_entries_equal_the_transformers_model_and_the_hub_total(name: str, hub_total: int) -> None:

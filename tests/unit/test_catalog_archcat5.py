@@ -35,6 +35,10 @@ LOOKUPS = [
     ("granite-4.1-30b", "granite-4.1-30b"),
     ("Nemotron-Cascade-2-30B-A3B", "NVIDIA-Nemotron-3-Nano-30B-A3B"),
     ("nvidia/Nemotron-Cascade-2-30B-A3B", "NVIDIA-Nemotron-3-Nano-30B-A3B"),
+    ("Trinity-Mini", "Trinity-Mini"),
+    ("arcee-ai/Trinity-Mini", "Trinity-Mini"),
+    ("Trinity-Large-Thinking", "Trinity-Large-Thinking"),
+    ("arcee-ai/Trinity-Large-Preview", "Trinity-Large-Thinking"),
 ]
 
 
@@ -199,3 +203,27 @@ def test_a_broken_step3p5_config_is_one_clear_error(change: dict[str, object], m
     config = {**dict(entry.model.config), **change}
     with pytest.raises(ConfigError, match=message):
         spec_from_hf_config(config, name="x", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="x"))
+
+
+def test_trinity_mini_and_large_match_the_report() -> None:
+    """Arcee Trinity Large technical report (arXiv 2602.17004) abstract: "Trinity Mini having 26B total
+    parameters with 3B activated per token"; Trinity Large "400B total parameters and 13B activated per
+    token" (its Hub total, 398,635,286,016, is checked to the parameter by the golden table)."""
+    from published_sizes import assert_published_totals
+
+    assert_published_totals("Trinity-Mini", 26, 3)
+    large = catalog_spec("Trinity-Large-Thinking")
+    assert abs(active_params(large) / 1e9 - 13) <= half_digit(13)
+    assert abs(total_params(large) / 400e9 - 1) < 0.005
+
+
+def test_trinity_large_caches_its_4096_window_on_three_of_four_blocks() -> None:
+    """60 blocks, every 4th global (15), the rest a 4096-token window; 8 KV heads of 128 (the report's
+    table)."""
+    spec = catalog_spec("Trinity-Large-Thinking")
+    terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
+    by_window = {t.window: (t.layers, t.bytes_per_token) for t in terms}
+    per_token = Fraction(2 * 8 * 128 * 2)
+    assert by_window.pop(None) == (15, per_token)
+    ((window, (layers, size)),) = by_window.items()
+    assert (layers, size) == (45, per_token) and window is not None and 4096 <= window <= 4097

@@ -115,11 +115,6 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
     # the MoE approximation's all-attention KV cache overstates its cache.
     "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
-    # Arcee Trinity (afmoe; Trinity-Nano-Preview is bundled, model_specs/trinity.yaml): "Trinity Mini having
-    # 26B total parameters with 3B activated per token" and Trinity Large "400B total parameters and 13B
-    # activated per token" (Arcee Trinity Large technical report abstract).
-    "trinity-mini": (26 * 10**9, 3 * 10**9, "Trinity report: Trinity Mini 26B total, 3B active", None),
-    "trinity-large": (400 * 10**9, 13 * 10**9, "Trinity report: Trinity Large 400B total, 13B active", None),
     # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
     # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
     # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a
