@@ -69,6 +69,7 @@ target's hidden states.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -321,6 +322,15 @@ class Vllm(BaseEngine):
     fp8_weight_only: ClassVar[bool] = True
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
+    # REFERENCE: vLLM's own build for macOS runs on the CPU only; GPU inference on Apple silicon goes
+    # through vllm-metal, a plugin whose compute backend is MLX and whose default KV cache is MLX-managed
+    # (docs.vllm.ai getting_started/installation gpu.apple.inc.md and cpu.apple.inc.md;
+    # vllm-project/vllm-metal README: paged attention opt-in before v0.2.0).
+    backend_notes: ClassVar[Mapping[str, str]] = {
+        "apple": "vLLM on Apple silicon runs through the vllm-metal plugin (MLX backend): its KV cache and "
+        "kernels are MLX's, so the CUDA block pool and speed profile modelled here are an approximation "
+        "there; llama.cpp or Ollama (--engine) are modelled on Macs",
+    }
 
     # --- settings ---------------------------------------------------------------------------------
     def block_tokens(
