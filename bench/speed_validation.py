@@ -1142,14 +1142,18 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if engine == "vllm" and found and int(found.group(1)) < 8:
+    if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
-        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine.
+        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
+        # V1 engine with synchronous scheduling, 0.14+ with async scheduling (vllm_async.py).
         return vllm_speed_name(f"0.{found.group(1)}", bool(row.get("enforce_eager")))
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
         return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
         return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
+    if engine == "vllm" and re.search(r"\b202[45]\b", str(row.get("engine_version", ""))):
+        # No release named, but a date before vLLM 0.14.0 (2026-01), which made async scheduling the default.
+        return vllm_speed_name("0.13", bool(row.get("enforce_eager")))
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
     if engine == "transformers" and release and int(release.group(1)) < 49:
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
