@@ -1068,6 +1068,32 @@ FINDINGS = (
     "ops.awq_gemm (split-K 8) below 256 tokens. Published batch-1 ratios found are end-to-end only "
     "(AutoAWQ README, RTX 4090: GEMV 20% faster than GEMM; sgl-project/sglang#28, vLLM 0.3.3: Marlin 102 "
     "vs AWQ 79 t/s, GPU not stated), not a kernel's bandwidth; not priced.",
+    "vLLM 0.14+ async scheduling (issue 11, heldout7). 43 held-out vLLM rows added, all serving runs at "
+    "concurrency 1-256: Gemma-4-31B BF16 on one GH200 (source build of 2026; pegainfer "
+    "docs/benchmarks/gemma4-31b-gh200.md), Qwen3.5-4B BF16 on an A100-SXM4-40GB (vLLM 0.27.0) and an RTX "
+    "5090 (0.23.0), gpt-oss-120b on one MI300X at concurrency 64-256 (v0.17.0, InferenceX PR #1061), "
+    "DeepSeek-R1-0528-AWQ on 8 x H100 (July 2025). Every single-GPU TPOT of a 2026 release was 30-50% "
+    "slower in the model. Mechanism: vLLM 0.14.0 made async scheduling the default (release notes, PR "
+    "#27614): the executor reports max_concurrent_batches 2 (v1/executor/uniproc_executor.py, "
+    "multiproc_executor.py), EngineCore.step_with_batch_queue schedules step N+1 while step N runs, the "
+    "AsyncScheduler counts the unsampled token as a placeholder and the sampled ids stay on the GPU "
+    "(PR #19970), so the host step (the V1 profile's 1.48 ms, fitted on synchronous v0.10 rows) costs the "
+    "longer of itself and the GPU step, not the sum (estimate/engines/vllm_async.py; 0.8-0.13 keep the "
+    "serial step as profile 'vllm-0.13'; nothing fitted). Llama-3.1-8B on an H100 (0.21) +33% -> +10%, "
+    "Qwen3-4B FP8 on an RTX 4090 (0.19.1) -12% -> +8%, Qwen3.5-4B A100 / RTX 5090 +33/+39% -> +14/+16%, "
+    "GH200 Gemma 4 +35% -> +28%. Against it: gpt-oss-120b at TP 8 (v0.15.1 H100, v0.17.0 MI300X) goes from "
+    "+5..+24% to -29..+14%, and on one MI300X at concurrency 64-256 the step is 35-51% faster in the model "
+    "than published either way: both are the MXFP4 expert path (Marlin MXFP4 on Hopper; on CDNA3, which has "
+    "no FP4, triton_kernels' matmul_ogs dequantizes), for which no kernel timing was found, so the rows "
+    "stay with their error. Left open: (1) the GH200's weight GEMMs take 17.6 ms for 61.4 GB at batch 1 "
+    "in the same document's nsys profile (3.49 TB/s, 87% of 4.0, 26 GB/s per SM), while the model streams "
+    "16-bit weights at the smaller of 0.73 (fitted on A100 rows) and 132 SMs x 19.8 GB/s (fitted on H20): "
+    "65%; the H20's per-SM cap does not hold for the full Hopper die, but the only Hopper kernel timing "
+    "found is the held-out rows' own, so neither constant was moved; (2) DeepSeek-R1-0528-AWQ TP 8 decodes "
+    "at 16.1 ms a token against 8.1 modelled (awq_marlin MoE and MLA at TP 8; no kernel timing); (3) Gemma "
+    "4's 163k-token prefill takes 50.9 s against 24.6 s modelled: its 10 global layers use head dim 512, "
+    "beyond FlashAttention's 256, so vLLM runs another attention kernel there whose rate is not known; "
+    "(4) Qwen3.5-4B's TTFT at 1,024 tokens (198 ms on the A100, 58 modelled).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
