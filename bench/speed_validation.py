@@ -1094,21 +1094,21 @@ FINDINGS = (
     "4's 163k-token prefill takes 50.9 s against 24.6 s modelled: its 10 global layers use head dim 512, "
     "beyond FlashAttention's 256, so vLLM runs another attention kernel there whose rate is not known; "
     "(4) Qwen3.5-4B's TTFT at 1,024 tokens (198 ms on the A100, 58 modelled).",
-    "Ollama's Go engine and Gated DeltaNet (issue 11, heldout7). One Mac mini M4 ran the same Qwen3.5 GGUF "
-    "files under llama.cpp (tg200 103 / 59 / 28 / 16 t/s, 0.8B-9B Q4_K_M) and Ollama (51 / 31 / 19 / 14; "
-    "jitesh.dev, 2026-03-31): Ollama 1.2-2x slower, where the model had them equal (+19 to +76%). "
+    "Ollama's Go engine and Gated DeltaNet (issue 11, heldout7). One Mac mini M4 ran the same Qwen3.5 "
+    "GGUF files under llama.cpp (tg200 103 / 59 / 28 / 16 t/s, 0.8B-9B Q4_K_M) and Ollama (51 / 31 / 19 /"
+    " 14; jitesh.dev, 2026-03-31): Ollama 1.2-2x slower, where the model had them equal (+19 to +76%). "
     "Mechanism: before v0.30 Ollama ran qwen35 / qwen35moe / qwen3next on its own Go engine "
     "(fs/ggml/ggml.go KV.OllamaEngineRequired), whose model/models/qwen3next/deltanet.go "
     "deltaNetAutoregressive builds the one-token delta rule from ggml primitives: 18 launched nodes and "
-    "20 passes over the recurrent state (state x exp(g), x k, a permuted copy, SumRows; a state-sized Repeat4D "
-    "of k, x delta, + state; x q, a permuted copy, SumRows; the copy into the cache), where llama.cpp's fused "
-    "GATED_DELTA_NET is 1 node and 4 passes (estimate/engines/ollama_gdn.py, profile 'ollama-go-gdn'; the "
-    "Go-engine type list gains those model types, so their Go sampler and per-token graph rebuild apply "
-    "too; counted, nothing fitted). The post names no release; a date before v0.30.0 (2026-05-29) means the "
-    "Go engine, and the rows use 0.20.0 as its stand-in. Ollama rows +76 / +43 / +46 / +40 / +19% -> +8 / "
-    "-9 / -1 / -10 / -18%. The same machine's llama.cpp rows sit 7-14% slow in decode and 15-32% slow in "
-    "pp512 (the catalog's M4 figures are the 10-core GPU's; Apple's per-layer latency was fitted on older "
-    "builds), left as they are.",
+    "20 passes over the recurrent state (state x exp(g), x k, a permuted copy, SumRows; a state-sized "
+    "Repeat4D of k, x delta, + state; x q, a permuted copy, SumRows; the copy into the cache), where "
+    "llama.cpp's fused GATED_DELTA_NET is 1 node and 4 passes (estimate/engines/ollama_gdn.py, profile "
+    "'ollama-go-gdn'; the Go-engine type list gains those model types, so their Go sampler and per-token "
+    "graph rebuild apply too; counted, nothing fitted). The post names no release; a date before v0.30.0 "
+    "(2026-05-29) means the Go engine, and the rows use 0.20.0 as its stand-in. Ollama rows +76 / +43 / "
+    "+46 / +40 / +19% -> +8 / -9 / -1 / -10 / -18%. The same machine's llama.cpp rows sit 7-14% slow in "
+    "decode and 15-32% slow in pp512 (the catalog's M4 figures are the 10-core GPU's; Apple's per-layer "
+    "latency was fitted on older builds), left as they are.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
