@@ -1110,6 +1110,14 @@ FINDINGS = (
     "+46 / +40 / +19% -> +8 / -9 / -1 / -10 / -18%. The same machine's llama.cpp rows sit 7-14% slow in "
     "decode and 15-32% slow in pp512 (the catalog's M4 figures are the 10-core GPU's; Apple's per-layer "
     "latency was fitted on older builds), left as they are.",
+    "Intel Arc B580 on llama.cpp's Vulkan backend (issue 11, heldout7; ggml-org/llama.cpp PR #14001, "
+    "Windows driver 32.0.101.6795, gemma-2-2b Q4_K_M): the first rows on Intel and on the scalar shaders "
+    "(b5583, 'matrix cores: none') and Xe2 KHR_coopmat (b5589). pp512 490.89 / 1,631.44 t/s is 9% of the "
+    "scalar path's packed-FP16 peak and 8% of the XMX FP16 peak, where the shares (0.25, fitted on "
+    "NVIDIA's KHR rows) predict +163% / +215%; tg128 130 / 127 t/s reads ~49% of 456 GB/s against the "
+    "GDDR gguf share of 0.80 (+37% / +41%). The catalog entry takes the Arc Pro B60's die figures scaled "
+    "by clock. No Intel fit row exists, so no Intel share was set: the rows stay with their error. The "
+    "same table's Linux Mesa 24.2.8 runs decode at a third of the Windows rate (a driver's), not added.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
