@@ -221,7 +221,7 @@ class BaseEngine:
 
     def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
         """Why this engine would refuse to start `spec` at tensor parallelism `tp` beyond the decoder's
-        heads (hardware/plan.py tp_problem), or None; the plan skips such a TP degree."""
+        heads (hardware/layout.py tp_problem), or None; the plan skips such a TP degree."""
         del spec, tp
         return None
 
@@ -475,14 +475,14 @@ class BaseEngine:
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
         """k such that the need is non-decreasing in the context over the contexts that are not a
         multiple of k, and a multiple of k needs no more than the context after it (issue 15: the
-        longest context search, hardware/plan.py, probes only the unaligned contexts). 1: the need is
-        non-decreasing in the context, as in engines that pre-allocate their cache."""
+        longest context search, hardware/limit_search.py, probes only the unaligned contexts). 1: the
+        need is non-decreasing in the context, as in engines that pre-allocate their cache."""
         del spec, wl
         return 1
 
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
         """Tokens after whose multiples the need jumps because the engine pads a prompt up to a whole
-        chunk of a chunked state scan: a hint for the longest-context search (hardware/plan.py,
+        chunk of a chunked state scan: a hint for the longest-context search (hardware/limit_search.py,
         issue 15). 1: no such padding (serving engines size their state per sequence, not per chunk)."""
         del spec, wl
         return 1
