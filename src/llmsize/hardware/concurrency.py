@@ -90,6 +90,7 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class,
             decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
             speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
+            speed_notes=speed.notes,
             usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok,
             serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens),
             serving_output_tokens_per_s=serving_output_tokens_per_s(
@@ -97,6 +98,7 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     else:
         update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
                       speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,
+                      speed_notes=(),
                       usd_per_million_output_tokens=None, serving_tpot_s=None,
                       serving_output_tokens_per_s=None)
         if one.fits:
