@@ -16,13 +16,15 @@ GEFORCE = ["RTX-3090-Ti", "RTX-3080-Ti", "RTX-3080-12GB", "RTX-3070-Ti", "RTX-30
            "RTX-3060-8GB", "RTX-2080-Super", "RTX-2080", "RTX-2070", "RTX-2060-12GB", "RTX-4080-Super",
            "RTX-4070-Ti-Super", "RTX-4070-Super", "RTX-4070", "RTX-4060-Ti-8GB", "RTX-4060"]
 NVIDIA_PRO = ["RTX-A5000", "RTX-A4500", "RTX-A4000", "RTX-A2000-12GB", "RTX-5000-Ada", "RTX-4500-Ada",
-              "RTX-4000-Ada", "RTX-2000-Ada", "RTX-PRO-5000-Blackwell", "RTX-PRO-4500-Blackwell",
+              "RTX-4000-Ada", "RTX-2000-Ada",
+              "RTX-PRO-5000-Blackwell", "RTX-PRO-4500-Blackwell",
               "RTX-PRO-4000-Blackwell"]
-OTHER = ["Titan-RTX", "Titan-V", "GH200-96GB", "GH200-144GB", "A2", "A16", "Tesla-P40", "Tesla-P100-PCIe-16GB",
+OTHER = ["Titan-RTX", "Titan-V", "GH200-96GB", "GH200-144GB", "A2", "A16", "Tesla-P40",
+         "Tesla-P100-PCIe-16GB",
          "Jetson-Orin-Nano-Super-8GB", "Jetson-Orin-NX-16GB",
          "RX-7900-XT", "RX-7900-GRE", "RX-7800-XT", "RX-7700-XT", "RX-7600-XT", "RX-7600", "Radeon-Pro-W7900",
-         "Radeon-Pro-W7800", "RX-6950-XT", "RX-6900-XT", "RX-6800-XT", "RX-6700-XT", "Radeon-VII", "MI50-32GB",
-         "MI50-16GB", "MI60", "MI100", "MI210", "MI300A", "Ryzen-AI-9-HX-370-32GB",
+         "Radeon-Pro-W7800", "RX-6950-XT", "RX-6900-XT", "RX-6800-XT", "RX-6700-XT", "Radeon-VII",
+         "MI50-32GB", "MI50-16GB", "MI60", "MI100", "MI210", "MI300A", "Ryzen-AI-9-HX-370-32GB",
          "Arc-B580", "Arc-B570", "Arc-A770-16GB", "Arc-A750", "Max-1100",
          "M1-7core-8GB", "M1-Pro-14core-16GB", "M1-Max-24core-32GB", "M1-Ultra-48core-64GB", "M2-8core-8GB",
          "M3-8core-8GB", "M3-Pro-14core-18GB", "M4-16GB", "M4-24GB"]

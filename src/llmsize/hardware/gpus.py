@@ -73,7 +73,8 @@ class MemorySpec(Record):
     type: str = Field(default="", description="HBM3, GDDR6X, LPDDR5, ...")
     bus_bits: int | None = Field(default=None, gt=0, le=1 << 16, description="memory bus width, bits")
     data_rate_gbps: float | None = Field(
-        default=None, gt=0, le=1000, description="data rate per pin, Gbps (GT/s); with bus_bits it gives the bandwidth")
+        default=None, gt=0, le=1000,
+        description="data rate per pin, Gbps (GT/s); bus_bits x this / 8 is the bandwidth in GB/s")
     ecc_reserve: bool = Field(
         default=False,
         description="GDDR with ECC on by default: the driver hides 1/16 of it (see ECC_RESERVED_FRACTION)",
@@ -230,9 +231,11 @@ class GpuSpec(Record):
         if self.memory.driver_mib and self.memory.driver_mib * MIB > 1.1 * self.memory.marketed_bytes:
             raise ValueError("memory.driver_mib is more than 10% above the vendor's figure; check the units")
         bus, rate = self.memory.bus_bits, self.memory.data_rate_gbps
-        if bus and rate and abs(bus * rate / 8 - self.bandwidth_gb_s) > BANDWIDTH_ROUNDING * self.bandwidth_gb_s:
-            raise ValueError(f"bandwidth_gb_s {self.bandwidth_gb_s:g} is not memory.bus_bits x data_rate_gbps / 8 "
-                             f"= {bus * rate / 8:g} GB/s")
+        implied = bus * rate / 8 if bus and rate else None
+        off = abs(implied - self.bandwidth_gb_s) if implied is not None else 0.0
+        if implied is not None and off > BANDWIDTH_ROUNDING * self.bandwidth_gb_s:
+            raise ValueError(f"bandwidth_gb_s {self.bandwidth_gb_s:g} is not memory.bus_bits x "
+                             f"data_rate_gbps / 8 = {implied:g} GB/s")
         return self
 
     # --- derived figures (bytes and FLOP/s), kept as properties so they cannot drift ---
