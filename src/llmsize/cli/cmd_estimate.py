@@ -14,10 +14,10 @@ from llmsize.cli.gpu_options import (
     GpuFileOpt,
     GpuOpt,
     NumGpusOpt,
+    gpu_names,
     parse_num_gpus,
     refuse_fewer_gpus_than_the_layout,
     speed_settings,
-    gpu_names,
 )
 from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
