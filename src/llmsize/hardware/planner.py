@@ -348,7 +348,9 @@ class Planner:
         bud = self.budget(gpu, wl)
         usable = bud.usable_bytes
         fits = bud.fits
-        warnings = tuple(dict.fromkeys((*notes, *dtype_warnings(self.spec, wl, gpu), *est.warnings)))
+        foreign = eng.backend_note(gpu.vendor)  # the engine reaches this vendor through another backend
+        warnings = tuple(dict.fromkeys((*notes, *dtype_warnings(self.spec, wl, gpu), *est.warnings,
+                                        *((foreign,) if foreign else ()))))
         max_ctx = max_b = seqs = layers = None
         if limits:
             max_ctx = self.max_context(usable, layout, gpu=gpu)

@@ -19,6 +19,7 @@ module-level import back into them would be a cycle.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -115,6 +116,7 @@ class EngineModel(Protocol):
     ) -> int | None: ...
     def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def no_backend_for(self, vendor: str) -> str | None: ...
+    def backend_note(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
@@ -331,6 +333,14 @@ class BaseEngine:
 
     def backend_hint(self) -> str:
         return "pick an engine that runs there (--engine)"
+
+    # Accelerator vendors the engine reaches only through a separate backend whose allocation rules are
+    # not the ones modelled (vendor -> what to tell the user); the row still fits or not by this module.
+    backend_notes: ClassVar[Mapping[str, str]] = {}
+
+    def backend_note(self, vendor: str) -> str | None:
+        """What a run on this vendor's devices goes through, when it is not the engine's own backend."""
+        return self.backend_notes.get(vendor.lower())
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
