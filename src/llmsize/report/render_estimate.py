@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from llmsize.report.export import render_text
+from llmsize.report.links import short_hub_links
 from llmsize.report.models import MEMORY_KEYS, Report
 from llmsize.units import GIB, format_gib
 
@@ -71,7 +72,7 @@ def model_line(report: Report) -> str:
     if m.checkpoint_params:
         counts += f"; {m.checkpoint_params:,} in the checkpoint with its MTP layers"
     parts.append(counts)
-    line = " · ".join(parts) + f"\n  from {m.provenance}"
+    line = " · ".join(parts) + f"\n  from {short_hub_links(m.provenance)}"
     if m.approximate:
         line += " (approximate)"
     return line
@@ -167,12 +168,34 @@ def _engine_lines(report: Report, console: Console) -> None:
     lines = list(first) if first else list(eng.get("lines", []))
     if not lines:
         return
-    console.print(Text(f"{eng.get('engine', 'engine')} {eng.get('version', '')} would print:", style="bold"))
+    console.print(Text(f"{_figures_label(report)} would print:", style="bold"))
     for line in lines:
         console.print(Text(f"  {line}"))
     host = eng.get("host_bytes") or 0
     if host:
         console.print(Text(f"  host RAM: {format_gib(host)}; device: everything else"))
+
+
+def _figures_label(report: Report) -> str:
+    """Whose log the figures are: the release --engine-version asked for where the engine's memory rules
+    follow it (BaseEngine.release_asked: a llama.cpp build, an Ollama release), else engine.version, the
+    release modelled (issue 15: `--engine-version b6699` printed "llama.cpp b9464 would print")."""
+    eng = report.engine or {}
+    label = f"{eng.get('engine', 'engine')} {eng.get('version', '')}".strip()
+    if not report.workload.get("engine_version"):
+        return label
+    from llmsize.errors import LlmsizeError
+    from llmsize.estimate.engines.registry import engine_for
+    from llmsize.estimate.workload import Workload
+    from llmsize.records import ValidationError
+
+    known = {k: v for k, v in report.workload.items() if k in Workload.model_fields}
+    try:
+        engine = engine_for(Workload.model_validate(known))
+        asked = engine.release_asked()
+    except (ValidationError, LlmsizeError):  # a saved report of another llmsize: the figures' own label
+        return label
+    return engine.describe() if asked else label
 
 
 # One character and colour per component, so the bar reads without colour too.

@@ -271,9 +271,7 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     elif row.max_batch is not None:
         con.print(f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
     if row.gpu_layers is not None and row.total_layers:
-        engine = row.engine or "llama.cpp"
-        con.print(f"  {engine}: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
-                  "(--gpu-layers; the rest run from CPU RAM)")
+        con.print(f"  {escape(_layers_line(row, wl))}")
     if row.usd_per_hour is not None:
         per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
                     if row.usd_per_million_output_tokens is not None else "")
@@ -286,6 +284,30 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
                   f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
         for note in row.speed_notes:
             con.print(f"    [dim]{escape(note)}[/dim]")
+
+
+def _layers_line(row: FitRow, wl: Workload) -> str:
+    """How many layers fit on the GPU (FitRow.gpu_layers: the engine's offload_layers for the whole
+    model), with "the other N run from CPU RAM" only when some must (issue 15: it was printed with 36 of
+    36 layers fitting), and what --gpu-layers / --n-cpu-moe asked for beside a full fit."""
+    engine, fit_layers, total = row.engine or "llama.cpp", row.gpu_layers or 0, row.total_layers or 0
+    if fit_layers < total:
+        return (f"{engine}: {fit_layers} of {total} layers fit on the GPU: --gpu-layers {fit_layers} "
+                f"runs the other {total - fit_layers} from CPU RAM")
+    asked = wl.gpu_layers
+    kept = (f"; --gpu-layers {asked} keeps {total - asked} in CPU RAM"
+            if asked is not None and asked < total else "")
+    experts = (f"; --n-cpu-moe keeps the experts of {min(wl.n_cpu_moe, total)} in CPU RAM"
+               if wl.n_cpu_moe and not kept else "")
+    return f"{engine}: all {total} layers fit on the GPU{kept}{experts}"
+
+
+def print_lines(lines: Sequence[str], console: Console | None = None) -> None:
+    """Plain lines after a table, wrapped at the terminal's width as the table's own notes are (issue 15:
+    fit's "Host RAM: ..." line went out through a raw write and ran to 130 columns)."""
+    con = console or _console()
+    for line in lines:
+        con.print(escape(line))
 
 
 def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,

@@ -335,6 +335,10 @@ class LlamaCpp(BaseEngine):
             )
         return int(digits)
 
+    def release_asked(self) -> str | None:
+        build = self.build()  # the logits and mask rules follow the build (logit_rows, mask_element_bytes)
+        return None if build is None else f"b{build}"
+
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """On CUDA the speed profile of the build asked for: its CUDA fusions set the kernels a decode step
         launches (llama_cpp_fusion.py; the current build when --engine-version is not given). Vulkan keeps

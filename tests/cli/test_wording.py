@@ -1,0 +1,114 @@
+"""Human output says one thing at a time (issue 15, "Readable"): no hint that contradicts the run, no
+line wider than the terminal, no URL folded mid-way or printed twice, the engine release named as asked."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from llmsize.cli import app
+
+runner = CliRunner()
+
+
+def _human(args: list[str], width: int = 80, **env: str) -> str:
+    result = runner.invoke(app, args, env={"COLUMNS": str(width), "TERM": "dumb", **env})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _json(args: list[str], **env: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_fit_host_ram_line_is_wrapped_at_the_terminal_width(width: int) -> None:
+    # A GGUF on llama.cpp keeps its token embeddings in host RAM, so fit prints the Host RAM line; it went
+    # out through a raw write at ~130 columns.
+    args = ["fit", "Qwen2.5-7B-Instruct-GGUF-Q4_K_M", "--gpu", "RTX-4090", "--engine", "llama.cpp"]
+    out = _human(args, width)
+    assert "Host RAM:" in out
+    assert all(len(line) <= width for line in out.splitlines()), out
+    assert "this machine's RAM was not checked" in " ".join(out.split())
+
+
+def _layers(out: str) -> tuple[str, int, int]:
+    text = " ".join(out.split())  # the line wraps at 80 columns
+    ends = r"(?= speed| cost| Host RAM| Warning|$)"
+    match = re.search(r"(?:all (\d+)|(\d+) of (\d+)) layers fit on the GPU([^.]*?)" + ends, text)
+    assert match, text
+    if match.group(1):
+        return match.group(4), int(match.group(1)), int(match.group(1))
+    return match.group(4), int(match.group(2)), int(match.group(3))
+
+
+def test_every_layer_on_the_gpu_sends_nothing_to_cpu_ram() -> None:
+    out = _human(["fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe", "30"])
+    rest, fit, total = _layers(out)
+    assert fit == total == 36  # gpt-oss-120b: num_hidden_layers 36 (hf.co/openai/gpt-oss-120b config.json)
+    assert "the rest run from CPU RAM" not in out and "other 0" not in out
+    assert "experts of 30" in rest  # what --n-cpu-moe keeps in CPU RAM is named beside the full fit
+
+
+def test_a_partial_fit_names_the_layers_left_in_cpu_ram() -> None:
+    # Llama 3.1 70B Q4_K_M (~40 GiB of weights) cannot hold its 80 layers in a 24 GB card.
+    out = _human(["fit", "Llama-3.1-70B-Instruct-GGUF-Q4_K_M", "--gpu", "RTX-4090", "--engine", "llama.cpp"])
+    rest, fit, total = _layers(out)
+    assert total == 80 and 0 < fit < total
+    assert f"--gpu-layers {fit} runs the other {total - fit} from CPU RAM" in rest
+
+
+def test_ollama_note_states_the_context_gpu_took_instead_of_asking_for_it() -> None:
+    args = ["estimate", "llama3.1:8b", "--gpu", "RTX-4090"]
+    doc = _json(args)
+    # Ollama's VRAM tier for 24 GB cards is 32,768 tokens (server/routes.go, ollama#14116); `--gpu` takes it.
+    assert doc["workload"]["context"] == 32_768
+    note = next(a for a in doc["assumptions"] if "NumCtx" in a)
+    assert "pass --context to match" not in note
+    assert "sized for 32,768 tokens" in note
+
+
+def test_ollama_note_follows_the_release_asked() -> None:
+    # api/types.go DefaultOptions: NumCtx 4096 from v0.6.7 until the VRAM tiers of v0.15.5 (ollama#14116).
+    doc = _json(["estimate", "llama3.1:8b", "--engine-version", "0.11.4"])
+    note = next(a for a in doc["assumptions"] if "NumCtx" in a)
+    assert note.startswith("Ollama 0.11.4: NumCtx defaults to 4,096 tokens")
+    assert "by VRAM" not in note
+
+
+def test_llama_cpp_text_names_the_build_asked_and_json_keeps_the_modelled_one() -> None:
+    args = ["estimate", "Qwen2.5-7B-Instruct-GGUF-Q4_K_M", "--gpu", "RTX-4090", "--engine", "llama.cpp",
+            "--engine-version", "b6699"]
+    out = _human(args, 120)
+    assert "llama.cpp b6699 would print:" in out
+    assert "llama.cpp b6699: n_ctx" in out and "llama.cpp b9464:" not in out
+    # b6699 predates llama-server's output cap (#23861, first in b9464): every ubatch token keeps a row
+    assert "logits reserved for every token of the ubatch" in out
+    doc = _json(args)
+    assert doc["engine"]["version"] == "b9464"  # JSON contract: the release whose rules are modelled
+    assert doc["workload"]["engine_version"] == "b6699"
+
+
+def test_vllm_keeps_naming_the_modelled_release_its_memory_follows() -> None:
+    out = _human(["estimate", "Qwen3-8B", "--gpu", "H100", "--engine", "vllm", "--engine-version", "0.6.0"],
+                 120)
+    assert "0.6.0 would print" not in out  # vLLM's memory rules are the modelled release's, its speed 0.6's
+    assert "speed: vLLM 0.6.0 decodes as profile" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_long_source_url_is_shortened_whole_and_said_once(width: int) -> None:
+    repo = "meta-llama/Llama-4-Maverick-17B-128E-Instruct"  # a 90-character config.json URL in the catalog
+    out = _human(["estimate", repo, "--gpu", "H100"], width, HF_HUB_OFFLINE="1")
+    lines = out.splitlines()
+    assert any(f"hf.co/{repo}" in line for line in lines), out
+    assert "huggingface.co" not in out
+    assert " ".join(out.split()).count(repo.split("/")[1]) == 2  # the name in the header, the link once
+    assert all(len(line) <= width for line in lines)
+    doc = _json(["estimate", repo], HF_HUB_OFFLINE="1")
+    assert doc["model"]["provenance_source"] == f"https://huggingface.co/{repo}/blob/main/config.json"
