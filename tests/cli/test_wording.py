@@ -112,3 +112,12 @@ def test_a_long_source_url_is_shortened_whole_and_said_once(width: int) -> None:
     assert all(len(line) <= width for line in lines)
     doc = _json(["estimate", repo], HF_HUB_OFFLINE="1")
     assert doc["model"]["provenance_source"] == f"https://huggingface.co/{repo}/blob/main/config.json"
+
+
+@pytest.mark.parametrize("extra", [["--gpu", "RTX-4090"], ["--engine", "llama.cpp", "--n-cpu-moe", "8",
+                                                           "--engine-version", "b6699"]])
+def test_explain_with_the_same_arguments_sizes_the_same_run(extra: list[str]) -> None:
+    # estimate prints "Formulas and low-high ranges: llmsize explain with the same arguments."
+    args = ["Qwen3-30B-A3B-GGUF-Q4_K_M", *extra]
+    assert "llmsize explain with the same arguments" in _human(["estimate", *args], 120)
+    assert _json(["explain", *args])["memory"] == _json(["estimate", *args])["memory"]
