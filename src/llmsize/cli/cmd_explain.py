@@ -61,7 +61,8 @@ def explain_cmd(
     if asked.levels and not gpus:  # as estimate refuses it: the sweep is speed on a GPU
         raise BadInputError("--concurrency sweeps speed on a GPU: add --gpu (e.g. --gpu H100)")
     report = make_report(model, revision, options, gpus=gpus, gpu_files=gpu_file or (), num_gpus=count,
-                         concurrency=asked.levels, efficiency=asked.efficiency, context_given=context_given(ctx))
+                         concurrency=asked.levels, efficiency=asked.efficiency,
+                         context_given=context_given(ctx))
     if output is not None:
         write_report(report, output, force=force)
     if fmt is OutputFormat.HUMAN:
