@@ -121,3 +121,25 @@ def test_explain_with_the_same_arguments_sizes_the_same_run(extra: list[str]) ->
     args = ["Qwen3-30B-A3B-GGUF-Q4_K_M", *extra]
     assert "llmsize explain with the same arguments" in _human(["estimate", *args], 120)
     assert _json(["explain", *args])["memory"] == _json(["estimate", *args])["memory"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_wrapped_assumption_hangs_under_its_bullet(width: int) -> None:
+    args = ["estimate", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe", "30"]
+    out = _human(args, width)
+    lines = out.splitlines()
+    block = lines[lines.index("Assumptions:") + 1 :]
+    block = block[: block.index("Warnings:")] if "Warnings:" in block else block
+    assert any(line.startswith("    ") for line in block)  # the llama.cpp n_ctx assumption is long
+    assert all(line.startswith(("  - ", "    ")) and len(line) <= width for line in block), block
+
+
+def test_hanging_keeps_every_word_in_order() -> None:
+    from llmsize.report.plain import hanging
+
+    line = "  - " + " ".join(f"word{i}" for i in range(60)) + " https://example.org/" + "x" * 90
+    hung = hanging(line, 80)
+    assert hung.split()[:61] == line.split()[:61]
+    assert "".join(hung.split()) == "".join(line.split())  # a word wider than a line is folded, as rich does
+    assert all(len(piece) <= 80 for piece in hung.splitlines())
+    assert all(piece.startswith("    ") for piece in hung.splitlines()[1:])

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from llmsize.report.export import render_text
 from llmsize.report.links import short_hub_links
 from llmsize.report.models import MEMORY_KEYS, Report
+from llmsize.report.plain import hanging
 from llmsize.units import GIB, format_gib
 
 if TYPE_CHECKING:
@@ -117,8 +118,8 @@ def _human(report: Report, console: Console) -> None:
 
     Table, Text = kit(console)
 
-    console.print(Text(model_line(report)))
-    console.print(Text(_workload_line(report)))
+    console.print(Text(hanging(model_line(report), console.width)))
+    console.print(Text(hanging(_workload_line(report), console.width)))
     total = report.memory["total"]
     console.print(breakdown_bar(report.memory, max(20, min(console.width, 120) - 2), Text))
     table = Table(show_header=True, header_style="bold", title_justify="left")
@@ -150,11 +151,11 @@ def _human(report: Report, console: Console) -> None:
     if report.assumptions:
         console.print(Text("Assumptions:", style="bold"))
         for a in report.assumptions:
-            console.print(Text(f"  - {a}"))
+            console.print(Text(hanging(f"  - {a}", console.width)))
     if report.warnings:
         console.print(Text("Warnings:", style="bold yellow"))
         for w in report.warnings:
-            console.print(Text(f"  ! {w}"))
+            console.print(Text(hanging(f"  ! {w}", console.width)))
 
 
 def _engine_lines(report: Report, console: Console) -> None:
@@ -170,7 +171,7 @@ def _engine_lines(report: Report, console: Console) -> None:
         return
     console.print(Text(f"{_figures_label(report)} would print:", style="bold"))
     for line in lines:
-        console.print(Text(f"  {line}"))
+        console.print(Text(hanging(f"  {line}", console.width)))
     host = eng.get("host_bytes") or 0
     if host:
         console.print(Text(f"  host RAM: {format_gib(host)}; device: everything else"))
@@ -249,22 +250,19 @@ def render_explain(report: Report, console: Console | None = None) -> None:
 
     out = console or _console()
     Text = kit(out)[1]
-    out.print(Text(model_line(report)))
-    out.print(Text(_workload_line(report)))
+    out.print(Text(hanging(model_line(report), out.width)))
+    out.print(Text(hanging(_workload_line(report), out.width)))
     for key in MEMORY_KEYS[:-1]:
         comp = report.components.get(key)
         if comp is None:
             continue
         out.print(Text(f"{_LABELS[key]}: {format_gib(report.memory[key])}", style="bold"))
-        out.print(Text(f"  rule:    {comp.formula}"))
-        out.print(Text(f"  numbers: {comp.detail}"))
+        out.print(Text(hanging(f"  rule:    {comp.formula}", out.width, 11)))
+        out.print(Text(hanging(f"  numbers: {comp.detail}", out.width, 11)))
         rng = report.memory_ranges.get(key)
         if rng and format_gib(int(rng["low"])) != format_gib(int(rng["high"])):  # a range, not one value
-            out.print(
-                Text(
-                    f"  range:   {format_gib(int(rng['low']))} – {format_gib(int(rng['high']))} "
-                    f"({rng['driver']})"
-                )
-            )
+            low, high = format_gib(int(rng["low"])), format_gib(int(rng["high"]))
+            line = f"  range:   {low} – {high} ({rng['driver']})"
+            out.print(Text(hanging(line, out.width, 11)))
     total = report.memory["total"]
     out.print(Text(f"total = sum of the above = {total:,} B ({format_gib(total)})", style="bold"))
