@@ -143,3 +143,25 @@ def test_hanging_keeps_every_word_in_order() -> None:
     assert "".join(hung.split()) == "".join(line.split())  # a word wider than a line is folded, as rich does
     assert all(len(piece) <= 80 for piece in hung.splitlines())
     assert all(piece.startswith("    ") for piece in hung.splitlines()[1:])
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_check_wraps_its_lines_and_keeps_the_suggested_commands_whole(
+    width: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import llmsize.cli
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    # Qwen3-32B in bf16 (~61 GiB of weights) cannot load on one 24 GB L4: check suggests tensor parallelism.
+    launch = ["vllm", "serve", "Qwen/Qwen3-32B", "--max-model-len", "32768"]
+    with pytest.raises(SystemExit) as exc:
+        llmsize.cli.main(["check", "--gpu", "L4", "--", *launch])
+    captured = capsys.readouterr()
+    assert exc.value.code == 3, captured
+    lines = captured.out.splitlines()
+    commands = [line.strip() for line in lines if line.strip().startswith("vllm serve")]
+    assert commands and all(c.startswith(" ".join(launch)) for c in commands)  # whole, to copy
+    assert all(len(line) <= width for line in lines if not line.strip().startswith("vllm serve"))
+    assert "understood:" in lines and "  context=32768 [flag --max-model-len]" in lines  # one setting a line
+    err = captured.err.strip()
+    assert "\n" not in err and err.count("run out of memory") <= 1  # one line, the reason said once

@@ -93,5 +93,6 @@ def check_cmd(
         missing = engine_for(result.workload).no_backend_for(gpu_spec.vendor)
         raise NothingFitsError(
             f"{setup.tool} cannot run on {gpu_spec.id}: {missing}" if missing is not None else
-            f"{setup.tool} would run out of memory: {result.row.reason or 'it does not fit'}"
+            f"{report.model.name} does not fit {gpu_spec.id} with {setup.tool}: "
+            f"{result.row.reason or 'its peak exceeds the usable memory'}"  # the reason says what runs out
         )

@@ -255,7 +255,8 @@ def hanging(text: str, width: int, indent: int | None = None) -> str:
     assumption's second line started at column 0, as if it were the next item).
 
     A line that starts with spaces hangs 2 columns deeper (a "  - " or "  ! " bullet: under its text), or
-    at `indent`; a line without leading spaces, or one too narrow to hang, is left to the console. The
+    at `indent`; without `indent`, a line that starts at column 0, or one too narrow to hang, is left to
+    the console. The
     pieces are rich's own (`wrap`), so both consoles print the same lines and re-wrap none of them.
     """
     out: list[str] = []
@@ -263,7 +264,7 @@ def hanging(text: str, width: int, indent: int | None = None) -> str:
         lead = len(_LEAD.match(line).group(0))  # type: ignore[union-attr]
         bullet = line[lead - 2 : lead] in ("- ", "! ")
         hang = indent if indent is not None else (lead if bullet else lead + 2)
-        if not lead or len(line) <= width or width - hang < 20:
+        if (not lead and indent is None) or len(line) <= width or width - hang < 20:
             out.append(line)
             continue
         first = wrap(line, width)[0]
