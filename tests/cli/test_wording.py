@@ -165,3 +165,15 @@ def test_check_wraps_its_lines_and_keeps_the_suggested_commands_whole(
     assert "understood:" in lines and "  context=32768 [flag --max-model-len]" in lines  # one setting a line
     err = captured.err.strip()
     assert "\n" not in err and err.count("run out of memory") <= 1  # one line, the reason said once
+
+
+def test_compare_of_different_models_does_not_rank_them_by_bits_per_weight() -> None:
+    # All three Ollama tags are Q4_K_M; "the most bits per weight" picked gemma3:12b for a rounding
+    # difference in its tensor types. Gemma 3 12B is the largest (12B vs 8B: ai.google.dev/gemma/docs/core,
+    # qwenlm.github.io/blog/qwen3, Llama 3.1 model card).
+    doc = _json(["compare", "qwen3:8b", "llama3.1:8b", "gemma3:12b", "--gpu", "RTX-4090"])
+    line = doc["recommendation"][0]
+    assert "bits per weight" not in line
+    assert line.startswith("Recommendation: gemma3:12b") and "largest model that fits" in line
+    one_model = _json(["compare", "Qwen2.5-7B-Instruct", "Qwen2.5-7B-Instruct-AWQ", "--gpu", "RTX-4090"])
+    assert "the most bits per weight that fit" in one_model["recommendation"][0]  # formats of one model

@@ -919,7 +919,7 @@ class LlamaCpp(BaseEngine):
         if need > total_bytes:
             reason = (
                 f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
-                "offload fewer layers (--gpu-layers) or experts (--n-cpu-moe)"
+                "lower --gpu-layers (fewer layers on the GPU) or raise --n-cpu-moe (more experts in CPU RAM)"
             )
         lines = f.lines if f is not None else ()
         return Budget(

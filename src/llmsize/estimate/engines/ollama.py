@@ -391,7 +391,7 @@ class Ollama(LlamaCpp):
             return f"NumCtx defaults to {fixed:,} tokens (OLLAMA_CONTEXT_LENGTH overrides)"
         sizes = " / ".join(f"{ctx:,}" for _, ctx in reversed(VRAM_TIERS))
         floors = [floor // GIB for floor, _ in reversed(VRAM_TIERS)][1:]
-        bounds = ", ".join([*(f"< {f}" for f in floors), f">= {floors[-1]}"])
+        bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
         return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
