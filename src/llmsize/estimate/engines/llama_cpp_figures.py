@@ -31,6 +31,9 @@ DSV4_RELEASE = "builds with llama-kv-cache-dsv4.cpp (PR #24162, June 2026)"
 def figures(
     eng: LlamaCpp, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
 ) -> EngineFigures:
+    """The buffers, cells and weights llama.cpp holds for this run, split device / host, and the log
+    lines it prints for them (the target's cells are peak.kv_cache less the recurrent state and the
+    draft context's cells)."""
     from llmsize.estimate.result import EngineFigures
 
     head = rs.stages[-1].head
