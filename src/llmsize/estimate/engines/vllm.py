@@ -64,6 +64,12 @@ commit 35d5cda and later):
 Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), LoRA slots, the
 per-backend MLA workspaces, DFlash/DSpark drafters, the drafter's own dummy-run activations beyond the
 target's hidden states.
+
+`Vllm` is the engine's one home; the arithmetic behind its methods sits in vllm_*.py beside it:
+vllm_budget (KV budget, refusals, largest context), vllm_kv_groups (groups, page unification, blocks
+per request), vllm_state_page (hybrid state pages), vllm_profile_run (profile-run peak), vllm_sampler,
+vllm_encoder, vllm_mxfp4 and vllm_rope (weights as loaded), vllm_log_lines (the lines vLLM logs),
+vllm_speed (speed profiles), vllm_dsv4 (DeepSeek V4's packed pool).
 """
 
 from __future__ import annotations
@@ -399,6 +405,7 @@ class Vllm(BaseEngine):
         """KV cache groups: each kind's layers split into groups of the smallest kind's size; a drafter's
         layers (`draft`: bytes per token, layers) count in the full-attention kind of their size
         (vllm_kv_groups.py)."""
+
         def token_bytes(layer: int) -> Fraction:
             return self._token_bytes(spec, layer, element)
 
