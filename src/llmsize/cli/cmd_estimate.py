@@ -14,10 +14,10 @@ from llmsize.cli.gpu_options import (
     GpuFileOpt,
     GpuOpt,
     NumGpusOpt,
+    gpu_names,
     parse_num_gpus,
     refuse_fewer_gpus_than_the_layout,
     speed_settings,
-    split_gpu_list,
 )
 from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
@@ -152,7 +152,7 @@ def estimate_cmd(
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(parse_num_gpus(num_gpus), options, count_given)
     planning: dict[str, Any] = {
-        "gpus": split_gpu_list(gpu, "--gpu") if gpu is not None else (),
+        "gpus": gpu_names(gpu),
         "gpu_files": gpu_file or (),
         "num_gpus": parse_num_gpus(num_gpus),
     }

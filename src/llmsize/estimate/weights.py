@@ -28,6 +28,9 @@ from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
+# Said with the first assumption ("weights loaded as bf16, the checkpoint's dtype"), not as a second
+# line repeating the dtype ("weights in the checkpoint dtype, bf16") under it (issue 15).
+CHECKPOINT_DTYPE_NOTE = "the checkpoint's dtype"
 # Kinds whose linear layers a weight-only format quantizes; embeddings, lm_head, norms and routers
 # stay in the float dtype (GPTQ/AWQ/bnb skip lm_head by default; transformers >= 5 routers are plain
 # parameters, not nn.Linear, so no quantizer touches them).
@@ -110,7 +113,7 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
     else:
         fmt = WeightFormat(dtype=rest)
         if wanted is None:
-            notes.append(f"weights in the checkpoint dtype, {rest}")
+            notes.append(CHECKPOINT_DTYPE_NOTE)
     if _kbit_fp32(wl, fmt):
         fmt = fmt.model_copy(update={"dtype": "fp32"})
         notes.append("peft's prepare_model_for_kbit_training casts the embeddings, norms and lm_head to fp32")

@@ -79,7 +79,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import dsa_cache, server_releases, vllm_dsv4
+from llmsize.estimate.engines import dsa_cache, server_releases, serving_context, vllm_dsv4
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -611,6 +611,7 @@ class Vllm(BaseEngine):
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens(spec)} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
+        notes += serving_context.max_len_note("vLLM", "--max-model-len", spec, wl, refuses=True)
         if wl.engine_version is not None:
             # --engine-version picks the release's speed profile; memory stays the modelled release's.
             profile = server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)
