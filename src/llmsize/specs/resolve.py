@@ -20,6 +20,7 @@ from llmsize.errors import (
     LlmsizeError,
     ModelNotFoundError,
     one_line,
+    require_type,
 )
 from llmsize.names import fold_name, hub_reference
 from llmsize.resources import open_input
@@ -38,7 +39,7 @@ _INPUT_HINT = (
 
 
 def resolve(
-    model: str,
+    model: str | os.PathLike[str],
     *,
     revision: str | None = None,
     offline: bool | None = None,
@@ -52,6 +53,10 @@ def resolve(
     `engine="ollama"` a bare Ollama library name ("deepseek-r1") is what `ollama run` pulls: its
     latest tag (specs/ollama.py `pull_name`), not the Hugging Face model of that name.
     """
+    if isinstance(model, os.PathLike):  # a pathlib.Path of a model folder or file is what it names
+        model = os.fspath(model)
+    require_type(model if model is not None else "", str, "llmsize.resolve()",
+                 "a model name, repo id or path (a str or a pathlib.Path)")
     text = (model or "").strip()
     if engine is not None and str(engine) == "ollama":
         text = ollama.pull_name(text)
