@@ -131,6 +131,13 @@ def _shown(text: str) -> str:
 
 def _check_text(text: str) -> None:
     """Refuse what is no model name or path before anything echoes it or hands it to the OS."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        # Python's stand-ins for bytes that are not UTF-8 (surrogateescape): a folder named in Latin-1 was
+        # refused as holding "control characters (a newline, an escape sequence...)" (issue 15, round 8)
+        raise BadInputError(
+            f"{_shown(text)} holds bytes that are not UTF-8 (a file name from another encoding); llmsize "
+            "cannot show or save it", hint="rename the folder or file, or link it under a UTF-8 name",
+        )
     if not text.isprintable() and any(_invisible(c) for c in text):
         raise BadInputError(
             f"{_shown(text)} holds control characters (a newline, an escape sequence, a direction "
