@@ -88,16 +88,18 @@ def speculative_cases() -> Iterator[list[str]]:
 # Numbers in non-ASCII digits where a launch command, an OLLAMA_* variable or a training config gives one:
 # each was read as the number (context 123, TP 2), where llama.cpp (std::stoi) and Ollama (strconv) refuse.
 def non_ascii_number_cases(root: Path) -> Iterator[list[str]]:
-    yield ["check", "--gpu", "H100", "--", "vllm", "serve", MODEL, "--max-model-len", "\u0661\u0662\u0663"]
-    yield ["check", "--gpu", "H100", "--", "vllm", "serve", MODEL, "-tp", "\uff12"]
-    yield ["check", "--gpu", "H100", "--", "vllm", "serve", MODEL, "--gpu-memory-utilization", "\u0660.\u0669"]
+    vllm = ["check", "--gpu", "H100", "--", "vllm", "serve", MODEL]
+    yield [*vllm, "--max-model-len", "\u0661\u0662\u0663"]
+    yield [*vllm, "-tp", "\uff12"]
+    yield [*vllm, "--gpu-memory-utilization", "\u0660.\u0669"]
     yield ["check", "--gpu", "RTX-4090", "--", "llama-server", "-m", "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf",
            "-c", "\u0664\u0660\u0669\u0666"]  # fmt: skip
     yield ["check", "--gpu", "RTX-4090", "--", "llama-server", "-m", "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf",
            "-np", "1_0"]  # fmt: skip
     yield ["check", "--gpu", "RTX-3090", "--env", "OLLAMA_CONTEXT_LENGTH=\u0661\u0662\u0663", "--",
            "ollama", "run", "qwen3:8b"]  # fmt: skip
-    yield ["check", "--gpu", "RTX-3090", "--env", "OLLAMA_NUM_PARALLEL=\u0663", "--", "ollama", "run", "qwen3:8b"]
+    yield ["check", "--gpu", "RTX-3090", "--env", "OLLAMA_NUM_PARALLEL=\u0663", "--", "ollama", "run",
+           "qwen3:8b"]  # fmt: skip
     yield ["check", "--gpu", "RTX-3090", "--env", "OLLAMA_GPU_OVERHEAD=\u0661GiB", "--", "ollama", "run",
            "qwen3:8b"]  # fmt: skip
     for key, value in (("cutoff_len", "\u0661\u0662\u0663"), ("lora_rank", "\u0668"),
@@ -148,8 +150,11 @@ def concurrency_cases() -> Iterator[list[str]]:
 
 
 def _gpu_entry(gpu_id: str, extra: str = "") -> str:
-    return (f"  - {{id: {json.dumps(gpu_id)}, name: X, bandwidth_gb_s: 1000, dtypes: [bf16], "
-            f"source: https://example.com/x, memory: {{size: 24, unit: GiB}}, tflops: {{bf16: 100}}{extra}}}\n")
+    return (
+        f"  - {{id: {json.dumps(gpu_id)}, name: X, bandwidth_gb_s: 1000, dtypes: [bf16], "
+        "source: https://example.com/x, memory: {size: 24, unit: GiB}, "
+        f"tflops: {{bf16: 100}}{extra}}}\n"
+    )
 
 
 # GPU entries no --gpu or --gpus can ask for: (label, entry, the name a user would then type).
@@ -180,7 +185,8 @@ def gpu_file_cases(root: Path) -> Iterator[tuple[str, list[str]]]:
     many = gpu_file(root, "many", "".join(_gpu_entry(f"G{i}") for i in range(20_000)))
     yield "20,000 GPUs", ["gpus", "--gpu-file", str(many)]
     yield "20,000 GPUs", ["fit", "Qwen2.5-0.5B", "--gpu", "G5", "--gpu-file", str(many)]
-    halves = [gpu_file(root, f"half-{k}", "".join(_gpu_entry(f"H{k}-{i}") for i in range(200))) for k in (0, 1)]
+    halves = [gpu_file(root, f"half-{k}", "".join(_gpu_entry(f"H{k}-{i}") for i in range(200)))
+              for k in (0, 1)]  # fmt: skip
     yield "two files of 200 GPUs", ["gpus", "--gpu-file", str(halves[0]), "--gpu-file", str(halves[1])]
 
 

@@ -167,7 +167,7 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                 return self.end_headers()
             if repo.fault == "trickle":
                 return self._trickle()
-            if repo.fault is not None and repo.fault.startswith("status-"):  # a failing Hub or proxy: 500, 429
+            if repo.fault is not None and repo.fault.startswith("status-"):  # a failing Hub or proxy
                 status = int(repo.fault.removeprefix("status-"))
                 self.send_response(status)
                 self.send_header("Retry-After", "3600")  # a rate limit that asks for an hour's wait
