@@ -39,7 +39,9 @@ def test_launch_flags_with_hostile_values(argv: list[str], capsys: pytest.Captur
     assert_answered(argv, capsys)  # all ~1,300: bench/fuzz.py
 
 
-@pytest.mark.parametrize("argv", list(hostile_round8.speculative_cases()), ids=hostile_round8.SPECULATIVE_COUNTS)
+@pytest.mark.parametrize(
+    "argv", list(hostile_round8.speculative_cases()), ids=list(hostile_round8.SPECULATIVE_COUNTS)
+)
 def test_speculative_config_counts_are_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # `"num_speculative_tokens": "x"`, `[1]` and `1e400` were int() of the value: ValueError, TypeError and
     # OverflowError, each an internal error; 2.7 and true were read as 2 and 1.
