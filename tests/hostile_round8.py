@@ -8,7 +8,7 @@ seven rounds covered least.
 - --output under a regular file (`-o notes.txt/x.json`: an internal error), and `gpus` / `estimate` with an
   --output they cannot write (the whole listing was printed before the error);
 - --gpu-file entries that cannot be asked for (an id with a comma, `local`, `all`, a blank id) and files of
-  20,000 GPUs (40 s to list);
+  20,000 GPUs (3 MB: 7 s to parse, 40 s to list; the text limit allowed 64 MiB);
 - `--concurrency "1 8 32"` (read as 1832 sequences);
 - a Hub whose config.json is hundreds of MB (downloaded whole into the cache before the 8 MiB limit);
 - the Python API given the wrong types (AttributeError from deep inside);
@@ -182,7 +182,9 @@ def gpu_file_cases(root: Path) -> Iterator[tuple[str, list[str]]]:
         path = gpu_file(root, f"unreachable-{i}", entry)
         yield label, ["gpus", "--gpu-file", str(path)]
         yield label, ["fit", "Qwen2.5-0.5B", "--gpu", typed, "--gpu-file", str(path)]
-    many = gpu_file(root, "many", "".join(_gpu_entry(f"G{i}") for i in range(20_000)))
+    over = gpu_file(root, "over", "".join(_gpu_entry(f"O{i}") for i in range(300)))  # 60 kB: by the count
+    yield "300 GPUs", ["gpus", "--gpu-file", str(over)]
+    many = gpu_file(root, "many", "".join(_gpu_entry(f"G{i}") for i in range(20_000)))  # 3 MB: by the size
     yield "20,000 GPUs", ["gpus", "--gpu-file", str(many)]
     yield "20,000 GPUs", ["fit", "Qwen2.5-0.5B", "--gpu", "G5", "--gpu-file", str(many)]
     halves = [gpu_file(root, f"half-{k}", "".join(_gpu_entry(f"H{k}-{i}") for i in range(200)))

@@ -480,6 +480,10 @@ def _entries_from_document(doc: Any, where: str) -> list[dict[str, Any]]:
 # Entries one GPU file may hold. A catalog of someone's own cards is a handful (the bundled files hold at
 # most 33); 20,000 entries took `llmsize gpus` 40 s to tabulate (issue 15, round 8: under 2 s).
 MAX_GPUS_PER_FILE = 256
+# Bytes of one GPU file: the bundled files hold ~700 bytes per GPU with their comments, so 256 GPUs fit in
+# half of this. The file is parsed before its entries are counted, and YAML parses at well under 1 MB/s:
+# a 3 MB file of 20,000 GPUs took 7 s (and the generic 64 MiB text limit allowed minutes).
+MAX_GPU_FILE_BYTES = 512 * 1024
 # Words that --gpu / --gpus read as something other than a catalog entry: this machine
 # (cli/gpu_options.py LOCAL_GPU_NAMES) and every GPU (`compare --gpus all`). An entry named so could not
 # be asked for; one whose id has a comma cannot be named in --gpus, which splits on commas; one whose id
@@ -568,10 +572,11 @@ def load_gpu_file(path: str | Path) -> list[GpuSpec]:
 @cache
 def _load_cached(path: str, mtime_ns: int) -> tuple[GpuSpec, ...]:
     try:
-        text = read_text_bounded(Path(path))
+        text = read_text_bounded(Path(path), MAX_GPU_FILE_BYTES)
     except (OSError, UnicodeDecodeError, UnreadableText) as err:
         why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise ConfigError(f"cannot read GPU file {path}: {why}", hint="pass a UTF-8 YAML file") from None
+        hint = "keep the cards you plan for" if "larger than" in why else "pass a UTF-8 YAML file"
+        raise ConfigError(f"cannot read GPU file {path}: {why}", hint=hint) from None
     return tuple(_load_text(text, path))
 
 
