@@ -270,3 +270,19 @@ def test_fit_rows_are_within_the_gpu(capsys: pytest.CaptureFixture[str]) -> None
             for key in ("decode_tokens_per_s", "ttft_s", "prefill_tokens_per_s"):
                 value = row.get(key)
                 assert value is None or 0 < value < 1e9, (argv, row["precision"], key, value)
+
+
+# --- float8 training on a GPU without FP8 matmuls
+
+
+@pytest.mark.usefixtures("offline")
+def test_float8_training_does_not_fit_a_gpu_without_fp8(capsys: pytest.CaptureFixture[str]) -> None:
+    # `fit M --fp8-training rowwise --mode full --gpu T4` said "fits": every Float8Linear GEMM is
+    # torch._scaled_mm, which refuses devices below compute capability 8.9 (and AMD before MI300).
+    argv = ["compare", M, "--mode", "full", "--fp8-training", "rowwise", "--gpus", "T4,A100-80GB,H100,MI300X"]
+    rows = {r["gpu"]: r for r in _doc(argv, capsys)["rows"]}  # type: ignore[union-attr]
+    assert not rows["T4"]["fits"] and "_scaled_mm" in rows["T4"]["reason"]
+    assert not rows["A100-SXM-80GB"]["fits"] and "FP8" in rows["A100-SXM-80GB"]["reason"]
+    assert rows["H100-SXM-80GB"]["fits"] and rows["MI300X"]["fits"]
+    plain = _doc(["compare", M, "--mode", "full", "--gpus", "T4"], capsys)  # without float8 it still fits
+    assert plain["rows"][0]["fits"]  # type: ignore[index]
