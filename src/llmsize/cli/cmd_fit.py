@@ -141,7 +141,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
              save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = (),
              context_given: bool = True) -> None:
     from llmsize.cli.engine_context import engine_default_context
-    from llmsize.hardware.plan import concurrency_sweep, fit_model
+    from llmsize.hardware.concurrency import concurrency_sweep
+    from llmsize.hardware.model_fit import fit_model
     from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
@@ -220,7 +221,7 @@ def _fit_all(
     save: tuple[Path | None, bool] = (None, False),
     context_given: bool = True,
 ) -> None:
-    from llmsize.hardware.plan import fit_catalog
+    from llmsize.hardware.model_fit import fit_catalog
     from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
     from llmsize.specs.catalog import specs

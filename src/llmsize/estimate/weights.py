@@ -237,7 +237,7 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
 def tp_width_problem(spec: ModelSpec, tp: int) -> tuple[str, str] | None:
     """(message, hint) when TP `tp` cannot split the MLP or the recurrent layers' widths, else None.
 
-    The planner asks it too (hardware/plan.py tp_problem): it offered TP 5 for CodeLlama-13B (40 heads, MLP
+    The planner asks it too (hardware/layout.py tp_problem): it offered TP 5 for CodeLlama-13B (40 heads, MLP
     13,824 wide) and `compare CodeLlama-13B --gpus all` ended in this error (issue 15, round 8). vLLM's
     column/row-parallel linears refuse such a split (vllm/distributed/utils.py `divide` asserts it).
     """

@@ -47,12 +47,13 @@ spells fp4_e2m1 `fp4_mx_block16`), the draft worker's CUDA graphs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import sglang_dsv4, sglang_fp8, sglang_startup
+from llmsize.estimate.engines import dsa_cache, sglang_dsv4, sglang_fp8, sglang_startup
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
@@ -146,6 +147,14 @@ class Sglang(BaseEngine):
     # srt/speculative/spec_info.py SpeculativeAlgorithm).
     speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
     draft_own_embed: ClassVar[bool] = True  # the NEXTN draft's own embedding + lm_head at load
+    # REFERENCE: SGLang had no Apple silicon support until its 2026 MLX backend roadmap
+    # (sgl-project/sglang#19137; docs.sglang.io hardware-platforms/apple_metal: built from source,
+    # python[all_mps]); its memory pools there are not the CUDA ones modelled here.
+    backend_notes: ClassVar[Mapping[str, str]] = {
+        "apple": "SGLang on Apple silicon is its experimental MLX backend (built from source): the CUDA "
+        "memory pools and speed profile modelled here are an approximation there; llama.cpp or Ollama "
+        "(--engine) are modelled on Macs",
+    }
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"
@@ -313,6 +322,13 @@ class Sglang(BaseEngine):
             return 0
         conv, ssm = rules.layer_state_bytes(spec.recurrent, tp, self.ssm_bytes())
         return conv + ssm
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """DeepSeek-V3.2 / GLM-5: NSATokenToKVPool's latent row (656 B with an fp8 cache) and its
+        uint8 indexer keys (dsa_cache.py); every other model as the base engine lays it out."""
+        if dsa_cache.uses_dsa_pages(spec):
+            return dsa_cache.layer_bytes(spec, element)
+        return super().layer_kv_bytes(spec, element, tp)
 
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         """Sliding layers hold their window only in the hybrid-SWA pool of the architectures that have
