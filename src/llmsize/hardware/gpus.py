@@ -45,6 +45,8 @@ ECC_RESERVED_FRACTION = 1 / 16
 # 438 MiB) is taken off; see nvidia_driver_reserve_bytes(). Left out one at a time, the rule
 # predicts those cards within 0.1 GiB, except the A100 (0.33 GiB high: its driver keeps 768 MiB).
 TFLOPS = 10**12
+# Vendors round bandwidth to three or four digits (MI100: 4,096 bits x 2.4 Gbps = 1,228.8, "1.23 TB/s").
+BANDWIDTH_ROUNDING = 0.01
 
 
 # Every catalog figure is finite (allow_inf_nan=False below) and bounded far above any device: a user
@@ -69,6 +71,10 @@ class MemorySpec(Record):
     )
     driver_source: str | None = Field(default=None, description="public page that shows driver_mib")
     type: str = Field(default="", description="HBM3, GDDR6X, LPDDR5, ...")
+    bus_bits: int | None = Field(default=None, gt=0, le=1 << 16, description="memory bus width, bits")
+    data_rate_gbps: float | None = Field(
+        default=None, gt=0, le=1000,
+        description="data rate per pin, Gbps (GT/s); bus_bits x this / 8 is the bandwidth in GB/s")
     ecc_reserve: bool = Field(
         default=False,
         description="GDDR with ECC on by default: the driver hides 1/16 of it (see ECC_RESERVED_FRACTION)",
@@ -224,6 +230,12 @@ class GpuSpec(Record):
                 raise ValueError(f"{dtype} is listed in dtypes but tflops.{dtype} is missing")
         if self.memory.driver_mib and self.memory.driver_mib * MIB > 1.1 * self.memory.marketed_bytes:
             raise ValueError("memory.driver_mib is more than 10% above the vendor's figure; check the units")
+        bus, rate = self.memory.bus_bits, self.memory.data_rate_gbps
+        implied = bus * rate / 8 if bus and rate else None
+        off = abs(implied - self.bandwidth_gb_s) if implied is not None else 0.0
+        if implied is not None and off > BANDWIDTH_ROUNDING * self.bandwidth_gb_s:
+            raise ValueError(f"bandwidth_gb_s {self.bandwidth_gb_s:g} is not memory.bus_bits x "
+                             f"data_rate_gbps / 8 = {implied:g} GB/s")
         return self
 
     # --- derived figures (bytes and FLOP/s), kept as properties so they cannot drift ---
