@@ -490,7 +490,7 @@ def _entries_from_document(doc: Any, where: str) -> list[dict[str, Any]]:
 
 
 # Entries one GPU file may hold. A catalog of someone's own cards is a handful (the bundled files hold at
-# most 33); 20,000 entries took `llmsize gpus` 40 s to tabulate (issue 15, round 8: under 2 s).
+# most 42); 20,000 entries took `llmsize gpus` 40 s to tabulate (issue 15, round 8: under 2 s).
 MAX_GPUS_PER_FILE = 256
 # Bytes of one GPU file: the bundled files hold ~700 bytes per GPU with their comments, so 256 GPUs fit in
 # half of this. The file is parsed before its entries are counted, and YAML parses at well under 1 MB/s:
