@@ -5,14 +5,17 @@ from __future__ import annotations
 import pytest
 
 from llmsize.estimate.engines.vllm_wide_heads import FLASH_ATTENTION_MAX_HEAD_DIM
-from llmsize.hardware.gpus import get_gpu
-from llmsize.hardware.speed import (
-    SpeedInputs,
+from llmsize.hardware.attention_flops import (
     attention_flops_decode,
     attention_flops_prefill,
     attention_flops_prefill_wide,
     attention_pair_count,
+)
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.speed import (
+    SpeedInputs,
     attention_rate,
+    estimate_speed,
     prefill_seconds,
     resolve_constants,
 )
@@ -73,3 +76,10 @@ def test_wide_heads_cost_more_prefill_time_only_where_a_figure_exists() -> None:
     # no head-dim-512 timing on Ampere: the A100 keeps one attention rate
     assert prefill_seconds(wide, a100, resolve_constants(wide, a100))[0] == pytest.approx(
         prefill_seconds(narrow, a100, resolve_constants(narrow, a100))[0])
+
+
+def test_the_report_says_where_wide_heads_leave_flash_attention() -> None:
+    gh200_notes = estimate_speed(_inputs("vllm"), get_gpu("GH200-96GB")).notes
+    assert any("wider than 256" in n and "TRITON_ATTN" in n for n in gh200_notes)
+    a100_notes = estimate_speed(_inputs("vllm"), get_gpu("A100-SXM-80GB")).notes
+    assert not any("wider than 256" in n for n in a100_notes)

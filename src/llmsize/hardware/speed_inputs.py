@@ -14,17 +14,17 @@ from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Workload
-from llmsize.hardware.layer_parts import layer_parts
-from llmsize.hardware.layout import Layout
-from llmsize.hardware.read_bytes import read_byte_shares
-from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
-from llmsize.hardware.speed import (
-    SpeedInputs,
+from llmsize.hardware.attention_flops import (
     attention_flops_decode,
     attention_flops_per_key,
     attention_flops_prefill,
     attention_flops_prefill_wide,
 )
+from llmsize.hardware.layer_parts import layer_parts
+from llmsize.hardware.layout import Layout
+from llmsize.hardware.read_bytes import read_byte_shares
+from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
+from llmsize.hardware.speed import SpeedInputs
 from llmsize.specs.models import ModelSpec, QuantMethod
 
 

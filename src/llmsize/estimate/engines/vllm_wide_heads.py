@@ -34,3 +34,9 @@ HOPPER_WIDE_HEAD_SHARE = round(0.465 * 686 / 989.5, 3)
 # Achieved / 16-bit peak FLOP/s of vLLM's prefill attention on blocks wider than
 # FLASH_ATTENTION_MAX_HEAD_DIM, per GPU architecture (EngineSpeedProfile.wide_head_attention_compute).
 WIDE_HEAD_ATTENTION_COMPUTE: dict[str, float] = {"hopper": HOPPER_WIDE_HEAD_SHARE}
+
+
+def wide_head_note(share: float) -> str:
+    """One line for the report where a prompt's attention runs on heads wider than FlashAttention's."""
+    return (f"attention heads wider than {FLASH_ATTENTION_MAX_HEAD_DIM} run outside FlashAttention (vLLM "
+            f"forces TRITON_ATTN for Gemma 4): their prompt attention at {share:.0%} of the 16-bit peak")
