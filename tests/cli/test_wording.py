@@ -177,3 +177,19 @@ def test_compare_of_different_models_does_not_rank_them_by_bits_per_weight() -> 
     assert line.startswith("Recommendation: gemma3:12b") and "largest model that fits" in line
     one_model = _json(["compare", "Qwen2.5-7B-Instruct", "Qwen2.5-7B-Instruct-AWQ", "--gpu", "RTX-4090"])
     assert "the most bits per weight that fit" in one_model["recommendation"][0]  # formats of one model
+
+
+def test_a_dense_model_too_big_for_the_card_is_not_told_about_experts() -> None:
+    # Llama 3.1 70B is dense (no experts: --n-cpu-moe does nothing); Ollama offloads part of it by itself.
+    out = " ".join(_human(["fit", "llama3.1:70b", "--gpu", "RTX-4090"]).split())
+    assert "Nothing fits" in out and "n-cpu-moe" not in out
+    assert "not even a 1-token context fits" not in out  # "Nothing fits" said it
+    # the speed line and Ollama's own-offload warning quote the same decode rate
+    line = re.search(r"speed \(estimate\): ~([\d.]+) tokens/s", out)
+    note = re.search(r"still runs it at ~([\d.]+) tokens/s", out)
+    assert line and note and line.group(1) == note.group(1)
+    # what to try instead comes after what the shown row can do
+    assert out.index("layers fit on the GPU") < out.index("on several of them")
+    moe_args = ["fit", "Qwen3-30B-A3B-GGUF-Q4_K_M", "--gpu", "RTX-4060", "--engine", "llama.cpp"]
+    moe = " ".join(_human(moe_args).split())
+    assert "raise --n-cpu-moe" in moe  # a sparse MoE does get the hint

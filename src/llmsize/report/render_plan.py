@@ -220,6 +220,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     print_fitted(table, con)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
+    hints: list[str] = []  # what to try instead, after what the shown row can do (issue 15)
     if best is None:
         # Several formats and none fits: say why the closest one (most headroom) does not, since a
         # positive headroom marked "no" is otherwise a riddle (an engine refusal, not the total).
@@ -234,14 +235,14 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         shared = next(iter(reasons)) if len(fit.options) > 1 and len(reasons) == 1 else None
         several = gpu.id != "local-cpu" and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
-            _say(con, "  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
+            hints.append("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
         off_card = not gpu.memory.unified
         if shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
-            _say(con, "  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
-                      "(N MoE layers; the picked experts are read from RAM each token)")
+            hints.append("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
+                         "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
@@ -249,6 +250,8 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
                   f"{gib(row.usable_bytes)} GiB usable")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
+    for hint in hints:
+        _say(con, hint)
     if chat is not None:
         con.print(f"Chat budget: {escape(chat.summary())}")
     warnings = shown.row.warnings if shown else ()
@@ -262,8 +265,6 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     if row.max_context is not None:
         note = " (the model's context window)" if row.max_context >= window else ""
         _say(con, f"  longest context at batch {wl.batch}: {row.max_context:,} tokens{note}")
-    elif row.fits is False:
-        con.print("  not even a 1-token context fits")
     if row.max_concurrent_seqs is not None:
         engine = f"{row.engine} {row.engine_version}".strip() if row.engine else "engine"
         _say(con, f"  {engine}: {gib(row.kv_pool_bytes)} GiB of KV cache hold {row.max_concurrent_seqs:,} "
@@ -280,7 +281,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     if row.decode_tokens_per_s is not None and row.ttft_s is not None:
         total = row.aggregate_tokens_per_s or 0.0
         agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
-        _say(con, f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
+        rate = row.decode_tokens_per_s  # one decimal below 10, as the engines' notes print it (~2.8)
+        _say(con, f"  speed (estimate): ~{rate:,.{1 if rate < 10 else 0}f} tokens/s per sequence "
                   f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
         for note in row.speed_notes:
             _say(con, f"    {note}", "dim")

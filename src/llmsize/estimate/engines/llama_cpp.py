@@ -471,7 +471,8 @@ class LlamaCpp(BaseEngine):
         if need > total_bytes:
             reason = (
                 f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
-                "lower --gpu-layers (fewer layers on the GPU) or raise --n-cpu-moe (more experts in CPU RAM)"
+                "lower --gpu-layers (fewer layers on the GPU)"
+                + ("" if est.active_params == est.params else " or raise --n-cpu-moe (more experts in RAM)")
             )
         lines = f.lines if f is not None else ()
         return Budget(
