@@ -63,7 +63,8 @@ def check_cmd(
     if not command:
         raise BadInputError("nothing to check", hint="llmsize check --gpu H100 -- vllm serve MODEL ...")
     if gpu is None:
-        raise BadInputError("name the GPU the command runs on", hint="--gpu H100 (see `llmsize gpus`)")
+        raise BadInputError("name the GPU the command runs on",
+                            hint="e.g. --gpu H100; `llmsize gpus` lists them")
     variables = {k: v for k, v in os.environ.items() if k.startswith("OLLAMA_")}
     variables.update(parse_env(env or []))
     if len(command) == 1 and Path(command[0]).suffix.lower() in (".yaml", ".yml", ".json"):
