@@ -163,6 +163,7 @@ def test_check_wraps_its_lines_and_keeps_the_suggested_commands_whole(
     assert commands and all(c.startswith(" ".join(launch)) for c in commands)  # whole, to copy
     assert all(len(line) <= width for line in lines if not line.strip().startswith("vllm serve"))
     assert "understood:" in lines and "  context=32768 [flag --max-model-len]" in lines  # one setting a line
+    assert lines[0] == "Qwen/Qwen3-32B on L4 with vllm" and lines[1].startswith("  release: vLLM")
     err = captured.err.strip()
     assert "\n" not in err and err.count("run out of memory") <= 1  # one line, the reason said once
 

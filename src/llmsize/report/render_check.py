@@ -49,7 +49,9 @@ def write_check(report: Report, check: dict[str, Any], path: Path, *, force: boo
 def human_text(report: Report, check: dict[str, Any]) -> str:
     figures = check["engine_figures"]
     lines = [
-        f"{check['tool']} ({check['engine_version']}): {report.model.name} on {_gpu_line(report)}",
+        # the release on its own line: inside the first one its parentheses nested two deep (issue 15)
+        f"{report.model.name} on {_gpu_line(report)} with {check['tool']}",
+        f"  release: {check['engine_version']}",
         ("FITS" if check["fits"] else "DOES NOT FIT")
         + f": needs {format_gib(figures['per_gpu_bytes'] or 0)} per GPU"
         + (f" of {format_gib(figures['usable_bytes'])} usable" if figures.get("usable_bytes") else ""),
