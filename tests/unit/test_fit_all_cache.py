@@ -93,7 +93,7 @@ def test_the_digest_covers_every_file_by_path_and_content(tmp_path: Path) -> Non
     (tmp_path / "pkg" / "sub").mkdir(parents=True)
     (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
     (tmp_path / "pkg" / "sub" / "b.py").write_text("y = 2\n")
-    roots = [("llmsize", tmp_path / "pkg", "*.py")]
+    roots = [("llmsize", tmp_path / "pkg", ".py")]
     first = fac.tree_digest(roots)
     assert fac.tree_digest(roots) == first
     (tmp_path / "pkg" / "sub" / "b.py").write_text("y = 3\n")  # same size, other content
@@ -102,7 +102,7 @@ def test_the_digest_covers_every_file_by_path_and_content(tmp_path: Path) -> Non
     (tmp_path / "pkg" / "sub" / "b.py").rename(tmp_path / "pkg" / "sub" / "c.py")
     assert fac.tree_digest(roots) not in (first, second)
     with pytest.raises(TypeError):  # not a folder (a zipped install): no key, so no cache
-        fac.tree_digest([("llmsize", tmp_path / "missing", "*.py")])
+        fac.tree_digest([("llmsize", tmp_path / "missing", ".py")])
 
 
 def test_the_real_digest_covers_the_code_and_both_catalogs() -> None:
@@ -110,8 +110,8 @@ def test_the_real_digest_covers_the_code_and_both_catalogs() -> None:
 
     digest = fac.code_and_catalog_digest()
     assert len(digest) == 64
-    roots = [("llmsize", Path(fac.__file__).resolve().parents[1], "*.py")]
-    roots += [(n, Path(str(data_dir(n))), "*") for n in ("model_specs", "gpu_specs")]
+    roots = [("llmsize", Path(fac.__file__).resolve().parents[1], ".py")]
+    roots += [(n, Path(str(data_dir(n))), "") for n in ("model_specs", "gpu_specs")]
     assert fac.tree_digest(roots) == digest
     assert fac.tree_digest(roots[:1]) != digest  # the catalogs are part of it
 

@@ -77,24 +77,28 @@ def code_and_catalog_digest() -> str:
     """SHA-256 over llmsize's .py files and the bundled catalog folders, each by path and content."""
     from llmsize.resources import data_dir
 
-    roots = [("llmsize", Path(__file__).resolve().parents[1], "*.py")]
-    roots += [(name, Path(str(data_dir(name))), "*") for name in ("model_specs", "gpu_specs")]
+    roots = [("llmsize", Path(__file__).resolve().parents[1], ".py")]
+    roots += [(name, Path(str(data_dir(name))), "") for name in ("model_specs", "gpu_specs")]
     return tree_digest(roots)
 
 
 def tree_digest(roots: list[tuple[str, Path, str]]) -> str:
-    """SHA-256 of every file matching each root's pattern below it: its path (under the root's
-    label) and its bytes, length-prefixed, in sorted order; __pycache__ is left out."""
+    """SHA-256 of every file below each root whose name ends with its suffix ("" for all): its path
+    (under the root's label) and its bytes, length-prefixed, in sorted order; __pycache__ left out."""
     digest = hashlib.sha256()
-    for label, root, pattern in roots:
+    for label, root, suffix in roots:
         if not root.is_dir():  # e.g. a zipped install: no file list to hash, so no cache
             raise _NotKeyable(f"{root} is not a folder")
-        for path in sorted(root.rglob(pattern)):
-            if not path.is_file() or "__pycache__" in path.parts:
-                continue
-            raw = path.read_bytes()
-            name = f"{label}/{path.relative_to(root).as_posix()}".encode()
-            digest.update(len(name).to_bytes(8, "little") + name)
+        found: list[tuple[str, str]] = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            where = label if rel == "." else f"{label}/{rel}"
+            found += [(f"{where}/{name}", os.path.join(folder, name)) for name in files if name.endswith(suffix)]
+        for name, path in sorted(found):
+            with open(path, "rb") as src:
+                raw = src.read()
+            digest.update(len(name).to_bytes(8, "little") + name.encode())
             digest.update(len(raw).to_bytes(8, "little") + raw)
     return digest.hexdigest()
 
@@ -130,6 +134,37 @@ def _path(key: str) -> Path:
 
 
 Result = tuple["Workload", list["ModelFit"]]  # the workload the header shows, and the rows
+SHARED = "speed_constants"  # the same few dicts (one per engine and weight kernel) in most rows
+
+
+@cache
+def _none_by_default() -> frozenset[str]:
+    """FitRow keys whose default is None: left out of the file where None (37 of 47 keys)."""
+    from llmsize.hardware.fit_models import FitRow
+
+    return frozenset(name for name, info in FitRow.model_fields.items()
+                     if not info.is_required() and info.default is None and info.default_factory is None)
+
+
+def _pack(wl: Workload, fits: list[ModelFit]) -> dict[str, Any]:
+    """The file's document: rows as their JSON dumps, with each FitRow's None-by-default keys left
+    out where None and its speed constants as an index into one shared list (a third of the size)."""
+    shared: list[Any] = []
+    models = []
+    for fit in fits:
+        doc = fit.model_dump(mode="json")
+        for option in doc["options"]:
+            row = option["row"]
+            for name in _none_by_default().intersection(row):
+                if row[name] is None and name != SHARED:
+                    del row[name]
+            if row.get(SHARED) is not None:
+                value = row[SHARED]
+                if value not in shared:
+                    shared.append(value)
+                row[SHARED] = [shared.index(value)]  # a list: never a value of the field itself
+        models.append(doc)
+    return {"format": FORMAT, "workload": wl.model_dump(mode="json"), SHARED: shared, "models": models}
 
 
 def _load(doc: Any) -> Result:
@@ -139,6 +174,13 @@ def _load(doc: Any) -> Result:
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("models"), list):
         raise ValueError("not a fit --all rows file")
+    shared = doc[SHARED]
+    for model in doc["models"]:
+        for option in model["options"]:
+            row = option["row"]
+            if isinstance(row.get(SHARED), list):
+                (index,) = row[SHARED]
+                row[SHARED] = shared[index]
     return Workload.model_validate(doc["workload"]), [ModelFit.model_validate(row) for row in doc["models"]]
 
 
@@ -151,10 +193,7 @@ def _read(path: Path) -> Result | None:
 
 
 def _blob(result: Result) -> str:
-    wl, fits = result
-    return json.dumps({"format": FORMAT, "workload": wl.model_dump(mode="json"),
-                       "models": [f.model_dump(mode="json") for f in fits]},
-                      separators=(",", ":"), allow_nan=False)
+    return json.dumps(_pack(*result), separators=(",", ":"), allow_nan=False)
 
 
 def _write(path: Path, result: Result) -> None:
