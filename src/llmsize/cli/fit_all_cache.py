@@ -94,7 +94,8 @@ def tree_digest(roots: list[tuple[str, Path, str]]) -> str:
             dirs[:] = [d for d in dirs if d != "__pycache__"]
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             where = label if rel == "." else f"{label}/{rel}"
-            found += [(f"{where}/{name}", os.path.join(folder, name)) for name in files if name.endswith(suffix)]
+            found += [(f"{where}/{name}", os.path.join(folder, name))
+                      for name in files if name.endswith(suffix)]
         for name, path in sorted(found):
             with open(path, "rb") as src:
                 raw = src.read()
