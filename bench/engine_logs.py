@@ -191,6 +191,17 @@ LEFT_OUT = [
     "llama.cpp gemma-3-270m SWA cells (unslothai/unsloth#7530, build 10107): 'ctx 1024 with 3 slots "
     "allocates 1536 cells / 27.0 MiB, but 4 slots ... 1024 cells / 18.0 MiB' without saying whether the "
     "cache was unified.",
+    "vLLM 0.23.1rc1 (nightly), nvidia/Qwen3.6-27B-NVFP4 on a GB10 with MTP k=2, fp8 KV, prefix caching, "
+    "--max-model-len 262144: 'Available KV cache memory: 48.6 GiB', 'Setting attention block size to 1600"
+    " tokens', 'GPU KV cache size: 1,394,129 tokens', 'Maximum concurrency ... 5.32x'. llmsize gives "
+    "1,394,129 and 5.32x from that pool (--engine-version 0.23.1), but the log sits in a public startup-"
+    "log file whose repository the index does not name, and its 'Model loading took 20.57 GiB' depends on"
+    " which layers the ModelOpt checkpoint keeps in FP8 (not known).",
+    "vLLM 0.10.2, Qwen3-Next-80B-A3B-Instruct bf16 at TP 2 on H200s (same unnamed-repository problem): "
+    "'Model loading took 74.2812 GiB' (llmsize 74.2810), 'Available KV cache memory: 44.59 GiB', 'GPU KV "
+    "cache size: 973,760 tokens', '14.77x' at 262,144 (llmsize 973,760 and 14.77x from the pool once the "
+    "delta state is bf16, vllm_state_dtype.py); the whole budget is not reproduced (llmsize 48.02 GiB of "
+    "pool: 2.7 GiB less non-KV memory than the log implies, not traced).",
     "Ollama llama3.2:3b weights (ollama/ollama#8098, 0.5.1): memory.weights.total 2.4 GiB against a 1.9 "
     "GiB GGUF; and deepseek-r1:671b (#8447): 385.0 GiB and 9.5 GiB of pre-MLA KV, which a config.json "
     "cannot express (the GGUF's split MLA tensors decide it).",

@@ -1063,11 +1063,31 @@ FINDINGS = (
     "num_warps / num_stages); graphs at <= 8,192 tokens still leave ~1.04 ms of GPU time a layer where "
     "the weights take ~0.38 ms, and the eager steps beyond cost ~1.6 ms a layer (fused_moe's ~20 Python "
     "ops and two Triton launches). No published timing of those tiles under Triton 2.3 on an A100 was "
-    "found (PR #19049's +36 us a call is Triton 3's and would add 1 ms), so none is applied. AWQ rows "
-    "(+33..+61%): 0.4.2 has no awq_marlin (added by PR #6612, July 2024); AWQLinearMethod.apply runs "
-    "ops.awq_gemm (split-K 8) below 256 tokens. Published batch-1 ratios found are end-to-end only "
-    "(AutoAWQ README, RTX 4090: GEMV 20% faster than GEMM; sgl-project/sglang#28, vLLM 0.3.3: Marlin 102 "
-    "vs AWQ 79 t/s, GPU not stated), not a kernel's bandwidth; not priced.",
+    "found (PR #19049's +36 us a call is Triton 3's and would add 1 ms), so none is applied.",
+    "vLLM 0.4.2, second pass (moe042). AWQ: 0.4.2 decodes AWQ checkpoints with AWQLinearMethod.apply_weights "
+    "-> ops.awq_gemm (llm-awq's split-K GEMM, split_k_iters 8) below 256 tokens; awq_marlin came with PR "
+    "#6612 (0.5.4). AutoAWQ runs the same kernel (WQLinear_GEMM -> awq_ext.gemm_forward_cuda(..., 8)) and "
+    "publishes whole-model batch-1 decode speeds: Llama-2-13B GEMM 71.37 t/s on an A800-SXM4-40GB "
+    "(AutoAWQ#645) and 96.74 t/s on an RTX 4090 (AutoAWQ README), i.e. 0.31 of HBM and 0.66 of GDDR once the "
+    "packed weights and the fp16 head are counted (estimate/engines/vllm_awq_gemm.py; the 4090 share "
+    "predicts the same table's Mistral-7B / CodeLlama-34B / DeepSeek-33B within 11%). The 0.4 profile "
+    "streams AWQ at that share: Qwen2 AWQ rows +14..+61% -> -16..+12% (72B on 2 GPUs +61% -> -10%). "
+    "Eager MoE layers: an eager step launches each layer's kernels, and a Qwen2-MoE layer runs 18 where a "
+    "dense one runs 10 (router, topk_softmax, alignment, two fused_moe GEMMs, activation, sum, shared "
+    "expert and gate); hardware/speed.decode_step now counts eager layers in dense-layer equivalents of "
+    "kernels, as their GPU latency already was. The 57B's slow-down past 8,192 tokens is then predicted "
+    "0.65 / 0.62 of the graph speed (published 0.67 / 0.64): +223 / +207% -> +120 / +122%. The graph rows "
+    "stay +127 / +137%: vLLM 0.3.3's Mixtral-8x7B TP 2 on A100 (PR #3240, benchmark_latency, 1,000 + 50 "
+    "tokens) ran 0.845 s a batch-1 call on the default tiles and 0.762 s tuned, which llmsize predicts "
+    "within 10% of the tuned run: default tiles of that era cost ~50 us a routed-FFN call, not the ~0.66 ms "
+    "a layer the 57B needs. Not explained; left as the held-out worst.",
+    "Qwen2.5-72B-Instruct-GPTQ-Int4 on ONE A100, vLLM 0.6.3 (+75% held out, +86% fit at 6,144): no "
+    "mechanism found in 0.6.3 (moe042 pass). One more data point: Qwen2's 0.4.2 table ran the same "
+    "architecture (Qwen2-72B-Instruct-GPTQ-Int4: 80 layers, hidden 8192, vocabulary 152,064) on"
+    " one A100 at 29.60 t/s (Setting 2, eager, gpu_memory_utilization 1.0), where llmsize predicts 28.89 "
+    "for the 0.6.3 row; the 0.6.3 row is 1.8x slower than the older release on the same setup. Qwen2.5's "
+    "table also attaches Settings 2 / 3 (gpu_memory_utilization 1.0, max_model_len 4096 / 8192: settings "
+    "that fit a 72B on one GPU) to its 2-GPU Int4 rows and Default to the 1-GPU ones. Left in.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -7,45 +7,21 @@ Published numbers are cited where used: Qwen3-Next-80B-A3B Q4_K_M on Strix Halo 
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from llmsize.cli import app
+from cli_rows import estimate_gpu_row, speed_profile
 
-runner = CliRunner()
 QWEN3NEXT_PR = "https://github.com/ggml-org/llama.cpp/pull/16095"
 STRIX = "Ryzen-AI-Max-395-128GB"
 
 
 def _row(*args: str) -> dict[str, object]:
-    result = runner.invoke(
-        app,
-        [
-            "estimate",
-            "Qwen3-Next-80B-A3B-Instruct",
-            "--engine",
-            "llama.cpp",
-            "--quant",
-            "Q4_K_M",
-            "--gpu",
-            STRIX,
-            *args,
-            "--format",
-            "json",
-        ],
+    return estimate_gpu_row(
+        "Qwen3-Next-80B-A3B-Instruct", "--engine", "llama.cpp", "--quant", "Q4_K_M", "--gpu", STRIX, *args
     )
-    assert result.exit_code == 0, result.output
-    row = json.loads(result.stdout)["gpus"][0]
-    assert isinstance(row, dict)
-    return row
 
 
-def _profile(row: dict[str, object]) -> str:
-    constants = row["speed_constants"]
-    assert isinstance(constants, dict)
-    return str(constants["engine"])
+_profile = speed_profile
 
 
 def test_engine_version_b7189_selects_the_chunked_gdn_decode_profile() -> None:
@@ -76,23 +52,15 @@ def test_b7189_on_vulkan_lands_near_the_published_strix_halo_run() -> None:
 
 def test_a_dense_model_keeps_the_build_profile() -> None:
     # No Gated DeltaNet block: the build picks its CUDA fusion era only.
-    result = runner.invoke(
-        app,
-        [
-            "estimate",
-            "Llama-2-7b",
-            "--engine",
-            "llama.cpp",
-            "--quant",
-            "Q4_0",
-            "--gpu",
-            "RTX-4090",
-            "--engine-version",
-            "b7189",
-            "--format",
-            "json",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    row = json.loads(result.stdout)["gpus"][0]
-    assert not str(row["speed_constants"]["engine"]).startswith("llama.cpp-gdn")
+    row = estimate_gpu_row(
+        "Llama-2-7b",
+        "--engine",
+        "llama.cpp",
+        "--quant",
+        "Q4_0",
+        "--gpu",
+        "RTX-4090",
+        "--engine-version",
+        "b7189",
+    )  # fmt: skip
+    assert not speed_profile(row).startswith("llama.cpp-gdn")

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import llmsize.cli
+from cli_rows import estimate_gpu_row, speed_profile
 from llmsize.cli import app
 
 runner = CliRunner()
@@ -29,23 +30,13 @@ QWEN2_05B_6144_TPS = 256.16  # same table, input 6144
 
 
 def _row(model: str, engine: str, *args: str, prompt: int = 6144) -> dict[str, object]:
-    result = runner.invoke(
-        app,
-        [
-            "estimate", model, "--engine", engine, "--gpu", "A100-SXM-80GB",
-            "--prompt-tokens", str(prompt), "--context", str(prompt + 2048), *args, "--format", "json",
-        ],
+    return estimate_gpu_row(
+        model, "--engine", engine, "--gpu", "A100-SXM-80GB",
+        "--prompt-tokens", str(prompt), "--context", str(prompt + 2048), *args,
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    row = json.loads(result.stdout)["gpus"][0]
-    assert isinstance(row, dict)
-    return row
 
 
-def _profile(row: dict[str, object]) -> str:
-    constants = row["speed_constants"]
-    assert isinstance(constants, dict)
-    return str(constants["engine"])
+_profile = speed_profile
 
 
 def _tps(row: dict[str, object]) -> float:

@@ -31,22 +31,20 @@ KNOWN_GAPS: dict[str, str] = {
     "build_layer_attn_linear keeps about 1.5 GiB live with the mask at 4,096 tokens (qkv 128, conv "
     "output 128, z 64, normed q/k 64, GDN output 66 MiB), below the MoE stage; like the two other "
     "llama.cpp gaps this is ggml-alloc's placement (the all-rows row of the same run passes)",
-    "sglang-dsv4-pro-fp8-h200-tp8-weights": "llmsize 102.58 GiB vs 125.65 (-18.4%; with 0.5's float32 "
-    "RoPE table) for DeepSeek-V4-Pro's "
-    "fp8 + MXFP4-expert checkpoint per TP-8 rank on the Hopper image: 193.4e9 expert parameters a rank at "
-    "0.53 B each are 95.7 GiB; wo_a/wo_b are now split over the ranks as every implementation does "
-    "(n_local_groups = o_groups // tp in SGLang's deepseek_v4.py, vLLM's and DeepSeek's reference; "
-    "llmsize had replicated them, 9.2 GiB a rank, which hid part of this gap). The 24 GiB more SGLang "
-    "holds is not identified: FP8 experts (sglang#23844's Hopper conversion) would be 180 GiB, over the "
-    "card; bf16 wo_a on sm90 (sglang#28983) is +0.5 GiB; fp32 MX scales would be +16.9 GiB (not verified). "
-    "Next lead: the run is TP-only with --moe-runner-backend marlin (InferenceX benchmarks/single_node/"
-    "dsv4_fp8_h200_sglang.sh), and SGLang's Mxfp4MarlinMoEMethod.create_weights (layers/quantization/"
-    "mxfp4_marlin_moe.py) delegates to Fp8MoEMethod.create_weights, then repacks with "
-    "prepare_moe_mxfp4_layer_for_marlin: the tensors the FP8 method allocates for FP4 experts decide the "
-    "gap. 0.5.23's Mxfp4MarlinMoEMethod.create_weights allocates the packed halves (int8) and E8M0 scales "
-    "itself, 0.53 B a parameter: the July image's code, not the release modelled, holds the 24 GiB. The row "
-    "is the load's own drop: the issue's minimum fraction 0.9113 = 1 - 12.25 / free-at-start puts it at "
-    "138.1 GiB, 2.47 GiB under the card, the CUDA context and the NVSwitch NCCL figure (sglang_startup.py)",
+    "sglang-dsv4-pro-fp8-h200-tp8-weights": (
+        "llmsize 102.58 GiB vs 125.65 (-18.4%) for DeepSeek-V4-Pro's fp8 + MXFP4-expert checkpoint per "
+        "TP-8 rank, run with --moe-runner-backend marlin on the July deepseek-v4-hopper image (InferenceX"
+        " benchmarks/single_node/dsv4_fp8_h200_sglang.sh). Found: that era's "
+        "Mxfp4MarlinMoEMethod.create_weights delegates to Fp8MoEMethod.create_weights ('the raw weight "
+        "shapes are the same'), whose FP4-expert branch allocates the E8M0 scales as float32 placeholders"
+        " (fp8.py: fp4_scale_dtype = float32 unless aiter): 384 experts x (768 x 224 + 7168 x 12) x 4 B ="
+        " 396 MB a layer, 22.5 GiB over 61 layers. prepare_moe_mxfp4_layer_for_marlin "
+        "(marlin_utils_fp4.py) then writes E8M0 copies and drops the fp32 tensors, but it builds them "
+        "from per-expert temporaries carved out of the freed blocks, so empty_cache cannot return those "
+        "segments: 102.58 + 22.5 = 125.1 GiB (-0.4%). 0.5.23, the release modelled, allocates the E8M0 "
+        "scales itself (0.53 B a parameter), so the rule is not in sglang.py; the segment pinning is "
+        "inferred, not replayed"
+    ),
 }
 
 

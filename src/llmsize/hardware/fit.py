@@ -136,6 +136,7 @@ def fit(
         compute_bound_concurrency=shown.compute_bound_concurrency if shown else None,
         speed_constants=(shown.constants.model_dump(mode="json") if shown and shown.constants
                          else None),
+        speed_notes=shown.notes if shown else (),
         max_concurrent_seqs=max_concurrent_seqs if max_concurrent_seqs is not None else (
             int(b.max_concurrency) if b.max_concurrency is not None else None),
         kv_pool_bytes=b.kv_pool_bytes,

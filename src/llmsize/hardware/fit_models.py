@@ -93,6 +93,10 @@ class FitRow(Record):
         default=None, description="concurrency from which decode turns compute-bound")
     speed_constants: dict[str, float | int | str | None] | None = Field(
         default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")
+    speed_notes: tuple[str, ...] = Field(
+        default=(), description="what moves the speed in this setup beyond the roofline: the engine path "
+        "taken (no CUDA graphs, host offload, sampling or graph-building time on the CPU, Vulkan matrix "
+        "cores, unfused attention scores), as hardware/speed.py estimate_speed found it")
     serving_tpot_s: float | None = Field(
         default=None, description="sweep levels: mean time per output token of a closed-loop serving run at "
         "this concurrency (tpot_s plus the other requests' prefills, hardware/speed_serving.py)")

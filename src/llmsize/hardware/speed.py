@@ -553,7 +553,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch, c.moe_gather_traffic
     ) / (bandwidth * c.kv_bandwidth_fraction)
     memory_s = weights_s + kv_s
-    cpu_s = inputs.num_layers * _launch_per_layer(c, ctx)
+    # An eager step launches every kernel of every layer: a routed FFN with its router, top-k, alignment,
+    # two expert GEMMs and a shared expert beside it launches ~1.8x a dense layer's kernels, so the CPU
+    # time counts layers in dense-layer equivalents of kernels, as their GPU latency does.
+    cpu_s = (c.latency_layers or inputs.num_layers) * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))

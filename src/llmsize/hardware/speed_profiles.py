@@ -145,6 +145,8 @@ def kernel_bandwidth(kernel: str, gpu: GpuSpec, own: dict[str, float] | None = N
     family = KERNEL_ALIASES.get(kernel, kernel)
     frac = KERNEL_BANDWIDTH.get((family, device_class(gpu)), 0.7)
     frac = (own or {}).get(f"{family}-{device_class(gpu)}", frac)
+    # A kernel the engine runs apart from its alias's family (vLLM 0.4's awq_gemm: 'awq-hbm') wins.
+    frac = (own or {}).get(f"{kernel}-{device_class(gpu)}", frac)
     frac = architecture_share(family, gpu, own, frac)
     frac *= MULTI_DIE_BANDWIDTH if multi_die(gpu) else 1.0
     if gpu.compute_units:

@@ -283,6 +283,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
         agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
         con.print(f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
                   f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
+        for note in row.speed_notes:
+            con.print(f"    [dim]{escape(note)}[/dim]")
 
 
 def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
@@ -417,3 +419,5 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
     if any(row.decode_tokens_per_s for row in rows):
         con.print("Speeds are estimates from constants calibrated per engine, weight format and device "
                   "class (docs/validation-speed.md; JSON speed_constants shows them).")
+        for note in dict.fromkeys(n for row in rows for n in row.speed_notes):
+            con.print(f"  speed: {escape(note)}")

@@ -18,7 +18,8 @@ transformers' `generate` changed its decode step with three releases llmsize has
 - 5.0 and later: GQA read in place and MoE experts through batched_mm: profile 'transformers'.
 
 Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED, transformers 5.23): the release
-changes the speed profile only. SGLang's releases are read by estimate/engines/sglang_startup.py
+changes the speed profile and, for vLLM from 0.21, how the "GPU KV cache size" line counts tokens.
+SGLang's releases are read by estimate/engines/sglang_startup.py
 (memory and speed).
 """
 
@@ -66,6 +67,18 @@ def vllm_speed_name(text: str | None, enforce_eager: bool) -> str:
     if found < V0_GRAPH_CAP_TO and not enforce_eager:
         return "vllm-0.4"
     return "vllm-0.6"  # the V0 engine; with --enforce-eager its eager twin (speed_eager.eager_engine)
+
+
+# REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` from 0.21 (vllm-project/vllm#40694):
+# "GPU KV cache size" is int(max_concurrency x max_model_len), no longer num_blocks // groups x block_size.
+CONCURRENCY_TOKENS_FROM = (0, 21)
+
+
+def vllm_prints_concurrency_tokens(text: str | None) -> bool:
+    """Whether the vLLM release asked for prints its token count as concurrency x max_model_len (the
+    release modelled, 0.19, when none is given, does not)."""
+    found = release(text, "vLLM", "0.6.3")
+    return found is not None and found >= CONCURRENCY_TOKENS_FROM
 
 
 OLDEST_TRANSFORMERS = (4, 30)

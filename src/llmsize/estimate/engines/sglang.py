@@ -52,7 +52,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import sglang_dsv4, sglang_fp8, sglang_startup
+from llmsize.estimate.engines import dsa_cache, sglang_dsv4, sglang_fp8, sglang_startup
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
@@ -313,6 +313,13 @@ class Sglang(BaseEngine):
             return 0
         conv, ssm = rules.layer_state_bytes(spec.recurrent, tp, self.ssm_bytes())
         return conv + ssm
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """DeepSeek-V3.2 / GLM-5: NSATokenToKVPool's latent row (656 B with an fp8 cache) and its
+        uint8 indexer keys (dsa_cache.py); every other model as the base engine lays it out."""
+        if dsa_cache.uses_dsa_pages(spec):
+            return dsa_cache.layer_bytes(spec, element)
+        return super().layer_kv_bytes(spec, element, tp)
 
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         """Sliding layers hold their window only in the hybrid-SWA pool of the architectures that have

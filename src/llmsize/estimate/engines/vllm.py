@@ -74,7 +74,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import server_releases, vllm_dsv4
+from llmsize.estimate.engines import dsa_cache, server_releases, vllm_dsv4, vllm_state_dtype
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
@@ -350,8 +350,9 @@ class Vllm(BaseEngine):
     def state_page_bytes(self, spec: ModelSpec, compute_bytes: int) -> int:
         """One layer's state for one request on one rank, as vLLM's MambaSpec sizes it: the conv state
         of kernel - 1 positions in the model dtype and the recurrent state in the dtype the model keeps
-        it (mamba_ssm_cache_dtype; fp32 for Qwen3-Next/3.5 and Nemotron-H). 0 without state layers or
-        without attention layers (then pages need no unifying)."""
+        it (mamba_ssm_cache_dtype: fp32 for Qwen3.5/3.6 and Nemotron-H, else the model dtype;
+        vllm_state_dtype.py). 0 without state layers or without attention layers (then pages need no
+        unifying)."""
         if not self.hybrid_state(spec):
             return 0
         return self.state_bytes(spec, compute_bytes, self.wl.tp)
@@ -374,7 +375,7 @@ class Vllm(BaseEngine):
         if rec.kind == "mamba2":  # mamba2_state_shape: B/C groups replicated up to a multiple of tp
             channels += 2 * (replicated_groups(rec.n_groups, tp) - rec.n_groups) * rec.state_size
         conv = channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
-        ssm_bytes = 4 if rec.recurrent_state_dtype == "fp32" else compute_bytes
+        ssm_bytes = vllm_state_dtype.ssm_state_element_bytes(spec, compute_bytes)  # the model hooks
         return conv + rec.recurrent_state_elements // tp * ssm_bytes
 
     def batched_tokens(self) -> int:
@@ -755,6 +756,7 @@ class Vllm(BaseEngine):
             blocks_per_request=need,
             full_groups=sum(1 for g in groups if g.window is None and not g.state),
             full_block_tokens=full_block,
+            concurrency_tokens=server_releases.vllm_prints_concurrency_tokens(wl.engine_version),
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(
@@ -960,6 +962,8 @@ class Vllm(BaseEngine):
                 "vLLM's nvfp4_ds_mla layout, which llmsize does not model",
                 hint="use --kv-dtype fp8 (or bf16) for MLA models",
             )
+        if dsa_cache.uses_dsa_pages(spec):  # V3.2 / GLM-5: fp8_ds_mla rows + uint8 indexer keys
+            return dsa_cache.layer_bytes(spec, element)
         return super().layer_kv_bytes(spec, element, tp)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:

@@ -13,7 +13,11 @@ kernel, which hides under the GPU's time: Qwen's 0.6.3 table shows no step past 
 0.4.2 table does (a 0.5B at 14,336 tokens decodes at a third of its graph speed), so 0.4's eager layer
 keeps the borrowed transformers launch time here; the bare-op figure predicts those rows 2.5x fast.
 0.4's decode attention is PagedAttention's, one thread block per query head, so a GQA model reads
-each KV head n_rep times through the L2 (vllm_paged_gqa.py).
+each KV head n_rep times through the L2 (vllm_paged_gqa.py). An eager layer launches its own kernels:
+a routed FFN (router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, the sum)
+with Qwen2-MoE's shared expert and gate runs 18 where a dense layer runs 10 (speed_profile
+FUSED_LAYER_KERNELS), so hardware/speed.decode_step counts eager layers in dense-layer equivalents of
+kernels. AWQ checkpoints decode through llm-awq's split-K GEMM, not Marlin (vllm_awq_gemm.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from llmsize.estimate.engines.speed_eager import dense_layer_kernels, launch_per
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY
 from llmsize.estimate.engines.vllm import SPEED_V0
+from llmsize.estimate.engines.vllm_awq_gemm import AWQ_GEMM_BANDWIDTH
 
 # REFERENCE: vllm/engine/arg_utils.py (v0.4.2) EngineArgs.max_context_len_to_capture = 8192.
 MAX_CONTEXT_LEN_TO_CAPTURE_V04 = 8192
@@ -39,9 +44,12 @@ def capped_graph_profile(
             "eager_launch_per_layer_s": launch_per_kernel_s(eager_reference) * dense_layer_kernels(graph),
             # Decode attention is paged_attention_v1/v2, one block per query head (vllm_paged_gqa.py).
             "kv_per_query_head": True,
+            # AWQ decodes through llm-awq's split-K GEMM, not Marlin (vllm_awq_gemm.py).
+            "kernel_bandwidth": {**graph.kernel_bandwidth, **AWQ_GEMM_BANDWIDTH},
             "sources": (
                 *graph.sources,
                 "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/worker/model_runner.py",
+                "https://github.com/vllm-project/vllm/blob/v0.4.2/vllm/model_executor/layers/quantization/awq.py",
             ),
         }
     )

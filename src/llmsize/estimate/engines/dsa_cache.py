@@ -1,0 +1,53 @@
+"""DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5) as vLLM and SGLang page it: two caches per layer.
+
+Both serving engines keep the lightning indexer's keys in a cache of their own, stored as bytes
+(uint8) whatever --kv-cache-dtype says: index_head_dim fp8 values and one fp32 scale per 128 of them,
+132 B per token and layer for index_head_dim 128.
+- SGLang: `srt/mem_cache/memory_pool.py` NSATokenToKVPool (index_k_with_scale_buffer, uint8,
+  quant_block_size 128: "page_size * head_dim + page_size * 4" bytes a page).
+- vLLM: `model_executor/models/deepseek_v2.py` DeepseekV32IndexerCache (head_dim = index_head_dim +
+  index_head_dim // quant_block_size * 4, dtype uint8), in the same uniform-type group as the latent.
+The latent itself: the compute dtype's 576 values, or with an fp8 cache the FlashMLA sparse row of 656
+bytes (512 fp8 values, 4 fp32 scales of 128, the 64 RoPE values kept in bf16): SGLang's NSA pool
+(kv_cache_dim 656, `rope_storage_dtype = torch.bfloat16`), vLLM's `fp8_ds_mla` format, which V3.2
+selects for any fp8 --kv-cache-dtype.
+Check: SGLang on 8xB200 printed "KV Cache is allocated. #tokens: 975424, KV size: 43.67 GB"
+(sgl-project/sglang#11309) = 975,424 x 61 layers x (656 + 132) B = 43.67 GiB; before that PR the
+line left the indexer out: "#tokens: 1462784, KV size: 54.52 GB" = 1,462,784 x 61 x 656 B.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
+
+QUANT_BLOCK = 128  # values per fp32 scale, in the indexer keys and in the fp8 latent row
+SCALE_BYTES = 4
+ROPE_BYTES = 2  # the fp8 row keeps the RoPE part in bf16
+
+
+def uses_dsa_pages(spec: ModelSpec) -> bool:
+    """MLA with a lightning indexer on every layer (V3.2, GLM-5); V4's compressed layers page otherwise."""
+    return spec.is_mla and spec.indexer is not None and spec.compressed is None
+
+
+def indexer_key_bytes(spec: ModelSpec) -> int:
+    """One token's indexer key in one layer: fp8 values and their fp32 scales, as bytes."""
+    hd = spec.indexer.head_dim if spec.indexer is not None else 0
+    return hd + -(-hd // QUANT_BLOCK) * SCALE_BYTES
+
+
+def latent_bytes(spec: ModelSpec, element: Fraction) -> Fraction:
+    """One token's MLA row in one layer: the 16-bit latent, or the fp8 row with scales and bf16 RoPE."""
+    if element == 1:
+        rank = spec.kv_lora_rank
+        return Fraction(rank + -(-rank // QUANT_BLOCK) * SCALE_BYTES + spec.qk_rope_head_dim * ROPE_BYTES)
+    return (spec.kv_lora_rank + spec.qk_rope_head_dim) * element
+
+
+def layer_bytes(spec: ModelSpec, element: Fraction) -> Fraction:
+    """Per token and layer on every rank (the latent is not split by tensor parallelism)."""
+    return latent_bytes(spec, element) + indexer_key_bytes(spec)
