@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import pickle
 from enum import Enum
 from pathlib import Path
@@ -134,6 +135,27 @@ def test_a_corrupt_or_foreign_file_is_ignored_and_rewritten(result: fac.Result, 
     assert json.loads(path.read_bytes())["format"] == fac.FORMAT  # written again, whole
     again = Counting(result)
     assert fac.cached_fits(key, again) == result and again.calls == 0
+
+
+def test_a_file_too_large_or_a_named_pipe_is_not_read(result: fac.Result,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    key = _key()
+    assert key is not None
+    fac.cached_fits(key, Counting(result))
+    path = fac._path(key)
+    limit = fac.MAX_FILE_BYTES
+    monkeypatch.setattr(fac, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    planned = Counting(result)
+    assert fac.cached_fits(key, planned) == result and planned.calls == 1
+    monkeypatch.setattr(fac, "MAX_FILE_BYTES", limit)
+    again = Counting(result)
+    assert fac.cached_fits(key, again) == result and again.calls == 0
+    if hasattr(os, "mkfifo"):  # no writer: reading would block forever
+        path.unlink()
+        os.mkfifo(path)
+        planned = Counting(result)
+        assert fac.cached_fits(key, planned) == result and planned.calls == 1
+        assert path.is_file()  # replaced by the rows
 
 
 def test_a_row_that_does_not_validate_is_ignored(result: fac.Result) -> None:

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 KIND = "fit-all"
 FORMAT = "fit-all-rows/1"  # bump when the file's layout changes
-MAX_FILES = 32  # one file per GPU x options asked: ~0.5 MB each
+MAX_FILES = 32  # one file per GPU x options asked: ~0.2 MB each
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a larger file is not one of ours: ignored, not read into memory
 
 
 class _NotKeyable(TypeError):
@@ -187,9 +188,11 @@ def _load(doc: Any) -> Result:
 
 def _read(path: Path) -> Result | None:
     """The contents of a readable, valid file; None for a missing, corrupt or foreign one."""
-    try:
-        return _load(json.loads(path.read_bytes()))
-    except Exception:  # unreadable, not JSON, or a row that does not validate: ignored
+    from llmsize.resources import read_text_bounded
+
+    try:  # bounded, and a named pipe put there reads as empty instead of blocking (resources.open_input)
+        return _load(json.loads(read_text_bounded(path, MAX_FILE_BYTES)))
+    except Exception:  # unreadable, too large, not JSON, or a row that does not validate: ignored
         return None
 
 
