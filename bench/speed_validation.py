@@ -1088,6 +1088,56 @@ FINDINGS = (
     "for the 0.6.3 row; the 0.6.3 row is 1.8x slower than the older release on the same setup. Qwen2.5's "
     "table also attaches Settings 2 / 3 (gpu_memory_utilization 1.0, max_model_len 4096 / 8192: settings "
     "that fit a 72B on one GPU) to its 2-GPU Int4 rows and Default to the 1-GPU ones. Left in.",
+    "vLLM 0.14+ async scheduling (issue 11, heldout7). 43 held-out vLLM rows added, all serving runs at "
+    "concurrency 1-256: Gemma-4-31B BF16 on one GH200 (source build of 2026; pegainfer "
+    "docs/benchmarks/gemma4-31b-gh200.md), Qwen3.5-4B BF16 on an A100-SXM4-40GB (vLLM 0.27.0) and an RTX "
+    "5090 (0.23.0), gpt-oss-120b on one MI300X at concurrency 64-256 (v0.17.0, InferenceX PR #1061), "
+    "DeepSeek-R1-0528-AWQ on 8 x H100 (July 2025). Every single-GPU TPOT of a 2026 release was 30-50% "
+    "slower in the model. Mechanism: vLLM 0.14.0 made async scheduling the default (release notes, PR "
+    "#27614): the executor reports max_concurrent_batches 2 (v1/executor/uniproc_executor.py, "
+    "multiproc_executor.py), EngineCore.step_with_batch_queue schedules step N+1 while step N runs, the "
+    "AsyncScheduler counts the unsampled token as a placeholder and the sampled ids stay on the GPU "
+    "(PR #19970), so the host step (the V1 profile's 1.48 ms, fitted on synchronous v0.10 rows) costs the "
+    "longer of itself and the GPU step, not the sum (estimate/engines/vllm_async.py; 0.8-0.13 keep the "
+    "serial step as profile 'vllm-0.13'; nothing fitted). Llama-3.1-8B on an H100 (0.21) +33% -> +10%, "
+    "Qwen3-4B FP8 on an RTX 4090 (0.19.1) -12% -> +8%, Qwen3.5-4B A100 / RTX 5090 +33/+39% -> +14/+16%, "
+    "GH200 Gemma 4 +23% -> +16%. Against it: gpt-oss-120b at TP 8 (v0.15.1 H100, v0.17.0 MI300X) goes from "
+    "+5..+24% to -29..+14%, and on one MI300X at concurrency 64-256 the step is 35-51% faster in the model "
+    "than published either way: both are the MXFP4 expert path (Marlin MXFP4 on Hopper; on CDNA3, which has "
+    "no FP4, triton_kernels' matmul_ogs dequantizes), for which no kernel timing was found, so the rows "
+    "stay with their error. Left open: (1) the GH200's weight GEMMs take 17.6 ms for 61.4 GB at batch 1 "
+    "in the same document's nsys profile (3.49 TB/s, 87% of 4.0, 26 GB/s per SM); its catalog entry leaves "
+    "the SM count out as the H200's does (the same die), since the H20-fitted per-SM cap (19.8 GB/s) would "
+    "hold it to 65% and SGLang's H200 fit rows are already 15% slow without it; the model streams 16-bit "
+    "weights at 0.73 (fitted on A100 rows), and the only Hopper kernel timing found is the held-out rows' "
+    "own, so the share was not moved (GH200 TPOT +16 to +34%); (2) DeepSeek-R1-0528-AWQ TP 8 decodes "
+    "at 16.1 ms a token against 8.1 modelled (awq_marlin MoE and MLA at TP 8; no kernel timing); (3) Gemma "
+    "4's 163k-token prefill takes 50.9 s against 24.6 s modelled: its 10 global layers use head dim 512, "
+    "beyond FlashAttention's 256, so vLLM runs another attention kernel there whose rate is not known; "
+    "(4) Qwen3.5-4B's TTFT at 1,024 tokens (198 ms on the A100, 58 modelled).",
+    "Ollama's Go engine and Gated DeltaNet (issue 11, heldout7). One Mac mini M4 ran the same Qwen3.5 "
+    "GGUF files under llama.cpp (tg200 103 / 59 / 28 / 16 t/s, 0.8B-9B Q4_K_M) and Ollama (51 / 31 / 19 /"
+    " 14; jitesh.dev, 2026-03-31): Ollama 1.2-2x slower, where the model had them equal (+19 to +76%). "
+    "Mechanism: before v0.30 Ollama ran qwen35 / qwen35moe / qwen3next on its own Go engine "
+    "(fs/ggml/ggml.go KV.OllamaEngineRequired), whose model/models/qwen3next/deltanet.go "
+    "deltaNetAutoregressive builds the one-token delta rule from ggml primitives: 18 launched nodes and "
+    "20 passes over the recurrent state (state x exp(g), x k, a permuted copy, SumRows; a state-sized "
+    "Repeat4D of k, x delta, + state; x q, a permuted copy, SumRows; the copy into the cache), where "
+    "llama.cpp's fused GATED_DELTA_NET is 1 node and 4 passes (estimate/engines/ollama_gdn.py, profile "
+    "'ollama-go-gdn'; the Go-engine type list gains those model types, so their Go sampler and per-token "
+    "graph rebuild apply too; counted, nothing fitted). The post names no release; a date before v0.30.0 "
+    "(2026-05-29) means the Go engine, and the rows use 0.20.0 as its stand-in. Ollama rows +76 / +43 / "
+    "+46 / +40 / +19% -> +8 / -9 / -1 / -10 / -18%. The same machine's llama.cpp rows sit 7-14% slow in "
+    "decode and 15-32% slow in pp512 (the catalog's M4 figures are the 10-core GPU's; Apple's per-layer "
+    "latency was fitted on older builds), left as they are.",
+    "Intel Arc B580 on llama.cpp's Vulkan backend (issue 11, heldout7; ggml-org/llama.cpp PR #14001, "
+    "Windows driver 32.0.101.6795, gemma-2-2b Q4_K_M): the first rows on Intel and on the scalar shaders "
+    "(b5583, 'matrix cores: none') and Xe2 KHR_coopmat (b5589). pp512 490.89 / 1,631.44 t/s is 9% of the "
+    "scalar path's packed-FP16 peak and 8% of the XMX FP16 peak, where the shares (0.25, fitted on "
+    "NVIDIA's KHR rows) predict +163% / +215%; tg128 130 / 127 t/s reads ~49% of 456 GB/s against the "
+    "GDDR gguf share of 0.80 (+37% / +41%). The catalog entry takes the Arc Pro B60's die figures scaled "
+    "by clock. No Intel fit row exists, so no Intel share was set: the rows stay with their error. The "
+    "same table's Linux Mesa 24.2.8 runs decode at a third of the Windows rate (a driver's), not added.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1162,14 +1212,18 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if engine == "vllm" and found and int(found.group(1)) < 8:
+    if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
-        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine.
+        # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
+        # V1 engine with synchronous scheduling, 0.14+ with async scheduling (vllm_async.py).
         return vllm_speed_name(f"0.{found.group(1)}", bool(row.get("enforce_eager")))
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
         return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
         return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
+    if engine == "vllm" and re.search(r"\b202[45]\b", str(row.get("engine_version", ""))):
+        # No release named, but a date before vLLM 0.14.0 (2026-01), which made async scheduling the default.
+        return vllm_speed_name("0.13", bool(row.get("enforce_eager")))
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
     if engine == "transformers" and release and int(release.group(1)) < 49:
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,12 +238,12 @@ FMS = (
 )
 FMS_BASE = (
     "Mistral-7B-v0.1 --framework trainer --context 4096 --attention flash --gradient-checkpointing "
-    "--optimizer adamw-foreach"
+    "--optimizer adamw-foreach --loss full-shifted"
 )
 FMS_LORA = "--mode lora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj"
 FMS_LOSS = (
-    "transformers 4.48's ForCausalLMLoss also keeps a shifted fp32 copy of the logits, which 5.23 "
-    "(modelled) does not; LoRA dropout 0.1 not modelled"
+    "transformers 4.48's ForCausalLMLoss (--loss full-shifted: its contiguous fp32 copy of the shifted "
+    "logits); LoRA dropout 0.1 not modelled"
 )
 for gpus, per_device, published in ((1, 4, 67.46), (1, 8, 67.46), (2, 2, 33.74), (2, 4, 33.74)):
     shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
@@ -328,9 +329,21 @@ UNSLOTH_NOTE = (
     "recomputed first block's LoRA_MLP backward, beside its GPU buffer for offloaded block inputs and "
     "(forward) the last block's input it does not offload (both modelled); the table's slope "
     "(222 KiB/token for 8B, 434 for 70B: 27 hidden-sized bf16 tensors per token for both) is still "
-    "1.3x what that code keeps allocated, likely the caching allocator's reserve (a run fits or "
-    "OOMs on reserved memory), not modelled. Unsloth's fused CE sizes its chunks to half the free "
-    "VRAM at the first call (unsloth_zoo fused_losses get_chunk_size), not modelled"
+    "1.3x what that code keeps allocated, and not explained: Unsloth sets PYTORCH_CUDA_ALLOC_CONF="
+    "expandable_segments:True,roundup_power2_divisions:[32:256,64:128,256:64,>:32] (unsloth/__init__.py), "
+    "so segments grow in place (little fragmentation) and c10's round_size pads a block over 256 MB by "
+    "less than 1/32 of its size. Unsloth's fused CE sizes its chunks to half the free VRAM at the first "
+    "call (unsloth_zoo fused_losses get_chunk_size), not modelled"
+)
+
+
+# The README table came with Unsloth's Llama 3.3 release (December 2024): transformers 4.46/4.47, whose
+# ForCausalLMLoss upcasts the logits and makes a contiguous fp32 copy of the shifted ones (4.49 dropped it).
+HF_2024_NOTE = (
+    "largest context that fitted: the card is an upper bound. transformers of December 2024 "
+    "(4.46/4.47): --loss full-shifted models its ForCausalLMLoss (fp32 copy + contiguous shifted fp32 "
+    "copy, transformers PR #35646); the rest of the gap is not modelled (allocator reserve, FA2's "
+    "unpadding copies of q/k/v when an attention mask is passed)"
 )
 
 
@@ -354,17 +367,118 @@ def _max_context_rows(model: str, label: str, table: list[tuple[int, int, int | 
                 Row(
                     f"{US} ({label} max. context)",
                     f"HF + FA2 QLoRA r32, {gb} GB card, {hf_ctx:,} tokens",
-                    f"{base} --framework trainer --context {hf_ctx}",
+                    f"{base} --framework trainer --context {hf_ctx} --loss full-shifted",
                     gb,
                     "card",
                     False,
-                    "transformers of 2024 (fp32 logits upcast in the model), not the 5.23 modelled",
+                    HF_2024_NOTE,
                 )
             )
 
 
 _max_context_rows("Llama-3.1-8B-Instruct", "Llama 3.1 8B", UNSLOTH_ROWS)
 _max_context_rows("Llama-3.3-70B-Instruct", "Llama 3.3 70B", UNSLOTH_70B_ROWS)
+
+
+# PEFT's MetaMathQA method comparison (method_comparison/MetaMathQA): run.py trains Llama-3.2-3B in bf16
+# with a plain loop (model(**batch) with labels, backward, clip_grad_norm_, torch AdamW), batch 4 padded
+# to the longest sample, truncated at 768 tokens, no checkpointing, no autocast, transformers 4.52.4
+# (whose ForCausalLMLoss pads the labels: the `full` loss), on an L40S; `cuda_memory_max` is
+# torch.cuda.max_memory_allocated. Each result file holds the setup it ran with.
+PEFT_MMQA = "https://github.com/huggingface/peft/blob/0a179c1e8659ab4f7df0369b9b03943cfe470ff1/method_comparison/MetaMathQA/results"
+PEFT_BASE = (
+    "Llama-3.2-3B --framework plain --context 768 --batch 4 --no-gradient-checkpointing "
+    "--optimizer adamw-foreach --loss full"
+)
+PEFT_NOTE = (
+    "the longest padded batch is assumed to reach the 768-token truncation; the peak also spans the "
+    "evaluation's generation (batch 50), which holds less"
+)
+for file, label, extra, published_bytes in (
+    (
+        "lora--llama-3.2-3B-rank32.json",
+        "LoRA r32 (q,v)",
+        "--mode lora --lora-rank 32 --lora-targets q_proj,v_proj",
+        22_273_851_392,
+    ),
+    (
+        "full-finetuning--llama-3.2-3B-lr_0.00001.json",
+        "full",
+        "--mode full --no-master-weights",
+        37_241_225_216,
+    ),
+):
+    ROWS.append(
+        Row(
+            f"{PEFT_MMQA}/{file} (MetaMathQA method comparison)",
+            f"Llama 3.2 3B {label}, 1x L40S, bf16, bs 4 x <=768, no checkpointing, torch AdamW",
+            f"{PEFT_BASE} {extra}",
+            published_bytes / GIB,
+            "allocated",
+            False,
+            PEFT_NOTE,
+        )
+    )
+ROWS.append(
+    Row(
+        "https://github.com/huggingface/peft/blob/18e07f189c06cbc6472e4e3ec180358319de8175/method_comparison/"
+        "MetaMathQA/results/lora--llama-3.2-3B-rank64.json (MetaMathQA method comparison)",
+        "Llama 3.2 3B LoRA r64 (q,v), 1x L40S, bf16, bs 4 x <=768, no checkpointing, torch AdamW",
+        f"{PEFT_BASE} --mode lora --lora-rank 64 --lora-targets q_proj,v_proj",
+        22_540_189_696 / GIB,
+        "allocated",
+        False,
+        PEFT_NOTE,
+    )
+)
+
+# Unsloth's gpt-oss releases. "Fine-tune gpt-oss with Unsloth" (2025-08-08): "gpt-oss-20b LoRA training
+# fits on a 14GB VRAM, and gpt-oss-120b works on 65GB VRAM", with the gpt-oss notebook's settings
+# (max_seq_length 1024, load_in_4bit, get_peft_model r=8 on q,k,v,o,gate,up,down, batch 1).
+US_OSS = "https://unsloth.ai/blog/gpt-oss"
+US_OSS_NOTE = (
+    "the card a run fits on, compared with total; notebook settings (1024 tokens, r8, batch 1); Unsloth's "
+    "bnb-4bit gpt-oss turns each expert into 4-bit Linear layers it may also wrap with LoRA "
+    "(unsloth/models/llama.py get_moe_target_modules), modelled as MXFP4 experts without expert LoRA"
+)
+for model, gb in (("gpt-oss-20b", 14), ("gpt-oss-120b", 65)):
+    ROWS.append(
+        Row(
+            f"{US_OSS} (gpt-oss fine-tuning)",
+            f"Unsloth {model} QLoRA r8, {gb} GB, 1024 tokens, bs 1",
+            f"{model} --mode qlora --framework unsloth --lora-rank 8 --context 1024 --batch 1",
+            gb,
+            "card",
+            False,
+            US_OSS_NOTE,
+        )
+    )
+# "Long context gpt-oss fine-tuning" (2025-08-28): on one 80GB H100, Unsloth Flex Attention reaches 81K
+# tokens with QLoRA and 60K with BF16 LoRA; the 500K-context guide (docs.unsloth.ai/new/500k-context-
+# length-fine-tuning) reaches 290K with QLoRA after its chunked fused loss, before Tiled MLP.
+US_OSS_CTX = "https://unsloth.ai/blog/gpt-oss-context"
+US_500K = "https://docs.unsloth.ai/new/500k-context-length-fine-tuning"
+OSS_CTX_NOTE = (
+    "largest context on an 80GB H100: the card is an upper bound; Unsloth's Flex Attention (with the "
+    "attention sinks) modelled as flash attention (both keep no score matrix); batch 1 and the default "
+    "rank assumed; which loss Unsloth ran for gpt-oss in August 2025 is not stated"
+)
+for source, label, args in (
+    (US_OSS_CTX, "QLoRA, 81K tokens", "--mode qlora --context 81000"),
+    (US_OSS_CTX, "BF16 LoRA, 60K tokens", "--mode lora --quant none --context 60000"),
+    (US_500K, "QLoRA, 290K tokens (chunked fused loss, no Tiled MLP)", "--mode qlora --context 290000"),
+):
+    ROWS.append(
+        Row(
+            f"{source} (gpt-oss max. context)",
+            f"Unsloth gpt-oss-20b {label}, 80 GB H100, bs 1",
+            f"gpt-oss-20b {args} --framework unsloth --attention flash --batch 1",
+            80,
+            "card",
+            False,
+            OSS_CTX_NOTE,
+        )
+    )
 
 
 # torchao's float8 pretraining tutorial (docs/source/eager_tutorials/pretraining.rst): torchtitan
@@ -409,6 +523,34 @@ def run(row: Row) -> tuple[float, str]:
     return value / GIB, str(doc.get("peak_phase", ""))
 
 
+def _framework(args: str) -> str:
+    """The --framework a row runs (trainer when none is given, the CLI's default)."""
+    words = shlex.split(args)
+    return words[words.index("--framework") + 1] if "--framework" in words else "trainer"
+
+
+def summary_lines(by_framework: dict[str, list[tuple[float, bool]]]) -> list[str]:
+    """Median and worst |error| per framework, over all rows and over the fully known ones."""
+
+    def stats(errors: list[float]) -> str:
+        if not errors:
+            return "– | –"
+        mags = sorted(abs(e) for e in errors)
+        return f"{100 * statistics.median(mags):.1f}% | {100 * mags[-1]:.1f}%"
+
+    lines = [
+        "| framework | rows | median \\|error\\| | worst \\|error\\| | known rows | known median "
+        "| known worst |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for fw, rows in sorted(by_framework.items()):
+        known = [e for e, k in rows if k]
+        lines.append(
+            f"| {fw} | {len(rows)} | {stats([e for e, _ in rows])} | {len(known)} | {stats(known)} |"
+        )
+    return lines
+
+
 def main() -> None:
     lines = [
         "# Fine-tuning peaks: llmsize vs published measurements",
@@ -423,11 +565,13 @@ def main() -> None:
         "|---|---|---|---:|---:|---:|:-:|---|",
     ]
     known_errors = []
+    by_framework: dict[str, list[tuple[float, bool]]] = {}
     for row in ROWS:
         got, _phase = run(row)
         err = got / row.published_gib - 1
         if row.known:
             known_errors.append(abs(err))
+        by_framework.setdefault(_framework(row.args), []).append((err, row.known))
         lines.append(
             f"| [{row.source.split('/')[4]}]({row.source.split(' ')[0]}) {row.source.split(' ', 1)[1]} | "
             f"{row.setup} | `{row.args}` | {row.published_gib:.1f} | {got:.2f} | {100 * err:+.1f}% | "
@@ -437,6 +581,8 @@ def main() -> None:
         "",
         f"Rows with a fully known setup: {len(known_errors)}; worst |error| "
         f"{100 * max(known_errors):.1f}%, within 10%: {sum(e <= 0.10 for e in known_errors)}.",
+        "",
+        *summary_lines(by_framework),
         "",
     ]
     out = ROOT / "docs" / "validation-training.md"

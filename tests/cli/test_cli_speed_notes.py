@@ -8,6 +8,8 @@ shown nowhere.
 
 from __future__ import annotations
 
+import json
+
 from typer.testing import CliRunner
 
 from cli_rows import estimate_gpu_row
@@ -44,3 +46,14 @@ def test_a_row_that_does_not_fit_has_no_speed_and_no_notes() -> None:
     row = estimate_gpu_row("Llama-3.1-70B", "--gpu", "RTX-4090", "--enforce-eager", "--engine", "vllm")
     assert row["fits"] is False
     assert row["decode_tokens_per_s"] is None and row["speed_notes"] == []
+
+
+def test_each_concurrency_level_carries_its_own_notes() -> None:
+    result = runner.invoke(
+        app, ["estimate", *EAGER, "--enforce-eager", "--concurrency", "1,4096", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    levels = {row["concurrency"]: row for row in json.loads(result.stdout)["gpus"]}
+    assert levels[1]["fits"] and any("no CUDA graphs" in n for n in levels[1]["speed_notes"])
+    # 4,096 sequences of the full context exceed vLLM's KV pool on one H100: no speed, no notes.
+    assert levels[4096]["fits"] is False and levels[4096]["speed_notes"] == []

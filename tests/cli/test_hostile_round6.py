@@ -307,9 +307,10 @@ def test_the_auto_offload_note_is_the_engines(capsys: pytest.CaptureFixture[str]
 
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
     from llmsize.estimate.engines.ollama import Ollama
-    from llmsize.hardware import plan
+    from llmsize.hardware import offload_notes, plan, planner
 
-    assert not re.search(r"ollama ps|\bnum_gpu\b", inspect.getsource(plan))
+    for module in (plan, planner, offload_notes):  # plan.py's planner and its offload notes
+        assert not re.search(r"ollama ps|\bnum_gpu\b", inspect.getsource(module)), module.__name__
     assert "ollama ps" in Ollama().auto_offload_note(12, 80, "")
     other = LlamaCpp().auto_offload_note(12, 80, "")
     assert "ollama" not in other.lower() and "12 of 80 layers" in other

@@ -22,6 +22,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("fused-adamw", {**FULL, "optimizer": "adamw-fused"}),
     ("optimizer-in-backward", {**FULL, "optimizer_in_backward": True}),
     ("chunked-loss", {**FULL, "loss": "chunked"}),
+    # transformers 4.46-4.48 ForCausalLMLoss: a contiguous fp32 copy of the shifted logits besides
+    ("full-shifted-loss", {**FULL, "loss": "full-shifted"}),
+    ("full-shifted-loss-lora", {**LORA, "framework": "plain", "loss": "full-shifted"}),
     # TRL's chunked_nll: 256-token chunks under torch.utils.checkpoint
     ("chunked-recompute-loss", {**FULL, "loss": "chunked-recompute"}),
     ("fused-loss", {**FULL, "loss": "fused"}),

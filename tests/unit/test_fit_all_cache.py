@@ -27,7 +27,7 @@ OPTIONS: dict[str, Any] = {"context": "4096", "batch": 1}
 @pytest.fixture(scope="module")
 def result() -> fac.Result:
     """A real result: two small catalog models planned on an RTX-4090 (one fits, one does not)."""
-    from llmsize.hardware.plan import fit_catalog
+    from llmsize.hardware.model_fit import fit_catalog
 
     specs = [resolve("SmolLM2-135M"), resolve("Llama-3.1-70B")]
     wl = workload_for(None, {}, 1)
@@ -211,7 +211,7 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 def test_fit_all_prints_the_same_bytes_from_the_kept_rows(capsys: pytest.CaptureFixture[str],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import llmsize.hardware.plan as plan
+    import llmsize.hardware.model_fit as model_fit
 
     args = ["fit", "--all", "--gpu", "RTX-4090", "--engine", "vllm", "--context", "8k"]
     human = _run(args, capsys)
@@ -221,7 +221,7 @@ def test_fit_all_prints_the_same_bytes_from_the_kept_rows(capsys: pytest.Capture
     def refuse(*_: Any, **__: Any) -> Any:
         raise AssertionError("planned again")
 
-    monkeypatch.setattr(plan, "fit_catalog", refuse)
+    monkeypatch.setattr(model_fit, "fit_catalog", refuse)
     assert _run(args, capsys) == human
     assert _run([*args, "--format", "json"], capsys) == as_json
     code, _, err = _run(["fit", "--all", "--gpu", "L4", "--engine", "vllm", "--context", "8k"], capsys)

@@ -373,10 +373,10 @@ def test_a_model_that_fits_in_no_format_is_listed_without_its_full_plan(
     """`fit --all` shows a model that fits nowhere by name and size only: its one format keeps the
     quick row (which says why it does not fit) instead of a full plan nobody sees (issue 15). Which
     models fit, and their sizes, are those of the full plan."""
-    from llmsize.hardware import plan
+    from llmsize.hardware import precision
 
     asked: dict[str, int] = {}
-    plain = plan.default_estimator
+    plain = precision.default_estimator
 
     def counting() -> Any:
         size = plain()
@@ -391,7 +391,7 @@ def test_a_model_that_fits_in_no_format_is_listed_without_its_full_plan(
     specs = [resolve(m) for m in names]
     card = get_gpu("RTX-4090")
     full = fit_catalog(specs, Workload(), card, 1, estimator=default_estimator())
-    monkeypatch.setattr(plan, "default_estimator", counting)
+    monkeypatch.setattr(precision, "default_estimator", counting)
     quick = fit_catalog(specs, Workload(), card, 1)
     assert [(f.model, f.params, f.active_params, f.best) for f in quick] == [
         (f.model, f.params, f.active_params, f.best) for f in full

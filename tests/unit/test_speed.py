@@ -39,9 +39,10 @@ def test_speed_classes(tps: float, label: str) -> None:
 def test_decode_is_overhead_plus_bandwidth_over_bytes_read() -> None:
     h100 = get_gpu("h100")
     eff = Efficiency(bandwidth=0.7)
-    speed = estimate_speed(_inputs(), h100, eff)
+    # vLLM 0.8-0.13 (synchronous scheduling): the host step, then the GPU's.
+    speed = estimate_speed(_inputs(engine="vllm-0.13"), h100, eff)
     c = speed.constants
-    assert c is not None and c.bandwidth_fraction == 0.7
+    assert c is not None and c.bandwidth_fraction == 0.7 and not c.step_overlapped
     # 14 GB of bf16 weights read once per token at 70% of 3.35 TB/s, plus vLLM's step overhead.
     expected = c.step_fixed_s + 32 * c.gpu_per_layer_s + 14e9 / (3350e9 * 0.7)
     assert speed.decode_bound == "memory"
@@ -52,9 +53,23 @@ def test_decode_is_overhead_plus_bandwidth_over_bytes_read() -> None:
 
 def test_step_overhead_override_is_used() -> None:
     h100 = get_gpu("h100")
-    base = estimate_speed(_inputs(), h100, Efficiency(step_overhead_s=0.0))
-    slower = estimate_speed(_inputs(), h100, Efficiency(step_overhead_s=0.01))
+    base = estimate_speed(_inputs(engine="vllm-0.13"), h100, Efficiency(step_overhead_s=0.0))
+    slower = estimate_speed(_inputs(engine="vllm-0.13"), h100, Efficiency(step_overhead_s=0.01))
     assert slower.tpot_s == pytest.approx(base.tpot_s + 0.01)
+
+
+def test_async_scheduling_hides_the_host_step_behind_the_gpu() -> None:
+    """vLLM 0.14+ schedules step N+1 while the GPU runs step N (estimate/engines/vllm_async.py): the host
+    step costs nothing while it is shorter than the GPU's, and bounds the step once it is longer."""
+    h100 = get_gpu("h100")
+    gpu_only = estimate_speed(_inputs(engine="vllm-0.13"), h100, Efficiency(step_overhead_s=0.0)).tpot_s
+    short_host = estimate_speed(_inputs(), h100, Efficiency(step_overhead_s=0.5 * gpu_only)).tpot_s
+    long_host = estimate_speed(_inputs(), h100, Efficiency(step_overhead_s=3 * gpu_only)).tpot_s
+    sync = _inputs(engine="vllm-0.13")
+    sync_long = estimate_speed(sync, h100, Efficiency(step_overhead_s=3 * gpu_only)).tpot_s
+    assert short_host == pytest.approx(gpu_only)
+    assert long_host == pytest.approx(3 * gpu_only)
+    assert sync_long == pytest.approx(4 * gpu_only)
 
 
 def test_kv_cache_of_the_batch_is_read_every_step() -> None:

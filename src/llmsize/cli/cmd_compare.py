@@ -84,8 +84,8 @@ def compare_cmd(
       llmsize compare Qwen3-8B --gpus H100,L40S --engine vllm --concurrency 1,8,32
     """
     from llmsize.cli.engine_context import context_given, engine_default_context
+    from llmsize.hardware.compare import compare, recommend
     from llmsize.hardware.gpus import load_catalog
-    from llmsize.hardware.plan import compare, recommend
     from llmsize.report.render_plan import compare_document, render_compare, write_document
     from llmsize.specs.resolve import resolve
 

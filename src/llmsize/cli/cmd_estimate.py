@@ -98,7 +98,7 @@ def _split_layout(spec: Any, workload: Any, row: Any) -> Any:
     """The workload with the tensor/pipeline layout of its GPUs: the fit row's, else the planner's first."""
     if row is not None:
         return workload.model_copy(update={"tp": int(row.tp or 1), "pp": int(row.pp or 1)})
-    from llmsize.hardware.plan import Planner
+    from llmsize.hardware.planner import Planner
 
     layouts = Planner(spec, workload).layouts(workload.num_gpus)
     if not layouts:

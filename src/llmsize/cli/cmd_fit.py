@@ -141,7 +141,8 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
              save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = (),
              context_given: bool = True) -> None:
     from llmsize.cli.engine_context import engine_default_context
-    from llmsize.hardware.plan import concurrency_sweep, fit_model
+    from llmsize.hardware.concurrency import concurrency_sweep
+    from llmsize.hardware.model_fit import fit_model
     from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
     from llmsize.specs.resolve import resolve
@@ -242,7 +243,7 @@ def _fit_all(
                 workload_of = lambda spec: engine_default_context(  # noqa: E731
                     spec, workload_for(spec, options, count), gpu, count)
         from llmsize.cli.sweep_gc import fewer_collections
-        from llmsize.hardware.plan import fit_catalog
+        from llmsize.hardware.model_fit import fit_catalog
 
         catalog = specs()
         with fewer_collections():  # the catalog is built: collect less often while it is swept (issue 15)

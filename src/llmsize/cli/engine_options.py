@@ -111,10 +111,11 @@ EngineVersionOpt = Annotated[
         "--engine-version",
         help="llama.cpp: the build its log prints (b8571; default b9464); Ollama: the release (0.11.4; "
         "default 0.33); SGLang: the release (0.4.3.post4; default 0.5.23); vLLM: the release (0.4.2, "
-        "0.6.3: V0 engine before 0.8; default 0.19); transformers: the release (4.46.0, 4.51.3; default "
-        "5.23). Older releases size a few buffers differently, older llama.cpp builds decode on CUDA with "
-        "fewer fused kernels, and older vLLM, SGLang and transformers releases run their own speed "
-        "profile (vLLM's and transformers': speed only; speed defaults to the current build).",
+        "0.6.3: V0 engine before 0.8; 0.10: no async scheduling before 0.14; default 0.19); transformers: "
+        "the release (4.46.0, 4.51.3; default 5.23). Older releases size a few buffers differently, older "
+        "llama.cpp builds decode on CUDA with fewer fused kernels, and older vLLM, SGLang and transformers "
+        "releases run their own speed profile (vLLM's and transformers': speed only; speed defaults to the "
+        "current build).",
         rich_help_panel=_PANEL,
     ),
 ]

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.hardware.efficiency import Efficiency
     from llmsize.hardware.gpus import GpuSpec
-    from llmsize.hardware.plan import ModelFit
+    from llmsize.hardware.model_fit import ModelFit
 
 KIND = "fit-all"
 FORMAT = "fit-all-rows/1"  # bump when the file's layout changes
@@ -172,7 +172,7 @@ def _pack(wl: Workload, fits: list[ModelFit]) -> dict[str, Any]:
 def _load(doc: Any) -> Result:
     """The header's workload and the rows of a parsed file, validated as a saved report is."""
     from llmsize.estimate.workload import Workload
-    from llmsize.hardware.plan import ModelFit
+    from llmsize.hardware.model_fit import ModelFit
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("models"), list):
         raise ValueError("not a fit --all rows file")

@@ -121,8 +121,8 @@ LossOpt = Annotated[
     Loss | None,
     Option(
         "--loss",
-        help="Cross-entropy: full fp32 logits, chunked, chunked-recompute (TRL chunked_nll) or fused linear "
-        "CE (default: the framework's).",
+        help="Cross-entropy: full fp32 logits, full-shifted (transformers 4.46-4.48: also a shifted fp32 "
+        "copy), chunked, chunked-recompute (TRL chunked_nll) or fused linear CE (default: the framework's).",
         rich_help_panel=_TRAIN,
     ),
 ]

@@ -135,6 +135,9 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
     linear = {g.name for g in param_inventory(spec) if is_linear_module(spec, g)}
     requested = wl.lora_targets
     if requested is None:
+        framework_default = _framework_targets(spec, wl, linear)
+        if framework_default is not None:
+            return framework_default
         default = PEFT_DEFAULT_TARGETS.get(spec.model_type)
         if default is None:
             return _convert_moe(
@@ -178,6 +181,25 @@ def resolve_targets(spec: ModelSpec, wl: Workload) -> LoraTargets:
             hint=f"choose from {', '.join(sorted(available))} or all-linear",
         )
     return _convert_moe(spec, LoraTargets(names, f"LoRA targets: {', '.join(requested)}"))
+
+
+def _framework_targets(spec: ModelSpec, wl: Workload, linear: set[str]) -> LoraTargets | None:
+    """The framework's own default targets (frameworks.DEFAULT_LORA_TARGETS), keeping the names this
+    model has (PEFT wraps what matches and fails only when nothing does); None to fall back to PEFT's."""
+    from llmsize.estimate.frameworks import default_lora_targets
+
+    found = default_lora_targets(wl)
+    if found is None:
+        return None
+    names, source = found
+    if names == (ALL_LINEAR,):
+        note = f"LoRA targets: all-linear ({source})" + _unwrappable_note(spec)
+        return _convert_moe(spec, LoraTargets(_all_linear(linear, spec), note), all_linear=True)
+    available = linear | EXPERT_MODULE_NAMES if _converts(spec) else linear
+    kept = tuple(n for n in names if n in available)
+    if not kept:
+        return None
+    return _convert_moe(spec, LoraTargets(kept, f"LoRA targets: {source}, {', '.join(kept)}"))
 
 
 def _converts(spec: ModelSpec) -> bool:

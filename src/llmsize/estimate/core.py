@@ -399,6 +399,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         out.append(ctx.targets.note)
         out.append(
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
+            if frameworks.recipe(wl).adapter_bytes == 4
+            else "LoRA adapters, their gradients and optimizer states in the model dtype (torchtune's "
+            "LoRALinear; TRL casts QLoRA and ZeRO-3 adapters back)"
         )
     out.extend(busiest.train.notes)
     if ctx.images is not None:

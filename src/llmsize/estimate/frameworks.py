@@ -36,7 +36,8 @@ from, at the version modelled:
   fine-tuning on one device uses `bitsandbytes.optim.PagedAdamW8bit` with `optimizer_in_bwd: True`;
   LoRA/QLoRA use `torch.optim.AdamW(fused=True)`; LoRA weights in the model dtype.
 - axolotl: axolotl 0.9 example configs (examples/llama-3/lora-8b.yml, qlora.yml):
-  `gradient_checkpointing: true` on the transformers Trainer; the optimizer is Trainer's default.
+  `gradient_checkpointing: true` on the transformers Trainer; `optimizer: adamw_bnb_8bit` (LoRA) and
+  `paged_adamw_32bit` (QLoRA); full fine-tuning keeps Trainer's default.
 - llamafactory: LLaMA-Factory 0.9 `ModelArguments.disable_gradient_checkpointing=False`
   (hparams/model_args.py): checkpointing is on unless disabled; otherwise Trainer's defaults.
 """
@@ -113,6 +114,10 @@ def _default_optimizer(fw: Framework, mode: Mode) -> Optimizer:
         return Optimizer.ADAMW_8BIT
     if fw is Framework.TORCHTUNE and mode.trains_all_weights:
         return Optimizer.PAGED_ADAMW_8BIT
+    if fw is Framework.AXOLOTL and mode is Mode.QLORA:
+        return Optimizer.PAGED_ADAMW_32BIT  # examples/llama-3/qlora.yml `optimizer: paged_adamw_32bit`
+    if fw is Framework.AXOLOTL and mode is Mode.LORA:
+        return Optimizer.ADAMW_8BIT  # examples/llama-3/lora-8b.yml `optimizer: adamw_bnb_8bit`
     return Optimizer.ADAMW_FUSED
 
 
@@ -249,6 +254,25 @@ def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:
         return False
     single_device_lora = wl.mode in (Mode.LORA, Mode.QLORA) and wl.num_gpus == 1
     return not single_device_lora
+
+
+# The LoRA targets a framework wraps when the user names none; frameworks absent here pass PEFT's
+# own per-architecture default (TRL's `--lora_target_modules` and torchtune's configs vary by recipe).
+# REFERENCE: Unsloth unsloth/models/llama.py `FastLlamaModel.get_peft_model(r=16, target_modules=
+# ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], ...)` (commit 00060af);
+# LLaMA-Factory src/llamafactory/hparams/finetuning_args.py `lora_target` default "all" (every linear
+# layer, commit 00577a8); axolotl examples/llama-3/lora-8b.yml and qlora.yml `lora_target_linear: true`.
+_ATTN_MLP = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+DEFAULT_LORA_TARGETS: dict[Framework, tuple[tuple[str, ...], str]] = {
+    Framework.UNSLOTH: (_ATTN_MLP, "Unsloth get_peft_model's default"),
+    Framework.LLAMAFACTORY: (("all-linear",), "LLaMA-Factory's lora_target default 'all'"),
+    Framework.AXOLOTL: (("all-linear",), "axolotl's example configs' lora_target_linear: true"),
+}
+
+
+def default_lora_targets(wl: Workload) -> tuple[tuple[str, ...], str] | None:
+    """The targets `wl.framework` applies when --lora-targets is not given, and where they come from."""
+    return DEFAULT_LORA_TARGETS.get(wl.framework) if wl.framework is not None else None
 
 
 def recipe_note(r: Recipe) -> str:

@@ -2,6 +2,8 @@
 
 - full: transformers' `ForCausalLMLoss` on all logits (activations/model.py `_head` and `_loss`): bf16
   logits, their fp32 copy, and the fp32 log-softmax kept for backward.
+- full-shifted: the same loss as transformers 4.46-4.48 wrote it (`shifted_full_loss`): a contiguous
+  fp32 copy of the shifted logits besides.
 - chunked: TRL's `chunked_nll` (trl/trainer/sft_trainer.py) and torchtune's
   `LinearCrossEntropyLoss` (modules/loss/cross_entropy_loss.py, 8 chunks) without torch.compile:
   the kept positions are gathered (`index_select`, a copy), then per chunk of tokens the lm_head,
@@ -211,8 +213,33 @@ def _recomputed_loss(w: _Walk, d: Dims, spec: ModelSpec, label: str, gathered: _
     return loss
 
 
+def shifted_full_loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
+    """transformers 4.46-4.48 `ForCausalLMLoss` (loss/loss_utils.py): `logits = logits.float()`, then
+    `shift_logits = logits[..., :-1, :].contiguous()`, a second fp32 copy of all but the last
+    position, and `cross_entropy` on it; both copies stay referenced until the function returns,
+    beside the caller's bf16 logits and the fp32 log-softmax kept for backward. Backward turns the
+    gradient of the shifted copy back into a full-size one (the slice's backward). transformers
+    PR #35646 (merged 2025-01-13, first released in 4.49) pads the labels instead of shifting the
+    logits: that is the `full` loss (activations/model.py `_loss`). Before 4.46 the model itself
+    upcast the logits (PR #33902 removed it), so 4.45 holds the same fp32 tensors without the bf16."""
+    vocab = spec.vocab_size
+    rows = d.b * (d.s - 1)
+    target = w.new("shift_labels", rows * 8)
+    lf = logits if spec.logits_fp32 or d.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
+    shifted = w.op("shift_logits contiguous (fp32)", rows * vocab * 4, [lf])
+    lsm = w.op("log_softmax", rows * vocab * 4, [shifted], saves_out=True)
+    loss = w.op("nll_loss", 4, [lsm], saves=[target])
+    w.drop(shifted, lsm, target)
+    if lf is not logits:
+        w.drop(lf)
+    return loss
+
+
 def head_and_loss(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> tuple[_T, _T | None]:
     """The loss of a training step from the final hidden states; also the logits if it keeps them."""
+    if d.loss == "full-shifted":
+        logits = _head(w, d, spec, xn)
+        return shifted_full_loss(w, d, spec, logits), logits
     if d.loss == "chunked":
         return _chunked(w, d, spec, xn), None
     if d.loss == "chunked-recompute":

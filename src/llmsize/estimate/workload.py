@@ -74,11 +74,14 @@ class Framework(StrEnum):
 
 
 class Loss(StrEnum):
-    """full: fp32 log-softmax over all logits; chunked: per chunk of tokens; chunked-recompute:
-    per chunk of tokens under activation checkpointing, so only one chunk's logits ever exist (TRL's
-    chunked_nll); fused: linear + CE in one kernel that never holds the logits (Liger, Unsloth)."""
+    """full: fp32 log-softmax over all logits; full-shifted: the same plus the contiguous fp32 copy
+    of the shifted logits that transformers 4.46-4.48 made (loss_walk.py); chunked: per chunk of
+    tokens; chunked-recompute: per chunk of tokens under activation checkpointing, so only one
+    chunk's logits ever exist (TRL's chunked_nll); fused: linear + CE in one kernel that never holds
+    the logits (Liger, Unsloth)."""
 
     FULL = "full"
+    FULL_SHIFTED = "full-shifted"
     CHUNKED = "chunked"
     CHUNKED_RECOMPUTE = "chunked-recompute"
     FUSED = "fused"

@@ -1,6 +1,6 @@
 """Fit arithmetic: does one Estimate (per GPU) fit a GPU, with how much headroom, and if not, why.
 
-Pure arithmetic on an Estimate and a GpuSpec; the planner (plan.py) decides layouts and limits.
+Pure arithmetic on an Estimate and a GpuSpec; the planner (planner.py) decides layouts and limits.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def routed_read_bytes(routed_weight_bytes: int, pick_share: float, batch: int) -
     """Routed-expert bytes one decode step reads: the experts the batch's tokens pick (uniform routing).
 
     A layer's expert is untouched by `batch` tokens each picking k of E with probability
-    (1 - k/E)^batch, the rule hardware/plan.read_fraction applies to the whole step's bytes.
+    (1 - k/E)^batch, the rule hardware/read_share.read_fraction applies to the whole step's bytes.
     """
     if routed_weight_bytes <= 0 or pick_share <= 0:
         return 0.0

@@ -8,7 +8,7 @@ biases in F32 and gives some tensors more bits than the file type names (src/lla
 `llama_tensor_get_type`: attn_v and part of ffn_down at Q6_K in a Q4_K_M file, the output head at
 Q6_K), so Qwen3-Next-80B-A3B's F32 routers alone (48 layers x 512 experts x 2048 x 4 bytes = 0.2 GB)
 are a tenth of the ~2.3 GB one token reads, while they are 0.06% of its parameters.
-hardware/plan.read_fraction weighs the groups by parameters; this module weighs them by their bytes
+hardware/read_share.read_fraction weighs the groups by parameters; this module weighs them by their bytes
 (estimate/weights.shard_bytes). Used for MoE models, where the routed experts' type and the dense
 path's differ most.
 """

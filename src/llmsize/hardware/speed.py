@@ -126,6 +126,9 @@ class SpeedConstants(Record):
     kv_reread_factor: float = Field(
         default=1.0, description="decode: attention time over reading the KV cache once, where the kernel "
         "reads each KV head once per query head (vLLM 0.4: estimate/engines/vllm_paged_gqa.py; 1: once)")
+    step_overlapped: bool = Field(
+        default=False, description="decode: the fixed host step runs beside the GPU's step (vLLM 0.14+ async "
+        "scheduling: estimate/engines/vllm_async.py), so a step costs the longer of the two")
 
 
 # Plain-words classes for the speed one user sees (lower bound inclusive, tokens/s).
@@ -303,6 +306,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
         kv_reread_factor=paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0,
+        step_overlapped=prof.step_overlapped,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
                                                 ALLREDUCE_LATENCY_S),
@@ -466,8 +470,9 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
     """Attention-cache bytes of the batch one GPU reads at `context` tokens.
 
-    With a read curve (plan.kv_read_curve): full-attention layers grow with the context, sliding-window
-    layers stop at their window, and the fixed recurrent state is counted apart (`state_bytes_per_gpu`).
+    With a read curve (speed_inputs.kv_read_curve): full-attention layers grow with the context,
+    sliding-window layers stop at their window, and the fixed recurrent state is counted apart
+    (`state_bytes_per_gpu`).
     Without one, the given KV grows linearly with the context.
     """
     if not inputs.kv_read_curve:
@@ -572,13 +577,17 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         gpu_s = max(memory_s, compute_s) + _decode_latency(inputs, c)
         # The all-reduces are GPU kernels on the step's stream: while the CPU launches an eager step's
         # kernels one by one (the bound of a launch-bound step), they run in the GPU's idle gaps.
-        step = c.step_fixed_s + max(cpu_s, gpu_s + comm_s) + host_s
+        device_s = max(cpu_s, gpu_s + comm_s)
+        # An engine that schedules the next step while the GPU runs this one (vLLM's async scheduling)
+        # pays the longer of its host step and the device's, not both in turn.
+        step = (max(c.step_fixed_s, device_s) if c.step_overlapped else c.step_fixed_s + device_s) + host_s
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
     # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
     # So does rebuilding the step's graph where the engine does not reuse it (engines/ollama_graph.py).
     host_serial = inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
     step += host_serial + c.moe_loop_s
-    overhead = (c.step_fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
+    fixed_s = max(0.0, c.step_fixed_s - gpu_s - comm_s) if c.step_overlapped else c.step_fixed_s
+    overhead = (fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
                 + c.moe_loop_s)
     return step, {"memory": memory_s, "compute": compute_s, "cpu": cpu_s, "gpu": gpu_s, "comm": comm_s,
                   "overhead": overhead, "host": host_s}

@@ -751,6 +751,20 @@ def _autocast(model: Any, on: bool, device: str = "cpu") -> Any:
     return torch.autocast(device, dtype=dtype)
 
 
+def _shifted_logits_loss(model: Any, ids: Any) -> Any:
+    """transformers 4.46-4.48 `ForCausalLMLoss`: fp32 copy of the logits, a contiguous copy of the
+    shifted ones, cross-entropy on that (estimate/loss_walk.py `shifted_full_loss`)."""
+    import torch
+
+    logits = model(input_ids=ids, use_cache=False).logits
+    upcast = logits.float()
+    shifted = upcast[..., :-1, :].contiguous()
+    labels = ids[..., 1:].contiguous()
+    value = torch.nn.functional.cross_entropy(shifted.view(-1, shifted.shape[-1]), labels.view(-1))
+    del logits, upcast, shifted
+    return value
+
+
 def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int, autocast: bool = False) -> Any:
     """The training loss as the recipe computes it (see estimate/loss_walk.py for the three)."""
     if loss is Loss.FULL:
@@ -766,6 +780,8 @@ def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int, autocast: bool 
         return value
     import torch
 
+    if loss is Loss.FULL_SHIFTED:
+        return _shifted_logits_loss(model, ids)
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     hidden = base.model(input_ids=ids, use_cache=False).last_hidden_state
     flat = hidden.reshape(-1, hidden.shape[-1])

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.budget import ChatBudget
+from llmsize.hardware.compare import CompareRow
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.plan import CompareRow, ModelFit
+from llmsize.hardware.model_fit import ModelFit
 from llmsize.report.table_fit import print_fitted
 from llmsize.units import GIB
 

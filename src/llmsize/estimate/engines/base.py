@@ -19,6 +19,7 @@ module-level import back into them would be a cycle.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -115,6 +116,7 @@ class EngineModel(Protocol):
     ) -> int | None: ...
     def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def no_backend_for(self, vendor: str) -> str | None: ...
+    def backend_note(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
@@ -221,7 +223,7 @@ class BaseEngine:
 
     def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
         """Why this engine would refuse to start `spec` at tensor parallelism `tp` beyond the decoder's
-        heads (hardware/plan.py tp_problem), or None; the plan skips such a TP degree."""
+        heads (hardware/layout.py tp_problem), or None; the plan skips such a TP degree."""
         del spec, tp
         return None
 
@@ -331,6 +333,14 @@ class BaseEngine:
 
     def backend_hint(self) -> str:
         return "pick an engine that runs there (--engine)"
+
+    # Accelerator vendors the engine reaches only through a separate backend whose allocation rules are
+    # not the ones modelled (vendor -> what to tell the user); the row still fits or not by this module.
+    backend_notes: ClassVar[Mapping[str, str]] = {}
+
+    def backend_note(self, vendor: str) -> str | None:
+        """What a run on this vendor's devices goes through, when it is not the engine's own backend."""
+        return self.backend_notes.get(vendor.lower())
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
@@ -475,14 +485,14 @@ class BaseEngine:
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
         """k such that the need is non-decreasing in the context over the contexts that are not a
         multiple of k, and a multiple of k needs no more than the context after it (issue 15: the
-        longest context search, hardware/plan.py, probes only the unaligned contexts). 1: the need is
-        non-decreasing in the context, as in engines that pre-allocate their cache."""
+        longest context search, hardware/limit_search.py, probes only the unaligned contexts). 1: the
+        need is non-decreasing in the context, as in engines that pre-allocate their cache."""
         del spec, wl
         return 1
 
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
         """Tokens after whose multiples the need jumps because the engine pads a prompt up to a whole
-        chunk of a chunked state scan: a hint for the longest-context search (hardware/plan.py,
+        chunk of a chunked state scan: a hint for the longest-context search (hardware/limit_search.py,
         issue 15). 1: no such padding (serving engines size their state per sequence, not per chunk)."""
         del spec, wl
         return 1

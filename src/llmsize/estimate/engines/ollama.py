@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_scores, server_releases
+from llmsize.estimate.engines import llama_cpp_scores, ollama_gdn, server_releases
 from llmsize.estimate.engines.base import pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
@@ -131,8 +131,19 @@ OWN_RUNNER_UNFUSED_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
     "engine": "ollama-own-runner-unfused", "unfused_kernels_per_layer": float(UNFUSED_NORM_KERNELS_PER_LAYER),
     "version": "Ollama before v0.11.5 (graph rebuilt every token, CUDA norms unfused)",
     "sources": (*OWN_RUNNER_REBUILD_SPEED.sources, "https://github.com/ggml-org/llama.cpp/pull/14800")})
+# Its Go engine built the Gated DeltaNet delta rule from ggml primitives (ollama_gdn.py): 18 nodes and 20
+# passes over the state a token where the fused op is one node and 4 passes. Counted, nothing fitted.
+GO_GDN_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
+    "engine": "ollama-go-gdn", "state_traffic": ollama_gdn.GO_GDN_STATE_TRAFFIC, "node_kernels": {},
+    "layer_kernels": OWN_RUNNER_REBUILD_SPEED.layer_kernels | {
+        "linear_attention": (OWN_RUNNER_REBUILD_SPEED.layer_kernels["linear_attention"]
+                             + ollama_gdn.GO_GDN_EXTRA_NODES)},
+    "version": "Ollama's Go engine before v0.30, Gated DeltaNet built from ggml primitives",
+    "sources": (*OWN_RUNNER_REBUILD_SPEED.sources,
+                "https://github.com/ollama/ollama/blob/main/model/models/qwen3next/deltanet.go")})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
-    prof.engine: prof for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED, OWN_RUNNER_UNFUSED_SPEED)}
+    prof.engine: prof
+    for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED, OWN_RUNNER_UNFUSED_SPEED, GO_GDN_SPEED)}
 
 
 def _without_projector(est: Estimate, projector: int) -> Estimate:
@@ -319,6 +330,8 @@ class Ollama(LlamaCpp):
         if norms_unfused(release):
             return OWN_RUNNER_UNFUSED_SPEED.engine
         go_engine = spec is not None and runs_go_engine(release, spec.model_type)
+        if go_engine and spec is not None and spec.model_type in ollama_gdn.GO_GDN_MODEL_TYPES:
+            return GO_GDN_SPEED.engine  # its own delta rule, op by op (ollama_gdn.py)
         rebuild = rebuilds_graph(release, go_engine)
         return OWN_RUNNER_REBUILD_SPEED.engine if rebuild else OWN_RUNNER_SPEED.engine
 

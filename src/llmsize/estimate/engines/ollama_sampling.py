@@ -26,6 +26,8 @@ Go sampler of v0.6-v0.29); the llama-server of v0.30 on is not counted (its 2026
 
 from __future__ import annotations
 
+from llmsize.estimate.engines.ollama_gdn import GO_GDN_MODEL_TYPES
+
 # REFERENCE: unsloth/llama.cpp#95 (2026-08): indexing the penalties by token id instead of probing every
 # candidate took Qwen3.6-27B (248,320-token vocabulary, presence_penalty 1.5) from 130.29 to 146.66 t/s on
 # llama-server: 1/130.29 - 1/146.66 = 0.857 ms a token, 3.45 ns a candidate.
@@ -56,7 +58,7 @@ GO_ENGINE_MODEL_TYPES = frozenset(
         "qwen2_5_vl",
         "gpt_oss",
     }
-)
+) | GO_GDN_MODEL_TYPES  # later releases' list adds the Gated DeltaNet models (ollama_gdn.py)
 GO_ENGINE_RELEASES = ((0, 6, 0), (0, 30, 0))
 
 

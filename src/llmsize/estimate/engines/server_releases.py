@@ -1,12 +1,14 @@
 """`--engine-version` for vLLM and transformers: the release picks the speed profile it was measured with.
 
-vLLM's decode step changed with two releases that llmsize has profiles for:
+vLLM's decode step changed with three releases that llmsize has profiles for:
 - 0.4.x (V0 engine): decode graphs cover contexts up to `max_context_len_to_capture` (8,192) and the
   step beyond runs eagerly (vllm/worker/model_runner.py `ModelRunner._prepare_decode`, v0.4.2):
   profile 'vllm-0.4' (vllm_graph_cap.py).
 - 0.5-0.7 (V0 engine, `max_seq_len_to_capture`): profile 'vllm-0.6' (vllm.SPEED_V0, calibrated on
   Qwen's 0.6.3 tables; vllm_v0_graphs.py).
-- 0.8 and later: the V1 engine (vllm/v1/engine/core.py; the default from 0.8): profile 'vllm'.
+- 0.8-0.13: the V1 engine (vllm/v1/engine/core.py; the default from 0.8), synchronous scheduling:
+  profile 'vllm-0.13' (vllm.SPEED_V1_SYNC, step fitted on v0.10 rows).
+- 0.14 and later: the V1 engine with async scheduling on by default (vllm_async.py): profile 'vllm'.
 `--enforce-eager` on a V0 release runs 0.6.3's eager profile (a bare op dispatch per fused kernel),
 which predicts Qwen2's 0.4.2 rows run with enforce_eager=True (72B-GPTQ-Int4 on one A100) within 3%.
 
@@ -26,6 +28,7 @@ SGLang's releases are read by estimate/engines/sglang_startup.py
 from __future__ import annotations
 
 from llmsize.errors import BadInputError
+from llmsize.estimate.engines.vllm_async import ASYNC_DEFAULT_FROM, SYNC_V1_ENGINE
 
 # The oldest release whose step llmsize models: vLLM 0.4 (Qwen2's published table).
 OLDEST_VLLM = (0, 4)
@@ -57,8 +60,10 @@ def release(text: str | None, engine: str, example: str) -> tuple[int, int] | No
 def vllm_speed_name(text: str | None, enforce_eager: bool) -> str:
     """The vLLM speed profile of the release asked for ('vllm' when none is given)."""
     found = release(text, "vLLM", "0.6.3")
-    if found is None or found >= V1_FROM:
+    if found is None or found >= ASYNC_DEFAULT_FROM:
         return "vllm"
+    if found >= V1_FROM:
+        return SYNC_V1_ENGINE  # V1 before async scheduling became the default
     if found < OLDEST_VLLM:
         raise BadInputError(
             f"--engine-version {text}: llmsize models vLLM releases from 0.4 on",

@@ -47,6 +47,7 @@ spells fp4_e2m1 `fp4_mx_block16`), the draft worker's CUDA graphs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -146,6 +147,14 @@ class Sglang(BaseEngine):
     # srt/speculative/spec_info.py SpeculativeAlgorithm).
     speculative_methods: ClassVar[frozenset[str]] = frozenset({"mtp", "eagle", "eagle3", "draft"})
     draft_own_embed: ClassVar[bool] = True  # the NEXTN draft's own embedding + lm_head at load
+    # REFERENCE: SGLang had no Apple silicon support until its 2026 MLX backend roadmap
+    # (sgl-project/sglang#19137; docs.sglang.io hardware-platforms/apple_metal: built from source,
+    # python[all_mps]); its memory pools there are not the CUDA ones modelled here.
+    backend_notes: ClassVar[Mapping[str, str]] = {
+        "apple": "SGLang on Apple silicon is its experimental MLX backend (built from source): the CUDA "
+        "memory pools and speed profile modelled here are an approximation there; llama.cpp or Ollama "
+        "(--engine) are modelled on Macs",
+    }
     version: ClassVar[str] = SGLANG_VERSION_MODELLED
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "SGLang"

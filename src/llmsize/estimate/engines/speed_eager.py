@@ -52,11 +52,12 @@ def eager_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile
     )
 
 
-# vLLM V1 (current) and V0 (0.6.3, measured with transformers 4.46's generation of the same era).
+# vLLM V1 (current, and 0.8-0.13 synchronous) and V0 (0.6.3, with transformers 4.46 of the same era).
 EAGER_SPEED: dict[str, EngineSpeedProfile] = {
     p.engine: p
     for p in (
         eager_profile(VLLM_SPEED, TRANSFORMERS_SPEED),
+        eager_profile(VLLM_LEGACY["vllm-0.13"], TRANSFORMERS_SPEED),
         eager_profile(VLLM_LEGACY["vllm-0.6"], TRANSFORMERS_LEGACY["transformers-4"]),
     )
 }

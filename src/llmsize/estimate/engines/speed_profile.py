@@ -159,6 +159,10 @@ class EngineSpeedProfile(Record):
         default=0.0, ge=0, description="per decode step and layer: CPU seconds rebuilding and allocating the "
         "step's ggml graph before the GPU can start, serial with it (llama.cpp before graph reuse, PR "
         "#14482; Ollama's own runners: estimate/engines/ollama_graph.py); 0: the graph is reused")
+    step_overlapped: bool = Field(
+        default=False, description="decode: the fixed host step (step_fixed_s) runs while the GPU runs the "
+        "previous step, so a step costs the longer of the two, not their sum (vLLM's async scheduling, "
+        "the default from 0.14: estimate/engines/vllm_async.py); False: host and GPU take turns")
     kv_per_query_head: bool = Field(
         default=False, description="decode attention reads each KV head once per query head (vLLM 0.4's "
         "paged_attention grid), GQA's repeats served by the L2 (estimate/engines/vllm_paged_gqa.py); False: "

@@ -69,12 +69,13 @@ target's hidden states.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import dsa_cache, server_releases, vllm_dsv4, vllm_state_dtype
+from llmsize.estimate.engines import dsa_cache, server_releases, vllm_async, vllm_dsv4, vllm_state_dtype
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
@@ -271,8 +272,9 @@ SPEED_V0 = EngineSpeedProfile(
 # sm90), the kernel family whose long-prompt share SGLang's profile takes from
 # Dao-AILab/flash-attention#1075 (0.82 of the 16-bit peak) and its H20 rows confirm; no vLLM row on
 # Hopper has a long enough prompt to check it separately. 0.6.3 ran FlashAttention-2 everywhere.
-SPEED = SPEED_V0.model_copy(update={
-    "engine": "vllm", "version": "V1 engine (0.8+; step fitted on v0.10 rows)", "step_fixed_s": 1.48e-3,
+SPEED_V1_SYNC = SPEED_V0.model_copy(update={
+    "engine": vllm_async.SYNC_V1_ENGINE, "version": "V1 engine, 0.8-0.13 (step fitted on v0.10 rows)",
+    "step_fixed_s": 1.48e-3,
     # V1 keeps attention outside its piecewise graphs: no context cap, and its eager profile keeps the
     # borrowed per-kernel launch time (speed_eager.py; vllm#20469 measures ~0.23 ms a layer eager).
     "graph_max_context": 0, "eager_launch_per_layer_s": 0.0,
@@ -281,6 +283,10 @@ SPEED = SPEED_V0.model_copy(update={
     # latency applies (hardware/allreduce.py).
     "allreduce_kernel_measured": True,
     "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
+# From 0.14 the V1 engine schedules the next step while the GPU runs this one (async scheduling on by
+# default): the same constants, the host step overlapped (estimate/engines/vllm_async.py).
+SPEED = vllm_async.overlapped(SPEED_V1_SYNC, "vllm", "V1 engine, 0.14+ (async scheduling; step fitted on "
+                              "v0.10 rows)")
 # REFERENCE: vllm/model_executor/layers/fused_moe/fused_moe.py `try_get_optimal_moe_config` looks the
 # Triton tiles up by (E, N, device name, dtype) in fused_moe/configs/ and, when no file matches, logs
 # "Using default MoE config" and runs `get_default_config` (BLOCK_SIZE_M 16, N 32, K 64 at decode; no
@@ -290,10 +296,10 @@ SPEED = SPEED_V0.model_copy(update={
 # routed-FFN call. Rows measured on those tiles use this profile by name (nothing fitted on a row). The
 # figure is the A100's: the same tiles on a B200 (PR #31448, batch 1-4) sit only 10-16 us above the model.
 UNTUNED_MOE_CALL_S = 36e-6
-UNTUNED_MOE_SPEED = SPEED.model_copy(update={
+UNTUNED_MOE_SPEED = SPEED_V1_SYNC.model_copy(update={
     "engine": "vllm-moe-untuned", "moe_call_extra_s": UNTUNED_MOE_CALL_S,
     "version": "V1 engine of mid-2025 on the default (untuned) fused_moe tiles"})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0,
+LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0, SPEED_V1_SYNC.engine: SPEED_V1_SYNC,
                                                UNTUNED_MOE_SPEED.engine: UNTUNED_MOE_SPEED}
 
 
@@ -321,6 +327,15 @@ class Vllm(BaseEngine):
     fp8_weight_only: ClassVar[bool] = True
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
+    # REFERENCE: vLLM's own build for macOS runs on the CPU only; GPU inference on Apple silicon goes
+    # through vllm-metal, a plugin whose compute backend is MLX and whose default KV cache is MLX-managed
+    # (docs.vllm.ai getting_started/installation gpu.apple.inc.md and cpu.apple.inc.md;
+    # vllm-project/vllm-metal README: paged attention opt-in before v0.2.0).
+    backend_notes: ClassVar[Mapping[str, str]] = {
+        "apple": "vLLM on Apple silicon runs through the vllm-metal plugin (MLX backend): its KV cache and "
+        "kernels are MLX's, so the CUDA block pool and speed profile modelled here are an approximation "
+        "there; llama.cpp or Ollama (--engine) are modelled on Macs",
+    }
 
     # --- settings ---------------------------------------------------------------------------------
     def block_tokens(

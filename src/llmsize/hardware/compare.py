@@ -1,0 +1,102 @@
+"""`llmsize compare`: every model on every GPU kind, and the one-line recommendation per model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.concurrency import concurrency_rows
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.layout import Layout
+from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
+from llmsize.hardware.planner import Planner
+from llmsize.hardware.speed import Efficiency
+from llmsize.records import ConfigDict, Record
+from llmsize.specs.models import ModelSpec
+
+
+class CompareRow(Record):
+    """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    model: str
+    weight_format: str
+    weights_bytes: int
+    params: int
+    row: FitRow
+
+
+def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec],
+            num_gpus: int | None = None, *, estimator: EstimateFn | None = None,
+            efficiency: Efficiency | None = None, concurrency: Sequence[int] = ()) -> list[CompareRow]:
+    """Every model on every GPU; `num_gpus` None = as many as each needs (auto).
+
+    With `concurrency` levels, one row per model, GPU and level (see concurrency_rows).
+    """
+    estimator = estimator or default_estimator()
+    eff = efficiency or Efficiency()
+    rows = []
+    for spec, wl in models:
+        planner = Planner(spec, wl, estimator, eff)
+        fmt = _format_label(spec, wl)
+        whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
+        fit_rows = (concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
+                                     efficiency=eff, limits=False) if concurrency
+                    else [planner.plan(gpu, num_gpus, batch_limit=False) for gpu in gpus])
+        rows += [CompareRow(model=spec.name, weight_format=fmt, weights_bytes=whole.weights_bytes,
+                            params=whole.params, row=row) for row in fit_rows]
+    return rows
+
+
+def _format_label(spec: ModelSpec, wl: Workload) -> str:
+    try:
+        from llmsize.estimate.weights import effective_format
+    except ImportError:  # pragma: no cover
+        return spec.weight_format.label()
+    return effective_format(spec, wl)[0].label()
+
+
+def recommend(rows: Sequence[CompareRow]) -> list[str]:
+    """One line per model: the GPU (count) to pick, and why; or what to change when nothing fits."""
+    from llmsize.units import format_gib
+
+    lines = []
+    levels = [r.row.concurrency for r in rows if r.row.concurrency is not None]
+    if levels:  # a concurrency sweep: recommend on the first level asked
+        rows = [r for r in rows if r.row.concurrency == levels[0]]
+    models = list(dict.fromkeys(r.model for r in rows))
+    gpus = list(dict.fromkeys(r.row.gpu for r in rows))
+    if len(models) > 1 and len(gpus) == 1:
+        fitting = [r for r in rows if r.row.fits and r.row.count == 1]
+        if not fitting:
+            return [f"None of these fits one {gpus[0]}; try a smaller quantization or --num-gpus auto."]
+        # More bits per parameter keep more quality: prefer the biggest weights that fit, then speed.
+        best = max(fitting, key=lambda r: (r.weights_bytes / max(1, r.params),
+                                           r.row.decode_tokens_per_s or 0))
+        fastest = max(fitting, key=lambda r: r.row.decode_tokens_per_s or 0)
+        line = (f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: the most bits per "
+                f"weight that fit, {format_gib(best.row.headroom_bytes)} to spare")
+        if fastest is not best and fastest.row.decode_tokens_per_s and best.row.decode_tokens_per_s:
+            ratio = fastest.row.decode_tokens_per_s / best.row.decode_tokens_per_s
+            line += f"; {fastest.model} ({fastest.weight_format}) decodes {ratio:.1f}x faster"
+        return [line + "."]
+    for model in models:
+        mine = [r for r in rows if r.model == model]
+        fitting = [r for r in mine if r.row.fits]
+        prefix = f"{model}: " if len(models) > 1 else ""
+        if not fitting:
+            lines.append(f"{prefix}nothing fits; try a quantized variant, a shorter --context or more GPUs.")
+            continue
+        best = min(fitting, key=lambda r: (r.row.count, -(r.row.decode_tokens_per_s or 0)))
+        fastest = max(fitting, key=lambda r: r.row.aggregate_tokens_per_s or r.row.decode_tokens_per_s or 0)
+        speed = (f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
+                 if best.row.decode_tokens_per_s else "")
+        line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — the fewest GPUs that fit, "
+                f"{format_gib(best.row.headroom_bytes)} headroom each{speed}")
+        if fastest.row.gpu != best.row.gpu and fastest.row.decode_tokens_per_s:
+            line += (f"; fastest: {fastest.row.count}x {fastest.row.gpu} "
+                     f"(~{fastest.row.decode_tokens_per_s:,.0f} tokens/s)")
+        lines.append(line + ".")
+    return lines

@@ -1,0 +1,107 @@
+"""Concurrency sweeps: one fit row per GPU and number of sequences decoding together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.fit import plan_cost
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.layout import Layout
+from llmsize.hardware.model_fit import ModelFit
+from llmsize.hardware.plan_estimator import EstimateFn
+from llmsize.hardware.planner import Planner
+from llmsize.hardware.precision import _option_workload
+from llmsize.hardware.speed import Efficiency
+from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
+from llmsize.specs.models import ModelSpec
+
+
+def concurrency_sweep(spec: ModelSpec, wl: Workload, gpu: GpuSpec, result: ModelFit, levels: Sequence[int],
+                      num_gpus: int | None = 1, *, efficiency: Efficiency | None = None) -> list[FitRow]:
+    """`fit --concurrency`: the sweep of the precision `fit` chose (the first tried when none fits)."""
+    chosen = result.best_result or (result.options[0] if result.options else None)
+    if chosen is None:
+        return []
+    return concurrency_rows(spec, _option_workload(wl, chosen.option), [gpu], levels, num_gpus,
+                            efficiency=efficiency, limits=False)
+
+
+def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], levels: Sequence[int],
+                     num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
+                     efficiency: Efficiency | None = None, limits: bool = True) -> list[FitRow]:
+    """One fit row per GPU and concurrency level: `levels` sequences decoding together at the context.
+
+    Each level is the workload's batch (the KV cache of every sequence is held, the weights are read
+    once per step for all of them), so per-sequence speed falls and aggregate throughput rises until
+    the KV pool is full (the row then does not fit) or decode turns compute-bound.
+    """
+    bad = [n for n in levels if n < 1]
+    if bad or not levels:
+        raise BadInputError("--concurrency takes positive integers, e.g. 1,8,32")
+    gpus = list(gpus)
+    eff = efficiency or Efficiency()
+    base = Planner(spec, wl.model_copy(update={"batch": 1}), estimator, eff)
+    caps: dict[str, int | None] = {}
+    pooled: dict[str, tuple[Layout, FitRow]] = {}
+    for gpu in gpus:
+        # The KV pool's cap: how many sequences of this context the memory left after weights holds
+        # (vLLM's "Maximum concurrency" line; the largest batch that fits for the other engines).
+        layout, _ = base.choose_layout(gpu, num_gpus)
+        one = base.fit_layout(gpu, layout, limits=limits, batch_limit=False)
+        usable = base.usable(gpu)
+        caps[gpu.id] = one.max_concurrent_seqs or base.max_batch(usable, layout)
+        if one.max_concurrent_seqs is not None:
+            pooled[gpu.id] = (layout, one)
+    rows = []
+    for level in levels:
+        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff)
+        for gpu in gpus:
+            if gpu.id in pooled:
+                rows.append(_pooled_level(base, gpu, *pooled[gpu.id], level))
+                continue
+            row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
+            rows.append(row.model_copy(update={"concurrency": level,
+                                               "max_concurrent_seqs": caps[gpu.id]}))
+    return rows
+
+
+def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, level: int) -> FitRow:
+    """A concurrency level on an engine that pre-allocates its KV pool (vLLM).
+
+    The memory is the same at every level (weights, the profile run's activations and the pool all
+    sit inside gpu_memory_utilization: vllm/v1/worker/gpu_worker.py Worker.determine_available_memory); a
+    level runs when the pool holds that many sequences of the context (its "Maximum concurrency"),
+    and the prompts are prefilled in the scheduler's token budget, not all at once.
+    """
+    cap = one.max_concurrent_seqs
+    fits = one.fits and (cap is None or level <= cap)
+    wl = base.workload(layout, batch=level)
+    speed = base.speed(gpu, layout, base.estimate(wl), wl) if fits else None
+    update: dict[str, object] = {"concurrency": level, "fits": fits}
+    if speed is not None:
+        tokens = speed.aggregate_tokens_per_s or speed.decode_tokens_per_s
+        per_hour, per_mtok = plan_cost(gpu, one.count, tokens)
+        update.update(
+            decode_tokens_per_s=speed.decode_tokens_per_s, ttft_s=speed.ttft_s, tpot_s=speed.tpot_s,
+            aggregate_tokens_per_s=speed.aggregate_tokens_per_s, speed_class=speed.speed_class,
+            prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class,
+            decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
+            speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
+            speed_notes=speed.notes,
+            usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok,
+            serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens),
+            serving_output_tokens_per_s=serving_output_tokens_per_s(
+                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens))
+    else:
+        update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
+                      speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,
+                      speed_notes=(),
+                      usd_per_million_output_tokens=None, serving_tpot_s=None,
+                      serving_output_tokens_per_s=None)
+        if one.fits:
+            update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
+                                f"which holds {cap:,}")
+    return one.model_copy(update=update)

@@ -1,0 +1,77 @@
+"""`llmsize fit`: the best precision of one model on one GPU, and of every catalog model (`--all`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.plan_estimator import EstimateFn
+from llmsize.hardware.precision import PrecisionResult, best_precision
+from llmsize.hardware.speed import Efficiency
+from llmsize.records import ConfigDict, Record
+from llmsize.specs.models import ModelSpec
+
+
+class ModelFit(Record):
+    """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    model: str
+    params: int
+    active_params: int
+    max_position_embeddings: int
+    gpu: str
+    options: tuple[PrecisionResult, ...]
+    best: int | None
+
+    @property
+    def best_result(self) -> PrecisionResult | None:
+        return self.options[self.best] if self.best is not None else None
+
+
+def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+              estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+              batch_limit: bool = True, stop_at_first: bool = False) -> ModelFit:
+    """Best precision/quant of `spec` that fits `gpu` (see best_precision), as one result."""
+    from llmsize.specs.params import active_params as count_active
+    from llmsize.specs.params import total_params
+
+    results, best = best_precision(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                                   batch_limit=batch_limit, stop_at_first=stop_at_first)
+    return ModelFit(model=spec.name, params=total_params(spec), active_params=count_active(spec),
+                    max_position_embeddings=spec.max_position_embeddings, gpu=gpu.id,
+                    options=tuple(results), best=best)
+
+
+def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec], Workload], gpu: GpuSpec,
+                num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
+                efficiency: Efficiency | None = None) -> list[ModelFit]:
+    """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`.
+
+    `wl` is one workload, or how to build each model's (the CLI fills model-dependent defaults); a
+    model the workload does not suit is skipped, but when none can be sized the refusal is raised.
+    """
+    from llmsize.hardware.fan_out import fan_out
+
+    def one(spec: ModelSpec) -> ModelFit:
+        model_wl = wl(spec) if callable(wl) else wl
+        return fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
+                         batch_limit=False, stop_at_first=True)
+
+    out = []
+    first_refusal: BadInputError | None = None
+    # The models are planned independently, in worker processes where there are several cores
+    # (fan_out.py; issue 15): the answers, and the errors in catalog order, are the serial loop's.
+    for outcome in fan_out(one, list(specs)):
+        if isinstance(outcome, BadInputError):
+            first_refusal = first_refusal or outcome
+            continue  # e.g. a TP degree this model's heads cannot take
+        if isinstance(outcome, Exception):
+            raise outcome
+        out.append(outcome)
+    if not out and first_refusal is not None:
+        raise first_refusal  # no model could be sized: the workload itself is refused (say why)
+    return out

@@ -1,0 +1,27 @@
+"""The warnings a fit row carries when layers (or experts) run from host RAM."""
+
+from __future__ import annotations
+
+from llmsize.estimate.engines.base import BaseEngine
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.speed import Efficiency, SpeedEstimate
+
+
+def _auto_offload_note(engine: BaseEngine, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,
+                       speed: SpeedEstimate | None) -> str:
+    """The engine's own note on the split it runs by itself (its module words it), then how the speed
+    model reads the CPU layers on this machine."""
+    rate = f" at ~{speed.decode_tokens_per_s:,.1f} tokens/s" if speed is not None else ""
+    return engine.auto_offload_note(layers, total, rate) + "; " + _host_speed_note(gpu, eff)
+
+
+def _host_speed_note(gpu: GpuSpec, eff: Efficiency) -> str:
+    """How the speed model reads llama.cpp's host-resident layers on this machine."""
+    from llmsize.hardware.speed_profiles import DEFAULT_HOST_BANDWIDTH_GB_S
+
+    if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
+        return "on unified memory the CPU reads them at the device's own bandwidth"
+    if eff.host_bandwidth_gb_s is not None:
+        return f"decode reads them at the host RAM's {eff.host_bandwidth_gb_s:g} GB/s (--host-bandwidth)"
+    return (f"decode reads them at {DEFAULT_HOST_BANDWIDTH_GB_S:g} GB/s (dual-channel DDR5-5600 assumed; "
+            "give your RAM's figure with --host-bandwidth)")

@@ -1,0 +1,487 @@
+"""The Planner: one model and workload on GPUs, its layouts, limits, speed and fit rows.
+
+It asks the estimator about candidate layouts (layout.py) and turns the answers into FitRows;
+`--num-gpus auto` takes the smallest GPU count (then the preferred layout) that fits. The estimate
+at each layout is memoised, so 40 GPUs share the same few evaluations; the reverse questions
+(longest context, largest batch) run limit_search.py on those estimates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.engines import Budget, engine_for
+from llmsize.estimate.resolved import resolve_workload
+from llmsize.estimate.result import Estimate
+from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
+from llmsize.hardware.derived_workload import derived_workload
+from llmsize.hardware.dtype_warnings import dtype_warnings
+from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.layout import (
+    AUTO_COUNTS,
+    GPUS_PER_NODE,
+    Layout,
+    PlanError,
+    _divisors,
+    pp_problem,
+    tp_problem,
+)
+from llmsize.hardware.limit_search import largest_within, longest_before_over
+from llmsize.hardware.offload_notes import _auto_offload_note, _host_speed_note
+from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
+from llmsize.hardware.read_share import expert_read_fraction, read_fraction
+from llmsize.hardware.speed import Efficiency, SpeedEstimate, SpeedInputs, estimate_speed
+from llmsize.hardware.speed_inputs import speed_inputs
+from llmsize.records import ValidationError
+from llmsize.specs.models import ModelSpec
+
+MAX_BATCH_SEARCH = 1 << 20
+
+
+def _context_guess(est: Estimate, context: int, need: int, usable: int) -> int | None:
+    """Where the need may reach `usable`, if the KV cache and the activations of the estimate at
+    `context` grow in proportion to the context and the rest stays: a first probe for the search,
+    which lands on the answer, or next to it, when memory is linear in the context (issue 15)."""
+    per_token = (est.kv_cache_bytes + est.activations_bytes) // max(1, context)
+    if per_token <= 0 or need > usable:
+        return None
+    return context + (usable - need) // per_token
+
+
+def _at_context(wl: Workload, context: int) -> Workload | None:
+    """`wl` (validated) at another context, equal to what Planner.workload validates for it: only
+    the context changes, and the prompt is kept within it. The only checks a context takes are its
+    range and the prompt's bound, so no validation is run (issue 15: a search asks for ~10
+    contexts); None outside the range (the caller validates, and says why)."""
+    if type(context) is not int or not 0 < context <= MAX_TOKENS:
+        return None
+    update: dict[str, Any] = {"context": context}
+    if wl.prompt_tokens is not None and wl.prompt_tokens > context:
+        update["prompt_tokens"] = context
+    return wl.model_copy(update=update)
+
+
+@dataclass
+class Planner:
+    """Plans one model and workload on GPUs; memoises every estimate it asks for."""
+
+    spec: ModelSpec
+    wl: Workload
+    estimator: EstimateFn | None = None
+    efficiency: Efficiency = field(default_factory=Efficiency)
+    _memo: dict[Workload, Estimate] = field(default_factory=dict, repr=False)
+    # Totals already computed along one search axis: (layout, axis, other value) -> {x: bytes}.
+    _curves: dict[tuple[Layout, str, int], dict[int, int]] = field(default_factory=dict, repr=False)
+    _subs: dict[Workload, Planner] = field(default_factory=dict, repr=False)
+    # Speeds already computed: (id(gpu), layout, workload) -> (gpu, speed). A fit row is built twice
+    # for the precision that fits (quick, then with its limits) and the speed is the same (issue 15).
+    _speeds: dict[tuple[int, Layout, Workload], tuple[GpuSpec, SpeedEstimate]] = field(
+        default_factory=dict, repr=False)
+    _workloads: dict[tuple[Layout | None, tuple[tuple[str, type, Any], ...]], Workload] = field(
+        default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.estimator is None:
+            self.estimator = default_estimator()
+
+    # --- estimates ---------------------------------------------------------------------------------
+    def estimate(self, wl: Workload) -> Estimate:
+        est = self._memo.get(wl)
+        if est is None:
+            assert self.estimator is not None
+            est = self.estimator(self.spec, wl)
+            self._memo[wl] = est
+        return est
+
+    def workload(self, layout: Layout | None = None, **update: Any) -> Workload:
+        """The asked workload with another layout / context / batch (validated like user input);
+        kept per layout and update, as a plan asks for the same few again (issue 15)."""
+        try:
+            key = (layout, tuple((name, type(value), value) for name, value in update.items()))
+            kept = self._workloads.get(key)
+        except TypeError:  # an unhashable value: validated each time
+            return self._validated(layout, update)
+        if kept is None:
+            kept = self._workloads[key] = self._validated(layout, update)
+        return kept
+
+    def _validated(self, layout: Layout | None, update: dict[str, Any]) -> Workload:
+        # The changed fields over the asked workload's (model_validate takes nested records as given);
+        # the same few recur for every model of `fit --all`, so they are validated once (issue 15).
+        changes: dict[str, Any] = {}
+        if layout is not None:
+            changes.update(tp=layout.tp, pp=layout.pp, num_gpus=layout.count)
+        changes.update(update)
+        prompt = changes.get("prompt_tokens", self.wl.prompt_tokens)
+        if prompt is not None and prompt > changes.get("context", self.wl.context):
+            changes["prompt_tokens"] = changes.get("context", self.wl.context)
+        try:
+            return derived_workload(self.wl, changes)
+        except ValidationError as err:
+            raise BadInputError(f"invalid workload: {err.errors()[0]['msg']}") from None
+
+    # --- engine budgets -----------------------------------------------------------------------------
+    def for_gpu(self, gpu: GpuSpec) -> Planner:
+        """The planner of the workload with the engine's GPU-dependent defaults (vLLM's batch sizes);
+        estimates are shared, search curves are not."""
+        wl = engine_for(self.wl).gpu_defaults(
+            self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
+            gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
+        )
+        if wl == self.wl:
+            return self
+        sub = self._subs.get(wl)
+        if sub is None:
+            sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo)
+            self._subs[wl] = sub
+        return sub
+
+    def budget(self, gpu: GpuSpec, wl: Workload) -> Budget:
+        est = self.estimate(wl)
+        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
+
+    def usable(self, gpu: GpuSpec) -> int:
+        return workload_usable_bytes(gpu, self.wl)
+
+    def need(self, gpu: GpuSpec, wl: Workload) -> int:
+        return self.budget(gpu, wl).need_bytes
+
+    def cannot_fit_one(self, gpu: GpuSpec) -> bool:
+        """True when this weight format cannot fit one `gpu` whatever the rest of the estimate: the
+        engine's floor of the need (its weights, see BaseEngine.need_floor) is over the card. Asked
+        before any estimate, from the workload resolved once per shape (issue 15: `fit --all`)."""
+        sub = self.for_gpu(gpu)
+        wl = sub.wl
+        if wl.tp > 1 or wl.pp > 1 or (wl.mode.trains and wl.zero > 0) or wl.images or wl.audio_seconds \
+                or wl.video_frames:
+            return False  # another layout, or media whose tokens reshape the workload: estimate it
+        one = wl if wl.num_gpus == 1 else sub.workload(Layout())  # tp = pp = 1: already that layout
+        rs = resolve_workload(self.spec, one)
+        return rs.engine.need_floor(min(rs.weights.per_stage)) > visible_memory_bytes(gpu)
+
+    # --- layouts -----------------------------------------------------------------------------------
+    def tp_problem(self, tp: int) -> str | None:
+        """The model's heads (tp_problem), then what the engine itself refuses at this TP (a vision tower)."""
+        return tp_problem(self.spec, tp) or engine_for(self.wl).tp_problem(self.spec, tp)
+
+    def check_layout(self, layout: Layout) -> None:
+        problem = self.tp_problem(layout.tp) or pp_problem(self.spec, layout.pp)
+        if problem:
+            raise PlanError(problem)
+
+    def layouts(self, count: int) -> list[Layout]:
+        """Valid layouts of exactly `count` GPUs, most preferred first.
+
+        Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
+        when nothing else divides the count. Training with ZeRO: data parallelism first (it shards
+        the training state with the least communication), then TP, then PP. llama.cpp: pipeline
+        (layer) split first. A --tp/--pp the workload names is kept.
+        """
+        sharded_dp = self.wl.mode.trains and self.wl.zero > 0
+        # An engine with its own layer split (llama.cpp --split-mode layer) takes no tensor parallelism.
+        own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
+        out: list[tuple[tuple[int, ...], Layout]] = []
+        for tp in _divisors(count):
+            if tp > GPUS_PER_NODE or self.tp_problem(tp) or (self.wl.tp > 1 and tp != self.wl.tp):
+                continue
+            if own_split and tp > 1:
+                continue
+            for pp in _divisors(count // tp):
+                if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
+                    continue
+                dp = count // (tp * pp)
+                if sharded_dp:
+                    key: tuple[int, ...] = (pp, tp)
+                elif own_split:
+                    key = (dp, tp)
+                else:
+                    key = (dp, pp)
+                out.append((key, Layout(tp, pp, dp)))
+        return [layout for _, layout in sorted(out)]
+
+    def explicit_layout(self, num_gpus: int) -> Layout | None:
+        """The layout the workload itself names (--tp/--pp, or --zero with --num-gpus), if any."""
+        if self.wl.tp > 1 or self.wl.pp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
+            if num_gpus % (self.wl.tp * self.wl.pp):
+                raise BadInputError(
+                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp ({self.wl.tp} x {self.wl.pp})")
+            return Layout(self.wl.tp, self.wl.pp, num_gpus // (self.wl.tp * self.wl.pp))
+        return None
+
+    # --- limits ------------------------------------------------------------------------------------
+    def _need_fn(self, gpu: GpuSpec | None) -> Callable[[Workload], int]:
+        if gpu is None:
+            return lambda wl: self.estimate(wl).total_bytes
+        return lambda wl: self.need(gpu, wl)
+
+    def max_context(self, usable: int, layout: Layout, batch: int | None = None,
+                    gpu: GpuSpec | None = None) -> int | None:
+        """Longest context (tokens per sequence) such that it and every shorter one fit `usable`
+        bytes, up to the model's limit (the last context before the first that does not fit)."""
+        b = batch or self.wl.batch
+        need = self._need_fn(gpu)
+        asked = self.workload(layout, batch=b)
+
+        def total(context: int) -> int:
+            wl = _at_context(asked, context)
+            return need(wl if wl is not None else self.workload(layout, context=context, batch=b))
+
+        known = self._curves.setdefault((layout, "context", b), {})
+        guess = None
+        est = self._memo.get(asked)
+        eng = engine_for(asked)
+        if est is not None:  # the estimate at the asked context is usually known already
+            at_asked = known.setdefault(asked.context, need(asked))
+            # Only for inference where the need is the estimate's total: an engine's own pool or
+            # cache padding, and training's other terms, make the guess miss (two probes lost)
+            if asked.mode is Mode.INFERENCE and (gpu is None or eng.need_floor(1) == 1):
+                guess = _context_guess(est, asked.context, at_asked, usable)
+        align = eng.context_alignment(self.spec, asked)
+        chunk = eng.scan_chunk(self.spec, asked)
+        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess,
+                                   chunk)
+
+    def max_batch(self, usable: int, layout: Layout, context: int | None = None,
+                  gpu: GpuSpec | None = None) -> int | None:
+        """Largest batch whose peak fits `usable` bytes at `context` tokens per sequence."""
+        c = context or self.wl.context
+        need = self._need_fn(gpu)
+
+        def total(batch: int) -> int:
+            return need(self.workload(layout, context=c, batch=batch))
+
+        known = self._curves.setdefault((layout, "batch", c), {})
+
+        def cached(batch: int) -> int:
+            if batch not in known:
+                known[batch] = total(batch)
+            return known[batch]
+
+        if cached(1) > usable:
+            return None
+        # Memory is close to linear in the batch: extrapolate an upper bound from two points.
+        hi = 2
+        while hi < MAX_BATCH_SEARCH:
+            f_hi = cached(hi)
+            if f_hi > usable:
+                break
+            slope = max(1, f_hi - known[1]) / (hi - 1)
+            hi = min(MAX_BATCH_SEARCH, max(2 * hi, int(hi + (usable - f_hi) / slope) + 1))
+        return largest_within(total, usable, 1, min(hi, MAX_BATCH_SEARCH), known)
+
+    # --- speed -------------------------------------------------------------------------------------
+    def speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
+        """Decode and prefill speed of `wl` (whose estimate is `est`) on `gpu`, kept per planner."""
+        key = (id(gpu), layout, wl)
+        kept = self._speeds.get(key)
+        if kept is not None and kept[0] is gpu and self._memo.get(wl) is est:
+            return kept[1]
+        speed = self._speed(gpu, layout, est, wl)
+        self._speeds[key] = (gpu, speed)
+        return speed
+
+    def _speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
+        return estimate_speed(self.speed_inputs_for(layout, est, wl), gpu, self.efficiency)
+
+    def auto_offload(self, gpu: GpuSpec, layout: Layout) -> Workload | None:
+        """The workload as an engine that offloads by itself runs a model that does not fit (Ollama:
+        estimate/engines/ollama_offload.py), with `gpu_layers` set to the layers it keeps on the GPU;
+        None when the engine would refuse to load it or it fits."""
+        wl = self.workload(layout)
+        budget = self.budget(gpu, wl)
+        if budget.fits:
+            return None
+        if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
+            return None  # the CPU layers would come out of the same memory: the machine cannot hold it
+        layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
+                                                self.spec)
+        return None if layers is None else self.workload(layout, gpu_layers=layers)
+
+    def speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
+                         engine: str | None = None) -> SpeedInputs:
+        """What the speed model reads of `wl` on `layout`, host-resident layers and experts included
+        (`engine`: another speed profile than the workload's, as speed_inputs takes)."""
+        inputs = speed_inputs(self.spec, wl, est, layout, engine=engine)
+        partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
+        # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.
+        cpu_moe = bool(wl.n_cpu_moe)
+        if partial or cpu_moe:
+            # What llama.cpp keeps in host RAM: the difference from the all-on-GPU layout. Whole
+            # layers are read like the model's average parameter; CPU experts only when picked.
+            all_on_gpu: dict[str, Any] = {"gpu_layers": None}
+            if cpu_moe:
+                all_on_gpu["n_cpu_moe"] = None
+            whole = self.estimate(self.workload(layout, **all_on_gpu))
+            host_w = max(0, _device_weights(whole) - _device_weights(est))
+            host_kv = max(0, whole.kv_cache_bytes - est.kv_cache_bytes)
+            share = (expert_read_fraction(self.spec, wl.batch) if cpu_moe and not partial
+                     else read_fraction(self.spec, wl.batch))
+            host_read = int(host_w * share)
+            # The weights a step reads are split: the host part leaves the GPU's share (CPU experts
+            # leave the routed experts the GPU streams; whole host layers take their share of them).
+            on_gpu = max(0, inputs.weight_bytes_per_gpu - host_w)
+            routed = inputs.routed_weight_bytes_per_gpu
+            routed = (max(0, routed - host_w) if cpu_moe and not partial
+                      else int(routed * on_gpu / max(1, inputs.weight_bytes_per_gpu)))
+            inputs = inputs.model_copy(update={
+                "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
+                "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
+                "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
+        return inputs
+
+    # --- fit rows ----------------------------------------------------------------------------------
+    def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
+                   notes: tuple[str, ...] = ()) -> FitRow:
+        """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=notes)
+        self.check_layout(layout)
+        wl = self.workload(layout)
+        est = self.estimate(wl)
+        eng = engine_for(wl)
+        bud = self.budget(gpu, wl)
+        usable = bud.usable_bytes
+        fits = bud.fits
+        foreign = eng.backend_note(gpu.vendor)  # the engine reaches this vendor through another backend
+        warnings = tuple(dict.fromkeys((*notes, *dtype_warnings(self.spec, wl, gpu), *est.warnings,
+                                        *((foreign,) if foreign else ()))))
+        max_ctx = max_b = seqs = layers = None
+        if limits:
+            max_ctx = self.max_context(usable, layout, gpu=gpu)
+            if bud.max_context is not None and max_ctx is None:
+                max_ctx = min(bud.max_context, self.spec.max_position_embeddings)
+            if batch_limit and bud.max_concurrency is None:
+                max_b = self.max_batch(usable, layout, gpu=gpu)
+        if bud.max_concurrency is not None:
+            seqs = int(bud.max_concurrency)
+            max_b = seqs
+        full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
+        layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
+        speed = (self.speed(gpu, layout, est, wl)
+                 if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
+        auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
+        auto_host = None
+        if auto is not None and auto.gpu_layers is not None:
+            layers = auto.gpu_layers
+            if wl.mode is Mode.INFERENCE and gpu.speed_known:
+                speed = self.speed(gpu, layout, self.estimate(auto), auto)
+            warnings = (*warnings, _auto_offload_note(eng, auto.gpu_layers, self.spec.num_layers,
+                                                      gpu, self.efficiency, speed))
+        if not fits and wl.gpu_layers is None and layers is not None and layers < self.spec.num_layers:
+            # The split the engine runs by itself (Ollama) or the --gpu-layers it is told to try
+            # (llama.cpp): its host RAM holds the CPU layers, their K/V and the host buffers.
+            split = auto if auto is not None else self.workload(layout, gpu_layers=layers)
+            auto_host = _host_bytes(self.estimate(split))
+        if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
+            on_cpu = self.spec.num_layers - wl.gpu_layers
+            warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
+                        + _host_speed_note(gpu, self.efficiency))
+        elif wl.n_cpu_moe and self.spec.is_moe:
+            on_cpu = min(wl.n_cpu_moe, self.spec.num_layers)
+            note = _host_speed_note(gpu, self.efficiency)
+            warnings = (*warnings, f"the experts of {on_cpu} of {self.spec.num_layers} layers run from CPU "
+                        f"RAM (only the picked ones are read per token): {note}")
+        row = fit(est, gpu, layout.count, engine=wl.engine,
+                  gpu_memory_utilization=wl.gpu_memory_utilization, tp=layout.tp, pp=layout.pp,
+                  dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
+                  max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
+                  warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
+        return _without_backend(row, eng.no_backend_for(gpu.vendor))
+
+    def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
+        """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.choose_layout(gpu, num_gpus)
+        usable = self.usable(gpu)
+        if num_gpus is not None:
+            if num_gpus < 1:
+                raise BadInputError("--num-gpus must be at least 1 (or 'auto')")
+            explicit = self.explicit_layout(num_gpus)
+            if explicit is not None:
+                self.check_layout(explicit)
+                return explicit, self.budget(gpu, self.workload(explicit)).fits
+            candidates = self.layouts(num_gpus)
+            chosen = self._first_fit(candidates, usable, gpu) if candidates else None
+            if chosen is not None and chosen[1]:
+                return chosen
+            # With N GPUs one can always run an (N-1)-GPU layout and leave GPUs idle: some models
+            # fit fewer GPUs better (a TP degree that divides the heads beats pipeline stages).
+            for count in range(num_gpus - 1, 0, -1):
+                fewer = self.layouts(count)
+                if fewer:
+                    layout, fits = self._first_fit(fewer, usable, gpu)
+                    if fits:
+                        return layout, True
+            if chosen is None:
+                raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
+                                f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
+            return chosen
+        best: tuple[Layout, bool] | None = None
+        for count in AUTO_COUNTS:
+            candidates = self.layouts(count)
+            if not candidates:
+                continue
+            best = self._first_fit(candidates, usable, gpu)
+            if best[1]:
+                return best
+        if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
+            asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
+            raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
+                            f"{self.wl.tp} --pp {self.wl.pp}")
+        return best
+
+    def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec) -> tuple[Layout, bool]:
+        smallest: tuple[int, Layout] | None = None
+        for layout in candidates:
+            bud = self.budget(gpu, self.workload(layout))
+            need = bud.need_bytes
+            if bud.fits:
+                return layout, True
+            if smallest is None or need < smallest[0]:
+                smallest = (need, layout)
+        assert smallest is not None
+        return smallest[1], False
+
+    def _nearby_counts(self, n: int) -> list[int]:
+        return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
+
+    def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
+             batch_limit: bool = True) -> FitRow:
+        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit)
+        layout, _ = self.choose_layout(gpu, num_gpus)
+        note: tuple[str, ...] = ()
+        if num_gpus is not None and layout.count < num_gpus:
+            note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
+                    f"no layout of all {num_gpus} fits",)
+        return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
+
+
+def _without_backend(row: FitRow, missing: str | None) -> FitRow:
+    """The row of an engine that cannot run on the device at all (its module says why): it does not fit."""
+    if missing is None:
+        return row
+    return row.model_copy(update={"fits": False, "reason": missing, "decode_tokens_per_s": None,
+                                  "ttft_s": None})
+
+
+def _host_bytes(est: Estimate) -> int | None:
+    """Host RAM of an estimate as its engine keeps it (llama.cpp / Ollama: CPU layers, their K/V,
+    host buffers; estimate/engines/llama_cpp.py `figures`), the split the speed model reads."""
+    figs = est.engine_figures
+    return figs.host_bytes if figs is not None else None
+
+
+def _device_weights(est: Estimate) -> int:
+    """Weights on the busiest GPU as the engine places them (all of them for engines without a split)."""
+    fig = est.engine_figures
+    return fig.device_weights_bytes if fig is not None else est.weights_bytes

@@ -1,0 +1,149 @@
+"""Weight formats to try for a model on a GPU (bf16, fp8, its engine's quants), and the best that fits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmsize.errors import BadInputError
+from llmsize.estimate.engines import engine_for
+from llmsize.estimate.workload import Mode, Workload
+from llmsize.hardware.derived_workload import derived_workload
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.layout import Layout, PlanError
+from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
+from llmsize.hardware.planner import Planner
+from llmsize.hardware.speed import Efficiency
+from llmsize.records import ConfigDict, Record
+from llmsize.specs.models import ModelSpec
+
+
+class PrecisionOption(Record):
+    """One weight format to try: a label and the workload fields that select it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    label: str
+    dtype: str | None = None
+    quant: str | None = None
+
+
+class PrecisionResult(Record):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    option: PrecisionOption
+    row: FitRow
+    weights_bytes: int
+    total_bytes: int
+
+
+def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None) -> list[PrecisionOption]:
+    """Weight formats to try, best quality first, for the workload's engine.
+
+    A quantized checkpoint, an explicit --dtype/--quant, or a training mode leaves one option.
+    """
+    if wl.quant is not None or wl.dtype is not None or spec.weight_format.quant is not None or (
+            wl.mode is not Mode.INFERENCE):
+        label = wl.quant or (str(wl.dtype) if wl.dtype else spec.weight_format.label())
+        return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
+    half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
+    # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.
+    rest = half if half == "fp16" else None
+    eng = engine_for(wl)
+    options = [PrecisionOption(label=half, dtype=half)]
+    for quant in eng.quant_options():
+        if quant == "fp8" and not (gpu is None or gpu.supports("fp8") or eng.fp8_weight_only):
+            continue
+        label = _QUANT_LABELS.get(quant, f"gguf {quant}")
+        options.append(PrecisionOption(label=label, quant=quant, dtype=rest))
+    return options
+
+
+_QUANT_LABELS = {"fp8": "fp8", "gptq-int8": "gptq int8", "awq": "awq int4", "gptq": "gptq int4",
+                 "bnb-int8": "bnb int8", "bnb-nf4": "bnb nf4", "nvfp4": "nvfp4"}
+
+
+def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
+    update: dict[str, Any] = {}
+    if option.dtype is not None:
+        update["dtype"] = option.dtype
+    if option.quant is not None:
+        update["quant"] = option.quant
+    return derived_workload(wl, update)  # the same for every catalog model of `fit --all` (issue 15)
+
+
+def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
+                   estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
+                   batch_limit: bool = True, stop_at_first: bool = False,
+                   ) -> tuple[list[PrecisionResult], int | None]:
+    """Every precision option on `gpu` (or up to the first that fits) and the index of the best.
+
+    Options are sized quickly (no limits); the best one is then planned in full (max context,
+    max batch, speed), and so is the single option when nothing fits, to say why.
+    """
+    options = precision_options(spec, wl, gpu)
+    # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
+    # format that fits: one whose weights alone are over the card is passed over unestimated (nobody
+    # sees its row) and counted as tried (issue 15).
+    listing = stop_at_first and num_gpus == 1 and estimator is None
+    quick = listing and len(options) > 1
+    passed_over = 0
+    estimator = estimator or default_estimator()
+    eff = efficiency or Efficiency()
+    results: list[PrecisionResult] = []
+    planners: list[Planner] = []
+    refused: BadInputError | None = None
+    planned = False  # the best row is already the full one
+    for option in options:
+        planner = Planner(spec, _option_workload(wl, option), estimator, eff)
+        try:
+            if quick and planner.cannot_fit_one(gpu):
+                passed_over += 1
+                continue
+            full = _fitting_row(planner, gpu, num_gpus, batch_limit) if quick else None
+            planned = full is not None
+            row = full if full is not None else planner.plan(gpu, num_gpus, limits=False)
+        except PlanError:
+            raise
+        except BadInputError as err:
+            if len(options) == 1:
+                raise
+            refused = err
+            continue  # a format this model cannot take (the estimator says why when asked directly)
+        est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
+        figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
+        on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes
+        results.append(PrecisionResult(option=option, row=row, weights_bytes=on_gpu,
+                                       total_bytes=est.total_bytes))
+        planners.append(planner)
+        if stop_at_first and row.fits:
+            break
+    if not results and refused is not None and not passed_over:
+        raise refused  # every precision refused for the same reason (an option of another engine, ...)
+    best = next((i for i, r in enumerate(results) if r.row.fits), None)
+    detail = best if best is not None else (0 if len(results) == 1 and not passed_over else None)
+    # `fit --all` lists a model that fits in no format by its name and size alone: the format's quick
+    # row already says it does not fit, and its full plan (longest context, speed) is never shown.
+    if listing and best is None:
+        detail = None
+    if detail is not None and not planned:
+        r = results[detail]
+        full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
+        results[detail] = r.model_copy(update={"row": full})
+    return results, best
+
+
+def _fitting_row(planner: Planner, gpu: GpuSpec, num_gpus: int | None, batch_limit: bool) -> FitRow | None:
+    """The full row (limits, speed) of the format when its layout fits, else None. The first format
+    that fits ends `fit --all`'s loop and is then planned in full, so its quick row is skipped
+    (issue 15). Where planning it in full is refused, None: the quick row and the full plan after
+    the loop then raise as before."""
+    layout, fits = planner.choose_layout(gpu, num_gpus)
+    if not fits:
+        return None
+    try:
+        return planner.fit_layout(gpu, layout, batch_limit=batch_limit)
+    except PlanError:
+        raise
+    except BadInputError:
+        return None

@@ -1,0 +1,181 @@
+"""What the speed model reads of one estimate on one layout (SpeedInputs).
+
+The weights a step reads (read_share.py, read_bytes.py), the attention FLOPs and KV bytes as curves
+over the context per layer kind, the kernel family and compute dtype, and the engine's speed profile.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmsize.estimate.engines import engine_for
+from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
+from llmsize.estimate.engines.speed_eager import eager_engine
+from llmsize.estimate.memo import memo
+from llmsize.estimate.result import Estimate
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.layer_parts import layer_parts
+from llmsize.hardware.layout import Layout
+from llmsize.hardware.read_bytes import read_byte_shares
+from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
+from llmsize.hardware.speed import SpeedInputs, attention_flops_decode, attention_flops_prefill
+from llmsize.specs.models import ModelSpec, QuantMethod
+
+
+def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
+                 engine: str | None = None) -> SpeedInputs:
+    """What the speed model needs of one estimate on one layout (`engine` overrides the workload's)."""
+    layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
+    groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
+    read_share, routed_share = read_fraction(spec, wl.batch), routed_weight_share(spec)
+    # MoE: routed experts, routers and the dense path are stored in different types (hardware/read_bytes.py).
+    by_bytes = read_byte_shares(spec, wl) if spec.num_experts else None
+    if by_bytes is not None:
+        read_share, routed_share = by_bytes
+    return SpeedInputs(
+        weight_bytes_per_gpu=est.weights_bytes,
+        active_weight_bytes_per_gpu=int(est.weights_bytes * read_share),
+        kv_bytes_per_gpu=est.kv_cache_bytes,
+        active_params=max(1, est.active_params),
+        attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
+        attention_flops_decode=attention_flops_decode(spec, wl.context),
+        attention_flops_curve=attention_flops_curve(spec, wl.context),
+        prompt_tokens=wl.prefill_tokens,
+        batch=wl.batch,
+        hidden_size=spec.hidden_size,
+        num_layers=spec.num_layers,
+        compute_dtype=speed_dtype(spec, wl),
+        tp=layout.tp,
+        pp=layout.pp,
+        dp=layout.dp,
+        engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
+                             str(wl.backend)),
+        kernel=kernel_family(spec, wl),
+        kv_groups=groups,
+        context=wl.context,
+        decode_context=wl.request_context,
+        prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
+        routed_active_params=routed_active_params(spec),
+        routed_weight_bytes_per_gpu=int(est.weights_bytes * routed_share),
+        expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
+        layer_parts=layer_parts(spec),
+        experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
+        score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
+        sampling_s=engine_for(wl).sampling_seconds(spec),
+        **kv_read_curve(spec, wl, est.kv_cache_bytes),
+    )
+
+
+def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
+    """attention_flops_decode at the curve's points, from the layers counted once per window."""
+    per_key = attention_flops_decode(spec, 1)  # every attention layer scores one key at context 1
+    if not per_key:
+        return ()
+    windows = memo(spec, ("speed windows",), lambda: _window_counts(spec))
+    layers = sum(windows.values())
+    return tuple((x, per_key / layers * sum(n * (min(x, w) if w else x) for w, n in windows.items()))
+                 for x in curve_points(spec, context))
+
+
+def _window_counts(spec: ModelSpec) -> dict[int | None, int]:
+    counts: dict[int | None, int] = {}
+    for i in range(spec.num_layers):
+        w = spec.layer_window(i)
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:
+    """What one decode step reads of the cache, per layer kind, scaled to the busiest GPU's share.
+
+    Full-attention layers read every cached token; sliding-window (and chunked) layers at most their
+    window, as the engine keeps it (FlashAttention's window_size and llama.cpp's SWA cache skip the
+    rest); MLA layers their compressed latent (the engine's per-token bytes); linear-attention and
+    Mamba layers a fixed state instead of a cache. The curve is exact and piecewise linear: its kinks
+    are the windows. `kv_on_gpu` (the estimate's KV at the workload's context) gives the GPU's share.
+    """
+    if kv_on_gpu <= 0 or spec.compressed is not None:
+        return {}  # DeepSeek V4's pooled caches: the linear rule (their pools grow 1 per `rate` tokens)
+    from llmsize.estimate import kv_cache
+    from llmsize.estimate.weights import compute_dtype
+
+    compute = compute_dtype(spec, wl)
+    kv_dtype = kv_cache.kv_dtype_for(wl, compute)
+    layers = range(spec.num_layers)
+    terms = kv_cache.kv_terms(spec, wl, kv_dtype, layers, compute)
+    eng = engine_for(wl)
+    whole = kv_cache.kv_bytes(terms, eng, wl.context, min(wl.prefill_tokens, wl.context), wl.batch)
+    if whole <= 0:
+        return {}
+    share = kv_on_gpu / whole
+    state = sum(t.layers * t.state_bytes for t in terms if t.state_bytes) * wl.batch
+    attn = [t for t in terms if not t.state_bytes]
+
+    def read(ctx: int) -> int:
+        # The positions the engine holds are the ones its kernel runs over: vLLM's FlashAttention
+        # skips what lies outside the window, llama.cpp's attention spans the SWA cache's cells (window
+        # plus a ubatch) and masks the rest (tokens_held of each engine module).
+        held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch)
+        return int(held * share)
+
+    chunk = eng.prefill_chunk() or (eng.speed.prefill_chunk_tokens if eng.speed else None)
+    points = curve_points(spec, wl.context, chunk)
+    return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
+
+
+def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> list[int]:
+    """Contexts at which the per-kind curves are sampled: their kinks (each window, and a window plus
+    the engine's prompt chunk where its cache holds that much more, llama.cpp), the context, and a
+    point past all of them that sets the slope beyond."""
+    windows = {w for w in memo(spec, ("speed windows",), lambda: _window_counts(spec)) if w}
+    kinks = {*windows, *(w + chunk for w in windows if chunk)}
+    last = max([*kinks, context, 1])
+    # Doublings from 64 tokens follow what the kinks miss: cells held in padded blocks (llama.cpp pads
+    # its cache view to 256 cells) and windows shared by a batch.
+    doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
+    return sorted({0, *kinks, context, *doubling})
+
+
+def kernel_family(spec: ModelSpec, wl: Workload) -> str:
+    """The weight-kernel family a decode step runs: 16bit, fp8, int8, int4, awq, gguf or bnb."""
+    try:
+        from llmsize.estimate.weights import effective_format
+    except ImportError:  # pragma: no cover - the memory model ships it
+        fmt = spec.weight_format
+    else:
+        fmt, _ = effective_format(spec, wl)
+    quant = fmt.quant
+    if quant is None:
+        return "fp8" if fmt.dtype == "fp8" else ("int8" if fmt.dtype == "int8" else
+                                                   "int4" if fmt.dtype == "int4" else "16bit")
+    if quant == QuantMethod.GGUF:
+        return "gguf"
+    if quant == QuantMethod.FP8:
+        return "fp8"
+    if quant in (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8):
+        return "bnb"
+    bits = fmt.bits or 4
+    if bits >= 8:
+        return "int8"
+    return "awq" if quant == QuantMethod.AWQ else "int4"
+
+
+def _weight_format(spec: ModelSpec, wl: Workload) -> tuple[str, QuantMethod | None]:
+    try:
+        from llmsize.estimate.weights import effective_format
+    except ImportError:  # pragma: no cover - the memory model ships it
+        return spec.weight_format.dtype, spec.weight_format.quant
+    fmt, _ = effective_format(spec, wl)
+    return fmt.dtype, fmt.quant
+
+
+def speed_dtype(spec: ModelSpec, wl: Workload) -> str:
+    """The dtype the matmuls run in: fp8 for FP8 weights, else the activation dtype."""
+    dtype, quant = _weight_format(spec, wl)
+    if quant == QuantMethod.FP8 or (wl.dtype is not None and str(wl.dtype) == "fp8"):
+        return "fp8"
+    if wl.dtype is not None and str(wl.dtype) in ("fp32", "fp16", "bf16"):
+        return str(wl.dtype)
+    if quant in (QuantMethod.GPTQ, QuantMethod.AWQ, QuantMethod.GGUF):
+        return "fp16"
+    return dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
