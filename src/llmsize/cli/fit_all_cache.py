@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.hardware.efficiency import Efficiency
+    from llmsize.hardware.fit_models import ModelFit
     from llmsize.hardware.gpus import GpuSpec
-    from llmsize.hardware.model_fit import ModelFit
 
 KIND = "fit-all"
 FORMAT = "fit-all-rows/1"  # bump when the file's layout changes
@@ -172,7 +172,7 @@ def _pack(wl: Workload, fits: list[ModelFit]) -> dict[str, Any]:
 def _load(doc: Any) -> Result:
     """The header's workload and the rows of a parsed file, validated as a saved report is."""
     from llmsize.estimate.workload import Workload
-    from llmsize.hardware.model_fit import ModelFit
+    from llmsize.hardware.fit_models import ModelFit
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("models"), list):
         raise ValueError("not a fit --all rows file")
