@@ -224,13 +224,14 @@ def _fit_all(
     from llmsize.cli.fit_all_cache import cache_key, cached_fits
     from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
-    from llmsize.specs.catalog import specs
 
     # a model the workload does not suit (a --tp its heads cannot take, a mode its format cannot
     # train) is skipped; a workload no model can take is one line
     asked_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
 
     def plan_all() -> tuple[Workload, list[Any]]:
+        from llmsize.specs.catalog import specs
+
         shown_wl = asked_wl
         workload_of: Any = workloads_for(options, count)  # one workload per engine, not per model (issue 15)
         if not context_given:  # an engine that picks its context on this GPU (Ollama): as `fit` does
