@@ -202,6 +202,15 @@ LEFT_OUT = [
     "cache size: 973,760 tokens', '14.77x' at 262,144 (llmsize 973,760 and 14.77x from the pool once the "
     "delta state is bf16, vllm_state_dtype.py); the whole budget is not reproduced (llmsize 48.02 GiB of "
     "pool: 2.7 GiB less non-KV memory than the log implies, not traced).",
+    "Ollama 0.20.x gemma4:26b on an RTX 3090 (ollama/ollama#15634, num_ctx 32768, flash attention): "
+    "besides the kv cache row, 'compute graph device=CUDA0 size=243.9 MiB' (llmsize 124.8 MiB) and "
+    "'model weights device=CUDA0 size=16.6 GiB' + CPU 667.5 MiB (llmsize 15.6 + 1.1 GiB): the Ollama "
+    "engine's gemma4 graph reserve and which tensors the library blob keeps above Q4_K_M are not known.",
+    "Ollama 0.20.7 gemma4:31b-it-q8_0 on two V100s, flash attention off (ollama/ollama#15641): 'kv cache' "
+    "CUDA0 5.2 GiB + CUDA1 4.9 GiB; the num_ctx of that load is not in the log read.",
+    "llama.cpp DeepSeek-V4 compute-buffer regression (ggml-org/llama.cpp#27680, n_ctx 64000, "
+    "n_outputs_max 1): 'llama_kv_cache: size = 182.75 MiB (4352 cells, 43 layers, 1/1 seqs)' for the SWA "
+    "part; the compressed caches' lines and the GPU split were not read, so no row.",
     "Ollama llama3.2:3b weights (ollama/ollama#8098, 0.5.1): memory.weights.total 2.4 GiB against a 1.9 "
     "GiB GGUF; and deepseek-r1:671b (#8447): 385.0 GiB and 9.5 GiB of pre-MLA KV, which a config.json "
     "cannot express (the GGUF's split MLA tensors decide it).",

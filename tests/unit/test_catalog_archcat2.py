@@ -192,9 +192,6 @@ def test_sglang_keeps_the_lightning_state_per_rank_without_a_conv_window() -> No
         ("Ling-1T", 1000, 50),  # AntTech's Ling-1T note: 1T total, about 50B active
         ("Ling-flash-2.0", 100, 6.1),  # Ling-flash-2.0 card: 100B total, 6.1B active
         ("Ring-flash-linear-2.0", 104, 6.1),  # arXiv 2510.19338: 104B, 6.1B activations
-        ("Trinity-Mini", 26, 3),  # Trinity report: 26B total, 3B active
-        ("Trinity-Large-Preview", 400, 13),  # Trinity report: 400B total, 13B active
-        ("Step-3.5-Flash", 196, 11),  # StepFun's release: 196B total, 11B active
         ("GLM-4.6V", 106, 12),  # Z.ai's release: 106B total, about 12B active
     ],
 )

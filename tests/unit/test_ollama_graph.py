@@ -112,3 +112,17 @@ def test_unfused_norms_cost_two_kernels_a_layer_on_cuda_only() -> None:
         abs(step("ollama-own-runner-unfused", "M4-32GB") - step("ollama-own-runner-rebuild", "M4-32GB"))
         < 1e-12
     )
+
+
+def test_the_go_engine_took_each_later_architecture_from_the_release_that_listed_it() -> None:
+    from llmsize.estimate.engines.ollama_gdn import GO_GDN_MODEL_TYPES
+    from llmsize.estimate.engines.ollama_sampling import GO_ENGINE_LATER, runs_go_engine
+
+    # fs/ggml/ggml.go OllamaEngineRequired gained "deepseek2" in v0.13.0 and "gemma4" in v0.20.0; before
+    # those tags the vendored llama.cpp runner ran them, and from v0.30 llama-server runs everything.
+    assert not runs_go_engine((0, 12, 11), "deepseek_v3")
+    assert runs_go_engine((0, 13, 0), "deepseek_v3")
+    assert not runs_go_engine((0, 19, 0), "gemma4") and runs_go_engine((0, 20, 7), "gemma4")
+    assert not runs_go_engine((0, 30, 0), "gemma4") and not runs_go_engine(None, "qwen3")
+    assert runs_go_engine((0, 6, 0), "qwen3") and not runs_go_engine((0, 13, 0), "llama")
+    assert GO_ENGINE_LATER.keys() >= GO_GDN_MODEL_TYPES  # the Gated DeltaNet models have their release

@@ -242,3 +242,17 @@ def test_old_estimator_reserves_its_partial_graph() -> None:
     assert engine_for(old).auto_gpu_layers(
         estimate(llama, old), reserve + 2 * GIB, llama.num_layers, llama
     ) in (3, 4)
+
+
+def test_gemma4_own_engine_keeps_4096_positions_in_its_sliding_layers() -> None:
+    # model/models/gemma4/model.go (v0.20-v0.29): NewSWAMemCache(1024, 4096); kvcache/causal.go Init:
+    # maxSequences x 4096 + maxBatch cells in each of the 25 sliding layers (8 KV heads x 256, K+V f16),
+    # the 5 global layers (2 x 512) hold num_ctx; llama-server (v0.30+) keeps window + ubatch instead.
+    spec = resolve("gemma4:26b", engine="ollama")
+    for parallel in (1, 2):
+        wl = _workload(context=32768, batch=parallel, engine_version="0.20.7", flash_attn="on")
+        sliding = 25 * (parallel * 4096 + 512) * 8 * 256 * 2 * 2
+        full = 5 * 32768 * parallel * 2 * 512 * 2 * 2
+        assert estimate(spec, wl).kv_cache_bytes == sliding + full
+    later = _workload(context=32768, engine_version="0.33.0", flash_attn="on")
+    assert estimate(spec, later).kv_cache_bytes < sliding // 2 + full

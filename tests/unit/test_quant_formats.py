@@ -163,6 +163,20 @@ def test_parse_quant_gguf_none_and_unknown() -> None:
         qf.parse_quant("q7_z", WeightFormat())
 
 
+def test_a_gguf_file_type_drops_the_checkpoint_loader_exclusions() -> None:
+    # gpt-oss's MXFP4 config keeps attention and lm_head in bf16 for transformers/vLLM; llama-quantize
+    # types every tensor itself (the ggml-org MXFP4_MOE file: "type q8_0: 98 tensors", ik_llama.cpp#822).
+    mxfp4 = WeightFormat(
+        dtype="bf16", quant=QuantMethod.MXFP4, bits=4, modules_not_converted=("self_attn", "lm_head")
+    )
+    fmt = qf.parse_quant("MXFP4_MOE", mxfp4)
+    assert fmt is not None and fmt.gguf_type == "MXFP4_MOE" and fmt.modules_not_converted == ()
+    # a GGUF base keeps its publisher's pins (Ollama's f16 tensors): only --quant's type changes
+    pinned = WeightFormat(quant=QuantMethod.GGUF, gguf_type="Q4_K_M", modules_not_converted=("per_layer",))
+    again = qf.parse_quant("Q8_0", pinned)
+    assert again is not None and again.modules_not_converted == ("per_layer",)
+
+
 def test_parse_quant_keeps_the_checkpoint_group_size() -> None:
     base = WeightFormat(dtype="fp16", quant=QuantMethod.GPTQ, bits=4, group_size=32)
     fmt = qf.parse_quant("gptq", base)

@@ -16,6 +16,7 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     GpusOpt,
     NumGpusOpt,
+    gpu_names,
     is_local,
     parse_num_gpus,
     refuse_fewer_gpus_than_the_layout,
@@ -93,8 +94,7 @@ def compare_cmd(
     names: list[str] = []
     if gpus is not None:
         names = catalog.ids if gpus.strip().lower() == "all" else split_gpu_list(gpus)
-    if gpu is not None:
-        names.append(gpu)
+    names += gpu_names(gpu)
     if not names:
         raise BadInputError("compare needs --gpus (several, or 'all') or --gpu",
                             hint="e.g. --gpus H100,A100-80GB,L40S,RTX-4090")

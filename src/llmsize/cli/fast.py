@@ -74,7 +74,7 @@ class Grammar:
                 continue
             base, decl, multiple = _split(p.annotation)
             default = None if p.default is inspect.Parameter.empty else p.default
-            if decl is None or set(decl.settings) - _INERT or (multiple and base is not Path):
+            if decl is None or set(decl.settings) - _INERT or (multiple and base not in (Path, str)):
                 self.supported = False
                 return
             param = _Param(p.name, base, default, decl.settings, multiple)

@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 
 _PANEL = "GPUs"
 
-GpuOpt = Annotated[str | None, Option(
+# Repeatable: `--gpu A --gpu B` is how people write two GPUs; as a single-valued option click kept
+# the last and dropped A without a word, so `compare --gpu RTX-4090 --gpu H100` showed H100 alone
+# (issue 15). estimate and compare size every one named; fit, which plans one GPU, refuses several.
+GpuOpt = Annotated[list[str] | None, Option(
     "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
-                  "or 'local' for this machine (detected).",
+                  "or 'local' for this machine (detected); repeat it (or use commas) to size several.",
     rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 GpusOpt = Annotated[str | None, Option(
     "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
@@ -118,6 +121,22 @@ def refuse_fewer_gpus_than_the_layout(count: int | None, options: dict[str, obje
     )
 
 
+def gpu_names(given: Sequence[str] | None) -> list[str]:
+    """Every GPU of repeated `--gpu` options, each of which may be a comma-separated list."""
+    return [name for text in given or () for name in split_gpu_list(text, "--gpu")]
+
+
+def one_gpu(given: Sequence[str] | None, command: str) -> str | None:
+    """The one `--gpu` of a command that plans a single GPU kind; several are bad input, not the last."""
+    names = gpu_names(given)
+    if len(names) > 1:
+        raise BadInputError(
+            f"{command} plans one GPU kind, and --gpu named {len(names)} ({', '.join(names)})",
+            hint=f"compare them with: llmsize compare MODEL --gpus {','.join(names)}",
+        )
+    return names[0] if names else None
+
+
 def split_gpu_list(text: str, option: str = "--gpus") -> list[str]:
     """'H100, A100-80GB,,L40S' -> ['H100', 'A100-80GB', 'L40S']; an empty list is bad input."""
     names = [part.strip() for part in text.split(",") if part.strip()]
@@ -132,7 +151,8 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
         return ()
     from llmsize.units import is_whole_number
 
-    parts = [part for part in text.replace(" ", "").split(",") if part]
+    # Split on commas, then strip: removing every space first read "1 8 32" as 1832 sequences (round 8).
+    parts = [part.strip() for part in text.split(",") if part.strip()]
     if not all(map(is_whole_number, parts)):  # one rule for every count option: int() reads "٣" and "1_0"
         raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "
                             "e.g. 1,8,32")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from llmsize.errors import BadInputError
+from llmsize.errors import BadInputError, require_type
 from llmsize.estimate import (
     adapters,
     audio,
@@ -32,6 +32,7 @@ from llmsize.estimate.placement import Stage
 from llmsize.estimate.resolved import Resolved, ShapeKey, resolve_workload, shape_key
 from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
+    CHECKPOINT_DTYPE_NOTE,
     Shard,
     shard_bytes,
     stage_shards,
@@ -193,6 +194,9 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
     equals the nominal value) and no per-component formulas or details (left empty). The planner's
     searches compare totals only (issue 15: `fit --all`).
     """
+    what = "llmsize.estimate()"
+    require_type(spec, ModelSpec, what, "a ModelSpec first", "llmsize.resolve('Qwen3-8B') makes one")
+    require_type(wl, Workload, what, "a Workload second", "e.g. llmsize.Workload(context=8192)")
     try:
         return _estimate(spec, wl, explained)
     except OverflowError:
@@ -379,7 +383,10 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
 
 def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) -> tuple[str, ...]:
     notes = ctx.engine.notes(spec, wl)
-    out = [f"weights loaded as {ctx.weights.format.label()}", *ctx.weights.notes, *notes[:1]]
+    loaded = f"weights loaded as {ctx.weights.format.label()}"
+    if CHECKPOINT_DTYPE_NOTE in ctx.weights.notes:  # one line, not the dtype said twice
+        loaded += f", {CHECKPOINT_DTYPE_NOTE}"
+    out = [loaded, *(n for n in ctx.weights.notes if n != CHECKPOINT_DTYPE_NOTE), *notes[:1]]
     out.append(f"compute dtype {ctx.compute}")
     if not wl.mode.trains:
         out.append(f"KV cache in {ctx.kv_dtype} ({wl.engine})")

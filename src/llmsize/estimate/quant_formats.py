@@ -573,7 +573,16 @@ def parse_quant(text: str, base: WeightFormat) -> WeightFormat | None:
         return None
     gguf_name = raw.upper().removeprefix("GGUF:").removeprefix("GGUF-").replace("-", "_")
     if gguf_name in GGUF_FILE_TYPES:
-        return base.model_copy(update={"quant": QuantMethod.GGUF, "gguf_type": gguf_name, "bits": None})
+        gguf: dict[str, object] = {"quant": QuantMethod.GGUF, "gguf_type": gguf_name, "bits": None}
+        if same != QuantMethod.GGUF:
+            # A checkpoint's `modules_to_not_convert` (gpt-oss's MXFP4 config keeps attention, router,
+            # embeddings and lm_head in bf16) is the transformers/vLLM loader's rule, not the GGUF's:
+            # llama-quantize types every tensor itself (llama-quant.cpp llama_tensor_get_type_impl;
+            # MXFP4_MOE writes the non-expert matrices as Q8_0: the ggml-org gpt-oss-20b-mxfp4.gguf
+            # loads as "type q8_0: 98 tensors, type mxfp4: 72 tensors", ikawrakow/ik_llama.cpp#822).
+            # Pins a GGUF publisher set (Ollama's, QAT builds) come with a GGUF base and stay.
+            gguf["modules_not_converted"] = ()
+        return base.model_copy(update=gguf)
     method, bits, group = _method_of(low)
     if method is None and low in _PLAIN_DTYPES:
         # `--quant fp16` was "unknown" beside 30 choices, while `--quant bf16` (GGUF's BF16 file type) ran

@@ -51,19 +51,18 @@ def _memory_only_spec(gpu_id: str, name: str, vendor: str, total: int, unified: 
 
 def spec_for_detected(gpu: DetectedGpu, catalog: GpuCatalog) -> tuple[GpuSpec, str | None]:
     """The catalog entry for `gpu` with its detected memory, or a memory-only spec (and a note)."""
-    known = catalog.find(gpu.name)
-    if known is None and gpu.vendor == "apple" and gpu.ram_bytes:
-        # "Apple M2 Max" names a chip, not a memory size: pick the catalog entry with this RAM.
+    known = None
+    if gpu.vendor == "apple" and gpu.ram_bytes:
+        # "Apple M2 Max" names a chip, not a memory size, and the chip's alias names its largest part:
+        # first pick the catalog entry of that chip (its name before " (cores, memory)": "Apple M4" is
+        # not "Apple M4 Pro") with this RAM, where GPU core counts differ (M1 Ultra 64 GB: 48 cores).
         key = normalize_gpu_name(gpu.name)
-        for entry in catalog:
-            if (
-                normalize_gpu_name(entry.name).startswith(key)
-                and entry.memory.marketed_bytes == gpu.ram_bytes
-            ):
-                known = entry
-                break
-        if known is None:
-            known = catalog.find(gpu.name.replace("Apple ", ""))
+        known = next((entry for entry in catalog
+                      if normalize_gpu_name(entry.name.split(" (", 1)[0]) == key
+                      and entry.memory.marketed_bytes == gpu.ram_bytes), None)
+    known = known or catalog.find(gpu.name)
+    if known is None and gpu.vendor == "apple":
+        known = catalog.find(gpu.name.replace("Apple ", ""))
     source = f"detected by {gpu.source}"
     if known is None:
         return (

@@ -38,6 +38,9 @@ COOPMAT_ARCHITECTURES = frozenset({"rdna3", "rdna3.5", "rdna4", "xe2"})
 # Turing's attention off the coopmat1 path, which a device only takes without coopmat2
 # (get_fa_tuning_params: coopmat2 first): Turing cards run the KHR shaders.
 NVIDIA_KHR_ONLY = frozenset({"turing"})
+# NVIDIA generations without tensor cores whose catalog INT8 figure is the shader ALUs' DP4A rate
+# (Tesla P40, sm_61), not a matrix unit: ggml-vulkan finds no cooperative-matrix support there.
+NVIDIA_NO_TENSOR_CORES = frozenset({"pascal"})
 # Vendors whose shader ALUs run packed FP16 (two halves per lane) at twice the FP32 rate.
 PACKED_FP16_VENDORS = frozenset({"amd", "intel"})
 
@@ -51,7 +54,7 @@ def vulkan_path(gpu: GpuSpec, request: VulkanRequest = "auto") -> VulkanPath:
     """
     if request == "scalar":
         return "scalar"
-    tensor_cores = gpu.vendor == "nvidia" and bool(gpu.int8_ops)
+    tensor_cores = _nvidia_tensor_cores(gpu)
     if tensor_cores and request == "auto" and gpu.architecture not in NVIDIA_KHR_ONLY:
         return "coopmat2"
     if tensor_cores or gpu.architecture in COOPMAT_ARCHITECTURES:
@@ -73,7 +76,7 @@ def vulkan_matmul_peak(gpu: GpuSpec, path: VulkanPath) -> float:
     FP16 1:1 with FP32) and Apple (FP16 at the FP32 rate); no row exercises it yet.
     """
     if path != "scalar":
-        if gpu.vendor == "nvidia" and gpu.int8_ops:
+        if _nvidia_tensor_cores(gpu) and gpu.int8_ops:
             return gpu.int8_ops / 2
         return gpu.flops_for("fp16")
     fp32 = gpu.fp32_flops or gpu.flops_for("fp16") / 2
@@ -124,3 +127,8 @@ def vulkan_note(gpu: GpuSpec, request: VulkanRequest) -> str:
         f"llama.cpp Vulkan backend: prompt mat-muls run {PATH_LABELS[path]} shaders "
         f"(FP16, FP16 accumulate, peak {peak:,.0f} TFLOPS), not CUDA's int8 MMQ"
     )
+
+
+def _nvidia_tensor_cores(gpu: GpuSpec) -> bool:
+    """An NVIDIA card with tensor cores: an INT8 rate that is not Pascal's DP4A (Turing and later)."""
+    return gpu.vendor == "nvidia" and bool(gpu.int8_ops) and gpu.architecture not in NVIDIA_NO_TENSOR_CORES

@@ -81,8 +81,11 @@ def _loaded_format(report: Report) -> str | None:
     """The weight format the estimate sized, as its first assumption states it (estimate/core.py): with
     --quant or --dtype it differs from the checkpoint's, and the header must not say the checkpoint's
     alone (issue 15, round 5)."""
+    from llmsize.estimate.weights import CHECKPOINT_DTYPE_NOTE
+
     prefix = "weights loaded as "
-    return next((a[len(prefix) :] for a in report.assumptions if a.startswith(prefix)), None)
+    loaded = next((a[len(prefix) :] for a in report.assumptions if a.startswith(prefix)), None)
+    return loaded.removesuffix(f", {CHECKPOINT_DTYPE_NOTE}") if loaded else loaded
 
 
 def _workload_line(report: Report) -> str:
@@ -214,7 +217,7 @@ def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> 
 def _gpus(report: Report, console: Console) -> None:
     from llmsize.report.render_plan import render_fit_rows
 
-    render_fit_rows(report.gpus, console)
+    render_fit_rows(report.gpus, console, shown_elsewhere=report.warnings)
 
 
 def render_explain(report: Report, console: Console | None = None) -> None:

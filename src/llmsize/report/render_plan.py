@@ -381,8 +381,12 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
         con.print(f"  {escape(label)}: {cap}{bound}")
 
 
-def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> None:
-    """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings."""
+def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
+                    shown_elsewhere: Sequence[str] = ()) -> None:
+    """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings.
+
+    `shown_elsewhere`: warnings the caller prints itself (the estimate's own, which every row also
+    carries in JSON); printed here too, `estimate --gpu` said "Hub unreachable" twice (issue 15)."""
     from llmsize.report.plain import kit
 
     con = console or _console()
@@ -413,7 +417,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None) -> N
             con.print(f"  {escape(row.gpu)}: {escape(row.reason)}")
     if sweep:
         _sweep_lines(con, rows)
-    for w in dict.fromkeys(w for row in rows for w in row.warnings):
+    for w in dict.fromkeys(w for row in rows for w in row.warnings if w not in shown_elsewhere):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(row.decode_tokens_per_s for row in rows):
         con.print("Speeds are estimates from constants calibrated per engine, weight format and device "

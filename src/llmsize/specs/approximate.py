@@ -57,9 +57,9 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("phi", None): ("Phi-4-mini-instruct", "Phi-4"),
     ("mistral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     ("codestral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
-    # StarCoder2 7B / 15B (no config copy found): the 3B's vocabulary, biased LayerNorm blocks, plain GELU
+    # StarCoder2 15B (no verified config): the bundled sizes' vocabulary, biased LayerNorm blocks, plain GELU
     # MLP and 16K context rather than a Llama 3 shape
-    ("starcoder", "2"): ("starcoder2-3b",),
+    ("starcoder", "2"): ("starcoder2-3b", "starcoder2-7b"),
     ("yi", None): ("Yi-1.5-6B", "Yi-1.5-9B", "Yi-1.5-34B"),
     ("falcon", "3"): tuple(f"Falcon3-{b}B-Instruct" for b in (1, 3, 7, 10)),
     ("smollm", "2"): ("SmolLM2-135M", "SmolLM2-360M", "SmolLM2-1.7B"),
@@ -115,24 +115,31 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
     # the MoE approximation's all-attention KV cache overstates its cache.
     "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
-    # Arcee Trinity (afmoe; Trinity-Nano-Preview is bundled, model_specs/trinity.yaml): "Trinity Mini having
-    # 26B total parameters with 3B activated per token" and Trinity Large "400B total parameters and 13B
-    # activated per token" (Arcee Trinity Large technical report abstract).
-    "trinity-mini": (26 * 10**9, 3 * 10**9, "Trinity report: Trinity Mini 26B total, 3B active", None),
-    "trinity-large": (400 * 10**9, 13 * 10**9, "Trinity report: Trinity Large 400B total, 13B active", None),
-    # StepFun Step-3.5-Flash (step3p5 in transformers 5.23 via Step-3.7's text model; no copy of its config
-    # was found): "196B total parameters ... activates only 11B parameters per token", 288 routed experts +
-    # one shared, 3:1 sliding/full attention (StepFun's release, Feb 2026, as reported by devlery.com and
-    # gentic.news); the MoE approximation's all-full-attention KV cache overstates its cache.
-    "step-3.5-flash": (196 * 10**9, 11 * 10**9, "Step-3.5-Flash release: 196B total, 11B active", None),
     # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
     # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
     # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a
     # dense 9B model (glm46v) and is kept out below.
     "glm-4.6v": (106 * 10**9, 12 * 10**9, "GLM-4.6V release: 106B total, about 12B active", None),
+    # StepFun Step-3 (step3_vl; hf_config/step3.py models its MFA attention): "a Mixture-of-Experts
+    # architecture with 321B total parameters and 38B active" (stepfun-ai/step3 model card). No config.json
+    # copy was found, and SGLang's Step3TextConfig defaults (which the AMD ROCm Step-3 blog's description
+    # matches: 61 layers, hidden 7168, 64 query heads sharing one 256-wide K/V head, q down to 2048, MoE on
+    # all but the first four and the last block) count 318,194,613,760 with the vision tower, 2,775,299,072
+    # short of the Hub total (320,969,912,832 in the llmfit snapshot): a part is unknown, so the name takes
+    # the MoE approximation of the card's sizes rather than "unknown model".
+    "step3": (321 * 10**9, 38 * 10**9, "Step3 model card: 321B total, 38B active", None),
+    "step-3": (321 * 10**9, 38 * 10**9, "Step3 model card: 321B total, 38B active", None),
 }
 # Names a prefix above would catch but that are other models.
-_NOT_PUBLISHED_MOE = ("glm-4.6v-flash",)
+_NOT_PUBLISHED_MOE = (
+    "glm-4.6v-flash",
+    # StepFun models the "step3" / "step-3" prefixes would catch: Step-3.5/3.7-Flash, Step3-VL-10B (dense)
+    "step-3.",
+    "step3.",
+    "step3p",
+    "step3-vl",
+    "step-3-vl",
+)
 
 
 def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:

@@ -12,6 +12,7 @@ Ollama tags land on their base architecture. The name's quant suffix sets the we
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -387,7 +388,15 @@ def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     return {sig: tuple(b) for sig, b in found.items()}
 
 
+# A name part that glues letters to digits ("H1R" in "Falcon-H1R-7B") is a release the parser could not
+# read as a version; the name then states a version, just not one llmsize knows, and must not land on the
+# family's version-less entry (falcon-7b, a 2023 Falcon) as if it stated none.
+_UNREAD_VERSION_RE = re.compile(r"[a-z]{1,3}[0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]{1,3}", re.ASCII)
+
+
 def _match_parsed(p: ParsedName) -> CatalogEntry | None:
+    if p.version is None and any(_UNREAD_VERSION_RE.fullmatch(x.lower()) for x in p.extra):
+        return None
     sig = _signature(p)
     # A series and a size at least; or, for the families that name no size ("GLM-4.6", "MiniMax-M2.7",
     # "Kimi-K2"), a series and a version that an entry spells the same way, variant included, so that

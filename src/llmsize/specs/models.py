@@ -425,6 +425,11 @@ class ModelSpec(Record):
     global_num_kv_heads: int | None = Field(
         default=None, gt=0, description="KV heads of the full_attention blocks when they differ (Gemma 4)"
     )
+    global_num_attention_heads: int | None = Field(
+        default=None,
+        gt=0,
+        description="query heads of the full_attention blocks when they differ (Step-3.5-Flash: 64 vs 96)",
+    )
     global_k_eq_v: bool = Field(
         default=False, description="full_attention blocks take V from the k projection: no v_proj (Gemma 4)"
     )
@@ -436,6 +441,9 @@ class ModelSpec(Record):
     )
     attn_output_gate: bool = Field(
         default=False, description="q_proj also emits a sigmoid gate on the attention output (Qwen3-Next)"
+    )
+    attn_head_gate: bool = Field(
+        default=False, description="g_proj: one sigmoid gate per query head on the output (Step-3.5-Flash)"
     )
     recurrent: RecurrentSpec | None = Field(
         default=None, description="the mixer of linear_attention / mamba / conv / hybrid blocks"
@@ -535,11 +543,14 @@ class ModelSpec(Record):
             raise ValueError(f"layer_types has {len(self.layer_types)} entries for {self.num_layers} layers")
         if self.layer_types and "sliding_attention" in self.layer_types and not self.sliding_window:
             raise ValueError("layer_types has sliding_attention layers but sliding_window is not set")
-        if self.global_num_kv_heads and self.num_attention_heads % self.global_num_kv_heads:
+        global_heads = self.global_num_attention_heads or self.num_attention_heads
+        if self.global_num_kv_heads and global_heads % self.global_num_kv_heads:
             raise ValueError(
-                f"num_attention_heads ({self.num_attention_heads}) must be a multiple of "
+                f"the global query heads ({global_heads}) must be a multiple of "
                 f"the global KV heads ({self.global_num_kv_heads})"
             )
+        if global_heads % (self.global_num_kv_heads or self.num_kv_heads) and self.kv_lora_rank == 0:
+            raise ValueError(f"the global query heads ({global_heads}) must be a multiple of the KV heads")
         if self.num_experts and not self.num_experts_per_tok:
             raise ValueError("a MoE model needs num_experts_per_tok")
         if self.num_experts_per_tok > self.num_experts > 0:
@@ -611,8 +622,13 @@ class ModelSpec(Record):
 
     @property
     def per_layer_heads(self) -> bool:
-        """True when full_attention blocks have their own head size or KV heads (Gemma 4)."""
-        return self.global_head_dim is not None or self.global_num_kv_heads is not None
+        """True when full_attention blocks have their own head size, KV heads (Gemma 4) or query heads
+        (Step-3.5-Flash)."""
+        return (
+            self.global_head_dim is not None
+            or self.global_num_kv_heads is not None
+            or self.global_num_attention_heads is not None
+        )
 
     def attention_view(self, layer: int) -> ModelSpec:
         """This spec with `head_dim`/`num_kv_heads` of block `layer`, for code that sizes one block's
@@ -785,8 +801,10 @@ def _make_global_view(spec: ModelSpec) -> ModelSpec:
         update={
             "head_dim": spec.global_head_dim or spec.head_dim,
             "num_kv_heads": spec.global_num_kv_heads or spec.num_kv_heads,
+            "num_attention_heads": spec.global_num_attention_heads or spec.num_attention_heads,
             "global_head_dim": None,
             "global_num_kv_heads": None,
+            "global_num_attention_heads": None,
             # global blocks of a model whose sinks are on sliding blocks only keep the flag (their eager
             # attention is the same function), but no sinks of their own
             "attention_sinks": spec.attention_sinks and not spec.attention_sinks_sliding_only,

@@ -405,8 +405,13 @@ def library_of_model_type(model_type: str) -> OllamaLibrary | None:
 # Ollama engine"). gptoss (case "gptoss" from v0.11.0, the release that added gpt-oss, to v0.29) is
 # estimated with W = 4096 rather than its 128-token attention window: the memory its own engine's cache
 # keeps (model/models/gptoss/model.go New: kvcache.NewSWAMemCache(attention.sliding_window, 4096, ...),
-# "kv[i] *= (uint64(numParallel)*4096 + batch)" for the even, sliding layers).
-_OWN_ENGINE_SWA_MEMORY: dict[str, int] = {"gpt_oss": 4096}
+# "kv[i] *= (uint64(numParallel)*4096 + batch)" for the even, sliding layers). gemma4 (v0.20.0-v0.29,
+# Ollama engine) has no GraphSize case, but the "kv cache" Ollama logs from then on is the runner's own
+# allocation (ml/device.go), and its cache keeps 4,096 positions a sequence in the 1,024-token sliding
+# layers (model/models/gemma4/model.go New: kvcache.NewSWAMemCache(slidingWindowLen, 4096, m.Shift);
+# kvcache/causal.go Init: cacheSize = maxSequences x swaMemorySize + maxBatch): gemma4:26b at num_ctx
+# 32,768 logs kv cache 1.5 GiB = 25 x 4,608 cells x 8 KiB + 5 x 32,768 x 4 KiB (ollama/ollama#15634).
+_OWN_ENGINE_SWA_MEMORY: dict[str, int] = {"gpt_oss": 4096, "gemma4": 4096}
 _OWN_ENGINE_SWA = frozenset({"gemma3", "gemma3_text", *_OWN_ENGINE_SWA_MEMORY})
 
 

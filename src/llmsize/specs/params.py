@@ -151,6 +151,8 @@ def _attention_groups(spec: ModelSpec, n: int) -> list[ParamGroup]:
         ]
     if spec.attention_sinks:
         groups.append(ParamGroup("sinks", "attn", n, numel_each=heads))
+    if spec.attn_head_gate:  # Step-3.5-Flash g_proj (modeling_step3p7.py Step3p7Attention, gating=True)
+        groups.append(ParamGroup("g_proj", "attn", n, h, heads))
     return groups
 
 

@@ -26,8 +26,6 @@ Go sampler of v0.6-v0.29); the llama-server of v0.30 on is not counted (its 2026
 
 from __future__ import annotations
 
-from llmsize.estimate.engines.ollama_gdn import GO_GDN_MODEL_TYPES
-
 # REFERENCE: unsloth/llama.cpp#95 (2026-08): indexing the penalties by token id instead of probing every
 # candidate took Qwen3.6-27B (248,320-token vocabulary, presence_penalty 1.5) from 130.29 to 146.66 t/s on
 # llama-server: 1/130.29 - 1/146.66 = 0.857 ms a token, 3.45 ns a candidate.
@@ -58,20 +56,39 @@ GO_ENGINE_MODEL_TYPES = frozenset(
         "qwen2_5_vl",
         "gpt_oss",
     }
-) | GO_GDN_MODEL_TYPES  # later releases' list adds the Gated DeltaNet models (ollama_gdn.py)
+)
 GO_ENGINE_RELEASES = ((0, 6, 0), (0, 30, 0))
+# REFERENCE: the same list's later entries, each with the first release tag whose ggml.go holds it
+# (`git log -S '"<arch>",' -- fs/ggml/ggml.go`, then `git describe --contains`, ollama/ollama history):
+# before its release the architecture ran on the vendored llama.cpp runner. GGUF architecture names
+# are mapped to the Hugging Face model types of the checkpoints they convert.
+GO_ENGINE_LATER = {
+    "qwen3_vl": (0, 12, 7), "qwen3_vl_moe": (0, 12, 7),  # "qwen3vl", "qwen3vlmoe" (7d25b9e19)
+    "qwen3_vl_text": (0, 12, 7), "qwen3_vl_moe_text": (0, 12, 7),
+    "deepseek_v2": (0, 13, 0), "deepseek_v3": (0, 13, 0), "kimi_k2": (0, 13, 0),  # "deepseek2" (604e43b28)
+    "olmo3": (0, 13, 4),  # ffbe8e076
+    "glm4_moe_lite": (0, 14, 3),  # "glm4moelite" (4f138a174)
+    "lfm2": (0, 14, 3),  # 01cf7445f
+    "qwen3_next": (0, 15, 5),  # "qwen3next" (77eb2ca61)
+    "nemotron_h": (0, 17, 1),  # 0ade9205c
+    "lfm2_moe": (0, 17, 1),  # "lfm2moe" (4b2ac1f36)
+    "qwen3_5": (0, 17, 1), "qwen3_5_text": (0, 17, 1),  # "qwen35", "qwen35moe" (da70c3222)
+    "qwen3_5_moe": (0, 17, 1), "qwen3_5_moe_text": (0, 17, 1),
+    "gemma4": (0, 20, 0), "gemma4_text": (0, 20, 0),  # 96b202d34
+}  # fmt: skip
 
 
 def runs_go_engine(release: tuple[int, int, int] | None, model_type: str) -> bool:
     """Whether this release ran the model on Ollama's own Go engine (runner/ollamarunner) and its sampler."""
-    go_engine = release is not None and GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]
-    return go_engine and model_type in GO_ENGINE_MODEL_TYPES
+    if release is None or not GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]:
+        return False
+    first = GO_ENGINE_LATER.get(model_type)
+    return model_type in GO_ENGINE_MODEL_TYPES or (first is not None and release >= first)
 
 
 def penalty_scan(release: tuple[int, int, int] | None, library: str, model_type: str) -> bool:
     """Whether Ollama's default sampling runs llama.cpp's penalties sampler for this model and release."""
-    go_engine = release is not None and GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]
-    if go_engine and model_type in GO_ENGINE_MODEL_TYPES:
+    if runs_go_engine(release, model_type):
         return False  # the Go sampler applied no token-history penalties
     if library in PINNED_ON:
         return True

@@ -53,7 +53,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import dsa_cache, sglang_dsv4, sglang_fp8, sglang_startup
+from llmsize.estimate.engines import dsa_cache, serving_context, sglang_dsv4, sglang_fp8, sglang_startup
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
@@ -343,6 +343,7 @@ class Sglang(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
+        notes += serving_context.max_len_note("SGLang", "--context-length", spec, wl, refuses=False)
         if wl.kv_dtype == "fp4_e2m1":
             # REFERENCE: memory_pool.py MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4.
             notes += (

@@ -41,6 +41,24 @@ TRANSFORMERS_VERSION_NOTE = (
     f"transformers {TRANSFORMERS_VERSION_MODELLED} behaviour (other releases differ: 5.25 keeps "
     "DeepSeek's MoE router weight in fp32 and caches Falcon-40B's real K/V heads; docs/versions.md)"
 )
+# What 5.25 allocates differently (docs/versions.md, from bench/drift.py), by the model_type it applies
+# to. The assumption names only the difference that moves this model's number: every Qwen or Llama
+# estimate read "5.25 keeps DeepSeek's MoE router weight in fp32 and caches Falcon-40B's real K/V
+# heads", a caveat about two other models (issue 15).
+_RELEASE_DIFFERENCES = {
+    "deepseek_v2": "5.25 keeps the MoE router weight in fp32",  # DeepseekV2/V3 gate.weight
+    "deepseek_v3": "5.25 keeps the MoE router weight in fp32",
+    "falcon": "5.25 caches the real K/V heads of Falcon-40B/180B, not one per query head",
+}
+
+
+def release_note(spec: ModelSpec) -> str:
+    """The modelled transformers release, with what another release changes for this model, if anything."""
+    differs = _RELEASE_DIFFERENCES.get(spec.model_type)
+    if spec.model_type == "falcon" and not 1 < spec.num_kv_heads < spec.num_attention_heads:
+        differs = None  # the multi-query falcon-7b caches its one K/V head in every release
+    tail = f"; {differs}" if differs else ""
+    return f"transformers {TRANSFORMERS_VERSION_MODELLED} behaviour (other releases: docs/versions.md{tail})"
 HF_QUANT_GROUP = 64  # REFERENCE: transformers cache_utils.QuantizedLayer q_group_size=64
 HF_QUANT_META_BYTES = 4  # a scale and a zero point per group, fp16 each (quanto / HQQ group-wise)
 _QUANTIZED_CACHE = frozenset({"int8", "int4", "fp8"})
@@ -260,7 +278,7 @@ class Transformers(BaseEngine):
         return ("overhead excludes NCCL buffers and what another engine would pre-reserve (--engine vllm)",)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
-        out = [TRANSFORMERS_VERSION_NOTE]
+        out = [release_note(spec)]
         if wl.engine_version is not None:
             # --engine-version picks the release's speed profile; memory stays the modelled release's.
             profile = server_releases.transformers_speed_name(wl.engine_version)

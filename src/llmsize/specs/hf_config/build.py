@@ -28,6 +28,7 @@ from llmsize.specs.hf_config import (
     nemotron_nas,
     recurrent,
     step3,
+    step3p5,
 )
 from llmsize.specs.hf_config.multimodal import MULTIMODAL_TEXT_TYPES, split_multimodal
 from llmsize.specs.hf_config.reader import CONTEXT_KEYS, Fields, Reader
@@ -194,6 +195,7 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "mimo_v2": mimo_v2.mimo_v2_flash,  # the published config.json's model_type (remote code)
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,
+    "step3p5": step3p5.step3p5,
 }
 
 
