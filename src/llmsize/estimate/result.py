@@ -180,6 +180,13 @@ class Estimate(Record):
         out["total"] = self.total_bytes
         return out
 
+    @property
+    def all_weights_bytes(self) -> int:
+        """Every weight of the busiest GPU's share, on the GPU (`weights_bytes`) or kept by the engine in
+        host RAM (llama.cpp's token embeddings, CPU layers and experts): what the GGUF file holds."""
+        f = self.engine_figures
+        return self.weights_bytes + (f.host_weights_bytes if f is not None else 0)
+
     def host_memory_dict(self) -> dict[str, int]:
         """JSON `memory_host`: what the engine keeps in host RAM, outside `memory.total`, under the
         component names (activations: its host buffers); all 0 for an engine that keeps none."""

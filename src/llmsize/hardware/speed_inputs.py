@@ -35,8 +35,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     # Every weight of the GPU's share, those the engine keeps in host RAM included (llama.cpp's token
     # embeddings, CPU layers and experts): Planner.speed_inputs_for moves the CPU layers' part to the
     # host's bandwidth; the speed constants were calibrated with the embeddings counted here.
-    figs = est.engine_figures
-    weights = est.weights_bytes + (figs.host_weights_bytes if figs is not None else 0)
+    weights = est.all_weights_bytes
     return SpeedInputs(
         weight_bytes_per_gpu=weights,
         active_weight_bytes_per_gpu=int(weights * read_share),

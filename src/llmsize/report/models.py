@@ -194,8 +194,8 @@ def build_report(
         workload=workload.model_dump(mode="json"),
         memory=Report._memory_is_bytes(estimate.memory_dict()),
         memory_ranges=estimate.ranges_dict(),
-        memory_host=(host := estimate.host_memory_dict()),
-        all_weights_bytes=estimate.weights_bytes + host["weights"],
+        memory_host=estimate.host_memory_dict(),
+        all_weights_bytes=estimate.all_weights_bytes,
         components={
             c.name: ComponentInfo.model_construct(formula=c.formula, detail=c.detail)
             for c in estimate.components

@@ -68,7 +68,7 @@ def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: i
     if cpu_experts:
         parts.append(f"- {cpu_experts:,} B experts kept on the CPU (--n-cpu-moe)")
     if projector:
-        parts.append(f"+ {projector:,} B mmproj (clip's own GPU buffer)")
+        parts.append(f"+ {projector:,} B vision projector (loaded on the first GPU)")
     if parts:
         parts.append(f"= {stage_bytes - cpu_experts + projector:,} B on the GPU")
     if host:
