@@ -4,7 +4,7 @@ through server_releases.py)."""
 
 from __future__ import annotations
 
-from llmsize.estimate.engines import vllm_async
+from llmsize.estimate.engines import vllm_async, vllm_wide_heads
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.vllm_v0_graphs import V0_MAX_SEQ_LEN_TO_CAPTURE, eager_launch_per_layer
 
@@ -42,6 +42,7 @@ SPEED_V1_SYNC = SPEED_V0.model_copy(update={
     # borrowed per-kernel launch time (speed_eager.py; vllm#20469 measures ~0.23 ms a layer eager).
     "graph_max_context": 0, "eager_launch_per_layer_s": 0.0,
     "attention_compute": {"hopper": 0.82},
+    "wide_head_attention_compute": vllm_wide_heads.WIDE_HEAD_ATTENTION_COMPUTE,  # Gemma 4's 512-wide heads
     # V1 ranks receive the scheduler output through shared memory; the custom all-reduce's measured
     # latency applies (hardware/allreduce.py).
     "allreduce_kernel_measured": True,
