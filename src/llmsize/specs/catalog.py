@@ -75,6 +75,12 @@ class CatalogModel(Record):
     )
     loaded_only_note: str | None = None
     variants: tuple[CheckpointVariant, ...] = ()
+    stored_dtype: str | None = Field(
+        default=None,
+        description="the float dtype the published safetensors store where config.json states none "
+        "(gpt-oss: bf16 outside its MXFP4 experts); needs stored_dtype_source",
+    )
+    stored_dtype_source: str | None = None
     config: dict[str, Any]
 
     @field_validator("source")
@@ -98,6 +104,8 @@ class CatalogModel(Record):
             raise ValueError(
                 "loaded_only_params needs a loaded_only_note and the published_params it explains"
             )
+        if self.stored_dtype is not None and not self.stored_dtype_source:
+            raise ValueError("stored_dtype needs a stored_dtype_source saying where the dtype was read")
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
         own = {_key(n) for n in (self.name, *self.aliases)}
@@ -229,7 +237,7 @@ def _base_spec(entry: CatalogEntry) -> ModelSpec:
     m = entry.model
     provenance = Provenance(kind=ProvenanceKind.CATALOG, source=m.source, note=f"model_specs/{entry.file}")
     try:
-        return spec_from_hf_config(
+        spec = spec_from_hf_config(
             m.config,
             name=m.name,
             provenance=provenance,
@@ -241,6 +249,21 @@ def _base_spec(entry: CatalogEntry) -> ModelSpec:
         )
     except ConfigError as err:
         raise ConfigError(f"model_specs/{entry.file} entry {m.name!r}: {err.message}", hint=err.hint) from err
+    return _with_stored_dtype(spec, entry) if m.stored_dtype is not None else spec
+
+
+def _with_stored_dtype(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
+    """The entry's config states no dtype but its safetensors do: size in that dtype, without the guess."""
+    from llmsize.specs.formats import dtype_from_config, without_dtype_guess
+
+    m = entry.model
+    dtype, problems = dtype_from_config({"torch_dtype": m.stored_dtype})
+    if problems:
+        raise ConfigError(f"model_specs/{entry.file} entry {m.name!r} stored_dtype: {problems[0]}")
+    note = f"{spec.provenance.note}; the safetensors store {m.stored_dtype} ({m.stored_dtype_source})"
+    return spec.with_weight_format(spec.weight_format.model_copy(update={"dtype": dtype})).model_copy(
+        update={"warnings": without_dtype_guess(spec.warnings), "provenance": spec.provenance.model_copy(update={"note": note})}
+    )
 
 
 def spec_for(entry: CatalogEntry) -> ModelSpec:
@@ -357,12 +380,19 @@ def _same_release(sig: tuple[Any, ...], entry: CatalogEntry, date: str | None) -
 
 
 def _best_release(
-    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None
+    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None, training: str | None = None
 ) -> CatalogEntry | None:
-    """The entry of that release: one whose names carry the date itself first, else an undated one."""
+    """The entry of that release: one whose names carry the date itself first, else an undated one.
+
+    Of two entries of one release ("Qwen3-30B-A3B-Instruct-2507" and "-Thinking-2507", each its own
+    checkpoint and config), the one whose names state the training type the name states wins.
+    """
     usable = [e for e in found if _same_release(sig, e, date)]
     dated = [e for e in usable if date is not None and date in _release_dates().get((sig, e.name), ())]
     best = dated or usable
+    if training is not None and len(best) > 1:
+        same = [e for e in best if any(_parse_catalog_name(n).training_type == training for n in e.names)]
+        best = same or best
     return best[0] if best else None
 
 
@@ -405,7 +435,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         return None
     if sig[4] is None:
         return _best_release(sig, _sizeless_signatures().get(sig, ()), p.date)
-    exact = _best_release(sig, _signatures().get(sig, ()), p.date)
+    exact = _best_release(sig, _signatures().get(sig, ()), p.date, p.training_type)
     if exact is not None:
         return exact
     if p.variant is None and p.base_model is None:
@@ -608,7 +638,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     update: dict[str, Any] = {}
     base_format = spec.weight_format
     variant = entry.variant(raw, parsed)
-    note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+    note = f"catalog entry {entry.name} ({spec.provenance.note})"
     if variant is not None:
         base_format = _variant_format(spec, variant)
         update["weight_format"] = base_format

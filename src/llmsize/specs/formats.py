@@ -89,11 +89,16 @@ def _said_for(fmt: WeightFormat, warnings: list[str]) -> list[str]:
     return [said if w == _NO_DTYPE else w for w in warnings]
 
 
+def without_dtype_guess(warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """`warnings` less the config's no-dtype guess, once the stored dtype is known another way."""
+    return tuple(w for w in warnings if not w.startswith("config.json states no dtype"))
+
+
 def answered_by_name(warnings: tuple[str, ...], parsed: ParsedName, fmt: WeightFormat) -> tuple[str, ...]:
     """`warnings` without the config's no-dtype guess when the name states the dtype it is stored in."""
     if fmt.quant is not None or parsed.dtype is None:
         return warnings
-    return tuple(w for w in warnings if not w.startswith("config.json states no dtype"))
+    return without_dtype_guess(warnings)
 
 
 def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
