@@ -95,7 +95,13 @@ def without_dtype_guess(warnings: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def answered_by_name(warnings: tuple[str, ...], parsed: ParsedName, fmt: WeightFormat) -> tuple[str, ...]:
-    """`warnings` without the config's no-dtype guess when the name states the dtype it is stored in."""
+    """`warnings` without the config's no-dtype guess when the name states the dtype it is stored in.
+
+    A GGUF name ("qwen2.5-coder:7b", "-Q4_K_M.gguf") answers it too: the file's own type sets every
+    tensor's ggml type (llama.cpp tools/quantize, llama_model_quantize_impl), so the bf16 guess sizes nothing.
+    """
+    if fmt.quant == QuantMethod.GGUF:
+        return without_dtype_guess(warnings)
     if fmt.quant is not None or parsed.dtype is None:
         return warnings
     return without_dtype_guess(warnings)

@@ -140,7 +140,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
         for name in (
             "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3-coder",
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4", "phi4-mini",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2", "ministral-3",
             # model_specs/cohere.yaml cites the pulls
