@@ -1,0 +1,133 @@
+"""Popular names land on an entry that names the model asked for, with that model's own config and figures.
+
+An audit found released models sized and labelled as a sibling: qwen3-coder:30b and
+Qwen3-30B-A3B-Instruct-2507 as "Qwen3-30B-A3B-Thinking-2507", Llama-3.3-70B-Instruct as
+"Llama-3.1-70B", the phi4 Ollama tag as Phi-4-reasoning; and gpt-oss-20b warned that it guessed a
+dtype its checkpoint states. Each figure below is the published one, cited beside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.estimate.core import estimate
+from llmsize.estimate.workload import Workload
+from llmsize.specs import catalog
+from llmsize.specs.local import with_checkpoint
+from llmsize.specs.models import CheckpointInfo, Provenance, ProvenanceKind
+from llmsize.specs.params import total_params
+from llmsize.specs.resolve import resolve
+
+# (a spelling people use, the entry it must find, the repo whose config.json the entry cites)
+NAMES = [
+    ("qwen3-coder:30b", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
+    ("qwen3-coder", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
+    ("Qwen/Qwen3-Coder-30B-A3B-Instruct", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
+    ("Qwen3-Coder-30B-A3B-Instruct-FP8", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
+    ("Qwen3-30B-A3B-Instruct-2507", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
+    ("Qwen3-30B-A3B-Instruct-2507-FP8", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
+    ("qwen3:30b-a3b-instruct-2507-q4_K_M", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
+    ("Qwen3-30B-A3B-Thinking-2507", "Qwen3-30B-A3B-Thinking-2507", "Qwen/Qwen3-30B-A3B-Thinking-2507"),
+    # the training type the name states picks between two entries of one release
+    ("Qwen3-30B-A3B-Thinking-2507-FP8", "Qwen3-30B-A3B-Thinking-2507", "Qwen/Qwen3-30B-A3B-Thinking-2507"),
+    ("qwen3:30b-a3b-thinking-2507-q8_0", "Qwen3-30B-A3B-Thinking-2507", "Qwen/Qwen3-30B-A3B-Thinking-2507"),
+    ("Llama-3.3-70B-Instruct", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("meta-llama/Llama-3.3-70B-Instruct", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("llama3.3", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("llama3.3:70b", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("Llama-3.1-70B-Instruct", "Llama-3.1-70B", "meta-llama/Llama-3.1-70B-Instruct"),
+    ("phi4", "Phi-4", "microsoft/phi-4"),
+    ("phi4:14b", "Phi-4", "microsoft/phi-4"),
+    ("phi4-mini", "Phi-4-mini-instruct", "microsoft/Phi-4-mini-instruct"),
+    ("phi4-reasoning", "Phi-4-reasoning", "microsoft/Phi-4-reasoning"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry", "repo"), NAMES)
+def test_the_name_finds_its_own_entry_and_config(name: str, entry: str, repo: str) -> None:
+    found = catalog.find(name)
+    assert found is not None and found[0].name == entry
+    spec = resolve(name)
+    assert spec.provenance.source == f"https://huggingface.co/{repo}/blob/main/config.json"
+    assert spec.hf_repo == repo
+
+
+def test_the_2507_and_coder_configs_are_their_own() -> None:
+    # Each model card: "Context Length: 262,144 natively" (the April Qwen3-30B-A3B: 40,960).
+    for name in ("Qwen3-30B-A3B-Instruct-2507", "Qwen3-30B-A3B-Thinking-2507", "Qwen3-Coder-30B-A3B-Instruct"):
+        assert resolve(name).max_position_embeddings == 262144
+    assert resolve("Qwen3-30B-A3B").max_position_embeddings == 40960
+    # Qwen3-Coder-30B-A3B-Instruct's config.json differs in fields the Thinking one does not have or sets apart
+    coder = catalog.get("Qwen3-Coder-30B-A3B-Instruct").model.config  # type: ignore[union-attr]
+    thinking = catalog.get("Qwen3-30B-A3B-Thinking-2507").model.config  # type: ignore[union-attr]
+    assert (coder["intermediate_size"], coder["max_window_layers"]) == (5472, 28)
+    assert (thinking["intermediate_size"], thinking["max_window_layers"]) == (6144, 48)
+
+
+# Totals from each repo's model.safetensors.index.json metadata.total_size (61,064,245,248 bytes of BF16 for
+# all three 30B-A3B releases) / 2, and Llama 3.3's Hub count at revision 6f6073b4 (70,553,706,496).
+TOTALS = [
+    ("Qwen3-Coder-30B-A3B-Instruct", 61_064_245_248 // 2),
+    ("Qwen3-30B-A3B-Instruct-2507", 61_064_245_248 // 2),
+    ("Qwen3-30B-A3B-Thinking-2507", 61_064_245_248 // 2),
+    ("Llama-3.3-70B-Instruct", 70_553_706_496),
+]
+
+
+@pytest.mark.parametrize(("name", "published"), TOTALS)
+def test_published_totals(name: str, published: int) -> None:
+    spec = resolve(name)
+    assert total_params(spec) == published
+    # the BF16 download: 2 bytes a parameter (Llama 3.3: 141.1 GB)
+    assert estimate(spec, Workload()).weights_bytes == pytest.approx(2 * published, rel=1e-3)
+
+
+def test_gpt_oss_20b_states_its_stored_dtype_and_sizes_to_its_download() -> None:
+    # openai/gpt-oss-20b model.safetensors.index.json: "total_size": 13761264768 (a public copy of the repo's
+    # files); its config.json has no torch_dtype, and the openai/gpt-oss README says "All other tensors will be
+    # in BF16" beside the MXFP4 MoE projections.
+    spec = resolve("gpt-oss-20b")
+    assert not [w for w in spec.warnings if "no dtype" in w]
+    assert spec.weight_format.dtype == "bf16" and spec.weight_format.label() == "mxfp4 4-bit"
+    assert "store bfloat16" in (spec.provenance.note or "")
+    assert estimate(spec, Workload()).weights_bytes == pytest.approx(13_761_264_768, rel=0.002)
+
+
+def test_a_quantized_header_answers_a_config_without_dtype() -> None:
+    """The Hub/local path: config.json without a dtype, the safetensors header shows BF16 beside U8 blocks."""
+    from llmsize.specs.hf_config import spec_from_hf_config
+
+    config = dict(catalog.get("gpt-oss-20b").model.config)  # type: ignore[union-attr]
+    where = Provenance(kind=ProvenanceKind.LOCAL, source="config.json")
+    bare = spec_from_hf_config(config, name="gpt-oss-20b", provenance=where)
+    assert any("states no dtype" in w for w in bare.warnings)
+    header = CheckpointInfo(
+        format="safetensors", params_by_dtype={"BF16": 1_800_000_000, "U8": 6_000_000_000},
+        total_params=7_800_000_000, total_bytes=13_761_264_768,
+    )
+    answered = with_checkpoint(bare, header)
+    assert not [w for w in answered.warnings if "no dtype" in w]
+    assert answered.weight_format.dtype == "bf16" and answered.weight_format.label() == "mxfp4 4-bit"
+    fp16 = with_checkpoint(bare, header.model_copy(update={"params_by_dtype": {"F16": 1, "U8": 2}}))
+    assert fp16.weight_format.dtype == "fp16"
+
+
+# Ollama library downloads as ollama.com lists each tag (Q4_K_M defaults; gpt-oss ships MXFP4):
+# phi4:14b 9.1GB (https://ollama.com/library/phi4), phi4-mini:3.8b 2.5GB (https://ollama.com/library/phi4-mini),
+# qwen3-coder:30b 19GB (https://ollama.com/library/qwen3-coder; "Qwen3 Coder 30B at Q4_K_M (about 18GB)",
+# https://haimaker.ai/blog/ollama-coding-models-by-nvidia-rtx-vram), llama3.3:70b 43GB
+# (https://ollama.com/library/llama3.3), gpt-oss:20b 14GB (https://ollama.com/library/gpt-oss). The listed
+# sizes are rounded to two figures, hence 5%.
+OLLAMA = [
+    ("phi4:14b", 9.1e9),
+    ("phi4-mini", 2.5e9),
+    ("qwen3-coder:30b", 19e9),
+    ("llama3.3:70b", 43e9),
+    ("gpt-oss:20b", 14e9),
+]
+
+
+@pytest.mark.parametrize(("tag", "published"), OLLAMA)
+def test_ollama_tags_match_the_library_download(tag: str, published: float) -> None:
+    spec = resolve(tag)
+    assert estimate(spec, Workload(engine="ollama")).weights_bytes == pytest.approx(published, rel=0.05)
