@@ -18,12 +18,13 @@ from llmsize.specs.models import CheckpointInfo, Provenance, ProvenanceKind
 from llmsize.specs.params import total_params
 from llmsize.specs.resolve import resolve
 
+CODER = "Qwen/Qwen3-Coder-30B-A3B-Instruct"
 # (a spelling people use, the entry it must find, the repo whose config.json the entry cites)
 NAMES = [
     ("qwen3-coder:30b", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
     ("qwen3-coder", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
-    ("Qwen/Qwen3-Coder-30B-A3B-Instruct", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
-    ("Qwen3-Coder-30B-A3B-Instruct-FP8", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
+    ("Qwen/Qwen3-Coder-30B-A3B-Instruct", "Qwen3-Coder-30B-A3B-Instruct", CODER),
+    ("Qwen3-Coder-30B-A3B-Instruct-FP8", "Qwen3-Coder-30B-A3B-Instruct", CODER),
     ("Qwen3-30B-A3B-Instruct-2507", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
     ("Qwen3-30B-A3B-Instruct-2507-FP8", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
     ("qwen3:30b-a3b-instruct-2507-q4_K_M", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
@@ -54,10 +55,11 @@ def test_the_name_finds_its_own_entry_and_config(name: str, entry: str, repo: st
 
 def test_the_2507_and_coder_configs_are_their_own() -> None:
     # Each model card: "Context Length: 262,144 natively" (the April Qwen3-30B-A3B: 40,960).
-    for name in ("Qwen3-30B-A3B-Instruct-2507", "Qwen3-30B-A3B-Thinking-2507", "Qwen3-Coder-30B-A3B-Instruct"):
+    releases = ("Qwen3-30B-A3B-Instruct-2507", "Qwen3-30B-A3B-Thinking-2507", "Qwen3-Coder-30B-A3B-Instruct")
+    for name in releases:
         assert resolve(name).max_position_embeddings == 262144
     assert resolve("Qwen3-30B-A3B").max_position_embeddings == 40960
-    # Qwen3-Coder-30B-A3B-Instruct's config.json differs in fields the Thinking one does not have or sets apart
+    # Qwen3-Coder-30B-A3B-Instruct's config.json sets fields apart from the Thinking model's
     coder = catalog.get("Qwen3-Coder-30B-A3B-Instruct").model.config  # type: ignore[union-attr]
     thinking = catalog.get("Qwen3-30B-A3B-Thinking-2507").model.config  # type: ignore[union-attr]
     assert (coder["intermediate_size"], coder["max_window_layers"]) == (5472, 28)
@@ -83,9 +85,9 @@ def test_published_totals(name: str, published: int) -> None:
 
 
 def test_gpt_oss_20b_states_its_stored_dtype_and_sizes_to_its_download() -> None:
-    # openai/gpt-oss-20b model.safetensors.index.json: "total_size": 13761264768 (a public copy of the repo's
-    # files); its config.json has no torch_dtype, and the openai/gpt-oss README says "All other tensors will be
-    # in BF16" beside the MXFP4 MoE projections.
+    # openai/gpt-oss-20b model.safetensors.index.json: "total_size": 13761264768 (a public copy of the
+    # repo's files); its config.json has no torch_dtype, and the openai/gpt-oss README says "All other
+    # tensors will be in BF16" beside the MXFP4 MoE projections.
     spec = resolve("gpt-oss-20b")
     assert not [w for w in spec.warnings if "no dtype" in w]
     assert spec.weight_format.dtype == "bf16" and spec.weight_format.label() == "mxfp4 4-bit"

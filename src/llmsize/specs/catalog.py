@@ -261,8 +261,10 @@ def _with_stored_dtype(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
     if problems:
         raise ConfigError(f"model_specs/{entry.file} entry {m.name!r} stored_dtype: {problems[0]}")
     note = f"{spec.provenance.note}; the safetensors store {m.stored_dtype} ({m.stored_dtype_source})"
-    return spec.with_weight_format(spec.weight_format.model_copy(update={"dtype": dtype})).model_copy(
-        update={"warnings": without_dtype_guess(spec.warnings), "provenance": spec.provenance.model_copy(update={"note": note})}
+    provenance = spec.provenance.model_copy(update={"note": note})
+    fmt = spec.weight_format.model_copy(update={"dtype": dtype})
+    return spec.with_weight_format(fmt).model_copy(
+        update={"warnings": without_dtype_guess(spec.warnings), "provenance": provenance}
     )
 
 
