@@ -133,3 +133,30 @@ OLLAMA = [
 def test_ollama_tags_match_the_library_download(tag: str, published: float) -> None:
     spec = resolve(tag)
     assert estimate(spec, Workload(engine="ollama")).weights_bytes == pytest.approx(published, rel=0.05)
+
+
+# The small sizes Ollama publishes at Q8_0 rather than the library's Q4_K_M, with the bytes /api/tags reports
+# for that digest in public API dumps: llama3.2:1b (quantization_level Q8_0, digest baf6a787fdff, size
+# 1,321,098,329), gemma3:270m (Q8_0, e7d36fb2c3b3, 291,554,930), smollm2:1.7b = smollm2:latest (Q8_0,
+# cef4a1e09247, 1,820,414,927).
+# The file holds the tokenizer and metadata beside the tensors (gemma3's 262,144-token vocabulary: MBs),
+# so the weights sit a little below it: within 3%.
+SMALL_Q8 = [
+    ("llama3.2:1b", "Llama-3.2-1B", 1_321_098_329),
+    ("gemma3:270m", "gemma-3-270m", 291_554_930),
+    ("smollm2:1.7b", "SmolLM2-1.7B", 1_820_414_927),
+    ("smollm2", "SmolLM2-1.7B", 1_820_414_927),
+]
+
+
+@pytest.mark.parametrize(("tag", "entry", "published"), SMALL_Q8)
+def test_small_ollama_sizes_pull_q8_0(tag: str, entry: str, published: int) -> None:
+    found = catalog.find(tag)
+    assert found is not None and found[0].name == entry
+    spec = resolve(tag)
+    assert spec.weight_format.gguf_type == "Q8_0"
+    weights = estimate(spec, Workload(engine="ollama")).weights_bytes
+    assert 0.97 * published <= weights <= published
+    # the library's other sizes keep its Q4_K_M, and a tag naming its type keeps that type
+    assert resolve("llama3.2:3b").weight_format.gguf_type == "Q4_K_M"
+    assert resolve("llama3.2:1b-instruct-q4_K_M").weight_format.gguf_type == "Q4_K_M"

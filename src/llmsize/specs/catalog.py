@@ -593,7 +593,10 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             hint="pass a bundled tag, the model's Hugging Face repo id, or the GGUF file "
             "(`ollama show --modelfile` prints its path)",
         )
-    return entry, ollama.with_default_quant(parsed, ref)
+    lib = ref.library.name
+    tags = (a for a in entry.model.aliases if a.lower().startswith(f"{lib}:"))
+    sizes = tuple(a.split(":", 1)[1].split("-")[0] for a in tags)
+    return entry, ollama.with_default_quant(parsed, ref, sizes)
 
 
 # How far a tag's stated size may sit from the entry's parameter count ("kimi-k2:1t" vs 1.026T) before
