@@ -594,8 +594,8 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             "(`ollama show --modelfile` prints its path)",
         )
     lib = ref.library.name
-    tags = (a for a in entry.model.aliases if a.lower().startswith(f"{lib}:"))
-    sizes = tuple(a.split(":", 1)[1].split("-")[0] for a in tags)
+    own = (a for a in entry.model.aliases if a.lower().startswith(f"{lib}:"))
+    sizes = tuple(a.split(":", 1)[1].split("-")[0] for a in own)
     return entry, ollama.with_default_quant(parsed, ref, sizes)
 
 
