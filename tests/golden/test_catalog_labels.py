@@ -19,6 +19,7 @@ from llmsize.specs.params import total_params
 from llmsize.specs.resolve import resolve
 
 CODER = "Qwen/Qwen3-Coder-30B-A3B-Instruct"
+BIG = "Qwen3-235B-A22B"
 # (a spelling people use, the entry it must find, the repo whose config.json the entry cites)
 NAMES = [
     ("qwen3-coder:30b", "Qwen3-Coder-30B-A3B-Instruct", "Qwen/Qwen3-Coder-30B-A3B-Instruct"),
@@ -32,6 +33,9 @@ NAMES = [
     # the training type the name states picks between two entries of one release
     ("Qwen3-30B-A3B-Thinking-2507-FP8", "Qwen3-30B-A3B-Thinking-2507", "Qwen/Qwen3-30B-A3B-Thinking-2507"),
     ("qwen3:30b-a3b-thinking-2507-q8_0", "Qwen3-30B-A3B-Thinking-2507", "Qwen/Qwen3-30B-A3B-Thinking-2507"),
+    ("Qwen3-235B-A22B-Instruct-2507-FP8", "Qwen3-235B-A22B-Instruct-2507", f"Qwen/{BIG}-Instruct-2507"),
+    ("qwen3:235b-a22b-instruct-2507-q4_K_M", "Qwen3-235B-A22B-Instruct-2507", f"Qwen/{BIG}-Instruct-2507"),
+    ("Qwen3-235B-A22B-Thinking-2507-FP8", "Qwen3-235B-A22B-Thinking-2507", f"Qwen/{BIG}-Thinking-2507"),
     ("Llama-3.3-70B-Instruct", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
     ("meta-llama/Llama-3.3-70B-Instruct", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
     ("llama3.3", "Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),
