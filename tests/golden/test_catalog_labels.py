@@ -164,3 +164,13 @@ def test_small_ollama_sizes_pull_q8_0(tag: str, entry: str, published: int) -> N
     # the library's other sizes keep its Q4_K_M, and a tag naming its type keeps that type
     assert resolve("llama3.2:3b").weight_format.gguf_type == "Q4_K_M"
     assert resolve("llama3.2:1b-instruct-q4_K_M").weight_format.gguf_type == "Q4_K_M"
+
+
+def test_a_copy_without_dtype_says_so_of_the_copy() -> None:
+    # Qwen2.5-Coder-7B's entry is a litgpt transcription that carries no dtype; the warning must not claim the
+    # published config.json states none. An Ollama tag (GGUF: the file type sets every tensor's type) and a
+    # name stating its dtype need no guess at all.
+    said = [w for w in resolve("Qwen2.5-Coder-7B-Instruct").warnings if "no dtype" in w]
+    assert said and all(w.startswith("the bundled copy of Qwen/Qwen2.5-Coder-7B's config.json") for w in said)
+    assert not [w for w in resolve("qwen2.5-coder:7b").warnings if "no dtype" in w]
+    assert not [w for w in resolve("Qwen2.5-Coder-7B-Instruct-BF16").warnings if "no dtype" in w]

@@ -249,7 +249,24 @@ def _base_spec(entry: CatalogEntry) -> ModelSpec:
         )
     except ConfigError as err:
         raise ConfigError(f"model_specs/{entry.file} entry {m.name!r}: {err.message}", hint=err.hint) from err
-    return _with_stored_dtype(spec, entry) if m.stored_dtype is not None else spec
+    if m.stored_dtype is not None:
+        return _with_stored_dtype(spec, entry)
+    return _guess_said_of_the_copy(spec, entry)
+
+
+def _guess_said_of_the_copy(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
+    """An entry whose copied config leaves the dtype out says so of the copy: the published config.json
+    may well state one (Qwen/Qwen2.5-Coder-7B's does; the transcription it was read from did not)."""
+    from llmsize.specs.formats import NO_DTYPE
+
+    if NO_DTYPE not in spec.warnings:
+        return spec
+    m = entry.model
+    said = (
+        f"the bundled copy of {m.hf_repo or m.name}'s config.json (model_specs/{entry.file}) records no "
+        "dtype; assuming bf16 weights"
+    )
+    return spec.model_copy(update={"warnings": tuple(said if w == NO_DTYPE else w for w in spec.warnings)})
 
 
 def _with_stored_dtype(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
