@@ -174,3 +174,13 @@ def test_a_copy_without_dtype_says_so_of_the_copy() -> None:
     assert said and all(w.startswith("the bundled copy of Qwen/Qwen2.5-Coder-7B's config.json") for w in said)
     assert not [w for w in resolve("qwen2.5-coder:7b").warnings if "no dtype" in w]
     assert not [w for w in resolve("Qwen2.5-Coder-7B-Instruct-BF16").warnings if "no dtype" in w]
+
+
+def test_a_sizeless_name_with_a_word_no_entry_carries_finds_no_sibling() -> None:
+    # microsoft/Phi-4-multimodal-instruct is 5.6B ("Phi-4-multimodal-instruct is a lightweight open multimodal
+    # foundation model ... 5.6B parameters", model card); it was sized as Phi-4-reasoning's 14.7B.
+    assert catalog.find("Phi-4-multimodal-instruct") is None
+    found = catalog.find("Phi-4-instruct")  # no word beyond the training type: Phi-4, not the reasoning release
+    assert found is not None and found[0].name == "Phi-4"
+    found = catalog.find("Phi-4-reasoning-FP8")
+    assert found is not None and found[0].name == "Phi-4-reasoning"

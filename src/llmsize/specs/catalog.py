@@ -453,7 +453,8 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
     if sig[4] is None:
-        return _best_release(sig, _sizeless_signatures().get(sig, ()), p.date)
+        found = _same_words(sig, p, _sizeless_signatures().get(sig, ()))
+        return _best_release(sig, found, p.date, p.training_type)
     exact = _best_release(sig, _signatures().get(sig, ()), p.date, p.training_type)
     if exact is not None:
         return exact
@@ -469,6 +470,31 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         if len(loose) == 1:
             return next(iter(loose.values()))
     return None
+
+
+def _same_words(
+    sig: tuple[Any, ...], p: ParsedName, found: Iterable[CatalogEntry]
+) -> tuple[CatalogEntry, ...]:
+    """Of the entries a sizeless name matches, those whose names add or drop no word the parser left over.
+
+    With no size to cross-check, the words are all that tell releases apart: "Phi-4-multimodal-instruct"
+    (5.6B, with vision and audio towers) is neither Phi-4 nor Phi-4-reasoning (14.7B), and "Phi-4-instruct"
+    is Phi-4, not the reasoning release. A word no entry carries finds nothing rather than a sibling.
+    """
+    facts = _name_facts()
+    words = {x.lower() for x in p.extra}
+
+    def carries(entry: CatalogEntry) -> bool:
+        names = (entry.model.name, entry.model.hf_repo, *entry.model.aliases)
+        return any(
+            n and ":" not in n and n in facts and facts[n][0] == sig
+            and {x.lower() for x in _parse_catalog_name(n).extra} == words
+            for n in names
+        )
+
+    found = tuple(found)
+    same = tuple(e for e in found if carries(e))
+    return same if same or words else found
 
 
 def _wildcard_match(p: ParsedName) -> CatalogEntry | None:
