@@ -177,8 +177,8 @@ def test_a_copy_without_dtype_says_so_of_the_copy() -> None:
 
 
 def test_a_sizeless_name_with_a_word_no_entry_carries_finds_no_sibling() -> None:
-    # microsoft/Phi-4-multimodal-instruct is 5.6B ("Phi-4-multimodal-instruct is a lightweight open multimodal
-    # foundation model ... 5.6B parameters", model card); it was sized as Phi-4-reasoning's 14.7B.
+    # microsoft/Phi-4-multimodal-instruct is 5.6B ("a lightweight open multimodal foundation model",
+    # 5.6B parameters: model card); it was sized as Phi-4-reasoning's 14.7B.
     assert catalog.find("Phi-4-multimodal-instruct") is None
     found = catalog.find("Phi-4-instruct")  # no word beyond the training type: Phi-4, not the reasoning release
     assert found is not None and found[0].name == "Phi-4"
