@@ -180,7 +180,8 @@ def test_a_sizeless_name_with_a_word_no_entry_carries_finds_no_sibling() -> None
     # microsoft/Phi-4-multimodal-instruct is 5.6B ("a lightweight open multimodal foundation model",
     # 5.6B parameters: model card); it was sized as Phi-4-reasoning's 14.7B.
     assert catalog.find("Phi-4-multimodal-instruct") is None
-    found = catalog.find("Phi-4-instruct")  # no word beyond the training type: Phi-4, not the reasoning release
+    # no word beyond the training type: Phi-4, not the reasoning release
+    found = catalog.find("Phi-4-instruct")
     assert found is not None and found[0].name == "Phi-4"
     found = catalog.find("Phi-4-reasoning-FP8")
     assert found is not None and found[0].name == "Phi-4-reasoning"
