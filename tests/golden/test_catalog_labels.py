@@ -185,3 +185,9 @@ def test_a_sizeless_name_with_a_word_no_entry_carries_finds_no_sibling() -> None
     assert found is not None and found[0].name == "Phi-4"
     found = catalog.find("Phi-4-reasoning-FP8")
     assert found is not None and found[0].name == "Phi-4-reasoning"
+
+
+def test_the_words_that_chose_the_entry_are_not_called_unread() -> None:
+    # "reasoning" picks Phi-4-reasoning among the sizeless Phi-4 entries: it changed the answer.
+    assert not [w for w in resolve("Phi-4-reasoning-FP8").warnings if "not understood" in w]
+    assert [w for w in resolve("Qwen3-8B-AWQQ").warnings if "'AWQQ' not understood" in w]  # a typo still is

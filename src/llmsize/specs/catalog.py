@@ -701,7 +701,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
             note += f"; {raw} is {qat_note}"
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
-        unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
+        carried = {x.lower() for n in entry.names for x in _parse_catalog_name(n).extra}
+        read = parsed.model_copy(update={"extra": tuple(x for x in parsed.extra if x.lower() not in carried)})
+        unused = name_warnings(read, fmt) if _direct(raw) is None else []  # the entry's own words chose it
         kept = answered_by_name(spec.warnings, parsed, fmt)
         if unused or kept != spec.warnings:
             update["warnings"] = (*kept, *unused)
