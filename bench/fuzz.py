@@ -2,7 +2,10 @@
 every hostile file and misuse of the seven rounds (tests/hostile.py, tests/hostile_round3.py,
 tests/hostile_round4.py, tests/hostile_round5.py, tests/hostile_round6.py, with their environment variables
 and round 6's 600 engine x mode x quant x GPU combinations; tests/hostile_round7.py's mutated configs of
-the newest model types, --engine-version spellings and unbuildable sizes), each in a
+the newest model types, --engine-version spellings and unbuildable sizes; tests/hostile_round8.py's
+~1,300 `check` launch flags with hostile values, --speculative-config counts, non-ASCII numbers and
+OLLAMA_* variables, --output under a file, unusable GPU files, concurrency lists, a folder name that is
+not UTF-8, and the Python API given the wrong types), each in a
 subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that
 leaves early (`| head`).
 
@@ -33,6 +36,7 @@ import hostile_round4
 import hostile_round5
 import hostile_round6
 import hostile_round7
+import hostile_round8
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -85,6 +89,23 @@ def api_names(names: list[str]) -> list[str]:
     return failures
 
 
+def api_misuses() -> list[str]:
+    """The README's API given arguments of the wrong type (round 8): an LlmsizeError that is a TypeError."""
+    from llmsize.errors import LlmsizeError
+
+    failures = []
+    for label, call in hostile_round8.api_calls():
+        try:
+            call()  # type: ignore[operator]
+            failures.append(f"{label}: no error")
+        except LlmsizeError as err:
+            if not isinstance(err, TypeError) or "\n" in str(err):
+                failures.append(f"{label}: {type(err).__name__}: {err}")
+        except Exception as err:
+            failures.append(f"{label}: {type(err).__name__}: {err}")
+    return failures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--names", type=int, default=2000, help="generated names through the API")
@@ -99,7 +120,9 @@ def main() -> None:
     names += list(hostile_round6.NAMES)
     names += hostile.random_names(args.seed, args.names)
     failures = api_names(names)
-    print(f"API: {len(names)} names, {len(failures)} failures")
+    misuses = api_misuses()
+    print(f"API: {len(names)} names, {len(failures)} failures; wrong types, {len(misuses)} failures")
+    failures += misuses
     for f in failures[:50]:
         print("  ", f)
     cli_names = [n for n in hostile.NAMES if "\x00" not in n] + list(hostile_round4.NAMES)
@@ -123,6 +146,12 @@ def main() -> None:
         cases += [["estimate", str(p)] for _, p in hostile_round7.wrong_value_dirs(root)]
         cases += list(hostile_round7.engine_version_cases())
         cases += [["estimate", "--", n] for n in hostile_round7.REFUSED_NAMES]
+        cases += list(hostile_round8.launch_flag_cases()) + list(hostile_round8.speculative_cases())
+        cases += list(hostile_round8.non_ascii_number_cases(root)) + list(hostile_round8.output_cases(root))
+        cases += [argv for _, argv in hostile_round8.gpu_file_cases(root)]
+        cases += list(hostile_round8.concurrency_cases())
+        odd_folder = hostile_round8.non_utf8_folder(root)
+        cases += [["estimate", str(odd_folder)]] if odd_folder is not None else []
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
         options += hostile_options.misplaced_cases()
         if args.options is not None:
@@ -136,6 +165,8 @@ def main() -> None:
                  for forced in ({}, dict([hostile_round4.FORCED]))]
         runs += [(list(command), {variable: value})
                  for variable, value in hostile_round5.ENVIRONMENT for command in hostile_round5.ENV_COMMANDS]
+        runs += [(list(hostile_round8.OLLAMA_COMMAND), {variable: value})
+                 for variable, value in hostile_round8.OLLAMA_ENVIRONMENT]
         hub_env = hostile_round4.HUB_ENVIRONMENT
         runs += [(list(command), {variable: value, "HF_HUB_OFFLINE": "0"})
                  for variable, value in hub_env for command in hostile_round4.HUB_COMMANDS]

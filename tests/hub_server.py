@@ -55,7 +55,9 @@ class FakeRepo:
     repo_id: str
     files: dict[str, bytes]
     gated: bool = False
-    fault: str | None = None  # "redirect-loop", "trickle" or "401": a broken Hub or proxy, a private repo
+    # "redirect-loop", "trickle", "401", "html" or "status-NNN" (every request answered NNN): a broken Hub or
+    # proxy, a private repo
+    fault: str | None = None
     branches: tuple[str, ...] = ("main",)
     commit: str = field(default="")
 
@@ -165,6 +167,14 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                 return self.end_headers()
             if repo.fault == "trickle":
                 return self._trickle()
+            if repo.fault is not None and repo.fault.startswith("status-"):  # a failing Hub or proxy
+                status = int(repo.fault.removeprefix("status-"))
+                self.send_response(status)
+                self.send_header("Retry-After", "3600")  # a rate limit that asks for an hour's wait
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
+            if repo.fault == "html":  # a captive portal or login page answering every URL with 200
+                return self._send_file(repo, b"<!doctype html><html><body>Sign in</body></html>", send_body)
             if repo.fault == "401" and not authorized:
                 self.send_response(401)
                 self.send_header("Content-Length", "0")

@@ -36,6 +36,26 @@ class BadInputError(LlmsizeError):
     """An option or combination of options that cannot be honoured."""
 
 
+class WrongTypeError(BadInputError, TypeError):
+    """A library call given an argument of the wrong type (`llmsize.resolve(7)`, `llmsize.estimate("Qwen3-8B",
+    wl)`): an LlmsizeError as every refusal is, and a TypeError as Python's own; it was an AttributeError
+    from deep inside ("'int' object has no attribute 'strip'"; issue 15, round 8)."""
+
+
+def require_type(
+    value: object, wanted: type | tuple[type, ...], what: str, expected: str, hint: str | None = None
+) -> None:
+    """Raise WrongTypeError ("`what` takes `expected`, not int") unless `value` is a `wanted` (a bool is
+    no number here)."""
+    if isinstance(value, wanted) and not (isinstance(value, bool) and bool not in _types(wanted)):
+        return
+    raise WrongTypeError(f"{what} takes {expected}, not {type(value).__name__}", hint=hint)
+
+
+def _types(wanted: type | tuple[type, ...]) -> tuple[type, ...]:
+    return wanted if isinstance(wanted, tuple) else (wanted,)
+
+
 class ModelNotFoundError(LlmsizeError):
     """A model name, repo id or path that resolves to nothing."""
 

@@ -53,7 +53,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from llmsize.errors import BadInputError
+from llmsize.errors import BadInputError, require_type
 from llmsize.records import ConfigDict, Field, Record
 
 __all__ = ["ParsedName", "canonical_key", "hub_reference", "parse_name"]
@@ -273,8 +273,10 @@ def _file_reference(repo: str, rev: str, path: str) -> str | None:
 def parse_name(text: str) -> ParsedName:
     """Split a model name into its parts; anything not understood lands in `extra`.
 
-    Raises BadInputError for an empty or whitespace-only name, and nothing else.
+    Raises BadInputError for an empty or whitespace-only name (WrongTypeError, one too, for a text that is
+    no str), and nothing else.
     """
+    require_type(text, str, "llmsize.parse_name()", "a model name (a str)")
     stripped = fold_name(text).strip()
     if not stripped:
         raise BadInputError(

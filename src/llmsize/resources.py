@@ -127,7 +127,8 @@ def read_text_bounded(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
     with open_input(path) as fh:
         raw = fh.read(limit + 1)
     if len(raw) > limit:
-        raise UnreadableText(f"it is larger than {limit // (1024 * 1024)} MiB")
+        shown = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit >> 10} KiB"
+        raise UnreadableText(f"it is larger than {shown}")
     for bom, encoding in _OTHER_UNICODE_BOMS:
         if raw.startswith(bom):
             raise UnreadableText(f"it is {encoding} text; save it as UTF-8")

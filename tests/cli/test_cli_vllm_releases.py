@@ -52,8 +52,10 @@ def _tps(row: dict[str, object]) -> float:
         ("v0.4.0", (), "vllm-0.4"),
         ("0.6.3", (), "vllm-0.6"),
         ("0.7.3", (), "vllm-0.6"),
-        ("0.8.0", (), "vllm"),
-        ("0.10", (), "vllm"),
+        # 0.8-0.13: the V1 engine, synchronous scheduling (async by default from 0.14, vllm_async.py).
+        ("0.8.0", (), "vllm-0.13"),
+        ("0.10", (), "vllm-0.13"),
+        ("0.14.0", (), "vllm"),
         ("0.4.2", ("--enforce-eager",), "vllm-0.6-eager"),
         ("0.6.3", ("--enforce-eager",), "vllm-0.6-eager"),
         ("0.19.1", ("--enforce-eager",), "vllm-eager"),

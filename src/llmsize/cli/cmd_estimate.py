@@ -145,9 +145,10 @@ def estimate_cmd(
     Examples: llmsize estimate Qwen2.5-7B-Instruct-GPTQ-Int4 · llmsize estimate Llama-3.1-8B --mode qlora
     --context 8k --format json · llmsize estimate ./model.gguf --kv-dtype q8_0 --context 32k
     """
-    from llmsize.report.export import write_report
+    from llmsize.report.export import check_output, write_report
     from llmsize.report.render_estimate import render_estimate
 
+    check_output(output, force=force, html=True)  # before the work, as fit/compare/plan (issue 15, round 8)
     options = workload_options_from(workload, engine)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(parse_num_gpus(num_gpus), options, count_given)

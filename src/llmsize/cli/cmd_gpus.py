@@ -62,6 +62,10 @@ def gpus_cmd(
             )
         _show_local(gpu_file or (), fmt)
         return
+    if output is not None:  # before the table: `gpus -o gpus.txt` printed the whole listing, then the error
+        from llmsize.report.export import check_output
+
+        check_output(output, force=force)
     min_bytes = None
     if min_memory is not None:
         try:

@@ -151,7 +151,8 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
         return ()
     from llmsize.units import is_whole_number
 
-    parts = [part for part in text.replace(" ", "").split(",") if part]
+    # Split on commas, then strip: removing every space first read "1 8 32" as 1832 sequences (round 8).
+    parts = [part.strip() for part in text.split(",") if part.strip()]
     if not all(map(is_whole_number, parts)):  # one rule for every count option: int() reads "٣" and "1_0"
         raise BadInputError(f"--concurrency {text!r}: give positive integers separated by commas, "
                             "e.g. 1,8,32")

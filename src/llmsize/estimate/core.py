@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from llmsize.errors import BadInputError
+from llmsize.errors import BadInputError, require_type
 from llmsize.estimate import (
     adapters,
     audio,
@@ -194,6 +194,9 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
     equals the nominal value) and no per-component formulas or details (left empty). The planner's
     searches compare totals only (issue 15: `fit --all`).
     """
+    what = "llmsize.estimate()"
+    require_type(spec, ModelSpec, what, "a ModelSpec first", "llmsize.resolve('Qwen3-8B') makes one")
+    require_type(wl, Workload, what, "a Workload second", "e.g. llmsize.Workload(context=8192)")
     try:
         return _estimate(spec, wl, explained)
     except OverflowError:

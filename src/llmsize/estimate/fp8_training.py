@@ -138,3 +138,18 @@ def note(wl: Workload) -> str:
         f"torchao float8 training, {wl.fp8_training} scaling: decoder linears (not the head) run fp8 "
         f"GEMMs, weights/gradients/states keep their dtype, backward keeps the bf16 inputs; {casts}{gather}"
     )
+
+
+def device_problem(wl: Workload, device: str, has_fp8: bool) -> str | None:
+    """Why a float8 run cannot start on `device` (None: it can, or the run is not float8).
+
+    Every Float8Linear GEMM is `torch._scaled_mm`, whose first check refuses other devices:
+    "torch._scaled_mm is only supported on CUDA devices with compute capability >= 9.0 or 8.9, or ROCm
+    MI300+" (pytorch aten/src/ATen/native/cuda/Blas.cpp `_scaled_mm_out_cuda`). `has_fp8` is the GPU
+    catalog's `dtypes: [fp8]`, which lists exactly those (issue 15, round 8: `fit --fp8-training rowwise
+    --gpu T4` said it fits).
+    """
+    if wl.fp8_training is None or has_fp8:
+        return None
+    return (f"{device} has no FP8 tensor cores: float8 training's torch._scaled_mm needs compute "
+            "capability 8.9+ (or an MI300); drop --fp8-training or pick an FP8 GPU")

@@ -232,6 +232,18 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
             f"--tp {tp} neither divides nor is a multiple of the {kv} KV heads",
             hint="vLLM replicates KV heads only when tp is a multiple of them",
         )
+    problem = tp_width_problem(spec, tp)
+    if problem is not None:
+        raise BadInputError(*problem)
+
+
+def tp_width_problem(spec: ModelSpec, tp: int) -> tuple[str, str] | None:
+    """(message, hint) when TP `tp` cannot split the MLP or the recurrent layers' widths, else None.
+
+    The planner asks it too (hardware/layout.py tp_problem): it offered TP 5 for CodeLlama-13B (40 heads, MLP
+    13,824 wide) and `compare CodeLlama-13B --gpus all` ended in this error (issue 15, round 8). vLLM's
+    column/row-parallel linears refuse such a split (vllm/distributed/utils.py `divide` asserts it).
+    """
     widths = [
         ("intermediate_size", spec.intermediate_size if spec.num_layers > spec.num_moe_layers else 0),
         ("moe_intermediate_size", spec.moe_intermediate_size if spec.is_moe else 0),
@@ -239,16 +251,13 @@ def validate_parallelism(spec: ModelSpec, wl: Workload) -> None:
     ]
     for name, width in widths:
         if width and width % tp:
-            raise BadInputError(
-                f"--tp {tp} does not divide {name} ({width})",
-                hint="pick a tensor-parallel degree that divides the MLP width",
-            )
+            return (f"--tp {tp} does not divide {name} ({width})",
+                    "pick a tensor-parallel degree that divides the MLP width")
     for name, width in split_widths(spec.recurrent) if spec.recurrent is not None else ():
         if width and width % tp:
-            raise BadInputError(
-                f"--tp {tp} does not divide the {width} {name}",
-                hint="vLLM and SGLang split the linear-attention / Mamba layers by heads too",
-            )
+            return (f"--tp {tp} does not divide the {width} {name}",
+                    "vLLM and SGLang split the linear-attention / Mamba layers by heads too")
+    return None
 
 
 def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:

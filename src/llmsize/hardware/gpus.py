@@ -489,7 +489,35 @@ def _entries_from_document(doc: Any, where: str) -> list[dict[str, Any]]:
     return out
 
 
+# Entries one GPU file may hold. A catalog of someone's own cards is a handful (the bundled files hold at
+# most 42); 20,000 entries took `llmsize gpus` 40 s to tabulate (issue 15, round 8: under 2 s).
+MAX_GPUS_PER_FILE = 256
+# Bytes of one GPU file: the bundled files hold ~700 bytes per GPU with their comments, so 256 GPUs fit in
+# half of this. The file is parsed before its entries are counted, and YAML parses at well under 1 MB/s:
+# a 3 MB file of 20,000 GPUs took 7 s (and the generic 64 MiB text limit allowed minutes).
+MAX_GPU_FILE_BYTES = 512 * 1024
+# Words that --gpu / --gpus read as something other than a catalog entry: this machine
+# (cli/gpu_options.py LOCAL_GPU_NAMES) and every GPU (`compare --gpus all`). An entry named so could not
+# be asked for; one whose id has a comma cannot be named in --gpus, which splits on commas; one whose id
+# has no letter or digit matched any --gpu without one (normalize_gpu_name leaves an empty key).
+RESERVED_GPU_NAMES = ("local", "this", "here", "all")
+
+
+def _name_problem(label: str) -> str | None:
+    """Why an id or alias cannot be asked for on the command line, or None."""
+    if "," in label:
+        return "holds a comma, which --gpus reads as a separator"
+    if label.strip().lower() in RESERVED_GPU_NAMES:
+        return f"is a word --gpu reads otherwise ({', '.join(RESERVED_GPU_NAMES)})"
+    if not normalize_gpu_name(label):
+        return "has no letter or digit to look it up by"
+    return None
+
+
 def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
+    if len(entries) > MAX_GPUS_PER_FILE:
+        raise ConfigError(f"{where} lists {len(entries):,} GPUs; a GPU file holds at most "
+                          f"{MAX_GPUS_PER_FILE}", hint="keep the cards you plan for")
     gpus = []
     for i, entry in enumerate(entries):
         label = entry.get("id", f"gpus[{i}]")
@@ -505,6 +533,12 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
             more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
             raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
         gpu = gpus[-1]
+        for field, labels in (("id", (gpu.id,)), ("aliases", gpu.aliases)):
+            for name in labels:
+                why = _name_problem(name)
+                if why is not None:
+                    shown = f"GPU {one_line(repr(gpu.id), 60)}, {field} {one_line(repr(name), 60)}"
+                    raise ConfigError(f"{where}: {shown} {why}", hint="rename it")
         if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
             raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
                               "less than one byte")
@@ -550,10 +584,11 @@ def load_gpu_file(path: str | Path) -> list[GpuSpec]:
 @cache
 def _load_cached(path: str, mtime_ns: int) -> tuple[GpuSpec, ...]:
     try:
-        text = read_text_bounded(Path(path))
+        text = read_text_bounded(Path(path), MAX_GPU_FILE_BYTES)
     except (OSError, UnicodeDecodeError, UnreadableText) as err:
         why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise ConfigError(f"cannot read GPU file {path}: {why}", hint="pass a UTF-8 YAML file") from None
+        hint = "keep the cards you plan for" if "larger than" in why else "pass a UTF-8 YAML file"
+        raise ConfigError(f"cannot read GPU file {path}: {why}", hint=hint) from None
     return tuple(_load_text(text, path))
 
 
@@ -579,8 +614,15 @@ def user_gpu_files() -> list[Path]:
 def load_catalog(gpu_files: Sequence[str | Path] = ()) -> GpuCatalog:
     """Bundled catalog, then the user catalog directory, then each --gpu-file (later wins)."""
     gpus = list(bundled_gpus())
+    own = 0
     for path in [*user_gpu_files(), *gpu_files]:
-        gpus += load_gpu_file(path)
+        entries = load_gpu_file(path)
+        own += len(entries)
+        if own > MAX_GPUS_PER_FILE:  # many files of 256 each are the same slow listing as one of 20,000
+            raise ConfigError(f"the GPU files list {own:,} GPUs of your own by {one_line(str(path), 80)}; "
+                              f"llmsize reads at most {MAX_GPUS_PER_FILE}",
+                              hint=f"keep the cards you plan for (the folder: ${USER_GPU_DIR_ENV})")
+        gpus += entries
     return GpuCatalog(gpus)
 
 

@@ -57,7 +57,10 @@ def tp_problem(spec: ModelSpec, tp: int) -> str | None:
     if not spec.is_mla and kv % tp and tp % kv:
         return (f"TP {tp} neither divides the {kv} KV heads of {spec.name} nor is a multiple of them, "
                 "so engines cannot shard or replicate them")
-    return None
+    from llmsize.estimate.weights import tp_width_problem  # the estimate's own rule, asked before it runs
+
+    width = tp_width_problem(spec, tp)
+    return width[0] if width is not None else None
 
 
 def pp_problem(spec: ModelSpec, pp: int) -> str | None:

@@ -26,7 +26,7 @@ REFERENCE: when vLLM finds no tuned file for (E, N, device name, dtype) in fused
 M <= E, without num_warps / num_stages before mid-2025). PR #19049's default-tile timings sit a near
 constant 36 us (24-54 us over batch 1-96) above the slope above plus the call's kernel latency,
 whatever the batch: an extra time per routed-FFN call, kept as the profile 'vllm-moe-untuned' for runs
-on those tiles (estimate/engines/vllm.py UNTUNED_MOE_CALL_S).
+on those tiles (estimate/engines/vllm_speed.py UNTUNED_MOE_CALL_S).
 """
 
 from __future__ import annotations

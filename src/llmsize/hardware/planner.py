@@ -392,7 +392,10 @@ class Planner:
                   dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                   max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
                   warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
-        return _without_backend(row, eng.no_backend_for(gpu.vendor))
+        from llmsize.estimate.fp8_training import device_problem
+
+        missing = eng.no_backend_for(gpu.vendor) or device_problem(wl, gpu.id, gpu.supports("fp8"))
+        return _without_backend(row, missing)
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""

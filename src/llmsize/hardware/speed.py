@@ -27,7 +27,13 @@ from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, wor
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.estimate.engines.vllm_paged_gqa import paged_kv_read_factor
+from llmsize.estimate.engines.vllm_wide_heads import wide_head_note
 from llmsize.hardware.allreduce import allreduce_latency_s
+from llmsize.hardware.attention_flops import (  # re-exported: their former home
+    attention_flops_decode as attention_flops_decode,
+)
+from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
+from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
@@ -50,7 +56,6 @@ from llmsize.hardware.speed_profiles import (
 )
 from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_prefill_share, vulkan_request, vulkan_speedup
 from llmsize.records import ConfigDict, Field, Record
-from llmsize.specs.models import ModelSpec
 
 
 class SpeedConstants(Record):
@@ -89,6 +94,9 @@ class SpeedConstants(Record):
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
     attention_fraction: float = Field(
         default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
+    wide_attention_fraction: float = Field(
+        default=0.0, description="achieved / 16-bit peak FLOP/s of prefill attention on blocks wider than "
+        "FlashAttention's head dim (0: attention_fraction; estimate/engines/vllm_wide_heads.py)")
     matrix_speedup: float = Field(
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
         "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py), or the "
@@ -172,6 +180,9 @@ class SpeedInputs(Record):
     kv_bytes_per_gpu: int = Field(ge=0, description="KV cache of the whole batch at the context, on it")
     active_params: int = Field(gt=0, description="parameters used per token (whole model)")
     attention_flops_prefill: float = Field(ge=0, description="attention FLOPs of one prompt (whole model)")
+    attention_flops_prefill_wide: float = Field(
+        default=0.0, ge=0, description="the part of attention_flops_prefill in blocks whose head dim exceeds "
+        "FlashAttention's 256 (Gemma 4's global blocks)")
     attention_flops_decode: float = Field(ge=0, description="attention FLOPs of one new token at the context")
     prompt_tokens: int = Field(gt=0)
     batch: int = Field(default=1, gt=0)
@@ -291,6 +302,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         peak_dtype=peak_dtype,
         attention_fraction=(eff.compute if eff.compute is not None
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
+        wide_attention_fraction=(eff.compute if eff.compute is not None
+                                 else prof.wide_head_attention_compute.get(gpu.architecture, 0.0)),
         matrix_speedup=(matrix_unit_speedup(gpu, prof.matrix_units) if prof.vulkan_matrix_cores is None
                         else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores))),
         moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
@@ -503,7 +516,7 @@ def _attention_flops_at(inputs: SpeedInputs, context: int) -> float:
 LOW_PRECISION_DTYPES = frozenset({"fp8", "int8", "fp4", "nvfp4", "mxfp4"})
 
 
-def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float:
+def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, wide: bool = False) -> float:
     """Achieved FLOP/s of attention's QKᵀ and PV: the 16-bit rate when the mat-muls run 8- or 4-bit.
 
     An FP8 (W8A8) checkpoint quantizes its linear layers' weights and inputs; the attention kernels
@@ -513,17 +526,22 @@ def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> floa
     context-squared FLOPs run at the 16-bit rate whatever the weights. An FP8 KV cache with an FP8
     attention kernel would run faster; the model keeps the 16-bit rate (SpeedInputs has no KV dtype).
     The share of that rate is the engine's attention kernel's own where its profile names one for
-    the GPU's architecture (SGLang on Hopper), else the prefill share.
+    the GPU's architecture (SGLang on Hopper), else the prefill share. `wide`: the blocks whose head dim
+    FlashAttention cannot take, at the engine's figure for them where it has one.
     """
     dtype = c.peak_dtype or inputs.compute_dtype
     if dtype in LOW_PRECISION_DTYPES:
         dtype = "bf16"  # flops_for falls back to fp16 where bf16 is not native
-    return gpu.flops_for(dtype) * (c.attention_fraction or c.compute_fraction)
+    share = c.attention_fraction or c.compute_fraction
+    if wide and c.wide_attention_fraction:
+        share = c.wide_attention_fraction
+    return gpu.flops_for(dtype) * share
 
 
-def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmul_flops: float) -> float:
+def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmul_flops: float,
+                     wide: bool = False) -> float:
     """Attention FLOPs expressed at the mat-muls' rate: their rate over attention's (1 without a figure)."""
-    rate = attention_rate(inputs, gpu, c)
+    rate = attention_rate(inputs, gpu, c, wide)
     return matmul_flops / rate if rate > 0 and matmul_flops > 0 else 1.0
 
 
@@ -601,9 +619,13 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     chunk = c.prefill_chunk_tokens or tokens
     chunks = max(1, math.ceil(tokens / chunk))
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction * c.matrix_speedup
-    attn = inputs.attention_flops_prefill * (prompt / inputs.prompt_tokens) ** 2
+    growth = (prompt / inputs.prompt_tokens) ** 2
+    wide = min(inputs.attention_flops_prefill_wide, inputs.attention_flops_prefill) * growth
     # Counted in FLOPs at the mat-muls' rate; attention reaches the matrix units as the mat-muls do.
-    attn *= _attention_scale(inputs, gpu, c, flops / c.matrix_speedup)
+    # Blocks wider than FlashAttention's heads run the engine's other kernel (vllm_wide_heads.py).
+    matmul_rate = flops / c.matrix_speedup
+    attn = ((inputs.attention_flops_prefill * growth - wide) * _attention_scale(inputs, gpu, c, matmul_rate)
+            + wide * _attention_scale(inputs, gpu, c, matmul_rate, wide=True))
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
     routed = min(inputs.routed_active_params, inputs.active_params)
@@ -712,6 +734,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")
+    if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
+        notes.append(wide_head_note(c.wide_attention_fraction))
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan)))
@@ -748,49 +772,3 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         constants=c,
         notes=tuple(notes),
     )
-
-
-def attention_pair_count(tokens: int, window: int | None) -> int:
-    """Query-key pairs a causal prompt of `tokens` scores: Σ_i min(i, window)."""
-    if window is None or window >= tokens:
-        return tokens * (tokens + 1) // 2
-    return window * (window + 1) // 2 + (tokens - window) * window
-
-
-def _attention_dims(spec: ModelSpec) -> tuple[int, int, int]:
-    """(query heads, q·k width, v width) of one attention layer; MLA uses its own head dims."""
-    if spec.is_mla:
-        return (spec.num_attention_heads, spec.qk_nope_head_dim + spec.qk_rope_head_dim,
-                spec.v_head_dim or spec.head_dim)
-    return spec.num_attention_heads, spec.head_dim, spec.head_dim
-
-
-def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
-    """Score and value matmuls of one causal prompt: 2·heads·(d_qk + d_v) per query-key pair, per layer.
-
-    QKᵀ costs 2·d_qk FLOPs per pair and P·V 2·d_v (multiply + add), as in the Chinchilla paper's
-    FLOP accounting (Hoffmann et al. 2022, appendix F); causal masking halves the pairs.
-    """
-    heads, d_qk, d_v = _attention_dims(spec)
-    total = 0
-    for layer in range(spec.num_layers):
-        total += attention_pair_count(tokens, spec.layer_window(layer))
-    return 2.0 * heads * (d_qk + d_v) * total
-
-
-def attention_flops_decode(spec: ModelSpec, context: int) -> float:
-    """One new token attending to `context` cached tokens (or its window), all layers.
-
-    MLA decodes in the absorbed form: the query is mapped into the latent, so each head scores the
-    cached latent + rope key (kv_lora_rank + qk_rope_head_dim) and sums latent values (kv_lora_rank)
-    instead of its own 192/128-wide K/V (DeepSeek-V2 paper, section 2.1.3; vLLM's MLA backends, e.g.
-    vllm/v1/attention/backends/mla/common.py, run decode on the latent cache this way).
-    """
-    heads, d_qk, d_v = _attention_dims(spec)
-    if spec.is_mla and spec.kv_lora_rank:
-        d_qk, d_v = spec.kv_lora_rank + spec.qk_rope_head_dim, spec.kv_lora_rank
-    total = 0
-    for layer in range(spec.num_layers):
-        window = spec.layer_window(layer)
-        total += min(context, window) if window else context
-    return 2.0 * heads * (d_qk + d_v) * total

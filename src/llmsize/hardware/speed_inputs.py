@@ -14,11 +14,17 @@ from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.memo import memo
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Workload
+from llmsize.hardware.attention_flops import (
+    attention_flops_decode,
+    attention_flops_per_key,
+    attention_flops_prefill,
+    attention_flops_prefill_wide,
+)
 from llmsize.hardware.layer_parts import layer_parts
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
-from llmsize.hardware.speed import SpeedInputs, attention_flops_decode, attention_flops_prefill
+from llmsize.hardware.speed import SpeedInputs
 from llmsize.specs.models import ModelSpec, QuantMethod
 
 
@@ -38,6 +44,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         kv_bytes_per_gpu=est.kv_cache_bytes,
         active_params=max(1, est.active_params),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
+        attention_flops_prefill_wide=attention_flops_prefill_wide(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
         attention_flops_curve=attention_flops_curve(spec, wl.context),
         prompt_tokens=wl.prefill_tokens,
@@ -68,21 +75,20 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
     """attention_flops_decode at the curve's points, from the layers counted once per window."""
-    per_key = attention_flops_decode(spec, 1)  # every attention layer scores one key at context 1
-    if not per_key:
+    if not attention_flops_decode(spec, 1):
         return ()
-    windows = memo(spec, ("speed windows",), lambda: _window_counts(spec))
-    layers = sum(windows.values())
-    return tuple((x, per_key / layers * sum(n * (min(x, w) if w else x) for w, n in windows.items()))
+    windows = memo(spec, ("speed window flops",), lambda: _window_flops(spec))
+    return tuple((x, sum(f * (min(x, w) if w else x) for w, f in windows.items()))
                  for x in curve_points(spec, context))
 
 
-def _window_counts(spec: ModelSpec) -> dict[int | None, int]:
-    counts: dict[int | None, int] = {}
+def _window_flops(spec: ModelSpec) -> dict[int | None, float]:
+    """FLOPs per attended key, summed over the blocks of each window (each block's own head sizes)."""
+    flops: dict[int | None, float] = {}
     for i in range(spec.num_layers):
         w = spec.layer_window(i)
-        counts[w] = counts.get(w, 0) + 1
-    return counts
+        flops[w] = flops.get(w, 0.0) + attention_flops_per_key(spec, i)
+    return flops
 
 
 def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, Any]:
@@ -127,7 +133,7 @@ def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> lis
     """Contexts at which the per-kind curves are sampled: their kinks (each window, and a window plus
     the engine's prompt chunk where its cache holds that much more, llama.cpp), the context, and a
     point past all of them that sets the slope beyond."""
-    windows = {w for w in memo(spec, ("speed windows",), lambda: _window_counts(spec)) if w}
+    windows = {w for w in memo(spec, ("speed window flops",), lambda: _window_flops(spec)) if w}
     kinks = {*windows, *(w + chunk for w in windows if chunk)}
     last = max([*kinks, context, 1])
     # Doublings from 64 tokens follow what the kinks miss: cells held in padded blocks (llama.cpp pads

@@ -18,7 +18,7 @@ from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Optimizer, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec, driver_reported_bytes
-from llmsize.preflight import rewrite
+from llmsize.preflight import rewrite, values
 from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
 from llmsize.records import ValidationError
@@ -184,7 +184,10 @@ def _speculative_fields(setup: Setup) -> dict[str, Any]:
         elif draft:
             method = "draft"
         if conf.get("num_speculative_tokens"):
-            out["num_speculative_tokens"] = int(conf["num_speculative_tokens"])
+            # values.integer, not int(): "x", [1], 1e400 (JSON's inf) were internal errors (issue 15, round 8)
+            out["num_speculative_tokens"] = values.integer(
+                conf["num_speculative_tokens"], "--speculative-config num_speculative_tokens"
+            )
     if "spec_type" in setup.values and "mtp" in str(setup.get("spec_type")).lower():
         method = "mtp"
     if method is None and draft:

@@ -125,7 +125,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--quantization", "-q"), "quant", _text),
     Flag(("--enforce-eager",), "enforce_eager"),
     Flag(("--kv-cache-memory", "--kv-cache-memory-bytes"), "kv_cache_memory", values.size_bytes),
-    Flag(("--cpu-offload-gb",), "cpu_offload_gb", values.fraction),
+    Flag(("--cpu-offload-gb",), "cpu_offload_gb", values.nonnegative),
     Flag(("--revision",), "revision", _text),
     Flag(("--trust-remote-code",), None),
     Flag(("--served-model-name",), None, _text),

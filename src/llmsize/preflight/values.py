@@ -7,9 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from llmsize.errors import BadInputError
+from llmsize.units import is_decimal_number, is_whole_number
 
-_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?|[kmgt]i?b?)?\s*$")
+# ASCII digits only (re.ASCII): `\d` alone matched '١٢٣' and Decimal read it as 123, so a launch command
+# or OLLAMA_CONTEXT_LENGTH in Arabic-Indic digits was sized at that context, where every option of
+# llmsize's own refuses them (units.is_whole_number) and llama.cpp's std::stoi and Ollama's
+# strconv.ParseUint (envconfig/config.go) do not read them (issue 15, round 8).
+_TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", re.ASCII)
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?|[kmgt]i?b?)?\s*$", re.ASCII)
 _MAX_INT = 2**40  # nothing a launch command sizes is larger; bounds hostile input
 _MAX_BYTES = 2**60  # an exbibyte
 
@@ -34,25 +39,45 @@ def tokens(text: Any, flag: str) -> int:
 
 
 def integer(text: Any, flag: str) -> int:
+    """An integer as written in a command or a config: ASCII digits ('1_0' and '٣' are what int() reads,
+    not what llama.cpp or Ollama do), or a JSON/YAML number with no fraction (3.0 as pydantic takes it)."""
     if isinstance(text, bool):
         raise BadInputError(f"{flag} wants an integer, got {text!r}")
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise BadInputError(f"{flag} wants an integer, got {text!r}") from None
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    word = str(text).strip()
+    if isinstance(text, float) or len(word) > 100 or not is_whole_number(word):
+        raise BadInputError(f"{flag} wants an integer, got {_shown(text)}")
+    value = int(word)
     if abs(value) > _MAX_INT:
         raise BadInputError(f"{flag} {text!r} is out of range")
     return value
 
 
 def fraction(text: Any, flag: str) -> float:
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        raise BadInputError(f"{flag} wants a number such as 0.9, got {text!r}") from None
-    if not value == value or value in (float("inf"), float("-inf")):
-        raise BadInputError(f"{flag} wants a finite number, got {text!r}")
+    if isinstance(text, bool) or not is_decimal_number(str(text)):  # '١.٥', '1_0.5': see _TOKENS
+        if isinstance(text, float):  # a JSON/YAML nan or inf
+            raise BadInputError(f"{flag} wants a finite number, got {text!r}")
+        raise BadInputError(f"{flag} wants a number such as 0.9, got {_shown(text)}")
+    value = float(str(text).strip())
+    if not value == value or value in (float("inf"), float("-inf")):  # 1e999
+        raise BadInputError(f"{flag} wants a finite number, got {_shown(text)}")
     return value
+
+
+def nonnegative(text: Any, flag: str) -> float:
+    """A finite number of at least 0 (vLLM's `cpu_offload_gb: float = Field(default=0, ge=0)`,
+    vllm/config/offload.py UVAOffloadConfig: vLLM refuses -1 at start-up)."""
+    value = fraction(text, flag)
+    if value < 0:
+        raise BadInputError(f"{flag} must be 0 or more, got {_shown(text)}")
+    return value
+
+
+def _shown(text: Any) -> str:
+    """The value as quoted in an error line: its repr, cut to 100 characters."""
+    shown = repr(text)
+    return shown if len(shown) <= 100 else shown[:48] + "…" + shown[-48:]
 
 
 def boolean(text: Any, flag: str) -> bool:

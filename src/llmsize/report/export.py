@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -197,7 +198,14 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
     except OSError as err:
         raise BadInputError(f"cannot write {shown}: {err.strerror or err}") from err
     finally:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
+
+
+def _remove(tmp: Path) -> None:
+    """Remove the temporary file if it was made. `unlink(missing_ok=True)` only forgives ENOENT: under a
+    regular file (`-o notes.txt/x.json`) it raised NotADirectoryError over the one-line error (round 8)."""
+    with contextlib.suppress(OSError):
+        tmp.unlink()
 
 
 def _claim(tmp: Path, path: Path) -> None:

@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError
 from llmsize.specs.cache import DEFAULT_REVISION, HubSnapshot
-from llmsize.specs.local import CONFIG_FILE, QUANT_SIDECAR, merge_modelopt_sidecar, read_config_json
+from llmsize.specs.local import (
+    CONFIG_FILE,
+    MAX_CONFIG_BYTES,
+    QUANT_SIDECAR,
+    merge_modelopt_sidecar,
+    read_config_json,
+)
 from llmsize.specs.models import CheckpointInfo
 from llmsize.specs.safetensors_header import HeaderTotals, checkpoint_from_totals, header_totals
 
@@ -185,6 +191,7 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     with _quiet_hub(), _translate_errors(repo_id, rev, has_token=token is not None):
         url = hf_hub_url(repo_id, CONFIG_FILE, revision=rev, endpoint=base)
         head = get_hf_file_metadata(url, token=token, timeout=timeout)
+        _refuse_oversized(head.size, f"config.json of {repo_id}@{rev}")
         commit = head.commit_hash
         config_path = hf_hub_download(
             repo_id, CONFIG_FILE, revision=commit or rev, token=token, endpoint=base,
@@ -208,10 +215,13 @@ def _modelopt_sidecar(
     """hf_quant_config.json of a ModelOpt export whose config.json has no quantization_config (vLLM reads
     it for the modelopt methods: modelopt.py ModelOptQuantConfigBase.get_config_filenames); None when
     the repo has none, so a plain repo costs one small 404."""
-    from huggingface_hub import hf_hub_download
+    from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
     from huggingface_hub.errors import EntryNotFoundError
 
-    try:
+    label = f"{QUANT_SIDECAR} of {repo_id}@{revision}"
+    try:  # its size first (one HEAD, as hf_hub_download's own first request): see _refuse_oversized
+        url = hf_hub_url(repo_id, QUANT_SIDECAR, revision=revision, endpoint=base)
+        _refuse_oversized(get_hf_file_metadata(url, token=token, timeout=timeout).size, label)
         path = hf_hub_download(
             repo_id, QUANT_SIDECAR, revision=revision, token=token, endpoint=base,
             cache_dir=_hf_cache_dir(), etag_timeout=timeout,
@@ -219,6 +229,21 @@ def _modelopt_sidecar(
     except EntryNotFoundError:
         return None
     return read_config_json(Path(path), label=f"{QUANT_SIDECAR} of {repo_id}@{revision}")
+
+
+def _refuse_oversized(size: int | None, label: str) -> None:
+    """Refuse a file larger than read_config_json reads, by the size the Hub states, before downloading it.
+
+    hf_hub_download saves the whole body into the Hugging Face cache first: a 300 MB "config.json" took
+    7 s and left 300 MB there before the 8 MiB limit refused it, and a larger one would fill the disk
+    until the deadline (issue 15, round 8).
+    """
+    if size is not None and size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{label} is {size:,} bytes, larger than the {MAX_CONFIG_BYTES >> 20} MiB a config.json can be; "
+            "not downloaded",
+            hint="check the repo id, or HF_ENDPOINT if it points at a mirror",
+        )
 
 
 def _checkpoint(

@@ -51,6 +51,15 @@ def read_config_json(
     try:
         config = load_json(text)
     except json.JSONDecodeError as err:
+        if text.lstrip("\ufeff \t\r\n")[:1] == "<":
+            # a web page saved as config.json (the Hub's "blob" page, not its "resolve" link) or a proxy's
+            # login page served for every URL: "may be truncated" sent people to download it again
+            # (issue 15, round 8)
+            raise ConfigError(
+                f"{where} is a web page (HTML), not JSON",
+                hint="download the raw file (https://huggingface.co/ORG/NAME/resolve/main/config.json); "
+                "behind a proxy, check HF_ENDPOINT",
+            ) from err
         raise ConfigError(
             f"{where} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
             hint="the file may be truncated; download it again",

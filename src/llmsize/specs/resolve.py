@@ -20,6 +20,7 @@ from llmsize.errors import (
     LlmsizeError,
     ModelNotFoundError,
     one_line,
+    require_type,
 )
 from llmsize.names import fold_name, hub_reference
 from llmsize.resources import open_input
@@ -38,7 +39,7 @@ _INPUT_HINT = (
 
 
 def resolve(
-    model: str,
+    model: str | os.PathLike[str],
     *,
     revision: str | None = None,
     offline: bool | None = None,
@@ -52,6 +53,10 @@ def resolve(
     `engine="ollama"` a bare Ollama library name ("deepseek-r1") is what `ollama run` pulls: its
     latest tag (specs/ollama.py `pull_name`), not the Hugging Face model of that name.
     """
+    if isinstance(model, os.PathLike):  # a pathlib.Path of a model folder or file is what it names
+        model = os.fspath(model)
+    require_type(model if model is not None else "", str, "llmsize.resolve()",
+                 "a model name, repo id or path (a str or a pathlib.Path)")
     text = (model or "").strip()
     if engine is not None and str(engine) == "ollama":
         text = ollama.pull_name(text)
@@ -126,6 +131,13 @@ def _shown(text: str) -> str:
 
 def _check_text(text: str) -> None:
     """Refuse what is no model name or path before anything echoes it or hands it to the OS."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        # Python's stand-ins for bytes that are not UTF-8 (surrogateescape): a folder named in Latin-1 was
+        # refused as holding "control characters (a newline, an escape sequence...)" (issue 15, round 8)
+        raise BadInputError(
+            f"{_shown(text)} holds bytes that are not UTF-8 (a file name from another encoding); llmsize "
+            "cannot show or save it", hint="rename the folder or file, or link it under a UTF-8 name",
+        )
     if not text.isprintable() and any(_invisible(c) for c in text):
         raise BadInputError(
             f"{_shown(text)} holds control characters (a newline, an escape sequence, a direction "

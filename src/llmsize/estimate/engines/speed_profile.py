@@ -102,6 +102,10 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel, "
         "per GPU architecture ('hopper', ...), where it differs from the mat-muls' prefill share (absent: "
         "that share)")
+    wide_head_attention_compute: dict[str, float] = Field(
+        default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel on "
+        "blocks whose head dim exceeds FlashAttention's 256, per GPU architecture (vLLM: "
+        "estimate/engines/vllm_wide_heads.py; absent: attention_compute)")
     state_traffic: float = Field(
         default=2.0, gt=0,
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "

@@ -64,35 +64,50 @@ commit 35d5cda and later):
 Not modelled: prefix-caching reserves (and the state's "align"/"all" cache modes), LoRA slots, the
 per-backend MLA workspaces, DFlash/DSpark drafters, the drafter's own dummy-run activations beyond the
 target's hidden states.
+
+`Vllm` is the engine's one home; the arithmetic behind its methods sits in vllm_*.py beside it:
+vllm_budget (KV budget, refusals, largest context), vllm_kv_groups (groups, page unification, blocks
+per request), vllm_state_page (hybrid state pages), vllm_profile_run (profile-run peak), vllm_sampler,
+vllm_encoder, vllm_mxfp4 and vllm_rope (weights as loaded), vllm_log_lines (the lines vLLM logs),
+vllm_speed (speed profiles), vllm_dsv4 (DeepSeek V4's packed pool).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import (
-    dsa_cache,
-    server_releases,
-    serving_context,
-    vllm_async,
-    vllm_dsv4,
-    vllm_state_dtype,
-)
-from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, ceil_div, pad, serving_dtype
+from llmsize.estimate.engines import dsa_cache, server_releases, serving_context, vllm_dsv4
+from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
-from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
-from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak
-from llmsize.estimate.engines.vllm_v0_graphs import V0_MAX_SEQ_LEN_TO_CAPTURE, eager_launch_per_layer
-from llmsize.estimate.mixer_tp import replicated_groups
+from llmsize.estimate.engines.vllm_kv_groups import (
+    KV_TERM_RULE,
+    KvGroup,
+    group_block,
+    group_blocks,
+    kv_groups,
+)
+from llmsize.estimate.engines.vllm_log_lines import model_loading_line
+from llmsize.estimate.engines.vllm_mxfp4 import mxfp4_backend_for, mxfp4_expert_bytes
+from llmsize.estimate.engines.vllm_profile_run import profile_run_bytes
+from llmsize.estimate.engines.vllm_rope import rope_cache_bytes
+from llmsize.estimate.engines.vllm_rope import rope_positions as rope_positions
+from llmsize.estimate.engines.vllm_rope import rotary_dim as rotary_dim
+from llmsize.estimate.engines.vllm_speed import LEGACY_SPEED as LEGACY_SPEED
+from llmsize.estimate.engines.vllm_speed import SPEED as SPEED
+from llmsize.estimate.engines.vllm_speed import SPEED_V0 as SPEED_V0
+from llmsize.estimate.engines.vllm_speed import SPEED_V1_SYNC as SPEED_V1_SYNC
+from llmsize.estimate.engines.vllm_speed import UNTUNED_MOE_CALL_S as UNTUNED_MOE_CALL_S
+from llmsize.estimate.engines.vllm_speed import UNTUNED_MOE_SPEED as UNTUNED_MOE_SPEED
+from llmsize.estimate.engines.vllm_state_page import aligned_block_tokens, hybrid_state, state_bytes
 from llmsize.estimate.workload import Engine, Workload
-from llmsize.units import GIB, MIB, format_gib
+from llmsize.units import GIB, MIB
 
 if TYPE_CHECKING:
     from llmsize.estimate.kv_cache import KvTerm
@@ -106,10 +121,6 @@ if TYPE_CHECKING:
 VLLM_VERSION_MODELLED = "0.19"
 BLOCK_TOKENS = 16  # REFERENCE: vllm/config/cache.py CacheConfig.block_size default 16
 MLA_BLOCK_TOKENS = 64  # REFERENCE: vllm/platforms/cuda.py: FlashMLA needs block_size 64
-# REFERENCE: vllm/platforms/interface.py `_align_hybrid_block_size`: the attention block of a hybrid
-# attention + Mamba model is a multiple of the backend's smallest kernel block (16 for FlashAttention
-# and FlashInfer on CUDA).
-KERNEL_BLOCK_ALIGNMENT = 16
 # REFERENCE: vllm/config/cache.py `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (0.19): the
 # --block-size argument's choices; vLLM's argument parser rejects any other value.
 BLOCK_SIZES = (1, 8, 16, 32, 64, 128, 256)
@@ -120,10 +131,6 @@ BATCHED_TOKENS_SMALL, SEQS_SMALL = 2048, 256
 # REFERENCE: vllm/config/compilation.py: max_cudagraph_capture_size = min(2 x max_num_seqs, 512);
 # capture sizes 1, 2, 4, then steps of 8 up to 256, then steps of 16.
 MAX_CAPTURE = 512
-# REFERENCE: the CUDA context and the NCCL communicator exist before vLLM's initial memory snapshot
-# (gpu_worker.py init_device takes it after init_worker_distributed_environment), so they are not
-# in its budget: they come out of the (1 - utilization) share. pytorch/pytorch#109888: ~400 MB.
-CUDA_CONTEXT_BYTES = 400 * MIB
 # REFERENCE: vLLM V1 logs "non_torch_memory takes 0.33GiB" (RTX 5090, TP 1, vllm#14452) and
 # "0.04GiB" (8 GB card, vllm#12529): the cuBLAS workspace and lazily loaded kernel modules.
 NON_TORCH_TP1_BYTES = 256 * MIB
@@ -131,183 +138,6 @@ NON_TORCH_TP1_BYTES = 256 * MIB
 # TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
 # all-reduce buffers a tensor-parallel rank adds on switched GPUs (none between PCIe cards: nccl.py).
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
-# REFERENCE: vllm/model_executor/layers/fused_moe/oracle/mxfp4.py (v0.19) `select_mxfp4_moe_backend`
-# walks FLASHINFER_TRTLLM_MXFP4_BF16 (SM100 family), CK (ROCm with AITER), TRITON (triton_kernels
-# on compute capability 9.0 <= cc < 11.0), FLASHINFER_CUTLASS, TRITON_UNFUSED, MARLIN, and takes
-# the first the device supports: an H100 logs "Using 'TRITON' Mxfp4 MoE backend", an A100/L40S/
-# RTX 4090/RTX 5090 (cc 8.x, 12.x) gets Marlin. `mxfp4_round_up_hidden_size_and_intermediate_size`
-# then pads each backend's (intermediate per rank, hidden): Marlin (128, 256) ("n % 256 == 0 and
-# k % 128 == 0"), TRT-LLM (256, 256), ROCm (256, 256), Triton (64, unpadded). Older releases (0.10,
-# `quantization/mxfp4.py` `get_mxfp4_backend`) fell back to Marlin when triton_kernels was absent.
-# Checks: gpt-oss-120b on one H100, "Model loading took 64.38 GiB" with Triton (vllm#33155) and
-# 65.9651 GiB with Marlin (vllm#23278); gpt-oss-20b at TP 2 7.01 GiB per rank (llm-d-planner#205).
-MXFP4_PADS: dict[str, tuple[int, int]] = {  # backend -> (intermediate multiple, hidden multiple)
-    "marlin": (128, 256),
-    "flashinfer_trtllm": (256, 256),
-    "rocm": (256, 256),
-    "triton": (64, 1),
-}
-# REFERENCE: the Triton backend then hands each expert weight to triton_kernels' matmul_ogs layouts
-# (vllm `mxfp4_utils._swizzle_mxfp4`, num_warps 8 outside batched MoE; biases cast to fp32 because
-# matmul_ogs reads fp32 bias). On Hopper, triton-lang/triton python/triton_kernels/.../layout_details/
-# hopper_value.py `HopperMXValueLayoutTransformation._padded_shape` pads the packed reduction axis
-# (bytes) to 64 and the output axis to 256; hopper_scale.py `HopperMXScaleLayoutTransformation.
-# swizzle_data` pads the output axis to 2 x num_warps x 2 x 8 = 256 and the scale columns to 2.
-TRITON_HOPPER_K_BYTES_ALIGN = 64
-TRITON_HOPPER_N_ALIGN = 256
-TRITON_SCALE_K_ALIGN = 2
-MXFP4_BLOCK = 32
-ROCM_ARCHITECTURES = ("cdna", "rdna")
-
-
-def mxfp4_expert_bytes(backend: str | None, inter: int, hidden: int) -> int:
-    """Bytes of one expert's gate_up (w13) and down (w2) MXFP4 weights, scales and bf16/fp32 biases
-    as `backend` holds them for a per-rank intermediate size; None = as the checkpoint stores them."""
-
-    def up(x: int, multiple: int) -> int:
-        return ceil_div(x, multiple) * multiple
-
-    def mx(k: int, n: int, k_align: int = 1, n_align: int = 1, s_align: int = 1) -> int:
-        # (n x k) 4-bit values in bytes + one E8M0 scale per 32 along k
-        return up(k // 2, k_align) * up(n, n_align) + up(k // MXFP4_BLOCK, s_align) * up(n, n_align)
-
-    if backend is None:
-        return mx(hidden, 2 * inter) + mx(inter, hidden) + 2 * (2 * inter + hidden)
-    pad_inter, pad_hidden = MXFP4_PADS[backend]
-    i, h = up(inter, pad_inter), up(hidden, pad_hidden)
-    if backend != "triton":
-        return mx(h, 2 * i) + mx(i, h) + 2 * (2 * i + h)
-    ka, na, sa = TRITON_HOPPER_K_BYTES_ALIGN, TRITON_HOPPER_N_ALIGN, TRITON_SCALE_K_ALIGN
-    return mx(h, 2 * i, ka, na, sa) + mx(i, h, ka, na, sa) + 4 * (2 * i + h)
-
-
-def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
-    """The RoPE cos/sin tables vLLM builds when it constructs the model, on every rank and stage.
-
-    vllm/model_executor/layers/rotary_embedding/base.py `RotaryEmbedding.__init__` registers a
-    `cos_sin_cache` buffer of (positions x rotary_dim) in the model dtype, one per distinct RoPE
-    (`get_rope` caches instances), so it is counted in "Model loading took". Positions are
-    max_position_embeddings, times the factor for linear scaling (linear_scaling_rope.py: "the
-    maximum length after applying the rope scaling is max_position_embeddings * scaling_factor")
-    and dynamic NTK (dynamic_ntk_scaling_rope.py), original_max_position_embeddings x factor for
-    YaRN (yarn_scaling_rope.py, deepseek_scaling_rope.py). Gemma 3's sliding layers build a second,
-    unscaled table (vllm/model_executor/models/gemma3.py Gemma3Attention: rope_local_base_freq).
-    Check: gemma-3-12b-it loads 23.31 GiB on vLLM 0.19 (llm-d-planner#205) against 22.70 GiB of
-    parameters: 1,048,576 x 256 x 2 bytes + 131,072 x 256 x 2 = 0.56 GiB.
-    A partial RoPE spans head_dim x partial_rotary_factor (get_rope's rotary_dim: Qwen3.5's 64 of 256).
-    Not modelled: LongRoPE's two tables.
-    """
-    element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
-    return rope_positions(spec) * rotary_dim(spec) * element
-
-
-def rotary_dim(spec: ModelSpec) -> int:
-    """The width of one cos/sin row: the MLA rope dims, else head_dim x partial_rotary_factor (0 when the
-    model has no RoPE)."""
-    if spec.position_embedding_params or not spec.num_attention_heads:
-        return 0
-    if spec.is_mla and spec.qk_rope_head_dim:
-        return spec.qk_rope_head_dim
-    return int(spec.head_dim * spec.rotary_fraction)
-
-
-def rope_positions(spec: ModelSpec) -> int:
-    """Rows of the cos/sin tables the model builds (rope_cache_bytes: scaled positions, Gemma 3's local
-    table)."""
-    base = spec.max_position_embeddings
-    kind, factor = spec.rope_scaling_type, spec.rope_scaling_factor
-    if kind in ("linear", "dynamic"):
-        positions = int(base * factor)
-    elif kind in ("yarn", "deepseek_yarn"):
-        positions = int((spec.rope_original_max_positions or base) * factor)
-    else:
-        positions = base
-    return positions + (base if spec.local_rope else 0)
-
-
-def mxfp4_backend_for(architecture: str, segment: str) -> str:
-    """The MXFP4 MoE kernel vLLM 0.19 picks on a GPU of this catalog architecture (see MXFP4_PADS)."""
-    arch = architecture.lower()
-    if arch.startswith(ROCM_ARCHITECTURES):
-        return "rocm"
-    if arch == "hopper":  # compute capability 9.0
-        return "triton"
-    if arch.startswith("blackwell") and segment == "datacenter":  # SM100/SM103
-        return "flashinfer_trtllm"
-    return "marlin"  # Ampere/Ada (8.x), consumer Blackwell (12.x), Thor (11.0), unknown
-
-
-_RULE = {True: "blocks", False: "window_blocks"}  # kv_cache.KvTerm rules of a full / window group
-
-
-@dataclass(frozen=True)
-class _Group:
-    """One KV cache group: `layers` layers of one kind sharing a block table."""
-
-    layers: int
-    window: int | None
-    state: bool = False  # linear-attention / Mamba layers: one fixed-size state per request
-    token_bytes: Fraction = Fraction(0)  # one layer's K/V per token (0: the model's common size)
-    chunked: bool = False  # Llama 4's chunked local attention: ChunkedLocalAttentionSpec, not a window
-
-
-
-# REFERENCE: speed. Decode replays captured CUDA graphs for batch sizes up to 512
-# (vllm/worker/model_runner.py _BATCH_SIZES_TO_CAPTURE in 0.6.3), so per-layer CPU launch drops out
-# and the fixed Python part (scheduler, sampler, output processing) remains; chunked prefill of
-# 8192 tokens per step (vllm/engine/arg_utils.py max_num_batched_tokens with chunked prefill on).
-# SPEED_V0 is the V0 engine of 0.6.3, calibrated on Qwen's vLLM 0.6.3 tables (bench rows of releases
-# before 0.8 use it: LEGACY_SPEED).
-SPEED_V0 = EngineSpeedProfile(
-    engine="vllm-0.6", version="0.6.3 (V0 engine)",
-    step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
-    prefill_chunk_tokens=8192, graphs=True,
-    prefill_compute={"hbm": 0.55, "gddr": 0.60},
-    layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
-    # Decode past 8192 tokens runs eagerly, each kernel a bare op launch (vllm_v0_graphs.py).
-    graph_max_context=V0_MAX_SEQ_LEN_TO_CAPTURE,
-    eager_launch_per_layer_s=eager_launch_per_layer(2 * FUSED_LAYER_KERNELS["block"]
-                                                    + FUSED_LAYER_KERNELS["attention"]
-                                                    + FUSED_LAYER_KERNELS["dense_ffn"]),
-    sources=("https://github.com/vllm-project/vllm/blob/v0.6.3/vllm/worker/model_runner.py",))
-# The V1 engine (the default from 0.8; vllm/v1/engine/core.py runs the scheduler in its own EngineCore
-# process and vllm/v1/worker/gpu_model_runner.py keeps a persistent batch, so input preparation,
-# detokenisation and output processing overlap the GPU) pays less per step; the rest of the step
-# (graphs, kernels, chunked prefill) is the same. step_fixed_s fitted on the V1 fit rows
-# (bench/speed_tables.yaml: vLLM v0.10 benchmark_latency on 8 x MI300X), other constants as V0's.
-# On Hopper the V1 engine's FLASH_ATTN backend runs FlashAttention-3 (vllm_flash_attn, fa_version 3 on
-# sm90), the kernel family whose long-prompt share SGLang's profile takes from
-# Dao-AILab/flash-attention#1075 (0.82 of the 16-bit peak) and its H20 rows confirm; no vLLM row on
-# Hopper has a long enough prompt to check it separately. 0.6.3 ran FlashAttention-2 everywhere.
-SPEED_V1_SYNC = SPEED_V0.model_copy(update={
-    "engine": vllm_async.SYNC_V1_ENGINE, "version": "V1 engine, 0.8-0.13 (step fitted on v0.10 rows)",
-    "step_fixed_s": 1.48e-3,
-    # V1 keeps attention outside its piecewise graphs: no context cap, and its eager profile keeps the
-    # borrowed per-kernel launch time (speed_eager.py; vllm#20469 measures ~0.23 ms a layer eager).
-    "graph_max_context": 0, "eager_launch_per_layer_s": 0.0,
-    "attention_compute": {"hopper": 0.82},
-    # V1 ranks receive the scheduler output through shared memory; the custom all-reduce's measured
-    # latency applies (hardware/allreduce.py).
-    "allreduce_kernel_measured": True,
-    "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
-# From 0.14 the V1 engine schedules the next step while the GPU runs this one (async scheduling on by
-# default): the same constants, the host step overlapped (estimate/engines/vllm_async.py).
-SPEED = vllm_async.overlapped(SPEED_V1_SYNC, "vllm", "V1 engine, 0.14+ (async scheduling; step fitted on "
-                              "v0.10 rows)")
-# REFERENCE: vllm/model_executor/layers/fused_moe/fused_moe.py `try_get_optimal_moe_config` looks the
-# Triton tiles up by (E, N, device name, dtype) in fused_moe/configs/ and, when no file matches, logs
-# "Using default MoE config" and runs `get_default_config` (BLOCK_SIZE_M 16, N 32, K 64 at decode; no
-# num_warps / num_stages before mid-2025). vLLM's own benchmark of those tiles (benchmarks/kernels/
-# benchmark_moe.py, E=128 N=768 bf16 on an A100-PCIe-40GB, batch 1-96; PR #19049) sits 24-54 us, 36 us
-# on average, above the tuned-tile model (hardware/moe_stream.py) at every batch: a fixed extra time per
-# routed-FFN call. Rows measured on those tiles use this profile by name (nothing fitted on a row). The
-# figure is the A100's: the same tiles on a B200 (PR #31448, batch 1-4) sit only 10-16 us above the model.
-UNTUNED_MOE_CALL_S = 36e-6
-UNTUNED_MOE_SPEED = SPEED_V1_SYNC.model_copy(update={
-    "engine": "vllm-moe-untuned", "moe_call_extra_s": UNTUNED_MOE_CALL_S,
-    "version": "V1 engine of mid-2025 on the default (untuned) fused_moe tiles"})
-LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V0.engine: SPEED_V0, SPEED_V1_SYNC.engine: SPEED_V1_SYNC,
-                                               UNTUNED_MOE_SPEED.engine: UNTUNED_MOE_SPEED}
 
 
 class Vllm(BaseEngine):
@@ -358,16 +188,12 @@ class Vllm(BaseEngine):
         state = self.state_page_bytes(spec, compute_bytes)
         if not state:
             return base
-        align = KERNEL_BLOCK_ALIGNMENT
-        return max(base, align * ceil_div(state, align * attn_token_bytes))
+        return aligned_block_tokens(base, state, attn_token_bytes)
 
     @staticmethod
     def hybrid_state(spec: ModelSpec) -> bool:
         """Whether the model mixes attention layers with fixed-state (linear-attention / Mamba) ones."""
-        layers = range(spec.num_layers)
-        if spec.recurrent is None:
-            return False
-        return any(map(spec.has_state, layers)) and any(map(spec.has_kv, layers))
+        return hybrid_state(spec)
 
     def state_page_bytes(self, spec: ModelSpec, compute_bytes: int) -> int:
         """One layer's state for one request on one rank, as vLLM's MambaSpec sizes it: the conv state
@@ -380,25 +206,9 @@ class Vllm(BaseEngine):
         return self.state_bytes(spec, compute_bytes, self.wl.tp)
 
     def state_bytes(self, spec: ModelSpec, compute_bytes: int, tp: int) -> int:
-        """MambaSpec's shapes (`vllm/model_executor/layers/mamba/mamba_utils.py`
-        MambaStateShapeCalculator): the conv state keeps kernel - 1 positions in the model dtype, the
-        SSM / delta state is in mamba_ssm_cache_dtype (the model's state dtype); split over TP ranks,
-        Mamba-2's conv channels after its B/C groups are replicated up to a multiple of tp.
-        With speculative decoding the gated delta-net and Mamba-2 conv state keeps num_speculative_tokens
-        more positions (`gated_delta_net_state_shape` / `mamba2_state_shape`: conv_kernel - 1 + num_spec).
-        Check: Qwen3.6-27B at TP 2 with MTP n=3 and an fp8 cache logs "Setting attention block size to 1600
-        tokens" and "Padding mamba page size by 0.25%" (noonghunna/club-3090#356): 5,120 x 6 x 2 +
-        24 x 128 x 128 x 4 = 1,634,304 B against 1,600 x 1,024."""
-        rec = spec.recurrent
-        if rec is None:
-            return 0
-        extra = self._speculative_tokens(spec) if rec.kind in ("gated_deltanet", "mamba2") else 0
-        channels = rec.conv_channels
-        if rec.kind == "mamba2":  # mamba2_state_shape: B/C groups replicated up to a multiple of tp
-            channels += 2 * (replicated_groups(rec.n_groups, tp) - rec.n_groups) * rec.state_size
-        conv = channels // tp * max(0, rec.conv_kernel - 1 + extra) * compute_bytes
-        ssm_bytes = vllm_state_dtype.ssm_state_element_bytes(spec, compute_bytes)  # the model hooks
-        return conv + rec.recurrent_state_elements // tp * ssm_bytes
+        """MambaSpec's state for one request on one of `tp` ranks, with num_speculative_tokens more conv
+        positions under speculative decoding (vllm_state_page.py)."""
+        return state_bytes(spec, compute_bytes, tp, self._speculative_tokens(spec))
 
     def batched_tokens(self) -> int:
         return self.wl.max_num_batched_tokens or BATCHED_TOKENS_SMALL
@@ -548,7 +358,7 @@ class Vllm(BaseEngine):
         for g in plan.groups:
             counts[g] = counts.get(g, 0) + 1
         return tuple(
-            KvTerm(n, stride, g.window, rule=_RULE[g.window is None], rate=g.block_tokens)
+            KvTerm(n, stride, g.window, rule=KV_TERM_RULE[g.window is None], rate=g.block_tokens)
             for g, n in counts.items()
         )
 
@@ -591,40 +401,15 @@ class Vllm(BaseEngine):
         layers: tuple[int, ...] | range,
         element: Fraction = Fraction(0),
         draft: tuple[Fraction, int] = (Fraction(0), 0),
-    ) -> list[_Group]:
+    ) -> list[KvGroup]:
         """KV cache groups: each kind's layers split into groups of the smallest kind's size; a drafter's
-        layers (`draft`: bytes per token, layers) count in the full-attention kind of their size."""
-        kinds: dict[tuple[bool, int | None, Fraction, bool], int] = {}
-        if draft[1]:
-            kinds[(False, None, draft[0], False)] = draft[1]
-        paged_state = self.hybrid_state(spec)  # state layers share the pool only beside attention
-        types = spec.layer_types
-        for layer in layers:
-            if spec.has_kv(layer):
-                chunked = types is not None and types[layer] == "chunked_attention"
-                key: tuple[bool, int | None, Fraction, bool] = (
-                    False, spec.layer_window(layer), self._token_bytes(spec, layer, element), chunked
-                )
-            elif paged_state and spec.has_state(layer):
-                key = (True, None, Fraction(0), False)  # a state page per request, unified with attention
-            else:
-                continue
-            kinds[key] = kinds.get(key, 0) + 1
-        if not kinds:
-            return []
-        if len(kinds) == 1:
-            (((state, w, tb, ch), n),) = kinds.items()
-            return [_Group(n, w, state, tb, ch)]
-        size = min(kinds.values())
-        # REFERENCE: kv_cache_utils._get_kv_cache_groups_uniform_page_size (0.19): when the largest kind
-        # is under 1.5x the smallest, one group size = the largest avoids a mostly empty group ("gpt-oss-20b
-        # + eagle, with 12 sw + 13 full ... (13 sw, 13 full)").
-        if max(kinds.values()) < 1.5 * size:
-            size = max(kinds.values())
-        out = []
-        for (state, w, tb, ch), n in kinds.items():
-            out += [_Group(size, w, state, tb, ch)] * math.ceil(n / size)
-        return out
+        layers (`draft`: bytes per token, layers) count in the full-attention kind of their size
+        (vllm_kv_groups.py)."""
+
+        def token_bytes(layer: int) -> Fraction:
+            return self._token_bytes(spec, layer, element)
+
+        return kv_groups(spec, layers, token_bytes, self.hybrid_state(spec), draft)
 
     def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
         """One layer's K/V per token on this rank; 0 unless layers differ (Gemma 4's global layers
@@ -635,42 +420,9 @@ class Vllm(BaseEngine):
 
     # --- transient ----------------------------------------------------------------------------------
     def profile_bytes(self, spec: ModelSpec, e: int) -> tuple[int, int, int]:
-        """(torch peak increase, forward part, sampler part) of the profile run on one rank."""
-        tp = self.wl.tp
-        t = self.batched_tokens()
-        s = min(self.max_seqs(), t)
-        h = spec.hidden_size
-        hd = spec.head_dim
-        q = max(1, spec.num_attention_heads // tp) * hd
-        kv = max(1, spec.num_kv_heads // tp) * hd
-        if spec.is_mla:
-            q = max(1, spec.num_attention_heads // tp) * (spec.qk_nope_head_dim + spec.qk_rope_head_dim)
-            kv = spec.kv_lora_rank + spec.qk_rope_head_dim
-        attn = t * e * (2 * h + q + 2 * kv + q)
-        dense = (
-            t * e * (2 * h + 3 * (spec.max_mlp_width // tp))
-            if spec.num_layers > spec.num_moe_layers
-            else 0
-        )
-        moe = 0
-        if spec.is_moe:
-            inter = spec.moe_intermediate_size // tp
-            k = spec.num_experts_per_tok
-            # fused_moe: router logits in fp32, then per (token, expert) gate_up, activation and down
-            moe = t * (2 * h * e + spec.num_experts * 4 + k * e * (3 * inter + h))
-        forward = max(attn, dense, moe) + _stream_extra(spec, t, e)
-        forward += vllm_dsv4.prefill_workspace_bytes(spec, self.wl.context, t)
-        if self.wl.speculative is not None:
-            forward += t * h * e * 3  # the drafter's dummy_run: the target's hidden states + its [h, h] input
-        largest = t * e * max(h, 2 * (spec.max_mlp_width // tp), q + 2 * kv)
-        if spec.is_moe:
-            largest = max(largest, t * spec.num_experts_per_tok * e * 2 * (spec.moe_intermediate_size // tp))
-        sampler = sampler_peak(
-            s, spec.vocab_size, h, e, self.wl.gpu_compute_units, largest, self.wl.speculative is not None
-        ).total
-        # the cuBLAS (and cuBLASLt) workspaces of the first GEMMs stay allocated through both phases
-        blas = blas_workspace_bytes(self.wl.gpu_architecture, _has_linear_bias(spec))
-        return max(forward, t * h * e + sampler) + blas, forward, sampler
+        """(torch peak increase, forward part, sampler part) of the profile run on one rank
+        (vllm_profile_run.py)."""
+        return profile_run_bytes(spec, e, self.wl, self.batched_tokens(), self.max_seqs())
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
         """The graph pool keeps the largest captured decode batch's forward activations."""
@@ -759,11 +511,12 @@ class Vllm(BaseEngine):
         page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
         k = self._speculative_tokens(spec)
+        t, caching = self.batched_tokens(), self.wl.enable_prefix_caching
         need = sum(
-            self._group_blocks(g, wl.context, self._group_block(g, block, per_layer), k) for g in groups
+            group_blocks(g, wl.context, group_block(g, block, per_layer), t, caching, k) for g in groups
         )
         full_block = max(
-            (self._group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
+            (group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
             default=block,
         )
         return EngineFigures(
@@ -782,7 +535,7 @@ class Vllm(BaseEngine):
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             lines=(
-                f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",
+                model_loading_line(weights.device_bytes),
                 *((encoder.line(),) if (encoder := self.encoder(spec, wl, e)) is not None else ()),
             ),
         )
@@ -820,158 +573,14 @@ class Vllm(BaseEngine):
                 if block == vllm_dsv4.DEFAULT_BLOCK_TOKENS
                 else f"block size {block}",
                 "Using DeepSeek's fp8_ds_mla KV cache format.",
-                f"Model loading took {weights.device_bytes / GIB:.4f} GiB memory",
+                model_loading_line(weights.device_bytes),
             ),
         )
 
-    @staticmethod
-    def _group_block(g: _Group, block: int, page_token_bytes: Fraction) -> int:
-        """A group's tokens per block once page sizes are one: a kind whose layer caches less per
-        token gets proportionally longer blocks (`kv_cache_utils.unify_kv_cache_spec_page_size`:
-        block_size x max page / own page)."""
-        if g.state or not g.token_bytes or g.token_bytes >= page_token_bytes:
-            return block
-        return int(block * page_token_bytes // g.token_bytes)
-
-    def _group_blocks(self, g: _Group, context: int, block: int, speculative: int = 0) -> int:
-        if g.state:
-            # REFERENCE: vllm/v1/kv_cache_interface.py MambaSpec.max_memory_usage_bytes: one state page
-            # per request (mamba_cache_mode "none"), two in "align" mode, which vLLM selects for hybrid
-            # models when prefix caching is on (MambaModelConfig.verify_and_update_config). Check:
-            # Qwen3.6-35B-A3B, 5.98 GiB pool, 131,072 tokens: 4.33x (noonghunna/club-3090#612) = 299
-            # blocks / (63 attention + 3 x 2 state blocks); one state block each would give 4.53x.
-            # With speculative decoding num_speculative_blocks = num_speculative_tokens more
-            # (model_executor/layers/mamba/abstract.py get_kv_cache_spec).
-            return (2 if self.wl.enable_prefix_caching else 1) + speculative
-        if g.window is None:
-            return ceil_div(context, block)
-        if g.chunked:
-            # REFERENCE: vllm/v1/kv_cache_interface.py ChunkedLocalAttentionSpec.max_memory_usage_bytes:
-            # cdiv(min(chunk + max_num_batched_tokens, max_model_len), block) pages, no unaligned-start
-            # block. Check: Llama-4-Scout TP 4, 16.75 GiB: 365,968 tokens, 44.68x at 8,192 (vLLM 0.19,
-            # llm-d-planner#205): 2,048 blocks per request (4 groups x 512), not 2,051.
-            return ceil_div(min(g.window + self.batched_tokens(), context), block)
-        return ceil_div(min(g.window - 1 + self.batched_tokens(), context), block) + 1
-
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        """The KV pool left of --gpu-memory-utilization, its log lines and the refusals (vllm_budget.py)."""
         del unified  # everything this engine holds is on the device already
-        f = est.engine_figures
-        requested = int(total_bytes * wl.gpu_memory_utilization)
-        if f is None or f.kv_page_bytes == 0:
-            need = est.total_bytes
-            return Budget(usable_bytes=requested, need_bytes=need)
-        non_kv = est.weights_bytes + est.activations_bytes + f.non_torch_bytes
-        available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
-        blocks = max(0, available // f.kv_page_bytes)
-        tokens = blocks // f.kv_groups * f.block_tokens
-        need_blocks = max(1, f.blocks_per_request)
-        concurrency = blocks / need_blocks
-        if f.concurrency_tokens:  # the releases that run the model print the later formula
-            tokens = int(concurrency * wl.context)
-        # REFERENCE: vllm/utils/mem_utils.py MemoryProfilingResult.__repr__ (format_gib: 2 decimals)
-        profile = (
-            (
-                f"Memory profiling: Total non KV cache memory: {_gib(non_kv)}GiB; torch peak memory "
-                f"increase: {_gib(est.activations_bytes)}GiB; non-torch forward increase memory: "
-                f"{_gib(f.non_torch_bytes)}GiB; weights memory: {_gib(est.weights_bytes)}GiB.",
-            )
-            if f.kv_memory_bytes is None
-            else ()
-        )
-        lines = (
-            *f.lines,
-            *profile,
-            f"Available KV cache memory: {available / GIB:.2f} GiB",
-            f"GPU KV cache size: {tokens:,} tokens",
-            f"Maximum concurrency for {wl.context:,} tokens per request: {concurrency:.2f}x",
-        )
-        # REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` after 0.20
-        # (vllm-project/vllm#40694): "GPU KV cache size" became int(max_concurrency x max_model_len),
-        # which differs from num_blocks // groups x block_size only for hybrid models (vllm#43308:
-        # ~55k -> ~525k tokens for Gemma 4 31B). The concurrency line is computed alike in both.
-        later = int(concurrency * wl.context)
-        if not f.concurrency_tokens and abs(later - tokens) > 0.01 * max(tokens, 1):
-            lines = (*lines, f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)")
-        kv_need = wl.batch * need_blocks * f.kv_page_bytes
-        need = non_kv + kv_need if f.kv_memory_bytes is None else non_kv + f.kv_memory_bytes
-        usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
-        reason = None
-        largest = self._largest_context(blocks, f)
-        if f.kv_memory_bytes is None and est.weights_bytes > total_bytes:
-            # Loading fails before any profiling: the weights alone are more than the card holds, so
-            # --gpu-memory-utilization cannot help; only sharding or a smaller format can.
-            reason = (
-                f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the card's "
-                f"{format_gib(total_bytes)}: vLLM would run out of memory loading them; shard them over "
-                "more GPUs (--num-gpus auto) or use a smaller format (--quant)"
-            )
-        elif available <= 0:
-            reason = (
-                f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
-                "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
-                "--max-num-batched-tokens"
-            )
-        elif blocks < need_blocks:
-            reason = (
-                f"vLLM would refuse to start: one request of max_model_len {wl.context:,} needs "
-                f"{format_gib(need_blocks * f.kv_page_bytes)} of KV cache, more than the "
-                f"{format_gib(available)} available; the estimated maximum model length is {largest:,}"
-            )
-        elif concurrency < wl.batch:
-            reason = (
-                f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
-                f"fewer than --batch {wl.batch} (the rest wait in the queue)"
-            )
-        outside = CUDA_CONTEXT_BYTES + f.cuda_graph_bytes
-        warnings: tuple[str, ...] = ()
-        if f.kv_memory_bytes is None and outside > total_bytes - requested:
-            warnings = (
-                f"the CUDA context and CUDA graphs (~{format_gib(outside)}) exceed the "
-                f"{1 - wl.gpu_memory_utilization:.0%} of the card vLLM leaves outside its budget: graph "
-                "capture may run out of memory (lower --gpu-memory-utilization or use --enforce-eager)",
-            )
-        return Budget(
-            usable_bytes=usable,
-            need_bytes=need,
-            reason=reason,
-            kv_pool_bytes=max(0, available),
-            kv_tokens=tokens,
-            kv_blocks=blocks,
-            max_concurrency=round(concurrency, 2),
-            max_context=largest,
-            warnings=warnings,
-            lines=lines,
-        )
-
-    def _largest_context(self, blocks: int, f: EngineFigures) -> int:
-        """Largest max_model_len one request of which fits `blocks`: the full-attention groups grow
-        with it, the sliding groups' blocks stay as they are at the asked context."""
-        if f.window_groups:
-            return self._largest_windowed_context(blocks, f)
-        full = f.full_groups
-        if full == 0:
-            return self.wl.context if blocks >= f.blocks_per_request else 0
-        full_block = f.full_block_tokens or f.block_tokens
-        sliding = f.blocks_per_request - full * ceil_div(self.wl.context, full_block)
-        return max(0, (blocks - sliding) // full * full_block)
-
-    def _largest_windowed_context(self, blocks: int, f: EngineFigures) -> int:
-        """vLLM's `estimate_max_model_len`: the largest max_model_len whose request fits `blocks`,
-        by binary search (a window group's blocks shrink with a context under window + a step)."""
-        t = self.batched_tokens()
-        groups = [vllm_dsv4.Group(f.full_block_tokens or f.block_tokens, None)] * f.full_groups
-        groups += [vllm_dsv4.Group(b, w) for b, w in f.window_groups]
-
-        def need(context: int) -> int:
-            return sum(g.blocks(context, t) for g in groups)
-
-        if need(1) > blocks:
-            return 0
-        lo, hi = 1, 1 << 26
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if need(mid) <= blocks else (lo, mid - 1)
-        return lo
+        return kv_budget(est, total_bytes, wl, self.wl.context, self.batched_tokens())
 
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
@@ -1028,28 +637,3 @@ class Vllm(BaseEngine):
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")
-
-
-def _stream_extra(spec: ModelSpec, t: int, e: int) -> int:
-    """What Gemma 3n / Gemma 4 E-models keep live beside a plain block during the profile run.
-
-    REFERENCE: vllm/model_executor/models/gemma3n.py Gemma3nTextModel.forward (per_layer_inputs,
-    [tokens, layers, p], live for the whole forward) and Gemma3nDecoderLayer.forward (AltUp's
-    [n, tokens, hidden] input, predictions and corrected predictions); gemma4.py keeps the same
-    per-layer inputs.
-    """
-    extra = spec.num_layers * spec.per_layer_input_size
-    if spec.altup_inputs > 1:
-        extra += 3 * spec.altup_inputs * spec.hidden_size
-    return t * e * extra
-
-
-def _has_linear_bias(spec: ModelSpec) -> bool:
-    """Whether a dense linear layer carries a bias: its GEMM is an `addmm` through cuBLASLt
-    (vllm_sampler.blas_workspace_bytes)."""
-    return spec.qkv_bias or spec.o_bias or spec.mlp_bias or spec.lm_head_bias
-
-
-def _gib(size: int) -> str:
-    """vLLM's `format_gib`: GiB rounded to 2 decimals, printed as Python prints the float."""
-    return f"{round(size / GIB, 2)}"

@@ -25,8 +25,8 @@ from __future__ import annotations
 from llmsize.estimate.engines.speed_eager import dense_layer_kernels, launch_per_kernel_s
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY
-from llmsize.estimate.engines.vllm import SPEED_V0
 from llmsize.estimate.engines.vllm_awq_gemm import AWQ_GEMM_BANDWIDTH
+from llmsize.estimate.engines.vllm_speed import SPEED_V0
 
 # REFERENCE: vllm/engine/arg_utils.py (v0.4.2) EngineArgs.max_context_len_to_capture = 8192.
 MAX_CONTEXT_LEN_TO_CAPTURE_V04 = 8192

@@ -1,0 +1,136 @@
+"""vLLM's KV budget: what is left of --gpu-memory-utilization for blocks, how many requests they hold,
+and why a start-up fails.
+
+REFERENCE: vllm/v1/worker/gpu_worker.py `determine_available_memory` (requested = utilization x total;
+available = requested - weights - profile-run torch peak - non-torch increase; --kv-cache-memory
+replaces it), vllm/v1/core/kv_cache_utils.py `get_num_blocks` / `_report_kv_cache_config` (blocks,
+tokens, concurrency) and `check_enough_kv_cache_memory` / `estimate_max_model_len` (the refusal and the
+largest max_model_len that fits). Used by vllm.py `Vllm.budget`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmsize.estimate.engines import vllm_dsv4
+from llmsize.estimate.engines.base import Budget, ceil_div
+from llmsize.estimate.engines.vllm_log_lines import later_release_lines, pool_lines, profiling_lines
+from llmsize.units import GIB, MIB, format_gib
+
+if TYPE_CHECKING:
+    from llmsize.estimate.result import EngineFigures, Estimate
+    from llmsize.estimate.workload import Workload
+
+# REFERENCE: the CUDA context and the NCCL communicator exist before vLLM's initial memory snapshot
+# (gpu_worker.py init_device takes it after init_worker_distributed_environment), so they are not
+# in its budget: they come out of the (1 - utilization) share. pytorch/pytorch#109888: ~400 MB.
+CUDA_CONTEXT_BYTES = 400 * MIB
+
+
+def kv_budget(
+    est: Estimate, total_bytes: int, wl: Workload, engine_context: int, batched_tokens: int
+) -> Budget:
+    """The budget of one GPU of `total_bytes` for `wl`; `engine_context` is the engine's own
+    max_model_len (the sliding groups' blocks in the largest-context search stay at it) and
+    `batched_tokens` its max_num_batched_tokens."""
+    f = est.engine_figures
+    requested = int(total_bytes * wl.gpu_memory_utilization)
+    if f is None or f.kv_page_bytes == 0:
+        need = est.total_bytes
+        return Budget(usable_bytes=requested, need_bytes=need)
+    non_kv = est.weights_bytes + est.activations_bytes + f.non_torch_bytes
+    available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
+    blocks = max(0, available // f.kv_page_bytes)
+    tokens = blocks // f.kv_groups * f.block_tokens
+    need_blocks = max(1, f.blocks_per_request)
+    concurrency = blocks / need_blocks
+    if f.concurrency_tokens:  # the releases that run the model print the later formula
+        tokens = int(concurrency * wl.context)
+    lines = (
+        *f.lines,
+        *profiling_lines(f, est, non_kv),
+        *pool_lines(available, tokens, concurrency, wl.context),
+        *later_release_lines(f, tokens, concurrency, wl.context),
+    )
+    kv_need = wl.batch * need_blocks * f.kv_page_bytes
+    need = non_kv + kv_need if f.kv_memory_bytes is None else non_kv + f.kv_memory_bytes
+    usable = requested if f.kv_memory_bytes is None else total_bytes - CUDA_CONTEXT_BYTES
+    reason = None
+    largest = largest_context(blocks, f, engine_context, batched_tokens)
+    if f.kv_memory_bytes is None and est.weights_bytes > total_bytes:
+        # Loading fails before any profiling: the weights alone are more than the card holds, so
+        # --gpu-memory-utilization cannot help; only sharding or a smaller format can.
+        reason = (
+            f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the card's "
+            f"{format_gib(total_bytes)}: vLLM would run out of memory loading them; shard them over "
+            "more GPUs (--num-gpus auto) or use a smaller format (--quant)"
+        )
+    elif available <= 0:
+        reason = (
+            f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
+            "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
+            "--max-num-batched-tokens"
+        )
+    elif blocks < need_blocks:
+        reason = (
+            f"vLLM would refuse to start: one request of max_model_len {wl.context:,} needs "
+            f"{format_gib(need_blocks * f.kv_page_bytes)} of KV cache, more than the "
+            f"{format_gib(available)} available; the estimated maximum model length is {largest:,}"
+        )
+    elif concurrency < wl.batch:
+        reason = (
+            f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
+            f"fewer than --batch {wl.batch} (the rest wait in the queue)"
+        )
+    outside = CUDA_CONTEXT_BYTES + f.cuda_graph_bytes
+    warnings: tuple[str, ...] = ()
+    if f.kv_memory_bytes is None and outside > total_bytes - requested:
+        warnings = (
+            f"the CUDA context and CUDA graphs (~{format_gib(outside)}) exceed the "
+            f"{1 - wl.gpu_memory_utilization:.0%} of the card vLLM leaves outside its budget: graph "
+            "capture may run out of memory (lower --gpu-memory-utilization or use --enforce-eager)",
+        )
+    return Budget(
+        usable_bytes=usable,
+        need_bytes=need,
+        reason=reason,
+        kv_pool_bytes=max(0, available),
+        kv_tokens=tokens,
+        kv_blocks=blocks,
+        max_concurrency=round(concurrency, 2),
+        max_context=largest,
+        warnings=warnings,
+        lines=lines,
+    )
+
+
+def largest_context(blocks: int, f: EngineFigures, context: int, batched_tokens: int) -> int:
+    """Largest max_model_len one request of which fits `blocks`: the full-attention groups grow
+    with it, the sliding groups' blocks stay as they are at the asked `context`."""
+    if f.window_groups:
+        return largest_windowed_context(blocks, f, batched_tokens)
+    full = f.full_groups
+    if full == 0:
+        return context if blocks >= f.blocks_per_request else 0
+    full_block = f.full_block_tokens or f.block_tokens
+    sliding = f.blocks_per_request - full * ceil_div(context, full_block)
+    return max(0, (blocks - sliding) // full * full_block)
+
+
+def largest_windowed_context(blocks: int, f: EngineFigures, batched_tokens: int) -> int:
+    """vLLM's `estimate_max_model_len`: the largest max_model_len whose request fits `blocks`,
+    by binary search (a window group's blocks shrink with a context under window + a step)."""
+    t = batched_tokens
+    groups = [vllm_dsv4.Group(f.full_block_tokens or f.block_tokens, None)] * f.full_groups
+    groups += [vllm_dsv4.Group(b, w) for b, w in f.window_groups]
+
+    def need(context: int) -> int:
+        return sum(g.blocks(context, t) for g in groups)
+
+    if need(1) > blocks:
+        return 0
+    lo, hi = 1, 1 << 26
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if need(mid) <= blocks else (lo, mid - 1)
+    return lo

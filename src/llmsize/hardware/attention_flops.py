@@ -1,0 +1,77 @@
+"""Attention FLOPs of a prompt and of one new token, block by block (each block's own head sizes).
+
+Why a module of its own: hardware/speed.py prices FLOPs; what a block's attention costs depends on the
+model's shape alone (windows, MLA's latent widths, Gemma 4's wider global heads).
+"""
+
+from __future__ import annotations
+
+from llmsize.estimate.engines.vllm_wide_heads import FLASH_ATTENTION_MAX_HEAD_DIM
+from llmsize.specs.models import ModelSpec
+
+
+def attention_pair_count(tokens: int, window: int | None) -> int:
+    """Query-key pairs a causal prompt of `tokens` scores: Σ_i min(i, window)."""
+    if window is None or window >= tokens:
+        return tokens * (tokens + 1) // 2
+    return window * (window + 1) // 2 + (tokens - window) * window
+
+
+def _attention_dims(spec: ModelSpec) -> tuple[int, int, int]:
+    """(query heads, q·k width, v width) of one attention layer; MLA uses its own head dims."""
+    if spec.is_mla:
+        return (spec.num_attention_heads, spec.qk_nope_head_dim + spec.qk_rope_head_dim,
+                spec.v_head_dim or spec.head_dim)
+    return spec.num_attention_heads, spec.head_dim, spec.head_dim
+
+
+def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
+    """Score and value matmuls of one causal prompt: 2·heads·(d_qk + d_v) per query-key pair, per layer.
+
+    QKᵀ costs 2·d_qk FLOPs per pair and P·V 2·d_v (multiply + add), as in the Chinchilla paper's
+    FLOP accounting (Hoffmann et al. 2022, appendix F); causal masking halves the pairs. Each block
+    counts its own head sizes (ModelSpec.attention_view: Gemma 4's global blocks score 512-wide heads).
+    """
+    total = 0.0
+    for layer in range(spec.num_layers):
+        heads, d_qk, d_v = _attention_dims(spec.attention_view(layer))
+        total += heads * (d_qk + d_v) * attention_pair_count(tokens, spec.layer_window(layer))
+    return 2.0 * total
+
+
+def attention_flops_prefill_wide(spec: ModelSpec, tokens: int) -> float:
+    """The part of attention_flops_prefill in blocks whose head dim exceeds FlashAttention's largest
+    (vllm_wide_heads.FLASH_ATTENTION_MAX_HEAD_DIM): Gemma 4's 512-wide full_attention blocks."""
+    total = 0.0
+    for layer in range(spec.num_layers):
+        view = spec.attention_view(layer)
+        if max(view.head_dim, view.value_head_dim) > FLASH_ATTENTION_MAX_HEAD_DIM and not view.is_mla:
+            pairs = attention_pair_count(tokens, spec.layer_window(layer))
+            total += attention_flops_per_key(spec, layer) * pairs
+    return total
+
+
+def attention_flops_decode(spec: ModelSpec, context: int) -> float:
+    """One new token attending to `context` cached tokens (or its window), all layers.
+
+    MLA decodes in the absorbed form: the query is mapped into the latent, so each head scores the
+    cached latent + rope key (kv_lora_rank + qk_rope_head_dim) and sums latent values (kv_lora_rank)
+    instead of its own 192/128-wide K/V (DeepSeek-V2 paper, section 2.1.3; vLLM's MLA backends, e.g.
+    vllm/v1/attention/backends/mla/common.py, run decode on the latent cache this way).
+    """
+    total = 0.0
+    for layer in range(spec.num_layers):
+        window = spec.layer_window(layer)
+        total += attention_flops_per_key(spec, layer) * (min(context, window) if window else context)
+    return total
+
+
+def attention_flops_per_key(spec: ModelSpec, layer: int) -> float:
+    """FLOPs block `layer` spends on one query-key pair: 2·heads·(d_qk + d_v), with that block's own
+    head sizes (Gemma 4's full_attention blocks: global_head_dim 512 against 256 on the sliding ones,
+    transformers modeling_gemma4.py Gemma4TextAttention; ModelSpec.attention_view) and MLA's absorbed
+    latent widths in decode."""
+    heads, d_qk, d_v = _attention_dims(spec.attention_view(layer))
+    if spec.is_mla and spec.kv_lora_rank:
+        d_qk, d_v = spec.kv_lora_rank + spec.qk_rope_head_dim, spec.kv_lora_rank
+    return 2.0 * heads * (d_qk + d_v)
