@@ -47,7 +47,7 @@ def _found(name: str) -> tuple[str, str | None]:
         ("llama3.1:8b", "Llama-3.1-8B", "Q4_K_M"),
         ("library/llama3.1:8b", "Llama-3.1-8B", "Q4_K_M"),
         ("ollama.com/library/qwen3:8b", "Qwen3-8B", "Q4_K_M"),
-        ("qwen3-coder:30b", "Qwen3-30B-A3B-Thinking-2507", "Q4_K_M"),
+        ("qwen3-coder:30b", "Qwen3-Coder-30B-A3B-Instruct", "Q4_K_M"),
     ],
 )
 def test_ollama_tag_lands_on_its_entry_as_gguf(tag: str, entry: str, gguf_type: str) -> None:
