@@ -51,6 +51,7 @@ from llmsize.estimate.engines import (
     llama_cpp_draft,
     llama_cpp_dsv4,
     llama_cpp_figures,
+    llama_cpp_host,
     llama_cpp_mmproj,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -412,25 +413,29 @@ class LlamaCpp(BaseEngine):
         head = rs.stages[-1].head
         _, host, out = self.buffers(spec, head)
         device = self.device_buffer(spec, rs.stages)
-        total = device + host + out
         kv = static.kv_full
+        # On the GPU: the CUDA0 compute buffer. The CUDA_Host compute buffer, the CPU output buffer and
+        # the CPU layers' K/V are host RAM, outside the device total (llama_cpp_host.py).
         return Peak(
             phase="decode",
             kv_cache=kv,
-            activations=total,
+            activations=device,
             gradients=0,
             optimizer=0,
             formula=(
-                "llama.cpp buffers reserved at start: the compute buffer of one ubatch against the whole "
-                "context (graph allocator) and the f32 output buffer (vocabulary x sequences)"
+                "llama.cpp compute buffer reserved at start on the GPU: one ubatch against the whole "
+                "context (graph allocator); its host compute buffer and the f32 output buffer (vocabulary x "
+                "sequences) are host RAM, outside the total"
             ),
             detail=(
-                f"compute buffer {device:,} B on the GPU + {host:,} B host, output buffer {out:,} B; "
+                f"compute buffer {device:,} B on the GPU; in host RAM (not in the total): {host:,} B host "
+                f"compute buffer, output buffer {out:,} B; "
                 f"ubatch {min(self.n_ctx(), self.ubatch())}, n_ctx {self.n_ctx():,}, "
                 f"flash attention {'on' if self.flash_attention() else 'off'}"
             ),
-            low=total + kv + static.weights + static.adapters,
-            high=total + kv + static.weights + static.adapters,
+            low=device + kv + static.weights + static.adapters,
+            high=device + kv + static.weights + static.adapters,
+            host=host + out + self.host_kv_bytes(spec, wl, rs),
         )
 
     # --- placement of weights and figures -------------------------------------------------------------
@@ -456,17 +461,9 @@ class LlamaCpp(BaseEngine):
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
-        # On unified memory (Apple silicon, DGX Spark) host buffers come out of the same pool.
-        # Off the GPU are the weights no GPU holds and the host compute/output buffers: take off
-        # only those. The CPU layers' K/V (in f.host_bytes) was never part of est.total_bytes,
-        # whose kv_cache is the offloaded layers' (peak: static.kv_full), so subtracting
-        # f.host_bytes whole undercounted any -ngl below the block count (negative at -ngl 0).
-        host = 0
-        if f is not None and not unified:
-            host_weights = est.weights_bytes - f.device_weights_bytes
-            host_buffers = est.activations_bytes - f.compute_buffer_bytes - f.draft_compute_bytes
-            host = max(0, host_weights) + max(0, host_buffers)
-        need = est.total_bytes - host
+        # The total is the device's (llama_cpp_host.py); on unified memory (Apple silicon, DGX Spark)
+        # the host-RAM part comes out of the same pool.
+        need = llama_cpp_host.device_need(est.total_bytes, f.host_bytes if f is not None else 0, unified)
         reason = None
         if need > total_bytes:
             reason = (
@@ -506,7 +503,8 @@ class LlamaCpp(BaseEngine):
         return (
             f"{self.describe()}: n_ctx {self.n_ctx():,} cells (--batch {wl.batch} slots x --context "
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
-            f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM",
+            f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM "
+            "(CPU_Mapped), outside the GPU total",
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.estimate.engines import llama_cpp_host
 from llmsize.estimate.engines.base import WeightPlacement
 from llmsize.estimate.engines.llama_cpp_mmproj import tower_in_model_bytes
 
@@ -94,8 +95,10 @@ def place_weights(
     cpu_experts = eng.cpu_expert_bytes(spec, fmt, stage)
     mmproj = eng.mmproj_bytes(spec, wl, fmt)
     whole = model_weight_bytes(spec, fmt) - (tower_in_model_bytes(spec, fmt) if mmproj else 0)
-    on_device = device - cpu_experts + (mmproj if stage.index == 0 else 0)
-    return WeightPlacement(on_device, max(0, whole - all_stages + cpu_experts))
+    projector = mmproj if stage.index == 0 else 0
+    host = max(0, whole - all_stages + cpu_experts)
+    detail = llama_cpp_host.placement_detail(device, cpu_experts, projector, host)
+    return WeightPlacement(device - cpu_experts + projector, host, detail)
 
 
 def host_kv_bytes(spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
