@@ -194,3 +194,13 @@ def test_a_dense_model_too_big_for_the_card_is_not_told_about_experts() -> None:
     moe_args = ["fit", "Qwen3-30B-A3B-GGUF-Q4_K_M", "--gpu", "RTX-4060", "--engine", "llama.cpp"]
     moe = " ".join(_human(moe_args).split())
     assert "raise --n-cpu-moe" in moe  # a sparse MoE does get the hint
+
+
+def test_the_engine_log_legend_points_at_lines_that_are_there() -> None:
+    out = _human(["estimate", "llama3.1:8b", "--gpu", "RTX-4090"])
+    lines = out.splitlines()
+    legend = next(i for i, line in enumerate(lines) if "CUDA0 lines" in line)
+    total = next(i for i, line in enumerate(lines) if line.startswith("Total:"))
+    host = next(i for i, line in enumerate(lines) if "in host RAM, outside the total" in line)
+    assert total < legend and host < legend  # both sums it refers to are above it
+    assert "below" not in lines[legend]

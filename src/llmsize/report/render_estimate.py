@@ -179,7 +179,8 @@ def _engine_lines(report: Report, console: Console) -> None:
     for line in lines:
         console.print(Text(hanging(f"  {line}", console.width)))
     if eng.get("host_bytes"):
-        console.print(Text("  (CUDA0 lines: the GPU total above; CUDA_Host / CPU lines: host RAM below it)"))
+        # both sums are printed above this block: "below it" pointed nowhere (issue 15)
+        console.print(Text("  (CUDA0 lines: in Total above; CUDA_Host / CPU lines: in the host RAM line)"))
 
 
 def host_line(host: dict[str, int], workload: dict[str, Any]) -> str:
