@@ -39,8 +39,11 @@ _KNOWN: dict[str, GgufSource] = {
     "openai/gpt-oss-20b": GgufSource("ggml-org/gpt-oss-20b-GGUF", "MXFP4_MOE", None),
     "openai/gpt-oss-120b": GgufSource("ggml-org/gpt-oss-120b-GGUF", "MXFP4_MOE", None),
     # meta-llama publishes no GGUF; bartowski's repo predates his "{org}_{model}" naming:
-    # huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF lists Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf 4.92 GB.
-    "meta-llama/llama-3.1-8b-instruct": GgufSource("bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "Q4_K_M", "Q4_K_M"),
+    # huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF lists
+    # Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf 4.92 GB.
+    "meta-llama/llama-3.1-8b-instruct": GgufSource(
+        "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "Q4_K_M", "Q4_K_M"
+    ),
     # mistralai publishes no GGUF: huggingface.co/MaziyarPanahi/Mistral-7B-Instruct-v0.3-GGUF lists
     # Mistral-7B-Instruct-v0.3.Q4_K_M.gguf 4.37 GB.
     "mistralai/mistral-7b-instruct-v0.3": GgufSource(
@@ -60,7 +63,8 @@ _COMMUNITY_ORG = "unsloth"
 
 
 def gguf_source(hub_model: str, file_type: str | None = None) -> GgufSource:
-    """The repo `-hf` pulls for `hub_model` ("org/name" or a plain name); `file_type` None: its default file."""
+    """The repo `-hf` pulls for `hub_model` ("org/name" or a plain name); `file_type` None: the
+    repo's default file."""
     if hub_model.lower().endswith("-gguf") or "/" not in hub_model:
         kind = file_type or DEFAULT_GGUF_TYPE
         return GgufSource(hub_model, kind, kind)
