@@ -61,9 +61,10 @@ def host_note(split: HostSplit) -> str:
     return "in host RAM, not in the GPU total: " + "; ".join(parts)
 
 
-def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: int) -> str:
+def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: int, tied: int = 0) -> str:
     """The end of explain's weight lines: from the GPU's blocks (the lines above, `stage_bytes`) to
-    what its CUDA0 buffers hold, and the weights left in host RAM, outside the total."""
+    what its CUDA0 buffers hold, and the weights left in host RAM, outside the total; `tied`: the
+    token_embd a tied model keeps in both (llama_cpp_placement.tied_output_bytes)."""
     parts = []
     if cpu_experts:
         parts.append(f"- {cpu_experts:,} B experts kept on the CPU (--n-cpu-moe)")
@@ -72,6 +73,8 @@ def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: i
     if parts:
         parts.append(f"= {stage_bytes - cpu_experts + projector:,} B on the GPU")
     if host:
+        also = (f"; the GPU holds a second copy of its {tied:,} B token_embd as the tied output layer"
+                if tied else "")
         parts.append(f"[host RAM, not in the total: {host:,} B of weights (CPU_Mapped: the token "
-                     "embeddings and any layers or experts left on the CPU)]")
+                     f"embeddings and any layers or experts left on the CPU){also}]")
     return "; " + " ".join(parts) if parts else ""

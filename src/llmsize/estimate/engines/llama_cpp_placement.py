@@ -2,9 +2,9 @@
 
 src/llama-model.cpp `llama_model::load_tensors`: token embeddings stay in host memory; -ngl offloads
 the last n blocks, split over the GPUs in proportion (and the output layer when n > n_layer); a
-tied model's output layer is a second copy of token_embd (tied_output_bytes); --n-cpu-moe N keeps the experts of the first N layers on the CPU (a tensor override); a loaded mmproj
-lies on the first GPU (llama_cpp_mmproj.py). Each function takes the engine, whose settings Ollama
-overrides.
+tied model's output layer is a second copy of token_embd (tied_output_bytes); --n-cpu-moe N keeps
+the experts of the first N layers on the CPU (a tensor override); a loaded mmproj lies on the first
+GPU (llama_cpp_mmproj.py). Each function takes the engine, whose settings Ollama overrides.
 """
 
 from __future__ import annotations
@@ -128,8 +128,9 @@ def place_weights(
     projector = mmproj if stage.index == 0 else 0
     tied = tied_output_bytes(spec, wl, fmt)
     host = max(0, whole - all_stages + cpu_experts) + tied
-    detail = llama_cpp_host.placement_detail(device, cpu_experts, projector, host)
-    return WeightPlacement(device - cpu_experts + projector, host, detail, tied if stage.head else 0)
+    copy = tied if stage.head else 0  # the busiest GPU holds the copy only when it is the last
+    detail = llama_cpp_host.placement_detail(device, cpu_experts, projector, host, copy)
+    return WeightPlacement(device - cpu_experts + projector, host, detail, copy)
 
 
 def host_kv_bytes(spec: ModelSpec, wl: Workload, rs: Resolved) -> int:

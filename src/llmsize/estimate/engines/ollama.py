@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_host, llama_cpp_placement, llama_cpp_scores, ollama_gdn, server_releases
+from llmsize.estimate.engines import (
+    llama_cpp_host,
+    llama_cpp_placement,
+    llama_cpp_scores,
+    ollama_gdn,
+    server_releases,
+)
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
@@ -237,7 +243,8 @@ class Ollama(LlamaCpp):
         if not tower:
             return placed
         on_first = tower if stage.index == 0 else 0
-        detail = llama_cpp_host.placement_detail(device, 0, on_first, placed.host_bytes - tower)
+        detail = llama_cpp_host.placement_detail(
+            device, 0, on_first, placed.host_bytes - tower, placed.duplicated_bytes)
         return WeightPlacement(placed.device_bytes + on_first, placed.host_bytes - tower, detail,
                                placed.duplicated_bytes)
 
