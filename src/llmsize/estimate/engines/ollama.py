@@ -255,6 +255,10 @@ class Ollama(LlamaCpp):
         major, minor, patch = (int(p) for p in [*parts, "0"][:3])
         return major, minor, patch
 
+    def release_asked(self) -> str | None:
+        release = self.release()  # the runner (own estimator or llama-server) and NumCtx follow the release
+        return None if release is None else ".".join(str(p) for p in release)
+
     def build(self) -> int | None:
         """The llama-server build of this release: b9452 for v0.30.0, the modelled one from v0.30.1 (b9479
         and later); before v0.30 Ollama's own runners, whose memory lines are its estimates."""
@@ -391,13 +395,26 @@ class Ollama(LlamaCpp):
         """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""
         return min(release_default_context(self.release(), total_vram), spec.max_position_embeddings)
 
+    def default_context_rule(self) -> str:
+        """The NumCtx rule of the release asked (release_default_context), in words. It states the context
+        sized rather than "pass --context to match", which contradicted a context `--gpu` had already
+        taken from the VRAM tier (issue 15)."""
+        release = self.release()
+        fixed = next((ctx for before, ctx in FIXED_CONTEXTS if release is not None and release < before),
+                     None)
+        if fixed is not None:
+            return f"NumCtx defaults to {fixed:,} tokens (OLLAMA_CONTEXT_LENGTH overrides)"
+        sizes = " / ".join(f"{ctx:,}" for _, ctx in reversed(VRAM_TIERS))
+        floors = [floor // GIB for floor, _ in reversed(VRAM_TIERS)][1:]
+        bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
+        return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
+
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)
         return (
             *base,
-            f"{self.describe()}: NumCtx defaults to 4,096 / 32,768 / 262,144 tokens by VRAM "
-            "(< 23, < 47, >= 47 GiB; OLLAMA_CONTEXT_LENGTH overrides): pass --context to match; "
-            "OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
+            f"{self.describe()}: {self.default_context_rule()}; sized for {wl.context:,} tokens (--context "
+            "sets it); OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
             *(() if wl.request_context is None else (
                 f"decode speed is quoted with {wl.request_context:,} tokens cached (the request), not the "
                 f"{wl.context:,}-token window: llama.cpp attends over the cells in use "
