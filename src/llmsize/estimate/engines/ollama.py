@@ -206,7 +206,7 @@ class Ollama(LlamaCpp):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
         # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
-        # its April 2025 build keeping attn_v in f16; Mistral-7B Q4_K_M where mistral:7b is Q4_0).
+        # its April 2025 build keeping attn_v in f16; a library default that is not Q4_K_M, gemma2:9b Q4_0).
         tagged = library_tag(spec.name)
         lib = tagged[0] if tagged is not None else library_of_model_type(spec.model_type)
         gguf_type = (tagged[0].default_quant if tagged is not None else None) or OLLAMA_DEFAULT_GGUF
