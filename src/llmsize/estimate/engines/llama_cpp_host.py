@@ -45,10 +45,16 @@ def host_memory(weights: int, kv_cache: int, buffers: int) -> dict[str, int]:
             "total": split.total}
 
 
-def device_need(total_bytes: int, host_bytes: int, unified: bool) -> int:
+def device_need(total_bytes: int, host_bytes: int, unified: bool, duplicated_bytes: int = 0) -> int:
     """What one GPU must hold: the device total; on unified memory (Apple silicon, DGX Spark) the
-    host-RAM part comes out of the same pool, so it counts as well."""
-    return total_bytes + (host_bytes if unified else 0)
+    host-RAM part comes out of the same pool, so it counts as well, except the output copy of a tied
+    token_embd (`duplicated_bytes`, llama_cpp_placement.tied_output_bytes): there the model is loaded
+    through mmap into host-pointer buffers (llama-model.cpp load_tensors: buffer_from_host_ptr where the
+    device supports it, as Metal does, "Metal_Mapped model buffer"), and both tensors point at the same
+    file offset, so the pages are held once. A discrete GPU copies the output tensor into its own memory."""
+    if not unified:
+        return total_bytes
+    return total_bytes + max(0, host_bytes - duplicated_bytes)
 
 
 def host_note(split: HostSplit) -> str:
