@@ -71,6 +71,9 @@ class WeightPlacement:
     host_bytes: int
     # how the engine's placement moves the stage's formula bytes (explain's weight lines end with it)
     detail: str = ""
+    # bytes of `device_bytes` that copy a tensor also counted in `host_bytes` (llama.cpp's tied output
+    # layer: token_embd in host RAM and again on the last GPU); the file holds them once
+    duplicated_bytes: int = 0
 
 
 class EngineModel(Protocol):

@@ -463,7 +463,8 @@ class LlamaCpp(BaseEngine):
         f = est.engine_figures
         # The total is the device's (llama_cpp_host.py); on unified memory (Apple silicon, DGX Spark)
         # the host-RAM part comes out of the same pool.
-        need = llama_cpp_host.device_need(est.total_bytes, f.host_bytes if f is not None else 0, unified)
+        need = llama_cpp_host.device_need(est.total_bytes, f.host_bytes if f is not None else 0, unified,
+                                          f.duplicated_weights_bytes if f is not None else 0)
         reason = None
         if need > total_bytes:
             reason = (

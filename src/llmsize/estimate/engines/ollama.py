@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_host, llama_cpp_scores, ollama_gdn, server_releases
+from llmsize.estimate.engines import (
+    llama_cpp_host,
+    llama_cpp_placement,
+    llama_cpp_scores,
+    ollama_gdn,
+    server_releases,
+)
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
@@ -200,7 +206,7 @@ class Ollama(LlamaCpp):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
         # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
-        # its April 2025 build keeping attn_v in f16; Mistral-7B Q4_K_M where mistral:7b is Q4_0).
+        # its April 2025 build keeping attn_v in f16; a library default that is not Q4_K_M, gemma2:9b Q4_0).
         tagged = library_tag(spec.name)
         lib = tagged[0] if tagged is not None else library_of_model_type(spec.model_type)
         gguf_type = (tagged[0].default_quant if tagged is not None else None) or OLLAMA_DEFAULT_GGUF
@@ -231,12 +237,16 @@ class Ollama(LlamaCpp):
         token embeddings: llm/memory.go EstimateGPULayers adds projectorWeights to GPU 0's share
         (gpuZeroOverhead), and `auto_gpu_layers` takes it out of the device weights likewise."""
         placed = super().place_weights(spec, wl, fmt, stage, device, all_stages)
-        tower = min(projector_bytes(spec), placed.host_bytes)
+        # a tied model's token_embd stays in host RAM beside its GPU copy (tied_output_bytes): not tower
+        tied = llama_cpp_placement.tied_output_bytes(spec, wl, fmt)
+        tower = min(projector_bytes(spec), placed.host_bytes - tied)
         if not tower:
             return placed
         on_first = tower if stage.index == 0 else 0
-        detail = llama_cpp_host.placement_detail(device, 0, on_first, placed.host_bytes - tower)
-        return WeightPlacement(placed.device_bytes + on_first, placed.host_bytes - tower, detail)
+        detail = llama_cpp_host.placement_detail(
+            device, 0, on_first, placed.host_bytes - tower, placed.duplicated_bytes)
+        return WeightPlacement(placed.device_bytes + on_first, placed.host_bytes - tower, detail,
+                               placed.duplicated_bytes)
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
