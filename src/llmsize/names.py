@@ -158,7 +158,9 @@ _SIZE_SCALE = {"m": 10**6, "b": 10**9, "t": 10**12}
 _NUM = r"[0-9]{1,15}(?:\.[0-9]{1,15})?"
 _VERSION = r"[0-9]{1,3}(?:\.[0-9]{1,6}){0,3}"
 # llama.cpp type names (gguf.GGMLQuantizationType, gguf.LlamaFileType): Q4_0, Q4_K_M, IQ4_XS, TQ1_0...
-_GGUF_Q = r"i?q[0-9](?:_[0-9](?:_[0-9]_[0-9])?|_k(?:_(?:s|m|l|xl))?|_(?:xxs|xs|s|m|l|xl|nl))|tq[0-9]_[0-9]"
+# MXFP4_MOE: llama-quantize's file type for gpt-oss (LLAMA_FTYPE_MOSTLY_MXFP4_MOE), the experts in MXFP4.
+_GGUF_Q = (r"i?q[0-9](?:_[0-9](?:_[0-9]_[0-9])?|_k(?:_(?:s|m|l|xl))?|_(?:xxs|xs|s|m|l|xl|nl))|tq[0-9]_[0-9]"
+           r"|mxfp4_moe")
 
 _SIZE_RE = re.compile(rf"({_NUM})([mbt])")
 _MOE_SIZE_RE = re.compile(rf"([0-9]{{1,5}})x({_NUM})([mbt])")

@@ -64,3 +64,17 @@ def test_gpt_oss_20b_gguf_sizes() -> None:
     # total_size = 13.8G" (danbev/learning-ai notes/llama.cpp/gpt-oss.md).
     assert round(_gguf_bytes("gpt-oss-20b", "MXFP4_MOE") / 1e9, 1) == 12.1
     assert round(_gguf_bytes("gpt-oss-20b", "BF16") / 1e9, 1) == 13.8
+
+
+def test_a_name_with_llama_quantizes_mxfp4_moe_type_is_that_gguf() -> None:
+    # "gpt-oss-120b-MXFP4_MOE": the type llama-quantize writes for gpt-oss (LLAMA_FTYPE_MOSTLY_MXFP4_MOE),
+    # read as a GGUF type like Q4_K_M: the catalog's gpt-oss-120b under llama.cpp, 59.02 GiB of tensors
+    # (the llama-bench line cited above). It was read as variant "moe", missed the catalog and was
+    # approximated as a dense 120B Llama of 224 GiB.
+    from llmsize.estimate.core import estimate
+
+    spec = resolve("gpt-oss-120b-MXFP4_MOE")
+    assert not spec.approximate
+    assert spec.weight_format.gguf_type == "MXFP4_MOE"
+    est = estimate(spec, Workload(engine="llama.cpp"))
+    assert round(est.all_weights_bytes / 2**30, 2) == 59.02
