@@ -359,6 +359,13 @@ class Workload(Record):
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
         if self.mode is Mode.INFERENCE:
             self._no_training_options()
+        if self.lora_targets is not None and self.mode.trains_all_weights:
+            # `--mode full --lora-targets q_proj` sized full training and kept the targets in the report as
+            # if they applied (issue 15, round 9): a setting that moves nothing is refused, as with inference
+            raise ValueError(
+                f"--lora-targets names the modules LoRA wraps; --mode {self.mode.value} trains every weight "
+                "without adapters (use --mode lora or qlora, or drop --lora-targets)"
+            )
         if self.optimizer_in_backward and self.gradient_accumulation > 1:
             raise ValueError(
                 "the optimizer step fused into backward frees each gradient at once; it cannot "
