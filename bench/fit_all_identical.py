@@ -9,6 +9,10 @@ both source trees and compares the outputs byte for byte.
     git archive <old commit> src model_specs gpu_specs | tar -x -C /tmp/old
     python bench/fit_all_identical.py --against /tmp/old/src [--quick]
 
+This code runs each setting twice with a fresh cache folder (LLMSIZE_CACHE_DIR): the first run
+plans every model, the second prints the rows the first kept (cli/fit_all_cache.py); both must
+match the older checkout's bytes.
+
 Exit 0 when every output is identical, 1 otherwise (the models whose entries differ are listed).
 """
 
@@ -20,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -49,8 +54,10 @@ SETTINGS: list[list[str]] = [
 QUICK = [SETTINGS[0], SETTINGS[1], SETTINGS[4], SETTINGS[13], SETTINGS[15]]
 
 
-def run(src: str, args: list[str]) -> tuple[int, bytes, bytes]:
+def run(src: str, args: list[str], cache: str | None = None) -> tuple[int, bytes, bytes]:
     env = {**os.environ, "PYTHONPATH": src, "COLUMNS": "100"}
+    if cache is not None:
+        env["LLMSIZE_CACHE_DIR"] = cache
     cmd = [sys.executable, "-m", "llmsize", "fit", "--all", *args, "--format", "json"]
     done = subprocess.run(cmd, capture_output=True, check=False, env=env)
     return done.returncode, done.stdout, done.stderr
@@ -76,8 +83,10 @@ def main() -> int:
     args = parser.parse_args()
     bad = 0
     for setting in QUICK if args.quick else SETTINGS:
-        new, old = run(SRC, setting), run(args.against, setting)
-        same = new == old
+        with tempfile.TemporaryDirectory(prefix="fit-all-cache-") as cache:
+            new, kept = run(SRC, setting, cache), run(SRC, setting, cache)  # planned, then from the cache
+        old = run(args.against, setting)
+        same = new == old and kept == old
         digest = hashlib.sha256(new[1]).hexdigest()[:12]
         models = len(json.loads(new[1]).get("models", [])) if new[0] in (0, 3) and new[1] else 0
         print(
@@ -90,6 +99,9 @@ def main() -> int:
             if new[0] != old[0] or new[2] != old[2]:
                 print(f"      exit {new[0]} vs {old[0]}; stderr {new[2][-200:]!r} vs {old[2][-200:]!r}")
             print(f"      differing: {', '.join(differing_models(new[1], old[1]))}")
+            if kept != new:
+                differ = ", ".join(differing_models(kept[1], new[1]))
+                print(f"      the run from the cache differs from the planned one: {differ}")
     print("identical" if not bad else f"{bad} setting(s) differ")
     return 1 if bad else 0
 

@@ -76,12 +76,18 @@ def test_a_dtype_word_sizes_the_checkpoint_in_that_dtype(
 
 
 @pytest.mark.usefixtures("offline")
-def test_the_no_dtype_warning_says_what_it_covers(capsys: pytest.CaptureFixture[str]) -> None:
-    # gpt-oss's config.json states no dtype; its experts are MXFP4, not the "bf16 weights" once said.
-    warnings = _doc(["estimate", "gpt-oss-20b"], capsys)["warnings"]
+def test_the_no_dtype_warning_says_what_it_covers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # gpt-oss's config.json states no dtype; its experts are MXFP4, not the "bf16 weights" once said. The
+    # config alone keeps the (qualified) guess; the catalog entry knows the BF16 its safetensors store
+    # (openai/gpt-oss README "All other tensors will be in BF16"), so it guesses nothing.
+    from llmsize.specs import catalog
+
+    (tmp_path / "config.json").write_text(json.dumps(catalog.get("gpt-oss-20b").model.config))  # type: ignore[union-attr]
+    warnings = _doc(["estimate", str(tmp_path)], capsys)["warnings"]
     assert isinstance(warnings, list)
     said = [w for w in warnings if "states no dtype" in w]
     assert said and all("mxfp4 4-bit leaves unquantized" in w for w in said)
+    assert not [w for w in _doc(["estimate", "gpt-oss-20b"], capsys)["warnings"] if "no dtype" in w]  # type: ignore[union-attr]
     assert not [w for w in _doc(["estimate", "gpt-oss-20b-BF16"], capsys)["warnings"] if "no dtype" in w]  # type: ignore[union-attr]
 
 

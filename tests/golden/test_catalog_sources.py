@@ -30,6 +30,8 @@ ENTRY_KEYS = {
     "loaded_only_params",
     "loaded_only_note",
     "variants",
+    "stored_dtype",
+    "stored_dtype_source",
     "config",
 }
 VARIANT_KEYS = {"names", "torch_dtype", "hf_repo", "source"}
@@ -99,6 +101,13 @@ def entry_problems(entry: dict[str, Any]) -> list[str]:
         if not isinstance(entry.get("params_source"), str) or not entry["params_source"].strip():
             problems.append("published_params needs a params_source")
     problems += _variant_problems(entry)
+    if "stored_dtype" in entry:
+        if entry["stored_dtype"] not in TORCH_DTYPES:
+            problems.append(f"stored_dtype must be one of {sorted(TORCH_DTYPES)}")
+        if not str(entry.get("stored_dtype_source", "")).strip():
+            problems.append("stored_dtype needs a stored_dtype_source saying where the stored dtype was read")
+        if "torch_dtype" in entry.get("config", {}) or "dtype" in entry.get("config", {}):
+            problems.append("stored_dtype is for a config.json that states no dtype")
     extra = entry.get("extra_params", 0)
     if not isinstance(extra, int) or isinstance(extra, bool) or extra < 0:
         problems.append(f"extra_params must be a non-negative integer, got {extra!r}")

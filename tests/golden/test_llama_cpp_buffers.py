@@ -38,9 +38,9 @@ def figures() -> dict[str, float]:
     est = estimate(resolve("Meta-Llama-3-8B"), wl)
     f = est.engine_figures
     assert f is not None
-    host_compute = f.host_bytes - f.output_buffer_bytes - (est.weights_bytes - f.device_weights_bytes)
+    host_compute = f.host_buffer_bytes - f.output_buffer_bytes
     return {
-        "host_weights": (est.weights_bytes - f.device_weights_bytes) / MIB,
+        "host_weights": f.host_weights_bytes / MIB,
         "device_weights": f.device_weights_bytes / MIB,
         "kv": est.kv_cache_bytes / MIB,
         "output": f.output_buffer_bytes / MIB,

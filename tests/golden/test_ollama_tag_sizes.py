@@ -45,7 +45,7 @@ PUBLISHED: list[tuple[str, float, str]] = [
 
 
 def _weights(tag: str) -> int:
-    return estimate(resolve(tag), Workload(engine="ollama")).weights_bytes
+    return estimate(resolve(tag), Workload(engine="ollama")).all_weights_bytes  # the GGUF: GPU + host RAM
 
 
 @pytest.mark.parametrize(("tag", "published_gb", "source"), PUBLISHED, ids=[row[0] for row in PUBLISHED])
@@ -61,7 +61,7 @@ def test_glm_4_7_flash_download_is_twenty_one_gigabyte_parts() -> None:
     # per-tensor ffn_down index puts it there; llama.cpp's per-block rule gives 18.4 GB.
     weights = _weights("glm-4.7-flash:latest")
     assert 19e9 < weights <= 20e9
-    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
+    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).all_weights_bytes
     assert plain < 19e9
 
 
@@ -74,7 +74,7 @@ def test_qwen35_library_files_differ_from_a_llama_cpp_q4_k_m_by_their_quantizer_
     plain_fmt = spec.weight_format.model_copy(update={"gguf_tensor_types": ()})
     plain = spec.model_copy(update={"weight_format": plain_fmt, "mtp_in_weights": False})
     ours = _weights("qwen3.5:35b-a3b")
-    baseline = estimate(plain, Workload(engine="ollama")).weights_bytes
+    baseline = estimate(plain, Workload(engine="ollama")).all_weights_bytes
     assert baseline < 0.94 * 24e9 < ours
     # a q8_0 tag is not a K-quant: the pins do not apply
     assert resolve("qwen3.5:35b-a3b-q8_0").weight_format.gguf_tensor_types == ()

@@ -120,7 +120,7 @@ LOOKUPS = [
     ("Meta-Llama-3.1-8B-Instruct", "Llama-3.1-8B"),
     ("meta-llama/Llama-3.2-3B", "Llama-3.2-3B"),
     ("Qwen3-30B-A3B", "Qwen3-30B-A3B"),
-    ("Qwen3-235B-A22B-Instruct-2507-FP8", "Qwen3-235B-A22B-Thinking-2507"),
+    ("Qwen3-235B-A22B-Instruct-2507-FP8", "Qwen3-235B-A22B-Instruct-2507"),
     ("Qwen2.5-VL-7B-Instruct", "Qwen2.5-VL-7B-Instruct"),
     ("Qwen2.5-7B-Instruct-1M", "Qwen2.5-7B-Instruct-1M"),
     ("qwen2.5-7b-instruct", "Qwen2.5-7B"),
@@ -351,9 +351,12 @@ def test_a_dated_alias_does_not_catch_another_release() -> None:
     text_only = catalog.find("Magistral-Small-2506")
     assert text_only is not None and text_only[0].name == "Magistral-Small-2506"
     assert catalog.spec_for(text_only[0]).extra_params == 0  # no vision tower
-    # An undated alias still takes any date: Qwen3-235B-A22B's 2507 releases have the same tensors.
+    # A dated release with an entry of its own lands there; an undated alias still takes any other date
+    # (Qwen3-235B-A22B, an alias of the Thinking-2507 entry: the same tensors).
     dated = catalog.find("Qwen3-235B-A22B-Instruct-2507")
-    assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Thinking-2507"
+    assert dated is not None and dated[0].name == "Qwen3-235B-A22B-Instruct-2507"
+    later = catalog.find("Qwen3-235B-A22B-2510")
+    assert later is not None and later[0].name == "Qwen3-235B-A22B-Thinking-2507"
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def _found(name: str) -> tuple[str, str | None]:
         ("llama3.1:8b", "Llama-3.1-8B", "Q4_K_M"),
         ("library/llama3.1:8b", "Llama-3.1-8B", "Q4_K_M"),
         ("ollama.com/library/qwen3:8b", "Qwen3-8B", "Q4_K_M"),
-        ("qwen3-coder:30b", "Qwen3-30B-A3B-Thinking-2507", "Q4_K_M"),
+        ("qwen3-coder:30b", "Qwen3-Coder-30B-A3B-Instruct", "Q4_K_M"),
     ],
 )
 def test_ollama_tag_lands_on_its_entry_as_gguf(tag: str, entry: str, gguf_type: str) -> None:
@@ -153,15 +153,16 @@ def test_gemma3n_k_quants_keep_the_per_layer_embeddings_in_f16() -> None:
     for tag, published in sizes.items():
         spec = resolve(tag)
         assert spec.weight_format.modules_not_converted == ("embed_tokens_per_layer",)
-        assert estimate(spec, Workload(engine="ollama")).weights_bytes == pytest.approx(published, rel=0.02)
+        weights = estimate(spec, Workload(engine="ollama")).all_weights_bytes
+        assert weights == pytest.approx(published, rel=0.02)
     # the F16 rule is the quantizer's for K-quants only; a q8_0 tag quantizes the table like the rest
     assert resolve("gemma3n:e2b-it-q8_0").weight_format.modules_not_converted == ()
     # the table (262,144 x 30 layers x 256) is 2 bytes a value instead of at most Q8_0's 34 per 32
     spec = resolve("gemma3n:e2b")
     plain = spec.weight_format.model_copy(update={"modules_not_converted": ()})
     quantized = spec.model_copy(update={"weight_format": plain})
-    f16 = estimate(spec, Workload(engine="ollama")).weights_bytes
-    gained = f16 - estimate(quantized, Workload(engine="ollama")).weights_bytes
+    f16 = estimate(spec, Workload(engine="ollama")).all_weights_bytes
+    gained = f16 - estimate(quantized, Workload(engine="ollama")).all_weights_bytes
     assert gained >= 262_144 * 30 * 256 * (2 - 34 / 32)
 
 
@@ -201,7 +202,7 @@ def test_a_hugging_face_name_under_ollama_takes_the_library_quantizer_types() ->
     def weights(name: str, engine: str = "ollama") -> int:
         return estimate(
             resolve(name), Workload(engine=engine, quant="Q4_K_M" if engine != "ollama" else None)
-        ).weights_bytes
+        ).all_weights_bytes
 
     hf, tag = weights("Qwen3.5-35B-A3B"), weights("qwen3.5:35b-a3b")
     assert weights("Qwen3.5-35B-A3B", "llama.cpp") < hf < tag
@@ -229,8 +230,8 @@ def test_glm_4_7_flash_keeps_its_mla_matrices_at_q8_0_and_drops_the_mtp_layer() 
     mla_pins = tuple(p for p in fmt.gguf_tensor_types if "@" not in p[0])  # without the per-layer ffn_down
     mla_fmt = fmt.model_copy(update={"gguf_tensor_types": mla_pins})
     mla_only = spec.model_copy(update={"weight_format": mla_fmt})
-    tag = estimate(mla_only, Workload(engine="ollama")).weights_bytes
-    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).weights_bytes
+    tag = estimate(mla_only, Workload(engine="ollama")).all_weights_bytes
+    plain = estimate(resolve("GLM-4.7-Flash"), Workload(engine="llama.cpp", quant="Q4_K_M")).all_weights_bytes
     assert 0.15e9 < tag - plain < 0.4e9
 
 
@@ -309,7 +310,7 @@ def test_the_april_2025_qwen3_builds_keep_attn_v_at_16_bits() -> None:
     from llmsize.estimate.workload import Workload
 
     def weights(tag: str) -> int:
-        return estimate(resolve(tag), Workload(engine="ollama")).weights_bytes
+        return estimate(resolve(tag), Workload(engine="ollama")).all_weights_bytes
 
     april, later = weights("qwen3:4b"), weights("qwen3:4b-instruct-2507")
     # 36 blocks of a 2,560 x 1,024 attn_v at 2 bytes instead of Q4_K / Q6_K

@@ -188,8 +188,10 @@ def _placement(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan) 
 def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estimate:
     """Predicted peak memory of `wl` on the busiest GPU, component by component.
 
-    `weights` is every weight wherever the engine keeps it (llama.cpp leaves some in host RAM);
-    `Estimate.engine_figures` splits them and carries what the engine itself prints. With
+    Every component is what the GPU holds: weights an engine keeps in host RAM (llama.cpp's token
+    embeddings, CPU layers and experts) and its host buffers are `Estimate.host_bytes`, outside the
+    total, split in `Estimate.engine_figures` (engines/llama_cpp_host.py), which also carries what the
+    engine itself prints. With
     `explained=False` only the numbers are computed: no activations low-high range (a second walk; it
     equals the nominal value) and no per-component formulas or details (left empty). The planner's
     searches compare totals only (issue 15: `fit --all`).
@@ -218,12 +220,12 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
     static = busiest.static
     placement = _placement(spec, wl, ctx, busiest)
     pk = eng.peak(spec, wl, static, ctx)
-    weights_bytes = placement.device_bytes + placement.host_bytes
+    weights_bytes = placement.device_bytes
     allocated = static.weights + static.adapters + pk.kv_cache + pk.activations + pk.gradients + pk.optimizer
     over = eng.overhead(spec, wl, allocated, ctx)
     figures = eng.figures(spec, wl, placement, pk, ctx)
     components = (
-        _components(spec, wl, ctx, busiest, pk, over, weights_bytes)
+        _components(spec, wl, ctx, busiest, pk, over, placement)
         if explained
         else tuple(
             _component(name, value)
@@ -254,7 +256,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         assumptions=_assumptions(spec, wl, ctx, busiest),
         warnings=_warnings(spec, wl, ctx),
         engine_figures=figures,
-        host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights,
+        host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights + placement.host_bytes,
         paged_bytes=busiest.train.paged,
         training=_training_info(wl, pk, busiest),
         images=phases.images_info(spec, wl, ctx),
@@ -278,7 +280,7 @@ def _components(
     busiest: StagePlan,
     pk: phases.Peak,
     over: Overhead,
-    weights_bytes: int,
+    placement: WeightPlacement,
 ) -> tuple[Component, ...]:
     """The seven components with the formula and the numbers behind each."""
     static = busiest.static
@@ -286,9 +288,9 @@ def _components(
     return (
         Component(
             name="weights",
-            bytes=weights_bytes,
+            bytes=placement.device_bytes,
             formula=explain.weights_formula(fmt),
-            detail=explain.weights_detail(spec, busiest.shards, fmt, static.weights),
+            detail=explain.weights_detail(spec, busiest.shards, fmt, static.weights) + placement.detail,
         ),
         Component(
             name="kv_cache",

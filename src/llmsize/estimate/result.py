@@ -50,6 +50,13 @@ class EngineFigures(Record):
     version: str = Field(description="the engine release whose allocation rules are modelled")
     device_weights_bytes: int = Field(ge=0)
     host_bytes: int = Field(default=0, ge=0, description="host RAM: weights left on the CPU and host buffers")
+    host_weights_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: weights in host RAM (CPU_Mapped: embeddings, CPU layers)"
+    )
+    host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: the K/V of the layers on the CPU")
+    host_buffer_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the CUDA_Host compute buffer and the CPU output buffer"
+    )
     compute_buffer_bytes: int = Field(default=0, ge=0)
     output_buffer_bytes: int = Field(default=0, ge=0)
     non_torch_bytes: int = Field(default=0, ge=0, description="vLLM: memory outside torch (NCCL, cuBLAS)")
@@ -141,7 +148,8 @@ class Estimate(Record):
     warnings: tuple[str, ...] = ()
     engine_figures: EngineFigures | None = None
     host_bytes: int = Field(
-        default=0, ge=0, description="host RAM the run needs besides the GPU: offloaded activations/states"
+        default=0, ge=0, description="host RAM the run needs besides the GPU, outside the total: offloaded "
+        "activations/states, an engine's host-resident weights and buffers (llama.cpp)"
     )
     paged_bytes: int = Field(
         default=0, ge=0, description="paged optimizer states: CUDA unified memory outside the total"
@@ -171,6 +179,21 @@ class Estimate(Record):
         out = {name: int(getattr(self, f"{name}_bytes")) for name in COMPONENTS}
         out["total"] = self.total_bytes
         return out
+
+    @property
+    def all_weights_bytes(self) -> int:
+        """Every weight of the busiest GPU's share, on the GPU (`weights_bytes`) or kept by the engine in
+        host RAM (llama.cpp's token embeddings, CPU layers and experts): what the GGUF file holds."""
+        f = self.engine_figures
+        return self.weights_bytes + (f.host_weights_bytes if f is not None else 0)
+
+    def host_memory_dict(self) -> dict[str, int]:
+        """JSON `memory_host`: what the engine keeps in host RAM, outside `memory.total`, under the
+        component names (activations: its host buffers); all 0 for an engine that keeps none."""
+        f = self.engine_figures
+        weights, kv, buffers = (
+            (f.host_weights_bytes, f.host_kv_bytes, f.host_buffer_bytes) if f is not None else (0, 0, 0))
+        return {"weights": weights, "kv_cache": kv, "activations": buffers, "total": weights + kv + buffers}
 
     def ranges_dict(self) -> dict[str, dict[str, int | str]]:
         return {c.name: c.range.model_dump() for c in self.components if c.range is not None}

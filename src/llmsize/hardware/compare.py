@@ -6,26 +6,13 @@ from collections.abc import Sequence
 
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.concurrency import concurrency_rows
-from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.fit_models import CompareRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
 from llmsize.hardware.planner import Planner
 from llmsize.hardware.speed import Efficiency
-from llmsize.records import ConfigDict, Record
 from llmsize.specs.models import ModelSpec
-
-
-class CompareRow(Record):
-    """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    model: str
-    weight_format: str
-    weights_bytes: int
-    params: int
-    row: FitRow
 
 
 def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec],

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Sequence
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit import plan_cost
-from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.fit_models import FitRow, ModelFit
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import Layout
-from llmsize.hardware.model_fit import ModelFit
 from llmsize.hardware.plan_estimator import EstimateFn
 from llmsize.hardware.planner import Planner
 from llmsize.hardware.precision import _option_workload

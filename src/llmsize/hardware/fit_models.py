@@ -1,4 +1,5 @@
-"""FitRow: one GPU (or GPU layout) checked against an estimate. JSON keys are a DESIGN.md contract."""
+"""FitRow: one GPU (or GPU layout) checked against an estimate, and the fit/compare results made of
+FitRows (PrecisionResult, ModelFit, CompareRow). JSON keys are a DESIGN.md contract."""
 
 from __future__ import annotations
 
@@ -105,3 +106,56 @@ class FitRow(Record):
     serving_output_tokens_per_s: float | None = Field(
         default=None, description="sweep levels: output tokens/s of that closed-loop serving run, prefills "
         "included (aggregate_tokens_per_s counts decode steps only)")
+
+
+# The results built from FitRows, kept here beside it so that rendering them (and reading the kept
+# fit --all rows, cli/fit_all_cache.py) imports no planner or estimator (issue 15).
+
+
+class PrecisionOption(Record):
+    """One weight format to try: a label and the workload fields that select it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    label: str
+    dtype: str | None = None
+    quant: str | None = None
+
+
+class PrecisionResult(Record):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    option: PrecisionOption
+    row: FitRow
+    weights_bytes: int
+    total_bytes: int
+
+
+class ModelFit(Record):
+    """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    model: str
+    params: int
+    active_params: int
+    max_position_embeddings: int
+    gpu: str
+    options: tuple[PrecisionResult, ...]
+    best: int | None
+
+    @property
+    def best_result(self) -> PrecisionResult | None:
+        return self.options[self.best] if self.best is not None else None
+
+
+class CompareRow(Record):
+    """One model (in one weight format) on one GPU kind, with the GPUs it needs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    model: str
+    weight_format: str
+    weights_bytes: int
+    params: int
+    row: FitRow

@@ -6,30 +6,12 @@ from collections.abc import Callable, Iterable
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Workload
+from llmsize.hardware.fit_models import ModelFit
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.plan_estimator import EstimateFn
-from llmsize.hardware.precision import PrecisionResult, best_precision
+from llmsize.hardware.precision import best_precision
 from llmsize.hardware.speed import Efficiency
-from llmsize.records import ConfigDict, Record
 from llmsize.specs.models import ModelSpec
-
-
-class ModelFit(Record):
-    """`llmsize fit`: the precisions tried for one model on one GPU, and the best that fits."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    model: str
-    params: int
-    active_params: int
-    max_position_embeddings: int
-    gpu: str
-    options: tuple[PrecisionResult, ...]
-    best: int | None
-
-    @property
-    def best_result(self) -> PrecisionResult | None:
-        return self.options[self.best] if self.best is not None else None
 
 
 def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,

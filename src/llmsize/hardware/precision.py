@@ -8,33 +8,13 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
-from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.fit_models import FitRow, PrecisionOption, PrecisionResult
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import Layout, PlanError
 from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
 from llmsize.hardware.planner import Planner
 from llmsize.hardware.speed import Efficiency
-from llmsize.records import ConfigDict, Record
 from llmsize.specs.models import ModelSpec
-
-
-class PrecisionOption(Record):
-    """One weight format to try: a label and the workload fields that select it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    label: str
-    dtype: str | None = None
-    quant: str | None = None
-
-
-class PrecisionResult(Record):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    option: PrecisionOption
-    row: FitRow
-    weights_bytes: int
-    total_bytes: int
 
 
 def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None) -> list[PrecisionOption]:

@@ -38,9 +38,13 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     by_bytes = read_byte_shares(spec, wl) if spec.num_experts else None
     if by_bytes is not None:
         read_share, routed_share = by_bytes
+    # Every weight of the GPU's share, those the engine keeps in host RAM included (llama.cpp's token
+    # embeddings, CPU layers and experts): Planner.speed_inputs_for moves the CPU layers' part to the
+    # host's bandwidth; the speed constants were calibrated with the embeddings counted here.
+    weights = est.all_weights_bytes
     return SpeedInputs(
-        weight_bytes_per_gpu=est.weights_bytes,
-        active_weight_bytes_per_gpu=int(est.weights_bytes * read_share),
+        weight_bytes_per_gpu=weights,
+        active_weight_bytes_per_gpu=int(weights * read_share),
         kv_bytes_per_gpu=est.kv_cache_bytes,
         active_params=max(1, est.active_params),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens),
@@ -63,7 +67,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         decode_context=wl.request_context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
-        routed_weight_bytes_per_gpu=int(est.weights_bytes * routed_share),
+        routed_weight_bytes_per_gpu=int(weights * routed_share),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,

@@ -88,6 +88,13 @@ class Report(Record):
     memory_ranges: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="low/high bytes where something unknowable moves a component"
     )
+    memory_host: dict[str, int] = Field(
+        default_factory=dict,
+        description="what the engine keeps in host RAM, not in memory.total (llama.cpp, Ollama); their sum",
+    )
+    all_weights_bytes: int = Field(
+        default=0, ge=0, description="memory.weights + memory_host.weights: every weight, wherever it is kept"
+    )
     components: dict[str, ComponentInfo] = Field(default_factory=dict)
     peak_phase: str = ""
     trainable_params: int = Field(default=0, ge=0)
@@ -187,6 +194,8 @@ def build_report(
         workload=workload.model_dump(mode="json"),
         memory=Report._memory_is_bytes(estimate.memory_dict()),
         memory_ranges=estimate.ranges_dict(),
+        memory_host=estimate.host_memory_dict(),
+        all_weights_bytes=estimate.all_weights_bytes,
         components={
             c.name: ComponentInfo.model_construct(formula=c.formula, detail=c.detail)
             for c in estimate.components

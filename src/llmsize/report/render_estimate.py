@@ -138,10 +138,16 @@ def _human(report: Report, console: Console) -> None:
     table.add_section()
     table.add_row(Text(_cut("total" + peak, room), style="bold"), Text(f"{total / GIB:.2f}", style="bold"),
                   "100%")
+    host = report.memory_host.get("total", 0)
+    if host:  # llama.cpp/Ollama: shown as such, below the GPU's total and not part of it
+        table.add_section()
+        table.add_row(Text(_cut("host RAM (not in total)", room), style="dim"), f"{host / GIB:.2f}", "—")
     from llmsize.report.table_fit import print_fitted
 
     print_fitted(table, console, keep=2)
     console.print(Text(f"Total: {format_gib(total)} ({total:,} bytes) on the busiest GPU"))
+    if host:
+        console.print(Text(host_line(report.memory_host, report.workload)))
     _engine_lines(report, console)
     console.print(Text("Formulas and low-high ranges: llmsize explain with the same arguments.", style="dim"))
     if report.gpus:
@@ -170,9 +176,19 @@ def _engine_lines(report: Report, console: Console) -> None:
     console.print(Text(f"{eng.get('engine', 'engine')} {eng.get('version', '')} would print:", style="bold"))
     for line in lines:
         console.print(Text(f"  {line}"))
-    host = eng.get("host_bytes") or 0
-    if host:
-        console.print(Text(f"  host RAM: {format_gib(host)}; device: everything else"))
+    if eng.get("host_bytes"):
+        console.print(Text("  (CUDA0 lines: the GPU total above; CUDA_Host / CPU lines: host RAM below it)"))
+
+
+def host_line(host: dict[str, int], workload: dict[str, Any]) -> str:
+    """Where the host-RAM part goes: what llama.cpp/Ollama keep off the GPU, by kind."""
+    cpu_parts = workload.get("gpu_layers") is not None or workload.get("n_cpu_moe")
+    parts = [f"weights {format_gib(host['weights'])} (CPU_Mapped: token embeddings"
+             + (", layers/experts left on the CPU)" if cpu_parts else ")")]
+    if host.get("kv_cache"):
+        parts.append(f"K/V of the CPU layers {format_gib(host['kv_cache'])}")
+    parts.append(f"CUDA_Host/CPU buffers {format_gib(host['activations'])}")
+    return f"Plus {format_gib(host['total'])} in host RAM, outside the total: " + ", ".join(parts)
 
 
 # One character and colour per component, so the bar reads without colour too.

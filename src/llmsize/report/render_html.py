@@ -256,7 +256,9 @@ def _tokens(n: int) -> str:
     return f"{n // 1024}k" if n >= 1024 and n % 1024 == 0 else f"{n:,}"
 
 
-def memory_table(memory: dict[str, int]) -> str:
+def memory_table(memory: dict[str, int], host: dict[str, int] | None = None) -> str:
+    """The components on the busiest GPU, their total, and below it what the engine keeps in host RAM
+    (llama.cpp/Ollama: memory_host), which is not part of that total."""
     rows = "".join(
         f'<tr><td>{escape(LABELS[k])}</td><td data-bytes="{memory[k]}">{gib(memory[k])}</td>'
         f"<td>{memory[k]:,} B</td></tr>"
@@ -264,9 +266,15 @@ def memory_table(memory: dict[str, int]) -> str:
         if memory.get(k)
     )
     total = memory.get("total", 0)
+    off = (host or {}).get("total", 0)
+    host_row = (
+        f'<tr><td>host RAM (not in total)</td><td data-bytes="{off}">{gib(off)}</td><td>{off:,} B</td></tr>'
+        if off else ""
+    )
     return (
         "<table><tr><th>component</th><th>GiB</th><th>bytes</th></tr>"
-        f'{rows}<tr><th>total</th><th data-bytes="{total}">{gib(total)}</th><th>{total:,} B</th></tr></table>'
+        f'{rows}<tr><th>total</th><th data-bytes="{total}">{gib(total)}</th><th>{total:,} B</th></tr>'
+        f"{host_row}</table>"
     )
 
 
@@ -311,7 +319,7 @@ def estimate_page(
     sections = [
         "<h2>Memory at the peak</h2>",
         breakdown_bar(report["memory"]),
-        memory_table(report["memory"]),
+        memory_table(report["memory"], report.get("memory_host")),
     ]
     if gpu_rows:
         sections += ["<h2>Fit per GPU</h2>", gpu_fit_bars(gpu_rows), fit_table(gpu_rows)]

@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.budget import ChatBudget
-from llmsize.hardware.compare import CompareRow
 from llmsize.hardware.efficiency import Efficiency
-from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.fit_models import CompareRow, FitRow, ModelFit
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.model_fit import ModelFit
 from llmsize.report.table_fit import print_fitted
 from llmsize.units import GIB
 

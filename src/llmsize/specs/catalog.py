@@ -75,6 +75,12 @@ class CatalogModel(Record):
     )
     loaded_only_note: str | None = None
     variants: tuple[CheckpointVariant, ...] = ()
+    stored_dtype: str | None = Field(
+        default=None,
+        description="the float dtype the published safetensors store where config.json states none "
+        "(gpt-oss: bf16 outside its MXFP4 experts); needs stored_dtype_source",
+    )
+    stored_dtype_source: str | None = None
     config: dict[str, Any]
 
     @field_validator("source")
@@ -98,6 +104,8 @@ class CatalogModel(Record):
             raise ValueError(
                 "loaded_only_params needs a loaded_only_note and the published_params it explains"
             )
+        if self.stored_dtype is not None and not self.stored_dtype_source:
+            raise ValueError("stored_dtype needs a stored_dtype_source saying where the dtype was read")
         if not isinstance(self.config.get("model_type"), str):
             raise ValueError("config must copy the model_type of the config.json")
         own = {_key(n) for n in (self.name, *self.aliases)}
@@ -229,7 +237,7 @@ def _base_spec(entry: CatalogEntry) -> ModelSpec:
     m = entry.model
     provenance = Provenance(kind=ProvenanceKind.CATALOG, source=m.source, note=f"model_specs/{entry.file}")
     try:
-        return spec_from_hf_config(
+        spec = spec_from_hf_config(
             m.config,
             name=m.name,
             provenance=provenance,
@@ -241,6 +249,40 @@ def _base_spec(entry: CatalogEntry) -> ModelSpec:
         )
     except ConfigError as err:
         raise ConfigError(f"model_specs/{entry.file} entry {m.name!r}: {err.message}", hint=err.hint) from err
+    if m.stored_dtype is not None:
+        return _with_stored_dtype(spec, entry)
+    return _guess_said_of_the_copy(spec, entry)
+
+
+def _guess_said_of_the_copy(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
+    """An entry whose copied config leaves the dtype out says so of the copy: the published config.json
+    may well state one (Qwen/Qwen2.5-Coder-7B's does; the transcription it was read from did not)."""
+    from llmsize.specs.formats import NO_DTYPE
+
+    if NO_DTYPE not in spec.warnings:
+        return spec
+    m = entry.model
+    said = (
+        f"the bundled copy of {m.hf_repo or m.name}'s config.json (model_specs/{entry.file}) records no "
+        "dtype; assuming bf16 weights"
+    )
+    return spec.model_copy(update={"warnings": tuple(said if w == NO_DTYPE else w for w in spec.warnings)})
+
+
+def _with_stored_dtype(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
+    """The entry's config states no dtype but its safetensors do: size in that dtype, without the guess."""
+    from llmsize.specs.formats import dtype_from_config, without_dtype_guess
+
+    m = entry.model
+    dtype, problems = dtype_from_config({"torch_dtype": m.stored_dtype})
+    if problems:
+        raise ConfigError(f"model_specs/{entry.file} entry {m.name!r} stored_dtype: {problems[0]}")
+    note = f"{spec.provenance.note}; the safetensors store {m.stored_dtype} ({m.stored_dtype_source})"
+    provenance = spec.provenance.model_copy(update={"note": note})
+    fmt = spec.weight_format.model_copy(update={"dtype": dtype})
+    return spec.with_weight_format(fmt).model_copy(
+        update={"warnings": without_dtype_guess(spec.warnings), "provenance": provenance}
+    )
 
 
 def spec_for(entry: CatalogEntry) -> ModelSpec:
@@ -357,12 +399,19 @@ def _same_release(sig: tuple[Any, ...], entry: CatalogEntry, date: str | None) -
 
 
 def _best_release(
-    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None
+    sig: tuple[Any, ...], found: Iterable[CatalogEntry], date: str | None, training: str | None = None
 ) -> CatalogEntry | None:
-    """The entry of that release: one whose names carry the date itself first, else an undated one."""
+    """The entry of that release: one whose names carry the date itself first, else an undated one.
+
+    Of two entries of one release ("Qwen3-30B-A3B-Instruct-2507" and "-Thinking-2507", each its own
+    checkpoint and config), the one whose names state the training type the name states wins.
+    """
     usable = [e for e in found if _same_release(sig, e, date)]
     dated = [e for e in usable if date is not None and date in _release_dates().get((sig, e.name), ())]
     best = dated or usable
+    if training is not None and len(best) > 1:
+        same = [e for e in best if any(_parse_catalog_name(n).training_type == training for n in e.names)]
+        best = same or best
     return best[0] if best else None
 
 
@@ -404,8 +453,9 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     if sig[0] is None or (sig[4] is None and sig[1] is None):
         return None
     if sig[4] is None:
-        return _best_release(sig, _sizeless_signatures().get(sig, ()), p.date)
-    exact = _best_release(sig, _signatures().get(sig, ()), p.date)
+        found = _same_words(sig, p, _sizeless_signatures().get(sig, ()))
+        return _best_release(sig, found, p.date, p.training_type)
+    exact = _best_release(sig, _signatures().get(sig, ()), p.date, p.training_type)
     if exact is not None:
         return exact
     if p.variant is None and p.base_model is None:
@@ -420,6 +470,31 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         if len(loose) == 1:
             return next(iter(loose.values()))
     return None
+
+
+def _same_words(
+    sig: tuple[Any, ...], p: ParsedName, found: Iterable[CatalogEntry]
+) -> tuple[CatalogEntry, ...]:
+    """Of the entries a sizeless name matches, those whose names add or drop no word the parser left over.
+
+    With no size to cross-check, the words are all that tell releases apart: "Phi-4-multimodal-instruct"
+    (5.6B, with vision and audio towers) is neither Phi-4 nor Phi-4-reasoning (14.7B), and "Phi-4-instruct"
+    is Phi-4, not the reasoning release. A word no entry carries finds nothing rather than a sibling.
+    """
+    facts = _name_facts()
+    words = {x.lower() for x in p.extra}
+
+    def carries(entry: CatalogEntry) -> bool:
+        names = (entry.model.name, entry.model.hf_repo, *entry.model.aliases)
+        return any(
+            n and ":" not in n and n in facts and facts[n][0] == sig
+            and {x.lower() for x in _parse_catalog_name(n).extra} == words
+            for n in names
+        )
+
+    found = tuple(found)
+    same = tuple(e for e in found if carries(e))
+    return same if same or words else found
 
 
 def _wildcard_match(p: ParsedName) -> CatalogEntry | None:
@@ -561,7 +636,10 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             hint="pass a bundled tag, the model's Hugging Face repo id, or the GGUF file "
             "(`ollama show --modelfile` prints its path)",
         )
-    return entry, ollama.with_default_quant(parsed, ref)
+    lib = ref.library.name
+    own = (a for a in entry.model.aliases if a.lower().startswith(f"{lib}:"))
+    sizes = tuple(a.split(":", 1)[1].split("-")[0] for a in own)
+    return entry, ollama.with_default_quant(parsed, ref, sizes)
 
 
 # How far a tag's stated size may sit from the entry's parameter count ("kimi-k2:1t" vs 1.026T) before
@@ -608,7 +686,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     update: dict[str, Any] = {}
     base_format = spec.weight_format
     variant = entry.variant(raw, parsed)
-    note = f"catalog entry {entry.name} (model_specs/{entry.file})"
+    note = f"catalog entry {entry.name} ({spec.provenance.note})"
     if variant is not None:
         base_format = _variant_format(spec, variant)
         update["weight_format"] = base_format
@@ -623,7 +701,9 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
             note += f"; {raw} is {qat_note}"
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
-        unused = name_warnings(parsed, fmt) if _direct(raw) is None else []
+        carried = {x.lower() for n in entry.names for x in _parse_catalog_name(n).extra}
+        read = parsed.model_copy(update={"extra": tuple(x for x in parsed.extra if x.lower() not in carried)})
+        unused = name_warnings(read, fmt) if _direct(raw) is None else []  # the entry's own words chose it
         kept = answered_by_name(spec.warnings, parsed, fmt)
         if unused or kept != spec.warnings:
             update["warnings"] = (*kept, *unused)

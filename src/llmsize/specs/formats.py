@@ -77,7 +77,7 @@ _QUANT_WORDS = (
 )
 
 
-_NO_DTYPE = "config.json states no dtype; assuming bf16 weights"
+NO_DTYPE = "config.json states no dtype; assuming bf16 weights"
 
 
 def _said_for(fmt: WeightFormat, warnings: list[str]) -> list[str]:
@@ -86,14 +86,32 @@ def _said_for(fmt: WeightFormat, warnings: list[str]) -> list[str]:
     if fmt.quant is None:
         return warnings
     said = f"config.json states no dtype; assuming bf16 for the weights {fmt.label()} leaves unquantized"
-    return [said if w == _NO_DTYPE else w for w in warnings]
+    return [said if w == NO_DTYPE else w for w in warnings]
+
+
+def is_dtype_guess(warning: str) -> bool:
+    """The no-dtype guess, as a config.json says it or as a catalog entry's copy of one does."""
+    return warning.startswith("config.json states no dtype") or (
+        warning.startswith("the bundled copy of") and "records no dtype" in warning
+    )
+
+
+def without_dtype_guess(warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """`warnings` less the config's no-dtype guess, once the stored dtype is known another way."""
+    return tuple(w for w in warnings if not is_dtype_guess(w))
 
 
 def answered_by_name(warnings: tuple[str, ...], parsed: ParsedName, fmt: WeightFormat) -> tuple[str, ...]:
-    """`warnings` without the config's no-dtype guess when the name states the dtype it is stored in."""
+    """`warnings` without the config's no-dtype guess when the name states the dtype it is stored in.
+
+    A GGUF name ("qwen2.5-coder:7b", "-Q4_K_M.gguf") answers it too: the file's own type sets every
+    tensor's ggml type (llama.cpp tools/quantize, llama_model_quantize_impl), so the bf16 guess sizes nothing.
+    """
+    if fmt.quant == QuantMethod.GGUF:
+        return without_dtype_guess(warnings)
     if fmt.quant is not None or parsed.dtype is None:
         return warnings
-    return tuple(w for w in warnings if not w.startswith("config.json states no dtype"))
+    return without_dtype_guess(warnings)
 
 
 def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
@@ -104,7 +122,7 @@ def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
         if isinstance(text, Mapping):
             raw = text.get("dtype") or text.get("torch_dtype")
     if raw is None:
-        return "bf16", [_NO_DTYPE]
+        return "bf16", [NO_DTYPE]
     name = str(raw).removeprefix("torch.").lower()
     if name not in _TORCH_DTYPES:
         return "bf16", [f"config.json dtype {raw!r} is not one llmsize knows; assuming bf16"]

@@ -109,7 +109,7 @@ def with_checkpoint(spec: ModelSpec, checkpoint: CheckpointInfo) -> ModelSpec:
     spec = spec.model_copy(update={"checkpoint": checkpoint})
     dtypes = set(checkpoint.params_by_dtype)
     if spec.weight_format.quant is not None or not dtypes or not dtypes <= set(_FLOAT_DTYPES):
-        return spec  # packed quantized storage counts elements differently from parameters
+        return _unquantized_dtype_from_header(spec, checkpoint)  # packed storage counts elements differently
     stored = _FLOAT_DTYPES[max(checkpoint.params_by_dtype, key=lambda d: checkpoint.params_by_dtype[d])]
     if stored != spec.weight_format.dtype:
         spec = _with_warning(
@@ -124,6 +124,21 @@ def with_checkpoint(spec: ModelSpec, checkpoint: CheckpointInfo) -> ModelSpec:
             f"{checkpoint.total_params:,}",
         )
     return spec
+
+
+def _unquantized_dtype_from_header(spec: ModelSpec, checkpoint: CheckpointInfo) -> ModelSpec:
+    """A quantized checkpoint whose config.json states no dtype (openai/gpt-oss-20b: MXFP4 experts as U8
+    blocks and scales, everything in modules_to_not_convert as BF16) stores the rest in the float dtype its
+    header shows: that answers the config's silence, so the bf16 guess and its warning give way to it."""
+    from llmsize.specs.formats import without_dtype_guess
+
+    kept = without_dtype_guess(spec.warnings)
+    floats = {d: n for d, n in checkpoint.params_by_dtype.items() if d in _FLOAT_DTYPES}
+    if kept == spec.warnings or not floats:
+        return spec
+    stored = _FLOAT_DTYPES[max(floats, key=lambda d: floats[d])]
+    fmt = spec.weight_format.model_copy(update={"dtype": stored})
+    return spec.with_weight_format(fmt).model_copy(update={"warnings": kept})
 
 
 def _with_warning(spec: ModelSpec, warning: str) -> ModelSpec:

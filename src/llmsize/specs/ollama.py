@@ -21,6 +21,15 @@ from llmsize.specs.qat import GEMMA3_QAT, QatBuild
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec, WeightFormat
 
+# The smallest sizes of some libraries are published at Q8_0, not the library's Q4_K_M: public Ollama API
+# answers show llama3.2:1b "quantization_level":"Q8_0" (digest baf6a787fdff, /api/tags size 1,321,098,329),
+# gemma3:270m "Q8_0" (digest e7d36fb2c3b3, 291,554,930 bytes) and smollm2:1.7b "Q8_0" (digest cef4a1e09247,
+# 1,820,414,927 bytes), in GitHub notes and fixtures that paste real /api/ps and /api/tags output.
+_SMALL_Q8_SOURCE = (
+    "Ollama /api/tags and /api/ps quantization_level of llama3.2:1b, gemma3:270m and smollm2:1.7b (Q8_0; "
+    "the other sizes Q4_K_M), as recorded in public API dumps"
+)
+
 # Libraries whose untagged pulls are not Q4_K_M, with where that was read.
 # REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
 # llama2:latest, llama3:latest, mistral:7b/latest, codellama:latest, gemma:latest -> Q4_0 and
@@ -52,6 +61,7 @@ class OllamaLibrary:
     go_ffn_down_counter: bool = False  # built by the Go quantizer, whose ffn_down index runs per tensor
     later_builds: tuple[str, ...] = ()  # tag parts of releases built later, without never_quantized
     qat: QatBuild | None = None  # what its `-qat` tags download (Google's quantization-aware-trained GGUF)
+    size_quants: tuple[tuple[str, str], ...] = ()  # (tag size, GGUF type): sizes not pulled as default_quant
 
 
 # REFERENCE: ollama/ollama server/quantization.go qwen3LinearAttnQuantType (added with qwen3.5
@@ -125,7 +135,9 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
-    OllamaLibrary("gemma3", qat=GEMMA3_QAT),
+    OllamaLibrary("gemma3", qat=GEMMA3_QAT, size_quants=(("270m", "Q8_0"),)),  # _SMALL_Q8_SOURCE
+    OllamaLibrary("llama3.2", size_quants=(("1b", "Q8_0"),)),  # _SMALL_Q8_SOURCE
+    OllamaLibrary("smollm2", size_quants=(("1.7b", "Q8_0"),)),  # _SMALL_Q8_SOURCE
     _GEMMA3N,
     _GEMMA4,
     _QWEN3,
@@ -138,16 +150,16 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     *(
         OllamaLibrary(name)
         for name in (
-            "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3-coder",
+            "llama3.1", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3-coder",
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4",
+            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4", "phi4-mini",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2", "ministral-3",
             # model_specs/cohere.yaml cites the pulls
             "command-r7b", "command-r7b-arabic", "command-a",
             # libraries of late 2024-2025 (Q4_K_M defaults), aliased in model_specs/qwen2.5-derived.yaml,
             # phi-reasoning.yaml, falcon3.yaml, smollm2.yaml, granite3.yaml
-            "qwq", "phi4-reasoning", "falcon3", "smollm2", "granite3.3",
+            "qwq", "phi4-reasoning", "falcon3", "granite3.3",
         )
     ),
 )  # fmt: skip
@@ -249,10 +261,12 @@ def refuse_cloud_tag(ref: OllamaRef) -> None:
         )
 
 
-def with_default_quant(parsed: ParsedName, ref: OllamaRef) -> ParsedName:
+def with_default_quant(parsed: ParsedName, ref: OllamaRef, sizes: tuple[str, ...] = ()) -> ParsedName:
     """The parse with the library's default GGUF type when the tag names no quantization (a `-qat` tag:
-    the type of the library's QAT build, and its 'qat' part understood)."""
-    quant = ref.library.default_quant
+    the type of the library's QAT build, and its 'qat' part understood). `sizes`: the library's size tags
+    of the entry the reference found ("1b" for llama3.2:1b), so that `latest` takes its size's type too."""
+    said = {ref.tag.split("-")[0].lower(), *(s.lower() for s in sizes)}
+    quant = next((q for size, q in ref.library.size_quants if size in said), ref.library.default_quant)
     update: dict[str, object] = {}
     if ref.qat is not None:
         quant = ref.qat.gguf_type

@@ -69,6 +69,8 @@ class WeightPlacement:
 
     device_bytes: int
     host_bytes: int
+    # how the engine's placement moves the stage's formula bytes (explain's weight lines end with it)
+    detail: str = ""
 
 
 class EngineModel(Protocol):

@@ -19,9 +19,9 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
 from __future__ import annotations
 
 from llmsize.estimate.engines import llama_cpp_gdn, llama_cpp_vulkan_mmid
-from llmsize.estimate.engines.llama_cpp import GDN_CHUNKED_SPEED, GDN_UNFUSED_SPEED
-from llmsize.estimate.engines.llama_cpp import SPEED as LLAMA_CPP_SPEED
 from llmsize.estimate.engines.llama_cpp_nodes import LEGACY_KERNELS
+from llmsize.estimate.engines.llama_cpp_speed import GDN_CHUNKED_SPEED, GDN_UNFUSED_SPEED
+from llmsize.estimate.engines.llama_cpp_speed import SPEED as LLAMA_CPP_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 
 VULKAN_ENGINE = "llama.cpp-vulkan"

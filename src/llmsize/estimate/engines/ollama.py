@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_scores, ollama_gdn, server_releases
-from llmsize.estimate.engines.base import pad
+from llmsize.estimate.engines import llama_cpp_host, llama_cpp_scores, ollama_gdn, server_releases
+from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_graph import (
@@ -70,6 +70,7 @@ from llmsize.specs.ollama import (
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
+    from llmsize.estimate.placement import Stage
     from llmsize.estimate.result import Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
@@ -222,6 +223,20 @@ class Ollama(LlamaCpp):
         with the model's weights whether or not images are sent."""
         del spec, wl, fmt
         return 0
+
+    def place_weights(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
+    ) -> WeightPlacement:
+        """llama.cpp's placement, with the blob's projector on the first GPU, not in host RAM beside the
+        token embeddings: llm/memory.go EstimateGPULayers adds projectorWeights to GPU 0's share
+        (gpuZeroOverhead), and `auto_gpu_layers` takes it out of the device weights likewise."""
+        placed = super().place_weights(spec, wl, fmt, stage, device, all_stages)
+        tower = min(projector_bytes(spec), placed.host_bytes)
+        if not tower:
+            return placed
+        on_first = tower if stage.index == 0 else 0
+        detail = llama_cpp_host.placement_detail(device, 0, on_first, placed.host_bytes - tower)
+        return WeightPlacement(placed.device_bytes + on_first, placed.host_bytes - tower, detail)
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH

@@ -1,0 +1,145 @@
+"""What llama.cpp reports at start: its buffers and cells as EngineFigures, and the log lines it prints.
+
+The lines follow llama.cpp's own logging: `llama_kv_cache` (src/llama-kv-cache.cpp) and
+`llama_kv_cache_iswa` (src/llama-kv-cache-iswa.cpp) print their cells and sizes,
+`llama_memory_recurrent` its state cells, ggml-backend each buffer ("CUDA0 compute buffer size"),
+tools/mtmd clip.cpp the mmproj ("load_hparams: model size") and llama-server the draft context
+("[spec] estimated memory usage"). Each function takes the engine, whose buffer rules it reports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmsize.estimate.engines import llama_cpp_dsv4
+from llmsize.units import MIB
+
+if TYPE_CHECKING:
+    from llmsize.estimate.engines.base import WeightPlacement
+    from llmsize.estimate.engines.llama_cpp import LlamaCpp
+    from llmsize.estimate.phases import Peak
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import EngineFigures
+    from llmsize.estimate.workload import Workload
+    from llmsize.specs.models import ModelSpec
+
+
+# DeepSeek V4 (arch deepseek4) needs a build with src/llama-kv-cache-dsv4.cpp (ggml-org/llama.cpp#24162).
+DSV4_RELEASE = "builds with llama-kv-cache-dsv4.cpp (PR #24162, June 2026)"
+
+
+def figures(
+    eng: LlamaCpp, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+) -> EngineFigures:
+    """The buffers, cells and weights llama.cpp holds for this run, split device / host, and the log
+    lines it prints for them (the target's cells are peak.kv_cache less the recurrent state and the
+    draft context's cells)."""
+    from llmsize.estimate.result import EngineFigures
+
+    head = rs.stages[-1].head
+    _, host, out = eng.buffers(spec, head)
+    device = eng.device_buffer(spec, rs.stages, draft_context=False)
+    draft_compute = eng.draft_compute_bytes(spec)
+    draft_context = eng.draft_context_bytes(spec, rs.kv_dtype)
+    cells = eng.n_ctx()
+    kv_dtype = rs.kv_dtype
+    layers = range(spec.num_layers)
+    on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
+    state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
+    state_slot = state_layers * eng.state_bytes(spec, 4, 1)  # one sequence's R and S, f32
+    state = wl.batch * state_slot
+    kv_cells = peak.kv_cache - state - eng.draft_kv_bytes(spec, kv_dtype)  # the target's cells
+    kv_mib = kv_cells / MIB
+    recurrent = (
+        (
+            f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
+            f"{state_layers:3d} layers, {wl.batch:2d} seqs), R (f32) and S (f32)",
+        )
+        if state
+        else ()
+    )
+    # llama-kv-cache.cpp counts the layers it allocates: attention layers below
+    # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers have none, spec.has_kv)
+    kv_lines: tuple[str, ...] = (
+        f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
+        f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
+    )
+    kv_lines = iswa_lines(eng, spec, wl, kv_dtype, sorted(on_gpu), kv_cells) or kv_lines
+    if spec.compressed is not None:
+        kv_lines = llama_cpp_dsv4.lines(
+            spec, tuple(sorted(on_gpu)), eng.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
+            cells // wl.batch, wl.batch, eng.ubatch(),
+        )
+    # clip.cpp loads the mmproj into its own GPU buffer, not the text model's (tools/mtmd)
+    mmproj = min(weights.device_bytes, eng.mmproj_bytes(spec, wl, rs.weights.format))
+    mmproj_lines = (f"load_hparams: model size: {mmproj / MIB:.2f} MiB",) if mmproj else ()
+    draft_lines: tuple[str, ...] = ()
+    if draft_context:
+        what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
+        draft_lines = (f"[spec] estimated memory usage of {what} is {draft_context / MIB:.2f} MiB",)
+    lines = (
+        *draft_lines,
+        *kv_lines,
+        *recurrent,
+        f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
+        f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
+        f"CPU output buffer size = {out / MIB:8.2f} MiB",
+        *mmproj_lines,
+        f"CUDA0 model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
+        f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
+    )
+    return EngineFigures(
+        engine=str(eng.engine),
+        version=eng.version if spec.compressed is None else f"{eng.version}; V4: {DSV4_RELEASE}",
+        device_weights_bytes=weights.device_bytes,
+        host_bytes=weights.host_bytes + host + out + eng.host_kv_bytes(spec, wl, rs),
+        host_weights_bytes=weights.host_bytes,
+        host_kv_bytes=eng.host_kv_bytes(spec, wl, rs),
+        host_buffer_bytes=host + out,
+        compute_buffer_bytes=device,
+        output_buffer_bytes=out,
+        draft_compute_bytes=draft_compute,
+        draft_context_bytes=draft_context,
+        kv_page_bytes=0,
+        block_tokens=1,
+        state_slot_bytes=state_slot,
+        state_slots_per_request=1,
+        kv_cells_bytes=kv_cells,
+        mmproj_bytes=mmproj,
+        lines=lines,
+    )
+
+
+def iswa_lines(
+    eng: LlamaCpp, spec: ModelSpec, wl: Workload, kv_dtype: str, on_gpu: list[int], kv_cells: int
+) -> tuple[str, ...]:
+    """The two caches of a model mixing full and sliding-window layers, as llama.cpp prints them:
+    src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa` builds a non-SWA cache of n_ctx cells for
+    the full-attention layers and a SWA cache of min(n_ctx, GGML_PAD(n_swa x n_seq_max + n_ubatch,
+    256)) cells for the others, and each `llama_kv_cache` logs its own size line (ggml-org/
+    llama.cpp#21730: "size = 2048.00 MiB (131072 cells, 4 layers, 1/1 seqs)" for Gemma 4 E4B's full
+    layers). Empty when the model has one kind only."""
+    from llmsize.estimate.kv_cache import kv_cache_bytes
+
+    kv_layers = [layer for layer in on_gpu if spec.has_kv(layer)]
+    full = [layer for layer in kv_layers if spec.layer_window(layer) is None]
+    swa = [layer for layer in kv_layers if spec.layer_window(layer) is not None]
+    if not full or not swa or spec.compressed is not None:
+        return ()
+    full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, full))
+    window = max(int(spec.layer_window(layer) or 0) for layer in swa)
+    swa_cells = int(eng.tokens_held(window, wl.context, 0, wl.batch))
+    t = _ggml(kv_dtype)
+    seqs = f"{wl.batch}/{wl.batch} seqs"
+    return (
+        f"llama_kv_cache_iswa: creating non-SWA KV cache, size = {eng.n_ctx()} cells",
+        f"llama_kv_cache: size = {full_bytes / MIB:8.2f} MiB ({eng.n_ctx():6d} cells, {len(full):3d} "
+        f"layers, {seqs}), K ({t}) and V ({t})",
+        f"llama_kv_cache_iswa: creating     SWA KV cache, size = {swa_cells} cells",
+        f"llama_kv_cache: size = {(kv_cells - full_bytes) / MIB:8.2f} MiB ({swa_cells:6d} cells, "
+        f"{len(swa):3d} layers, {seqs}), K ({t}) and V ({t})",
+    )
+
+
+def _ggml(kv_dtype: str) -> str:
+    return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)

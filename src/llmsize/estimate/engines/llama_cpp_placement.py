@@ -1,0 +1,125 @@
+"""Where llama.cpp puts a model's weights and the cache of the blocks it leaves on the CPU.
+
+src/llama-model.cpp `llama_model::load_tensors`: token embeddings stay in host memory; -ngl offloads
+the last n blocks, split over the GPUs in proportion (and the output layer when n > n_layer);
+--n-cpu-moe N keeps the experts of the first N layers on the CPU (a tensor override); a loaded mmproj
+lies on the first GPU (llama_cpp_mmproj.py). Each function takes the engine, whose settings Ollama
+overrides.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmsize.estimate.engines import llama_cpp_host
+from llmsize.estimate.engines.base import WeightPlacement
+from llmsize.estimate.engines.llama_cpp_mmproj import tower_in_model_bytes
+
+if TYPE_CHECKING:
+    from llmsize.estimate.engines.llama_cpp import LlamaCpp
+    from llmsize.estimate.placement import Stage
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import Estimate
+    from llmsize.estimate.workload import Workload
+    from llmsize.specs.models import ModelSpec, WeightFormat
+
+
+def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
+    """Token embeddings on the CPU; the last `gpu_layers` blocks split over the GPUs the way
+    llama.cpp splits them; the output layer on the last GPU only when every block is offloaded.
+
+    REFERENCE: src/llama-model.cpp `llama_model::load_tensors` (b6700): with equal GPUs (the
+    default split follows free memory, -ts 1,1 states it) the split points are i/n, the output
+    layer counts as one more layer when offloaded (act_gpu_layers = min(n_gpu_layers, n_layer + 1)),
+    and layer il goes to `upper_bound(splits, (il - i_gpu_start) / act_gpu_layers)`, i.e. GPU
+    floor(j x n / act). Check: 80 blocks + output on 2 GPUs give the first 41 blocks (ROCm0 KV
+    buffer 3280 MiB = 41 x 80 MiB, ggml-org/llama.cpp#16725).
+    """
+    from llmsize.estimate.placement import Stage
+
+    n = spec.num_layers
+    offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
+    head = wl.gpu_layers is None or wl.gpu_layers > n
+    act = offloaded + (1 if head else 0)
+    # GPUs past the last block hold none of it (each GPU gets whole blocks), so they are not listed:
+    # the busiest GPU is the same, and 4,096 GPUs do not mean 4,096 stages to walk (issue 15).
+    gpus = max(1, min(wl.num_gpus, offloaded))
+    parts: list[list[int]] = [[] for _ in range(gpus)]
+    start = n - offloaded
+    for layer in range(start, n):
+        parts[min(gpus - 1, (layer - start) * gpus // act)].append(layer)
+    parts = [p for p in parts if p] or [[]]  # -ngl 0: one GPU holding no block
+    return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
+
+
+def cpu_expert_bytes(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, stage: Stage) -> int:
+    """Experts of the first --n-cpu-moe layers on this stage: they stay on the CPU."""
+    if not eng.wl.n_cpu_moe:
+        return 0
+    from llmsize.estimate.weights import shard_bytes, stage_shards
+
+    cpu_layers = set(range(min(eng.wl.n_cpu_moe, spec.num_layers)))
+    total = 0
+    for shard in stage_shards(spec, eng.wl, stage):
+        if shard.group.kind != "expert":
+            continue
+        mine = tuple(i for i in shard.layers if i in cpu_layers)
+        if mine:
+            part = shard.__class__(
+                shard.group,
+                shard.in_features,
+                shard.out_features,
+                shard.numel_each,
+                shard.bias_each,
+                mine,
+                shard.per_layer,
+                shard.per_layer * len(mine),
+            )
+            total += shard_bytes(spec, part, fmt)
+    return total
+
+
+def place_weights(
+    eng: LlamaCpp,
+    spec: ModelSpec,
+    wl: Workload,
+    fmt: WeightFormat,
+    stage: Stage,
+    device: int,
+    all_stages: int,
+) -> WeightPlacement:
+    """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM. A loaded
+    mmproj lies on the first GPU (clip.cpp picks the first GPU backend), not in host RAM."""
+    from llmsize.estimate.weights import model_weight_bytes
+
+    cpu_experts = eng.cpu_expert_bytes(spec, fmt, stage)
+    mmproj = eng.mmproj_bytes(spec, wl, fmt)
+    whole = model_weight_bytes(spec, fmt) - (tower_in_model_bytes(spec, fmt) if mmproj else 0)
+    projector = mmproj if stage.index == 0 else 0
+    host = max(0, whole - all_stages + cpu_experts)
+    detail = llama_cpp_host.placement_detail(device, cpu_experts, projector, host)
+    return WeightPlacement(device - cpu_experts + projector, host, detail)
+
+
+def host_kv_bytes(spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
+    """The cache of the blocks left on the CPU (-ngl below the block count): llama.cpp keeps
+    each layer's K/V with the layer (llama-kv-cache.cpp, offload_kqv)."""
+    from llmsize.estimate.kv_cache import kv_cache_bytes
+
+    on_gpu = {layer for st in rs.stages for layer in st.layers}
+    cpu = [layer for layer in range(spec.num_layers) if layer not in on_gpu]
+    return int(kv_cache_bytes(spec, wl, rs.kv_dtype, cpu)) if cpu else 0
+
+
+def offload_layers(est: Estimate, usable: int, num_layers: int) -> int | None:
+    """Layers that fit the GPU (-ngl): weights and cache spread evenly over the blocks; the
+    compute buffer and the CUDA context stay whatever the split (a rough split: real blocks
+    differ slightly)."""
+    f = est.engine_figures
+    device_weights = f.device_weights_bytes if f is not None else est.weights_bytes
+    buffers = f.compute_buffer_bytes + f.draft_compute_bytes if f is not None else est.activations_bytes
+    fixed = buffers + est.overhead_bytes
+    per_layer = (device_weights + est.kv_cache_bytes) / num_layers
+    if per_layer <= 0:
+        return num_layers
+    return max(0, min(num_layers, int((usable - fixed) // per_layer)))
