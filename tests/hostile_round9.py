@@ -34,7 +34,7 @@ GPU_LISTS: tuple[tuple[str, ...], ...] = (
     ("H100,,A100-80GB",),
     ("H100", ""),
     ("nope,H100",),
-    ("H100\x00",),
+    ("H100\x1b[31m",),  # an escape sequence (a NUL cannot reach argv)
     ("\u210d100",),  # ℍ100
     (",".join(["H100"] * 300),),
     ("local,H100",),

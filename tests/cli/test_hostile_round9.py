@@ -168,3 +168,14 @@ def test_random_combinations(argv: list[str], tmp_path: Path, capsys: pytest.Cap
         saved = tmp_path / "r.json"
         saved.write_text(out)
         assert run_cli(["report", "show", str(saved)], capsys)[0] == 0
+
+
+def test_plan_takes_one_gpu_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    # `plan --gpu H100 --gpu A100-80GB` planned the last one without a word (a plain typer option), and
+    # `--gpu H100,A100-80GB` was "unknown GPU 'H100,A100-80GB'"; both now say plan is for one kind, as fit
+    for argv in (["--gpu", "H100", "--gpu", "A100-80GB"], ["--gpu", "H100,A100-80GB"]):
+        code, err = assert_answered(["plan", M, *argv], capsys)
+        assert code == 2 and "one GPU kind" in err, err
+    twice = ["plan", M, "--gpu", "H100", "--gpu", "H100-SXM-80GB", "--engine", "vllm"]
+    code, out, err = run_cli(twice, capsys)
+    assert code == 0 and out.startswith("vllm serve"), err
