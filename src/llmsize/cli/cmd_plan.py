@@ -25,7 +25,8 @@ from llmsize.errors import BadInputError, LlmsizeError, NothingFitsError
 @app.command("plan")
 def plan_cmd(
     model: Annotated[str, typer.Argument(help="Model name, Hub repo id, local folder or .gguf file.")],
-    gpu: Annotated[list[str], typer.Option("--gpu", help="GPU catalog id, or 'local' for this machine (one GPU kind).")],
+    gpu: Annotated[list[str], typer.Option(
+        "--gpu", help="GPU catalog id, or 'local' for this machine (one GPU kind).")],
     engine: EngineOpt = None,
     context: ContextOpt = "4096",
     batch: BatchOpt = 1,
