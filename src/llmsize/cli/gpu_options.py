@@ -130,6 +130,8 @@ def distinct_gpus(names: Sequence[str], gpu_files: Sequence[Path] = ()) -> list[
     """`names` with each GPU kind once (the first spelling kept): `--gpu H100 --gpu h100-sxm-80gb` is one
     card, and `estimate` listed a fit row (and a speed sweep) per spelling, 300 of them for
     `--gpu H100,H100,...` (2.1 s; issue 15, round 9). `compare` keeps one row per catalog id the same way."""
+    if len(names) < 2:
+        return list(names)  # nothing to merge: no catalog read (a plain `estimate M --gpu H100`)
     from llmsize.hardware.gpus import load_catalog
 
     catalog = load_catalog(tuple(gpu_files)) if any(not is_local(n) for n in names) else None
