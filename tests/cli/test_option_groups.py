@@ -49,9 +49,13 @@ def test_fit_and_compare_take_the_whole_speed_group_and_measure_a_subset() -> No
     assert not {"framework", "engine", "tp", "max_num_seqs"} & measured  # the harness does not model them
 
 
-def test_explain_takes_num_gpus_as_a_plain_count() -> None:
-    param = _options("explain")["num_gpus"]
-    assert param.default == 1 and param.type_descriptor.annotation is int
+def test_explain_takes_estimates_arguments() -> None:
+    # estimate ends with "llmsize explain with the same arguments": explain refused --gpu, --engine-version
+    # and every engine setting (issue 15); --num-gpus is estimate's (a count or auto) since --gpu plans.
+    theirs, reference = _options("explain"), _options("estimate")
+    assert set(theirs) == set(reference)
+    for name in ("num_gpus", "gpu", "engine_version", "n_cpu_moe"):
+        assert _described(theirs[name]) == _described(reference[name]), name
 
 
 def test_group_defaults_are_the_builders_defaults() -> None:

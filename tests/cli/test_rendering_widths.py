@@ -27,6 +27,12 @@ COMMANDS = [
     ],
     ["estimate", "Qwen2.5-7B-Instruct", "--gpu", "RTX-4090,H100"],
     ["estimate", "Mixtral-8x7B-Instruct-v0.1", "--mode", "qlora"],
+    # issue 15 "Readable": fit's Host RAM line, Ollama's notes, explain's rules, check's settings
+    ["fit", "Qwen2.5-7B-Instruct-GGUF-Q4_K_M", "--gpu", "RTX-4090", "--engine", "llama.cpp"],
+    ["fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe", "30"],
+    ["estimate", "llama3.1:8b", "--gpu", "RTX-4090"],
+    ["explain", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe", "30"],
+    ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "32768"],
     ["estimate", "--help"],
     ["fit", "--help"],
 ]

@@ -177,6 +177,17 @@ def test_a_gguf_file_type_drops_the_checkpoint_loader_exclusions() -> None:
     assert again is not None and again.modules_not_converted == ("per_layer",)
 
 
+def test_a_gguf_file_type_of_an_mxfp4_checkpoint_keeps_its_experts_mxfp4() -> None:
+    # convert_hf_to_gguf.py repacks gpt-oss's MXFP4 experts as they are; llama-quantize does not
+    # requantize them ("requantizing from type %s is disabled", llama-quant.cpp)
+    mxfp4 = WeightFormat(dtype="bf16", quant=QuantMethod.MXFP4, bits=4)
+    fmt = qf.parse_quant("Q4_K_M", mxfp4)
+    assert fmt is not None and dict(fmt.gguf_tensor_types)["expert.ffn_down"] == "MXFP4"
+    # a bf16 checkpoint's experts are quantized by the file type's recipe
+    plain = qf.parse_quant("Q4_K_M", WeightFormat())
+    assert plain is not None and plain.gguf_tensor_types == ()
+
+
 def test_parse_quant_keeps_the_checkpoint_group_size() -> None:
     base = WeightFormat(dtype="fp16", quant=QuantMethod.GPTQ, bits=4, group_size=32)
     fmt = qf.parse_quant("gptq", base)

@@ -63,7 +63,8 @@ def check_cmd(
     if not command:
         raise BadInputError("nothing to check", hint="llmsize check --gpu H100 -- vllm serve MODEL ...")
     if gpu is None:
-        raise BadInputError("name the GPU the command runs on", hint="--gpu H100 (see `llmsize gpus`)")
+        raise BadInputError("name the GPU the command runs on",
+                            hint="e.g. --gpu H100; `llmsize gpus` lists them")
     variables = {k: v for k, v in os.environ.items() if k.startswith("OLLAMA_")}
     variables.update(parse_env(env or []))
     if len(command) == 1 and Path(command[0]).suffix.lower() in (".yaml", ".yml", ".json"):
@@ -93,5 +94,6 @@ def check_cmd(
         missing = engine_for(result.workload).no_backend_for(gpu_spec.vendor)
         raise NothingFitsError(
             f"{setup.tool} cannot run on {gpu_spec.id}: {missing}" if missing is not None else
-            f"{setup.tool} would run out of memory: {result.row.reason or 'it does not fit'}"
+            f"{report.model.name} does not fit {gpu_spec.id} with {setup.tool}: "
+            f"{result.row.reason or 'its peak exceeds the usable memory'}"  # the reason says what runs out
         )

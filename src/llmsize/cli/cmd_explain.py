@@ -1,22 +1,41 @@
-"""`llmsize explain MODEL`: every component's formula with this model's numbers substituted."""
+"""`llmsize explain MODEL`: every component's formula with this model's numbers substituted.
+
+It takes estimate's arguments (issue 15: estimate ends with "llmsize explain with the same arguments",
+yet explain refused --gpu, --engine-version, --n-cpu-moe and the other engine settings), and sizes the
+same workload: with one --gpu and no --context, the engine's own context on that GPU (Ollama's NumCtx).
+"""
 
 from __future__ import annotations
 
-from llmsize.cli.cmd_estimate import ModelArg, make_report
-from llmsize.cli.declare import command
-from llmsize.cli.option_groups import OptionGroup, OptionValues, with_groups
+from llmsize.cli.cmd_estimate import ESTIMATE_SPEED_OPTIONS, ModelArg, make_report
+from llmsize.cli.declare import Context, command
+from llmsize.cli.engine_options import ENGINE_OPTIONS
+from llmsize.cli.gpu_options import (
+    GpuFileOpt,
+    GpuOpt,
+    NumGpusOpt,
+    gpu_names,
+    parse_num_gpus,
+    refuse_fewer_gpus_than_the_layout,
+    speed_settings,
+)
+from llmsize.cli.option_groups import OptionValues, with_groups
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
-from llmsize.cli.workload_options import build_workload, workload_options_from
-
-EXPLAIN_OPTIONS = OptionGroup(build_workload)
-"""explain takes every workload option, --num-gpus among them as a plain count (no GPU to plan)."""
+from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_options_from
+from llmsize.errors import BadInputError
 
 
 @command("explain")
 @with_groups
 def explain_cmd(
+    ctx: Context,
     model: ModelArg,
-    workload: OptionValues = EXPLAIN_OPTIONS,
+    workload: OptionValues = WORKLOAD_OPTIONS,
+    gpu: GpuOpt = None,
+    num_gpus: NumGpusOpt = "1",
+    gpu_file: GpuFileOpt = None,
+    engine: OptionValues = ENGINE_OPTIONS,
+    speed: OptionValues = ESTIMATE_SPEED_OPTIONS,
     revision: RevisionOpt = None,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,
@@ -24,16 +43,26 @@ def explain_cmd(
 ) -> None:
     """Show how each memory component is computed, with the model's numbers filled in.
 
-    json/yaml/csv print the estimate document (DESIGN.md), whose `components` hold each rule and its
-    numbers. Examples: llmsize explain Qwen2.5-7B-Instruct · llmsize explain Mixtral-8x7B --mode lora
-    --context 8k · llmsize explain Qwen3-8B --format json
+    Takes estimate's arguments. json/yaml/csv print the estimate document (DESIGN.md), whose `components`
+    hold each rule and its numbers. Examples: llmsize explain Qwen2.5-7B-Instruct · llmsize explain
+    Mixtral-8x7B --mode lora --context 8k · llmsize explain Qwen3-8B --format json
     """
+    from llmsize.cli.engine_context import context_given
     from llmsize.report.export import check_output, write_report
     from llmsize.report.render_estimate import render_estimate, render_explain
 
     check_output(output, force=force)
-    options = workload_options_from(workload)
-    report = make_report(model, revision, options, num_gpus=workload["num_gpus"])
+    options = workload_options_from(workload, engine)
+    count = parse_num_gpus(num_gpus)
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
+    refuse_fewer_gpus_than_the_layout(count, options, count_given)
+    asked = speed_settings(**speed)
+    gpus = gpu_names(gpu)
+    if asked.levels and not gpus:  # as estimate refuses it: the sweep is speed on a GPU
+        raise BadInputError("--concurrency sweeps speed on a GPU: add --gpu (e.g. --gpu H100)")
+    report = make_report(model, revision, options, gpus=gpus, gpu_files=gpu_file or (), num_gpus=count,
+                         concurrency=asked.levels, efficiency=asked.efficiency,
+                         context_given=context_given(ctx))
     if output is not None:
         write_report(report, output, force=force)
     if fmt is OutputFormat.HUMAN:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from llmsize.cli.declare import Argument, Context, Option, command, echo
+from llmsize.cli.declare import Argument, Context, Option, command
 from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
     SPEED_OPTIONS,
@@ -145,7 +145,13 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     from llmsize.hardware.concurrency import concurrency_sweep
     from llmsize.hardware.model_fit import fit_model
     from llmsize.report.export import save_document
-    from llmsize.report.render_plan import fit_document, render_fit, render_fit_rows, write_document
+    from llmsize.report.render_plan import (
+        fit_document,
+        print_lines,
+        render_fit,
+        render_fit_rows,
+        write_document,
+    )
     from llmsize.specs.resolve import resolve
 
     spec = resolve(model, revision=revision, engine=options.get("engine"))
@@ -168,11 +174,9 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
         render_fit(result, gpu, wl, eff, budget)
         if sweep:
             render_fit_rows(sweep)
-        if host_line:
-            echo(f"Host RAM: {host_line}")
         free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
-        if free_line:
-            echo(f"Warning: {free_line}")
+        print_lines([*([f"Host RAM: {host_line}"] if host_line else []),
+                     *([f"Warning: {free_line}"] if free_line else [])])
     else:
         write_document(doc, fmt, rows_key="options")
     if save[0] is not None:

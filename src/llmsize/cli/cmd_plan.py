@@ -70,7 +70,7 @@ def plan_cmd(
     engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)
-    quant = quant or downloaded_quant(spec, engine)
+    quant = quant or downloaded_quant(spec, engine, model)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]

@@ -304,7 +304,7 @@ def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None
     need = (f"{host_bytes / gib:,.1f} GiB stay in CPU RAM (token embeddings, layers and experts off the GPU, "
             "host buffers)")
     if machine is None or not machine.ram_total_bytes:
-        return need + " (this machine's RAM was not checked)"
+        return need + "; this machine's RAM was not checked"
     have = machine.ram_available_bytes or machine.ram_total_bytes
     verdict = "enough" if host_bytes <= have else "NOT enough"
     return (f"{need}; this machine has {machine.ram_total_bytes / gib:,.1f} GiB "

@@ -531,6 +531,18 @@ def _fallback(type_name: str, ncols: int) -> str:
 
 # ------------------------------------------------------------------------------------- --quant parsing
 
+# A GGUF of an MXFP4 checkpoint keeps its MoE experts in MXFP4 whatever the file type.
+# convert_hf_to_gguf.py (GptOssModel, repack_mxfp4) copies the checkpoint's `*_blocks`/`*_scales` expert
+# tensors into GGML_TYPE_MXFP4 as they are, for any --outtype (a "bf16" gpt-oss-20b GGUF is 13.8 GB, not
+# ~42 GB: danbev/learning-ai notes/llama.cpp/gpt-oss.md); llama-quantize then sees an already quantized
+# tensor, which llama_model_quantize_impl (src/llama-quant.cpp, commit 007dbbf) refuses to requantize
+# ("requantizing from type %s is disabled") unless asked, so published K-quants leave them alone:
+# bartowski/openai_gpt-oss-20b-GGUF: "All quants keep the feed forward networks at mxfp4 ... the size
+# differences are negligible"; unsloth/gpt-oss-120b-GGUF Q4_K_M 58.46 GiB, Q8_0 59.03 GiB, F16 60.88 GiB
+# (ailocalcheck.com/model/unsloth/gpt-oss-120b-GGUF). The other tensors follow the file type's recipe.
+MXFP4_EXPERT_PINS = (("expert.ffn_gate", "MXFP4"), ("expert.ffn_up", "MXFP4"), ("expert.ffn_down", "MXFP4"))
+
+
 QUANT_CHOICES = (
     "gptq[-int4|-int8|-int3|-int2]",
     "awq",
@@ -582,6 +594,8 @@ def parse_quant(text: str, base: WeightFormat) -> WeightFormat | None:
             # loads as "type q8_0: 98 tensors, type mxfp4: 72 tensors", ikawrakow/ik_llama.cpp#822).
             # Pins a GGUF publisher set (Ollama's, QAT builds) come with a GGUF base and stay.
             gguf["modules_not_converted"] = ()
+        if same == QuantMethod.MXFP4:
+            gguf["gguf_tensor_types"] = (*base.gguf_tensor_types, *MXFP4_EXPERT_PINS)
         return base.model_copy(update=gguf)
     method, bits, group = _method_of(low)
     if method is None and low in _PLAIN_DTYPES:

@@ -53,6 +53,10 @@ class EngineFigures(Record):
     host_weights_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: weights in host RAM (CPU_Mapped: embeddings, CPU layers)"
     )
+    duplicated_weights_bytes: int = Field(
+        default=0, ge=0, description="llama.cpp: the GPU's copy of a tensor also in host RAM (a tied "
+        "model's output layer, a copy of token_embd); in both device and host weights, once in the file"
+    )
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: the K/V of the layers on the CPU")
     host_buffer_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: the CUDA_Host compute buffer and the CPU output buffer"
@@ -183,9 +187,12 @@ class Estimate(Record):
     @property
     def all_weights_bytes(self) -> int:
         """Every weight of the busiest GPU's share, on the GPU (`weights_bytes`) or kept by the engine in
-        host RAM (llama.cpp's token embeddings, CPU layers and experts): what the GGUF file holds."""
+        host RAM (llama.cpp's token embeddings, CPU layers and experts): what the GGUF file holds, so a
+        tensor held in both (a tied model's token_embd and its output copy) counts once."""
         f = self.engine_figures
-        return self.weights_bytes + (f.host_weights_bytes if f is not None else 0)
+        if f is None:
+            return self.weights_bytes
+        return self.weights_bytes + f.host_weights_bytes - f.duplicated_weights_bytes
 
     def host_memory_dict(self) -> dict[str, int]:
         """JSON `memory_host`: what the engine keeps in host RAM, outside `memory.total`, under the

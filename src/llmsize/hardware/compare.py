@@ -59,12 +59,19 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
         fitting = [r for r in rows if r.row.fits and r.row.count == 1]
         if not fitting:
             return [f"None of these fits one {gpus[0]}; try a smaller quantization or --num-gpus auto."]
-        # More bits per parameter keep more quality: prefer the biggest weights that fit, then speed.
-        best = max(fitting, key=lambda r: (r.weights_bytes / max(1, r.params),
-                                           r.row.decode_tokens_per_s or 0))
         fastest = max(fitting, key=lambda r: r.row.decode_tokens_per_s or 0)
-        line = (f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: the most bits per "
-                f"weight that fit, {format_gib(best.row.headroom_bytes)} to spare")
+        if len({r.params for r in fitting}) == 1:
+            # Formats of one model: more bits per parameter keep more quality; the biggest weights that fit.
+            best = max(fitting, key=lambda r: (r.weights_bytes / max(1, r.params),
+                                               r.row.decode_tokens_per_s or 0))
+            why = "the most bits per weight that fit"
+        else:
+            # Different models: bits per weight says nothing between them (qwen3:8b, llama3.1:8b and
+            # gemma3:12b are all Q4_K_M; issue 15), so say which is the largest that fits.
+            best = max(fitting, key=lambda r: (r.params, r.row.decode_tokens_per_s or 0))
+            why = f"the largest model that fits ({best.params / 1e9:,.1f}B parameters)"
+        line = (f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: {why}, "
+                f"{format_gib(best.row.headroom_bytes)} to spare")
         if fastest is not best and fastest.row.decode_tokens_per_s and best.row.decode_tokens_per_s:
             ratio = fastest.row.decode_tokens_per_s / best.row.decode_tokens_per_s
             line += f"; {fastest.model} ({fastest.weight_format}) decodes {ratio:.1f}x faster"

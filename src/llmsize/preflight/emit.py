@@ -11,6 +11,7 @@ import shlex
 
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.hardware.fit_models import FitRow
+from llmsize.preflight.gguf_source import DEFAULT_GGUF_TYPE, default_file_type, gguf_source
 from llmsize.specs.models import ModelSpec
 
 _VLLM_KV = {"fp8": "fp8", "nvfp4": "nvfp4", "fp4_e2m1": "fp4_e2m1"}
@@ -53,10 +54,17 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
             env += [f"OLLAMA_KV_CACHE_TYPE={wl.kv_dtype}", "OLLAMA_FLASH_ATTENTION=1"]
         return shlex.join([*env, "ollama", "run", _ollama_tag(spec, wl, model_input, quant)])
-    repo = model if model.lower().endswith("-gguf") or "/" not in model else f"{model}-GGUF"
-    words = ["llama-server", "-hf", f"{repo}:{quant}", "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
+    source = gguf_source(model, quant)
+    pull = source.repo if source.tag is None else f"{source.repo}:{source.tag}"
+    words = ["llama-server", "-hf", pull, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
     layers = row.gpu_layers if row.gpu_layers is not None else spec.num_layers
     words += ["-ngl", str(layers)]
+    if row.pp > 1:
+        # The plan splits the blocks evenly over row.pp GPUs (llama_cpp_placement.stages); llama.cpp's
+        # default split follows each device's free memory, so the command states it: -sm layer "split
+        # layers and KV across GPUs", -ts "fraction of the model to offload to each GPU, comma-separated
+        # list of proportions" (common/arg.cpp), one equal share per GPU.
+        words += ["--split-mode", "layer", "--tensor-split", ",".join(["1"] * row.pp)]
     if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
         words += ["-ctk", str(wl.kv_dtype), "-ctv", str(wl.kv_dtype), "-fa", "on"]
     return shlex.join(words)
@@ -121,20 +129,15 @@ def _size_label(spec: ModelSpec) -> str:
     return f"{billions:.0f}b" if billions >= 1 else f"{billions * 1000:.0f}m"
 
 
-# The GGUF type a llama.cpp or Ollama command pulls when the request names none: the repos' and
-# Ollama library's default file (`ollama pull qwen3` serves Q4_K_M; llama-server -hf picks Q4_K_M
-# when the tag is left out: common/arg.cpp, "default quant Q4_K_M").
-DEFAULT_GGUF_TYPE = "Q4_K_M"
-
-
-def downloaded_quant(spec: ModelSpec, engine: Engine) -> str | None:
+def downloaded_quant(spec: ModelSpec, engine: Engine, model_input: str = "") -> str | None:
     """The GGUF type `plan`'s llama.cpp command downloads for a checkpoint that is not a GGUF, so the
     plan is sized as the file it runs (issue 15, round 7: `plan Qwen2.5-7B-Instruct --gpu
-    M4-Max-128GB` sized the bf16 safetensors, 15.2 GB, and printed `-hf ...-GGUF:Q4_K_M`). Ollama's
-    engine already sizes the library's own file for a named model (specs/resolve.py)."""
+    M4-Max-128GB` sized the bf16 safetensors, 15.2 GB, and printed `-hf ...-GGUF:Q4_K_M`): the default
+    file of the repo the command pulls (preflight/gguf_source.py; gpt-oss: ggml-org's MXFP4_MOE file).
+    Ollama's engine already sizes the library's own file for a named model (specs/resolve.py)."""
     if engine is not Engine.LLAMA_CPP or spec.weight_format.gguf_type is not None:
         return None
-    return DEFAULT_GGUF_TYPE
+    return default_file_type(spec, _hub_model(spec, model_input))
 
 
 def serving_engine(spec: ModelSpec, engine: Engine | None, quant: str | None) -> Engine:

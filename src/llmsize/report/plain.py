@@ -247,6 +247,32 @@ def wrap(line: str, width: int) -> list[str]:
     return out
 
 
+_LEAD = re.compile(r" *(?:[-!] )?")
+
+
+def hanging(text: str, width: int, indent: int | None = None) -> str:
+    """`text` wrapped at `width` with each line's continuation indented (issue 15: at 80 columns an
+    assumption's second line started at column 0, as if it were the next item).
+
+    A line that starts with spaces hangs 2 columns deeper (a "  - " or "  ! " bullet: under its text), or
+    at `indent`; without `indent`, a line that starts at column 0, or one too narrow to hang, is left to
+    the console. The
+    pieces are rich's own (`wrap`), so both consoles print the same lines and re-wrap none of them.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        lead = len(_LEAD.match(line).group(0))  # type: ignore[union-attr]
+        bullet = line[lead - 2 : lead] in ("- ", "! ")
+        hang = indent if indent is not None else (lead if bullet else lead + 2)
+        if (not lead and indent is None) or len(line) <= width or width - hang < 20:
+            out.append(line)
+            continue
+        first = wrap(line, width)[0]
+        rest = wrap(line[len(first) :].lstrip(), width - hang)
+        out += [first.rstrip(), *(" " * hang + piece.rstrip() for piece in rest)]
+    return "\n".join(out)
+
+
 def env_cells(name: str) -> int | None:
     """COLUMNS or LINES as a number of cells: ASCII digits worth at least 1, else None (unusable).
 

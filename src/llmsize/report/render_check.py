@@ -49,19 +49,20 @@ def write_check(report: Report, check: dict[str, Any], path: Path, *, force: boo
 def human_text(report: Report, check: dict[str, Any]) -> str:
     figures = check["engine_figures"]
     lines = [
-        f"{check['tool']} ({check['engine_version']}): {report.model.name} on {_gpu_line(report)}",
+        # the release on its own line: inside the first one its parentheses nested two deep (issue 15)
+        f"{report.model.name} on {_gpu_line(report)} with {check['tool']}",
+        f"  release: {check['engine_version']}",
         ("FITS" if check["fits"] else "DOES NOT FIT")
         + f": needs {format_gib(figures['per_gpu_bytes'] or 0)} per GPU"
         + (f" of {format_gib(figures['usable_bytes'])} usable" if figures.get("usable_bytes") else ""),
     ]
-    if check.get("reason"):
-        lines.append(f"why: {check['reason']}")
     shown = {k: v for k, v in figures.items() if v is not None and k not in ("per_gpu_bytes", "usable_bytes")}
     for key, value in shown.items():
         lines.append(f"  {key}: {format_gib(value) if key.endswith('bytes') or 'bytes_' in key else value}")
-    lines.append(
-        "understood: " + ", ".join(f"{p['key']}={p['value']} [{p['source']}]" for p in check["parsed"])
-    )
+    if check.get("reason"):  # after the verdict's figures: its wrapped lines are not read as one of them
+        lines.append(f"why: {check['reason']}")
+    lines.append("understood:")  # one setting a line: on one line they ran to 350 columns (issue 15)
+    lines.extend(f"  {p['key']}={p['value']} [{p['source']}]" for p in check["parsed"])
     if check["ignored"]:
         lines.append("read but not modelled: " + ", ".join(check["ignored"]))
     if check["unknown"]:
@@ -74,11 +75,23 @@ def human_text(report: Report, check: dict[str, Any]) -> str:
             lines.append(
                 f"  - {s['change']}: {format_gib(-s['memory_effect_bytes'])} less per GPU; cost: {s['cost']}"
             )
-            if s.get("command"):
-                lines.extend("      " + line for line in s["command"].splitlines())
+            if s.get("command"):  # a command stays whole on its line, to copy
+                lines.extend(_WHOLE + "      " + line for line in s["command"].splitlines())
     elif not check["fits"]:
         lines.append("no single change makes it fit; try `llmsize fit` for a layout")
-    return "\n".join(lines) + "\n"
+    return "".join(_fold(line) + "\n" for line in lines)
+
+
+_WHOLE = "\0"  # marks a line not to wrap
+
+
+def _fold(line: str) -> str:
+    """`line` wrapped at the terminal's width, continuation lines indented (plain.hanging)."""
+    from llmsize.report.plain import hanging, terminal_width
+
+    if line.startswith(_WHOLE):
+        return line[len(_WHOLE) :]
+    return hanging(line, terminal_width(), None if line.startswith(" ") else 2)
 
 
 def _gpu_line(report: Report) -> str:

@@ -9,7 +9,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from llmsize.report.export import render_text
+from llmsize.report.links import short_hub_links
 from llmsize.report.models import MEMORY_KEYS, Report
+from llmsize.report.plain import hanging
 from llmsize.units import GIB, format_gib
 
 if TYPE_CHECKING:
@@ -71,7 +73,7 @@ def model_line(report: Report) -> str:
     if m.checkpoint_params:
         counts += f"; {m.checkpoint_params:,} in the checkpoint with its MTP layers"
     parts.append(counts)
-    line = " · ".join(parts) + f"\n  from {m.provenance}"
+    line = " · ".join(parts) + f"\n  from {short_hub_links(m.provenance)}"
     if m.approximate:
         line += " (approximate)"
     return line
@@ -116,8 +118,8 @@ def _human(report: Report, console: Console) -> None:
 
     Table, Text = kit(console)
 
-    console.print(Text(model_line(report)))
-    console.print(Text(_workload_line(report)))
+    console.print(Text(hanging(model_line(report), console.width)))
+    console.print(Text(hanging(_workload_line(report), console.width)))
     total = report.memory["total"]
     console.print(breakdown_bar(report.memory, max(20, min(console.width, 120) - 2), Text))
     table = Table(show_header=True, header_style="bold", title_justify="left")
@@ -155,11 +157,11 @@ def _human(report: Report, console: Console) -> None:
     if report.assumptions:
         console.print(Text("Assumptions:", style="bold"))
         for a in report.assumptions:
-            console.print(Text(f"  - {a}"))
+            console.print(Text(hanging(f"  - {a}", console.width)))
     if report.warnings:
         console.print(Text("Warnings:", style="bold yellow"))
         for w in report.warnings:
-            console.print(Text(f"  ! {w}"))
+            console.print(Text(hanging(f"  ! {w}", console.width)))
 
 
 def _engine_lines(report: Report, console: Console) -> None:
@@ -173,11 +175,12 @@ def _engine_lines(report: Report, console: Console) -> None:
     lines = list(first) if first else list(eng.get("lines", []))
     if not lines:
         return
-    console.print(Text(f"{eng.get('engine', 'engine')} {eng.get('version', '')} would print:", style="bold"))
+    console.print(Text(f"{_figures_label(report)} would print:", style="bold"))
     for line in lines:
-        console.print(Text(f"  {line}"))
+        console.print(Text(hanging(f"  {line}", console.width)))
     if eng.get("host_bytes"):
-        console.print(Text("  (CUDA0 lines: the GPU total above; CUDA_Host / CPU lines: host RAM below it)"))
+        # both sums are printed above this block: "below it" pointed nowhere (issue 15)
+        console.print(Text("  (CUDA0 lines: in Total above; CUDA_Host / CPU lines: in the host RAM line)"))
 
 
 def host_line(host: dict[str, int], workload: dict[str, Any]) -> str:
@@ -189,6 +192,28 @@ def host_line(host: dict[str, int], workload: dict[str, Any]) -> str:
         parts.append(f"K/V of the CPU layers {format_gib(host['kv_cache'])}")
     parts.append(f"CUDA_Host/CPU buffers {format_gib(host['activations'])}")
     return f"Plus {format_gib(host['total'])} in host RAM, outside the total: " + ", ".join(parts)
+
+
+def _figures_label(report: Report) -> str:
+    """Whose log the figures are: the release --engine-version asked for where the engine's memory rules
+    follow it (BaseEngine.release_asked: a llama.cpp build, an Ollama release), else engine.version, the
+    release modelled (issue 15: `--engine-version b6699` printed "llama.cpp b9464 would print")."""
+    eng = report.engine or {}
+    label = f"{eng.get('engine', 'engine')} {eng.get('version', '')}".strip()
+    if not report.workload.get("engine_version"):
+        return label
+    from llmsize.errors import LlmsizeError
+    from llmsize.estimate.engines.registry import engine_for
+    from llmsize.estimate.workload import Workload
+    from llmsize.records import ValidationError
+
+    known = {k: v for k, v in report.workload.items() if k in Workload.model_fields}
+    try:
+        engine = engine_for(Workload.model_validate(known))
+        asked = engine.release_asked()
+    except (ValidationError, LlmsizeError):  # a saved report of another llmsize: the figures' own label
+        return label
+    return engine.describe() if asked else label
 
 
 # One character and colour per component, so the bar reads without colour too.
@@ -242,22 +267,19 @@ def render_explain(report: Report, console: Console | None = None) -> None:
 
     out = console or _console()
     Text = kit(out)[1]
-    out.print(Text(model_line(report)))
-    out.print(Text(_workload_line(report)))
+    out.print(Text(hanging(model_line(report), out.width)))
+    out.print(Text(hanging(_workload_line(report), out.width)))
     for key in MEMORY_KEYS[:-1]:
         comp = report.components.get(key)
         if comp is None:
             continue
         out.print(Text(f"{_LABELS[key]}: {format_gib(report.memory[key])}", style="bold"))
-        out.print(Text(f"  rule:    {comp.formula}"))
-        out.print(Text(f"  numbers: {comp.detail}"))
+        out.print(Text(hanging(f"  rule:    {comp.formula}", out.width, 11)))
+        out.print(Text(hanging(f"  numbers: {comp.detail}", out.width, 11)))
         rng = report.memory_ranges.get(key)
         if rng and format_gib(int(rng["low"])) != format_gib(int(rng["high"])):  # a range, not one value
-            out.print(
-                Text(
-                    f"  range:   {format_gib(int(rng['low']))} – {format_gib(int(rng['high']))} "
-                    f"({rng['driver']})"
-                )
-            )
+            low, high = format_gib(int(rng["low"])), format_gib(int(rng["high"]))
+            line = f"  range:   {low} – {high} ({rng['driver']})"
+            out.print(Text(hanging(line, out.width, 11)))
     total = report.memory["total"]
     out.print(Text(f"total = sum of the above = {total:,} B ({format_gib(total)})", style="bold"))

@@ -206,7 +206,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     con = console or _console()
     Table = kit(con)[0]
     con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
-    con.print(f"  {workload_line(wl)}")
+    _say(con, f"  {workload_line(wl)}")
     table = Table(title_justify="left")
     for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
                           ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
@@ -218,6 +218,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     print_fitted(table, con)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
+    hints: list[str] = []  # what to try instead, after what the shown row can do (issue 15)
     if best is None:
         # Several formats and none fits: say why the closest one (most headroom) does not, since a
         # positive headroom marked "no" is otherwise a riddle (an engine refusal, not the total).
@@ -232,14 +233,14 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         shared = next(iter(reasons)) if len(fit.options) > 1 and len(reasons) == 1 else None
         several = gpu.id != "local-cpu" and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
-            con.print("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
+            hints.append("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
         off_card = not gpu.memory.unified
         if shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
-            con.print("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
-                      "(N MoE layers; the picked experts are read from RAM each token)")
+            hints.append("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
+                         "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
@@ -247,6 +248,8 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
                   f"{gib(row.usable_bytes)} GiB usable")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
+    for hint in hints:
+        _say(con, hint)
     if chat is not None:
         con.print(f"Chat budget: {escape(chat.summary())}")
     warnings = shown.row.warnings if shown else ()
@@ -259,31 +262,60 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
 def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
     if row.max_context is not None:
         note = " (the model's context window)" if row.max_context >= window else ""
-        con.print(f"  longest context at batch {wl.batch}: {row.max_context:,} tokens{note}")
-    elif row.fits is False:
-        con.print("  not even a 1-token context fits")
+        _say(con, f"  longest context at batch {wl.batch}: {row.max_context:,} tokens{note}")
     if row.max_concurrent_seqs is not None:
         engine = f"{row.engine} {row.engine_version}".strip() if row.engine else "engine"
-        con.print(f"  {engine}: {gib(row.kv_pool_bytes)} GiB of KV cache hold {row.max_concurrent_seqs:,} "
+        _say(con, f"  {engine}: {gib(row.kv_pool_bytes)} GiB of KV cache hold {row.max_concurrent_seqs:,} "
                   f"concurrent sequences of {wl.context:,} tokens")
     elif row.max_batch is not None:
-        con.print(f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
+        _say(con, f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
     if row.gpu_layers is not None and row.total_layers:
-        engine = row.engine or "llama.cpp"
-        con.print(f"  {engine}: {row.gpu_layers} of {row.total_layers} layers fit on the GPU "
-                  "(--gpu-layers; the rest run from CPU RAM)")
+        _say(con, f"  {_layers_line(row, wl)}")
     if row.usd_per_hour is not None:
         per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
                     if row.usd_per_million_output_tokens is not None else "")
-        con.print(f"  cost: ${row.usd_per_hour:,.2f}/hour for {row.count} GPU(s){per_mtok} "
-                  f"[dim](price: {escape(row.price_source or '')})[/dim]")
+        _say(con, f"  cost: ${row.usd_per_hour:,.2f}/hour for {row.count} GPU(s){per_mtok} "
+                  f"(price: {row.price_source or ''})")
     if row.decode_tokens_per_s is not None and row.ttft_s is not None:
         total = row.aggregate_tokens_per_s or 0.0
         agg = f", {total:,.0f} tokens/s in total" if total > row.decode_tokens_per_s * 1.01 else ""
-        con.print(f"  speed (estimate): ~{row.decode_tokens_per_s:,.0f} tokens/s per sequence "
+        rate = row.decode_tokens_per_s  # one decimal below 10, as the engines' notes print it (~2.8)
+        _say(con, f"  speed (estimate): ~{rate:,.{1 if rate < 10 else 0}f} tokens/s per sequence "
                   f"({row.speed_class}){agg}; time to first token ~{_ttft(row)} s")
         for note in row.speed_notes:
-            con.print(f"    [dim]{escape(note)}[/dim]")
+            _say(con, f"    {note}", "dim")
+
+
+def _layers_line(row: FitRow, wl: Workload) -> str:
+    """How many layers fit on the GPU (FitRow.gpu_layers: the engine's offload_layers for the whole
+    model), with "the other N run from CPU RAM" only when some must (issue 15: it was printed with 36 of
+    36 layers fitting), and what --gpu-layers / --n-cpu-moe asked for beside a full fit."""
+    engine, fit_layers, total = row.engine or "llama.cpp", row.gpu_layers or 0, row.total_layers or 0
+    if fit_layers < total:
+        return (f"{engine}: {fit_layers} of {total} layers fit on the GPU: --gpu-layers {fit_layers} "
+                f"runs the other {total - fit_layers} from CPU RAM")
+    asked = wl.gpu_layers
+    kept = (f"; --gpu-layers {asked} keeps {total - asked} in CPU RAM"
+            if asked is not None and asked < total else "")
+    experts = (f"; --n-cpu-moe keeps the experts of {min(wl.n_cpu_moe, total)} in CPU RAM"
+               if wl.n_cpu_moe and not kept else "")
+    return f"{engine}: all {total} layers fit on the GPU{kept}{experts}"
+
+
+def _say(con: Console, text: str, style: str | None = None) -> None:
+    """Plain `text` (no markup) with its continuation lines indented under it (plain.hanging)."""
+    from llmsize.report.plain import hanging
+
+    body = escape(hanging(text, con.width))
+    con.print(f"[{style}]{body}[/{style}]" if style else body)
+
+
+def print_lines(lines: Sequence[str], console: Console | None = None) -> None:
+    """Plain lines after a table, wrapped at the terminal's width as the table's own notes are (issue 15:
+    fit's "Host RAM: ..." line went out through a raw write and ran to 130 columns)."""
+    con = console or _console()
+    for line in lines:
+        con.print(escape(line))
 
 
 def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
@@ -295,7 +327,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     Table = kit(con)[0]
     fitting = [f for f in fits if f.best is not None]
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
-    con.print(f"  {workload_line(wl)}")
+    _say(con, f"  {workload_line(wl)}")
     table = Table()
     for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
                           ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
@@ -321,7 +353,7 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     many_models = len({r.model for r in rows}) > 1
     if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
         con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
-    con.print(f"  {workload_line(wl)}")
+    _say(con, f"  {workload_line(wl)}")
     table = Table()
     if many_models:
         table.add_column("model", overflow="fold", min_width=12)
@@ -378,7 +410,7 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
                if row.max_concurrent_seqs else "not one sequence fits at this context")
         bound = (f"; decode turns compute-bound from ~{bound_at:,} concurrent sequences" if bound_at else "")
         label = f"{model} on {row.gpu}" if model else row.gpu
-        con.print(f"  {escape(label)}: {cap}{bound}")
+        _say(con, f"  {label}: {cap}{bound}")
 
 
 def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
@@ -414,7 +446,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
     print_fitted(table, con)
     for row in rows:
         if row.reason:
-            con.print(f"  {escape(row.gpu)}: {escape(row.reason)}")
+            _say(con, f"  {row.gpu}: {row.reason}")
     if sweep:
         _sweep_lines(con, rows)
     for w in dict.fromkeys(w for row in rows for w in row.warnings if w not in shown_elsewhere):
@@ -423,4 +455,4 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
         con.print("Speeds are estimates from constants calibrated per engine, weight format and device "
                   "class (docs/validation-speed.md; JSON speed_constants shows them).")
         for note in dict.fromkeys(n for row in rows for n in row.speed_notes):
-            con.print(f"  speed: {escape(note)}")
+            _say(con, f"  speed: {note}")

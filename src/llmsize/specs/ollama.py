@@ -32,17 +32,21 @@ _SMALL_Q8_SOURCE = (
 
 # Libraries whose untagged pulls are not Q4_K_M, with where that was read.
 # REFERENCE: Ollama /api/tags answers ("details": {"quantization_level": ...}) for default pulls:
-# llama2:latest, llama3:latest, mistral:7b/latest, codellama:latest, gemma:latest -> Q4_0 and
-# phi3:latest -> Q4_K_M (public /api/tags dumps of Ollama 0.1.30-era installs on GitHub); deepseek-r1:7b/14b,
-# qwen3:4b/8b/14b and gemma3:1b/4b -> Q4_K_M (public /api/tags and `ollama show` outputs);
-# qwen3.5:9b, qwen3.5:35b-a3b, nemotron-3-nano -> Q4_K_M ("All model sizes sourced directly from
+# llama2:latest, llama3:latest, codellama:latest, gemma:latest, gemma2:9b/27b, phi3:mini, mistral-nemo:12b ->
+# Q4_0; deepseek-r1:7b/14b, qwen3:4b/8b/14b, gemma3:1b/4b, llama3.1:8b, mistral:7b -> Q4_K_M (each figure
+# with its source in tests/golden/test_ollama_tag_quants.py); qwen3.5:9b, qwen3.5:35b-a3b,
+# nemotron-3-nano -> Q4_K_M ("All model sizes sourced directly from
 # Ollama's model library (Q4_K_M unless noted)",
 # https://kgptalkie.com/tutorials/generative-ai/local-llms-2026-technical-reference-guide);
 # granite4:small-h -> Q4_K_M builds (a public Helix model integration sheet for ibm/granite4:small-h).
+# A library's default is the build its tags point at now: Ollama rebuilt some 2024 libraries at Q4_K_M
+# (mistral:7b was Q4_0 61e88e884507 in March 2024 and is Q4_K_M 6577803aa9a0 since; llama3.1:8b Q4_0
+# 62757c860e01 in July 2024, Q4_K_M 46e0c10c039e since) and phi3 the other way (Q4_K_M a2c89ceaed85 in
+# May 2024, Q4_0 4f2222927938 since), the digests and types as the dumps show them.
 DEFAULT_QUANT = "Q4_K_M"
 DEFAULT_QUANT_SOURCE = (
     "Ollama /api/tags quantization_level of default pulls (deepseek-r1:7b/14b, qwen3:4b/8b/14b, "
-    "gemma3:1b/4b, phi3: Q4_K_M), as recorded in public API dumps"
+    "gemma3:1b/4b, llama3.1:8b: Q4_K_M), as recorded in public API dumps"
 )
 
 
@@ -106,6 +110,18 @@ _GEMMA3N = OllamaLibrary("gemma3n", text_only=True, f16_on_k_quants=("embed_toke
 
 
 _Q4_0_SOURCE = "Ollama /api/tags of the default pull reports quantization_level Q4_0 (public API dumps)"
+# gemma2:latest (= 9b, 5,453,010,625 bytes) and gemma2:27b (15,628,387,569): "quantization_level": "Q4_0" in
+# the /api/tags answer pasted in https://github.com/ollama/ollama/pull/5485 (2024-07-04).
+_GEMMA2_SOURCE = "https://github.com/ollama/ollama/pull/5485: gemma2:latest and gemma2:27b report Q4_0"
+# The library's current phi3:mini / phi3:latest build (digest 4f2222927938) reports "quantization_level":
+# "Q4_0", 2,176,178,913 bytes, in a public /api/tags answer of 2025-06 (the May 2024 build a2c89ceaed85 was
+# Q4_K_M).
+_PHI3_SOURCE = "Ollama /api/tags of phi3:mini (digest 4f2222927938, = phi3:latest): Q4_0 (public API dump)"
+# mistral-nemo:12b: "quantizationLevel":"Q4_0", 7,071,713,232 bytes (2024-09) and 7,071,713,227 (2026-02).
+_MISTRAL_NEMO_SOURCE = "Ollama /api/tags of mistral-nemo:12b: Q4_0 (public API dumps of 2024 and 2026)"
+# mistral:7b (digest 6577803aa9a0, the id `ollama list` shows for mistral:latest since the rebuild):
+# "quantization_level":"Q4_K_M", 4,372,824,384 bytes, in a public /api/tags answer of 2025-08.
+_MISTRAL_SOURCE = "Ollama /api/tags of mistral:7b (digest 6577803aa9a0, = mistral:latest): Q4_K_M"
 # 46.7B parameters at Q4_0's 4.5 bits are 26.3 GB, at Q4_K_M 28.4 GB: the size rules out Q4_K_M.
 _MIXTRAL_SOURCE = (
     "`ollama pull mixtral` downloads 26 GB (https://kgptalkie.com/tutorials/generative-ai/"
@@ -131,8 +147,11 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("llama2", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("llama3", "Q4_0", _Q4_0_SOURCE),
     OllamaLibrary("codellama", "Q4_0", _Q4_0_SOURCE),
-    OllamaLibrary("mistral", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("mistral", "Q4_K_M", _MISTRAL_SOURCE),
+    OllamaLibrary("mistral-nemo", "Q4_0", _MISTRAL_NEMO_SOURCE),
     OllamaLibrary("gemma", "Q4_0", _Q4_0_SOURCE),
+    OllamaLibrary("gemma2", "Q4_0", _GEMMA2_SOURCE),
+    OllamaLibrary("phi3", "Q4_0", _PHI3_SOURCE),
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     OllamaLibrary("gemma3", qat=GEMMA3_QAT, size_quants=(("270m", "Q8_0"),)),  # _SMALL_Q8_SOURCE
@@ -152,7 +171,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
         for name in (
             "llama3.1", "llama3.3", "llama4", "qwen2.5", "qwen2.5-coder", "qwen3-coder",
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
-            "deepseek-v3.1", "deepseek-v3.2", "gemma2", "phi3", "phi4", "phi4-mini",
+            "deepseek-v3.1", "deepseek-v3.2", "phi4", "phi4-mini",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
             "mistral-small3.1", "mistral-small3.2", "ministral-3",
             # model_specs/cohere.yaml cites the pulls

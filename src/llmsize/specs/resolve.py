@@ -373,7 +373,8 @@ def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: b
     entry = _catalog_spec(repo)
     if entry is not None:
         name = _catalog_name(repo, entry)
-        note = f"{reason}; using bundled catalog entry {name} ({entry.provenance.source})"
+        # its source URL is the provenance line's (model.provenance_source): not repeated here (issue 15)
+        note = f"{reason}; using bundled catalog entry {name}"
         if revision:
             note += f"; revision {revision} not checked"
         return _warn(entry, note)

@@ -71,6 +71,9 @@ class WeightPlacement:
     host_bytes: int
     # how the engine's placement moves the stage's formula bytes (explain's weight lines end with it)
     detail: str = ""
+    # bytes of `device_bytes` that copy a tensor also counted in `host_bytes` (llama.cpp's tied output
+    # layer: token_embd in host RAM and again on the last GPU); the file holds them once
+    duplicated_bytes: int = 0
 
 
 class EngineModel(Protocol):
@@ -215,7 +218,15 @@ class BaseEngine:
 
     # --- identity -------------------------------------------------------------------------------
     def describe(self) -> str:
-        return f"{self.label or self.engine} {self.version}".strip()
+        """The engine and the release the text speaks of: the one --engine-version asked for when the
+        allocation rules follow it (release_asked), else the release modelled (issue 15: `--engine-version
+        b6699` was sized with b6699's logits rule but labelled "llama.cpp b9464")."""
+        return f"{self.label or self.engine} {self.release_asked() or self.version}".strip()
+
+    def release_asked(self) -> str | None:
+        """The release --engine-version names, as the engine prints it, when its memory rules follow it;
+        None where only the speed profile does (vLLM, SGLang, transformers: their notes say so)."""
+        return None
 
     # --- workload ---------------------------------------------------------------------------------
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:

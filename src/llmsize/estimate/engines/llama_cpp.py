@@ -212,6 +212,10 @@ class LlamaCpp(BaseEngine):
             )
         return int(digits)
 
+    def release_asked(self) -> str | None:
+        build = self.build()  # the logits and mask rules follow the build (logit_rows, mask_element_bytes)
+        return None if build is None else f"b{build}"
+
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """On CUDA the speed profile of the build asked for: its CUDA fusions set the kernels a decode step
         launches (llama_cpp_fusion.py; the current build when --engine-version is not given). Vulkan keeps
@@ -459,12 +463,14 @@ class LlamaCpp(BaseEngine):
         f = est.engine_figures
         # The total is the device's (llama_cpp_host.py); on unified memory (Apple silicon, DGX Spark)
         # the host-RAM part comes out of the same pool.
-        need = llama_cpp_host.device_need(est.total_bytes, f.host_bytes if f is not None else 0, unified)
+        need = llama_cpp_host.device_need(est.total_bytes, f.host_bytes if f is not None else 0, unified,
+                                          f.duplicated_weights_bytes if f is not None else 0)
         reason = None
         if need > total_bytes:
             reason = (
                 f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
-                "offload fewer layers (--gpu-layers) or experts (--n-cpu-moe)"
+                "lower --gpu-layers (fewer layers on the GPU)"
+                + ("" if est.active_params == est.params else " or raise --n-cpu-moe (more experts in RAM)")
             )
         lines = f.lines if f is not None else ()
         return Budget(

@@ -94,6 +94,7 @@ def figures(
         device_weights_bytes=weights.device_bytes,
         host_bytes=weights.host_bytes + host + out + eng.host_kv_bytes(spec, wl, rs),
         host_weights_bytes=weights.host_bytes,
+        duplicated_weights_bytes=weights.duplicated_bytes,
         host_kv_bytes=eng.host_kv_bytes(spec, wl, rs),
         host_buffer_bytes=host + out,
         compute_buffer_bytes=device,

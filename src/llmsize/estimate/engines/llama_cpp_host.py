@@ -45,10 +45,16 @@ def host_memory(weights: int, kv_cache: int, buffers: int) -> dict[str, int]:
             "total": split.total}
 
 
-def device_need(total_bytes: int, host_bytes: int, unified: bool) -> int:
+def device_need(total_bytes: int, host_bytes: int, unified: bool, duplicated_bytes: int = 0) -> int:
     """What one GPU must hold: the device total; on unified memory (Apple silicon, DGX Spark) the
-    host-RAM part comes out of the same pool, so it counts as well."""
-    return total_bytes + (host_bytes if unified else 0)
+    host-RAM part comes out of the same pool, so it counts as well, except the output copy of a tied
+    token_embd (`duplicated_bytes`, llama_cpp_placement.tied_output_bytes): there the model is loaded
+    through mmap into host-pointer buffers (llama-model.cpp load_tensors: buffer_from_host_ptr where the
+    device supports it, as Metal does, "Metal_Mapped model buffer"), and both tensors point at the same
+    file offset, so the pages are held once. A discrete GPU copies the output tensor into its own memory."""
+    if not unified:
+        return total_bytes
+    return total_bytes + max(0, host_bytes - duplicated_bytes)
 
 
 def host_note(split: HostSplit) -> str:
@@ -61,9 +67,10 @@ def host_note(split: HostSplit) -> str:
     return "in host RAM, not in the GPU total: " + "; ".join(parts)
 
 
-def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: int) -> str:
+def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: int, tied: int = 0) -> str:
     """The end of explain's weight lines: from the GPU's blocks (the lines above, `stage_bytes`) to
-    what its CUDA0 buffers hold, and the weights left in host RAM, outside the total."""
+    what its CUDA0 buffers hold, and the weights left in host RAM, outside the total; `tied`: the
+    token_embd a tied model keeps in both (llama_cpp_placement.tied_output_bytes)."""
     parts = []
     if cpu_experts:
         parts.append(f"- {cpu_experts:,} B experts kept on the CPU (--n-cpu-moe)")
@@ -72,6 +79,8 @@ def placement_detail(stage_bytes: int, cpu_experts: int, projector: int, host: i
     if parts:
         parts.append(f"= {stage_bytes - cpu_experts + projector:,} B on the GPU")
     if host:
+        also = (f"; the GPU holds a second copy of its {tied:,} B token_embd as the tied output layer"
+                if tied else "")
         parts.append(f"[host RAM, not in the total: {host:,} B of weights (CPU_Mapped: the token "
-                     "embeddings and any layers or experts left on the CPU)]")
+                     f"embeddings and any layers or experts left on the CPU){also}]")
     return "; " + " ".join(parts) if parts else ""

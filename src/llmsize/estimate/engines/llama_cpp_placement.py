@@ -1,10 +1,10 @@
 """Where llama.cpp puts a model's weights and the cache of the blocks it leaves on the CPU.
 
 src/llama-model.cpp `llama_model::load_tensors`: token embeddings stay in host memory; -ngl offloads
-the last n blocks, split over the GPUs in proportion (and the output layer when n > n_layer);
---n-cpu-moe N keeps the experts of the first N layers on the CPU (a tensor override); a loaded mmproj
-lies on the first GPU (llama_cpp_mmproj.py). Each function takes the engine, whose settings Ollama
-overrides.
+the last n blocks, split over the GPUs in proportion (and the output layer when n > n_layer); a
+tied model's output layer is a second copy of token_embd (tied_output_bytes); --n-cpu-moe N keeps
+the experts of the first N layers on the CPU (a tensor override); a loaded mmproj lies on the first
+GPU (llama_cpp_mmproj.py). Each function takes the engine, whose settings Ollama overrides.
 """
 
 from __future__ import annotations
@@ -79,6 +79,35 @@ def cpu_expert_bytes(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, stage: S
     return total
 
 
+def output_offloaded(spec: ModelSpec, wl: Workload) -> bool:
+    """The output layer goes to the last GPU only when -ngl covers every block and one more
+    (`stages`: act_gpu_layers = min(n_gpu_layers, n_layer + 1))."""
+    return wl.gpu_layers is None or wl.gpu_layers > spec.num_layers
+
+
+def tied_output_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
+    """The GPU copy of token_embd that a tied model (no output.weight in the GGUF) uses as its output
+    layer; 0 when the model has its own output tensor or the output layer stays on the CPU.
+
+    REFERENCE: src/llama-model.cpp `load_tensors`: a missing `output` is created from token_embd with
+    TENSOR_DUPLICATED, and `create_tensor` then looks the buffer type up as LLM_TENSOR_OUTPUT's (the
+    output layer's: the last GPU under a full -ngl), while token_embd itself keeps the input layer's,
+    the CPU. The two are separate ggml tensors in separate buffers: the file's one tensor is read twice,
+    mmapped in "CPU_Mapped" and copied into "CUDA0 model buffer". With the output layer on the CPU
+    both lie in the one mmapped range, once. Ollama's Go engine does the same (ml/backend/ggml/ggml.go
+    `New`: token_embd on the input (CPU) buffer types and, with no "output" tensor in the file, a second
+    tensor targeted "output.weight" from the same source on the output layer's).
+    """
+    if not (spec.tie_word_embeddings and output_offloaded(spec, wl)):
+        return 0
+    from llmsize.estimate.placement import Stage
+    from llmsize.estimate.weights import shard_bytes, stage_shards
+
+    head = Stage(0, (), False, True)
+    return sum(shard_bytes(spec, s, fmt) for s in stage_shards(spec, wl, head)
+               if s.group.kind == "embedding" and s.group.name == "embed_tokens")
+
+
 def place_weights(
     eng: LlamaCpp,
     spec: ModelSpec,
@@ -88,17 +117,20 @@ def place_weights(
     device: int,
     all_stages: int,
 ) -> WeightPlacement:
-    """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM. A loaded
-    mmproj lies on the first GPU (clip.cpp picks the first GPU backend), not in host RAM."""
+    """The busiest GPU's blocks (minus CPU experts); everything no GPU holds is host RAM, and so is
+    token_embd when a tied model's GPU holds its copy as the output layer (tied_output_bytes). A
+    loaded mmproj lies on the first GPU (clip.cpp picks the first GPU backend), not in host RAM."""
     from llmsize.estimate.weights import model_weight_bytes
 
     cpu_experts = eng.cpu_expert_bytes(spec, fmt, stage)
     mmproj = eng.mmproj_bytes(spec, wl, fmt)
     whole = model_weight_bytes(spec, fmt) - (tower_in_model_bytes(spec, fmt) if mmproj else 0)
     projector = mmproj if stage.index == 0 else 0
-    host = max(0, whole - all_stages + cpu_experts)
-    detail = llama_cpp_host.placement_detail(device, cpu_experts, projector, host)
-    return WeightPlacement(device - cpu_experts + projector, host, detail)
+    tied = tied_output_bytes(spec, wl, fmt)
+    host = max(0, whole - all_stages + cpu_experts) + tied
+    copy = tied if stage.head else 0  # the busiest GPU holds the copy only when it is the last
+    detail = llama_cpp_host.placement_detail(device, cpu_experts, projector, host, copy)
+    return WeightPlacement(device - cpu_experts + projector, host, detail, copy)
 
 
 def host_kv_bytes(spec: ModelSpec, wl: Workload, rs: Resolved) -> int:

@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import llama_cpp_host, llama_cpp_scores, ollama_gdn, server_releases
+from llmsize.estimate.engines import (
+    llama_cpp_host,
+    llama_cpp_placement,
+    llama_cpp_scores,
+    ollama_gdn,
+    server_releases,
+)
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
@@ -200,7 +206,7 @@ class Ollama(LlamaCpp):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
         # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
-        # its April 2025 build keeping attn_v in f16; Mistral-7B Q4_K_M where mistral:7b is Q4_0).
+        # its April 2025 build keeping attn_v in f16; a library default that is not Q4_K_M, gemma2:9b Q4_0).
         tagged = library_tag(spec.name)
         lib = tagged[0] if tagged is not None else library_of_model_type(spec.model_type)
         gguf_type = (tagged[0].default_quant if tagged is not None else None) or OLLAMA_DEFAULT_GGUF
@@ -231,12 +237,16 @@ class Ollama(LlamaCpp):
         token embeddings: llm/memory.go EstimateGPULayers adds projectorWeights to GPU 0's share
         (gpuZeroOverhead), and `auto_gpu_layers` takes it out of the device weights likewise."""
         placed = super().place_weights(spec, wl, fmt, stage, device, all_stages)
-        tower = min(projector_bytes(spec), placed.host_bytes)
+        # a tied model's token_embd stays in host RAM beside its GPU copy (tied_output_bytes): not tower
+        tied = llama_cpp_placement.tied_output_bytes(spec, wl, fmt)
+        tower = min(projector_bytes(spec), placed.host_bytes - tied)
         if not tower:
             return placed
         on_first = tower if stage.index == 0 else 0
-        detail = llama_cpp_host.placement_detail(device, 0, on_first, placed.host_bytes - tower)
-        return WeightPlacement(placed.device_bytes + on_first, placed.host_bytes - tower, detail)
+        detail = llama_cpp_host.placement_detail(
+            device, 0, on_first, placed.host_bytes - tower, placed.duplicated_bytes)
+        return WeightPlacement(placed.device_bytes + on_first, placed.host_bytes - tower, detail,
+                               placed.duplicated_bytes)
 
     def ubatch(self) -> int:
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
@@ -259,6 +269,10 @@ class Ollama(LlamaCpp):
             )
         major, minor, patch = (int(p) for p in [*parts, "0"][:3])
         return major, minor, patch
+
+    def release_asked(self) -> str | None:
+        release = self.release()  # the runner (own estimator or llama-server) and NumCtx follow the release
+        return None if release is None else ".".join(str(p) for p in release)
 
     def build(self) -> int | None:
         """The llama-server build of this release: b9452 for v0.30.0, the modelled one from v0.30.1 (b9479
@@ -396,13 +410,26 @@ class Ollama(LlamaCpp):
         """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""
         return min(release_default_context(self.release(), total_vram), spec.max_position_embeddings)
 
+    def default_context_rule(self) -> str:
+        """The NumCtx rule of the release asked (release_default_context), in words. It states the context
+        sized rather than "pass --context to match", which contradicted a context `--gpu` had already
+        taken from the VRAM tier (issue 15)."""
+        release = self.release()
+        fixed = next((ctx for before, ctx in FIXED_CONTEXTS if release is not None and release < before),
+                     None)
+        if fixed is not None:
+            return f"NumCtx defaults to {fixed:,} tokens (OLLAMA_CONTEXT_LENGTH overrides)"
+        sizes = " / ".join(f"{ctx:,}" for _, ctx in reversed(VRAM_TIERS))
+        floors = [floor // GIB for floor, _ in reversed(VRAM_TIERS)][1:]
+        bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
+        return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
+
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)
         return (
             *base,
-            f"{self.describe()}: NumCtx defaults to 4,096 / 32,768 / 262,144 tokens by VRAM "
-            "(< 23, < 47, >= 47 GiB; OLLAMA_CONTEXT_LENGTH overrides): pass --context to match; "
-            "OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
+            f"{self.describe()}: {self.default_context_rule()}; sized for {wl.context:,} tokens (--context "
+            "sets it); OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
             *(() if wl.request_context is None else (
                 f"decode speed is quoted with {wl.request_context:,} tokens cached (the request), not the "
                 f"{wl.context:,}-token window: llama.cpp attends over the cells in use "
