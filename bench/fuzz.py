@@ -5,7 +5,10 @@ and round 6's 600 engine x mode x quant x GPU combinations; tests/hostile_round7
 the newest model types, --engine-version spellings and unbuildable sizes; tests/hostile_round8.py's
 ~1,300 `check` launch flags with hostile values, --speculative-config counts, non-ASCII numbers and
 OLLAMA_* variables, --output under a file, unusable GPU files, concurrency lists, a folder name that is
-not UTF-8, and the Python API given the wrong types), each in a
+not UTF-8, and the Python API given the wrong types; tests/hostile_round9.py's repeated and listed --gpu,
+--engine-version tags for every engine, GPU files with hostile bus_bits / data_rate_gbps, training options
+with the new framework defaults and loss, and seeded random combinations checked for sane numbers and a
+JSON that `report show` reads back), each in a
 subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that
 leaves early (`| head`).
 
@@ -37,6 +40,7 @@ import hostile_round5
 import hostile_round6
 import hostile_round7
 import hostile_round8
+import hostile_round9
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -70,6 +74,32 @@ def run_cli(
     if done.returncode == 2 and len(err.splitlines()) != 1:  # usage errors too (cli/app.py usage_line)
         return "multi-line", wall, err[-300:]
     return ("slow" if wall > limit else "ok"), wall, ""
+
+
+def semantic_runs(seed: int, n: int, root: Path) -> int:
+    """Round 9: `n` seeded random combinations (tests/hostile_round9.py) whose JSON must hold sane numbers
+    (semantic_problems) and, for estimate, read back through `report show`. Returns the failures."""
+    bad = 0
+    for i, argv in enumerate(hostile_round9.random_combinations(seed, n)):
+        done = subprocess.run([sys.executable, "-m", "llmsize", *argv], capture_output=True, text=True,
+                              preexec_fn=_cap, check=False)  # fmt: skip
+        if done.returncode not in (0, 3) or not done.stdout.strip():
+            continue  # exits and messages: the CLI runs above judge them
+        import json
+
+        problems = hostile_round9.semantic_problems(json.loads(done.stdout))
+        if argv[0] == "estimate":
+            saved = root / f"r9-report-{i}.json"
+            saved.write_text(done.stdout)
+            shown = subprocess.run([sys.executable, "-m", "llmsize", "report", "show", str(saved)],
+                                   capture_output=True, text=True, preexec_fn=_cap, check=False)  # fmt: skip
+            if shown.returncode != 0:
+                problems.append(f"report show: {shown.stderr.strip()[-200:]}")
+        if problems:
+            bad += 1
+            print(f"  semantic {' '.join(argv)[:100]!r}: {problems[:3]}")
+    print(f"semantic: {n} random combinations, {bad} with NaN/negative/over-budget numbers or no round trip")
+    return bad
 
 
 def api_names(names: list[str]) -> list[str]:
@@ -115,6 +145,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit", type=float, default=2.0, help="seconds each CLI run may take")
     parser.add_argument("--signals", type=int, default=3, help="Ctrl-C moments per command (0: none)")
+    parser.add_argument("--semantic", type=int, default=100,
+                        help="random combinations checked for sane numbers (round 9)")
     args = parser.parse_args()
     names = list(hostile.NAMES) + list(hostile_round4.NAMES) + list(hostile_round5.NAMES)
     names += list(hostile_round6.NAMES)
@@ -150,6 +182,9 @@ def main() -> None:
         cases += list(hostile_round8.non_ascii_number_cases(root)) + list(hostile_round8.output_cases(root))
         cases += [argv for _, argv in hostile_round8.gpu_file_cases(root)]
         cases += list(hostile_round8.concurrency_cases())
+        cases += list(hostile_round9.gpu_list_cases()) + list(hostile_round9.engine_version_cases())
+        cases += list(hostile_round9.gpu_file_cases(root)) + list(hostile_round9.training_cases())
+        cases += hostile_round9.random_combinations(args.seed, 100)
         odd_folder = hostile_round8.non_utf8_folder(root)
         cases += [["estimate", str(odd_folder)]] if odd_folder is not None else []
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())
@@ -178,9 +213,9 @@ def main() -> None:
             if verdict != "ok":
                 bad += 1
                 print(f"  {verdict:10} {wall:5.1f}s {' '.join(argv)[:100]!r} {env or ''} {err!r}")
-    print(
-        f"CLI: {len(runs)} runs, {bad} not answered cleanly within {args.limit:g} s; slowest {slowest:.2f} s"
-    )
+        print(f"CLI: {len(runs)} runs, {bad} not answered cleanly within {args.limit:g} s; "
+              f"slowest {slowest:.2f} s")
+        bad += semantic_runs(args.seed, args.semantic, root)
     interrupted = signal_runs(args.signals)
     sys.exit(1 if failures or bad or interrupted else 0)
 

@@ -14,6 +14,7 @@ from llmsize.cli.gpu_options import (
     GpuFileOpt,
     GpuOpt,
     NumGpusOpt,
+    distinct_gpus,
     gpu_names,
     parse_num_gpus,
     refuse_fewer_gpus_than_the_layout,
@@ -153,7 +154,7 @@ def estimate_cmd(
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(parse_num_gpus(num_gpus), options, count_given)
     planning: dict[str, Any] = {
-        "gpus": gpu_names(gpu),
+        "gpus": distinct_gpus(gpu_names(gpu), gpu_file or ()),
         "gpu_files": gpu_file or (),
         "num_gpus": parse_num_gpus(num_gpus),
     }

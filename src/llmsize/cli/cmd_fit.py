@@ -113,7 +113,7 @@ def fit_cmd(
         from llmsize.report.export import check_output
 
         check_output(output, force=force)  # before sizing (fit --all takes seconds)
-    gpu_spec, count, machine = resolve_gpu(one_gpu(gpu, "fit"), gpu_file or (), num_gpus)
+    gpu_spec, count, machine = resolve_gpu(one_gpu(gpu, "fit", gpu_file or ()), gpu_file or (), num_gpus)
     asked = speed_settings(**speed)
     gpu_spec = with_price(gpu_spec, asked.price_per_hour)
     options = workload_options_from(workload, engine)

@@ -25,7 +25,8 @@ from llmsize.errors import BadInputError, LlmsizeError, NothingFitsError
 @app.command("plan")
 def plan_cmd(
     model: Annotated[str, typer.Argument(help="Model name, Hub repo id, local folder or .gguf file.")],
-    gpu: Annotated[str, typer.Option("--gpu", help="GPU catalog id, or 'local' for this machine.")],
+    gpu: Annotated[list[str], typer.Option(
+        "--gpu", help="GPU catalog id, or 'local' for this machine (one GPU kind).")],
     engine: EngineOpt = None,
     context: ContextOpt = "4096",
     batch: BatchOpt = 1,
@@ -58,11 +59,14 @@ def plan_cmd(
         from llmsize.report.export import check_output
 
         check_output(output, force=force)  # before sizing, as fit does
-    from llmsize.cli.gpu_options import local_engine, resolve_gpu
+    from llmsize.cli.gpu_options import local_engine, one_gpu, resolve_gpu
 
     # `--gpu local` (this machine), as estimate and fit take it: "unknown GPU 'local'" (issue 15, round 6);
     # without CUDA/ROCm there, the plan is llama.cpp's, as fit's is (it printed `vllm serve` for a CPU)
-    gpu_spec, count, machine = resolve_gpu(gpu, tuple(gpu_file or ()), num_gpus)
+    # one GPU kind, as fit plans: `--gpu H100 --gpu A100-80GB` planned the last one without a word and
+    # `--gpu H100,A100-80GB` was an unknown GPU (issue 15, round 9)
+    files = tuple(gpu_file or ())
+    gpu_spec, count, machine = resolve_gpu(one_gpu(gpu, "plan", files), files, num_gpus)
     engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)

@@ -126,9 +126,27 @@ def gpu_names(given: Sequence[str] | None) -> list[str]:
     return [name for text in given or () for name in split_gpu_list(text, "--gpu")]
 
 
-def one_gpu(given: Sequence[str] | None, command: str) -> str | None:
-    """The one `--gpu` of a command that plans a single GPU kind; several are bad input, not the last."""
-    names = gpu_names(given)
+def distinct_gpus(names: Sequence[str], gpu_files: Sequence[Path] = ()) -> list[str]:
+    """`names` with each GPU kind once (the first spelling kept): `--gpu H100 --gpu h100-sxm-80gb` is one
+    card, and `estimate` listed a fit row (and a speed sweep) per spelling, 300 of them for
+    `--gpu H100,H100,...` (2.1 s; issue 15, round 9). `compare` keeps one row per catalog id the same way."""
+    if len(names) < 2:
+        return list(names)  # nothing to merge: no catalog read (a plain `estimate M --gpu H100`)
+    from llmsize.hardware.gpus import load_catalog
+
+    catalog = load_catalog(tuple(gpu_files)) if any(not is_local(n) for n in names) else None
+    kinds: dict[str, str] = {}
+    for name in names:
+        key = "local" if is_local(name) or catalog is None else catalog.get(name).id
+        kinds.setdefault(key, name)
+    return list(kinds.values())
+
+
+def one_gpu(given: Sequence[str] | None, command: str, gpu_files: Sequence[Path] = ()) -> str | None:
+    """The one `--gpu` of a command that plans a single GPU kind; several are bad input, not the last.
+    The same kind named twice is one (`fit M --gpu H100 --gpu H100` was refused, hinting a compare of
+    H100 with itself)."""
+    names = distinct_gpus(gpu_names(given), gpu_files)
     if len(names) > 1:
         raise BadInputError(
             f"{command} plans one GPU kind, and --gpu named {len(names)} ({', '.join(names)})",

@@ -384,7 +384,8 @@ def build_workload(
     prompt = None if prompt_tokens is None else parse_tokens(str(prompt_tokens), "--prompt-tokens")
     targets = None
     if lora_targets is not None:
-        targets = tuple(t.strip() for t in lora_targets.split(",") if t.strip())
+        # each module once: `q_proj,q_proj` was listed twice in the report (wrapped once; round 9)
+        targets = tuple(dict.fromkeys(t.strip() for t in lora_targets.split(",") if t.strip()))
         if not targets:
             raise BadInputError("--lora-targets is empty", hint="name modules (q_proj,v_proj) or all-linear")
     if images < 0:

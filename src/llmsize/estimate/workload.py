@@ -359,6 +359,18 @@ class Workload(Record):
             raise ValueError("ZeRO shards training state; it does not apply to --mode inference")
         if self.mode is Mode.INFERENCE:
             self._no_training_options()
+        if self.lora_targets is not None and not self.lora_targets:
+            # Workload(lora_targets=()) sized LoRA on no module at all; the CLI refused an empty
+            # --lora-targets, and PEFT wraps nothing and raises "Target modules ... not found in the base
+            # model" (peft/tuners/tuners_utils.py BaseTuner.inject_adapter). Issue 15, round 9.
+            raise ValueError("lora_targets is empty: name modules (q_proj, v_proj) or all-linear")
+        if self.lora_targets is not None and self.mode.trains_all_weights:
+            # `--mode full --lora-targets q_proj` sized full training and kept the targets in the report as
+            # if they applied (issue 15, round 9): a setting that moves nothing is refused, as with inference
+            raise ValueError(
+                f"--lora-targets names the modules LoRA wraps; --mode {self.mode.value} trains every weight "
+                "without adapters (use --mode lora or qlora, or drop --lora-targets)"
+            )
         if self.optimizer_in_backward and self.gradient_accumulation > 1:
             raise ValueError(
                 "the optimizer step fused into backward frees each gradient at once; it cannot "

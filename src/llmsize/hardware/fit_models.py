@@ -92,7 +92,9 @@ class FitRow(Record):
     concurrency: int | None = Field(default=None, description="sequences decoding together (a sweep level)")
     compute_bound_concurrency: int | None = Field(
         default=None, description="concurrency from which decode turns compute-bound")
-    speed_constants: dict[str, float | int | str | None] | None = Field(
+    # bool first: `step_overlapped` (vLLM 0.14+ async scheduling) is a flag, and without bool in the union
+    # pydantic read false as 0 or 0.0, so `report show` refused the report estimate wrote (issue 15, round 9)
+    speed_constants: dict[str, bool | float | int | str | None] | None = Field(
         default=None, description="the calibrated constants behind the speed (hardware/speed_profiles.py)")
     speed_notes: tuple[str, ...] = Field(
         default=(), description="what moves the speed in this setup beyond the roofline: the engine path "

@@ -252,11 +252,16 @@ class Ollama(LlamaCpp):
         return self.wl.ubatch or self.wl.n_batch or NUM_BATCH
 
     def release(self) -> tuple[int, int, int] | None:
-        """The Ollama release asked for (--engine-version 0.11.4); None: the release modelled."""
+        """The Ollama release asked for (--engine-version 0.11.4); None: the release modelled. A pre-release
+        or vendor suffix after '-' is read as its release: Ollama's versions come from its git tags, and its
+        release candidates are installed as `OLLAMA_VERSION=0.4.0-rc8` (ollama/ollama#7507); `0.12.0-rc1`
+        was refused as no release (issue 15, round 9)."""
         text = self.wl.engine_version
         if text is None:
             return None
-        parts = text.strip().lower().removeprefix("v").split(".")
+        number, dash, suffix = text.strip().lower().removeprefix("v").partition("-")
+        tag_ok = not dash or (suffix.isascii() and suffix.replace("-", "").replace(".", "").isalnum())
+        parts = number.split(".") if tag_ok else []
         if not 2 <= len(parts) <= 3 or not all(server_releases.is_number(p) for p in parts):
             raise BadInputError(
                 f"--engine-version {text!r} is not an Ollama release",
