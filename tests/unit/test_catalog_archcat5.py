@@ -188,7 +188,7 @@ def test_granite_4_1_is_a_dense_transformer_caching_every_block(name: str, tied:
         ({"attention_other_setting": {"num_attention_heads": 0}}, "at least 1"),
         ({"attention_other_setting": "96 heads"}, "must be an object"),
         ({"num_attention_groups": 0}, "at least 1"),
-        ({"moe_layers_enum": [3, 400]}, "beyond the decoder"),
+        ({"moe_layers_enum": [3, -1]}, "negative block index"),
         ({"moe_layers_enum": "3,x"}, "block indices"),
         ({"layer_types": ["full_attention"]}, "one entry per layer"),
         ({"attention_other_setting": {"num_attention_heads": 96, "head_dim": 64}}, "query heads"),

@@ -40,12 +40,12 @@ def _moe_layers(r: Reader, num_layers: int, mtp: int) -> set[int]:
         layers = {int(i) for i in items if str(i).strip()}
     except (TypeError, ValueError) as err:
         raise ConfigError("config.json (step3p5) field 'moe_layers_enum' must list block indices") from err
-    if any(not 0 <= i < num_layers + mtp for i in layers):
-        raise ConfigError(
-            "config.json (step3p5) field 'moe_layers_enum' names a block beyond the decoder and its MTP "
-            "blocks"
-        )
-    # indices past the decoder are the MTP blocks' (Step3p7TextConfig keeps them for mtp_mlp_layer_types)
+    if any(i < 0 for i in layers):
+        raise ConfigError("config.json (step3p5) field 'moe_layers_enum' lists a negative block index")
+    # Step3p7TextConfig tests each block of the decoder and its MTP blocks for membership, so an index past
+    # them selects nothing (a config cut to fewer layers keeps the full list); indices past the decoder
+    # are the MTP blocks' (mtp_mlp_layer_types).
+    del mtp
     return {i for i in layers if i < num_layers}
 
 
