@@ -9,7 +9,7 @@ tools/mtmd clip.cpp the mmproj ("load_hparams: model size") and llama-server the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate.engines import llama_cpp_dsv4
 from llmsize.units import MIB
@@ -44,12 +44,14 @@ def figures(
     cells = eng.n_ctx()
     kv_dtype = rs.kv_dtype
     layers = range(spec.num_layers)
-    on_gpu = {layer for st in rs.stages for layer in st.layers}  # peak.kv_cache holds these
+    on_gpu = {layer for st in rs.stages for layer in st.layers}
     state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
     state_slot = state_layers * eng.state_bytes(spec, 4, 1)  # one sequence's R and S, f32
     state = wl.batch * state_slot
-    kv_cells = peak.kv_cache - state - eng.draft_kv_bytes(spec, kv_dtype)  # the target's cells
-    kv_mib = kv_cells / MIB
+    # peak.kv_cache is the busiest GPU's; llama.cpp prints one llama_kv_cache line for every device's
+    # cells (llama_kv_cache ctor: the size summed over its layers' buffers), so a layer split sums stages.
+    kv_cells, total_cells = _attention_cells(eng, spec, wl, rs, peak.kv_cache)  # busiest GPU's, all
+    kv_mib = total_cells / MIB
     recurrent = (
         (
             f"llama_memory_recurrent: size = {state / MIB:7.2f} MiB ({wl.batch:6d} cells, "
@@ -64,7 +66,7 @@ def figures(
         f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
         f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
     )
-    kv_lines = iswa_lines(eng, spec, wl, kv_dtype, sorted(on_gpu), kv_cells) or kv_lines
+    kv_lines = iswa_lines(eng, spec, wl, kv_dtype, sorted(on_gpu), total_cells) or kv_lines
     if spec.compressed is not None:
         kv_lines = llama_cpp_dsv4.lines(
             spec, tuple(sorted(on_gpu)), eng.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
@@ -144,3 +146,33 @@ def iswa_lines(
 
 def _ggml(kv_dtype: str) -> str:
     return {"fp16": "f16", "fp32": "f32", "bf16": "bf16"}.get(kv_dtype, kv_dtype)
+
+
+def _attention_cells(
+    eng: LlamaCpp, spec: ModelSpec, wl: Workload, rs: Resolved, busiest_kv: int
+) -> tuple[int, int]:
+    """(the busiest GPU's attention cells, every stage's together): a cache less its recurrent state and
+    the draft context's cells.
+
+    One stage: itself and busiest_kv less its state and draft cells. With a layer split each stage's
+    cache is laid out again (estimate/kv_cache.py) and the busiest is the one whose bytes are peak.kv_cache
+    (core.plan picks the stage by its static bytes, which the cache is part of)."""
+    state_layer = eng.state_bytes(spec, 4, 1)
+
+    def cells(stage: Any, kv: int) -> int:
+        state = wl.batch * sum(1 for layer in stage.layers if spec.has_state(layer)) * state_layer
+        return kv - state - (eng.draft_kv_bytes(spec, rs.kv_dtype) if stage.head else 0)
+
+    if len(rs.stages) == 1:
+        return cells(rs.stages[0], busiest_kv), cells(rs.stages[0], busiest_kv)
+    from llmsize.estimate import kv_cache, speculative
+
+    per_stage = []
+    for stage in rs.stages:
+        terms = kv_cache.kv_terms(spec, wl, rs.kv_dtype, stage.layers, rs.compute)
+        drafter = speculative.drafter(spec, wl) if stage.head else None
+        if drafter is not None:
+            terms = (*terms, *speculative.kv_terms(drafter, wl, rs.kv_dtype))
+        per_stage.append((stage, int(kv_cache.kv_bytes(terms, eng, wl.context, wl.prefill_tokens, wl.batch))))
+    busy = next((st for st, kv in per_stage if kv == busiest_kv), max(per_stage, key=lambda p: p[1])[0])
+    return cells(busy, busiest_kv), sum(cells(st, kv) for st, kv in per_stage)
