@@ -110,3 +110,15 @@ def test_engine_default_max_len_follows_yarn_scaling() -> None:
     # (https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/config.json).
     assert engine_default_max_len(llmsize.resolve("DeepSeek-V3")) == 163_840
     assert engine_default_max_len(llmsize.resolve("Qwen3-8B")) == 40_960
+
+
+def test_a_context_above_the_derived_length_says_the_engine_refuses_it() -> None:
+    # vllm/config/model.py _get_and_verify_max_len raises above the derived 40,960 tokens of Qwen3-8B unless
+    # VLLM_ALLOW_LONG_MAX_MODEL_LEN is set; SGLang's model_config likewise without
+    # SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN (the variable launch scripts set for longer contexts).
+    spec = llmsize.resolve("Qwen3-8B")
+    for engine, env in (("vllm", "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1"),
+                        ("sglang", "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1")):
+        long = llmsize.estimate(spec, llmsize.Workload(engine=engine, context=65536))
+        (note,) = [a for a in long.assumptions if "derives from the config" in a]
+        assert "65,536" in note and "40,960" in note and env in note

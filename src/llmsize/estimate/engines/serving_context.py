@@ -34,10 +34,26 @@ def engine_default_max_len(spec: ModelSpec) -> int:
     return base
 
 
+# REFERENCE: vllm/config/model.py `_get_and_verify_max_len` raises when max_model_len exceeds the derived
+# length unless VLLM_ALLOW_LONG_MAX_MODEL_LEN is set; sglang/srt/configs/model_config.py raises likewise
+# unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN is set.
+LONG_CONTEXT_ENV = {
+    "vLLM": "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1",
+    "SGLang": "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1",
+}
+
+
 def max_len_note(engine: str, flag: str, spec: ModelSpec, wl: Workload, refuses: bool) -> tuple[str, ...]:
-    """One assumption when the sized context is shorter than what the engine takes by itself."""
+    """One assumption when the sized context differs from what the engine takes by itself: shorter (the
+    flag is needed to get this size) or longer (the engine refuses it unless an environment variable
+    allows it)."""
     default = engine_default_max_len(spec)
-    if wl.context >= default:
+    if wl.context > default:
+        return (
+            f"{flag} {wl.context:,} is above the {default:,} tokens {engine} derives from the config: it "
+            f"refuses to start unless {LONG_CONTEXT_ENV.get(engine, 'its override')} is set",
+        )
+    if wl.context == default:
         return ()
     then = (f"; {engine} refuses to start when one {default:,}-token request does not fit its KV cache"
             if refuses else "")
