@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import pytest
 
+from catalog_lookups import assert_lands_on_entry
 from llmsize.estimate import kv_cache
 from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
@@ -44,10 +45,7 @@ LOOKUPS = [
 
 @pytest.mark.parametrize(("name", "entry"), LOOKUPS, ids=[n for n, _ in LOOKUPS])
 def test_a_new_name_lands_on_its_entry_not_an_approximation(name: str, entry: str) -> None:
-    found = catalog.find(name)
-    assert found is not None and found[0].name == entry
-    spec = catalog.lookup(name)
-    assert spec is not None and not spec.approximate
+    assert_lands_on_entry(name, entry)
 
 
 def test_step_3_5_flash_matches_its_card() -> None:

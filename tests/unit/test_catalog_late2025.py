@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from catalog_lookups import assert_lands_on_entry
 from llmsize.specs import catalog
 from llmsize.specs.params import active_params, total_params
 
@@ -53,10 +54,7 @@ LOOKUPS = [
 
 @pytest.mark.parametrize(("name", "entry"), LOOKUPS, ids=[n for n, _ in LOOKUPS])
 def test_a_late_2025_name_lands_on_its_entry_not_an_approximation(name: str, entry: str) -> None:
-    found = catalog.find(name)
-    assert found is not None and found[0].name == entry
-    spec = catalog.lookup(name)
-    assert spec is not None and not spec.approximate
+    assert_lands_on_entry(name, entry)
 
 
 def _spec(name: str):  # type: ignore[no-untyped-def]
