@@ -164,7 +164,8 @@ def _attention_cells(
         return kv - state - (eng.draft_kv_bytes(spec, rs.kv_dtype) if stage.head else 0)
 
     if len(rs.stages) == 1:
-        return cells(rs.stages[0], busiest_kv), cells(rs.stages[0], busiest_kv)
+        only = cells(rs.stages[0], busiest_kv)
+        return only, only
     from llmsize.estimate import kv_cache, speculative
 
     per_stage = []

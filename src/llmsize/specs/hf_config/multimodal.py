@@ -469,15 +469,20 @@ def _voxtral_extra(config: Mapping[str, Any]) -> tuple[int, str]:
     return tower + projector, f"Voxtral audio encoder ({tower:,}) + multimodal projector ({projector:,})"
 
 
+def _text_config(config: Mapping[str, Any], model_type: str) -> dict[str, Any]:
+    """A copy of the wrapper's text_config, which these wrappers cannot be read without."""
+    nested = config.get("text_config")
+    if not isinstance(nested, Mapping):
+        raise ConfigError(f"config.json ({model_type}) has no text_config")
+    return dict(nested)
+
+
 def split_multimodal(
     config: Mapping[str, Any], model_type: str
 ) -> tuple[Mapping[str, Any], str, int, str | None]:
     """(text config, text model_type, extra params, note) for vision-language wrappers."""
     if model_type == "gemma4":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (gemma4) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         if "tie_word_embeddings" in config:
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         readers = (("vision_config", _gemma4_extra), ("audio_config", gemma3n.gemma4_audio_extra))
@@ -485,19 +490,13 @@ def split_multimodal(
         notes = "; ".join(n for _, n in towers) or None
         return text, "gemma4_text", sum(n for n, _ in towers), notes
     if model_type == "lfm2_vl":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (lfm2_vl) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         # Lfm2VlForConditionalGeneration ties lm_head by the wrapper's flag (Lfm2VlConfig default True)
         text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
         extra, note = _lfm2_vl_extra(config)
         return text, str(text.get("model_type") or "lfm2"), extra, note
     if model_type in ("glm4v_moe", "glm4v", "glm46v"):
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError(f"config.json ({model_type}) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         tie = bool(config.get("tie_word_embeddings"))
         if model_type != "glm46v":
             # Glm4vConfig / Glm4vMoeConfig.__post_init__: a tie stated in text_config (pre-v5 saves)
@@ -517,10 +516,7 @@ def split_multimodal(
         extra, note = _gemma3_extra(config)
         return text, "gemma3_text", extra, note
     if model_type == "cohere2_vision":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (cohere2_vision) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         # the wrapper's lm_head is tied by its own flag (Cohere2VisionConfig.tie_word_embeddings = True)
         text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
         extra, note = _cohere2_vision_extra(config)
@@ -528,10 +524,7 @@ def split_multimodal(
     if model_type in (
         "qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe", "llama4", "mistral3", "kimi_k25", "kimi_vl"
     ):
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError(f"config.json ({model_type}) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         if "tie_word_embeddings" in config:  # the wrapper's flag decides whether lm_head is tied
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         text_type = MULTIMODAL_TEXT_TYPES[model_type] or str(text.get("model_type") or "")
@@ -557,29 +550,20 @@ def split_multimodal(
         extra, note = vision_params(config)
         return text, "mllama_text_model", extra, note
     if model_type == "voxtral":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (voxtral) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         if "tie_word_embeddings" in config:
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         extra, note = _voxtral_extra(config)
         return text, str(text.get("model_type") or "llama"), extra, note
     if model_type == "llava":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (llava) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         # LlavaConfig.__post_init__: a tie stated only in text_config ties the wrapper too
         tie = bool(config.get("tie_word_embeddings")) or bool(text.get("tie_word_embeddings"))
         text["tie_word_embeddings"] = tie
         extra, note = _llava_extra(config)
         return text, str(text.get("model_type") or "llama"), extra, note
     if model_type == "internvl":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (internvl) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         # InternVLForConditionalGeneration ties lm_head by the wrapper's flag (InternVLConfig default True)
         text["tie_word_embeddings"] = bool(config.get("tie_word_embeddings", True))
         extra, note = _internvl_extra(config)
@@ -597,10 +581,7 @@ def split_multimodal(
         extra, note = step3_vl_extra(config)
         return text, "step3_text", extra, note
     if model_type == "qwen2_audio":
-        nested = config.get("text_config")
-        if not isinstance(nested, Mapping):
-            raise ConfigError("config.json (qwen2_audio) has no text_config")
-        text = dict(nested)
+        text = _text_config(config, model_type)
         if "tie_word_embeddings" in config:
             text["tie_word_embeddings"] = config["tie_word_embeddings"]
         extra, note = _qwen2_audio_extra(config)
