@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
+from llmsize.records import ConfigDict, Field, Record, ValidationError, boolean_read_as_number, model_validator
 from llmsize.resources import (
     UnreadableText,
     env_path,
@@ -26,7 +26,7 @@ from llmsize.resources import (
     xdg_dir,
     yaml_files,
 )
-from llmsize.units import GB, GIB, MIB, parse_size
+from llmsize.units import GB, GIB, MIB, is_decimal_number, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
 Segment = Literal["datacenter", "workstation", "consumer", "embedded", "other"]
@@ -101,6 +101,8 @@ class MemorySpec(Record):
     def _shorthand(cls, data: Any) -> Any:
         """Accept `memory: 24GiB` (or a bare number of GiB) as well as the full mapping."""
         if isinstance(data, str):
+            if is_decimal_number(data.strip()):  # '24' as the bare 24 (GiB), not 24 bytes (issue 15)
+                data = f"{data.strip()}GiB"
             try:
                 n_bytes = parse_size(data)
             except ValueError as err:
@@ -222,6 +224,9 @@ class GpuSpec(Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> GpuSpec:
+        if self.speed_known and not any(self.tflops.model_dump().values()):
+            # the speed model divides by a rate (flops_for): `tflops: {}` was a ZeroDivisionError
+            raise ValueError("tflops gives no rate; give at least fp32 or fp16 (dense TFLOPS)")
         for dtype in ("bf16", "fp8", "fp4", "int8"):
             has_rate = getattr(self.tflops, dtype) is not None
             if has_rate and dtype not in self.dtypes:
@@ -528,8 +533,8 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         try:
             gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
         except ValidationError as err:
-            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}"
-                        for e in err.errors()[:3]]
+            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: "
+                        + str(e["msg"]).removeprefix("Value error, ") for e in err.errors()[:3]]
             more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
             raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
         gpu = gpus[-1]
@@ -542,11 +547,31 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
             raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
                               "less than one byte")
+        if not where.startswith(_BUNDLED_PREFIX):  # the bundled files are checked by tests, not per run
+            _check_user_entry(entry, gpu, where)
     ids = [g.id for g in gpus]
     if len(set(ids)) != len(ids):  # in one file the later entry would silently replace the first
         twice = next(i for i in ids if ids.count(i) > 1)
         raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
     return gpus
+
+
+def _check_user_entry(entry: dict[str, Any], gpu: GpuSpec, where: str) -> None:
+    """What a user file can get wrong that a field bound cannot see (issue 15, round 10): true/false
+    where a number goes (read as 1: `driver_mib: true` made a 1 MiB card), and memory below the NVIDIA
+    driver's reserve (a negative usable size: "the card's -0.43 GiB")."""
+    flipped = boolean_read_as_number(entry, gpu.model_dump(mode="json"))
+    if flipped is not None:
+        raise ConfigError(f"{where}: GPU {gpu.id!r}, field {flipped}: a number, not true or false")
+    if gpu.usable_memory_bytes < 1:
+        raise ConfigError(
+            f"{where}: GPU {gpu.id!r} has {gpu.memory_bytes / MIB:,.0f} MiB of memory, no more than the "
+            f"NVIDIA driver keeps for itself ({nvidia_driver_reserve_bytes() / MIB:,.0f} MiB)",
+            hint="check memory.size, memory.unit and memory.driver_mib",
+        )
+
+
+_BUNDLED_PREFIX = "gpu_specs/"
 
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
@@ -568,7 +593,7 @@ def bundled_gpus() -> tuple[GpuSpec, ...]:
     """Every entry of the bundled gpu_specs/*.yaml (read once per process)."""
     gpus: list[GpuSpec] = []
     for f in yaml_files("gpu_specs"):
-        gpus += _load_text(f.read_text(encoding="utf-8"), f"gpu_specs/{f.name}")
+        gpus += _load_text(f.read_text(encoding="utf-8"), f"{_BUNDLED_PREFIX}{f.name}")
     return tuple(gpus)
 
 
