@@ -838,7 +838,7 @@ class Record:
         return type(other) is type(self) and self.__dict__ == other.__dict__
 
     def __hash__(self) -> int:
-        values = tuple(_hashable(v) for v in self.__dict__.values())
+        values = tuple(self.__dict__.values())
         return hash(values[0] if len(values) == 1 else values)
 
     def __repr__(self) -> str:
@@ -861,16 +861,6 @@ class Record:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-
-
-def _hashable(v: Any) -> Any:
-    """A dict field (CheckpointInfo.params_by_dtype) hashed by its items, so a record holding one can key
-    a cache: a local MoE GGUF's ModelSpec was an unhashable-dict internal error in `fit` (issue 15, round 10)."""
-    if isinstance(v, dict):
-        return frozenset((k, _hashable(x)) for k, x in v.items())
-    if isinstance(v, list):
-        return tuple(_hashable(x) for x in v)
-    return v
 
 
 _SCALARS = frozenset({int, str, float, bool, type(None)})

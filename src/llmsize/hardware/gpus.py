@@ -16,7 +16,14 @@ from typing import Any, Literal
 
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.records import ConfigDict, Field, Record, ValidationError, boolean_read_as_number, model_validator
+from llmsize.records import (
+    ConfigDict,
+    Field,
+    Record,
+    ValidationError,
+    boolean_read_as_number,
+    model_validator,
+)
 from llmsize.resources import (
     UnreadableText,
     env_path,
@@ -53,6 +60,9 @@ BANDWIDTH_ROUNDING = 0.01
 # file with .inf or 1e308 made byte counts overflow and speeds print as Infinity, not JSON (issue 15).
 MAX_MEMORY_UNITS = 1 << 20  # GiB (or GB) per GPU: a pebibyte
 MAX_RATE = 1e9  # TFLOPS, GB/s, US$, watts: a million times today's largest figures
+# The rates the speed model divides by (TFLOPS, GB/s) stay above a millionth of the slowest device's
+# figures: bf16: 5e-324 passed `> 0` and a step took `inf` seconds, not JSON (issue 15, round 10).
+MIN_RATE = 1e-6
 class MemorySpec(Record):
     """Device memory: the vendor's figure, what that figure's "GB" means, and the driver's view."""
 
@@ -154,15 +164,15 @@ class Throughput(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     fp32: float | None = Field(
-        default=None, gt=0, le=MAX_RATE, description="FP32, no tensor cores; None: not published"
+        default=None, ge=MIN_RATE, le=MAX_RATE, description="FP32, no tensor cores; None: not published"
     )
-    fp16: float | None = Field(default=None, gt=0, le=MAX_RATE)
-    bf16: float | None = Field(default=None, gt=0, le=MAX_RATE)
-    fp8: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    fp16: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
+    bf16: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
+    fp8: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
     fp4: float | None = Field(
-        default=None, gt=0, le=MAX_RATE, description="dense FP4 (NVFP4 / MXFP4) tensor rate"
+        default=None, ge=MIN_RATE, le=MAX_RATE, description="dense FP4 (NVFP4 / MXFP4) tensor rate"
     )
-    int8: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    int8: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
 
 
 class Interconnect(Record):
@@ -171,7 +181,7 @@ class Interconnect(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     name: str
-    gb_s: float = Field(gt=0, le=MAX_RATE)
+    gb_s: float = Field(ge=MIN_RATE, le=MAX_RATE)
     peer_links: int | None = Field(
         default=None, ge=1,
         description="links of a switchless full mesh (one per peer, gb_s split over them); None: switched")
@@ -207,11 +217,12 @@ class GpuSpec(Record):
     segment: Segment = "other"
     architecture: str = ""
     memory: MemorySpec
-    bandwidth_gb_s: float = Field(gt=0, le=MAX_RATE, description="peak device-memory bandwidth, GB/s (10^9)")
+    bandwidth_gb_s: float = Field(
+        ge=MIN_RATE, le=MAX_RATE, description="peak device-memory bandwidth, GB/s (10^9)")
     tflops: Throughput
     dtypes: tuple[NativeDtype, ...] = ("fp32", "fp16")
     interconnect: Interconnect | None = None
-    pcie_gb_s: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    pcie_gb_s: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
     compute_units: int | None = Field(
         default=None, gt=0, description="streaming multiprocessors (NVIDIA SMs): bounds batch-1 bandwidth")
     tdp_w: float | None = Field(default=None, gt=0, le=MAX_RATE)

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from llmsize.errors import ConfigError, one_line
-from llmsize.records import ConfigDict, Field, Record, ValidationError, boolean_read_as_number, field_validator
+from llmsize.records import (
+    ConfigDict,
+    Field,
+    Record,
+    ValidationError,
+    boolean_read_as_number,
+    field_validator,
+)
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
 

@@ -143,7 +143,8 @@ class Report(Record):
         missing = [k for k in HOST_KEYS if k not in host]
         if missing:
             raise ValueError(f"missing {', '.join(missing)}")
-        return cls._memory_is_bytes({**dict.fromkeys(MEMORY_KEYS, 0), **host})
+        cls._memory_is_bytes({**dict.fromkeys(MEMORY_KEYS, 0), **host})  # no negative, total = the sum
+        return host
 
     @field_validator("workload")
     @classmethod

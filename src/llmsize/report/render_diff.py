@@ -109,7 +109,8 @@ def _human(diff: ReportDiff, console: Console) -> None:
             # fold, not "…": a provenance path or URL cut at 80 columns lost the part that differs
             table.add_column(col, overflow="fold")
         for group, c in inputs:
-            table.add_row(group, c.field, Text(short_hub_links(_value(c.a))), Text(short_hub_links(_value(c.b))))
+            a, b = (Text(short_hub_links(_value(side))) for side in (c.a, c.b))
+            table.add_row(group, c.field, a, b)
         console.print(table)
     else:
         console.print(Text("Same model and workload."))

@@ -471,9 +471,9 @@ def _check_expert_tensors(path: Path, checkpoint: CheckpointInfo, experts: int) 
     (src/llama-model-loader.cpp `check_tensor_dims`: "missing tensor" / "tensor ... has wrong shape").
     Sized anyway, experts the file does not hold were moved to the CPU by --n-cpu-moe from a GPU share
     that never had them (negative bytes: an internal error, issue 15 round 10)."""
-    if not experts:
-        return
     stacks = [t for t in checkpoint.tensors if "_exps." in t.name and len(t.shape) == 3]
+    if not experts and not stacks:
+        return
     hint = "llama.cpp refuses such a file too; download or convert it again"
     if not stacks:
         raise ConfigError(
