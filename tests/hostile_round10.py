@@ -193,7 +193,7 @@ def gpu_entries() -> Iterator[tuple[str, str]]:
             "tiny card",
             {
                 **GPU_ENTRY,
-                "memory": {"size": 1e-3, "unit": "GiB"},
+                "memory": {"size": 1, "unit": "GiB"},
                 "bandwidth_gb_s": 1e-3,
                 "tflops": dict.fromkeys(GPU_ENTRY["tflops"], 1e-6),
             },
