@@ -80,7 +80,10 @@ def plan_cmd(
     if fmt is OutputFormat.HUMAN and output is None:
         typer.echo(line)
         return
-    doc = plan_document(model, spec, wl, row, line)
+    from llmsize.hardware.planner import with_gpu_defaults
+
+    # the document's breakdown with the engine's defaults for this GPU, as its row (vLLM's batch sizes)
+    doc = plan_document(model, spec, with_gpu_defaults(wl, gpu_spec), row, line)
     if output is not None:
         from llmsize.report.export import save_document
 

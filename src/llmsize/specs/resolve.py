@@ -285,12 +285,25 @@ def _from_name(text: str) -> ModelSpec:
         return spec
     spec = _approximate(text)
     if spec is not None:
-        return with_nearest_ftype(spec, text)
+        return with_nearest_ftype(_with_typo_note(spec, text), text)
     raise ModelNotFoundError(
         f"unknown model {text!r}: not in the bundled catalog and its name states no size",
         hint=f"{_INPUT_HINT}; `llmsize models` lists the bundled ones",
         suggestions=catalog.suggest(text),
     )
+
+
+def _with_typo_note(spec: ModelSpec, text: str) -> ModelSpec:
+    """An approximated name that misspells a bundled model says which, first (catalog_loose.typo_of)."""
+    from llmsize.names import parse_name
+    from llmsize.specs.catalog_loose import typo_of
+
+    meant = typo_of(text, parse_name(text))
+    if meant is None:
+        return spec
+    said = (f"did you mean {meant}? {text!r} matches no bundled model, so it was approximated from its size; "
+            f"`llmsize estimate {meant}` sizes the bundled one")
+    return spec.model_copy(update={"warnings": (said, *spec.warnings)})
 
 
 def _bartowski(text: str) -> ModelSpec | None:
