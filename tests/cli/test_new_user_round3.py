@@ -143,3 +143,18 @@ def test_inference_on_gpt_oss_keeps_mxfp4() -> None:
     # the MXFP4 checkpoint serves as it is: "gpt-oss-20b model run within 16GB of memory" (model card)
     doc = _doc("estimate", "gpt-oss-20b")
     assert doc["memory"]["weights"] < 16e9
+
+
+def test_models_search_as_a_subcommand_names_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    # `hf models search` and `ollama search` take the words after the command; `llmsize models search X`
+    # said only "Got unexpected extra argument(s)".
+    import llmsize.cli
+
+    with pytest.raises(SystemExit) as info:
+        llmsize.cli.main(["models", "search", "llama", "4"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert "llmsize models --search 'llama 4'" in err and "Traceback" not in err
+    # and the search it suggests finds the model family (Llama 4 Scout and Maverick)
+    found = _doc("models", "--search", "llama 4")
+    assert {m["name"] for m in found} >= {"Llama-4-Scout-17B-16E", "Llama-4-Maverick-17B-128E"}
