@@ -50,7 +50,8 @@ SPEED = EngineSpeedProfile(
     # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
-    gpu_per_layer_by_class={"apple": 0.0856e-3, llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.PER_LAYER_S},
+    gpu_per_layer_by_class={"apple": 0.0856e-3,
+                            llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.PER_LAYER_S},
     # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
     # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
     # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
