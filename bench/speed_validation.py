@@ -42,7 +42,12 @@ from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
-from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
+from llmsize.hardware.speed_serving import (
+    closed_loop_waves,
+    run_output_tokens_per_s,
+    serving_output_tokens_per_s,
+    serving_tpot_s,
+)
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -1231,6 +1236,7 @@ class Case:
     spec: ModelSpec
     gpu: GpuSpec
     inputs: SpeedInputs
+    tail: Case | None = None  # a serving run's short last wave (num_prompts not a multiple of concurrency)
 
 
 def load_rows(path: Path = TABLE) -> list[dict[str, Any]]:
@@ -1280,7 +1286,15 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, inputs)
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name))
+    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row))
+
+
+def _tail_case(row: dict[str, Any]) -> Case | None:
+    """The last wave of a serving run whose num_prompts leaves a remainder at its concurrency."""
+    waves = closed_loop_waves(int(row.get("num_prompts") or 0), int(row.get("concurrency", 1)))
+    if row["metric"] != "serve_output_tps" or len(set(waves)) < 2:
+        return None
+    return build_case({**row, "concurrency": waves[-1], "num_prompts": None})
 
 
 def _ollama_release(row: dict[str, Any]) -> str | None:
@@ -1398,7 +1412,14 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        return serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        full = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        if case.tail is None:
+            return full
+        # vllm bench serve: total output / whole duration, the short last wave included
+        waves = closed_loop_waves(int(row["num_prompts"]), inputs.batch)
+        last = predict(case.tail)
+        timed = [(n, n * gen / (full if n == inputs.batch else last)) for n in waves]
+        return run_output_tokens_per_s(timed, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":
