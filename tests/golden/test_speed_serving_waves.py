@@ -15,7 +15,11 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import decode_step, prefill_seconds, resolve_constants
-from llmsize.hardware.speed_serving import closed_loop_waves, run_output_tokens_per_s, serving_output_tokens_per_s
+from llmsize.hardware.speed_serving import (
+    closed_loop_waves,
+    run_output_tokens_per_s,
+    serving_output_tokens_per_s,
+)
 from llmsize.specs.resolve import resolve
 
 # Mistral-7B-Instruct-v0.3 BF16 on one RTX 4090, vLLM serve, 300 prompts at infinite rate, 256 -> 128
