@@ -1227,6 +1227,29 @@ FINDINGS = (
     "partly the benchmark's 100 prompts in ceil(100/32) = 4 waves (the serve_output_tps rows assume full "
     "waves). (7) SGLang MiniMax-M2.7 FP8 on MI300X (TP = EP 2 and 4, triton attention): every step "
     "2.2-2.6x slower than modelled; no SGLang ROCm row calibrates the profile.",
+    "The heldout8 rows above 50% (issue 11, speedworst5). Mechanisms found: (1) llama.cpp Vulkan BF16 on "
+    "a driver without bf16 cooperative matrices ('bf16: 0', RADV): ggml_vk_load_shaders builds the "
+    "coopmat BF16 mat-muls only with coopmat_bf16_support and otherwise the scalar mul_mm shaders with "
+    "the scalar tiles, whose BF16 operands vulkan-shaders-gen.cpp widens to FP32 ('scalar path promotes "
+    "to float': the FP32 rate, which RDNA3 dual-issues to the packed-FP16 rate), and "
+    "ggml_vk_use_mul_mat_vec_id sends BF16 MUL_MAT_ID to the mat-mat shader, so a one-token MoE step "
+    "multiplies each picked expert against a 32-column tile (estimate/engines/llama_cpp_vulkan_bf16.py; "
+    "the tile's FP32 share priced on the excluded Qwen3-30B-A3B BF16 tg128 row, kyuz0 build 7423, 9.36 "
+    "t/s). Strix Halo: BF16 prefill +66..+99% -> -25..+18%, BF16 MoE decode +179% -> -3% (GLM-4.7-Flash) "
+    "and +26% (Qwen3.6-35B-A3B); Gemma-4-26B-A4B BF16 decode moves +35% -> -45% (that run is faster than "
+    "the tiled path predicts; unexplained). (2) Serving runs whose num_prompts is not a multiple of the "
+    "concurrency: vllm bench serve admits requests behind asyncio.Semaphore(max_concurrency) and reports "
+    "output tokens / whole duration (vllm/benchmarks/serve.py), so equal-length requests run ceil(N / C) "
+    "waves, the last one short (hardware/speed_serving.closed_loop_waves, run_output_tokens_per_s; rows "
+    "record num_prompts where the source states it). MI300X C = 32 (100 prompts): Ministral-3-8B +91% -> "
+    "+60%, Qwen3Guard-8B +55% -> +31%; RTX 4090 Mistral-7B sweep (300 prompts) C = 32 / 48: +15 / +18% -> "
+    "+10 / +11%. Checked and left, with what was read in each row's note: vLLM 0.17 --enforce-eager "
+    "Qwen3.5-9B on an RTX 4090 (enforce_eager also turns torch.compile off; Triton's Python launch is "
+    "5.7-13.2 us a kernel, meta-pytorch/tritonbench#669, 8.68 us in vllm-project/vllm#34838, ~1.6 ms a "
+    "step over 24 GDN layers, not the ~14 ms the host-bound 33-40 ms steps exceed the model by); SGLang "
+    "MiniMax-M2.7 FP8 on MI300X (Triton fused_moe with block FP8 on gfx942 and the triton attention "
+    "backend, no per-kernel timing found); Strix Halo HIP MoE decode (ROCm/rocm-systems#10834's gfx1151 "
+    "per-node figure is only readable as 3.04x Vulkan's).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
