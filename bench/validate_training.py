@@ -640,6 +640,90 @@ for model, label, gb, context, fw in (
     )
 
 
+# Answer.AI's FSDP + QLoRA benchmarks (benchmarks_03_2024.md, February-March 2024), 2x RTX 3090 /
+# 2x RTX 4090 with their train.py (commit 7242daa): dummy data at exactly --context_length tokens,
+# sdpa attention, pure bf16 (`precision="bf16"`, no autocast), re-entrant checkpointing of each
+# decoder layer, torch AdamW, peft LoRA r64 on q,k,v,gate,up,down (`lora_target_modules="all"`),
+# dropout 0.1, FSDP FULL_SHARD over 2 GPUs ("ddp": NO_SHARD), transformers of March 2024 (the model
+# upcasts the logits; the shifted fp32 copy: --loss full-shifted). "Peak Memory (GiB)" is the peak
+# reserved memory, except the two LoRA figures the text gives as "the peak allocated memory is 8.28 GiB
+# vs 9.16 GiB". Reserved rows are compared with total - overhead: the caching allocator's free blocks
+# are not modelled, so they read low.
+AAI = (
+    "https://github.com/AnswerDotAI/fsdp_qlora/blob/4cd69234f84de9f4f4933904b8824ab9f2c2a004/"
+    "benchmarks_03_2024.md"
+)
+AAI_BASE = (
+    "--framework plain --lora-rank 64 --lora-targets q_proj,k_proj,v_proj,gate_proj,up_proj,down_proj "
+    "--attention flash --gradient-checkpointing --optimizer adamw-foreach --loss full-shifted "
+    "--no-master-weights"
+)
+AAI_NOTE = "peft of March 2024 kept the adapters in bf16 (modelled fp32); LoRA dropout 0.1 not modelled"
+for model, label, mode, context, batch, shard, published, reserved in (
+    ("Llama-2-7B", "Llama-2 7B", "qlora", 512, 1, "fsdp", 4.98, True),
+    ("Llama-2-7B", "Llama-2 7B", "qlora", 2048, 1, "fsdp", 5.21, True),
+    ("Llama-2-7B", "Llama-2 7B", "lora", 512, 1, "fsdp", 8.28, False),
+    ("Llama-2-7B", "Llama-2 7B", "lora", 2048, 1, "fsdp", 9.16, False),
+    ("Llama-2-7B", "Llama-2 7B", "qlora", 2048, 4, "fsdp", 11.22, True),
+    ("Llama-2-7B", "Llama-2 7B", "qlora", 2048, 10, "fsdp", 20.97, True),
+    ("Llama-2-7B", "Llama-2 7B", "lora", 2048, 4, "fsdp", 16.14, True),
+    ("Llama-2-7B", "Llama-2 7B", "lora", 2048, 6, "fsdp", 21.35, True),
+    ("Llama-2-7B", "Llama-2 7B", "qlora", 2048, 8, "ddp", 20.94, True),
+    ("Llama-2-7B", "Llama-2 7B", "lora", 2048, 4, "ddp", 22.04, True),
+    ("Yi-34B", "Yi 34B", "qlora", 2048, 2, "fsdp", 23.05, True),
+    ("Llama-2-70B", "Llama-2 70B", "qlora", 2048, 2, "offload", 14.92, True),
+    ("Mistral-7B-v0.2", "Mistral 7B v0.2", "qlora", 24576, 1, "offload", 22.54, True),
+):
+    flags = {
+        "fsdp": " --zero 3 --num-gpus 2",
+        "ddp": "",
+        "offload": " --zero 3 --num-gpus 2 --offload-params cpu",
+    }[shard]
+    how = {"fsdp": "FSDP 2 GPUs", "ddp": "FSDP NO_SHARD (DDP) 2 GPUs", "offload": "FSDP 2 GPUs + CPU offload"}
+    ROWS.append(
+        Row(
+            f"{AAI} (FSDP + QLoRA benchmarks)",
+            f"{label} {'QLoRA' if mode == 'qlora' else 'LoRA'} r64, {how[shard]}, bs {batch} x {context:,}, "
+            f"peak {'reserved' if reserved else 'allocated'}",
+            f"{model} {AAI_BASE} --mode {mode} --context {context} --batch {batch}{flags}",
+            published,
+            "allocated",
+            False,
+            ("reserved, not allocated; " if reserved else "")
+            + AAI_NOTE
+            + ("; FSDP1 CPU offload modelled as ZeRO-3 parameter offload" if shard == "offload" else ""),
+            held_out=True,
+        )
+    )
+
+# PEFT's FSDP + QLoRA guide (docs/source/accelerate/fsdp.md, "Memory usage"): Llama-2-70B, 2 GPUs,
+# examples/sft/run_peft_qlora_fsdp.sh (TRL SFTTrainer, packing, max_seq_len 2048, batch 2, LoRA r8
+# all-linear, dropout 0.1, gradient checkpointing, flash attention 2, bf16, 4-bit nested quant with
+# bf16 storage): "the memory consumed per GPU is 19.6 GB ... When disabling CPU offloading, the GPU
+# memory usage is 35.6 GB/ GPU" (how it was read is not stated; taken as the card's view, vs total).
+PEFT_FSDP = "https://github.com/huggingface/peft/blob/018ca9d6f6dc9e77c7e458af816bd27681f7874d/docs/source/accelerate/fsdp.md"
+PEFT_FSDP_ARGS = (
+    "Llama-2-70B --framework trl --mode qlora --lora-rank 8 --lora-targets all-linear --context 2048 "
+    "--batch 2 --attention flash --gradient-checkpointing --loss full-shifted --optimizer adamw-foreach "
+    "--zero 3 --num-gpus 2"
+)
+for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), ("no offload", "", 35.6)):
+    ROWS.append(
+        Row(
+            f"{PEFT_FSDP} (FSDP + QLoRA guide)",
+            f"Llama-2 70B QLoRA r8 all-linear, 2 GPUs FSDP ({label}), bs 2 x packed 2048",
+            PEFT_FSDP_ARGS + extra,
+            published,
+            "card",
+            False,
+            "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
+            "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPU offload modelled "
+            "as ZeRO-3 parameter offload",
+            held_out=True,
+        )
+    )
+
+
 def run(row: Row) -> tuple[float, str]:
     result = CliRunner().invoke(app, ["estimate", *shlex.split(row.args), "--format", "json"])
     if result.exit_code != 0:
