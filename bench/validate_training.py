@@ -334,7 +334,12 @@ UNSLOTH_NOTE = (
     "expandable_segments:True,roundup_power2_divisions:[32:256,64:128,256:64,>:32] (unsloth/__init__.py), "
     "so segments grow in place (little fragmentation) and c10's round_size pads a block over 256 MB by "
     "less than 1/32 of its size. Unsloth's fused CE sizes its chunks to half the free VRAM at the first "
-    "call (unsloth_zoo fused_losses get_chunk_size), not modelled"
+    "call (unsloth_zoo fused_losses get_chunk_size), not modelled. The run was Unsloth of December 2024 "
+    "(unsloth d9ed4be, unsloth-zoo 9c643b6): Apple's CCE (whose backward also allocates a vocab x hidden "
+    "dc for the frozen head), Unsloth_Offloaded_Gradient_Checkpointer offloading every block input with "
+    "no GPU buffer, and a RoPE cos/sin cache per layer grown to the sequence (16 KiB/token for 8B): "
+    "about the same bytes per token as modelled. The table is a straight line (4,719 tokens per GB of "
+    "card for 8B, 2,415 for 70B, 405 for HF + FA2): its rows carry one extrapolated slope"
 )
 
 
@@ -462,7 +467,11 @@ US_500K = "https://docs.unsloth.ai/new/500k-context-length-fine-tuning"
 OSS_CTX_NOTE = (
     "largest context on an 80GB H100: the card is an upper bound; Unsloth's Flex Attention (with the "
     "attention sinks) modelled as flash attention (both keep no score matrix); batch 1 and the default "
-    "rank assumed; which loss Unsloth ran for gpt-oss in August 2025 is not stated"
+    "rank assumed. QLoRA: Unsloth's 4-bit experts as its per-expert Linear4bit loop (unsloth_moe.py, the "
+    "same training branch in August and December 2025). The August runs (81K, 60K) hold about 3.5x more "
+    "per token than the December one (290K), which the 500K guide puts on its chunk-and-fuse loss; the "
+    "August loss (unsloth_zoo fused_losses at 8a39efc: 1 GB fp32 chunks under torch.func.grad_and_value) "
+    "reads as small, so what held the memory in August is not found"
 )
 for source, label, args in (
     (US_OSS_CTX, "QLoRA, 81K tokens", "--mode qlora --context 81000"),
