@@ -1168,6 +1168,32 @@ FINDINGS = (
     "Windows driver's per-dispatch cost differs per generation and one Intel constant would not carry "
     "from one card to the other; Intel's B580 page lists 233 AI TOPS (2.85 GHz) where the catalog entry "
     "scales the B60 to 219, which would move the prefill rows 6% further. The B580 rows stay unexplained.",
+    "The held-out rows above 50% (issue 11, speedworst4; 16 rows, none changed). Each was checked for a "
+    "mechanism with an independent price; none was found, so no constant moved and the rows' notes record"
+    " what was read. (1) Qwen3.5-4B TTFT on an A100 (vLLM 0.27, 198 ms, -70%): the source's own kernel "
+    "attribution puts the GPU work of one 1,024-token prefill at ~42 ms (prefill GEMMs 31.5 ms a prompt, "
+    "FLA's chunked Gated DeltaNet 433 us a layer-step), close to the model's 58 ms, and its TTFTs at c1 /"
+    " c8 / c16 (198 / 359 / 551 ms) rise ~23 ms per queued request: ~150 ms is a fixed per-request cost "
+    "off the GPU, where the RTX 5090 rows (0.23) leave ~20 ms; not a per-length autotune (vLLM's FLA "
+    "kernels mark T do_not_specialize). (2) gpt-oss-120b on one MI300X at c64-256 (+56 to +108% in output"
+    " rate): TPOT grows 0.13-0.14 ms a sequence even once every expert is hit, so the excess is per-token"
+    " work; the MXFP4 path on gfx942 (triton_kernels matmul_ogs dequantizing each weight tile per "
+    "M-block, no FP4 MFMA) is the lead, and vllm-project/vllm PR #55934 shows the MoE backend alone "
+    "moving MI300X gpt-oss runs ~1.8x at every concurrency (triton 133-5,233 tok/s vs AITER W4A16 "
+    "264-9,319, TP 8, c1-c128), but no per-token timing of the v0.17.0 path exists. (3) Qwen2-72B-AWQ on "
+    "two A100s at 30,720 tokens (transformers 4.38, +92%): 429 s slower than its GPTQ twin over one call,"
+    " most of it in the decode steps (the prefill is ~140 s at 10% of peak); AutoAWQ's kernel opens a "
+    "device guard, so no cross-GPU launch. (4) Arc B580 (+163 / +215%): Intel's special cases in "
+    "ggml-vulkan are in the mat-vec and the scalar flash attention, not in mul_mm; the catalog peak is "
+    "reachable (IPEX-LLM's SYCL build prefills a 7.6B Q4_K_M at 2,336 t/s on a B580, 32% of XMX FP16, "
+    "intel/ipex-llm#12991), so the loss is Vulkan's on that driver. A share priced on PR #14001's own "
+    "A770 row (scalar, 977.81 t/s) would still leave the B580 scalar row near +58% and says nothing of "
+    "the coopmat row, so none is set. (5) DeepSeek-R1-AWQ TP 8 (~-50%): its TPOT is flat from 128 to "
+    "8,192 tokens, a per-step cost of ~130 us a layer, not a cache term; the quantizers' card has the "
+    "same AWQ family at 61.5 t/s on 8 x H100 at batch 1 with the V0 engine (VLLM_USE_V1=0; 16.3 ms a "
+    "token), where the V0 profile predicts 10.0 ms, so the engine generation is not it either. Unchanged "
+    "from earlier passes and not re-opened: Qwen2-57B-A14B on vLLM 0.4.2, Qwen2.5-72B-GPTQ-Int4 on one "
+    "A100, the Hardware Corner gpt-oss-20b RTX 3090 row and the 2024 M1 Max llama3.2:3b Ollama row.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
