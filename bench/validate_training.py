@@ -682,6 +682,10 @@ for model, label, mode, context, batch, shard, published, reserved in (
     ("Yi-34B", "Yi 34B", "qlora", 2048, 2, "fsdp", 23.05, True),
     ("Llama-2-70B", "Llama-2 70B", "qlora", 2048, 2, "offload", 14.92, True),
     ("Mistral-7B-v0.2", "Mistral 7B v0.2", "qlora", 24576, 1, "offload", 22.54, True),
+    ("Mistral-7B-v0.2", "Mistral 7B v0.2", "qlora", 2048, 12, "offload", 22.54, True),
+    ("Yi-34B", "Yi 34B", "qlora", 2048, 4, "offload", 22.98, True),
+    ("Llama-2-7B", "Llama-2 7B", "lora", 2048, 10, "offload", 22.69, True),
+    ("Llama-2-7B", "Llama-2 7B", "qlora", 2048, 12, "offload", 22.38, True),
 ):
     flags = {
         "fsdp": " --zero 3 --num-gpus 2",
