@@ -20,6 +20,9 @@ from llmsize.specs.resolve import resolve
 
 STRIX = "Ryzen-AI-Max-395-128GB"
 KYUZ0 = "https://github.com/kyuz0/amd-strix-halo-toolboxes/blob/08aa7bc026cb730fbf70a414b0fa5ca802fb72f5/benchmark/results/"
+MINISTRAL = KYUZ0 + "Ministral-3-14B-Instruct-2512-BF16__vulkan_radv__fa1.log"
+QWEN36 = KYUZ0 + "Qwen3.6-35B-A3B-BF16-00001-of-00002__vulkan_radv__fa1.log"
+GLM47 = KYUZ0 + "GLM-4.7-Flash-BF16-00001-of-00002__vulkan_radv__fa1.log"
 GEMMA3_2025 = ("https://github.com/kyuz0/amd-strix-halo-toolboxes/tree/2c8a1e2/benchmark/results/"
                "gemma-3-27b-it-BF16-00001-of-00002__vulkan_radv__fa1.log")
 
@@ -46,9 +49,9 @@ def test_dense_bf16_prompt_runs_the_fp32_scalar_shaders() -> None:
     # kyuz0, Ministral-3-14B-Instruct-2512 BF16, build 9193: 'pp512 | 255.05'; the coopmat path gave +99%.
     pp, tg, bf16 = _rates("Ministral-3-14B-Instruct-2512", "BF16")
     assert bf16
-    assert pp == pytest.approx(255.05, rel=0.25), KYUZ0
+    assert pp == pytest.approx(255.05, rel=0.25), MINISTRAL
     # Dense BF16 decode keeps its mat-vec shader: 'tg128 | 7.83'.
-    assert tg == pytest.approx(7.83, rel=0.15), KYUZ0
+    assert tg == pytest.approx(7.83, rel=0.15), MINISTRAL
     # kyuz0 2025 (build 7423), gemma-3-27b-it BF16: 'pp512 | 107.99'.
     pp, _, _ = _rates("gemma-3-27b-it", "BF16")
     assert pp == pytest.approx(107.99, rel=0.3), GEMMA3_2025
@@ -58,9 +61,9 @@ def test_bf16_moe_decode_pays_the_tiled_mul_mat_id() -> None:
     # kyuz0, Qwen3.6-35B-A3B BF16 and GLM-4.7-Flash BF16, build 9193: 'tg128 | 10.68' and '| 9.46'
     # (the mat-vec model gave 29.9 and 26.4). The tile's rate is priced on another run (Qwen3-30B-A3B).
     _, tg, _ = _rates("Qwen3.6-35B-A3B", "BF16")
-    assert tg == pytest.approx(10.68, rel=0.3), KYUZ0
+    assert tg == pytest.approx(10.68, rel=0.3), QWEN36
     _, tg, _ = _rates("GLM-4.7-Flash", "BF16")
-    assert tg == pytest.approx(9.46, rel=0.3), KYUZ0
+    assert tg == pytest.approx(9.46, rel=0.3), GLM47
     # A quantized MoE keeps mul_mat_vec_id: no tile cost.
     _, q4, bf16 = _rates("Qwen3.6-35B-A3B", "Q4_K_M")
     assert not bf16 and q4 > 3 * tg
