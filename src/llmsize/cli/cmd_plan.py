@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import AllowLongContextOpt
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -38,6 +39,7 @@ def plan_cmd(
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
     revision: RevisionOpt = None,
+    allow_long_context: AllowLongContextOpt = False,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -71,7 +73,8 @@ def plan_cmd(
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)
     quant = quant or downloaded_quant(spec, engine, model)
-    options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
+    options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine,
+               "engine_settings": {"allow_long_context": True} if allow_long_context else None}
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:

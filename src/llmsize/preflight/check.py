@@ -81,6 +81,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "mamba_ssm_dtype": "mamba_ssm_dtype",
     "mamba_full_memory_ratio": "mamba_full_memory_ratio",
     "disable_radix_cache": "disable_radix_cache",
+    "allow_long_context": "allow_long_context",  # the long-context variables (launch.py)
     "cuda_graph_max_bs": "cuda_graph_max_bs",
     "ubatch": "ubatch",
     "n_batch": "n_batch",

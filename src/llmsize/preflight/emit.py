@@ -22,10 +22,15 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     """One command line that runs `spec` with `wl` on the layout of `row`."""
     model = _hub_model(spec, model_input)
     if engine in ("vllm", "sglang"):
+        from llmsize.estimate.engines.registry import engine_for
+
+        # the variable that lets a --context above the derived length start (serving_context.py)
+        env = list(engine_for(wl).launch_env(spec, wl))
         words = (
-            ["vllm", "serve", model, "--max-model-len", str(wl.context)]
+            [*env, "vllm", "serve", model, "--max-model-len", str(wl.context)]
             if engine == "vllm"
             else [
+                *env,
                 "python",
                 "-m",
                 "sglang.launch_server",

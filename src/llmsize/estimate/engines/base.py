@@ -141,6 +141,8 @@ class EngineModel(Protocol):
     def prefill_chunk(self) -> int | None: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
 
 
@@ -177,6 +179,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "mamba_ssm_dtype": ("--mamba-ssm-dtype", None),
     "mamba_full_memory_ratio": ("--mamba-full-memory-ratio", None),
     "disable_radix_cache": ("--disable-radix-cache", False),
+    "allow_long_context": ("--allow-long-context", False),
     "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
@@ -354,6 +357,17 @@ class BaseEngine:
     def backend_note(self, vendor: str) -> str | None:
         """What a run on this vendor's devices goes through, when it is not the engine's own backend."""
         return self.backend_notes.get(vendor.lower())
+
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int:
+        """The longest context the engine runs (the longest-context search stops there): the config's
+        max_position_embeddings, or the length a serving engine derives and enforces."""
+        del wl
+        return spec.max_position_embeddings
+
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """`VAR=value` words a launch command of this workload needs in front (none by default)."""
+        del spec, wl
+        return ()
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
