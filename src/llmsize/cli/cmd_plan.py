@@ -52,7 +52,7 @@ def plan_cmd(
     its fit row in `gpus` and the launch command in `command`)
     """
     from llmsize.hardware.plan import plan_fit_rows
-    from llmsize.preflight.emit import downloaded_quant, launch_command, serving_engine
+    from llmsize.preflight.emit import downloaded_quant, launch_command, launch_notes, serving_engine
     from llmsize.specs.resolve import resolve
 
     if emit != "command":
@@ -80,10 +80,14 @@ def plan_cmd(
     if not row.fits:
         raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
+    notes = launch_notes(spec, wl, wl.engine.value, model)
+    if fmt is OutputFormat.HUMAN:
+        for note in notes:  # on stderr: `$(llmsize plan ...)` stays the command alone
+            typer.echo(f"note: {note}", err=True)
     if fmt is OutputFormat.HUMAN and output is None:
         typer.echo(line)
         return
-    doc = plan_document(model, spec, wl, row, line)
+    doc = {**plan_document(model, spec, wl, row, line), "command_notes": list(notes)}
     if output is not None:
         from llmsize.report.export import save_document
 
