@@ -433,8 +433,8 @@ class Planner:
             if not candidates:
                 continue
             best = self._first_fit(candidates, usable, gpu)
-            if best[1]:
-                return best
+            if best[1] or self.budget(gpu, self.workload(best[0])).layout_independent:
+                return best  # a refusal no GPU count lifts (a context vLLM refuses) stops at the fewest
         if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
             asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "

@@ -115,7 +115,7 @@ def gguf_name_source(spec: ModelSpec, model_input: str, file_type: str) -> GgufS
     checkpoint the name spells, under the catalog repo's org."""
     if "/" in model_input or not spec.hf_repo or "/" not in spec.hf_repo:
         return None
-    stem = _gguf_stem(model_input, file_type)
+    stem = _gguf_stem(model_input)
     if stem is None:
         return None
     org = spec.hf_repo.split("/", 1)[0]
@@ -125,16 +125,23 @@ def gguf_name_source(spec: ModelSpec, model_input: str, file_type: str) -> GgufS
     return gguf_source(f"{org}/{_catalog_spelling(stem)}", file_type)
 
 
-def _gguf_stem(model_input: str, file_type: str) -> str | None:
+def _gguf_stem(model_input: str) -> str | None:
     """The checkpoint part of a GGUF file name ("Qwen2.5-7B-Instruct-Q4_K_M.gguf" -> "Qwen2.5-7B-Instruct",
     "Mistral-7B-Instruct-v0.3.Q4_K_M" -> "Mistral-7B-Instruct-v0.3") or of "NAME-GGUF"; None for neither."""
+    from llmsize.errors import LlmsizeError
+    from llmsize.names import parse_name
+
+    try:
+        file_type = parse_name(model_input).gguf_type
+    except LlmsizeError:
+        return None
     name = model_input.rsplit("/", 1)[-1]
     name = re.sub(r"\.gguf$", "", name, flags=re.IGNORECASE)
     name = re.sub(r"-[0-9]{5}-of-[0-9]{5}$", "", name)  # gguf-split's part suffix
     if name.lower().endswith("-gguf"):
         return name[: -len("-gguf")] or None
     tail = _FILE_TAIL.search(name)
-    if tail is None or tail.group("type").upper() != file_type.upper():
+    if tail is None or file_type is None or tail.group("type").upper() != file_type.upper():
         return None
     return name[: tail.start()] or None
 

@@ -57,6 +57,8 @@ class Budget:
     kv_buffer_bytes: int | None = None  # llama.cpp: the llama_kv_cache buffers (attention cells)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
+    # the reason is not about memory (a context the engine refuses): no GPU count lifts it
+    layout_independent: bool = False
 
     @property
     def fits(self) -> bool:

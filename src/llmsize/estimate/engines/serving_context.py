@@ -95,7 +95,7 @@ def refused(budget: Budget, engine: str, wl: Workload, derived: int | None) -> B
     """`budget` with the length refusal as its reason: the engine raises it while reading the config,
     before it loads or profiles anything, so it comes before any memory reason."""
     reason = refusal(engine, wl.context, derived, wl.allow_long_context)
-    return budget if reason is None else replace(budget, reason=reason)
+    return budget if reason is None else replace(budget, reason=reason, layout_independent=True)
 
 
 def context_limit(spec: ModelSpec, wl: Workload, derived: int) -> int:

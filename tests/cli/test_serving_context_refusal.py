@@ -1,0 +1,162 @@
+"""vLLM and SGLang refuse a context above the length they derive from config.json: a fit that fails.
+
+The engines' own errors (estimate/engines/serving_context.py):
+- vLLM 0.19 vllm/config/model.py `_get_and_verify_max_len`: "User-specified max_model_len (65536) is
+  greater than the derived max_model_len (max_position_embeddings=40960 or model_max_length=None in
+  model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1."
+- SGLang 0.5.23 sglang/srt/configs/model_config.py `_derive_context_length`: "User-specified
+  context_length (65536) is greater than the derived context_length (40960). ... To allow overriding
+  this maximum, set the env var SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1".
+Qwen3-8B's config.json: "max_position_embeddings": 40960, no rope_scaling
+(https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json), so both derive 40,960.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_hostile_inputs import json_doc, run_cli
+
+import llmsize
+from llmsize.estimate.engines.serving_context import sglang_derived_context_len, vllm_derived_max_len
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hf_configs"
+VLLM = ("vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "65536")
+SGLANG = ("python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-8B",
+          "--context-length", "65536")
+ENGINES = (
+    ("vllm", "max_model_len", "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1"),
+    ("sglang", "context_length", "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1"),
+)
+
+
+@pytest.mark.parametrize(("engine", "name", "env"), ENGINES)
+def test_a_context_above_the_derived_length_does_not_fit(
+    engine: str, name: str, env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["fit", "Qwen3-8B", "--gpu", "H100", "--engine", engine, "--context", "65536"]
+    code, out, err = run_cli([*argv, "--check"], capsys)
+    assert code == 3, err  # DESIGN.md: 3 when a fit check finds nothing fits
+    said = " ".join(out.split())  # the table's text, unwrapped
+    assert f"{name} 65,536 is greater than the derived {name} 40,960" in said and env in said
+    assert f"{name} 65,536 is greater than the derived {name} 40,960" in err  # the one-line error
+    doc = json_doc(argv, capsys)
+    rows = doc["options"]  # one fit row per precision tried
+    assert rows and not any(r["fits"] for r in rows)
+    assert all(f"is greater than the derived {name} 40,960" in r["reason"] for r in rows)
+
+
+@pytest.mark.parametrize(("engine", "name", "env"), ENGINES)
+def test_the_override_lets_it_start(
+    engine: str, name: str, env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del name, env
+    argv = ["estimate", "Qwen3-8B", "--gpu", "H100", "--engine", engine, "--context", "65536"]
+    refused = json_doc(argv, capsys)
+    (row,) = refused["gpus"]  # type: ignore[misc]
+    assert row["fits"] is False and refused["workload"]["allow_long_context"] is False  # type: ignore[index]
+    # the longest context it starts with is the derived one, though memory holds more on an H100
+    assert row["max_context"] == 40_960
+    allowed = json_doc([*argv, "--allow-long-context"], capsys)
+    (row,) = allowed["gpus"]  # type: ignore[misc]
+    assert row["fits"] is True and row["reason"] is None
+    assert allowed["workload"]["allow_long_context"] is True  # type: ignore[index]
+    # with the variable set only memory bounds the context: past the derived 40,960
+    assert row["max_context"] > 65_536
+
+
+def test_estimate_without_a_gpu_says_the_engine_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json_doc(["estimate", "Qwen3-8B", "--engine", "vllm", "--context", "1000000"], capsys)
+    (note,) = [a for a in doc["assumptions"] if "derives from the config" in a]  # type: ignore[union-attr]
+    assert "1,000,000" in note and "40,960" in note and "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1" in note
+
+
+def test_more_gpus_are_not_offered_for_a_refused_context(capsys: pytest.CaptureFixture[str]) -> None:
+    # No GPU count lifts the engine's length check: auto stays at one GPU (it went to 512).
+    doc = json_doc(["estimate", "Qwen3-8B", "--gpu", "H100", "--engine", "vllm", "--context", "65536",
+                    "--num-gpus", "auto"], capsys)
+    (row,) = doc["gpus"]  # type: ignore[misc]
+    assert row["count"] == 1 and row["fits"] is False
+
+
+def test_plan_exits_3_or_prints_the_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["plan", "Qwen3-8B", "--gpu", "H100", "--engine", "vllm"]
+    code, _, err = run_cli([*base, "--context", "65536"], capsys)
+    assert code == 3 and "greater than the derived max_model_len 40,960" in err
+    code, out, err = run_cli([*base, "--context", "65536", "--allow-long-context"], capsys)
+    assert code == 0, err
+    assert out.strip() == "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 vllm serve Qwen/Qwen3-8B --max-model-len 65536"
+    code, out, err = run_cli([*base, "--context", "32768", "--allow-long-context"], capsys)
+    assert code == 0, err
+    assert out.strip() == "vllm serve Qwen/Qwen3-8B --max-model-len 32768"  # within the derived length
+    code, out, err = run_cli(["plan", "Qwen3-8B", "--gpu", "H100", "--engine", "sglang", "--context", "65536",
+                              "--allow-long-context"], capsys)
+    assert code == 0, err
+    assert out.startswith("SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 python -m sglang.launch_server ")
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        ([*VLLM], 3),
+        (["VLLM_ALLOW_LONG_MAX_MODEL_LEN=1", *VLLM], 0),
+        # vllm/envs.py reads only "1" and "true" as set
+        (["VLLM_ALLOW_LONG_MAX_MODEL_LEN=yes", *VLLM], 3),
+        # sglang/srt/environ.py EnvBool: true, 1, yes, y
+        (["SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=yes", *SGLANG], 0),
+        ([*SGLANG], 3),
+    ],
+)
+def test_check_reads_the_variable_from_the_launch_command(
+    command: list[str], code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got, out, err = run_cli(["check", "--gpu", "H100", "--", *command], capsys)
+    assert got == code, err
+    if code == 3:
+        assert "DOES NOT START" in out and "is greater than the derived" in " ".join(out.split())
+
+
+def test_other_engines_refuse_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["estimate", "Qwen3-8B", "--engine", "llama.cpp", "--allow-long-context"], capsys)
+    assert code == 2 and "--allow-long-context applies to vLLM and SGLang" in err
+
+
+def test_each_engine_derives_the_length_its_own_way(tmp_path: Path) -> None:
+    # Qwen's YaRN recipe for Qwen2.5-7B-Instruct adds "rope_scaling": {"factor": 4.0,
+    # "original_max_position_embeddings": 32768, "type": "yarn"} to its config.json (max_position_embeddings
+    # 32768; https://huggingface.co/Qwen/Qwen2.5-7B-Instruct "Processing Long Texts"). vLLM derives
+    # 32768 x 4 = 131,072 (yarn: original_max_position_embeddings x factor); SGLang's get_context_length
+    # keeps 32,768 (a rope_scaling with original_max_position_embeddings is not scaled), which is why
+    # launch scripts pass SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 with --context-length 131072.
+    config = json.loads((FIXTURES / "Qwen__Qwen2.5-7B-Instruct.json").read_text())
+    config["rope_scaling"] = {"factor": 4.0, "original_max_position_embeddings": 32768, "type": "yarn"}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    spec = llmsize.resolve(str(tmp_path))
+    assert vllm_derived_max_len(spec) == 131_072
+    assert sglang_derived_context_len(spec) == 32_768
+    wl = {"context": 131_072}
+    vllm = llmsize.estimate(spec, llmsize.Workload(engine="vllm", **wl))
+    assert not [a for a in vllm.assumptions if "derives from the config" in a]
+    sglang = llmsize.estimate(spec, llmsize.Workload(engine="sglang", **wl))
+    assert [a for a in sglang.assumptions if "above the 32,768 tokens SGLang derives" in a]
+
+
+def test_gemma3_and_llama3_scaling() -> None:
+    # gemma-3-27b-it text_config: max_position_embeddings 131072, rope_scaling linear factor 8
+    # (https://huggingface.co/google/gemma-3-27b-it/blob/main/config.json). vLLM skips the factor for
+    # Gemma 3 ("Gemma3's max_model_len (128K) is already scaled by RoPE scaling"); SGLang's
+    # get_context_length multiplies it (sgl-project/sglang PR #20387, "Fix gemma3 context calculation",
+    # closed unmerged, names the inflation).
+    gemma = llmsize.resolve("gemma-3-27b-it")
+    assert vllm_derived_max_len(gemma) == 131_072
+    assert sglang_derived_context_len(gemma) == 1_048_576
+    # Llama-3.1: max_position_embeddings 131072, rope_type llama3 (factor 8 over 8192): neither engine
+    # scales a llama3 rope (https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/blob/main/config.json)
+    llama = llmsize.resolve("Llama-3.1-8B-Instruct")
+    assert vllm_derived_max_len(llama) == sglang_derived_context_len(llama) == 131_072
+    # gpt-oss-120b: max_position_embeddings 131072, yarn factor 32 over 4096: both 131,072
+    # (https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json)
+    oss = llmsize.resolve("gpt-oss-120b")
+    assert vllm_derived_max_len(oss) == sglang_derived_context_len(oss) == 131_072
