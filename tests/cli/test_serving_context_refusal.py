@@ -69,7 +69,7 @@ def test_the_override_lets_it_start(
 
 def test_estimate_without_a_gpu_says_the_engine_refuses(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json_doc(["estimate", "Qwen3-8B", "--engine", "vllm", "--context", "1000000"], capsys)
-    (note,) = [a for a in doc["assumptions"] if "derives from the config" in a]  # type: ignore[union-attr]
+    (note,) = [a for a in doc["warnings"] if "derives from the config" in a]  # type: ignore[union-attr]
     assert "1,000,000" in note and "40,960" in note and "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1" in note
 
 
@@ -138,9 +138,10 @@ def test_each_engine_derives_the_length_its_own_way(tmp_path: Path) -> None:
     assert sglang_derived_context_len(spec) == 32_768
     wl = {"context": 131_072}
     vllm = llmsize.estimate(spec, llmsize.Workload(engine="vllm", **wl))
-    assert not [a for a in vllm.assumptions if "derives from the config" in a]
+    # vLLM starts it: no refusal, and no "needs rope scaling" either (the config's YaRN covers it)
+    assert not [w for w in vllm.warnings if "derives from the config" in w or "rope scaling" in w]
     sglang = llmsize.estimate(spec, llmsize.Workload(engine="sglang", **wl))
-    assert [a for a in sglang.assumptions if "above the 32,768 tokens SGLang derives" in a]
+    assert [w for w in sglang.warnings if "above the 32,768 tokens SGLang derives" in w]
 
 
 def test_gemma3_and_llama3_scaling() -> None:

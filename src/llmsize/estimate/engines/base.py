@@ -145,6 +145,7 @@ class EngineModel(Protocol):
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int: ...
     def context_limit(self, spec: ModelSpec, wl: Workload) -> int: ...
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None: ...
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
 
 
@@ -370,6 +371,16 @@ class BaseEngine:
         """`VAR=value` words a launch command of this workload needs in front (none by default)."""
         del spec, wl
         return ()
+
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """What a --context past the model's trained length means for this engine: by default it runs
+        the positions, which need RoPE scaling to mean anything."""
+        if wl.context <= spec.max_position_embeddings:
+            return None
+        return (
+            f"context {wl.context:,} exceeds the model's max_position_embeddings "
+            f"({spec.max_position_embeddings:,}); it needs rope scaling to work"
+        )
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the

@@ -113,22 +113,29 @@ def launch_env(engine: str, wl: Workload, derived: int) -> tuple[str, ...]:
     return (LONG_CONTEXT_ENV[engine],) if needed else ()
 
 
-def max_len_note(engine: str, flag: str, derived: int, wl: Workload, refuses: bool) -> tuple[str, ...]:
-    """One assumption when the sized context differs from what the engine takes by itself: shorter (the
-    flag is needed to get this size) or longer (refused unless the environment variable allows it)."""
+def context_warning(engine: str, flag: str, derived: int, wl: Workload) -> str | None:
+    """The warning for a --context above the derived length: refused unless the variable allows it, and
+    then positions past the trained length (the engines' own warning says so); None within it, where the
+    config's RoPE scaling covers every position the engine starts with."""
+    if wl.context <= derived:
+        return None
     env = LONG_CONTEXT_ENV.get(engine, "its override")
-    if wl.context > derived:
-        if wl.allow_long_context:
-            return (
-                f"{flag} {wl.context:,} is above the {derived:,} tokens {engine} derives from the config: "
-                f"sized as started with {env} (--allow-long-context); {engine} warns that positions past "
-                "the trained length can give wrong output",
-            )
+    if wl.allow_long_context:
         return (
-            f"{flag} {wl.context:,} is above the {derived:,} tokens {engine} derives from the config: it "
-            f"refuses to start unless {env} is set (--allow-long-context)",
+            f"{flag} {wl.context:,} is above the {derived:,} tokens {engine} derives from the config: "
+            f"sized as started with {env} (--allow-long-context); {engine} warns that positions past "
+            "the trained length can give wrong output"
         )
-    if wl.context == derived:
+    return (
+        f"{flag} {wl.context:,} is above the {derived:,} tokens {engine} derives from the config: it "
+        f"refuses to start unless {env} is set (--allow-long-context)"
+    )
+
+
+def max_len_note(engine: str, flag: str, derived: int, wl: Workload, refuses: bool) -> tuple[str, ...]:
+    """One assumption when the sized context is shorter than what the engine takes by itself (the flag
+    is needed to get this size); a longer one is a warning (context_warning)."""
+    if wl.context >= derived:
         return ()
     then = (f"; {engine} refuses to start when one {derived:,}-token request does not fit its KV cache"
             if refuses else "")

@@ -596,6 +596,11 @@ class Sglang(BaseEngine):
         """The longest --context-length SGLang starts with (serving_context.py)."""
         return serving_context.context_limit(spec, wl, serving_context.sglang_derived_context_len(spec))
 
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """A --context above the derived length: refused, or past the trained length (serving_context.py)."""
+        derived = serving_context.sglang_derived_context_len(spec)
+        return serving_context.context_warning("SGLang", "--context-length", derived, wl)
+
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         """SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 when --allow-long-context sizes a longer context."""
         return serving_context.launch_env("SGLang", wl, serving_context.sglang_derived_context_len(spec))

@@ -590,6 +590,11 @@ class Vllm(BaseEngine):
         """The longest --max-model-len vLLM starts with (serving_context.py)."""
         return serving_context.context_limit(spec, wl, serving_context.vllm_derived_max_len(spec))
 
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """A --context above the derived length: refused, or past the trained length (serving_context.py)."""
+        derived = serving_context.vllm_derived_max_len(spec)
+        return serving_context.context_warning("vLLM", "--max-model-len", derived, wl)
+
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         """VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 when --allow-long-context sizes a longer --max-model-len."""
         return serving_context.launch_env("vLLM", wl, serving_context.vllm_derived_max_len(spec))
