@@ -161,3 +161,39 @@ def test_gemma3_and_llama3_scaling() -> None:
     # (https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json)
     oss = llmsize.resolve("gpt-oss-120b")
     assert vllm_derived_max_len(oss) == sglang_derived_context_len(oss) == 131_072
+
+
+# Qwen's recipe for 131,072 tokens on Qwen3-8B (huggingface.co/Qwen/Qwen3-8B, "Processing Long Texts"):
+# YaRN factor 4 over 32,768 passed on the command line (vLLM --rope-scaling / --hf-overrides, SGLang
+# --json-model-override-args), not in config.json.
+YARN = '{"rope_scaling": {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32768}}'
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        # vLLM scales YaRN from original_max_position_embeddings: 32,768 x 4 = 131,072 starts
+        (["vllm", "serve", "Qwen/Qwen3-8B", "--hf-overrides", YARN, "--max-model-len", "131072"], 0),
+        (["vllm", "serve", "Qwen/Qwen3-8B", "--rope-scaling", json.dumps(json.loads(YARN)["rope_scaling"]),
+          "--max-model-len", "131072"], 0),
+        # SGLang's get_context_length does not scale a rope_scaling with original_max_position_embeddings:
+        # it keeps 40,960, so the recipe needs the variable too (launch scripts set
+        # SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 beside --json-model-override-args)
+        (["python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-8B",
+          "--json-model-override-args", YARN, "--context-length", "131072"], 3),
+        (["SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1", "python", "-m", "sglang.launch_server",
+          "--model-path", "Qwen/Qwen3-8B", "--json-model-override-args", YARN,
+          "--context-length", "131072"], 0),
+    ],
+)
+def test_check_derives_the_length_from_the_commands_overrides(
+    command: list[str], code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got, out, err = run_cli(["check", "--gpu", "H100", "--", *command], capsys)
+    assert got == code, out + err
+
+
+def test_a_malformed_override_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-8B",
+                            "--hf-overrides", "{not json"], capsys)
+    assert code == 2 and "--hf-overrides" in err and "Traceback" not in err

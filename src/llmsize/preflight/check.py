@@ -352,6 +352,11 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     from llmsize.specs.resolve import resolve
 
     spec = resolve(_resolvable(setup), revision=setup.get("revision"), engine=setup.engine)
+    overrides = setup.get("hf_overrides")
+    if overrides:  # --hf-overrides / --json-model-override-args: the RoPE scaling the engine derives from
+        from llmsize.preflight.config_overrides import with_overrides
+
+        spec = with_overrides(spec, overrides)
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)
