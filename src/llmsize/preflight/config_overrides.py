@@ -53,5 +53,10 @@ def with_overrides(spec: ModelSpec, overrides: Mapping[str, Any]) -> ModelSpec:
         update.update({k: v for k, v in rope.items() if k.startswith("rope_")})
     positions = fields.get("max_position_embeddings")
     if isinstance(positions, int) and not isinstance(positions, bool) and positions > 0:
+        from llmsize.estimate.workload import MAX_TOKENS
+
+        if positions > MAX_TOKENS:
+            raise BadInputError(f"the override's max_position_embeddings {positions:,} is more tokens than "
+                                f"llmsize sizes ({MAX_TOKENS:,})")
         update["max_position_embeddings"] = positions
     return spec.model_copy(update=update) if update else spec
