@@ -197,3 +197,30 @@ def test_a_malformed_override_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     code, _, err = run_cli(["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-8B",
                             "--hf-overrides", "{not json"], capsys)
     assert code == 2 and "--hf-overrides" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("engine", ["vllm", "sglang"])
+def test_without_context_a_short_model_is_sized_at_its_derived_length(
+    engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # TinyLlama-1.1B-Chat-v1.0 config.json: "max_position_embeddings": 2048
+    # (https://huggingface.co/TinyLlama/TinyLlama-1.1B-Chat-v1.0/blob/main/config.json): llmsize's default
+    # 4,096 would be a --max-model-len the engine refuses, so the default is the derived 2,048.
+    on = ["--gpu", "RTX-4090", "--engine", engine]
+    code, out, err = run_cli(["plan", "TinyLlama-1.1B-Chat-v1.0", *on], capsys)
+    assert code == 0, err
+    assert out.split()[-1] == "2048"
+    doc = json_doc(["estimate", "TinyLlama-1.1B-Chat-v1.0", *on], capsys)
+    assert doc["workload"]["context"] == 2048 and doc["gpus"][0]["fits"]  # type: ignore[index]
+    code, _, err = run_cli(["plan", "TinyLlama-1.1B-Chat-v1.0", *on, "--context", "4096"], capsys)
+    assert code == 3 and "derived" in err  # asked for, it is refused
+
+
+def test_plan_takes_the_context_fit_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    # Ollama picks NumCtx by VRAM (estimate/engines/ollama.py default_context): fit sized that context
+    # while plan wrote OLLAMA_CONTEXT_LENGTH=4096, a different run from the one it had checked.
+    fit = json_doc(["fit", "qwen3:8b", "--gpu", "RTX-4090"], capsys)
+    plan = json_doc(["plan", "qwen3:8b", "--gpu", "RTX-4090"], capsys)
+    context = plan["workload"]["context"]  # type: ignore[index]
+    assert context == fit["workload"]["context"]  # type: ignore[index]
+    assert plan["command"].startswith(f"OLLAMA_CONTEXT_LENGTH={context} ")  # type: ignore[union-attr]

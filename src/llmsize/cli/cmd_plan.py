@@ -25,6 +25,7 @@ from llmsize.errors import BadInputError, LlmsizeError, NothingFitsError
 
 @app.command("plan")
 def plan_cmd(
+    ctx: typer.Context,
     model: Annotated[str, typer.Argument(help="Model name, Hub repo id, local folder or .gguf file.")],
     gpu: Annotated[list[str], typer.Option(
         "--gpu", help="GPU catalog id, or 'local' for this machine (one GPU kind).")],
@@ -76,6 +77,10 @@ def plan_cmd(
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine,
                "engine_settings": {"allow_long_context": True} if allow_long_context else None}
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
+    from llmsize.cli.engine_context import context_given, engine_default_context
+
+    if not context_given(ctx):  # the context the engine takes on this GPU, as fit and estimate --gpu size
+        wl = engine_default_context(spec, wl, gpu_spec, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:
         raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")

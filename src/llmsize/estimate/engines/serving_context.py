@@ -78,6 +78,16 @@ LONG_CONTEXT_ENV = {
 _LENGTH_NAME = {"vLLM": "max_model_len", "SGLang": "context_length"}
 
 
+def default_context(derived: int) -> int | None:
+    """The context sized without --context: llmsize's default (the Workload's 4,096) as if passed as the
+    flag, or the derived length where that is shorter (falcon-7b, TinyLlama: 2,048), which the engine would
+    refuse; None where the default stands."""
+    from llmsize.estimate.workload import Workload
+
+    default = Workload.model_fields["context"].default
+    return derived if derived < default else None
+
+
 def refusal(engine: str, context: int, derived: int | None, allowed: bool) -> str | None:
     """The engine's start-up error for a `context` above its `derived` length; None when it starts."""
     if derived is None or context <= derived or allowed:

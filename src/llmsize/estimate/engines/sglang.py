@@ -601,6 +601,11 @@ class Sglang(BaseEngine):
         derived = serving_context.sglang_derived_context_len(spec)
         return serving_context.context_warning("SGLang", "--context-length", derived, wl)
 
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """Without --context: the default, or the derived length where shorter (serving_context.py)."""
+        del total_vram
+        return serving_context.default_context(serving_context.sglang_derived_context_len(spec))
+
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         """SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 when --allow-long-context sizes a longer context."""
         return serving_context.launch_env("SGLang", wl, serving_context.sglang_derived_context_len(spec))

@@ -595,6 +595,11 @@ class Vllm(BaseEngine):
         derived = serving_context.vllm_derived_max_len(spec)
         return serving_context.context_warning("vLLM", "--max-model-len", derived, wl)
 
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """Without --context: the default, or the derived length where shorter (serving_context.py)."""
+        del total_vram
+        return serving_context.default_context(serving_context.vllm_derived_max_len(spec))
+
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         """VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 when --allow-long-context sizes a longer --max-model-len."""
         return serving_context.launch_env("vLLM", wl, serving_context.vllm_derived_max_len(spec))
