@@ -224,3 +224,12 @@ def test_plan_takes_the_context_fit_sizes(capsys: pytest.CaptureFixture[str]) ->
     context = plan["workload"]["context"]  # type: ignore[index]
     assert context == fit["workload"]["context"]  # type: ignore[index]
     assert plan["command"].startswith(f"OLLAMA_CONTEXT_LENGTH={context} ")  # type: ignore[union-attr]
+
+
+def test_check_without_a_length_sizes_the_one_the_engine_derives(capsys: pytest.CaptureFixture[str]) -> None:
+    # `vllm serve` without --max-model-len takes the derived length: with the YaRN override, 131,072
+    # (vllm/config/model.py _get_and_verify_max_len, max_model_len None), not max_position_embeddings.
+    command = ["vllm", "serve", "Qwen/Qwen3-8B", "--hf-overrides", YARN]
+    code, out, err = run_cli(["check", "--gpu", "H100", "--format", "json", "--", *command], capsys)
+    assert code == 0, err
+    assert json.loads(out)["workload"]["context"] == 131_072

@@ -260,9 +260,14 @@ def _serving_fields(
     tool = setup.tool
     if tool in ("vllm", "sglang"):
         context = setup.get("context")
-        if context is None:
-            context = spec.max_position_embeddings
-            setup.set("context", context, f"default ({tool}: the model's max_position_embeddings)")
+        if context is None:  # the length the engine derives from the config (with the command's overrides)
+            from llmsize.estimate.engines import serving_context
+
+            derive = (serving_context.vllm_derived_max_len if tool == "vllm"
+                      else serving_context.sglang_derived_context_len)
+            context = derive(spec)
+            setup.set("context", context, f"default ({tool}: the length it derives from config.json, "
+                      "estimate/engines/serving_context.py)")
         data["context"] = context
         data["batch"] = 1
         for key in ("tp", "pp"):
