@@ -33,6 +33,11 @@ PLAN = ["--gpu", "RTX-4090", "--engine", "llama.cpp"]
         # MaziyarPanahi's "Mistral-7B-Instruct-v0.3.Q4_K_M.gguf" 4.37 GB; the base entry is
         # mistralai/Mistral-7B-v0.3, whose unsloth repo the old command named
         ("Mistral-7B-Instruct-v0.3.Q4_K_M", "MaziyarPanahi/Mistral-7B-Instruct-v0.3-GGUF:Q4_K_M"),
+        # the same name typed in lower case is bartowski's repo as spelled on the Hub
+        ("qwen_qwen3-8b-q4_k_m", "bartowski/Qwen_Qwen3-8B-GGUF:Q4_K_M"),
+        # unsloth's dynamic quants: `llama-server -hf unsloth/Qwen3.5-35B-A3B-GGUF:UD-Q4_K_XL` (launch
+        # scripts quoting unsloth's repos); the old command pulled Qwen/Qwen3-8B-GGUF:Q4_K_M, another file
+        ("Qwen3-8B-UD-Q4_K_XL", "unsloth/Qwen3-8B-GGUF:UD-Q4_K_XL"),
         # a "-GGUF" repo name without its org: the Instruct repo, not Qwen/Qwen2.5-7B-GGUF
         ("Qwen2.5-7B-Instruct-GGUF", "Qwen/Qwen2.5-7B-Instruct-GGUF:Q4_K_M"),
     ],

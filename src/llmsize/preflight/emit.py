@@ -65,7 +65,7 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
             env += [f"OLLAMA_KV_CACHE_TYPE={wl.kv_dtype}", "OLLAMA_FLASH_ATTENTION=1"]
         return shlex.join([*env, "ollama", "run", _ollama_tag(spec, wl, model_input, quant)])
-    source = llama_cpp_source(spec, model, quant, model_input)
+    source = llama_cpp_source(spec, model, quant, model_input, wl.quant)
     pull = source.repo if source.tag is None else f"{source.repo}:{source.tag}"
     words = ["llama-server", "-hf", pull, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
     layers = row.gpu_layers if row.gpu_layers is not None else spec.num_layers
@@ -81,10 +81,13 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     return shlex.join(words)
 
 
-def llama_cpp_source(spec: ModelSpec, model: str, quant: str, model_input: str) -> GgufSource:
-    """The repo llama-server -hf pulls: the one a GGUF file name asks for (its own checkpoint, bartowski's
-    naming), else the one for the checkpoint `model` (preflight/gguf_source.py)."""
-    return gguf_name_source(spec, model_input, quant) or gguf_source(model, quant)
+def llama_cpp_source(
+    spec: ModelSpec, model: str, quant: str, model_input: str, asked: str | None = None
+) -> GgufSource:
+    """The repo llama-server -hf pulls: the one a GGUF file name asks for (its own checkpoint and file,
+    bartowski's or unsloth's naming), else the one for the checkpoint `model` (preflight/gguf_source.py);
+    `asked` is --quant."""
+    return gguf_name_source(spec, model_input, quant, asked) or gguf_source(model, quant)
 
 
 def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = "") -> tuple[str, ...]:
@@ -92,7 +95,7 @@ def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = 
     if engine != "llama.cpp":
         return ()
     quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
-    note = llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input).note
+    note = llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant).note
     return (note,) if note else ()
 
 

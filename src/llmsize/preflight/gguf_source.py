@@ -105,28 +105,43 @@ def gguf_source(hub_model: str, file_type: str | None = None) -> GgufSource:
 # bartowski/Qwen_Qwen3-8B-GGUF --include "Qwen_Qwen3-8B-Q4_K_M.gguf": the repo's README, quoted at
 # model.aibase.com/en/models/details/1924737620978700288).
 _BARTOWSKI = "bartowski"
-# unsloth's dynamic quants add "UD-" before the type ("Qwen3-30B-A3B-UD-Q4_K_XL.gguf").
-_FILE_TAIL = re.compile(r"(?:[-._]UD)?[-._](?P<type>[A-Za-z0-9_]+)$")
+# unsloth's dynamic quants add "UD-" before the type, and -hf names them with it: `llama-server -hf
+# unsloth/Qwen3.5-35B-A3B-GGUF:UD-Q4_K_XL` (launch scripts and configs quoting unsloth's repos).
+_FILE_TAIL = re.compile(r"(?P<ud>[-._]UD)?[-._](?P<type>[A-Za-z0-9_]+)$")
 
 
-def gguf_name_source(spec: ModelSpec, model_input: str, file_type: str) -> GgufSource | None:
+@dataclass(frozen=True)
+class _GgufName:
+    stem: str  # the checkpoint part ("Qwen2.5-7B-Instruct")
+    file_type: str | None  # the GGUF type the name states (None: a "-GGUF" repo name)
+    dynamic: bool  # unsloth's "UD-" dynamic quant
+
+
+def gguf_name_source(
+    spec: ModelSpec, model_input: str, file_type: str, asked: str | None = None
+) -> GgufSource | None:
     """The repo for a GGUF file name or "-GGUF" repo name without an org (None: not one, or no catalog
-    repo to take the org from): bartowski's for his "{org}_{model}" names, else the rules above for the
-    checkpoint the name spells, under the catalog repo's org."""
+    repo to take the org from): bartowski's for his "{org}_{model}" names, unsloth's for a "UD-" one, else
+    the rules above for the checkpoint the name spells, under the catalog repo's org. The file is the
+    type --quant asks (`asked`), else the one the name states, else `file_type` (what the plan sized)."""
     if "/" in model_input or not spec.hf_repo or "/" not in spec.hf_repo:
         return None
-    stem = _gguf_stem(model_input)
-    if stem is None:
+    named = _gguf_name(model_input)
+    if named is None:
         return None
+    kind = (asked or named.file_type or file_type).upper()
     org = spec.hf_repo.split("/", 1)[0]
-    if stem.lower().startswith(org.lower() + "_"):
-        kind = file_type.upper()
+    if named.stem.lower().startswith(org.lower() + "_"):
+        stem = f"{org}_{_catalog_spelling(named.stem[len(org) + 1:])}"
         return GgufSource(f"{_BARTOWSKI}/{stem}-GGUF", kind, kind)
-    return gguf_source(f"{org}/{_catalog_spelling(stem)}", file_type)
+    checkpoint = _catalog_spelling(named.stem)
+    if named.dynamic and asked is None:
+        return GgufSource(f"{_COMMUNITY_ORG}/{checkpoint}-GGUF", kind, f"UD-{kind}")
+    return gguf_source(f"{org}/{checkpoint}", kind)
 
 
-def _gguf_stem(model_input: str) -> str | None:
-    """The checkpoint part of a GGUF file name ("Qwen2.5-7B-Instruct-Q4_K_M.gguf" -> "Qwen2.5-7B-Instruct",
+def _gguf_name(model_input: str) -> _GgufName | None:
+    """The parts of a GGUF file name ("Qwen2.5-7B-Instruct-Q4_K_M.gguf" -> "Qwen2.5-7B-Instruct", Q4_K_M;
     "Mistral-7B-Instruct-v0.3.Q4_K_M" -> "Mistral-7B-Instruct-v0.3") or of "NAME-GGUF"; None for neither."""
     from llmsize.errors import LlmsizeError
     from llmsize.names import parse_name
@@ -139,11 +154,13 @@ def _gguf_stem(model_input: str) -> str | None:
     name = re.sub(r"\.gguf$", "", name, flags=re.IGNORECASE)
     name = re.sub(r"-[0-9]{5}-of-[0-9]{5}$", "", name)  # gguf-split's part suffix
     if name.lower().endswith("-gguf"):
-        return name[: -len("-gguf")] or None
+        stem = name[: -len("-gguf")]
+        return _GgufName(stem, None, False) if stem else None
     tail = _FILE_TAIL.search(name)
     if tail is None or file_type is None or tail.group("type").upper() != file_type.upper():
         return None
-    return name[: tail.start()] or None
+    stem = name[: tail.start()]
+    return _GgufName(stem, file_type, tail.group("ud") is not None) if stem else None
 
 
 def _catalog_spelling(stem: str) -> str:
