@@ -136,6 +136,16 @@ DisableRadixOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+AllowLongContextOpt = Annotated[
+    bool,
+    Option(
+        "--allow-long-context",
+        help="vLLM/SGLang: started with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 / "
+        "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1, so a --context above the length the engine derives "
+        "from the config starts (without it, such a context does not fit: the engine refuses it).",
+        rich_help_panel=_PANEL,
+    ),
+]
 UbatchOpt = Annotated[
     int | None,
     Option(
@@ -249,6 +259,7 @@ def engine_settings(
     mamba_ssm_dtype: MambaSsmDtypeOpt = None,
     mamba_full_memory_ratio: MambaRatioOpt = None,
     disable_radix_cache: DisableRadixOpt = False,
+    allow_long_context: AllowLongContextOpt = False,
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
@@ -275,6 +286,7 @@ def engine_settings(
         "mamba_ssm_dtype": mamba_ssm_dtype,
         "mamba_full_memory_ratio": mamba_full_memory_ratio,
         "disable_radix_cache": disable_radix_cache,
+        "allow_long_context": allow_long_context,
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,

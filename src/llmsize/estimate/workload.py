@@ -283,6 +283,12 @@ class Workload(Record):
         description="SGLang: state pool : KV pool split of the static share (0.9)",
     )
     disable_radix_cache: bool = Field(default=False, description="SGLang: no prefix (radix) cache")
+    allow_long_context: bool = Field(
+        default=False,
+        description="vLLM/SGLang: started with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 / "
+        "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1, so a context above the length derived from the config "
+        "starts (estimate/engines/serving_context.py)",
+    )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )

@@ -141,6 +141,7 @@ class Sglang(BaseEngine):
             "cuda_graph_max_bs",
             "speculative",
             "engine_version",
+            "allow_long_context",
         }
     )
     # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
@@ -343,7 +344,9 @@ class Sglang(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
-        notes += serving_context.max_len_note("SGLang", "--context-length", spec, wl, refuses=False)
+        notes += serving_context.max_len_note(
+            "SGLang", "--context-length", serving_context.sglang_derived_context_len(spec), wl, refuses=False
+        )
         if wl.kv_dtype == "fp4_e2m1":
             # REFERENCE: memory_pool.py MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4.
             notes += (
@@ -457,6 +460,7 @@ class Sglang(BaseEngine):
                 blocks_per_request=wl.context,
                 budget_fraction=wl.mem_fraction_static,
                 reserved_bytes=self.reserved_bytes(spec),
+                derived_max_len=serving_context.sglang_derived_context_len(spec),
                 lines=(
                     f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",
                     f"DSV4 SWA sizing: mode=cap, swa_tokens={p.swa_tokens}, "
@@ -497,6 +501,7 @@ class Sglang(BaseEngine):
             swa_token_bytes=int(swa),
             swa_window=window if swa else None,
             reserved_bytes=self.reserved_bytes(spec),
+            derived_max_len=serving_context.sglang_derived_context_len(spec),
             fraction_factor=self._vlm(spec)[0],
             mm_reserve_bytes=self._vlm(spec)[1],
             lines=self._load_lines(spec, wl, weights.device_bytes, rs),
@@ -581,6 +586,31 @@ class Sglang(BaseEngine):
         return _Pools(rest, slots, tokens, 0, 0, lines)
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        """The pools of one GPU, and SGLang's refusal of a --context-length above the derived one
+        (serving_context.py), which it raises before any of them."""
+        budget = self._pool_budget(est, total_bytes, wl, unified)
+        derived = est.engine_figures.derived_max_len if est.engine_figures is not None else None
+        return serving_context.refused(budget, "SGLang", wl, derived)
+
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int:
+        """The longest --context-length SGLang starts with (serving_context.py)."""
+        return serving_context.context_limit(spec, wl, serving_context.sglang_derived_context_len(spec))
+
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """A --context above the derived length: refused, or past the trained length (serving_context.py)."""
+        derived = serving_context.sglang_derived_context_len(spec)
+        return serving_context.context_warning("SGLang", "--context-length", derived, wl)
+
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """Without --context: the default, or the derived length where shorter (serving_context.py)."""
+        del total_vram
+        return serving_context.default_context(serving_context.sglang_derived_context_len(spec))
+
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 when --allow-long-context sizes a longer context."""
+        return serving_context.launch_env("SGLang", wl, serving_context.sglang_derived_context_len(spec))
+
+    def _pool_budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
         if f is None or (f.kv_page_bytes == 0 and f.state_slot_bytes == 0):
             return super().budget(est, total_bytes, wl, unified)
