@@ -281,6 +281,15 @@ class Workload(Record):
         description="SGLang: state pool : KV pool split of the static share (0.9)",
     )
     disable_radix_cache: bool = Field(default=False, description="SGLang: no prefix (radix) cache")
+    # SGLang --enable-dp-attention --dp-size N (estimate/engines/sglang_dp_attention.py)
+    dp_attention: int = Field(
+        default=1, gt=0, le=MAX_GPUS,
+        description="SGLang: attention data-parallel groups inside the TP group (--dp-size with "
+        "--enable-dp-attention); 1 = off",
+    )
+    dp_lm_head: bool = Field(
+        default=False, description="SGLang --enable-dp-lm-head: the LM head split over the attention TP group"
+    )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )
