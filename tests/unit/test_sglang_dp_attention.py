@@ -98,3 +98,20 @@ def test_the_cli_reads_the_options(capsys: pytest.CaptureFixture[str]) -> None:
         main([*args, "--dp-attention", "3"])
     assert refused.value.code == 2
     assert "--dp-attention 3 must divide --tp 4" in capsys.readouterr().err
+
+
+def test_plan_writes_the_dp_attention_flags_check_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
+    from llmsize.cli import main
+    from llmsize.preflight.check import workload_from
+    from llmsize.preflight.launch import parse_launch
+
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "Qwen3-30B-A3B", "--gpu", "H100", "--engine", "sglang", "--dp-attention", "2"])
+    line = capsys.readouterr().out.strip()
+    assert done.value.code in (0, None)
+    # the planner skips TP 1, which 2 attention groups cannot split
+    assert "--tp-size 2 --dp-size 2 --enable-dp-attention" in line
+    from llmsize.hardware.gpus import get_gpu
+
+    wl, _ = workload_from(parse_launch(line), resolve("Qwen3-30B-A3B"), get_gpu("H100"), None)
+    assert (wl.tp, wl.dp_attention, wl.dp_lm_head) == (2, 2, False)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import DpAttentionOpt, DpLmHeadOpt
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -34,6 +35,8 @@ def plan_cmd(
     kv_dtype: KvDtypeOpt = None,
     num_gpus: NumGpusOpt = "auto",
     gpu_file: GpuFileOpt = None,
+    dp_attention: DpAttentionOpt = 1,
+    dp_lm_head: DpLmHeadOpt = False,
     emit: Annotated[
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
@@ -72,6 +75,8 @@ def plan_cmd(
     engine = serving_engine(spec, engine, quant)
     quant = quant or downloaded_quant(spec, engine, model)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
+    if dp_attention > 1 or dp_lm_head:  # SGLang's DP attention (estimate/engines/sglang_dp_attention.py)
+        options["engine_settings"] = {"dp_attention": dp_attention, "dp_lm_head": dp_lm_head}
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:

@@ -285,6 +285,8 @@ class Sglang(BaseEngine):
         from llmsize.estimate.encoder_tp import indivisible
 
         problem = indivisible(spec, tp)
+        if problem is None and tp % self.wl.dp_attention:
+            problem = f"--dp-attention {self.wl.dp_attention} must divide --tp {tp}"
         return None if problem is None else f"SGLang cannot start: {problem}; use a TP degree that divides it"
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
