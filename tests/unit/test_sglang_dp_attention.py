@@ -115,3 +115,14 @@ def test_plan_writes_the_dp_attention_flags_check_reads_back(capsys: pytest.Capt
 
     wl, _ = workload_from(parse_launch(line), resolve("Qwen3-30B-A3B"), get_gpu("H100"), None)
     assert (wl.tp, wl.dp_attention, wl.dp_lm_head) == (2, 2, False)
+
+
+def test_dp_attention_reserves_graph_padding() -> None:
+    # memory_hook.py reserve_for_graph_mb (0.5.x server_args.py _handle_gpu_memory_settings): max_bs x dp_size
+    # x 3 MiB, plus x 1.5 above a decode max_bs of 300
+    from llmsize.estimate.engines import sglang_rules as rules
+
+    plain = rules.reserved_mib(8192, 4, 1, 512, mla=False)
+    assert rules.reserved_mib(8192, 4, 1, 512, mla=False, dp_attention=4) - plain == 512 * 4 * 4.5
+    small = rules.reserved_mib(8192, 4, 1, 256, mla=False)
+    assert rules.reserved_mib(8192, 4, 1, 256, mla=False, dp_attention=4) - small == 256 * 4 * 3

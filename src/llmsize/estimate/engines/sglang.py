@@ -462,7 +462,9 @@ class Sglang(BaseEngine):
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
         wl = self.wl
-        mib = rules.reserved_mib(self.configured_chunk(), wl.tp, wl.pp, self.graph_max_bs(), spec.is_mla)
+        mib = rules.reserved_mib(
+            self.configured_chunk(), wl.tp, wl.pp, self.graph_max_bs(), spec.is_mla, wl.dp_attention
+        )
         return int(mib * MIB)
 
     def figures(

@@ -19,6 +19,8 @@ sgl-project/sglang `python/sglang/srt/runtime_context.py` derive_attn_tp_size: t
   (moe_dense_tp_size unset); `--moe-dense-tp-size 1` (replicated) is not modelled.
 - chunked prefill: `arg_groups/parallel_hook.py` handle_data_parallelism divides chunked_prefill_size by
   dp_size after the memory defaults were derived from the undivided value.
+- the default mem_fraction_static keeps max_bs x dp_size x 3 MiB more out for the gathered decode graphs
+  (x 4.5 above a max_bs of 300): `arg_groups/memory_hook.py` reserve_for_graph_mb (sglang_rules.reserved_mib).
 Check: Qwen3-30B-A3B bf16 at TP 4 / DP 4 / EP 4 with --enable-dp-lm-head printed "Load weight end ...
 mem usage=16.39 GB" on every rank (sgl-project/sglang#17392); the experts / 4 with the attention,
 embedding and head whole come to 16.37 GiB of parameters.
