@@ -100,7 +100,7 @@ def reserved_mib(chunk: int, tp: int, pp: int, decode_max_bs: int, mla: bool, dp
     With DP attention `reserve_for_graph_mb` (0.5.x server_args.py `_handle_gpu_memory_settings` before the
     split) adds padding for the gathered decode batches: max_bs x dp_size x 3 MiB, and x 1.5 more above a
     max_bs of 300 ("DP attention needs more padding for some operations")."""
-    graphs = decode_max_bs * 2 + (MLA_PREFILL_GRAPH_MIB if mla else prefill_graph_buckets(chunk) * 8)
+    graphs: float = decode_max_bs * 2 + (MLA_PREFILL_GRAPH_MIB if mla else prefill_graph_buckets(chunk) * 8)
     if dp_attention > 1:
         graphs += decode_max_bs * dp_attention * (3 + (1.5 if decode_max_bs > DP_PADDING_LARGE_BS else 0))
     return 512 + max(chunk, 2048) * 1.5 + tp * pp / 8 * 1024 + graphs
