@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.engine_options import AllowLongContextOpt
+from llmsize.cli.engine_options import AllowLongContextOpt, DpAttentionOpt, DpLmHeadOpt
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -36,6 +36,8 @@ def plan_cmd(
     kv_dtype: KvDtypeOpt = None,
     num_gpus: NumGpusOpt = "auto",
     gpu_file: GpuFileOpt = None,
+    dp_attention: DpAttentionOpt = 1,
+    dp_lm_head: DpLmHeadOpt = False,
     emit: Annotated[
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
@@ -74,8 +76,14 @@ def plan_cmd(
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)
     quant = quant or downloaded_quant(spec, engine, model)
-    options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine,
-               "engine_settings": {"allow_long_context": True} if allow_long_context else None}
+    options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
+    settings: dict[str, object] = {}
+    if allow_long_context:  # the engines' long-context variables (estimate/engines/serving_context.py)
+        settings["allow_long_context"] = True
+    if dp_attention > 1 or dp_lm_head:  # SGLang's DP attention (estimate/engines/sglang_dp_attention.py)
+        settings.update(dp_attention=dp_attention, dp_lm_head=dp_lm_head)
+    if settings:
+        options["engine_settings"] = settings
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
     from llmsize.cli.engine_context import context_given, engine_default_context
 

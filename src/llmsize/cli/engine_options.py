@@ -146,6 +146,26 @@ AllowLongContextOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+DpAttentionOpt = Annotated[
+    int,
+    Option(
+        "--dp-attention",
+        min=1,
+        help="SGLang: --dp-size N with --enable-dp-attention: attention runs data-parallel in N groups of "
+        "the --tp ranks (each rank keeps the attention weights of its group and the KV of its own "
+        "requests); the experts stay split over all --tp ranks.",
+        rich_help_panel=_PANEL,
+    ),
+]
+DpLmHeadOpt = Annotated[
+    bool,
+    Option(
+        "--dp-lm-head",
+        help="SGLang --enable-dp-lm-head (with --dp-attention): the LM head is split over the attention "
+        "group only, not over all --tp ranks.",
+        rich_help_panel=_PANEL,
+    ),
+]
 UbatchOpt = Annotated[
     int | None,
     Option(
@@ -260,6 +280,8 @@ def engine_settings(
     mamba_full_memory_ratio: MambaRatioOpt = None,
     disable_radix_cache: DisableRadixOpt = False,
     allow_long_context: AllowLongContextOpt = False,
+    dp_attention: DpAttentionOpt = 1,
+    dp_lm_head: DpLmHeadOpt = False,
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
@@ -287,6 +309,8 @@ def engine_settings(
         "mamba_full_memory_ratio": mamba_full_memory_ratio,
         "disable_radix_cache": disable_radix_cache,
         "allow_long_context": allow_long_context,
+        "dp_attention": dp_attention,
+        "dp_lm_head": dp_lm_head,
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,

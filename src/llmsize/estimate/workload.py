@@ -289,6 +289,15 @@ class Workload(Record):
         "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1, so a context above the length derived from the config "
         "starts (estimate/engines/serving_context.py)",
     )
+    # SGLang --enable-dp-attention --dp-size N (estimate/engines/sglang_dp_attention.py)
+    dp_attention: int = Field(
+        default=1, gt=0, le=MAX_GPUS,
+        description="SGLang: attention data-parallel groups inside the TP group (--dp-size with "
+        "--enable-dp-attention); 1 = off",
+    )
+    dp_lm_head: bool = Field(
+        default=False, description="SGLang --enable-dp-lm-head: the LM head split over the attention TP group"
+    )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )

@@ -82,6 +82,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "mamba_full_memory_ratio": "mamba_full_memory_ratio",
     "disable_radix_cache": "disable_radix_cache",
     "allow_long_context": "allow_long_context",  # the long-context variables (launch.py)
+    "dp_lm_head": "dp_lm_head",
     "cuda_graph_max_bs": "cuda_graph_max_bs",
     "ubatch": "ubatch",
     "n_batch": "n_batch",
@@ -279,6 +280,10 @@ def _serving_fields(
                 )
             if value:
                 data[key] = value
+        if tool == "sglang" and setup.get("enable_dp_attention") and setup.get("dp"):
+            # --enable-dp-attention: the --dp-size groups share the TP ranks (estimate/engines/
+            # sglang_dp_attention.py); without it --dp-size runs whole replicas
+            data["dp_attention"] = int(setup.get("dp"))
         util = setup.get("gpu_memory_utilization") if tool == "vllm" else setup.get("mem_fraction_static")
         if util is not None:
             data["gpu_memory_utilization"] = util

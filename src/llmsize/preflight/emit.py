@@ -48,6 +48,10 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         )
         if row.tp > 1:
             words += ["--tensor-parallel-size" if engine == "vllm" else "--tp-size", str(row.tp)]
+        if engine == "sglang" and wl.dp_attention > 1:
+            # estimate/engines/sglang_dp_attention.py: --dp-size attention groups over the --tp-size ranks
+            words += ["--dp-size", str(wl.dp_attention), "--enable-dp-attention"]
+            words += ["--enable-dp-lm-head"] if wl.dp_lm_head else []
         if row.pp > 1 and engine == "vllm":
             words += ["--pipeline-parallel-size", str(row.pp)]
         if engine == "vllm" and wl.gpu_memory_utilization != 0.9:

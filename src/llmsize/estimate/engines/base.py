@@ -183,6 +183,8 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "mamba_full_memory_ratio": ("--mamba-full-memory-ratio", None),
     "disable_radix_cache": ("--disable-radix-cache", False),
     "allow_long_context": ("--allow-long-context", False),
+    "dp_attention": ("--dp-attention", 1),
+    "dp_lm_head": ("--dp-lm-head", False),
     "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
