@@ -102,12 +102,11 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # The plain repo is the FP8 release (vllm-project/recipes Mistral/Mistral-Large-3.md: "FP8 (up to
     # 256k context length): mistralai/Mistral-Large-3-675B-Instruct-2512"; NVFP4 is a -NVFP4 repo).
     "mistral-large-3": (675 * 10**9, 41 * 10**9, "Mistral Large 3 model card: 675B total, 41B active", "fp8"),
-    # inclusionAI Ling 2.0 (bailing_moe_v2; Ling-mini-2.0 is bundled, model_specs/ling.yaml): Ling-flash-2.0
-    # card "100B total parameters and 6.1B activated parameters"; Ring-flash-2.0 "optimized from
-    # Ling-flash-2.0-base ... 100B total parameters and only 6.1B active"; Ling-1T "a trillion (1T) total
-    # parameters and about 50 billion active parameters per token" (AntTech's Ling-1T release note);
-    # Ring-1T is "built upon the same base" (Ling 2.0 report, arXiv 2510.22115).
-    "ling-flash-2": (100 * 10**9, 61 * 10**8, "Ling-flash-2.0 model card: 100B total, 6.1B active", None),
+    # inclusionAI Ling 2.0 (bailing_moe_v2; Ling-mini-2.0 and Ling-flash-2.0 are bundled,
+    # model_specs/ling.yaml): Ring-flash-2.0 "optimized from Ling-flash-2.0-base ... 100B total parameters
+    # and only 6.1B active";
+    # Ling-1T "a trillion (1T) total parameters and about 50 billion active parameters per token" (AntTech's
+    # Ling-1T release note); Ring-1T is "built upon the same base" (Ling 2.0 report, arXiv 2510.22115).
     "ring-flash-2": (100 * 10**9, 61 * 10**8, "Ring-flash-2.0 model card: 100B total, 6.1B active", None),
     "ling-1t": (10**12, 50 * 10**9, "Ling-1T release note: 1T total, about 50B active", None),
     "ring-1t": (10**12, 50 * 10**9, "Ring-1T is built on Ling-1T's base: 1T total, about 50B active", None),
@@ -115,11 +114,6 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
     # the MoE approximation's all-attention KV cache overstates its cache.
     "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
-    # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
-    # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
-    # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a
-    # dense 9B model (glm46v) and is kept out below.
-    "glm-4.6v": (106 * 10**9, 12 * 10**9, "GLM-4.6V release: 106B total, about 12B active", None),
     # StepFun Step-3 (step3_vl; hf_config/step3.py models its MFA attention): "a Mixture-of-Experts
     # architecture with 321B total parameters and 38B active" (stepfun-ai/step3 model card). No config.json
     # copy was found, and SGLang's Step3TextConfig defaults (which the AMD ROCm Step-3 blog's description
@@ -132,7 +126,6 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
 }
 # Names a prefix above would catch but that are other models.
 _NOT_PUBLISHED_MOE = (
-    "glm-4.6v-flash",
     # StepFun models the "step3" / "step-3" prefixes would catch: Step-3.5/3.7-Flash, Step3-VL-10B (dense)
     "step-3.",
     "step3.",

@@ -1,0 +1,150 @@
+"""Catalog entries of round 6 of "the newest models must not be silently treated as dense Llamas".
+
+Each name lands on its own architecture, and the count is checked against a published figure: a Hub
+safetensors census, or a card's rounded size. The shared-expert fields of the MoE readers are read by one
+helper (reader.shared_experts); its two forms are pinned here too.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from catalog_lookups import assert_lands_on_entry
+from llmsize.estimate import kv_cache
+from llmsize.estimate.workload import Workload
+from llmsize.specs import catalog
+from llmsize.specs.params import active_params, total_params
+from published_sizes import catalog_spec, half_digit
+
+LOOKUPS = [
+    ("Ling-flash-2.0", "Ling-flash-2.0"),
+    ("inclusionAI/Ling-flash-2.0", "Ling-flash-2.0"),
+    ("Ling-flash-base-2.0", "Ling-flash-2.0"),
+    ("GLM-4.6V", "GLM-4.6V"),
+    ("zai-org/GLM-4.6V", "GLM-4.6V"),
+    ("GLM-4.6V-FP8", "GLM-4.6V"),
+    ("ERNIE-4.5-0.3B", "ERNIE-4.5-0.3B-PT"),
+    ("baidu/ERNIE-4.5-0.3B-PT", "ERNIE-4.5-0.3B-PT"),
+    ("ERNIE-4.5-0.3B-Base-PT", "ERNIE-4.5-0.3B-PT"),
+    ("gpt-oss-120b-MOE", "gpt-oss-120b"),
+    ("gpt-oss-20b-MoE", "gpt-oss-20b"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry"), LOOKUPS, ids=[n for n, _ in LOOKUPS])
+def test_a_new_name_lands_on_its_entry_not_an_approximation(name: str, entry: str) -> None:
+    assert_lands_on_entry(name, entry)
+
+
+def test_ling_flash_2_0_is_the_hub_census_to_the_parameter() -> None:
+    """Hub API record of inclusionAI/Ling-flash-2.0 (saved in daniel-p-green/alain-ai-learning-platform,
+    out/research-inclusionai-ling-flash-2-0/sources/huggingface/model.json): "safetensors":{"parameters":
+    {"BF16":102889697280,"F32":7936},"total":102889705216}. The F32 tensors are the routers' expert_bias
+    buffers (BailingMoeV2Gate), one per expert of every MoE block; the card: "100B total parameters and
+    6.1B activated parameters (4.8B non-embedding)", both figures cut after their digit (6.15B, 4.86B
+    without the embedding and the untied head)."""
+    spec = catalog_spec("Ling-flash-2.0")
+    assert total_params(spec) == 102_889_705_216
+    assert (spec.num_layers - spec.first_k_dense_layers) * spec.num_experts == 7936
+    active, embeddings = active_params(spec), 2 * spec.vocab_size * spec.hidden_size
+    assert (int(active / 1e8), int((active - embeddings) / 1e8)) == (61, 48)
+    assert spec.num_shared_experts == 1 and spec.shared_expert_intermediate_size == spec.moe_intermediate_size
+
+
+def test_a_bailing_moe_config_listing_the_v2_class_is_read_as_ling_2() -> None:
+    """The published Ling-flash-2.0 config.json says model_type "bailing_moe" (Ling 1.x's) beside
+    architectures [BailingMoeV2ForCausalLM]; vLLM loads the class its architectures name. A Ling 1.x config
+    (BailingMoeForCausalLM, not modelled) is still refused, never read as a dense Llama."""
+    from llmsize.errors import ConfigError
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    entry = catalog.get("Ling-flash-2.0")
+    assert entry is not None
+    config = dict(entry.model.config)
+    assert config["model_type"] == "bailing_moe"
+    provenance = Provenance(kind=ProvenanceKind.LOCAL, source="config.json")
+    spec = spec_from_hf_config(config, name="x", provenance=provenance)
+    assert spec.model_type == "bailing_moe_v2" and spec.qk_norm == "head" and not spec.approximate
+    v1 = {**config, "architectures": ["BailingMoeForCausalLM"]}
+    with pytest.raises(ConfigError, match="bailing_moe"):
+        spec_from_hf_config(v1, name="x", provenance=provenance)
+
+
+def _fp8_row_scales(name: str) -> int:
+    """One scale per output row of every decoder Linear an FP8 checkpoint quantizes: q/k/v/o, the MoE
+    blocks' routed and shared experts (gate, up, down), the dense blocks' MLP."""
+    s = catalog_spec(name)
+    attention = s.num_attention_heads * s.head_dim + 2 * s.num_kv_heads * s.head_dim + s.hidden_size
+    moe_blocks = s.num_layers - s.first_k_dense_layers
+    expert = 2 * s.moe_intermediate_size + s.hidden_size
+    shared = 2 * s.shared_expert_intermediate_size + s.hidden_size
+    dense = 2 * s.intermediate_size + s.hidden_size
+    return (
+        s.num_layers * attention
+        + moe_blocks * (s.num_experts * expert + shared)
+        + s.first_k_dense_layers * dense
+    )
+
+
+def test_glm_4_6v_is_glm_4_5v_s_shape_with_its_own_context_and_the_fp8_hub_total() -> None:
+    """zai-org/GLM-4.6V-FP8's Hub total, 107,751,931,136 (llmfit snapshot 5bdc9df, hf_models.json), is the
+    entry's parameters plus one scale per output row of its quantized decoder Linears; vLLM's recipe:
+    "a 128K context length (vs 64K for GLM-4.5V)"."""
+    v46, v45 = catalog_spec("GLM-4.6V"), catalog_spec("GLM-4.5V")
+    assert total_params(v46) == total_params(v45)
+    assert total_params(v46) + _fp8_row_scales("GLM-4.6V") == 107_751_931_136
+    assert (v46.max_position_embeddings, v45.max_position_embeddings) == (131072, 65536)
+    assert v46.is_moe and v46.num_experts == 128 and v46.num_shared_experts == 1
+
+
+def test_ernie_4_5_0_3b_is_the_dense_360m_model() -> None:
+    """apxml.com (models/ernie-45-03b-base): "featuring 360 million parameters", 18 layers, 16 query / 2 KV
+    heads of 128, FFN 3,072, vocab 103,424; tied embeddings (the -PT config.json)."""
+    spec = catalog_spec("ERNIE-4.5-0.3B-PT")
+    assert abs(total_params(spec) / 1e9 - 0.36) <= half_digit(0.36)
+    assert not spec.is_moe and spec.tie_word_embeddings and spec.num_layers == 18
+    terms = kv_cache.kv_terms(spec, Workload(), "bf16", range(spec.num_layers))
+    assert [(t.layers, t.bytes_per_token, t.window) for t in terms] == [(18, Fraction(2 * 2 * 128 * 2), None)]
+
+
+def test_moe_in_a_name_finds_only_an_moe_entry() -> None:
+    """"-MOE" says the architecture mixes experts, not which release: gpt-oss-120b-MOE is gpt-oss-120b
+    (it used to be a dense Llama-3.1-70B shape of 120B); a dense entry is never the model of an "-MoE"
+    name."""
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve("gpt-oss-120b-MOE")
+    assert not spec.approximate and spec.is_moe
+    assert total_params(spec) == total_params(catalog_spec("gpt-oss-120b"))
+    assert catalog.find("Llama-3.1-8B-MoE") is None
+
+
+@pytest.mark.parametrize(
+    ("cfg", "args", "kwargs", "expected"),
+    [
+        ({"n_shared_experts": 2}, ("n_shared_experts", 1408), {}, (1, 2816)),
+        ({}, ("num_shared_experts", 512), {"default": 1}, (1, 512)),
+        ({"num_shared_experts": 0}, ("num_shared_experts", 512), {"default": 2}, (0, 0)),
+        ({"shared_expert_intermediate_size": 5120}, (None,), {"width_key": "shared_expert_intermediate_size"},
+         (1, 5120)),
+        ({}, (None,), {"width_key": "shared_expert_intermediate_size"}, (0, 0)),
+        (
+            {"n_shared_experts": 1, "moe_shared_expert_intermediate_size": 3712},
+            ("n_shared_experts",),
+            {"width_key": "moe_shared_expert_intermediate_size"},
+            (1, 3712),
+        ),
+    ],
+)
+def test_shared_experts_fold_into_one_mlp(
+    cfg: dict[str, int], args: tuple[object, ...], kwargs: dict[str, object], expected: tuple[int, int]
+) -> None:
+    """DeepseekV3MoE builds n_shared_experts as one MLP of moe_intermediate_size x n_shared_experts;
+    Qwen2MoeSparseMoeBlock / NemotronHMoE state the shared MLP's own width."""
+    from llmsize.specs.hf_config.reader import Reader, shared_experts
+
+    got = shared_experts(Reader(cfg, "test"), *args, **kwargs)  # type: ignore[arg-type]
+    assert (got["num_shared_experts"], got["shared_expert_intermediate_size"]) == expected
