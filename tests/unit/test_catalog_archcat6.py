@@ -28,6 +28,9 @@ LOOKUPS = [
     ("ERNIE-4.5-0.3B", "ERNIE-4.5-0.3B-PT"),
     ("baidu/ERNIE-4.5-0.3B-PT", "ERNIE-4.5-0.3B-PT"),
     ("ERNIE-4.5-0.3B-Base-PT", "ERNIE-4.5-0.3B-PT"),
+    ("Step-3", "Step-3"),
+    ("stepfun-ai/step3", "Step-3"),
+    ("step3-fp8", "Step-3"),
     ("gpt-oss-120b-MOE", "gpt-oss-120b"),
     ("gpt-oss-20b-MoE", "gpt-oss-20b"),
 ]
@@ -98,6 +101,21 @@ def test_glm_4_6v_is_glm_4_5v_s_shape_with_its_own_context_and_the_fp8_hub_total
     assert total_params(v46) + _fp8_row_scales("GLM-4.6V") == 107_751_931_136
     assert (v46.max_position_embeddings, v45.max_position_embeddings) == (131072, 65536)
     assert v46.is_moe and v46.num_experts == 128 and v46.num_shared_experts == 1
+
+
+def test_step_3_is_the_hub_total_with_its_eva_clip_e_tower() -> None:
+    """stepfun-ai/step3: Hub safetensors total 320,969,912,832 (llmfit snapshot 5bdc9df, hf_models.json);
+    the card: "321B total parameters and 38B active". The 63 x 1792 vision tower's MLP is 15360 wide (the
+    EVA2-CLIP-E shape); the config class's default 3072 would leave 63 x (2 x 1792 + 1) x 12288 parameters
+    out. Per token the decoder reads its dense blocks, 3 of 48 experts and the shared expert: 38B once the
+    vision tower and the embedding row (a lookup) are set aside."""
+    spec = catalog_spec("Step-3")
+    assert total_params(spec) == 320_969_912_832
+    assert 63 * (2 * 1792 + 1) * (15360 - 3072) == 2_775_306_240
+    assert abs(total_params(spec) / 1e9 - 321) <= half_digit(321)
+    text_active = active_params(spec) - spec.extra_params - spec.vocab_size * spec.hidden_size
+    assert abs(text_active / 1e9 - 38) <= half_digit(38)
+    assert spec.num_kv_heads == 1 and spec.num_experts == 48 and spec.num_experts_per_tok == 3
 
 
 def test_ernie_4_5_0_3b_is_the_dense_360m_model() -> None:

@@ -114,33 +114,12 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
     # the MoE approximation's all-attention KV cache overstates its cache.
     "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
-    # StepFun Step-3 (step3_vl; hf_config/step3.py models its MFA attention): "a Mixture-of-Experts
-    # architecture with 321B total parameters and 38B active" (stepfun-ai/step3 model card). No config.json
-    # copy was found, and SGLang's Step3TextConfig defaults (which the AMD ROCm Step-3 blog's description
-    # matches: 61 layers, hidden 7168, 64 query heads sharing one 256-wide K/V head, q down to 2048, MoE on
-    # all but the first four and the last block) count 318,194,613,760 with the vision tower, 2,775,299,072
-    # short of the Hub total (320,969,912,832 in the llmfit snapshot): a part is unknown, so the name takes
-    # the MoE approximation of the card's sizes rather than "unknown model".
-    "step3": (321 * 10**9, 38 * 10**9, "Step3 model card: 321B total, 38B active", None),
-    "step-3": (321 * 10**9, 38 * 10**9, "Step3 model card: 321B total, 38B active", None),
 }
-# Names a prefix above would catch but that are other models.
-_NOT_PUBLISHED_MOE = (
-    # StepFun models the "step3" / "step-3" prefixes would catch: Step-3.5/3.7-Flash, Step3-VL-10B (dense)
-    "step-3.",
-    "step3.",
-    "step3p",
-    "step3-vl",
-    "step-3-vl",
-)
-
 
 def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:
     """The card's (total, active, source, release format) for a name of a family in PUBLISHED_MOE_SIZES."""
     low = name.strip().lower().replace("_", "-").replace(" ", "-")
     low = low.rsplit("/", 1)[-1]
-    if low.startswith(_NOT_PUBLISHED_MOE):
-        return None
     return next((v for k, v in PUBLISHED_MOE_SIZES.items() if low.startswith(k)), None)
 
 
