@@ -31,6 +31,8 @@ LOOKUPS = [
     ("Step-3", "Step-3"),
     ("stepfun-ai/step3", "Step-3"),
     ("step3-fp8", "Step-3"),
+    ("deepseek-vl2", "deepseek-vl2"),
+    ("deepseek-ai/deepseek-vl2", "deepseek-vl2"),
     ("gpt-oss-120b-MOE", "gpt-oss-120b"),
     ("gpt-oss-20b-MoE", "gpt-oss-20b"),
 ]
@@ -116,6 +118,52 @@ def test_step_3_is_the_hub_total_with_its_eva_clip_e_tower() -> None:
     text_active = active_params(spec) - spec.extra_params - spec.vocab_size * spec.hidden_size
     assert abs(text_active / 1e9 - 38) <= half_digit(38)
     assert spec.num_kv_heads == 1 and spec.num_experts == 48 and spec.num_experts_per_tok == 3
+
+
+def _vl2_spec(config: dict[str, object]):  # type: ignore[no-untyped-def]
+    from llmsize.specs.hf_config import spec_from_hf_config
+    from llmsize.specs.models import Provenance, ProvenanceKind
+
+    return spec_from_hf_config(config, name="x", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="x"))
+
+
+def test_deepseek_vl2_matches_its_readme_and_the_small_variant_s_hub_total() -> None:
+    """deepseek-ai/DeepSeek-VL2 README: "vl27.5-MoE in total". The tower and projector are checked to the
+    parameter on deepseek-vl2-small, whose Hub safetensors total (llmfit snapshot 5bdc9df) is 16,148,349,504:
+    its language model is DeepSeek-V2-Lite's 16B DeepSeekMoE (the bundled entry), its projector 2048 wide."""
+    spec = catalog_spec("deepseek-vl2")
+    assert abs(total_params(spec) / 1e9 - 27.5) <= half_digit(27.5)
+    assert spec.is_moe and spec.kv_lora_rank == 512 and spec.num_layers == 30  # DeepseekV2Config defaults
+    assert spec.router_score_correction_bias  # MoEGate builds it for topk_method noaux_tc
+    entry, lite = catalog.get("deepseek-vl2"), catalog.get("DeepSeek-V2-Lite")
+    assert entry is not None and lite is not None
+    small = {**entry.model.config, "language_config": dict(lite.model.config)}
+    small["projector_config"] = {"n_embed": 2048}
+    assert total_params(_vl2_spec(small)) == 16_148_349_504
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"language_config": {"use_mla": False}}, "use_mla"),
+        ({"vision_config": {"mlp_ratio": "wide"}}, "mlp_ratio"),
+        ({"projector_config": {"projector_type": "identity"}}, "downsample_mlp_gelu"),
+        ({"tile_tag": "1D"}, "tile_tag"),
+        ({"vision_config": 3}, "must be an object"),
+    ],
+)
+def test_a_deepseek_vl2_config_it_does_not_model_is_one_clear_error(
+    change: dict[str, object], message: str
+) -> None:
+    from llmsize.errors import ConfigError
+
+    entry = catalog.get("deepseek-vl2")
+    assert entry is not None
+    config = dict(entry.model.config)
+    for key, value in change.items():
+        config[key] = {**config[key], **value} if isinstance(value, dict) else value  # type: ignore[dict-item]
+    with pytest.raises(ConfigError, match=message):
+        _vl2_spec(config)
 
 
 def test_ernie_4_5_0_3b_is_the_dense_360m_model() -> None:

@@ -114,6 +114,11 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
     # the MoE approximation's all-attention KV cache overstates its cache.
     "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
+    # DeepSeek-VL2's smaller variants (deepseek-vl2 itself is bundled, model_specs/deepseek-vl2.yaml; no copy
+    # of these two config.json was found): deepseek-ai/DeepSeek-VL2 README, "vl2-tiny, 3.37B-MoE in total,
+    # activated 1B" and "vl2-small, 16.1B-MoE in total, activated 2.4B".
+    "deepseek-vl2-small": (161 * 10**8, 24 * 10**8, "DeepSeek-VL2 README: 16.1B total, 2.4B active", None),
+    "deepseek-vl2-tiny": (337 * 10**7, 10**9, "DeepSeek-VL2 README: 3.37B total, 1B active", None),
 }
 
 def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:

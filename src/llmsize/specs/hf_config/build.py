@@ -19,6 +19,7 @@ from llmsize.specs.formats import weight_format_from_config
 from llmsize.specs.hf_config import (
     bailing,
     deepseek_v4,
+    deepseek_vl2,
     dense,
     extra_types,
     gemma3n,
@@ -196,6 +197,7 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,
     "step3p5": step3p5.step3p5,
+    "deepseek_vl_v2_text": deepseek_vl2.deepseek_vl2_text,
 }
 
 
