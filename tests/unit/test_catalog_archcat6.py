@@ -214,3 +214,15 @@ def test_shared_experts_fold_into_one_mlp(
 
     got = shared_experts(Reader(cfg, "test"), *args, **kwargs)  # type: ignore[arg-type]
     assert (got["num_shared_experts"], got["shared_expert_intermediate_size"]) == expected
+
+
+@pytest.mark.parametrize("name", ["Apriel-Nemotron-15b-Thinker", "Apriel-1.5-15b-Thinker"])
+def test_apriel_is_approximated_in_its_mistral_family_not_as_llama(name: str) -> None:
+    """No Apriel config.json was found; the 15B is a Mistral decoder (a fine-tune of it is listed under model
+    type "mistral" on the Hub), so the size-only approximation takes Mistral-Nemo's 5120 width and 131,072
+    vocabulary, and says it is an approximation."""
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve(name)
+    assert spec.approximate and (spec.hidden_size, spec.vocab_size) == (5120, 131072)
+    assert any("Mistral-Nemo-Base-2407" in w for w in spec.warnings)

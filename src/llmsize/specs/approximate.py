@@ -57,6 +57,10 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("phi", None): ("Phi-4-mini-instruct", "Phi-4"),
     ("mistral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     ("codestral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
+    # ServiceNow Apriel 15B (no copy of a config.json found): a Mistral decoder (the Hub lists its fine-tune
+    # Nitral-Archive/Nemotron-15b-Thinker-v0.1, "Base Model ServiceNow-AI/Apriel-Nemotron-15b-Thinker", under
+    # model type "mistral"), so Mistral's 131k vocabulary and widths rather than Llama 3's
+    ("apriel", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     # StarCoder2 15B (no verified config): the bundled sizes' vocabulary, biased LayerNorm blocks, plain GELU
     # MLP and 16K context rather than a Llama 3 shape
     ("starcoder", "2"): ("starcoder2-3b", "starcoder2-7b"),
