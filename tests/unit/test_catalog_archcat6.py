@@ -33,6 +33,8 @@ LOOKUPS = [
     ("step3-fp8", "Step-3"),
     ("deepseek-vl2", "deepseek-vl2"),
     ("deepseek-ai/deepseek-vl2", "deepseek-vl2"),
+    ("Janus-Pro-7B", "Janus-Pro-7B"),
+    ("deepseek-ai/Janus-Pro-7B", "Janus-Pro-7B"),
     ("gpt-oss-120b-MOE", "gpt-oss-120b"),
     ("gpt-oss-20b-MoE", "gpt-oss-20b"),
 ]
@@ -162,6 +164,50 @@ def test_a_deepseek_vl2_config_it_does_not_model_is_one_clear_error(
     config = dict(entry.model.config)
     for key, value in change.items():
         config[key] = {**config[key], **value} if isinstance(value, dict) else value  # type: ignore[dict-item]
+    with pytest.raises(ConfigError, match=message):
+        _vl2_spec(config)
+
+
+def test_janus_pro_7b_is_the_hub_s_file_size() -> None:
+    """deepseek-ai/Janus-Pro-7B's files (Hub tree): pytorch_model-00001-of-00002.bin 9.99 GB + -00002 4.85 GB;
+    the model the remote code builds, two bytes a value, is that 14.84 GB to the digit shown."""
+    from llmsize.estimate.core import estimate
+    from llmsize.estimate.workload import Workload as W
+    from llmsize.specs.resolve import resolve
+
+    spec = catalog_spec("Janus-Pro-7B")
+    assert abs(2 * total_params(spec) / 1e9 - (9.99 + 4.85)) <= 0.01
+    assert spec.num_layers == 30 and spec.hidden_size == 4096 and spec.vocab_size == 102400
+    assert spec.extra_params > 0 and not spec.approximate
+    assert estimate(resolve("Janus-Pro-7B"), W()).weights_bytes == 2 * total_params(spec)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"aligner_config": {"params": {"projector_type": "linear"}}}, "mlp_gelu"),
+        ({"gen_vision_config": {"cls": "VQ-32"}}, "VQ-16"),
+        ({"vision_config": {"params": {"model_name": "sam_b"}}}, "sam_b"),
+        ({"language_config": None}, "language_config"),
+        ({"gen_head_config": "vision_head"}, "gen_head_config.params"),
+        ({"gen_vision_config": None}, "VQ-16"),
+    ],
+)
+def test_a_janus_config_it_does_not_model_is_one_clear_error(change: dict[str, object], message: str) -> None:
+    import copy
+
+    from llmsize.errors import ConfigError
+
+    entry = catalog.get("Janus-Pro-7B")
+    assert entry is not None
+    config = copy.deepcopy(dict(entry.model.config))
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            section = config[key]
+            for k, v in value.items():
+                section[k] = {**section[k], **v} if isinstance(v, dict) else v
+        else:
+            config[key] = value
     with pytest.raises(ConfigError, match=message):
         _vl2_spec(config)
 

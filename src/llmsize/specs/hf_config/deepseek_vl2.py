@@ -8,11 +8,8 @@ loads the same way:
 - the language config is the repository's own DeepseekV2Config (configuration_deepseek.py), whose defaults
   fill what the published configs leave out (deepseek-vl2 states no layer or head count); its MoEGate
   builds an e_score_correction_bias parameter for topk_method "noaux_tc" whatever the model_type;
-- VisionTransformer (timm's ViT): a biased conv patch embed, (image / patch)^2 learned positions (no class
-  token), per block a biased fused qkv and proj, two LayerNorms and a biased fc1 / fc2 MLP of
-  int(width x mlp_ratio), a final LayerNorm and, with global_pool "map" (VisionEncoderConfig's default),
-  timm's AttentionPoolLatent head (latent, q, kv, proj, a LayerNorm, an MLP), built even though
-  ignore_head skips it in forward;
+- siglip_vit.py VisionTransformer (timm's ViT, counted in timm_vit.py), with VisionEncoderConfig's
+  global_pool "map": its attention-pool head is built though ignore_head skips it in forward;
 - MlpProjector "downsample_mlp_gelu": Linear(input_dim x ratio^2 -> n_embed x mlp_ratio), GELU and
   depth - 1 more Linears ending at n_embed.
 """
@@ -25,6 +22,7 @@ from typing import Any
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config.moe import deepseek
 from llmsize.specs.hf_config.reader import Fields, Reader
+from llmsize.specs.hf_config.timm_vit import vit_params
 
 # configuration_deepseek.py DeepseekV2Config.__init__ defaults (the fields VL2 configs may leave out).
 _TEXT_DEFAULTS: dict[str, Any] = {
@@ -78,19 +76,10 @@ def deepseek_vl2_text(r: Reader, warnings: list[str]) -> Fields:
 
 def _vision(config: Mapping[str, Any]) -> int:
     v = Reader(_section(config, "vision_config", _VISION_DEFAULTS), "deepseek_vl_v2_vision")
-    d, depth, patch = v.req("width"), v.req("layers"), v.req("patch_size")
-    ratio = v.get("mlp_ratio")
-    if not isinstance(ratio, (int, float)) or isinstance(ratio, bool) or ratio <= 0:
-        raise ConfigError("config.json (deepseek_vl_v2) vision_config.mlp_ratio must be a positive number")
-    hidden = int(d * ratio)  # timm Block: Mlp(hidden_features=int(dim * mlp_ratio))
-    prefix = 1 if v.get("class_token") is True else 0
-    embed = 3 * patch * patch * d + d + ((v.req("image_size") // patch) ** 2 + prefix) * d + prefix * d
-    mlp = d * hidden + hidden + hidden * d + d
-    block = (3 * d * d + 3 * d) + (d * d + d) + 2 * 2 * d + mlp
-    pool = 0
-    if v.get("global_pool") == "map":  # AttentionPoolLatent: latent, q, kv, proj, norm, mlp
-        pool = d + (d * d + d) + (2 * d * d + 2 * d) + (d * d + d) + 2 * d + mlp
-    return embed + depth * block + 2 * d + pool
+    return vit_params(
+        v.req("width"), v.req("layers"), v.get("mlp_ratio"), v.req("patch_size"), v.req("image_size"),
+        class_token=v.get("class_token") is True, attn_pool=v.get("global_pool") == "map",
+    )
 
 
 def _projector(config: Mapping[str, Any]) -> int:

@@ -36,6 +36,7 @@ MULTIMODAL_TEXT_TYPES = {
     "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
     "step3_vl": "step3_text",
     "deepseek_vl_v2": "deepseek_vl_v2_text",  # language_config (DeepSeek-VL2's own DeepseekV2Config)
+    "multi_modality": "llama",  # Janus / Janus-Pro: language_config (LlamaForCausalLM)
     "cohere2_vision": "cohere2",
     "mllama": "mllama_text_model",
     "voxtral": "",  # text_config.model_type (llama)
@@ -585,6 +586,10 @@ def split_multimodal(
         from llmsize.specs.hf_config import deepseek_vl2
 
         return deepseek_vl2.split(config)
+    if model_type == "multi_modality":
+        from llmsize.specs.hf_config import janus
+
+        return janus.split(config)
     if model_type == "qwen2_audio":
         text = _text_config(config, model_type)
         if "tie_word_embeddings" in config:
