@@ -15,6 +15,7 @@ from catalog_lookups import assert_lands_on_entry
 from llmsize.estimate import kv_cache
 from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
+from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import active_params, total_params
 from published_sizes import catalog_spec, half_digit
 
@@ -122,7 +123,8 @@ def test_step_3_is_the_hub_total_with_its_eva_clip_e_tower() -> None:
     assert spec.num_kv_heads == 1 and spec.num_experts == 48 and spec.num_experts_per_tok == 3
 
 
-def _vl2_spec(config: dict[str, object]):  # type: ignore[no-untyped-def]
+def _vl2_spec(config: dict[str, object]) -> ModelSpec:
+    """The spec of a config the way a downloaded config.json is read."""
     from llmsize.specs.hf_config import spec_from_hf_config
     from llmsize.specs.models import Provenance, ProvenanceKind
 
