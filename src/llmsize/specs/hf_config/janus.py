@@ -68,11 +68,11 @@ def split(config: Mapping[str, Any]) -> tuple[dict[str, Any], str, int, str]:
 def _vision(config: Mapping[str, Any]) -> int:
     v = _params(config, "vision_config")
     name = v.get("model_name")
-    if name not in _SIGLIP:
+    if not isinstance(name, str) or name not in _SIGLIP:
         raise ConfigError(f"config.json (multi_modality) vision model {name!r} is not one llmsize models")
-    width, layers, patch, ratio = _SIGLIP[str(name)]
+    width, layers, patch, ratio = _SIGLIP[name]
     select = v.opt_int("select_layer", default=-2) or 0  # CLIPVisionTower default select_layer -2
-    depth = min(layers, layers + select + 1) if select <= 0 else min(layers, select)
+    depth = max(0, min(layers, layers + select + 1) if select <= 0 else min(layers, select))
     image = v.opt_int("image_size", default=336) or 336
     return vit_params(width, depth, ratio, patch, image, class_token=False, attn_pool=True)
 

@@ -28,6 +28,8 @@ def vit_params(
     """Parameters of timm's VisionTransformer as the SigLIP configs build it (no classifier head)."""
     if not isinstance(mlp_ratio, (int, float)) or isinstance(mlp_ratio, bool) or mlp_ratio <= 0:
         raise ConfigError(f"config.json vision mlp_ratio must be a positive number, not {mlp_ratio!r}")
+    if patch < 1:
+        raise ConfigError(f"config.json vision patch size must be at least 1, not {patch}")
     d, hidden = width, int(width * mlp_ratio)  # timm Block: Mlp(hidden_features=int(dim * mlp_ratio))
     prefix = 1 if class_token else 0
     embed = 3 * patch * patch * d + d + ((image_size // patch) ** 2 + prefix) * d + prefix * d
