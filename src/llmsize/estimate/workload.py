@@ -78,13 +78,15 @@ class Loss(StrEnum):
     of the shifted logits that transformers 4.46-4.48 made (loss_walk.py); chunked: per chunk of
     tokens; chunked-recompute: per chunk of tokens under activation checkpointing, so only one
     chunk's logits ever exist (TRL's chunked_nll); fused: linear + CE in one kernel that never holds
-    the logits (Liger, Unsloth)."""
+    the logits (Liger, Unsloth); inplace: the bf16 logits kept and their gradient written into
+    them, no fp32 copy (Unsloth's Triton cross-entropy before it adopted Apple's CCE, loss_walk.py)."""
 
     FULL = "full"
     FULL_SHIFTED = "full-shifted"
     CHUNKED = "chunked"
     CHUNKED_RECOMPUTE = "chunked-recompute"
     FUSED = "fused"
+    INPLACE = "inplace"
 
 
 class Fp8Recipe(StrEnum):

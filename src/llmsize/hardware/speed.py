@@ -47,6 +47,7 @@ from llmsize.hardware.speed_profiles import (
     MESH_SMALL_MESSAGE_BYTES,
     OFFLOAD_MIN_BATCH,
     PCIE_FRACTION,
+    class_value,
     device_class,
     engine_profile,
     expert_gemm_rate,
@@ -290,7 +291,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         launch_per_layer_s=0.0 if prof.graphs else launch,
         graph_max_context=prof.graph_max_context if prof.graphs else 0,
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
-        gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
+        gpu_per_layer_s=class_value(prof.gpu_per_layer_by_class, gpu, prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
@@ -389,7 +390,7 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
 
 def _per_node(prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
     """The engine's GPU seconds per extra graph node on `gpu`'s device class."""
-    return prof.gpu_per_node_by_class.get(device_class(gpu), prof.gpu_per_node_s)
+    return class_value(prof.gpu_per_node_by_class, gpu, prof.gpu_per_node_s)
 
 
 def _extra_nodes(inputs: SpeedInputs, kernels: dict[str, int]) -> float:

@@ -418,6 +418,12 @@ class BaseEngine:
             return 0
         return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
 
+    def state_copies(self, spec: ModelSpec) -> int:
+        """States the engine allocates per sequence and recurrent layer (the live one, and any saved
+        copies it reserves up front); a decoding step reads and writes the live one only."""
+        del spec
+        return 1
+
     def draft_kv_dtype(self, kv_dtype: str) -> str:
         """The KV type of the speculative drafter's cache: the target's, unless the engine sets its own."""
         return kv_dtype
