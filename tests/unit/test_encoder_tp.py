@@ -122,3 +122,15 @@ def test_moonvit_blocks_split_under_tp() -> None:
     # at TP 2 the column outputs and row inputs halve; row-parallel biases (wo, fc1) stay whole
     half = 1152 * 1728 + 1728 + 576 * 1152 + 1152 + 1152 * 2152 + 2152 + 2152 * 1152 + 1152
     assert split_params(spec.vision, 2) == 27 * half
+
+
+def test_kimi_vl_tower_is_read_and_split_under_tp() -> None:
+    # Kimi-VL-A3B's vision_config (model_type moonvit, MoonViT-SO-400M: 27 blocks, hidden 1152, 16 heads,
+    # MLP 4304, patch 14, merge [2, 2]) is the same MoonViT as Kimi-K2.5's, built by vLLM moonvit.py.
+    from llmsize.estimate.encoder_tp import split_params, splits
+
+    spec = _spec("Kimi-VL-A3B-Instruct")
+    assert spec.vision is not None and splits(spec)
+    assert (spec.vision.depth, spec.vision.hidden_size, spec.vision.intermediate_size) == (27, 1152, 4304)
+    block = 1152 * 3456 + 3456 + 1152 * 1152 + 1152 + 1152 * 4304 + 4304 + 4304 * 1152 + 1152
+    assert split_params(spec.vision, 1) == 27 * block

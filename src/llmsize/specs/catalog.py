@@ -459,6 +459,14 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
     exact = _best_release(sig, _signatures().get(sig, ()), p.date, p.training_type)
     if exact is not None:
         return exact
+    if p.variant == "moe":
+        # "gpt-oss-120b-MOE", "Qwen3-30B-A3B-MoE": the word says the architecture mixes experts, not which
+        # release it is; the entry of the same name without it is the model when it is an MoE itself (a
+        # dense entry is another model, and the name stays unknown rather than sized as it).
+        plain = (*sig[:2], None, *sig[3:])
+        moe_entry = _best_release(plain, _signatures().get(plain, ()), p.date, p.training_type)
+        if moe_entry is not None and spec_for(moe_entry).is_moe:
+            return moe_entry
     if p.variant is None and p.base_model is None:
         # "deepseek-r1:14b" states no "Distill-Qwen": accept the one entry that differs only there.
         loose = {
