@@ -158,3 +158,29 @@ def test_models_search_as_a_subcommand_names_the_option(capsys: pytest.CaptureFi
     # and the search it suggests finds the model family (Llama 4 Scout and Maverick)
     found = _doc("models", "--search", "llama 4")
     assert {m["name"] for m in found} >= {"Llama-4-Scout-17B-16E", "Llama-4-Maverick-17B-128E"}
+
+
+@pytest.mark.parametrize(
+    ("pasted", "model"),
+    [
+        ("ollama run gpt-oss:20b", "gpt-oss:20b"),  # ollama.com/library/gpt-oss: `ollama run gpt-oss:20b`
+        ("vllm serve Qwen/Qwen3-8B", "Qwen/Qwen3-8B"),
+        ("llama-server -hf unsloth/Qwen3-14B-GGUF:Q4_K_M", "unsloth/Qwen3-14B-GGUF:Q4_K_M"),
+    ],
+)
+def test_a_pasted_launch_command_says_how_to_size_it(
+    pasted: str, model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "ollama run gpt-oss:20b" was read as an "ollama" family of 20B: a dense Llama of 40 GiB, where the tag
+    # is a 14 GB file (ollama.com/library/gpt-oss lists 20b at 14GB)
+    import llmsize.cli
+
+    with pytest.raises(SystemExit) as info:
+        llmsize.cli.main(["estimate", pasted])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert f"llmsize check -- {pasted}" in err and f"llmsize estimate {model}" in err
+    # both suggestions work
+    assert runner.invoke(app, ["estimate", model, "--format", "json"]).exit_code == 0
+    checked = runner.invoke(app, ["check", "--gpu", "H100", "--", *pasted.split()])
+    assert checked.exit_code in (0, 3), checked.output
