@@ -184,3 +184,15 @@ def test_a_pasted_launch_command_says_how_to_size_it(
     assert runner.invoke(app, ["estimate", model, "--format", "json"]).exit_code == 0
     checked = runner.invoke(app, ["check", "--gpu", "H100", "--", *pasted.split()])
     assert checked.exit_code in (0, 3), checked.output
+
+
+def test_plan_says_when_it_needs_more_than_one_gpu() -> None:
+    # Qwen3.5-27B's bf16 weights, 51 GiB (hf.co/Qwen/Qwen3.5-27B: 27.8B parameters in BF16), cannot sit on
+    # one 24 GB card; `--num-gpus auto` (plan's default) picked three and said so only in a flag.
+    doc = _doc("plan", "Qwen3.5-27B", "--gpu", "RTX-4090", "--engine", "vllm")
+    assert doc["gpus"][0]["count"] > 1
+    assert any(f"runs on {doc['gpus'][0]['count']} x RTX-4090" in n for n in doc["command_notes"])
+    asked = _doc("plan", "Qwen3.5-27B", "--gpu", "RTX-4090", "--engine", "vllm", "--num-gpus", "4")
+    assert not any("runs on" in n for n in asked["command_notes"])
+    one = _doc("plan", "Qwen3-8B", "--gpu", "RTX-4090", "--engine", "vllm")
+    assert not any("runs on" in n for n in one["command_notes"])
