@@ -196,3 +196,12 @@ def test_plan_says_when_it_needs_more_than_one_gpu() -> None:
     assert not any("runs on" in n for n in asked["command_notes"])
     one = _doc("plan", "Qwen3-8B", "--gpu", "RTX-4090", "--engine", "vllm")
     assert not any("runs on" in n for n in one["command_notes"])
+
+
+def test_parse_calls_a_repo_quant_selector_no_ollama_tag() -> None:
+    # `llama-server -hf unsloth/Qwen3-14B-GGUF:Q4_K_M` picks that file of the repo (llama.cpp common/arg.cpp
+    # `--hf-repo <user>/<model>[:quant]`); `ollama run qwen3:14b` names an Ollama tag
+    repo = runner.invoke(app, ["parse", "unsloth/Qwen3-14B-GGUF:Q4_K_M"])
+    tag = runner.invoke(app, ["parse", "qwen3:14b"])
+    assert "repo file tag" in repo.stdout and "Ollama tag" not in repo.stdout
+    assert "Ollama tag" in tag.stdout
