@@ -206,6 +206,22 @@ LEFT_OUT = [
     "besides the kv cache row, 'compute graph device=CUDA0 size=243.9 MiB' (llmsize 124.8 MiB) and "
     "'model weights device=CUDA0 size=16.6 GiB' + CPU 667.5 MiB (llmsize 15.6 + 1.1 GiB): the Ollama "
     "engine's gemma4 graph reserve and which tensors the library blob keeps above Q4_K_M are not known.",
+    "Ollama v0.20 (2026-04-09) qwen3-coder-next (Qwen3-Next: 36 delta-net + 12 attention layers) "
+    "at num_ctx 32,768, BatchSize 1024, flash attention, 20 layers (28..47) on CUDA0, in a public "
+    "benchmark note whose repository the index does not name: 'kv cache' CUDA0 1.1 GiB / 955.2 MiB / "
+    "875.2 MiB and CPU 1.5 / 1.3 / 1.2 GiB with f16 / q8_0 / q4_0 KV, 'model weights' CUDA0 19.9 GiB. "
+    "llmsize gives 1,105.2 / 955.2 / 875.2 MiB and 1,547 / 1,337 / 1,225 MiB (--engine-version 0.20.5 "
+    "--gpu-layers 20) and 19.91 GiB, once the Go engine's 24 reserved recurrent-state checkpoints per "
+    "sequence are counted (ollama_recurrent.py; before it 351 MiB on CUDA0); its 'compute graph' CUDA0 "
+    "884.1 MiB (llmsize 216 MiB) is the Go engine's qwen3next graph at a 1,024-token batch, not traced. "
+    "Found: its scheduler offloads weighted ops of the 28 CPU layers at that batch to CUDA0 "
+    "(ml/backend/ggml/ggml.go ggml_backend_sched_new_ext(..., op_offload=true); ggml-backend.cpp "
+    "'1.off' for host weights when batch >= 32, ggml-cuda offload_op), copying those weights into CUDA0's "
+    "compute buffer. Each offloaded weight starts a split of its own (ggml-backend.cpp need_new_split: 'the "
+    "memory of the previously offloaded weights can be reused'), so one copy is live at a time, but the "
+    "Q6_K ffn_down_exps copy (420 MiB) does not fit the 288 MiB hole the Q4_K gate/up copies leave: "
+    "replaying ggml-alloc's best fit over one CPU layer's MoE stage by hand gives 730-750 MiB before "
+    "what the earlier ops leave placed; the exact layout is not replayed, so no rule.",
     "Ollama 0.20.7 gemma4:31b-it-q8_0 on two V100s, flash attention off (ollama/ollama#15641): 'kv cache' "
     "CUDA0 5.2 GiB + CUDA1 4.9 GiB; the num_ctx of that load is not in the log read.",
     "llama.cpp DeepSeek-V4 compute-buffer regression (ggml-org/llama.cpp#27680, n_ctx 64000, "

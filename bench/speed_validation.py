@@ -42,7 +42,12 @@ from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_profiles import device_class
-from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
+from llmsize.hardware.speed_serving import (
+    closed_loop_waves,
+    run_output_tokens_per_s,
+    serving_output_tokens_per_s,
+    serving_tpot_s,
+)
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -1168,6 +1173,83 @@ FINDINGS = (
     "Windows driver's per-dispatch cost differs per generation and one Intel constant would not carry "
     "from one card to the other; Intel's B580 page lists 233 AI TOPS (2.85 GHz) where the catalog entry "
     "scales the B60 to 219, which would move the prefill rows 6% further. The B580 rows stay unexplained.",
+    "The held-out rows above 50% (issue 11, speedworst4; 16 rows, none changed). Each was checked for a "
+    "mechanism with an independent price; none was found, so no constant moved and the rows' notes record"
+    " what was read. (1) Qwen3.5-4B TTFT on an A100 (vLLM 0.27, 198 ms, -70%): the source's own kernel "
+    "attribution puts the GPU work of one 1,024-token prefill at ~42 ms (prefill GEMMs 31.5 ms a prompt, "
+    "FLA's chunked Gated DeltaNet 433 us a layer-step), close to the model's 58 ms, and its TTFTs at c1 /"
+    " c8 / c16 (198 / 359 / 551 ms) rise ~23 ms per queued request: ~150 ms is a fixed per-request cost "
+    "off the GPU, where the RTX 5090 rows (0.23) leave ~20 ms; not a per-length autotune (vLLM's FLA "
+    "kernels mark T do_not_specialize). (2) gpt-oss-120b on one MI300X at c64-256 (+56 to +108% in output"
+    " rate): TPOT grows 0.13-0.14 ms a sequence even once every expert is hit, so the excess is per-token"
+    " work; the MXFP4 path on gfx942 (triton_kernels matmul_ogs dequantizing each weight tile per "
+    "M-block, no FP4 MFMA) is the lead, and vllm-project/vllm PR #55934 shows the MoE backend alone "
+    "moving MI300X gpt-oss runs ~1.8x at every concurrency (triton 133-5,233 tok/s vs AITER W4A16 "
+    "264-9,319, TP 8, c1-c128), but no per-token timing of the v0.17.0 path exists. (3) Qwen2-72B-AWQ on "
+    "two A100s at 30,720 tokens (transformers 4.38, +92%): 429 s slower than its GPTQ twin over one call,"
+    " most of it in the decode steps (the prefill is ~140 s at 10% of peak); AutoAWQ's kernel opens a "
+    "device guard, so no cross-GPU launch. (4) Arc B580 (+163 / +215%): Intel's special cases in "
+    "ggml-vulkan are in the mat-vec and the scalar flash attention, not in mul_mm; the catalog peak is "
+    "reachable (IPEX-LLM's SYCL build prefills a 7.6B Q4_K_M at 2,336 t/s on a B580, 32% of XMX FP16, "
+    "intel/ipex-llm#12991), so the loss is Vulkan's on that driver. A share priced on PR #14001's own "
+    "A770 row (scalar, 977.81 t/s) would still leave the B580 scalar row near +58% and says nothing of "
+    "the coopmat row, so none is set. (5) DeepSeek-R1-AWQ TP 8 (~-50%): its TPOT is flat from 128 to "
+    "8,192 tokens, a per-step cost of ~130 us a layer, not a cache term; the quantizers' card has the "
+    "same AWQ family at 61.5 t/s on 8 x H100 at batch 1 with the V0 engine (VLLM_USE_V1=0; 16.3 ms a "
+    "token), where the V0 profile predicts 10.0 ms, so the engine generation is not it either. Unchanged "
+    "from earlier passes and not re-opened: Qwen2-57B-A14B on vLLM 0.4.2, Qwen2.5-72B-GPTQ-Int4 on one "
+    "A100, the Hardware Corner gpt-oss-20b RTX 3090 row and the 2024 M1 Max llama3.2:3b Ollama row.",
+    "New held-out rows (issue 11, heldout8 pass; 165 rows in 14 tables, heldout8-*, never fitted): "
+    "GPUStack's Qwen3-8B latency lab on one H100 (vLLM 0.11 TPOT at concurrency 1-8, SGLang 0.5.3 "
+    "BF16/FP8), vLLM recipes on MI300X, llama.cpp ROCm on an RX 7900 XTX (PRs #26284, #18537, #24546), "
+    "RTX 3090 MoE prefill by microbatch (PR #15525), Strix Halo under ROCm (TheRock build 5882; kyuz0's "
+    "May-2026 ROCm 7.2.3 and Vulkan runs of 19 models: Qwen3.6, Gemma 4, GLM-4.7-Flash, Nemotron-3-Super,"
+    " MiniMax-M2.7), vLLM 0.17 concurrency sweeps on an RTX 4090, geerlingguy's Vulkan tg128 README (7 "
+    "cards), SGLang 0.5.13 on MI300X. Mechanism found: llama.cpp's HIP build replays each decode step as "
+    "a HIP graph (GGML_HIP_GRAPHS ON), and on RDNA3 HIP graph replay costs 3.865 us of GPU time per "
+    "serialized dispatch (ROCm/rocm-systems#10834, gfx1100 W7900, 941 tiny dispatches; Vulkan 0.876 us), "
+    "against the ~1 us a kernel of the CUDA-calibrated per-layer latency. Priced per kernel "
+    "(estimate/engines/llama_cpp_hip_graphs.py: a dense block launches 14 fused nodes + 6 q8_1 "
+    "quantizations = 77 us; every extra node 3.865 us; key amd-rdna3, looked up before the device class "
+    "by speed_profiles.class_value; builds without graphs keep the CPU-launch profile). RX 7900 XTX tg64:"
+    " Llama-3.1-8B Q4_K_M +43% -> +10%, Q5_K_M +30% -> +4%, LFM2-8B-A1B +94..+106% -> +10..+15%; no "
+    "existing row moves. Left, with what was checked: (1) Strix Halo HIP MoE decode +38..+63% (builds "
+    "5882-9193) where the same build's Vulkan runs are +8..+24%: #10834 measures gfx1151's HIP per-node "
+    "cost too (3.04x Vulkan's) but its absolute figure was not readable here, so rdna3.5 is not keyed. "
+    "(2) RDNA3 and Strix Halo ROCm prefill -20..-50% (WMMA MMQ since PR #17576 has no AMD fit row; "
+    "gpt-oss's MXFP4 stages cheaper). (3) Vulkan BF16 on RADV ('bf16: 0'): BF16 MoE decode +179% and BF16"
+    " prefill +66..+99% (the matmul_bf16 pipeline needs bf16 cooperative matrices; dense BF16 decode is "
+    "within 7%), not modelled. (4) RTX 3090 DeepSeek-V2-Lite pp512 +69..+85% at every microbatch (64 "
+    "small experts of 1,408, MLA; build of 2025-08). (5) vLLM 0.17 Qwen3.5-9B --enforce-eager on an RTX "
+    "4090 +49..+89% (C = 4: +205%) while the graph-mode 4B sweep is within -15..+6%: the eager hybrid "
+    "step behaves as CPU + GPU serialized, not overlapped; no source for a host sync was found. (6) "
+    "MI300X vLLM Ministral-3-8B / Qwen3Guard-8B at C = 32: TPOT -33/-19% and output tokens/s +91/+55%, "
+    "partly the benchmark's 100 prompts in ceil(100/32) = 4 waves (the serve_output_tps rows assume full "
+    "waves). (7) SGLang MiniMax-M2.7 FP8 on MI300X (TP = EP 2 and 4, triton attention): every step "
+    "2.2-2.6x slower than modelled; no SGLang ROCm row calibrates the profile.",
+    "The heldout8 rows above 50% (issue 11, speedworst5). Mechanisms found: (1) llama.cpp Vulkan BF16 on "
+    "a driver without bf16 cooperative matrices ('bf16: 0', RADV): ggml_vk_load_shaders builds the "
+    "coopmat BF16 mat-muls only with coopmat_bf16_support and otherwise the scalar mul_mm shaders with "
+    "the scalar tiles, whose BF16 operands vulkan-shaders-gen.cpp widens to FP32 ('scalar path promotes "
+    "to float': the FP32 rate, which RDNA3 dual-issues to the packed-FP16 rate), and "
+    "ggml_vk_use_mul_mat_vec_id sends BF16 MUL_MAT_ID to the mat-mat shader, so a one-token MoE step "
+    "multiplies each picked expert against a 32-column tile (estimate/engines/llama_cpp_vulkan_bf16.py; "
+    "the tile's FP32 share priced on the excluded Qwen3-30B-A3B BF16 tg128 row, kyuz0 build 7423, 9.36 "
+    "t/s). Strix Halo: BF16 prefill +66..+99% -> -25..+18%, BF16 MoE decode +179% -> -3% (GLM-4.7-Flash) "
+    "and +26% (Qwen3.6-35B-A3B); Gemma-4-26B-A4B BF16 decode moves +35% -> -45% (that run is faster than "
+    "the tiled path predicts; unexplained). (2) Serving runs whose num_prompts is not a multiple of the "
+    "concurrency: vllm bench serve admits requests behind asyncio.Semaphore(max_concurrency) and reports "
+    "output tokens / whole duration (vllm/benchmarks/serve.py), so equal-length requests run ceil(N / C) "
+    "waves, the last one short (hardware/speed_serving.closed_loop_waves, run_output_tokens_per_s; rows "
+    "record num_prompts where the source states it). MI300X C = 32 (100 prompts): Ministral-3-8B +91% -> "
+    "+60%, Qwen3Guard-8B +55% -> +31%; RTX 4090 Mistral-7B sweep (300 prompts) C = 32 / 48: +15 / +18% -> "
+    "+10 / +11%. Checked and left, with what was read in each row's note: vLLM 0.17 --enforce-eager "
+    "Qwen3.5-9B on an RTX 4090 (enforce_eager also turns torch.compile off; Triton's Python launch is "
+    "5.7-13.2 us a kernel, meta-pytorch/tritonbench#669, 8.68 us in vllm-project/vllm#34838, ~1.6 ms a "
+    "step over 24 GDN layers, not the ~14 ms the host-bound 33-40 ms steps exceed the model by); SGLang "
+    "MiniMax-M2.7 FP8 on MI300X (Triton fused_moe with block FP8 on gfx942 and the triton attention "
+    "backend, no per-kernel timing found); Strix Halo HIP MoE decode (ROCm/rocm-systems#10834's gfx1151 "
+    "per-node figure is only readable as 3.04x Vulkan's).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1177,6 +1259,7 @@ class Case:
     spec: ModelSpec
     gpu: GpuSpec
     inputs: SpeedInputs
+    tail: Case | None = None  # a serving run's short last wave (num_prompts not a multiple of concurrency)
 
 
 def load_rows(path: Path = TABLE) -> list[dict[str, Any]]:
@@ -1226,7 +1309,15 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, inputs)
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name))
+    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row))
+
+
+def _tail_case(row: dict[str, Any]) -> Case | None:
+    """The last wave of a serving run whose num_prompts leaves a remainder at its concurrency."""
+    waves = closed_loop_waves(int(row.get("num_prompts") or 0), int(row.get("concurrency", 1)))
+    if row["metric"] != "serve_output_tps" or len(set(waves)) < 2:
+        return None
+    return build_case({**row, "concurrency": waves[-1], "num_prompts": None})
 
 
 def _ollama_release(row: dict[str, Any]) -> str | None:
@@ -1344,7 +1435,14 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        return serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        full = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        if case.tail is None:
+            return full
+        # vllm bench serve: total output / whole duration, the short last wave included
+        waves = closed_loop_waves(int(row["num_prompts"]), inputs.batch)
+        last = predict(case.tail)
+        timed = [(n, n * gen / (full if n == inputs.batch else last)) for n in waves]
+        return run_output_tokens_per_s(timed, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds
     if metric == "e2e_tps":

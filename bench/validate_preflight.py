@@ -36,6 +36,7 @@ _VLLM = {
     "--max-num-seqs": "--max-num-seqs",
     "--max-num-batched-tokens": "--max-num-batched-tokens",
     "--tp": "--tensor-parallel-size",
+    "--pp": "--pipeline-parallel-size",
     "--kv-cache-memory": "--kv-cache-memory",
     "--block-size": "--block-size",
 }
@@ -48,6 +49,7 @@ _SGLANG = {
     "--max-mamba-cache-size": "--max-mamba-cache-size",
     "--mamba-ssm-dtype": "--mamba-ssm-dtype",
 }
+_TORCH_DTYPE = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 # llmsize's --speculative method -> SGLang's --speculative-algorithm (srt/speculative/spec_info.py)
 _SGLANG_SPEC = {"mtp": "NEXTN", "eagle": "EAGLE", "eagle3": "EAGLE3"}
 
@@ -88,6 +90,8 @@ def launch_command(row: dict[str, Any]) -> tuple[list[str], str]:
             words += [flag, args[option]]
     if args.get("--kv-dtype") == "fp8":
         words += ["--kv-cache-dtype", "fp8"]
+    if "--dtype" in args:  # llmsize's dtype names -> the engines' torch names (--dtype float32)
+        words += ["--dtype", _TORCH_DTYPE.get(args["--dtype"], args["--dtype"])]
     if engine == "vllm" and args.get("--quant") == "nvfp4":
         words += ["--quantization", "modelopt_fp4"]
     if engine == "vllm" and "--enable-prefix-caching" in row["llmsize_args"]:

@@ -120,5 +120,5 @@ def test_a_context_above_the_derived_length_says_the_engine_refuses_it() -> None
     for engine, env in (("vllm", "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1"),
                         ("sglang", "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1")):
         long = llmsize.estimate(spec, llmsize.Workload(engine=engine, context=65536))
-        (note,) = [a for a in long.assumptions if "derives from the config" in a]
+        (note,) = [a for a in long.warnings if "derives from the config" in a]
         assert "65,536" in note and "40,960" in note and env in note

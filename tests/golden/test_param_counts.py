@@ -43,9 +43,9 @@ def test_the_table_covers_every_family_that_publishes_counts() -> None:
 
 
 def _modelled(entry: catalog.CatalogEntry) -> bool:
-    from llmsize.specs.hf_config import SUPPORTED_MODEL_TYPES
+    from llmsize.specs.hf_config import SUPPORTED_MODEL_TYPES, model_type_of
 
-    return entry.model.config["model_type"] in SUPPORTED_MODEL_TYPES
+    return model_type_of(entry.model.config) in SUPPORTED_MODEL_TYPES
 
 
 @pytest.mark.parametrize("entry", CITED, ids=[e.name for e in CITED])

@@ -115,3 +115,15 @@ def test_gemma3n_profiles_its_images_not_its_audio() -> None:
     assert prof is not None and (prof.modality, prof.items, prof.tokens_per_item) == ("image", 32, 256)
     # timm's MobileNetV5 at 768 x 768: 199,434,240 B an image (bench/validate_images.py --mobilenet)
     assert prof.tower_bytes == 32 * 199_434_240
+
+
+def test_kimi_vl_profiles_its_1024_px_dummy_image() -> None:
+    # vLLM kimi_vl.py: the dummy image is MaxImageTokenMeta's 1024 x 1024, which get_num_image_tokens
+    # (in_token_limit 4096 patches) turns into 33 x 33 = 1,089 tokens of 66 x 66 patches; with 8,192
+    # batched tokens: 8192 // 1089 = 7 items (vLLM 0.19's encoder budget rule).
+    spec = _spec("Kimi-VL-A3B-Instruct")
+    assert spec.vision is not None
+    grid = largest_image(spec.vision)
+    assert (grid.features, grid.patches) == (1089, 66 * 66)
+    prof = encoder_profile(spec, 8192, 1024, 131072, 2)
+    assert prof is not None and (prof.items, prof.budget, prof.tokens_per_item) == (7, 8192, 1089)

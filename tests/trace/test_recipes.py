@@ -36,6 +36,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("trl-lora-autocast-no-checkpointing", {**LORA, "framework": "trl", "gradient_checkpointing": False}),
     # accelerate's convert_outputs_to_fp32 copies the returned logits
     ("llamafactory-lora-autocast-full-loss", {**LORA, "framework": "llamafactory", "loss": "full"}),
+    # Unsloth's pre-CCE Fast_CrossEntropyLoss: bf16 logits kept, gradient written into them
+    ("inplace-loss-lora-autocast", {**LORA, "framework": "llamafactory", "loss": "inplace"}),
+    ("inplace-loss-full", {**FULL, "loss": "inplace"}),
 ]
 
 

@@ -125,7 +125,7 @@ def test_starcoder2_7b_is_the_hub_total_and_the_card_s_window() -> None:
 def test_glm_4_6v_flash_is_the_9b_dense_vlm_with_its_own_context() -> None:
     """GLM-4.6V-Flash and GLM-4.1V-9B-Thinking: the same 10,292,777,472 parameters (the Hub totals in the
     llmfit snapshot), 40 dense blocks with 2 KV heads of 128; the Flash reads 131072 positions, the 4.1V
-    65536. The 106B GLM-4.6V (an MoE) stays an approximation of its published sizes."""
+    65536. The 106B GLM-4.6V is an MoE entry of its own (test_catalog_archcat6.py)."""
     from llmsize.specs.resolve import resolve
 
     flash, v41 = catalog_spec("GLM-4.6V-Flash"), catalog_spec("GLM-4.1V-9B-Thinking")
@@ -133,7 +133,7 @@ def test_glm_4_6v_flash_is_the_9b_dense_vlm_with_its_own_context() -> None:
     assert not flash.is_moe and flash.num_kv_heads == 2 and flash.num_layers == 40
     assert (flash.max_position_embeddings, v41.max_position_embeddings) == (131072, 65536)
     big = resolve("GLM-4.6V")
-    assert big.approximate and big.is_moe
+    assert not big.approximate and big.is_moe and big.name != flash.name
 
 
 def test_lfm2_5_card_figures_match_the_aliased_lfm2_entry() -> None:
@@ -228,16 +228,13 @@ def test_trinity_large_caches_its_4096_window_on_three_of_four_blocks() -> None:
     assert (layers, size) == (45, per_token) and window is not None and 4096 <= window <= 4097
 
 
-def test_step_3_is_an_moe_of_its_card_not_unknown_and_its_siblings_are_not_caught() -> None:
-    """Step3 card: "321B total parameters and 38B active"; no verified config (SGLang's defaults miss the Hub
-    total by 2.78B), so the name takes the MoE approximation of those sizes. Step3-VL-10B (a dense 10B) and
-    the Step-3.5 names are other models."""
-    from llmsize.specs.approximate import published_moe_sizes
+def test_step_3_is_its_catalog_moe_and_its_siblings_are_not_caught() -> None:
+    """Step-3 is a catalog entry now (test_catalog_archcat6.py: the Hub total to the parameter), never a
+    size-only guess. Step3-VL-10B (a dense 10B) and the Step-3.5 / 3.7 names are other models."""
     from llmsize.specs.resolve import resolve
 
     spec = resolve("Step-3")
-    assert spec.approximate and spec.is_moe
-    assert abs(total_params(spec) / 321e9 - 1) < 0.01 and abs(active_params(spec) / 38e9 - 1) < 0.03
-    assert published_moe_sizes("stepfun-ai/step3") is not None
+    assert not spec.approximate and spec.is_moe and spec.name == "Step-3"
     for other in ("Step3-VL-10B", "Step-3.5-Flash-Base", "step3p5-flash", "Step-3.7-Flash"):
-        assert published_moe_sizes(other) is None, other
+        found = catalog.find(other)
+        assert found is None or found[0].name != "Step-3", other

@@ -106,3 +106,31 @@ def test_the_mode_is_a_vllm_option(engine: str) -> None:
 def test_bad_mode_is_refused() -> None:
     with pytest.raises(ValueError, match="mm_encoder_tp_mode"):
         Workload.model_validate({"engine": "vllm", "tp": 2, "num_gpus": 2, "mm_encoder_tp_mode": "both"})
+
+
+def test_moonvit_blocks_split_under_tp() -> None:
+    # vLLM moonvit.py / kimi_k25_vit.py MoonVitEncoderLayer: wqkv QKVParallelLinear and wo RowParallelLinear
+    # (attn_bias True), MLP2 fc0 column / fc1 row (biased). Kimi-K2.5's tower (config.json vision_config:
+    # 27 blocks, hidden 1152, MLP 4304): per block 1152 x 3456 + 3456 (qkv), 1152 x 1152 + 1152 (wo),
+    # 1152 x 4304 + 4304 (fc0), 4304 x 1152 + 1152 (fc1).
+    from llmsize.estimate.encoder_tp import data_parallel, split_params, splits
+
+    spec = _spec("Kimi-K2.5")
+    assert spec.vision is not None and splits(spec) and data_parallel(spec)
+    block = 1152 * 3456 + 3456 + 1152 * 1152 + 1152 + 1152 * 4304 + 4304 + 4304 * 1152 + 1152
+    assert split_params(spec.vision, 1) == 27 * block
+    # at TP 2 the column outputs and row inputs halve; row-parallel biases (wo, fc1) stay whole
+    half = 1152 * 1728 + 1728 + 576 * 1152 + 1152 + 1152 * 2152 + 2152 + 2152 * 1152 + 1152
+    assert split_params(spec.vision, 2) == 27 * half
+
+
+def test_kimi_vl_tower_is_read_and_split_under_tp() -> None:
+    # Kimi-VL-A3B's vision_config (model_type moonvit, MoonViT-SO-400M: 27 blocks, hidden 1152, 16 heads,
+    # MLP 4304, patch 14, merge [2, 2]) is the same MoonViT as Kimi-K2.5's, built by vLLM moonvit.py.
+    from llmsize.estimate.encoder_tp import split_params, splits
+
+    spec = _spec("Kimi-VL-A3B-Instruct")
+    assert spec.vision is not None and splits(spec)
+    assert (spec.vision.depth, spec.vision.hidden_size, spec.vision.intermediate_size) == (27, 1152, 4304)
+    block = 1152 * 3456 + 3456 + 1152 * 1152 + 1152 + 1152 * 4304 + 4304 + 4304 * 1152 + 1152
+    assert split_params(spec.vision, 1) == 27 * block

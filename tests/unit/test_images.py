@@ -232,3 +232,22 @@ def test_gemma4_soft_tokens_fill_the_patch_budget(width: int, height: int, featu
 def test_kimi_k25_tokens_follow_navit_resize(width: int, height: int, features: int) -> None:
     grid = image_grid(_tower("Kimi-K2.5"), width, height)
     assert (grid.features, grid.tokens) == (features, features)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "features"),
+    [
+        # vLLM kimi_vl.py get_num_image_tokens with Kimi-VL-A3B's KimiVLImageProcessor (patch 14, merge
+        # 2 x 2, in_token_limit 4096 patches, no cap a side): 1024 x 1024 has 73 x 73 = 5,329 patches >
+        # 4,096: scale sqrt(4096 / 5329) = 0.8767 -> 897 px, padded to 28-px cells: 924 -> 33 x 33 tokens.
+        (1024, 1024, 1089),
+        # 4000 x 1000: 285 x 71 = 20,235 patches: scale 0.4499 -> 1799 x 449 px, padded to 1820 x 476:
+        # 65 x 17 tokens (no side cap: K2.5's 512-patch side would not bind either).
+        (4000, 1000, 1105),
+        # small images are never scaled up: 448 x 448 = 32 x 32 patches -> 16 x 16 tokens
+        (448, 448, 256),
+    ],
+)
+def test_kimi_vl_tokens_follow_in_token_limit(width: int, height: int, features: int) -> None:
+    grid = image_grid(_tower("Kimi-VL-A3B-Instruct"), width, height)
+    assert (grid.features, grid.tokens) == (features, features)

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
+from llmsize.hardware.speed_serving import (
+    closed_loop_waves,
+    run_output_tokens_per_s,
+    serving_output_tokens_per_s,
+    serving_tpot_s,
+)
 
 
 def test_one_request_in_flight_pays_no_other_prefill() -> None:
@@ -57,3 +62,20 @@ def test_closed_loop_throughput_is_concurrency_over_one_request_duration(
 
 def test_no_output_tokens_has_no_serving_throughput() -> None:
     assert serving_output_tokens_per_s(0.02, 1.0, 4, 0) is None
+
+
+def test_a_run_is_full_waves_then_the_remainder() -> None:
+    # vllm bench serve: 100 prompts behind Semaphore(32) run as 32, 32, 32 and 4 requests.
+    assert closed_loop_waves(100, 32) == [32, 32, 32, 4]
+    assert closed_loop_waves(64, 32) == [32, 32]
+    assert closed_loop_waves(3, 8) == [3]
+    assert closed_loop_waves(0, 8) == []
+
+
+def test_a_short_last_wave_lowers_the_run_rate() -> None:
+    # Three 32-request waves of 10 s and a 4-request wave of 8 s, 1024 tokens each:
+    # 100 x 1024 tokens over 38 s, not 32 x 1024 over 10 s.
+    waves = [(32, 10.0), (32, 10.0), (32, 10.0), (4, 8.0)]
+    assert run_output_tokens_per_s(waves, 1024) == pytest.approx(100 * 1024 / 38.0)
+    assert run_output_tokens_per_s(waves, 1024) < 32 * 1024 / 10.0
+    assert run_output_tokens_per_s([], 1024) is None

@@ -182,7 +182,11 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     if save[0] is not None:
         save_document(doc, save[0], force=save[1])
     if check and result.best is None:
-        why = f": {shown.row.reason}" if shown is not None and shown.row.reason else ""
+        # the shown row's reason, or the one every format shares (a context the engine refuses)
+        reasons = {o.row.reason for o in result.options}
+        shared = next(iter(reasons)) if len(reasons) == 1 else None
+        reason = shown.row.reason if shown is not None else shared
+        why = f": {reason}" if reason else ""
         raise NothingFitsError(f"{spec.name} does not fit {gpu.id} in any precision tried{why}")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from llmsize.cli.app import app
+from llmsize.cli.engine_options import AllowLongContextOpt, DpAttentionOpt, DpLmHeadOpt
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -24,6 +25,7 @@ from llmsize.errors import BadInputError, LlmsizeError, NothingFitsError
 
 @app.command("plan")
 def plan_cmd(
+    ctx: typer.Context,
     model: Annotated[str, typer.Argument(help="Model name, Hub repo id, local folder or .gguf file.")],
     gpu: Annotated[list[str], typer.Option(
         "--gpu", help="GPU catalog id, or 'local' for this machine (one GPU kind).")],
@@ -34,10 +36,13 @@ def plan_cmd(
     kv_dtype: KvDtypeOpt = None,
     num_gpus: NumGpusOpt = "auto",
     gpu_file: GpuFileOpt = None,
+    dp_attention: DpAttentionOpt = 1,
+    dp_lm_head: DpLmHeadOpt = False,
     emit: Annotated[
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
     revision: RevisionOpt = None,
+    allow_long_context: AllowLongContextOpt = False,
     fmt: FormatOpt = OutputFormat.HUMAN,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -50,7 +55,7 @@ def plan_cmd(
     its fit row in `gpus` and the launch command in `command`)
     """
     from llmsize.hardware.plan import plan_fit_rows
-    from llmsize.preflight.emit import downloaded_quant, launch_command, serving_engine
+    from llmsize.preflight.emit import downloaded_quant, launch_command, launch_notes, serving_engine
     from llmsize.specs.resolve import resolve
 
     if emit != "command":
@@ -72,15 +77,41 @@ def plan_cmd(
     engine = serving_engine(spec, engine, quant)
     quant = quant or downloaded_quant(spec, engine, model)
     options = {"context": context, "batch": batch, "quant": quant, "kv_dtype": kv_dtype, "engine": engine}
+    settings: dict[str, object] = {}
+    if allow_long_context:  # the engines' long-context variables (estimate/engines/serving_context.py)
+        settings["allow_long_context"] = True
+    if dp_attention > 1 or dp_lm_head:  # SGLang's DP attention (estimate/engines/sglang_dp_attention.py)
+        settings.update(dp_attention=dp_attention, dp_lm_head=dp_lm_head)
+    if settings:
+        options["engine_settings"] = settings
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
+    from llmsize.cli.engine_context import context_given, engine_default_context
+
+    if not context_given(ctx):  # the context the engine takes on this GPU, as fit and estimate --gpu size
+        wl = engine_default_context(spec, wl, gpu_spec, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:
         raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
+    notes = launch_notes(spec, wl, wl.engine.value, model)
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    if int(row.count or 1) > 1 and not count_given:
+        # `plan Qwen3.5-27B --gpu RTX-4090 --engine vllm` printed `--pipeline-parallel-size 3` and nothing
+        # else: the reader with one card learnt only from a flag that the plan needs three (issue 15, round 3)
+        layout = f"tp {row.tp or 1}, pp {row.pp or 1}"
+        notes = (*notes, f"this plan runs on {row.count} x {gpu_spec.id} ({layout}): the fewest that fit "
+                 "(--num-gpus auto); --num-gpus 1 says what one GPU lacks")
+    if fmt is OutputFormat.HUMAN:
+        for note in notes:  # on stderr: `$(llmsize plan ...)` stays the command alone
+            typer.echo(f"note: {note}", err=True)
     if fmt is OutputFormat.HUMAN and output is None:
         typer.echo(line)
         return
-    doc = plan_document(model, spec, wl, row, line)
+    from llmsize.hardware.planner import with_gpu_defaults
+
+    # the document's breakdown with the engine's defaults for this GPU, as its row (vLLM's batch sizes)
+    doc = {**plan_document(model, spec, with_gpu_defaults(wl, gpu_spec), row, line),
+           "command_notes": list(notes)}
     if output is not None:
         from llmsize.report.export import save_document
 

@@ -136,6 +136,36 @@ DisableRadixOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+AllowLongContextOpt = Annotated[
+    bool,
+    Option(
+        "--allow-long-context",
+        help="vLLM/SGLang: started with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 / "
+        "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1, so a --context above the length the engine derives "
+        "from the config starts (without it, such a context does not fit: the engine refuses it).",
+        rich_help_panel=_PANEL,
+    ),
+]
+DpAttentionOpt = Annotated[
+    int,
+    Option(
+        "--dp-attention",
+        min=1,
+        help="SGLang: --dp-size N with --enable-dp-attention: attention runs data-parallel in N groups of "
+        "the --tp ranks (each rank keeps the attention weights of its group and the KV of its own "
+        "requests); the experts stay split over all --tp ranks.",
+        rich_help_panel=_PANEL,
+    ),
+]
+DpLmHeadOpt = Annotated[
+    bool,
+    Option(
+        "--dp-lm-head",
+        help="SGLang --enable-dp-lm-head (with --dp-attention): the LM head is split over the attention "
+        "group only, not over all --tp ranks.",
+        rich_help_panel=_PANEL,
+    ),
+]
 UbatchOpt = Annotated[
     int | None,
     Option(
@@ -249,6 +279,9 @@ def engine_settings(
     mamba_ssm_dtype: MambaSsmDtypeOpt = None,
     mamba_full_memory_ratio: MambaRatioOpt = None,
     disable_radix_cache: DisableRadixOpt = False,
+    allow_long_context: AllowLongContextOpt = False,
+    dp_attention: DpAttentionOpt = 1,
+    dp_lm_head: DpLmHeadOpt = False,
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
@@ -275,6 +308,9 @@ def engine_settings(
         "mamba_ssm_dtype": mamba_ssm_dtype,
         "mamba_full_memory_ratio": mamba_full_memory_ratio,
         "disable_radix_cache": disable_radix_cache,
+        "allow_long_context": allow_long_context,
+        "dp_attention": dp_attention,
+        "dp_lm_head": dp_lm_head,
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,

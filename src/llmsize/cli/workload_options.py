@@ -123,7 +123,8 @@ LossOpt = Annotated[
     Option(
         "--loss",
         help="Cross-entropy: full fp32 logits, full-shifted (transformers 4.46-4.48: also a shifted fp32 "
-        "copy), chunked, chunked-recompute (TRL chunked_nll) or fused linear CE (default: the framework's).",
+        "copy), chunked, chunked-recompute (TRL chunked_nll), fused linear CE, or inplace (Unsloth before "
+        "December 2024: bf16 logits, gradient written into them) (default: the framework's).",
         rich_help_panel=_TRAIN,
     ),
 ]

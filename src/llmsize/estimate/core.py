@@ -471,11 +471,9 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
             f"{spec.name} is approximated from the size in its name; "
             "give a repo id or a config.json for exact numbers"
         )
-    if wl.context > spec.max_position_embeddings:
-        out.append(
-            f"context {wl.context:,} exceeds the model's max_position_embeddings "
-            f"({spec.max_position_embeddings:,}); it needs rope scaling to work"
-        )
+    long_context = ctx.engine.context_warning(spec, wl)  # the engine's own rule (vLLM/SGLang refuse)
+    if long_context is not None:
+        out.append(long_context)
     return tuple(out)
 
 

@@ -13,19 +13,26 @@ norms and learned position tables that are plain modules stay whole on every ran
   qkv_proj QKVParallelLinear + out_proj RowParallelLinear, SiglipMLP fc1 column / fc2 row, and the
   position table a VocabParallelEmbedding (split by rows); the patch Conv2d and the projector's
   mm_input_projection_weight whole. `mllama4.py` Llama4VisionEncoderLayer and `pixtral.py`
-  PixtralHFAttention / PixtralHFMLP: the same column / row pairs in every block.
+  PixtralHFAttention / PixtralHFMLP: the same column / row pairs in every block. `moonvit.py`
+  (Kimi-VL's MoonViT) and `kimi_k25_vit.py` (Kimi-K2.5's): MoonVitEncoderLayer wqkv
+  QKVParallelLinear + wo RowParallelLinear (attn_bias True), MLP2 fc0 ColumnParallelLinear + fc1
+  RowParallelLinear (biased); the patch Conv2d, the learned 2D position table and the projector
+  (kimi_vl.py KimiVLMultiModalProjector: nn.Linear) whole. Checked: Kimi-VL-A3B-Instruct on vLLM
+  0.19.0 loads 30.74 GiB at TP 1 and 15.53 GiB a rank at TP 2 (llm-d-incubation/llm-d-planner#205),
+  0.16 GiB above half: the whole parts, not a 0.77 GiB tower.
 - Every one of these takes `disable_tp=use_data_parallel`: with `--mm-encoder-tp-mode data`
   (vllm/config/multimodal.py MultiModalConfig.mm_encoder_tp_mode, default "weights") each rank
   holds the whole tower and encodes its share of the images instead, for models that declare
   `supports_encoder_tp_data`; others fall back to "weights".
 - SGLang `srt/models/qwen2_5_vl.py` (VisionAttention's qkv and proj over the TP group,
   Qwen2_5_VLMLP gate/up ColumnParallelLinear and down RowParallelLinear, the merger column + row,
-  the patch embed an nn.Conv3d), `qwen3_vl.py` and `siglip.py` alike. Its
+  the patch embed an nn.Conv3d), `qwen3_vl.py`, `siglip.py` and `kimi_vl_moonvit.py` (VisionAttention
+  with use_qkv_parallel, MLP2 column + row unless use_data_parallel) alike. Its
   `--mm-enable-dp-encoder` (server_args.py, default False) replicates instead.
 
 Audio encoders (Qwen2-Audio's Whisper encoder, Gemma 3n's / Gemma 4's conformer) are transformers
 modules inside vLLM (qwen2_audio.py builds Qwen2AudioEncoder; gemma3n_mm.py AutoModel), so they
-stay whole; so do towers whose parallel layout is not restated here (Gemma 4, MoonViT, MobileNet).
+stay whole; so do towers whose parallel layout is not restated here (Gemma 4, MobileNet).
 Biases of column-parallel layers split with their outputs; row-parallel biases stay whole.
 Which engine splits, and under which flag, is each engine module's `encoder_tp` (vllm.py, sglang.py;
 the others keep the tower whole: transformers' tp_plan covers the decoder, llama.cpp's mmproj is one
@@ -43,13 +50,14 @@ if TYPE_CHECKING:
 EncoderTpMode = Literal["weights", "data"]
 
 # Towers whose blocks the engines build of column / row-parallel layers (module docstring).
-SPLIT_KINDS = frozenset({"qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral"})
+SPLIT_KINDS = frozenset({"qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "pixtral", "moonvit"})
 # vLLM models that set `supports_encoder_tp_data = True` (qwen2_5_vl.py, qwen3_vl.py / qwen3_5.py,
-# mllama4.py); the others ignore --mm-encoder-tp-mode data.
-DATA_PARALLEL_KINDS = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4"})
+# mllama4.py, kimi_vl.py); the others ignore --mm-encoder-tp-mode data.
+DATA_PARALLEL_KINDS = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "moonvit"})
 # Tower kinds whose linears carry biases (modeling_qwen2_5_vl.py, modeling_qwen3_vl.py,
-# modeling_siglip.py, modeling_llama4.py); Pixtral's are bias-free (modeling_pixtral.py).
-_BIASED = frozenset({"qwen2_5_vl", "qwen3_vl", "siglip", "llama4"})
+# modeling_siglip.py, modeling_llama4.py, vLLM moonvit.py: attn_bias True and MLP2's default bias);
+# Pixtral's are bias-free (modeling_pixtral.py).
+_BIASED = frozenset({"qwen2_5_vl", "qwen3_vl", "siglip", "llama4", "moonvit"})
 
 
 def _ceil(a: int, b: int) -> int:

@@ -110,7 +110,8 @@ def kv_detail(
             lines.append(f"{t.layers} {unit} x {size} B, {held}")
             continue
         if t.state_bytes:
-            lines.append(f"{t.layers} layers x {_n(t.state_bytes)} B of state per sequence")
+            copies = f" x {t.state_copies} copies (live and saved)" if t.state_copies > 1 else ""
+            lines.append(f"{t.layers} layers x {_n(t.state_bytes)} B of state per sequence{copies}")
             continue
         width = (
             f"(kv_lora_rank {spec.kv_lora_rank} + rope {spec.qk_rope_head_dim})"

@@ -31,6 +31,9 @@ from, at the version modelled:
 - unsloth: Unsloth 2025.x: `use_gradient_checkpointing="unsloth"` offloads each checkpointed
   layer input to host RAM (unsloth_zoo gradient_checkpointing.py), the loss is its fused linear
   cross-entropy (unsloth_zoo fused_losses), and its notebooks train with `optim="adamw_8bit"`.
+  Before Apple's CCE (December 2024) its loss was the Triton cross-entropy on bf16 logits:
+  `--loss inplace` (loss_walk.py). A 4-bit gpt-oss's experts run as Unsloth's per-expert loop
+  (unsloth_moe.py).
 - torchtune: torchtune 0.6 (recipes/configs/llama3_1/8B_{full,lora,qlora}_single_device.yaml at
   commit bd2a0fc): activation checkpointing on, `LinearCrossEntropyLoss` with 8 chunks; full
   fine-tuning on one device uses `bitsandbytes.optim.PagedAdamW8bit` with `optimizer_in_bwd: True`;

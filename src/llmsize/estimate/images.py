@@ -158,10 +158,12 @@ def _moonvit(t: VisionTower, width: int, height: int) -> ImageGrid:
     """Kimi K2.5 (image_processing_kimi_k25.py `navit_resize`, processing_kimi_k25.py
     `replace_image_token`): scaled down (never up, truncated) to at most max_patches patches and
     max_side_patches a side, then padded to whole merge x patch cells; one <|media_pad|> per merge^2
-    patches (the chat template's media markers around them are not counted)."""
+    patches (the chat template's media markers around them are not counted). Kimi-VL
+    (image_processing_kimi_vl.py `rescale`, vLLM kimi_vl.py get_num_image_tokens): the same with
+    in_token_limit patches and no cap a side (max_side_patches 0)."""
     p = t.patch_size
     count = max(1, height // p) * max(1, width // p)
-    side = t.max_side_patches * p
+    side = t.max_side_patches * p if t.max_side_patches else max(width, height)
     scale = min(1.0, math.sqrt(t.max_patches / count), side / height, side / width)
     h, w = min(max(1, int(height * scale)), side), min(max(1, int(width * scale)), side)
     cell = t.merge_size * p

@@ -69,6 +69,9 @@ class KvTerm:
     # "window_blocks" (the blocks a `window` keeps, `rate` tokens each).
     rule: str = "window"
     rate: int = 0
+    # states held per sequence and layer (engine.state_copies: the live one and saved copies); the
+    # decode's traffic is one state_bytes (hardware/speed_inputs.py), the memory all of them
+    state_copies: int = 1
 
 
 # Term rules whose held positions grow with the context without bound (one per `rate` tokens).
@@ -104,8 +107,9 @@ def state_terms(
     if not n or spec.recurrent is None:
         return ()
     element = BYTES_PER_ELEMENT.get(compute_dtype, Fraction(2))
-    per_seq = engine_for(wl).state_bytes(spec, int(element) if element >= 1 else 2, wl.tp)
-    return (KvTerm(n, Fraction(0), None, per_seq),)
+    eng = engine_for(wl)
+    per_seq = eng.state_bytes(spec, int(element) if element >= 1 else 2, wl.tp)
+    return (KvTerm(n, Fraction(0), None, per_seq, state_copies=eng.state_copies(spec)),)
 
 
 def kv_terms(
@@ -185,7 +189,7 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
     total: Any = 0
     for term in terms:
         if term.state_bytes:  # one fixed state per sequence, whatever the context
-            total = total + term.layers * term.state_bytes * batch
+            total = total + term.layers * term.state_bytes * term.state_copies * batch
             continue
         if term.rule != "window":
             held = eng.pooled_held(term.rule, term.rate, tokens, prefill, term.window, batch)

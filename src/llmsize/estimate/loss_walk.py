@@ -20,6 +20,7 @@
   and Unsloth's fused loss: the gradient is computed in the forward, chunk by chunk (chunk rows =
   next power of two of BT / ceil(V / H)); only `grad_input` (BT x H) and, when the head trains,
   `grad_weight` (V x H) are kept, and backward hands `grad_input` back as the hidden states' gradient.
+- inplace: Unsloth's Triton cross-entropy as its models ran it before Apple's CCE (`inplace_loss`).
 
 Under torch.compile (torchtune `compile: True` compiles the loss), inductor fuses the upcast,
 log-softmax and nll into reductions: no fp32 copy or fp32 log-softmax of the logits is made, and
@@ -235,6 +236,27 @@ def shifted_full_loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     return loss
 
 
+def inplace_loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
+    """Unsloth's `Fast_CrossEntropyLoss` (unsloth/kernels/cross_entropy_loss.py, read at commit
+    d9ed4be of December 2024), which `CausalLM_fast_forward` (unsloth/models/llama.py) ran on the
+    lm_head's bf16 logits when Apple's cut_cross_entropy was absent (Unsloth before December 2024;
+    still for 1,024 tokens or fewer): the shifted labels are `torch.hstack`ed (int64), the kernel
+    writes an fp32 loss and log-sum-exp per row (for a vocabulary over 65,536, one per 65,536-wide
+    chunk, reduced with `torch.logsumexp`) and saves the logits themselves; backward writes the
+    gradient of the logits into their storage and returns it (`return logits, ...`). No fp32 copy
+    of the logits is made; the caller adds accelerate's fp32 copy of the returned logits."""
+    rows = d.b * d.s
+    chunks = -(-spec.vocab_size // 65536)  # REFERENCE: cross_entropy_loss.py MAX_FUSED_SIZE = 65536
+    labels = w.new("shift_labels (hstack)", rows * 8)
+    losses = w.new("losses (fp32)", rows * 4)
+    if chunks > 1:
+        w.tmp("logsumexp per chunk (fp32)", rows * chunks * 4)
+    lse = w.new("logsumexp (fp32)", rows * 4)
+    loss = w.op("Fast_CrossEntropyLoss", 4, [logits], saves=[logits, lse, labels], reuse=logits)
+    w.drop(losses, lse, labels)
+    return loss
+
+
 def head_and_loss(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> tuple[_T, _T | None]:
     """The loss of a training step from the final hidden states; also the logits if it keeps them."""
     if d.loss == "full-shifted":
@@ -246,5 +268,8 @@ def head_and_loss(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> tuple[_T, _T | 
         return _chunked_recompute(w, d, spec, xn), None
     if d.loss == "fused":
         return _fused(w, d, spec, xn), None
+    if d.loss == "inplace":
+        logits = _head(w, d, spec, xn)
+        return inplace_loss(w, d, spec, logits), logits
     logits = _head(w, d, spec, xn)
     return _loss(w, d, spec, logits), logits

@@ -78,13 +78,15 @@ class Loss(StrEnum):
     of the shifted logits that transformers 4.46-4.48 made (loss_walk.py); chunked: per chunk of
     tokens; chunked-recompute: per chunk of tokens under activation checkpointing, so only one
     chunk's logits ever exist (TRL's chunked_nll); fused: linear + CE in one kernel that never holds
-    the logits (Liger, Unsloth)."""
+    the logits (Liger, Unsloth); inplace: the bf16 logits kept and their gradient written into
+    them, no fp32 copy (Unsloth's Triton cross-entropy before it adopted Apple's CCE, loss_walk.py)."""
 
     FULL = "full"
     FULL_SHIFTED = "full-shifted"
     CHUNKED = "chunked"
     CHUNKED_RECOMPUTE = "chunked-recompute"
     FUSED = "fused"
+    INPLACE = "inplace"
 
 
 class Fp8Recipe(StrEnum):
@@ -281,6 +283,21 @@ class Workload(Record):
         description="SGLang: state pool : KV pool split of the static share (0.9)",
     )
     disable_radix_cache: bool = Field(default=False, description="SGLang: no prefix (radix) cache")
+    allow_long_context: bool = Field(
+        default=False,
+        description="vLLM/SGLang: started with VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 / "
+        "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1, so a context above the length derived from the config "
+        "starts (estimate/engines/serving_context.py)",
+    )
+    # SGLang --enable-dp-attention --dp-size N (estimate/engines/sglang_dp_attention.py)
+    dp_attention: int = Field(
+        default=1, gt=0, le=MAX_GPUS,
+        description="SGLang: attention data-parallel groups inside the TP group (--dp-size with "
+        "--enable-dp-attention); 1 = off",
+    )
+    dp_lm_head: bool = Field(
+        default=False, description="SGLang --enable-dp-lm-head: the LM head split over the attention TP group"
+    )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )

@@ -81,7 +81,12 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
         fitting = [r for r in mine if r.row.fits]
         prefix = f"{model}: " if len(models) > 1 else ""
         if not fitting:
-            lines.append(f"{prefix}nothing fits; try a quantized variant, a shorter --context or more GPUs.")
+            # one reason on every GPU is the engine's, not memory's (a context vLLM refuses): say it, since
+            # "more GPUs" and "a quantized variant" cannot lift it
+            reasons = {r.row.reason for r in mine}
+            shared = next(iter(reasons)) if len(reasons) == 1 and len(mine) > 1 else None
+            lines.append(f"{prefix}nothing fits: {shared}" if shared else
+                         f"{prefix}nothing fits; try a quantized variant, a shorter --context or more GPUs.")
             continue
         best = min(fitting, key=lambda r: (r.row.count, -(r.row.decode_tokens_per_s or 0)))
         fastest = max(fitting, key=lambda r: r.row.aggregate_tokens_per_s or r.row.decode_tokens_per_s or 0)

@@ -66,6 +66,15 @@ def _at_context(wl: Workload, context: int) -> Workload | None:
     return wl.model_copy(update=update)
 
 
+def with_gpu_defaults(wl: Workload, gpu: GpuSpec) -> Workload:
+    """`wl` with the engine's GPU-dependent defaults for `gpu` (vLLM's and SGLang's batch sizes, the
+    MXFP4 kernel): what every fit row is planned with, and so what a one-GPU breakdown must use too."""
+    return engine_for(wl).gpu_defaults(
+        wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
+        gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
+    )
+
+
 @dataclass
 class Planner:
     """Plans one model and workload on GPUs; memoises every estimate it asks for."""
@@ -129,10 +138,7 @@ class Planner:
     def for_gpu(self, gpu: GpuSpec) -> Planner:
         """The planner of the workload with the engine's GPU-dependent defaults (vLLM's batch sizes);
         estimates are shared, search curves are not."""
-        wl = engine_for(self.wl).gpu_defaults(
-            self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
-            gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
-        )
+        wl = with_gpu_defaults(self.wl, gpu)
         if wl == self.wl:
             return self
         sub = self._subs.get(wl)
@@ -243,7 +249,8 @@ class Planner:
                 guess = _context_guess(est, asked.context, at_asked, usable)
         align = eng.context_alignment(self.spec, asked)
         chunk = eng.scan_chunk(self.spec, asked)
-        return longest_before_over(total, usable, self.spec.max_position_embeddings, align, known, guess,
+        # the engine's limit: vLLM/SGLang refuse a context above the length they derive (serving_context.py)
+        return longest_before_over(total, usable, eng.context_limit(self.spec, asked), align, known, guess,
                                    chunk)
 
     def max_batch(self, usable: int, layout: Layout, context: int | None = None,
@@ -355,7 +362,7 @@ class Planner:
         if limits:
             max_ctx = self.max_context(usable, layout, gpu=gpu)
             if bud.max_context is not None and max_ctx is None:
-                max_ctx = min(bud.max_context, self.spec.max_position_embeddings)
+                max_ctx = min(bud.max_context, eng.context_limit(self.spec, wl))
             if batch_limit and bud.max_concurrency is None:
                 max_b = self.max_batch(usable, layout, gpu=gpu)
         if bud.max_concurrency is not None:
@@ -432,8 +439,8 @@ class Planner:
             if not candidates:
                 continue
             best = self._first_fit(candidates, usable, gpu)
-            if best[1]:
-                return best
+            if best[1] or self.budget(gpu, self.workload(best[0])).layout_independent:
+                return best  # a refusal no GPU count lifts (a context vLLM refuses) stops at the fewest
         if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
             asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "

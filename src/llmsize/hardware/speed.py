@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
@@ -47,6 +48,7 @@ from llmsize.hardware.speed_profiles import (
     MESH_SMALL_MESSAGE_BYTES,
     OFFLOAD_MIN_BATCH,
     PCIE_FRACTION,
+    class_value,
     device_class,
     engine_profile,
     expert_gemm_rate,
@@ -128,6 +130,9 @@ class SpeedConstants(Record):
         "max_seq_len_to_capture); 0: no cap")
     eager_launch_per_layer_s: float = Field(
         default=0.0, description="decode past graph_max_context: CPU seconds to launch one layer's kernels")
+    bf16_mmid_fp32_flops: float = Field(
+        default=0.0, description="decode: FP32 FLOP/s of the device whose BF16 MoE step runs the scalar "
+        "mat-mat MUL_MAT_ID (llama.cpp Vulkan, bf16: 0: estimate/engines/llama_cpp_vulkan_bf16.py; 0: none)")
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
@@ -232,6 +237,9 @@ class SpeedInputs(Record):
     sampling_s: float = Field(
         default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
+    bf16_weights: bool = Field(
+        default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
+        "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
 
 
 class SpeedEstimate(Record):
@@ -285,12 +293,13 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
                             else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
-        compute_fraction=eff.compute if eff.compute is not None else _prefill_share(prof, gpu, quantized),
+        compute_fraction=(eff.compute if eff.compute is not None
+                          else _prefill_share(prof, gpu, quantized, inputs.bf16_weights)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         graph_max_context=prof.graph_max_context if prof.graphs else 0,
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
-        gpu_per_layer_s=prof.gpu_per_layer_by_class.get(device_class(gpu), prof.gpu_per_layer_s),
+        gpu_per_layer_s=class_value(prof.gpu_per_layer_by_class, gpu, prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
         latency_layers=_latency_layers(inputs, prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
@@ -305,7 +314,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         wide_attention_fraction=(eff.compute if eff.compute is not None
                                  else prof.wide_head_attention_compute.get(gpu.architecture, 0.0)),
         matrix_speedup=(matrix_unit_speedup(gpu, prof.matrix_units) if prof.vulkan_matrix_cores is None
-                        else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores))),
+                        else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores),
+                                            inputs.bf16_weights)),
+        bf16_mmid_fp32_flops=_bf16_mmid_flops(inputs, prof, gpu),
         moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
@@ -356,13 +367,22 @@ def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]
                                                              gpu.bandwidth_bytes_per_s)}
 
 
-def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool) -> float:
+def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool, bf16: bool = False) -> float:
     """The engine's prefill share of peak; llama.cpp's Vulkan profiles key theirs by mat-mul path."""
     share = prefill_compute(prof.engine, gpu, quantized=quantized)
     if prof.vulkan_matrix_cores is None:
         return share
     request = vulkan_request(prof.vulkan_matrix_cores)
-    return vulkan_prefill_share(prof.prefill_compute, gpu, request, device_class(gpu), share)
+    return vulkan_prefill_share(prof.prefill_compute, gpu, request, device_class(gpu), share, bf16)
+
+
+def _bf16_mmid_flops(inputs: SpeedInputs, prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
+    """The FP32 rate behind a BF16 MoE decode step on ggml-vulkan's scalar MUL_MAT_ID (0 where it does not
+    run: not Vulkan, not BF16, no routed experts, or a driver with bf16 cooperative matrices)."""
+    if (prof.vulkan_matrix_cores is None or not inputs.bf16_weights or not inputs.expert_pick_share
+            or vulkan_bf16.bf16_matrix_cores(gpu.vendor)):
+        return 0.0
+    return gpu.fp32_flops or gpu.flops_for("fp16") / 2
 
 
 def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
@@ -389,7 +409,7 @@ def _latency_layers(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
 
 def _per_node(prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
     """The engine's GPU seconds per extra graph node on `gpu`'s device class."""
-    return prof.gpu_per_node_by_class.get(device_class(gpu), prof.gpu_per_node_s)
+    return class_value(prof.gpu_per_node_by_class, gpu, prof.gpu_per_node_s)
 
 
 def _extra_nodes(inputs: SpeedInputs, kernels: dict[str, int]) -> float:
@@ -576,6 +596,11 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch, c.moe_gather_traffic
     ) / (bandwidth * c.kv_bandwidth_fraction)
     memory_s = weights_s + kv_s
+    # BF16 experts on ggml-vulkan's scalar mat-mat MUL_MAT_ID multiply 32-column tiles for each token
+    # (estimate/engines/llama_cpp_vulkan_bf16.py): FP32 work after the reads.
+    memory_s += inputs.pp * vulkan_bf16.mmid_tile_seconds(
+        routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch),
+        c.bf16_mmid_fp32_flops) if c.bf16_mmid_fp32_flops else 0.0
     # An eager step launches every kernel of every layer: a routed FFN with its router, top-k, alignment,
     # two expert GEMMs and a shared expert beside it launches ~1.8x a dense layer's kernels, so the CPU
     # time counts layers in dense-layer equivalents of kernels, as their GPU latency does.
@@ -738,7 +763,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(wide_head_note(c.wide_attention_fraction))
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
-        notes.append(vulkan_note(gpu, vulkan_request(vulkan)))
+        notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))
     if c.matrix_speedup > 1 and vulkan is None:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")

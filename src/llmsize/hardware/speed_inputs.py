@@ -62,6 +62,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),
+        bf16_weights=bf16_gguf(spec, wl),
         kv_groups=groups,
         context=wl.context,
         decode_context=wl.request_context,
@@ -144,6 +145,14 @@ def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> lis
     # its cache view to 256 cells) and windows shared by a batch.
     doubling = {1 << k for k in range(6, max(7, (2 * last).bit_length() + 1))}
     return sorted({0, *kinks, context, *doubling})
+
+
+def bf16_gguf(spec: ModelSpec, wl: Workload) -> bool:
+    """Whether the weights are a BF16 GGUF (llama.cpp runs BF16 on shaders of its own)."""
+    from llmsize.estimate.weights import effective_format
+
+    fmt, _ = effective_format(spec, wl)
+    return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() == "BF16"
 
 
 def kernel_family(spec: ModelSpec, wl: Workload) -> str:

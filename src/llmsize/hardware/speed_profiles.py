@@ -116,6 +116,15 @@ def device_class(gpu: GpuSpec) -> str:
     return "gddr"
 
 
+def class_value(table: dict[str, float], gpu: GpuSpec, default: float) -> float:
+    """`table`'s value for `gpu`: its vendor-architecture key first (an architecture's own measured
+    figure, e.g. llama.cpp's HIP graph dispatch on RDNA3), then its device class, else `default`."""
+    own = f"{gpu.vendor}-{gpu.architecture}"
+    if own in table:
+        return table[own]
+    return table.get(device_class(gpu), default)
+
+
 def multi_die(gpu: GpuSpec) -> bool:
     """Apple's Ultra chips are two Max dies joined by UltraFusion (Apple's M1/M2/M3 Ultra announcements)."""
     return gpu.vendor == "apple" and "ultra" in (gpu.id + gpu.name).lower()

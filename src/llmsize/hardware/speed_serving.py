@@ -40,3 +40,31 @@ def serving_output_tokens_per_s(
     if output_tokens <= 0 or concurrency <= 0:
         return None
     return concurrency * output_tokens / (ttft_s + output_tokens * tpot_s)
+
+
+def closed_loop_waves(num_prompts: int, concurrency: int) -> list[int]:
+    """Requests per wave of a closed-loop run of `num_prompts` requests at `concurrency` in flight.
+
+    vLLM's `vllm bench serve` (vllm/benchmarks/serve.py `benchmark`) starts every request at once
+    behind an asyncio.Semaphore(max_concurrency): a request enters when one leaves. With one prompt
+    and output length for all (the random dataset, ignore_eos), the C requests of a wave finish
+    together and the next C enter together, so the run is ceil(N / C) waves and the last holds
+    N mod C requests (100 prompts at C = 32: 32, 32, 32, 4).
+    """
+    if num_prompts <= 0 or concurrency <= 0:
+        return []
+    full, rest = divmod(num_prompts, concurrency)
+    return [concurrency] * full + ([rest] if rest else [])
+
+
+def run_output_tokens_per_s(waves: list[tuple[int, float]], output_tokens: int) -> float | None:
+    """Output tokens/s over a whole run of waves, each (requests, seconds): total output / duration.
+
+    vllm/benchmarks/serve.py `calculate_metrics` reports output_throughput = sum(actual_output_lens)
+    / dur_s, the duration of the whole run, so a short last wave (a few requests decoding at a small
+    batch for as many steps as a full one) lowers the mean below a full wave's rate.
+    """
+    seconds = sum(s for _, s in waves)
+    if output_tokens <= 0 or seconds <= 0:
+        return None
+    return sum(n for n, _ in waves) * output_tokens / seconds

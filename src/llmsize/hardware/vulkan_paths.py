@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from llmsize.estimate.engines.llama_cpp_vulkan_bf16 import bf16_matrix_cores
 from llmsize.hardware.gpus import GpuSpec
 
 VulkanPath = Literal["coopmat2", "coopmat", "scalar"]
@@ -41,18 +42,22 @@ NVIDIA_KHR_ONLY = frozenset({"turing"})
 # NVIDIA generations without tensor cores whose catalog INT8 figure is the shader ALUs' DP4A rate
 # (Tesla P40, sm_61), not a matrix unit: ggml-vulkan finds no cooperative-matrix support there.
 NVIDIA_NO_TENSOR_CORES = frozenset({"pascal"})
+# Architectures whose shader ALUs issue two FP32 FMAs a lane per clock (RDNA3's VOPD v_dual_fmac_f32), the
+# packed-FP16 rate: gpu_specs/amd.yaml, Radeon 8060S "14.8 TF (29.7 with dual issue)", WMMA FP16 59.4.
+DUAL_ISSUE_FP32 = frozenset({"rdna3", "rdna3.5", "rdna4"})
 # Vendors whose shader ALUs run packed FP16 (two halves per lane) at twice the FP32 rate.
 PACKED_FP16_VENDORS = frozenset({"amd", "intel"})
 
 
-def vulkan_path(gpu: GpuSpec, request: VulkanRequest = "auto") -> VulkanPath:
+def vulkan_path(gpu: GpuSpec, request: VulkanRequest = "auto", bf16: bool = False) -> VulkanPath:
     """The mat-mul shader family ggml-vulkan builds for `gpu`: NV_coopmat2 on NVIDIA tensor-core
     cards after Turing, KHR coopmat on Turing, RDNA3+ and Xe2, else the scalar FP16 shaders.
 
     `request` follows what a run printed: "coopmat" for "matrix cores: KHR_coopmat" (a build or driver
-    without coopmat2), "scalar" for "matrix cores: none".
+    without coopmat2), "scalar" for "matrix cores: none". `bf16`: BF16 weights, which take the scalar
+    shaders where the driver has no bf16 cooperative matrices (estimate/engines/llama_cpp_vulkan_bf16.py).
     """
-    if request == "scalar":
+    if request == "scalar" or (bf16 and not bf16_matrix_cores(gpu.vendor)):
         return "scalar"
     tensor_cores = _nvidia_tensor_cores(gpu)
     if tensor_cores and request == "auto" and gpu.architecture not in NVIDIA_KHR_ONLY:
@@ -62,7 +67,7 @@ def vulkan_path(gpu: GpuSpec, request: VulkanRequest = "auto") -> VulkanPath:
     return "scalar"
 
 
-def vulkan_matmul_peak(gpu: GpuSpec, path: VulkanPath) -> float:
+def vulkan_matmul_peak(gpu: GpuSpec, path: VulkanPath, bf16: bool = False) -> float:
     """Peak FLOP/s of the prompt mat-muls on `path` (FP16 operands, FP16 accumulation).
 
     NVIDIA tensor cores run FP16 with FP16 accumulation at half their dense int8 rate on every
@@ -73,30 +78,35 @@ def vulkan_matmul_peak(gpu: GpuSpec, path: VulkanPath) -> float:
     alike. AMD WMMA (RDNA3/4) and Intel XMX run FP16 at the catalog's fp16 figure whatever the
     accumulator. The scalar shaders run FP16 FMAs on the shader ALUs: twice the FP32 rate where the ALUs
     pack two halves (AMD since Vega, Intel Xe), the FP32 rate on NVIDIA (Ampere whitepaper: non-tensor
-    FP16 1:1 with FP32) and Apple (FP16 at the FP32 rate); no row exercises it yet.
+    FP16 1:1 with FP32) and Apple (FP16 at the FP32 rate). BF16 weights on the scalar path are widened
+    to FP32 (vulkan-shaders-gen.cpp: "scalar path promotes to float"): the FP32 rate, which on RDNA3 and
+    later dual-issues to the packed-FP16 rate (DUAL_ISSUE_FP32) and elsewhere is half of it at most.
     """
     if path != "scalar":
         if _nvidia_tensor_cores(gpu) and gpu.int8_ops:
             return gpu.int8_ops / 2
         return gpu.flops_for("fp16")
     fp32 = gpu.fp32_flops or gpu.flops_for("fp16") / 2
+    if bf16 and gpu.architecture not in DUAL_ISSUE_FP32:
+        return fp32
     return 2 * fp32 if gpu.vendor in PACKED_FP16_VENDORS else fp32
 
 
-def vulkan_speedup(gpu: GpuSpec, request: VulkanRequest = "auto") -> float:
+def vulkan_speedup(gpu: GpuSpec, request: VulkanRequest = "auto", bf16: bool = False) -> float:
     """The path's peak over the catalog's FP16 figure (what SpeedConstants.matrix_speedup scales)."""
     base = gpu.flops_for("fp16")
     if base <= 0:
         return 1.0
-    return vulkan_matmul_peak(gpu, vulkan_path(gpu, request)) / base
+    return vulkan_matmul_peak(gpu, vulkan_path(gpu, request, bf16), bf16) / base
 
 
 def vulkan_prefill_share(
-    table: dict[str, float], gpu: GpuSpec, request: VulkanRequest, class_name: str, default: float
+    table: dict[str, float], gpu: GpuSpec, request: VulkanRequest, class_name: str, default: float,
+    bf16: bool = False,
 ) -> float:
     """The profile's share of the path's peak: by path, vendor and device class, then path and class,
     then path ('coopmat2-gddr', 'coopmat-amd-lpddr', 'scalar', ...)."""
-    path = vulkan_path(gpu, request)
+    path = vulkan_path(gpu, request, bf16)
     for key in (f"{path}-{gpu.vendor}-{class_name}", f"{path}-{class_name}", path):
         if key in table:
             return table[key]
@@ -119,10 +129,16 @@ PATH_LABELS: dict[str, str] = {
 }
 
 
-def vulkan_note(gpu: GpuSpec, request: VulkanRequest) -> str:
+def vulkan_note(gpu: GpuSpec, request: VulkanRequest, bf16: bool = False) -> str:
     """One line for the report: which shaders a prompt runs on and at what peak."""
-    path = vulkan_path(gpu, request)
-    peak = vulkan_matmul_peak(gpu, path) / 1e12
+    path = vulkan_path(gpu, request, bf16)
+    peak = vulkan_matmul_peak(gpu, path, bf16) / 1e12
+    if bf16 and path == "scalar" and request != "scalar":
+        return (
+            f"llama.cpp Vulkan backend: BF16 weights without bf16 cooperative matrices (bf16: 0) run the "
+            f"scalar shaders widened to FP32 (peak {peak:,.0f} TFLOPS), and a MoE decode step runs their "
+            "mat-mat MUL_MAT_ID on 32-token tiles"
+        )
     return (
         f"llama.cpp Vulkan backend: prompt mat-muls run {PATH_LABELS[path]} shaders "
         f"(FP16, FP16 accumulate, peak {peak:,.0f} TFLOPS), not CUDA's int8 MMQ"

@@ -782,6 +782,18 @@ def _forward_loss(model: Any, ids: Any, loss: Loss, chunks: int, autocast: bool 
 
     if loss is Loss.FULL_SHIFTED:
         return _shifted_logits_loss(model, ids)
+    if loss is Loss.INPLACE:
+        from llmsize.measure.unsloth_loss import inplace_cross_entropy
+
+        # Unsloth's forward takes the loss on its bf16 logits and returns them; accelerate then copies them
+        logits = model(input_ids=ids, use_cache=False).logits
+        labels = torch.hstack((ids[..., 1:], ids[..., :1]))
+        value = inplace_cross_entropy(logits.view(-1, logits.shape[-1]), labels)
+        if autocast and logits.element_size() == 2:
+            logits32 = logits.float()
+            del logits32
+        del logits
+        return value
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     hidden = base.model(input_ids=ids, use_cache=False).last_hidden_state
     flat = hidden.reshape(-1, hidden.shape[-1])

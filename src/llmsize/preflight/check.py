@@ -81,6 +81,8 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "mamba_ssm_dtype": "mamba_ssm_dtype",
     "mamba_full_memory_ratio": "mamba_full_memory_ratio",
     "disable_radix_cache": "disable_radix_cache",
+    "allow_long_context": "allow_long_context",  # the long-context variables (launch.py)
+    "dp_lm_head": "dp_lm_head",
     "cuda_graph_max_bs": "cuda_graph_max_bs",
     "ubatch": "ubatch",
     "n_batch": "n_batch",
@@ -259,9 +261,14 @@ def _serving_fields(
     tool = setup.tool
     if tool in ("vllm", "sglang"):
         context = setup.get("context")
-        if context is None:
-            context = spec.max_position_embeddings
-            setup.set("context", context, f"default ({tool}: the model's max_position_embeddings)")
+        if context is None:  # the length the engine derives from the config (with the command's overrides)
+            from llmsize.estimate.engines import serving_context
+
+            derive = (serving_context.vllm_derived_max_len if tool == "vllm"
+                      else serving_context.sglang_derived_context_len)
+            context = derive(spec)
+            setup.set("context", context, f"default ({tool}: the length it derives from config.json, "
+                      "estimate/engines/serving_context.py)")
         data["context"] = context
         data["batch"] = 1
         for key in ("tp", "pp"):
@@ -273,6 +280,10 @@ def _serving_fields(
                 )
             if value:
                 data[key] = value
+        if tool == "sglang" and setup.get("enable_dp_attention") and setup.get("dp"):
+            # --enable-dp-attention: the --dp-size groups share the TP ranks (estimate/engines/
+            # sglang_dp_attention.py); without it --dp-size runs whole replicas
+            data["dp_attention"] = int(setup.get("dp"))
         util = setup.get("gpu_memory_utilization") if tool == "vllm" else setup.get("mem_fraction_static")
         if util is not None:
             data["gpu_memory_utilization"] = util
@@ -351,6 +362,11 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     from llmsize.specs.resolve import resolve
 
     spec = resolve(_resolvable(setup), revision=setup.get("revision"), engine=setup.engine)
+    overrides = setup.get("hf_overrides")
+    if overrides:  # --hf-overrides / --json-model-override-args: the RoPE scaling the engine derives from
+        from llmsize.preflight.config_overrides import with_overrides
+
+        spec = with_overrides(spec, overrides)
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)

@@ -11,7 +11,13 @@ import shlex
 
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.hardware.fit_models import FitRow
-from llmsize.preflight.gguf_source import DEFAULT_GGUF_TYPE, default_file_type, gguf_source
+from llmsize.preflight.gguf_source import (
+    DEFAULT_GGUF_TYPE,
+    GgufSource,
+    default_file_type,
+    gguf_name_source,
+    gguf_source,
+)
 from llmsize.specs.models import ModelSpec
 
 _VLLM_KV = {"fp8": "fp8", "nvfp4": "nvfp4", "fp4_e2m1": "fp4_e2m1"}
@@ -22,10 +28,15 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     """One command line that runs `spec` with `wl` on the layout of `row`."""
     model = _hub_model(spec, model_input)
     if engine in ("vllm", "sglang"):
+        from llmsize.estimate.engines.registry import engine_for
+
+        # the variable that lets a --context above the derived length start (serving_context.py)
+        env = list(engine_for(wl).launch_env(spec, wl))
         words = (
-            ["vllm", "serve", model, "--max-model-len", str(wl.context)]
+            [*env, "vllm", "serve", model, "--max-model-len", str(wl.context)]
             if engine == "vllm"
             else [
+                *env,
                 "python",
                 "-m",
                 "sglang.launch_server",
@@ -37,6 +48,10 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         )
         if row.tp > 1:
             words += ["--tensor-parallel-size" if engine == "vllm" else "--tp-size", str(row.tp)]
+        if engine == "sglang" and wl.dp_attention > 1:
+            # estimate/engines/sglang_dp_attention.py: --dp-size attention groups over the --tp-size ranks
+            words += ["--dp-size", str(wl.dp_attention), "--enable-dp-attention"]
+            words += ["--enable-dp-lm-head"] if wl.dp_lm_head else []
         if row.pp > 1:
             # SGLang takes the degree as --pp-size (server_args.py, alias --pipeline-parallel-size): the
             # command dropped it, so `--tp-size 2` ran a 6-GPU plan on 2 GPUs (issue 15, round 10)
@@ -56,7 +71,7 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
             env += [f"OLLAMA_KV_CACHE_TYPE={wl.kv_dtype}", "OLLAMA_FLASH_ATTENTION=1"]
         return shlex.join([*env, "ollama", "run", _ollama_tag(spec, wl, model_input, quant)])
-    source = gguf_source(model, quant)
+    source = llama_cpp_source(spec, model, quant, model_input, wl.quant)
     pull = source.repo if source.tag is None else f"{source.repo}:{source.tag}"
     words = ["llama-server", "-hf", pull, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
     layers = row.gpu_layers if row.gpu_layers is not None else spec.num_layers
@@ -70,6 +85,24 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
         words += ["-ctk", str(wl.kv_dtype), "-ctv", str(wl.kv_dtype), "-fa", "on"]
     return shlex.join(words)
+
+
+def llama_cpp_source(
+    spec: ModelSpec, model: str, quant: str, model_input: str, asked: str | None = None
+) -> GgufSource:
+    """The repo llama-server -hf pulls: the one a GGUF file name asks for (its own checkpoint and file,
+    bartowski's or unsloth's naming), else the one for the checkpoint `model` (preflight/gguf_source.py);
+    `asked` is --quant."""
+    return gguf_name_source(spec, model_input, quant, asked) or gguf_source(model, quant)
+
+
+def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = "") -> tuple[str, ...]:
+    """What the launch command cannot know: a llama.cpp repo guessed from a naming convention."""
+    if engine != "llama.cpp":
+        return ()
+    quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
+    note = llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant).note
+    return (note,) if note else ()
 
 
 def _hub_model(spec: ModelSpec, model_input: str) -> str:

@@ -235,7 +235,27 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
     setup.model = _model_of(setup)
     if not setup.model:
         raise BadInputError(f"the {tool} command names no model", hint="give the model (e.g. --model or -m)")
+    _long_context_env(setup, tool, env)
     return setup
+
+
+# The variable that lets vLLM / SGLang start a context above the length derived from the config
+# (estimate/engines/serving_context.py), with the values each reads as true. REFERENCE: vllm/envs.py
+# VLLM_ALLOW_LONG_MAX_MODEL_LEN: `.strip().lower() in ("1", "true")`; sglang/srt/environ.py EnvBool.parse:
+# `.lower() in ["true", "1", "yes", "y"]`.
+_LONG_CONTEXT_ENV: dict[str, tuple[str, tuple[str, ...], bool]] = {  # variable, true values, stripped
+    "vllm": ("VLLM_ALLOW_LONG_MAX_MODEL_LEN", ("1", "true"), True),
+    "sglang": ("SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN", ("true", "1", "yes", "y"), False),
+}
+
+
+def _long_context_env(setup: Setup, tool: str, env: Mapping[str, str]) -> None:
+    if tool not in _LONG_CONTEXT_ENV:
+        return
+    name, true, stripped = _LONG_CONTEXT_ENV[tool]
+    value = env.get(name)
+    if value is not None and (value.strip() if stripped else value).lower() in true:
+        setup.set("allow_long_context", True, f"env {name}")
 
 
 def _store(setup: Setup, flag: Flag, name: str, raw: object) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmsize.preflight import values
+from llmsize.preflight.config_overrides import config_json, rope_scaling_json
 
 VLLM_VERSION = "vLLM 0.19 (V1 engine)"
 LLAMA_CPP_VERSION = "llama.cpp server, late 2026 (common/common.h common_params)"
@@ -113,6 +114,8 @@ def _flash(text: Any, flag: str) -> str:
 VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--model",), "model", _text),
     Flag(("--max-model-len",), "context", values.tokens),
+    Flag(("--hf-overrides",), "hf_overrides", config_json),
+    Flag(("--rope-scaling",), "hf_overrides", rope_scaling_json),
     Flag(("--gpu-memory-utilization",), "gpu_memory_utilization", values.fraction),
     Flag(("--tensor-parallel-size", "-tp"), "tp", values.integer),
     Flag(("--pipeline-parallel-size", "-pp"), "pp", values.integer),
@@ -212,6 +215,7 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
 SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--model-path", "--model"), "model", _text),
     Flag(("--context-length",), "context", values.tokens),
+    Flag(("--json-model-override-args",), "hf_overrides", config_json),
     Flag(("--mem-fraction-static",), "mem_fraction_static", values.fraction),
     Flag(("--tp-size", "--tp", "--tensor-parallel-size"), "tp", values.integer),
     Flag(("--pp-size", "--pipeline-parallel-size"), "pp", values.integer),
@@ -240,7 +244,8 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--port",), None, _text),
     Flag(("--attention-backend",), None, _text),
     Flag(("--served-model-name",), None, _text),
-    Flag(("--enable-dp-attention",), None),
+    Flag(("--enable-dp-attention",), "enable_dp_attention"),
+    Flag(("--enable-dp-lm-head",), "dp_lm_head"),
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--tool-call-parser",), None, _text),
     Flag(("--log-level",), None, _text),

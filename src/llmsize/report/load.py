@@ -163,9 +163,11 @@ def load_report(path: Path) -> LoadedReport:
             measurement = MeasureDocument.model_validate(doc)
             loaded = LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
         else:
-            # `plan --output` saves the estimate document plus its launch command (cli/cmd_plan.py)
+            # `plan --output` saves the estimate document plus its launch command and what the command
+            # cannot know (cli/cmd_plan.py)
             plan_line = isinstance(doc.get("command"), str)
-            report_doc = {k: v for k, v in doc.items() if k != "command"} if plan_line else doc
+            plan_keys = ("command", "command_notes")
+            report_doc = {k: v for k, v in doc.items() if k not in plan_keys} if plan_line else doc
             loaded = LoadedReport(path=path, report=Report.model_validate(report_doc))
     except ValidationError as err:
         raise ConfigError(

@@ -46,13 +46,22 @@ def write_check(report: Report, check: dict[str, Any], path: Path, *, force: boo
     write_new_file(path, _text(check_document(report, check), kind), force=force)
 
 
+def _verdict(fits: bool, figures: dict[str, Any]) -> str:
+    """FITS / DOES NOT FIT, or DOES NOT START where the memory is there but the engine refuses the setup
+    (a context above the length it derives: "DOES NOT FIT: needs 26.73 GiB of 71.30 GiB" read as a riddle)."""
+    if fits:
+        return "FITS"
+    need, usable = figures.get("per_gpu_bytes"), figures.get("usable_bytes")
+    return "DOES NOT START" if need is not None and usable and need <= usable else "DOES NOT FIT"
+
+
 def human_text(report: Report, check: dict[str, Any]) -> str:
     figures = check["engine_figures"]
     lines = [
         # the release on its own line: inside the first one its parentheses nested two deep (issue 15)
         f"{report.model.name} on {_gpu_line(report)} with {check['tool']}",
         f"  release: {check['engine_version']}",
-        ("FITS" if check["fits"] else "DOES NOT FIT")
+        _verdict(check["fits"], figures)
         + f": needs {format_gib(figures['per_gpu_bytes'] or 0)} per GPU"
         + (f" of {format_gib(figures['usable_bytes'])} usable" if figures.get("usable_bytes") else ""),
     ]

@@ -224,13 +224,15 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         # positive headroom marked "no" is otherwise a riddle (an engine refusal, not the total).
         closest = shown or max(fit.options, key=lambda r: r.row.headroom_bytes, default=None)
         why = closest.row.reason if closest is not None else None
-        label = "" if shown is not None or closest is None else f" (closest: {closest.option.label})"
-        con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
-                  + (f"{escape(label)}: {escape(why)}" if why else "."))
-        # one reason every format shares is not about memory (an engine with no backend for the device):
-        # more GPUs are not offered (issue 15, round 6)
+        # one reason every format shares is not about memory (an engine with no backend for the device, a
+        # context the engine refuses): no format is closer than another, and more GPUs are not offered
+        # (issue 15, round 6)
         reasons = {r.row.reason for r in fit.options}
         shared = next(iter(reasons)) if len(fit.options) > 1 and len(reasons) == 1 else None
+        label = ("" if shown is not None or closest is None or shared is not None
+                 else f" (closest: {closest.option.label})")
+        con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
+                  + (f"{escape(label)}: {escape(why)}" if why else "."))
         several = gpu.id != "local-cpu" and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
             hints.append("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")

@@ -57,6 +57,10 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("phi", None): ("Phi-4-mini-instruct", "Phi-4"),
     ("mistral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     ("codestral", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
+    # ServiceNow Apriel 15B (no copy of a config.json found): a Mistral decoder (the Hub lists its fine-tune
+    # Nitral-Archive/Nemotron-15b-Thinker-v0.1, "Base Model ServiceNow-AI/Apriel-Nemotron-15b-Thinker", under
+    # model type "mistral"), so Mistral's 131k vocabulary and widths rather than Llama 3's
+    ("apriel", None): ("Mistral-7B-v0.3", "Mistral-Nemo-Base-2407", "Mistral-Small-24B-Instruct-2501"),
     # StarCoder2 15B (no verified config): the bundled sizes' vocabulary, biased LayerNorm blocks, plain GELU
     # MLP and 16K context rather than a Llama 3 shape
     ("starcoder", "2"): ("starcoder2-3b", "starcoder2-7b"),
@@ -102,12 +106,11 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # The plain repo is the FP8 release (vllm-project/recipes Mistral/Mistral-Large-3.md: "FP8 (up to
     # 256k context length): mistralai/Mistral-Large-3-675B-Instruct-2512"; NVFP4 is a -NVFP4 repo).
     "mistral-large-3": (675 * 10**9, 41 * 10**9, "Mistral Large 3 model card: 675B total, 41B active", "fp8"),
-    # inclusionAI Ling 2.0 (bailing_moe_v2; Ling-mini-2.0 is bundled, model_specs/ling.yaml): Ling-flash-2.0
-    # card "100B total parameters and 6.1B activated parameters"; Ring-flash-2.0 "optimized from
-    # Ling-flash-2.0-base ... 100B total parameters and only 6.1B active"; Ling-1T "a trillion (1T) total
-    # parameters and about 50 billion active parameters per token" (AntTech's Ling-1T release note);
-    # Ring-1T is "built upon the same base" (Ling 2.0 report, arXiv 2510.22115).
-    "ling-flash-2": (100 * 10**9, 61 * 10**8, "Ling-flash-2.0 model card: 100B total, 6.1B active", None),
+    # inclusionAI Ling 2.0 (bailing_moe_v2; Ling-mini-2.0 and Ling-flash-2.0 are bundled,
+    # model_specs/ling.yaml): Ring-flash-2.0 "optimized from Ling-flash-2.0-base ... 100B total parameters
+    # and only 6.1B active";
+    # Ling-1T "a trillion (1T) total parameters and about 50 billion active parameters per token" (AntTech's
+    # Ling-1T release note); Ring-1T is "built upon the same base" (Ling 2.0 report, arXiv 2510.22115).
     "ring-flash-2": (100 * 10**9, 61 * 10**8, "Ring-flash-2.0 model card: 100B total, 6.1B active", None),
     "ling-1t": (10**12, 50 * 10**9, "Ling-1T release note: 1T total, about 50B active", None),
     "ring-1t": (10**12, 50 * 10**9, "Ring-1T is built on Ling-1T's base: 1T total, about 50B active", None),
@@ -115,39 +118,17 @@ PUBLISHED_MOE_SIZES: dict[str, tuple[int, int, str, str | None]] = {
     # lightning linear attention and GQA (bailing_moe_linear, modelled; no copy of its config was found), so
     # the MoE approximation's all-attention KV cache overstates its cache.
     "ring-flash-linear-2": (104 * 10**9, 61 * 10**8, "Ring-linear-2.0 report: 104B total, 6.1B active", None),
-    # Z.ai GLM-4.6V: "106B total parameters and roughly 12B active" (release coverage, Dec 2025: ai-tldr.dev,
-    # bestaitoolfinder.com), model class Glm4vMoeForConditionalGeneration like GLM-4.5V (bundled,
-    # model_specs/glm-v.yaml), 128K context; no copy of its config.json was found. GLM-4.6V-Flash is a
-    # dense 9B model (glm46v) and is kept out below.
-    "glm-4.6v": (106 * 10**9, 12 * 10**9, "GLM-4.6V release: 106B total, about 12B active", None),
-    # StepFun Step-3 (step3_vl; hf_config/step3.py models its MFA attention): "a Mixture-of-Experts
-    # architecture with 321B total parameters and 38B active" (stepfun-ai/step3 model card). No config.json
-    # copy was found, and SGLang's Step3TextConfig defaults (which the AMD ROCm Step-3 blog's description
-    # matches: 61 layers, hidden 7168, 64 query heads sharing one 256-wide K/V head, q down to 2048, MoE on
-    # all but the first four and the last block) count 318,194,613,760 with the vision tower, 2,775,299,072
-    # short of the Hub total (320,969,912,832 in the llmfit snapshot): a part is unknown, so the name takes
-    # the MoE approximation of the card's sizes rather than "unknown model".
-    "step3": (321 * 10**9, 38 * 10**9, "Step3 model card: 321B total, 38B active", None),
-    "step-3": (321 * 10**9, 38 * 10**9, "Step3 model card: 321B total, 38B active", None),
+    # DeepSeek-VL2's smaller variants (deepseek-vl2 itself is bundled, model_specs/deepseek-vl2.yaml; no copy
+    # of these two config.json was found): deepseek-ai/DeepSeek-VL2 README, "vl2-tiny, 3.37B-MoE in total,
+    # activated 1B" and "vl2-small, 16.1B-MoE in total, activated 2.4B".
+    "deepseek-vl2-small": (161 * 10**8, 24 * 10**8, "DeepSeek-VL2 README: 16.1B total, 2.4B active", None),
+    "deepseek-vl2-tiny": (337 * 10**7, 10**9, "DeepSeek-VL2 README: 3.37B total, 1B active", None),
 }
-# Names a prefix above would catch but that are other models.
-_NOT_PUBLISHED_MOE = (
-    "glm-4.6v-flash",
-    # StepFun models the "step3" / "step-3" prefixes would catch: Step-3.5/3.7-Flash, Step3-VL-10B (dense)
-    "step-3.",
-    "step3.",
-    "step3p",
-    "step3-vl",
-    "step-3-vl",
-)
-
 
 def published_moe_sizes(name: str) -> tuple[int, int, str, str | None] | None:
     """The card's (total, active, source, release format) for a name of a family in PUBLISHED_MOE_SIZES."""
     low = name.strip().lower().replace("_", "-").replace(" ", "-")
     low = low.rsplit("/", 1)[-1]
-    if low.startswith(_NOT_PUBLISHED_MOE):
-        return None
     return next((v for k, v in PUBLISHED_MOE_SIZES.items() if low.startswith(k)), None)
 
 

@@ -33,6 +33,10 @@ LLAMA4_MAX_TILES = 16
 # 16384 and size max_height = max_width = 512 patches a side.
 MOONVIT_MAX_PATCHES = 16_384
 MOONVIT_MAX_SIDE_PATCHES = 512
+# REFERENCE: Kimi-VL-A3B-Instruct's preprocessor_config.json (KimiVLImageProcessor, remote code
+# image_processing_kimi_vl.py): in_token_limit 4096 raw 14 x 14 patches before the 2 x 2 merge, pad_input
+# true, and no cap a side (vLLM kimi_vl.py KimiVLProcessingInfo.get_num_image_tokens applies the same rule).
+KIMI_VL_IN_TOKEN_LIMIT = 4096
 # REFERENCE: timm 1.0 mobilenetv5.py `_gen_mobilenet_v5` arch_def of mobilenetv5_300m_enc (Gemma 3n's
 # vision tower, built through transformers' TimmWrapperModel): a stride-2 stem, stage 0's
 # 'er_r1_k3_s2_e4_c128' (stride 2, 128 channels), then stage 1's first block
@@ -81,7 +85,9 @@ class VisionTower(Record):
     max_pixels: int = Field(default=0, ge=0, description="Qwen smart_resize upper bound")
     max_tiles: int = Field(default=0, ge=0, description="Llama 4 tiles per image")
     max_patches: int = Field(default=0, ge=0, description="MoonViT (Kimi K2.5) patches per image")
-    max_side_patches: int = Field(default=0, ge=0, description="MoonViT patches a side")
+    max_side_patches: int = Field(
+        default=0, ge=0, description="MoonViT patches a side (Kimi K2.5); 0: no cap (Kimi-VL)"
+    )
     out_hidden_size: int = Field(gt=0, description="width of one image token handed to the decoder")
     deepstack_layers: int = Field(default=0, ge=0, description="Qwen3-VL deepstack mergers")
     position_embeddings: int = Field(
@@ -214,25 +220,30 @@ def _gemma4(config: Mapping[str, Any]) -> VisionTower:
     )
 
 
-def _moonvit(config: Mapping[str, Any]) -> VisionTower:
+def _moonvit(config: Mapping[str, Any], model_type: str = "kimi_k25") -> VisionTower:
+    """MoonViT: Kimi K2.5's tower (defaults: configuration_kimi_k25.py Kimi_K25VisionConfig) or Kimi-VL's
+    (MoonViT-SO-400M, vision_config model_type moonvit: the same fields, configuration_kimi_vl.py
+    MoonViTConfig), each with its own image processor's patch budget."""
     v = config.get("vision_config") or {}
     text = config.get("text_config") or {}
     kernel = v.get("merge_kernel_size") or [2, 2]
     if not (isinstance(kernel, list | tuple) and len(kernel) == 2 and kernel[0] == kernel[1]):
-        raise ConfigError(f"config.json (kimi_k25): merge_kernel_size must be a square pair, not {kernel!r}")
-    # configuration_kimi_k25.py Kimi_K25VisionConfig defaults
+        raise ConfigError(
+            f"config.json ({model_type}): merge_kernel_size must be a square pair, not {kernel!r}"
+        )
+    vl = model_type == "kimi_vl"
     return VisionTower(
         kind="moonvit",
-        depth=_int(v, "num_hidden_layers", 27, "kimi_k25"),
-        hidden_size=_int(v, "hidden_size", 1152, "kimi_k25"),
-        num_heads=_int(v, "num_attention_heads", 16, "kimi_k25"),
-        intermediate_size=_int(v, "intermediate_size", 4304, "kimi_k25"),
+        depth=_int(v, "num_hidden_layers", 27, model_type),
+        hidden_size=_int(v, "hidden_size", 1152, model_type),
+        num_heads=_int(v, "num_attention_heads", 16, model_type),
+        intermediate_size=_int(v, "intermediate_size", 4304, model_type),
         gated_mlp=False,
-        patch_size=_int(v, "patch_size", 14, "kimi_k25"),
-        merge_size=_int({"k": kernel[0]}, "k", None, "kimi_k25"),
-        max_patches=MOONVIT_MAX_PATCHES,
-        max_side_patches=MOONVIT_MAX_SIDE_PATCHES,
-        out_hidden_size=_int(text, "hidden_size", None, "kimi_k25"),
+        patch_size=_int(v, "patch_size", 14, model_type),
+        merge_size=_int({"k": kernel[0]}, "k", None, model_type),
+        max_patches=KIMI_VL_IN_TOKEN_LIMIT if vl else MOONVIT_MAX_PATCHES,
+        max_side_patches=0 if vl else MOONVIT_MAX_SIDE_PATCHES,
+        out_hidden_size=_int(text, "hidden_size", None, model_type),
     )
 
 
@@ -275,8 +286,8 @@ def vision_tower_from_config(config: Mapping[str, Any], model_type: str) -> Visi
         return _pixtral(config, merge=1)
     if model_type == "gemma4":
         return _gemma4(config)
-    if model_type == "kimi_k25":
-        return _moonvit(config)
+    if model_type in ("kimi_k25", "kimi_vl"):
+        return _moonvit(config, model_type)
     if model_type == "gemma3n":
         return _mobilenet(config)
     return None

@@ -311,6 +311,13 @@ def _moe(w: _Walk, d: Dims, spec: ModelSpec, x: _T) -> _T:
     k, inter = spec.num_experts_per_tok, spec.moe_intermediate_size
     full = d.train and not d.lora
     weights, held = _router(w, d, spec, x)
+    if d.fast and d.qlora and spec.model_type == "gpt_oss" and not spec.num_shared_experts:
+        # Unsloth swaps a 4-bit gpt-oss's experts for a loop of per-expert Linear4bit modules
+        from llmsize.estimate.unsloth_moe import linearized_experts
+
+        out = linearized_experts(w, d, spec, x, weights)
+        w.drop(weights, *held)
+        return out
     x_hidden = x
     # Nemotron 3 Super's LatentMoE (modeling_nemotron_h.py NemotronHMoE): the router and the shared
     # expert read the hidden state; the routed experts read fc1_latent_proj(x) and their sum goes

@@ -57,6 +57,8 @@ class Budget:
     kv_buffer_bytes: int | None = None  # llama.cpp: the llama_kv_cache buffers (attention cells)
     warnings: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
+    # the reason is not about memory (a context the engine refuses): no GPU count lifts it
+    layout_independent: bool = False
 
     @property
     def fits(self) -> bool:
@@ -141,6 +143,9 @@ class EngineModel(Protocol):
     def prefill_chunk(self) -> int | None: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None: ...
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
 
 
@@ -177,6 +182,9 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "mamba_ssm_dtype": ("--mamba-ssm-dtype", None),
     "mamba_full_memory_ratio": ("--mamba-full-memory-ratio", None),
     "disable_radix_cache": ("--disable-radix-cache", False),
+    "allow_long_context": ("--allow-long-context", False),
+    "dp_attention": ("--dp-attention", 1),
+    "dp_lm_head": ("--dp-lm-head", False),
     "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
@@ -355,6 +363,27 @@ class BaseEngine:
         """What a run on this vendor's devices goes through, when it is not the engine's own backend."""
         return self.backend_notes.get(vendor.lower())
 
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int:
+        """The longest context the engine runs (the longest-context search stops there): the config's
+        max_position_embeddings, or the length a serving engine derives and enforces."""
+        del wl
+        return spec.max_position_embeddings
+
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """`VAR=value` words a launch command of this workload needs in front (none by default)."""
+        del spec, wl
+        return ()
+
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """What a --context past the model's trained length means for this engine: by default it runs
+        the positions, which need RoPE scaling to mean anything."""
+        if wl.context <= spec.max_position_embeddings:
+            return None
+        return (
+            f"context {wl.context:,} exceeds the model's max_position_embeddings "
+            f"({spec.max_position_embeddings:,}); it needs rope scaling to work"
+        )
+
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile (hardware/speed_profiles.ENGINE_PROFILES) of the release asked for (`spec`: the
         model, for engines whose releases ran some layer kinds differently)."""
@@ -417,6 +446,12 @@ class BaseEngine:
         if spec.recurrent is None:
             return 0
         return -(-spec.recurrent.state_bytes(compute_bytes) // max(tp, 1))
+
+    def state_copies(self, spec: ModelSpec) -> int:
+        """States the engine allocates per sequence and recurrent layer (the live one, and any saved
+        copies it reserves up front); a decoding step reads and writes the live one only."""
+        del spec
+        return 1
 
     def draft_kv_dtype(self, kv_dtype: str) -> str:
         """The KV type of the speculative drafter's cache: the target's, unless the engine sets its own."""

@@ -46,7 +46,8 @@ def figures(
     layers = range(spec.num_layers)
     on_gpu = {layer for st in rs.stages for layer in st.layers}
     state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
-    state_slot = state_layers * eng.state_bytes(spec, 4, 1)  # one sequence's R and S, f32
+    # one sequence's R and S, f32, times the copies the engine reserves (Ollama's Go engine: checkpoints)
+    state_slot = state_layers * eng.state_bytes(spec, 4, 1) * eng.state_copies(spec)
     state = wl.batch * state_slot
     # peak.kv_cache is the busiest GPU's; llama.cpp prints one llama_kv_cache line for every device's
     # cells (llama_kv_cache ctor: the size summed over its layers' buffers), so a layer split sums stages.
@@ -157,7 +158,7 @@ def _attention_cells(
     One stage: itself and busiest_kv less its state and draft cells. With a layer split each stage's
     cache is laid out again (estimate/kv_cache.py) and the busiest is the one whose bytes are peak.kv_cache
     (core.plan picks the stage by its static bytes, which the cache is part of)."""
-    state_layer = eng.state_bytes(spec, 4, 1)
+    state_layer = eng.state_bytes(spec, 4, 1) * eng.state_copies(spec)
 
     def cells(stage: Any, kv: int) -> int:
         state = wl.batch * sum(1 for layer in stage.layers if spec.has_state(layer)) * state_layer

@@ -16,6 +16,7 @@ from llmsize.estimate.engines import (
     llama_cpp_fusion,
     llama_cpp_gdn,
     llama_cpp_hip,
+    llama_cpp_hip_graphs,
     llama_cpp_nodes,
 )
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -31,7 +32,9 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
-    gpu_per_node_by_class=dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
+    # RDNA3's HIP graph replay costs its measured dispatch floor per kernel (llama_cpp_hip_graphs.py).
+    gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | {
+        llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.HIP_GRAPH_DISPATCH_S},
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
@@ -47,7 +50,8 @@ SPEED = EngineSpeedProfile(
     # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
-    gpu_per_layer_by_class={"apple": 0.0856e-3},
+    gpu_per_layer_by_class={"apple": 0.0856e-3,
+                            llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.PER_LAYER_S},
     # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
     # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
     # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
@@ -84,6 +88,9 @@ MMVQ_QUANTIZE_PER_DENSE_LAYER = 7
 _DENSE_KERNELS = llama_cpp_nodes.DENSE_LAYER_NODES + MMVQ_QUANTIZE_PER_DENSE_LAYER
 HIP_NO_GRAPHS_SPEED = SPEED.model_copy(update={
     "engine": "llama.cpp-hip-nographs", "graphs": False, "node_kernels": {},
+    # No graph replayed: the CPU's launches overlap the GPU's work (not the RDNA3 replay floor).
+    "gpu_per_layer_by_class": {"apple": SPEED.gpu_per_layer_by_class["apple"]},
+    "gpu_per_node_by_class": dict(llama_cpp_nodes.PER_NODE_BY_CLASS),
     "launch_per_layer_s": _DENSE_KERNELS * HIP_LAUNCH_S,
     "version": "ggml HIP builds with GGML_HIP_GRAPHS off (the default before it was switched on)"})
 # REFERENCE: Metal builds before the Metal 4 tensor API (ggml-org/llama.cpp PR #16634, merged 2025-10;

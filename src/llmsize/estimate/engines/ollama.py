@@ -41,6 +41,7 @@ from llmsize.estimate.engines import (
     llama_cpp_placement,
     llama_cpp_scores,
     ollama_gdn,
+    ollama_recurrent,
     server_releases,
 )
 from llmsize.estimate.engines.base import WeightPlacement, pad
@@ -322,6 +323,11 @@ class Ollama(LlamaCpp):
         if self.estimates_own_engine():
             return own_engine_window(spec.model_type, window)
         return window
+
+    def state_copies(self, spec: ModelSpec) -> int:
+        """The live recurrent state and the checkpoints Ollama's Go engine reserves per sequence before
+        v0.30 (ollama_recurrent.py); llama-server keeps one."""
+        return ollama_recurrent.state_copies(self.release(), spec.model_type)
 
     def check_compressed(self, spec: ModelSpec) -> None:
         """Ollama's own engine has no DeepSeek V4 model (ollama/ollama model/models/ holds deepseek2 and

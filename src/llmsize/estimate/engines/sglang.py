@@ -41,7 +41,8 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
 - vision-language models (`arg_groups/memory_hook.py` `adjust_mem_fraction_for_vlm`): the default
   mem_fraction_static is scaled by the ViT's size; 100 MiB of the KV budget go to the multimodal
   embedding cache (`kv_cache_configurator.py` mm_runtime_reservation_gb).
-Not modelled: page-size rounding (page 1 on Hopper), DP attention, FP4 KV's dequant workspace (0.5.23
+- DP attention (--dp-attention, SGLang's --enable-dp-attention --dp-size): sglang_dp_attention.py.
+Not modelled: page-size rounding (page 1 on Hopper), FP4 KV's dequant workspace (0.5.23
 spells fp4_e2m1 `fp4_mx_block16`), the draft worker's CUDA graphs.
 """
 
@@ -53,7 +54,14 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import dsa_cache, serving_context, sglang_dsv4, sglang_fp8, sglang_startup
+from llmsize.estimate.engines import (
+    dsa_cache,
+    serving_context,
+    sglang_dp_attention,
+    sglang_dsv4,
+    sglang_fp8,
+    sglang_startup,
+)
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
@@ -138,9 +146,12 @@ class Sglang(BaseEngine):
             "mamba_ssm_dtype",
             "mamba_full_memory_ratio",
             "disable_radix_cache",
+            "dp_attention",
+            "dp_lm_head",
             "cuda_graph_max_bs",
             "speculative",
             "engine_version",
+            "allow_long_context",
         }
     )
     # --speculative-algorithm NEXTN (mtp), EAGLE, EAGLE3, STANDALONE (draft:<model>) (0.5.23
@@ -166,10 +177,15 @@ class Sglang(BaseEngine):
     hf_phase_walk: ClassVar[bool] = False
     unsupported_formats: ClassVar[frozenset[str]] = frozenset({"exl2", "mlx"})
 
-    def chunked_prefill(self) -> int:
-        """chunked_prefill_size (llmsize's --max-num-batched-tokens for SGLang); without a GPU, the
-        value SGLang takes when it cannot read the card's memory."""
+    def configured_chunk(self) -> int:
+        """chunked_prefill_size as given or defaulted by GPU memory (llmsize's --max-num-batched-tokens for
+        SGLang); without a GPU, the value SGLang takes when it cannot read the card's memory."""
         return self.wl.max_num_batched_tokens or rules.UNKNOWN_GPU_CHUNK
+
+    def chunked_prefill(self) -> int:
+        """The chunk a rank prefills: with DP attention SGLang divides chunked_prefill_size by dp_size
+        after its memory defaults (sglang_dp_attention.py)."""
+        return max(1, self.configured_chunk() // self.wl.dp_attention)
 
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
@@ -270,6 +286,8 @@ class Sglang(BaseEngine):
         from llmsize.estimate.encoder_tp import indivisible
 
         problem = indivisible(spec, tp)
+        if problem is None and tp % self.wl.dp_attention:
+            problem = f"--dp-attention {self.wl.dp_attention} must divide --tp {tp}"
         return None if problem is None else f"SGLang cannot start: {problem}; use a TP degree that divides it"
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
@@ -282,6 +300,11 @@ class Sglang(BaseEngine):
             raise BadInputError(problem, hint=hint)
 
         sglang_startup.release(wl.engine_version)  # a bad --engine-version exits 2 here
+
+        dp_problem = sglang_dp_attention.problem(spec, wl)
+        if dp_problem is not None:
+            hint = "SGLang runs --dp-size attention groups of --tp-size / --dp-size ranks each"
+            raise BadInputError(dp_problem, hint=hint)
 
         if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
             raise BadInputError(
@@ -320,15 +343,20 @@ class Sglang(BaseEngine):
         del compute_bytes
         if spec.recurrent is None:
             return 0
-        conv, ssm = rules.layer_state_bytes(spec.recurrent, tp, self.ssm_bytes())
+        conv, ssm = rules.layer_state_bytes(spec.recurrent, self._attention_tp(tp), self.ssm_bytes())
         return conv + ssm
+
+    def _attention_tp(self, tp: int) -> int:
+        """The TP degree of the attention (and mixer) heads on a rank: tp / --dp-attention groups."""
+        return max(1, tp // self.wl.dp_attention)
 
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """DeepSeek-V3.2 / GLM-5: NSATokenToKVPool's latent row (656 B with an fp8 cache) and its
         uint8 indexer keys (dsa_cache.py); every other model as the base engine lays it out."""
         if dsa_cache.uses_dsa_pages(spec):
             return dsa_cache.layer_bytes(spec, element)
-        return super().layer_kv_bytes(spec, element, tp)
+        # with DP attention a rank's pool keeps its attention group's heads (sglang_dp_attention.py)
+        return super().layer_kv_bytes(spec, element, self._attention_tp(tp))
 
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
         """Sliding layers hold their window only in the hybrid-SWA pool of the architectures that have
@@ -343,7 +371,9 @@ class Sglang(BaseEngine):
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
-        notes += serving_context.max_len_note("SGLang", "--context-length", spec, wl, refuses=False)
+        notes += serving_context.max_len_note(
+            "SGLang", "--context-length", serving_context.sglang_derived_context_len(spec), wl, refuses=False
+        )
         if wl.kv_dtype == "fp4_e2m1":
             # REFERENCE: memory_pool.py MHATokenToKVPoolFP4 / MLATokenToKVPoolFP4.
             notes += (
@@ -429,12 +459,15 @@ class Sglang(BaseEngine):
         del all_stages
         slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
+        slack += sglang_dp_attention.extra_weight_bytes(spec, wl, fmt, stage)  # attention whole per group
         return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
 
     def reserved_bytes(self, spec: ModelSpec) -> int:
         """What SGLang's default mem_fraction_static leaves for activations and graphs (MiB rule)."""
         wl = self.wl
-        mib = rules.reserved_mib(self.chunked_prefill(), wl.tp, wl.pp, self.graph_max_bs(), spec.is_mla)
+        mib = rules.reserved_mib(
+            self.configured_chunk(), wl.tp, wl.pp, self.graph_max_bs(), spec.is_mla, wl.dp_attention
+        )
         return int(mib * MIB)
 
     def figures(
@@ -457,6 +490,7 @@ class Sglang(BaseEngine):
                 blocks_per_request=wl.context,
                 budget_fraction=wl.mem_fraction_static,
                 reserved_bytes=self.reserved_bytes(spec),
+                derived_max_len=serving_context.sglang_derived_context_len(spec),
                 lines=(
                     f"Load weight end. mem usage={weights.device_bytes / GIB:.2f} GB",
                     f"DSV4 SWA sizing: mode=cap, swa_tokens={p.swa_tokens}, "
@@ -480,7 +514,7 @@ class Sglang(BaseEngine):
         state_layers = sum(1 for layer in stage if spec.recurrent is not None and spec.has_state(layer))
         conv = ssm = 0
         if state_layers and spec.recurrent is not None:
-            conv, ssm = rules.layer_state_bytes(spec.recurrent, wl.tp, self.ssm_bytes())
+            conv, ssm = rules.layer_state_bytes(spec.recurrent, self._attention_tp(wl.tp), self.ssm_bytes())
         kind = spec.recurrent.kind if spec.recurrent is not None else ""
         return EngineFigures(
             engine=str(self.engine),
@@ -497,6 +531,7 @@ class Sglang(BaseEngine):
             swa_token_bytes=int(swa),
             swa_window=window if swa else None,
             reserved_bytes=self.reserved_bytes(spec),
+            derived_max_len=serving_context.sglang_derived_context_len(spec),
             fraction_factor=self._vlm(spec)[0],
             mm_reserve_bytes=self._vlm(spec)[1],
             lines=self._load_lines(spec, wl, weights.device_bytes, rs),
@@ -581,6 +616,31 @@ class Sglang(BaseEngine):
         return _Pools(rest, slots, tokens, 0, 0, lines)
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
+        """The pools of one GPU, and SGLang's refusal of a --context-length above the derived one
+        (serving_context.py), which it raises before any of them."""
+        budget = self._pool_budget(est, total_bytes, wl, unified)
+        derived = est.engine_figures.derived_max_len if est.engine_figures is not None else None
+        return serving_context.refused(budget, "SGLang", wl, derived)
+
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int:
+        """The longest --context-length SGLang starts with (serving_context.py)."""
+        return serving_context.context_limit(spec, wl, serving_context.sglang_derived_context_len(spec))
+
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """A --context above the derived length: refused, or past the trained length (serving_context.py)."""
+        derived = serving_context.sglang_derived_context_len(spec)
+        return serving_context.context_warning("SGLang", "--context-length", derived, wl)
+
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """Without --context: the default, or the derived length where shorter (serving_context.py)."""
+        del total_vram
+        return serving_context.default_context(serving_context.sglang_derived_context_len(spec))
+
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 when --allow-long-context sizes a longer context."""
+        return serving_context.launch_env("SGLang", wl, serving_context.sglang_derived_context_len(spec))
+
+    def _pool_budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
         if f is None or (f.kv_page_bytes == 0 and f.state_slot_bytes == 0):
             return super().budget(est, total_bytes, wl, unified)

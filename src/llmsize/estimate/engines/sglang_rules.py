@@ -76,6 +76,10 @@ def gpu_tier(gpu_mib: float | None, tp: int) -> tuple[int, int]:
     return chunk, small_tp if tp < 4 else large_tp
 
 
+# REFERENCE: memory_hook.py reserve_for_graph_mb: the extra DP-attention padding above this decode max_bs.
+DP_PADDING_LARGE_BS = 300
+
+
 def prefill_graph_buckets(max_tokens: int) -> int:
     """How many prefill token buckets the breakable CUDA graph captures up to `max_tokens`
     (cuda_graph_hook.py generate_prefill_cuda_graph_batch_sizes)."""
@@ -90,9 +94,15 @@ def prefill_graph_buckets(max_tokens: int) -> int:
     return sum(1 for s in sizes if s <= max_tokens)
 
 
-def reserved_mib(chunk: int, tp: int, pp: int, decode_max_bs: int, mla: bool) -> float:
-    """Activations + CUDA graphs SGLang keeps outside mem_fraction_static, before the large-card floor."""
-    graphs = decode_max_bs * 2 + (MLA_PREFILL_GRAPH_MIB if mla else prefill_graph_buckets(chunk) * 8)
+def reserved_mib(chunk: int, tp: int, pp: int, decode_max_bs: int, mla: bool, dp_attention: int = 1) -> float:
+    """Activations + CUDA graphs SGLang keeps outside mem_fraction_static, before the large-card floor.
+
+    With DP attention `reserve_for_graph_mb` (0.5.x server_args.py `_handle_gpu_memory_settings` before the
+    split) adds padding for the gathered decode batches: max_bs x dp_size x 3 MiB, and x 1.5 more above a
+    max_bs of 300 ("DP attention needs more padding for some operations")."""
+    graphs: float = decode_max_bs * 2 + (MLA_PREFILL_GRAPH_MIB if mla else prefill_graph_buckets(chunk) * 8)
+    if dp_attention > 1:
+        graphs += decode_max_bs * dp_attention * (3 + (1.5 if decode_max_bs > DP_PADDING_LARGE_BS else 0))
     return 512 + max(chunk, 2048) * 1.5 + tp * pp / 8 * 1024 + graphs
 
 

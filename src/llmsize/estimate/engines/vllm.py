@@ -146,7 +146,7 @@ class Vllm(BaseEngine):
     engine: ClassVar[Engine] = Engine.VLLM
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
-        | {"speculative", "mm_encoder_tp_mode", "engine_version"}
+        | {"speculative", "mm_encoder_tp_mode", "engine_version", "allow_long_context"}
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -534,6 +534,7 @@ class Vllm(BaseEngine):
             concurrency_tokens=server_releases.vllm_prints_concurrency_tokens(wl.engine_version),
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
+            derived_max_len=serving_context.vllm_derived_max_len(spec),
             lines=(
                 model_loading_line(weights.device_bytes),
                 *((encoder.line(),) if (encoder := self.encoder(spec, wl, e)) is not None else ()),
@@ -568,6 +569,7 @@ class Vllm(BaseEngine):
             concurrency_tokens=True,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
+            derived_max_len=serving_context.vllm_derived_max_len(spec),
             lines=(
                 "Setting kv cache block size to 256 for DEEPSEEK_SPARSE_SWA backend."
                 if block == vllm_dsv4.DEFAULT_BLOCK_TOKENS
@@ -580,7 +582,27 @@ class Vllm(BaseEngine):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         """The KV pool left of --gpu-memory-utilization, its log lines and the refusals (vllm_budget.py)."""
         del unified  # everything this engine holds is on the device already
-        return kv_budget(est, total_bytes, wl, self.wl.context, self.batched_tokens())
+        budget = kv_budget(est, total_bytes, wl, self.wl.context, self.batched_tokens())
+        derived = est.engine_figures.derived_max_len if est.engine_figures is not None else None
+        return serving_context.refused(budget, "vLLM", wl, derived)
+
+    def context_limit(self, spec: ModelSpec, wl: Workload) -> int:
+        """The longest --max-model-len vLLM starts with (serving_context.py)."""
+        return serving_context.context_limit(spec, wl, serving_context.vllm_derived_max_len(spec))
+
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """A --context above the derived length: refused, or past the trained length (serving_context.py)."""
+        derived = serving_context.vllm_derived_max_len(spec)
+        return serving_context.context_warning("vLLM", "--max-model-len", derived, wl)
+
+    def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
+        """Without --context: the default, or the derived length where shorter (serving_context.py)."""
+        del total_vram
+        return serving_context.default_context(serving_context.vllm_derived_max_len(spec))
+
+    def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 when --allow-long-context sizes a longer --max-model-len."""
+        return serving_context.launch_env("vLLM", wl, serving_context.vllm_derived_max_len(spec))
 
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
@@ -611,7 +633,9 @@ class Vllm(BaseEngine):
             "--max-num-batched-tokens / --max-num-seqs); KV blocks of "
             f"{self.block_tokens(spec)} tokens within --gpu-memory-utilization {wl.gpu_memory_utilization}",
         )
-        notes += serving_context.max_len_note("vLLM", "--max-model-len", spec, wl, refuses=True)
+        notes += serving_context.max_len_note(
+            "vLLM", "--max-model-len", serving_context.vllm_derived_max_len(spec), wl, refuses=True
+        )
         if wl.engine_version is not None:
             # --engine-version picks the release's speed profile; memory stays the modelled release's.
             profile = server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)

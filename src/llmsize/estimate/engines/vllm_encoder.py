@@ -41,6 +41,9 @@ MM_LIMIT_DEFAULT = 999
 # transformers Gemma4VideoProcessor defaults).
 GEMMA4_VIDEO_FRAMES = 32
 GEMMA4_VIDEO_SOFT_TOKENS = 70
+# REFERENCE: vllm/model_executor/models/kimi_vl.py MaxImageTokenMeta (width = height = 1024), "For dummy
+# input only".
+KIMI_VL_DUMMY_SIDE = 1024
 _ROTARY = frozenset({"qwen2_5_vl", "qwen3_vl", "llama4", "pixtral"})
 
 
@@ -55,6 +58,10 @@ def largest_image(tower: VisionTower) -> ImageGrid:
     if tower.kind == "llama4":
         side = math.isqrt(tower.max_tiles) * tower.image_size
         return image_grid(tower, side, side)
+    if tower.kind == "moonvit" and not tower.max_side_patches:
+        # Kimi-VL: kimi_vl.py KimiVLDummyInputsBuilder draws MaxImageTokenMeta's 1024 x 1024 image, which
+        # the processor scales to its in_token_limit and pads to whole 2 x 2 cells (1,089 tokens)
+        return image_grid(tower, KIMI_VL_DUMMY_SIDE, KIMI_VL_DUMMY_SIDE)
     if tower.kind == "moonvit":  # the patch budget as a square
         side = math.isqrt(tower.max_patches) * tower.patch_size
         return image_grid(tower, side, side)

@@ -15,7 +15,7 @@ Defaults are BailingMoeV2Config's (configuration_bailing_moe_v2.py, same commit)
 
 from __future__ import annotations
 
-from llmsize.specs.hf_config.reader import Fields, Reader, mtp, trunk
+from llmsize.specs.hf_config.reader import Fields, Reader, mtp, shared_experts, trunk
 from llmsize.specs.models import RecurrentSpec
 
 _DEFAULTS: Fields = {
@@ -39,7 +39,6 @@ def bailing_moe_v2(r: Reader) -> Fields:
     r.defaults = {**_DEFAULTS, **r.defaults}
     f = trunk(r)
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("num_shared_experts", default=1) or 0
     f.update(
         fused_qkv=True,
         qkv_bias=r.flag("use_qkv_bias"),
@@ -48,8 +47,7 @@ def bailing_moe_v2(r: Reader) -> Fields:
         num_experts=r.req("num_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "num_shared_experts", moe_inter, default=1),
         first_k_dense_layers=r.opt_int("first_k_dense_replace", default=1) or 0,
         router_score_correction_bias=True,  # BailingMoeV2Gate.expert_bias, a persistent buffer
     )

@@ -19,6 +19,7 @@ from llmsize.specs.formats import weight_format_from_config
 from llmsize.specs.hf_config import (
     bailing,
     deepseek_v4,
+    deepseek_vl2,
     dense,
     extra_types,
     gemma3n,
@@ -196,6 +197,7 @@ _BUILDERS_WARN: dict[str, Callable[[Reader, list[str]], Fields]] = {
     "qwen3_5_text": recurrent.qwen3_next,
     "qwen3_5_moe_text": recurrent.qwen3_next,
     "step3p5": step3p5.step3p5,
+    "deepseek_vl_v2_text": deepseek_vl2.deepseek_vl2_text,
 }
 
 
@@ -209,9 +211,27 @@ _ENCODER_NOTE = (
 )
 
 
-def _model_type(config: Mapping[str, Any]) -> str:
+# Published configs whose model_type names an older class than the one their architectures and
+# auto_map load: inclusionAI/Ling-flash-2.0's config.json says "bailing_moe" (the Ling 1.x type) but
+# lists BailingMoeV2ForCausalLM, auto_map configuration_bailing_moe_v2.BailingMoeV2Config (the Hub API's
+# config of the repo); vLLM picks the model class by architecture (registry.py "BailingMoeV2ForCausalLM"
+# -> bailing_moe.py), and so does transformers' trust_remote_code path through auto_map.
+_TYPE_BY_ARCHITECTURE: dict[tuple[str, str], str] = {
+    ("bailing_moe", "BailingMoeV2ForCausalLM"): "bailing_moe_v2",
+}
+
+
+def model_type_of(config: Mapping[str, Any]) -> str:
+    """The model_type whose builder reads `config`: its own, or the one its architectures name."""
     value = config.get("model_type")
-    return value if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    architectures = config.get("architectures")
+    if isinstance(architectures, list):
+        for arch in architectures:
+            if isinstance(arch, str) and (value, arch) in _TYPE_BY_ARCHITECTURE:
+                return _TYPE_BY_ARCHITECTURE[(value, arch)]
+    return value
 
 
 def _validation_error(err: ValidationError) -> ConfigError:
@@ -240,7 +260,7 @@ def spec_from_hf_config(
     if not isinstance(config, Mapping):
         raise ConfigError(f"config.json must be a JSON object, not {type(config).__name__}")
     warnings: list[str] = []
-    model_type = _model_type(config)
+    model_type = model_type_of(config)
     with _config_errors(model_type):
         text_cfg, text_type, vision_params, vision_note = split_multimodal(config, model_type)
         if text_type in _REFUSED or model_type in _REFUSED:

@@ -14,6 +14,7 @@ from llmsize.specs.hf_config.reader import (
     activation,
     kinds_list,
     mtp,
+    shared_experts,
     trunk,
     trunk_no_mlp,
     windows,
@@ -115,14 +116,12 @@ def solar_open(r: Reader) -> Fields:
     r.defaults = {"n_shared_experts": 1, "tie_word_embeddings": False, **r.defaults}  # Glm4MoeConfig
     f = trunk_no_mlp(r)
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("n_shared_experts", default=1) or 0
     f.update(
         qkv_bias=r.flag("attention_bias"),
         num_experts=r.req("n_routed_experts", "num_local_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "n_shared_experts", moe_inter, default=1),
         router_score_correction_bias=True,
         fp32_params=("e_score_correction_bias",),
     )
@@ -144,7 +143,6 @@ def exaone_moe(r: Reader) -> Fields:
         k = r.opt_int("first_k_dense_replace", default=1) or 0
         ffn = tuple("dense" if i < k else "moe" for i in range(L))
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("num_shared_experts", default=1) or 0
     f.update(
         post_norm=False,
         ffn_types=ffn,
@@ -152,8 +150,7 @@ def exaone_moe(r: Reader) -> Fields:
         num_experts=r.req("num_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "num_shared_experts", moe_inter, default=1),
         router_score_correction_bias=True,
         fp32_params=("e_score_correction_bias",),
     )
@@ -181,13 +178,11 @@ def afmoe(r: Reader) -> Fields:
         )
     f.update(windows(r, L, (lambda i: bool((i + 1) % every)) if every else None))
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("num_shared_experts", default=2) or 0
     f.update(
         num_experts=r.req("num_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "num_shared_experts", moe_inter, default=2),
         first_k_dense_layers=r.opt_int("num_dense_layers", default=1) or 0,
         router_score_correction_bias=True,  # AfmoeSparseMoeBlock.expert_bias (a parameter, not a buffer)
     )

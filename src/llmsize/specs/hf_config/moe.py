@@ -10,7 +10,16 @@ from collections.abc import Callable
 
 from llmsize.errors import ConfigError
 from llmsize.specs.hf_config.dense import qwen3
-from llmsize.specs.hf_config.reader import Fields, Reader, all_layers, kinds_list, mtp, trunk, windows
+from llmsize.specs.hf_config.reader import (
+    Fields,
+    Reader,
+    all_layers,
+    kinds_list,
+    mtp,
+    shared_experts,
+    trunk,
+    windows,
+)
 from llmsize.specs.models import IndexerSpec
 
 
@@ -124,14 +133,12 @@ def deepseek(r: Reader, warnings: list[str]) -> Fields:
     }
     experts = r.opt_int("n_routed_experts", default=0) or 0
     if experts:
-        shared = r.opt_int("n_shared_experts", default=0) or 0
         moe_inter = r.req("moe_intermediate_size")
         f.update(
             num_experts=experts,
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=moe_inter,
-            num_shared_experts=1 if shared else 0,
-            shared_expert_intermediate_size=moe_inter * shared,
+            **shared_experts(r, "n_shared_experts", moe_inter),
             first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
             router_score_correction_bias=r.model_type in ("deepseek_v3", "kimi_k2")
             and r.get("topk_method") == "noaux_tc",
@@ -178,13 +185,11 @@ def glm4_moe(r: Reader) -> Fields:
     f = trunk(r)
     f.update(qkv_bias=r.flag("attention_bias"), qk_norm="head" if r.flag("use_qk_norm") else "none")
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("n_shared_experts", default=0) or 0
     f.update(
         num_experts=r.req("n_routed_experts", "num_local_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "n_shared_experts", moe_inter),
         first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
         router_score_correction_bias=True,
         fp32_params=("e_score_correction_bias",),  # _keep_in_fp32_modules_strict (modeling_glm4_moe.py)
@@ -211,13 +216,11 @@ def dots1(r: Reader) -> Fields:
     limit = r.opt_int("max_window_layers", default=f["num_layers"])
     f.update(windows(r, f["num_layers"], lambda i: limit is not None and i >= limit))
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("n_shared_experts", default=0) or 0
     f.update(
         num_experts=r.req("n_routed_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "n_shared_experts", moe_inter),
         first_k_dense_layers=r.opt_int("first_k_dense_replace", default=0) or 0,
         router_score_correction_bias=True,
         fp32_params=("e_score_correction_bias",),  # _keep_in_fp32_modules_strict (modeling_dots1.py)
@@ -287,7 +290,6 @@ def ernie4_5_moe(r: Reader) -> Fields:
     end = L - 1 if end is None or end < 0 else end
     ffn = tuple("moe" if (i + 1) % step == 0 and start <= i <= end else "dense" for i in range(L))
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("moe_num_shared_experts", default=0) or 0
     f.update(
         qkv_bias=bias,
         o_bias=bias,
@@ -297,8 +299,7 @@ def ernie4_5_moe(r: Reader) -> Fields:
         num_experts=r.req("moe_num_experts", "num_experts"),
         num_experts_per_tok=r.req("moe_k", "num_experts_per_tok"),
         moe_intermediate_size=moe_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=moe_inter * shared,
+        **shared_experts(r, "moe_num_shared_experts", moe_inter),
         router_score_correction_bias=True,
         ffn_types=ffn,
         # _keep_in_fp32_modules_strict = ["gate.weight", "moe_statics"] (the correction bias)
@@ -355,7 +356,6 @@ def cohere2_moe(r: Reader) -> Fields:
     sliding = prefix + rest
     f.update(windows(r, L, lambda i: sliding[i] if i < len(sliding) else False))
     experts_inter = f["intermediate_size"]
-    shared = r.opt_int("num_shared_experts", default=0) or 0
     f.update(
         qkv_bias=bias,
         o_bias=bias,
@@ -365,8 +365,7 @@ def cohere2_moe(r: Reader) -> Fields:
         num_experts=r.req("num_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=experts_inter,
-        num_shared_experts=1 if shared else 0,
-        shared_expert_intermediate_size=experts_inter * shared,
+        **shared_experts(r, "num_shared_experts", experts_inter),
         ffn_types=ffn,
         first_k_dense_layers=0,
     )

@@ -35,6 +35,8 @@ MULTIMODAL_TEXT_TYPES = {
     "internvl": "",  # text_config.model_type (qwen2, qwen3, qwen3_moe)
     "internvl_chat": "",  # llm_config.model_type (remote-code InternVL: the same tensors as "internvl")
     "step3_vl": "step3_text",
+    "deepseek_vl_v2": "deepseek_vl_v2_text",  # language_config (DeepSeek-VL2's own DeepseekV2Config)
+    "multi_modality": "llama",  # Janus / Janus-Pro: language_config (LlamaForCausalLM)
     "cohere2_vision": "cohere2",
     "mllama": "mllama_text_model",
     "voxtral": "",  # text_config.model_type (llama)
@@ -580,6 +582,14 @@ def split_multimodal(
         text["tie_word_embeddings"] = False
         extra, note = step3_vl_extra(config)
         return text, "step3_text", extra, note
+    if model_type == "deepseek_vl_v2":
+        from llmsize.specs.hf_config import deepseek_vl2
+
+        return deepseek_vl2.split(config)
+    if model_type == "multi_modality":
+        from llmsize.specs.hf_config import janus
+
+        return janus.split(config)
     if model_type == "qwen2_audio":
         text = _text_config(config, model_type)
         if "tie_word_embeddings" in config:

@@ -434,6 +434,27 @@ def mtp(r: Reader, f: Fields, layout: str = "deepseek") -> Fields:
     return f
 
 
+def shared_experts(
+    r: Reader, count_key: str | None, per_expert: int = 0, *, default: int = 0, width_key: str | None = None
+) -> Fields:
+    """The shared experts beside the routed ones, as the one MLP the modeling code builds for them.
+
+    Two ways a config states them:
+    - a count (`count_key`: n_shared_experts, num_shared_experts, moe_num_shared_experts; `default` is the
+      config class's) of experts `per_expert` wide, built as ONE MLP of count x width (DeepseekV3MoE:
+      DeepseekV3MLP(intermediate_size=moe_intermediate_size * n_shared_experts); Glm4MoeMoE, Dots1MoE,
+      Ernie4_5_MoeSparseMoeBlock, the Ling-V2 BailingMoeV2SparseMoeBlock the same);
+    - the shared MLP's own width (`width_key`: Qwen2MoeSparseMoeBlock's shared_expert_intermediate_size,
+      NemotronHMoE's moe_shared_expert_intermediate_size), present when `count_key` (if any) is non-zero.
+    """
+    if width_key is not None:
+        width = r.opt_int(width_key, default=0) or 0
+        count = (r.opt_int(count_key, default=default) or 0) if count_key else width
+        return {"num_shared_experts": 1 if count else 0, "shared_expert_intermediate_size": width}
+    count = (r.opt_int(count_key, default=default) or 0) if count_key else 0
+    return {"num_shared_experts": 1 if count else 0, "shared_expert_intermediate_size": per_expert * count}
+
+
 def trunk_no_mlp(r: Reader) -> Fields:
     """trunk for MoE-only configs that state no dense intermediate_size."""
     cfg = dict(r.cfg)

@@ -15,6 +15,7 @@ from llmsize.specs.hf_config.reader import (
     kinds_list,
     mtp,
     need_state,
+    shared_experts,
     trunk,
     trunk_no_mlp,
 )
@@ -52,13 +53,13 @@ def qwen3_next(r: Reader, warnings: list[str]) -> Fields:
     )
     experts = r.opt_int("num_experts", default=0) or 0
     if experts:
+        shared = shared_experts(r, None, width_key="shared_expert_intermediate_size")
         f.update(
             num_experts=experts,
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=r.req("moe_intermediate_size"),
-            num_shared_experts=1 if r.opt_int("shared_expert_intermediate_size") else 0,
-            shared_expert_intermediate_size=r.opt_int("shared_expert_intermediate_size", default=0) or 0,
-            shared_expert_gate=bool(r.opt_int("shared_expert_intermediate_size")),
+            **shared,
+            shared_expert_gate=bool(shared["num_shared_experts"]),
         )
         f.update(qwen_moe_layers(r, L, warnings))
     if r.model_type == "qwen3_next" and r.get("mtp_num_hidden_layers", "num_nextn_predict_layers") is None:
@@ -220,7 +221,6 @@ def nemotron_h(r: Reader) -> Fields:
         ),
     )
     if "moe" in ffn:
-        shared = r.opt_int("n_shared_experts", default=0) or 0
         f.update(
             # Nemotron 3 Super's LatentMoE: experts read and write moe_latent_size, between the
             # fc1/fc2 latent projections (NemotronHExperts, NemotronHMoE).
@@ -228,8 +228,7 @@ def nemotron_h(r: Reader) -> Fields:
             num_experts=r.req("n_routed_experts"),
             num_experts_per_tok=r.req("num_experts_per_tok"),
             moe_intermediate_size=r.req("moe_intermediate_size"),
-            num_shared_experts=1 if shared else 0,
-            shared_expert_intermediate_size=r.opt_int("moe_shared_expert_intermediate_size", default=0) or 0,
+            **shared_experts(r, "n_shared_experts", width_key="moe_shared_expert_intermediate_size"),
             router_score_correction_bias=True,
         )
     f["logits_fp32"] = True  # NemotronHForCausalLM.forward: self.lm_head(hidden_states).float()
@@ -432,7 +431,6 @@ def kimi_linear(r: Reader) -> Fields:
         )
     experts = r.req("num_experts")
     moe_inter = r.req("moe_intermediate_size")
-    shared = r.opt_int("num_shared_experts", default=0) or 0
     return {
         "num_layers": L,
         "hidden_size": hidden,
@@ -459,8 +457,7 @@ def kimi_linear(r: Reader) -> Fields:
         "num_experts": experts,
         "num_experts_per_tok": r.req("num_experts_per_token", "num_experts_per_tok"),
         "moe_intermediate_size": moe_inter,
-        "num_shared_experts": 1 if shared else 0,
-        "shared_expert_intermediate_size": moe_inter * shared,
+        **shared_experts(r, "num_shared_experts", moe_inter),
         "router_score_correction_bias": True,
         "ffn_types": tuple("moe" if m == "sparse" else "dense" for m in mlp),
     }

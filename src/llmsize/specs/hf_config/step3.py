@@ -8,8 +8,9 @@ step3_vl.py / SGLang models/step3_vl.py (the vision tower and projector):
 - blocks named in moe_layers_enum hold a bias-free router over moe_num_experts SwiGLU experts of
   moe_intermediate_size (top moe_top_k) and a share_expert SwiGLU of share_expert_dim; the others a SwiGLU
   of intermediate_size; untied head.
-Defaults are SGLang's Step3TextConfig / Step3VisionEncoderConfig (configs/step3_vl.py), which carry the
-released checkpoint's sizes.
+Defaults are SGLang's Step3TextConfig / Step3VisionEncoderConfig (configs/step3_vl.py). The text defaults
+are the released checkpoint's sizes; the released vision tower is 15360 wide, not the class's 3072
+(model_specs/step.yaml, Step-3: the Hub total closes only with it).
 """
 
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""llama.cpp's HIP backend on RDNA3: what each kernel of a replayed decode graph costs.
+
+ggml's HIP build replays a one-token step as a HIP graph (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS
+"ggml: use HIP graph" ON), needing hip_VERSION >= 6.1; ggml-cuda.cu ggml_cuda_graph_set_enabled turns
+graphs off only below Volta's compute capability, and AMD devices are numbered from
+GGML_CUDA_CC_OFFSET_AMD, so they keep them). The step's kernels depend on each other and run one after
+another, so each pays the runtime's dispatch floor. On RDNA3 that floor is measured: HIP graph replay of
+941 serialized tiny dispatches takes 3.865 us of GPU time a dispatch on a Radeon Pro W7900 (gfx1100, the
+RX 7900 XTX's die), against 0.876 us for the same chain replayed as a Vulkan command buffer
+(ROCm/rocm-systems#10834, split from ROCm/ROCm#6409; TheRock ROCm build of 2026). The CUDA profile's
+per-layer latency (llama_cpp_speed.SPEED gpu_per_layer_s, ~1 us a kernel) is of the Vulkan-like kind,
+calibrated on NVIDIA and Apple rows, so on RDNA3 it is replaced by the measured floor per kernel.
+
+Kernels of a dense block, current build: the graph nodes left after the CUDA fusions, which the HIP
+build compiles too (llama_cpp_fusion.kernels_at: block 2 x 2, attention 8, gated FFN 2 = 14), plus one
+q8_1 quantization of the activations before each quantized mat-vec launch (ggml/src/ggml-cuda/mmvq.cu
+ggml_cuda_mul_mat_vec_q runs quantize_row_q8_1_cuda, then the mat-vec kernel): q, k, v, o, the fused
+gate+up and down, 6. Nodes beyond a dense block (a routed FFN's, a conv or recurrent mixer's) pay the
+same floor each (llama_cpp_nodes). Nothing is fitted. Only gfx1100-class RDNA3 is keyed: the issue's
+gfx1151 (Strix Halo) figure was not read here and RDNA4 was not measured.
+"""
+
+from __future__ import annotations
+
+from llmsize.estimate.engines import llama_cpp_fusion
+
+# REFERENCE: ROCm/rocm-systems#10834, gfx1100 (Radeon Pro W7900) table, "941 dispatches, 1 block":
+# HIP GPU time 3.865 us per dispatch (Vulkan 0.876 us).
+HIP_GRAPH_DISPATCH_S = 3.865e-6
+# Key of the per-layer and per-node tables for this architecture (speed_profiles.class_value).
+RDNA3_KEY = "amd-rdna3"
+# q8_1 quantizations of a dense block's activations, one per quantized mat-vec launch (mmvq.cu).
+MMVQ_QUANTIZE_PER_DENSE_LAYER = 6
+
+
+def dense_layer_kernels() -> int:
+    """Kernels one dense block launches on the current build: its fused graph nodes and quantizations."""
+    k = llama_cpp_fusion.kernels_at(None)
+    return 2 * k["block"] + k["attention"] + k["dense_ffn"] + MMVQ_QUANTIZE_PER_DENSE_LAYER
+
+
+PER_LAYER_S = dense_layer_kernels() * HIP_GRAPH_DISPATCH_S

@@ -1,0 +1,62 @@
+"""config.json fields a launch command overrides that change the length the engine derives.
+
+Qwen's recipe for contexts past a model's native length overrides RoPE scaling on the command line
+rather than in config.json (huggingface.co/Qwen/Qwen3-8B, "Processing Long Texts"): vLLM `--rope-scaling
+'{"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32768}' --max-model-len 131072`
+(in newer releases `--hf-overrides '{"rope_scaling": {...}}'`), SGLang `--json-model-override-args
+'{"rope_scaling": {...}}' --context-length 131072`. vLLM merges the dict into
+the HF config (vllm/config/model.py ModelConfig `hf_overrides`), SGLang updates it
+(sglang/srt/utils/hf_transformers_utils.py `get_config`: `config.update(model_override_args)`), both
+before deriving max_model_len / context_length (estimate/engines/serving_context.py). Without reading
+them, `check` refused the recipe's own command. Only the fields behind the derived length are applied:
+rope_scaling / rope_parameters and max_position_embeddings, at the top level or under text_config.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from llmsize.errors import BadInputError
+from llmsize.specs.models import ModelSpec
+
+
+def config_json(text: Any, flag: str) -> dict[str, Any]:
+    """A flag's JSON object (--hf-overrides, --json-model-override-args, --rope-scaling)."""
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        raise BadInputError(f"{flag} {str(text)[:80]!r} is not JSON",
+                            hint='e.g. \'{"rope_scaling": {"rope_type": "yarn", "factor": 4.0}}\'') from None
+    if not isinstance(value, dict):
+        raise BadInputError(f"{flag} must be a JSON object")
+    return value
+
+
+def rope_scaling_json(text: Any, flag: str) -> dict[str, Any]:
+    """vLLM's older --rope-scaling JSON, as the hf_overrides entry it stands for."""
+    return {"rope_scaling": config_json(text, flag)}
+
+
+def with_overrides(spec: ModelSpec, overrides: Mapping[str, Any]) -> ModelSpec:
+    """`spec` with the overridden RoPE scaling and max_position_embeddings (others are not read)."""
+    from llmsize.specs.hf_config.reader import Reader, _rope_scaling
+
+    text = overrides.get("text_config")
+    fields = {**overrides, **(text if isinstance(text, Mapping) else {})}
+    update: dict[str, Any] = {}
+    if any(k in fields for k in ("rope_scaling", "rope_parameters")):
+        rope = _rope_scaling(Reader(fields, spec.model_type))
+        update.update({"rope_scaling_type": None, "rope_scaling_factor": 1.0,
+                       "rope_original_max_positions": None})
+        update.update({k: v for k, v in rope.items() if k.startswith("rope_")})
+    positions = fields.get("max_position_embeddings")
+    if isinstance(positions, int) and not isinstance(positions, bool) and positions > 0:
+        from llmsize.estimate.workload import MAX_TOKENS
+
+        if positions > MAX_TOKENS:
+            raise BadInputError(f"the override's max_position_embeddings {positions:,} is more tokens than "
+                                f"llmsize sizes ({MAX_TOKENS:,})")
+        update["max_position_embeddings"] = positions
+    return spec.model_copy(update=update) if update else spec
