@@ -156,6 +156,7 @@ def command_lines(tally: Tally, root: Path, limit: float) -> None:
         "llama-server": r10.llama_server_cases(),
         "context": r10.context_cases(),
         "concurrency": r10.concurrency_cases(),
+        "docker": r10.docker_cases(),
         "output": r10.output_cases(root),
     }
     for category, cases in groups.items():

@@ -809,3 +809,62 @@ def check_argv(plan_doc: dict[str, Any], gpu: str) -> list[str]:
         env += ["--env", words.pop(0)]
     count = plan_doc["gpus"][0]["count"]
     return ["check", "--gpu", gpu, "--num-gpus", str(count), *env, "--", *words]
+
+
+# --- docker images: odd tags on each engine's image
+
+IMAGE_TAGS: tuple[str, ...] = (
+    "latest",
+    "v0.0.1",
+    "v9999.0",
+    "nightly-abc",
+    "v0.10.1rc1",
+    "\x1b[31m",
+    "",
+    "v0." + "1" * 500,
+    "v\u0660.\u0661",
+    "sha256:" + "a" * 64,
+    "v0.14.0+cu129",
+)
+
+
+def docker_cases() -> Iterator[list[str]]:
+    for tag in IMAGE_TAGS:
+        yield [
+            "check",
+            "--gpu",
+            "H100",
+            "--",
+            "docker",
+            "run",
+            "--gpus",
+            "all",
+            f"vllm/vllm-openai:{tag}",
+            "--model",
+            "Qwen/Qwen3-8B",
+        ]
+        yield [
+            "check",
+            "--gpu",
+            "H100",
+            "--",
+            "docker",
+            "run",
+            f"lmsysorg/sglang:{tag}",
+            "python3",
+            "-m",
+            "sglang.launch_server",
+            "--model-path",
+            "Qwen/Qwen3-8B",
+        ]
+        yield [
+            "check",
+            "--gpu",
+            "RTX-4090",
+            "--",
+            "docker",
+            "run",
+            f"ghcr.io/ggml-org/llama.cpp:server-{tag}",
+            "-hf",
+            "ggml-org/gpt-oss-20b-GGUF",
+        ]
