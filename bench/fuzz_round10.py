@@ -158,6 +158,7 @@ def command_lines(tally: Tally, root: Path, limit: float) -> None:
         "concurrency": r10.concurrency_cases(),
         "docker": r10.docker_cases(),
         "output": r10.output_cases(root),
+        "documents": r10.odd_document_cases(root),
     }
     for category, cases in groups.items():
         for argv in cases:

@@ -868,3 +868,23 @@ def docker_cases() -> Iterator[list[str]]:
             "-hf",
             "ggml-org/gpt-oss-20b-GGUF",
         ]
+
+
+# --- documents that break a parser's own constructors: GPU files and saved reports alike
+
+ODD_DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("an integer of 100,000 digits (JSON)", '{"schema_version": 1, "x": ' + "9" * 100_000 + "}"),
+    ("an integer of 100,000 digits (YAML)", "schema_version: 1\nx: " + "9" * 100_000 + "\n"),
+    ("a date that is none", "gpus:\n  - {id: R10D, price: {date: 2026-13-45}}\n"),
+    ("a python tag", "schema_version: 1\nx: !!python/object/apply:os.system ['echo no']\n"),
+    ("a custom tag", "schema_version: !!int '1'\nmemory: !custom {a: 1}\n"),
+    ("nested 100,000 deep", "[" * 100_000 + "]" * 100_000),
+)
+
+
+def odd_document_cases(root: Path) -> Iterator[list[str]]:
+    for i, (label, text) in enumerate(ODD_DOCUMENTS):
+        path = root / f"r10-doc-{i}.{'json' if 'JSON' in label or text.startswith(('{', '[')) else 'yaml'}"
+        path.write_text(text)
+        yield ["gpus", "--gpu-file", str(path)]
+        yield ["report", "show", str(path)]

@@ -288,6 +288,14 @@ def test_sglang_image_tag_of_other_digits(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and "--engine-version" not in err, err
 
 
+def test_documents_that_break_a_constructor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a GPU file with an integer of 100,000 digits was "internal error: ValueError: Exceeds the limit
+    # (4300 digits)"; a price dated 2026-13-45 the same ("month must be in 1..12"), from yaml's constructors
+    for argv in r10.odd_document_cases(tmp_path):
+        code, err = assert_answered(argv, capsys)
+        assert code == 2 and "Exceeds the limit" not in err and "<unicode string>" not in err, err
+
+
 def test_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
     cases = list(r10.llama_server_cases()) + list(r10.concurrency_cases())
     cases += random.Random(10).sample(list(r10.context_cases()), 20) + random.Random(10).sample(

@@ -593,8 +593,11 @@ def _load_text(text: str, where: str) -> list[GpuSpec]:
     except Exception as err:
         import yaml  # only here, for a file that did not parse (issue 15: import what the command needs)
 
-        if isinstance(err, yaml.YAMLError):
-            raise ConfigError(f"{where}: not valid YAML ({err})") from None
+        if isinstance(err, yaml.YAMLError):  # its text runs over lines ("\n  in <unicode string>")
+            mark = getattr(err, "problem_mark", None)
+            line = f"line {mark.line + 1}: " if mark is not None else ""
+            problem = one_line(str(getattr(err, "problem", None) or err).strip(), 120)
+            raise ConfigError(f"{where}: not valid YAML ({line}{problem})") from None
         raise
     return _parse_entries(_entries_from_document(doc, where), where)
 
