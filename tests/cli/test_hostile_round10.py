@@ -296,6 +296,19 @@ def test_documents_that_break_a_constructor(tmp_path: Path, capsys: pytest.Captu
         assert code == 2 and "Exceeds the limit" not in err and "<unicode string>" not in err, err
 
 
+@pytest.mark.parametrize("engine", ["vllm", "sglang"])
+def test_rope_factor_beyond_any_model(
+    engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a dynamic rope factor of 1e308 made the length vLLM/SGLang derive (max_position_embeddings x factor)
+    # infinite: "internal error: OverflowError: cannot convert float infinity to integer"
+    config = r10.mutated(
+        r10.catalog_configs()["step3p5"], ("rope_scaling",), {"rope_type": "dynamic", "factor": 1e308}
+    )
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    _refused(["fit", str(tmp_path), "--gpu", "H100", "--engine", engine], capsys, "rope_scaling_factor")
+
+
 def test_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
     cases = list(r10.llama_server_cases()) + list(r10.concurrency_cases())
     cases += random.Random(10).sample(list(r10.context_cases()), 20) + random.Random(10).sample(
