@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.estimate.engines import llama_cpp_op_offload
 from llmsize.estimate.engines.base import pad
 
 if TYPE_CHECKING:
@@ -112,13 +113,33 @@ def buffers(
     # The output layer: the final norm's result (its input, the residual stream, is dead once
     # normed) and the f32 logits, both for the n_out rows the graph keeps: the last block
     # gathers them (`inp_out_ids`, ggml_get_rows) before its feed-forward.
-    output = F32 * n_out * (h + spec.vocab_size) if head_on_device else 0
-    device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
+    logits = F32 * n_out * (h + spec.vocab_size)
+    # Op offload (llama_cpp_op_offload.py): a host block's weighted ops run on the GPU at this batch,
+    # each with a copy of its weight live beside its stage; so does a host output layer's matmul.
+    attn_copy, ffn_copy = llama_cpp_op_offload.stage_copies(eng, spec, n_ub)
+    head_moved = not head_on_device and llama_cpp_op_offload.head_offloaded(eng, n_out)
+    if head_on_device:
+        output = logits
+    elif head_moved:
+        output = logits + llama_cpp_op_offload.head_copy_bytes(spec, eng)
+    else:
+        output = 0
+    # An offloaded op of a host block runs past the first block, when only the masks every block reads
+    # are still live (persistent_mask_bytes).
+    kept = live_masks - llama_cpp_op_offload.persistent_mask_bytes(eng, live_masks)
+    stages = (
+        attn,
+        ffn,
+        output,
+        attn - kept + attn_copy if attn_copy else 0,
+        ffn - kept + ffn_copy if ffn and ffn_copy else 0,
+    )
+    device = max(stages) + _block_stream_extra(spec, n_ub)
     # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
     # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
     host = F32 * n_ub * h + masks
-    if not head_on_device:
-        host = max(host, F32 * n_out * (h + spec.vocab_size))
+    if not head_on_device and not head_moved:
+        host = max(host, logits)
     out_buf = spec.vocab_size * eng.wl.batch * F32
     return int(device), int(host), int(out_buf)
 
