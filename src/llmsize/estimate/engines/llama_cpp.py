@@ -373,10 +373,15 @@ class LlamaCpp(BaseEngine):
         return llama_cpp_buffers.logit_rows(self, spec)
 
     def buffers(
-        self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+        self,
+        spec: ModelSpec,
+        head_on_device: bool,
+        pipeline: bool = False,
+        outputs: int | None = None,
+        offload: bool = True,
     ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes (llama_cpp_buffers.py)."""
-        return llama_cpp_buffers.buffers(self, spec, head_on_device, pipeline, outputs)
+        return llama_cpp_buffers.buffers(self, spec, head_on_device, pipeline, outputs, offload)
 
     def mask_element_bytes(self) -> int:
         """Bytes per KQ-mask cell (llama_cpp_buffers.py)."""

@@ -67,11 +67,17 @@ def logit_rows(eng: LlamaCpp, spec: ModelSpec) -> int | None:
 
 
 def buffers(
-    eng: LlamaCpp, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+    eng: LlamaCpp,
+    spec: ModelSpec,
+    head_on_device: bool,
+    pipeline: bool = False,
+    outputs: int | None = None,
+    offload: bool = True,
 ) -> tuple[int, int, int]:
     """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
     masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
-    the rows of logits the graph is reserved for (default: `logit_rows`)."""
+    the rows of logits the graph is reserved for (default: `logit_rows`); `offload`: this GPU is the
+    one the scheduler offloads host weights' ops to (the first, llama_cpp_op_offload.py)."""
     n_ctx = eng.n_ctx()
     n_ub = min(n_ctx, eng.ubatch())
     rows = eng.logit_rows(spec) if outputs is None else outputs
@@ -116,11 +122,11 @@ def buffers(
     logits = F32 * n_out * (h + spec.vocab_size)
     # Op offload (llama_cpp_op_offload.py): a host block's weighted ops run on the GPU at this batch,
     # each with a copy of its weight live beside its stage; so does a host output layer's matmul.
-    attn_copy, ffn_copy = llama_cpp_op_offload.stage_copies(eng, spec, n_ub)
+    attn_copy, ffn_copy = llama_cpp_op_offload.stage_copies(eng, spec, n_ub) if offload else (0, 0)
     head_moved = not head_on_device and llama_cpp_op_offload.head_offloaded(eng, n_out)
     if head_on_device:
         output = logits
-    elif head_moved:
+    elif head_moved and offload:
         output = logits + llama_cpp_op_offload.head_copy_bytes(spec, eng)
     else:
         output = 0
@@ -205,11 +211,14 @@ def device_buffer(
     eng: LlamaCpp, spec: ModelSpec, stages: tuple[Stage, ...], draft_context: bool = True
 ) -> int:
     """The largest GPU compute buffer over the pipeline's GPUs; with `draft_context`, the speculative
-    draft context's buffer counts on the GPU of the output layer."""
+    draft context's buffer counts on the GPU of the output layer. Host weights' ops are offloaded to
+    the first GPU only: the scheduler takes the first backend whose offload_op accepts the op
+    (ggml-backend.cpp `ggml_backend_sched_backend_id_from_cur`; ollama/ollama#12403: CUDA0 933.00 MiB,
+    CUDA1 and CUDA2 166.51 MiB)."""
     pipeline = eng.pipeline_parallel(spec)
     draft = eng.draft_compute_bytes(spec) if draft_context else 0
     return max(
-        eng.buffers(spec, st.head, pipeline)[0]
+        eng.buffers(spec, st.head, pipeline, offload=st.index == 0)[0]
         + eng.pipeline_copies_bytes(spec, st)
         + (draft if st.head else 0)
         for st in stages
