@@ -65,11 +65,11 @@ def _largest_tensor(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, layers: t
             continue
         # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps), two
         # tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read: the
-        # smaller copy is taken).
+        # smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
         out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
         for layer in shard.layers:
             one = Shard(shard.group, shard.in_features, out, shard.numel_each,
-                        shard.bias_each, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
+                        0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
             best = max(best, shard_bytes(spec, one, fmt))
     return best
 
@@ -94,7 +94,7 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
     return attn, ffn
 
 
-def head_offloaded(eng: LlamaCpp, n_out: int) -> bool:
+def head_offloaded(n_out: int) -> bool:
     """Whether a host-resident output layer's matmul runs on the GPU: its batch is the n_out rows of
     logits the graph keeps (llama-graph.cpp `inp_out_ids` gathers them before the head)."""
     return n_out >= OFFLOAD_MIN_BATCH
