@@ -10,6 +10,9 @@ large, and the graph reserved at start is one ubatch of min(n_ctx, n_ubatch) tok
   (cause "1.off"), when the scheduler was built with op_offload (llama.cpp: on unless
   --no-op-offload, src/llama-context.cpp `ggml_backend_sched_new(..., cparams.op_offload)`; Ollama's
   Go engine: ml/backend/ggml/ggml.go `ggml_backend_sched_new_ext(..., true, ...)`).
+  The hook came with ggml-org/llama.cpp#6083 ("backend : offload large batches to GPU", March 2024;
+  ggml-org/llama.cpp#11120, January 2025: only from host buffers); older builds ran a host block's ops
+  on the CPU, which llmsize does not tell apart.
 - ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_offload_op`: accept when
   `get_op_batch_size(op) >= 32` (GGML_OP_OFFLOAD_MIN_BATCH's default): MUL_MAT's ne[1] (the rows it
   multiplies), MUL_MAT_ID's ne[2] (the tokens), other ops their rows; GET_ROWS never (token_embd
@@ -22,9 +25,16 @@ large, and the graph reserved at start is one ubatch of min(n_ctx, n_ubatch) tok
   `ggml_gallocr_alloc_graph_impl` after their last consumer. So one weight copy is live at a time,
   beside the activations of its stage: the stage's live set grows by the largest such copy.
 
+Checks: ollama/ollama#12403 (Ollama 0.12 llama runner, GLM-4.5-Air Q8_0, 20 of 47 blocks on three GPUs,
+output layer on the CPU, 512 rows of logits): CUDA0 933.00 MiB = the Q8_0 output matrix (629.0 MiB) +
+512 x (151,552 + 4,096) f32, CUDA1/CUDA2 166.51 MiB; ggml-org/llama.cpp#23527 (Qwen3.6-35B-A3B, every
+expert on the CPU, ubatch 4096, one row of logits): 1982 MiB, llmsize 1,886 MiB with the 210 MiB Q6_K
+ffn_down_exps copy (1,676 MiB without it).
+
 Not modelled (stated, not guessed): the holes ggml-alloc.c's best fit leaves when copies of different
 sizes follow each other (a Q6_K ffn_down_exps copy after Q4_K gate/up copies lands past them), and the
-copies of a host layer's K/V cache views the attention reads on the GPU.
+copies of a host layer's K/V cache views the attention reads on the GPU, and --no-op-offload (llmsize
+has no option for it: the rule always applies).
 """
 
 from __future__ import annotations
