@@ -80,6 +80,15 @@ def test_host_output_layer_matmul_moves_to_the_first_gpu() -> None:
 def test_one_row_of_logits_keeps_the_head_on_the_cpu() -> None:
     # llama-server since ggml-org/llama.cpp#23861 reserves n_parallel rows: a 1-row matmul is not
     # offloaded, and the largest host expert tensor (a block's ffn_*_exps) with its stage decides
-    assert not oo.head_offloaded(1) and oo.head_offloaded(32)
+    eng, _ = _engine("GLM-4.5-Air", engine="llama.cpp", gpu_layers=20)
+    assert not oo.head_offloaded(eng, 1) and oo.head_offloaded(eng, 32)
     one_row = _compute(*[a for a in GLM_AIR if a not in ("--logits", "all")], "--gpu-layers", "20")
     assert GLM_AIR_EXPERTS_Q8_0 < one_row < _compute(*GLM_AIR, "--gpu-layers", "20")
+
+
+def test_no_op_offload_keeps_host_ops_on_the_cpu() -> None:
+    # llama-server --no-op-offload: ggml_backend_sched_new(..., op_offload=false) never takes cause "1.off"
+    eng, spec = _engine("Qwen3-30B-A3B", engine="llama.cpp", quant="Q8_0", n_cpu_moe=48, op_offload=False)
+    assert oo.stage_copies(eng, spec, 512) == (0, 0)
+    off = _compute(*GLM_AIR, "--gpu-layers", "20", "--no-op-offload")
+    assert off < _compute(*GLM_AIR, "--gpu-layers", "20") - GLM_AIR_OUTPUT_Q8_0

@@ -142,7 +142,8 @@ class LlamaCpp(BaseEngine):
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative", "engine_version"}
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "op_offload", "speculative",
+         "engine_version"}
     )
     # llama-server --model-draft (draft:<model>: a second model and context, n_ctx as the target's,
     # all layers offloaded); --spec-type draft-mtp (mtp: the GGUF's nextn block in its own context that

@@ -123,7 +123,7 @@ def buffers(
     # Op offload (llama_cpp_op_offload.py): a host block's weighted ops run on the GPU at this batch,
     # each with a copy of its weight live beside its stage; so does a host output layer's matmul.
     attn_copy, ffn_copy = llama_cpp_op_offload.stage_copies(eng, spec, n_ub) if offload else (0, 0)
-    head_moved = not head_on_device and llama_cpp_op_offload.head_offloaded(n_out)
+    head_moved = not head_on_device and llama_cpp_op_offload.head_offloaded(eng, n_out)
     if head_on_device:
         output = logits
     elif head_moved and offload:

@@ -33,8 +33,8 @@ ffn_down_exps copy (1,676 MiB without it).
 
 Not modelled (stated, not guessed): the holes ggml-alloc.c's best fit leaves when copies of different
 sizes follow each other (a Q6_K ffn_down_exps copy after Q4_K gate/up copies lands past them), and the
-copies of a host layer's K/V cache views the attention reads on the GPU, and --no-op-offload (llmsize
-has no option for it: the rule always applies).
+copies of a host layer's K/V cache views the attention reads on the GPU. --no-op-offload
+(Workload.op_offload False) keeps every host op on the CPU: no copy.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
     """(attention-stage copy, feed-forward-stage copy): the largest host weight one offloaded op of
     each stage copies into the GPU compute buffer; (0, 0) below the offload batch or with every
     block's weights on the GPU."""
-    if n_ub < OFFLOAD_MIN_BATCH:
+    if n_ub < OFFLOAD_MIN_BATCH or not eng.wl.op_offload:
         return 0, 0
     host = host_block_layers(eng, spec)
     moe = tuple(i for i in range(min(eng.wl.n_cpu_moe or 0, spec.num_layers)) if i not in host)
@@ -104,10 +104,10 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
     return attn, ffn
 
 
-def head_offloaded(n_out: int) -> bool:
+def head_offloaded(eng: LlamaCpp, n_out: int) -> bool:
     """Whether a host-resident output layer's matmul runs on the GPU: its batch is the n_out rows of
     logits the graph keeps (llama-graph.cpp `inp_out_ids` gathers them before the head)."""
-    return n_out >= OFFLOAD_MIN_BATCH
+    return eng.wl.op_offload and n_out >= OFFLOAD_MIN_BATCH
 
 
 def head_copy_bytes(spec: ModelSpec, eng: LlamaCpp) -> int:
