@@ -220,8 +220,9 @@ def tower_of(spec: ModelSpec) -> VisionTower:
         raise BadInputError(
             f"{spec.name} ({spec.model_type}): the memory of image inputs is not modelled for this tower; "
             f"its weights are counted{counted}",
-            hint="leave out --images (the estimate then covers text only); image inputs are modelled for "
-            "Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 3n, Gemma 4, Llama 4, Mistral 3, Kimi-VL, Kimi K2.5",
+            hint="leave out --images (the estimate then covers text only); image inputs are modelled "
+            "for Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 3n, Gemma 4, Llama 4, Mistral 3, Kimi-VL, "
+            "Kimi K2.5",
         )
     raise BadInputError(
         f"{spec.name} has no vision tower: it takes text only, so --images does not apply",
