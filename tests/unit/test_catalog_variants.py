@@ -6,7 +6,12 @@ Each expected value is the one the cited checkpoint publishes, not the code's ou
 - Qwen2.5-14B/32B/72B-Instruct model cards: "The current config.json is set for context length up to
   32,768 tokens"; Qwen2.5-1.5B-Instruct's: "Context Length: Full 32,768 tokens".
 - Qwen/Qwen2-7B-Instruct: "max_position_embeddings": 32768 (the Qwen2Config transformers printed for it);
-  Qwen2-72B-Instruct's card: YaRN "to handle extensive inputs exceeding 32,768 tokens".
+  Qwen2-72B-Instruct's and Qwen2-57B-A14B-Instruct's cards: YaRN "to handle extensive inputs exceeding
+  32,768 tokens".
+- Qwen/Qwen3-8B-Base config.json: "max_position_embeddings": 32768; Qwen3-4B-Base's card "Context Length:
+  32,768"; Qwen3-30B-A3B-Base's config: 32768. The post-trained Qwen3 cards: "The default
+  max_position_embeddings in config.json is set to 40,960" (Qwen3-235B-A22B, April 2025; its 2507
+  Thinking successor, the entry, states 262144).
 """
 
 from __future__ import annotations
@@ -32,6 +37,13 @@ PUBLISHED_POSITIONS = {
     "Qwen2.5-72B-Instruct": 32768,
     "Qwen2-7B-Instruct": 32768,
     "Qwen2-72B-Instruct": 32768,
+    "Qwen2-57B-A14B-Instruct": 32768,
+    "Qwen3-4B-Base": 32768,
+    "Qwen3-8B-Base": 32768,
+    "Qwen3-30B-A3B-Base": 32768,
+    "Qwen3-235B-A22B": 40960,
+    "Qwen3-8B": 40960,
+    "Qwen3-235B-A22B-Thinking-2507": 262144,
     # Names of the same checkpoint's quantizations land on the variant by their training type.
     "Qwen2.5-7B-Instruct-GPTQ-Int4": 32768,
     "Qwen2.5-7B-Instruct-AWQ": 32768,
