@@ -149,10 +149,11 @@ def test_every_catalog_vision_model_loads_at_least_its_tower_at_f16(model: str) 
 
 
 def test_the_plain_command_runs_the_bf16_text_gguf_and_its_mmproj() -> None:
-    # `llmsize estimate gemma-3-4b-it --engine llama.cpp --images 1`: llama.cpp runs the checkpoint as a
-    # BF16 GGUF of the text model (bartowski's gemma-3-4b-it-bf16.gguf: 7.77 GB) plus the mmproj (851 MB).
-    text = _doc("gemma-3-4b-it", "--engine", "llama.cpp")
-    media = _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--images", "1")
+    # `llmsize estimate gemma-3-4b-it --engine llama.cpp --dtype bf16 --images 1`: the checkpoint as a BF16
+    # GGUF of the text model (bartowski's gemma-3-4b-it-bf16.gguf: 7.77 GB) plus the mmproj (851 MB). Without
+    # --dtype, llama.cpp sizes the Q4_K_M file `-hf` downloads (engines/llama_cpp_download.py).
+    text = _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--dtype", "bf16")
+    media = _doc("gemma-3-4b-it", "--engine", "llama.cpp", "--dtype", "bf16", "--images", "1")
     # the file also holds its metadata (a 262,144-token vocabulary, some MB) and F32 norms: within 0.2%
     assert text["memory"]["weights"] == pytest.approx(7.77e9, rel=0.002)
     assert text["engine"]["mmproj_bytes"] == 0

@@ -27,7 +27,7 @@ LLAMA_ROCM = "https://github.com/ggml-org/llama.cpp/discussions/15021"
 
 
 def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str | None = None,  # type: ignore[no-untyped-def]
-            batch: int = 1, ubatch: int | None = None):
+            batch: int = 1, ubatch: int | None = None, dtype: str | None = None):
     spec = resolve(model)
     # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
@@ -40,6 +40,8 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
         data["ubatch"] = ubatch
     if quant:
         data["quant"] = quant
+    if dtype:
+        data["dtype"] = dtype
     wl = Workload.model_validate(data)
     return speed_inputs(spec, wl, estimate(spec, wl), Layout(), engine=engine), get_gpu(gpu)
 
@@ -304,7 +306,8 @@ def test_fusions_speed_up_moe_decode_more_than_dense() -> None:
 ])
 def test_llama_cpp_apple_scoreboard_chips(gpu: str, quant: str | None, metric: str, published: float) -> None:
     inputs, spec_gpu = _inputs("Llama-2-7b", gpu, "llama.cpp", 512 if metric == "pp512" else 1,
-                               0 if metric == "pp512" else 128, quant=quant)
+                               0 if metric == "pp512" else 128, quant=quant,
+                               dtype="fp16" if quant is None else None)  # the F16 row runs the F16 file
     c = resolve_constants(inputs, spec_gpu)
     if metric == "pp512":
         seconds, _ = prefill_seconds(inputs, spec_gpu, c)
@@ -326,7 +329,8 @@ def test_llama_cpp_quantized_prefill_runs_at_the_int8_rate() -> None:
     seconds, bound = prefill_seconds(inputs, gpu, c)
     assert bound == "compute"
     assert 512 / seconds == pytest.approx(3552.27, rel=0.35), LLAMA_ROCM
-    f16, gpu16 = _inputs("Llama-2-7b", "RX-7900-XTX", "llama.cpp", 512, 0)
+    # the float checkpoint (--dtype fp16); without it llama.cpp sizes the Q4_K_M GGUF `-hf` downloads
+    f16, gpu16 = _inputs("Llama-2-7b", "RX-7900-XTX", "llama.cpp", 512, 0, dtype="fp16")
     assert resolve_constants(f16, gpu16).peak_dtype == ""  # F16 weights run the FP16 GEMM
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -233,7 +235,27 @@ def usage_line(err: Exception) -> str:
     message = message.replace("Value error, ", "").strip().removesuffix(".")
     ctx = getattr(err, "ctx", None)
     path = getattr(ctx, "command_path", None) or "llmsize"
+    search = _models_search_hint(path, message)
+    if search:
+        return f"{message}; {search}"
     return f"{message}; see '{path} --help'"
+
+
+_EXTRA_ARGS = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)$")
+
+
+def _models_search_hint(path: str, message: str) -> str | None:
+    """`llmsize models search qwen3.5` (the `hf models search` / `ollama search` habit) names the option that
+    searches: it said only "Got unexpected extra argument(s)" (issue 15, round 3)."""
+    found = _EXTRA_ARGS.match(message) if path.split()[-1:] == ["models"] else None
+    if found is None:
+        return None
+    words = found["words"].split()
+    if words and words[0].lower() in ("search", "find", "list", "ls"):
+        words = words[1:]
+    if not words:
+        return "`llmsize models` lists the catalog; --search TEXT filters it"
+    return f"to search the catalog: llmsize models --search {shlex.quote(' '.join(words))}"
 
 
 # typer/_completion_shared.py Shells: the shells typer writes completion for.

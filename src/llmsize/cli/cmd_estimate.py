@@ -66,6 +66,7 @@ def make_report(
     if not context_given and len(gpus) == 1:
         workload = _engine_default_context(spec, workload, gpus[0], tuple(gpu_files), num_gpus)
     rows: list[Any] = []
+    planned: list[Any] = []  # the GpuSpec of each GPU kind asked
     if gpus:
         from llmsize.cli.gpu_options import is_local, resolve_gpu
         from llmsize.hardware.efficiency import Efficiency
@@ -77,16 +78,26 @@ def make_report(
         for name in gpus:
             if is_local(name):  # this machine: its detected GPU kind and count
                 local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
+                planned.append(local)
                 rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
                                       concurrency=concurrency, efficiency=eff)
             else:
                 count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
-                rows += plan_fit_rows(spec, workload, [catalog.get(name)], count, concurrency=concurrency,
+                planned.append(catalog.get(name))
+                rows += plan_fit_rows(spec, workload, [planned[-1]], count, concurrency=concurrency,
                                       efficiency=eff)
     try:  # what the name says; for a path, the model's own name
         parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
     except LlmsizeError:
         parsed = None
+    if len(gpus) == 1 and planned:
+        # the engine's defaults for the one GPU kind asked (vLLM's 8,192 batched tokens and 1,024 sequences on
+        # a card of >= 70 GiB): the fit row is planned with them, so the breakdown, its engine log and its
+        # assumptions are too. `estimate gpt-oss-120b --gpu H100 --engine vllm` said 2,048 / 256 beside a
+        # row sized for 8,192 / 1,024 (issue 15, round 3).
+        from llmsize.hardware.planner import with_gpu_defaults
+
+        workload = with_gpu_defaults(workload, planned[0])
     if workload.num_gpus > 1 and workload.tp * workload.pp == 1 and not workload.mode.trains:
         # --num-gpus N for inference, no --tp/--pp: the model is split over the N GPUs, not held whole
         # by each (issue 15). One GPU kind: the layout its fit row chose, so breakdown and row agree;

@@ -108,8 +108,10 @@ def models_cmd(
             raise BadInputError(f"no bundled family {family!r}", hint=f"families: {', '.join(known)}")
         entries = [e for e in entries if e.family.lower() in chosen]
     if search:
-        needle = search.lower()
-        entries = [e for e in entries if any(needle in n.lower() for n in e.names)]
+        # words as a name spells them: "llama 4" is "llama-4", "gpt_oss" is "gpt-oss" (a search typed as words
+        # found nothing; issue 15, round 3)
+        needle = _folded(search)
+        entries = [e for e in entries if any(needle in _folded(n) for n in e.names)]
     low = parse_param_count(min_params, "--min-params") if min_params else None
     high = parse_param_count(max_params, "--max-params") if max_params else None
     if low is not None and high is not None and low > high:
@@ -130,3 +132,8 @@ def models_cmd(
                 kept.append(entry)
         entries = kept
     render_models(entries, fmt.value)
+
+
+def _folded(text: str) -> str:
+    """Lowercase, with runs of spaces, underscores and hyphens as one hyphen."""
+    return re.sub(r"[\s_-]+", "-", text.strip().lower())

@@ -94,13 +94,24 @@ def plan_cmd(
         raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
     notes = launch_notes(spec, wl, wl.engine.value, model)
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    if int(row.count or 1) > 1 and not count_given:
+        # `plan Qwen3.5-27B --gpu RTX-4090 --engine vllm` printed `--pipeline-parallel-size 3` and nothing
+        # else: the reader with one card learnt only from a flag that the plan needs three (issue 15, round 3)
+        layout = f"tp {row.tp or 1}, pp {row.pp or 1}"
+        notes = (*notes, f"this plan runs on {row.count} x {gpu_spec.id} ({layout}): the fewest that fit "
+                 "(--num-gpus auto); --num-gpus 1 says what one GPU lacks")
     if fmt is OutputFormat.HUMAN:
         for note in notes:  # on stderr: `$(llmsize plan ...)` stays the command alone
             typer.echo(f"note: {note}", err=True)
     if fmt is OutputFormat.HUMAN and output is None:
         typer.echo(line)
         return
-    doc = {**plan_document(model, spec, wl, row, line), "command_notes": list(notes)}
+    from llmsize.hardware.planner import with_gpu_defaults
+
+    # the document's breakdown with the engine's defaults for this GPU, as its row (vLLM's batch sizes)
+    doc = {**plan_document(model, spec, with_gpu_defaults(wl, gpu_spec), row, line),
+           "command_notes": list(notes)}
     if output is not None:
         from llmsize.report.export import save_document
 

@@ -304,11 +304,33 @@ def ggml_type_sizes() -> dict[str, tuple[int, int]]:
     """ggml type name -> (values per block, bytes per block), from gguf.constants.GGML_QUANT_SIZES.
 
     The package mirrors the block structs of ggml-common.h (e.g. block_q4_K = 144 bytes / 256 values).
-    Imported lazily: the gguf package takes ~0.15 s to import and only GGUF estimates need it.
+    Imported lazily: the gguf package takes ~0.15 s to import (numpy with it) and only GGUF estimates need
+    it; the table is kept as JSON keyed by the package's constants.py (resources.cached_json), so a GGUF
+    estimate reads it without importing numpy (`--engine llama.cpp` sizes a GGUF for every plain name).
     """
-    from gguf.constants import GGML_QUANT_SIZES
+    from llmsize.resources import cached_json
 
-    return {t.name: (int(block), int(size)) for t, (block, size) in GGML_QUANT_SIZES.items()}
+    def compute() -> dict[str, list[int]]:
+        from gguf.constants import GGML_QUANT_SIZES
+
+        return {t.name: [int(block), int(size)] for t, (block, size) in GGML_QUANT_SIZES.items()}
+
+    source = _gguf_constants_source()
+    table = cached_json("ggml-types", [source], compute) if source is not None else compute()
+    return {name: (int(block), int(size)) for name, (block, size) in table.items()}
+
+
+def _gguf_constants_source() -> bytes | None:
+    """The text of the installed gguf package's constants.py, found without importing the package."""
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        found = importlib.util.find_spec("gguf")
+        folders = list(found.submodule_search_locations or ()) if found is not None else []
+        return (Path(folders[0]) / "constants.py").read_bytes() if folders else None
+    except (ImportError, ValueError, OSError):
+        return None
 
 
 def ggml_tensor_bytes(type_name: str, numel: int) -> int:

@@ -96,14 +96,12 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         fmt = _plain_quantization(wanted, notes)
     elif wl.mode is Mode.QLORA and (
         base.quant is None
-        # a GGUF checkpoint the engine dequantizes on load (transformers) is a float base too
-        or (base.quant == QuantMethod.GGUF and engine_for(wl).load_format(spec, wl, rest) is not None)
+        # a GGUF or MXFP4 checkpoint the engine dequantizes on load (transformers) is a float base too
+        or _dequantized_on_load(spec, wl, rest) is not None
     ):
         fmt = WeightFormat(dtype=rest, quant=QuantMethod.BNB_NF4, bits=4, double_quant=True)
-        if (
-            base.quant == QuantMethod.GGUF
-        ):  # transformers dequantizes GGUF on load, then bitsandbytes quantizes
-            notes.append(f"transformers dequantizes the GGUF weights on load, to {rest}")
+        if base.quant is not None:  # dequantized on load, then bitsandbytes quantizes
+            notes.append(str(_dequantized_on_load(spec, wl, rest)))
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
     elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
         fmt = loaded[0]
@@ -126,6 +124,15 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
 
 
 _BNB = (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8)
+
+
+def _dequantized_on_load(spec: ModelSpec, wl: Workload, rest: str) -> str | None:
+    """The engine's note when it loads this quantized checkpoint as plain floats (transformers: GGUF, and
+    MXFP4 for training), else None."""
+    if spec.weight_format.quant not in (QuantMethod.GGUF, QuantMethod.MXFP4):
+        return None
+    loaded = engine_for(wl).load_format(spec, wl, rest)
+    return loaded[1] if loaded is not None and loaded[0].quant is None else None
 
 
 def _kbit_fp32(wl: Workload, fmt: WeightFormat) -> bool:

@@ -66,6 +66,15 @@ def _at_context(wl: Workload, context: int) -> Workload | None:
     return wl.model_copy(update=update)
 
 
+def with_gpu_defaults(wl: Workload, gpu: GpuSpec) -> Workload:
+    """`wl` with the engine's GPU-dependent defaults for `gpu` (vLLM's and SGLang's batch sizes, the
+    MXFP4 kernel): what every fit row is planned with, and so what a one-GPU breakdown must use too."""
+    return engine_for(wl).gpu_defaults(
+        wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
+        gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
+    )
+
+
 @dataclass
 class Planner:
     """Plans one model and workload on GPUs; memoises every estimate it asks for."""
@@ -129,10 +138,7 @@ class Planner:
     def for_gpu(self, gpu: GpuSpec) -> Planner:
         """The planner of the workload with the engine's GPU-dependent defaults (vLLM's batch sizes);
         estimates are shared, search curves are not."""
-        wl = engine_for(self.wl).gpu_defaults(
-            self.wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
-            gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
-        )
+        wl = with_gpu_defaults(self.wl, gpu)
         if wl == self.wl:
             return self
         sub = self._subs.get(wl)

@@ -70,6 +70,14 @@ def _human_value(key: str, value: object) -> str:
     return str(value)
 
 
+def _label(label: str, key: str, parsed: ParsedName) -> str:
+    """The row's label; the text after ':' of a Hub repo id ("unsloth/Qwen3-14B-GGUF:Q4_K_M") is the file
+    `llama-server -hf` picks from the repo, not an Ollama tag (issue 15, round 3)."""
+    if key == "ollama_tag" and parsed.org is not None and not parsed.raw.strip().lower().startswith("hf.co/"):
+        return "repo file tag"
+    return label
+
+
 def _render_human(parsed: ParsedName) -> None:
     from llmsize.report.plain import console, kit
 
@@ -80,5 +88,5 @@ def _render_human(parsed: ParsedName) -> None:
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for label, key in _HUMAN_ROWS:
-        table.add_row(label, Text(_human_value(key, getattr(parsed, key))))
+        table.add_row(_label(label, key, parsed), Text(_human_value(key, getattr(parsed, key))))
     out.print(table, highlight=False)

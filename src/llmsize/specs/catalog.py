@@ -24,6 +24,7 @@ from llmsize.errors import ConfigError
 from llmsize.names import ParsedName
 from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
 from llmsize.resources import cached_json, load_catalog_yaml, yaml_files
+from llmsize.specs import catalog_loose
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
 
@@ -491,7 +492,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         return None
     if sig[4] is None:
         found = _same_words(sig, p, _sizeless_signatures().get(sig, ()))
-        return _best_release(sig, found, p.date, p.training_type)
+        return _best_release(sig, found, p.date, p.training_type) or catalog_loose.one_of_variant(p)
     exact = _best_release(sig, _signatures().get(sig, ()), p.date, p.training_type)
     if exact is not None:
         return exact
@@ -514,7 +515,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
-    return None
+    return catalog_loose.sized_as_count(p)  # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count
 
 
 def _same_words(

@@ -94,6 +94,11 @@ def _as_library_tag(spec: ModelSpec) -> ModelSpec:
 
 def _from_text(text: str, revision: str | None, offline: bool | None, trust_remote_code: bool) -> ModelSpec:
     """A name, an Ollama reference or a repo id (anything but an existing path)."""
+    from llmsize.specs.pasted_command import refusal
+
+    pasted = refusal(text)
+    if pasted is not None:  # `ollama run gpt-oss:20b` pasted from a model card (pasted_command.py)
+        raise BadInputError(pasted[0], hint=pasted[1])
     in_library = ollama.without_library_prefix(text)
     if in_library is not None:  # "ollama.com/library/qwen3" is the tag (or bare name) after it, not a path
         return _from_text(in_library, revision, offline, trust_remote_code)  # (issue 15, round 6)
@@ -285,12 +290,25 @@ def _from_name(text: str) -> ModelSpec:
         return spec
     spec = _approximate(text)
     if spec is not None:
-        return with_nearest_ftype(spec, text)
+        return with_nearest_ftype(_with_typo_note(spec, text), text)
     raise ModelNotFoundError(
         f"unknown model {text!r}: not in the bundled catalog and its name states no size",
         hint=f"{_INPUT_HINT}; `llmsize models` lists the bundled ones",
         suggestions=catalog.suggest(text),
     )
+
+
+def _with_typo_note(spec: ModelSpec, text: str) -> ModelSpec:
+    """An approximated name that misspells a bundled model says which, first (catalog_loose.typo_of)."""
+    from llmsize.names import parse_name
+    from llmsize.specs.catalog_loose import typo_of
+
+    meant = typo_of(text, parse_name(text))
+    if meant is None:
+        return spec
+    said = (f"did you mean {meant}? {text!r} matches no bundled model, so it was approximated from its size; "
+            f"`llmsize estimate {meant}` sizes the bundled one")
+    return spec.model_copy(update={"warnings": (said, *spec.warnings)})
 
 
 def _bartowski(text: str) -> ModelSpec | None:

@@ -48,6 +48,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     llama_cpp_buffers,
+    llama_cpp_download,
     llama_cpp_draft,
     llama_cpp_dsv4,
     llama_cpp_figures,
@@ -278,6 +279,12 @@ class LlamaCpp(BaseEngine):
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
         """The blocks each GPU holds, the output layer on the last when offloaded (llama_cpp_placement.py)."""
         return llama_cpp_placement.stages(spec, wl)
+
+    def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+        """A checkpoint named without a quantization runs as the Q4_K_M GGUF `-hf` downloads
+        (llama_cpp_download.py)."""
+        del rest
+        return llama_cpp_download.hf_download_format(spec, wl)
 
     # --- cache ----------------------------------------------------------------------------------------
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:

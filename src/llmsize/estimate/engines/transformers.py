@@ -27,7 +27,7 @@ from llmsize.estimate.engines import server_releases, transformers_autogptq_int8
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
-from llmsize.estimate.workload import Engine, Workload
+from llmsize.estimate.workload import Engine, Framework, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 
 if TYPE_CHECKING:
@@ -148,7 +148,20 @@ class Transformers(BaseEngine):
     kv_dtypes: ClassVar[frozenset[str]] = frozenset({"fp32", "fp16", "bf16", "fp8", "int8", "int4"})
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
-        del wl
+        trains = wl.mode.trains and wl.framework is not Framework.UNSLOTH  # Unsloth loads its own copy
+        if spec.weight_format.quant == QuantMethod.MXFP4 and trains:
+            # REFERENCE: transformers quantizers/quantizer_mxfp4.py `Mxfp4HfQuantizer.is_trainable` is False
+            # ("MXFP4 quantization don't support training, please consider dequantizing the model first by
+            # passing quantization_config=Mxfp4Config(dequantize=True)"), and Trainer.__init__ refuses a model
+            # whose quantizer cannot train. OpenAI's cookbook (articles/gpt-oss/fine-tune-transfomers) loads
+            # with Mxfp4Config(dequantize=True); "most existing fine tuning examples convert gpt-oss to bf16"
+            # (lmsys.org/blog/2025-08-28-gpt-oss-qat). gpt-oss-20b LoRA was sized on 13.8 GB of MXFP4 weights
+            # where the run holds 42 GB of bf16 (issue 15, round 3).
+            return WeightFormat(dtype=rest), (
+                f"transformers cannot train MXFP4 weights (Mxfp4HfQuantizer.is_trainable is False): the "
+                f"checkpoint is loaded dequantized to {rest}, Mxfp4Config(dequantize=True), as OpenAI's "
+                "fine-tuning cookbook does"
+            )
         if spec.weight_format.quant == QuantMethod.GGUF:
             return WeightFormat(dtype=rest), (
                 f"transformers dequantizes GGUF weights on load, to {rest}; "
