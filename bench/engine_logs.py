@@ -213,15 +213,13 @@ LEFT_OUT = [
     "llmsize gives 1,105.2 / 955.2 / 875.2 MiB and 1,547 / 1,337 / 1,225 MiB (--engine-version 0.20.5 "
     "--gpu-layers 20) and 19.91 GiB, once the Go engine's 24 reserved recurrent-state checkpoints per "
     "sequence are counted (ollama_recurrent.py; before it 351 MiB on CUDA0); its 'compute graph' CUDA0 "
-    "884.1 MiB (llmsize 216 MiB) is the Go engine's qwen3next graph at a 1,024-token batch, not traced. "
-    "Found: its scheduler offloads weighted ops of the 28 CPU layers at that batch to CUDA0 "
-    "(ml/backend/ggml/ggml.go ggml_backend_sched_new_ext(..., op_offload=true); ggml-backend.cpp "
-    "'1.off' for host weights when batch >= 32, ggml-cuda offload_op), copying those weights into CUDA0's "
-    "compute buffer. Each offloaded weight starts a split of its own (ggml-backend.cpp need_new_split: 'the "
-    "memory of the previously offloaded weights can be reused'), so one copy is live at a time, but the "
-    "Q6_K ffn_down_exps copy (420 MiB) does not fit the 288 MiB hole the Q4_K gate/up copies leave: "
-    "replaying ggml-alloc's best fit over one CPU layer's MoE stage by hand gives 730-750 MiB before "
-    "what the earlier ops leave placed; the exact layout is not replayed, so no rule.",
+    "884.1 MiB is the Go engine's qwen3next graph at a 1,024-token batch with the 28 CPU blocks' weighted "
+    "ops offloaded to CUDA0 (ml/backend/ggml/ggml.go ggml_backend_sched_new_ext(..., op_offload=true); "
+    "llama_cpp_op_offload.py): llmsize gives 636 MiB, its 216 MiB MoE stage plus the largest host weight "
+    "copied for one op, the Q6_K ffn_down_exps (420 MiB; 216 MiB before the rule). The rest is ggml-alloc's "
+    "best fit: the 420 MiB copy does not fit the 288 MiB hole the Q4_K gate/up copies leave, and replaying "
+    "one CPU block's MoE stage by hand gives 730-750 MiB before what the earlier ops leave placed; the "
+    "layout is not replayed, so no row.",
     "Ollama 0.20.7 gemma4:31b-it-q8_0 on two V100s, flash attention off (ollama/ollama#15641): 'kv cache' "
     "CUDA0 5.2 GiB + CUDA1 4.9 GiB; the num_ctx of that load is not in the log read.",
     "llama.cpp DeepSeek-V4 compute-buffer regression (ggml-org/llama.cpp#27680, n_ctx 64000, "

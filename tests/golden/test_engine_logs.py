@@ -24,13 +24,6 @@ KNOWN_GAPS: dict[str, str] = {
     "the largest live set of the nextn block's graph (its FFN at 2,048 tokens); llama.cpp's buffer is 520.06 "
     "MiB at 8k and 32k alike, where the graph allocator (ggml-alloc.c best fit) leaves holes no 136 MiB FFN "
     "tensor fits: replaying its placement over src/models/qwen35.cpp graph_mtp is the fix (not modelled)",
-    "llamacpp-qwen3.6-35b-a3b-ub4096-one-row-compute": "llmsize 1,676 vs 1,982 MiB (-15%) once "
-    "llama-server keeps one row of logits (ggml-org/llama.cpp#23861): the f16 KQ mask (1,172 MiB) with "
-    "the GPU's MoE stage (router, top-k, shared expert: 504 MiB); 306 MiB are not identified. Not the "
-    "gated delta-net stage: with the fused GDN kernel the log reports, src/models/qwen35moe.cpp "
-    "build_layer_attn_linear keeps about 1.5 GiB live with the mask at 4,096 tokens (qkv 128, conv "
-    "output 128, z 64, normed q/k 64, GDN output 66 MiB), below the MoE stage; like the two other "
-    "llama.cpp gaps this is ggml-alloc's placement (the all-rows row of the same run passes)",
     "sglang-dsv4-pro-fp8-h200-tp8-weights": (
         "llmsize 102.58 GiB vs 125.65 (-18.4%) for DeepSeek-V4-Pro's fp8 + MXFP4-expert checkpoint per "
         "TP-8 rank, run with --moe-runner-backend marlin on the July deepseek-v4-hopper image (InferenceX"

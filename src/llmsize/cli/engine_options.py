@@ -207,6 +207,15 @@ NCpuMoeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+NoOpOffloadOpt = Annotated[
+    bool,
+    Option(
+        "--no-op-offload",
+        help="llama.cpp: keep the ops of host-resident weights on the CPU (by default a prompt batch of 32+ "
+        "runs them on the first GPU, with a copy of each weight in its compute buffer).",
+        rich_help_panel=_PANEL,
+    ),
+]
 SpeculativeOpt = Annotated[
     str | None,
     Option(
@@ -287,6 +296,7 @@ def engine_settings(
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
     backend: BackendOpt = GgmlBackend.AUTO,
     n_cpu_moe: NCpuMoeOpt = None,
+    no_op_offload: NoOpOffloadOpt = False,
     speculative: SpeculativeOpt = None,
     num_speculative_tokens: NumSpecTokensOpt = None,
     engine_version: EngineVersionOpt = None,
@@ -316,6 +326,7 @@ def engine_settings(
         "flash_attn": flash_attn or FlashAttn.AUTO,
         "backend": backend or GgmlBackend.AUTO,
         "n_cpu_moe": n_cpu_moe,
+        "op_offload": not no_op_offload,
         "speculative": speculative,
         "num_speculative_tokens": num_speculative_tokens,
         "engine_version": engine_version,

@@ -310,6 +310,11 @@ class Workload(Record):
     n_cpu_moe: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )
+    op_offload: bool = Field(
+        default=True,
+        description="llama.cpp/Ollama: ops on host-resident weights run on the first GPU at a batch of 32 or "
+        "more, with a copy of the weight in its compute buffer (llama-server --no-op-offload: False)",
+    )
     engine_version: str | None = Field(
         default=None,
         description="llama.cpp: the build (b8571); Ollama, SGLang: the release (0.11.4, 0.4.3.post4); "

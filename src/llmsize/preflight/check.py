@@ -88,6 +88,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",
     "n_cpu_moe": "n_cpu_moe",
+    "op_offload": "op_offload",
     "mmproj": "mmproj",
     # SGLang's --chunked-prefill-size and --max-running-requests are the quantities the engine module
     # reads under vLLM's names (estimate/engines/sglang.py reads_options).

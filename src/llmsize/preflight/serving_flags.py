@@ -178,6 +178,8 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     Flag(("--draft-max", "--draft", "--draft-n", "--spec-draft-n-max"), "num_speculative_tokens",
          values.integer),
     Flag(("-nkvo", "--no-kv-offload"), "no_kv_offload"),
+    Flag(("--no-op-offload",), "op_offload", None, False),
+    Flag(("--op-offload",), "op_offload"),
     Flag(("-fit", "--fit"), "fit", _text),
     # common/arg.cpp: -mm/--mmproj FILE, -mmu/--mmproj-url URL load the vision/audio tower (tools/mtmd),
     # --no-mmproj refuses it; --no-mmproj-offload keeps it in host RAM (not modelled: read, ignored).

@@ -191,6 +191,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "flash_attn": ("--flash-attn", FlashAttn.AUTO),
     "gpu_layers": ("--gpu-layers", None),
     "n_cpu_moe": ("--n-cpu-moe", None),
+    "op_offload": ("--no-op-offload", True),
     "speculative": ("--speculative", None),
     "engine_version": ("--engine-version", None),
 }

@@ -143,7 +143,8 @@ class LlamaCpp(BaseEngine):
 
     engine: ClassVar[Engine] = Engine.LLAMA_CPP
     reads_options: ClassVar[frozenset[str]] = frozenset(
-        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "speculative", "engine_version"}
+        {"ubatch", "n_batch", "flash_attn", "gpu_layers", "n_cpu_moe", "op_offload", "speculative",
+         "engine_version"}
     )
     # llama-server --model-draft (draft:<model>: a second model and context, n_ctx as the target's,
     # all layers offloaded); --spec-type draft-mtp (mtp: the GGUF's nextn block in its own context that
@@ -380,10 +381,15 @@ class LlamaCpp(BaseEngine):
         return llama_cpp_buffers.logit_rows(self, spec)
 
     def buffers(
-        self, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+        self,
+        spec: ModelSpec,
+        head_on_device: bool,
+        pipeline: bool = False,
+        outputs: int | None = None,
+        offload: bool = True,
     ) -> tuple[int, int, int]:
         """(device compute buffer, host compute buffer, output buffer) in bytes (llama_cpp_buffers.py)."""
-        return llama_cpp_buffers.buffers(self, spec, head_on_device, pipeline, outputs)
+        return llama_cpp_buffers.buffers(self, spec, head_on_device, pipeline, outputs, offload)
 
     def mask_element_bytes(self) -> int:
         """Bytes per KQ-mask cell (llama_cpp_buffers.py)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.estimate.engines import llama_cpp_op_offload
 from llmsize.estimate.engines.base import pad
 
 if TYPE_CHECKING:
@@ -66,11 +67,17 @@ def logit_rows(eng: LlamaCpp, spec: ModelSpec) -> int | None:
 
 
 def buffers(
-    eng: LlamaCpp, spec: ModelSpec, head_on_device: bool, pipeline: bool = False, outputs: int | None = None
+    eng: LlamaCpp,
+    spec: ModelSpec,
+    head_on_device: bool,
+    pipeline: bool = False,
+    outputs: int | None = None,
+    offload: bool = True,
 ) -> tuple[int, int, int]:
     """(device compute buffer, host compute buffer, output buffer) in bytes; with `pipeline` the
     masks are left out of the live stages (they are held in `pipeline_copies_bytes`); `outputs`:
-    the rows of logits the graph is reserved for (default: `logit_rows`)."""
+    the rows of logits the graph is reserved for (default: `logit_rows`); `offload`: this GPU is the
+    one the scheduler offloads host weights' ops to (the first, llama_cpp_op_offload.py)."""
     n_ctx = eng.n_ctx()
     n_ub = min(n_ctx, eng.ubatch())
     rows = eng.logit_rows(spec) if outputs is None else outputs
@@ -112,13 +119,33 @@ def buffers(
     # The output layer: the final norm's result (its input, the residual stream, is dead once
     # normed) and the f32 logits, both for the n_out rows the graph keeps: the last block
     # gathers them (`inp_out_ids`, ggml_get_rows) before its feed-forward.
-    output = F32 * n_out * (h + spec.vocab_size) if head_on_device else 0
-    device = max(attn, ffn, output) + _block_stream_extra(spec, n_ub)
+    logits = F32 * n_out * (h + spec.vocab_size)
+    # Op offload (llama_cpp_op_offload.py): a host block's weighted ops run on the GPU at this batch,
+    # each with a copy of its weight live beside its stage; so does a host output layer's matmul.
+    attn_copy, ffn_copy = llama_cpp_op_offload.stage_copies(eng, spec, n_ub) if offload else (0, 0)
+    head_moved = not head_on_device and llama_cpp_op_offload.head_offloaded(eng, n_out)
+    if head_on_device:
+        output = logits
+    elif head_moved and offload:
+        output = logits + llama_cpp_op_offload.head_copy_bytes(spec, eng)
+    else:
+        output = 0
+    # An offloaded op of a host block runs past the first block, when only the masks every block reads
+    # are still live (persistent_mask_bytes).
+    kept = live_masks - llama_cpp_op_offload.persistent_mask_bytes(eng, live_masks)
+    stages = (
+        attn,
+        ffn,
+        output,
+        attn - kept + attn_copy if attn_copy else 0,
+        ffn - kept + ffn_copy if ffn and ffn_copy else 0,
+    )
+    device = max(stages) + _block_stream_extra(spec, n_ub)
     # The graph inputs are built on the CPU: the token-embedding rows (token_embd lives in host
     # memory) and the KQ masks, copied to the GPU by the scheduler (ggml-backend.c splits).
     host = F32 * n_ub * h + masks
-    if not head_on_device:
-        host = max(host, F32 * n_out * (h + spec.vocab_size))
+    if not head_on_device and not head_moved:
+        host = max(host, logits)
     out_buf = spec.vocab_size * eng.wl.batch * F32
     return int(device), int(host), int(out_buf)
 
@@ -184,11 +211,14 @@ def device_buffer(
     eng: LlamaCpp, spec: ModelSpec, stages: tuple[Stage, ...], draft_context: bool = True
 ) -> int:
     """The largest GPU compute buffer over the pipeline's GPUs; with `draft_context`, the speculative
-    draft context's buffer counts on the GPU of the output layer."""
+    draft context's buffer counts on the GPU of the output layer. Host weights' ops are offloaded to
+    the first GPU only: the scheduler takes the first backend whose offload_op accepts the op
+    (ggml-backend.cpp `ggml_backend_sched_backend_id_from_cur`; ollama/ollama#12403: CUDA0 933.00 MiB,
+    CUDA1 and CUDA2 166.51 MiB)."""
     pipeline = eng.pipeline_parallel(spec)
     draft = eng.draft_compute_bytes(spec) if draft_context else 0
     return max(
-        eng.buffers(spec, st.head, pipeline)[0]
+        eng.buffers(spec, st.head, pipeline, offload=st.index == 0)[0]
         + eng.pipeline_copies_bytes(spec, st)
         + (draft if st.head else 0)
         for st in stages

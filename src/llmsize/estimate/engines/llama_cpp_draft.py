@@ -41,7 +41,7 @@ def draft_compute_bytes(eng: LlamaCpp, spec: ModelSpec) -> int:
     graph = eng.draft_graph(spec)
     if graph is None:
         return 0
-    return eng.buffers(graph, True, outputs=eng.wl.batch)[0]
+    return eng.buffers(graph, True, outputs=eng.wl.batch, offload=False)[0]  # its blocks: all on the GPU
 
 
 def draft_kv_bytes(eng: LlamaCpp, spec: ModelSpec, kv_dtype: str) -> int:
