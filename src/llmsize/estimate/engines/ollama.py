@@ -281,6 +281,27 @@ class Ollama(LlamaCpp):
         release = self.release()
         return V030_BUILD if release is not None and release[:2] == (0, 30) and release[2] == 0 else None
 
+    def logit_rows(self, spec: ModelSpec) -> int | None:
+        """The rows of logits the prompt graph is reserved for, by the runner of the release (None: every
+        ubatch token).
+
+        REFERENCE: before v0.30 Ollama ran its own runners on the llama.cpp it vendored, all of 2025 or
+        older (Makefile.sync FETCH_HEAD: e54d41bef in v0.12.0, ec98e2002 from v0.20 to v0.24.0, the last
+        release before v0.30), so before ggml-org/llama.cpp#23861 (b9464):
+        - the llama runner (runner/llamarunner) reserves through that llama.cpp's `llama_context`,
+          whose n_outputs_max is n_batch: a row for every token;
+        - the Go engine (runner/ollamarunner) builds its own worst-case graph, `reserveWorstCaseGraph`:
+          `batch.Outputs` holds s.parallel positions (v0.6.6 dbb149e6f `make([]int32, s.parallel)`;
+          v0.12.0 6f7117145 `Empty(ml.DTypeI32, s.parallel)`), and the models gather those rows before
+          the output layer: numParallel rows. Before v0.6.6 it reserved nothing at start and its
+          batches kept the last token of each sequence, at most numParallel rows as well.
+        From v0.30 llama-server's own rule (LlamaCpp.logit_rows; v0.30.0's b9452 predates the cap).
+        """
+        release = self.release()
+        if release is None or release >= LLAMA_SERVER_RELEASE or self.wl.logits == "all":
+            return super().logit_rows(spec)
+        return self.wl.batch if runs_go_engine(release, spec.model_type) else None
+
     def estimates_own_engine(self) -> bool:
         """Before v0.30 the memory Ollama logs is its own estimate (fs/ggml/ggml.go GraphSize)."""
         release = self.release()
