@@ -59,6 +59,7 @@ from llmsize.estimate.engines.ollama_offload import (
     MMPROJ_HEADROOM_BYTES,
     auto_layers,
     fit_margin_bytes,
+    fits_by_allocation,
     own_estimator_graph_bytes,
     projector_bytes,
 )
@@ -77,6 +78,8 @@ from llmsize.specs.ollama import (
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.result import Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -397,23 +400,34 @@ class Ollama(LlamaCpp):
         return OWN_RUNNER_REBUILD_SPEED.engine if rebuild else OWN_RUNNER_SPEED.engine
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
-                        spec: ModelSpec | None = None) -> int | None:
+                        spec: ModelSpec | None = None,
+                        need_at: Callable[[int], int] | None = None) -> int | None:
         """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its
         layers on the GPU (estimate/engines/ollama_offload.py): those that fit after its release's margin.
         A vision projector is loaded whole on the GPU beside them, not spread over the layers: from v0.30
         the fitter's target is its bytes + 1 GiB (in place of 1024 MiB); before, llm/memory.go reserved
-        it."""
+        it. Where the release measures the split it tries (ollama_offload.fits_by_allocation) the count is
+        the largest whose own estimate (`need_at`: its partial-offload compute buffer, op-offload copies
+        included) fits (llama_cpp_placement.largest_fitting); llm/memory.go reserved its GraphSize
+        partial-offload graph instead (`_own_estimate_layers`)."""
         if self.wl.gpu_layers is not None:
             return None  # num_gpu given: the user's split, sized as asked
         release = self.release()
         projector = projector_bytes(spec) if spec is not None else 0
-        if release is not None and release < FITTER_RELEASE and spec is not None:
+        if spec is not None and not fits_by_allocation(release, spec.model_type):
             return auto_layers(self._own_estimate_layers(est, usable, spec, projector), num_layers)
         margin = fit_margin_bytes(release)
-        if projector:
+        outside = 0  # bytes of the split's estimate llama-server's fitter does not count (the mmproj)
+        if projector and (release is None or release >= FITTER_RELEASE):
             margin = projector + MMPROJ_HEADROOM_BYTES
             est = _without_projector(est, projector)
-        return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
+            outside = projector
+        room = max(0, usable - margin)
+        guess = auto_layers(self.offload_layers(est, room, num_layers), num_layers)
+        if need_at is None:
+            return guess
+        top = num_layers - 1
+        return llama_cpp_placement.largest_fitting(room, lambda n: need_at(n) - outside, top, guess)
 
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
         """Ollama's own words for the split (ollama_offload.py): num_gpu is the setting that would change
