@@ -145,7 +145,7 @@ def test_fit_rows_render_for_estimate() -> None:
     assert "weights alone" in text or "largest part" in text  # the 3060 row says why it does not fit
 
 
-@pytest.mark.parametrize("model", ["gemma-3-4b-it", "Qwen2.5-7B-Instruct"])
+@pytest.mark.parametrize("model", ["gemma-3-4b-it", "Qwen2.5-7B"])  # base: 131072 positions
 def test_fit_longest_context_is_what_estimate_fits(model: str) -> None:
     """Issue 15: fit's longest context, passed to estimate --context, fits; one token more does not
     (gemma-3-4b-it's SDPA mask padding made the old search print 45,248 while 42,827 did not fit)."""

@@ -233,3 +233,14 @@ def test_check_without_a_length_sizes_the_one_the_engine_derives(capsys: pytest.
     code, out, err = run_cli(["check", "--gpu", "H100", "--format", "json", "--", *command], capsys)
     assert code == 0, err
     assert json.loads(out)["workload"]["context"] == 131_072
+
+
+def test_an_instruct_alias_is_refused_at_its_own_configs_length(capsys: pytest.CaptureFixture[str]) -> None:
+    # Qwen/Qwen2.5-7B-Instruct's config.json states "max_position_embeddings": 32768
+    # (tests/fixtures/hf_configs/Qwen__Qwen2.5-7B-Instruct.json), so vLLM derives 32,768 and refuses 65,536;
+    # the base Qwen2.5-7B's 131072 used to say it fits.
+    argv = ["estimate", "Qwen2.5-7B-Instruct", "--engine", "vllm", "--context", "65536", "--gpu", "H100"]
+    doc = json_doc(argv, capsys)
+    (row,) = doc["gpus"]  # type: ignore[misc]
+    assert row["fits"] is False
+    assert "greater than the derived max_model_len 32,768" in json.dumps(row)

@@ -166,3 +166,24 @@ def test_vendor_gigabytes_are_binary_for_dram() -> None:
 )
 def test_bandwidth(gpu: str, gb_s: float) -> None:
     assert get_gpu(gpu).bandwidth_bytes_per_s == pytest.approx(gb_s * 1e9)
+
+
+def test_rdna3_and_later_fp32_counts_dual_issue_on_every_entry() -> None:
+    """gpu_specs/README.md: fp32 on RDNA 3/3.5/4 = CUs x 64 x 2 (FMA) x 2 (dual issue) x clock, as AMD
+    prints it.
+
+    AMD's pages: RX 7900 XTX FP32 61.4, FP16 122.8 (WMMA: CUs x 512 x clock, twice the FP32 figure on
+    RDNA 3); Radeon AI PRO R9700 FP32 47.8, dense matrix FP16 191 (RDNA 4 doubles WMMA: four times).
+    The Radeon 8060S (40 CUs, 2.9 GHz) was listed at its single-issue 14.8 beside a WMMA 59.4: four times.
+    """
+    from llmsize.hardware.gpus import load_catalog
+
+    checked = 0
+    for gpu in load_catalog():
+        fp32, fp16 = gpu.tflops.fp32, gpu.tflops.fp16
+        if gpu.architecture not in ("rdna3", "rdna3.5", "rdna4") or not fp32 or not fp16:
+            continue
+        wmma_per_fp32 = 4 if gpu.architecture == "rdna4" else 2
+        assert fp16 == pytest.approx(wmma_per_fp32 * fp32, rel=0.01), gpu.id
+        checked += 1
+    assert checked >= 12

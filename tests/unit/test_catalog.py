@@ -184,11 +184,14 @@ def test_unknown_names_are_not_guessed(name: str) -> None:
 
 
 def test_instruct_keeps_the_same_architecture_as_base() -> None:
+    # Same tensors; only the positions differ: Qwen/Qwen2.5-7B-Instruct's config.json states 32768
+    # (tests/fixtures/hf_configs/Qwen__Qwen2.5-7B-Instruct.json), the base's 131072.
     base, instruct = catalog.lookup("Qwen2.5-7B"), catalog.lookup("Qwen2.5-7B-Instruct")
     assert base is not None and instruct is not None
-    assert base.model_copy(update={"name": "x", "provenance": instruct.provenance}) == instruct.model_copy(
-        update={"name": "x"}
-    )
+    same = {"name": "x", "provenance": instruct.provenance, "hf_repo": instruct.hf_repo,
+            "max_position_embeddings": 32768}
+    assert base.model_copy(update=same) == instruct.model_copy(update={"name": "x"})
+    assert (base.max_position_embeddings, instruct.max_position_embeddings) == (131072, 32768)
 
 
 # ------------------------------------------------------------------------------------- formats

@@ -141,8 +141,20 @@ def test_a_tower_not_modelled_says_so() -> None:
     spec = _spec("gemma-3n-E4B-it")
     config = {**spec_config("gemma-3n-E4B-it"), "vision_config": {"architecture": "mobilenetv5_base"}}
     assert vision_tower_from_config(config, "gemma3n") is None
-    with pytest.raises(BadInputError, match="does not model image inputs"):
+    with pytest.raises(BadInputError, match="image inputs is not modelled for this tower"):
         estimate(spec.model_copy(update={"vision": None}), Workload(images=1))
+
+
+@pytest.mark.parametrize("name", ["deepseek-vl2", "Janus-Pro-7B", "step3"])
+def test_a_counted_tower_is_never_called_text_only(name: str) -> None:
+    # deepseek-vl2 (SigLIP-SO400M tower + projector), Janus-Pro (SigLIP + VQ tokenizer) and Step-3
+    # (its ViT + downsamplers) count their towers in the weights (extra_params) but llmsize does not
+    # model their image memory: they take images, so "takes text only" would be wrong.
+    spec = _spec(name)
+    assert spec.vision is None and spec.extra_params > 0
+    with pytest.raises(BadInputError, match="image inputs is not modelled for this tower") as err:
+        estimate(spec, Workload(images=1))
+    assert "takes text only" not in str(err.value) and "no vision tower" not in str(err.value)
 
 
 def test_gemma3n_images_are_256_tokens_and_mobilenet_peak() -> None:

@@ -207,15 +207,22 @@ def default_image_size(tower: VisionTower) -> tuple[int, int]:
 
 
 def tower_of(spec: ModelSpec) -> VisionTower:
-    """The spec's vision tower, or the one-line reason images cannot be sized for it (exit 2)."""
+    """The spec's vision tower, or the one-line reason images cannot be sized for it (exit 2).
+
+    A model whose weights count parameters outside the decoder trunk (extra_params: deepseek-vl2's
+    SigLIP, Step-3's tower, Janus-Pro's aligner and VQ tokenizer) takes images even when llmsize does not
+    model what they cost, so it is never told it "takes text only"; that is said of a bare decoder.
+    """
     if spec.vision is not None:
         return spec.vision
-    if spec.model_type in UNMODELLED_TOWERS:
+    if spec.model_type in UNMODELLED_TOWERS or spec.extra_params:
+        counted = f" ({spec.extra_params_note})" if spec.extra_params_note else ""
         raise BadInputError(
-            f"{spec.name} ({spec.model_type}): llmsize counts its vision tower's weights but does not "
-            "model image inputs for it yet",
-            hint="leave out --images; supported: Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 3n, Gemma 4, "
-            "Llama 4, Mistral 3, Kimi K2.5",
+            f"{spec.name} ({spec.model_type}): the memory of image inputs is not modelled for this tower; "
+            f"its weights are counted{counted}",
+            hint="leave out --images (the estimate then covers text only); image inputs are modelled "
+            "for Qwen2.5-VL, Qwen3-VL/Qwen3.5, Gemma 3, Gemma 3n, Gemma 4, Llama 4, Mistral 3, Kimi-VL, "
+            "Kimi K2.5",
         )
     raise BadInputError(
         f"{spec.name} has no vision tower: it takes text only, so --images does not apply",

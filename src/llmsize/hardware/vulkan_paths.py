@@ -42,8 +42,9 @@ NVIDIA_KHR_ONLY = frozenset({"turing"})
 # NVIDIA generations without tensor cores whose catalog INT8 figure is the shader ALUs' DP4A rate
 # (Tesla P40, sm_61), not a matrix unit: ggml-vulkan finds no cooperative-matrix support there.
 NVIDIA_NO_TENSOR_CORES = frozenset({"pascal"})
-# Architectures whose shader ALUs issue two FP32 FMAs a lane per clock (RDNA3's VOPD v_dual_fmac_f32), the
-# packed-FP16 rate: gpu_specs/amd.yaml, Radeon 8060S "14.8 TF (29.7 with dual issue)", WMMA FP16 59.4.
+# Architectures whose shader ALUs issue two FP32 FMAs a lane per clock (RDNA3's VOPD v_dual_fmac_f32). Their
+# catalog fp32 already counts it (gpu_specs/README.md, "What fp32 means on RDNA 3 and later": RX 7900 XTX
+# 61.4 = 96 CUs x 256 x 2.5 GHz), and it equals the packed-FP16 rate of single-issued v_pk_fma_f16.
 DUAL_ISSUE_FP32 = frozenset({"rdna3", "rdna3.5", "rdna4"})
 # Vendors whose shader ALUs run packed FP16 (two halves per lane) at twice the FP32 rate.
 PACKED_FP16_VENDORS = frozenset({"amd", "intel"})
@@ -79,15 +80,16 @@ def vulkan_matmul_peak(gpu: GpuSpec, path: VulkanPath, bf16: bool = False) -> fl
     accumulator. The scalar shaders run FP16 FMAs on the shader ALUs: twice the FP32 rate where the ALUs
     pack two halves (AMD since Vega, Intel Xe), the FP32 rate on NVIDIA (Ampere whitepaper: non-tensor
     FP16 1:1 with FP32) and Apple (FP16 at the FP32 rate). BF16 weights on the scalar path are widened
-    to FP32 (vulkan-shaders-gen.cpp: "scalar path promotes to float"): the FP32 rate, which on RDNA3 and
-    later dual-issues to the packed-FP16 rate (DUAL_ISSUE_FP32) and elsewhere is half of it at most.
+    to FP32 (vulkan-shaders-gen.cpp: "scalar path promotes to float"): the FP32 rate. On RDNA3 and later
+    (DUAL_ISSUE_FP32) the catalog's fp32 counts dual issue, which is also the packed-FP16 rate, so both
+    scalar paths run at fp32 there, not at twice it.
     """
     if path != "scalar":
         if _nvidia_tensor_cores(gpu) and gpu.int8_ops:
             return gpu.int8_ops / 2
         return gpu.flops_for("fp16")
     fp32 = gpu.fp32_flops or gpu.flops_for("fp16") / 2
-    if bf16 and gpu.architecture not in DUAL_ISSUE_FP32:
+    if bf16 or gpu.architecture in DUAL_ISSUE_FP32:
         return fp32
     return 2 * fp32 if gpu.vendor in PACKED_FP16_VENDORS else fp32
 

@@ -32,19 +32,34 @@ CATALOG_DIR = "model_specs"
 
 
 class CheckpointVariant(Record):
-    """Names of the entry whose published checkpoint stores its weights in another dtype than `config` says.
+    """Names of the entry whose published checkpoint has the same tensors but another config.json.
 
     Google's gemma-2-9b (pre-trained) ships float32 weights while gemma-2-9b-it ships bfloat16 ones:
-    the same tensors, half the bytes. A variant says which names download which dtype, and where
-    that was read, so that `-it` is not sized from the base repository's config.
+    the same tensors, half the bytes (`torch_dtype`). Qwen/Qwen2.5-7B-Instruct's config.json states
+    max_position_embeddings 32768 where the base states 131072, and vLLM derives its max_model_len
+    from that file (`config`: the keys whose values differ, copied verbatim, laid over the entry's).
+    A variant says which names download it and where its values were read, so that an alias is not
+    sized from the base repository's config. A checkpoint whose tensors differ is an entry of its own.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     names: tuple[str, ...] = Field(min_length=1)
-    torch_dtype: str = Field(min_length=1)
+    torch_dtype: str | None = Field(default=None, min_length=1)
+    config: dict[str, Any] = Field(
+        default_factory=dict,
+        description="config.json keys whose values this checkpoint states differently from the entry's",
+    )
     hf_repo: str | None = None
-    source: str = Field(min_length=1, description="where the stored dtype of that checkpoint was read")
+    source: str = Field(min_length=1, description="where that checkpoint's dtype or config values were read")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> CheckpointVariant:
+        if self.torch_dtype is None and not self.config:
+            raise ValueError("a variant states a torch_dtype or config values that differ from the entry's")
+        if "model_type" in self.config:
+            raise ValueError("a variant keeps the entry's model_type (another architecture is its own entry)")
+        return self
 
 
 class CatalogModel(Record):
@@ -233,13 +248,35 @@ def _index() -> dict[str, CatalogEntry]:
 
 @cache
 def _base_spec(entry: CatalogEntry) -> ModelSpec:
+    m = entry.model
+    return _built(entry, m.config, m.source)
+
+
+@cache
+def _variant_spec(entry: CatalogEntry, index: int) -> ModelSpec:
+    """The spec of a variant that states its own config values: the entry's config.json with the
+    variant's keys laid over it, through the same mapping. Its tensors must be the entry's."""
+    from llmsize.specs.params import total_params
+
+    m = entry.model
+    variant = m.variants[index]
+    spec = _built(entry, {**m.config, **variant.config}, m.source)
+    if total_params(spec) != total_params(_base_spec(entry)):
+        raise ConfigError(
+            f"model_specs/{entry.file} entry {m.name!r}: variant {variant.names[0]!r} changes the tensors",
+            hint="a checkpoint with other tensors is an entry of its own (model_specs/README.md)",
+        )
+    return spec
+
+
+def _built(entry: CatalogEntry, config: dict[str, Any], source: str) -> ModelSpec:
     from llmsize.specs.hf_config import spec_from_hf_config
 
     m = entry.model
-    provenance = Provenance(kind=ProvenanceKind.CATALOG, source=m.source, note=f"model_specs/{entry.file}")
+    provenance = Provenance(kind=ProvenanceKind.CATALOG, source=source, note=f"model_specs/{entry.file}")
     try:
         spec = spec_from_hf_config(
-            m.config,
+            config,
             name=m.name,
             provenance=provenance,
             family=entry.family,
@@ -690,18 +727,23 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     if found is None:
         return None
     entry, parsed = found
-    spec = _base_spec(entry)
     raw = parsed.raw.strip() if parsed is not None else entry.name
+    variant = entry.variant(raw, parsed)
+    own_config = variant is not None and bool(variant.config)
+    spec = _variant_spec(entry, entry.model.variants.index(variant)) if own_config else _base_spec(entry)
     update: dict[str, Any] = {}
     base_format = spec.weight_format
-    variant = entry.variant(raw, parsed)
     note = f"catalog entry {entry.name} ({spec.provenance.note})"
     if variant is not None:
-        base_format = _variant_format(spec, variant)
-        update["weight_format"] = base_format
+        if variant.torch_dtype is not None:
+            base_format = _variant_format(spec, variant)
+            update["weight_format"] = base_format
+            note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({variant.source})"
         if variant.hf_repo:
             update["hf_repo"] = variant.hf_repo
-        note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({variant.source})"
+        if variant.config:
+            said = ", ".join(f"{k} {v}" for k, v in variant.config.items() if not isinstance(v, dict | list))
+            note += f"; {variant.names[0]}'s config.json states {said or 'its own values'} ({variant.source})"
     qat_note = None
     if parsed is not None:
         fmt = weight_format_from_name(parsed, base_format)

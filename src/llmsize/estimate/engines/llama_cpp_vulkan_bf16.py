@@ -35,8 +35,9 @@ NO_BF16_MATRIX_VENDORS = frozenset({"amd"})
 # (https://github.com/kyuz0/amd-strix-halo-toolboxes/tree/2c8a1e2/benchmark/results/
 # Qwen3-30B-A3B-BF16-00001-of-00002__vulkan_radv__fa1.log). The model without this term gives 32.7 ms a
 # token, the run 106.8 ms: 74.1 ms for 32 x 2 x 1.812e9 routed parameters = 116 GFLOP, 1.57 TFLOP/s,
-# 0.106 of the Radeon 8060S's 14.8 TFLOP/s FP32 (40 CUs x 2.9 GHz, gpu_specs/amd.yaml).
-SMALL_TILE_FP32_SHARE = 0.106
+# 0.0528 of the Radeon 8060S's 29.7 TFLOP/s FP32 (40 CUs x 2.9 GHz with dual issue, gpu_specs/amd.yaml;
+# the same run's 0.106 of the single-issue 14.8 before the catalog counted dual issue on every RDNA3 part).
+SMALL_TILE_FP32_SHARE = 0.0528
 
 
 def bf16_matrix_cores(vendor: str) -> bool:

@@ -40,8 +40,9 @@ WALK_ENGINE = "llama.cpp-vulkan-mmid-walk"
 TILE = 128
 # REFERENCE: PR #28501's Strix Halo timings (module docstring): mean of 5.8e-11, 3.1e-11, 2.9e-11.
 SECONDS_PER_WORKGROUP_ID = 3.9e-11
-# The FP32 rate of the device those timings came from: Radeon 8060S, 40 CUs at 2.9 GHz (gpu_specs/amd.yaml).
-REFERENCE_FP32_FLOPS = 14.8e12
+# The FP32 rate of the device those timings came from: Radeon 8060S, 40 CUs at 2.9 GHz, dual issue counted as
+# for every RDNA3 entry (gpu_specs/amd.yaml, gpu_specs/README.md).
+REFERENCE_FP32_FLOPS = 29.7e12
 
 
 def walks_ids(build: int | None) -> bool:

@@ -26,8 +26,12 @@ refuse to start before loading anything, unless an environment variable allows i
 llmsize sizes the --context asked (4,096 by default), as if the flag were passed; `llmsize plan` prints
 it. A --context above the derived length is a fit that fails with the engine's reason (the Budget's
 refusal), unless --allow-long-context says the variable is set (issue 15). llmsize reads only
-max_position_embeddings of the config keys, and no tokenizer_config.json (vLLM also caps at its
-model_max_length).
+max_position_embeddings of the config keys, and no tokenizer_config.json: vLLM caps the derived length at
+its model_max_length only for pooling models with absolute position embeddings (vllm/config/model.py
+`ModelConfig.get_and_verify_max_len`: "Consider max_model_len in tokenizer_config only when pooling
+models use absolute position_embedding"), never for the generative decoders llmsize sizes. A checkpoint
+whose config.json states another length than its base's carries its own value (catalog variants,
+model_specs/README.md: Qwen2.5-7B-Instruct's 32768).
 """
 
 from __future__ import annotations

@@ -26,7 +26,10 @@ def rope_cache_bytes(spec: ModelSpec, wl: Workload) -> int:
     Check: gemma-3-12b-it loads 23.31 GiB on vLLM 0.19 (llm-d-planner#205) against 22.70 GiB of
     parameters: 1,048,576 x 256 x 2 bytes + 131,072 x 256 x 2 = 0.56 GiB.
     A partial RoPE spans head_dim x partial_rotary_factor (get_rope's rotary_dim: Qwen3.5's 64 of 256).
-    Not modelled: LongRoPE's two tables.
+    LongRoPE (Phi-3 128k, Phi-3.5, Phi-4-mini): phi3_long_rope_scaled_rope.py
+    `Phi3LongRoPEScaledRotaryEmbedding.__init__` concatenates a short table of
+    original_max_position_embeddings rows and a long one of max_position_embeddings rows into the
+    one `long_short_cos_sin_cache` buffer.
     """
     element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
     return rope_positions(spec) * rotary_dim(spec) * element
@@ -51,6 +54,8 @@ def rope_positions(spec: ModelSpec) -> int:
         positions = int(base * factor)
     elif kind in ("yarn", "deepseek_yarn"):
         positions = int((spec.rope_original_max_positions or base) * factor)
+    elif kind in ("longrope", "su"):
+        positions = base + (spec.rope_original_max_positions or 0)
     else:
         positions = base
     return positions + (base if spec.local_rope else 0)

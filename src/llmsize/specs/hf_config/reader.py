@@ -332,6 +332,10 @@ def _rope_scaling(r: Reader) -> Fields:
     if isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor > 0:
         out["rope_scaling_factor"] = float(factor)
     original = raw.get("original_max_position_embeddings")
+    if original is None and kind in ("longrope", "su"):
+        # Phi-3 states it beside rope_scaling; vLLM copies it in (vllm/model_executor/models/llama.py
+        # LlamaAttention.__init__, which Phi3ForCausalLM builds) before get_rope reads it for LongRoPE.
+        original = r.get("original_max_position_embeddings")
     if isinstance(original, int) and not isinstance(original, bool) and original > 0:
         out["rope_original_max_positions"] = original
     return out
