@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,3 +73,28 @@ def test_capping_the_rows_never_grows_the_buffer(batch: int, ubatch: int) -> Non
     # the logits stage alone of the capped graph: min(ubatch, slots) rows
     rows = min(ubatch, batch)
     assert capped >= 4 * rows * (H + VOCAB)
+
+
+def test_ollama_before_llama_server_follows_its_own_runner() -> None:
+    # Before v0.30 (last: v0.24.0, Makefile.sync FETCH_HEAD ec98e2002, 2025) Ollama vendored a llama.cpp
+    # older than ggml-org/llama.cpp#23861: its llama runner keeps a row for every ubatch token, and its Go
+    # engine reserves s.parallel rows (runner/ollamarunner/runner.go reserveWorstCaseGraph).
+    glm, gemma = resolve("GLM-4.5-Air"), resolve("gemma-3-12b")
+    old = Workload(engine="ollama", context=4096, batch=2, engine_version="0.12.0")
+    assert Ollama(old).logit_rows(glm) is None  # glm4moe: llama runner in 0.12
+    assert Ollama(old).logit_rows(gemma) == 2  # gemma3: the Go engine
+    assert Ollama(old.model_copy(update={"logits": "all"})).logit_rows(gemma) is None
+    # v0.30.0 pins b9452 (before the cap); v0.30.1 and later b9479+ (numParallel rows).
+    assert Ollama(old.model_copy(update={"engine_version": "0.30.0"})).logit_rows(glm) is None
+    assert Ollama(old.model_copy(update={"engine_version": "0.30.1"})).logit_rows(glm) == 2
+
+
+def test_ollama_012_llama_runner_reserves_every_row_unasked() -> None:
+    # ollama/ollama#12403 (Ollama 0.12, llama runner, GLM-4.5-Air Q8_0 at 20 of 47 blocks): CUDA0 compute
+    # buffer 933.00 MiB = the op-offloaded Q8_0 output matrix + 512 rows x (151,552 + 4,096) f32. Without
+    # --logits all the release alone must give the 512 rows.
+    wl = Workload(engine="ollama", engine_version="0.12.0", quant="Q8_0", gpu_layers=20, context=20000,
+                  ubatch=512, n_batch=512, flash_attn="on", num_gpus=3)
+    est = estimate(resolve("GLM-4.5-Air"), wl)
+    assert est.engine_figures is not None
+    assert est.engine_figures.compute_buffer_bytes / 2**20 == pytest.approx(933.00, rel=0.01)

@@ -306,8 +306,13 @@ class Planner:
         if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
             return None  # the CPU layers would come out of the same memory: the machine cannot hold it
         layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
-                                                self.spec)
+                                                self.spec, self.split_need(gpu, layout))
         return None if layers is None else self.workload(layout, gpu_layers=layers)
+
+    def split_need(self, gpu: GpuSpec, layout: Layout) -> Callable[[int], int]:
+        """Device bytes of `layout` with n blocks on the GPU: the split's own estimate, whose compute buffer
+        is that of the partial offload (op-offload copies included, llama_cpp_op_offload.py)."""
+        return lambda n: self.budget(gpu, self.workload(layout, gpu_layers=n)).need_bytes
 
     def speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
                          engine: str | None = None) -> SpeedInputs:
@@ -370,6 +375,12 @@ class Planner:
             max_b = seqs
         full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
+        if not fits and layers is not None and layers < self.spec.num_layers:
+            # the --gpu-layers to try: the most whose split itself fits (its partial-offload compute
+            # buffer, not the full offload's, as llama.cpp's --fit measures it: see
+            # llama_cpp_placement.largest_fitting)
+            need = self.split_need(gpu, layout)
+            layers = largest_within(need, usable, 0, self.spec.num_layers, guess=layers) or 0
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None

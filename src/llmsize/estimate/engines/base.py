@@ -19,7 +19,7 @@ module-level import back into them would be a cycle.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -119,7 +119,8 @@ class EngineModel(Protocol):
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
     def auto_gpu_layers(
-        self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None
+        self, est: Estimate, usable: int, num_layers: int, spec: ModelSpec | None = None,
+        need_at: Callable[[int], int] | None = None,
     ) -> int | None: ...
     def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def no_backend_for(self, vendor: str) -> str | None: ...
@@ -397,10 +398,13 @@ class BaseEngine:
         return 0.0
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
-                        spec: ModelSpec | None = None) -> int | None:
+                        spec: ModelSpec | None = None,
+                        need_at: Callable[[int], int] | None = None) -> int | None:
         """Blocks the engine itself puts on the GPU when the model does not fit (None: it refuses to
-        load it, as vLLM, SGLang and llama.cpp with an explicit -ngl do; Ollama runs it partly on the CPU)."""
-        del est, usable, num_layers, spec
+        load it, as vLLM, SGLang and llama.cpp with an explicit -ngl do; Ollama runs it partly on the CPU).
+        `need_at(n)`: the device bytes of the split with n blocks on the GPU (its own estimate, whose
+        compute buffer is the partial-offload one), for an engine that measures the split it picks."""
+        del est, usable, num_layers, spec, need_at
         return None
 
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str:

@@ -16,6 +16,8 @@ from llmsize.estimate.engines.base import WeightPlacement
 from llmsize.estimate.engines.llama_cpp_mmproj import tower_in_model_bytes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.resolved import Resolved
@@ -155,3 +157,40 @@ def offload_layers(est: Estimate, usable: int, num_layers: int) -> int | None:
     if per_layer <= 0:
         return num_layers
     return max(0, min(num_layers, int((usable - fixed) // per_layer)))
+
+
+def largest_fitting(room: int, need_at: Callable[[int], int], top: int, guess: int | None = None) -> int:
+    """The most blocks, at most `top`, whose split's own device bytes (`need_at(n)`: weights, cache and
+    the compute buffer of that split) stay within `room`; 0 when none do.
+
+    Why not `offload_layers` alone: it spreads the full-offload figures over the blocks, but a split
+    with blocks in host memory reserves another graph: the scheduler copies a host weight into the
+    first GPU's compute buffer for each op it offloads (llama_cpp_op_offload.py; GLM-4.5-Air Q8_0 at
+    20 of 47 blocks: 933.00 MiB where the full offload reserves 157.75 MiB, ollama/ollama#12403), so
+    the count it gives can overfill the GPU. The engines that pick the count measure the split they
+    try: llama.cpp common/fit.cpp `common_get_device_memory_data` (a no_alloc model and context of the
+    candidate placement, read back with `llama_get_memory_breakdown`, model + context + compute per
+    device) under `llama_params_fit_impl`; Ollama's Go engine (llm/server.go `ollamaServer.Load`)
+    reloads with LoadOperationFit and lays out again with the graph each device reported
+    (`buildLayout`: free - MinimumMemory - GpuOverhead - memory.GPUs[j].Graph) until the layout repeats.
+    The device bytes grow with the blocks (each adds its weights and cache; the graph of a partial
+    split does not depend on how many), so a bisection finds the count; `guess` (offload_layers' count)
+    and the block after it are tried first, which settles most splits in two estimates.
+    """
+    lo, hi = 0, max(0, top)
+    if guess is not None and lo <= guess < hi:
+        if need_at(guess) <= room:
+            if need_at(guess + 1) > room:
+                return guess
+            lo = guess + 1
+        else:
+            hi = guess
+    if need_at(hi) <= room:
+        return hi
+    while hi - lo > 1:  # need_at(lo) fits or lo == 0; need_at(hi) does not
+        mid = (lo + hi) // 2
+        if need_at(mid) <= room:
+            lo = mid
+        else:
+            hi = mid
+    return lo

@@ -59,6 +59,7 @@ from llmsize.estimate.engines.ollama_offload import (
     MMPROJ_HEADROOM_BYTES,
     auto_layers,
     fit_margin_bytes,
+    fits_by_allocation,
     own_estimator_graph_bytes,
     projector_bytes,
 )
@@ -77,6 +78,8 @@ from llmsize.specs.ollama import (
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.result import Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -281,6 +284,27 @@ class Ollama(LlamaCpp):
         release = self.release()
         return V030_BUILD if release is not None and release[:2] == (0, 30) and release[2] == 0 else None
 
+    def logit_rows(self, spec: ModelSpec) -> int | None:
+        """The rows of logits the prompt graph is reserved for, by the runner of the release (None: every
+        ubatch token).
+
+        REFERENCE: before v0.30 Ollama ran its own runners on the llama.cpp it vendored, all of 2025 or
+        older (Makefile.sync FETCH_HEAD: e54d41bef in v0.12.0, ec98e2002 from v0.20 to v0.24.0, the last
+        release before v0.30), so before ggml-org/llama.cpp#23861 (b9464):
+        - the llama runner (runner/llamarunner) reserves through that llama.cpp's `llama_context`,
+          whose n_outputs_max is n_batch: a row for every token;
+        - the Go engine (runner/ollamarunner) builds its own worst-case graph, `reserveWorstCaseGraph`:
+          `batch.Outputs` holds s.parallel positions (v0.6.6 dbb149e6f `make([]int32, s.parallel)`;
+          v0.12.0 6f7117145 `Empty(ml.DTypeI32, s.parallel)`), and the models gather those rows before
+          the output layer: numParallel rows. Before v0.6.6 it reserved nothing at start and its
+          batches kept the last token of each sequence, at most numParallel rows as well.
+        From v0.30 llama-server's own rule (LlamaCpp.logit_rows; v0.30.0's b9452 predates the cap).
+        """
+        release = self.release()
+        if release is None or release >= LLAMA_SERVER_RELEASE or self.wl.logits == "all":
+            return super().logit_rows(spec)
+        return self.wl.batch if runs_go_engine(release, spec.model_type) else None
+
     def estimates_own_engine(self) -> bool:
         """Before v0.30 the memory Ollama logs is its own estimate (fs/ggml/ggml.go GraphSize)."""
         release = self.release()
@@ -376,23 +400,34 @@ class Ollama(LlamaCpp):
         return OWN_RUNNER_REBUILD_SPEED.engine if rebuild else OWN_RUNNER_SPEED.engine
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
-                        spec: ModelSpec | None = None) -> int | None:
+                        spec: ModelSpec | None = None,
+                        need_at: Callable[[int], int] | None = None) -> int | None:
         """With num_gpu unset (no --gpu-layers) Ollama runs a model that does not fit with only some of its
         layers on the GPU (estimate/engines/ollama_offload.py): those that fit after its release's margin.
         A vision projector is loaded whole on the GPU beside them, not spread over the layers: from v0.30
         the fitter's target is its bytes + 1 GiB (in place of 1024 MiB); before, llm/memory.go reserved
-        it."""
+        it. Where the release measures the split it tries (ollama_offload.fits_by_allocation) the count is
+        the largest whose own estimate (`need_at`: its partial-offload compute buffer, op-offload copies
+        included) fits (llama_cpp_placement.largest_fitting); llm/memory.go reserved its GraphSize
+        partial-offload graph instead (`_own_estimate_layers`)."""
         if self.wl.gpu_layers is not None:
             return None  # num_gpu given: the user's split, sized as asked
         release = self.release()
         projector = projector_bytes(spec) if spec is not None else 0
-        if release is not None and release < FITTER_RELEASE and spec is not None:
+        if spec is not None and not fits_by_allocation(release, spec.model_type):
             return auto_layers(self._own_estimate_layers(est, usable, spec, projector), num_layers)
         margin = fit_margin_bytes(release)
-        if projector:
+        outside = 0  # bytes of the split's estimate llama-server's fitter does not count (the mmproj)
+        if projector and (release is None or release >= FITTER_RELEASE):
             margin = projector + MMPROJ_HEADROOM_BYTES
             est = _without_projector(est, projector)
-        return auto_layers(self.offload_layers(est, max(0, usable - margin), num_layers), num_layers)
+            outside = projector
+        room = max(0, usable - margin)
+        guess = auto_layers(self.offload_layers(est, room, num_layers), num_layers)
+        if need_at is None:
+            return guess
+        top = num_layers - 1
+        return llama_cpp_placement.largest_fitting(room, lambda n: need_at(n) - outside, top, guess)
 
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
         """Ollama's own words for the split (ollama_offload.py): num_gpu is the setting that would change

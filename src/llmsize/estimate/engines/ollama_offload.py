@@ -11,11 +11,20 @@ Who decides, by release (ollama/ollama):
   "NumGPU == -1 (default): don't pass -ngl, let llama-server auto-detect"), so llama-server's fitter
   places the layers (llama.cpp common/fit: `--fit on` by default, leaving `fit_params_target`, 1024 MiB
   by default in common/common.h, free on each device).
-- before v0.30: llm/memory.go EstimateGPULayers fills each GPU's free memory with whole layers (weights
-  + their KV) after the graph and `MinimumMemory` (discover/gpu.go: 457 MiB on CUDA and ROCm, 512 MiB
-  on Metal), which stands for the runtime's own context; llmsize's estimate already counts that context
-  (its `overhead`), so no further margin is taken there.
-Both fill the device layer by layer, as llama.cpp's engine module does for -ngl (LlamaCpp.offload_layers).
+- v0.12.0-v0.29, models on Ollama's Go engine (runner/ollamarunner): llm/server.go `ollamaServer.Load`
+  lays the layers out with what the runner measured at the layout it tried (`buildLayout`: each GPU's
+  free memory less MinimumMemory, OLLAMA_GPU_OVERHEAD and the graph it reported), reloading
+  (LoadOperationFit) until the layout repeats: the graph of the split itself, op-offload copies and
+  all (`fits_by_allocation`; v0.11.5-v0.11.x only with OLLAMA_NEW_ESTIMATES=1).
+- before v0.30 otherwise (the llama runner, and every model before v0.12): llm/memory.go
+  EstimateGPULayers (from v0.12 the llama runner's `llamaServer.Load`, on the same GraphSize
+  estimates) fills each GPU's free memory with whole layers (weights + their KV) after the graph
+  (max(graphPartialOffload, graphFullOffload)) and `MinimumMemory` (discover/gpu.go: 457 MiB on CUDA
+  and ROCm, 512 MiB on Metal), which stands for the runtime's own context; llmsize's estimate already
+  counts that context (its `overhead`), so no further margin is taken there.
+The measured paths take the largest count whose split's own estimate fits (need_at,
+llama_cpp_placement.largest_fitting): its compute buffer is the partial-offload one, which holds the
+op-offload copies of host weights (llama_cpp_op_offload.py), not the full-offload one.
 """
 
 from __future__ import annotations
@@ -66,6 +75,23 @@ def own_estimator_graph_bytes(hidden: int, vocab: int, batch: int) -> int:
     today's vocabularies (gemma3:27b: 1.59 GiB, where ollama/ollama#9818 logs memory.graph.partial="1.6 GiB").
     """
     return 4 * batch * (hidden + vocab) + hidden * vocab * 105 // 128
+
+
+# REFERENCE: ollama/ollama v0.12.0 llm/server.go NewLlamaServer returns `&ollamaServer{...}` (the
+# allocation-based layout) for a model the Go engine runs; v0.11.5-v0.11.x did so only under
+# OLLAMA_NEW_ESTIMATES (envconfig/config.go NewMemoryEstimates), which llmsize takes as unset.
+ALLOCATION_FIT_RELEASE = (0, 12, 0)
+
+
+def fits_by_allocation(release: tuple[int, int, int] | None, model_type: str) -> bool:
+    """Whether this release picks the layer count from the memory its engine measured at the split it
+    tried (llama-server's --fit from v0.30; the Go engine's layout loop v0.12-v0.29) rather than from
+    llm/memory.go's GraphSize estimates."""
+    from llmsize.estimate.engines.ollama_sampling import runs_go_engine
+
+    if release is None or release >= FITTER_RELEASE:
+        return True
+    return release >= ALLOCATION_FIT_RELEASE and runs_go_engine(release, model_type)
 
 
 def fit_margin_bytes(release: tuple[int, int, int] | None) -> int:
