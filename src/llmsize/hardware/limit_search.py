@@ -192,11 +192,18 @@ def by_chunks(f: Callable[[int], int], budget: int, hi: int, chunk: int, known: 
     if top < 2:
         return largest_within(f, budget, 1, hi, known, guess=guess)
     g = 0 if guess is None else guess // chunk
-    if 1 <= g < top:  # the guess's multiple and the next: a Newton step from their slope
-        a, b = value(g * chunk), value((g + 1) * chunk)
+    # A fitting multiple already known below the guess (the asked context, usually) and the guess's
+    # multiple: their secant, where the scan's memory is linear over whole chunks (issue 15: one
+    # estimate less than the guess's multiple and the next); without one, that pair's slope.
+    below = [x // chunk for x, v in known.items() if x % chunk == 0 and 1 <= x // chunk < g and v <= budget]
+    if 1 <= g < top:
+        k = max(below) if below else g
+        if k == g:
+            g += 1
+        a, b = value(k * chunk), value(g * chunk)
         if a < b <= budget:
-            x = min(top, g + 1 + (budget - b) // (b - a))
-            if x > g + 1 and value(x * chunk) <= budget and x < top:
+            x = min(top, g + (budget - b) * (g - k) // (b - a))
+            if x > g and value(x * chunk) <= budget and x < top:
                 # Its neighbour first: over the budget, it ends the search at x's multiple, which
                 # fits with every x below it (f non-decreasing), one estimate short of checking the
                 # next multiple first (issue 15: four estimates where five were spent).
