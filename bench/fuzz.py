@@ -8,7 +8,9 @@ OLLAMA_* variables, --output under a file, unusable GPU files, concurrency lists
 not UTF-8, and the Python API given the wrong types; tests/hostile_round9.py's repeated and listed --gpu,
 --engine-version tags for every engine, GPU files with hostile bus_bits / data_rate_gbps, training options
 with the new framework defaults and loss, and seeded random combinations checked for sane numbers and a
-JSON that `report show` reads back), each in a
+JSON that `report show` reads back; tests/hostile_round10.py's `check -- llama-server -hf` repos and split
+flags, extreme contexts per engine, concurrency lists, --output targets, GGUF files of the newer
+architectures and a sample of hostile GPU entries), each in a
 subprocess with a memory cap and a time limit; then Ctrl-C at staggered moments and a reader that
 leaves early (`| head`).
 
@@ -41,6 +43,7 @@ import hostile_round6
 import hostile_round7
 import hostile_round8
 import hostile_round9
+import hostile_round10
 
 MEMORY_CAP_BYTES = 2 << 30
 
@@ -185,6 +188,14 @@ def main() -> None:
         cases += list(hostile_round9.gpu_list_cases()) + list(hostile_round9.engine_version_cases())
         cases += list(hostile_round9.gpu_file_cases(root)) + list(hostile_round9.training_cases())
         cases += hostile_round9.random_combinations(args.seed, 100)
+        # round 10 as memory-capped subprocesses (bench/fuzz_round10.py runs all of it, in process)
+        r10 = hostile_round10
+        cases += list(r10.llama_server_cases()) + list(r10.context_cases())
+        cases += list(r10.concurrency_cases()) + list(r10.output_cases(root))
+        cases += [argv for _, path in r10.gguf_files(root) for argv in r10.gguf_commands(path)]
+        for i, (_, text) in enumerate(random.Random(args.seed).sample(list(r10.gpu_entries()), 40)):
+            (root / f"r10-gpu-{i}.yaml").write_text(text)
+            cases += r10.gpu_file_commands(root / f"r10-gpu-{i}.yaml")
         odd_folder = hostile_round8.non_utf8_folder(root)
         cases += [["estimate", str(odd_folder)]] if odd_folder is not None else []
         options = list(hostile_options.option_cases()) + list(hostile_options.launch_cases())

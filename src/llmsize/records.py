@@ -29,6 +29,7 @@ __all__ = [
     "FieldInfo",
     "Record",
     "ValidationError",
+    "boolean_read_as_number",
     "computed_field",
     "field_validator",
     "model_validator",
@@ -885,3 +886,21 @@ def _dump(v: Any, json: bool) -> Any:
     if json and not isinstance(v, (int, float, str)):
         return str(v)
     return v
+
+
+def boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
+    """The first place (a dotted path) where the raw document says true/false and the validated record
+    holds a number, or None. Lax validation reads true as 1 (as Python and pydantic do), so a hand-edited
+    `batch: true` in a report or `driver_mib: true` in a GPU file would pass as a one (issue 15)."""
+    if isinstance(raw, bool):
+        return path if isinstance(read_as, int | float) and not isinstance(read_as, bool) else None
+    pairs: Any = ()
+    if isinstance(raw, dict) and isinstance(read_as, dict):
+        pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
+    elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
+        pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
+    for where, value, validated in pairs:
+        found = boolean_read_as_number(value, validated, where)
+        if found is not None:
+            return found
+    return None

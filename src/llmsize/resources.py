@@ -64,9 +64,21 @@ def load_yaml(text: str) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    doc = yaml.load(text, Loader=loader)
+    try:
+        doc = yaml.load(text, Loader=loader)
+    except ValueError as err:  # a constructor's own error, not a YAMLError: an internal error (round 10)
+        raise UnreadableText(_constructor_problem(err)) from err
     _expanded_size(doc)
     return doc
+
+
+def _constructor_problem(err: ValueError) -> str:
+    """Why a YAML or JSON value could not be built: an integer of over 4,300 digits (Python refuses to
+    convert it) or a timestamp that is no date (`date: 2026-13-45`)."""
+    text = str(err)
+    if "integer string conversion" in text:
+        return "it holds an integer of more than 4,300 digits"
+    return f"a value is not what it looks like ({text.split(';')[0][:80]})"
 
 
 def _expanded_size(doc: Any) -> int:
@@ -160,7 +172,7 @@ def load_json(text: str | bytes) -> Any:
     except RecursionError as err:
         raise UnreadableText("it is nested too deeply") from err
     except ValueError as err:  # "Exceeds the limit (4300 digits) for integer string conversion"
-        raise UnreadableText(str(err).split(";")[0]) from err
+        raise UnreadableText(_constructor_problem(err)) from err
 
 
 @contextmanager

@@ -150,7 +150,9 @@ def test_tied_embeddings_when_there_is_no_output_tensor(tmp_path: Path) -> None:
 
 def test_file_type_is_guessed_from_the_tensors_when_absent(tmp_path: Path) -> None:
     spec = spec_from_gguf(write_llama_gguf(tmp_path / "m.gguf"))
-    assert spec.weight_format.gguf_type == "Q4_K"  # holds the most parameters (4 x 512 x 256)
+    # Q4_K holds the most parameters (4 x 512 x 256); llama-quantize names that file type Q4_K_M
+    # ("Q4_K: alias for Q4_K_M", tools/quantize/quantize.cpp QUANT_OPTIONS)
+    assert spec.weight_format.gguf_type == "Q4_K_M"
 
 
 def test_long_token_list_is_skipped_and_vocab_comes_from_the_embedding(tmp_path: Path) -> None:

@@ -55,5 +55,9 @@ def estimate_page(
         at_rows = plan_fit_rows(spec, at, gpu_specs, num_gpus)
         speeds = {r.gpu: (r.decode_tokens_per_s if r.fits else None) for r in at_rows}
         curve.append(h.CurvePoint(ctx, estimate(spec, at).total_bytes, speeds))
-    lines = [h.GpuLine(r["gpu"], r.get("usable_bytes") or 0, r.get("max_context")) for r in rows]
+    # one line per GPU: a --concurrency sweep lists each GPU once per level, at the same usable memory
+    first: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        first.setdefault(r["gpu"], r)
+    lines = [h.GpuLine(g, r.get("usable_bytes") or 0, r.get("max_context")) for g, r in first.items()]
     return h.estimate_page(report.model_dump(mode="json"), curve, lines, rows)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from llmsize.cli.declare import Option
 from llmsize.cli.option_groups import OptionGroup
-from llmsize.errors import BadInputError
+from llmsize.errors import BadInputError, one_line
 from llmsize.estimate.workload import (
+    MAX_TOKENS,
     Attention,
     Engine,
     Fp8Recipe,
@@ -317,6 +318,10 @@ def parse_tokens(text: str, option: str) -> int:
         tokens, fraction = int(value * scale), value != value.to_integral_value()
     if tokens <= 0 or (not unit and fraction):
         raise BadInputError(f"{option} {text!r} must be a positive whole number of tokens")
+    if tokens > MAX_TOKENS:  # was Workload's "Input should be less than or equal to 1099511627776"
+        raise BadInputError(
+            f"{option} {one_line(text, 40)} is more tokens than llmsize sizes (at most {MAX_TOKENS:,})"
+        )
     return tokens
 
 

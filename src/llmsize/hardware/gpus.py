@@ -16,7 +16,14 @@ from typing import Any, Literal
 
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
-from llmsize.records import ConfigDict, Field, Record, ValidationError, model_validator
+from llmsize.records import (
+    ConfigDict,
+    Field,
+    Record,
+    ValidationError,
+    boolean_read_as_number,
+    model_validator,
+)
 from llmsize.resources import (
     UnreadableText,
     env_path,
@@ -26,7 +33,7 @@ from llmsize.resources import (
     xdg_dir,
     yaml_files,
 )
-from llmsize.units import GB, GIB, MIB, parse_size
+from llmsize.units import GB, GIB, MIB, is_decimal_number, parse_size
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
 Segment = Literal["datacenter", "workstation", "consumer", "embedded", "other"]
@@ -53,6 +60,9 @@ BANDWIDTH_ROUNDING = 0.01
 # file with .inf or 1e308 made byte counts overflow and speeds print as Infinity, not JSON (issue 15).
 MAX_MEMORY_UNITS = 1 << 20  # GiB (or GB) per GPU: a pebibyte
 MAX_RATE = 1e9  # TFLOPS, GB/s, US$, watts: a million times today's largest figures
+# The rates the speed model divides by (TFLOPS, GB/s) stay above a millionth of the slowest device's
+# figures: bf16: 5e-324 passed `> 0` and a step took `inf` seconds, not JSON (issue 15, round 10).
+MIN_RATE = 1e-6
 class MemorySpec(Record):
     """Device memory: the vendor's figure, what that figure's "GB" means, and the driver's view."""
 
@@ -101,6 +111,8 @@ class MemorySpec(Record):
     def _shorthand(cls, data: Any) -> Any:
         """Accept `memory: 24GiB` (or a bare number of GiB) as well as the full mapping."""
         if isinstance(data, str):
+            if is_decimal_number(data.strip()):  # '24' as the bare 24 (GiB), not 24 bytes (issue 15)
+                data = f"{data.strip()}GiB"
             try:
                 n_bytes = parse_size(data)
             except ValueError as err:
@@ -152,15 +164,15 @@ class Throughput(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     fp32: float | None = Field(
-        default=None, gt=0, le=MAX_RATE, description="FP32, no tensor cores; None: not published"
+        default=None, ge=MIN_RATE, le=MAX_RATE, description="FP32, no tensor cores; None: not published"
     )
-    fp16: float | None = Field(default=None, gt=0, le=MAX_RATE)
-    bf16: float | None = Field(default=None, gt=0, le=MAX_RATE)
-    fp8: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    fp16: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
+    bf16: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
+    fp8: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
     fp4: float | None = Field(
-        default=None, gt=0, le=MAX_RATE, description="dense FP4 (NVFP4 / MXFP4) tensor rate"
+        default=None, ge=MIN_RATE, le=MAX_RATE, description="dense FP4 (NVFP4 / MXFP4) tensor rate"
     )
-    int8: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    int8: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
 
 
 class Interconnect(Record):
@@ -169,7 +181,7 @@ class Interconnect(Record):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     name: str
-    gb_s: float = Field(gt=0, le=MAX_RATE)
+    gb_s: float = Field(ge=MIN_RATE, le=MAX_RATE)
     peer_links: int | None = Field(
         default=None, ge=1,
         description="links of a switchless full mesh (one per peer, gb_s split over them); None: switched")
@@ -205,11 +217,12 @@ class GpuSpec(Record):
     segment: Segment = "other"
     architecture: str = ""
     memory: MemorySpec
-    bandwidth_gb_s: float = Field(gt=0, le=MAX_RATE, description="peak device-memory bandwidth, GB/s (10^9)")
+    bandwidth_gb_s: float = Field(
+        ge=MIN_RATE, le=MAX_RATE, description="peak device-memory bandwidth, GB/s (10^9)")
     tflops: Throughput
     dtypes: tuple[NativeDtype, ...] = ("fp32", "fp16")
     interconnect: Interconnect | None = None
-    pcie_gb_s: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    pcie_gb_s: float | None = Field(default=None, ge=MIN_RATE, le=MAX_RATE)
     compute_units: int | None = Field(
         default=None, gt=0, description="streaming multiprocessors (NVIDIA SMs): bounds batch-1 bandwidth")
     tdp_w: float | None = Field(default=None, gt=0, le=MAX_RATE)
@@ -222,6 +235,9 @@ class GpuSpec(Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> GpuSpec:
+        if self.speed_known and not any(self.tflops.model_dump().values()):
+            # the speed model divides by a rate (flops_for): `tflops: {}` was a ZeroDivisionError
+            raise ValueError("tflops gives no rate; give at least fp32 or fp16 (dense TFLOPS)")
         for dtype in ("bf16", "fp8", "fp4", "int8"):
             has_rate = getattr(self.tflops, dtype) is not None
             if has_rate and dtype not in self.dtypes:
@@ -528,8 +544,8 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         try:
             gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
         except ValidationError as err:
-            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}"
-                        for e in err.errors()[:3]]
+            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: "
+                        + str(e["msg"]).removeprefix("Value error, ") for e in err.errors()[:3]]
             more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
             raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
         gpu = gpus[-1]
@@ -542,11 +558,31 @@ def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
         if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
             raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
                               "less than one byte")
+        if not where.startswith(_BUNDLED_PREFIX):  # the bundled files are checked by tests, not per run
+            _check_user_entry(entry, gpu, where)
     ids = [g.id for g in gpus]
     if len(set(ids)) != len(ids):  # in one file the later entry would silently replace the first
         twice = next(i for i in ids if ids.count(i) > 1)
         raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
     return gpus
+
+
+def _check_user_entry(entry: dict[str, Any], gpu: GpuSpec, where: str) -> None:
+    """What a user file can get wrong that a field bound cannot see (issue 15, round 10): true/false
+    where a number goes (read as 1: `driver_mib: true` made a 1 MiB card), and memory below the NVIDIA
+    driver's reserve (a negative usable size: "the card's -0.43 GiB")."""
+    flipped = boolean_read_as_number(entry, gpu.model_dump(mode="json"))
+    if flipped is not None:
+        raise ConfigError(f"{where}: GPU {gpu.id!r}, field {flipped}: a number, not true or false")
+    if gpu.usable_memory_bytes < 1:
+        raise ConfigError(
+            f"{where}: GPU {gpu.id!r} has {gpu.memory_bytes / MIB:,.0f} MiB of memory, no more than the "
+            f"NVIDIA driver keeps for itself ({nvidia_driver_reserve_bytes() / MIB:,.0f} MiB)",
+            hint="check memory.size, memory.unit and memory.driver_mib",
+        )
+
+
+_BUNDLED_PREFIX = "gpu_specs/"
 
 
 def _load_text(text: str, where: str) -> list[GpuSpec]:
@@ -557,8 +593,11 @@ def _load_text(text: str, where: str) -> list[GpuSpec]:
     except Exception as err:
         import yaml  # only here, for a file that did not parse (issue 15: import what the command needs)
 
-        if isinstance(err, yaml.YAMLError):
-            raise ConfigError(f"{where}: not valid YAML ({err})") from None
+        if isinstance(err, yaml.YAMLError):  # its text runs over lines ("\n  in <unicode string>")
+            mark = getattr(err, "problem_mark", None)
+            line = f"line {mark.line + 1}: " if mark is not None else ""
+            problem = one_line(str(getattr(err, "problem", None) or err).strip(), 120)
+            raise ConfigError(f"{where}: not valid YAML ({line}{problem})") from None
         raise
     return _parse_entries(_entries_from_document(doc, where), where)
 
@@ -568,7 +607,7 @@ def bundled_gpus() -> tuple[GpuSpec, ...]:
     """Every entry of the bundled gpu_specs/*.yaml (read once per process)."""
     gpus: list[GpuSpec] = []
     for f in yaml_files("gpu_specs"):
-        gpus += _load_text(f.read_text(encoding="utf-8"), f"gpu_specs/{f.name}")
+        gpus += _load_text(f.read_text(encoding="utf-8"), f"{_BUNDLED_PREFIX}{f.name}")
     return tuple(gpus)
 
 

@@ -15,8 +15,7 @@ path's differ most.
 
 from __future__ import annotations
 
-import functools
-
+from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.weights import effective_format, shard_bytes, stage_shards
 from llmsize.estimate.workload import Engine, Workload
@@ -36,14 +35,17 @@ def read_byte_shares(spec: ModelSpec, wl: Workload) -> tuple[float, float] | Non
         # llama.cpp runs a GGUF file whatever the name says; without a GGUF type the per-tensor types
         # here are the Hugging Face checkpoint's (gpt-oss: bf16 attention and head), not the file's.
         return None
-    total, unread, routed = _group_bytes(spec, fmt, wl.tp)
+    # per spec object (estimate/memo.py), not an lru_cache: a spec read from a local checkpoint holds a
+    # dict (params_by_dtype) and is unhashable, as in pydantic; `fit` of a local MoE GGUF was
+    # "unhashable type: 'dict'" (issue 15, round 10)
+    key = ("read byte groups", fmt, wl.tp)
+    total, unread, routed = memo(spec, key, lambda: _group_bytes(spec, fmt, wl.tp))
     if total <= 0:
         return None
     untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** wl.batch if spec.num_experts else 0.0
     return max(0.0, 1 - (unread + routed * untouched) / total), routed / total
 
 
-@functools.lru_cache(maxsize=256)  # a planner asks for one model at many batches and contexts
 def _group_bytes(spec: ModelSpec, fmt: WeightFormat, tp: int) -> tuple[float, float, float]:
     """(all bytes, bytes no decode step reads, routed experts' bytes) of the whole model."""
     everything = Stage(0, tuple(range(spec.num_layers)), True, True)

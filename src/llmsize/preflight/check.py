@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmsize.errors import BadInputError
+from llmsize.errors import BadInputError, one_line
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Optimizer, Workload
@@ -434,8 +434,16 @@ def _resolvable(setup: Setup) -> str:
         # names the file format, not the model (ggml-c4ai-command-r-plus-104b-q5_k_s.gguf).
         return Path(model).name[: -len(".gguf")].removeprefix("ggml-")
     if setup.tool == "llama.cpp" and setup.get("hf_repo"):
-        repo, _, quant = str(setup.get("hf_repo")).partition(":")
-        return f"{repo.split('/')[-1].removesuffix('-GGUF')}-{quant or 'Q4_K_M'}"
+        from llmsize.preflight.gguf_source import repo_file_type
+
+        given = str(setup.get("hf_repo"))
+        repo, _, quant = given.partition(":")
+        name = repo.split("/")[-1].removesuffix("-GGUF")
+        if not name.strip():  # `-hf :` was "'-Q4_K_M' is not a model name (names never start with '-')"
+            raise BadInputError(
+                f"-hf {one_line(repr(given), 60)} names no repo", hint="write -hf ORG/NAME-GGUF[:QUANT]"
+            )
+        return f"{name}-{quant or repo_file_type(repo)}"
     if _foreign_path(model):
         # A config or command written on the training/serving host names a checkpoint folder
         # there (/vol/models/Meta-Llama-3.1-8B-Instruct-bnb-4bit); its last part names the model.

@@ -52,8 +52,10 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
             # estimate/engines/sglang_dp_attention.py: --dp-size attention groups over the --tp-size ranks
             words += ["--dp-size", str(wl.dp_attention), "--enable-dp-attention"]
             words += ["--enable-dp-lm-head"] if wl.dp_lm_head else []
-        if row.pp > 1 and engine == "vllm":
-            words += ["--pipeline-parallel-size", str(row.pp)]
+        if row.pp > 1:
+            # SGLang takes the degree as --pp-size (server_args.py, alias --pipeline-parallel-size): the
+            # command dropped it, so `--tp-size 2` ran a 6-GPU plan on 2 GPUs (issue 15, round 10)
+            words += ["--pipeline-parallel-size" if engine == "vllm" else "--pp-size", str(row.pp)]
         if engine == "vllm" and wl.gpu_memory_utilization != 0.9:
             words += ["--gpu-memory-utilization", f"{wl.gpu_memory_utilization:g}"]
         if wl.kv_dtype is not None and str(wl.kv_dtype) in _VLLM_KV:

@@ -176,6 +176,14 @@ def _catalog_spelling(stem: str) -> str:
     return next((n for n in names if n.lower().replace("_", "-") == fold), stem)
 
 
+def repo_file_type(repo: str) -> str:
+    """The GGUF type `-hf REPO` pulls without a tag: a known repo's one file type (ggml-org's gpt-oss
+    repos hold MXFP4 only), else llama.cpp's default. `check` read `plan`'s own `-hf
+    ggml-org/gpt-oss-120b-GGUF` as Q4_K_M and refused the layout plan had fitted (issue 15, round 10)."""
+    known = next((k for k in _KNOWN.values() if k.repo.lower() == repo.lower() and k.tag is None), None)
+    return known.file_type if known is not None else DEFAULT_GGUF_TYPE
+
+
 def default_file_type(spec: ModelSpec, hub_model: str) -> str:
     """The GGUF type of the file `-hf` pulls when no --quant asks for one (sizing follows it)."""
     known = _KNOWN.get(hub_model.lower()) or _KNOWN.get((spec.hf_repo or "").lower())

@@ -185,7 +185,9 @@ def _sglang_release(image: str) -> str | None:
     tag = image.split("@")[0].rsplit(":", 1)[1] if ":" in image.split("/")[-1] else ""
     head = tag.lower().removeprefix("v").split("-")[0]
     parts = head.split(".post")[0].split(".")
-    ok = 2 <= len(parts) <= 3 and all(p.isdigit() for p in parts)
+    # ASCII digits of release length: 'v٠.١' (Arabic-Indic) or a 500-digit part is no release, and reached the
+    # engine as a bad "--engine-version" the command never gave (issue 15, round 10)
+    ok = 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() and len(p) <= 6 for p in parts)
     return head if ok else None
 
 

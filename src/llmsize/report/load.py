@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from llmsize.errors import ConfigError, one_line
-from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator
+from llmsize.records import (
+    ConfigDict,
+    Field,
+    Record,
+    ValidationError,
+    boolean_read_as_number,
+    field_validator,
+)
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
 
@@ -116,7 +123,8 @@ def _first_error(err: ValidationError) -> str:
         return f"missing key {loc}"
     if kind == "extra_forbidden":
         return f"unknown key {loc}"
-    return f"{loc}: {first.get('msg', 'invalid value')}" if loc else str(first.get("msg", "invalid"))
+    msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")  # pydantic's prefix
+    return f"{loc}: {msg}" if loc else msg
 
 
 def _check_version(doc: dict[str, Any], path: Path) -> None:
@@ -166,7 +174,7 @@ def load_report(path: Path) -> LoadedReport:
             f"{path} is not a valid llmsize report: {_first_error(err)}", hint=_HAND_EDITED
         ) from err
     read_as = (loaded.measurement or loaded.report).model_dump(mode="json")
-    flipped = _boolean_read_as_number(doc, read_as)
+    flipped = boolean_read_as_number(doc, read_as)
     if flipped is not None:
         raise ConfigError(
             f"{path} is not a valid llmsize report: {flipped}: a number, not true or false", hint=_HAND_EDITED
@@ -204,20 +212,3 @@ def _check_kind_and_lengths(doc: dict[str, Any], path: Path) -> None:
                     f"(llmsize writes at most a few hundred)",
                     hint=_HAND_EDITED,
                 )
-
-
-def _boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
-    """Where the document says true/false and the validated report holds a number: pydantic reads
-    true as 1 (as Python does), so a hand-edited `batch: true` would pass as a batch of one."""
-    if isinstance(raw, bool):
-        return path if isinstance(read_as, int | float) and not isinstance(read_as, bool) else None
-    pairs: Any = ()
-    if isinstance(raw, dict) and isinstance(read_as, dict):
-        pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
-    elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
-        pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
-    for where, value, validated in pairs:
-        found = _boolean_read_as_number(value, validated, where)
-        if found is not None:
-            return found
-    return None

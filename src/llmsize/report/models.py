@@ -28,6 +28,8 @@ MEMORY_KEYS: tuple[str, ...] = (
     "overhead",
     "total",
 )
+# The `memory_host` keys (estimate/result.py host_memory_dict): host weights, KV and buffers, their total.
+HOST_KEYS: tuple[str, ...] = ("weights", "kv_cache", "activations", "total")
 NAME_FIELDS: tuple[str, ...] = (
     "series",
     "version",
@@ -118,7 +120,11 @@ class Report(Record):
     @field_validator("memory")
     @classmethod
     def _memory_is_bytes(cls, memory: dict[str, int]) -> dict[str, int]:
-        """A saved report is input: negative bytes, or a total that is not the sum, is a hand edit."""
+        """A saved report is input: a missing component, negative bytes, or a total that is not the sum,
+        is a hand edit (a missing key was a KeyError in the table, issue 15 round 10)."""
+        missing = [k for k in MEMORY_KEYS if k not in memory]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
         bad = [k for k, v in memory.items() if v < 0]
         if bad:
             raise ValueError(f"negative bytes for {', '.join(bad)}")
@@ -126,6 +132,19 @@ class Report(Record):
         if "total" in memory and memory["total"] != parts:
             raise ValueError(f"total {memory['total']:,} is not the sum of the components ({parts:,})")
         return memory
+
+    @field_validator("memory_host")
+    @classmethod
+    def _host_is_bytes(cls, host: dict[str, int]) -> dict[str, int]:
+        """`memory_host` is empty or every HOST_KEYS entry with its total, as memory (the table's host
+        line reads each of them)."""
+        if not host:
+            return host
+        missing = [k for k in HOST_KEYS if k not in host]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
+        cls._memory_is_bytes({**dict.fromkeys(MEMORY_KEYS, 0), **host})  # no negative, total = the sum
+        return host
 
     @field_validator("workload")
     @classmethod

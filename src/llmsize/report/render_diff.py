@@ -103,10 +103,14 @@ def _human(diff: ReportDiff, console: Console) -> None:
         inputs.append(("result", diff.peak_phase))
     if inputs:
         table = Table(title="Inputs that differ", title_justify="left")
+        from llmsize.report.links import short_hub_links
+
         for col in ("", "field", "A", "B"):
-            table.add_column(col)
+            # fold, not "…": a provenance path or URL cut at 80 columns lost the part that differs
+            table.add_column(col, overflow="fold")
         for group, c in inputs:
-            table.add_row(group, c.field, Text(_value(c.a)), Text(_value(c.b)))
+            a, b = (Text(short_hub_links(_value(side))) for side in (c.a, c.b))
+            table.add_row(group, c.field, a, b)
         console.print(table)
     else:
         console.print(Text("Same model and workload."))

@@ -119,6 +119,15 @@ def breakdown_bar(memory: dict[str, int], width: int = 900) -> str:
     )
 
 
+def _at_concurrency(row: dict[str, Any]) -> str:
+    """A --concurrency row's level: the sweep lists one GPU once per level, which read as the same card
+    twice with two different needs (issue 15, round 10)."""
+    level = row.get("concurrency")
+    if not isinstance(level, int) or isinstance(level, bool):
+        return ""
+    return f" at {level:,} sequence{'' if level == 1 else 's'}"
+
+
 def gpu_fit_bars(rows: Sequence[dict[str, Any]], width: int = 900) -> str:
     """One bar per GPU: the predicted peak against the memory the GPU offers (the outline)."""
     if not rows:
@@ -132,6 +141,7 @@ def gpu_fit_bars(rows: Sequence[dict[str, Any]], width: int = 900) -> str:
         need = r["per_gpu_bytes"]
         colour = "#1a7f37" if r["fits"] else "#cf222e"
         count = f" x{r['count']}" if r.get("count", 1) > 1 else ""
+        count += _at_concurrency(r)
         verdict = "fits" if r["fits"] else "does not fit"
         out.append(
             f'<text x="0" y="{y + 17}" font-size="13">{escape(r["gpu"] + count)}</text>'
@@ -289,7 +299,7 @@ def fit_table(rows: Sequence[dict[str, Any]]) -> str:
         ctx = f"{r['max_context']:,}" if r.get("max_context") else "—"
         model = f"<td>{escape(str(r['model']))}</td>" if with_model else ""
         body.append(
-            f"<tr>{model}<td>{escape(r['gpu'])} x{r['count']}</td>"
+            f"<tr>{model}<td>{escape(r['gpu'])} x{r['count']}{_at_concurrency(r)}</td>"
             f"<td>{verdict}</td><td>{gib(r['per_gpu_bytes'])}</td><td>{gib(r.get('usable_bytes') or 0)}</td>"
             f"<td>{ctx}</td><td>{speed}</td></tr>"
         )

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
+from llmsize.specs.formats import GGUF_FILE_TYPES
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -441,10 +442,50 @@ def _file_type(header: GGUFHeader, checkpoint: CheckpointInfo) -> str:
     if ftype is not None and ftype != gguf.LlamaFileType.GUESSED:
         return ftype.name.removeprefix("MOSTLY_").removeprefix("ALL_")
     by_type = checkpoint.params_by_dtype
-    return max(by_type, key=lambda k: by_type[k]) if by_type else "unknown"
+    if not by_type:
+        return "unknown"
+    most = max(by_type, key=lambda k: by_type[k])
+    guessed = _FILE_TYPE_OF_TENSOR_TYPE.get(most, most)
+    if guessed not in GGUF_FILE_TYPES:
+        raise ConfigError(
+            f"the GGUF file states no general.file_type and most of its weights are {one_line(most, 20)}, "
+            "which is no llama.cpp file type llmsize sizes",
+            hint="pass a file written by llama-quantize or convert_hf_to_gguf.py",
+        )
+    return guessed
+
+
+# A tensor type that is not itself a file type's name -> the file type llama-quantize writes for it
+# (tools/quantize/quantize.cpp QUANT_OPTIONS: "Q3_K"/"Q4_K"/"Q5_K" are aliases of the _M types;
+# LLAMA_FTYPE_MOSTLY_MXFP4_MOE is the one MXFP4 type, the gpt-oss conversion). A gpt-oss GGUF without
+# general.file_type was "unknown GGUF file type 'MXFP4'" (issue 15, round 10).
+_FILE_TYPE_OF_TENSOR_TYPE = {"Q3_K": "Q3_K_M", "Q4_K": "Q4_K_M", "Q5_K": "Q5_K_M", "MXFP4": "MXFP4_MOE"}
 
 
 _PLAIN_TYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
+
+
+def _check_expert_tensors(path: Path, checkpoint: CheckpointInfo, experts: int) -> None:
+    """The expert tensors the metadata's expert_count promises: llama.cpp creates each MoE layer's
+    ffn_*_exps with n_expert slices and refuses a file where one is missing or holds another count
+    (src/llama-model-loader.cpp `check_tensor_dims`: "missing tensor" / "tensor ... has wrong shape").
+    Sized anyway, experts the file does not hold were moved to the CPU by --n-cpu-moe from a GPU share
+    that never had them (negative bytes: an internal error, issue 15 round 10)."""
+    stacks = [t for t in checkpoint.tensors if "_exps." in t.name and len(t.shape) == 3]
+    if not experts and not stacks:
+        return
+    hint = "llama.cpp refuses such a file too; download or convert it again"
+    if not stacks:
+        raise ConfigError(
+            f"{path.name}'s metadata declares {experts:,} experts but the file holds no expert tensors "
+            "(blk.N.ffn_*_exps)", hint=hint,
+        )
+    odd = next((t for t in stacks if t.shape[0] != experts), None)
+    if odd is not None:
+        raise ConfigError(
+            f"{path.name}: tensor {_shown(odd.name)} holds {odd.shape[0]:,} experts where the metadata "
+            f"declares {experts:,}", hint=hint,
+        )
 
 
 def spec_from_gguf(path: Path) -> ModelSpec:
@@ -462,6 +503,7 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     # The weight format comes from the tensors below; a dtype here only keeps the mapping from
     # warning that config.json states none.
     config = hf_config_from_header(header) | {"torch_dtype": "float16"}
+    _check_expert_tensors(first, checkpoint, config.get("num_local_experts") or 0)
     provenance = Provenance(kind=ProvenanceKind.GGUF, source=str(path.resolve()))
     name = _SPLIT_NAME.sub(r"\g<prefix>", first.name) if len(parts) > 1 or split_warning else path.stem
     try:

@@ -334,7 +334,9 @@ class ModelSpec(Record):
     tie_word_embeddings: bool = False
     # RoPE facts from config.json rope_scaling / rope_parameters (engines size their cos/sin caches)
     rope_scaling_type: str | None = Field(default=None, description="rope_type: linear, dynamic, yarn, ...")
-    rope_scaling_factor: float = Field(default=1.0, gt=0)
+    # At most 2^20: published factors are 4-40 (YaRN), and vLLM/SGLang multiply max_position_embeddings by
+    # it (serving_context.py), so 1e308 made the derived length infinite: an internal error (issue 15)
+    rope_scaling_factor: float = Field(default=1.0, gt=0, le=1 << 20)
     rope_fp32: bool = Field(default=False, description="q/k rotated in fp32 with fp32 cos/sin (Ernie 4.5)")
     rope_original_max_positions: int | None = Field(
         default=None, gt=0, description="rope_scaling original_max_position_embeddings (YaRN)"
