@@ -167,3 +167,52 @@ def test_inner_size_not_a_multiple_of_the_value_heads_is_refused(tmp_path: Path)
     header.metadata["qwen35.ssm.inner_size"] = 6001
     with pytest.raises(ConfigError, match=r"ssm\.inner_size"):
         hf_config_from_header(header)
+
+
+# A tiny Qwen3.5-MoE-shaped file with real (zero) tensor data: the whole `llmsize estimate x.gguf` path.
+TINY = {
+    "hidden_size": 64, "num_hidden_layers": 4, "num_attention_heads": 2, "num_key_value_heads": 1,
+    "head_dim": 32, "max_position_embeddings": 4096, "vocab_size": 128, "num_experts": 4,
+    "num_experts_per_tok": 2, "moe_intermediate_size": 32, "shared_expert_intermediate_size": 32,
+    "linear_conv_kernel_dim": 4, "linear_key_head_dim": 16, "linear_value_head_dim": 16,
+    "linear_num_key_heads": 2, "linear_num_value_heads": 4, "full_attention_interval": 4,
+}
+
+
+def _tiny_file(path: Path) -> Path:
+    write_converted(path.with_suffix(".hdr"), "qwen35moe", TINY)  # the same metadata writes, checked above
+    header = read_header(path.with_suffix(".hdr"))
+    w = gguf.GGUFWriter(str(path), "qwen35moe")
+    for key, value in header.metadata.items():
+        if key.startswith("qwen35moe."):
+            w.add_uint32(key, value) if isinstance(value, int) else w.add_float32(key, value)
+    h, e, ff, v = TINY["hidden_size"], TINY["num_experts"], TINY["moe_intermediate_size"], TINY["vocab_size"]
+    w.add_tensor("token_embd.weight", np.zeros((v, h), dtype=np.float16))
+    w.add_tensor("output.weight", np.zeros((v, h), dtype=np.float16))
+    for i in range(TINY["num_hidden_layers"]):
+        for part in ("gate", "up"):
+            w.add_tensor(f"blk.{i}.ffn_{part}_exps.weight", np.zeros((e, ff, h), dtype=np.float16))
+        w.add_tensor(f"blk.{i}.ffn_down_exps.weight", np.zeros((e, h, ff), dtype=np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
+def test_estimate_reads_a_qwen35moe_gguf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was exit 2: "model_type 'qwen35moe' is not one llmsize knows"."""
+    import llmsize.cli
+    from llmsize.specs.gguf_reader import spec_from_gguf
+
+    path = _tiny_file(tmp_path / "tiny-qwen35moe.gguf")
+    spec = spec_from_gguf(path)
+    assert spec.model_type == "qwen3_5_moe_text"
+    assert spec.layer_types == ("linear_attention",) * 3 + ("full_attention",)
+    assert spec.recurrent is not None
+    assert (spec.recurrent.num_heads, spec.recurrent.value_head_dim) == (4, 16)
+    try:
+        llmsize.cli.main(["estimate", str(path), "--engine", "llama.cpp"])
+    except SystemExit as exc:
+        assert exc.code in (0, None), capsys.readouterr().err
+    assert "Traceback" not in capsys.readouterr().err
