@@ -186,6 +186,11 @@ def release_default_context(release: tuple[int, int, int] | None, total_vram: in
     return vram_default_context(total_vram)
 
 
+# The first release that caps NumCtx at the trained context (commit 10a8e04a8, "avoid context overflow",
+# ollama/ollama#11175; first tag containing it: v0.9.3).
+CONTEXT_CAP_RELEASE = (0, 9, 3)
+
+
 class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
@@ -446,6 +451,23 @@ class Ollama(LlamaCpp):
         device = figs.device_weights_bytes if figs is not None else est.weights_bytes
         per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)
         return int((usable - reserve) // per_layer) if per_layer > 0 else spec.num_layers
+
+    def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
+        """From v0.9.3 Ollama lowers a NumCtx above the model's trained context to it before loading
+        (llm/server.go NewLlamaServer, "requested context size too large for model", ollama/ollama#11175),
+        so a --context past it is not what the server allocates; earlier releases ran the positions."""
+        if wl.context <= spec.max_position_embeddings:
+            return None
+        release = self.release()
+        if release is not None and release < CONTEXT_CAP_RELEASE:
+            return super().context_warning(spec, wl)
+        trained = spec.max_position_embeddings
+        return (
+            f"context {wl.context:,} is above the model's trained context ({trained:,}): "
+            f"Ollama lowers NumCtx to {trained:,} and logs \"requested context size too "
+            f"large for model\"; this estimate is sized for the {wl.context:,} asked "
+            f"(--context {trained} sizes what Ollama allocates)"
+        )
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""
