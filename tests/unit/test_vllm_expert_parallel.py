@@ -36,7 +36,8 @@ def _vllm(**fields: object) -> Workload:
 def _extra(model: str, **fields: object) -> int:
     spec = resolve(model)
     wl = _vllm(**fields)
-    return ep.extra_weight_bytes(spec, wl, spec.weight_format, Stage(0, tuple(range(spec.num_layers)), True, True))
+    stage = Stage(0, tuple(range(spec.num_layers)), True, True)
+    return ep.extra_weight_bytes(spec, wl, spec.weight_format, stage)
 
 
 def test_the_busiest_rank_holds_the_ceiling_share_of_experts() -> None:
@@ -54,7 +55,8 @@ def test_qwen3_30b_ep_over_three_ranks_keeps_43_whole_experts() -> None:
 
 def test_qwen3_30b_dp_without_ep_splits_every_expert_over_tp_x_dp() -> None:
     # 768 / 3 = 256 columns of every expert on each of the 3 ranks: two thirds of the experts leave
-    assert _extra("Qwen3-30B-A3B", data_parallel=3) == -2 * QWEN_LAYERS * QWEN_EXPERTS * QWEN_EXPERT_BYTES // 3
+    left = -2 * QWEN_LAYERS * QWEN_EXPERTS * QWEN_EXPERT_BYTES // 3
+    assert _extra("Qwen3-30B-A3B", data_parallel=3) == left
 
 
 def test_qwen3_30b_ep8_matches_the_tp8_split_byte_for_byte() -> None:

@@ -234,7 +234,9 @@ def workload_from(
     data["num_gpus"] = max(num_gpus or model_parallel, model_parallel)
     if data["num_gpus"] % model_parallel:
         dp = " x dp" if int(data.get("data_parallel", 1)) > 1 else ""
-        raise BadInputError(f"--num-gpus {data['num_gpus']} is not a multiple of tp x pp{dp} ({model_parallel})")
+        raise BadInputError(
+            f"--num-gpus {data['num_gpus']} is not a multiple of tp x pp{dp} ({model_parallel})"
+        )
     try:
         return Workload.model_validate(data), notes
     except ValidationError as err:
@@ -407,8 +409,8 @@ def _sglang_ep_size(setup: Setup, tp: int, notes: list[str]) -> None:
             hint=f"use an --ep-size that divides {tp}",
         )
     if ep > 1:
-        notes.append(f"--ep-size {ep}: whole experts over {ep} groups of the {tp} TP ranks, each expert split "
-                     f"over {tp // ep}; every GPU holds 1/{tp} of the experts either way")
+        notes.append(f"--ep-size {ep}: whole experts over {ep} groups of the {tp} TP ranks, each expert "
+                     f"split over {tp // ep}; every GPU holds 1/{tp} of the experts either way")
 
 
 def _replica(setup: Setup, wl: Workload, notes: list[str]) -> Workload:

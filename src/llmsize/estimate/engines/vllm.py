@@ -81,7 +81,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import dsa_cache, server_releases, serving_context, vllm_dsv4, vllm_expert_parallel
+from llmsize.estimate.engines import (
+    dsa_cache,
+    server_releases,
+    serving_context,
+    vllm_dsv4,
+    vllm_expert_parallel,
+)
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
