@@ -290,6 +290,9 @@ def _serving_fields(
             data["dp_attention"] = int(setup.get("dp"))
         if tool == "sglang" and setup.get("ep_size") is not None:
             _sglang_ep_size(setup, int(setup.get("tp") or 1), notes)
+        if tool == "vllm" and setup.get("dp") is not None and int(setup.get("dp")) < 1:
+            raise BadInputError(f"{setup.values['dp'].source} asks for {setup.get('dp')} data-parallel "
+                                "engine cores; vLLM needs 1 or more")
         if tool == "vllm" and setup.get("dp"):
             # --data-parallel-size: engine cores whose MoE layers span tp x dp GPUs (estimate/engines/
             # vllm_expert_parallel.py); --enable-expert-parallel gives each GPU whole experts
