@@ -68,7 +68,7 @@ def test_check_refuses_an_sglang_ep_size_that_does_not_divide_tp(
 
 
 def test_check_refuses_zero_data_parallel_engine_cores(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-30B-A3B", "-dp", "0"],
-                           capsys)
+    command = ["vllm", "serve", "Qwen/Qwen3-30B-A3B", "-dp", "0"]
+    code, _, err = run_cli(["check", "--gpu", "H100", "--", *command], capsys)
     assert code == 2
     assert "vLLM needs 1 or more" in err
