@@ -177,20 +177,41 @@ def largest_fitting(room: int, need_at: Callable[[int], int], top: int, guess: i
     split does not depend on how many), so a bisection finds the count; `guess` (offload_layers' count)
     and the block after it are tried first, which settles most splits in two estimates.
     """
-    lo, hi = 0, max(0, top)
-    if guess is not None and lo <= guess < hi:
-        if need_at(guess) <= room:
-            if need_at(guess + 1) > room:
+    seen: dict[int, int] = {}
+    order: list[int] = []
+
+    def need(n: int) -> int:  # each split estimated once: a bracket end is often the guess itself
+        if n not in seen:
+            seen[n] = need_at(n)
+            order.append(n)
+        return seen[n]
+
+    lo, hi = 0, max(0, top) + 1  # hi: a count that does not fit, or one past `top`
+    if guess is not None and lo <= guess < hi - 1:
+        if need(guess) <= room:
+            if need(guess + 1) > room:
                 return guess
             lo = guess + 1
         else:
             hi = guess
-    if need_at(hi) <= room:
-        return hi
-    while hi - lo > 1:  # need_at(lo) fits or lo == 0; need_at(hi) does not
+    # need(lo) fits or lo == 0; need(hi) does not or hi == top + 1. A split's bytes grow by about one block's share a
+    # block (the partial graph is the same for every count), so a secant through the last two splits
+    # lands on or next to the crossing; a step that does not halve the bracket is followed by a
+    # bisection, so the count is the one a plain bisection finds, in fewer estimates.
+    secant = True
+    while hi - lo > 1:
         mid = (lo + hi) // 2
-        if need_at(mid) <= room:
+        if secant and len(order) >= 2:
+            a, b = order[-2], order[-1]
+            slope = (seen[b] - seen[a]) / (b - a) if b != a else 0.0
+            if slope > 0:
+                mid = min(hi - 1, max(lo + 1, b + int((room - seen[b]) // slope)))
+        before = hi - lo
+        if need(mid) <= room:
             lo = mid
+            if mid + 1 < hi and need(mid + 1) > room:
+                return mid  # the crossing, confirmed on both sides
         else:
             hi = mid
+        secant = 2 * (hi - lo) <= before
     return lo
