@@ -98,7 +98,9 @@ def make_report(
         from llmsize.hardware.planner import with_gpu_defaults
 
         workload = with_gpu_defaults(workload, planned[0])
-    if workload.num_gpus > 1 and workload.tp * workload.pp == 1 and not workload.mode.trains:
+    # vLLM --dp engine cores are part of the layout (estimate/engines/vllm_expert_parallel.py)
+    replicas = workload.num_gpus // workload.data_parallel
+    if replicas > 1 and workload.tp * workload.pp == 1 and not workload.mode.trains:
         # --num-gpus N for inference, no --tp/--pp: the model is split over the N GPUs, not held whole
         # by each (issue 15). One GPU kind: the layout its fit row chose, so breakdown and row agree;
         # none (or several): the layout the planner tries first for N GPUs.

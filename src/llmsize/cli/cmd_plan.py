@@ -9,7 +9,13 @@ from typing import Annotated, Any
 import typer
 
 from llmsize.cli.app import app
-from llmsize.cli.engine_options import AllowLongContextOpt, DpAttentionOpt, DpLmHeadOpt
+from llmsize.cli.engine_options import (
+    AllowLongContextOpt,
+    DataParallelOpt,
+    DpAttentionOpt,
+    DpLmHeadOpt,
+    ExpertParallelOpt,
+)
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
 from llmsize.cli.workload_options import (
@@ -38,6 +44,8 @@ def plan_cmd(
     gpu_file: GpuFileOpt = None,
     dp_attention: DpAttentionOpt = 1,
     dp_lm_head: DpLmHeadOpt = False,
+    dp: DataParallelOpt = 1,
+    ep: ExpertParallelOpt = False,
     emit: Annotated[
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
@@ -82,6 +90,8 @@ def plan_cmd(
         settings["allow_long_context"] = True
     if dp_attention > 1 or dp_lm_head:  # SGLang's DP attention (estimate/engines/sglang_dp_attention.py)
         settings.update(dp_attention=dp_attention, dp_lm_head=dp_lm_head)
+    if dp > 1 or ep:  # vLLM --data-parallel-size / --enable-expert-parallel (vllm_expert_parallel.py)
+        settings.update(data_parallel=dp, expert_parallel=ep)
     if settings:
         options["engine_settings"] = settings
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)

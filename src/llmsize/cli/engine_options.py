@@ -166,6 +166,26 @@ DpLmHeadOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+DataParallelOpt = Annotated[
+    int,
+    Option(
+        "--dp",
+        min=1,
+        help="vLLM --data-parallel-size N: N engine cores, each with its own --tp copy of the attention and "
+        "dense weights and its own KV pool; a MoE model's experts are split over tp x N GPUs "
+        "(the layout uses tp x pp x N GPUs).",
+        rich_help_panel=_PANEL,
+    ),
+]
+ExpertParallelOpt = Annotated[
+    bool,
+    Option(
+        "--ep",
+        help="vLLM --enable-expert-parallel: each of the tp x --dp GPUs holds whole experts (the busiest "
+        "one ceil(experts / (tp x dp)) of them) instead of a slice of every expert.",
+        rich_help_panel=_PANEL,
+    ),
+]
 UbatchOpt = Annotated[
     int | None,
     Option(
@@ -291,6 +311,8 @@ def engine_settings(
     allow_long_context: AllowLongContextOpt = False,
     dp_attention: DpAttentionOpt = 1,
     dp_lm_head: DpLmHeadOpt = False,
+    dp: DataParallelOpt = 1,
+    ep: ExpertParallelOpt = False,
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
@@ -321,6 +343,8 @@ def engine_settings(
         "allow_long_context": allow_long_context,
         "dp_attention": dp_attention,
         "dp_lm_head": dp_lm_head,
+        "data_parallel": dp,
+        "expert_parallel": ep,
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,

@@ -482,8 +482,9 @@ def workload_for(spec: ModelSpec | None, options: Mapping[str, Any], num_gpus: i
     settings = opts.pop("engine_settings", None) or {}
     if spec is not None:
         opts["engine"] = _model_engine(spec, opts)
-    model_parallel = opts.get("tp", 1) * opts.get("pp", 1)
-    # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp GPUs.
+    # vLLM --dp: the data-parallel engine cores are part of the layout (vllm_expert_parallel.py)
+    model_parallel = opts.get("tp", 1) * opts.get("pp", 1) * int(settings.get("data_parallel") or 1)
+    # "auto", or the default single GPU with --tp/--pp given: the layout needs tp x pp (x dp) GPUs.
     opts["num_gpus"] = model_parallel if num_gpus is None or num_gpus == 1 else num_gpus
     wl = build_workload(**opts)
     if not settings:

@@ -298,6 +298,16 @@ class Workload(Record):
     dp_lm_head: bool = Field(
         default=False, description="SGLang --enable-dp-lm-head: the LM head split over the attention TP group"
     )
+    # vLLM --data-parallel-size / --enable-expert-parallel (estimate/engines/vllm_expert_parallel.py)
+    data_parallel: int = Field(
+        default=1, gt=0, le=MAX_GPUS,
+        description="vLLM --data-parallel-size: engine cores, each with its own TP copy of the non-expert "
+        "weights and its own KV pool; a MoE model's experts span tp x data_parallel GPUs",
+    )
+    expert_parallel: bool = Field(
+        default=False,
+        description="vLLM --enable-expert-parallel: whole experts over tp x data_parallel GPUs (ceil share)",
+    )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )
@@ -370,6 +380,11 @@ class Workload(Record):
         if self.num_gpus % (self.tp * self.pp):
             raise ValueError(
                 f"num_gpus ({self.num_gpus}) must be a multiple of tp x pp ({self.tp} x {self.pp})"
+            )
+        if self.num_gpus % (self.tp * self.pp * self.data_parallel):
+            raise ValueError(
+                f"num_gpus ({self.num_gpus}) must be a multiple of tp x pp x dp "
+                f"({self.tp} x {self.pp} x {self.data_parallel})"
             )
         if self.mode is Mode.QLORA and self.dtype is Dtype.FP32:
             raise ValueError(

@@ -28,7 +28,8 @@ def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec
     for spec, wl in models:
         planner = Planner(spec, wl, estimator, eff)
         fmt = _format_label(spec, wl)
-        whole = planner.estimate(planner.workload(Layout()))  # the whole model on one GPU
+        # the whole model on one GPU (no vLLM --dp / --ep split of its experts)
+        whole = planner.estimate(planner.workload(Layout(), data_parallel=1, expert_parallel=False))
         fit_rows = (concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
                                      efficiency=eff, limits=False) if concurrency
                     else [planner.plan(gpu, num_gpus, batch_limit=False) for gpu in gpus])

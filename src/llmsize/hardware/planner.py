@@ -201,6 +201,8 @@ class Planner:
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
                     continue
                 dp = count // (tp * pp)
+                if dp % self.wl.data_parallel:  # vLLM --dp engine cores are part of every layout
+                    continue
                 if sharded_dp:
                     key: tuple[int, ...] = (pp, tp)
                 elif own_split:
@@ -212,10 +214,13 @@ class Planner:
 
     def explicit_layout(self, num_gpus: int) -> Layout | None:
         """The layout the workload itself names (--tp/--pp, or --zero with --num-gpus), if any."""
-        if self.wl.tp > 1 or self.wl.pp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
-            if num_gpus % (self.wl.tp * self.wl.pp):
+        dp = self.wl.data_parallel  # vLLM --dp: engine cores the layout holds (vllm_expert_parallel.py)
+        if self.wl.tp > 1 or self.wl.pp > 1 or dp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
+            if num_gpus % (self.wl.tp * self.wl.pp * dp):
+                also = f" x --dp {dp}" if dp > 1 else ""
                 raise BadInputError(
-                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp ({self.wl.tp} x {self.wl.pp})")
+                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp{also} "
+                    f"({self.wl.tp} x {self.wl.pp}{f' x {dp}' if dp > 1 else ''})")
             return Layout(self.wl.tp, self.wl.pp, num_gpus // (self.wl.tp * self.wl.pp))
         return None
 

@@ -230,10 +230,13 @@ def workload_from(
                 notes.append(f"{setup.values[key].source} is read but this llmsize does not model it yet")
             continue
         data[target] = setup.get(key)
-    model_parallel = int(data.get("tp", 1)) * int(data.get("pp", 1))
+    model_parallel = int(data.get("tp", 1)) * int(data.get("pp", 1)) * int(data.get("data_parallel", 1))
     data["num_gpus"] = max(num_gpus or model_parallel, model_parallel)
     if data["num_gpus"] % model_parallel:
-        raise BadInputError(f"--num-gpus {data['num_gpus']} is not a multiple of tp x pp ({model_parallel})")
+        dp = " x dp" if int(data.get("data_parallel", 1)) > 1 else ""
+        raise BadInputError(
+            f"--num-gpus {data['num_gpus']} is not a multiple of tp x pp{dp} ({model_parallel})"
+        )
     try:
         return Workload.model_validate(data), notes
     except ValidationError as err:
@@ -285,6 +288,17 @@ def _serving_fields(
             # --enable-dp-attention: the --dp-size groups share the TP ranks (estimate/engines/
             # sglang_dp_attention.py); without it --dp-size runs whole replicas
             data["dp_attention"] = int(setup.get("dp"))
+        if tool == "sglang" and setup.get("ep_size") is not None:
+            _sglang_ep_size(setup, int(setup.get("tp") or 1), notes)
+        if tool == "vllm" and setup.get("dp") is not None and int(setup.get("dp")) < 1:
+            raise BadInputError(f"{setup.values['dp'].source} asks for {setup.get('dp')} data-parallel "
+                                "engine cores; vLLM needs 1 or more")
+        if tool == "vllm" and setup.get("dp"):
+            # --data-parallel-size: engine cores whose MoE layers span tp x dp GPUs (estimate/engines/
+            # vllm_expert_parallel.py); --enable-expert-parallel gives each GPU whole experts
+            data["data_parallel"] = int(setup.get("dp"))
+        if tool == "vllm" and setup.get("enable_expert_parallel"):
+            data["expert_parallel"] = True
         util = setup.get("gpu_memory_utilization") if tool == "vllm" else setup.get("mem_fraction_static")
         if util is not None:
             data["gpu_memory_utilization"] = util
@@ -383,6 +397,23 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     if not row.fits:
         result.suggestions = suggest(result)
     return result
+
+
+def _sglang_ep_size(setup: Setup, tp: int, notes: list[str]) -> None:
+    """SGLang --ep-size E groups the --tp-size ranks into E expert groups of tp / E ranks each
+    (moe_ep_size x moe_tp_size = tp_size: `srt/runtime_context.py` derive_parallel_widths; the rank's
+    moe_ep_rank = tp_rank // (tp_size // ep_size)): every GPU still holds 1 / tp of the experts' weights,
+    so the per-GPU memory is the TP split's. It must divide the TP ranks."""
+    ep = int(setup.get("ep_size"))
+    if ep < 1 or tp % ep:
+        raise BadInputError(
+            f"{setup.values['ep_size'].source} asks for {ep} expert groups of the {tp} TP ranks; "
+            "SGLang needs --ep-size to divide --tp-size",
+            hint=f"use an --ep-size that divides {tp}",
+        )
+    if ep > 1:
+        notes.append(f"--ep-size {ep}: whole experts over {ep} groups of the {tp} TP ranks, each expert "
+                     f"split over {tp // ep}; every GPU holds 1/{tp} of the experts either way")
 
 
 def _replica(setup: Setup, wl: Workload, notes: list[str]) -> Workload:

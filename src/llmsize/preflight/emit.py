@@ -52,6 +52,11 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
             # estimate/engines/sglang_dp_attention.py: --dp-size attention groups over the --tp-size ranks
             words += ["--dp-size", str(wl.dp_attention), "--enable-dp-attention"]
             words += ["--enable-dp-lm-head"] if wl.dp_lm_head else []
+        if engine == "vllm" and wl.data_parallel > 1:
+            # estimate/engines/vllm_expert_parallel.py: engine cores, each a --tensor-parallel-size copy
+            words += ["--data-parallel-size", str(wl.data_parallel)]
+        if engine == "vllm" and wl.expert_parallel:
+            words += ["--enable-expert-parallel"]
         if row.pp > 1:
             # SGLang takes the degree as --pp-size (server_args.py, alias --pipeline-parallel-size): the
             # command dropped it, so `--tp-size 2` ran a 6-GPU plan on 2 GPUs (issue 15, round 10)

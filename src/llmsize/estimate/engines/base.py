@@ -186,6 +186,8 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "allow_long_context": ("--allow-long-context", False),
     "dp_attention": ("--dp-attention", 1),
     "dp_lm_head": ("--dp-lm-head", False),
+    "data_parallel": ("--dp", 1),
+    "expert_parallel": ("--ep", False),
     "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),

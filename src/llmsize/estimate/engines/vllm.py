@@ -31,6 +31,8 @@ commit 35d5cda and later):
   (`vllm/model_executor/layers/fused_moe/oracle/mxfp4.py` `select_mxfp4_moe_backend` and
   `mxfp4_round_up_hidden_size_and_intermediate_size`): Triton on compute capability 9.x (Hopper),
   FlashInfer TRT-LLM on datacenter Blackwell (SM100), ROCm's kernels on AMD, Marlin elsewhere.
+- --data-parallel-size / --enable-expert-parallel (--dp / --ep): a MoE model's experts span tp x dp GPUs,
+  whole and ceil-shared under EP; each DP rank keeps its own TP copy and KV pool (vllm_expert_parallel.py).
 - pages, `vllm/v1/core/kv_cache_utils.py`: a uniform model gets num_blocks = available //
   page_size // num_layers; a hybrid one (full + sliding layers) splits each kind's layers into
   groups of the smallest kind's size, all groups sharing one page size and one pool of block ids:
@@ -79,7 +81,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import dsa_cache, server_releases, serving_context, vllm_dsv4
+from llmsize.estimate.engines import (
+    dsa_cache,
+    server_releases,
+    serving_context,
+    vllm_dsv4,
+    vllm_expert_parallel,
+)
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -147,6 +155,7 @@ class Vllm(BaseEngine):
     reads_options: ClassVar[frozenset[str]] = frozenset(
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
         | {"speculative", "mm_encoder_tp_mode", "engine_version", "allow_long_context"}
+        | {"data_parallel", "expert_parallel"}  # vllm_expert_parallel.py
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -286,6 +295,10 @@ class Vllm(BaseEngine):
 
         require_tokens(wl, "vLLM")
         server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)  # a bad release exits 2
+        layout = vllm_expert_parallel.problem(spec, wl)
+        if layout is not None:
+            problem, _, hint = layout.partition("; ")
+            raise BadInputError(problem, hint=hint)
         tower = self.tp_problem(spec, wl.tp)
         if tower is not None:
             problem, _, hint = tower.partition("; ")
@@ -322,6 +335,7 @@ class Vllm(BaseEngine):
         from llmsize.specs.models import QuantMethod
 
         device += rope_cache_bytes(spec, wl) + block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        device += vllm_expert_parallel.extra_weight_bytes(spec, wl, fmt, stage)  # experts over tp x dp ranks
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
             return WeightPlacement(device, 0)
