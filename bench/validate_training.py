@@ -714,6 +714,19 @@ for model, label, mode, context, batch, shard, published, reserved in (
 # all-linear, dropout 0.1, gradient checkpointing, flash attention 2, bf16, 4-bit nested quant with
 # bf16 storage): "the memory consumed per GPU is 19.6 GB ... When disabling CPU offloading, the GPU
 # memory usage is 35.6 GB/ GPU" (how it was read is not stated; taken as the card's view, vs total).
+# Setup as the guide states it (checked for trlval): configs/fsdp_config_qlora.yaml is FSDP1
+# FULL_SHARD, TRANSFORMER_BASED_WRAP, BACKWARD_PRE prefetch, use_orig_params false, cpu_ram_efficient
+# loading + sync_module_states, offload_params true, accelerate mixed_precision 'no' (the script's
+# --bf16 True makes Trainer turn on bf16 mixed precision, and transformers' Trainer
+# `_fsdp_qlora_plugin_updates` sets FSDP's MixedPrecision to the bnb quant-storage dtype, bf16);
+# examples/sft/utils.py `create_and_prepare_model` adds the ChatML tokens (vocabulary 32,008, no
+# modules_to_save) and loads the model in bf16; TRL's SFTTrainer skips prepare_model_for_kbit_training
+# for a sharded (cpu/meta-loaded) 4-bit model. FSDP shards and offloads the packed 4-bit data only;
+# bnb's quant state (1.0 GiB for 70B) stays whole on each GPU (bnb_sharding.py). The two figures
+# differ by 16.0 GB (llmsize: 16.4 GiB, the offloaded data shard), so the weights are placed right;
+# both sit ~10 GB above the modelled total,
+# which no allocation in that code explains (the peak reading, nvidia-smi with the caching allocator's
+# reserve or torch's allocator, is not stated).
 PEFT_FSDP = "https://github.com/huggingface/peft/blob/018ca9d6f6dc9e77c7e458af816bd27681f7874d/docs/source/accelerate/fsdp.md"
 PEFT_FSDP_ARGS = (
     "Llama-2-70B --framework trl --mode qlora --lora-rank 8 --lora-targets all-linear --context 2048 "
@@ -731,7 +744,9 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
             False,
             "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
             "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPU offload modelled "
-            "as ZeRO-3 parameter offload",
+            "as ZeRO-3 parameter offload; the two figures differ by 16.0 (llmsize 16.4 GiB: the offloaded "
+            "NF4 data shard), both ~10 above the model: no allocation in the guide's setup (FSDP1, Trainer's "
+            "_fsdp_qlora_plugin_updates bf16 MixedPrecision, no kbit prep for sharded QLoRA) accounts for it",
             held_out=True,
         )
     )

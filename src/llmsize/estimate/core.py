@@ -108,7 +108,10 @@ def _plan_stage(
     gathered = _gathered_layers(spec, wl, ctx, stage)
     host_weights = 0
     if wl.offload_params is not Offload.NONE:
-        host_weights, weights = weights, 0  # DeepSpeed offload_param: shards live on the host
+        # DeepSpeed offload_param / FSDP CPUOffload: the parameter shards live on the host; what is
+        # not a parameter shard (bnb's quant state, bnb_sharding.py) stays on the GPU
+        kept = ctx.weights.unsharded[ctx.stages.index(stage)] if ctx.weights.unsharded else 0
+        host_weights, weights = weights - kept, kept
     weights += gathered
     # The cache geometry does not change with the context or batch: once per shape (issue 15);
     # DeepSeek V4's pooled layouts read the engine's prefill chunk, so they are laid out each time.

@@ -56,6 +56,12 @@ DEFAULT_LOSS_CHUNKS = 8
 # Frameworks whose (example) configs train with bf16=True, i.e. under accelerate's autocast.
 AUTOCAST_FRAMEWORKS = frozenset({Framework.TRL, Framework.AXOLOTL, Framework.LLAMAFACTORY, Framework.UNSLOTH})
 
+# Frameworks whose 4-bit base weights are torchao `NF4Tensor`s, not bitsandbytes `Params4bit`s
+# (torchtune modules/peft/lora.py `to_nf4`): the subclass's `fsdp_pre_all_gather` (torchao
+# dtypes/nf4tensor.py) shards and gathers its scalers with the packed data, so no quant state stays
+# whole on each rank (bnb_sharding.py).
+TORCHAO_NF4_FRAMEWORKS = frozenset({Framework.TORCHTUNE})
+
 VERSIONS: dict[Framework, str] = {
     Framework.PLAIN: "a plain PyTorch 2.13 loop",
     Framework.TRAINER: "transformers 5.23 Trainer",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from llmsize.errors import BadInputError
+from llmsize.estimate import bnb_sharding
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.encoder_tp import extra_numel, splits
 from llmsize.estimate.engines.registry import engine_for
@@ -673,6 +674,7 @@ class WeightEstimate:
     from_checkpoint: bool
     formula_total: int
     notes: tuple[str, ...]
+    unsharded: tuple[int, ...] = ()  # per stage: bytes ZeRO-3 cannot shard (bnb quant state), in per_stage
 
 
 def estimate_weights(
@@ -700,9 +702,27 @@ def estimate_weights(
             out_notes.append(
                 f"the checkpoint holds {ck_total:,} B where the architecture accounts for {total:,} B"
             )
+    kept = tuple(_unsharded_state(spec, wl, fmt, st) for st in all_stages)
     if wl.zero == 3 and wl.dp > 1:
-        per_stage = [math.ceil(b / wl.dp) for b in per_stage]
-    return WeightEstimate(fmt, tuple(per_stage), from_ckpt, total, tuple(out_notes))
+        per_stage = [math.ceil((b - k) / wl.dp) + k for b, k in zip(per_stage, kept, strict=True)]
+    if any(kept):
+        out_notes.append(
+            f"ZeRO-3/FSDP shard the packed 4-bit data only: bnb's quant state ({max(kept):,} B) "
+            "stays whole on every GPU (bnb_sharding.py)"
+        )
+    return WeightEstimate(fmt, tuple(per_stage), from_ckpt, total, tuple(out_notes), kept)
+
+
+def _unsharded_state(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
+    """Bytes of the bnb 4-bit quant state on `stage` that ZeRO-3 leaves whole (bnb_sharding.py)."""
+    if not bnb_sharding.state_stays_whole(fmt, wl):
+        return 0
+    total = 0
+    for shard in stage_shards(spec, wl, stage):
+        layers = _group_layers(spec, shard.group) if fmt.modules_not_converted else None
+        if _quantized(shard, fmt, layers[0] if layers else 0):
+            total += shard.instances * bnb_sharding.state_bytes(shard.in_features * shard.out_features, fmt)
+    return total
 
 
 def weight_bytes(spec: ModelSpec, wl: Workload) -> int:
