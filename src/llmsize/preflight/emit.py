@@ -97,10 +97,21 @@ def llama_cpp_source(
 
 
 def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = "") -> tuple[str, ...]:
-    """What the launch command cannot know: a llama.cpp repo guessed from a naming convention."""
+    """What the launch command cannot know: a llama.cpp repo guessed from a naming convention; for
+    Ollama, that the model has no library tag llmsize knows and is pulled from the Hub instead."""
+    quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
+    if engine == "ollama":
+        tag = _ollama_tag(spec, wl, model_input, quant)
+        if not tag.startswith(HUB_PREFIX):
+            return ()
+        source = _ollama_hub_source(spec, wl, model_input, quant)
+        said = (
+            f"llmsize lists no ollama.com library tag for {spec.name}: the command pulls the Hub GGUF "
+            f"repo {source.repo} (ollama run hf.co/REPO:QUANT, huggingface.co/docs/hub/ollama)"
+        )
+        return (said, source.note) if source.note else (said,)
     if engine != "llama.cpp":
         return ()
-    quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
     note = llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant).note
     return (note,) if note else ()
 
@@ -131,20 +142,33 @@ def _ollama_tag(spec: ModelSpec, wl: Workload, model_input: str, quant: str) -> 
 
     The tag asked for when the input is one and no --quant changes it; else the catalog's Ollama tag
     for the model ("qwen3:8b", "deepseek-r1:7b"), with the quantization suffix Ollama's library
-    spells ("-q8_0", "-q4_K_M", "-fp16") when --quant asks for one. Only a model the catalog lists no
-    tag for gets one built from its family and size. (Built tags such as "llama:8b-q4_K_m" and
-    "deepseek:8b-q4_K_m" do not exist on ollama.com: issue 15.)
+    spells ("-q8_0", "-q4_K_M", "-fp16") when --quant asks for one. A model the catalog lists no
+    library tag for is pulled from the Hub GGUF repo `plan`'s llama.cpp command uses
+    (preflight/gguf_source.py), in the form Ollama accepts for one: `ollama run
+    hf.co/{username}/{repository}:{quantization}` ("By default, the Q4_K_M quantization scheme is
+    used. To select a different scheme, simply add a tag", https://huggingface.co/docs/hub/ollama).
+    Tags built from the family and size ("qwen3:80b-q4_K_M" for Qwen3-Next-80B-A3B,
+    "deepseek:16b-q4_K_M" for DeepSeek-V2-Lite) do not exist on ollama.com: issue 15.
     """
     from llmsize.specs.catalog import ollama_reference, ollama_tags
 
-    suffix = _ollama_quant(quant)
     if model_input and ollama_reference(model_input) is not None and wl.quant is None:
         return model_input
     tags = ollama_tags(model_input or spec.name) if (model_input or spec.name) else ()
     if tags:
-        return tags[0] if wl.quant is None else f"{tags[0]}-{suffix}"
-    tag = (spec.family or spec.name).lower().replace(" ", "")
-    return f"{tag}:{_size_label(spec)}-{suffix}"
+        return tags[0] if wl.quant is None else f"{tags[0]}-{_ollama_quant(quant)}"
+    source = _ollama_hub_source(spec, wl, model_input, quant)
+    return f"{HUB_PREFIX}{source.repo}" + (f":{source.tag}" if source.tag else "")
+
+
+# The host prefix `ollama run` takes for a Hub GGUF repo (https://huggingface.co/docs/hub/ollama:
+# "you can use both hf.co and huggingface.co as the domain name").
+HUB_PREFIX = "hf.co/"
+
+
+def _ollama_hub_source(spec: ModelSpec, wl: Workload, model_input: str, quant: str) -> GgufSource:
+    """The Hub GGUF repo an Ollama plan pulls for a model with no library tag: llama.cpp's choice."""
+    return llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant)
 
 
 def _ollama_quant(quant: str) -> str:
