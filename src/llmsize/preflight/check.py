@@ -433,10 +433,11 @@ def _resolvable(setup: Setup) -> str:
         # "ggml-" is the prefix of llama.cpp's old converter outputs (ggml-model-f16.gguf); it
         # names the file format, not the model (ggml-c4ai-command-r-plus-104b-q5_k_s.gguf).
         return Path(model).name[: -len(".gguf")].removeprefix("ggml-")
-    if setup.tool == "llama.cpp" and setup.get("hf_repo"):
+    hub = _ollama_hub_repo(setup)
+    if (setup.tool == "llama.cpp" and setup.get("hf_repo")) or hub is not None:
         from llmsize.preflight.gguf_source import repo_file_type
 
-        given = str(setup.get("hf_repo"))
+        given = hub if hub is not None else str(setup.get("hf_repo"))
         repo, _, quant = given.partition(":")
         name = repo.split("/")[-1].removesuffix("-GGUF")
         if not name.strip():  # `-hf :` was "'-Q4_K_M' is not a model name (names never start with '-')"
@@ -450,6 +451,17 @@ def _resolvable(setup: Setup) -> str:
         setup.ignored.append(f"{model} is not on this machine: sized from its folder name")
         return Path(model).name
     return model
+
+
+def _ollama_hub_repo(setup: Setup) -> str | None:
+    """"ORG/NAME-GGUF[:QUANT]" of `ollama run hf.co/ORG/NAME-GGUF[:QUANT]` (or huggingface.co/...), the
+    Hub GGUF form Ollama pulls, Q4_K_M when no tag names the file (huggingface.co/docs/hub/ollama);
+    `plan` prints it for a model with no library tag. None for a library tag."""
+    if setup.tool != "ollama":
+        return None
+    low = setup.model.lower()
+    prefix = next((p for p in ("hf.co/", "huggingface.co/") if low.startswith(p)), None)
+    return setup.model[len(prefix) :] if prefix else None
 
 
 def _foreign_path(model: str) -> bool:

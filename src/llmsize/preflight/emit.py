@@ -106,7 +106,8 @@ def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = 
             return ()
         source = _ollama_hub_source(spec, wl, model_input, quant)
         said = (
-            f"llmsize lists no ollama.com library tag for {spec.name}: the command pulls the Hub GGUF "
+            f"llmsize lists no ollama.com library tag for {spec.name}{f' at {quant}' if wl.quant else ''}: "
+            f"the command pulls the Hub GGUF "
             f"repo {source.repo} (ollama run hf.co/REPO:QUANT, huggingface.co/docs/hub/ollama)"
         )
         return (said, source.note) if source.note else (said,)
@@ -151,10 +152,16 @@ def _ollama_tag(spec: ModelSpec, wl: Workload, model_input: str, quant: str) -> 
     "deepseek:16b-q4_K_M" for DeepSeek-V2-Lite) do not exist on ollama.com: issue 15.
     """
     from llmsize.specs.catalog import ollama_reference, ollama_tags
+    from llmsize.specs.ollama import library
 
     if model_input and ollama_reference(model_input) is not None and wl.quant is None:
         return model_input
-    tags = ollama_tags(model_input or spec.name) if (model_input or spec.name) else ()
+    named = library(model_input) if model_input else None
+    if named is not None and wl.quant is None:
+        # "Qwen3-Coder-Next" is the library qwen3-coder-next's latest, not the tag of the catalog entry
+        # it shares tensors with (qwen3-next:80b: another model)
+        return named.name
+    tags = ollama_tags(model_input or spec.name) if (model_input or spec.name) and named is None else ()
     if tags:
         return tags[0] if wl.quant is None else f"{tags[0]}-{_ollama_quant(quant)}"
     source = _ollama_hub_source(spec, wl, model_input, quant)
