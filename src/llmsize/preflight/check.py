@@ -232,6 +232,8 @@ def workload_from(
         data[target] = setup.get(key)
     model_parallel = int(data.get("tp", 1)) * int(data.get("pp", 1))
     data["num_gpus"] = max(num_gpus or model_parallel, model_parallel)
+    if setup.tool == "llama.cpp" and "pp" in data:  # llama-server runs one copy, on the GPUs -sm/-ts name
+        data["num_gpus"] = model_parallel
     if data["num_gpus"] % model_parallel:
         raise BadInputError(f"--num-gpus {data['num_gpus']} is not a multiple of tp x pp ({model_parallel})")
     try:
@@ -307,6 +309,12 @@ def _serving_fields(
                 setup.set("n_ctx", n_ctx, "default (llama.cpp n_ctx 0: the model's trained context)")
             data["context"] = max(1, int(n_ctx) // parallel)
         data["batch"] = parallel
+        if tool == "llama.cpp":
+            from llmsize.preflight.llama_cpp_split import gpus_per_copy
+
+            split = gpus_per_copy(setup, notes)
+            if split is not None:  # the GPUs -sm/-ts name, as `plan` writes its layer split (emit.py)
+                data["pp"] = split
         layers = setup.get("gpu_layers")
         # -ngl above the block count also offloads the output layer (llama-model.cpp load_tensors):
         # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
