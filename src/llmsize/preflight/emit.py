@@ -74,10 +74,10 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     source = llama_cpp_source(spec, model, quant, model_input, wl.quant)
     pull = source.repo if source.tag is None else f"{source.repo}:{source.tag}"
     words = ["llama-server", "-hf", pull, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
-    # Every layer (the fit row's gpu_layers None or the block count) is one more than the block count: -ngl N offloads the output layer
-    # only above N blocks (src/llama-model.cpp load_tensors, act_gpu_layers = min(n_gpu_layers, n_layer +
-    # 1); llama_cpp_placement.stages). `-ngl {n_layer}` kept it on the CPU, so `check` of the command
-    # sized another layout than the plan's (issue 15).
+    # Every layer (the fit row's gpu_layers None or the block count) is -ngl n_layer + 1: -ngl N offloads
+    # the output layer only above N blocks (src/llama-model.cpp load_tensors, act_gpu_layers =
+    # min(n_gpu_layers, n_layer + 1); llama_cpp_placement.stages). `-ngl {n_layer}` kept it on the CPU, so
+    # `check` of the command sized another layout than the plan's (issue 15).
     every = row.gpu_layers is None or row.gpu_layers >= spec.num_layers  # the fit row's "80 of 80"
     layers = spec.num_layers + 1 if every else row.gpu_layers
     words += ["-ngl", str(layers)]

@@ -29,7 +29,9 @@ def split_mode(text: Any, flag: str) -> str:
     """A --split-mode word as llama.cpp takes it (lower case only: arg.cpp compares the string as given)."""
     word = str(text).strip()
     if word not in SPLIT_MODES:
-        raise BadInputError(f"{flag} {text!r} is not a llama.cpp split mode", hint="none, layer, row or tensor")
+        raise BadInputError(
+            f"{flag} {text!r} is not a llama.cpp split mode", hint="none, layer, row or tensor"
+        )
     return word
 
 
