@@ -192,11 +192,23 @@ def by_chunks(f: Callable[[int], int], budget: int, hi: int, chunk: int, known: 
     if top < 2:
         return largest_within(f, budget, 1, hi, known, guess=guess)
     g = 0 if guess is None else guess // chunk
-    if 1 <= g < top:  # the guess's multiple and the next: a Newton step from their slope
-        a, b = value(g * chunk), value((g + 1) * chunk)
+    # A fitting multiple already known below the guess (the asked context, usually) and the guess's
+    # multiple: their secant, where the scan's memory is linear over whole chunks (issue 15: one
+    # estimate less than the guess's multiple and the next); without one, that pair's slope.
+    below = [x // chunk for x, v in known.items() if x % chunk == 0 and 1 <= x // chunk < g and v <= budget]
+    if 1 <= g < top:
+        k = max(below) if below else g
+        if k == g:
+            g += 1
+        a, b = value(k * chunk), value(g * chunk)
         if a < b <= budget:
-            x = min(top, g + 1 + (budget - b) // (b - a))
-            if x > g + 1 and value(x * chunk) <= budget and x < top:
+            x = min(top, g + (budget - b) * (g - k) // (b - a))
+            if x > g and value(x * chunk) <= budget and x < top:
+                # Its neighbour first: over the budget, it ends the search at x's multiple, which
+                # fits with every x below it (f non-decreasing), one estimate short of checking the
+                # next multiple first (issue 15: four estimates where five were spent).
+                if value(x * chunk + 1) > budget:
+                    return x * chunk
                 value((x + 1) * chunk)
     grid = {x // chunk: v for x, v in known.items() if x % chunk == 0 and 1 <= x // chunk <= top}
     m = largest_within(lambda i: value(i * chunk), budget, 1, top, grid)
@@ -234,6 +246,11 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     top = hi - 1 if hi % align == 0 else hi  # an aligned hi has no neighbour to stand for it
     seen = {x: v for x, v in known.items() if x % align and x <= top}
     seen.update({x - 1: v for x, v in known.items() if (x - 1) % align == 0 and 1 <= x - 1 <= top})
+    if 1 <= top not in seen and (guess is None or guess >= top):
+        # The guess says the whole range fits: its top end first, where the search would probe it
+        # anyway as the bracket's upper end; fitting, it is the answer with no lower end probed
+        # (issue 15: an estimate saved where the model's limit fits the GPU).
+        seen[top] = envelope(top)
     if not any(v <= budget for v in seen.values()):  # bracket from below at a known aligned fit (the
         fitting = [x for x, v in known.items() if x % align == 0 and x <= top and v <= budget]
         if fitting:  # asked context, usually), not at x = 1: the secant then lands closer

@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
 from llmsize.specs.formats import GGUF_FILE_TYPES
+from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
+from llmsize.specs.gguf_hybrid import hybrid_fields
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -336,6 +338,7 @@ _MODEL_TYPES = {
     "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
     "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3", "deepseek2": "deepseek_v2",
     "gpt-oss": "gpt_oss", "glm4": "glm4", "chatglm": "chatglm", "falcon": "falcon", "mistral3": "mistral",
+    **HYBRID_MODEL_TYPES,
 }
 
 
@@ -394,6 +397,7 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
         _moe_fields(config, get, names)
     if get("attention.kv_lora_rank"):
         _mla_fields(config, get)
+    hybrid_fields(config, get, names)
     required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
     missing = [k for k in required if not config[k]]
     if missing:
@@ -491,7 +495,7 @@ def _check_expert_tensors(path: Path, checkpoint: CheckpointInfo, experts: int) 
 def spec_from_gguf(path: Path) -> ModelSpec:
     """A ModelSpec whose architecture comes from the GGUF metadata and whose weights are its tensors."""
     from llmsize.specs.local import spec_from_config
-    from llmsize.specs.params import total_params
+    from llmsize.specs.params import mtp_params, total_params
 
     parts, split_warning = read_parts(path)
     first, header = parts[0]
@@ -522,7 +526,7 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     dtype: Any = _PLAIN_TYPES.get(file_type, "fp32")
     fmt = WeightFormat(dtype=dtype, quant=QuantMethod.GGUF, bits=bits, gguf_type=file_type)
     spec = spec.model_copy(update={"checkpoint": checkpoint, "weight_format": fmt})
-    computed = total_params(spec)
+    computed = total_params(spec) + mtp_params(spec)  # next-n blocks are in the file (gguf_hybrid.py)
     if computed != checkpoint.total_params and not split_warning:
         note = (f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
                 f"{checkpoint.total_params:,}")
