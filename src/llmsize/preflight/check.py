@@ -232,6 +232,8 @@ def workload_from(
         data[target] = setup.get(key)
     model_parallel = int(data.get("tp", 1)) * int(data.get("pp", 1)) * int(data.get("data_parallel", 1))
     data["num_gpus"] = max(num_gpus or model_parallel, model_parallel)
+    if setup.tool == "llama.cpp" and "pp" in data:  # llama-server runs one copy, on the GPUs -sm/-ts name
+        data["num_gpus"] = model_parallel
     if data["num_gpus"] % model_parallel:
         dp = " x dp" if int(data.get("data_parallel", 1)) > 1 else ""
         raise BadInputError(
@@ -321,6 +323,12 @@ def _serving_fields(
                 setup.set("n_ctx", n_ctx, "default (llama.cpp n_ctx 0: the model's trained context)")
             data["context"] = max(1, int(n_ctx) // parallel)
         data["batch"] = parallel
+        if tool == "llama.cpp":
+            from llmsize.preflight.llama_cpp_split import gpus_per_copy
+
+            split = gpus_per_copy(setup, notes)
+            if split is not None:  # the GPUs -sm/-ts name, as `plan` writes its layer split (emit.py)
+                data["pp"] = split
         layers = setup.get("gpu_layers")
         # -ngl above the block count also offloads the output layer (llama-model.cpp load_tensors):
         # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
@@ -464,10 +472,11 @@ def _resolvable(setup: Setup) -> str:
         # "ggml-" is the prefix of llama.cpp's old converter outputs (ggml-model-f16.gguf); it
         # names the file format, not the model (ggml-c4ai-command-r-plus-104b-q5_k_s.gguf).
         return Path(model).name[: -len(".gguf")].removeprefix("ggml-")
-    if setup.tool == "llama.cpp" and setup.get("hf_repo"):
+    hub = _ollama_hub_repo(setup)
+    if (setup.tool == "llama.cpp" and setup.get("hf_repo")) or hub is not None:
         from llmsize.preflight.gguf_source import repo_file_type
 
-        given = str(setup.get("hf_repo"))
+        given = hub if hub is not None else str(setup.get("hf_repo"))
         repo, _, quant = given.partition(":")
         name = repo.split("/")[-1].removesuffix("-GGUF")
         if not name.strip():  # `-hf :` was "'-Q4_K_M' is not a model name (names never start with '-')"
@@ -481,6 +490,17 @@ def _resolvable(setup: Setup) -> str:
         setup.ignored.append(f"{model} is not on this machine: sized from its folder name")
         return Path(model).name
     return model
+
+
+def _ollama_hub_repo(setup: Setup) -> str | None:
+    """"ORG/NAME-GGUF[:QUANT]" of `ollama run hf.co/ORG/NAME-GGUF[:QUANT]` (or huggingface.co/...), the
+    Hub GGUF form Ollama pulls, Q4_K_M when no tag names the file (huggingface.co/docs/hub/ollama);
+    `plan` prints it for a model with no library tag. None for a library tag."""
+    if setup.tool != "ollama":
+        return None
+    low = setup.model.lower()
+    prefix = next((p for p in ("hf.co/", "huggingface.co/") if low.startswith(p)), None)
+    return setup.model[len(prefix) :] if prefix else None
 
 
 def _foreign_path(model: str) -> bool:

@@ -79,7 +79,12 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     source = llama_cpp_source(spec, model, quant, model_input, wl.quant)
     pull = source.repo if source.tag is None else f"{source.repo}:{source.tag}"
     words = ["llama-server", "-hf", pull, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
-    layers = row.gpu_layers if row.gpu_layers is not None else spec.num_layers
+    # Every layer (the fit row's gpu_layers None or the block count) is -ngl n_layer + 1: -ngl N offloads
+    # the output layer only above N blocks (src/llama-model.cpp load_tensors, act_gpu_layers =
+    # min(n_gpu_layers, n_layer + 1); llama_cpp_placement.stages). `-ngl {n_layer}` kept it on the CPU, so
+    # `check` of the command sized another layout than the plan's (issue 15).
+    every = row.gpu_layers is None or row.gpu_layers >= spec.num_layers  # the fit row's "80 of 80"
+    layers = spec.num_layers + 1 if every else row.gpu_layers
     words += ["-ngl", str(layers)]
     if row.pp > 1:
         # The plan splits the blocks evenly over row.pp GPUs (llama_cpp_placement.stages); llama.cpp's
@@ -102,10 +107,22 @@ def llama_cpp_source(
 
 
 def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = "") -> tuple[str, ...]:
-    """What the launch command cannot know: a llama.cpp repo guessed from a naming convention."""
+    """What the launch command cannot know: a llama.cpp repo guessed from a naming convention; for
+    Ollama, that the model has no library tag llmsize knows and is pulled from the Hub instead."""
+    quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
+    if engine == "ollama":
+        tag = _ollama_tag(spec, wl, model_input, quant)
+        if not tag.startswith(HUB_PREFIX):
+            return ()
+        source = _ollama_hub_source(spec, wl, model_input, quant)
+        said = (
+            f"llmsize lists no ollama.com library tag for {spec.name}{f' at {quant}' if wl.quant else ''}: "
+            f"the command pulls the Hub GGUF "
+            f"repo {source.repo} (ollama run hf.co/REPO:QUANT, huggingface.co/docs/hub/ollama)"
+        )
+        return (said, source.note) if source.note else (said,)
     if engine != "llama.cpp":
         return ()
-    quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
     note = llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant).note
     return (note,) if note else ()
 
@@ -136,20 +153,39 @@ def _ollama_tag(spec: ModelSpec, wl: Workload, model_input: str, quant: str) -> 
 
     The tag asked for when the input is one and no --quant changes it; else the catalog's Ollama tag
     for the model ("qwen3:8b", "deepseek-r1:7b"), with the quantization suffix Ollama's library
-    spells ("-q8_0", "-q4_K_M", "-fp16") when --quant asks for one. Only a model the catalog lists no
-    tag for gets one built from its family and size. (Built tags such as "llama:8b-q4_K_m" and
-    "deepseek:8b-q4_K_m" do not exist on ollama.com: issue 15.)
+    spells ("-q8_0", "-q4_K_M", "-fp16") when --quant asks for one. A model the catalog lists no
+    library tag for is pulled from the Hub GGUF repo `plan`'s llama.cpp command uses
+    (preflight/gguf_source.py), in the form Ollama accepts for one: `ollama run
+    hf.co/{username}/{repository}:{quantization}` ("By default, the Q4_K_M quantization scheme is
+    used. To select a different scheme, simply add a tag", https://huggingface.co/docs/hub/ollama).
+    Tags built from the family and size ("qwen3:80b-q4_K_M" for Qwen3-Next-80B-A3B,
+    "deepseek:16b-q4_K_M" for DeepSeek-V2-Lite) do not exist on ollama.com: issue 15.
     """
     from llmsize.specs.catalog import ollama_reference, ollama_tags
+    from llmsize.specs.ollama import library
 
-    suffix = _ollama_quant(quant)
     if model_input and ollama_reference(model_input) is not None and wl.quant is None:
         return model_input
-    tags = ollama_tags(model_input or spec.name) if (model_input or spec.name) else ()
+    named = library(model_input) if model_input else None
+    if named is not None and wl.quant is None:
+        # "Qwen3-Coder-Next" is the library qwen3-coder-next's latest, not the tag of the catalog entry
+        # it shares tensors with (qwen3-next:80b: another model)
+        return named.name
+    tags = ollama_tags(model_input or spec.name) if (model_input or spec.name) and named is None else ()
     if tags:
-        return tags[0] if wl.quant is None else f"{tags[0]}-{suffix}"
-    tag = (spec.family or spec.name).lower().replace(" ", "")
-    return f"{tag}:{_size_label(spec)}-{suffix}"
+        return tags[0] if wl.quant is None else f"{tags[0]}-{_ollama_quant(quant)}"
+    source = _ollama_hub_source(spec, wl, model_input, quant)
+    return f"{HUB_PREFIX}{source.repo}" + (f":{source.tag}" if source.tag else "")
+
+
+# The host prefix `ollama run` takes for a Hub GGUF repo (https://huggingface.co/docs/hub/ollama:
+# "you can use both hf.co and huggingface.co as the domain name").
+HUB_PREFIX = "hf.co/"
+
+
+def _ollama_hub_source(spec: ModelSpec, wl: Workload, model_input: str, quant: str) -> GgufSource:
+    """The Hub GGUF repo an Ollama plan pulls for a model with no library tag: llama.cpp's choice."""
+    return llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant)
 
 
 def _ollama_quant(quant: str) -> str:

@@ -157,7 +157,9 @@ def _docker(args: list[str], env: dict[str, str]) -> Setup:
         tool_args = tail[1:] if tail[:1] == ["serve"] else tail
         if tail[:2] == ["vllm", "serve"]:
             tool_args = tail[2:]
-        return _parse_tool("vllm", tool_args, env, ["vllm", "serve", *tool_args])
+        setup = _parse_tool("vllm", tool_args, env, ["vllm", "serve", *tool_args])
+        _vllm_image_release(setup, image)
+        return setup
     if "sglang" in name:
         tool, inner = _identify(tail) if tail else ("sglang", [])
         setup = _parse_tool(tool, inner, env, tail)
@@ -178,16 +180,38 @@ def _docker(args: list[str], env: dict[str, str]) -> Setup:
     )
 
 
+def _vllm_image_release(setup: Setup, image: str) -> None:
+    """The release a vllm/vllm-openai tag names (v0.6.3, v0.10.1.1, v0.8.5.post1) as --engine-version, where
+    llmsize models it (0.4 on: estimate/engines/server_releases.py); `check` sized every image as vLLM
+    0.19, the release modelled when none is given (issue 15). latest and nightly name no release."""
+    from llmsize.estimate.engines.server_releases import OLDEST_VLLM, release
+
+    found = _image_release(image, max_parts=4)
+    if found is None:
+        return
+    if release(found, "vLLM", "0.6.3") < OLDEST_VLLM:  # type: ignore[operator]
+        setup.ignored.append(f"docker image tag {image}: llmsize models vLLM releases from 0.4 on")
+        return
+    setup.set("engine_release", found, f"docker image tag {image}")
+    setup.engine_version = f"vLLM {found} (docker image tag)"
+
+
 def _sglang_release(image: str) -> str | None:
     """The release an lmsysorg/sglang tag names (v0.5.19, v0.4.3.post4-cu124 -> 0.4.3.post4); None for
     latest, dev or a named branch image (deepseek-v4-hopper). Its NCCL and RoPE rules differ by series
     (estimate/engines/sglang_startup.py)."""
+    return _image_release(image, max_parts=3)
+
+
+def _image_release(image: str, max_parts: int) -> str | None:
+    """The release an image tag spells ("v0.5.19", "v0.4.3.post4-cu124" -> "0.4.3.post4"); None for
+    latest, nightly or a branch name."""
     tag = image.split("@")[0].rsplit(":", 1)[1] if ":" in image.split("/")[-1] else ""
     head = tag.lower().removeprefix("v").split("-")[0]
     parts = head.split(".post")[0].split(".")
     # ASCII digits of release length: 'v٠.١' (Arabic-Indic) or a 500-digit part is no release, and reached the
     # engine as a bad "--engine-version" the command never gave (issue 15, round 10)
-    ok = 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() and len(p) <= 6 for p in parts)
+    ok = 2 <= len(parts) <= max_parts and all(p.isascii() and p.isdigit() and len(p) <= 6 for p in parts)
     return head if ok else None
 
 

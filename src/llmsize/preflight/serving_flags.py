@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmsize.preflight import values
+from llmsize.preflight import llama_cpp_split, values
 from llmsize.preflight.config_overrides import config_json, rope_scaling_json
 
 VLLM_VERSION = "vLLM 0.19 (V1 engine)"
@@ -186,8 +186,9 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     Flag(("-mm", "--mmproj", "-mmu", "--mmproj-url"), "mmproj", _loaded),
     Flag(("--no-mmproj", "--no-mmproj-auto"), "mmproj", None, False),
     Flag(("--no-mmproj-offload", "--mmproj-offload"), None),
-    Flag(("-ts", "--tensor-split"), None, _text),
-    Flag(("-sm", "--split-mode"), None, _text),
+    # the GPUs one model copy spans (preflight/llama_cpp_split.py)
+    Flag(("-ts", "--tensor-split"), "tensor_split", llama_cpp_split.tensor_split),
+    Flag(("-sm", "--split-mode"), "split_mode", llama_cpp_split.split_mode),
     Flag(("-mg", "--main-gpu"), None, _text),
     Flag(("-t", "--threads"), None, _text),
     Flag(("-tb", "--threads-batch"), None, _text),

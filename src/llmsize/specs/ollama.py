@@ -127,6 +127,11 @@ _MIXTRAL_SOURCE = (
     "`ollama pull mixtral` downloads 26 GB (https://kgptalkie.com/tutorials/generative-ai/"
     "local-llms-2026-technical-reference-guide, sizes read from ollama.com/library): the Q4_0 file"
 )
+# deepseek-v2:16b (DeepSeek-V2-Lite, 15.7B parameters): "~9 GB" in a public install plan that tiers
+# Ollama tags by their ollama.com sizes; llmsize sizes the Q4_0 file at 8.90 GB and the Q4_K_M one at
+# 10.37 GB (`llmsize estimate DeepSeek-V2-Lite --quant Q4_0|Q4_K_M --engine llama.cpp`): the size rules
+# out Q4_K_M, as for mixtral. A 2024 library, built when Ollama's default pulls were Q4_0 (llama3, gemma2).
+_DEEPSEEK_V2_SOURCE = "deepseek-v2:16b downloads ~9 GB (ollama.com's size, as quoted publicly): the Q4_0 file"
 _MXFP4_SOURCE = (
     "https://ollama.com/library/gpt-oss: OpenAI's MXFP4 expert weights are served as released (native MXFP4)"
 )
@@ -153,6 +158,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("gemma2", "Q4_0", _GEMMA2_SOURCE),
     OllamaLibrary("phi3", "Q4_0", _PHI3_SOURCE),
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
+    OllamaLibrary("deepseek-v2", "Q4_0", _DEEPSEEK_V2_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
     OllamaLibrary("gemma3", qat=GEMMA3_QAT, size_quants=(("270m", "Q8_0"),)),  # _SMALL_Q8_SOURCE
     OllamaLibrary("llama3.2", size_quants=(("1b", "Q8_0"),)),  # _SMALL_Q8_SOURCE
