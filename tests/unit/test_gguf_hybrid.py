@@ -20,6 +20,7 @@ from llmsize.errors import ConfigError
 from llmsize.estimate.kv_cache import kv_terms
 from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
+from llmsize.specs.gguf_hybrid import nextn_layout
 from llmsize.specs.gguf_reader import hf_config_from_header, read_header
 from llmsize.specs.local import spec_from_config
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
@@ -32,7 +33,7 @@ def _text_config(entry: catalog.CatalogEntry) -> dict[str, Any]:
 
 
 def write_converted(path: Path, arch: str, cfg: dict[str, Any], *, mtp: int = 0,
-                    metadata: dict[str, Any] | None = None) -> Path:
+                    metadata: dict[str, Any] | None = None, nextn_copies: bool = False) -> Path:
     """A header-only GGUF (metadata and tensor records, no data) as convert_hf_to_gguf.py writes `cfg`."""
     w = gguf.GGUFWriter(str(path), arch)
     h, heads = cfg["hidden_size"], cfg["num_attention_heads"]
@@ -79,6 +80,10 @@ def write_converted(path: Path, arch: str, cfg: dict[str, Any], *, mtp: int = 0,
         records.append(("blk.0.attn_q.bias", (heads * head_dim,)))
     if cfg.get("use_qk_norm"):
         records.append(("blk.0.attn_q_norm.weight", (head_dim,)))
+    if nextn_copies:  # the checkpoint's layers.N.embed_tokens / shared_head.head (Glm4MoeModel maps them)
+        for i in range(cfg["num_hidden_layers"], cfg["num_hidden_layers"] + mtp):
+            records += [(f"blk.{i}.nextn.embed_tokens.weight", (vocab, h)),
+                        (f"blk.{i}.nextn.shared_head_head.weight", (vocab, h))]
     for name, shape in records:
         w.add_tensor_info(name, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
     w.write_header_to_file()
@@ -89,9 +94,11 @@ def write_converted(path: Path, arch: str, cfg: dict[str, Any], *, mtp: int = 0,
 
 
 def _spec(path: Path) -> ModelSpec:
-    config = hf_config_from_header(read_header(path)) | {"torch_dtype": "bfloat16"}
-    return spec_from_config(config, name=path.stem, provenance=Provenance(kind=ProvenanceKind.GGUF,
+    header = read_header(path)
+    config = hf_config_from_header(header) | {"torch_dtype": "bfloat16"}
+    spec = spec_from_config(config, name=path.stem, provenance=Provenance(kind=ProvenanceKind.GGUF,
                             source=str(path)), where=str(path), trust_remote_code=True)
+    return nextn_layout(spec, {t.name for t in header.tensors})  # as spec_from_gguf does
 
 
 def _text_spec(entry: catalog.CatalogEntry) -> ModelSpec:
@@ -106,25 +113,30 @@ def _cache(spec: ModelSpec) -> Any:
     return kv_terms(spec, wl, "fp16", range(spec.num_layers), "bf16")
 
 
-# (catalog entry, llama.cpp arch, MTP blocks written). Published totals (model_specs/*.yaml, the Hub's
-# safetensors.total) count the MTP block; `checkpoint_only_params` there is that block.
+# (catalog entry, llama.cpp arch, MTP blocks written, next-n embedding/head copies written). Published
+# totals (model_specs/*.yaml, the Hub's safetensors.total) count the MTP block; `checkpoint_only_params`
+# there is that block. GLM-4.5's next-n layer stores its own embed_tokens / shared_head.head, GLM-4.6's
+# does not (vLLM PR 27597), so neither does its GGUF.
 CASES = [
-    ("Qwen3-Next-80B-A3B-Instruct", "qwen3next", 0),  # Qwen3NextModel.filter_tensors drops mtp.*
-    ("Qwen3.5-35B-A3B", "qwen35moe", 1),
-    ("Qwen3.5-397B-A17B", "qwen35moe", 1),
-    ("Qwen3.5-27B", "qwen35", 1),
-    ("Qwen3.5-0.8B", "qwen35", 0),
-    ("GLM-4.5-Air", "glm4moe", 1),
+    ("Qwen3-Next-80B-A3B-Instruct", "qwen3next", 0, False),  # Qwen3NextModel.filter_tensors drops mtp.*
+    ("Qwen3.5-35B-A3B", "qwen35moe", 1, False),
+    ("Qwen3.5-397B-A17B", "qwen35moe", 1, False),
+    ("Qwen3.5-27B", "qwen35", 1, False),
+    ("Qwen3.5-0.8B", "qwen35", 0, False),
+    ("GLM-4.5-Air", "glm4moe", 1, True),
+    ("GLM-4.5", "glm4moe", 1, True),
+    ("GLM-4.6", "glm4moe", 1, False),
 ]
 
 
-@pytest.mark.parametrize(("name", "arch", "mtp"), CASES)
+@pytest.mark.parametrize(("name", "arch", "mtp", "copies"), CASES)
 def test_converted_header_sizes_like_the_safetensors_spec(
-    tmp_path: Path, name: str, arch: str, mtp: int
+    tmp_path: Path, name: str, arch: str, mtp: int, copies: bool
 ) -> None:
     entry = catalog.get(name)
     assert entry is not None
-    spec = _spec(write_converted(tmp_path / f"{arch}.gguf", arch, _text_config(entry), mtp=mtp))
+    path = write_converted(tmp_path / f"{arch}.gguf", arch, _text_config(entry), mtp=mtp, nextn_copies=copies)
+    spec = _spec(path)
     reference = _text_spec(entry)
     assert total_params(spec) == total_params(reference)
     assert spec.mtp_layers == mtp
@@ -148,6 +160,22 @@ def test_qwen3_next_without_mtp_is_the_coder_next_total(tmp_path: Path) -> None:
     assert spec.mtp_layers == 0
     assert spec.layer_types.count("full_attention") == 12  # every 4th of 48 (full_attention_interval 4)
     assert spec.recurrent is not None and spec.recurrent.kind == "gated_deltanet"
+
+
+def test_glm46_next_n_layer_without_copies_is_the_published_total(tmp_path: Path) -> None:
+    """zai-org/GLM-4.6's Hub safetensors total, 356,785,898,816 (model_specs/glm.yaml), is GLM-4.5's
+    358,337,791,296 less the next-n layer's embed_tokens and shared_head.head (2 x 151552 x 5120): a
+    GGUF converted from it holds no blk.92.nextn.embed_tokens / shared_head_head (gpustack issue 2957)."""
+    entry = catalog.get("GLM-4.6")
+    assert entry is not None
+    spec = _spec(write_converted(tmp_path / "g.gguf", "glm4moe", _text_config(entry), mtp=1))
+    assert total_params(spec) + mtp_params(spec) == 356_785_898_816
+    assert mtp_params(spec) == 3_988_069_792
+    with_copies = _spec(write_converted(tmp_path / "c.gguf", "glm4moe", _text_config(entry), mtp=1,
+                                        nextn_copies=True))
+    assert total_params(with_copies) + mtp_params(with_copies) == 358_337_791_296  # GLM-4.5 / 4.7's total
+    catalog_spec = catalog.spec_for(entry)
+    assert total_params(catalog_spec) + mtp_params(catalog_spec) == 356_785_898_816
 
 
 def test_nextn_layers_beyond_the_blocks_are_refused(tmp_path: Path) -> None:

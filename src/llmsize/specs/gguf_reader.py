@@ -24,7 +24,7 @@ from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
 from llmsize.specs.formats import GGUF_FILE_TYPES
 from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
-from llmsize.specs.gguf_hybrid import hybrid_fields
+from llmsize.specs.gguf_hybrid import hybrid_fields, nextn_layout
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -519,6 +519,7 @@ def spec_from_gguf(path: Path) -> ModelSpec:
         ) from err
     if split_warning:
         spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
+    spec = nextn_layout(spec, {t.name for t in checkpoint.tensors})
     file_type = _file_type(header, checkpoint)
     bits = round(8 * checkpoint.total_bytes / checkpoint.total_params, 2) if checkpoint.total_params else None
     # llama.cpp keeps what it does not quantize (norms, biases) in F32;
