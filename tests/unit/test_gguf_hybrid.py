@@ -244,3 +244,76 @@ def test_estimate_reads_a_qwen35moe_gguf(tmp_path: Path, capsys: pytest.CaptureF
     except SystemExit as exc:
         assert exc.code in (0, None), capsys.readouterr().err
     assert "Traceback" not in capsys.readouterr().err
+
+
+def write_deepseek2(path: Path, cfg: dict[str, Any], *, mtp: int = 0, nextn_copies: bool = False) -> Path:
+    """DeepseekV2Model.set_gguf_parameters (conversion/deepseek.py; Glm4MoeLiteModel inherits it): MLA as
+    MQA (head_count_kv 1, key_length kv_lora + rope, *_mla the HF head dims), the expert keys; the router's
+    e_score_correction_bias becomes blk.N.exp_probs_b.bias. `mtp` appends next-n blocks the way the
+    deepseek2 loader reads them (nextn_predict_layers; llama_model_deepseek2::load_arch_hparams)."""
+    w = gguf.GGUFWriter(str(path), "deepseek2")
+    h, layers, vocab = cfg["hidden_size"], cfg["num_hidden_layers"], cfg["vocab_size"]
+    kv_lora, rope = cfg["kv_lora_rank"], cfg["qk_rope_head_dim"]
+    w.add_block_count(layers + mtp)
+    w.add_context_length(cfg["max_position_embeddings"])
+    w.add_embedding_length(h)
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(cfg["num_attention_heads"])
+    w.add_head_count_kv(1)
+    w.add_vocab_size(vocab)
+    w.add_leading_dense_block_count(cfg["first_k_dense_replace"])
+    if cfg.get("q_lora_rank"):
+        w.add_q_lora_rank(cfg["q_lora_rank"])
+    w.add_kv_lora_rank(kv_lora)
+    w.add_key_length(kv_lora + rope)
+    w.add_value_length(kv_lora)
+    w.add_key_length_mla(cfg["qk_nope_head_dim"] + rope)
+    w.add_value_length_mla(cfg["v_head_dim"])
+    w.add_expert_feed_forward_length(cfg["moe_intermediate_size"])
+    w.add_expert_count(cfg["n_routed_experts"])
+    w.add_expert_used_count(cfg["num_experts_per_tok"])
+    w.add_expert_shared_count(cfg["n_shared_experts"])
+    w.add_rope_dimension_count(rope)
+    if mtp:
+        w.add_nextn_predict_layers(mtp)
+    records = [("token_embd.weight", (vocab, h)), ("output_norm.weight", (h,)), ("output.weight", (vocab, h))]
+    if cfg.get("topk_method") == "noaux_tc":
+        records.append((f"blk.{cfg['first_k_dense_replace']}.exp_probs_b.bias", (cfg["n_routed_experts"],)))
+    if nextn_copies:
+        for i in range(layers, layers + mtp):
+            records += [(f"blk.{i}.nextn.embed_tokens.weight", (vocab, h)),
+                        (f"blk.{i}.nextn.shared_head_head.weight", (vocab, h))]
+    for name, shape in records:
+        w.add_tensor_info(name, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    w.close()
+    return path
+
+
+def test_deepseek_v3_gguf_is_the_published_decoder_total(tmp_path: Path) -> None:
+    """DeepSeek-V3 without its MTP layer (DeepseekV2Model.skip_mtp): 671,026,419,200, the Hub total of
+    microsoft/MAI-DS-R1, the same config exported without layer 61 (model_specs/deepseek.yaml). The
+    router's correction bias comes from the exp_probs_b tensors (was missing: 58 x 256 short)."""
+    entry = catalog.get("DeepSeek-V3")
+    assert entry is not None
+    spec = _spec(write_deepseek2(tmp_path / "d.gguf", entry.model.config))
+    assert spec.router_score_correction_bias
+    assert total_params(spec) == 671_026_419_200
+    assert spec.mtp_layers == 0
+    assert _cache(spec) == _cache(catalog.spec_for(entry))
+
+
+def test_glm47_flash_deepseek2_gguf_with_its_next_n_block(tmp_path: Path) -> None:
+    """GLM-4.7-Flash converts to deepseek2 (Glm4MoeLiteModel); with its next-n block (own embed_tokens and
+    shared_head.head, model_specs/glm-flash.yaml) decoder + block = the Hub total 31,221,488,576."""
+    entry = catalog.get("GLM-4.7-Flash")
+    assert entry is not None
+    spec = _spec(write_deepseek2(tmp_path / "g.gguf", entry.model.config, mtp=1, nextn_copies=True))
+    reference = catalog.spec_for(entry)
+    assert spec.num_layers == 47
+    assert total_params(spec) == total_params(reference)
+    assert mtp_params(spec) == 1_278_094_656
+    assert total_params(spec) + mtp_params(spec) == 31_221_488_576
+    assert _cache(spec) == _cache(reference)

@@ -39,6 +39,9 @@ MODEL_TYPES = {
 _NEXTN_KEY = {
     "qwen3_next": "mtp_num_hidden_layers", "qwen3_5_text": "mtp_num_hidden_layers",
     "qwen3_5_moe_text": "mtp_num_hidden_layers", "glm4_moe": "num_nextn_predict_layers",
+    # deepseek2: llama_model_deepseek2::load_arch_hparams reads LLM_KV_NEXTN_PREDICT_LAYERS and asserts
+    # n_layer + n_layer_nextn == block_count (DeepseekV2Model itself skips model.layers.N>=L: skip_mtp)
+    "deepseek_v2": "num_nextn_predict_layers", "deepseek_v3": "num_nextn_predict_layers",
 }
 
 Getter = Callable[[str], Any]
@@ -47,6 +50,11 @@ Getter = Callable[[str], Any]
 def hybrid_fields(config: dict[str, Any], get: Getter, names: set[str]) -> None:
     """Fill `config` for the architectures of MODEL_TYPES (called after the common fields are set)."""
     model_type = config["model_type"]
+    if model_type in ("deepseek_v2", "deepseek_v3") and any(n.endswith(".exp_probs_b.bias") for n in names):
+        # the router's e_score_correction_bias (converted to blk.N.exp_probs_b.bias, gguf-py tensor_mapping
+        # FFN_EXP_PROBS_B) is what DeepseekV3's noaux_tc router keeps and modeling_deepseek_v3 builds
+        config.update(model_type="deepseek_v3", topk_method="noaux_tc")
+        model_type = "deepseek_v3"
     if model_type in _NEXTN_KEY:
         _nextn_fields(config, get, model_type)
     if model_type.startswith("qwen3"):
