@@ -317,3 +317,41 @@ def test_glm47_flash_deepseek2_gguf_with_its_next_n_block(tmp_path: Path) -> Non
     assert mtp_params(spec) == 1_278_094_656
     assert total_params(spec) + mtp_params(spec) == 31_221_488_576
     assert _cache(spec) == _cache(reference)
+
+
+@pytest.mark.parametrize("name", ["gpt-oss-20b", "gpt-oss-120b"])
+def test_gpt_oss_gguf_is_the_published_total(tmp_path: Path, name: str) -> None:
+    """GptOssModel.set_gguf_parameters (conversion/gpt_oss.py): TextModel's keys, sliding_window,
+    expert_feed_forward_length = intermediate_size, expert_count / expert_used_count; biased q/k/v/o
+    (blk.N.attn_q.bias). Decoder = the Hub totals 20,914,757,184 / 116,829,156,672
+    (model_specs/gpt-oss.yaml)."""
+    entry = catalog.get(name)
+    assert entry is not None
+    cfg = entry.model.config
+    w = gguf.GGUFWriter(str(tmp_path / "o.gguf"), "gpt-oss")
+    h, heads, head_dim = cfg["hidden_size"], cfg["num_attention_heads"], cfg["head_dim"]
+    w.add_block_count(cfg["num_hidden_layers"])
+    w.add_context_length(cfg["max_position_embeddings"])
+    w.add_embedding_length(h)
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(heads)
+    w.add_head_count_kv(cfg["num_key_value_heads"])
+    w.add_key_length(head_dim)
+    w.add_value_length(head_dim)
+    w.add_sliding_window(cfg["sliding_window"])
+    w.add_expert_feed_forward_length(cfg["intermediate_size"])
+    w.add_expert_count(cfg["num_local_experts"])
+    w.add_expert_used_count(cfg["num_experts_per_tok"])
+    vocab = cfg["vocab_size"]
+    for tname, shape in [("token_embd.weight", (vocab, h)), ("output.weight", (vocab, h)),
+                         ("blk.0.attn_q.bias", (heads * head_dim,))]:
+        w.add_tensor_info(tname, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    w.close()
+    spec = _spec(tmp_path / "o.gguf")
+    reference = catalog.spec_for(entry)
+    assert total_params(spec) == entry.model.published_params
+    assert spec.layer_types == reference.layer_types
+    assert _cache(spec) == _cache(reference)
