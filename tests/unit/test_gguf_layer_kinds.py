@@ -228,3 +228,36 @@ def test_nemotron_block_with_heads_and_ffn_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="both KV heads and a feed-forward width"):
         hf_config_from_header(header)
+
+
+def write_granite_hybrid(path: Path, cfg: dict[str, Any]) -> Path:
+    """GraniteHybridModel.set_gguf_parameters over GraniteMoeModel's (conversion/granite.py)."""
+    kinds = cfg["layer_types"]
+    keys: dict[str, Any] = {
+        "block_count": len(kinds),
+        "feed_forward_length": cfg["intermediate_size"],
+        "expert_shared_feed_forward_length": cfg["shared_intermediate_size"],
+        "ssm.conv_kernel": cfg["mamba_d_conv"], "ssm.state_size": cfg["mamba_d_state"],
+        "ssm.group_count": cfg["mamba_n_groups"],
+        "ssm.inner_size": cfg["mamba_expand"] * cfg["hidden_size"],
+        "ssm.time_step_rank": cfg["mamba_n_heads"],
+        "attention.head_count_kv": [cfg["num_key_value_heads"] if k == "attention" else 0 for k in kinds],
+    }
+    if cfg.get("num_local_experts"):
+        keys |= {"expert_count": cfg["num_local_experts"], "expert_used_count": cfg["num_experts_per_tok"]}
+    records: list[tuple[str, tuple[int, ...]]] = []
+    if cfg.get("mamba_conv_bias", True):
+        inner = cfg["mamba_expand"] * cfg["hidden_size"]
+        records.append((f"blk.{kinds.index('mamba')}.ssm_conv1d.bias", (inner,)))
+    return _write(path, "granitehybrid", cfg, records, keys)
+
+
+@pytest.mark.parametrize("name", ["granite-4.0-h-small", "granite-4.0-h-tiny"])
+def test_granite_hybrid_header_sizes_like_the_safetensors_spec(tmp_path: Path, name: str) -> None:
+    """granite-4.0-h-small's Hub total 32,207,337,984 (model_specs/granite.yaml) from its GGUF header."""
+    entry = catalog.get(name)
+    assert entry is not None
+    spec = _spec(write_granite_hybrid(tmp_path / "g.gguf", entry.model.config))
+    _same_as_catalog(spec, entry)
+    if entry.model.published_params:
+        assert total_params(spec) == entry.model.published_params

@@ -16,6 +16,11 @@ How llama.cpp writes and reads them:
   MLP / MoE layers, 0 elsewhere), key_length = head_dim, the expert keys and moe_latent_size; one MTP block
   is appended as both an attention and a MoE layer, with nextn_predict_layers.
 The converter writes no Mamba chunk size (llama.cpp's ssm_scan does not chunk); the reader's default stands.
+- conversion/granite.py GraniteHybridModel.set_gguf_parameters (Granite 4.0-H): GraniteMoeModel's keys
+  (feed_forward_length = intermediate_size, expert_count = num_local_experts,
+  expert_shared_feed_forward_length = shared_intermediate_size), the same ssm.* keys from the mamba_*
+  fields (inner_size = mamba_expand x hidden_size, time_step_rank = mamba_n_heads) and head_count_kv per
+  layer, 0 off the attention layers.
 So a layer with KV heads is attention, one with a feed-forward width is the MLP (or MoE), the rest are the
 recurrent mixer.
 """
@@ -29,6 +34,7 @@ from llmsize.errors import ConfigError
 
 MODEL_TYPES = {
     "lfm2": "lfm2", "lfm2moe": "lfm2_moe", "nemotron_h": "nemotron_h", "nemotron_h_moe": "nemotron_h",
+    "granitehybrid": "granitemoehybrid",
 }
 
 Getter = Callable[[str], Any]
@@ -46,6 +52,8 @@ def layer_kind_fields(config: dict[str, Any], arch: str, raw: Getter, names: set
     kv = _per_layer(raw("attention.head_count_kv"), blocks, "attention.head_count_kv")
     if arch.startswith("lfm2"):
         _lfm2(config, raw, kv, names)
+    elif arch == "granitehybrid":
+        _granite_hybrid(config, raw, kv, names)
     else:
         ff = _per_layer(raw("feed_forward_length"), blocks, "feed_forward_length")
         _nemotron_h(config, raw, kv, ff, names, moe=arch == "nemotron_h_moe")
@@ -85,18 +93,12 @@ def _nemotron_h(config: dict[str, Any], raw: Getter, kv: list[int], ff: list[int
             "the GGUF metadata gives a Nemotron-H decoder block both KV heads and a feed-forward width; "
             "each block is one of Mamba-2, attention, MLP or MoE", hint=_CORRUPT,
         )
-    heads, inner = raw("ssm.time_step_rank"), raw("ssm.inner_size")
-    head_dim = inner // heads if _count(heads) and _count(inner) and inner % heads == 0 else None
-    if _count(heads) and _count(inner) and head_dim is None:
-        raise ConfigError(
-            f"the GGUF metadata states ssm.inner_size {inner} for {heads} Mamba-2 heads "
-            "(ssm.time_step_rank), not a multiple", hint=_CORRUPT,
-        )
+    heads = raw("ssm.time_step_rank")
     config.update(
         num_hidden_layers=len(decoder),
         hybrid_override_pattern="".join(decoder),
         mamba_num_heads=heads,
-        mamba_head_dim=head_dim,
+        mamba_head_dim=_head_dim(heads, raw("ssm.inner_size")),
         ssm_state_size=raw("ssm.state_size"),
         n_groups=raw("ssm.group_count"),
         conv_kernel=raw("ssm.conv_kernel"),
@@ -114,6 +116,34 @@ def _nemotron_h(config: dict[str, Any], raw: Getter, kv: list[int], ff: list[int
             config["moe_latent_size"] = raw("moe_latent_size")
     if mtp:
         config.update(num_nextn_predict_layers=nextn, mtp_hybrid_override_pattern=mtp[0])
+
+
+def _granite_hybrid(config: dict[str, Any], raw: Getter, kv: list[int], names: set[str]) -> None:
+    heads, inner = raw("ssm.time_step_rank"), raw("ssm.inner_size")
+    config.update(
+        layer_types=["attention" if n else "mamba" for n in kv],
+        mamba_n_heads=heads,
+        mamba_d_head=_head_dim(heads, inner),
+        mamba_d_state=raw("ssm.state_size"),
+        mamba_n_groups=raw("ssm.group_count"),
+        mamba_d_conv=raw("ssm.conv_kernel"),
+        mamba_conv_bias=_any(names, ".ssm_conv1d.bias"),
+        mamba_proj_bias=_any(names, ".ssm_in.bias"),
+        attention_bias=_any(names, ".attn_q.bias", ".attn_qkv.bias"),
+        shared_intermediate_size=raw("expert_shared_feed_forward_length"),
+    )
+
+
+def _head_dim(heads: Any, inner: Any) -> int | None:
+    """ssm.inner_size / ssm.time_step_rank: the Mamba-2 head width."""
+    if not (_count(heads) and _count(inner)):
+        return None
+    if inner % heads:
+        raise ConfigError(
+            f"the GGUF metadata states ssm.inner_size {inner} for {heads} Mamba-2 heads "
+            "(ssm.time_step_rank), not a multiple", hint=_CORRUPT,
+        )
+    return int(inner // heads)
 
 
 def _per_layer(value: Any, blocks: int, key: str) -> list[int]:
