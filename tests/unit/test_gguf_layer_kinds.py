@@ -261,3 +261,38 @@ def test_granite_hybrid_header_sizes_like_the_safetensors_spec(tmp_path: Path, n
     _same_as_catalog(spec, entry)
     if entry.model.published_params:
         assert total_params(spec) == entry.model.published_params
+
+
+def write_kimi_linear(path: Path, cfg: dict[str, Any]) -> Path:
+    """KimiLinearModel.set_gguf_parameters (conversion/kimi_linear.py), TextModel's keys first."""
+    lin = cfg["linear_attn_config"]
+    layers, rope, kv_lora = cfg["num_hidden_layers"], cfg["qk_rope_head_dim"], cfg["kv_lora_rank"]
+    keys: dict[str, Any] = {
+        "block_count": layers,
+        "feed_forward_length": cfg["intermediate_size"],
+        "vocab_size": cfg["vocab_size"],
+        "attention.head_count_kv": [1 if i + 1 in lin["full_attn_layers"] else 0 for i in range(layers)],
+        "ssm.conv_kernel": lin["short_conv_kernel_size"],
+        "kda.head_dim": lin["head_dim"],
+        "attention.kv_lora_rank": kv_lora,
+        "rope.dimension_count": rope,
+        "attention.key_length": kv_lora + rope,
+        "attention.key_length_mla": cfg["qk_nope_head_dim"] + rope,
+        "attention.value_length_mla": cfg["v_head_dim"],
+        "expert_count": cfg["num_experts"], "expert_used_count": cfg["num_experts_per_token"],
+        "expert_feed_forward_length": cfg["moe_intermediate_size"],
+        "expert_shared_count": cfg["num_shared_experts"],
+        "leading_dense_block_count": cfg["first_k_dense_replace"],
+    }
+    records = [(f"blk.{cfg['first_k_dense_replace']}.exp_probs_b.bias", (cfg["num_experts"],))]
+    return _write(path, "kimi-linear", cfg, records, keys)
+
+
+def test_kimi_linear_header_is_the_published_total(tmp_path: Path) -> None:
+    """moonshotai/Kimi-Linear-48B-A3B-Instruct's Hub total 49,122,681,728 (model_specs/kimi-linear.yaml)."""
+    entry = catalog.get("Kimi-Linear-48B-A3B-Instruct")
+    assert entry is not None
+    spec = _spec(write_kimi_linear(tmp_path / "k.gguf", entry.model.config))
+    _same_as_catalog(spec, entry)
+    assert total_params(spec) == 49_122_681_728
+    assert spec.layer_types is not None and spec.layer_types.count("full_attention") == 7

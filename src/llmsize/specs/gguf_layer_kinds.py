@@ -21,6 +21,11 @@ The converter writes no Mamba chunk size (llama.cpp's ssm_scan does not chunk); 
   expert_shared_feed_forward_length = shared_intermediate_size), the same ssm.* keys from the mamba_*
   fields (inner_size = mamba_expand x hidden_size, time_step_rank = mamba_n_heads) and head_count_kv per
   layer, 0 off the attention layers.
+- conversion/kimi_linear.py KimiLinearModel.set_gguf_parameters: head_count_kv per layer (1 on the MLA
+  layers of linear_attn_config.full_attn_layers, 0 on the KDA ones), ssm.conv_kernel =
+  short_conv_kernel_size, kda.head_dim, the MLA keys as deepseek2 writes them; the KDA layers have
+  head_count heads (src/models, llama_model_kimi_linear::load_arch_tensors: ssm_q_conv is
+  n_embd_head_kda x n_head wide; load_arch_hparams marks n_head_kv(i) == 0 recurrent).
 So a layer with KV heads is attention, one with a feed-forward width is the MLP (or MoE), the rest are the
 recurrent mixer.
 """
@@ -34,7 +39,7 @@ from llmsize.errors import ConfigError
 
 MODEL_TYPES = {
     "lfm2": "lfm2", "lfm2moe": "lfm2_moe", "nemotron_h": "nemotron_h", "nemotron_h_moe": "nemotron_h",
-    "granitehybrid": "granitemoehybrid",
+    "granitehybrid": "granitemoehybrid", "kimi-linear": "kimi_linear",
 }
 
 Getter = Callable[[str], Any]
@@ -54,6 +59,15 @@ def layer_kind_fields(config: dict[str, Any], arch: str, raw: Getter, names: set
         _lfm2(config, raw, kv, names)
     elif arch == "granitehybrid":
         _granite_hybrid(config, raw, kv, names)
+    elif arch == "kimi-linear":
+        config.update(
+            layer_types=["full_attention" if n else "linear_attention" for n in kv],
+            linear_num_heads=config.get("num_attention_heads"),
+            linear_head_dim=raw("kda.head_dim"),
+            linear_conv_kernel_dim=raw("ssm.conv_kernel"),
+            num_experts_per_token=config.get("num_experts_per_tok"),
+            num_shared_experts=raw("expert_shared_count") or 0,
+        )
     else:
         ff = _per_layer(raw("feed_forward_length"), blocks, "feed_forward_length")
         _nemotron_h(config, raw, kv, ff, names, moe=arch == "nemotron_h_moe")
