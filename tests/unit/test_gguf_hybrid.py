@@ -355,3 +355,23 @@ def test_gpt_oss_gguf_is_the_published_total(tmp_path: Path, name: str) -> None:
     assert total_params(spec) == entry.model.published_params
     assert spec.layer_types == reference.layer_types
     assert _cache(spec) == _cache(reference)
+
+
+# Architectures whose llama.cpp name is their Hugging Face model_type and whose converter writes only
+# TextModel's common keys (conversion/base.py TextModel.set_gguf_parameters): read as they stand.
+# Seed-OSS-36B's Hub total 36,151,104,512 (model_specs/seed-oss.yaml).
+SAME_NAME = [("Seed-OSS-36B-Instruct", "seed_oss"), ("Apertus-8B-2509", "apertus"),
+             ("ERNIE-4.5-0.3B-PT", "ernie4_5")]
+
+
+@pytest.mark.parametrize(("name", "arch"), SAME_NAME)
+def test_same_name_archs_read_like_the_safetensors_spec(tmp_path: Path, name: str, arch: str) -> None:
+    entry = catalog.get(name)
+    assert entry is not None
+    spec = _spec(write_converted(tmp_path / "m.gguf", arch, _text_config(entry)))
+    reference = catalog.spec_for(entry)
+    assert spec.model_type == reference.model_type
+    assert total_params(spec) == total_params(reference)
+    assert _cache(spec) == _cache(reference)
+    if name == "Seed-OSS-36B-Instruct":
+        assert total_params(spec) == 36_151_104_512
