@@ -27,6 +27,7 @@ ENTRY_KEYS = {
     "extra_params_note",
     "checkpoint_only_params",
     "checkpoint_only_note",
+    "mtp_stores_embeddings",
     "loaded_only_params",
     "loaded_only_note",
     "variants",

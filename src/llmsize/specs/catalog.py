@@ -82,6 +82,11 @@ class CatalogModel(Record):
         "copy of a tied lm_head, per-layer rotary inv_freq of older exports); published_params counts them",
     )
     checkpoint_only_note: str | None = None
+    mtp_stores_embeddings: bool = Field(
+        default=True,
+        description="false where the published checkpoint's next-n (MTP) layer stores no embed_tokens / "
+        "shared_head.head copies of its own (it shares the model's); checkpoint_only_note says so",
+    )
     loaded_only_params: int = Field(
         default=0,
         ge=0,
@@ -116,6 +121,8 @@ class CatalogModel(Record):
             raise ValueError(
                 "checkpoint_only_params needs a checkpoint_only_note and the published_params it explains"
             )
+        if not self.mtp_stores_embeddings and not self.checkpoint_only_note:
+            raise ValueError("mtp_stores_embeddings: false needs the checkpoint_only_note that says so")
         if self.loaded_only_params and not (self.loaded_only_note and self.published_params):
             raise ValueError(
                 "loaded_only_params needs a loaded_only_note and the published_params it explains"
@@ -287,6 +294,9 @@ def _built(entry: CatalogEntry, config: dict[str, Any], source: str) -> ModelSpe
         )
     except ConfigError as err:
         raise ConfigError(f"model_specs/{entry.file} entry {m.name!r}: {err.message}", hint=err.hint) from err
+    if not m.mtp_stores_embeddings and spec.mtp_layers:
+        # the next-n layer reuses the model's embedding and head: params.mtp_params' shared ("qwen") layout
+        spec = spec.model_copy(update={"mtp_layout": "qwen"})
     if m.stored_dtype is not None:
         return _with_stored_dtype(spec, entry)
     return _guess_said_of_the_copy(spec, entry)

@@ -12,6 +12,11 @@ How llama.cpp writes them (convert_hf_to_gguf.py, now conversion/qwen.py and con
   write `{arch}.nextn_predict_layers`; llama.cpp's loader takes the last nextn_predict_layers blocks as
   the MTP head (src/llama-mtp.cpp llama_mtp_init_desc: il_mtp = n_layer - n_predict). Qwen3NextModel's
   filter_tensors drops `mtp.*`, so a qwen3next file holds no MTP block.
+- a next-n block's own embedding and head copies (blk.N.nextn.embed_tokens / shared_head_head) are
+  optional to llama.cpp (src/models, llama_model_glm4_moe::load_arch_tensors: both created
+  TENSOR_NOT_REQUIRED): the converter writes them only when the checkpoint stores them, and GLM-4.6's does
+  not (vLLM PR 27597; an unsloth GLM-4.6 GGUF "missing tensor 'blk.92.nextn.embed_tokens.weight'" in
+  older loaders, gpustack issue 2957), so the file's tensors say which MTP layout it holds.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.specs.models import ModelSpec
 
 # llama.cpp architecture name -> HF model_type (gguf-py constants.py MODEL_ARCH_NAMES; the converter
 # classes above register the HF architectures to them). Qwen3.5's GGUF is its text model alone (the
@@ -33,6 +39,9 @@ MODEL_TYPES = {
 _NEXTN_KEY = {
     "qwen3_next": "mtp_num_hidden_layers", "qwen3_5_text": "mtp_num_hidden_layers",
     "qwen3_5_moe_text": "mtp_num_hidden_layers", "glm4_moe": "num_nextn_predict_layers",
+    # deepseek2: llama_model_deepseek2::load_arch_hparams reads LLM_KV_NEXTN_PREDICT_LAYERS and asserts
+    # n_layer + n_layer_nextn == block_count (DeepseekV2Model itself skips model.layers.N>=L: skip_mtp)
+    "deepseek_v2": "num_nextn_predict_layers", "deepseek_v3": "num_nextn_predict_layers",
 }
 
 Getter = Callable[[str], Any]
@@ -41,6 +50,11 @@ Getter = Callable[[str], Any]
 def hybrid_fields(config: dict[str, Any], get: Getter, names: set[str]) -> None:
     """Fill `config` for the architectures of MODEL_TYPES (called after the common fields are set)."""
     model_type = config["model_type"]
+    if model_type in ("deepseek_v2", "deepseek_v3") and any(n.endswith(".exp_probs_b.bias") for n in names):
+        # the router's e_score_correction_bias (converted to blk.N.exp_probs_b.bias, gguf-py tensor_mapping
+        # FFN_EXP_PROBS_B) is what DeepseekV3's noaux_tc router keeps and modeling_deepseek_v3 builds
+        config.update(model_type="deepseek_v3", topk_method="noaux_tc")
+        model_type = "deepseek_v3"
     if model_type in _NEXTN_KEY:
         _nextn_fields(config, get, model_type)
     if model_type.startswith("qwen3"):
@@ -96,3 +110,17 @@ def _deltanet_fields(config: dict[str, Any], get: Getter) -> None:
 def _count(value: Any) -> bool:
     """A positive integer (anything else is left for the config reader to refuse in one line)."""
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def nextn_layout(spec: ModelSpec, names: set[str]) -> ModelSpec:
+    """A DeepSeek-layout next-n block whose embed_tokens / shared_head_head copies the file lacks shares
+    the model's (params.mtp_params' "qwen" layout: eh_proj and three norms beside the block)."""
+    if not spec.mtp_layers or spec.mtp_layout != "deepseek":
+        return spec
+    first = spec.num_layers  # the next-n blocks follow the decoder's (il_mtp = n_layer - n_predict)
+    own = any(
+        f"blk.{i}.nextn.{part}.weight" in names
+        for i in range(first, first + spec.mtp_layers)
+        for part in ("embed_tokens", "shared_head_head")
+    )
+    return spec if own else spec.model_copy(update={"mtp_layout": "qwen"})

@@ -24,7 +24,9 @@ from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
 from llmsize.specs.formats import GGUF_FILE_TYPES
 from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
-from llmsize.specs.gguf_hybrid import hybrid_fields
+from llmsize.specs.gguf_hybrid import hybrid_fields, nextn_layout
+from llmsize.specs.gguf_layer_kinds import MODEL_TYPES as LAYER_KIND_MODEL_TYPES
+from llmsize.specs.gguf_layer_kinds import layer_kind_fields
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -338,7 +340,7 @@ _MODEL_TYPES = {
     "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
     "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3", "deepseek2": "deepseek_v2",
     "gpt-oss": "gpt_oss", "glm4": "glm4", "chatglm": "chatglm", "falcon": "falcon", "mistral3": "mistral",
-    **HYBRID_MODEL_TYPES,
+    **HYBRID_MODEL_TYPES, **LAYER_KIND_MODEL_TYPES,
 }
 
 
@@ -398,6 +400,7 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
     if get("attention.kv_lora_rank"):
         _mla_fields(config, get)
     hybrid_fields(config, get, names)
+    layer_kind_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), names)
     required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
     missing = [k for k in required if not config[k]]
     if missing:
@@ -519,6 +522,7 @@ def spec_from_gguf(path: Path) -> ModelSpec:
         ) from err
     if split_warning:
         spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
+    spec = nextn_layout(spec, {t.name for t in checkpoint.tensors})
     file_type = _file_type(header, checkpoint)
     bits = round(8 * checkpoint.total_bytes / checkpoint.total_params, 2) if checkpoint.total_params else None
     # llama.cpp keeps what it does not quantize (norms, biases) in F32;
