@@ -35,7 +35,8 @@ ENTRY_KEYS = {
     "stored_dtype_source",
     "config",
 }
-VARIANT_KEYS = {"names", "torch_dtype", "hf_repo", "source"}
+# config: the keys whose values differ from the base entry (catalog._variant_spec)
+VARIANT_KEYS = {"names", "torch_dtype", "hf_repo", "source", "config"}
 TORCH_DTYPES = {"float32", "float16", "bfloat16"}
 HF = "https://huggingface.co/"
 
@@ -125,10 +126,13 @@ def _variant_problems(entry: dict[str, Any]) -> list[str]:
         if not isinstance(variant, dict) or set(variant) - VARIANT_KEYS:
             problems.append(f"variant {variant!r} has keys outside {sorted(VARIANT_KEYS)}")
             continue
-        if variant.get("torch_dtype") not in TORCH_DTYPES:
+        # A variant states a stored dtype, or config values that differ from the base entry's, or both.
+        if "torch_dtype" in variant and variant["torch_dtype"] not in TORCH_DTYPES:
             problems.append(f"variant dtype must be one of {sorted(TORCH_DTYPES)}")
+        if "torch_dtype" not in variant and not isinstance(variant.get("config"), dict):
+            problems.append("variant states neither a stored dtype nor config values")
         if not str(variant.get("source", "")).strip():
-            problems.append("variant needs a source saying where its stored dtype was read")
+            problems.append("variant needs a source saying where its stored dtype or config values were read")
         missing = [n for n in variant.get("names", []) if str(n).casefold() not in own]
         if not variant.get("names") or missing:
             problems.append(f"variant names {missing or '[]'} are not the entry's name or aliases")

@@ -95,11 +95,33 @@ def hf_config(config: dict[str, Any]) -> Any:
         raise BadInputError("config.json has no model_type; the tracer cannot pick a modeling class")
     for key in ("architectures", "auto_map", "transformers_version", "_name_or_path"):
         kwargs.pop(key, None)
-    kwargs = _bools_as_bools(_config_class(model_type, None), kwargs)
+    kwargs = _bools_as_bools(_config_class(model_type, None), _with_longrope_factors(kwargs, model_type))
     try:
         return AutoConfig.for_model(model_type, **kwargs)
     except ValueError as exc:
         raise BadInputError(f"transformers has no architecture {model_type!r}: {exc}") from exc
+
+
+def _with_longrope_factors(kwargs: dict[str, Any], model_type: str) -> dict[str, Any]:
+    """A LongRoPE rope_scaling without its per-frequency factor lists (the catalog keeps the type and
+    leaves the 2 x 48 floats out) gets neutral ones: transformers 5 refuses a longrope config without
+    short_factor / long_factor (modeling_rope_utils `_validate_longrope_parameters`), and the factors'
+    values change no tensor's shape, so the traced memory is the real model's."""
+    rope = kwargs.get("rope_scaling")
+    if not isinstance(rope, dict) or rope.get("type", rope.get("rope_type")) != "longrope":
+        return kwargs
+    if "short_factor" in rope and "long_factor" in rope:
+        return kwargs
+    heads = kwargs.get("num_attention_heads") or 1
+    head_dim = kwargs.get("head_dim") or kwargs.get("hidden_size", 0) // heads
+    rotary = int(head_dim * kwargs.get("partial_rotary_factor", 1.0))
+    ones = [1.0] * max(1, rotary // 2)
+    if model_type == "phimoe":
+        # PhimoeRotaryEmbedding.forward picks a scalar mscale by `torch.max(position_ids) + 1`, a branch on
+        # a tensor's value the fake-tensor tracer cannot take; the scalar changes no allocation, so the
+        # traced model runs the default rotary (same inv_freq shape).
+        return {k: v for k, v in kwargs.items() if k != "rope_scaling"}
+    return {**kwargs, "rope_scaling": {"short_factor": ones, "long_factor": ones, **rope}}
 
 
 def _bools_as_bools(config_class: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -194,10 +194,10 @@ def largest_fitting(room: int, need_at: Callable[[int], int], top: int, guess: i
             lo = guess + 1
         else:
             hi = guess
-    # need(lo) fits or lo == 0; need(hi) does not or hi == top + 1. A split's bytes grow by about one block's share a
-    # block (the partial graph is the same for every count), so a secant through the last two splits
-    # lands on or next to the crossing; a step that does not halve the bracket is followed by a
-    # bisection, so the count is the one a plain bisection finds, in fewer estimates.
+    # need(lo) fits or lo == 0; need(hi) does not or hi == top + 1. A split's bytes grow by about one
+    # block's share a block (the partial graph is the same for every count), so a secant through the
+    # last two splits lands on or next to the crossing; a step that does not halve the bracket is
+    # followed by a bisection, so the count is the one a plain bisection finds, in fewer estimates.
     secant = True
     while hi - lo > 1:
         mid = (lo + hi) // 2
