@@ -16,6 +16,7 @@ import gguf
 import numpy as np
 import pytest
 
+from gguf_headers import write_header_only
 from llmsize.errors import ConfigError
 from llmsize.estimate.kv_cache import kv_terms
 from llmsize.estimate.workload import Workload
@@ -84,12 +85,7 @@ def write_converted(path: Path, arch: str, cfg: dict[str, Any], *, mtp: int = 0,
         for i in range(cfg["num_hidden_layers"], cfg["num_hidden_layers"] + mtp):
             records += [(f"blk.{i}.nextn.embed_tokens.weight", (vocab, h)),
                         (f"blk.{i}.nextn.shared_head_head.weight", (vocab, h))]
-    for name, shape in records:
-        w.add_tensor_info(name, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_ti_data_to_file()
-    w.close()
+    write_header_only(w, records)
     return path
 
 
@@ -283,12 +279,7 @@ def write_deepseek2(path: Path, cfg: dict[str, Any], *, mtp: int = 0, nextn_copi
         for i in range(layers, layers + mtp):
             records += [(f"blk.{i}.nextn.embed_tokens.weight", (vocab, h)),
                         (f"blk.{i}.nextn.shared_head_head.weight", (vocab, h))]
-    for name, shape in records:
-        w.add_tensor_info(name, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_ti_data_to_file()
-    w.close()
+    write_header_only(w, records)
     return path
 
 

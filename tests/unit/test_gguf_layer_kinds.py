@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import gguf
-import numpy as np
 import pytest
 
+from gguf_headers import write_header_only
 from llmsize.errors import ConfigError
 from llmsize.estimate.kv_cache import kv_terms
 from llmsize.estimate.workload import Workload
@@ -55,12 +55,7 @@ def _write(path: Path, arch: str, cfg: dict[str, Any], records: list[tuple[str, 
     records = [("token_embd.weight", (vocab, h)), ("output_norm.weight", (h,)), *records]
     if not cfg.get("tie_word_embeddings", arch.startswith("lfm2")):
         records.append(("output.weight", (vocab, h)))
-    for name, shape in records:
-        w.add_tensor_info(name, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_ti_data_to_file()
-    w.close()
+    write_header_only(w, records)
     return path
 
 
