@@ -202,15 +202,15 @@ def largest_fitting(room: int, need_at: Callable[[int], int], top: int, guess: i
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if secant and len(order) >= 2:
-            a, b = order[-2], order[-1]
-            slope = (seen[b] - seen[a]) / (b - a) if b != a else 0.0
+            a, b = order[-2], order[-1]  # distinct counts: each is estimated once
+            slope = (seen[b] - seen[a]) / (b - a)
             if slope > 0:
                 mid = min(hi - 1, max(lo + 1, b + int((room - seen[b]) // slope)))
         before = hi - lo
         if need(mid) <= room:
-            lo = mid
-            if mid + 1 < hi and need(mid + 1) > room:
+            if mid + 1 == hi or need(mid + 1) > room:
                 return mid  # the crossing, confirmed on both sides
+            lo = mid + 1
         else:
             hi = mid
         secant = 2 * (hi - lo) <= before
