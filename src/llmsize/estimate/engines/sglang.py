@@ -286,9 +286,12 @@ class Sglang(BaseEngine):
         from llmsize.estimate.encoder_tp import indivisible
 
         problem = indivisible(spec, tp)
-        if problem is None and tp % self.wl.dp_attention:
-            problem = f"--dp-attention {self.wl.dp_attention} must divide --tp {tp}"
-        return None if problem is None else f"SGLang cannot start: {problem}; use a TP degree that divides it"
+        if problem is not None:
+            return f"SGLang cannot start: {problem}; use a TP degree that divides it"
+        if tp % self.wl.dp_attention:  # the groups split the TP ranks: the TP degree is the multiple
+            return (f"SGLang cannot start: --dp-attention {self.wl.dp_attention} must divide --tp {tp}; "
+                    f"use a TP degree that is a multiple of {self.wl.dp_attention}")
+        return None
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
