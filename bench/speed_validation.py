@@ -1250,6 +1250,26 @@ FINDINGS = (
     "MiniMax-M2.7 FP8 on MI300X (Triton fused_moe with block FP8 on gfx942 and the triton attention "
     "backend, no per-kernel timing found); Strix Halo HIP MoE decode (ROCm/rocm-systems#10834's gfx1151 "
     "per-node figure is only readable as 3.04x Vulkan's).",
+    "New held-out rows (issue 11, heldout9 pass; 162 rows in 10 tables, heldout9-*, never fitted): "
+    "XiongjieDai's llama-bench tables (May 2024, builds 2796-2843, -fa 0: 20 single GPUs and Apple chips, "
+    "Llama-3-8B/70B Q4_K_M and F16, tg512/tg8192/pp512/pp8192), tenstorrent GPU-reference TTFT/TPOT rows "
+    "(2 x H100 Qwen2.5-72B, A100 Qwen3-14B, 4 x H100 Llama-3.2-90B-Vision), InferenceX's 8 x B200 SGLang "
+    "DeepSeek-R1 NVFP4 sweep (conc 4-64), vLLM 0.15/0.16 and Ollama 0.5.12 on an RTX 5090, llama.cpp "
+    "PRs #17505 (decode after 32K tokens) and #24216. Mechanism found: llama.cpp CUDA builds before PR "
+    "#8075 (2024-06-24) send a quantized prompt mat-mul above MMQ_MAX_BATCH_SIZE (32) tokens on a Volta+ "
+    "GPU to ggml_cuda_op_mul_mat_cublas, which converts the whole weight matrix to FP16 "
+    "(to_fp16_cuda into a pool buffer) before cublasGemmEx, every ubatch: one streaming pass of the "
+    "quantized bytes plus 2 bytes a weight at the element-wise bandwidth share "
+    "(estimate/engines/llama_cpp_cublas_prefill.py; checked on PR #4766's RTX 4090 table, codellama-7B "
+    "F16 / Q4_0 pp512 11,048 / 7,980 t/s). Q4_K_M prefill rows: RTX 6000 Ada +92% -> +21%, L40S +82% -> "
+    "+11%, RTX 5000 Ada +64% -> -3%, 70B on an L40S +100% -> +20%; the new rows' median 18.6% -> 15.8%. "
+    "Left, with what was checked in each row's note: F16 prefill on power-capped workstation boards (RTX "
+    "6000 Ada 300 W +66%: same FP16-accumulate rate as the RTX 4090, whose row is +7.5%); two of the "
+    "source's own outliers (L40S and A100 SXM F16 pp512, slower than their Q4_K_M runs); tg8192 without "
+    "FlashAttention (+54..+78% on an RTX 3090, M1 Max, M2 Ultra); tenstorrent TTFTs that imply more than "
+    "the GPUs' peak FLOP/s (cached prefixes); Llama-3.2-90B-Vision TTFT on vLLM's V0 mllama path (-74..-80%); "
+    "the B200 SGLang conc-64 point the source flags (queued requests); F32 GGUF weights on cuBLAS's FP32 "
+    "SGEMM (+119%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
