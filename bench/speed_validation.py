@@ -1267,7 +1267,8 @@ FINDINGS = (
     "6000 Ada 300 W +66%: same FP16-accumulate rate as the RTX 4090, whose row is +7.5%); two of the "
     "source's own outliers (L40S and A100 SXM F16 pp512, slower than their Q4_K_M runs); tg8192 without "
     "FlashAttention (+54..+78% on an RTX 3090, M1 Max, M2 Ultra); tenstorrent TTFTs that imply more than "
-    "the GPUs' peak FLOP/s (cached prefixes); Llama-3.2-90B-Vision TTFT on vLLM's V0 mllama path (-74..-80%); "
+    "the GPUs' peak FLOP/s (cached prefixes); Llama-3.2-90B-Vision TTFT on vLLM's V0 mllama path "
+    "(-74..-80%); "
     "the B200 SGLang conc-64 point the source flags (queued requests); F32 GGUF weights on cuBLAS's FP32 "
     "SGEMM (+119%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
