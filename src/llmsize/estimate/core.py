@@ -24,7 +24,7 @@ from llmsize.estimate import (
     training,
     video,
 )
-from llmsize.estimate.engines import WeightPlacement
+from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -214,7 +214,8 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 
 
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
-    wl, load, sound, clip = _media(spec, wl)
+    asked, load, sound, clip = _media(spec, wl)
+    wl = engine_for(asked).resolve(spec, asked)  # what the engine allocates (Ollama's NumCtx cap, ...)
     ctx, busiest = plan(spec, wl)
     # one copy (issue 15: a copy of the resolved workload is a tenth of a search's estimate)
     ctx = replace(ctx, images=load, audio=sound, video=clip) if explained else replace(
@@ -257,7 +258,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         active_params=active_params(spec),
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
-        warnings=_warnings(spec, wl, ctx),
+        warnings=_warnings(spec, asked, ctx),
         engine_figures=figures,
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights + placement.host_bytes,
         paged_bytes=busiest.train.paged,
