@@ -55,5 +55,6 @@ def test_releases_before_the_cap_allocate_the_context_asked(capsys: pytest.Captu
     # v0.9.2 passed NumCtx through (llama.cpp only warned): 65,536 cells cost 65,536/40,960 of 40,960's
     # (qwen3:8b caches every layer in full; cells padded to 256 by llama.cpp, both multiples of it).
     before = ["--engine-version", "0.9.2"]
-    longer, trained = _kv(["--context", "65536", *before], capsys), _kv(["--context", "40960", *before], capsys)
+    longer = _kv(["--context", "65536", *before], capsys)
+    trained = _kv(["--context", "40960", *before], capsys)
     assert longer * 40960 == trained * 65536
