@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
 from llmsize.specs.formats import GGUF_FILE_TYPES
+from llmsize.specs.gguf_arch_fields import MODEL_TYPES as ARCH_MODEL_TYPES
+from llmsize.specs.gguf_arch_fields import arch_fields
 from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
 from llmsize.specs.gguf_hybrid import hybrid_fields, nextn_layout
 from llmsize.specs.gguf_layer_kinds import MODEL_TYPES as LAYER_KIND_MODEL_TYPES
@@ -340,7 +342,7 @@ _MODEL_TYPES = {
     "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
     "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3", "deepseek2": "deepseek_v2",
     "gpt-oss": "gpt_oss", "glm4": "glm4", "chatglm": "chatglm", "falcon": "falcon", "mistral3": "mistral",
-    **HYBRID_MODEL_TYPES, **LAYER_KIND_MODEL_TYPES,
+    **HYBRID_MODEL_TYPES, **LAYER_KIND_MODEL_TYPES, **ARCH_MODEL_TYPES,
 }
 
 
@@ -401,6 +403,8 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
         _mla_fields(config, get)
     hybrid_fields(config, get, names)
     layer_kind_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), names)
+    if arch in ARCH_MODEL_TYPES:
+        arch_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), {t.name: t.shape for t in header.tensors})
     required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
     missing = [k for k in required if not config[k]]
     if missing:
