@@ -37,7 +37,8 @@ def _uniform(value: Any) -> Any:
 
 def _write(path: Path, arch: str, cfg: dict[str, Any], keys: dict[str, Any],
            records: list[tuple[str, tuple[int, ...]]]) -> Path:
-    """TextModel.set_gguf_parameters' common keys, then the family's `keys`; tensors as (name, torch shape)."""
+    """TextModel.set_gguf_parameters' common keys, then the family's `keys`; tensors as (name, torch
+    shape)."""
     w = gguf.GGUFWriter(str(path), arch)
     w.add_context_length(keys.pop("context_length", cfg["max_position_embeddings"]))
     w.add_embedding_length(cfg["hidden_size"])
@@ -218,3 +219,71 @@ def test_gemma3n_without_altup_keys_is_refused(tmp_path: Path) -> None:
     write_header_only(w, [("token_embd.weight", (1000, text["hidden_size"]))])
     with pytest.raises(ConfigError, match="gemma3n GGUF lacks"):
         hf_config_from_header(read_header(path))
+
+
+def _gemma3n_tensors(h: int, layers: int, kv: int, head: int, heads: int, ff: int, vocab: int, ple: int,
+                     altup: int, rank: int) -> list[tuple[str, tuple[int, ...]]]:
+    """Every tensor llama_model_gemma3n::load_arch_tensors creates (src/models/gemma3n.cpp), torch order."""
+    out: list[tuple[str, tuple[int, ...]]] = [
+        ("token_embd.weight", (vocab, h)), ("altup_proj.weight", (altup - 1, h, h)),
+        ("altup_unembd_proj.weight", (altup - 1, h, h)), ("per_layer_token_embd.weight", (vocab, ple * layers)),
+        ("per_layer_model_proj.weight", (ple * layers, h)), ("per_layer_proj_norm.weight", (ple,)),
+        ("output_norm.weight", (h,)),
+    ]
+    for i in range(layers):  # k/v and k norm on every block, the KV-shared ones too
+        b = f"blk.{i}."
+        out += [(b + n, shape) for n, shape in (
+            ("attn_norm.weight", (h,)), ("attn_q.weight", (heads * head, h)),
+            ("attn_k.weight", (kv * head, h)), ("attn_v.weight", (kv * head, h)),
+            ("attn_output.weight", (h, heads * head)), ("attn_q_norm.weight", (head,)),
+            ("attn_k_norm.weight", (head,)), ("post_attention_norm.weight", (h,)),
+            ("ffn_norm.weight", (h,)), ("ffn_gate.weight", (ff, h)), ("ffn_up.weight", (ff, h)),
+            ("ffn_down.weight", (h, ff)), ("post_ffw_norm.weight", (h,)),
+            ("inp_gate.weight", (ple, h)), ("proj.weight", (h, ple)), ("post_norm.weight", (h,)),
+            ("altup_correct_coef.weight", (altup, altup)), ("altup_correct_scale.weight", (h,)),
+            ("altup_predict_coef.weight", (altup * altup, altup)), ("altup_router.weight", (altup, h)),
+            ("altup_router_norm.weight", (h,)), ("laurel_l.weight", (rank, h)),
+            ("laurel_r.weight", (h, rank)), ("laurel_post_norm.weight", (h,)),
+        )]
+    return out
+
+
+def test_gemma3n_file_with_every_loader_tensor_has_no_unexplained_parameters(tmp_path: Path) -> None:
+    """A small gemma3n GGUF holding every tensor llama.cpp's loader requires (data included): the count
+    from its metadata plus the KV-shared blocks' stored k/v/k-norm is the file's, so no mismatch warning."""
+    import numpy as np
+
+    from llmsize.specs.gguf_reader import spec_from_gguf
+
+    h, layers, kv, head, heads, ff, vocab, ple, altup, rank, shared = 64, 6, 1, 32, 2, 128, 300, 16, 4, 8, 2
+    path = tmp_path / "tiny-gemma3n.gguf"
+    w = gguf.GGUFWriter(str(path), "gemma3n")
+    w.add_context_length(4096)
+    w.add_embedding_length(h)
+    w.add_block_count(layers)
+    w.add_head_count(heads)
+    w.add_head_count_kv(kv)
+    w.add_key_length(head)
+    w.add_value_length(head)
+    w.add_array("gemma3n.feed_forward_length", [ff] * layers)
+    w.add_uint32("gemma3n.attention.sliding_window", 64)
+    w.add_uint32("gemma3n.altup.active_idx", 0)
+    w.add_uint32("gemma3n.altup.num_inputs", altup)
+    w.add_uint32("gemma3n.embedding_length_per_layer_input", ple)
+    w.add_uint32("gemma3n.attention.shared_kv_layers", shared)
+    w.add_array("gemma3n.activation_sparsity_scale", [1.6448536] + [float("-inf")] * (layers - 1))
+    w.add_array("gemma3n.attention.sliding_window_pattern", [True, True, False, True, True, False])
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
+    for name, shape in _gemma3n_tensors(h, layers, kv, head, heads, ff, vocab, ple, altup, rank):
+        w.add_tensor(name, np.zeros(shape, dtype=np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    spec = spec_from_gguf(path)
+    assert spec.checkpoint is not None
+    stored_unused = shared * (2 * h * kv * head + head)  # wk, wv, attn_k_norm of blocks 4 and 5
+    assert total_params(spec) + stored_unused == spec.checkpoint.total_params
+    assert not any("accounts for" in w for w in spec.warnings)
+    assert spec.activation_sparse_layers == (0,)
+    assert spec.layer_types is not None and spec.layer_types[-1] == "full_attention"

@@ -141,9 +141,22 @@ def _per_layer(value: Any, blocks: int, key: str) -> list[Any]:
             raise ConfigError(f"the GGUF metadata lacks {key}", hint=_CORRUPT)
         return [value] * blocks
     if len(items) != blocks:
-        raise ConfigError(f"the GGUF's {key} lists {len(items)} layers, not the {blocks} blocks", hint=_CORRUPT)
+        raise ConfigError(f"the GGUF's {key} lists {len(items)} layers, not the {blocks} blocks",
+                          hint=_CORRUPT)
     return list(items)
 
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def file_only_params(spec: Any) -> int:
+    """Parameters a llama.cpp file holds beyond the loaded Hugging Face model: Gemma 3n's KV-shared blocks
+    keep their k/v projections and k norm in the GGUF (llama_model_gemma3n::load_arch_tensors creates
+    wk, wv and attn_k_norm on every block, required, and the converter copies the checkpoint's), where
+    transformers drops them on load (Gemma3nTextModel._keys_to_ignore_on_load_unexpected)."""
+    if spec.model_type != "gemma3n_text" or not spec.kv_shared_layers:
+        return 0
+    kv_width = spec.num_kv_heads * spec.head_dim
+    bias = 2 * kv_width if spec.qkv_bias else 0
+    return spec.kv_shared_layers * (2 * spec.hidden_size * kv_width + bias + spec.head_dim)

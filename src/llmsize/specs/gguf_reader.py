@@ -24,7 +24,7 @@ from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
 from llmsize.specs.formats import GGUF_FILE_TYPES
 from llmsize.specs.gguf_arch_fields import MODEL_TYPES as ARCH_MODEL_TYPES
-from llmsize.specs.gguf_arch_fields import arch_fields
+from llmsize.specs.gguf_arch_fields import arch_fields, file_only_params
 from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
 from llmsize.specs.gguf_hybrid import hybrid_fields, nextn_layout
 from llmsize.specs.gguf_layer_kinds import MODEL_TYPES as LAYER_KIND_MODEL_TYPES
@@ -404,7 +404,8 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
     hybrid_fields(config, get, names)
     layer_kind_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), names)
     if arch in ARCH_MODEL_TYPES:
-        arch_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), {t.name: t.shape for t in header.tensors})
+        shapes = {t.name: t.shape for t in header.tensors}
+        arch_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), shapes)
     required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
     missing = [k for k in required if not config[k]]
     if missing:
@@ -534,7 +535,8 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     dtype: Any = _PLAIN_TYPES.get(file_type, "fp32")
     fmt = WeightFormat(dtype=dtype, quant=QuantMethod.GGUF, bits=bits, gguf_type=file_type)
     spec = spec.model_copy(update={"checkpoint": checkpoint, "weight_format": fmt})
-    computed = total_params(spec) + mtp_params(spec)  # next-n blocks are in the file (gguf_hybrid.py)
+    # next-n blocks are in the file (gguf_hybrid.py), and so are Gemma 3n's unused shared-layer K/V
+    computed = total_params(spec) + mtp_params(spec) + file_only_params(spec)
     if computed != checkpoint.total_params and not split_warning:
         note = (f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
                 f"{checkpoint.total_params:,}")
