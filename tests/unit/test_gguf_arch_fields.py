@@ -226,7 +226,8 @@ def _gemma3n_tensors(h: int, layers: int, kv: int, head: int, heads: int, ff: in
     """Every tensor llama_model_gemma3n::load_arch_tensors creates (src/models/gemma3n.cpp), torch order."""
     out: list[tuple[str, tuple[int, ...]]] = [
         ("token_embd.weight", (vocab, h)), ("altup_proj.weight", (altup - 1, h, h)),
-        ("altup_unembd_proj.weight", (altup - 1, h, h)), ("per_layer_token_embd.weight", (vocab, ple * layers)),
+        ("altup_unembd_proj.weight", (altup - 1, h, h)),
+        ("per_layer_token_embd.weight", (vocab, ple * layers)),
         ("per_layer_model_proj.weight", (ple * layers, h)), ("per_layer_proj_norm.weight", (ple,)),
         ("output_norm.weight", (h,)),
     ]
