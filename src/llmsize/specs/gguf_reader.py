@@ -28,7 +28,7 @@ from llmsize.specs.gguf_arch_fields import arch_fields, file_only_params
 from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
 from llmsize.specs.gguf_hybrid import hybrid_fields, nextn_layout
 from llmsize.specs.gguf_layer_kinds import MODEL_TYPES as LAYER_KIND_MODEL_TYPES
-from llmsize.specs.gguf_layer_kinds import layer_kind_fields
+from llmsize.specs.gguf_layer_kinds import context_notes, layer_kind_fields
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -525,8 +525,11 @@ def spec_from_gguf(path: Path) -> ModelSpec:
         raise ConfigError(
             err.message.replace("config.json", f"{first.name}'s GGUF metadata (as config.json)", 1), err.hint
         ) from err
-    if split_warning:
-        spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
+    arch = str(header.metadata.get("general.architecture", ""))
+    notes = context_notes(arch, lambda key: header.metadata.get(f"{arch}.{key}"))
+    if split_warning or notes:
+        extra = (split_warning,) if split_warning else ()
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, *extra, *notes)})
     spec = nextn_layout(spec, {t.name for t in checkpoint.tensors})
     file_type = _file_type(header, checkpoint)
     bits = round(8 * checkpoint.total_bytes / checkpoint.total_params, 2) if checkpoint.total_params else None
