@@ -1,0 +1,18 @@
+"""Round 8 of the catalog: entries and fields that make the newest models exact."""
+
+from __future__ import annotations
+
+from llmsize.specs.params import mtp_params, total_params
+from published_sizes import catalog_spec
+
+
+def test_intellect_3_names_no_mtp_layer_its_export_does_not_store() -> None:
+    """PrimeIntellect/INTELLECT-3's config.json states num_nextn_predict_layers 1, but its Hub safetensors
+    total (106,852,251,264, model_specs/glm.yaml) is GLM-4.5-Air's without the 3,616,573,568 MTP tensors: with
+    mtp_stored false the spec has no MTP layer, so nothing reports params + an MTP layer it lacks."""
+    spec = catalog_spec("INTELLECT-3")
+    assert spec.mtp_layers == 0 and mtp_params(spec) == 0
+    assert total_params(spec) == 106_852_251_264
+    assert any("does not store" in w for w in spec.warnings)
+    air = catalog_spec("GLM-4.5-Air")  # the same config field, a checkpoint that stores the layer
+    assert air.mtp_layers == 1 and mtp_params(air) == 3_616_573_568
