@@ -90,8 +90,8 @@ class CatalogModel(Record):
     mtp_stored: bool = Field(
         default=True,
         description="false where config.json names next-n (MTP) layers that the published checkpoint "
-        "does not store (INTELLECT-3's export): the spec has none, so nothing drafts with them and no checkpoint "
-        "count adds them; published_params, the total without them, shows it",
+        "does not store (INTELLECT-3's export): the spec has none, so nothing drafts with them and no "
+        "checkpoint count adds them; published_params, the total without them, shows it",
     )
     loaded_only_params: int = Field(
         default=0,
@@ -307,7 +307,8 @@ def _built(entry: CatalogEntry, config: dict[str, Any], source: str) -> ModelSpe
         spec = spec.model_copy(update={"mtp_layout": "qwen"})
     if not m.mtp_stored and spec.mtp_layers:
         note = (f"config.json names {spec.mtp_layers} next-n (MTP) layer(s) that this checkpoint does not "
-                f"store (its published total, {m.published_params:,}, is the model without them): no MTP draft")
+                f"store (its published total, {m.published_params:,}, is the model without them): "
+                "no MTP draft")
         spec = spec.model_copy(update={"mtp_layers": 0, "mtp_pattern": None,
                                        "warnings": (*spec.warnings, note)})
     if m.stored_dtype is not None:
