@@ -16,3 +16,20 @@ def test_intellect_3_names_no_mtp_layer_its_export_does_not_store() -> None:
     assert any("does not store" in w for w in spec.warnings)
     air = catalog_spec("GLM-4.5-Air")  # the same config field, a checkpoint that stores the layer
     assert air.mtp_layers == 1 and mtp_params(air) == 3_616_573_568
+
+
+def test_nemotron_nano_vl_is_sized_as_its_named_backbone_not_a_dense_llama() -> None:
+    """nvidia/NVIDIA-Nemotron-Nano-12B-v2-VL-BF16's card: "Vision Encoder: CRadioV2-H Language Encoder:
+    NVIDIA-Nemotron-Nano-12B-v2", 12.6B parameters. Before, the name was a 50-layer Llama-3.1-8B shape of
+    12B: full attention on every layer. Now it is the bundled Mamba-2 hybrid decoder, said to leave the tower
+    out."""
+    from llmsize.specs.resolve import resolve
+
+    backbone = catalog_spec("NVIDIA-Nemotron-Nano-12B-v2")
+    for name in ("Nemotron-Nano-12B-v2-VL", "NVIDIA-Nemotron-Nano-12B-v2-VL-BF16"):
+        spec = resolve(name)
+        assert spec.approximate and spec.model_type == "nemotron_h"
+        assert spec.layer_types == backbone.layer_types and spec.recurrent == backbone.recurrent
+        assert total_params(spec) == total_params(backbone) < 12_600_000_000
+        assert any("C-RADIOv2-H" in w and "not counted" in w for w in spec.warnings)
+    assert resolve("NVIDIA-Nemotron-Nano-12B-v2-VL-FP8").weight_format.quant == "fp8"
