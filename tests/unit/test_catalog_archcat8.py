@@ -33,3 +33,17 @@ def test_nemotron_nano_vl_is_sized_as_its_named_backbone_not_a_dense_llama() -> 
         assert total_params(spec) == total_params(backbone) < 12_600_000_000
         assert any("C-RADIOv2-H" in w and "not counted" in w for w in spec.warnings)
     assert resolve("NVIDIA-Nemotron-Nano-12B-v2-VL-FP8").weight_format.quant == "fp8"
+
+
+def test_hunyuan_7b_and_mt_land_on_the_hunyuan_dense_entry() -> None:
+    """Before, Hunyuan-7B-Instruct and Hunyuan-MT-7B were 27-layer Llama-3.1-8B shapes (6.94B, untied 128256
+    vocabulary, no q/k norms); now the hunyuan_v1_dense entry: 32 layers, 128167 tokens tied, per-head q/k
+    norms, GQA 32/8 (model_specs/hunyuan.yaml)."""
+    from llmsize.specs.resolve import resolve
+
+    for name in ("Hunyuan-7B-Instruct", "Hunyuan-7B-Pretrain", "Hunyuan-MT-7B", "Hunyuan-MT-Chimera-7B"):
+        spec = resolve(name)
+        assert not spec.approximate and spec.model_type == "hunyuan_v1_dense"
+        assert (spec.num_layers, spec.vocab_size, spec.tie_word_embeddings) == (32, 128167, True)
+        assert spec.qk_norm == "head" and spec.num_kv_heads == 8
+        assert total_params(spec) == 7_504_568_320
