@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.specs.models import ModelSpec
 
 MODEL_TYPES = {
     "hunyuan-dense": "hunyuan_v1_dense", "hunyuan-moe": "hunyuan_v1_moe",
@@ -150,7 +151,7 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def file_only_params(spec: Any) -> int:
+def file_only_params(spec: ModelSpec) -> int:
     """Parameters a llama.cpp file holds beyond the loaded Hugging Face model: Gemma 3n's KV-shared blocks
     keep their k/v projections and k norm in the GGUF (llama_model_gemma3n::load_arch_tensors creates
     wk, wv and attn_k_norm on every block, required, and the converter copies the checkpoint's), where
