@@ -471,9 +471,11 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     if spec.approximate and spec.provenance.kind is ProvenanceKind.APPROXIMATE:
         # only a name's approximation: a GGUF or config.json of an unknown model_type is read from its own
         # fields (its warning says so); "from the size in its name" misled there (issue 15, round 6)
+        backbone = (spec.provenance.note or "").startswith("backbone")  # specs/backbone.py
         out.append(
-            f"{spec.name} is approximated from the size in its name; "
-            "give a repo id or a config.json for exact numbers"
+            f"{spec.name} is approximated "
+            + ("by its language model alone" if backbone else "from the size in its name")
+            + "; give a repo id or a config.json for exact numbers"
         )
     long_context = ctx.engine.context_warning(spec, wl)  # the engine's own rule (vLLM/SGLang refuse)
     if long_context is not None:
