@@ -1250,6 +1250,33 @@ FINDINGS = (
     "MiniMax-M2.7 FP8 on MI300X (Triton fused_moe with block FP8 on gfx942 and the triton attention "
     "backend, no per-kernel timing found); Strix Halo HIP MoE decode (ROCm/rocm-systems#10834's gfx1151 "
     "per-node figure is only readable as 3.04x Vulkan's).",
+    "Qwen2-57B-A14B on vLLM 0.4.2, third pass (issue 11, oldmoe; 4 held-out rows, none changed). Lead "
+    "checked: untuned fused_moe tiles. Read in the 0.4.2 wheel (model_executor/layers/fused_moe/fused_moe.py "
+    "fused_moe and get_moe_configs, models/qwen2_moe.py Qwen2MoeSparseMoeBlock): 0.4.2 ships tuned files for "
+    "E=8 and E=16 only, so at M <= E the 57B runs the default BLOCK_SIZE_M 16, N 32, K 64, GROUP_SIZE_M 1 "
+    "with Triton 2.3's num_warps 4 / num_stages 3. That is the tile vLLM's later tuned "
+    "E=64,N=1280,device_name=NVIDIA_A100-SXM4-80GB.json picks for batch 1 (num_stages 5 the only "
+    "difference), and 0.4.2's own tuned A100 Mixtral files pick 16 x 32|64 x 64 tiles at batch 1 as well "
+    "(num_stages 4). The grids match too: w1 runs 640 live CTAs of 56 K steps (8 hit experts x 80 N "
+    "blocks) where Mixtral TP 2 runs 896 of 64, the padded M blocks return at once (pid_m x 16 >= "
+    "num_tokens_post_padded) and moe_align_block_size (one block of E threads) pads only the hit experts; "
+    "llmsize's vllm-0.4 profile puts that Mixtral TP 2 batch-1 run (PR #3240, 1,000 + 50 tokens) at "
+    "0.686 s against 0.762 s tuned and 0.845 s on the default tiles. So untuned tiles cannot make the "
+    "57B's routed GEMMs ~5x slower per byte than Mixtral's, which its ~0.66 ms a layer excess would need; "
+    "the untuned-tile price ('vllm-moe-untuned', 36 us a call) would cover ~2 ms of an ~18 ms gap and is "
+    "not applied to 0.4. The shared expert (dense GEMVs of the shapes the Qwen2-7B rows run within 5%), "
+    "the router and sigmoid gate, and TP 2's two all-reduces a layer (the same table's 72B TP 2 rows are "
+    "within 12%) are a dense layer's work. What the rows show: the measured step is 2.3-2.4x the modelled "
+    "one with graphs (inputs 1 and 6,144) and 2.2x past 8,192 tokens (eager), so the excess scales CPU "
+    "launches and GPU time alike; reading all 64 experts every step would give -15 / -16% and +23 / +24%, "
+    "but no code path of 0.4.2 reads them. Not explained; the rows' notes record the check. Next worst "
+    "vLLM rows, read and left: DeepSeek-R1-AWQ TP 8 (~-50%): its projections and experts run awq_marlin "
+    "with per-rank N of 256-576 (kv_a_proj_with_mqa is 7168 x 576), where vLLM PR #14138 finds Marlin's "
+    "barrier_acquire / barrier_release dominating, and vLLM keeps the atomic-add reduce that avoids them "
+    "behind VLLM_MARLIN_USE_ATOMIC_ADD, off by default (marlin_utils.should_use_atomic_add_reduce); the "
+    "Qwen2.5 1.5B and 3B GPTQ / AWQ rows (Marlin, 0.6.3) are 9-19% fast where their BF16 twins are within "
+    "1%, the same small-shape direction. No per-call Marlin timing at those shapes on an A100 or H100 was "
+    "found, so no floor is set.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
