@@ -32,9 +32,9 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
-    # RDNA3's HIP graph replay costs its measured dispatch floor per kernel (llama_cpp_hip_graphs.py).
-    gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | {
-        llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.HIP_GRAPH_DISPATCH_S},
+    # RDNA3's and RDNA 3.5's HIP graph replay costs its measured dispatch floor per kernel
+    # (llama_cpp_hip_graphs.py).
+    gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | llama_cpp_hip_graphs.DISPATCH_BY_ARCH,
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
@@ -50,8 +50,7 @@ SPEED = EngineSpeedProfile(
     # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
-    gpu_per_layer_by_class={"apple": 0.0856e-3,
-                            llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.PER_LAYER_S},
+    gpu_per_layer_by_class={"apple": 0.0856e-3} | llama_cpp_hip_graphs.PER_LAYER_BY_ARCH,
     # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
     # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
     # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
