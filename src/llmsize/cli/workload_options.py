@@ -23,6 +23,7 @@ from llmsize.estimate.workload import (
     Framework,
     Loss,
     Mode,
+    Objective,
     Offload,
     Optimizer,
     Workload,
@@ -173,6 +174,24 @@ LigerOpt = Annotated[
     Option(
         "--liger",
         help="Liger kernels (use_liger_kernel): fused CE, RMSNorm, SwiGLU, RoPE.",
+        rich_help_panel=_TRAIN,
+    ),
+]
+ObjectiveOpt = Annotated[
+    Objective,
+    Option(
+        "--objective",
+        help="Training objective: sft, or dpo (TRL DPOTrainer: --batch pairs, each a chosen and a rejected "
+        "sequence of --context tokens run as one batch; full training also holds a frozen reference copy).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+PrecomputeRefOpt = Annotated[
+    bool,
+    Option(
+        "--precompute-ref-log-probs",
+        help="DPO: reference log-probabilities computed before training (TRL precompute_ref_log_probs): "
+        "no reference model or reference forward in the step.",
         rich_help_panel=_TRAIN,
     ),
 ]
@@ -367,6 +386,8 @@ def build_workload(
     compile: CompileOpt = False,
     padding_free: PaddingFreeOpt = False,
     liger: LigerOpt = False,
+    objective: ObjectiveOpt = Objective.SFT,
+    precompute_ref_log_probs: PrecomputeRefOpt = False,
     fp8_training: Fp8TrainingOpt = None,
     fp8_all_gather: Fp8AllGatherOpt = None,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
@@ -428,6 +449,8 @@ def build_workload(
             compile=compile,
             liger=liger,
             padding_free=padding_free,
+            objective=objective,
+            precompute_ref_log_probs=precompute_ref_log_probs,
             fp8_training=fp8_training,
             fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmsize.estimate.workload import Framework, Loss, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Framework, Loss, Mode, Objective, Optimizer, Workload
 
 # REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py).
 DEFAULT_LOSS_CHUNKS = 8
@@ -138,7 +138,11 @@ def _default_checkpointing(fw: Framework, mode: Mode) -> bool:
     return True
 
 
-def _default_loss(fw: Framework) -> Loss:
+def _default_loss(fw: Framework, objective: Objective = Objective.SFT) -> Loss:
+    if objective is Objective.DPO:
+        # DPOTrainer._compute_loss takes selective_log_softmax over every position's logits
+        # (trl/trainer/dpo_trainer.py): chunked_nll is SFTTrainer's only (preference.py)
+        return Loss.FULL
     if fw is Framework.TRL:
         return Loss.CHUNKED_RECOMPUTE
     if fw is Framework.TORCHTUNE:
@@ -165,7 +169,7 @@ def recipe(wl: Workload) -> Recipe:
     loss = wl.loss
     if loss is None:
         # Liger's model patch (apply_liger_kernel_to_*) swaps the loss for its fused linear CE
-        loss = Loss.FUSED if wl.liger else _default_loss(fw)
+        loss = Loss.FUSED if wl.liger else _default_loss(fw, wl.objective)
         notes.append(f"{loss} cross-entropy")
     chunks = wl.loss_chunks or (DEFAULT_LOSS_CHUNKS if loss is Loss.CHUNKED else 1)
     in_bwd = wl.optimizer_in_backward

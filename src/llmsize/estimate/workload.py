@@ -89,6 +89,15 @@ class Loss(StrEnum):
     INPLACE = "inplace"
 
 
+class Objective(StrEnum):
+    """What the training step optimises: sft (next-token cross-entropy: Trainer, SFTTrainer, torchtune's
+    SFT recipes) or dpo (TRL DPOTrainer: a chosen and a rejected completion per example, scored against
+    a frozen reference; estimate/preference.py)."""
+
+    SFT = "sft"
+    DPO = "dpo"
+
+
 class Fp8Recipe(StrEnum):
     """torchao float8 training recipes (torchao/float8/config.py `Float8LinearRecipeName`):
     tensorwise: one scale per tensor; rowwise: one per row; rowwise-gw-hp: rowwise, with the
@@ -152,6 +161,8 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "compile": ("--compile", False),
     "liger": ("--liger", False),
     "lora_targets": ("--lora-targets", None),
+    "objective": ("--objective", "sft"),
+    "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
 }
 
 
@@ -219,6 +230,16 @@ class Workload(Record):
         default=False,
         description="the batch's sequences are flattened into one row without padding (TRL padding_free, "
         "DataCollatorWithFlattening); context is then the mean tokens per sequence",
+    )
+    objective: Objective = Field(
+        default=Objective.SFT,
+        description="sft, or dpo (TRL DPOTrainer): each example is a chosen and a rejected sequence of "
+        "`context` tokens run as one concatenated batch, with a frozen reference (estimate/preference.py)",
+    )
+    precompute_ref_log_probs: bool = Field(
+        default=False,
+        description="DPO: the reference log-probabilities are computed once before training (TRL "
+        "precompute_ref_log_probs), so no reference model or reference forward during training",
     )
     fp8_training: Fp8Recipe | None = Field(
         default=None,
@@ -417,6 +438,11 @@ class Workload(Record):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        if self.precompute_ref_log_probs and self.objective is not Objective.DPO:
+            raise ValueError(
+                "--precompute-ref-log-probs precomputes DPO's reference log-probabilities: it needs "
+                "--objective dpo"
+            )
         if self.padding_free and not self.mode.trains:
             raise ValueError(
                 "--padding-free flattens training batches; it does not apply to --mode inference"

@@ -370,7 +370,15 @@ def training_candidates(
     # sequences are concatenated into one row, position_ids restarting at each, so every tensor
     # is sized on the real tokens; attention stays per sequence (masking_utils.py
     # find_packed_sequence_indices: flash attention runs varlen, SDPA gets a block-diagonal mask).
-    rows, tokens = (1, wl.batch * wl.context) if wl.padding_free else (wl.batch, wl.context)
+    # DPO runs each example's chosen and rejected sequences as one batch (preference.py).
+    from llmsize.estimate.preference import (
+        reference_forward_bytes,
+        runs_reference_forward,
+        sequences_per_example,
+    )
+
+    seqs = wl.batch * sequences_per_example(wl)
+    rows, tokens = (1, seqs * wl.context) if wl.padding_free else (seqs, wl.context)
     d = _dims(
         spec,
         wl,
@@ -487,6 +495,12 @@ def training_candidates(
             # logits to fp32 as the forward returns; the copy lives until the loss is taken
             tw.tmp("logits .float() (accelerate convert_outputs_to_fp32)", logits.nbytes // d.e * 4)
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
+        if runs_reference_forward(wl):
+            # DPO's reference forward runs while the policy's logits and loss tensors are still held
+            elem = 4 if (spec.logits_fp32 or d.logits_fp32) else d.e
+            ref = reference_forward_bytes(d.b * d.logits_tokens * spec.vocab_size * elem, elem, d.autocast)
+            live = pre_live + saved_all + tw.cur + ref
+            out.append(Candidate("forward", live, 0, 0, "reference forward (DPO)"))
         tw.drop(logits, xn)
         tw.reset_peak()
         _backward(tw, loss, 4)
