@@ -195,6 +195,15 @@ PrecomputeRefOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+FlexDenseMaskOpt = Annotated[
+    bool,
+    Option(
+        "--flex-dense-mask",
+        help="Unsloth's gpt-oss FlexAttention before September 2025 (unsloth-zoo before dc8308b): each "
+        "block mask built from a dense query x key grid at the first forward.",
+        rich_help_panel=_TRAIN,
+    ),
+]
 Fp8TrainingOpt = Annotated[
     Fp8Recipe | None,
     Option(
@@ -388,6 +397,7 @@ def build_workload(
     liger: LigerOpt = False,
     objective: ObjectiveOpt = Objective.SFT,
     precompute_ref_log_probs: PrecomputeRefOpt = False,
+    flex_dense_mask: FlexDenseMaskOpt = False,
     fp8_training: Fp8TrainingOpt = None,
     fp8_all_gather: Fp8AllGatherOpt = None,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
@@ -451,6 +461,7 @@ def build_workload(
             padding_free=padding_free,
             objective=objective,
             precompute_ref_log_probs=precompute_ref_log_probs,
+            flex_dense_mask=flex_dense_mask,
             fp8_training=fp8_training,
             fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,

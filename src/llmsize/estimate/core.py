@@ -23,6 +23,7 @@ from llmsize.estimate import (
     preference,
     speculative,
     training,
+    unsloth_flex_mask,
     video,
 )
 from llmsize.estimate.engines import WeightPlacement
@@ -409,6 +410,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
             out.append(note(wl))
         out.extend(preference.notes(wl))
+        if unsloth_flex_mask.applies(spec, wl.flex_dense_mask):
+            out.append(unsloth_flex_mask.note(spec, wl.context))
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(

@@ -163,6 +163,7 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "lora_targets": ("--lora-targets", None),
     "objective": ("--objective", "sft"),
     "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
+    "flex_dense_mask": ("--flex-dense-mask", False),
 }
 
 
@@ -240,6 +241,11 @@ class Workload(Record):
         default=False,
         description="DPO: the reference log-probabilities are computed once before training (TRL "
         "precompute_ref_log_probs), so no reference model or reference forward during training",
+    )
+    flex_dense_mask: bool = Field(
+        default=False,
+        description="Unsloth's attention-sink FlexAttention (gpt-oss) before unsloth-zoo dc8308b (September "
+        "2025) built each block mask from a dense query x key grid (estimate/unsloth_flex_mask.py)",
     )
     fp8_training: Fp8Recipe | None = Field(
         default=None,

@@ -447,6 +447,12 @@ def training_candidates(
     x_bytes = stream_bytes(spec, d, elem=rb)
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
+    from llmsize.estimate import unsloth_flex_mask
+
+    if unsloth_flex_mask.applies(spec, wl.flex_dense_mask) and walks:
+        # built at the first layer's forward, once per layer type (unsloth_flex_mask.py)
+        mask = unsloth_flex_mask.dense_mask_bytes(spec, d.s)
+        out.append(Candidate("forward", pre_live + mask, 0, 0, "FlexAttention dense block-mask build"))
     for pos in sorted(lasts | ({0} if walks else set())):
         first = x_bytes if spec.altup_inputs <= 1 and spec.compressed is None else 0  # not the embeddings
         peak = walks[pos].fwd_peak - (first if pos == 0 else 0)
