@@ -109,3 +109,44 @@ def test_dpo_is_reported_in_the_workload_and_assumptions() -> None:
     doc = json.loads(result.stdout)
     assert doc["workload"]["objective"] == "dpo"
     assert any("reference: a frozen copy" in a for a in doc["assumptions"])
+
+
+def test_grpo_runs_the_head_on_the_completion_only() -> None:
+    """GRPOTrainer passes logits_to_keep = max_completion_length + 1: a shorter completion in the same
+    context keeps fewer logits; the blocks still see the whole prompt + completion."""
+    spec = llama3_8b_spec()
+    base = _wl(mode="lora", objective="grpo", context=4096, batch=4)
+    short = estimate(spec, base.model_copy(update={"completion_tokens": 256})).activations_bytes
+    long = estimate(spec, base.model_copy(update={"completion_tokens": 2048})).activations_bytes
+    sft = estimate(spec, _wl(mode="lora", context=4096, batch=4)).activations_bytes
+    assert short < long < sft
+    # the difference is the logits of the extra positions, not the blocks
+    assert long - short >= 4 * (2048 - 256) * spec.vocab_size * 4
+
+
+def test_grpo_loads_a_reference_only_with_a_kl_term() -> None:
+    """GRPOConfig.beta defaults to 0.0: no reference; above 0 full training loads a copy."""
+    spec = llama3_8b_spec()
+    plain = estimate(spec, _wl(objective="grpo")).weights_bytes
+    assert plain == estimate(spec, _wl()).weights_bytes
+    assert estimate(spec, _wl(objective="grpo", kl_beta=0.04)).weights_bytes == 2 * plain
+    lora = _wl(mode="lora", objective="grpo")
+    assert (
+        estimate(spec, lora.model_copy(update={"kl_beta": 0.04})).weights_bytes
+        == estimate(spec, lora).weights_bytes
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--mode", "lora", "--kl-beta", "0.1"],  # not GRPO
+        ["--mode", "lora", "--objective", "grpo", "--context", "512", "--completion-tokens", "600"],
+        ["--mode", "lora", "--objective", "grpo", "--kl-beta", "-1"],
+    ],
+)
+def test_bad_grpo_options_are_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ex:
+        main(["estimate", "Llama-3.1-8B", *args])
+    assert ex.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err

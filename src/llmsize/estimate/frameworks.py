@@ -139,9 +139,9 @@ def _default_checkpointing(fw: Framework, mode: Mode) -> bool:
 
 
 def _default_loss(fw: Framework, objective: Objective = Objective.SFT) -> Loss:
-    if objective is Objective.DPO:
-        # DPOTrainer._compute_loss takes selective_log_softmax over every position's logits
-        # (trl/trainer/dpo_trainer.py): chunked_nll is SFTTrainer's only (preference.py)
+    if objective is not Objective.SFT:
+        # DPOTrainer._compute_loss and GRPOTrainer._get_per_token_logps_and_entropies take
+        # selective_log_softmax over the logits (trl/trainer/): chunked_nll is SFTTrainer's only
         return Loss.FULL
     if fw is Framework.TRL:
         return Loss.CHUNKED_RECOMPUTE

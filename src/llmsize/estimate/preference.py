@@ -1,4 +1,4 @@
-"""Preference training (DPO): what TRL's DPOTrainer adds to a training step's memory.
+"""TRL's preference and RL objectives (DPO, GRPO): what they change in a training step's memory.
 
 Modelled on TRL's DPOTrainer (trl/trainer/dpo_trainer.py, main of July 2026, commit f2cd577):
 
@@ -25,6 +25,21 @@ Modelled on TRL's DPOTrainer (trl/trainer/dpo_trainer.py, main of July 2026, com
 
 Precomputed log-probabilities (`precompute_ref_log_probs=True`) run the reference over the dataset
 before training: neither the copy nor the reference forward are live during the step.
+
+GRPO, modelled on TRL's GRPOTrainer (trl/trainer/grpo_trainer.py and grpo_config.py, same commit):
+
+- `--batch` counts completions per device (`per_device_train_batch_size` has meant generations since
+  TRL PR #2776), each a prompt plus its completion: `--context` tokens.
+- The policy's forward (`_get_per_token_logps_and_entropies`) passes `logits_to_keep =
+  max_completion_length + 1`, so the lm_head and `selective_log_softmax` run on the completion's
+  positions only: `--completion-tokens` (TRL's default 512).
+- `beta` (`--kl-beta`, default 0.0) decides the reference: at 0 none is loaded; above 0 a PEFT policy
+  disables its adapters and full training loads a frozen copy (`create_model_from_path`, prepared like
+  DPO's). Its log-probabilities are taken under `torch.no_grad()` in `_generate_and_score_completions`,
+  before the policy's forward, so only the copy's weights coincide with the training step.
+- Generation is not modelled: `model.generate` (no vLLM) runs before the step, and vLLM in colocate
+  mode keeps `vllm_gpu_memory_utilization` (default 0.3) of the card unless its sleep mode is on,
+  which a card-independent estimate cannot express.
 """
 
 from __future__ import annotations
@@ -35,7 +50,10 @@ from llmsize.estimate.workload import Mode, Objective, Workload
 
 Num = Any  # an int, or a numpy array over a sweep
 
+GRPO_DEFAULT_COMPLETION = 512  # GRPOConfig.max_completion_length
+
 __all__ = [
+    "logits_positions",
     "notes",
     "reference_forward_bytes",
     "reference_weight_bytes",
@@ -49,13 +67,23 @@ def sequences_per_example(wl: Workload) -> int:
     return 2 if wl.objective is Objective.DPO else 1
 
 
+def _needs_reference(wl: Workload) -> bool:
+    """The step scores against a reference: DPO unless precomputed, GRPO with a KL term."""
+    if wl.objective is Objective.DPO:
+        return not wl.precompute_ref_log_probs
+    return wl.objective is Objective.GRPO and wl.kl_beta > 0
+
+
 def _has_reference_copy(wl: Workload) -> bool:
-    """A second model is loaded: DPO, full training (no adapters to disable), not precomputed."""
-    return (
-        wl.objective is Objective.DPO
-        and wl.mode not in (Mode.LORA, Mode.QLORA)
-        and not wl.precompute_ref_log_probs
-    )
+    """A second model is loaded: a reference is needed and there are no adapters to disable."""
+    return _needs_reference(wl) and wl.mode not in (Mode.LORA, Mode.QLORA)
+
+
+def logits_positions(wl: Workload, tokens: Num, sequences_in_row: Num = 1) -> Num:
+    """Positions per row the lm_head runs on: GRPO keeps each completion's (+1), else every token."""
+    if wl.objective is not Objective.GRPO:
+        return tokens
+    return min(wl.context, (wl.completion_tokens or GRPO_DEFAULT_COMPLETION) + 1) * sequences_in_row
 
 
 def reference_weight_bytes(wl: Workload, policy_weight_bytes: int) -> int:
@@ -83,20 +111,29 @@ def reference_forward_bytes(logits_bytes: Num, elem: int, fp32_copy: bool) -> Nu
 
 def notes(wl: Workload) -> tuple[str, ...]:
     """Assumption lines for the report."""
-    if wl.objective is not Objective.DPO:
+    if wl.objective is Objective.SFT:
         return ()
-    out = [
-        f"DPO (TRL DPOTrainer): chosen and rejected run as one batch of {2 * wl.batch} sequences of "
-        f"{wl.context:,} tokens"
-    ]
+    if wl.objective is Objective.DPO:
+        out = [
+            f"DPO (TRL DPOTrainer): chosen and rejected run as one batch of {2 * wl.batch} sequences of "
+            f"{wl.context:,} tokens"
+        ]
+    else:
+        out = [
+            f"GRPO (TRL GRPOTrainer) policy step: {wl.batch} completions of {wl.context:,} tokens, logits "
+            f"over the last {logits_positions(wl, wl.context):,} positions; generation (model.generate or "
+            "vLLM) not counted"
+        ]
     if wl.precompute_ref_log_probs:
         out.append("reference log-probabilities precomputed: no reference model during training")
     elif _has_reference_copy(wl):
         out.append(
             "reference: a frozen copy of the model ("
             + ("ZeRO-3 shards it like the policy" if wl.zero == 3 else "whole on every GPU")
-            + "), run without gradients after the policy's forward"
+            + ")"
         )
-    else:
+    elif _needs_reference(wl):
         out.append("reference: the policy with its adapters disabled (no second copy)")
+    else:
+        out.append("no reference model (beta 0)")
     return tuple(out)

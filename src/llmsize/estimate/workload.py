@@ -91,11 +91,13 @@ class Loss(StrEnum):
 
 class Objective(StrEnum):
     """What the training step optimises: sft (next-token cross-entropy: Trainer, SFTTrainer, torchtune's
-    SFT recipes) or dpo (TRL DPOTrainer: a chosen and a rejected completion per example, scored against
-    a frozen reference; estimate/preference.py)."""
+    SFT recipes), dpo (TRL DPOTrainer: a chosen and a rejected completion per example, scored against
+    a frozen reference) or grpo (TRL GRPOTrainer's policy step on generated completions);
+    estimate/preference.py."""
 
     SFT = "sft"
     DPO = "dpo"
+    GRPO = "grpo"
 
 
 class Fp8Recipe(StrEnum):
@@ -164,6 +166,8 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "objective": ("--objective", "sft"),
     "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
     "flex_dense_mask": ("--flex-dense-mask", False),
+    "completion_tokens": ("--completion-tokens", None),
+    "kl_beta": ("--kl-beta", 0.0),
 }
 
 
@@ -241,6 +245,20 @@ class Workload(Record):
         default=False,
         description="DPO: the reference log-probabilities are computed once before training (TRL "
         "precompute_ref_log_probs), so no reference model or reference forward during training",
+    )
+    completion_tokens: int | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_TOKENS,
+        description="GRPO: generated tokens per sequence (max_completion_length; the lm_head runs on these "
+        "only); None = TRL's default 512, at most the context",
+    )
+    kl_beta: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1e6,
+        description="GRPO: the KL coefficient (GRPOConfig.beta); above 0 full training loads a frozen "
+        "reference copy (TRL's default 0.0 loads none)",
     )
     flex_dense_mask: bool = Field(
         default=False,
@@ -444,6 +462,15 @@ class Workload(Record):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        if (self.completion_tokens is not None or self.kl_beta) and self.objective is not Objective.GRPO:
+            raise ValueError(
+                "--completion-tokens and --kl-beta are GRPO settings: they need --objective grpo"
+            )
+        if self.completion_tokens is not None and self.completion_tokens >= self.context:
+            raise ValueError(
+                f"--completion-tokens {self.completion_tokens} must be less than --context {self.context} "
+                "(the context holds the prompt and the completion)"
+            )
         if self.precompute_ref_log_probs and self.objective is not Objective.DPO:
             raise ValueError(
                 "--precompute-ref-log-probs precomputes DPO's reference log-probabilities: it needs "

@@ -372,6 +372,7 @@ def training_candidates(
     # find_packed_sequence_indices: flash attention runs varlen, SDPA gets a block-diagonal mask).
     # DPO runs each example's chosen and rejected sequences as one batch (preference.py).
     from llmsize.estimate.preference import (
+        logits_positions,
         reference_forward_bytes,
         runs_reference_forward,
         sequences_per_example,
@@ -386,7 +387,7 @@ def training_candidates(
         s=tokens,
         kv=tokens,
         batch=rows,
-        logits_tokens=tokens,
+        logits_tokens=logits_positions(wl, tokens, seqs if wl.padding_free else 1),
         attention=wl.attention,
         targets=targets,
     )
