@@ -900,8 +900,10 @@ ROWS.append(
 # the gpt-oss rows above) and Qwen3_MoE.ipynb (16-bit LoRA; max_seq_length 2048, r16, batch 1 assumed).
 US_MOE = "https://unsloth.ai/docs/new/faster-moe"
 for model, args, published, label in (
-    ("gpt-oss-20b", "--mode qlora --lora-rank 8 --context 1024 --batch 1", 12.8, "QLoRA r8, 1024 tokens, bs 1"),
-    ("Qwen3-30B-A3B", "--mode lora --lora-rank 16 --context 2048 --batch 1", 63, "16-bit LoRA r16, 2048 tokens, bs 1"),
+    ("gpt-oss-20b", "--mode qlora --lora-rank 8 --context 1024 --batch 1", 12.8,
+     "QLoRA r8, 1024 tokens, bs 1"),
+    ("Qwen3-30B-A3B", "--mode lora --lora-rank 16 --context 2048 --batch 1", 63,
+     "16-bit LoRA r16, 2048 tokens, bs 1"),
 ):
     ROWS.append(
         Row(
