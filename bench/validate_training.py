@@ -618,7 +618,7 @@ ROWS.append(
 # HF+FA2 only allows 3K lengths. Unsloth can do 11K context lengths on a 24GB card for the 9b model,
 # whilst HF+FA2 fits 2.6K lengths." Gemma 2's softcapped attention runs eager in both (the blog: "Flash
 # Attention is sadly not supported"); Unsloth's is a torch.compile'd function (unsloth/models/gemma2.py
-# gemma2_attention, commit c100900), modelled as eager.
+# gemma2_attention, commit c100900), walked as its compiled graph keeps it.
 US_G2 = "https://unsloth.ai/blog/gemma2"
 G2_BASE = "--mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 --attention eager"
 for model, label, gb, context, fw in (
@@ -639,8 +639,9 @@ for model, label, gb, context, fw in (
             False,
             "largest context that fitted: the card is an upper bound; batch 1 assumed; "
             + (
-                "Unsloth's compiled softcapped attention (gemma2_attention) modelled as eager attention; "
-                "pre-CCE loss (--loss inplace)"
+                "Unsloth's torch.compile'd softcapped attention (gemma2_attention: fused softcap-softmax, "
+                "bf16 scores and probabilities kept; unsloth_gemma2_attention.py); pre-CCE loss "
+                "(--loss inplace)"
                 if unsloth
                 else "transformers 4.42 eager attention with softcapping; its upcast, shifted loss as "
                 "--loss full-shifted"
