@@ -983,6 +983,43 @@ for model, size, lora, qlora, full in (
         )
 
 
+# ms-swift's example scripts carry the memory their authors saw (modelscope/ms-swift at 3602360, August
+# 2026; the reading, nvidia-smi or torch, is not stated). Swift's trainers are transformers' Trainer
+# (swift/trainers/arguments.py: gradient_checkpointing True by default) and, for DPO, a subclass of
+# TRL's DPOTrainer. Rows whose token counts are fixed: packed SFT (--packing true fills each row to
+# max_length) and a LoRA DPO whose padded pairs are assumed to reach max_length 2048.
+SWIFT = "https://github.com/modelscope/ms-swift/blob/3602360a5/examples/train"
+for path, label, args, published, note in (
+    ("rlhf/dpo/lora.sh", "Qwen2.5 7B DPO LoRA r8 all-linear, 1 GPU, bs 1 pair x <=2048",
+     "Qwen2.5-7B-Instruct --mode lora --lora-rank 8 --lora-targets all-linear --framework trl "
+     "--objective dpo --context 2048 --batch 1", 24,
+     "'# 24GiB'; TRL's DPOTrainer (preference.py): chosen + rejected as one batch, the reference is the "
+     "policy without its adapters; the longest padded pair is assumed to reach max_length; rpo_alpha 0.1's "
+     "extra NLL on the chosen rows not modelled"),
+    ("agent/qwen2_5.sh", "Qwen2.5 3B full, 1 GPU, bs 1 x packed 8192, Liger, flash",
+     "Qwen2.5-3B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
+     "--context 8192 --batch 1", 35,
+     "'# 35GiB'; transformers' default AdamW on the bf16 weights (states in bf16) assumed"),
+    ("cached_dataset/sft.sh", "Qwen2.5 7B full, 4 GPUs ZeRO-3, bs 1 x packed 8192, Liger, flash",
+     "Qwen2.5-7B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
+     "--context 8192 --batch 1 --zero 3 --num-gpus 4", 44,
+     "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states; its prefetch and reduce buckets not "
+     "modelled"),
+):
+    ROWS.append(
+        Row(
+            f"{SWIFT}/{path} (ms-swift examples)",
+            f"ms-swift {label}",
+            args,
+            published,
+            "card",
+            False,
+            note,
+            held_out=True,
+        )
+    )
+
+
 def run(row: Row) -> tuple[float, str]:
     result = CliRunner().invoke(app, ["estimate", *shlex.split(row.args), "--format", "json"])
     if result.exit_code != 0:

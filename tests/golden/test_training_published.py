@@ -44,3 +44,17 @@ def test_torchtune_llama3_lora_tutorial() -> None:
     est = estimate(spec, wl)
     allocated = est.total_bytes - est.overhead_bytes
     assert abs(allocated / 18.5e9 - 1) < 0.05
+
+
+def test_ms_swift_dpo_lora_example() -> None:
+    """ms-swift examples/train/rlhf/dpo/lora.sh (commit 3602360a5): "# 24GiB" for Qwen2.5-7B-Instruct
+    DPO (TRL's DPOTrainer), LoRA r8 all-linear, batch 1, max_length 2048, bf16, checkpointing."""
+    spec = llmsize.resolve("Qwen2.5-7B-Instruct")
+    kw: dict[str, object] = {
+        "mode": "lora", "lora_rank": 8, "lora_targets": ("all-linear",), "framework": "trl",
+        "context": 2048, "batch": 1,
+    }
+    dpo = estimate(spec, Workload(objective="dpo", **kw)).total_bytes
+    assert abs(dpo / (24 * GIB) - 1) < 0.10
+    # the same step as SFT (one sequence, SFTTrainer's chunked loss) misses the pair and its logits
+    assert estimate(spec, Workload(**kw)).total_bytes < 0.85 * 24 * GIB
