@@ -1003,8 +1003,9 @@ for path, label, args, published, note in (
     ("cached_dataset/sft.sh", "Qwen2.5 7B full, 4 GPUs ZeRO-3, bs 1 x packed 8192, Liger, flash",
      "Qwen2.5-7B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
      "--context 8192 --batch 1 --zero 3 --num-gpus 4", 44,
-     "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states; its prefetch and reduce buckets not "
-     "modelled"),
+     "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states, and at the step the fp32 cast of one "
+     "1e9-element sub-group (deepspeed_step.py); its prefetch and reduce buckets and the lm_head gathered "
+     "whole at the loss not modelled; gradient_accumulation_steps 4 does not move the step's peak"),
 ):
     ROWS.append(
         Row(
