@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from llmsize.estimate import deepspeed_step, fsdp_root
 from llmsize.estimate.core import estimate
 from llmsize.estimate.workload import Workload
@@ -106,3 +108,27 @@ def test_answerai_llama2_70b_fsdp_offload_peak() -> None:
     got = estimate(spec, wl)
     allocated = (got.total_bytes - got.overhead_bytes) / GIB
     assert abs(allocated / 14.92 - 1) < 0.05
+
+
+def test_zero_impl_picks_the_library() -> None:
+    """--zero-impl deepspeed: no FSDP root unit on a LoRA run; --zero-impl fsdp: no DeepSpeed cast on a
+    full Trainer run with master weights (FSDP steps its fp32 shards in place)."""
+    spec = llama3_8b()
+    fsdp = estimate(spec, _lora(zero=3, num_gpus=8))
+    ds = estimate(spec, _lora(zero=3, num_gpus=8, zero_impl="deepspeed"))
+    assert fsdp.total_bytes - ds.total_bytes == ROOT_8B - math.ceil(ROOT_8B / 8)
+    full = Workload(mode="full", framework="trainer", zero=2, num_gpus=8, context=256, batch=1)
+    assert estimate(spec, full).activations_bytes == 3 * estimate(spec, full).gradients_bytes
+    as_fsdp = estimate(spec, full.model_copy(update={"zero_impl": "fsdp"}))
+    assert as_fsdp.activations_bytes < as_fsdp.gradients_bytes // 100  # a 256-token batch, no cast
+
+
+def test_zero_impl_without_a_zero_stage_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    from llmsize.cli import main
+
+    with pytest.raises(SystemExit) as ex:
+        main(["estimate", "Llama-2-7B", "--mode", "lora", "--zero-impl", "deepspeed"])
+    assert ex.value.code == 2
+    err = capsys.readouterr().err
+    assert "--zero-impl" in err
+    assert "Traceback" not in err

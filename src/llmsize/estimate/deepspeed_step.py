@@ -16,13 +16,14 @@ At the cast both copies are live: (2 + 4) bytes per element of the largest piece
 weights, gradient partitions, master copy and states. A sub-group may run past `sub_group_size` by
 part of the parameter that crosses it; that part is not counted (a lower bound).
 
-Only the Hugging Face trainers launch DeepSpeed here (`TrainingArguments.deepspeed`); a plain loop
-with --zero is taken as PyTorch FSDP (fsdp_root.py), which steps fp32 shards in place.
+`--zero-impl` says which library shards the run; left at auto, a Hugging Face Trainer-family run
+(`TrainingArguments.deepspeed`) with an fp32 master copy is taken as DeepSpeed and every other
+--zero run (a plain loop, LoRA through accelerate's FSDP plugin) as PyTorch FSDP (fsdp_root.py).
 """
 
 from __future__ import annotations
 
-from llmsize.estimate.workload import Framework, Offload, Workload
+from llmsize.estimate.workload import Framework, Offload, Workload, ZeroImpl
 
 # REFERENCE: DeepSpeed runtime/zero/config.py `sub_group_size: int = Field(pp_int(1e9), ge=0)`.
 SUB_GROUP_SIZE = 1_000_000_000
@@ -33,13 +34,18 @@ HF_TRAINERS = frozenset({Framework.TRAINER, Framework.TRL, Framework.AXOLOTL, Fr
 
 
 def runs_deepspeed(wl: Workload, master: bool) -> bool:
-    """A Trainer-family run with a ZeRO stage and an fp32 master copy on the GPU (not offloaded)."""
-    return (
-        wl.framework in HF_TRAINERS
-        and wl.zero >= 1
-        and master
-        and wl.offload_optimizer is Offload.NONE
-    )
+    """DeepSpeed shards this run: --zero-impl deepspeed, or (auto) a Trainer-family run with a ZeRO
+    stage and an fp32 master copy (what frameworks.py assumes DeepSpeed keeps)."""
+    if wl.zero < 1:
+        return False
+    if wl.zero_impl is not ZeroImpl.AUTO:
+        return wl.zero_impl is ZeroImpl.DEEPSPEED
+    return wl.framework in HF_TRAINERS and master
+
+
+def casts_fp32_grads(wl: Workload, master: bool) -> bool:
+    """DeepSpeed steps an fp32 master copy on the GPU (with offload_optimizer the cast is on the host)."""
+    return runs_deepspeed(wl, master) and master and wl.offload_optimizer is Offload.NONE
 
 
 def fp32_grad_bytes(local_numel: int, grad_elem: int, zero: int) -> int:

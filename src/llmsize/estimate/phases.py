@@ -107,7 +107,7 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes, compute:
     16-bit gradient partition it steps to fp32 (deepspeed_step.py).
     """
     master = wl.mode.trains_all_weights and master_weights_on(wl, compute)
-    if deepspeed_step.runs_deepspeed(wl, master):
+    if deepspeed_step.casts_fp32_grads(wl, master):
         elem = _DTYPE_BYTES.get(compute, 2)
         local = static.gradients // elem  # ZeRO-2/3 keep gradient partitions: already divided
         if wl.zero < 2:
