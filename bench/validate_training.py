@@ -797,6 +797,32 @@ for source, label, extra, published, note in (
         )
     )
 
+# Philipp Schmid's "Efficiently fine-tune Llama 3 with PyTorch FSDP and Q-Lora" (April 2024; the notebook
+# training/fsdp-qlora-distributed-llama3.ipynb, scripts/run_fsdp_qlora.py): Llama 3 70B, bnb NF4 with bf16
+# storage, LoRA r16 all-linear, TRL SFTTrainer packing to 3072, sdpa, gradient checkpointing, adamw_torch,
+# Trainer FSDP "full_shard auto_wrap offload" on 4x 24GB: "FSDP + Q-Lora + CPU offloading needs 4x24GB
+# GPUs, with 22 GB/GPU and 127 GB CPU RAM with a sequence length of 3072 and a batch size of 1" (held out).
+# The offloaded root unit (Llama 3's 128,256 x 8,192 embeddings and head, 4.2 GB) is gathered whole.
+PHIL = (
+    "https://github.com/philschmid/deep-learning-pytorch-huggingface/blob/be9ff8f760f9fdbcabedf123d988ef0ff12682f5/"
+    "training/fsdp-qlora-distributed-llama3.ipynb"
+)
+ROWS.append(
+    Row(
+        f"{PHIL} (FSDP + QLoRA Llama 3 70B)",
+        "Llama 3 70B QLoRA r16 all-linear, 4x 24GB FSDP + CPU offload, bs 1 x packed 3072",
+        "Llama-3.1-70B --framework trl --mode qlora --lora-rank 16 --lora-targets all-linear --context 3072 "
+        "--batch 1 --attention sdpa --gradient-checkpointing --loss full-shifted --optimizer adamw-foreach "
+        "--zero 3 --num-gpus 4 --offload-params cpu",
+        22,
+        "card",
+        False,
+        "'22 GB/GPU' (reading not named); Llama 3.1's config for Llama 3 (same shapes); transformers 4.40's "
+        "upcast, shifted loss; LoRA dropout 0.05 not modelled",
+        held_out=True,
+    )
+)
+
 # torchtune of April-May 2024 (trainval4). Its recipes then returned `self.output(h).float()` from the
 # model (torchtune/modules/transformer.py) and shifted a contiguous copy before torch.nn.CrossEntropyLoss
 # (recipes/lora_finetune_single_device.py): --loss full-shifted. memory_stats_log (torchtune/utils/
