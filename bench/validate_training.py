@@ -747,8 +747,10 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
             "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
             "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPU offload modelled "
             "as ZeRO-3 parameter offload; the two figures differ by 16.0 (llmsize 16.4 GiB: the offloaded "
-            "NF4 data shard), both ~10 above the model: no allocation in the guide's setup (FSDP1, Trainer's "
-            "_fsdp_qlora_plugin_updates bf16 MixedPrecision, no kbit prep for sharded QLoRA) accounts for it",
+            "NF4 data shard), both ~9 above the model (with FSDP's root unit gathered, fsdp_root.py): no "
+            "allocation in the guide's setup (FSDP1, Trainer's _fsdp_qlora_plugin_updates bf16 "
+            "MixedPrecision, no kbit prep for sharded QLoRA) accounts for it; the PEFT DeepSpeed/FSDP rows "
+            "and the Llama 3 70B offload row below read 6-24 GB over the model the same way",
             held_out=True,
         )
     )
