@@ -34,6 +34,7 @@ from llmsize.hardware.attention_flops import (  # re-exported: their former home
     attention_flops_decode as attention_flops_decode,
 )
 from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
+from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
 from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.gpus import GpuSpec
@@ -247,6 +248,11 @@ class SpeedInputs(Record):
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
+    encoder_flops: float = Field(
+        default=0.0, ge=0, description="vision tower FLOPs of one sequence's images / video, encoded before "
+        "the decoder's prefill (hardware/encoder_flops.py; 0: text only)")
+    encoder_attention_flops: float = Field(default=0.0, ge=0, description="the attention part of encoder_flops")
+    encoder_tp: int = Field(default=1, ge=1, description="ranks the engine splits the tower's blocks over")
 
 
 class SpeedEstimate(Record):
@@ -259,6 +265,7 @@ class SpeedEstimate(Record):
     decode_tokens_per_s: float = Field(description="per sequence")
     aggregate_tokens_per_s: float = Field(description="all sequences of all replicas")
     prefill_tokens_per_s: float = Field(default=0.0, description="prompt tokens per second of the prefill")
+    encoder_s: float = Field(default=0.0, description="part of ttft_s: the vision tower's encoder passes")
     speed_class: str
     ttft_class: str = ""
     decode_bound: str = Field(description="'memory', 'compute', 'overhead' or 'host memory' (offload)")
@@ -688,7 +695,17 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
+    seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def tower_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float:
+    """The batch's vision-encoder passes at the engine's 16-bit prefill share (hardware/encoder_time.py)."""
+    if not inputs.encoder_flops:
+        return 0.0
+    dtype = "bf16" if inputs.compute_dtype == "fp8" else inputs.compute_dtype
+    return encoder_seconds(inputs.encoder_flops, inputs.encoder_tp, inputs.batch, gpu.flops_for(dtype),
+                           prefill_compute(c.engine, gpu, quantized=False))
 
 
 
@@ -774,6 +791,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.unfused_kv_read_factor and c.kv_reread_factor == inputs.unfused_kv_read_factor:
         notes.append(f"flash attention off on this build: each query head's mat-vec reads its KV head, "
                      f"{c.kv_reread_factor:.2f}x the cache a decode step (llama_cpp_unfused_decode.py)")
+    encoder_s = tower_seconds(inputs, gpu, c)
+    if encoder_s:
+        notes.append(encoder_note(encoder_s, prefill_s - encoder_s,
+                                  inputs.encoder_attention_flops / inputs.encoder_flops))
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
@@ -792,6 +813,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     per_seq = 1.0 / step_s
     return SpeedEstimate(
         ttft_s=prefill_s,
+        encoder_s=encoder_s,
         tpot_s=step_s,
         decode_tokens_per_s=per_seq,
         aggregate_tokens_per_s=per_seq * inputs.batch * inputs.dp,

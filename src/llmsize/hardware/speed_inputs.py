@@ -20,6 +20,7 @@ from llmsize.hardware.attention_flops import (
     attention_flops_prefill,
     attention_flops_prefill_wide,
 )
+from llmsize.hardware.encoder_time import media_speed_workload
 from llmsize.hardware.layer_parts import layer_parts
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
@@ -30,7 +31,11 @@ from llmsize.specs.models import ModelSpec, QuantMethod
 
 def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
                  engine: str | None = None) -> SpeedInputs:
-    """What the speed model needs of one estimate on one layout (`engine` overrides the workload's)."""
+    """What the speed model needs of one estimate on one layout (`engine` overrides the workload's).
+
+    With images / video / audio, the decoder prefills their placeholder tokens too and the tower's
+    encoder pass runs first (hardware/encoder_time.py)."""
+    wl, encoder_flops, encoder_attention, encoder_tp = media_speed_workload(spec, wl)
     layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
     groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
     read_share, routed_share = read_fraction(spec, wl.batch), routed_weight_share(spec)
@@ -75,6 +80,9 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
         unfused_kv_read_factor=engine_for(wl).decode_kv_read_factor(spec),
         sampling_s=engine_for(wl).sampling_seconds(spec),
+        encoder_flops=encoder_flops,
+        encoder_attention_flops=encoder_attention,
+        encoder_tp=encoder_tp,
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
 
