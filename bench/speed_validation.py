@@ -40,7 +40,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
-from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
     closed_loop_waves,
@@ -1417,6 +1417,11 @@ def build_case(row: dict[str, Any]) -> Case:
         data["flash_attn"] = str(row["flash_attn"])
     if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
+    if row.get("images"):  # a request with images: the tower's pass and their tokens (hardware/encoder_time.py)
+        data["images"] = int(row["images"])
+        if row.get("image_size"):
+            width, height = (int(x) for x in str(row["image_size"]).split("x"))
+            data["image_size"] = (width, height)
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     release = row.get("release") or _ollama_release(row)
@@ -1531,6 +1536,10 @@ def predict(case: Case) -> float:
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
     metric = row["metric"]
+    if row.get("images"):  # the decoder prefills the text and the image tokens (speed_inputs' prompt)
+        prompt = inputs.prompt_tokens
+    if metric == "encoder_ms":  # llama.cpp mtmd 'image slice encoded in X ms': the tower's pass alone
+        return 1000 * tower_seconds(inputs, gpu, c)
     if metric == "prefill_tps":
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return inputs.batch * prompt / seconds
