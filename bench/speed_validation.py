@@ -1417,7 +1417,7 @@ def build_case(row: dict[str, Any]) -> Case:
         data["flash_attn"] = str(row["flash_attn"])
     if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
-    if row.get("images"):  # a request with images: the tower's pass and their tokens (hardware/encoder_time.py)
+    if row.get("images"):  # images: the tower's pass and their tokens (hardware/encoder_time.py)
         data["images"] = int(row["images"])
         if row.get("image_size"):
             width, height = (int(x) for x in str(row["image_size"]).split("x"))

@@ -86,7 +86,8 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
         update.update(
             decode_tokens_per_s=speed.decode_tokens_per_s, ttft_s=speed.ttft_s, tpot_s=speed.tpot_s,
             aggregate_tokens_per_s=speed.aggregate_tokens_per_s, speed_class=speed.speed_class,
-            prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class, encoder_s=speed.encoder_s,
+            prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class,
+            encoder_s=speed.encoder_s,
             decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
             speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
             speed_notes=speed.notes,

@@ -34,9 +34,9 @@ from llmsize.hardware.attention_flops import (  # re-exported: their former home
     attention_flops_decode as attention_flops_decode,
 )
 from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
-from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
 from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
+from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
@@ -251,7 +251,8 @@ class SpeedInputs(Record):
     encoder_flops: float = Field(
         default=0.0, ge=0, description="vision tower FLOPs of one sequence's images / video, encoded before "
         "the decoder's prefill (hardware/encoder_flops.py; 0: text only)")
-    encoder_attention_flops: float = Field(default=0.0, ge=0, description="the attention part of encoder_flops")
+    encoder_attention_flops: float = Field(
+        default=0.0, ge=0, description="the attention part of encoder_flops")
     encoder_tp: int = Field(default=1, ge=1, description="ranks the engine splits the tower's blocks over")
 
 
