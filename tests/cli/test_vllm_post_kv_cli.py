@@ -1,0 +1,64 @@
+"""`fit` / `estimate --engine vllm` refuse a start whose CUDA graphs do not fit outside the budget.
+
+vLLM 0.19 captures its graphs after the KV pool has taken the whole --gpu-memory-utilization share
+(vllm/v1/worker/gpu_worker.py compile_or_warm_up_model; estimate/engines/vllm_post_kv.py), so at 0.99
+on an 80 GB card the ~0.8 GiB outside, less the CUDA context, is what the graphs get.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from llmsize.cli import main
+
+BASE = ["gpt-oss-20b", "--engine", "vllm", "--gpu", "H100-SXM-80GB"]
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as ex:
+        main(args)
+    out = capsys.readouterr()
+    return int(ex.value.code or 0), out.out, out.err
+
+
+def _gpu(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code, out, err = _run(["estimate", *BASE, *args, "--format", "json"], capsys)
+    assert code == 0, err
+    doc: dict[str, Any] = json.loads(out)
+    return {**doc["gpus"][0], "graphs": doc["engine"]["cuda_graph_bytes"]}
+
+
+def test_graphs_past_the_share_outside_the_budget_are_exit_3_with_the_fix(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["fit", *BASE, "--gpu-memory-utilization", "0.99", "--check"], capsys)
+    assert code == 3
+    line = err.strip()
+    assert "\n" not in line and "CUDA graphs" in line and "--enforce-eager" in line
+    # the utilization it names leaves the graph pool its room, and that start fits
+    suggested = line.split("--gpu-memory-utilization ")[-1].split(" or less")[0]
+    code, _, err = _run(["fit", *BASE, "--gpu-memory-utilization", suggested, "--check"], capsys)
+    assert code == 0, err
+
+
+def test_the_refusal_is_the_estimate_verdict_too(capsys: pytest.CaptureFixture[str]) -> None:
+    gpu = _gpu(["--gpu-memory-utilization", "0.99"], capsys)
+    assert gpu["fits"] is False and "CUDA graphs" in gpu["reason"]
+    # at 0.95 the same graphs fit: 4 GiB outside the budget
+    assert _gpu(["--gpu-memory-utilization", "0.95"], capsys)["fits"] is True
+
+
+def test_no_graphs_no_refusal(capsys: pytest.CaptureFixture[str]) -> None:
+    gpu = _gpu(["--gpu-memory-utilization", "0.99", "--enforce-eager"], capsys)
+    assert gpu["fits"] is True and gpu["graphs"] == 0
+
+
+def test_from_0_21_the_graphs_come_off_the_kv_pool_instead(capsys: pytest.CaptureFixture[str]) -> None:
+    # VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS is on by default from 0.21.0: the pool shrinks by the
+    # graph estimate and the capture no longer needs the share outside the budget.
+    old = _gpu(["--gpu-memory-utilization", "0.99"], capsys)
+    new = _gpu(["--gpu-memory-utilization", "0.99", "--engine-version", "0.21.0"], capsys)
+    assert new["fits"] is True
+    assert new["kv_pool_bytes"] == old["kv_pool_bytes"] - old["graphs"]
