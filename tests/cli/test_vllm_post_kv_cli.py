@@ -62,3 +62,15 @@ def test_from_0_21_the_graphs_come_off_the_kv_pool_instead(capsys: pytest.Captur
     new = _gpu(["--gpu-memory-utilization", "0.99", "--engine-version", "0.21.0"], capsys)
     assert new["fits"] is True
     assert new["kv_pool_bytes"] == old["kv_pool_bytes"] - old["graphs"]
+
+
+def test_check_offers_the_changes_that_leave_the_graphs_room(capsys: pytest.CaptureFixture[str]) -> None:
+    serve = ["vllm", "serve", "openai/gpt-oss-20b", "--gpu-memory-utilization", "0.99"]
+    code, out, _ = _run(["check", "--gpu", "H100", "--", *serve], capsys)
+    assert code == 3
+    offered = [line.strip() for line in out.splitlines() if line.strip().startswith("vllm serve")]
+    assert "vllm serve openai/gpt-oss-20b --gpu-memory-utilization 0.95" in offered
+    assert any(line.endswith("--enforce-eager") for line in offered)
+    for line in offered:  # each one starts
+        code, _, err = _run(["check", "--gpu", "H100", "--", *line.split()], capsys)
+        assert code == 0, (line, err)
