@@ -74,3 +74,15 @@ def test_check_offers_the_changes_that_leave_the_graphs_room(capsys: pytest.Capt
     for line in offered:  # each one starts
         code, _, err = _run(["check", "--gpu", "H100", "--", *line.split()], capsys)
         assert code == 0, (line, err)
+
+
+def test_sglang_graphs_past_its_static_share_are_exit_3_with_its_own_advice(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # SGLang captures its graphs after the pools took mem_fraction_static of the card; a failed capture
+    # tells the user to lower --mem-fraction-static or --cuda-graph-max-bs (cuda_graph_runner.py)
+    args = ["fit", "Qwen2.5-7B", "--engine", "sglang", "--gpu", "H100-SXM-80GB", "--check"]
+    code, _, err = _run([*args, "--mem-fraction-static", "0.99"], capsys)
+    assert code == 3
+    assert "CUDA graphs" in err and "--mem-fraction-static" in err and "--cuda-graph-max-bs" in err
+    code, _, err = _run(args, capsys)  # SGLang's own default share leaves them room
+    assert code == 0, err
