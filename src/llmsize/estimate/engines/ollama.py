@@ -46,6 +46,7 @@ from llmsize.estimate.engines import (
 )
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
+from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
 from llmsize.estimate.engines.ollama_context import cap_warning, caps_context, served_workload
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_graph import (
@@ -375,6 +376,14 @@ class Ollama(LlamaCpp):
             elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
             return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
         return super().prefill_score_bytes(spec, prompt_tokens)
+
+    def decode_kv_read_factor(self, spec: ModelSpec) -> float:
+        """The unfused decode attention's reads (llama_cpp_unfused_decode.py) where Ollama's flash-attention
+        default by release and architecture leaves it off (ollama_flash.py), as for its prompt scores."""
+        unset = self.wl.flash_attn is FlashAttn.AUTO
+        if unset and not default_flash_attention(self.release(), spec.model_type):
+            return unfused_decode_factor(spec, self.wl)
+        return super().decode_kv_read_factor(spec)
 
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """Ollama's default sampler picks its top-k out of the whole vocabulary every token, and scans it for
