@@ -282,10 +282,9 @@ class LlamaCpp(BaseEngine):
         return llama_cpp_placement.stages(spec, wl)
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
-        """A checkpoint named without a quantization runs as the Q4_K_M GGUF `-hf` downloads
-        (llama_cpp_download.py)."""
-        del rest
-        return llama_cpp_download.hf_download_format(spec, wl)
+        """A safetensors checkpoint named without a quantization runs as the GGUF `-hf` downloads: Q4_K_M,
+        or MXFP4_MOE for gpt-oss (llama_cpp_download.py)."""
+        return llama_cpp_download.hf_download_format(spec, wl, rest)
 
     # --- cache ----------------------------------------------------------------------------------------
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:

@@ -1,0 +1,95 @@
+"""Newcomer audit, round 4 (issue 15, "right answers by default"): names people type in December 2026 in
+the forms they type them (GGUF repos with a quant, Ollama tags, checkpoints that ship quantized), each
+default checked against the published file or library size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import llmsize
+from llmsize.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
+
+
+def _doc(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _all_weights(name: str, engine: str = "llama.cpp", **workload: object) -> int:
+    spec = llmsize.resolve(name)
+    wl = llmsize.Workload(engine=engine, **workload)  # type: ignore[arg-type]
+    return llmsize.estimate(spec, wl).all_weights_bytes
+
+
+# unsloth/gpt-oss-120b-GGUF: Q4_K_M 58.46 GiB, F16 60.88 GiB
+# (ailocalcheck.com/model/unsloth/gpt-oss-120b-GGUF,
+# "Weights" column); a bf16 gpt-oss-20b GGUF "total_size = 13.8G" (danbev/learning-ai
+# notes/llama.cpp/gpt-oss.md). Every file keeps the experts in MXFP4; the name forms sized them at the
+# file type (Q4_K_M 120b: 81.8 GiB, +40%; F16 20b: 41.9 GB, 3x).
+@pytest.mark.parametrize(
+    ("typed", "published_bytes", "quant"),
+    [
+        ("unsloth/gpt-oss-120b-GGUF:Q4_K_M", 58.46 * 2**30, "Q4_K_M"),
+        ("gpt-oss-120b-Q4_K_M", 58.46 * 2**30, "Q4_K_M"),
+        ("unsloth/gpt-oss-120b-GGUF:F16", 60.88 * 2**30, "F16"),
+        ("unsloth/gpt-oss-20b-GGUF:F16", 13.8e9, "F16"),
+    ],
+)
+def test_a_gpt_oss_gguf_named_keeps_its_mxfp4_experts(typed: str, published_bytes: float, quant: str) -> None:
+    named = _all_weights(typed)
+    assert named == pytest.approx(published_bytes, rel=0.01)
+    # the same file as `--quant` gives for the checkpoint
+    checkpoint = typed.split("/")[-1].split("-GGUF")[0].removesuffix(f"-{quant}")
+    assert named == _all_weights(checkpoint, quant=quant)
+
+
+def test_a_gpt_oss_gguf_repo_without_a_type_is_the_q4_k_m_llama_cpp_pulls() -> None:
+    # `-hf unsloth/gpt-oss-20b-GGUF` pulls the Q4_K_M file (common/arg.cpp); unsloth's is 11.6 GB, where
+    # the experts at Q4_K made it 15.8 GB
+    assert _all_weights("unsloth/gpt-oss-20b-GGUF") == pytest.approx(11.6e9, rel=0.02)
+
+
+@pytest.mark.parametrize("typed", ["deepseek-ai/DeepSeek-R1", "DeepSeek-R1", "deepseek-ai/DeepSeek-V3.1"])
+def test_a_checkpoint_shipped_in_fp8_runs_on_llama_cpp_as_its_q4_k_m_gguf(typed: str) -> None:
+    # DeepSeek-R1/V3.1 ship FP8 safetensors, which llama.cpp cannot load; `plan` prints
+    # `llama-server -hf unsloth/DeepSeek-V3.1-GGUF:Q4_K_M` and sizes that file, while `estimate` refused
+    # ("llama.cpp cannot run fp8 8-bit weights"). DeepSeek's 671B at Q4_K_M: `ollama list` shows
+    # "deepseek-r1:671b 739e1b229ad7 404 GB" (github.com/ollama/ollama/issues/8249), the 4-bit file
+    # (ollama/ollama#8911: "the `671b` tag here is an alias for the 4-bit quantization").
+    doc = _doc("estimate", typed, "--engine", "llama.cpp")
+    assert doc["all_weights_bytes"] == pytest.approx(404e9, rel=0.03)
+    assert any("Q4_K_M file by default" in a and "fp8" in a for a in doc["assumptions"])
+    planned = _doc("plan", typed, "--engine", "llama.cpp", "--gpu", "H100")
+    assert planned["all_weights_bytes"] == doc["all_weights_bytes"]
+
+
+def test_gpt_oss_on_llama_cpp_is_ggml_orgs_mxfp4_file() -> None:
+    # bartowski/openai_gpt-oss-20b-GGUF: "gpt-oss-20b-MXFP4.gguf | MXFP4 | 12.1GB", the file type of
+    # ggml-org/gpt-oss-20b-GGUF that llama.cpp's guide pulls (`llama-server -hf ggml-org/gpt-oss-20b-GGUF`,
+    # ggml-org/llama.cpp discussion #15396); the checkpoint's BF16 attention and head made it 13.8 GB.
+    assert round(_all_weights("gpt-oss-20b") / 1e9, 1) == 12.1
+    assert _all_weights("gpt-oss-20b", engine="ollama") > 13.5e9  # Ollama's own file keeps BF16: 14GB
+
+
+@pytest.mark.parametrize("typed", ["Qwen3-30B-A3B-FP8", "Qwen/Qwen3-32B-AWQ"])
+def test_a_name_that_states_its_quantization_is_still_refused_by_llama_cpp(
+    typed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import llmsize.cli
+
+    with pytest.raises(SystemExit) as info:
+        llmsize.cli.main(["estimate", typed, "--engine", "llama.cpp"])
+    assert info.value.code == 2
+    assert "llama.cpp cannot run" in capsys.readouterr().err
