@@ -93,3 +93,16 @@ def test_a_name_that_states_its_quantization_is_still_refused_by_llama_cpp(
         llmsize.cli.main(["estimate", typed, "--engine", "llama.cpp"])
     assert info.value.code == 2
     assert "llama.cpp cannot run" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("tag", "published_gb"), [("magistral:24b", 14), ("magistral", 14), ("magistral:24b-q8_0", 25)]
+)
+def test_the_magistral_library_is_magistral_small(tag: str, published_gb: float) -> None:
+    # `ollama run magistral:24b` was approximated as a dense 24B in Llama-3.1-70B's shape, and the bare
+    # `magistral` was an unknown model. The library is Magistral Small of June 2025 (Magistral-Small-2506):
+    # "Ollama magistral", Q4_K_M 14 GB, Q8_0 25 GB (https://canitrun.net/models/magistral-small-24b).
+    spec = llmsize.resolve(tag, engine="ollama")
+    assert not spec.approximate
+    assert "Magistral-Small-2506" in spec.provenance.note
+    assert _all_weights(tag, engine="ollama") == pytest.approx(published_gb * 1e9, rel=0.03)

@@ -179,7 +179,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "phi4", "phi4-mini",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
-            "mistral-small3.1", "mistral-small3.2", "ministral-3",
+            "mistral-small3.1", "mistral-small3.2", "ministral-3", "magistral",
             # model_specs/cohere.yaml cites the pulls
             "command-r7b", "command-r7b-arabic", "command-a",
             # libraries of late 2024-2025 (Q4_K_M defaults), aliased in model_specs/qwen2.5-derived.yaml,
