@@ -106,3 +106,26 @@ def test_the_magistral_library_is_magistral_small(tag: str, published_gb: float)
     assert not spec.approximate
     assert "Magistral-Small-2506" in spec.provenance.note
     assert _all_weights(tag, engine="ollama") == pytest.approx(published_gb * 1e9, rel=0.03)
+
+
+@pytest.mark.parametrize("typed", ["deepseek-ai/DeepSeek-V3.1", "DeepSeek-V3-0324"])
+def test_a_checkpoint_shipped_in_fp8_runs_on_ollama_as_its_library_tag(typed: str) -> None:
+    # Ollama loads GGUFs, not FP8 safetensors: `estimate deepseek-ai/DeepSeek-V3.1 --engine ollama` refused
+    # ("Ollama cannot run fp8 8-bit weights") and `plan DeepSeek-V3.1 --engine ollama` printed DeepSeek-V3's
+    # tag. The library file is 404 GB ("Why does deepseek-v3 show 404GB on the library page?",
+    # github.com/ollama/ollama/issues/11368).
+    doc = _doc("estimate", typed, "--engine", "ollama")
+    assert doc["all_weights_bytes"] == pytest.approx(404e9, rel=0.03)
+    assert doc["all_weights_bytes"] == _all_weights("deepseek-v3.1:671b", engine="ollama")
+    planned = _doc("plan", typed, "--engine", "ollama", "--gpu", "H100")
+    library = "deepseek-v3.1" if "3.1" in typed else "deepseek-v3"
+    assert f"ollama run {library}:671b" in planned["command"]
+
+
+def test_a_name_that_states_fp8_is_still_refused_by_ollama(capsys: pytest.CaptureFixture[str]) -> None:
+    import llmsize.cli
+
+    with pytest.raises(SystemExit) as info:
+        llmsize.cli.main(["estimate", "Qwen3-30B-A3B-FP8", "--engine", "ollama"])
+    assert info.value.code == 2
+    assert "Ollama cannot run" in capsys.readouterr().err

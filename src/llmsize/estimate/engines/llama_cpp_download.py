@@ -40,7 +40,7 @@ def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[Weight
     base = spec.weight_format
     if wl.dtype is not None or wl.mode.trains or base.quant == QuantMethod.GGUF:
         return None
-    if base.quant is not None and _name_states_quant(spec.name):
+    if base.quant is not None and name_states_quant(spec.name):
         return None
     file_type = MXFP4_GGUF if base.quant == QuantMethod.MXFP4 else HF_DEFAULT_GGUF
     fmt = qf.parse_quant(file_type, base.model_copy(update={"dtype": rest}))
@@ -52,7 +52,7 @@ def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[Weight
     return fmt, note
 
 
-def _name_states_quant(name: str) -> bool:
+def name_states_quant(name: str) -> bool:
     """Whether the model was named with its quantization ("-FP8", "-AWQ", "-NVFP4", "-MXFP4")."""
     parsed = parse_name(name)
     return parsed.quant_method is not None or parsed.gguf_type is not None
