@@ -129,3 +129,38 @@ def test_a_name_that_states_fp8_is_still_refused_by_ollama(capsys: pytest.Captur
         llmsize.cli.main(["estimate", "Qwen3-30B-A3B-FP8", "--engine", "ollama"])
     assert info.value.code == 2
     assert "Ollama cannot run" in capsys.readouterr().err
+
+
+# A mixture of experts named by its total alone, or Mistral's "Small" read as a size word, matched nothing
+# and was approximated as a dense Llama of that size (its KV cache and speed those of no real model):
+@pytest.mark.parametrize(
+    ("typed", "entry", "total_b", "active_b"),
+    [
+        # huggingface.co/baidu/ERNIE-4.5-21B-A3B-PT: "21B total parameters and 3B activated parameters"
+        ("ernie-4.5-21b", "ERNIE-4.5-21B-A3B-PT", 21, 3),
+        ("baidu/ERNIE-4.5-21B-PT", "ERNIE-4.5-21B-A3B-PT", 21, 3),
+        # huggingface.co/tencent/Hunyuan-A13B-Instruct: "80 billion total parameters and 13 billion active"
+        ("Hunyuan-80B", "Hunyuan-A13B-Instruct", 80, 13),
+        # huggingface.co/mistralai/Mistral-Small-3.2-24B-Instruct-2506: Mistral Small 3.2 has one size, 24B
+        ("mistral-small-3.2", "Mistral-Small-3.2-24B-Instruct-2506", 24, 24),
+    ],
+)
+def test_a_model_named_without_its_active_size_or_by_variant_is_the_catalog_model(
+    typed: str, entry: str, total_b: int, active_b: int
+) -> None:
+    spec = llmsize.resolve(typed)
+    assert not spec.approximate, spec.warnings
+    assert f"catalog entry {entry}" in spec.provenance.note
+    doc = _doc("estimate", typed)
+    assert doc["model"]["params"] == pytest.approx(total_b * 1e9, rel=0.05)
+    assert doc["model"]["active_params"] == pytest.approx(active_b * 1e9, rel=0.3)
+
+
+@pytest.mark.parametrize("typed", ["Qwen3-235B", "qwen3-80b"])
+def test_a_total_two_moes_share_or_none_has_stays_unmatched(typed: str) -> None:
+    # Qwen3-235B-A22B has an Instruct and a Thinking 2507 entry (the existing rules pick by their own names);
+    # no Qwen3 has 80B total with a plain "Qwen3" name (Qwen3-Next is another architecture)
+    from llmsize.names import parse_name
+    from llmsize.specs.catalog_loose import moe_of_total
+
+    assert moe_of_total(parse_name(typed)) is None

@@ -525,7 +525,13 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
-    return catalog_loose.sized_as_count(p)  # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count
+    # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count; "ernie-4.5-21b": the one MoE of that
+    # total; "mistral-small-3.2": Mistral's variant, not a size
+    return (
+        catalog_loose.sized_as_count(p)
+        or catalog_loose.moe_of_total(p)
+        or catalog_loose.variant_read_as_size(p)
+    )
 
 
 def _same_words(
