@@ -164,3 +164,22 @@ def test_a_total_two_moes_share_or_none_has_stays_unmatched(typed: str) -> None:
     from llmsize.specs.catalog_loose import moe_of_total
 
     assert moe_of_total(parse_name(typed)) is None
+
+
+def test_llama_cpp_says_what_llama_server_takes_without_c() -> None:
+    # llama-server's help: "-c, --ctx-size N  size of the prompt context (default: 0, 0 = loaded from model)";
+    # common.h fit_params_min_ctx = 4096 is as far as its default -fit shrinks it. Qwen3-8B's config.json:
+    # "max_position_embeddings": 40960 (huggingface.co/Qwen/Qwen3-8B/blob/main/config.json). `check` of a
+    # command without -c sizes those 40,960 tokens; `estimate` sized 4,096 without a word.
+    doc = _doc("estimate", "Qwen3-8B", "--engine", "llama.cpp")
+    (note,) = [a for a in doc["assumptions"] if "without -c" in a]
+    assert "-c 4,096" in note and "40,960" in note
+    command = ["llama-server", "-hf", "Qwen/Qwen3-8B-GGUF:Q4_K_M"]
+    checked = runner.invoke(app, ["check", "--gpu", "RTX-4090", "--format", "json", "--", *command])
+    assert checked.exit_code in (0, 3), checked.output
+    assert json.loads(checked.stdout)["workload"]["context"] == 40960
+    # Ollama passes its own NumCtx; a context at the trained length needs no note
+    ollama = _doc("estimate", "qwen3:8b", "--engine", "ollama")
+    assert not [a for a in ollama["assumptions"] if "without -c" in a]
+    full = _doc("estimate", "Qwen3-8B", "--engine", "llama.cpp", "--context", "40960")
+    assert not [a for a in full["assumptions"] if "without -c" in a]

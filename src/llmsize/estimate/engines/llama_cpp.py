@@ -48,6 +48,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     llama_cpp_buffers,
+    llama_cpp_context,
     llama_cpp_download,
     llama_cpp_draft,
     llama_cpp_dsv4,
@@ -518,7 +519,12 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM "
             "(CPU_Mapped), outside the GPU total",
+            *self.unset_context_notes(spec, wl),
         )
+
+    def unset_context_notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """llama-server without `-c` takes the trained context, fitted to 4,096 (llama_cpp_context.py)."""
+        return llama_cpp_context.unset_ctx_note(spec, wl)
 
 
 def old_mla_gguf(spec: ModelSpec) -> bool:

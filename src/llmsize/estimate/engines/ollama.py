@@ -493,6 +493,11 @@ class Ollama(LlamaCpp):
         bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
         return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
 
+    def unset_context_notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """Ollama passes its own NumCtx (default_context_rule, in notes), never llama-server's 0."""
+        del spec, wl
+        return ()
+
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)
         return (
