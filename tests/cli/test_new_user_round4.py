@@ -183,3 +183,30 @@ def test_llama_cpp_says_what_llama_server_takes_without_c() -> None:
     assert not [a for a in ollama["assumptions"] if "without -c" in a]
     full = _doc("estimate", "Qwen3-8B", "--engine", "llama.cpp", "--context", "40960")
     assert not [a for a in full["assumptions"] if "without -c" in a]
+
+
+def test_a_gguf_repo_without_a_type_says_it_is_sized_as_q4_k_m() -> None:
+    # llama.cpp common/arg.cpp `--hf-repo <user>/<model>[:quant]`: "quant is optional, case-insensitive,
+    # default to Q4_K_M"; huggingface.co/docs/hub/en/ollama: "By default, the Q4_K_M quantization scheme is
+    # used, when it's present inside the model repo". The estimate said "weights loaded as gguf" and sized
+    # Q4_K_M silently.
+    doc = _doc("estimate", "unsloth/Qwen3-30B-A3B-GGUF")
+    assert "weights loaded as gguf Q4_K_M" in doc["assumptions"]
+    assert any("states no GGUF type" in a for a in doc["assumptions"])
+    typed = _doc("estimate", "unsloth/Qwen3-30B-A3B-GGUF:Q4_K_M")
+    assert doc["all_weights_bytes"] == typed["all_weights_bytes"]
+
+
+@pytest.mark.parametrize(
+    ("repo", "gguf_type"),
+    [("bartowski/Qwen_Qwen3-8B-GGUF", "Q4_K_M"), ("bartowski/Qwen_Qwen3-8B-GGUF:Q8_0", "Q8_0")],
+)
+def test_a_bartowski_repo_offline_is_his_file_of_the_catalog_model(repo: str, gguf_type: str) -> None:
+    # bartowski/{org}_{model}-GGUF holds "{org}_{model}-{TYPE}.gguf" (his file names and a repo with a
+    # file tag resolve already); the plain repo id offline was "neither cached nor in the bundled catalog"
+    # (exit 2).
+    doc = _doc("estimate", repo, "--engine", "llama.cpp")
+    assert f"weights loaded as gguf {gguf_type}" in doc["assumptions"]
+    assert doc["model"]["params"] == _doc("estimate", "Qwen3-8B")["model"]["params"]
+    if ":" not in repo:  # a file tag is no Hub question
+        assert any("Hub unreachable" in w and "bartowski" in w for w in doc["warnings"])
