@@ -210,3 +210,15 @@ def test_a_bartowski_repo_offline_is_his_file_of_the_catalog_model(repo: str, gg
     assert doc["model"]["params"] == _doc("estimate", "Qwen3-8B")["model"]["params"]
     if ":" not in repo:  # a file tag is no Hub question
         assert any("Hub unreachable" in w and "bartowski" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(("typed", "plain"), [("openai/gpt-oss-safeguard-20b", "gpt-oss-20b"),
+                                              ("gpt-oss-safeguard-120b", "gpt-oss-120b"),
+                                              ("gpt-oss-safeguard:20b", "gpt-oss:20b")])
+def test_gpt_oss_safeguard_is_its_gpt_oss(typed: str, plain: str) -> None:
+    # huggingface.co/openai/gpt-oss-safeguard-20b: "base_model: openai/gpt-oss-20b, base_model_relation:
+    # finetune", "21B parameters with 3.6B active parameters"; 'safeguard' was "not understood" and the
+    # Ollama tag was sized as a Q4_K_M where the library serves gpt-oss's MXFP4 layout
+    doc = _doc("estimate", typed)
+    assert not any("not understood" in w for w in doc["warnings"])
+    assert doc["all_weights_bytes"] == _doc("estimate", plain)["all_weights_bytes"]
