@@ -84,6 +84,7 @@ from llmsize.estimate.engines.llama_cpp_speed import (
     fusion_engine,
     gdn_speed_name,
 )
+from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import format_gib
@@ -198,6 +199,14 @@ class LlamaCpp(BaseEngine):
             return 0
         elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
         return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
+
+    def decode_kv_read_factor(self, spec: ModelSpec) -> float:
+        """Without flash attention each query head's mat-vec reads its KV head: the bytes a step moves per
+        byte of an F16/F32 cache (llama_cpp_unfused_decode.py; the speed profile of the build says whether
+        its kernels do so). 0 with flash attention, for MLA and for a quantized K cache (not modelled)."""
+        if self.flash_attention():
+            return 0.0
+        return unfused_decode_factor(spec, self.wl)
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))

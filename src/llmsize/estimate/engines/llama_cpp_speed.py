@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from llmsize.estimate.engines import (
     llama_cpp_batch,
+    llama_cpp_cublas_prefill,
     llama_cpp_fusion,
     llama_cpp_gdn,
     llama_cpp_hip,
@@ -130,7 +131,10 @@ LEGACY_SPEED[GDN_CHUNKED_SPEED.engine] = GDN_CHUNKED_SPEED
 def fusion_engine(build: int | None) -> str:
     """The speed profile of a llama.cpp CUDA build: "llama.cpp" for the current one (None: not said), else
     the profile of the builds with the same CUDA fusions (llama_cpp_fusion.FUSIONS); within the fusion era
-    that PR #19645 falls in, its builds from that PR on replay CUDA graphs at every batch (_BATCH_GRAPHS)."""
+    that PR #19645 falls in, its builds from that PR on replay CUDA graphs at every batch (_BATCH_GRAPHS);
+    builds before PR #8075 convert quantized weights to FP16 for a prompt (CUBLAS_PREFILL_SPEED)."""
+    if llama_cpp_cublas_prefill.dequantizes_prompt(build):
+        return CUBLAS_PREFILL_SPEED.engine
     name = _era_engine(build)
     last = llama_cpp_fusion.era(build)
     graphs_now = build is not None and llama_cpp_batch.graphs_replayed(2, build)
@@ -188,3 +192,17 @@ def gdn_speed_name(spec: ModelSpec, build: int | None, vulkan: bool) -> str | No
         return None
     era = llama_cpp_gdn.decode_era(build, vulkan)
     return {"chunked": GDN_CHUNKED_SPEED.engine, "unfused": GDN_UNFUSED_SPEED.engine}.get(era or "")
+
+
+# REFERENCE: ggml-cuda.cu before PR #8075 (2024-06-24): a quantized prompt mat-mul above MMQ_MAX_BATCH_SIZE
+# tokens on a tensor-core GPU converts its weights to FP16 and runs cuBLAS, every ubatch
+# (estimate/engines/llama_cpp_cublas_prefill.py). Otherwise the builds before every CUDA fusion.
+CUBLAS_PREFILL_SPEED = LEGACY_SPEED[_era_engine(0)].model_copy(update={
+    "engine": "llama.cpp-cublas-prefill",
+    "prefill_dequant_above_tokens": llama_cpp_cublas_prefill.MMQ_MAX_BATCH_SIZE,
+    # Without flash attention these builds decode with one FP16 mat-mul per query head (cuBLAS batched
+    # GEMM on CUDA, kernel_mul_mv_f16_f32 on Metal): estimate/engines/llama_cpp_unfused_decode.py.
+    "unfused_decode_per_query_head": True,
+    "version": "llama.cpp CUDA builds before PR #8075 (dequantize + cuBLAS prompt mat-muls, "
+               f"before about b{llama_cpp_cublas_prefill.MMQ_DEFAULT_BUILD})"})
+LEGACY_SPEED[CUBLAS_PREFILL_SPEED.engine] = CUBLAS_PREFILL_SPEED
