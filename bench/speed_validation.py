@@ -1400,11 +1400,14 @@ def build_case(row: dict[str, Any]) -> Case:
     n = int(row.get("num_gpus", 1))
     # transformers spreads layers over GPUs (device_map="auto": a pipeline); the servers use TP.
     layout = Layout(tp=1, pp=n) if engine == "transformers" else Layout(tp=n, pp=1)
+    dp = int(row.get("dp") or 1)
+    if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
+        layout = Layout(tp=n // dp, pp=1, dp=dp)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
     data: dict[str, Any] = {
         "engine": MEMORY_ENGINE.get(engine, engine), "context": prompt + max(gen, 1),
-        "prompt_tokens": prompt, "batch": int(row.get("concurrency", 1)),
+        "prompt_tokens": prompt, "batch": max(1, int(row.get("concurrency", 1)) // layout.dp),
         "num_gpus": n, "tp": layout.tp, "pp": layout.pp,
     }
     if row.get("quant"):
@@ -1417,6 +1420,10 @@ def build_case(row: dict[str, Any]) -> Case:
         data["flash_attn"] = str(row["flash_attn"])
     if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
+    if int(row.get("ep") or 1) > 1:  # vLLM --enable-expert-parallel / SGLang --ep-size (= tp x dp)
+        data["expert_parallel"] = True
+    if int(row.get("dp") or 1) > 1:  # vLLM --data-parallel-size / SGLang --dp-size with DP attention
+        data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     release = row.get("release") or _ollama_release(row)

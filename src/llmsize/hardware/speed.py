@@ -36,6 +36,7 @@ from llmsize.hardware.attention_flops import (  # re-exported: their former home
 from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
 from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
+from llmsize.hardware.expert_parallel import step_weight_reads
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
@@ -219,6 +220,10 @@ class SpeedInputs(Record):
     routed_weight_bytes_per_gpu: int = Field(
         default=0, ge=0, description="MoE: bytes of the routed experts' weights on this GPU (part of "
         "weight_bytes_per_gpu)")
+    expert_ranks: int = Field(
+        default=1, ge=1, description="MoE: ranks holding whole experts (expert parallelism; 1: TP slices)")
+    expert_token_ranks: int = Field(
+        default=1, ge=1, description="MoE: engine cores whose tokens one MoE layer routes (vLLM --dp)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(
@@ -590,10 +595,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
+    # Whole experts per EP rank: the busiest rank's picked experts set the step (expert_parallel.py).
     weights_s = inputs.pp * weight_read_seconds(
-        inputs.active_weight_bytes_per_gpu,
-        routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch),
-        bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
+        *step_weight_reads(inputs), bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = (_kv_bytes_at(inputs, ctx) * c.kv_traffic_factor * c.kv_reread_factor

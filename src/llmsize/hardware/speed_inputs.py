@@ -69,6 +69,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         routed_weight_bytes_per_gpu=int(weights * routed_share),
+        **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
@@ -77,6 +78,13 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         sampling_s=engine_for(wl).sampling_seconds(spec),
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int]:
+    """The engine's expert-parallel ranks and the engine cores feeding each MoE layer
+    (hardware/expert_parallel.py)."""
+    ranks, cores = engine_for(wl).expert_parallel_ranks(spec) if spec.num_experts else (1, 1)
+    return {"expert_ranks": ranks, "expert_token_ranks": cores}
 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
