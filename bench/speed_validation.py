@@ -1407,7 +1407,7 @@ def build_case(row: dict[str, Any]) -> Case:
     gen = int(row.get("gen_tokens") or 0)
     data: dict[str, Any] = {
         "engine": MEMORY_ENGINE.get(engine, engine), "context": prompt + max(gen, 1),
-        "prompt_tokens": prompt, "batch": max(1, int(row.get("concurrency", 1)) // layout.dp),
+        "prompt_tokens": prompt, "batch": max(1, int(row.get("concurrency", 1)) // dp),
         "num_gpus": n, "tp": layout.tp, "pp": layout.pp,
     }
     if row.get("quant"):
@@ -1567,13 +1567,15 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        full = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        # Each of the dp replicas (vLLM engine cores, SGLang attention groups) runs its own waves of B / dp.
+        one = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        full = inputs.dp * one
         if case.tail is None:
             return full
         # vllm bench serve: total output / whole duration, the short last wave included
-        waves = closed_loop_waves(int(row["num_prompts"]), inputs.batch)
+        waves = closed_loop_waves(int(row["num_prompts"]), inputs.batch * inputs.dp)
         last = predict(case.tail)
-        timed = [(n, n * gen / (full if n == inputs.batch else last)) for n in waves]
+        timed = [(n, n * gen / (full if n == inputs.batch * inputs.dp else last)) for n in waves]
         return run_output_tokens_per_s(timed, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds

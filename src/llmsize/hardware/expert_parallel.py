@@ -15,6 +15,23 @@ experts is hit by at least one of T tokens with p = 1 - (1 - k/E)^T, so its hit 
 D ~ Binomial(L, p) (the experts treated as independent), and the busiest of ep ranks runs
 E[max D] = sum_{m<L} (1 - P(D <= m)^ep) experts (the ranks treated as independent). TP's even read is
 L * p of them. EPLB's redundant experts and a skewed router are not modelled.
+
+Where the MoE layer serves several engine cores or attention groups (vLLM --data-parallel-size, SGLang
+--enable-dp-attention), their tokens are brought to the experts and back each MoE layer, beside the
+attention's own TP all-reduces. The default paths move them with collectives: vLLM's
+`device_communicators/all2all.py` AgRsAll2AllManager (VLLM_ALL2ALL_BACKEND=allgather_reducescatter, the
+default since 0.10.2; `naive` before it broadcasts each rank's tokens and all-reduces the result: the same
+bytes) all-gathers the hidden states over the DP group in `dispatch` and reduce-scatters the expert
+output in `combine`; SGLang without --moe-a2a-backend gathers the groups' tokens before the MLP and
+scatters them after (`srt/layers/communicator.py` LayerCommunicator, `dp_attention.py` dp_gather /
+dp_scatter; all_gather_into_tensor / reduce_scatter_tensor since sgl-project/sglang#8279). Each is priced
+as a ring all-gather plus a ring reduce-scatter of the gathered tokens over the N ranks: each rank moves
+(N - 1) / N of the gathered message per collective (NCCL docs, "Collective operations": AllGather and
+ReduceScatter move (N-1)/N of the output per rank), one direction of its link, plus the all-reduce's
+per-call latency. DeepEP / pplx all-to-all backends (tokens sent only to the ranks of their experts) are
+not priced: their published timings (DeepEP docs/legacy.md, H800: low-latency dispatch 77 us and combine
+114 us at EP 8 with 128 tokens a rank, hidden 7168, top-8; normal kernels 153 / 158 GB/s NVLink at EP 8)
+are kept here for that step.
 """
 
 from __future__ import annotations
@@ -54,13 +71,13 @@ def busiest_rank_routed_bytes(routed_weight_bytes: int, num_experts: int, expert
     return routed_weight_bytes * busiest_rank_experts(local, ranks, hit) / local
 
 
-def step_weight_reads(inputs: SpeedInputs) -> tuple[float, float]:
+def step_weight_reads(inputs: SpeedInputs) -> tuple[int, float]:
     """(all weight bytes, routed-expert bytes) one decode step reads on the busiest GPU: the uniform
     routed read of hardware/moe_stream.routed_read_bytes, replaced by the busiest EP rank's where the
     experts are whole per rank, over the tokens of every engine core that feeds the MoE layer."""
     uniform = routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch)
     if (inputs.expert_ranks <= 1 and inputs.expert_token_ranks <= 1) or not inputs.experts_per_token:
-        return float(inputs.active_weight_bytes_per_gpu), uniform
+        return inputs.active_weight_bytes_per_gpu, uniform
     tokens = inputs.batch * inputs.expert_token_ranks
     experts = round(inputs.experts_per_token / inputs.expert_pick_share)
     if inputs.expert_ranks > 1:
@@ -68,4 +85,19 @@ def step_weight_reads(inputs: SpeedInputs) -> tuple[float, float]:
                                            inputs.experts_per_token, tokens, inputs.expert_ranks)
     else:
         routed = routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, tokens)
-    return inputs.active_weight_bytes_per_gpu + routed - uniform, routed
+    return round(inputs.active_weight_bytes_per_gpu + routed - uniform), routed
+
+
+def dispatch_combine_seconds(inputs: SpeedInputs, link_bytes_per_s: float | None, fraction: float,
+                             latency_s: float, tokens: int) -> float:
+    """Seconds a step spends gathering the MoE layers' tokens from the engine cores / attention groups
+    and scattering the expert output back (all-gather + reduce-scatter of the gathered tokens)."""
+    cores = inputs.expert_token_ranks
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if cores <= 1 or not moe_layers:
+        return 0.0
+    ranks = inputs.tp * cores
+    message = tokens * cores * inputs.hidden_size * inputs.activation_bytes_per_element
+    moved = message * (ranks - 1) / ranks
+    per_call = latency_s + (moved / (link_bytes_per_s / 2 * fraction) if link_bytes_per_s else 0.0)
+    return 2 * moe_layers * per_call

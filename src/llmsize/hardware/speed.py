@@ -36,7 +36,7 @@ from llmsize.hardware.attention_flops import (  # re-exported: their former home
 from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
 from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
-from llmsize.hardware.expert_parallel import step_weight_reads
+from llmsize.hardware.expert_parallel import dispatch_combine_seconds, step_weight_reads
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
@@ -515,6 +515,12 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
     return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
 
 
+def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int) -> float:
+    """MoE token gather / scatter across engine cores or DP-attention groups (expert_parallel.py)."""
+    return dispatch_combine_seconds(inputs, gpu.interconnect_bytes_per_s, c.interconnect_fraction,
+                                    c.allreduce_latency_s, tokens)
+
+
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
     """Attention-cache bytes of the batch one GPU reads at `context` tokens.
 
@@ -620,6 +626,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # time counts layers in dense-layer equivalents of kernels, as their GPU latency does.
     cpu_s = (c.latency_layers or inputs.num_layers) * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
+    comm_s += _moe_gather_seconds(inputs, gpu, c, inputs.batch)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
@@ -684,7 +691,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      _layer_latency(inputs, c)) + c.moe_loop_s
-    comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
+    comm_s = _allreduce_seconds(inputs, gpu, tokens, c) + _moe_gather_seconds(inputs, gpu, c, tokens)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:

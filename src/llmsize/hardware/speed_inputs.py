@@ -56,9 +56,11 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         hidden_size=spec.hidden_size,
         num_layers=spec.num_layers,
         compute_dtype=speed_dtype(spec, wl),
-        tp=layout.tp,
+        # DP attention: each group of tp / N ranks attends its own requests (a replica for the speed
+        # model), the experts spanning the whole group (expert_parallel.py).
+        tp=max(1, layout.tp // engine_for(wl).attention_groups()),
         pp=layout.pp,
-        dp=layout.dp,
+        dp=layout.dp * engine_for(wl).attention_groups(),
         engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),

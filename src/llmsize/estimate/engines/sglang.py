@@ -199,9 +199,16 @@ class Sglang(BaseEngine):
         stay replicated over the TP group and the MoE output is all-reduced as under TP
         (deepseek_v2.py DeepseekV2MoE.forward_normal), so only the busiest rank's expert read changes.
         The bytes held are those of the TP split when E divides by tp (SGLang asserts it)."""
-        if not spec.is_moe or not self.wl.expert_parallel:
+        if not spec.is_moe:
             return 1, 1
-        return max(1, self.wl.tp), 1
+        # With DP attention each MoE layer runs the tokens of every attention group (gathered over the
+        # TP group before the experts: srt/layers/communicator.py LayerCommunicator, dp_attention.py).
+        return (max(1, self.wl.tp) if self.wl.expert_parallel else 1), self.wl.dp_attention
+
+    def attention_groups(self) -> int:
+        """--dp-attention N: N groups of tp / N ranks, each attending its own requests
+        (sglang_dp_attention.py)."""
+        return self.wl.dp_attention
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
