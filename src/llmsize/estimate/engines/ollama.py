@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
+    llama_cpp_download,
     llama_cpp_host,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -204,11 +205,16 @@ class Ollama(LlamaCpp):
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
         it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
-        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB)."""
+        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB). A checkpoint that ships in
+        FP8 or INT4 (DeepSeek-V3.1, Kimi-K2-Thinking) is no file Ollama loads either: its library tag's
+        GGUF (deepseek-v3.1:671b), unless the name asks for the quantized safetensors ("-FP8")."""
         from llmsize.specs.models import QuantMethod, WeightFormat
 
         del rest
-        if wl.dtype is not None or spec.weight_format.quant is not None:
+        quant = spec.weight_format.quant
+        if wl.dtype is not None or quant in (QuantMethod.GGUF, QuantMethod.MXFP4):
+            return None
+        if quant is not None and llama_cpp_download.name_states_quant(spec.name):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
         # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
@@ -488,6 +494,11 @@ class Ollama(LlamaCpp):
         floors = [floor // GIB for floor, _ in reversed(VRAM_TIERS)][1:]
         bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
         return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
+
+    def unset_context_notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """Ollama passes its own NumCtx (default_context_rule, in notes), never llama-server's 0."""
+        del spec, wl
+        return ()
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)
