@@ -61,9 +61,11 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         hidden_size=spec.hidden_size,
         num_layers=spec.num_layers,
         compute_dtype=speed_dtype(spec, wl),
-        tp=layout.tp,
+        # DP attention: each group of tp / N ranks attends its own requests (a replica for the speed
+        # model), the experts spanning the whole group (expert_parallel.py).
+        tp=max(1, layout.tp // engine_for(wl).attention_groups()),
         pp=layout.pp,
-        dp=layout.dp,
+        dp=layout.dp * engine_for(wl).attention_groups(),
         engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),
@@ -74,6 +76,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         routed_weight_bytes_per_gpu=int(weights * routed_share),
+        **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
@@ -85,6 +88,13 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         encoder_tp=encoder_tp,
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int]:
+    """The engine's expert-parallel ranks and the engine cores feeding each MoE layer
+    (hardware/expert_parallel.py)."""
+    ranks, cores = engine_for(wl).expert_parallel_ranks(spec) if spec.num_experts else (1, 1)
+    return {"expert_ranks": ranks, "expert_token_ranks": cores}
 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
