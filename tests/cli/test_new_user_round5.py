@@ -1,0 +1,53 @@
+"""Newcomer audit, round 5 (issue 15, "right answers by default"): the findings of round 4, each checked
+against the published file, library tag or model name it is about."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import llmsize
+from llmsize.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
+
+
+def _doc(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _all_weights(name: str, engine: str = "llama.cpp") -> int:
+    return llmsize.estimate(llmsize.resolve(name), llmsize.Workload(engine=engine)).all_weights_bytes  # type: ignore[arg-type]
+
+
+# --- 1. "qat": parse and estimate agree --------------------------------------------------------------
+# ollama.com/library/gemma3 lists "27b-it-qat" at 18 GB against 17 GB for "27b" (Q4_K_M): Google's
+# quantization-aware-trained Q4_0 file (huggingface.co/google/gemma-3-27b-it-qat-q4_0-gguf). `parse` listed
+# "qat" as not understood while `estimate` sized exactly that file.
+@pytest.mark.parametrize("name", ["gemma3:27b-it-qat", "google/gemma-3-27b-it-qat-q4_0-gguf"])
+def test_parse_understands_qat(name: str) -> None:
+    doc = _doc("parse", name)
+    assert doc["qat"] is True
+    assert "qat" not in [x.lower() for x in doc["extra"]]
+
+
+def test_plain_gemma_tag_is_not_qat() -> None:
+    assert _doc("parse", "gemma3:27b")["qat"] is False
+
+
+def test_qat_tag_still_sizes_googles_file_once() -> None:
+    """The Ollama tag is the 18 GB download (ollama.com/library/gemma3: "27b-it-qat ... 18GB"), named once."""
+    doc = _doc("estimate", "gemma3:27b-it-qat", "--engine", "ollama")
+    assert doc["all_weights_bytes"] / 1e9 == pytest.approx(18.0, rel=0.03)
+    spec = llmsize.resolve("gemma3:27b-it-qat")
+    assert spec.provenance.note.count("quantization-aware-trained") == 1
