@@ -51,3 +51,34 @@ def test_qat_tag_still_sizes_googles_file_once() -> None:
     assert doc["all_weights_bytes"] / 1e9 == pytest.approx(18.0, rel=0.03)
     spec = llmsize.resolve("gemma3:27b-it-qat")
     assert spec.provenance.note.count("quantization-aware-trained") == 1
+
+
+# --- 2. gpt-oss GGUFs: ggml-org's one-type repos and the "-MXFP4" name under llama.cpp -------------------
+# bartowski/openai_gpt-oss-20b-GGUF (huggingface.co/bartowski/openai_gpt-oss-20b-GGUF README): "gpt-oss-20b-
+# MXFP4.gguf | MXFP4 | 12.1GB"; ggml-org/gpt-oss-20b-GGUF holds gpt-oss-20b-mxfp4.gguf alone, which loads as
+# "type q8_0: 98 tensors, type mxfp4: 72 tensors" (ikawrakow/ik_llama.cpp#822: attention in Q8_0, not the
+# checkpoint's BF16, whose GGUF is 13.8 GB). ggml-org/gpt-oss-120b-GGUF: 59.02 GiB in llama-bench
+# (community.frame.work/t/.../73280/26). Before: Q4_K_M 11.6 GB for the bare repo, 13.8 GB for "-MXFP4".
+@pytest.mark.parametrize(
+    ("name", "published_gb"),
+    [
+        ("ggml-org/gpt-oss-20b-GGUF", 12.1),
+        ("gpt-oss-20b-MXFP4", 12.1),
+        ("ggml-org/gpt-oss-120b-GGUF", 59.02 * 2**30 / 1e9),
+    ],
+)
+def test_gpt_oss_gguf_is_the_published_mxfp4_file(name: str, published_gb: float) -> None:
+    assert _all_weights(name) / 1e9 == pytest.approx(published_gb, rel=0.01)
+
+
+def test_bare_ggml_org_repo_says_which_file() -> None:
+    doc = _doc("estimate", "ggml-org/gpt-oss-20b-GGUF", "--engine", "llama.cpp")
+    assert any("MXFP4_MOE" in a for a in doc["assumptions"])
+    assert not any("Q4_K_M" in a for a in doc["assumptions"])
+
+
+def test_other_gguf_repos_still_default_to_q4_k_m() -> None:
+    """A repo with many files: `-hf` pulls Q4_K_M (llama.cpp common/arg.cpp `--hf-repo` help "default to
+    Q4_K_M"); unsloth/gpt-oss-20b-GGUF lists gpt-oss-20b-Q4_K_M.gguf."""
+    doc = _doc("estimate", "unsloth/gpt-oss-20b-GGUF", "--engine", "llama.cpp")
+    assert any("Q4_K_M file" in a for a in doc["assumptions"])
