@@ -82,3 +82,24 @@ def test_other_gguf_repos_still_default_to_q4_k_m() -> None:
     Q4_K_M"); unsloth/gpt-oss-20b-GGUF lists gpt-oss-20b-Q4_K_M.gguf."""
     doc = _doc("estimate", "unsloth/gpt-oss-20b-GGUF", "--engine", "llama.cpp")
     assert any("Q4_K_M file" in a for a in doc["assumptions"])
+
+
+# --- 3. "nemotron-nano-9b": the one Nemotron Nano of 9B ---------------------------------------------------
+# NVIDIA publishes one 9B Nano: NVIDIA-Nemotron-Nano-9B-v2 (huggingface.co/nvidia/NVIDIA-Nemotron-Nano-9B-v2:
+# "a hybrid architecture consisting primarily of Mamba-2 and MLP layers combined with just four Attention
+# layers"; the v1 Nanos are Llama-3.1-Nemotron-Nano-8B-v1 and -4B-v1.1). Before: approximated as a dense
+# Llama-3.1-8B shape of 8.90B params, every layer full attention.
+def test_nemotron_nano_without_version_is_the_v2_model() -> None:
+    spec = llmsize.resolve("nemotron-nano-9b")
+    assert spec.hf_repo == "nvidia/NVIDIA-Nemotron-Nano-9B-v2"
+    assert spec.model_type == "nemotron_h"
+    assert "taken as NVIDIA-Nemotron-Nano-9B-v2" in spec.provenance.note
+
+
+def test_the_versioned_name_carries_no_guess_note() -> None:
+    assert "states no version" not in (llmsize.resolve("Nemotron-Nano-9B-v2").provenance.note or "")
+
+
+def test_a_size_of_the_variant_the_catalog_lacks_is_not_taken() -> None:
+    """Nemotron Nano 4B v1.1 is Llama-3.1-Nemotron-Nano-4B-v1.1, no Nemotron-H: a 5B Nano is no model."""
+    assert "states no version" not in (llmsize.resolve("nemotron-nano-5b").provenance.note or "")
