@@ -103,3 +103,43 @@ def test_the_versioned_name_carries_no_guess_note() -> None:
 def test_a_size_of_the_variant_the_catalog_lacks_is_not_taken() -> None:
     """Nemotron Nano 4B v1.1 is Llama-3.1-Nemotron-Nano-4B-v1.1, no Nemotron-H: a 5B Nano is no model."""
     assert "states no version" not in (llmsize.resolve("nemotron-nano-5b").provenance.note or "")
+
+
+# --- 4. Ollama's cloud-only libraries --------------------------------------------------------------------
+# ollama.com/library/kimi-k2-thinking and ollama.com/library/minimax-m2 list one tag each, "kimi-k2-thinking:
+# cloud" and "minimax-m2:cloud" ("ollama run kimi-k2-thinking:cloud", madebyagents.com/hardware/models/
+# kimi-k2-thinking): run on Ollama's cloud service, nothing downloaded. Before: "cannot run fp8/int4", then a
+# Q4_K_M file no tag has.
+@pytest.mark.parametrize(
+    ("name", "tag"),
+    [
+        ("kimi-k2-thinking", "kimi-k2-thinking:cloud"),
+        ("moonshotai/Kimi-K2-Thinking", "kimi-k2-thinking:cloud"),
+        ("minimax-m2", "minimax-m2:cloud"),
+    ],
+)
+@pytest.mark.parametrize("command", ["estimate", "plan", "fit"])
+def test_cloud_only_models_under_ollama_say_so(
+    name: str, tag: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from llmsize.cli.app import main
+
+    with pytest.raises(SystemExit) as exited:
+        main([command, name, "--engine", "ollama", *(["--gpu", "RTX-4090"] if command != "estimate" else [])])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    line = err.strip()
+    assert tag in line and "--engine llama.cpp" in line
+    assert "cannot run" not in line
+
+
+def test_the_local_route_sizes_the_gguf() -> None:
+    """--engine llama.cpp sizes the GGUF `-hf` pulls (unsloth/Kimi-K2-Thinking-GGUF's Q4_K_M), no refusal."""
+    doc = _doc("estimate", "kimi-k2-thinking", "--engine", "llama.cpp")
+    assert doc["all_weights_bytes"] > 0
+
+
+def test_a_library_with_local_tags_is_unchanged() -> None:
+    """ollama.com/library/deepseek-v3.1 has local tags (deepseek-v3.1:671b): still sized, not refused."""
+    assert _doc("estimate", "deepseek-v3.1", "--engine", "ollama")["all_weights_bytes"] > 0
