@@ -24,7 +24,7 @@ from llmsize.estimate import (
     training,
     video,
 )
-from llmsize.estimate.engines import WeightPlacement
+from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -214,7 +214,8 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 
 
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
-    wl, load, sound, clip = _media(spec, wl)
+    asked, load, sound, clip = _media(spec, wl)
+    wl = engine_for(asked).resolve(spec, asked)  # what the engine allocates (Ollama's NumCtx cap, ...)
     ctx, busiest = plan(spec, wl)
     # one copy (issue 15: a copy of the resolved workload is a tenth of a search's estimate)
     ctx = replace(ctx, images=load, audio=sound, video=clip) if explained else replace(
@@ -257,7 +258,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         active_params=active_params(spec),
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
-        warnings=_warnings(spec, wl, ctx),
+        warnings=_warnings(spec, asked, ctx),
         engine_figures=figures,
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights + placement.host_bytes,
         paged_bytes=busiest.train.paged,
@@ -470,9 +471,11 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     if spec.approximate and spec.provenance.kind is ProvenanceKind.APPROXIMATE:
         # only a name's approximation: a GGUF or config.json of an unknown model_type is read from its own
         # fields (its warning says so); "from the size in its name" misled there (issue 15, round 6)
+        backbone = (spec.provenance.note or "").startswith("backbone")  # specs/backbone.py
         out.append(
-            f"{spec.name} is approximated from the size in its name; "
-            "give a repo id or a config.json for exact numbers"
+            f"{spec.name} is approximated "
+            + ("by its language model alone" if backbone else "from the size in its name")
+            + "; give a repo id or a config.json for exact numbers"
         )
     long_context = ctx.engine.context_warning(spec, wl)  # the engine's own rule (vLLM/SGLang refuse)
     if long_context is not None:

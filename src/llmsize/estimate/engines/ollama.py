@@ -46,6 +46,7 @@ from llmsize.estimate.engines import (
 )
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
+from llmsize.estimate.engines.ollama_context import cap_warning, caps_context, served_workload
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_graph import (
     GRAPH_REBUILD_PER_LAYER_S,
@@ -184,11 +185,6 @@ def release_default_context(release: tuple[int, int, int] | None, total_vram: in
             if release < before:
                 return ctx
     return vram_default_context(total_vram)
-
-
-# The first release that caps NumCtx at the trained context (commit 10a8e04a8, "avoid context overflow",
-# ollama/ollama#11175; first tag containing it: v0.9.3).
-CONTEXT_CAP_RELEASE = (0, 9, 3)
 
 
 class Ollama(LlamaCpp):
@@ -452,22 +448,19 @@ class Ollama(LlamaCpp):
         per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)
         return int((usable - reserve) // per_layer) if per_layer > 0 else spec.num_layers
 
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """The context Ollama allocates: from v0.9.3 a NumCtx above the trained context is lowered to it
+        before loading (ollama_context.py)."""
+        return served_workload(spec, super().resolve(spec, wl), self.release())
+
     def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
-        """From v0.9.3 Ollama lowers a NumCtx above the model's trained context to it before loading
-        (llm/server.go NewLlamaServer, "requested context size too large for model", ollama/ollama#11175),
-        so a --context past it is not what the server allocates; earlier releases ran the positions."""
+        """From v0.9.3 the estimate is sized for the trained context Ollama lowers NumCtx to
+        (ollama_context.py); earlier releases ran the positions asked."""
         if wl.context <= spec.max_position_embeddings:
             return None
-        release = self.release()
-        if release is not None and release < CONTEXT_CAP_RELEASE:
+        if not caps_context(self.release()):
             return super().context_warning(spec, wl)
-        trained = spec.max_position_embeddings
-        return (
-            f"context {wl.context:,} is above the model's trained context ({trained:,}): "
-            f"Ollama lowers NumCtx to {trained:,} and logs \"requested context size too "
-            f"large for model\"; this estimate is sized for the {wl.context:,} asked "
-            f"(--context {trained} sizes what Ollama allocates)"
-        )
+        return cap_warning(wl.context, spec.max_position_embeddings)
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""

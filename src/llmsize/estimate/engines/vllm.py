@@ -197,7 +197,7 @@ class Vllm(BaseEngine):
         state = self.state_page_bytes(spec, compute_bytes)
         if not state:
             return base
-        return aligned_block_tokens(base, state, attn_token_bytes)
+        return aligned_block_tokens(base, state, attn_token_bytes, spec.is_mla)
 
     @staticmethod
     def hybrid_state(spec: ModelSpec) -> bool:
