@@ -20,8 +20,10 @@ from llmsize.estimate import (
     images,
     kv_cache,
     phases,
+    preference,
     speculative,
     training,
+    unsloth_flex_mask,
     video,
 )
 from llmsize.estimate.engines import WeightPlacement, engine_for
@@ -112,7 +114,7 @@ def _plan_stage(
         # not a parameter shard (bnb's quant state, bnb_sharding.py) stays on the GPU
         kept = ctx.weights.unsharded[ctx.stages.index(stage)] if ctx.weights.unsharded else 0
         host_weights, weights = weights - kept, kept
-    weights += gathered
+    weights += preference.reference_weight_bytes(wl, weights) + gathered
     # The cache geometry does not change with the context or batch: once per shape (issue 15);
     # DeepSeek V4's pooled layouts read the engine's prefill chunk, so they are laid out each time.
     shape = shape if spec.compressed is None else None
@@ -408,6 +410,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             from llmsize.estimate.fp8_training import note
 
             out.append(note(wl))
+        out.extend(preference.notes(wl))
+        if unsloth_flex_mask.applies(spec, wl.flex_dense_mask):
+            out.append(unsloth_flex_mask.note(spec, wl.context))
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(

@@ -34,7 +34,7 @@ from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
-from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Attention, Mode, Offload, Optimizer, Workload
 from llmsize.specs.models import ModelSpec
 
 if TYPE_CHECKING:
@@ -162,8 +162,10 @@ def _candidates(
         targets = resolved.walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
     rc = recipe(wl)
-    if rc.optimizer_in_backward:
-        # one parameter's gradient at a time, in backward only (static.gradients is the largest)
+    if rc.optimizer_in_backward or wl.offload_optimizer is not Offload.NONE:
+        # one parameter's gradient at a time, in backward only (static.gradients is the largest):
+        # stepped in backward, or (ZeRO-Offload, FSDP CPUOffloadPolicy) reduced and copied to the host
+        # as it is produced (training.training_bytes keeps that one tensor in flight)
         cands = [replace(c, grad_fraction=np.where(np.asarray(c.grad_fraction) > 0, 1, 0)) for c in cands]
     else:
         cands.append(

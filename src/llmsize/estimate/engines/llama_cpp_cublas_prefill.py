@@ -19,12 +19,6 @@ and Q4_0 at 7,980 t/s; 512 / 11,048 s plus (3.56 + 2 x 6.74) GB at ~1 TB/s gives
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from llmsize.hardware.gpus import GpuSpec
-    from llmsize.hardware.speed import SpeedConstants, SpeedInputs
-
 # ggml-cuda/common.cuh of those builds: "#define MMQ_MAX_BATCH_SIZE 32 // max batch size to use MMQ kernels
 # when tensor cores are available".
 MMQ_MAX_BATCH_SIZE = 32
@@ -42,32 +36,19 @@ def dequantizes_prompt(build: int | None) -> bool:
     return build is not None and build < MMQ_DEFAULT_BUILD
 
 
-def dequant_pass_seconds(gpu: GpuSpec, above_tokens: int, weight_bytes: float, params: float,
-                         chunk_sizes: list[int], bandwidth_share: float) -> float:
-    """Seconds of the FP16 conversions a prompt's ubatches of `chunk_sizes` tokens run on `gpu`.
+def dequant_pass_seconds(vendor: str, bandwidth_bytes_per_s: float, above_tokens: int, weight_bytes: float,
+                         params: float, chunk_sizes: list[int], bandwidth_share: float) -> float:
+    """Seconds of the FP16 conversions a prompt's ubatches of `chunk_sizes` tokens run on a GPU of
+    `vendor` with `bandwidth_bytes_per_s` of memory bandwidth.
 
     `weight_bytes` / `params`: the quantized weights one GPU holds and their count. A ubatch of at most
     `above_tokens` tokens stays on MMQ (no conversion); unquantized weights need none;
     `above_tokens` 0: the build has no such path. Only on NVIDIA devices (ggml-cuda's cuBLAS branch).
     """
     unquantized = weight_bytes >= QUANTIZED_MAX_BYTES * params
-    if not above_tokens or gpu.vendor != "nvidia" or params <= 0 or unquantized:
+    if not above_tokens or vendor != "nvidia" or params <= 0 or unquantized:
         return 0.0
     passes = sum(1 for size in chunk_sizes if size > above_tokens)
-    bandwidth = gpu.bandwidth_bytes_per_s * bandwidth_share
+    bandwidth = bandwidth_bytes_per_s * bandwidth_share
     return passes * (weight_bytes + FP16_BYTES * params) / bandwidth
 
-
-def prompt_dequant_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int,
-                           chunk: int) -> float:
-    """The conversions of a prompt of `tokens` run in ubatches of `chunk` (0 unless the profile converts).
-
-    The weights' count comes from their bytes per weight as a decode step reads them (token embeddings,
-    which are looked up and never multiplied, are counted too: a slight overcount)."""
-    if not c.prefill_dequant_above_tokens:
-        return 0.0
-    bytes_per_param = inputs.active_weight_bytes_per_gpu * inputs.tp * inputs.pp / inputs.active_params
-    full, rest = divmod(tokens, chunk)
-    return dequant_pass_seconds(gpu, c.prefill_dequant_above_tokens, inputs.weight_bytes_per_gpu,
-                                inputs.weight_bytes_per_gpu / max(bytes_per_param, 1e-9),
-                                [chunk] * full + ([rest] if rest else []), c.kv_bandwidth_fraction)
