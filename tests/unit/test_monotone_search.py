@@ -62,12 +62,33 @@ def test_block_count_and_planner_search_agree_with_a_scan(values: list[int], dat
     room = data.draw(st.integers(values[0] - 10, values[-1] + 10))
     guess = data.draw(st.one_of(st.none(), st.integers(0, top + 2)))
     scan = _scan(values, room, 0, top)
-    assert largest_fitting(room, values.__getitem__, top, guess) == (scan or 0)
+    calls: list[int] = []
+
+    def need_at(n: int) -> int:
+        assert 0 <= n <= top
+        calls.append(n)
+        return values[n]
+
+    assert largest_fitting(room, need_at, top, guess) == (scan or 0)
+    assert len(calls) == len(set(calls))  # no split is estimated twice
     assert planner_search(values.__getitem__, room, 0, top, guess=guess) == scan
 
 
 def _linear(per_block: int, fixed: int, blocks: int) -> list[int]:
     return [fixed + per_block * n for n in range(blocks + 1)]
+
+
+def test_a_linear_need_settles_in_few_estimates() -> None:
+    """(From test_largest_fitting_search.py, folded in with the search.) A guess 30 blocks short."""
+    needs = [1_000 + 37 * n for n in range(100)]  # one block's share a block, the usual partial split
+    calls: list[int] = []
+
+    def need_at(n: int) -> int:
+        calls.append(n)
+        return needs[n]
+
+    assert largest_fitting(2_500, need_at, 99, guess=10) == 40
+    assert len(calls) <= 4
 
 
 def test_a_guess_off_by_a_block_settles_in_four_estimates() -> None:
