@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
+    from llmsize.estimate.weights import Shard
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 # REFERENCE: ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_offload_op`: min_batch_size 32
@@ -64,40 +65,49 @@ def _largest_tensor(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, layers: t
                     column: int) -> int:  # fmt: skip
     """The largest one ggml tensor among `layers`' groups of one kind class (`column`: ATTN, FFN or
     EXPERTS, see _block_largest): the largest over the blocks of each block's largest."""
-    table = _block_largest(eng, spec, fmt)
-    return max((table[i][column] for i in layers if i in table), default=0)
+    shards, rows = _block_largest(eng, spec, fmt)
+    best = 0
+    for layer in layers:
+        row = rows.get(layer)
+        if row is None:
+            row = rows[layer] = _block_row(spec, shards, fmt, layer)
+        best = max(best, row[column])
+    return best
 
 
-ATTN, FFN, EXPERTS = 0, 1, 2  # _block_largest's columns
+ATTN, FFN, EXPERTS = 0, 1, 2  # _block_row's columns
 
 
-def _block_largest(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat) -> dict[int, tuple[int, int, int]]:
-    """Per block: its largest one ggml tensor (one group of one block; a MoE block's experts are one
-    stacked tensor, ffn_{gate,up,down}_exps) of the attention / mixer stage, of the feed-forward stage
-    (FFN_KINDS) and among its stacked experts.
+def _block_largest(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat
+                   ) -> tuple[tuple[Shard, ...], dict[int, tuple[int, int, int]]]:
+    """Every block's groups and, per block sized so far, its largest one ggml tensor of each kind
+    class (_block_row).
 
     A tensor's bytes depend on its block and the format alone, not on which other blocks are on the
-    host, so the table is built once per model, TP degree and format (estimate/memo.py) and every split
-    a search tries (issue 15: `fit --all --engine ollama` sized every host block's tensors again for
-    each of ~3,400 splits) takes the maximum over its host blocks.
+    host, so each block is sized once per model, TP degree and format (estimate/memo.py), when a split
+    first leaves it on the host, and every split a search tries takes the maximum over its host blocks
+    (issue 15: `fit --all --engine ollama` sized every host block's tensors again for each of ~3,400
+    splits).
     """
     from llmsize.estimate.memo import memo
-    from llmsize.estimate.weights import _encoder_tp
-
-    enc_tp = _encoder_tp(spec, eng.wl)
-    key = ("op offload largest tensors", eng.wl.tp, enc_tp, fmt)
-    return memo(spec, key, lambda: _block_largest_table(eng, spec, fmt))
-
-
-def _block_largest_table(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat
-                         ) -> dict[int, tuple[int, int, int]]:
     from llmsize.estimate.placement import Stage
-    from llmsize.estimate.weights import Shard, shard_bytes, stage_shards
+    from llmsize.estimate.weights import _encoder_tp, stage_shards
 
-    table: dict[int, list[int]] = {}
     every = Stage(0, tuple(range(spec.num_layers)), False, False)
-    for shard in stage_shards(spec, eng.wl, every):
-        if not shard.layers:
+    key = ("op offload largest tensors", eng.wl.tp, _encoder_tp(spec, eng.wl), fmt)
+    return memo(spec, key, lambda: (stage_shards(spec, eng.wl, every), {}))
+
+
+def _block_row(spec: ModelSpec, shards: tuple[Shard, ...], fmt: WeightFormat,
+               layer: int) -> tuple[int, int, int]:
+    """Block `layer`'s largest one ggml tensor (one group of one block; a MoE block's experts are one
+    stacked tensor, ffn_{gate,up,down}_exps) of the attention / mixer stage (ATTN), of the feed-forward
+    stage (FFN: FFN_KINDS) and among its stacked experts (EXPERTS); 0 where it has none."""
+    from llmsize.estimate.weights import Shard, shard_bytes
+
+    row = [0, 0, 0]
+    for shard in shards:
+        if layer not in shard.layers:
             continue
         kind = shard.group.kind
         columns = (FFN, EXPERTS) if kind == "expert" else (FFN,) if kind in FFN_KINDS else (ATTN,)
@@ -105,14 +115,12 @@ def _block_largest_table(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat
         # tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read: the
         # smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
         out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
-        for layer in shard.layers:
-            one = Shard(shard.group, shard.in_features, out, shard.numel_each,
-                        0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
-            size = shard_bytes(spec, one, fmt)
-            row = table.setdefault(layer, [0, 0, 0])
-            for c in columns:
-                row[c] = max(row[c], size)
-    return {layer: (row[0], row[1], row[2]) for layer, row in table.items()}
+        one = Shard(shard.group, shard.in_features, out, shard.numel_each,
+                    0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
+        size = shard_bytes(spec, one, fmt)
+        for c in columns:
+            row[c] = max(row[c], size)
+    return row[0], row[1], row[2]
 
 
 def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
