@@ -747,12 +747,83 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
             "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
             "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPU offload modelled "
             "as ZeRO-3 parameter offload; the two figures differ by 16.0 (llmsize 16.4 GiB: the offloaded "
-            "NF4 data shard), both ~10 above the model: no allocation in the guide's setup (FSDP1, Trainer's "
-            "_fsdp_qlora_plugin_updates bf16 MixedPrecision, no kbit prep for sharded QLoRA) accounts for it",
+            "NF4 data shard), both ~9 above the model (with FSDP's root unit gathered, fsdp_root.py): no "
+            "allocation in the guide's setup (FSDP1, Trainer's _fsdp_qlora_plugin_updates bf16 "
+            "MixedPrecision, no kbit prep for sharded QLoRA) accounts for it; the PEFT DeepSpeed/FSDP rows "
+            "and the Llama 3 70B offload row below read 6-24 GB over the model the same way",
             held_out=True,
         )
     )
 
+
+# PEFT's DeepSpeed guide (docs/source/accelerate/deepspeed.md at 781cac467) and FSDP guide (fsdp.md), the
+# same examples/sft/train.py on Llama-2-70B with TRL's SFTTrainer (packing, max_seq_len 2048, LoRA r8
+# all-linear, dropout 0.1, bf16, flash attention 2, gradient checkpointing; trainval/trainfsdp held out):
+# - LoRA + ZeRO-3, 8x H100 80GB, batch 8, gradient_accumulation_steps 4: "the memory consumed per GPU
+#   is 64 GB (80%)" (an nvidia-smi screenshot: the card's view, vs total).
+# - QLoRA + ZeRO-3, 2x 40GB, batch 2, accumulation 2, nested 4-bit with bf16 storage: "the memory
+#   consumed per GPU is **36.6 GB**".
+# - LoRA + FSDP (configs/fsdp_config.yaml: FULL_SHARD, TRANSFORMER_BASED_WRAP, BACKWARD_PRE, no offload),
+#   8x H100, batch 8, accumulation 4: "72-80 GB (90-98%) ... The slight increase in GPU memory at the end
+#   is when saving the model using FULL_STATE_DICT": 72 GB is the training part.
+# DeepSpeed shards parameters module by module (--zero-impl deepspeed: no FSDP root unit); its LoRA
+# adapters are cast to bf16 by the engine with an fp32 master (not modelled: llmsize keeps peft's fp32).
+PEFT_DS = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/deepspeed.md"
+PEFT_FSDP_LORA = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/fsdp.md"
+PEFT_70B = (
+    "Llama-2-70B --framework trl --lora-rank 8 --lora-targets all-linear --context 2048 --attention flash "
+    "--gradient-checkpointing --loss full-shifted --zero 3"
+)
+for source, label, extra, published, note in (
+    (PEFT_DS, "LoRA r8 all-linear, 8x H100 ZeRO-3, bs 8 x packed 2048, grad accum 4",
+     "--mode lora --batch 8 --grad-accum 4 --num-gpus 8 --zero-impl deepspeed", 64,
+     "'64 GB (80%)' from nvidia-smi"),
+    (PEFT_DS, "QLoRA r8 all-linear, 2x 40GB ZeRO-3, bs 2 x packed 2048, grad accum 2",
+     "--mode qlora --batch 2 --grad-accum 2 --num-gpus 2 --zero-impl deepspeed", 36.6,
+     "'36.6 GB' per GPU, reading not named"),
+    (PEFT_FSDP_LORA, "LoRA r8 all-linear, 8x H100 FSDP, bs 8 x packed 2048, grad accum 4",
+     "--mode lora --batch 8 --grad-accum 4 --num-gpus 8 --zero-impl fsdp", 72,
+     "'72-80 GB (90-98%)' from nvidia-smi; the 80 is the FULL_STATE_DICT save after training"),
+):
+    ROWS.append(
+        Row(
+            f"{source} (PEFT + {'DeepSpeed' if 'deepspeed' in extra else 'FSDP'} guide)",
+            f"Llama-2 70B {label}",
+            f"{PEFT_70B} {extra}",
+            published,
+            "card",
+            False,
+            note + "; TRL SFTTrainer of late 2024 with transformers' upcast, shifted loss (--loss "
+            "full-shifted); LoRA dropout 0.1 not modelled",
+            held_out=True,
+        )
+    )
+
+# Philipp Schmid's "Efficiently fine-tune Llama 3 with PyTorch FSDP and Q-Lora" (April 2024; the notebook
+# training/fsdp-qlora-distributed-llama3.ipynb, scripts/run_fsdp_qlora.py): Llama 3 70B, bnb NF4 with bf16
+# storage, LoRA r16 all-linear, TRL SFTTrainer packing to 3072, sdpa, gradient checkpointing, adamw_torch,
+# Trainer FSDP "full_shard auto_wrap offload" on 4x 24GB: "FSDP + Q-Lora + CPU offloading needs 4x24GB
+# GPUs, with 22 GB/GPU and 127 GB CPU RAM with a sequence length of 3072 and a batch size of 1" (held out).
+# The offloaded root unit (Llama 3's 128,256 x 8,192 embeddings and head, 4.2 GB) is gathered whole.
+PHIL = (
+    "https://github.com/philschmid/deep-learning-pytorch-huggingface/blob/be9ff8f760f9fdbcabedf123d988ef0ff12682f5/"
+    "training/fsdp-qlora-distributed-llama3.ipynb"
+)
+ROWS.append(
+    Row(
+        f"{PHIL} (FSDP + QLoRA Llama 3 70B)",
+        "Llama 3 70B QLoRA r16 all-linear, 4x 24GB FSDP + CPU offload, bs 1 x packed 3072",
+        "Llama-3.1-70B --framework trl --mode qlora --lora-rank 16 --lora-targets all-linear --context 3072 "
+        "--batch 1 --attention sdpa --gradient-checkpointing --loss full-shifted --optimizer adamw-foreach "
+        "--zero 3 --num-gpus 4 --offload-params cpu",
+        22,
+        "card",
+        False,
+        "'22 GB/GPU' (reading not named); Llama 3.1's config for Llama 3 (same shapes); transformers 4.40's "
+        "upcast, shifted loss; LoRA dropout 0.05 not modelled",
+        held_out=True,
+    )
+)
 
 # torchtune of April-May 2024 (trainval4). Its recipes then returned `self.output(h).float()` from the
 # model (torchtune/modules/transformer.py) and shifted a contiguous copy before torch.nn.CrossEntropyLoss
@@ -1003,8 +1074,9 @@ for path, label, args, published, note in (
     ("cached_dataset/sft.sh", "Qwen2.5 7B full, 4 GPUs ZeRO-3, bs 1 x packed 8192, Liger, flash",
      "Qwen2.5-7B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
      "--context 8192 --batch 1 --zero 3 --num-gpus 4", 44,
-     "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states; its prefetch and reduce buckets not "
-     "modelled"),
+     "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states, and at the step the fp32 cast of one "
+     "1e9-element sub-group (deepspeed_step.py); its prefetch and reduce buckets and the lm_head gathered "
+     "whole at the loss not modelled; gradient_accumulation_steps 4 does not move the step's peak"),
 ):
     ROWS.append(
         Row(

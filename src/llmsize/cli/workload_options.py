@@ -27,6 +27,7 @@ from llmsize.estimate.workload import (
     Offload,
     Optimizer,
     Workload,
+    ZeroImpl,
 )
 from llmsize.records import ValidationError
 from llmsize.units import Dtype, KvDtype
@@ -249,6 +250,15 @@ OffloadParamsOpt = Annotated[
     Offload,
     Option("--offload-params", help="DeepSpeed ZeRO-3 parameter offload.", rich_help_panel=_TRAIN),
 ]
+ZeroImplOpt = Annotated[
+    ZeroImpl,
+    Option(
+        "--zero-impl",
+        help="Library behind --zero: fsdp or deepspeed (auto: DeepSpeed for a Trainer-family run with fp32 "
+        "master weights, else FSDP).",
+        rich_help_panel=_TRAIN,
+    ),
+]
 MasterWeightsOpt = Annotated[
     bool | None,
     Option(
@@ -425,6 +435,7 @@ def build_workload(
     fp8_all_gather: Fp8AllGatherOpt = None,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
+    zero_impl: ZeroImplOpt = ZeroImpl.AUTO,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -491,6 +502,7 @@ def build_workload(
             fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
+            zero_impl=zero_impl,
             attention=attention,
             lora_rank=lora_rank,
             lora_targets=targets,

@@ -17,6 +17,7 @@ from llmsize.estimate import (
     audio,
     explain,
     frameworks,
+    fsdp_root,
     images,
     kv_cache,
     phases,
@@ -443,6 +444,14 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
             f"({busiest.gathered:,} B)"
         )
+    if wl.mode.trains:
+        master = wl.mode.trains_all_weights and training.master_weights_on(wl, ctx.compute)
+        root = fsdp_root.root_gather_bytes(spec, wl, master, ctx.weights.format)
+        if root:
+            out.append(
+                "FSDP keeps its root unit (embeddings, final norm, head) unsharded from the forward to its "
+                f"post-backward: {root:,} B beside the shard, counted with the activations (fsdp_root.py)"
+            )
     if busiest.host_weights:
         out.append(f"parameter shards offloaded to {wl.offload_params} ({busiest.host_weights:,} B)")
     if wl.num_gpus > 1:

@@ -116,6 +116,14 @@ class Offload(StrEnum):
     NVME = "nvme"
 
 
+class ZeroImpl(StrEnum):
+    """Which library shards a --zero run: PyTorch FSDP (FSDP1 / FSDP2) or DeepSpeed ZeRO."""
+
+    AUTO = "auto"
+    FSDP = "fsdp"
+    DEEPSPEED = "deepspeed"
+
+
 class Attention(StrEnum):
     """Attention kernel: sdpa/flash never materialise the scores; eager does."""
 
@@ -279,6 +287,11 @@ class Workload(Record):
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
     offload_params: Offload = Field(default=Offload.NONE, description="DeepSpeed ZeRO-3 parameter offload")
+    zero_impl: ZeroImpl = Field(
+        default=ZeroImpl.AUTO,
+        description="the library behind --zero; auto = DeepSpeed for a Hugging Face Trainer-family run "
+        "with an fp32 master copy, FSDP otherwise (deepspeed_step.py)",
+    )
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
     lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
     lora_targets: tuple[str, ...] | None = Field(
@@ -460,6 +473,8 @@ class Workload(Record):
             )
         if self.offload_params is not Offload.NONE and self.zero != 3:
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
+        if self.zero_impl is not ZeroImpl.AUTO and self.zero == 0:
+            raise ValueError("--zero-impl names the library behind --zero: give a ZeRO stage 1-3 too")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
         if (self.completion_tokens is not None or self.kl_beta) and self.objective is not Objective.GRPO:

@@ -238,6 +238,9 @@ class SpeedInputs(Record):
     score_bytes_prefill: float = Field(
         default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
         "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
+    unfused_kv_read_factor: float = Field(
+        default=0.0, ge=0, description="bytes an unfused decode attention moves per byte of cache read once "
+        "(llama.cpp without flash attention: estimate/engines/llama_cpp_unfused_decode.py; 0: fused)")
     sampling_s: float = Field(
         default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
@@ -334,7 +337,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
         prefill_dequant_above_tokens=prof.prefill_dequant_above_tokens,
-        kv_reread_factor=paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0,
+        kv_reread_factor=(inputs.unfused_kv_read_factor
+                          if prof.unfused_decode_per_query_head and inputs.unfused_kv_read_factor
+                          else paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0),
         step_overlapped=prof.step_overlapped,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
@@ -766,6 +771,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")
+    if inputs.unfused_kv_read_factor and c.kv_reread_factor == inputs.unfused_kv_read_factor:
+        notes.append(f"flash attention off on this build: each query head's mat-vec reads its KV head, "
+                     f"{c.kv_reread_factor:.2f}x the cache a decode step (llama_cpp_unfused_decode.py)")
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
     vulkan = engine_profile(c.engine).vulkan_matrix_cores

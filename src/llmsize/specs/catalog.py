@@ -539,7 +539,13 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
-    return catalog_loose.sized_as_count(p)  # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count
+    # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count; "ernie-4.5-21b": the one MoE of that
+    # total; "mistral-small-3.2": Mistral's variant, not a size
+    return (
+        catalog_loose.sized_as_count(p)
+        or catalog_loose.moe_of_total(p)
+        or catalog_loose.variant_read_as_size(p)
+    )
 
 
 def _same_words(
@@ -640,11 +646,22 @@ def ollama_reference(text: str) -> OllamaRef | None:
 
 
 def ollama_tags(text: str) -> tuple[str, ...]:
-    """The Ollama tags ("qwen3:8b") the catalog lists for the entry `text` resolves to; () if none."""
+    """The Ollama tags ("qwen3:8b") the catalog lists for the entry `text` resolves to; () if none.
+
+    An entry shared by releases lists each one's library (DeepSeek-V3: deepseek-v3:671b, deepseek-v3.1:671b):
+    the one the name spells comes first, so `plan DeepSeek-V3.1 --engine ollama` runs deepseek-v3.1:671b,
+    not DeepSeek-V3's tag (issue 15, round 4)."""
     found = find(text)
     if found is None:
         return ()
-    return tuple(a for a in found[0].model.aliases if ":" in a)
+    tags = [a for a in found[0].model.aliases if ":" in a]
+    typed = text.lower().replace("_", "-")
+
+    def spelled(tag: str) -> int:  # the longest library name inside the typed name ranks first
+        library = tag.split(":", 1)[0].lower()
+        return -len(library) if library in typed else 0
+
+    return tuple(sorted(tags, key=spelled))
 
 
 @cache

@@ -200,6 +200,9 @@ def gdn_speed_name(spec: ModelSpec, build: int | None, vulkan: bool) -> str | No
 CUBLAS_PREFILL_SPEED = LEGACY_SPEED[_era_engine(0)].model_copy(update={
     "engine": "llama.cpp-cublas-prefill",
     "prefill_dequant_above_tokens": llama_cpp_cublas_prefill.MMQ_MAX_BATCH_SIZE,
+    # Without flash attention these builds decode with one FP16 mat-mul per query head (cuBLAS batched
+    # GEMM on CUDA, kernel_mul_mv_f16_f32 on Metal): estimate/engines/llama_cpp_unfused_decode.py.
+    "unfused_decode_per_query_head": True,
     "version": "llama.cpp CUDA builds before PR #8075 (dequantize + cuBLAS prompt mat-muls, "
                f"before about b{llama_cpp_cublas_prefill.MMQ_DEFAULT_BUILD})"})
 LEGACY_SPEED[CUBLAS_PREFILL_SPEED.engine] = CUBLAS_PREFILL_SPEED

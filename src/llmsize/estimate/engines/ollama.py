@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
+    llama_cpp_download,
     llama_cpp_host,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -46,6 +47,7 @@ from llmsize.estimate.engines import (
 )
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
+from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
 from llmsize.estimate.engines.ollama_context import cap_warning, caps_context, served_workload
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_graph import (
@@ -203,11 +205,16 @@ class Ollama(LlamaCpp):
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
         it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
-        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB)."""
+        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB). A checkpoint that ships in
+        FP8 or INT4 (DeepSeek-V3.1, Kimi-K2-Thinking) is no file Ollama loads either: its library tag's
+        GGUF (deepseek-v3.1:671b), unless the name asks for the quantized safetensors ("-FP8")."""
         from llmsize.specs.models import QuantMethod, WeightFormat
 
         del rest
-        if wl.dtype is not None or spec.weight_format.quant is not None:
+        quant = spec.weight_format.quant
+        if wl.dtype is not None or quant in (QuantMethod.GGUF, QuantMethod.MXFP4):
+            return None
+        if quant is not None and llama_cpp_download.name_states_quant(spec.name):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
         # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
@@ -376,6 +383,14 @@ class Ollama(LlamaCpp):
             return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
         return super().prefill_score_bytes(spec, prompt_tokens)
 
+    def decode_kv_read_factor(self, spec: ModelSpec) -> float:
+        """The unfused decode attention's reads (llama_cpp_unfused_decode.py) where Ollama's flash-attention
+        default by release and architecture leaves it off (ollama_flash.py), as for its prompt scores."""
+        unset = self.wl.flash_attn is FlashAttn.AUTO
+        if unset and not default_flash_attention(self.release(), spec.model_type):
+            return unfused_decode_factor(spec, self.wl)
+        return super().decode_kv_read_factor(spec)
+
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """Ollama's default sampler picks its top-k out of the whole vocabulary every token, and scans it for
         its repeat penalty (releases before v0.32.10, and library models that pin a penalty):
@@ -479,6 +494,11 @@ class Ollama(LlamaCpp):
         floors = [floor // GIB for floor, _ in reversed(VRAM_TIERS)][1:]
         bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
         return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
+
+    def unset_context_notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """Ollama passes its own NumCtx (default_context_rule, in notes), never llama-server's 0."""
+        del spec, wl
+        return ()
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)

@@ -175,4 +175,8 @@ class EngineSpeedProfile(Record):
         default=False, description="decode attention reads each KV head once per query head (vLLM 0.4's "
         "paged_attention grid), GQA's repeats served by the L2 (estimate/engines/vllm_paged_gqa.py); False: "
         "once per KV head")
+    unfused_decode_per_query_head: bool = Field(
+        default=False, description="without flash attention, decode attention runs one FP16 mat-mul per "
+        "query head, each reading its KV head from memory (llama.cpp CUDA/Metal builds before PR #10318: "
+        "estimate/engines/llama_cpp_unfused_decode.py); False: the build's kernels are not modelled so")
     sources: tuple[str, ...] = ()
