@@ -114,3 +114,54 @@ def test_token_gather_is_two_collectives_per_moe_layer_and_only_across_cores() -
     assert dispatch_combine_seconds(double, 0.0, 0.8, 1e-5, 4) == pytest.approx(2 * 48 * 1e-5)
     assert dispatch_combine_seconds(double, 900e9, 0.8, 1e-5, 4096) > dispatch_combine_seconds(
         double, 900e9, 0.8, 1e-5, 4)
+
+
+def _dp_attention_inputs(model: str, engine: str = "sglang"):
+    spec = resolve(model)
+    options = ({"dp_attention": 4, "dp_lm_head": True, "tp": 4} if engine == "sglang"
+               else {"data_parallel": 4, "tp": 1})
+    wl = Workload.model_validate({"engine": engine, "num_gpus": 4, "expert_parallel": True, "batch": 640,
+                                  "context": 3072, "prompt_tokens": 1024, **options})
+    layout = Layout(4, 1, 1) if engine == "sglang" else Layout(1, 1, 4)
+    return spec, speed_inputs(spec, wl, estimate(spec, wl), layout)
+
+
+def test_sglang_dp_attention_all_reduces_the_gathered_moe_output() -> None:
+    # sgl-project/sglang#9359's launch: gpt-oss-120b, --tp 4 --ep 4 --enable-dp-attention --dp 4
+    # --enable-dp-lm-head, no --moe-a2a-backend. Per layer SGLang runs (decode, MAX_LEN padding):
+    # - attention: attn_tp_size 1, so no attention all-reduce (o_proj RowParallelLinear over the
+    #   one-rank attention group; CommunicateWithAllReduceAndLayerNormFn runs no
+    #   tensor_model_parallel_all_reduce under DP attention);
+    # - before the MoE: dp_gather_partial -> _dp_gather_via_all_gather: all_gather_into_tensor of the
+    #   4 groups' tokens over the TP group (communicator.py _gather_hidden_states_and_residual);
+    # - after the MoE: GptOssSparseMoeBlock.forward_normal all-reduces the gathered tokens' output
+    #   (tensor_model_parallel_all_reduce), then _scatter_hidden_states -> dp_scatter copies the
+    #   group's rows locally (gpt_oss.py builds LayerCommunicator without allow_reduce_scatter);
+    # - LM head with --enable-dp-lm-head: split over the one-rank attention group, no gather.
+    spec, inputs = _dp_attention_inputs("gpt-oss-120b")
+    assert inputs.tp == 1  # one-rank attention groups: the per-layer TP all-reduces are gone
+    assert inputs.expert_output_all_reduced
+    moe_layers = inputs.layer_parts["moe_ffn"]
+    assert moe_layers == spec.num_layers == 36
+    latency, link, fraction = 1e-5, 1800e9, 0.8
+    # Two collectives a MoE layer: their latencies alone without a link figure.
+    assert dispatch_combine_seconds(inputs, 0.0, fraction, latency, 640) == pytest.approx(2 * 36 * latency)
+    # Ring all-gather ((N-1)/N of the gathered message) + ring all-reduce (2 (N-1)/N of it), N = 4 ranks,
+    # gathered message 4 x 640 tokens x hidden 2880 x 2 bytes, one direction of the link.
+    message = 4 * 640 * 2880 * 2
+    one_pass = message * 3 / 4 / (link / 2 * fraction)
+    expected = 36 * (2 * latency + 3 * one_pass)
+    assert dispatch_combine_seconds(inputs, link, fraction, latency, 640) == pytest.approx(expected)
+
+
+def test_reduce_scatter_models_and_vllm_pay_one_pass_for_the_combine() -> None:
+    # Qwen3-MoE's decoder layer passes LayerCommunicator(allow_reduce_scatter=True): in MAX_LEN padding
+    # the MoE skips its all-reduce and _scatter_hidden_states runs dp_reduce_scatter_tensor; vLLM's
+    # AgRsAll2AllManager.combine reduce-scatters too. All-gather + reduce-scatter: two passes.
+    latency, link, fraction = 1e-5, 1800e9, 0.8
+    for engine in ("sglang", "vllm"):
+        spec, inputs = _dp_attention_inputs("Qwen3-30B-A3B", engine)
+        assert not inputs.expert_output_all_reduced
+        message = 4 * 640 * spec.hidden_size * 2
+        expected = 48 * (2 * latency + 2 * message * 3 / 4 / (link / 2 * fraction))
+        assert dispatch_combine_seconds(inputs, link, fraction, latency, 640) == pytest.approx(expected)

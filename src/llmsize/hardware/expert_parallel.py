@@ -22,13 +22,20 @@ attention's own TP all-reduces. The default paths move them with collectives: vL
 `device_communicators/all2all.py` AgRsAll2AllManager (VLLM_ALL2ALL_BACKEND=allgather_reducescatter, the
 default since 0.10.2; `naive` before it broadcasts each rank's tokens and all-reduces the result: the same
 bytes) all-gathers the hidden states over the DP group in `dispatch` and reduce-scatters the expert
-output in `combine`; SGLang without --moe-a2a-backend gathers the groups' tokens before the MLP and
-scatters them after (`srt/layers/communicator.py` LayerCommunicator, `dp_attention.py` dp_gather /
-dp_scatter; all_gather_into_tensor / reduce_scatter_tensor since sgl-project/sglang#8279). Each is priced
-as a ring all-gather plus a ring reduce-scatter of the gathered tokens over the N ranks: each rank moves
-(N - 1) / N of the gathered message per collective (NCCL docs, "Collective operations": AllGather and
-ReduceScatter move (N-1)/N of the output per rank), one direction of its link, plus the all-reduce's
-per-call latency. DeepEP / pplx all-to-all backends (tokens sent only to the ranks of their experts) are
+output in `combine`. SGLang without --moe-a2a-backend gathers the groups' tokens before the MoE
+(`srt/layers/communicator.py` CommunicateWithAllReduceAndLayerNormFn._gather_hidden_states_and_residual ->
+`dp_attention.py` dp_gather_partial: all_gather_into_tensor over the TP group in the decode graphs'
+MAX_LEN padding, since sgl-project/sglang#8279). After the experts the MoE block all-reduces its output
+over the TP group on all the gathered tokens (`models/gpt_oss.py` GptOssSparseMoeBlock.forward_normal:
+tensor_model_parallel_all_reduce when tp_size > 1), and LayerCommunicator.postprocess_layer ->
+CommunicateSummableTensorPairFn._scatter_hidden_states takes the group's rows back with dp_scatter, a local
+copy; only models built with LayerCommunicator(allow_reduce_scatter=True) skip that all-reduce and
+reduce-scatter there instead (dp_reduce_scatter_tensor, `models/qwen2_moe.py` / `qwen3_moe.py`), which is
+vLLM's pattern (the engine says which: SpeedInputs.expert_output_all_reduced). Each collective is a ring
+over the N ranks on the gathered message: all-gather and reduce-scatter move (N - 1) / N of it per rank,
+an all-reduce twice that (NCCL docs, "Collective operations"; a ring all-reduce is a reduce-scatter then an
+all-gather), one direction of the link, plus the all-reduce's per-call latency.
+DeepEP / pplx all-to-all backends (tokens sent only to the ranks of their experts) are
 not priced: their published timings (DeepEP docs/legacy.md, H800: low-latency dispatch 77 us and combine
 114 us at EP 8 with 128 tokens a rank, hidden 7168, top-8; normal kernels 153 / 158 GB/s NVLink at EP 8)
 are kept here for that step.
@@ -91,13 +98,28 @@ def step_weight_reads(inputs: SpeedInputs) -> tuple[int, float]:
 def dispatch_combine_seconds(inputs: SpeedInputs, link_bytes_per_s: float | None, fraction: float,
                              latency_s: float, tokens: int) -> float:
     """Seconds a step spends gathering the MoE layers' tokens from the engine cores / attention groups
-    and scattering the expert output back (all-gather + reduce-scatter of the gathered tokens)."""
+    and bringing the expert output back: per MoE layer an all-gather of the gathered tokens, then a
+    reduce-scatter of them, or an all-reduce of them where the engine all-reduces the expert output."""
     cores = inputs.expert_token_ranks
     moe_layers = inputs.layer_parts.get("moe_ffn", 0)
     if cores <= 1 or not moe_layers:
         return 0.0
-    ranks = inputs.tp * cores
-    message = tokens * cores * inputs.hidden_size * inputs.activation_bytes_per_element
-    moved = message * (ranks - 1) / ranks
-    per_call = latency_s + (moved / (link_bytes_per_s / 2 * fraction) if link_bytes_per_s else 0.0)
-    return 2 * moe_layers * per_call
+    return moe_layers * sum(latency_s + ring_seconds(inputs, link_bytes_per_s, fraction, tokens, passes)
+                            for passes in gather_combine_passes(inputs))
+
+
+def gather_combine_passes(inputs: SpeedInputs) -> tuple[int, int]:
+    """Ring passes of the two collectives each MoE layer runs on the gathered tokens: the all-gather
+    (one), then the reduce-scatter (one) or the all-reduce (two: a reduce-scatter and an all-gather)."""
+    return 1, 2 if inputs.expert_output_all_reduced else 1
+
+
+def ring_seconds(inputs: SpeedInputs, link_bytes_per_s: float | None, fraction: float, tokens: int,
+                 passes: int) -> float:
+    """Transfer time of `passes` ring passes over the tp x cores ranks of the message of every core's
+    `tokens` tokens: each pass moves (N - 1) / N of it per rank, one direction of the link."""
+    if not link_bytes_per_s:
+        return 0.0
+    ranks = inputs.tp * inputs.expert_token_ranks
+    message = tokens * inputs.expert_token_ranks * inputs.hidden_size * inputs.activation_bytes_per_element
+    return passes * message * (ranks - 1) / ranks / (link_bytes_per_s / 2 * fraction)

@@ -225,6 +225,9 @@ class SpeedInputs(Record):
         default=1, ge=1, description="MoE: ranks holding whole experts (expert parallelism; 1: TP slices)")
     expert_token_ranks: int = Field(
         default=1, ge=1, description="MoE: engine cores whose tokens one MoE layer routes (vLLM --dp)")
+    expert_output_all_reduced: bool = Field(
+        default=False, description="MoE across engine cores / attention groups: the expert output is "
+        "all-reduced on the gathered tokens (SGLang's default path) instead of reduce-scattered")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(

@@ -90,11 +90,12 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     )
 
 
-def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int]:
+def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int | bool]:
     """The engine's expert-parallel ranks and the engine cores feeding each MoE layer
     (hardware/expert_parallel.py)."""
     ranks, cores = engine_for(wl).expert_parallel_ranks(spec) if spec.num_experts else (1, 1)
-    return {"expert_ranks": ranks, "expert_token_ranks": cores}
+    return {"expert_ranks": ranks, "expert_token_ranks": cores,
+            "expert_output_all_reduced": cores > 1 and engine_for(wl).expert_output_all_reduced(spec)}
 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:

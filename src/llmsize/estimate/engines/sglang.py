@@ -205,6 +205,11 @@ class Sglang(BaseEngine):
         # TP group before the experts: srt/layers/communicator.py LayerCommunicator, dp_attention.py).
         return (max(1, self.wl.tp) if self.wl.expert_parallel else 1), self.wl.dp_attention
 
+    def expert_output_all_reduced(self, spec: ModelSpec) -> bool:
+        """DP attention without --moe-a2a-backend: the MoE block all-reduces the gathered tokens' output
+        unless the model's layers opt into the reduce-scatter (sglang_dp_attention.py)."""
+        return sglang_dp_attention.moe_output_all_reduced(spec)
+
     def attention_groups(self) -> int:
         """--dp-attention N: N groups of tp / N ranks, each attending its own requests
         (sglang_dp_attention.py)."""

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 # Parameter groups (specs/params.py kinds and names) that follow the attention group's TP degree.
 _ATTENTION_KINDS = frozenset({"attn", "mixer", "mixer_param"})
 _ATTENTION_NORMS = frozenset({"q_norm", "k_norm", "mixer_norm"})
+# config.json model_type of SGLang model files whose decoder layers pass allow_reduce_scatter=True.
+_REDUCE_SCATTER_MODEL_TYPES = frozenset({"qwen2_moe", "qwen3_moe"})
 
 
 def attention_tp(wl: Workload) -> int:
@@ -59,6 +61,20 @@ def problem(spec: ModelSpec, wl: Workload) -> str | None:
     if heads % attention_tp(wl):
         return f"the attention group of {attention_tp(wl)} ranks does not divide the {heads} attention heads"
     return None
+
+
+def moe_output_all_reduced(spec: ModelSpec) -> bool:
+    """Whether the MoE layer all-reduces the gathered tokens' expert output over the TP group (True), or
+    reduce-scatters it back to the attention groups (False), under DP attention without
+    --moe-a2a-backend. The MoE block all-reduces when tp_size > 1 (`models/gpt_oss.py`
+    GptOssSparseMoeBlock.forward_normal: tensor_model_parallel_all_reduce) and postprocess_layer then
+    copies the group's rows out (`layers/communicator.py` CommunicateSummableTensorPairFn
+    ._scatter_hidden_states -> `dp_attention.py` dp_scatter, no collective); a decoder layer built with
+    LayerCommunicator(allow_reduce_scatter=True) skips the all-reduce (`use_reduce_scatter`) and runs
+    dp_reduce_scatter_tensor there instead in the MAX_LEN padding of the decode graphs
+    (LayerCommunicator.should_use_reduce_scatter; `models/qwen2_moe.py` Qwen2MoeSparseMoeBlock.forward,
+    `models/qwen3_moe.py` Qwen3MoeDecoderLayer)."""
+    return spec.model_type not in _REDUCE_SCATTER_MODEL_TYPES
 
 
 def _group_tp(shard: Shard, wl: Workload) -> int:
