@@ -275,9 +275,8 @@ def _totals(repo_id: str, meta: SafetensorsRepoMetadata) -> Iterator[HeaderTotal
     """Each shard's header, as huggingface_hub parsed it, through the same checks as a local file's."""
     for filename, file_meta in meta.files_metadata.items():
         header = {  # a shape or offsets that are no list (null in the header) go as they are, to be refused
-            name: {
-                "dtype": info.dtype, "shape": _as_list(info.shape), "data_offsets": _as_list(info.data_offsets)
-            }
+            name: {"dtype": info.dtype, "shape": _as_list(info.shape),
+                   "data_offsets": _as_list(info.data_offsets)}
             for name, info in file_meta.tensors.items()
         }
         yield header_totals(header, f"{filename} of {repo_id}")
