@@ -62,26 +62,51 @@ def host_block_layers(eng: LlamaCpp, spec: ModelSpec) -> tuple[int, ...]:
     return tuple(range(n - min(ngl, n))) if ngl is not None else ()
 
 
+_KEEP: dict[str, Callable[[str], bool]] = {
+    "attention": lambda kind: kind not in FFN_KINDS,
+    "ffn": lambda kind: kind in FFN_KINDS,
+    "expert": lambda kind: kind == "expert",
+}
+
+
 def _largest_tensor(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, layers: tuple[int, ...],
-                    keep: Callable[[str], bool]) -> int:  # fmt: skip
+                    which: str) -> int:  # fmt: skip
     """The largest one ggml tensor (one group of one block; a MoE block's experts are one stacked
-    tensor, ffn_{gate,up,down}_exps) among `layers`' groups whose kind `keep` accepts."""
+    tensor, ffn_{gate,up,down}_exps) among `layers`' groups of the kinds `which` names (_KEEP)."""
+    per_block = _largest_per_block(eng, spec, fmt, which)
+    return max((per_block[i] for i in layers if 0 <= i < len(per_block)), default=0)
+
+
+def _largest_per_block(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, which: str) -> tuple[int, ...]:
+    """Each block's largest tensor of the kinds `which` names, walked once per (spec, TP degree, format):
+    a search over --gpu-layers asks for a different host range each step, and walking every tensor of
+    the range each time was 180,000 shard sizes in one `fit` of GLM-5 under Ollama (3 s; issue 15
+    round 11: every input answered in under 2 s). The shards depend on the spec and wl.tp alone
+    (weights.stage_shards: llama.cpp keeps the vision tower whole)."""
+    from llmsize.estimate.memo import memo
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.weights import Shard, shard_bytes, stage_shards
 
-    best = 0
-    for shard in stage_shards(spec, eng.wl, Stage(0, layers, False, False)):
-        if not shard.layers or not keep(shard.group.kind):
-            continue
-        # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps), two
-        # tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read: the
-        # smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
-        out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
-        for layer in shard.layers:
-            one = Shard(shard.group, shard.in_features, out, shard.numel_each,
-                        0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
-            best = max(best, shard_bytes(spec, one, fmt))
-    return best
+    keep = _KEEP[which]
+
+    def walk() -> tuple[int, ...]:
+        best = [0] * spec.num_layers
+        every = tuple(range(spec.num_layers))
+        for shard in stage_shards(spec, eng.wl, Stage(0, every, False, False)):
+            if not shard.layers or not keep(shard.group.kind):
+                continue
+            # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps),
+            # two tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read:
+            # the smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
+            out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
+            for layer in shard.layers:
+                one = Shard(shard.group, shard.in_features, out, shard.numel_each,
+                            0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
+                if 0 <= layer < len(best):
+                    best[layer] = max(best[layer], shard_bytes(spec, one, fmt))
+        return tuple(best)
+
+    return memo(spec, ("op-offload largest tensor per block", which, eng.wl.tp, fmt), walk)
 
 
 def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
@@ -97,10 +122,10 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
     from llmsize.estimate.weights import effective_format
 
     fmt = effective_format(spec, eng.wl)[0]
-    attn = _largest_tensor(eng, spec, fmt, host, lambda kind: kind not in FFN_KINDS) if host else 0
-    ffn = _largest_tensor(eng, spec, fmt, host, lambda kind: kind in FFN_KINDS) if host else 0
+    attn = _largest_tensor(eng, spec, fmt, host, "attention") if host else 0
+    ffn = _largest_tensor(eng, spec, fmt, host, "ffn") if host else 0
     if moe:  # --n-cpu-moe: only the stacked experts of those blocks stay in host memory
-        ffn = max(ffn, _largest_tensor(eng, spec, fmt, moe, lambda kind: kind == "expert"))
+        ffn = max(ffn, _largest_tensor(eng, spec, fmt, moe, "expert"))
     return attn, ffn
 
 
