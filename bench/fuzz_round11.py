@@ -4,13 +4,15 @@ GGUF files of the newer architectures with every metadata key mutated, the confi
 commands carry, a local Hub serving safetensors headers huggingface_hub cannot parse, nested keys of the
 hybrid / MLA / MoE config.json files, the parallel options (--dp, --ep, --dp-attention, ...), the flags of
 pasted vLLM / SGLang / llama-server commands, launch commands pasted as names, GGUF repos and Ollama tags
-with --quant in `plan`, shell completion requests (subprocesses), and the slowest layouts timed. Every run
+with --quant in `plan`, saved plan / check / --dp-attention documents mutated for `report show` and
+`report diff`, shell completion requests (subprocesses), and the slowest layouts timed. Every run
 must end in a result (exit 0 or 3) or one printable line with exit 2 within --limit seconds; JSON results
 must hold sane numbers (hostile_round9.semantic_problems).
 
 Runs are in process (fuzz_round10.run: llmsize.cli.main under an alarm), the completion requests in
 subprocesses. The CI test (tests/cli/test_hostile_round11.py) runs a seeded sample.
-Run: python bench/fuzz_round11.py [--seed 11] [--gguf N] [--configs 3000] [--plans 3000] [--all] [--limit 2]
+Run: python bench/fuzz_round11.py [--seed 11] [--gguf N] [--configs 3000] [--plans 3000] [--reports 4000]
+     [--all] [--limit 2]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fuzz_round10 import Tally, run, semantic
 
+import hostile_round10 as r10
 import hostile_round11 as r11
 
 
@@ -88,6 +91,20 @@ def hub(tally: Tally, limit: float) -> None:
                 os.environ[k] = v
 
 
+def reports(tally: Tally, root: Path, n: int | None, seed: int, limit: float) -> None:
+    bases = []
+    for i, command in enumerate(r11.report_commands()):
+        path = root / f"base-{i}.json"
+        problem, code, _, err = run(r11.with_output(command, path), limit)
+        assert problem is None and code in (0, 3), err
+        bases.append((path, json.loads(path.read_text())))
+    jobs = [(path, doc, p, v) for path, doc in bases for p, v in r10.report_mutations(doc)]
+    target = root / "mutated.json"
+    for base, doc, p, v in _sample(jobs, n, seed):
+        target.write_text(json.dumps(r10.mutated(doc, p, v)))
+        each(tally, "report", r11.report_readers(base, target), limit)
+
+
 def completions(tally: Tally, limit: float) -> None:
     """Shell completion requests in subprocesses (completion writes to the process's own streams)."""
     for shell, words, cword in itertools.product(r11.SHELLS, r11.COMPLETION_WORDS, r11.COMPLETION_CWORDS):
@@ -128,6 +145,7 @@ def main() -> None:
     parser.add_argument("--gguf", type=int, default=None, help="GGUF mutations (of ~3,000; default all)")
     parser.add_argument("--configs", type=int, default=3000, help="config.json mutations (of ~4,400)")
     parser.add_argument("--plans", type=int, default=3000, help="plan names x quants x engines (of ~13,000)")
+    parser.add_argument("--reports", type=int, default=4000, help="saved-document mutations (of ~30,000)")
     parser.add_argument("--all", action="store_true", help="every mutation and plan case")
     parser.add_argument("--limit", type=float, default=2.0, help="seconds each run may take")
     args = parser.parse_args()
@@ -150,6 +168,9 @@ def main() -> None:
                 "plan-names",
                 _sample(list(r11.plan_name_cases()), None if args.all else args.plans, args.seed),
                 args.limit,
+            ),
+            "reports": lambda: reports(
+                tally, root, None if args.all else args.reports, args.seed, args.limit
             ),
             "completion": lambda: completions(tally, args.limit),
             "timed": lambda: timed(tally, args.limit),

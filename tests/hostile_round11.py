@@ -885,6 +885,49 @@ def plan_name_cases() -> Iterator[list[str]]:
         yield ["check", "--gpu", "RTX-4090", "--", "llama-server", "-hf", name, "-ngl", "99", "-ts", "3,1"]
 
 
+# --- saved documents of the newer options and commands, mutated (round 10's report_mutations)
+
+
+def report_commands() -> list[list[str]]:
+    """Runs whose `--output` documents are mutated: plan (llama.cpp, vLLM --dp), check, SGLang
+    --dp-attention, Ollama, LoRA with --loss (`--output` goes before a check's `--`)."""
+    return [
+        ["plan", "Qwen3-30B-A3B", "--gpu", "RTX-4090", "--engine", "llama.cpp"],
+        ["plan", "Qwen3-8B", "--gpu", "H100", "--engine", "vllm", "--dp", "2"],
+        ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-8B"],
+        [
+            "estimate",
+            "Qwen3-30B-A3B",
+            "--gpu",
+            "H100",
+            "--engine",
+            "sglang",
+            "--dp-attention",
+            "2",
+            "--tp",
+            "2",
+        ],
+        ["estimate", "gpt-oss-20b", "--gpu", "RTX-3060", "--engine", "ollama"],
+        ["estimate", "Qwen3-8B", "--mode", "lora", "--loss", "full-shifted", "--gpu", "H100"],
+    ]
+
+
+def with_output(command: list[str], path: Path) -> list[str]:
+    if "--" in command:
+        cut = command.index("--")
+        return [*command[:cut], "--output", str(path), *command[cut:]]
+    return [*command, "--output", str(path)]
+
+
+def report_readers(base: Path, mutated: Path) -> list[list[str]]:
+    return [
+        ["report", "show", str(mutated)],
+        ["report", "diff", str(base), str(mutated)],
+        ["report", "show", str(mutated), "--format", "html"],
+        ["report", "show", str(mutated), "--format", "csv"],
+    ]
+
+
 # --- shell completion requests (in subprocesses: completion writes to the real streams)
 
 COMPLETION_WORDS: tuple[str, ...] = (

@@ -307,3 +307,19 @@ def test_completion_sample() -> None:
         assert "Traceback" not in err and "internal error" not in err, err[-500:]
         if done.returncode == 2:
             assert len(err.splitlines()) == 1, err[-500:]
+
+
+def test_saved_document_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import hostile_round10 as r10
+
+    rng = random.Random(11)
+    target = tmp_path / "mutated.json"
+    for i, command in enumerate(rng.sample(r11.report_commands(), 2)):
+        base = tmp_path / f"base-{i}.json"
+        code, _out, err = run_cli(r11.with_output(command, base), capsys)
+        assert code in (0, 3), err
+        doc = json.loads(base.read_text())
+        for path, value in rng.sample(list(r10.report_mutations(doc)), 10):
+            target.write_text(json.dumps(r10.mutated(doc, path, value)))
+            for argv in r11.report_readers(base, target):
+                assert_answered(argv, capsys)
