@@ -225,6 +225,24 @@ LEFT_OUT = [
     "llama.cpp DeepSeek-V4 compute-buffer regression (ggml-org/llama.cpp#27680, n_ctx 64000, "
     "n_outputs_max 1): 'llama_kv_cache: size = 182.75 MiB (4352 cells, 43 layers, 1/1 seqs)' for the SWA "
     "part; the compressed caches' lines and the GPU split were not read, so no row.",
+    "vLLM 0.19.0 logs in llm-d-incubation/llm-d-planner#205 for granite-3.1-2b/8b-instruct, gemma-7b, "
+    "granite-vision-3.3-2b, Qwen1.5-MoE-A2.7B and phi-2 (e.g. granite-3.1-8b 'Model loading took 15.25 "
+    "GiB', 'GPU KV cache size: 384,432 tokens'; gemma-7b 15.91 GiB, 129,760 tokens): llmsize's catalog "
+    "approximates these models from their names' sizes (or lacks them), so the rows would test the "
+    "approximation, not the engine.",
+    "vLLM with --kv-cache-dtype int8_per_token_head (vllm-project/vllm#40391, noonghunna/club-3090 "
+    "BENCHMARKS.md, May 2026): Gemma 4 31B 'Available KV cache / card 10.82 GiB', 466,892 tokens, and "
+    "Qwen3.6-27B 11.10 GiB, 605,495 tokens at TP 2: llmsize has no int8 per-token-head KV type for vLLM.",
+    "vLLM, Qwen3.8-27B dual-GPU 'superfast' compose (noonghunna/club-3090#1107): 'Setting attention block"
+    " size to 1648 tokens', 'Padding mamba page size by 0.73%': the arithmetic implies 7 speculative conv"
+    " positions at TP 2 (5,120 x 10 x 2 + 24 x 128 x 128 x 4 B), but the compose's speculative method was"
+    " not read, so no row.",
+    "SGLang Qwen3-Omni-30B-A3B at TP 4 (sgl-project/sglang#15909): 'KV Cache is allocated. #tokens: "
+    "2090351, K size: 23.92 GB' is the thinker's 48 layers x 1 KV head a rank x 128 x 2 B; the Omni model"
+    " is not in the catalog.",
+    "vLLM, one unnamed MoE with fp8 KV (vllm-project/vllm#25350, September 2025): 'Available KV cache "
+    "memory: 10.55 GiB', 'GPU KV cache size: 230,528 tokens' and '10.12 GiB KV cache is needed' at "
+    "221,000: 49,152 B a token fits Qwen3-30B-A3B, but the issue does not name the model.",
     "Ollama llama3.2:3b weights (ollama/ollama#8098, 0.5.1): memory.weights.total 2.4 GiB against a 1.9 "
     "GiB GGUF; and deepseek-r1:671b (#8447): 385.0 GiB and 9.5 GiB of pre-MLA KV, which a config.json "
     "cannot express (the GGUF's split MLA tensors decide it).",

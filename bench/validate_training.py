@@ -468,14 +468,15 @@ OSS_CTX_NOTE = (
     "largest context on an 80GB H100: the card is an upper bound; Unsloth's Flex Attention (with the "
     "attention sinks) modelled as flash attention (both keep no score matrix); batch 1 and the default "
     "rank assumed. QLoRA: Unsloth's 4-bit experts as its per-expert Linear4bit loop (unsloth_moe.py, the "
-    "same training branch in August and December 2025). The August runs (81K, 60K) hold about 3.5x more "
-    "per token than the December one (290K), which the 500K guide puts on its chunk-and-fuse loss; the "
-    "August loss (unsloth_zoo fused_losses at 8a39efc: 1 GB fp32 chunks under torch.func.grad_and_value) "
-    "reads as small, so what held the memory in August is not found"
+    "same training branch in August and December 2025). The August runs (81K, 60K) built FlexAttention's "
+    "block masks from a dense query x key grid (unsloth_zoo 8a39efc create_block_mask_cached without "
+    "_compile; the sliding-window mask_mod's int64 (q + 1) - kv is 52 GB at 81K): --flex-dense-mask "
+    "(unsloth_flex_mask.py); unsloth-zoo dc8308b (September 2025) compiles the mask build, so the December "
+    "run (290K) has no such transient"
 )
 for source, label, args in (
-    (US_OSS_CTX, "QLoRA, 81K tokens", "--mode qlora --context 81000"),
-    (US_OSS_CTX, "BF16 LoRA, 60K tokens", "--mode lora --quant none --context 60000"),
+    (US_OSS_CTX, "QLoRA, 81K tokens", "--mode qlora --context 81000 --flex-dense-mask"),
+    (US_OSS_CTX, "BF16 LoRA, 60K tokens", "--mode lora --quant none --context 60000 --flex-dense-mask"),
     (US_500K, "QLoRA, 290K tokens (chunked fused loss, no Tiled MLP)", "--mode qlora --context 290000"),
 ):
     ROWS.append(
@@ -617,7 +618,7 @@ ROWS.append(
 # HF+FA2 only allows 3K lengths. Unsloth can do 11K context lengths on a 24GB card for the 9b model,
 # whilst HF+FA2 fits 2.6K lengths." Gemma 2's softcapped attention runs eager in both (the blog: "Flash
 # Attention is sadly not supported"); Unsloth's is a torch.compile'd function (unsloth/models/gemma2.py
-# gemma2_attention, commit c100900), modelled as eager.
+# gemma2_attention, commit c100900), walked as its compiled graph keeps it.
 US_G2 = "https://unsloth.ai/blog/gemma2"
 G2_BASE = "--mode qlora --lora-rank 32 --lora-targets all-linear --batch 1 --attention eager"
 for model, label, gb, context, fw in (
@@ -638,8 +639,9 @@ for model, label, gb, context, fw in (
             False,
             "largest context that fitted: the card is an upper bound; batch 1 assumed; "
             + (
-                "Unsloth's compiled softcapped attention (gemma2_attention) modelled as eager attention; "
-                "pre-CCE loss (--loss inplace)"
+                "Unsloth's torch.compile'd softcapped attention (gemma2_attention: fused softcap-softmax, "
+                "bf16 scores and probabilities kept; unsloth_gemma2_attention.py); pre-CCE loss "
+                "(--loss inplace)"
                 if unsloth
                 else "transformers 4.42 eager attention with softcapping; its upcast, shifted loss as "
                 "--loss full-shifted"
@@ -745,8 +747,346 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
             "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
             "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPU offload modelled "
             "as ZeRO-3 parameter offload; the two figures differ by 16.0 (llmsize 16.4 GiB: the offloaded "
-            "NF4 data shard), both ~10 above the model: no allocation in the guide's setup (FSDP1, Trainer's "
-            "_fsdp_qlora_plugin_updates bf16 MixedPrecision, no kbit prep for sharded QLoRA) accounts for it",
+            "NF4 data shard), both ~9 above the model (with FSDP's root unit gathered, fsdp_root.py): no "
+            "allocation in the guide's setup (FSDP1, Trainer's _fsdp_qlora_plugin_updates bf16 "
+            "MixedPrecision, no kbit prep for sharded QLoRA) accounts for it; the PEFT DeepSpeed/FSDP rows "
+            "and the Llama 3 70B offload row below read 6-24 GB over the model the same way",
+            held_out=True,
+        )
+    )
+
+
+# PEFT's DeepSpeed guide (docs/source/accelerate/deepspeed.md at 781cac467) and FSDP guide (fsdp.md), the
+# same examples/sft/train.py on Llama-2-70B with TRL's SFTTrainer (packing, max_seq_len 2048, LoRA r8
+# all-linear, dropout 0.1, bf16, flash attention 2, gradient checkpointing; trainval/trainfsdp held out):
+# - LoRA + ZeRO-3, 8x H100 80GB, batch 8, gradient_accumulation_steps 4: "the memory consumed per GPU
+#   is 64 GB (80%)" (an nvidia-smi screenshot: the card's view, vs total).
+# - QLoRA + ZeRO-3, 2x 40GB, batch 2, accumulation 2, nested 4-bit with bf16 storage: "the memory
+#   consumed per GPU is **36.6 GB**".
+# - LoRA + FSDP (configs/fsdp_config.yaml: FULL_SHARD, TRANSFORMER_BASED_WRAP, BACKWARD_PRE, no offload),
+#   8x H100, batch 8, accumulation 4: "72-80 GB (90-98%) ... The slight increase in GPU memory at the end
+#   is when saving the model using FULL_STATE_DICT": 72 GB is the training part.
+# DeepSpeed shards parameters module by module (--zero-impl deepspeed: no FSDP root unit); its LoRA
+# adapters are cast to bf16 by the engine with an fp32 master (not modelled: llmsize keeps peft's fp32).
+PEFT_DS = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/deepspeed.md"
+PEFT_FSDP_LORA = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/fsdp.md"
+PEFT_70B = (
+    "Llama-2-70B --framework trl --lora-rank 8 --lora-targets all-linear --context 2048 --attention flash "
+    "--gradient-checkpointing --loss full-shifted --zero 3"
+)
+for source, label, extra, published, note in (
+    (PEFT_DS, "LoRA r8 all-linear, 8x H100 ZeRO-3, bs 8 x packed 2048, grad accum 4",
+     "--mode lora --batch 8 --grad-accum 4 --num-gpus 8 --zero-impl deepspeed", 64,
+     "'64 GB (80%)' from nvidia-smi"),
+    (PEFT_DS, "QLoRA r8 all-linear, 2x 40GB ZeRO-3, bs 2 x packed 2048, grad accum 2",
+     "--mode qlora --batch 2 --grad-accum 2 --num-gpus 2 --zero-impl deepspeed", 36.6,
+     "'36.6 GB' per GPU, reading not named"),
+    (PEFT_FSDP_LORA, "LoRA r8 all-linear, 8x H100 FSDP, bs 8 x packed 2048, grad accum 4",
+     "--mode lora --batch 8 --grad-accum 4 --num-gpus 8 --zero-impl fsdp", 72,
+     "'72-80 GB (90-98%)' from nvidia-smi; the 80 is the FULL_STATE_DICT save after training"),
+):
+    ROWS.append(
+        Row(
+            f"{source} (PEFT + {'DeepSpeed' if 'deepspeed' in extra else 'FSDP'} guide)",
+            f"Llama-2 70B {label}",
+            f"{PEFT_70B} {extra}",
+            published,
+            "card",
+            False,
+            note + "; TRL SFTTrainer of late 2024 with transformers' upcast, shifted loss (--loss "
+            "full-shifted); LoRA dropout 0.1 not modelled",
+            held_out=True,
+        )
+    )
+
+# Philipp Schmid's "Efficiently fine-tune Llama 3 with PyTorch FSDP and Q-Lora" (April 2024; the notebook
+# training/fsdp-qlora-distributed-llama3.ipynb, scripts/run_fsdp_qlora.py): Llama 3 70B, bnb NF4 with bf16
+# storage, LoRA r16 all-linear, TRL SFTTrainer packing to 3072, sdpa, gradient checkpointing, adamw_torch,
+# Trainer FSDP "full_shard auto_wrap offload" on 4x 24GB: "FSDP + Q-Lora + CPU offloading needs 4x24GB
+# GPUs, with 22 GB/GPU and 127 GB CPU RAM with a sequence length of 3072 and a batch size of 1" (held out).
+# The offloaded root unit (Llama 3's 128,256 x 8,192 embeddings and head, 4.2 GB) is gathered whole.
+PHIL = (
+    "https://github.com/philschmid/deep-learning-pytorch-huggingface/blob/be9ff8f760f9fdbcabedf123d988ef0ff12682f5/"
+    "training/fsdp-qlora-distributed-llama3.ipynb"
+)
+ROWS.append(
+    Row(
+        f"{PHIL} (FSDP + QLoRA Llama 3 70B)",
+        "Llama 3 70B QLoRA r16 all-linear, 4x 24GB FSDP + CPU offload, bs 1 x packed 3072",
+        "Llama-3.1-70B --framework trl --mode qlora --lora-rank 16 --lora-targets all-linear --context 3072 "
+        "--batch 1 --attention sdpa --gradient-checkpointing --loss full-shifted --optimizer adamw-foreach "
+        "--zero 3 --num-gpus 4 --offload-params cpu",
+        22,
+        "card",
+        False,
+        "'22 GB/GPU' (reading not named); Llama 3.1's config for Llama 3 (same shapes); transformers 4.40's "
+        "upcast, shifted loss; LoRA dropout 0.05 not modelled",
+        held_out=True,
+    )
+)
+
+# torchtune of April-May 2024 (trainval4). Its recipes then returned `self.output(h).float()` from the
+# model (torchtune/modules/transformer.py) and shifted a contiguous copy before torch.nn.CrossEntropyLoss
+# (recipes/lora_finetune_single_device.py): --loss full-shifted. memory_stats_log (torchtune/utils/
+# memory.py) divides by 1e9, so the "GB" are decimal, converted to GiB here. torch.optim.AdamW without
+# arguments is torch's foreach implementation; bitsandbytes PagedAdamW is 32-bit paged AdamW.
+# Alpaca (alpaca_dataset / alpaca_cleaned_dataset) truncates at max_seq_len=512 and pads each batch to
+# its longest sample: the longest batch is assumed to reach 512.
+GB = 1e9 / GIB
+TT_APR = "https://github.com/pytorch/torchtune/blob/ff594c231/docs/source/tutorials/lora_finetune.rst"
+TT_QLORA_TUT = "https://github.com/pytorch/torchtune/blob/0914d5cfb/docs/source/tutorials/qlora_finetune.rst"
+TT_L3_TUT = "https://github.com/pytorch/torchtune/blob/20747cd87/docs/source/tutorials/llama3.rst"
+TT_README_APR = "https://github.com/pytorch/torchtune/blob/fef3ed10d/README.md"
+TT_README_MAY = "https://github.com/pytorch/torchtune/blob/0217d44c2/README.md"
+TT_OLD = "--framework torchtune --loss full-shifted --optimizer adamw-foreach"
+TT_OLD_NOTE = (
+    "torchtune of April 2024: fp32 logits from the model and a contiguous shifted copy (--loss "
+    "full-shifted), torch.optim.AdamW (foreach); "
+)
+TT_ALL7 = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
+TT_512 = "--context 512 --batch 2"
+# "Update lora tutorial" (#702, ff594c231): llama2/7B_lora_single_device (batch 2, alpaca_cleaned,
+# activation checkpointing, bf16), LoRA on q,v or on "all layers" (q,k,v,output + MLP + the output
+# projection); the table's "Peak Memory".
+for label, targets, rank, published in (
+    ("q,v", "q_proj,v_proj", 8, 15.57),
+    ("all layers + output", TT_ALL7 + ",lm_head", 8, 15.87),
+    ("q,v", "q_proj,v_proj", 64, 15.86),
+    ("all layers + output", TT_ALL7 + ",lm_head", 64, 17.04),
+):
+    ROWS.append(
+        Row(
+            f"{TT_APR} (LoRA tutorial)",
+            f"Llama 2 7B LoRA r{rank} ({label}), 1 GPU, bs 2 x <=512 (alpaca)",
+            f"Llama-2-7B --mode lora --lora-rank {rank} --lora-targets {targets} {TT_OLD} {TT_512}",
+            published * GB,
+            "allocated",
+            False,
+            TT_OLD_NOTE + "the reading (allocated or reserved) is not named; the longest padded batch is "
+            "assumed to reach the 512-token truncation",
+            held_out=True,
+        )
+    )
+# "QLoRA tutorial" (#693, 0914d5cfb): "Peak memory reserved, training": LoRA 15.57 GB (the row above),
+# QLoRA 9.29 GB with llama2/7B_qlora_single_device (r8 on q,k,v,output + MLP, batch 2).
+ROWS.append(
+    Row(
+        f"{TT_QLORA_TUT} (QLoRA tutorial)",
+        "Llama 2 7B QLoRA r8 (q,k,v,o + MLP), 1 GPU, bs 2 x <=512 (alpaca), peak reserved",
+        f"Llama-2-7B --mode qlora --lora-rank 8 --lora-targets {TT_ALL7} {TT_OLD} {TT_512}",
+        9.29 * GB,
+        "allocated",
+        False,
+        TT_OLD_NOTE + "reserved, not allocated; torchao NF4 modelled as bitsandbytes NF4",
+        held_out=True,
+    )
+)
+# "Llama3 changes" (#793, 20747cd87), tutorials/llama3.rst: llama3/8B_lora_single_device (r8 on q,v,
+# batch 2, alpaca_cleaned): "we observed a peak memory usage of 18.5 GB".
+ROWS.append(
+    Row(
+        f"{TT_L3_TUT} (Llama 3 tutorial)",
+        "Llama 3 8B LoRA r8 (q,v), 1 GPU, bs 2 x <=512 (alpaca)",
+        f"Llama-3.1-8B --mode lora --lora-rank 8 --lora-targets q_proj,v_proj {TT_OLD} {TT_512}",
+        18.5 * GB,
+        "allocated",
+        False,
+        TT_OLD_NOTE + "the reading is not named; Llama 3.1's config for Llama 3 (same shapes)",
+        held_out=True,
+    )
+)
+# README "Memory update" (#775, fef3ed10d), "Peak Memory per GPU" with the linked llama2 configs at that
+# commit (batch 2, alpaca 512): QLoRA single device 9.29 GB (the tutorial's run), LoRA on 2 GPUs 20.95
+# (7B_lora: FSDP, no activation checkpointing), LoRA single device 17.18, full single device 14.97
+# (7B_full_low_memory: bnb PagedAdamW, optimizer_in_bwd), full on 4 GPUs 22.9 (7B_full: FSDP, AdamW).
+for label, args, published in (
+    ("LoRA r8 (q,v), 2x RTX 4090 FSDP", "--mode lora --lora-rank 8 --lora-targets q_proj,v_proj "
+     "--no-gradient-checkpointing --zero 3 --num-gpus 2", 20.95),
+    ("LoRA r8 (q,v), 1x RTX 4090", "--mode lora --lora-rank 8 --lora-targets q_proj,v_proj", 17.18),
+    ("full, 1x RTX 4090, paged AdamW in backward", "--mode full --optimizer-in-backward", 14.97),
+    ("full, 4x RTX 4090 FSDP", "--mode full --zero 3 --num-gpus 4", 22.9),
+):
+    args = f"Llama-2-7B {args} {TT_OLD} {TT_512}"
+    if "paged" in label:
+        args = args.replace("adamw-foreach", "paged-adamw-32bit")
+    ROWS.append(
+        Row(
+            f"{TT_README_APR} (README memory table)",
+            f"Llama 2 7B {label}, bs 2 x <=512 (alpaca)",
+            args,
+            published * GB,
+            "allocated",
+            False,
+            TT_OLD_NOTE + "the reading is not named; the longest padded batch is assumed to reach 512",
+            held_out=True,
+        )
+    )
+# README of 0217d44c2 (2024-05-09): "Peak Memory per GPU (GB)" at "Batch Size = 4, Seq Length = 2048"
+# (70B: 4096), the same recipes; QLoRA "Uses torch compile" (utils.wrap_compile: the whole model),
+# the single-device full finetune "Uses PagedAdamW". The distributed LoRA config has activation
+# checkpointing off, but without it the batch's activations alone exceed the 24 GB card: on assumed.
+for label, args, published in (
+    ("QLoRA r8 (q,k,v,o + MLP), 1x RTX 4090, compile", f"--mode qlora --lora-rank 8 --lora-targets {TT_ALL7} "
+     "--compile", 12.3),
+    ("LoRA r8 (q,v), 1x RTX 4090", "--mode lora --lora-rank 8 --lora-targets q_proj,v_proj", 21.3),
+    ("LoRA r8 (q,v), 2x RTX 4090 FSDP", "--mode lora --lora-rank 8 --lora-targets q_proj,v_proj --zero 3 "
+     "--num-gpus 2", 16.2),
+    ("full, 1x RTX 4090, paged AdamW in backward", "--mode full --optimizer-in-backward", 24.1),
+    ("full, 4x RTX 4090 FSDP", "--mode full --zero 3 --num-gpus 4", 24.1),
+):
+    args = f"Llama-2-7B {args} {TT_OLD} --context 2048 --batch 4"
+    if "paged" in label:
+        args = args.replace("adamw-foreach", "paged-adamw-32bit")
+    ROWS.append(
+        Row(
+            f"{TT_README_MAY} (README memory table)",
+            f"Llama 2 7B {label}, bs 4 x 2048",
+            args,
+            published * GB,
+            "allocated",
+            False,
+            TT_OLD_NOTE + "the reading is not named; torch.compile of the whole model modelled as "
+            "compiled blocks and loss" if "compile" in label else TT_OLD_NOTE + "the reading is not named",
+            held_out=True,
+        )
+    )
+ROWS.append(
+    Row(
+        f"{TT_README_MAY} (README memory table)",
+        "Llama 2 70B LoRA r16 (q,k,v), 8x A100 FSDP, bs 4 x 4096",
+        f"Llama-2-70B --mode lora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj {TT_OLD} --context 4096 "
+        "--batch 4 --zero 3 --num-gpus 8",
+        26.4 * GB,
+        "allocated",
+        False,
+        TT_OLD_NOTE + "the reading is not named; with batch 4 x 4096 the 80 checkpointed block inputs alone "
+        "take 20 GiB, so the run's batch or length likely differed from the stated one",
+        held_out=True,
+    )
+)
+
+
+# Unsloth's MoE kernels (unsloth.ai/docs/new/faster-moe, February 2026): "gpt-oss-20b fine-tunes in
+# 12.8 GB VRAM. Qwen3-30B-A3B (16-bit LoRA) uses 63GB." The settings are the linked notebooks' (not on
+# the page): gpt-oss-(20B)-Fine-tuning.ipynb (4-bit, max_seq_length 1024, r8, batch 1, adamw_8bit, as
+# the gpt-oss rows above) and Qwen3_MoE.ipynb (16-bit LoRA; max_seq_length 2048, r16, batch 1 assumed).
+US_MOE = "https://unsloth.ai/docs/new/faster-moe"
+for model, args, published, label in (
+    ("gpt-oss-20b", "--mode qlora --lora-rank 8 --context 1024 --batch 1", 12.8,
+     "QLoRA r8, 1024 tokens, bs 1"),
+    ("Qwen3-30B-A3B", "--mode lora --lora-rank 16 --context 2048 --batch 1", 63,
+     "16-bit LoRA r16, 2048 tokens, bs 1"),
+):
+    ROWS.append(
+        Row(
+            f"{US_MOE} (MoE kernels)",
+            f"Unsloth {model} {label}",
+            f"{model} {args} --framework unsloth",
+            published * GB,
+            "card",
+            False,
+            "the notebook's settings assumed (the page gives only the figure); Unsloth's split-LoRA grouped "
+            "GEMM over the experts modelled as its per-expert loop (unsloth_moe.py)",
+            held_out=True,
+        )
+    )
+
+# Axolotl's Llama 3 examples (examples/llama-3/README.md at fe832e17a, April 2024): "LoRA ... Single GPU @
+# 11GB VRAM", "Full Fine Tune ... Single GPU @ 48GB VRAM", "QLORA+FSDP ... Dual GPU @ 21GB VRAM", with the
+# configs of that commit: lora-8b.yml (then NousResearch/Llama-2-7b-hf in 8-bit, r32 all linear, 4096
+# packed, micro batch 2, adamw_bnb_8bit), fft-8b.yaml (Llama 3 8B, 8192 packed, micro batch 1,
+# paged_adamw_8bit), qlora-fsdp-70b.yaml (Llama 3 70B, r8 all linear, 512 tokens, micro batch 1,
+# adamw_torch, FSDP FULL_SHARD with fsdp_offload_params). All: bf16, flash attention, gradient
+# checkpointing; transformers 4.40's upcast, shifted loss (--loss full-shifted).
+AX = "https://github.com/axolotl-ai-cloud/axolotl/blob/fe832e17a/examples/llama-3/README.md"
+AX_BASE = "--framework axolotl --attention flash --gradient-checkpointing --loss full-shifted"
+for label, args, published in (
+    ("Llama 2 7B 8-bit LoRA r32 all-linear, 1 GPU, bs 2 x packed 4096",
+     "Llama-2-7B --mode lora --quant bnb-int8 --lora-rank 32 --lora-targets all-linear --context 4096 "
+     "--batch 2 --optimizer adamw-8bit", 11),
+    ("Llama 3 8B full, 1 GPU, bs 1 x packed 8192, paged 8-bit AdamW",
+     "Llama-3.1-8B --mode full --context 8192 --batch 1 --optimizer paged-adamw-8bit", 48),
+    ("Llama 3 70B QLoRA r8 all-linear, 2 GPUs FSDP + CPU offload, bs 1 x 512",
+     "Llama-3.1-70B --mode qlora --lora-rank 8 --lora-targets all-linear --context 512 --batch 1 "
+     "--optimizer adamw-foreach --zero 3 --num-gpus 2 --offload-params cpu", 21),
+):
+    ROWS.append(
+        Row(
+            f"{AX} (Llama 3 examples)",
+            f"Axolotl {label}",
+            f"{args} {AX_BASE}",
+            published * GB,
+            "card",
+            False,
+            "'Single/Dual GPU @ N GB VRAM': the reading is not stated; Llama 3.1's config for Llama 3 (same "
+            "shapes); FSDP1 CPU offload modelled as ZeRO-3 parameter offload",
+            held_out=True,
+        )
+    )
+
+# LLaMA-Factory's README "Hardware Requirement" table (README.md at ff6d4d1, marked *estimated*): 16-bit
+# LoRA 16/32/160 GB, 4-bit QLoRA 6/12/48 GB, pure_bf16 full 60/120/600 GB for 7B/14B/70B. The setup is
+# not stated; the examples' (examples/train_lora/qwen3_lora_sft.yaml: batch 1, cutoff_len 2048, lora_rank
+# 8, lora_target all, bf16; checkpointing on by default) is assumed, on Llama 2 7B, Qwen2.5 14B, Llama 2 70B.
+LF = "https://github.com/hiyouga/LLaMA-Factory/blob/ff6d4d12eeb035d6ce06805a5733dd7b29f2ac30/README.md"
+for model, size, lora, qlora, full in (
+    ("Llama-2-7B", "7B", 16, 6, 60),
+    ("Qwen2.5-14B", "14B", 32, 12, 120),
+    ("Llama-2-70B", "70B", 160, 48, 600),
+):
+    for label, args, published in (
+        ("16-bit LoRA r8 all", "--mode lora --lora-rank 8 --lora-targets all-linear", lora),
+        ("4-bit QLoRA r8 all", "--mode qlora --lora-rank 8 --lora-targets all-linear", qlora),
+        ("full (pure_bf16)", "--mode full --no-master-weights", full),
+    ):
+        ROWS.append(
+            Row(
+                f"{LF} (hardware requirement)",
+                f"LLaMA-Factory {size} {label}, bs 1 x 2048",
+                f"{model} {args} --framework llamafactory --context 2048 --batch 1",
+                published * GB,
+                "card",
+                False,
+                "the table is the authors' estimate, not a measurement, and states no batch or length: the "
+                "examples' settings assumed",
+                held_out=True,
+            )
+        )
+
+
+# ms-swift's example scripts carry the memory their authors saw (modelscope/ms-swift at 3602360, August
+# 2026; the reading, nvidia-smi or torch, is not stated). Swift's trainers are transformers' Trainer
+# (swift/trainers/arguments.py: gradient_checkpointing True by default) and, for DPO, a subclass of
+# TRL's DPOTrainer. Rows whose token counts are fixed: packed SFT (--packing true fills each row to
+# max_length) and a LoRA DPO whose padded pairs are assumed to reach max_length 2048.
+SWIFT = "https://github.com/modelscope/ms-swift/blob/3602360a5/examples/train"
+for path, label, args, published, note in (
+    ("rlhf/dpo/lora.sh", "Qwen2.5 7B DPO LoRA r8 all-linear, 1 GPU, bs 1 pair x <=2048",
+     "Qwen2.5-7B-Instruct --mode lora --lora-rank 8 --lora-targets all-linear --framework trl "
+     "--objective dpo --context 2048 --batch 1", 24,
+     "'# 24GiB'; TRL's DPOTrainer (preference.py): chosen + rejected as one batch, the reference is the "
+     "policy without its adapters; the longest padded pair is assumed to reach max_length; rpo_alpha 0.1's "
+     "extra NLL on the chosen rows not modelled"),
+    ("agent/qwen2_5.sh", "Qwen2.5 3B full, 1 GPU, bs 1 x packed 8192, Liger, flash",
+     "Qwen2.5-3B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
+     "--context 8192 --batch 1", 35,
+     "'# 35GiB'; transformers' default AdamW on the bf16 weights (states in bf16) assumed"),
+    ("cached_dataset/sft.sh", "Qwen2.5 7B full, 4 GPUs ZeRO-3, bs 1 x packed 8192, Liger, flash",
+     "Qwen2.5-7B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
+     "--context 8192 --batch 1 --zero 3 --num-gpus 4", 44,
+     "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states, and at the step the fp32 cast of one "
+     "1e9-element sub-group (deepspeed_step.py); its prefetch and reduce buckets and the lm_head gathered "
+     "whole at the loss not modelled; gradient_accumulation_steps 4 does not move the step's peak"),
+):
+    ROWS.append(
+        Row(
+            f"{SWIFT}/{path} (ms-swift examples)",
+            f"ms-swift {label}",
+            args,
+            published,
+            "card",
+            False,
+            note,
             held_out=True,
         )
     )

@@ -28,6 +28,7 @@ ENTRY_KEYS = {
     "checkpoint_only_params",
     "checkpoint_only_note",
     "mtp_stores_embeddings",
+    "mtp_stored",
     "loaded_only_params",
     "loaded_only_note",
     "variants",

@@ -14,7 +14,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import decode_step, resolve_constants
-from llmsize.hardware.speed_profiles import class_value
+from llmsize.hardware.speed_profiles import class_value, engine_profile
 from llmsize.specs.resolve import resolve
 
 PR_26284 = "https://github.com/ggml-org/llama.cpp/pull/26284"  # RX 7900 XTX, ROCm master of 2026-07
@@ -54,3 +54,34 @@ def test_an_architecture_key_wins_over_the_device_class() -> None:
     assert class_value(table, get_gpu("RTX-4090"), 0.0) == 2.0
     assert class_value(table, get_gpu("RX-9070-XT"), 0.0) == 2.0  # RDNA4: not measured, the class's value
     assert class_value({}, get_gpu("RX-7900-XTX"), 3.0) == 3.0
+
+
+# RDNA 3.5 (Strix Halo's Radeon 8060S, gfx1151): its own measured floor. 941 serialized one-block
+# dispatches replayed as a HIP graph take 1.8069 us a dispatch (HIP direct 2.0087, Vulkan command buffer
+# 0.0436): shisa-ai/hipEngine's dispatch-floor comparison, TheRock ROCm.
+HIPENGINE_GFX1151 = ("https://github.com/shisa-ai/hipEngine/blob/e6edda35b94841390a0027f5a8bf56272e83d966/"
+                     "benchmarks/micro/results/gfx1151/strix-halo/dispatch-floor-comparison.json")
+THEROCK_5882 = "https://blog.tosukui.xyz/posts/gmktec-ryzen-ai-rocm-therock"  # llama-bench, HIP, build 5882
+
+
+def test_rdna35_hip_graphs_pay_the_gfx1151_floor_and_vulkan_does_not() -> None:
+    strix = get_gpu("Ryzen-AI-Max-395-128GB")
+    hip = engine_profile("llama.cpp")
+    assert class_value(hip.gpu_per_node_by_class, strix, 0.0) == pytest.approx(1.8069e-6, rel=1e-3), \
+        HIPENGINE_GFX1151
+    # The gfx1100 floor (ROCm/rocm-systems#10834: 3.865 us) stays RDNA3's; RDNA 3.5 is not RDNA3.
+    assert class_value(hip.gpu_per_node_by_class, get_gpu("RX-7900-XTX"), 0.0) == pytest.approx(3.865e-6)
+    # Vulkan command-buffer replay is not HIP graph replay: its profile keeps its own latency.
+    vulkan = engine_profile("llama.cpp-vulkan")
+    assert class_value(vulkan.gpu_per_node_by_class, strix, -1.0) == -1.0
+    assert class_value(vulkan.gpu_per_layer_by_class, strix, -1.0) == -1.0
+
+
+@pytest.mark.parametrize(("model", "quant", "published"), [
+    ("Llama-2-7b", "Q4_0", 47.92),    # tg128
+    ("Qwen3-32B", "Q4_K_M", 9.91),    # tg128
+])
+def test_strix_halo_hip_dense_decode_with_the_gfx1151_floor(model: str, quant: str, published: float) -> None:
+    # THEROCK_5882: dense, bandwidth-bound models; the floor adds ~1 ms a token to the 7B.
+    predicted = _tokens_per_s(model, quant, "Ryzen-AI-Max-395-128GB", "llama.cpp", 0)
+    assert predicted == pytest.approx(published, rel=0.10), THEROCK_5882

@@ -252,3 +252,29 @@ def test_unsloth_keeps_the_last_block_input_on_the_gpu() -> None:
     kw = {"mode": "qlora", "lora_targets": ("all-linear",), "context": tokens, "framework": "unsloth"}
     est = estimate(spec, Workload(**kw))  # type: ignore[arg-type]
     assert est.host_bytes == (spec.num_layers - 2) * tokens * spec.hidden_size * 2
+
+
+def test_torchtune_distributed_full_takes_the_distributed_configs() -> None:
+    """recipes/configs/llama3_1/8B_full.yaml: optimizer_in_bwd False, AdamW(fused=True); FSDP shards
+    bf16 parameters (full_finetune_distributed.py: no mixed precision), so no fp32 master copy."""
+    single = recipe(Workload(mode="full", framework="torchtune"))
+    multi = recipe(Workload(mode="full", framework="torchtune", zero=3, num_gpus=8))
+    assert single.optimizer is Optimizer.PAGED_ADAMW_8BIT and single.optimizer_in_backward
+    assert multi.optimizer is Optimizer.ADAMW_FUSED and not multi.optimizer_in_backward
+    assert not multi.master_weights
+    assert recipe(Workload(mode="full", framework="trl", zero=3, num_gpus=8)).master_weights  # DeepSpeed
+
+
+def test_optimizer_offload_keeps_one_gradient_in_flight_through_backward() -> None:
+    """ZeRO-Offload / FSDP CPUOffloadPolicy copy each reduced gradient to the host: from the first
+    gradient on, the GPU holds the largest tensor's (the embedding's), not a growing share of it."""
+    spec = llama3_8b_spec()
+    est = estimate(
+        spec,
+        Workload(
+            mode="full", framework="torchtune", zero=3, num_gpus=8, context=2048, batch=2,
+            offload_params="cpu", offload_optimizer="cpu", optimizer="adamw-foreach",
+        ),
+    )
+    assert est.peak_phase == "backward"
+    assert est.gradients_bytes == spec.vocab_size * spec.hidden_size * 2

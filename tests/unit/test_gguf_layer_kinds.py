@@ -291,3 +291,45 @@ def test_kimi_linear_header_is_the_published_total(tmp_path: Path) -> None:
     _same_as_catalog(spec, entry)
     assert total_params(spec) == 49_122_681_728
     assert spec.layer_types is not None and spec.layer_types.count("full_attention") == 7
+
+
+def _tiny_granite_hybrid(path: Path, rope: bool, context: int) -> Path:
+    """A small granitehybrid file with data (so spec_from_gguf reads it): GraniteHybridModel's keys, with
+    rope.scaling.finetuned = use_rope and, without RoPE, context_length replaced by 2**20."""
+    import numpy as np
+
+    w = gguf.GGUFWriter(str(path), "granitehybrid")
+    w.add_context_length(context)
+    w.add_embedding_length(64)
+    w.add_block_count(2)
+    w.add_head_count(4)
+    w.add_array("granitehybrid.attention.head_count_kv", [0, 2])
+    w.add_feed_forward_length(128)
+    w.add_expert_shared_feed_forward_length(128)
+    w.add_ssm_conv_kernel(4)
+    w.add_ssm_state_size(16)
+    w.add_ssm_group_count(1)
+    w.add_ssm_inner_size(128)
+    w.add_ssm_time_step_rank(4)
+    w.add_rope_scaling_finetuned(rope)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
+    for name, shape in (("token_embd.weight", (256, 64)), ("output_norm.weight", (64,))):
+        w.add_tensor(name, np.zeros(shape, dtype=np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
+def test_granite_h_nope_context_placeholder_is_said_to_be_one(tmp_path: Path) -> None:
+    """conversion/granite.py GraniteHybridModel.set_gguf_parameters writes context_length 2**20 for a
+    Granite 4.0-H (no RoPE): llama.cpp's n_ctx_train, but no trained length (the configs state 131,072)."""
+    from llmsize.specs.gguf_reader import spec_from_gguf
+
+    spec = spec_from_gguf(_tiny_granite_hybrid(tmp_path / "h.gguf", rope=False, context=2**20))
+    assert spec.max_position_embeddings == 2**20  # what llama.cpp runs with -c 0
+    assert any("1,048,576" in w and "not a trained length" in w for w in spec.warnings)
+    # a file with RoPE (Bamba, or all-attention) states its own length and gets no such note
+    spec = spec_from_gguf(_tiny_granite_hybrid(tmp_path / "r.gguf", rope=True, context=2**20))
+    assert not any("not a trained length" in w for w in spec.warnings)

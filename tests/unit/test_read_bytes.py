@@ -13,10 +13,14 @@ from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.specs.resolve import resolve
 
 
-def _wl(quant: str | None = None, batch: int = 1, engine: str = "llama.cpp") -> Workload:
+def _wl(
+    quant: str | None = None, batch: int = 1, engine: str = "llama.cpp", dtype: str | None = None
+) -> Workload:
     data: dict[str, object] = {"engine": engine, "context": 256, "prompt_tokens": 128, "batch": batch}
     if quant:
         data["quant"] = quant
+    if dtype:
+        data["dtype"] = dtype
     return Workload.model_validate(data)
 
 
@@ -46,9 +50,13 @@ def test_vision_tower_is_not_read_per_token() -> None:
 
 
 def test_llama_cpp_without_a_gguf_type_keeps_the_parameter_share() -> None:
-    # gpt-oss named without a GGUF type: the checkpoint's bf16 attention is not what the file holds.
-    assert read_byte_shares(resolve("gpt-oss-20b"), _wl()) is None
+    # gpt-oss asked for as its bf16 checkpoint (--dtype bf16) has no GGUF type: the checkpoint's bf16
+    # attention is not what a file holds.
+    assert read_byte_shares(resolve("gpt-oss-20b"), _wl(dtype="bf16")) is None
     assert read_byte_shares(resolve("gpt-oss-20b"), _wl(engine="vllm")) is not None
+    # named plainly it runs as the MXFP4_MOE file `-hf ggml-org/gpt-oss-20b-GGUF` pulls
+    # (engines/llama_cpp_download.py), whose per-tensor types are known
+    assert read_byte_shares(resolve("gpt-oss-20b"), _wl()) is not None
 
 
 @settings(max_examples=15, deadline=None)

@@ -53,3 +53,16 @@ def test_models_without_a_hook_use_the_model_dtype() -> None:
         assert rec is not None
         conv = rec.conv_channels * (rec.conv_kernel - 1) * 2
         assert module.state_page_bytes(spec, 2) == conv + rec.recurrent_state_elements * 2, name
+
+
+def test_kimi_linear_keeps_its_kda_state_in_float32_and_aligns_to_mla_blocks() -> None:
+    # vllm-project/vllm#28228 (Kimi-Linear-48B-A3B AWQ, TP 2): "Setting attention block size to 960
+    # tokens" and "Padding mamba page size by 1.89%". kda_state_dtype returns float32 for the recurrent
+    # state; the conv states (3 x 2,048 channels a rank, kernel 4) follow the model dtype. The MLA latent
+    # is 576 x 2 B a token, and an MLA hybrid's block is a multiple of 64 (vllm-project/vllm#24486).
+    spec = resolve("Kimi-Linear-48B-A3B-Instruct")
+    module = Vllm(Workload(engine="vllm", context=120000, tp=2, num_gpus=2))
+    state = 3 * 2048 * 3 * 2 + 16 * 128 * 128 * 4
+    assert module.state_page_bytes(spec, 2) == state == 1_085_440
+    assert module.block_tokens(spec, 1152, 2) == 64 * -(-state // (64 * 1152)) == 960
+    assert round(100 * (960 * 1152 - state) / state, 2) == 1.89

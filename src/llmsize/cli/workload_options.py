@@ -23,9 +23,11 @@ from llmsize.estimate.workload import (
     Framework,
     Loss,
     Mode,
+    Objective,
     Offload,
     Optimizer,
     Workload,
+    ZeroImpl,
 )
 from llmsize.records import ValidationError
 from llmsize.units import Dtype, KvDtype
@@ -176,6 +178,54 @@ LigerOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+ObjectiveOpt = Annotated[
+    Objective,
+    Option(
+        "--objective",
+        help="Training objective: sft; dpo (TRL DPOTrainer: --batch pairs, each a chosen and a rejected "
+        "sequence of --context tokens run as one batch; full training also holds a frozen reference copy); "
+        "grpo (TRL GRPOTrainer's policy step: --batch completions, logits over --completion-tokens only).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+PrecomputeRefOpt = Annotated[
+    bool,
+    Option(
+        "--precompute-ref-log-probs",
+        help="DPO: reference log-probabilities computed before training (TRL precompute_ref_log_probs): "
+        "no reference model or reference forward in the step.",
+        rich_help_panel=_TRAIN,
+    ),
+]
+CompletionTokensOpt = Annotated[
+    int | None,
+    Option(
+        "--completion-tokens",
+        min=1,
+        help="GRPO: generated tokens per sequence (max_completion_length, TRL default 512): the lm_head and "
+        "log-softmax run on these only; --context is prompt + completion.",
+        rich_help_panel=_TRAIN,
+    ),
+]
+KlBetaOpt = Annotated[
+    float,
+    Option(
+        "--kl-beta",
+        min=0.0,
+        help="GRPO: KL coefficient (GRPOConfig.beta, default 0): above 0, full training holds a frozen "
+        "reference copy (LoRA disables its adapters instead).",
+        rich_help_panel=_TRAIN,
+    ),
+]
+FlexDenseMaskOpt = Annotated[
+    bool,
+    Option(
+        "--flex-dense-mask",
+        help="Unsloth's gpt-oss FlexAttention before September 2025 (unsloth-zoo before dc8308b): each "
+        "block mask built from a dense query x key grid at the first forward.",
+        rich_help_panel=_TRAIN,
+    ),
+]
 Fp8TrainingOpt = Annotated[
     Fp8Recipe | None,
     Option(
@@ -199,6 +249,15 @@ OffloadOptimizerOpt = Annotated[
 OffloadParamsOpt = Annotated[
     Offload,
     Option("--offload-params", help="DeepSpeed ZeRO-3 parameter offload.", rich_help_panel=_TRAIN),
+]
+ZeroImplOpt = Annotated[
+    ZeroImpl,
+    Option(
+        "--zero-impl",
+        help="Library behind --zero: fsdp or deepspeed (auto: DeepSpeed for a Trainer-family run with fp32 "
+        "master weights, else FSDP).",
+        rich_help_panel=_TRAIN,
+    ),
 ]
 MasterWeightsOpt = Annotated[
     bool | None,
@@ -367,10 +426,16 @@ def build_workload(
     compile: CompileOpt = False,
     padding_free: PaddingFreeOpt = False,
     liger: LigerOpt = False,
+    objective: ObjectiveOpt = Objective.SFT,
+    precompute_ref_log_probs: PrecomputeRefOpt = False,
+    flex_dense_mask: FlexDenseMaskOpt = False,
+    completion_tokens: CompletionTokensOpt = None,
+    kl_beta: KlBetaOpt = 0.0,
     fp8_training: Fp8TrainingOpt = None,
     fp8_all_gather: Fp8AllGatherOpt = None,
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
+    zero_impl: ZeroImplOpt = ZeroImpl.AUTO,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -428,10 +493,16 @@ def build_workload(
             compile=compile,
             liger=liger,
             padding_free=padding_free,
+            objective=objective,
+            precompute_ref_log_probs=precompute_ref_log_probs,
+            flex_dense_mask=flex_dense_mask,
+            completion_tokens=completion_tokens,
+            kl_beta=kl_beta,
             fp8_training=fp8_training,
             fp8_all_gather=fp8_all_gather,
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
+            zero_impl=zero_impl,
             attention=attention,
             lora_rank=lora_rank,
             lora_targets=targets,

@@ -17,14 +17,17 @@ from llmsize.estimate import (
     audio,
     explain,
     frameworks,
+    fsdp_root,
     images,
     kv_cache,
     phases,
+    preference,
     speculative,
     training,
+    unsloth_flex_mask,
     video,
 )
-from llmsize.estimate.engines import WeightPlacement
+from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.overhead import Overhead
 from llmsize.estimate.phases import StaticBytes
@@ -112,7 +115,7 @@ def _plan_stage(
         # not a parameter shard (bnb's quant state, bnb_sharding.py) stays on the GPU
         kept = ctx.weights.unsharded[ctx.stages.index(stage)] if ctx.weights.unsharded else 0
         host_weights, weights = weights - kept, kept
-    weights += gathered
+    weights += preference.reference_weight_bytes(wl, weights) + gathered
     # The cache geometry does not change with the context or batch: once per shape (issue 15);
     # DeepSeek V4's pooled layouts read the engine's prefill chunk, so they are laid out each time.
     shape = shape if spec.compressed is None else None
@@ -214,7 +217,8 @@ def estimate(spec: ModelSpec, wl: Workload, *, explained: bool = True) -> Estima
 
 
 def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
-    wl, load, sound, clip = _media(spec, wl)
+    asked, load, sound, clip = _media(spec, wl)
+    wl = engine_for(asked).resolve(spec, asked)  # what the engine allocates (Ollama's NumCtx cap, ...)
     ctx, busiest = plan(spec, wl)
     # one copy (issue 15: a copy of the resolved workload is a tenth of a search's estimate)
     ctx = replace(ctx, images=load, audio=sound, video=clip) if explained else replace(
@@ -257,7 +261,7 @@ def _estimate(spec: ModelSpec, wl: Workload, explained: bool) -> Estimate:
         active_params=active_params(spec),
         trainable_params=_trainable_total(spec, wl, ctx),
         assumptions=_assumptions(spec, wl, ctx, busiest),
-        warnings=_warnings(spec, wl, ctx),
+        warnings=_warnings(spec, asked, ctx),
         engine_figures=figures,
         host_bytes=int(pk.host) + busiest.train.host + busiest.host_weights + placement.host_bytes,
         paged_bytes=busiest.train.paged,
@@ -407,6 +411,9 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             from llmsize.estimate.fp8_training import note
 
             out.append(note(wl))
+        out.extend(preference.notes(wl))
+        if unsloth_flex_mask.applies(spec, wl.flex_dense_mask):
+            out.append(unsloth_flex_mask.note(spec, wl.context))
     if ctx.targets is not None:
         out.append(ctx.targets.note)
         out.append(
@@ -437,6 +444,14 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             "ZeRO-3/FSDP: weights include the all-gather buffers of two unsharded blocks "
             f"({busiest.gathered:,} B)"
         )
+    if wl.mode.trains:
+        master = wl.mode.trains_all_weights and training.master_weights_on(wl, ctx.compute)
+        root = fsdp_root.root_gather_bytes(spec, wl, master, ctx.weights.format)
+        if root:
+            out.append(
+                "FSDP keeps its root unit (embeddings, final norm, head) unsharded from the forward to its "
+                f"post-backward: {root:,} B beside the shard, counted with the activations (fsdp_root.py)"
+            )
     if busiest.host_weights:
         out.append(f"parameter shards offloaded to {wl.offload_params} ({busiest.host_weights:,} B)")
     if wl.num_gpus > 1:
@@ -470,9 +485,11 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     if spec.approximate and spec.provenance.kind is ProvenanceKind.APPROXIMATE:
         # only a name's approximation: a GGUF or config.json of an unknown model_type is read from its own
         # fields (its warning says so); "from the size in its name" misled there (issue 15, round 6)
+        backbone = (spec.provenance.note or "").startswith("backbone")  # specs/backbone.py
         out.append(
-            f"{spec.name} is approximated from the size in its name; "
-            "give a repo id or a config.json for exact numbers"
+            f"{spec.name} is approximated "
+            + ("by its language model alone" if backbone else "from the size in its name")
+            + "; give a repo id or a config.json for exact numbers"
         )
     long_context = ctx.engine.context_warning(spec, wl)  # the engine's own rule (vLLM/SGLang refuse)
     if long_context is not None:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmsize.estimate.workload import Framework, Loss, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Framework, Loss, Mode, Objective, Optimizer, Workload
 
 # REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py).
 DEFAULT_LOSS_CHUNKS = 8
@@ -116,12 +116,21 @@ class Recipe:
         }
 
 
-def _default_optimizer(fw: Framework, mode: Mode) -> Optimizer:
+def _torchtune_single_device(fw: Framework, wl: Workload) -> bool:
+    """torchtune's single-device recipes; with data parallelism it runs full_finetune_distributed,
+    whose configs (recipes/configs/llama3_1/8B_full.yaml, llama2/7B_full.yaml at bd2a0fc) set
+    `optimizer_in_bwd: False` and `torch.optim.AdamW(fused=True)`, and whose FSDP shards bf16
+    parameters with no mixed-precision master copy (full_finetune_distributed.py: "Mixed precision
+    training and fp16 precision are currently not supported")."""
+    return fw is Framework.TORCHTUNE and wl.dp == 1
+
+
+def _default_optimizer(fw: Framework, mode: Mode, single_device: bool = True) -> Optimizer:
     if fw is Framework.PLAIN:
         return Optimizer.ADAMW
     if fw is Framework.UNSLOTH:
         return Optimizer.ADAMW_8BIT
-    if fw is Framework.TORCHTUNE and mode.trains_all_weights:
+    if fw is Framework.TORCHTUNE and mode.trains_all_weights and single_device:
         return Optimizer.PAGED_ADAMW_8BIT
     if fw is Framework.AXOLOTL and mode is Mode.QLORA:
         return Optimizer.PAGED_ADAMW_32BIT  # examples/llama-3/qlora.yml `optimizer: paged_adamw_32bit`
@@ -138,7 +147,11 @@ def _default_checkpointing(fw: Framework, mode: Mode) -> bool:
     return True
 
 
-def _default_loss(fw: Framework) -> Loss:
+def _default_loss(fw: Framework, objective: Objective = Objective.SFT) -> Loss:
+    if objective is not Objective.SFT:
+        # DPOTrainer._compute_loss and GRPOTrainer._get_per_token_logps_and_entropies take
+        # selective_log_softmax over the logits (trl/trainer/): chunked_nll is SFTTrainer's only
+        return Loss.FULL
     if fw is Framework.TRL:
         return Loss.CHUNKED_RECOMPUTE
     if fw is Framework.TORCHTUNE:
@@ -156,7 +169,7 @@ def recipe(wl: Workload) -> Recipe:
     notes: list[str] = []
     optimizer = wl.optimizer
     if optimizer is None:
-        optimizer = _default_optimizer(fw, wl.mode)
+        optimizer = _default_optimizer(fw, wl.mode, wl.dp == 1)
         notes.append(f"optimizer {optimizer}")
     gc = wl.gradient_checkpointing
     if gc is None:
@@ -165,12 +178,16 @@ def recipe(wl: Workload) -> Recipe:
     loss = wl.loss
     if loss is None:
         # Liger's model patch (apply_liger_kernel_to_*) swaps the loss for its fused linear CE
-        loss = Loss.FUSED if wl.liger else _default_loss(fw)
+        loss = Loss.FUSED if wl.liger else _default_loss(fw, wl.objective)
         notes.append(f"{loss} cross-entropy")
     chunks = wl.loss_chunks or (DEFAULT_LOSS_CHUNKS if loss is Loss.CHUNKED else 1)
     in_bwd = wl.optimizer_in_backward
     if in_bwd is None:
-        in_bwd = fw is Framework.TORCHTUNE and wl.mode.trains_all_weights and wl.gradient_accumulation == 1
+        in_bwd = (
+            _torchtune_single_device(fw, wl)
+            and wl.mode.trains_all_weights
+            and wl.gradient_accumulation == 1
+        )
         if in_bwd:
             notes.append("optimizer step fused into backward")
     offload = wl.activation_offloading
@@ -184,7 +201,8 @@ def recipe(wl: Workload) -> Recipe:
     # plain loop keeps the ZeRO paper's mixed-precision accounting (fp32 master) for full training.
     # DeepSpeed's ZeRO optimizers keep an fp32 master copy for bf16/fp16 (zero/stage_1_and_2.py
     # single_partition_of_fp32_groups), whatever launches them.
-    master = (fw is Framework.PLAIN or wl.zero > 0) and wl.mode.trains_all_weights
+    deepspeed_zero = wl.zero > 0 and fw is not Framework.TORCHTUNE  # torchtune shards with FSDP, bf16
+    master = (fw is Framework.PLAIN or deepspeed_zero) and wl.mode.trains_all_weights
     if wl.master_weights is None and wl.mode.trains_all_weights:
         notes.append("fp32 master weights " + ("on" if master else "off (weights trained in their dtype)"))
     fast = fw is Framework.UNSLOTH

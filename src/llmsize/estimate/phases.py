@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
+from llmsize.estimate import deepspeed_step, fsdp_root
 from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
 from llmsize.estimate.adapters import resolve_targets
@@ -34,7 +35,7 @@ from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
-from llmsize.estimate.workload import Attention, Mode, Optimizer, Workload
+from llmsize.estimate.workload import Attention, Mode, Offload, Optimizer, Workload
 from llmsize.specs.models import ModelSpec
 
 if TYPE_CHECKING:
@@ -102,11 +103,19 @@ def _optimizer_temp(spec: ModelSpec, wl: Workload, static: StaticBytes, compute:
     """torch AdamW (foreach) allocates sqrt(exp_avg_sq) for every parameter at once: half the states.
 
     With master weights llmsize assumes a fused optimizer updating the fp32 copy in place
-    (DeepSpeed / apex FusedAdam), which needs no such temporary.
+    (DeepSpeed / apex FusedAdam), which needs no such temporary; DeepSpeed ZeRO first casts the
+    16-bit gradient partition it steps to fp32 (deepspeed_step.py).
     """
+    master = wl.mode.trains_all_weights and master_weights_on(wl, compute)
+    if deepspeed_step.casts_fp32_grads(wl, master):
+        elem = _DTYPE_BYTES.get(compute, 2)
+        local = static.gradients // elem  # ZeRO-2/3 keep gradient partitions: already divided
+        if wl.zero < 2:
+            local = -(-local // max(1, wl.dp))
+        return deepspeed_step.fp32_grad_bytes(local, elem, wl.zero)
     if recipe(wl).optimizer not in (Optimizer.ADAMW, Optimizer.ADAMW_FOREACH):
         return 0
-    if wl.mode.trains_all_weights and master_weights_on(wl, compute):
+    if master:
         return 0
     return static.optimizer // 2
 
@@ -162,8 +171,10 @@ def _candidates(
         targets = resolved.walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
     rc = recipe(wl)
-    if rc.optimizer_in_backward:
-        # one parameter's gradient at a time, in backward only (static.gradients is the largest)
+    if rc.optimizer_in_backward or wl.offload_optimizer is not Offload.NONE:
+        # one parameter's gradient at a time, in backward only (static.gradients is the largest):
+        # stepped in backward, or (ZeRO-Offload, FSDP CPUOffloadPolicy) reduced and copied to the host
+        # as it is produced (training.training_bytes keeps that one tensor in flight)
         cands = [replace(c, grad_fraction=np.where(np.asarray(c.grad_fraction) > 0, 1, 0)) for c in cands]
     else:
         cands.append(
@@ -175,6 +186,12 @@ def _candidates(
                 f"optimizer step ({rc.optimizer})",
             )
         )
+    master = wl.mode.trains_all_weights and master_weights_on(wl, compute)
+    root = fsdp_root.root_gather_bytes(spec, wl, master, rs.weights.format if rs is not None else None)
+    if root:
+        # FSDP keeps its root unit (embeddings, final norm, head) unsharded until the root's
+        # post-backward: live in every forward and backward moment, gone by the step (fsdp_root.py)
+        cands = [c if c.phase == "optimizer" else replace(c, activations=c.activations + root) for c in cands]
     if wl.gradient_accumulation > 1:
         # micro-batches after the first run with every gradient already allocated
         cands = [replace(c, grad_fraction=1) for c in cands]

@@ -24,6 +24,7 @@ from typing import Literal
 
 from llmsize.errors import BadInputError
 from llmsize.specs.formats import GGUF_FILE_TYPES as _SPEC_GGUF_FILE_TYPES
+from llmsize.specs.formats import MXFP4_EXPERT_PINS
 from llmsize.specs.models import QuantMethod, WeightFormat
 
 # ------------------------------------------------------------------------------------------ GPTQ / AWQ
@@ -553,16 +554,7 @@ def _fallback(type_name: str, ncols: int) -> str:
 
 # ------------------------------------------------------------------------------------- --quant parsing
 
-# A GGUF of an MXFP4 checkpoint keeps its MoE experts in MXFP4 whatever the file type.
-# convert_hf_to_gguf.py (GptOssModel, repack_mxfp4) copies the checkpoint's `*_blocks`/`*_scales` expert
-# tensors into GGML_TYPE_MXFP4 as they are, for any --outtype (a "bf16" gpt-oss-20b GGUF is 13.8 GB, not
-# ~42 GB: danbev/learning-ai notes/llama.cpp/gpt-oss.md); llama-quantize then sees an already quantized
-# tensor, which llama_model_quantize_impl (src/llama-quant.cpp, commit 007dbbf) refuses to requantize
-# ("requantizing from type %s is disabled") unless asked, so published K-quants leave them alone:
-# bartowski/openai_gpt-oss-20b-GGUF: "All quants keep the feed forward networks at mxfp4 ... the size
-# differences are negligible"; unsloth/gpt-oss-120b-GGUF Q4_K_M 58.46 GiB, Q8_0 59.03 GiB, F16 60.88 GiB
-# (ailocalcheck.com/model/unsloth/gpt-oss-120b-GGUF). The other tensors follow the file type's recipe.
-MXFP4_EXPERT_PINS = (("expert.ffn_gate", "MXFP4"), ("expert.ffn_up", "MXFP4"), ("expert.ffn_down", "MXFP4"))
+# A GGUF of an MXFP4 checkpoint keeps its experts in MXFP4: specs/formats.py MXFP4_EXPERT_PINS.
 
 
 QUANT_CHOICES = (

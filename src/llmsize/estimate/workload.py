@@ -89,6 +89,17 @@ class Loss(StrEnum):
     INPLACE = "inplace"
 
 
+class Objective(StrEnum):
+    """What the training step optimises: sft (next-token cross-entropy: Trainer, SFTTrainer, torchtune's
+    SFT recipes), dpo (TRL DPOTrainer: a chosen and a rejected completion per example, scored against
+    a frozen reference) or grpo (TRL GRPOTrainer's policy step on generated completions);
+    estimate/preference.py."""
+
+    SFT = "sft"
+    DPO = "dpo"
+    GRPO = "grpo"
+
+
 class Fp8Recipe(StrEnum):
     """torchao float8 training recipes (torchao/float8/config.py `Float8LinearRecipeName`):
     tensorwise: one scale per tensor; rowwise: one per row; rowwise-gw-hp: rowwise, with the
@@ -103,6 +114,14 @@ class Offload(StrEnum):
     NONE = "none"
     CPU = "cpu"
     NVME = "nvme"
+
+
+class ZeroImpl(StrEnum):
+    """Which library shards a --zero run: PyTorch FSDP (FSDP1 / FSDP2) or DeepSpeed ZeRO."""
+
+    AUTO = "auto"
+    FSDP = "fsdp"
+    DEEPSPEED = "deepspeed"
 
 
 class Attention(StrEnum):
@@ -152,6 +171,11 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "compile": ("--compile", False),
     "liger": ("--liger", False),
     "lora_targets": ("--lora-targets", None),
+    "objective": ("--objective", "sft"),
+    "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
+    "flex_dense_mask": ("--flex-dense-mask", False),
+    "completion_tokens": ("--completion-tokens", None),
+    "kl_beta": ("--kl-beta", 0.0),
 }
 
 
@@ -220,6 +244,35 @@ class Workload(Record):
         description="the batch's sequences are flattened into one row without padding (TRL padding_free, "
         "DataCollatorWithFlattening); context is then the mean tokens per sequence",
     )
+    objective: Objective = Field(
+        default=Objective.SFT,
+        description="sft, or dpo (TRL DPOTrainer): each example is a chosen and a rejected sequence of "
+        "`context` tokens run as one concatenated batch, with a frozen reference (estimate/preference.py)",
+    )
+    precompute_ref_log_probs: bool = Field(
+        default=False,
+        description="DPO: the reference log-probabilities are computed once before training (TRL "
+        "precompute_ref_log_probs), so no reference model or reference forward during training",
+    )
+    completion_tokens: int | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_TOKENS,
+        description="GRPO: generated tokens per sequence (max_completion_length; the lm_head runs on these "
+        "only); None = TRL's default 512, at most the context",
+    )
+    kl_beta: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1e6,
+        description="GRPO: the KL coefficient (GRPOConfig.beta); above 0 full training loads a frozen "
+        "reference copy (TRL's default 0.0 loads none)",
+    )
+    flex_dense_mask: bool = Field(
+        default=False,
+        description="Unsloth's attention-sink FlexAttention (gpt-oss) before unsloth-zoo dc8308b (September "
+        "2025) built each block mask from a dense query x key grid (estimate/unsloth_flex_mask.py)",
+    )
     fp8_training: Fp8Recipe | None = Field(
         default=None,
         description="torchao float8 training (convert_to_float8_training): the decoder's linears run "
@@ -234,6 +287,11 @@ class Workload(Record):
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
     offload_params: Offload = Field(default=Offload.NONE, description="DeepSpeed ZeRO-3 parameter offload")
+    zero_impl: ZeroImpl = Field(
+        default=ZeroImpl.AUTO,
+        description="the library behind --zero; auto = DeepSpeed for a Hugging Face Trainer-family run "
+        "with an fp32 master copy, FSDP otherwise (deepspeed_step.py)",
+    )
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
     lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
     lora_targets: tuple[str, ...] | None = Field(
@@ -415,8 +473,24 @@ class Workload(Record):
             )
         if self.offload_params is not Offload.NONE and self.zero != 3:
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
+        if self.zero_impl is not ZeroImpl.AUTO and self.zero == 0:
+            raise ValueError("--zero-impl names the library behind --zero: give a ZeRO stage 1-3 too")
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
+        if (self.completion_tokens is not None or self.kl_beta) and self.objective is not Objective.GRPO:
+            raise ValueError(
+                "--completion-tokens and --kl-beta are GRPO settings: they need --objective grpo"
+            )
+        if self.completion_tokens is not None and self.completion_tokens >= self.context:
+            raise ValueError(
+                f"--completion-tokens {self.completion_tokens} must be less than --context {self.context} "
+                "(the context holds the prompt and the completion)"
+            )
+        if self.precompute_ref_log_probs and self.objective is not Objective.DPO:
+            raise ValueError(
+                "--precompute-ref-log-probs precomputes DPO's reference log-probabilities: it needs "
+                "--objective dpo"
+            )
         if self.padding_free and not self.mode.trains:
             raise ValueError(
                 "--padding-free flattens training batches; it does not apply to --mode inference"

@@ -39,6 +39,7 @@ from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported:
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
+from llmsize.hardware.prompt_dequant import prompt_dequant_seconds
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -136,6 +137,9 @@ class SpeedConstants(Record):
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
+    prefill_dequant_above_tokens: int = Field(
+        default=0, description="prefill: ubatches above this many tokens convert quantized weights to FP16 "
+        "first (llama.cpp CUDA before PR #8075: estimate/engines/llama_cpp_cublas_prefill.py; 0: never)")
     kv_reread_factor: float = Field(
         default=1.0, description="decode: attention time over reading the KV cache once, where the kernel "
         "reads each KV head once per query head (vLLM 0.4: estimate/engines/vllm_paged_gqa.py; 1: once)")
@@ -234,6 +238,9 @@ class SpeedInputs(Record):
     score_bytes_prefill: float = Field(
         default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
         "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
+    unfused_kv_read_factor: float = Field(
+        default=0.0, ge=0, description="bytes an unfused decode attention moves per byte of cache read once "
+        "(llama.cpp without flash attention: estimate/engines/llama_cpp_unfused_decode.py; 0: fused)")
     sampling_s: float = Field(
         default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
@@ -329,7 +336,10 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
-        kv_reread_factor=paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0,
+        prefill_dequant_above_tokens=prof.prefill_dequant_above_tokens,
+        kv_reread_factor=(inputs.unfused_kv_read_factor
+                          if prof.unfused_decode_per_query_head and inputs.unfused_kv_read_factor
+                          else paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0),
         step_overlapped=prof.step_overlapped,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
         allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
@@ -677,7 +687,9 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
+    seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
 
 
 def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
@@ -759,6 +771,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.score_bytes_prefill:
         notes.append("flash attention off: every prompt ubatch writes its F32 attention scores to memory "
                      "and reads them back (16 bytes a score); long prompts slow with their length squared")
+    if inputs.unfused_kv_read_factor and c.kv_reread_factor == inputs.unfused_kv_read_factor:
+        notes.append(f"flash attention off on this build: each query head's mat-vec reads its KV head, "
+                     f"{c.kv_reread_factor:.2f}x the cache a decode step (llama_cpp_unfused_decode.py)")
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
     vulkan = engine_profile(c.engine).vulkan_matrix_cores

@@ -73,6 +73,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
+        unfused_kv_read_factor=engine_for(wl).decode_kv_read_factor(spec),
         sampling_s=engine_for(wl).sampling_seconds(spec),
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )

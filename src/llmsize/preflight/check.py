@@ -606,6 +606,25 @@ def _serving_candidates(result: CheckResult) -> list[Candidate]:
                 "nothing else can share the GPU",
             )
         )
+    if tool == "vllm" and wl.gpu_memory_utilization > 0.95:
+        # vLLM 0.19 captures CUDA graphs after its KV pool, outside the budget (vllm_post_kv.py)
+        out.append(
+            (
+                "leave 5% of the card outside vLLM's budget",
+                {"--gpu-memory-utilization": 0.95},
+                {"gpu_memory_utilization": 0.95},
+                "a smaller KV cache; the CUDA graphs are captured in the 5% left outside",
+            )
+        )
+    if tool == "vllm" and not wl.enforce_eager:
+        out.append(
+            (
+                "no CUDA graphs (--enforce-eager)",
+                {"--enforce-eager": True},
+                {"enforce_eager": True},
+                "slower decode: every layer's kernels are launched from Python",
+            )
+        )
     if wl.quant is None:
         out.append(
             (

@@ -277,9 +277,15 @@ def describe_shape(spec: ModelSpec) -> str:
 
 def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -> ModelSpec | None:
     """Its family's (else Llama 3's) shape scaled to the size a name states; None when it states none."""
+    from llmsize.specs.backbone import backbone_spec
     from llmsize.specs.formats import name_warnings, weight_format_from_name
     from llmsize.specs.params import active_params
 
+    backbone = backbone_spec(parsed.raw)
+    if backbone is not None:  # a multimodal name whose card names a bundled decoder (specs/backbone.py)
+        fmt = weight_format_from_name(parsed, dtype or backbone.weight_format)
+        warned = (*backbone.warnings, *name_warnings(parsed, fmt))
+        return backbone.model_copy(update={"weight_format": fmt, "warnings": warned})
     size = parsed.params
     card = published_moe_sizes(parsed.raw)
     if card is not None and (not size or abs(size - card[0]) <= card[0] // 100):

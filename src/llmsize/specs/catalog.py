@@ -87,6 +87,12 @@ class CatalogModel(Record):
         description="false where the published checkpoint's next-n (MTP) layer stores no embed_tokens / "
         "shared_head.head copies of its own (it shares the model's); checkpoint_only_note says so",
     )
+    mtp_stored: bool = Field(
+        default=True,
+        description="false where config.json names next-n (MTP) layers that the published checkpoint "
+        "does not store (INTELLECT-3's export): the spec has none, so nothing drafts with them and no "
+        "checkpoint count adds them; published_params, the total without them, shows it",
+    )
     loaded_only_params: int = Field(
         default=0,
         ge=0,
@@ -123,6 +129,8 @@ class CatalogModel(Record):
             )
         if not self.mtp_stores_embeddings and not self.checkpoint_only_note:
             raise ValueError("mtp_stores_embeddings: false needs the checkpoint_only_note that says so")
+        if not self.mtp_stored and not self.published_params:
+            raise ValueError("mtp_stored: false needs the published_params that shows the layers are absent")
         if self.loaded_only_params and not (self.loaded_only_note and self.published_params):
             raise ValueError(
                 "loaded_only_params needs a loaded_only_note and the published_params it explains"
@@ -297,6 +305,12 @@ def _built(entry: CatalogEntry, config: dict[str, Any], source: str) -> ModelSpe
     if not m.mtp_stores_embeddings and spec.mtp_layers:
         # the next-n layer reuses the model's embedding and head: params.mtp_params' shared ("qwen") layout
         spec = spec.model_copy(update={"mtp_layout": "qwen"})
+    if not m.mtp_stored and spec.mtp_layers:
+        note = (f"config.json names {spec.mtp_layers} next-n (MTP) layer(s) that this checkpoint does not "
+                f"store (its published total, {m.published_params:,}, is the model without them): "
+                "no MTP draft")
+        spec = spec.model_copy(update={"mtp_layers": 0, "mtp_pattern": None,
+                                       "warnings": (*spec.warnings, note)})
     if m.stored_dtype is not None:
         return _with_stored_dtype(spec, entry)
     return _guess_said_of_the_copy(spec, entry)
@@ -525,7 +539,13 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         }
         if len(loose) == 1:
             return next(iter(loose.values()))
-    return catalog_loose.sized_as_count(p)  # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count
+    # "GLM-5-744B", "Kimi-K2-1T": the sizeless entry of that count; "ernie-4.5-21b": the one MoE of that
+    # total; "mistral-small-3.2": Mistral's variant, not a size
+    return (
+        catalog_loose.sized_as_count(p)
+        or catalog_loose.moe_of_total(p)
+        or catalog_loose.variant_read_as_size(p)
+    )
 
 
 def _same_words(
@@ -626,11 +646,22 @@ def ollama_reference(text: str) -> OllamaRef | None:
 
 
 def ollama_tags(text: str) -> tuple[str, ...]:
-    """The Ollama tags ("qwen3:8b") the catalog lists for the entry `text` resolves to; () if none."""
+    """The Ollama tags ("qwen3:8b") the catalog lists for the entry `text` resolves to; () if none.
+
+    An entry shared by releases lists each one's library (DeepSeek-V3: deepseek-v3:671b, deepseek-v3.1:671b):
+    the one the name spells comes first, so `plan DeepSeek-V3.1 --engine ollama` runs deepseek-v3.1:671b,
+    not DeepSeek-V3's tag (issue 15, round 4)."""
     found = find(text)
     if found is None:
         return ()
-    return tuple(a for a in found[0].model.aliases if ":" in a)
+    tags = [a for a in found[0].model.aliases if ":" in a]
+    typed = text.lower().replace("_", "-")
+
+    def spelled(tag: str) -> int:  # the longest library name inside the typed name ranks first
+        library = tag.split(":", 1)[0].lower()
+        return -len(library) if library in typed else 0
+
+    return tuple(sorted(tags, key=spelled))
 
 
 @cache

@@ -62,6 +62,40 @@ def sized_as_count(p: ParsedName) -> CatalogEntry | None:
     return entry
 
 
+def moe_of_total(p: ParsedName) -> CatalogEntry | None:
+    """The one MoE entry of the stated total when the name leaves out its active size ("ernie-4.5-21b").
+
+    ERNIE 4.5 has one 21B, ERNIE-4.5-21B-A3B-PT, a mixture of experts; "ernie-4.5-21b" matched no signature
+    (the entry's states its 3B active) and was approximated as a dense 21B Llama (issue 15, round 4).
+    Two MoE entries of that total ("Qwen3-235B-A22B" Instruct and Thinking) are told apart as before.
+    """
+    from llmsize.specs.catalog import _same_release, _signature, _signatures
+
+    sig = _signature(p)
+    if not isinstance(p.params, int) or p.active_params is not None or p.experts is not None or p.extra:
+        return None
+    found = {
+        e.name: e
+        for s, es in _signatures().items()
+        if (*s[:5], *s[6:]) == (*sig[:5], *sig[6:]) and s[5] is not None
+        for e in es
+        if _same_release(s, e, p.date)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def variant_read_as_size(p: ParsedName) -> CatalogEntry | None:
+    """The one entry of a variant the parser read as a size word ("mistral-small-3.2": "small").
+
+    "Small" is Granite 4.0's size ("granite-4.0-h-small") and Mistral's variant ("Mistral-Small-3.2-24B");
+    without a parameter count the parser takes it for the size, and the name matched nothing (issue 15,
+    round 4). Read as the variant, it is the one entry of that variant, as one_of_variant finds it.
+    """
+    if p.params is not None or p.size_label is None or p.variant is not None:
+        return None
+    return one_of_variant(p.model_copy(update={"variant": p.size_label.lower(), "size_label": None}))
+
+
 def one_of_variant(p: ParsedName) -> CatalogEntry | None:
     """The one entry of a named variant ("llama-4-scout", "qwen3-next") when the name states no size.
 

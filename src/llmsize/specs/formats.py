@@ -494,6 +494,18 @@ def weight_format_from_config(config: Mapping[str, Any]) -> tuple[WeightFormat, 
 
 # --- from a name --------------------------------------------------------------------------------
 
+# A GGUF of an MXFP4 checkpoint keeps its MoE experts in MXFP4 whatever the file type.
+# convert_hf_to_gguf.py (GptOssModel, repack_mxfp4) copies the checkpoint's `*_blocks`/`*_scales` expert
+# tensors into GGML_TYPE_MXFP4 as they are, for any --outtype (a "bf16" gpt-oss-20b GGUF is 13.8 GB, not
+# ~42 GB: danbev/learning-ai notes/llama.cpp/gpt-oss.md); llama-quantize then sees an already quantized
+# tensor, which llama_model_quantize_impl (src/llama-quant.cpp, commit 007dbbf) refuses to requantize
+# ("requantizing from type %s is disabled") unless asked, so published K-quants leave them alone:
+# bartowski/openai_gpt-oss-20b-GGUF: "All quants keep the feed forward networks at mxfp4 ... the size
+# differences are negligible"; unsloth/gpt-oss-120b-GGUF Q4_K_M 58.46 GiB, Q8_0 59.03 GiB, F16 60.88 GiB
+# (ailocalcheck.com/model/unsloth/gpt-oss-120b-GGUF). The other tensors follow the file type's recipe.
+MXFP4_EXPERT_PINS = (("expert.ffn_gate", "MXFP4"), ("expert.ffn_up", "MXFP4"), ("expert.ffn_down", "MXFP4"))
+
+
 
 def _gguf_type(parsed: ParsedName) -> str | None:
     return parsed.gguf_type.upper() if parsed.gguf_type else None
@@ -515,7 +527,11 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
     bits = parsed.bits
     gguf_type = _gguf_type(parsed)
     if gguf_type or method == "gguf":
-        return WeightFormat(dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=gguf_type, bits=bits)
+        # the GGUF of an MXFP4 checkpoint, named ("unsloth/gpt-oss-20b-GGUF:Q4_K_M") as --quant gives it
+        pins = MXFP4_EXPERT_PINS if base.quant == QuantMethod.MXFP4 else ()
+        return WeightFormat(
+            dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=gguf_type, bits=bits, gguf_tensor_types=pins
+        )
     if method == "gptq":
         return WeightFormat(
             dtype="fp16", quant=QuantMethod.GPTQ, bits=bits or 4, group_size=GPTQ_DEFAULT_GROUP_SIZE

@@ -180,3 +180,23 @@ def _any(names: set[str], *suffixes: str) -> bool:
 
 def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+# conversion/granite.py GraniteHybridModel.set_gguf_parameters: a Granite 4.0-H with Mamba layers uses no
+# RoPE (use_rope is False unless BambaForCausalLM or all-attention), so it writes rope.scaling.finetuned
+# false and replaces context_length with 2**20, a bound of its own, not a trained length.
+_NOPE_CONTEXT = 2**20
+
+
+def context_notes(arch: str, raw: Getter) -> tuple[str, ...]:
+    """What the file's context_length is when it is the converter's placeholder, not the model's."""
+    if arch != "granitehybrid" or raw("rope.scaling.finetuned") is not False:
+        return ()
+    if raw("context_length") != _NOPE_CONTEXT:
+        return ()
+    return (
+        f"context_length {_NOPE_CONTEXT:,} is what llama.cpp's converter writes for a Granite 4.0-H without "
+        "RoPE (conversion/granite.py GraniteHybridModel.set_gguf_parameters), not a trained length: "
+        "llama.cpp takes it as n_ctx_train (-c 0 allocates all of it), while IBM's granite-4.0-h "
+        "config.json files state 131,072 positions; pass --context for the length you will run",
+    )

@@ -24,10 +24,12 @@ from typing import Any, NamedTuple
 from llmsize.errors import ConfigError, one_line
 from llmsize.resources import gc_paused, open_input
 from llmsize.specs.formats import GGUF_FILE_TYPES
+from llmsize.specs.gguf_arch_fields import MODEL_TYPES as ARCH_MODEL_TYPES
+from llmsize.specs.gguf_arch_fields import arch_fields, file_only_params
 from llmsize.specs.gguf_hybrid import MODEL_TYPES as HYBRID_MODEL_TYPES
 from llmsize.specs.gguf_hybrid import hybrid_fields, nextn_layout
 from llmsize.specs.gguf_layer_kinds import MODEL_TYPES as LAYER_KIND_MODEL_TYPES
-from llmsize.specs.gguf_layer_kinds import layer_kind_fields
+from llmsize.specs.gguf_layer_kinds import context_notes, layer_kind_fields
 from llmsize.specs.models import (
     CheckpointInfo,
     ModelSpec,
@@ -341,7 +343,7 @@ _MODEL_TYPES = {
     "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
     "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3", "deepseek2": "deepseek_v2",
     "gpt-oss": "gpt_oss", "glm4": "glm4", "chatglm": "chatglm", "falcon": "falcon", "mistral3": "mistral",
-    **HYBRID_MODEL_TYPES, **LAYER_KIND_MODEL_TYPES,
+    **HYBRID_MODEL_TYPES, **LAYER_KIND_MODEL_TYPES, **ARCH_MODEL_TYPES,
 }
 
 
@@ -354,12 +356,15 @@ def _scalar(value: Any) -> Any:
 
 def _numeric(key: str, value: Any) -> Any:
     """Every `{arch}.*` key llmsize reads is a count, a length or a float in llama.cpp's loader
-    (llama-model-loader.cpp get_key / get_key_or_arr: a key of another type is "key ... has wrong type").
+    (llama-model-loader.cpp get_key / get_key_or_arr: a key of another type is "key ... has wrong type"),
+    or an array of numbers or per-layer flags.
     A string or boolean there reached arithmetic and format strings deep inside (`expert_count: "x"` was
     "internal error: Cannot specify ',' with 's'", issue 15 round 11): refused here, where it enters."""
-    items = value.items or () if isinstance(value, GGUFArray) else (value,)
-    odd = next((v for v in items if isinstance(v, bool) or not isinstance(v, int | float)), None)
-    if value is None or odd is None:
+    if isinstance(value, GGUFArray):  # per-layer flags: gemma3n's attention.sliding_window_pattern
+        odd = next((v for v in value.items or () if not isinstance(v, int | float)), None)
+    else:
+        odd = value if isinstance(value, bool) or not isinstance(value, int | float | None) else None
+    if odd is None:
         return value
     raise ConfigError(
         f"the GGUF metadata states {_shown(key)} as {one_line(repr(odd), 40)}, "
@@ -421,6 +426,9 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
         _mla_fields(config, get)
     hybrid_fields(config, get, names)
     layer_kind_fields(config, arch, raw, names)
+    if arch in ARCH_MODEL_TYPES:
+        shapes = {t.name: t.shape for t in header.tensors}
+        arch_fields(config, arch, raw, shapes)
     required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
     missing = [k for k in required if not config[k]]
     if missing:
@@ -543,8 +551,11 @@ def spec_from_gguf(path: Path) -> ModelSpec:
         raise ConfigError(
             err.message.replace("config.json", f"{first.name}'s GGUF metadata (as config.json)", 1), err.hint
         ) from err
-    if split_warning:
-        spec = spec.model_copy(update={"warnings": (*spec.warnings, split_warning)})
+    arch = str(header.metadata.get("general.architecture", ""))
+    notes = context_notes(arch, lambda key: header.metadata.get(f"{arch}.{key}"))
+    if split_warning or notes:
+        extra = (split_warning,) if split_warning else ()
+        spec = spec.model_copy(update={"warnings": (*spec.warnings, *extra, *notes)})
     spec = nextn_layout(spec, {t.name for t in checkpoint.tensors})
     file_type = _file_type(header, checkpoint)
     bits = round(8 * checkpoint.total_bytes / checkpoint.total_params, 2) if checkpoint.total_params else None
@@ -553,7 +564,8 @@ def spec_from_gguf(path: Path) -> ModelSpec:
     dtype: Any = _PLAIN_TYPES.get(file_type, "fp32")
     fmt = WeightFormat(dtype=dtype, quant=QuantMethod.GGUF, bits=bits, gguf_type=file_type)
     spec = spec.model_copy(update={"checkpoint": checkpoint, "weight_format": fmt})
-    computed = total_params(spec) + mtp_params(spec)  # next-n blocks are in the file (gguf_hybrid.py)
+    # next-n blocks are in the file (gguf_hybrid.py), and so are Gemma 3n's unused shared-layer K/V
+    computed = total_params(spec) + mtp_params(spec) + file_only_params(spec)
     if computed != checkpoint.total_params and not split_warning:
         note = (f"the architecture accounts for {computed:,} parameters but the GGUF file holds "
                 f"{checkpoint.total_params:,}")

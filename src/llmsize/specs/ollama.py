@@ -160,6 +160,10 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
     OllamaLibrary("mixtral", "Q4_0", _MIXTRAL_SOURCE),
     OllamaLibrary("deepseek-v2", "Q4_0", _DEEPSEEK_V2_SOURCE),
     OllamaLibrary("gpt-oss", None, _MXFP4_SOURCE),
+    # gpt-oss-safeguard: fine-tunes of gpt-oss in its MXFP4 checkpoint format, in the library as 20b and 120b
+    # (Ollama blog "OpenAI gpt-oss-safeguard"; huggingface.co/openai/gpt-oss-safeguard-20b: "base_model:
+    # openai/gpt-oss-20b, base_model_relation: finetune")
+    OllamaLibrary("gpt-oss-safeguard", None, _MXFP4_SOURCE),
     OllamaLibrary("gemma3", qat=GEMMA3_QAT, size_quants=(("270m", "Q8_0"),)),  # _SMALL_Q8_SOURCE
     OllamaLibrary("llama3.2", size_quants=(("1b", "Q8_0"),)),  # _SMALL_Q8_SOURCE
     OllamaLibrary("smollm2", size_quants=(("1.7b", "Q8_0"),)),  # _SMALL_Q8_SOURCE
@@ -179,7 +183,7 @@ LIBRARIES: tuple[OllamaLibrary, ...] = (
             "qwen3-vl", "deepseek-r1", "deepseek-v3",
             "deepseek-v3.1", "deepseek-v3.2", "phi4", "phi4-mini",
             "devstral-small-2", "devstral-2", "falcon", "nemotron-3-nano", "granite4", "devstral",
-            "mistral-small3.1", "mistral-small3.2", "ministral-3",
+            "mistral-small3.1", "mistral-small3.2", "ministral-3", "magistral",
             # model_specs/cohere.yaml cites the pulls
             "command-r7b", "command-r7b-arabic", "command-a",
             # libraries of late 2024-2025 (Q4_K_M defaults), aliased in model_specs/qwen2.5-derived.yaml,

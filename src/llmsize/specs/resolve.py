@@ -323,6 +323,20 @@ def _bartowski(text: str) -> ModelSpec | None:
     return bartowski.with_recipe(bartowski.text_only(spec.model_copy(update={"name": text})))
 
 
+def _bartowski_repo(repo: str) -> ModelSpec | None:
+    """bartowski's GGUF repo ("bartowski/Qwen_Qwen3-8B-GGUF[:Q8_0]"): his file of the catalog model, a GGUF
+    of the type the tag names, else of none (llama.cpp's -hf default)."""
+    from llmsize.specs import bartowski, catalog
+
+    model = bartowski.model_part(repo)
+    if model is None:
+        return None
+    spec = catalog.lookup(f"{model}-GGUF" if repo.upper().endswith("-GGUF") else model)
+    if spec is None:
+        return None
+    return bartowski.with_recipe(bartowski.text_only(spec.model_copy(update={"name": repo})))
+
+
 def _approximate(text: str) -> ModelSpec | None:
     """A size alone ("7B", "-7B", ":7b") names no model: approximating it would answer a typo."""
     from llmsize.names import parse_name
@@ -396,11 +410,25 @@ def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: b
         if revision:
             note += f"; revision {revision} not checked"
         return _warn(entry, note)
+    # bartowski's repos are "bartowski/{org}_{model}-GGUF": the catalog model after the org prefix, as his
+    # file names resolve (issue 15, round 4: `bartowski/Qwen_Qwen3-8B-GGUF` offline was "neither cached nor
+    # in the bundled catalog" while `Qwen_Qwen3-8B-Q4_K_M` resolved)
+    his = _bartowski_repo(repo) if repo.lower().startswith("bartowski/") else None
+    if his is not None:
+        said = f"using bundled catalog entry {_catalog_name_of(his)} (bartowski's GGUF of it)"
+        return _warn(his, f"{reason}; {said}")
     suggestions = catalog.suggest(repo)
     hint = "connect to the network (or unset HF_HUB_OFFLINE), or pass a local config.json or .gguf file"
     if suggestions:
         hint += f"; closest bundled models: {', '.join(suggestions[:3])}"
     raise HubError(f"{reason}, and {repo} is neither cached nor in the bundled catalog", hint=hint)
+
+
+def _catalog_name_of(spec: ModelSpec) -> str:
+    """The catalog entry a spec came from, as its provenance note names it ("catalog entry Qwen3-8B ...")."""
+    note = spec.provenance.note or ""
+    marker = "catalog entry "
+    return note.split(marker, 1)[1].split(" ", 1)[0] if marker in note else spec.name
 
 
 def _catalog_spec(repo: str) -> ModelSpec | None:

@@ -122,6 +122,17 @@ def _eager_attention(
     kv_tokens: Num,
 ) -> _T:
     """eager_attention_forward (modeling_llama.py / modeling_gemma2.py): scores and their fp32 softmax."""
+    if spec.attn_logit_softcapping and d.fast:
+        # Unsloth runs softcapped attention as its torch.compile'd gemma2_attention
+        from llmsize.estimate.unsloth_gemma2_attention import compiled_softcap_attention
+
+        kk, vv = (k, v)
+        if kv_heads != heads:
+            kk, vv = _repeat_kv(w, d, k, v, heads, spec.head_dim * d.e, dv, kv_tokens)
+        o = compiled_softcap_attention(w, d, q, kk, vv, heads, dv, kv_tokens)
+        if kk is not k:
+            w.drop(kk, vv)
+        return o
     kk, vv, n, s = _scaled_scores(w, d, spec, q, k, v, heads, kv_heads, dv, kv_tokens)
     if spec.attn_logit_softcapping:
         s3 = w.op("scores /cap", n * d.e, [s])

@@ -370,7 +370,16 @@ def training_candidates(
     # sequences are concatenated into one row, position_ids restarting at each, so every tensor
     # is sized on the real tokens; attention stays per sequence (masking_utils.py
     # find_packed_sequence_indices: flash attention runs varlen, SDPA gets a block-diagonal mask).
-    rows, tokens = (1, wl.batch * wl.context) if wl.padding_free else (wl.batch, wl.context)
+    # DPO runs each example's chosen and rejected sequences as one batch (preference.py).
+    from llmsize.estimate.preference import (
+        logits_positions,
+        reference_forward_bytes,
+        runs_reference_forward,
+        sequences_per_example,
+    )
+
+    seqs = wl.batch * sequences_per_example(wl)
+    rows, tokens = (1, seqs * wl.context) if wl.padding_free else (seqs, wl.context)
     d = _dims(
         spec,
         wl,
@@ -378,7 +387,7 @@ def training_candidates(
         s=tokens,
         kv=tokens,
         batch=rows,
-        logits_tokens=tokens,
+        logits_tokens=logits_positions(wl, tokens, seqs if wl.padding_free else 1),
         attention=wl.attention,
         targets=targets,
     )
@@ -439,6 +448,12 @@ def training_candidates(
     x_bytes = stream_bytes(spec, d, elem=rb)
     firsts = {layers.index(m[0]) for m in groups.values()}
     lasts = {layers.index(m[-1]) for m in groups.values()}
+    from llmsize.estimate import unsloth_flex_mask
+
+    if unsloth_flex_mask.applies(spec, wl.flex_dense_mask) and walks:
+        # built at the first layer's forward, once per layer type (unsloth_flex_mask.py)
+        mask = unsloth_flex_mask.dense_mask_bytes(spec, d.s)
+        out.append(Candidate("forward", pre_live + mask, 0, 0, "FlexAttention dense block-mask build"))
     for pos in sorted(lasts | ({0} if walks else set())):
         first = x_bytes if spec.altup_inputs <= 1 and spec.compressed is None else 0  # not the embeddings
         peak = walks[pos].fwd_peak - (first if pos == 0 else 0)
@@ -487,6 +502,12 @@ def training_candidates(
             # logits to fp32 as the forward returns; the copy lives until the loss is taken
             tw.tmp("logits .float() (accelerate convert_outputs_to_fp32)", logits.nbytes // d.e * 4)
         out.append(Candidate("forward", pre_live + saved_all + tw.peak, 0, 0, f"loss: {tw.peak_at}"))
+        if runs_reference_forward(wl):
+            # DPO's reference forward runs while the policy's logits and loss tensors are still held
+            elem = 4 if (spec.logits_fp32 or d.logits_fp32) else d.e
+            ref = reference_forward_bytes(d.b * d.logits_tokens * spec.vocab_size * elem, elem, d.autocast)
+            live = pre_live + saved_all + tw.cur + ref
+            out.append(Candidate("forward", live, 0, 0, "reference forward (DPO)"))
         tw.drop(logits, xn)
         tw.reset_peak()
         _backward(tw, loss, 4)

@@ -147,19 +147,21 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
 
 def _loss(w: _Walk, d: Dims, spec: ModelSpec, logits: _T) -> _T:
     """ForCausalLMLoss (loss/loss_utils.py): logits.float(), shifted labels, cross_entropy =
-    log_softmax (kept for backward) + nll_loss."""
+    log_softmax (kept for backward) + nll_loss. Sized on the positions the head ran on (every token,
+    except GRPO's completion-only logits: preference.logits_positions)."""
     vocab = spec.vocab_size
+    rows = d.b * d.logits_tokens
     padded = w.new("labels padded", d.b * (d.s + 1) * 8)
-    target = w.new("shift_labels", d.T * 8)
+    target = w.new("shift_labels", rows * 8)
     if d.compiled_loss:
         from llmsize.estimate.loss_walk import compiled_cross_entropy
 
-        loss = compiled_cross_entropy(w, logits, d.T, "cross_entropy (compiled)")
+        loss = compiled_cross_entropy(w, logits, rows, "cross_entropy (compiled)")
         w.drop(target, padded)
         return loss
     # logits.float() copies, unless the model already returned fp32 logits (then it is a no-op)
-    lf = logits if spec.logits_fp32 or d.logits_fp32 else w.op("logits fp32", d.T * vocab * 4, [logits])
-    lsm = w.op("log_softmax", d.T * vocab * 4, [lf], saves_out=True)
+    lf = logits if spec.logits_fp32 or d.logits_fp32 else w.op("logits fp32", rows * vocab * 4, [logits])
+    lsm = w.op("log_softmax", rows * vocab * 4, [lf], saves_out=True)
     if lf is not logits:
         w.drop(lf)
     loss = w.op("nll_loss", 4, [lsm], saves=[target])

@@ -48,6 +48,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     llama_cpp_buffers,
+    llama_cpp_context,
     llama_cpp_download,
     llama_cpp_draft,
     llama_cpp_dsv4,
@@ -83,6 +84,7 @@ from llmsize.estimate.engines.llama_cpp_speed import (
     fusion_engine,
     gdn_speed_name,
 )
+from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import format_gib
@@ -198,6 +200,14 @@ class LlamaCpp(BaseEngine):
         elements = llama_cpp_scores.materialized_score_elements(spec, prompt_tokens, self.ubatch())
         return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
 
+    def decode_kv_read_factor(self, spec: ModelSpec) -> float:
+        """Without flash attention each query head's mat-vec reads its KV head: the bytes a step moves per
+        byte of an F16/F32 cache (llama_cpp_unfused_decode.py; the speed profile of the build says whether
+        its kernels do so). 0 with flash attention, for MLA and for a quantized K cache (not modelled)."""
+        if self.flash_attention():
+            return 0.0
+        return unfused_decode_factor(spec, self.wl)
+
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
 
@@ -282,10 +292,9 @@ class LlamaCpp(BaseEngine):
         return llama_cpp_placement.stages(spec, wl)
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
-        """A checkpoint named without a quantization runs as the Q4_K_M GGUF `-hf` downloads
-        (llama_cpp_download.py)."""
-        del rest
-        return llama_cpp_download.hf_download_format(spec, wl)
+        """A safetensors checkpoint named without a quantization runs as the GGUF `-hf` downloads: Q4_K_M,
+        or MXFP4_MOE for gpt-oss (llama_cpp_download.py)."""
+        return llama_cpp_download.hf_download_format(spec, wl, rest)
 
     # --- cache ----------------------------------------------------------------------------------------
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:
@@ -519,7 +528,12 @@ class LlamaCpp(BaseEngine):
             f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
             f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM "
             "(CPU_Mapped), outside the GPU total",
+            *self.unset_context_notes(spec, wl),
         )
+
+    def unset_context_notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """llama-server without `-c` takes the trained context, fitted to 4,096 (llama_cpp_context.py)."""
+        return llama_cpp_context.unset_ctx_note(spec, wl)
 
 
 def old_mla_gguf(spec: ModelSpec) -> bool:

@@ -1,4 +1,4 @@
-"""The file llama.cpp runs for a model named by its Hugging Face checkpoint: the repo's Q4_K_M GGUF.
+"""The file llama.cpp runs for a model named by its Hugging Face checkpoint: the GGUF `-hf` downloads.
 
 llama.cpp cannot load safetensors; a checkpoint name reaches it as `llama-server -hf <repo>-GGUF`, whose
 quant "is optional, case-insensitive, default to Q4_K_M, or falls back to the first file in the repo if
@@ -6,28 +6,53 @@ Q4_K_M doesn't exist" (common/arg.cpp, `-hf, -hfr, --hf-repo` help; the command 
 `estimate Qwen3.5-27B --engine llama.cpp --gpu RTX-4090` sized the bf16 safetensors (48.6 GiB, "lower
 --gpu-layers") while `plan` with the same arguments printed `llama-server -hf Qwen/Qwen3.5-27B-GGUF:Q4_K_M`
 for a file that fits whole (issue 15, round 3). --dtype bf16/f16 or --quant sizes another file.
+
+A checkpoint that ships quantized is no different: DeepSeek-V3.1, Kimi-K2-Thinking and MiniMax-M2 are
+published in FP8 or INT4 safetensors, which llama.cpp cannot load either, and `plan` prints
+`-hf unsloth/DeepSeek-V3.1-GGUF:Q4_K_M` for them; `estimate deepseek-ai/DeepSeek-V3.1 --engine llama.cpp`
+refused "llama.cpp cannot run fp8 8-bit weights" (issue 15, round 4). gpt-oss's MXFP4 checkpoint runs as
+ggml-org's MXFP4_MOE file, the one llama.cpp's gpt-oss guide pulls (`llama-server -hf
+ggml-org/gpt-oss-20b-GGUF`, ggml-org/llama.cpp discussion #15396; preflight/gguf_source.py): its non-expert
+matrices are Q8_0, not the checkpoint's BF16 (12.1 GB, not 13.8: tests/golden/test_checkpoint_sizes.py).
+A name that states its quantization ("Qwen3-30B-A3B-FP8", "Qwen3-32B-AWQ") asks for that file, which
+llama.cpp refuses as before.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.names import parse_name
+
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 HF_DEFAULT_GGUF = "Q4_K_M"  # REFERENCE: llama.cpp common/arg.cpp `--hf-repo` help (see the module docstring)
+MXFP4_GGUF = "MXFP4_MOE"  # REFERENCE: ggml-org/gpt-oss-{20b,120b}-GGUF hold this file type only
 
 
-def hf_download_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, str] | None:
-    """The Q4_K_M GGUF `-hf` downloads for an unquantized checkpoint named without --dtype, else None."""
-    from llmsize.specs.models import QuantMethod, WeightFormat
+def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
+    """The GGUF `-hf` downloads for a checkpoint named without --dtype or a quant word, or None."""
+    from llmsize.estimate import quant_formats as qf
+    from llmsize.specs.models import QuantMethod
 
-    if wl.dtype is not None or spec.weight_format.quant is not None or wl.mode.trains:
+    base = spec.weight_format
+    if wl.dtype is not None or wl.mode.trains or base.quant == QuantMethod.GGUF:
         return None
-    fmt = WeightFormat(
-        dtype=spec.weight_format.dtype, quant=QuantMethod.GGUF, bits=4, gguf_type=HF_DEFAULT_GGUF
-    )
-    note = (f"llama.cpp runs a GGUF: `-hf` downloads the repo's {HF_DEFAULT_GGUF} file by default "
+    if base.quant is not None and name_states_quant(spec.name):
+        return None
+    file_type = MXFP4_GGUF if base.quant == QuantMethod.MXFP4 else HF_DEFAULT_GGUF
+    fmt = qf.parse_quant(file_type, base.model_copy(update={"dtype": rest}))
+    if fmt is None:  # unreachable: both are GGUF file types
+        return None
+    stored = f" of the {base.label()} checkpoint" if base.quant is not None else ""
+    note = (f"llama.cpp runs a GGUF{stored}: `-hf` downloads the repo's {file_type} file by default "
             "(common/arg.cpp); --quant Q8_0 or --dtype bf16 for another file")
     return fmt, note
+
+
+def name_states_quant(name: str) -> bool:
+    """Whether the model was named with its quantization ("-FP8", "-AWQ", "-NVFP4", "-MXFP4")."""
+    parsed = parse_name(name)
+    return parsed.quant_method is not None or parsed.gguf_type is not None

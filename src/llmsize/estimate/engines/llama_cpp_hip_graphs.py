@@ -1,4 +1,4 @@
-"""llama.cpp's HIP backend on RDNA3: what each kernel of a replayed decode graph costs.
+"""llama.cpp's HIP backend on RDNA3 and RDNA 3.5: what each kernel of a replayed decode graph costs.
 
 ggml's HIP build replays a one-token step as a HIP graph (ggml/CMakeLists.txt: option(GGML_HIP_GRAPHS
 "ggml: use HIP graph" ON), needing hip_VERSION >= 6.1; ggml-cuda.cu ggml_cuda_graph_set_enabled turns
@@ -16,8 +16,13 @@ build compiles too (llama_cpp_fusion.kernels_at: block 2 x 2, attention 8, gated
 q8_1 quantization of the activations before each quantized mat-vec launch (ggml/src/ggml-cuda/mmvq.cu
 ggml_cuda_mul_mat_vec_q runs quantize_row_q8_1_cuda, then the mat-vec kernel): q, k, v, o, the fused
 gate+up and down, 6. Nodes beyond a dense block (a routed FFN's, a conv or recurrent mixer's) pay the
-same floor each (llama_cpp_nodes). Nothing is fitted. Only gfx1100-class RDNA3 is keyed: the issue's
-gfx1151 (Strix Halo) figure was not read here and RDNA4 was not measured.
+same floor each (llama_cpp_nodes). Nothing is fitted.
+
+RDNA 3.5 (gfx1151, Strix Halo's Radeon 8060S) has its own measured floor: the same chain, 941 serialized
+one-block dispatches replayed as a HIP graph, takes 1.807 us a dispatch (Vulkan command-buffer replay
+0.044 us; shisa-ai/hipEngine benchmarks/micro/results/gfx1151/strix-halo/dispatch-floor-comparison.json,
+TheRock ROCm, the harness ROCm/rocm-systems#10834 was split from, whose own gfx1151 table gives the
+ratio only). RDNA4 was not measured, so it keeps the device class's latency.
 """
 
 from __future__ import annotations
@@ -27,8 +32,13 @@ from llmsize.estimate.engines import llama_cpp_fusion
 # REFERENCE: ROCm/rocm-systems#10834, gfx1100 (Radeon Pro W7900) table, "941 dispatches, 1 block":
 # HIP GPU time 3.865 us per dispatch (Vulkan 0.876 us).
 HIP_GRAPH_DISPATCH_S = 3.865e-6
-# Key of the per-layer and per-node tables for this architecture (speed_profiles.class_value).
+# REFERENCE: shisa-ai/hipEngine benchmarks/micro/results/gfx1151/strix-halo/dispatch-floor-comparison.json
+# (commit e6edda35), count_comparison dispatch_count 941, grid_blocks 1: hip_tiny_graph_us_per_dispatch
+# 1.8069 (hip_tiny_direct 2.0087, vulkan_command_buffer 0.0436), Radeon 8060S (gfx1151).
+HIP_GRAPH_DISPATCH_GFX1151_S = 1.8069e-6
+# Keys of the per-layer and per-node tables for these architectures (speed_profiles.class_value).
 RDNA3_KEY = "amd-rdna3"
+RDNA35_KEY = "amd-rdna3.5"
 # q8_1 quantizations of a dense block's activations, one per quantized mat-vec launch (mmvq.cu).
 MMVQ_QUANTIZE_PER_DENSE_LAYER = 6
 
@@ -40,3 +50,7 @@ def dense_layer_kernels() -> int:
 
 
 PER_LAYER_S = dense_layer_kernels() * HIP_GRAPH_DISPATCH_S
+# The measured floor per kernel and per dense block, by vendor-architecture key.
+DISPATCH_BY_ARCH: dict[str, float] = {RDNA3_KEY: HIP_GRAPH_DISPATCH_S,
+                                      RDNA35_KEY: HIP_GRAPH_DISPATCH_GFX1151_S}
+PER_LAYER_BY_ARCH: dict[str, float] = {key: dense_layer_kernels() * s for key, s in DISPATCH_BY_ARCH.items()}

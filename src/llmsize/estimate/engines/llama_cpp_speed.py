@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from llmsize.estimate.engines import (
     llama_cpp_batch,
+    llama_cpp_cublas_prefill,
     llama_cpp_fusion,
     llama_cpp_gdn,
     llama_cpp_hip,
@@ -32,9 +33,9 @@ SPEED = EngineSpeedProfile(
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
     step_fixed_s=0.143e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0154e-3,
     gpu_per_node_s=llama_cpp_nodes.GPU_PER_NODE_S,
-    # RDNA3's HIP graph replay costs its measured dispatch floor per kernel (llama_cpp_hip_graphs.py).
-    gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | {
-        llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.HIP_GRAPH_DISPATCH_S},
+    # RDNA3's and RDNA 3.5's HIP graph replay costs its measured dispatch floor per kernel
+    # (llama_cpp_hip_graphs.py).
+    gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | llama_cpp_hip_graphs.DISPATCH_BY_ARCH,
     prefill_chunk_tokens=512, graphs=True,
     prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
@@ -50,8 +51,7 @@ SPEED = EngineSpeedProfile(
     # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
-    gpu_per_layer_by_class={"apple": 0.0856e-3,
-                            llama_cpp_hip_graphs.RDNA3_KEY: llama_cpp_hip_graphs.PER_LAYER_S},
+    gpu_per_layer_by_class={"apple": 0.0856e-3} | llama_cpp_hip_graphs.PER_LAYER_BY_ARCH,
     # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
     # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those
     # beyond a dense block's 19 paying gpu_per_node_s each: estimate/engines/llama_cpp_nodes.py.
@@ -131,7 +131,10 @@ LEGACY_SPEED[GDN_CHUNKED_SPEED.engine] = GDN_CHUNKED_SPEED
 def fusion_engine(build: int | None) -> str:
     """The speed profile of a llama.cpp CUDA build: "llama.cpp" for the current one (None: not said), else
     the profile of the builds with the same CUDA fusions (llama_cpp_fusion.FUSIONS); within the fusion era
-    that PR #19645 falls in, its builds from that PR on replay CUDA graphs at every batch (_BATCH_GRAPHS)."""
+    that PR #19645 falls in, its builds from that PR on replay CUDA graphs at every batch (_BATCH_GRAPHS);
+    builds before PR #8075 convert quantized weights to FP16 for a prompt (CUBLAS_PREFILL_SPEED)."""
+    if llama_cpp_cublas_prefill.dequantizes_prompt(build):
+        return CUBLAS_PREFILL_SPEED.engine
     name = _era_engine(build)
     last = llama_cpp_fusion.era(build)
     graphs_now = build is not None and llama_cpp_batch.graphs_replayed(2, build)
@@ -189,3 +192,17 @@ def gdn_speed_name(spec: ModelSpec, build: int | None, vulkan: bool) -> str | No
         return None
     era = llama_cpp_gdn.decode_era(build, vulkan)
     return {"chunked": GDN_CHUNKED_SPEED.engine, "unfused": GDN_UNFUSED_SPEED.engine}.get(era or "")
+
+
+# REFERENCE: ggml-cuda.cu before PR #8075 (2024-06-24): a quantized prompt mat-mul above MMQ_MAX_BATCH_SIZE
+# tokens on a tensor-core GPU converts its weights to FP16 and runs cuBLAS, every ubatch
+# (estimate/engines/llama_cpp_cublas_prefill.py). Otherwise the builds before every CUDA fusion.
+CUBLAS_PREFILL_SPEED = LEGACY_SPEED[_era_engine(0)].model_copy(update={
+    "engine": "llama.cpp-cublas-prefill",
+    "prefill_dequant_above_tokens": llama_cpp_cublas_prefill.MMQ_MAX_BATCH_SIZE,
+    # Without flash attention these builds decode with one FP16 mat-mul per query head (cuBLAS batched
+    # GEMM on CUDA, kernel_mul_mv_f16_f32 on Metal): estimate/engines/llama_cpp_unfused_decode.py.
+    "unfused_decode_per_query_head": True,
+    "version": "llama.cpp CUDA builds before PR #8075 (dequantize + cuBLAS prompt mat-muls, "
+               f"before about b{llama_cpp_cublas_prefill.MMQ_DEFAULT_BUILD})"})
+LEGACY_SPEED[CUBLAS_PREFILL_SPEED.engine] = CUBLAS_PREFILL_SPEED

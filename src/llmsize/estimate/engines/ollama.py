@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
+    llama_cpp_download,
     llama_cpp_host,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -46,6 +47,8 @@ from llmsize.estimate.engines import (
 )
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
+from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
+from llmsize.estimate.engines.ollama_context import cap_warning, caps_context, served_workload
 from llmsize.estimate.engines.ollama_flash import default_flash_attention
 from llmsize.estimate.engines.ollama_graph import (
     GRAPH_REBUILD_PER_LAYER_S,
@@ -186,11 +189,6 @@ def release_default_context(release: tuple[int, int, int] | None, total_vram: in
     return vram_default_context(total_vram)
 
 
-# The first release that caps NumCtx at the trained context (commit 10a8e04a8, "avoid context overflow",
-# ollama/ollama#11175; first tag containing it: v0.9.3).
-CONTEXT_CAP_RELEASE = (0, 9, 3)
-
-
 class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
@@ -207,11 +205,16 @@ class Ollama(LlamaCpp):
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
         it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
-        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB)."""
+        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB). A checkpoint that ships in
+        FP8 or INT4 (DeepSeek-V3.1, Kimi-K2-Thinking) is no file Ollama loads either: its library tag's
+        GGUF (deepseek-v3.1:671b), unless the name asks for the quantized safetensors ("-FP8")."""
         from llmsize.specs.models import QuantMethod, WeightFormat
 
         del rest
-        if wl.dtype is not None or spec.weight_format.quant is not None:
+        quant = spec.weight_format.quant
+        if wl.dtype is not None or quant in (QuantMethod.GGUF, QuantMethod.MXFP4):
+            return None
+        if quant is not None and llama_cpp_download.name_states_quant(spec.name):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type
         # and build (issue 15, round 6: `Qwen3-8B --engine ollama` was 5.02 GB where qwen3:8b is 5.22 GB,
@@ -380,6 +383,14 @@ class Ollama(LlamaCpp):
             return elements * llama_cpp_scores.SCORE_BYTES_PER_ELEMENT
         return super().prefill_score_bytes(spec, prompt_tokens)
 
+    def decode_kv_read_factor(self, spec: ModelSpec) -> float:
+        """The unfused decode attention's reads (llama_cpp_unfused_decode.py) where Ollama's flash-attention
+        default by release and architecture leaves it off (ollama_flash.py), as for its prompt scores."""
+        unset = self.wl.flash_attn is FlashAttn.AUTO
+        if unset and not default_flash_attention(self.release(), spec.model_type):
+            return unfused_decode_factor(spec, self.wl)
+        return super().decode_kv_read_factor(spec)
+
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """Ollama's default sampler picks its top-k out of the whole vocabulary every token, and scans it for
         its repeat penalty (releases before v0.32.10, and library models that pin a penalty):
@@ -452,22 +463,19 @@ class Ollama(LlamaCpp):
         per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)
         return int((usable - reserve) // per_layer) if per_layer > 0 else spec.num_layers
 
+    def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
+        """The context Ollama allocates: from v0.9.3 a NumCtx above the trained context is lowered to it
+        before loading (ollama_context.py)."""
+        return served_workload(spec, super().resolve(spec, wl), self.release())
+
     def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
-        """From v0.9.3 Ollama lowers a NumCtx above the model's trained context to it before loading
-        (llm/server.go NewLlamaServer, "requested context size too large for model", ollama/ollama#11175),
-        so a --context past it is not what the server allocates; earlier releases ran the positions."""
+        """From v0.9.3 the estimate is sized for the trained context Ollama lowers NumCtx to
+        (ollama_context.py); earlier releases ran the positions asked."""
         if wl.context <= spec.max_position_embeddings:
             return None
-        release = self.release()
-        if release is not None and release < CONTEXT_CAP_RELEASE:
+        if not caps_context(self.release()):
             return super().context_warning(spec, wl)
-        trained = spec.max_position_embeddings
-        return (
-            f"context {wl.context:,} is above the model's trained context ({trained:,}): "
-            f"Ollama lowers NumCtx to {trained:,} and logs \"requested context size too "
-            f"large for model\"; this estimate is sized for the {wl.context:,} asked "
-            f"(--context {trained} sizes what Ollama allocates)"
-        )
+        return cap_warning(wl.context, spec.max_position_embeddings)
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int:
         """The NumCtx the release picks (on this much VRAM from v0.15.5), capped at the trained context."""
@@ -486,6 +494,11 @@ class Ollama(LlamaCpp):
         floors = [floor // GIB for floor, _ in reversed(VRAM_TIERS)][1:]
         bounds = ", ".join([*(f"<{f}" for f in floors), f">={floors[-1]}"])  # no break inside a bound
         return f"NumCtx defaults to {sizes} tokens by VRAM ({bounds} GiB; OLLAMA_CONTEXT_LENGTH overrides)"
+
+    def unset_context_notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
+        """Ollama passes its own NumCtx (default_context_rule, in notes), never llama-server's 0."""
+        del spec, wl
+        return ()
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         base = super().notes(spec, wl)

@@ -714,10 +714,7 @@ class Sglang(BaseEngine):
                 "--mem-fraction-static, lower --max-num-seqs (--max-running-requests) or use more GPUs"
             )
         elif outside > start - int(frac * start):
-            reason = (
-                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
-                f"{frac:.3f}; lower --mem-fraction-static"
-            )
+            reason = _outside_refusal(outside, frac)
         else:
             reason = self._short(concurrency, tokens)
         need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token) + outside
@@ -782,10 +779,7 @@ class Sglang(BaseEngine):
                 "hold one request; raise --mem-fraction-static"
             )
         if outside > start - share:
-            return (
-                f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
-                f"{frac:.3f}; lower --mem-fraction-static"
-            )
+            return _outside_refusal(outside, frac)
         return None
 
     def _short(self, concurrency: float, tokens: int) -> str | None:
@@ -815,3 +809,15 @@ class Sglang(BaseEngine):
 
     def quant_options(self) -> tuple[str, ...]:
         return ("fp8", "gptq-int8", "awq", "gptq", "nvfp4")
+
+
+def _outside_refusal(outside: int, frac: float) -> str:
+    """The start that runs out after the pools: SGLang allocates them from mem_fraction_static, then
+    captures its CUDA graphs (model_runner.py init_device_graphs -> cuda_graph_runner.py) and runs
+    prefills in what is left; its own advice on a failed capture (cuda_graph_runner.py
+    CUDA_GRAPH_CAPTURE_FAILED_MSG) is a smaller --mem-fraction-static or --cuda-graph-max-bs."""
+    return (
+        f"activations and CUDA graphs need {format_gib(outside)} outside the static share of "
+        f"{frac:.3f}: SGLang would run out of memory capturing its CUDA graphs or running a prefill; lower "
+        "--mem-fraction-static or --cuda-graph-max-bs"
+    )

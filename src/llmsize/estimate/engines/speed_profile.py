@@ -122,6 +122,10 @@ class EngineSpeedProfile(Record):
     vulkan_mmid_walk: bool = Field(
         default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
         "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")
+    prefill_dequant_above_tokens: int = Field(
+        default=0, ge=0, description="llama.cpp CUDA builds before PR #8075: a quantized prompt mat-mul of "
+        "more than this many tokens converts its weights to FP16 before cuBLAS, each ubatch "
+        "(estimate/engines/llama_cpp_cublas_prefill.py); 0: no conversion")
     fused_moe: bool = Field(
         default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
         "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
@@ -171,4 +175,8 @@ class EngineSpeedProfile(Record):
         default=False, description="decode attention reads each KV head once per query head (vLLM 0.4's "
         "paged_attention grid), GQA's repeats served by the L2 (estimate/engines/vllm_paged_gqa.py); False: "
         "once per KV head")
+    unfused_decode_per_query_head: bool = Field(
+        default=False, description="without flash attention, decode attention runs one FP16 mat-mul per "
+        "query head, each reading its KV head from memory (llama.cpp CUDA/Metal builds before PR #10318: "
+        "estimate/engines/llama_cpp_unfused_decode.py); False: the build's kernels are not modelled so")
     sources: tuple[str, ...] = ()

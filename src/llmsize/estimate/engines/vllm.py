@@ -11,7 +11,8 @@ commit 35d5cda and later):
   exist before the initial snapshot and CUDA graphs are captured after the KV cache is allocated
   (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.21 on
   (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, default on) the graph estimate is taken off the KV
-  budget instead. Here the graphs are checked against the share outside the budget (a warning).
+  budget instead. Here the graphs are checked against the share outside the budget, less the context
+  and (at tp x pp > 1) NCCL: a pool that does not fit is a fit that fails (vllm_post_kv.py).
 - profile run, `vllm/v1/worker/gpu_model_runner.py` `profile_run` -> `_dummy_run(max_num_tokens)`:
   one flat batch of max_num_batched_tokens tokens through the model with its flash-attention
   kernels (no score matrix), then `_dummy_sampler_run` over the last token of
@@ -197,7 +198,7 @@ class Vllm(BaseEngine):
         state = self.state_page_bytes(spec, compute_bytes)
         if not state:
             return base
-        return aligned_block_tokens(base, state, attn_token_bytes)
+        return aligned_block_tokens(base, state, attn_token_bytes, spec.is_mla)
 
     @staticmethod
     def hybrid_state(spec: ModelSpec) -> bool:

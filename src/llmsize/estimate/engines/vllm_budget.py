@@ -5,14 +5,15 @@ REFERENCE: vllm/v1/worker/gpu_worker.py `determine_available_memory` (requested 
 available = requested - weights - profile-run torch peak - non-torch increase; --kv-cache-memory
 replaces it), vllm/v1/core/kv_cache_utils.py `get_num_blocks` / `_report_kv_cache_config` (blocks,
 tokens, concurrency) and `check_enough_kv_cache_memory` / `estimate_max_model_len` (the refusal and the
-largest max_model_len that fits). Used by vllm.py `Vllm.budget`.
+largest max_model_len that fits); what is allocated after the pool, outside the budget, is
+vllm_post_kv.py's. Used by vllm.py `Vllm.budget`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from llmsize.estimate.engines import vllm_dsv4
+from llmsize.estimate.engines import vllm_dsv4, vllm_post_kv
 from llmsize.estimate.engines.base import Budget, ceil_div
 from llmsize.estimate.engines.vllm_log_lines import later_release_lines, pool_lines, profiling_lines
 from llmsize.units import GIB, MIB, format_gib
@@ -39,6 +40,8 @@ def kv_budget(
         need = est.total_bytes
         return Budget(usable_bytes=requested, need_bytes=need)
     non_kv = est.weights_bytes + est.activations_bytes + f.non_torch_bytes
+    if vllm_post_kv.graphs_in_budget(wl.engine_version):
+        non_kv += f.cuda_graph_bytes  # 0.21+: the graph estimate comes off the pool (vllm_post_kv.py)
     available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
     blocks = max(0, available // f.kv_page_bytes)
     tokens = blocks // f.kv_groups * f.block_tokens
@@ -82,14 +85,8 @@ def kv_budget(
             f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
             f"fewer than --batch {wl.batch} (the rest wait in the queue)"
         )
-    outside = CUDA_CONTEXT_BYTES + f.cuda_graph_bytes
-    warnings: tuple[str, ...] = ()
-    if f.kv_memory_bytes is None and outside > total_bytes - requested:
-        warnings = (
-            f"the CUDA context and CUDA graphs (~{format_gib(outside)}) exceed the "
-            f"{1 - wl.gpu_memory_utilization:.0%} of the card vLLM leaves outside its budget: graph "
-            "capture may run out of memory (lower --gpu-memory-utilization or use --enforce-eager)",
-        )
+    if reason is None and f.kv_memory_bytes is None:
+        reason = vllm_post_kv.refusal(total_bytes, wl, f.cuda_graph_bytes, CUDA_CONTEXT_BYTES)
     return Budget(
         usable_bytes=usable,
         need_bytes=need,
@@ -99,7 +96,6 @@ def kv_budget(
         kv_blocks=blocks,
         max_concurrency=round(concurrency, 2),
         max_context=largest,
-        warnings=warnings,
         lines=lines,
     )
 

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 # attention + Mamba model is a multiple of the backend's smallest kernel block (16 for FlashAttention
 # and FlashInfer on CUDA).
 KERNEL_BLOCK_ALIGNMENT = 16
+# REFERENCE: vllm-project/vllm#24486 ("Decouple Kernel Block Size from KV Page Size", October 2025),
+# vllm/model_executor/models/config.py HybridAttentionMambaModelConfig.verify_and_update_config: "MLA
+# requires larger alignment: CUTLASS_MLA backend: 128 ... Other MLA backends: 64" (FlashMLA's 64-token
+# kernel block). An MLA + linear-attention hybrid (Kimi Linear) aligns its block to 64 with the default
+# backend; --attention-backend CUTLASS_MLA (not modelled) would take 128.
+MLA_KERNEL_BLOCK_ALIGNMENT = 64
 
 
 def hybrid_state(spec: ModelSpec) -> bool:
@@ -32,10 +38,10 @@ def hybrid_state(spec: ModelSpec) -> bool:
     return any(map(spec.has_state, layers)) and any(map(spec.has_kv, layers))
 
 
-def aligned_block_tokens(base: int, state: int, attn_token_bytes: int) -> int:
+def aligned_block_tokens(base: int, state: int, attn_token_bytes: int, mla: bool = False) -> int:
     """The attention block once one attention page (block x `attn_token_bytes`) holds a `state`-byte
-    state page: a multiple of the kernel block, never below `base`."""
-    align = KERNEL_BLOCK_ALIGNMENT
+    state page: a multiple of the kernel block (64 under MLA), never below `base`."""
+    align = MLA_KERNEL_BLOCK_ALIGNMENT if mla else KERNEL_BLOCK_ALIGNMENT
     return max(base, align * ceil_div(state, align * attn_token_bytes))
 
 

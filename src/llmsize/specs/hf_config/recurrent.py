@@ -149,9 +149,24 @@ def _mamba2_mixer(
         else r.flag("mamba_conv_bias", default=True),
         proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
         out_proj_bias=r.flag("use_bias") or r.flag("mamba_proj_bias"),
-        # NemotronHConfig.chunk_size (128), FalconH1Config / GraniteMoeHybridConfig.mamba_chunk_size (256)
-        chunk_size=r.opt_int("chunk_size") or r.opt_int("mamba_chunk_size") or 256,
+        chunk_size=mamba2_chunk_size(r),
     )
+
+
+def mamba2_chunk_size(r: Reader) -> int:
+    """Tokens per chunk of the Mamba-2 chunked scan: the config's, else its transformers 5.23 config
+    class default (NemotronHConfig.chunk_size = 128; Mamba2Config / Zamba2Config.chunk_size and
+    BambaConfig / FalconH1Config / GraniteMoeHybridConfig.mamba_chunk_size = 256). mamba_chunk_size wins
+    where both are given: NemotronHConfig.__init__ pops it into chunk_size, and vLLM reads the same
+    config object (vllm/config/model.py ModelConfig.get_mamba_chunk_size: mamba_chunk_size, else
+    chunk_size). It sets the transformers torch scan's padding and per-chunk tensors
+    (estimate/activations/mamba.py) and the chunked kernels of vLLM / SGLang; llama.cpp's ggml_ssm_scan
+    walks token by token and has none."""
+    if r.model_type in ("nemotron_h", "mamba2", "zamba2"):
+        default = 128 if r.model_type == "nemotron_h" else 256
+        return r.opt_int("mamba_chunk_size") or r.opt_int("chunk_size") or default
+    # the classes with a mamba_chunk_size attribute: it is always set, so a stray chunk_size is never read
+    return r.opt_int("mamba_chunk_size") or 256
 
 
 _NEMOTRON_PATTERN = {"M": "linear_attention", "*": "full_attention", "-": "mlp", "E": "moe"}
@@ -336,7 +351,7 @@ def falcon_h1(r: Reader) -> Fields:
             proj_bias=r.flag("mamba_proj_bias"),
             out_proj_bias=r.flag("projectors_bias"),
             gated_norm=r.flag("mamba_rms_norm"),
-            chunk_size=r.opt_int("mamba_chunk_size") or 256,
+            chunk_size=mamba2_chunk_size(r),
         ),
     )
     return f

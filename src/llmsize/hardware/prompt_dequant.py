@@ -1,0 +1,31 @@
+"""The FP16 weight conversions a prompt pays on llama.cpp CUDA builds before MMQ was the default.
+
+The engine's rule lives in estimate/engines/llama_cpp_cublas_prefill.py; this module only feeds it the
+speed model's inputs (hardware types may not be imported by the estimate layer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmsize.estimate.engines.llama_cpp_cublas_prefill import dequant_pass_seconds
+
+if TYPE_CHECKING:
+    from llmsize.hardware.gpus import GpuSpec
+    from llmsize.hardware.speed import SpeedConstants, SpeedInputs
+
+
+def prompt_dequant_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int,
+                           chunk: int) -> float:
+    """The conversions of a prompt of `tokens` run in ubatches of `chunk` (0 unless the profile converts).
+
+    The weights' count comes from their bytes per weight as a decode step reads them (token embeddings,
+    which are looked up and never multiplied, are counted too: a slight overcount)."""
+    if not c.prefill_dequant_above_tokens:
+        return 0.0
+    bytes_per_param = inputs.active_weight_bytes_per_gpu * inputs.tp * inputs.pp / inputs.active_params
+    full, rest = divmod(tokens, chunk)
+    return dequant_pass_seconds(
+        gpu.vendor, gpu.bandwidth_bytes_per_s, c.prefill_dequant_above_tokens, inputs.weight_bytes_per_gpu,
+        inputs.weight_bytes_per_gpu / max(bytes_per_param, 1e-9), [chunk] * full + ([rest] if rest else []),
+        c.kv_bandwidth_fraction)
