@@ -9,7 +9,7 @@ with its model_specs/ and gpu_specs/ beside it) in the same rounds, for a before
 
 --planned also times `fit --all` with no rows kept from an earlier run (cli/fit_all_cache.py): a
 private cache folder whose fit-all/ is removed before each run, so every model is planned (the
-catalogs' JSON copies stay, as they do for any run after the first).
+catalogs' JSON copies stay, as they do for any run after the first); with --against, for both trees.
 """
 
 from __future__ import annotations
@@ -78,9 +78,13 @@ def main() -> None:
         if not (tag and label == "python -c pass")
     }
     planned = "llmsize fit --all, rows not kept"
-    rows_cache = tempfile.mkdtemp(prefix="cli-startup-")
+    # One private cache folder per source tree (--against included): its fit-all/ is removed before
+    # each run, while the catalogs' JSON copies stay.
+    rows_caches: dict[str, str] = {}
     if args.planned:
-        runs[planned] = (COMMANDS["llmsize fit --all"], {**ENV, "LLMSIZE_CACHE_DIR": rows_cache})
+        for tag, env in envs.items():
+            folder = rows_caches[planned + tag] = tempfile.mkdtemp(prefix="cli-startup-")
+            runs[planned + tag] = (COMMANDS["llmsize fit --all"], {**env, "LLMSIZE_CACHE_DIR": folder})
     for cmd, env in runs.values():
         _wall(cmd, env)  # writes the bytecode once
     # Interleaved: each round times every command once, so a load change on a shared machine hits
@@ -90,8 +94,8 @@ def main() -> None:
     for _ in range(args.runs):
         base = _wall(COMMANDS["python -c pass"])
         for label, (cmd, env) in runs.items():
-            if label == planned:
-                shutil.rmtree(os.path.join(rows_cache, "fit-all"), ignore_errors=True)
+            if label in rows_caches:
+                shutil.rmtree(os.path.join(rows_caches[label], "fit-all"), ignore_errors=True)
             wall = base if label == "python -c pass" else _wall(cmd, env)
             walls[label].append(wall)
             ratios[label].append(wall / base)
@@ -101,7 +105,8 @@ def main() -> None:
         target = TARGET_RATIO.get(label.removesuffix(" [against]"))
         verdict = "" if target is None else ("ok" if ratio <= target else "over") + f" ({target:g}x)"
         print(f"{label:44} {statistics.median(walls[label]) * 1000:9.1f} ms {ratio:8.2f}x  {verdict}")
-    shutil.rmtree(rows_cache, ignore_errors=True)
+    for folder in rows_caches.values():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

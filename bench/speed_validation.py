@@ -40,7 +40,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
-from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
     closed_loop_waves,
@@ -1400,11 +1400,14 @@ def build_case(row: dict[str, Any]) -> Case:
     n = int(row.get("num_gpus", 1))
     # transformers spreads layers over GPUs (device_map="auto": a pipeline); the servers use TP.
     layout = Layout(tp=1, pp=n) if engine == "transformers" else Layout(tp=n, pp=1)
+    dp = int(row.get("dp") or 1)
+    if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
+        layout = Layout(tp=n // dp, pp=1, dp=dp)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
     data: dict[str, Any] = {
         "engine": MEMORY_ENGINE.get(engine, engine), "context": prompt + max(gen, 1),
-        "prompt_tokens": prompt, "batch": int(row.get("concurrency", 1)),
+        "prompt_tokens": prompt, "batch": max(1, int(row.get("concurrency", 1)) // dp),
         "num_gpus": n, "tp": layout.tp, "pp": layout.pp,
     }
     if row.get("quant"):
@@ -1417,6 +1420,15 @@ def build_case(row: dict[str, Any]) -> Case:
         data["flash_attn"] = str(row["flash_attn"])
     if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
+    if row.get("images"):  # images: the tower's pass and their tokens (hardware/encoder_time.py)
+        data["images"] = int(row["images"])
+        if row.get("image_size"):
+            width, height = (int(x) for x in str(row["image_size"]).split("x"))
+            data["image_size"] = (width, height)
+    if int(row.get("ep") or 1) > 1:  # vLLM --enable-expert-parallel / SGLang --ep-size (= tp x dp)
+        data["expert_parallel"] = True
+    if int(row.get("dp") or 1) > 1:  # vLLM --data-parallel-size / SGLang --dp-size with DP attention
+        data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     release = row.get("release") or _ollama_release(row)
@@ -1531,6 +1543,10 @@ def predict(case: Case) -> float:
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
     metric = row["metric"]
+    if row.get("images"):  # the decoder prefills the text and the image tokens (speed_inputs' prompt)
+        prompt = inputs.prompt_tokens
+    if metric == "encoder_ms":  # llama.cpp mtmd 'image slice encoded in X ms': the tower's pass alone
+        return 1000 * tower_seconds(inputs, gpu, c)
     if metric == "prefill_tps":
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return inputs.batch * prompt / seconds
@@ -1560,13 +1576,15 @@ def predict(case: Case) -> float:
     if metric == "batch_latency_s":  # vLLM benchmark_latency: B prompts, then `gen` steps at batch B
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
-        full = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        # Each of the dp replicas (vLLM engine cores, SGLang attention groups) runs its own waves of B / dp.
+        one = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        full = inputs.dp * one
         if case.tail is None:
             return full
         # vllm bench serve: total output / whole duration, the short last wave included
-        waves = closed_loop_waves(int(row["num_prompts"]), inputs.batch)
+        waves = closed_loop_waves(int(row["num_prompts"]), inputs.batch * inputs.dp)
         last = predict(case.tail)
-        timed = [(n, n * gen / (full if n == inputs.batch else last)) for n in waves]
+        timed = [(n, n * gen / (full if n == inputs.batch * inputs.dp else last)) for n in waves]
         return run_output_tokens_per_s(timed, gen) or 0.0
     if metric == "generate_tps":
         return gen / seconds

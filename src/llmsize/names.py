@@ -31,6 +31,8 @@ Field decisions (the catalog and the resolver rely on them):
   the real bits per weight of a GGUF file come from its tensors, not from the name).
 - `gguf_type` is llama.cpp's uppercase spelling ('Q4_K_M', 'IQ4_XS', 'Q8_0', 'F16').
 - `dtype` is an unquantized precision the name states ('fp16', 'bf16', 'fp32').
+- `qat` is true when the name says "qat": a quantization-aware-trained checkpoint (Google's
+  "gemma3:27b-it-qat", "gemma-3-27b-it-qat-q4_0-gguf"), whose file specs/qat.py knows per family.
 - `context` counts tokens with binary suffixes, as model names use them: "4k" = 4096,
   "128k" = 131072, "1M" = 2**20 (max_position_embeddings is 4096 in
   https://huggingface.co/microsoft/Phi-3-mini-4k-instruct/blob/main/config.json and 131072 in
@@ -87,6 +89,7 @@ class ParsedName(Record):
     ollama_tag: str | None = None
     revision: str | None = Field(default=None, description="text after '@'")
     date: str | None = Field(default=None, description="release tag such as 2507")
+    qat: bool = Field(default=False, description="the name says 'qat': quantization-aware-trained")
     extra: tuple[str, ...] = Field(default=(), description="parts not understood, kept as written")
 
     def contract_dict(self) -> dict[str, object]:
@@ -327,6 +330,7 @@ class _State:
     date: str | None = None
     extra: list[str] = field(default_factory=list)
     unquantized: bool = False  # the name says "unquantized": any quant it names is a target
+    qat: bool = False  # the name says "qat"
     # "series" or "base" when the previous token named a family, so a number after it is its version
     last_family: str | None = None
 
@@ -358,6 +362,7 @@ class _State:
             ollama_tag=self.ollama_tag,
             revision=self.revision,
             date=self.date,
+            qat=self.qat,
             extra=tuple(self.extra),
         )
 
@@ -501,6 +506,7 @@ def _take_part(low: str, state: _State) -> bool:
         or _take_words(low, state)
         or _take_base_family(low, state)
         or _take_unquantized(low, state)
+        or _take_qat(low, state)
         or low in _MARKERS
     )
 
@@ -515,6 +521,17 @@ def _take_unquantized(low: str, state: _State) -> bool:
     if low != "unquantized":
         return False
     state.unquantized = True
+    return True
+
+
+def _take_qat(low: str, state: _State) -> bool:
+    """"qat": a quantization-aware-trained checkpoint. It names no format by itself (Google ships
+    gemma-3 QAT as Q4_0 GGUF and as bf16 "-unquantized"), so only the flag is kept; specs/qat.py
+    turns it into the publisher's file (issue 15: parse listed it as not understood while estimate
+    sized gemma3:27b-it-qat as Google's Q4_0 file)."""
+    if low != "qat":
+        return False
+    state.qat = True
     return True
 
 

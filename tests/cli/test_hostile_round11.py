@@ -198,8 +198,9 @@ def test_hub_header_with_a_null_shape(hub: HubServer, capsys: pytest.CaptureFixt
 
 
 def test_op_offload_copy_walks_the_blocks_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sizing the host range of eight --gpu-layers values walks each block's tensors once (the walk per
-    step was 180,000 shard sizes in one `fit`), and each answer is the largest tensor of its range."""
+    """Sizing the host range of eight --gpu-layers values sizes each block's tensors once (the walk per
+    step was 180,000 shard sizes in one `fit`; llama_cpp_op_offload's per-block rows), and each answer is
+    the largest tensor of its range."""
     import llmsize.estimate.weights as weights
     from llmsize.estimate.engines import llama_cpp_op_offload as op
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
@@ -224,7 +225,7 @@ def test_op_offload_copy_walks_the_blocks_once(monkeypatch: pytest.MonkeyPatch) 
     for ngl in range(0, spec.num_layers, 6):
         eng = LlamaCpp(Workload(engine="llama.cpp", gpu_layers=ngl, batch=64, context=4096))
         fmt = effective_format(spec, eng.wl)[0]
-        answers[ngl] = op._largest_tensor(eng, spec, fmt, op.host_block_layers(eng, spec), "ffn")
+        answers[ngl] = op._largest_tensor(eng, spec, fmt, op.host_block_layers(eng, spec), op.FFN)
     tensors = sum(
         len(s.layers)
         for s in stage_shards(spec, eng.wl, Stage(0, tuple(range(spec.num_layers)), False, False))

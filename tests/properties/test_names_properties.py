@@ -131,7 +131,7 @@ def grammar_names(draw: st.DrawFn) -> Expected:
 @given(grammar_names())
 def test_grammar_names_parse_back_to_their_parts(case: Expected) -> None:
     parsed = parse_name(case.text)
-    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, ())}
+    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, (), False)}
     assert got == case.fields
 
 
@@ -217,7 +217,7 @@ def current_names(draw: st.DrawFn) -> Expected:
 @given(current_names())
 def test_current_names_parse_back_to_their_parts(case: Expected) -> None:
     parsed = parse_name(case.text)
-    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, ())}
+    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, (), False)}
     assert got == case.fields
 
 
@@ -252,5 +252,5 @@ def ollama_tags(draw: st.DrawFn) -> Expected:
 @given(ollama_tags())
 def test_ollama_tags_parse_back_to_their_parts(case: Expected) -> None:
     parsed = parse_name(case.text)
-    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, ())}
+    got = {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, (), False)}
     assert got == case.fields

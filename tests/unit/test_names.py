@@ -15,8 +15,8 @@ M = 10**6
 
 
 def stated(parsed: ParsedName) -> dict[str, Any]:
-    """The fields a name filled in (everything but raw and the empty ones)."""
-    return {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, ())}
+    """The fields a name filled in (everything but raw and the empty ones; a flag counts when set)."""
+    return {k: v for k, v in parsed.model_dump().items() if k != "raw" and v not in (None, (), False)}
 
 
 # Each row lists *every* field the parse should fill; anything else filled is a failure.

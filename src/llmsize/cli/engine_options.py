@@ -182,7 +182,8 @@ ExpertParallelOpt = Annotated[
     Option(
         "--ep",
         help="vLLM --enable-expert-parallel: each of the tp x --dp GPUs holds whole experts (the busiest "
-        "one ceil(experts / (tp x dp)) of them) instead of a slice of every expert.",
+        "one ceil(experts / (tp x dp)) of them) instead of a slice of every expert. SGLang: --ep-size equal "
+        "to --tp (speed: the busiest rank's experts).",
         rich_help_panel=_PANEL,
     ),
 ]

@@ -17,7 +17,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import bnb_sharding
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.encoder_tp import extra_numel, splits
-from llmsize.estimate.engines.llama_cpp_download import HF_DEFAULT_GGUF
+from llmsize.estimate.engines.llama_cpp_download import repo_gguf_type
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.mixer_tp import mixer_shape, split_widths
@@ -112,8 +112,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         fmt = base if base.quant == QuantMethod.GGUF else base.model_copy(update={"dtype": rest})
         if fmt.quant == QuantMethod.GGUF and not fmt.gguf_type and spec.checkpoint is None:
             # "unsloth/Qwen3-30B-A3B-GGUF" names a repo, not a file: `-hf` pulls its default (issue 15)
-            fmt = fmt.model_copy(update={"gguf_type": HF_DEFAULT_GGUF})
-            notes.append(f"the name states no GGUF type: the repo's {HF_DEFAULT_GGUF} file, the one `-hf` "
+            ftype = repo_gguf_type(spec.name)  # ggml-org/gpt-oss-20b-GGUF holds MXFP4 only
+            fmt = fmt.model_copy(update={"gguf_type": ftype})
+            notes.append(f"the name states no GGUF type: the repo's {ftype} file, the one `-hf` "
                          "and `ollama run hf.co/...` pull by default (llama.cpp common/arg.cpp)")
     else:
         fmt = WeightFormat(dtype=rest)

@@ -7,6 +7,7 @@ model's shape alone (windows, MLA's latent widths, Gemma 4's wider global heads)
 from __future__ import annotations
 
 from llmsize.estimate.engines.vllm_wide_heads import FLASH_ATTENTION_MAX_HEAD_DIM
+from llmsize.estimate.memo import memo
 from llmsize.specs.models import ModelSpec
 
 
@@ -33,9 +34,8 @@ def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
     counts its own head sizes (ModelSpec.attention_view: Gemma 4's global blocks score 512-wide heads).
     """
     total = 0.0
-    for layer in range(spec.num_layers):
-        heads, d_qk, d_v = _attention_dims(spec.attention_view(layer))
-        total += heads * (d_qk + d_v) * attention_pair_count(tokens, spec.layer_window(layer))
+    for window, per_pair, _, _ in _blocks(spec):
+        total += per_pair * attention_pair_count(tokens, window)
     return 2.0 * total
 
 
@@ -43,11 +43,9 @@ def attention_flops_prefill_wide(spec: ModelSpec, tokens: int) -> float:
     """The part of attention_flops_prefill in blocks whose head dim exceeds FlashAttention's largest
     (vllm_wide_heads.FLASH_ATTENTION_MAX_HEAD_DIM): Gemma 4's 512-wide full_attention blocks."""
     total = 0.0
-    for layer in range(spec.num_layers):
-        view = spec.attention_view(layer)
-        if max(view.head_dim, view.value_head_dim) > FLASH_ATTENTION_MAX_HEAD_DIM and not view.is_mla:
-            pairs = attention_pair_count(tokens, spec.layer_window(layer))
-            total += attention_flops_per_key(spec, layer) * pairs
+    for window, _, per_key, wide in _blocks(spec):
+        if wide:
+            total += per_key * attention_pair_count(tokens, window)
     return total
 
 
@@ -60,10 +58,25 @@ def attention_flops_decode(spec: ModelSpec, context: int) -> float:
     vllm/v1/attention/backends/mla/common.py, run decode on the latent cache this way).
     """
     total = 0.0
-    for layer in range(spec.num_layers):
-        window = spec.layer_window(layer)
-        total += attention_flops_per_key(spec, layer) * (min(context, window) if window else context)
+    for window, _, per_key, _ in _blocks(spec):
+        total += per_key * (min(context, window) if window else context)
     return total
+
+
+def _blocks(spec: ModelSpec) -> tuple[tuple[int | None, int, float, bool], ...]:
+    """Per block, in order: (window, heads·(d_qk + d_v) of the prompt's pairs, attention_flops_per_key,
+    wider than FlashAttention's heads). The shape alone sets them, so they are read once per model
+    (estimate/memo.py) and summed in block order as before (issue 15: `fit --all` walked the blocks'
+    views ~28,000 times for 187 speed estimates)."""
+    return memo(spec, ("attention flops blocks",),
+                lambda: tuple(_block(spec, i) for i in range(spec.num_layers)))
+
+
+def _block(spec: ModelSpec, layer: int) -> tuple[int | None, int, float, bool]:
+    view = spec.attention_view(layer)
+    heads, d_qk, d_v = _attention_dims(view)
+    wide = max(view.head_dim, view.value_head_dim) > FLASH_ATTENTION_MAX_HEAD_DIM and not view.is_mla
+    return spec.layer_window(layer), heads * (d_qk + d_v), attention_flops_per_key(spec, layer), wide
 
 
 def attention_flops_per_key(spec: ModelSpec, layer: int) -> float:

@@ -87,6 +87,7 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             decode_tokens_per_s=speed.decode_tokens_per_s, ttft_s=speed.ttft_s, tpot_s=speed.tpot_s,
             aggregate_tokens_per_s=speed.aggregate_tokens_per_s, speed_class=speed.speed_class,
             prefill_tokens_per_s=speed.prefill_tokens_per_s, ttft_class=speed.ttft_class,
+            encoder_s=speed.encoder_s,
             decode_bound=speed.decode_bound, compute_bound_concurrency=speed.compute_bound_concurrency,
             speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
             speed_notes=speed.notes,
@@ -97,6 +98,7 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     else:
         update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
                       speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,
+                      encoder_s=None,
                       speed_notes=(),
                       usd_per_million_output_tokens=None, serving_tpot_s=None,
                       serving_output_tokens_per_s=None)

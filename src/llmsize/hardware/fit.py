@@ -131,6 +131,7 @@ def fit(
         aggregate_tokens_per_s=shown.aggregate_tokens_per_s if shown else None,
         speed_class=shown.speed_class if shown else None,
         prefill_tokens_per_s=shown.prefill_tokens_per_s if shown else None,
+        encoder_s=shown.encoder_s if shown else None,
         ttft_class=shown.ttft_class if shown else None,
         decode_bound=shown.decode_bound if shown else None,
         compute_bound_concurrency=shown.compute_bound_concurrency if shown else None,

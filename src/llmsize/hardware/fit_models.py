@@ -87,6 +87,9 @@ class FitRow(Record):
     price_source: str | None = Field(default=None, description="where the price comes from, with its date")
     # Added by the speed issue (11):
     prefill_tokens_per_s: float | None = Field(default=None, description="prompt tokens/s of the prefill")
+    encoder_s: float | None = Field(
+        default=None, description="part of ttft_s: the vision encoder's passes over the images / video "
+        "before the decoder's prefill (hardware/encoder_time.py; 0 for text)")
     ttft_class: str | None = Field(default=None, description="'good' (< 1 s), 'acceptable' (1-3 s), 'slow'")
     decode_bound: str | None = Field(default=None, description="'overhead', 'memory' or 'compute'")
     concurrency: int | None = Field(default=None, description="sequences decoding together (a sweep level)")

@@ -380,15 +380,17 @@ class Planner:
             max_b = seqs
         full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
-        if not fits and layers is not None and layers < self.spec.num_layers:
-            # the --gpu-layers to try: the most whose split itself fits (its partial-offload compute
-            # buffer, not the full offload's, as llama.cpp's --fit measures it: see
-            # llama_cpp_placement.largest_fitting)
-            need = self.split_need(gpu, layout)
-            layers = largest_within(need, usable, 0, self.spec.num_layers, guess=layers) or 0
         speed = (self.speed(gpu, layout, est, wl)
                  if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
+        if auto is None and not fits and layers is not None and layers < self.spec.num_layers:
+            # the --gpu-layers to try: the most whose split itself fits (its partial-offload compute
+            # buffer, not the full offload's, as llama.cpp's --fit measures it: see
+            # llama_cpp_placement.largest_fitting). Not where the engine splits by itself (Ollama):
+            # its own count below is the row's (issue 15: ~2,300 estimates of `fit --all --engine
+            # ollama` searched a count that was then replaced).
+            need = self.split_need(gpu, layout)
+            layers = largest_within(need, usable, 0, self.spec.num_layers, guess=layers) or 0
         auto_host = None
         if auto is not None and auto.gpu_layers is not None:
             layers = auto.gpu_layers

@@ -36,6 +36,8 @@ from llmsize.hardware.attention_flops import (  # re-exported: their former home
 from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
 from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
+from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
+from llmsize.hardware.expert_parallel import dispatch_combine_seconds, step_weight_reads
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
@@ -219,6 +221,10 @@ class SpeedInputs(Record):
     routed_weight_bytes_per_gpu: int = Field(
         default=0, ge=0, description="MoE: bytes of the routed experts' weights on this GPU (part of "
         "weight_bytes_per_gpu)")
+    expert_ranks: int = Field(
+        default=1, ge=1, description="MoE: ranks holding whole experts (expert parallelism; 1: TP slices)")
+    expert_token_ranks: int = Field(
+        default=1, ge=1, description="MoE: engine cores whose tokens one MoE layer routes (vLLM --dp)")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(
@@ -247,6 +253,12 @@ class SpeedInputs(Record):
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
+    encoder_flops: float = Field(
+        default=0.0, ge=0, description="vision tower FLOPs of one sequence's images / video, encoded before "
+        "the decoder's prefill (hardware/encoder_flops.py; 0: text only)")
+    encoder_attention_flops: float = Field(
+        default=0.0, ge=0, description="the attention part of encoder_flops")
+    encoder_tp: int = Field(default=1, ge=1, description="ranks the engine splits the tower's blocks over")
 
 
 class SpeedEstimate(Record):
@@ -259,6 +271,7 @@ class SpeedEstimate(Record):
     decode_tokens_per_s: float = Field(description="per sequence")
     aggregate_tokens_per_s: float = Field(description="all sequences of all replicas")
     prefill_tokens_per_s: float = Field(default=0.0, description="prompt tokens per second of the prefill")
+    encoder_s: float = Field(default=0.0, description="part of ttft_s: the vision tower's encoder passes")
     speed_class: str
     ttft_class: str = ""
     decode_bound: str = Field(description="'memory', 'compute', 'overhead' or 'host memory' (offload)")
@@ -510,6 +523,12 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
     return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
 
 
+def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int) -> float:
+    """MoE token gather / scatter across engine cores or DP-attention groups (expert_parallel.py)."""
+    return dispatch_combine_seconds(inputs, gpu.interconnect_bytes_per_s, c.interconnect_fraction,
+                                    c.allreduce_latency_s, tokens)
+
+
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
     """Attention-cache bytes of the batch one GPU reads at `context` tokens.
 
@@ -590,10 +609,9 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     ctx = context if context is not None else (inputs.context or inputs.prompt_tokens)
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
+    # Whole experts per EP rank: the busiest rank's picked experts set the step (expert_parallel.py).
     weights_s = inputs.pp * weight_read_seconds(
-        inputs.active_weight_bytes_per_gpu,
-        routed_read_bytes(inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch),
-        bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
+        *step_weight_reads(inputs), bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = (_kv_bytes_at(inputs, ctx) * c.kv_traffic_factor * c.kv_reread_factor
@@ -616,6 +634,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # time counts layers in dense-layer equivalents of kernels, as their GPU latency does.
     cpu_s = (c.latency_layers or inputs.num_layers) * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
+    comm_s += _moe_gather_seconds(inputs, gpu, c, inputs.batch)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
@@ -680,7 +699,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         compute_s = dense_s + routed_flops / (inputs.tp * flops) + chunks * inputs.pp * streamed / bandwidth
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      _layer_latency(inputs, c)) + c.moe_loop_s
-    comm_s = _allreduce_seconds(inputs, gpu, tokens, c)
+    comm_s = _allreduce_seconds(inputs, gpu, tokens, c) + _moe_gather_seconds(inputs, gpu, c, tokens)
     if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
         comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
@@ -688,7 +707,17 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
+    seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def tower_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float:
+    """The batch's vision-encoder passes at the engine's 16-bit prefill share (hardware/encoder_time.py)."""
+    if not inputs.encoder_flops:
+        return 0.0
+    dtype = "bf16" if inputs.compute_dtype == "fp8" else inputs.compute_dtype
+    return encoder_seconds(inputs.encoder_flops, inputs.encoder_tp, inputs.batch, gpu.flops_for(dtype),
+                           prefill_compute(c.engine, gpu, quantized=False))
 
 
 
@@ -774,6 +803,10 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.unfused_kv_read_factor and c.kv_reread_factor == inputs.unfused_kv_read_factor:
         notes.append(f"flash attention off on this build: each query head's mat-vec reads its KV head, "
                      f"{c.kv_reread_factor:.2f}x the cache a decode step (llama_cpp_unfused_decode.py)")
+    encoder_s = tower_seconds(inputs, gpu, c)
+    if encoder_s:
+        notes.append(encoder_note(encoder_s, prefill_s - encoder_s,
+                                  inputs.encoder_attention_flops / inputs.encoder_flops))
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
@@ -792,6 +825,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     per_seq = 1.0 / step_s
     return SpeedEstimate(
         ttft_s=prefill_s,
+        encoder_s=encoder_s,
         tpot_s=step_s,
         decode_tokens_per_s=per_seq,
         aggregate_tokens_per_s=per_seq * inputs.batch * inputs.dp,

@@ -20,6 +20,7 @@ from llmsize.hardware.attention_flops import (
     attention_flops_prefill,
     attention_flops_prefill_wide,
 )
+from llmsize.hardware.encoder_time import media_speed_workload
 from llmsize.hardware.layer_parts import layer_parts
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
@@ -30,7 +31,11 @@ from llmsize.specs.models import ModelSpec, QuantMethod
 
 def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
                  engine: str | None = None) -> SpeedInputs:
-    """What the speed model needs of one estimate on one layout (`engine` overrides the workload's)."""
+    """What the speed model needs of one estimate on one layout (`engine` overrides the workload's).
+
+    With images / video / audio, the decoder prefills their placeholder tokens too and the tower's
+    encoder pass runs first (hardware/encoder_time.py)."""
+    wl, encoder_flops, encoder_attention, encoder_tp = media_speed_workload(spec, wl)
     layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
     groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
     read_share, routed_share = read_fraction(spec, wl.batch), routed_weight_share(spec)
@@ -56,9 +61,11 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         hidden_size=spec.hidden_size,
         num_layers=spec.num_layers,
         compute_dtype=speed_dtype(spec, wl),
-        tp=layout.tp,
+        # DP attention: each group of tp / N ranks attends its own requests (a replica for the speed
+        # model), the experts spanning the whole group (expert_parallel.py).
+        tp=max(1, layout.tp // engine_for(wl).attention_groups()),
         pp=layout.pp,
-        dp=layout.dp,
+        dp=layout.dp * engine_for(wl).attention_groups(),
         engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),
@@ -69,14 +76,25 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         routed_active_params=routed_active_params(spec),
         routed_weight_bytes_per_gpu=int(weights * routed_share),
+        **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
         unfused_kv_read_factor=engine_for(wl).decode_kv_read_factor(spec),
         sampling_s=engine_for(wl).sampling_seconds(spec),
+        encoder_flops=encoder_flops,
+        encoder_attention_flops=encoder_attention,
+        encoder_tp=encoder_tp,
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int]:
+    """The engine's expert-parallel ranks and the engine cores feeding each MoE layer
+    (hardware/expert_parallel.py)."""
+    ranks, cores = engine_for(wl).expert_parallel_ranks(spec) if spec.num_experts else (1, 1)
+    return {"expert_ranks": ranks, "expert_token_ranks": cores}
 
 
 def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:

@@ -22,6 +22,7 @@ _HUMAN_ROWS: tuple[tuple[str, str], ...] = (
     ("bits", "bits"),
     ("GGUF type", "gguf_type"),
     ("dtype", "dtype"),
+    ("QAT", "qat"),
     ("context", "context"),
     ("base model", "base_model"),
     ("date", "date"),

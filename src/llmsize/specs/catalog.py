@@ -545,6 +545,7 @@ def _match_parsed(p: ParsedName) -> CatalogEntry | None:
         catalog_loose.sized_as_count(p)
         or catalog_loose.moe_of_total(p)
         or catalog_loose.variant_read_as_size(p)
+        or catalog_loose.one_version_of(p)
     )
 
 
@@ -791,6 +792,8 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         parsed, fmt, qat_note = with_qat_build(spec.model_type, parsed, fmt)  # "gemma-3-27b-it-qat-q4_0-gguf"
         if qat_note:
             note += f"; {raw} is {qat_note}"
+        if (taken := catalog_loose.version_note(raw, parsed, entry)) is not None:
+            note += f"; {taken}"  # "nemotron-nano-9b": NVIDIA-Nemotron-Nano-9B-v2
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
         carried = {x.lower() for n in entry.names for x in _parse_catalog_name(n).extra}

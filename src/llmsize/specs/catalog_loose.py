@@ -116,6 +116,40 @@ def one_of_variant(p: ParsedName) -> CatalogEntry | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def one_version_of(p: ParsedName) -> CatalogEntry | None:
+    """The one entry of a named variant and size when the name leaves out the version ("nemotron-nano-9b").
+
+    NVIDIA publishes one Nemotron Nano of 9B, NVIDIA-Nemotron-Nano-9B-v2 (huggingface.co/nvidia/NVIDIA-
+    Nemotron-Nano-9B-v2, "9-billion-parameter"; the v1 Nanos are Llama-3.1-Nemotron-Nano-8B-v1 and -4B-v1.1),
+    and "nemotron-nano-9b" was approximated as a dense 9B Llama (issue 15, round 5), where the model is a
+    Mamba-2 hybrid with four attention layers. Only a name with a variant, a size and nothing left over;
+    two versions of that variant and size (Qwen2 and Qwen2.5 "Coder-7B") is no answer. `version_note` says
+    which model was taken.
+    """
+    from llmsize.specs.catalog import _same_release, _signature, _signatures
+
+    sig = _signature(p)
+    if p.version is not None or p.variant is None or sig[4] is None or p.extra or p.base_model is not None:
+        return None
+    found = {
+        e.name: e
+        for s, es in _signatures().items()
+        if s[0] == sig[0] and s[1] is not None and s[2:] == sig[2:]
+        for e in es
+        if _same_release(s, e, p.date)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def version_note(raw: str, p: ParsedName, entry: CatalogEntry) -> str | None:
+    """What a name without a version was taken as, when `one_version_of` chose the entry."""
+    from llmsize.specs.catalog import _signature, _signatures
+
+    if p.version is not None or entry in _signatures().get(_signature(p), ()) or one_version_of(p) != entry:
+        return None
+    return f"{raw} states no version: taken as {entry.name}, the catalog's one model of that name and size"
+
+
 # How alike (difflib's ratio of the folded names) a typed name and a catalog name must be to call the
 # typed one a typo: "gtp-oss-20b" / "gpt-oss-20b" 0.91, "qwen35-27b" / "Qwen3.5-27B" 0.95, while a new
 # model of a known family ("Qwen3.5-72B" / "Qwen2.5-72B", 0.91) is not asked about: its series and

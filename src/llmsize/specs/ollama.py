@@ -292,20 +292,18 @@ def refuse_cloud_tag(ref: OllamaRef) -> None:
 
 def with_default_quant(parsed: ParsedName, ref: OllamaRef, sizes: tuple[str, ...] = ()) -> ParsedName:
     """The parse with the library's default GGUF type when the tag names no quantization (a `-qat` tag:
-    the type of the library's QAT build, and its 'qat' part understood). `sizes`: the library's size tags
+    the type of the library's QAT build). `sizes`: the library's size tags
     of the entry the reference found ("1b" for llama3.2:1b), so that `latest` takes its size's type too."""
     said = {ref.tag.split("-")[0].lower(), *(s.lower() for s in sizes)}
     quant = next((q for size, q in ref.library.size_quants if size in said), ref.library.default_quant)
-    update: dict[str, object] = {}
     if ref.qat is not None:
         quant = ref.qat.gguf_type
-        update["extra"] = tuple(p for p in parsed.extra if p.lower() != "qat")
     if quant is None or parsed.gguf_type is not None or parsed.dtype is not None:
         return parsed
     if parsed.quant_method not in (None, "gguf"):
         return parsed
     bits = float(next(c for c in quant if c.isdigit()))  # nominal, as names.py reads Q4_K_M
-    return parsed.model_copy(update={**update, "quant_method": "gguf", "gguf_type": quant, "bits": bits})
+    return parsed.model_copy(update={"quant_method": "gguf", "gguf_type": quant, "bits": bits})
 
 
 def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
@@ -324,7 +322,8 @@ def as_published(spec: ModelSpec, ref: OllamaRef) -> ModelSpec:
             f"the checkpoint's {spec.extra_params:,} tower parameters are not loaded"
         )
     fmt = with_go_counter(spec, published_format(spec.weight_format, lib), lib)
-    if ref.qat is not None and fmt.gguf_type == ref.qat.gguf_type:  # the QAT file, not a re-quantization
+    applied = ref.qat is not None and set(ref.qat.kept_16bit) <= set(fmt.modules_not_converted)
+    if ref.qat is not None and fmt.gguf_type == ref.qat.gguf_type and not applied:  # the QAT file
         kept = (*fmt.modules_not_converted, *ref.qat.kept_16bit)
         fmt = fmt.model_copy(update={"modules_not_converted": kept})
         note = "; ".join(filter(None, (spec.provenance.note, f"{ref.text} is {ref.qat.source}")))

@@ -43,15 +43,15 @@ _BUILDS = {"gemma3": GEMMA3_QAT, "gemma3_text": GEMMA3_QAT}
 
 
 def says_qat(parsed: ParsedName) -> bool:
-    """Whether the name has a "qat" part (which names.py keeps in `extra`: it names no format itself)."""
-    return any(part.lower() == "qat" for part in parsed.extra)
+    """Whether the name has a "qat" part (names.py records it in `qat`: it names no format itself)."""
+    return parsed.qat
 
 
 def with_qat_build(
     model_type: str, parsed: ParsedName, fmt: WeightFormat
 ) -> tuple[ParsedName, WeightFormat, str | None]:
     """(parse, format, note) of a "-qat" GGUF name of an architecture whose QAT file is known: the
-    publisher's tensors kept in 16-bit, the "qat" part understood. Anything else comes back unchanged."""
+    publisher's tensors kept in 16-bit. Anything else comes back unchanged."""
     from llmsize.specs.models import QuantMethod
 
     build = _BUILDS.get(model_type)
@@ -60,8 +60,8 @@ def with_qat_build(
         or not says_qat(parsed)
         or fmt.quant != QuantMethod.GGUF
         or fmt.gguf_type != build.gguf_type
+        or set(build.kept_16bit) <= set(fmt.modules_not_converted)  # already applied (Ollama's -qat tag)
     ):
         return parsed, fmt, None
     kept = (*fmt.modules_not_converted, *build.kept_16bit)
-    parsed = parsed.model_copy(update={"extra": tuple(p for p in parsed.extra if p.lower() != "qat")})
     return parsed, fmt.model_copy(update={"modules_not_converted": kept}), build.source

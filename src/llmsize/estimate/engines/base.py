@@ -144,6 +144,8 @@ class EngineModel(Protocol):
     def prefill_chunk(self) -> int | None: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
+    def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]: ...
+    def attention_groups(self) -> int: ...
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int: ...
     def context_limit(self, spec: ModelSpec, wl: Workload) -> int: ...
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
@@ -564,6 +566,17 @@ class BaseEngine:
         its KV head (0: a fused kernel; llama.cpp without flash attention, llama_cpp_unfused_decode.py)."""
         del spec
         return 0.0
+
+    def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]:
+        """(ranks holding whole experts, engine cores whose tokens one MoE layer routes) for the speed
+        model's busiest-rank expert read (hardware/expert_parallel.py); (1, 1): no expert parallelism."""
+        del spec
+        return 1, 1
+
+    def attention_groups(self) -> int:
+        """Groups of the TP ranks that each attend their own requests (SGLang's DP attention); 1: none.
+        The speed model times one group's ranks as a replica of tp / groups (hardware/speed_inputs.py)."""
+        return 1
 
     # --- transient, reservations, figures -------------------------------------------------------
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:

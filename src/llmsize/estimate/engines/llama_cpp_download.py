@@ -15,7 +15,13 @@ ggml-org's MXFP4_MOE file, the one llama.cpp's gpt-oss guide pulls (`llama-serve
 ggml-org/gpt-oss-20b-GGUF`, ggml-org/llama.cpp discussion #15396; preflight/gguf_source.py): its non-expert
 matrices are Q8_0, not the checkpoint's BF16 (12.1 GB, not 13.8: tests/golden/test_checkpoint_sizes.py).
 A name that states its quantization ("Qwen3-30B-A3B-FP8", "Qwen3-32B-AWQ") asks for that file, which
-llama.cpp refuses as before.
+llama.cpp refuses as before, except "gpt-oss-20b-MXFP4": the MXFP4 GGUF is that quantization's file
+(bartowski/openai_gpt-oss-20b-GGUF lists "gpt-oss-20b-MXFP4.gguf | MXFP4 | 12.1GB"), where the
+checkpoint's BF16 attention was sized (13.8 GB; issue 15, round 5).
+
+A GGUF repo named without a type is sized as its Q4_K_M file, except a repo known to hold one file
+type (`ONE_TYPE_REPOS`): ggml-org's gpt-oss repos ship only MXFP4 (issue 15, round 5: `estimate
+ggml-org/gpt-oss-20b-GGUF` sized a Q4_K_M file that repo does not have).
 """
 
 from __future__ import annotations
@@ -31,6 +37,23 @@ if TYPE_CHECKING:
 HF_DEFAULT_GGUF = "Q4_K_M"  # REFERENCE: llama.cpp common/arg.cpp `--hf-repo` help (see the module docstring)
 MXFP4_GGUF = "MXFP4_MOE"  # REFERENCE: ggml-org/gpt-oss-{20b,120b}-GGUF hold this file type only
 
+# GGUF repos (lower case) that hold files of one type only: `-hf REPO` without a tag pulls that file.
+# REFERENCE: huggingface.co/ggml-org/gpt-oss-20b-GGUF holds gpt-oss-20b-mxfp4.gguf alone, and
+# ggml-org/gpt-oss-120b-GGUF gpt-oss-120b-mxfp4-0000{1..3}-of-00003.gguf (the files llama.cpp's gpt-oss
+# guide pulls, ggml-org/llama.cpp discussion #15396; ggerganov's PR #15091 "llama-server -hf
+# ggml-org/gpt-oss-120b-GGUF"); the 20b file loads as "type q8_0: 98 tensors, type mxfp4: 72 tensors"
+# (ikawrakow/ik_llama.cpp#822). preflight/gguf_source.py names the same repos for `plan`.
+ONE_TYPE_REPOS: dict[str, str] = {
+    "ggml-org/gpt-oss-20b-gguf": MXFP4_GGUF,
+    "ggml-org/gpt-oss-120b-gguf": MXFP4_GGUF,
+}
+
+
+def repo_gguf_type(name: str) -> str:
+    """The GGUF type a repo named without one is sized as: its only type, else `-hf`'s Q4_K_M."""
+    repo = name.strip().lower().removeprefix("hf.co/").removeprefix("huggingface.co/")
+    return ONE_TYPE_REPOS.get(repo, HF_DEFAULT_GGUF)
+
 
 def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
     """The GGUF `-hf` downloads for a checkpoint named without --dtype or a quant word, or None."""
@@ -40,7 +63,7 @@ def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[Weight
     base = spec.weight_format
     if wl.dtype is not None or wl.mode.trains or base.quant == QuantMethod.GGUF:
         return None
-    if base.quant is not None and name_states_quant(spec.name):
+    if base.quant is not None and name_states_quant(spec.name) and not _names_mxfp4_gguf(spec, base):
         return None
     file_type = MXFP4_GGUF if base.quant == QuantMethod.MXFP4 else HF_DEFAULT_GGUF
     fmt = qf.parse_quant(file_type, base.model_copy(update={"dtype": rest}))
@@ -50,6 +73,14 @@ def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[Weight
     note = (f"llama.cpp runs a GGUF{stored}: `-hf` downloads the repo's {file_type} file by default "
             "(common/arg.cpp); --quant Q8_0 or --dtype bf16 for another file")
     return fmt, note
+
+
+def _names_mxfp4_gguf(spec: ModelSpec, base: WeightFormat) -> bool:
+    """ "gpt-oss-20b-MXFP4": an MXFP4 checkpoint named by its own format, which llama.cpp runs as the MXFP4
+    GGUF (the MXFP4_MOE file type), so the name asks for that file, not for the safetensors."""
+    from llmsize.specs.models import QuantMethod
+
+    return base.quant == QuantMethod.MXFP4 and parse_name(spec.name).quant_method == "mxfp4"
 
 
 def name_states_quant(name: str) -> bool:

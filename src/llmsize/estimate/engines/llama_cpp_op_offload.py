@@ -42,9 +42,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
+    from llmsize.estimate.weights import Shard
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 # REFERENCE: ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_offload_op`: min_batch_size 32
@@ -62,51 +61,66 @@ def host_block_layers(eng: LlamaCpp, spec: ModelSpec) -> tuple[int, ...]:
     return tuple(range(n - min(ngl, n))) if ngl is not None else ()
 
 
-_KEEP: dict[str, Callable[[str], bool]] = {
-    "attention": lambda kind: kind not in FFN_KINDS,
-    "ffn": lambda kind: kind in FFN_KINDS,
-    "expert": lambda kind: kind == "expert",
-}
-
-
 def _largest_tensor(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, layers: tuple[int, ...],
-                    which: str) -> int:  # fmt: skip
-    """The largest one ggml tensor (one group of one block; a MoE block's experts are one stacked
-    tensor, ffn_{gate,up,down}_exps) among `layers`' groups of the kinds `which` names (_KEEP)."""
-    per_block = _largest_per_block(eng, spec, fmt, which)
-    return max((per_block[i] for i in layers if 0 <= i < len(per_block)), default=0)
+                    column: int) -> int:  # fmt: skip
+    """The largest one ggml tensor among `layers`' groups of one kind class (`column`: ATTN, FFN or
+    EXPERTS, see _block_largest): the largest over the blocks of each block's largest."""
+    shards, rows = _block_largest(eng, spec, fmt)
+    best = 0
+    for layer in layers:
+        row = rows.get(layer)
+        if row is None:
+            row = rows[layer] = _block_row(spec, shards, fmt, layer)
+        best = max(best, row[column])
+    return best
 
 
-def _largest_per_block(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, which: str) -> tuple[int, ...]:
-    """Each block's largest tensor of the kinds `which` names, walked once per (spec, TP degree, format):
-    a search over --gpu-layers asks for a different host range each step, and walking every tensor of
-    the range each time was 180,000 shard sizes in one `fit` of GLM-5 under Ollama (3 s; issue 15
-    round 11: every input answered in under 2 s). The shards depend on the spec and wl.tp alone
-    (weights.stage_shards: llama.cpp keeps the vision tower whole)."""
+ATTN, FFN, EXPERTS = 0, 1, 2  # _block_row's columns
+
+
+def _block_largest(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat
+                   ) -> tuple[tuple[Shard, ...], dict[int, tuple[int, int, int]]]:
+    """Every block's groups and, per block sized so far, its largest one ggml tensor of each kind
+    class (_block_row).
+
+    A tensor's bytes depend on its block and the format alone, not on which other blocks are on the
+    host, so each block is sized once per model, TP degree and format (estimate/memo.py), when a split
+    first leaves it on the host, and every split a search tries takes the maximum over its host blocks
+    (issue 15: `fit --all --engine ollama` sized every host block's tensors again for each of ~3,400
+    splits).
+    """
     from llmsize.estimate.memo import memo
     from llmsize.estimate.placement import Stage
-    from llmsize.estimate.weights import Shard, shard_bytes, stage_shards
+    from llmsize.estimate.weights import _encoder_tp, stage_shards
 
-    keep = _KEEP[which]
+    every = Stage(0, tuple(range(spec.num_layers)), False, False)
+    key = ("op offload largest tensors", eng.wl.tp, _encoder_tp(spec, eng.wl), fmt)
+    return memo(spec, key, lambda: (stage_shards(spec, eng.wl, every), {}))
 
-    def walk() -> tuple[int, ...]:
-        best = [0] * spec.num_layers
-        every = tuple(range(spec.num_layers))
-        for shard in stage_shards(spec, eng.wl, Stage(0, every, False, False)):
-            if not shard.layers or not keep(shard.group.kind):
-                continue
-            # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps),
-            # two tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read:
-            # the smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
-            out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
-            for layer in shard.layers:
-                one = Shard(shard.group, shard.in_features, out, shard.numel_each,
-                            0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
-                if 0 <= layer < len(best):
-                    best[layer] = max(best[layer], shard_bytes(spec, one, fmt))
-        return tuple(best)
 
-    return memo(spec, ("op-offload largest tensor per block", which, eng.wl.tp, fmt), walk)
+def _block_row(spec: ModelSpec, shards: tuple[Shard, ...], fmt: WeightFormat,
+               layer: int) -> tuple[int, int, int]:
+    """Block `layer`'s largest one ggml tensor (one group of one block; a MoE block's experts are one
+    stacked tensor, ffn_{gate,up,down}_exps) of the attention / mixer stage (ATTN), of the feed-forward
+    stage (FFN: FFN_KINDS) and among its stacked experts (EXPERTS); 0 where it has none."""
+    from llmsize.estimate.weights import Shard, shard_bytes
+
+    row = [0, 0, 0]
+    for shard in shards:
+        if layer not in shard.layers:
+            continue
+        kind = shard.group.kind
+        columns = (FFN, EXPERTS) if kind == "expert" else (FFN,) if kind in FFN_KINDS else (ATTN,)
+        # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps), two
+        # tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read: the
+        # smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
+        out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
+        one = Shard(shard.group, shard.in_features, out, shard.numel_each,
+                    0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
+        size = shard_bytes(spec, one, fmt)
+        for c in columns:
+            row[c] = max(row[c], size)
+    return row[0], row[1], row[2]
 
 
 def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
@@ -122,10 +136,10 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
     from llmsize.estimate.weights import effective_format
 
     fmt = effective_format(spec, eng.wl)[0]
-    attn = _largest_tensor(eng, spec, fmt, host, "attention") if host else 0
-    ffn = _largest_tensor(eng, spec, fmt, host, "ffn") if host else 0
+    attn = _largest_tensor(eng, spec, fmt, host, ATTN) if host else 0
+    ffn = _largest_tensor(eng, spec, fmt, host, FFN) if host else 0
     if moe:  # --n-cpu-moe: only the stacked experts of those blocks stay in host memory
-        ffn = max(ffn, _largest_tensor(eng, spec, fmt, moe, "expert"))
+        ffn = max(ffn, _largest_tensor(eng, spec, fmt, moe, EXPERTS))
     return attn, ffn
 
 

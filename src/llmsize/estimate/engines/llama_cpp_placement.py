@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from llmsize.estimate.engines import llama_cpp_host
 from llmsize.estimate.engines.base import WeightPlacement
 from llmsize.estimate.engines.llama_cpp_mmproj import tower_in_model_bytes
+from llmsize.monotone_search import largest_within
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,44 +175,11 @@ def largest_fitting(room: int, need_at: Callable[[int], int], top: int, guess: i
     reloads with LoadOperationFit and lays out again with the graph each device reported
     (`buildLayout`: free - MinimumMemory - GpuOverhead - memory.GPUs[j].Graph) until the layout repeats.
     The device bytes grow with the blocks (each adds its weights and cache; the graph of a partial
-    split does not depend on how many), so a bisection finds the count; `guess` (offload_layers' count)
-    and the block after it are tried first, which settles most splits in two estimates.
+    split does not depend on how many), so the count is the one a plain scan finds: the shared search
+    (llmsize/monotone_search.py `largest_within`, the planner's too) probes `guess` (offload_layers'
+    count) and the block after it first, which settles most splits in two estimates.
     """
-    seen: dict[int, int] = {}
-    order: list[int] = []
-
-    def need(n: int) -> int:  # each split estimated once: a bracket end is often the guess itself
-        if n not in seen:
-            seen[n] = need_at(n)
-            order.append(n)
-        return seen[n]
-
-    lo, hi = 0, max(0, top) + 1  # hi: a count that does not fit, or one past `top`
-    if guess is not None and lo <= guess < hi - 1:
-        if need(guess) <= room:
-            if need(guess + 1) > room:
-                return guess
-            lo = guess + 1
-        else:
-            hi = guess
-    # need(lo) fits or lo == 0; need(hi) does not or hi == top + 1. A split's bytes grow by about one
-    # block's share a block (the partial graph is the same for every count), so a secant through the
-    # last two splits lands on or next to the crossing; a step that does not halve the bracket is
-    # followed by a bisection, so the count is the one a plain bisection finds, in fewer estimates.
-    secant = True
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if secant and len(order) >= 2:
-            a, b = order[-2], order[-1]  # distinct counts: each is estimated once
-            slope = (seen[b] - seen[a]) / (b - a)
-            if slope > 0:
-                mid = min(hi - 1, max(lo + 1, b + int((room - seen[b]) // slope)))
-        before = hi - lo
-        if need(mid) <= room:
-            if mid + 1 == hi or need(mid + 1) > room:
-                return mid  # the crossing, confirmed on both sides
-            lo = mid + 1
-        else:
-            hi = mid
-        secant = 2 * (hi - lo) <= before
-    return lo
+    top = max(0, top)
+    if top == 0:
+        return 0  # no block to place: no split to estimate
+    return largest_within(need_at, room, 0, top, guess=guess) or 0

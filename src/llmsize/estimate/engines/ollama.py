@@ -206,14 +206,25 @@ class Ollama(LlamaCpp):
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
         it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
         experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB). A checkpoint that ships in
-        FP8 or INT4 (DeepSeek-V3.1, Kimi-K2-Thinking) is no file Ollama loads either: its library tag's
-        GGUF (deepseek-v3.1:671b), unless the name asks for the quantized safetensors ("-FP8")."""
+        FP8 or INT4 (DeepSeek-V3.1) is no file Ollama loads either: its library tag's GGUF
+        (deepseek-v3.1:671b), unless the name asks for the quantized safetensors ("-FP8"). A model whose
+        library has only a cloud tag (Kimi-K2-Thinking, MiniMax-M2: specs/ollama_cloud.py) has no local
+        file at all: refused, pointing at llama.cpp's GGUF (--quant still sizes a GGUF imported by hand)."""
         from llmsize.specs.models import QuantMethod, WeightFormat
+        from llmsize.specs.ollama_cloud import cloud_only_tag
 
         del rest
         quant = spec.weight_format.quant
         if wl.dtype is not None or quant in (QuantMethod.GGUF, QuantMethod.MXFP4):
             return None
+        if (cloud := cloud_only_tag(spec.name)) is not None:
+            from llmsize.errors import BadInputError
+
+            raise BadInputError(
+                f"Ollama offers {spec.name} only as the cloud tag {cloud}: nothing is downloaded or run "
+                "locally",
+                hint="to run it yourself, size its llama.cpp GGUF: --engine llama.cpp",
+            )
         if quant is not None and llama_cpp_download.name_states_quant(spec.name):
             return None
         # The tag the catalog lists for this model is the file `ollama run` downloads: its library's type

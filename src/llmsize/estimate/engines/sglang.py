@@ -148,6 +148,7 @@ class Sglang(BaseEngine):
             "disable_radix_cache",
             "dp_attention",
             "dp_lm_head",
+            "expert_parallel",  # --ep-size = --tp: hardware/expert_parallel.py (speed only)
             "cuda_graph_max_bs",
             "speculative",
             "engine_version",
@@ -190,6 +191,24 @@ class Sglang(BaseEngine):
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
         return sglang_startup.release(self.wl.engine_version)
+
+    def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]:
+        """--ep (SGLang's --ep-size equal to --tp): the TP group's ranks hold whole experts
+        (runtime_context.py derive_parallel_widths: moe_ep_size x moe_tp_size = tp_size; FusedMoE
+        num_local_experts = num_experts // moe_ep_size). Without --moe-a2a-backend the hidden states
+        stay replicated over the TP group and the MoE output is all-reduced as under TP
+        (deepseek_v2.py DeepseekV2MoE.forward_normal), so only the busiest rank's expert read changes.
+        The bytes held are those of the TP split when E divides by tp (SGLang asserts it)."""
+        if not spec.is_moe:
+            return 1, 1
+        # With DP attention each MoE layer runs the tokens of every attention group (gathered over the
+        # TP group before the experts: srt/layers/communicator.py LayerCommunicator, dp_attention.py).
+        return (max(1, self.wl.tp) if self.wl.expert_parallel else 1), self.wl.dp_attention
+
+    def attention_groups(self) -> int:
+        """--dp-attention N: N groups of tp / N ranks, each attending its own requests
+        (sglang_dp_attention.py)."""
+        return self.wl.dp_attention
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""

@@ -318,6 +318,9 @@ class Vllm(BaseEngine):
                 )
             vllm_dsv4.check(spec, self.block_tokens(spec))
 
+    def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]:
+        return vllm_expert_parallel.speed_ranks(spec, self.wl)
+
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
         graphs; estimate/engines/server_releases.py); the V1 engine's when none is given."""

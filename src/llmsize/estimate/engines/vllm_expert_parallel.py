@@ -43,6 +43,16 @@ def local_experts(num_experts: int, ep_size: int) -> int:
     return math.ceil(num_experts / ep_size)
 
 
+def speed_ranks(spec: ModelSpec, wl: Workload) -> tuple[int, int]:
+    """(EP ranks, DP engine cores) for the speed model: with --enable-expert-parallel the T x D ranks hold
+    whole experts (determine_expert_map); with D > 1 each MoE layer runs the tokens of all D engine cores
+    (the DP ranks' hidden states are gathered into the flattened MoE group: FusedMoE.forward_impl's
+    dispatch / naive_multicast across the DP group), so it routes D x the batch of one core."""
+    if not spec.is_moe:
+        return 1, 1
+    return (moe_ranks(wl) if wl.expert_parallel else 1), wl.data_parallel
+
+
 def problem(spec: ModelSpec, wl: Workload) -> str | None:
     """Why vLLM refuses this DP/EP layout, or None. Without EP the experts' intermediate dimension is
     split over T x D ranks (MergedColumnParallelLinear-style `divide` in FusedMoE asserts it)."""
