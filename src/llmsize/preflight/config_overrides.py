@@ -14,7 +14,6 @@ rope_scaling / rope_parameters and max_position_embeddings, at the top level or 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,16 +21,26 @@ from llmsize.errors import BadInputError
 from llmsize.specs.models import ModelSpec
 
 
+def json_object(text: Any, flag: str, hint: str) -> dict[str, Any]:
+    """A flag's JSON object, read by resources.load_json: nesting past the recursion limit or an integer
+    of 5,000 digits was an internal error here (RecursionError from json.loads; issue 15 round 11)."""
+    from llmsize.errors import one_line
+    from llmsize.resources import UnreadableText, load_json
+
+    try:
+        value = load_json(str(text))
+    except UnreadableText as err:
+        raise BadInputError(f"{flag}: {err}", hint=hint) from None
+    except ValueError:
+        raise BadInputError(f"{flag} {one_line(repr(str(text)), 80)} is not JSON", hint=hint) from None
+    if not isinstance(value, dict):
+        raise BadInputError(f"{flag} must be a JSON object", hint=hint)
+    return value
+
+
 def config_json(text: Any, flag: str) -> dict[str, Any]:
     """A flag's JSON object (--hf-overrides, --json-model-override-args, --rope-scaling)."""
-    try:
-        value = json.loads(str(text))
-    except ValueError:
-        raise BadInputError(f"{flag} {str(text)[:80]!r} is not JSON",
-                            hint='e.g. \'{"rope_scaling": {"rope_type": "yarn", "factor": 4.0}}\'') from None
-    if not isinstance(value, dict):
-        raise BadInputError(f"{flag} must be a JSON object")
-    return value
+    return json_object(text, flag, 'e.g. \'{"rope_scaling": {"rope_type": "yarn", "factor": 4.0}}\'')
 
 
 def rope_scaling_json(text: Any, flag: str) -> dict[str, Any]:
@@ -59,4 +68,18 @@ def with_overrides(spec: ModelSpec, overrides: Mapping[str, Any]) -> ModelSpec:
             raise BadInputError(f"the override's max_position_embeddings {positions:,} is more tokens than "
                                 f"llmsize sizes ({MAX_TOKENS:,})")
         update["max_position_embeddings"] = positions
-    return spec.model_copy(update=update) if update else spec
+    if not update:
+        return spec
+    # validated like a config.json's fields (model_copy does not validate): a factor of Infinity (JSON's
+    # literal) or 1e-300 went unchecked into the derived length (issue 15 round 11)
+    from llmsize.records import ValidationError
+
+    try:
+        return type(spec).model_validate({**dict(spec), **update})
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "the override"
+        raise BadInputError(
+            f"the command's config override gives an unusable {field}: {first.get('msg', 'invalid value')}",
+            hint="fix --hf-overrides / --rope-scaling / --json-model-override-args",
+        ) from None

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmsize.preflight import llama_cpp_split, values
-from llmsize.preflight.config_overrides import config_json, rope_scaling_json
+from llmsize.preflight.config_overrides import config_json, json_object, rope_scaling_json
 
 VLLM_VERSION = "vLLM 0.19 (V1 engine)"
 LLAMA_CPP_VERSION = "llama.cpp server, late 2026 (common/common.h common_params)"
@@ -82,19 +82,7 @@ def spec_method(text: Any, flag: str) -> str:
 
 def _spec_config(text: Any, flag: str) -> dict[str, Any]:
     """vLLM --speculative-config JSON: {"method", "model", "num_speculative_tokens"}."""
-    import json
-
-    try:
-        conf = json.loads(str(text))
-    except ValueError:
-        from llmsize.errors import BadInputError
-
-        raise BadInputError(f"{flag} {text!r} is not JSON", hint='e.g. \'{"method": "mtp"}\'') from None
-    if not isinstance(conf, dict):
-        from llmsize.errors import BadInputError
-
-        raise BadInputError(f"{flag} must be a JSON object")
-    return conf
+    return json_object(text, flag, 'e.g. \'{"method": "mtp"}\'')
 
 
 def _gpu_layers(text: Any, flag: str) -> str | int:

@@ -10,6 +10,7 @@ well under a second and reads no tensor data. Tests check both agree on the file
 
 from __future__ import annotations
 
+import contextlib
 import math
 import mmap
 import os
@@ -353,6 +354,25 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+def _numeric(key: str, value: Any) -> Any:
+    """Every `{arch}.*` key llmsize reads is a count, a length or a float in llama.cpp's loader
+    (llama-model-loader.cpp get_key / get_key_or_arr: a key of another type is "key ... has wrong type"),
+    or an array of numbers or per-layer flags.
+    A string or boolean there reached arithmetic and format strings deep inside (`expert_count: "x"` was
+    "internal error: Cannot specify ',' with 's'", issue 15 round 11): refused here, where it enters."""
+    if isinstance(value, GGUFArray):  # per-layer flags: gemma3n's attention.sliding_window_pattern
+        odd = next((v for v in value.items or () if not isinstance(v, int | float)), None)
+    else:
+        odd = value if isinstance(value, bool) or not isinstance(value, int | float | None) else None
+    if odd is None:
+        return value
+    raise ConfigError(
+        f"the GGUF metadata states {_shown(key)} as {one_line(repr(odd), 40)}, "
+        "where llama.cpp reads a number",
+        hint="the header is corrupt; download or convert the file again",
+    )
+
+
 def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
     """The config.json fields the GGUF metadata and tensor list determine (keys: gguf.Keys, per arch)."""
     md = header.metadata
@@ -365,8 +385,11 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
             hint="pass the model's own .gguf; llama.cpp loads the projector beside it with --mmproj",
         )
 
+    def raw(key: str) -> Any:
+        return _numeric(f"{arch}.{key}", md.get(f"{arch}.{key}"))
+
     def get(key: str) -> Any:
-        return _scalar(md.get(f"{arch}.{key}"))
+        return _scalar(raw(key))
 
     names = {t.name for t in header.tensors}
     embd = next((t for t in header.tensors if t.name == "token_embd.weight"), None)
@@ -402,10 +425,10 @@ def hf_config_from_header(header: GGUFHeader) -> dict[str, Any]:
     if get("attention.kv_lora_rank"):
         _mla_fields(config, get)
     hybrid_fields(config, get, names)
-    layer_kind_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), names)
+    layer_kind_fields(config, arch, raw, names)
     if arch in ARCH_MODEL_TYPES:
         shapes = {t.name: t.shape for t in header.tensors}
-        arch_fields(config, arch, lambda key: md.get(f"{arch}.{key}"), shapes)
+        arch_fields(config, arch, raw, shapes)
     required = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
     missing = [k for k in required if not config[k]]
     if missing:
@@ -447,10 +470,13 @@ def _file_type(header: GGUFHeader, checkpoint: CheckpointInfo) -> str:
     import gguf
 
     value = header.metadata.get(gguf.Keys.General.FILE_TYPE)
-    try:
-        ftype = gguf.LlamaFileType(int(value)) if value is not None else None
-    except ValueError:
-        ftype = None
+    ftype = None
+    # llama.cpp reads general.file_type as a uint32 (llama-model-loader.cpp:
+    # get_key(LLM_KV_GENERAL_FILE_TYPE)); anything else (an array, inf, a string) is read as absent and
+    # the type comes from the tensors. An array or inf was an internal error in int() (issue 15 round 11).
+    if isinstance(value, int) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            ftype = gguf.LlamaFileType(value)
     if ftype is not None and ftype != gguf.LlamaFileType.GUESSED:
         return ftype.name.removeprefix("MOSTLY_").removeprefix("ALL_")
     by_type = checkpoint.params_by_dtype

@@ -250,7 +250,7 @@ def _checkpoint(
     api: HfApi, repo_id: str, revision: str, timeout: float
 ) -> tuple[CheckpointInfo | None, tuple[str, ...]]:
     """Header metadata of every safetensors shard; a repo without safetensors just lacks it."""
-    from huggingface_hub.errors import NotASafetensorsRepoError, SafetensorsParsingError
+    from huggingface_hub.errors import HFValidationError, NotASafetensorsRepoError, SafetensorsParsingError
 
     try:
         meta = api.get_safetensors_metadata(repo_id, revision=revision, timeout=timeout)
@@ -258,17 +258,32 @@ def _checkpoint(
         return None, ("the repo has no safetensors checkpoint; parameter counts come from config.json alone",)
     except SafetensorsParsingError as err:
         return None, (f"the repo's safetensors headers could not be parsed ({err}); counts from config.json",)
+    except HFValidationError:
+        raise  # a bad repo id or revision: _translate_errors says so
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as err:
+        # huggingface_hub parses the headers and the shard index itself (hf_api.py get_safetensors_metadata,
+        # parse_safetensors_file_metadata) and trusts their shapes: a header nested 100,000 deep, a shape
+        # of 5,000 digits or of "x", a weight_map that is a list or names a shard by a number escaped as
+        # RecursionError / ValueError / TypeError (internal errors, issue 15 round 11). Read like a header
+        # it reports as unparsable.
+        why = f"{type(err).__name__} in huggingface_hub"
+        return None, (f"the repo's safetensors headers could not be parsed ({why}); counts from config.json",)
     return checkpoint_from_totals(_totals(repo_id, meta)), ()
 
 
 def _totals(repo_id: str, meta: SafetensorsRepoMetadata) -> Iterator[HeaderTotals]:
     """Each shard's header, as huggingface_hub parsed it, through the same checks as a local file's."""
     for filename, file_meta in meta.files_metadata.items():
-        header = {
-            name: {"dtype": info.dtype, "shape": list(info.shape), "data_offsets": list(info.data_offsets)}
+        header = {  # a shape or offsets that are no list (null in the header) go as they are, to be refused
+            name: {"dtype": info.dtype, "shape": _as_list(info.shape),
+                   "data_offsets": _as_list(info.data_offsets)}
             for name, info in file_meta.tensors.items()
         }
         yield header_totals(header, f"{filename} of {repo_id}")
+
+
+def _as_list(value: Any) -> Any:
+    return list(value) if isinstance(value, list | tuple) else value
 
 
 @contextmanager

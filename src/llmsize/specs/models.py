@@ -559,6 +559,13 @@ class ModelSpec(Record):
             raise ValueError(
                 f"num_experts_per_tok ({self.num_experts_per_tok}) exceeds num_experts ({self.num_experts})"
             )
+        positions = min(self.max_position_embeddings, self.rope_original_max_positions or 1 << 62)
+        scaled = self.rope_scaling_factor * positions
+        if self.rope_scaling_type is not None and scaled < 1:
+            # vLLM/SGLang multiply the length by the factor (serving_context.py): 1e-300 derived a length
+            # of 0 tokens, an internal error in the engine figures (issue 15 round 11)
+            raise ValueError(f"the rope_scaling factor {self.rope_scaling_factor:g} scales the model's "
+                             "length below one token")
         if self.num_layers > MAX_LAYERS:
             raise ValueError(
                 f"{self.num_layers:,} layers is beyond any model (llmsize reads up to {MAX_LAYERS:,})"

@@ -86,7 +86,7 @@ def buffers(
     h, hd = spec.hidden_size, spec.head_dim
     heads = spec.num_attention_heads
     q_width = heads * (spec.qk_nope_head_dim + spec.qk_rope_head_dim if spec.is_mla else hd)
-    windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
+    windows = kv_windows(spec)
     masks = eng.mask_bytes(spec)
     n_kv_max = (
         n_ctx
@@ -159,12 +159,24 @@ def mask_element_bytes(eng: LlamaCpp) -> int:
     return 2 + (F32 if build is not None and build < F16_MASK_BUILD else 0)
 
 
+def kv_windows(spec: ModelSpec) -> frozenset[int | None]:
+    """The distinct attention windows of the blocks that hold KV (None: full attention), once per spec:
+    a walk over every block each time a buffer is sized was 1.8 million has_kv calls in one
+    `plan deepseek-r1:671b --gpu RTX-3060 --engine ollama` (issue 15 round 11: under 2 s per input)."""
+    from llmsize.estimate.memo import memo
+
+    def walk() -> frozenset[int | None]:
+        return frozenset({spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None})
+
+    return memo(spec, ("llama.cpp kv windows",), walk)
+
+
 def mask_bytes(eng: LlamaCpp, spec: ModelSpec) -> int:
     """The KQ masks of one ubatch: one per distinct window (mask_element_bytes per cell)."""
     n_ctx = eng.n_ctx()
     rows = pad(min(n_ctx, eng.ubatch()), MASK_PAD)
     elem = eng.mask_element_bytes()
-    windows = {spec.layer_window(i) for i in range(spec.num_layers) if spec.has_kv(i)} or {None}
+    windows = kv_windows(spec)
     total = 0
     for w in windows:
         n_kv = n_ctx if w is None else int(eng.tokens_held(w, eng.wl.context, 0, eng.wl.batch))
