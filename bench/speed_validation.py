@@ -1396,6 +1396,28 @@ FINDINGS = (
     "whitepaper publishes (5,120 B a clock, 7.2 TB/s) the re-reads would cost ~0.2 ms on an A100, against "
     "~1 ms measured, so neither capacity nor the one published L2 rate explains them; a per-key latency "
     "per architecture would, but it could only be set on these held-out rows. Left as they are.",
+    "llama.cpp prompt element-wise traffic, A100 against H100 PCIe (issue 11, prefillmix; tried, not "
+    "applied). The held-out XiongjieDai rows (May 2024, b2824-b2843, -fa 0) have the A100 at -36..-46% "
+    "and the H100 PCIe at -2..-10% (pp512). Counted from the graph of those builds (llama.cpp "
+    "build_llama: two rms_norm + mul, rope of Q and K, the F32 -> F16 K/V copies into the cache, the "
+    "permute + cont of KQV, two residual adds, silu + mul) and ggml-cuda.cu ggml_cuda_op_mul_mat_cublas "
+    "(src1 F32 -> F16 before cublasGemmEx with CUBLAS_COMPUTE_16F, dst F16 -> F32 after; MMQ builds "
+    "quantize src1 to q8_1 instead), Llama-3-8B moves 0.60 MB a token a layer in element-wise ops and "
+    "0.49 MB in the cuBLAS conversions (0.19 MB for q8_1): 17.9 GB a 512-token ubatch, ~12 ms at 73% "
+    "of 2.0 TB/s on either card; the non-FA scores are already priced (llama_cpp_scores.py), the FP16 "
+    "weight conversion too (llama_cpp_cublas_prefill.py). Added to every dense CUDA/HIP llama.cpp "
+    "prompt at kv_bandwidth_fraction, with the HBM share refitted on its one fit row (A100 Llama-2-7B "
+    "Q4_0 back to -1.5%, share x1.10): the A100 XD rows stay at -36..-46%, the H100 PCIe rows go to "
+    "-14..-21% (pp512), and unrefitted the GDDR fit rows fall 14-25 points (RTX 4090 -10.5% -> -35%). A cost "
+    "that is the same on two ~2 TB/s cards cannot raise the A100's rate against the H100's. What the "
+    "rows do say: the whole prompt reaches 126 TFLOP/s (0.41 of 312) on the A100 and 177 (0.23 of "
+    "756.5) on the H100 PCIe for F16 8B, 0.46 of the FP16-accumulate 330 on the RTX 4090; with the ~16 "
+    "ms of counted traffic and scores taken out, the GEMMs reach 0.53 and 0.34; with a common GEMM share "
+    "the ratio 7,741 / 10,816 needs 34 ms of traffic a ubatch (2.8x the graph's) at a share of 0.84. "
+    "So the A100's cuBLAS FP16 path runs ~1.5-1.8x the H100 PCIe's share of peak, and faster than the "
+    "A100's own later MMQ path (0.115 of the int8 figure, the fit row): the 'hbm' class share fits "
+    "Hopper, not Ampere. A per-architecture cuBLAS share would need an A100 (or H100) cuBLAS-path fit "
+    "row; the table has none outside these held-out rows, so nothing changed.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
