@@ -41,10 +41,18 @@ def test_floor_is_below_the_resolved_weights_for_every_catalog_format(gpu: str) 
 
 
 def test_a_checkpoint_in_the_asked_format_is_its_own_bytes() -> None:
-    spec = next(s for s in specs() if s.checkpoint is not None and s.weight_format.quant is None
-                and str(s.weight_format.dtype) == "bf16")
-    wl = Workload(dtype="bf16")
-    assert single_gpu_weights_floor(spec, wl) == min(resolve_workload(spec, wl).weights.per_stage)
+    """estimate_weights takes a header's exact bytes where they describe the asked format: the
+    floor is those bytes, even below the formula's (a made-up 9 GB header for a 16 GB model)."""
+    from llmsize.specs.models import CheckpointInfo
+    from llmsize.specs.resolve import resolve
+
+    plain = resolve("Llama-3.1-8B")
+    header = CheckpointInfo(format="safetensors", total_params=8_030_261_248, total_bytes=9_000_000_000)
+    spec = plain.model_copy(update={"checkpoint": header})
+    wl = Workload(dtype=str(plain.weight_format.dtype))
+    weights = min(resolve_workload(spec, wl).weights.per_stage)
+    assert weights == 9_000_000_000 == single_gpu_weights_floor(spec, wl)
+    assert single_gpu_weights_floor(plain, wl) == min(resolve_workload(plain, wl).weights.per_stage) > weights
 
 
 def test_no_floor_for_formats_sized_per_tensor_type() -> None:
