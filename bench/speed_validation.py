@@ -1375,6 +1375,27 @@ FINDINGS = (
     "(marlin_utils.should_use_atomic_add_reduce); the Qwen2.5 1.5B and 3B GPTQ / AWQ rows (Marlin, "
     "0.6.3) are 9-19% fast where their BF16 twins are within 1%, the same small-shape direction. No "
     "per-call Marlin timing at those shapes on an A100 or H100 was found, so no floor is set.",
+    "F32 GGUF weights and the GQA re-reads of 2024 decode (issue 11, speedworst6). (1) F32 weights: "
+    "ggml-cuda.cu ggml_cuda_op_mul_mat_cublas sends an F32 weight (not F16, not quantized, so no MMQ) to "
+    "cublasSgemm, and ggml-cuda/common.cuh cublas_handle sets CUBLAS_TF32_TENSOR_OP_MATH on every handle "
+    "(upstream since 2024-03-27), so cuBLAS runs it on the tensor cores in TF32: half the FP16 (FP32-"
+    "accumulate) figure on Ampere, Ada, Hopper and CDNA3 (whitepapers: A100 156 / 312, H100 SXM 494.7 / "
+    "989.4, RTX 4090 82.6 / 165.2 TFLOPS), the FP32 figure on older GPUs. F32 weights now reach the speed "
+    "inputs (SpeedInputs.fp32_weights, from the GGUF type) and a prompt is priced at that rate with the "
+    "engine's 16-bit cuBLAS share, at most the peak (estimate/engines/llama_cpp_f32_weights.py; nothing "
+    "fitted). PR #24216's RTX 4090 Llama-3.2-1B F32 pp512 (31,255 t/s, 93% of 82.6 TFLOPS): +119.1% -> "
+    "+2.9%; no other row moves. (2) L2 reuse of the per-query-head re-reads (llama_cpp_unfused_decode.py) "
+    "checked and not priced: one KV head's K (or V) at these contexts is 1-2 MiB, which fits the L2 of every "
+    "card of the table (GA104 4 MB, GA102 6 MB, AD104 48 MB, A100 40 MB), so L2 capacity cannot separate "
+    "the cards; and the rows do not order by it. Measured extra time from tg512 to tg8192 beyond one read of "
+    "the cache, as a share of the n_rep reads priced at DRAM: RTX 4000 Ada 0.12, 4070 Ti 0.14, 5000 Ada "
+    "0.18, 4080 0.25, RTX 3070 (4 MB) 0.30, L40S 0.42, RTX 4090 0.44, 6000 Ada 0.45, A40 0.49, RTX 3080 "
+    "0.51, A6000 0.53, H100 PCIe 0.62, 3080 Ti 0.79, A100 SXM / PCIe 0.83 / 0.93 (40 MB), RTX 3090 1.07; "
+    "in time it is nearly constant per architecture (Ada 0.54-0.91 ms, GA10x 1.25-2.18 ms), growing with "
+    "the chip, where an L2-served re-read would shrink with it. Priced at the L2 bandwidth the A100 "
+    "whitepaper publishes (5,120 B a clock, 7.2 TB/s) the re-reads would cost ~0.2 ms on an A100, against "
+    "~1 ms measured, so neither capacity nor the one published L2 rate explains them; a per-key latency "
+    "per architecture would, but it could only be set on these held-out rows. Left as they are.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -20,10 +20,8 @@ from typing import Any
 import gguf
 import pytest
 
-from gguf_headers import write_header_only
+from gguf_headers import llama_cpp_cache, spec_of_header, write_header_only
 from llmsize.errors import ConfigError
-from llmsize.estimate.kv_cache import kv_terms
-from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
 from llmsize.specs.gguf_reader import hf_config_from_header, read_header
 from llmsize.specs.local import spec_from_config
@@ -119,15 +117,8 @@ def write_gemma3n(path: Path, text: dict[str, Any]) -> Path:
     return _write(path, "gemma3n", {**text, "tie_word_embeddings": True}, keys, records)
 
 
-def _spec(path: Path) -> ModelSpec:
-    config = hf_config_from_header(read_header(path)) | {"torch_dtype": "bfloat16"}
-    return spec_from_config(config, name=path.stem, provenance=Provenance(kind=ProvenanceKind.GGUF,
-                            source=str(path)), where=str(path), trust_remote_code=True)
-
-
-def _cache(spec: ModelSpec) -> Any:
-    wl = Workload(engine="llama.cpp", context=32768)
-    return kv_terms(spec, wl, "fp16", range(spec.num_layers), "bf16")
+_spec = spec_of_header
+_cache = llama_cpp_cache
 
 
 def _reference(name: str) -> tuple[catalog.CatalogEntry, ModelSpec]:

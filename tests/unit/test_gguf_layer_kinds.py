@@ -17,14 +17,11 @@ from typing import Any
 import gguf
 import pytest
 
-from gguf_headers import write_header_only
+from gguf_headers import llama_cpp_cache, spec_of_header, write_header_only
 from llmsize.errors import ConfigError
-from llmsize.estimate.kv_cache import kv_terms
-from llmsize.estimate.workload import Workload
 from llmsize.specs import catalog
 from llmsize.specs.gguf_reader import hf_config_from_header, read_header
-from llmsize.specs.local import spec_from_config
-from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
+from llmsize.specs.models import ModelSpec
 from llmsize.specs.params import mtp_params, total_params
 
 
@@ -117,15 +114,8 @@ def write_nemotron_h(path: Path, cfg: dict[str, Any]) -> Path:
     return _write(path, "nemotron_h_moe" if moe else "nemotron_h", cfg, records, keys)
 
 
-def _spec(path: Path) -> ModelSpec:
-    config = hf_config_from_header(read_header(path)) | {"torch_dtype": "bfloat16"}
-    return spec_from_config(config, name=path.stem, provenance=Provenance(kind=ProvenanceKind.GGUF,
-                            source=str(path)), where=str(path), trust_remote_code=True)
-
-
-def _cache(spec: ModelSpec) -> Any:
-    wl = Workload(engine="llama.cpp", context=32768)
-    return kv_terms(spec, wl, "fp16", range(spec.num_layers), "bf16")
+_spec = spec_of_header
+_cache = llama_cpp_cache
 
 
 def _same_as_catalog(spec: ModelSpec, entry: catalog.CatalogEntry) -> None:

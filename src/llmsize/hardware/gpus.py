@@ -313,6 +313,18 @@ class GpuSpec(Record):
         return self.tflops.fp32 * TFLOPS if self.tflops.fp32 else None
 
     @property
+    def tf32_flops(self) -> float | None:
+        """TF32 tensor-core rate: half the FP16 (FP32-accumulate) figure where the GPU runs TF32, else FP32.
+
+        REFERENCE: NVIDIA A100 whitepaper (TF32 156 / FP16 312 TFLOPS dense), H100 datasheet (SXM: 494.7 /
+        989.4), Ada whitepaper (RTX 4090: 82.6 / 165.2), GA102 whitepaper (RTX 3090: 35.6 / 71); AMD MI300X
+        (653.7 / 1,307.4): one TF32 operation costs two FP16 ones on every such tensor unit.
+        """
+        if "tf32" in self.dtypes and self.fp16_flops:
+            return self.fp16_flops / 2
+        return self.fp32_flops
+
+    @property
     def fp16_flops(self) -> float | None:
         return self.tflops.fp16 * TFLOPS if self.tflops.fp16 else None
 
@@ -351,6 +363,8 @@ class GpuSpec(Record):
 
     def flops_for(self, dtype: str) -> float:
         """Dense FLOP/s for compute in `dtype`, falling back the way engines do when not native."""
+        if dtype == "tf32":  # cuBLAS SGEMM under CUBLAS_TF32_TENSOR_OP_MATH (llama_cpp_f32_weights.py)
+            return self.tf32_flops or self.fp16_flops or 0.0
         table = {"fp8": self.fp8_flops, "int8": self.int8_ops,
                  "bf16": self.bf16_flops, "fp16": self.fp16_flops}
         chain = {"fp8": ("fp8", "bf16", "fp16"), "int8": ("int8", "fp16", "bf16"),

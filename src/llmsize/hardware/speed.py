@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
@@ -256,6 +257,9 @@ class SpeedInputs(Record):
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
+    fp32_weights: bool = Field(
+        default=False, description="the weights are stored as F32 (an F32 GGUF): llama.cpp's CUDA prompt "
+        "GEMMs run cuBLAS SGEMM in TF32 (estimate/engines/llama_cpp_f32_weights.py)")
     encoder_flops: float = Field(
         default=0.0, ge=0, description="vision tower FLOPs of one sequence's images / video, encoded before "
         "the decoder's prefill (hardware/encoder_flops.py; 0: text only)")
@@ -310,6 +314,10 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     peak_dtype = (prof.quantized_peak_dtype or "") if quantized else ""
     if prof.vulkan_matrix_cores is not None:
         peak_dtype = "fp16"  # ggml-vulkan: every weight GEMM runs FP16 (hardware/vulkan_paths.py)
+    sgemm = prof.f32_weights_sgemm and f32_weights.runs_sgemm(
+        inputs.fp32_weights, gpu.vendor, prof.vulkan_matrix_cores is not None)
+    if sgemm:  # F32 weights: cuBLAS SGEMM at the TF32 rate (estimate/engines/llama_cpp_f32_weights.py)
+        peak_dtype, quantized = f32_weights.F32_GEMM_DTYPE, False
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
@@ -317,6 +325,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                             else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
         kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
         compute_fraction=(eff.compute if eff.compute is not None
+                          else f32_weights.sgemm_share(_prefill_share(prof, gpu, quantized)) if sgemm
                           else _prefill_share(prof, gpu, quantized, inputs.bf16_weights)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,

@@ -70,6 +70,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),
         bf16_weights=bf16_gguf(spec, wl),
+        fp32_weights=f32_gguf(spec, wl),
         kv_groups=groups,
         context=wl.context,
         decode_context=wl.request_context,
@@ -173,6 +174,14 @@ def bf16_gguf(spec: ModelSpec, wl: Workload) -> bool:
 
     fmt, _ = effective_format(spec, wl)
     return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() == "BF16"
+
+
+def f32_gguf(spec: ModelSpec, wl: Workload) -> bool:
+    """Whether the weights are an F32 GGUF (llama.cpp CUDA multiplies them with cuBLAS SGEMM)."""
+    from llmsize.estimate.weights import effective_format
+
+    fmt, _ = effective_format(spec, wl)
+    return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() == "F32"
 
 
 def kernel_family(spec: ModelSpec, wl: Workload) -> str:

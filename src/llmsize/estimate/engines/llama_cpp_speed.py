@@ -51,6 +51,9 @@ SPEED = EngineSpeedProfile(
     # workstation or datacenter card's). The fractions below are of that rate; Metal and Vulkan
     # devices without an int8 figure fall back to FP16 (GpuSpec.flops_for).
     quantized_peak_dtype="int8",
+    # REFERENCE: ggml-cuda.cu ggml_cuda_op_mul_mat_cublas: F32 weights take cublasSgemm, TF32 math on
+    # (common.cuh cublas_handle): estimate/engines/llama_cpp_f32_weights.py.
+    f32_weights_sgemm=True,
     gpu_per_layer_by_class={"apple": 0.0856e-3} | llama_cpp_hip_graphs.PER_LAYER_BY_ARCH,
     # REFERENCE: graph nodes of one decode step per part of a block, counted from the graph builders
     # (src/llama-graph.cpp build_norm / build_attn / build_ffn / build_moe_ffn, src/models/*.cpp), those

@@ -119,6 +119,9 @@ class EngineSpeedProfile(Record):
         default=None, description="llama.cpp's Vulkan backend: 'auto' (the device's mat-mul shaders), "
         "'coopmat' (KHR cooperative matrices) or 'scalar': prompt mat-muls run at that path's FP16-"
         "accumulate peak, prefill_compute keyed by path (hardware/vulkan_paths.py); None: not Vulkan")
+    f32_weights_sgemm: bool = Field(
+        default=False, description="F32 weights: the prompt's GEMMs run cuBLAS SGEMM at the TF32 rate on "
+        "NVIDIA GPUs (llama.cpp CUDA: estimate/engines/llama_cpp_f32_weights.py); False: the kernel's own")
     vulkan_mmid_walk: bool = Field(
         default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
         "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")
