@@ -102,6 +102,48 @@ def test_search_by_chunks_matches_brute_force(
     assert longest_before_over(f, budget, hi, 1, seen, guess, hinted) == _first_over_minus_one(f, budget, hi)
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    base=st.integers(0, 5000),
+    slope=st.integers(1, 50),
+    mask=st.integers(0, 40),
+    budget=st.integers(0, 200_000),
+    hi=st.integers(1, 3000),
+    asked=st.integers(1, 190),
+    guess=st.one_of(st.none(), st.integers(-3, 3100)),
+)
+def test_search_from_a_known_aligned_fit_matches_brute_force(
+    base: int, slope: int, mask: int, budget: int, hi: int, asked: int, guess: int | None
+) -> None:
+    """The asked context is usually a multiple of 16 that fits, whose estimate (no mask) only steers
+    the first step below the guess (the envelope there is not known): any such start gives the
+    brute-force answer."""
+    f = _padded_mask(base, slope, mask)
+    m = 16 * asked
+    known = {m: f(m)} if m <= hi else {}
+    assert longest_before_over(f, budget, hi, 16, known, guess) == _first_over_minus_one(f, budget, hi)
+
+
+def test_a_secant_step_below_the_guess_spares_the_aligned_fits_neighbour() -> None:
+    """gemma-like: the asked 4,096 tokens fit, the guess is over; the secant from f(4096) to the
+    guess lands below the answer, a fitting lower end, so f(4097) is never estimated (issue 15:
+    one estimate of each of ~20 padded-mask searches in `fit --all`)."""
+    def f(x: int) -> int:  # the mask's bytes grow with the square of the padded context (eager scores)
+        return 1_000_000 + 40 * x + ((16 * math.ceil(x / 16)) ** 2 // 64 if x % 16 else 0)
+
+    budget = f(20_001) + 5  # 20,001 fits, and the envelope's first point over is past it
+    probed: list[int] = []
+
+    def counted(x: int) -> int:
+        probed.append(x)
+        return f(x)
+
+    answer = longest_before_over(counted, budget, 131_072, 16, {4096: f(4096)}, 30_000)
+    assert answer == _first_over_minus_one(f, budget, 131_072)
+    assert 4097 not in probed
+    assert probed[0] == 29_999  # the guess first (its unaligned neighbour), as before
+
+
 @pytest.mark.parametrize(
     "f",
     [

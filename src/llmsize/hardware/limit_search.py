@@ -91,12 +91,14 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
         # anyway as the bracket's upper end; fitting, it is the answer with no lower end probed
         # (issue 15: an estimate saved where the model's limit fits the GPU).
         seen[top] = envelope(top)
+    if guess is not None and guess % align == 0:
+        guess -= 1  # an unaligned guess: its neighbour pair then tells the envelope's slope
     if not any(v <= budget for v in seen.values()):  # bracket from below at a known aligned fit (the
         fitting = [x for x, v in known.items() if x % align == 0 and x <= top and v <= budget]
         if fitting:  # asked context, usually), not at x = 1: the secant then lands closer
-            seen[max(fitting)] = envelope(max(fitting))
-    if guess is not None and guess % align == 0:
-        guess -= 1  # an unaligned guess: its neighbour pair then tells the envelope's slope
+            m = max(fitting)
+            if not _below_by_secant(envelope, known, seen, budget, m, guess, align, top):
+                seen[m] = envelope(m)
     last = largest_within(envelope, budget, 1, top, seen, align, guess) if top >= 1 else 0
     if last is None:
         return None
@@ -104,3 +106,31 @@ def longest_before_over(f: Callable[[int], int], budget: int, hi: int, align: in
     if nxt > last and nxt % align == 0 and value(nxt) <= budget:
         return nxt
     return last
+
+
+def _below_by_secant(envelope: Callable[[int], int], known: dict[int, int], seen: dict[int, int],
+                     budget: int, m: int, guess: int | None, align: int, top: int) -> bool:
+    """A fitting lower end for the envelope's search without probing the envelope at the aligned
+    fit m (issue 15: one estimate of each padded-mask search went to f(m + 1)). The guess first,
+    as the search would probe it; over the budget, the secant from f(m) (the envelope's value there
+    is f(m + 1), not known, so f(m) only steers the step) to the guess: an unaligned point whose
+    envelope value is f itself. True where a probed point fits (a true envelope value, kept in
+    `seen`), so the bracket is exact whatever the step; False leaves the caller to probe m."""
+    if guess is None:
+        return False
+    guess = min(guess, top)  # a guess past the range: its top end, probed already
+    if not m < guess:
+        return False
+    f_guess = seen[guess] = envelope(guess)
+    if f_guess <= budget:
+        return True
+    rise = f_guess - known[m]
+    if rise <= 0:
+        return False
+    x = m + (budget - known[m]) * (guess - m) // rise
+    if x % align == 0:
+        x -= 1
+    if not m < x < guess:
+        return False
+    seen[x] = envelope(x)
+    return seen[x] <= budget

@@ -16,6 +16,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
 from llmsize.estimate.resolved import resolve_workload
 from llmsize.estimate.result import Estimate
+from llmsize.estimate.weights_floor import single_gpu_weights_floor
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.dtype_warnings import dtype_warnings
@@ -167,6 +168,9 @@ class Planner:
                 or wl.video_frames:
             return False  # another layout, or media whose tokens reshape the workload: estimate it
         one = wl if wl.num_gpus == 1 else sub.workload(Layout())  # tp = pp = 1: already that layout
+        floor = single_gpu_weights_floor(self.spec, one)  # below the weights: no group sized
+        if floor is not None and engine_for(one).need_floor(floor) > visible_memory_bytes(gpu):
+            return True
         rs = resolve_workload(self.spec, one)
         return rs.engine.need_floor(min(rs.weights.per_stage)) > visible_memory_bytes(gpu)
 
