@@ -190,13 +190,16 @@ def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -
 
 
 def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
-    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor's own first),
+    """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor-architecture-class
+    key first, then a vendor-architecture one, then the vendor's class, then the class),
     for quantized or 16-bit weights where the engine runs different kernels for them."""
     prof = engine_profile(engine)
     table = prof.prefill_compute
     if not quantized and prof.prefill_compute_16bit:
         table = prof.prefill_compute_16bit
     cls = device_class(gpu)
+    if f"{gpu.vendor}-{gpu.architecture}-{cls}" in table:  # one architecture's cards of one memory class
+        return table[f"{gpu.vendor}-{gpu.architecture}-{cls}"]  # (llama.cpp cuBLAS on Ampere HBM parts)
     if f"{gpu.vendor}-{gpu.architecture}" in table:  # an architecture's own kernel (llama.cpp CDNA3 MMQ)
         return table[f"{gpu.vendor}-{gpu.architecture}"]
     return table.get(f"{gpu.vendor}-{cls}", table.get(cls, DEFAULT_PREFILL_COMPUTE))

@@ -30,6 +30,21 @@ FP16_BYTES = 2.0
 # cuBLAS as they are (src0->type == GGML_TYPE_F16 skips the conversion; F32 runs cublasSgemm).
 QUANTIZED_MAX_BYTES = 1.5
 
+# The cuBLAS FP16 GEMM's share of the FP16 tensor peak on Ampere data-center (HBM) cards: the key
+# speed_profiles.prefill_compute looks up first for such a card (vendor-architecture-class). The 'hbm'
+# share (0.23) was set on Hopper rows; an A100 reaches more of its (lower) peak on the same cuBLAS path.
+# REFERENCE, fitted on the fit rows only (bench/speed_tables.yaml table llama.cpp-a100-cublas-6017):
+# ggerganov's single A100 80GB PCIe run in https://github.com/ggml-org/llama.cpp/pull/6017 (2024-03,
+# LLAMA_CUBLAS, GGML_CUDA_FORCE_MMQ no), codellama-7B "F16 ... pp 512 | 8668.24" and
+# "Q8_0 ... pp 512 | 6914.08" t/s. The same share puts both within 0.3% (the Q8_0 row with the FP16
+# conversion pass above), so the conversion and the GEMM share agree on that card.
+AMPERE_HBM_KEY = "nvidia-ampere-hbm"
+AMPERE_HBM_FP16_SHARE = 0.406
+# The profile prices a quantized prompt's GEMM against the int8 figure (quantized_peak_dtype), which on
+# A100 / A30 / A800 is twice the FP16 one (NVIDIA A100 datasheet: 624 / 312 TFLOPS dense): the same
+# cuBLAS FP16 GEMM at that share of the int8 figure.
+AMPERE_HBM_INT8_SHARE = AMPERE_HBM_FP16_SHARE / 2
+
 
 def dequantizes_prompt(build: int | None) -> bool:
     """Whether a llama.cpp CUDA build converts quantized weights to FP16 for a prompt's mat-muls."""

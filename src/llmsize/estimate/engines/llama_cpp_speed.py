@@ -203,6 +203,12 @@ def gdn_speed_name(spec: ModelSpec, build: int | None, vulkan: bool) -> str | No
 CUBLAS_PREFILL_SPEED = LEGACY_SPEED[_era_engine(0)].model_copy(update={
     "engine": "llama.cpp-cublas-prefill",
     "prefill_dequant_above_tokens": llama_cpp_cublas_prefill.MMQ_MAX_BATCH_SIZE,
+    # Quantized and F16 prompts both run cublasGemmEx in FP16 on these builds; on Ampere data-center
+    # cards at their own fitted share (llama_cpp_cublas_prefill.AMPERE_HBM_FP16_SHARE).
+    "prefill_compute": LEGACY_SPEED[_era_engine(0)].prefill_compute | {
+        llama_cpp_cublas_prefill.AMPERE_HBM_KEY: llama_cpp_cublas_prefill.AMPERE_HBM_INT8_SHARE},
+    "prefill_compute_16bit": LEGACY_SPEED[_era_engine(0)].prefill_compute_16bit | {
+        llama_cpp_cublas_prefill.AMPERE_HBM_KEY: llama_cpp_cublas_prefill.AMPERE_HBM_FP16_SHARE},
     # Without flash attention these builds decode with one FP16 mat-mul per query head (cuBLAS batched
     # GEMM on CUDA, kernel_mul_mv_f16_f32 on Metal): estimate/engines/llama_cpp_unfused_decode.py.
     "unfused_decode_per_query_head": True,
