@@ -1418,6 +1418,27 @@ FINDINGS = (
     "A100's own later MMQ path (0.115 of the int8 figure, the fit row): the 'hbm' class share fits "
     "Hopper, not Ampere. A per-architecture cuBLAS share would need an A100 (or H100) cuBLAS-path fit "
     "row; the table has none outside these held-out rows, so nothing changed.",
+    "llama.cpp cuBLAS prompt share on Ampere data-center cards (issue 11, ampereshare; follows "
+    "prefillmix). A cuBLAS-path fit table was found: ggerganov's single-GPU run in ggml-org/llama.cpp PR "
+    "#6017 (2024-03-12, LLAMA_CUBLAS, GGML_CUDA_FORCE_MMQ no, 'found 1 CUDA devices: NVIDIA A100 80GB "
+    "PCIe'), codellama-7b pp512 F16 8,668.24 and Q8_0 6,914.08 t/s, added as fit rows (table "
+    "llama.cpp-a100-cublas-6017; the PR's 8-GPU rows are pipeline-parallel and not used). With the 'hbm' "
+    "share (0.23 of FP16, set on Hopper rows) they were -42.0% and -36.5%. speed_profiles.prefill_compute "
+    "now looks a vendor-architecture-class key up first ('nvidia-ampere-hbm': A100, A30, A800; the "
+    "GeForce and RTX A-series Ampere cards are GDDR and keep theirs), set only in the profile of the "
+    "builds before PR #8075 (llama_cpp_speed.CUBLAS_PREFILL_SPEED), for F16 weights and for the FP16 "
+    "GEMM after the weight conversion alike (one cublasGemmEx; half the share against the int8 figure, "
+    "624 / 312 TFLOPS). Fitted on the fit rows only, the validation's loss (mean |log ratio|) scanned over "
+    "the one share: 0.406 of the FP16 peak (estimate/engines/llama_cpp_cublas_prefill.py "
+    "AMPERE_HBM_FP16_SHARE); both rows land within 0.3% at that one value, so the conversion pass and the "
+    "GEMM share agree on that card. Fitted llama.cpp median 4.0% -> 3.8% (no other fit row moves). "
+    "Held out, XiongjieDai A100 prompts: PCIe 8B Q4_K_M pp512 -37.0% -> +0.3%, pp8192 -33.1% -> +0.8%, "
+    "F16 pp512 -45.0% -> -5.1%, 70B Q4_K_M pp512 -40.9% -> -4.9%; SXM 8B Q4_K_M pp512 -36.2% -> +2.0%, "
+    "pp8192 -33.2% -> +1.2%, 70B pp512 -45.9% -> -12.6%; that table's median 11.6% -> 10.2%, llama.cpp "
+    "held out 10.6% -> 10.1%, no other held-out row moves. The H100 PCIe rows keep the class share. Why "
+    "Ampere reaches more of its peak on this path than Hopper (cuBLAS picking Ampere-generation kernels, "
+    "mma.sync rather than wgmma, for these shapes on an H100 is one reading) is not modelled; the share is "
+    "the measured rate of the path on the card.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
