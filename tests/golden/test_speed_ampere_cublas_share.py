@@ -42,7 +42,8 @@ def _pp(model: str, quant: str, gpu: str, build: int | None, prompt: int = 512) 
 def test_a100_cublas_prompt_matches_pr6017(quant: str, published: float) -> None:
     # PR6017: "found 1 CUDA devices: NVIDIA A100 80GB PCIe", llama 7B F16 / Q8_0 "pp 512". Before this share
     # the 'hbm' one (set on Hopper rows) put both ~40% slow.
-    assert _pp("codellama-7b", quant, "A100-PCIe-80GB", MARCH_2024) == pytest.approx(published, rel=0.05), PR6017
+    predicted = _pp("codellama-7b", quant, "A100-PCIe-80GB", MARCH_2024)
+    assert predicted == pytest.approx(published, rel=0.05), PR6017
 
 
 def test_held_out_a100_q4_k_m_prompt_of_may_2024() -> None:
