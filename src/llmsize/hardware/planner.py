@@ -461,12 +461,12 @@ class Planner:
         # (llama.cpp's split points i/n are not nested, a second GPU adds its scheduler's graph
         # copies: llama_cpp_buffers.pipeline_parallel), so no monotone search skips any. Counts whose
         # placement the engine does not tell apart share one budget (engine placement_key).
-        known: dict[Hashable, Budget] = {}
+        shared: dict[Hashable, Budget] = {}
         for count in AUTO_COUNTS:
             candidates = self.layouts(count)
             if not candidates:
                 continue
-            layout, fits, bud = self._first_fit(candidates, usable, gpu, known)
+            layout, fits, bud = self._first_fit(candidates, usable, gpu, shared)
             best = layout, fits
             if fits or bud.layout_independent:
                 return best  # a refusal no GPU count lifts (a context vLLM refuses) stops at the fewest
@@ -497,7 +497,7 @@ class Planner:
         past the layer count (issue 15: `plan deepseek-r1:671b --gpu RTX-4090 --engine ollama`)."""
         wl = self.workload(layout)
         key = engine_for(wl).placement_key(self.spec, wl) if known is not None else None
-        if key is None:
+        if key is None or known is None:
             return self.budget(gpu, wl)
         bud = known.get(key)
         if bud is None:
