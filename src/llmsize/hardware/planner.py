@@ -8,7 +8,7 @@ at each layout is memoised, so 40 GPUs share the same few evaluations; the rever
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -439,8 +439,9 @@ class Planner:
             if explicit is not None:
                 self.check_layout(explicit)
                 return explicit, self.budget(gpu, self.workload(explicit)).fits
+            known: dict[Hashable, Budget] = {}  # one budget per placement the engine tells apart
             candidates = self.layouts(num_gpus)
-            chosen = self._first_fit(candidates, usable, gpu) if candidates else None
+            chosen = self._first_fit(candidates, usable, gpu, known)[:2] if candidates else None
             if chosen is not None and chosen[1]:
                 return chosen
             # With N GPUs one can always run an (N-1)-GPU layout and leave GPUs idle: some models
@@ -448,7 +449,7 @@ class Planner:
             for count in range(num_gpus - 1, 0, -1):
                 fewer = self.layouts(count)
                 if fewer:
-                    layout, fits = self._first_fit(fewer, usable, gpu)
+                    layout, fits, _ = self._first_fit(fewer, usable, gpu, known)
                     if fits:
                         return layout, True
             if chosen is None:
@@ -456,12 +457,18 @@ class Planner:
                                 f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
             return chosen
         best: tuple[Layout, bool] | None = None
+        # Every count of AUTO_COUNTS is tried: the need is not provably non-increasing in the count
+        # (llama.cpp's split points i/n are not nested, a second GPU adds its scheduler's graph
+        # copies: llama_cpp_buffers.pipeline_parallel), so no monotone search skips any. Counts whose
+        # placement the engine does not tell apart share one budget (engine placement_key).
+        shared: dict[Hashable, Budget] = {}
         for count in AUTO_COUNTS:
             candidates = self.layouts(count)
             if not candidates:
                 continue
-            best = self._first_fit(candidates, usable, gpu)
-            if best[1] or self.budget(gpu, self.workload(best[0])).layout_independent:
+            layout, fits, bud = self._first_fit(candidates, usable, gpu, shared)
+            best = layout, fits
+            if fits or bud.layout_independent:
                 return best  # a refusal no GPU count lifts (a context vLLM refuses) stops at the fewest
         if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
             asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
@@ -469,17 +476,33 @@ class Planner:
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
 
-    def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec) -> tuple[Layout, bool]:
-        smallest: tuple[int, Layout] | None = None
+    def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec,
+                   known: dict[Hashable, Budget] | None = None) -> tuple[Layout, bool, Budget]:
+        """(layout, fits, its budget): the first candidate that fits, else the one with the least need
+        (the first of equals)."""
+        smallest: tuple[Layout, Budget] | None = None
         for layout in candidates:
-            bud = self.budget(gpu, self.workload(layout))
-            need = bud.need_bytes
+            bud = self._layout_budget(gpu, layout, known)
             if bud.fits:
-                return layout, True
-            if smallest is None or need < smallest[0]:
-                smallest = (need, layout)
+                return layout, True, bud
+            if smallest is None or bud.need_bytes < smallest[1].need_bytes:
+                smallest = (layout, bud)
         assert smallest is not None
-        return smallest[1], False
+        return smallest[0], False, smallest[1]
+
+    def _layout_budget(self, gpu: GpuSpec, layout: Layout, known: dict[Hashable, Budget] | None) -> Budget:
+        """The budget of `layout`, shared by the layouts whose placement key (BaseEngine.placement_key:
+        all that the estimate reads of tp, pp and num_gpus) is equal. llama.cpp and Ollama place blocks
+        themselves, so each GPU count's layouts share one (16 stages or 2 x 8 alike) and so do all counts
+        past the layer count (issue 15: `plan deepseek-r1:671b --gpu RTX-4090 --engine ollama`)."""
+        wl = self.workload(layout)
+        key = engine_for(wl).placement_key(self.spec, wl) if known is not None else None
+        if key is None or known is None:
+            return self.budget(gpu, wl)
+        bud = known.get(key)
+        if bud is None:
+            bud = known[key] = self.budget(gpu, wl)
+        return bud
 
     def _nearby_counts(self, n: int) -> list[int]:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]

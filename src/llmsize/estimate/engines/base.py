@@ -19,7 +19,7 @@ module-level import back into them would be a cycle.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -111,6 +111,7 @@ class EngineModel(Protocol):
     ) -> Any: ...
     def sequences(self, batch: Any) -> Any: ...
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None: ...
+    def placement_key(self, spec: ModelSpec, wl: Workload) -> Hashable | None: ...
     def encoder_tp(self, spec: ModelSpec, wl: Workload) -> int: ...
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
@@ -421,6 +422,13 @@ class BaseEngine:
 
     def stages(self, spec: ModelSpec, wl: Workload) -> tuple[Stage, ...] | None:
         """The engine's own placement of blocks on GPUs; None = pipeline stages (Megatron-style)."""
+        del spec, wl
+        return None
+
+    def placement_key(self, spec: ModelSpec, wl: Workload) -> Hashable | None:
+        """All that the estimate and the budget read of the layout (tp, pp, num_gpus), where the engine
+        places the blocks itself: layouts with equal keys need the same (the planner estimates one of
+        them). None = every degree matters (Megatron-style stages, replicas, ZeRO shards)."""
         del spec, wl
         return None
 

@@ -291,6 +291,10 @@ class LlamaCpp(BaseEngine):
         """The blocks each GPU holds, the output layer on the last when offloaded (llama_cpp_placement.py)."""
         return llama_cpp_placement.stages(spec, wl)
 
+    def placement_key(self, spec: ModelSpec, wl: Workload) -> tuple[object, ...]:
+        """What the estimate reads of a layout: its block split (llama_cpp_placement.placement_key)."""
+        return llama_cpp_placement.placement_key(spec, wl)
+
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A safetensors checkpoint named without a quantization runs as the GGUF `-hf` downloads: Q4_K_M,
         or MXFP4_MOE for gpt-oss (llama_cpp_download.py)."""

@@ -55,6 +55,25 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
     return tuple(Stage(i, tuple(p), False, head and i == len(parts) - 1) for i, p in enumerate(parts))
 
 
+def placement_key(spec: ModelSpec, wl: Workload) -> tuple[object, ...]:
+    """All that llama.cpp's estimate and budget read of a layout (tp, pp, num_gpus): layouts with equal
+    keys need the same, so the planner estimates one of them (issue 15: `plan deepseek-r1:671b --gpu
+    RTX-4090 --engine ollama` estimated all 106 layouts of 19 GPU counts, 16 stages or 2 x 8 alike).
+
+    Where each degree is read, for this engine (inference only: LlamaCpp.validate refuses training):
+    - num_gpus: `stages` above, min(num_gpus, blocks) GPUs (past the last block a GPU holds none), and
+      llama_cpp_buffers.pipeline_parallel, more than one device (src/llama-context.cpp: the scheduler's
+      graph copies); the "N GPUs: tp, pp, dp" assumption line is text, read by no budget;
+    - pp: nowhere but the check that it is at most the layer count (weights.validate_parallelism,
+      the planner's pp_problem first): --split-mode layer places blocks by free memory, not by stages
+      (src/llama-model.cpp `load_tensors`), so a pipeline degree is only how the plan is described;
+    - dp (num_gpus / (tp x pp)): the ZeRO/FSDP shards of training only (core.py, weights.py, phases.py);
+      replicas are separate servers holding the same;
+    - tp: above 1 refused (LlamaCpp.validate), kept in the key all the same.
+    """
+    return stages(spec, wl), wl.tp, wl.num_gpus > 1
+
+
 def cpu_expert_bytes(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, stage: Stage) -> int:
     """Experts of the first --n-cpu-moe layers on this stage: they stay on the CPU."""
     if not eng.wl.n_cpu_moe:
