@@ -180,8 +180,9 @@ def repo_file_type(repo: str) -> str:
     """The GGUF type `-hf REPO` pulls without a tag: a known repo's one file type (ggml-org's gpt-oss
     repos hold MXFP4 only), else llama.cpp's default. `check` read `plan`'s own `-hf
     ggml-org/gpt-oss-120b-GGUF` as Q4_K_M and refused the layout plan had fitted (issue 15, round 10)."""
-    known = next((k for k in _KNOWN.values() if k.repo.lower() == repo.lower() and k.tag is None), None)
-    return known.file_type if known is not None else DEFAULT_GGUF_TYPE
+    from llmsize.estimate.engines.llama_cpp_download import ONE_TYPE_REPOS  # the one list of such repos
+
+    return ONE_TYPE_REPOS.get(repo.lower(), DEFAULT_GGUF_TYPE)
 
 
 def default_file_type(spec: ModelSpec, hub_model: str) -> str:
