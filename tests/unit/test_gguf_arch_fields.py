@@ -117,8 +117,6 @@ def write_gemma3n(path: Path, text: dict[str, Any]) -> Path:
     return _write(path, "gemma3n", {**text, "tie_word_embeddings": True}, keys, records)
 
 
-_spec = spec_of_header
-_cache = llama_cpp_cache
 
 
 def _reference(name: str) -> tuple[catalog.CatalogEntry, ModelSpec]:
@@ -130,13 +128,13 @@ def _reference(name: str) -> tuple[catalog.CatalogEntry, ModelSpec]:
 @pytest.mark.parametrize("name", ["ERNIE-4.5-21B-A3B-PT", "ERNIE-4.5-300B-A47B-PT", "ERNIE-4.5-0.3B-PT"])
 def test_ernie_header_sizes_like_the_safetensors_spec(tmp_path: Path, name: str) -> None:
     entry, reference = _reference(name)
-    spec = _spec(write_ernie(tmp_path / "m.gguf", dict(entry.model.config)))
+    spec = spec_of_header(write_ernie(tmp_path / "m.gguf", dict(entry.model.config)))
     assert spec.model_type == reference.model_type
     assert not any("not one llmsize knows" in w for w in spec.warnings)
     assert total_params(spec) == total_params(reference)
     assert active_params(spec) == active_params(reference)
     assert spec.ffn_types == reference.ffn_types
-    assert _cache(spec) == _cache(reference)
+    assert llama_cpp_cache(spec) == llama_cpp_cache(reference)
 
 
 def test_ernie_21b_gguf_is_its_published_total(tmp_path: Path) -> None:
@@ -144,7 +142,7 @@ def test_ernie_21b_gguf_is_its_published_total(tmp_path: Path) -> None:
     block, 27 MoE blocks of 64 experts and two shared experts (one MLP of 2 x 1536), from a GGUF whose
     interleave_moe_layer_step / leading_dense_block_count say which blocks route."""
     entry, _ = _reference("ERNIE-4.5-21B-A3B-PT")
-    spec = _spec(write_ernie(tmp_path / "m.gguf", dict(entry.model.config)))
+    spec = spec_of_header(write_ernie(tmp_path / "m.gguf", dict(entry.model.config)))
     assert spec.ffn_types is not None and spec.ffn_types.count("dense") == 1
     assert spec.shared_expert_intermediate_size == 3072
     assert total_params(spec) == 21_825_437_888 - entry.model.checkpoint_only_params
@@ -152,12 +150,12 @@ def test_ernie_21b_gguf_is_its_published_total(tmp_path: Path) -> None:
 
 def test_hunyuan_moe_header_sizes_like_the_safetensors_spec(tmp_path: Path) -> None:
     entry, reference = _reference("Hunyuan-A13B-Instruct")
-    spec = _spec(write_hunyuan(tmp_path / "m.gguf", dict(entry.model.config)))
+    spec = spec_of_header(write_hunyuan(tmp_path / "m.gguf", dict(entry.model.config)))
     assert spec.model_type == "hunyuan_v1_moe"
     assert (spec.num_experts, spec.num_experts_per_tok, spec.num_shared_experts) == (64, 8, 1)
     assert total_params(spec) == total_params(reference)
     assert active_params(spec) == active_params(reference)
-    assert _cache(spec) == _cache(reference)
+    assert llama_cpp_cache(spec) == llama_cpp_cache(reference)
     assert spec.max_position_embeddings == 262144  # the converter's 256K for the alpha RoPE
 
 
@@ -168,7 +166,7 @@ def test_hunyuan_dense_is_read_as_its_own_block(tmp_path: Path) -> None:
            "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 14336,
            "vocab_size": 128167, "tie_word_embeddings": True, "max_position_embeddings": 32768,
            "torch_dtype": "bfloat16"}
-    spec = _spec(write_hunyuan(tmp_path / "m.gguf", cfg))
+    spec = spec_of_header(write_hunyuan(tmp_path / "m.gguf", cfg))
     hf = spec_from_config(cfg, name="hf", provenance=Provenance(kind=ProvenanceKind.LOCAL, source="t"),
                           where="t", trust_remote_code=True)
     assert spec.model_type == "hunyuan_v1_dense" and spec.qk_norm == "head"
@@ -186,7 +184,7 @@ def test_gemma3n_header_sizes_like_the_text_model(tmp_path: Path, name: str) -> 
     262144 to 262400 rows: the catalog's decoder plus 256 x layers x 256."""
     entry, reference = _reference(name)
     text = dict(entry.model.config["text_config"])
-    spec = _spec(write_gemma3n(tmp_path / "m.gguf", text))
+    spec = spec_of_header(write_gemma3n(tmp_path / "m.gguf", text))
     layers = text["num_hidden_layers"]
     assert spec.model_type == "gemma3n_text" and spec.num_layers == layers
     assert (spec.altup_inputs, spec.laurel_rank, spec.per_layer_input_size) == (4, 64, 256)
@@ -196,7 +194,7 @@ def test_gemma3n_header_sizes_like_the_text_model(tmp_path: Path, name: str) -> 
     assert spec.per_layer_vocab_size == 262400
     decoder = total_params(reference) - reference.extra_params
     assert total_params(spec) == decoder + (262400 - 262144) * layers * 256
-    assert _cache(spec) == _cache(reference)
+    assert llama_cpp_cache(spec) == llama_cpp_cache(reference)
 
 
 def test_gemma3n_without_altup_keys_is_refused(tmp_path: Path) -> None:

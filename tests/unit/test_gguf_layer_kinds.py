@@ -114,8 +114,6 @@ def write_nemotron_h(path: Path, cfg: dict[str, Any]) -> Path:
     return _write(path, "nemotron_h_moe" if moe else "nemotron_h", cfg, records, keys)
 
 
-_spec = spec_of_header
-_cache = llama_cpp_cache
 
 
 def _same_as_catalog(spec: ModelSpec, entry: catalog.CatalogEntry) -> None:
@@ -128,7 +126,7 @@ def _same_as_catalog(spec: ModelSpec, entry: catalog.CatalogEntry) -> None:
     chunk = {"chunk_size": reference.recurrent.chunk_size}
     assert spec.recurrent.model_copy(update=chunk) == reference.recurrent
     assert spec.intermediate_size == reference.intermediate_size
-    assert _cache(spec) == _cache(reference)
+    assert llama_cpp_cache(spec) == llama_cpp_cache(reference)
     assert (spec.mtp_layers, spec.mtp_pattern) == (reference.mtp_layers, reference.mtp_pattern)
     assert mtp_params(spec) == mtp_params(reference)
 
@@ -142,7 +140,7 @@ def test_lfm2_header_sizes_like_the_safetensors_spec(tmp_path: Path, name: str) 
     assert entry is not None
     reference = catalog.spec_for(entry)
     assert reference.layer_types is not None
-    spec = _spec(write_lfm2(tmp_path / "m.gguf", entry.model.config, reference.layer_types))
+    spec = spec_of_header(write_lfm2(tmp_path / "m.gguf", entry.model.config, reference.layer_types))
     _same_as_catalog(spec, entry)
     assert spec.recurrent is not None and spec.recurrent.kind == "short_conv"
     if entry.model.published_params:  # the Hub's safetensors totals (model_specs/lfm2.yaml)
@@ -155,7 +153,7 @@ def test_lfm2_350m_is_its_published_total(tmp_path: Path) -> None:
     entry = catalog.get("LFM2-350M")
     assert entry is not None
     layer_types = catalog.spec_for(entry).layer_types or ()
-    spec = _spec(write_lfm2(tmp_path / "m.gguf", entry.model.config, layer_types))
+    spec = spec_of_header(write_lfm2(tmp_path / "m.gguf", entry.model.config, layer_types))
     assert total_params(spec) == 354_483_968
     assert spec.intermediate_size == 4608
     assert spec.layer_types is not None and spec.layer_types.count("full_attention") == 6
@@ -171,7 +169,7 @@ NEMOTRON = [
 def test_nemotron_h_header_sizes_like_the_safetensors_spec(tmp_path: Path, name: str) -> None:
     entry = catalog.get(name)
     assert entry is not None
-    spec = _spec(write_nemotron_h(tmp_path / "m.gguf", entry.model.config))
+    spec = spec_of_header(write_nemotron_h(tmp_path / "m.gguf", entry.model.config))
     _same_as_catalog(spec, entry)
     if entry.model.published_params:  # decoder + the MTP block the GGUF holds = the Hub's total
         assert total_params(spec) + mtp_params(spec) == entry.model.published_params
@@ -183,7 +181,7 @@ def test_nemotron_3_super_mtp_block_is_the_published_total(tmp_path: Path) -> No
     block 88."""
     entry = catalog.get("NVIDIA-Nemotron-3-Super-120B-A12B-BF16")
     assert entry is not None
-    spec = _spec(write_nemotron_h(tmp_path / "m.gguf", entry.model.config))
+    spec = spec_of_header(write_nemotron_h(tmp_path / "m.gguf", entry.model.config))
     assert spec.num_layers == 88
     assert (spec.mtp_layers, spec.mtp_pattern) == (1, "*E")
     assert mtp_params(spec) == 2_942_325_248
@@ -242,7 +240,7 @@ def test_granite_hybrid_header_sizes_like_the_safetensors_spec(tmp_path: Path, n
     """granite-4.0-h-small's Hub total 32,207,337,984 (model_specs/granite.yaml) from its GGUF header."""
     entry = catalog.get(name)
     assert entry is not None
-    spec = _spec(write_granite_hybrid(tmp_path / "g.gguf", entry.model.config))
+    spec = spec_of_header(write_granite_hybrid(tmp_path / "g.gguf", entry.model.config))
     _same_as_catalog(spec, entry)
     if entry.model.published_params:
         assert total_params(spec) == entry.model.published_params
@@ -277,7 +275,7 @@ def test_kimi_linear_header_is_the_published_total(tmp_path: Path) -> None:
     """moonshotai/Kimi-Linear-48B-A3B-Instruct's Hub total 49,122,681,728 (model_specs/kimi-linear.yaml)."""
     entry = catalog.get("Kimi-Linear-48B-A3B-Instruct")
     assert entry is not None
-    spec = _spec(write_kimi_linear(tmp_path / "k.gguf", entry.model.config))
+    spec = spec_of_header(write_kimi_linear(tmp_path / "k.gguf", entry.model.config))
     _same_as_catalog(spec, entry)
     assert total_params(spec) == 49_122_681_728
     assert spec.layer_types is not None and spec.layer_types.count("full_attention") == 7
