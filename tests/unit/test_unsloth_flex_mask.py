@@ -46,3 +46,15 @@ def test_models_without_attention_sinks_never_took_that_path() -> None:
         estimate(spec, base.model_copy(update={"flex_dense_mask": True})).total_bytes
         == estimate(spec, base).total_bytes
     )
+
+
+def test_the_option_on_a_model_without_sinks_is_said_to_be_ignored() -> None:
+    """Accepted and read by nothing would be silently ignored nonsense (issue 15): the warning says so,
+    and gpt-oss, whose path it is, gets no such warning."""
+    wl = Workload(mode="qlora", framework="unsloth", context=16_384, flex_dense_mask=True)
+    llama = estimate(llmsize.resolve("Llama-3.1-8B"), wl)
+    assert any(w.startswith("--flex-dense-mask ignored") for w in llama.warnings)
+    gpt_oss = estimate(llmsize.resolve("gpt-oss-20b"), wl)
+    assert not any("--flex-dense-mask ignored" in w for w in gpt_oss.warnings)
+    plain = estimate(llmsize.resolve("Llama-3.1-8B"), wl.model_copy(update={"flex_dense_mask": False}))
+    assert not any("--flex-dense-mask" in w for w in plain.warnings)

@@ -482,6 +482,9 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
             "training with audio: its tokens lengthen each sequence, but the audio tower's "
             "activations in training are not modelled"
         )
+    if wl.flex_dense_mask and not unsloth_flex_mask.applies(spec, True):
+        # accepted and then read by nothing: the path exists only for attention-sink models (gpt-oss)
+        out.append(unsloth_flex_mask.ignored_warning(spec))
     if spec.approximate and spec.provenance.kind is ProvenanceKind.APPROXIMATE:
         # only a name's approximation: a GGUF or config.json of an unknown model_type is read from its own
         # fields (its warning says so); "from the size in its name" misled there (issue 15, round 6)

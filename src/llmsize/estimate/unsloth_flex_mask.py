@@ -44,6 +44,14 @@ def applies(spec: ModelSpec, flex_dense_mask: bool) -> bool:
     return flex_dense_mask and spec.attention_sinks
 
 
+def ignored_warning(spec: ModelSpec) -> str:
+    """Why --flex-dense-mask changed nothing: Unsloth builds FlexAttention masks for attention sinks only."""
+    return (
+        f"--flex-dense-mask ignored: {spec.name} has no attention sinks, and Unsloth's dense FlexAttention "
+        "mask build is gpt-oss's (attention-sink) path"
+    )
+
+
 def dense_mask_bytes(spec: ModelSpec, q_tokens: Num) -> Num:
     """The largest transient of building the block masks for `q_tokens` query tokens (keys: the same
     tokens plus the sink column)."""
