@@ -48,7 +48,7 @@ def eager_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile
             "engine": graph.engine + EAGER_SUFFIX,
             "graphs": False,
             "launch_per_layer_s": launch,
-            # Without torch.compile a GDN mixer, a gate and a compiled norm launch more (vllm_eager_kernels.py).
+            # Uncompiled, a GDN mixer, a gate and a (1 + w) norm launch more (vllm_eager_kernels.py).
             "layer_kernels": eager_layer_kernels(graph.layer_kernels),
             "version": f"{graph.version}, --enforce-eager (no CUDA graphs)",
             "sources": (*graph.sources, "https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/config.py"),
