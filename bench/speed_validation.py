@@ -1439,6 +1439,30 @@ FINDINGS = (
     "held out 10.6% -> 10.1%, no other held-out row moves. The H100 PCIe rows keep the class share. Why "
     "the A100 reaches a larger share of its peak on this path than the H100 PCIe is not modelled (no "
     "kernel-level timing of cuBLAS on both was found); the share is the path's measured rate on the card.",
+    "vLLM --enforce-eager on Qwen3.5 (issue 11, qwen35vllm). --enforce-eager also turns torch.compile off "
+    "(vllm/config/vllm.py), so the eager step launches what the compiled graph fuses away; the eager profile "
+    "had counted a Gated DeltaNet block at its graph's 8 mixer kernels. Counted in the vLLM 0.17-era code "
+    "(estimate/engines/vllm_eager_kernels.py): qwen3_5.py Qwen3_5GatedDeltaNet.forward (4 in-projections, "
+    "torch.zeros, RMSNormGated, out_proj, the output slice copy) and qwen3_next.py _forward_core's decode "
+    "branch (causal_conv1d_update, three .contiguous() copies of q / k / v, fused_gdn_gating, "
+    "fused_recurrent_gated_delta_rule, the core_attn_out slice copy): 15; the gated attention output's "
+    "sigmoid and multiply: 2; and each (1 + weight) norm runs GemmaRMSNorm.forward_cuda, which wraps "
+    "forward_static in torch.compile when the model is not compiled, paying torch.compile's per-call entry "
+    "('~35-40us fixed per-call overhead', pytorch/pytorch#190390), about one eager launch (45 us): 1 each. "
+    "Priced at the eager profile's existing launch time per kernel, nothing fitted. Qwen3.5-9B on an RTX "
+    "4090 (vLLM 0.17.0, held out): c1 +57% -> +11%, c2 +89% -> +35%, c8 +67% -> +23%, c16 +71% -> +32%, "
+    "c24 +56% -> +25%, c32 +49% -> +25%; the dense eager rows do not move (a Qwen3 block has none of the "
+    "three parts). c4 stays +119% (was +205%): the table's c2 and c4 waves take ~1.3 s and ~4.6 s longer "
+    "than the modelled 3.8 s wave while c1 and c8 land within 0.4-0.9 s. vLLM 0.17.0 predates PR #36599 "
+    "(opened 2026-03-10, the day the released 0.17.0 ran this table: the profile run "
+    "skipped the GDN prefill kernels, so on non-SM90 GPUs the Triton autotuner ran at the first real "
+    "prefill) and PR #38343 (chunk_fwd_kernel_o's BT, part of its autotune key, was next_power_of_2(T) "
+    "for T < 64, one autotune pass per bucket; its Qwen3.5-9B --enforce-eager RTX 5090 warm-up: 13.86 s "
+    "for three BT passes, 9.04 s for one). With a prompt of at most 16 tokens the c2 and c4 waves are the "
+    "first to prefill 32 and 64 tokens, so each pays one pass; a one-off cold-server cost, not modelled "
+    "(the prompt's exact token count is not published). The A100 Qwen3.5-4B vLLM 0.27 TTFT (198 ms, "
+    "modelled 58) is left: its GPU work is ~42 ms by the same document's kernel attribution, and no "
+    "timing of the remaining per-request cost was found.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
