@@ -1460,7 +1460,9 @@ FINDINGS = (
     "for T < 64, one autotune pass per bucket; its Qwen3.5-9B --enforce-eager RTX 5090 warm-up: 13.86 s "
     "for three BT passes, 9.04 s for one). With a prompt of at most 16 tokens the c2 and c4 waves are the "
     "first to prefill 32 and 64 tokens, so each pays one pass; a one-off cold-server cost, not modelled "
-    "(the prompt's exact token count is not published). The A100 Qwen3.5-4B vLLM 0.27 TTFT (198 ms, "
+    "(the prompt's exact token count is not published; gpustack/gpustack#4969 shows the same first-request "
+    "cost on vLLM 0.17.1 with Qwen3.5-0.8B, gone in 0.19.1 after vllm-project/vllm#39169). The A100 "
+    "Qwen3.5-4B vLLM 0.27 TTFT (198 ms, "
     "modelled 58) is left: its GPU work is ~42 ms by the same document's kernel attribution, and no "
     "timing of the remaining per-request cost was found.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
