@@ -35,14 +35,18 @@ def _inputs(model: str, batch: int, eager: bool, prompt: int = 16, gen: int = 12
 
 def test_an_eager_qwen35_block_counts_its_uncompiled_kernels() -> None:
     gpu = get_gpu("RTX-4090")
-    eager = resolve_constants(_inputs("Qwen3.5-9B", 1, True), gpu)
-    graph = resolve_constants(_inputs("Qwen3.5-9B", 1, False), gpu)
+    eager = resolve_constants(_inputs("Qwen3.5-9B", 2, True), gpu)
+    graph = resolve_constants(_inputs("Qwen3.5-9B", 2, False), gpu)
     # Qwen3.5-9B: 24 GDN blocks, 8 gated-attention blocks with q/k norms, every block with a dense MLP.
     # Graph: GDN block 2 + 8 + 3 = 13, attention block 10 -> (24 * 13 + 8 * 10) / 10 dense layers.
     assert graph.latency_layers == pytest.approx((24 * 13 + 8 * 10) / 10)
     # Eager: GDN block 2 + 15 + 3 = 20, attention block 10 + 2 (gate); 64 block norms + 16 q/k norms
     # each one compiled-call entry.
     assert eager.latency_layers == pytest.approx((24 * 20 + 8 * 12 + 64 + 16) / 10)
+    # One sequence: the q / k / v views of a [1, dim] row are contiguous already, 3 copies fewer.
+    one = resolve_constants(_inputs("Qwen3.5-9B", 1, True), gpu)
+    assert one.latency_layers == pytest.approx((24 * 17 + 8 * 12 + 64 + 16) / 10)
+    assert resolve_constants(_inputs("Qwen3.5-9B", 1, False), gpu).latency_layers == graph.latency_layers
 
 
 def test_dense_eager_layers_are_unchanged() -> None:

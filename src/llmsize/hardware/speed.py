@@ -333,7 +333,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         gpu_per_layer_s=class_value(prof.gpu_per_layer_by_class, gpu, prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
-        latency_layers=_latency_layers(inputs, prof.layer_kernels),
+        latency_layers=_latency_layers(inputs, (prof.one_sequence_kernels if inputs.batch == 1 else {})
+                                       or prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
                      + inputs.num_layers * prof.unfused_kernels_per_layer

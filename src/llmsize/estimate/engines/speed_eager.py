@@ -50,6 +50,7 @@ def eager_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile
             "launch_per_layer_s": launch,
             # Uncompiled, a GDN mixer, a gate and a (1 + w) norm launch more (vllm_eager_kernels.py).
             "layer_kernels": eager_layer_kernels(graph.layer_kernels),
+            "one_sequence_kernels": eager_layer_kernels(graph.layer_kernels, one_sequence=True),
             "version": f"{graph.version}, --enforce-eager (no CUDA graphs)",
             "sources": (*graph.sources, "https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/config.py"),
         }

@@ -14,6 +14,8 @@ graph). Counted on the Qwen3.5 modules of the vLLM 0.17 era, one decode token pe
   `Qwen3NextGatedDeltaNet._forward_core`'s decode branch runs `causal_conv1d_update` (1),
   `rearrange_mixed_qkv`'s three `.contiguous()` copies of the split q / k / v (3), `fused_gdn_gating`
   (1), `fused_recurrent_gated_delta_rule` (1) and `core_attn_out[:num_actual_tokens] = ...` (1).
+  With one sequence the q / k / v views are [1, 1, heads, dim]: PyTorch's contiguity check skips
+  size-1 dimensions, so those three `.contiguous()` calls copy nothing and the mixer runs 12.
 - 'output_gate' (2): qwen3_next.py `Qwen3NextAttention.forward`'s `attn_output * torch.sigmoid(gate)`,
   a sigmoid and a multiply.
 - 'unit_offset_norm' (1 launch's worth per norm): vllm/model_executor/layers/layernorm.py
@@ -33,17 +35,20 @@ from __future__ import annotations
 
 # REFERENCE: the counts above (qwen3_5.py, qwen3_next.py, layers/layernorm.py; pytorch#190390).
 EAGER_GDN_MIXER_KERNELS = 15
+ONE_SEQUENCE_CONTIGUOUS_NOOPS = 3
 EAGER_OUTPUT_GATE_KERNELS = 2
 COMPILED_NORM_ENTRY_LAUNCHES = 1
 
 
-def eager_layer_kernels(graph_kernels: dict[str, int]) -> dict[str, int]:
+def eager_layer_kernels(graph_kernels: dict[str, int], one_sequence: bool = False) -> dict[str, int]:
     """The per-part kernel counts of vLLM's eager forward: its graph counts plus what compilation fuses
-    away (an engine without a GDN count, vLLM before GDN, keeps its own)."""
+    away (an engine without a GDN count, vLLM before GDN, keeps its own); `one_sequence`: a step
+    decoding one sequence, whose q / k / v views need no copy."""
     if "linear_attention" not in graph_kernels:
         return dict(graph_kernels)
+    mixer = EAGER_GDN_MIXER_KERNELS - (ONE_SEQUENCE_CONTIGUOUS_NOOPS if one_sequence else 0)
     return graph_kernels | {
-        "linear_attention": max(graph_kernels["linear_attention"], EAGER_GDN_MIXER_KERNELS),
+        "linear_attention": max(graph_kernels["linear_attention"], mixer),
         "output_gate": graph_kernels.get("output_gate", 0) + EAGER_OUTPUT_GATE_KERNELS,
         "unit_offset_norm": graph_kernels.get("unit_offset_norm", 0) + COMPILED_NORM_ENTRY_LAUNCHES,
     }
