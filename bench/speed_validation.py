@@ -1439,6 +1439,24 @@ FINDINGS = (
     "held out 10.6% -> 10.1%, no other held-out row moves. The H100 PCIe rows keep the class share. Why "
     "the A100 reaches a larger share of its peak on this path than the H100 PCIe is not modelled (no "
     "kernel-level timing of cuBLAS on both was found); the share is the path's measured rate on the card.",
+    "MI300X serving at concurrency (issue 11, mi300serve). One mechanism added: a q/k norm whose statistic "
+    "spans all heads cannot be computed on one rank once TP splits them, so each attention block adds "
+    "collectives beside Megatron's two all-reduces: MiniMax-M2 one all-reduce of the q and k sums of squares "
+    "(SGLang srt/models/minimax_m2.py MiniMaxM2QKRMSNorm._forward_naive, the only path on ROCm; vLLM "
+    "mamba/linear_attn.py MiniMaxText01RMSNormTP.forward_qk), OLMo 2 two all-gathers (olmo2.py "
+    "Olmo2Attention._apply_qk_norm in both engines). ModelSpec.qk_norm_tp_collectives carries the count, "
+    "hardware/qk_norm_tp.py prices each call at the engine's all-reduce latency (nothing fitted). SGLang "
+    "MiniMax-M2.7 FP8 on MI300X (PR #31044): TP 2 c1 +168.8% -> +131.2% (TPOT -62.0% -> -55.8%), c16 "
+    "+88.5% -> +78.9%, TP 4 c64 / c256 +122.6 / +142.8% -> +113.0 / +136.1%; no fit row and no other "
+    "held-out row moves. Checked and left, each in its rows' notes: EP (the PR's flags name no --ep-size; whole experts "
+    "per rank move c1 by ~4%); the block-FP8 linears, which SGLang sends to aiter's Triton "
+    "gemm_a8w8_blockscale off gfx95 and whose generic gfx942 config pads a decode token to a 128-row tile "
+    "without split-K (ROCm/aiter PR #2743), the likeliest per-layer cost left at TP 2 c1 (~135 us a layer), "
+    "with per-call timings only for gfx950 (~20 us, PR #5278); gpt-oss-120b TP 1 (vLLM 0.17): AITER's "
+    "Triton unified_attention streams ~0.3 of the HBM figure on gfx942 (1.48 / 1.92 TB/s at batch 16 / 64, "
+    "head 512, MI325X, ROCm/aiter PR #5664), which would add ~5 ms at c256 but not the 0.14 ms a sequence "
+    "slope, and triton_kernels' matmul_ogs pads each expert to at least 32 rows (a constant ~7-8 TFLOP a "
+    "step, under the weight stream).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
