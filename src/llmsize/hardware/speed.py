@@ -353,7 +353,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                                  else prof.wide_head_attention_compute.get(gpu.architecture, 0.0)),
         latent_attention_fraction=(0.0 if not inputs.mla_absorbed_prefill
                                    else eff.compute if eff.compute is not None
-                                   else prof.latent_attention_compute.get(gpu.architecture, 0.0)),
+                                   else prof.latent_attention_compute.get(
+                                       f"{gpu.architecture}-{device_class(gpu)}", 0.0)),
         matrix_speedup=(matrix_unit_speedup(gpu, prof.matrix_units) if prof.vulkan_matrix_cores is None
                         else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores),
                                             inputs.bf16_weights)),

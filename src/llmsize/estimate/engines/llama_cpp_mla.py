@@ -17,8 +17,8 @@ FLOP rate is priced on one published timing, not on a bench row: ggml-org/llama.
 '| RTX 5090 | deepseek2 16B Q4_0 | 512 | pp512@d32768 | 3603.42 |' (build b7818), where the latent
 attention is ~85% of the modelled work; LATENT_ATTENTION_SHARE below is the share of the FP16 figure that
 reproduces it. The same table's other rows then check it (tests/golden/test_llama_cpp_mla_golden.py):
-RTX 5090 at -ub 64 / 128 / 256 and RTX 3090 at -ub 64 / 128, all at that depth. NVIDIA CUDA only
-(Ampere and Blackwell measured); other backends keep the prefill share.
+RTX 5090 at -ub 64 / 128 / 256 and RTX 3090 at -ub 64 / 128, all at that depth. NVIDIA CUDA on GDDR
+Ampere and Blackwell cards only (those measured); other devices and backends keep the prefill share.
 
 Not for GGUFs converted before PR #12801 (no wk_b / wv_b: the decompressed MHA path runs) and not for
 Ollama's library models of that era (estimate/engines/ollama.py).
@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 # REFERENCE: ggml-org/llama.cpp PR #19057 (RTX 5090, deepseek2 16B Q4_0, -ub 512, pp512@d32768: 3,603.42
 # t/s at b7818): the share of the catalog's FP16 rate that reproduces it with the latent form's FLOPs.
 LATENT_ATTENTION_SHARE = 0.643
-# The architectures whose CUDA builds that table measured (RTX 5090: Blackwell; RTX 3090: Ampere).
-LATENT_ATTENTION_BY_ARCH = {"ampere": LATENT_ATTENTION_SHARE, "blackwell": LATENT_ATTENTION_SHARE}
+# The architecture and memory class of the cards that table measured (RTX 5090: Blackwell, RTX 3090:
+# Ampere, both GDDR cards whose FP16 figure is the FP32-accumulate rate); data-center parts keep the share.
+LATENT_ATTENTION_BY_ARCH = {"ampere-gddr": LATENT_ATTENTION_SHARE, "blackwell-gddr": LATENT_ATTENTION_SHARE}
 
 
 def prompt_runs_absorbed(spec: ModelSpec) -> bool:

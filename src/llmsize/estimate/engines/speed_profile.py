@@ -104,8 +104,8 @@ class EngineSpeedProfile(Record):
         "that share)")
     latent_attention_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of attention run in MLA's latent "
-        "(absorbed) form, per GPU architecture (llama.cpp: estimate/engines/llama_cpp_mla.py; absent: "
-        "attention_compute)")
+        "(absorbed) form, per '<architecture>-<device class>' (llama.cpp: estimate/engines/llama_cpp_mla.py; "
+        "absent: attention_compute)")
     wide_head_attention_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel on "
         "blocks whose head dim exceeds FlashAttention's 256, per GPU architecture (vLLM: "
