@@ -1485,6 +1485,33 @@ FINDINGS = (
     "Qwen3.5-4B vLLM 0.27 TTFT (198 ms, "
     "modelled 58) is left: its GPU work is ~42 ms by the same document's kernel attribution, and no "
     "timing of the remaining per-request cost was found.",
+    "llama.cpp MoE / MLA prompt rows (issue 11, lcppmoe pass). Mechanism landed: llama.cpp scores an MLA "
+    "prompt in the latent form (src/models/deepseek2.cpp: with the wk_b / wv_b split of PR #12801 the query "
+    "is absorbed into the latent and attends to the kv_lora_rank + rope key as one KV head; "
+    "llama-graph.cpp build_attn_mha decompresses per head with v_mla), 2 heads (576 + 512) FLOPs a pair "
+    "for DeepSeek-V2-Lite where vLLM / SGLang prefill the per-head 192 / 128 form; ggml-cuda's MMA flash "
+    "attention serves all heads from each K/V tile, its rate priced on one published timing, not a bench "
+    "row: PR #19057's RTX 5090 deepseek2 16B Q4_0 pp512@d32768 -ub 512, 3,603.42 t/s (share 0.643 of "
+    "FP16; estimate/engines/llama_cpp_mla.py). The same table's other rows (RTX 5090 -ub 64-256, RTX 3090 "
+    "-ub 64/128) then land within +0..+14% (+32..+47% before; -34..-51% with the latent FLOPs at the "
+    "generic share); tests/golden/test_llama_cpp_mla_golden.py. At pp512 attention is small: the RTX 3090 "
+    "DeepSeek-V2-Lite rows move +84.5/+74.1/+68.5/+82.9% -> +83.8/+72.9/+66.9/+80.4%, GLM-4.7-Flash "
+    "(deepseek2 arch) by 1-2 points, nothing else. Checked and left: (1) those rows are the master column "
+    "of PR #15525, whose mmq.cu copied the routing ids to the host, synchronized and sorted them in an "
+    "experts x tokens x k loop per MUL_MAT_ID ('This eliminates the need for synchronization'); the PR "
+    "column is only 7-11% faster at -ub 128-512 and the model stays +29..+62% against it, and a host loop "
+    "large enough to matter would grow with the expert count, where gpt-oss-120b (128 experts, the same "
+    "2025-08 guide) fits within -3.5..-15% while gpt-oss-20b (32 experts) is +42..+57%. (2) The RTX 3090's "
+    "MoE prefill is slower than modelled on 2026 builds too: PR #22298's own table (gemma4 26B.A4B Q4_K_M "
+    "pp2048, master) is predicted +28..+33% at -ub 128-512, PR #22252's Qwen3.6-35B-A3B IQ4_NL +17.5%; "
+    "#22298 (MMQ stream-k overhead on expert tiles) sped those 1.10-1.14x, but the expert_half_tokens "
+    "fitted on pre-#22298 rows (DGX Spark, Strix Halo) absorbed that overhead, so pricing it needs a refit "
+    "on the fit rows, not done here. (3) GLM-4.7-Flash BF16 under ROCm (+57%): ggml_cuda_should_use_mmf "
+    "refuses MUL_MAT_ID experts of more than 1,024 rows past 128 tokens, so GLM's 1,536 / 2,048-row "
+    "experts take the fallback (ids to the host, a sync, one hipBLAS GEMM per expert) where Qwen3.6's "
+    "512-row gate/up take MMF; a launch-bound rocBLAS GEMM costs ~11 us (pytorch/pytorch#196920, MI308X), "
+    "less than the ~30 us a 6.3 MB expert takes to read on Strix Halo, so the launches would hide; no "
+    "gfx1151 timing of those GEMMs was found.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
