@@ -40,3 +40,14 @@ def test_granite_3_1_8b_equals_the_transformers_model() -> None:
     assert entry is not None
     # its vLLM load ('Model loading took 15.25 GiB') is checked in tests/golden/engine_logs.yaml
     assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config))
+
+
+def test_lfm2_5_8b_a1b_equals_the_transformers_model_and_its_stated_size() -> None:
+    """Lfm2MoeForCausalLM (models/lfm2_moe/modeling_lfm2_moe.py). The architecture note the entry cites gives
+    "~16.9GB BF16 safetensors": 8.47e9 parameters x 2 B = 16.9 GB."""
+    pytest.importorskip("transformers")
+    entry = catalog.get("LFM2.5-8B-A1B")
+    assert entry is not None
+    count = total_params(catalog.spec_for(entry))
+    assert count == meta_params(dict(entry.model.config))
+    assert round(count * 2 / 1e9, 1) == 16.9

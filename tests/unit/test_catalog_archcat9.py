@@ -37,3 +37,13 @@ def test_qwen1_5_moe_counts_its_experts() -> None:
     spec = resolve("Qwen1.5-MoE-A2.7B-Chat")
     assert total_params(spec) == 14_315_784_192
     assert (spec.num_experts, spec.num_experts_per_tok, spec.num_shared_experts) == (60, 4, 1)
+
+
+def test_lfm2_5_8b_a1b_is_the_conv_hybrid_not_a_qwen3_moe_shape() -> None:
+    """Before, LFM2.5-8B-A1B was approximated as a Qwen3-MoE shape of 8B/1B: KV cache on every layer. The
+    cited note's layer_types put attention (and so a KV cache) on 6 of 24 layers (2, 6, 10, 14, 18, 21)."""
+    spec = resolve("LFM2.5-8B-A1B")
+    assert not spec.approximate and spec.model_type == "lfm2_moe"
+    attention = [i for i, kind in enumerate(spec.layer_types) if kind == "full_attention"]
+    assert attention == [2, 6, 10, 14, 18, 21]
+    assert spec.vocab_size == 128000 and spec.num_experts == 32
