@@ -1439,6 +1439,29 @@ FINDINGS = (
     "held out 10.6% -> 10.1%, no other held-out row moves. The H100 PCIe rows keep the class share. Why "
     "the A100 reaches a larger share of its peak on this path than the H100 PCIe is not modelled (no "
     "kernel-level timing of cuBLAS on both was found); the share is the path's measured rate on the card.",
+    "Intel Xe2 on llama.cpp's Vulkan backend (issue 11, lcppmisc). The Arc B580 prompt rows of PR #14001 "
+    "(gemma-2-2b Q4_K_M pp512: b5583 scalar shaders 490.89 t/s, b5589 KHR_coopmat 1,631.44) were +163% / "
+    "+215% at the KHR share fitted on NVIDIA (0.25). Mechanism: ggml-vulkan's mul_mm warptiles "
+    "(ggml_vk_load_shaders l/m/s_warptile) were sized on NVIDIA and AMD and ran at the driver's subgroup "
+    "size 32 on Intel, where Xe2 issues SIMD16; Intel's own later PRs retune exactly that (#17374: subgroup 16 on "
+    "Xe2, 'max 5.1x' on the s/m tiles; #18178: 4x the workgroup, 2x BM/BN for Xe2 coopmat). So Intel Xe2 "
+    "takes its own share of each path's peak, priced on another Xe2 device of the same PR, not on the B580: "
+    "the Core Ultra 7 268V (Lunar Lake, 8 Xe2 cores at 2.0 GHz) ran the same model at 148.60 (scalar) and "
+    "416.53 t/s (coopmat), 0.096 of its 8.19 TFLOPS packed FP16 and 0.067 of its 32.8 TFLOPS XMX FP16 in the "
+    "speed model's FLOP count (estimate/engines/llama_cpp_vulkan_intel.py; hardware/vulkan_paths."
+    "vulkan_prefill_share now looks a path-architecture key up, 'scalar-xe2' / 'coopmat-xe2'). Held out: "
+    "B580 pp512 +162.9% -> +1.1% (scalar), +215.0% -> -15.0% (coopmat); nothing else moves (no other Xe2 "
+    "row). The shares are those of the June 2025 builds; no readable Intel timing after #18178 exists, so "
+    "every build takes them. The B580 tg128 rows (+37 / +41%, 49% of 456 GB/s) are left. Checked and left, "
+    "each with its row's note: the A40 70B Q4_K_M pp512 (+103%; the source notebook's only unstable runs, "
+    "'209.38 +- 9.14', repeated on 4 x A40 for that file only, while the same die on the RTX A6000 prints "
+    "'482.19 +- 0.25'), the RTX 6000 Ada F16 pp512 (+66%; '6663.13 +- 469.02', a 300 W board slow in every "
+    "prompt row; one FP32 matmul sweep, chsasank/device-benchmarks#16, shows it falling to 31-36 of 91 "
+    "TFLOPS at large sizes, not enough to price its tensor rate), the Ollama M1 Max llama3.2:3b row (+61%; "
+    "the same commit's 3b / 8b / 70b runs fit no single bandwidth plus a per-token cost), Qwen2.5-72B-"
+    "GPTQ-Int4 on one A100 (+75%; the Settings pairing read swapped predicts the same), and Qwen2-72B-AWQ on "
+    "2 x A100 at 30,720 tokens (+92%; its GPU memory is 19.3 GB below its GPTQ twin's, the size of the "
+    "prompt's FP32 logits, so the run took another path than its twin).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
