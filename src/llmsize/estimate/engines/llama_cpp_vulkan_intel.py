@@ -15,7 +15,8 @@ llama-bench defaults: Core Ultra 7 268V (Lunar Lake, Arc 140V iGPU) pp512 416.53
 (b5589) and 148.60 t/s on the scalar shaders (b5583, "matrix cores: none").
 The 268V's GPU, an Arc 140V: 8 Xe2 cores, at most 2.0 GHz on the Core Ultra 7 parts (2.05 GHz only on
 the Ultra 9 288V; https://vgmag.it/297859/ and notebookcheck.com's Core Ultra 7 268V report, both
-2024); an Xe2 core issues 2,048 FP16 XMX operations a clock (gpu_specs/intel.yaml, the Xe2 comment) and 256 FP32 FLOPs on its 8 SIMD16 vector engines (packed FP16: twice that), so
+2024); an Xe2 core issues 2,048 FP16 XMX operations a clock (gpu_specs/intel.yaml, the Xe2 comment)
+and 256 FP32 FLOPs on its 8 SIMD16 vector engines (packed FP16: twice that), so
 XMX FP16 32.77 TFLOPS and packed FP16 8.19 TFLOPS. The FLOPs are counted as the speed model counts
 them (hardware/speed.prefill_seconds: 2 x the model's parameters a token, gemma-2-2b's 2,614,341,888
 with its tied embedding, plus attention, 4 x 256.5 keys x 8 heads x 256 x 26 layers at pp512):
