@@ -36,11 +36,13 @@ from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
+from llmsize.estimate.engines.vllm_prefix_cache import BLOCK_TOKENS, parse_sweep, sweep_cached_tokens
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
+from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
     closed_loop_waves,
@@ -1449,6 +1451,7 @@ class Case:
     gpu: GpuSpec
     inputs: SpeedInputs
     tail: Case | None = None  # a serving run's short last wave (num_prompts not a multiple of concurrency)
+    kv_blocks: int = 0  # vLLM's KV pool in blocks (the memory model's), for rows that replay a sweep
 
 
 def load_rows(path: Path = TABLE) -> list[dict[str, Any]]:
@@ -1510,7 +1513,16 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, inputs)
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row))
+    blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
+    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row), blocks)
+
+
+def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:
+    """The KV pool a sweep row's server had: the memory model's, but never fewer blocks than the
+    sweep's longest request, which the server served (vLLM refuses to start a max_model_len its pool
+    cannot hold: vllm/v1/core/kv_cache_utils.py check_enough_kv_cache_memory)."""
+    longest = max(r.input_tokens + r.output_tokens for r in parse_sweep(str(row["sweep"])))
+    return max(modelled or 0, -(-longest // BLOCK_TOKENS))
 
 
 def _tail_case(row: dict[str, Any]) -> Case | None:
@@ -1630,6 +1642,9 @@ def predict(case: Case) -> float:
     if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
         wave, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
+    if metric == "ttft_ms" and row.get("sweep"):  # a sweep of random-dataset runs: prefixes reused
+        hits = sweep_cached_tokens(parse_sweep(str(row["sweep"])), case.kv_blocks)
+        return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds
