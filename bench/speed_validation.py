@@ -36,7 +36,12 @@ from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
-from llmsize.estimate.engines.vllm_prefix_cache import BLOCK_TOKENS, parse_sweep, sweep_cached_tokens
+from llmsize.estimate.engines.vllm_prefix_cache import (
+    BLOCK_TOKENS,
+    parse_sweep,
+    run_index,
+    sweep_cached_tokens,
+)
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
@@ -1441,6 +1446,19 @@ FINDINGS = (
     "held out 10.6% -> 10.1%, no other held-out row moves. The H100 PCIe rows keep the class share. Why "
     "the A100 reaches a larger share of its peak on this path than the H100 PCIe is not modelled (no "
     "kernel-level timing of cuBLAS on both was found); the share is the path's measured rate on the card.",
+    "vLLM TTFT sweeps whose prompts repeat (issue 11, tenstorrent tt-inference-server GPU reference runs): "
+    "the harness runs its ISL/OSL pairs in order with benchmark_serving's random dataset at the default "
+    "seed, whose offsets do not depend on the length (sample_random_requests), so prompt i of every run "
+    "starts with the same tokens and each run's test request repeats its prompt 0; the V1 engine's prefix "
+    "cache serves those prefixes until its LRU pool evicts them (whole blocks, at most num_tokens - 1, "
+    "tails evicted first: estimate/engines/vllm_prefix_cache.py), and the uncached tokens cost the "
+    "prefill's difference (hardware/speed_prefix.py). Qwen2.5-72B on 2 x H100 (tt#143): 1024 +15.6% -> "
+    "-0.8%, 4096 +17.5% -> +3.7%, 8192 +13.7% -> -0.1%, 2048 +97.8% -> +76.0%, 3072 +63.8% -> +44.9%; the "
+    "last two depend on the pool, which the memory model puts at 329 blocks (520 with the floor of the "
+    "8,192-token run) while 1,200-1,400 blocks would put all six within 15%; the server's flags are not "
+    "published. Qwen3-14B on an A100 (tt#340) shows the same reuse (ISL 4096 at half of 3072), but its "
+    "TTFTs are then 2.0-2.4x the prediction at every length, 128 tokens included (52.5 ms published, "
+    "24.8 modelled cold), so the sweep is not applied there.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1643,7 +1661,9 @@ def predict(case: Case) -> float:
         wave, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
     if metric == "ttft_ms" and row.get("sweep"):  # a sweep of random-dataset runs: prefixes reused
-        hits = sweep_cached_tokens(parse_sweep(str(row["sweep"])), case.kv_blocks)
+        runs = parse_sweep(str(row["sweep"]))
+        timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
+        hits = sweep_cached_tokens(runs, case.kv_blocks, timed)
         return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)

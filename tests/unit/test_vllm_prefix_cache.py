@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from llmsize.estimate.engines.vllm_prefix_cache import PrefixCache, SweepRun, parse_sweep, sweep_cached_tokens
+from llmsize.estimate.engines.vllm_prefix_cache import (
+    PrefixCache,
+    SweepRun,
+    parse_sweep,
+    run_index,
+    sweep_cached_tokens,
+)
 
 
 def test_a_repeated_prompt_recomputes_its_last_block() -> None:
@@ -41,3 +47,11 @@ def test_a_pool_smaller_than_a_run_thrashes() -> None:
     # 8 prompts of 136 blocks cycle through a 329-block pool: each evicts what the next run needs
     hits = sweep_cached_tokens(parse_sweep("1024/128/8, 2048/128/8"), capacity_blocks=329)
     assert hits[1:] == [0] * 7
+
+
+def test_a_row_is_one_run_of_the_whole_sweep() -> None:
+    runs = parse_sweep("128/128/8, 128/1024/4, 1024/128/8, 2048/128/8")
+    assert run_index(runs, 1024, 128, 8) == 2
+    # the 128/1024 run repeats the 128/128 run's first four prompts: all four hit but their last block
+    assert sweep_cached_tokens(runs, 100_000, timed=1) == [112] * 4
+    assert sweep_cached_tokens(runs, 100_000, timed=2) == sweep_cached_tokens(runs[:3], 100_000)

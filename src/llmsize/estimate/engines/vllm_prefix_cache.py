@@ -71,18 +71,26 @@ class PrefixCache:
             self._cached.popitem(last=False)
 
 
-def sweep_cached_tokens(runs: list[SweepRun], capacity_blocks: int) -> list[int]:
-    """Prompt tokens served from cache for each timed request of the sweep's last run.
+def sweep_cached_tokens(runs: list[SweepRun], capacity_blocks: int, timed: int = -1) -> list[int]:
+    """Prompt tokens served from cache for each timed request of run `timed` (default: the last).
 
     Every run sends its first prompt once untimed (benchmark_serving's test request), then its
     `num_prompts` prompts in order; prompt i of any run shares its tokens with prompt i of the others.
     """
     cache = PrefixCache(capacity_blocks)
     hits: list[int] = []
-    for run in runs:
+    for run in runs[: (timed % len(runs)) + 1]:
         cache.serve(0, run.input_tokens, run.output_tokens)
         hits = [cache.serve(i, run.input_tokens, run.output_tokens) for i in range(run.num_prompts)]
     return hits
+
+
+def run_index(runs: list[SweepRun], input_tokens: int, output_tokens: int, num_prompts: int) -> int:
+    """Which run of the sweep a published row is: the first with its lengths and prompt count."""
+    for k, run in enumerate(runs):
+        if run == SweepRun(input_tokens, output_tokens, num_prompts):
+            return k
+    raise ValueError(f"no run {input_tokens}/{output_tokens}/{num_prompts} in the sweep")
 
 
 def parse_sweep(text: str) -> list[SweepRun]:
