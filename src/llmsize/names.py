@@ -148,8 +148,9 @@ _GGUF_DTYPE_TYPES = {"fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 # Understood, but nothing a field holds: "-hf" marks a transformers conversion, "latest" is
 # Ollama's default tag (kept in ollama_tag), "quantized"/"dynamic" qualify a quant method.
 # "UD" marks Unsloth's Dynamic GGUF quants ("-UD-Q4_K_XL"): a per-tensor mix whose real bits come
-# from the file (https://docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs).
-_MARKERS = frozenset({"hf", "latest", "quantized", "dynamic", "ud"})
+# from the file (https://docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs). "unsloth" inside a name marks
+# Unsloth's Dynamic bitsandbytes uploads ("Qwen3-14B-unsloth-bnb-4bit"; specs/unsloth.py says what it means).
+_MARKERS = frozenset({"hf", "latest", "quantized", "dynamic", "ud", "unsloth"})
 # Path segments that are a host, not an org ("https://huggingface.co/Qwen/...", "hf.co/...").
 _HOSTS = frozenset({"http:", "https:", "huggingface.co", "www.huggingface.co", "hf.co", "ollama.com"})
 

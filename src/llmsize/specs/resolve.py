@@ -432,9 +432,13 @@ def _catalog_name_of(spec: ModelSpec) -> str:
 
 
 def _catalog_spec(repo: str) -> ModelSpec | None:
+    """The bundled entry of a repo id, with the notes its name calls for (Unsloth's dynamic quants), as
+    `_from_name` gives them: `unsloth/X-unsloth-bnb-4bit` offline said nothing of its 16-bit modules."""
     from llmsize.specs import catalog
+    from llmsize.specs.unsloth import with_nearest_ftype
 
-    return catalog.lookup(repo) or catalog.lookup(repo.split("/", 1)[1])
+    spec = catalog.lookup(repo) or catalog.lookup(repo.split("/", 1)[1])
+    return None if spec is None else with_nearest_ftype(spec, repo)
 
 
 def _catalog_name(repo: str, spec: ModelSpec) -> str:
