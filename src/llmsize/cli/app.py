@@ -235,10 +235,22 @@ def usage_line(err: Exception) -> str:
     message = message.replace("Value error, ", "").strip().removesuffix(".")
     ctx = getattr(err, "ctx", None)
     path = getattr(ctx, "command_path", None) or "llmsize"
-    search = _models_search_hint(path, message)
+    search = _models_search_hint(path, message) or _report_file_hint(path, message)
     if search:
         return f"{message}; {search}"
     return f"{message}; see '{path} --help'"
+
+
+_NO_COMMAND = re.compile(r"^No such command '(?P<word>.*)'$")
+
+
+def _report_file_hint(path: str, message: str) -> str | None:
+    """`llmsize report out.json` (the saved file straight after the group) names the subcommand that shows
+    it: it said only "No such command 'out.json'" (issue 15, round 6)."""
+    found = _NO_COMMAND.match(message) if path.split()[-1:] == ["report"] else None
+    if found is None or not found["word"].lower().endswith((".json", ".yaml", ".yml")):
+        return None
+    return f"to show a saved report: llmsize report show {shlex.quote(found['word'])}"
 
 
 _EXTRA_ARGS = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)$")

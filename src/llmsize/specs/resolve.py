@@ -206,8 +206,8 @@ def _missing_file_hint(text: str) -> str:
     if stem and "/" not in text and "\\" not in text:
         from llmsize.specs import catalog
 
-        try:
-            found = catalog.find(stem) is not None
+        try:  # bartowski's "Qwen_Qwen3-30B-A3B-Q4_K_M.gguf" as well (issue 15, round 6: the generic hint)
+            found = catalog.find(stem) is not None or _bartowski(stem) is not None
         except LlmsizeError:
             found = False
         if found:
