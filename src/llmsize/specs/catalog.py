@@ -290,7 +290,9 @@ def _overlaid(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():
         below = merged.get(key)
-        merged[key] = _overlaid(below, value) if isinstance(value, dict) and isinstance(below, dict) else value
+        merged[key] = _overlaid(below, value) if isinstance(value, dict) and isinstance(below, dict) else (
+            value
+        )
     return merged
 
 
