@@ -8,8 +8,13 @@ model"). No rule reproduces the mix from the name; the mix is published only per
 tensor viewer). What is public about the size: the XL files sit just above the K_M file of the same
 bits (Unsloth's Dynamic 2.0 announcement, r/LocalLLaMA: "Gemma 3 Q3_K_XL ... increasing in only 2%
 of disk space"; a Gemma 4 comparison on r/LocalLLaMA: Unsloth Q4_K_XL and a Q4_K_M "only ~100 MB
-apart"). So a name is sized as the nearest real type and every output says so; the .gguf file itself
-(`llmsize estimate path/to/file.gguf`) gives the exact bytes from its tensor table.
+apart"). That holds for dense models, not for large MoE ones: Unsloth's Qwen3.5 UD-Q4_K_XL files
+(ggml-org/Llama-macOS PR 63's table of the unsloth/Qwen3.5-*-GGUF repos) weigh 17.6 GB (27B), 22.2 GB
+(35B-A3B), 68.4 GB (122B-A10B) and 219.2 GB (397B-A17B), where llama.cpp's Q4_K_M recipe (whose Q8_0
+sizes match the same table's to 0.1%) gives 16.5, 21.2, 74.2 and 240.6 GB: ~6% above for the dense and
+small MoE models, 8-10% below for the two large MoE ones. So a name is sized as the nearest real type and
+every output says so, both ways; the .gguf file itself (`llmsize estimate path/to/file.gguf`) gives the
+exact bytes from its tensor table.
 """
 
 from __future__ import annotations
@@ -58,7 +63,8 @@ def _note(ftype: str, nearest: str | None) -> str:
     )
     return (
         f"{what}: weights approximated as llama.cpp's {nearest or ftype} (Unsloth's dynamic files keep "
-        "some tensors at higher precision and are typically a few % larger; the .gguf file gives exact bytes)"
+        "some tensors at higher precision: a dense model's is typically a few % larger, a large MoE's can be "
+        "~10% smaller; the .gguf file gives exact bytes)"
     )
 
 
