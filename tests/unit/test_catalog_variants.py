@@ -15,7 +15,8 @@ Each expected value is the one the cited checkpoint publishes, not the code's ou
 - meta-llama/Llama-4-Scout-17B-16E-Instruct: "The Llama-4-Scout-17B-16E-Instruct's max_position_embeddings is
   40 times that of Llama-4-Scout-17B-16E" (huggingface/text-generation-inference PR 3245), i.e. 40 x 262,144;
   tenstorrent/tt-inference-server PR 564's table: Scout 256K, Scout-Instruct 10240K. The text_config key is
-  nested: the variant overlays it key by key.
+  nested: the variant overlays it key by key. The same table: Maverick 256K, Maverick-Instruct 1024K
+  (the entry's config is the Instruct's).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ PUBLISHED_POSITIONS = {
     "meta-llama/Llama-4-Scout-17B-16E-Instruct": 10485760,
     "Llama-4-Scout-17B-16E-Instruct-Q4_K_M": 10485760,
     "Llama-4-Scout-17B-16E": 262144,
+    "Llama-4-Maverick-17B-128E": 262144,
+    "Llama-4-Maverick-17B-128E-Instruct": 1048576,
     # The bases keep their own config.json's 131072.
     "Qwen2.5-7B": 131072,
     "Qwen2.5-72B": 131072,
