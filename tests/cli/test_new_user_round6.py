@@ -114,3 +114,13 @@ def test_qwen25vl_tag_is_qwen25_vl_7b() -> None:
     assert spec.hf_repo == "Qwen/Qwen2.5-VL-7B-Instruct"
     doc = _doc("estimate", "qwen2.5vl:7b", "--engine", "ollama", "--context", "4096")
     assert doc["memory"]["kv_cache"] == 224 * MIB
+
+
+def test_mlx_on_a_mac_is_not_sent_to_vllm(capsys: pytest.CaptureFixture[str]) -> None:
+    # llama.cpp (the Mac default) refuses MLX weights; its hint said "or use --engine vllm", which refuses
+    # them too (vllm.py unsupported_formats). The hint now names the runtime and the engine that sizes them.
+    with pytest.raises(SystemExit) as ended:
+        main(["fit", "Qwen3-32B-MLX-4bit", "--gpu", "M4-Max-128GB"])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2
+    assert "--engine vllm" not in err and "mlx-lm" in err

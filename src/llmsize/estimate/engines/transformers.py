@@ -27,6 +27,7 @@ from llmsize.estimate.engines import server_releases, transformers_autogptq_int8
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
+from llmsize.estimate.quant_formats import OWN_RUNTIME
 from llmsize.estimate.workload import Engine, Framework, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 
@@ -54,10 +55,10 @@ _RELEASE_DIFFERENCES = {
 
 # REFERENCE: transformers quantizers/auto.py AUTO_QUANTIZER_MAPPING has no "mlx" or "exl2"/"exl3" entry:
 # from_pretrained cannot load those packed weights (mlx-community's config.json even names them under
-# "quantization", not quantization_config). They run in their own runtime, which llmsize does not model; a
-# newcomer's `estimate Qwen3-32B-MLX-4bit` listed "weights loaded as mlx 4-bit" under transformers with no
-# word of it (issue 15, round 6).
-_OWN_RUNTIME = {"mlx": "Apple's MLX (mlx-lm)", "exl2": "ExLlamaV2", "exl3": "ExLlamaV3"}
+# "quantization", not quantization_config). They run in their own runtime (quant_formats.OWN_RUNTIME), which
+# llmsize does not model; a newcomer's `estimate Qwen3-32B-MLX-4bit` listed "weights loaded as mlx 4-bit"
+# under transformers with no word of it (issue 15, round 6).
+_OWN_RUNTIME = OWN_RUNTIME
 
 
 def _own_runtime_note(fmt: WeightFormat, runtime: str) -> str:
