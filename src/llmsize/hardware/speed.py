@@ -43,6 +43,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
 from llmsize.hardware.prompt_dequant import prompt_dequant_seconds
+from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -266,6 +267,9 @@ class SpeedInputs(Record):
     encoder_attention_flops: float = Field(
         default=0.0, ge=0, description="the attention part of encoder_flops")
     encoder_tp: int = Field(default=1, ge=1, description="ranks the engine splits the tower's blocks over")
+    qk_norm_tp_collectives: int = Field(
+        default=0, ge=0, description="collectives each attention block adds under TP for a q/k norm over "
+        "all heads (ModelSpec.qk_norm_tp_collectives; hardware/qk_norm_tp.py)")
 
 
 class SpeedEstimate(Record):
@@ -333,7 +337,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         gpu_per_layer_s=class_value(prof.gpu_per_layer_by_class, gpu, prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
-        latency_layers=_latency_layers(inputs, prof.layer_kernels),
+        latency_layers=_latency_layers(inputs, (prof.one_sequence_kernels if inputs.batch == 1 else {})
+                                       or prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
                      + inputs.num_layers * prof.unfused_kernels_per_layer
@@ -523,16 +528,18 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
     if inputs.tp <= 1:
         return 0.0
     calls = 2 * inputs.num_layers
+    qk_calls = qk_norm_collective_calls(inputs)  # latency only (hardware/qk_norm_tp.py)
     link = gpu.interconnect_bytes_per_s
     if not link:
-        return calls * c.allreduce_latency_s
+        return (calls + qk_calls) * c.allreduce_latency_s
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
     per_gpu = message * 2 * (inputs.tp - 1) / inputs.tp
     peer = gpu.peer_link_bytes_per_s
     if peer and message <= MESH_SMALL_MESSAGE_BYTES:
         # Switchless mesh: a small all-reduce runs over one peer link at a time, not all of them.
         link = peer
-    return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
+    return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction)) + (
+        qk_calls * c.allreduce_latency_s)
 
 
 def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int) -> float:
