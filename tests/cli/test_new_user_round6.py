@@ -103,6 +103,15 @@ def test_report_with_a_file_names_report_show() -> None:
     assert usage_line(other).endswith("see 'llmsize report --help'")
 
 
+def test_gpus_with_a_gpu_name_says_where_the_name_goes(capsys: pytest.CaptureFixture[str]) -> None:
+    # `llmsize gpus 5090` said only "Got unexpected extra argument(s) (5090)"
+    with pytest.raises(SystemExit) as ended:
+        main(["gpus", "5090"])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2
+    assert "--gpu 5090" in err and "--vendor" in err
+
+
 # --- 5. Ollama's qwen2.5vl tag ---------------------------------------------------------------------------
 # ollama.com/library/qwen2.5vl; ollama/ollama#10801 loads qwen2.5vl:7b with "layers.model=29" and
 # "memory.required.kv=224.0 MiB" at its 4,096-token default: 28 layers x 2 x 4 KV heads x 128 x f16.
