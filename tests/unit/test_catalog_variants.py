@@ -17,6 +17,10 @@ Each expected value is the one the cited checkpoint publishes, not the code's ou
   tenstorrent/tt-inference-server PR 564's table: Scout 256K, Scout-Instruct 10240K. The text_config key is
   nested: the variant overlays it key by key. The same table: Maverick 256K, Maverick-Instruct 1024K
   (the entry's config is the Instruct's).
+- MiniMaxAI/MiniMax-M2, -M2.1, -M2.5 config.json: "max_position_embeddings": 196608; MiniMax-M2.7's: 204800
+  (a public KV-cache calculator registry reading each repo's raw config.json, retrieved 2026-05-20; a
+  public msmodelslim guide prints MiniMax-M2.5's config.json whole). A file named by the release
+  ("MiniMax-M2-UD-Q4_K_XL") lands on that release's variant.
 """
 
 from __future__ import annotations
@@ -58,6 +62,11 @@ PUBLISHED_POSITIONS = {
     "Llama-4-Scout-17B-16E": 262144,
     "Llama-4-Maverick-17B-128E": 262144,
     "Llama-4-Maverick-17B-128E-Instruct": 1048576,
+    "MiniMax-M2": 196608,
+    "MiniMaxAI/MiniMax-M2.1": 196608,
+    "MiniMax-M2.5": 196608,
+    "MiniMax-M2-UD-Q4_K_XL": 196608,
+    "MiniMax-M2.7": 204800,
     # The bases keep their own config.json's 131072.
     "Qwen2.5-7B": 131072,
     "Qwen2.5-72B": 131072,

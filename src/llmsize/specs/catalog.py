@@ -174,10 +174,18 @@ class CatalogEntry:
         for variant in self.model.variants:
             if key in {_key(n) for n in variant.names}:
                 return variant
-        if parsed is None or parsed.training_type is None:
+        if parsed is None:
             return None
         from llmsize.names import parse_name
 
+        if parsed.version is not None and parse_name(self.model.name).version != parsed.version:
+            # a file of one release named by its version: "MiniMax-M2-UD-Q4_K_XL" is MiniMax-M2's GGUF, not
+            # the entry's M2.7 (issue 15, round 6)
+            for variant in self.model.variants:
+                if any(parse_name(n).version == parsed.version for n in variant.names):
+                    return variant
+        if parsed.training_type is None:
+            return None
         for variant in self.model.variants:
             if any(parse_name(n).training_type == parsed.training_type for n in variant.names):
                 return variant
