@@ -106,6 +106,10 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel, "
         "per GPU architecture ('hopper', ...), where it differs from the mat-muls' prefill share (absent: "
         "that share)")
+    latent_attention_compute: dict[str, float] = Field(
+        default_factory=dict, description="achieved / 16-bit peak FLOP/s of attention run in MLA's latent "
+        "(absorbed) form, per '<architecture>-<device class>' (llama.cpp: estimate/engines/llama_cpp_mla.py; "
+        "absent: attention_compute)")
     wide_head_attention_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel on "
         "blocks whose head dim exceeds FlashAttention's 256, per GPU architecture (vLLM: "
