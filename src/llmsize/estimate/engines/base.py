@@ -145,6 +145,7 @@ class EngineModel(Protocol):
     def prefill_chunk(self) -> int | None: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
+    def prefill_mla_absorbed(self, spec: ModelSpec) -> bool: ...
     def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]: ...
     def expert_output_all_reduced(self, spec: ModelSpec) -> bool: ...
     def attention_groups(self) -> int: ...
@@ -307,10 +308,11 @@ class BaseEngine:
         if fmt.quant is not None and str(fmt.quant) in self.unsupported_formats:
             raise BadInputError(
                 f"{self.label or self.engine} cannot run {fmt.label()} weights",
-                hint=self.format_hint(),
+                hint=self.format_hint(fmt),
             )
 
-    def format_hint(self) -> str:
+    def format_hint(self, fmt: WeightFormat) -> str:
+        del fmt
         return "pick another --engine or --quant"
 
     # --- weights --------------------------------------------------------------------------------
@@ -575,6 +577,12 @@ class BaseEngine:
         its KV head (0: a fused kernel; llama.cpp without flash attention, llama_cpp_unfused_decode.py)."""
         del spec
         return 0.0
+
+    def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:
+        """Whether a prompt's MLA attention runs in the latent (absorbed) form; False: the decompressed
+        per-head form that vLLM's and SGLang's MLA prefill paths run (llama.cpp: llama_cpp_mla.py)."""
+        del spec
+        return False
 
     def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]:
         """(ranks holding whole experts, engine cores whose tokens one MoE layer routes) for the speed

@@ -54,6 +54,7 @@ from llmsize.estimate.engines import (
     llama_cpp_dsv4,
     llama_cpp_figures,
     llama_cpp_host,
+    llama_cpp_mla,
     llama_cpp_mmproj,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -208,6 +209,10 @@ class LlamaCpp(BaseEngine):
             return 0.0
         return unfused_decode_factor(spec, self.wl)
 
+    def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:
+        """An MLA prompt runs in the latent form, as its decode does (llama_cpp_mla.py)."""
+        return llama_cpp_mla.prompt_runs_absorbed(spec)
+
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
 
@@ -276,7 +281,14 @@ class LlamaCpp(BaseEngine):
                 hint="use --flash-attn on (or auto), or --kv-dtype fp16",
             )
 
-    def format_hint(self) -> str:
+    def format_hint(self, fmt: WeightFormat) -> str:
+        from llmsize.estimate.quant_formats import OWN_RUNTIME
+
+        if (runtime := OWN_RUNTIME.get(str(fmt.quant))) is not None:
+            # `fit Qwen3-32B-MLX-4bit --gpu M4-Max` was told "or use --engine vllm", which refuses MLX too
+            # (issue 15, round 6)
+            return (f"size the GGUF instead (--quant Q4_K_M, Q8_0, ...); {fmt.label()} weights run in "
+                    f"{runtime}, which llmsize does not model (--engine transformers sizes the file's bytes)")
         return "size the GGUF instead (--quant Q4_K_M, Q8_0, ...) or use --engine vllm"
 
     def compute_dtype(self, fmt: WeightFormat, default: str) -> str:
