@@ -455,7 +455,9 @@ class Vllm(BaseEngine):
         biggest = min(2 * self.max_seqs() * query, largest, self.batched_tokens())
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
-        # The logits are the rank's lm_head shard (VocabParallelEmbedding: vocab / tp rows), in fp32.
+        # The logits term is the rank's lm_head shard (ParallelLMHead: vocab / tp rows) in fp32. Inferred,
+        # not read in the capture code: Llama-3.1-8B's pool at TP 1/2/4 (0.91/0.76/0.67 GiB, llm-d-planner
+        # PR #205) falls by what a halving shard frees, with the same node memory a layer.
         logits = biggest * -(-spec.vocab_size // self.wl.tp) * 4
         buffers = biggest * e * (2 * h + 3 * (width // self.wl.tp)) + logits
         return buffers + graph_node_bytes(spec, -(-spec.num_layers // self.wl.pp), biggest)

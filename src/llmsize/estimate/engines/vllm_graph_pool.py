@@ -12,8 +12,10 @@ Sizes (vllm/config/vllm.py `_set_cudagraph_sizes`): 1, 2, 4, then every 8 up to 
 to max_cudagraph_capture_size (min(2 x max_num_seqs, 512)): 51 sizes at 512, 83 at 1024, the size
 GptOssForCausalLMConfig.verify_and_update_config (vllm/model_executor/models/config.py) sets for gpt-oss.
 
-Because the largest size is captured first and smaller ones reuse its blocks, the pool's tensors are
-those of the largest capture (Vllm.cuda_graph_bytes' activations and logits). What grows with the number
+Because the largest size is captured first and smaller ones reuse its blocks (capture_model: "Capture
+the large shapes first so that the smaller shapes can reuse the memory pool"), the pool's tensors are
+those of the largest capture (Vllm.cuda_graph_bytes' activations and logits; the logits' place in the
+pool is inferred from the TP 1/2/4 logs, see there). What grows with the number
 of graphs is the driver's per-node state of each instantiated graph (cudaGraphInstantiate keeps kernel
 parameters and launch descriptors in device memory): the graph's kernel nodes, counted here from
 speed_profile.FUSED_LAYER_KERNELS (the kernels a compiled decode step replays per block part).
