@@ -19,3 +19,12 @@ def test_graph_nodes_grow_with_the_layers_on_the_rank() -> None:
     full, half = nodes_per_size(spec, 32), nodes_per_size(spec, 16)
     assert half < full < 2 * half + 10
     assert graph_node_bytes(spec, 16, 512) < graph_node_bytes(spec, 32, 512)
+
+
+def test_full_decode_graphs_stop_at_max_num_seqs_times_the_query() -> None:
+    # vllm/v1/cudagraph_dispatcher.py captures uniform-decode FULL graphs only up to max_num_seqs x
+    # (1 + speculative tokens); PIECEWISE graphs cover every size. 32 sequences, sizes to 64: the FULL
+    # graphs of 40..64 are not captured, so less node memory than with FULL graphs at every size.
+    spec = resolve("Llama-3.1-8B")
+    assert graph_node_bytes(spec, 32, 64, decode_tokens=32) < graph_node_bytes(spec, 32, 64)
+    assert graph_node_bytes(spec, 32, 64, decode_tokens=64) == graph_node_bytes(spec, 32, 64)

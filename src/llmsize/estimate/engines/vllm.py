@@ -460,7 +460,8 @@ class Vllm(BaseEngine):
         # PR #205) falls by what a halving shard frees, with the same node memory a layer.
         logits = biggest * -(-spec.vocab_size // self.wl.tp) * 4
         buffers = biggest * e * (2 * h + 3 * (width // self.wl.tp)) + logits
-        return buffers + graph_node_bytes(spec, -(-spec.num_layers // self.wl.pp), biggest)
+        layers = -(-spec.num_layers // self.wl.pp)
+        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query)
 
     def non_torch_bytes(self) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in

@@ -47,7 +47,6 @@ HEAD_KERNELS = 2
 # ("Overriding max cuda graph capture size to 1024 for performance").
 GPT_OSS_MAX_CAPTURE = 1024
 GPT_OSS_ARCHITECTURE = "GptOssForCausalLM"
-MODES = 2  # FULL_AND_PIECEWISE: a FULL and a PIECEWISE capture of every size
 
 
 def capture_sizes(max_size: int) -> list[int]:
@@ -61,17 +60,32 @@ def max_capture(spec: ModelSpec, default: int) -> int:
     return GPT_OSS_MAX_CAPTURE if spec.architecture == GPT_OSS_ARCHITECTURE else default
 
 
-def nodes_per_size(spec: ModelSpec, layers_on_rank: int) -> int:
-    """Kernel nodes of the FULL and the PIECEWISE graphs of one capture size on one rank."""
+def graph_nodes(spec: ModelSpec, layers_on_rank: int) -> tuple[int, int]:
+    """Kernel nodes of one size's (FULL, PIECEWISE) graphs on a rank holding `layers_on_rank` layers."""
     parts = layer_parts(spec)
     k = FUSED_LAYER_KERNELS
     per_expert = max(0, spec.num_experts_per_tok - 1) * k["moe_per_expert"]
     full = sum(k.get(p, 0) * n for p, n in parts.items()) + per_expert * parts.get("moe_ffn", 0)
     outside = sum(ATTENTION_OP_KERNELS.get(p, 0) * n for p, n in parts.items())
     share = layers_on_rank / max(1, spec.num_layers)
-    return round((2 * full - outside) * share) + MODES * HEAD_KERNELS
+    return round(full * share) + HEAD_KERNELS, round((full - outside) * share) + HEAD_KERNELS
 
 
-def graph_node_bytes(spec: ModelSpec, layers_on_rank: int, max_size: int) -> int:
-    """The driver memory the instantiated FULL and PIECEWISE graphs of every capture size keep."""
-    return len(capture_sizes(max_size)) * nodes_per_size(spec, layers_on_rank) * NODE_BYTES
+def nodes_per_size(spec: ModelSpec, layers_on_rank: int) -> int:
+    """Kernel nodes of the FULL and the PIECEWISE graphs of one capture size on one rank."""
+    return sum(graph_nodes(spec, layers_on_rank))
+
+
+def graph_node_bytes(spec: ModelSpec, layers_on_rank: int, max_size: int, decode_tokens: int | None = None,
+                     query: int = 1) -> int:
+    """The driver memory the instantiated FULL and PIECEWISE graphs of every capture size keep.
+
+    PIECEWISE graphs are captured at every size; FULL decode graphs only at sizes from `query` (1 +
+    speculative tokens) up to `decode_tokens` = max_num_seqs x query (vllm/v1/cudagraph_dispatcher.py
+    filters the uniform-decode sizes so).
+    """
+    sizes = capture_sizes(max_size)
+    top = max_size if decode_tokens is None else decode_tokens
+    full_sizes = sum(1 for s in sizes if query <= s <= top)
+    full, piecewise = graph_nodes(spec, layers_on_rank)
+    return (full_sizes * full + len(sizes) * piecewise) * NODE_BYTES
