@@ -455,7 +455,7 @@ class Workload(Record):
                 "QLoRA keeps 4-bit base weights and computes in bf16/fp16; --dtype fp32 is impossible"
             )
         if self.base_fp32 and self.mode is not Mode.LORA:
-            raise ValueError("--base-fp32 is for --mode lora: the frozen base of a 16-bit LoRA run loaded in fp32")
+            raise ValueError("--base-fp32 is for --mode lora: a 16-bit LoRA base loaded in fp32")
         if self.ubatch is not None and self.n_batch is not None and self.ubatch > self.n_batch:
             raise ValueError(f"--ubatch ({self.ubatch}) cannot exceed --n-batch ({self.n_batch})")
         if self.mode is Mode.INFERENCE and self.zero:
