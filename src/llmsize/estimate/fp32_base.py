@@ -11,9 +11,13 @@ fp32 flat parameter as the shard and all-gathers a bf16 copy for compute
 So the resident weights (the shard, or the whole model without sharding) take 4 bytes per element,
 while the gathered blocks and the root unit stay in the compute dtype and are separate buffers from
 the fp32 shard (fsdp_root.py then counts the root whole). The frozen base has no gradient, so
-nothing else changes. Under DeepSpeed ZeRO-3 the rule does not apply: zero.Init makes every floating
-tensor in the config's dtype (runtime/zero/partition_parameters.py
-`zero_wrapper_for_fp_tensor_constructor`), so the fp32 load lands in bf16 partitions.
+nothing else changes. Not counted: the bf16 copy of the local shard made before each all-gather
+(1/dp of one unit, freed after it) and, unsharded, autocast's per-op bf16 cast of one frozen weight
+(autocast caches casts of leaves that require grad only).
+
+Under DeepSpeed ZeRO-3 the rule does not apply: zero.Init makes every floating tensor in the
+config's dtype (runtime/zero/partition_parameters.py `zero_wrapper_for_fp_tensor_constructor`), so
+the fp32 load lands in bf16 partitions.
 
 Published check: peft's FSDP guide (docs/source/accelerate/fsdp.md) reads "72-80 GB (90-98%)" per
 H100 for Llama-2-70B LoRA r8 on 8 GPUs; 70B fp32 over 8 ranks is 35 GB of shard alone.
