@@ -21,7 +21,7 @@ from llmsize.hardware.attention_flops import (
     attention_flops_prefill_wide,
 )
 from llmsize.hardware.encoder_time import media_speed_workload
-from llmsize.hardware.layer_parts import layer_parts
+from llmsize.estimate.layer_parts import layer_parts
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share

@@ -31,7 +31,7 @@ after its activations and logits. The 14 other rows of tests/golden/engine_logs.
 from __future__ import annotations
 
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS
-from llmsize.hardware.layer_parts import layer_parts
+from llmsize.estimate.layer_parts import layer_parts
 from llmsize.specs.models import ModelSpec
 
 # REFERENCE: NVIDIA/cccl PR #3768 (~10 KB a kernel node, order of magnitude); fitted on the
