@@ -231,7 +231,6 @@ def _fit_all(
     context_given: bool = True,
 ) -> None:
     from llmsize.cli.fit_all_cache import cache_key, cached_fits
-    from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
 
     # a model the workload does not suit (a --tp its heads cannot take, a mode its format cannot
@@ -239,14 +238,15 @@ def _fit_all(
     asked_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
 
     def plan_all() -> tuple[Workload, list[Any]]:
-        from llmsize.specs.catalog import specs
+        from llmsize.cli.catalog_specs_cache import catalog_specs
 
+        catalog = catalog_specs()  # built once per code and catalog version, then read back (issue 15)
         shown_wl = asked_wl
         workload_of: Any = workloads_for(options, count)  # one workload per engine, not per model (issue 15)
         if not context_given:  # an engine that picks its context on this GPU (Ollama): as `fit` does
             from llmsize.cli.engine_context import engine_default_context
 
-            widest = max(specs(), key=lambda spec: spec.max_position_embeddings)
+            widest = max(catalog, key=lambda spec: spec.max_position_embeddings)
             shown = engine_default_context(widest, shown_wl, gpu, count)
             if shown.context != shown_wl.context:
                 shown_wl = shown  # the header says the engine's own NumCtx; each model's window caps it
@@ -255,7 +255,6 @@ def _fit_all(
         from llmsize.cli.sweep_gc import fewer_collections
         from llmsize.hardware.model_fit import fit_catalog
 
-        catalog = specs()
         with fewer_collections():  # the catalog is built: collect less often while it is swept (issue 15)
             return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
 
@@ -266,6 +265,8 @@ def _fit_all(
     else:
         write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
     if save[0] is not None:
+        from llmsize.report.export import save_document  # only with --output
+
         save_document(fit_all_document(fits, gpu, shown_wl, count, eff), save[0], force=save[1])
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")
