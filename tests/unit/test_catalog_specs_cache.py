@@ -153,7 +153,8 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return int(info.value.code or 0), out.out, out.err
 
 
-def test_fit_all_json_is_the_same_with_the_specs_built_or_read_back(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fit_all_json_is_the_same_with_the_specs_built_or_read_back(
+        capsys: pytest.CaptureFixture[str]) -> None:
     import shutil
 
     from llmsize.resources import user_cache_dir
