@@ -252,14 +252,18 @@ def _fit_all(
                 shown_wl = shown  # the header says the engine's own NumCtx; each model's window caps it
                 workload_of = lambda spec: engine_default_context(  # noqa: E731
                     spec, workload_for(spec, options, count), gpu, count)
-        from llmsize.cli.sweep_gc import fewer_collections
         from llmsize.hardware.model_fit import fit_catalog
 
-        with fewer_collections():  # the catalog is built: collect less often while it is swept (issue 15)
+        with fewer_collections():  # the specs are read: frozen too, never scanned during the sweep
             return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
 
-    # what an earlier run with the same code, catalogs, GPU and options planned (issue 15; JSON only)
-    shown_wl, fits = cached_fits(cache_key(gpu, options, count, eff, context_given), plan_all)
+    from llmsize.cli.sweep_gc import fewer_collections
+
+    # what an earlier run with the same code, catalogs, GPU and options planned (issue 15; JSON only).
+    # The catalog's specs read back, the sweep and the rows' write check allocate many short-lived
+    # objects and few cycles: the collector runs less often through all three (issue 15)
+    with fewer_collections():
+        shown_wl, fits = cached_fits(cache_key(gpu, options, count, eff, context_given), plan_all)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
