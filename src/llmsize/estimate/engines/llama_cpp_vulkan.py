@@ -48,6 +48,8 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
             "scalar": 0.25,
         },
         "prefill_compute_16bit": {},
+        # ggml-cuda's MMA flash attention share for MLA's latent form (llama_cpp_mla.py) is not Vulkan's.
+        "latent_attention_compute": {},
         "gpu_per_layer_s": 0.0290e-3,
         "gpu_per_layer_by_class": {},
         # Calibrated per layer on its own rows (MoE and hybrid ones among them), with the kernel counts
