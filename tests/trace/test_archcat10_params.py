@@ -41,3 +41,23 @@ def test_lfm2_24b_a2b_activates_the_published_2_3b_a_token() -> None:
 def test_afm_4_5b_names_the_bundled_entry_not_an_approximation() -> None:
     entry = catalog.get("AFM-4.5B")
     assert entry is not None and entry.name == "AFM-4.5B-Base"
+
+
+def test_ministral_8b_2410_equals_the_transformers_model_and_the_hub_total() -> None:
+    """MistralForCausalLM; Hub safetensors.total 8,019,808,256 from a public table of Hub API counts
+    (find_string '8019808256', id 71142266638)."""
+    pytest.importorskip("transformers")
+    entry = catalog.get("Ministral-8B-Instruct-2410")
+    assert entry is not None
+    assert total_params(catalog.spec_for(entry)) == meta_params(dict(entry.model.config)) == 8_019_808_256
+
+
+def test_starcoder2_15b_equals_the_transformers_model_with_an_untied_head() -> None:
+    """Starcoder2ForCausalLM from bigcode/starcoder2-15b's own config.json (tie_word_embeddings false): the
+    transformers model holds both the 49,152 x 6,144 embedding and the head."""
+    pytest.importorskip("transformers")
+    entry = catalog.get("starcoder2-15b")
+    assert entry is not None
+    spec = catalog.spec_for(entry)
+    assert not spec.tie_word_embeddings and not spec.approximate
+    assert total_params(spec) == meta_params(dict(entry.model.config))
