@@ -10,7 +10,6 @@ from typing import Any
 
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
-from llmsize.estimate.engines.speed_eager import eager_engine
 from llmsize.estimate.layer_parts import layer_parts
 from llmsize.estimate.memo import memo
 from llmsize.estimate.result import Estimate
@@ -27,6 +26,16 @@ from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
 from llmsize.hardware.speed import SpeedInputs
 from llmsize.specs.models import ModelSpec, QuantMethod
+
+
+def _eager(engine: str, enforce_eager: bool) -> str:
+    """speed_eager.eager_engine, whose module (vLLM's eager profiles) is imported only for a run that
+    disables CUDA graphs (issue 15: a cold `fit --all` imported vLLM's modules for this alone)."""
+    if not enforce_eager:
+        return engine
+    from llmsize.estimate.engines.speed_eager import eager_engine
+
+    return eager_engine(engine, enforce_eager)
 
 
 def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
@@ -68,7 +77,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=max(1, layout.tp // engine_for(wl).attention_groups()),
         pp=layout.pp,
         dp=layout.dp * engine_for(wl).attention_groups(),
-        engine=vulkan_engine(eager_engine(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
+        engine=vulkan_engine(_eager(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
                              str(wl.backend)),
         kernel=kernel_family(spec, wl),
         bf16_weights=bf16_gguf(spec, wl),

@@ -16,35 +16,85 @@ this module keeps the kernel, device and interconnect constants and reads the en
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
+
 from llmsize.estimate.engines import ENGINES
-from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY_SPEED
-from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
-from llmsize.estimate.engines.ollama import LEGACY_SPEED as OLLAMA_LEGACY_SPEED
-from llmsize.estimate.engines.sglang import LEGACY_SPEED as SGLANG_LEGACY_SPEED
-from llmsize.estimate.engines.speed_eager import EAGER_SPEED
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
-from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY_SPEED
-from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY_SPEED
-from llmsize.estimate.engines.vllm_graph_cap import CAPPED_SPEED as VLLM_CAPPED_SPEED
+from llmsize.estimate.workload import Engine
 from llmsize.hardware.gpus import GpuSpec
 
-# The engine modules' speed profiles, by engine name (a copy, so calibration can try values).
-# Older releases an engine module keeps a profile for (vLLM's V0 engine of 0.6.3: "vllm-0.6";
-# transformers 4.46-4.51: "transformers-4"; llama.cpp's HIP builds without graphs:
-# "llama.cpp-hip-nographs") are reachable by name for the rows measured on them.
-ENGINE_PROFILES: dict[str, EngineSpeedProfile] = {
-    engine.value: cls.speed for engine, cls in ENGINES.items() if cls.speed is not None
-} | VLLM_LEGACY_SPEED | TRANSFORMERS_LEGACY_SPEED | LLAMA_CPP_LEGACY_SPEED
-# vLLM with --enforce-eager ("vllm-eager", "vllm-0.6-eager"): no graph replay (speed_eager.py).
-ENGINE_PROFILES |= EAGER_SPEED
-# llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar"): estimate/engines/llama_cpp_vulkan.py.
-ENGINE_PROFILES |= VULKAN_PROFILES
-# Ollama before v0.30 (its own runners on older llama.cpp builds): "ollama-own-runner" (ollama.py).
-ENGINE_PROFILES |= OLLAMA_LEGACY_SPEED
-# SGLang 0.4.6's profile ("sglang-0.4") for the rows measured on it: estimate/engines/sglang.py.
-ENGINE_PROFILES |= SGLANG_LEGACY_SPEED
-# vLLM 0.4 ("vllm-0.4"): graphs only up to 8,192 tokens of context (estimate/engines/vllm_graph_cap.py).
-ENGINE_PROFILES |= VLLM_CAPPED_SPEED
+# The engine modules' speed profiles beside each engine's own (estimate/engines/*.py `SPEED`), in the
+# order later ones override: "module:ATTRIBUTE" under estimate/engines/. Older releases an engine
+# module keeps a profile for (vLLM's V0 engine of 0.6.3: "vllm-0.6"; transformers 4.46-4.51:
+# "transformers-4"; llama.cpp's HIP builds without graphs: "llama.cpp-hip-nographs") are reachable by
+# name for the rows measured on them; so are vLLM with --enforce-eager ("vllm-eager", "vllm-0.6-eager":
+# speed_eager.py), vLLM 0.4 ("vllm-0.4": graphs only up to 8,192 tokens of context, vllm_graph_cap.py),
+# llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar": llama_cpp_vulkan.py), Ollama before v0.30
+# ("ollama-own-runner": ollama.py) and SGLang 0.4.6 ("sglang-0.4": sglang.py). Every profile's name is
+# its engine's name or starts with it and a dash.
+_MORE_PROFILES: dict[Engine, tuple[str, ...]] = {
+    Engine.TRANSFORMERS: ("transformers:LEGACY_SPEED",),
+    Engine.VLLM: ("vllm:LEGACY_SPEED", "speed_eager:EAGER_SPEED", "vllm_graph_cap:CAPPED_SPEED"),
+    Engine.SGLANG: ("sglang:LEGACY_SPEED",),
+    Engine.LLAMA_CPP: ("llama_cpp:LEGACY_SPEED", "llama_cpp_vulkan:VULKAN_PROFILES"),
+    Engine.OLLAMA: ("ollama:LEGACY_SPEED",),
+}
+
+
+def engine_profiles(engine: Engine) -> dict[str, EngineSpeedProfile]:
+    """Every speed profile `engine`'s modules keep, by name (imports them)."""
+    own = ENGINES[engine].speed
+    profiles = {engine.value: own} if own is not None else {}
+    for name in _MORE_PROFILES[engine]:
+        module, attribute = name.split(":")
+        profiles |= getattr(import_module(f"llmsize.estimate.engines.{module}"), attribute)
+    return profiles
+
+
+class _Profiles(MutableMapping[str, EngineSpeedProfile]):
+    """Profile name -> profile, an engine's profiles read from its modules on the first lookup of one of
+    them (issue 15: a cold `fit --all` reads no vLLM or SGLang profile, and imported their modules only
+    for this table). A dict's behaviour otherwise: calibration (bench/speed_validation.py) sets values;
+    a value set before its engine's profiles are read stays."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, EngineSpeedProfile] = {}
+        self._unread = {engine.value for engine in _MORE_PROFILES}
+
+    def _read_engine(self, engine: str) -> None:
+        if engine not in self._unread:
+            return
+        self._unread.remove(engine)
+        for name, profile in engine_profiles(Engine(engine)).items():
+            if name != engine and not name.startswith(f"{engine}-"):
+                raise ValueError(f"speed profile {name!r} is kept with the engine {engine!r}")
+            self._read.setdefault(name, profile)
+
+    def __getitem__(self, name: str) -> EngineSpeedProfile:
+        if name not in self._read:
+            self._read_engine(name.split("-", 1)[0])
+        return self._read[name]
+
+    def __setitem__(self, name: str, profile: EngineSpeedProfile) -> None:
+        self._read[name] = profile
+
+    def __delitem__(self, name: str) -> None:
+        self._read_engine(name.split("-", 1)[0])
+        del self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        for engine in list(self._unread):
+            self._read_engine(engine)
+        return iter(self._read)
+
+    def __len__(self) -> int:
+        for engine in list(self._unread):
+            self._read_engine(engine)
+        return len(self._read)
+
+
+ENGINE_PROFILES: MutableMapping[str, EngineSpeedProfile] = _Profiles()
 
 # Fraction of datasheet bandwidth the batch-1 weight kernels stream at, per kernel family and device
 # class. Dequantizing kernels (Marlin, exllama, ggml mmvq) reach less than a plain 16-bit GEMV; HBM
@@ -207,7 +257,8 @@ def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
 
 def engine_profile(engine: str) -> EngineSpeedProfile:
     """The profile of `engine` (vLLM's for an engine with no profile of its own)."""
-    return ENGINE_PROFILES.get(engine, ENGINE_PROFILES["vllm"])
+    prof = ENGINE_PROFILES.get(engine)
+    return prof if prof is not None else ENGINE_PROFILES["vllm"]
 
 
 def kernel_launch_per_layer(engine: str, kernel: str) -> float:

@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from importlib import import_module
 
 from llmsize.estimate.engines.base import BaseEngine
-from llmsize.estimate.engines.llama_cpp import LlamaCpp
-from llmsize.estimate.engines.ollama import Ollama
-from llmsize.estimate.engines.sglang import Sglang
-from llmsize.estimate.engines.transformers import Transformers
-from llmsize.estimate.engines.vllm import Vllm
 from llmsize.estimate.quant_formats import GGUF_FILE_TYPES
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod
 
-ENGINES: dict[Engine, type[BaseEngine]] = {
-    Engine.TRANSFORMERS: Transformers,
-    Engine.VLLM: Vllm,
-    Engine.SGLANG: Sglang,
-    Engine.LLAMA_CPP: LlamaCpp,
-    Engine.OLLAMA: Ollama,
+# Each engine's module and class. An engine's module is imported when the engine is first asked for
+# (issue 15: the vLLM and SGLang modules with their helpers were a tenth of a cold `fit --all`'s
+# imports, which asks only for transformers, llama.cpp and Ollama).
+_ENGINE_CLASSES: dict[Engine, tuple[str, str]] = {
+    Engine.TRANSFORMERS: ("llmsize.estimate.engines.transformers", "Transformers"),
+    Engine.VLLM: ("llmsize.estimate.engines.vllm", "Vllm"),
+    Engine.SGLANG: ("llmsize.estimate.engines.sglang", "Sglang"),
+    Engine.LLAMA_CPP: ("llmsize.estimate.engines.llama_cpp", "LlamaCpp"),
+    Engine.OLLAMA: ("llmsize.estimate.engines.ollama", "Ollama"),
 }
+
+
+class _EngineTable(Mapping[Engine, type[BaseEngine]]):
+    """Engine -> its module's class, in _ENGINE_CLASSES' order; a module is imported on first lookup."""
+
+    def __init__(self) -> None:
+        self._classes: dict[Engine, type[BaseEngine]] = {}
+
+    def __getitem__(self, engine: Engine) -> type[BaseEngine]:
+        cls = self._classes.get(engine)
+        if cls is None:
+            module, name = _ENGINE_CLASSES[engine]
+            cls = self._classes[engine] = getattr(import_module(module), name)
+        return cls
+
+    def __iter__(self) -> Iterator[Engine]:
+        return iter(_ENGINE_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_ENGINE_CLASSES)
+
+
+ENGINES: Mapping[Engine, type[BaseEngine]] = _EngineTable()
 
 
 def engines_reading(field: str) -> list[str]:

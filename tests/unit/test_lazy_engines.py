@@ -1,0 +1,64 @@
+"""Engine modules are imported when an engine is asked for (issue 15, cold `fit --all`), and the lazy
+tables hold what the eager ones did: every engine's class and every speed profile its modules keep."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from llmsize.estimate.engines import ENGINES
+from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY
+from llmsize.estimate.engines.llama_cpp import LlamaCpp
+from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
+from llmsize.estimate.engines.ollama import LEGACY_SPEED as OLLAMA_LEGACY
+from llmsize.estimate.engines.ollama import Ollama
+from llmsize.estimate.engines.sglang import LEGACY_SPEED as SGLANG_LEGACY
+from llmsize.estimate.engines.sglang import Sglang
+from llmsize.estimate.engines.speed_eager import EAGER_SPEED
+from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_LEGACY
+from llmsize.estimate.engines.transformers import Transformers
+from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY
+from llmsize.estimate.engines.vllm import Vllm
+from llmsize.estimate.engines.vllm_graph_cap import CAPPED_SPEED
+from llmsize.estimate.workload import Engine
+from llmsize.hardware import speed_profiles
+from llmsize.hardware.speed_profiles import ENGINE_PROFILES, engine_profile
+
+
+def test_engine_table_names_each_engines_class():
+    assert dict(ENGINES) == {Engine.TRANSFORMERS: Transformers, Engine.VLLM: Vllm, Engine.SGLANG: Sglang,
+                             Engine.LLAMA_CPP: LlamaCpp, Engine.OLLAMA: Ollama}
+    assert list(ENGINES) == list(Engine)[:2] + [Engine.SGLANG, Engine.LLAMA_CPP, Engine.OLLAMA]
+
+
+def test_profiles_are_the_eager_tables_union():
+    # the table as it was built before it was lazy (every module imported, later tables override)
+    eager = {cls.engine.value: cls.speed for cls in (Transformers, Vllm, Sglang, LlamaCpp, Ollama)}
+    eager |= VLLM_LEGACY | TRANSFORMERS_LEGACY | LLAMA_CPP_LEGACY
+    eager |= EAGER_SPEED | VULKAN_PROFILES | OLLAMA_LEGACY | SGLANG_LEGACY | CAPPED_SPEED
+    assert dict(ENGINE_PROFILES) == eager
+    assert all(ENGINE_PROFILES[name] is profile for name, profile in eager.items())
+    assert engine_profile("no-such-engine") is Vllm.speed  # vLLM's, as before
+
+
+def test_a_value_set_before_its_engine_is_read_stays():
+    table = speed_profiles._Profiles()
+    table["sglang"] = Vllm.speed  # calibration tries a value (bench/speed_validation.py)
+    assert table["sglang"] is Vllm.speed
+    assert table["sglang-0.4"] is SGLANG_LEGACY["sglang-0.4"]  # the rest of SGLang's read on lookup
+    assert table["sglang"] is Vllm.speed
+
+
+def test_transformers_profile_imports_no_vllm_or_sglang_module():
+    code = (
+        "import sys\n"
+        "from llmsize.hardware.speed_profiles import engine_profile\n"
+        "from llmsize.estimate.engines import ENGINES\n"
+        "from llmsize.estimate.workload import Engine\n"
+        "assert engine_profile('transformers').engine == 'transformers'\n"
+        "assert engine_profile('llama.cpp-vulkan').engine == 'llama.cpp-vulkan'\n"
+        "ENGINES[Engine.OLLAMA]\n"
+        "print(sorted(m for m in sys.modules if m.endswith(('engines.vllm', 'engines.sglang', 'speed_eager'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
