@@ -188,3 +188,21 @@ def test_filters() -> None:
     assert amd and all(g.vendor == "amd" for g in amd)
     fp8 = {g.id for g in filter_gpus(gpus, fp8=True)}
     assert "H100-SXM-80GB" in fp8 and "A100-SXM-80GB" not in fp8
+
+
+def test_bundled_entries_are_indexed_by_what_they_check_to():
+    """A catalog checks a bundled entry only when it is looked up (issue 15): the labels it indexes
+    the entry by before are the checked GpuSpec's, and every id, alias and name finds that GpuSpec."""
+    from llmsize.hardware.gpus import GpuCatalog, bundled_entries
+
+    entries = bundled_entries()
+    assert len(entries) == len(bundled_gpus()) > 100
+    for entry, gpu in zip(entries, bundled_gpus(), strict=True):
+        assert entry.labels() == [gpu.id, *gpu.aliases, gpu.name]
+        assert entry.checked() is gpu
+    lazy, eager = GpuCatalog(entries), GpuCatalog(bundled_gpus())
+    for gpu in bundled_gpus():
+        for label in (gpu.id, *gpu.aliases, gpu.name):
+            if label:
+                assert lazy.find(label) == eager.find(label)
+    assert list(lazy) == list(eager)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -410,19 +411,28 @@ class GpuSpec(Record):
 
 
 class GpuCatalog:
-    """An id-ordered set of GpuSpecs with forgiving lookup (case, spaces, dashes, vendor words)."""
+    """An id-ordered set of GpuSpecs with forgiving lookup (case, spaces, dashes, vendor words).
 
-    def __init__(self, gpus: Iterable[GpuSpec]) -> None:
-        self._by_id: dict[str, GpuSpec] = {}
+    Bundled entries (BundledEntry) are checked when they are looked up or listed."""
+
+    def __init__(self, gpus: Iterable[GpuSpec | BundledEntry]) -> None:
+        self._by_id: dict[str, GpuSpec | BundledEntry] = {}
         for gpu in gpus:
             self._by_id[gpu.id] = gpu  # later entries (user files) override earlier ones
         self._index: dict[str, str] = {}
         for gpu in self._by_id.values():
-            for key in _lookup_keys(gpu):
+            labels = gpu.labels() if isinstance(gpu, BundledEntry) else (gpu.id, *gpu.aliases, gpu.name)
+            for key in _lookup_keys(labels):
                 self._index.setdefault(key, gpu.id)
 
+    def _checked(self, gpu_id: str) -> GpuSpec:
+        gpu = self._by_id[gpu_id]
+        if isinstance(gpu, BundledEntry):
+            gpu = self._by_id[gpu_id] = gpu.checked()
+        return gpu
+
     def __iter__(self) -> Iterator[GpuSpec]:
-        return iter(self._by_id.values())
+        return iter([self._checked(gpu_id) for gpu_id in list(self._by_id)])
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -435,7 +445,7 @@ class GpuCatalog:
         for key in (normalize_gpu_name(name), _strip_vendor_words(normalize_gpu_name(name))):
             gpu_id = self._index.get(key)
             if gpu_id is not None:
-                return self._by_id[gpu_id]
+                return self._checked(gpu_id)
         return None
 
     def get(self, name: str) -> GpuSpec:
@@ -485,9 +495,9 @@ def _strip_vendor_words(key: str) -> str:
     return key
 
 
-def _lookup_keys(gpu: GpuSpec) -> list[str]:
+def _lookup_keys(labels: Iterable[str]) -> list[str]:
     keys = []
-    for label in (gpu.id, *gpu.aliases, gpu.name):
+    for label in labels:
         if label:
             key = normalize_gpu_name(label)
             keys += [key, _strip_vendor_words(key)]
@@ -545,40 +555,47 @@ def _name_problem(label: str) -> str | None:
 
 
 def _parse_entries(entries: list[dict[str, Any]], where: str) -> list[GpuSpec]:
-    if len(entries) > MAX_GPUS_PER_FILE:
-        raise ConfigError(f"{where} lists {len(entries):,} GPUs; a GPU file holds at most "
-                          f"{MAX_GPUS_PER_FILE}", hint="keep the cards you plan for")
-    gpus = []
-    for i, entry in enumerate(entries):
-        label = entry.get("id", f"gpus[{i}]")
-        odd = first_unprintable(entry)
-        if odd is not None:  # an id or name is printed in tables, where an escape sequence would act
-            shown = one_line(repr(label), 60)
-            raise ConfigError(f"{where}: GPU {shown}, field {odd}: holds control characters")
-        try:
-            gpus.append(GpuSpec.model_validate({**entry, "catalog_file": where}))
-        except ValidationError as err:
-            problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: "
-                        + str(e["msg"]).removeprefix("Value error, ") for e in err.errors()[:3]]
-            more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
-            raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
-        gpu = gpus[-1]
-        for field, labels in (("id", (gpu.id,)), ("aliases", gpu.aliases)):
-            for name in labels:
-                why = _name_problem(name)
-                if why is not None:
-                    shown = f"GPU {one_line(repr(gpu.id), 60)}, {field} {one_line(repr(name), 60)}"
-                    raise ConfigError(f"{where}: {shown} {why}", hint="rename it")
-        if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
-            raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
-                              "less than one byte")
-        if not where.startswith(_BUNDLED_PREFIX):  # the bundled files are checked by tests, not per run
-            _check_user_entry(entry, gpu, where)
+    _check_file(entries, where)
+    gpus = [_parse_entry(entry, i, where) for i, entry in enumerate(entries)]
     ids = [g.id for g in gpus]
     if len(set(ids)) != len(ids):  # in one file the later entry would silently replace the first
         twice = next(i for i in ids if ids.count(i) > 1)
         raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
     return gpus
+
+
+def _check_file(entries: list[dict[str, Any]], where: str) -> None:
+    if len(entries) > MAX_GPUS_PER_FILE:
+        raise ConfigError(f"{where} lists {len(entries):,} GPUs; a GPU file holds at most "
+                          f"{MAX_GPUS_PER_FILE}", hint="keep the cards you plan for")
+
+
+def _parse_entry(entry: dict[str, Any], i: int, where: str) -> GpuSpec:
+    """gpus[i] of the file `where` as a GpuSpec, or ConfigError naming the entry and field."""
+    label = entry.get("id", f"gpus[{i}]")
+    odd = first_unprintable(entry)
+    if odd is not None:  # an id or name is printed in tables, where an escape sequence would act
+        shown = one_line(repr(label), 60)
+        raise ConfigError(f"{where}: GPU {shown}, field {odd}: holds control characters")
+    try:
+        gpu = GpuSpec.model_validate({**entry, "catalog_file": where})
+    except ValidationError as err:
+        problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(entry)'}: "
+                    + str(e["msg"]).removeprefix("Value error, ") for e in err.errors()[:3]]
+        more = f" (and {err.error_count() - 3} more)" if err.error_count() > 3 else ""
+        raise ConfigError(f"{where}: GPU {label!r}, " + "; ".join(problems) + more) from None
+    for field, labels in (("id", (gpu.id,)), ("aliases", gpu.aliases)):
+        for name in labels:
+            why = _name_problem(name)
+            if why is not None:
+                shown = f"GPU {one_line(repr(gpu.id), 60)}, {field} {one_line(repr(name), 60)}"
+                raise ConfigError(f"{where}: {shown} {why}", hint="rename it")
+    if gpu.memory_bytes < 1:  # 1e-320 GiB passes size > 0 but is no memory at all
+        raise ConfigError(f"{where}: GPU {gpu.id!r} has {gpu.memory.size!r} {gpu.memory.unit} of memory, "
+                          "less than one byte")
+    if not where.startswith(_BUNDLED_PREFIX):  # the bundled files are checked by tests, not per run
+        _check_user_entry(entry, gpu, where)
+    return gpu
 
 
 def _check_user_entry(entry: dict[str, Any], gpu: GpuSpec, where: str) -> None:
@@ -599,7 +616,7 @@ def _check_user_entry(entry: dict[str, Any], gpu: GpuSpec, where: str) -> None:
 _BUNDLED_PREFIX = "gpu_specs/"
 
 
-def _load_text(text: str, where: str) -> list[GpuSpec]:
+def _load_document(text: str, where: str) -> Any:
     try:
         doc = load_catalog_yaml(text)  # the bundled files come from their JSON copies: no yaml import
     except (UnreadableText, RecursionError) as err:
@@ -613,16 +630,70 @@ def _load_text(text: str, where: str) -> list[GpuSpec]:
             problem = one_line(str(getattr(err, "problem", None) or err).strip(), 120)
             raise ConfigError(f"{where}: not valid YAML ({line}{problem})") from None
         raise
-    return _parse_entries(_entries_from_document(doc, where), where)
+    return doc
+
+
+def _load_text(text: str, where: str) -> list[GpuSpec]:
+    return _parse_entries(_entries_from_document(_load_document(text, where), where), where)
 
 
 @cache
 def bundled_gpus() -> tuple[GpuSpec, ...]:
     """Every entry of the bundled gpu_specs/*.yaml (read once per process)."""
-    gpus: list[GpuSpec] = []
+    return tuple(gpu.checked() if isinstance(gpu, BundledEntry) else gpu for gpu in bundled_entries())
+
+
+@dataclass(frozen=True, eq=False)
+class BundledEntry:
+    """An entry of a bundled GPU file, checked (GpuSpec.model_validate and the loader's checks) when it
+    is looked up: a run with `--gpu X` validated all 173 bundled entries for one (issue 15, cold
+    `fit --all`). Its id, aliases and name are what the catalog indexes it by before it is checked;
+    tests/unit/test_gpus.py checks they are the checked GpuSpec's for every bundled entry."""
+
+    entry: dict[str, Any]
+    index: int
+    where: str
+
+    @property
+    def id(self) -> str:
+        return str(self.entry["id"])
+
+    def labels(self) -> list[str]:
+        return [self.id, *self.entry.get("aliases", ()), self.entry.get("name", "")]
+
+    def checked(self) -> GpuSpec:
+        return _checked_entry(self)
+
+
+@cache
+def _checked_entry(entry: BundledEntry) -> GpuSpec:
+    return _parse_entry(entry.entry, entry.index, entry.where)
+
+
+def _plain_labels(entry: dict[str, Any]) -> bool:
+    """Whether the entry's id, aliases and name are strings, as they are once checked."""
+    aliases = entry.get("aliases", [])
+    return (isinstance(entry.get("id"), str) and isinstance(entry.get("name", ""), str)
+            and isinstance(aliases, list) and all(isinstance(a, str) for a in aliases))
+
+
+@cache
+def bundled_entries() -> tuple[BundledEntry, ...]:
+    """The bundled gpu_specs/*.yaml entries, unchecked but for each file's size and repeated ids."""
+    out: list[BundledEntry] = []
     for f in yaml_files("gpu_specs"):
-        gpus += _load_text(f.read_text(encoding="utf-8"), f"{_BUNDLED_PREFIX}{f.name}")
-    return tuple(gpus)
+        where = f"{_BUNDLED_PREFIX}{f.name}"
+        entries = _entries_from_document(_load_document(f.read_text(encoding="utf-8"), where), where)
+        _check_file(entries, where)
+        for i, entry in enumerate(entries):
+            if not _plain_labels(entry):  # checked now, as every entry was: it would raise
+                _parse_entry(entry, i, where)
+        ids = [entry["id"] for entry in entries]
+        if len(set(ids)) != len(ids):  # in one file the later entry would silently replace the first
+            twice = next(i for i in ids if ids.count(i) > 1)
+            raise ConfigError(f"{where} lists the GPU {twice!r} twice", hint="give each entry its own id")
+        out += [BundledEntry(entry, i, where) for i, entry in enumerate(entries)]
+    return tuple(out)
 
 
 def load_gpu_file(path: str | Path) -> list[GpuSpec]:
@@ -666,7 +737,7 @@ def user_gpu_files() -> list[Path]:
 
 def load_catalog(gpu_files: Sequence[str | Path] = ()) -> GpuCatalog:
     """Bundled catalog, then the user catalog directory, then each --gpu-file (later wins)."""
-    gpus = list(bundled_gpus())
+    gpus: list[GpuSpec | BundledEntry] = list(bundled_entries())
     own = 0
     for path in [*user_gpu_files(), *gpu_files]:
         entries = load_gpu_file(path)
