@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
@@ -1568,7 +1569,7 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
-    release = row.get("release") or _ollama_release(row)
+    release = row.get("release") or _ollama_release(row) or _transformers_release(row)
     if release:  # Ollama: the release that ran (--engine-version): its placement, defaults and sampler
         data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
@@ -1582,8 +1583,18 @@ def build_case(row: dict[str, Any]) -> Case:
     name = None if engine == "ollama" else speed_engine(row)
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
-        return Case(row, spec, gpu, inputs)
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row))
+        return Case(row, spec, gpu, _row_logits(row, inputs))
+    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
+                _tail_case(row))
+
+
+def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
+    """llama.cpp: the row's build says whether its prompt ran the head on every token
+    (estimate/engines/llama_cpp_logits.py; the workload carries no build)."""
+    if row["engine"] != "llama.cpp":
+        return inputs
+    every = head_on_every_prompt_token(row_build(str(row.get("engine_version", ""))))
+    return inputs.model_copy(update={"prefill_logits_every_token": every})
 
 
 def _tail_case(row: dict[str, Any]) -> Case | None:
@@ -1592,6 +1603,13 @@ def _tail_case(row: dict[str, Any]) -> Case | None:
     if row["metric"] != "serve_output_tps" or len(set(waves)) < 2:
         return None
     return build_case({**row, "concurrency": waves[-1], "num_prompts": None})
+
+
+def _transformers_release(row: dict[str, Any]) -> str | None:
+    """transformers: the release that ran (--engine-version): before 4.45 generate computed the prompt's
+    logits on every token (estimate/engines/transformers.py prefill_logits_every_token)."""
+    found = re.search(r"\btransformers (\d+\.\d+(?:\.\d+)?)", str(row.get("engine_version", "")))
+    return found.group(1) if found and row["engine"] == "transformers" else None
 
 
 def _ollama_release(row: dict[str, Any]) -> str | None:

@@ -41,11 +41,11 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "version": "llama.cpp Vulkan builds of 2025-2026 (PRs #13506, #17186; b9174; kyuz0 build 7423)",
         "quantized_peak_dtype": "fp16",
         "prefill_compute": {
-            "coopmat2": 0.51,
-            "coopmat": 0.25,
-            "coopmat-amd-lpddr": 0.24,
-            "coopmat-amd-gddr": 0.4,
-            "scalar": 0.25,
+            "coopmat2": 0.445,
+            "coopmat": 0.218,
+            "coopmat-amd-lpddr": 0.228,
+            "coopmat-amd-gddr": 0.349,
+            "scalar": 0.218,
         },
         "prefill_compute_16bit": {},
         # ggml-cuda's MMA flash attention share for MLA's latent form (llama_cpp_mla.py) is not Vulkan's.
