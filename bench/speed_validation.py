@@ -1513,6 +1513,25 @@ FINDINGS = (
     "512-row gate/up take MMF; a launch-bound rocBLAS GEMM costs ~11 us (pytorch/pytorch#196920, MI308X), "
     "less than the ~30 us a 6.3 MB expert takes to read on Strix Halo, so the launches would hide; no "
     "gfx1151 timing of those GEMMs was found.",
+    "Weight FLOPs counted as the engines run them (issue 11; hardware/head_params.py): the token embedding "
+    "is a row gather (llama.cpp build_inp_embd's ggml_get_rows, vLLM/SGLang VocabParallelEmbedding), no "
+    "mat-mul, and a prompt runs the LM head only on the rows whose logits are kept: the last token per "
+    "sequence in llama.cpp from PR #6122 (b2536; llama_batch_get_one leaves logits NULL), vLLM "
+    "(gpu_model_runner logits_indices = query_start_loc[1:] - 1), SGLang (LogitsProcessor last_index) and "
+    "transformers from 4.45 (generate passes num_logits_to_keep=1); every token before those. Decode bytes "
+    "already skipped an untied table (read_share.py). The prefill shares fitted with the old count were "
+    "rescaled on the fit rows only: each by the ratio of its fit-row optimum under the new count to that "
+    "under the old (so only the counting change moves it): vLLM HBM 0.55 -> 0.523, SGLang HBM 0.54 -> "
+    "0.514, llama.cpp HBM 0.115 -> 0.109, GDDR 0.285 -> 0.274, LPDDR 0.165 -> 0.155, Apple 0.70 -> 0.666 "
+    "(16-bit 0.674), AMD LPDDR 0.24 -> 0.228, the Ampere cuBLAS FP16 share 0.406 -> 0.401, Vulkan "
+    "coopmat2 0.51 -> 0.445, coopmat and scalar 0.25 -> 0.218, AMD LPDDR 0.24 -> 0.228, AMD GDDR 0.40 -> "
+    "0.349; shares no fit row moves stay. Fitted median 5.06% -> 5.27%, held-out 9.77% -> 9.53% (rows over "
+    "50%: 46 -> 46); held-out medians llama.cpp 10.14 -> 9.91, vLLM 10.06 -> 9.98, SGLang 9.31 -> 9.47, "
+    "transformers 7.13 -> 7.17. Small models with large tied tables now prefill faster than published "
+    "where the old count had matched: Llama-3.2-1B F32 on an RTX 4090 (PR #24216) +3% -> +29% (61 TFLOP/s, "
+    "74% of TF32, against the 16-bit share capped at 1 that prices SGEMM), gemma-2-2b on the Arc B580 "
+    "Vulkan +215% -> +253% (already the worst row, unexplained), while Qwen3.5 0.8-9B on an M4 moved from "
+    "-19..-32% to +8..-16%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

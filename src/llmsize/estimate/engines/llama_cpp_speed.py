@@ -38,6 +38,8 @@ SPEED = EngineSpeedProfile(
     # (llama_cpp_hip_graphs.py).
     gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | llama_cpp_hip_graphs.DISPATCH_BY_ARCH,
     prefill_chunk_tokens=512, graphs=True,
+    # Prefill shares rescaled on the fit rows when the embedding became a gather and the head ran on the
+    # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
     prefill_compute={"hbm": 0.109, "gddr": 0.274, "lpddr": 0.155, "apple": 0.666, "amd-lpddr": 0.228,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
                      llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE},

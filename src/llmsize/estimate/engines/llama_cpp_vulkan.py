@@ -35,6 +35,7 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # VulkanForge benchmark wiki); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak
 # (kyuz0 fit rows, the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp,
 # the same tiling without matrix units) have no fit row and take the 'coopmat' share.
+# Rescaled on those rows when the head moved to the logit rows (hardware/head_params.py).
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
     update={
         "engine": VULKAN_ENGINE,
