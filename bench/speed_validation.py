@@ -37,11 +37,18 @@ from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
+from llmsize.estimate.engines.vllm_prefix_cache import (
+    BLOCK_TOKENS,
+    parse_sweep,
+    run_index,
+    sweep_cached_tokens,
+)
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
+from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
     closed_loop_waves,
@@ -1440,6 +1447,30 @@ FINDINGS = (
     "held out 10.6% -> 10.1%, no other held-out row moves. The H100 PCIe rows keep the class share. Why "
     "the A100 reaches a larger share of its peak on this path than the H100 PCIe is not modelled (no "
     "kernel-level timing of cuBLAS on both was found); the share is the path's measured rate on the card.",
+    "Intel Xe2 on llama.cpp's Vulkan backend (issue 11, lcppmisc). The Arc B580 prompt rows of PR "
+    "#14001 (gemma-2-2b Q4_K_M pp512: b5583 scalar shaders 490.89 t/s, b5589 KHR_coopmat 1,631.44) were "
+    "+163% / +215% at the KHR share fitted on NVIDIA (0.25). Mechanism: ggml-vulkan's mul_mm warptiles "
+    "(ggml_vk_load_shaders l/m/s_warptile) were sized on NVIDIA and AMD and ran at the driver's "
+    "subgroup size 32 on Intel, where Xe2 issues SIMD16; Intel's own later PRs retune exactly that "
+    "(#17374: subgroup 16 on Xe2, 'max 5.1x' on the s/m tiles; #18178: 4x the workgroup, 2x BM/BN for "
+    "Xe2 coopmat). So Intel Xe2 takes its own share of each path's peak, priced on another Xe2 device "
+    "of the same PR, not on the B580: the Core Ultra 7 268V (Lunar Lake, 8 Xe2 cores at 2.0 GHz) ran "
+    "the same model at 148.60 (scalar) and 416.53 t/s (coopmat), 0.096 of its 8.19 TFLOPS packed FP16 "
+    "and 0.067 of its 32.8 TFLOPS XMX FP16 in the speed model's FLOP count "
+    "(estimate/engines/llama_cpp_vulkan_intel.py; hardware/vulkan_paths.vulkan_prefill_share now looks "
+    "a path-architecture key up, 'scalar-xe2' / 'coopmat-xe2'). Held out: B580 pp512 +162.9% -> +1.1% "
+    "(scalar), +215.0% -> -15.0% (coopmat); nothing else moves (no other Xe2 row). The shares are those "
+    "of the June 2025 builds; no readable Intel timing after #18178 exists, so every build takes them. "
+    "The B580 tg128 rows (+37 / +41%, 49% of 456 GB/s) are left. Checked and left, each with its row's "
+    "note: the A40 70B Q4_K_M pp512 (+103%; the source notebook's only unstable runs, '209.38 +- 9.14', "
+    "repeated on 4 x A40 for that file only, while the same die on the RTX A6000 prints '482.19 +- "
+    "0.25'), the RTX 6000 Ada F16 pp512 (+66%; '6663.13 +- 469.02', a 300 W board slow in every prompt "
+    "row; one FP32 matmul sweep, chsasank/device-benchmarks#16, shows it falling to 31-36 of 91 TFLOPS "
+    "at large sizes, not enough to price its tensor rate), the Ollama M1 Max llama3.2:3b row (+61%; the "
+    "same commit's 3b / 8b / 70b runs fit no single bandwidth plus a per-token cost), "
+    "Qwen2.5-72B-GPTQ-Int4 on one A100 (+75%; the Settings pairing read swapped predicts the same), and "
+    "Qwen2-72B-AWQ on 2 x A100 at 30,720 tokens (+92%; its GPU memory is 19.3 GB below its GPTQ twin's, "
+    "the size of the prompt's FP32 logits, so the run took another path than its twin).",
     "MI300X serving at concurrency (issue 11, mi300serve). One mechanism added: a q/k norm whose "
     "statistic spans all heads cannot be computed on one rank once TP splits them, so each attention "
     "block adds collectives beside Megatron's two all-reduces: MiniMax-M2 one all-reduce of the q and k "
@@ -1513,6 +1544,19 @@ FINDINGS = (
     "512-row gate/up take MMF; a launch-bound rocBLAS GEMM costs ~11 us (pytorch/pytorch#196920, MI308X), "
     "less than the ~30 us a 6.3 MB expert takes to read on Strix Halo, so the launches would hide; no "
     "gfx1151 timing of those GEMMs was found.",
+    "vLLM TTFT sweeps whose prompts repeat (issue 11, tenstorrent tt-inference-server GPU reference runs): "
+    "the harness runs its ISL/OSL pairs in order with benchmark_serving's random dataset at the default "
+    "seed, whose offsets do not depend on the length (sample_random_requests), so prompt i of every run "
+    "starts with the same tokens and each run's test request repeats its prompt 0; the V1 engine's prefix "
+    "cache serves those prefixes until its LRU pool evicts them (whole blocks, at most num_tokens - 1, "
+    "tails evicted first: estimate/engines/vllm_prefix_cache.py), and the uncached tokens cost the "
+    "prefill's difference (hardware/speed_prefix.py). Qwen2.5-72B on 2 x H100 (tt#143): 1024 +15.6% -> "
+    "-0.8%, 4096 +17.5% -> +3.7%, 8192 +13.7% -> -0.1%, 2048 +97.8% -> +76.0%, 3072 +63.8% -> +44.9%; the "
+    "last two depend on the pool, which the memory model puts at 329 blocks (520 with the floor of the "
+    "8,192-token run) while 1,200-1,400 blocks would put all six within 15%; the server's flags are not "
+    "published. Qwen3-14B on an A100 (tt#340) shows the same reuse (ISL 4096 at half of 3072), but its "
+    "TTFTs are then 2.0-2.4x the prediction at every length, 128 tokens included (52.5 ms published, "
+    "24.8 modelled cold), so the sweep is not applied there.",
     "Weight FLOPs counted as the engines run them (issue 11; hardware/head_params.py): the token embedding "
     "is a row gather (llama.cpp build_inp_embd's ggml_get_rows, vLLM/SGLang VocabParallelEmbedding), no "
     "mat-mul, and a prompt runs the LM head only on the rows whose logits are kept: the last token per "
@@ -1525,13 +1569,13 @@ FINDINGS = (
     "0.514, llama.cpp HBM 0.115 -> 0.109, GDDR 0.285 -> 0.274, LPDDR 0.165 -> 0.155, Apple 0.70 -> 0.666 "
     "(16-bit 0.674), AMD LPDDR 0.24 -> 0.228, the Ampere cuBLAS FP16 share 0.406 -> 0.401, Vulkan "
     "coopmat2 0.51 -> 0.445, coopmat and scalar 0.25 -> 0.218, AMD LPDDR 0.24 -> 0.228, AMD GDDR 0.40 -> "
-    "0.349; shares no fit row moves stay. Fitted median 5.06% -> 5.27%, held-out 9.77% -> 9.53% (rows over "
-    "50%: 46 -> 46); held-out medians llama.cpp 10.14 -> 9.91, vLLM 10.06 -> 9.98, SGLang 9.31 -> 9.47, "
+    "0.349; shares no fit row moves stay. Fitted median 5.06% -> 5.27%, held-out 9.67% -> 9.50% (rows over "
+    "50%: 43 -> 43); held-out medians llama.cpp 10.09 -> 9.85, vLLM 9.90 -> 9.84, SGLang 9.31 -> 9.47, "
     "transformers 7.13 -> 7.17. Small models with large tied tables now prefill faster than published "
     "where the old count had matched: Llama-3.2-1B F32 on an RTX 4090 (PR #24216) +3% -> +29% (61 TFLOP/s, "
-    "74% of TF32, against the 16-bit share capped at 1 that prices SGEMM), gemma-2-2b on the Arc B580 "
-    "Vulkan +215% -> +253% (already the worst row, unexplained), while Qwen3.5 0.8-9B on an M4 moved from "
-    "-19..-32% to +8..-16%.",
+    "74% of TF32, against the 16-bit share capped at 1 that prices SGEMM), Llama-3.2-1B Vulkan on an RTX "
+    "5090 +17% -> +28%, gemma-2-2b on the Arc B580 +1%/-15% -> +30%/+9% (the Xe2 shares were priced with "
+    "the old count), while Qwen3.5-0.8B on an M4 moved from -19%/-22% to +8%/+4%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1542,6 +1586,7 @@ class Case:
     gpu: GpuSpec
     inputs: SpeedInputs
     tail: Case | None = None  # a serving run's short last wave (num_prompts not a multiple of concurrency)
+    kv_blocks: int = 0  # vLLM's KV pool in blocks (the memory model's), for rows that replay a sweep
 
 
 def load_rows(path: Path = TABLE) -> list[dict[str, Any]]:
@@ -1603,8 +1648,9 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, _row_logits(row, inputs))
+    blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
     return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
-                _tail_case(row))
+                _tail_case(row), blocks)
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
@@ -1614,6 +1660,14 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
         return inputs
     every = head_on_every_prompt_token(row_build(str(row.get("engine_version", ""))))
     return inputs.model_copy(update={"prefill_logits_every_token": every})
+
+
+def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:
+    """The KV pool a sweep row's server had: the memory model's, but never fewer blocks than the
+    sweep's longest request, which the server served (vLLM refuses to start a max_model_len its pool
+    cannot hold: vllm/v1/core/kv_cache_utils.py check_enough_kv_cache_memory)."""
+    longest = max(r.input_tokens + r.output_tokens for r in parse_sweep(str(row["sweep"])))
+    return max(modelled or 0, -(-longest // BLOCK_TOKENS))
 
 
 def _tail_case(row: dict[str, Any]) -> Case | None:
@@ -1740,6 +1794,11 @@ def predict(case: Case) -> float:
     if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
         wave, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
+    if metric == "ttft_ms" and row.get("sweep"):  # a sweep of random-dataset runs: prefixes reused
+        runs = parse_sweep(str(row["sweep"]))
+        timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
+        hits = sweep_cached_tokens(runs, case.kv_blocks, timed)
+        return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

@@ -144,8 +144,16 @@ MAX_CAPTURE = 512
 # "0.04GiB" (8 GB card, vllm#12529): the cuBLAS workspace and lazily loaded kernel modules.
 NON_TORCH_TP1_BYTES = 256 * MIB
 # REFERENCE: vllm PR #10511 (Llama-3-8B, H100): non_torch_memory 1.79 GiB at TP 1 and 3.58 GiB at
-# TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
-# all-reduce buffers a tensor-parallel rank adds on switched GPUs (none between PCIe cards: nccl.py).
+# TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is what a tensor-parallel rank
+# allocates outside torch on switched GPUs (none between PCIe cards: nccl.py). V1 keeps it: vllm/utils/
+# mem_utils.py memory_profiling counts everything since the init snapshot (NCCL communicators, the
+# custom all-reduce and symmetric-memory buffers, and in 0.19 the FlashInfer all-reduce+RMSNorm fusion
+# workspace built while the profile run compiles: flashinfer_all_reduce.py). 0.19.0 on H100 SXM prints
+# 2.06-2.11 GiB at TP 2 and 2.13-2.21 GiB at TP 4 against 0.24-0.26 GiB at TP 1 (llm-d-planner PR #205
+# logs; rows *-non-torch in tests/golden/engine_logs.yaml), so the flat extra holds to -8% at TP 4.
+# Likely split (not priced yet): the fusion workspace is 3 buffers (data, flags, 3 Lamport copies;
+# flashinfer/comm/trtllm_ar.py) each rounded up to the multicast granularity (512 MiB on H100), ~1.5
+# GiB at any TP size, and NCCL/custom all-reduce the other ~0.3-0.45 GiB.
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
 
 
