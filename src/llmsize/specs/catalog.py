@@ -700,15 +700,31 @@ def ollama_tags(text: str) -> tuple[str, ...]:
 def _bare_ollama_names() -> frozenset[str]:
     """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag).
 
-    Kept, as entries() is: `fit --all` asks it once per catalog model (issue 15)."""
+    Kept, as entries() is: `fit --all` asks it once per catalog model (issue 15). It is also kept
+    beside the catalogs' JSON copies (resources.cached_json), keyed by the catalog files (names and
+    text) and the source of the code that reads their aliases and knows the libraries, so that
+    `fit --all`, which reads its built specs from a file (cli/catalog_specs_cache.py), need not
+    parse every catalog file again for these few names (issue 15)."""
+    import llmsize.records
     from llmsize.specs import ollama
 
-    return frozenset(
-        a
-        for e in entries()
-        for a in e.model.aliases
-        if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1" is a HF name
-    )
+    def compute() -> list[str]:
+        return sorted({
+            a
+            for e in entries()
+            for a in e.model.aliases
+            if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1": a HF name
+        })
+
+    modules = (sys.modules[__name__], catalog_loose, ollama, llmsize.records)
+    sources = [src for src in map(_source, modules) if src is not None]
+    if len(sources) < len(modules):  # no source to key on (a zipped or compiled install)
+        return frozenset(compute())
+    files = [part for path in yaml_files(CATALOG_DIR) for part in (path.name, path.read_bytes())]
+    return frozenset(cached_json("ollama-bare-names", [_BARE_NAMES_FORMAT, *sources, *files], compute))
+
+
+_BARE_NAMES_FORMAT = "1"  # bump when the cached form changes
 
 
 def _library_tags(library: str) -> list[str]:

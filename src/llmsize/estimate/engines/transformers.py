@@ -311,7 +311,8 @@ class Transformers(BaseEngine):
         return np.where(tokens > prefill, np.minimum(tokens, window), prefill)
 
     def overhead_notes(self) -> tuple[str, ...]:
-        return ("overhead excludes NCCL buffers and what another engine would pre-reserve (--engine vllm)",)
+        return ("overhead counts NCCL only for data-parallel training (nccl_training.py), not what another "
+                "engine would pre-reserve (--engine vllm)",)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [release_note(spec)]

@@ -95,6 +95,7 @@ from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
+from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes, max_capture
 from llmsize.estimate.engines.vllm_kv_groups import (
     KV_TERM_RULE,
     KvGroup,
@@ -451,16 +452,24 @@ class Vllm(BaseEngine):
         return profile_run_bytes(spec, e, self.wl, self.batched_tokens(), self.max_seqs())
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
-        """The graph pool keeps the largest captured decode batch's forward activations."""
+        """The graph pool: the largest captured decode batch's forward activations and logits, plus the
+        driver memory every FULL and PIECEWISE graph keeps per kernel node (vllm_graph_pool.py)."""
         if self.wl.enforce_eager:
             return 0
         # REFERENCE: vllm/config/vllm.py _set_cudagraph_sizes: with speculative decoding each decode request
         # is 1 + num_speculative_tokens query tokens, min(max_num_seqs x that x 2, 512)
         query = 1 + (self.wl.num_speculative_tokens or (spec.mtp_layers if self.wl.speculative else 0))
-        biggest = min(2 * self.max_seqs() * query, MAX_CAPTURE, self.batched_tokens())
+        largest = max_capture(spec, MAX_CAPTURE)
+        biggest = min(2 * self.max_seqs() * query, largest, self.batched_tokens())
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
-        return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
+        # The logits term is the rank's lm_head shard (ParallelLMHead: vocab / tp rows) in fp32. Inferred,
+        # not read in the capture code: Llama-3.1-8B's pool at TP 1/2/4 (0.91/0.76/0.67 GiB, llm-d-planner
+        # PR #205) falls by what a halving shard frees, with the same node memory a layer.
+        logits = biggest * -(-spec.vocab_size // self.wl.tp) * 4
+        buffers = biggest * e * (2 * h + 3 * (width // self.wl.tp)) + logits
+        layers = -(-spec.num_layers // self.wl.pp)
+        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query)
 
     def non_torch_bytes(self) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in
