@@ -65,11 +65,13 @@ class _Profiles(MutableMapping[str, EngineSpeedProfile]):
     def _read_engine(self, engine: str) -> None:
         if engine not in self._unread:
             return
-        self._unread.remove(engine)
-        for name, profile in engine_profiles(Engine(engine)).items():
+        profiles = engine_profiles(Engine(engine))
+        for name, profile in profiles.items():
             if name != engine and not name.startswith(f"{engine}-"):
                 raise ValueError(f"speed profile {name!r} is kept with the engine {engine!r}")
             self._read.setdefault(name, profile)
+        # marked read only once its profiles are in: a thread that looks one up meanwhile reads them too
+        self._unread.discard(engine)
 
     def __getitem__(self, name: str) -> EngineSpeedProfile:
         if name not in self._read:
