@@ -45,7 +45,8 @@ def test_torchtune_takes_its_configs_targets() -> None:
         mode="lora", context=1024, framework="torchtune",
         lora_targets=("q_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")))
     assert lora.trainable_params == no_k.trainable_params
-    # Llama 3.1 8B at r=8: q 8*(4096+4096), v 8*(4096+1024), o 8*(4096+4096), three MLP 8*(4096+14336), 32 layers
+    # Llama 3.1 8B at r=8: q 8*(4096+4096), v 8*(4096+1024), o 8*(4096+4096),
+    # three MLP 8*(4096+14336), 32 layers
     assert lora.trainable_params == 32 * 8 * (8192 + 5120 + 8192 + 3 * 18432)
 
 

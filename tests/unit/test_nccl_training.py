@@ -45,7 +45,8 @@ def _cli_json(*args: str) -> dict[str, object]:
 
     from llmsize.cli import app
 
-    result = CliRunner().invoke(app, ["estimate", "Llama-3.1-8B", "--mode", "lora", *args, "--format", "json"])
+    argv = ["estimate", "Llama-3.1-8B", "--mode", "lora", *args, "--format", "json"]
+    result = CliRunner().invoke(app, argv)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 

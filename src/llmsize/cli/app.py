@@ -258,7 +258,8 @@ def _gpus_name_hint(path: str, message: str) -> str | None:
 
 _NO_OPTION = re.compile(r"^No such option: (?P<option>--[\w-]+)")
 # Options only a fine-tuning estimate takes (workload_options.py): `plan` serves a model.
-_TRAINING_FLAGS = frozenset({"--mode", "--framework", "--zero", "--lora-rank", "--lora-targets", "--optimizer"})
+_TRAINING_FLAGS = frozenset(
+    {"--mode", "--framework", "--zero", "--lora-rank", "--lora-targets", "--optimizer"})
 
 
 def _plan_training_hint(path: str, message: str) -> str | None:
