@@ -1,0 +1,26 @@
+"""Issue 15, newcomer audit of the training commands: what an ML engineer types first."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_plan_with_a_training_option_points_to_estimate(capsys: pytest.CaptureFixture[str]) -> None:
+    # `llmsize plan MODEL --mode qlora` said "No such option: --mode (Possible options: --dp, --ep,
+    # --force)": options of a serving plan, for a question about fine-tuning.
+    import llmsize.cli
+
+    with pytest.raises(SystemExit) as info:
+        llmsize.cli.main(["plan", "Llama-3.1-8B", "--mode", "qlora", "--gpu", "RTX-4090"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert "Possible options" not in err and "Traceback" not in err
+    assert "llmsize estimate MODEL --mode" in err and err.count("\n") == 1
+
+
+def test_plan_keeps_clicks_suggestions_for_other_typos(capsys: pytest.CaptureFixture[str]) -> None:
+    import llmsize.cli
+
+    with pytest.raises(SystemExit):
+        llmsize.cli.main(["plan", "Llama-3.1-8B", "--gpuu", "RTX-4090"])
+    assert "Possible options: --gpu" in capsys.readouterr().err
