@@ -24,3 +24,22 @@ def test_plan_keeps_clicks_suggestions_for_other_typos(capsys: pytest.CaptureFix
     with pytest.raises(SystemExit):
         llmsize.cli.main(["plan", "Llama-3.1-8B", "--gpuu", "RTX-4090"])
     assert "Possible options: --gpu" in capsys.readouterr().err
+
+
+def test_fit_qlora_names_the_4bit_base_it_sized() -> None:
+    # `fit Phi-4 --mode qlora` said "Best that fits: bf16" beside 10.4 GiB of weights: 14.7B parameters
+    # in NF4 (+ fp32 embeddings/head), not the 27 GiB a bf16 base would take.
+    import json
+
+    from typer.testing import CliRunner
+
+    from llmsize.cli import app
+
+    argv = ["fit", "Phi-4", "--gpu", "RTX-4090", "--format", "json", "--mode"]
+    out = CliRunner().invoke(app, [*argv, "qlora"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["best"] == doc["options"][0]["precision"] == "bnb-nf4 4-bit"
+    lora = CliRunner().invoke(app, [*argv, "lora"])
+    assert json.loads(lora.stdout)["options"][0]["precision"] == "bf16"
+    assert doc["options"][0]["weights_bytes"] < json.loads(lora.stdout)["options"][0]["weights_bytes"] / 2
