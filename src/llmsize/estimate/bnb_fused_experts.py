@@ -41,7 +41,6 @@ def experts_stay_float(spec: ModelSpec, wl: Workload) -> bool:
     return found is None or found >= TRANSFORMERS_5
 
 
-def note(dtype: str) -> str:
-    return (f"the routed experts stay {dtype}: transformers >= 5 stacks them as 3-D parameters, which "
-            "bitsandbytes' nn.Linear conversion passes over (bitsandbytes#1849); Unsloth quantizes them "
-            "(--framework unsloth)")
+NOTE = ("the routed experts are not quantized: transformers >= 5 stacks them as 3-D parameters, which "
+        "bitsandbytes' nn.Linear conversion passes over (bitsandbytes#1849); Unsloth quantizes them "
+        "(--framework unsloth)")
