@@ -43,3 +43,21 @@ def test_fit_qlora_names_the_4bit_base_it_sized() -> None:
     lora = CliRunner().invoke(app, [*argv, "lora"])
     assert json.loads(lora.stdout)["options"][0]["precision"] == "bf16"
     assert doc["options"][0]["weights_bytes"] < json.loads(lora.stdout)["options"][0]["weights_bytes"] / 2
+
+
+def test_training_breakdown_follows_a_split_row() -> None:
+    # 70B QLoRA: no replica fits one 24 GB card, so the row splits the layers (device_map="auto"
+    # stages); the breakdown said 59 GiB per GPU beside a row of 34.
+    import json
+
+    from typer.testing import CliRunner
+
+    from llmsize.cli import app
+
+    out = CliRunner().invoke(app, ["estimate", "Llama-3.1-70B", "--mode", "qlora", "--gpu", "RTX-4090",
+                                   "--num-gpus", "4", "--format", "json"])
+    doc = json.loads(out.stdout)
+    row = doc["gpus"][0]
+    assert (row["tp"], row["pp"], row["dp"]) == (doc["workload"]["tp"], doc["workload"]["pp"], 1)
+    assert row["pp"] * row["tp"] == 4
+    assert row["per_gpu_bytes"] == doc["memory"]["total"]
