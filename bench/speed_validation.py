@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
@@ -1583,6 +1584,27 @@ FINDINGS = (
     "published. Qwen3-14B on an A100 (tt#340) shows the same reuse (ISL 4096 at half of 3072), but its "
     "TTFTs are then 2.0-2.4x the prediction at every length, 128 tokens included (52.5 ms published, "
     "24.8 modelled cold), so the sweep is not applied there.",
+    "Weight FLOPs counted as the engines run them (issue 11; hardware/head_params.py): the token embedding "
+    "is a row gather (llama.cpp build_inp_embd's ggml_get_rows, vLLM/SGLang VocabParallelEmbedding), no "
+    "mat-mul, and a prompt runs the LM head only on the rows whose logits are kept: the last token per "
+    "sequence in llama.cpp from PR #6122 (b2536; llama_batch_get_one leaves logits NULL), vLLM "
+    "(gpu_model_runner logits_indices = query_start_loc[1:] - 1), SGLang (LogitsProcessor last_index) and "
+    "transformers from 4.45 (generate passes num_logits_to_keep=1); every token before those. Decode bytes "
+    "already skipped an untied table (read_share.py). The prefill shares fitted with the old count were "
+    "rescaled on the fit rows only: each by the ratio of its fit-row optimum under the new count to that "
+    "under the old (so only the counting change moves it): vLLM HBM 0.55 -> 0.523, SGLang HBM 0.54 -> "
+    "0.514, llama.cpp HBM 0.115 -> 0.109, GDDR 0.285 -> 0.274, LPDDR 0.165 -> 0.155, Apple 0.70 -> 0.666 "
+    "(16-bit 0.674), AMD LPDDR 0.24 -> 0.228, the Ampere cuBLAS FP16 share 0.406 -> 0.401, Vulkan "
+    "coopmat2 0.51 -> 0.445, coopmat and scalar 0.25 -> 0.218, AMD LPDDR 0.24 -> 0.228, AMD GDDR 0.40 -> "
+    "0.349; shares no fit row moves stay. Fitted median 5.06% -> 5.27%, held-out 9.67% -> 9.50% (rows over "
+    "50%: 43 -> 43); held-out medians llama.cpp 10.09 -> 9.85, vLLM 9.90 -> 9.84, SGLang 9.31 -> 9.47, "
+    "transformers 7.13 -> 7.17. Small models with large tied tables now prefill faster than published "
+    "where the old count had matched: Llama-3.2-1B F32 on an RTX 4090 (PR #24216) +3% -> +29% (61 TFLOP/s, "
+    "74% of TF32, against the 16-bit share capped at 1 that prices SGEMM), Llama-3.2-1B Vulkan on an RTX "
+    "5090 +17% -> +28%, while Qwen3.5-0.8B on an M4 moved from -19%/-22% to +8%/+4%. The Xe2 shares, "
+    "derived from PR #14001's Lunar Lake run in the old count, were re-derived in the new one "
+    "(llama_cpp_vulkan_intel.py: KHR 0.067 -> 0.052, scalar 0.096 -> 0.074); the held-out Arc B580 "
+    "gemma-2-2b rows stay at +0.3% / -15.1%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1640,7 +1662,7 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
-    release = row.get("release") or _ollama_release(row)
+    release = row.get("release") or _ollama_release(row) or _transformers_release(row)
     if release:  # Ollama: the release that ran (--engine-version): its placement, defaults and sampler
         data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
@@ -1654,9 +1676,19 @@ def build_case(row: dict[str, Any]) -> Case:
     name = None if engine == "ollama" else speed_engine(row)
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
-        return Case(row, spec, gpu, inputs)
+        return Case(row, spec, gpu, _row_logits(row, inputs))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row), blocks)
+    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
+                _tail_case(row), blocks)
+
+
+def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
+    """llama.cpp: the row's build says whether its prompt ran the head on every token
+    (estimate/engines/llama_cpp_logits.py; the workload carries no build)."""
+    if row["engine"] != "llama.cpp":
+        return inputs
+    every = head_on_every_prompt_token(row_build(str(row.get("engine_version", ""))))
+    return inputs.model_copy(update={"prefill_logits_every_token": every})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:
@@ -1673,6 +1705,13 @@ def _tail_case(row: dict[str, Any]) -> Case | None:
     if row["metric"] != "serve_output_tps" or len(set(waves)) < 2:
         return None
     return build_case({**row, "concurrency": waves[-1], "num_prompts": None})
+
+
+def _transformers_release(row: dict[str, Any]) -> str | None:
+    """transformers: the release that ran (--engine-version): before 4.45 generate computed the prompt's
+    logits on every token (estimate/engines/transformers.py prefill_logits_every_token)."""
+    found = re.search(r"\btransformers (\d+\.\d+(?:\.\d+)?)", str(row.get("engine_version", "")))
+    return found.group(1) if found and row["engine"] == "transformers" else None
 
 
 def _ollama_release(row: dict[str, Any]) -> str | None:
