@@ -251,9 +251,28 @@ FLAGS: tuple[str, ...] = (
 _GPUS = ("H100", "RTX-4090", "MI300X", "M2-Ultra", "B200", "T4")
 
 
-_INFERENCE = ("--engine", "--quant", "--dtype", "--kv-dtype", "--tp", "--pp", "--dp", "--dp-attention",
-              "--num-gpus", "--context", "--batch", "--concurrency", "--speculative", "--images",
-              "--audio-seconds", "--video-frames", "--gpu-layers", "--n-cpu-moe", "--logits", "--attention")
+_INFERENCE = (
+    "--engine",
+    "--quant",
+    "--dtype",
+    "--kv-dtype",
+    "--tp",
+    "--pp",
+    "--dp",
+    "--dp-attention",
+    "--num-gpus",
+    "--context",
+    "--batch",
+    "--concurrency",
+    "--speculative",
+    "--images",
+    "--audio-seconds",
+    "--video-frames",
+    "--gpu-layers",
+    "--n-cpu-moe",
+    "--logits",
+    "--attention",
+)
 _TRAINING = ("--mode", "--framework", "--objective", "--quant", "--dtype", "--loss", "--zero", "--zero-impl",
              "--offload-optimizer", "--offload-params", "--fp8-training", "--optimizer", "--tp", "--num-gpus",
              "--context", "--batch", "--completion-tokens", "--kl-beta", "--lora-rank", "--images",
@@ -288,9 +307,16 @@ def plan_cases() -> Iterator[list[str]]:
     for model, engine, extra in itertools.product(
         MODELS,
         ("vllm", "sglang", "llama.cpp", "ollama"),
-        (["--ep"], ["--dp", "4", "--ep"], ["--dp-attention", "2"], ["--quant", "mxfp4"],
-         ["--quant", "Q2_K", "--kv-dtype", "q4_0"], ["--num-gpus", "3"], ["--context", "1"],
-         ["--batch", "100000"]),  # fmt: skip
+        (
+            ["--ep"],
+            ["--dp", "4", "--ep"],
+            ["--dp-attention", "2"],
+            ["--quant", "mxfp4"],
+            ["--quant", "Q2_K", "--kv-dtype", "q4_0"],
+            ["--num-gpus", "3"],
+            ["--context", "1"],
+            ["--batch", "100000"],
+        ),
     ):
         yield ["plan", model, "--gpu", "H100", "--engine", engine, *extra]
 
@@ -454,3 +480,131 @@ ENV_ARGV: tuple[tuple[str, ...], ...] = (
 def env_cases() -> Iterator[tuple[dict[str, str], list[str]]]:
     for name, value, argv in itertools.product(ENV_NAMES, ENV_VALUES, ENV_ARGV):
         yield {name: value}, list(argv)
+
+
+# --- GGUF files of Hunyuan, ERNIE 4.5, Gemma 3n and gpt-oss, every architecture key garbled
+
+
+def _write_gpt_oss(path: Path, cfg: dict[str, Any]) -> Path:
+    """GptOssModel.set_gguf_parameters' keys (llama.cpp conversion/gpt_oss.py), as the unit test writes."""
+    import gguf
+    import numpy as np
+
+    w = gguf.GGUFWriter(str(path), "gpt-oss")
+    h, heads, head_dim = cfg["hidden_size"], cfg["num_attention_heads"], cfg["head_dim"]
+    w.add_block_count(cfg["num_hidden_layers"])
+    w.add_context_length(cfg["max_position_embeddings"])
+    w.add_embedding_length(h)
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(heads)
+    w.add_head_count_kv(cfg["num_key_value_heads"])
+    w.add_key_length(head_dim)
+    w.add_value_length(head_dim)
+    w.add_sliding_window(cfg["sliding_window"])
+    w.add_expert_feed_forward_length(cfg["intermediate_size"])
+    w.add_expert_count(cfg["num_local_experts"])
+    w.add_expert_used_count(cfg["num_experts_per_tok"])
+    vocab = cfg["vocab_size"]
+    for name, shape in [("token_embd.weight", (vocab, h)), ("output.weight", (vocab, h)),
+                        ("blk.0.attn_q.bias", (heads * head_dim,))]:  # fmt: skip
+        w.add_tensor_info(name, shape, np.dtype(np.float16), 2 * int(np.prod(shape)))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    w.close()
+    return path
+
+
+def _gemma3n_text() -> dict[str, Any]:
+    text: dict[str, Any] = _catalog_config("gemma-3n-E2B-it")["text_config"]
+    return text
+
+
+def gguf_bases(root: Path) -> list[tuple[str, Path]]:
+    """(llama.cpp architecture, header-only file) for the families round 11 did not write."""
+    import hostile_round11 as r11
+
+    unit = str(Path(__file__).resolve().parent / "unit")
+    import sys
+
+    if unit not in sys.path:
+        sys.path.insert(0, unit)
+    import test_gguf_arch_fields as fields
+
+    root.mkdir(parents=True, exist_ok=True)
+    dense = {"model_type": "hunyuan_v1_dense", "hidden_size": 4096, "num_hidden_layers": 32,
+             "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 14336,
+             "vocab_size": 128167, "tie_word_embeddings": True, "max_position_embeddings": 32768}  # fmt: skip
+    bases = [
+        ("hunyuan-moe", fields.write_hunyuan(root / "hm.gguf", _catalog_config("Hunyuan-A13B-Instruct"))),
+        ("hunyuan-dense", fields.write_hunyuan(root / "hd.gguf", dense)),
+        ("ernie4_5-moe", fields.write_ernie(root / "em.gguf", _catalog_config("ERNIE-4.5-21B-A3B-PT"))),
+        ("ernie4_5", fields.write_ernie(root / "ed.gguf", _catalog_config("ERNIE-4.5-0.3B-PT"))),
+        ("gemma3n", fields.write_gemma3n(root / "g3n.gguf", _gemma3n_text())),
+        ("gpt-oss", _write_gpt_oss(root / "oss.gguf", _catalog_config("gpt-oss-20b"))),
+    ]
+    return [(arch, r11._with_data_room(path)) for arch, path in bases]
+
+
+# --- a poisoned LLMSIZE_CACHE_DIR entry (specs/cache.py: one JSON file per repo@revision)
+
+CACHE_REPO = "acme/tiny"
+CACHE_ARGV: tuple[tuple[str, ...], ...] = (
+    ("estimate", CACHE_REPO, "--format", "json"),
+    ("fit", CACHE_REPO, "--gpu", "H100", "--engine", "vllm"),
+)
+
+
+def _valid_entry() -> dict[str, Any]:
+    """The entry a Hub lookup of a 0.5B Qwen2 would store (cache.store's payload)."""
+    return {
+        "cache_version": 1,
+        "repo_id": CACHE_REPO,
+        "revision": "main",
+        "commit": None,
+        "config": _catalog_config(MODEL),
+        "checkpoint": {
+            "format": "safetensors",
+            "params_by_dtype": {"BF16": 494032768},
+            "total_params": 494032768,
+            "total_bytes": 988065536,
+            "tensors": [],
+        },
+        "notes": [],
+        "fetched_at": 1.7e9,
+    }
+
+
+CACHE_PATHS: tuple[tuple[str, ...], ...] = (
+    ("fetched_at",), ("repo_id",), ("revision",), ("commit",), ("notes",), ("config",),
+    ("config", "hidden_size"), ("config", "model_type"), ("checkpoint",), ("checkpoint", "format"),
+    ("checkpoint", "total_params"), ("checkpoint", "total_bytes"), ("checkpoint", "params_by_dtype"),
+    ("checkpoint", "tensors"),
+)  # fmt: skip
+CACHE_VALUES: tuple[object, ...] = (
+    None, -1, 0, 1e308, "x", "a/b", "ACME/TINY", [], {}, 2**70, True, "a\nb", ["\x1b[31m" * 10] * 1000,
+    {"BF16": -5}, {"Q4_K": 10}, [{"name": "t", "dtype": "F16", "shape": [-1], "n_bytes": 2}],
+    [{"name": "t", "dtype": "F16", "shape": [2], "n_bytes": -2}],
+)  # fmt: skip
+
+
+def cache_entries(root: Path) -> Iterator[str]:
+    """The text of each poisoned entry: every field set to every value, then broken documents."""
+    del root
+    base = _valid_entry()
+    yield json.dumps(base)
+    for path in CACHE_PATHS:
+        for value in CACHE_VALUES:
+            yield json.dumps(_set(base, path, value))
+    yield "[" * 100_000  # past the recursion limit: was "internal error: RecursionError"
+    yield '{"cache_version": 1, ' + '"a": {' * 50_000
+    yield "NaN"
+    yield '{"cache_version": 1e400}'
+    yield json.dumps({**base, "fetched_at": math.nan})
+
+
+def write_cache_entry(root: Path, text: str) -> Path:
+    path = root / "hub" / "acme--tiny@main.json"  # specs/cache.py _entry_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
