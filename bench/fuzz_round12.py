@@ -110,6 +110,9 @@ def main() -> None:
             "configs": lambda: configs(tally, root, args.configs, args.seed, args.limit),
             "gguf": lambda: ggufs(tally, root, args.gguf, args.seed, args.limit),
             "cache": lambda: poisoned_cache(tally, root, args.limit),
+            "timed": lambda: each(
+                tally, "timed", r12.timed_cases(r12.write_deep_config(root / "deep")), args.limit
+            ),
         }
         wanted = [w.strip() for w in args.steps.split(",") if w.strip()]
         for name, step in steps.items():

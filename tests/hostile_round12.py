@@ -608,3 +608,33 @@ def write_cache_entry(root: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+# --- the time bound: the deepest config llmsize takes (MAX_LAYERS blocks) over thousands of GPUs
+
+DEEP_LAYERS = 65_536  # specs/models.py MAX_LAYERS
+
+
+def write_deep_config(folder: Path, layers: int = DEEP_LAYERS) -> Path:
+    """A tiny Llama of `layers` blocks (2.7 billion parameters at 65,536 blocks)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {
+        "model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": 64,
+        "intermediate_size": 128, "num_hidden_layers": layers, "num_attention_heads": 8,
+        "num_key_value_heads": 8, "vocab_size": 1000, "max_position_embeddings": 4096,
+        "torch_dtype": "bfloat16",
+    }  # fmt: skip
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+def timed_cases(deep: Path) -> list[list[str]]:
+    """Layouts that were slow: every smaller GPU count tried one by one (planner fallback), and every
+    pipeline stage scanning all 65,536 blocks per parameter group (estimate/weights.py)."""
+    return [
+        ["fit", MODEL, "--gpu", "MI300X", "--mode", "lora", "--context", "128k", "--num-gpus", "1000"],
+        ["fit", "Llama-3.1-8B", "--gpu", "T4", "--mode", "qlora", "--context", "1m", "--num-gpus", "4096"],
+        ["fit", str(deep), "--gpu", "T4", "--num-gpus", "4096"],
+        ["fit", str(deep), "--gpu", "T4", "--num-gpus", "64", "--engine", "vllm"],
+        ["estimate", str(deep), "--pp", "512", "--tp", "8", "--num-gpus", "4096"],
+    ]

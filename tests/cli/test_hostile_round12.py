@@ -155,3 +155,36 @@ def test_cache_sample(cache_root: Path, capsys: pytest.CaptureFixture[str]) -> N
         r12.write_cache_entry(cache_root, text)
         for argv in r12.CACHE_ARGV:
             assert_answered(list(argv), capsys)
+
+
+# --- per-stage blocks of each parameter group (estimate/weights.py _on_stage)
+
+
+@pytest.mark.parametrize(
+    "model", ["DeepSeek-V3", "Qwen3-Next-80B-A3B-Instruct", "LFM2-8B-A1B", "Mixtral-8x7B-v0.1"]
+)
+@pytest.mark.parametrize("pp", [1, 3, 7])
+def test_stage_shards_partition_each_groups_blocks(model: str, pp: int) -> None:
+    """Each block-tensor group's blocks, over the stages, are exactly the blocks its kind lives in (dense
+    MLPs in the dense blocks, experts in the MoE blocks), each once and in order: the set kept per spec
+    (_block_set) must select what a scan of every block selected."""
+    from llmsize.estimate.weights import stage_shards, stages
+
+    spec = resolve(model)
+    wl = Workload(pp=pp, num_gpus=pp)
+    held: dict[str, list[int]] = {}
+    for stage in stages(spec, wl):
+        for shard in stage_shards(spec, wl, stage):
+            if shard.layers:
+                assert list(shard.layers) == sorted(set(shard.layers) & set(stage.layers))
+                held.setdefault(f"{shard.group.kind}.{shard.group.name}", []).extend(shard.layers)
+    assert any(name.startswith(("attn.", "mixer.")) for name in held), held.keys()
+    moe = [i for i, m in enumerate(spec.moe_layers) if m]
+    dense = [i for i, m in enumerate(spec.moe_layers) if not m]
+    for name, blocks in held.items():
+        kind = name.split(".")[0]
+        if kind == "mlp":
+            assert blocks == dense, name
+        elif kind in ("expert", "shared_expert", "router"):
+            assert blocks == moe, name
+        assert blocks == sorted(set(blocks)), name
