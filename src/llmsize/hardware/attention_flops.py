@@ -26,13 +26,18 @@ def _attention_dims(spec: ModelSpec) -> tuple[int, int, int]:
     return spec.num_attention_heads, spec.head_dim, spec.head_dim
 
 
-def attention_flops_prefill(spec: ModelSpec, tokens: int) -> float:
+def attention_flops_prefill(spec: ModelSpec, tokens: int, absorbed_mla: bool = False) -> float:
     """Score and value matmuls of one causal prompt: 2·heads·(d_qk + d_v) per query-key pair, per layer.
 
     QKᵀ costs 2·d_qk FLOPs per pair and P·V 2·d_v (multiply + add), as in the Chinchilla paper's
     FLOP accounting (Hoffmann et al. 2022, appendix F); causal masking halves the pairs. Each block
     counts its own head sizes (ModelSpec.attention_view: Gemma 4's global blocks score 512-wide heads).
+    `absorbed_mla`: the engine runs an MLA prompt in the absorbed (latent) form, as decode does, so
+    each pair costs attention_flops_per_key (llama.cpp: estimate/engines/llama_cpp_mla.py).
     """
+    if absorbed_mla and spec.is_mla and spec.kv_lora_rank:
+        blocks = _absorbed_blocks(spec)
+        return sum(per_key * attention_pair_count(tokens, window) for window, per_key in blocks)
     total = 0.0
     for window, per_pair, _, _ in _blocks(spec):
         total += per_pair * attention_pair_count(tokens, window)
@@ -70,6 +75,13 @@ def _blocks(spec: ModelSpec) -> tuple[tuple[int | None, int, float, bool], ...]:
     views ~28,000 times for 187 speed estimates)."""
     return memo(spec, ("attention flops blocks",),
                 lambda: tuple(_block(spec, i) for i in range(spec.num_layers)))
+
+
+def _absorbed_blocks(spec: ModelSpec) -> tuple[tuple[int | None, float], ...]:
+    """Per block: (window, attention_flops_per_key): the latent form's FLOPs per pair (memoized)."""
+    return memo(spec, ("attention flops absorbed blocks",),
+                lambda: tuple((spec.layer_window(i), attention_flops_per_key(spec, i))
+                              for i in range(spec.num_layers)))
 
 
 def _block(spec: ModelSpec, layer: int) -> tuple[int | None, int, float, bool]:

@@ -77,9 +77,16 @@ def _add_feature_parts(spec: ModelSpec, i: int, kind: str, routed: bool, add: Ca
         add("extra_norm")
     if spec.layer_scalar:
         add("layer_scalar")
+    # Norms that scale by (1 + weight): vLLM runs them as GemmaRMSNorm, a torch.compile'd function
+    # when the model itself is not compiled (estimate/engines/vllm_eager_kernels.py).
+    for _ in range(spec.norms_per_layer if spec.norm_unit_offset else 0):
+        add("unit_offset_norm")
     if kind not in ("linear_attention", "mamba", "conv"):
         if spec.qk_norm != "none":
             add("qk_norm")
+            if spec.norm_unit_offset:
+                add("unit_offset_norm")
+                add("unit_offset_norm")
         for _ in range((1 if spec.fused_qkv else 3) * spec.qkv_bias + spec.o_bias):
             add("proj_bias")
         if spec.attn_output_gate:

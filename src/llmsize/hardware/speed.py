@@ -43,6 +43,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
 from llmsize.hardware.prompt_dequant import prompt_dequant_seconds
+from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
@@ -100,6 +101,9 @@ class SpeedConstants(Record):
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
     attention_fraction: float = Field(
         default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
+    latent_attention_fraction: float = Field(
+        default=0.0, description="achieved / 16-bit peak FLOP/s of attention in MLA's latent form where the "
+        "engine runs it so (0: attention_fraction; estimate/engines/llama_cpp_mla.py)")
     wide_attention_fraction: float = Field(
         default=0.0, description="achieved / 16-bit peak FLOP/s of prefill attention on blocks wider than "
         "FlashAttention's head dim (0: attention_fraction; estimate/engines/vllm_wide_heads.py)")
@@ -192,6 +196,9 @@ class SpeedInputs(Record):
     kv_bytes_per_gpu: int = Field(ge=0, description="KV cache of the whole batch at the context, on it")
     active_params: int = Field(gt=0, description="parameters used per token (whole model)")
     attention_flops_prefill: float = Field(ge=0, description="attention FLOPs of one prompt (whole model)")
+    mla_absorbed_prefill: bool = Field(
+        default=False, description="the engine scores an MLA prompt in the latent (absorbed) form "
+        "(estimate/engines/llama_cpp_mla.py): attention_flops_prefill counts that form")
     attention_flops_prefill_wide: float = Field(
         default=0.0, ge=0, description="the part of attention_flops_prefill in blocks whose head dim exceeds "
         "FlashAttention's 256 (Gemma 4's global blocks)")
@@ -266,6 +273,9 @@ class SpeedInputs(Record):
     encoder_attention_flops: float = Field(
         default=0.0, ge=0, description="the attention part of encoder_flops")
     encoder_tp: int = Field(default=1, ge=1, description="ranks the engine splits the tower's blocks over")
+    qk_norm_tp_collectives: int = Field(
+        default=0, ge=0, description="collectives each attention block adds under TP for a q/k norm over "
+        "all heads (ModelSpec.qk_norm_tp_collectives; hardware/qk_norm_tp.py)")
 
 
 class SpeedEstimate(Record):
@@ -333,7 +343,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         gpu_per_layer_s=class_value(prof.gpu_per_layer_by_class, gpu, prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
-        latency_layers=_latency_layers(inputs, prof.layer_kernels),
+        latency_layers=_latency_layers(inputs, (prof.one_sequence_kernels if inputs.batch == 1 else {})
+                                       or prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
         extra_nodes=(_extra_nodes(inputs, prof.node_kernels or prof.layer_kernels)
                      + inputs.num_layers * prof.unfused_kernels_per_layer
@@ -345,6 +356,10 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
         wide_attention_fraction=(eff.compute if eff.compute is not None
                                  else prof.wide_head_attention_compute.get(gpu.architecture, 0.0)),
+        latent_attention_fraction=(0.0 if not inputs.mla_absorbed_prefill
+                                   else eff.compute if eff.compute is not None
+                                   else prof.latent_attention_compute.get(
+                                       f"{gpu.architecture}-{device_class(gpu)}", 0.0)),
         matrix_speedup=(matrix_unit_speedup(gpu, prof.matrix_units) if prof.vulkan_matrix_cores is None
                         else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores),
                                             inputs.bf16_weights)),
@@ -523,16 +538,18 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
     if inputs.tp <= 1:
         return 0.0
     calls = 2 * inputs.num_layers
+    qk_calls = qk_norm_collective_calls(inputs)  # latency only (hardware/qk_norm_tp.py)
     link = gpu.interconnect_bytes_per_s
     if not link:
-        return calls * c.allreduce_latency_s
+        return (calls + qk_calls) * c.allreduce_latency_s
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
     per_gpu = message * 2 * (inputs.tp - 1) / inputs.tp
     peer = gpu.peer_link_bytes_per_s
     if peer and message <= MESH_SMALL_MESSAGE_BYTES:
         # Switchless mesh: a small all-reduce runs over one peer link at a time, not all of them.
         link = peer
-    return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction))
+    return calls * (c.allreduce_latency_s + per_gpu / (link / 2 * c.interconnect_fraction)) + (
+        qk_calls * c.allreduce_latency_s)
 
 
 def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int) -> float:
@@ -593,7 +610,7 @@ def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, wide: b
     dtype = c.peak_dtype or inputs.compute_dtype
     if dtype in LOW_PRECISION_DTYPES:
         dtype = "bf16"  # flops_for falls back to fp16 where bf16 is not native
-    share = c.attention_fraction or c.compute_fraction
+    share = c.latent_attention_fraction or c.attention_fraction or c.compute_fraction
     if wide and c.wide_attention_fraction:
         share = c.wide_attention_fraction
     return gpu.flops_for(dtype) * share

@@ -107,9 +107,10 @@ def vulkan_prefill_share(
     bf16: bool = False,
 ) -> float:
     """The profile's share of the path's peak: by path, vendor and device class, then path and class,
-    then path ('coopmat2-gddr', 'coopmat-amd-lpddr', 'scalar', ...)."""
+    then path and architecture, then path ('coopmat2-gddr', 'coopmat-amd-lpddr', 'coopmat-xe2', 'scalar')."""
     path = vulkan_path(gpu, request, bf16)
-    for key in (f"{path}-{gpu.vendor}-{class_name}", f"{path}-{class_name}", path):
+    keys = (f"{path}-{gpu.vendor}-{class_name}", f"{path}-{class_name}", f"{path}-{gpu.architecture}", path)
+    for key in keys:
         if key in table:
             return table[key]
     return default

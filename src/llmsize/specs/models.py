@@ -382,6 +382,11 @@ class ModelSpec(Record):
     qk_norm: Literal["none", "head", "full"] = Field(
         default="none", description="per-head q/k RMSNorm (Qwen3, Gemma3: 'head'), or over all heads ('full')"
     )
+    qk_norm_tp_collectives: int = Field(
+        default=0, ge=0, description="collectives each attention block adds under tensor parallelism for a "
+        "q/k norm whose statistic spans all heads: MiniMax-M2 all-reduces the sums of squares (1), OLMo 2 "
+        "all-gathers q and k (2); 0: the norm stays on each rank (hardware/qk_norm_tp.py)"
+    )
     final_norm: bool = True
     fused_qkv: bool = Field(default=False, description="one qkv projection module (Phi-3, Falcon, ChatGLM)")
     fused_gate_up: bool = Field(default=False, description="one gate_up projection module (Phi-3, ChatGLM)")

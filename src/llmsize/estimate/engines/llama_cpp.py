@@ -54,6 +54,7 @@ from llmsize.estimate.engines import (
     llama_cpp_dsv4,
     llama_cpp_figures,
     llama_cpp_host,
+    llama_cpp_mla,
     llama_cpp_mmproj,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -207,6 +208,10 @@ class LlamaCpp(BaseEngine):
         if self.flash_attention():
             return 0.0
         return unfused_decode_factor(spec, self.wl)
+
+    def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:
+        """An MLA prompt runs in the latent form, as its decode does (llama_cpp_mla.py)."""
+        return llama_cpp_mla.prompt_runs_absorbed(spec)
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))

@@ -18,6 +18,7 @@ from llmsize.estimate.engines import (
     llama_cpp_gdn,
     llama_cpp_hip,
     llama_cpp_hip_graphs,
+    llama_cpp_mla,
     llama_cpp_nodes,
 )
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -44,6 +45,9 @@ SPEED = EngineSpeedProfile(
     # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
     prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
     expert_half_tokens=60.0,
+    # MLA in the latent form: ggml-cuda's MMA flash attention serves every query head from each K/V tile
+    # (estimate/engines/llama_cpp_mla.py; priced on PR #19057's RTX 5090 timing).
+    latent_attention_compute=dict(llama_cpp_mla.LATENT_ATTENTION_BY_ARCH),
     # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
     # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's
     # quantized mat-muls run MMQ, which quantizes the activations to q8_1 and multiplies with int8 MMA

@@ -18,7 +18,7 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
 
 from __future__ import annotations
 
-from llmsize.estimate.engines import llama_cpp_gdn, llama_cpp_vulkan_mmid
+from llmsize.estimate.engines import llama_cpp_gdn, llama_cpp_vulkan_intel, llama_cpp_vulkan_mmid
 from llmsize.estimate.engines.llama_cpp_nodes import LEGACY_KERNELS
 from llmsize.estimate.engines.llama_cpp_speed import GDN_CHUNKED_SPEED, GDN_UNFUSED_SPEED
 from llmsize.estimate.engines.llama_cpp_speed import SPEED as LLAMA_CPP_SPEED
@@ -34,7 +34,8 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # rows (PR #17186), 'coopmat-amd-gddr' on the RX 9070 XT Llama-3.1-8B pp512 row (llama.cpp b9174, RADV;
 # VulkanForge benchmark wiki); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak
 # (kyuz0 fit rows, the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp,
-# the same tiling without matrix units) have no fit row and take the 'coopmat' share.
+# the same tiling without matrix units) have no fit row and take the 'coopmat' share, except on Intel Xe2,
+# whose shares come from PR #14001's Lunar Lake runs (llama_cpp_vulkan_intel.py).
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
     update={
         "engine": VULKAN_ENGINE,
@@ -46,8 +47,12 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
             "coopmat-amd-lpddr": 0.24,
             "coopmat-amd-gddr": 0.4,
             "scalar": 0.25,
+            # Intel Xe2's own shares, priced on a Lunar Lake run (llama_cpp_vulkan_intel.py).
+            **llama_cpp_vulkan_intel.XE2_PREFILL_SHARES,
         },
         "prefill_compute_16bit": {},
+        # ggml-cuda's MMA flash attention share for MLA's latent form (llama_cpp_mla.py) is not Vulkan's.
+        "latent_attention_compute": {},
         "gpu_per_layer_s": 0.0290e-3,
         "gpu_per_layer_by_class": {},
         # Calibrated per layer on its own rows (MoE and hybrid ones among them), with the kernel counts

@@ -402,6 +402,13 @@ class Ollama(LlamaCpp):
             return unfused_decode_factor(spec, self.wl)
         return super().decode_kv_read_factor(spec)
 
+    def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:
+        """Ollama's library DeepSeek-V2 GGUFs predate llama.cpp's wk_b / wv_b split (PR #12801, 2025-04), so
+        their prompts run the decompressed per-head form (llama_cpp_mla.py names the split); no Ollama row
+        of an MLA model was found to say otherwise."""
+        del spec
+        return False
+
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """Ollama's default sampler picks its top-k out of the whole vocabulary every token, and scans it for
         its repeat penalty (releases before v0.32.10, and library models that pin a penalty):

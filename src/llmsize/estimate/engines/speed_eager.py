@@ -7,7 +7,8 @@ runs the model's Python `forward`, and the CPU launches each layer's kernels one
 transformers' `generate` does. So the eager profile is the graph profile with the CPU launch time
 per layer of an eager PyTorch forward: the CPU cost of one Python-launched kernel (transformers'
 calibrated launch time per layer over the kernels its decoder layer launches) times the kernels
-the graph engine's layer runs (speed_profile.FUSED_LAYER_KERNELS). No constant is fitted here.
+the graph engine's layer runs (speed_profile.FUSED_LAYER_KERNELS; a Gated DeltaNet mixer's unfused
+copies: vllm_eager_kernels.py). No constant is fitted here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from llmsize.estimate.engines.transformers import LEGACY_SPEED as TRANSFORMERS_L
 from llmsize.estimate.engines.transformers import SPEED as TRANSFORMERS_SPEED
 from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY
 from llmsize.estimate.engines.vllm import SPEED as VLLM_SPEED
+from llmsize.estimate.engines.vllm_eager_kernels import eager_layer_kernels
 
 # REFERENCE: kernels transformers' eager decoder layer launches from Python per token, as its speed
 # profile counts them (estimate/engines/transformers.py: modeling_qwen2.py Qwen2DecoderLayer.forward,
@@ -46,6 +48,9 @@ def eager_profile(graph: EngineSpeedProfile, eager_reference: EngineSpeedProfile
             "engine": graph.engine + EAGER_SUFFIX,
             "graphs": False,
             "launch_per_layer_s": launch,
+            # Uncompiled, a GDN mixer, a gate and a (1 + w) norm launch more (vllm_eager_kernels.py).
+            "layer_kernels": eager_layer_kernels(graph.layer_kernels),
+            "one_sequence_kernels": eager_layer_kernels(graph.layer_kernels, one_sequence=True),
             "version": f"{graph.version}, --enforce-eager (no CUDA graphs)",
             "sources": (*graph.sources, "https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/config.py"),
         }

@@ -76,6 +76,10 @@ class EngineSpeedProfile(Record):
         "token-mixer kind, 'dense_ffn', 'moe_ffn', 'moe_per_expert', 'shared_expert'); the per-layer latency "
         "above is that of a dense attention layer, spread over its kernels (empty: one latency a layer)",
     )
+    one_sequence_kernels: dict[str, int] = Field(
+        default_factory=dict, description="layer_kernels of a decode step of one sequence, where an "
+        "eager forward's layout copies find their views already contiguous (estimate/engines/"
+        "vllm_eager_kernels.py); empty: layer_kernels")
     gpu_per_node_s: float = Field(
         default=0.0, ge=0, description="GPU seconds of every graph node a forward pass runs beyond its "
         "blocks' share of the engine's dense block (layer_kernels): routers, gates, extra norms, state "
@@ -102,6 +106,10 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel, "
         "per GPU architecture ('hopper', ...), where it differs from the mat-muls' prefill share (absent: "
         "that share)")
+    latent_attention_compute: dict[str, float] = Field(
+        default_factory=dict, description="achieved / 16-bit peak FLOP/s of attention run in MLA's latent "
+        "(absorbed) form, per '<architecture>-<device class>' (llama.cpp: estimate/engines/llama_cpp_mla.py; "
+        "absent: attention_compute)")
     wide_head_attention_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel on "
         "blocks whose head dim exceeds FlashAttention's 256, per GPU architecture (vLLM: "

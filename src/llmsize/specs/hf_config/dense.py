@@ -214,7 +214,9 @@ def olmo2(r: Reader) -> Fields:
     all heads; Olmo 3 adds sliding layers from `layer_types`."""
     f = trunk(r)
     bias = r.flag("attention_bias")
-    f.update(qkv_bias=bias, o_bias=bias, qk_norm="full", post_norm=True)
+    # Under TP, vLLM's and SGLang's olmo2.py Olmo2Attention._apply_qk_norm all-gather q and k before
+    # the norm (two collectives a block): hardware/qk_norm_tp.py.
+    f.update(qkv_bias=bias, o_bias=bias, qk_norm="full", qk_norm_tp_collectives=2, post_norm=True)
     f.update(windows(r, f["num_layers"], None))
     return f
 

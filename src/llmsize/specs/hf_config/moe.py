@@ -234,6 +234,10 @@ def minimax_m2(r: Reader) -> Fields:
     f = trunk(r)
     f.update(
         qk_norm="full",
+        # Under TP both engines all-reduce the q and k sums of squares once a block (SGLang
+        # minimax_m2.py MiniMaxM2QKRMSNorm._forward_naive; vLLM linear_attn.py
+        # MiniMaxText01RMSNormTP.forward_qk): hardware/qk_norm_tp.py.
+        qk_norm_tp_collectives=1,
         num_experts=r.req("num_local_experts"),
         num_experts_per_tok=r.req("num_experts_per_tok"),
         moe_intermediate_size=f["intermediate_size"],

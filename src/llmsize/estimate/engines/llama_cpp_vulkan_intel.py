@@ -1,0 +1,51 @@
+"""llama.cpp's Vulkan prompt mat-muls on Intel Xe2: the share of the path's peak they reached.
+
+Why Intel needs its own share: ggml-vulkan's mul_mm warptiles (ggml-vulkan.cpp ggml_vk_load_shaders,
+l/m/s_warptile) were sized on NVIDIA and AMD hardware, and on Intel the shaders ran at the driver's
+default subgroup size 32 where Xe2 executes SIMD16 natively. Intel's own later PRs say so: #18178
+(2025-12, "Warptile tuning for Intel Xe2/Xe3": 4x the workgroup size, 2x BM and BN "to increase prompt
+processing performance for Intel Xe2+ GPUs that support coopmat") and #17374 (2025-11, a base subgroup
+size of 16 instead of 32 on Xe2, "max 5.1x" on the s/m tiles). The NVIDIA-fitted KHR share (0.25) is
+therefore not Intel's; the share is priced from a measurement on another Xe2 device than the held-out
+Arc B580 rows, for each path.
+
+REFERENCE: ggml-org/llama.cpp PR #14001 (2025-06-04, "Enable VK_KHR_cooperative_matrix extension for
+Intel Xe2 GPUs"), description table, Windows 11 24H2, driver 32.0.101.6795, gemma-2-2b-it Q4_K_M,
+llama-bench defaults: Core Ultra 7 268V (Lunar Lake, Arc 140V iGPU) pp512 416.53 t/s with KHR_coopmat
+(b5589) and 148.60 t/s on the scalar shaders (b5583, "matrix cores: none").
+The 268V's GPU, an Arc 140V: 8 Xe2 cores, at most 2.0 GHz on the Core Ultra 7 parts (2.05 GHz only on
+the Ultra 9 288V; https://vgmag.it/297859/ and notebookcheck.com's Core Ultra 7 268V report, both
+2024); an Xe2 core issues 2,048 FP16 XMX operations a clock (gpu_specs/intel.yaml, the Xe2 comment)
+and 256 FP32 FLOPs on its 8 SIMD16 vector engines (packed FP16: twice that), so
+XMX FP16 32.77 TFLOPS and packed FP16 8.19 TFLOPS. The FLOPs are counted as the speed model counts
+them (hardware/speed.prefill_seconds: 2 x the model's parameters a token, gemma-2-2b's 2,614,341,888
+with its tied embedding, plus attention, 4 x 256.5 keys x 8 heads x 256 x 26 layers at pp512):
+5.283 GFLOP a token.
+- KHR_coopmat: 416.53 x 5.283e9 = 2.20 TFLOP/s = 0.067 of 32.77;
+- scalar:       148.60 x 5.283e9 = 0.79 TFLOP/s = 0.096 of 8.19.
+Checked on the held-out Arc B580 rows of the same table (never fitted): 1,631.44 and 490.89 t/s are
+0.079 of 109.6 and 0.095 of 27.34 in the same count: the same two shares on a 20-core discrete card.
+These are the shares of the June 2025 builds; no Intel timing after PR #18178's retuned tiles was
+readable (its tables are images), so every build takes them.
+"""
+
+from __future__ import annotations
+
+FLOP_PER_TOKEN = 2 * 2_614_341_888 + 4 * 256.5 * 8 * 256 * 26  # gemma-2-2b pp512, as derived above
+LNL_XE2_CORES = 8
+LNL_GPU_HZ = 2.00e9
+XMX_FP16_PER_CORE_CLOCK = 2048
+VECTOR_FP32_PER_CORE_CLOCK = 256
+
+
+def _share(tokens_per_s: float, peak_flops: float) -> float:
+    return round(tokens_per_s * FLOP_PER_TOKEN / peak_flops, 3)
+
+
+LNL_XMX_FP16 = LNL_XE2_CORES * XMX_FP16_PER_CORE_CLOCK * LNL_GPU_HZ
+LNL_PACKED_FP16 = 2 * LNL_XE2_CORES * VECTOR_FP32_PER_CORE_CLOCK * LNL_GPU_HZ
+# Keyed as vulkan_paths.vulkan_prefill_share looks them up: path, then the catalog's architecture.
+XE2_PREFILL_SHARES: dict[str, float] = {
+    "coopmat-xe2": _share(416.53, LNL_XMX_FP16),
+    "scalar-xe2": _share(148.60, LNL_PACKED_FP16),
+}
