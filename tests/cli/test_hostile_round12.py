@@ -188,3 +188,11 @@ def test_stage_shards_partition_each_groups_blocks(model: str, pp: int) -> None:
         elif kind in ("expert", "shared_expert", "router"):
             assert blocks == moe, name
         assert blocks == sorted(set(blocks)), name
+
+
+def test_divisors_by_square_root_are_every_divisor() -> None:
+    """hardware/layout.py _divisors (the planner asks it for every count up to --num-gpus)."""
+    from llmsize.hardware.layout import _divisors
+
+    for n in [*range(1, 400), 4096, 4095, 65_536, 999_983]:
+        assert _divisors(n) == [d for d in range(1, n + 1) if n % d == 0], n
