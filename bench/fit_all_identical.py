@@ -9,9 +9,10 @@ both source trees and compares the outputs byte for byte.
     git archive <old commit> src model_specs gpu_specs | tar -x -C /tmp/old
     python bench/fit_all_identical.py --against /tmp/old/src [--quick]
 
-This code runs each setting twice with a fresh cache folder (LLMSIZE_CACHE_DIR): the first run
-plans every model, the second prints the rows the first kept (cli/fit_all_cache.py); both must
-match the older checkout's bytes.
+This code runs each setting three times with a fresh cache folder (LLMSIZE_CACHE_DIR): the first
+run builds the catalog's specs and plans every model, the second prints the rows the first kept
+(cli/fit_all_cache.py), the third, with the rows removed, plans every model again from the specs
+the first kept (cli/catalog_specs_cache.py); all must match the older checkout's bytes.
 
 Exit 0 when every output is identical, 1 otherwise (the models whose entries differ are listed).
 """
@@ -22,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,8 +87,10 @@ def main() -> int:
     for setting in QUICK if args.quick else SETTINGS:
         with tempfile.TemporaryDirectory(prefix="fit-all-cache-") as cache:
             new, kept = run(SRC, setting, cache), run(SRC, setting, cache)  # planned, then from the cache
+            shutil.rmtree(Path(cache) / "fit-all", ignore_errors=True)
+            replanned = run(SRC, setting, cache)  # planned again, from the catalog specs kept
         old = run(args.against, setting)
-        same = new == old and kept == old
+        same = new == old and kept == old and replanned == old
         digest = hashlib.sha256(new[1]).hexdigest()[:12]
         models = len(json.loads(new[1]).get("models", [])) if new[0] in (0, 3) and new[1] else 0
         print(
@@ -102,6 +106,9 @@ def main() -> int:
             if kept != new:
                 differ = ", ".join(differing_models(kept[1], new[1]))
                 print(f"      the run from the cache differs from the planned one: {differ}")
+            if replanned != new:
+                differ = ", ".join(differing_models(replanned[1], new[1]))
+                print(f"      the run from the kept specs differs from the planned one: {differ}")
     print("identical" if not bad else f"{bad} setting(s) differ")
     return 1 if bad else 0
 

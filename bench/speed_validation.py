@@ -36,11 +36,18 @@ from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
+from llmsize.estimate.engines.vllm_prefix_cache import (
+    BLOCK_TOKENS,
+    parse_sweep,
+    run_index,
+    sweep_cached_tokens,
+)
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
+from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
     closed_loop_waves,
@@ -1536,6 +1543,19 @@ FINDINGS = (
     "512-row gate/up take MMF; a launch-bound rocBLAS GEMM costs ~11 us (pytorch/pytorch#196920, MI308X), "
     "less than the ~30 us a 6.3 MB expert takes to read on Strix Halo, so the launches would hide; no "
     "gfx1151 timing of those GEMMs was found.",
+    "vLLM TTFT sweeps whose prompts repeat (issue 11, tenstorrent tt-inference-server GPU reference runs): "
+    "the harness runs its ISL/OSL pairs in order with benchmark_serving's random dataset at the default "
+    "seed, whose offsets do not depend on the length (sample_random_requests), so prompt i of every run "
+    "starts with the same tokens and each run's test request repeats its prompt 0; the V1 engine's prefix "
+    "cache serves those prefixes until its LRU pool evicts them (whole blocks, at most num_tokens - 1, "
+    "tails evicted first: estimate/engines/vllm_prefix_cache.py), and the uncached tokens cost the "
+    "prefill's difference (hardware/speed_prefix.py). Qwen2.5-72B on 2 x H100 (tt#143): 1024 +15.6% -> "
+    "-0.8%, 4096 +17.5% -> +3.7%, 8192 +13.7% -> -0.1%, 2048 +97.8% -> +76.0%, 3072 +63.8% -> +44.9%; the "
+    "last two depend on the pool, which the memory model puts at 329 blocks (520 with the floor of the "
+    "8,192-token run) while 1,200-1,400 blocks would put all six within 15%; the server's flags are not "
+    "published. Qwen3-14B on an A100 (tt#340) shows the same reuse (ISL 4096 at half of 3072), but its "
+    "TTFTs are then 2.0-2.4x the prediction at every length, 128 tokens included (52.5 ms published, "
+    "24.8 modelled cold), so the sweep is not applied there.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1546,6 +1566,7 @@ class Case:
     gpu: GpuSpec
     inputs: SpeedInputs
     tail: Case | None = None  # a serving run's short last wave (num_prompts not a multiple of concurrency)
+    kv_blocks: int = 0  # vLLM's KV pool in blocks (the memory model's), for rows that replay a sweep
 
 
 def load_rows(path: Path = TABLE) -> list[dict[str, Any]]:
@@ -1607,7 +1628,16 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, inputs)
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row))
+    blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
+    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row), blocks)
+
+
+def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:
+    """The KV pool a sweep row's server had: the memory model's, but never fewer blocks than the
+    sweep's longest request, which the server served (vLLM refuses to start a max_model_len its pool
+    cannot hold: vllm/v1/core/kv_cache_utils.py check_enough_kv_cache_memory)."""
+    longest = max(r.input_tokens + r.output_tokens for r in parse_sweep(str(row["sweep"])))
+    return max(modelled or 0, -(-longest // BLOCK_TOKENS))
 
 
 def _tail_case(row: dict[str, Any]) -> Case | None:
@@ -1727,6 +1757,11 @@ def predict(case: Case) -> float:
     if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
         wave, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
+    if metric == "ttft_ms" and row.get("sweep"):  # a sweep of random-dataset runs: prefixes reused
+        runs = parse_sweep(str(row["sweep"]))
+        timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
+        hits = sweep_cached_tokens(runs, case.kv_blocks, timed)
+        return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

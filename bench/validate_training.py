@@ -768,6 +768,9 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
 #   is when saving the model using FULL_STATE_DICT": 72 GB is the training part.
 # DeepSpeed shards parameters module by module (--zero-impl deepspeed: no FSDP root unit); its LoRA
 # adapters are cast to bf16 by the engine with an fp32 master (not modelled: llmsize keeps peft's fp32).
+# train.py loads the unquantized base in fp32 (examples/sft/utils.py `create_and_prepare_model`): FSDP keeps
+# that fp32 shard (--base-fp32, fp32_base.py); DeepSpeed's zero.Init makes it bf16, so its row does not
+# take the flag.
 PEFT_DS = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/deepspeed.md"
 PEFT_FSDP_LORA = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/fsdp.md"
 PEFT_70B = (
@@ -782,8 +785,10 @@ for source, label, extra, published, note in (
      "--mode qlora --batch 2 --grad-accum 2 --num-gpus 2 --zero-impl deepspeed", 36.6,
      "'36.6 GB' per GPU, reading not named"),
     (PEFT_FSDP_LORA, "LoRA r8 all-linear, 8x H100 FSDP, bs 8 x packed 2048, grad accum 4",
-     "--mode lora --batch 8 --grad-accum 4 --num-gpus 8 --zero-impl fsdp", 72,
-     "'72-80 GB (90-98%)' from nvidia-smi; the 80 is the FULL_STATE_DICT save after training"),
+     "--mode lora --batch 8 --grad-accum 4 --num-gpus 8 --zero-impl fsdp --base-fp32", 72,
+     "'72-80 GB (90-98%)' from nvidia-smi; the 80 is the FULL_STATE_DICT save after training; "
+     "examples/sft/utils.py loads the unquantized base in fp32 and FSDP's bf16 MixedPrecision keeps "
+     "the fp32 shard (--base-fp32, fp32_base.py)"),
 ):
     ROWS.append(
         Row(

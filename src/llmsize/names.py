@@ -148,8 +148,9 @@ _GGUF_DTYPE_TYPES = {"fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 # Understood, but nothing a field holds: "-hf" marks a transformers conversion, "latest" is
 # Ollama's default tag (kept in ollama_tag), "quantized"/"dynamic" qualify a quant method.
 # "UD" marks Unsloth's Dynamic GGUF quants ("-UD-Q4_K_XL"): a per-tensor mix whose real bits come
-# from the file (https://docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs).
-_MARKERS = frozenset({"hf", "latest", "quantized", "dynamic", "ud"})
+# from the file (https://docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs). "unsloth" inside a name marks
+# Unsloth's Dynamic bitsandbytes uploads ("Qwen3-14B-unsloth-bnb-4bit"; specs/unsloth.py says what it means).
+_MARKERS = frozenset({"hf", "latest", "quantized", "dynamic", "ud", "unsloth"})
 # Path segments that are a host, not an org ("https://huggingface.co/Qwen/...", "hf.co/...").
 _HOSTS = frozenset({"http:", "https:", "huggingface.co", "www.huggingface.co", "hf.co", "ollama.com"})
 
@@ -179,6 +180,8 @@ _EFFECTIVE_SIZE_RE = re.compile(rf"e({_NUM})b")
 _LETTER_VERSION_RE = re.compile(rf"[a-z]{_VERSION}")
 _DATE_RE = re.compile(r"[0-9]{4}|[0-9]{6}|[0-9]{8}")
 _SERIES_VERSION_RE = re.compile(rf"([a-z]+?)({_VERSION})?")
+# Ollama glues the vision sub-family to the version: "qwen2.5vl:7b" (ollama.com/library/qwen2.5vl).
+_SERIES_VERSION_VL_RE = re.compile(rf"([a-z]+?)({_VERSION})vl")
 _SERIES_WORD_RE = re.compile(r"[a-z][a-z0-9]*")
 _GGUF_TYPE_RE = re.compile(_GGUF_Q)
 _INT_BITS_RE = re.compile(r"int([0-9]{1,2})")
@@ -554,7 +557,10 @@ def _take_series(tokens: list[str], state: _State) -> int:
         return 2
     if _V_VERSION_RE.fullmatch(first) or _take_part(first, _State()):
         return 0  # plainly another part ("7B-Instruct", "GGUF-..."), not a family
-    if match := _SERIES_VERSION_RE.fullmatch(first):
+    if match := _SERIES_VERSION_VL_RE.fullmatch(first):
+        state.series, state.version = match.group(1), match.group(2)
+        state.variants.append("vl")
+    elif match := _SERIES_VERSION_RE.fullmatch(first):
         state.series, state.version = match.group(1), match.group(2)
     elif _SERIES_WORD_RE.fullmatch(first):
         state.series = first  # "phi3mini", "gpt4all": a family spelled with digits inside

@@ -66,7 +66,8 @@ def test_a_guessed_repo_says_so_on_stderr_and_in_json(capsys: pytest.CaptureFixt
     assert code == 0
     assert out.strip().startswith("llama-server -hf unsloth/Llama-3.2-3B-Instruct-GGUF:Q4_K_M ")
     assert "\n" not in out.strip()  # `$(llmsize plan ...)` is the command alone
-    assert "cannot know that unsloth/Llama-3.2-3B-Instruct-GGUF exists" in err
+    # the note is prose wrapped at the terminal width
+    assert "cannot know that unsloth/Llama-3.2-3B-Instruct-GGUF exists" in " ".join(err.split())
     doc = json_doc(["plan", "Llama-3.2-3B-Instruct-Q4_K_M", *PLAN], capsys)
     (note,) = doc["command_notes"]  # type: ignore[misc]
     assert "unsloth/Llama-3.2-3B-Instruct-GGUF" in note

@@ -88,6 +88,10 @@ PUBLISHED_LATE_2025 = {
     "Ministral-3-3B-Instruct-2512": 3849090048,
     "Ministral-3-8B-Instruct-2512": 8918026716,
     "Ministral-3-14B-Instruct-2512": 13945032240,
+    "AFM-4.5B-Base": 4619184640,  # arcee-ai/AFM-4.5B-Base
+    "LFM2-24B-A2B": 23843661440,  # LiquidAI/LFM2-24B-A2B (its 38 x 64 expert_bias values included)
+    # Hub API safetensors.total in a public table of Hub counts (find_string '8019808256', id 71142266638)
+    "Ministral-8B-Instruct-2410": 8019808256,
 }
 
 

@@ -12,6 +12,15 @@ Each expected value is the one the cited checkpoint publishes, not the code's ou
   32,768"; Qwen3-30B-A3B-Base's config: 32768. The post-trained Qwen3 cards: "The default
   max_position_embeddings in config.json is set to 40,960" (Qwen3-235B-A22B, April 2025; its 2507
   Thinking successor, the entry, states 262144).
+- meta-llama/Llama-4-Scout-17B-16E-Instruct: "The Llama-4-Scout-17B-16E-Instruct's max_position_embeddings is
+  40 times that of Llama-4-Scout-17B-16E" (huggingface/text-generation-inference PR 3245), i.e. 40 x 262,144;
+  tenstorrent/tt-inference-server PR 564's table: Scout 256K, Scout-Instruct 10240K. The text_config key is
+  nested: the variant overlays it key by key. The same table: Maverick 256K, Maverick-Instruct 1024K
+  (the entry's config is the Instruct's).
+- MiniMaxAI/MiniMax-M2, -M2.1, -M2.5 config.json: "max_position_embeddings": 196608; MiniMax-M2.7's: 204800
+  (a public KV-cache calculator registry reading each repo's raw config.json, retrieved 2026-05-20; a
+  public msmodelslim guide prints MiniMax-M2.5's config.json whole). A file named by the release
+  ("MiniMax-M2-UD-Q4_K_XL") lands on that release's variant.
 """
 
 from __future__ import annotations
@@ -47,6 +56,17 @@ PUBLISHED_POSITIONS = {
     # Names of the same checkpoint's quantizations land on the variant by their training type.
     "Qwen2.5-7B-Instruct-GPTQ-Int4": 32768,
     "Qwen2.5-7B-Instruct-AWQ": 32768,
+    "Llama-4-Scout-17B-16E-Instruct": 10485760,
+    "meta-llama/Llama-4-Scout-17B-16E-Instruct": 10485760,
+    "Llama-4-Scout-17B-16E-Instruct-Q4_K_M": 10485760,
+    "Llama-4-Scout-17B-16E": 262144,
+    "Llama-4-Maverick-17B-128E": 262144,
+    "Llama-4-Maverick-17B-128E-Instruct": 1048576,
+    "MiniMax-M2": 196608,
+    "MiniMaxAI/MiniMax-M2.1": 196608,
+    "MiniMax-M2.5": 196608,
+    "MiniMax-M2-UD-Q4_K_XL": 196608,
+    "MiniMax-M2.7": 204800,
     # The bases keep their own config.json's 131072.
     "Qwen2.5-7B": 131072,
     "Qwen2.5-72B": 131072,
@@ -69,6 +89,17 @@ def test_the_variant_matches_the_instruct_fixture() -> None:
     assert spec.max_position_embeddings == published["max_position_embeddings"]
     assert spec.hf_repo == "Qwen/Qwen2.5-7B-Instruct"
     assert "32768" in spec.provenance.note  # says where the value came from
+
+
+def test_a_nested_variant_keeps_the_rest_of_text_config() -> None:
+    # Only text_config.max_position_embeddings differs: the 48 layers, 8,192-token attention chunks and
+    # the vision tower of the base config stay (the Hub total 108,641,793,536 counts the tower).
+    base = catalog.lookup("Llama-4-Scout-17B-16E")
+    instruct = catalog.lookup("Llama-4-Scout-17B-16E-Instruct")
+    assert base is not None and instruct is not None
+    assert instruct.num_layers == base.num_layers == 48
+    assert total_params(instruct) == total_params(base)
+    assert "text_config.max_position_embeddings 10485760" in instruct.provenance.note
 
 
 def test_every_variant_builds_with_the_entrys_tensors() -> None:

@@ -78,3 +78,30 @@ def test_quant_option_with_a_real_type_has_no_unsloth_note() -> None:
 
     _, notes = effective_format(resolve.resolve("Qwen3-8B"), Workload(quant="Q4_K_M", engine="llama.cpp"))
     assert not any("Unsloth" in n for n in notes)
+
+
+# ggml-org/Llama-macOS PR 63 lists the unsloth/Qwen3.5-*-GGUF files: UD-Q4_K_XL 17.6 GB (27B), 22.2 GB
+# (35B-A3B), 68.4 GB (122B-A10B), 219.2 GB (397B-A17B); Q8_0 28.6 / 36.9 / 129.9 / 421.5 GB. The Q8_0
+# column checks the sizing itself; the XL column, the note's claim that the Q4_K_M stand-in errs both ways.
+PUBLISHED_QWEN35_GB = {
+    "27B": (17.6, 28.6),
+    "35B-A3B": (22.2, 36.9),
+    "122B-A10B": (68.4, 129.9),
+    "397B-A17B": (219.2, 421.5),
+}
+
+
+@pytest.mark.parametrize("size", sorted(PUBLISHED_QWEN35_GB))
+def test_ud_q4_k_xl_stand_in_is_within_the_noted_band(size: str) -> None:
+    import llmsize
+
+    def gigabytes(name: str) -> float:
+        spec = llmsize.resolve(name)
+        return llmsize.estimate(spec, llmsize.Workload(engine="llama.cpp")).all_weights_bytes / 1e9  # type: ignore[arg-type]
+
+    xl_published, q8_published = PUBLISHED_QWEN35_GB[size]
+    assert gigabytes(f"Qwen3.5-{size}-Q8_0") == pytest.approx(q8_published, rel=0.005)
+    stand_in = gigabytes(f"Qwen3.5-{size}-UD-Q4_K_XL")
+    assert stand_in == pytest.approx(xl_published, rel=0.11)  # "a few % larger ... ~10% smaller"
+    note = next(w for w in llmsize.resolve(f"Qwen3.5-{size}-UD-Q4_K_XL").warnings if "Unsloth Dynamic" in w)
+    assert "larger" in note and "smaller" in note

@@ -36,7 +36,10 @@ def test_floor_is_below_the_resolved_weights_for_every_catalog_format(gpu: str) 
                 continue
             bounded += 1
             assert floor <= weights, f"{spec.name} {option.label}: floor {floor} over {weights}"
-            tight += floor >= 0.3 * weights  # FP8: one byte where embeddings take two (gemma-2-2b: 0.6)
+            # FP8: one byte where embeddings take two (gemma-2-2b: 0.6); NF4 half a byte where they take
+            # two (embeddinggemma-300m, two thirds embeddings: 0.18)
+            tight += floor >= (0.15 if option.quant and option.quant.startswith(('bnb', 'awq', 'gptq'))
+                               else 0.3) * weights
     assert bounded > 200 and tight == bounded  # the bound is used, and is no trivial 0
 
 
@@ -59,5 +62,23 @@ def test_no_floor_for_formats_sized_per_tensor_type() -> None:
     from llmsize.specs.resolve import resolve
 
     spec = resolve("Llama-3.1-8B")
-    assert single_gpu_weights_floor(spec, Workload(quant="bnb-nf4")) is None
+    assert single_gpu_weights_floor(spec, Workload(engine="llama.cpp", quant="Q4_K_M")) is None
     assert single_gpu_weights_floor(spec, Workload(tp=2, num_gpus=2)) is None
+
+
+@pytest.mark.parametrize(("quant", "bits"), [("bnb-nf4", 4), ("bnb-int8", 8), ("awq", 4), ("gptq", 4),
+                                             ("gptq-int8", 8)])
+def test_packed_formats_floor_is_their_bits_per_element(quant: str, bits: int) -> None:
+    """The packed integer formats: bits/8 bytes per element of the model (the counted parameters of
+    Llama-3.1-8B, 8,030,261,248 as Meta publishes), below their resolved bytes (scales, zeros and
+    the fp16 embeddings and head come on top), and above half of them."""
+    from llmsize.specs.params import total_params
+    from llmsize.specs.resolve import resolve
+
+    spec = resolve("Llama-3.1-8B")
+    wl = Workload(quant=quant)
+    floor = single_gpu_weights_floor(spec, wl)
+    weights = min(resolve_workload(spec, wl).weights.per_stage)
+    assert total_params(spec) == 8_030_261_248
+    assert floor == 8_030_261_248 * bits // 8
+    assert 0.5 * weights < floor < weights

@@ -235,10 +235,34 @@ def usage_line(err: Exception) -> str:
     message = message.replace("Value error, ", "").strip().removesuffix(".")
     ctx = getattr(err, "ctx", None)
     path = getattr(ctx, "command_path", None) or "llmsize"
-    search = _models_search_hint(path, message)
+    search = (_models_search_hint(path, message) or _report_file_hint(path, message)
+              or _gpus_name_hint(path, message))
     if search:
         return f"{message}; {search}"
     return f"{message}; see '{path} --help'"
+
+
+def _gpus_name_hint(path: str, message: str) -> str | None:
+    """`llmsize gpus 5090` (a GPU looked up by name) says what the listing filters by and where a GPU name
+    goes: it said only "Got unexpected extra argument(s)" (issue 15, round 6)."""
+    found = _EXTRA_ARGS.match(message) if path.split()[-1:] == ["gpus"] else None
+    if found is None:
+        return None
+    name = shlex.quote(found["words"])
+    return f"`llmsize gpus` filters with --vendor, --segment, --min-memory; a GPU name goes to --gpu: " \
+        f"llmsize fit MODEL --gpu {name}"
+
+
+_NO_COMMAND = re.compile(r"^No such command '(?P<word>.*)'$")
+
+
+def _report_file_hint(path: str, message: str) -> str | None:
+    """`llmsize report out.json` (the saved file straight after the group) names the subcommand that shows
+    it: it said only "No such command 'out.json'" (issue 15, round 6)."""
+    found = _NO_COMMAND.match(message) if path.split()[-1:] == ["report"] else None
+    if found is None or not found["word"].lower().endswith((".json", ".yaml", ".yml")):
+        return None
+    return f"to show a saved report: llmsize report show {shlex.quote(found['word'])}"
 
 
 _EXTRA_ARGS = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)$")

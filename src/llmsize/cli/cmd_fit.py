@@ -231,7 +231,6 @@ def _fit_all(
     context_given: bool = True,
 ) -> None:
     from llmsize.cli.fit_all_cache import cache_key, cached_fits
-    from llmsize.report.export import save_document
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
 
     # a model the workload does not suit (a --tp its heads cannot take, a mode its format cannot
@@ -239,33 +238,39 @@ def _fit_all(
     asked_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
 
     def plan_all() -> tuple[Workload, list[Any]]:
-        from llmsize.specs.catalog import specs
+        from llmsize.cli.catalog_specs_cache import catalog_specs
 
+        catalog = catalog_specs()  # built once per code and catalog version, then read back (issue 15)
         shown_wl = asked_wl
         workload_of: Any = workloads_for(options, count)  # one workload per engine, not per model (issue 15)
         if not context_given:  # an engine that picks its context on this GPU (Ollama): as `fit` does
             from llmsize.cli.engine_context import engine_default_context
 
-            widest = max(specs(), key=lambda spec: spec.max_position_embeddings)
+            widest = max(catalog, key=lambda spec: spec.max_position_embeddings)
             shown = engine_default_context(widest, shown_wl, gpu, count)
             if shown.context != shown_wl.context:
                 shown_wl = shown  # the header says the engine's own NumCtx; each model's window caps it
                 workload_of = lambda spec: engine_default_context(  # noqa: E731
                     spec, workload_for(spec, options, count), gpu, count)
-        from llmsize.cli.sweep_gc import fewer_collections
         from llmsize.hardware.model_fit import fit_catalog
 
-        catalog = specs()
-        with fewer_collections():  # the catalog is built: collect less often while it is swept (issue 15)
+        with fewer_collections():  # the specs are read: frozen too, never scanned during the sweep
             return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
 
-    # what an earlier run with the same code, catalogs, GPU and options planned (issue 15; JSON only)
-    shown_wl, fits = cached_fits(cache_key(gpu, options, count, eff, context_given), plan_all)
+    from llmsize.cli.sweep_gc import fewer_collections
+
+    # what an earlier run with the same code, catalogs, GPU and options planned (issue 15; JSON only).
+    # The catalog's specs read back, the sweep and the rows' write check allocate many short-lived
+    # objects and few cycles: the collector runs less often through all three (issue 15)
+    with fewer_collections():
+        shown_wl, fits = cached_fits(cache_key(gpu, options, count, eff, context_given), plan_all)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:
         write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
     if save[0] is not None:
+        from llmsize.report.export import save_document  # only with --output
+
         save_document(fit_all_document(fits, gpu, shown_wl, count, eff), save[0], force=save[1])
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")

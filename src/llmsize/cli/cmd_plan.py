@@ -112,8 +112,11 @@ def plan_cmd(
         notes = (*notes, f"this plan runs on {row.count} x {gpu_spec.id} ({layout}): the fewest that fit "
                  "(--num-gpus auto); --num-gpus 1 says what one GPU lacks")
     if fmt is OutputFormat.HUMAN:
-        for note in notes:  # on stderr: `$(llmsize plan ...)` stays the command alone
-            typer.echo(f"note: {note}", err=True)
+        from llmsize.report.plain import hanging, terminal_width
+
+        for note in notes:  # on stderr: `$(llmsize plan ...)` stays the command alone; wrapped like the
+            # other commands' prose (a 260-column note at 80 columns; issue 15, round 6), the command not
+            typer.echo(hanging(f"note: {note}", terminal_width(), indent=2), err=True)
     if fmt is OutputFormat.HUMAN and output is None:
         typer.echo(line)
         return

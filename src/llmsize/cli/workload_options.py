@@ -259,6 +259,15 @@ ZeroImplOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+BaseFp32Opt = Annotated[
+    bool,
+    Option(
+        "--base-fp32",
+        help="LoRA: the frozen base is loaded in fp32 and cast to --dtype per use (peft's examples/sft "
+        "script; FSDP mixed precision keeps an fp32 shard).",
+        rich_help_panel=_TRAIN,
+    ),
+]
 MasterWeightsOpt = Annotated[
     bool | None,
     Option(
@@ -436,6 +445,7 @@ def build_workload(
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
     zero_impl: ZeroImplOpt = ZeroImpl.AUTO,
+    base_fp32: BaseFp32Opt = False,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = 16,
     lora_targets: LoraTargetsOpt = None,
@@ -503,6 +513,7 @@ def build_workload(
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             zero_impl=zero_impl,
+            base_fp32=base_fp32,
             attention=attention,
             lora_rank=lora_rank,
             lora_targets=targets,

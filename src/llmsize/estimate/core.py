@@ -403,6 +403,7 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
     else:
         out.append("training runs with use_cache=False: no KV cache")
         out.append(frameworks.recipe_note(frameworks.recipe(wl)))
+        out.extend(notes[1:])  # the engine's notes for training too (they were inference-only: issue 15)
         if wl.gradient_accumulation > 1:
             out.append(
                 f"{wl.gradient_accumulation} micro-batches per step: gradients live through every forward"

@@ -12,7 +12,8 @@ the backward, and go back to their shard only in the root's post-backward, befor
   do not reshard after forward", `post_forward_mesh_info = None`.
 
 Per GPU that adds the root's unsharded bytes less the shard already counted with the weights (all
-of them with CPU offload, whose shard lives on the host). The wrap policies of transformers'
+of them with CPU offload, whose shard lives on the host, or with an fp32 base under mixed precision,
+whose fp32 shard is a buffer apart from the bf16 gather: fp32_base.py). The wrap policies of transformers'
 Trainer (accelerate TRANSFORMER_BASED_WRAP, peft's fsdp_auto_wrap_policy), Answer.AI's train.py
 and torchtitan leave the embeddings and the head in the root. torchtune's `shard_model` may shard
 them as units of their own (`custom_sharded_layers`, set per config), so torchtune is left out.
@@ -22,7 +23,7 @@ gathers module by module and has no root unit.
 
 from __future__ import annotations
 
-from llmsize.estimate import deepspeed_step
+from llmsize.estimate import deepspeed_step, fp32_base
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.weights import effective_format, stage_weight_bytes
 from llmsize.estimate.workload import Framework, Offload, Workload
@@ -50,6 +51,6 @@ def root_gather_bytes(spec: ModelSpec, wl: Workload, master: bool, fmt: WeightFo
     )
     fmt = fmt if fmt is not None else effective_format(spec, wl)[0]
     root = stage_weight_bytes(spec, whole, fmt, Stage(0, (), True, True))
-    if wl.offload_params is not Offload.NONE:
-        return root
+    if wl.offload_params is not Offload.NONE or fp32_base.applies(wl, fmt):
+        return root  # the shard is on the host, or an fp32 buffer apart from this bf16 gather
     return root - -(-root // wl.dp)

@@ -48,15 +48,20 @@ def cuda_overhead(wl: Workload, allocated_peak: int) -> Overhead:
     """CUDA context (nominal) plus allocator fragmentation as a range over the allocated peak.
 
     One process per GPU is assumed (the engines llmsize models run one per GPU); what an engine
-    reserves beyond this is its module's `overhead`.
+    reserves beyond this is its module's `overhead`. Data-parallel training adds its NCCL
+    communicator (nccl_training.py).
     """
-    del wl
+    from llmsize.estimate.nccl_training import communicator_bytes
+
+    nccl = communicator_bytes(wl)
     frag_high = int(allocated_peak * FRAGMENTATION_HIGH_FRACTION)
     formula = f"CUDA context ~{CUDA_CONTEXT_BYTES // MIB} MiB per process; allocator fragmentation as a range"
+    if nccl:
+        formula += f"; the data-parallel NCCL communicator ~{nccl // MIB} MiB (nccl_training.py)"
     return Overhead(
-        nominal=CUDA_CONTEXT_BYTES,
-        low=CUDA_CONTEXT_LOW_BYTES,
-        high=CUDA_CONTEXT_HIGH_BYTES + frag_high,
+        nominal=CUDA_CONTEXT_BYTES + nccl,
+        low=CUDA_CONTEXT_LOW_BYTES + nccl,
+        high=CUDA_CONTEXT_HIGH_BYTES + nccl + frag_high,
         formula=formula,
         driver="CUDA driver and module loading (context), caching-allocator fragmentation",
     )

@@ -186,6 +186,10 @@ def compressed_tensors_linear_bytes(
     return data + groups * out_features * scale_bytes + CT_SHAPE_BYTES
 
 
+# Formats whose packed weights only their own runtime loads: no modelled engine runs them. transformers
+# quantizers/auto.py AUTO_QUANTIZER_MAPPING has no mlx/exl2/exl3 entry; vLLM and SGLang refuse them
+# (their unsupported_formats); llama.cpp reads GGUF only.
+OWN_RUNTIME: dict[str, str] = {"mlx": "Apple's MLX (mlx-lm)", "exl2": "ExLlamaV2", "exl3": "ExLlamaV3"}
 MLX_DEFAULT_GROUP = 64  # REFERENCE: mlx.nn.quantize(group_size=64, bits=4) defaults (ml-explore/mlx)
 MLX_FP_SCALE_BYTES = 1  # REFERENCE: mlx mx.quantize mxfp4/mxfp8 (uint8 E8M0) and nvfp4 (E4M3) scales
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from llmsize.errors import BadInputError
-from llmsize.estimate import bnb_sharding
+from llmsize.estimate import bnb_sharding, fp32_base
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.encoder_tp import extra_numel, splits
 from llmsize.estimate.engines.llama_cpp_download import repo_gguf_type
@@ -723,10 +723,13 @@ def estimate_weights(
     validate_parallelism(spec, wl)
     fmt, notes = effective_format(spec, wl)
     all_stages = placed if placed is not None else stages(spec, wl)
-    formula = [stage_weight_bytes(spec, wl, fmt, st) for st in all_stages]
-    total = model_weight_bytes(spec, fmt)
+    stored = fp32_base.stored_format(wl, fmt)  # the resident copy; gathers stay in `fmt` (fp32_base.py)
+    formula = [stage_weight_bytes(spec, wl, stored, st) for st in all_stages]
+    total = model_weight_bytes(spec, stored)
     out_notes = list(notes)
-    from_ckpt = checkpoint_matches(spec, fmt)
+    if stored is not fmt:
+        out_notes.append(f"--base-fp32: the frozen base is held in fp32 and cast to {fmt.dtype} per use")
+    from_ckpt = stored is fmt and checkpoint_matches(spec, fmt)
     per_stage = formula
     if from_ckpt and spec.checkpoint is not None and total:
         ck_total = spec.checkpoint.total_bytes

@@ -8,14 +8,26 @@ code's fp32 parameters), and FP8 at least one byte per element (`quant_formats.f
 byte per weight plus its scales; the rest in the checkpoint's float dtype): the element count of the
 stage, counted once per model, times that bytes-per-element is below the formula's bytes. Where the
 checkpoint's own bytes stand for the formula (`estimate_weights`), they are the weights exactly.
+
+The packed integer formats store every quantized weight in at least its bits, and everything they
+leave unquantized (embeddings, norms, biases) in a float type of one byte or more: GPTQ's qweight
+(`quant_formats.gptq_linear_bytes`, AutoGPTQ qlinear_cuda_old.py: int32 [in*bits/32, out]), AWQ's
+(`awq_linear_bytes`, AutoAWQ gemm.py: int32 [in, out*bits/32]), bitsandbytes NF4/FP4 (`bnb_4bit_bytes`,
+functional.quantize_4bit: numel/2 bytes of data) and LLM.int8() (`bnb_int8_linear_bytes`, Int8Params
+CB: one byte per weight), each plus scales and zeros. So bits/8 bytes per element is below them too;
+the 70B models' int4 and int8 formats on a 24 GB card were resolved in full only to be passed over
+(351 resolves in a cold `fit --all --gpu RTX-4090`, issue 15).
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 from llmsize.estimate import kv_cache
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage
+from llmsize.estimate.quant_formats import default_bits
 from llmsize.estimate.weights import (
     checkpoint_matches,
     compute_dtype,
@@ -46,7 +58,7 @@ def single_gpu_weights_floor(spec: ModelSpec, wl: Workload) -> int | None:
     if per_element is None or placed != (whole,):
         return None
     numel, fixed = memo(spec, ("stage numel", whole), lambda: _stage_numel(spec, wl, whole))
-    floor = numel * per_element + fixed
+    floor = numel * per_element.numerator // per_element.denominator + fixed  # rounded down: still below
     if floor > 0 and spec.checkpoint is not None and checkpoint_matches(spec, fmt):
         # estimate_weights scales the checkpoint's bytes by this stage's share of the formula's,
         # which is the whole (same stage, TP 1): the checkpoint's bytes (the formula is > 0 here)
@@ -54,18 +66,27 @@ def single_gpu_weights_floor(spec: ModelSpec, wl: Workload) -> int | None:
     return floor
 
 
-def _least_bytes_per_element(fmt: WeightFormat) -> int | None:
-    """The fewest bytes `shard_bytes` gives any element of a group in `fmt`, where it is a whole
-    number known for the format alone; None for formats sized otherwise (GGUF types and their pins,
-    a mixed checkpoint's per-kind formats, 4-bit experts, modules left unconverted)."""
+def _least_bytes_per_element(fmt: WeightFormat) -> Fraction | None:
+    """The fewest bytes `shard_bytes` gives any element of a group in `fmt`, where it is known for
+    the format alone; None for formats sized otherwise (GGUF types and their pins, a mixed
+    checkpoint's per-kind formats, 4-bit experts, modules left unconverted, MXFP4/NVFP4/MLX/...)."""
     if fmt.gguf_tensor_types or fmt.kind_quant or fmt.expert_quant is not None or fmt.modules_not_converted:
         return None
-    if fmt.quant not in (None, QuantMethod.FP8) or fmt.dtype is None:
+    if fmt.quant not in (None, QuantMethod.FP8, *_PACKED) or fmt.dtype is None:
         return None
     elem = bytes_per_element(fmt.dtype)  # the unquantized groups, biases included
     if elem.denominator != 1 or not 1 <= elem <= 4:  # fp32 parameters take 4: not fewer than elem
         return None
-    return int(elem) if fmt.quant is None else 1  # FP8: one byte per weight, more with its scales
+    if fmt.quant is None:
+        return elem
+    if fmt.quant == QuantMethod.FP8:
+        return Fraction(1)  # one byte per weight, more with its scales
+    bits = Fraction(default_bits(fmt))  # the packed weights; GPTQ/AWQ biases are fp16 (2 bytes)
+    return bits / 8 if 0 < bits <= 8 else None  # never above elem (>= 1 byte): the least of the two
+
+
+# Packed integer formats whose every quantized weight takes at least its bits (module docstring).
+_PACKED = (QuantMethod.GPTQ, QuantMethod.AWQ, QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8)
 
 
 def _stage_numel(spec: ModelSpec, wl: Workload, stage: Stage) -> tuple[int, int]:

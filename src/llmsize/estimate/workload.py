@@ -161,6 +161,7 @@ class GgmlBackend(StrEnum):
 _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "optimizer": ("--optimizer", None),
     "master_weights": ("--master-weights", None),
+    "base_fp32": ("--base-fp32", False),
     "gradient_checkpointing": ("--gradient-checkpointing", None),
     "framework": ("--framework", None),
     "loss": ("--loss", None),
@@ -291,6 +292,11 @@ class Workload(Record):
         default=ZeroImpl.AUTO,
         description="the library behind --zero; auto = DeepSpeed for a Hugging Face Trainer-family run "
         "with an fp32 master copy, FSDP otherwise (deepspeed_step.py)",
+    )
+    base_fp32: bool = Field(
+        default=False,
+        description="LoRA: the frozen base is loaded in fp32 and cast to the compute dtype per use "
+        "(peft's examples/sft; FSDP MixedPrecision, autocast) (fp32_base.py)",
     )
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
     lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
@@ -448,6 +454,8 @@ class Workload(Record):
             raise ValueError(
                 "QLoRA keeps 4-bit base weights and computes in bf16/fp16; --dtype fp32 is impossible"
             )
+        if self.base_fp32 and self.mode is not Mode.LORA:
+            raise ValueError("--base-fp32 is for --mode lora: a 16-bit LoRA base loaded in fp32")
         if self.ubatch is not None and self.n_batch is not None and self.ubatch > self.n_batch:
             raise ValueError(f"--ubatch ({self.ubatch}) cannot exceed --n-batch ({self.n_batch})")
         if self.mode is Mode.INFERENCE and self.zero:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from llmsize.estimate.layer_parts import _block_parts, _layer_parts, layer_parts
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.compare import compare, recommend
 from llmsize.hardware.concurrency import concurrency_rows, concurrency_sweep
 from llmsize.hardware.dtype_warnings import dtype_warnings
 from llmsize.hardware.fit_models import CompareRow, FitRow, ModelFit, PrecisionOption, PrecisionResult
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.layer_parts import _block_parts, _layer_parts, layer_parts
 from llmsize.hardware.layout import AUTO_COUNTS, GPUS_PER_NODE, Layout, PlanError, pp_problem, tp_problem
 from llmsize.hardware.limit_search import by_chunks, largest_within, longest_before_over
 from llmsize.hardware.model_fit import fit_catalog, fit_model

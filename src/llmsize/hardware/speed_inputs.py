@@ -11,6 +11,7 @@ from typing import Any
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.engines.speed_eager import eager_engine
+from llmsize.estimate.layer_parts import layer_parts
 from llmsize.estimate.memo import memo
 from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Workload
@@ -21,7 +22,6 @@ from llmsize.hardware.attention_flops import (
     attention_flops_prefill_wide,
 )
 from llmsize.hardware.encoder_time import media_speed_workload
-from llmsize.hardware.layer_parts import layer_parts
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share

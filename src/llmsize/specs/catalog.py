@@ -174,10 +174,18 @@ class CatalogEntry:
         for variant in self.model.variants:
             if key in {_key(n) for n in variant.names}:
                 return variant
-        if parsed is None or parsed.training_type is None:
+        if parsed is None:
             return None
         from llmsize.names import parse_name
 
+        if parsed.version is not None and parse_name(self.model.name).version != parsed.version:
+            # a file of one release named by its version: "MiniMax-M2-UD-Q4_K_XL" is MiniMax-M2's GGUF, not
+            # the entry's M2.7 (issue 15, round 6)
+            for variant in self.model.variants:
+                if any(parse_name(n).version == parsed.version for n in variant.names):
+                    return variant
+        if parsed.training_type is None:
+            return None
         for variant in self.model.variants:
             if any(parse_name(n).training_type == parsed.training_type for n in variant.names):
                 return variant
@@ -275,13 +283,36 @@ def _variant_spec(entry: CatalogEntry, index: int) -> ModelSpec:
 
     m = entry.model
     variant = m.variants[index]
-    spec = _built(entry, {**m.config, **variant.config}, m.source)
+    spec = _built(entry, _overlaid(m.config, variant.config), m.source)
     if total_params(spec) != total_params(_base_spec(entry)):
         raise ConfigError(
             f"model_specs/{entry.file} entry {m.name!r}: variant {variant.names[0]!r} changes the tensors",
             hint="a checkpoint with other tensors is an entry of its own (model_specs/README.md)",
         )
     return spec
+
+
+def _overlaid(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `over`'s keys laid over it, nested dicts key by key: a multimodal checkpoint's variant
+    states only the text_config key it changes (Llama-4-Scout-17B-16E-Instruct's max_position_embeddings)."""
+    merged = dict(base)
+    for key, value in over.items():
+        below = merged.get(key)
+        merged[key] = _overlaid(below, value) if isinstance(value, dict) and isinstance(below, dict) else (
+            value
+        )
+    return merged
+
+
+def _stated(config: dict[str, Any], prefix: str = "") -> list[str]:
+    """A variant's scalar config values as 'key value' phrases, nested keys dotted (text_config.x 1)."""
+    said: list[str] = []
+    for key, value in config.items():
+        if isinstance(value, dict):
+            said += _stated(value, f"{prefix}{key}.")
+        elif not isinstance(value, list):
+            said.append(f"{prefix}{key} {value}")
+    return said
 
 
 def _built(entry: CatalogEntry, config: dict[str, Any], source: str) -> ModelSpec:
@@ -669,15 +700,31 @@ def ollama_tags(text: str) -> tuple[str, ...]:
 def _bare_ollama_names() -> frozenset[str]:
     """Aliases that are a bare Ollama library name ("qwen3", "llama3": the library's latest tag).
 
-    Kept, as entries() is: `fit --all` asks it once per catalog model (issue 15)."""
+    Kept, as entries() is: `fit --all` asks it once per catalog model (issue 15). It is also kept
+    beside the catalogs' JSON copies (resources.cached_json), keyed by the catalog files (names and
+    text) and the source of the code that reads their aliases and knows the libraries, so that
+    `fit --all`, which reads its built specs from a file (cli/catalog_specs_cache.py), need not
+    parse every catalog file again for these few names (issue 15)."""
+    import llmsize.records
     from llmsize.specs import ollama
 
-    return frozenset(
-        a
-        for e in entries()
-        for a in e.model.aliases
-        if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1" is a HF name
-    )
+    def compute() -> list[str]:
+        return sorted({
+            a
+            for e in entries()
+            for a in e.model.aliases
+            if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1": a HF name
+        })
+
+    modules = (sys.modules[__name__], catalog_loose, ollama, llmsize.records)
+    sources = [src for src in map(_source, modules) if src is not None]
+    if len(sources) < len(modules):  # no source to key on (a zipped or compiled install)
+        return frozenset(compute())
+    files = [part for path in yaml_files(CATALOG_DIR) for part in (path.name, path.read_bytes())]
+    return frozenset(cached_json("ollama-bare-names", [_BARE_NAMES_FORMAT, *sources, *files], compute))
+
+
+_BARE_NAMES_FORMAT = "1"  # bump when the cached form changes
 
 
 def _library_tags(library: str) -> list[str]:
@@ -784,7 +831,7 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         if variant.hf_repo:
             update["hf_repo"] = variant.hf_repo
         if variant.config:
-            said = ", ".join(f"{k} {v}" for k, v in variant.config.items() if not isinstance(v, dict | list))
+            said = ", ".join(_stated(variant.config))
             note += f"; {variant.names[0]}'s config.json states {said or 'its own values'} ({variant.source})"
     qat_note = None
     if parsed is not None:

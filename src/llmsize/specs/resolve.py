@@ -206,8 +206,8 @@ def _missing_file_hint(text: str) -> str:
     if stem and "/" not in text and "\\" not in text:
         from llmsize.specs import catalog
 
-        try:
-            found = catalog.find(stem) is not None
+        try:  # bartowski's "Qwen_Qwen3-30B-A3B-Q4_K_M.gguf" as well (issue 15, round 6: the generic hint)
+            found = catalog.find(stem) is not None or _bartowski(stem) is not None
         except LlmsizeError:
             found = False
         if found:
@@ -432,9 +432,13 @@ def _catalog_name_of(spec: ModelSpec) -> str:
 
 
 def _catalog_spec(repo: str) -> ModelSpec | None:
+    """The bundled entry of a repo id, with the notes its name calls for (Unsloth's dynamic quants), as
+    `_from_name` gives them: `unsloth/X-unsloth-bnb-4bit` offline said nothing of its 16-bit modules."""
     from llmsize.specs import catalog
+    from llmsize.specs.unsloth import with_nearest_ftype
 
-    return catalog.lookup(repo) or catalog.lookup(repo.split("/", 1)[1])
+    spec = catalog.lookup(repo) or catalog.lookup(repo.split("/", 1)[1])
+    return None if spec is None else with_nearest_ftype(spec, repo)
 
 
 def _catalog_name(repo: str, spec: ModelSpec) -> str:

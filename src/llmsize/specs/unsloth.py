@@ -1,4 +1,4 @@
-"""Unsloth Dynamic ("UD") GGUF names -> the nearest llama.cpp file type, said to be approximate.
+"""Unsloth Dynamic names: "UD" GGUFs -> the nearest llama.cpp file type, "-unsloth-bnb-4bit" -> NF4, said so.
 
 Unsloth's "-UD-Q4_K_XL", "-UD-Q2_K_XL", "-UD-IQ2_XXS" files are not llama.cpp file types: each model
 gets its own per-tensor mix, with the layers Unsloth's calibration finds sensitive kept at higher
@@ -8,8 +8,13 @@ model"). No rule reproduces the mix from the name; the mix is published only per
 tensor viewer). What is public about the size: the XL files sit just above the K_M file of the same
 bits (Unsloth's Dynamic 2.0 announcement, r/LocalLLaMA: "Gemma 3 Q3_K_XL ... increasing in only 2%
 of disk space"; a Gemma 4 comparison on r/LocalLLaMA: Unsloth Q4_K_XL and a Q4_K_M "only ~100 MB
-apart"). So a name is sized as the nearest real type and every output says so; the .gguf file itself
-(`llmsize estimate path/to/file.gguf`) gives the exact bytes from its tensor table.
+apart"). That holds for dense models, not for large MoE ones: Unsloth's Qwen3.5 UD-Q4_K_XL files
+(ggml-org/Llama-macOS PR 63's table of the unsloth/Qwen3.5-*-GGUF repos) weigh 17.6 GB (27B), 22.2 GB
+(35B-A3B), 68.4 GB (122B-A10B) and 219.2 GB (397B-A17B), where llama.cpp's Q4_K_M recipe (whose Q8_0
+sizes match the same table's to 0.1%) gives 16.5, 21.2, 74.2 and 240.6 GB: ~6% above for the dense and
+small MoE models, 8-10% below for the two large MoE ones. So a name is sized as the nearest real type and
+every output says so, both ways; the .gguf file itself (`llmsize estimate path/to/file.gguf`) gives the
+exact bytes from its tensor table.
 """
 
 from __future__ import annotations
@@ -30,6 +35,19 @@ NEAREST_FTYPE: dict[str, str] = {
 }
 
 _UD_MARK = re.compile(r"(?:^|[-_.:/])ud(?=[-_.])", re.IGNORECASE)
+# Unsloth's Dynamic bitsandbytes uploads: "unsloth/Qwen3-14B-unsloth-bnb-4bit" (plain ones: "-bnb-4bit").
+_DYNAMIC_BNB = re.compile(r"[-_.]unsloth[-_.]bnb(?=[-_.]|$)", re.IGNORECASE)
+
+# REFERENCE: https://unsloth.ai/blog/dynamic-4bit: Unsloth Dynamic 4-bit "involves dynamically opting not
+# to quantize certain parameters ... while only using <10% more VRAM than BnB 4-bit"; its Qwen2-VL-2B
+# example: 1.36GB with every layer in 4-bit, 1.81GB as Unsloth's quant. Which modules stay in 16-bit is
+# per model, listed only in the upload's config.json (quantization_config.llm_int8_skip_modules).
+DYNAMIC_BNB_NOTE = (
+    "{name} is Unsloth Dynamic 4-bit: it keeps some modules in 16-bit (its config.json's "
+    "llm_int8_skip_modules lists them); sized as NF4 on every linear layer, so the weights read low "
+    "(Unsloth: <10% more VRAM than plain bnb 4-bit; Qwen2-VL-2B 1.81 GB against 1.36 GB); the repo id "
+    "with the Hub reachable, or its config.json, gives the exact bytes"
+)
 
 
 def is_unsloth_dynamic(name: str) -> bool:
@@ -45,7 +63,8 @@ def _note(ftype: str, nearest: str | None) -> str:
     )
     return (
         f"{what}: weights approximated as llama.cpp's {nearest or ftype} (Unsloth's dynamic files keep "
-        "some tensors at higher precision and are typically a few % larger; the .gguf file gives exact bytes)"
+        "some tensors at higher precision: a dense model's is typically a few % larger, a large MoE's can be "
+        "~10% smaller; the .gguf file gives exact bytes)"
     )
 
 
@@ -60,15 +79,26 @@ def nearest_ftype_text(quant: str) -> tuple[str, str | None]:
     return nearest or ftype, _note(ftype, nearest)
 
 
+def with_dynamic_bnb_note(spec: ModelSpec, name: str) -> ModelSpec:
+    """`spec` warned that an Unsloth Dynamic bnb upload sized from its name misses its 16-bit modules."""
+    fmt = spec.weight_format
+    if fmt.quant not in (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4) or fmt.modules_not_converted:
+        return spec  # a config.json's llm_int8_skip_modules was read: the bytes are exact
+    if _DYNAMIC_BNB.search(name) is None:
+        return spec
+    note = DYNAMIC_BNB_NOTE.format(name=name.rsplit("/", 1)[-1])
+    return spec if note in spec.warnings else spec.model_copy(update={"warnings": (*spec.warnings, note)})
+
+
 def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
     """`spec` sized as the nearest llama.cpp type when its GGUF type is an Unsloth Dynamic mix, warned."""
     fmt = spec.weight_format
     if fmt.quant != QuantMethod.GGUF or not fmt.gguf_type:
-        return spec
+        return with_dynamic_bnb_note(spec, name)
     ftype = fmt.gguf_type.upper()
     nearest = NEAREST_FTYPE.get(ftype)
     if nearest is None and not is_unsloth_dynamic(name):
-        return spec
+        return with_dynamic_bnb_note(spec, name)
     note = _note(ftype, nearest)
     new_fmt = fmt.model_copy(update={"gguf_type": nearest or ftype})
     warnings = spec.warnings if note in spec.warnings else (*spec.warnings, note)

@@ -308,10 +308,11 @@ class BaseEngine:
         if fmt.quant is not None and str(fmt.quant) in self.unsupported_formats:
             raise BadInputError(
                 f"{self.label or self.engine} cannot run {fmt.label()} weights",
-                hint=self.format_hint(),
+                hint=self.format_hint(fmt),
             )
 
-    def format_hint(self) -> str:
+    def format_hint(self, fmt: WeightFormat) -> str:
+        del fmt
         return "pick another --engine or --quant"
 
     # --- weights --------------------------------------------------------------------------------

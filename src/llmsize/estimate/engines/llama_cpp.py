@@ -281,7 +281,14 @@ class LlamaCpp(BaseEngine):
                 hint="use --flash-attn on (or auto), or --kv-dtype fp16",
             )
 
-    def format_hint(self) -> str:
+    def format_hint(self, fmt: WeightFormat) -> str:
+        from llmsize.estimate.quant_formats import OWN_RUNTIME
+
+        if (runtime := OWN_RUNTIME.get(str(fmt.quant))) is not None:
+            # `fit Qwen3-32B-MLX-4bit --gpu M4-Max` was told "or use --engine vllm", which refuses MLX too
+            # (issue 15, round 6)
+            return (f"size the GGUF instead (--quant Q4_K_M, Q8_0, ...); {fmt.label()} weights run in "
+                    f"{runtime}, which llmsize does not model (--engine transformers sizes the file's bytes)")
         return "size the GGUF instead (--quant Q4_K_M, Q8_0, ...) or use --engine vllm"
 
     def compute_dtype(self, fmt: WeightFormat, default: str) -> str:

@@ -27,6 +27,7 @@ from llmsize.estimate.engines import server_releases, transformers_autogptq_int8
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
+from llmsize.estimate.quant_formats import OWN_RUNTIME
 from llmsize.estimate.workload import Engine, Framework, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod, WeightFormat
 
@@ -50,6 +51,22 @@ _RELEASE_DIFFERENCES = {
     "deepseek_v3": "5.25 keeps the MoE router weight in fp32",
     "falcon": "5.25 caches the real K/V heads of Falcon-40B/180B, not one per query head",
 }
+
+
+# REFERENCE: transformers quantizers/auto.py AUTO_QUANTIZER_MAPPING has no "mlx" or "exl2"/"exl3" entry:
+# from_pretrained cannot load those packed weights (mlx-community's config.json even names them under
+# "quantization", not quantization_config). They run in their own runtime (quant_formats.OWN_RUNTIME), which
+# llmsize does not model; a newcomer's `estimate Qwen3-32B-MLX-4bit` listed "weights loaded as mlx 4-bit"
+# under transformers with no word of it (issue 15, round 6).
+_OWN_RUNTIME = OWN_RUNTIME
+
+
+def _own_runtime_note(fmt: WeightFormat, runtime: str) -> str:
+    return (
+        f"transformers cannot load {fmt.label()} weights (no quantizer for them): they run in {runtime}, "
+        "which llmsize does not model; weights are that file's bytes, the rest is transformers' "
+        "(pass --quant to size a format transformers loads)"
+    )
 
 
 def release_note(spec: ModelSpec) -> str:
@@ -288,22 +305,20 @@ class Transformers(BaseEngine):
         return np.where(tokens > prefill, np.minimum(tokens, window), prefill)
 
     def overhead_notes(self) -> tuple[str, ...]:
-        return ("overhead excludes NCCL buffers and what another engine would pre-reserve (--engine vllm)",)
+        return ("overhead counts NCCL only for data-parallel training (nccl_training.py), not what another "
+                "engine would pre-reserve (--engine vllm)",)
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         out = [release_note(spec)]
+        if wl.quant is None and (runtime := _OWN_RUNTIME.get(str(spec.weight_format.quant))) is not None:
+            out.append(_own_runtime_note(spec.weight_format, runtime))
         if wl.engine_version is not None:
             # --engine-version picks the release's speed profile; memory stays the modelled release's.
             profile = server_releases.transformers_speed_name(wl.engine_version)
             out.append(f"speed: transformers {wl.engine_version} decodes as profile '{profile}' "
                        "(estimate/engines/server_releases.py); memory as the modelled release")
-        if spec.compressed is not None and wl.mode.value in ("lora", "qlora"):
-            # peft 0.21 wraps DeepseekV4GroupedLinear (o_a_proj, an nn.Linear subclass whose forward
-            # multiplies per group) as a plain Linear: the adapter's output shape does not match
-            out.append(
-                "all-linear leaves DeepSeek V4's grouped o_a_proj out: peft 0.21 wraps it as a plain "
-                "Linear and the forward fails"
-            )
+        # DeepSeek V4's o_a_proj, which peft 0.21 cannot wrap, is said by the LoRA targets note
+        # (estimate/adapters.py), not here: a training run prints both lists of notes.
         if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:
             out.append(
                 "transformers keeps a sliding layer's whole prompt allocated until the first decoded "

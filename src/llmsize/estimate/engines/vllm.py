@@ -95,6 +95,7 @@ from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
+from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes, max_capture
 from llmsize.estimate.engines.vllm_kv_groups import (
     KV_TERM_RULE,
     KvGroup,
@@ -144,8 +145,16 @@ MAX_CAPTURE = 512
 # "0.04GiB" (8 GB card, vllm#12529): the cuBLAS workspace and lazily loaded kernel modules.
 NON_TORCH_TP1_BYTES = 256 * MIB
 # REFERENCE: vllm PR #10511 (Llama-3-8B, H100): non_torch_memory 1.79 GiB at TP 1 and 3.58 GiB at
-# TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is NCCL and the custom
-# all-reduce buffers a tensor-parallel rank adds on switched GPUs (none between PCIe cards: nccl.py).
+# TP 2 (V0 profiler, context included); the difference, ~1.8 GiB, is what a tensor-parallel rank
+# allocates outside torch on switched GPUs (none between PCIe cards: nccl.py). V1 keeps it: vllm/utils/
+# mem_utils.py memory_profiling counts everything since the init snapshot (NCCL communicators, the
+# custom all-reduce and symmetric-memory buffers, and in 0.19 the FlashInfer all-reduce+RMSNorm fusion
+# workspace built while the profile run compiles: flashinfer_all_reduce.py). 0.19.0 on H100 SXM prints
+# 2.06-2.11 GiB at TP 2 and 2.13-2.21 GiB at TP 4 against 0.24-0.26 GiB at TP 1 (llm-d-planner PR #205
+# logs; rows *-non-torch in tests/golden/engine_logs.yaml), so the flat extra holds to -8% at TP 4.
+# Likely split (not priced yet): the fusion workspace is 3 buffers (data, flags, 3 Lamport copies;
+# flashinfer/comm/trtllm_ar.py) each rounded up to the multicast granularity (512 MiB on H100), ~1.5
+# GiB at any TP size, and NCCL/custom all-reduce the other ~0.3-0.45 GiB.
 NON_TORCH_TP_EXTRA_BYTES = int(1.79 * GIB)
 
 
@@ -443,16 +452,24 @@ class Vllm(BaseEngine):
         return profile_run_bytes(spec, e, self.wl, self.batched_tokens(), self.max_seqs())
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
-        """The graph pool keeps the largest captured decode batch's forward activations."""
+        """The graph pool: the largest captured decode batch's forward activations and logits, plus the
+        driver memory every FULL and PIECEWISE graph keeps per kernel node (vllm_graph_pool.py)."""
         if self.wl.enforce_eager:
             return 0
         # REFERENCE: vllm/config/vllm.py _set_cudagraph_sizes: with speculative decoding each decode request
         # is 1 + num_speculative_tokens query tokens, min(max_num_seqs x that x 2, 512)
         query = 1 + (self.wl.num_speculative_tokens or (spec.mtp_layers if self.wl.speculative else 0))
-        biggest = min(2 * self.max_seqs() * query, MAX_CAPTURE, self.batched_tokens())
+        largest = max_capture(spec, MAX_CAPTURE)
+        biggest = min(2 * self.max_seqs() * query, largest, self.batched_tokens())
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
-        return biggest * e * (2 * h + 3 * (width // self.wl.tp)) + biggest * spec.vocab_size * 4
+        # The logits term is the rank's lm_head shard (ParallelLMHead: vocab / tp rows) in fp32. Inferred,
+        # not read in the capture code: Llama-3.1-8B's pool at TP 1/2/4 (0.91/0.76/0.67 GiB, llm-d-planner
+        # PR #205) falls by what a halving shard frees, with the same node memory a layer.
+        logits = biggest * -(-spec.vocab_size // self.wl.tp) * 4
+        buffers = biggest * e * (2 * h + 3 * (width // self.wl.tp)) + logits
+        layers = -(-spec.num_layers // self.wl.pp)
+        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query)
 
     def non_torch_bytes(self) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in

@@ -1,4 +1,7 @@
-"""How many blocks hold each part an engine counts kernels (or graph nodes) for, per layer kind."""
+"""How many blocks hold each part an engine counts kernels (or graph nodes) for, per layer kind.
+
+In estimate because both the speed model (hardware/speed_inputs) and the engines' memory rules
+(engines/vllm_graph_pool) count from it, and estimate may not import hardware."""
 
 from __future__ import annotations
 

@@ -1,0 +1,112 @@
+"""The catalog's built ModelSpecs kept as JSON between runs, keyed like `fit --all`'s rows (issue 15).
+
+`fit --all` sizes every catalog model; before it plans one, it builds all of them from their
+config.json copies (`specs.catalog.specs`: the catalog files, then `spec_from_hf_config` per entry),
+about a tenth of a first run's time and the same for every GPU and option asked. The built specs
+are a pure function of llmsize's code and the bundled catalogs, which `fit_all_cache`'s digest
+already covers (`code_and_catalog_digest`), and of the Python version; so a file named by that
+digest is never stale, whichever GPU or options a later run asks.
+
+The file is inert data, as the rows file is: read with json.loads and every spec checked by
+`ModelSpec.model_validate` (the same validation a saved spec gets); nothing in it is run, imported
+or unpickled. It is written only when it reads back to the same JSON text and equal specs, so a
+run from the file plans the very specs it would have built. A missing, corrupt or foreign file is
+ignored and written again; an unwritable cache folder only costs the speed-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
+
+KIND = "catalog-specs"
+FORMAT = "catalog-specs/1"  # bump when the file's layout changes
+MAX_FILES = 4  # one per code and catalog version: the older ones are never read again
+MAX_FILE_BYTES = 32 * 1024 * 1024  # ~0.9 MB for 264 models; a larger file is not one of ours
+
+
+def catalog_specs() -> list[ModelSpec]:
+    """`specs.catalog.specs()` (every catalog model that can be built, in catalog order), read from
+    the file an earlier run with the same code and catalogs wrote, else built and written."""
+    from llmsize.specs.catalog import specs
+
+    path = _path()
+    if path is None:
+        return specs()
+    kept = _read(path)
+    if kept is not None:
+        return kept
+    built = specs()
+    _write(path, built)
+    return built
+
+
+def _path() -> Path | None:
+    """The file for this code, catalogs and Python; None where they cannot be hashed (a zipped install)."""
+    from llmsize.cli.fit_all_cache import code_and_catalog_digest
+    from llmsize.resources import user_cache_dir
+
+    try:
+        code = code_and_catalog_digest()
+    except (TypeError, OSError):  # fit_all_cache._NotKeyable is a TypeError
+        return None
+    key = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{code}".encode()).hexdigest()
+    return user_cache_dir() / KIND / f"{key}.json"
+
+
+def _load(doc: Any) -> list[ModelSpec]:
+    from llmsize.specs.models import ModelSpec
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("specs"), list):
+        raise ValueError("not a catalog specs file")
+    return [ModelSpec.model_validate(spec) for spec in doc["specs"]]
+
+
+def _blob(built: list[ModelSpec]) -> str:
+    doc = {"format": FORMAT, "specs": [spec.model_dump(mode="json") for spec in built]}
+    return json.dumps(doc, separators=(",", ":"), allow_nan=False)
+
+
+def _read(path: Path) -> list[ModelSpec] | None:
+    """The specs of a readable, valid file; None for a missing, corrupt or foreign one."""
+    from llmsize.resources import read_text_bounded
+
+    try:  # bounded, and a named pipe reads as empty instead of blocking (resources.open_input)
+        return _load(json.loads(read_text_bounded(path, MAX_FILE_BYTES)))
+    except Exception:  # unreadable, too large, not JSON, or a spec that does not validate: ignored
+        return None
+
+
+def _write(path: Path, built: list[ModelSpec]) -> None:
+    """Write the specs when they read back exactly (same JSON text, equal specs); else nothing."""
+    try:
+        blob = _blob(built)
+        back = _load(json.loads(blob))
+    except Exception:  # a value JSON cannot hold: keep the specs, cache nothing
+        return
+    if back != built or _blob(back) != blob:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(blob, encoding="utf-8")
+        tmp.replace(path)  # atomic: a concurrent reader sees no file or the whole file
+        _prune(path.parent)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the MAX_FILES most recently written files."""
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[MAX_FILES:]:
+        with suppress(OSError):
+            old.unlink()
