@@ -47,12 +47,13 @@ def test_replicas_without_zero_need_what_two_replicas_need(
     model: str, workload: dict[str, Any], engine: str
 ) -> None:
     """The rule the planner's shared budgets rest on (hardware/planner.py _layout_budget): without ZeRO a
-    GPU's need reads the replica count only as one-or-more, so 2, 3 and 7 replicas of a (tp, pp) layout
-    need the same bytes. Were a new term to read the count, this fails and the key must grow."""
+    GPU's need reads the replica count only as one, two or more (a pair's NCCL communicator is smaller:
+    estimate/nccl_training.py), so 3, 4 and 7 replicas of a (tp, pp) layout need the same bytes. Were a
+    new term to read the count, this fails and the key must grow."""
     planner = Planner(resolve(model), Workload(engine=engine, **workload))
     gpu = get_gpu("H100")
     for tp, pp in ((1, 1), (2, 1), (1, 2)):
-        needs = {planner.need(gpu, planner.workload(Layout(tp, pp, dp))) for dp in (2, 3, 7)}
+        needs = {planner.need(gpu, planner.workload(Layout(tp, pp, dp))) for dp in (3, 4, 7)}
         assert len(needs) == 1, (tp, pp, needs)
 
 
@@ -68,9 +69,12 @@ def test_num_gpus_past_any_layout_estimates_few_layouts(monkeypatch: pytest.Monk
         return budget(self, gpu, wl)
 
     monkeypatch.setattr(Planner, "budget", counted)
-    planner = Planner(resolve("Qwen2.5-0.5B"), Workload(mode="lora", context=131072))
+    spec = resolve("Qwen2.5-0.5B")
+    planner = Planner(spec, Workload(mode="lora", context=131072))
     layout, fits = planner.choose_layout(get_gpu("MI300X"), 1000)
-    assert calls < 100, calls
+    # one budget per (TP degree of at most 4 within a node, pipeline degree up to the blocks, 1/2/more
+    # replicas), whatever N is
+    assert calls <= 4 * spec.num_layers * 3, calls
     if not fits:  # the least need of all, as before: one GPU's lone replica is no better than two
         assert layout.count <= 1000
 

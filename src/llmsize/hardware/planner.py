@@ -496,13 +496,14 @@ class Planner:
         themselves, so each GPU count's layouts share one (16 stages or 2 x 8 alike) and so do all counts
         past the layer count (issue 15: `plan deepseek-r1:671b --gpu RTX-4090 --engine ollama`)."""
         # Without ZeRO each data-parallel replica holds its whole tp x pp model: the estimate reads the
-        # replica count only as one-or-more (frameworks.py single_device_lora and the torchtune defaults
-        # read dp == 1; ZeRO's dp division is excluded here). `fit --num-gpus 1000` that fits no layout
+        # replica count only as one, two or more (frameworks.py single_device_lora and the torchtune
+        # defaults read dp == 1, nccl_training.communicator_bytes a pair's NCCL communicator apart from a
+        # larger group's; ZeRO's dp division is excluded here). `fit --num-gpus 1000` that fits no layout
         # tried ~5,600 layouts of every smaller count, 20 s (issue 15, round 12). Stored only for an
         # engine without a placement key, so a stored one is looked up before validating the workload.
         replicas = None
         if known is not None and not (self.wl.mode.trains and self.wl.zero > 0):
-            replicas = ("replicas", layout.tp, layout.pp, layout.dp > 1)
+            replicas = ("replicas", layout.tp, layout.pp, min(layout.dp, 3))
             if replicas in known:
                 return known[replicas]
         wl = self.workload(layout)
