@@ -1,5 +1,5 @@
-"""Golden: a sample of the issue-11 held-out rows of the heldout11 pass (bench/speed_tables.yaml, heldout11-*),
-each against the figure its source publishes, and the Ollama v0.11.5-v0.12.0 kernel counts
+"""Golden: a sample of the issue-11 held-out rows of the heldout11 pass (bench/speed_tables.yaml,
+heldout11-*), each against the figure its source publishes, and the Ollama v0.11.5-v0.12.0 kernel counts
 (estimate/engines/ollama_vendored.py) against the same report's RTX 4090 run."""
 
 from __future__ import annotations
