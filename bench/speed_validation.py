@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
@@ -1382,6 +1383,33 @@ FINDINGS = (
     "(marlin_utils.should_use_atomic_add_reduce); the Qwen2.5 1.5B and 3B GPTQ / AWQ rows (Marlin, "
     "0.6.3) are 9-19% fast where their BF16 twins are within 1%, the same small-shape direction. No "
     "per-call Marlin timing at those shapes on an A100 or H100 was found, so no floor is set.",
+    "Qwen2-57B-A14B on vLLM 0.4.2, fourth pass (issue 11, qwen2moe042; 4 held-out rows, none changed). "
+    "The brief's candidates, read in v0.4.2's models/qwen2_moe.py: (1) no per-expert Python loop: "
+    "Qwen2MoeSparseMoeBlock builds its 64 experts as Qwen2MoeMLP modules only to hold weights, pack_params "
+    "flattens their gate_up and down weights into two (E, N, K) tensors, and forward makes one fused_moe "
+    "call (ReplicatedLinear router, topk_softmax, moe_align_block_size, two Triton GEMMs, silu_and_mul, "
+    "sum); (2) experts are sharded, not replicated: each expert's gate_up_proj is a "
+    "MergedColumnParallelLinear and its down_proj a RowParallelLinear with reduce_results=False, so every "
+    "rank holds all 64 experts at 1,280 of their 2,560 columns (the N=1280 of the later tuned file's "
+    "name), and the block all-reduces once after adding the shared expert: two all-reduces a layer with "
+    "o_proj's; (3) the shared expert runs first, as separate ops (gate_up, silu_and_mul, down, a "
+    "torch.nn.Linear(3584, 1) gate, sigmoid, mul, then the add), which FUSED_LAYER_KERNELS already counts "
+    "for eager steps; norm_topk_prob is false, so no renormalising kernels; (4) CUDA graphs: the page "
+    "states enforce_eager=False by default, and the rows drop ~15 ms a step between 6,144 and 14,336 "
+    "prompt tokens where the KV adds under 1 ms (modelled 0.8): the 8,192-token capture cap, so inputs 1 "
+    "and 6,144 replayed graphs. A dense twin in the same table isolates the excess: Qwen2-7B-Instruct has "
+    "the same attention (hidden 3,584, 28 layers, 28 / 4 heads) and 233 M parameters a layer against the "
+    "57B's 235 M a rank at TP 2 (attention 14.7 M, shared expert 110 M, 8 routed experts 110 M); on one "
+    "A100 it steps in 12.4 ms (80.45 t/s, model -4%), the 57B on two in 31.8 ms. TP 2's all-reduces are "
+    "~1 ms of the difference (the 72B TP 2 graph rows are within 13%), so ~0.65 ms a layer is GPU time of "
+    "the routed path with graphs on; its small kernels are ~11 graph nodes (tens of us), which leaves the "
+    "two Triton fused_moe calls at ~6x the time their 220 MB a layer and rank take at the modelled "
+    "0.89 share (tests/golden/test_speed_qwen2_moe_v042_twin.py pins the twin). It is not a batch-1 "
+    "effect only: the page's benchmark_throughput table (--enforce-eager -tp 2, 100 prompts of 1,000 + "
+    "100 tokens: 4.81 QPS, so 20.8 s) is slow against llmsize too (12.5 s: 8.6 s of prefill, 100 steps "
+    "of 39 ms). No kernel-only timing of 0.4.2's fused_moe (Triton 2.3) at E=64 on an A100 was found; "
+    "the default-tile price llmsize holds ('vllm-moe-untuned', from PR #19049's timings on a later "
+    "Triton) covers ~2 ms of the ~18, so no rate is set and the rows stay the held-out worst.",
     "F32 GGUF weights and the GQA re-reads of 2024 decode (issue 11, speedworst6). (1) F32 weights: "
     "ggml-cuda.cu ggml_cuda_op_mul_mat_cublas sends an F32 weight (not F16, not quantized, so no MMQ) to "
     "cublasSgemm, and ggml-cuda/common.cuh cublas_handle sets CUBLAS_TF32_TENSOR_OP_MATH on every handle "
@@ -1556,6 +1584,27 @@ FINDINGS = (
     "published. Qwen3-14B on an A100 (tt#340) shows the same reuse (ISL 4096 at half of 3072), but its "
     "TTFTs are then 2.0-2.4x the prediction at every length, 128 tokens included (52.5 ms published, "
     "24.8 modelled cold), so the sweep is not applied there.",
+    "Weight FLOPs counted as the engines run them (issue 11; hardware/head_params.py): the token embedding "
+    "is a row gather (llama.cpp build_inp_embd's ggml_get_rows, vLLM/SGLang VocabParallelEmbedding), no "
+    "mat-mul, and a prompt runs the LM head only on the rows whose logits are kept: the last token per "
+    "sequence in llama.cpp from PR #6122 (b2536; llama_batch_get_one leaves logits NULL), vLLM "
+    "(gpu_model_runner logits_indices = query_start_loc[1:] - 1), SGLang (LogitsProcessor last_index) and "
+    "transformers from 4.45 (generate passes num_logits_to_keep=1); every token before those. Decode bytes "
+    "already skipped an untied table (read_share.py). The prefill shares fitted with the old count were "
+    "rescaled on the fit rows only: each by the ratio of its fit-row optimum under the new count to that "
+    "under the old (so only the counting change moves it): vLLM HBM 0.55 -> 0.523, SGLang HBM 0.54 -> "
+    "0.514, llama.cpp HBM 0.115 -> 0.109, GDDR 0.285 -> 0.274, LPDDR 0.165 -> 0.155, Apple 0.70 -> 0.666 "
+    "(16-bit 0.674), AMD LPDDR 0.24 -> 0.228, the Ampere cuBLAS FP16 share 0.406 -> 0.401, Vulkan "
+    "coopmat2 0.51 -> 0.445, coopmat and scalar 0.25 -> 0.218, AMD LPDDR 0.24 -> 0.228, AMD GDDR 0.40 -> "
+    "0.349; shares no fit row moves stay. Fitted median 5.06% -> 5.27%, held-out 9.67% -> 9.50% (rows over "
+    "50%: 43 -> 43); held-out medians llama.cpp 10.09 -> 9.85, vLLM 9.90 -> 9.84, SGLang 9.31 -> 9.47, "
+    "transformers 7.13 -> 7.17. Small models with large tied tables now prefill faster than published "
+    "where the old count had matched: Llama-3.2-1B F32 on an RTX 4090 (PR #24216) +3% -> +29% (61 TFLOP/s, "
+    "74% of TF32, against the 16-bit share capped at 1 that prices SGEMM), Llama-3.2-1B Vulkan on an RTX "
+    "5090 +17% -> +28%, while Qwen3.5-0.8B on an M4 moved from -19%/-22% to +8%/+4%. The Xe2 shares, "
+    "derived from PR #14001's Lunar Lake run in the old count, were re-derived in the new one "
+    "(llama_cpp_vulkan_intel.py: KHR 0.067 -> 0.052, scalar 0.096 -> 0.074); the held-out Arc B580 "
+    "gemma-2-2b rows stay at +0.3% / -15.1%.",
     "New held-out rows (issue 11, heldout11 pass; 86 rows in 5 tables, heldout11-*, never fitted): the ROCm "
     "vLLM 0.7.3 image's MI300X latency table (Llama-3.1-70B/405B FP8, TP 8, batch 1-128; median 3.3%), "
     "vLLM's nightly buildkite latency tests on H200 and A100 (32 in, 128 out, batch 8; -8..-22%), "
@@ -1625,7 +1674,7 @@ def build_case(row: dict[str, Any]) -> Case:
         data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
-    release = row.get("release") or _ollama_release(row)
+    release = row.get("release") or _ollama_release(row) or _transformers_release(row)
     if release:  # Ollama: the release that ran (--engine-version): its placement, defaults and sampler
         data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
@@ -1639,9 +1688,19 @@ def build_case(row: dict[str, Any]) -> Case:
     name = None if engine == "ollama" else speed_engine(row)
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
-        return Case(row, spec, gpu, inputs)
+        return Case(row, spec, gpu, _row_logits(row, inputs))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, speed_inputs(spec, wl, est, layout, engine=name), _tail_case(row), blocks)
+    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
+                _tail_case(row), blocks)
+
+
+def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
+    """llama.cpp: the row's build says whether its prompt ran the head on every token
+    (estimate/engines/llama_cpp_logits.py; the workload carries no build)."""
+    if row["engine"] != "llama.cpp":
+        return inputs
+    every = head_on_every_prompt_token(row_build(str(row.get("engine_version", ""))))
+    return inputs.model_copy(update={"prefill_logits_every_token": every})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:
@@ -1658,6 +1717,13 @@ def _tail_case(row: dict[str, Any]) -> Case | None:
     if row["metric"] != "serve_output_tps" or len(set(waves)) < 2:
         return None
     return build_case({**row, "concurrency": waves[-1], "num_prompts": None})
+
+
+def _transformers_release(row: dict[str, Any]) -> str | None:
+    """transformers: the release that ran (--engine-version): before 4.45 generate computed the prompt's
+    logits on every token (estimate/engines/transformers.py prefill_logits_every_token)."""
+    found = re.search(r"\btransformers (\d+\.\d+(?:\.\d+)?)", str(row.get("engine_version", "")))
+    return found.group(1) if found and row["engine"] == "transformers" else None
 
 
 def _ollama_release(row: dict[str, Any]) -> str | None:

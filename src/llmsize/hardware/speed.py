@@ -40,6 +40,7 @@ from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported:
 from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
 from llmsize.hardware.expert_parallel import dispatch_combine_seconds, step_weight_reads
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.head_params import matmul_param_tokens
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
 from llmsize.hardware.prompt_dequant import prompt_dequant_seconds
@@ -224,6 +225,15 @@ class SpeedInputs(Record):
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
+    head_params: int = Field(
+        default=0, ge=0, description="parameters of the LM head one logit row multiplies (the tied token "
+        "table where tied; hardware/head_params.py); 0 with outside_params 0: active_params as one block")
+    outside_params: int = Field(
+        default=0, ge=0, description="parameters of active_params no prompt token multiplies: the embedding "
+        "tables (a row gather) and the untied head (hardware/head_params.py)")
+    prefill_logits_every_token: bool = Field(
+        default=False, description="the engine computes the head on every prompt token (transformers "
+        "before 4.45); False: on the last token of each sequence")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     routed_weight_bytes_per_gpu: int = Field(
@@ -647,7 +657,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 + c.state_traffic * inputs.state_bytes_per_gpu)
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
-    compute_s = inputs.batch * (2 * inputs.active_params + attn) / (inputs.tp * flops)
+    compute_s = inputs.batch * (2 * decode_matmul_params(inputs) + attn) / (inputs.tp * flops)
     # transformers 5.x's batched_mm gathers copy every picked expert per (token, expert) pair first.
     weights_s += inputs.pp * batched_mm.gather_bytes(
         inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch, c.moe_gather_traffic
@@ -694,6 +704,11 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                   "overhead": overhead, "host": host_s}
 
 
+def decode_matmul_params(inputs: SpeedInputs) -> int:
+    """Parameters one decoded token multiplies: all active ones but the gathered tables, head included."""
+    return matmul_param_tokens(inputs.active_params, inputs.outside_params, inputs.head_params, 1, 1)
+
+
 def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                     prompt_tokens: int | None = None) -> tuple[float, str]:
     """Seconds to prefill the batch's prompts in the engine's chunks, and what bounded it."""
@@ -714,7 +729,11 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     routed = min(inputs.routed_active_params, inputs.active_params)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     streamed = min(inputs.routed_weight_bytes_per_gpu, inputs.weight_bytes_per_gpu) if rate < 1 else 0
-    dense_flops = inputs.batch * (2 * (inputs.active_params - routed) * prompt + attn)
+    # The embedding gather multiplies nothing; the head runs on the rows whose logits the engine keeps.
+    rows = prompt if inputs.prefill_logits_every_token else 1
+    dense = matmul_param_tokens(inputs.active_params - routed, inputs.outside_params, inputs.head_params,
+                                prompt, rows)
+    dense_flops = inputs.batch * (2 * dense + attn)
     routed_flops = inputs.batch * 2 * routed * prompt / rate
     compute_s = (dense_flops + routed_flops) / (inputs.tp * flops)
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
@@ -848,7 +867,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     peak = gpu.flops_for(c.peak_dtype or inputs.compute_dtype)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     weights_per_token_s = inputs.active_weight_bytes_per_gpu / bandwidth
-    flop_per_seq_s = 2 * inputs.active_params / (inputs.tp * peak * c.compute_fraction)
+    flop_per_seq_s = 2 * decode_matmul_params(inputs) / (inputs.tp * peak * c.compute_fraction)
     bound_at = max(1, math.ceil(weights_per_token_s / flop_per_seq_s)) if flop_per_seq_s > 0 else None
 
     per_seq = 1.0 / step_s

@@ -22,6 +22,7 @@ from llmsize.hardware.attention_flops import (
     attention_flops_prefill_wide,
 )
 from llmsize.hardware.encoder_time import media_speed_workload
+from llmsize.hardware.head_params import head_params, outside_params
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
@@ -45,13 +46,17 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         read_share, routed_share = by_bytes
     # Every weight of the GPU's share, those the engine keeps in host RAM included (llama.cpp's token
     # embeddings, CPU layers and experts): Planner.speed_inputs_for moves the CPU layers' part to the
-    # host's bandwidth; the speed constants were calibrated with the embeddings counted here.
+    # host's bandwidth. A step's FLOPs skip the embedding gather and run the head only on the logit
+    # rows the engine keeps (hardware/head_params.py).
     weights = est.all_weights_bytes
     return SpeedInputs(
         weight_bytes_per_gpu=weights,
         active_weight_bytes_per_gpu=int(weights * read_share),
         kv_bytes_per_gpu=est.kv_cache_bytes,
         active_params=max(1, est.active_params),
+        head_params=head_params(spec),
+        outside_params=outside_params(spec),
+        prefill_logits_every_token=engine_for(wl).prefill_logits_every_token(),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens,
                                                         engine_for(wl).prefill_mla_absorbed(spec)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),

@@ -54,6 +54,7 @@ from llmsize.estimate.engines import (
     llama_cpp_dsv4,
     llama_cpp_figures,
     llama_cpp_host,
+    llama_cpp_logits,
     llama_cpp_mla,
     llama_cpp_mmproj,
     llama_cpp_placement,
@@ -212,6 +213,10 @@ class LlamaCpp(BaseEngine):
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:
         """An MLA prompt runs in the latent form, as its decode does (llama_cpp_mla.py)."""
         return llama_cpp_mla.prompt_runs_absorbed(spec)
+
+    def prefill_logits_every_token(self) -> bool:
+        """Builds before PR #6122 ran the LM head on every prompt token (llama_cpp_logits.py)."""
+        return self.engine is Engine.LLAMA_CPP and llama_cpp_logits.head_on_every_prompt_token(self.build())
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))

@@ -39,7 +39,9 @@ QUANTIZED_MAX_BYTES = 1.5
 # "Q8_0 ... pp 512 | 6914.08" t/s. The same share puts both within 0.3% (the Q8_0 row with the FP16
 # conversion pass above), so the conversion and the GEMM share agree on that card.
 AMPERE_HBM_KEY = "nvidia-ampere-hbm"
-AMPERE_HBM_FP16_SHARE = 0.406
+# 0.406 before the head ran on the logit rows only (hardware/head_params.py; the PR #6017 run predates
+# PR #6122, so its head ran on every token: llama_cpp_logits.py).
+AMPERE_HBM_FP16_SHARE = 0.401
 # The profile prices a quantized prompt's GEMM against the int8 figure (quantized_peak_dtype), which on
 # A100 / A30 / A800 is twice the FP16 one (NVIDIA A100 datasheet: 624 / 312 TFLOPS dense): the same
 # cuBLAS FP16 GEMM at that share of the int8 figure.

@@ -16,8 +16,11 @@ GEMM cannot pass it, and on GeForce cards the 16-bit share exceeds 1 only becaus
 FP32-accumulate one while ggml's FP16 GEMM accumulates in FP16 (a 2x path TF32 lacks).
 
 Checked on: ggml-org/llama.cpp PR #24216's table, 'RTX 4090 | llama 1B all F32 | 512 | pp512 | 31088.91 |
-31255.26': 2.47 GFLOP a token x 31,255 t/s = 77 TFLOP/s, 93% of the RTX 4090's 82.6 TF32 TFLOPS (Ada
-whitepaper, equal to its FP32 figure), where the int8 share priced it at 188 TFLOP/s (+119%).
+31255.26': with the tied 263M-parameter table gathered and multiplied as the head on the last token only
+(hardware/head_params.py), 1.95 GFLOP a token x 31,255 t/s = 61 TFLOP/s, 74% of the RTX 4090's 82.6 TF32
+TFLOPS (Ada whitepaper, equal to its FP32 figure); the share here (the 16-bit one, capped at 1) prices it
++29% (it was 2.47 GFLOP a token, 93%, when every parameter counted on every token); the int8 share priced
+it at 188 TFLOP/s (+119%).
 Metal, Vulkan and HIP keep their own paths (not read): the rule is for NVIDIA's CUDA backend only.
 """
 

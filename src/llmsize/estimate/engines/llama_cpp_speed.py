@@ -38,12 +38,14 @@ SPEED = EngineSpeedProfile(
     # (llama_cpp_hip_graphs.py).
     gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | llama_cpp_hip_graphs.DISPATCH_BY_ARCH,
     prefill_chunk_tokens=512, graphs=True,
-    prefill_compute={"hbm": 0.115, "gddr": 0.285, "lpddr": 0.165, "apple": 0.70, "amd-lpddr": 0.24,
+    # Prefill shares rescaled on the fit rows when the embedding became a gather and the head ran on the
+    # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
+    prefill_compute={"hbm": 0.109, "gddr": 0.274, "lpddr": 0.155, "apple": 0.666, "amd-lpddr": 0.228,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
                      llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
     # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
-    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.70},
+    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.674},
     expert_half_tokens=60.0,
     # MLA in the latent form: ggml-cuda's MMA flash attention serves every query head from each K/V tile
     # (estimate/engines/llama_cpp_mla.py; priced on PR #19057's RTX 5090 timing).

@@ -36,17 +36,18 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # (kyuz0 fit rows, the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp,
 # the same tiling without matrix units) have no fit row and take the 'coopmat' share, except on Intel Xe2,
 # whose shares come from PR #14001's Lunar Lake runs (llama_cpp_vulkan_intel.py).
+# Rescaled on those rows when the head moved to the logit rows (hardware/head_params.py).
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
     update={
         "engine": VULKAN_ENGINE,
         "version": "llama.cpp Vulkan builds of 2025-2026 (PRs #13506, #17186; b9174; kyuz0 build 7423)",
         "quantized_peak_dtype": "fp16",
         "prefill_compute": {
-            "coopmat2": 0.51,
-            "coopmat": 0.25,
-            "coopmat-amd-lpddr": 0.24,
-            "coopmat-amd-gddr": 0.4,
-            "scalar": 0.25,
+            "coopmat2": 0.445,
+            "coopmat": 0.218,
+            "coopmat-amd-lpddr": 0.228,
+            "coopmat-amd-gddr": 0.349,
+            "scalar": 0.218,
             # Intel Xe2's own shares, priced on a Lunar Lake run (llama_cpp_vulkan_intel.py).
             **llama_cpp_vulkan_intel.XE2_PREFILL_SHARES,
         },

@@ -18,20 +18,24 @@ the Ultra 9 288V; https://vgmag.it/297859/ and notebookcheck.com's Core Ultra 7 
 2024); an Xe2 core issues 2,048 FP16 XMX operations a clock (gpu_specs/intel.yaml, the Xe2 comment)
 and 256 FP32 FLOPs on its 8 SIMD16 vector engines (packed FP16: twice that), so
 XMX FP16 32.77 TFLOPS and packed FP16 8.19 TFLOPS. The FLOPs are counted as the speed model counts
-them (hardware/speed.prefill_seconds: 2 x the model's parameters a token, gemma-2-2b's 2,614,341,888
-with its tied embedding, plus attention, 4 x 256.5 keys x 8 heads x 256 x 26 layers at pp512):
-5.283 GFLOP a token.
-- KHR_coopmat: 416.53 x 5.283e9 = 2.20 TFLOP/s = 0.067 of 32.77;
-- scalar:       148.60 x 5.283e9 = 0.79 TFLOP/s = 0.096 of 8.19.
+them (hardware/speed.prefill_seconds with hardware/head_params.py: 2 x the parameters outside the tied
+256,000 x 2,304 table on every token, 2,614,341,888 - 589,824,000, the table once as the head on the
+batch's last token, plus attention, 4 x 256.5 keys x 8 heads x 256 x 26 layers at pp512):
+4.106 GFLOP a token (5.283 when every parameter counted on every token).
+- KHR_coopmat: 416.53 x 4.106e9 = 1.71 TFLOP/s = 0.052 of 32.77;
+- scalar:       148.60 x 4.106e9 = 0.61 TFLOP/s = 0.074 of 8.19.
 Checked on the held-out Arc B580 rows of the same table (never fitted): 1,631.44 and 490.89 t/s are
-0.079 of 109.6 and 0.095 of 27.34 in the same count: the same two shares on a 20-core discrete card.
+0.061 of 109.6 and 0.074 of 27.34 in the same count: about the same two shares on a 20-core card.
 These are the shares of the June 2025 builds; no Intel timing after PR #18178's retuned tiles was
 readable (its tables are images), so every build takes them.
 """
 
 from __future__ import annotations
 
-FLOP_PER_TOKEN = 2 * 2_614_341_888 + 4 * 256.5 * 8 * 256 * 26  # gemma-2-2b pp512, as derived above
+GEMMA2_2B_PARAMS, GEMMA2_2B_TABLE = 2_614_341_888, 256_000 * 2304
+# gemma-2-2b pp512, as derived above: the blocks on every token, the tied head once, attention.
+FLOP_PER_TOKEN = (2 * (GEMMA2_2B_PARAMS - GEMMA2_2B_TABLE) + 2 * GEMMA2_2B_TABLE / 512
+                  + 4 * 256.5 * 8 * 256 * 26)
 LNL_XE2_CORES = 8
 LNL_GPU_HZ = 2.00e9
 XMX_FP16_PER_CORE_CLOCK = 2048

@@ -89,6 +89,9 @@ def vllm_prints_concurrency_tokens(text: str | None) -> bool:
 OLDEST_TRANSFORMERS = (4, 30)
 GPTQMODEL_FROM = (4, 49)  # REFERENCE: transformers 4.49 quantizers/quantizer_gptq.py: GPTQModel.
 TRANSFORMERS_5 = (5, 0)
+# REFERENCE: transformers 4.45 generation/utils.py generate: num_logits_to_keep = 1 when the model's
+# forward takes it (PR #31292); earlier forwards compute the head on the whole prompt.
+LAST_LOGITS_FROM = (4, 45)
 
 
 def transformers_speed_name(text: str | None) -> str:
@@ -102,3 +105,9 @@ def transformers_speed_name(text: str | None) -> str:
             hint="give 4.30 or later, or leave --engine-version out for the current release",
         )
     return "transformers-4.46" if found < GPTQMODEL_FROM else "transformers-4"
+
+
+def transformers_full_prompt_logits(text: str | None) -> bool:
+    """Whether the transformers release asked for computes a prompt's logits on every token (before 4.45)."""
+    found = release(text, "transformers", "4.46.0")
+    return found is not None and found < LAST_LOGITS_FROM

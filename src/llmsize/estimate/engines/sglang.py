@@ -93,7 +93,9 @@ SPEED_V04 = EngineSpeedProfile(
     engine="sglang-0.4", version="0.4.6.post1",
     step_fixed_s=0.245e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.0586e-3,
     prefill_chunk_tokens=8192, graphs=True,
-    prefill_compute={"hbm": 0.54, "gddr": 0.60},
+    # Prefill shares rescaled on the fit rows when the embedding became a gather and the head ran on the
+    # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
+    prefill_compute={"hbm": 0.514, "gddr": 0.60},
     # REFERENCE: prefill attention on Hopper runs FlashAttention-3-class kernels (SGLang's fa3 / FlashInfer
     # sm90 backends), which reach ~82% of the 16-bit peak on long sequences: FA3 forward, head dim 128,
     # 618 TFLOP/s at 8k-17k tokens on an H100 PCIe (756 dense BF16) in Dao-AILab/flash-attention#1075;

@@ -246,6 +246,12 @@ class Transformers(BaseEngine):
         del spec
         return server_releases.transformers_speed_name(self.wl.engine_version)
 
+    def prefill_logits_every_token(self) -> bool:
+        """generate() computes the first step's logits on every prompt token before 4.45 (the forward's
+        lm_head runs on all hidden states, then .float()); from 4.45 it passes num_logits_to_keep=1
+        (generation/utils.py generate, where _supports_num_logits_to_keep()). None: the current release."""
+        return server_releases.transformers_full_prompt_logits(self.wl.engine_version)
+
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         server_releases.transformers_speed_name(wl.engine_version)  # a bad release exits 2

@@ -18,7 +18,9 @@ SPEED_V0 = EngineSpeedProfile(
     engine="vllm-0.6", version="0.6.3 (V0 engine)",
     step_fixed_s=2.46e-3, launch_per_layer_s=0.0, gpu_per_layer_s=0.031e-3,
     prefill_chunk_tokens=8192, graphs=True,
-    prefill_compute={"hbm": 0.55, "gddr": 0.60},
+    # Prefill shares rescaled on the fit rows when the embedding became a gather and the head ran on the
+    # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
+    prefill_compute={"hbm": 0.523, "gddr": 0.60},
     layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
     # Decode past 8192 tokens runs eagerly, each kernel a bare op launch (vllm_v0_graphs.py).
     graph_max_context=V0_MAX_SEQ_LEN_TO_CAPTURE,
