@@ -1616,7 +1616,7 @@ FINDINGS = (
     "v0.11.5 log of 2025-08-22): qwen3-coder 30B-A3B on the RTX 4090 +90% -> +23%, no other row moves. "
     "Left, with what was checked in each row's note: gpt-oss-120b on the A100 (+249%, prompt as far off: "
     "the shape of a CPU split the report does not print), the A100's qwen3-coder decode (+88..+95%, slower "
-    "than the RTX 4090's run while its dense runs are faster) and both cards' MoE prompts (+129..+134%).",
+    "than the RTX 4090's run while its dense runs are faster) and both cards' MoE prompts (+134..+141%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
