@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from llmsize.errors import BadInputError
-from llmsize.estimate import bnb_sharding, fp32_base
+from llmsize.estimate import bnb_fused_experts, bnb_sharding, fp32_base
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.encoder_tp import extra_numel, splits
 from llmsize.estimate.engines.llama_cpp_download import repo_gguf_type
@@ -105,6 +105,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         if base.quant is not None:  # dequantized on load, then bitsandbytes quantizes
             notes.append(str(_dequantized_on_load(spec, wl, rest)))
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
+        if bnb_fused_experts.experts_stay_float(spec, wl):
+            fmt = fmt.model_copy(update={"modules_not_converted": (bnb_fused_experts.EXPERTS_PATTERN,)})
+            notes.append(bnb_fused_experts.NOTE)
     elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
         fmt = loaded[0]
         notes.append(loaded[1])
@@ -122,7 +125,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
             notes.append(CHECKPOINT_DTYPE_NOTE)
     if _kbit_fp32(wl, fmt):
         fmt = fmt.model_copy(update={"dtype": "fp32"})
-        notes.append("peft's prepare_model_for_kbit_training casts the embeddings, norms and lm_head to fp32")
+        held = "embeddings, norms, lm_head and routed experts" if bnb_fused_experts.EXPERTS_PATTERN in \
+            fmt.modules_not_converted else "embeddings, norms and lm_head"
+        notes.append(f"peft's prepare_model_for_kbit_training casts the {held} to fp32")
     _validate_format(spec, wl, fmt)
     if engine_for(wl).separate_mmproj(spec, wl, fmt):
         absent = (*fmt.gguf_tensor_types, ("other.extra", NOT_IN_FILE))

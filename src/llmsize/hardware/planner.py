@@ -188,11 +188,14 @@ class Planner:
         """Valid layouts of exactly `count` GPUs, most preferred first.
 
         Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
-        when nothing else divides the count. Training with ZeRO: data parallelism first (it shards
-        the training state with the least communication), then TP, then PP. llama.cpp: pipeline
+        when nothing else divides the count. Training: data parallelism first (DDP as torchrun
+        launches it; with ZeRO it shards the training state with the least communication), then
+        TP, then PP. llama.cpp: pipeline
         (layer) split first. A --tp/--pp the workload names is kept.
         """
-        sharded_dp = self.wl.mode.trains and self.wl.zero > 0
+        # Training frameworks (Trainer/accelerate, TRL, torchtune, axolotl, LLaMA-Factory) launch
+        # one replica per GPU with torchrun: DDP without --zero, ZeRO/FSDP with it. TP only when asked.
+        sharded_dp = self.wl.mode.trains
         # An engine with its own layer split (llama.cpp --split-mode layer) takes no tensor parallelism.
         own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
         out: list[tuple[tuple[int, ...], Layout]] = []
