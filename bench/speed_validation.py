@@ -1605,6 +1605,18 @@ FINDINGS = (
     "derived from PR #14001's Lunar Lake run in the old count, were re-derived in the new one "
     "(llama_cpp_vulkan_intel.py: KHR 0.067 -> 0.052, scalar 0.096 -> 0.074); the held-out Arc B580 "
     "gemma-2-2b rows stay at +0.3% / -15.1%.",
+    "New held-out rows (issue 11, heldout11 pass; 86 rows in 5 tables, heldout11-*, never fitted): the ROCm "
+    "vLLM 0.7.3 image's MI300X latency table (Llama-3.1-70B/405B FP8, TP 8, batch 1-128; median 3.3%), "
+    "vLLM's nightly buildkite latency tests on H200 and A100 (32 in, 128 out, batch 8; -8..-22%), "
+    "llama.cpp #15013 entries (RTX 5080, 5070 Ti, 5070, 4070 Ti SUPER, RTX PRO 4500 / 6000 Blackwell) and "
+    "#4167's M2 Ultra Q8_0 TG, and Ollama runs of Sep 2025 (chigkim/prompt-test on RTX 4090, RTX A6000, "
+    "A100). Mechanism found: Ollama v0.11.5-v0.12.0 ran llama.cpp e54d41be, whose CUDA backend predates "
+    "the MoE and GEMV fusions (PRs #15631, #16130, #16715, #16884), so a routed FFN launched 12 + (k - 1) "
+    "kernels, not 5 (estimate/engines/ollama_vendored.py; the copy is dated by ollama/ollama#11982's "
+    "v0.11.5 log of 2025-08-22): qwen3-coder 30B-A3B on the RTX 4090 +90% -> +23%, no other row moves. "
+    "Left, with what was checked in each row's note: gpt-oss-120b on the A100 (+249%, prompt as far off: "
+    "the shape of a CPU split the report does not print), the A100's qwen3-coder decode (+88..+95%, slower "
+    "than the RTX 4090's run while its dense runs are faster) and both cards' MoE prompts (+134..+141%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
