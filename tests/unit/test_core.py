@@ -44,8 +44,8 @@ def test_params_and_trainable_params() -> None:
     spec = resolve("Mixtral-8x7B-v0.1")
     est = core.estimate(spec, Workload(mode="lora"))
     assert est.params == total_params(spec) and est.active_params == active_params(spec) < est.params
-    # PEFT default for mixtral: q_proj + v_proj, r=16, 32 layers (4096 -> 4096 and 4096 -> 1024)
-    assert est.trainable_params == 32 * 16 * ((4096 + 4096) + (4096 + 1024))
+    # PEFT default for mixtral: q_proj + v_proj, LoraConfig's r=8, 32 layers (4096 -> 4096 and 4096 -> 1024)
+    assert est.trainable_params == 32 * 8 * ((4096 + 4096) + (4096 + 1024))
     assert est.adapters_bytes == 4 * est.trainable_params
     full = core.estimate(resolve("Qwen2.5-0.5B"), Workload(mode="full", context=256))
     assert full.trainable_params == total_params(resolve("Qwen2.5-0.5B"))

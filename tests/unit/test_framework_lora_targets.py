@@ -31,9 +31,23 @@ def test_all_linear_frameworks(fw: str) -> None:
     assert _trainable(framework=fw) == _trainable(framework=fw, lora_targets=("all-linear",))
 
 
-@pytest.mark.parametrize("fw", ["trainer", "trl", "torchtune"])
+@pytest.mark.parametrize("fw", ["trainer", "trl"])
 def test_peft_default_elsewhere(fw: str) -> None:
     assert _trainable(framework=fw) == _trainable(framework=fw, lora_targets=("q_proj", "v_proj"))
+
+
+def test_torchtune_takes_its_configs_targets() -> None:
+    """torchtune's llama3_1/8B_qlora_single_device.yaml wraps q, k, v, output_proj and the MLP;
+    8B_lora_single_device.yaml q, v, output_proj and the MLP (both r=8): not PEFT's q, v."""
+    assert _trainable(framework="torchtune") == _trainable(framework="torchtune", lora_targets=ATTN_MLP)
+    lora = estimate(llama3_8b_spec(), Workload(mode="lora", context=1024, framework="torchtune"))
+    no_k = estimate(llama3_8b_spec(), Workload(
+        mode="lora", context=1024, framework="torchtune",
+        lora_targets=("q_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")))
+    assert lora.trainable_params == no_k.trainable_params
+    # Llama 3.1 8B at r=8: q 8*(4096+4096), v 8*(4096+1024), o 8*(4096+4096),
+    # three MLP 8*(4096+14336), 32 layers
+    assert lora.trainable_params == 32 * 8 * (8192 + 5120 + 8192 + 3 * 18432)
 
 
 def test_the_assumption_names_the_framework() -> None:

@@ -36,3 +36,37 @@ def test_overhead_carries_it_outside_the_allocated_peak() -> None:
     assert eight.overhead_bytes - one.overhead_bytes == 688 * MIB
     assert eight.total_bytes - eight.overhead_bytes == one.total_bytes - one.overhead_bytes
     assert one.overhead_bytes == CUDA_CONTEXT_BYTES
+
+
+def _cli_json(*args: str) -> dict[str, object]:
+    import json
+
+    from typer.testing import CliRunner
+
+    from llmsize.cli import app
+
+    argv = ["estimate", "Llama-3.1-8B", "--mode", "lora", *args, "--format", "json"]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_geforce_cards_on_pcie_are_not_charged_the_nvlink_communicator() -> None:
+    """Issue 15 (newcomer audit): `--gpu RTX-4090 --num-gpus 2` training left the link unknown, so the
+    544 MiB NVLink figure was charged on cards whose NCCL falls back to host shared memory (nccl.py).
+    The GPU's catalog link now reaches the training workload (BaseEngine.gpu_defaults)."""
+    pcie = _cli_json("--gpu", "RTX-4090", "--num-gpus", "2")
+    nvlink = _cli_json("--gpu", "H100", "--num-gpus", "2")
+    assert pcie["workload"]["gpu_link"] == "pcie"  # type: ignore[index]
+    assert nvlink["workload"]["gpu_link"] == "nvls"  # type: ignore[index]
+    assert pcie["memory"]["overhead"] == CUDA_CONTEXT_BYTES  # type: ignore[index]
+    assert nvlink["memory"]["overhead"] == CUDA_CONTEXT_BYTES + 544 * MIB  # type: ignore[index]
+
+
+def test_training_on_two_gpus_is_data_parallel_in_the_fit_row_too() -> None:
+    """Trainer/TRL/torchtune launched by torchrun run one DDP replica per GPU; the fit row said "TP2"
+    with half the weights per GPU beside a breakdown of the whole model per GPU (issue 15)."""
+    doc = _cli_json("--gpu", "RTX-4090", "--num-gpus", "2")
+    row = doc["gpus"][0]  # type: ignore[index]
+    assert (row["tp"], row["pp"], row["count"]) == (1, 1, 2)
+    assert row["per_gpu_bytes"] == doc["memory"]["total"]  # type: ignore[index]

@@ -235,6 +235,9 @@ def usage_line(err: Exception) -> str:
     message = message.replace("Value error, ", "").strip().removesuffix(".")
     ctx = getattr(err, "ctx", None)
     path = getattr(ctx, "command_path", None) or "llmsize"
+    training = _plan_training_hint(path, message)
+    if training:  # click's "(Possible options: --dp, --ep, --force)" points the wrong way
+        return f"{message.split(' (Possible options')[0]}; {training}"
     search = (_models_search_hint(path, message) or _report_file_hint(path, message)
               or _gpus_name_hint(path, message))
     if search:
@@ -251,6 +254,22 @@ def _gpus_name_hint(path: str, message: str) -> str | None:
     name = shlex.quote(found["words"])
     return f"`llmsize gpus` filters with --vendor, --segment, --min-memory; a GPU name goes to --gpu: " \
         f"llmsize fit MODEL --gpu {name}"
+
+
+_NO_OPTION = re.compile(r"^No such option: (?P<option>--[\w-]+)")
+# Options only a fine-tuning estimate takes (workload_options.py): `plan` serves a model.
+_TRAINING_FLAGS = frozenset(
+    {"--mode", "--framework", "--zero", "--lora-rank", "--lora-targets", "--optimizer"})
+
+
+def _plan_training_hint(path: str, message: str) -> str | None:
+    """`llmsize plan MODEL --mode qlora` (a newcomer asking for a fine-tuning plan) says where training is
+    sized: click suggested "--dp, --ep, --force" (issue 15, newcomer audit of training)."""
+    found = _NO_OPTION.match(message) if path.split()[-1:] == ["plan"] else None
+    if found is None or found["option"] not in _TRAINING_FLAGS:
+        return None
+    return ("`llmsize plan` prints a serving launch command; fine-tuning is sized by "
+            f"llmsize estimate MODEL {found['option']} ... --gpu GPU (or llmsize fit MODEL --mode qlora)")
 
 
 _NO_COMMAND = re.compile(r"^No such command '(?P<word>.*)'$")

@@ -100,11 +100,19 @@ def make_report(
         workload = with_gpu_defaults(workload, planned[0])
     # vLLM --dp engine cores are part of the layout (estimate/engines/vllm_expert_parallel.py)
     replicas = workload.num_gpus // workload.data_parallel
+    row = rows[0] if len(gpus) == 1 and rows else None
     if replicas > 1 and workload.tp * workload.pp == 1 and not workload.mode.trains:
         # --num-gpus N for inference, no --tp/--pp: the model is split over the N GPUs, not held whole
         # by each (issue 15). One GPU kind: the layout its fit row chose, so breakdown and row agree;
         # none (or several): the layout the planner tries first for N GPUs.
-        workload = _split_layout(spec, workload, rows[0] if len(gpus) == 1 and rows else None)
+        workload = _split_layout(spec, workload, row)
+    elif (workload.mode.trains and row is not None and workload.tp * workload.pp == 1
+          and (row.tp or 1) * (row.pp or 1) > 1):
+        # Training is data-parallel first (Planner.layouts); where no replica fits one GPU the row splits
+        # the model (device_map="auto" stages): the breakdown follows it, as for inference. `estimate
+        # Llama-3.1-70B --mode qlora --gpu RTX-4090 --num-gpus 2` showed 59 GiB per GPU beside a row of
+        # 34 (issue 15, newcomer audit of training).
+        workload = _split_layout(spec, workload, row)
     return build_report(model, spec, workload, estimate(spec, workload), parsed=parsed, gpus=rows)
 
 

@@ -288,7 +288,11 @@ AttentionOpt = Annotated[
     Attention | None,
     Option("--attention", help="Attention kernel (default: the model's).", rich_help_panel=_PANEL),
 ]
-LoraRankOpt = Annotated[int, Option("--lora-rank", help="LoRA rank r.", rich_help_panel=_PANEL)]
+LoraRankOpt = Annotated[
+    int | None,
+    Option("--lora-rank", help="LoRA rank r [default: the framework's: 8 for Trainer (peft), LLaMA-Factory "
+           "and torchtune, 16 for TRL and Unsloth, 32 for axolotl].", rich_help_panel=_PANEL),
+]
 LoraTargetsOpt = Annotated[
     str | None,
     Option(
@@ -447,7 +451,7 @@ def build_workload(
     zero_impl: ZeroImplOpt = ZeroImpl.AUTO,
     base_fp32: BaseFp32Opt = False,
     attention: AttentionOpt = None,
-    lora_rank: LoraRankOpt = 16,
+    lora_rank: LoraRankOpt = None,
     lora_targets: LoraTargetsOpt = None,
     zero: ZeroOpt = 0,
     num_gpus: NumGpusOpt = 1,

@@ -416,7 +416,10 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         if unsloth_flex_mask.applies(spec, wl.flex_dense_mask):
             out.append(unsloth_flex_mask.note(spec, wl.context))
     if ctx.targets is not None:
+        from llmsize.estimate.lora_rank import rank_note
+
         out.append(ctx.targets.note)
+        out.append(rank_note(wl.framework, wl.lora_rank))
         out.append(
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
             if frameworks.recipe(wl).adapter_bytes == 4

@@ -284,7 +284,7 @@ def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:
 
 
 # The LoRA targets a framework wraps when the user names none; frameworks absent here pass PEFT's
-# own per-architecture default (TRL's `--lora_target_modules` and torchtune's configs vary by recipe).
+# own per-architecture default (TRL's `--lora_target_modules` varies by script; torchtune's below).
 # REFERENCE: Unsloth unsloth/models/llama.py `FastLlamaModel.get_peft_model(r=16, target_modules=
 # ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], ...)` (commit 00060af);
 # LLaMA-Factory src/llamafactory/hparams/finetuning_args.py `lora_target` default "all" (every linear
@@ -297,8 +297,19 @@ DEFAULT_LORA_TARGETS: dict[Framework, tuple[tuple[str, ...], str]] = {
 }
 
 
+# REFERENCE: torchtune recipes/configs/llama3_1/8B_lora_single_device.yaml (commit 2943c61):
+# `lora_attn_modules: ['q_proj', 'v_proj', 'output_proj']`, `apply_lora_to_mlp: True`;
+# 8B_qlora_single_device.yaml (commit 0b3e04a): `['q_proj', 'v_proj', 'k_proj', 'output_proj']` and the MLP.
+# torchtune's output_proj is HF's o_proj; w1/w2/w3 are gate/down/up.
+TORCHTUNE_LORA_TARGETS = ("q_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
 def default_lora_targets(wl: Workload) -> tuple[tuple[str, ...], str] | None:
     """The targets `wl.framework` applies when --lora-targets is not given, and where they come from."""
+    if wl.framework is Framework.TORCHTUNE:
+        if wl.mode is Mode.QLORA:
+            return _ATTN_MLP, "torchtune's Llama 3.1 8B QLoRA config"
+        return TORCHTUNE_LORA_TARGETS, "torchtune's Llama 3.1 8B LoRA config"
     return DEFAULT_LORA_TARGETS.get(wl.framework) if wl.framework is not None else None
 
 

@@ -5,8 +5,9 @@ Cross-field rules live here as validators so library users get the same checks a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from llmsize.records import ConfigDict, Field, Record, model_validator
 from llmsize.units import Dtype, KvDtype
@@ -299,7 +300,10 @@ class Workload(Record):
         "(peft's examples/sft; FSDP MixedPrecision, autocast) (fp32_base.py)",
     )
     attention: Attention | None = Field(default=None, description="None = the model's default kernel")
-    lora_rank: int = Field(default=16, gt=0, le=65536, description="no layer is wider than 65,536")
+    lora_rank: int = Field(
+        default=8, gt=0, le=65536,
+        description="no layer is wider than 65,536; unset = the framework's default (lora_rank.py)",
+    )
     lora_targets: tuple[str, ...] | None = Field(
         default=None,
         description="module names, or ('all-linear',); None = PEFT's default for the architecture",
@@ -434,6 +438,21 @@ class Workload(Record):
         description="llama.cpp: the --mmproj file (vision/audio tower) is loaded beside the text GGUF; "
         "None = when images, audio or video are sent",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _framework_lora_rank(cls, data: Any) -> Any:
+        """An unset LoRA rank is the framework's own default (lora_rank.py), not one number for all."""
+        if isinstance(data, Mapping) and data.get("lora_rank") is None:
+            from llmsize.estimate.lora_rank import default_lora_rank
+
+            framework = data.get("framework")
+            try:
+                rank = default_lora_rank(framework)[0]
+            except ValueError:
+                return data  # an unknown framework: the field's own check reports it
+            return {**data, "lora_rank": rank}
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:

@@ -188,11 +188,14 @@ class Planner:
         """Valid layouts of exactly `count` GPUs, most preferred first.
 
         Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
-        when nothing else divides the count. Training with ZeRO: data parallelism first (it shards
-        the training state with the least communication), then TP, then PP. llama.cpp: pipeline
+        when nothing else divides the count. Training: data parallelism first (DDP as torchrun
+        launches it; with ZeRO it shards the training state with the least communication), then
+        TP, then PP. llama.cpp: pipeline
         (layer) split first. A --tp/--pp the workload names is kept.
         """
-        sharded_dp = self.wl.mode.trains and self.wl.zero > 0
+        # Training frameworks (Trainer/accelerate, TRL, torchtune, axolotl, LLaMA-Factory) launch
+        # one replica per GPU with torchrun: DDP without --zero, ZeRO/FSDP with it. TP only when asked.
+        sharded_dp = self.wl.mode.trains
         # An engine with its own layer split (llama.cpp --split-mode layer) takes no tensor parallelism.
         own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
         out: list[tuple[tuple[int, ...], Layout]] = []
@@ -495,8 +498,21 @@ class Planner:
         all that the estimate reads of tp, pp and num_gpus) is equal. llama.cpp and Ollama place blocks
         themselves, so each GPU count's layouts share one (16 stages or 2 x 8 alike) and so do all counts
         past the layer count (issue 15: `plan deepseek-r1:671b --gpu RTX-4090 --engine ollama`)."""
+        # Without ZeRO each data-parallel replica holds its whole tp x pp model: the estimate reads the
+        # replica count only as one, two or more (frameworks.py single_device_lora and the torchtune
+        # defaults read dp == 1, nccl_training.communicator_bytes a pair's NCCL communicator apart from a
+        # larger group's; ZeRO's dp division is excluded here). `fit --num-gpus 1000` that fits no layout
+        # tried ~5,600 layouts of every smaller count, 20 s (issue 15, round 12). Stored only for an
+        # engine without a placement key, so a stored one is looked up before validating the workload.
+        replicas = None
+        if known is not None and not (self.wl.mode.trains and self.wl.zero > 0):
+            replicas = ("replicas", layout.tp, layout.pp, min(layout.dp, 3))
+            if replicas in known:
+                return known[replicas]
         wl = self.workload(layout)
         key = engine_for(wl).placement_key(self.spec, wl) if known is not None else None
+        if key is None:
+            key = replicas
         if key is None or known is None:
             return self.budget(gpu, wl)
         bud = known.get(key)

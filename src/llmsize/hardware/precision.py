@@ -25,6 +25,11 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
     if wl.quant is not None or wl.dtype is not None or spec.weight_format.quant is not None or (
             wl.mode is not Mode.INFERENCE):
         label = wl.quant or (str(wl.dtype) if wl.dtype else spec.weight_format.label())
+        if wl.mode is Mode.QLORA and wl.quant is None:
+            # the base QLoRA loads (bitsandbytes NF4 from a float checkpoint: weights.effective_format),
+            # not the checkpoint's dtype: `fit Phi-4 --mode qlora` said "Best that fits: bf16" beside
+            # 10.4 GiB of 4-bit weights (issue 15, newcomer audit of training)
+            label = _loaded_label(spec, wl, label)
         return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
     # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.
@@ -37,6 +42,17 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
         label = _QUANT_LABELS.get(quant, f"gguf {quant}")
         options.append(PrecisionOption(label=label, quant=quant, dtype=rest))
     return options
+
+
+def _loaded_label(spec: ModelSpec, wl: Workload, fallback: str) -> str:
+    """The label of the weight format the estimate sizes; `fallback` where the format is refused (the
+    estimate itself then says why)."""
+    from llmsize.estimate.weights import effective_format
+
+    try:
+        return effective_format(spec, wl)[0].label()
+    except BadInputError:
+        return fallback
 
 
 _QUANT_LABELS = {"fp8": "fp8", "gptq-int8": "gptq int8", "awq": "awq int4", "gptq": "gptq int4",

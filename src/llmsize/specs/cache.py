@@ -8,6 +8,7 @@ user cache folder + /llmsize, e.g. ~/.cache/llmsize).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import time
@@ -79,10 +80,14 @@ def store(snapshot: HubSnapshot) -> Path:
 
 def load(repo_id: str, revision: str | None = None, *, now: float | None = None) -> CachedSnapshot | None:
     """The cached snapshot of repo@revision, or None if absent or unreadable (a bad entry is a miss)."""
+    from llmsize.resources import load_json, read_text_bounded
+
     path = _entry_path(repo_id, revision)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        # The cache is a file like any other (issue 15 round 12): nesting past the recursion limit was
+        # an internal RecursionError, and a huge file was read whole; both are a miss now.
+        payload = load_json(read_text_bounded(path))
+    except (OSError, ValueError):  # UnreadableText and UnicodeDecodeError are ValueErrors
         return None
     if not isinstance(payload, dict) or payload.pop("cache_version", None) != CACHE_VERSION:
         return None
@@ -90,5 +95,16 @@ def load(repo_id: str, revision: str | None = None, *, now: float | None = None)
         snapshot = HubSnapshot.model_validate(payload)
     except ValidationError:
         return None
+    if not _belongs(snapshot, repo_id, revision):
+        return None
     age = max(0.0, (time.time() if now is None else now) - snapshot.fetched_at)
     return CachedSnapshot(snapshot=snapshot, age_s=age, path=str(path))
+
+
+def _belongs(snapshot: HubSnapshot, repo_id: str, revision: str | None) -> bool:
+    """An entry is this repo@revision's only when it says so and its fetch time is a time: an entry
+    naming another repo (copied or edited by hand) was read as that repo's and broke the name
+    (IndexError: 'x' has no owner), a fetch time of NaN or 1e308 made its age nonsense."""
+    same_repo = snapshot.repo_id.lower() == repo_id.lower()
+    same_revision = snapshot.revision == (revision or DEFAULT_REVISION)
+    return same_repo and same_revision and math.isfinite(snapshot.fetched_at) and snapshot.fetched_at >= 0

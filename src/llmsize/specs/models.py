@@ -166,19 +166,34 @@ class TensorInfo(Record):
     name: str
     dtype: str
     shape: tuple[int, ...]
-    n_bytes: int
+    n_bytes: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> TensorInfo:
+        if any(d < 0 for d in self.shape):
+            raise ValueError(f"tensor {self.name} has a negative dimension {list(self.shape)}")
+        return self
 
 
 class CheckpointInfo(Record):
-    """Exact facts read from checkpoint headers (no tensor data loaded)."""
+    """Exact facts read from checkpoint headers (no tensor data loaded). Counts are never negative:
+    a header yields none, and a cached snapshot (specs/cache.py) that says so is refused where it is
+    read, not deep in the estimate (issue 15 round 12: total_bytes -1 was an internal error)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     format: Literal["safetensors", "gguf"]
     params_by_dtype: dict[str, int] = Field(default_factory=dict)
-    total_params: int
-    total_bytes: int
+    total_params: int = Field(ge=0)
+    total_bytes: int = Field(ge=0)
     tensors: tuple[TensorInfo, ...] = ()
+
+    @model_validator(mode="after")
+    def _counts(self) -> CheckpointInfo:
+        negative = sorted(k for k, n in self.params_by_dtype.items() if n < 0)
+        if negative:
+            raise ValueError(f"params_by_dtype has a negative count for {', '.join(negative)}")
+        return self
 
 
 # Deeper than any published decoder (the deepest have a few hundred blocks) by far; the estimate

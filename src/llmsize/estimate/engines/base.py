@@ -644,8 +644,14 @@ class BaseEngine:
         compute_units: int | None = None, interconnect: str = "",
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
-        MoE kernel per architecture, its sampler buffer per SM)."""
-        del total_bytes, gpu_name, architecture, segment, compute_units, interconnect
+        MoE kernel per architecture, its sampler buffer per SM). Here, for a training run, the class
+        of the GPUs' link: where the data-parallel NCCL communicator keeps its buffers
+        (nccl_training.py). Without it, two RTX 4090s on PCIe were charged the NVLink figure."""
+        del total_bytes, gpu_name, architecture, segment, compute_units
+        if wl.mode.trains and wl.gpu_link is None:
+            from llmsize.estimate.engines.nccl import link_class
+
+            return wl.model_copy(update={"gpu_link": link_class(interconnect)})
         return wl
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:

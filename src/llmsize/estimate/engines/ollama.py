@@ -67,6 +67,7 @@ from llmsize.estimate.engines.ollama_offload import (
     projector_bytes,
 )
 from llmsize.estimate.engines.ollama_sampling import runs_go_engine, sampling_seconds
+from llmsize.estimate.engines.ollama_vendored import e54_kernels, vendors_e54
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
@@ -155,9 +156,17 @@ GO_GDN_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
     "version": "Ollama's Go engine before v0.30, Gated DeltaNet built from ggml primitives",
     "sources": (*OWN_RUNNER_REBUILD_SPEED.sources,
                 "https://github.com/ollama/ollama/blob/main/model/models/qwen3next/deltanet.go")})
+# v0.11.5-v0.12.0 ran llama.cpp e54d41be, whose CUDA backend predates the MoE and GEMV fusions
+# (ollama_vendored.py): the same two runners with that copy's kernels per block part.
+E54_SPEED, E54_REBUILD_SPEED = (prof.model_copy(update={
+    "engine": f"{prof.engine}-e54", "node_kernels": e54_kernels(),
+    "version": f"{prof.version}, vendored llama.cpp e54d41be (v0.11.5-v0.12.0)",
+    "sources": (*prof.sources, "https://github.com/ollama/ollama/issues/11982")})
+    for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED))
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
     prof.engine: prof
-    for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED, OWN_RUNNER_UNFUSED_SPEED, GO_GDN_SPEED)}
+    for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED, OWN_RUNNER_UNFUSED_SPEED, GO_GDN_SPEED,
+                 E54_SPEED, E54_REBUILD_SPEED)}
 
 
 def _without_projector(est: Estimate, projector: int) -> Estimate:
@@ -419,7 +428,8 @@ class Ollama(LlamaCpp):
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
         OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
-        before v0.11.5 (also unfused CUDA norms): ollama_graph.py.
+        before v0.11.5 (also unfused CUDA norms): ollama_graph.py; v0.11.5-v0.12.0 with the kernels of
+        their vendored llama.cpp (ollama_vendored.py).
         --engine-version is an Ollama release here, not a llama.cpp build."""
         release = self.release()
         old = release is not None and release < LLAMA_SERVER_RELEASE
@@ -431,6 +441,8 @@ class Ollama(LlamaCpp):
         if go_engine and spec is not None and spec.model_type in ollama_gdn.GO_GDN_MODEL_TYPES:
             return GO_GDN_SPEED.engine  # its own delta rule, op by op (ollama_gdn.py)
         rebuild = rebuilds_graph(release, go_engine)
+        if vendors_e54(release):
+            return E54_REBUILD_SPEED.engine if rebuild else E54_SPEED.engine
         return OWN_RUNNER_REBUILD_SPEED.engine if rebuild else OWN_RUNNER_SPEED.engine
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
