@@ -260,8 +260,8 @@ def test_gemma4_own_engine_keeps_4096_positions_in_its_sliding_layers() -> None:
 
 def test_gpt_oss_graph_is_graphsize_own_case_by_release() -> None:
     # fs/ggml/ggml.go GraphSize `case "gptoss"`: ollama/ollama#11982 (0.11.5, gpt-oss:120b, Parallel:1,
-    # KvSize:75000) logs memory.graph.partial="13.7 GiB": 2 x 64 / 8 x kvTotal / 6 with kvTotal the f16 cache of
-    # all 36 layers at 75,000 tokens (36 x 75000 x 2 x 64 x 8 x 2 bytes).
+    # KvSize:75000) logs memory.graph.partial="13.7 GiB": 2 x 64 / 8 x kvTotal / 6 with kvTotal the f16
+    # cache of all 36 layers at 75,000 tokens (36 x 75000 x 2 x 64 x 8 x 2 bytes).
     from llmsize.estimate.engines.ollama_offload import own_estimator_gptoss_graph_bytes
 
     spec = resolve("gpt-oss:120b")
