@@ -28,6 +28,22 @@ def test_llama_runner_rebuilds_until_v0_11_5() -> None:
     assert not rebuilds_graph(None, go_engine=False)
 
 
+def test_the_go_engine_took_the_first_architectures_from_the_release_that_listed_them() -> None:
+    from llmsize.estimate.engines.ollama_sampling import runs_go_engine
+
+    # ollama/ollama fs/ggml/ggml.go OllamaEngineRequired by tag: v0.6.0 `== "gemma3"` only; "mistral3"
+    # from v0.6.5, "llama4" v0.6.7, "mllama"/"qwen25vl" v0.7.0, "gemma3n" v0.9.3, "gptoss" v0.11.0,
+    # "qwen3" v0.12.0 (PR #12310), "qwen3moe" v0.12.2 (PR #12374, merged 2025-09-22/24).
+    assert runs_go_engine((0, 6, 0), "gemma3") and not runs_go_engine((0, 6, 0), "qwen3")
+    assert not runs_go_engine((0, 6, 4), "mistral3") and runs_go_engine((0, 6, 5), "mistral3")
+    assert not runs_go_engine((0, 6, 6), "llama4") and runs_go_engine((0, 6, 7), "llama4")
+    assert not runs_go_engine((0, 6, 8), "mllama") and runs_go_engine((0, 7, 0), "qwen2_5_vl")
+    assert not runs_go_engine((0, 9, 2), "gemma3n") and runs_go_engine((0, 9, 3), "gemma3n")
+    assert not runs_go_engine((0, 10, 1), "gpt_oss") and runs_go_engine((0, 11, 0), "gpt_oss")
+    assert not runs_go_engine((0, 11, 8), "qwen3") and runs_go_engine((0, 12, 0), "qwen3")
+    assert not runs_go_engine((0, 12, 1), "qwen3_moe") and runs_go_engine((0, 12, 2), "qwen3_moe")
+
+
 def test_go_engine_always_rebuilds() -> None:
     assert rebuilds_graph((0, 12, 6), go_engine=True)
     assert runs_go_engine((0, 12, 6), "qwen3") and not runs_go_engine((0, 12, 6), "llama")
@@ -124,5 +140,5 @@ def test_the_go_engine_took_each_later_architecture_from_the_release_that_listed
     assert runs_go_engine((0, 13, 0), "deepseek_v3")
     assert not runs_go_engine((0, 19, 0), "gemma4") and runs_go_engine((0, 20, 7), "gemma4")
     assert not runs_go_engine((0, 30, 0), "gemma4") and not runs_go_engine(None, "qwen3")
-    assert runs_go_engine((0, 6, 0), "qwen3") and not runs_go_engine((0, 13, 0), "llama")
+    assert not runs_go_engine((0, 13, 0), "llama")
     assert GO_ENGINE_LATER.keys() >= GO_GDN_MODEL_TYPES  # the Gated DeltaNet models have their release

@@ -256,3 +256,31 @@ def test_gemma4_own_engine_keeps_4096_positions_in_its_sliding_layers() -> None:
         assert estimate(spec, wl).kv_cache_bytes == sliding + full
     later = _workload(context=32768, engine_version="0.33.0", flash_attn="on")
     assert estimate(spec, later).kv_cache_bytes < sliding // 2 + full
+
+
+def test_gpt_oss_graph_is_graphsize_own_case_by_release() -> None:
+    # fs/ggml/ggml.go GraphSize `case "gptoss"`: ollama/ollama#11982 (0.11.5, gpt-oss:120b, Parallel:1,
+    # KvSize:75000) logs memory.graph.partial="13.7 GiB": 2 x 64 / 8 x kvTotal / 6 with kvTotal the f16
+    # cache of all 36 layers at 75,000 tokens (36 x 75000 x 2 x 64 x 8 x 2 bytes).
+    from llmsize.estimate.engines.ollama_offload import own_estimator_gptoss_graph_bytes
+
+    spec = resolve("gpt-oss:120b")
+    kv_total = spec.num_layers * 75_000 * 2 * spec.head_dim * spec.num_kv_heads * 2
+    graph = own_estimator_gptoss_graph_bytes((0, 11, 5), 75_000, 1, kv_total, 64, 8)
+    assert graph / GIB == pytest.approx(13.7, abs=0.05)
+    # v0.11.8 (85ccf7354) turns flash attention on for gptoss: (4 + 8192 >> 10 + 110) MiB at num_ctx 8192.
+    assert own_estimator_gptoss_graph_bytes((0, 11, 8), 8192, 1, kv_total, 64, 8) == 122 * MIB
+
+
+def test_ollama_0_11_keeps_gpt_oss_120b_whole_on_an_80gb_card() -> None:
+    # Issue 11: Ollama 0.11.8's own estimate for gpt-oss:120b at num_ctx 8192 (59.7 GiB of weights,
+    # memory.weights.total in ollama/ollama#11982; 450 MiB of KV; a 122 MiB graph; 457 MiB MinimumMemory)
+    # leaves ~18 GiB of an A100 80GB free, so EstimateGPULayers offloads nothing: no layer runs on the CPU.
+    spec = resolve("gpt-oss:120b")
+    wl = _workload(engine_version="0.11.8", context=8192)
+    est = estimate(spec, wl)
+    usable = get_gpu("A100-SXM-80GB").memory_bytes
+    assert engine_for(wl).auto_gpu_layers(est, usable, spec.num_layers, spec) >= spec.num_layers - 1
+    # ... and a 48 GB card does take the CPU path: fewer layers than the model has
+    layers = engine_for(wl).auto_gpu_layers(est, 48 * GIB, spec.num_layers, spec)
+    assert layers is not None and layers < spec.num_layers * 48 / 61

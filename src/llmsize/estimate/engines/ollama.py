@@ -63,6 +63,7 @@ from llmsize.estimate.engines.ollama_offload import (
     auto_layers,
     fit_margin_bytes,
     fits_by_allocation,
+    own_estimator_gptoss_graph_bytes,
     own_estimator_graph_bytes,
     projector_bytes,
 )
@@ -486,8 +487,15 @@ class Ollama(LlamaCpp):
         """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,
         the partial-offload graph and the projector, filled with whole layers of weights and KV. Not
         counted: the projector's own graph (gemma3:27b: 1.0 GiB in ollama/ollama#9818's log)."""
-        reserve = (MINIMUM_MEMORY_BYTES + projector
-                   + own_estimator_graph_bytes(spec.hidden_size, spec.vocab_size, self.ubatch()))
+        release = self.release()
+        graph = own_estimator_graph_bytes(spec.hidden_size, spec.vocab_size, self.ubatch())
+        if spec.model_type == "gpt_oss" and release is not None:  # GraphSize's own gptoss case
+            parallel = max(1, self.wl.batch)
+            kv_total = (spec.num_layers * self.wl.context * parallel * 2 * spec.head_dim
+                        * spec.num_kv_heads * 2)  # K and V at f16 (no flash-attention cache types)
+            graph = own_estimator_gptoss_graph_bytes(release, self.wl.context, parallel, kv_total,
+                                                     spec.num_attention_heads, spec.num_kv_heads)
+        reserve = MINIMUM_MEMORY_BYTES + projector + graph
         figs = est.engine_figures
         device = figs.device_weights_bytes if figs is not None else est.weights_bytes
         per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)

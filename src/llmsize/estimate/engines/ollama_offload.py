@@ -77,6 +77,32 @@ def own_estimator_graph_bytes(hidden: int, vocab: int, batch: int) -> int:
     return 4 * batch * (hidden + vocab) + hidden * vocab * 105 // 128
 
 
+def own_estimator_gptoss_graph_bytes(release: tuple[int, int, int], context: int, parallel: int,
+                                    kv_total: int, heads: int, kv_heads: int) -> int:
+    """The graph llm/memory.go reserves for gpt-oss (v0.11.x): max(partialOffload, fullOffload) of
+    fs/ggml/ggml.go GraphSize's own `case "gptoss"` (not the llama output-layer branch), by release:
+    - v0.11.0-v0.11.2 (fa7776fd2): full = 4 x heads / kv_heads x kvTotal / 6, partial = 2 x full;
+    - v0.11.3-v0.11.4 (fcec04bf4 "gptoss: fix memory calc"): partial = full;
+    - v0.11.5-v0.11.7 (1a19df1f3): partial = 2 x heads / kv_heads x kvTotal / 6, full left 0 (llm/memory.go
+      then takes the partial one for both);
+    - v0.11.8 on (85ccf7354 "gptoss: enable flash attention by default"): GGML.FlashAttention lists
+      gptoss, so EstimateGPULayers turns flash attention on wherever discover's FlashAttentionSupported
+      holds (every CUDA/ROCm/Metal GPU in v0.11.8's discover/types.go), and partial =
+      (4 x numParallel + (num_ctx x numParallel) >> 10 + 110) MiB.
+    kvTotal is the f16 cache of every layer at the whole context x numParallel (the sliding layers' smaller
+    caches are computed after it): `kv_total`. gpt-oss-120b at num_ctx 8192: 122 MiB from v0.11.8, 3 GiB
+    in v0.11.4, far below what an 80 GB card has left after its 59.7 GiB of weights.
+    """
+    ratio = heads // max(1, kv_heads)
+    if release < (0, 11, 3):
+        return 2 * (4 * ratio * kv_total // 6)
+    if release < (0, 11, 5):
+        return 4 * ratio * kv_total // 6
+    if release < (0, 11, 8):
+        return 2 * ratio * kv_total // 6
+    return (4 * parallel + ((context * parallel) >> 10) + 110) * MIB
+
+
 # REFERENCE: ollama/ollama v0.12.0 llm/server.go NewLlamaServer returns `&ollamaServer{...}` (the
 # allocation-based layout) for a model the Go engine runs; v0.11.5-v0.11.x did so only under
 # OLLAMA_NEW_ESTIMATES (envconfig/config.go NewMemoryEstimates), which llmsize takes as unset.

@@ -41,24 +41,27 @@ PENALTY_DEFAULT_OFF_RELEASE = (0, 32, 10)
 # their own (a scan whatever the release).
 PINNED_OFF = frozenset({"qwen3", "qwen3.6"})
 PINNED_ON = frozenset({"qwen3-coder", "qwen3.5"})
-# REFERENCE: ollama/ollama v0.12.6 fs/ggml/ggml.go KV.OllamaEngineRequired, as Hugging Face model types:
-# architectures Ollama's Go engine ran (with its Go sampler) before v0.30.
-GO_ENGINE_MODEL_TYPES = frozenset(
-    {
-        "gemma3",
-        "gemma3_text",
-        "gemma3n",
-        "mistral3",
-        "qwen3",
-        "qwen3_moe",
-        "llama4",
-        "mllama",
-        "qwen2_5_vl",
-        "gpt_oss",
-    }
-)
+# REFERENCE: ollama/ollama fs/ggml/ggml.go KV.OllamaEngineRequired, which llm/server.go NewLlamaServer
+# consults to start the Go runner (`envconfig.NewEngine() || f.KV().OllamaEngineRequired()`); each
+# architecture with the commit that added it (`git log -S '"<arch>"' -- fs/ggml/ggml.go`) and the first
+# release tag whose ggml.go lists it (`git show <tag>:fs/ggml/ggml.go`; the tag before lacks it). Before
+# that release the architecture ran on the vendored llama.cpp runner and its sampler. GGUF architecture
+# names are mapped to the Hugging Face model types of the checkpoints they convert.
+GO_ENGINE_FIRST = {
+    "gemma3": (0, 6, 0), "gemma3_text": (0, 6, 0),  # 5f74d1fd4 "gemma2 impl" (the list is `== "gemma3"`)
+    "mistral3": (0, 6, 5),  # 6bd0a983c "model: support for mistral-small in the ollama runner"
+    "llama4": (0, 6, 7),  # f0c66e6de "llama4"
+    "mllama": (0, 7, 0),  # 23125648b "chore: update mllama to use ollama engine (#10637)"
+    "qwen2_5_vl": (0, 7, 0),  # "qwen25vl" (0aa8b371d, #10385)
+    "gemma3n": (0, 9, 3),  # 3944602f5 "fs/ggml: add missing architecture to OllamaEngineRequired() (#11206)"
+    "gpt_oss": (0, 11, 0),  # "gptoss" (fa7776fd2, #11672; v0.11.0's ggml.go already lists it)
+    "qwen3": (0, 12, 0),  # a417ac97e "prefer ollama engine for qwen3 (#12310)"
+    "qwen3_moe": (0, 12, 2),  # "qwen3moe" (2e742544b "prefer ollama engine for qwen3moe (#12374)")
+}  # fmt: skip
+# Every architecture v0.12.6's list holds (the releases before v0.12.7 add nothing after qwen3moe).
+GO_ENGINE_MODEL_TYPES = frozenset(GO_ENGINE_FIRST)
 GO_ENGINE_RELEASES = ((0, 6, 0), (0, 30, 0))
-# REFERENCE: the same list's later entries, each with the first release tag whose ggml.go holds it
+# REFERENCE: the same list's entries from v0.12.7 on, each with the first release tag whose ggml.go holds it
 # (`git log -S '"<arch>",' -- fs/ggml/ggml.go`, then `git describe --contains`, ollama/ollama history):
 # before its release the architecture ran on the vendored llama.cpp runner. GGUF architecture names
 # are mapped to the Hugging Face model types of the checkpoints they convert.
@@ -82,8 +85,8 @@ def runs_go_engine(release: tuple[int, int, int] | None, model_type: str) -> boo
     """Whether this release ran the model on Ollama's own Go engine (runner/ollamarunner) and its sampler."""
     if release is None or not GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]:
         return False
-    first = GO_ENGINE_LATER.get(model_type)
-    return model_type in GO_ENGINE_MODEL_TYPES or (first is not None and release >= first)
+    first = GO_ENGINE_FIRST.get(model_type) or GO_ENGINE_LATER.get(model_type)
+    return first is not None and release >= first
 
 
 def penalty_scan(release: tuple[int, int, int] | None, library: str, model_type: str) -> bool:
