@@ -332,7 +332,7 @@ def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage
     the group's block set is kept (_block_set), else by scanning the group's list."""
     blocks = None if group.layers is not None else _block_set(spec, group)
     if blocks is not None and len(stage.layers) < len(layers):
-        return tuple(sorted(i for i in stage.layers if i in blocks[1]))
+        return tuple(sorted(blocks[1].intersection(stage.layers)))  # in C: deep models' stages (issue 15)
     on_stage = set(stage.layers)
     return tuple(i for i in layers if i in on_stage)
 

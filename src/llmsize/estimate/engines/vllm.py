@@ -116,6 +116,7 @@ from llmsize.estimate.engines.vllm_speed import SPEED_V1_SYNC as SPEED_V1_SYNC
 from llmsize.estimate.engines.vllm_speed import UNTUNED_MOE_CALL_S as UNTUNED_MOE_CALL_S
 from llmsize.estimate.engines.vllm_speed import UNTUNED_MOE_SPEED as UNTUNED_MOE_SPEED
 from llmsize.estimate.engines.vllm_state_page import aligned_block_tokens, hybrid_state, state_bytes
+from llmsize.estimate.memo import memo
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB
 
@@ -436,7 +437,15 @@ class Vllm(BaseEngine):
         def token_bytes(layer: int) -> Fraction:
             return self._token_bytes(spec, layer, element)
 
-        return kv_groups(spec, layers, token_bytes, self.hybrid_state(spec), draft)
+        paged_state = self.hybrid_state(spec)
+        if element != 0 and spec.per_layer_heads:
+            return kv_groups(spec, layers, token_bytes, paged_state, draft)
+        # Every layer's K/V is the common size here (_token_bytes gives 0), so the groups depend only on
+        # the spec and the stage's layers: kept per spec, since a layout search asks for the same stage
+        # many times and each walk visits every layer (a 16k-block config took 30 s; issue 15).
+        held = layers if isinstance(layers, tuple) else ("range", layers.start, layers.stop, layers.step)
+        return list(memo(spec, ("vllm kv groups", held, paged_state, draft),
+                         lambda: tuple(kv_groups(spec, layers, token_bytes, paged_state, draft))))
 
     def _token_bytes(self, spec: ModelSpec, layer: int, element: Fraction) -> Fraction:
         """One layer's K/V per token on this rank; 0 unless layers differ (Gemma 4's global layers
