@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from llmsize.cli.cache_files import replace_atomically
 
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
@@ -94,19 +94,4 @@ def _write(path: Path, built: list[ModelSpec]) -> None:
         return
     if back != built or _blob(back) != blob:
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(blob, encoding="utf-8")
-        tmp.replace(path)  # atomic: a concurrent reader sees no file or the whole file
-        _prune(path.parent)
-    except OSError:
-        pass
-
-
-def _prune(folder: Path) -> None:
-    """Keep the MAX_FILES most recently written files."""
-    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[MAX_FILES:]:
-        with suppress(OSError):
-            old.unlink()
+    replace_atomically(path, blob, MAX_FILES)

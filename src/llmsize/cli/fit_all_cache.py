@@ -29,11 +29,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from llmsize.cli.cache_files import replace_atomically
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -209,22 +210,7 @@ def _write(path: Path, result: Result) -> None:
         return
     if back != result or _blob(back) != blob:
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(blob, encoding="utf-8")
-        tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
-        _prune(path.parent)
-    except OSError:
-        pass
-
-
-def _prune(folder: Path) -> None:
-    """Keep the MAX_FILES most recently written results."""
-    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[MAX_FILES:]:
-        with suppress(OSError):
-            old.unlink()
+    replace_atomically(path, blob, MAX_FILES)
 
 
 def cached_fits(key: str | None, compute: Callable[[], Result]) -> Result:

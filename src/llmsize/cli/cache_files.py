@@ -1,0 +1,32 @@
+"""Putting a checked JSON cache file in place: atomically, keeping only the newest few in its folder.
+
+Both kept caches (fit_all_cache's rows, catalog_specs_cache's built specs) are trusted by a later run
+as if it had computed them, so each writes only a text that reads back to equal values, and then
+needs the same two things: a concurrent reader must see no file, the old file or the whole new one
+(write to a temporary name, then `replace`), and the folder must not grow without bound.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import suppress
+from pathlib import Path
+
+
+def replace_atomically(path: Path, text: str, keep: int) -> None:
+    """Write `text` to `path` through a temporary file, then keep the `keep` newest *.json files."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        _prune(path.parent, keep)
+    except OSError:
+        pass  # an unwritable cache folder only costs the speed-up
+
+
+def _prune(folder: Path, keep: int) -> None:
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[keep:]:
+        with suppress(OSError):
+            old.unlink()
