@@ -8,9 +8,28 @@ needs the same two things: a concurrent reader must see no file, the old file or
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def write_if_it_reads_back(path: Path, value: T, dump: Callable[[T], str], load: Callable[[Any], T | None],
+                           keep: int) -> None:
+    """Write dump(value) when it reads back exactly (load gives an equal value that dumps to the same
+    text; 1 and 1.0 compare equal but dump apart); else write nothing and keep computing."""
+    try:
+        text = dump(value)
+        back = load(json.loads(text))
+    except Exception:  # a value JSON cannot hold: cache nothing
+        return
+    if back is None or back != value or dump(back) != text:
+        return
+    replace_atomically(path, text, keep)
 
 
 def replace_atomically(path: Path, text: str, keep: int) -> None:

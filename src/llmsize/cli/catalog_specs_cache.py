@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmsize.cli.cache_files import replace_atomically
+from llmsize.cli.cache_files import write_if_it_reads_back
 
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
@@ -45,7 +45,7 @@ def catalog_specs() -> list[ModelSpec]:
     if kept is not None:
         return kept
     built = specs()
-    _write(path, built)
+    write_if_it_reads_back(path, built, _blob, _load, MAX_FILES)
     return built
 
 
@@ -83,15 +83,3 @@ def _read(path: Path) -> list[ModelSpec] | None:
         return _load(json.loads(read_text_bounded(path, MAX_FILE_BYTES)))
     except Exception:  # unreadable, too large, not JSON, or a spec that does not validate: ignored
         return None
-
-
-def _write(path: Path, built: list[ModelSpec]) -> None:
-    """Write the specs when they read back exactly (same JSON text, equal specs); else nothing."""
-    try:
-        blob = _blob(built)
-        back = _load(json.loads(blob))
-    except Exception:  # a value JSON cannot hold: keep the specs, cache nothing
-        return
-    if back != built or _blob(back) != blob:
-        return
-    replace_atomically(path, blob, MAX_FILES)

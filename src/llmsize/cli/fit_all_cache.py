@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmsize.cli.cache_files import replace_atomically
+from llmsize.cli.cache_files import write_if_it_reads_back
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -201,18 +201,6 @@ def _blob(result: Result) -> str:
     return json.dumps(_pack(*result), separators=(",", ":"), allow_nan=False)
 
 
-def _write(path: Path, result: Result) -> None:
-    """Write the result when it reads back exactly (same JSON text, equal records); else nothing."""
-    try:
-        blob = _blob(result)
-        back = _load(json.loads(blob))
-    except Exception:  # a value JSON cannot hold: keep the result, cache nothing
-        return
-    if back != result or _blob(back) != blob:
-        return
-    replace_atomically(path, blob, MAX_FILES)
-
-
 def cached_fits(key: str | None, compute: Callable[[], Result]) -> Result:
     """compute(), or what an earlier run with the same key wrote."""
     if key is None:
@@ -222,5 +210,5 @@ def cached_fits(key: str | None, compute: Callable[[], Result]) -> Result:
     if kept is not None:
         return kept
     result = compute()
-    _write(path, result)
+    write_if_it_reads_back(path, result, _blob, _load, MAX_FILES)
     return result
