@@ -82,7 +82,10 @@ def test_who_measures_the_split_by_release() -> None:
     # v0.30+: llama-server's fitter; v0.12-v0.29: the Go engine's layout loop for its models, the llama
     # runner (glm4moe until llama-server) on llm/memory.go's GraphSize estimates; before v0.12 every model.
     assert fits_by_allocation(None, "glm4_moe") and fits_by_allocation((0, 30, 0), "llama")
-    assert fits_by_allocation((0, 12, 0), "qwen3_moe") and fits_by_allocation((0, 20, 0), "gemma3")
+    assert fits_by_allocation((0, 12, 2), "qwen3_moe") and fits_by_allocation((0, 20, 0), "gemma3")
+    # qwen3moe joined the Go engine in v0.12.2 (ollama/ollama#12374, fs/ggml/ggml.go OllamaEngineRequired);
+    # v0.12.0-v0.12.1 still ran it on the llama runner, qwen3 (dense) already on the Go engine (#12310)
+    assert not fits_by_allocation((0, 12, 1), "qwen3_moe") and fits_by_allocation((0, 12, 0), "qwen3")
     assert not fits_by_allocation((0, 12, 0), "glm4_moe")
     assert not fits_by_allocation((0, 11, 10), "qwen3_moe")  # OLLAMA_NEW_ESTIMATES unset
     assert not fits_by_allocation((0, 5, 7), "gemma3")
