@@ -16,10 +16,9 @@ from llmsize.hardware.speed import SpeedConstants, SpeedInputs, prefill_seconds
 def cached_prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt_tokens: int,
                            cached_tokens: int) -> float:
     """Seconds to prefill `prompt_tokens` of which the first `cached_tokens` come from the prefix cache."""
-    new = max(1, prompt_tokens - cached_tokens)
-    alone, _ = prefill_seconds(inputs, gpu, c, new)
-    if cached_tokens <= 0:
-        return prefill_seconds(inputs, gpu, c, prompt_tokens)[0]
     whole, _ = prefill_seconds(inputs, gpu, c, prompt_tokens)
+    if cached_tokens <= 0:
+        return whole
+    alone, _ = prefill_seconds(inputs, gpu, c, max(1, prompt_tokens - cached_tokens))
     head, _ = prefill_seconds(inputs, gpu, c, cached_tokens)
     return max(alone, whole - head)
