@@ -9,14 +9,15 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
-from llmsize.hardware.speed import prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, prefill_seconds, resolve_constants
+from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
 # kekzl/imp#1654: pinned 4-byte D2H + cudaStreamSynchronize, median 31.35 us.
 ROUND_TRIP_S = 31.35e-6
 
 
-def _inputs(model: str, release: str):  # type: ignore[no-untyped-def]
+def _inputs(model: str, release: str) -> tuple[ModelSpec, SpeedInputs]:
     spec = resolve(model)
     wl = Workload.model_validate({"engine": "ollama", "engine_version": release, "context": 4096,
                                   "prompt_tokens": 1896})
