@@ -51,7 +51,7 @@ def sm100(gpu_architecture: str | None) -> bool:
 
 
 def pool_enabled(
-    architecture: str, release: Release | None, gpu_architecture: str | None, speculative: bool
+    architecture: str | None, release: Release | None, gpu_architecture: str | None, speculative: bool
 ) -> bool:
     """Whether this release gives the model's sliding layers a pool of their own (None: 0.5.23)."""
     if architecture not in rules.HYBRID_SWA_ARCHITECTURES:
@@ -65,7 +65,7 @@ def pool_enabled(
     return not sm100(gpu_architecture) and not (speculative and release < GPT_OSS_SPEC_FROM)
 
 
-def page_tokens(architecture: str, gpu_architecture: str | None) -> int:
+def page_tokens(architecture: str | None, gpu_architecture: str | None) -> int:
     """SGLang's page: 64 where gpt-oss runs trtllm_mha (SM100), else the default 1."""
     return TRTLLM_MHA_PAGE if architecture == GPT_OSS and sm100(gpu_architecture) else 1
 
