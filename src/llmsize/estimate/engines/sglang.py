@@ -405,9 +405,17 @@ class Sglang(BaseEngine):
         )
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
-        """A sliding layer of the SWA pool holds its window and the prefill chunk being written."""
-        del prefill, batch
-        return tokens if window is None else np.minimum(tokens, window + self.chunked_prefill())
+        """A sliding layer of the SWA pool: each decoding request keeps its window + the eviction
+        interval + 2 pages (schedule_batch.py maybe_evict_swa), and the batch up to two prefill chunks
+        in flight (compute_swa_request_cap), spread here over its sequences. Page 1 here: the 64-token
+        page of gpt-oss on SM100 is in the pools (sglang_swa.page_tokens) but needs the model."""
+        del prefill
+        if window is None:
+            return tokens
+        hold = np.minimum(tokens, sglang_swa.request_tokens(window, 1, self.release()))
+        chunks = np.minimum(batch, sglang_swa.CHUNKS_IN_FLIGHT)
+        in_flight = np.minimum(tokens, self.chunked_prefill()) * chunks
+        return hold + (in_flight + batch - 1) // batch
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
