@@ -1085,9 +1085,10 @@ for path, label, args, published, note in (
      "'# 35GiB'; transformers' default AdamW on the bf16 weights (states in bf16) assumed"),
     ("cached_dataset/sft.sh", "Qwen2.5 7B full, 4 GPUs ZeRO-3, bs 1 x packed 8192, Liger, flash",
      "Qwen2.5-7B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
-     "--context 8192 --batch 1 --zero 3 --num-gpus 4", 44,
+     "--context 8192 --batch 1 --zero 3 --num-gpus 4 --ds-reduce-bucket auto", 44,
      "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states, and at the step the fp32 cast of one "
-     "1e9-element sub-group (deepspeed_step.py); its prefetch and reduce buckets and the lm_head gathered "
+     "1e9-element sub-group (deepspeed_step.py); swift/llm/ds_config/zero3.json's reduce_bucket_size "
+     "'auto' = hidden_size² (deepspeed_buckets.py); its prefetch bucket and the lm_head gathered "
      "whole at the loss not modelled; gradient_accumulation_steps 4 does not move the step's peak"),
 ):
     ROWS.append(
