@@ -773,6 +773,8 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
 # - LoRA + FSDP (configs/fsdp_config.yaml: FULL_SHARD, TRANSFORMER_BASED_WRAP, BACKWARD_PRE, no offload),
 #   8x H100, batch 8, accumulation 4: "72-80 GB (90-98%) ... The slight increase in GPU memory at the end
 #   is when saving the model using FULL_STATE_DICT": 72 GB is the training part.
+# accelerate's `deepspeed_config:` block builds a DeepSpeed config without bucket sizes, so ZeRO-3 holds
+# DeepSpeed's default 5e8-element bf16 reduce bucket (1 GB) even for LoRA (deepspeed_buckets.py).
 # DeepSpeed shards parameters module by module (--zero-impl deepspeed: no FSDP root unit); its LoRA
 # adapters are cast to bf16 by the engine with an fp32 master (not modelled: llmsize keeps peft's fp32).
 # train.py loads the unquantized base in fp32 (examples/sft/utils.py `create_and_prepare_model`): FSDP keeps

@@ -8,7 +8,9 @@ parameters add up to (a LoRA run holds the same bucket as a full fine-tune). Dee
 - ZeRO-3, runtime/zero/stage3.py `DeepSpeedZeroOptimizer_Stage3._setup_for_real_optimizer`:
   `bucket.buffer = torch.empty(self.reduce_bucket_size, dtype=dtype, ...)` for each communication
   dtype in `self.ipg_buckets` (one, the bf16/fp16 model dtype, unless torch autocast is on), at
-  optimizer init: live in every forward, backward and step after it.
+  optimizer init: live in every forward, backward and step after it. DeepSpeed of 2024 (047bcf6)
+  did the same in `__init__` (`self.__ipg_bucket_flat_buffer = torch.empty(self.reduce_bucket_size,
+  dtype=self.dtype, ...)`).
 - ZeRO-1/2, runtime/zero/stage_1_and_2.py `backward_prologue`: `buf_0` of `reduce_bucket_size`
   elements in the optimizer's 16-bit dtype, and `buf_1` too when `overlap_comm` (zero/config.py
   `overlap_comm_valid`: on by default only for stage 3); cleared and made again at the next
