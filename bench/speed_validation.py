@@ -33,6 +33,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
+from llmsize.estimate.engines.llama_cpp_hip_mmid import loops_experts
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
@@ -1696,11 +1697,14 @@ def build_case(row: dict[str, Any]) -> Case:
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     """llama.cpp: the row's build says whether its prompt ran the head on every token
-    (estimate/engines/llama_cpp_logits.py; the workload carries no build)."""
+    (estimate/engines/llama_cpp_logits.py) and, off Vulkan, whether its MUL_MAT_ID looped over the
+    experts (estimate/engines/llama_cpp_hip_mmid.py; the workload carries no build)."""
     if row["engine"] != "llama.cpp":
         return inputs
-    every = head_on_every_prompt_token(row_build(str(row.get("engine_version", ""))))
-    return inputs.model_copy(update={"prefill_logits_every_token": every})
+    version = str(row.get("engine_version", ""))
+    every = head_on_every_prompt_token(row_build(version))
+    loop = not re.search(r"vulkan", version, re.IGNORECASE) and loops_experts(row_build(version))
+    return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": loop})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:

@@ -21,6 +21,7 @@ import itertools
 import math
 
 from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
+from llmsize.estimate.engines import llama_cpp_hip_mmid as hip_mmid
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
@@ -145,6 +146,9 @@ class SpeedConstants(Record):
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
+    mmid_expert_dispatch_s: float = Field(
+        default=0.0, description="prefill: GPU seconds per dispatch of a MUL_MAT_ID looped expert by expert "
+        "(llama.cpp HIP before PR #17576: estimate/engines/llama_cpp_hip_mmid.py; 0: one grouped kernel)")
     prefill_dequant_above_tokens: int = Field(
         default=0, description="prefill: ubatches above this many tokens convert quantized weights to FP16 "
         "first (llama.cpp CUDA before PR #8075: estimate/engines/llama_cpp_cublas_prefill.py; 0: never)")
@@ -234,6 +238,9 @@ class SpeedInputs(Record):
     prefill_logits_every_token: bool = Field(
         default=False, description="the engine computes the head on every prompt token (transformers "
         "before 4.45); False: on the last token of each sequence")
+    prefill_expert_loop: bool = Field(
+        default=False, description="a prompt's MUL_MAT_ID runs one expert at a time from the host (llama.cpp "
+        "HIP builds before RDNA3's WMMA MMQ: estimate/engines/llama_cpp_hip_mmid.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     routed_weight_bytes_per_gpu: int = Field(
@@ -386,6 +393,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
+        mmid_expert_dispatch_s=(class_value(hip_mmid.DIRECT_DISPATCH_BY_ARCH, gpu, 0.0)
+                                if inputs.prefill_expert_loop and inputs.expert_pick_share else 0.0),
         prefill_dequant_above_tokens=prof.prefill_dequant_above_tokens,
         kv_reread_factor=(inputs.unfused_kv_read_factor
                           if prof.unfused_decode_per_query_head and inputs.unfused_kv_read_factor
@@ -754,6 +763,9 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
+    seconds += hip_mmid.loop_seconds(tokens, chunk, round(inputs.experts_per_token / inputs.expert_pick_share)
+                                     if inputs.expert_pick_share else 0, inputs.experts_per_token,
+                                     inputs.layer_parts.get("moe_ffn", 0), c.mmid_expert_dispatch_s)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     return seconds, "compute" if compute_s >= memory_s else "memory"

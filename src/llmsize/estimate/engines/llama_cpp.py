@@ -53,6 +53,7 @@ from llmsize.estimate.engines import (
     llama_cpp_draft,
     llama_cpp_dsv4,
     llama_cpp_figures,
+    llama_cpp_hip_mmid,
     llama_cpp_host,
     llama_cpp_logits,
     llama_cpp_mla,
@@ -217,6 +218,12 @@ class LlamaCpp(BaseEngine):
     def prefill_logits_every_token(self) -> bool:
         """Builds before PR #6122 ran the LM head on every prompt token (llama_cpp_logits.py)."""
         return self.engine is Engine.LLAMA_CPP and llama_cpp_logits.head_on_every_prompt_token(self.build())
+
+    def prefill_expert_loop(self) -> bool:
+        """HIP builds before PR #17576 loop a prompt's experts on the host on RDNA (llama_cpp_hip_mmid.py;
+        the GPU's architecture decides whether it costs anything). Not on Vulkan."""
+        return (self.engine is Engine.LLAMA_CPP and str(self.wl.backend) != "vulkan"
+                and llama_cpp_hip_mmid.loops_experts(self.build()))
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))

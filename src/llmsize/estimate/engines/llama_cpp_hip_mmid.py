@@ -1,0 +1,79 @@
+"""llama.cpp HIP prompts on RDNA before WMMA MMQ: a routed projection loops over its experts on the host.
+
+Which kernel a prompt's MUL_MAT_ID runs is decided once for the whole ubatch: ggml-cuda.cu
+ggml_cuda_mul_mat_id calls ggml_cuda_should_use_mmq(src0->type, cc, ne12) with ne12 = the ubatch's
+tokens, and takes the grouped MoE MMQ kernel (all experts in one launch, ggml_cuda_mul_mat_q with ids)
+only when it says yes. On AMD consumer GPUs that answer was, until RDNA3 got int8 WMMA MMQ kernels
+(ggml-org/llama.cpp PR #17576, "HIP: enable WMMA-MMQ INT kernels for RDNA 3", December 2025):
+
+    return (!GGML_CUDA_CC_IS_RDNA4(cc) && !GGML_CUDA_CC_IS_RDNA3(cc) && !GGML_CUDA_CC_IS_CDNA(cc))
+           || ne11 < MMQ_DP4A_MAX_BATCH_SIZE;              // mmq.cu, mid-2025; MMQ_DP4A_MAX_BATCH_SIZE 64
+
+so an RDNA3 / RDNA 3.5 ubatch of 64 tokens or more (GGML_CUDA_CC_IS_RDNA3 spans gfx1100-gfx1151) falls
+to the fallback below it: the ids are copied to the host and the stream synchronised, the host sorts
+the tokens by expert, one get_rows gathers them, and then for each expert holding tokens
+ggml_cuda_mul_mat runs on that expert's slice; one get_rows scatters the results back. Each expert holds
+far fewer than 64 of the ubatch's tokens (512 x 8 / 128 = 32 for Qwen3-30B-A3B), so its slice takes the
+MMQ path of a plain mat-mul: quantize_mmq_q8_1 of its rows, then mul_mat_q: two dispatches per expert
+and projection, where the grouped kernel launches two for all experts together. The current code keeps
+MMQ for MoE on RDNA3 for this reason ("High expert counts are almost always better on MMQ due to the
+synchronization overhead in the cuBLAS/hipBLAS path", mmq.cu, citing PR #18202).
+
+Priced: each of those per-expert dispatches at the HIP runtime's direct-launch floor on the GPU (the
+prompt is not replayed as a graph: the synchronisation forbids capture). On gfx1151 that floor is
+measured: 2.0087 us a dispatch for 941 serialized one-block launches (shisa-ai/hipEngine
+benchmarks/micro/results/gfx1151/strix-halo/dispatch-floor-comparison.json, hip_tiny_direct; the same
+file's graph replay, 1.807 us, prices the decode graph in llama_cpp_hip_graphs.py). RDNA3 (gfx1100) has
+only a graph-replay figure, so it is not priced. Not priced either, for want of a timing: the host sort
+(experts x tokens x k comparisons per projection, GPU idle after the synchronisation) and the
+synchronisation itself, so the cost is a lower bound. Nothing is fitted.
+"""
+
+from __future__ import annotations
+
+from llmsize.estimate.engines.llama_cpp_hip_graphs import RDNA35_KEY
+
+# REFERENCE: PR #17576 ("HIP: enable WMMA-MMQ INT kernels for RDNA 3"): not yet merged on 2025-12-01
+# (PR #17495's review: "After #17576 ..."); placed just before b7340 of 2025-12-09 at about ten builds
+# a day, as llama_cpp_fusion.py places its PRs. Approximate.
+GROUPED_MMQ_BUILD = 7300
+# REFERENCE: mmq.cuh MMQ_DP4A_MAX_BATCH_SIZE: below it the ubatch takes the grouped MMQ kernel anyway.
+MMQ_DP4A_MAX_BATCH_SIZE = 64
+# The routed projections of a MoE layer on those builds: gate, up and down exps, one MUL_MAT_ID each
+# (src/llama-graph.cpp build_moe_ffn of 2025).
+PROJECTIONS = 3
+# quantize_mmq_q8_1 + mul_mat_q per expert slice (ggml_cuda_mul_mat -> MMQ below 64 columns).
+DISPATCHES_PER_EXPERT = 2
+# REFERENCE: shisa-ai/hipEngine dispatch-floor-comparison.json (commit e6edda35), gfx1151 (Radeon 8060S):
+# hip_tiny_direct_us_per_dispatch 2.0087 over 941 serialized one-block dispatches.
+DIRECT_DISPATCH_BY_ARCH: dict[str, float] = {RDNA35_KEY: 2.0087e-6}
+
+
+def loops_experts(build: int | None) -> bool:
+    """Whether llama.cpp `build`'s HIP prompts on RDNA run MUL_MAT_ID expert by expert (None: current)."""
+    return build is not None and build < GROUPED_MMQ_BUILD
+
+
+def experts_hit(tokens: int, experts: int, used: int) -> float:
+    """Experts holding at least one of `tokens` tokens when each picks `used` of `experts` uniformly."""
+    if tokens <= 0 or experts <= 0 or used <= 0:
+        return 0.0
+    return experts * (1.0 - (1.0 - min(used, experts) / experts) ** tokens)
+
+
+def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int) -> float:
+    """Per-expert dispatches one ubatch of `tokens` adds: none below the grouped kernel's threshold."""
+    if tokens < MMQ_DP4A_MAX_BATCH_SIZE or moe_layers <= 0:
+        return 0.0
+    return moe_layers * PROJECTIONS * experts_hit(tokens, experts, used) * DISPATCHES_PER_EXPERT
+
+
+def loop_seconds(tokens: int, chunk: int, experts: int, used: int, moe_layers: int,
+                 dispatch_s: float) -> float:
+    """Seconds the per-expert dispatches of a prompt of `tokens` in ubatches of `chunk` cost."""
+    if dispatch_s <= 0 or tokens <= 0 or chunk <= 0:
+        return 0.0
+    full, rest = divmod(tokens, chunk)
+    dispatches = full * loop_dispatches(chunk, experts, used, moe_layers)
+    dispatches += loop_dispatches(rest, experts, used, moe_layers) if rest else 0.0
+    return dispatches * dispatch_s
