@@ -1703,8 +1703,9 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
         return inputs
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
-    loop = not re.search(r"vulkan", version, re.IGNORECASE) and loops_experts(row_build(version))
-    return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": loop})
+    cuda = not re.search(r"vulkan", version, re.IGNORECASE)
+    return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
+                                     "prefill_quantized_loop": cuda and loops_experts(row_build(version))})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:

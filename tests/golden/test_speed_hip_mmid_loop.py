@@ -44,8 +44,8 @@ def _pp512(inputs: SpeedInputs, device: str = STRIX) -> float:
 
 def test_build_5882_loops_and_stays_a_lower_bound_of_the_published_prompt_time() -> None:
     looped = _inputs("Qwen3-30B-A3B", "Q4_K_M", "b5882")
-    assert looped.prefill_expert_loop
-    grouped = looped.model_copy(update={"prefill_expert_loop": False})
+    assert looped.prefill_quantized_loop
+    grouped = looped.model_copy(update={"prefill_quantized_loop": False})
     # The loop adds 48 layers x 3 projections x ~128 experts x 2 dispatches x 2.0 us (~74 ms) to a
     # ~0.55 s ubatch; the host sort and the syncs are not priced, so the rate stays above the published one.
     assert _pp512(looped) < 0.9 * _pp512(grouped)
@@ -54,19 +54,30 @@ def test_build_5882_loops_and_stays_a_lower_bound_of_the_published_prompt_time()
 
 def test_dense_models_vulkan_nvidia_and_current_builds_pay_nothing() -> None:
     dense = _inputs("Llama-2-7b", "Q4_0", "b5882")
-    assert _pp512(dense) == pytest.approx(_pp512(dense.model_copy(update={"prefill_expert_loop": False})))
-    assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", "b5882", backend="vulkan").prefill_expert_loop
-    assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", None).prefill_expert_loop
-    assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", f"b{loop.GROUPED_MMQ_BUILD}").prefill_expert_loop
+    assert _pp512(dense) == pytest.approx(_pp512(dense.model_copy(update={"prefill_quantized_loop": False})))
+    vulkan = _inputs("Qwen3-30B-A3B", "Q4_K_M", "b5882", backend="vulkan")
+    assert not vulkan.prefill_expert_loop and not vulkan.prefill_quantized_loop
+    assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", None).prefill_quantized_loop
+    assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", f"b{loop.GROUPED_MMQ_BUILD}").prefill_quantized_loop
     # NVIDIA takes the grouped MMQ kernel at every ubatch (turing_mma_available): no price on a CUDA card.
     moe = _inputs("Qwen3-30B-A3B", "Q4_K_M", "b5882")
     assert _pp512(moe, "RTX-4090") == pytest.approx(
-        _pp512(moe.model_copy(update={"prefill_expert_loop": False}), "RTX-4090"))
+        _pp512(moe.model_copy(update={"prefill_quantized_loop": False}), "RTX-4090"))
 
 
 def test_ubatches_below_the_mmq_threshold_do_not_loop() -> None:
-    assert loop.loop_dispatches(loop.MMQ_DP4A_MAX_BATCH_SIZE - 1, 128, 8, 48) == 0.0
-    assert loop.loop_dispatches(loop.MMQ_DP4A_MAX_BATCH_SIZE, 128, 8, 48) > 0.0
+    below = loop.MMQ_DP4A_MAX_BATCH_SIZE - 1
+    assert loop.looped_projections(below, True, False, 768, 2048) == 0
+    assert loop.looped_projections(loop.MMQ_DP4A_MAX_BATCH_SIZE, True, False, 768, 2048) == loop.PROJECTIONS
+    assert loop.looped_projections(4096, False, False, 768, 2048) == 0  # quantized, grouped MMQ build
+
+
+def test_bf16_projections_loop_where_mmf_refuses_them() -> None:
+    # mmf.cu: MUL_MAT_ID on MMF up to 512 tokens with <= 1,024 output rows, up to 128 tokens above that.
+    assert loop.looped_projections(512, False, True, 1536, 2048) == 3  # GLM-4.7-Flash: all three
+    assert loop.looped_projections(512, False, True, 512, 2048) == 1  # Qwen3.6-35B-A3B: the down
+    assert loop.looped_projections(128, False, True, 1536, 2048) == 0
+    assert loop.looped_projections(513, False, True, 512, 2048) == 3
 
 
 def test_one_token_hits_exactly_its_experts_and_a_ubatch_at_most_all() -> None:

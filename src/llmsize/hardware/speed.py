@@ -148,7 +148,7 @@ class SpeedConstants(Record):
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
     mmid_expert_dispatch_s: float = Field(
         default=0.0, description="prefill: GPU seconds per dispatch of a MUL_MAT_ID looped expert by expert "
-        "(llama.cpp HIP before PR #17576: estimate/engines/llama_cpp_hip_mmid.py; 0: one grouped kernel)")
+        "(llama.cpp HIP on RDNA 3.5: estimate/engines/llama_cpp_hip_mmid.py; 0: none or not measured)")
     prefill_dequant_above_tokens: int = Field(
         default=0, description="prefill: ubatches above this many tokens convert quantized weights to FP16 "
         "first (llama.cpp CUDA before PR #8075: estimate/engines/llama_cpp_cublas_prefill.py; 0: never)")
@@ -239,8 +239,11 @@ class SpeedInputs(Record):
         default=False, description="the engine computes the head on every prompt token (transformers "
         "before 4.45); False: on the last token of each sequence")
     prefill_expert_loop: bool = Field(
-        default=False, description="a prompt's MUL_MAT_ID runs one expert at a time from the host (llama.cpp "
-        "HIP builds before RDNA3's WMMA MMQ: estimate/engines/llama_cpp_hip_mmid.py)")
+        default=False, description="a prompt's MUL_MAT_ID that the grouped kernels refuse runs one expert "
+        "at a time from the host (llama.cpp CUDA/HIP: estimate/engines/llama_cpp_hip_mmid.py)")
+    prefill_quantized_loop: bool = Field(
+        default=False, description="quantized experts loop too at ubatches of 64+ tokens on RDNA (llama.cpp "
+        "HIP builds before PR #17576: estimate/engines/llama_cpp_hip_mmid.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     routed_weight_bytes_per_gpu: int = Field(
@@ -763,9 +766,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
-    seconds += hip_mmid.loop_seconds(tokens, chunk, round(inputs.experts_per_token / inputs.expert_pick_share)
-                                     if inputs.expert_pick_share else 0, inputs.experts_per_token,
-                                     inputs.layer_parts.get("moe_ffn", 0), c.mmid_expert_dispatch_s)
+    seconds += _expert_loop_seconds(inputs, c, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     return seconds, "compute" if compute_s >= memory_s else "memory"
@@ -794,6 +795,18 @@ def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chun
     reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
                 for t, n in ((chunk, full), (rest, 1)) if t and n)
     return reads * c.mmid_walk_s_per_read
+
+
+def _expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
+    """MUL_MAT_ID dispatches ggml-cuda runs expert by expert (estimate/engines/llama_cpp_hip_mmid.py)."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not c.mmid_expert_dispatch_s or not inputs.expert_pick_share or not moe_layers:
+        return 0.0
+    used = inputs.experts_per_token
+    rows = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
+    shape = (round(used / inputs.expert_pick_share), used, moe_layers, rows, inputs.hidden_size)
+    return hip_mmid.loop_seconds(tokens, chunk, shape, inputs.prefill_quantized_loop, inputs.bf16_weights,
+                                 c.mmid_expert_dispatch_s)
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:

@@ -220,10 +220,13 @@ class LlamaCpp(BaseEngine):
         return self.engine is Engine.LLAMA_CPP and llama_cpp_logits.head_on_every_prompt_token(self.build())
 
     def prefill_expert_loop(self) -> bool:
-        """HIP builds before PR #17576 loop a prompt's experts on the host on RDNA (llama_cpp_hip_mmid.py;
-        the GPU's architecture decides whether it costs anything). Not on Vulkan."""
-        return (self.engine is Engine.LLAMA_CPP and str(self.wl.backend) != "vulkan"
-                and llama_cpp_hip_mmid.loops_experts(self.build()))
+        """ggml-cuda (CUDA and HIP, not Vulkan) loops a prompt's MUL_MAT_ID over the experts when its grouped
+        kernels refuse it (llama_cpp_hip_mmid.py; the GPU's architecture decides what that costs)."""
+        return self.engine is Engine.LLAMA_CPP and str(self.wl.backend) != "vulkan"
+
+    def prefill_quantized_loop(self) -> bool:
+        """HIP builds before PR #17576 loop quantized experts too on RDNA (llama_cpp_hip_mmid.py)."""
+        return self.prefill_expert_loop() and llama_cpp_hip_mmid.loops_experts(self.build())
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))

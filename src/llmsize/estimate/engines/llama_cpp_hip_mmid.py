@@ -1,4 +1,4 @@
-"""llama.cpp HIP prompts on RDNA before WMMA MMQ: a routed projection loops over its experts on the host.
+"""llama.cpp HIP prompts on RDNA: a routed projection the grouped kernels refuse loops over its experts.
 
 Which kernel a prompt's MUL_MAT_ID runs is decided once for the whole ubatch: ggml-cuda.cu
 ggml_cuda_mul_mat_id calls ggml_cuda_should_use_mmq(src0->type, cc, ne12) with ne12 = the ubatch's
@@ -27,6 +27,15 @@ file's graph replay, 1.807 us, prices the decode graph in llama_cpp_hip_graphs.p
 only a graph-replay figure, so it is not priced. Not priced either, for want of a timing: the host sort
 (experts x tokens x k comparisons per projection, GPU idle after the synchronisation) and the
 synchronisation itself, so the cost is a lower bound. Nothing is fitted.
+
+BF16 experts take the same loop on every build, for the projections the grouped float kernel refuses:
+ggml_cuda_mul_mat_id tries ggml_cuda_should_use_mmf(..., src1->ne[2] = the ubatch's tokens,
+mul_mat_id=true) (mmf.cu), which says no when an expert matrix has at most 1,024 output rows and the
+ubatch more than 512 tokens, or more than 1,024 rows and more than 128 tokens; there is no MMQ for
+BF16, so the fallback runs, each expert slice through ggml_cuda_mul_mat's hipBLAS GEMM (src1 is
+gathered as BF16 once; the GEMM, then, RDNA3 keeping BF16 output (ggml_cuda_mul_mat_cublas_f32_output
+false), its conversion to F32: two dispatches again). GLM-4.7-Flash's 1,536-row gate/up and 2,048-row
+down projections all loop at pp512; Qwen3.6-35B-A3B's 512-row gate/up stay on MMF, its down loops.
 """
 
 from __future__ import annotations
@@ -61,19 +70,43 @@ def experts_hit(tokens: int, experts: int, used: int) -> float:
     return experts * (1.0 - (1.0 - min(used, experts) / experts) ** tokens)
 
 
-def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int) -> float:
-    """Per-expert dispatches one ubatch of `tokens` adds: none below the grouped kernel's threshold."""
-    if tokens < MMQ_DP4A_MAX_BATCH_SIZE or moe_layers <= 0:
+# REFERENCE: mmf.cu ggml_cuda_should_use_mmf, mul_mat_id branch: (rows limit, most tokens) pairs MMF takes.
+MMF_MMID_SMALL_ROWS, MMF_MMID_SMALL_MAX_TOKENS = 1024, 512
+MMF_MMID_LARGE_MAX_TOKENS = 128
+
+
+def mmf_takes(rows: int, tokens: int) -> bool:
+    """Whether the grouped float kernel (MMF) takes a BF16 MUL_MAT_ID of `rows` output rows."""
+    limit = MMF_MMID_SMALL_MAX_TOKENS if rows <= MMF_MMID_SMALL_ROWS else MMF_MMID_LARGE_MAX_TOKENS
+    return tokens <= limit
+
+
+def looped_projections(tokens: int, quantized_loop: bool, float_experts: bool, expert_rows: int,
+                       hidden: int) -> int:
+    """Routed projections (gate, up: `expert_rows` rows; down: `hidden` rows) of one ubatch that loop."""
+    if float_experts:
+        return sum(not mmf_takes(rows, tokens) for rows in (expert_rows, expert_rows, hidden))
+    return PROJECTIONS if quantized_loop and tokens >= MMQ_DP4A_MAX_BATCH_SIZE else 0
+
+
+def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int, projections: int) -> float:
+    """Per-expert dispatches one ubatch of `tokens` adds for its `projections` looped projections a layer."""
+    if moe_layers <= 0 or projections <= 0:
         return 0.0
-    return moe_layers * PROJECTIONS * experts_hit(tokens, experts, used) * DISPATCHES_PER_EXPERT
+    return moe_layers * projections * experts_hit(tokens, experts, used) * DISPATCHES_PER_EXPERT
 
 
-def loop_seconds(tokens: int, chunk: int, experts: int, used: int, moe_layers: int,
-                 dispatch_s: float) -> float:
-    """Seconds the per-expert dispatches of a prompt of `tokens` in ubatches of `chunk` cost."""
+def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int], quantized_loop: bool,
+                 float_experts: bool, dispatch_s: float) -> float:
+    """Seconds the per-expert dispatches of a prompt of `tokens` in ubatches of `chunk` cost; `shape` is
+    (experts, used, MoE layers, expert rows, hidden)."""
     if dispatch_s <= 0 or tokens <= 0 or chunk <= 0:
         return 0.0
+    experts, used, moe_layers, expert_rows, hidden = shape
     full, rest = divmod(tokens, chunk)
-    dispatches = full * loop_dispatches(chunk, experts, used, moe_layers)
-    dispatches += loop_dispatches(rest, experts, used, moe_layers) if rest else 0.0
+    dispatches = 0.0
+    for ubatch, count in ((chunk, full), (rest, 1)):
+        if ubatch and count:
+            looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden)
+            dispatches += count * loop_dispatches(ubatch, experts, used, moe_layers, looped)
     return dispatches * dispatch_s
