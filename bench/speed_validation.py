@@ -1618,6 +1618,31 @@ FINDINGS = (
     "Left, with what was checked in each row's note: gpt-oss-120b on the A100 (+249%, prompt as far off: "
     "the shape of a CPU split the report does not print), the A100's qwen3-coder decode (+88..+95%, slower "
     "than the RTX 4090's run while its dense runs are faster) and both cards' MoE prompts (+134..+141%).",
+    "llama.cpp prompt rows (issue 11, lcppprefill pass). Mechanism added: ggml-cuda decides a prompt's "
+    "MUL_MAT_ID kernel for the whole ubatch (ggml_cuda_mul_mat_id: ggml_cuda_should_use_mmq(type, cc, "
+    "ne12 = its tokens), ggml_cuda_should_use_mmf(..., mul_mat_id=true)) and, where the grouped kernels "
+    "refuse it, loops over the experts from the host: ids to the host and a sync, a host sort, then per "
+    "expert holding tokens a plain mat-mul (MMQ: quantize + mul_mat_q; BF16: hipBLAS GEMM + F32 "
+    "conversion; two dispatches). HIP builds before PR #17576 (WMMA MMQ for RDNA3, Dec 2025) refused MMQ "
+    "to RDNA3/3.5 ubatches of 64+ tokens (mmq.cu: !RDNA3 || ne11 < MMQ_DP4A_MAX_BATCH_SIZE); MMF refuses "
+    "BF16 experts of more than 1,024 rows past 128 tokens (mmf.cu) on every build. Priced per dispatch at"
+    " gfx1151's measured direct-launch floor (2.0087 us, shisa-ai/hipEngine "
+    "dispatch-floor-comparison.json; estimate/engines/llama_cpp_hip_mmid.py; the host sort and sync are "
+    "not timed, so a lower bound; nothing fitted). Strix Halo ROCm, held out: build 5882 Qwen3-30B-A3B "
+    "Q4_K_M / Q8_0 pp512 +52.2 / +37.6% -> +34.2 / +22.9%, Qwen3-235B-A22B +3.7% -> -0.0%; build 9187 "
+    "GLM-4.7-Flash BF16 +61.6% -> +54.3%, Qwen3.6-35B-A3B BF16 +22.6% -> +16.6%, gemma-4-26B-A4B BF16 "
+    "-17.2% -> -19.0%; no fit row and no other row moves (per-engine held-out medians unchanged). Checked"
+    " and left, each in its rows' notes: the XiongjieDai A40 70B Q4_K_M and RTX 6000 Ada F16 pp512 rows "
+    "are not the source's only unstable runs (36 of its 849 LLaMA 3 results print a spread of 4% or more;"
+    " these two rank 32nd and 19th), the A40 row alone rising with the prompt; DeepSeek-V2-Lite on the "
+    "RTX 3090 (PR #15525) is off by one factor of 1.7-1.9 at every microbatch from 16 to 512, so not a "
+    "tokens-per-expert rate; gpt-oss-20b on the RTX PRO 6000 is confirmed by PR #17906's master "
+    "(10,560-10,854 t/s at pp512-pp8192) while gpt-oss-120b of the same guide fits, so the measured 120b "
+    "/ 20b time per layer is 1.39 against the model's 2.57: MXFP4 experts lose less to few tokens an "
+    "expert than the k-quant-fitted expert_half_tokens says on CUDA, and Vulkan MXFP4 (gpt-oss-120b on "
+    "Strix Halo, -54% held out, -42% fit) the same way from the other side; no kernel timing prices it. "
+    "The RTX 3090 gpt-oss-20b decode at 4K (+56%) comes from a page whose engine is not stated (its three"
+    " sibling rows +28..+36%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
