@@ -1643,6 +1643,25 @@ FINDINGS = (
     "Strix Halo, -54% held out, -42% fit) the same way from the other side; no kernel timing prices it. "
     "The RTX 3090 gpt-oss-20b decode at 4K (+56%) comes from a page whose engine is not stated (its three"
     " sibling rows +28..+36%).",
+    "Ollama's A100 and MoE-prompt rows, read again in Ollama's own code (issue 11, ollamaa100). The "
+    "prompt-test runs of 2025-09-04 predate v0.11.10's tag, so 0.11.8 or 0.11.9 ran them. MoE prompts: in "
+    "the llama.cpp copy those releases vendored (e54d41be; ml/backend/ggml/ggml/src/ggml-cuda/mmq.cu "
+    "ggml_cuda_mul_mat_q, ids branch) every MUL_MAT_ID of a prompt ubatch copies the routing ids to the "
+    "host, synchronizes, groups tokens by expert in a CPU loop over experts x tokens x top-k, copies them "
+    "back and synchronizes again while the GPU waits; llama.cpp PR #15525 (2025-08-23, after the copy) "
+    "moved it to the device. Priced for Ollama v0.11.5-v0.12.0 on CUDA/ROCm (estimate/engines/"
+    "ollama_mmid_sync.py): two round trips a call at kekzl/imp#1654's 31.35 us (3 calls a layer in "
+    "llama.cpp's build_moe_ffn, 2 for the Go engine's fused gpt-oss gate_up), a lower bound: the CPU loop "
+    "(524,288 entries a call for Qwen3-30B-A3B at 512 tokens) has no published timing. qwen3-coder prompts "
+    "+133.9% -> +109.8% (RTX 4090), +140.7% -> +123.9% (A100); gpt-oss-120b +248.8% -> +243.3%; no other "
+    "row moves. gpt-oss-120b on the A100 (+249%): Ollama 0.11.8's own placement keeps every layer on the "
+    "card (old estimator, GraphSize's gptoss case, flash attention on for gptoss, num_ctx raised to 8192 "
+    "in server/routes.go), the same card ran llama3.1:70b at 21 t/s, and the vendored kernels treat sm_80 "
+    "as sm_89 (MXFP4 by MMVQ table lookups and int8 MMQ, BF16 mat-vecs, sink flash attention at head size "
+    "64, SWIGLU_OAI and ADD_ID all on the GPU, CUDA graphs not disabled for the Go engine's one-token "
+    "graph): no mechanism found for its 3.5x on decode and prompt alike. A lead for the A100's qwen3-coder "
+    "decode (+78..+85%): llama.cpp's per-node time, calibrated on 2.5 GHz GeForce cards, is used as is for "
+    "the 1.41 GHz A100, whose own llama.cpp rows read 8B +21..+29% and 70B -15%; not priced.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
