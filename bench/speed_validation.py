@@ -33,8 +33,8 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
-from llmsize.estimate.engines.llama_cpp_hip_mmid import loops_experts
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
+from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
@@ -1627,7 +1627,7 @@ FINDINGS = (
     "to RDNA3/3.5 ubatches of 64+ tokens (mmq.cu: !RDNA3 || ne11 < MMQ_DP4A_MAX_BATCH_SIZE); MMF refuses "
     "BF16 experts of more than 1,024 rows past 128 tokens (mmf.cu) on every build. Priced per dispatch at"
     " gfx1151's measured direct-launch floor (2.0087 us, shisa-ai/hipEngine "
-    "dispatch-floor-comparison.json; estimate/engines/llama_cpp_hip_mmid.py; the host sort and sync are "
+    "dispatch-floor-comparison.json; estimate/engines/llama_cpp_mmid_host.py; the host sort and sync are "
     "not timed, so a lower bound; nothing fitted). Strix Halo ROCm, held out: build 5882 Qwen3-30B-A3B "
     "Q4_K_M / Q8_0 pp512 +52.2 / +37.6% -> +34.2 / +22.9%, Qwen3-235B-A22B +3.7% -> -0.0%; build 9187 "
     "GLM-4.7-Flash BF16 +61.6% -> +54.3%, Qwen3.6-35B-A3B BF16 +22.6% -> +16.6%, gemma-4-26B-A4B BF16 "
@@ -1742,14 +1742,15 @@ def build_case(row: dict[str, Any]) -> Case:
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     """llama.cpp: the row's build says whether its prompt ran the head on every token
     (estimate/engines/llama_cpp_logits.py) and, off Vulkan, whether its MUL_MAT_ID looped over the
-    experts (estimate/engines/llama_cpp_hip_mmid.py; the workload carries no build)."""
+    experts (estimate/engines/llama_cpp_mmid_host.py; the workload carries no build)."""
     if row["engine"] != "llama.cpp":
         return inputs
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
     cuda = not re.search(r"vulkan", version, re.IGNORECASE)
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
-                                     "prefill_quantized_loop": cuda and loops_experts(row_build(version))})
+                                     "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
+                                     "prefill_host_helper": cuda and host_helper(row_build(version))})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:

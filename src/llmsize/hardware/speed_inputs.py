@@ -68,6 +68,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_logits_every_token=engine_for(wl).prefill_logits_every_token(),
         prefill_expert_loop=engine_for(wl).prefill_expert_loop(),
         prefill_quantized_loop=engine_for(wl).prefill_quantized_loop(),
+        prefill_host_helper=engine_for(wl).prefill_host_helper(),
         attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens,
                                                         engine_for(wl).prefill_mla_absorbed(spec)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),

@@ -4,7 +4,7 @@ Published number, cited where used: Qwen3-30B-A3B Q4_K_M pp512 on Strix Halo (RO
 7.0.0rc20250710, build 7de5c7ca (5882), GMKtec EVO-X2), 607.81 t/s
 (https://blog.tosukui.xyz/posts/gmktec-ryzen-ai-rocm-therock, the held-out row
 heldout8-strixhalo-therock-qwen3-30b-a3b-q4km-pp512; only bounded here, never fitted). The rule and
-its price (the gfx1151 direct-dispatch floor) are in estimate/engines/llama_cpp_hip_mmid.py.
+its price (the gfx1151 direct-dispatch floor) are in estimate/engines/llama_cpp_mmid_host.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llmsize.estimate.core import estimate
-from llmsize.estimate.engines import llama_cpp_hip_mmid as loop
+from llmsize.estimate.engines import llama_cpp_mmid_host as loop
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
@@ -89,3 +89,20 @@ def test_one_token_hits_exactly_its_experts_and_a_ubatch_at_most_all() -> None:
 def test_experts_hit_grows_with_the_tokens(a: int, b: int) -> None:
     lo, hi = sorted((a, b))
     assert loop.experts_hit(lo, 128, 8) <= loop.experts_hit(hi, 128, 8) <= 128.0
+
+
+def test_builds_before_pr_15525_wait_on_two_host_round_trips_per_routed_call() -> None:
+    # PR #15525 (2025-08-23) moved the expert grouping to the device. Before it each of a MoE layer's 3
+    # MUL_MAT_IDs copied the ids to the host and back with a sync each: 2 x 31.35 us (kekzl/imp#1654).
+    old = _inputs("Qwen3-30B-A3B", "Q4_K_M", "b6200")
+    assert old.prefill_host_helper
+    assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", "b6300").prefill_host_helper
+    gpu = get_gpu("RTX-4090")
+    synced = prefill_seconds(old, gpu, resolve_constants(old, gpu), 512)[0]
+    device = old.model_copy(update={"prefill_host_helper": False})
+    grouped = prefill_seconds(device, gpu, resolve_constants(device, gpu), 512)[0]
+    assert synced - grouped == pytest.approx(48 * 3 * 2 * 31.35e-6, rel=1e-6)  # one 512-token ubatch
+    # Metal has its own MUL_MAT_ID: no round trip on Apple silicon.
+    apple = get_gpu("M2-Ultra-192GB")
+    assert prefill_seconds(old, apple, resolve_constants(old, apple), 512)[0] == pytest.approx(
+        prefill_seconds(device, apple, resolve_constants(device, apple), 512)[0])

@@ -1,4 +1,4 @@
-"""llama.cpp HIP prompts on RDNA: a routed projection the grouped kernels refuse loops over its experts.
+"""ggml-cuda prompts' MUL_MAT_ID work on the host: a per-expert loop where the grouped kernels refuse, syncs.
 
 Which kernel a prompt's MUL_MAT_ID runs is decided once for the whole ubatch: ggml-cuda.cu
 ggml_cuda_mul_mat_id calls ggml_cuda_should_use_mmq(src0->type, cc, ne12) with ne12 = the ubatch's
@@ -36,16 +36,35 @@ BF16, so the fallback runs, each expert slice through ggml_cuda_mul_mat's hipBLA
 gathered as BF16 once; the GEMM, then, RDNA3 keeping BF16 output (ggml_cuda_mul_mat_cublas_f32_output
 false), its conversion to F32: two dispatches again). GLM-4.7-Flash's 1,536-row gate/up and 2,048-row
 down projections all loop at pp512; Qwen3.6-35B-A3B's 512-row gate/up stay on MMF, its down loops.
+
+Host round trips. The fallback copies the ids to the host and synchronises, then copies the sorted ids
+back (two cudaStreamSynchronize a call); so did the grouped MMQ kernel's own ids branch on every GPU
+until PR #15525 moved that helper to device code (2025-08-23, "This eliminates the need for
+synchronization"; mmq.cu ggml_cuda_mul_mat_q before it: D2H, sync, a CPU loop over experts x tokens x k,
+H2D, sync), for any ubatch of two tokens or more (one token takes MMVQ). Each round trip is priced at a
+published pinned 4-byte D2H + cudaStreamSynchronize, 31.35 us (kekzl/imp#1654, the figure
+estimate/engines/ollama_mmid_sync.py prices Ollama's vendored copy of that code with); the CPU loop
+between them is not timed. On CUDA and HIP; Metal and Vulkan have their own MUL_MAT_ID.
 """
 
 from __future__ import annotations
 
 from llmsize.estimate.engines.llama_cpp_hip_graphs import RDNA35_KEY
+from llmsize.estimate.engines.ollama_mmid_sync import ROUND_TRIP_S, SYNCS_PER_CALL
+
+# REFERENCE: PR #15525 ("CUDA: MoE helper in device code, better tile sizes", merged 2025-08-23): placed
+# between b5920 (PR #14800, 2025-07-21) and b6310 (PR #15631, 2025-08-28) by date, as llama_cpp_fusion.py
+# places its PRs. Approximate.
+DEVICE_HELPER_BUILD = 6260
+# Re-exported for the speed model: one published host round trip and the round trips of one synced call.
+ROUND_TRIP_SECONDS = ROUND_TRIP_S
 
 # REFERENCE: PR #17576 ("HIP: enable WMMA-MMQ INT kernels for RDNA 3"): not yet merged on 2025-12-01
 # (PR #17495's review: "After #17576 ..."); placed just before b7340 of 2025-12-09 at about ten builds
 # a day, as llama_cpp_fusion.py places its PRs. Approximate.
 GROUPED_MMQ_BUILD = 7300
+# The GPU architectures that rule covers (GGML_CUDA_CC_IS_RDNA3 spans gfx1100-gfx1151; RDNA4 alike).
+QUANTIZED_LOOP_ARCHITECTURES = frozenset({"rdna3", "rdna3.5", "rdna4"})
 # REFERENCE: mmq.cuh MMQ_DP4A_MAX_BATCH_SIZE: below it the ubatch takes the grouped MMQ kernel anyway.
 MMQ_DP4A_MAX_BATCH_SIZE = 64
 # The routed projections of a MoE layer on those builds: gate, up and down exps, one MUL_MAT_ID each
@@ -61,6 +80,19 @@ DIRECT_DISPATCH_BY_ARCH: dict[str, float] = {RDNA35_KEY: 2.0087e-6}
 def loops_experts(build: int | None) -> bool:
     """Whether llama.cpp `build`'s HIP prompts on RDNA run MUL_MAT_ID expert by expert (None: current)."""
     return build is not None and build < GROUPED_MMQ_BUILD
+
+
+def host_helper(build: int | None) -> bool:
+    """Whether `build`'s grouped MMQ kernel prepared each MUL_MAT_ID's expert grouping on the host."""
+    return build is not None and build < DEVICE_HELPER_BUILD
+
+
+def synced_calls(tokens: int, looped: int, helper_on_host: bool) -> int:
+    """Routed projections of one ubatch a MoE layer that wait on host round trips: the looped ones, and
+    before PR #15525 the grouped ones too (ubatches of two tokens or more)."""
+    if tokens < 2:
+        return 0
+    return looped + (PROJECTIONS - looped if helper_on_host else 0)
 
 
 def experts_hit(tokens: int, experts: int, used: int) -> float:
@@ -96,17 +128,21 @@ def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int, proje
     return moe_layers * projections * experts_hit(tokens, experts, used) * DISPATCHES_PER_EXPERT
 
 
-def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int], quantized_loop: bool,
-                 float_experts: bool, dispatch_s: float) -> float:
-    """Seconds the per-expert dispatches of a prompt of `tokens` in ubatches of `chunk` cost; `shape` is
-    (experts, used, MoE layers, expert rows, hidden)."""
-    if dispatch_s <= 0 or tokens <= 0 or chunk <= 0:
+def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int],
+                 flags: tuple[bool, bool, bool], dispatch_s: float, round_trip_s: float) -> float:
+    """Seconds a prompt of `tokens` in ubatches of `chunk` spends on the per-expert dispatches and the host
+    round trips; `shape` is (experts, used, MoE layers, expert rows, hidden), `flags` (quantized experts
+    loop, BF16 experts, the grouping helper runs on the host)."""
+    if tokens <= 0 or chunk <= 0 or (dispatch_s <= 0 and round_trip_s <= 0):
         return 0.0
     experts, used, moe_layers, expert_rows, hidden = shape
+    quantized_loop, float_experts, helper_on_host = flags
     full, rest = divmod(tokens, chunk)
-    dispatches = 0.0
+    seconds = 0.0
     for ubatch, count in ((chunk, full), (rest, 1)):
         if ubatch and count:
             looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden)
-            dispatches += count * loop_dispatches(ubatch, experts, used, moe_layers, looped)
-    return dispatches * dispatch_s
+            seconds += count * loop_dispatches(ubatch, experts, used, moe_layers, looped) * dispatch_s
+            calls = synced_calls(ubatch, looped, helper_on_host)
+            seconds += count * moe_layers * calls * SYNCS_PER_CALL * round_trip_s
+    return seconds
