@@ -18,7 +18,7 @@ from llmsize.estimate.engines import llama_cpp_mmid_host as loop
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
-from llmsize.hardware.speed import SpeedInputs, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, estimate_speed, prefill_seconds, resolve_constants
 from llmsize.specs.resolve import resolve
 
 STRIX = "Ryzen-AI-Max-395-128GB"
@@ -106,3 +106,11 @@ def test_builds_before_pr_15525_wait_on_two_host_round_trips_per_routed_call() -
     apple = get_gpu("M2-Ultra-192GB")
     assert prefill_seconds(old, apple, resolve_constants(old, apple), 512)[0] == pytest.approx(
         prefill_seconds(device, apple, resolve_constants(device, apple), 512)[0])
+
+
+def test_the_speed_notes_say_what_the_host_grouping_costs() -> None:
+    looped = _inputs("Qwen3-30B-A3B", "Q4_K_M", "b5882")
+    notes = estimate_speed(looped, get_gpu(STRIX)).notes
+    assert any("grouped on the host" in note for note in notes)
+    assert not any("grouped on the host" in note
+                   for note in estimate_speed(_inputs("Qwen3-30B-A3B", "Q4_K_M", None), get_gpu(STRIX)).notes)

@@ -891,6 +891,11 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if inputs.prefill_moe_host_s and inputs.layer_parts.get("moe_ffn") and gpu.vendor != "apple":
         notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
                      "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")
+    tokens = inputs.batch * inputs.prompt_tokens
+    loop_s = _expert_loop_seconds(inputs, c, tokens, c.prefill_chunk_tokens or tokens)
+    if loop_s:
+        notes.append(f"prompt: {loop_s * 1e3:.1f} ms of routed-expert mat-muls grouped on the host (syncs, "
+                     "and a per-expert loop where the grouped kernels refuse them; llama_cpp_mmid_host.py)")
     if c.host_graph_per_layer_s:
         notes.append(f"the runner rebuilds and allocates the decode graph every token: "
                      f"{inputs.num_layers * c.host_graph_per_layer_s * 1e3:.2f} ms a token on the CPU "
