@@ -1669,6 +1669,26 @@ FINDINGS = (
     "graph): no mechanism found for its 3.5x on decode and prompt alike. A lead for the A100's qwen3-coder "
     "decode (+78..+85%): llama.cpp's per-node time, calibrated on 2.5 GHz GeForce cards, is used as is for "
     "the 1.41 GHz A100, whose own llama.cpp rows read 8B +21..+29% and 70B -15%; not priced.",
+    "The worst vLLM / SGLang rows, read again (issue 11, vllmmisc pass; no constant or prediction moved). "
+    "Qwen2.5-72B-Instruct-GPTQ-Int4 on one A100 (+75% held out, +86% fit): Qwen's harness "
+    "(examples/speed-benchmark/speed_benchmark_vllm.py) times one llm.generate call per row with warmup 0 "
+    "and divides the nominal 2,048 tokens by it; the run is ~1.8x the model at 1 token and its 6,144-token "
+    "run adds 23.2 s where the model adds 8.3 s (prefill and KV alike), which a weight-kernel (Marlin) "
+    "effect alone would not give, while the same shapes on one A100 under vLLM 0.4.2 (Qwen2 table, 29.60 "
+    "t/s) match the model (28.9); left in. InferenceX's 8 x B200 SGLang DeepSeek-R1 FP4 conc 64 (+65%): by "
+    "Little's law on the source's own table, its mean TTFT (5.72 s, P99 73 s; 0.39 s / 0.94 s at conc 32) "
+    "is a stall ~50-64 waiting requests sat through, 22% of all request time; with a normal TTFT the model "
+    "would read +28% (conc 4-32: +11..+21%), the rest a slower step. The sweep's TTFT rise from conc 8 to 16 "
+    "is the script's --scheduler-recv-interval 30 at conc >= 16 (SGLang SchedulerRecvSkipper polls new "
+    "requests once per 30 decode steps): +125 / +36 ms predicted from conc 8 to 16 / 16 to 32, +158 / +40 "
+    "published; ~1.6% of the output rate, noted. "
+    "SGLang gpt-oss-120b DP 4 / EP 4 at 2,560 streams (+58%): the run "
+    "implies a ~34.8 ms step a rank against 21.0 modelled; the per-request host loops (scheduler result "
+    "processing, one detokenizer for 2,560 streams) are the lead, unpriced. tt#143's Qwen2.5-72B TTFT "
+    "at 2,048 tokens (+79%): V1 sizes the pool check by max_model_len, and the sweep itself shows the pool "
+    "was ~1,200-1,400 blocks (2,048 would cache the 3,072 / 4,096 prompts: -50 / -73%), flags unpublished. "
+    "Qwen3.5-4B TTFT on an A100 (vLLM 0.27, -73%): no timing of the ~150 ms per-request part found. Each "
+    "row's note has the arithmetic.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
