@@ -113,9 +113,11 @@ def state_terms(
 
 
 def kv_terms(
-    spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int], compute_dtype: str | None = None
+    spec: ModelSpec, wl: Workload, kv_dtype: str, layers: Sequence[int], compute_dtype: str | None = None,
+    *, read: bool = False,
 ) -> tuple[KvTerm, ...]:
-    """The cache geometry of the given blocks, grouped by window (recurrent state as its own term)."""
+    """The cache geometry of the given blocks, grouped by window (recurrent state as its own term);
+    `read`: as one decode step's kernel reads it (the engine's `reads_windows`), not as it is kept."""
     states = state_terms(spec, wl, compute_dtype or _float_or_bf16(kv_dtype), layers)
     asked = tuple(layers)
     layers = memo(spec, ("kv layers", asked), lambda: tuple(layer for layer in asked if spec.has_kv(layer)))
@@ -133,7 +135,7 @@ def kv_terms(
         if whole is not None:
             return (*whole, *states)
     per_token = layer_bytes_per_token(spec, element, wl.tp, eng)
-    windows = eng.keeps_windows(kv_dtype, spec)
+    windows = eng.reads_windows(kv_dtype, spec) if read else eng.keeps_windows(kv_dtype, spec)
     if not spec.per_layer_attention and spec.compressed is None:
         # one size per token for every layer: group by window alone (issue 15)
         kv_layers = tuple(layers)
@@ -183,8 +185,11 @@ def tokens_held(window: int | None, tokens: Any, prefill: Any, engine: EngineLik
     return _eng(engine).tokens_held(window, tokens, prefill, batch)
 
 
-def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: Any, batch: Any) -> Any:
-    """Sum over the cache terms; int for scalar inputs, an integer array for array inputs."""
+def kv_bytes(
+    terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: Any, batch: Any, *, read: bool = False
+) -> Any:
+    """Sum over the cache terms; int for scalar inputs, an integer array for array inputs. `read`: the
+    positions one decode step's kernel reads (the engine's `tokens_read`), not those it keeps."""
     eng = _eng(engine)
     total: Any = 0
     for term in terms:
@@ -194,7 +199,7 @@ def kv_bytes(terms: Sequence[KvTerm], engine: EngineLike, tokens: Any, prefill: 
         if term.rule != "window":
             held = eng.pooled_held(term.rule, term.rate, tokens, prefill, term.window, batch)
         else:
-            held = eng.tokens_held(term.window, tokens, prefill, batch)
+            held = (eng.tokens_read if read else eng.tokens_held)(term.window, tokens, prefill, batch)
         seqs = eng.sequences(batch)
         per_token = term.layers * term.bytes_per_token
         if per_token.denominator == 1:

@@ -142,10 +142,11 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
     """What one decode step reads of the cache, per layer kind, scaled to the busiest GPU's share.
 
     Full-attention layers read every cached token; sliding-window (and chunked) layers at most their
-    window, as the engine keeps it (FlashAttention's window_size and llama.cpp's SWA cache skip the
-    rest); MLA layers their compressed latent (the engine's per-token bytes); linear-attention and
-    Mamba layers a fixed state instead of a cache. The curve is exact and piecewise linear: its kinks
-    are the windows. `kv_on_gpu` (the estimate's KV at the workload's context) gives the GPU's share.
+    window, as the engine's kernel reads it (`tokens_read`: FlashAttention's window_size and SGLang's
+    window indices skip the rest, llama.cpp's SWA cache holds window plus a ubatch); MLA layers their
+    compressed latent (the engine's per-token bytes); linear-attention and Mamba layers a fixed state
+    instead of a cache. The curve is exact and piecewise linear: its kinks are the windows.
+    `kv_on_gpu` (the estimate's KV at the workload's context) gives the GPU's share.
     """
     if kv_on_gpu <= 0 or spec.compressed is not None:
         return {}  # DeepSeek V4's pooled caches: the linear rule (their pools grow 1 per `rate` tokens)
@@ -162,13 +163,17 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
         return {}
     share = kv_on_gpu / whole
     state = sum(t.layers * t.state_bytes for t in terms if t.state_bytes) * wl.batch
-    attn = [t for t in terms if not t.state_bytes]
+    read_terms = kv_cache.kv_terms(spec, wl, kv_dtype, layers, compute, read=True)
+    attn = [t for t in read_terms if not t.state_bytes]
 
     def read(ctx: int) -> int:
-        # The positions the engine holds are the ones its kernel runs over: vLLM's FlashAttention
-        # skips what lies outside the window, llama.cpp's attention spans the SWA cache's cells (window
-        # plus a ubatch) and masks the rest (tokens_held of each engine module).
-        held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch)
+        # What the kernel runs over, not what the pool keeps (each engine's tokens_read): vLLM's
+        # FlashAttention (window_size) skips the blocks outside the window, SGLang's backends index
+        # the window alone (sglang_swa.kernel_tokens), while llama.cpp's flash attention spans every
+        # cell of the SWA cache's view (window plus a ubatch, padded to 256) and masks the rest:
+        # ggml-cuda fattn-common.cuh flash_attn_mask_to_KV_max trims only trailing all-masked tiles,
+        # and only for prompts (Q->ne[1] >= 1024) or several sequences, never a one-token step.
+        held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch, read=True)
         return int(held * share)
 
     chunk = eng.prefill_chunk() or (eng.speed.prefill_chunk_tokens if eng.speed else None)

@@ -101,6 +101,8 @@ class EngineModel(Protocol):
     def draft_kv_dtype(self, kv_dtype: str) -> str: ...
     def memory_window(self, spec: ModelSpec, window: int) -> int: ...
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
+    def reads_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool: ...
+    def tokens_read(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any: ...
     def check_compressed(self, spec: ModelSpec) -> None: ...
     def compressed_terms(self, spec: ModelSpec, kind: str, element: Fraction) -> tuple[KvTerm, ...]: ...
     def compressed_layout(
@@ -503,6 +505,20 @@ class BaseEngine:
         """Cache positions one layer of this kind holds per sequence."""
         del prefill, batch
         return tokens if window is None else np.minimum(tokens, window)
+
+    def reads_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Whether one decode step's attention reads at most a sliding layer's window (with
+        `tokens_read`) even where the cache keeps every position: by default it reads what the cache
+        keeps (`keeps_windows`), as in kernels that run over every cell of the cache view and mask
+        the rest (llama.cpp, transformers' SDPA)."""
+        return self.keeps_windows(kv_dtype, spec)
+
+    def tokens_read(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """Cache positions one decode step's attention kernel reads of a layer (per `sequences`): by
+        default every position the cache holds (`tokens_held`). An engine whose kernel skips the
+        positions outside a sliding window while its cache holds more (SGLang's eviction interval
+        and prefill reserves) overrides it, so the speed model never reads the memory reserve."""
+        return self.tokens_held(window, tokens, prefill, batch)
 
     # The release (and the files) that run DeepSeek V4's pooled cache, when llmsize does not model
     # how this engine lays it out: it refuses such a model rather than guess (check_compressed).

@@ -420,6 +420,17 @@ class Sglang(BaseEngine):
         in_flight = np.minimum(tokens, self.chunked_prefill()) * chunks
         return hold + (in_flight + batch - 1) // batch
 
+    def reads_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
+        """Every attention backend reads a sliding layer's window alone, with or without the SWA
+        pool (sglang_swa.kernel_tokens)."""
+        del kv_dtype, spec
+        return True
+
+    def tokens_read(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """What one decode step reads: the window of a sliding layer, not the pool's reserve."""
+        del prefill, batch
+        return tokens if window is None else sglang_swa.kernel_tokens(window, tokens)
+
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
         notes += serving_context.max_len_note(

@@ -29,6 +29,9 @@ Read from the released wheels (`pip download sglang==<release> --no-deps`):
 
 from __future__ import annotations
 
+from typing import Any
+
+from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import sglang_rules as rules
 
 Release = tuple[int, int, int]
@@ -79,6 +82,19 @@ def request_tokens(window: int, page: int, release: Release | None) -> int:
     """Sliding slots one decoding request holds at most: window + eviction interval + a page of
     padding + a page of decode allocation (compute_swa_request_cap's per_request)."""
     return window + eviction_interval(window, release) + 2 * page
+
+
+def kernel_tokens(window: int, tokens: Any) -> Any:
+    """Sliding-layer positions one decode step's attention reads per request: its window, whatever
+    the pool holds (the eviction interval, padding pages, prefill chunks) and whether the model has
+    the SWA pool at all. The backends hand the kernel only the last positions: FlashInfer
+    (`layers/attention/flashinfer_backend.py` FlashInferIndicesUpdaterDecode.update_sliding_window,
+    paged_kernel_lens = min(seq_lens, sliding_window_size + 1) from kv_start_idx = seq_lens - that),
+    Triton (`triton_backend.py` update_sliding_window_buffer, window_kv_lens = min(seq_lens,
+    sliding_window_size)), FA3 (window_size=(sliding_window_size, 0), the kernel's local-attention
+    block range). SGLang's sliding_window_size is the config's window - 1 (model_config.py
+    get_attention_sliding_window_size), so FlashInfer reads the window itself."""
+    return np.minimum(tokens, window)
 
 
 def prefill_tokens(chunk: int, page: int) -> int:
