@@ -6,6 +6,8 @@ model's shape alone (windows, MLA's latent widths, Gemma 4's wider global heads)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from llmsize.estimate.engines.vllm_wide_heads import FLASH_ATTENTION_MAX_HEAD_DIM
 from llmsize.estimate.memo import memo
 from llmsize.specs.models import ModelSpec
@@ -26,7 +28,10 @@ def _attention_dims(spec: ModelSpec) -> tuple[int, int, int]:
     return spec.num_attention_heads, spec.head_dim, spec.head_dim
 
 
-def attention_flops_prefill(spec: ModelSpec, tokens: int, absorbed_mla: bool = False) -> float:
+def attention_flops_prefill(
+    spec: ModelSpec, tokens: int, absorbed_mla: bool = False,
+    pairs: Callable[[int | None], int | None] | None = None,
+) -> float:
     """Score and value matmuls of one causal prompt: 2·heads·(d_qk + d_v) per query-key pair, per layer.
 
     QKᵀ costs 2·d_qk FLOPs per pair and P·V 2·d_v (multiply + add), as in the Chinchilla paper's
@@ -34,13 +39,23 @@ def attention_flops_prefill(spec: ModelSpec, tokens: int, absorbed_mla: bool = F
     counts its own head sizes (ModelSpec.attention_view: Gemma 4's global blocks score 512-wide heads).
     `absorbed_mla`: the engine runs an MLA prompt in the absorbed (latent) form, as decode does, so
     each pair costs attention_flops_per_key (llama.cpp: estimate/engines/llama_cpp_mla.py).
+    `pairs(window)`: the pairs the engine's kernel scores in a layer of that window (the engine's
+    prefill_attention_pairs; None: the causal pairs within the window).
     """
+    counted: dict[int | None, int] = {}
+
+    def count(window: int | None) -> int:
+        if window not in counted:
+            own = pairs(window) if pairs is not None else None
+            counted[window] = attention_pair_count(tokens, window) if own is None else own
+        return counted[window]
+
     if absorbed_mla and spec.is_mla and spec.kv_lora_rank:
         blocks = _absorbed_blocks(spec)
-        return sum(per_key * attention_pair_count(tokens, window) for window, per_key in blocks)
+        return sum(per_key * count(window) for window, per_key in blocks)
     total = 0.0
     for window, per_pair, _, _ in _blocks(spec):
-        total += per_pair * attention_pair_count(tokens, window)
+        total += per_pair * count(window)
     return 2.0 * total
 
 

@@ -69,8 +69,9 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_expert_loop=engine_for(wl).prefill_expert_loop(),
         prefill_quantized_loop=engine_for(wl).prefill_quantized_loop(),
         prefill_host_helper=engine_for(wl).prefill_host_helper(),
-        attention_flops_prefill=attention_flops_prefill(spec, wl.prefill_tokens,
-                                                        engine_for(wl).prefill_mla_absorbed(spec)),
+        attention_flops_prefill=attention_flops_prefill(
+            spec, wl.prefill_tokens, engine_for(wl).prefill_mla_absorbed(spec),
+            lambda window: engine_for(wl).prefill_attention_pairs(spec, wl.prefill_tokens, window)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),
         attention_flops_prefill_wide=attention_flops_prefill_wide(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),

@@ -52,6 +52,7 @@ from llmsize.estimate.engines import (
     llama_cpp_download,
     llama_cpp_draft,
     llama_cpp_dsv4,
+    llama_cpp_fattn_span,
     llama_cpp_figures,
     llama_cpp_host,
     llama_cpp_logits,
@@ -214,6 +215,13 @@ class LlamaCpp(BaseEngine):
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:
         """An MLA prompt runs in the latent form, as its decode does (llama_cpp_mla.py)."""
         return llama_cpp_mla.prompt_runs_absorbed(spec)
+
+    def prefill_attention_pairs(self, spec: ModelSpec, tokens: int, window: int | None) -> int | None:
+        """Every cell of the ubatch's cache view, masked (llama_cpp_fattn_span.py)."""
+        kept = None if window is None else self.memory_window(spec, window)
+        return llama_cpp_fattn_span.prompt_pairs(
+            tokens, self.ubatch(), lambda end: int(self.tokens_held(kept, end, 0, 1)), kept is None
+        )
 
     def prefill_logits_every_token(self) -> bool:
         """Builds before PR #6122 ran the LM head on every prompt token (llama_cpp_logits.py)."""
