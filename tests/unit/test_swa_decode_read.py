@@ -71,20 +71,10 @@ def test_window_skipping_kernels_score_the_causal_band() -> None:
     assert _prompt_flops("gpt-oss-20b", "vllm", 2048) == 12 * GPT_OSS_PAIR_FLOPS * (full + band)
 
 
-def test_llama_cpp_prompt_scores_every_cell_of_each_ubatch_view() -> None:
-    # -ub 512 (default): 4 ubatches of 512 queries. Full blocks see GGML_PAD(end, 256) cells:
-    # 512 x (512 + 1024 + 1536 + 2048); sliding blocks their SWA view, at most GGML_PAD(128 + 512, 256)
-    # = 768 cells: 512 x (512 + 768 + 768 + 768). No KV_max trim below 1,024-query ubatches.
-    full = 512 * (512 + 1024 + 1536 + 2048)
+def test_llama_cpp_prompt_scores_every_cell_of_each_ubatch_swa_view() -> None:
+    # -ub 512 (default): 4 ubatches of 512 queries. Sliding blocks score their whole SWA view, at most
+    # GGML_PAD(128 + 512, 256) = 768 cells: 512 x (512 + 768 + 768 + 768); full blocks the causal
+    # triangle the fitted prompt shares assume.
+    full = 2048 * 2049 // 2
     sliding = 512 * (512 + 768 * 3)
     assert _prompt_flops("gpt-oss-20b", "llama.cpp", 2048) == 12 * GPT_OSS_PAIR_FLOPS * (full + sliding)
-
-
-def test_kv_max_trims_full_blocks_of_large_ubatches_to_their_own_tile() -> None:
-    from llmsize.estimate.engines.llama_cpp_fattn_span import prompt_pairs
-
-    # One 2,048-query ubatch (>= 1,024: flash_attn_mask_to_KV_max runs): each 256-query tile scores
-    # up to the 256-cell tile holding its last position: 256 x (256 + 512 + ... + 2048).
-    assert prompt_pairs(2048, 2048, lambda end: end, True) == 256 * 256 * sum(range(1, 9))
-    # A sliding block's ring is not trimmed: every query scores the whole view.
-    assert prompt_pairs(2048, 2048, lambda end: 768, False) == 2048 * 768

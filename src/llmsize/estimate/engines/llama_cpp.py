@@ -217,10 +217,13 @@ class LlamaCpp(BaseEngine):
         return llama_cpp_mla.prompt_runs_absorbed(spec)
 
     def prefill_attention_pairs(self, spec: ModelSpec, tokens: int, window: int | None) -> int | None:
-        """Every cell of the ubatch's cache view, masked (llama_cpp_fattn_span.py)."""
-        kept = None if window is None else self.memory_window(spec, window)
+        """A sliding layer scores every cell of the ubatch's SWA view, masked (llama_cpp_fattn_span.py);
+        full layers keep the causal count their fitted shares were set with."""
+        if window is None:
+            return None
+        kept = self.memory_window(spec, window)
         return llama_cpp_fattn_span.prompt_pairs(
-            tokens, self.ubatch(), lambda end: int(self.tokens_held(kept, end, 0, 1)), kept is None
+            tokens, self.ubatch(), lambda end: int(self.tokens_held(kept, end, 0, 1))
         )
 
     def prefill_logits_every_token(self) -> bool:
