@@ -73,8 +73,9 @@ def test_window_skipping_kernels_score_the_causal_band() -> None:
 
 def test_llama_cpp_prompt_scores_every_cell_of_each_ubatch_swa_view() -> None:
     # -ub 512 (default): 4 ubatches of 512 queries. Sliding blocks score their whole SWA view, at most
-    # GGML_PAD(128 + 512, 256) = 768 cells: 512 x (512 + 768 + 768 + 768); full blocks the causal
-    # triangle the fitted prompt shares assume.
+    # GGML_PAD(128 + 512, 256) = 768 cells, capped by a full block's causal count (the triangle the
+    # fitted prompt shares assume): ubatch 1 scores 512 x 513 / 2 (its view, 512 cells, is no
+    # smaller), ubatches 2-4 512 x 768 each.
     full = 2048 * 2049 // 2
-    sliding = 512 * (512 + 768 * 3)
+    sliding = 512 * 513 // 2 + 3 * 512 * 768
     assert _prompt_flops("gpt-oss-20b", "llama.cpp", 2048) == 12 * GPT_OSS_PAIR_FLOPS * (full + sliding)

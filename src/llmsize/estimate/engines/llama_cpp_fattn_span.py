@@ -14,7 +14,8 @@ masks at the front (and anywhere in its ring of reused cells) are always scored.
 
 So a sliding layer scores, per ubatch of u queries, u x its SWA cache's view, which holds window +
 n_ubatch cells padded to 256 (llama_cpp.tokens_held): for gpt-oss's 128-token window at -ub 512, 768
-keys a query where a window-skipping kernel scores 128. Full-attention layers likewise score the
+keys a query where a window-skipping kernel scores 128. Vulkan's and Metal's flash-attention shaders
+were not read; the rule is CUDA/HIP's. Full-attention layers likewise score the
 ubatch's diagonal box rather than its triangle (u x GGML_PAD(end, 256) below 1,024-query ubatches);
 that is not priced here: llama.cpp's prompt shares were fitted with the triangle count
 (speed_profiles), and counting the box moves every prompt row by 1-4% (llama.cpp fit median 4.1% ->
@@ -28,12 +29,14 @@ from collections.abc import Callable
 
 def prompt_pairs(tokens: int, ubatch: int, view: Callable[[int], int]) -> int:
     """Pairs one sequence's prompt of `tokens` scores in one sliding layer, ubatch by ubatch: every
-    query against every cell of the view. `view(end)`: the cells the layer's cache view spans once the
-    ubatch ending at position `end` is stored."""
+    query against every cell of the view, `view(end)` (the cells the layer's cache view spans once
+    the ubatch ending at position `end` is stored), but never more than the causal pairs a full layer
+    is counted with (before the window slides, a sliding layer is a full one)."""
     total, start = 0, 0
     ubatch = max(1, ubatch)
     while start < tokens:
         end = min(tokens, start + ubatch)
-        total += (end - start) * view(end)
+        queries = end - start
+        total += min(queries * view(end), queries * start + queries * (queries + 1) // 2)
         start = end
     return total
