@@ -1689,6 +1689,24 @@ FINDINGS = (
     "was ~1,200-1,400 blocks (2,048 would cache the 3,072 / 4,096 prompts: -50 / -73%), flags unpublished. "
     "Qwen3.5-4B TTFT on an A100 (vLLM 0.27, -73%): no timing of the ~150 ms per-request part found. Each "
     "row's note has the arithmetic.",
+    "Sliding-window reads (issue 11, swaread pass). Decode read a sliding layer's cache as the memory model "
+    "holds it (tokens_held), which for SGLang is the SWA pool's reserve (window + 128-token eviction "
+    "interval + 2 pages + the prefill chunks in flight, spread over the batch) and, for models outside "
+    "SGLang's hybrid-SWA list (Gemma 2/3, Mistral), the whole context. SGLang's backends hand the kernel "
+    "only the window (flashinfer_backend.py update_sliding_window: paged_kernel_lens = min(seq_lens, "
+    "sliding_window_size + 1); triton_backend.py update_sliding_window_buffer; FA3 window_size), so decode "
+    "now reads through each engine's tokens_read (SGLang: the window; the others what they hold: vLLM's "
+    "FlashAttention skips tiles outside window_size and its blocks hold the window, while llama.cpp's "
+    "ggml-cuda flash attention runs every cell of the SWA view, window + n_ubatch padded to 256, because "
+    "flash_attn_mask_to_KV_max trims only trailing masked tiles and never for a one-token step). gemma-3-4b "
+    "on SGLang at 32K: 4.56 GB -> 0.79 GB a step; gpt-oss-20b 912 -> 808 MB. Rows: h100-sglang-gptoss-003/4 "
+    "-29.3/-10.7% -> -29.8/-11.5%, the B200 DP4/EP4 gpt-oss-120b row +85.1% -> +90.3% (their misses are "
+    "TTFT and host loops, per their notes). Prompts: llama.cpp's sliding layers score every cell of the "
+    "ubatch's SWA view (estimate/engines/llama_cpp_fattn_span.py), capped by the causal count full layers "
+    "keep (the fitted shares assume the triangle; counting full layers' diagonal box too moved every "
+    "prompt row 1-4%, llama.cpp fit median 4.1% -> 4.9%, and needs a refit first): DGX Spark gpt-oss-20b "
+    "pp2048 +22.4% -> +17.4% (fit), gpt-oss-120b -6.9% -> -9.2%, RTX PRO 6000 gpt-oss-20b +37.3/+54.5% -> "
+    "+35.8/+52.6%. Held-out medians: llama.cpp 9.7% -> 9.8%, others unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
