@@ -58,15 +58,24 @@ def test_sizes_only_rows_print_the_full_rows_table_where_it_hides_the_limits(
     narrow = _table(full, capsys)
     assert "(not shown at 80 columns: headroom GiB, max context, tokens/s;" in narrow
     assert _table(sized, capsys) == narrow
+    monkeypatch.setenv("COLUMNS", "90")  # headroom fits; max context, at least its header's width, does not
+    assert not fit_all_shows_limits(sized, PlainConsole())
+    middle = _table(full, capsys)
+    assert "(not shown at 90 columns: max context, tokens/s;" in middle
+    assert _table(sized, capsys) == middle
     monkeypatch.setenv("COLUMNS", "200")
     assert fit_all_shows_limits(sized, PlainConsole())  # wide: the full rows are needed ...
     assert _table(sized, capsys) != _table(full, capsys)  # ... as they print other values there
 
 
-def test_a_table_of_short_names_shows_the_limits_at_80_columns(
+def test_a_table_of_short_names_shows_max_context_at_90_columns(
         specs: list[ModelSpec], monkeypatch: pytest.MonkeyPatch) -> None:
+    # SmolLM2-135M and gemma-2-2b: 14 + 8 + 11 + 14 + 14 columns and 6 borders, then max context's
+    # 13 and a border: 81 (the long name above needs 96)
     monkeypatch.setenv("COLUMNS", "80")
-    short = [s for s in specs if len(s.name) <= 12]  # SmolLM2-135M, gemma-2-2b
+    short = [s for s in specs if len(s.name) <= 12]
+    assert not fit_all_shows_limits(_plan(short, True), PlainConsole())
+    monkeypatch.setenv("COLUMNS", "90")
     assert fit_all_shows_limits(_plan(short, True), PlainConsole())
     assert not fit_all_shows_limits(_plan(short[:0], True), PlainConsole())  # no row: headers only
 

@@ -325,47 +325,54 @@ FIT_ALL_COLUMNS = (("model", "left"), ("params", "right"), ("precision", "left")
 SIZE_COLUMNS = 5  # model .. headroom: what a row planned without longest context or speed holds
 
 
-def _fit_all_table(fitting: Sequence[ModelFit], con: Console, columns: int = len(FIT_ALL_COLUMNS)) -> Any:
-    """`fit --all`'s table of the models that fit, largest first, with its first `columns` columns."""
+def _fit_all_table(fitting: Sequence[ModelFit], con: Console, columns: int = len(FIT_ALL_COLUMNS),
+                   filled: int | None = None) -> Any:
+    """`fit --all`'s table of the models that fit, largest first, with its first `columns` columns;
+    the cells after the first `filled` columns left empty."""
     from llmsize.report.plain import kit
 
     table = kit(con)[0]()
     for name, justify in FIT_ALL_COLUMNS[:columns]:
         table.add_column(name, justify=justify)
+    blank = columns - (columns if filled is None else filled)
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
         cells = (f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
                  gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
-        table.add_row(*cells[:columns])
+        table.add_row(*cells[:columns - blank], *([""] * blank))
     return table
 
 
 def fit_all_shows_limits(fits: Sequence[ModelFit], console: Console | None = None) -> bool:
-    """Whether render_fit_all's table, on this console, shows a column right of headroom (max
-    context, tokens/s), which rows planned with sizes only lack.
+    """Whether render_fit_all's table, on this console, shows max context or tokens/s, which rows
+    planned with sizes only lack.
 
-    print_fitted hides columns from the right until the rest fits (table_fit.py), so headroom stays
-    exactly when the first SIZE_COLUMNS columns fit; those columns are the same in rows planned
-    with sizes only (hardware/precision.best_precision). Where headroom goes, so do the columns
-    right of it, whatever they hold; with no model that fits the table has only its headers."""
+    print_fitted hides columns from the right until the rest fits (table_fit.py), so max context
+    stays only if the first SIZE_COLUMNS columns and it fit; its cells are at least as wide as its
+    header. So the table of the rows' first SIZE_COLUMNS columns (the same in rows planned with
+    sizes only: hardware/precision.best_precision) and a max context column of empty cells decides:
+    where that column goes, the real one goes too, and tokens/s with it, whatever they hold. With no
+    model that fits the table has only its headers."""
     from llmsize.report.table_fit import shown_columns
 
     con = console or _console()
     fitting = [f for f in fits if f.best is not None]
-    return bool(fitting) and shown_columns(_fit_all_table(fitting, con, SIZE_COLUMNS), con) == SIZE_COLUMNS
+    probe = _fit_all_table(fitting, con, SIZE_COLUMNS + 1, filled=SIZE_COLUMNS)
+    return bool(fitting) and shown_columns(probe, con) > SIZE_COLUMNS
 
 
 def fit_all_may_hide_limits(names: Sequence[str], console: Console | None = None) -> bool:
     """A guess, before any model is planned, that the table will hide max context and tokens/s on
-    this console: its first SIZE_COLUMNS columns with the longest of `names` and header-wide values
-    do not fit. Only a guess (which models fit is not known yet): fit_all_shows_limits decides."""
+    this console: fit_all_shows_limits' table with one row, the longest of `names` and header-wide
+    values, hides max context. Only a guess (which models fit is not known yet): fit_all_shows_limits
+    decides from the rows."""
     from llmsize.report.table_fit import shown_columns
 
     con = console or _console()
-    table = _fit_all_table([], con, SIZE_COLUMNS)
-    table.add_row(max(names, key=len, default=""), *([""] * (SIZE_COLUMNS - 1)))
-    return shown_columns(table, con) < SIZE_COLUMNS
+    probe = _fit_all_table([], con, SIZE_COLUMNS + 1)
+    probe.add_row(max(names, key=len, default=""), *([""] * SIZE_COLUMNS))
+    return shown_columns(probe, con) <= SIZE_COLUMNS
 
 
 def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
