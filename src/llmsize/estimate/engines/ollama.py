@@ -56,6 +56,7 @@ from llmsize.estimate.engines.ollama_graph import (
     norms_unfused,
     rebuilds_graph,
 )
+from llmsize.estimate.engines.ollama_mmid_sync import moe_layer_host_seconds
 from llmsize.estimate.engines.ollama_offload import (
     FITTER_RELEASE,
     MINIMUM_MEMORY_BYTES,
@@ -425,6 +426,11 @@ class Ollama(LlamaCpp):
         estimate/engines/ollama_sampling.py."""
         library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
+
+    def prefill_moe_host_seconds(self, spec: ModelSpec) -> float:
+        """v0.11.5-v0.12.0 grouped each prompt ubatch's routed tokens on the host, two syncs a MUL_MAT_ID
+        (estimate/engines/ollama_mmid_sync.py)."""
+        return moe_layer_host_seconds(self.release(), spec.model_type)
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
