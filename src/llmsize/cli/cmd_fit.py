@@ -237,10 +237,11 @@ def _fit_all(
     # train) is skipped; a workload no model can take is one line
     asked_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
 
-    def plan_all() -> tuple[Workload, list[Any]]:
+    def plan_all(sizes_only: bool = False, catalog: list[Any] | None = None) -> tuple[Workload, list[Any]]:
         from llmsize.cli.catalog_specs_cache import catalog_specs
 
-        catalog = catalog_specs()  # built once per code and catalog version, then read back (issue 15)
+        if catalog is None:
+            catalog = catalog_specs()  # built once per code and catalog version, then read back (issue 15)
         shown_wl = asked_wl
         workload_of: Any = workloads_for(options, count)  # one workload per engine, not per model (issue 15)
         if not context_given:  # an engine that picks its context on this GPU (Ollama): as `fit` does
@@ -255,15 +256,24 @@ def _fit_all(
         from llmsize.hardware.model_fit import fit_catalog
 
         with fewer_collections():  # the specs are read: frozen too, never scanned during the sweep
-            return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
+            return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff,
+                                         sizes_only=sizes_only)
 
     from llmsize.cli.sweep_gc import fewer_collections
+
+    def key_of(sizes_only: bool) -> str | None:
+        return cache_key(gpu, options, count, eff, context_given, sizes_only)
 
     # what an earlier run with the same code, catalogs, GPU and options planned (issue 15; JSON only).
     # The catalog's specs read back, the sweep and the rows' write check allocate many short-lived
     # objects and few cycles: the collector runs less often through all three (issue 15)
     with fewer_collections():
-        shown_wl, fits = cached_fits(cache_key(gpu, options, count, eff, context_given), plan_all)
+        if fmt == "human" and save[0] is None:  # the table may hide the longest context and speed
+            from llmsize.cli.fit_all_rows import rows_for_table
+
+            shown_wl, fits = rows_for_table(key_of, plan_all)
+        else:
+            shown_wl, fits = cached_fits(key_of(False), plan_all)
     if fmt == "human":
         render_fit_all(fits, gpu, shown_wl, eff)
     else:

@@ -320,27 +320,69 @@ def print_lines(lines: Sequence[str], console: Console | None = None) -> None:
         con.print(escape(line))
 
 
-def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
-                   console: Console | None = None) -> None:
-    """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
+FIT_ALL_COLUMNS = (("model", "left"), ("params", "right"), ("precision", "left"), ("peak/GPU GiB", "right"),
+                   ("headroom GiB", "right"), ("max context", "right"), ("tokens/s", "right"))
+SIZE_COLUMNS = 5  # model .. headroom: what a row planned without longest context or speed holds
+
+
+def _fit_all_table(fitting: Sequence[ModelFit], con: Console, columns: int = len(FIT_ALL_COLUMNS),
+                   filled: int | None = None) -> Any:
+    """`fit --all`'s table of the models that fit, largest first, with its first `columns` columns;
+    the cells after the first `filled` columns left empty."""
     from llmsize.report.plain import kit
 
-    con = console or _console()
-    Table = kit(con)[0]
-    fitting = [f for f in fits if f.best is not None]
-    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
-    _say(con, f"  {workload_line(wl)}")
-    table = Table()
-    for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
-                          ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
-                          ("tokens/s", "right")):
+    table = kit(con)[0]()
+    for name, justify in FIT_ALL_COLUMNS[:columns]:
         table.add_column(name, justify=justify)
+    blank = columns - (columns if filled is None else filled)
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
-        table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
-                      gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
-    print_fitted(table, con)
+        cells = (f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
+                 gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
+        table.add_row(*cells[:columns - blank], *([""] * blank))
+    return table
+
+
+def fit_all_shows_limits(fits: Sequence[ModelFit], console: Console | None = None) -> bool:
+    """Whether render_fit_all's table, on this console, shows max context or tokens/s, which rows
+    planned with sizes only lack.
+
+    print_fitted hides columns from the right until the rest fits (table_fit.py), so max context
+    stays only if the first SIZE_COLUMNS columns and it fit; its cells are at least as wide as its
+    header. So the table of the rows' first SIZE_COLUMNS columns (the same in rows planned with
+    sizes only: hardware/precision.best_precision) and a max context column of empty cells decides:
+    where that column goes, the real one goes too, and tokens/s with it, whatever they hold. With no
+    model that fits the table has only its headers."""
+    from llmsize.report.table_fit import shown_columns
+
+    con = console or _console()
+    fitting = [f for f in fits if f.best is not None]
+    probe = _fit_all_table(fitting, con, SIZE_COLUMNS + 1, filled=SIZE_COLUMNS)
+    return bool(fitting) and shown_columns(probe, con) > SIZE_COLUMNS
+
+
+def fit_all_may_hide_limits(names: Sequence[str], console: Console | None = None) -> bool:
+    """A guess, before any model is planned, that the table will hide max context and tokens/s on
+    this console: fit_all_shows_limits' table with one row, the longest of `names` and header-wide
+    values, hides max context. Only a guess (which models fit is not known yet): fit_all_shows_limits
+    decides from the rows."""
+    from llmsize.report.table_fit import shown_columns
+
+    con = console or _console()
+    probe = _fit_all_table([], con, SIZE_COLUMNS + 1)
+    probe.add_row(max(names, key=len, default=""), *([""] * SIZE_COLUMNS))
+    return shown_columns(probe, con) <= SIZE_COLUMNS
+
+
+def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
+                   console: Console | None = None) -> None:
+    """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
+    con = console or _console()
+    fitting = [f for f in fits if f.best is not None]
+    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
+    _say(con, f"  {workload_line(wl)}")
+    print_fitted(_fit_all_table(fitting, con), con)
     if fitting:
         con.print(_efficiency_line(efficiency))
 

@@ -83,6 +83,17 @@ def _column_widths(table: Table, console: Console) -> list[int] | None:
     return widths
 
 
+def shown_columns(table: Table, console: Console, keep: int = 1) -> int:
+    """How many columns, from the left, print_fitted prints of `table` on `console` (the table is
+    left as print_fitted leaves it: the hidden columns removed)."""
+    from llmsize.report.plain import PlainConsole
+    from llmsize.report.plain import shown_columns as plain_shown
+
+    if isinstance(console, PlainConsole):
+        return plain_shown(table, console, keep)
+    return len(table.columns) - len(fit_columns(table, console, keep))
+
+
 def print_fitted(table: Table, console: Console, keep: int = 1) -> None:
     """Print `table` fitted to the console, with one line naming what did not fit."""
     from llmsize.report.plain import PlainConsole
