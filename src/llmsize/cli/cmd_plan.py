@@ -129,6 +129,10 @@ def plan_cmd(
         from llmsize.report.export import save_document
 
         save_document(doc, output, force=force)
+        from llmsize.cli.written import say_written
+
+        # the launch command stays plan's stdout, alone (`$(llmsize plan ...)`), as without --output
+        say_written(ctx, output, f"the plan for {spec.name} on {row.count} x {gpu_spec.id}", err=True)
     if fmt is OutputFormat.HUMAN:
         typer.echo(line)
     else:
