@@ -258,7 +258,8 @@ def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> 
 def _gpus(report: Report, console: Console) -> None:
     from llmsize.report.render_plan import render_fit_rows
 
-    render_fit_rows(report.gpus, console, shown_elsewhere=report.warnings)
+    trains = str(report.workload.get("mode", "inference")) != "inference"
+    render_fit_rows(report.gpus, console, shown_elsewhere=report.warnings, trains=trains)
 
 
 def render_explain(report: Report, console: Console | None = None) -> None:

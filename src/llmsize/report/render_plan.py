@@ -331,17 +331,21 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     _say(con, f"  {workload_line(wl)}")
     table = Table()
+    # training has no decode speed: its column and footnote were a column of "-" under a note about
+    # inference speeds (issue 15, round 8)
+    speeds = not wl.mode.trains
     for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
                           ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
-                          ("tokens/s", "right")):
+                          *((("tokens/s", "right"),) if speeds else ())):
         table.add_column(name, justify=justify)
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
-        table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
-                      gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
+        cells = [f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
+                 gib(best.row.headroom_bytes), _tokens(best.row.max_context)]
+        table.add_row(*cells, *((_speed(best.row),) if speeds else ()))
     print_fitted(table, con)
-    if fitting:
+    if speeds:
         con.print(_efficiency_line(efficiency))
 
 
@@ -362,24 +366,25 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         table.add_column("weights", justify="left")
     sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)
+    speeds = not wl.mode.trains  # training: no decode speed, first token or $ per output token (round 8)
     columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
-               ("max context", "right"), ("decode tok/s", "right"), ("TTFT s", "right")]
+               ("max context", "right"), *((("decode tok/s", "right"), ("TTFT s", "right")) if speeds else ())]
     if sweep:
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right")]
     if priced:
-        columns += [("$/hour", "right"), ("$/M out tok", "right")]
+        columns += [("$/hour", "right"), *((("$/M out tok", "right"),) if speeds else ())]
     for name, justify in columns:
         table.add_column(name, justify=justify)
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
-                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+                 gib(row.headroom_bytes), _tokens(row.max_context), *((_speed(row), _ttft(row)) if speeds else ())]
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             cells.append(f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-")
         if priced:
-            cells += [_money(row.usd_per_hour), _money(row.usd_per_million_output_tokens)]
+            cells += [_money(row.usd_per_hour), *((_money(row.usd_per_million_output_tokens),) if speeds else ())]
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)
@@ -416,7 +421,7 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
 
 
 def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
-                    shown_elsewhere: Sequence[str] = ()) -> None:
+                    shown_elsewhere: Sequence[str] = (), trains: bool = False) -> None:
     """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings.
 
     `shown_elsewhere`: warnings the caller prints itself (the estimate's own, which every row also
@@ -429,9 +434,10 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
         return
     table = Table(title="GPU fit", title_justify="left")
     sweep = any(row.concurrency is not None for row in rows)
+    speeds = not trains  # training has no decode speed or first token: no column of "-" (round 8)
     columns = [("GPU", "left"), ("GPUs", "right"), ("fits", "left"), ("per GPU GiB", "right"),
-               ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
-               ("TTFT s", "right")]
+               ("headroom GiB", "right"), ("max context", "right"),
+               *((("decode tok/s", "right"), ("TTFT s", "right")) if speeds else ())]
     if sweep:
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right"), ("speed", "left")]
@@ -439,7 +445,7 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
         table.add_column(name, justify=justify)
     for row in rows:
         cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
-                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+                 gib(row.headroom_bytes), _tokens(row.max_context), *((_speed(row), _ttft(row)) if speeds else ())]
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"
