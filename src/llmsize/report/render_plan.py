@@ -367,8 +367,9 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)
     speeds = not wl.mode.trains  # training: no decode speed, first token or $ per output token (round 8)
+    speed_columns = (("decode tok/s", "right"), ("TTFT s", "right")) if speeds else ()
     columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
-               ("max context", "right"), *((("decode tok/s", "right"), ("TTFT s", "right")) if speeds else ())]
+               ("max context", "right"), *speed_columns]
     if sweep:
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right")]
@@ -379,12 +380,14 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
-                 gib(row.headroom_bytes), _tokens(row.max_context), *((_speed(row), _ttft(row)) if speeds else ())]
+                 gib(row.headroom_bytes), _tokens(row.max_context)]
+        cells += [_speed(row), _ttft(row)] if speeds else []
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             cells.append(f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-")
         if priced:
-            cells += [_money(row.usd_per_hour), *((_money(row.usd_per_million_output_tokens),) if speeds else ())]
+            per_token = [_money(row.usd_per_million_output_tokens)] if speeds else []
+            cells += [_money(row.usd_per_hour), *per_token]
         if many_models:
             cells = [r.model, r.weight_format, *cells]
         table.add_row(*cells)
@@ -445,7 +448,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
         table.add_column(name, justify=justify)
     for row in rows:
         cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
-                 gib(row.headroom_bytes), _tokens(row.max_context), *((_speed(row), _ttft(row)) if speeds else ())]
+                 gib(row.headroom_bytes), _tokens(row.max_context)]
+        cells += [_speed(row), _ttft(row)] if speeds else []
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"
