@@ -181,6 +181,13 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     quiet = not stdout_shows(ctx, save[0])  # the file holds the answer (issue 15, round 8)
     if fmt == "human" and not quiet:
         render_fit(result, gpu, wl, eff, budget)
+        from llmsize.cli.framework_hint import unsloth_hint
+
+        hint = unsloth_hint(spec, wl, options, gpu, count, eff, result.best is not None)
+        if hint:
+            from llmsize.report.plain import hanging, terminal_width
+
+            print_lines([hanging(hint, terminal_width())])
         if sweep:
             render_fit_rows(sweep)
         free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
