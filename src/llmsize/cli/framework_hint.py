@@ -1,4 +1,4 @@
-"""When LoRA/QLoRA does not fit with the default framework, say whether Unsloth's run would (issue 15, round 8).
+"""LoRA/QLoRA that does not fit under the default framework: say whether Unsloth's run would (issue 15, r8).
 
 `fit Qwen3-32B --mode qlora --gpu RTX-4090` answered "Nothing fits ... on several of them: --num-gpus auto"
 under transformers' Trainer defaults (fp32 embeddings and lm_head from peft's prepare_model_for_kbit_training,
@@ -17,7 +17,7 @@ from llmsize.estimate.workload import Framework, Mode, Workload
 
 def unsloth_hint(spec: Any, wl: Workload, options: dict[str, Any], gpu: Any, count: int | None,
                  eff: Any, best_found: bool) -> str | None:
-    """One line naming `--framework unsloth` and its peak when it fits where the default framework does not."""
+    """One line naming `--framework unsloth` and its peak when it fits where the default does not."""
     if best_found or options.get("framework") is not None or gpu.vendor != "nvidia":
         return None
     if wl.mode not in (Mode.LORA, Mode.QLORA):
@@ -34,5 +34,6 @@ def unsloth_hint(spec: Any, wl: Workload, options: dict[str, Any], gpu: Any, cou
         return None
     if found is None:
         return None
-    return (f"  with --framework unsloth it fits: {found.option.label}, {found.row.per_gpu_bytes / GIB:,.1f} GiB "
+    peak = found.row.per_gpu_bytes / GIB
+    return (f"  with --framework unsloth it fits: {found.option.label}, {peak:,.1f} GiB "
             "per GPU (`llmsize explain` with --framework unsloth shows what its recipe changes)")
