@@ -27,7 +27,8 @@ def test_qlora_that_needs_unsloth_says_so(capsys: pytest.CaptureFixture[str],
     out = _run(["fit", "Qwen3-32B", "--mode", "qlora", "--gpu", "RTX-4090"], capsys, monkeypatch)
     assert "Nothing fits" in out and "with --framework unsloth it fits" in out
     # the hint's peak is the one `fit --framework unsloth` itself reports
-    argv = ["fit", "Qwen3-32B", "--mode", "qlora", "--gpu", "RTX-4090", "--framework", "unsloth", "--format", "json"]
+    argv = ["fit", "Qwen3-32B", "--mode", "qlora", "--gpu", "RTX-4090", "--framework", "unsloth",
+            "--format", "json"]
     doc = json.loads(_run(argv, capsys, monkeypatch))
     best = next(o for o in doc["options"] if o["precision"] == doc["best"])
     assert f"{best['per_gpu_bytes'] / 2**30:,.1f} GiB per GPU" in out
