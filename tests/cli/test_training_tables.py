@@ -46,3 +46,12 @@ def test_inference_tables_keep_speed(argv: list[str], capsys: pytest.CaptureFixt
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     out = _run(argv, capsys, monkeypatch)
     assert "tok" in out and "Speeds are" in out
+
+
+def test_estimate_without_a_gpu_names_the_next_step(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # "what GPU do I need to serve Llama-3.3-70B at 32k with vLLM": the estimate alone named no way to ask
+    out = _run(["estimate", "Qwen2.5-0.5B", "--engine", "vllm", "--context", "32k"], capsys, monkeypatch)
+    assert "Which GPUs it fits: add --gpu NAME" in out and "llmsize compare" in out
+    out = _run(["estimate", "Qwen2.5-0.5B", "--gpu", "L4"], capsys, monkeypatch)
+    assert "Which GPUs it fits" not in out  # the fit table answers it
