@@ -155,8 +155,8 @@ def _human(report: Report, console: Console) -> None:
     if report.gpus:
         _gpus(report, console)
     else:  # "what GPU do I need" had no next step without --gpu (issue 15, round 8)
-        console.print(Text("Which GPUs it fits: add --gpu NAME (with --num-gpus auto, the fewest that fit), or "
-                           "llmsize compare MODEL --gpus A,B,C.", style="dim"))
+        console.print(Text("Which GPUs it fits: add --gpu NAME (with --num-gpus auto, the fewest that "
+                           "fit), or llmsize compare MODEL --gpus A,B,C.", style="dim"))
     if report.assumptions:
         console.print(Text("Assumptions:", style="bold"))
         for a in report.assumptions:
