@@ -271,7 +271,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
                   f"concurrent sequences of {wl.context:,} tokens")
     elif row.max_batch is not None:
         _say(con, f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
-    if row.gpu_layers is not None and row.total_layers:
+    if row.gpu_layers is not None and row.total_layers and row.gpu != "local-cpu":
+        # a CPU-only machine has no GPU to hold layers: "all 36 layers fit on the GPU" (issue 15, round 8)
         _say(con, f"  {_layers_line(row, wl)}")
     if row.usd_per_hour is not None:
         per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
