@@ -186,8 +186,8 @@ def gpu_line(gpu: GpuSpec) -> str:
     return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"
 
 
-def workload_line(wl: Workload) -> str:
-    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", f"engine {wl.engine}"]
+def workload_line(wl: Workload, engine: str | None = None) -> str:
+    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", engine or f"engine {wl.engine}"]
     if wl.prompt_tokens:
         parts.insert(2, f"prompt {wl.prompt_tokens:,}")
     return " · ".join(parts)
@@ -360,10 +360,17 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     many_models = len({r.model for r in rows}) > 1
     if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
         con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
-    _say(con, f"  {workload_line(wl)}")
+    one_gpu = many_models and len({r.row.gpu for r in rows}) == 1
+    if one_gpu:  # several models on one GPU: the GPU in the title, not a column of one value (round 8)
+        con.print(f"[bold]{len({r.model for r in rows})} models[/bold] on {escape(rows[0].row.gpu)}")
+    # a GGUF beside safetensors models runs on llama.cpp: the header said "engine transformers" over a
+    # row that llama.cpp decodes 4.9x faster (issue 15, round 8); such rows are marked and named below
+    others = sorted({r.row.engine for r in rows if many_models and r.row.engine
+                     and r.row.engine != str(wl.engine)})
+    _say(con, f"  {workload_line(wl)}" + (" (* rows: see below)" if others else ""))
     table = Table()
     if many_models:
-        table.add_column("model", overflow="fold", min_width=12)
+        table.add_column("model", overflow="fold", min_width=20)  # folds before a number is hidden
         table.add_column("weights", justify="left")
     sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)
@@ -376,6 +383,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         columns += [("total tok/s", "right")]
     if priced:
         columns += [("$/hour", "right"), *((("$/M out tok", "right"),) if speeds else ())]
+    if one_gpu:
+        columns = columns[1:]
     for name, justify in columns:
         table.add_column(name, justify=justify)
     for r in rows:
@@ -389,10 +398,15 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         if priced:
             per_token = [_money(row.usd_per_million_output_tokens)] if speeds else []
             cells += [_money(row.usd_per_hour), *per_token]
+        if one_gpu:
+            cells = cells[1:]
         if many_models:
-            cells = [r.model, r.weight_format, *cells]
+            marked = row.engine in others
+            cells = [r.model, f"{r.weight_format} *" if marked else r.weight_format, *cells]
         table.add_row(*cells)
     print_fitted(table, con)
+    if others:
+        _say(con, f"  * runs on {' / '.join(others)} (the engine for those weights), not {wl.engine}")
     if sweep:
         _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:
