@@ -42,3 +42,13 @@ def test_qlora_that_needs_unsloth_says_so(capsys: pytest.CaptureFixture[str],
 def test_no_hint_when_it_would_not_help(argv: list[str], capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     assert "--framework unsloth" not in _run(argv, capsys, monkeypatch)
+
+
+def test_training_is_not_sent_to_llama_cpp(capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # `fit Qwen3-30B-A3B --mode qlora --gpu RTX-4090` suggested `--engine llama.cpp --n-cpu-moe N`, an
+    # inference engine, for a training run
+    out = _run(["fit", "Qwen3-30B-A3B", "--mode", "qlora", "--gpu", "RTX-4090"], capsys, monkeypatch)
+    assert "Nothing fits" in out and "--n-cpu-moe" not in out
+    out = _run(["fit", "Qwen3-30B-A3B", "--gpu", "RTX-3060", "--engine", "vllm"], capsys, monkeypatch)
+    assert "--n-cpu-moe" in out  # inference keeps the hint

@@ -238,7 +238,9 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
             hints.append("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
         off_card = not gpu.memory.unified
-        if shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
+        # inference only: llama.cpp does not train (a QLoRA run was sent there; issue 15, round 8)
+        if (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
+                and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
             hints.append("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
