@@ -336,7 +336,7 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     table = Table()
     # training has no decode speed: its column and footnote were a column of "-" under a note about
     # inference speeds (issue 15, round 8)
-    speeds = not wl.mode.trains
+    speeds = not wl.mode.trains and gpu.speed_known  # CPU RAM: "speed not estimated" (issue 15, round 8)
     for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
                           ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
                           *((("tokens/s", "right"),) if speeds else ())):
