@@ -119,7 +119,7 @@ def fit_cmd(
     options = workload_options_from(workload, engine)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(count, options, count_given)
-    options["engine"] = local_engine(gpu_spec, machine, options["engine"], options.get("mode"))
+    options["engine"] = local_engine(gpu_spec, machine, options["engine"], options.get("mode"), model)
     eff, levels = asked.efficiency, asked.levels
     if levels and all_models:
         raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
