@@ -67,3 +67,14 @@ def test_vllm_and_transformers_4_quantize_the_experts_for_inference() -> None:
 def test_explicit_bnb_quant_in_qlora_is_the_same_run() -> None:
     # `--mode qlora --quant bnb-nf4` loads exactly as `--mode qlora` does; it skipped the expert rule
     assert _weights("Qwen3-30B-A3B", quant="bnb-nf4") == _weights("Qwen3-30B-A3B")
+
+
+def test_the_weights_rule_names_the_experts_it_keeps() -> None:
+    from llmsize.estimate.explain import weights_formula
+    from llmsize.estimate.weights import effective_format
+
+    spec = resolve("Mixtral-8x7B-v0.1")
+    fmt, _ = effective_format(spec, Workload(context=1024, quant="bnb-nf4"))
+    assert "routed experts in bf16" in weights_formula(fmt)
+    fmt, _ = effective_format(spec, Workload(context=1024, quant="bnb-nf4", engine="vllm"))
+    assert "routed experts" not in weights_formula(fmt)
