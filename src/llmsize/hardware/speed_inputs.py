@@ -101,6 +101,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
         unfused_kv_read_factor=engine_for(wl).decode_kv_read_factor(spec),
         sampling_s=engine_for(wl).sampling_seconds(spec),
+        prefill_moe_host_s=engine_for(wl).prefill_moe_host_seconds(spec),
         encoder_flops=encoder_flops,
         encoder_attention_flops=encoder_attention,
         encoder_tp=encoder_tp,

@@ -128,6 +128,7 @@ class EngineModel(Protocol):
     def no_backend_for(self, vendor: str) -> str | None: ...
     def backend_note(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
+    def prefill_moe_host_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
@@ -412,6 +413,11 @@ class BaseEngine:
 
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """CPU seconds a decode step spends sampling beyond what the engine's speed profile counts."""
+        del spec
+        return 0.0
+
+    def prefill_moe_host_seconds(self, spec: ModelSpec) -> float:
+        """Seconds each MoE layer's expert mat-muls wait on the host in a prompt ubatch (CUDA/ROCm)."""
         del spec
         return 0.0
 

@@ -236,7 +236,7 @@ class Sglang(BaseEngine):
         on CUDA (sglang_startup.py); one per distinct RoPE, shared with the draft (get_rope's _ROPE_DICT)."""
         model_element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
         element = sglang_startup.rope_element_bytes(self.release(), model_element)
-        return rope_positions(spec) * rotary_dim(spec) * element
+        return sglang_startup.rope_positions(spec, rope_positions(spec)) * rotary_dim(spec) * element
 
     def running_cap(self) -> int | None:
         """--max-running-requests (llmsize's --max-num-seqs); with speculative decoding SGLang resets an
@@ -282,18 +282,21 @@ class Sglang(BaseEngine):
         self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
     ) -> float:
         """--mem-fraction-static, else SGLang's default for this card (memory_hook.py), times the VLM
-        factor (`adjust_mem_fraction_for_vlm`) for a vision-language model."""
+        factor (`adjust_mem_fraction_for_vlm`) for a vision-language model; before 0.5 the factor
+        scales a given share too (sglang_startup.legacy_vlm_share)."""
         if self.wl.mem_fraction_static is not None:
-            return self.wl.mem_fraction_static
+            legacy = sglang_startup.legacy_vlm_share(self.release())
+            return self.wl.mem_fraction_static * (factor if legacy else 1.0)
         if total_bytes is None or reserved_bytes is None:
             raise ValueError("the default mem_fraction_static depends on the GPU")
         return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB) * factor
 
-    @staticmethod
-    def _vlm(spec: ModelSpec) -> tuple[float, int]:
+    def _vlm(self, spec: ModelSpec) -> tuple[float, int]:
         """(default-fraction factor, KV-budget reserve) of a vision-language model; (1, 0) otherwise."""
         if spec.vision is None:
             return 1.0, 0
+        if sglang_startup.legacy_vlm_share(self.release()):
+            return sglang_startup.LEGACY_VLM_FACTOR, 0
         factor = rules.vlm_fraction_factor(spec.vision.depth, spec.vision.hidden_size)
         return factor, rules.VLM_CACHE_MIB * MIB
 
