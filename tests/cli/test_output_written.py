@@ -77,3 +77,12 @@ def test_fit_check_still_exits_3_when_written(tmp_path: Path, capsys: pytest.Cap
     code, out, _ = _run(["fit", "Llama-3.1-70B", "--gpu", "RTX-3060", "--num-gpus", "1", "--check",
                          "-o", str(target)], capsys)
     assert code == 3 and "nothing fits" in out and target.exists()
+
+
+def test_check_output_alone_prints_the_verdict_line(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "k.yaml"
+    argv = ["check", "--gpu", "H100", "-o", str(target), "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B"]
+    code, out, _ = _run(argv, capsys)
+    assert code == 0 and out == f"Wrote {target}: vllm fits H100-SXM-80GB\n"
+    assert yaml.safe_load(target.read_text())
