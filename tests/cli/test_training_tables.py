@@ -89,3 +89,13 @@ def test_fit_all_on_a_device_of_unknown_speed_leaves_speed_out(capsys: pytest.Ca
     out = _fit_all_table("inference", cpu, capsys, monkeypatch)
     assert "speed not estimated" in out and "headroom GiB" in out
     assert not [w for w in SPEED_WORDS if w in out], out
+
+
+def test_estimate_says_why_the_vllm_row_is_not_the_total(capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Total: 17.46 GiB" above a vLLM row of 16.3 GiB: the row is vLLM's budget accounting
+    # (gpu_worker.py determine_available_memory, within --gpu-memory-utilization), the total the whole card's
+    out = _run(["estimate", "Qwen2.5-0.5B", "--gpu", "RTX-4090", "--engine", "vllm"], capsys, monkeypatch)
+    assert "per GPU GiB is what vllm counts against its budget" in out
+    out = _run(["estimate", "Qwen2.5-0.5B", "--gpu", "RTX-4090"], capsys, monkeypatch)
+    assert "counts against its budget" not in out  # transformers: the row is the total

@@ -259,10 +259,27 @@ def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> 
 
 
 def _gpus(report: Report, console: Console) -> None:
+    from llmsize.report.plain import kit
     from llmsize.report.render_plan import render_fit_rows
+
+    Text = kit(console)[1]
 
     trains = str(report.workload.get("mode", "inference")) != "inference"
     render_fit_rows(report.gpus, console, shown_elsewhere=report.warnings, trains=trains)
+    total, said = report.memory["total"], set()
+    for row in report.gpus:
+        # an engine that budgets a share of the card (vLLM's --gpu-memory-utilization) counts less than the
+        # whole GPU's peak: "Total: 17.46 GiB" over a row of 16.3 read as two answers (issue 15, round 8)
+        visible = row.visible_memory_bytes or 0
+        if (row.count != 1 or row.engine in said or not row.usable_bytes or row.usable_bytes >= visible
+                or abs(row.per_gpu_bytes - total) < 2**20):
+            continue
+        said.add(row.engine)
+        budget = format_gib(row.usable_bytes)
+        console.print(Text(hanging(
+            f"  per GPU GiB is what {row.engine} counts against its budget ({budget} of the card's "
+            f"{format_gib(visible)}); Total above is the whole GPU's peak, with what the engine keeps "
+            "outside that budget (CUDA context, graphs)", console.width, 4), style="dim"))
 
 
 def render_explain(report: Report, console: Console | None = None) -> None:
