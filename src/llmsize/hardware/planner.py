@@ -190,8 +190,11 @@ class Planner:
         Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
         when nothing else divides the count. Training: data parallelism first (DDP as torchrun
         launches it; with ZeRO it shards the training state with the least communication), then
-        TP, then PP. llama.cpp: pipeline
-        (layer) split first. A --tp/--pp the workload names is kept.
+        pipeline stages (a model loaded with device_map="auto" is split by layers over the GPUs,
+        transformers modeling_utils `from_pretrained` + accelerate `infer_auto_device_map`, and the
+        Trainer runs it as naive model parallelism: trainer.py `is_parallelizable`/`model_parallel`);
+        tensor parallelism only when --tp asks for it. llama.cpp: pipeline (layer) split first. A
+        --tp/--pp the workload names is kept.
         """
         # Training frameworks (Trainer/accelerate, TRL, torchtune, axolotl, LLaMA-Factory) launch
         # one replica per GPU with torchrun: DDP without --zero, ZeRO/FSDP with it. TP only when asked.
@@ -203,6 +206,8 @@ class Planner:
             if tp > GPUS_PER_NODE or self.tp_problem(tp) or (self.wl.tp > 1 and tp != self.wl.tp):
                 continue
             if own_split and tp > 1:
+                continue
+            if sharded_dp and tp > 1 and self.wl.tp != tp:  # training: TP only when --tp asks
                 continue
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
