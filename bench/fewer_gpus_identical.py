@@ -76,7 +76,8 @@ def main() -> None:
                     if new != old:
                         differ += 1
                         print(f"DIFF {name} {setting} {gpu_id} x{n}: series {new} one-by-one {old}")
-    print(f"{compared:,} fallbacks that found a layout compared, {differ} differ ({time.perf_counter() - start:.0f} s)")
+    took = time.perf_counter() - start
+    print(f"{compared:,} fallbacks that found a layout compared, {differ} differ ({took:.0f} s)")
     sys.exit(1 if differ else 0)
 
 

@@ -15,9 +15,9 @@ every rank holds whatever its blocks (the CUDA context, NCCL) is the same at eve
 no stage-to-stage communication (vllm_post_kv.py `pre_snapshot_bytes`: NCCL at tp x pp > 1), so it is
 asked on its own. So the fitting pipeline degrees > 1 of a series are all those from its smallest,
 found by bisection: two estimates per series where its deepest split does not fit (at most 4 TP
-degrees x 3 replica classes), log2 of its length where it does. Engines that place blocks themselves (llama.cpp,
-Ollama: split points i/n that are not nested) and ZeRO (whose need falls with the replica count
-too) keep the one-by-one search (planner.py).
+degrees x 3 replica classes), log2 of its length more where it does. Engines that place blocks
+themselves (llama.cpp, Ollama: split points i/n that are not nested) and ZeRO (whose need falls
+with the replica count too) keep the one-by-one search (planner.py).
 """
 
 from __future__ import annotations

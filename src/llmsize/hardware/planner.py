@@ -20,8 +20,8 @@ from llmsize.estimate.weights_floor import single_gpu_weights_floor
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.dtype_warnings import dtype_warnings
-from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fewer_gpus import fewer_gpus_layout
+from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import (
@@ -485,8 +485,10 @@ class Planner:
         placed = engine_for(self.wl).placement_key(self.spec, self.wl) is not None
         if placed or (self.wl.mode.trains and self.wl.zero > 0):
             return self.fewer_gpus_one_by_one(gpu, num_gpus, usable, known)
-        return fewer_gpus_layout(num_gpus, self.layouts, lambda lay: self._layout_budget(gpu, lay, known).fits,
-                                 lambda lay: (lay.tp, min(lay.dp, 3)))
+        def fits(layout: Layout) -> bool:
+            return self._layout_budget(gpu, layout, known).fits
+
+        return fewer_gpus_layout(num_gpus, self.layouts, fits, lambda lay: (lay.tp, min(lay.dp, 3)))
 
     def fewer_gpus_one_by_one(self, gpu: GpuSpec, num_gpus: int, usable: int,
                               known: dict[Hashable, Budget]) -> Layout | None:
