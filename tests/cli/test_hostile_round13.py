@@ -105,3 +105,19 @@ def test_no_layout_on_64_gpus_asks_few_estimates(monkeypatch: pytest.MonkeyPatch
     layout, fits = planner.choose_layout(t4, 64)
     assert not fits and layout.count == 64  # the least need of the 64-GPU layouts, as before
     assert calls <= len(planner.for_gpu(t4).layouts(64)) + 2 * 4 * 3, calls
+
+
+@pytest.mark.parametrize("engine", ["vllm", "sglang", "transformers", "llama.cpp"])
+def test_full_attention_blocks_sized_alike_without_the_walk(engine: str) -> None:
+    """The cache walks skip visiting each block where every block is full attention with its own K/V
+    (ModelSpec.every_block_full_attention, kv_cache.py / vllm_kv_groups.py): the same model with each
+    block's kind spelled out (layer_types, which the walks then visit) must be sized the same."""
+    from llmsize.estimate.core import estimate
+
+    spec = resolve("Qwen2.5-0.5B")
+    assert spec.every_block_full_attention
+    spelled = spec.model_copy(update={"layer_types": ("full_attention",) * spec.num_layers})
+    assert not spelled.every_block_full_attention
+    for wl in (Workload(engine=engine), Workload(engine=engine, context=32768, batch=4),
+               Workload(engine=engine, num_gpus=2, pp=2)):
+        assert estimate(spec, wl).total_bytes == estimate(spelled, wl).total_bytes, wl
