@@ -120,10 +120,10 @@ def kv_terms(
     """The cache geometry of the given blocks, grouped by window (recurrent state as its own term)."""
     states = state_terms(spec, wl, compute_dtype or _float_or_bf16(kv_dtype), layers)
     asked = tuple(layers)
-    if not spec.every_block_full_attention:
-        layers = memo(spec, ("kv layers", asked), lambda: tuple(layer for layer in asked if spec.has_kv(layer)))
-    else:
+    if spec.every_block_full_attention:  # each has its own K/V: no walk
         layers = asked
+    else:
+        layers = memo(spec, ("kv layers", asked), lambda: tuple(i for i in asked if spec.has_kv(i)))
     # (layer lists and their windows are asked again at every context a planner tries: issue 15)
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
