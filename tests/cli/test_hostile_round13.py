@@ -121,3 +121,19 @@ def test_full_attention_blocks_sized_alike_without_the_walk(engine: str) -> None
     for wl in (Workload(engine=engine), Workload(engine=engine, context=32768, batch=4),
                Workload(engine=engine, num_gpus=2, pp=2)):
         assert estimate(spec, wl).total_bytes == estimate(spelled, wl).total_bytes, wl
+
+
+@pytest.mark.parametrize("model", ["DeepSeek-V2-Lite", "gemma-3n-E4B-it", "Qwen2.5-0.5B"])
+def test_zero3_gathered_block_from_one_block_of_each_kind(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ZeRO-3 sizes the largest gathered block (core.py _gathered_layers) from one block per set of
+    parameter groups (weights.distinct_blocks), not every block: a dense-first MoE (DeepSeek-V2-Lite),
+    per-block MLP widths (Gemma 3n) and a uniform model are sized as by the walk over every block."""
+    import llmsize.estimate.core as core
+
+    spec = resolve(model)
+    blocks = core.distinct_blocks(spec, tuple(range(spec.num_layers)))
+    assert 1 <= len(blocks) < spec.num_layers
+    wls = [Workload(mode="full", zero=3, num_gpus=8), Workload(mode="lora", zero=3, num_gpus=4, pp=2)]
+    fast = [core.estimate(spec, wl).total_bytes for wl in wls]
+    monkeypatch.setattr(core, "distinct_blocks", lambda spec, layers: layers)
+    assert fast == [core.estimate(spec, wl).total_bytes for wl in wls]

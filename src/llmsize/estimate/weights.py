@@ -333,6 +333,19 @@ def _block_set(spec: ModelSpec, group: ParamGroup) -> tuple[tuple[int, ...], fro
     return memo(spec, ("group blocks", which), compute)
 
 
+def distinct_blocks(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[int, ...]:
+    """The first of `layers` for each set of parameter groups a block holds (_group_layers): outside
+    GGUF, whose llama-quant.cpp types vary by block index, a block's weights depend on nothing else, so
+    a per-block maximum needs one of each (ZeRO-3's gathered block on a 16,384-block config sized
+    every block again per estimate: 6 s; issue 15)."""
+    held = memo(spec, ("group block sets",), lambda: tuple(
+        frozenset(blocks) for g in param_inventory(spec) if (blocks := _group_layers(spec, g)) is not None))
+    first: dict[tuple[bool, ...], int] = {}
+    for layer in layers:
+        first.setdefault(tuple(layer in blocks for blocks in held), layer)
+    return tuple(first.values())
+
+
 def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage: Stage) -> tuple[int, ...]:
     """The group's blocks that `stage` holds, in block order: by the stage's own (shorter) list when
     the group's block set is kept (_block_set), else by scanning the group's list."""
