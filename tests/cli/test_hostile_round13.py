@@ -124,7 +124,9 @@ def test_full_attention_blocks_sized_alike_without_the_walk(engine: str) -> None
 
 
 @pytest.mark.parametrize("model", ["DeepSeek-V2-Lite", "gemma-3n-E4B-it", "Qwen2.5-0.5B"])
-def test_zero3_gathered_block_from_one_block_of_each_kind(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zero3_gathered_block_from_one_block_of_each_kind(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ZeRO-3 sizes the largest gathered block (core.py _gathered_layers) from one block per set of
     parameter groups (weights.distinct_blocks), not every block: a dense-first MoE (DeepSeek-V2-Lite),
     per-block MLP widths (Gemma 3n) and a uniform model are sized as by the walk over every block."""
