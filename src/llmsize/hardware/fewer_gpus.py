@@ -8,9 +8,10 @@ T4s that fits nothing took ~18 s (issue 15, "every input answered in under 2 s")
 
 The search here asks for far fewer. Layouts with the same TP degree and replica class (what the
 estimate reads of the replica count, planner.py `_layout_budget`) form a series along the pipeline
-degree, and along it the need does not grow: each further stage holds fewer blocks (vLLM's
-`get_pp_indices` and SGLang's `get_pp_indices` split the blocks into contiguous runs of
-floor(L / pp) or one more, the embedding on the first stage and the LM head on the last), while what
+degree, and along it the need does not grow: each further stage holds fewer blocks (contiguous runs
+of floor(L / pp) or one more, the embedding on the first stage and the LM head on the last: vLLM's
+vllm/distributed/utils.py and SGLang's python/sglang/srt/distributed/utils.py `get_pp_indices`, as
+estimate/weights.py `stages` splits them), while what
 every rank holds whatever its blocks (the CUDA context, NCCL) is the same at every PP > 1. PP 1 has
 no stage-to-stage communication (vllm_post_kv.py `pre_snapshot_bytes`: NCCL at tp x pp > 1), so it is
 asked on its own. So the fitting pipeline degrees > 1 of a series are all those from its smallest,
