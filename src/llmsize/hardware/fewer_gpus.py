@@ -18,7 +18,10 @@ asked on its own. So the fitting pipeline degrees > 1 of a series are all those 
 found by bisection: two estimates per series where its deepest split does not fit (at most 4 TP
 degrees x 3 replica classes), log2 of its length more where it does. Engines that place blocks
 themselves (llama.cpp, Ollama: split points i/n that are not nested) and ZeRO (whose need falls
-with the replica count too) keep the one-by-one search (planner.py).
+with the replica count too) keep the one-by-one search (planner.py). Where blocks differ (sliding and
+full attention, dense and MoE), a deeper split can still put more of the heavier ones on one stage,
+so this is an assumption, not a proof: bench/fewer_gpus_identical.py holds it to the one-by-one
+answer over a sample of the catalog.
 """
 
 from __future__ import annotations
