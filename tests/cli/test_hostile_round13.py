@@ -10,9 +10,15 @@ the estimates it asks for (the time itself is measured by bench/fuzz_round13.py,
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+from test_hostile_inputs import (
+    assert_answered,
+    offline,  # noqa: F401  (a fixture: pytest finds it by name)
+)
 
 from llmsize import Workload, resolve
 from llmsize.hardware.fewer_gpus import fewer_gpus_layout
@@ -139,3 +145,27 @@ def test_zero3_gathered_block_from_one_block_of_each_kind(
     fast = [core.estimate(spec, wl).total_bytes for wl in wls]
     monkeypatch.setattr(core, "distinct_blocks", lambda spec, layers: layers)
     assert fast == [core.estimate(spec, wl).total_bytes for wl in wls]
+
+
+def _round13() -> Any:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import fuzz_round13
+
+    return fuzz_round13
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("pick", range(6))
+def test_seeded_sample_of_round13_inputs(
+    pick: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A seeded sample of bench/fuzz_round13.py's odd-but-valid configs and option values (sizes,
+    contexts, concurrency lists, --output targets): each ends in a result or one line with exit 2."""
+    r13 = _round13()
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "options").mkdir()
+    configs = list(r13.config_cases(tmp_path / "configs"))
+    options = list(r13.option_cases(tmp_path / "options"))
+    rng = random.Random(13)
+    sample = [*rng.sample(configs, 2), *rng.sample(options, 4)]
+    assert_answered(sample[pick], capsys)
