@@ -305,7 +305,13 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
     own = engine_for(wl).stages(spec, wl)
     if own is not None:
         return own
-    parts = split_layers(list(range(spec.num_layers)), wl.pp)
+    # Kept per spec and degree: the same Stage objects then key the per-stage walks without comparing
+    # their blocks again (a layout search over a 16,384-block config; issue 15)
+    return memo(spec, ("pipeline stages", wl.pp), lambda: _even_stages(spec.num_layers, wl.pp))
+
+
+def _even_stages(num_layers: int, pp: int) -> tuple[Stage, ...]:
+    parts = split_layers(list(range(num_layers)), pp)
     last = len(parts) - 1
     return tuple(Stage(i, tuple(p), i == 0, i == last) for i, p in enumerate(parts))
 
@@ -339,6 +345,19 @@ def _block_set(spec: ModelSpec, group: ParamGroup) -> tuple[tuple[int, ...], fro
         return blocks, frozenset(blocks)
 
     return memo(spec, ("group blocks", which), compute)
+
+
+def distinct_blocks(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[int, ...]:
+    """The first of `layers` for each set of parameter groups a block holds (_group_layers): outside
+    GGUF, whose llama-quant.cpp types vary by block index, a block's weights depend on nothing else, so
+    a per-block maximum needs one of each (ZeRO-3's gathered block on a 16,384-block config sized
+    every block again per estimate: 6 s; issue 15)."""
+    held = memo(spec, ("group block sets",), lambda: tuple(
+        frozenset(blocks) for g in param_inventory(spec) if (blocks := _group_layers(spec, g)) is not None))
+    first: dict[tuple[bool, ...], int] = {}
+    for layer in layers:
+        first.setdefault(tuple(layer in blocks for blocks in held), layer)
+    return tuple(first.values())
 
 
 def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage: Stage) -> tuple[int, ...]:
@@ -701,7 +720,7 @@ def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage, enc_tp: int 
 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
     """Formula bytes of the whole model in `fmt` on one device."""
-    whole = Stage(0, tuple(range(spec.num_layers)), True, True)
+    whole = memo(spec, ("whole stage",), lambda: Stage(0, tuple(range(spec.num_layers)), True, True))
     # stage_weight_bytes' key (encoder TP 1): one pipeline stage on one GPU is this very stage, so
     # the usual estimate sums its groups once, not twice (issue 15: `fit --all`)
     key = ("stage weight bytes", 1, fmt, whole, 1)

@@ -20,6 +20,7 @@ from llmsize.estimate.weights_floor import single_gpu_weights_floor
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.dtype_warnings import dtype_warnings
+from llmsize.hardware.fewer_gpus import fewer_gpus_layout
 from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -456,12 +457,9 @@ class Planner:
                 return chosen
             # With N GPUs one can always run an (N-1)-GPU layout and leave GPUs idle: some models
             # fit fewer GPUs better (a TP degree that divides the heads beats pipeline stages).
-            for count in range(num_gpus - 1, 0, -1):
-                fewer = self.layouts(count)
-                if fewer:
-                    layout, fits, _ = self._first_fit(fewer, usable, gpu, known)
-                    if fits:
-                        return layout, True
+            fewer = self._fewer_gpus(gpu, num_gpus, usable, known)
+            if fewer is not None:
+                return fewer, True
             if chosen is None:
                 raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
                                 f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
@@ -485,6 +483,31 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def _fewer_gpus(self, gpu: GpuSpec, num_gpus: int, usable: int,
+                    known: dict[Hashable, Budget]) -> Layout | None:
+        """The layout of fewer than `num_gpus` GPUs that fits: the largest count, then the preferred
+        layout. By series of pipeline degrees (fewer_gpus.py), except where the need is not monotone
+        along them (an engine that places blocks itself, ZeRO): there every count is tried in turn."""
+        placed = engine_for(self.wl).placement_key(self.spec, self.wl) is not None
+        if placed or (self.wl.mode.trains and self.wl.zero > 0):
+            return self.fewer_gpus_one_by_one(gpu, num_gpus, usable, known)
+        def fits(layout: Layout) -> bool:
+            return self._layout_budget(gpu, layout, known).fits
+
+        return fewer_gpus_layout(num_gpus, self.layouts, fits, lambda lay: (lay.tp, min(lay.dp, 3)))
+
+    def fewer_gpus_one_by_one(self, gpu: GpuSpec, num_gpus: int, usable: int,
+                              known: dict[Hashable, Budget]) -> Layout | None:
+        """_fewer_gpus trying every count below `num_gpus` in turn (bench/fewer_gpus_identical.py
+        checks the series search against it)."""
+        for count in range(num_gpus - 1, 0, -1):
+            fewer = self.layouts(count)
+            if fewer:
+                layout, fits, _ = self._first_fit(fewer, usable, gpu, known)
+                if fits:
+                    return layout
+        return None
 
     def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec,
                    known: dict[Hashable, Budget] | None = None) -> tuple[Layout, bool, Budget]:
