@@ -94,6 +94,8 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
             ):
                 fmt = fmt.model_copy(update={"dtype": "fp16"})
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
+            if fmt.quant in _BNB and base.quant not in _BNB:  # quantized on load, as QLoRA's base below
+                fmt = _bnb_fused_experts(spec, wl, fmt, notes)
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
     elif wl.mode is Mode.QLORA and (
@@ -105,9 +107,7 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         if base.quant is not None:  # dequantized on load, then bitsandbytes quantizes
             notes.append(str(_dequantized_on_load(spec, wl, rest)))
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
-        if bnb_fused_experts.experts_stay_float(spec, wl):
-            fmt = fmt.model_copy(update={"modules_not_converted": (bnb_fused_experts.EXPERTS_PATTERN,)})
-            notes.append(bnb_fused_experts.NOTE)
+        fmt = _bnb_fused_experts(spec, wl, fmt, notes)
     elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
         fmt = loaded[0]
         notes.append(loaded[1])
@@ -137,6 +137,20 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
 
 
 _BNB = (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8)
+
+
+def _bnb_fused_experts(spec: ModelSpec, wl: Workload, fmt: WeightFormat, notes: list[str]) -> WeightFormat:
+    """`fmt` with the routed experts left in the float dtype where bitsandbytes, quantizing on load, passes
+    them over (bnb_fused_experts.py): every training run through transformers' loader (QLoRA, or LoRA with
+    --quant bnb-*), and inference on an engine that loads that way (the engine says; issue 15, round 8:
+    `--quant bnb-nf4 --engine transformers` sized Qwen3-30B-A3B's experts in 4 bits)."""
+    skips = (bnb_fused_experts.experts_stay_float(spec, wl) if wl.mode.trains
+             else engine_for(wl).bnb_skips_fused_experts(spec, wl))
+    if not skips:
+        return fmt
+    notes.append(bnb_fused_experts.NOTE if wl.mode.trains else bnb_fused_experts.INFERENCE_NOTE)
+    kept = (*fmt.modules_not_converted, bnb_fused_experts.EXPERTS_PATTERN)
+    return fmt.model_copy(update={"modules_not_converted": tuple(dict.fromkeys(kept))})
 
 
 def _dequantized_on_load(spec: ModelSpec, wl: Workload, rest: str) -> str | None:
