@@ -162,11 +162,11 @@ GO_GDN_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
     "version": "Ollama's Go engine before v0.30, Gated DeltaNet built from ggml primitives",
     "sources": (*OWN_RUNNER_REBUILD_SPEED.sources,
                 "https://github.com/ollama/ollama/blob/main/model/models/qwen3next/deltanet.go")})
-# v0.11.5-v0.12.0 ran llama.cpp e54d41be, whose CUDA backend predates the MoE and GEMV fusions
+# v0.11.5-v0.12.3 ran llama.cpp e54d41be, whose CUDA backend predates the MoE and GEMV fusions
 # (ollama_vendored.py): the same two runners with that copy's kernels per block part.
 E54_SPEED, E54_REBUILD_SPEED = (prof.model_copy(update={
     "engine": f"{prof.engine}-e54", "node_kernels": e54_kernels(),
-    "version": f"{prof.version}, vendored llama.cpp e54d41be (v0.11.5-v0.12.0)",
+    "version": f"{prof.version}, vendored llama.cpp e54d41be (v0.11.5-v0.12.3)",
     "sources": (*prof.sources, "https://github.com/ollama/ollama/issues/11982")})
     for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED))
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
@@ -465,7 +465,7 @@ class Ollama(LlamaCpp):
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
         OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
-        before v0.11.5 (also unfused CUDA norms): ollama_graph.py; v0.11.5-v0.12.0 with the kernels of
+        before v0.11.5 (also unfused CUDA norms): ollama_graph.py; v0.11.5-v0.12.3 with the kernels of
         their vendored llama.cpp (ollama_vendored.py).
         --engine-version is an Ollama release here, not a llama.cpp build."""
         release = self.release()
