@@ -13,6 +13,8 @@ This code runs each setting three times with a fresh cache folder (LLMSIZE_CACHE
 run builds the catalog's specs and plans every model, the second prints the rows the first kept
 (cli/fit_all_cache.py), the third, with the rows removed, plans every model again from the specs
 the first kept (cli/catalog_specs_cache.py); all must match the older checkout's bytes.
+The human table is compared too, at 80 columns (where the rows are planned without longest
+context or speed: cli/fit_all_rows.py) and at 200 (every column shown), planned and then read back.
 
 Exit 0 when every output is identical, 1 otherwise (the models whose entries differ are listed).
 """
@@ -56,11 +58,16 @@ SETTINGS: list[list[str]] = [
 QUICK = [SETTINGS[0], SETTINGS[1], SETTINGS[4], SETTINGS[13], SETTINGS[15]]
 
 
-def run(src: str, args: list[str], cache: str | None = None) -> tuple[int, bytes, bytes]:
-    env = {**os.environ, "PYTHONPATH": src, "COLUMNS": "100"}
+HUMAN_WIDTHS = ("80", "200")
+
+
+def run(src: str, args: list[str], cache: str | None = None,
+        columns: str | None = None) -> tuple[int, bytes, bytes]:
+    """`fit --all` as JSON, or as the human table at `columns` columns."""
+    env = {**os.environ, "PYTHONPATH": src, "COLUMNS": columns or "100"}
     if cache is not None:
         env["LLMSIZE_CACHE_DIR"] = cache
-    cmd = [sys.executable, "-m", "llmsize", "fit", "--all", *args, "--format", "json"]
+    cmd = [sys.executable, "-m", "llmsize", "fit", "--all", *args, *(() if columns else ("--format", "json"))]
     done = subprocess.run(cmd, capture_output=True, check=False, env=env)
     return done.returncode, done.stdout, done.stderr
 
@@ -89,8 +96,14 @@ def main() -> int:
             new, kept = run(SRC, setting, cache), run(SRC, setting, cache)  # planned, then from the cache
             shutil.rmtree(Path(cache) / "fit-all", ignore_errors=True)
             replanned = run(SRC, setting, cache)  # planned again, from the catalog specs kept
+            tables = []
+            for width in HUMAN_WIDTHS:  # planned with no rows kept (of either kind), then read back
+                shutil.rmtree(Path(cache) / "fit-all", ignore_errors=True)
+                tables.append((run(SRC, setting, cache, width), run(SRC, setting, cache, width)))
         old = run(args.against, setting)
-        same = new == old and kept == old and replanned == old
+        old_tables = [run(args.against, setting, columns=width) for width in HUMAN_WIDTHS]
+        human_same = all(a == b == o for (a, b), o in zip(tables, old_tables, strict=True))
+        same = new == old and kept == old and replanned == old and human_same
         digest = hashlib.sha256(new[1]).hexdigest()[:12]
         models = len(json.loads(new[1]).get("models", [])) if new[0] in (0, 3) and new[1] else 0
         print(
@@ -100,6 +113,10 @@ def main() -> int:
         )
         if not same:
             bad += 1
+            if not human_same:
+                widths = [w for w, (a, b), o in zip(HUMAN_WIDTHS, tables, old_tables, strict=True)
+                          if not a == b == o]
+                print(f"      the human table differs at {', '.join(widths)} columns")
             if new[0] != old[0] or new[2] != old[2]:
                 print(f"      exit {new[0]} vs {old[0]}; stderr {new[2][-200:]!r} vs {old[2][-200:]!r}")
             print(f"      differing: {', '.join(differing_models(new[1], old[1]))}")

@@ -104,6 +104,8 @@ def expected_fits(row: dict[str, Any]) -> bool:
     starts whatever the pool (it caps a request at max_total_num_tokens: scheduler `max_req_len`)."""
     if row["engine"] == "sglang":
         return True
+    if "started" in row:  # the log itself shows the engine serving (a hybrid pool counts tokens per group)
+        return bool(row["started"])
     context = int(_args(row)["--context"])
     figure = float(row["figure"])
     if row["quantity"] == "kv_tokens":

@@ -51,6 +51,8 @@ def test_gpu_local_falls_back_to_ram_with_one_note(monkeypatch: pytest.MonkeyPat
     assert "nvidia-smi: cannot read" in result.stderr
     assert "Traceback" not in result.output
     assert "speed not estimated" in result.stdout
+    # no GPU to hold layers: "llama.cpp: all 24 layers fit on the GPU" was printed (issue 15, round 8)
+    assert "on the GPU" not in result.stdout
 
 
 def test_estimate_gpu_local(monkeypatch: pytest.MonkeyPatch) -> None:

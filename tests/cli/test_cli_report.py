@@ -66,7 +66,8 @@ def test_diff_of_a_report_with_itself_is_identical(tmp_path: Path) -> None:
 def test_show_a_measurement(tmp_path: Path) -> None:
     target = tmp_path / "m.yaml"
     made = runner.invoke(
-        app, ["measure", "Qwen2.5-0.5B", "--layers", "2", "--context", "256", "-o", str(target)], env=WIDE
+        app, ["measure", "Qwen2.5-0.5B", "--layers", "2", "--context", "256", "-o", str(target),
+              "--format", "human"], env=WIDE  # the table as well as the file (cli/written.py)
     )
     assert made.exit_code == 0, made.output
     shown = runner.invoke(app, ["report", "show", str(target)], env=WIDE)

@@ -278,7 +278,9 @@ def test_explain_json_is_the_estimate_document(capsys: pytest.CaptureFixture[str
 
 def test_explain_writes_its_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["explain", M, "-o", str(tmp_path / "e.json")], capsys)
-    assert code == 0 and "rule:" in out
+    assert code == 0 and out.startswith(f"Wrote {tmp_path / 'e.json'}") and "rule:" not in out
+    code, out, err = run_cli(["explain", M, "-o", str(tmp_path / "h.json"), "--format", "human"], capsys)
+    assert code == 0 and "rule:" in out and "Wrote" in err  # --format asks for the formulas too
     saved = json.loads((tmp_path / "e.json").read_text())
     assert saved["memory"] == _doc(["estimate", M], capsys)["memory"]
 

@@ -209,6 +209,19 @@ def test_training_prefers_zero_data_parallelism() -> None:
     assert layouts[0] == Layout(1, 1, 8)
 
 
+def test_training_splits_layers_not_tensors_unless_tp_is_asked() -> None:
+    """Trainer/TRL runs with several GPUs and no ZeRO use DDP replicas or a device_map="auto" layer
+    split (pipeline stages); tensor parallel training needs an explicit plan, so TP only with --tp."""
+    spec = resolve("Qwen2.5-14B")
+    wl = Workload(mode=Mode.LORA, dtype="bf16", context=4096)
+    assert all(layout.tp == 1 for layout in Planner(spec, wl).layouts(4))
+    assert {layout.pp for layout in Planner(spec, wl).layouts(4)} == {1, 2, 4}
+    row = Planner(spec, wl).plan(get_gpu("RTX-4090"), 2)
+    assert (row.tp, row.pp) == (1, 2)
+    asked = Planner(spec, wl.model_copy(update={"tp": 2, "num_gpus": 2})).layouts(2)
+    assert asked and all(layout.tp == 2 for layout in asked)
+
+
 def test_more_gpus_may_leave_some_idle() -> None:
     # gemma-2 runs eager attention (scores: batch x heads x context^2). TP 2 splits its 16 heads;
     # 3 GPUs allow no TP 3, and pipeline stages do not shrink the scores: the plan uses 2 of 3.

@@ -24,6 +24,7 @@ CommandArg = Annotated[
 
 @app.command("check")
 def check_cmd(
+    ctx: typer.Context,
     command: CommandArg = None,
     gpu: Annotated[str | None, typer.Option("--gpu", help="GPU catalog id the command will run on.")] = None,
     num_gpus: Annotated[
@@ -84,9 +85,13 @@ def check_cmd(
     whole = result.estimate or estimate(result.spec, result.workload)
     report = build_report(setup.model, result.spec, result.workload, whole, gpus=[result.row])
     doc = result.as_dict()
+    from llmsize.cli.written import say_written, stdout_shows
+
     if output is not None:
         write_check(report, doc, output, force=force)
-    render_check(report, doc, fmt.value)
+        say_written(ctx, output, f"{setup.tool} {'fits' if result.fits else 'does not fit'} {gpu_spec.id}")
+    if stdout_shows(ctx, output):  # else the file holds the answer (issue 15, round 8)
+        render_check(report, doc, fmt.value)
     if not result.fits:
         from llmsize.estimate.engines import engine_for
 

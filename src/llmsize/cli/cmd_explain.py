@@ -65,6 +65,11 @@ def explain_cmd(
                          context_given=context_given(ctx))
     if output is not None:
         write_report(report, output, force=force)
+        from llmsize.cli.written import estimate_summary, say_written, stdout_shows
+
+        say_written(ctx, output, estimate_summary(report, output))
+        if not stdout_shows(ctx, output):  # the file holds the answer (issue 15, round 8)
+            return
     if fmt is OutputFormat.HUMAN:
         render_explain(report)
     else:

@@ -119,28 +119,29 @@ def fit_cmd(
     options = workload_options_from(workload, engine)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(count, options, count_given)
-    options["engine"] = local_engine(gpu_spec, machine, options["engine"], options.get("mode"))
+    options["engine"] = local_engine(gpu_spec, machine, options["engine"], options.get("mode"), model)
     eff, levels = asked.efficiency, asked.levels
     if levels and all_models:
         raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:
         from llmsize.cli.engine_context import context_given as given
 
-        _fit_all(gpu_spec, options, count, eff, fmt.value, check, (output, force), context_given=given(ctx))
+        _fit_all(gpu_spec, options, count, eff, fmt.value, check, (output, force), context_given=given(ctx),
+                 ctx=ctx)
         return
     assert model is not None
     from llmsize.cli.engine_context import context_given
 
     _fit_one(model, revision, gpu_spec, options, count, eff, fmt.value, check,
              chat=(output_tokens, turns, system_tokens), machine=machine, save=(output, force),
-             levels=levels, context_given=context_given(ctx))
+             levels=levels, context_given=context_given(ctx), ctx=ctx)
 
 
 def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, Any],
              count: int | None, eff: Efficiency, fmt: str, check: bool,
              chat: tuple[int | None, int | None, int], machine: Machine | None = None,
              save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = (),
-             context_given: bool = True) -> None:
+             context_given: bool = True, ctx: Any = None) -> None:
     from llmsize.cli.engine_context import engine_default_context
     from llmsize.hardware.concurrency import concurrency_sweep
     from llmsize.hardware.model_fit import fit_model
@@ -170,17 +171,30 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
     host_line = (host_ram_line(_host_of(shown.row) if shown else None, machine)
                  if gpu.id != "local-cpu" else None)
-    if fmt == "human":
+    from llmsize.cli.written import say_written, stdout_shows
+
+    if save[0] is not None:
+        save_document(doc, save[0], force=save[1])
+        best = result.best_result
+        say_written(ctx, save[0], f"{spec.name} on {gpu.id}: " + (
+            f"best that fits {best.option.label}" if best is not None else "nothing fits"))
+    quiet = not stdout_shows(ctx, save[0])  # the file holds the answer (issue 15, round 8)
+    if fmt == "human" and not quiet:
         render_fit(result, gpu, wl, eff, budget)
+        from llmsize.cli.framework_hint import unsloth_hint
+
+        hint = unsloth_hint(spec, wl, options, gpu, count, eff, result.best is not None)
+        if hint:
+            from llmsize.report.plain import hanging, terminal_width
+
+            print_lines([hanging(hint, terminal_width())])
         if sweep:
             render_fit_rows(sweep)
         free_line = free_now_line(shown.row.per_gpu_bytes if shown and shown.row.fits else None, machine)
         print_lines([*([f"Host RAM: {host_line}"] if host_line else []),
                      *([f"Warning: {free_line}"] if free_line else [])])
-    else:
+    elif not quiet:
         write_document(doc, fmt, rows_key="options")
-    if save[0] is not None:
-        save_document(doc, save[0], force=save[1])
     if check and result.best is None:
         # the shown row's reason, or the one every format shares (a context the engine refuses)
         reasons = {o.row.reason for o in result.options}
@@ -229,6 +243,7 @@ def _fit_all(
     check: bool,
     save: tuple[Path | None, bool] = (None, False),
     context_given: bool = True,
+    ctx: Any = None,
 ) -> None:
     from llmsize.cli.fit_all_cache import cache_key, cached_fits
     from llmsize.report.render_plan import fit_all_document, render_fit_all, write_document
@@ -237,10 +252,11 @@ def _fit_all(
     # train) is skipped; a workload no model can take is one line
     asked_wl = workload_for(None, {**options, "engine": options.get("engine") or Engine.TRANSFORMERS}, count)
 
-    def plan_all() -> tuple[Workload, list[Any]]:
+    def plan_all(sizes_only: bool = False, catalog: list[Any] | None = None) -> tuple[Workload, list[Any]]:
         from llmsize.cli.catalog_specs_cache import catalog_specs
 
-        catalog = catalog_specs()  # built once per code and catalog version, then read back (issue 15)
+        if catalog is None:
+            catalog = catalog_specs()  # built once per code and catalog version, then read back (issue 15)
         shown_wl = asked_wl
         workload_of: Any = workloads_for(options, count)  # one workload per engine, not per model (issue 15)
         if not context_given:  # an engine that picks its context on this GPU (Ollama): as `fit` does
@@ -255,23 +271,37 @@ def _fit_all(
         from llmsize.hardware.model_fit import fit_catalog
 
         with fewer_collections():  # the specs are read: frozen too, never scanned during the sweep
-            return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff)
+            return shown_wl, fit_catalog(catalog, workload_of, gpu, count, efficiency=eff,
+                                         sizes_only=sizes_only)
 
     from llmsize.cli.sweep_gc import fewer_collections
+
+    def key_of(sizes_only: bool) -> str | None:
+        return cache_key(gpu, options, count, eff, context_given, sizes_only)
 
     # what an earlier run with the same code, catalogs, GPU and options planned (issue 15; JSON only).
     # The catalog's specs read back, the sweep and the rows' write check allocate many short-lived
     # objects and few cycles: the collector runs less often through all three (issue 15)
     with fewer_collections():
-        shown_wl, fits = cached_fits(cache_key(gpu, options, count, eff, context_given), plan_all)
-    if fmt == "human":
-        render_fit_all(fits, gpu, shown_wl, eff)
-    else:
-        write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
+        if fmt == "human" and save[0] is None:  # the table may hide the longest context and speed
+            from llmsize.cli.fit_all_rows import rows_for_table
+
+            shown_wl, fits = rows_for_table(key_of, plan_all)
+        else:
+            shown_wl, fits = cached_fits(key_of(False), plan_all)
+    from llmsize.cli.written import say_written, stdout_shows
+
     if save[0] is not None:
         from llmsize.report.export import save_document  # only with --output
 
         save_document(fit_all_document(fits, gpu, shown_wl, count, eff), save[0], force=save[1])
+        running = sum(f.best is not None for f in fits)
+        say_written(ctx, save[0], f"{running} of {len(fits)} catalog models run on {gpu.id}")
+    quiet = not stdout_shows(ctx, save[0])  # the file holds the answer (issue 15, round 8)
+    if fmt == "human" and not quiet:
+        render_fit_all(fits, gpu, shown_wl, eff)
+    elif not quiet:
+        write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")
 

@@ -25,6 +25,7 @@ LocalOpt = Annotated[bool, typer.Option(
 
 @app.command("gpus")
 def gpus_cmd(
+    ctx: typer.Context,
     min_memory: MinMemoryOpt = None,
     vendor: VendorOpt = None,
     segment: SegmentOpt = None,
@@ -88,12 +89,16 @@ def gpus_cmd(
                             hint=f"segments: {', '.join(sorted(known_segments))}")
     gpus = filter_gpus(catalog, min_memory_bytes=min_bytes, vendor=vendor, segment=segment, fp8=fp8)
     gpus.sort(key=lambda g: (-g.usable_memory_bytes, g.id))
-    render_gpus(gpus, fmt.value)
     if output is not None:
+        from llmsize.cli.written import say_written, stdout_shows
         from llmsize.report.export import save_document
         from llmsize.report.render_gpus import gpus_document
 
         save_document(gpus_document(gpus), output, force=force)
+        say_written(ctx, output, f"{len(gpus)} GPUs")
+        if not stdout_shows(ctx, output):  # the file holds the answer (issue 15, round 8)
+            return
+    render_gpus(gpus, fmt.value)
 
 
 def _show_local(gpu_files: Sequence[Path], fmt: OutputFormat) -> None:

@@ -177,6 +177,7 @@ def _document(
 @app.command("measure")
 @with_groups
 def measure_cmd(
+    ctx: typer.Context,
     model: ModelArg,
     device: DeviceOpt = DeviceChoice.TRACE,
     layers: LayersOpt = None,
@@ -229,8 +230,15 @@ def measure_cmd(
             check_fit=not no_fit_check,
         )
     doc = _document(model, spec, wl, est, measurement, layers_of)
+    from llmsize.cli.written import say_written, stdout_shows
+
     if output is not None:
         _write(doc, output, force)
-    render_measure(doc, fmt.value)
+        peak = doc.measured.get("peak", 0) / 2**30
+        said = (f"not measured: out of memory on {doc.device}" if measurement.outcome.status == "oom"
+                else f"measured peak {peak:,.2f} GiB on {doc.device}")
+        say_written(ctx, output, f"{said}; `llmsize report show {output}` prints the comparison")
+    if stdout_shows(ctx, output):  # else the file holds the answer (issue 15, round 8)
+        render_measure(doc, fmt.value)
     if measurement.outcome.status == "oom":
         raise NothingFitsError(measurement.outcome.message)

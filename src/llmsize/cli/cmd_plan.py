@@ -80,7 +80,7 @@ def plan_cmd(
     # `--gpu H100,A100-80GB` was an unknown GPU (issue 15, round 9)
     files = tuple(gpu_file or ())
     gpu_spec, count, machine = resolve_gpu(one_gpu(gpu, "plan", files), files, num_gpus)
-    engine = local_engine(gpu_spec, machine, engine)  # type: ignore[assignment]
+    engine = local_engine(gpu_spec, machine, engine, model=model)  # type: ignore[assignment]
     spec = resolve(model, revision=revision, engine=engine)
     engine = serving_engine(spec, engine, quant)
     quant = quant or downloaded_quant(spec, engine, model)
@@ -129,6 +129,10 @@ def plan_cmd(
         from llmsize.report.export import save_document
 
         save_document(doc, output, force=force)
+        from llmsize.cli.written import say_written
+
+        # the launch command stays plan's stdout, alone (`$(llmsize plan ...)`), as without --output
+        say_written(ctx, output, f"the plan for {spec.name} on {row.count} x {gpu_spec.id}", err=True)
     if fmt is OutputFormat.HUMAN:
         typer.echo(line)
     else:

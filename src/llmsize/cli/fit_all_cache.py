@@ -30,7 +30,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from llmsize.hardware.gpus import GpuSpec
 
 KIND = "fit-all"
-FORMAT = "fit-all-rows/1"  # bump when the file's layout changes
+FORMAT = "fit-all-rows/2"  # bump when the file's layout changes (2: "sizes_only")
 MAX_FILES = 32  # one file per GPU x options asked: ~0.2 MB each
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a larger file is not one of ours: ignored, not read into memory
 
@@ -107,8 +107,9 @@ def tree_digest(roots: list[tuple[str, Path, str]]) -> str:
 
 
 def cache_key(gpu: GpuSpec, options: Mapping[str, Any], count: int | None, eff: Efficiency,
-              context_given: bool) -> str | None:
-    """The file's digest for this run, or None when an input has no exact spelling (then no cache)."""
+              context_given: bool, sizes_only: bool = False) -> str | None:
+    """The file's digest for this run, or None when an input has no exact spelling (then no cache).
+    `sizes_only`: the rows planned without longest context or speed (cli/fit_all_rows.py), kept apart."""
     try:
         inputs = json.dumps(
             {
@@ -120,6 +121,7 @@ def cache_key(gpu: GpuSpec, options: Mapping[str, Any], count: int | None, eff: 
                 "options": _plain(dict(options)),
                 "efficiency": _plain(eff),
                 "context_given": context_given,
+                "sizes_only": sizes_only,
             },
             sort_keys=True,
             separators=(",", ":"),
@@ -149,9 +151,10 @@ def _none_by_default() -> frozenset[str]:
                      if not info.is_required() and info.default is None and info.default_factory is None)
 
 
-def _pack(wl: Workload, fits: list[ModelFit]) -> dict[str, Any]:
+def _pack(wl: Workload, fits: list[ModelFit], sizes_only: bool = False) -> dict[str, Any]:
     """The file's document: rows as their JSON dumps, with each FitRow's None-by-default keys left
-    out where None and its speed constants as an index into one shared list (a third of the size)."""
+    out where None and its speed constants as an index into one shared list (a third of the size);
+    `sizes_only` says whether the rows lack longest context and speed (cli/fit_all_rows.py)."""
     shared: list[Any] = []
     models = []
     for fit in fits:
@@ -167,16 +170,20 @@ def _pack(wl: Workload, fits: list[ModelFit]) -> dict[str, Any]:
                     shared.append(value)
                 row[SHARED] = [shared.index(value)]  # a list: never a value of the field itself
         models.append(doc)
-    return {"format": FORMAT, "workload": wl.model_dump(mode="json"), SHARED: shared, "models": models}
+    return {"format": FORMAT, "sizes_only": sizes_only, "workload": wl.model_dump(mode="json"),
+            SHARED: shared, "models": models}
 
 
-def _load(doc: Any) -> Result:
-    """The header's workload and the rows of a parsed file, validated as a saved report is."""
+def _load(doc: Any, sizes_only: bool = False) -> Result:
+    """The header's workload and the rows of a parsed file, validated as a saved report is; a file of
+    the other kind of rows (sizes only, or full) is refused, whatever its name."""
     from llmsize.estimate.workload import Workload
     from llmsize.hardware.fit_models import ModelFit
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("models"), list):
         raise ValueError("not a fit --all rows file")
+    if doc.get("sizes_only") is not sizes_only:
+        raise ValueError("rows of the other kind (sizes only, or full)")
     shared = doc[SHARED]
     for model in doc["models"]:
         for option in model["options"]:
@@ -187,28 +194,34 @@ def _load(doc: Any) -> Result:
     return Workload.model_validate(doc["workload"]), [ModelFit.model_validate(row) for row in doc["models"]]
 
 
-def _read(path: Path) -> Result | None:
+def _read(path: Path, sizes_only: bool = False) -> Result | None:
     """The contents of a readable, valid file; None for a missing, corrupt or foreign one."""
     from llmsize.resources import read_text_bounded
 
     try:  # bounded, and a named pipe put there reads as empty instead of blocking (resources.open_input)
-        return _load(json.loads(read_text_bounded(path, MAX_FILE_BYTES)))
+        return _load(json.loads(read_text_bounded(path, MAX_FILE_BYTES)), sizes_only)
     except Exception:  # unreadable, too large, not JSON, or a row that does not validate: ignored
         return None
 
 
-def _blob(result: Result) -> str:
-    return json.dumps(_pack(*result), separators=(",", ":"), allow_nan=False)
+def _blob(result: Result, sizes_only: bool = False) -> str:
+    return json.dumps(_pack(*result, sizes_only), separators=(",", ":"), allow_nan=False)
 
 
-def cached_fits(key: str | None, compute: Callable[[], Result]) -> Result:
-    """compute(), or what an earlier run with the same key wrote."""
+def kept_fits(key: str | None, sizes_only: bool = False) -> Result | None:
+    """What an earlier run with the same key wrote, or None (no key, no file, or a file ignored)."""
+    return None if key is None else _read(_path(key), sizes_only)
+
+
+def cached_fits(key: str | None, compute: Callable[[], Result], sizes_only: bool = False) -> Result:
+    """compute(), or what an earlier run with the same key wrote (`sizes_only`: the kind of rows)."""
     if key is None:
         return compute()
     path = _path(key)
-    kept = _read(path)
+    kept = _read(path, sizes_only)
     if kept is not None:
         return kept
     result = compute()
-    write_if_it_reads_back(path, result, _blob, _load, MAX_FILES)
+    write_if_it_reads_back(path, result, partial(_blob, sizes_only=sizes_only),
+                           partial(_load, sizes_only=sizes_only), MAX_FILES)
     return result

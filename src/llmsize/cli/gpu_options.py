@@ -273,16 +273,21 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     return local.spec, count, local.machine
 
 
-def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: object = None) -> object:
+def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: object = None,
+                 model: str | None = None) -> object:
     """The engine to plan this machine with when none was asked: llama.cpp without CUDA or ROCm.
 
     bitsandbytes and vLLM need a CUDA/ROCm GPU; on a CPU-only machine or Apple silicon people run
-    GGUF through llama.cpp (or Ollama, which embeds it), so that is what the plan assumes.
+    GGUF through llama.cpp (or Ollama, which embeds it), so that is what the plan assumes. An Ollama
+    tag (`gpt-oss:20b`) keeps its own default, Ollama, which runs on Metal and CPUs too (issue 15,
+    round 8: `fit gpt-oss:20b --gpu M3-Max` planned llama.cpp where `--gpu RTX-4090` planned Ollama).
     """
     from llmsize.estimate.workload import Engine
 
     if engine is not None or str(getattr(mode, "value", mode) or "inference") != "inference":
         return engine  # training: transformers (MPS) trains where llama.cpp cannot (round 7: --mode lora)
+    if model is not None and _ollama_tag(model):
+        return engine  # resolve's default for a tag: Ollama (engines/registry.py default_engine)
     if machine is None and gpu.vendor == "apple":
         # the same rule for a Mac named from the catalog: `plan M --gpu M4-Max-128GB` printed `vllm serve`,
         # and `fit` offered bitsandbytes rows (issue 15, round 7)
@@ -294,6 +299,11 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: ob
         note("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it")
         return Engine.LLAMA_CPP
     return engine
+
+
+def _ollama_tag(model: str) -> bool:
+    """`name:tag` as `ollama run` takes it: not a path, a Hub repo or a GGUF file."""
+    return ":" in model and not any(c in model for c in "/\\") and not model.lower().endswith(".gguf")
 
 
 def host_ram_line(host_bytes: int | None, machine: Machine | None) -> str | None:

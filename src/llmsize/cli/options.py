@@ -35,7 +35,9 @@ PageFormatOpt = Annotated[
 OutputOpt = Annotated[
     Path | None,
     Option(
-        "--output", "-o", help="Also write the report to this file (.yaml/.yml/.json; .html too for some)."
+        "--output", "-o",
+        help="Write the report to this file (.yaml/.yml/.json; .html too for some) and say where; "
+        "add --format to print it as well.",
     ),
 ]
 ForceOpt = Annotated[bool, Option("--force", help="Overwrite an existing --output file.")]

@@ -44,3 +44,6 @@ def experts_stay_float(spec: ModelSpec, wl: Workload) -> bool:
 NOTE = ("the routed experts are not quantized: transformers >= 5 stacks them as 3-D parameters, which "
         "bitsandbytes' nn.Linear conversion passes over (bitsandbytes#1849); Unsloth quantizes them "
         "(--framework unsloth)")
+INFERENCE_NOTE = ("the routed experts are not quantized: transformers >= 5 stacks them as 3-D parameters, "
+                  "which bitsandbytes' nn.Linear conversion passes over (bitsandbytes#1849); vLLM's "
+                  "bitsandbytes MoE method quantizes them (--engine vllm)")

@@ -38,12 +38,13 @@ from llmsize.estimate.result import ByteRange, Component, Estimate
 from llmsize.estimate.weights import (
     CHECKPOINT_DTYPE_NOTE,
     Shard,
+    distinct_blocks,
     shard_bytes,
     stage_shards,
     stage_weight_bytes,
 )
 from llmsize.estimate.workload import Offload, Workload
-from llmsize.specs.models import ModelSpec, ProvenanceKind
+from llmsize.specs.models import ModelSpec, ProvenanceKind, QuantMethod
 from llmsize.specs.params import active_params, total_params
 from llmsize.units import format_gib
 
@@ -79,7 +80,9 @@ def _gathered_layers(spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage) 
     whole = wl.model_copy(
         update={"zero": 0, "num_gpus": wl.tp * wl.pp, "offload_params": "none", "fp8_all_gather": False}
     )
-    per_layer = max(_layer_gather_bytes(spec, wl, whole, ctx, layer) for layer in stage.layers)
+    gguf = ctx.weights.format.quant == QuantMethod.GGUF  # per-block types: every block sized
+    blocks = stage.layers if gguf else distinct_blocks(spec, stage.layers)
+    per_layer = max(_layer_gather_bytes(spec, wl, whole, ctx, layer) for layer in blocks)
     return 2 * per_layer
 
 

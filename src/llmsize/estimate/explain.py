@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from llmsize.estimate.bnb_fused_experts import EXPERTS_PATTERN
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.kv_cache import KvTerm, cache_kv_heads
 from llmsize.estimate.weights import Shard, shard_bytes
@@ -33,7 +34,11 @@ def weights_formula(fmt: WeightFormat) -> str:
             + (f"; pinned by the publisher's quantizer: {pins}" if pins else "")
             + (f"; kept at 16 bits: {kept}" if kept else "")
         )
-    rest = f"; embeddings, lm_head, norms in {fmt.dtype}"
+    # bitsandbytes passing over the stacked experts (bnb_fused_experts.py) said nowhere in the rule, while
+    # the numbers held 45B expert parameters at 2 bytes each (issue 15, round 8)
+    held = "embeddings, lm_head, norms, routed experts" if EXPERTS_PATTERN in fmt.modules_not_converted \
+        else "embeddings, lm_head, norms"
+    rest = f"; {held} in {fmt.dtype}"
     what = {
         QuantMethod.GPTQ: "packed int32 qweight + qzeros + fp16 scales per group + g_idx",
         QuantMethod.AWQ: "packed int32 qweight + qzeros + fp16 scales per group",

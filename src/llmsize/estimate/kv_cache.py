@@ -102,6 +102,8 @@ def state_terms(
     Sizes come from the spec's layer kind as the engine keeps it (`state_bytes` of the engine
     module); tensor parallelism splits the state by heads like the KV heads.
     """
+    if spec.layer_types is None:  # every block full attention: none keeps a state
+        return ()
     asked = tuple(layers)
     n = memo(spec, ("state layers", asked), lambda: sum(1 for layer in asked if spec.has_state(layer)))
     if not n or spec.recurrent is None:
@@ -120,7 +122,10 @@ def kv_terms(
     `read`: as one decode step's kernel reads it (the engine's `reads_windows`), not as it is kept."""
     states = state_terms(spec, wl, compute_dtype or _float_or_bf16(kv_dtype), layers)
     asked = tuple(layers)
-    layers = memo(spec, ("kv layers", asked), lambda: tuple(layer for layer in asked if spec.has_kv(layer)))
+    if spec.every_block_full_attention:  # each has its own K/V: no walk
+        layers = asked
+    else:
+        layers = memo(spec, ("kv layers", asked), lambda: tuple(i for i in asked if spec.has_kv(i)))
     # (layer lists and their windows are asked again at every context a planner tries: issue 15)
     eng = engine_for(wl)
     element = eng.kv_element_bytes(kv_dtype)
@@ -163,6 +168,8 @@ def _count_windows(
     spec: ModelSpec, layers: Sequence[int], windows: bool
 ) -> tuple[tuple[int | None, int], ...]:
     """(window, number of layers) in the order the windows first appear (None: the whole context)."""
+    if not windows or spec.layer_types is None:  # one window for all: the whole context
+        return ((None, len(layers)),) if layers else ()
     by_window: dict[int | None, int] = {}
     for layer in layers:
         window = spec.layer_window(layer) if windows else None

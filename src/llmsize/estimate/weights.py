@@ -94,6 +94,8 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
             ):
                 fmt = fmt.model_copy(update={"dtype": "fp16"})
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
+            if fmt.quant in _BNB and base.quant not in _BNB:  # quantized on load, as QLoRA's base below
+                fmt = _bnb_fused_experts(spec, wl, fmt, notes)
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
     elif wl.mode is Mode.QLORA and (
@@ -105,9 +107,7 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
         if base.quant is not None:  # dequantized on load, then bitsandbytes quantizes
             notes.append(str(_dequantized_on_load(spec, wl, rest)))
         notes.append("QLoRA base weights: bitsandbytes NF4 with double quantization (QLoRA paper recipe)")
-        if bnb_fused_experts.experts_stay_float(spec, wl):
-            fmt = fmt.model_copy(update={"modules_not_converted": (bnb_fused_experts.EXPERTS_PATTERN,)})
-            notes.append(bnb_fused_experts.NOTE)
+        fmt = _bnb_fused_experts(spec, wl, fmt, notes)
     elif (loaded := engine_for(wl).load_format(spec, wl, rest)) is not None:
         fmt = loaded[0]
         notes.append(loaded[1])
@@ -137,6 +137,20 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
 
 
 _BNB = (QuantMethod.BNB_NF4, QuantMethod.BNB_FP4, QuantMethod.BNB_INT8)
+
+
+def _bnb_fused_experts(spec: ModelSpec, wl: Workload, fmt: WeightFormat, notes: list[str]) -> WeightFormat:
+    """`fmt` with the routed experts left in the float dtype where bitsandbytes, quantizing on load, passes
+    them over (bnb_fused_experts.py): every training run through transformers' loader (QLoRA, or LoRA with
+    --quant bnb-*), and inference on an engine that loads that way (the engine says; issue 15, round 8:
+    `--quant bnb-nf4 --engine transformers` sized Qwen3-30B-A3B's experts in 4 bits)."""
+    skips = (bnb_fused_experts.experts_stay_float(spec, wl) if wl.mode.trains
+             else engine_for(wl).bnb_skips_fused_experts(spec, wl))
+    if not skips:
+        return fmt
+    notes.append(bnb_fused_experts.NOTE if wl.mode.trains else bnb_fused_experts.INFERENCE_NOTE)
+    kept = (*fmt.modules_not_converted, bnb_fused_experts.EXPERTS_PATTERN)
+    return fmt.model_copy(update={"modules_not_converted": tuple(dict.fromkeys(kept))})
 
 
 def _dequantized_on_load(spec: ModelSpec, wl: Workload, rest: str) -> str | None:
@@ -291,7 +305,13 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
     own = engine_for(wl).stages(spec, wl)
     if own is not None:
         return own
-    parts = split_layers(list(range(spec.num_layers)), wl.pp)
+    # Kept per spec and degree: the same Stage objects then key the per-stage walks without comparing
+    # their blocks again (a layout search over a 16,384-block config; issue 15)
+    return memo(spec, ("pipeline stages", wl.pp), lambda: _even_stages(spec.num_layers, wl.pp))
+
+
+def _even_stages(num_layers: int, pp: int) -> tuple[Stage, ...]:
+    parts = split_layers(list(range(num_layers)), pp)
     last = len(parts) - 1
     return tuple(Stage(i, tuple(p), i == 0, i == last) for i, p in enumerate(parts))
 
@@ -325,6 +345,19 @@ def _block_set(spec: ModelSpec, group: ParamGroup) -> tuple[tuple[int, ...], fro
         return blocks, frozenset(blocks)
 
     return memo(spec, ("group blocks", which), compute)
+
+
+def distinct_blocks(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[int, ...]:
+    """The first of `layers` for each set of parameter groups a block holds (_group_layers): outside
+    GGUF, whose llama-quant.cpp types vary by block index, a block's weights depend on nothing else, so
+    a per-block maximum needs one of each (ZeRO-3's gathered block on a 16,384-block config sized
+    every block again per estimate: 6 s; issue 15)."""
+    held = memo(spec, ("group block sets",), lambda: tuple(
+        frozenset(blocks) for g in param_inventory(spec) if (blocks := _group_layers(spec, g)) is not None))
+    first: dict[tuple[bool, ...], int] = {}
+    for layer in layers:
+        first.setdefault(tuple(layer in blocks for blocks in held), layer)
+    return tuple(first.values())
 
 
 def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage: Stage) -> tuple[int, ...]:
@@ -687,7 +720,7 @@ def _stage_shards_or_cached(spec: ModelSpec, tp: int, stage: Stage, enc_tp: int 
 
 def model_weight_bytes(spec: ModelSpec, fmt: WeightFormat) -> int:
     """Formula bytes of the whole model in `fmt` on one device."""
-    whole = Stage(0, tuple(range(spec.num_layers)), True, True)
+    whole = memo(spec, ("whole stage",), lambda: Stage(0, tuple(range(spec.num_layers)), True, True))
     # stage_weight_bytes' key (encoder TP 1): one pipeline stage on one GPU is this very stage, so
     # the usual estimate sums its groups once, not twice (issue 15: `fit --all`)
     key = ("stage weight bytes", 1, fmt, whole, 1)

@@ -75,7 +75,9 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
                 f"{format_gib(best.row.headroom_bytes)} to spare")
         if fastest is not best and fastest.row.decode_tokens_per_s and best.row.decode_tokens_per_s:
             ratio = fastest.row.decode_tokens_per_s / best.row.decode_tokens_per_s
-            line += f"; {fastest.model} ({fastest.weight_format}) decodes {ratio:.1f}x faster"
+            # on another engine, the speed-up is partly the engine's (issue 15, round 8)
+            engine = f" on {fastest.row.engine}" if fastest.row.engine != best.row.engine else ""
+            line += f"; {fastest.model} ({fastest.weight_format}{engine}) decodes {ratio:.1f}x faster"
         return [line + "."]
     for model in models:
         mine = [r for r in rows if r.model == model]

@@ -35,7 +35,7 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     if wants_fp8 and not gpu.supports("fp8"):
         out.append((FP8_FALLBACK if nvidia else FP8_FALLBACK_OTHER).format(gpu=gpu.id))
     compute = speed_dtype(spec, wl)
-    if compute == "bf16" and not gpu.supports("bf16"):
+    if compute == "bf16" and not gpu.supports("bf16") and _engine_compute(wl, dtype) == "bf16":
         out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
     if gpu.memory.unified and gpu.memory.gpu_share:
         out.append(f"{gpu.id}: unified memory, of which the GPU may use {gpu.memory.gpu_share:.0%} "
@@ -45,3 +45,14 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
 
         out.append(f"{gpu.id}: {rule_note(gpu.memory.limit_rule)}")
     return out
+
+
+def _engine_compute(wl: Workload, dtype: str) -> str:
+    """The dtype the engine computes a bf16 model in: llama.cpp and Ollama run their graphs in f16/f32
+    whatever the checkpoint's float dtype (engines/llama_cpp.py `compute_dtype`), so "no native bf16 ...
+    use --dtype fp16" was advice about a run that never computes in bf16 (issue 15, round 8: gpt-oss-20b
+    on an M3 Max with Ollama)."""
+    from llmsize.estimate.engines import engine_for
+    from llmsize.specs.models import WeightFormat
+
+    return engine_for(wl).compute_dtype(WeightFormat(dtype=dtype or "bf16"), "bf16")

@@ -16,13 +16,14 @@ from llmsize.specs.models import ModelSpec
 
 def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
               estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
-              batch_limit: bool = True, stop_at_first: bool = False) -> ModelFit:
+              batch_limit: bool = True, stop_at_first: bool = False, sizes_only: bool = False) -> ModelFit:
     """Best precision/quant of `spec` that fits `gpu` (see best_precision), as one result."""
     from llmsize.specs.params import active_params as count_active
     from llmsize.specs.params import total_params
 
     results, best = best_precision(spec, wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
-                                   batch_limit=batch_limit, stop_at_first=stop_at_first)
+                                   batch_limit=batch_limit, stop_at_first=stop_at_first,
+                                   sizes_only=sizes_only)
     return ModelFit(model=spec.name, params=total_params(spec), active_params=count_active(spec),
                     max_position_embeddings=spec.max_position_embeddings, gpu=gpu.id,
                     options=tuple(results), best=best)
@@ -30,18 +31,19 @@ def fit_model(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None 
 
 def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec], Workload], gpu: GpuSpec,
                 num_gpus: int | None = 1, *, estimator: EstimateFn | None = None,
-                efficiency: Efficiency | None = None) -> list[ModelFit]:
+                efficiency: Efficiency | None = None, sizes_only: bool = False) -> list[ModelFit]:
     """`llmsize fit --all`: every catalog model's best fitting precision on `gpu`.
 
     `wl` is one workload, or how to build each model's (the CLI fills model-dependent defaults); a
     model the workload does not suit is skipped, but when none can be sized the refusal is raised.
+    `sizes_only`: rows without longest context or speed (best_precision), for a table that hides them.
     """
     from llmsize.hardware.fan_out import fan_out
 
     def one(spec: ModelSpec) -> ModelFit:
         model_wl = wl(spec) if callable(wl) else wl
         return fit_model(spec, model_wl, gpu, num_gpus, estimator=estimator, efficiency=efficiency,
-                         batch_limit=False, stop_at_first=True)
+                         batch_limit=False, stop_at_first=True, sizes_only=sizes_only)
 
     out = []
     first_refusal: BadInputError | None = None

@@ -20,6 +20,7 @@ from llmsize.estimate.weights_floor import single_gpu_weights_floor
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.dtype_warnings import dtype_warnings
+from llmsize.hardware.fewer_gpus import fewer_gpus_layout
 from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
@@ -190,8 +191,11 @@ class Planner:
         Inference: tensor parallelism first (lowest latency), then pipeline stages; replicas only
         when nothing else divides the count. Training: data parallelism first (DDP as torchrun
         launches it; with ZeRO it shards the training state with the least communication), then
-        TP, then PP. llama.cpp: pipeline
-        (layer) split first. A --tp/--pp the workload names is kept.
+        pipeline stages (a model loaded with device_map="auto" is split by layers over the GPUs,
+        transformers modeling_utils `from_pretrained` + accelerate `infer_auto_device_map`, and the
+        Trainer runs it as naive model parallelism: trainer.py `is_parallelizable`/`model_parallel`);
+        tensor parallelism only when --tp asks for it. llama.cpp: pipeline (layer) split first. A
+        --tp/--pp the workload names is kept.
         """
         # Training frameworks (Trainer/accelerate, TRL, torchtune, axolotl, LLaMA-Factory) launch
         # one replica per GPU with torchrun: DDP without --zero, ZeRO/FSDP with it. TP only when asked.
@@ -203,6 +207,8 @@ class Planner:
             if tp > GPUS_PER_NODE or self.tp_problem(tp) or (self.wl.tp > 1 and tp != self.wl.tp):
                 continue
             if own_split and tp > 1:
+                continue
+            if sharded_dp and tp > 1 and self.wl.tp != tp:  # training: TP only when --tp asks
                 continue
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
@@ -360,11 +366,13 @@ class Planner:
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
-                   notes: tuple[str, ...] = ()) -> FitRow:
-        """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers."""
+                   notes: tuple[str, ...] = (), with_speed: bool = True) -> FitRow:
+        """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers
+        (`with_speed` False: no speed, for a table that does not show it)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
-            return sub.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=notes)
+            return sub.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=notes,
+                                  with_speed=with_speed)
         self.check_layout(layout)
         wl = self.workload(layout)
         est = self.estimate(wl)
@@ -388,7 +396,7 @@ class Planner:
         full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
         speed = (self.speed(gpu, layout, est, wl)
-                 if fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
+                 if with_speed and fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
         auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
         if auto is None and not fits and layers is not None and layers < self.spec.num_layers:
             # the --gpu-layers to try: the most whose split itself fits (its partial-offload compute
@@ -401,7 +409,7 @@ class Planner:
         auto_host = None
         if auto is not None and auto.gpu_layers is not None:
             layers = auto.gpu_layers
-            if wl.mode is Mode.INFERENCE and gpu.speed_known:
+            if with_speed and wl.mode is Mode.INFERENCE and gpu.speed_known:
                 speed = self.speed(gpu, layout, self.estimate(auto), auto)
             warnings = (*warnings, _auto_offload_note(eng, auto.gpu_layers, self.spec.num_layers,
                                                       gpu, self.efficiency, speed))
@@ -449,12 +457,9 @@ class Planner:
                 return chosen
             # With N GPUs one can always run an (N-1)-GPU layout and leave GPUs idle: some models
             # fit fewer GPUs better (a TP degree that divides the heads beats pipeline stages).
-            for count in range(num_gpus - 1, 0, -1):
-                fewer = self.layouts(count)
-                if fewer:
-                    layout, fits, _ = self._first_fit(fewer, usable, gpu, known)
-                    if fits:
-                        return layout, True
+            fewer = self._fewer_gpus(gpu, num_gpus, usable, known)
+            if fewer is not None:
+                return fewer, True
             if chosen is None:
                 raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
                                 f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
@@ -478,6 +483,31 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def _fewer_gpus(self, gpu: GpuSpec, num_gpus: int, usable: int,
+                    known: dict[Hashable, Budget]) -> Layout | None:
+        """The layout of fewer than `num_gpus` GPUs that fits: the largest count, then the preferred
+        layout. By series of pipeline degrees (fewer_gpus.py), except where the need is not monotone
+        along them (an engine that places blocks itself, ZeRO): there every count is tried in turn."""
+        placed = engine_for(self.wl).placement_key(self.spec, self.wl) is not None
+        if placed or (self.wl.mode.trains and self.wl.zero > 0):
+            return self.fewer_gpus_one_by_one(gpu, num_gpus, usable, known)
+        def fits(layout: Layout) -> bool:
+            return self._layout_budget(gpu, layout, known).fits
+
+        return fewer_gpus_layout(num_gpus, self.layouts, fits, lambda lay: (lay.tp, min(lay.dp, 3)))
+
+    def fewer_gpus_one_by_one(self, gpu: GpuSpec, num_gpus: int, usable: int,
+                              known: dict[Hashable, Budget]) -> Layout | None:
+        """_fewer_gpus trying every count below `num_gpus` in turn (bench/fewer_gpus_identical.py
+        checks the series search against it)."""
+        for count in range(num_gpus - 1, 0, -1):
+            fewer = self.layouts(count)
+            if fewer:
+                layout, fits, _ = self._first_fit(fewer, usable, gpu, known)
+                if fits:
+                    return layout
+        return None
 
     def _first_fit(self, candidates: Sequence[Layout], usable: int, gpu: GpuSpec,
                    known: dict[Hashable, Budget] | None = None) -> tuple[Layout, bool, Budget]:
@@ -524,17 +554,18 @@ class Planner:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
 
     def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
-             batch_limit: bool = True) -> FitRow:
+             batch_limit: bool = True, with_speed: bool = True) -> FitRow:
         """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
-            return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit)
+            return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit, with_speed=with_speed)
         layout, _ = self.choose_layout(gpu, num_gpus)
         note: tuple[str, ...] = ()
         if num_gpus is not None and layout.count < num_gpus:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
                     f"no layout of all {num_gpus} fits",)
-        return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note)
+        return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note,
+                               with_speed=with_speed)
 
 
 def _without_backend(row: FitRow, missing: str | None) -> FitRow:

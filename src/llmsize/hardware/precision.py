@@ -70,12 +70,15 @@ def _option_workload(wl: Workload, option: PrecisionOption) -> Workload:
 
 def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | None = 1, *,
                    estimator: EstimateFn | None = None, efficiency: Efficiency | None = None,
-                   batch_limit: bool = True, stop_at_first: bool = False,
+                   batch_limit: bool = True, stop_at_first: bool = False, sizes_only: bool = False,
                    ) -> tuple[list[PrecisionResult], int | None]:
     """Every precision option on `gpu` (or up to the first that fits) and the index of the best.
 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
-    max batch, speed), and so is the single option when nothing fits, to say why.
+    max batch, speed), and so is the single option when nothing fits, to say why. `sizes_only`:
+    no row is planned in full, and none gets a speed (`fit --all`'s table where it shows neither
+    the longest context nor tokens/s: cli/fit_all_rows.py); memory, headroom and the best format
+    are the full plan's, which sizes the same layout at the same context first.
     """
     options = precision_options(spec, wl, gpu)
     # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
@@ -96,9 +99,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
             if quick and planner.cannot_fit_one(gpu):
                 passed_over += 1
                 continue
-            full = _fitting_row(planner, gpu, num_gpus, batch_limit) if quick else None
+            full = _fitting_row(planner, gpu, num_gpus, batch_limit, sizes_only) if quick else None
             planned = full is not None
-            row = full if full is not None else planner.plan(gpu, num_gpus, limits=False)
+            row = full if full is not None else planner.plan(gpu, num_gpus, limits=False,
+                                                             with_speed=not sizes_only)
         except PlanError:
             raise
         except BadInputError as err:
@@ -122,14 +126,15 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     # row already says it does not fit, and its full plan (longest context, speed) is never shown.
     if listing and best is None:
         detail = None
-    if detail is not None and not planned:
+    if detail is not None and not planned and not sizes_only:
         r = results[detail]
         full = planners[detail].fit_layout(gpu, Layout(r.row.tp, r.row.pp, r.row.dp), batch_limit=batch_limit)
         results[detail] = r.model_copy(update={"row": full})
     return results, best
 
 
-def _fitting_row(planner: Planner, gpu: GpuSpec, num_gpus: int | None, batch_limit: bool) -> FitRow | None:
+def _fitting_row(planner: Planner, gpu: GpuSpec, num_gpus: int | None, batch_limit: bool,
+                 sizes_only: bool = False) -> FitRow | None:
     """The full row (limits, speed) of the format when its layout fits, else None. The first format
     that fits ends `fit --all`'s loop and is then planned in full, so its quick row is skipped
     (issue 15). Where planning it in full is refused, None: the quick row and the full plan after
@@ -138,7 +143,8 @@ def _fitting_row(planner: Planner, gpu: GpuSpec, num_gpus: int | None, batch_lim
     if not fits:
         return None
     try:
-        return planner.fit_layout(gpu, layout, batch_limit=batch_limit)
+        return planner.fit_layout(gpu, layout, batch_limit=batch_limit, limits=not sizes_only,
+                                  with_speed=not sizes_only)
     except PlanError:
         raise
     except BadInputError:

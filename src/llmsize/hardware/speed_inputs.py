@@ -253,4 +253,9 @@ def speed_dtype(spec: ModelSpec, wl: Workload) -> str:
         return str(wl.dtype)
     if quant in (QuantMethod.GPTQ, QuantMethod.AWQ, QuantMethod.GGUF):
         return "fp16"
-    return dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
+    default = dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
+    # an engine with its own compute type (llama.cpp and Ollama run a converted checkpoint in f16:
+    # engines/llama_cpp.py `compute_dtype`), as the memory model and the dtype warnings read it
+    from llmsize.estimate.weights import effective_format
+
+    return engine_for(wl).compute_dtype(effective_format(spec, wl)[0], default)

@@ -399,18 +399,34 @@ def kit(con: Any) -> tuple[Any, Any]:
     return RichTable, RichText
 
 
+def _fitted(table: Table, con: PlainConsole, keep: int) -> tuple[list[str], list[str]]:
+    """The table's lines with columns hidden from the right until it fits, and the hidden headers
+    (rightmost first); Unsupported where rich must lay it out."""
+    headers, body = table.cells()
+    widths = table.widths(headers, body)
+    hidden: list[str] = []
+    while len(widths) > keep and sum(widths) + len(widths) + 1 > con.width:
+        widths.pop()
+        headers.pop()
+        body = [row[:-1] for row in body]
+        hidden.append(" ".join(str(table.columns[len(widths)][0]).split()))
+    return table.lines(widths, headers, body, con.width), hidden
+
+
+def shown_columns(table: Table, con: PlainConsole, keep: int = 1) -> int:
+    """How many columns, from the left, print_fitted prints of `table` at this console's width."""
+    try:
+        return len(table.columns) - len(_fitted(table, con, keep)[1])
+    except Unsupported:
+        from llmsize.report.table_fit import shown_columns as rich_shown
+
+        return rich_shown(table.to_rich(), con.rich(), keep)
+
+
 def print_fitted(table: Table, con: PlainConsole, keep: int = 1) -> None:
     """table_fit.print_fitted for a plain table: hide columns from the right until it fits."""
     try:
-        headers, body = table.cells()
-        widths = table.widths(headers, body)
-        hidden: list[str] = []
-        while len(widths) > keep and sum(widths) + len(widths) + 1 > con.width:
-            widths.pop()
-            headers.pop()
-            body = [row[:-1] for row in body]
-            hidden.append(" ".join(str(table.columns[len(widths)][0]).split()))
-        lines = table.lines(widths, headers, body, con.width)
+        lines, hidden = _fitted(table, con, keep)
     except Unsupported:
         from llmsize.report.table_fit import print_fitted as rich_print_fitted
 

@@ -154,6 +154,9 @@ def _human(report: Report, console: Console) -> None:
     console.print(Text("Formulas and low-high ranges: llmsize explain with the same arguments.", style="dim"))
     if report.gpus:
         _gpus(report, console)
+    else:  # "what GPU do I need" had no next step without --gpu (issue 15, round 8)
+        console.print(Text("Which GPUs it fits: add --gpu NAME (with --num-gpus auto, the fewest that "
+                           "fit), or llmsize compare MODEL --gpus A,B,C.", style="dim"))
     if report.assumptions:
         console.print(Text("Assumptions:", style="bold"))
         for a in report.assumptions:
@@ -256,9 +259,27 @@ def breakdown_bar(memory: dict[str, int], width: int, text_type: Any = None) -> 
 
 
 def _gpus(report: Report, console: Console) -> None:
+    from llmsize.report.plain import kit
     from llmsize.report.render_plan import render_fit_rows
 
-    render_fit_rows(report.gpus, console, shown_elsewhere=report.warnings)
+    Text = kit(console)[1]
+
+    trains = str(report.workload.get("mode", "inference")) != "inference"
+    render_fit_rows(report.gpus, console, shown_elsewhere=report.warnings, trains=trains)
+    total, said = report.memory["total"], set()
+    for row in report.gpus:
+        # an engine that budgets a share of the card (vLLM's --gpu-memory-utilization) counts less than the
+        # whole GPU's peak: "Total: 17.46 GiB" over a row of 16.3 read as two answers (issue 15, round 8)
+        visible = row.visible_memory_bytes or 0
+        if (row.count != 1 or row.engine in said or not row.usable_bytes or row.usable_bytes >= visible
+                or abs(row.per_gpu_bytes - total) < 2**20):
+            continue
+        said.add(row.engine)
+        budget = format_gib(row.usable_bytes)
+        console.print(Text(hanging(
+            f"  per GPU GiB is what {row.engine} counts against its budget ({budget} of the card's "
+            f"{format_gib(visible)}); Total above is the whole GPU's peak, with what the engine keeps "
+            "outside that budget (CUDA context, graphs)", console.width, 4), style="dim"))
 
 
 def render_explain(report: Report, console: Console | None = None) -> None:

@@ -186,8 +186,8 @@ def gpu_line(gpu: GpuSpec) -> str:
     return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"
 
 
-def workload_line(wl: Workload) -> str:
-    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", f"engine {wl.engine}"]
+def workload_line(wl: Workload, engine: str | None = None) -> str:
+    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", engine or f"engine {wl.engine}"]
     if wl.prompt_tokens:
         parts.insert(2, f"prompt {wl.prompt_tokens:,}")
     return " · ".join(parts)
@@ -238,7 +238,9 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
             hints.append("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
         off_card = not gpu.memory.unified
-        if shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None:
+        # inference only: llama.cpp does not train (a QLoRA run was sent there; issue 15, round 8)
+        if (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
+                and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
             hints.append("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
@@ -271,7 +273,8 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
                   f"concurrent sequences of {wl.context:,} tokens")
     elif row.max_batch is not None:
         _say(con, f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
-    if row.gpu_layers is not None and row.total_layers:
+    if row.gpu_layers is not None and row.total_layers and row.gpu != "local-cpu":
+        # a CPU-only machine has no GPU to hold layers: "all 36 layers fit on the GPU" (issue 15, round 8)
         _say(con, f"  {_layers_line(row, wl)}")
     if row.usd_per_hour is not None:
         per_mtok = (f", ${row.usd_per_million_output_tokens:,.2f} per million output tokens"
@@ -320,28 +323,74 @@ def print_lines(lines: Sequence[str], console: Console | None = None) -> None:
         con.print(escape(line))
 
 
-def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
-                   console: Console | None = None) -> None:
-    """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
+FIT_ALL_COLUMNS = (("model", "left"), ("params", "right"), ("precision", "left"), ("peak/GPU GiB", "right"),
+                   ("headroom GiB", "right"), ("max context", "right"), ("tokens/s", "right"))
+SIZE_COLUMNS = 5  # model .. headroom: what a row planned without longest context or speed holds
+
+
+def _fit_all_table(fitting: Sequence[ModelFit], con: Console, columns: int = len(FIT_ALL_COLUMNS),
+                   filled: int | None = None) -> Any:
+    """`fit --all`'s table of the models that fit, largest first, with its first `columns` columns;
+    the cells after the first `filled` columns left empty."""
     from llmsize.report.plain import kit
 
-    con = console or _console()
-    Table = kit(con)[0]
-    fitting = [f for f in fits if f.best is not None]
-    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
-    _say(con, f"  {workload_line(wl)}")
-    table = Table()
-    for name, justify in (("model", "left"), ("params", "right"), ("precision", "left"),
-                          ("peak/GPU GiB", "right"), ("headroom GiB", "right"), ("max context", "right"),
-                          ("tokens/s", "right")):
+    table = kit(con)[0]()
+    for name, justify in FIT_ALL_COLUMNS[:columns]:
         table.add_column(name, justify=justify)
+    blank = columns - (columns if filled is None else filled)
     for f in sorted(fitting, key=lambda f: -f.params):
         best = f.best_result
         assert best is not None
-        table.add_row(f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
-                      gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
-    print_fitted(table, con)
-    if fitting:
+        cells = (f.model, f"{f.params / 1e9:,.1f}B", best.option.label, gib(best.row.per_gpu_bytes),
+                 gib(best.row.headroom_bytes), _tokens(best.row.max_context), _speed(best.row))
+        table.add_row(*cells[:columns - blank], *([""] * blank))
+    return table
+
+
+def fit_all_shows_limits(fits: Sequence[ModelFit], console: Console | None = None) -> bool:
+    """Whether render_fit_all's table, on this console, shows max context or tokens/s, which rows
+    planned with sizes only lack.
+
+    print_fitted hides columns from the right until the rest fits (table_fit.py), so max context
+    stays only if the first SIZE_COLUMNS columns and it fit; its cells are at least as wide as its
+    header. So the table of the rows' first SIZE_COLUMNS columns (the same in rows planned with
+    sizes only: hardware/precision.best_precision) and a max context column of empty cells decides:
+    where that column goes, the real one goes too, and tokens/s with it, whatever they hold. With no
+    model that fits the table has only its headers."""
+    from llmsize.report.table_fit import shown_columns
+
+    con = console or _console()
+    fitting = [f for f in fits if f.best is not None]
+    probe = _fit_all_table(fitting, con, SIZE_COLUMNS + 1, filled=SIZE_COLUMNS)
+    return bool(fitting) and shown_columns(probe, con) > SIZE_COLUMNS
+
+
+def fit_all_may_hide_limits(names: Sequence[str], console: Console | None = None) -> bool:
+    """A guess, before any model is planned, that the table will hide max context and tokens/s on
+    this console: fit_all_shows_limits' table with one row, the longest of `names` and header-wide
+    values, hides max context. Only a guess (which models fit is not known yet): fit_all_shows_limits
+    decides from the rows."""
+    from llmsize.report.table_fit import shown_columns
+
+    con = console or _console()
+    probe = _fit_all_table([], con, SIZE_COLUMNS + 1)
+    probe.add_row(max(names, key=len, default=""), *([""] * SIZE_COLUMNS))
+    return shown_columns(probe, con) <= SIZE_COLUMNS
+
+
+def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficiency: Efficiency,
+                   console: Console | None = None) -> None:
+    """Human output of `llmsize fit --all --gpu X`: the catalog models that run on the GPU."""
+    con = console or _console()
+    fitting = [f for f in fits if f.best is not None]
+    con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
+    _say(con, f"  {workload_line(wl)}")
+    # training has no decode speed: its column and footnote were a column of "-" under a note about
+    # inference speeds (issue 15, round 8); CPU RAM: "speed not estimated"
+    speeds = not wl.mode.trains and gpu.speed_known
+    columns = len(FIT_ALL_COLUMNS) - (0 if speeds else 1)
+    print_fitted(_fit_all_table(fitting, con, columns), con)
+    if fitting and speeds:
         con.print(_efficiency_line(efficiency))
 
 
@@ -355,35 +404,53 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     many_models = len({r.model for r in rows}) > 1
     if rows and not many_models:  # one model on several GPUs: say which model (issue 15)
         con.print(f"[bold]{escape(rows[0].model)}[/bold] ({escape(rows[0].weight_format)})")
-    _say(con, f"  {workload_line(wl)}")
+    one_gpu = many_models and len({r.row.gpu for r in rows}) == 1
+    if one_gpu:  # several models on one GPU: the GPU in the title, not a column of one value (round 8)
+        con.print(f"[bold]{len({r.model for r in rows})} models[/bold] on {escape(rows[0].row.gpu)}")
+    # a GGUF beside safetensors models runs on llama.cpp: the header said "engine transformers" over a
+    # row that llama.cpp decodes 4.9x faster (issue 15, round 8); such rows are marked and named below
+    others = sorted({r.row.engine for r in rows if many_models and r.row.engine
+                     and r.row.engine != str(wl.engine)})
+    _say(con, f"  {workload_line(wl)}" + (" (* rows: see below)" if others else ""))
     table = Table()
     if many_models:
-        table.add_column("model", overflow="fold", min_width=12)
+        table.add_column("model", overflow="fold", min_width=20)  # folds before a number is hidden
         table.add_column("weights", justify="left")
     sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)
+    speeds = not wl.mode.trains  # training: no decode speed, first token or $ per output token (round 8)
+    speed_columns = (("decode tok/s", "right"), ("TTFT s", "right")) if speeds else ()
     columns = [("GPU", "left"), ("GPUs", "right"), ("memory/GPU GiB", "right"), ("headroom GiB", "right"),
-               ("max context", "right"), ("decode tok/s", "right"), ("TTFT s", "right")]
+               ("max context", "right"), *speed_columns]
     if sweep:
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right")]
     if priced:
-        columns += [("$/hour", "right"), ("$/M out tok", "right")]
+        columns += [("$/hour", "right"), *((("$/M out tok", "right"),) if speeds else ())]
+    if one_gpu:
+        columns = columns[1:]
     for name, justify in columns:
         table.add_column(name, justify=justify)
     for r in rows:
         row = r.row
         cells = [row.gpu, _layout(row) if row.fits else f"{row.count}: no fit", gib(row.per_gpu_bytes),
-                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+                 gib(row.headroom_bytes), _tokens(row.max_context)]
+        cells += [_speed(row), _ttft(row)] if speeds else []
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             cells.append(f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-")
         if priced:
-            cells += [_money(row.usd_per_hour), _money(row.usd_per_million_output_tokens)]
+            per_token = [_money(row.usd_per_million_output_tokens)] if speeds else []
+            cells += [_money(row.usd_per_hour), *per_token]
+        if one_gpu:
+            cells = cells[1:]
         if many_models:
-            cells = [r.model, r.weight_format, *cells]
+            marked = row.engine in others
+            cells = [r.model, f"{r.weight_format} *" if marked else r.weight_format, *cells]
         table.add_row(*cells)
     print_fitted(table, con)
+    if others:
+        _say(con, f"  * runs on {' / '.join(others)} (the engine for those weights), not {wl.engine}")
     if sweep:
         _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:
@@ -416,7 +483,7 @@ def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | N
 
 
 def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
-                    shown_elsewhere: Sequence[str] = ()) -> None:
+                    shown_elsewhere: Sequence[str] = (), trains: bool = False) -> None:
     """The fit rows of `llmsize estimate --gpu X`: one line of table per GPU, then reasons and warnings.
 
     `shown_elsewhere`: warnings the caller prints itself (the estimate's own, which every row also
@@ -429,9 +496,10 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
         return
     table = Table(title="GPU fit", title_justify="left")
     sweep = any(row.concurrency is not None for row in rows)
+    speeds = not trains  # training has no decode speed or first token: no column of "-" (round 8)
     columns = [("GPU", "left"), ("GPUs", "right"), ("fits", "left"), ("per GPU GiB", "right"),
-               ("headroom GiB", "right"), ("max context", "right"), ("decode tok/s", "right"),
-               ("TTFT s", "right")]
+               ("headroom GiB", "right"), ("max context", "right"),
+               *((("decode tok/s", "right"), ("TTFT s", "right")) if speeds else ())]
     if sweep:
         columns[1:1] = [("concurrency", "right")]
         columns += [("total tok/s", "right"), ("speed", "left")]
@@ -439,7 +507,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
         table.add_column(name, justify=justify)
     for row in rows:
         cells = [row.gpu, _layout(row), "yes" if row.fits else "no", gib(row.per_gpu_bytes),
-                 gib(row.headroom_bytes), _tokens(row.max_context), _speed(row), _ttft(row)]
+                 gib(row.headroom_bytes), _tokens(row.max_context)]
+        cells += [_speed(row), _ttft(row)] if speeds else []
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             total = f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-"

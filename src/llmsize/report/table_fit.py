@@ -49,11 +49,17 @@ def _measured_copy(table: Table, console: Console) -> Table:
 def fit_columns(table: Table, console: Console, keep: int = 1) -> list[str]:
     """Drop columns from the right (never the first `keep`) until `table` fits; return their headers."""
     hidden: list[str] = []
+    # a column built to fold (overflow "fold" with a min_width: compare's model names) wraps its long
+    # values onto more lines before any column is hidden (issue 15, round 8: comparing three models at
+    # 80 columns hid every number and kept a 33-character name whole)
+    folding = [i for i, column in enumerate(table.columns) if column.overflow == "fold" and column.min_width]
     for column in table.columns:
         column.no_wrap = True
         column.overflow = "ellipsis"  # only a cell alone wider than the whole console is ever cut
     measured = _measured_copy(table, console)  # the same widths, measured faster (issue 15)
     widths = _column_widths(measured, console)
+    if widths is not None and folding:
+        _fold(table, measured, widths, folding, console.width)
     while len(table.columns) > keep and (
         natural_width(measured, console) if widths is None else sum(widths) + measured._extra_width
     ) > console.width:
@@ -63,6 +69,24 @@ def fit_columns(table: Table, console: Console, keep: int = 1) -> list[str]:
             widths.pop()
         hidden.append(" ".join(str(column.header).split()))
     return hidden[::-1]
+
+
+def _fold(table: Table, measured: Table, widths: list[int], folding: list[int], width: int) -> None:
+    """Narrow the folding columns (down to their min_width) by what the table is over `width`."""
+    for i in folding:
+        over = sum(widths) + measured._extra_width - width
+        if over <= 0:
+            return
+        _, right, _, left = table.padding  # rich Table.padding: (top, right, bottom, left)
+        padding = left + right
+        floor = (table.columns[i].min_width or 1) + padding
+        narrowed = max(floor, widths[i] - over)
+        if narrowed >= widths[i]:
+            continue
+        for column in (table.columns[i], measured.columns[i]):
+            column.width = narrowed - padding
+            column.no_wrap, column.overflow = False, "fold"
+        widths[i] = narrowed
 
 
 def _column_widths(table: Table, console: Console) -> list[int] | None:
@@ -81,6 +105,17 @@ def _column_widths(table: Table, console: Console) -> list[int] | None:
     if sum(widths) + table._extra_width > options.max_width:
         return None  # wider than the unbounded width: rich would shrink columns, so ask it
     return widths
+
+
+def shown_columns(table: Table, console: Console, keep: int = 1) -> int:
+    """How many columns, from the left, print_fitted prints of `table` on `console` (the table is
+    left as print_fitted leaves it: the hidden columns removed)."""
+    from llmsize.report.plain import PlainConsole
+    from llmsize.report.plain import shown_columns as plain_shown
+
+    if isinstance(console, PlainConsole):
+        return plain_shown(table, console, keep)
+    return len(table.columns) - len(fit_columns(table, console, keep))
 
 
 def print_fitted(table: Table, console: Console, keep: int = 1) -> None:

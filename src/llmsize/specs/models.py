@@ -702,6 +702,13 @@ class ModelSpec(Record):
         return self.layer_type(layer) in ATTENTION_KINDS and not self.shares_kv(layer)
 
     @property
+    def every_block_full_attention(self) -> bool:
+        """True when every block is full attention with a K/V cache of its own (no layer_types, no
+        shared K/V): a walk over blocks asking has_kv / has_state / layer_window then has one answer
+        for all, which the cache walks take without visiting each (a 16,384-block config; issue 15)."""
+        return self.layer_types is None and self.kv_shared_layers == 0
+
+    @property
     def max_mlp_width(self) -> int:
         """The widest dense MLP of any block (what an engine's compute buffer must hold)."""
         return max(self.intermediate_sizes) if self.intermediate_sizes else self.intermediate_size

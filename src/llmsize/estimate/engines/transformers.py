@@ -186,6 +186,16 @@ class Transformers(BaseEngine):
             )
         return None
 
+    def bnb_skips_fused_experts(self, spec: ModelSpec, wl: Workload) -> bool:
+        """`from_pretrained(quantization_config=BitsAndBytesConfig(...))` converts only `nn.Linear` / `Conv1D`
+        modules (transformers 5.23 integrations/bitsandbytes.py `replace_with_bnb_linear`: `type(module) is
+        nn.Linear`; quantizers/quantizer_bnb_4bit.py `param_needs_quantization`: a `Linear4bit`'s weight), and
+        the routed experts of transformers >= 5 are 3-D parameters (`Qwen3MoeExperts.gate_up_proj`): the
+        rule QLoRA follows (estimate/bnb_fused_experts.py), for inference too."""
+        from llmsize.estimate.bnb_fused_experts import experts_stay_float
+
+        return experts_stay_float(spec, wl)
+
     def kv_element_bytes(self, kv_dtype: str) -> Fraction:
         base = super().kv_element_bytes(kv_dtype)
         if kv_dtype in ("int8", "int4"):

@@ -50,6 +50,12 @@ def kv_groups(
     if draft[1]:
         kinds[(False, None, draft[0], False)] = draft[1]
     types = spec.layer_types
+    if spec.every_block_full_attention:  # one kind: full attention of one size (attention_view is one)
+        layers = tuple(layers)
+        if layers:
+            one = (False, None, token_bytes(layers[0]), False)
+            kinds[one] = kinds.get(one, 0) + len(layers)
+        layers = ()
     for layer in layers:
         if spec.has_kv(layer):
             chunked = types is not None and types[layer] == "chunked_attention"

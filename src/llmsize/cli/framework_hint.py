@@ -1,0 +1,39 @@
+"""LoRA/QLoRA that does not fit under the default framework: say whether Unsloth's run would (issue 15, r8).
+
+`fit Qwen3-32B --mode qlora --gpu RTX-4090` answered "Nothing fits ... on several of them: --num-gpus auto"
+under transformers' Trainer defaults (fp32 embeddings and lm_head from peft's prepare_model_for_kbit_training,
+full-vocabulary fp32 logits), while the run people use to fit a 32B QLoRA on one 24 GB card is Unsloth's
+(its own 4-bit loading, offloaded gradient checkpointing, chunked cross-entropy; each modelled under
+`--framework unsloth`, estimate/frameworks.py). The hint is the same fit under that framework, sized, not
+assumed; it is offered only on NVIDIA GPUs, the ones Unsloth's kernels target.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmsize.estimate.workload import Framework, Mode, Workload
+
+
+def unsloth_hint(spec: Any, wl: Workload, options: dict[str, Any], gpu: Any, count: int | None,
+                 eff: Any, best_found: bool) -> str | None:
+    """One line naming `--framework unsloth` and its peak when it fits where the default does not."""
+    if best_found or options.get("framework") is not None or gpu.vendor != "nvidia":
+        return None
+    if wl.mode not in (Mode.LORA, Mode.QLORA):
+        return None
+    from llmsize.cli.workload_options import workload_for
+    from llmsize.errors import LlmsizeError
+    from llmsize.hardware.model_fit import fit_model
+    from llmsize.units import GIB
+
+    try:
+        other = workload_for(spec, {**options, "framework": Framework.UNSLOTH}, count)
+        found = fit_model(spec, other, gpu, count, efficiency=eff, stop_at_first=True).best_result
+    except LlmsizeError:  # a setting Unsloth's recipe refuses: no hint
+        return None
+    if found is None:
+        return None
+    peak = found.row.per_gpu_bytes / GIB
+    return (f"  with --framework unsloth it fits: {found.option.label}, {peak:,.1f} GiB "
+            "per GPU (`llmsize explain` with --framework unsloth shows what its recipe changes)")
