@@ -20,6 +20,7 @@ from llmsize.estimate.engines import (
     llama_cpp_hip_graphs,
     llama_cpp_mla,
     llama_cpp_nodes,
+    llama_cpp_rdna4,
 )
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 
@@ -42,7 +43,9 @@ SPEED = EngineSpeedProfile(
     # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
     prefill_compute={"hbm": 0.109, "gddr": 0.274, "lpddr": 0.155, "apple": 0.666, "amd-lpddr": 0.228,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
-                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE},
+                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE,
+                     # RDNA4's WMMA MMQ (PR #17156), its rate on an R9700 (llama_cpp_rdna4.py)
+                     llama_cpp_rdna4.RDNA4_KEY: llama_cpp_rdna4.RDNA4_MMQ_SHARE},
     # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
     # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
     prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.674},
