@@ -1689,6 +1689,19 @@ FINDINGS = (
     "was ~1,200-1,400 blocks (2,048 would cache the 3,072 / 4,096 prompts: -50 / -73%), flags unpublished. "
     "Qwen3.5-4B TTFT on an A100 (vLLM 0.27, -73%): no timing of the ~150 ms per-request part found. Each "
     "row's note has the arithmetic.",
+    "Ollama's MoE prompts on ggml-cuda's MUL_MAT_ID host paths (issue 11, ollamammid pass). Read in each "
+    "vendored copy (ollama/ollama tags, ml/backend/ggml/ggml/src/ggml-cuda; estimate/engines/"
+    "ollama_mmid_copies.py): mmq.cu ggml_cuda_mul_mat_q's host grouping (two cudaStreamSynchronize a call) "
+    "from copy e1e8e0991 (v0.6.8, the first with MMQ for MUL_MAT_ID) to e54d41bef (v0.12.3), gone in "
+    "364a7a6d4 (v0.12.4); ggml_cuda_should_use_mmq refusing RDNA3 at 64+ tokens up to 7f8ef50cc (v0.13.2), "
+    "MMQ for every amd_wmma GPU from 17f7f4baa (v0.13.3); BF16 MUL_MAT_ID on MMF from 364a7a6d4 (64 tokens "
+    "at most), with llama.cpp's rows / tokens limits from 3cfa9c3f1 (v0.12.11). Ollama now sets the "
+    "llama.cpp engine's hooks for those releases (prefill_expert_loop from v0.6.8, not on Vulkan; "
+    "prefill_quantized_loop up to v0.13.2; from v0.30 llama-server's build decides), priced by "
+    "llama_cpp_mmid_host.py; the helper's round trips stay ollama_mmid_sync.py's (now v0.6.8-v0.12.3, "
+    "every multi-token call, grouped or looped), so the loop adds only its dispatches there. No row "
+    "moves (the two 0.11.8 MoE prompt rows already paid the round trips; no Ollama row is a ROCm or BF16 "
+    "MoE prompt); per-engine held-out medians unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -293,7 +293,7 @@ class SpeedInputs(Record):
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
     prefill_moe_host_s: float = Field(
         default=0.0, ge=0, description="seconds each MoE layer's expert mat-muls wait on host round trips "
-        "in a prompt ubatch on CUDA/ROCm (Ollama's vendored e54d41be: estimate/engines/ollama_mmid_sync.py)")
+        "in a prompt ubatch on CUDA/ROCm (Ollama v0.6.8-v0.12.3: engines/ollama_mmid_sync.py)")
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
@@ -829,7 +829,10 @@ def _expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, ch
     rows = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
     shape = (round(used / inputs.expert_pick_share), used, moe_layers, rows, inputs.hidden_size)
     flags = (c.mmid_quantized_loop, inputs.bf16_weights, inputs.prefill_host_helper)
-    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, c.mmid_round_trip_s)
+    # Where the engine prices every call's round trips itself (Ollama's copies: ollama_mmid_sync.py), only the
+    # loop's dispatches are added here.
+    round_trip_s = 0.0 if inputs.prefill_moe_host_s else c.mmid_round_trip_s
+    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, round_trip_s)
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:

@@ -20,6 +20,7 @@ from llmsize.estimate.engines import (
     llama_cpp_hip_graphs,
     llama_cpp_mla,
     llama_cpp_nodes,
+    llama_cpp_rdna4,
     llama_cpp_volta_prefill,
 )
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -46,7 +47,9 @@ SPEED = EngineSpeedProfile(
     # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
     prefill_compute={"hbm": 0.109, "gddr": 0.274, "lpddr": 0.155, "apple": 0.666, "amd-lpddr": 0.228,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
-                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE}
+                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE,
+                     # RDNA4's WMMA MMQ (PR #17156), its rate on an R9700 (llama_cpp_rdna4.py)
+                     llama_cpp_rdna4.RDNA4_KEY: llama_cpp_rdna4.RDNA4_MMQ_SHARE}
     | llama_cpp_volta_prefill.quantized_share(_SHARE_16BIT),
     prefill_compute_16bit=_SHARE_16BIT,
     # Volta has no int8 MMA: a quantized ubatch of 64 tokens or more dequantizes and runs cuBLAS FP16, at

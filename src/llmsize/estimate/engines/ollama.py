@@ -46,6 +46,7 @@ from llmsize.estimate.engines import (
     ollama_recurrent,
     server_releases,
 )
+from llmsize.estimate.engines import ollama_mmid_copies as mmid_copies
 from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
@@ -161,11 +162,11 @@ GO_GDN_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
     "version": "Ollama's Go engine before v0.30, Gated DeltaNet built from ggml primitives",
     "sources": (*OWN_RUNNER_REBUILD_SPEED.sources,
                 "https://github.com/ollama/ollama/blob/main/model/models/qwen3next/deltanet.go")})
-# v0.11.5-v0.12.0 ran llama.cpp e54d41be, whose CUDA backend predates the MoE and GEMV fusions
+# v0.11.5-v0.12.3 ran llama.cpp e54d41be, whose CUDA backend predates the MoE and GEMV fusions
 # (ollama_vendored.py): the same two runners with that copy's kernels per block part.
 E54_SPEED, E54_REBUILD_SPEED = (prof.model_copy(update={
     "engine": f"{prof.engine}-e54", "node_kernels": e54_kernels(),
-    "version": f"{prof.version}, vendored llama.cpp e54d41be (v0.11.5-v0.12.0)",
+    "version": f"{prof.version}, vendored llama.cpp e54d41be (v0.11.5-v0.12.3)",
     "sources": (*prof.sources, "https://github.com/ollama/ollama/issues/11982")})
     for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED))
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {
@@ -431,14 +432,40 @@ class Ollama(LlamaCpp):
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
 
     def prefill_moe_host_seconds(self, spec: ModelSpec) -> float:
-        """v0.11.5-v0.12.0 grouped each prompt ubatch's routed tokens on the host, two syncs a MUL_MAT_ID
-        (estimate/engines/ollama_mmid_sync.py)."""
+        """v0.6.8-v0.12.3's copies grouped each prompt ubatch's routed tokens on the host, two syncs a
+        MUL_MAT_ID (estimate/engines/ollama_mmid_sync.py)."""
         return moe_layer_host_seconds(self.release(), spec.model_type)
+
+    def prefill_expert_loop(self) -> bool:
+        """Ollama runs ggml-cuda's MUL_MAT_ID (CUDA/ROCm; not Vulkan): its vendored copies from v0.6.8
+        and its llama-server from v0.30 loop the experts where the grouped kernels refuse a call
+        (ollama_mmid_copies.py; copies before v0.6.8 ran an older loop, not modelled)."""
+        release = self.release()
+        if release is not None and release < mmid_copies.HELPER_FIRST_RELEASE:
+            return False
+        return str(self.wl.backend) != "vulkan"
+
+    def prefill_quantized_loop(self) -> bool:
+        """Copies up to v0.13.2 refused grouped MMQ on RDNA3 at 64 tokens or more; llama-server from v0.30
+        follows its build (ollama_mmid_copies.py, LlamaCpp.prefill_quantized_loop)."""
+        release = self.release()
+        if release is None or release >= LLAMA_SERVER_RELEASE:
+            return super().prefill_quantized_loop()
+        return self.prefill_expert_loop() and mmid_copies.rdna_loops_quantized(release)
+
+    def prefill_host_helper(self) -> bool:
+        """Before v0.30 the host helper's round trips are ollama_mmid_sync's (prefill_moe_host_seconds,
+        which counts the Go engine's fused gate_up), never llama_cpp_mmid_host's too; llama-server from
+        v0.30 (b9452 and later) groups on the device."""
+        release = self.release()
+        if release is not None and release < LLAMA_SERVER_RELEASE:
+            return False
+        return super().prefill_host_helper()
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
         OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
-        before v0.11.5 (also unfused CUDA norms): ollama_graph.py; v0.11.5-v0.12.0 with the kernels of
+        before v0.11.5 (also unfused CUDA norms): ollama_graph.py; v0.11.5-v0.12.3 with the kernels of
         their vendored llama.cpp (ollama_vendored.py).
         --engine-version is an Ollama release here, not a llama.cpp build."""
         release = self.release()

@@ -1,14 +1,18 @@
-"""Host round trips of the routed-expert mat-muls in a prompt ubatch: Ollama's vendored llama.cpp e54d41be.
+"""Host round trips of the routed-expert matmuls in a prompt ubatch: Ollama v0.6.8-v0.12.3's llama.cpp copies.
 
-Ollama v0.11.5 to v0.12.0 ran both of its runners on ggml from llama.cpp e54d41be (ollama_vendored.py). In
-that copy a prompt ubatch's MUL_MAT_ID on CUDA/ROCm takes MMQ with ids (ggml-cuda.cu ggml_cuda_mul_mat_id:
-ne2 > 1 and ggml_cuda_should_use_mmq, true for k-quants and MXFP4 on any GPU with int8 MMA), and
-mmq.cu ggml_cuda_mul_mat_q's ids branch prepares the expert grouping on the host, every call:
-cudaMemcpyAsync of the ids to the host, cudaStreamSynchronize, a CPU loop over experts x tokens x top-k,
-cudaMemcpyAsync of the grouped ids back, cudaStreamSynchronize (read at ollama/ollama v0.11.8,
-ml/backend/ggml/ggml/src/ggml-cuda/mmq.cu; the same two syncs at v0.11.5 and v0.12.0). The GPU waits out
-each round trip. llama.cpp PR #15525 (2025-08-23, after the copy) moved that helper to device code, "This
-eliminates the need for synchronization". A one-token step takes MMVQ with ids instead: no round trip.
+Ollama v0.6.8 to v0.12.3 ran both of its runners on ggml copies (e1e8e0991 .. de4c07f93, then e54d41be
+from v0.11.5: ollama_mmid_copies.py) in which a prompt ubatch's MUL_MAT_ID on CUDA/ROCm takes MMQ with ids
+(ggml-cuda.cu ggml_cuda_mul_mat_id: ne2 > 1 and ggml_cuda_should_use_mmq, true for k-quants and MXFP4 on
+any GPU with int8 MMA), and mmq.cu ggml_cuda_mul_mat_q's ids branch prepares the expert grouping on the
+host, every call: cudaMemcpyAsync of the ids to the host, cudaStreamSynchronize, a CPU loop over experts x
+tokens x top-k, cudaMemcpyAsync of the grouped ids back, cudaStreamSynchronize (read at ollama/ollama
+v0.11.8, ml/backend/ggml/ggml/src/ggml-cuda/mmq.cu; the same two syncs at v0.6.8, v0.11.4, v0.11.5 and
+v0.12.3, none at v0.12.4). The GPU waits out each round trip. llama.cpp PR #15525 (2025-08-23, after the
+copy) moved that helper to device code, "This eliminates the need for synchronization". A one-token step
+takes MMVQ with ids instead: no round trip. The calls the grouped kernels refuse (BF16 experts; quantized
+ones on RDNA3 at 64 tokens or more) take ggml_cuda_mul_mat_id's fallback, which copies the ids to the
+host and back the same way: every multi-token call of these copies is counted here, and
+llama_cpp_mmid_host.py adds only that fallback's per-expert dispatches for them (hardware/speed.py).
 
 Calls per MoE layer: llama.cpp's build_moe_ffn (the llama runner, e.g. qwen3moe until v0.12.2) multiplies
 gate, up and down: 3; Ollama's Go engine runs gpt-oss with a fused gate_up tensor (model/models/gptoss
@@ -23,7 +27,7 @@ has no published timing, so it is not priced. Nothing fitted.
 
 from __future__ import annotations
 
-from llmsize.estimate.engines.ollama_vendored import vendors_e54
+from llmsize.estimate.engines.ollama_mmid_copies import helper_on_host
 
 # REFERENCE: https://github.com/kekzl/imp/issues/1654 (pinned 4-byte D2H + cudaStreamSynchronize, median
 # 31.35 us over 2000 iterations).
@@ -38,7 +42,7 @@ FUSED_GATE_UP_MODEL_TYPES = frozenset({"gpt_oss"})
 
 def moe_layer_host_seconds(release: tuple[int, int, int] | None, model_type: str) -> float:
     """Seconds of host round trips one MoE layer adds to a prompt ubatch on CUDA/ROCm (0: not this copy)."""
-    if not vendors_e54(release):
+    if not helper_on_host(release):
         return 0.0
     calls = CALLS_PER_MOE_LAYER - 1 if model_type in FUSED_GATE_UP_MODEL_TYPES else CALLS_PER_MOE_LAYER
     return calls * SYNCS_PER_CALL * ROUND_TRIP_S

@@ -5,15 +5,16 @@ Before v0.30 Ollama ran its runners (the llama runner and the Go engine) on a co
 copy fused only what its own date had (estimate/engines/llama_cpp_fusion.py, one PR per fusion), so a
 routed FFN launched the kernels of that build, not of the current one the llama.cpp profile prices.
 
-Dated here: v0.11.5 vendored llama.cpp e54d41be (ollama/ollama 1a19df1f3, #11823), the copy v0.12.0 still
-pins (estimate/engines/ollama.py logit_rows). It holds PR #14800 (the fused rms_norm + mul that
-ollama_graph.FUSED_NORM_RELEASE dates to the same update) and no later CUDA fusion: v0.11.5 was running
-by 2025-08-22 (the server log in ollama/ollama#11982, "ollama 0.11.5: gpt-oss120b ...", lines of
-"Aug 22 10:07:07"), before PR #15631 (fused adds, opened 2025-08-28), #16130 (top-k MoE), #16715 (GEMV
-gate + up + GLU) and #16884 (rope + set_rows). A Qwen3-30B-A3B block then launched the routed FFN's
-12 + (k - 1) kernels where the current build launches 5: 14 more a layer at top-8.
+Dated here: v0.11.5 vendored llama.cpp e54d41be (ollama/ollama 1a19df1f3, #11823), the copy v0.12.0 to
+v0.12.3 still pin (their Makefile.sync FETCH_HEAD; v0.12.4 moves to 364a7a6d). It holds PR #14800 (the
+fused rms_norm + mul that ollama_graph.FUSED_NORM_RELEASE dates to the same update) and no later CUDA
+fusion: v0.11.5 was running by 2025-08-22 (the server log in ollama/ollama#11982, "ollama 0.11.5:
+gpt-oss120b ...", lines of "Aug 22 10:07:07"), before PR #15631 (fused adds, opened 2025-08-28), #16130
+(top-k MoE), #16715 (GEMV gate + up + GLU) and #16884 (rope + set_rows). A Qwen3-30B-A3B block then
+launched the routed FFN's 12 + (k - 1) kernels where the current build launches 5: 14 more a layer at
+top-8.
 
-Not dated (left on the current build's counts): releases after v0.12.0 up to v0.29, whose copies were
+Not dated (left on the current build's counts): releases after v0.12.3 up to v0.29, whose copies were
 updated more than once (ec98e2002 in v0.17.7 and v0.20-v0.24, per their Makefile.sync) without a build
 number found here; releases before v0.11.5 (their unfused norms are ollama_graph's).
 """
@@ -22,16 +23,17 @@ from __future__ import annotations
 
 from llmsize.estimate.engines import llama_cpp_fusion
 
-# REFERENCE: ollama/ollama 1a19df1f3 (#11823, first in v0.11.5) vendored llama.cpp e54d41be; v0.12.0's
-# Makefile.sync still pins it (estimate/engines/ollama.py logit_rows).
+# REFERENCE: ollama/ollama 1a19df1f3 (#11823, first in v0.11.5) vendored llama.cpp e54d41be; Makefile.sync
+# still pins it (FETCH_HEAD=e54d41be...) at the v0.12.0, v0.12.1, v0.12.2 and v0.12.3 tags, and v0.12.4 moves
+# to 364a7a6d (`git show v0.12.N:Makefile.sync` in ollama/ollama).
 E54_FIRST_RELEASE = (0, 11, 5)
-E54_LAST_RELEASE = (0, 12, 0)
+E54_LAST_RELEASE = (0, 12, 3)
 # REFERENCE: ggml-org/llama.cpp PR #15631 (opened 2025-08-28), the first CUDA fusion after the copy.
 FIRST_MISSING_FUSION = 15631
 
 
 def vendors_e54(release: tuple[int, int, int] | None) -> bool:
-    """Whether this Ollama release ran the llama.cpp copy e54d41be (v0.11.5 to v0.12.0)."""
+    """Whether this Ollama release ran the llama.cpp copy e54d41be (v0.11.5 to v0.12.3)."""
     return release is not None and E54_FIRST_RELEASE <= release <= E54_LAST_RELEASE
 
 
