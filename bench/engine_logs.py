@@ -244,6 +244,21 @@ LEFT_OUT = [
     "Ollama llama3.2:3b weights (ollama/ollama#8098, 0.5.1): memory.weights.total 2.4 GiB against a 1.9 "
     "GiB GGUF; and deepseek-r1:671b (#8447): 385.0 GiB and 9.5 GiB of pre-MLA KV, which a config.json "
     "cannot express (the GGUF's split MLA tensors decide it).",
+    'Ollama 0.6.x gemma3:27b on two GPUs (ollama/ollama#9791): memory.weights.total="14.3 GiB" is the '
+    "repeating blocks alone (llm/memory.go of v0.6.2 logs memoryWeights as both total and repeating; "
+    "the 1.1 GiB output layer is nonrepeating); no llmsize key holds the blocks' weights alone.",
+    'Ollama mistral-small3.1:24b at num_ctx 131072 (ollama/ollama#10615): memory.weights.total="13.1 '
+    'GiB" and projector.weights="769.3 MiB"; llmsize gives 13.34 GiB of text weights and 0.82 GiB of '
+    "vision tower (+2.2% together): which tensors Ollama's mistral3 blob keeps at which type was not "
+    "read. The KV and estimator-graph lines of the same log are rows.",
+    "SGLang Qwen3-Next-80B-A3B FP8 with DeepEP and DP attention (sgl-project/sglang#10622): 'K size: "
+    "31.89 GB' at 2,786,325 tokens is the 12 attention layers x 2 KV heads x 256 x 2 B alone; kvcache-"
+    "ai/ktransformers#1870 (Qwen3.5-397B-A17B, 2x RTX 4090): 'K size: 4.15 GB' at 580,364 tokens "
+    "likewise. memory.kv_cache adds one sequence's delta-net state, and no key gives the attention pool"
+    " alone (its state-pool line is a row).",
+    "vLLM Qwen3.8-27B on 2x RTX 5090 (noonghunna/club-3090#1084, #1086, #1322, #1339; vllm-"
+    "project/recipes#810): the composes run DFlash drafters (not modelled) or do not state the "
+    "speculative config in the lines read.",
 ]
 
 

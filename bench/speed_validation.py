@@ -34,6 +34,7 @@ from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
+from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
@@ -1617,6 +1618,77 @@ FINDINGS = (
     "Left, with what was checked in each row's note: gpt-oss-120b on the A100 (+249%, prompt as far off: "
     "the shape of a CPU split the report does not print), the A100's qwen3-coder decode (+88..+95%, slower "
     "than the RTX 4090's run while its dense runs are faster) and both cards' MoE prompts (+134..+141%).",
+    "llama.cpp prompt rows (issue 11, lcppprefill pass). Mechanism added: ggml-cuda picks a prompt's "
+    "MUL_MAT_ID kernel for the whole ubatch (ggml_cuda_mul_mat_id: ggml_cuda_should_use_mmq(type, cc, "
+    "ne12 = its tokens), ggml_cuda_should_use_mmf(..., mul_mat_id=true)) and, where the grouped kernels "
+    "refuse it, falls back to a host loop: the ids copied to the host and a sync, a host sort, the sorted"
+    " ids copied back and a sync, then per expert holding tokens a plain mat-mul (MMQ: quantize + "
+    "mul_mat_q; BF16: hipBLAS GEMM + F32 conversion; two dispatches). HIP builds before PR #17576 (WMMA "
+    "MMQ for RDNA3, Dec 2025) refused MMQ to RDNA3/3.5 ubatches of 64+ tokens (mmq.cu: !RDNA3 || ne11 < "
+    "MMQ_DP4A_MAX_BATCH_SIZE); MMF refuses BF16 experts of more than 1,024 rows past 128 tokens (mmf.cu) "
+    "on every build; and before PR #15525 (2025-08-23) the grouped MMQ kernel itself grouped the tokens "
+    "on the host with the same two round trips, on every GPU. Priced "
+    "(estimate/engines/llama_cpp_mmid_host.py, nothing fitted): each dispatch at gfx1151's measured "
+    "direct-launch floor (2.0087 us, shisa-ai/hipEngine dispatch-floor-comparison.json; not measured for "
+    "other GPUs, so not priced there), each round trip at kekzl/imp#1654's 31.35 us (the figure "
+    "ollama_mmid_sync.py prices Ollama's vendored copy of the same code with); the host sort is not "
+    "timed, so these are lower bounds. Held out: Strix Halo ROCm build 5882 Qwen3-30B-A3B Q4_K_M / Q8_0 "
+    "pp512 +52.2 / +37.6% -> +32.3 / +21.3%, Qwen3-235B-A22B +3.7% -> -0.5%; build 9187 GLM-4.7-Flash "
+    "BF16 +61.6% -> +52.6%, Qwen3.6-35B-A3B BF16 +22.6% -> +16.2%, gemma-4-26B-A4B BF16 -17.2% -> -19.2%;"
+    " RTX 3090 DeepSeek-V2-Lite (PR #15525's master) -ub 64/128/256/512 +84.6/+75.5/+72.2/+90.3% -> "
+    "+56.6/+53.8/+55.4/+76.6% (the PR's own column, which removes the round trips and retiles, is "
+    "1.42/1.07/1.11x faster: the priced saving, 18% and 8-14%, stays below it); RTX PRO 6000 gpt-oss-20b "
+    "of the 2025-08 guide +59.6% (Max-Q +77.4%) -> +37.3% (+54.5%), its 120b -13.6% (-1.8%) -> -18.7% "
+    "(-7.2%). No fit row moves; per-engine held-out medians unchanged (llama.cpp 9.75%). Checked and "
+    "left, each in its rows' notes: the XiongjieDai A40 70B Q4_K_M and RTX 6000 Ada F16 pp512 rows are "
+    "not the source's only unstable runs (36 of its 849 LLaMA 3 results print a spread of 4% or more; "
+    "these rank 32nd and 19th), the A40 row alone rising with the prompt; DeepSeek-V2-Lite stays off by "
+    "one factor at every microbatch; gpt-oss-20b on the RTX PRO 6000 is confirmed by PR #17906's master "
+    "(10,560-10,854 t/s at pp512-pp8192, after PR #15525) while the guide's 120b is fast in the model, so"
+    " the measured 120b / 20b time per layer is 1.39 against the model's 2.57: MXFP4 experts lose less to"
+    " few tokens an expert than the k-quant-fitted expert_half_tokens says on CUDA, and Vulkan MXFP4 "
+    "(gpt-oss-120b on Strix Halo, -54% held out, -42% fit) shows the same from the other side; no kernel "
+    "timing prices it. The RTX 3090 gpt-oss-20b decode at 4K (+56%) comes from a page whose engine is not"
+    " stated (its three sibling rows +28..+36%).",
+    "Ollama's A100 and MoE-prompt rows, read again in Ollama's own code (issue 11, ollamaa100). The "
+    "prompt-test runs of 2025-09-04 predate v0.11.10's tag, so 0.11.8 or 0.11.9 ran them. MoE prompts: in "
+    "the llama.cpp copy those releases vendored (e54d41be; ml/backend/ggml/ggml/src/ggml-cuda/mmq.cu "
+    "ggml_cuda_mul_mat_q, ids branch) every MUL_MAT_ID of a prompt ubatch copies the routing ids to the "
+    "host, synchronizes, groups tokens by expert in a CPU loop over experts x tokens x top-k, copies them "
+    "back and synchronizes again while the GPU waits; llama.cpp PR #15525 (2025-08-23, after the copy) "
+    "moved it to the device. Priced for Ollama v0.11.5-v0.12.0 on CUDA/ROCm (estimate/engines/"
+    "ollama_mmid_sync.py): two round trips a call at kekzl/imp#1654's 31.35 us (3 calls a layer in "
+    "llama.cpp's build_moe_ffn, 2 for the Go engine's fused gpt-oss gate_up), a lower bound: the CPU loop "
+    "(524,288 entries a call for Qwen3-30B-A3B at 512 tokens) has no published timing. qwen3-coder prompts "
+    "+133.9% -> +109.8% (RTX 4090), +140.7% -> +123.9% (A100); gpt-oss-120b +248.8% -> +243.3%; no other "
+    "row moves. gpt-oss-120b on the A100 (+249%): Ollama 0.11.8's own placement keeps every layer on the "
+    "card (old estimator, GraphSize's gptoss case, flash attention on for gptoss, num_ctx raised to 8192 "
+    "in server/routes.go), the same card ran llama3.1:70b at 21 t/s, and the vendored kernels treat sm_80 "
+    "as sm_89 (MXFP4 by MMVQ table lookups and int8 MMQ, BF16 mat-vecs, sink flash attention at head size "
+    "64, SWIGLU_OAI and ADD_ID all on the GPU, CUDA graphs not disabled for the Go engine's one-token "
+    "graph): no mechanism found for its 3.5x on decode and prompt alike. A lead for the A100's qwen3-coder "
+    "decode (+78..+85%): llama.cpp's per-node time, calibrated on 2.5 GHz GeForce cards, is used as is for "
+    "the 1.41 GHz A100, whose own llama.cpp rows read 8B +21..+29% and 70B -15%; not priced.",
+    "The worst vLLM / SGLang rows, read again (issue 11, vllmmisc pass; no constant or prediction moved). "
+    "Qwen2.5-72B-Instruct-GPTQ-Int4 on one A100 (+75% held out, +86% fit): Qwen's harness "
+    "(examples/speed-benchmark/speed_benchmark_vllm.py) times one llm.generate call per row with warmup 0 "
+    "and divides the nominal 2,048 tokens by it; the run is ~1.8x the model at 1 token and its 6,144-token "
+    "run adds 23.2 s where the model adds 8.3 s (prefill and KV alike), which a weight-kernel (Marlin) "
+    "effect alone would not give, while the same shapes on one A100 under vLLM 0.4.2 (Qwen2 table, 29.60 "
+    "t/s) match the model (28.9); left in. InferenceX's 8 x B200 SGLang DeepSeek-R1 FP4 conc 64 (+65%): by "
+    "Little's law on the source's own table, its mean TTFT (5.72 s, P99 73 s; 0.39 s / 0.94 s at conc 32) "
+    "is a stall ~50-64 waiting requests sat through, 22% of all request time; with a normal TTFT the model "
+    "would read +28% (conc 4-32: +11..+21%), the rest a slower step. The sweep's TTFT rise from conc 8 to 16 "
+    "is the script's --scheduler-recv-interval 30 at conc >= 16 (SGLang SchedulerRecvSkipper polls new "
+    "requests once per 30 decode steps): +125 / +36 ms predicted from conc 8 to 16 / 16 to 32, +158 / +40 "
+    "published; ~1.6% of the output rate, noted. "
+    "SGLang gpt-oss-120b DP 4 / EP 4 at 2,560 streams (+58%): the run "
+    "implies a ~34.8 ms step a rank against 21.0 modelled; the per-request host loops (scheduler result "
+    "processing, one detokenizer for 2,560 streams) are the lead, unpriced. tt#143's Qwen2.5-72B TTFT "
+    "at 2,048 tokens (+79%): V1 sizes the pool check by max_model_len, and the sweep itself shows the pool "
+    "was ~1,200-1,400 blocks (2,048 would cache the 3,072 / 4,096 prompts: -50 / -73%), flags unpublished. "
+    "Qwen3.5-4B TTFT on an A100 (vLLM 0.27, -73%): no timing of the ~150 ms per-request part found. Each "
+    "row's note has the arithmetic.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1696,11 +1768,16 @@ def build_case(row: dict[str, Any]) -> Case:
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     """llama.cpp: the row's build says whether its prompt ran the head on every token
-    (estimate/engines/llama_cpp_logits.py; the workload carries no build)."""
+    (estimate/engines/llama_cpp_logits.py) and, off Vulkan, whether its MUL_MAT_ID looped over the
+    experts (estimate/engines/llama_cpp_mmid_host.py; the workload carries no build)."""
     if row["engine"] != "llama.cpp":
         return inputs
-    every = head_on_every_prompt_token(row_build(str(row.get("engine_version", ""))))
-    return inputs.model_copy(update={"prefill_logits_every_token": every})
+    version = str(row.get("engine_version", ""))
+    every = head_on_every_prompt_token(row_build(version))
+    cuda = not re.search(r"vulkan", version, re.IGNORECASE)
+    return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
+                                     "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
+                                     "prefill_host_helper": cuda and host_helper(row_build(version))})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:

@@ -773,6 +773,8 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
 # - LoRA + FSDP (configs/fsdp_config.yaml: FULL_SHARD, TRANSFORMER_BASED_WRAP, BACKWARD_PRE, no offload),
 #   8x H100, batch 8, accumulation 4: "72-80 GB (90-98%) ... The slight increase in GPU memory at the end
 #   is when saving the model using FULL_STATE_DICT": 72 GB is the training part.
+# accelerate's `deepspeed_config:` block builds a DeepSpeed config without bucket sizes, so ZeRO-3 holds
+# DeepSpeed's default 5e8-element bf16 reduce bucket (1 GB) even for LoRA (deepspeed_buckets.py).
 # DeepSpeed shards parameters module by module (--zero-impl deepspeed: no FSDP root unit); its LoRA
 # adapters are cast to bf16 by the engine with an fp32 master (not modelled: llmsize keeps peft's fp32).
 # train.py loads the unquantized base in fp32 (examples/sft/utils.py `create_and_prepare_model`): FSDP keeps
@@ -1085,9 +1087,10 @@ for path, label, args, published, note in (
      "'# 35GiB'; transformers' default AdamW on the bf16 weights (states in bf16) assumed"),
     ("cached_dataset/sft.sh", "Qwen2.5 7B full, 4 GPUs ZeRO-3, bs 1 x packed 8192, Liger, flash",
      "Qwen2.5-7B --mode full --framework trainer --gradient-checkpointing --liger --attention flash "
-     "--context 8192 --batch 1 --zero 3 --num-gpus 4", 44,
+     "--context 8192 --batch 1 --zero 3 --num-gpus 4 --ds-reduce-bucket auto", 44,
      "'# 4 * 44GiB'; DeepSpeed ZeRO-3's fp32 master and states, and at the step the fp32 cast of one "
-     "1e9-element sub-group (deepspeed_step.py); its prefetch and reduce buckets and the lm_head gathered "
+     "1e9-element sub-group (deepspeed_step.py); swift/llm/ds_config/zero3.json's reduce_bucket_size "
+     "'auto' = hidden_size² (deepspeed_buckets.py); its prefetch bucket and the lm_head gathered "
      "whole at the loss not modelled; gradient_accumulation_steps 4 does not move the step's peak"),
 ):
     ROWS.append(

@@ -291,3 +291,57 @@ def test_sglang_hybrid_launch_sizes_the_state_pool_from_its_flags() -> None:
     assert figures["state_slots"] == 8
     assert figures["state_pool_bytes"] == (8 + 1) * 23 * layer
     assert "max_running_requests=8," in " ".join(result.row.engine_log)
+
+
+def test_a_deepspeed_reduce_bucket_is_read_and_sized(tmp_path: Path) -> None:
+    """DeepSpeed allocates `reduce_bucket_size` gradient elements whole on every GPU
+    (runtime/zero/stage3.py `_setup_for_real_optimizer`; default 5e8 in zero/config.py): a config that
+    shrinks it to 1e8 needs (5e8 - 1e8) bf16 elements = 800,000,000 bytes less on each GPU."""
+    gpu = load_catalog().get("H100")
+    text = (
+        "model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\nfinetuning_type: lora\n"
+        "cutoff_len: 1024\nper_device_train_batch_size: 1\nbf16: true\ndeepspeed: ds.json\n"
+    )
+    need = {}
+    for bucket in (None, 1e8):
+        zero: dict[str, object] = {"stage": 3}
+        if bucket is not None:
+            zero["reduce_bucket_size"] = bucket
+        _write(tmp_path / "ds.json", json.dumps({"zero_optimization": zero}))
+        setup = read_training_config(_write(tmp_path / "sft.yaml", text))
+        need[bucket] = run_check(setup, gpu, 2).row.per_gpu_bytes
+    assert setup.get("ds_reduce_bucket") == 100_000_000
+    assert need[None] - need[1e8] == 400_000_000 * 2
+
+
+@pytest.mark.parametrize(
+    ("fsdp", "stage", "offload"),
+    [
+        ("fsdp: full_shard auto_wrap\n", 3, None),  # transformers TrainingArguments words
+        ("fsdp: [shard_grad_op, auto_wrap]\n", 2, None),  # Axolotl's list
+        ("fsdp: full_shard offload auto_wrap\n", 3, "cpu"),
+        ("fsdp_config: {fsdp_sharding_strategy: SHARD_GRAD_OP}\n", 2, None),  # accelerate's key
+        ("fsdp_config: {fsdp_sharding_strategy: 1, fsdp_offload_params: true}\n", 3, "cpu"),  # 1 = FULL_SHARD
+        ("fsdp_config: {fsdp_version: 2, reshard_after_forward: false}\n", 2, None),  # FSDP2
+        ("fsdp: [auto_wrap]\n", 3, None),  # no strategy: FULL_SHARD, accelerate's default
+    ],
+)
+def test_fsdp_in_a_training_config_shards_the_run(
+    tmp_path: Path, fsdp: str, stage: int, offload: str | None
+) -> None:
+    """An FSDP config is a sharded run by PyTorch FSDP (torch ShardingStrategy), not a replica per GPU:
+    a full fine-tune's gradients and optimizer states are sharded under either stage."""
+    base = "model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\nfinetuning_type: full\nbf16: true\n"
+    setup = read_training_config(_write(tmp_path / "sft.yaml", base + fsdp))
+    assert (setup.get("zero"), setup.get("zero_impl"), setup.get("offload_param")) == (stage, "fsdp", offload)
+    gpu = load_catalog().get("A100-SXM-80GB")
+    sharded = run_check(setup, gpu, 4)
+    assert (sharded.workload.zero, sharded.workload.zero_impl.value) == (stage, "fsdp")
+    replica = run_check(read_training_config(_write(tmp_path / "ddp.yaml", base)), gpu, 4)
+    assert sharded.row.per_gpu_bytes < replica.row.per_gpu_bytes
+
+
+def test_fsdp_no_shard_is_data_parallel(tmp_path: Path) -> None:
+    text = "model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\nfinetuning_type: lora\nfsdp: no_shard\n"
+    setup = read_training_config(_write(tmp_path / "sft.yaml", text))
+    assert setup.get("zero") is None and any("NO_SHARD" in i for i in setup.ignored)

@@ -259,12 +259,15 @@ def test_gemma3_keeps_one_pool_for_every_layer() -> None:
     assert not any(line.startswith("Use sliding window") for line in budget.lines)
 
 
-def test_the_kv_component_holds_a_window_and_a_chunk_in_sliding_layers() -> None:
-    # 12 full layers keep every token; 12 sliding layers keep 128 + the 4096-token chunk (no GPU:
-    # SGLang's fallback chunk), 2 x 8 KV heads x 64 x bf16 per layer and token.
-    est, _ = _figures("gpt-oss-20b", context=32768, batch=2)
+def test_the_kv_component_holds_windows_and_two_chunks_in_flight_in_sliding_layers() -> None:
+    # 12 full layers keep every token; in 12 sliding layers each decoding request keeps 128 + the
+    # 128-step eviction interval + 2 pages of 1 (schedule_batch.py maybe_evict_swa), the batch up to 2
+    # prefill chunks of 4096 (no GPU: SGLang's fallback chunk); 2 x 8 KV heads x 64 x bf16 a token.
     per_layer = 2 * 8 * 64 * 2
-    assert est.kv_cache_bytes == 2 * (12 * 32768 + 12 * (128 + 4096)) * per_layer  # type: ignore[attr-defined]
+    est, _ = _figures("gpt-oss-20b", context=32768, batch=2)
+    assert est.kv_cache_bytes == (2 * 12 * 32768 + 12 * (2 * 258 + 2 * 4096)) * per_layer  # type: ignore[attr-defined]
+    est, _ = _figures("gpt-oss-20b", context=32768, batch=64)
+    assert est.kv_cache_bytes == (64 * 12 * 32768 + 12 * (64 * 258 + 2 * 4096)) * per_layer  # type: ignore[attr-defined]
     gemma, _ = _figures("gemma-3-27b-it", context=32768)
     assert gemma.kv_cache_bytes == 62 * 32768 * 2 * 16 * 128 * 2  # type: ignore[attr-defined]
 

@@ -259,6 +259,15 @@ ZeroImplOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+DsReduceBucketOpt = Annotated[
+    str | None,
+    Option(
+        "--ds-reduce-bucket",
+        help="DeepSpeed zero_optimization.reduce_bucket_size: elements (5e8) or auto (hidden_size²); "
+        "default: DeepSpeed's 5e8, what a config without the key gets.",
+        rich_help_panel=_TRAIN,
+    ),
+]
 BaseFp32Opt = Annotated[
     bool,
     Option(
@@ -410,6 +419,22 @@ def parse_image_size(text: str, option: str = "--image-size") -> tuple[int, int]
     return int(match.group(1)), int(match.group(2))
 
 
+def _reduce_bucket(text: str | None) -> int | str | None:
+    """--ds-reduce-bucket: `auto`, or an element count as DeepSpeed's JSON writes it (500000000, 5e8)."""
+    if text is None or text.strip().lower() == "auto":
+        return None if text is None else "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value.is_integer() or value < 1:
+        raise BadInputError(
+            f"--ds-reduce-bucket {text!r} is not an element count",
+            hint="give a positive count such as 5e8, or auto (hidden_size²)",
+        )
+    return int(value)
+
+
 def _message(err: ValidationError) -> str:
     first = err.errors()[0]
     loc = ".".join(str(p) for p in first.get("loc", ()))
@@ -449,6 +474,7 @@ def build_workload(
     offload_optimizer: OffloadOptimizerOpt = Offload.NONE,
     offload_params: OffloadParamsOpt = Offload.NONE,
     zero_impl: ZeroImplOpt = ZeroImpl.AUTO,
+    ds_reduce_bucket: DsReduceBucketOpt = None,
     base_fp32: BaseFp32Opt = False,
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = None,
@@ -517,6 +543,7 @@ def build_workload(
             offload_optimizer=offload_optimizer,
             offload_params=offload_params,
             zero_impl=zero_impl,
+            ds_reduce_bucket=_reduce_bucket(ds_reduce_bucket),
             base_fp32=base_fp32,
             attention=attention,
             lora_rank=lora_rank,

@@ -15,6 +15,7 @@ from llmsize.errors import BadInputError, require_type
 from llmsize.estimate import (
     adapters,
     audio,
+    deepspeed_buckets,
     explain,
     frameworks,
     fsdp_root,
@@ -455,6 +456,13 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             out.append(
                 "FSDP keeps its root unit (embeddings, final norm, head) unsharded from the forward to its "
                 f"post-backward: {root:,} B beside the shard, counted with the activations (fsdp_root.py)"
+            )
+        bucket = deepspeed_buckets.reduce_bucket_bytes(spec, wl, master, ctx.compute)
+        if bucket:
+            numel = deepspeed_buckets.bucket_numel(spec, wl)
+            out.append(
+                f"DeepSpeed ZeRO's contiguous-gradient reduce bucket: {numel:,} elements ({bucket:,} B), "
+                "held in every phase, counted with the gradients (deepspeed_buckets.py)"
             )
     if busiest.host_weights:
         out.append(f"parameter shards offloaded to {wl.offload_params} ({busiest.host_weights:,} B)")

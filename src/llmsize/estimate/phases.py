@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
-from llmsize.estimate import deepspeed_step, fsdp_root
+from llmsize.estimate import deepspeed_buckets, deepspeed_step, fsdp_root
 from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
 from llmsize.estimate.adapters import resolve_targets
@@ -196,7 +196,9 @@ def _candidates(
         # micro-batches after the first run with every gradient already allocated
         cands = [replace(c, grad_fraction=1) for c in cands]
     kv = [0 for _ in cands]
-    grads = [c.grad_fraction * static.gradients for c in cands]
+    # DeepSpeed's reduce bucket is allocated whole and held in every phase (deepspeed_buckets.py)
+    bucket = deepspeed_buckets.reduce_bucket_bytes(spec, wl, master, compute)
+    grads = [c.grad_fraction * static.gradients + bucket for c in cands]
     opt = [static.optimizer for _ in cands]
     return cands, kv, grads, opt
 

@@ -124,6 +124,10 @@ class EngineFigures(Record):
     mmproj_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: the loaded --mmproj file's weights (clip's model size)"
     )
+    estimate_graph_bytes: int | None = Field(
+        default=None, ge=0, description="Ollama before v0.30: the compute graph its own estimator "
+        "(llm/memory.go) reserves for an architecture fs/ggml GraphSize has no case for (memory.graph.full)"
+    )
     derived_max_len: int | None = Field(
         default=None, gt=0, description="vLLM/SGLang: the longest context the engine starts with unless its "
         "override variable is set (max_model_len / context_length derived from config.json)"

@@ -170,6 +170,7 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "optimizer_in_backward": ("--optimizer-in-backward", None),
     "activation_offloading": ("--activation-offloading", None),
     "gradient_accumulation": ("--grad-accum", 1),
+    "ds_reduce_bucket": ("--ds-reduce-bucket", None),
     "compile": ("--compile", False),
     "liger": ("--liger", False),
     "lora_targets": ("--lora-targets", None),
@@ -293,6 +294,11 @@ class Workload(Record):
         default=ZeroImpl.AUTO,
         description="the library behind --zero; auto = DeepSpeed for a Hugging Face Trainer-family run "
         "with an fp32 master copy, FSDP otherwise (deepspeed_step.py)",
+    )
+    ds_reduce_bucket: int | Literal["auto"] | None = Field(
+        default=None,
+        description="DeepSpeed zero_optimization.reduce_bucket_size in elements; 'auto' = hidden_size², "
+        "None = DeepSpeed's default 5e8 (deepspeed_buckets.py)",
     )
     base_fp32: bool = Field(
         default=False,
@@ -502,6 +508,12 @@ class Workload(Record):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.zero_impl is not ZeroImpl.AUTO and self.zero == 0:
             raise ValueError("--zero-impl names the library behind --zero: give a ZeRO stage 1-3 too")
+        if self.ds_reduce_bucket is not None and (self.zero == 0 or self.zero_impl is ZeroImpl.FSDP):
+            raise ValueError("--ds-reduce-bucket is a DeepSpeed ZeRO setting: give a ZeRO stage 1-3 too")
+        if isinstance(self.ds_reduce_bucket, int) and not 0 < self.ds_reduce_bucket <= MAX_COUNT:
+            raise ValueError(
+                f"--ds-reduce-bucket {self.ds_reduce_bucket}: give 1 to {MAX_COUNT:,} elements or auto"
+            )
         if self.offload_optimizer is not Offload.NONE and self.zero == 0:
             raise ValueError("optimizer offload needs ZeRO stage 1, 2 or 3 (DeepSpeed offload_optimizer)")
         if (self.completion_tokens is not None or self.kl_beta) and self.objective is not Objective.GRPO:

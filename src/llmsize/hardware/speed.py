@@ -21,11 +21,13 @@ import itertools
 import math
 
 from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
+from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
+from llmsize.estimate.engines.ollama_mmid_sync import prompt_host_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.estimate.engines.vllm_paged_gqa import paged_kv_read_factor
@@ -145,6 +147,15 @@ class SpeedConstants(Record):
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
+    mmid_expert_dispatch_s: float = Field(
+        default=0.0, description="prefill: GPU seconds per dispatch of a MUL_MAT_ID looped expert by expert "
+        "(llama.cpp HIP on RDNA 3.5: estimate/engines/llama_cpp_mmid_host.py; 0: none or not measured)")
+    mmid_quantized_loop: bool = Field(
+        default=False, description="prefill: quantized experts loop too at ubatches of 64+ tokens "
+        "(llama.cpp HIP on RDNA before PR #17576: estimate/engines/llama_cpp_mmid_host.py)")
+    mmid_round_trip_s: float = Field(
+        default=0.0, description="prefill: seconds of one host round trip (copy + stream sync) of a "
+        "MUL_MAT_ID grouping its experts on the host (llama.cpp CUDA/HIP: engines/llama_cpp_mmid_host.py)")
     prefill_dequant_above_tokens: int = Field(
         default=0, description="prefill: ubatches above this many tokens convert quantized weights to FP16 "
         "first (llama.cpp CUDA before PR #8075: estimate/engines/llama_cpp_cublas_prefill.py; 0: never)")
@@ -234,6 +245,15 @@ class SpeedInputs(Record):
     prefill_logits_every_token: bool = Field(
         default=False, description="the engine computes the head on every prompt token (transformers "
         "before 4.45); False: on the last token of each sequence")
+    prefill_expert_loop: bool = Field(
+        default=False, description="a prompt's MUL_MAT_ID that the grouped kernels refuse runs one expert "
+        "at a time from the host (llama.cpp CUDA/HIP: estimate/engines/llama_cpp_mmid_host.py)")
+    prefill_host_helper: bool = Field(
+        default=False, description="the grouped MMQ kernel groups each MUL_MAT_ID's tokens on the host "
+        "(llama.cpp builds before PR #15525: estimate/engines/llama_cpp_mmid_host.py)")
+    prefill_quantized_loop: bool = Field(
+        default=False, description="quantized experts loop too at ubatches of 64+ tokens on RDNA (llama.cpp "
+        "HIP builds before PR #17576: estimate/engines/llama_cpp_mmid_host.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     routed_weight_bytes_per_gpu: int = Field(
@@ -271,6 +291,9 @@ class SpeedInputs(Record):
     sampling_s: float = Field(
         default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
+    prefill_moe_host_s: float = Field(
+        default=0.0, ge=0, description="seconds each MoE layer's expert mat-muls wait on host round trips "
+        "in a prompt ubatch on CUDA/ROCm (Ollama's vendored e54d41be: estimate/engines/ollama_mmid_sync.py)")
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
@@ -386,6 +409,12 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
+        mmid_expert_dispatch_s=(class_value(mmid_host.DIRECT_DISPATCH_BY_ARCH, gpu, 0.0)
+                                if inputs.prefill_expert_loop and inputs.expert_pick_share else 0.0),
+        mmid_quantized_loop=(inputs.prefill_quantized_loop and gpu.vendor == "amd"
+                             and gpu.architecture in mmid_host.QUANTIZED_LOOP_ARCHITECTURES),
+        mmid_round_trip_s=(mmid_host.ROUND_TRIP_SECONDS if inputs.prefill_expert_loop
+                           and inputs.expert_pick_share and gpu.vendor != "apple" else 0.0),
         prefill_dequant_above_tokens=prof.prefill_dequant_above_tokens,
         kv_reread_factor=(inputs.unfused_kv_read_factor
                           if prof.unfused_decode_per_query_head and inputs.unfused_kv_read_factor
@@ -754,6 +783,10 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
+    seconds += _expert_loop_seconds(inputs, c, tokens, chunk)
+    if gpu.vendor != "apple":  # ggml-cuda's MMQ (CUDA and HIP builds); Metal has its own MUL_MAT_ID
+        seconds += prompt_host_seconds(inputs.prefill_moe_host_s, inputs.layer_parts.get("moe_ffn", 0),
+                                       tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     return seconds, "compute" if compute_s >= memory_s else "memory"
@@ -782,6 +815,20 @@ def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chun
     reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
                 for t, n in ((chunk, full), (rest, 1)) if t and n)
     return reads * c.mmid_walk_s_per_read
+
+
+def _expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
+    """MUL_MAT_ID dispatches ggml-cuda runs expert by expert (estimate/engines/llama_cpp_mmid_host.py)."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not (c.mmid_expert_dispatch_s or c.mmid_round_trip_s) or not inputs.expert_pick_share:
+        return 0.0
+    if not moe_layers:
+        return 0.0
+    used = inputs.experts_per_token
+    rows = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
+    shape = (round(used / inputs.expert_pick_share), used, moe_layers, rows, inputs.hidden_size)
+    flags = (c.mmid_quantized_loop, inputs.bf16_weights, inputs.prefill_host_helper)
+    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, c.mmid_round_trip_s)
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
@@ -841,6 +888,14 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
                      "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
                      "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
+    if inputs.prefill_moe_host_s and inputs.layer_parts.get("moe_ffn") and gpu.vendor != "apple":
+        notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
+                     "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")
+    tokens = inputs.batch * inputs.prompt_tokens
+    loop_s = _expert_loop_seconds(inputs, c, tokens, c.prefill_chunk_tokens or tokens)
+    if loop_s:
+        notes.append(f"prompt: {loop_s * 1e3:.1f} ms of routed-expert mat-muls grouped on the host (syncs, "
+                     "and a per-expert loop where the grouped kernels refuse them; llama_cpp_mmid_host.py)")
     if c.host_graph_per_layer_s:
         notes.append(f"the runner rebuilds and allocates the decode graph every token: "
                      f"{inputs.num_layers * c.host_graph_per_layer_s * 1e3:.2f} ms a token on the CPU "

@@ -99,6 +99,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "grad_accum": "gradient_accumulation",
     "offload_optimizer": "offload_optimizer",
     "offload_param": "offload_params",
+    "ds_reduce_bucket": "ds_reduce_bucket",
 }
 
 
@@ -365,6 +366,7 @@ def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
         "optimizer",
         "lora_rank",
         "zero",
+        "zero_impl",
     ):
         if key in setup.values:
             data[key] = setup.get(key)

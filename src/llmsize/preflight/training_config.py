@@ -14,6 +14,7 @@ Keys and defaults read from each project's own source:
   lora_target_modules, load_in_4bit, and `TrainingArguments` (per_device_train_batch_size 8,
   gradient_accumulation_steps 1, gradient_checkpointing, optim adamw_torch_fused, bf16, deepspeed).
 - DeepSpeed JSON: zero_optimization.stage, offload_optimizer.device, offload_param.device,
+  zero_optimization.reduce_bucket_size (DeepSpeed default 5e8; "auto" = hidden_size squared),
   train_micro_batch_size_per_gpu and gradient_accumulation_steps ("auto" = the trainer's).
 YAML is read with `safe_load` (anchors work, tags are refused); only the file the user named and
 a DeepSpeed JSON it names (a regular file, at most 1 MiB) are opened.
@@ -68,6 +69,7 @@ def read_training_config(path: Path) -> Setup:
     setup.set("model", setup.model, "model_name_or_path" if kind != "axolotl" else "base_model")
     {"llamafactory": _llamafactory, "axolotl": _axolotl, "trl": _trl}[kind](doc, setup)
     _trainer_args(doc, setup)
+    _fsdp(doc, setup)
     ds = doc.get("deepspeed")
     if isinstance(ds, str) and ds:
         _deepspeed(_load(_named(path, ds)), setup, f"deepspeed {ds}")
@@ -195,8 +197,6 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
         s.default("batch", 1, "Axolotl micro_batch_size")
     if "optimizer" in doc:
         _optimizer(str(doc["optimizer"]), s, "optimizer")
-    if doc.get("fsdp") or doc.get("fsdp_config"):
-        s.set("fsdp", True, "fsdp")
     if doc.get("sample_packing"):
         s.ignored.append("sample_packing (padding-free batches; the estimate assumes full-length rows)")
     s.default("framework", "axolotl", "Axolotl")
@@ -278,6 +278,68 @@ def _flag(doc: dict[str, Any], key: str) -> bool:
     return (value is not None and not values.is_auto(value) and values.boolean(value, key)) or value == "auto"
 
 
+# FSDP sharding strategies as the Trainer (`fsdp: "full_shard auto_wrap"`), Axolotl (`fsdp: [full_shard]`)
+# and accelerate (`fsdp_sharding_strategy: FULL_SHARD`, or its number 1-5) write them, as ZeRO stages:
+# FULL_SHARD shards parameters, gradients and optimizer states (3), SHARD_GRAD_OP keeps parameters
+# whole between forward and backward (2), HYBRID_SHARD(_ZERO2) does the same within a node, NO_SHARD is
+# DDP. REFERENCE: torch/distributed/fsdp/api.py `ShardingStrategy`; transformers training_args.py
+# `FSDPOption`; accelerate utils/constants.py `FSDP_SHARDING_STRATEGY`.
+_FSDP_STAGES = {
+    "full_shard": 3,
+    "hybrid_shard": 3,
+    "shard_grad_op": 2,
+    "hybrid_shard_zero2": 2,
+    "_hybrid_shard_zero2": 2,
+    "no_shard": 0,
+}
+_FSDP_NUMBERED = ("full_shard", "shard_grad_op", "no_shard", "hybrid_shard", "hybrid_shard_zero2")
+
+
+def _fsdp(doc: dict[str, Any], s: Setup) -> None:
+    """PyTorch FSDP from the config's `fsdp` words and `fsdp_config` block, as a ZeRO stage run by FSDP.
+
+    Without a strategy FSDP fully shards: accelerate's FullyShardedDataParallelPlugin defaults to
+    FULL_SHARD and FSDP2's `reshard_after_forward` to True. `offload` (Trainer word) or
+    `fsdp_offload_params` / `offload_params` keeps the parameter shards in host RAM (CPUOffload)."""
+    words_value = doc.get("fsdp")
+    block = doc.get("fsdp_config")
+    config: dict[str, Any] = block if isinstance(block, dict) else {}
+    if not words_value and not config:
+        return
+    if isinstance(words_value, str):
+        words = words_value.lower().split()
+    elif isinstance(words_value, list):
+        words = [str(w).strip().lower() for w in words_value]
+    else:
+        words = []
+    stage: int | None = next((_FSDP_STAGES[w] for w in words if w in _FSDP_STAGES), None)
+    source = "fsdp"
+    strategy = config.get("fsdp_sharding_strategy", config.get("sharding_strategy"))
+    if strategy is not None:
+        name = str(strategy).strip().lower()
+        if name.isdigit() and 1 <= int(name) <= len(_FSDP_NUMBERED):
+            name = _FSDP_NUMBERED[int(name) - 1]
+        if name in _FSDP_STAGES:
+            stage, source = _FSDP_STAGES[name], "fsdp_config sharding strategy"
+    reshard = config.get("fsdp_reshard_after_forward", config.get("reshard_after_forward"))
+    if strategy is None and isinstance(reshard, bool):
+        stage, source = (3 if reshard else 2), "fsdp_config reshard_after_forward"
+    if stage is None:
+        stage, source = 3, "fsdp (FULL_SHARD by default)"
+    if stage == 0:
+        s.ignored.append(f"{source}: NO_SHARD runs as data parallel (a whole replica on every GPU)")
+        return
+    s.set("fsdp", True, source)
+    s.set("zero", stage, source)
+    s.set("zero_impl", "fsdp", source)
+    offload = config.get("fsdp_offload_params", config.get("offload_params"))
+    if "offload" in words or offload is True or str(offload).lower() == "true":
+        if stage == 3:
+            s.set("offload_param", "cpu", "fsdp offload (CPUOffload(offload_params=True))")
+        else:
+            s.ignored.append("fsdp offload with SHARD_GRAD_OP (modelled with FULL_SHARD only)")
+
+
 def _deepspeed(ds: Any, s: Setup, source: str) -> None:
     if not isinstance(ds, dict):
         raise BadInputError(f"{source}: a DeepSpeed config is a JSON object")
@@ -287,10 +349,19 @@ def _deepspeed(ds: Any, s: Setup, source: str) -> None:
         if stage not in (0, 1, 2, 3):
             raise BadInputError(f"{source}: zero_optimization.stage must be 0-3, got {stage}")
         s.set("zero", stage, f"{source}: zero_optimization.stage")
+        if stage:
+            s.set("zero_impl", "deepspeed", f"{source}: DeepSpeed shards the run")
         for part in ("offload_optimizer", "offload_param"):
             device = (zero.get(part) or {}).get("device") if isinstance(zero.get(part), dict) else None
             if device in ("cpu", "nvme"):
                 s.set(part, device, f"{source}: zero_optimization.{part}.device")
+        bucket = zero.get("reduce_bucket_size")
+        if stage and bucket is not None:
+            # DeepSpeed allocates this gradient bucket whole on every GPU (estimate/deepspeed_buckets.py);
+            # "auto" is filled in by accelerate as hidden_size squared.
+            key = "zero_optimization.reduce_bucket_size"
+            size = "auto" if values.is_auto(bucket) else values.integer(bucket, key)
+            s.set("ds_reduce_bucket", size, f"{source}: {key}")
     micro = ds.get("train_micro_batch_size_per_gpu")
     if micro is not None and not values.is_auto(micro):
         s.set(

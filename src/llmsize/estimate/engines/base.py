@@ -127,6 +127,7 @@ class EngineModel(Protocol):
     def no_backend_for(self, vendor: str) -> str | None: ...
     def backend_note(self, vendor: str) -> str | None: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
+    def prefill_moe_host_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
@@ -147,6 +148,9 @@ class EngineModel(Protocol):
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool: ...
     def prefill_logits_every_token(self) -> bool: ...
+    def prefill_expert_loop(self) -> bool: ...
+    def prefill_quantized_loop(self) -> bool: ...
+    def prefill_host_helper(self) -> bool: ...
     def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]: ...
     def expert_output_all_reduced(self, spec: ModelSpec) -> bool: ...
     def attention_groups(self) -> int: ...
@@ -407,6 +411,11 @@ class BaseEngine:
         del spec
         return 0.0
 
+    def prefill_moe_host_seconds(self, spec: ModelSpec) -> float:
+        """Seconds each MoE layer's expert mat-muls wait on the host in a prompt ubatch (CUDA/ROCm)."""
+        del spec
+        return 0.0
+
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
                         spec: ModelSpec | None = None,
                         need_at: Callable[[int], int] | None = None) -> int | None:
@@ -584,6 +593,20 @@ class BaseEngine:
         token of each sequence, as llama.cpp (llama_batch_get_one: logits NULL, "only the last token is
         output", include/llama.h), vLLM (gpu_model_runner._prepare_inputs: logits_indices =
         query_start_loc[1:] - 1) and SGLang (LogitsProcessor: hidden_states[last_index]) do."""
+        return False
+
+    def prefill_expert_loop(self) -> bool:
+        """Whether a prompt's MUL_MAT_ID that the grouped kernels refuse runs expert by expert from the host
+        (llama.cpp's CUDA/HIP backend: llama_cpp_mmid_host.py); False: one grouped kernel for all experts."""
+        return False
+
+    def prefill_quantized_loop(self) -> bool:
+        """Whether quantized experts take that loop too (llama.cpp HIP builds before PR #17576 on RDNA)."""
+        return False
+
+    def prefill_host_helper(self) -> bool:
+        """Whether the grouped expert kernel sorts a prompt's tokens by expert on the host, two syncs a call
+        (llama.cpp builds before PR #15525: llama_cpp_mmid_host.py)."""
         return False
 
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool:

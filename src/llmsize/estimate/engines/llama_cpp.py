@@ -56,6 +56,7 @@ from llmsize.estimate.engines import (
     llama_cpp_host,
     llama_cpp_logits,
     llama_cpp_mla,
+    llama_cpp_mmid_host,
     llama_cpp_mmproj,
     llama_cpp_placement,
     llama_cpp_scores,
@@ -217,6 +218,19 @@ class LlamaCpp(BaseEngine):
     def prefill_logits_every_token(self) -> bool:
         """Builds before PR #6122 ran the LM head on every prompt token (llama_cpp_logits.py)."""
         return self.engine is Engine.LLAMA_CPP and llama_cpp_logits.head_on_every_prompt_token(self.build())
+
+    def prefill_expert_loop(self) -> bool:
+        """ggml-cuda (CUDA and HIP, not Vulkan) loops a prompt's MUL_MAT_ID over the experts when its grouped
+        kernels refuse it (llama_cpp_mmid_host.py; the GPU's architecture decides what that costs)."""
+        return self.engine is Engine.LLAMA_CPP and str(self.wl.backend) != "vulkan"
+
+    def prefill_quantized_loop(self) -> bool:
+        """HIP builds before PR #17576 loop quantized experts too on RDNA (llama_cpp_mmid_host.py)."""
+        return self.prefill_expert_loop() and llama_cpp_mmid_host.loops_experts(self.build())
+
+    def prefill_host_helper(self) -> bool:
+        """Builds before PR #15525 grouped each MUL_MAT_ID's tokens on the host (llama_cpp_mmid_host.py)."""
+        return self.prefill_expert_loop() and llama_cpp_mmid_host.host_helper(self.build())
 
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))

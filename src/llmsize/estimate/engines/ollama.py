@@ -41,6 +41,7 @@ from llmsize.estimate.engines import (
     llama_cpp_host,
     llama_cpp_placement,
     llama_cpp_scores,
+    ollama_estimator_graph,
     ollama_gdn,
     ollama_recurrent,
     server_releases,
@@ -56,6 +57,7 @@ from llmsize.estimate.engines.ollama_graph import (
     norms_unfused,
     rebuilds_graph,
 )
+from llmsize.estimate.engines.ollama_mmid_sync import moe_layer_host_seconds
 from llmsize.estimate.engines.ollama_offload import (
     FITTER_RELEASE,
     MINIMUM_MEMORY_BYTES,
@@ -85,8 +87,10 @@ from llmsize.units import GIB
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from llmsize.estimate.phases import Peak
     from llmsize.estimate.placement import Stage
-    from llmsize.estimate.result import Estimate
+    from llmsize.estimate.resolved import Resolved
+    from llmsize.estimate.result import EngineFigures, Estimate
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 OLLAMA_VERSION_MODELLED = "0.33"
@@ -426,6 +430,11 @@ class Ollama(LlamaCpp):
         library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
 
+    def prefill_moe_host_seconds(self, spec: ModelSpec) -> float:
+        """v0.11.5-v0.12.0 grouped each prompt ubatch's routed tokens on the host, two syncs a MUL_MAT_ID
+        (estimate/engines/ollama_mmid_sync.py)."""
+        return moe_layer_host_seconds(self.release(), spec.model_type)
+
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """Releases before v0.30 ran Ollama's own runners on the llama.cpp they vendored: OWN_RUNNER_SPEED,
         OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
@@ -483,12 +492,31 @@ class Ollama(LlamaCpp):
                 f"layers on the GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` "
                 "shows a CPU/GPU split)")
 
+    def estimate_graph_bytes(self, spec: ModelSpec) -> int | None:
+        """The graph llm/memory.go reserves for an architecture GraphSize has no case for (before v0.30;
+        ollama_estimator_graph.py): memory.graph.partial and .full alike. None where GraphSize has one."""
+        if not self.estimates_own_engine() or ollama_estimator_graph.has_graph_case(spec.model_type):
+            return None
+        cells = self.wl.context * max(1, self.wl.batch)  # NumCtx x numParallel
+        kv_dtype = str(self.wl.kv_dtype) if self.wl.kv_dtype is not None else None
+        return ollama_estimator_graph.fallback_graph_bytes(spec, cells, kv_dtype)
+
+    def figures(
+        self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
+    ) -> EngineFigures:
+        """llama.cpp's buffers, plus the graph Ollama's own estimator reserves (before v0.30)."""
+        figs = super().figures(spec, wl, weights, peak, rs)
+        graph = self.estimate_graph_bytes(spec)
+        return figs if graph is None else figs.model_copy(update={"estimate_graph_bytes": graph})
+
     def _own_estimate_layers(self, est: Estimate, usable: int, spec: ModelSpec, projector: int) -> int:
         """Layers llm/memory.go EstimateGPULayers fits (before v0.30): the GPU's memory less MinimumMemory,
         the partial-offload graph and the projector, filled with whole layers of weights and KV. Not
         counted: the projector's own graph (gemma3:27b: 1.0 GiB in ollama/ollama#9818's log)."""
         release = self.release()
         graph = own_estimator_graph_bytes(spec.hidden_size, spec.vocab_size, self.ubatch())
+        if release is not None and not ollama_estimator_graph.has_graph_case(spec.model_type):
+            graph = self.estimate_graph_bytes(spec) or graph  # llm/memory.go's GQA fallback
         if spec.model_type == "gpt_oss" and release is not None:  # GraphSize's own gptoss case
             parallel = max(1, self.wl.batch)
             kv_total = (spec.num_layers * self.wl.context * parallel * 2 * spec.head_dim

@@ -24,10 +24,12 @@ Modelled release: SGLang 0.5.23 (the newest on PyPI, December 2026; read from it
 - the scheduler logs max_running_requests = min(max_total_num_tokens // 2, --max-running-requests or
   min(max(max_total_num_tokens / context_len x 512, 2048), 4096)) (`resolve_max_num_reqs`).
 - hybrid-SWA models (`configs/model_config.py` is_hybrid_swa_model: gpt-oss, Llama 4, Gemma 4, ...;
-  not Gemma 2/3/3n, whose override turns it off): the sliding layers get a pool of their own,
-  `pool_configurator.py` HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding
-  cell), sliding tokens = 0.8 x full tokens (swa_full_tokens_ratio); a request keeps at most its
-  window and a prefill chunk there.
+  not Gemma 2/3/3n, whose override turns it off; before 0.5.8 none, and gpt-oss on SM100 not before
+  0.5.10): the sliding layers get a pool of their own, `pool_configurator.py`
+  HybridSWAPoolConfigurator: full tokens = rest // (full cell + 0.8 x sliding cell), sliding tokens =
+  0.8 x full tokens (swa_full_tokens_ratio), or the request cap with an explicit
+  --max-running-requests and no radix cache; a decoding request keeps its window + the eviction
+  interval + 2 pages there, the prefill chunks in flight are charged once (sglang_swa.py).
 - weights as loaded ("Load weight end ... mem usage", the drop in free memory over `load_model`):
   the parameters, the caching allocator's 2 MiB segment rounding of each large weight
   (torch_alloc.py) and the RoPE cos/sin table (float32 from 0.5: sglang_startup.py).
@@ -61,6 +63,7 @@ from llmsize.estimate.engines import (
     sglang_dsv4,
     sglang_fp8,
     sglang_startup,
+    sglang_swa,
 )
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
@@ -129,7 +132,8 @@ class _Pools:
     slots: int  # max_mamba_cache_size (0 without state layers)
     tokens: int  # max_total_num_tokens (the full-attention pool)
     swa_tokens: int  # the sliding-window pool (0 without one)
-    swa_held: int  # sliding tokens one request holds: its window and a prefill chunk
+    swa_held: int  # sliding tokens one decoding request holds (sglang_swa.request_tokens)
+    swa_reserve: int  # sliding tokens the prefill chunks in flight take (sglang_swa.prefill_tokens)
     lines: tuple[str, ...]
 
 
@@ -236,7 +240,7 @@ class Sglang(BaseEngine):
         on CUDA (sglang_startup.py); one per distinct RoPE, shared with the draft (get_rope's _ROPE_DICT)."""
         model_element = 4 if wl.dtype is not None and str(wl.dtype) == "fp32" else 2
         element = sglang_startup.rope_element_bytes(self.release(), model_element)
-        return rope_positions(spec) * rotary_dim(spec) * element
+        return sglang_startup.rope_positions(spec, rope_positions(spec)) * rotary_dim(spec) * element
 
     def running_cap(self) -> int | None:
         """--max-running-requests (llmsize's --max-num-seqs); with speculative decoding SGLang resets an
@@ -282,18 +286,21 @@ class Sglang(BaseEngine):
         self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
     ) -> float:
         """--mem-fraction-static, else SGLang's default for this card (memory_hook.py), times the VLM
-        factor (`adjust_mem_fraction_for_vlm`) for a vision-language model."""
+        factor (`adjust_mem_fraction_for_vlm`) for a vision-language model; before 0.5 the factor
+        scales a given share too (sglang_startup.legacy_vlm_share)."""
         if self.wl.mem_fraction_static is not None:
-            return self.wl.mem_fraction_static
+            legacy = sglang_startup.legacy_vlm_share(self.release())
+            return self.wl.mem_fraction_static * (factor if legacy else 1.0)
         if total_bytes is None or reserved_bytes is None:
             raise ValueError("the default mem_fraction_static depends on the GPU")
         return rules.mem_fraction_default(total_bytes / MIB, reserved_bytes / MIB) * factor
 
-    @staticmethod
-    def _vlm(spec: ModelSpec) -> tuple[float, int]:
+    def _vlm(self, spec: ModelSpec) -> tuple[float, int]:
         """(default-fraction factor, KV-budget reserve) of a vision-language model; (1, 0) otherwise."""
         if spec.vision is None:
             return 1.0, 0
+        if sglang_startup.legacy_vlm_share(self.release()):
+            return sglang_startup.LEGACY_VLM_FACTOR, 0
         factor = rules.vlm_fraction_factor(spec.vision.depth, spec.vision.hidden_size)
         return factor, rules.VLM_CACHE_MIB * MIB
 
@@ -388,15 +395,30 @@ class Sglang(BaseEngine):
         return super().layer_kv_bytes(spec, element, self._attention_tp(tp))
 
     def keeps_windows(self, kv_dtype: str, spec: ModelSpec | None = None) -> bool:
-        """Sliding layers hold their window only in the hybrid-SWA pool of the architectures that have
-        it; every other model keeps a cell per token in every attention layer."""
+        """Sliding layers hold their window only in the hybrid-SWA pool of the architectures (and
+        releases) that have it; every other model keeps a cell per token in every attention layer."""
         del kv_dtype
-        return spec is not None and spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
+        return spec is not None and self.swa_pool(spec)
+
+    def swa_pool(self, spec: ModelSpec) -> bool:
+        """Whether this release builds the sliding-window pool for the model (sglang_swa.py)."""
+        wl = self.wl
+        return sglang_swa.pool_enabled(
+            spec.architecture, self.release(), wl.gpu_architecture, wl.speculative is not None
+        )
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
-        """A sliding layer of the SWA pool holds its window and the prefill chunk being written."""
-        del prefill, batch
-        return tokens if window is None else np.minimum(tokens, window + self.chunked_prefill())
+        """A sliding layer of the SWA pool: each decoding request keeps its window + the eviction
+        interval + 2 pages (schedule_batch.py maybe_evict_swa), and the batch up to two prefill chunks
+        in flight (compute_swa_request_cap), spread here over its sequences. Page 1 here: the 64-token
+        page of gpt-oss on SM100 is in the pools (sglang_swa.page_tokens) but needs the model."""
+        del prefill
+        if window is None:
+            return tokens
+        hold = np.minimum(tokens, sglang_swa.request_tokens(window, 1, self.release()))
+        chunks = np.minimum(batch, sglang_swa.CHUNKS_IN_FLIGHT)
+        in_flight = np.minimum(tokens, self.chunked_prefill()) * chunks
+        return hold + (in_flight + batch - 1) // batch
 
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]:
         notes = super().notes(spec, wl)
@@ -526,7 +548,7 @@ class Sglang(BaseEngine):
                     f"request_cap+headroom={p.swa_tokens}, prefix_tails={p.prefix_tails}",
                 ),
             )
-        swa_pool = spec.architecture in rules.HYBRID_SWA_ARCHITECTURES
+        swa_pool = self.swa_pool(spec)
         full = swa = Fraction(0)
         window: int | None = None
         for layer in (layer for layer in stage if spec.has_kv(layer)):
@@ -550,7 +572,8 @@ class Sglang(BaseEngine):
             version=self.version,
             device_weights_bytes=weights.device_bytes,
             kv_page_bytes=cell,
-            block_tokens=1,
+            # SGLang's page: 64 where gpt-oss runs trtllm_mha; only the sliding-window pools round to it
+            block_tokens=sglang_swa.page_tokens(spec.architecture, wl.gpu_architecture) if swa else 1,
             blocks_per_request=wl.context,
             budget_fraction=wl.mem_fraction_static,
             state_slot_bytes=(conv + ssm) * state_layers,
@@ -634,15 +657,27 @@ class Sglang(BaseEngine):
                 f"{rules.as_gb((slots + 1) * ssm)}GB",
             )
         if f.swa_token_bytes:
-            tokens, swa_tokens = rules.swa_pool_tokens(max(0, rest), f.kv_page_bytes, f.swa_token_bytes)
-            held = min(wl.context, (f.swa_window or 0) + self.chunked_prefill())
+            page, window, rel = f.block_tokens, f.swa_window or 0, self.release()
+            chunk = self.chunked_prefill()
+            running = self.running_cap()
+            if sglang_swa.cap_mode(rel, running, not wl.disable_radix_cache, chunk) and running is not None:
+                cap = sglang_swa.request_cap(window, page, rel, running // max(1, wl.dp_attention), chunk)
+                tokens, swa_tokens = sglang_swa.cap_pools(
+                    max(0, rest), f.kv_page_bytes, f.swa_token_bytes, cap, page
+                )
+            else:
+                tokens, swa_tokens = sglang_swa.ratio_pools(
+                    max(0, rest), f.kv_page_bytes, f.swa_token_bytes, page
+                )
+            held = min(wl.context, sglang_swa.request_tokens(window, page, rel))
+            reserve = sglang_swa.prefill_tokens(min(chunk, wl.context), page)
             line = (
                 f"Use sliding window memory pool. full_layer_tokens={tokens}, swa_layer_tokens={swa_tokens}"
             )
-            return _Pools(rest, slots, tokens, swa_tokens, held, (*lines, line))
+            return _Pools(rest, slots, tokens, swa_tokens, held, reserve, (*lines, line))
         # without attention layers SGLang sets the token pool to the context (pool_configurator.py)
         tokens = max(0, rest // f.kv_page_bytes) if f.kv_page_bytes else (wl.context if rest > 0 else 0)
-        return _Pools(rest, slots, tokens, 0, 0, lines)
+        return _Pools(rest, slots, tokens, 0, 0, 0, lines)
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         """The pools of one GPU, and SGLang's refusal of a --context-length above the derived one
@@ -681,7 +716,7 @@ class Sglang(BaseEngine):
         running = self.max_running_requests(p.tokens, wl.context, p.slots, f)
         concurrency = p.tokens / max(1, wl.context)
         if p.swa_held:
-            concurrency = min(concurrency, p.swa_tokens / p.swa_held)
+            concurrency = min(concurrency, sglang_swa.concurrency(p.swa_tokens, p.swa_held, p.swa_reserve))
         if f.state_slot_bytes:
             concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - self.pre_load_bytes()
@@ -696,6 +731,7 @@ class Sglang(BaseEngine):
         )
         held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
         states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
+        states += p.swa_reserve * f.swa_token_bytes if p.swa_held else 0
         need = est.weights_bytes + held * f.kv_page_bytes + states + outside + self.pre_load_bytes()
         state = f.state_slot_bytes > 0
         return Budget(

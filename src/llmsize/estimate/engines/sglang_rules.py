@@ -172,13 +172,6 @@ def as_gb(nbytes: int) -> str:
     return f"{nbytes / GIB:.2f}"
 
 
-def swa_pool_tokens(rest_bytes: int, full_token_bytes: int, swa_token_bytes: int) -> tuple[int, int]:
-    """(full, sliding) pool tokens of a hybrid-SWA model (pool_configurator.py
-    HybridSWAPoolConfigurator): full = rest // (full cell + 0.8 x sliding cell), sliding = 0.8 x full."""
-    full = int(rest_bytes // (full_token_bytes + SWA_FULL_TOKENS_RATIO * swa_token_bytes))
-    return full, int(full * SWA_FULL_TOKENS_RATIO)
-
-
 # REFERENCE: memory_hook.py adjust_mem_fraction_for_vlm: the default static share of a vision-language
 # model is scaled by 0.95 x clamp(1 - 0.1 x (ViT layers x hidden^2 / (24 x 1024^2) - 1), 0.8, 1.05)
 # (ViT-L/14 is the baseline); SGLang reads vision_config.num_hidden_layers (24 when absent; Qwen-VL's

@@ -39,10 +39,15 @@ switches (A100), taken as PCIe.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines.nccl import Link
 from llmsize.estimate.engines.server_releases import is_number
 from llmsize.units import GIB
+
+if TYPE_CHECKING:
+    from llmsize.specs.models import ModelSpec
 
 # REFERENCE: SGLang's "Init torch distributed ends. mem usage" lines (module docstring), GiB a rank.
 NCCL_INIT_BYTES_V04 = int(0.13 * GIB)  # NCCL 2.21.5, didier-durand/llms-in-clouds docs/sglang.md
@@ -79,3 +84,36 @@ def dist_init_bytes(world_size: int, rel: tuple[int, int, int] | None, link: Lin
 def rope_element_bytes(rel: tuple[int, int, int] | None, model_element: int) -> int:
     """Bytes per cos/sin value: float32 from the 0.5 series on (CUDA), the model dtype before."""
     return 4 if rel is None or rel[:2] >= SERIES_05 else model_element
+
+
+# SGLang's Gemma 3 attention (python/sglang/srt/models/gemma3_causal.py Gemma3Attention.__init__) passes
+# rope_scaling={"rope_type": "default"} to get_rope on its global layers as well as its sliding ones, so
+# the config's linear factor never lengthens a table: two plain tables of max_position_embeddings rows
+# (bases rope_theta and rope_local_base_freq, distinct get_rope entries). vLLM's gemma3.py keeps the
+# config's scaling on the global layers (vllm_rope.py).
+GEMMA3_ARCHITECTURES = frozenset({"Gemma3ForCausalLM", "Gemma3ForConditionalGeneration"})
+
+
+def rope_positions(spec: ModelSpec, engine_positions: int) -> int:
+    """Rows of the cos/sin tables SGLang builds: `engine_positions` (vllm_rope.rope_positions), except
+    for Gemma 3, whose two tables are unscaled. Check: gemma-3-4b-it on an H200, SGLang of March 2025
+    (0.4.4, tables in bf16), printed "Load weight end. type=Gemma3ForConditionalGeneration, ...,
+    mem usage=8.13 GB" (sgl-project/sglang PR #4826): 8.01 GiB of bf16 weights + 2 x 131,072 x 256 x
+    2 B = 128 MiB; the 8x-scaled global table would have made it 8.57."""
+    if spec.architecture in GEMMA3_ARCHITECTURES:
+        return 2 * spec.max_position_embeddings
+    return engine_positions
+
+
+# REFERENCE: model_runner.py ModelRunner.__init__ of the 0.4 series: `if self.is_multimodal:
+# self.mem_fraction_static *= 0.95` ("Automatically reduce --mem-fraction-static to ... because this is a
+# multimodal model"), on the share given or defaulted alike, with no embedding-cache reserve. The 0.5
+# series scales only the default, by the ViT's size (memory_hook.py adjust_mem_fraction_for_vlm), and
+# reserves 100 MiB (sglang_rules.py). Some later 0.4 releases multiplied by 0.90; which ones is not
+# established, so 0.95 stands for the series.
+LEGACY_VLM_FACTOR = 0.95
+
+
+def legacy_vlm_share(rel: tuple[int, int, int] | None) -> bool:
+    """Whether this release scales every multimodal model's static share itself (the 0.4 series)."""
+    return rel is not None and rel[:2] < SERIES_05

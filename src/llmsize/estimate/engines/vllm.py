@@ -88,6 +88,7 @@ from llmsize.estimate.engines import (
     serving_context,
     vllm_dsv4,
     vllm_expert_parallel,
+    vllm_hybrid_prefix,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
@@ -555,7 +556,8 @@ class Vllm(BaseEngine):
         page = block * per_layer  # one layer's page, the largest kind's
         size = max((g.layers for g in groups), default=0)
         k = self._speculative_tokens(spec)
-        t, caching = self.batched_tokens(), self.wl.enable_prefix_caching
+        t = self.batched_tokens()
+        caching = vllm_hybrid_prefix.keeps_prefix_caching(wl.enable_prefix_caching, spec, wl.engine_version)
         need = sum(
             group_blocks(g, wl.context, group_block(g, block, per_layer), t, caching, k) for g in groups
         )

@@ -1,0 +1,60 @@
+"""Ollama v0.11.5-v0.12.0's vendored llama.cpp e54d41be grouped each prompt ubatch's routed tokens on the
+host: two cudaStreamSynchronize per MUL_MAT_ID (estimate/engines/ollama_mmid_sync.py). No test is timed."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.estimate.core import estimate
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.plan import Layout, speed_inputs
+from llmsize.hardware.speed import SpeedInputs, prefill_seconds, resolve_constants
+from llmsize.specs.models import ModelSpec
+from llmsize.specs.resolve import resolve
+
+# kekzl/imp#1654: pinned 4-byte D2H + cudaStreamSynchronize, median 31.35 us.
+ROUND_TRIP_S = 31.35e-6
+
+
+def _inputs(model: str, release: str) -> tuple[ModelSpec, SpeedInputs]:
+    spec = resolve(model)
+    wl = Workload.model_validate({"engine": "ollama", "engine_version": release, "context": 4096,
+                                  "prompt_tokens": 1896})
+    return spec, speed_inputs(spec, wl, estimate(spec, wl), Layout(tp=1, pp=1))
+
+
+def test_qwen3_moe_prompt_pays_two_syncs_per_expert_matmul_on_cuda() -> None:
+    spec, inputs = _inputs("qwen3-coder:latest", "0.11.8")
+    # llama runner (qwen3moe until v0.12.2): gate, up and down MUL_MAT_IDs, two round trips each.
+    assert inputs.prefill_moe_host_s == pytest.approx(3 * 2 * ROUND_TRIP_S)
+    gpu = get_gpu("RTX-4090")
+    c = resolve_constants(inputs, gpu)
+    with_sync, _ = prefill_seconds(inputs, gpu, c, 1896)
+    without, _ = prefill_seconds(inputs.model_copy(update={"prefill_moe_host_s": 0.0}), gpu, c, 1896)
+    # 1,896 tokens in ubatches of 512: 4 ubatches x 48 MoE layers.
+    assert with_sync - without == pytest.approx(4 * spec.num_layers * 3 * 2 * ROUND_TRIP_S)
+
+
+def test_metal_and_later_releases_pay_nothing() -> None:
+    _, inputs = _inputs("qwen3-coder:latest", "0.11.8")
+    gpu = get_gpu("M2-Ultra-192GB")
+    c = resolve_constants(inputs, gpu)
+    assert prefill_seconds(inputs, gpu, c, 1896) == prefill_seconds(
+        inputs.model_copy(update={"prefill_moe_host_s": 0.0}), gpu, c, 1896)
+    # PR #15525 (device-side helper) reached Ollama with a later vendoring; llama-server from v0.30.
+    assert _inputs("qwen3-coder:latest", "0.13.0")[1].prefill_moe_host_s == 0.0
+
+
+def test_go_engine_gpt_oss_fuses_gate_and_up() -> None:
+    _, inputs = _inputs("gpt-oss:120b", "0.11.8")
+    assert inputs.prefill_moe_host_s == pytest.approx(2 * 2 * ROUND_TRIP_S)
+
+
+def test_dense_models_have_no_routed_matmuls() -> None:
+    _, inputs = _inputs("qwen2.5-coder:32b", "0.11.8")
+    gpu = get_gpu("RTX-4090")
+    c = resolve_constants(inputs, gpu)
+    assert "moe_ffn" not in inputs.layer_parts
+    assert prefill_seconds(inputs, gpu, c, 1896) == prefill_seconds(
+        inputs.model_copy(update={"prefill_moe_host_s": 0.0}), gpu, c, 1896)
