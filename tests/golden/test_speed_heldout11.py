@@ -70,7 +70,8 @@ def test_ollama_0_11_qwen3_coder_on_rtx4090() -> None:
     # https://github.com/gparemsky/48gb4090/blob/f42049f92e50c423ce25b3c2f3140cea36b9e420/RESULTS/4090-24-tests/
     # benchmark_comparison_20250906_095504.md: '| RTX4090 | qwen3-coder:latest | 488 | 2440.51 | 0.20 | 517 |
     # 128.58 |' (Ollama of 2025-09, a 0.11 release). With the vendored copy's kernels the prediction is within
-    # 30%; with the current build's kernels (v0.12.4, the first release past the copy) it is more than 1.5x the measured one.
+    # 30%; with the current build's kernels (v0.12.4, the first release past the copy) it is more than
+    # 1.5x the measured one.
     row = _row("heldout11-ollama-pt-rtx4090-qwen3coder30b-p488-tg")
     assert row["measured"] == pytest.approx(128.58)
     e54 = sv.predict(sv.build_case(row))

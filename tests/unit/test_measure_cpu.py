@@ -40,17 +40,27 @@ def small() -> tuple[ModelSpec, dict[str, Any]]:
     return spec, config
 
 
+# One trace and one CPU run per workload for the whole module: the full fine-tune is both a test of
+# its own and the baseline the gradient-checkpointing test compares with.
+_RUNS: dict[str, tuple[Measurement, Measurement]] = {}
+
+
 def _both(small: tuple[ModelSpec, dict[str, Any]], wl: Workload) -> tuple[Measurement, Measurement]:
     spec, config = small
     wl, _ = measurable_workload(wl)
-    est = estimate(spec, wl)
-    traced = measure(spec, wl, "trace", config=config, est=est)
-    real = measure(spec, wl, "cpu", config=config, est=est)
-    return traced, real
+    key = wl.model_dump_json()
+    if key not in _RUNS:
+        est = estimate(spec, wl)
+        traced = measure(spec, wl, "trace", config=config, est=est)
+        real = measure(spec, wl, "cpu", config=config, est=est)
+        _RUNS[key] = traced, real
+    return _RUNS[key]
 
 
 def test_inference_prefill_and_decode_match_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(context=256, prompt_tokens=128))
+    # 8 decode steps: the untimed loop and the tracked last step run as they do for 128 (each step
+    # is a full lm_head pass over Qwen's 151,936-token vocabulary, which is what makes a step slow)
+    traced, real = _both(small, Workload(context=136, prompt_tokens=128))
     assert real.device == "cpu" and real.num_layers == LAYERS
     assert real.weights_bytes == traced.weights_bytes
     assert real.kv_cache_bytes == traced.kv_cache_bytes
@@ -58,7 +68,7 @@ def test_inference_prefill_and_decode_match_the_trace(small: tuple[ModelSpec, di
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
     assert [p.phase for p in real.phases] == ["prefill", "decode"]
     assert real.timings is not None
-    assert real.timings.decode_steps == 128
+    assert real.timings.decode_steps == 8
     assert real.timings.ttft_s and real.timings.ttft_s > 0
     assert real.timings.tpot_s and real.timings.tpot_s > 0
     assert real.cpu is not None and real.cpu.rss_peak_bytes >= real.cpu.rss_before_bytes

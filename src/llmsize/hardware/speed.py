@@ -415,7 +415,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                              and gpu.architecture in mmid_host.QUANTIZED_LOOP_ARCHITECTURES),
         mmid_round_trip_s=(mmid_host.ROUND_TRIP_SECONDS if inputs.prefill_expert_loop
                            and inputs.expert_pick_share and gpu.vendor != "apple" else 0.0),
-        prefill_dequant_above_tokens=prof.prefill_dequant_above_tokens,
+        prefill_dequant_above_tokens=(prof.prefill_dequant_above_tokens
+                                      or int(class_value(prof.prefill_dequant_above_by_arch, gpu, 0))),
         kv_reread_factor=(inputs.unfused_kv_read_factor
                           if prof.unfused_decode_per_query_head and inputs.unfused_kv_read_factor
                           else paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0),

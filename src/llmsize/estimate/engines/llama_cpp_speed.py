@@ -20,6 +20,8 @@ from llmsize.estimate.engines import (
     llama_cpp_hip_graphs,
     llama_cpp_mla,
     llama_cpp_nodes,
+    llama_cpp_rdna4,
+    llama_cpp_volta_prefill,
 )
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
 # REFERENCE: speed. One ggml graph per ubatch of 512 tokens (common/common.h n_ubatch); the CUDA
 # backend captures CUDA graphs for batch-1 decode (ggml-cuda.cu). Calibrated on llama-bench
 # (discussions #4167, #15013) and benches/dgx-spark.md tables; Ollama runs this engine.
+# F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
+# figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
+_SHARE_16BIT = {"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.674}
 SPEED = EngineSpeedProfile(
     engine="llama.cpp",
     version="llama-bench builds of 2023-2025 (discussions #4167, #15013, benches/dgx-spark.md)",
@@ -42,10 +47,14 @@ SPEED = EngineSpeedProfile(
     # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
     prefill_compute={"hbm": 0.109, "gddr": 0.274, "lpddr": 0.155, "apple": 0.666, "amd-lpddr": 0.228,
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
-                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE},
-    # F16/BF16 weights run ggml-cuda's cuBLAS GEMM (FP16 tensor cores), not MMQ: shares of the FP16
-    # figure, as calibrated before the int8 split (no 16-bit prefill fit row outside Apple).
-    prefill_compute_16bit={"hbm": 0.23, "gddr": 1.1, "lpddr": 0.25, "apple": 0.674},
+                     llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE,
+                     # RDNA4's WMMA MMQ (PR #17156), its rate on an R9700 (llama_cpp_rdna4.py)
+                     llama_cpp_rdna4.RDNA4_KEY: llama_cpp_rdna4.RDNA4_MMQ_SHARE}
+    | llama_cpp_volta_prefill.quantized_share(_SHARE_16BIT),
+    prefill_compute_16bit=_SHARE_16BIT,
+    # Volta has no int8 MMA: a quantized ubatch of 64 tokens or more dequantizes and runs cuBLAS FP16, at
+    # the F16 weights' share, plus the conversion pass (estimate/engines/llama_cpp_volta_prefill.py).
+    prefill_dequant_above_by_arch=dict(llama_cpp_volta_prefill.DEQUANT_ABOVE_BY_ARCH),
     expert_half_tokens=60.0,
     # MLA in the latent form: ggml-cuda's MMA flash attention serves every query head from each K/V tile
     # (estimate/engines/llama_cpp_mla.py; priced on PR #19057's RTX 5090 timing).

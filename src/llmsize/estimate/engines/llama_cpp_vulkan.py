@@ -52,6 +52,8 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
             **llama_cpp_vulkan_intel.XE2_PREFILL_SHARES,
         },
         "prefill_compute_16bit": {},
+        # ggml-cuda's Volta cuBLAS fallback (llama_cpp_volta_prefill.py) is not ggml-vulkan's.
+        "prefill_dequant_above_by_arch": {},
         # ggml-cuda's MMA flash attention share for MLA's latent form (llama_cpp_mla.py) is not Vulkan's.
         "latent_attention_compute": {},
         "gpu_per_layer_s": 0.0290e-3,

@@ -5,13 +5,14 @@ Before v0.30 Ollama ran its runners (the llama runner and the Go engine) on a co
 copy fused only what its own date had (estimate/engines/llama_cpp_fusion.py, one PR per fusion), so a
 routed FFN launched the kernels of that build, not of the current one the llama.cpp profile prices.
 
-Dated here: v0.11.5 vendored llama.cpp e54d41be (ollama/ollama 1a19df1f3, #11823), the copy v0.12.0 to v0.12.3
-still pin (their Makefile.sync FETCH_HEAD; v0.12.4 moves to 364a7a6d). It holds PR #14800 (the fused rms_norm + mul that
-ollama_graph.FUSED_NORM_RELEASE dates to the same update) and no later CUDA fusion: v0.11.5 was running
-by 2025-08-22 (the server log in ollama/ollama#11982, "ollama 0.11.5: gpt-oss120b ...", lines of
-"Aug 22 10:07:07"), before PR #15631 (fused adds, opened 2025-08-28), #16130 (top-k MoE), #16715 (GEMV
-gate + up + GLU) and #16884 (rope + set_rows). A Qwen3-30B-A3B block then launched the routed FFN's
-12 + (k - 1) kernels where the current build launches 5: 14 more a layer at top-8.
+Dated here: v0.11.5 vendored llama.cpp e54d41be (ollama/ollama 1a19df1f3, #11823), the copy v0.12.0 to
+v0.12.3 still pin (their Makefile.sync FETCH_HEAD; v0.12.4 moves to 364a7a6d). It holds PR #14800 (the
+fused rms_norm + mul that ollama_graph.FUSED_NORM_RELEASE dates to the same update) and no later CUDA
+fusion: v0.11.5 was running by 2025-08-22 (the server log in ollama/ollama#11982, "ollama 0.11.5:
+gpt-oss120b ...", lines of "Aug 22 10:07:07"), before PR #15631 (fused adds, opened 2025-08-28), #16130
+(top-k MoE), #16715 (GEMV gate + up + GLU) and #16884 (rope + set_rows). A Qwen3-30B-A3B block then
+launched the routed FFN's 12 + (k - 1) kernels where the current build launches 5: 14 more a layer at
+top-8.
 
 Not dated (left on the current build's counts): releases after v0.12.3 up to v0.29, whose copies were
 updated more than once (ec98e2002 in v0.17.7 and v0.20-v0.24, per their Makefile.sync) without a build

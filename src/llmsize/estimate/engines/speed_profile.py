@@ -137,6 +137,9 @@ class EngineSpeedProfile(Record):
         default=0, ge=0, description="llama.cpp CUDA builds before PR #8075: a quantized prompt mat-mul of "
         "more than this many tokens converts its weights to FP16 before cuBLAS, each ubatch "
         "(estimate/engines/llama_cpp_cublas_prefill.py); 0: no conversion")
+    prefill_dequant_above_by_arch: dict[str, float] = Field(
+        default_factory=dict, description="the same threshold for one vendor-architecture on every build "
+        "(llama.cpp CUDA on Volta: estimate/engines/llama_cpp_volta_prefill.py); absent: the one above")
     fused_moe: bool = Field(
         default=False, description="decode runs the routed experts as one fused-MoE grid (vLLM / SGLang's "
         "Triton fused_moe): 16-bit experts stream at hardware/moe_stream.FUSED_MOE_STREAM_FRACTION on HBM")
