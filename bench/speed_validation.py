@@ -1719,7 +1719,9 @@ FINDINGS = (
     "keep (the fitted shares assume the triangle; counting full layers' diagonal box too moved every "
     "prompt row 1-4%, llama.cpp fit median 4.1% -> 4.9%, and needs a refit first): DGX Spark gpt-oss-20b "
     "pp2048 +22.4% -> +17.4% (fit), gpt-oss-120b -6.9% -> -9.2%, RTX PRO 6000 gpt-oss-20b +37.3/+54.5% -> "
-    "+35.8/+52.6%. Held-out medians: llama.cpp 9.7% -> 9.8%, others unchanged.",
+    "+35.8/+52.6%; SGLang gemma-4-31B on an MI300X (heldout12) c1/c16/c64 TPOT -13.7/-23.2/-34.7% -> "
+    "-15.3/-25.9/-37.1% (not checked: whether SGLang's ROCm backend for it windows the read like Triton's). "
+    "Held-out medians: llama.cpp 9.9% -> 9.9%, SGLang 10.7% -> 10.8%, others unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
