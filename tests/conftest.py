@@ -45,3 +45,41 @@ def _loopback_only(self: socket.socket, address: object) -> None:
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
     yield
+
+
+def _memoize_typer_command_build() -> None:
+    """Build each typer app's click command once per set of registered commands, not once per call.
+
+    typer's CliRunner.invoke and `app(...)` rebuild the whole click tree on every call
+    (typer/main.py get_command: every command's signature and type hints re-read), about 20 ms of CPU
+    for llmsize's ~60 commands, paid by each of the suite's thousands of in-process CLI runs (a
+    hypothesis test of 200 examples spent most of its 7 s there). The command a build returns depends
+    only on the app's registered commands, groups and callback, so it is reused until one of those
+    changes (load_commands registers more); parsing and running are untouched.
+    """
+    import typer.main
+    import typer.testing
+
+    build = typer.main.get_command
+    built: dict[tuple[object, ...], object] = {}
+
+    def _key(app: typer.Typer) -> tuple[object, ...]:
+        info = app.registered_callback
+        return (
+            id(app),
+            tuple(id(c) for c in app.registered_commands),
+            tuple((id(g), _key(g.typer_instance)) for g in app.registered_groups if g.typer_instance),
+            id(info), id(info.callback) if info else None,
+        )
+
+    def get_command(typer_instance: typer.Typer) -> object:
+        key = _key(typer_instance)
+        if key not in built:
+            built[key] = (build(typer_instance), typer_instance)  # the app is kept: its id stays unique
+        return built[key][0]
+
+    typer.main.get_command = get_command  # type: ignore[assignment]
+    typer.testing._get_command = get_command  # type: ignore[attr-defined]
+
+
+_memoize_typer_command_build()
