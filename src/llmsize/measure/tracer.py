@@ -144,6 +144,8 @@ def _phase_tracker_class() -> Any:
             self._origin_ctx: tuple[str, str, str] = ("", "", "")
             self.origins: dict[int, tuple[Any, tuple[Any, ...]]] = {}
             self.peak_tensors: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+            self._by_fqn: dict[str, list[Any]] = {}
+            self._indexed = -1
 
         def _track_module_params_and_buffers(
             self, module: Any, install_grad_hooks: bool = True
@@ -179,8 +181,37 @@ def _phase_tracker_class() -> Any:
         def live_bytes(self) -> int:
             return sum(int(snap["Total"]) for snap in self._curr_mem_snap.values())
 
+        def _active_mod_stats(self) -> Iterator[Any]:
+            """The _ModMemStats of the modules now running (those whose fqn is in the ModTracker's parents).
+
+            MemTracker._update_peak_stats (torch/distributed/_tools/mem_tracker.py) finds them by walking
+            every tracked module's stats after every op, and each step of that WeakIdKeyDictionary walk
+            probes the module for `_fix_weakref` (torch/utils/weak.py WeakIdRef.__call__), a failing
+            nn.Module.__getattr__: about half of a training trace's CPU. The stats are indexed by fqn
+            instead, rebuilt whenever a module is first tracked; the same stats get the same updates.
+            """
+            tracking: Any = self.memory_tracking
+            if len(tracking) != self._indexed:
+                by_fqn: dict[str, list[Any]] = {}
+                for stats in tracking.values():
+                    by_fqn.setdefault(stats.mod_fqn, []).append(stats)
+                self._by_fqn, self._indexed = by_fqn, len(tracking)
+            for fqn in self._mod_tracker.parents:
+                yield from self._by_fqn.get(fqn, ())
+
         def _update_peak_stats(self, peak_state: Any) -> None:
-            super()._update_peak_stats(peak_state)
+            # MemTracker._update_peak_stats (torch 2.13), its module walk through _active_mod_stats
+            curr_snap = self._curr_mem_snap
+            for mod_stats in self._active_mod_stats():
+                if peak_state in mod_stats.snapshots:
+                    for dev, dev_snap in curr_snap.items():
+                        if mod_stats.local_peak.get(dev, 0) < dev_snap["Total"]:
+                            mod_stats.local_peak[dev] = dev_snap["Total"]
+                            mod_stats.snapshots[peak_state][-1][dev] = deepcopy(dev_snap)
+            for dev, dev_snap in curr_snap.items():
+                if self._peak_mem.get(dev, 0) < dev_snap["Total"]:
+                    self._peak_mem[dev] = dev_snap["Total"]
+                    self._peak_mem_snap[dev] = deepcopy(dev_snap)
             total = self.live_bytes()
             best = self.phase_peaks.get(self.phase)
             if best is None or total > best[0]:
