@@ -32,8 +32,9 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
             # keeps its format and --dtype only sets the unquantized rest: `fit gpt-oss-20b --dtype fp16`
             # labelled the MXFP4 row "fp16" with the same bytes (issue 15, newcomer audit round 9).
             label = _loaded_label(spec, wl, label)
-            if wl.dtype is not None and str(wl.dtype) not in label:
-                label = f"{label.split(' ')[0]} + {wl.dtype} rest"  # short: the fit table at 80 columns
+            rest = str(wl.dtype) if wl.dtype is not None else None
+            if rest is not None and rest not in label and rest != spec.weight_format.dtype:
+                label = f"{label.split(' ')[0]} + {rest} rest"  # short: the fit table at 80 columns
         return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
     # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.
