@@ -86,3 +86,27 @@ def test_apple_family_name_notes_the_variant() -> None:
 def test_exact_name_gets_no_note(name: str) -> None:
     _, err = _fit("Qwen2.5-0.5B", "--gpu", name)
     assert "name one to choose" not in err
+
+
+# --- check: a compute buffer only where the engine has one --------------------------------------------
+# vLLM has no ggml compute buffer (its activation peak is a profile run, inside the total); the check
+# printed "compute_buffer_bytes: 0.00 GiB". llama.cpp's is real: "CUDA0 compute buffer size" in its log.
+def _check(command: str) -> dict:
+    result = runner.invoke(app, ["check", command, "--gpu", "RTX-4090", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_vllm_check_has_no_compute_buffer_figure() -> None:
+    doc = _check("vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 8192")
+    figures = doc["check"]["engine_figures"]
+    assert figures["compute_buffer_bytes"] is None
+    human = runner.invoke(app, ["check", "vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 8192",
+                                "--gpu", "RTX-4090"])
+    assert "compute_buffer_bytes" not in human.stdout
+
+
+def test_llama_server_check_keeps_its_compute_buffer() -> None:
+    doc = _check("llama-server -m Qwen2.5-7B-Instruct-Q4_K_M.gguf -c 16384 -ngl 99")
+    figures = doc["check"]["engine_figures"]
+    assert figures["compute_buffer_bytes"] > 0
