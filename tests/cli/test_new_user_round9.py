@@ -110,3 +110,17 @@ def test_llama_server_check_keeps_its_compute_buffer() -> None:
     doc = _check("llama-server -m Qwen2.5-7B-Instruct-Q4_K_M.gguf -c 16384 -ngl 99")
     figures = doc["check"]["engine_figures"]
     assert figures["compute_buffer_bytes"] > 0
+
+
+# --- explain: the weight line's numbers add up to its headline ----------------------------------------
+# vLLM's "Model loading took" (torch.cuda.memory_allocated's increase) holds the RoPE tables and the
+# allocator's rounding beside the tensors; explain's numbers ended at the tensors' sum (14.19 GiB) under
+# "weights: 14.25 GiB". The last figure of the line is now the component's bytes.
+@pytest.mark.parametrize("model", ["Qwen2.5-7B-Instruct", "gpt-oss-20b"])
+def test_vllm_weight_numbers_end_at_the_component(model: str) -> None:
+    result = runner.invoke(app, ["estimate", model, "--engine", "vllm", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    detail = doc["components"]["weights"]["detail"]
+    last = detail.rsplit("= ", 1)[1].split(" B")[0]
+    assert int(last.replace(",", "")) == doc["memory"]["weights"]
