@@ -124,3 +124,12 @@ def test_vllm_weight_numbers_end_at_the_component(model: str) -> None:
     detail = doc["components"]["weights"]["detail"]
     last = detail.rsplit("= ", 1)[1].split(" B")[0]
     assert int(last.replace(",", "")) == doc["memory"]["weights"]
+
+
+# --- training runs name their framework in the workload line ------------------------------------------
+def test_unsloth_run_says_unsloth_not_transformers() -> None:
+    for command in (["estimate", "Qwen2.5-0.5B"], ["fit", "Qwen2.5-0.5B", "--gpu", "RTX-4090"]):
+        out = runner.invoke(app, [*command, "--mode", "qlora", "--framework", "unsloth"]).stdout
+        assert "framework unsloth" in out and "engine transformers" not in out
+    plain = runner.invoke(app, ["fit", "Qwen2.5-0.5B", "--gpu", "RTX-4090", "--mode", "qlora"]).stdout
+    assert "engine transformers" in plain
