@@ -17,6 +17,7 @@ import pytest
 from test_hostile_inputs import (
     assert_answered,
     offline,  # noqa: F401  (a fixture: pytest finds it by name)
+    run_cli,
 )
 
 from llmsize.errors import BadInputError
@@ -115,3 +116,66 @@ def test_check_answers_hostile_fsdp_in_one_line(
 ) -> None:
     code, _err = assert_answered(["check", "--gpu", "H100", str(_config(tmp_path, extra))], capsys)
     assert code == 2
+
+
+# --- -o/--output: the file holds the answer, the terminal one line, escapes never raw
+
+
+def test_a_check_document_is_read_back_by_report_show(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check -o` writes the estimate document plus its verdict; `report show` refused it as
+    "hand-edited" (unknown key check)."""
+    out = tmp_path / "check.yaml"
+    argv = ["check", "--gpu", "H100", "-o", str(out), "--", "vllm", "serve", "Qwen/Qwen2.5-7B"]
+    code, _ = assert_answered(argv, capsys)
+    assert code == 0 and out.is_file()
+    code, err = assert_answered(["report", "show", str(out)], capsys)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("name", ["w\x1b]0;x\x07.yaml", "a\nb.json", "r\r\x1b[2K.json"])
+def test_output_names_with_control_characters_are_never_echoed_raw(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / name
+    code, out_text, err = run_cli(["estimate", "Qwen2.5-0.5B", "-o", str(out)], capsys)
+    assert code == 0 and out.is_file(), err
+    assert out_text.startswith("Wrote ") and len(out_text.strip().splitlines()) == 1
+    assert not any(c in out_text + err for c in "\x1b\x07\r"), repr(out_text)
+    code, err = assert_answered(["estimate", "Qwen2.5-0.5B", "-o", str(out)], capsys)  # exists, no --force
+    assert code == 2 and "--force" in err
+
+
+@pytest.mark.parametrize("target", ["", "-", "/dev/full", "dir"])
+def test_output_that_is_no_file_is_one_line(
+    tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(tmp_path) if target == "dir" else target
+    code, _ = assert_answered(["estimate", "Qwen2.5-0.5B", "-o", path, "--force"], capsys)
+    assert code == 2
+
+
+# --- --ds-reduce-bucket on the command line
+
+TRAIN = ["estimate", "Llama-3.1-8B", "--mode", "full", "--num-gpus", "8"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--zero", "2", "--ds-reduce-bucket", "1_000"], "not an element count"),  # float() read 1000
+        (["--zero", "2", "--ds-reduce-bucket", "٣"], "not an element count"),  # float() read 3
+        (["--zero", "2", "--ds-reduce-bucket", "1e40"], "out of range"),
+        (["--zero", "2", "--ds-reduce-bucket", "0"], "not an element count"),
+        (["--zero", "2", "--ds-reduce-bucket", "-1"], "not an element count"),
+        (["--zero", "0", "--ds-reduce-bucket", "5e8"], "ZeRO stage 1-3"),
+        # ZeRO 3 was given: the line names FSDP, not a missing stage
+        (["--zero", "3", "--zero-impl", "fsdp", "--ds-reduce-bucket", "5e8"], "PyTorch FSDP"),
+    ],
+)
+def test_ds_reduce_bucket_refusals_say_why(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = assert_answered([*TRAIN, *argv], capsys)
+    assert code == 2 and said in err, err
