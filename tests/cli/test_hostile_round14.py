@@ -73,6 +73,7 @@ def test_fsdp_and_bucket_values_a_trainer_refuses_are_one_line(tmp_path: Path, e
         ("fsdp_config: {reshard_after_forward: 'false'}\n", 2),  # accelerate str_to_bool
         ("fsdp_config: {reshard_after_forward: SHARD_GRAD_OP}\n", 2),  # FSDP1 writes a strategy there
         ("fsdp: shard_grad_op\nfsdp_config: {sharding_strategy: null}\n", 2),
+        ("fsdp_config: {reshard_after_forward: 8}\n", 3),  # torch fully_shard: reshard to 8 ranks
     ],
 )
 def test_fsdp_values_trainers_accept_are_read(tmp_path: Path, extra: str, stage: int) -> None:

@@ -11,7 +11,8 @@ word or `reshard_after_forward: "false"` were dropped without a word and the run
   `ShardingStrategy` name or its number 1-5 (utils/constants.py `FSDP_SHARDING_STRATEGY`); anything
   else fails there;
 - `fsdp_reshard_after_forward` / `reshard_after_forward`: FSDP2 takes a bool (accelerate reads the
-  words with `str_to_bool`), FSDP1 configs give a strategy name there.
+  words with `str_to_bool`) or, in torch's `fully_shard`, an int N (reshard to groups of N ranks; sized
+  here as True, with a note); FSDP1 configs give a strategy name there.
 """
 
 from __future__ import annotations
@@ -122,7 +123,12 @@ def read_fsdp(doc: dict[str, Any], s: Setup, load_named: Callable[[str], Any]) -
     if strategy_key is not None and config[strategy_key] is not None:
         stage, source = strategy_stage(config[strategy_key], strategy_key), f"fsdp_config {strategy_key}"
     elif reshard_key is not None and config[reshard_key] is not None:
-        stage, source = reshard_stage(config[reshard_key], reshard_key), f"fsdp_config {reshard_key}"
+        value = config[reshard_key]
+        if type(value) is int and value >= 2:  # fully_shard: reshard to groups of N ranks (HSDP-like)
+            ranks = values.shown(value)
+            s.ignored.append(f"fsdp_config {reshard_key}: {ranks} (reshards to {ranks} ranks; sized as true)")
+            value = True
+        stage, source = reshard_stage(value, reshard_key), f"fsdp_config {reshard_key}"
     if stage is None:
         stage, source = 3, "fsdp (FULL_SHARD by default)"
     if stage == 0:
