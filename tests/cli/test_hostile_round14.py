@@ -180,3 +180,12 @@ def test_ds_reduce_bucket_refusals_say_why(
 ) -> None:
     code, err = assert_answered([*TRAIN, *argv], capsys)
     assert code == 2 and said in err, err
+
+
+def test_an_sglang_page_size_is_answered_not_refused_as_vllm(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--page-size` (SGLang) was read as vLLM's block size, so every SGLang command carrying it was
+    refused with "--block-size applies to vLLM, not SGLang"."""
+    argv = ["check", "--gpu", "H100", "--format", "json", "--", "python", "-m", "sglang.launch_server",
+            "--model-path", "Qwen/Qwen2.5-7B", "--page-size", "16"]  # fmt: skip
+    code, err = assert_answered(argv, capsys)
+    assert code == 0 and "--block-size" not in err, err
