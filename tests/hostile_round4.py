@@ -300,7 +300,7 @@ def write_model_dirs(root: Path) -> Iterator[tuple[str, Path]]:
 def report_misuses(tmp: Path) -> Iterator[list[str]]:
     """Documents of other commands and hand edits given to `report show` / `report diff`."""
     import io
-    from contextlib import redirect_stdout, suppress
+    from contextlib import redirect_stderr, redirect_stdout, suppress
 
     from llmsize.cli import main
 
@@ -312,7 +312,8 @@ def report_misuses(tmp: Path) -> Iterator[list[str]]:
     )
     for argv in (["estimate", "Qwen2.5-0.5B", "--gpu", "H100"], *others):
         target = good if argv[0] == "estimate" else tmp / f"r4-{argv[0]}-{len(argv)}.json"
-        with suppress(SystemExit), redirect_stdout(io.StringIO()):
+        # stderr too: its notes (round 9: "H100 → H100-SXM-80GB ...") are the setup's, not the misuse's
+        with suppress(SystemExit), redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
             main([*argv, "--output", str(target), "--force"])
         yield ["report", "show", str(target)]
     doc = json.loads(good.read_text())

@@ -113,7 +113,8 @@ def _llmsize(*argv: str) -> list[str]:
         (["models"], {}),  # typer app, rich console (report/render_models.py)
         (["estimate", "Qwen2.5-0.5B"], {}),  # fast path, plain console
         (["estimate", "Qwen2.5-0.5B"], {"FORCE_COLOR": "1"}),  # fast path, rich console
-        (["compare", "Qwen2.5-0.5B", "--gpus", "H100,L4"], {}),  # typer app, plain console
+        # exact ids: a family name ("H100") adds a stderr note naming the variant (round 9)
+        (["compare", "Qwen2.5-0.5B", "--gpus", "H100-SXM-80GB,L4"], {}),  # typer app, plain console
         (["estimate", "--help"], {}),  # typer's own help
     ],
     ids=["models", "estimate", "estimate-rich", "compare", "help"],

@@ -72,13 +72,13 @@ def check_cmd(
         setup = read_training_config(Path(command[0]))
     else:
         setup = parse_launch(command if len(command) > 1 else command[0], variables)
-    from llmsize.cli.gpu_options import is_local, resolve_gpu
+    from llmsize.cli.gpu_options import catalog_gpu, is_local, resolve_gpu
 
     if is_local(gpu):  # this machine, as estimate, fit and plan take it (issue 15, round 6: "unknown GPU")
         gpu_spec, local_count, _ = resolve_gpu(gpu, tuple(gpu_file or ()), num_gpus or "1")
         count = local_count if num_gpus is None else parse_num_gpus(num_gpus)
     else:
-        gpu_spec = load_catalog(tuple(gpu_file or ())).get(gpu)
+        gpu_spec = catalog_gpu(load_catalog(tuple(gpu_file or ())), gpu)
         count = parse_num_gpus(num_gpus) if num_gpus else None
     result = run_check(setup, gpu_spec, count)
     # The check's own estimate; where the estimator declined it, asking again raises its one-line error.

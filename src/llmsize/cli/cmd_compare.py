@@ -16,6 +16,7 @@ from llmsize.cli.gpu_options import (
     GpuOpt,
     GpusOpt,
     NumGpusOpt,
+    catalog_gpu,
     gpu_names,
     is_local,
     parse_num_gpus,
@@ -105,7 +106,7 @@ def compare_cmd(
     def lookup(name: str) -> GpuSpec:
         if is_local(name):  # this machine's GPU kind (the count is what --num-gpus plans)
             return resolve_gpu(name, gpu_file or (), "1")[0]
-        return catalog.get(name)
+        return catalog_gpu(catalog, name)
 
     asked = speed_settings(**speed)
     gpu_specs = [with_price(g, asked.price_per_hour)

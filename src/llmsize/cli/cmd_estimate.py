@@ -68,7 +68,7 @@ def make_report(
     rows: list[Any] = []
     planned: list[Any] = []  # the GpuSpec of each GPU kind asked
     if gpus:
-        from llmsize.cli.gpu_options import is_local, resolve_gpu
+        from llmsize.cli.gpu_options import catalog_gpu, is_local, resolve_gpu
         from llmsize.hardware.efficiency import Efficiency
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
@@ -83,7 +83,7 @@ def make_report(
                                       concurrency=concurrency, efficiency=eff)
             else:
                 count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
-                planned.append(catalog.get(name))
+                planned.append(catalog_gpu(catalog, name))
                 rows += plan_fit_rows(spec, workload, [planned[-1]], count, concurrency=concurrency,
                                       efficiency=eff)
     try:  # what the name says; for a path, the model's own name
@@ -136,13 +136,13 @@ def _engine_default_context(
 ) -> Any:
     """The workload with the context the engine itself would pick on this GPU, when it picks one."""
     from llmsize.cli.engine_context import engine_default_context
-    from llmsize.cli.gpu_options import is_local, resolve_gpu
+    from llmsize.cli.gpu_options import catalog_gpu, is_local, resolve_gpu
     from llmsize.hardware.gpus import load_catalog
 
     if is_local(gpu_name):
         gpu, count, _ = resolve_gpu(gpu_name, gpu_files, str(num_gpus or 1))
     else:
-        gpu, count = load_catalog(gpu_files).get(gpu_name), (num_gpus or workload.num_gpus)
+        gpu, count = catalog_gpu(load_catalog(gpu_files), gpu_name), (num_gpus or workload.num_gpus)
     return engine_default_context(spec, workload, gpu, count)
 
 

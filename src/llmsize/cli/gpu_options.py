@@ -16,7 +16,7 @@ from llmsize.estimate.workload import MAX_COUNT, MAX_GPUS
 if TYPE_CHECKING:
     from llmsize.hardware.detect import Machine
     from llmsize.hardware.efficiency import Efficiency
-    from llmsize.hardware.gpus import GpuSpec
+    from llmsize.hardware.gpus import GpuCatalog, GpuSpec
 
 _PANEL = "GPUs"
 
@@ -243,6 +243,18 @@ def with_price(gpu: GpuSpec, price_per_hour: float | None) -> GpuSpec:
 LOCAL_GPU_NAMES = ("local", "this", "here")
 
 
+def catalog_gpu(catalog: GpuCatalog, name: str) -> GpuSpec:
+    """The catalog GPU `name` picks, noting on stderr which variant a family name chose (stdout and its
+    JSON stay as they are): `--gpu A100` sized an A100-SXM-80GB without saying so, though the 40 GB
+    and PCIe cards are A100s too (issue 15, newcomer audit round 9)."""
+    gpu = catalog.get(name)
+    others = catalog.variants(name)
+    if others:
+        shown = ", ".join(others[:4]) + (", ..." if len(others) > 4 else "")
+        note(f"note: {name} \u2192 {gpu.id} (also: {shown}; name one to choose)")
+    return gpu
+
+
 def is_local(name: str | None) -> bool:
     """No --gpu, or --gpu local: size against this machine."""
     return name is None or name.strip().lower() in LOCAL_GPU_NAMES
@@ -260,7 +272,7 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     count = parse_num_gpus(num_gpus)
     if not is_local(name):
         assert name is not None
-        return catalog.get(name), count, None
+        return catalog_gpu(catalog, name), count, None
     from llmsize.hardware.detect import detect
     from llmsize.hardware.local_gpu import local_gpus
 

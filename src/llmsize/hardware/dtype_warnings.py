@@ -37,6 +37,11 @@ def dtype_warnings(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> list[str]:
     compute = speed_dtype(spec, wl)
     if compute == "bf16" and not gpu.supports("bf16") and _engine_compute(wl, dtype) == "bf16":
         out.append((BF16_FALLBACK if nvidia else BF16_FALLBACK_OTHER).format(gpu=gpu.id))
+    from llmsize.hardware.bnb_apple import bnb_apple_warning
+
+    bnb = bnb_apple_warning(quant, gpu)
+    if bnb is not None:
+        out.append(bnb)
     if gpu.memory.unified and gpu.memory.gpu_share:
         out.append(f"{gpu.id}: unified memory, of which the GPU may use {gpu.memory.gpu_share:.0%} "
                    "(gpu_share in its GPU file)")

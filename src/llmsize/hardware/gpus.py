@@ -448,6 +448,17 @@ class GpuCatalog:
                 return self._checked(gpu_id)
         return None
 
+    def variants(self, name: str) -> list[str]:
+        """The other catalog GPUs a family name like "A100" or "M3-Max" also names (their ids or aliases
+        start with it), when `name` is not the id of the GPU it picks: `find` takes one of them, and
+        the user should see which (issue 15, newcomer audit round 9)."""
+        gpu = self.find(name)
+        key = _strip_vendor_words(normalize_gpu_name(name))
+        if gpu is None or len(key) < 2 or key in _lookup_keys([gpu.id]):
+            return []
+        return list(dict.fromkeys(gpu_id for k, gpu_id in self._index.items()
+                                  if k.startswith(key) and gpu_id != gpu.id))
+
     def get(self, name: str) -> GpuSpec:
         """The GPU called `name`, or GpuNotFoundError with close matches."""
         gpu = self.find(name)

@@ -25,11 +25,16 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
     if wl.quant is not None or wl.dtype is not None or spec.weight_format.quant is not None or (
             wl.mode is not Mode.INFERENCE):
         label = wl.quant or (str(wl.dtype) if wl.dtype else spec.weight_format.label())
-        if wl.mode is Mode.QLORA and wl.quant is None:
+        if wl.quant is None and (wl.mode is Mode.QLORA or spec.weight_format.quant is not None):
             # the base QLoRA loads (bitsandbytes NF4 from a float checkpoint: weights.effective_format),
             # not the checkpoint's dtype: `fit Phi-4 --mode qlora` said "Best that fits: bf16" beside
-            # 10.4 GiB of 4-bit weights (issue 15, newcomer audit of training)
+            # 10.4 GiB of 4-bit weights (issue 15, newcomer audit of training). A quantized checkpoint
+            # keeps its format and --dtype only sets the unquantized rest: `fit gpt-oss-20b --dtype fp16`
+            # labelled the MXFP4 row "fp16" with the same bytes (issue 15, newcomer audit round 9).
             label = _loaded_label(spec, wl, label)
+            rest = str(wl.dtype) if wl.dtype is not None else None
+            if rest is not None and rest not in label and rest != spec.weight_format.dtype:
+                label = f"{label.split(' ')[0]} + {rest} rest"  # short: the fit table at 80 columns
         return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
     # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.

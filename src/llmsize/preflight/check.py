@@ -152,7 +152,10 @@ class CheckResult:
             "state_pool_bytes": r.state_pool_bytes,
             "per_gpu_bytes": r.per_gpu_bytes,
             "usable_bytes": r.usable_bytes,
-            "compute_buffer_bytes": ef.compute_buffer_bytes if ef is not None else None,
+            # only ggml engines size a compute buffer (engines/llama_cpp_figures.py); elsewhere the field
+            # keeps its default 0, which `check "vllm serve ..."` printed as "compute_buffer_bytes: 0.00
+            # GiB" beside vLLM's real activation peak (issue 15, newcomer audit round 9): no figure, null
+            "compute_buffer_bytes": (ef.compute_buffer_bytes or None) if ef is not None else None,
         }
 
     def as_dict(self) -> dict[str, Any]:

@@ -92,7 +92,10 @@ def _loaded_format(report: Report) -> str | None:
 
 def _workload_line(report: Report) -> str:
     w = report.workload
-    bits = [f"mode {w['mode']}", f"context {w['context']:,}", f"batch {w['batch']}", f"engine {w['engine']}"]
+    # a training run names its framework: `--framework unsloth` moved the numbers under a line that still
+    # said "engine transformers" (issue 15, newcomer audit round 9)
+    runs = f"framework {w['framework']}" if w.get("framework") else f"engine {w['engine']}"
+    bits = [f"mode {w['mode']}", f"context {w['context']:,}", f"batch {w['batch']}", runs]
     if w.get("prompt_tokens") and w["prompt_tokens"] != w["context"]:  # what the time to first token prefills
         bits.insert(2, f"prompt {w['prompt_tokens']:,}")
     if w.get("images"):

@@ -187,7 +187,8 @@ def gpu_line(gpu: GpuSpec) -> str:
 
 
 def workload_line(wl: Workload, engine: str | None = None) -> str:
-    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", engine or f"engine {wl.engine}"]
+    runs = f"framework {wl.framework}" if wl.framework is not None else f"engine {wl.engine}"  # round 9
+    parts = [str(wl.mode), f"context {wl.context:,}", f"batch {wl.batch}", engine or runs]
     if wl.prompt_tokens:
         parts.insert(2, f"prompt {wl.prompt_tokens:,}")
     return " · ".join(parts)

@@ -349,11 +349,17 @@ class Vllm(BaseEngine):
         del all_stages
         from llmsize.specs.models import QuantMethod
 
-        device += rope_cache_bytes(spec, wl) + block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
-        device += vllm_expert_parallel.extra_weight_bytes(spec, wl, fmt, stage)  # experts over tp x dp ranks
+        rope, slack = rope_cache_bytes(spec, wl), block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        spread = vllm_expert_parallel.extra_weight_bytes(spec, wl, fmt, stage)  # experts over tp x dp ranks
+        # explain's weight line ended "= 15,231,233,024 B (14.19 GiB)" under "weights: 14.25 GiB"
+        # (Qwen2.5-7B): the loaded extras are said, so its numbers add up (issue 15, round 9)
+        detail = "".join(f"; + {b:,} B {what}" for b, what in (
+            (rope, "RoPE cos/sin tables"), (slack, "caching-allocator 2 MiB segment rounding"),
+            (spread, "experts over the expert-parallel ranks")) if b)
+        device += rope + slack + spread
         inter = spec.moe_intermediate_size // wl.tp if spec.is_moe else 0
         if fmt.quant != QuantMethod.MXFP4 or not inter:
-            return WeightPlacement(device, 0)
+            return WeightPlacement(device, 0, detail + (f" = {device:,} B as loaded" if detail else ""))
         from llmsize.estimate.weights import shard_bytes, stage_shards
 
         experts = sum(
@@ -362,7 +368,10 @@ class Vllm(BaseEngine):
         backend = wl.mxfp4_moe_backend or "marlin"
         held = mxfp4_expert_bytes(backend, inter, spec.hidden_size)
         stored = mxfp4_expert_bytes(None, inter, spec.hidden_size)
-        return WeightPlacement(device + experts * (held - stored) // stored, 0)
+        padded = experts * (held - stored) // stored
+        detail += f"; + {padded:,} B MXFP4 expert padding ({backend})" if padded else ""
+        loaded = device + padded
+        return WeightPlacement(loaded, 0, detail + (f" = {loaded:,} B as loaded" if detail else ""))
 
     # --- cache --------------------------------------------------------------------------------------
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
