@@ -137,10 +137,11 @@ def read_fsdp(doc: dict[str, Any], s: Setup, load_named: Callable[[str], Any]) -
     s.set("fsdp", True, source)
     s.set("zero", stage, source)
     s.set("zero_impl", "fsdp", source)
-    offload_key = next((k for k in ("fsdp_offload_params", "offload_params") if k in config), None)
-    offload = offload_key is not None and config[offload_key] is not None
-    if offload:
-        offload = values.boolean(config[offload_key], f"fsdp_config {offload_key}")
+    offload = False
+    for key in ("fsdp_offload_params", "offload_params"):
+        if config.get(key) is not None:
+            offload = values.boolean(config[key], f"fsdp_config {key}")
+            break
     if "offload" in words or offload:
         if stage == 3:
             s.set("offload_param", "cpu", "fsdp offload (CPUOffload(offload_params=True))")

@@ -166,7 +166,8 @@ def load_report(path: Path) -> LoadedReport:
             # `plan --output` saves the estimate document plus its launch command and what the command
             # cannot know (cli/cmd_plan.py); `check --output` the estimate document plus its verdict
             # (report/render_check.py check_document), which was refused as "hand-edited" (issue 15)
-            extra = ("command", "command_notes") if isinstance(doc.get("command"), str) else ()
+            plan_keys = ("command", "command_notes")
+            extra: tuple[str, ...] = plan_keys if isinstance(doc.get("command"), str) else ()
             extra += ("check",) if isinstance(doc.get("check"), dict) else ()
             report_doc = {k: v for k, v in doc.items() if k not in extra}
             loaded = LoadedReport(path=path, report=Report.model_validate(report_doc))
