@@ -16,6 +16,7 @@ from llmsize.cli.declare import Option
 from llmsize.cli.option_groups import OptionGroup
 from llmsize.errors import BadInputError, one_line
 from llmsize.estimate.workload import (
+    MAX_COUNT,
     MAX_TOKENS,
     Attention,
     Engine,
@@ -30,7 +31,7 @@ from llmsize.estimate.workload import (
     ZeroImpl,
 )
 from llmsize.records import ValidationError
-from llmsize.units import Dtype, KvDtype
+from llmsize.units import Dtype, KvDtype, is_decimal_number
 
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
@@ -423,14 +424,17 @@ def _reduce_bucket(text: str | None) -> int | str | None:
     """--ds-reduce-bucket: `auto`, or an element count as DeepSpeed's JSON writes it (500000000, 5e8)."""
     if text is None or text.strip().lower() == "auto":
         return None if text is None else "auto"
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
+    # ASCII digits only (is_decimal_number): float() also reads '1_000' and '٣', which DeepSpeed's JSON
+    # and every other count option of llmsize refuse (issue 15, round 14)
+    value = float(text) if is_decimal_number(text) else float("nan")
     if not value.is_integer() or value < 1:
         raise BadInputError(
             f"--ds-reduce-bucket {text!r} is not an element count",
             hint="give a positive count such as 5e8, or auto (hidden_size²)",
+        )
+    if value > MAX_COUNT:
+        raise BadInputError(
+            f"--ds-reduce-bucket {text!r} is out of range: give 1 to {MAX_COUNT:,} elements or auto"
         )
     return int(value)
 

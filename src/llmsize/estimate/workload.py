@@ -508,7 +508,12 @@ class Workload(Record):
             raise ValueError("parameter offload needs ZeRO stage 3 (DeepSpeed offload_param)")
         if self.zero_impl is not ZeroImpl.AUTO and self.zero == 0:
             raise ValueError("--zero-impl names the library behind --zero: give a ZeRO stage 1-3 too")
-        if self.ds_reduce_bucket is not None and (self.zero == 0 or self.zero_impl is ZeroImpl.FSDP):
+        if self.ds_reduce_bucket is not None and self.zero_impl is ZeroImpl.FSDP:
+            raise ValueError(
+                "--ds-reduce-bucket is a DeepSpeed ZeRO setting; --zero-impl fsdp runs PyTorch FSDP "
+                "(no reduce bucket)"
+            )
+        if self.ds_reduce_bucket is not None and self.zero == 0:
             raise ValueError("--ds-reduce-bucket is a DeepSpeed ZeRO setting: give a ZeRO stage 1-3 too")
         if isinstance(self.ds_reduce_bucket, int) and not 0 < self.ds_reduce_bucket <= MAX_COUNT:
             raise ValueError(

@@ -248,8 +248,9 @@ def workload_from(
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first.get("loc", ()))
-        said = _said_as(setup, loc)
-        raise BadInputError(f"the command asks for an impossible workload: {said}: {first['msg']}") from None
+        msg = str(first["msg"]).removeprefix("Value error, ")  # a model validator: the line says it all
+        said = f"{_said_as(setup, loc)}: " if loc else ""
+        raise BadInputError(f"the command asks for an impossible workload: {said}{msg}") from None
 
 
 def _said_as(setup: Setup, field: str) -> str:

@@ -223,7 +223,10 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--mamba-full-memory-ratio",), "mamba_full_memory_ratio", values.fraction),
     Flag(("--disable-radix-cache",), "disable_radix_cache"),
     Flag(("--disable-cuda-graph",), "enforce_eager"),
-    Flag(("--page-size",), "block_size", values.integer),
+    # SGLang's estimate has no page size to set (vLLM's --block-size is the Workload's block_size): read
+    # as that, every command with --page-size was refused with "--block-size applies to vLLM, not SGLang"
+    # (issue 15, round 14); it is reported as not modelled instead
+    Flag(("--page-size",), None, values.integer),
     Flag(("--speculative-algorithm", "--speculative-algo"), "spec_algorithm", spec_method),
     Flag(("--speculative-draft-model-path", "--speculative-draft"), "draft_model", _text),
     Flag(("--speculative-num-steps",), "num_speculative_tokens", values.integer),

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from llmsize.errors import BadInputError
+from llmsize.estimate.workload import MAX_COUNT
 from llmsize.preflight import values
+from llmsize.preflight.fsdp_config import read_fsdp
 from llmsize.preflight.setup import Setup
 
 _MAX_FILE = 1 << 20
@@ -69,7 +71,7 @@ def read_training_config(path: Path) -> Setup:
     setup.set("model", setup.model, "model_name_or_path" if kind != "axolotl" else "base_model")
     {"llamafactory": _llamafactory, "axolotl": _axolotl, "trl": _trl}[kind](doc, setup)
     _trainer_args(doc, setup)
-    _fsdp(doc, setup)
+    read_fsdp(doc, setup, lambda name: _load(_named(path, name, "FSDP config")))
     ds = doc.get("deepspeed")
     if isinstance(ds, str) and ds:
         _deepspeed(_load(_named(path, ds)), setup, f"deepspeed {ds}")
@@ -121,7 +123,7 @@ def _load(path: Path) -> Any:
         raise BadInputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
 
 
-def _named(config: Path, named: str) -> Path:
+def _named(config: Path, named: str, what: str = "DeepSpeed config") -> Path:
     """A file the config names: as given, else next to the config (how the trainers resolve it)."""
     for candidate in (Path(named).expanduser(), config.parent / named):
         try:
@@ -130,7 +132,7 @@ def _named(config: Path, named: str) -> Path:
         except OSError:  # a name too long, a loop of links: not a file the trainer could read either
             continue
     raise BadInputError(
-        f"the DeepSpeed config {named[:200]} named by {config} was not found",
+        f"the {what} {named[:200]} named by {config} was not found",
         hint="give its path relative to where you run the trainer, or next to the config",
     )
 
@@ -278,68 +280,6 @@ def _flag(doc: dict[str, Any], key: str) -> bool:
     return (value is not None and not values.is_auto(value) and values.boolean(value, key)) or value == "auto"
 
 
-# FSDP sharding strategies as the Trainer (`fsdp: "full_shard auto_wrap"`), Axolotl (`fsdp: [full_shard]`)
-# and accelerate (`fsdp_sharding_strategy: FULL_SHARD`, or its number 1-5) write them, as ZeRO stages:
-# FULL_SHARD shards parameters, gradients and optimizer states (3), SHARD_GRAD_OP keeps parameters
-# whole between forward and backward (2), HYBRID_SHARD(_ZERO2) does the same within a node, NO_SHARD is
-# DDP. REFERENCE: torch/distributed/fsdp/api.py `ShardingStrategy`; transformers training_args.py
-# `FSDPOption`; accelerate utils/constants.py `FSDP_SHARDING_STRATEGY`.
-_FSDP_STAGES = {
-    "full_shard": 3,
-    "hybrid_shard": 3,
-    "shard_grad_op": 2,
-    "hybrid_shard_zero2": 2,
-    "_hybrid_shard_zero2": 2,
-    "no_shard": 0,
-}
-_FSDP_NUMBERED = ("full_shard", "shard_grad_op", "no_shard", "hybrid_shard", "hybrid_shard_zero2")
-
-
-def _fsdp(doc: dict[str, Any], s: Setup) -> None:
-    """PyTorch FSDP from the config's `fsdp` words and `fsdp_config` block, as a ZeRO stage run by FSDP.
-
-    Without a strategy FSDP fully shards: accelerate's FullyShardedDataParallelPlugin defaults to
-    FULL_SHARD and FSDP2's `reshard_after_forward` to True. `offload` (Trainer word) or
-    `fsdp_offload_params` / `offload_params` keeps the parameter shards in host RAM (CPUOffload)."""
-    words_value = doc.get("fsdp")
-    block = doc.get("fsdp_config")
-    config: dict[str, Any] = block if isinstance(block, dict) else {}
-    if not words_value and not config:
-        return
-    if isinstance(words_value, str):
-        words = words_value.lower().split()
-    elif isinstance(words_value, list):
-        words = [str(w).strip().lower() for w in words_value]
-    else:
-        words = []
-    stage: int | None = next((_FSDP_STAGES[w] for w in words if w in _FSDP_STAGES), None)
-    source = "fsdp"
-    strategy = config.get("fsdp_sharding_strategy", config.get("sharding_strategy"))
-    if strategy is not None:
-        name = str(strategy).strip().lower()
-        if name.isdigit() and 1 <= int(name) <= len(_FSDP_NUMBERED):
-            name = _FSDP_NUMBERED[int(name) - 1]
-        if name in _FSDP_STAGES:
-            stage, source = _FSDP_STAGES[name], "fsdp_config sharding strategy"
-    reshard = config.get("fsdp_reshard_after_forward", config.get("reshard_after_forward"))
-    if strategy is None and isinstance(reshard, bool):
-        stage, source = (3 if reshard else 2), "fsdp_config reshard_after_forward"
-    if stage is None:
-        stage, source = 3, "fsdp (FULL_SHARD by default)"
-    if stage == 0:
-        s.ignored.append(f"{source}: NO_SHARD runs as data parallel (a whole replica on every GPU)")
-        return
-    s.set("fsdp", True, source)
-    s.set("zero", stage, source)
-    s.set("zero_impl", "fsdp", source)
-    offload = config.get("fsdp_offload_params", config.get("offload_params"))
-    if "offload" in words or offload is True or str(offload).lower() == "true":
-        if stage == 3:
-            s.set("offload_param", "cpu", "fsdp offload (CPUOffload(offload_params=True))")
-        else:
-            s.ignored.append("fsdp offload with SHARD_GRAD_OP (modelled with FULL_SHARD only)")
-
-
 def _deepspeed(ds: Any, s: Setup, source: str) -> None:
     if not isinstance(ds, dict):
         raise BadInputError(f"{source}: a DeepSpeed config is a JSON object")
@@ -361,6 +301,8 @@ def _deepspeed(ds: Any, s: Setup, source: str) -> None:
             # "auto" is filled in by accelerate as hidden_size squared.
             key = "zero_optimization.reduce_bucket_size"
             size = "auto" if values.is_auto(bucket) else values.integer(bucket, key)
+            if size != "auto" and not 1 <= int(size) <= MAX_COUNT:
+                raise BadInputError(f"{source}: {key} wants 1 to {MAX_COUNT:,} elements or auto, got {size}")
             s.set("ds_reduce_bucket", size, f"{source}: {key}")
     micro = ds.get("train_micro_batch_size_per_gpu")
     if micro is not None and not values.is_auto(micro):

@@ -74,10 +74,16 @@ def nonnegative(text: Any, flag: str) -> float:
     return value
 
 
-def _shown(text: Any) -> str:
-    """The value as quoted in an error line: its repr, cut to 100 characters."""
-    shown = repr(text)
-    return shown if len(shown) <= 100 else shown[:48] + "…" + shown[-48:]
+def shown(text: Any) -> str:
+    """The value as quoted in an error line: its repr (no raw control characters), cut to 100 characters."""
+    try:
+        said = repr(text)
+    except ValueError:  # an int of more than 4,300 digits
+        said = f"an integer of about {text.bit_length() * 0.30103:,.0f} digits"
+    return said if len(said) <= 100 else said[:48] + "…" + said[-48:]
+
+
+_shown = shown
 
 
 def boolean(text: Any, flag: str) -> bool:

@@ -164,10 +164,12 @@ def load_report(path: Path) -> LoadedReport:
             loaded = LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
         else:
             # `plan --output` saves the estimate document plus its launch command and what the command
-            # cannot know (cli/cmd_plan.py)
-            plan_line = isinstance(doc.get("command"), str)
+            # cannot know (cli/cmd_plan.py); `check --output` the estimate document plus its verdict
+            # (report/render_check.py check_document), which was refused as "hand-edited" (issue 15)
             plan_keys = ("command", "command_notes")
-            report_doc = {k: v for k, v in doc.items() if k not in plan_keys} if plan_line else doc
+            extra: tuple[str, ...] = plan_keys if isinstance(doc.get("command"), str) else ()
+            extra += ("check",) if isinstance(doc.get("check"), dict) else ()
+            report_doc = {k: v for k, v in doc.items() if k not in extra}
             loaded = LoadedReport(path=path, report=Report.model_validate(report_doc))
     except ValidationError as err:
         raise ConfigError(
