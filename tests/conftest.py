@@ -55,7 +55,10 @@ def _memoize_typer_command_build() -> None:
     for llmsize's ~60 commands, paid by each of the suite's thousands of in-process CLI runs (a
     hypothesis test of 200 examples spent most of its 7 s there). The command a build returns depends
     only on the app's registered commands, groups and callback, so it is reused until one of those
-    changes (load_commands registers more); parsing and running are untouched.
+    changes (load_commands registers more). A build starts every parameter without its value adapter
+    (typer/core.py: `_runtime_param = None`, made on the first value); llmsize's number rule
+    (cli/app.py _no_adapter_for_unset_options) runs only while it is unmade, so a reused command gets
+    that state back before each run, as a fresh build would have it.
     """
     import typer.main
     import typer.testing
@@ -72,11 +75,20 @@ def _memoize_typer_command_build() -> None:
             id(info), id(info.callback) if info else None,
         )
 
+    def _unmade(command: object) -> None:
+        for param in getattr(command, "params", ()):
+            if hasattr(param, "_runtime_param"):
+                param._runtime_param = None
+        for sub in getattr(command, "commands", {}).values():
+            _unmade(sub)
+
     def get_command(typer_instance: typer.Typer) -> object:
         key = _key(typer_instance)
         if key not in built:
             built[key] = (build(typer_instance), typer_instance)  # the app is kept: its id stays unique
-        return built[key][0]
+        command = built[key][0]
+        _unmade(command)
+        return command
 
     typer.main.get_command = get_command  # type: ignore[assignment]
     typer.testing._get_command = get_command  # type: ignore[attr-defined]
