@@ -128,14 +128,12 @@ def compare_cmd(
     shown_wl = pairs[0][1]
     doc = compare_document(rows, advice, shown_wl, count, eff)
     if output is not None:
-        from llmsize.cli.written import say_written
+        from llmsize.cli.written import say_written, stdout_shows
         from llmsize.report.export import save_document
         from llmsize.report.render_html import compare_page
 
         save_document(doc, output, force=force, html=lambda: compare_page(doc))
         say_written(ctx, output, advice[0].removeprefix("Recommendation: ") if advice else "")
-        from llmsize.cli.written import stdout_shows
-
         if not stdout_shows(ctx, output):  # the file holds the answer (issue 15, round 8)
             return
     if fmt is PageFormat.HUMAN:

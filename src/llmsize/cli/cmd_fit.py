@@ -291,17 +291,20 @@ def _fit_all(
             shown_wl, fits = cached_fits(key_of(False), plan_all)
     from llmsize.cli.written import say_written, stdout_shows
 
+    document = None  # built once: the file and a --format beside it print the same document
     if save[0] is not None:
         from llmsize.report.export import save_document  # only with --output
 
-        save_document(fit_all_document(fits, gpu, shown_wl, count, eff), save[0], force=save[1])
+        document = fit_all_document(fits, gpu, shown_wl, count, eff)
+        save_document(document, save[0], force=save[1])
         running = sum(f.best is not None for f in fits)
         say_written(ctx, save[0], f"{running} of {len(fits)} catalog models run on {gpu.id}")
     quiet = not stdout_shows(ctx, save[0])  # the file holds the answer (issue 15, round 8)
     if fmt == "human" and not quiet:
         render_fit_all(fits, gpu, shown_wl, eff)
     elif not quiet:
-        write_document(fit_all_document(fits, gpu, shown_wl, count, eff), fmt, rows_key="models")
+        document = document or fit_all_document(fits, gpu, shown_wl, count, eff)
+        write_document(document, fmt, rows_key="models")
     if check and not any(f.best is not None for f in fits):
         raise NothingFitsError(f"no catalog model fits {gpu.id} with this workload")
 
