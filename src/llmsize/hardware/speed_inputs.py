@@ -246,16 +246,16 @@ def _weight_format(spec: ModelSpec, wl: Workload) -> tuple[str, QuantMethod | No
 
 def speed_dtype(spec: ModelSpec, wl: Workload) -> str:
     """The dtype the matmuls run in: fp8 for FP8 weights, else the activation dtype."""
-    dtype, quant = _weight_format(spec, wl)
-    if quant == QuantMethod.FP8 or (wl.dtype is not None and str(wl.dtype) == "fp8"):
+    from llmsize.estimate.weights import effective_format
+
+    fmt, _ = effective_format(spec, wl)
+    if fmt.quant == QuantMethod.FP8 or (wl.dtype is not None and str(wl.dtype) == "fp8"):
         return "fp8"
     if wl.dtype is not None and str(wl.dtype) in ("fp32", "fp16", "bf16"):
         return str(wl.dtype)
-    if quant in (QuantMethod.GPTQ, QuantMethod.AWQ, QuantMethod.GGUF):
+    if fmt.quant in (QuantMethod.GPTQ, QuantMethod.AWQ, QuantMethod.GGUF):
         return "fp16"
-    default = dtype if dtype in ("fp32", "fp16", "bf16") else "bf16"
+    default = fmt.dtype if fmt.dtype in ("fp32", "fp16", "bf16") else "bf16"
     # an engine with its own compute type (llama.cpp and Ollama run a converted checkpoint in f16:
     # engines/llama_cpp.py `compute_dtype`), as the memory model and the dtype warnings read it
-    from llmsize.estimate.weights import effective_format
-
-    return engine_for(wl).compute_dtype(effective_format(spec, wl)[0], default)
+    return engine_for(wl).compute_dtype(fmt, default)
