@@ -384,8 +384,8 @@ def _in_order(spec: ModelSpec, stage: Stage) -> bool:
         if not layers:
             return True
         first = layers[0]
-        return 0 <= first and first + len(layers) <= spec.num_layers and layers == tuple(
-            range(first, first + len(layers)))
+        end = first + len(layers)
+        return first >= 0 and end <= spec.num_layers and layers == tuple(range(first, end))
 
     return memo(spec, ("blocks in order", stage), compute)
 

@@ -31,7 +31,9 @@ _FUSED = {"q_proj": "qkv_proj", "k_proj": "qkv_proj", "v_proj": "qkv_proj", "gat
           "up_proj": "gate_up_proj"}  # fmt: skip
 
 
-def weight_tensor_counts(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> list[tuple[int, int]]:
+def weight_tensor_counts(
+    spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage
+) -> list[tuple[int, int]]:
     """(bytes, how many) of the weight tensors on one rank of `stage`: the per-block tensors of a kind
     are alike, so a stage of 65,536 blocks is a few pairs, not half a million sizes (issue 15)."""
     from llmsize.estimate.weights import shard_bytes, stage_shards
@@ -54,12 +56,14 @@ def weight_tensor_counts(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage
 
 def weights_segment_slack(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
     """segment_slack_bytes of the stage's weight tensors, counted per size."""
-    return sum(segment_slack_bytes([size]) * count for size, count in weight_tensor_counts(spec, wl, fmt, stage))
+    counts = weight_tensor_counts(spec, wl, fmt, stage)
+    return sum(segment_slack_bytes([size]) * count for size, count in counts)
 
 
 def weights_block_slack(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
     """block_slack_bytes of the stage's weight tensors, counted per size."""
-    return sum(block_slack_bytes([size]) * count for size, count in weight_tensor_counts(spec, wl, fmt, stage))
+    counts = weight_tensor_counts(spec, wl, fmt, stage)
+    return sum(block_slack_bytes([size]) * count for size, count in counts)
 
 
 def segment_slack_bytes(sizes: list[int]) -> int:
