@@ -415,3 +415,41 @@ def gguf_cases(root: Path) -> Iterator[list[str]]:
 def sample(cases: list[list[str]], n: int, seed: int = 15) -> list[list[str]]:
     """A seeded sample of `cases` (the CI subset; bench/fuzz_round15.py runs them all)."""
     return random.Random(seed).sample(cases, min(n, len(cases)))
+
+
+# --- a local Hub (tests/hub_server.py) serving what a broken mirror, proxy or upload serves
+
+
+def hub_cases() -> list[tuple[str, dict[str, Any], str | None]]:
+    """(label, files of the repo, fault of the server) for `estimate acme/x`."""
+    from hub_server import TINY_LLAMA_CONFIG, safetensors_bytes
+
+    tiny = dict(TINY_LLAMA_CONFIG)
+    shards = {f"t{i}": f"model-{i:05d}-of-02000.safetensors" for i in range(2000)}
+    one = safetensors_bytes({"model.embed_tokens.weight": ("BF16", [256, 64])})
+    missing = {"config.json": tiny, "model.safetensors.index.json": {"weight_map": shards}}
+    long_names = {f"t{i}" + "x" * 90: "model.safetensors" for i in range(180_000)}
+    huge = {"config.json": tiny, "model.safetensors.index.json": {"weight_map": long_names},
+            "model.safetensors": one}  # fmt: skip
+    many = {"config.json": tiny, "model.safetensors": safetensors_bytes(
+        {f"t{i}": ("BF16", [1]) for i in range(100_000)})}  # fmt: skip
+    return [
+        ("deep config", {"config.json": {**tiny, "num_hidden_layers": 65536}}, None),
+        ("max layers", {"config.json": {**tiny, "num_hidden_layers": 4096}}, None),
+        ("config null", {"config.json": "null"}, None),
+        ("config binary", {"config.json": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4}, None),
+        ("config gzip", {"config.json": b"\x1f\x8b\x08\x00" + b"\0" * 64}, None),
+        ("config 9 MB", {"config.json": {**tiny, "pad": "x" * (9 << 20)}}, None),
+        ("config keys 1e5", {"config.json": {**tiny, **{f"k{i}": i for i in range(100_000)}}}, None),
+        ("index 2,000 missing shards", missing, None),
+        ("index 17 MiB", huge, None),
+        ("header of 1e5 tensors", many, None),
+        ("status 500", {"config.json": tiny}, "status-500"),
+        ("status 429", {"config.json": tiny}, "status-429"),
+        ("status 503", {"config.json": tiny}, "status-503"),
+        ("status 404", {"config.json": tiny}, "status-404"),
+        ("status 302", {"config.json": tiny}, "status-302"),
+        ("html", {"config.json": tiny}, "html"),
+        ("redirect loop", {"config.json": tiny}, "redirect-loop"),
+        ("401", {"config.json": tiny}, "401"),
+    ]

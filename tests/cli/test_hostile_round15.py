@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_hostile_inputs import (
     assert_answered,
     offline,  # noqa: F401  (a fixture: pytest finds it by name)
+    run_cli,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import hostile_round15 as r15
+from hub_server import HubServer, serve_hub
 from llmsize import Workload, resolve
 from llmsize.estimate.engines.torch_alloc import (
     block_slack_bytes,
@@ -169,3 +172,32 @@ def test_size_axes_are_answered(tmp_path: Path, label: str, capsys: pytest.Captu
     for argv in (["estimate", path, "--format", "json"],
                  ["fit", path, "--gpu", "T4", "--num-gpus", "64", "--engine", "vllm"]):  # fmt: skip
         assert_answered(argv, capsys)
+
+
+# --- a local Hub serving what a broken mirror, proxy or upload serves
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubServer]:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("LLMSIZE_HUB_TIMEOUT", "5")
+    monkeypatch.setenv("LLMSIZE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with serve_hub(monkeypatch) as server:
+        yield server
+
+
+HUB = {label: (files, fault) for label, files, fault in r15.hub_cases() if label != "header of 1e5 tensors"}
+
+
+@pytest.mark.parametrize("label", list(HUB))
+def test_hub_faults_are_answered(label: str, hub: HubServer, capsys: pytest.CaptureFixture[str]) -> None:
+    files, fault = HUB[label]
+    repo = f"acme/r15-{len(label)}-{sum(map(ord, label))}"
+    hub.add_repo(repo, files, fault=fault)
+    code, out, err = run_cli(["estimate", repo], capsys)
+    assert code in (0, 2, 3) and "internal error" not in err and "Traceback" not in err, err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and err.strip().isprintable(), err
+    if label.startswith("index 2,000"):  # config.json is there: the missing file is a shard, said so
+        assert code == 0 and "no config.json" not in err and "shard" in out + err, out + err
