@@ -316,6 +316,16 @@ def option_cases(root: Path) -> Iterator[list[str]]:
     for tag in OLLAMA_TAGS:
         yield ["estimate", tag, "--engine", "ollama"]
         yield ["fit", tag, "--gpu", "RTX-4090"]
+        yield ["check", "--gpu", "RTX-4090", "--", "ollama", "run", tag]
+    for flags in (["--max-num-seqs", "0"], ["--max-model-len", "1e400"], ["--tensor-parallel-size", "٢"],
+                  ["--gpu-memory-utilization", "nan"], ["--kv-cache-dtype", "fp4"], ["--quantization", ""],
+                  ["--max-num-batched-tokens", "9" * 40], ["--pipeline-parallel-size", "4096"],
+                  ["--data-parallel-size", "-1"], ["--enable-expert-parallel", "--tensor-parallel-size", "3"],
+                  ["--max-model-len", "auto"], ["--block-size", "7"], ["--cpu-offload-gb", "-5"]):
+        yield ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B", *flags]
+    for path in sorted(out.iterdir()):  # every file -o wrote, read back
+        yield ["report", "show", str(path)]
+        yield ["report", "diff", str(path), str(path)]
 
 
 # --- GGUF headers of the 2026 architectures, their keys garbled
