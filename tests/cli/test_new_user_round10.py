@@ -1,0 +1,112 @@
+"""Newcomer audit, round 10 (issue 15, "right answers by default"): names and hardware of December 2026."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmsize.cli import app
+from llmsize.cli.app import main
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# --- (a) a comma-separated list of models ---------------------------------------------------------------
+# `--gpus H100,L40S` takes a list, so `compare Qwen3.5-9B,gemma-4-E4B-it,gpt-oss-20b --gpus RTX-4090` was
+# typed; it sized one approximated "20B" Qwen with four "name part not understood" warnings, exit 0.
+# No repo id holds a comma (huggingface_hub REPO_ID_REGEX: letters, digits, "-", "_", ".").
+def test_compare_reads_a_comma_list_as_several_models() -> None:
+    doc = _json("compare", "Qwen3.5-9B,gemma-4-E4B-it,gpt-oss-20b", "--gpu", "RTX-4090")
+    assert [r["model"] for r in doc["rows"]] == ["Qwen3.5-9B", "gemma-4-E4B-it", "gpt-oss-20b"]
+    # the same as typing them apart
+    apart = _json("compare", "Qwen3.5-9B", "gemma-4-E4B-it", "gpt-oss-20b", "--gpu", "RTX-4090")
+    assert [r["per_gpu_bytes"] for r in doc["rows"]] == [r["per_gpu_bytes"] for r in apart["rows"]]
+    # gpt-oss-20b: 20.9B parameters in the checkpoint (openai/gpt-oss model card: "21B parameters")
+    assert doc["rows"][2]["weight_format"].startswith("mxfp4")
+
+
+@pytest.mark.parametrize("command", [["estimate"], ["fit", "--gpu", "RTX-4090"], ["explain"]])
+def test_one_model_commands_refuse_a_comma_list(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main([command[0], "Qwen3.5-9B,gpt-oss-20b", *command[1:]])
+    assert ended.value.code == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "names 2 models" in err and "llmsize compare Qwen3.5-9B gpt-oss-20b" in err
+    assert "approximated" not in captured.out + err
+
+
+def test_a_comma_list_in_the_python_api_is_bad_input() -> None:
+    import llmsize
+    from llmsize.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="names 2 models"):
+        llmsize.resolve("Qwen3.5-9B, gpt-oss-20b")
+
+
+# --- (b) compare's recommendation does not depend on the order the GPUs were typed ---------------------
+# Under transformers at batch 1 gpt-oss-20b decodes at the same rate on an RTX 4090 and an RTX 5090 (the
+# step overhead bounds it); the first GPU typed won the tie, with a "fastest:" naming the other at the
+# same ~40 tokens/s.
+def test_recommendation_is_the_same_whatever_the_gpu_order() -> None:
+    one = _json("compare", "gpt-oss-20b", "--gpus", "RTX-4090,RTX-5090")
+    two = _json("compare", "gpt-oss-20b", "--gpus", "RTX-5090,RTX-4090")
+    assert one["recommendation"] == two["recommendation"]
+    rows = {r["gpu"]: r for r in one["rows"]}
+    best = min(rows.values(), key=lambda r: (r["count"], -(r["decode_tokens_per_s"] or 0), r["ttft_s"]))
+    assert f"1x {best['gpu']}" in one["recommendation"][0]
+    if rows["RTX-4090"]["decode_tokens_per_s"] == rows["RTX-5090"]["decode_tokens_per_s"]:
+        assert "fastest:" not in one["recommendation"][0]  # a tie names no "fastest" GPU
+
+
+# --- (c) SGLang refusing to start prints what SGLang prints -------------------------------------------
+# sgl-project/sglang model_executor/pool_configurator.py MemoryPoolConfig.__post_init__ raises "Not
+# enough memory. Please try to increase --mem-fraction-static." when the static share leaves no token;
+# that is before the MambaPool ("Mamba Cache is allocated") and the scheduler's max_total_num_tokens line.
+# Qwen3.5-9B in bf16 is 17.59 GiB of weights; SGLang's default static share of an RTX 4090 is 0.636 x
+# 23.25 GiB = 14.8 GiB, so it refuses. The estimate printed "max_mamba_cache_size: -30, conv_state size:
+# -0.03GB" and a max context of 170,997 tokens for a run that never starts.
+def test_sglang_refusal_log_ends_at_its_error() -> None:
+    doc = _json("estimate", "Qwen3.5-9B", "--engine", "sglang", "--gpu", "RTX-4090")
+    row = doc["gpus"][0]
+    assert row["fits"] is False and "static share" in row["reason"]
+    assert row["max_context"] == 0
+    log = row["engine_log"]
+    assert log[0].startswith("Load weight end. mem usage=")
+    assert log[-1].startswith("RuntimeError: Not enough memory. Please try to increase --mem-fraction")
+    assert not any("Mamba Cache" in line or "max_total_num_tokens" in line for line in log)
+
+
+def test_sglang_dense_refusal_has_no_pool_line() -> None:
+    doc = _json("estimate", "Qwen3-8B", "--engine", "sglang", "--gpu", "RTX-4090",
+                "--mem-fraction-static", "0.4")
+    row = doc["gpus"][0]
+    assert row["fits"] is False and row["max_context"] == 0
+    assert row["engine_log"][-1].endswith("Current value: mem_fraction_static=0.4")
+
+
+def test_sglang_that_starts_keeps_its_whole_log() -> None:
+    doc = _json("estimate", "Qwen3.5-9B", "--engine", "sglang", "--gpu", "RTX-5090")
+    row = doc["gpus"][0]
+    assert row["fits"] is True and row["max_context"] > 0
+    log = row["engine_log"]
+    assert any(line.startswith("Mamba Cache is allocated. max_mamba_cache_size: ") for line in log)
+    assert any(line.startswith("max_total_num_tokens=") for line in row["engine_log"])
