@@ -110,3 +110,23 @@ def test_sglang_that_starts_keeps_its_whole_log() -> None:
     log = row["engine_log"]
     assert any(line.startswith("Mamba Cache is allocated. max_mamba_cache_size: ") for line in log)
     assert any(line.startswith("max_total_num_tokens=") for line in row["engine_log"])
+
+
+# --- (d) --help examples a newcomer copies ---------------------------------------------------------------
+# click rewraps a paragraph and breaks words at hyphens: `check --help` showed "--max-model-\nlen 32768" in
+# its "·"-joined examples, and `measure --help` showed `pip install "llmsize\[measure]"` (an escape for
+# rich markup, which this app turns off). Examples stand one per paragraph, as fit and compare had them.
+@pytest.mark.parametrize("command", [
+    ["parse"], ["estimate"], ["explain"], ["models"], ["measure"], ["check"], ["plan"],
+    ["report", "show"], ["report", "diff"],
+])
+def test_help_examples_are_one_per_paragraph(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "\\[" not in text
+    assert "· llmsize" not in text and "Examples: llmsize" not in text
+    examples = text.split("Examples:", 1)[1].split("\n\n")
+    commands = [p.strip() for p in examples if p.strip().startswith("llmsize ")]
+    assert commands and all(c.startswith(f"llmsize {command[0]}") for c in commands)
+    assert not any("--max-model-\n" in c for c in commands)

@@ -57,10 +57,16 @@ def plan_cmd(
 ) -> None:
     """Print the launch command for the layout `fit` chooses (exit 3 when nothing fits).
 
-    Examples: llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k ·
-    llmsize plan Qwen2.5-14B-Instruct --gpu RTX-4090 --engine llama.cpp --quant Q4_K_M --context 16k ·
-    llmsize plan Qwen3-8B --gpu L4 --format json  (the estimate document of the chosen layout, with
-    its fit row in `gpus` and the launch command in `command`)
+    Examples:
+
+      llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k
+
+      llmsize plan Qwen2.5-14B-Instruct --gpu RTX-4090 --engine llama.cpp --quant Q4_K_M --context 16k
+
+      llmsize plan Qwen3-8B --gpu L4 --format json
+
+    (--format json: the estimate document of the chosen layout, with its fit row in `gpus` and the
+    launch command in `command`)
     """
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.preflight.emit import downloaded_quant, launch_command, launch_notes, serving_engine
