@@ -130,3 +130,28 @@ def test_help_examples_are_one_per_paragraph(command: list[str]) -> None:
     commands = [p.strip() for p in examples if p.strip().startswith("llmsize ")]
     assert commands and all(c.startswith(f"llmsize {command[0]}") for c in commands)
     assert not any("--max-model-\n" in c for c in commands)
+
+
+# --- (e) the hardware as people write it ----------------------------------------------------------------
+# "RTX 4090 x2" and "2x RTX 4090" got five look-alike GPU names; the count is --num-gpus'.
+@pytest.mark.parametrize("typed", ["RTX 4090 x2", "2x RTX 4090", "2xRTX-4090", "RTX-4090:2"])
+def test_a_gpu_count_in_the_name_points_to_num_gpus(typed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["fit", "Qwen3.5-9B", "--gpu", typed])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "--gpu RTX-4090 --num-gpus 2" in err
+
+
+def test_a_count_of_an_unknown_gpu_keeps_the_plain_miss(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["fit", "Qwen3.5-9B", "--gpu", "3x Foo"])
+    assert "--num-gpus" not in capsys.readouterr().err
+
+
+# "Mac M4 Max 128GB" (a Mac is named by its chip, whose GPU the catalog lists) missed; "Apple ..." worked.
+@pytest.mark.parametrize("typed", ["Mac M4 Max 128GB", "MacBook Pro M4 Max 128GB", "Apple M4 Max 128GB"])
+def test_a_mac_is_its_chip(typed: str) -> None:
+    doc = _json("fit", "Qwen3.5-9B", "--gpu", typed)
+    assert doc["gpus"][0]["gpu"] == "M4-Max-128GB"
