@@ -155,3 +155,27 @@ def test_a_count_of_an_unknown_gpu_keeps_the_plain_miss(capsys: pytest.CaptureFi
 def test_a_mac_is_its_chip(typed: str) -> None:
     doc = _json("fit", "Qwen3.5-9B", "--gpu", typed)
     assert doc["gpus"][0]["gpu"] == "M4-Max-128GB"
+
+
+# --- (f) a GGUF type named by --quant ------------------------------------------------------------------
+# https://huggingface.co/docs/transformers/gguf: "The GGUF checkpoint is dequantized to fp32 where the
+# full model weights are available" (main docs: off Metal "the model is dequantized at load time"). A GGUF
+# checkpoint was sized so, but `--quant Q4_K_M --engine transformers` kept 4.8 bits a weight: 7.54 GiB for
+# Qwen3.5-9B, whose bf16 weights alone are 17.5 GiB.
+def test_transformers_dequantizes_a_gguf_named_by_quant() -> None:
+    plain = _json("estimate", "Qwen3.5-9B")
+    gguf = _json("estimate", "Qwen3.5-9B", "--quant", "Q4_K_M", "--engine", "transformers")
+    assert gguf["memory"]["weights"] == plain["memory"]["weights"]
+    assert any("dequantizes GGUF weights on load" in a for a in gguf["assumptions"])
+    on_llama_cpp = _json("estimate", "Qwen3.5-9B", "--quant", "Q4_K_M", "--engine", "llama.cpp")
+    assert on_llama_cpp["memory"]["weights"] < plain["memory"]["weights"] / 3
+
+
+# --quant Q4_K_M chose llama.cpp (registry.default_engine: "GGUF files are what llama.cpp runs"), but
+# Unsloth's UD-Q4_K_XL, a GGUF file too, stayed on transformers.
+def test_an_unsloth_dynamic_quant_defaults_to_llama_cpp() -> None:
+    ud = _json("estimate", "Qwen3.6-35B-A3B", "--quant", "UD-Q4_K_XL")
+    km = _json("estimate", "Qwen3.6-35B-A3B", "--quant", "Q4_K_M")
+    assert ud["workload"]["engine"] == km["workload"]["engine"] == "llama.cpp"
+    assert ud["memory"]["weights"] == km["memory"]["weights"]  # sized as its nearest type, with a warning
+    assert any("Unsloth Dynamic" in w for w in ud["warnings"] + ud["assumptions"])
