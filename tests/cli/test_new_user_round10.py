@@ -179,3 +179,17 @@ def test_an_unsloth_dynamic_quant_defaults_to_llama_cpp() -> None:
     assert ud["workload"]["engine"] == km["workload"]["engine"] == "llama.cpp"
     assert ud["memory"]["weights"] == km["memory"]["weights"]  # sized as its nearest type, with a warning
     assert any("Unsloth Dynamic" in w for w in ud["warnings"] + ud["assumptions"])
+
+
+# --- (g) the column a filter asks about -----------------------------------------------------------------
+# `gpus --fp8` at 80 columns showed BF16 and FP16 and left out FP8 ("not shown at 80 columns: FP8 TFLOPS").
+def test_gpus_fp8_keeps_the_fp8_column_at_80_columns() -> None:
+    result = runner.invoke(app, ["gpus", "--fp8", "--min-memory", "80GiB"],
+                           env={"COLUMNS": "80", "TERM": "dumb"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "bandwidth" in line)
+    assert "FP8" in header
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    # H200-SXM: 1,979 TFLOPS FP8 dense (NVIDIA H200 datasheet: 3,958 with sparsity)
+    row = next(line for line in result.stdout.splitlines() if line.startswith("│ H200-SXM-141GB"))
+    assert "1,979.0" in row
