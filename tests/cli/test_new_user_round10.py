@@ -193,3 +193,62 @@ def test_gpus_fp8_keeps_the_fp8_column_at_80_columns() -> None:
     # H200-SXM: 1,979 TFLOPS FP8 dense (NVIDIA H200 datasheet: 3,958 with sparsity)
     row = next(line for line in result.stdout.splitlines() if line.startswith("│ H200-SXM-141GB"))
     assert "1,979.0" in row
+
+
+# --- (h) a training config's loss and attention kernels ---------------------------------------------------
+# Axolotl's Liger plugin (integrations/liger/args.py liger_fused_linear_cross_entropy), Apple's CCE
+# (cut_cross_entropy), chunked_cross_entropy (utils/schemas/config.py) and transformers'
+# TrainingArguments.use_liger_kernel replace the full cross-entropy, the largest transient of a fine-tune
+# over Qwen3.5's 248,320-token vocabulary. `check` read past them: an Axolotl QLoRA config with
+# liger_fused_linear_cross_entropy needed 42.56 GiB on an RTX 4090 (the full loss), and nothing said so.
+_AXOLOTL = """base_model: Qwen/Qwen3.5-9B
+adapter: qlora
+lora_r: 32
+lora_target_linear: true
+sequence_len: 4096
+micro_batch_size: 2
+gradient_checkpointing: true
+bf16: auto
+optimizer: adamw_bnb_8bit
+"""
+
+
+def _check(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> dict:
+    config = tmp_path / "train.yaml"
+    config.write_text(text)
+    with pytest.raises(SystemExit) as ended:
+        main(["check", "--gpu", "RTX-4090", str(config), "--format", "json"])
+    assert ended.value.code in (0, 3)
+    return json.loads(capsys.readouterr().out)
+
+
+_LIGER = "plugins:\n  - axolotl.integrations.liger.LigerPlugin\nliger_fused_linear_cross_entropy: true\n"
+_CHUNKED = "chunked_cross_entropy: true\nchunked_cross_entropy_num_chunks: 8\n"
+_CCE = "plugins:\n  - axolotl.integrations.cut_cross_entropy.CutCrossEntropyPlugin\ncut_cross_entropy: true\n"
+
+
+@pytest.mark.parametrize(("keys", "loss"), [
+    (_LIGER, "fused"), (_CCE, "fused"), (_CHUNKED, "chunked"),
+])
+def test_a_configs_loss_kernel_is_sized(
+    tmp_path: Path, keys: str, loss: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = _check(tmp_path, _AXOLOTL, capsys)
+    kernel = _check(tmp_path, _AXOLOTL + keys, capsys)
+    assert kernel["workload"]["loss"] == loss
+    assert kernel["memory"]["total"] < full["memory"]["total"] - 4 * 2**30  # the fp32 logits are gone
+    # the same run as the options say it
+    asked = _json("estimate", "Qwen3.5-9B", "--mode", "qlora", "--framework", "axolotl", "--lora-rank", "32",
+                  "--lora-targets", "all-linear", "--batch", "2", "--optimizer", "adamw-8bit",
+                  "--gradient-checkpointing", "--dtype", "bf16", "--loss", loss)
+    assert kernel["memory"]["total"] == asked["memory"]["total"]
+
+
+def test_a_configs_attention_and_liger_switches_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _check(tmp_path, _AXOLOTL + "flash_attention: true\nuse_liger_kernel: true\n", capsys)
+    assert doc["workload"]["attention"] == "flash" and doc["workload"]["liger"] is True
+    trl_config = "model_name_or_path: Qwen/Qwen3.5-9B\nuse_peft: true\nattn_implementation: eager\n"
+    trl = _check(tmp_path, trl_config, capsys)
+    assert trl["workload"]["attention"] == "eager"
