@@ -105,6 +105,15 @@ MambaSsmDtypeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+DcpOpt = Annotated[
+    int,
+    Option(
+        "--decode-context-parallel-size",
+        min=1,
+        help="vLLM: ranks of the TP group each request's KV is split over (default 1; it must divide --tp).",
+        rich_help_panel=_PANEL,
+    ),
+]
 EngineVersionOpt = Annotated[
     str | None,
     Option(
@@ -322,6 +331,7 @@ def engine_settings(
     no_op_offload: NoOpOffloadOpt = False,
     speculative: SpeculativeOpt = None,
     num_speculative_tokens: NumSpecTokensOpt = None,
+    decode_context_parallel_size: DcpOpt = 1,
     engine_version: EngineVersionOpt = None,
 ) -> dict[str, Any]:
     """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
@@ -354,6 +364,7 @@ def engine_settings(
         "op_offload": not no_op_offload,
         "speculative": speculative,
         "num_speculative_tokens": num_speculative_tokens,
+        "decode_context_parallel": decode_context_parallel_size,
         "engine_version": engine_version,
     }
 

@@ -382,6 +382,10 @@ class Workload(Record):
         default=False,
         description="vLLM --enable-expert-parallel: whole experts over tp x data_parallel GPUs (ceil share)",
     )
+    decode_context_parallel: int = Field(
+        default=1, ge=1, le=MAX_COUNT,
+        description="vLLM --decode-context-parallel-size: TP ranks each request's KV tokens are split over",
+    )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )

@@ -211,6 +211,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "n_cpu_moe": ("--n-cpu-moe", None),
     "op_offload": ("--no-op-offload", True),
     "speculative": ("--speculative", None),
+    "decode_context_parallel": ("--decode-context-parallel-size", 1),
     "engine_version": ("--engine-version", None),
 }
 

@@ -86,6 +86,7 @@ from llmsize.estimate.engines import (
     dsa_cache,
     server_releases,
     serving_context,
+    vllm_dcp,
     vllm_dsv4,
     vllm_expert_parallel,
     vllm_hybrid_prefix,
@@ -95,6 +96,7 @@ from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
+from llmsize.estimate.engines.vllm_dcp import context_of
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes, max_capture
 from llmsize.estimate.engines.vllm_kv_groups import (
@@ -168,6 +170,7 @@ class Vllm(BaseEngine):
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
         | {"speculative", "mm_encoder_tp_mode", "engine_version", "allow_long_context"}
         | {"data_parallel", "expert_parallel"}  # vllm_expert_parallel.py
+        | {"decode_context_parallel"}  # vllm_dcp.py
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -307,6 +310,7 @@ class Vllm(BaseEngine):
 
         require_tokens(wl, "vLLM")
         server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)  # a bad release exits 2
+        vllm_dcp.check(wl.decode_context_parallel, wl.tp)
         layout = vllm_expert_parallel.problem(spec, wl)
         if layout is not None:
             problem, _, hint = layout.partition("; ")
@@ -567,8 +571,10 @@ class Vllm(BaseEngine):
         k = self._speculative_tokens(spec)
         t = self.batched_tokens()
         caching = vllm_hybrid_prefix.keeps_prefix_caching(wl.enable_prefix_caching, spec, wl.engine_version)
+        dcp = wl.decode_context_parallel
         need = sum(
-            group_blocks(g, wl.context, group_block(g, block, per_layer), t, caching, k) for g in groups
+            group_blocks(g, context_of(g, wl.context, dcp), group_block(g, block, per_layer), t, caching, k)
+            for g in groups
         )
         full_block = max(
             (group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
@@ -587,6 +593,7 @@ class Vllm(BaseEngine):
             full_groups=sum(1 for g in groups if g.window is None and not g.state),
             full_block_tokens=full_block,
             concurrency_tokens=server_releases.vllm_prints_concurrency_tokens(wl.engine_version),
+            dcp_world_size=dcp,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             derived_max_len=serving_context.vllm_derived_max_len(spec),
