@@ -74,6 +74,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enforce_eager": "enforce_eager",
     "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
+    "decode_context_parallel": "decode_context_parallel",  # vLLM -dcp (estimate/engines/vllm_dcp.py)
     "mm_encoder_tp_mode": "mm_encoder_tp_mode",
     "engine_release": "engine_version",  # SGLang: from the docker image tag (launch.py _sglang_release)
     "mem_fraction_static": "mem_fraction_static",

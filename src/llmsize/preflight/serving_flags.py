@@ -108,6 +108,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--tensor-parallel-size", "-tp"), "tp", values.integer),
     Flag(("--pipeline-parallel-size", "-pp"), "pp", values.integer),
     Flag(("--data-parallel-size", "-dp"), "dp", values.integer),
+    Flag(("--decode-context-parallel-size", "-dcp"), "decode_context_parallel", values.integer),
     Flag(("--max-num-seqs",), "max_num_seqs", values.integer),
     Flag(("--max-num-batched-tokens",), "max_num_batched_tokens", values.tokens),
     Flag(("--block-size",), "block_size", values.integer),
