@@ -70,6 +70,24 @@ MmEncoderTpModeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+LanguageOnlyOpt = Annotated[
+    bool,
+    Option(
+        "--language-model-only",
+        help="vLLM: serve a vision-language checkpoint as text only (no vision or audio tower built or "
+        "profiled).",
+        rich_help_panel=_PANEL,
+    ),
+]
+CudagraphModeOpt = Annotated[
+    str | None,
+    Option(
+        "--cudagraph-mode",
+        help="vLLM: compilation_config cudagraph_mode: FULL_AND_PIECEWISE (default), PIECEWISE, "
+        "FULL_DECODE_ONLY or NONE.",
+        rich_help_panel=_PANEL,
+    ),
+]
 KvCacheMemoryOpt = Annotated[
     str | None,
     Option(
@@ -312,6 +330,8 @@ def engine_settings(
     enable_prefix_caching: PrefixCachingOpt = False,
     block_size: BlockSizeOpt = None,
     mm_encoder_tp_mode: MmEncoderTpModeOpt = None,
+    language_model_only: LanguageOnlyOpt = False,
+    cudagraph_mode: CudagraphModeOpt = None,
     kv_cache_memory: KvCacheMemoryOpt = None,
     mem_fraction_static: MemFractionOpt = None,
     max_mamba_cache_size: MaxMambaCacheOpt = None,
@@ -345,6 +365,8 @@ def engine_settings(
         "enable_prefix_caching": enable_prefix_caching,
         "block_size": block_size,
         "mm_encoder_tp_mode": mm_encoder_tp_mode,
+        "language_model_only": language_model_only,
+        "cudagraph_mode": cudagraph_mode,
         "kv_cache_memory": kv_bytes,
         "mem_fraction_static": mem_fraction_static,
         "max_mamba_cache_size": max_mamba_cache_size,

@@ -349,6 +349,12 @@ class Workload(Record):
         description="vLLM --mm-encoder-tp-mode: TP splits the vision encoder's weights (weights, the "
         "default) or every rank keeps it whole (data); estimate/encoder_tp.py",
     )
+    language_model_only: bool = Field(
+        default=False, description="vLLM --language-model-only: no vision or audio tower built or profiled"
+    )
+    cudagraph_mode: str | None = Field(
+        default=None, description="vLLM compilation_config cudagraph_mode (vllm_cudagraph_mode.py)"
+    )
     mamba_ssm_dtype: Literal["float32", "bfloat16", "float16"] | None = Field(
         default=None, description="SGLang: dtype of the SSM / delta state (default float32)"
     )
