@@ -45,24 +45,6 @@ KNOWN_GAPS: dict[str, str] = {
         "inferred, not replayed"
     ),
 }
-# vLLM 0.20.1, Qwen3.6-27B --language-model-only on one A100 (genn888/MASS_delivery
-# doc/qwen36_hpc_vllm_setup.md): the weights line matches (-0.2%), the pool does not.
-_QWEN36_A100_POOL = (
-    "llmsize {got} vs {want} (+15.5%): the published 8.02x is 361 blocks of 16 x 784 x 4,096 B = 17.3 GiB; "
-    "llmsize leaves 20.0 GiB (417 blocks) after 50.13 GiB of weights, a 0.96 GiB profile (2,048-token "
-    "forward, sampler over 256 requests) and 0.25 GiB outside torch. The 2.7 GiB is not the CUDA-graph "
-    "estimate (1.92 GiB), which vLLM takes off the pool only from 0.21.0; not traced"
-)
-KNOWN_GAPS.update(
-    {
-        "vllm-qwen3.6-27b-a100-language-only-kv-tokens": _QWEN36_A100_POOL.format(
-            got="303,650", want="262,872"
-        ),
-        "vllm-qwen3.6-27b-a100-language-only-concurrency": _QWEN36_A100_POOL.format(
-            got="9.27x", want="8.02x"
-        ),
-    }
-)
 # vLLM 0.19.0's CUDA-graph pool ("Graph capturing finished ..., took G GiB", llm-d-planner PR #205 logs):
 # Vllm.cuda_graph_bytes prices the largest capture's activations and lm_head-shard logits plus 22 KB a
 # kernel node of every FULL and PIECEWISE graph (vllm_graph_pool.py; the node bytes read from the

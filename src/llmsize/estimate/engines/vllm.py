@@ -9,7 +9,7 @@ commit 35d5cda and later):
   the profile run's torch peak increase + the non-torch increase) (`memory_profiling`,
   vllm/utils/mem_utils.py). `--kv-cache-memory` replaces that figure. The CUDA context and NCCL
   exist before the initial snapshot and CUDA graphs are captured after the KV cache is allocated
-  (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.21 on
+  (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.20 on
   (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, default on) the graph estimate is taken off the KV
   budget instead. Here the graphs are checked against the share outside the budget, less the context
   and (at tp x pp > 1) NCCL: a pool that does not fit is a fit that fails (vllm_post_kv.py).

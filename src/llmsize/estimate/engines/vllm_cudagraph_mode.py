@@ -3,7 +3,7 @@
 REFERENCE: vllm/config/compilation.py CUDAGraphMode. FULL_AND_PIECEWISE (the V1 default) captures a
 PIECEWISE graph set at every capture size and FULL graphs of the uniform-decode sizes;
 PIECEWISE captures the PIECEWISE set alone; FULL_DECODE_ONLY the FULL decode graphs alone; NONE none
-(the model is still compiled, unlike --enforce-eager). vLLM >= 0.21 takes its estimate of the graph
+(the model is still compiled, unlike --enforce-eager). vLLM >= 0.20 takes its estimate of the graph
 pool off the KV budget (vllm_post_kv.py), so the mode moves "Available KV cache memory".
 Check: MiniMax-M2.7 (fp8) on 4 A100 80GB, TP 4, vLLM 0.22.1, --max-model-len 131072, cudagraph_mode
 PIECEWISE (genn888/MASS_delivery doc/minimax_m27_hpc_vllm_setup.md): "GPU KV cache size: 244,576 tokens",
