@@ -37,8 +37,9 @@ def tower_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) 
 
 
 def check(wl: Workload) -> None:
-    """A text-only server cannot take the images, video or audio the workload asks for."""
-    if wl.language_model_only and (wl.images or wl.video_frames or wl.audio_seconds):
+    """A text-only server cannot take the images, video or audio the workload asks for (by the engine's
+    validation the media are tokens of the prompt already, with the tower marked loaded: `mmproj`)."""
+    if wl.language_model_only and (wl.images or wl.video_frames or wl.audio_seconds or wl.mmproj):
         raise BadInputError(
             "--language-model-only serves text only: it cannot take --images, --video-frames or "
             "--audio-seconds",
