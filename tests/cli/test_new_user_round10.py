@@ -252,3 +252,12 @@ def test_a_configs_attention_and_liger_switches_are_read(
     trl_config = "model_name_or_path: Qwen/Qwen3.5-9B\nuse_peft: true\nattn_implementation: eager\n"
     trl = _check(tmp_path, trl_config, capsys)
     assert trl["workload"]["attention"] == "eager"
+
+
+# --- (i) fit's GPU line says which memory it plans on ------------------------------------------------------
+# `gpus` lists the RTX 4090 at 24.0 GiB (nvidia-smi's 24,564 MiB); `fit` printed "RTX-4090 (23.6 GiB, ...)",
+# the runtime's total, with nothing saying why the card had shrunk.
+def test_fit_says_the_gpu_memory_it_plans_on_is_the_usable_part() -> None:
+    result = runner.invoke(app, ["fit", "Qwen3.5-9B", "--gpu", "RTX-4090"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "Qwen3.5-9B on RTX-4090 (23.6 GiB usable of 24.0, 1,008 GB/s)"

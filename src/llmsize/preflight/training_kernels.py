@@ -54,9 +54,9 @@ def read_kernels(doc: dict[str, Any], s: Setup) -> None:
     implementation = doc.get("attn_implementation")
     if isinstance(implementation, str) and implementation.strip():
         name = implementation.strip().lower()
-        kernel = name if name in ("eager", "sdpa") else "flash" if "flash" in name else None
-        if kernel is not None:
-            s.set("attention", kernel, "attn_implementation")
+        chosen = name if name in ("eager", "sdpa") else "flash" if "flash" in name else None
+        if chosen is not None:
+            s.set("attention", chosen, "attn_implementation")
         else:
             s.ignored.append(f"attn_implementation: {implementation[:60]} (sized as the model's default)")
     flash = doc.get("flash_attn")
