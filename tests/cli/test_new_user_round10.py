@@ -261,3 +261,33 @@ def test_fit_says_the_gpu_memory_it_plans_on_is_the_usable_part() -> None:
     result = runner.invoke(app, ["fit", "Qwen3.5-9B", "--gpu", "RTX-4090"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "Qwen3.5-9B on RTX-4090 (23.6 GiB usable of 24.0, 1,008 GB/s)"
+
+
+# --- (j) vLLM refusing to start prints what vLLM prints -----------------------------------------------
+# vllm/v1/core/kv_cache_utils.py _check_enough_kv_cache_memory raises before _report_kv_cache_config logs
+# "GPU KV cache size" and "Maximum concurrency"; a published log of a refused start reads "Available KV
+# cache memory: -0.3 GiB" then "ValueError: No available memory for the cache blocks". The estimate
+# printed "GPU KV cache size: 0 tokens" and "Maximum concurrency ...: 0.00x", and for gpt-oss-120b on an
+# RTX 5090 (65.9 GiB of weights on a 31.4 GiB card) "Model loading took 65.9128 GiB memory".
+def test_vllm_refusal_log_ends_at_its_error() -> None:
+    doc = _json("estimate", "Qwen3.5-9B", "--engine", "vllm", "--gpu", "RTX-4090",
+                "--gpu-memory-utilization", "0.5")
+    log = doc["gpus"][0]["engine_log"]
+    assert log[-2].startswith("Available KV cache memory: -")
+    assert log[-1].startswith("ValueError: No available memory for the cache blocks.")
+    assert not any(line.startswith(("GPU KV cache size", "Maximum concurrency")) for line in log)
+
+
+def test_vllm_one_request_too_long_names_the_length_it_could_serve() -> None:
+    doc = _json("estimate", "Qwen3.5-9B", "--engine", "vllm", "--gpu", "RTX-4090", "--context", "262144")
+    row = doc["gpus"][0]
+    assert row["fits"] is False
+    assert row["engine_log"][-1].startswith("ValueError: To serve at least one request with the model's max "
+                                            "seq len (262144)")
+    assert f"the estimated maximum model length is {row['max_context']}." in row["engine_log"][-1]
+
+
+def test_vllm_weights_larger_than_the_card_never_finish_loading() -> None:
+    doc = _json("estimate", "gpt-oss-120b", "--engine", "vllm", "--gpu", "RTX-5090")
+    log = doc["gpus"][0]["engine_log"]
+    assert len(log) == 1 and log[0].startswith("torch.OutOfMemoryError")
