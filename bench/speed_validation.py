@@ -1722,6 +1722,33 @@ FINDINGS = (
     "+35.8/+52.6%; SGLang gemma-4-31B on an MI300X (heldout12) c1/c16/c64 TPOT -13.7/-23.2/-34.7% -> "
     "-15.3/-25.9/-37.1% (not checked: whether SGLang's ROCm backend for it windows the read like Triton's). "
     "Held-out medians: llama.cpp 9.9% -> 9.9%, SGLang 10.7% -> 10.8%, others unchanged.",
+    "MoE on the A100 under vLLM 0.4.2 and Ollama 0.11.8 (issue 11, a100moe pass; no constant moved). vLLM: "
+    "an era-matched check was added, vllm-project/vllm PR #3240's Mixtral-8x7B TP 2 benchmark_latency on an "
+    "A100 (vLLM main of 2024-03, 1,000 in / 50 out, batch 1-16; table heldout13-vllm-pr3240-mixtral-a100): "
+    "-9.7 / -2.8 / +1.9 / +2.1 / -1.3%, so that era's fused_moe decode (2 of 8 experts) is modelled right on "
+    "the same card and Qwen2-57B-A14B's +120..+138% is specific to its shape (64 experts, 8 picked: 61 "
+    "padded 16-row M-blocks launched per projection with 8 live, the 20,480-wide gated shared expert) or to "
+    "models/qwen2_moe.py of 0.4.2. Published A100 fused_moe timings at batch 1 were read as a price: "
+    "benchmark_moe on an A100-SXM4-80GB at E=16, N=3072, hidden 4096, top-8 (PR #37814: 842.91 us default, "
+    "843.05 us tuned for ~604 MB, 0.72 TB/s, 35% of the datasheet, where hardware/moe_stream.py's small-"
+    "expert slope is 0.89); even at 35% Qwen2-57B's 220 MB of routed experts a rank and layer add ~5 ms of "
+    "the ~19 ms (graphs) to ~26 ms (eager) a token measured beyond the model: not the mechanism, not priced. "
+    "Ollama: the harness script (gparemsky/48gb4090 ML_WORKLOADS/MAIN_RUNME_benchmark.sh) names one 80 GB "
+    "A100 for every A100 label ('A100 (80GB running 24GB models)', 'A100 80GB (Single)'), sets no Ollama "
+    "variable or option and runs gpt-oss:120b alone as the day's first A100 report. gpt-oss-120b's two "
+    "excesses (13.5 ms a decoded token, ~0.69 s per 512-token prompt ubatch) are together what ~10 of its 36 "
+    "blocks resident in host memory would cost (read by the CPU at ~78 GB/s; copied over PCIe 4.0 at ~25 "
+    "GB/s for ggml's prompt op offload), but Ollama 0.11.8 places every block on an 80 GB card and the run "
+    "prints no split: not modelled. qwen3-coder's A100 decode (+78..+85%, the RTX 4090's +17..+19%): the "
+    "step beyond its weight reads is 9.1 ms measured on the A100 and 5.3 ms on the 4090 (1.71x) where the "
+    "model prices 4.2 ms on both; the boost clocks are 1.41 GHz (NVIDIA A100 Tensor Core GPU Architecture "
+    "whitepaper, GPU Boost Clock 1410 MHz) and 2.52 GHz (nvidia.com RTX 4090 specifications), 1.79x. Across the table the "
+    "llama.cpp / Ollama CUDA decode rows of Ampere cards (A100 median +14.7%, RTX 3090 +22.5%, RTX A6000 "
+    "+13.4%, RTX A4000 +20.8%) are predicted fast where Ada and Blackwell cards are not (RTX 4090 +1.1%, RTX "
+    "4080 -5.0%, RTX 5090 +3.9%, RTX 5080 -2.6%): the shape of a per-node GPU time set in SM cycles, "
+    "calibrated on GeForce fit rows (RTX 4090 / 5090 at 2.4-2.5 GHz, one RTX 3090 at 1.70) and applied in seconds to 1.4-1.8 GHz cards. Pricing it "
+    "needs a clock per catalog GPU and a refit of llama_cpp_nodes.GPU_PER_NODE_S in cycles on the fit rows; "
+    "left to the llama.cpp speed model's owners.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
