@@ -1849,6 +1849,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
+    if triton_decode_attention(row) and not row.get("enforce_eager"):
+        return f"{engine}-triton-attention"  # estimate/engines/rocm_triton_attention.py
     if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
         # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
@@ -1884,6 +1886,26 @@ def speed_engine(row: dict[str, Any]) -> str:
     if engine == "llama.cpp" and walks_ids(row_build(version)):
         return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
+
+
+def triton_decode_attention(row: dict[str, Any]) -> bool:
+    """A 2026 vLLM (0.14+) or SGLang 0.5 row that decoded through Triton attention on ROCm: the backend its
+    setup names (vLLM ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, SGLang --attention-backend triton), or SGLang's
+    own default for Gemma 4 off SM100 (sgl-project/sglang PR #25006, merged 2026-05-11)."""
+    version = str(row.get("engine_version", ""))
+    if row.get("device") not in AMD_CDNA3:
+        return False  # the profiles differ from the engine's own on CDNA3 only
+    if row["engine"] == "vllm":
+        found = re.search(r"\bv?0\.(\d+)", version)
+        named = re.search(r"ROCM_AITER_UNIFIED_ATTN|TRITON_ATTN", version)
+        return bool(found and int(found.group(1)) >= 14 and named)
+    if row["engine"] != "sglang" or not re.search(r"\bv?0\.5\.", version):
+        return False
+    gemma4 = str(row.get("model", "")).lower().startswith("gemma-4") and "--attention-backend" not in version
+    return "--attention-backend triton" in version or gemma4
+
+
+AMD_CDNA3 = ("MI300X", "MI325X")
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.
