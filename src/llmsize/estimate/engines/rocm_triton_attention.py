@@ -7,8 +7,10 @@ Which runs use them (the engines' own selection):
   AITER's MHA is on, then ROCM_AITER_UNIFIED_ATTN, then TRITON_ATTN). ROCM_ATTN's decode is AMD's HIP
   paged-attention kernel only when use_rocm_custom_paged_attention holds (head 64/128, no sliding window,
   no sinks): gpt-oss (sinks, sliding layers) is not among them, and InferenceX's MI300X gpt-oss recipe
-  names ROCM_AITER_UNIFIED_ATTN. The 0.7-0.13 rows (Llama FP8 on MI300X) ran that HIP kernel and keep
-  the NVIDIA-fitted share (their profiles are untouched).
+  names ROCM_AITER_UNIFIED_ATTN. Before 0.19 the ROCm default was TRITON_ATTN itself ('Before vLLM
+  v0.19.0, the default attention backend is TRITON_ATTN for ROCm', vllm-project/vllm-omni PR #2340). The
+  0.7-0.10 rows (Llama FP8 on MI300X) ran AMD's HIP paged attention and keep the NVIDIA-fitted share
+  (their profiles are untouched).
 - SGLang on ROCm: `--attention-backend triton` (srt/layers/attention/triton_backend.py, decode through
   triton_ops/decode_attention.py); its default on HIP is 'aiter' (server_args._get_default_attn_backend),
   except Gemma 4, for which SGLang picks 'triton' everywhere but SM100 (sgl-project/sglang PR #25006,
