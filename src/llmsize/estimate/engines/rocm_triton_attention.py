@@ -9,8 +9,9 @@ Which runs use them (the engines' own selection):
   no sinks): gpt-oss (sinks, sliding layers) is not among them, and InferenceX's MI300X gpt-oss recipe
   names ROCM_AITER_UNIFIED_ATTN. Before 0.19 the ROCm default was TRITON_ATTN itself ('Before vLLM
   v0.19.0, the default attention backend is TRITON_ATTN for ROCm', vllm-project/vllm-omni PR #2340). The
-  0.7-0.10 rows (Llama FP8 on MI300X) ran AMD's HIP paged attention and keep the NVIDIA-fitted share
-  (their profiles are untouched).
+  0.7-0.10 rows (Llama FP8, head 128, on MI300X) decoded through AMD's HIP paged attention (V0's ROCm
+  backend and, until the split of vllm-project/vllm PR #24648, V1's Triton backend sent such decodes to
+  chunked_prefill_paged_decode's custom kernel) and keep the NVIDIA-fitted share (profiles untouched).
 - SGLang on ROCm: `--attention-backend triton` (srt/layers/attention/triton_backend.py, decode through
   triton_ops/decode_attention.py); its default on HIP is 'aiter' (server_args._get_default_attn_backend),
   except Gemma 4, for which SGLang picks 'triton' everywhere but SM100 (sgl-project/sglang PR #25006,
