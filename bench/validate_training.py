@@ -768,8 +768,12 @@ for model, label, mode, context, batch, shard, published, reserved in (
             False,
             ("reserved, not allocated; " if reserved else "")
             + AAI_NOTE
-            + ("; FSDP1 CPUOffload: shards, adapters' states and gradients on the host, train.py builds AdamW "
-               "on the offloaded parameters (param_offload.py)" if shard == "offload" else ""),
+            + (
+                "; FSDP1 CPUOffload: shards, adapters' states and gradients on the host, train.py builds "
+                "AdamW on the offloaded parameters (param_offload.py)"
+                if shard == "offload"
+                else ""
+            ),
             held_out=True,
         )
     )
@@ -810,7 +814,8 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
             "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
             "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPUOffload keeps the "
             "shards, the adapters' states and their gradients on the host (param_offload.py); the two "
-            "figures differ by 16.0 (llmsize 16.2 GiB: the offloaded NF4 data shard and adapter state), both ~9 above the model (with FSDP's root unit gathered, fsdp_root.py): no "
+            "figures differ by 16.0 (llmsize 16.2 GiB: the offloaded NF4 data shard and adapter state), "
+            "both ~9 above the model (with FSDP's root unit gathered, fsdp_root.py): no "
             "allocation in the guide's setup (FSDP1, Trainer's _fsdp_qlora_plugin_updates bf16 "
             "MixedPrecision, no kbit prep for sharded QLoRA) accounts for it; the PEFT DeepSpeed/FSDP rows "
             "and the Llama 3 70B offload row below read 6-24 GB over the model the same way",
@@ -1089,7 +1094,8 @@ for label, args, published in (
             "card",
             False,
             "'Single/Dual GPU @ N GB VRAM': the reading is not stated; Llama 3.1's config for Llama 3 (same "
-            "shapes); FSDP1 CPUOffload: shards, adapters' states and gradients on the host (param_offload.py)",
+            "shapes); FSDP1 CPUOffload: shards, adapters' states and gradients on the host "
+            "(param_offload.py)",
             held_out=True,
         )
     )
