@@ -38,3 +38,20 @@ def test_deepspeed_offload_param_keeps_the_optimizer_on_the_gpu() -> None:
     assert param_offload.optimizer_offload(ds, master=False) is Offload.NONE
     both = ds.model_copy(update={"offload_optimizer": "cpu"})
     assert estimate(spec, both).optimizer_bytes == 0
+
+
+def test_torchtune_70b_full_fsdp_cpu_offload_published() -> None:
+    """torchtune README (bd2a0fc) 'Llama 3.1 70B | Full finetune | 8x A100 | 13.9 GiB' with
+    recipes/configs/llama3_1/70B_full.yaml `fsdp_cpu_offload: True`, torchtune's only offload switch
+    (shard_model: CPUOffloadPolicy, 'parameters, gradients, and optimizer states to CPU'). Without
+    the optimizer on the host its bf16 AdamW states alone would take 33 GiB a GPU."""
+    from llmsize.specs.catalog import lookup
+
+    spec = lookup("Llama-3.1-70B")
+    assert spec is not None
+    wl = Workload(mode="full", framework="torchtune", context=2048, batch=2, compile=True, zero=3,
+                  num_gpus=8, offload_params="cpu", optimizer="adamw-foreach")
+    got = estimate(spec, wl)
+    assert got.optimizer_bytes == 0
+    allocated = (got.total_bytes - got.overhead_bytes) / 2**30
+    assert abs(allocated / 13.9 - 1) < 0.1

@@ -10,7 +10,9 @@
 - Under PyTorch FSDP the gradients follow and the optimizer steps on the host: torch's
   `CPUOffload` docstring (torch/distributed/fsdp/api.py): "If True, then this offloads gradients
   to CPU as well, meaning that the optimizer step runs on CPU" (FSDP1 keeps a pinned `_cpu_grad`
-  per FlatParameter, `_runtime_utils._pre_forward`; FSDP2's `CPUOffloadPolicy` does the same).
+  per FlatParameter, `_runtime_utils._pre_forward`; FSDP2's `CPUOffloadPolicy` does the same:
+  torchtune's `training.shard_model(cpu_offload=True)`, its recipes' one `fsdp_cpu_offload` switch,
+  "will offload parameters, gradients, and optimizer states to CPU", torchtune/training/_distributed.py).
   The optimizer states (and a master copy) are built on the parameters it is given, so they sit
   on the host: the same placement as DeepSpeed's `offload_optimizer` (training.py).
   DeepSpeed's `offload_param` on its own leaves the optimizer partition on the GPU.
