@@ -1722,6 +1722,31 @@ FINDINGS = (
     "+35.8/+52.6%; SGLang gemma-4-31B on an MI300X (heldout12) c1/c16/c64 TPOT -13.7/-23.2/-34.7% -> "
     "-15.3/-25.9/-37.1% (not checked: whether SGLang's ROCm backend for it windows the read like Triton's). "
     "Held-out medians: llama.cpp 9.9% -> 9.9%, SGLang 10.7% -> 10.8%, others unchanged.",
+    "Triton decode attention on CDNA3 (issue 11, mi300x pass; estimate/engines/rocm_triton_attention.py, "
+    "hardware/attention_stream.py). The MI300X serving rows of 2026 releases were too fast at concurrency"
+    " while the vLLM 0.7-0.10 Llama FP8 rows on the same card land within a few percent. What differs is "
+    "the decode attention kernel: those releases ran AMD's HIP paged attention (vllm/platforms/rocm.py "
+    "use_rocm_custom_paged_attention: head 64/128, no sliding window, no sinks), while gpt-oss on vLLM "
+    "0.17 (sinks; InferenceX names ROCM_AITER_UNIFIED_ATTN), MiniMax-M2.7 on SGLang 0.5.13 "
+    "(--attention-backend triton) and Gemma 4 on SGLang (triton by default off SM100, sgl-project/sglang "
+    "PR #25006) decode through Triton kernels. AITER measured its Triton unified_attention decode on "
+    "gfx942 (ROCm/aiter PR #5664, MI325X, 304 CUs like the MI300X, head 512, fp8 KV, 8k context): 399 / "
+    "1,482 / 1,919 GB/s at batch 1 / 16 / 64 before its gfx942 tuning, a third of HBM where the model "
+    "read the cache at the NVIDIA-fitted 0.73. Those rates (bytes/s: a CU-bound kernel, not a share of "
+    "the HBM figure) now price the KV read of the profiles 'vllm-triton-attention' and "
+    "'sglang-triton-attention', picked by rows that ran them; nothing fitted. Held out: Gemma-4-31B c16 /"
+    " c64 output +39.0% / +69.6% -> +9.2% / +20.5%, gpt-oss-120b TP 1 c64 / c256 +57.3% / +113.2% -> "
+    "+50.3% / +88.1%, MiniMax-M2.7 TP 2 c1 / TP 4 c256 +131.2% / +136.5% -> +117.2% / +98.5%; fit rows "
+    "unchanged; held-out medians SGLang 10.8% -> 10.3%, vLLM 9.5% -> 9.5%. Checked and left: the MI300X "
+    "catalog entry is dense (1,307.4 TFLOPS BF16, 2,614.9 FP8; AMD's sparse figures are twice that); a "
+    "lower CDNA3 bandwidth or prefill share for every kernel breaks the Llama FP8 rows (a 0.55 weight "
+    "share takes the MI300X fit rows' median from 3.9% to 11.8%), so it is the kernels, not the HBM. FP8 "
+    "checkpoints in e4m3fn are converted to e4m3fnuz at load on gfx942 and run natively. Still open: "
+    "MiniMax-M2.7's c1 step (~120 us a layer over the model: AITER ships no gfx942 / cu_num 304 rows for "
+    "its blockscale FP8 GEMM and fused MoE, ROCm/aiter issues #3852 / #3853, and no per-call timing of "
+    "the default kernels at its shapes was found), gpt-oss's MXFP4 experts through triton_kernels' "
+    "matmul_ogs (~0.1 ms a sequence left), GLM-5.1's TileLang DSA path, and Ministral-3-8B on vLLM (HIP "
+    "paged attention, +61%).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1849,6 +1874,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
+    if triton_decode_attention(row) and not row.get("enforce_eager"):
+        return f"{engine}-triton-attention"  # estimate/engines/rocm_triton_attention.py
     if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
         # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
@@ -1884,6 +1911,26 @@ def speed_engine(row: dict[str, Any]) -> str:
     if engine == "llama.cpp" and walks_ids(row_build(version)):
         return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
+
+
+def triton_decode_attention(row: dict[str, Any]) -> bool:
+    """A 2026 vLLM (0.14+) or SGLang 0.5 row that decoded through Triton attention on ROCm: the backend its
+    setup names (vLLM ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, SGLang --attention-backend triton), or SGLang's
+    own default for Gemma 4 off SM100 (sgl-project/sglang PR #25006, merged 2026-05-11)."""
+    version = str(row.get("engine_version", ""))
+    if row.get("device") not in AMD_CDNA3:
+        return False  # the profiles differ from the engine's own on CDNA3 only
+    if row["engine"] == "vllm":
+        found = re.search(r"\bv?0\.(\d+)", version)
+        named = re.search(r"ROCM_AITER_UNIFIED_ATTN|TRITON_ATTN", version)
+        return bool(found and int(found.group(1)) >= 14 and named)
+    if row["engine"] != "sglang" or not re.search(r"\bv?0\.5\.", version):
+        return False
+    gemma4 = str(row.get("model", "")).lower().startswith("gemma-4") and "--attention-backend" not in version
+    return "--attention-backend triton" in version or gemma4
+
+
+AMD_CDNA3 = ("MI300X", "MI325X")
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.
