@@ -291,3 +291,13 @@ def test_vllm_weights_larger_than_the_card_never_finish_loading() -> None:
     doc = _json("estimate", "gpt-oss-120b", "--engine", "vllm", "--gpu", "RTX-5090")
     log = doc["gpus"][0]["engine_log"]
     assert len(log) == 1 and log[0].startswith("torch.OutOfMemoryError")
+
+
+# --- (k) plan names the GPUs it sized ---------------------------------------------------------------------
+# gemma-4-31B-it in bf16 is 58.3 GiB of weights: 30.0 GiB a GPU at TP 2 (the vocabulary split too), more than
+# an RTX 4090. `plan --num-gpus 2` said "does not fit RTX-4090", as if one card had been tried.
+def test_plan_names_the_count_that_does_not_fit(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["plan", "gemma-4-31B-it", "--gpu", "RTX-4090", "--num-gpus", "2", "--engine", "vllm"])
+    assert ended.value.code == 3
+    assert "does not fit 2 x RTX-4090" in capsys.readouterr().err

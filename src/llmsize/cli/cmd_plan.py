@@ -107,7 +107,9 @@ def plan_cmd(
         wl = engine_default_context(spec, wl, gpu_spec, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
+        # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)
+        where = gpu_spec.id if row.count == 1 else f"{row.count} x {gpu_spec.id}"
+        raise NothingFitsError(f"{spec.name} does not fit {where}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
     notes = launch_notes(spec, wl, wl.engine.value, model)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
