@@ -285,6 +285,26 @@ OLLAMA_TAGS = (
 )  # fmt: skip
 
 
+LAUNCH_LINES: tuple[tuple[str, ...], ...] = (
+    ("torchrun", "--nproc_per_node", "8", "train.py"), ("axolotl", "train", "/dev/zero"),
+    ("python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen2.5-0.5B", "--tp", "0"),
+    ("python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen2.5-0.5B",
+     "--mem-fraction-static", "2"),
+    ("llama-server", "-hf", "Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M", "-ngl", "9" * 12, "-np", "0"),
+    ("llama-server", "-hf", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "--tensor-split", ",".join(["1"] * 5000)),
+    ("llama-server", "-hf", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "-ot", "(a+)+$=CPU"),
+    ("llama-server", "-hf", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "-ot", "[=CPU"),
+    ("ollama", "run", "qwen3:0.6b", "--num-ctx", "1e9"),
+    ("OLLAMA_NUM_PARALLEL=1e9", "ollama", "run", "qwen3:0.6b"),
+    ("vllm", "serve", "Qwen/Qwen2.5-0.5B", "--config", "/dev/zero"),
+    ("vllm", "serve", "Qwen/Qwen2.5-0.5B", "--hf-overrides", '{"num_hidden_layers": 65536}'),
+    ("vllm", "serve", "Qwen/Qwen2.5-0.5B", "--compilation-config",
+     '{"cudagraph_capture_sizes": [' + ",".join(str(i) for i in range(1, 20000)) + "]}"),
+    ("vllm", "serve", "Qwen/Qwen2.5-0.5B", "--max-num-seqs", "100000",
+     "--max-num-batched-tokens", "100000000"),
+)  # fmt: skip
+
+
 def option_cases(root: Path) -> Iterator[list[str]]:
     train = ["estimate", "Llama-3.1-8B", "--mode", "full", "--num-gpus", "8"]
     for bucket in BUCKETS:
@@ -323,6 +343,8 @@ def option_cases(root: Path) -> Iterator[list[str]]:
                   ["--data-parallel-size", "-1"], ["--enable-expert-parallel", "--tensor-parallel-size", "3"],
                   ["--max-model-len", "auto"], ["--block-size", "7"], ["--cpu-offload-gb", "-5"]):
         yield ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B", *flags]
+    for line in LAUNCH_LINES:
+        yield ["check", "--gpu", "H100", "--", *line]
     for path in sorted(out.iterdir()):  # every file -o wrote, read back
         yield ["report", "show", str(path)]
         yield ["report", "diff", str(path), str(path)]

@@ -201,3 +201,15 @@ def test_hub_faults_are_answered(label: str, hub: HubServer, capsys: pytest.Capt
         assert len(err.strip().splitlines()) == 1 and err.strip().isprintable(), err
     if label.startswith("index 2,000"):  # config.json is there: the missing file is a shard, said so
         assert code == 0 and "no config.json" not in err and "shard" in out + err, out + err
+
+
+def test_an_override_llmsize_does_not_apply_is_said(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--hf-overrides '{"num_hidden_layers": 65536}'` was listed as understood and the unchanged model
+    sized without a word (config_overrides.py applies only the fields behind the derived length)."""
+    argv = ["check", "--gpu", "H100-SXM-80GB", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B", "--hf-overrides",
+            '{"num_hidden_layers": 65536, "rope_scaling": null}']  # fmt: skip
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "num_hidden_layers" in said.split("read but not modelled")[-1] and "not applied" in said, said
+    assert "rope_scaling: not applied" not in said and "rope_scaling," not in said.split("not modelled")[-1]
