@@ -1746,8 +1746,9 @@ def build_case(row: dict[str, Any]) -> Case:
     gpu = get_gpu(row["device"])
     engine = row["engine"]
     n = int(row.get("num_gpus", 1))
-    # transformers spreads layers over GPUs (device_map="auto": a pipeline); the servers use TP.
-    layout = Layout(tp=1, pp=n) if engine == "transformers" else Layout(tp=n, pp=1)
+    # transformers spreads layers over GPUs (device_map="auto": a pipeline), and so does llama.cpp
+    # (--split-mode layer, its default: src/llama.cpp llama_prepare_model_devices); the servers use TP.
+    layout = Layout(tp=1, pp=n) if engine in ("transformers", "llama.cpp") else Layout(tp=n, pp=1)
     dp = int(row.get("dp") or 1)
     if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
         layout = Layout(tp=n // dp, pp=1, dp=dp)
