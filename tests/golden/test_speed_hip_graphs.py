@@ -98,7 +98,8 @@ KYUZ0_R9700 = "https://github.com/kyuz0/amd-r9700-ai-toolboxes/tree/703c876e9fbe
 def test_rdna4_hip_graphs_pay_the_gfx1201_floor() -> None:
     hip = engine_profile("llama.cpp")
     for card in ("Radeon-AI-PRO-R9700", "RX-9070-XT"):  # the same Navi 48 die
-        assert class_value(hip.gpu_per_node_by_class, get_gpu(card), 0.0) == pytest.approx(2.147e-6), ROCM_6409
+        floor = class_value(hip.gpu_per_node_by_class, get_gpu(card), 0.0)
+        assert floor == pytest.approx(2.147e-6), ROCM_6409
     # The floor is RDNA4's own, not the GDDR class's CUDA-calibrated per-node time.
     assert class_value(hip.gpu_per_node_by_class, get_gpu("RTX-4090"), 0.0) != pytest.approx(2.147e-6)
 

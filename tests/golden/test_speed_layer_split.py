@@ -1,4 +1,4 @@
-"""llama.cpp rows on several GPUs run its default layer split, not tensor parallelism (bench/speed_validation.py).
+"""llama.cpp rows on several GPUs run its default layer split, not tensor parallelism (speed_validation).
 
 src/llama.cpp llama_prepare_model_devices takes every discrete GPU the backend lists (an iGPU only when
 there is none) and LLAMA_SPLIT_MODE_LAYER is the default, so a run nobody pinned to one card spreads its
@@ -26,7 +26,7 @@ def _row(metric: str, gpus: int = 2) -> dict[str, object]:
     parsing the whole table takes seconds."""
     prompt, gen = (512, 0) if metric == "prefill_tps" else (0, 128)
     return {"id": f"gemma4-31b-{metric}", "engine": "llama.cpp", "device": "Radeon-AI-PRO-R9700",
-            "engine_version": "llama-bench -fa 1, Vulkan RADV, build 660b1b4bd (8990), matrix cores: KHR_coopmat",
+            "engine_version": "llama-bench -fa 1, Vulkan RADV, build 8990, matrix cores: KHR_coopmat",
             "flash_attn": "on", "num_gpus": gpus, "model": "gemma-4-31B-it", "quant": "UD-Q4_K_XL",
             "metric": metric, "prompt_tokens": prompt, "gen_tokens": gen, "concurrency": 1}
 
