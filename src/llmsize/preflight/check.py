@@ -74,7 +74,10 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enforce_eager": "enforce_eager",
     "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
+    "decode_context_parallel": "decode_context_parallel",  # vLLM -dcp (estimate/engines/vllm_dcp.py)
     "mm_encoder_tp_mode": "mm_encoder_tp_mode",
+    "language_model_only": "language_model_only",  # vLLM (estimate/engines/vllm_language_only.py)
+    "cudagraph_mode": "cudagraph_mode",  # vLLM --compilation-config (estimate/engines/vllm_cudagraph_mode.py)
     "engine_release": "engine_version",  # SGLang: from the docker image tag (launch.py _sglang_release)
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",

@@ -44,7 +44,7 @@ def kv_budget(
         non_kv += f.cuda_graph_bytes  # 0.21+: the graph estimate comes off the pool (vllm_post_kv.py)
     available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
     blocks = max(0, available // f.kv_page_bytes)
-    tokens = blocks // f.kv_groups * f.block_tokens
+    tokens = blocks // f.kv_groups * f.block_tokens * f.dcp_world_size  # vllm_dcp.py
     need_blocks = max(1, f.blocks_per_request)
     concurrency = blocks / need_blocks
     if f.concurrency_tokens:  # the releases that run the model print the later formula

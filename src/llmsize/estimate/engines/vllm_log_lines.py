@@ -42,14 +42,14 @@ def pool_lines(available: int, tokens: int, concurrency: float, context: int) ->
 
 
 def later_release_lines(f: EngineFigures, tokens: int, concurrency: float, context: int) -> tuple[str, ...]:
-    """What vLLM >= 0.21 prints as the pool's size, when it differs from the modelled release's line."""
+    """What vLLM >= 0.20.1 prints as the pool's size, when it differs from the modelled release's line."""
     # REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` after 0.20
     # (vllm-project/vllm#40694): "GPU KV cache size" became int(max_concurrency x max_model_len),
     # which differs from num_blocks // groups x block_size only for hybrid models (vllm#43308:
     # ~55k -> ~525k tokens for Gemma 4 31B). The concurrency line is computed alike in both.
     later = int(concurrency * context)
     if not f.concurrency_tokens and abs(later - tokens) > 0.01 * max(tokens, 1):
-        return (f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)",)
+        return (f"(vLLM >= 0.20.1 prints: GPU KV cache size: {later:,} tokens)",)
     return ()
 
 
