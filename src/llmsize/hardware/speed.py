@@ -121,8 +121,9 @@ class SpeedConstants(Record):
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
     decode_attention: str = Field(
-        default="", description="decode attention: the kernel the engine picks and why, where its KV rate is "
-        "priced apart (vLLM / SGLang on CDNA3: estimate/engines/rocm_decode_backend.py); empty: the fitted share")
+        default="", description="decode attention: the kernel the engine picks and why, where its KV rate "
+        "is priced apart (vLLM / SGLang on CDNA3: estimate/engines/rocm_decode_backend.py); empty: the "
+        "fitted share")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
     host_graph_per_layer_s: float = Field(

@@ -91,7 +91,8 @@ def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[in
         return None
     rel = release or ROCM_ATTN_FIRST_FROM
     if rel < V1_FROM:
-        return DecodeAttention("V0 ROCm backend", False, "vLLM before 0.8 decodes through HIP paged attention")
+        return DecodeAttention("V0 ROCm backend", False,
+                               "vLLM before 0.8 decodes through HIP paged attention")
     backend = (named or "").upper()
     if backend in VLLM_TRITON_BACKENDS:
         return DecodeAttention(backend, True, "--attention-backend")
