@@ -24,7 +24,8 @@ vLLM (non-MLA layers; `named` is --attention-backend):
   heads) fall through to ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, both Triton unified_attention.
 - --attention-backend: ROCM_AITER_UNIFIED_ATTN and TRITON_ATTN decode in Triton; ROCM_ATTN as above;
   ROCM_AITER_FA through AITER's CK/assembly kernels (not Triton).
-- MLA layers (TRITON_MLA / ROCM_AITER_MLA) are left to the fitted share: no gfx942 rate of them was found.
+- MLA layers (TRITON_MLA / ROCM_AITER_MLA) and DeepSeek V4's sparse attention (use_sparse:
+  ROCM_AITER_MLA_SPARSE) are left to the fitted share: no gfx942 rate of them was found.
 
 SGLang (python/sglang/srt/server_args.py _get_default_attn_backend): on HIP the default is 'aiter'
 (AITER's paged-attention kernels, not Triton), except Gemma 4, for which SGLang picks 'triton' on every GPU
@@ -87,7 +88,7 @@ def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[in
                 named: str | None, context: int) -> DecodeAttention | None:
     """vLLM's decode-attention backend on a CDNA3 GPU (None: another GPU, or MLA; the fitted share holds).
     `release` None is the release modelled (0.19)."""
-    if gpu_architecture not in TRITON_RATE_ARCHITECTURES or spec.is_mla:
+    if gpu_architecture not in TRITON_RATE_ARCHITECTURES or spec.is_mla or spec.compressed is not None:
         return None
     rel = release or ROCM_ATTN_FIRST_FROM
     if rel < V1_FROM:
@@ -123,7 +124,7 @@ def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[in
 def sglang_decode(spec: ModelSpec, gpu_architecture: str | None,
                   named: str | None) -> DecodeAttention | None:
     """SGLang's decode-attention backend on a CDNA3 GPU (None: another GPU, or MLA)."""
-    if gpu_architecture not in TRITON_RATE_ARCHITECTURES or spec.is_mla:
+    if gpu_architecture not in TRITON_RATE_ARCHITECTURES or spec.is_mla or spec.compressed is not None:
         return None
     backend = (named or "").lower()
     if backend:

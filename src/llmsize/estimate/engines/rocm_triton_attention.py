@@ -1,7 +1,8 @@
 """Decode attention through Triton kernels on AMD CDNA3 (gfx942: MI300X, MI325X): the KV cache streams at
 the rate those kernels reach there, measured, not at the share fitted on NVIDIA rows.
 
-Which runs use them (the engines' own selection):
+Which runs use them (the engines' own selection, modelled for every run in rocm_decode_backend.py, which
+vllm.py / sglang.py speed_name and bench/speed_validation.py both call):
 - vLLM V1 on ROCm: the ROCM_AITER_UNIFIED_ATTN and TRITON_ATTN backends call a Triton `unified_attention`
   kernel for decode (vllm/platforms/rocm.py _get_backend_priorities: ROCM_ATTN, then ROCM_AITER_FA when
   AITER's MHA is on, then ROCM_AITER_UNIFIED_ATTN, then TRITON_ATTN). ROCM_ATTN's decode is AMD's HIP
