@@ -99,6 +99,8 @@ def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[in
         return DecodeAttention(backend, True, "--attention-backend")
     if backend == "ROCM_AITER_FA":
         return DecodeAttention(backend, False, "--attention-backend: AITER's CK flash attention")
+    if backend and backend != "ROCM_ATTN":
+        return None  # not one of the ROCm backends modelled: no claim, the fitted share
     if rel < SPLIT_FROM and not backend:
         refused = _custom_paged(spec, context, CUSTOM_PAGED_MAX_SEQ_V1_EARLY)
         if refused is None:
@@ -127,8 +129,10 @@ def sglang_decode(spec: ModelSpec, gpu_architecture: str | None,
     if gpu_architecture not in TRITON_RATE_ARCHITECTURES or spec.is_mla or spec.compressed is not None:
         return None
     backend = (named or "").lower()
-    if backend:
+    if backend in ("triton", "aiter"):
         return DecodeAttention(backend, backend == "triton", "--attention-backend")
+    if backend:
+        return None  # another backend: no claim, the fitted share
     if spec.architecture in GEMMA4_ARCHITECTURES:
         return DecodeAttention("triton", True, "SGLang's default for Gemma 4 off SM100, sgl-project/sglang "
                                "PR #25006")
