@@ -96,6 +96,14 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
             if fmt.quant in _BNB and base.quant not in _BNB:  # quantized on load, as QLoRA's base below
                 fmt = _bnb_fused_experts(spec, wl, fmt, notes)
+            if fmt.quant == QuantMethod.GGUF:
+                # a GGUF file named by --quant loads as the engine loads a GGUF checkpoint: transformers
+                # dequantizes it (load_format), which `--quant Q4_K_M --engine transformers` skipped
+                # and sized at 4.8 bits a weight (issue 15, newcomer round 10)
+                as_file = spec.model_copy(update={"weight_format": fmt})
+                if (loaded := engine_for(wl).load_format(as_file, wl, rest)) is not None:
+                    fmt = loaded[0]
+                    notes.append(loaded[1])
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
     elif wl.mode is Mode.QLORA and (

@@ -388,6 +388,10 @@ class Planner:
             max_ctx = self.max_context(usable, layout, gpu=gpu)
             if bud.max_context is not None and max_ctx is None:
                 max_ctx = min(bud.max_context, eng.context_limit(self.spec, wl))
+            if not fits and bud.max_context == 0:
+                # the engine refuses to start at any context (SGLang's static share holds no pool):
+                # the memory search alone read 170,997 tokens for a run that never starts (round 10)
+                max_ctx = 0
             if batch_limit and bud.max_concurrency is None:
                 max_b = self.max_batch(usable, layout, gpu=gpu)
         if bud.max_concurrency is not None:

@@ -104,6 +104,10 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "offload_optimizer": "offload_optimizer",
     "offload_param": "offload_params",
     "ds_reduce_bucket": "ds_reduce_bucket",
+    "liger": "liger",  # training configs' loss and attention kernels (training_kernels.py)
+    "loss": "loss",
+    "loss_chunks": "loss_chunks",
+    "attention": "attention",
 }
 
 
