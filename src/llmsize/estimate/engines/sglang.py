@@ -71,7 +71,7 @@ from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
-from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.torch_alloc import weights_segment_slack
 from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -534,7 +534,7 @@ class Sglang(BaseEngine):
         Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
         (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
         del all_stages
-        slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        slack = weights_segment_slack(spec, wl, fmt, stage)
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
         slack += sglang_dp_attention.extra_weight_bytes(spec, wl, fmt, stage)  # attention whole per group
         return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
