@@ -1835,6 +1835,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["expert_parallel"] = True
     if int(row.get("dp") or 1) > 1:  # vLLM --data-parallel-size / SGLang --dp-size with DP attention
         data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
+    if row.get("chunked_prefill_size"):  # SGLang --chunked-prefill-size (llmsize's --max-num-batched-tokens)
+        data["max_num_batched_tokens"] = int(row["chunked_prefill_size"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     release = row.get("release") or _ollama_release(row) or _transformers_release(row)
@@ -2030,6 +2032,14 @@ def predict(case: Case) -> float:
         timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
         hits = sweep_cached_tokens(runs, case.kv_blocks, timed)
         return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
+    if metric == "ttft_ms" and len(inputs.wave_prefill_batches) > 1:
+        # A wave of B prompts prefilled in the engine's admission batches, one after another: each
+        # request's first token comes at the end of its own batch (sglang_prefill_admission.py).
+        done, waited = 0.0, 0.0
+        for n in inputs.wave_prefill_batches:
+            done += prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c, prompt)[0]
+            waited += n * done
+        return 1000 * waited / sum(inputs.wave_prefill_batches)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

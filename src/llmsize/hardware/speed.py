@@ -237,6 +237,9 @@ class SpeedInputs(Record):
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
+    wave_prefill_batches: tuple[int, ...] = Field(
+        default=(), description="requests per prefill batch when the batch's prompts arrive together "
+        "(the engine's admission budget; empty: one batch)")
     head_params: int = Field(
         default=0, ge=0, description="parameters of the LM head one logit row multiplies (the tied token "
         "table where tied; hardware/head_params.py); 0 with outside_params 0: active_params as one block")
