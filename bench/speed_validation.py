@@ -1780,6 +1780,21 @@ FINDINGS = (
     "and raises the llama.cpp fit median 4.15% -> 4.32% (its RTX 3090 fit row). Landing it needs a clock "
     "per catalog GPU and a refit of those constants in cycles on the fit rows; that is the llama.cpp "
     "speed model's, not done here.",
+    "Serving TTFT of a wave (issue 11, servettft pass). SGLang does not prefill B prompts that arrive "
+    "together in one pass: schedule_policy.py PrefillAdder charges each admitted request its page-rounded "
+    "prompt against --max-prefill-tokens (16384; the chunk caps it where smaller) and budget_state closes "
+    "the batch once it is spent, the first request always admitted; the scheduler runs each batch before "
+    "admitting more. A request's first token comes at the end of its own batch "
+    "(estimate/engines/sglang_prefill_admission.py, engine hook wave_prefill_batches; other engines keep "
+    "one batch). Two held-out rows from the table of the worst SGLang TTFT row (GLM-5.1 FP8, TP 8 on "
+    "MI300X, sgl-project/sglang PR #30812): concurrency 16 reads 338 ms against 279 modelled (-17.5%, one "
+    "16,000-token batch) and 64 reads 634 ms against 708 (+11.7%; one 64,000-token prefill would be +75%). "
+    "So the prefill of this model is priced within 18% and the concurrency-1 row (585 ms, -93%) is not its "
+    "prefill: 16 prompts fit in 338 ms; left with a note. Qwen3.5-4B on an A100 (vLLM 0.27, -73%): with "
+    "vLLM's 2,048-token A100 API-server budget (arg_utils.py get_batch_defaults) the source's c8 / c16 "
+    "TTFTs leave 149 / 173 ms per request beyond the queued prefills, as c1 leaves 156 ms: a per-request "
+    "latency that does not queue, outside the forward passes; noted, not priced. SGLang held-out median "
+    "10.3% -> 10.3% (101 -> 103 rows), others unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
