@@ -57,6 +57,7 @@ from llmsize.hardware.speed_serving import (
     serving_output_tokens_per_s,
     serving_tpot_s,
 )
+from llmsize.hardware.speed_wave import wave_mean_ttft_s
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -2050,11 +2051,10 @@ def predict(case: Case) -> float:
     if metric == "ttft_ms" and len(inputs.wave_prefill_batches) > 1:
         # A wave of B prompts prefilled in the engine's admission batches, one after another: each
         # request's first token comes at the end of its own batch (sglang_prefill_admission.py).
-        done, waited = 0.0, 0.0
-        for n in inputs.wave_prefill_batches:
-            done += prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c, prompt)[0]
-            waited += n * done
-        return 1000 * waited / sum(inputs.wave_prefill_batches)
+        def batch_s(n: int) -> float:
+            return prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c, prompt)[0]
+
+        return 1000 * (wave_mean_ttft_s(inputs.wave_prefill_batches, batch_s) or 0.0)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

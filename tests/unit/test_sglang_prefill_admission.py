@@ -5,6 +5,7 @@ from __future__ import annotations
 from llmsize.estimate.engines.registry import engine_for
 from llmsize.estimate.engines.sglang_prefill_admission import wave_batches
 from llmsize.estimate.workload import Workload
+from llmsize.hardware.speed_wave import wave_mean_ttft_s
 
 
 def test_chunked_prefill_admits_until_the_budget_is_spent() -> None:
@@ -28,3 +29,9 @@ def test_the_engine_caps_the_budget_at_its_chunk() -> None:
     assert engine_for(wl).wave_prefill_batches(64, 1000) == (5,) * 12 + (4,)
     vllm = Workload(engine="vllm", context=2000, prompt_tokens=1000, batch=64)
     assert engine_for(vllm).wave_prefill_batches(64, 1000) == (64,)
+
+
+def test_a_wave_waits_for_its_own_batch_not_the_whole_wave() -> None:
+    # Four equal batches back to back: the requests' first tokens come after 1, 2, 3 and 4 batches.
+    assert wave_mean_ttft_s((16, 16, 16, 16), lambda n: 1.0) == 2.5
+    assert wave_mean_ttft_s((16,), lambda n: 1.0) is None  # one batch: its prefill is the TTFT

@@ -65,6 +65,7 @@ from llmsize.hardware.speed_profiles import (
     kernel_launch_per_layer,
     prefill_compute,
 )
+from llmsize.hardware.speed_wave import wave_mean_ttft_s
 from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_prefill_share, vulkan_request, vulkan_speedup
 from llmsize.records import ConfigDict, Field, Record
 
@@ -921,6 +922,13 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
                                   inputs.encoder_attention_flops / inputs.encoder_flops))
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
+    batches = inputs.wave_prefill_batches
+    wave_s = wave_mean_ttft_s(
+        batches, lambda n: prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c)[0])
+    if wave_s is not None:
+        notes.append(f"the engine prefills these {inputs.batch} prompts in {len(batches)} batches of at "
+                     f"most {max(batches)} (its prefill token budget): arriving together, the mean request's "
+                     f"first token comes after {wave_s:.2f} s, the last's after the whole wave's prefill")
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))
