@@ -1781,6 +1781,25 @@ FINDINGS = (
     "and raises the llama.cpp fit median 4.15% -> 4.32% (its RTX 3090 fit row). Landing it needs a clock "
     "per catalog GPU and a refit of those constants in cycles on the fit rows; that is the llama.cpp "
     "speed model's, not done here.",
+    "Radeon AI PRO R9700 (issue 11, lcppworst). (1) HIP decode on RDNA4 pays its measured graph-replay "
+    "dispatch floor, 2.147 us a kernel on an R9700 under ROCm 7.14 and 10.0 (ROCm/legacy-rocm-build#6409, "
+    "comment of 2026-08-27; estimate/engines/llama_cpp_hip_graphs.py), where it took the GDDR class's "
+    "CUDA-calibrated latency: gpt-oss-20b tg128 +18.2% -> +8.1%, Qwen3.6-27B +5.1% -> +3.1%, Llama-2-7B "
+    "+3.6% -> -6.5%, gemma-4-26B-A4B +62.4% -> +58.1%. (2) llama.cpp rows on several GPUs are modelled as "
+    "the engine's default layer split (src/llama.cpp llama_prepare_model_devices: every discrete GPU, "
+    "LLAMA_SPLIT_MODE_LAYER), not TP, which llama.cpp refuses; kyuz0's R9700 Vulkan llama-bench logs of "
+    "build 8990 are such runs (run_benchmarks.sh pins only ROCm to one card; the logs list two R9700s) and "
+    "are new held-out rows: prefill +23..+34% on all four models, dense and MoE, GDN or not, so the Vulkan "
+    "share fitted on one RX 9070 XT row (b9174, Mesa 26.1.2) is above this build's and driver's; "
+    "ggml-vulkan itself runs them as modelled (CREATE_MMQ sits only in ggml_vk_load_shaders' scalar branch: "
+    "on KHR_coopmat quantized prompts, K-quants included, dequantize into FP16 coopmat tiles). The worst "
+    "rows, the Vulkan llama-server prompts (+111/+120%), are 1.6-1.9x slower than that build's llama-bench "
+    "and pay 74-152 ms on 21-62-token requests: the results-mtp harness's own cost, not traced. MoE decode "
+    "(+58..+64%, ROCm and Vulkan alike) is not HIP graphs: PR #22254's own gfx1100 table gives graphs 7%. "
+    "Checked and left: the A40's catalog figures are its datasheet's dense ones with full-rate FP32 "
+    "accumulation; the RTX 6000 Ada is ~0.7x its datasheet ratio to the RTX 4090 on every GEMM-bound row "
+    "of its table (F16 +81%, Q4_K_M +21..+48%), not on the F16 path alone. Held-out medians: llama.cpp "
+    "9.9% -> 9.9% on the same 610 rows (10.0% with the 8 new rows), Ollama 11.0% -> 11.0%.",
     "Serving TTFT of a wave (issue 11, servettft pass). SGLang does not prefill B prompts that arrive "
     "together in one pass: schedule_policy.py PrefillAdder charges each admitted request its page-rounded "
     "prompt against --max-prefill-tokens (16384; the chunk caps it where smaller) and budget_state closes "
@@ -1820,8 +1839,9 @@ def build_case(row: dict[str, Any]) -> Case:
     gpu = get_gpu(row["device"])
     engine = row["engine"]
     n = int(row.get("num_gpus", 1))
-    # transformers spreads layers over GPUs (device_map="auto": a pipeline); the servers use TP.
-    layout = Layout(tp=1, pp=n) if engine == "transformers" else Layout(tp=n, pp=1)
+    # transformers spreads layers over GPUs (device_map="auto": a pipeline), and so does llama.cpp
+    # (--split-mode layer, its default: src/llama.cpp llama_prepare_model_devices); the servers use TP.
+    layout = Layout(tp=1, pp=n) if engine in ("transformers", "llama.cpp") else Layout(tp=n, pp=1)
     dp = int(row.get("dp") or 1)
     if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
         layout = Layout(tp=n // dp, pp=1, dp=dp)

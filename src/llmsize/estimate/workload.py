@@ -289,7 +289,11 @@ class Workload(Record):
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
-    offload_params: Offload = Field(default=Offload.NONE, description="DeepSpeed ZeRO-3 parameter offload")
+    offload_params: Offload = Field(
+        default=Offload.NONE,
+        description="ZeRO-3 parameter offload (DeepSpeed offload_param; FSDP CPUOffload, whose optimizer "
+        "steps on the host: param_offload.py)",
+    )
     zero_impl: ZeroImpl = Field(
         default=ZeroImpl.AUTO,
         description="the library behind --zero; auto = DeepSpeed for a Hugging Face Trainer-family run "

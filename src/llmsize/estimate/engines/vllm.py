@@ -96,7 +96,7 @@ from llmsize.estimate.engines import (
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
-from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.torch_alloc import weights_block_slack
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
 from llmsize.estimate.engines.vllm_dcp import context_of
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
@@ -360,7 +360,7 @@ class Vllm(BaseEngine):
 
         if wl.language_model_only:  # vllm_language_only.py: the towers are never built
             device -= vllm_language_only.tower_bytes(spec, wl, fmt, stage)
-        rope, slack = rope_cache_bytes(spec, wl), block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        rope, slack = rope_cache_bytes(spec, wl), weights_block_slack(spec, wl, fmt, stage)
         spread = vllm_expert_parallel.extra_weight_bytes(spec, wl, fmt, stage)  # experts over tp x dp ranks
         # explain's weight line ended "= 15,231,233,024 B (14.19 GiB)" under "weights: 14.25 GiB"
         # (Qwen2.5-7B): the loaded extras are said, so its numbers add up (issue 15, round 9)

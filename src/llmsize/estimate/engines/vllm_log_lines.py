@@ -56,3 +56,22 @@ def later_release_lines(f: EngineFigures, tokens: int, concurrency: float, conte
 def gib(size: int) -> str:
     """vLLM's `format_gib`: GiB rounded to 2 decimals, printed as Python prints the float."""
     return f"{round(size / GIB, 2)}"
+
+
+# What vLLM prints when it refuses to start: the lines up to the error it raises, not a pool of 0 tokens
+# and a 0.00x concurrency it never logs (issue 15, newcomer round 10). REFERENCE: vllm/v1/core/
+# kv_cache_utils.py `_check_enough_kv_cache_memory` raises before `_report_kv_cache_config` logs the
+# pool; gpu_worker.py logs "Available KV cache memory" first, negative too (a published log: "Available KV
+# cache memory: -0.3 GiB / ValueError: No available memory for the cache blocks", vLLM on 4x Arc B70).
+NO_BLOCKS = ("ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` "
+             "when initializing the engine.")
+LOAD_OOM = "torch.OutOfMemoryError: CUDA out of memory (loading the weights; no 'Model loading took' line)"
+
+
+def one_request_short(context: int, needed: int, available: int, largest: int) -> str:
+    """The ValueError when one request of max_model_len needs more KV cache than the pool holds."""
+    estimated = (f" Based on the available memory, the estimated maximum model length is {largest}."
+                 if largest > 0 else "")
+    return (f"ValueError: To serve at least one request with the model's max seq len ({context}), "
+            f"({gib(needed)} GiB KV cache is needed, which is larger than the available KV cache memory "
+            f"({gib(available)} GiB).{estimated}")
