@@ -63,6 +63,7 @@ from llmsize.estimate.engines import (
     sglang_dp_attention,
     sglang_dsv4,
     sglang_fp8,
+    sglang_prefill_admission,
     sglang_startup,
     sglang_swa,
 )
@@ -87,7 +88,7 @@ if TYPE_CHECKING:
 
 SGLANG_VERSION_MODELLED = rules.SGLANG_VERSION_MODELLED
 CUDA_CONTEXT_BYTES = 400 * MIB  # REFERENCE: pytorch/pytorch#109888 (~400 MB with lazy loading)
-MAX_PREFILL_TOKENS = 16384  # REFERENCE: schedule.py max_prefill_tokens default
+MAX_PREFILL_TOKENS = sglang_prefill_admission.MAX_PREFILL_TOKENS  # server_args.py default
 
 
 # REFERENCE: speed. CUDA graphs for decode (python/sglang/srt/model_executor/cuda_graph_runner.py),
@@ -196,6 +197,13 @@ class Sglang(BaseEngine):
         """The chunk a rank prefills: with DP attention SGLang divides chunked_prefill_size by dp_size
         after its memory defaults (sglang_dp_attention.py)."""
         return max(1, self.configured_chunk() // self.wl.dp_attention)
+
+    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]:
+        """A wave split by the PrefillAdder's input budget, --max-prefill-tokens or the chunk if smaller
+        (sglang_prefill_admission.py); page 1, SGLang's default page (DSA on CUDA pages by 64, which
+        rounds a 1,000-token prompt to 1,024 and changes the count by at most one a batch)."""
+        budget = min(MAX_PREFILL_TOKENS, self.chunked_prefill())
+        return sglang_prefill_admission.wave_batches(requests, prompt_tokens, budget)
 
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
