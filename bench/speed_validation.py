@@ -35,6 +35,7 @@ from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
+from llmsize.estimate.engines.llama_cpp_sycl import SYCL_ENGINE
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
@@ -1884,6 +1885,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["flash_attn"] = str(row["flash_attn"])
     if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
+    elif re.search(r"\bSYCL\b", str(row.get("engine_version", ""))):
+        data["backend"] = "sycl"  # llama.cpp's SYCL backend: FP16 oneDNN prompts (llama_cpp_sycl.py)
     if row.get("images"):  # images: the tower's pass and their tokens (hardware/encoder_time.py)
         data["images"] = int(row["images"])
         if row.get("image_size"):
@@ -1925,7 +1928,7 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
         return inputs
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
-    cuda = not re.search(r"vulkan", version, re.IGNORECASE)
+    cuda = not re.search(r"vulkan|\bSYCL\b", version, re.IGNORECASE)
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version))})
@@ -1995,6 +1998,8 @@ def release_engine(row: dict[str, Any]) -> str:
     version = str(row.get("engine_version", ""))
     if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
         return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and re.search(r"\bSYCL\b", version):
+        return SYCL_ENGINE  # ggml-sycl: FP16 oneDNN prompts (llama_cpp_sycl.py)
     if engine == "llama.cpp" and "matrix cores: none" in version:
         return "llama.cpp-vulkan-scalar"  # the run's log: no cooperative matrices (scalar FP16 shaders)
     if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):
