@@ -45,7 +45,8 @@ PP512_TOKENS_PER_S = 5713.46
 
 
 def _share() -> float:
-    conversion_s = (GEMMA2_2B_Q4_K_M_BYTES + FP16_BYTES * GEMMA2_2B_PARAMS) / (B580_BANDWIDTH * GDDR_16BIT_SHARE)
+    written = GEMMA2_2B_Q4_K_M_BYTES + FP16_BYTES * GEMMA2_2B_PARAMS
+    conversion_s = written / (B580_BANDWIDTH * GDDR_16BIT_SHARE)
     gemm_s = UBATCH / PP512_TOKENS_PER_S - conversion_s
     return round(UBATCH * GEMMA2_2B_FLOP_PER_TOKEN / gemm_s / B580_FP16_XMX, 3)
 
@@ -57,8 +58,11 @@ SYCL_SPEED = LLAMA_CPP_SPEED.model_copy(
         "engine": SYCL_ENGINE,
         "version": "llama.cpp SYCL builds of 2025-2026 (oneDNN GEMM since PR #12972; PRs #13109, #13826)",
         "quantized_peak_dtype": "fp16",
-        # One share for every Intel GPU: measured on a GDDR Battlemage card, checked on a Lunar Lake iGPU.
-        "prefill_compute": {"gddr": XMX_GEMM_SHARE, "lpddr": XMX_GEMM_SHARE, "hbm": XMX_GEMM_SHARE},
+        # Measured on a GDDR Battlemage card, checked on a Lunar Lake iGPU (both Xe2). Other Intel GPUs
+        # are not priced: on an Arc A770 (Xe-HPG; PR #13536, llama 7B Q4_0 pp512 1,711.58) it reads 36%
+        # fast, on a Data Center GPU Max 1100 (Xe-HPC; PR #13973, 2,618.08) twice too fast, so the HBM
+        # class keeps the default share.
+        "prefill_compute": {"intel-xe2": XMX_GEMM_SHARE, "gddr": XMX_GEMM_SHARE, "lpddr": XMX_GEMM_SHARE},
         "prefill_compute_16bit": {},
         "prefill_dequant_above_tokens": MMVQ_MAX_BATCH_SIZE,
         # ggml-cuda's Volta and MLA rules are not ggml-sycl's.
