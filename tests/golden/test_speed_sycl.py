@@ -53,3 +53,12 @@ def test_ollama_has_no_sycl_backend() -> None:
     # The entry point prints BadInputError as one line and exits 2 (llmsize.cli main).
     assert isinstance(result.exception, BadInputError)
     assert "SYCL" in str(result.exception)
+
+
+def test_the_report_says_which_backend_prices_an_intel_gpu() -> None:
+    args = ["fit", "Qwen2-1.5B", "--gpu", "Arc-B580", "--engine", "llama.cpp", "--quant", "Q4_0"]
+    auto = CliRunner().invoke(app, args)
+    sycl = CliRunner().invoke(app, [*args, "--backend", "sycl"])
+    assert auto.exit_code == 0 and sycl.exit_code == 0, sycl.output
+    assert "ggml-cuda" in auto.output and "--backend" in auto.output
+    assert "SYCL backend" in sycl.output and "ggml-cuda" not in sycl.output

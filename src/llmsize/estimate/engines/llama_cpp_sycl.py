@@ -68,6 +68,8 @@ SYCL_SPEED = LLAMA_CPP_SPEED.model_copy(
         # ggml-cuda's Volta and MLA rules are not ggml-sycl's.
         "prefill_dequant_above_by_arch": {},
         "latent_attention_compute": {},
+        "vendor_notes": {"intel": "llama.cpp SYCL backend: quantized prompt mat-muls convert the weights "
+                                  "to FP16 for oneDNN's GEMM on the XMX units, not CUDA's int8 MMQ"},
         "sources": (
             "https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-sycl/ggml-sycl.cpp",
             "https://github.com/ggml-org/llama.cpp/pull/13826",
