@@ -24,7 +24,7 @@ from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.specs.models import FILE_TYPE_DEFAULT, NOT_IN_FILE, ModelSpec, QuantMethod, WeightFormat
+from llmsize.specs.models import FILE_TYPE_DEFAULT, NOT_IN_FILE, RECIPE_PIN, ModelSpec, QuantMethod, WeightFormat
 from llmsize.specs.params import ParamGroup, param_inventory
 from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
@@ -670,10 +670,12 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         ncols = spec.num_layers * spec.per_layer_input_size
     facts = _gguf_facts(spec)
     each = shard.weight_numel_each
+    pinned = _pinned_gguf_type(fmt, g.kind, g.name) or _pinned_gguf_type(fmt, g.kind, category)
+    if pinned is not None and pinned.startswith(RECIPE_PIN):  # another file type's rules (specs/unsloth.py)
+        ftype, pinned = pinned[len(RECIPE_PIN) :], None
     if not shard.layers:
         t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
-    pinned = _pinned_gguf_type(fmt, g.kind, g.name) or _pinned_gguf_type(fmt, g.kind, category)
     if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
         if pinned == FILE_TYPE_DEFAULT:
             pinned = qf.default_gguf_type(ftype)
@@ -684,7 +686,7 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     total = 0
     for layer in shard.layers:
         at = _pinned_gguf_type(fmt, g.kind, f"{category}@{layer}") if layered else None
-        if at is not None:
+        if at is not None and not at.startswith(RECIPE_PIN):
             t = qf.pinned_tensor_type(at, ncols)
         else:
             i = ordinal.get(layer, layer)
@@ -697,7 +699,7 @@ def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None
     """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category'; a
     publisher's pin on one tensor of a category OTHER holds many: 'kind.group name', specs/bartowski.py)."""
     pins = dict(fmt.gguf_tensor_types)
-    return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}")
+    return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}") or pins.get(f"{kind}.*")
 
 
 def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
