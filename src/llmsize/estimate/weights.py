@@ -24,7 +24,14 @@ from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.specs.models import FILE_TYPE_DEFAULT, NOT_IN_FILE, RECIPE_PIN, ModelSpec, QuantMethod, WeightFormat
+from llmsize.specs.models import (
+    FILE_TYPE_DEFAULT,
+    NOT_IN_FILE,
+    RECIPE_PIN,
+    ModelSpec,
+    QuantMethod,
+    WeightFormat,
+)
 from llmsize.specs.params import ParamGroup, param_inventory
 from llmsize.specs.unsloth import nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
