@@ -84,3 +84,19 @@ def test_low_bit_moe_rule_keeps_attention_and_shared_experts_higher() -> None:
 def test_dense_model_and_q4_label_get_no_moe_pins() -> None:
     assert not resolve.resolve("Qwen3-8B-UD-IQ1_S").weight_format.gguf_tensor_types
     assert not resolve.resolve("unsloth/DeepSeek-V3.1-GGUF:UD-Q4_K_XL").weight_format.gguf_tensor_types
+
+
+def test_quant_option_applies_or_drops_the_rule() -> None:
+    """`--quant UD-IQ1_S` on the model gives the UD file's size; `--quant Q8_0` on a UD-IQ1_S name is
+    llama.cpp's own Q8_0 file, with no Unsloth pin left in it."""
+    from llmsize.estimate.weights import effective_format
+    from llmsize.estimate.workload import Engine, Workload
+
+    spec = resolve.resolve("DeepSeek-R1")
+    named = resolve.resolve("unsloth/DeepSeek-R1-GGUF:UD-IQ1_S")
+    by_option, _ = effective_format(spec, Workload(engine=Engine.LLAMA_CPP, quant="UD-IQ1_S"))
+    assert model_weight_bytes(spec, by_option) == model_weight_bytes(named, named.weight_format)
+    q8, _ = effective_format(named, Workload(engine=Engine.LLAMA_CPP, quant="Q8_0"))
+    plain_q8, _ = effective_format(spec, Workload(engine=Engine.LLAMA_CPP, quant="Q8_0"))
+    assert not q8.gguf_tensor_types
+    assert model_weight_bytes(named, q8) == model_weight_bytes(spec, plain_q8)

@@ -33,7 +33,7 @@ from llmsize.specs.models import (
     WeightFormat,
 )
 from llmsize.specs.params import ParamGroup, param_inventory
-from llmsize.specs.unsloth import nearest_ftype_text
+from llmsize.specs.unsloth import low_bit_moe_format, nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
@@ -104,6 +104,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
             if fmt.quant in _BNB and base.quant not in _BNB:  # quantized on load, as QLoRA's base below
                 fmt = _bnb_fused_experts(spec, wl, fmt, notes)
             if fmt.quant == QuantMethod.GGUF:
+                # --quant UD-IQ1_S on a MoE: Unsloth's low-bit rule; --quant IQ1_S on a UD name: plain
+                fmt, moe_note = low_bit_moe_format(spec, fmt, dynamic=ud_note is not None)
+                notes.extend([moe_note] if moe_note else [])
                 # a GGUF file named by --quant loads as the engine loads a GGUF checkpoint: transformers
                 # dequantizes it (load_format), which `--quant Q4_K_M --engine transformers` skipped
                 # and sized at 4.8 bits a weight (issue 15, newcomer round 10)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-from llmsize.specs.models import RECIPE_PIN, ModelSpec, QuantMethod
+from llmsize.specs.models import RECIPE_PIN, ModelSpec, QuantMethod, WeightFormat
 
 # Unsloth's XL names and the llama.cpp file type (gguf-py LlamaFileType) each is sized as: the K_M
 # recipe of the same bits, or the one type of that width where llama.cpp has no _M (Q2_K, Q6_K, Q8_0).
@@ -138,10 +138,20 @@ def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
 def with_low_bit_moe_pins(spec: ModelSpec) -> ModelSpec:
     """`spec` (an Unsloth Dynamic GGUF) with the blog's rule for MoE files of 2.5 bits or fewer: only the
     routed experts take the file's type; nothing changes for a dense model or a higher type."""
-    fmt = spec.weight_format
-    ftype = (fmt.gguf_type or "").upper()
-    if not spec.num_experts or ftype not in _LOW_BIT_MOE or _LOW_BIT_MOE_PINS[-1] in fmt.gguf_tensor_types:
+    fmt, note = low_bit_moe_format(spec, spec.weight_format, dynamic=True)
+    if note is None or note in spec.warnings:
         return spec
-    new_fmt = fmt.model_copy(update={"gguf_tensor_types": (*fmt.gguf_tensor_types, *_LOW_BIT_MOE_PINS)})
-    warnings = (*spec.warnings, _LOW_BIT_MOE_NOTE.format(ftype=ftype))
-    return spec.model_copy(update={"weight_format": new_fmt, "warnings": warnings})
+    return spec.model_copy(update={"weight_format": fmt, "warnings": (*spec.warnings, note)})
+
+
+def low_bit_moe_format(
+    spec: ModelSpec, fmt: WeightFormat, *, dynamic: bool
+) -> tuple[WeightFormat, str | None]:
+    """`fmt` with the low-bit MoE pins when it is an Unsloth Dynamic file (`dynamic`) of such a type, else
+    without them: `--quant Q8_0` on a UD-IQ1_S name is llama.cpp's own Q8_0 file (a note when applied)."""
+    kept = tuple(pin for pin in fmt.gguf_tensor_types if pin not in _LOW_BIT_MOE_PINS)
+    ftype = (fmt.gguf_type or "").upper()
+    if not dynamic or fmt.quant != QuantMethod.GGUF or not spec.num_experts or ftype not in _LOW_BIT_MOE:
+        return fmt.model_copy(update={"gguf_tensor_types": kept}), None
+    pinned = fmt.model_copy(update={"gguf_tensor_types": (*kept, *_LOW_BIT_MOE_PINS)})
+    return pinned, _LOW_BIT_MOE_NOTE.format(ftype=ftype)
