@@ -78,6 +78,7 @@ def fit_all_document(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, num_g
             "best": best.option.label if best else None,
             "weights_bytes": best.weights_bytes if best else None,
             **({"fit": best.row.model_dump(mode="json")} if best else {}),
+            **({"refused": f.refused} if f.refused else {}),
         })
     return {**_header("fit-all"), "gpu": _gpu_doc(gpu), "workload": _workload_doc(wl, num_gpus),
             "models": models, "efficiency": efficiency.model_dump(mode="json")}
@@ -390,6 +391,10 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     fitting = [f for f in fits if f.best is not None]
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     _say(con, f"  {workload_line(wl)}")
+    refused = [f.model for f in fits if f.refused]
+    if refused:  # counted in the catalog, as `models` lists it, but the engine cannot run them at all
+        _say(con, f"  {len(refused)} the {wl.engine.value} engine does not run: {', '.join(refused)} "
+                  "(`llmsize fit MODEL` says why)")
     # training has no decode speed: its column and footnote were a column of "-" under a note about
     # inference speeds (issue 15, round 8); CPU RAM: "speed not estimated"
     speeds = not wl.mode.trains and gpu.speed_known

@@ -59,6 +59,17 @@ class Budget:
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
     # the reason is not about memory (a context the engine refuses): no GPU count lifts it
     layout_independent: bool = False
+    # The margin along the rule that refused the start, where that rule is not usable - need: SGLang
+    # refuses when its static share (mem_fraction_static) cannot hold the weights and pools although the
+    # card as a whole could (sglang.py `_pool_budget`); None: usable_bytes - need_bytes.
+    refused_headroom_bytes: int | None = None
+
+    @property
+    def headroom_bytes(self) -> int:
+        """What is left (negative: missing) on the card, or along the rule that refused the start."""
+        if self.refused_headroom_bytes is not None:
+            return self.refused_headroom_bytes
+        return self.usable_bytes - self.need_bytes
 
     @property
     def fits(self) -> bool:
