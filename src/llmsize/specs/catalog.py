@@ -843,6 +843,10 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
             note += f"; {taken}"  # "nemotron-nano-9b": NVIDIA-Nemotron-Nano-9B-v2
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
+            if raw and raw != entry.name and variant is None:
+                # the source names the entry's repo, whose checkpoint is another format: say which
+                # checkpoint is sized (GLM-5.1-FP8 read as "hf.co/zai-org/GLM-5.1", the bf16 one)
+                note += f"; {raw} sized as that config with {fmt.label()} weights, as its name states"
         carried = {x.lower() for n in entry.names for x in _parse_catalog_name(n).extra}
         read = parsed.model_copy(update={"extra": tuple(x for x in parsed.extra if x.lower() not in carried)})
         unused = name_warnings(read, fmt) if _direct(raw) is None else []  # the entry's own words chose it
