@@ -1,4 +1,4 @@
-"""Newcomer audit, round 11 (issue 15, "right answers by default"): what a refused row and a catalog count say."""
+"""Newcomer audit, round 11 (issue 15): what a refused row, a catalog count and a source line say."""
 
 from __future__ import annotations
 

@@ -746,7 +746,8 @@ class Sglang(BaseEngine):
         held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
         states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
         states += p.swa_reserve * f.swa_token_bytes if p.swa_held else 0
-        static_need = est.weights_bytes + f.mm_reserve_bytes + self._pools_need(held * f.kv_page_bytes, states, f)
+        pools = self._pools_need(held * f.kv_page_bytes, states, f)
+        static_need = est.weights_bytes + f.mm_reserve_bytes + pools
         need = est.weights_bytes + held * f.kv_page_bytes + states + outside + self.pre_load_bytes()
         state = f.state_slot_bytes > 0
         return Budget(
