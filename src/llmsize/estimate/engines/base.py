@@ -174,6 +174,7 @@ class EngineModel(Protocol):
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None: ...
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def tensor_parallel_by_default(self) -> bool: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -607,6 +608,12 @@ class BaseEngine:
         need is non-decreasing in the context, as in engines that pre-allocate their cache."""
         del spec, wl
         return 1
+
+    def tensor_parallel_by_default(self) -> bool:
+        """Whether the engine shards a model over its GPUs by tensor parallelism when nothing asks (the
+        serving engines: one worker per GPU, --tensor-parallel-size); False where it splits by layers
+        unless --tp asks (the planner then orders pipeline stages first)."""
+        return True
 
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
         """Tokens after whose multiples the need jumps because the engine pads a prompt up to a whole
