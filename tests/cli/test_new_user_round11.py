@@ -87,3 +87,17 @@ def test_a_quantized_name_says_its_format_in_the_source_line(name: str, label: s
     assert f"{name} sized as that config with {model['weight_format']} weights" in model["provenance"]
     plain = _json("estimate", name.rsplit("-", 1)[0])["model"]
     assert "sized as that config" not in plain["provenance"]
+
+
+# --- (d) transformers splits layers unless --tp asks ------------------------------------------------------
+# `from_pretrained(..., device_map="auto")` (modeling_utils -> accelerate infer_auto_device_map) places whole
+# layers on the GPUs in order; tensor parallelism is `tp_plan="auto"` under torchrun (transformers docs,
+# perf_infer_gpu_multi.md). The default plan of DeepSeek-V3.2 on H200s read "TP2xPP3".
+def test_transformers_plans_a_layer_split_by_default() -> None:
+    doc = _json("fit", "DeepSeek-V3.2", "--gpu", "H200", "--num-gpus", "auto")
+    best = doc["gpus"][0]  # the plan of the best format
+    assert best["tp"] == 1 and best["pp"] == best["count"] > 1
+    asked = _json("fit", "DeepSeek-V3.2", "--gpu", "H200", "--num-gpus", "8", "--tp", "8")
+    assert asked["gpus"][0]["tp"] == 8
+    served = _json("fit", "DeepSeek-V3.2", "--gpu", "H200", "--num-gpus", "auto", "--engine", "vllm")
+    assert served["gpus"][0]["tp"] > 1  # vLLM's workers are tensor-parallel by default
