@@ -101,3 +101,29 @@ def test_transformers_plans_a_layer_split_by_default() -> None:
     assert asked["gpus"][0]["tp"] == 8
     served = _json("fit", "DeepSeek-V3.2", "--gpu", "H200", "--num-gpus", "auto", "--engine", "vllm")
     assert served["gpus"][0]["tp"] > 1  # vLLM's workers are tensor-parallel by default
+
+
+# --- (e) explain names the encoders ----------------------------------------------------------------------
+# gemma-4-31B-it's 575,743,536 parameters outside the language model (google/gemma-4-31B-it config: a
+# 27-layer SigLIP-style vision tower and the embed_vision projection) were listed as "other".
+@pytest.mark.parametrize(("model", "label"), [
+    ("gemma-4-31B-it", "vision tower + projector 575,743,536 params"),
+    ("gemma-4-E4B-it", "vision + audio towers + projectors 478,088,384 params"),
+])
+def test_explain_names_the_encoders(model: str, label: str) -> None:
+    result = runner.invoke(app, ["explain", model], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    weights = next(line for line in result.stdout.splitlines() if "numbers:" in line)
+    assert label in weights
+    assert "other 575,743" not in weights
+
+
+# --- (f) compare's model column is as wide as its names ---------------------------------------------------
+def test_compare_model_column_fits_its_names_at_80_columns() -> None:
+    names = ["gemma-4-31B-it", "Qwen3.6-35B-A3B", "gpt-oss-20b"]
+    result = runner.invoke(app, ["compare", *names, "--gpu", "RTX-4090"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "model" in line and "weights" in line)
+    cell = header.split("┃")[1]  # "│ name │": one space each side of the longest name
+    assert len(cell) == max(map(len, names)) + 2
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())

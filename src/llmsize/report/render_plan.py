@@ -424,7 +424,10 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     _say(con, f"  {workload_line(wl)}" + (" (* rows: see below)" if others else ""))
     table = Table()
     if many_models:
-        table.add_column("model", overflow="fold", min_width=20)  # folds before a number is hidden
+        # folds before a number is hidden, but no wider than the longest name (short names were padded
+        # to 20 columns at 80: issue 15, round 11)
+        longest = max((len(r.model) for r in rows), default=1)
+        table.add_column("model", overflow="fold", min_width=min(20, longest))
         table.add_column("weights", justify="left")
     sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)
