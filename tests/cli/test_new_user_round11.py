@@ -127,3 +127,25 @@ def test_compare_model_column_fits_its_names_at_80_columns() -> None:
     cell = header.split("┃")[1]  # "│ name │": one space each side of the longest name
     assert len(cell) == max(map(len, names)) + 2
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+# Over the catalog: a name that states a format its entry's checkpoint is not in ("<entry>-FP8", and every
+# alias that does) is sized from that entry's config, and its source line says with which weights.
+def test_every_quantized_name_says_which_weights_it_sizes() -> None:
+    import llmsize
+    from llmsize.specs import catalog
+
+    checked = 0
+    for entry in catalog.entries():
+        base = llmsize.resolve(entry.model.name)
+        for name in (f"{entry.model.name}-FP8", *(a for a in entry.model.aliases if ":" not in a)):
+            try:
+                spec = llmsize.resolve(name)
+            except llmsize.LlmsizeError:
+                continue
+            if spec.weight_format == base.weight_format or spec.hf_repo != base.hf_repo:
+                continue  # the entry's own checkpoint, or a variant's repo that holds these weights
+            checked += 1
+            said = spec.provenance.describe()
+            assert f"sized as that config with {spec.weight_format.label()} weights, as " in said, (name, said)
+    assert checked > 100
