@@ -147,5 +147,6 @@ def test_every_quantized_name_says_which_weights_it_sizes() -> None:
                 continue  # the entry's own checkpoint, or a variant's repo that holds these weights
             checked += 1
             said = spec.provenance.describe()
-            assert f"sized as that config with {spec.weight_format.label()} weights, as " in said, (name, said)
+            label = spec.weight_format.label()
+            assert f"sized as that config with {label} weights, as " in said, (name, said)
     assert checked > 100

@@ -78,7 +78,7 @@ def _weights_detail_cached(spec: ModelSpec, shards: tuple[Shard, ...], fmt: Weig
 def _weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat, total: int) -> str:
     by_kind: dict[str, list[int]] = {}
     for s in shards:
-        kind = s.group.kind
+        kind: str = s.group.kind
         if kind == "other" and s.group.name == "extra":  # the encoders the catalog counts outside the LM
             kind = _encoders_label(spec.extra_params_note) or kind
         acc = by_kind.setdefault(kind, [0, 0])
