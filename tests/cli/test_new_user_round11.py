@@ -150,3 +150,15 @@ def test_every_quantized_name_says_which_weights_it_sizes() -> None:
             label = spec.weight_format.label()
             assert f"sized as that config with {label} weights, as " in said, (name, said)
     assert checked > 100
+
+
+# --- (g) two "usable" figures ------------------------------------------------------------------------------
+# `fit Qwen3.5-9B --gpu RTX-4090 --engine vllm` titles the card "23.6 GiB usable of 24.0" and ended "headroom
+# of 21.3 GiB usable": vLLM budgets --gpu-memory-utilization 0.9 of the card (gpu_worker.py
+# determine_available_memory: requested = utilization x total). The line says whose budget it is.
+def test_best_line_says_the_engine_budget_is_not_the_card() -> None:
+    result = runner.invoke(app, ["fit", "Qwen3.5-9B", "--gpu", "RTX-4090", "--engine", "vllm"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    best = next(line for line in result.stdout.splitlines() if line.startswith("Best that fits"))
+    assert best.endswith("GiB headroom of the 21.3 GiB vllm budgets of 23.6 usable")  # 0.9 x 23.64 GiB

@@ -253,9 +253,14 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
                          "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
+        # the engine's budget where it takes less than the card's usable memory (vLLM's
+        # --gpu-memory-utilization share): "of 126.5 GiB usable" read against the GPU line's 140.6
+        visible = row.visible_memory_bytes
+        budget = f"{gib(row.usable_bytes)} GiB usable"
+        if visible and row.engine and row.usable_bytes < visible:
+            budget = f"the {gib(row.usable_bytes)} GiB {row.engine} budgets of {gib(visible)} usable"
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
-                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of "
-                  f"{gib(row.usable_bytes)} GiB usable")
+                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of {budget}")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
     for hint in hints:
