@@ -36,6 +36,8 @@ from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
+from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
+from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.engines.vllm_prefix_cache import (
@@ -1747,6 +1749,26 @@ FINDINGS = (
     "the default kernels at its shapes was found), gpt-oss's MXFP4 experts through triton_kernels' "
     "matmul_ogs (~0.1 ms a sequence left), GLM-5.1's TileLang DSA path, and Ministral-3-8B on vLLM (HIP "
     "paged attention, +61%).",
+    "The ROCm decode-attention kernel chosen for every run, not only for benchmark rows (issue 11, rocmattn "
+    "pass; estimate/engines/rocm_decode_backend.py). vllm.py / sglang.py speed_name now ask the engine's "
+    "own selector which decode kernel a run on an MI300X / MI325X gets, from the model (head size, sliding "
+    "window, sinks, MLA), --engine-version and --attention-backend (a new option, also read from vLLM and "
+    "SGLang launch commands by `check`): vLLM before 0.8 HIP paged attention; 0.8-0.10 TRITON_ATTN sending "
+    "head-64/128 decodes without window or sinks to AMD's custom kernel (use_rocm_custom_paged_attention), "
+    "the rest to Triton; 0.11-0.18 TRITON_ATTN (vllm-project/vllm PR #24648 / #25507; vllm-omni PR #2340: "
+    "'Before vLLM v0.19.0, the default attention backend is TRITON_ATTN for ROCm'); 0.19+ ROCM_ATTN first "
+    "(PR #36702, _get_backend_priorities), which refuses sinks and head sizes outside 32-256 "
+    "(RocmAttentionBackend) and decodes in Triton where the custom kernel refuses the shape; SGLang 'aiter' "
+    "on HIP, 'triton' for Gemma 4 (PR #25006). The assumption is one of the speed notes and JSON "
+    "speed_constants.decode_attention. This script's rows take their profile through the same functions "
+    "(rocm_decode_profile: the model, the device, the release and the backend the row names), replacing "
+    "the row-text rule: the same 25 MI300X rows run the Triton profiles, so no row moves; held-out medians "
+    "unchanged (SGLang 10.3% / worst 117.2%, vLLM 9.5% / 137.5%). `fit --all --engine vllm` on the H100 "
+    "and A100: all 274 models unchanged; on the MI300X 51 models now decode at the Triton rate (sinks, "
+    "sliding windows, head sizes other than 64/128: Phi-3.5 head 96, Gemma 2 head 256, gpt-oss). Left: "
+    "ROCM_ATTN's own Triton fallback (paged_attention_2d) and SGLang's decode_attention have no gfx942 "
+    "timing; they take AITER's unified_attention rate. --enforce-eager keeps the fitted share (no eager "
+    "twin of the Triton profiles).",
     "MoE on the A100 under vLLM 0.4.2 and Ollama 0.11.8 (issue 11, a100moe pass; no constant moved). "
     "vLLM: an era-matched check was added, vllm-project/vllm PR #3240's Mixtral-8x7B TP 2 "
     "benchmark_latency on an A100 (vLLM main of 2024-03, 1,000 in / 50 out, batch 1-16; table "
@@ -1780,6 +1802,25 @@ FINDINGS = (
     "and raises the llama.cpp fit median 4.15% -> 4.32% (its RTX 3090 fit row). Landing it needs a clock "
     "per catalog GPU and a refit of those constants in cycles on the fit rows; that is the llama.cpp "
     "speed model's, not done here.",
+    "Radeon AI PRO R9700 (issue 11, lcppworst). (1) HIP decode on RDNA4 pays its measured graph-replay "
+    "dispatch floor, 2.147 us a kernel on an R9700 under ROCm 7.14 and 10.0 (ROCm/legacy-rocm-build#6409, "
+    "comment of 2026-08-27; estimate/engines/llama_cpp_hip_graphs.py), where it took the GDDR class's "
+    "CUDA-calibrated latency: gpt-oss-20b tg128 +18.2% -> +8.1%, Qwen3.6-27B +5.1% -> +3.1%, Llama-2-7B "
+    "+3.6% -> -6.5%, gemma-4-26B-A4B +62.4% -> +58.1%. (2) llama.cpp rows on several GPUs are modelled as "
+    "the engine's default layer split (src/llama.cpp llama_prepare_model_devices: every discrete GPU, "
+    "LLAMA_SPLIT_MODE_LAYER), not TP, which llama.cpp refuses; kyuz0's R9700 Vulkan llama-bench logs of "
+    "build 8990 are such runs (run_benchmarks.sh pins only ROCm to one card; the logs list two R9700s) and "
+    "are new held-out rows: prefill +23..+34% on all four models, dense and MoE, GDN or not, so the Vulkan "
+    "share fitted on one RX 9070 XT row (b9174, Mesa 26.1.2) is above this build's and driver's; "
+    "ggml-vulkan itself runs them as modelled (CREATE_MMQ sits only in ggml_vk_load_shaders' scalar branch: "
+    "on KHR_coopmat quantized prompts, K-quants included, dequantize into FP16 coopmat tiles). The worst "
+    "rows, the Vulkan llama-server prompts (+111/+120%), are 1.6-1.9x slower than that build's llama-bench "
+    "and pay 74-152 ms on 21-62-token requests: the results-mtp harness's own cost, not traced. MoE decode "
+    "(+58..+64%, ROCm and Vulkan alike) is not HIP graphs: PR #22254's own gfx1100 table gives graphs 7%. "
+    "Checked and left: the A40's catalog figures are its datasheet's dense ones with full-rate FP32 "
+    "accumulation; the RTX 6000 Ada is ~0.7x its datasheet ratio to the RTX 4090 on every GEMM-bound row "
+    "of its table (F16 +81%, Q4_K_M +21..+48%), not on the F16 path alone. Held-out medians: llama.cpp "
+    "9.9% -> 9.9% on the same 610 rows (10.0% with the 8 new rows), Ollama 11.0% -> 11.0%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1804,8 +1845,9 @@ def build_case(row: dict[str, Any]) -> Case:
     gpu = get_gpu(row["device"])
     engine = row["engine"]
     n = int(row.get("num_gpus", 1))
-    # transformers spreads layers over GPUs (device_map="auto": a pipeline); the servers use TP.
-    layout = Layout(tp=1, pp=n) if engine == "transformers" else Layout(tp=n, pp=1)
+    # transformers spreads layers over GPUs (device_map="auto": a pipeline), and so does llama.cpp
+    # (--split-mode layer, its default: src/llama.cpp llama_prepare_model_devices); the servers use TP.
+    layout = Layout(tp=1, pp=n) if engine in ("transformers", "llama.cpp") else Layout(tp=n, pp=1)
     dp = int(row.get("dp") or 1)
     if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
         layout = Layout(tp=n // dp, pp=1, dp=dp)
@@ -1903,12 +1945,16 @@ def _ollama_release(row: dict[str, Any]) -> str | None:
 
 
 def speed_engine(row: dict[str, Any]) -> str:
+    """The speed profile of the release that measured the row, with its decode KV at the Triton rate where
+    the engine's own selector gives the row's run a Triton decode kernel (rocm_decode_profile)."""
+    return rocm_decode_profile(row, release_engine(row))
+
+
+def release_engine(row: dict[str, Any]) -> str:
     """The speed profile of the release that measured the row: vLLM before 0.8 ran its V0 engine,
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if triton_decode_attention(row) and not row.get("enforce_eager"):
-        return f"{engine}-triton-attention"  # estimate/engines/rocm_triton_attention.py
     if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
         # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
@@ -1946,24 +1992,24 @@ def speed_engine(row: dict[str, Any]) -> str:
     return engine
 
 
-def triton_decode_attention(row: dict[str, Any]) -> bool:
-    """A 2026 vLLM (0.14+) or SGLang 0.5 row that decoded through Triton attention on ROCm: the backend its
-    setup names (vLLM ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, SGLang --attention-backend triton), or SGLang's
-    own default for Gemma 4 off SM100 (sgl-project/sglang PR #25006, merged 2026-05-11)."""
-    version = str(row.get("engine_version", ""))
-    if row.get("device") not in AMD_CDNA3:
-        return False  # the profiles differ from the engine's own on CDNA3 only
-    if row["engine"] == "vllm":
-        found = re.search(r"\bv?0\.(\d+)", version)
-        named = re.search(r"ROCM_AITER_UNIFIED_ATTN|TRITON_ATTN", version)
-        return bool(found and int(found.group(1)) >= 14 and named)
-    if row["engine"] != "sglang" or not re.search(r"\bv?0\.5\.", version):
-        return False
-    gemma4 = str(row.get("model", "")).lower().startswith("gemma-4") and "--attention-backend" not in version
-    return "--attention-backend triton" in version or gemma4
-
-
-AMD_CDNA3 = ("MI300X", "MI325X")
+def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
+    """`base`, or its Triton-attention twin where vLLM's / SGLang's decode-attention selector, run on the
+    inputs a user would give for this row (the model, the device, --engine-version from the release the row
+    names, --attention-backend from the backend it names), picks a Triton decode kernel: the same code
+    `llmsize fit --engine vllm|sglang` runs (estimate/engines/rocm_decode_backend.py), so the two cannot
+    diverge. No --enforce-eager twin exists: eager rows keep `base`."""
+    engine, version = str(row["engine"]), str(row.get("engine_version", ""))
+    if engine not in ("vllm", "sglang") or row.get("enforce_eager"):
+        return base
+    spec, arch = resolve(row["model"]), get_gpu(str(row["device"])).architecture
+    if engine == "sglang":
+        named = re.search(r"--attention-backend[ =](\w+)", version)
+        return speed_profile(base, sglang_decode(spec, arch, named.group(1) if named else None))
+    said = re.search(r"\bvLLM v?(\d+\.\d+)", version)  # 'vLLM ROCm (... release not printed)': none given
+    named = re.search(r"\b(ROCM_AITER_UNIFIED_ATTN|ROCM_AITER_FA|TRITON_ATTN|ROCM_ATTN)\b", version)
+    context = max(1, int(row.get("prompt_tokens") or 1)) + max(1, int(row.get("gen_tokens") or 0))
+    rel = release_of(said.group(1), "vLLM", "0.6.3") if said else None
+    return speed_profile(base, vllm_decode(spec, arch, rel, named.group(1) if named else None, context))
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.

@@ -372,10 +372,30 @@ def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage
     """The group's blocks that `stage` holds, in block order: by the stage's own (shorter) list when
     the group's block set is kept (_block_set), else by scanning the group's list."""
     blocks = None if group.layers is not None else _block_set(spec, group)
+    if blocks is not None and _in_order(spec, stage):  # no scan of a deep model's blocks (issue 15)
+        if len(stage.layers) == spec.num_layers:
+            return blocks[0]  # a stage of every block holds all of the group's blocks
+        if len(blocks[0]) == spec.num_layers:
+            return stage.layers  # a group in every block: the stage's own blocks
     if blocks is not None and len(stage.layers) < len(layers):
         return tuple(sorted(blocks[1].intersection(stage.layers)))  # in C: deep models' stages (issue 15)
     on_stage = set(stage.layers)
     return tuple(i for i in layers if i in on_stage)
+
+
+def _in_order(spec: ModelSpec, stage: Stage) -> bool:
+    """Whether the stage's blocks are a run a, a+1, ... of the model's blocks (pipeline stages are),
+    once per stage."""
+
+    def compute() -> bool:
+        layers = stage.layers
+        if not layers:
+            return True
+        first = layers[0]
+        end = first + len(layers)
+        return first >= 0 and end <= spec.num_layers and layers == tuple(range(first, end))
+
+    return memo(spec, ("blocks in order", stage), compute)
 
 
 def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, int, int]:

@@ -27,6 +27,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import (
     AUTO_COUNTS,
     GPUS_PER_NODE,
+    MAX_SEARCHED_PP,
     Layout,
     PlanError,
     _divisors,
@@ -216,6 +217,8 @@ class Planner:
                 continue
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
+                    continue
+                if pp > MAX_SEARCHED_PP and pp != self.wl.pp:  # deeper than any real pipeline (layout.py)
                     continue
                 dp = count // (tp * pp)
                 if dp % self.wl.data_parallel:  # vLLM --dp engine cores are part of every layout

@@ -104,6 +104,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
         unfused_kv_read_factor=engine_for(wl).decode_kv_read_factor(spec),
+        decode_attention=engine_for(wl).decode_attention(spec),
         sampling_s=engine_for(wl).sampling_seconds(spec),
         prefill_moe_host_s=engine_for(wl).prefill_moe_host_seconds(spec),
         encoder_flops=encoder_flops,

@@ -140,6 +140,7 @@ class EngineModel(Protocol):
     def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def no_backend_for(self, vendor: str) -> str | None: ...
     def backend_note(self, vendor: str) -> str | None: ...
+    def decode_attention(self, spec: ModelSpec) -> str: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def prefill_moe_host_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
@@ -227,6 +228,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "speculative": ("--speculative", None),
     "decode_context_parallel": ("--decode-context-parallel-size", 1),
     "engine_version": ("--engine-version", None),
+    "attention_backend": ("--attention-backend", None),
 }
 
 
@@ -431,6 +433,12 @@ class BaseEngine:
         model, for engines whose releases ran some layer kinds differently)."""
         del spec
         return str(self.engine)
+
+    def decode_attention(self, spec: ModelSpec) -> str:
+        """The decode-attention kernel assumed where the engine picks one whose KV rate is priced apart
+        (estimate/engines/rocm_decode_backend.py), and why; empty: the fitted share, nothing to say."""
+        del spec
+        return ""
 
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """CPU seconds a decode step spends sampling beyond what the engine's speed profile counts."""

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     dsa_cache,
+    rocm_decode_backend,
     serving_context,
     sglang_dp_attention,
     sglang_dsv4,
@@ -70,7 +71,7 @@ from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
-from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.torch_alloc import weights_segment_slack
 from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -157,6 +158,7 @@ class Sglang(BaseEngine):
             "dp_lm_head",
             "expert_parallel",  # --ep-size = --tp: hardware/expert_parallel.py (speed only)
             "cuda_graph_max_bs",
+            "attention_backend",  # the decode kernel on ROCm (rocm_decode_backend.py)
             "speculative",
             "engine_version",
             "allow_long_context",
@@ -224,10 +226,22 @@ class Sglang(BaseEngine):
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
-        del spec
         rel = self.release()
         old = rel is not None and rel[:2] < sglang_startup.SERIES_05
-        return SPEED_V04.engine if old else str(self.engine)
+        if old:
+            return SPEED_V04.engine
+        return rocm_decode_backend.speed_profile(str(self.engine), self._decode_choice(spec))
+
+    def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
+        """The decode-attention backend SGLang picks on ROCm (rocm_decode_backend.py); None off CDNA3,
+        for MLA and with --disable-cuda-graph (no eager twin of the Triton profile)."""
+        if spec is None or self.wl.enforce_eager:
+            return None
+        return rocm_decode_backend.sglang_decode(spec, self.wl.gpu_architecture, self.wl.attention_backend)
+
+    def decode_attention(self, spec: ModelSpec) -> str:
+        choice = self._decode_choice(spec)
+        return choice.label() if choice else ""
 
     def pre_load_bytes(self) -> int:
         """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
@@ -520,7 +534,7 @@ class Sglang(BaseEngine):
         Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
         (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
         del all_stages
-        slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        slack = weights_segment_slack(spec, wl, fmt, stage)
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
         slack += sglang_dp_attention.extra_weight_bytes(spec, wl, fmt, stage)  # attention whole per group
         return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
