@@ -36,9 +36,9 @@ def run(main: Callable[[], Any]) -> NoReturn:
 
 def _end(done: SystemExit) -> None:
     """os._exit with `done`'s code, or return (the caller then exits as Python does)."""
-    code = 0 if done.code is None else done.code
+    code = 0 if done.code is None else done.code  # llmsize's ExitCode is an IntEnum
     threading = sys.modules.get("threading")
-    if type(code) is not int or not 0 <= code <= 255 or sys.flags.inspect or (
+    if not isinstance(code, int) or not 0 <= code <= 255 or sys.flags.inspect or (
             threading is not None and threading.active_count() > 1):
         return
     atexit._run_exitfuncs()  # and forgotten: a fallback below does not run them twice
@@ -49,4 +49,4 @@ def _end(done: SystemExit) -> None:
             stream.flush()
         except Exception:  # Python's own exit reports it, as before
             return
-    os._exit(code)
+    os._exit(int(code))
