@@ -256,6 +256,23 @@ LEFT_OUT = [
     "ai/ktransformers#1870 (Qwen3.5-397B-A17B, 2x RTX 4090): 'K size: 4.15 GB' at 580,364 tokens "
     "likewise. memory.kv_cache adds one sequence's delta-net state, and no key gives the attention pool"
     " alone (its state-pool line is a row).",
+    "vLLM 0.19.0, Qwen3.5-27B with --load-format dummy, max_model_len 32,768, 16 sequences "
+    "(vllm-project/vllm#40691): 'GPU KV cache size: 290,864 tokens', '33.04x'. Both fit one pool: 1,487 "
+    "blocks of 784 tokens (the fp32 delta state, vllm_state_dtype.py) over 4 groups, 45 blocks a request; "
+    "but 1,487 x 16 x 784 x 4,096 B is 71.2 GiB, more than a 96 GB H20 holds beside 51 GiB of bf16 "
+    "weights (llmsize: 679 blocks, 132,496 tokens, 15.09x). The issue's environment names an H20 and "
+    "Qwen3.5-35B-A3B while the command serves the 27B: a 141 GB H20 would fit; not a row.",
+    "vLLM 0.29.1rc1, MiniMax-M2.7 AWQ on 2x DGX Spark at the recipe's 0.80 (eugr/spark-vllm-docker#396): "
+    "'Available KV cache memory: 22.5 GiB' where llmsize leaves 34.2 GiB of the GB10's 119.7 GiB (weights "
+    "56.3 GiB a rank, graph estimate in the budget). On unified memory the page cache and whatever else "
+    "the host holds count as used device memory; the log does not say how much, so the full-budget pool "
+    "is not a row (the pool-given rows of the same issue are).",
+    "vLLM PR #24864 (DCP for GQA), Qwen3-235B-A22B-Instruct-2507 at TP 8 + DCP 2, utilization 0.9: 'GPU "
+    "KV cache size: 1,723,584 tokens', '6.57x' at 262,144 = 53,862 blocks a rank x 16 x 2; the GPU and "
+    "the pool are not given, so only the x2 (vllm_dcp.py) is checked, not the pool.",
+    "SGLang GLM-4.7-Flash at TP 2 on Ascend NPUs (a deployment note whose repository the index does not "
+    "name): 'KV Cache is allocated. #tokens: 383872, KV size: 19.36 GB' = 47 layers x 576 x 2 B a token "
+    "(MLA latent + rope); llmsize models CUDA GPUs, so no row.",
     "vLLM Qwen3.8-27B on 2x RTX 5090 (noonghunna/club-3090#1084, #1086, #1322, #1339; vllm-"
     "project/recipes#810): the composes run DFlash drafters (not modelled) or do not state the "
     "speculative config in the lines read.",

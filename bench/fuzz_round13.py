@@ -1,7 +1,8 @@
 """Round 13 of the hostile-input run (issue 15): deep layouts, odd-but-valid configs, sizes, outputs.
 
-- timed: `--num-gpus N` where no layout of N GPUs fits, on configs of 2,048 to 65,536 blocks and on
-  catalog models (the fallback over fewer GPUs, hardware/fewer_gpus.py), every engine;
+- timed: `--num-gpus N` where no layout of N GPUs fits, on configs of 2,048 to 4,096 blocks
+  (specs/models.py MAX_LAYERS; 65,536 is refused in one line) and on catalog models (the fallback
+  over fewer GPUs, hardware/fewer_gpus.py), every engine;
 - configs: a tiny Llama with one field made odd but valid (a 2^40 vocabulary, one block, hidden size 1,
   head_dim not dividing hidden, sliding windows past the context, rope_scaling of every JSON type, MoE
   with one expert, quantization_config oddities) under estimate / fit / explain / plan / compare on
@@ -67,7 +68,7 @@ ODD: dict[str, dict[str, Any]] = {
 
 
 def timed_cases(root: Path) -> Iterator[list[str]]:
-    for layers in (2048, 16384, 65536):
+    for layers in (2048, 4096, 65536):
         deep = str(r12.write_deep_config(root / f"deep{layers}", layers))
         yield ["fit", deep, "--gpu", "T4", "--num-gpus", "64", "--engine", "vllm"]
         yield ["fit", deep, "--gpu", "T4", "--num-gpus", "63", "--engine", "sglang", "--context", "4k"]

@@ -1722,6 +1722,64 @@ FINDINGS = (
     "+35.8/+52.6%; SGLang gemma-4-31B on an MI300X (heldout12) c1/c16/c64 TPOT -13.7/-23.2/-34.7% -> "
     "-15.3/-25.9/-37.1% (not checked: whether SGLang's ROCm backend for it windows the read like Triton's). "
     "Held-out medians: llama.cpp 9.9% -> 9.9%, SGLang 10.7% -> 10.8%, others unchanged.",
+    "Triton decode attention on CDNA3 (issue 11, mi300x pass; estimate/engines/rocm_triton_attention.py, "
+    "hardware/attention_stream.py). The MI300X serving rows of 2026 releases were too fast at concurrency"
+    " while the vLLM 0.7-0.10 Llama FP8 rows on the same card land within a few percent. What differs is "
+    "the decode attention kernel: those releases ran AMD's HIP paged attention (vllm/platforms/rocm.py "
+    "use_rocm_custom_paged_attention: head 64/128, no sliding window, no sinks), while gpt-oss on vLLM "
+    "0.17 (sinks; InferenceX names ROCM_AITER_UNIFIED_ATTN), MiniMax-M2.7 on SGLang 0.5.13 "
+    "(--attention-backend triton) and Gemma 4 on SGLang (triton by default off SM100, sgl-project/sglang "
+    "PR #25006) decode through Triton kernels. AITER measured its Triton unified_attention decode on "
+    "gfx942 (ROCm/aiter PR #5664, MI325X, 304 CUs like the MI300X, head 512, fp8 KV, 8k context): 399 / "
+    "1,482 / 1,919 GB/s at batch 1 / 16 / 64 before its gfx942 tuning, a third of HBM where the model "
+    "read the cache at the NVIDIA-fitted 0.73. Those rates (bytes/s: a CU-bound kernel, not a share of "
+    "the HBM figure) now price the KV read of the profiles 'vllm-triton-attention' and "
+    "'sglang-triton-attention', picked by rows that ran them; nothing fitted. Held out: Gemma-4-31B c16 /"
+    " c64 output +39.0% / +69.6% -> +9.2% / +20.5%, gpt-oss-120b TP 1 c64 / c256 +57.3% / +113.2% -> "
+    "+50.3% / +88.1%, MiniMax-M2.7 TP 2 c1 / TP 4 c256 +131.2% / +136.5% -> +117.2% / +98.5%; fit rows "
+    "unchanged; held-out medians SGLang 10.8% -> 10.3%, vLLM 9.5% -> 9.5%. Checked and left: the MI300X "
+    "catalog entry is dense (1,307.4 TFLOPS BF16, 2,614.9 FP8; AMD's sparse figures are twice that); a "
+    "lower CDNA3 bandwidth or prefill share for every kernel breaks the Llama FP8 rows (a 0.55 weight "
+    "share takes the MI300X fit rows' median from 3.9% to 11.8%), so it is the kernels, not the HBM. FP8 "
+    "checkpoints in e4m3fn are converted to e4m3fnuz at load on gfx942 and run natively. Still open: "
+    "MiniMax-M2.7's c1 step (~120 us a layer over the model: AITER ships no gfx942 / cu_num 304 rows for "
+    "its blockscale FP8 GEMM and fused MoE, ROCm/aiter issues #3852 / #3853, and no per-call timing of "
+    "the default kernels at its shapes was found), gpt-oss's MXFP4 experts through triton_kernels' "
+    "matmul_ogs (~0.1 ms a sequence left), GLM-5.1's TileLang DSA path, and Ministral-3-8B on vLLM (HIP "
+    "paged attention, +61%).",
+    "MoE on the A100 under vLLM 0.4.2 and Ollama 0.11.8 (issue 11, a100moe pass; no constant moved). "
+    "vLLM: an era-matched check was added, vllm-project/vllm PR #3240's Mixtral-8x7B TP 2 "
+    "benchmark_latency on an A100 (vLLM main of 2024-03, 1,000 in / 50 out, batch 1-16; table "
+    "heldout13-vllm-pr3240-mixtral-a100): -9.7 / -2.8 / +1.9 / +2.1 / -1.3%, so that era's fused_moe "
+    "decode (2 of 8 experts) is modelled right on the same card and Qwen2-57B-A14B's +120..+138% is "
+    "specific to its shape (64 experts, 8 picked: 61 padded 16-row M-blocks launched per projection with "
+    "8 live, the 20,480-wide gated shared expert) or to models/qwen2_moe.py of 0.4.2. Published A100 "
+    "fused_moe timings at batch 1 were read as a price: benchmark_moe on an A100-SXM4-80GB at E=16, "
+    "N=3072, hidden 4096, top-8 (PR #37814: 842.91 us default, 843.05 us tuned for ~604 MB, 0.72 TB/s, "
+    "35% of the datasheet, where hardware/moe_stream.py's small-expert slope is 0.89); even at 35% "
+    "Qwen2-57B's 220 MB of routed experts a rank and layer add ~5 ms of the ~19 ms (graphs) to ~26 ms "
+    "(eager) a token measured beyond the model: not the mechanism, not priced. Ollama: the harness script"
+    " (gparemsky/48gb4090 ML_WORKLOADS/MAIN_RUNME_benchmark.sh) names one 80 GB A100 for every A100 label"
+    " ('A100 (80GB running 24GB models)', 'A100 80GB (Single)'), sets no Ollama variable or option and "
+    "runs gpt-oss:120b alone as the day's first A100 report. gpt-oss-120b's two excesses (13.5 ms a "
+    "decoded token, ~0.69 s per 512-token prompt ubatch) are together what ~10 of its 36 blocks resident "
+    "in host memory would cost (read by the CPU at ~78 GB/s; copied over PCIe 4.0 at ~25 GB/s for ggml's "
+    "prompt op offload), but Ollama 0.11.8 places every block on an 80 GB card and the run prints no "
+    "split: not modelled. qwen3-coder's A100 decode (+78..+85%, the RTX 4090's +17..+19%): the step "
+    "beyond its weight reads is 9.1 ms measured on the A100 and 5.3 ms on the 4090 (1.71x) where the "
+    "model prices 4.2 ms on both; the boost clocks are 1.41 GHz (NVIDIA A100 Tensor Core GPU Architecture"
+    " whitepaper, GPU Boost Clock 1410 MHz) and 2.52 GHz (nvidia.com RTX 4090 specifications), 1.79x. "
+    "Across the table the llama.cpp / Ollama CUDA decode rows of Ampere cards (A100 median +14.7%, RTX "
+    "3090 +22.5%, RTX A6000 +13.4%, RTX A4000 +20.8%) are predicted fast where Ada and Blackwell cards "
+    "are not (RTX 4090 +1.1%, RTX 4080 -5.0%, RTX 5090 +3.9%, RTX 5080 -2.6%): the shape of a per-node "
+    "GPU time set in SM cycles, calibrated on GeForce fit rows (RTX 4090 / 5090 at 2.4-2.5 GHz, one RTX "
+    "3090 at 1.70) and applied in seconds to 1.4-1.8 GHz cards. An unfitted trial (each llama.cpp / "
+    "Ollama per-layer and per-node GPU time scaled by 2.52 GHz over the card's boost clock, constants as "
+    "fitted) moves the A100 qwen3-coder decode rows to +24.7 / +29.9% and the other A100 Ollama decode "
+    "rows 2-6 points toward zero, leaves the llama.cpp and Ollama held-out medians at 9.93% and 10.95%, "
+    "and raises the llama.cpp fit median 4.15% -> 4.32% (its RTX 3090 fit row). Landing it needs a clock "
+    "per catalog GPU and a refit of those constants in cycles on the fit rows; that is the llama.cpp "
+    "speed model's, not done here.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1849,6 +1907,8 @@ def speed_engine(row: dict[str, Any]) -> str:
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
+    if triton_decode_attention(row) and not row.get("enforce_eager"):
+        return f"{engine}-triton-attention"  # estimate/engines/rocm_triton_attention.py
     if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
         # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
@@ -1884,6 +1944,26 @@ def speed_engine(row: dict[str, Any]) -> str:
     if engine == "llama.cpp" and walks_ids(row_build(version)):
         return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
+
+
+def triton_decode_attention(row: dict[str, Any]) -> bool:
+    """A 2026 vLLM (0.14+) or SGLang 0.5 row that decoded through Triton attention on ROCm: the backend its
+    setup names (vLLM ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, SGLang --attention-backend triton), or SGLang's
+    own default for Gemma 4 off SM100 (sgl-project/sglang PR #25006, merged 2026-05-11)."""
+    version = str(row.get("engine_version", ""))
+    if row.get("device") not in AMD_CDNA3:
+        return False  # the profiles differ from the engine's own on CDNA3 only
+    if row["engine"] == "vllm":
+        found = re.search(r"\bv?0\.(\d+)", version)
+        named = re.search(r"ROCM_AITER_UNIFIED_ATTN|TRITON_ATTN", version)
+        return bool(found and int(found.group(1)) >= 14 and named)
+    if row["engine"] != "sglang" or not re.search(r"\bv?0\.5\.", version):
+        return False
+    gemma4 = str(row.get("model", "")).lower().startswith("gemma-4") and "--attention-backend" not in version
+    return "--attention-backend triton" in version or gemma4
+
+
+AMD_CDNA3 = ("MI300X", "MI325X")
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.

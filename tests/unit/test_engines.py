@@ -153,10 +153,10 @@ def test_vllm_gemma4_global_layers_get_longer_blocks_of_the_same_page() -> None:
     assert budget.kv_tokens == (50 * GIB // f.kv_page_bytes) // 6 * 16 == 54_608
     # one request: 262,144 / 32 global blocks + 5 sliding groups x (cdiv(1023 + 2048, 16) + 1)
     assert f.blocks_per_request == 8192 + 5 * 193
-    # vLLM >= 0.21 prints max concurrency x max_model_len instead (vllm#40694): ~10x more here, as
+    # vLLM >= 0.20.1 prints max concurrency x max_model_len instead (vllm#40694): ~10x more here, as
     # #43308 saw ("~525k" after "~55k")
     later = int(20480 / (8192 + 5 * 193) * 262144)
-    assert f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)" in budget.lines
+    assert f"(vLLM >= 0.20.1 prints: GPU KV cache size: {later:,} tokens)" in budget.lines
 
 
 def test_vllm_refuses_a_context_its_pool_cannot_hold_and_names_the_largest() -> None:

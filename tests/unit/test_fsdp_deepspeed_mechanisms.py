@@ -100,8 +100,10 @@ def test_ms_swift_qwen25_7b_zero3_sits_below_its_card_reading() -> None:
 
 def test_answerai_llama2_70b_fsdp_offload_peak() -> None:
     """AnswerDotAI/fsdp_qlora benchmarks_03_2024.md: Llama-2 70B QLoRA r64, 2x RTX 3090, FSDP + CPU
-    offload, batch 2 x 2048: 'Peak Memory (GiB) 14.92' (max_memory_reserved). With the root unit
-    (embeddings + head, 1.05 GB, all gathered from the host) the allocation comes within 5%."""
+    offload, batch 2 x 2048: 'Peak Memory (GiB) 14.92', train.py's max_memory_reserved, which bounds
+    the allocated peak from above. train.py builds AdamW on the FSDP-wrapped (offloaded) parameters,
+    so the adapters' states and gradients sit on the host (param_offload.py): the allocation is the
+    NF4 quant state, the gathered blocks, the root unit (1.05 GB) and the activations."""
     spec = _spec("Llama-2-70B")
     wl = Workload(mode="qlora", framework="plain", lora_rank=64,
                   lora_targets=("q_proj", "k_proj", "v_proj", "gate_proj", "up_proj", "down_proj"),
@@ -109,8 +111,9 @@ def test_answerai_llama2_70b_fsdp_offload_peak() -> None:
                   gradient_checkpointing=True, optimizer="adamw-foreach", loss="full-shifted",
                   master_weights=False, context=2048, batch=2, zero=3, num_gpus=2, offload_params="cpu")
     got = estimate(spec, wl)
+    assert got.optimizer_bytes == 0 and got.adapters_bytes == 0
     allocated = (got.total_bytes - got.overhead_bytes) / GIB
-    assert abs(allocated / 14.92 - 1) < 0.05
+    assert 0.6 * 14.92 < allocated < 14.92
 
 
 def test_zero_impl_picks_the_library() -> None:

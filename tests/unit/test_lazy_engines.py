@@ -12,6 +12,8 @@ from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
 from llmsize.estimate.engines.ollama import LEGACY_SPEED as OLLAMA_LEGACY
 from llmsize.estimate.engines.ollama import Ollama
+from llmsize.estimate.engines.rocm_triton_attention import SGLANG_PROFILES as TRITON_SGLANG
+from llmsize.estimate.engines.rocm_triton_attention import VLLM_PROFILES as TRITON_VLLM
 from llmsize.estimate.engines.sglang import LEGACY_SPEED as SGLANG_LEGACY
 from llmsize.estimate.engines.sglang import Sglang
 from llmsize.estimate.engines.speed_eager import EAGER_SPEED
@@ -36,6 +38,7 @@ def test_profiles_are_the_eager_tables_union():
     eager = {cls.engine.value: cls.speed for cls in (Transformers, Vllm, Sglang, LlamaCpp, Ollama)}
     eager |= VLLM_LEGACY | TRANSFORMERS_LEGACY | LLAMA_CPP_LEGACY
     eager |= EAGER_SPEED | VULKAN_PROFILES | OLLAMA_LEGACY | SGLANG_LEGACY | CAPPED_SPEED
+    eager |= TRITON_VLLM | TRITON_SGLANG
     assert dict(ENGINE_PROFILES) == eager
     assert all(ENGINE_PROFILES[name] is profile for name, profile in eager.items())
     assert engine_profile("no-such-engine") is Vllm.speed  # vLLM's, as before

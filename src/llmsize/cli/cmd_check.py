@@ -46,10 +46,15 @@ def check_cmd(
 
     Exit 0 when it fits, 3 when it does not, 2 for bad input. Nothing given is executed.
 
-    Examples: llmsize check --gpu H100 -- vllm serve Qwen/Qwen3-8B --max-model-len 32768 ·
-    llmsize check --gpu RTX-4090 -- llama-server -m Qwen3-8B-Q4_K_M.gguf -c 65536 -np 4 ·
-    llmsize check --gpu RTX-3090 --env OLLAMA_CONTEXT_LENGTH=32768 -- ollama run qwen3:8b ·
-    llmsize check --gpu A100-80GB train.yaml
+    Examples:
+
+      llmsize check --gpu H100 -- vllm serve Qwen/Qwen3-8B --max-model-len 32768
+
+      llmsize check --gpu RTX-4090 -- llama-server -m Qwen3-8B-Q4_K_M.gguf -c 65536 -np 4
+
+      llmsize check --gpu RTX-3090 --env OLLAMA_CONTEXT_LENGTH=32768 -- ollama run qwen3:8b
+
+      llmsize check --gpu A100-80GB train.yaml
     """
     import os
 

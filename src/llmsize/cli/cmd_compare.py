@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from llmsize.hardware.gpus import GpuSpec
 
 ModelsArg = Annotated[list[str], typer.Argument(
-    help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu.")]
+    help="One model to compare across --gpus, or several models/quantizations to compare on one --gpu "
+         "(space- or comma-separated).")]
 
 
 @app.command("compare")
@@ -116,7 +117,7 @@ def compare_cmd(
     options = workload_options_from(workload, engine)
     refuse_fewer_gpus_than_the_layout(count, options, given=count is not None)  # the default is "auto"
     pairs = []
-    for name in dict.fromkeys(models):
+    for name in dict.fromkeys(model_names(models)):
         spec = resolve(name, revision=revision, engine=options.get("engine"))
         pairs.append((spec, workload_for(spec, options, count)))
     if not context_given(ctx):  # the engine's own context on these GPUs, when they all get the same one
@@ -144,6 +145,17 @@ def compare_cmd(
         sys.stdout.write(compare_page(doc))
     else:
         write_document(doc, fmt.value, rows_key="rows")
+
+
+def model_names(models: list[str]) -> list[str]:
+    """The models asked: `A,B` counts as two, as --gpus counts GPUs (specs/name_list.py); a path that
+    exists stays whole."""
+    import os
+
+    from llmsize.specs.name_list import model_list
+
+    return [part for m in models
+            for part in ((None if os.path.exists(m) else model_list(m)) or [m])]
 
 
 def sort_rows(rows: list[Any], key: SortKey) -> list[Any]:

@@ -164,8 +164,13 @@ def estimate_cmd(
 ) -> None:
     """Memory a model needs for a workload: weights, KV cache, activations, gradients, optimizer, adapters.
 
-    Examples: llmsize estimate Qwen2.5-7B-Instruct-GPTQ-Int4 · llmsize estimate Llama-3.1-8B --mode qlora
-    --context 8k --format json · llmsize estimate ./model.gguf --kv-dtype q8_0 --context 32k
+    Examples:
+
+      llmsize estimate Qwen2.5-7B-Instruct-GPTQ-Int4
+
+      llmsize estimate Llama-3.1-8B --mode qlora --context 8k --format json
+
+      llmsize estimate ./model.gguf --kv-dtype q8_0 --context 32k
     """
     from llmsize.report.export import check_output, write_report
     from llmsize.report.render_estimate import render_estimate

@@ -44,8 +44,15 @@ def explain_cmd(
     """Show how each memory component is computed, with the model's numbers filled in.
 
     Takes estimate's arguments. json/yaml/csv print the estimate document (DESIGN.md), whose `components`
-    hold each rule and its numbers. Examples: llmsize explain Qwen2.5-7B-Instruct · llmsize explain
-    Mixtral-8x7B --mode lora --context 8k · llmsize explain Qwen3-8B --format json
+    hold each rule and its numbers.
+
+    Examples:
+
+      llmsize explain Qwen2.5-7B-Instruct
+
+      llmsize explain Mixtral-8x7B --mode lora --context 8k
+
+      llmsize explain Qwen3-8B --format json
     """
     from llmsize.cli.engine_context import context_given
     from llmsize.report.export import check_output, write_report

@@ -98,7 +98,7 @@ def gpus_cmd(
         say_written(ctx, output, f"{len(gpus)} GPUs")
         if not stdout_shows(ctx, output):  # the file holds the answer (issue 15, round 8)
             return
-    render_gpus(gpus, fmt.value)
+    render_gpus(gpus, fmt.value, asked=("FP8",) if fp8 else ())
 
 
 def _show_local(gpu_files: Sequence[Path], fmt: OutputFormat) -> None:

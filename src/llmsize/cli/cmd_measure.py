@@ -189,21 +189,24 @@ def measure_cmd(
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    r"""Run the workload on the real model (random weights from its config) and compare with the estimate.
+    """Run the workload on the real model (random weights from its config) and compare with the estimate.
 
     The model is built from config.json, never downloaded; estimated vs measured memory is shown
     per component and at the peak.
 
     inference: prefill the prompt, then decode until --context.
     full, training, lora, qlora: forward, backward and AdamW step, twice; the second step is reported.
-    Needs the extra: pip install "llmsize\[measure]".
+    Needs the extra: pip install "llmsize[measure]".
     Too big for the device: refused before anything is allocated (exit 3).
     A CUDA out-of-memory is reported as a result (exit 3).
 
     Examples:
-    llmsize measure Qwen2.5-7B --context 32k
-    llmsize measure Qwen2.5-0.5B --device cpu --layers 2 --context 256
-    llmsize measure Llama-3.1-8B --mode lora --device cuda -o measured.yaml
+
+      llmsize measure Qwen2.5-7B --context 32k
+
+      llmsize measure Qwen2.5-0.5B --device cpu --layers 2 --context 256
+
+      llmsize measure Llama-3.1-8B --mode lora --device cuda -o measured.yaml
     """
     from llmsize.estimate.core import estimate
     from llmsize.measure.harness import measurable_workload, measure, refuse_unsizable, require_torch

@@ -73,8 +73,15 @@ def models_cmd(
 ) -> None:
     """List the bundled model catalog: family, exact parameter count, layers, context and source.
 
-    Examples: llmsize models --family qwen3 · llmsize models --min-params 7B --max-params 70B --dense
-    · llmsize models --search instruct --format json · llmsize models --fits (what runs on this machine)
+    Examples:
+
+      llmsize models --family qwen3
+
+      llmsize models --min-params 7B --max-params 70B --dense
+
+      llmsize models --search instruct --format json
+
+      llmsize models --fits
     """
     from llmsize.report.render_models import model_row, render_models
     from llmsize.specs import catalog

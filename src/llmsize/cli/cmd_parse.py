@@ -15,7 +15,11 @@ def parse_cmd(
 ) -> None:
     """Split a model name into series, version, size, training type, quant method and precision.
 
-    Examples: llmsize parse Qwen2.5-7B-Instruct-GPTQ-Int4 · llmsize parse deepseek-r1:14b --format json
+    Examples:
+
+      llmsize parse Qwen2.5-7B-Instruct-GPTQ-Int4
+
+      llmsize parse deepseek-r1:14b --format json
     """
     from llmsize.names import parse_name
     from llmsize.report.render_names import render_parsed

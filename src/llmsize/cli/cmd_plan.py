@@ -57,10 +57,16 @@ def plan_cmd(
 ) -> None:
     """Print the launch command for the layout `fit` chooses (exit 3 when nothing fits).
 
-    Examples: llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k ·
-    llmsize plan Qwen2.5-14B-Instruct --gpu RTX-4090 --engine llama.cpp --quant Q4_K_M --context 16k ·
-    llmsize plan Qwen3-8B --gpu L4 --format json  (the estimate document of the chosen layout, with
-    its fit row in `gpus` and the launch command in `command`)
+    Examples:
+
+      llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k
+
+      llmsize plan Qwen2.5-14B-Instruct --gpu RTX-4090 --engine llama.cpp --quant Q4_K_M --context 16k
+
+      llmsize plan Qwen3-8B --gpu L4 --format json
+
+    (--format json: the estimate document of the chosen layout, with its fit row in `gpus` and the
+    launch command in `command`)
     """
     from llmsize.hardware.plan import plan_fit_rows
     from llmsize.preflight.emit import downloaded_quant, launch_command, launch_notes, serving_engine
@@ -101,7 +107,9 @@ def plan_cmd(
         wl = engine_default_context(spec, wl, gpu_spec, count)
     row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
     if not row.fits:
-        raise NothingFitsError(f"{spec.name} does not fit {gpu_spec.id}: {row.reason}")
+        # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)
+        where = gpu_spec.id if row.count == 1 else f"{row.count} x {gpu_spec.id}"
+        raise NothingFitsError(f"{spec.name} does not fit {where}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
     notes = launch_notes(spec, wl, wl.engine.value, model)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")

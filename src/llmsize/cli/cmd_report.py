@@ -25,7 +25,11 @@ ReportFileArg = Annotated[Path, typer.Argument(help="A report written with --out
 def show_cmd(file: ReportFileArg, fmt: FormatOpt = OutputFormat.HUMAN) -> None:
     """Render a saved report as its table again (or re-emit it as JSON, YAML or CSV).
 
-    Examples: llmsize report show estimate.yaml · llmsize report show measured.yaml --format json
+    Examples:
+
+      llmsize report show estimate.yaml
+
+      llmsize report show measured.yaml --format json
     """
     from llmsize.report.load import load_report
     from llmsize.report.render_estimate import render_estimate
@@ -46,7 +50,11 @@ def show_cmd(file: ReportFileArg, fmt: FormatOpt = OutputFormat.HUMAN) -> None:
 def diff_cmd(a: ReportFileArg, b: ReportFileArg, fmt: FormatOpt = OutputFormat.HUMAN) -> None:
     """Show what changed from report A to report B: model, workload fields, each component, total, fits.
 
-    Examples: llmsize report diff bf16.yaml int4.yaml · llmsize report diff a.json b.json --format json
+    Examples:
+
+      llmsize report diff bf16.yaml int4.yaml
+
+      llmsize report diff a.json b.json --format json
     """
     from llmsize.report.diff import diff_reports
     from llmsize.report.load import load_report

@@ -70,6 +70,24 @@ MmEncoderTpModeOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+LanguageOnlyOpt = Annotated[
+    bool,
+    Option(
+        "--language-model-only",
+        help="vLLM: serve a vision-language checkpoint as text only (no vision or audio tower built or "
+        "profiled).",
+        rich_help_panel=_PANEL,
+    ),
+]
+CudagraphModeOpt = Annotated[
+    str | None,
+    Option(
+        "--cudagraph-mode",
+        help="vLLM: compilation_config cudagraph_mode: FULL_AND_PIECEWISE (default), PIECEWISE, "
+        "FULL_DECODE_ONLY or NONE.",
+        rich_help_panel=_PANEL,
+    ),
+]
 KvCacheMemoryOpt = Annotated[
     str | None,
     Option(
@@ -102,6 +120,15 @@ MambaSsmDtypeOpt = Annotated[
     Option(
         "--mamba-ssm-dtype",
         help="SGLang: float32 (default), bfloat16 or float16 for the SSM / delta state.",
+        rich_help_panel=_PANEL,
+    ),
+]
+DcpOpt = Annotated[
+    int,
+    Option(
+        "--decode-context-parallel-size",
+        min=1,
+        help="vLLM: ranks of the TP group each request's KV is split over (default 1; it must divide --tp).",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -303,6 +330,8 @@ def engine_settings(
     enable_prefix_caching: PrefixCachingOpt = False,
     block_size: BlockSizeOpt = None,
     mm_encoder_tp_mode: MmEncoderTpModeOpt = None,
+    language_model_only: LanguageOnlyOpt = False,
+    cudagraph_mode: CudagraphModeOpt = None,
     kv_cache_memory: KvCacheMemoryOpt = None,
     mem_fraction_static: MemFractionOpt = None,
     max_mamba_cache_size: MaxMambaCacheOpt = None,
@@ -322,6 +351,7 @@ def engine_settings(
     no_op_offload: NoOpOffloadOpt = False,
     speculative: SpeculativeOpt = None,
     num_speculative_tokens: NumSpecTokensOpt = None,
+    decode_context_parallel_size: DcpOpt = 1,
     engine_version: EngineVersionOpt = None,
 ) -> dict[str, Any]:
     """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
@@ -335,6 +365,8 @@ def engine_settings(
         "enable_prefix_caching": enable_prefix_caching,
         "block_size": block_size,
         "mm_encoder_tp_mode": mm_encoder_tp_mode,
+        "language_model_only": language_model_only,
+        "cudagraph_mode": cudagraph_mode,
         "kv_cache_memory": kv_bytes,
         "mem_fraction_static": mem_fraction_static,
         "max_mamba_cache_size": max_mamba_cache_size,
@@ -354,6 +386,7 @@ def engine_settings(
         "op_offload": not no_op_offload,
         "speculative": speculative,
         "num_speculative_tokens": num_speculative_tokens,
+        "decode_context_parallel": decode_context_parallel_size,
         "engine_version": engine_version,
     }
 

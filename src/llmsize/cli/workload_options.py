@@ -249,7 +249,12 @@ OffloadOptimizerOpt = Annotated[
 ]
 OffloadParamsOpt = Annotated[
     Offload,
-    Option("--offload-params", help="DeepSpeed ZeRO-3 parameter offload.", rich_help_panel=_TRAIN),
+    Option(
+        "--offload-params",
+        help="ZeRO-3 parameter offload (DeepSpeed offload_param; under FSDP, CPUOffload also steps the "
+        "optimizer on the host).",
+        rich_help_panel=_TRAIN,
+    ),
 ]
 ZeroImplOpt = Annotated[
     ZeroImpl,

@@ -21,6 +21,7 @@ from llmsize.estimate import (
     fsdp_root,
     images,
     kv_cache,
+    param_offload,
     phases,
     preference,
     speculative,
@@ -155,6 +156,8 @@ def _plan_stage(
     adapter_bytes = adapter_params * adapter_elem
     if wl.zero == 3 and wl.dp > 1:
         adapter_bytes = -(-adapter_bytes // wl.dp)
+    if param_offload.adapters_on_host(wl):
+        host_weights, adapter_bytes = host_weights + adapter_bytes, 0
     static = StaticBytes(
         weights=weights,
         gradients=train.gradients,

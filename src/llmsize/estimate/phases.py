@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
-from llmsize.estimate import deepspeed_buckets, deepspeed_step, fsdp_root
+from llmsize.estimate import deepspeed_buckets, deepspeed_step, fsdp_root, param_offload
 from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
 from llmsize.estimate.adapters import resolve_targets
@@ -171,7 +171,8 @@ def _candidates(
         targets = resolved.walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
     rc = recipe(wl)
-    if rc.optimizer_in_backward or wl.offload_optimizer is not Offload.NONE:
+    master = wl.mode.trains_all_weights and master_weights_on(wl, compute)
+    if rc.optimizer_in_backward or param_offload.optimizer_offload(wl, master) is not Offload.NONE:
         # one parameter's gradient at a time, in backward only (static.gradients is the largest):
         # stepped in backward, or (ZeRO-Offload, FSDP CPUOffloadPolicy) reduced and copied to the host
         # as it is produced (training.training_bytes keeps that one tensor in flight)

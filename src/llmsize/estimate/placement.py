@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,15 @@ class Stage:
     layers: tuple[int, ...]
     embedding: bool  # token embeddings (and learned positions, and the vision tower)
     head: bool  # final norm + lm_head (or, tied, the embedding matrix serving as the head)
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.index, self.layers, self.embedding, self.head))
+
+    def __hash__(self) -> int:
+        """Hashed once: a stage keys the per-stage caches (estimate/memo.py), and hashing a stage of
+        65,536 blocks on every look-up was a fifth of a deep model's layout search (issue 15)."""
+        return self._hash
 
 
 def split_layers(layers: list[int], n_parts: int) -> list[list[int]]:

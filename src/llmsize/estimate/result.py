@@ -86,6 +86,9 @@ class EngineFigures(Record):
     concurrency_tokens: bool = Field(
         default=False, description="vLLM: the log's token count is max concurrency x max_model_len (>= 0.21)"
     )
+    dcp_world_size: int = Field(
+        default=1, ge=1, description="vLLM --decode-context-parallel-size: ranks a request's KV is split over"
+    )
     budget_fraction: float | None = Field(default=None, description="share of the card the engine claims")
     state_slot_bytes: int = Field(
         default=0, ge=0,

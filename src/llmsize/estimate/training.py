@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from llmsize.estimate import param_offload
 from llmsize.estimate.adapters import LoraFactors
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.weights import Shard
@@ -171,7 +172,8 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
       unified memory, outside torch's caching allocator, so `max_memory_allocated` never sees them;
       they are reported as `paged` beside the total.
     - DeepSpeed `offload_optimizer` (ZeRO-Offload, arXiv:2101.06840): states and the fp32 master
-      copy live in host RAM (or NVMe); the GPU keeps none.
+      copy live in host RAM (or NVMe); the GPU keeps none. PyTorch FSDP's parameter offload steps
+      on the host too (param_offload.py).
     """
     if not wl.mode.trains or not tensors:
         return TrainingBytes(0, 0, 0, 0, param_dtype, param_dtype, "", "", ())
@@ -219,16 +221,16 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
             "not in the total (max_memory_allocated); they page to host RAM under pressure"
         )
         opt_formula += " (states paged, outside the total)"
-    if wl.offload_optimizer is not Offload.NONE:
-        # ZeRO-Offload (and FSDP CPUOffloadPolicy): gradients are copied to the host as they are
-        # reduced, the step runs there; the GPU keeps about one tensor's gradient in flight.
+    off = param_offload.optimizer_offload(wl, master_on)
+    if off is not Offload.NONE:
+        # ZeRO-Offload (and FSDP CPUOffload, param_offload.py): gradients are copied to the host as
+        # they are reduced, the step runs there; the GPU keeps about one tensor's gradient in flight.
         in_flight = min(grads, math.ceil(max(t.numel for t in tensors) * elem))
         host, optimizer = optimizer + paged + grads - in_flight, 0
         grads, paged = in_flight, 0
-        notes.append(
-            f"optimizer states, master copy and gradients offloaded to {wl.offload_optimizer} ({host:,} B)"
-        )
-        opt_formula += f" (offloaded to {wl.offload_optimizer})"
+        why = "" if wl.offload_optimizer is not Offload.NONE else " with the FSDP parameter shards"
+        notes.append(f"optimizer states, master copy and gradients offloaded to {off}{why} ({host:,} B)")
+        opt_formula += f" (offloaded to {off})"
         grad_formula += " (offloaded; one tensor in flight)"
     return TrainingBytes(
         numel,

@@ -96,6 +96,14 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
                 notes.append(f"{fmt.quant} keeps unquantized tensors in fp16, the dtype its kernels run in")
             if fmt.quant in _BNB and base.quant not in _BNB:  # quantized on load, as QLoRA's base below
                 fmt = _bnb_fused_experts(spec, wl, fmt, notes)
+            if fmt.quant == QuantMethod.GGUF:
+                # a GGUF file named by --quant loads as the engine loads a GGUF checkpoint: transformers
+                # dequantizes it (load_format), which `--quant Q4_K_M --engine transformers` skipped
+                # and sized at 4.8 bits a weight (issue 15, newcomer round 10)
+                as_file = spec.model_copy(update={"weight_format": fmt})
+                if (loaded := engine_for(wl).load_format(as_file, wl, rest)) is not None:
+                    fmt = loaded[0]
+                    notes.append(loaded[1])
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:
         fmt = _plain_quantization(wanted, notes)
     elif wl.mode is Mode.QLORA and (
@@ -364,12 +372,32 @@ def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage
     """The group's blocks that `stage` holds, in block order: by the stage's own (shorter) list when
     the group's block set is kept (_block_set), else by scanning the group's list."""
     blocks = None if group.layers is not None else _block_set(spec, group)
+    if blocks is not None and _in_order(spec, stage):  # no scan of a deep model's blocks (issue 15)
+        if len(stage.layers) == spec.num_layers:
+            return blocks[0]  # a stage of every block holds all of the group's blocks
+        if len(blocks[0]) == spec.num_layers:
+            return stage.layers  # a group in every block: the stage's own blocks
     if blocks is not None and len(stage.layers) < len(layers):
         return tuple(sorted(blocks[1].intersection(stage.layers)))  # in C: deep models' stages (issue 15)
     on_stage = set(stage.layers)
     if on_stage.issuperset(layers):  # one stage holds them all (every one-GPU plan): as they are
         return tuple(layers)
     return tuple(i for i in layers if i in on_stage)
+
+
+def _in_order(spec: ModelSpec, stage: Stage) -> bool:
+    """Whether the stage's blocks are a run a, a+1, ... of the model's blocks (pipeline stages are),
+    once per stage."""
+
+    def compute() -> bool:
+        layers = stage.layers
+        if not layers:
+            return True
+        first = layers[0]
+        end = first + len(layers)
+        return first >= 0 and end <= spec.num_layers and layers == tuple(range(first, end))
+
+    return memo(spec, ("blocks in order", stage), compute)
 
 
 def _tp_shape(spec: ModelSpec, group: ParamGroup, tp: int) -> tuple[int, int, int, int]:

@@ -289,7 +289,11 @@ class Workload(Record):
     offload_optimizer: Offload = Field(
         default=Offload.NONE, description="DeepSpeed ZeRO offload of optimizer states (and master copy)"
     )
-    offload_params: Offload = Field(default=Offload.NONE, description="DeepSpeed ZeRO-3 parameter offload")
+    offload_params: Offload = Field(
+        default=Offload.NONE,
+        description="ZeRO-3 parameter offload (DeepSpeed offload_param; FSDP CPUOffload, whose optimizer "
+        "steps on the host: param_offload.py)",
+    )
     zero_impl: ZeroImpl = Field(
         default=ZeroImpl.AUTO,
         description="the library behind --zero; auto = DeepSpeed for a Hugging Face Trainer-family run "
@@ -349,6 +353,12 @@ class Workload(Record):
         description="vLLM --mm-encoder-tp-mode: TP splits the vision encoder's weights (weights, the "
         "default) or every rank keeps it whole (data); estimate/encoder_tp.py",
     )
+    language_model_only: bool = Field(
+        default=False, description="vLLM --language-model-only: no vision or audio tower built or profiled"
+    )
+    cudagraph_mode: str | None = Field(
+        default=None, description="vLLM compilation_config cudagraph_mode (vllm_cudagraph_mode.py)"
+    )
     mamba_ssm_dtype: Literal["float32", "bfloat16", "float16"] | None = Field(
         default=None, description="SGLang: dtype of the SSM / delta state (default float32)"
     )
@@ -381,6 +391,10 @@ class Workload(Record):
     expert_parallel: bool = Field(
         default=False,
         description="vLLM --enable-expert-parallel: whole experts over tp x data_parallel GPUs (ceil share)",
+    )
+    decode_context_parallel: int = Field(
+        default=1, ge=1, le=MAX_COUNT,
+        description="vLLM --decode-context-parallel-size: TP ranks each request's KV tokens are split over",
     )
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"

@@ -91,14 +91,26 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
             lines.append(f"{prefix}nothing fits: {shared}" if shared else
                          f"{prefix}nothing fits; try a quantized variant, a shorter --context or more GPUs.")
             continue
-        best = min(fitting, key=lambda r: (r.row.count, -(r.row.decode_tokens_per_s or 0)))
-        fastest = max(fitting, key=lambda r: r.row.aggregate_tokens_per_s or r.row.decode_tokens_per_s or 0)
+        # Equal decode speeds are common where the engine's per-step overhead bounds decode (transformers
+        # at batch 1: gpt-oss-20b decodes at the same ~40 tokens/s on an RTX 4090 and an RTX 5090); the
+        # order the GPUs were typed decided then (issue 15, newcomer round 10), so the time to the first
+        # token and then the headroom (a longer context) break the tie.
+        best = min(fitting, key=lambda r: (r.row.count, -(r.row.decode_tokens_per_s or 0),
+                                           r.row.ttft_s if r.row.ttft_s is not None else float("inf"),
+                                           -r.row.headroom_bytes))
+        fastest = max(fitting, key=_tokens)
         speed = (f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
                  if best.row.decode_tokens_per_s else "")
         line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — the fewest GPUs that fit, "
                 f"{format_gib(best.row.headroom_bytes)} headroom each{speed}")
-        if fastest.row.gpu != best.row.gpu and fastest.row.decode_tokens_per_s:
+        faster = _tokens(fastest) > _tokens(best)  # a tie names no second GPU
+        if fastest.row.gpu != best.row.gpu and fastest.row.decode_tokens_per_s and faster:
             line += (f"; fastest: {fastest.row.count}x {fastest.row.gpu} "
                      f"(~{fastest.row.decode_tokens_per_s:,.0f} tokens/s)")
         lines.append(line + ".")
     return lines
+
+
+def _tokens(r: CompareRow) -> float:
+    """A row's tokens/s: the aggregate of a concurrency level, else one sequence's decode."""
+    return r.row.aggregate_tokens_per_s or r.row.decode_tokens_per_s or 0

@@ -464,6 +464,15 @@ class GpuCatalog:
         gpu = self.find(name)
         if gpu is not None:
             return gpu
+        from llmsize.hardware.gpu_count_words import split_count
+
+        counted = split_count(name)
+        known = self.find(counted[1]) if counted else None
+        if counted and known is not None:  # "2x RTX 4090": the count is --num-gpus' (gpu_count_words.py)
+            raise GpuNotFoundError(
+                f"unknown GPU {name!r}: --gpu names one GPU and --num-gpus the count",
+                hint=f"--gpu {known.id} --num-gpus {counted[0]}",
+            )
         raise GpuNotFoundError(
             f"unknown GPU {name!r}",
             hint="`llmsize gpus` lists the catalog; add your own with --gpu-file",
@@ -496,7 +505,9 @@ def normalize_gpu_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-_VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple")
+# "Mac M4 Max 128GB" and "MacBook Pro M4 Max" are how Apple machines are named (the chip is the GPU)
+_VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple",
+                 "macbookpro", "macbookair", "macbook", "macstudio", "macmini", "macpro", "mac")
 
 
 def _strip_vendor_words(key: str) -> str:

@@ -19,6 +19,13 @@ from llmsize.specs.models import ModelSpec
 # and pipeline parallelism spans nodes (vLLM docs, "Distributed inference and serving": "the tensor
 # parallel size is the number of GPUs in each node, and the pipeline parallel size the number of nodes").
 GPUS_PER_NODE = 8
+# The deepest pipeline a layout search offers (a --pp the user names is kept whatever its degree).
+# REFERENCE: the deepest published pipeline is Megatron-LM's 1T-parameter GPT, pipeline-parallel size 64
+# over 3,072 A100s (Narayanan et al., "Efficient Large-Scale Language Model Training on GPU Clusters
+# Using Megatron-LM", SC'21, arXiv 2104.04473, Table 1); llama.cpp's layer split stops at 16 devices
+# (ggml-cuda GGML_CUDA_MAX_DEVICES). Twice Megatron's degree is beyond any real run; deeper splits made
+# `fit` of a 4,096-block config on 4,096 GPUs estimate ~11,000 stages per precision (15 s; issue 15).
+MAX_SEARCHED_PP = 128
 # GPU counts `--num-gpus auto` tries, in order: every count inside a node, then whole nodes.
 AUTO_COUNTS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 

@@ -27,6 +27,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import (
     AUTO_COUNTS,
     GPUS_PER_NODE,
+    MAX_SEARCHED_PP,
     Layout,
     PlanError,
     _divisors,
@@ -219,6 +220,8 @@ class Planner:
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
                     continue
+                if pp > MAX_SEARCHED_PP and pp != self.wl.pp:  # deeper than any real pipeline (layout.py)
+                    continue
                 dp = count // (tp * pp)
                 if dp % self.wl.data_parallel:  # vLLM --dp engine cores are part of every layout
                     continue
@@ -404,6 +407,10 @@ class Planner:
             max_ctx = self.max_context(usable, layout, gpu=gpu)
             if bud.max_context is not None and max_ctx is None:
                 max_ctx = min(bud.max_context, eng.context_limit(self.spec, wl))
+            if not fits and bud.max_context == 0:
+                # the engine refuses to start at any context (SGLang's static share holds no pool):
+                # the memory search alone read 170,997 tokens for a run that never starts (round 10)
+                max_ctx = 0
             if batch_limit and bud.max_concurrency is None:
                 max_b = self.max_batch(usable, layout, gpu=gpu)
         if bud.max_concurrency is not None:

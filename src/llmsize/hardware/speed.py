@@ -38,6 +38,7 @@ from llmsize.hardware.attention_flops import (  # re-exported: their former home
 )
 from llmsize.hardware.attention_flops import attention_flops_prefill as attention_flops_prefill
 from llmsize.hardware.attention_flops import attention_pair_count as attention_pair_count
+from llmsize.hardware.attention_stream import decode_attention_share
 from llmsize.hardware.efficiency import Efficiency as Efficiency  # re-exported: its former home
 from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
 from llmsize.hardware.expert_parallel import dispatch_combine_seconds, step_weight_reads
@@ -366,7 +367,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
                             else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
-        kv_bandwidth_fraction=eff.bandwidth if eff.bandwidth is not None else kernel_bandwidth("16bit", gpu),
+        kv_bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None else decode_attention_share(
+            prof, gpu, inputs.batch, kernel_bandwidth("16bit", gpu))),
         compute_fraction=(eff.compute if eff.compute is not None
                           else f32_weights.sgemm_share(_prefill_share(prof, gpu, quantized)) if sgemm
                           else _prefill_share(prof, gpu, quantized, inputs.bf16_weights)),

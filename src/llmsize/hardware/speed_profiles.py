@@ -31,12 +31,14 @@ from llmsize.hardware.gpus import GpuSpec
 # name for the rows measured on them; so are vLLM with --enforce-eager ("vllm-eager", "vllm-0.6-eager":
 # speed_eager.py), vLLM 0.4 ("vllm-0.4": graphs only up to 8,192 tokens of context, vllm_graph_cap.py),
 # llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar": llama_cpp_vulkan.py), Ollama before v0.30
-# ("ollama-own-runner": ollama.py) and SGLang 0.4.6 ("sglang-0.4": sglang.py). Every profile's name is
-# its engine's name or starts with it and a dash.
+# ("ollama-own-runner": ollama.py), SGLang 0.4.6 ("sglang-0.4": sglang.py) and decode attention in
+# Triton on CDNA3 ("vllm-triton-attention", "sglang-triton-attention": rocm_triton_attention.py). Every
+# profile's name is its engine's name or starts with it and a dash.
 _MORE_PROFILES: dict[Engine, tuple[str, ...]] = {
     Engine.TRANSFORMERS: ("transformers:LEGACY_SPEED",),
-    Engine.VLLM: ("vllm:LEGACY_SPEED", "speed_eager:EAGER_SPEED", "vllm_graph_cap:CAPPED_SPEED"),
-    Engine.SGLANG: ("sglang:LEGACY_SPEED",),
+    Engine.VLLM: ("vllm:LEGACY_SPEED", "speed_eager:EAGER_SPEED", "vllm_graph_cap:CAPPED_SPEED",
+                  "rocm_triton_attention:VLLM_PROFILES"),
+    Engine.SGLANG: ("sglang:LEGACY_SPEED", "rocm_triton_attention:SGLANG_PROFILES"),
     Engine.LLAMA_CPP: ("llama_cpp:LEGACY_SPEED", "llama_cpp_vulkan:VULKAN_PROFILES"),
     Engine.OLLAMA: ("ollama:LEGACY_SPEED",),
 }

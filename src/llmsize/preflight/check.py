@@ -74,7 +74,10 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "enforce_eager": "enforce_eager",
     "enable_prefix_caching": "enable_prefix_caching",
     "kv_cache_memory": "kv_cache_memory",
+    "decode_context_parallel": "decode_context_parallel",  # vLLM -dcp (estimate/engines/vllm_dcp.py)
     "mm_encoder_tp_mode": "mm_encoder_tp_mode",
+    "language_model_only": "language_model_only",  # vLLM (estimate/engines/vllm_language_only.py)
+    "cudagraph_mode": "cudagraph_mode",  # vLLM --compilation-config (estimate/engines/vllm_cudagraph_mode.py)
     "engine_release": "engine_version",  # SGLang: from the docker image tag (launch.py _sglang_release)
     "mem_fraction_static": "mem_fraction_static",
     "max_mamba_cache_size": "max_mamba_cache_size",
@@ -100,6 +103,10 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "offload_optimizer": "offload_optimizer",
     "offload_param": "offload_params",
     "ds_reduce_bucket": "ds_reduce_bucket",
+    "liger": "liger",  # training configs' loss and attention kernels (training_kernels.py)
+    "loss": "loss",
+    "loss_chunks": "loss_chunks",
+    "attention": "attention",
 }
 
 
@@ -393,9 +400,16 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     spec = resolve(_resolvable(setup), revision=setup.get("revision"), engine=setup.engine)
     overrides = setup.get("hf_overrides")
     if overrides:  # --hf-overrides / --json-model-override-args: the RoPE scaling the engine derives from
-        from llmsize.preflight.config_overrides import with_overrides
+        from llmsize.errors import one_line
+        from llmsize.preflight.config_overrides import unapplied, with_overrides
 
         spec = with_overrides(spec, overrides)
+        left = unapplied(overrides)
+        if left:
+            more = f" and {len(left) - 5:,} more" if len(left) > 5 else ""
+            shown = one_line(", ".join(left[:5]) + more, 200)
+            setup.ignored.append(f"config override of {shown}: not applied (only RoPE scaling and "
+                                 "max_position_embeddings are read; the estimate is of the unchanged config)")
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)

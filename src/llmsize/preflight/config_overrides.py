@@ -48,6 +48,17 @@ def rope_scaling_json(text: Any, flag: str) -> dict[str, Any]:
     return {"rope_scaling": config_json(text, flag)}
 
 
+APPLIED = frozenset({"rope_scaling", "rope_parameters", "max_position_embeddings"})
+
+
+def unapplied(overrides: Mapping[str, Any]) -> list[str]:
+    """The overridden fields with_overrides does not apply (the engine does: `--hf-overrides
+    '{"num_hidden_layers": 65536}'` was listed as understood and sized as the unchanged model; round 15)."""
+    text = overrides.get("text_config")
+    inner = [f"text_config.{k}" for k in text if k not in APPLIED] if isinstance(text, Mapping) else []
+    return [str(k) for k in overrides if k not in APPLIED and k != "text_config"] + inner
+
+
 def with_overrides(spec: ModelSpec, overrides: Mapping[str, Any]) -> ModelSpec:
     """`spec` with the overridden RoPE scaling and max_position_embeddings (others are not read)."""
     from llmsize.specs.hf_config.reader import Reader, _rope_scaling

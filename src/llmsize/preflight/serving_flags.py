@@ -85,6 +85,12 @@ def _spec_config(text: Any, flag: str) -> dict[str, Any]:
     return json_object(text, flag, 'e.g. \'{"method": "mtp"}\'')
 
 
+def _cudagraph_mode(text: Any, flag: str) -> str | None:
+    """vLLM --compilation-config JSON: its cudagraph_mode, when it sets one (vllm_cudagraph_mode.py)."""
+    mode = json_object(text, flag, 'e.g. \'{"cudagraph_mode": "PIECEWISE"}\'').get("cudagraph_mode")
+    return None if mode is None else str(mode)
+
+
 def _gpu_layers(text: Any, flag: str) -> str | int:
     """llama.cpp -ngl: a layer count, or auto / all (common/arg.cpp); a negative count is auto (-1)."""
     word = str(text).strip().lower()
@@ -108,6 +114,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--tensor-parallel-size", "-tp"), "tp", values.integer),
     Flag(("--pipeline-parallel-size", "-pp"), "pp", values.integer),
     Flag(("--data-parallel-size", "-dp"), "dp", values.integer),
+    Flag(("--decode-context-parallel-size", "-dcp"), "decode_context_parallel", values.integer),
     Flag(("--max-num-seqs",), "max_num_seqs", values.integer),
     Flag(("--max-num-batched-tokens",), "max_num_batched_tokens", values.tokens),
     Flag(("--block-size",), "block_size", values.integer),
@@ -138,6 +145,8 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--enable-expert-parallel", "-ep"), "enable_expert_parallel"),
     Flag(("--limit-mm-per-prompt",), None, _text),
     Flag(("--mm-encoder-tp-mode",), "mm_encoder_tp_mode", _text),
+    Flag(("--language-model-only",), "language_model_only"),
+    Flag(("--compilation-config", "-cc"), "cudagraph_mode", _cudagraph_mode),
     Flag(("--speculative-config",), "speculative_config", _spec_config),
     Flag(("--seed",), None, _text),
     Flag(("--uvicorn-log-level",), None, _text),

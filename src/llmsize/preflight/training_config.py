@@ -31,6 +31,7 @@ from llmsize.estimate.workload import MAX_COUNT
 from llmsize.preflight import values
 from llmsize.preflight.fsdp_config import read_fsdp
 from llmsize.preflight.setup import Setup
+from llmsize.preflight.training_kernels import read_kernels
 
 _MAX_FILE = 1 << 20
 
@@ -70,6 +71,7 @@ def read_training_config(path: Path) -> Setup:
     )
     setup.set("model", setup.model, "model_name_or_path" if kind != "axolotl" else "base_model")
     {"llamafactory": _llamafactory, "axolotl": _axolotl, "trl": _trl}[kind](doc, setup)
+    read_kernels(doc, setup)  # the loss and attention kernels (training_kernels.py)
     _trainer_args(doc, setup)
     read_fsdp(doc, setup, lambda name: _load(_named(path, name, "FSDP config")))
     ds = doc.get("deepspeed")

@@ -21,10 +21,13 @@ def gpus_document(gpus: Sequence[GpuSpec]) -> list[dict[str, Any]]:
     return [gpu.to_json() for gpu in gpus]
 
 
-def render_gpus(gpus: Sequence[GpuSpec], fmt: str, console: Console | None = None) -> None:
-    """Write the catalog to stdout (or `console`) as human, json, yaml or csv."""
+def render_gpus(gpus: Sequence[GpuSpec], fmt: str, console: Console | None = None, *,
+                asked: Sequence[str] = ()) -> None:
+    """Write the catalog to stdout (or `console`) as human, json, yaml or csv; `asked` names the table's
+    columns a filter asked about ("FP8" for --fp8), placed right after bandwidth so a narrow terminal
+    keeps them (issue 15, newcomer round 10: `gpus --fp8` at 80 columns dropped the FP8 column)."""
     if fmt == "human":
-        _human(gpus, console or _console())
+        _human(gpus, console or _console(), asked)
         return
     doc = gpus_document(gpus)
     if fmt == "json":
@@ -70,32 +73,40 @@ def _tflops(value: float | None) -> str:
     return "-" if value is None else f"{value / 1e12:,.1f}"
 
 
-def _human(gpus: Sequence[GpuSpec], console: Console) -> None:
+def _human(gpus: Sequence[GpuSpec], console: Console, asked: Sequence[str] = ()) -> None:
     from rich.table import Table
 
     if not gpus:
         console.print("No GPU matches these filters.")
         return
+
+    def memory(gpu: GpuSpec) -> str:
+        if gpu.memory.unified:
+            return f"{gpu.usable_memory_bytes / GIB:,.0f}/{gpu.memory.marketed_bytes / GIB:,.0f}"
+        return f"{gpu.memory_bytes / GIB:,.1f}"
+
+    def link(gpu: GpuSpec) -> str:
+        speed = gpu.interconnect_bytes_per_s
+        return f"{speed / 1e9:,.0f}" if speed else "-"
+
+    columns: list[tuple[str, str, Any]] = [
+        ("memory", "GiB", memory),
+        ("bandwidth", "GB/s", lambda g: f"{g.bandwidth_gb_s:,.0f}"),
+        ("BF16", "TFLOPS", lambda g: _tflops(g.bf16_flops)),
+        ("FP16", "TFLOPS", lambda g: _tflops(g.fp16_flops)),
+        ("FP8", "TFLOPS", lambda g: _tflops(g.fp8_flops)),
+        ("FP4", "TFLOPS", lambda g: _tflops(g.fp4_flops)),
+        ("link", "GB/s", link),
+        ("TDP", "W", lambda g: f"{g.tdp_w:g}" if g.tdp_w else "-"),
+    ]
+    first = [c for c in columns if c[0] in asked]
+    columns = [*columns[:2], *first, *(c for c in columns[2:] if c not in first)]
     table = Table(title=f"{len(gpus)} GPUs", title_justify="left")
     table.add_column("GPU", no_wrap=True)
-    table.add_column("memory\nGiB", justify="right")
-    table.add_column("bandwidth\nGB/s", justify="right")
-    table.add_column("BF16\nTFLOPS", justify="right")
-    table.add_column("FP16\nTFLOPS", justify="right")
-    table.add_column("FP8\nTFLOPS", justify="right")
-    table.add_column("FP4\nTFLOPS", justify="right")
-    table.add_column("link\nGB/s", justify="right")
-    table.add_column("TDP\nW", justify="right")
+    for name, unit, _ in columns:
+        table.add_column(f"{name}\n{unit}", justify="right")
     for gpu in gpus:
-        memory = f"{gpu.memory_bytes / GIB:,.1f}"
-        if gpu.memory.unified:
-            memory = f"{gpu.usable_memory_bytes / GIB:,.0f}/{gpu.memory.marketed_bytes / GIB:,.0f}"
-        link = gpu.interconnect_bytes_per_s
-        table.add_row(
-            gpu.id, memory, f"{gpu.bandwidth_gb_s:,.0f}", _tflops(gpu.bf16_flops), _tflops(gpu.fp16_flops),
-            _tflops(gpu.fp8_flops), _tflops(gpu.fp4_flops), f"{link / 1e9:,.0f}" if link else "-",
-            f"{gpu.tdp_w:g}" if gpu.tdp_w else "-",
-        )
+        table.add_row(gpu.id, *(cell(gpu) for _, _, cell in columns))
     from llmsize.report.table_fit import print_fitted
 
     print_fitted(table, console)

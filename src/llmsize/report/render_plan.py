@@ -181,6 +181,10 @@ def gpu_line(gpu: GpuSpec) -> str:
     usable = f"{gpu.usable_memory_bytes / GIB:,.1f} GiB"
     if gpu.memory.unified:
         usable += f" of {gpu.memory.marketed_bytes / GIB:,.0f} GiB unified"
+    elif f"{gpu.memory_bytes / GIB:,.1f}" != f"{gpu.usable_memory_bytes / GIB:,.1f}":
+        # `gpus` lists the RTX 4090 at 24.0 GiB (nvidia-smi), `fit` planned on 23.6 with no word on why
+        # (issue 15, newcomer round 10): the runtime's total, what one process can allocate
+        usable += f" usable of {gpu.memory_bytes / GIB:,.1f}"
     if not gpu.speed_known:
         return f"{gpu.display_name} ({usable}; speed not estimated)"
     return f"{gpu.id} ({usable}, {gpu.bandwidth_gb_s:,.0f} GB/s)"

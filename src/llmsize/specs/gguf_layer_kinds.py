@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from llmsize.errors import ConfigError
+from llmsize.specs.models import MAX_LAYERS
 
 MODEL_TYPES = {
     "lfm2": "lfm2", "lfm2moe": "lfm2_moe", "nemotron_h": "nemotron_h", "nemotron_h_moe": "nemotron_h",
@@ -54,6 +55,9 @@ def layer_kind_fields(config: dict[str, Any], arch: str, raw: Getter, names: set
     blocks = config.get("num_hidden_layers")
     if not isinstance(blocks, int) or blocks <= 0:
         return  # left for the required-field check
+    if blocks > MAX_LAYERS:  # the per-layer lists below would hold one entry per block (issue 15, round 15)
+        raise ConfigError(f"the GGUF metadata's block_count gives {blocks:,} layers, beyond any model "
+                          f"(llmsize reads up to {MAX_LAYERS:,})", hint=_CORRUPT)
     kv = _per_layer(raw("attention.head_count_kv"), blocks, "attention.head_count_kv")
     if arch.startswith("lfm2"):
         _lfm2(config, raw, kv, names)

@@ -250,10 +250,20 @@ def _checkpoint(
     api: HfApi, repo_id: str, revision: str, timeout: float
 ) -> tuple[CheckpointInfo | None, tuple[str, ...]]:
     """Header metadata of every safetensors shard; a repo without safetensors just lacks it."""
-    from huggingface_hub.errors import HFValidationError, NotASafetensorsRepoError, SafetensorsParsingError
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        HFValidationError,
+        NotASafetensorsRepoError,
+        SafetensorsParsingError,
+    )
 
     try:
         meta = api.get_safetensors_metadata(repo_id, revision=revision, timeout=timeout)
+    except EntryNotFoundError:
+        # config.json was read: the file the Hub lacks is a shard the index lists (hf_api.py
+        # get_safetensors_metadata reads each), which _translate_errors said as "no config.json" (round 15)
+        return None, ("a safetensors shard listed in the repo's model.safetensors.index.json is missing; "
+                      "exact checkpoint counts skipped",)
     except NotASafetensorsRepoError:
         return None, ("the repo has no safetensors checkpoint; parameter counts come from config.json alone",)
     except SafetensorsParsingError as err:

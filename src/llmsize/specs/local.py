@@ -15,7 +15,7 @@ from typing import Any
 
 from llmsize.errors import ConfigError, LlmsizeError, json_kind, one_line
 from llmsize.records import ValidationError
-from llmsize.resources import MAX_TEXT_BYTES, UnreadableText, load_json, read_text_bounded
+from llmsize.resources import UnreadableText, load_json, read_text_bounded
 from llmsize.specs.models import CheckpointInfo, ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.safetensors_header import read_checkpoint
 
@@ -31,8 +31,13 @@ _FLOAT_DTYPES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
 
 # The largest published config.json files (per-layer lists, quantization configs listing the modules
 # they skip) are well under 1 MB; parsing stops here rather than spend seconds on a 60 MB one (issue 15:
-# answered in under 2 s). A shard index lists every tensor, so it may be as large as MAX_TEXT_BYTES.
+# answered in under 2 s).
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
+# A shard index lists every tensor once: DeepSeek-V3's, among the longest, names ~92,000 (62 blocks x 256
+# experts x 3 projections x weight and weight_scale_inv, README_WEIGHTS.md of deepseek-ai/DeepSeek-V3),
+# about 9 MB at ~95 bytes an entry. Twice that is beyond any checkpoint; a 50 MB index of a million
+# shards took 3.5 CPU seconds to parse and sort (issue 15, round 15).
+MAX_INDEX_BYTES = 16 * 1024 * 1024
 
 
 def read_config_json(
@@ -47,7 +52,8 @@ def read_config_json(
     except OSError as err:
         raise ConfigError(f"cannot read {where}: {err.strerror or err}") from err
     except UnreadableText as err:
-        raise ConfigError(f"{where} is not a config.json: {err}") from err
+        kind = "shard index" if path.name == INDEX_FILE else "config.json"
+        raise ConfigError(f"{where} is not a {kind}: {err}") from err
     try:
         config = load_json(text)
     except json.JSONDecodeError as err:
@@ -155,7 +161,7 @@ def safetensors_shards(directory: Path) -> tuple[list[Path], str | None]:
     """
     index_path = directory / INDEX_FILE
     if index_path.is_file():
-        index = read_config_json(index_path, limit=MAX_TEXT_BYTES)
+        index = read_config_json(index_path, limit=MAX_INDEX_BYTES)
         weight_map = index.get("weight_map")
         if not isinstance(weight_map, dict) or not weight_map:
             raise ConfigError(f"{index_path} has no weight_map", hint="download the index file again")

@@ -196,9 +196,12 @@ class CheckpointInfo(Record):
         return self
 
 
-# Deeper than any published decoder (the deepest have a few hundred blocks) by far; the estimate
-# walks every block, so a corrupt count of 10^12 would otherwise exhaust memory (issue 15).
-MAX_LAYERS = 65_536
+# Deeper than any published transformer: the deepest decoders have a few hundred blocks, and the deepest
+# trained transformer, DeepNet, 1,000 layers (Wang et al., "DeepNet: Scaling Transformers to 1,000 Layers",
+# arXiv 2203.00555: "up to 1,000 layers (i.e., 2,500 attention and feed-forward network sublayers)").
+# The estimate walks every block (per stage, per layout a search tries), so a corrupt count of 10^12
+# exhausted memory, and 65,536 blocks took 3.5 to 11 s on a layout search (issue 15, round 15).
+MAX_LAYERS = 4_096
 
 
 class RecurrentSpec(Record):

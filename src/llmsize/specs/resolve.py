@@ -94,11 +94,16 @@ def _as_library_tag(spec: ModelSpec) -> ModelSpec:
 
 def _from_text(text: str, revision: str | None, offline: bool | None, trust_remote_code: bool) -> ModelSpec:
     """A name, an Ollama reference or a repo id (anything but an existing path)."""
+    from llmsize.specs.name_list import compare_hint, model_list
     from llmsize.specs.pasted_command import refusal
 
     pasted = refusal(text)
     if pasted is not None:  # `ollama run gpt-oss:20b` pasted from a model card (pasted_command.py)
         raise BadInputError(pasted[0], hint=pasted[1])
+    several = model_list(text)
+    if several is not None:  # `Qwen3.5-9B,gemma-4-E4B-it`, typed as --gpus takes GPUs (name_list.py)
+        raise BadInputError(f"{_shown(text)} names {len(several)} models (commas separate them); "
+                            "this sizes one model", hint=compare_hint(several))
     in_library = ollama.without_library_prefix(text)
     if in_library is not None:  # "ollama.com/library/qwen3" is the tag (or bare name) after it, not a path
         return _from_text(in_library, revision, offline, trust_remote_code)  # (issue 15, round 6)

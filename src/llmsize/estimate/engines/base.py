@@ -192,6 +192,8 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "enforce_eager": ("--enforce-eager", False),
     "block_size": ("--block-size", None),
     "mm_encoder_tp_mode": ("--mm-encoder-tp-mode", None),
+    "language_model_only": ("--language-model-only", False),
+    "cudagraph_mode": ("--cudagraph-mode", None),
     "kv_cache_memory": ("--kv-cache-memory", None),
     "mem_fraction_static": ("--mem-fraction-static", None),
     "max_mamba_cache_size": ("--max-mamba-cache-size", None),
@@ -211,6 +213,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "n_cpu_moe": ("--n-cpu-moe", None),
     "op_offload": ("--no-op-offload", True),
     "speculative": ("--speculative", None),
+    "decode_context_parallel": ("--decode-context-parallel-size", 1),
     "engine_version": ("--engine-version", None),
 }
 

@@ -104,7 +104,12 @@ def default_engine(spec: ModelSpec, engine: Engine | None, quant: str | None) ->
     """
     if engine is not None:
         return engine
-    normalized = quant.upper().removeprefix("GGUF:").replace("-", "_") if quant else None
+    from llmsize.specs.unsloth import nearest_ftype_text
+
+    # an Unsloth Dynamic type (--quant UD-Q4_K_XL) is a GGUF file too: it stayed on transformers, which
+    # dequantizes it, while --quant Q4_K_M went to llama.cpp (issue 15, newcomer round 10)
+    named = nearest_ftype_text(quant)[0] if quant else None
+    normalized = named.upper().removeprefix("GGUF:").replace("-", "_") if named else None
     wants_gguf = normalized in GGUF_FILE_TYPES
     from_gguf = spec.weight_format.quant == QuantMethod.GGUF and (quant is None or wants_gguf)
     if (quant is None or wants_gguf) and _is_ollama_tag(spec):

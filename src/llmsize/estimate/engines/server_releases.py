@@ -74,16 +74,34 @@ def vllm_speed_name(text: str | None, enforce_eager: bool) -> str:
     return "vllm-0.6"  # the V0 engine; with --enforce-eager its eager twin (speed_eager.eager_engine)
 
 
-# REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` from 0.21 (vllm-project/vllm#40694):
+# REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` from 0.20.1 (vllm-project/vllm#40694):
 # "GPU KV cache size" is int(max_concurrency x max_model_len), no longer num_blocks // groups x block_size.
-CONCURRENCY_TOKENS_FROM = (0, 21)
+# The release is read from published hybrid-model logs, where the two formulas differ: the nightly
+# 0.20.1rc1.dev16 of 2026-05-04 still prints the old one (noonghunna/club-3090#46: 67,728 tokens beside
+# 1.06x at 180,000), the 0.20.1 release the new one (genn888/MASS_delivery doc/qwen36_hpc_vllm_setup.md,
+# Qwen3.6-27B: 262,872 tokens = int(361 / 45 x 32,768) beside 8.02x; the old formula cannot give a
+# figure that is not a multiple of the 784-token block), as do the 0.20.2rc1.dev9 nightlies of
+# 2026-05-06 (club-3090#74-#76: 612,157 tokens beside 2.34x at 262,144).
+CONCURRENCY_TOKENS_FROM = (0, 20, 1, 1)  # (major, minor, patch, final release)
+
+
+def release_order(text: str) -> tuple[int, int, int, int]:
+    """(major, minor, patch, 1 for a final release / 0 for its rc or dev builds) of a vLLM version, so
+    that 0.20.1rc1.dev16 sorts before 0.20.1 as PEP 440 orders them; release() has checked the head."""
+    parts = text.strip().lower().removeprefix("v").split("+")[0].split(".")  # "+cu129": a local build
+    major, minor = int(parts[0]), int(parts[1])
+    third = parts[2] if len(parts) > 2 else "0"
+    digits = third[: len(third) - len(third.lstrip("0123456789"))][:4]
+    patch = int(digits) if digits else 0
+    final = 1 if third == digits and len(parts) <= 3 else 0
+    return major, minor, patch, final
 
 
 def vllm_prints_concurrency_tokens(text: str | None) -> bool:
     """Whether the vLLM release asked for prints its token count as concurrency x max_model_len (the
     release modelled, 0.19, when none is given, does not)."""
     found = release(text, "vLLM", "0.6.3")
-    return found is not None and found >= CONCURRENCY_TOKENS_FROM
+    return found is not None and text is not None and release_order(text) >= CONCURRENCY_TOKENS_FROM
 
 
 OLDEST_TRANSFORMERS = (4, 30)

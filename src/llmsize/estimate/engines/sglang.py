@@ -65,11 +65,12 @@ from llmsize.estimate.engines import (
     sglang_startup,
     sglang_swa,
 )
+from llmsize.estimate.engines import sglang_refused_log as refused_log
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
 from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
-from llmsize.estimate.engines.torch_alloc import segment_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.torch_alloc import weights_segment_slack
 from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.units import GIB, MIB, format_gib
@@ -519,7 +520,7 @@ class Sglang(BaseEngine):
         Check: QwQ-32B at TP 4 printed mem usage=15.54 GB for 15.26 GiB of bf16 parameters per rank
         (didier-durand/llms-in-clouds docs/sglang.md, SGLang 0.4.3.post4)."""
         del all_stages
-        slack = segment_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        slack = weights_segment_slack(spec, wl, fmt, stage)
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
         slack += sglang_dp_attention.extra_weight_bytes(spec, wl, fmt, stage)  # attention whole per group
         return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
@@ -731,7 +732,9 @@ class Sglang(BaseEngine):
         if f.state_slot_bytes:
             concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - self.pre_load_bytes()
-        reason = self._refusal(est, p, running, outside, start, frac, f) or self._short(concurrency, p.tokens)
+        refused = self._refusal(est, p, running, outside, start, frac, f)
+        reason = refused[0] if refused else self._short(concurrency, p.tokens)
+        stopped = refused[1] if refused else None  # the log up to the error SGLang raises
         # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
         # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
         capped = (
@@ -752,10 +755,10 @@ class Sglang(BaseEngine):
             kv_pool_bytes=max(0, p.rest),
             kv_tokens=p.tokens,
             max_concurrency=round(concurrency, 2),
-            max_context=p.tokens,
+            max_context=0 if stopped is not None else p.tokens,  # refused at start: no context runs
             state_slots=p.slots if state else None,
             state_pool_bytes=(p.slots + 1) * f.state_slot_bytes if state and p.slots > 0 else None,
-            lines=(
+            lines=stopped if stopped is not None else (
                 *f.lines,
                 *p.lines,
                 f"max_total_num_tokens={p.tokens}, chunked_prefill_size={self.chunked_prefill()}, "
@@ -814,8 +817,9 @@ class Sglang(BaseEngine):
 
     def _refusal(
         self, est: Estimate, p: _Pools, running: int, outside: int, start: int, frac: float, f: EngineFigures
-    ) -> str | None:
-        """SGLang's own refusals at start, in the order it meets them."""
+    ) -> tuple[str, tuple[str, ...] | None] | None:
+        """SGLang's own refusals at start, in the order it meets them: the reason, and the log up to the
+        error it raises (sglang_refused_log.py; None where the pools were built and the log is whole)."""
         share = int(frac * start)
         if est.weights_bytes > start:
             # The load itself runs out of memory: no --mem-fraction-static can help.
@@ -823,36 +827,36 @@ class Sglang(BaseEngine):
                 f"the weights alone ({format_gib(est.weights_bytes)} a GPU) are more than the "
                 f"{format_gib(start)} free on the card: SGLang would run out of memory loading them; shard "
                 "them over more GPUs (--num-gpus auto) or use a smaller format (--quant)"
-            )
+            ), refused_log.load_out_of_memory()
         if f.state_slot_bytes and share <= est.weights_bytes:
             return (
                 f"SGLang would refuse to start: the weights ({format_gib(est.weights_bytes)}) leave "
                 f"nothing of the static share ({frac:.3f} x {format_gib(start)}) for the state and KV pools; "
                 "raise --mem-fraction-static or use more GPUs"
-            )
+            ), refused_log.not_enough(f.lines, frac)
         if f.state_slot_bytes and p.slots <= 0:
             return (
                 "SGLang would refuse to start: not enough GPU memory for the hybrid (mamba/linear-attention) "
                 "state cache; raise --mem-fraction-static or set --max-mamba-cache-size"
-            )
+            ), refused_log.state_too_small(f.lines)
         if f.state_slot_bytes and running <= 0:
             return (
                 f"SGLang would refuse to start: {p.slots} state slots serve no request at "
                 f"{f.state_slots_per_request} slots per request; raise --max-mamba-cache-size"
-            )
+            ), refused_log.state_too_small(f.lines)
         if p.tokens <= 0:
             return (
                 "SGLang would refuse to start: no memory left for the KV pool after the weights; "
                 "raise --mem-fraction-static"
-            )
+            ), refused_log.not_enough(f.lines, frac)
         if p.swa_held and p.swa_tokens <= (f.swa_window or 0) + 1:
             # pool_configurator.py validate_swa_pool_size: window + page_size is the admission floor
             return (
                 f"SGLang would refuse to start: its sliding-window pool of {p.swa_tokens:,} tokens cannot "
                 "hold one request; raise --mem-fraction-static"
-            )
+            ), f.lines
         if outside > start - share:
-            return _outside_refusal(outside, frac)
+            return _outside_refusal(outside, frac), None
         return None
 
     def _short(self, concurrency: float, tokens: int) -> str | None:

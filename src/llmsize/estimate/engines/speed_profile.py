@@ -114,6 +114,11 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel on "
         "blocks whose head dim exceeds FlashAttention's 256, per GPU architecture (vLLM: "
         "estimate/engines/vllm_wide_heads.py; absent: attention_compute)")
+    decode_attention_rate: dict[str, tuple[tuple[int, float], ...]] = Field(
+        default_factory=dict, description="bytes/s the decode attention kernel streams the KV cache at, "
+        "by batch ((batch, bytes/s), ...), per '<vendor>-<architecture>' where the engine runs a kernel "
+        "measured there (Triton decode attention on CDNA3: estimate/engines/rocm_triton_attention.py); "
+        "absent: the 16-bit weight share")
     state_traffic: float = Field(
         default=2.0, gt=0,
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "

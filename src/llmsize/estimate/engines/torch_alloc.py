@@ -31,24 +31,39 @@ _FUSED = {"q_proj": "qkv_proj", "k_proj": "qkv_proj", "v_proj": "qkv_proj", "gat
           "up_proj": "gate_up_proj"}  # fmt: skip
 
 
-def weight_tensor_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> list[int]:
-    """Bytes of each weight tensor the engine allocates on one rank of `stage` (plain dtypes only)."""
+def weight_tensor_counts(
+    spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage
+) -> list[tuple[int, int]]:
+    """(bytes, how many) of the weight tensors on one rank of `stage`: the per-block tensors of a kind
+    are alike, so a stage of 65,536 blocks is a few pairs, not half a million sizes (issue 15)."""
     from llmsize.estimate.weights import shard_bytes, stage_shards
 
     if fmt.quant is not None:
         return []
     per_layer: dict[tuple[str, str], int] = defaultdict(int)
     layers: dict[tuple[str, str], int] = {}
-    whole: list[int] = []
+    whole: list[tuple[int, int]] = []
     for shard in stage_shards(spec, wl, stage):
         size = shard_bytes(spec, shard, fmt)
         if not shard.layers:
-            whole.extend([size // max(1, shard.instances)] * shard.instances)
+            whole.append((size // max(1, shard.instances), shard.instances))
             continue
         key = (shard.group.kind, _FUSED.get(shard.group.name, shard.group.name))
         per_layer[key] += size // len(shard.layers)  # experts: every expert of the layer in one tensor
         layers[key] = len(shard.layers)
-    return whole + [size for key, size in per_layer.items() for _ in range(layers[key])]
+    return whole + [(size, layers[key]) for key, size in per_layer.items()]
+
+
+def weights_segment_slack(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
+    """segment_slack_bytes of the stage's weight tensors, counted per size."""
+    counts = weight_tensor_counts(spec, wl, fmt, stage)
+    return sum(segment_slack_bytes([size]) * count for size, count in counts)
+
+
+def weights_block_slack(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:
+    """block_slack_bytes of the stage's weight tensors, counted per size."""
+    counts = weight_tensor_counts(spec, wl, fmt, stage)
+    return sum(block_slack_bytes([size]) * count for size, count in counts)
 
 
 def segment_slack_bytes(sizes: list[int]) -> int:

@@ -9,7 +9,7 @@ commit 35d5cda and later):
   the profile run's torch peak increase + the non-torch increase) (`memory_profiling`,
   vllm/utils/mem_utils.py). `--kv-cache-memory` replaces that figure. The CUDA context and NCCL
   exist before the initial snapshot and CUDA graphs are captured after the KV cache is allocated
-  (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.21 on
+  (`compile_or_warm_up_model`), so both come out of the (1 - utilization) share; from 0.20 on
   (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, default on) the graph estimate is taken off the KV
   budget instead. Here the graphs are checked against the share outside the budget, less the context
   and (at tp x pp > 1) NCCL: a pool that does not fit is a fit that fails (vllm_post_kv.py).
@@ -86,15 +86,19 @@ from llmsize.estimate.engines import (
     dsa_cache,
     server_releases,
     serving_context,
+    vllm_cudagraph_mode,
+    vllm_dcp,
     vllm_dsv4,
     vllm_expert_parallel,
     vllm_hybrid_prefix,
+    vllm_language_only,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
-from llmsize.estimate.engines.torch_alloc import block_slack_bytes, weight_tensor_bytes
+from llmsize.estimate.engines.torch_alloc import weights_block_slack
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
+from llmsize.estimate.engines.vllm_dcp import context_of
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes, max_capture
 from llmsize.estimate.engines.vllm_kv_groups import (
@@ -168,6 +172,8 @@ class Vllm(BaseEngine):
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
         | {"speculative", "mm_encoder_tp_mode", "engine_version", "allow_long_context"}
         | {"data_parallel", "expert_parallel"}  # vllm_expert_parallel.py
+        | {"decode_context_parallel", "language_model_only"}  # vllm_dcp.py, vllm_language_only.py
+        | {"cudagraph_mode"}  # vllm_cudagraph_mode.py
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -307,6 +313,9 @@ class Vllm(BaseEngine):
 
         require_tokens(wl, "vLLM")
         server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)  # a bad release exits 2
+        vllm_dcp.check(wl.decode_context_parallel, wl.tp)
+        vllm_language_only.check(wl)
+        vllm_cudagraph_mode.resolve(wl.cudagraph_mode)  # an unknown mode exits 2
         layout = vllm_expert_parallel.problem(spec, wl)
         if layout is not None:
             problem, _, hint = layout.partition("; ")
@@ -349,7 +358,9 @@ class Vllm(BaseEngine):
         del all_stages
         from llmsize.specs.models import QuantMethod
 
-        rope, slack = rope_cache_bytes(spec, wl), block_slack_bytes(weight_tensor_bytes(spec, wl, fmt, stage))
+        if wl.language_model_only:  # vllm_language_only.py: the towers are never built
+            device -= vllm_language_only.tower_bytes(spec, wl, fmt, stage)
+        rope, slack = rope_cache_bytes(spec, wl), weights_block_slack(spec, wl, fmt, stage)
         spread = vllm_expert_parallel.extra_weight_bytes(spec, wl, fmt, stage)  # experts over tp x dp ranks
         # explain's weight line ended "= 15,231,233,024 B (14.19 GiB)" under "weights: 14.25 GiB"
         # (Qwen2.5-7B): the loaded extras are said, so its numbers add up (issue 15, round 9)
@@ -473,13 +484,16 @@ class Vllm(BaseEngine):
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
         """The graph pool: the largest captured decode batch's forward activations and logits, plus the
         driver memory every FULL and PIECEWISE graph keeps per kernel node (vllm_graph_pool.py)."""
-        if self.wl.enforce_eager:
+        modes = vllm_cudagraph_mode.captures(self.wl.cudagraph_mode)
+        if self.wl.enforce_eager or modes == (False, False):
             return 0
         # REFERENCE: vllm/config/vllm.py _set_cudagraph_sizes: with speculative decoding each decode request
         # is 1 + num_speculative_tokens query tokens, min(max_num_seqs x that x 2, 512)
         query = 1 + (self.wl.num_speculative_tokens or (spec.mtp_layers if self.wl.speculative else 0))
         largest = max_capture(spec, MAX_CAPTURE)
         biggest = min(2 * self.max_seqs() * query, largest, self.batched_tokens())
+        if not modes[1]:  # FULL_DECODE_ONLY: the largest capture is the largest uniform decode batch
+            biggest = min(biggest, self.max_seqs() * query)
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
         # The logits term is the rank's lm_head shard (ParallelLMHead: vocab / tp rows) in fp32. Inferred,
@@ -488,7 +502,7 @@ class Vllm(BaseEngine):
         logits = biggest * -(-spec.vocab_size // self.wl.tp) * 4
         buffers = biggest * e * (2 * h + 3 * (width // self.wl.tp)) + logits
         layers = -(-spec.num_layers // self.wl.pp)
-        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query)
+        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query, modes)
 
     def non_torch_bytes(self) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in
@@ -567,8 +581,10 @@ class Vllm(BaseEngine):
         k = self._speculative_tokens(spec)
         t = self.batched_tokens()
         caching = vllm_hybrid_prefix.keeps_prefix_caching(wl.enable_prefix_caching, spec, wl.engine_version)
+        dcp = wl.decode_context_parallel
         need = sum(
-            group_blocks(g, wl.context, group_block(g, block, per_layer), t, caching, k) for g in groups
+            group_blocks(g, context_of(g, wl.context, dcp), group_block(g, block, per_layer), t, caching, k)
+            for g in groups
         )
         full_block = max(
             (group_block(g, block, per_layer) for g in groups if g.window is None and not g.state),
@@ -587,6 +603,7 @@ class Vllm(BaseEngine):
             full_groups=sum(1 for g in groups if g.window is None and not g.state),
             full_block_tokens=full_block,
             concurrency_tokens=server_releases.vllm_prints_concurrency_tokens(wl.engine_version),
+            dcp_world_size=dcp,
             budget_fraction=wl.gpu_memory_utilization,
             kv_memory_bytes=wl.kv_cache_memory,
             derived_max_len=serving_context.vllm_derived_max_len(spec),
@@ -597,7 +614,10 @@ class Vllm(BaseEngine):
         )
 
     def encoder(self, spec: ModelSpec, wl: Workload, e: int) -> EncoderProfile | None:
-        """The start-up profile of a vision-language model's encoder (vllm_encoder.py)."""
+        """The start-up profile of a vision-language model's encoder (vllm_encoder.py); none when
+        --language-model-only leaves no modality to profile (vllm_language_only.py)."""
+        if wl.language_model_only:
+            return None
         return encoder_profile(spec, self.batched_tokens(), self.max_seqs(), wl.context, e, wl.tp)
 
     def _packed_figures(

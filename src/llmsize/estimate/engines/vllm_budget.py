@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llmsize.estimate.engines import vllm_dsv4, vllm_post_kv
+from llmsize.estimate.engines import vllm_log_lines as log_lines
 from llmsize.estimate.engines.base import Budget, ceil_div
 from llmsize.estimate.engines.vllm_log_lines import later_release_lines, pool_lines, profiling_lines
 from llmsize.units import GIB, MIB, format_gib
@@ -44,14 +45,14 @@ def kv_budget(
         non_kv += f.cuda_graph_bytes  # 0.21+: the graph estimate comes off the pool (vllm_post_kv.py)
     available = f.kv_memory_bytes if f.kv_memory_bytes is not None else requested - non_kv
     blocks = max(0, available // f.kv_page_bytes)
-    tokens = blocks // f.kv_groups * f.block_tokens
+    tokens = blocks // f.kv_groups * f.block_tokens * f.dcp_world_size  # vllm_dcp.py
     need_blocks = max(1, f.blocks_per_request)
     concurrency = blocks / need_blocks
     if f.concurrency_tokens:  # the releases that run the model print the later formula
         tokens = int(concurrency * wl.context)
+    started = (*f.lines, *profiling_lines(f, est, non_kv))
     lines = (
-        *f.lines,
-        *profiling_lines(f, est, non_kv),
+        *started,
         *pool_lines(available, tokens, concurrency, wl.context),
         *later_release_lines(f, tokens, concurrency, wl.context),
     )
@@ -68,18 +69,22 @@ def kv_budget(
             f"{format_gib(total_bytes)}: vLLM would run out of memory loading them; shard them over "
             "more GPUs (--num-gpus auto) or use a smaller format (--quant)"
         )
+        lines = (log_lines.LOAD_OOM,)
     elif available <= 0:
         reason = (
             f"vLLM would refuse to start: no memory left for KV cache blocks ({available / GIB:.2f} GiB "
             "available); raise --gpu-memory-utilization or lower --max-num-seqs / "
             "--max-num-batched-tokens"
         )
+        lines = (*started, pool_lines(available, 0, 0, wl.context)[0], log_lines.NO_BLOCKS)
     elif blocks < need_blocks:
         reason = (
             f"vLLM would refuse to start: one request of max_model_len {wl.context:,} needs "
             f"{format_gib(need_blocks * f.kv_page_bytes)} of KV cache, more than the "
             f"{format_gib(available)} available; the estimated maximum model length is {largest:,}"
         )
+        short = log_lines.one_request_short(wl.context, need_blocks * f.kv_page_bytes, available, largest)
+        lines = (*started, pool_lines(available, 0, 0, wl.context)[0], short)
     elif concurrency < wl.batch:
         reason = (
             f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "

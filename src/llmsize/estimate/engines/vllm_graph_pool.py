@@ -77,15 +77,15 @@ def nodes_per_size(spec: ModelSpec, layers_on_rank: int) -> int:
 
 
 def graph_node_bytes(spec: ModelSpec, layers_on_rank: int, max_size: int, decode_tokens: int | None = None,
-                     query: int = 1) -> int:
+                     query: int = 1, modes: tuple[bool, bool] = (True, True)) -> int:
     """The driver memory the instantiated FULL and PIECEWISE graphs of every capture size keep.
 
     PIECEWISE graphs are captured at every size; FULL decode graphs only at sizes from `query` (1 +
     speculative tokens) up to `decode_tokens` = max_num_seqs x query (vllm/v1/cudagraph_dispatcher.py
-    filters the uniform-decode sizes so).
+    filters the uniform-decode sizes so). `modes` = (FULL, PIECEWISE) captured (vllm_cudagraph_mode.py).
     """
     sizes = capture_sizes(max_size)
     top = max_size if decode_tokens is None else decode_tokens
-    full_sizes = sum(1 for s in sizes if query <= s <= top)
+    full_sizes = sum(1 for s in sizes if query <= s <= top) if modes[0] else 0
     full, piecewise = graph_nodes(spec, layers_on_rank)
-    return (full_sizes * full + len(sizes) * piecewise) * NODE_BYTES
+    return (full_sizes * full + (len(sizes) if modes[1] else 0) * piecewise) * NODE_BYTES

@@ -42,17 +42,36 @@ def pool_lines(available: int, tokens: int, concurrency: float, context: int) ->
 
 
 def later_release_lines(f: EngineFigures, tokens: int, concurrency: float, context: int) -> tuple[str, ...]:
-    """What vLLM >= 0.21 prints as the pool's size, when it differs from the modelled release's line."""
+    """What vLLM >= 0.20.1 prints as the pool's size, when it differs from the modelled release's line."""
     # REFERENCE: vllm/v1/core/kv_cache_utils.py `_report_kv_cache_config` after 0.20
     # (vllm-project/vllm#40694): "GPU KV cache size" became int(max_concurrency x max_model_len),
     # which differs from num_blocks // groups x block_size only for hybrid models (vllm#43308:
     # ~55k -> ~525k tokens for Gemma 4 31B). The concurrency line is computed alike in both.
     later = int(concurrency * context)
     if not f.concurrency_tokens and abs(later - tokens) > 0.01 * max(tokens, 1):
-        return (f"(vLLM >= 0.21 prints: GPU KV cache size: {later:,} tokens)",)
+        return (f"(vLLM >= 0.20.1 prints: GPU KV cache size: {later:,} tokens)",)
     return ()
 
 
 def gib(size: int) -> str:
     """vLLM's `format_gib`: GiB rounded to 2 decimals, printed as Python prints the float."""
     return f"{round(size / GIB, 2)}"
+
+
+# What vLLM prints when it refuses to start: the lines up to the error it raises, not a pool of 0 tokens
+# and a 0.00x concurrency it never logs (issue 15, newcomer round 10). REFERENCE: vllm/v1/core/
+# kv_cache_utils.py `_check_enough_kv_cache_memory` raises before `_report_kv_cache_config` logs the
+# pool; gpu_worker.py logs "Available KV cache memory" first, negative too (a published log: "Available KV
+# cache memory: -0.3 GiB / ValueError: No available memory for the cache blocks", vLLM on 4x Arc B70).
+NO_BLOCKS = ("ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` "
+             "when initializing the engine.")
+LOAD_OOM = "torch.OutOfMemoryError: CUDA out of memory (loading the weights; no 'Model loading took' line)"
+
+
+def one_request_short(context: int, needed: int, available: int, largest: int) -> str:
+    """The ValueError when one request of max_model_len needs more KV cache than the pool holds."""
+    estimated = (f" Based on the available memory, the estimated maximum model length is {largest}."
+                 if largest > 0 else "")
+    return (f"ValueError: To serve at least one request with the model's max seq len ({context}), "
+            f"({gib(needed)} GiB KV cache is needed, which is larger than the available KV cache memory "
+            f"({gib(available)} GiB).{estimated}")

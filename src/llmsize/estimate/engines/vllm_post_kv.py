@@ -2,7 +2,7 @@
 
 vLLM sizes its KV pool before it captures CUDA graphs (the graphs need the pool's addresses), so what
 the capture takes comes out of memory the budget did not count. Per release (vllm-project/vllm):
-- 0.8-0.20, V1 engine: `vllm/v1/worker/gpu_worker.py` `determine_available_memory` gives the pool
+- 0.8-0.19, V1 engine: `vllm/v1/worker/gpu_worker.py` `determine_available_memory` gives the pool
   requested - (weights + profile-run torch peak + non-torch increase); `compile_or_warm_up_model` then
   runs `capture_model` (unless --enforce-eager) and, last, `_dummy_run(max_num_reqs)` +
   `_dummy_sampler_run` ("Warm up sampler ... called after capture_model on purpose"). From PR #30515
@@ -14,9 +14,10 @@ the capture takes comes out of memory the budget did not count. Per release (vll
   the graph pool is what must fit outside the budget: total x (1 - utilization) less what was on the GPU
   before vLLM's initial snapshot (`init_device`: the CUDA context, and at tp x pp > 1 the NCCL
   communicators `init_worker_distributed_environment` builds first).
-- 0.21 and later: the estimate is on by default ("CUDA graph memory profiling is enabled (default since
+- 0.20 and later: the estimate is on by default ("CUDA graph memory profiling is enabled (default since
   v0.21.0). The current --gpu-memory-utilization=0.8200 is equivalent to --gpu-memory-utilization=0.8048
-  without CUDA graph memory profiling", gpustack/runner PR #251, vLLM 0.27.1): the pool is taken off the
+  without CUDA graph memory profiling", gpustack/runner PR #251, vLLM 0.27.1; the 0.20.0 release prints
+  it already, GRAPHS_IN_BUDGET_FROM): the pool is taken off the
   KV budget and nothing is checked outside it here. vllm-project/vllm#57475 (0.29.1rc1, 0.98 fails and
   0.97 boots on a 24 GB RTX 5090 Laptop) shows the estimate can still fall short: not modelled.
 - V0 (before 0.8): the graphs were captured after the blocks as well, outside the budget
@@ -47,9 +48,15 @@ from llmsize.units import GIB, format_gib
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
 
-# REFERENCE: vLLM 0.21.0 turned VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS on ("default since v0.21.0",
-# vllm/v1/worker/gpu_worker.py log line quoted in the module docstring).
-GRAPHS_IN_BUDGET_FROM = (0, 21)
+# REFERENCE: VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS is on in the 0.20.0 release already, although the
+# log line it prints says "default since v0.21.0": a published vLLM 0.20.0 start (banner "version
+# 0.20.0", RedHatAI/Qwen3.6-35B-A3B-NVFP4 on a DGX Spark, 2026-05-03; the index does not name its
+# repository) logs "Estimated CUDA graph memory: 0.43 GiB total" and "The current
+# --gpu-memory-utilization=0.9000 is equivalent to --gpu-memory-utilization=0.8964 without CUDA graph
+# memory profiling" (0.0036 x 119.7 GiB = 0.43 GiB); and Qwen3.6-27B text-only on an A100 under the
+# 0.20.1 release (genn888/MASS_delivery doc/qwen36_hpc_vllm_setup.md: 262,872 tokens, 8.02x at 32,768)
+# is within 5% only with the estimate off the pool (+4.4%; +15.5% without). 0.19.0 has it off (above).
+GRAPHS_IN_BUDGET_FROM = (0, 20)
 # REFERENCE: llm-d-planner vLLM 0.19.0 logs on H100 80GB, "worker init memory snapshot: ...
 # cuda_memory=0.51GiB" for Llama-3.1-8B at TP 1 and "cuda_memory=1.53GiB" at TP 2 and TP 4 (1.43 GiB at
 # PP 2): the NCCL communicators and custom all-reduce buffers set up before the snapshot, 1.02 GiB, on
@@ -58,7 +65,7 @@ PRE_SNAPSHOT_PARALLEL_BYTES = int(1.02 * GIB)
 
 
 def graphs_in_budget(version: str | None) -> bool:
-    """Whether the release takes its CUDA graph estimate off the KV budget (0.21 and later); the
+    """Whether the release takes its CUDA graph estimate off the KV budget (0.20 and later); the
     release modelled (0.19) when none is given does not."""
     found = server_releases.release(version, "vLLM", "0.6.3")
     return found is not None and found >= GRAPHS_IN_BUDGET_FROM
