@@ -36,6 +36,8 @@ from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
+from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
+from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.engines.vllm_prefix_cache import (
@@ -57,6 +59,7 @@ from llmsize.hardware.speed_serving import (
     serving_output_tokens_per_s,
     serving_tpot_s,
 )
+from llmsize.hardware.speed_wave import wave_mean_ttft_s
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -1747,6 +1750,26 @@ FINDINGS = (
     "the default kernels at its shapes was found), gpt-oss's MXFP4 experts through triton_kernels' "
     "matmul_ogs (~0.1 ms a sequence left), GLM-5.1's TileLang DSA path, and Ministral-3-8B on vLLM (HIP "
     "paged attention, +61%).",
+    "The ROCm decode-attention kernel chosen for every run, not only for benchmark rows (issue 11, rocmattn "
+    "pass; estimate/engines/rocm_decode_backend.py). vllm.py / sglang.py speed_name now ask the engine's "
+    "own selector which decode kernel a run on an MI300X / MI325X gets, from the model (head size, sliding "
+    "window, sinks, MLA), --engine-version and --attention-backend (a new option, also read from vLLM and "
+    "SGLang launch commands by `check`): vLLM before 0.8 HIP paged attention; 0.8-0.10 TRITON_ATTN sending "
+    "head-64/128 decodes without window or sinks to AMD's custom kernel (use_rocm_custom_paged_attention), "
+    "the rest to Triton; 0.11-0.18 TRITON_ATTN (vllm-project/vllm PR #24648 / #25507; vllm-omni PR #2340: "
+    "'Before vLLM v0.19.0, the default attention backend is TRITON_ATTN for ROCm'); 0.19+ ROCM_ATTN first "
+    "(PR #36702, _get_backend_priorities), which refuses sinks and head sizes outside 32-256 "
+    "(RocmAttentionBackend) and decodes in Triton where the custom kernel refuses the shape; SGLang 'aiter' "
+    "on HIP, 'triton' for Gemma 4 (PR #25006). The assumption is one of the speed notes and JSON "
+    "speed_constants.decode_attention. This script's rows take their profile through the same functions "
+    "(rocm_decode_profile: the model, the device, the release and the backend the row names), replacing "
+    "the row-text rule: the same 25 MI300X rows run the Triton profiles, so no row moves; held-out medians "
+    "unchanged (SGLang 10.3% / worst 117.2%, vLLM 9.5% / 137.5%). `fit --all --engine vllm` on the H100 "
+    "and A100: all 274 models unchanged; on the MI300X 51 models now decode at the Triton rate (sinks, "
+    "sliding windows, head sizes other than 64/128: Phi-3.5 head 96, Gemma 2 head 256, gpt-oss). Left: "
+    "ROCM_ATTN's own Triton fallback (paged_attention_2d) and SGLang's decode_attention have no gfx942 "
+    "timing; they take AITER's unified_attention rate. --enforce-eager keeps the fitted share (no eager "
+    "twin of the Triton profiles).",
     "MoE on the A100 under vLLM 0.4.2 and Ollama 0.11.8 (issue 11, a100moe pass; no constant moved). "
     "vLLM: an era-matched check was added, vllm-project/vllm PR #3240's Mixtral-8x7B TP 2 "
     "benchmark_latency on an A100 (vLLM main of 2024-03, 1,000 in / 50 out, batch 1-16; table "
@@ -1780,6 +1803,40 @@ FINDINGS = (
     "and raises the llama.cpp fit median 4.15% -> 4.32% (its RTX 3090 fit row). Landing it needs a clock "
     "per catalog GPU and a refit of those constants in cycles on the fit rows; that is the llama.cpp "
     "speed model's, not done here.",
+    "Radeon AI PRO R9700 (issue 11, lcppworst). (1) HIP decode on RDNA4 pays its measured graph-replay "
+    "dispatch floor, 2.147 us a kernel on an R9700 under ROCm 7.14 and 10.0 (ROCm/legacy-rocm-build#6409, "
+    "comment of 2026-08-27; estimate/engines/llama_cpp_hip_graphs.py), where it took the GDDR class's "
+    "CUDA-calibrated latency: gpt-oss-20b tg128 +18.2% -> +8.1%, Qwen3.6-27B +5.1% -> +3.1%, Llama-2-7B "
+    "+3.6% -> -6.5%, gemma-4-26B-A4B +62.4% -> +58.1%. (2) llama.cpp rows on several GPUs are modelled as "
+    "the engine's default layer split (src/llama.cpp llama_prepare_model_devices: every discrete GPU, "
+    "LLAMA_SPLIT_MODE_LAYER), not TP, which llama.cpp refuses; kyuz0's R9700 Vulkan llama-bench logs of "
+    "build 8990 are such runs (run_benchmarks.sh pins only ROCm to one card; the logs list two R9700s) and "
+    "are new held-out rows: prefill +23..+34% on all four models, dense and MoE, GDN or not, so the Vulkan "
+    "share fitted on one RX 9070 XT row (b9174, Mesa 26.1.2) is above this build's and driver's; "
+    "ggml-vulkan itself runs them as modelled (CREATE_MMQ sits only in ggml_vk_load_shaders' scalar branch: "
+    "on KHR_coopmat quantized prompts, K-quants included, dequantize into FP16 coopmat tiles). The worst "
+    "rows, the Vulkan llama-server prompts (+111/+120%), are 1.6-1.9x slower than that build's llama-bench "
+    "and pay 74-152 ms on 21-62-token requests: the results-mtp harness's own cost, not traced. MoE decode "
+    "(+58..+64%, ROCm and Vulkan alike) is not HIP graphs: PR #22254's own gfx1100 table gives graphs 7%. "
+    "Checked and left: the A40's catalog figures are its datasheet's dense ones with full-rate FP32 "
+    "accumulation; the RTX 6000 Ada is ~0.7x its datasheet ratio to the RTX 4090 on every GEMM-bound row "
+    "of its table (F16 +81%, Q4_K_M +21..+48%), not on the F16 path alone. Held-out medians: llama.cpp "
+    "9.9% -> 9.9% on the same 610 rows (10.0% with the 8 new rows), Ollama 11.0% -> 11.0%.",
+    "Serving TTFT of a wave (issue 11, servettft pass). SGLang does not prefill B prompts that arrive "
+    "together in one pass: schedule_policy.py PrefillAdder charges each admitted request its page-rounded "
+    "prompt against --max-prefill-tokens (16384; the chunk caps it where smaller) and budget_state closes "
+    "the batch once it is spent, the first request always admitted; the scheduler runs each batch before "
+    "admitting more. A request's first token comes at the end of its own batch "
+    "(estimate/engines/sglang_prefill_admission.py, engine hook wave_prefill_batches; other engines keep "
+    "one batch). Two held-out rows from the table of the worst SGLang TTFT row (GLM-5.1 FP8, TP 8 on "
+    "MI300X, sgl-project/sglang PR #30812): concurrency 16 reads 338 ms against 279 modelled (-17.5%, one "
+    "16,000-token batch) and 64 reads 634 ms against 708 (+11.7%; one 64,000-token prefill would be +75%). "
+    "So the prefill of this model is priced within 18% and the concurrency-1 row (585 ms, -93%) is not its "
+    "prefill: 16 prompts fit in 338 ms; left with a note. Qwen3.5-4B on an A100 (vLLM 0.27, -73%): with "
+    "vLLM's 2,048-token A100 API-server budget (arg_utils.py get_batch_defaults) the source's c8 / c16 "
+    "TTFTs leave 149 / 173 ms per request beyond the queued prefills, as c1 leaves 156 ms: a per-request "
+    "latency that does not queue, outside the forward passes; noted, not priced. SGLang held-out median "
+    "10.3% -> 10.3% (101 -> 103 rows), others unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1804,8 +1861,9 @@ def build_case(row: dict[str, Any]) -> Case:
     gpu = get_gpu(row["device"])
     engine = row["engine"]
     n = int(row.get("num_gpus", 1))
-    # transformers spreads layers over GPUs (device_map="auto": a pipeline); the servers use TP.
-    layout = Layout(tp=1, pp=n) if engine == "transformers" else Layout(tp=n, pp=1)
+    # transformers spreads layers over GPUs (device_map="auto": a pipeline), and so does llama.cpp
+    # (--split-mode layer, its default: src/llama.cpp llama_prepare_model_devices); the servers use TP.
+    layout = Layout(tp=1, pp=n) if engine in ("transformers", "llama.cpp") else Layout(tp=n, pp=1)
     dp = int(row.get("dp") or 1)
     if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
         layout = Layout(tp=n // dp, pp=1, dp=dp)
@@ -1835,6 +1893,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["expert_parallel"] = True
     if int(row.get("dp") or 1) > 1:  # vLLM --data-parallel-size / SGLang --dp-size with DP attention
         data["dp_attention" if engine == "sglang" else "data_parallel"] = int(row["dp"])
+    if row.get("chunked_prefill_size"):  # SGLang --chunked-prefill-size (llmsize's --max-num-batched-tokens)
+        data["max_num_batched_tokens"] = int(row["chunked_prefill_size"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
     release = row.get("release") or _ollama_release(row) or _transformers_release(row)
@@ -1903,12 +1963,16 @@ def _ollama_release(row: dict[str, Any]) -> str | None:
 
 
 def speed_engine(row: dict[str, Any]) -> str:
+    """The speed profile of the release that measured the row, with its decode KV at the Triton rate where
+    the engine's own selector gives the row's run a Triton decode kernel (rocm_decode_profile)."""
+    return rocm_decode_profile(row, release_engine(row))
+
+
+def release_engine(row: dict[str, Any]) -> str:
     """The speed profile of the release that measured the row: vLLM before 0.8 ran its V0 engine,
     transformers 4.x expanded GQA heads at decode."""
     engine = str(row["engine"])
     found = re.search(r"\bv?0\.(\d+)", str(row.get("engine_version", "")))
-    if triton_decode_attention(row) and not row.get("enforce_eager"):
-        return f"{engine}-triton-attention"  # estimate/engines/rocm_triton_attention.py
     if engine == "vllm" and found:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
         # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
@@ -1946,24 +2010,24 @@ def speed_engine(row: dict[str, Any]) -> str:
     return engine
 
 
-def triton_decode_attention(row: dict[str, Any]) -> bool:
-    """A 2026 vLLM (0.14+) or SGLang 0.5 row that decoded through Triton attention on ROCm: the backend its
-    setup names (vLLM ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, SGLang --attention-backend triton), or SGLang's
-    own default for Gemma 4 off SM100 (sgl-project/sglang PR #25006, merged 2026-05-11)."""
-    version = str(row.get("engine_version", ""))
-    if row.get("device") not in AMD_CDNA3:
-        return False  # the profiles differ from the engine's own on CDNA3 only
-    if row["engine"] == "vllm":
-        found = re.search(r"\bv?0\.(\d+)", version)
-        named = re.search(r"ROCM_AITER_UNIFIED_ATTN|TRITON_ATTN", version)
-        return bool(found and int(found.group(1)) >= 14 and named)
-    if row["engine"] != "sglang" or not re.search(r"\bv?0\.5\.", version):
-        return False
-    gemma4 = str(row.get("model", "")).lower().startswith("gemma-4") and "--attention-backend" not in version
-    return "--attention-backend triton" in version or gemma4
-
-
-AMD_CDNA3 = ("MI300X", "MI325X")
+def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
+    """`base`, or its Triton-attention twin where vLLM's / SGLang's decode-attention selector, run on the
+    inputs a user would give for this row (the model, the device, --engine-version from the release the row
+    names, --attention-backend from the backend it names), picks a Triton decode kernel: the same code
+    `llmsize fit --engine vllm|sglang` runs (estimate/engines/rocm_decode_backend.py), so the two cannot
+    diverge. No --enforce-eager twin exists: eager rows keep `base`."""
+    engine, version = str(row["engine"]), str(row.get("engine_version", ""))
+    if engine not in ("vllm", "sglang") or row.get("enforce_eager"):
+        return base
+    spec, arch = resolve(row["model"]), get_gpu(str(row["device"])).architecture
+    if engine == "sglang":
+        named = re.search(r"--attention-backend[ =](\w+)", version)
+        return speed_profile(base, sglang_decode(spec, arch, named.group(1) if named else None))
+    said = re.search(r"\bvLLM v?(\d+\.\d+)", version)  # 'vLLM ROCm (... release not printed)': none given
+    named = re.search(r"\b(ROCM_AITER_UNIFIED_ATTN|ROCM_AITER_FA|TRITON_ATTN|ROCM_ATTN)\b", version)
+    context = max(1, int(row.get("prompt_tokens") or 1)) + max(1, int(row.get("gen_tokens") or 0))
+    rel = release_of(said.group(1), "vLLM", "0.6.3") if said else None
+    return speed_profile(base, vllm_decode(spec, arch, rel, named.group(1) if named else None, context))
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.
@@ -2030,6 +2094,13 @@ def predict(case: Case) -> float:
         timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
         hits = sweep_cached_tokens(runs, case.kv_blocks, timed)
         return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
+    if metric == "ttft_ms" and len(inputs.wave_prefill_batches) > 1:
+        # A wave of B prompts prefilled in the engine's admission batches, one after another: each
+        # request's first token comes at the end of its own batch (sglang_prefill_admission.py).
+        def batch_s(n: int) -> float:
+            return prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c, prompt)[0]
+
+        return 1000 * (wave_mean_ttft_s(inputs.wave_prefill_batches, batch_s) or 0.0)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

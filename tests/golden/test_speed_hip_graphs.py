@@ -52,7 +52,7 @@ def test_an_architecture_key_wins_over_the_device_class() -> None:
     table = {"amd-rdna3": 1.0, "gddr": 2.0}
     assert class_value(table, get_gpu("RX-7900-XTX"), 0.0) == 1.0
     assert class_value(table, get_gpu("RTX-4090"), 0.0) == 2.0
-    assert class_value(table, get_gpu("RX-9070-XT"), 0.0) == 2.0  # RDNA4: not measured, the class's value
+    assert class_value(table, get_gpu("RX-9070-XT"), 0.0) == 2.0  # RDNA4 is not RDNA3: the class's value
     assert class_value({}, get_gpu("RX-7900-XTX"), 3.0) == 3.0
 
 
@@ -85,3 +85,30 @@ def test_strix_halo_hip_dense_decode_with_the_gfx1151_floor(model: str, quant: s
     # THEROCK_5882: dense, bandwidth-bound models; the floor adds ~1 ms a token to the 7B.
     predicted = _tokens_per_s(model, quant, "Ryzen-AI-Max-395-128GB", "llama.cpp", 0)
     assert predicted == pytest.approx(published, rel=0.10), THEROCK_5882
+
+
+# RDNA4 (gfx1201): 512 serialized one-workitem kernels captured into a hipGraph and replayed take 2.147 us a
+# dispatch on a Radeon AI PRO R9700, under ROCm 7.14 and ROCm 10.0 alike (comment of 2026-08-27 on the
+# parent issue of ROCm/rocm-systems#10834).
+ROCM_6409 = "https://github.com/ROCm/legacy-rocm-build/issues/6409"
+# kyuz0's R9700 llama-bench logs, ROCm 7.2.2 toolbox, build 660b1b4bd (8990), one card, -fa 1.
+KYUZ0_R9700 = "https://github.com/kyuz0/amd-r9700-ai-toolboxes/tree/703c876e9fbe1e3b619b8e9168d9315c0f9f2047/benchmark/results"
+
+
+def test_rdna4_hip_graphs_pay_the_gfx1201_floor() -> None:
+    hip = engine_profile("llama.cpp")
+    for card in ("Radeon-AI-PRO-R9700", "RX-9070-XT"):  # the same Navi 48 die
+        floor = class_value(hip.gpu_per_node_by_class, get_gpu(card), 0.0)
+        assert floor == pytest.approx(2.147e-6), ROCM_6409
+    # The floor is RDNA4's own, not the GDDR class's CUDA-calibrated per-node time.
+    assert class_value(hip.gpu_per_node_by_class, get_gpu("RTX-4090"), 0.0) != pytest.approx(2.147e-6)
+
+
+@pytest.mark.parametrize(("model", "quant", "published"), [
+    ("gemma-4-31B-it", "UD-Q4_K_XL", 25.55),   # gemma-4-31B-it-UD-Q4_K_XL__rocm7_2_2__fa1__single.log, tg128
+    ("Llama-2-7b", "Q4_0", 118.5),             # llama-2-7b.Q4_0__rocm7_2_2__fa1__single.log, tg128
+])
+def test_r9700_dense_decode_with_the_gfx1201_floor(model: str, quant: str, published: float) -> None:
+    # Dense models, bandwidth-bound: the floor is ~1.5 ms a token of the 7B's ~8.4 ms.
+    predicted = _tokens_per_s(model, quant, "Radeon-AI-PRO-R9700", "llama.cpp", 0)
+    assert predicted == pytest.approx(published, rel=0.10), KYUZ0_R9700

@@ -62,7 +62,11 @@ def _row(**update: object) -> dict[str, object]:
 def test_rows_pick_the_profile_from_the_backend_they_ran() -> None:
     assert sv.speed_engine(_row()) == "vllm-triton-attention"
     assert sv.speed_engine(_row(device="H100-SXM-80GB")) == "vllm"
-    assert sv.speed_engine(_row(engine_version="vLLM v0.10.0, TP 8")) == "vllm-0.13"
+    # vLLM 0.8-0.10 sent head-64/128 decodes without window or sinks to AMD's HIP kernel, the rest to
+    # Triton's paged_attention_2d (estimate/engines/rocm_decode_backend.py): the model decides, as in `fit`
+    llama = _row(engine_version="vLLM v0.10.0, TP 8", model="Llama-3.1-70B-Instruct")
+    assert sv.speed_engine(llama) == "vllm-0.13"
+    assert sv.speed_engine(_row(engine_version="vLLM v0.10.0, TP 8")) == "vllm-0.13-triton-attention"
     sglang = {"engine": "sglang", "engine_version": "SGLang 0.5.13.post1, TP 1"}
     assert sv.speed_engine(_row(**sglang, model="gemma-4-31B-it")) == "sglang-triton-attention"  # PR #25006
     assert sv.speed_engine(_row(**sglang, model="Qwen3-8B")) == "sglang"  # HIP default: aiter

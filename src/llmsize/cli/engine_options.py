@@ -132,6 +132,16 @@ DcpOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+AttentionBackendOpt = Annotated[
+    str | None,
+    Option(
+        "--attention-backend",
+        help="vLLM / SGLang: the attention backend named at launch (vLLM ROCM_ATTN, TRITON_ATTN, "
+        "ROCM_AITER_UNIFIED_ATTN, ...; SGLang triton, aiter, ...): on an MI300X / MI325X it picks the decode "
+        "kernel whose KV rate the speed uses (default: the engine's own pick).",
+        rich_help_panel=_PANEL,
+    ),
+]
 EngineVersionOpt = Annotated[
     str | None,
     Option(
@@ -353,6 +363,7 @@ def engine_settings(
     num_speculative_tokens: NumSpecTokensOpt = None,
     decode_context_parallel_size: DcpOpt = 1,
     engine_version: EngineVersionOpt = None,
+    attention_backend: AttentionBackendOpt = None,
 ) -> dict[str, Any]:
     """The Workload's engine fields from the engine options (sizes parsed; unset: the engine's default)."""
     kv_bytes = None if kv_cache_memory is None else parse_size(str(kv_cache_memory), "--kv-cache-memory")
@@ -388,6 +399,7 @@ def engine_settings(
         "num_speculative_tokens": num_speculative_tokens,
         "decode_context_parallel": decode_context_parallel_size,
         "engine_version": engine_version,
+        "attention_backend": attention_backend,
     }
 
 

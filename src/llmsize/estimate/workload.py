@@ -440,6 +440,11 @@ class Workload(Record):
     mxfp4_moe_backend: Literal["marlin", "triton", "flashinfer_trtllm", "rocm"] | None = Field(
         default=None, description="vLLM: MXFP4 MoE kernel family; None = picked from the GPU"
     )
+    attention_backend: str | None = Field(
+        default=None,
+        description="vLLM / SGLang --attention-backend (the decode attention kernel, e.g. TRITON_ATTN, "
+        "ROCM_ATTN, triton, aiter); None = the engine's own pick (estimate/engines/rocm_decode_backend.py)",
+    )
     gpu_compute_units: int | None = Field(
         default=None, gt=0, description="vLLM: the GPU's SMs (its top-k/top-p sampler buffer); None = unknown"
     )
@@ -476,6 +481,10 @@ class Workload(Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:
+        name = self.attention_backend
+        if name is not None and not (0 < len(name) <= 40 and name.replace("_", "").isascii()
+                                     and name.replace("_", "").isalnum()):
+            raise ValueError(f"attention_backend {name[:40]!r} is not a backend name (letters, digits, _)")
         if self.prompt_tokens is not None and self.prompt_tokens > self.context:
             raise ValueError(f"prompt_tokens ({self.prompt_tokens}) exceeds context ({self.context})")
         if self.request_context is not None and self.request_context > self.context:

@@ -201,12 +201,16 @@ class Planner:
         pipeline stages (a model loaded with device_map="auto" is split by layers over the GPUs,
         transformers modeling_utils `from_pretrained` + accelerate `infer_auto_device_map`, and the
         Trainer runs it as naive model parallelism: trainer.py `is_parallelizable`/`model_parallel`);
-        tensor parallelism only when --tp asks for it. llama.cpp: pipeline (layer) split first. A
+        tensor parallelism only when --tp asks for it. Inference under transformers likewise: layers split
+        with device_map="auto", TP only with --tp (`tensor_parallel_by_default`). llama.cpp: pipeline
+        (layer) split first. A
         --tp/--pp the workload names is kept.
         """
         # Training frameworks (Trainer/accelerate, TRL, torchtune, axolotl, LLaMA-Factory) launch
         # one replica per GPU with torchrun: DDP without --zero, ZeRO/FSDP with it. TP only when asked.
         sharded_dp = self.wl.mode.trains
+        # transformers inference: device_map="auto" splits by layers; TP only with --tp (tp_plan="auto")
+        tp_asked_only = sharded_dp or not engine_for(self.wl).tensor_parallel_by_default()
         # An engine with its own layer split (llama.cpp --split-mode layer) takes no tensor parallelism.
         own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
         out: list[tuple[tuple[int, ...], Layout]] = []
@@ -215,7 +219,7 @@ class Planner:
                 continue
             if own_split and tp > 1:
                 continue
-            if sharded_dp and tp > 1 and self.wl.tp != tp:  # training: TP only when --tp asks
+            if tp_asked_only and tp > 1 and self.wl.tp != tp:  # training, transformers: TP only when asked
                 continue
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):

@@ -65,6 +65,7 @@ from llmsize.hardware.speed_profiles import (
     kernel_launch_per_layer,
     prefill_compute,
 )
+from llmsize.hardware.speed_wave import wave_mean_ttft_s
 from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_prefill_share, vulkan_request, vulkan_speedup
 from llmsize.records import ConfigDict, Field, Record
 
@@ -120,6 +121,10 @@ class SpeedConstants(Record):
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
+    decode_attention: str = Field(
+        default="", description="decode attention: the kernel the engine picks and why, where its KV rate "
+        "is priced apart (vLLM / SGLang on CDNA3: estimate/engines/rocm_decode_backend.py); empty: the "
+        "fitted share")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
     host_graph_per_layer_s: float = Field(
@@ -237,6 +242,9 @@ class SpeedInputs(Record):
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
+    wave_prefill_batches: tuple[int, ...] = Field(
+        default=(), description="requests per prefill batch when the batch's prompts arrive together "
+        "(the engine's admission budget; empty: one batch)")
     head_params: int = Field(
         default=0, ge=0, description="parameters of the LM head one logit row multiplies (the tied token "
         "table where tied; hardware/head_params.py); 0 with outside_params 0: active_params as one block")
@@ -289,6 +297,9 @@ class SpeedInputs(Record):
     unfused_kv_read_factor: float = Field(
         default=0.0, ge=0, description="bytes an unfused decode attention moves per byte of cache read once "
         "(llama.cpp without flash attention: estimate/engines/llama_cpp_unfused_decode.py; 0: fused)")
+    decode_attention: str = Field(
+        default="", description="the decode-attention kernel the engine picks where its KV "
+        "rate is priced apart, and why (estimate/engines/rocm_decode_backend.py; empty: the fitted share)")
     sampling_s: float = Field(
         default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
@@ -406,6 +417,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
         moe_gather_traffic=(batched_mm.GATHER_COPY_PASSES if prof.moe_batched_mm
                             and inputs.layer_parts.get("moe_ffn", 0) and inputs.expert_pick_share else 0.0),
+        decode_attention=inputs.decode_attention,
         sampling_s=inputs.sampling_s,
         host_graph_per_layer_s=prof.host_graph_per_layer_s,
         **_batch_constants(prof, gpu),
@@ -873,6 +885,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     notes: list[str] = []
     if not gpu.supports(inputs.compute_dtype):
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
+    if c.decode_attention:
+        notes.append(c.decode_attention)
     step_s, parts = decode_step(inputs, gpu, c, inputs.decode_context)
     if parts["host"] > max(parts["memory"], parts["compute"], parts["overhead"]):
         decode_bound = "host memory"
@@ -918,6 +932,13 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
                                   inputs.encoder_attention_flops / inputs.encoder_flops))
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
+    batches = inputs.wave_prefill_batches
+    wave_s = wave_mean_ttft_s(
+        batches, lambda n: prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c)[0])
+    if wave_s is not None:
+        notes.append(f"the engine prefills these {inputs.batch} prompts in {len(batches)} batches of at "
+                     f"most {max(batches)} (its prefill token budget): arriving together, the mean request's "
+                     f"first token comes after {wave_s:.2f} s, the last's after the whole wave's prefill")
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))

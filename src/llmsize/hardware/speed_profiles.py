@@ -32,7 +32,8 @@ from llmsize.hardware.gpus import GpuSpec
 # speed_eager.py), vLLM 0.4 ("vllm-0.4": graphs only up to 8,192 tokens of context, vllm_graph_cap.py),
 # llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar": llama_cpp_vulkan.py), Ollama before v0.30
 # ("ollama-own-runner": ollama.py), SGLang 0.4.6 ("sglang-0.4": sglang.py) and decode attention in
-# Triton on CDNA3 ("vllm-triton-attention", "sglang-triton-attention": rocm_triton_attention.py). Every
+# Triton on CDNA3 ("vllm-triton-attention", "vllm-0.13-triton-attention", "sglang-triton-attention":
+# rocm_triton_attention.py, picked by rocm_decode_backend.py). Every
 # profile's name is its engine's name or starts with it and a dash.
 _MORE_PROFILES: dict[Engine, tuple[str, ...]] = {
     Engine.TRANSFORMERS: ("transformers:LEGACY_SPEED",),

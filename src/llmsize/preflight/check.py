@@ -80,6 +80,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "cudagraph_mode": "cudagraph_mode",  # vLLM --compilation-config (estimate/engines/vllm_cudagraph_mode.py)
     "engine_release": "engine_version",  # SGLang: from the docker image tag (launch.py _sglang_release)
     "mem_fraction_static": "mem_fraction_static",
+    "attention_backend": "attention_backend",  # the decode kernel on ROCm (rocm_decode_backend.py)
     "max_mamba_cache_size": "max_mamba_cache_size",
     "mamba_ssm_dtype": "mamba_ssm_dtype",
     "mamba_full_memory_ratio": "mamba_full_memory_ratio",

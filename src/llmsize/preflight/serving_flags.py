@@ -123,6 +123,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--quantization", "-q"), "quant", _text),
     Flag(("--enforce-eager",), "enforce_eager"),
     Flag(("--kv-cache-memory", "--kv-cache-memory-bytes"), "kv_cache_memory", values.size_bytes),
+    Flag(("--attention-backend",), "attention_backend", _text),  # rocm_decode_backend.py
     Flag(("--cpu-offload-gb",), "cpu_offload_gb", values.nonnegative),
     Flag(("--revision",), "revision", _text),
     Flag(("--trust-remote-code",), None),
@@ -245,7 +246,7 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--trust-remote-code",), None),
     Flag(("--host",), None, _text),
     Flag(("--port",), None, _text),
-    Flag(("--attention-backend",), None, _text),
+    Flag(("--attention-backend",), "attention_backend", _text),  # rocm_decode_backend.py
     Flag(("--served-model-name",), None, _text),
     Flag(("--enable-dp-attention",), "enable_dp_attention"),
     Flag(("--enable-dp-lm-head",), "dp_lm_head"),

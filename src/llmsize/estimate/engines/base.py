@@ -59,6 +59,17 @@ class Budget:
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
     # the reason is not about memory (a context the engine refuses): no GPU count lifts it
     layout_independent: bool = False
+    # The margin along the rule that refused the start, where that rule is not usable - need: SGLang
+    # refuses when its static share (mem_fraction_static) cannot hold the weights and pools although the
+    # card as a whole could (sglang.py `_pool_budget`); None: usable_bytes - need_bytes.
+    refused_headroom_bytes: int | None = None
+
+    @property
+    def headroom_bytes(self) -> int:
+        """What is left (negative: missing) on the card, or along the rule that refused the start."""
+        if self.refused_headroom_bytes is not None:
+            return self.refused_headroom_bytes
+        return self.usable_bytes - self.need_bytes
 
     @property
     def fits(self) -> bool:
@@ -129,6 +140,7 @@ class EngineModel(Protocol):
     def speed_name(self, spec: ModelSpec | None = None) -> str: ...
     def no_backend_for(self, vendor: str) -> str | None: ...
     def backend_note(self, vendor: str) -> str | None: ...
+    def decode_attention(self, spec: ModelSpec) -> str: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def prefill_moe_host_seconds(self, spec: ModelSpec) -> float: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
@@ -147,6 +159,7 @@ class EngineModel(Protocol):
     def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
     def prefill_chunk(self) -> int | None: ...
+    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool: ...
@@ -163,6 +176,7 @@ class EngineModel(Protocol):
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None: ...
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def tensor_parallel_by_default(self) -> bool: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -215,6 +229,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "speculative": ("--speculative", None),
     "decode_context_parallel": ("--decode-context-parallel-size", 1),
     "engine_version": ("--engine-version", None),
+    "attention_backend": ("--attention-backend", None),
 }
 
 
@@ -420,6 +435,12 @@ class BaseEngine:
         del spec
         return str(self.engine)
 
+    def decode_attention(self, spec: ModelSpec) -> str:
+        """The decode-attention kernel assumed where the engine picks one whose KV rate is priced apart
+        (estimate/engines/rocm_decode_backend.py), and why; empty: the fitted share, nothing to say."""
+        del spec
+        return ""
+
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """CPU seconds a decode step spends sampling beyond what the engine's speed profile counts."""
         del spec
@@ -589,6 +610,12 @@ class BaseEngine:
         """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
         return None
 
+    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]:
+        """Requests per prefill batch when `requests` prompts arrive together (a serving wave); the
+        default prefills the wave as one batch, whose end is every request's first token."""
+        del prompt_tokens
+        return (requests,) if requests > 0 else ()
+
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
         """k such that the need is non-decreasing in the context over the contexts that are not a
         multiple of k, and a multiple of k needs no more than the context after it (issue 15: the
@@ -596,6 +623,12 @@ class BaseEngine:
         need is non-decreasing in the context, as in engines that pre-allocate their cache."""
         del spec, wl
         return 1
+
+    def tensor_parallel_by_default(self) -> bool:
+        """Whether the engine shards a model over its GPUs by tensor parallelism when nothing asks (the
+        serving engines: one worker per GPU, --tensor-parallel-size); False where it splits by layers
+        unless --tp asks (the planner then orders pipeline stages first)."""
+        return True
 
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
         """Tokens after whose multiples the need jumps because the engine pads a prompt up to a whole

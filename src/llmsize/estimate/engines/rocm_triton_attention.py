@@ -1,7 +1,8 @@
 """Decode attention through Triton kernels on AMD CDNA3 (gfx942: MI300X, MI325X): the KV cache streams at
 the rate those kernels reach there, measured, not at the share fitted on NVIDIA rows.
 
-Which runs use them (the engines' own selection):
+Which runs use them (the engines' own selection, modelled for every run in rocm_decode_backend.py, which
+vllm.py / sglang.py speed_name and bench/speed_validation.py both call):
 - vLLM V1 on ROCm: the ROCM_AITER_UNIFIED_ATTN and TRITON_ATTN backends call a Triton `unified_attention`
   kernel for decode (vllm/platforms/rocm.py _get_backend_priorities: ROCM_ATTN, then ROCM_AITER_FA when
   AITER's MHA is on, then ROCM_AITER_UNIFIED_ATTN, then TRITON_ATTN). ROCM_ATTN's decode is AMD's HIP
@@ -39,7 +40,13 @@ SOURCES = ("https://github.com/ROCm/aiter/pull/5664", "https://github.com/sgl-pr
 VLLM_PROFILES: dict[str, EngineSpeedProfile] = {"vllm-triton-attention": vllm_speed.SPEED.model_copy(update={
     "engine": "vllm-triton-attention", "decode_attention_rate": RATES,
     "version": f"{vllm_speed.SPEED.version}; Triton decode attention (ROCM_AITER_UNIFIED_ATTN, TRITON_ATTN)",
-    "sources": (*vllm_speed.SPEED.sources, *SOURCES)})}
+    "sources": (*vllm_speed.SPEED.sources, *SOURCES)}),
+    # 0.8-0.13 (synchronous V1): the same kernel's rate where that era's decode ran Triton
+    # (estimate/engines/rocm_decode_backend.py vllm_decode).
+    "vllm-0.13-triton-attention": vllm_speed.SPEED_V1_SYNC.model_copy(update={
+        "engine": "vllm-0.13-triton-attention", "decode_attention_rate": RATES,
+        "version": f"{vllm_speed.SPEED_V1_SYNC.version}; Triton decode attention (TRITON_ATTN)",
+        "sources": (*vllm_speed.SPEED_V1_SYNC.sources, *SOURCES)})}
 SGLANG_PROFILES: dict[str, EngineSpeedProfile] = {"sglang-triton-attention": sglang.SPEED.model_copy(update={
     "engine": "sglang-triton-attention", "decode_attention_rate": RATES,
     "version": f"{sglang.SPEED.version}; --attention-backend triton",

@@ -58,10 +58,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     dsa_cache,
+    rocm_decode_backend,
     serving_context,
     sglang_dp_attention,
     sglang_dsv4,
     sglang_fp8,
+    sglang_prefill_admission,
     sglang_startup,
     sglang_swa,
 )
@@ -86,7 +88,7 @@ if TYPE_CHECKING:
 
 SGLANG_VERSION_MODELLED = rules.SGLANG_VERSION_MODELLED
 CUDA_CONTEXT_BYTES = 400 * MIB  # REFERENCE: pytorch/pytorch#109888 (~400 MB with lazy loading)
-MAX_PREFILL_TOKENS = 16384  # REFERENCE: schedule.py max_prefill_tokens default
+MAX_PREFILL_TOKENS = sglang_prefill_admission.MAX_PREFILL_TOKENS  # server_args.py default
 
 
 # REFERENCE: speed. CUDA graphs for decode (python/sglang/srt/model_executor/cuda_graph_runner.py),
@@ -157,6 +159,7 @@ class Sglang(BaseEngine):
             "dp_lm_head",
             "expert_parallel",  # --ep-size = --tp: hardware/expert_parallel.py (speed only)
             "cuda_graph_max_bs",
+            "attention_backend",  # the decode kernel on ROCm (rocm_decode_backend.py)
             "speculative",
             "engine_version",
             "allow_long_context",
@@ -195,6 +198,13 @@ class Sglang(BaseEngine):
         after its memory defaults (sglang_dp_attention.py)."""
         return max(1, self.configured_chunk() // self.wl.dp_attention)
 
+    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]:
+        """A wave split by the PrefillAdder's input budget, --max-prefill-tokens or the chunk if smaller
+        (sglang_prefill_admission.py); page 1, SGLang's default page (DSA on CUDA pages by 64, which
+        rounds a 1,000-token prompt to 1,024 and changes the count by at most one a batch)."""
+        budget = min(MAX_PREFILL_TOKENS, self.chunked_prefill())
+        return sglang_prefill_admission.wave_batches(requests, prompt_tokens, budget)
+
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
         return sglang_startup.release(self.wl.engine_version)
@@ -224,10 +234,22 @@ class Sglang(BaseEngine):
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The 0.4 series' speed profile (SPEED_V04) for --engine-version 0.4.x, else the 0.5 series'."""
-        del spec
         rel = self.release()
         old = rel is not None and rel[:2] < sglang_startup.SERIES_05
-        return SPEED_V04.engine if old else str(self.engine)
+        if old:
+            return SPEED_V04.engine
+        return rocm_decode_backend.speed_profile(str(self.engine), self._decode_choice(spec))
+
+    def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
+        """The decode-attention backend SGLang picks on ROCm (rocm_decode_backend.py); None off CDNA3,
+        for MLA and with --disable-cuda-graph (no eager twin of the Triton profile)."""
+        if spec is None or self.wl.enforce_eager:
+            return None
+        return rocm_decode_backend.sglang_decode(spec, self.wl.gpu_architecture, self.wl.attention_backend)
+
+    def decode_attention(self, spec: ModelSpec) -> str:
+        choice = self._decode_choice(spec)
+        return choice.label() if choice else ""
 
     def pre_load_bytes(self) -> int:
         """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
@@ -746,9 +768,14 @@ class Sglang(BaseEngine):
         held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
         states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
         states += p.swa_reserve * f.swa_token_bytes if p.swa_held else 0
+        pools = self._pools_need(held * f.kv_page_bytes, states, f)
+        static_need = est.weights_bytes + f.mm_reserve_bytes + pools
         need = est.weights_bytes + held * f.kv_page_bytes + states + outside + self.pre_load_bytes()
         state = f.state_slot_bytes > 0
         return Budget(
+            refused_headroom_bytes=_refused_headroom(
+                refused is not None and est.weights_bytes <= start, stopped is None, start, int(frac * start),
+                static_need, outside),
             usable_bytes=total_bytes,
             need_bytes=need,
             reason=reason,
@@ -768,6 +795,18 @@ class Sglang(BaseEngine):
                 *capped,
             ),
         )
+
+    def _pools_need(self, kv_bytes: int, states: int, f: EngineFigures) -> int:
+        """What the static share must hold after the weights for --batch requests: with the automatic
+        MambaPool size, which takes ratio / (1 + ratio) of it (rules.auto_mamba_cache_size), enough for
+        state_slots_per_request slots a request plus the padding slot, and the KV pool the rest."""
+        wl = self.wl
+        auto = wl.max_mamba_cache_size is None and not (wl.disable_radix_cache and wl.max_num_seqs)
+        if not f.state_slot_bytes or not auto or f.spec_draft_tokens:
+            return kv_bytes + states
+        ratio = wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
+        slots = (max(1, f.state_slots_per_request) * wl.batch + 1) * f.state_slot_bytes
+        return int(max(slots * (1 + ratio) / ratio, kv_bytes * (1 + ratio)))
 
     def _dsv4_budget(self, est: Estimate, total_bytes: int, f: EngineFigures) -> Budget:
         """DeepSeek V4 (sglang_dsv4.py): the request-sized pools first, then full tokens at
@@ -793,9 +832,13 @@ class Sglang(BaseEngine):
             reason = _outside_refusal(outside, frac)
         else:
             reason = self._short(concurrency, tokens)
-        need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token) + outside
+        static_need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token)
+        need = static_need + outside
         gb = 1 << 30
         return Budget(
+            refused_headroom_bytes=_refused_headroom(
+                tokens <= 0 or reason == _outside_refusal(outside, frac), tokens > 0, start,
+                int(frac * start), static_need, outside),
             usable_bytes=total_bytes,
             need_bytes=need + self.pre_load_bytes(),
             reason=reason,
@@ -898,3 +941,19 @@ def _outside_refusal(outside: int, frac: float) -> str:
         f"{frac:.3f}: SGLang would run out of memory capturing its CUDA graphs or running a prefill; lower "
         "--mem-fraction-static or --cuda-graph-max-bs"
     )
+
+
+def _refused_headroom(
+    refused: bool, outside_refused: bool, start: int, share: int, static_need: int, outside: int
+) -> int | None:
+    """The headroom of a start SGLang refuses, along the rule that refuses it: the static share
+    (mem_fraction_static x the memory free at start) must hold the weights and the pools
+    (pool_configurator.py MemoryPoolConfig: "Not enough memory. Please try to increase
+    --mem-fraction-static"), and the rest the activations and CUDA graphs. Against the whole card the
+    margin read positive ("5.1 GiB" next to "no"); None where SGLang starts (or the load itself runs
+    out, whose margin against the card is already negative)."""
+    if not refused:
+        return None
+    if outside_refused:
+        return (start - share) - outside
+    return share - static_need

@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     dsa_cache,
+    rocm_decode_backend,
     server_releases,
     serving_context,
     vllm_cudagraph_mode,
@@ -174,6 +175,7 @@ class Vllm(BaseEngine):
         | {"data_parallel", "expert_parallel"}  # vllm_expert_parallel.py
         | {"decode_context_parallel", "language_model_only"}  # vllm_dcp.py, vllm_language_only.py
         | {"cudagraph_mode"}  # vllm_cudagraph_mode.py
+        | {"attention_backend"}  # the decode kernel on ROCm (rocm_decode_backend.py)
     )
     # --speculative-config method mtp (deepseek_mtp, qwen3_next_mtp, ...), eagle, eagle3, draft_model
     # (vllm/config/speculative.py SpeculativeMethod, 0.19).
@@ -344,8 +346,22 @@ class Vllm(BaseEngine):
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
         graphs; estimate/engines/server_releases.py); the V1 engine's when none is given."""
-        del spec
-        return server_releases.vllm_speed_name(self.wl.engine_version, self.wl.enforce_eager)
+        base = server_releases.vllm_speed_name(self.wl.engine_version, self.wl.enforce_eager)
+        return rocm_decode_backend.speed_profile(base, self._decode_choice(spec))
+
+    def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
+        """The decode-attention backend vLLM's ROCm selector gives this run (rocm_decode_backend.py);
+        None off CDNA3, for MLA, and with --enforce-eager (no eager twin of the Triton profile)."""
+        if spec is None or self.wl.enforce_eager:
+            return None
+        release = server_releases.release(self.wl.engine_version, "vLLM", "0.6.3")
+        return rocm_decode_backend.vllm_decode(spec, self.wl.gpu_architecture, release,
+                                               self.wl.attention_backend,
+                                               self.wl.request_context or self.wl.context)
+
+    def decode_attention(self, spec: ModelSpec) -> str:
+        choice = self._decode_choice(spec)
+        return choice.label() if choice else ""
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
