@@ -390,6 +390,8 @@ def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage
     if blocks is not None and len(stage.layers) < len(layers):
         return tuple(sorted(blocks[1].intersection(stage.layers)))  # in C: deep models' stages (issue 15)
     on_stage = set(stage.layers)
+    if on_stage.issuperset(layers):  # one stage holds them all (every one-GPU plan): as they are
+        return tuple(layers)
     return tuple(i for i in layers if i in on_stage)
 
 
