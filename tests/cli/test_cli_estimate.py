@@ -227,12 +227,12 @@ def test_num_gpus_for_inference_sizes_the_layout_the_fit_row_chose() -> None:
 def test_num_gpus_without_a_gpu_splits_the_model_like_with_one() -> None:
     # Issue 15: `estimate --num-gpus 4` without --gpu sized four whole-model replicas (15.3 GiB per GPU
     # for Qwen2.5-7B) while `--num-gpus 4 --gpu H100` split it four ways (4.2 GiB): the same flag
-    # meant two things. Both now size the layout the planner picks for 4 GPUs (TP 4: 28 query heads
-    # and 4 KV heads divide by 4).
+    # meant two things. Both now size the layout the planner picks for 4 GPUs (transformers: the layers
+    # split four ways, as device_map="auto" does; TP only with --tp, issue 15 round 11).
     alone = _json("Qwen2.5-7B", "--num-gpus", "4")
     with_gpu = _json("Qwen2.5-7B", "--num-gpus", "4", "--gpu", "H100")
     one = _json("Qwen2.5-7B")
-    assert (alone["workload"]["tp"], alone["workload"]["pp"]) == (4, 1)  # type: ignore[index]
+    assert (alone["workload"]["tp"], alone["workload"]["pp"]) == (1, 4)  # type: ignore[index]
     assert alone["memory"] == with_gpu["memory"]
     assert alone["memory"]["weights"] < one["memory"]["weights"] / 3  # type: ignore[index,operator]
 

@@ -39,7 +39,10 @@ def test_fit_catalog_still_skips_a_model_the_workload_does_not_suit() -> None:
     # Qwen2.5-7B 28 (kept); one refusal among sized models is not the whole workload's fault.
     wl = Workload.model_validate({"engine": "vllm", "tp": 4, "num_gpus": 4})
     fits = fit_catalog([resolve("Qwen2.5-0.5B"), resolve("Qwen2.5-7B")], wl, get_gpu("H100"), 4)
-    assert [f.model for f in fits] == ["Qwen2.5-7B"]
+    # the refused model stays in the count, with why, and nothing sized (issue 15, round 11)
+    assert [(f.model, f.best is not None, bool(f.refused)) for f in fits] == [
+        ("Qwen2.5-0.5B", False, True), ("Qwen2.5-7B", True, False)]
+    assert fits[0].options == ()
 
 
 @pytest.mark.parametrize("engine", ["vllm", "sglang"])

@@ -78,7 +78,10 @@ def _weights_detail_cached(spec: ModelSpec, shards: tuple[Shard, ...], fmt: Weig
 def _weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat, total: int) -> str:
     by_kind: dict[str, list[int]] = {}
     for s in shards:
-        acc = by_kind.setdefault(s.group.kind, [0, 0])
+        kind: str = s.group.kind
+        if kind == "other" and s.group.name == "extra":  # the encoders the catalog counts outside the LM
+            kind = _encoders_label(spec.extra_params_note) or kind
+        acc = by_kind.setdefault(kind, [0, 0])
         acc[0] += s.numel
         acc[1] += shard_bytes(spec, s, fmt)
     parts = [f"{kind} {_n(p)} params -> {_n(b)} B" for kind, (p, b) in by_kind.items()]
@@ -86,6 +89,21 @@ def _weights_detail(spec: ModelSpec, shards: Sequence[Shard], fmt: WeightFormat,
     if spec.mtp_in_weights and rest > 0:  # weights._mtp_bytes: the MTP block stored after the decoder
         parts.append(f"mtp {spec.mtp_layers} layer(s) in the file -> {_n(rest)} B")
     return "; ".join(parts) + f" = {_n(total)} B ({format_gib(total)})"
+
+
+def _encoders_label(note: str | None) -> str | None:
+    """What the parameters outside the language model are, as their note names them ("vision tower
+    (569,550,384) + embed_vision projection ..."): "vision tower + projector", "vision + audio towers +
+    projectors"; None where the note names no encoder (then they stay "other")."""
+    text = (note or "").lower()
+    towers = [t for t in ("vision", "audio") if t in text or (t == "vision" and "vit" in text)]
+    if not towers:
+        return None
+    projected = any(w in text for w in ("projector", "projection", "merger"))
+    name = f"{towers[0]} tower" if len(towers) == 1 else " + ".join(towers) + " towers"
+    if projected:
+        name += " + projector" + ("s" if len(towers) > 1 else "")
+    return name
 
 
 def kv_detail(

@@ -116,7 +116,7 @@ def fit(
         count=count,
         fits=fits,
         per_gpu_bytes=b.need_bytes,
-        headroom_bytes=usable - b.need_bytes,
+        headroom_bytes=b.headroom_bytes,
         max_context=max_context,
         decode_tokens_per_s=shown.decode_tokens_per_s if shown else None,
         ttft_s=shown.ttft_s if shown else None,

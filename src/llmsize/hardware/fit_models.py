@@ -146,6 +146,9 @@ class ModelFit(Record):
     gpu: str
     options: tuple[PrecisionResult, ...]
     best: int | None
+    # `fit --all`: why the workload's engine cannot run this model at all (a BadInputError's line), so
+    # that the count is of the whole catalog, as `models` lists it, and the models left out are named
+    refused: str | None = None
 
     @property
     def best_result(self) -> PrecisionResult | None:

@@ -49,13 +49,21 @@ def fit_catalog(specs: Iterable[ModelSpec], wl: Workload | Callable[[ModelSpec],
     first_refusal: BadInputError | None = None
     # The models are planned independently, in worker processes where there are several cores
     # (fan_out.py; issue 15): the answers, and the errors in catalog order, are the serial loop's.
-    for outcome in fan_out(one, list(specs)):
+    from llmsize.specs.params import active_params as count_active
+    from llmsize.specs.params import total_params
+
+    specs = list(specs)
+    for spec, outcome in zip(specs, fan_out(one, specs), strict=True):
         if isinstance(outcome, BadInputError):
             first_refusal = first_refusal or outcome
-            continue  # e.g. a TP degree this model's heads cannot take
+            # e.g. a TP degree this model's heads cannot take: kept as a row that says so
+            out.append(ModelFit(model=spec.name, params=total_params(spec), active_params=count_active(spec),
+                                max_position_embeddings=spec.max_position_embeddings, gpu=gpu.id,
+                                options=(), best=None, refused=str(outcome)))
+            continue
         if isinstance(outcome, Exception):
             raise outcome
         out.append(outcome)
-    if not out and first_refusal is not None:
+    if first_refusal is not None and all(f.refused for f in out):
         raise first_refusal  # no model could be sized: the workload itself is refused (say why)
     return out

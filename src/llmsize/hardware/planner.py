@@ -94,6 +94,11 @@ class Planner:
     # for the precision that fits (quick, then with its limits) and the speed is the same (issue 15).
     _speeds: dict[tuple[int, Layout, Workload], tuple[GpuSpec, SpeedEstimate]] = field(
         default_factory=dict, repr=False)
+    # What the speed model reads of an estimate, kept per (layout, workload, engine): none of it
+    # depends on the GPU, so `compare --gpus all` builds it once per model and layout, not per GPU
+    # (issue 15: 1,730 builds for 10 models on 173 GPUs). Kept with its estimate, which must match.
+    _inputs: dict[tuple[Layout, Workload, str | None], tuple[Estimate, SpeedInputs]] = field(
+        default_factory=dict, repr=False)
     _workloads: dict[tuple[Layout | None, tuple[tuple[str, type, Any], ...]], Workload] = field(
         default_factory=dict, repr=False)
 
@@ -146,7 +151,8 @@ class Planner:
             return self
         sub = self._subs.get(wl)
         if sub is None:
-            sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo)
+            sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo,
+                          _inputs=self._inputs)
             self._subs[wl] = sub
         return sub
 
@@ -195,12 +201,16 @@ class Planner:
         pipeline stages (a model loaded with device_map="auto" is split by layers over the GPUs,
         transformers modeling_utils `from_pretrained` + accelerate `infer_auto_device_map`, and the
         Trainer runs it as naive model parallelism: trainer.py `is_parallelizable`/`model_parallel`);
-        tensor parallelism only when --tp asks for it. llama.cpp: pipeline (layer) split first. A
+        tensor parallelism only when --tp asks for it. Inference under transformers likewise: layers split
+        with device_map="auto", TP only with --tp (`tensor_parallel_by_default`). llama.cpp: pipeline
+        (layer) split first. A
         --tp/--pp the workload names is kept.
         """
         # Training frameworks (Trainer/accelerate, TRL, torchtune, axolotl, LLaMA-Factory) launch
         # one replica per GPU with torchrun: DDP without --zero, ZeRO/FSDP with it. TP only when asked.
         sharded_dp = self.wl.mode.trains
+        # transformers inference: device_map="auto" splits by layers; TP only with --tp (tp_plan="auto")
+        tp_asked_only = sharded_dp or not engine_for(self.wl).tensor_parallel_by_default()
         # An engine with its own layer split (llama.cpp --split-mode layer) takes no tensor parallelism.
         own_split = engine_for(self.wl).stages(self.spec, self.wl) is not None
         out: list[tuple[tuple[int, ...], Layout]] = []
@@ -209,7 +219,7 @@ class Planner:
                 continue
             if own_split and tp > 1:
                 continue
-            if sharded_dp and tp > 1 and self.wl.tp != tp:  # training: TP only when --tp asks
+            if tp_asked_only and tp > 1 and self.wl.tp != tp:  # training, transformers: TP only when asked
                 continue
             for pp in _divisors(count // tp):
                 if pp_problem(self.spec, pp) or (self.wl.pp > 1 and pp != self.wl.pp):
@@ -339,6 +349,16 @@ class Planner:
                          engine: str | None = None) -> SpeedInputs:
         """What the speed model reads of `wl` on `layout`, host-resident layers and experts included
         (`engine`: another speed profile than the workload's, as speed_inputs takes)."""
+        key = (layout, wl, engine)
+        kept = self._inputs.get(key)
+        if kept is not None and kept[0] is est:
+            return kept[1]
+        inputs = self._speed_inputs_for(layout, est, wl, engine)
+        self._inputs[key] = (est, inputs)
+        return inputs
+
+    def _speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
+                          engine: str | None = None) -> SpeedInputs:
         inputs = speed_inputs(self.spec, wl, est, layout, engine=engine)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.

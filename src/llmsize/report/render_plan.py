@@ -78,6 +78,7 @@ def fit_all_document(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, num_g
             "best": best.option.label if best else None,
             "weights_bytes": best.weights_bytes if best else None,
             **({"fit": best.row.model_dump(mode="json")} if best else {}),
+            **({"refused": f.refused} if f.refused else {}),
         })
     return {**_header("fit-all"), "gpu": _gpu_doc(gpu), "workload": _workload_doc(wl, num_gpus),
             "models": models, "efficiency": efficiency.model_dump(mode="json")}
@@ -252,9 +253,14 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
                          "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
+        # the engine's budget where it takes less than the card's usable memory (vLLM's
+        # --gpu-memory-utilization share): "of 126.5 GiB usable" read against the GPU line's 140.6
+        visible = row.visible_memory_bytes
+        budget = f"{gib(row.usable_bytes)} GiB usable"
+        if visible and row.engine and row.usable_bytes is not None and row.usable_bytes < visible:
+            budget = f"the {gib(row.usable_bytes)} GiB {row.engine} budgets of {gib(visible)} usable"
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
-                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of "
-                  f"{gib(row.usable_bytes)} GiB usable")
+                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of {budget}")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
     for hint in hints:
@@ -390,6 +396,10 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     fitting = [f for f in fits if f.best is not None]
     con.print(f"[bold]{len(fitting)} of {len(fits)} catalog models[/bold] run on {escape(gpu_line(gpu))}")
     _say(con, f"  {workload_line(wl)}")
+    refused = [f.model for f in fits if f.refused]
+    if refused:  # counted in the catalog, as `models` lists it, but the engine cannot run them at all
+        _say(con, f"  {len(refused)} the {wl.engine.value} engine does not run: {', '.join(refused)} "
+                  "(`llmsize fit MODEL` says why)")
     # training has no decode speed: its column and footnote were a column of "-" under a note about
     # inference speeds (issue 15, round 8); CPU RAM: "speed not estimated"
     speeds = not wl.mode.trains and gpu.speed_known
@@ -419,7 +429,10 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     _say(con, f"  {workload_line(wl)}" + (" (* rows: see below)" if others else ""))
     table = Table()
     if many_models:
-        table.add_column("model", overflow="fold", min_width=20)  # folds before a number is hidden
+        # folds before a number is hidden, but no wider than the longest name (short names were padded
+        # to 20 columns at 80: issue 15, round 11)
+        longest = max((len(r.model) for r in rows), default=1)
+        table.add_column("model", overflow="fold", min_width=min(20, longest))
         table.add_column("weights", justify="left")
     sweep = any(r.row.concurrency is not None for r in rows)
     priced = any(r.row.usd_per_hour is not None for r in rows)

@@ -843,6 +843,14 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
             note += f"; {taken}"  # "nemotron-nano-9b": NVIDIA-Nemotron-Nano-9B-v2
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
+            if raw and raw != entry.name and variant is None:
+                # the source names the entry's repo, whose checkpoint is another format: say which
+                # checkpoint is sized (GLM-5.1-FP8 read as "hf.co/zai-org/GLM-5.1", the bf16 one)
+                if _states_a_format(raw):
+                    note += f"; {raw} sized as that config with {fmt.label()} weights, as its name states"
+                elif ollama.parse_reference(raw, _bare_ollama_names()) is not None:
+                    note += (f"; {raw} sized as that config with {fmt.label()} weights, as the Ollama "
+                             "library publishes it")
         carried = {x.lower() for n in entry.names for x in _parse_catalog_name(n).extra}
         read = parsed.model_copy(update={"extra": tuple(x for x in parsed.extra if x.lower() not in carried)})
         unused = name_warnings(read, fmt) if _direct(raw) is None else []  # the entry's own words chose it
@@ -855,6 +863,17 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     spec = spec.model_copy(update=update) if update else spec
     ref = ollama.parse_reference(raw, _bare_ollama_names()) if raw else None
     return ollama.as_published(spec, ref) if ref is not None else spec
+
+
+def _states_a_format(raw: str) -> bool:
+    """Whether the name as typed states its weights' format ("GLM-5.1-FP8", "Qwen3-8B-AWQ"); an Ollama
+    library name ("qwen3", "qwen3:8b") takes its format from the library's default tag instead."""
+    from llmsize.names import parse_name
+
+    if ":" in raw:
+        return False
+    said = parse_name(raw)
+    return said.quant_method is not None or said.bits is not None or said.gguf_type is not None
 
 
 def _variant_format(spec: ModelSpec, variant: CheckpointVariant) -> WeightFormat:

@@ -59,6 +59,17 @@ class Budget:
     lines: tuple[str, ...] = ()  # the figures as the engine's log prints them on this GPU
     # the reason is not about memory (a context the engine refuses): no GPU count lifts it
     layout_independent: bool = False
+    # The margin along the rule that refused the start, where that rule is not usable - need: SGLang
+    # refuses when its static share (mem_fraction_static) cannot hold the weights and pools although the
+    # card as a whole could (sglang.py `_pool_budget`); None: usable_bytes - need_bytes.
+    refused_headroom_bytes: int | None = None
+
+    @property
+    def headroom_bytes(self) -> int:
+        """What is left (negative: missing) on the card, or along the rule that refused the start."""
+        if self.refused_headroom_bytes is not None:
+            return self.refused_headroom_bytes
+        return self.usable_bytes - self.need_bytes
 
     @property
     def fits(self) -> bool:
@@ -165,6 +176,7 @@ class EngineModel(Protocol):
     def launch_env(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
     def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None: ...
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int: ...
+    def tensor_parallel_by_default(self) -> bool: ...
 
 
 def serving_dtype(spec: ModelSpec, wl: Workload, rest: str, engine: str) -> tuple[WeightFormat, str] | None:
@@ -611,6 +623,12 @@ class BaseEngine:
         need is non-decreasing in the context, as in engines that pre-allocate their cache."""
         del spec, wl
         return 1
+
+    def tensor_parallel_by_default(self) -> bool:
+        """Whether the engine shards a model over its GPUs by tensor parallelism when nothing asks (the
+        serving engines: one worker per GPU, --tensor-parallel-size); False where it splits by layers
+        unless --tp asks (the planner then orders pipeline stages first)."""
+        return True
 
     def scan_chunk(self, spec: ModelSpec, wl: Workload) -> int:
         """Tokens after whose multiples the need jumps because the engine pads a prompt up to a whole

@@ -768,9 +768,14 @@ class Sglang(BaseEngine):
         held = min(wl.batch * wl.context, p.tokens) if capped else wl.batch * wl.context
         states = wl.batch * (f.state_slot_bytes + p.swa_held * f.swa_token_bytes)
         states += p.swa_reserve * f.swa_token_bytes if p.swa_held else 0
+        pools = self._pools_need(held * f.kv_page_bytes, states, f)
+        static_need = est.weights_bytes + f.mm_reserve_bytes + pools
         need = est.weights_bytes + held * f.kv_page_bytes + states + outside + self.pre_load_bytes()
         state = f.state_slot_bytes > 0
         return Budget(
+            refused_headroom_bytes=_refused_headroom(
+                refused is not None and est.weights_bytes <= start, stopped is None, start, int(frac * start),
+                static_need, outside),
             usable_bytes=total_bytes,
             need_bytes=need,
             reason=reason,
@@ -790,6 +795,18 @@ class Sglang(BaseEngine):
                 *capped,
             ),
         )
+
+    def _pools_need(self, kv_bytes: int, states: int, f: EngineFigures) -> int:
+        """What the static share must hold after the weights for --batch requests: with the automatic
+        MambaPool size, which takes ratio / (1 + ratio) of it (rules.auto_mamba_cache_size), enough for
+        state_slots_per_request slots a request plus the padding slot, and the KV pool the rest."""
+        wl = self.wl
+        auto = wl.max_mamba_cache_size is None and not (wl.disable_radix_cache and wl.max_num_seqs)
+        if not f.state_slot_bytes or not auto or f.spec_draft_tokens:
+            return kv_bytes + states
+        ratio = wl.mamba_full_memory_ratio or rules.MAMBA_FULL_MEMORY_RATIO
+        slots = (max(1, f.state_slots_per_request) * wl.batch + 1) * f.state_slot_bytes
+        return int(max(slots * (1 + ratio) / ratio, kv_bytes * (1 + ratio)))
 
     def _dsv4_budget(self, est: Estimate, total_bytes: int, f: EngineFigures) -> Budget:
         """DeepSeek V4 (sglang_dsv4.py): the request-sized pools first, then full tokens at
@@ -815,9 +832,13 @@ class Sglang(BaseEngine):
             reason = _outside_refusal(outside, frac)
         else:
             reason = self._short(concurrency, tokens)
-        need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token) + outside
+        static_need = est.weights_bytes + f.kv_fixed_bytes + int(wl.batch * wl.context * per_token)
+        need = static_need + outside
         gb = 1 << 30
         return Budget(
+            refused_headroom_bytes=_refused_headroom(
+                tokens <= 0 or reason == _outside_refusal(outside, frac), tokens > 0, start,
+                int(frac * start), static_need, outside),
             usable_bytes=total_bytes,
             need_bytes=need + self.pre_load_bytes(),
             reason=reason,
@@ -920,3 +941,19 @@ def _outside_refusal(outside: int, frac: float) -> str:
         f"{frac:.3f}: SGLang would run out of memory capturing its CUDA graphs or running a prefill; lower "
         "--mem-fraction-static or --cuda-graph-max-bs"
     )
+
+
+def _refused_headroom(
+    refused: bool, outside_refused: bool, start: int, share: int, static_need: int, outside: int
+) -> int | None:
+    """The headroom of a start SGLang refuses, along the rule that refuses it: the static share
+    (mem_fraction_static x the memory free at start) must hold the weights and the pools
+    (pool_configurator.py MemoryPoolConfig: "Not enough memory. Please try to increase
+    --mem-fraction-static"), and the rest the activations and CUDA graphs. Against the whole card the
+    margin read positive ("5.1 GiB" next to "no"); None where SGLang starts (or the load itself runs
+    out, whose margin against the card is already negative)."""
+    if not refused:
+        return None
+    if outside_refused:
+        return (start - share) - outside
+    return share - static_need

@@ -159,6 +159,14 @@ class Transformers(BaseEngine):
     engine: ClassVar[Engine] = Engine.TRANSFORMERS
     reads_options: ClassVar[frozenset[str]] = frozenset({"engine_version"})  # the speed profile's release
     version: ClassVar[str] = TRANSFORMERS_VERSION_MODELLED
+
+    def tensor_parallel_by_default(self) -> bool:
+        """False: plain `from_pretrained(..., device_map="auto")` (modeling_utils `from_pretrained` ->
+        accelerate `infer_auto_device_map`) puts whole decoder layers on the GPUs in order and runs them one
+        after another in one process; tensor parallelism needs `tp_plan="auto"` under torchrun, one process
+        per GPU (transformers docs perf_infer_gpu_multi.md: "To enable tensor parallel, pass the argument
+        tp_plan="auto" to from_pretrained", with RANK from the launcher). So TP only when --tp asks."""
+        return False
     speed: ClassVar[EngineSpeedProfile] = SPEED
     label: ClassVar[str] = "transformers"
     # the model dtype, or QuantizedCache (fp8 per-tensor; quanto/HQQ int4/int8)

@@ -90,9 +90,13 @@ def kv_budget(
             f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
             f"fewer than --batch {wl.batch} (the rest wait in the queue)"
         )
+    margin = None
     if reason is None and f.kv_memory_bytes is None:
         reason = vllm_post_kv.refusal(total_bytes, wl, f.cuda_graph_bytes, CUDA_CONTEXT_BYTES)
+        if reason is not None:  # the graphs miss what the utilization share leaves: that is the margin
+            margin = vllm_post_kv.outside_bytes(total_bytes, wl, CUDA_CONTEXT_BYTES) - f.cuda_graph_bytes
     return Budget(
+        refused_headroom_bytes=margin,
         usable_bytes=usable,
         need_bytes=need,
         reason=reason,
