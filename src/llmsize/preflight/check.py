@@ -18,7 +18,7 @@ from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Optimizer, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec, driver_reported_bytes
-from llmsize.preflight import rewrite, values
+from llmsize.preflight import rewrite, values, vllm_auto_context
 from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
 from llmsize.records import ValidationError
@@ -280,13 +280,16 @@ def _serving_fields(
     tool = setup.tool
     if tool in ("vllm", "sglang"):
         context = setup.get("context")
-        if context is None:  # the length the engine derives from the config (with the command's overrides)
+        auto = tool == "vllm" and context == vllm_auto_context.AUTO
+        if context is None or auto:  # the length the engine derives from the config (with the overrides)
             from llmsize.estimate.engines import serving_context
 
             derive = (serving_context.vllm_derived_max_len if tool == "vllm"
                       else serving_context.sglang_derived_context_len)
             context = derive(spec)
-            setup.set("context", context, f"default ({tool}: the length it derives from config.json, "
+            setup.set("context", context, (f"{vllm_auto_context.FLAG_SOURCE}: the length vLLM derives from "
+                                           "config.json") if auto else
+                      f"default ({tool}: the length it derives from config.json, "
                       "estimate/engines/serving_context.py)")
         data["context"] = context
         data["batch"] = 1
@@ -415,6 +418,18 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)
     row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]
+    asked = setup.values.get("context")
+    if asked is not None and asked.source.startswith(vllm_auto_context.FLAG_SOURCE):
+        fitted = vllm_auto_context.fitted(wl.context, row.max_context)
+        if fitted != wl.context:  # vLLM's _auto_fit_max_model_len lowered it: size the run it starts
+            setup.set("context", fitted, f"{vllm_auto_context.FLAG_SOURCE}: the longest one request of which "
+                      f"fits the KV pool (the {wl.context:,} derived from config.json does not)")
+            wl = wl.model_copy(update={"context": fitted})
+            planned = _replica(setup, wl, notes)
+            row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]
+        else:
+            setup.set("context", wl.context, f"{vllm_auto_context.FLAG_SOURCE}: the length vLLM derives from "
+                      "config.json, kept as one request of it fits the KV pool")
     if row.engine_version:
         modelled = f"{wl.engine.value} {row.engine_version}"
         setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"

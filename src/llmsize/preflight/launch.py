@@ -262,7 +262,17 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
     if not setup.model:
         raise BadInputError(f"the {tool} command names no model", hint="give the model (e.g. --model or -m)")
     _long_context_env(setup, tool, env)
+    _unread_env(setup, tool, env)
     return setup
+
+
+def _unread_env(setup: Setup, tool: str, env: Mapping[str, str]) -> None:
+    """Every variable the command sets that this check does not read is said, by name (never its value: a
+    token stays private). `CUDA_VISIBLE_DEVICES=0,1 VLLM_ATTENTION_BACKEND=FLASHINFER vllm serve ...` passed
+    with no word on either variable (issue 15, check audit); they choose GPUs and kernels whose memory this
+    check takes from --gpu / --num-gpus and the flags instead."""
+    read = _LONG_CONTEXT_ENV[tool][0] if tool in _LONG_CONTEXT_ENV else None
+    setup.ignored.extend(f"env {name}" for name in env if name != read)
 
 
 # The variable that lets vLLM / SGLang start a context above the length derived from the config

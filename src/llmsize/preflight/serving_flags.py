@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmsize.preflight import llama_cpp_split, values
+from llmsize.preflight import llama_cpp_split, values, vllm_auto_context
 from llmsize.preflight.config_overrides import config_json, json_object, rope_scaling_json
 
 VLLM_VERSION = "vLLM 0.19 (V1 engine)"
@@ -107,7 +107,7 @@ def _flash(text: Any, flag: str) -> str:
 
 VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--model",), "model", _text),
-    Flag(("--max-model-len",), "context", values.tokens),
+    Flag(("--max-model-len",), "context", vllm_auto_context.max_model_len),  # auto / -1: fit to memory
     Flag(("--hf-overrides",), "hf_overrides", config_json),
     Flag(("--rope-scaling",), "hf_overrides", rope_scaling_json),
     Flag(("--gpu-memory-utilization",), "gpu_memory_utilization", values.fraction),
@@ -152,6 +152,16 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--seed",), None, _text),
     Flag(("--uvicorn-log-level",), None, _text),
     Flag(("--disable-log-requests", "--disable-log-stats"), None),
+    # in the 2026 recipes (recipes.vllm.ai, docs.vllm.ai): read, not modelled. --max-cudagraph-capture-size
+    # and -O0..-O3 (vllm/config/compilation.py) move the CUDA-graph pool, --enable-eplb adds redundant
+    # experts (vllm/config/parallel.py EPLBConfig); the others hold no GPU memory.
+    Flag(("--max-cudagraph-capture-size",), None, _text),
+    Flag(("-O0", "-O1", "-O2", "-O3"), None),
+    Flag(("--enable-eplb",), None),
+    Flag(("--async-scheduling", "--no-async-scheduling"), None),
+    Flag(("--mm-processor-cache-gb",), None, _text),
+    Flag(("--tokenizer-mode",), None, _text),
+    Flag(("--stream-interval",), None, _text),
 )
 
 LLAMA_CPP_FLAGS: tuple[Flag, ...] = (

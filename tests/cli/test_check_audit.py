@@ -1,0 +1,82 @@
+"""`check` of launch commands people publish in 2026, read the way the engine reads them (issue 15, check audit).
+
+- vLLM `--max-model-len auto` / `-1` fits max_model_len to the KV pool (vllm/v1/core/kv_cache_utils.py
+  `_auto_fit_max_model_len`); `check` stopped at "wants a number of tokens".
+- Variables in front of the command (`CUDA_VISIBLE_DEVICES=0,1 VLLM_ATTENTION_BACKEND=... vllm serve`) passed
+  without a word; each one not read is now said, by name only.
+- Flags of the 2026 vLLM recipes (`-O3`, `--async-scheduling`, `--max-cudagraph-capture-size`, `--enable-eplb`)
+  are known flags, read but not modelled, not "not recognised".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from test_hostile_inputs import run_cli
+
+# https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json: "max_position_embeddings": 40960
+QWEN3_8B_WINDOW = 40960
+
+
+def _check(capsys: pytest.CaptureFixture[str], gpu: str, *command: str) -> dict:
+    code, out, err = run_cli(["check", "--gpu", gpu, "--format", "json", "--", *command], capsys)
+    assert code in (0, 3), err
+    return json.loads(out)["check"]
+
+
+def _parsed(check: dict, key: str) -> dict:
+    return next(p for p in check["parsed"] if p["key"] == key)
+
+
+def test_max_model_len_auto_keeps_the_config_length_where_it_fits(capsys: pytest.CaptureFixture[str]) -> None:
+    check = _check(capsys, "H100-SXM-80GB", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "auto")
+    assert check["fits"]
+    assert _parsed(check, "context")["value"] == QWEN3_8B_WINDOW
+    assert "--max-model-len auto" in _parsed(check, "context")["source"]
+
+
+def test_max_model_len_minus_one_is_lowered_to_the_length_vllm_names(capsys: pytest.CaptureFixture[str]) -> None:
+    """On a 24 GB L4 one 40,960-token request does not fit the pool: vLLM without auto refuses and names
+    "the estimated maximum model length"; with -1 it starts at that length (the same binary search)."""
+    explicit = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", str(QWEN3_8B_WINDOW))
+    assert not explicit["fits"]
+    named = int(re.search(r"estimated maximum model length is ([\d,]+)", explicit["reason"])[1].replace(",", ""))
+    auto = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "-1")
+    assert auto["fits"]
+    assert 0 < named < QWEN3_8B_WINDOW
+    assert _parsed(auto, "context")["value"] == named
+
+
+def test_negative_max_model_len_other_than_minus_one_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["check", "--gpu", "L4", "--", "vllm", "serve", "Qwen/Qwen3-8B",
+                            "--max-model-len", "-2"], capsys)
+    assert code == 2
+    assert "-1 / auto" in err and "Traceback" not in err
+
+
+def test_variables_in_front_of_the_command_are_named_not_dropped(capsys: pytest.CaptureFixture[str]) -> None:
+    check = _check(capsys, "H100-SXM-80GB", "CUDA_VISIBLE_DEVICES=0,1", "VLLM_ATTENTION_BACKEND=FLASHINFER",
+                   "VLLM_ALLOW_LONG_MAX_MODEL_LEN=1", "vllm", "serve", "Qwen/Qwen3-8B", "-tp", "2")
+    assert "env CUDA_VISIBLE_DEVICES" in check["ignored"]
+    assert "env VLLM_ATTENTION_BACKEND" in check["ignored"]
+    assert "env VLLM_ALLOW_LONG_MAX_MODEL_LEN" not in check["ignored"]  # read: it lifts the context cap
+    assert _parsed(check, "allow_long_context")["value"] is True
+
+
+def test_docker_env_is_named_without_its_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["check", "--gpu", "H100-SXM-80GB", "--", "docker", "run", "-e", "HF_TOKEN=hf_secret",
+                              "--gpus", "all", "vllm/vllm-openai", "--model", "Qwen/Qwen3-8B"], capsys)
+    assert code == 0, err
+    assert "env HF_TOKEN" in out
+    assert "hf_secret" not in out
+
+
+def test_recipe_flags_are_known_and_said_not_modelled(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs.vllm.ai recipes (GPT-OSS: `vllm serve openai/gpt-oss-120b --async-scheduling`) and the -O levels
+    and graph capture size of vllm/config/compilation.py: known flags, none "not recognised"."""
+    check = _check(capsys, "H100-SXM-80GB", "vllm", "serve", "Qwen/Qwen3-8B", "-O3", "--async-scheduling",
+                   "--max-cudagraph-capture-size", "256", "--enable-eplb")
+    assert check["unknown"] == []
+    assert {"-O3", "--async-scheduling", "--max-cudagraph-capture-size", "--enable-eplb"} <= set(check["ignored"])
