@@ -1,9 +1,10 @@
-"""`check` of launch commands people publish in 2026, read the way the engine reads them (issue 15, check audit).
+"""`check` of launch commands published in 2026, read the way the engine reads them (issue 15, check audit).
 
 - vLLM `--max-model-len auto` / `-1` fits max_model_len to the KV pool (vllm/v1/core/kv_cache_utils.py
   `_auto_fit_max_model_len`); `check` stopped at "wants a number of tokens".
-- Variables in front of the command (`CUDA_VISIBLE_DEVICES=0,1 VLLM_ATTENTION_BACKEND=... vllm serve`) passed
-  without a word; each one not read is now said, by name only.
+- Variables in front of the command (https://juejin.cn/post/7537505390113685546:
+  `VLLM_ATTENTION_BACKEND=TRITON_ATTN_VLLM_V1 vllm serve ... --async-scheduling`) passed without a word;
+  each one not read is now said, by name only.
 - Flags of the 2026 vLLM recipes (`-O3`, `--async-scheduling`, `--max-cudagraph-capture-size`, `--enable-eplb`)
   are known flags, read but not modelled, not "not recognised".
 """
@@ -30,17 +31,22 @@ def _parsed(check: dict, key: str) -> dict:
     return next(p for p in check["parsed"] if p["key"] == key)
 
 
-def test_max_model_len_auto_keeps_the_config_length_where_it_fits(capsys: pytest.CaptureFixture[str]) -> None:
+def test_max_model_len_auto_keeps_the_config_length_where_it_fits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     check = _check(capsys, "H100-SXM-80GB", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "auto")
     assert check["fits"]
     assert _parsed(check, "context")["value"] == QWEN3_8B_WINDOW
     assert "--max-model-len auto" in _parsed(check, "context")["source"]
 
 
-def test_max_model_len_minus_one_is_lowered_to_the_length_vllm_names(capsys: pytest.CaptureFixture[str]) -> None:
+def test_max_model_len_minus_one_is_lowered_to_the_length_vllm_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """On a 24 GB L4 one 40,960-token request does not fit the pool: vLLM without auto refuses and names
     "the estimated maximum model length"; with -1 it starts at that length (the same binary search)."""
-    explicit = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", str(QWEN3_8B_WINDOW))
+    explicit = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len",
+                      str(QWEN3_8B_WINDOW))
     assert not explicit["fits"]
     named = int(re.search(r"estimated maximum model length is ([\d,]+)", explicit["reason"])[1].replace(",", ""))
     auto = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "-1")
@@ -66,8 +72,9 @@ def test_variables_in_front_of_the_command_are_named_not_dropped(capsys: pytest.
 
 
 def test_docker_env_is_named_without_its_value(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(["check", "--gpu", "H100-SXM-80GB", "--", "docker", "run", "-e", "HF_TOKEN=hf_secret",
-                              "--gpus", "all", "vllm/vllm-openai", "--model", "Qwen/Qwen3-8B"], capsys)
+    command = ["docker", "run", "-e", "HF_TOKEN=hf_secret", "--gpus", "all", "vllm/vllm-openai",
+               "--model", "Qwen/Qwen3-8B"]
+    code, out, err = run_cli(["check", "--gpu", "H100-SXM-80GB", "--", *command], capsys)
     assert code == 0, err
     assert "env HF_TOKEN" in out
     assert "hf_secret" not in out
@@ -79,4 +86,5 @@ def test_recipe_flags_are_known_and_said_not_modelled(capsys: pytest.CaptureFixt
     check = _check(capsys, "H100-SXM-80GB", "vllm", "serve", "Qwen/Qwen3-8B", "-O3", "--async-scheduling",
                    "--max-cudagraph-capture-size", "256", "--enable-eplb")
     assert check["unknown"] == []
-    assert {"-O3", "--async-scheduling", "--max-cudagraph-capture-size", "--enable-eplb"} <= set(check["ignored"])
+    recipe = {"-O3", "--async-scheduling", "--max-cudagraph-capture-size", "--enable-eplb"}
+    assert recipe <= set(check["ignored"])
