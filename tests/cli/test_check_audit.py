@@ -5,8 +5,8 @@
 - Variables in front of the command (https://juejin.cn/post/7537505390113685546:
   `VLLM_ATTENTION_BACKEND=TRITON_ATTN_VLLM_V1 vllm serve ... --async-scheduling`) passed without a word;
   each one not read is now said, by name only.
-- Flags of the 2026 vLLM recipes (`-O3`, `--async-scheduling`, `--max-cudagraph-capture-size`, `--enable-eplb`)
-  are known flags, read but not modelled, not "not recognised".
+- Flags of the 2026 vLLM recipes (`-O3`, `--async-scheduling`, `--max-cudagraph-capture-size`,
+  `--enable-eplb`) are known flags, read but not modelled, not "not recognised".
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def test_max_model_len_minus_one_is_lowered_to_the_length_vllm_names(
     explicit = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len",
                       str(QWEN3_8B_WINDOW))
     assert not explicit["fits"]
-    named = int(re.search(r"estimated maximum model length is ([\d,]+)", explicit["reason"])[1].replace(",", ""))
+    found = re.search(r"estimated maximum model length is ([\d,]+)", explicit["reason"])
+    named = int(found[1].replace(",", ""))
     auto = _check(capsys, "L4", "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "-1")
     assert auto["fits"]
     assert 0 < named < QWEN3_8B_WINDOW
