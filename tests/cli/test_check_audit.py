@@ -89,3 +89,45 @@ def test_recipe_flags_are_known_and_said_not_modelled(capsys: pytest.CaptureFixt
     assert check["unknown"] == []
     recipe = {"-O3", "--async-scheduling", "--max-cudagraph-capture-size", "--enable-eplb"}
     assert recipe <= set(check["ignored"])
+
+
+# https://docs.unsloth.ai/models/gpt-oss-how-to-run-and-fine-tune ("Improving generation speed"):
+# `-ot ".ffn_.*_exps.=CPU"` "offloads all MoE layers to the CPU"; llama.cpp's --cpu-moe is that same pattern
+# for every layer and --n-cpu-moe N for blk.0 .. blk.N-1 (common/arg.cpp). gpt-oss-20b has 24 layers
+# (https://huggingface.co/openai/gpt-oss-20b/blob/main/config.json "num_hidden_layers": 24).
+_UNSLOTH = ["llama-server", "-hf", "unsloth/gpt-oss-20b-GGUF:F16", "--jinja", "-ngl", "99",
+            "--ctx-size", "16384"]
+
+
+def _need(check: dict) -> int:
+    return check["engine_figures"]["per_gpu_bytes"]
+
+
+def test_unsloth_override_tensor_puts_every_expert_on_the_cpu(capsys: pytest.CaptureFixture[str]) -> None:
+    all_gpu = _check(capsys, "RTX-4090", *_UNSLOTH)
+    ot = _check(capsys, "RTX-4090", *_UNSLOTH, "-ot", ".ffn_.*_exps.=CPU")
+    cpu_moe = _check(capsys, "RTX-4090", *_UNSLOTH, "--cpu-moe")
+    n_cpu_moe = _check(capsys, "RTX-4090", *_UNSLOTH, "--n-cpu-moe", "24")
+    assert _parsed(ot, "n_cpu_moe")["value"] == 24
+    assert _need(ot) == _need(cpu_moe) == _need(n_cpu_moe)
+    assert _need(ot) < _need(all_gpu) / 3  # the experts are most of the model's 21B parameters
+
+
+def test_repeated_override_tensor_adds_up_to_a_layer_range(capsys: pytest.CaptureFixture[str]) -> None:
+    check = _check(capsys, "RTX-4090", *_UNSLOTH, "-ot", r"blk\.[0-5]\.ffn_.*_exps=CPU",
+                   "-ot", r"blk\.([6-9]|1[01])\.ffn_.*_exps=CPU")
+    assert _parsed(check, "n_cpu_moe")["value"] == 12
+    assert _need(check) == _need(_check(capsys, "RTX-4090", *_UNSLOTH, "--n-cpu-moe", "12"))
+
+
+@pytest.mark.parametrize(
+    "pattern", [".ffn_(up|down)_exps.=CPU", "(a+)+=CPU", r"blk\.1[0-9]\.ffn_.*_exps=CPU", "exps=CUDA1"]
+)
+def test_override_tensor_llmsize_cannot_size_is_said_not_claimed(
+    pattern: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Some projections only (Unsloth's "if you have a bit more GPU memory"), a hostile regex, a range not
+    starting at layer 0: not understood as anything, said to be read but not modelled."""
+    check = _check(capsys, "RTX-4090", *_UNSLOTH, "-ot", pattern)
+    assert not any(p["key"] in ("override_tensor", "n_cpu_moe") for p in check["parsed"])
+    assert any(i.startswith(f"-ot {pattern}") for i in check["ignored"])

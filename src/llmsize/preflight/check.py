@@ -345,6 +345,8 @@ def _serving_fields(
             split = gpus_per_copy(setup, notes)
             if split is not None:  # the GPUs -sm/-ts name, as `plan` writes its layer split (emit.py)
                 data["pp"] = split
+        if tool == "llama.cpp":
+            _cpu_experts(setup, spec)
         layers = setup.get("gpu_layers")
         # -ngl above the block count also offloads the output layer (llama-model.cpp load_tensors):
         # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
@@ -369,6 +371,30 @@ def _serving_fields(
         mapped = _QUANTS.get(str(quant).lower(), str(quant).lower())
         if mapped is not None:
             data["quant"] = mapped
+
+
+def _cpu_experts(setup: Setup, spec: ModelSpec) -> None:
+    """--cpu-moe and -ot as the --n-cpu-moe they amount to (preflight/llama_cpp_overrides.py); the most
+    layers any of them keeps on the CPU (llama.cpp applies them all)."""
+    from llmsize.preflight.llama_cpp_overrides import cpu_expert_layers
+
+    counts = []
+    if setup.get("n_cpu_moe") is not None:
+        counts.append(int(setup.get("n_cpu_moe")))
+    if setup.get("cpu_moe"):
+        counts.append(spec.num_layers)
+    ot = setup.values.pop("override_tensor", None)
+    if ot is not None:
+        n = cpu_expert_layers(str(ot.value), spec.num_layers)
+        if n is None:
+            setup.ignored.append(f"-ot {ot.value} (only whole experts of layers 0..N-1 on CPU are modelled)")
+        else:
+            counts.append(n)
+    if counts and max(counts) != setup.get("n_cpu_moe"):
+        cpu_moe = setup.get("cpu_moe") and max(counts) == spec.num_layers
+        why = "--cpu-moe" if cpu_moe or ot is None else f"-ot {ot.value}"
+        setup.set("n_cpu_moe", max(counts),
+                  f"flag {why}: the experts of layers 0..{max(counts) - 1} on the CPU")
 
 
 def _training_fields(setup: Setup, data: dict[str, Any]) -> None:

@@ -299,6 +299,8 @@ def _store(setup: Setup, flag: Flag, name: str, raw: object) -> None:
         setup.ignored.append(name)
         return
     value = flag.parse(raw, name) if flag.parse is not None else raw
+    if flag.key == "override_tensor" and setup.get("override_tensor"):
+        value = f"{setup.get('override_tensor')},{value}"  # llama.cpp adds each -ot to the list (arg.cpp)
     setup.set(flag.key, value, f"flag {name}")
 
 
