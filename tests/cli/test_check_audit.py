@@ -131,3 +131,40 @@ def test_override_tensor_llmsize_cannot_size_is_said_not_claimed(
     check = _check(capsys, "RTX-4090", *_UNSLOTH, "-ot", pattern)
     assert not any(p["key"] in ("override_tensor", "n_cpu_moe") for p in check["parsed"])
     assert any(i.startswith(f"-ot {pattern}") for i in check["ignored"])
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        # vllm/config/cache.py cpu_offload_gb, sglang server_args.py max_total_tokens, llama.cpp arg.cpp
+        (["vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "8192", "--cpu-offload-gb", "8"],
+         "--cpu-offload-gb"),
+        (["python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-8B",
+          "--max-total-tokens", "100000"], "--max-total-tokens"),
+        (["llama-server", "-hf", "unsloth/Qwen3-8B-GGUF:Q4_K_M", "-c", "32768", "-nkvo"], "-nkvo"),
+        (["llama-server", "-hf", "unsloth/Qwen3-8B-GGUF:Q4_K_M", "-c", "32768", "--swa-full"], "--swa-full"),
+    ],
+)
+def test_memory_flags_no_engine_module_sizes_are_not_claimed_understood(
+    command: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    check = _check(capsys, "H100-SXM-80GB", *command)
+    sources = {p["source"] for p in check["parsed"]}
+    assert f"flag {said}" not in sources
+    assert any(i.startswith(said) and "not in this estimate" in i for i in check["ignored"])
+
+
+_QWEN3_GGUF = ["llama-server", "-hf", "unsloth/Qwen3-8B-GGUF:Q4_K_M", "-c", "32768"]
+
+
+def test_llama_cpp_k_and_v_cache_types_are_each_their_own(capsys: pytest.CaptureFixture[str]) -> None:
+    """common/common.h: cache_type_k and cache_type_v are each f16 unless given. `-ctk q8_0` alone sized V at
+    q8_0 too (a smaller cache than llama.cpp makes); `-ctv q8_0` alone was dropped without a word."""
+    f16 = _need(_check(capsys, "RTX-4090", *_QWEN3_GGUF))
+    both = _need(_check(capsys, "RTX-4090", *_QWEN3_GGUF, "-ctk", "q8_0", "-ctv", "q8_0"))
+    k_only = _check(capsys, "RTX-4090", *_QWEN3_GGUF, "-ctk", "q8_0")
+    v_only = _check(capsys, "RTX-4090", *_QWEN3_GGUF, "-ctv", "q8_0")
+    assert both < f16
+    for half in (k_only, v_only):
+        assert both < _need(half) <= f16  # never below the cache llama.cpp allocates
+        assert any("K and V types differ" in i for i in half["ignored"])

@@ -18,7 +18,7 @@ from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Optimizer, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec, driver_reported_bytes
-from llmsize.preflight import rewrite, values, vllm_auto_context
+from llmsize.preflight import rewrite, unmodelled, values, vllm_auto_context
 from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
 from llmsize.records import ValidationError
@@ -230,6 +230,7 @@ def workload_from(
     else:
         _serving_fields(setup, spec, gpu, data, notes)
     data.update(_speculative_fields(setup))
+    unmodelled.move_to_ignored(setup)
     if setup.tool == "llama.cpp" and setup.get("hf_repo") and spec.vision is not None:
         # common/arg.cpp -hf: "mmproj is also downloaded automatically if available. to disable, add
         # --no-mmproj"; a vision-language repository ships one, and llama-server loads it.
@@ -352,7 +353,12 @@ def _serving_fields(
         # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
         if layers not in (None, "auto", "all", "-1") and int(layers) <= spec.num_layers:
             data["gpu_layers"] = max(0, int(layers))
-    kv = setup.get("kv_cache_dtype") or setup.get("cache_type_k")
+    if tool in ("llama.cpp", "ollama"):
+        from llmsize.preflight.llama_cpp_kv import kv_type
+
+        kv = kv_type(setup)
+    else:
+        kv = setup.get("kv_cache_dtype")
     if kv is not None:
         if kv not in _KV_DTYPES:
             raise BadInputError(
