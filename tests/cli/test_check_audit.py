@@ -168,3 +168,60 @@ def test_llama_cpp_k_and_v_cache_types_are_each_their_own(capsys: pytest.Capture
     for half in (k_only, v_only):
         assert both < _need(half) <= f16  # never below the cache llama.cpp allocates
         assert any("K and V types differ" in i for i in half["ignored"])
+
+
+# axolotl examples/qwen3/32b-qlora.yaml, linked from Qwen's Axolotl guide
+# (https://qwen.readthedocs.io/en/latest/training/axolotl.html), its memory-moving keys as published
+_AXOLOTL_QWEN3_QLORA = """\
+base_model: Qwen/Qwen3-32B
+plugins:
+  - axolotl.integrations.cut_cross_entropy.CutCrossEntropyPlugin
+sequence_len: 2048
+sample_packing: true
+load_in_4bit: true
+adapter: qlora
+lora_r: 16
+lora_alpha: 32
+lora_target_modules: [q_proj, k_proj, v_proj, o_proj, down_proj, up_proj]
+lora_mlp_kernel: true
+lora_qkv_kernel: true
+lora_o_kernel: true
+gradient_accumulation_steps: 2
+micro_batch_size: 1
+optimizer: adamw_torch_4bit
+bf16: auto
+gradient_checkpointing: offload
+gradient_checkpointing_kwargs:
+  use_reentrant: false
+flash_attention: true
+"""
+
+
+def _check_yaml(capsys: pytest.CaptureFixture[str], path, text: str) -> dict:
+    path.write_text(text)
+    code, out, err = run_cli(["check", str(path), "--gpu", "H100-SXM-80GB", "--format", "json"], capsys)
+    assert code in (0, 3), err
+    return json.loads(out)["check"]
+
+
+def test_axolotls_own_qwen3_qlora_example_is_read_not_refused(tmp_path, capsys) -> None:
+    """`gradient_checkpointing: offload` was refused ("wants true or false"); the plugin-only CCE and the
+    torchao 4-bit AdamW were sized as the full loss and fp32 AdamW."""
+    check = _check_yaml(capsys, tmp_path / "32b-qlora.yaml", _AXOLOTL_QWEN3_QLORA)
+    assert _parsed(check, "gradient_checkpointing")["value"] is True
+    assert _parsed(check, "activation_offloading")["value"] is True
+    assert _parsed(check, "loss")["value"] == "fused"
+    assert _parsed(check, "optimizer")["value"] == "adamw-4bit"
+    assert any(i.startswith("lora_mlp_kernel") for i in check["ignored"])
+
+
+def test_axolotl_offload_is_its_checkpointing_plus_activation_offloading(tmp_path, capsys) -> None:
+    """axolotl utils/schemas/validation.py check_gradient_checkpointing_w_offload: `offload` becomes
+    gradient_checkpointing true + activation_offloading true; the two spellings size the same."""
+    old = _check_yaml(capsys, tmp_path / "a.yaml", _AXOLOTL_QWEN3_QLORA)
+    new_spelling = _AXOLOTL_QWEN3_QLORA.replace(
+        "gradient_checkpointing: offload", "gradient_checkpointing: true\nactivation_offloading: true"
+    )
+    new = _check_yaml(capsys, tmp_path / "b.yaml", new_spelling)
+    on_gpu = _check_yaml(capsys, tmp_path / "c.yaml", _AXOLOTL_QWEN3_QLORA.replace(": offload", ": true"))
+    assert _need(old) == _need(new) < _need(on_gpu)

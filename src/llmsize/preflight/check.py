@@ -410,6 +410,7 @@ def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
         "context",
         "batch",
         "gradient_checkpointing",
+        "activation_offloading",  # Axolotl (axolotl_offload.py)
         "optimizer",
         "lora_rank",
         "zero",

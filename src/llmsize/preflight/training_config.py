@@ -47,6 +47,9 @@ OPTIMIZERS: dict[str, tuple[str, str]] = {
     "paged_adamw_8bit": ("paged-adamw-8bit", "paged-adamw-8bit"),
     "paged_adamw_32bit": ("adamw", "paged-adamw-32bit"),
     "adafactor": ("adafactor", "adafactor"),
+    # transformers trainer.py OptimizerNames.ADAMW_TORCH_4BIT: torchao low_bit_optim AdamW4bit (Axolotl's
+    # examples/qwen3/32b-qlora.yaml `optimizer: adamw_torch_4bit`, sized as fp32 AdamW before: issue 15)
+    "adamw_torch_4bit": ("adamw-4bit", "adamw-4bit"),
     "sgd": ("sgd", "sgd"),
 }
 
@@ -201,6 +204,12 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
         s.default("batch", 1, "Axolotl micro_batch_size")
     if "optimizer" in doc:
         _optimizer(str(doc["optimizer"]), s, "optimizer")
+    from llmsize.preflight import axolotl_offload
+
+    axolotl_offload.read(doc, s)
+    kernels = [k for k in ("lora_mlp_kernel", "lora_qkv_kernel", "lora_o_kernel") if doc.get(k) is True]
+    if kernels:  # axolotl kernels/lora.py: fused LoRA autograd functions that keep fewer activations
+        s.ignored.append(f"{', '.join(kernels)} (Axolotl's LoRA kernels: not modelled)")
     if doc.get("sample_packing"):
         s.ignored.append("sample_packing (padding-free batches; the estimate assumes full-length rows)")
     s.default("framework", "axolotl", "Axolotl")
@@ -256,7 +265,9 @@ def _trainer_args(doc: dict[str, Any], s: Setup) -> None:
             values.integer(doc["gradient_accumulation_steps"], "gradient_accumulation_steps"),
             "gradient_accumulation_steps",
         )
-    if "gradient_checkpointing" in doc:
+    if "gradient_checkpointing" in s.values:
+        pass  # read by the tool's own reader (Axolotl's "offload": axolotl_offload.py)
+    elif "gradient_checkpointing" in doc:
         s.set(
             "gradient_checkpointing",
             values.boolean(doc["gradient_checkpointing"], "gradient_checkpointing"),
