@@ -225,3 +225,35 @@ def test_axolotl_offload_is_its_checkpointing_plus_activation_offloading(tmp_pat
     new = _check_yaml(capsys, tmp_path / "b.yaml", new_spelling)
     on_gpu = _check_yaml(capsys, tmp_path / "c.yaml", _AXOLOTL_QWEN3_QLORA.replace(": offload", ": true"))
     assert _need(old) == _need(new) < _need(on_gpu)
+
+
+# https://huggingface.co/docs/trl/clis: `trl sft --model_name_or_path Qwen/Qwen2.5-0.5B --dataset_name
+# trl-lib/Capybara`; the fields are SFTConfig's / ModelConfig's (trl/trainer/sft_config.py:
+# gradient_checkpointing and bf16 default to True, max_length to 1024)
+_TRL_CLI = ["trl", "sft", "--model_name_or_path", "Qwen/Qwen3-8B", "--dataset_name", "trl-lib/Capybara",
+            "--use_peft", "--lora_r", "32", "--max_length", "2048", "--per_device_train_batch_size", "2"]
+
+
+def test_trl_sft_command_line_is_read_as_its_config(tmp_path, capsys) -> None:
+    cli = _check(capsys, "H100-SXM-80GB", *_TRL_CLI)
+    yaml_doc = ("model_name_or_path: Qwen/Qwen3-8B\nuse_peft: true\nlora_r: 32\nmax_length: 2048\n"
+                "per_device_train_batch_size: 2\n")
+    from_yaml = _check_yaml(capsys, tmp_path / "sft.yaml", yaml_doc)
+    assert _parsed(cli, "mode")["value"] == "lora"
+    assert _parsed(cli, "lora_rank")["value"] == 32
+    assert _parsed(cli, "context")["value"] == 2048
+    assert _need(cli) == _need(from_yaml)
+
+
+def test_trl_defaults_are_sftconfigs_not_trainingarguments(capsys) -> None:
+    """SFTConfig turns gradient checkpointing on by default: a command that leaves it out is the same run as
+    one that says `--gradient_checkpointing true`, and `estimate --framework trl` agrees."""
+    left_out = _check(capsys, "H100-SXM-80GB", *_TRL_CLI)
+    said = _check(capsys, "H100-SXM-80GB", *_TRL_CLI, "--gradient_checkpointing", "true")
+    off = _check(capsys, "H100-SXM-80GB", *_TRL_CLI, "--gradient_checkpointing", "false")
+    assert _parsed(left_out, "gradient_checkpointing")["value"] is True
+    assert _need(left_out) == _need(said) < _need(off)
+    code, out, err = run_cli(["estimate", "Qwen/Qwen3-8B", "--mode", "lora", "--framework", "trl",
+                              "--lora-rank", "32", "--context", "2048", "--batch", "2", "--format", "json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["memory"]["total"] == _need(left_out)

@@ -1,4 +1,5 @@
-"""Axolotl's activation offloading, as its config spells it.
+"""Axolotl's activation offloading, as its config spells it (TRL's SFTConfig.activation_offloading is the
+same key, true / false).
 
 REFERENCE: axolotl `src/axolotl/utils/schemas/config.py` types `gradient_checkpointing` as true / false /
 "offload" / "offload_disk" and `activation_offloading` as true / false / "legacy" / "disk";

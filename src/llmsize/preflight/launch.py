@@ -97,6 +97,12 @@ def parse_launch(command: str | Sequence[str], env: Mapping[str, str] | None = N
     tool, args = _identify(words)
     if tool == "docker":
         return _docker(args, environment)
+    if tool == "trl":
+        from llmsize.preflight.trl_cli import parse_trl_cli
+
+        setup = parse_trl_cli(args, words)
+        setup.ignored.extend(f"env {name}" for name in environment)
+        return setup
     return _parse_tool(tool, args, environment, words)
 
 
@@ -126,6 +132,8 @@ def _identify(words: list[str]) -> tuple[str, list[str]]:
         return "llama.cpp", rest
     if exe == "ollama":
         return "ollama", rest
+    if exe == "trl":
+        return "trl", rest
     if exe in ("docker", "podman"):
         if rest[:1] != ["run"]:
             raise BadInputError(
@@ -134,7 +142,8 @@ def _identify(words: list[str]) -> tuple[str, list[str]]:
         return "docker", rest[1:]
     raise BadInputError(
         f"not a launch command llmsize knows: {words[0]}",
-        hint="vllm serve, llama-server, llama-cli, ollama run, python -m sglang.launch_server, docker run",
+        hint="vllm serve, llama-server, llama-cli, ollama run, python -m sglang.launch_server, trl sft, "
+        "docker run",
     )
 
 

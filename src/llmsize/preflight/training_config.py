@@ -59,7 +59,13 @@ def read_training_config(path: Path) -> Setup:
     doc = _load(path)
     if not isinstance(doc, dict):
         raise BadInputError(f"{path}: a training config is a mapping of keys, not {type(doc).__name__}")
-    kind = _kind(doc)
+    return setup_from_doc(doc, path)
+
+
+def setup_from_doc(doc: dict[str, Any], path: Path, kind: str | None = None) -> Setup:
+    """The Setup of a config's keys; `path` is where named FSDP / DeepSpeed files are looked for, and `kind`
+    the tool when the caller knows it (`trl sft` on the command line: preflight/trl_cli.py)."""
+    kind = kind or _kind(doc)
     if kind is None:
         raise BadInputError(
             f"{path}: not a LLaMA-Factory, Axolotl or TRL config (no model_name_or_path or base_model)"
@@ -216,6 +222,16 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
 
 
 def _trl(doc: dict[str, Any], s: Setup) -> None:
+    # trl/trainer/sft_config.py SFTConfig: "gradient_checkpointing: Defaults to True instead of False" and
+    # "bf16: Defaults to True if fp16 is not set" (TrainingArguments' own defaults are False); `check` took
+    # TrainingArguments' and sized a plain `use_peft` config at twice `estimate --framework trl` (issue 15)
+    if "gradient_checkpointing" not in doc:
+        s.default("gradient_checkpointing", True, "TRL SFTConfig.gradient_checkpointing")
+    if doc.get("bf16") is None and not _flag(doc, "fp16"):
+        s.default("dtype", "bf16", "TRL SFTConfig.bf16 (true when fp16 is not set)")
+    from llmsize.preflight import axolotl_offload
+
+    axolotl_offload.read(doc, s)  # SFTConfig.activation_offloading
     peft = values.boolean(doc.get("use_peft", False), "use_peft")
     if peft and values.boolean(doc.get("load_in_4bit", False), "load_in_4bit"):
         s.set("mode", "qlora", "use_peft + load_in_4bit")
