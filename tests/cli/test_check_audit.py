@@ -253,7 +253,8 @@ def test_trl_defaults_are_sftconfigs_not_trainingarguments(capsys) -> None:
     off = _check(capsys, "H100-SXM-80GB", *_TRL_CLI, "--gradient_checkpointing", "false")
     assert _parsed(left_out, "gradient_checkpointing")["value"] is True
     assert _need(left_out) == _need(said) < _need(off)
-    code, out, err = run_cli(["estimate", "Qwen/Qwen3-8B", "--mode", "lora", "--framework", "trl",
-                              "--lora-rank", "32", "--context", "2048", "--batch", "2", "--format", "json"], capsys)
+    estimate = ["estimate", "Qwen/Qwen3-8B", "--mode", "lora", "--framework", "trl", "--lora-rank", "32",
+                "--context", "2048", "--batch", "2", "--format", "json"]
+    code, out, err = run_cli(estimate, capsys)
     assert code == 0, err
     assert json.loads(out)["memory"]["total"] == _need(left_out)
