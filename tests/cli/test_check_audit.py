@@ -258,3 +258,18 @@ def test_trl_defaults_are_sftconfigs_not_trainingarguments(capsys) -> None:
     code, out, err = run_cli(estimate, capsys)
     assert code == 0, err
     assert json.loads(out)["memory"]["total"] == _need(left_out)
+
+
+def test_llama_arg_variables_are_the_flags_they_name(capsys) -> None:
+    """llama.cpp tools/server/README.md (docker compose): `LLAMA_ARG_CTX_SIZE: 4096`,
+    `LLAMA_ARG_N_PARALLEL: 2`; common/arg.cpp reads each option's variable, then the command line over it."""
+    by_env = _check(capsys, "RTX-4090", "docker", "run", "--gpus", "all", "-e", "LLAMA_ARG_CTX_SIZE=4096",
+                    "-e", "LLAMA_ARG_N_PARALLEL=2", "-e", "LLAMA_ARG_PORT=8080",
+                    "ghcr.io/ggml-org/llama.cpp:server-cuda", *_QWEN3_GGUF[1:3])
+    by_flag = _check(capsys, "RTX-4090", *_QWEN3_GGUF[:3], "-c", "4096", "-np", "2")
+    assert _parsed(by_env, "n_ctx") == {"key": "n_ctx", "value": 4096, "source": "env LLAMA_ARG_CTX_SIZE"}
+    assert _parsed(by_env, "parallel")["value"] == 2
+    assert "env LLAMA_ARG_PORT" in by_env["ignored"]
+    assert _need(by_env) == _need(by_flag)
+    overridden = _check(capsys, "RTX-4090", "LLAMA_ARG_CTX_SIZE=4096", *_QWEN3_GGUF)
+    assert _parsed(overridden, "n_ctx")["value"] == 32768  # -c 32768 on the command line wins

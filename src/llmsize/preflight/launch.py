@@ -236,6 +236,14 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
     }[tool]
     setup = Setup(tool=tool, engine=tool, engine_version=version, model="", argv=list(argv))
     table = serving_flags.flag_table(tool)
+    env_read: set[str] = set()
+    if tool == "llama.cpp":  # LLAMA_ARG_* first; the command line's own flags then override them
+        from llmsize.preflight.llama_cpp_env import VALUE_FLAGS
+
+        for variable, spelling in VALUE_FLAGS.items():
+            if variable in env:
+                _store(setup, table[spelling], variable, env[variable], source=f"env {variable}")
+                env_read.add(variable)
     positional: list[str] = []
     i = 0
     while i < len(args):
@@ -271,7 +279,7 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
     if not setup.model:
         raise BadInputError(f"the {tool} command names no model", hint="give the model (e.g. --model or -m)")
     _long_context_env(setup, tool, env)
-    _unread_env(setup, tool, env)
+    _unread_env(setup, tool, {name: value for name, value in env.items() if name not in env_read})
     return setup
 
 
@@ -303,14 +311,14 @@ def _long_context_env(setup: Setup, tool: str, env: Mapping[str, str]) -> None:
         setup.set("allow_long_context", True, f"env {name}")
 
 
-def _store(setup: Setup, flag: Flag, name: str, raw: object) -> None:
+def _store(setup: Setup, flag: Flag, name: str, raw: object, source: str | None = None) -> None:
     if flag.key is None:
         setup.ignored.append(name)
         return
     value = flag.parse(raw, name) if flag.parse is not None else raw
     if flag.key == "override_tensor" and setup.get("override_tensor"):
         value = f"{setup.get('override_tensor')},{value}"  # llama.cpp adds each -ot to the list (arg.cpp)
-    setup.set(flag.key, value, f"flag {name}")
+    setup.set(flag.key, value, source or f"flag {name}")
 
 
 def _model_of(setup: Setup) -> str:
