@@ -273,3 +273,15 @@ def test_llama_arg_variables_are_the_flags_they_name(capsys) -> None:
     assert _need(by_env) == _need(by_flag)
     overridden = _check(capsys, "RTX-4090", "LLAMA_ARG_CTX_SIZE=4096", *_QWEN3_GGUF)
     assert _parsed(overridden, "n_ctx")["value"] == 32768  # -c 32768 on the command line wins
+
+
+def test_sglang_default_static_share_is_listed_and_is_the_one_used(capsys) -> None:
+    """SGLang picks --mem-fraction-static from the card (srt/server_args.py / memory_hook.py); `check` now
+    lists the value it assumed, and giving that value explicitly sizes the same run."""
+    serve = ["python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-8B"]
+    left_out = _check(capsys, "H100-SXM-80GB", *serve)
+    share = _parsed(left_out, "mem_fraction_static")
+    assert share["source"].startswith("default") and 0.5 < share["value"] < 0.95
+    given = _check(capsys, "H100-SXM-80GB", *serve, "--mem-fraction-static", str(share["value"]))
+    assert given["engine_figures"]["kv_cache_tokens"] == pytest.approx(
+        left_out["engine_figures"]["kv_cache_tokens"], rel=1e-3)

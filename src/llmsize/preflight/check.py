@@ -463,6 +463,7 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
         else:
             setup.set("context", wl.context, f"{vllm_auto_context.FLAG_SOURCE}: the length vLLM derives from "
                       "config.json, kept as one request of it fits the KV pool")
+    _sglang_share(setup, row)
     if row.engine_version:
         modelled = f"{wl.engine.value} {row.engine_version}"
         setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"
@@ -474,6 +475,20 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     if not row.fits:
         result.suggestions = suggest(result)
     return result
+
+
+def _sglang_share(setup: Setup, row: FitRow) -> None:
+    """SGLang's default --mem-fraction-static depends on the card and the model (the engine module's
+    `mem_fraction`, after sglang's memory_hook.py); it moves the KV pool most of all, and `check` never
+    listed it among the defaults it assumed (issue 15, check audit). Shown as the engine's log states it."""
+    if setup.tool != "sglang" or "mem_fraction_static" in setup.values:
+        return
+    for line in row.engine_log:
+        if line.startswith("mem_fraction_static="):
+            value = float(line.partition("=")[2])
+            setup.default("mem_fraction_static", round(value, 4),
+                          "SGLang's for this GPU and model: estimate/engines/sglang.py mem_fraction")
+            return
 
 
 def _sglang_ep_size(setup: Setup, tp: int, notes: list[str]) -> None:
