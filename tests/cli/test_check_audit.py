@@ -285,3 +285,10 @@ def test_sglang_default_static_share_is_listed_and_is_the_one_used(capsys) -> No
     given = _check(capsys, "H100-SXM-80GB", *serve, "--mem-fraction-static", str(share["value"]))
     assert given["engine_figures"]["kv_cache_tokens"] == pytest.approx(
         left_out["engine_figures"]["kv_cache_tokens"], rel=1e-3)
+
+
+def test_ollama_names_the_variables_it_does_not_read(capsys) -> None:
+    check = _check(capsys, "RTX-4090", "CUDA_VISIBLE_DEVICES=0", "OLLAMA_KV_CACHE_TYPE=q8_0", "ollama", "run",
+                   "qwen3:8b")
+    assert "env CUDA_VISIBLE_DEVICES" in check["ignored"]
+    assert _parsed(check, "cache_type_k")["source"] == "env OLLAMA_KV_CACHE_TYPE"
