@@ -292,3 +292,17 @@ def test_ollama_names_the_variables_it_does_not_read(capsys) -> None:
                    "qwen3:8b")
     assert "env CUDA_VISIBLE_DEVICES" in check["ignored"]
     assert _parsed(check, "cache_type_k")["source"] == "env OLLAMA_KV_CACHE_TYPE"
+
+
+def test_sglang_cookbook_list_flags_and_aliases(capsys) -> None:
+    """docs.sglang.io cookbook commands pass `--cuda-graph-bs 1 2 4 ...` (nargs="+" in server_args.py): the
+    sizes were read as stray positionals and the largest never reached the graph pool; a flag given under
+    SGLang's name (--chunked-prefill-size) was listed a second time as a default under vLLM's name."""
+    check = _check(capsys, "H100-SXM-80GB", "python3", "-m", "sglang.launch_server", "--model-path",
+                   "Qwen/Qwen3-8B", "--cuda-graph-bs", "1", "2", "4", "8", "16", "32",
+                   "--chunked-prefill-size", "16384", "--ep-num-redundant-experts", "32")
+    assert _parsed(check, "cuda_graph_max_bs") == {"key": "cuda_graph_max_bs", "value": 32,
+                                                   "source": "flag --cuda-graph-bs"}
+    assert not any(i.startswith("positional") for i in check["ignored"])
+    assert "--ep-num-redundant-experts" in check["ignored"] and check["unknown"] == []
+    assert not any(p["key"] == "max_num_batched_tokens" for p in check["parsed"])

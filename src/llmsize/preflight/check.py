@@ -535,9 +535,12 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
         "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",
         "cuda_graph_max_bs",
     )
+    # a field the command set under the tool's own name (SGLang --chunked-prefill-size is the Workload's
+    # max_num_batched_tokens) was listed a second time as a "default" (issue 15, check audit)
+    said = {target for name, target in _WORKLOAD_FIELDS.items() if target and name in setup.values}
     for key in keys:
         value = getattr(filled, key, None)
-        if value is not None and key not in setup.values:
+        if value is not None and key not in setup.values and key not in said:
             setup.default(key, value, f"{engine.describe()}: {type(engine).__module__}.gpu_defaults")
 
 

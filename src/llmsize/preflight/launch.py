@@ -262,6 +262,13 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
         if flag.parse is None:
             raw: object = flag.value_when_set if not has_eq else inline
             i += 1
+        elif flag.many and not has_eq:  # nargs="+": the values run to the next option
+            j = i + 1
+            while j < len(args) and not args[j].startswith("-"):
+                j += 1
+            if j == i + 1:
+                raise BadInputError(f"{name} needs a value")
+            raw, i = args[i + 1 : j], j
         elif has_eq:
             raw = inline
             i += 1

@@ -45,6 +45,7 @@ class Flag:
     key: str | None  # None: a known flag that llmsize does not model (reported as ignored)
     parse: Parser | None = None  # None: a switch that takes no value
     value_when_set: Any = True  # for switches
+    many: bool = False  # argparse nargs="+": every following word up to the next option is a value
 
 
 def _kv_dtype(text: Any, flag: str) -> str:
@@ -100,6 +101,17 @@ def _gpu_layers(text: Any, flag: str) -> str | int:
     return "auto" if count < 0 else count
 
 
+def _largest_batch(words: Any, flag: str) -> int:
+    """SGLang --cuda-graph-bs 1 2 4 ... 32: the batch sizes captured; the largest is the graph pool's size
+    (server_args.py: cuda_graph_max_bs = max(cuda_graph_bs) when the list is given)."""
+    items = words if isinstance(words, list) else str(words).replace(",", " ").split()
+    if not items:
+        from llmsize.errors import BadInputError
+
+        raise BadInputError(f"{flag} needs one or more batch sizes")
+    return max(values.integer(w, flag) for w in items)
+
+
 def _flash(text: Any, flag: str) -> str:
     word = str(text).strip().lower()
     return {"1": "on", "true": "on", "0": "off", "false": "off"}.get(word, word)
@@ -127,7 +139,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--cpu-offload-gb",), "cpu_offload_gb", values.nonnegative),
     Flag(("--revision",), "revision", _text),
     Flag(("--trust-remote-code",), None),
-    Flag(("--served-model-name",), None, _text),
+    Flag(("--served-model-name",), None, _text, many=True),  # nargs="+" (engine/arg_utils.py)
     Flag(("--host",), None, _text),
     Flag(("--port",), None, _text),
     Flag(("--swap-space",), None, _text),
@@ -264,6 +276,16 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--tool-call-parser",), None, _text),
     Flag(("--log-level",), None, _text),
+    # nargs="+" in sglang server_args.py; its largest size is the graph pool's batch (_largest_batch)
+    Flag(("--cuda-graph-bs",), "cuda_graph_max_bs", _largest_batch, many=True),
+    # in the 2026 cookbook commands (docs.sglang.io/cookbook): read, not modelled. Redundant experts
+    # (--ep-num-redundant-experts) and DeepEP's buffers (--moe-a2a-backend deepep) hold GPU memory.
+    Flag(("--ep-num-redundant-experts",), None, _text),
+    Flag(("--moe-a2a-backend",), None, _text),
+    Flag(("--moe-runner-backend",), None, _text),
+    Flag(("--enable-eplb",), None),
+    Flag(("--enable-torch-compile",), None),
+    Flag(("--enable-symm-mem",), None),
 )
 
 
