@@ -50,7 +50,7 @@ def main() -> None:
                 tally.record(name, argv, problem, err)
                 semantic(tally, name, argv, code, out)
             print(f"{name}: done in {time.perf_counter() - start:.0f} s", flush=True)
-    print(f"round 15: {sum(tally.runs.values()):,} runs")
+    print(f"round 16: {sum(tally.runs.values()):,} runs")
     for category, runs in sorted(tally.runs.items()):
         bad = {p: n for (c, p), n in tally.failures.items() if c == category}
         print(f"  {category:12} {runs:7,} runs, {sum(bad.values()):5,} failures {bad or ''}")

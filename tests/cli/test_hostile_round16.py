@@ -13,6 +13,7 @@ The long run over every input is bench/fuzz_round16.py; this file runs a seeded 
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -106,3 +107,27 @@ def test_an_existing_output_is_not_overwritten(tmp_path: Path, capsys: pytest.Ca
     code, err = assert_answered(["compare", "Qwen2.5-0.5B,Llama-3.1-8B", "--gpu", "T4", "-o", str(target)],
                                 capsys)  # fmt: skip
     assert code == 2 and target.read_text() == "{}", err
+
+
+def test_dcp_with_a_searched_layout_plans_tp_it_divides(capsys: pytest.CaptureFixture[str]) -> None:
+    """`fit --num-gpus auto -dcp 4` was refused ('does not divide --tp 1': the search's first try); vLLM
+    takes -dcp only as a divisor of TP (config/parallel.py), so the search keeps TP 4 and up."""
+    for argv in (["fit", "Llama-3.1-70B", "--gpu", "L4", "--num-gpus", "auto", "--engine", "vllm",
+                  "--decode-context-parallel-size", "4"],
+                 ["compare", "Llama-3.1-70B,Llama-3.1-8B", "--gpu", "L4", "--num-gpus", "auto", "--engine",
+                  "vllm", "--decode-context-parallel-size", "4"]):  # fmt: skip
+        code, out, err = run_cli(argv, capsys)
+        assert code == 0, err
+        tps = [int(tp) for tp in re.findall(r"\(TP(\d+)", out)]
+        assert tps and all(tp % 4 == 0 for tp in tps), (tps, out)
+    code, err = assert_answered(["estimate", "Llama-3.1-8B", "--engine", "vllm", "--tp", "2",
+                                 "--decode-context-parallel-size", "4"], capsys)  # fmt: skip
+    assert code == 2 and "does not divide" in err, err
+
+
+def test_dcp_no_tp_degree_of_the_heads_takes_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Qwen2.5-0.5B's 14 heads allow TP 1 and 2; -dcp 4 divides neither: said so, not 'does not divide
+    --tp 1' of a --tp no one gave."""
+    code, err = assert_answered(["compare", "Qwen2.5-0.5B", "--gpu", "L4", "--num-gpus", "auto", "--engine",
+                                 "vllm", "--decode-context-parallel-size", "4"], capsys)  # fmt: skip
+    assert code == 2 and "no TP degree of Qwen2.5-0.5B (1, 2" in err, err
