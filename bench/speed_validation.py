@@ -35,6 +35,7 @@ from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
+from llmsize.estimate.engines.llama_cpp_sycl import SYCL_ENGINE
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
@@ -1837,6 +1838,22 @@ FINDINGS = (
     "TTFTs leave 149 / 173 ms per request beyond the queued prefills, as c1 leaves 156 ms: a per-request "
     "latency that does not queue, outside the forward passes; noted, not priced. SGLang held-out median "
     "10.3% -> 10.3% (101 -> 103 rows), others unchanged.",
+    "llama.cpp's SYCL backend gets its own profile (issue 11, intelarc; estimate/engines/llama_cpp_sycl.py, "
+    "`--backend sycl`). Its rows had been priced on ggml-cuda's int8 MMQ: ggml-sycl runs none "
+    "(ggml_sycl_supports_mmq returns false), so ggml_sycl_mul_mat sends a quantized mat-mul of more than "
+    "MMVQ_MAX_BATCH_SIZE (8) columns to ggml_sycl_op_mul_mat_sycl: an FP16 conversion of the weights, then "
+    "oneDNN's GEMM on the XMX units; a prompt's MUL_MAT_ID calls it once per expert holding tokens. Priced "
+    "as the FP16 conversion pass (llama_cpp_cublas_prefill.dequant_pass_seconds, now on Intel too) plus a "
+    "share of the FP16 XMX peak from PR #13826's Battlemage gemma2 2B Q4_K_M pp512 (5,713.46 t/s -> 0.267), "
+    "checked on PR #13109's Lunar Lake llama 7B Q4_K_M pp512 (551.60 -> 0.27) and PR #13826's qwen2 1.5B "
+    "Q4_0 (7,454.58; +19%). Held out, Arc Pro B70 SYCL pp512 (kyuz0 build 9039): Llama-2-7B Q4_0 +196.5% "
+    "-> +17.5%, Qwen3.5-9B Q8 +158.1% -> -6.4%, Qwen3.6-27B +168.2% -> +4.5%, gemma-4-31B +164.9% -> "
+    "+4.8%; MoE gpt-oss-20b +416% -> +66%, gemma-4-26B-A4B +374% -> +50%, Nemotron-3-Nano +612% -> "
+    "+120%, Qwen3.6-35B-A3B +673% -> +123% (the per-expert host loop's dispatches are not priced: no "
+    "Intel dispatch timing found); Ministral BF16 +593% -> +242% (its BF16 path not read). Decode is "
+    "unchanged (SYCL tg +10..+405%, Vulkan tg up to +271%: not priced). llama.cpp held-out median "
+    "10.9% -> 10.5%, worst 672.9% -> 410.7%. A run on an Intel GPU without --backend now says in its "
+    "speed notes that it is priced on ggml-cuda's kernels (profile vendor_notes).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -1884,6 +1901,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["flash_attn"] = str(row["flash_attn"])
     if re.search(r"vulkan", str(row.get("engine_version", "")), re.IGNORECASE):
         data["backend"] = "vulkan"  # llama.cpp's Vulkan backend: its own prompt path and per-layer latency
+    elif re.search(r"\bSYCL\b", str(row.get("engine_version", ""))):
+        data["backend"] = "sycl"  # llama.cpp's SYCL backend: FP16 oneDNN prompts (llama_cpp_sycl.py)
     if row.get("images"):  # images: the tower's pass and their tokens (hardware/encoder_time.py)
         data["images"] = int(row["images"])
         if row.get("image_size"):
@@ -1925,7 +1944,7 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
         return inputs
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
-    cuda = not re.search(r"vulkan", version, re.IGNORECASE)
+    cuda = not re.search(r"vulkan|\bSYCL\b", version, re.IGNORECASE)
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version))})
@@ -1995,6 +2014,8 @@ def release_engine(row: dict[str, Any]) -> str:
     version = str(row.get("engine_version", ""))
     if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
         return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
+    if engine == "llama.cpp" and re.search(r"\bSYCL\b", version):
+        return SYCL_ENGINE  # ggml-sycl: FP16 oneDNN prompts (llama_cpp_sycl.py)
     if engine == "llama.cpp" and "matrix cores: none" in version:
         return "llama.cpp-vulkan-scalar"  # the run's log: no cooperative matrices (scalar FP16 shaders)
     if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):

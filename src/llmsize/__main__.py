@@ -1,3 +1,4 @@
 from llmsize.cli import main
+from llmsize.cli.quick_exit import run
 
-main()
+run(main)

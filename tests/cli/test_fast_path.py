@@ -163,10 +163,11 @@ HOT = [
     ["explain", "Llama-3.1-8B-Instruct"],
 ]
 _PROBE = """
-import json, runpy, sys
+import json, sys
 sys.argv = ["llmsize", *json.loads(sys.argv[1])]
-try:
-    runpy.run_module("llmsize", run_name="__main__")
+try:  # what `python -m llmsize` runs before it ends the process (cli/quick_exit.py)
+    from llmsize.cli import main
+    main()
 except SystemExit as done:
     code = done.code
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"typer", "click", "rich", "pydantic"})

@@ -37,3 +37,14 @@ def test_gpt_oss_default_is_ggml_orgs_mxfp4_file_without_a_tag() -> None:
 def test_gguf_repo_input_is_kept() -> None:
     source = gguf_source("bartowski/google_gemma-3-12b-it-GGUF", "Q5_K_M")
     assert (source.repo, source.tag) == ("bartowski/google_gemma-3-12b-it-GGUF", "Q5_K_M")
+
+
+def test_a_gguf_repo_with_its_tag_keeps_both_as_llama_server_takes_them() -> None:
+    # `llama-server -hf unsloth/Qwen3.5-35B-A3B-GGUF:UD-Q4_K_XL` (the module's source): repo, then the tag;
+    # the plan printed "-hf unsloth/Qwen3-30B-A3B-GGUF:UD-Q2_K_XL-GGUF:Q2_K" for such a name
+    sized = gguf_source("unsloth/Qwen3-30B-A3B-GGUF:UD-Q2_K_XL", "Q2_K")
+    assert (sized.repo, sized.file_type, sized.tag) == ("unsloth/Qwen3-30B-A3B-GGUF", "Q2_K", "UD-Q2_K_XL")
+    assert sized.note is None
+    # --quant Q8_0 sized another file: the tag names that one
+    other = gguf_source("unsloth/Qwen3-30B-A3B-GGUF:UD-Q2_K_XL", "Q8_0")
+    assert (other.repo, other.tag) == ("unsloth/Qwen3-30B-A3B-GGUF", "Q8_0")

@@ -111,6 +111,13 @@ def main(argv: list[str] | None = None) -> None:
         interrupted()
 
 
+def entry() -> None:
+    """The `llmsize` script: main(), then the process ends without tearing Python down (cli/quick_exit.py)."""
+    from llmsize.cli.quick_exit import run
+
+    run(main)
+
+
 def _main(argv: list[str] | None) -> None:
     import sys
 

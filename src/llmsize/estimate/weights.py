@@ -24,9 +24,16 @@ from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
 from llmsize.estimate.skip_match import covered
 from llmsize.estimate.workload import Mode, Workload
-from llmsize.specs.models import FILE_TYPE_DEFAULT, NOT_IN_FILE, ModelSpec, QuantMethod, WeightFormat
+from llmsize.specs.models import (
+    FILE_TYPE_DEFAULT,
+    NOT_IN_FILE,
+    RECIPE_PIN,
+    ModelSpec,
+    QuantMethod,
+    WeightFormat,
+)
 from llmsize.specs.params import ParamGroup, param_inventory
-from llmsize.specs.unsloth import nearest_ftype_text
+from llmsize.specs.unsloth import low_bit_moe_format, nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
@@ -97,6 +104,9 @@ def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple
             if fmt.quant in _BNB and base.quant not in _BNB:  # quantized on load, as QLoRA's base below
                 fmt = _bnb_fused_experts(spec, wl, fmt, notes)
             if fmt.quant == QuantMethod.GGUF:
+                # --quant UD-IQ1_S on a MoE: Unsloth's low-bit rule; --quant IQ1_S on a UD name: plain
+                fmt, moe_note = low_bit_moe_format(spec, fmt, dynamic=ud_note is not None)
+                notes.extend([moe_note] if moe_note else [])
                 # a GGUF file named by --quant loads as the engine loads a GGUF checkpoint: transformers
                 # dequantizes it (load_format), which `--quant Q4_K_M --engine transformers` skipped
                 # and sized at 4.8 bits a weight (issue 15, newcomer round 10)
@@ -380,6 +390,8 @@ def _on_stage(spec: ModelSpec, group: ParamGroup, layers: tuple[int, ...], stage
     if blocks is not None and len(stage.layers) < len(layers):
         return tuple(sorted(blocks[1].intersection(stage.layers)))  # in C: deep models' stages (issue 15)
     on_stage = set(stage.layers)
+    if on_stage.issuperset(layers):  # one stage holds them all (every one-GPU plan): as they are
+        return tuple(layers)
     return tuple(i for i in layers if i in on_stage)
 
 
@@ -670,10 +682,12 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
         ncols = spec.num_layers * spec.per_layer_input_size
     facts = _gguf_facts(spec)
     each = shard.weight_numel_each
+    pinned = _pinned_gguf_type(fmt, g.kind, g.name) or _pinned_gguf_type(fmt, g.kind, category)
+    if pinned is not None and pinned.startswith(RECIPE_PIN):  # another file type's rules (specs/unsloth.py)
+        ftype, pinned = pinned[len(RECIPE_PIN) :], None
     if not shard.layers:
         t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
-    pinned = _pinned_gguf_type(fmt, g.kind, g.name) or _pinned_gguf_type(fmt, g.kind, category)
     if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
         if pinned == FILE_TYPE_DEFAULT:
             pinned = qf.default_gguf_type(ftype)
@@ -684,7 +698,7 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     total = 0
     for layer in shard.layers:
         at = _pinned_gguf_type(fmt, g.kind, f"{category}@{layer}") if layered else None
-        if at is not None:
+        if at is not None and not at.startswith(RECIPE_PIN):
             t = qf.pinned_tensor_type(at, ncols)
         else:
             i = ordinal.get(layer, layer)
@@ -697,7 +711,7 @@ def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None
     """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category'; a
     publisher's pin on one tensor of a category OTHER holds many: 'kind.group name', specs/bartowski.py)."""
     pins = dict(fmt.gguf_tensor_types)
-    return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}")
+    return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}") or pins.get(f"{kind}.*")
 
 
 def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage) -> int:

@@ -94,6 +94,11 @@ class Planner:
     # for the precision that fits (quick, then with its limits) and the speed is the same (issue 15).
     _speeds: dict[tuple[int, Layout, Workload], tuple[GpuSpec, SpeedEstimate]] = field(
         default_factory=dict, repr=False)
+    # What the speed model reads of an estimate, kept per (layout, workload, engine): none of it
+    # depends on the GPU, so `compare --gpus all` builds it once per model and layout, not per GPU
+    # (issue 15: 1,730 builds for 10 models on 173 GPUs). Kept with its estimate, which must match.
+    _inputs: dict[tuple[Layout, Workload, str | None], tuple[Estimate, SpeedInputs]] = field(
+        default_factory=dict, repr=False)
     _workloads: dict[tuple[Layout | None, tuple[tuple[str, type, Any], ...]], Workload] = field(
         default_factory=dict, repr=False)
 
@@ -146,7 +151,8 @@ class Planner:
             return self
         sub = self._subs.get(wl)
         if sub is None:
-            sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo)
+            sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo,
+                          _inputs=self._inputs)
             self._subs[wl] = sub
         return sub
 
@@ -345,6 +351,16 @@ class Planner:
                          engine: str | None = None) -> SpeedInputs:
         """What the speed model reads of `wl` on `layout`, host-resident layers and experts included
         (`engine`: another speed profile than the workload's, as speed_inputs takes)."""
+        key = (layout, wl, engine)
+        kept = self._inputs.get(key)
+        if kept is not None and kept[0] is est:
+            return kept[1]
+        inputs = self._speed_inputs_for(layout, est, wl, engine)
+        self._inputs[key] = (est, inputs)
+        return inputs
+
+    def _speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
+                          engine: str | None = None) -> SpeedInputs:
         inputs = speed_inputs(self.spec, wl, est, layout, engine=engine)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.

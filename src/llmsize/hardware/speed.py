@@ -940,6 +940,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"the engine prefills these {inputs.batch} prompts in {batches:,} batches of at most "
                      f"{largest} (its prefill token budget): arriving together, the mean request's "
                      f"first token comes after {wave_s:.2f} s, the last's after the whole wave's prefill")
+    vendor_note = engine_profile(c.engine).vendor_notes.get(gpu.vendor)
+    if vendor_note:
+        notes.append(vendor_note)
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))

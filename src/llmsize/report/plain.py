@@ -146,8 +146,11 @@ class Table:
         ):
             raise Unsupported("table settings")
         for _, settings in self.columns:
-            extra = set(settings) - {"justify", "no_wrap", "style", "overflow"}
+            extra = set(settings) - {"justify", "no_wrap", "style", "overflow", "min_width"}
             if extra or settings.get("justify", "left") not in ("left", "right"):
+                raise Unsupported("column settings")
+            if settings.get("min_width") is not None and (
+                    type(settings["min_width"]) is not int or settings.get("justify", "left") != "left"):
                 raise Unsupported("column settings")
         headers = [_cell_text(h) for h, _ in self.columns]
         body = []
@@ -163,11 +166,32 @@ class Table:
         out = []
         for i, header in enumerate(headers):
             texts = ([header] if show_header else []) + [row[i] for row in body]
-            out.append(max((len(t) for t in texts), default=0) + 2)
+            # rich Table._measure_column clamps a column's measure to at least min_width + padding
+            least = self.columns[i][1].get("min_width") or 0
+            out.append(max(max((len(t) for t in texts), default=0), least) + 2)
         return out
 
-    def lines(self, widths: list[int], headers: list[str], body: list[list[str]], width: int) -> list[str]:
-        """The table's lines at `widths` (its natural widths, which fit in `width`)."""
+    def fold(self, widths: list[int], width: int) -> dict[int, int]:
+        """Narrow the folding columns (overflow "fold" with a min_width) by what the table is over
+        `width`, as table_fit._fold does before any column is hidden: {column: its text width}."""
+        folds: dict[int, int] = {}
+        for i, (_, settings) in enumerate(self.columns):
+            if settings.get("overflow") != "fold" or not settings.get("min_width"):
+                continue
+            over = sum(widths) + len(widths) + 1 - width
+            if over <= 0:
+                break
+            narrowed = max(settings["min_width"] + 2, widths[i] - over)
+            if narrowed < widths[i]:
+                widths[i] = narrowed
+                folds[i] = narrowed - 2
+        return folds
+
+    def lines(self, widths: list[int], headers: list[str], body: list[list[str]], width: int,
+              folds: dict[int, int] | None = None) -> list[str]:
+        """The table's lines at `widths` (its natural widths, which fit in `width`); the columns in
+        `folds` wrap their cells at that many characters (rich's Text.wrap, overflow "fold"), a row
+        as tall as its tallest cell, the others' lines blank below (rich's vertical "top")."""
         total = sum(widths) + len(widths) + 1
         if total > width:
             raise Unsupported("wider than the console")
@@ -181,24 +205,34 @@ class Table:
                 raise Unsupported("a title wider than the table")
             out.append(text.ljust(total))
 
-        def row(cells: list[str], edge: str) -> str:
+        def one_line(cells: list[str], edge: str) -> str:
             parts = [
                 " " + (c.rjust(w - 2) if j == "right" else c.ljust(w - 2)) + " "
                 for c, w, j in zip(cells, widths, justify, strict=False)
             ]
             return edge + edge.join(parts) + edge
 
+        def row(cells: list[str], edge: str, bottom: bool = False) -> list[str]:
+            if not folds:
+                return [one_line(cells, edge)]
+            stacks = [wrap(c, folds[k]) if k in folds else [c] for k, c in enumerate(cells[: len(widths)])]
+            height = max(len(stack) for stack in stacks)
+            # rich Table._render: the header's cells sit at the bottom of their row, the body's at the top
+            stacks = [[""] * (height - len(s)) + s if bottom else s + [""] * (height - len(s))
+                      for s in stacks]
+            return [one_line([stack[h] for stack in stacks], edge) for h in range(height)]
+
         def rule(left: str, line: str, cross: str, right: str) -> str:
             return left + cross.join(line * w for w in widths) + right
 
         if show_header:
             out.append(rule("┏", "━", "┳", "┓"))
-            out.append(row(headers, "┃"))
+            out += row(headers, "┃", bottom=True)
             out.append(rule("┡", "━", "╇", "┩"))
         else:
             out.append(rule("┌", "─", "┬", "┐"))
         for i, cells in enumerate(body):
-            out.append(row(cells, "│"))
+            out += row(cells, "│")
             if i in self.sections and i < len(body) - 1:
                 out.append(rule("├", "─", "┼", "┤"))
         out.append(rule("└", "─", "┴", "┘"))
@@ -404,13 +438,14 @@ def _fitted(table: Table, con: PlainConsole, keep: int) -> tuple[list[str], list
     (rightmost first); Unsupported where rich must lay it out."""
     headers, body = table.cells()
     widths = table.widths(headers, body)
+    folds = table.fold(widths, con.width)  # a folding column narrows before any column is hidden
     hidden: list[str] = []
     while len(widths) > keep and sum(widths) + len(widths) + 1 > con.width:
         widths.pop()
         headers.pop()
         body = [row[:-1] for row in body]
         hidden.append(" ".join(str(table.columns[len(widths)][0]).split()))
-    return table.lines(widths, headers, body, con.width), hidden
+    return table.lines(widths, headers, body, con.width, folds), hidden
 
 
 def shown_columns(table: Table, con: PlainConsole, keep: int = 1) -> int:

@@ -257,7 +257,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         # --gpu-memory-utilization share): "of 126.5 GiB usable" read against the GPU line's 140.6
         visible = row.visible_memory_bytes
         budget = f"{gib(row.usable_bytes)} GiB usable"
-        if visible and row.engine and row.usable_bytes < visible:
+        if visible and row.engine and row.usable_bytes is not None and row.usable_bytes < visible:
             budget = f"the {gib(row.usable_bytes)} GiB {row.engine} budgets of {gib(visible)} usable"
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
                   f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of {budget}")

@@ -107,6 +107,9 @@ FILE_TYPE_DEFAULT = "default"
 # A gguf_tensor_types pin meaning "this group is not in the file": the vision tower of a text GGUF, which
 # llama.cpp keeps in a separate mmproj file (estimate/engines/llama_cpp.py separate_mmproj).
 NOT_IN_FILE = "absent"
+# A gguf_tensor_types pin value "recipe:Q4_K_M": this group follows llama-quant.cpp's rules for that file
+# type instead of the file's own (Unsloth's dynamic low-bit MoE files, specs/unsloth.py).
+RECIPE_PIN = "recipe:"
 
 
 class WeightFormat(Record):
@@ -133,7 +136,8 @@ class WeightFormat(Record):
     gguf_tensor_types: tuple[tuple[str, str], ...] = Field(
         default=(),
         description="GGUF: ('kind.category', ggml type) pins a quantizer applies before its own rules "
-        "(Ollama's qwen3.5 Q4_K_M: ('expert.ffn_down', 'Q6_K')); kind '*' matches any group",
+        "(Ollama's qwen3.5 Q4_K_M: ('expert.ffn_down', 'Q6_K')); kind '*' matches any group, category '*' "
+        "any category of that kind; a value 'recipe:FTYPE' applies that file type's rules to the group",
     )
     expert_quant: QuantMethod | None = Field(
         default=None,

@@ -15,13 +15,26 @@ sizes match the same table's to 0.1%) gives 16.5, 21.2, 74.2 and 240.6 GB: ~6% a
 small MoE models, 8-10% below for the two large MoE ones. So a name is sized as the nearest real type and
 every output says so, both ways; the .gguf file itself (`llmsize estimate path/to/file.gguf`) gives the
 exact bytes from its tensor table.
+
+One part of the mix is published as a rule: for MoE models at 2.5 bits and below, only the routed experts
+take the low type. REFERENCE: https://unsloth.ai/blog/deepseekr1-dynamic (January 2025; its table lists
+the IQ1_S, IQ1_M, IQ2_XXS and Q2_K_XL files): "quantize only the MoE layers to 1.5bit, and leave
+attention and other layers in 4 or 6bit", "the first 3 transformer dense layers in 4/6bit", the shared
+experts in 6bit. "4 or 6 bit" is what llama.cpp's Q4_K_M rules give those tensors (Q4_K, with attn_v,
+ffn_down and the output at Q6_K), so attention, mixers, dense FFNs, embeddings and the output follow the
+Q4_K_M rules, the shared experts Q6_K, the routed experts the label's own type. Check (sizes from the
+Hub's file lists, decimal GB): DeepSeek-R1 UD-IQ1_S 140.2 GB (49.3 + 49.4 + 41.5; the blog's "131GB" is
+GiB) -> 140.8 (+0.4%; every tensor at IQ1_S's rules: 134.9, -3.8%); DeepSeek-V3.1 UD-Q2_K_XL 256 GB ->
+247.8 (-3.2%; plain Q2_K: 244.1, -4.7%). These tensors are the ones read for every token, so decode
+reads more bytes than the plain type's rules say. Not modeled: which routed experts Unsloth also raises
+(GLM-4.6's UD-IQ1_M is 107 GB on the Hub, 85 GB by this rule).
 """
 
 from __future__ import annotations
 
 import re
 
-from llmsize.specs.models import ModelSpec, QuantMethod
+from llmsize.specs.models import RECIPE_PIN, ModelSpec, QuantMethod, WeightFormat
 
 # Unsloth's XL names and the llama.cpp file type (gguf-py LlamaFileType) each is sized as: the K_M
 # recipe of the same bits, or the one type of that width where llama.cpp has no _M (Q2_K, Q6_K, Q8_0).
@@ -33,6 +46,22 @@ NEAREST_FTYPE: dict[str, str] = {
     "Q6_K_XL": "Q6_K",
     "Q8_K_XL": "Q8_0",
 }
+
+# The types of the blog's dynamic MoE files (1.58 to 2.51 bits) and the other llama.cpp types of 2.5 bits
+# or fewer per weight; above them Unsloth states no rule for the experts' neighbours.
+_LOW_BIT_MOE = frozenset(
+    {"IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "Q2_K", "Q2_K_S", "TQ1_0", "TQ2_0"}
+)
+# Every kind that is not a routed expert, at Q4_K_M's rules ("4 or 6bit"); the shared experts at 6 bit.
+_LOW_BIT_MOE_PINS = (
+    *((f"{kind}.*", f"{RECIPE_PIN}Q4_K_M") for kind in ("attn", "mixer", "mlp", "embedding", "lm_head")),
+    ("shared_expert.*", "Q6_K"),
+)
+_LOW_BIT_MOE_NOTE = (
+    "Unsloth's dynamic MoE quants keep all but the routed experts at 4-6 bits (unsloth.ai/blog/"
+    "deepseekr1-dynamic): attention, dense layers, embeddings and output sized with Q4_K_M's rules, "
+    "shared experts Q6_K, routed experts {ftype}"
+)
 
 _UD_MARK = re.compile(r"(?:^|[-_.:/])ud(?=[-_.])", re.IGNORECASE)
 # Unsloth's Dynamic bitsandbytes uploads: "unsloth/Qwen3-14B-unsloth-bnb-4bit" (plain ones: "-bnb-4bit").
@@ -102,4 +131,27 @@ def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
     note = _note(ftype, nearest)
     new_fmt = fmt.model_copy(update={"gguf_type": nearest or ftype})
     warnings = spec.warnings if note in spec.warnings else (*spec.warnings, note)
-    return spec.model_copy(update={"weight_format": new_fmt, "warnings": warnings})
+    spec = spec.model_copy(update={"weight_format": new_fmt, "warnings": warnings})
+    return with_low_bit_moe_pins(spec)
+
+
+def with_low_bit_moe_pins(spec: ModelSpec) -> ModelSpec:
+    """`spec` (an Unsloth Dynamic GGUF) with the blog's rule for MoE files of 2.5 bits or fewer: only the
+    routed experts take the file's type; nothing changes for a dense model or a higher type."""
+    fmt, note = low_bit_moe_format(spec, spec.weight_format, dynamic=True)
+    if note is None or note in spec.warnings:
+        return spec
+    return spec.model_copy(update={"weight_format": fmt, "warnings": (*spec.warnings, note)})
+
+
+def low_bit_moe_format(
+    spec: ModelSpec, fmt: WeightFormat, *, dynamic: bool
+) -> tuple[WeightFormat, str | None]:
+    """`fmt` with the low-bit MoE pins when it is an Unsloth Dynamic file (`dynamic`) of such a type, else
+    without them: `--quant Q8_0` on a UD-IQ1_S name is llama.cpp's own Q8_0 file (a note when applied)."""
+    kept = tuple(pin for pin in fmt.gguf_tensor_types if pin not in _LOW_BIT_MOE_PINS)
+    ftype = (fmt.gguf_type or "").upper()
+    if not dynamic or fmt.quant != QuantMethod.GGUF or not spec.num_experts or ftype not in _LOW_BIT_MOE:
+        return fmt.model_copy(update={"gguf_tensor_types": kept}), None
+    pinned = fmt.model_copy(update={"gguf_tensor_types": (*kept, *_LOW_BIT_MOE_PINS)})
+    return pinned, _LOW_BIT_MOE_NOTE.format(ftype=ftype)

@@ -231,9 +231,9 @@ class LlamaCpp(BaseEngine):
         return self.engine is Engine.LLAMA_CPP and llama_cpp_logits.head_on_every_prompt_token(self.build())
 
     def prefill_expert_loop(self) -> bool:
-        """ggml-cuda (CUDA and HIP, not Vulkan) loops a prompt's MUL_MAT_ID over the experts when its grouped
-        kernels refuse it (llama_cpp_mmid_host.py; the GPU's architecture decides what that costs)."""
-        return self.engine is Engine.LLAMA_CPP and str(self.wl.backend) != "vulkan"
+        """ggml-cuda (CUDA and HIP, not Vulkan or SYCL) loops a prompt's MUL_MAT_ID over the experts when its
+        grouped kernels refuse it (llama_cpp_mmid_host.py; the GPU's architecture decides what that costs)."""
+        return self.engine is Engine.LLAMA_CPP and str(self.wl.backend) not in ("vulkan", "sycl")
 
     def prefill_quantized_loop(self) -> bool:
         """HIP builds before PR #17576 loop quantized experts too on RDNA (llama_cpp_mmid_host.py)."""
@@ -282,6 +282,10 @@ class LlamaCpp(BaseEngine):
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         self.build()  # a bad --engine-version exits 2 here
+        if str(wl.backend) == "sycl" and self.engine is not Engine.LLAMA_CPP:
+            raise BadInputError(  # Ollama builds ggml's CUDA, ROCm, Metal and Vulkan backends, not SYCL
+                f"{self.label} has no SYCL backend", hint="use --backend vulkan, or --engine llama.cpp"
+            )
         if wl.tp > 1:
             raise BadInputError(
                 f"{self.label} splits layers across GPUs (--split-mode layer), not tensors",

@@ -65,6 +65,7 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "layer_kernels": dict(LEGACY_KERNELS),
         "matrix_units": False,
         "vulkan_matrix_cores": "auto",
+        "vendor_notes": {},  # hardware/vulkan_paths.vulkan_note says which shaders run
         "sources": (
             "https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-vulkan/ggml-vulkan.cpp",
             "https://github.com/ggml-org/llama.cpp/pull/13506",
