@@ -131,3 +131,21 @@ def test_dcp_no_tp_degree_of_the_heads_takes_is_one_line(capsys: pytest.CaptureF
     code, err = assert_answered(["compare", "Qwen2.5-0.5B", "--gpu", "L4", "--num-gpus", "auto", "--engine",
                                  "vllm", "--decode-context-parallel-size", "4"], capsys)  # fmt: skip
     assert code == 2 and "no TP degree of Qwen2.5-0.5B (1, 2" in err, err
+
+
+def test_a_config_value_does_not_reach_the_terminal_raw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`attn_implementation: "\\x1b[2J..."` was echoed raw on check's 'read but not modelled' line (the
+    terminal obeyed it); every line of check's text is shown with its control characters escaped."""
+    path = tmp_path / "t.yaml"
+    hostile = "\x1b[2Jx\u202e"
+    doc = {**r16.KERNEL_BASES["trl"], "attn_implementation": hostile, "flash_attn": hostile,
+           "liger_rms_norm": 1}
+    path.write_text(r16._yaml(doc), encoding="utf-8")
+    for argv in (["check", "--gpu", "H100", str(path)],
+                 ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B",
+                  "--\x1b[2Jx"]):  # fmt: skip
+        code, out, err = run_cli(argv, capsys)
+        assert code in (0, 2, 3), err
+        assert "\\x1b[2Jx" in out and all(line.isprintable() for line in (out + err).splitlines()), out + err
