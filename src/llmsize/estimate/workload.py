@@ -152,7 +152,8 @@ class FlashAttn(StrEnum):
 
 
 class GgmlBackend(StrEnum):
-    """llama.cpp / Ollama GPU backend: auto = the vendor's own (CUDA, ROCm/HIP, Metal), Vulkan, or SYCL
+    """llama.cpp / Ollama GPU backend: auto = the vendor's own (CUDA, ROCm/HIP, Metal; Vulkan on Intel GPUs,
+    estimate/engines/llama_cpp_intel_backend.py), Vulkan, or SYCL
     (llama.cpp on Intel GPUs; estimate/engines/llama_cpp_sycl.py)."""
 
     AUTO = "auto"

@@ -71,10 +71,11 @@ def _at_context(wl: Workload, context: int) -> Workload | None:
 
 def with_gpu_defaults(wl: Workload, gpu: GpuSpec) -> Workload:
     """`wl` with the engine's GPU-dependent defaults for `gpu` (vLLM's and SGLang's batch sizes, the
-    MXFP4 kernel): what every fit row is planned with, and so what a one-GPU breakdown must use too."""
+    MXFP4 kernel, llama.cpp's / Ollama's ggml backend on Intel GPUs): what every fit row is planned
+    with, and so what a one-GPU breakdown must use too."""
     return engine_for(wl).gpu_defaults(
         wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
-        gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
+        gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "", gpu.vendor,
     )
 
 

@@ -151,7 +151,7 @@ class EngineModel(Protocol):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -733,13 +733,13 @@ class BaseEngine:
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
         MoE kernel per architecture, its sampler buffer per SM). Here, for a training run, the class
         of the GPUs' link: where the data-parallel NCCL communicator keeps its buffers
         (nccl_training.py). Without it, two RTX 4090s on PCIe were charged the NVLink figure."""
-        del total_bytes, gpu_name, architecture, segment, compute_units
+        del total_bytes, gpu_name, architecture, segment, compute_units, vendor
         if wl.mode.trains and wl.gpu_link is None:
             from llmsize.estimate.engines.nccl import link_class
 

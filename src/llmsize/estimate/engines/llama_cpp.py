@@ -74,6 +74,7 @@ from llmsize.estimate.engines.llama_cpp_buffers import (
     SCHED_COPIES,
 )
 from llmsize.estimate.engines.llama_cpp_figures import DSV4_RELEASE
+from llmsize.estimate.engines.llama_cpp_intel_backend import intel_default_backend
 from llmsize.estimate.engines.llama_cpp_mmproj import mmproj_loaded
 from llmsize.estimate.engines.llama_cpp_speed import (
     FUSION_SPEED,
@@ -179,6 +180,15 @@ class LlamaCpp(BaseEngine):
     )
 
     # --- settings -----------------------------------------------------------------------------------
+    def gpu_defaults(
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
+    ) -> Workload:
+        """--backend auto on an Intel GPU is ggml's Vulkan backend (llama_cpp_intel_backend.py)."""
+        wl = super().gpu_defaults(wl, total_bytes, gpu_name, architecture, segment, compute_units,
+                                  interconnect, vendor)
+        return intel_default_backend(wl, vendor, architecture)
+
     def ubatch(self) -> int:
         """n_ubatch as llama.cpp clamps it: min(n_ubatch, n_batch), n_batch itself at most n_ctx with
         causal attention (src/llama-context.cpp `llama_context::llama_context`: `cparams.n_batch =

@@ -290,9 +290,9 @@ class Sglang(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
-        del gpu_name, segment, compute_units
+        del gpu_name, segment, compute_units, vendor
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
         if wl.gpu_link is None:

@@ -247,7 +247,7 @@ class Vllm(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
