@@ -53,3 +53,14 @@ def test_a_5000_letter_backend_name_is_one_short_line(capsys: pytest.CaptureFixt
     code, _, err = _run(["estimate", "Qwen3-8B", *MI300X, "--engine", "vllm", "--attention-backend", "a" * 5000],
                         capsys)
     assert code == 2 and len(err) < 300
+
+
+def test_check_refuses_a_training_key_under_the_name_the_user_wrote(
+        tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Axolotl utils/schemas/config.py: chunked_cross_entropy_num_chunks (the workload calls it loss_chunks)."""
+    config = tmp_path / "axolotl.yaml"
+    config.write_text("base_model: Qwen/Qwen2.5-0.5B\nchunked_cross_entropy: true\n"
+                      "chunked_cross_entropy_num_chunks: 0\n")
+    code, _, err = _run(["check", str(config), "--gpu", "H100-SXM-80GB"], capsys)
+    assert code == 2
+    assert "chunked_cross_entropy_num_chunks" in err and "loss_chunks" not in err
