@@ -64,3 +64,27 @@ def test_check_refuses_a_training_key_under_the_name_the_user_wrote(
     code, _, err = _run(["check", str(config), "--gpu", "H100-SXM-80GB"], capsys)
     assert code == 2
     assert "chunked_cross_entropy_num_chunks" in err and "loss_chunks" not in err
+
+
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("2x MI300X", "--gpu MI300X --num-gpus 2"),  # AMD
+    ("2x RTX 4090", "--gpu RTX-4090 --num-gpus 2"),  # NVIDIA, a name with a space
+    ("4x Gaudi 3", "--gpu Gaudi-3 --num-gpus 4"),  # Intel
+    ("M2 Ultra x2", "--gpu M2-Ultra-192GB --num-gpus 2"),  # Apple, the count after the name
+])
+def test_a_count_typed_into_gpu_gets_the_same_one_line_hint(typed: str, hint: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["estimate", "Qwen3-8B", "--gpu", typed], capsys)
+    assert code == 2 and hint in err and len(err.strip().splitlines()) == 1
+
+
+def test_every_catalog_gpu_takes_the_count_forms_alike() -> None:
+    from llmsize.errors import GpuNotFoundError
+    from llmsize.hardware.gpus import load_catalog
+
+    catalog = load_catalog()
+    for gpu_id in catalog.ids:
+        for typed in (f"2x {gpu_id}", f"{gpu_id} x2", f"{gpu_id}:2"):
+            with pytest.raises(GpuNotFoundError) as ex:
+                catalog.get(typed)
+            assert ex.value.hint == f"--gpu {gpu_id} --num-gpus 2", typed
