@@ -28,11 +28,13 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 
 @pytest.mark.parametrize(("engine", "name"), [
-    ("vllm", "none"), ("vllm", "FOO"), ("sglang", "none"), ("sglang", "TRITON"),  # SGLang's choices are lower case
+    ("vllm", "none"), ("vllm", "FOO"),
+    ("sglang", "none"), ("sglang", "TRITON"),  # SGLang's choices are lower case (argparse compares exactly)
 ])
 def test_unknown_attention_backend_is_refused_as_the_engine_refuses_it(
         engine: str, name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(["estimate", "Qwen3-8B", *MI300X, "--engine", engine, "--attention-backend", name], capsys)
+    argv = ["estimate", "Qwen3-8B", *MI300X, "--engine", engine, "--attention-backend", name]
+    code, _, err = _run(argv, capsys)
     assert code == 2
     assert f"'{name}' is not a" in err and "Traceback" not in err
     real = "FLASH_ATTN" if engine == "vllm" else "flashinfer"  # one real backend listed in the hint
@@ -45,19 +47,20 @@ def test_unknown_attention_backend_is_refused_as_the_engine_refuses_it(
 ])
 def test_real_attention_backends_are_taken(engine: str, name: str,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(["estimate", "Qwen3-8B", *MI300X, "--engine", engine, "--attention-backend", name], capsys)
+    argv = ["estimate", "Qwen3-8B", *MI300X, "--engine", engine, "--attention-backend", name]
+    code, _, err = _run(argv, capsys)
     assert code == 0, err
 
 
 def test_a_5000_letter_backend_name_is_one_short_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(["estimate", "Qwen3-8B", *MI300X, "--engine", "vllm", "--attention-backend", "a" * 5000],
-                        capsys)
+    argv = ["estimate", "Qwen3-8B", *MI300X, "--engine", "vllm", "--attention-backend", "a" * 5000]
+    code, _, err = _run(argv, capsys)
     assert code == 2 and len(err) < 300
 
 
 def test_check_refuses_a_training_key_under_the_name_the_user_wrote(
         tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Axolotl utils/schemas/config.py: chunked_cross_entropy_num_chunks (the workload calls it loss_chunks)."""
+    """Axolotl utils/schemas/config.py: chunked_cross_entropy_num_chunks (Workload: loss_chunks)."""
     config = tmp_path / "axolotl.yaml"
     config.write_text("base_model: Qwen/Qwen2.5-0.5B\nchunked_cross_entropy: true\n"
                       "chunked_cross_entropy_num_chunks: 0\n")
@@ -72,8 +75,8 @@ def test_check_refuses_a_training_key_under_the_name_the_user_wrote(
     ("4x Gaudi 3", "--gpu Gaudi-3 --num-gpus 4"),  # Intel
     ("M2 Ultra x2", "--gpu M2-Ultra-192GB --num-gpus 2"),  # Apple, the count after the name
 ])
-def test_a_count_typed_into_gpu_gets_the_same_one_line_hint(typed: str, hint: str,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_count_typed_into_gpu_gets_the_same_one_line_hint(
+        typed: str, hint: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(["estimate", "Qwen3-8B", "--gpu", typed], capsys)
     assert code == 2 and hint in err and len(err.strip().splitlines()) == 1
 
@@ -88,3 +91,17 @@ def test_every_catalog_gpu_takes_the_count_forms_alike() -> None:
             with pytest.raises(GpuNotFoundError) as ex:
                 catalog.get(typed)
             assert ex.value.hint == f"--gpu {gpu_id} --num-gpus 2", typed
+
+
+@pytest.mark.parametrize("command", ["estimate", "explain"])
+def test_axolotl_preset_says_it_is_the_example_recipes_not_the_schema_defaults(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """axolotl examples/llama-3/lora-8b.yml: gradient_checkpointing: true, optimizer: adamw_bnb_8bit;
+    utils/schemas/config.py: gradient_checkpointing Field(default=False)."""
+    code, out, err = _run([command, "Qwen2.5-0.5B", "--mode", "lora", "--framework", "axolotl",
+                           "--gpu", "H100-SXM-80GB"], capsys)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "adamw-8bit" in text and "gradient checkpointing on" in text
+    assert "example recipes' settings, not its schema defaults" in text
+    assert "--no-gradient-checkpointing" in text and "--optimizer" in text
