@@ -105,3 +105,17 @@ def test_axolotl_preset_says_it_is_the_example_recipes_not_the_schema_defaults(
     assert "adamw-8bit" in text and "gradient checkpointing on" in text
     assert "example recipes' settings, not its schema defaults" in text
     assert "--no-gradient-checkpointing" in text and "--optimizer" in text
+
+
+@pytest.mark.parametrize(("tag", "length", "code"), [
+    ("v0.13.0", "auto", 2), ("v0.13.0", "-1", 2), ("v0.8.5.post1", "auto", 2),  # before PR #29431
+    ("v0.14.0", "auto", 0), ("latest", "-1", 0),  # vLLM v0.14.0 release notes: "--max-model-len auto"
+])
+def test_max_model_len_auto_is_gated_on_the_vllm_release(tag: str, length: str, code: int,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "--gpu", "H100-SXM-80GB", "--", "docker", "run", "--gpus", "all",
+            f"vllm/vllm-openai:{tag}", "--model", "Qwen/Qwen3-8B", "--max-model-len", length]
+    got, _, err = _run(argv, capsys)
+    assert got == code, err
+    if code == 2:
+        assert "0.14.0" in err and "#29431" in err and len(err.strip().splitlines()) == 1

@@ -284,6 +284,8 @@ def _serving_fields(
     if tool in ("vllm", "sglang"):
         context = setup.get("context")
         auto = tool == "vllm" and context == vllm_auto_context.AUTO
+        if auto:
+            vllm_auto_context.check_release(setup.get("engine_release"))
         if context is None or auto:  # the length the engine derives from the config (with the overrides)
             from llmsize.estimate.engines import serving_context
 
