@@ -1828,7 +1828,7 @@ FINDINGS = (
     "prompt against --max-prefill-tokens (16384; the chunk caps it where smaller) and budget_state closes "
     "the batch once it is spent, the first request always admitted; the scheduler runs each batch before "
     "admitting more. A request's first token comes at the end of its own batch "
-    "(estimate/engines/sglang_prefill_admission.py, engine hook wave_prefill_batches; other engines keep "
+    "(estimate/engines/sglang_prefill_admission.py, engine hook wave_prefill_runs; other engines keep "
     "one batch). Two held-out rows from the table of the worst SGLang TTFT row (GLM-5.1 FP8, TP 8 on "
     "MI300X, sgl-project/sglang PR #30812): concurrency 16 reads 338 ms against 279 modelled (-17.5%, one "
     "16,000-token batch) and 64 reads 634 ms against 708 (+11.7%; one 64,000-token prefill would be +75%). "
@@ -2137,13 +2137,13 @@ def predict(case: Case) -> float:
         timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
         hits = sweep_cached_tokens(runs, case.kv_blocks, timed)
         return 1000 * statistics.fmean(cached_prefill_seconds(inputs, gpu, c, prompt, h) for h in hits)
-    if metric == "ttft_ms" and len(inputs.wave_prefill_batches) > 1:
+    if metric == "ttft_ms" and sum(k for _, k in inputs.wave_prefill_runs) > 1:
         # A wave of B prompts prefilled in the engine's admission batches, one after another: each
         # request's first token comes at the end of its own batch (sglang_prefill_admission.py).
         def batch_s(n: int) -> float:
             return prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c, prompt)[0]
 
-        return 1000 * (wave_mean_ttft_s(inputs.wave_prefill_batches, batch_s) or 0.0)
+        return 1000 * (wave_mean_ttft_s(inputs.wave_prefill_runs, batch_s) or 0.0)
     if metric == "ttft_ms":  # serving benchmark's time to first token: the prompt's prefill
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return 1000 * seconds

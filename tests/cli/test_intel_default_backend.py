@@ -54,3 +54,16 @@ def test_other_vendors_keep_their_own_backend() -> None:
     for gpu in ("RTX-3090", "MI300X", "M2-Max-96GB"):
         engine = _fit("Qwen2-1.5B", gpu, "llama.cpp")["speed_constants"]["engine"]
         assert "vulkan" not in engine and "sycl" not in engine, (gpu, engine)
+
+
+def test_the_engine_log_names_the_vulkan_buffers_on_an_intel_gpu() -> None:
+    # ggml-vulkan's buffer types print "Vulkan0" / "Vulkan_Host" (published Vulkan logs in
+    # tests/golden/engine_logs.yaml: "NVIDIA GeForce RTX 3090 (Vulkan0)"); the log said CUDA0 on an Arc card
+    from typer.testing import CliRunner
+
+    from llmsize.cli import app
+
+    out = CliRunner().invoke(app, ["estimate", "Qwen3.5-9B", "--gpu", "Arc-Pro-B70", "--engine", "llama.cpp"])
+    assert out.exit_code == 0, out.output
+    assert "Vulkan0 model buffer size" in out.stdout and "Vulkan_Host compute buffer size" in out.stdout
+    assert "CUDA0" not in out.stdout and "CUDA_Host" not in out.stdout

@@ -10,20 +10,10 @@ from typer.testing import CliRunner
 
 from llmsize.cli import app
 from llmsize.cli.app import main
+from newcomer_cli import json_doc as _json
+from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-def _json(*args: str) -> dict:
-    result = runner.invoke(app, [*args, "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # --- (a) a comma-separated list of models ---------------------------------------------------------------

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from llmsize.cli import app
+from newcomer_cli import json_doc as _json
+from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-def _json(*args: str) -> dict:
-    result = runner.invoke(app, [*args, "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # --- (a) a refused start has no headroom ---------------------------------------------------------------

@@ -3,30 +3,16 @@ each finding checked against the published config, library tag, log line or mode
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 import llmsize
-from llmsize.cli import app
 from llmsize.cli.app import main, usage_line
+from newcomer_cli import json_doc as _doc
+from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
 
 runner = CliRunner()
 MIB = 1 << 20
-
-
-@pytest.fixture(autouse=True)
-def _no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LLMSIZE_GPU_DIR", str(tmp_path / "none"))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-def _doc(*args: str) -> dict:
-    result = runner.invoke(app, [*args, "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # --- 1. Llama 4 Scout Instruct: its own config's 10M positions, not the base's 256K --------------------

@@ -96,7 +96,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         context=wl.context,
         decode_context=wl.request_context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
-        wave_prefill_batches=engine_for(wl).wave_prefill_batches(wl.batch, wl.prefill_tokens),
+        wave_prefill_runs=engine_for(wl).wave_prefill_runs(wl.batch, wl.prefill_tokens),
         routed_active_params=routed_active_params(spec),
         routed_weight_bytes_per_gpu=int(weights * routed_share),
         **_expert_ranks(spec, wl),
