@@ -26,8 +26,14 @@ batch's last token, plus attention, 4 x 256.5 keys x 8 heads x 256 x 26 layers a
 - scalar:       148.60 x 4.106e9 = 0.61 TFLOP/s = 0.074 of 8.19.
 Checked on the held-out Arc B580 rows of the same table (never fitted): 1,631.44 and 490.89 t/s are
 0.061 of 109.6 and 0.074 of 27.34 in the same count: about the same two shares on a 20-core card.
-These are the shares of the June 2025 builds; no Intel timing after PR #18178's retuned tiles was
-readable (its tables are images), so every build takes them.
+These are the shares of the June 2025 builds. Checked after PR #18178's retuned tiles (merged
+2026-01; #17374's subgroup change is still an open PR): PR #22461's Linux Mesa run on a Lunar Lake
+(b8997, gemma4 E2B BF16 with bf16 cooperative matrices, pp512 451.90 t/s) is 3.84 GFLOP a token in the
+same count (1.88 B block parameters of Gemma 4 E2B's text decoder, the tied head once, attention) =
+1.74 TFLOP/s = 0.053 of 32.77: the same share, so every build takes these (tests/golden/
+test_speed_vulkan_intel.py). Left open: the held-out Arc Pro B70 rows (b9039) run quantized weights about
+2.5x faster than this share prices while their BF16 row is near it; no non-held-out quantized Xe2 timing
+after the retune was readable, so nothing here is set from them.
 """
 
 from __future__ import annotations

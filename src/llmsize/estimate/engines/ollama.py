@@ -72,6 +72,7 @@ from llmsize.estimate.engines.ollama_offload import (
 )
 from llmsize.estimate.engines.ollama_sampling import runs_go_engine, sampling_seconds
 from llmsize.estimate.engines.ollama_vendored import e54_kernels, vendors_e54
+from llmsize.estimate.engines.ollama_vulkan_release import vulkan_release_note
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.specs.ollama import DEFAULT_QUANT as OLLAMA_DEFAULT_GGUF
@@ -599,6 +600,8 @@ class Ollama(LlamaCpp):
             *base,
             f"{self.describe()}: {self.default_context_rule()}; sized for {wl.context:,} tokens (--context "
             "sets it); OLLAMA_NUM_PARALLEL (default 1) is --batch, OLLAMA_KV_CACHE_TYPE --kv-dtype",
+            *(() if str(wl.backend) != "vulkan" or (vk := vulkan_release_note(self.release())) is None
+              else (vk,)),
             *(() if wl.request_context is None else (
                 f"decode speed is quoted with {wl.request_context:,} tokens cached (the request), not the "
                 f"{wl.context:,}-token window: llama.cpp attends over the cells in use "
