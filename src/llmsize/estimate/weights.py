@@ -728,24 +728,29 @@ def _gguf_sizes(spec: ModelSpec, shard: Shard, fmt: WeightFormat, layers: tuple[
     # (issue 15: `fit --all --engine llama.cpp` sized ~1M block tensors, the same few thousand again).
     key = ("gguf block tensor bytes", fmt, g.kind, g.name, ftype, ncols, each)
     sized: dict[int, int] = memo(spec, key, dict)
-    for layer in layers:
-        if layer not in sized:
-            sized[layer] = _gguf_block_tensor_bytes(spec, fmt, g.kind, ftype, category, ncols, each, layer)
+    missing = [layer for layer in layers if layer not in sized]
+    if missing:
+        sized.update(_gguf_block_tensor_bytes(spec, fmt, g.kind, ftype, category, ncols, each, missing))
     return sized
 
 
 def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftype: str, category: qf.GgufCategory,
-                             ncols: int, each: int, layer: int) -> int:  # fmt: skip
-    """Bytes of one tensor of `each` elements in block `layer`: a per-layer pin (specs/ollama.py) or
-    llama-quant.cpp's type for that block (attn_v-like tensors by their ordinal, _attn_v_blocks)."""
+                             ncols: int, each: int, layers: list[int]) -> dict[int, int]:  # fmt: skip
+    """Bytes of one tensor of `each` elements in each block of `layers`: a per-layer pin
+    (specs/ollama.py) or llama-quant.cpp's type for that block (attn_v-like tensors by their ordinal,
+    _attn_v_blocks)."""
     layered = any("@" in key for key, _ in fmt.gguf_tensor_types)
-    at = _pinned_gguf_type(fmt, kind, f"{category}@{layer}") if layered else None
-    if at is not None and not at.startswith(RECIPE_PIN):
-        t = qf.pinned_tensor_type(at, ncols)
-    else:
-        i = _attn_v_blocks(spec).get(layer, layer) if category in _ATTN_V_LIKE else layer
-        t = qf.gguf_tensor_type(ftype, category, i, _gguf_facts(spec), ncols=ncols, is_expert=kind == "expert")
-    return qf.ggml_tensor_bytes(t, each)
+    ordinal = _attn_v_blocks(spec) if category in _ATTN_V_LIKE else {}
+    facts, expert = _gguf_facts(spec), kind == "expert"
+    out = {}
+    for layer in layers:
+        at = _pinned_gguf_type(fmt, kind, f"{category}@{layer}") if layered else None
+        if at is not None and not at.startswith(RECIPE_PIN):
+            t = qf.pinned_tensor_type(at, ncols)
+        else:
+            t = qf.gguf_tensor_type(ftype, category, ordinal.get(layer, layer), facts, ncols=ncols, is_expert=expert)
+        out[layer] = qf.ggml_tensor_bytes(t, each)
+    return out
 
 
 def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None:
