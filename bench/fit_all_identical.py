@@ -96,7 +96,8 @@ def main() -> int:
     )
     parser.add_argument("--against", required=True, help="the older checkout's src/ folder")
     parser.add_argument("--quick", action="store_true", help="six settings instead of all")
-    parser.add_argument("--only", type=int, nargs="+", metavar="I", help="only these SETTINGS (their indices)")
+    parser.add_argument("--only", type=int, nargs="+", metavar="I",
+                        help="only these SETTINGS (their indices)")
     args = parser.parse_args()
     bad = 0
     chosen = [SETTINGS[i] for i in args.only] if args.only else QUICK if args.quick else SETTINGS

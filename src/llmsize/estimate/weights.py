@@ -685,7 +685,8 @@ def block_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> tuple[int, 
     return (shard_bytes(spec, one, fmt),) * len(shard.layers)
 
 
-def _gguf_sizes(spec: ModelSpec, shard: Shard, fmt: WeightFormat, layers: tuple[int, ...]) -> int | dict[int, int]:
+def _gguf_sizes(spec: ModelSpec, shard: Shard, fmt: WeightFormat,
+                layers: tuple[int, ...]) -> int | dict[int, int]:  # fmt: skip
     """The shard's bytes where they do not depend on its blocks, else one tensor's bytes per block
     (filled for `layers`)."""
     g = shard.group
@@ -734,8 +735,9 @@ def _gguf_sizes(spec: ModelSpec, shard: Shard, fmt: WeightFormat, layers: tuple[
     return sized
 
 
-def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftype: str, category: qf.GgufCategory,
-                             ncols: int, each: int, layers: list[int]) -> dict[int, int]:  # fmt: skip
+def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftype: str,
+                             category: qf.GgufCategory, ncols: int, each: int,
+                             layers: list[int]) -> dict[int, int]:  # fmt: skip
     """Bytes of one tensor of `each` elements in each block of `layers`: a per-layer pin
     (specs/ollama.py) or llama-quant.cpp's type for that block (attn_v-like tensors by their ordinal,
     _attn_v_blocks)."""
@@ -748,7 +750,8 @@ def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftyp
         if at is not None and not at.startswith(RECIPE_PIN):
             t = qf.pinned_tensor_type(at, ncols)
         else:
-            t = qf.gguf_tensor_type(ftype, category, ordinal.get(layer, layer), facts, ncols=ncols, is_expert=expert)
+            i = ordinal.get(layer, layer)
+            t = qf.gguf_tensor_type(ftype, category, i, facts, ncols=ncols, is_expert=expert)
         out[layer] = qf.ggml_tensor_bytes(t, each)
     return out
 
