@@ -759,6 +759,8 @@ def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftyp
 def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None:
     """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category'; a
     publisher's pin on one tensor of a category OTHER holds many: 'kind.group name', specs/bartowski.py)."""
+    if not fmt.gguf_tensor_types:  # most formats pin nothing: no dict to build
+        return None
     pins = dict(fmt.gguf_tensor_types)
     return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}") or pins.get(f"{kind}.*")
 

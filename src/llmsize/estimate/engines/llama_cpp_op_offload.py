@@ -63,18 +63,26 @@ def host_block_layers(eng: LlamaCpp, spec: ModelSpec) -> tuple[int, ...]:
 def _largest_tensor(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, layers: tuple[int, ...],
                     column: int) -> int:  # fmt: skip
     """The largest one ggml tensor among `layers`' groups of one kind class (`column`: ATTN, FFN or
-    EXPERTS, see _block_rows): the largest over the blocks of each block's largest."""
-    rows = _block_rows(eng, spec, fmt)
+    EXPERTS, see _block_rows): the largest over the blocks of each block's largest. `layers` ascend
+    (both callers take them from a range); blocks 0..k-1, the host blocks of a --gpu-layers split, read
+    the running maximum instead of walking k blocks again for each split a search tries."""
+    rows, running = _block_rows(eng, spec, fmt)
+    if layers and layers[0] == 0 and layers[-1] == len(layers) - 1:
+        return running[len(layers) - 1][column]
     return max((rows[layer][column] for layer in layers), default=0)
 
 
 ATTN, FFN, EXPERTS = 0, 1, 2  # _block_rows' columns
 
 
-def _block_rows(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat) -> tuple[tuple[int, int, int], ...]:
-    """Per block, its largest one ggml tensor (one group of one block; a MoE block's experts are one
-    stacked tensor, ffn_{gate,up,down}_exps) of the attention / mixer stage (ATTN), of the feed-forward
-    stage (FFN: FFN_KINDS) and among its stacked experts (EXPERTS); 0 where it has none.
+Rows = tuple[tuple[int, int, int], ...]
+
+
+def _block_rows(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat) -> tuple[Rows, Rows]:
+    """Per block, and as a running maximum from block 0, its largest one ggml tensor (one group of
+    one block; a MoE block's experts are one stacked tensor, ffn_{gate,up,down}_exps) of the attention
+    / mixer stage (ATTN), of the feed-forward stage (FFN: FFN_KINDS) and among its stacked experts
+    (EXPERTS); 0 where it has none.
 
     A tensor's bytes depend on its block and the format alone, not on which other blocks are on the
     host, so every block is sized once per model, TP degree and format (estimate/memo.py), one group at
@@ -86,7 +94,7 @@ def _block_rows(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat) -> tuple[tupl
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.weights import _encoder_tp, stage_shards
 
-    def compute() -> tuple[tuple[int, int, int], ...]:
+    def compute() -> tuple[Rows, Rows]:
         from llmsize.estimate.weights import Shard, block_bytes
 
         every = Stage(0, tuple(range(spec.num_layers)), False, False)
@@ -106,7 +114,11 @@ def _block_rows(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat) -> tuple[tupl
                 row = rows[layer]
                 for c in columns:
                     row[c] = max(row[c], size)
-        return tuple((r[0], r[1], r[2]) for r in rows)
+        running, best = [], (0, 0, 0)
+        for r in rows:
+            best = (max(best[0], r[0]), max(best[1], r[1]), max(best[2], r[2]))
+            running.append(best)
+        return tuple((r[0], r[1], r[2]) for r in rows), tuple(running)
 
     key = ("op offload largest tensors", eng.wl.tp, _encoder_tp(spec, eng.wl), fmt)
     return memo(spec, key, compute)
