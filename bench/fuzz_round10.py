@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -187,6 +188,41 @@ def round_trips(tally: Tally, limit: float) -> None:
         back = r10.check_argv(json.loads(out), gpu)
         problem, code, _, err = run(back, limit)
         tally.record("plan->check", back, problem or (None if code == 0 else f"check exit {code}"), err)
+
+
+def run_round(label: str, doc: str | None, steps: dict[str, Callable[[Path], Iterable[list[str]]]]) -> None:
+    """A later round's whole run (rounds 15 and 16): each step's argv cases under `--limit` CPU seconds a
+    run (CPU, not wall time: the machine is shared; the wall clock only catches hangs), then a tally per
+    step; exits 1 on any failure."""
+    import os
+
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--steps", default="", help="run only these steps (comma-separated)")
+    parser.add_argument("--limit", type=float, default=2.0, help="CPU seconds each run may take")
+    args = parser.parse_args()
+    os.environ["HF_HUB_OFFLINE"] = "1"  # names fall back to the bundled catalog
+    tally = Tally()
+    for engine in ("vllm", "sglang", "llama.cpp", "ollama", "transformers"):  # imports, untimed
+        run(["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--engine", engine], 60)
+    wanted = [w.strip() for w in args.steps.split(",") if w.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, cases in steps.items():
+            if wanted and name not in wanted:
+                continue
+            start = time.perf_counter()
+            for argv in cases(Path(tmp) / name):
+                cpu = time.process_time()
+                problem, code, out, err = run(argv, 120.0)
+                if problem is None and time.process_time() - cpu > args.limit:
+                    problem = "slow"
+                tally.record(name, argv, problem, err)
+                semantic(tally, name, argv, code, out)
+            print(f"{name}: done in {time.perf_counter() - start:.0f} s", flush=True)
+    print(f"{label}: {sum(tally.runs.values()):,} runs")
+    for category, runs in sorted(tally.runs.items()):
+        bad = {p: n for (c, p), n in tally.failures.items() if c == category}
+        print(f"  {category:12} {runs:7,} runs, {sum(bad.values()):5,} failures {bad or ''}")
+    sys.exit(1 if tally.failures else 0)
 
 
 def main() -> None:

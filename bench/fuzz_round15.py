@@ -9,53 +9,18 @@ Run: python bench/fuzz_round15.py [--steps sizes,training,options,gguf] [--limit
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzz_round10 import Tally, run, semantic
+from fuzz_round10 import run_round
 
 import hostile_round15 as r15
 
 STEPS = {"sizes": r15.size_cases, "training": r15.training_cases, "options": r15.option_cases,
          "gguf": r15.gguf_cases}  # fmt: skip
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", default="", help="run only these steps (comma-separated)")
-    parser.add_argument("--limit", type=float, default=2.0, help="CPU seconds each run may take")
-    args = parser.parse_args()
-    os.environ["HF_HUB_OFFLINE"] = "1"  # names fall back to the bundled catalog
-    tally = Tally()
-    for engine in ("vllm", "sglang", "llama.cpp", "ollama", "transformers"):  # imports, untimed
-        run(["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--engine", engine], 60)
-    wanted = [w.strip() for w in args.steps.split(",") if w.strip()]
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, cases in STEPS.items():
-            if wanted and name not in wanted:
-                continue
-            start = time.perf_counter()
-            for argv in cases(Path(tmp) / name):
-                cpu = time.process_time()
-                problem, code, out, err = run(argv, 120.0)  # the wall clock only catches hangs here
-                if problem is None and time.process_time() - cpu > args.limit:
-                    problem = "slow"
-                tally.record(name, argv, problem, err)
-                semantic(tally, name, argv, code, out)
-            print(f"{name}: done in {time.perf_counter() - start:.0f} s", flush=True)
-    print(f"round 15: {sum(tally.runs.values()):,} runs")
-    for category, runs in sorted(tally.runs.items()):
-        bad = {p: n for (c, p), n in tally.failures.items() if c == category}
-        print(f"  {category:12} {runs:7,} runs, {sum(bad.values()):5,} failures {bad or ''}")
-    sys.exit(1 if tally.failures else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run_round("round 15", __doc__, STEPS)

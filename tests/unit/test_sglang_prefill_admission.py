@@ -26,12 +26,12 @@ def test_page_rounding_charges_the_whole_page() -> None:
 
 def test_the_engine_caps_the_budget_at_its_chunk() -> None:
     wl = Workload(engine="sglang", context=2000, prompt_tokens=1000, batch=64, max_num_batched_tokens=4096)
-    assert engine_for(wl).wave_prefill_batches(64, 1000) == (5,) * 12 + (4,)
+    assert engine_for(wl).wave_prefill_runs(64, 1000) == ((5, 12), (4, 1))
     vllm = Workload(engine="vllm", context=2000, prompt_tokens=1000, batch=64)
-    assert engine_for(vllm).wave_prefill_batches(64, 1000) == (64,)
+    assert engine_for(vllm).wave_prefill_runs(64, 1000) == ((64, 1),)
 
 
 def test_a_wave_waits_for_its_own_batch_not_the_whole_wave() -> None:
     # Four equal batches back to back: the requests' first tokens come after 1, 2, 3 and 4 batches.
-    assert wave_mean_ttft_s((16, 16, 16, 16), lambda n: 1.0) == 2.5
-    assert wave_mean_ttft_s((16,), lambda n: 1.0) is None  # one batch: its prefill is the TTFT
+    assert wave_mean_ttft_s(((16, 4),), lambda n: 1.0) == 2.5
+    assert wave_mean_ttft_s(((16, 1),), lambda n: 1.0) is None  # one batch: its prefill is the TTFT

@@ -251,8 +251,8 @@ BackendOpt = Annotated[
     GgmlBackend,
     Option(
         "--backend",
-        help="llama.cpp/Ollama: GPU backend, auto (CUDA, ROCm or Metal by vendor) or vulkan (speed: FP16 "
-        "cooperative-matrix prompts).",
+        help="llama.cpp/Ollama: GPU backend, auto (CUDA, ROCm or Metal by vendor; Vulkan on Intel), vulkan "
+        "(speed: FP16 cooperative-matrix prompts) or sycl (llama.cpp on Intel GPUs: FP16 oneDNN prompts).",
         rich_help_panel=_PANEL,
     ),
 ]

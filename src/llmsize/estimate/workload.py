@@ -152,10 +152,13 @@ class FlashAttn(StrEnum):
 
 
 class GgmlBackend(StrEnum):
-    """llama.cpp / Ollama GPU backend: auto = the vendor's own (CUDA, ROCm/HIP, Metal), or Vulkan."""
+    """llama.cpp / Ollama GPU backend: auto = the vendor's own (CUDA, ROCm/HIP, Metal; Vulkan on Intel GPUs,
+    estimate/engines/llama_cpp_intel_backend.py), Vulkan, or SYCL
+    (llama.cpp on Intel GPUs; estimate/engines/llama_cpp_sycl.py)."""
 
     AUTO = "auto"
     VULKAN = "vulkan"
+    SYCL = "sycl"
 
 
 # Workload fields that only training reads, with their flag and unset value (Workload._no_training_options).
@@ -404,7 +407,7 @@ class Workload(Record):
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")
     backend: GgmlBackend = Field(
         default=GgmlBackend.AUTO, description="llama.cpp/Ollama: ggml GPU backend (speed only: vulkan runs "
-        "FP16 cooperative-matrix or scalar shaders, not CUDA's int8 MMQ)")
+        "FP16 cooperative-matrix or scalar shaders, not CUDA's int8 MMQ; sycl converts to FP16 for oneDNN)")
     n_cpu_moe: int | None = Field(
         default=None, ge=0, le=MAX_COUNT, description="llama.cpp: MoE layers whose experts stay on the CPU"
     )

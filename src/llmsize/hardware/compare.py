@@ -28,8 +28,10 @@ def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec
     for spec, wl in models:
         planner = Planner(spec, wl, estimator, eff)
         fmt = _format_label(spec, wl)
-        # the whole model on one GPU (no vLLM --dp / --ep split of its experts)
-        whole = planner.estimate(planner.workload(Layout(), data_parallel=1, expert_parallel=False))
+        # the whole model on one GPU (no vLLM --dp / --ep split of its experts, no -dcp split of its KV:
+        # -dcp 2 at TP 1 is a start vLLM refuses, and `compare -dcp 2 --num-gpus auto` was refused for it)
+        whole = planner.estimate(planner.workload(Layout(), data_parallel=1, expert_parallel=False,
+                                                  decode_context_parallel=1))
         fit_rows = (concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
                                      efficiency=eff, limits=False) if concurrency
                     else [planner.plan(gpu, num_gpus, batch_limit=False) for gpu in gpus])

@@ -71,10 +71,11 @@ def _at_context(wl: Workload, context: int) -> Workload | None:
 
 def with_gpu_defaults(wl: Workload, gpu: GpuSpec) -> Workload:
     """`wl` with the engine's GPU-dependent defaults for `gpu` (vLLM's and SGLang's batch sizes, the
-    MXFP4 kernel): what every fit row is planned with, and so what a one-GPU breakdown must use too."""
+    MXFP4 kernel, llama.cpp's / Ollama's ggml backend on Intel GPUs): what every fit row is planned
+    with, and so what a one-GPU breakdown must use too."""
     return engine_for(wl).gpu_defaults(
         wl, visible_memory_bytes(gpu), gpu.name or gpu.id, gpu.architecture, gpu.segment,
-        gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "",
+        gpu.compute_units, gpu.interconnect.name if gpu.interconnect else "", gpu.vendor,
     )
 
 
@@ -175,6 +176,8 @@ class Planner:
         if wl.tp > 1 or wl.pp > 1 or (wl.mode.trains and wl.zero > 0) or wl.images or wl.audio_seconds \
                 or wl.video_frames:
             return False  # another layout, or media whose tokens reshape the workload: estimate it
+        if self.tp_problem(1) is not None:  # one GPU is no layout the engine starts (vLLM -dcp 2): search
+            return False
         one = wl if wl.num_gpus == 1 else sub.workload(Layout())  # tp = pp = 1: already that layout
         floor = single_gpu_weights_floor(self.spec, one)  # below the weights: no group sized
         if floor is not None and engine_for(one).need_floor(floor) > visible_memory_bytes(gpu):
@@ -506,6 +509,11 @@ class Planner:
             if fits or bud.layout_independent:
                 return best  # a refusal no GPU count lifts (a context vLLM refuses) stops at the fewest
         if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
+            searched = self.wl.tp == 1 and self.tp_problem(1) is not None  # the engine refuses every TP
+            if searched:  # the heads allow some TP degrees, the engine none (vLLM -dcp 4 of 14 heads)
+                allowed = [t for t in range(1, GPUS_PER_NODE + 1) if tp_problem(self.spec, t) is None]
+                raise PlanError(f"no TP degree of {self.spec.name} ({', '.join(map(str, allowed))}: the ones "
+                                f"its heads allow) starts under this engine; at TP 1: {self.tp_problem(1)}")
             asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")

@@ -242,9 +242,9 @@ class SpeedInputs(Record):
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
-    wave_prefill_batches: tuple[int, ...] = Field(
-        default=(), description="requests per prefill batch when the batch's prompts arrive together "
-        "(the engine's admission budget; empty: one batch)")
+    wave_prefill_runs: tuple[tuple[int, int], ...] = Field(
+        default=(), description="the prefill batches when the batch's prompts arrive together (the engine's "
+        "admission budget), as runs of (requests per batch, batches); empty: one batch")
     head_params: int = Field(
         default=0, ge=0, description="parameters of the LM head one logit row multiplies (the tied token "
         "table where tied; hardware/head_params.py); 0 with outside_params 0: active_params as one block")
@@ -932,13 +932,17 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
                                   inputs.encoder_attention_flops / inputs.encoder_flops))
     if inputs.attention_flops_prefill_wide and c.wide_attention_fraction:
         notes.append(wide_head_note(c.wide_attention_fraction))
-    batches = inputs.wave_prefill_batches
+    runs = inputs.wave_prefill_runs
     wave_s = wave_mean_ttft_s(
-        batches, lambda n: prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c)[0])
+        runs, lambda n: prefill_seconds(inputs.model_copy(update={"batch": n}), gpu, c)[0])
     if wave_s is not None:
-        notes.append(f"the engine prefills these {inputs.batch} prompts in {len(batches)} batches of at "
-                     f"most {max(batches)} (its prefill token budget): arriving together, the mean request's "
+        batches, largest = sum(k for _, k in runs), max(n for n, _ in runs)
+        notes.append(f"the engine prefills these {inputs.batch} prompts in {batches:,} batches of at most "
+                     f"{largest} (its prefill token budget): arriving together, the mean request's "
                      f"first token comes after {wave_s:.2f} s, the last's after the whole wave's prefill")
+    vendor_note = engine_profile(c.engine).vendor_notes.get(gpu.vendor)
+    if vendor_note:
+        notes.append(vendor_note)
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))

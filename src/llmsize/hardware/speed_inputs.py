@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmsize.estimate.engines import engine_for
+from llmsize.estimate.engines.llama_cpp_sycl import sycl_engine
 from llmsize.estimate.engines.llama_cpp_vulkan import vulkan_engine
 from llmsize.estimate.layer_parts import layer_parts
 from llmsize.estimate.memo import memo
@@ -86,8 +87,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         tp=max(1, layout.tp // engine_for(wl).attention_groups()),
         pp=layout.pp,
         dp=layout.dp * engine_for(wl).attention_groups(),
-        engine=vulkan_engine(_eager(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
-                             str(wl.backend)),
+        engine=sycl_engine(vulkan_engine(_eager(engine or engine_for(wl).speed_name(spec), wl.enforce_eager),
+                                         str(wl.backend)), str(wl.backend)),
         kernel=kernel_family(spec, wl),
         bf16_weights=bf16_gguf(spec, wl),
         fp32_weights=f32_gguf(spec, wl),
@@ -95,7 +96,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         context=wl.context,
         decode_context=wl.request_context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
-        wave_prefill_batches=engine_for(wl).wave_prefill_batches(wl.batch, wl.prefill_tokens),
+        wave_prefill_runs=engine_for(wl).wave_prefill_runs(wl.batch, wl.prefill_tokens),
         routed_active_params=routed_active_params(spec),
         routed_weight_bytes_per_gpu=int(weights * routed_share),
         **_expert_ranks(spec, wl),

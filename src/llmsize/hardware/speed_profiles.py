@@ -30,7 +30,8 @@ from llmsize.hardware.gpus import GpuSpec
 # "transformers-4"; llama.cpp's HIP builds without graphs: "llama.cpp-hip-nographs") are reachable by
 # name for the rows measured on them; so are vLLM with --enforce-eager ("vllm-eager", "vllm-0.6-eager":
 # speed_eager.py), vLLM 0.4 ("vllm-0.4": graphs only up to 8,192 tokens of context, vllm_graph_cap.py),
-# llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar": llama_cpp_vulkan.py), Ollama before v0.30
+# llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar": llama_cpp_vulkan.py) and SYCL backend
+# ("llama.cpp-sycl": llama_cpp_sycl.py), Ollama before v0.30
 # ("ollama-own-runner": ollama.py), SGLang 0.4.6 ("sglang-0.4": sglang.py) and decode attention in
 # Triton on CDNA3 ("vllm-triton-attention", "vllm-0.13-triton-attention", "sglang-triton-attention":
 # rocm_triton_attention.py, picked by rocm_decode_backend.py). Every
@@ -40,7 +41,8 @@ _MORE_PROFILES: dict[Engine, tuple[str, ...]] = {
     Engine.VLLM: ("vllm:LEGACY_SPEED", "speed_eager:EAGER_SPEED", "vllm_graph_cap:CAPPED_SPEED",
                   "rocm_triton_attention:VLLM_PROFILES"),
     Engine.SGLANG: ("sglang:LEGACY_SPEED", "rocm_triton_attention:SGLANG_PROFILES"),
-    Engine.LLAMA_CPP: ("llama_cpp:LEGACY_SPEED", "llama_cpp_vulkan:VULKAN_PROFILES"),
+    Engine.LLAMA_CPP: ("llama_cpp:LEGACY_SPEED", "llama_cpp_vulkan:VULKAN_PROFILES",
+                        "llama_cpp_sycl:SYCL_PROFILES"),
     Engine.OLLAMA: ("ollama:LEGACY_SPEED",),
 }
 

@@ -18,7 +18,7 @@ from llmsize.estimate.result import Estimate
 from llmsize.estimate.workload import Engine, Optimizer, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec, driver_reported_bytes
-from llmsize.preflight import rewrite, values
+from llmsize.preflight import rewrite, unmodelled, values, vllm_auto_context
 from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
 from llmsize.records import ValidationError
@@ -230,6 +230,7 @@ def workload_from(
     else:
         _serving_fields(setup, spec, gpu, data, notes)
     data.update(_speculative_fields(setup))
+    unmodelled.move_to_ignored(setup)
     if setup.tool == "llama.cpp" and setup.get("hf_repo") and spec.vision is not None:
         # common/arg.cpp -hf: "mmproj is also downloaded automatically if available. to disable, add
         # --no-mmproj"; a vision-language repository ships one, and llama-server loads it.
@@ -280,13 +281,16 @@ def _serving_fields(
     tool = setup.tool
     if tool in ("vllm", "sglang"):
         context = setup.get("context")
-        if context is None:  # the length the engine derives from the config (with the command's overrides)
+        auto = tool == "vllm" and context == vllm_auto_context.AUTO
+        if context is None or auto:  # the length the engine derives from the config (with the overrides)
             from llmsize.estimate.engines import serving_context
 
             derive = (serving_context.vllm_derived_max_len if tool == "vllm"
                       else serving_context.sglang_derived_context_len)
             context = derive(spec)
-            setup.set("context", context, f"default ({tool}: the length it derives from config.json, "
+            setup.set("context", context, (f"{vllm_auto_context.FLAG_SOURCE}: the length vLLM derives from "
+                                           "config.json") if auto else
+                      f"default ({tool}: the length it derives from config.json, "
                       "estimate/engines/serving_context.py)")
         data["context"] = context
         data["batch"] = 1
@@ -342,12 +346,19 @@ def _serving_fields(
             split = gpus_per_copy(setup, notes)
             if split is not None:  # the GPUs -sm/-ts name, as `plan` writes its layer split (emit.py)
                 data["pp"] = split
+        if tool == "llama.cpp":
+            _cpu_experts(setup, spec)
         layers = setup.get("gpu_layers")
         # -ngl above the block count also offloads the output layer (llama-model.cpp load_tensors):
         # that is llmsize's "every layer" (no gpu_layers), not gpu_layers = the block count.
         if layers not in (None, "auto", "all", "-1") and int(layers) <= spec.num_layers:
             data["gpu_layers"] = max(0, int(layers))
-    kv = setup.get("kv_cache_dtype") or setup.get("cache_type_k")
+    if tool in ("llama.cpp", "ollama"):
+        from llmsize.preflight.llama_cpp_kv import kv_type
+
+        kv = kv_type(setup)
+    else:
+        kv = setup.get("kv_cache_dtype")
     if kv is not None:
         if kv not in _KV_DTYPES:
             raise BadInputError(
@@ -368,6 +379,30 @@ def _serving_fields(
             data["quant"] = mapped
 
 
+def _cpu_experts(setup: Setup, spec: ModelSpec) -> None:
+    """--cpu-moe and -ot as the --n-cpu-moe they amount to (preflight/llama_cpp_overrides.py); the most
+    layers any of them keeps on the CPU (llama.cpp applies them all)."""
+    from llmsize.preflight.llama_cpp_overrides import cpu_expert_layers
+
+    counts = []
+    if setup.get("n_cpu_moe") is not None:
+        counts.append(int(setup.get("n_cpu_moe")))
+    if setup.get("cpu_moe"):
+        counts.append(spec.num_layers)
+    ot = setup.values.pop("override_tensor", None)
+    if ot is not None:
+        n = cpu_expert_layers(str(ot.value), spec.num_layers)
+        if n is None:
+            setup.ignored.append(f"-ot {ot.value} (only whole experts of layers 0..N-1 on CPU are modelled)")
+        else:
+            counts.append(n)
+    if counts and max(counts) != setup.get("n_cpu_moe"):
+        cpu_moe = setup.get("cpu_moe") and max(counts) == spec.num_layers
+        why = "--cpu-moe" if cpu_moe or ot is None else f"-ot {ot.value}"
+        setup.set("n_cpu_moe", max(counts),
+                  f"flag {why}: the experts of layers 0..{max(counts) - 1} on the CPU")
+
+
 def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
     for key in (
         "mode",
@@ -375,6 +410,7 @@ def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
         "context",
         "batch",
         "gradient_checkpointing",
+        "activation_offloading",  # Axolotl (axolotl_offload.py)
         "optimizer",
         "lora_rank",
         "zero",
@@ -415,6 +451,19 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)
     row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]
+    asked = setup.values.get("context")
+    if asked is not None and asked.source.startswith(vllm_auto_context.FLAG_SOURCE):
+        fitted = vllm_auto_context.fitted(wl.context, row.max_context)
+        if fitted != wl.context:  # vLLM's _auto_fit_max_model_len lowered it: size the run it starts
+            setup.set("context", fitted, f"{vllm_auto_context.FLAG_SOURCE}: the longest one request of which "
+                      f"fits the KV pool (the {wl.context:,} derived from config.json does not)")
+            wl = wl.model_copy(update={"context": fitted})
+            planned = _replica(setup, wl, notes)
+            row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]
+        else:
+            setup.set("context", wl.context, f"{vllm_auto_context.FLAG_SOURCE}: the length vLLM derives from "
+                      "config.json, kept as one request of it fits the KV pool")
+    _sglang_share(setup, row)
     if row.engine_version:
         modelled = f"{wl.engine.value} {row.engine_version}"
         setup.engine_version = f"{setup.engine_version}; memory modelled as {modelled}"
@@ -426,6 +475,20 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
     if not row.fits:
         result.suggestions = suggest(result)
     return result
+
+
+def _sglang_share(setup: Setup, row: FitRow) -> None:
+    """SGLang's default --mem-fraction-static depends on the card and the model (the engine module's
+    `mem_fraction`, after sglang's memory_hook.py); it moves the KV pool most of all, and `check` never
+    listed it among the defaults it assumed (issue 15, check audit). Shown as the engine's log states it."""
+    if setup.tool != "sglang" or "mem_fraction_static" in setup.values:
+        return
+    for line in row.engine_log:
+        if line.startswith("mem_fraction_static="):
+            value = float(line.partition("=")[2])
+            setup.default("mem_fraction_static", round(value, 4),
+                          "SGLang's for this GPU and model: estimate/engines/sglang.py mem_fraction")
+            return
 
 
 def _sglang_ep_size(setup: Setup, tp: int, notes: list[str]) -> None:
@@ -472,9 +535,12 @@ def _record_engine_defaults(setup: Setup, wl: Workload, gpu: GpuSpec) -> None:
         "max_num_seqs", "max_num_batched_tokens", "block_size", "mem_fraction_static", "ubatch",
         "cuda_graph_max_bs",
     )
+    # a field the command set under the tool's own name (SGLang --chunked-prefill-size is the Workload's
+    # max_num_batched_tokens) was listed a second time as a "default" (issue 15, check audit)
+    said = {target for name, target in _WORKLOAD_FIELDS.items() if target and name in setup.values}
     for key in keys:
         value = getattr(filled, key, None)
-        if value is not None and key not in setup.values:
+        if value is not None and key not in setup.values and key not in said:
             setup.default(key, value, f"{engine.describe()}: {type(engine).__module__}.gpu_defaults")
 
 

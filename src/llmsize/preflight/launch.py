@@ -97,6 +97,12 @@ def parse_launch(command: str | Sequence[str], env: Mapping[str, str] | None = N
     tool, args = _identify(words)
     if tool == "docker":
         return _docker(args, environment)
+    if tool == "trl":
+        from llmsize.preflight.trl_cli import parse_trl_cli
+
+        setup = parse_trl_cli(args, words)
+        setup.ignored.extend(f"env {name}" for name in environment)
+        return setup
     return _parse_tool(tool, args, environment, words)
 
 
@@ -126,6 +132,8 @@ def _identify(words: list[str]) -> tuple[str, list[str]]:
         return "llama.cpp", rest
     if exe == "ollama":
         return "ollama", rest
+    if exe == "trl":
+        return "trl", rest
     if exe in ("docker", "podman"):
         if rest[:1] != ["run"]:
             raise BadInputError(
@@ -134,7 +142,8 @@ def _identify(words: list[str]) -> tuple[str, list[str]]:
         return "docker", rest[1:]
     raise BadInputError(
         f"not a launch command llmsize knows: {words[0]}",
-        hint="vllm serve, llama-server, llama-cli, ollama run, python -m sglang.launch_server, docker run",
+        hint="vllm serve, llama-server, llama-cli, ollama run, python -m sglang.launch_server, trl sft, "
+        "docker run",
     )
 
 
@@ -227,6 +236,14 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
     }[tool]
     setup = Setup(tool=tool, engine=tool, engine_version=version, model="", argv=list(argv))
     table = serving_flags.flag_table(tool)
+    env_read: set[str] = set()
+    if tool == "llama.cpp":  # LLAMA_ARG_* first; the command line's own flags then override them
+        from llmsize.preflight.llama_cpp_env import VALUE_FLAGS
+
+        for variable, spelling in VALUE_FLAGS.items():
+            if variable in env:
+                _store(setup, table[spelling], variable, env[variable], source=f"env {variable}")
+                env_read.add(variable)
     positional: list[str] = []
     i = 0
     while i < len(args):
@@ -245,6 +262,13 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
         if flag.parse is None:
             raw: object = flag.value_when_set if not has_eq else inline
             i += 1
+        elif flag.many and not has_eq:  # nargs="+": the values run to the next option
+            j = i + 1
+            while j < len(args) and not args[j].startswith("-"):
+                j += 1
+            if j == i + 1:
+                raise BadInputError(f"{name} needs a value")
+            raw, i = args[i + 1 : j], j
         elif has_eq:
             raw = inline
             i += 1
@@ -262,7 +286,17 @@ def _parse_tool(tool: str, args: list[str], env: Mapping[str, str], argv: list[s
     if not setup.model:
         raise BadInputError(f"the {tool} command names no model", hint="give the model (e.g. --model or -m)")
     _long_context_env(setup, tool, env)
+    _unread_env(setup, tool, {name: value for name, value in env.items() if name not in env_read})
     return setup
+
+
+def _unread_env(setup: Setup, tool: str, env: Mapping[str, str]) -> None:
+    """Every variable the command sets that this check does not read is said, by name (never its value: a
+    token stays private). `CUDA_VISIBLE_DEVICES=0,1 VLLM_ATTENTION_BACKEND=FLASHINFER vllm serve ...` passed
+    with no word on either variable (issue 15, check audit); they choose GPUs and kernels whose memory this
+    check takes from --gpu / --num-gpus and the flags instead."""
+    read = _LONG_CONTEXT_ENV[tool][0] if tool in _LONG_CONTEXT_ENV else None
+    setup.ignored.extend(f"env {name}" for name in env if name != read)
 
 
 # The variable that lets vLLM / SGLang start a context above the length derived from the config
@@ -284,12 +318,14 @@ def _long_context_env(setup: Setup, tool: str, env: Mapping[str, str]) -> None:
         setup.set("allow_long_context", True, f"env {name}")
 
 
-def _store(setup: Setup, flag: Flag, name: str, raw: object) -> None:
+def _store(setup: Setup, flag: Flag, name: str, raw: object, source: str | None = None) -> None:
     if flag.key is None:
         setup.ignored.append(name)
         return
     value = flag.parse(raw, name) if flag.parse is not None else raw
-    setup.set(flag.key, value, f"flag {name}")
+    if flag.key == "override_tensor" and setup.get("override_tensor"):
+        value = f"{setup.get('override_tensor')},{value}"  # llama.cpp adds each -ot to the list (arg.cpp)
+    setup.set(flag.key, value, source or f"flag {name}")
 
 
 def _model_of(setup: Setup) -> str:

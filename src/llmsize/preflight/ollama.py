@@ -78,7 +78,7 @@ def parse_ollama(args: list[str], env: Mapping[str, str], argv: list[str]) -> Se
             values.size_bytes(env["OLLAMA_GPU_OVERHEAD"], "OLLAMA_GPU_OVERHEAD"),
             "env OLLAMA_GPU_OVERHEAD",
         )
-    for name in env:
-        if name.startswith("OLLAMA_") and name not in _ENV:
+    for name in env:  # CUDA_VISIBLE_DEVICES and the like were dropped without a word (issue 15, check audit)
+        if name not in _ENV:
             setup.ignored.append(f"env {name}")
     return setup

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmsize.preflight import llama_cpp_split, values
+from llmsize.preflight import llama_cpp_split, values, vllm_auto_context
 from llmsize.preflight.config_overrides import config_json, json_object, rope_scaling_json
 
 VLLM_VERSION = "vLLM 0.19 (V1 engine)"
@@ -45,6 +45,7 @@ class Flag:
     key: str | None  # None: a known flag that llmsize does not model (reported as ignored)
     parse: Parser | None = None  # None: a switch that takes no value
     value_when_set: Any = True  # for switches
+    many: bool = False  # argparse nargs="+": every following word up to the next option is a value
 
 
 def _kv_dtype(text: Any, flag: str) -> str:
@@ -100,6 +101,17 @@ def _gpu_layers(text: Any, flag: str) -> str | int:
     return "auto" if count < 0 else count
 
 
+def _largest_batch(words: Any, flag: str) -> int:
+    """SGLang --cuda-graph-bs 1 2 4 ... 32: the batch sizes captured; the largest is the graph pool's size
+    (server_args.py: cuda_graph_max_bs = max(cuda_graph_bs) when the list is given)."""
+    items = words if isinstance(words, list) else str(words).replace(",", " ").split()
+    if not items:
+        from llmsize.errors import BadInputError
+
+        raise BadInputError(f"{flag} needs one or more batch sizes")
+    return max(values.integer(w, flag) for w in items)
+
+
 def _flash(text: Any, flag: str) -> str:
     word = str(text).strip().lower()
     return {"1": "on", "true": "on", "0": "off", "false": "off"}.get(word, word)
@@ -107,7 +119,7 @@ def _flash(text: Any, flag: str) -> str:
 
 VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--model",), "model", _text),
-    Flag(("--max-model-len",), "context", values.tokens),
+    Flag(("--max-model-len",), "context", vllm_auto_context.max_model_len),  # auto / -1: fit to memory
     Flag(("--hf-overrides",), "hf_overrides", config_json),
     Flag(("--rope-scaling",), "hf_overrides", rope_scaling_json),
     Flag(("--gpu-memory-utilization",), "gpu_memory_utilization", values.fraction),
@@ -127,7 +139,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--cpu-offload-gb",), "cpu_offload_gb", values.nonnegative),
     Flag(("--revision",), "revision", _text),
     Flag(("--trust-remote-code",), None),
-    Flag(("--served-model-name",), None, _text),
+    Flag(("--served-model-name",), None, _text, many=True),  # nargs="+" (engine/arg_utils.py)
     Flag(("--host",), None, _text),
     Flag(("--port",), None, _text),
     Flag(("--swap-space",), None, _text),
@@ -152,6 +164,16 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--seed",), None, _text),
     Flag(("--uvicorn-log-level",), None, _text),
     Flag(("--disable-log-requests", "--disable-log-stats"), None),
+    # in the 2026 recipes (recipes.vllm.ai, docs.vllm.ai): read, not modelled. --max-cudagraph-capture-size
+    # and -O0..-O3 (vllm/config/compilation.py) move the CUDA-graph pool, --enable-eplb adds redundant
+    # experts (vllm/config/parallel.py EPLBConfig); the others hold no GPU memory.
+    Flag(("--max-cudagraph-capture-size",), None, _text),
+    Flag(("-O0", "-O1", "-O2", "-O3"), None),
+    Flag(("--enable-eplb",), None),
+    Flag(("--async-scheduling", "--no-async-scheduling"), None),
+    Flag(("--mm-processor-cache-gb",), None, _text),
+    Flag(("--tokenizer-mode",), None, _text),
+    Flag(("--stream-interval",), None, _text),
 )
 
 LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
@@ -254,6 +276,16 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--tool-call-parser",), None, _text),
     Flag(("--log-level",), None, _text),
+    # nargs="+" in sglang server_args.py; its largest size is the graph pool's batch (_largest_batch)
+    Flag(("--cuda-graph-bs",), "cuda_graph_max_bs", _largest_batch, many=True),
+    # in the 2026 cookbook commands (docs.sglang.io/cookbook): read, not modelled. Redundant experts
+    # (--ep-num-redundant-experts) and DeepEP's buffers (--moe-a2a-backend deepep) hold GPU memory.
+    Flag(("--ep-num-redundant-experts",), None, _text),
+    Flag(("--moe-a2a-backend",), None, _text),
+    Flag(("--moe-runner-backend",), None, _text),
+    Flag(("--enable-eplb",), None),
+    Flag(("--enable-torch-compile",), None),
+    Flag(("--enable-symm-mem",), None),
 )
 
 

@@ -47,6 +47,9 @@ OPTIMIZERS: dict[str, tuple[str, str]] = {
     "paged_adamw_8bit": ("paged-adamw-8bit", "paged-adamw-8bit"),
     "paged_adamw_32bit": ("adamw", "paged-adamw-32bit"),
     "adafactor": ("adafactor", "adafactor"),
+    # transformers trainer.py OptimizerNames.ADAMW_TORCH_4BIT: torchao low_bit_optim AdamW4bit (Axolotl's
+    # examples/qwen3/32b-qlora.yaml `optimizer: adamw_torch_4bit`, sized as fp32 AdamW before: issue 15)
+    "adamw_torch_4bit": ("adamw-4bit", "adamw-4bit"),
     "sgd": ("sgd", "sgd"),
 }
 
@@ -56,7 +59,13 @@ def read_training_config(path: Path) -> Setup:
     doc = _load(path)
     if not isinstance(doc, dict):
         raise BadInputError(f"{path}: a training config is a mapping of keys, not {type(doc).__name__}")
-    kind = _kind(doc)
+    return setup_from_doc(doc, path)
+
+
+def setup_from_doc(doc: dict[str, Any], path: Path, kind: str | None = None) -> Setup:
+    """The Setup of a config's keys; `path` is where named FSDP / DeepSpeed files are looked for, and `kind`
+    the tool when the caller knows it (`trl sft` on the command line: preflight/trl_cli.py)."""
+    kind = kind or _kind(doc)
     if kind is None:
         raise BadInputError(
             f"{path}: not a LLaMA-Factory, Axolotl or TRL config (no model_name_or_path or base_model)"
@@ -201,12 +210,28 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
         s.default("batch", 1, "Axolotl micro_batch_size")
     if "optimizer" in doc:
         _optimizer(str(doc["optimizer"]), s, "optimizer")
+    from llmsize.preflight import axolotl_offload
+
+    axolotl_offload.read(doc, s)
+    kernels = [k for k in ("lora_mlp_kernel", "lora_qkv_kernel", "lora_o_kernel") if doc.get(k) is True]
+    if kernels:  # axolotl kernels/lora.py: fused LoRA autograd functions that keep fewer activations
+        s.ignored.append(f"{', '.join(kernels)} (Axolotl's LoRA kernels: not modelled)")
     if doc.get("sample_packing"):
         s.ignored.append("sample_packing (padding-free batches; the estimate assumes full-length rows)")
     s.default("framework", "axolotl", "Axolotl")
 
 
 def _trl(doc: dict[str, Any], s: Setup) -> None:
+    # trl/trainer/sft_config.py SFTConfig: "gradient_checkpointing: Defaults to True instead of False" and
+    # "bf16: Defaults to True if fp16 is not set" (TrainingArguments' own defaults are False); `check` took
+    # TrainingArguments' and sized a plain `use_peft` config at twice `estimate --framework trl` (issue 15)
+    if "gradient_checkpointing" not in doc:
+        s.default("gradient_checkpointing", True, "TRL SFTConfig.gradient_checkpointing")
+    if doc.get("bf16") is None and not _flag(doc, "fp16"):
+        s.default("dtype", "bf16", "TRL SFTConfig.bf16 (true when fp16 is not set)")
+    from llmsize.preflight import axolotl_offload
+
+    axolotl_offload.read(doc, s)  # SFTConfig.activation_offloading
     peft = values.boolean(doc.get("use_peft", False), "use_peft")
     if peft and values.boolean(doc.get("load_in_4bit", False), "load_in_4bit"):
         s.set("mode", "qlora", "use_peft + load_in_4bit")
@@ -256,7 +281,9 @@ def _trainer_args(doc: dict[str, Any], s: Setup) -> None:
             values.integer(doc["gradient_accumulation_steps"], "gradient_accumulation_steps"),
             "gradient_accumulation_steps",
         )
-    if "gradient_checkpointing" in doc:
+    if "gradient_checkpointing" in s.values:
+        pass  # read by the tool's own reader (Axolotl's "offload": axolotl_offload.py)
+    elif "gradient_checkpointing" in doc:
         s.set(
             "gradient_checkpointing",
             values.boolean(doc["gradient_checkpointing"], "gradient_checkpointing"),

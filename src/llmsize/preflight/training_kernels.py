@@ -39,6 +39,11 @@ def read_kernels(doc: dict[str, Any], s: Setup) -> None:
         s.set("loss", "fused", "liger_fused_linear_cross_entropy")
     elif _on(doc, "cut_cross_entropy"):
         s.set("loss", "fused", "cut_cross_entropy")
+    elif _cce_plugin(doc) and doc.get("cut_cross_entropy") is None:
+        # axolotl integrations/cut_cross_entropy/args.py CutCrossEntropyArgs: `cut_cross_entropy` defaults to
+        # True once the plugin is listed; Axolotl's own examples (examples/qwen3/32b-qlora.yaml) list the
+        # plugin alone, and were sized with the full loss (issue 15, check audit)
+        s.set("loss", "fused", "plugins: CutCrossEntropyPlugin (cut_cross_entropy defaults to true)")
     elif _on(doc, "chunked_cross_entropy"):
         s.set("loss", "chunked", "chunked_cross_entropy")
         chunks = doc.get("chunked_cross_entropy_num_chunks")
@@ -62,6 +67,13 @@ def read_kernels(doc: dict[str, Any], s: Setup) -> None:
     flash = doc.get("flash_attn")
     if isinstance(flash, str) and flash.strip().lower() in _FLASH_ATTN:
         s.set("attention", _FLASH_ATTN[flash.strip().lower()], "flash_attn")
+
+
+def _cce_plugin(doc: dict[str, Any]) -> bool:
+    plugins = doc.get("plugins")
+    return isinstance(plugins, list) and any(
+        isinstance(p, str) and p.strip().endswith("CutCrossEntropyPlugin") for p in plugins
+    )
 
 
 def _on(doc: dict[str, Any], key: str) -> bool:

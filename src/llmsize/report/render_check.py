@@ -88,10 +88,22 @@ def human_text(report: Report, check: dict[str, Any]) -> str:
                 lines.extend(_WHOLE + "      " + line for line in s["command"].splitlines())
     elif not check["fits"]:
         lines.append("no single change makes it fit; try `llmsize fit` for a layout")
-    return "".join(_fold(line) + "\n" for line in lines)
+    return "".join(_fold(_visible(line)) + "\n" for line in lines)
 
 
 _WHOLE = "\0"  # marks a line not to wrap
+
+
+def _visible(line: str) -> str:
+    """`line` with the control characters a config or launch line carried shown as escapes ("\\x1b"):
+    an `attn_implementation: "\\x1b[2J..."` in a training config cleared the terminal from the 'read but
+    not modelled' line (issue 15, round 16); the no-wrap mark stays."""
+    whole = line.startswith(_WHOLE)
+    body = line[1:] if whole else line
+    if body.isprintable():
+        return line
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in body)
+    return _WHOLE + shown if whole else shown
 
 
 def _fold(line: str) -> str:

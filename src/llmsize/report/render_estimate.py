@@ -186,7 +186,11 @@ def _engine_lines(report: Report, console: Console) -> None:
         console.print(Text(hanging(f"  {line}", console.width)))
     if eng.get("host_bytes"):
         # both sums are printed above this block: "below it" pointed nowhere (issue 15)
-        console.print(Text("  (CUDA0 lines: in Total above; CUDA_Host / CPU lines: in the host RAM line)"))
+        # the GPU buffer's name as the backend prints it (CUDA0, Vulkan0, SYCL0: llama_cpp_figures.py)
+        gpu = next((ln.split()[0] for ln in lines
+                    if " model buffer size" in ln and not ln.startswith("CPU")), "CUDA0")
+        host = f"{gpu.rstrip('0123456789')}_Host"
+        console.print(Text(f"  ({gpu} lines: in Total above; {host} / CPU lines: in the host RAM line)"))
 
 
 def host_line(host: dict[str, int], workload: dict[str, Any]) -> str:
@@ -196,7 +200,10 @@ def host_line(host: dict[str, int], workload: dict[str, Any]) -> str:
              + (", layers/experts left on the CPU)" if cpu_parts else ")")]
     if host.get("kv_cache"):
         parts.append(f"K/V of the CPU layers {format_gib(host['kv_cache'])}")
-    parts.append(f"CUDA_Host/CPU buffers {format_gib(host['activations'])}")
+    from llmsize.estimate.engines.llama_cpp_figures import buffer_names
+
+    pinned = buffer_names(str(workload.get("backend") or "auto"))[1]  # Vulkan_Host on an Intel GPU
+    parts.append(f"{pinned}/CPU buffers {format_gib(host['activations'])}")
     return f"Plus {format_gib(host['total'])} in host RAM, outside the total: " + ", ".join(parts)
 
 

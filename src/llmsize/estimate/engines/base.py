@@ -151,7 +151,7 @@ class EngineModel(Protocol):
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget: ...
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
@@ -159,7 +159,7 @@ class EngineModel(Protocol):
     def overhead_notes(self) -> tuple[str, ...]: ...
     def kv_formula_tail(self) -> str: ...
     def prefill_chunk(self) -> int | None: ...
-    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]: ...
+    def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool: ...
@@ -610,11 +610,12 @@ class BaseEngine:
         """Prompt tokens one prefill forward pass takes as configured (None: the speed profile's default)."""
         return None
 
-    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]:
-        """Requests per prefill batch when `requests` prompts arrive together (a serving wave); the
-        default prefills the wave as one batch, whose end is every request's first token."""
+    def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]:
+        """The prefill batches when `requests` prompts arrive together (a serving wave), as runs of
+        (requests per batch, batches); the default prefills the wave as one batch, whose end is every
+        request's first token."""
         del prompt_tokens
-        return (requests,) if requests > 0 else ()
+        return ((requests, 1),) if requests > 0 else ()
 
     def context_alignment(self, spec: ModelSpec, wl: Workload) -> int:
         """k such that the need is non-decreasing in the context over the contexts that are not a
@@ -732,13 +733,13 @@ class BaseEngine:
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
         """Settings whose default depends on the GPU (vLLM's batch sizes on large cards, its MXFP4
         MoE kernel per architecture, its sampler buffer per SM). Here, for a training run, the class
         of the GPUs' link: where the data-parallel NCCL communicator keeps its buffers
         (nccl_training.py). Without it, two RTX 4090s on PCIe were charged the NVLink figure."""
-        del total_bytes, gpu_name, architecture, segment, compute_units
+        del total_bytes, gpu_name, architecture, segment, compute_units, vendor
         if wl.mode.trains and wl.gpu_link is None:
             from llmsize.estimate.engines.nccl import link_class
 

@@ -74,6 +74,7 @@ from llmsize.estimate.engines.llama_cpp_buffers import (
     SCHED_COPIES,
 )
 from llmsize.estimate.engines.llama_cpp_figures import DSV4_RELEASE
+from llmsize.estimate.engines.llama_cpp_intel_backend import intel_default_backend
 from llmsize.estimate.engines.llama_cpp_mmproj import mmproj_loaded
 from llmsize.estimate.engines.llama_cpp_speed import (
     FUSION_SPEED,
@@ -179,6 +180,15 @@ class LlamaCpp(BaseEngine):
     )
 
     # --- settings -----------------------------------------------------------------------------------
+    def gpu_defaults(
+        self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
+    ) -> Workload:
+        """--backend auto on an Intel GPU is ggml's Vulkan backend (llama_cpp_intel_backend.py)."""
+        wl = super().gpu_defaults(wl, total_bytes, gpu_name, architecture, segment, compute_units,
+                                  interconnect, vendor)
+        return intel_default_backend(wl, vendor, architecture)
+
     def ubatch(self) -> int:
         """n_ubatch as llama.cpp clamps it: min(n_ubatch, n_batch), n_batch itself at most n_ctx with
         causal attention (src/llama-context.cpp `llama_context::llama_context`: `cparams.n_batch =
@@ -231,9 +241,9 @@ class LlamaCpp(BaseEngine):
         return self.engine is Engine.LLAMA_CPP and llama_cpp_logits.head_on_every_prompt_token(self.build())
 
     def prefill_expert_loop(self) -> bool:
-        """ggml-cuda (CUDA and HIP, not Vulkan) loops a prompt's MUL_MAT_ID over the experts when its grouped
-        kernels refuse it (llama_cpp_mmid_host.py; the GPU's architecture decides what that costs)."""
-        return self.engine is Engine.LLAMA_CPP and str(self.wl.backend) != "vulkan"
+        """ggml-cuda (CUDA and HIP, not Vulkan or SYCL) loops a prompt's MUL_MAT_ID over the experts when its
+        grouped kernels refuse it (llama_cpp_mmid_host.py; the GPU's architecture decides what that costs)."""
+        return self.engine is Engine.LLAMA_CPP and str(self.wl.backend) not in ("vulkan", "sycl")
 
     def prefill_quantized_loop(self) -> bool:
         """HIP builds before PR #17576 loop quantized experts too on RDNA (llama_cpp_mmid_host.py)."""
@@ -282,6 +292,10 @@ class LlamaCpp(BaseEngine):
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         self.build()  # a bad --engine-version exits 2 here
+        if str(wl.backend) == "sycl" and self.engine is not Engine.LLAMA_CPP:
+            raise BadInputError(  # Ollama builds ggml's CUDA, ROCm, Metal and Vulkan backends, not SYCL
+                f"{self.label} has no SYCL backend", hint="use --backend vulkan, or --engine llama.cpp"
+            )
         if wl.tp > 1:
             raise BadInputError(
                 f"{self.label} splits layers across GPUs (--split-mode layer), not tensors",

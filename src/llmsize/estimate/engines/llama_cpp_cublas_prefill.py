@@ -29,6 +29,8 @@ FP16_BYTES = 2.0
 # ggml's quantized types stay below this many bytes a weight (Q8_0: 1.06); F16 / BF16 / F32 weights go to
 # cuBLAS as they are (src0->type == GGML_TYPE_F16 skips the conversion; F32 runs cublasSgemm).
 QUANTIZED_MAX_BYTES = 1.5
+# Vendors whose backend converts: ggml-cuda (NVIDIA) and ggml-sycl (Intel; llama_cpp_sycl.py).
+CONVERTING_VENDORS = ("nvidia", "intel")
 
 # The cuBLAS FP16 GEMM's share of the FP16 tensor peak on Ampere data-center (HBM) cards: the key
 # speed_profiles.prefill_compute looks up first for such a card (vendor-architecture-class). The 'hbm'
@@ -60,10 +62,11 @@ def dequant_pass_seconds(vendor: str, bandwidth_bytes_per_s: float, above_tokens
 
     `weight_bytes` / `params`: the quantized weights one GPU holds and their count. A ubatch of at most
     `above_tokens` tokens stays on MMQ (no conversion); unquantized weights need none;
-    `above_tokens` 0: the build has no such path. Only on NVIDIA devices (ggml-cuda's cuBLAS branch).
+    `above_tokens` 0: the build has no such path. Only on NVIDIA devices (ggml-cuda's cuBLAS branch) and
+    Intel ones (ggml-sycl's oneDNN branch, llama_cpp_sycl.py: the only Intel profile with a threshold).
     """
     unquantized = weight_bytes >= QUANTIZED_MAX_BYTES * params
-    if not above_tokens or vendor != "nvidia" or params <= 0 or unquantized:
+    if not above_tokens or vendor not in CONVERTING_VENDORS or params <= 0 or unquantized:
         return 0.0
     passes = sum(1 for size in chunk_sizes if size > above_tokens)
     bandwidth = bandwidth_bytes_per_s * bandwidth_share

@@ -80,15 +80,16 @@ def figures(
     if draft_context:
         what = "draft model" if str(wl.speculative).startswith("draft") else "MTP context"
         draft_lines = (f"[spec] estimated memory usage of {what} is {draft_context / MIB:.2f} MiB",)
+    gpu_buffer, host_buffer = buffer_names(str(wl.backend))
     lines = (
         *draft_lines,
         *kv_lines,
         *recurrent,
-        f"CUDA0 compute buffer size = {device / MIB:8.2f} MiB",
-        f"CUDA_Host compute buffer size = {host / MIB:8.2f} MiB",
+        f"{gpu_buffer} compute buffer size = {device / MIB:8.2f} MiB",
+        f"{host_buffer} compute buffer size = {host / MIB:8.2f} MiB",
         f"CPU output buffer size = {out / MIB:8.2f} MiB",
         *mmproj_lines,
-        f"CUDA0 model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
+        f"{gpu_buffer} model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
         f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
     )
     return EngineFigures(
@@ -178,3 +179,16 @@ def _attention_cells(
         per_stage.append((stage, int(kv_cache.kv_bytes(terms, eng, wl.context, wl.prefill_tokens, wl.batch))))
     busy = next((st for st, kv in per_stage if kv == busiest_kv), max(per_stage, key=lambda p: p[1])[0])
     return cells(busy, busiest_kv), sum(cells(st, kv) for st, kv in per_stage)
+
+
+def buffer_names(backend: str) -> tuple[str, str]:
+    """The device and pinned-host buffer names ggml-backend prints for the backend a run uses: ggml-vulkan's
+    buffer types are "Vulkan0" / "Vulkan_Host" (ggml-vulkan.cpp ggml_backend_vk_buffer_type,
+    ggml_backend_vk_host_buffer_type; the published logs in tests/golden/engine_logs.yaml show "Vulkan0"),
+    ggml-sycl's "SYCL0" / "SYCL_Host" (ggml-sycl.cpp, GGML_SYCL_NAME); else ggml-cuda's (a ROCm build
+    prints "ROCm0", whose bytes are the same)."""
+    if backend == "vulkan":
+        return "Vulkan0", "Vulkan_Host"
+    if backend == "sycl":
+        return "SYCL0", "SYCL_Host"
+    return "CUDA0", "CUDA_Host"

@@ -43,6 +43,9 @@ SPEED = EngineSpeedProfile(
     # (llama_cpp_hip_graphs.py).
     gpu_per_node_by_class=llama_cpp_nodes.PER_NODE_BY_CLASS | llama_cpp_hip_graphs.DISPATCH_BY_ARCH,
     prefill_chunk_tokens=512, graphs=True,
+    # ggml has no CUDA or HIP build for Intel GPUs: say what this profile (and Ollama's copies) prices there.
+    vendor_notes={"intel": "on an Intel GPU ggml runs its SYCL (llama.cpp only) or Vulkan backend; this "
+                           "speed is priced on ggml-cuda's int8 MMQ kernels: give --backend"},
     # Prefill shares rescaled on the fit rows when the embedding became a gather and the head ran on the
     # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
     prefill_compute={"hbm": 0.109, "gddr": 0.274, "lpddr": 0.155, "apple": 0.666, "amd-lpddr": 0.228,

@@ -65,6 +65,11 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "layer_kernels": dict(LEGACY_KERNELS),
         "matrix_units": False,
         "vulkan_matrix_cores": "auto",
+        # hardware/vulkan_paths.vulkan_note says which shaders run; on Intel, why Vulkan is the default
+        # (llama_cpp_intel_backend.py: what `--backend auto` resolves to there).
+        "vendor_notes": {"intel": "llama.cpp / Ollama on an Intel GPU: priced on ggml's Vulkan backend (what "
+                                  "--backend auto runs there: Ollama's Intel backend, llama.cpp's release "
+                                  "build that needs no oneAPI); --backend sycl for llama.cpp's SYCL build"},
         "sources": (
             "https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-vulkan/ggml-vulkan.cpp",
             "https://github.com/ggml-org/llama.cpp/pull/13506",

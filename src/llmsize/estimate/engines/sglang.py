@@ -198,12 +198,12 @@ class Sglang(BaseEngine):
         after its memory defaults (sglang_dp_attention.py)."""
         return max(1, self.configured_chunk() // self.wl.dp_attention)
 
-    def wave_prefill_batches(self, requests: int, prompt_tokens: int) -> tuple[int, ...]:
+    def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]:
         """A wave split by the PrefillAdder's input budget, --max-prefill-tokens or the chunk if smaller
         (sglang_prefill_admission.py); page 1, SGLang's default page (DSA on CUDA pages by 64, which
         rounds a 1,000-token prompt to 1,024 and changes the count by at most one a batch)."""
         budget = min(MAX_PREFILL_TOKENS, self.chunked_prefill())
-        return sglang_prefill_admission.wave_batches(requests, prompt_tokens, budget)
+        return sglang_prefill_admission.wave_runs(requests, prompt_tokens, budget)
 
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
@@ -290,9 +290,9 @@ class Sglang(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
-        del gpu_name, segment, compute_units
+        del gpu_name, segment, compute_units, vendor
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
         if wl.gpu_link is None:

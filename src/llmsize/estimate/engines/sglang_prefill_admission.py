@@ -27,10 +27,11 @@ from __future__ import annotations
 MAX_PREFILL_TOKENS = 16384
 
 
-def wave_batches(requests: int, prompt_tokens: int, budget: int = MAX_PREFILL_TOKENS,
-                 page_tokens: int = 1, chunked: bool = True) -> tuple[int, ...]:
-    """The number of requests in each prefill batch SGLang runs for `requests` prompts of
-    `prompt_tokens` arriving together (schedule_policy.py PrefillAdder, see the module docstring)."""
+def wave_runs(requests: int, prompt_tokens: int, budget: int = MAX_PREFILL_TOKENS,
+              page_tokens: int = 1, chunked: bool = True) -> tuple[tuple[int, int], ...]:
+    """The prefill batches SGLang runs for `requests` prompts of `prompt_tokens` arriving together
+    (schedule_policy.py PrefillAdder, see the module docstring), as runs of (requests per batch, batches):
+    a wave of a million one-request batches is two pairs, not a million entries (issue 15, round 16)."""
     if requests <= 0:
         return ()
     charged = -(-max(1, prompt_tokens) // max(1, page_tokens)) * max(1, page_tokens)
@@ -38,4 +39,11 @@ def wave_batches(requests: int, prompt_tokens: int, budget: int = MAX_PREFILL_TO
     # later request must fit strictly below the rest.
     per_batch = max(1, -(-budget // charged) if chunked else (budget - 1) // charged)
     full, rest = divmod(requests, per_batch)
-    return (per_batch,) * full + ((rest,) if rest else ())
+    return tuple(run for run in ((per_batch, full), (rest, 1 if rest else 0)) if run[1])
+
+
+def wave_batches(requests: int, prompt_tokens: int, budget: int = MAX_PREFILL_TOKENS,
+                 page_tokens: int = 1, chunked: bool = True) -> tuple[int, ...]:
+    """The number of requests in each batch of wave_runs, one entry a batch (for small waves: tests)."""
+    runs = wave_runs(requests, prompt_tokens, budget, page_tokens, chunked)
+    return tuple(size for size, count in runs for _ in range(count))

@@ -80,18 +80,19 @@ def gpu_tier(gpu_mib: float | None, tp: int) -> tuple[int, int]:
 DP_PADDING_LARGE_BS = 300
 
 
+# REFERENCE: cuda_graph_hook.py generate_prefill_cuda_graph_batch_sizes: (start, stop, step) of each run
+# of token buckets; the last run goes on in steps of 512 up to the captured maximum.
+PREFILL_BUCKET_RUNS = ((4, 33, 4), (48, 257, 16), (288, 513, 32), (576, 1025, 64), (1280, 4097, 256))
+PREFILL_BUCKET_TAIL = (4608, 512)
+
+
 def prefill_graph_buckets(max_tokens: int) -> int:
     """How many prefill token buckets the breakable CUDA graph captures up to `max_tokens`
-    (cuda_graph_hook.py generate_prefill_cuda_graph_batch_sizes)."""
-    sizes = [
-        *range(4, 33, 4),
-        *range(48, 257, 16),
-        *range(288, 513, 32),
-        *range(576, 1025, 64),
-        *range(1280, 4097, 256),
-        *range(4608, max_tokens + 1, 512),
-    ]
-    return sum(1 for s in sizes if s <= max_tokens)
+    (cuda_graph_hook.py generate_prefill_cuda_graph_batch_sizes). Counted as range lengths, not listed:
+    a --chunked-prefill-size of 2^40 listed two billion buckets (23 GB, issue 15 round 16)."""
+    stop = max_tokens + 1
+    runs = (*PREFILL_BUCKET_RUNS, (PREFILL_BUCKET_TAIL[0], stop, PREFILL_BUCKET_TAIL[1]))
+    return sum(len(range(start, min(end, stop), step)) for start, end, step in runs)
 
 
 def reserved_mib(chunk: int, tp: int, pp: int, decode_max_bs: int, mla: bool, dp_attention: int = 1) -> float:

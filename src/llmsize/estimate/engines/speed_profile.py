@@ -135,6 +135,10 @@ class EngineSpeedProfile(Record):
     f32_weights_sgemm: bool = Field(
         default=False, description="F32 weights: the prompt's GEMMs run cuBLAS SGEMM at the TF32 rate on "
         "NVIDIA GPUs (llama.cpp CUDA: estimate/engines/llama_cpp_f32_weights.py); False: the kernel's own")
+    vendor_notes: dict[str, str] = Field(
+        default_factory=dict, description="a line for the speed report by GPU vendor: which backend's "
+        "kernels price the run there (llama.cpp's CUDA profile on an Intel GPU, whose builds run SYCL or "
+        "Vulkan: estimate/engines/llama_cpp_sycl.py)")
     vulkan_mmid_walk: bool = Field(
         default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
         "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")

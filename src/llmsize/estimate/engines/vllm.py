@@ -247,7 +247,7 @@ class Vllm(BaseEngine):
 
     def gpu_defaults(
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
-        compute_units: int | None = None, interconnect: str = "",
+        compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
         large = total_bytes >= LARGE_GPU_BYTES and "a100" not in gpu_name.lower()
         update: dict[str, Any] = {}
@@ -281,9 +281,13 @@ class Vllm(BaseEngine):
         """A vision tower split over `tp` ranks whose heads or MLP width `tp` does not divide: vLLM 0.19
         asserts while building it (encoder_tp.indivisible); `--mm-encoder-tp-mode data` keeps it whole on
         the models that honour it (vision.py is_vit_use_data_parallel). Later vLLM main builds pass the
-        head count to is_vit_use_data_parallel and fall back to data parallelism themselves; 0.19 does not."""
+        head count to is_vit_use_data_parallel and fall back to data parallelism themselves; 0.19 does not.
+        A TP degree that -dcp does not divide comes first (vllm_dcp.problem)."""
         from llmsize.estimate.encoder_tp import indivisible
 
+        dcp = vllm_dcp.problem(self.wl.decode_context_parallel, tp)
+        if dcp is not None:
+            return dcp
         if self.encoder_tp(spec, self.wl.model_copy(update={"tp": tp})) <= 1:
             return None
         problem = indivisible(spec, tp)

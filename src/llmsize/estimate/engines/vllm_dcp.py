@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from llmsize.estimate.engines.vllm_kv_groups import KvGroup
 
 
+def problem(dcp: int, tp: int) -> str | None:
+    """Why vLLM refuses `dcp` at TP `tp` (None: it starts); a layout search skips such TP degrees, so
+    `fit --num-gpus auto -dcp 4` plans TP 4 and up instead of refusing the TP 1 it tried first."""
+    if dcp > 1 and tp % dcp:
+        return (f"vLLM cannot start: --decode-context-parallel-size {dcp} does not divide TP {tp}; "
+                "its KV is split over ranks of the TP group")
+    return None
+
+
 def check(dcp: int, tp: int) -> None:
     """vLLM's own refusal (config/parallel.py: the DCP ranks come out of the TP group)."""
     if dcp > 1 and tp % dcp:
