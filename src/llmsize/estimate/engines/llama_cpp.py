@@ -457,8 +457,19 @@ class LlamaCpp(BaseEngine):
         outputs: int | None = None,
         offload: bool = True,
     ) -> tuple[int, int, int]:
-        """(device compute buffer, host compute buffer, output buffer) in bytes (llama_cpp_buffers.py)."""
-        return llama_cpp_buffers.buffers(self, spec, head_on_device, pipeline, outputs, offload)
+        """(device compute buffer, host compute buffer, output buffer) in bytes (llama_cpp_buffers.py).
+
+        Kept per engine object: one estimate asks for the same buffers in `peak` and again in `figures`
+        (issue 15: `fit --all --engine llama.cpp` on a 16 GB card sized them four times an estimate)."""
+        key = (id(spec), head_on_device, pipeline, outputs, offload)
+        seen = self.__dict__.setdefault("_buffers_seen", {})
+        hit = seen.get(key)
+        if hit is not None and hit[0] is spec:
+            sizes: tuple[int, int, int] = hit[1]
+            return sizes
+        sizes = llama_cpp_buffers.buffers(self, spec, head_on_device, pipeline, outputs, offload)
+        seen[key] = (spec, sizes)
+        return sizes
 
     def mask_element_bytes(self) -> int:
         """Bytes per KQ-mask cell (llama_cpp_buffers.py)."""

@@ -92,14 +92,15 @@ def figures(
         f"{gpu_buffer} model buffer size = {(weights.device_bytes - mmproj) / MIB:8.2f} MiB",
         f"CPU_Mapped model buffer size = {weights.host_bytes / MIB:8.2f} MiB",
     )
+    host_kv = eng.host_kv_bytes(spec, wl, rs)
     return EngineFigures(
         engine=str(eng.engine),
         version=eng.version if spec.compressed is None else f"{eng.version}; V4: {DSV4_RELEASE}",
         device_weights_bytes=weights.device_bytes,
-        host_bytes=weights.host_bytes + host + out + eng.host_kv_bytes(spec, wl, rs),
+        host_bytes=weights.host_bytes + host + out + host_kv,
         host_weights_bytes=weights.host_bytes,
         duplicated_weights_bytes=weights.duplicated_bytes,
-        host_kv_bytes=eng.host_kv_bytes(spec, wl, rs),
+        host_kv_bytes=host_kv,
         host_buffer_bytes=host + out,
         compute_buffer_bytes=device,
         output_buffer_bytes=out,
