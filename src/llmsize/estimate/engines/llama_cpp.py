@@ -543,8 +543,15 @@ class LlamaCpp(BaseEngine):
         return llama_cpp_placement.place_weights(self, spec, wl, fmt, stage, device, all_stages)
 
     def host_kv_bytes(self, spec: ModelSpec, wl: Workload, rs: Resolved) -> int:
-        """The cache of the blocks left on the CPU (llama_cpp_placement.py)."""
-        return llama_cpp_placement.host_kv_bytes(spec, wl, rs)
+        """The cache of the blocks left on the CPU (llama_cpp_placement.py); kept for the last
+        (spec, workload, resolved) asked, which `peak` and `figures` of one estimate share (issue 15)."""
+        last = self.__dict__.get("_host_kv_last")
+        if last is not None and last[0] is spec and last[1] is wl and last[2] is rs:
+            kept: int = last[3]
+            return kept
+        value = llama_cpp_placement.host_kv_bytes(spec, wl, rs)
+        self.__dict__["_host_kv_last"] = (spec, wl, rs, value)
+        return value
 
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved

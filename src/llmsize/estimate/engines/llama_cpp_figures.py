@@ -45,7 +45,9 @@ def figures(
     kv_dtype = rs.kv_dtype
     layers = range(spec.num_layers)
     on_gpu = {layer for st in rs.stages for layer in st.layers}
-    state_layers = sum(1 for layer in on_gpu if spec.has_state(layer))
+    # a model of full-attention blocks only has no state and every block caches K/V: no walk over blocks
+    uniform = spec.every_block_full_attention
+    state_layers = 0 if uniform else sum(1 for layer in on_gpu if spec.has_state(layer))
     # one sequence's R and S, f32, times the copies the engine reserves (Ollama's Go engine: checkpoints)
     state_slot = state_layers * eng.state_bytes(spec, 4, 1) * eng.state_copies(spec)
     state = wl.batch * state_slot
@@ -63,8 +65,9 @@ def figures(
     )
     # llama-kv-cache.cpp counts the layers it allocates: attention layers below
     # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers have none, spec.has_kv)
+    kv_layers = spec.num_layers if uniform else sum(map(spec.has_kv, layers))
     kv_lines: tuple[str, ...] = (
-        f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {sum(map(spec.has_kv, layers)):3d} "
+        f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {kv_layers:3d} "
         f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
     )
     kv_lines = iswa_lines(eng, spec, wl, kv_dtype, sorted(on_gpu), total_cells) or kv_lines
@@ -127,6 +130,8 @@ def iswa_lines(
     layers). Empty when the model has one kind only."""
     from llmsize.estimate.kv_cache import kv_cache_bytes
 
+    if spec.every_block_full_attention:  # one window for every block: one kind only
+        return ()
     kv_layers = [layer for layer in on_gpu if spec.has_kv(layer)]
     full = [layer for layer in kv_layers if spec.layer_window(layer) is None]
     swa = [layer for layer in kv_layers if spec.layer_window(layer) is not None]
