@@ -194,3 +194,52 @@ def test_parse_quant_keeps_the_checkpoint_group_size() -> None:
     assert fmt is not None and fmt.group_size == 32
     other = qf.parse_quant("awq", base)
     assert other is not None and other.group_size is None and qf.default_group(other) == 128
+
+
+_ALL_CATEGORIES = ("token_embd", "output", "attn_q", "attn_k", "attn_v", "attn_qkv", "attn_kv_b",
+                   "attn_output", "ffn_up", "ffn_gate", "ffn_down", "other")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        qf.GgufModelFacts(n_layers=32, n_gqa=4, n_expert=0, hidden_size=4096, tied=False, n_attention_wv=32),
+        qf.GgufModelFacts(
+            n_layers=80, n_gqa=8, n_expert=8, hidden_size=8192, tied=True, type_70b=True, n_attention_wv=80
+        ),
+        qf.GgufModelFacts(
+            n_layers=40,
+            n_gqa=1,
+            n_expert=0,
+            hidden_size=2048,
+            tied=False,
+            arch_falcon=True,
+            n_attention_wv=10,
+        ),
+    ],
+)
+def test_gguf_type_by_block_marks_every_block_dependent_choice(facts: qf.GgufModelFacts) -> None:
+    """Where gguf_type_by_block says one type serves every block, llama-quant.cpp's rules (as
+    gguf_tensor_type transcribes them) give the same type at every block index; callers size such a
+    tensor once for all blocks (issue 15)."""
+    for ftype in qf.GGUF_FILE_TYPES:
+        for category in _ALL_CATEGORIES:
+            for expert in (False, True):
+                kinds = {
+                    qf.gguf_tensor_type(ftype, category, i, facts, ncols=facts.hidden_size, is_expert=expert)
+                    for i in range(facts.n_layers)
+                }
+                if not qf.gguf_type_by_block(ftype, category, facts):
+                    assert len(kinds) == 1, (ftype, category, kinds)
+
+
+def test_gguf_type_by_block_for_q4_k_m_ffn_down() -> None:
+    """Q4_K_M gives ffn_down Q6_K in llama-quant.cpp's use_more_bits blocks (first and last eighth, every
+    third between) and Q4_K elsewhere: a block-dependent choice."""
+    facts = qf.GgufModelFacts(
+        n_layers=32, n_gqa=4, n_expert=0, hidden_size=4096, tied=False, n_attention_wv=32
+    )
+    assert qf.gguf_type_by_block("Q4_K_M", "ffn_down", facts)
+    assert not qf.gguf_type_by_block("Q4_K_M", "attn_q", facts)
+    kinds = {qf.gguf_tensor_type("Q4_K_M", "ffn_down", i, facts, ncols=4096) for i in range(32)}
+    assert kinds == {"Q4_K", "Q6_K"}

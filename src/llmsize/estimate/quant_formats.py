@@ -537,6 +537,21 @@ def gguf_tensor_type(
     return _fallback(new, ncols)
 
 
+def gguf_type_by_block(ftype: str, category: GgufCategory, facts: GgufModelFacts) -> bool:
+    """Whether gguf_tensor_type reads `layer` for this file type and category: only the branches of
+    llama_tensor_get_type_impl that count blocks (the low IQ types, attn_v-like i_attention_wv,
+    ffn_down's i_ffn_down, IQ3_XS's middle ffn_gate/up). Elsewhere one type serves every block, so a
+    caller sizes the tensor once (issue 15: `fit --all --engine llama.cpp` asked ~300k times)."""
+    block, _ = ggml_type_sizes()[_DEFAULT_TYPE[ftype]]
+    if block == 1 or category == "output" or (facts.tied and category == "token_embd"):
+        return False
+    if ftype == "MXFP4_MOE" or category == "token_embd":
+        return False
+    if ftype in _IQ_LOW or category in ("attn_v", "attn_qkv", "attn_kv_b", "ffn_down"):
+        return True
+    return category in ("ffn_gate", "ffn_up") and ftype == "IQ3_XS"
+
+
 def default_gguf_type(ftype: str) -> str:
     """The ggml type a file type gives a weight no rule singles out (Q4_K_M -> Q4_K)."""
     return _DEFAULT_TYPE[ftype]

@@ -744,6 +744,9 @@ def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftyp
     layered = any("@" in key for key, _ in fmt.gguf_tensor_types)
     ordinal = _attn_v_blocks(spec) if category in _ATTN_V_LIKE else {}
     facts, expert = _gguf_facts(spec), kind == "expert"
+    if not layered and not qf.gguf_type_by_block(ftype, category, facts):  # one type for every block
+        t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols, is_expert=expert)
+        return dict.fromkeys(layers, qf.ggml_tensor_bytes(t, each))
     out = {}
     for layer in layers:
         at = _pinned_gguf_type(fmt, kind, f"{category}@{layer}") if layered else None
