@@ -54,8 +54,15 @@ SETTINGS: list[list[str]] = [
     ["--gpu", "RTX-4090", "--engine", "llama.cpp"],
     ["--gpu", "RTX-4090", "--engine", "ollama"],
     ["--gpu", "RTX-4090", "--num-gpus", "2"],
+    # a 16 GB / 12 GB card under the GGUF engines: most models need a --gpu-layers split (issue 15)
+    ["--gpu", "T4", "--engine", "llama.cpp"],
+    ["--gpu", "T4", "--engine", "llama.cpp", "--context", "1m"],
+    ["--gpu", "T4", "--engine", "ollama"],
+    ["--gpu", "RTX-3060-12GB", "--engine", "llama.cpp"],
+    ["--gpu", "RTX-3060-12GB", "--engine", "ollama", "--context", "1m"],
+    ["--gpu", "M4-Max-128GB", "--engine", "llama.cpp"],
 ]
-QUICK = [SETTINGS[0], SETTINGS[1], SETTINGS[4], SETTINGS[13], SETTINGS[15]]
+QUICK = [SETTINGS[0], SETTINGS[1], SETTINGS[4], SETTINGS[13], SETTINGS[15], SETTINGS[18]]
 
 
 HUMAN_WIDTHS = ("80", "200")
@@ -88,10 +95,13 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--against", required=True, help="the older checkout's src/ folder")
-    parser.add_argument("--quick", action="store_true", help="five settings instead of all")
+    parser.add_argument("--quick", action="store_true", help="six settings instead of all")
+    parser.add_argument("--only", type=int, nargs="+", metavar="I",
+                        help="only these SETTINGS (their indices)")
     args = parser.parse_args()
     bad = 0
-    for setting in QUICK if args.quick else SETTINGS:
+    chosen = [SETTINGS[i] for i in args.only] if args.only else QUICK if args.quick else SETTINGS
+    for setting in chosen:
         with tempfile.TemporaryDirectory(prefix="fit-all-cache-") as cache:
             new, kept = run(SRC, setting, cache), run(SRC, setting, cache)  # planned, then from the cache
             shutil.rmtree(Path(cache) / "fit-all", ignore_errors=True)

@@ -313,7 +313,25 @@ def default_lora_targets(wl: Workload) -> tuple[tuple[str, ...], str] | None:
     return DEFAULT_LORA_TARGETS.get(wl.framework) if wl.framework is not None else None
 
 
+# Frameworks whose preset is a recipe (example configs) that sets what the framework's own defaults leave
+# off: the assumption line says so, and how to change it. REFERENCE: axolotl src/axolotl/utils/schemas/
+# config.py `gradient_checkpointing: ... = Field(default=False)` and no optimizer default (transformers
+# TrainingArguments.optim adamw_torch_fused), which `llmsize check` on an Axolotl YAML applies; the
+# examples (examples/llama-3/lora-8b.yml, qlora.yml) set `gradient_checkpointing: true` and an 8-bit / paged
+# optimizer.
+RECIPE_NOT_SCHEMA: dict[Framework, str] = {
+    Framework.AXOLOTL: (
+        "these are Axolotl's example recipes' settings, not its schema defaults (utils/schemas/config.py: "
+        "gradient_checkpointing false, Trainer's adamw_torch_fused, which `llmsize check` applies to a "
+        "YAML that leaves them unset); change them with --no-gradient-checkpointing / --optimizer"
+    ),
+}
+
+
 def recipe_note(r: Recipe) -> str:
-    """One assumption line: which framework's defaults were taken."""
+    """One assumption line: which framework's defaults were taken (and, for a recipe preset, that they are
+    the recipe's, not the framework's schema defaults)."""
     taken = ", ".join(r.defaults) if r.defaults else "none (every option given)"
-    return f"framework: {VERSIONS[r.framework]}; defaults assumed: {taken}"
+    line = f"framework: {VERSIONS[r.framework]}; defaults assumed: {taken}"
+    source = RECIPE_NOT_SCHEMA.get(r.framework)
+    return f"{line}; {source}" if source and r.defaults else line

@@ -495,6 +495,10 @@ def _holds(spec: ModelSpec, group: ParamGroup, stage: Stage) -> bool:
 
 
 def _gguf_facts(spec: ModelSpec) -> qf.GgufModelFacts:
+    return memo(spec, ("gguf model facts",), lambda: _gguf_facts_of(spec))
+
+
+def _gguf_facts_of(spec: ModelSpec) -> qf.GgufModelFacts:
     return qf.GgufModelFacts(
         n_attention_wv=len(_attn_v_blocks(spec)),
         n_layers=spec.num_layers,
@@ -657,6 +661,34 @@ def _times(count: int, elem: Fraction) -> int:
 def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     """llama.cpp keeps 1-D tensors, biases, norms and routers in F32 and quantizes the 2-D weights
     per tensor as llama-quant.cpp decides; the vision tower (a separate mmproj file) counts as F16."""
+    sized = _gguf_sizes(spec, shard, fmt, shard.layers)
+    if isinstance(sized, int):
+        return sized
+    total = 0
+    for layer in shard.layers:
+        total += sized[layer]
+    return shard.per_layer * total + shard.instances * shard.bias_each * qf.FP32_BYTES
+
+
+def block_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> tuple[int, ...]:
+    """shard_bytes of `shard` cut to each one of its blocks (that block's per_layer instances), in
+    the order of shard.layers: a block tensor's own size, which llama.cpp's op offload copies whole
+    (engines/llama_cpp_op_offload.py). Only a GGUF's block-by-block quantizer rules make them differ;
+    one call per group rather than per block and group (issue 15: `fit --all --engine llama.cpp`)."""
+    one = Shard(shard.group, shard.in_features, shard.out_features, shard.numel_each, shard.bias_each,
+                shard.layers[:1], shard.per_layer, shard.per_layer)  # fmt: skip
+    if fmt.quant == QuantMethod.GGUF and not shard.group.elem_bytes:
+        sized = _gguf_sizes(spec, one, fmt, shard.layers)
+        if not isinstance(sized, int):
+            bias = shard.per_layer * shard.bias_each * qf.FP32_BYTES
+            return tuple(shard.per_layer * sized[layer] + bias for layer in shard.layers)
+    return (shard_bytes(spec, one, fmt),) * len(shard.layers)
+
+
+def _gguf_sizes(spec: ModelSpec, shard: Shard, fmt: WeightFormat,
+                layers: tuple[int, ...]) -> int | dict[int, int]:  # fmt: skip
+    """The shard's bytes where they do not depend on its blocks, else one tensor's bytes per block
+    (filled for `layers`)."""
     g = shard.group
     ftype = fmt.gguf_type or "Q4_K_M"
     if ftype not in qf.GGUF_FILE_TYPES:
@@ -680,36 +712,55 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     ncols = shard.in_features if g.is_linear else spec.hidden_size
     if per_layer:
         ncols = spec.num_layers * spec.per_layer_input_size
-    facts = _gguf_facts(spec)
     each = shard.weight_numel_each
     pinned = _pinned_gguf_type(fmt, g.kind, g.name) or _pinned_gguf_type(fmt, g.kind, category)
     if pinned is not None and pinned.startswith(RECIPE_PIN):  # another file type's rules (specs/unsloth.py)
         ftype, pinned = pinned[len(RECIPE_PIN) :], None
     if not shard.layers:
-        t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols)
+        t = qf.gguf_tensor_type(ftype, category, 0, _gguf_facts(spec), ncols=ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
     if pinned is not None:  # the publisher's quantizer fixed this tensor's type (Ollama's qwen3.5 rule)
         if pinned == FILE_TYPE_DEFAULT:
             pinned = qf.default_gguf_type(ftype)
         t = qf.pinned_tensor_type(pinned, ncols)
         return shard.instances * qf.ggml_tensor_bytes(t, each) + bias
-    layered = any("@" in key for key, _ in fmt.gguf_tensor_types)  # per-layer pins (specs/ollama.py)
+    # One tensor's bytes in each block depend on the block, not on which other blocks this shard holds:
+    # sized once per model, format and tensor shape, and summed over every split a search tries
+    # (issue 15: `fit --all --engine llama.cpp` sized ~1M block tensors, the same few thousand again).
+    key = ("gguf block tensor bytes", fmt, g.kind, g.name, ftype, ncols, each)
+    sized: dict[int, int] = memo(spec, key, dict)
+    missing = [layer for layer in layers if layer not in sized]
+    if missing:
+        sized.update(_gguf_block_tensor_bytes(spec, fmt, g.kind, ftype, category, ncols, each, missing))
+    return sized
+
+
+def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftype: str,
+                             category: qf.GgufCategory, ncols: int, each: int,
+                             layers: list[int]) -> dict[int, int]:  # fmt: skip
+    """Bytes of one tensor of `each` elements in each block of `layers`: a per-layer pin
+    (specs/ollama.py) or llama-quant.cpp's type for that block (attn_v-like tensors by their ordinal,
+    _attn_v_blocks)."""
+    layered = any("@" in key for key, _ in fmt.gguf_tensor_types)
     ordinal = _attn_v_blocks(spec) if category in _ATTN_V_LIKE else {}
-    total = 0
-    for layer in shard.layers:
-        at = _pinned_gguf_type(fmt, g.kind, f"{category}@{layer}") if layered else None
+    facts, expert = _gguf_facts(spec), kind == "expert"
+    out = {}
+    for layer in layers:
+        at = _pinned_gguf_type(fmt, kind, f"{category}@{layer}") if layered else None
         if at is not None and not at.startswith(RECIPE_PIN):
             t = qf.pinned_tensor_type(at, ncols)
         else:
             i = ordinal.get(layer, layer)
-            t = qf.gguf_tensor_type(ftype, category, i, facts, ncols=ncols, is_expert=g.kind == "expert")
-        total += shard.per_layer * qf.ggml_tensor_bytes(t, each)
-    return total + bias
+            t = qf.gguf_tensor_type(ftype, category, i, facts, ncols=ncols, is_expert=expert)
+        out[layer] = qf.ggml_tensor_bytes(t, each)
+    return out
 
 
 def _pinned_gguf_type(fmt: WeightFormat, kind: str, category: str) -> str | None:
     """The ggml type `fmt.gguf_tensor_types` pins for this group ('kind.category' or '*.category'; a
     publisher's pin on one tensor of a category OTHER holds many: 'kind.group name', specs/bartowski.py)."""
+    if not fmt.gguf_tensor_types:  # most formats pin nothing: no dict to build
+        return None
     pins = dict(fmt.gguf_tensor_types)
     return pins.get(f"{kind}.{category}") or pins.get(f"*.{category}") or pins.get(f"{kind}.*")
 

@@ -263,15 +263,17 @@ def workload_from(
 
 
 def _said_as(setup: Setup, field: str) -> str:
-    """The flag or variable of the command that set Workload `field` (SGLang's --mem-fraction-static was
-    reported as gpu_memory_utilization, a name the command never used), else the field's own name."""
+    """The flag, variable or training-config key that set Workload `field` (SGLang's --mem-fraction-static
+    was reported as gpu_memory_utilization, Axolotl's chunked_cross_entropy_num_chunks as loss_chunks: names
+    the user never wrote), else the field's own name."""
     keys = [k for k, target in _WORKLOAD_FIELDS.items() if target == field] + [field]
     if field == "gpu_memory_utilization":
         keys.append("mem_fraction_static")
     for key in keys:
         value = setup.values.get(key)
-        if value is not None and value.source.startswith(("flag", "env")):
-            return value.source
+        if value is not None and (value.source.startswith(("flag", "env"))
+                                  or (setup.config is not None and value.source.isidentifier())):
+            return value.source  # a training config's source is the key as the user wrote it
     return field
 
 
@@ -282,6 +284,8 @@ def _serving_fields(
     if tool in ("vllm", "sglang"):
         context = setup.get("context")
         auto = tool == "vllm" and context == vllm_auto_context.AUTO
+        if auto:
+            vllm_auto_context.check_release(setup.get("engine_release"))
         if context is None or auto:  # the length the engine derives from the config (with the overrides)
             from llmsize.estimate.engines import serving_context
 

@@ -300,6 +300,9 @@ def render_explain(report: Report, console: Console | None = None) -> None:
     Text = kit(out)[1]
     out.print(Text(hanging(model_line(report), out.width)))
     out.print(Text(hanging(_workload_line(report), out.width)))
+    for line in report.assumptions:  # the framework's settings move the rules below (8-bit AdamW, ...)
+        if line.startswith("framework: "):
+            out.print(Text(hanging(f"  {line}", out.width)))
     for key in MEMORY_KEYS[:-1]:
         comp = report.components.get(key)
         if comp is None:

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
-    from llmsize.estimate.weights import Shard
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 # REFERENCE: ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_offload_op`: min_batch_size 32
@@ -64,63 +63,65 @@ def host_block_layers(eng: LlamaCpp, spec: ModelSpec) -> tuple[int, ...]:
 def _largest_tensor(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat, layers: tuple[int, ...],
                     column: int) -> int:  # fmt: skip
     """The largest one ggml tensor among `layers`' groups of one kind class (`column`: ATTN, FFN or
-    EXPERTS, see _block_largest): the largest over the blocks of each block's largest."""
-    shards, rows = _block_largest(eng, spec, fmt)
-    best = 0
-    for layer in layers:
-        row = rows.get(layer)
-        if row is None:
-            row = rows[layer] = _block_row(spec, shards, fmt, layer)
-        best = max(best, row[column])
-    return best
+    EXPERTS, see _block_rows): the largest over the blocks of each block's largest. `layers` ascend
+    (both callers take them from a range); blocks 0..k-1, the host blocks of a --gpu-layers split, read
+    the running maximum instead of walking k blocks again for each split a search tries."""
+    rows, running = _block_rows(eng, spec, fmt)
+    if layers and layers[0] == 0 and layers[-1] == len(layers) - 1:
+        return running[len(layers) - 1][column]
+    return max((rows[layer][column] for layer in layers), default=0)
 
 
-ATTN, FFN, EXPERTS = 0, 1, 2  # _block_row's columns
+ATTN, FFN, EXPERTS = 0, 1, 2  # _block_rows' columns
 
 
-def _block_largest(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat
-                   ) -> tuple[tuple[Shard, ...], dict[int, tuple[int, int, int]]]:
-    """Every block's groups and, per block sized so far, its largest one ggml tensor of each kind
-    class (_block_row).
+Rows = tuple[tuple[int, int, int], ...]
+
+
+def _block_rows(eng: LlamaCpp, spec: ModelSpec, fmt: WeightFormat) -> tuple[Rows, Rows]:
+    """Per block, and as a running maximum from block 0, its largest one ggml tensor (one group of
+    one block; a MoE block's experts are one stacked tensor, ffn_{gate,up,down}_exps) of the attention
+    / mixer stage (ATTN), of the feed-forward stage (FFN: FFN_KINDS) and among its stacked experts
+    (EXPERTS); 0 where it has none.
 
     A tensor's bytes depend on its block and the format alone, not on which other blocks are on the
-    host, so each block is sized once per model, TP degree and format (estimate/memo.py), when a split
-    first leaves it on the host, and every split a search tries takes the maximum over its host blocks
+    host, so every block is sized once per model, TP degree and format (estimate/memo.py), one group at
+    a time (weights.block_bytes), and every split a search tries takes the maximum over its host blocks
     (issue 15: `fit --all --engine ollama` sized every host block's tensors again for each of ~3,400
-    splits).
+    splits; `--engine llama.cpp` on a T4 sized them block by block for each format it tried).
     """
     from llmsize.estimate.memo import memo
     from llmsize.estimate.placement import Stage
     from llmsize.estimate.weights import _encoder_tp, stage_shards
 
-    every = Stage(0, tuple(range(spec.num_layers)), False, False)
+    def compute() -> tuple[Rows, Rows]:
+        from llmsize.estimate.weights import Shard, block_bytes
+
+        every = Stage(0, tuple(range(spec.num_layers)), False, False)
+        rows = [[0, 0, 0] for _ in range(spec.num_layers)]
+        for shard in stage_shards(spec, eng.wl, every):
+            if not shard.layers:
+                continue
+            kind = shard.group.kind
+            columns = (FFN, EXPERTS) if kind == "expert" else (FFN,) if kind in FFN_KINDS else (ATTN,)
+            # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps),
+            # two tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read:
+            # the smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
+            out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
+            one = Shard(shard.group, shard.in_features, out, shard.numel_each,
+                        0, shard.layers, shard.per_layer, shard.per_layer)  # fmt: skip
+            for layer, size in zip(shard.layers, block_bytes(spec, one, fmt), strict=True):
+                row = rows[layer]
+                for c in columns:
+                    row[c] = max(row[c], size)
+        running, best = [], (0, 0, 0)
+        for r in rows:
+            best = (max(best[0], r[0]), max(best[1], r[1]), max(best[2], r[2]))
+            running.append(best)
+        return tuple((r[0], r[1], r[2]) for r in rows), tuple(running)
+
     key = ("op offload largest tensors", eng.wl.tp, _encoder_tp(spec, eng.wl), fmt)
-    return memo(spec, key, lambda: (stage_shards(spec, eng.wl, every), {}))
-
-
-def _block_row(spec: ModelSpec, shards: tuple[Shard, ...], fmt: WeightFormat,
-               layer: int) -> tuple[int, int, int]:
-    """Block `layer`'s largest one ggml tensor (one group of one block; a MoE block's experts are one
-    stacked tensor, ffn_{gate,up,down}_exps) of the attention / mixer stage (ATTN), of the feed-forward
-    stage (FFN: FFN_KINDS) and among its stacked experts (EXPERTS); 0 where it has none."""
-    from llmsize.estimate.weights import Shard, shard_bytes
-
-    row = [0, 0, 0]
-    for shard in shards:
-        if layer not in shard.layers:
-            continue
-        kind = shard.group.kind
-        columns = (FFN, EXPERTS) if kind == "expert" else (FFN,) if kind in FFN_KINDS else (ATTN,)
-        # convert_hf_to_gguf.py writes an HF-fused gate_up_proj as ffn_gate(_exps) + ffn_up(_exps), two
-        # tensors (a GGUF may fuse them again as ffn_gate_up_exps, which newer builds also read: the
-        # smaller copy is taken). A bias is a ggml tensor of its own (ffn_*_exps_b, attn_*.bias).
-        out = shard.out_features // 2 if shard.group.name == "gate_up_proj" else shard.out_features
-        one = Shard(shard.group, shard.in_features, out, shard.numel_each,
-                    0, (layer,), shard.per_layer, shard.per_layer)  # fmt: skip
-        size = shard_bytes(spec, one, fmt)
-        for c in columns:
-            row[c] = max(row[c], size)
-    return row[0], row[1], row[2]
+    return memo(spec, key, compute)
 
 
 def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:

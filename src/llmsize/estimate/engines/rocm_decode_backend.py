@@ -95,6 +95,8 @@ def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[in
         return DecodeAttention("V0 ROCm backend", False,
                                "vLLM before 0.8 decodes through HIP paged attention")
     backend = (named or "").upper()
+    if backend == "AUTO":  # vllm/config/attention.py validate_backend_before: 'auto' is the default pick
+        backend = ""
     if backend in VLLM_TRITON_BACKENDS:
         return DecodeAttention(backend, True, "--attention-backend")
     if backend == "ROCM_AITER_FA":

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
+    attention_backend_names,
     dsa_cache,
     rocm_decode_backend,
     serving_context,
@@ -359,6 +360,9 @@ class Sglang(BaseEngine):
             raise BadInputError(problem, hint=hint)
 
         sglang_startup.release(wl.engine_version)  # a bad --engine-version exits 2 here
+        backend = attention_backend_names.sglang_problem(wl.attention_backend)
+        if backend is not None:
+            raise BadInputError(backend)
 
         dp_problem = sglang_dp_attention.problem(spec, wl)
         if dp_problem is not None:

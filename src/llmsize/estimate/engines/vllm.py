@@ -83,6 +83,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
+    attention_backend_names,
     dsa_cache,
     rocm_decode_backend,
     server_releases,
@@ -322,6 +323,9 @@ class Vllm(BaseEngine):
         vllm_dcp.check(wl.decode_context_parallel, wl.tp)
         vllm_language_only.check(wl)
         vllm_cudagraph_mode.resolve(wl.cudagraph_mode)  # an unknown mode exits 2
+        backend = attention_backend_names.vllm_problem(wl.attention_backend)
+        if backend is not None:
+            raise BadInputError(backend)
         layout = vllm_expert_parallel.problem(spec, wl)
         if layout is not None:
             problem, _, hint = layout.partition("; ")
