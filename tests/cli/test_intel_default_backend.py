@@ -67,3 +67,27 @@ def test_the_engine_log_names_the_vulkan_buffers_on_an_intel_gpu() -> None:
     assert out.exit_code == 0, out.output
     assert "Vulkan0 model buffer size" in out.stdout and "Vulkan_Host compute buffer size" in out.stdout
     assert "CUDA0" not in out.stdout and "CUDA_Host" not in out.stdout
+
+
+def test_every_ollama_release_with_a_vulkan_runner_is_priced_on_vulkan_on_intel() -> None:
+    # Before v0.30 an --engine-version picked Ollama's own-runner profile (CUDA kernels of its vendored
+    # copy: ollama.speed_name) and dropped the Vulkan backend `auto` resolved to: 0.20.1 quoted a B580
+    # prompt rate 7.6x the current release's. Every release from v0.12.11 ships the Vulkan runner
+    # (ollama envconfig EnableVulkan, PR #12931), which runs ggml-vulkan's shaders whatever the release.
+    current = _fit("Qwen3-0.6B", "Arc-B580", "ollama")
+    for release in ("0.12.11", "0.20.1", "0.30.0"):
+        option = _fit("Qwen3-0.6B", "Arc-B580", "ollama", "--engine-version", release)
+        assert option["speed_constants"]["engine"] == "llama.cpp-vulkan", release
+        assert option["prefill_tokens_per_s"] == current["prefill_tokens_per_s"], release
+        notes = " ".join(option["speed_notes"])
+        assert "Vulkan backend" in notes and "SYCL (llama.cpp only) or Vulkan" not in notes, release
+
+
+def test_an_ollama_release_without_a_vulkan_runner_says_so_on_intel() -> None:
+    # v0.12.10 has no Vulkan runner (its envconfig has no OLLAMA_VULKAN): the report says the Intel GPU
+    # goes unused and the quoted (Vulkan) speed needs v0.12.11+, rather than pricing CUDA kernels.
+    result = CliRunner().invoke(app, ["estimate", "Qwen3-0.6B", "--gpu", "Arc-B580", "--engine", "ollama",
+                                      "--engine-version", "0.12.10", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["gpus"][0]["speed_constants"]["engine"] == "llama.cpp-vulkan"
+    assert "has no Vulkan runner (added in v0.12.11)" in result.stdout

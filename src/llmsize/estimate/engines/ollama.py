@@ -468,10 +468,16 @@ class Ollama(LlamaCpp):
         OWN_RUNNER_REBUILD_SPEED where the runner rebuilt the graph every token, OWN_RUNNER_UNFUSED_SPEED
         before v0.11.5 (also unfused CUDA norms): ollama_graph.py; v0.11.5-v0.12.3 with the kernels of
         their vendored llama.cpp (ollama_vendored.py).
-        --engine-version is an Ollama release here, not a llama.cpp build."""
+        --engine-version is an Ollama release here, not a llama.cpp build.
+        On ggml's Vulkan backend (--backend vulkan, and what `auto` resolves to on an Intel GPU:
+        llama_cpp_intel_backend.py) those profiles do not apply: they price the CUDA kernels of the copy
+        each release vendored, and the Vulkan runner every release from v0.12.11 ships runs ggml-vulkan's
+        shaders (ollama_vulkan_release.py), so every release takes the Vulkan profile
+        (llama_cpp_vulkan.vulkan_engine maps SPEED.engine to it). Releases before v0.12.11 have no Vulkan
+        runner at all; their notes say so (vulkan_release_note) beside the Vulkan speed v0.12.11+ gives."""
         release = self.release()
         old = release is not None and release < LLAMA_SERVER_RELEASE
-        if not old:
+        if not old or str(self.wl.backend) == "vulkan":
             return SPEED.engine
         if norms_unfused(release):
             return OWN_RUNNER_UNFUSED_SPEED.engine
