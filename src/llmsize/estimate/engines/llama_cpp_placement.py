@@ -38,15 +38,22 @@ def stages(spec: ModelSpec, wl: Workload) -> tuple[Stage, ...]:
     floor(j x n / act). Check: 80 blocks + output on 2 GPUs give the first 41 blocks (ROCm0 KV
     buffer 3280 MiB = 41 x 80 MiB, ggml-org/llama.cpp#16725).
     """
+    from llmsize.estimate.memo import memo
+
+    # the same split is asked by every estimate of a --gpu-layers search (issue 15): kept per spec
+    return memo(spec, ("llama.cpp stages", wl.gpu_layers, wl.num_gpus),
+                lambda: _split(spec.num_layers, wl.gpu_layers, wl.num_gpus))  # fmt: skip
+
+
+def _split(n: int, gpu_layers: int | None, num_gpus: int) -> tuple[Stage, ...]:
     from llmsize.estimate.placement import Stage
 
-    n = spec.num_layers
-    offloaded = n if wl.gpu_layers is None else min(wl.gpu_layers, n)
-    head = wl.gpu_layers is None or wl.gpu_layers > n
+    offloaded = n if gpu_layers is None else min(gpu_layers, n)
+    head = gpu_layers is None or gpu_layers > n
     act = offloaded + (1 if head else 0)
     # GPUs past the last block hold none of it (each GPU gets whole blocks), so they are not listed:
     # the busiest GPU is the same, and 4,096 GPUs do not mean 4,096 stages to walk (issue 15).
-    gpus = max(1, min(wl.num_gpus, offloaded))
+    gpus = max(1, min(num_gpus, offloaded))
     parts: list[list[int]] = [[] for _ in range(gpus)]
     start = n - offloaded
     for layer in range(start, n):
