@@ -9,6 +9,7 @@ import sys
 from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.llama_cpp import LEGACY_SPEED as LLAMA_CPP_LEGACY
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
+from llmsize.estimate.engines.llama_cpp_sycl import SYCL_PROFILES
 from llmsize.estimate.engines.llama_cpp_vulkan import VULKAN_PROFILES
 from llmsize.estimate.engines.ollama import LEGACY_SPEED as OLLAMA_LEGACY
 from llmsize.estimate.engines.ollama import Ollama
@@ -38,7 +39,7 @@ def test_profiles_are_the_eager_tables_union():
     eager = {cls.engine.value: cls.speed for cls in (Transformers, Vllm, Sglang, LlamaCpp, Ollama)}
     eager |= VLLM_LEGACY | TRANSFORMERS_LEGACY | LLAMA_CPP_LEGACY
     eager |= EAGER_SPEED | VULKAN_PROFILES | OLLAMA_LEGACY | SGLANG_LEGACY | CAPPED_SPEED
-    eager |= TRITON_VLLM | TRITON_SGLANG
+    eager |= TRITON_VLLM | TRITON_SGLANG | SYCL_PROFILES
     assert dict(ENGINE_PROFILES) == eager
     assert all(ENGINE_PROFILES[name] is profile for name, profile in eager.items())
     assert engine_profile("no-such-engine") is Vllm.speed  # vLLM's, as before
