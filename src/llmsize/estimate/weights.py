@@ -664,9 +664,7 @@ def _gguf_shard_bytes(spec: ModelSpec, shard: Shard, fmt: WeightFormat) -> int:
     sized = _gguf_sizes(spec, shard, fmt, shard.layers)
     if isinstance(sized, int):
         return sized
-    total = 0
-    for layer in shard.layers:
-        total += sized[layer]
+    total = sum(map(sized.__getitem__, shard.layers))
     return shard.per_layer * total + shard.instances * shard.bias_each * qf.FP32_BYTES
 
 
@@ -748,6 +746,7 @@ def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftyp
         t = qf.gguf_tensor_type(ftype, category, 0, facts, ncols=ncols, is_expert=expert)
         return dict.fromkeys(layers, qf.ggml_tensor_bytes(t, each))
     out = {}
+    sizes: dict[str, int] = {}  # a few types among the blocks: each sized once
     for layer in layers:
         at = _pinned_gguf_type(fmt, kind, f"{category}@{layer}") if layered else None
         if at is not None and not at.startswith(RECIPE_PIN):
@@ -755,7 +754,10 @@ def _gguf_block_tensor_bytes(spec: ModelSpec, fmt: WeightFormat, kind: str, ftyp
         else:
             i = ordinal.get(layer, layer)
             t = qf.gguf_tensor_type(ftype, category, i, facts, ncols=ncols, is_expert=expert)
-        out[layer] = qf.ggml_tensor_bytes(t, each)
+        size = sizes.get(t)
+        if size is None:
+            size = sizes[t] = qf.ggml_tensor_bytes(t, each)
+        out[layer] = size
     return out
 
 
