@@ -97,3 +97,22 @@ def test_no_op_offload_keeps_host_ops_on_the_cpu() -> None:
     assert oo.stage_copies(eng, spec, 512) == (0, 0)
     off = _compute(*GLM_AIR, "--gpu-layers", "20", "--no-op-offload")
     assert off < _compute(*GLM_AIR, "--gpu-layers", "20") - GLM_AIR_OUTPUT_Q8_0
+
+
+def test_host_blocks_copy_their_own_largest_ffn_tensor() -> None:
+    # Qwen3-0.6B (28 blocks) in Q4_K_M: llama-quant.cpp gives ffn_down Q6_K where use_more_bits(i, 28)
+    # holds (i < 3, i >= 24, or (i - 3) % 3 == 2) and Q4_K elsewhere, ffn_gate/ffn_up Q4_K everywhere;
+    # all three are 3,072 x 1,024 (ggml-common.h: block_q6_K 256 values in 210 B, block_q4_K 144 B).
+    numel = 3_072 * 1_024
+    q6_k, q4_k = numel * 210 // 256, numel * 144 // 256
+    eng, spec = _engine("Qwen/Qwen3-0.6B", engine="llama.cpp", quant="Q4_K_M", context=4096)
+    from llmsize.estimate.weights import effective_format
+
+    fmt = effective_format(spec, eng.wl)[0]
+    largest = oo._largest_tensor  # the per-split look-up itself
+    assert largest(eng, spec, fmt, (4,), oo.FFN) == q4_k  # (4 - 3) % 3 == 1: Q4_K ffn_down
+    assert largest(eng, spec, fmt, (4, 5), oo.FFN) == q6_k  # block 5: Q6_K
+    assert largest(eng, spec, fmt, (6, 7), oo.FFN) == q4_k
+    # the host blocks of a --gpu-layers split, 0..k-1, read the running maximum: block 0 is Q6_K
+    assert largest(eng, spec, fmt, (0,), oo.FFN) == q6_k
+    assert largest(eng, spec, fmt, tuple(range(20)), oo.FFN) == q6_k
