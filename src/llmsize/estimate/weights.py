@@ -71,7 +71,26 @@ BLOCK_KINDS = frozenset({"attn", "mlp", "expert", "shared_expert", "router"})
 # --------------------------------------------------------------------------------------- weight format
 
 
+_last_format: list[tuple[ModelSpec, Workload, tuple[WeightFormat, tuple[str, ...]]]] = []
+
+
 def effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple[str, ...]]:
+    """The weight format the workload loads, and the assumptions that picked it (_effective_format).
+
+    Kept for the last (spec, workload) objects asked: one estimate asks two or three times, from its
+    weights, its engine's buffers and its figures (issue 15: `fit --all --engine llama.cpp` ~14k calls).
+    Not in estimate/memo.py's store, whose entries a key per workload would push out.
+    """
+    if _last_format:
+        last_spec, last_wl, kept = _last_format[0]
+        if last_spec is spec and last_wl is wl:
+            return kept
+    value = _effective_format(spec, wl)
+    _last_format[:] = [(spec, wl, value)]
+    return value
+
+
+def _effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tuple[str, ...]]:
     """The weight format the workload loads, and the assumptions that picked it.
 
     Order: an explicit --quant; `--dtype int8/int4/fp8` on a float checkpoint (a plain weight-only
