@@ -32,14 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_round10 import Tally, run, semantic
 
 import hostile_round12 as r12
+import hostile_round15 as r15
 
 ENGINES = ("vllm", "sglang", "llama.cpp", "ollama", "transformers")
-BASE: dict[str, Any] = {
-    "model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": 64,
-    "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 8,
-    "num_key_value_heads": 8, "vocab_size": 1000, "max_position_embeddings": 4096,
-    "torch_dtype": "bfloat16",
-}  # fmt: skip
+BASE: dict[str, Any] = r15.BASE  # the tiny Llama config.json every round changes one field of
 MISTRAL = {"model_type": "mistral", "architectures": ["MistralForCausalLM"]}
 MIXTRAL = {"model_type": "mixtral", "architectures": ["MixtralForCausalLM"]}
 ODD: dict[str, dict[str, Any]] = {
