@@ -31,6 +31,7 @@ from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import BYTES_PER_ELEMENT
 
 if TYPE_CHECKING:
+    from llmsize.estimate.engines.rocm_decode_backend import DecodeAttention
     from llmsize.estimate.kv_cache import KvTerm
     from llmsize.estimate.overhead import Overhead
     from llmsize.estimate.phases import Peak, StaticBytes
@@ -438,8 +439,13 @@ class BaseEngine:
     def decode_attention(self, spec: ModelSpec) -> str:
         """The decode-attention kernel assumed where the engine picks one whose KV rate is priced apart
         (estimate/engines/rocm_decode_backend.py), and why; empty: the fitted share, nothing to say."""
+        choice = self._decode_choice(spec)
+        return choice.label() if choice else ""
+
+    def _decode_choice(self, spec: ModelSpec | None) -> DecodeAttention | None:
+        """The engine's own decode-attention pick where it is priced apart (vLLM, SGLang on ROCm)."""
         del spec
-        return ""
+        return None
 
     def sampling_seconds(self, spec: ModelSpec) -> float:
         """CPU seconds a decode step spends sampling beyond what the engine's speed profile counts."""

@@ -248,10 +248,6 @@ class Sglang(BaseEngine):
             return None
         return rocm_decode_backend.sglang_decode(spec, self.wl.gpu_architecture, self.wl.attention_backend)
 
-    def decode_attention(self, spec: ModelSpec) -> str:
-        choice = self._decode_choice(spec)
-        return choice.label() if choice else ""
-
     def pre_load_bytes(self) -> int:
         """What a rank holds when SGLang reads pre_model_load_memory: the CUDA context and, on more than
         one rank, the tensor-parallel NCCL communicator (sglang_startup.py)."""

@@ -367,10 +367,6 @@ class Vllm(BaseEngine):
                                                self.wl.attention_backend,
                                                self.wl.request_context or self.wl.context)
 
-    def decode_attention(self, spec: ModelSpec) -> str:
-        choice = self._decode_choice(spec)
-        return choice.label() if choice else ""
-
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
