@@ -48,3 +48,9 @@ def test_a_gguf_repo_with_its_tag_keeps_both_as_llama_server_takes_them() -> Non
     # --quant Q8_0 sized another file: the tag names that one
     other = gguf_source("unsloth/Qwen3-30B-A3B-GGUF:UD-Q2_K_XL", "Q8_0")
     assert (other.repo, other.tag) == ("unsloth/Qwen3-30B-A3B-GGUF", "Q8_0")
+
+
+def test_a_gguf_repo_with_an_empty_tag_is_the_repo_alone() -> None:
+    # "org/NAME-GGUF:" guessed "unsloth/Qwen3-30B-A3B-GGUF:-GGUF" as a community repo
+    source = gguf_source("unsloth/Qwen3-30B-A3B-GGUF:", "Q4_K_M")
+    assert (source.repo, source.tag, source.note) == ("unsloth/Qwen3-30B-A3B-GGUF", "Q4_K_M", None)

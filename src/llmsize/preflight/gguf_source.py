@@ -84,7 +84,9 @@ def gguf_source(hub_model: str, file_type: str | None = None) -> GgufSource:
     """The repo `-hf` pulls for `hub_model` ("org/name" or a plain name); `file_type` None: the
     repo's default file."""
     repo, colon, named_tag = hub_model.partition(":")
-    if colon and repo.lower().endswith("-gguf") and "/" in repo and named_tag:
+    if colon and repo.lower().endswith("-gguf") and "/" in repo and not named_tag:
+        hub_model = repo  # "org/NAME-GGUF:" with no tag: the repo alone
+    elif colon and repo.lower().endswith("-gguf") and "/" in repo:
         # "org/NAME-GGUF:TAG" as `llama-server -hf` takes it (the repo, then the file's tag, which keeps
         # unsloth's "UD-" and "_XL" where the plan sized the type under them): the tag is the user's,
         # unless --quant sized another type (issue 15: it became "...-GGUF:UD-Q2_K_XL-GGUF:Q2_K")
