@@ -1,4 +1,5 @@
-"""The first GPU row of `llmsize estimate … --format json`, as the speed-profile CLI tests read it.
+"""The first GPU row of `llmsize estimate … --format json`, as the speed-profile CLI tests read it, and
+`llmsize.cli.main` run in-process the two ways several CLI test files read it.
 
 One helper for the test files that check which engine release's speed profile a command picked
 (tests/cli/test_cli_vllm_releases.py, tests/cli/test_cli_llama_cpp_build_eras.py)."""
@@ -7,9 +8,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
-from llmsize.cli import app
+from llmsize.cli import app, main
 
 _runner = CliRunner()
 
@@ -28,3 +30,24 @@ def speed_profile(row: dict[str, object]) -> str:
     constants = row["speed_constants"]
     assert isinstance(constants, dict)
     return str(constants["engine"])
+
+
+def main_result(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`main(argv)` in-process: its exit code, stdout and stderr."""
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as ex:
+        code = int(ex.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def wide_output(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """`main(argv)` at 200 columns (no table folded): its stdout, exit 0 asserted."""
+    monkeypatch.setenv("COLUMNS", "200")
+    try:
+        main(argv)
+    except SystemExit as ex:
+        assert not ex.code, capsys.readouterr()
+    return capsys.readouterr().out

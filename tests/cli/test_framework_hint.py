@@ -10,16 +10,7 @@ import json
 
 import pytest
 
-from llmsize.cli import main
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("COLUMNS", "200")
-    try:
-        main(argv)
-    except SystemExit as ex:
-        assert not ex.code
-    return capsys.readouterr().out
+from cli_rows import wide_output as _run
 
 
 def test_qlora_that_needs_unsloth_says_so(capsys: pytest.CaptureFixture[str],

@@ -12,19 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from llmsize.cli import main
+from cli_rows import main_result as _run
 
 MI300X = ("--gpu", "MI300X")
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize(("engine", "name"), [

@@ -9,16 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmsize.cli import main
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("COLUMNS", "200")
-    try:
-        main(argv)
-    except SystemExit as ex:
-        assert not ex.code
-    return capsys.readouterr().out
+from cli_rows import wide_output as _run
 
 
 @pytest.mark.parametrize("gpu", ["M3-Max", "RTX-4090"])

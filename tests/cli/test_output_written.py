@@ -12,19 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from llmsize.cli import main
+from cli_rows import main_result as _run
 
 SMALL = "Qwen2.5-0.5B"
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize(

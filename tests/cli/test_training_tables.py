@@ -9,20 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from llmsize.cli import main
+from cli_rows import wide_output as _run
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import load_catalog
 from llmsize.hardware.local_gpu import _memory_only_spec
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("COLUMNS", "200")
-    try:
-        main(argv)
-    except SystemExit as ex:
-        assert not ex.code, capsys.readouterr()
-    return capsys.readouterr().out
-
 
 SPEED_WORDS = ("tokens/s", "tok/s", "TTFT", "Speeds are", "$/M out")
 
