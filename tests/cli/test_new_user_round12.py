@@ -1,0 +1,68 @@
+"""Newcomer audit, round 12 (issue 15): one command's numbers agree with themselves, and a hint names only
+settings the engine has."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from llmsize.cli import app, main
+from newcomer_cli import json_doc as _json
+from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
+
+runner = CliRunner()
+
+
+# --- (a) --num-gpus auto: the breakdown is that of the GPUs the row chose --------------------------------
+# `estimate Llama-3.3-70B-Instruct --gpu H100 --engine vllm --context 32k --batch 16 --num-gpus auto` printed
+# "Total: 295.94 GiB ... on the busiest GPU" (one GPU holding 131 GiB of bf16 weights and 160 GiB of KV
+# cache) beside a fit row of 5 GPUs at 61.7 GiB each and a vLLM log of 27.49 GiB of weights per GPU.
+@pytest.mark.parametrize("args", [
+    ("Qwen2.5-72B-Instruct", "--gpu", "H100-SXM-80GB"),
+    ("Llama-3.1-70B", "--mode", "qlora", "--gpu", "RTX-4090"),
+])
+def test_auto_count_breakdown_is_per_gpu_of_the_chosen_layout(args: tuple[str, ...]) -> None:
+    doc = _json("estimate", *args, "--num-gpus", "auto")
+    row = doc["gpus"][0]
+    assert row["fits"] and row["count"] > 1
+    assert doc["workload"]["num_gpus"] == row["count"]
+    # the busiest GPU of the layout holds what the row plans on it, not the whole model
+    per_gpu = row["per_gpu_bytes"]
+    assert doc["memory"]["total"] == pytest.approx(per_gpu, rel=0.05)
+    # and no more than one usable card: the one-GPU total (over 2 cards' worth) is gone
+    assert doc["memory"]["total"] <= row["usable_bytes"]
+
+
+def test_auto_count_matches_the_same_count_given() -> None:
+    auto = _json("estimate", "Qwen2.5-72B-Instruct", "--gpu", "H100-SXM-80GB", "--num-gpus", "auto")
+    count = auto["gpus"][0]["count"]
+    given = _json("estimate", "Qwen2.5-72B-Instruct", "--gpu", "H100-SXM-80GB", "--num-gpus", str(count))
+    assert auto["memory"] == given["memory"]
+
+
+# --- (b) Ollama has no expert offload ---------------------------------------------------------------------
+# Ollama 0.33's llm/llama_server.go `startLlamaServer` passes no --n-cpu-moe (nor --no-op-offload) to
+# llama-server, and api.Runner has no such option (ollama/ollama#11772 open, #12333 declined). `fit
+# gpt-oss:20b --gpu RTX-4060` said "lower --gpu-layers ... or raise --n-cpu-moe", and `--n-cpu-moe 12` was
+# then accepted and sized as llama.cpp runs it.
+def test_ollama_refuses_n_cpu_moe_and_points_to_llama_cpp(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["fit", "gpt-oss:20b", "--gpu", "RTX-4060", "--n-cpu-moe", "12"])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "--n-cpu-moe applies to llama.cpp, not Ollama" in err
+
+
+def test_ollama_does_not_fit_hint_suggests_only_its_own_settings() -> None:
+    result = runner.invoke(app, ["fit", "gpt-oss:20b", "--gpu", "RTX-4060"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    reason = text.split("Nothing fits RTX-4060:", 1)[1].split("ollama:", 1)[0]
+    assert "--gpu-layers" in reason and "--n-cpu-moe" not in reason
+    # the llama.cpp alternative is still offered, with its engine named
+    assert "--engine llama.cpp --n-cpu-moe N" in text
+    # under llama.cpp the same MoE keeps its --n-cpu-moe hint
+    lcpp = runner.invoke(app, ["fit", "gpt-oss-20b", "--gpu", "RTX-4060", "--engine", "llama.cpp"],
+                         env={"COLUMNS": "120"})
+    assert "raise --n-cpu-moe" in " ".join(lcpp.output.split())
