@@ -66,3 +66,21 @@ def test_ollama_does_not_fit_hint_suggests_only_its_own_settings() -> None:
     lcpp = runner.invoke(app, ["fit", "gpt-oss-20b", "--gpu", "RTX-4060", "--engine", "llama.cpp"],
                          env={"COLUMNS": "120"})
     assert "raise --n-cpu-moe" in " ".join(lcpp.output.split())
+
+
+# --- (c) a folded model name breaks after a hyphen ----------------------------------------------------------
+# `compare Qwen3-8B Llama-3.1-8B-Instruct gemma-3-12b --gpu RTX-4090` at 80 columns printed the name as
+# "Llama-3.1-8B-Instruc" over "t": the model column narrows to 20 before a number is hidden.
+@pytest.mark.parametrize("columns", [80, 120])
+def test_compare_folds_a_long_model_name_at_a_hyphen(columns: int) -> None:
+    names = ["Qwen3-8B", "Llama-3.1-8B-Instruct", "gemma-3-12b"]
+    result = runner.invoke(app, ["compare", *names, "--gpu", "RTX-4090"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    cells = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    if columns == 80:
+        assert "Llama-3.1-8B-" in cells and cells[cells.index("Llama-3.1-8B-") + 1] == "Instruct"
+    else:
+        assert "Llama-3.1-8B-Instruct" in cells
+    assert "Instruc" not in cells and "t" not in cells
