@@ -84,3 +84,20 @@ def test_compare_folds_a_long_model_name_at_a_hyphen(columns: int) -> None:
     else:
         assert "Llama-3.1-8B-Instruct" in cells
     assert "Instruc" not in cells and "t" not in cells
+
+
+# --- (d) report show on the HTML page --output wrote ------------------------------------------------------
+# `estimate Qwen3-8B -o r.html` then `report show r.html` said "r.html is not valid YAML (line 2) (give a
+# report written with --output)": it was one.
+def test_report_show_names_an_html_page_for_what_it_is(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "r.html"
+    with pytest.raises(SystemExit) as ended:
+        main(["estimate", "Qwen3-8B", "-o", str(page)])
+    assert ended.value.code in (0, None) and page.exists()
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ended:
+        main(["report", "show", str(page)])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "HTML page" in err and "not valid YAML" not in err
+    assert "-o report.yaml" in err
