@@ -101,3 +101,23 @@ def test_report_show_names_an_html_page_for_what_it_is(tmp_path, capsys: pytest.
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "HTML page" in err and "not valid YAML" not in err
     assert "-o report.yaml" in err
+
+
+# --- (e) --concurrency with --num-gpus auto under vLLM: each level on the GPUs that hold it --------------
+# `fit Llama-3.3-70B-Instruct --gpu H100 --engine vllm --context 32k --concurrency 16 --num-gpus auto` kept
+# the layout of one sequence (3 GPUs, a pool of 7) and said 16 do not fit, where `--batch 16 --num-gpus
+# auto` found the count whose pool holds them. vLLM's pool is fixed at start (gpu_worker.py
+# determine_available_memory), so a level needs the count whose pool holds it.
+def test_auto_concurrency_level_gets_the_count_batch_gets() -> None:
+    args = ("fit", "Qwen3-8B", "--gpu", "L4", "--engine", "vllm", "--context", "32k", "--num-gpus", "auto")
+    swept = _json(*args, "--concurrency", "1,16")
+    levels = {r["concurrency"]: r for r in swept["concurrency"]}
+    assert levels[1]["fits"] and levels[16]["fits"]
+    assert levels[16]["max_concurrent_seqs"] >= 16 > levels[1]["max_concurrent_seqs"]
+    batched = _json(*args, "--batch", "16")
+    same = next(o for o in batched["options"] if o["precision"] == swept["best"])
+    assert levels[16]["count"] == same["count"] > levels[1]["count"]
+    human = runner.invoke(app, [*args, "--concurrency", "1,16"], env={"COLUMNS": "120"})
+    text = " ".join(human.output.split())
+    assert f"{levels[1]['count']}x L4: the KV pool holds at most" in text
+    assert f"{levels[16]['count']}x L4: the KV pool holds at most" in text

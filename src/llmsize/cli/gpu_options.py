@@ -44,7 +44,8 @@ GpuMemoryUtilOpt = Annotated[float, Option(
     help="vLLM: share of the card it budgets, in (0, 1] (weights, profile run, then KV blocks).",
     rich_help_panel=_PANEL)]
 GpuLayersOpt = Annotated[int | None, Option(
-    "--gpu-layers", min=0, help="llama.cpp: layers on the GPU (default: all; the rest run from CPU RAM).",
+    "--gpu-layers", min=0, help="llama.cpp -ngl / Ollama num_gpu: layers on the GPU (default: all under "
+                                "llama.cpp; as many as fit under Ollama); the rest run from CPU RAM.",
     rich_help_panel=_PANEL)]
 BandwidthEffOpt = Annotated[float | None, Option(
     "--bandwidth-efficiency", min=0.01, max=1.0,

@@ -482,21 +482,24 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
 
 def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | None = None) -> None:
     """Under a concurrency sweep: the KV pool's cap and where decode turns compute-bound, per GPU."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, int]] = set()
     for i, row in enumerate(rows):
         model = models[i] if models else ""
-        if (model, row.gpu) in seen:
+        if (model, row.gpu, row.count) in seen:
             continue
-        seen.add((model, row.gpu))
-        bound_at = next((r.compute_bound_concurrency for j, r in enumerate(rows)
-                         if r.gpu == row.gpu and (not models or models[j] == model)
-                         and r.compute_bound_concurrency), None)
+        seen.add((model, row.gpu, row.count))
+        # --num-gpus auto sizes each level on the fewest GPUs that hold it: one line per count
+        same = [r for j, r in enumerate(rows) if r.gpu == row.gpu and (not models or models[j] == model)]
+        counts = {r.count for r in same}
+        bound_at = next((r.compute_bound_concurrency for r in same
+                         if r.count == row.count and r.compute_bound_concurrency), None)
         pool = row.kv_pool_bytes is not None  # an engine that pre-allocates its KV pool (vLLM)
         cap = ((f"the KV pool holds at most {row.max_concurrent_seqs:,} sequences at this context" if pool
                 else f"at most {row.max_concurrent_seqs:,} sequences fit at this context")
                if row.max_concurrent_seqs else "not one sequence fits at this context")
         bound = (f"; decode turns compute-bound from ~{bound_at:,} concurrent sequences" if bound_at else "")
-        label = f"{model} on {row.gpu}" if model else row.gpu
+        gpu = f"{row.count}x {row.gpu}" if len(counts) > 1 else row.gpu
+        label = f"{model} on {gpu}" if model else gpu
         _say(con, f"  {label}: {cap}{bound}")
 
 
