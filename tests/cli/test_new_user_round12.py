@@ -121,3 +121,21 @@ def test_auto_concurrency_level_gets_the_count_batch_gets() -> None:
     text = " ".join(human.output.split())
     assert f"{levels[1]['count']}x L4: the KV pool holds at most" in text
     assert f"{levels[16]['count']}x L4: the KV pool holds at most" in text
+
+
+# --- (f) a Mac named without its chip ----------------------------------------------------------------------
+# `fit gpt-oss-20b --gpu "Mac Studio"` said "Did you mean: Ryzen-AI-Max-395-128GB, Ryzen-AI-9-HX-370-32GB,
+# Gaudi-3?" (no Apple chip at all). A Mac's GPU is its chip: the miss says so and offers the chips Apple
+# builds that machine with (Mac Studio: M-series Ultra and Max).
+@pytest.mark.parametrize(("typed", "kind"),
+                         [("Mac Studio", "Ultra"), ("MacBook Pro", "Max"), ("mac mini", "Pro")])
+def test_a_mac_without_its_chip_is_offered_its_chips(typed: str, kind: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["fit", "gpt-oss-20b", "--gpu", typed])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "named by its chip" in err
+    offered = err.split("Did you mean:", 1)[1].strip(" ?").split(", ")
+    assert offered and all(o.startswith("M") and o.endswith("GB") for o in offered)
+    assert f"-{kind}-" in offered[0] and "Ryzen" not in err
