@@ -139,3 +139,19 @@ def test_a_mac_without_its_chip_is_offered_its_chips(typed: str, kind: str,
     offered = err.split("Did you mean:", 1)[1].strip(" ?").split(", ")
     assert offered and all(o.startswith("M") and o.endswith("GB") for o in offered)
     assert f"-{kind}-" in offered[0] and "Ryzen" not in err
+
+
+# --- (g) the same warning for many GPUs is said once --------------------------------------------------------
+# `compare gpt-oss-120b --gpus all --engine vllm` printed 117 "Warning:" lines at 80 columns, most of them one
+# sentence repeated with another card's id ("T4 has no native bf16: ...", "V100-PCIe-16GB has no native
+# bf16: ...").
+@pytest.mark.parametrize("columns", [80, 120])
+def test_compare_says_a_shared_warning_once_with_its_gpus(columns: int) -> None:
+    result = runner.invoke(app, ["compare", "Qwen3-8B", "--gpus", "T4,V100-PCIe-16GB,L4,Titan-V"],
+                           env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert text.count("no native bf16") == 1
+    sentence = text.split("Warning: ", 1)[1].split("no native bf16", 1)[0]
+    assert all(gpu in sentence for gpu in ("T4", "V100-PCIe-16GB", "Titan-V")) and "L4" not in sentence
+    assert all(len(line) <= columns for line in result.stdout.splitlines())

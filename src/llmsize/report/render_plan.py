@@ -473,11 +473,38 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:
         con.print(f"[bold]{escape(line)}[/bold]")
-    warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
-    for w in warnings:
+    for w in _grouped_warnings([(r.row.gpu, w) for r in rows for w in r.row.warnings]):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(r.row.decode_tokens_per_s for r in rows):
         con.print(_efficiency_line(efficiency))
+
+
+def _grouped_warnings(warnings: Sequence[tuple[str, str]]) -> list[str]:
+    """Each warning once; one that only names its GPU ("T4 has no native bf16: ...", "DGX-Spark: unified
+    memory: ...") once for all the GPUs it is about, their ids listed. `compare gpt-oss-120b --gpus all
+    --engine vllm` printed 117 warnings, most the same sentence for another card (issue 15, newcomer
+    round 12)."""
+    groups: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for gpu, text in warnings:
+        if text.startswith(f"{gpu}: "):
+            key = text[len(gpu) + 2:]
+        elif text.startswith(f"{gpu} "):  # "T4 has no native bf16 ...": the sentence after the id
+            key = "\0" + text[len(gpu):]
+        else:
+            key = text
+        if gpu not in groups.setdefault(key, []):
+            groups[key].append(gpu)
+        texts.setdefault(key, text)
+    out = []
+    for key, gpus in groups.items():
+        if len(gpus) == 1 or key == texts[key]:
+            out.append(texts[key])
+        elif key.startswith("\0"):
+            out.append(f"{', '.join(gpus)}: each{key[1:]}")
+        else:
+            out.append(f"{', '.join(gpus)}: {key}")
+    return out
 
 
 def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | None = None) -> None:
