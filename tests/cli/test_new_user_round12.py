@@ -155,3 +155,11 @@ def test_compare_says_a_shared_warning_once_with_its_gpus(columns: int) -> None:
     sentence = text.split("Warning: ", 1)[1].split("no native bf16", 1)[0]
     assert all(gpu in sentence for gpu in ("T4", "V100-PCIe-16GB", "Titan-V")) and "L4" not in sentence
     assert all(len(line) <= columns for line in result.stdout.splitlines())
+
+
+def test_estimate_on_several_gpus_says_a_shared_warning_once() -> None:
+    result = runner.invoke(app, ["estimate", "Qwen3-8B", "--gpu", "T4,V100-PCIe-16GB,L4"],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert text.count("no native bf16") == 1 and "T4, V100-PCIe-16GB: each has no native bf16" in text

@@ -568,7 +568,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
             _say(con, f"  {row.gpu}: {row.reason}")
     if sweep:
         _sweep_lines(con, rows)
-    for w in dict.fromkeys(w for row in rows for w in row.warnings if w not in shown_elsewhere):
+    said = [(row.gpu, w) for row in rows for w in row.warnings if w not in shown_elsewhere]
+    for w in _grouped_warnings(said):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(row.decode_tokens_per_s for row in rows):
         con.print("Speeds are estimates from constants calibrated per engine, weight format and device "
