@@ -163,3 +163,19 @@ def test_estimate_on_several_gpus_says_a_shared_warning_once() -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert text.count("no native bf16") == 1 and "T4, V100-PCIe-16GB: each has no native bf16" in text
+
+
+# --- (h) a bare name that is also an Ollama library -------------------------------------------------------
+# `estimate deepseek-r1` sized DeepSeek-R1 (671B, FP8) without a word, while `ollama run deepseek-r1` pulls
+# deepseek-r1:latest, the 8B Qwen3 distill in Q4_K_M (ollama.com/library/deepseek-r1;
+# model_specs/deepseek.yaml).
+def test_a_lowercase_library_name_says_what_ollama_would_pull() -> None:
+    doc = _json("estimate", "deepseek-r1")
+    assert doc["model"]["params"] > 600e9  # the Hugging Face model of that name, as before
+    note = next(w for w in doc["warnings"] if "Ollama library name" in w)
+    assert "deepseek-r1:latest" in note and "8.2B" in note and "--engine ollama" in note
+    pulled = _json("estimate", "deepseek-r1", "--engine", "ollama")
+    assert pulled["model"]["params"] == pytest.approx(8.19e9, rel=0.01)
+    # the Hugging Face spelling, and a library name that already is the tag, carry no such note
+    for name in ("DeepSeek-R1", "llama3.3"):
+        assert not any("Ollama library name" in w for w in _json("estimate", name)["warnings"])
