@@ -179,3 +179,17 @@ def test_a_lowercase_library_name_says_what_ollama_would_pull() -> None:
     # the Hugging Face spelling, and a library name that already is the tag, carry no such note
     for name in ("DeepSeek-R1", "llama3.3"):
         assert not any("Ollama library name" in w for w in _json("estimate", name)["warnings"])
+
+
+# --- (i) fit's --gpu help says what fit takes -------------------------------------------------------------
+# `fit --help` said --gpu may be repeated "to size several"; `fit Qwen3-8B --gpu RTX-4090,L4` then exits 2
+# with "fit plans one GPU kind".
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_fit_help_does_not_offer_several_gpus(columns: str, capsys: pytest.CaptureFixture[str]) -> None:
+    result = runner.invoke(app, ["fit", "--help"], env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    gpu_help = " ".join(result.stdout.split("--gpu <", 1)[1].split("--all", 1)[0].split())
+    assert "size several" not in gpu_help and "one GPU kind" in gpu_help and "compare" in gpu_help
+    with pytest.raises(SystemExit) as ended:
+        main(["fit", "Qwen3-8B", "--gpu", "RTX-4090,L4"])
+    assert ended.value.code == 2 and "one GPU kind" in capsys.readouterr().err
