@@ -73,3 +73,10 @@ def test_nvidia_gpus_have_no_floor(device: str) -> None:
 def test_sixteen_bit_experts_run_another_kernel_and_have_no_floor() -> None:
     case = _case(quant="bf16")
     assert resolve_constants(case.inputs, case.gpu).moe_call_floor_s == 0.0
+
+
+def test_calls_that_stream_longer_than_the_floor_add_nothing() -> None:
+    floor = PUBLISHED_US[1] * 1e-6
+    assert moe_call_floor_seconds(75 * 123.6e-6, 75, floor) == 0.0  # 16 tokens: the stream sets the call
+    assert moe_call_floor_seconds(75 * 11e-6, 75, floor) == pytest.approx(75 * (floor - 11e-6))
+    assert moe_call_floor_seconds(75 * 11e-6, 0, floor) == 0.0  # a dense model has no routed calls
