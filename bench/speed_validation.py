@@ -1876,6 +1876,31 @@ FINDINGS = (
     "same per-node seconds, so on these cards the node time is not the SM clock's; the A100's gap has "
     "another cause (its Ampere dense rows, which pay no extra nodes, also sit +13% to +27% high). "
     "tests/golden/test_speed_node_clock.py keeps the A100 / RTX 4090 ratio as a strict xfail.",
+    "Arc Pro B70 decode on llama.cpp build 9039 (issue 11, intelxe pass; no constant moved, rows unchanged). "
+    "Published tg128 of the kyuz0 runs read as file bytes per second of 608 GB/s: Vulkan (Mesa ANV) BF16 "
+    "83-87% (held-out Ministral-3-8B 31.04 t/s; two runs of the same harness that are not table rows, "
+    "Qwen3.5-9B BF16 28.17 and Ministral-3-14B BF16 19.32), Q4_0 55%, Q8_0 46%, Q4_K 38-42%; SYCL Q8_0 83%, "
+    "Q4_0 67%, Q4_K 57%. The model prices the BF16 runs at +2.2 / -4.6% (tests/golden/"
+    "test_speed_b70_vulkan_decode.py), so the catalog bandwidth, the GDDR share and Vulkan's per-layer "
+    "latency hold on this card, and Qwen3.5-9B's UD-Q8_K_XL file (12.07 GiB, same 32-layer graph) decodes "
+    "slower than its BF16 file (16.68 GiB): the loss is in the quantized mat-vec kernels. Read in "
+    "ggml-vulkan.cpp: ggml_vk_should_use_mmvq sends Q8_0, K-quants and MXFP4 at k >= 2048 on Intel's "
+    "non-Windows driver to the q8_1 integer-dot MMVQ shaders at subgroup-sized workgroups (Q4_0 / Q5_1 to "
+    "DMMV; PR #20672 turned MMVQ off on Intel's Windows driver as slower than DMMV, issue #17628); PR #21751 "
+    "found Mesa's compiler does not coalesce the K-quant scale loads. Ruled out: per-expert dispatch (decode "
+    "MUL_MAT_ID runs ggml_vk_mul_mat_vec_id_q_f16, one dispatch over {rows, used experts} per token), and a "
+    "card-wide bandwidth or latency term (the BF16 runs). Not priced: no per-type mat-vec timing on Xe2 "
+    "under Mesa was found, and the one non-held-out Xe2 Mesa K-quant decode (Arc Pro B60, Qwen3.5-27B "
+    "Q4_K_S tg128 18.11 t/s, PR #21751 as summarised at theneuralfeed.com/article/b8963) is faster than "
+    "the B70's 13.21 t/s on the same architecture with 1.33x its bandwidth, so a share priced on it would "
+    "leave the B70 near +60%; a B70-side state is likely, e.g. the clock: issue #22413 (Arc B580, b9049, "
+    "Mesa) reports the card dropping to 400-1000 MHz while generating under Vulkan and 'a real boost' "
+    "with its minimum clock locked at 2850, which would slow ALU-heavy dequantizing kernels and leave "
+    "16-bit streams at bandwidth, as seen. Also found: Unsloth's UD-Q8_K_XL is sized as Q8_0 "
+    "(specs/unsloth.py NEAREST_FTYPE: 8.86 GiB where llama-bench prints 12.07): 1.36x the bytes, about the "
+    "SYCL Qwen3.5-9B row's +29%. SYCL Nemotron-3-Nano (+411%, 30.20 t/s where Vulkan runs it at 40.35 and "
+    "SYCL's other MoE rows at 53-72) points at its 23 Mamba-2 layers (whether build 9039 ran SSM_SCAN on "
+    "the device was not established).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
