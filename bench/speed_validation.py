@@ -1900,7 +1900,13 @@ FINDINGS = (
     "(specs/unsloth.py NEAREST_FTYPE: 8.86 GiB where llama-bench prints 12.07): 1.36x the bytes, about the "
     "SYCL Qwen3.5-9B row's +29%. SYCL Nemotron-3-Nano (+411%, 30.20 t/s where Vulkan runs it at 40.35 and "
     "SYCL's other MoE rows at 53-72) points at its 23 Mamba-2 layers (whether build 9039 ran SSM_SCAN on "
-    "the device was not established).",
+    "the device was not established). Prompts (Vulkan quantized pp512 -31..-70%): the same B60 figures "
+    "(pp512 354.33 t/s after PR #18178's Xe2 warptiles and #21751) are 3.47x what the Lunar Lake share "
+    "(llama_cpp_vulkan_intel.py, June 2025 builds) predicts for a B60, while the B70's same-architecture "
+    "row (Qwen3.6-27B, 507.84) is 2.66x: a post-retune share priced on the B60 would move that row to about "
+    "+30% and the gemma-4 MoE row past +100%, so it was not set; the B70 reaching a smaller share of its "
+    "catalogued peak than the B60 in prompt as in quantized decode is again what a lower sustained clock "
+    "than the catalog's 2.8 GHz would give (not measured).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
