@@ -53,7 +53,8 @@ GAP = ("the run decodes at 1/3.5 of the modelled step (~13 ms a token more) and 
 
 @pytest.mark.xfail(strict=True, reason=GAP)
 def test_gpt_oss_120b_decode_and_prompt_on_the_a100() -> None:
-    # 'A100-80GB | gpt-oss:120b | 525 | 474.99 | 1.11 | 1594 | 53.72' and '| 1832 | 466.71 | 3.93 | 2000 | 52.83'.
+    # 'A100-80GB | gpt-oss:120b | 525 | 474.99 | 1.11 | 1594 | 53.72' and
+    # 'A100-80GB | gpt-oss:120b | 1832 | 466.71 | 3.93 | 2000 | 52.83'.
     short, long = _row("gpt-oss:120b", 8192, 525), _row("gpt-oss:120b", 8192, 1832)
     assert short.decode_tokens_per_s == pytest.approx(53.72, rel=0.5)
     assert long.prefill_tokens_per_s == pytest.approx(466.71, rel=0.5)
