@@ -193,3 +193,23 @@ def test_fit_help_does_not_offer_several_gpus(columns: str, capsys: pytest.Captu
     with pytest.raises(SystemExit) as ended:
         main(["fit", "Qwen3-8B", "--gpu", "RTX-4090,L4"])
     assert ended.value.code == 2 and "one GPU kind" in capsys.readouterr().err
+
+
+# --- (j) transformers dequantizes an FP8 checkpoint below compute capability 8.9 ----------------------------
+# transformers quantizers/quantizer_finegrained_fp8.py `FineGrainedFP8HfQuantizer.validate_environment`: "FP8
+# quantized models is only supported on GPUs with compute capability >= 8.9 (e.g 4090/H100) ... We will
+# default to dequantizing the model to bf16". A published A100 run of an FP8 checkpoint: "~55.6GB VRAM (vs.
+# ~30.9GB native FP8)" after that dequantization. `fit Qwen3-32B-FP8 --gpu A100-40GB` said it fits with 32 GiB
+# of FP8 weights, beside its own warning that "transformers upcasts them to bf16 on load".
+def test_transformers_fp8_checkpoint_on_ampere_is_sized_as_bf16() -> None:
+    ampere = _json("fit", "Qwen3-32B-FP8", "--gpu", "A100-40GB")
+    row = ampere["options"][0]
+    assert not row["fits"] and row["precision"] == "bf16"
+    bf16 = _json("fit", "Qwen3-32B", "--gpu", "A100-40GB", "--dtype", "bf16")["options"][0]
+    assert row["weights_bytes"] == pytest.approx(bf16["weights_bytes"], rel=0.01)
+    # Ada and Hopper run the FP8 weights as they are; vLLM keeps them 8-bit on Ampere (FP8 Marlin)
+    for args in (("--gpu", "RTX-4090"), ("--gpu", "A100-40GB", "--engine", "vllm")):
+        kept = _json("fit", "Qwen3-32B-FP8", *args)["options"][0]
+        assert kept["precision"].startswith("fp8") and kept["weights_bytes"] < 0.6 * bf16["weights_bytes"]
+    human = runner.invoke(app, ["estimate", "Qwen3-32B-FP8", "--gpu", "A100-80GB"], env={"COLUMNS": "80"})
+    assert "dequantizes FP8 weights to bf16" in " ".join(human.stdout.split())
