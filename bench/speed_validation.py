@@ -1876,6 +1876,33 @@ FINDINGS = (
     "same per-node seconds, so on these cards the node time is not the SM clock's; the A100's gap has "
     "another cause (its Ampere dense rows, which pay no extra nodes, also sit +13% to +27% high). "
     "tests/golden/test_speed_node_clock.py keeps the A100 / RTX 4090 ratio as a strict xfail.",
+    "vLLM's Qwen speed-benchmark rows and H100 TTFT rows, read in the released sources (issue 11, qwenvllm; "
+    "the vLLM 0.4.2, 0.6.3, 0.8.2 and 0.9.2 sdists from PyPI; no row moved, no constant). (1) Qwen2-57B-A14B "
+    "at TP 2 on 0.4.2 (+120..+137%), two more candidates ruled out: TP > 1 ran through Ray (config.py "
+    "ParallelConfig sets worker_use_ray when world_size > 1; executor/ray_gpu_executor.py execute_model calls"
+    " _run_workers, which issues worker.execute_method.remote every step), a per-step host cost that the same"
+    " table's dense TP 2 rows share and are predicted within 2-5% with (Qwen2-72B-Instruct BF16 17.68 and "
+    "GPTQ-Int4 42.82 t/s, tests/golden/test_speed_vllm_72b_same_shapes.py); and Qwen's harness samples with "
+    "repetition_penalty 0.1 and presence / frequency penalties -2 "
+    "(examples/speed-benchmark/speed_benchmark_vllm.py), which V0 applies from prompt and output token "
+    "tensors rebuilt every step, yet the 1- and 6,144-token rows read 31.44 and 31.77 t/s. (2) "
+    "Qwen2.5-72B-Instruct-GPTQ-Int4 on one A100 under 0.6.3 (+75 / +86%): "
+    "GPTQMarlinConfig.override_quantization_method converts the checkpoint to gptq_marlin unless "
+    "quantization='gptq' is passed, and the harness passes none, so TP 1 and TP 2 ran Marlin. Qwen2's table "
+    "measured the same shapes on the same kernel (Qwen2-72B-Instruct-GPTQ-Int4, one A100, 0.4.2: 29.60 / "
+    "25.16 t/s at 1 / 6,144 tokens), predicted 28.90 / 25.86, now a golden test that also holds the 0.6.3 "
+    "profile to it; the 0.6.3 run takes 1.80x / 1.81x as long and its 6,144-token increment is 1.90x the "
+    "0.4.2 one, a slowdown proportional to the work, where an added per-step cost would leave the increment "
+    "unchanged. (3) tt#143 (Qwen2.5-72B, TP 2, H100, April 2025): vLLM 0.8.2 already defaults an H100 API "
+    "server to 8,192 batched tokens and 1,024 sequences (engine/arg_utils.py _set_default_args_v1) and "
+    "profiles the sampler on min(max_num_seqs, tokens) logit rows (v1/worker/gpu_model_runner.py profile_run,"
+    " _dummy_sampler_run), the defaults the memory model uses, so the release's defaults give no larger pool;"
+    " the server's flags stay unknown. (4) tt#379 (Llama-3.2-90B-Vision, TP 4): 0.9.2's "
+    "MllamaForConditionalGeneration.forward skips cross-attention when the batch has no encoder tokens "
+    "(max_encoder_seq_len == 0) and builds no per-token mask for text prompts; the same author's server "
+    "commands for mllama in tt#131 add --enforce-eager --max-num-seqs 32 (vllm#9445), which would account for"
+    " most of the TPOT gap (-45% -> -10% in eager mode) but not the TTFT's 0.44 ms a prompt token. Held-out "
+    "medians unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
