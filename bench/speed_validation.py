@@ -1903,6 +1903,27 @@ FINDINGS = (
     "commands for mllama in tt#131 add --enforce-eager --max-num-seqs 32 (vllm#9445), which would account for"
     " most of the TPOT gap (-45% -> -10% in eager mode) but not the TTFT's 0.44 ms a prompt token. Held-out "
     "medians unchanged.",
+    "AITER's block-FP8 fused MoE on CDNA3 (issue 11, mi300x2 pass; estimate/engines/rocm_aiter_moe.py, "
+    "hardware/moe_stream.moe_call_floor_seconds). SGLang's ROCm images set SGLANG_USE_AITER=1, so GLM-5.1 "
+    "FP8 and MiniMax-M2.7 decode their routed experts through aiter.fused_moe. AITER's own gfx942 / 304-CU "
+    "tuning table for GLM-5.1 at TP 8 (ROCm/aiter a8w8_blockscale_tuned_fmoe_glm5_1.csv, 6144 x 256, 257 "
+    "experts, top 9) times the tuned call at 67.4 us for 1 token and 71.1 us for 2, where the nine "
+    "experts' 42 MB stream in ~11 us, and at 123.6 us for 16 tokens, which is the stream of the ~103 "
+    "picked experts at the model's 0.73 of 5.3 TB/s: a floor per call, not a slower stream. On gfx950 the "
+    "same tables give 30.3 us (GLM-5, same shape) and 32.3 us (MiniMax-M2.5 TP 2, 3072 x 768) at 1 token, "
+    "so the floor is the architecture's more than the shape's, and MiniMax on gfx942 takes GLM-5.1's "
+    "figure. A routed FFN's decode call now costs the larger of that floor and its experts' stream "
+    "(SGLang 0.5 profiles, FP8 experts, 'amd-cdna3' only; nothing fitted). Held out: MiniMax-M2.7 TP 2 c1 "
+    "TPOT -52.9% -> -31.0% (output +117.2% -> +48.6%), GLM-5.1 TP 8 c1 TPOT -68.5% -> -53.2%; the c16-c256 "
+    "rows stream above the floor and do not move. SGLang held-out median 10.3% -> 10.3%, worst 117.2% -> "
+    "98.5%; other engines unchanged; `fit --all --engine vllm --gpu H100-SXM-80GB` unchanged. Left: the "
+    "rest of the c1 gap (MiniMax ~75 us, GLM-5.1 ~195 us a layer) and the c16-c256 TPOTs (-38..-59%). "
+    "AITER's gfx942 block-FP8 linear GEMMs also take 4-8 us a call at M = 1 (a8w8_blockscale_tuned_gemm_"
+    "qwen_glm_dsv4_gfx942.csv, CK kernels), above the ~2.6 us a kernel the SGLang profile spreads, but "
+    "SGLang sends gfx942 block-FP8 linears to AITER's Triton gemm_a8w8_blockscale (fp8_utils, use_triton "
+    "off gfx95), which has no gfx942 timing; GLM-5.1's TileLang DSA indexer and sparse MLA decode on gfx942 "
+    "have none either. vLLM's ROCm rows are not AITER block-FP8 MoE runs (gpt-oss is MXFP4 through "
+    "triton_kernels), so vLLM profiles keep no floor.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
