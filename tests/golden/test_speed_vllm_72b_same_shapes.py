@@ -5,8 +5,9 @@ Qwen2's table (vLLM 0.4.2) and Qwen2.5's (vLLM 0.6.3) both ran QwenLM's speed_be
 generate call, 2,048 new tokens, batch 1, gpu_memory_utilization 0.9, max_model_len 32768). Qwen2-72B and
 Qwen2.5-72B share every shape (80 layers, hidden 8192, intermediate 29568, 64 / 8 heads), and the script
 passes no `quantization` argument to LLM(...), so both releases pick gptq_marlin from the checkpoint's
-quantize_config (v0.6.3 vllm/model_executor/layers/quantization/gptq_marlin.py
-GPTQMarlinConfig.override_quantization_method; 0.4.2 the same class) at one GPU and at two. The 0.4.2
+quantize_config at one GPU and at two (v0.6.3 vllm/model_executor/layers/quantization/gptq_marlin.py
+GPTQMarlinConfig.override_quantization_method; v0.4.2 vllm/config.py ModelConfig._verify_quantization with
+GPTQMarlinConfig.is_marlin_compatible: bits, group size, sym, desc_act stated and sm80+). The 0.4.2
 run of the GPTQ-Int4 72B on one A100 is predicted within 3%; the 0.6.3 run of the same shapes
 (qwen2.5-a100-236 / -241, 16.47 / 13.88 t/s) is ~1.8x slower at both prompt lengths and stays a held-out
 outlier (see its row note). The 0.4.2 two-GPU rows pin that era's TP 2 step, which Qwen2-57B-A14B's
