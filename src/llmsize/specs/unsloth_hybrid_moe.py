@@ -27,9 +27,9 @@ PINNED_FTYPE = "Q4_K_M"
 # Attention, the DeltaNet mixer and the shared expert at Q8_0; the routed experts keep Q4_K_M's rules.
 PINS: tuple[tuple[str, str], ...] = (("attn.*", "Q8_0"), ("mixer.*", "Q8_0"), ("shared_expert.*", "Q8_0"))
 NOTE = (
-    "Unsloth's dynamic Q4_K_XL files of Gated DeltaNet MoE models keep attention, the DeltaNet mixer and the "
-    "shared expert at Q8_0 (unsloth.ai/docs/models/qwen3.5/gguf-benchmarks: attn_* and ssm_out left in higher "
-    "precision); routed experts sized with Q4_K_M's rules"
+    "Unsloth's dynamic Q4_K_XL files of Gated DeltaNet MoE models keep attention, the DeltaNet mixer and "
+    "the shared expert at Q8_0 (unsloth.ai/docs/models/qwen3.5/gguf-benchmarks: attn_* and ssm_out left in "
+    "higher precision); routed experts sized with Q4_K_M's rules"
 )
 
 
