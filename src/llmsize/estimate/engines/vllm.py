@@ -417,6 +417,13 @@ class Vllm(BaseEngine):
             return pad(tokens, block)
         return pad(np.minimum(tokens, window - 1 + self.batched_tokens()), block) + block
 
+    def tokens_read(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
+        """A decode step's kernel reads the window's blocks, not the prefill reserve the cache keeps
+        for it (the attention backends bound a sliding layer's keys by its window)."""
+        del prefill, batch
+        held = tokens if window is None else np.minimum(tokens, window)
+        return pad(held, self.block_tokens())
+
     def kv_formula_tail(self) -> str:
         return f", in pages of {self.block_tokens()} tokens"
 
