@@ -848,8 +848,9 @@ class Sglang(BaseEngine):
             refused_headroom_bytes=_refused_headroom(
                 tokens <= 0 or reason == _outside_refusal(outside, frac), tokens > 0, start,
                 int(frac * start), static_need, outside),
-            usable_bytes=total_bytes,
-            need_bytes=need + self.pre_load_bytes(),
+            # the static share is the budget, as in `_pool_budget` (the pools are allocated whole)
+            usable_bytes=int(frac * start) if est.weights_bytes <= start else total_bytes,
+            need_bytes=static_need if est.weights_bytes <= start else need + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, available),
             kv_tokens=tokens,
