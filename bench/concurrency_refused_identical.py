@@ -1,4 +1,4 @@
-"""The concurrency sweep's shortcut for levels above one no GPU count holds gives the rows the full search gives.
+"""The concurrency sweep's shortcuts under --num-gpus auto give the rows the full search gives.
 
 hardware/concurrency.py concurrency_rows: once a level is refused at every count of `--num-gpus auto`, a
 larger level takes the widest layout's row without searching (more sequences never need less memory).
@@ -36,7 +36,8 @@ def main() -> int:
                 wl = Workload(engine=engine)
                 base = Planner(spec, wl)
                 layout, _ = base.choose_layout(gpu, None)
-                if base.fit_layout(gpu, layout, limits=False, batch_limit=False).max_concurrent_seqs is not None:
+                one = base.fit_layout(gpu, layout, limits=False, batch_limit=False)
+                if one.max_concurrent_seqs is not None:
                     continue  # a KV pool (vLLM, SGLang): every level reads the pool, not a search
                 rows = concurrency_rows(spec, wl, [gpu], LEVELS, None, limits=False)
                 for level, row in zip(LEVELS, rows, strict=True):

@@ -146,9 +146,8 @@ def _hub_model(spec: ModelSpec, model_input: str) -> str:
     catalog's own repo is used (issue 15: `plan` printed `vllm serve Qwen/qwen3:8b`).
     """
     from llmsize.names import parse_name
-    from llmsize.specs.catalog import ollama_reference
-
     from llmsize.preflight.local_launch import local_files
+    from llmsize.specs.catalog import ollama_reference
 
     model = spec.hf_repo or spec.name
     local = local_files(spec)

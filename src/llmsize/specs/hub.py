@@ -88,7 +88,7 @@ def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     try:  # HF_ENDPOINT is the user's: a malformed one is said like an unreachable Hub, not a ValueError
         url = urlsplit(endpoint())
         valid = url.scheme in ("http", "https") and bool(url.hostname)
-        url.port  # a port over 65535 or not a number: ValueError when read (urllib.parse), an internal error
+        _ = url.port  # a port over 65535 or not a number: a ValueError when read (urllib.parse)
         if url.hostname:
             url.hostname.encode("idna")  # a label over 63 characters: UnicodeError, a ValueError
     except ValueError:
