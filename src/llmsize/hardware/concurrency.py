@@ -67,7 +67,9 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
     refused: dict[str, int] = {}  # gpu id -> the smallest level no count held
     same: dict[tuple[str, int], FitRow] = {}  # a level given twice is sized once
     for level in levels:
-        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff)
+        # estimates keyed by workload, shared with the batch-1 search (a level of 1 searched it again)
+        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff, _memo=base._memo,
+                          _inputs=base._inputs)
         for gpu in gpus:
             if gpu.id in pooled:
                 rows.append(_pooled_level(base, gpu, *pooled[gpu.id], level))
