@@ -45,7 +45,12 @@ from llmsize.hardware.expert_parallel import dispatch_combine_seconds, step_weig
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.head_params import matmul_param_tokens
 from llmsize.hardware.matrix_units import matrix_unit_speedup
-from llmsize.hardware.moe_stream import fused_moe_stream_fraction, routed_read_bytes, weight_read_seconds
+from llmsize.hardware.moe_stream import (
+    fused_moe_stream_fraction,
+    moe_call_floor_seconds,
+    routed_read_bytes,
+    weight_read_seconds,
+)
 from llmsize.hardware.prompt_dequant import prompt_dequant_seconds
 from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
 from llmsize.hardware.speed_profiles import (
@@ -121,6 +126,9 @@ class SpeedConstants(Record):
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
     moe_call_extra_s: float = Field(
         default=0.0, description="decode: extra seconds per routed-FFN call (untuned fused_moe tiles)")
+    moe_call_floor_s: float = Field(
+        default=0.0, description="decode: fewest seconds one routed-FFN call takes, its experts' stream "
+        "included (AITER's block-FP8 fused MoE on CDNA3; hardware/moe_stream.moe_call_floor_seconds)")
     decode_attention: str = Field(
         default="", description="decode attention: the kernel the engine picks and why, where its KV rate "
         "is priced apart (vLLM / SGLang on CDNA3: estimate/engines/rocm_decode_backend.py); empty: the "
@@ -413,6 +421,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
+        moe_call_floor_s=(prof.moe_call_floor_s.get(f"{gpu.vendor}-{gpu.architecture}", 0.0)
+                          if inputs.expert_pick_share and inputs.kernel == "fp8" else 0.0),
         kv_traffic_factor=kv_factor,
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
         moe_gather_traffic=(batched_mm.GATHER_COPY_PASSES if prof.moe_batched_mm
@@ -693,8 +703,13 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     bandwidth = gpu.bandwidth_bytes_per_s
     flops = gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
     # Whole experts per EP rank: the busiest rank's picked experts set the step (expert_parallel.py).
-    weights_s = inputs.pp * weight_read_seconds(
-        *step_weight_reads(inputs), bandwidth, c.bandwidth_fraction, c.moe_stream_fraction)
+    reads = step_weight_reads(inputs)
+    shares = (c.bandwidth_fraction, c.moe_stream_fraction)
+    weights_s = inputs.pp * weight_read_seconds(*reads, bandwidth, *shares)
+    # A routed FFN's call no faster than its kernel's floor (AITER's block-FP8 MoE on CDNA3; moe_stream.py):
+    # the stages' routed streams (one stage's bytes per GPU, the stages in turn) over all the model's calls.
+    routed_s = inputs.pp * weight_read_seconds(round(reads[1]), reads[1], bandwidth, *shares)
+    weights_s += moe_call_floor_seconds(routed_s, inputs.layer_parts.get("moe_ffn", 0), c.moe_call_floor_s)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = (_kv_bytes_at(inputs, ctx) * c.kv_traffic_factor * c.kv_reread_factor
