@@ -1981,6 +1981,33 @@ FINDINGS = (
     "+30% and the gemma-4 MoE row past +100%, so it was not set; the B70 reaching a smaller share of its "
     "catalogued peak than the B60 in prompt as in quantized decode is again what a lower sustained clock "
     "than the catalog's 2.8 GHz would give (not measured).",
+    "llama.cpp MoE rows predicted too fast (issue 11, lcppmoe second pass). Found: the Unsloth UD-Q4_K_XL "
+    "files of Gated DeltaNet MoE models were sized as Q4_K_M, but Unsloth keeps their attention and "
+    "DeltaNet tensors in higher precision (unsloth.ai/docs/models/qwen3.5/gguf-benchmarks: 'Quantizing "
+    "any attn_* is especially sensitive for hybrid architectures, and so leaving them in higher precision "
+    "works well'; ssm_out likewise), at Q8_0 by a reading of the files' tensor tables (HF "
+    "steampunque/Qwen3.5-27B-MP-GGUF discussion 1). Those tensors and the shared expert are read every "
+    "token and in a 3B-active model carry about half a token's bytes. specs/unsloth_hybrid_moe.py pins "
+    "attn / mixer / shared_expert to Q8_0 for such files (nothing fitted); size check: Qwen3.6-35B-A3B "
+    "20.81 GiB (llama-bench) vs 19.71 before and 20.30 now; Qwen3.5-35B-A3B 22.2 GB (Llama-macOS PR 63) "
+    "vs 21.2 / 21.8. Decode: Strix Halo Qwen3.6-35B-A3B ROCm / Vulkan +33.6 / +18.9% -> +9.8 / -3.0%, "
+    "Qwen3-Coder-Next (PR #20334) +29.0 / +19.2% -> +3.3 / +0.3%, RTX 4090 Qwen3.5-35B-A3B +8.9% -> -2.5% "
+    "(its 35B/27B ratio test now holds), R9700 Qwen3.6-35B-A3B +57..+64% -> +34..+43%, Arc Pro B70 SYCL "
+    "tg +67% -> +44% (its SYCL pp512 +122% -> +145%); llama.cpp held-out median 10.5% -> 10.3%, no fit "
+    "row moves. Cost: the Qwen3.5-122B / 397B UD stand-ins, already 8-10% above their files (their routed "
+    "experts sit below Q4_K_M's types, not published), read 2-3 points higher. Left, with what was "
+    "checked: (1) R9700 MoE decode still +34..+46% (Qwen3.6) and +58..+72% (gemma-4-26B-A4B) on ROCm and "
+    "Vulkan alike, while gpt-oss-20b (4 of 32 large experts) is +8%: the excess follows small experts "
+    "(0.6-1 MB matrices), not a backend; the gemma-4 UD file is not heavier than its stand-in (15.90 GiB "
+    "published, 16.19 modelled), so it is not bytes; no RDNA4 timing of mul_mat_vec_id at these shapes "
+    "was found. (2) RTX 3090 DeepSeek-V2-Lite pp512 by ubatch (PR #15525) +54..+77%: ggml-cuda mmq.cu "
+    "ggml_cuda_mul_mat_q passes the ubatch's token count (ne12) as ncols_max for MUL_MAT_ID and mmq.cuh "
+    "mul_mat_q_case picks the column tile from it, so each expert's ~48 tokens (512 x 6 / 64) run in a "
+    "128-column tile; the soft t / (t + 60) expert rate fitted on DGX Spark / Strix Halo rows already "
+    "prices part of that, and replacing it by the tile rule needs a refit of the fit rows, not done. (3) "
+    "Strix Halo MiniMax-M2.7 Q3_K_S HIP +57% (Vulkan +17%): HIP's packed-dot code generation on gfx1151 "
+    "(ROCm/ROCm#6409), as before. (4) RTX 3090 gpt-oss-20b at 4K context +56% (llnodes-hwc-001): a "
+    "secondary source with no harness stated; the same model's R9700 llama-bench row is +8%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

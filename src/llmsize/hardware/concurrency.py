@@ -59,7 +59,17 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
         planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff)
         for gpu in gpus:
             if gpu.id in pooled:
-                rows.append(_pooled_level(base, gpu, *pooled[gpu.id], level))
+                layout, one = pooled[gpu.id]
+                cap = one.max_concurrent_seqs
+                if num_gpus is None and cap is not None and level > cap:
+                    # --num-gpus auto: the fewest GPUs whose pool holds this level, as --batch LEVEL
+                    # picks them. `fit Llama-3.3-70B-Instruct --gpu H100 --engine vllm --context 32k
+                    # --concurrency 16 --num-gpus auto` kept the 3 GPUs of one sequence and said 16 do
+                    # not fit, where --batch 16 found 5 (issue 15, newcomer round 12).
+                    wider, _ = planner.choose_layout(gpu, None)
+                    if wider != layout:
+                        layout, one = wider, base.fit_layout(gpu, wider, limits=limits, batch_limit=False)
+                rows.append(_pooled_level(base, gpu, layout, one, level))
                 continue
             row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
             rows.append(row.model_copy(update={"concurrency": level,
