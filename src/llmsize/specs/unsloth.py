@@ -34,14 +34,16 @@ qwen3.5/gguf-benchmarks: "Quantizing any attn_* is especially sensitive for hybr
 leaving them in higher precision works well"; "Quantizing ssm_out (Mamba layers) is not a good idea").
 Above Q8_0 the only higher precision is 16-bit, so a UD-Q8_K_XL file of a hybrid model (linear-attention
 or Mamba mixers beside attention) keeps every attention and mixer tensor at BF16 and the FFNs/experts,
-embeddings and output at Q8_0. Check against llama-bench's "size" column (GiB; kyuz0's toolbox logs,
-cited in tests/golden/test_unsloth_dynamic_sizes.py): Qwen3.5-9B 12.07 (Q8_0's rules: -19.5%, this
-rule: -4.4%), Qwen3.6-27B 33.31 (-17.5% -> +1.5%), Qwen3.6-35B-A3B 35.80 (-1.7% -> +1.4%),
-Qwen3-Next-80B-A3B 86.68 (-8.9% -> -7.3%), Nemotron-3-Nano-30B-A3B 37.66 (-17.0% -> -14.6%: Unsloth
-raises more there). For non-hybrid models Unsloth publishes no rule for Q8_K_XL: their files sit 0-10%
-above Q8_0 (Llama-3.3-70B 75.65 GiB against 69.82), left at Q8_0 as the note says. The lower XL types
-keep their nearest type: hybrid files there already sit within ~1% of it (Qwen3.6-27B UD-Q4_K_XL 16.39
-GiB, Q4_K_M's rules 16.26).
+embeddings and output at Q8_0. Check (llama-bench's "size" column in GiB, kyuz0's toolbox logs, each
+cited in tests/golden/test_unsloth_dynamic_sizes.py; the text GGUF, as `--engine llama.cpp` sizes it):
+Qwen3.6-27B 33.31 (Q8_0's rules: -20.1%, this rule: -1.1%), Qwen3.6-35B-A3B 35.80 (-4.0% -> -0.9%),
+Qwen3-Next-80B-A3B 86.68 (-8.9% -> -7.3%), Nemotron-3-Nano-30B-A3B 37.66 (-17.0% -> -14.6%), Qwen3.5-9B
+12.07 (-26.6% -> -11.5%): Unsloth raises more in the last three (which tensors, no public page says).
+For non-hybrid models Unsloth states no rule for Q8_K_XL; their files sit 0-13% above Q8_0's rules
+(Llama-3.3-70B 75.65 GiB against 69.82, gemma-4-26B-A4B 25.94 against 25.00) and stay sized as Q8_0.
+The rule is not carried down to the dense hybrids' lower XL types: attention and mixers at Q8_0 put
+Qwen3.6-27B UD-Q4_K_XL at 18.46 GiB against llama-bench's 16.39 (Q4_K_M's rules: 15.40); the hybrid
+MoE Q4_K_XL files have their own rule (specs/unsloth_hybrid_moe.py).
 """
 
 from __future__ import annotations
