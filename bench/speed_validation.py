@@ -2027,6 +2027,19 @@ FINDINGS = (
     "Not modelled: routing skew (real prompts pick fewer experts than uniform routing: the PR's ub 128 "
     "1.63x gain from copying only the used ones is not reproduced), and the op-offload copies Ollama's "
     "compute buffer still counts for those Go-engine releases (llama_cpp_op_offload.stage_copies).",
+    "Unsloth UD-Q8_K_XL files of hybrid models (issue 11 / 15, udquant2 pass). specs/unsloth.py now sizes"
+    " a hybrid model's UD-Q8_K_XL file with attention and linear-attention/SSM tensors at BF16 (Unsloth's"
+    " Qwen3.5 GGUF analysis: attn_* and ssm_out left in higher precision), the rest Q8_0: against "
+    "llama-bench's size, Qwen3.6-27B 33.31 GiB -20.1% -> -1.1%, Qwen3.6-35B-A3B 35.80 -4.0% -> -0.9%, "
+    "Qwen3.5-9B 12.07 -26.6% -> -11.5%. Decode rows read those bytes: Strix Halo Qwen3.6-27B / 35B-A3B "
+    "tg128 +8.0 / +5.4% (ROCm) and +12.7 / +8.2% (Vulkan) -> -11.8 / -18.3% and -8.2 / -16.7%; Arc B70 "
+    "Qwen3.5-9B SYCL +29.4% -> +9.6%, Vulkan +140.9% -> +103.2%; llama.cpp held-out median 10.3% -> "
+    "10.4%. Seen, not changed: on Strix Halo, 8-bit decode rows whose bytes are right sit slow as well: "
+    "Llama-3.3-70B UD-Q8_K_XL (strix-halo-kyuz0-006) -1.9% and gemma-4-31B UD-Q8_K_XL -1.8% (ROCm) / "
+    "-3.3% (Vulkan) while their Q8_0 stand-ins are 7.7% and 6.8% under llama-bench's sizes (75.65 vs "
+    "69.82 GiB, 32.60 vs 30.38; Unsloth states no rule for non-hybrid Q8_K_XL files), so sized right they"
+    " too would be ~8-10% slow; the hybrid rows now join them. That is the decode share's, not the "
+    "sizes'; no constant was refitted.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
