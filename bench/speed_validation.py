@@ -2008,6 +2008,25 @@ FINDINGS = (
     "Strix Halo MiniMax-M2.7 Q3_K_S HIP +57% (Vulkan +17%): HIP's packed-dot code generation on gfx1151 "
     "(ROCm/ROCm#6409), as before. (4) RTX 3090 gpt-oss-20b at 4K context +56% (llnodes-hwc-001): a "
     "secondary source with no harness stated; the same model's R9700 llama-bench row is +8%.",
+    "Prompt with weights in host RAM (issue 11, opoffload pass; no table row has --gpu-layers, "
+    "--n-cpu-moe or -ot, so no row moved). (1) With op offload a ubatch of 32+ tokens copies each host "
+    "weight to the GPU and runs its op there (ggml-backend.cpp ggml_backend_sched_compute_splits); a host"
+    " MUL_MAT_ID weight went whole before ggml-org/llama.cpp#15346 (2025-08-20; Ollama's vendored ggml "
+    "from v0.12.4) and as every expert any token of the ubatch picked after it "
+    "(estimate/engines/llama_cpp_op_upload.py): about all of them at 512 tokens, where the upload had "
+    "counted one token's k of E. PR #15346's own llama-bench table (gpt-oss-20b MXFP4, -ot exps=CPU, "
+    "pp2048, GPU not named; master: ub 128 124.24, ub 512 502.73, ub 2048 1629.92 t/s) scales with the "
+    "ubatch as a per-ubatch whole upload does: llmsize's ratios 3.83 and 3.47 against 4.05 and 3.24 (3.16"
+    " and 2.26 before; tests/golden/test_speed_cpu_experts_published.py); on an RTX 4090 its ub 512 "
+    "prompt moved from 5,885 to 1,177 t/s. (2) Ollama's Go engine built its scheduler with op_offload "
+    "false from v0.7.0 to v0.12.7 (ml/backend/ggml/ggml.go New; afaf7ce8c turned it on in v0.12.8, fixing"
+    " ollama#12037's 3-10x slower prompts): the host blocks' prompt runs on the CPU at 2.4 TFLOP/s, the "
+    "mainline llama.cpp pp512 of a Ryzen-7950X (ik_llama.cpp#533: Q4_0 LLaMA-3.1-8B, 170 t/s; "
+    "hardware/host_prompt.py); gpt-oss:20b on an 8 GB RTX 4060 at v0.11.4 (12 of 24 blocks on the GPU) "
+    "now prefills 2,048 tokens at 536 t/s, not 1,457. llama.cpp's --no-op-offload takes the same path. "
+    "Not modelled: routing skew (real prompts pick fewer experts than uniform routing: the PR's ub 128 "
+    "1.63x gain from copying only the used ones is not reproduced), and the op-offload copies Ollama's "
+    "compute buffer still counts for those Go-engine releases (llama_cpp_op_offload.stage_copies).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
