@@ -1928,6 +1928,27 @@ FINDINGS = (
     "+30% and the gemma-4 MoE row past +100%, so it was not set; the B70 reaching a smaller share of its "
     "catalogued peak than the B60 in prompt as in quantized decode is again what a lower sustained clock "
     "than the catalog's 2.8 GHz would give (not measured).",
+    "The FP16 conversion of a quantized prompt (issue 11, lcppprefill second pass). ggml-cuda's cuBLAS "
+    "path (ggml_cuda_op_mul_mat_cublas: to_fp16_cuda, then cublasGemmEx) runs on builds before PR #8075 and "
+    "on Volta; it converts what a mat-mul multiplies, and the token table and Gemma 3n / 4's per-layer "
+    "tables are GET_ROWS input tensors (src/llama-arch.cpp LLM_TENSOR_INFOS: LLM_TENSOR_LAYER_INPUT, "
+    "GGML_OP_GET_ROWS; llama-model.cpp keeps the input layer in host memory), never multiplied; the head is "
+    "converted only where the engine multiplies it on more rows than MMQ keeps. The pass counted all held "
+    "bytes, and its weight count took the decode read's bytes over every parameter (tables included, whose "
+    "bytes the read skips), overcounting weights by up to 55% (gemma-4-E4B: 12.3 B for 7.9). Now "
+    "estimate/engines/llama_cpp_cublas_prefill.converted_share with hardware/prompt_dequant.py; nothing "
+    "fitted. Held out: V100 build 9368 gemma-4-E4B Q8_0 pp512 -52.2% -> -45.3%, gpt-oss-20b -31.5% -> "
+    "-28.4% (the rest is the Volta cuBLAS FP16 share: no single-GPU V100 F16 prompt row found to set it); "
+    "the May 2024 Q4_K_M pp rows of XiongjieDai's table move 1-9 points faster (GeForce rows closer: RTX "
+    "4080 -16.3% -> -11.3%; workstation ones further: RTX 6000 Ada +27.2% -> +36.5%, A40 70B +101.3% -> "
+    "+103.4%), the Arc B70 SYCL prompts (same conversion in ggml-sycl) 1-17 points faster (gpt-oss-20b "
+    "+66.1% -> +79.5%), fit row a100-6017-q8_0 +0.5% -> +1.2%. Per-engine medians unchanged (llama.cpp "
+    "fit 4.1%, held out 10.5%). Checked and left: F16 weights run CUBLAS_COMPUTE_16F on every NVIDIA card "
+    "(only BF16 weights and CDNA / RDNA4 take CUBLAS_COMPUTE_32F), so FP32-accumulate rates do not separate "
+    "the RTX 6000 Ada from the RTX 4090; a BF16 GGUF prompt on a GeForce card would run cuBLAS at the "
+    "FP32-accumulate rate, half the FP16 one, but no NVIDIA BF16 GGUF prompt row exists to check it, so it "
+    "is not modelled. The RTX PRO 6000 gpt-oss-20b prompts (+51..+53%), the A40 70B and the vLLM Qwen3.5 "
+    "rows (RTX 4090 c4 +119%, A100 TTFT -73%) keep their earlier notes: no new mechanism found.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
