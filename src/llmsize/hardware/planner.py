@@ -467,11 +467,12 @@ class Planner:
         missing = eng.no_backend_for(gpu.vendor) or device_problem(wl, gpu.id, gpu.supports("fp8"))
         return _without_backend(row, missing)
 
-    def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
-        """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
+    def choose_layout(self, gpu: GpuSpec, num_gpus: int | None, *, fewest: int = 1) -> tuple[Layout, bool]:
+        """(layout, fits): `num_gpus` None = auto, the smallest count that fits, from `fewest` GPUs (a
+        caller that knows no smaller count fits: concurrency.py)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
-            return sub.choose_layout(gpu, num_gpus)
+            return sub.choose_layout(gpu, num_gpus, fewest=fewest)
         usable = self.usable(gpu)
         if num_gpus is not None:
             if num_gpus < 1:
@@ -501,7 +502,7 @@ class Planner:
         # placement the engine does not tell apart share one budget (engine placement_key).
         shared: dict[Hashable, Budget] = {}
         for count in AUTO_COUNTS:
-            candidates = self.layouts(count)
+            candidates = self.layouts(count) if count >= fewest else []
             if not candidates:
                 continue
             layout, fits, bud = self._first_fit(candidates, usable, gpu, shared)
@@ -518,6 +519,17 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def widest_layout(self, gpu: GpuSpec) -> Layout:
+        """The layout choose_layout(gpu, None) settles on when no GPU count fits: the least-need layout of
+        the largest count (its loop ends there), found without trying the counts below it."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.widest_layout(gpu)
+        count = next((c for c in reversed(AUTO_COUNTS) if self.layouts(c)), None)
+        if count is None:
+            return self.choose_layout(gpu, None)[0]  # no count takes the layout: choose_layout says why
+        return self._first_fit(self.layouts(count), self.usable(gpu), gpu, {})[0]
 
     def _fewer_gpus(self, gpu: GpuSpec, num_gpus: int, usable: int,
                     known: dict[Hashable, Budget]) -> Layout | None:
@@ -589,12 +601,13 @@ class Planner:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
 
     def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
-             batch_limit: bool = True, with_speed: bool = True) -> FitRow:
-        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits)."""
+             batch_limit: bool = True, with_speed: bool = True, fewest: int = 1) -> FitRow:
+        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits, from `fewest`)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
-            return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit, with_speed=with_speed)
-        layout, _ = self.choose_layout(gpu, num_gpus)
+            return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit, with_speed=with_speed,
+                            fewest=fewest)
+        layout, _ = self.choose_layout(gpu, num_gpus, fewest=fewest)
         note: tuple[str, ...] = ()
         if num_gpus is not None and layout.count < num_gpus:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 
+from llmsize.specs import unsloth_hybrid_moe
 from llmsize.specs.models import RECIPE_PIN, ModelSpec, QuantMethod, WeightFormat
 
 # Unsloth's XL names and the llama.cpp file type (gguf-py LlamaFileType) each is sized as: the K_M
@@ -137,7 +138,8 @@ def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
 
 def with_low_bit_moe_pins(spec: ModelSpec) -> ModelSpec:
     """`spec` (an Unsloth Dynamic GGUF) with the blog's rule for MoE files of 2.5 bits or fewer: only the
-    routed experts take the file's type; nothing changes for a dense model or a higher type."""
+    routed experts take the file's type; a Gated DeltaNet MoE's Q4_K_XL file keeps its always-read tensors at
+    Q8_0 (specs/unsloth_hybrid_moe.py); nothing changes for a dense model or another type."""
     fmt, note = low_bit_moe_format(spec, spec.weight_format, dynamic=True)
     if note is None or note in spec.warnings:
         return spec
@@ -149,8 +151,12 @@ def low_bit_moe_format(
 ) -> tuple[WeightFormat, str | None]:
     """`fmt` with the low-bit MoE pins when it is an Unsloth Dynamic file (`dynamic`) of such a type, else
     without them: `--quant Q8_0` on a UD-IQ1_S name is llama.cpp's own Q8_0 file (a note when applied)."""
-    kept = tuple(pin for pin in fmt.gguf_tensor_types if pin not in _LOW_BIT_MOE_PINS)
+    kept = tuple(pin for pin in fmt.gguf_tensor_types
+                 if pin not in _LOW_BIT_MOE_PINS and pin not in unsloth_hybrid_moe.PINS)
     ftype = (fmt.gguf_type or "").upper()
+    if unsloth_hybrid_moe.applies(spec, fmt, dynamic=dynamic):  # Qwen3.5-style hybrid MoE at Q4_K_XL
+        return fmt.model_copy(update={"gguf_tensor_types": (*kept, *unsloth_hybrid_moe.PINS)}), \
+            unsloth_hybrid_moe.NOTE
     if not dynamic or fmt.quant != QuantMethod.GGUF or not spec.num_experts or ftype not in _LOW_BIT_MOE:
         return fmt.model_copy(update={"gguf_tensor_types": kept}), None
     pinned = fmt.model_copy(update={"gguf_tensor_types": (*kept, *_LOW_BIT_MOE_PINS)})

@@ -570,7 +570,9 @@ class LlamaCpp(BaseEngine):
             reason = (
                 f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
                 "lower --gpu-layers (fewer layers on the GPU)"
-                + ("" if est.active_params == est.params else " or raise --n-cpu-moe (more experts in RAM)")
+                # only where the engine takes --n-cpu-moe (Ollama does not: ollama.py reads_options)
+                + ("" if est.active_params == est.params or "n_cpu_moe" not in self.reads_options
+                   else " or raise --n-cpu-moe (more experts in RAM)")
             )
         lines = f.lines if f is not None else ()
         return Budget(

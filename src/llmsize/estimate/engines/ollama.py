@@ -209,8 +209,14 @@ class Ollama(LlamaCpp):
     """Ollama's runner: llama-server with Ollama's defaults."""
 
     engine: ClassVar[Engine] = Engine.OLLAMA
-    # Ollama's runner passes no --model-draft / --spec-type (llm/server.go builds llama-server's flags).
-    reads_options: ClassVar[frozenset[str]] = LlamaCpp.reads_options - {"speculative"}
+    # Ollama's runner passes no --model-draft / --spec-type (llm/server.go builds llama-server's flags),
+    # and no --n-cpu-moe / --no-op-offload: llm/llama_server.go `startLlamaServer` passes -c, -np, --mmproj,
+    # --lora, --cache-type-k/v, --flash-attn, -b/-ub (appendBatchArgs), -ngl only when num_gpu is set, -t and
+    # --main-gpu, and api.Runner has no expert-offload option (ollama/ollama#11772 open; #12333 declined:
+    # "we want to be able to configure this automatically based on available memory"). Newcomer round 12:
+    # `fit gpt-oss:20b --gpu RTX-4060 --n-cpu-moe 12` was sized as llama.cpp would run it, under Ollama.
+    reads_options: ClassVar[frozenset[str]] = LlamaCpp.reads_options - {
+        "speculative", "n_cpu_moe", "op_offload"}
     speculative_methods: ClassVar[frozenset[str]] = frozenset()
     version: ClassVar[str] = OLLAMA_VERSION_MODELLED
     label: ClassVar[str] = "Ollama"
