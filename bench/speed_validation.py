@@ -1997,7 +1997,7 @@ FINDINGS = (
     "+103.4%), the Arc B70 SYCL prompts (same conversion in ggml-sycl) 1-17 points faster (gpt-oss-20b "
     "+66.1% -> +79.5%, Qwen3.6-35B-A3B +145.0% -> +161.7%), fit row a100-6017-q8_0 +0.5% -> +1.2%: 50 rows "
     "move, 20 closer and 30 further (most of those were already fast: the overcount hid part of another "
-    "miss). Per-engine medians unchanged (llama.cpp fit 4.1%, held out 10.3%). Checked and left: F16 "
+    "miss). Per-engine medians unchanged (llama.cpp fit 4.1%, held out 10.4% on main of 12-07). Checked and left: F16 "
     "weights run CUBLAS_COMPUTE_16F on every NVIDIA card "
     "(only BF16 weights and CDNA / RDNA4 take CUBLAS_COMPUTE_32F), so FP32-accumulate rates do not separate "
     "the RTX 6000 Ada from the RTX 4090; a BF16 GGUF prompt on a GeForce card would run cuBLAS at the "
