@@ -434,7 +434,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                           if inputs.expert_pick_share and inputs.kernel == "fp8" else 0.0),
         kv_traffic_factor=kv_factor,
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
-        moe_gather_traffic=(batched_mm.GATHER_COPY_PASSES if prof.moe_batched_mm
+        moe_gather_traffic=(batched_mm.gather_passes(inputs.kernel) if prof.moe_batched_mm
                             and inputs.layer_parts.get("moe_ffn", 0) and inputs.expert_pick_share else 0.0),
         decode_attention=inputs.decode_attention,
         sampling_s=inputs.sampling_s,
