@@ -81,9 +81,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
     max batch, speed), and so is the single option when nothing fits, to say why. `sizes_only`:
-    no row is planned in full, and none gets a speed (`fit --all`'s table where it shows neither
-    the longest context nor tokens/s: cli/fit_all_rows.py); memory, headroom and the best format
-    are the full plan's, which sizes the same layout at the same context first.
+    no row is planned in full, none gets a speed, and a row that does not fit gets no --gpu-layers
+    split (`fit --all`'s table where it shows neither the longest context nor tokens/s, and lists
+    only the models that fit: cli/fit_all_rows.py); memory, headroom and the best format are the
+    full plan's, which sizes the same layout at the same context first.
     """
     options = precision_options(spec, wl, gpu)
     # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
@@ -107,7 +108,7 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
             full = _fitting_row(planner, gpu, num_gpus, batch_limit, sizes_only) if quick else None
             planned = full is not None
             row = full if full is not None else planner.plan(gpu, num_gpus, limits=False,
-                                                             with_speed=not sizes_only)
+                                                             with_speed=not sizes_only, split=not sizes_only)
         except PlanError:
             raise
         except BadInputError as err:
