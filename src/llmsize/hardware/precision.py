@@ -99,10 +99,11 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     planners: list[Planner] = []
     refused: BadInputError | None = None
     planned = False  # the best row is already the full one
+    beyond = False  # sizes-only rows: the need no weight format changes is already over the card
     for option in options:
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
-            if quick and planner.cannot_fit_one(gpu):
+            if quick and (beyond or planner.cannot_fit_one(gpu)):
                 passed_over += 1
                 continue
             full = _fitting_row(planner, gpu, num_gpus, batch_limit, sizes_only) if quick else None
@@ -117,6 +118,13 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
             refused = err
             continue  # a format this model cannot take (the estimator says why when asked directly)
         est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
+        # The table of sizes-only rows lists only the models that fit: once the part of the need no
+        # format changes (the engine's format_free_need: llama.cpp's K/V) is over the card, the later
+        # formats are passed over like those whose weights alone are (issue 15: `--context 1m`).
+        if quick and sizes_only and not row.fits:
+            sub = planner.for_gpu(gpu)  # the workload the row was planned with (the GPU's defaults)
+            planned_wl = sub.workload(Layout(row.tp, row.pp, row.dp))
+            beyond = engine_for(planned_wl).format_free_need(sub.estimate(planned_wl)) > row.usable_bytes
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
         on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes
         results.append(PrecisionResult(option=option, row=row, weights_bytes=on_gpu,
