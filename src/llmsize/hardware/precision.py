@@ -109,7 +109,8 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
             full = _fitting_row(planner, gpu, num_gpus, batch_limit, sizes_only) if quick else None
             planned = full is not None
             row = full if full is not None else planner.plan(gpu, num_gpus, limits=False,
-                                                             with_speed=not sizes_only, split=not sizes_only)
+                                                             with_speed=not sizes_only,
+                                                             offload_split=not sizes_only)
         except PlanError:
             raise
         except BadInputError as err:
@@ -124,7 +125,8 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         if quick and sizes_only and not row.fits:
             sub = planner.for_gpu(gpu)  # the workload the row was planned with (the GPU's defaults)
             planned_wl = sub.workload(Layout(row.tp, row.pp, row.dp))
-            beyond = engine_for(planned_wl).format_free_need(sub.estimate(planned_wl)) > row.usable_bytes
+            free = engine_for(planned_wl).format_free_need(sub.estimate(planned_wl))
+            beyond = row.usable_bytes is not None and free > row.usable_bytes
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
         on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes
         results.append(PrecisionResult(option=option, row=row, weights_bytes=on_gpu,
