@@ -167,7 +167,9 @@ def test_an_unsloth_dynamic_quant_defaults_to_llama_cpp() -> None:
     ud = _json("estimate", "Qwen3.6-35B-A3B", "--quant", "UD-Q4_K_XL")
     km = _json("estimate", "Qwen3.6-35B-A3B", "--quant", "Q4_K_M")
     assert ud["workload"]["engine"] == km["workload"]["engine"] == "llama.cpp"
-    assert ud["memory"]["weights"] == km["memory"]["weights"]  # sized as its nearest type, with a warning
+    # sized as its nearest type, with a warning; this hybrid MoE's file keeps attention, the DeltaNet mixer
+    # and the shared expert at Q8_0 (specs/unsloth_hybrid_moe.py), so it weighs more than Q4_K_M's rules say
+    assert km["memory"]["weights"] < ud["memory"]["weights"] < 1.05 * km["memory"]["weights"]
     assert any("Unsloth Dynamic" in w for w in ud["warnings"] + ud["assumptions"])
 
 

@@ -250,10 +250,10 @@ def test_moe_decode_pays_its_graph_nodes_on_an_rtx_4090(model: str, published: f
     assert _tg128_4090(model) == pytest.approx(published, rel=0.2), RTX4090_2026
 
 
-@POST_BELOW_MAINTAINERS
 def test_moe_to_dense_hybrid_decode_ratio_on_an_rtx_4090() -> None:
     # Same card, build and command: Qwen3.5-35B-A3B decodes 3.0x Qwen3.5-27B (136 / 45), not the ~5x
-    # their active bytes alone give.
+    # their active bytes alone give. Met once the MoE file's Q8_0 attention, DeltaNet and shared expert are
+    # read (specs/unsloth_hybrid_moe.py); with Q4_K_M's types there it was 3.5x.
     ratio = _tg128_4090("Qwen3.5-35B-A3B") / _tg128_4090("Qwen3.5-27B")
     assert ratio == pytest.approx(136 / 45, rel=0.15), RTX4090_2026
 

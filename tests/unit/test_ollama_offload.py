@@ -106,6 +106,10 @@ def test_flash_attention_default_by_release_and_architecture() -> None:
     assert default_flash_attention((0, 12, 4), "gemma3") is False
     assert default_flash_attention((0, 13, 0), "gemma3") is True  # joined the list in v0.13.0
     assert default_flash_attention((0, 24, 0), "llama") is False
+    # 85ccf7354 (v0.11.8): llm/server.go turns it on for gptoss alone, whatever OLLAMA_FLASH_ATTENTION says.
+    assert default_flash_attention((0, 11, 8), "gpt_oss") is True
+    assert default_flash_attention((0, 11, 7), "gpt_oss") is False
+    assert default_flash_attention((0, 11, 8), "qwen3_moe") is False
 
 
 def test_old_release_without_flash_attention_pays_for_scores() -> None:

@@ -61,8 +61,8 @@ def test_deepseek_r1_bf16_on_rtx_4090_estimates_each_split_once(
     chosen: list[int] = []
     choose = Planner.choose_layout
 
-    def choosing(self: Planner, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
-        out = choose(self, gpu, num_gpus)
+    def choosing(self: Planner, gpu: GpuSpec, num_gpus: int | None, **kw: int) -> tuple[Layout, bool]:
+        out = choose(self, gpu, num_gpus, **kw)
         chosen.append(len(calls))
         return out
 

@@ -98,9 +98,18 @@ def make_report(
         from llmsize.hardware.planner import with_gpu_defaults
 
         workload = with_gpu_defaults(workload, planned[0])
+    row = rows[0] if len(gpus) == 1 and rows else None
+    if num_gpus is None and row is not None and row.count > 1:
+        # --num-gpus auto: the count and layout its fit row chose, so the breakdown, the "busiest GPU"
+        # total and the engine log describe the GPUs of the row. `estimate Llama-3.3-70B-Instruct --gpu H100
+        # --engine vllm --context 32k --batch 16 --num-gpus auto` printed 295.94 GiB "on the busiest GPU"
+        # (one GPU) beside a row of 5 GPUs at 61.7 GiB each (issue 15, newcomer round 12).
+        from llmsize.hardware.derived_workload import derived_workload
+
+        workload = derived_workload(workload, {"num_gpus": row.count, "tp": int(row.tp or 1),
+                                               "pp": int(row.pp or 1)})
     # vLLM --dp engine cores are part of the layout (estimate/engines/vllm_expert_parallel.py)
     replicas = workload.num_gpus // workload.data_parallel
-    row = rows[0] if len(gpus) == 1 and rows else None
     if replicas > 1 and workload.tp * workload.pp == 1 and not workload.mode.trains:
         # --num-gpus N for inference, no --tp/--pp: the model is split over the N GPUs, not held whole
         # by each (issue 15). One GPU kind: the layout its fit row chose, so breakdown and row agree;

@@ -10,8 +10,8 @@ from llmsize.cli.declare import Argument, Context, Option, command
 from llmsize.cli.engine_options import ENGINE_OPTIONS
 from llmsize.cli.gpu_options import (
     SPEED_OPTIONS,
+    FitGpuOpt,
     GpuFileOpt,
-    GpuOpt,
     NumGpusOpt,
     OutputTokensOpt,
     SystemTokensOpt,
@@ -71,7 +71,7 @@ def machine_document(machine: Machine) -> dict[str, Any]:
 def fit_cmd(
     ctx: Context,
     model: ModelOptArg = None,
-    gpu: GpuOpt = None,
+    gpu: FitGpuOpt = None,
     all_models: AllOpt = False,
     check: CheckOpt = False,
     num_gpus: NumGpusOpt = "1",

@@ -27,6 +27,13 @@ GpuOpt = Annotated[list[str] | None, Option(
     "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
                   "or 'local' for this machine (detected); repeat it (or use commas) to size several.",
     rich_help_panel=_PANEL, autocompletion=complete_gpu)]
+# fit plans one GPU kind: its --gpu said "repeat it (or use commas) to size several", which fit then refused
+# with "fit plans one GPU kind" (issue 15, newcomer round 12). Still a list, so several get that refusal.
+FitGpuOpt = Annotated[list[str] | None, Option(
+    "--gpu", help="GPU by catalog id or alias (H100, RTX-4090, a100-80gb, M2-Ultra...; see `llmsize gpus`), "
+                  "or 'local' for this machine (detected; the default); one GPU kind (for several: "
+                  "`llmsize compare MODEL --gpus A,B`).",
+    rich_help_panel=_PANEL, autocompletion=complete_gpu)]
 GpusOpt = Annotated[str | None, Option(
     "--gpus", help="Comma-separated GPUs to compare, e.g. H100,A100-80GB,L40S,RTX-4090 "
                    "(or 'all'; 'local' = this machine).",
@@ -44,7 +51,8 @@ GpuMemoryUtilOpt = Annotated[float, Option(
     help="vLLM: share of the card it budgets, in (0, 1] (weights, profile run, then KV blocks).",
     rich_help_panel=_PANEL)]
 GpuLayersOpt = Annotated[int | None, Option(
-    "--gpu-layers", min=0, help="llama.cpp: layers on the GPU (default: all; the rest run from CPU RAM).",
+    "--gpu-layers", min=0, help="llama.cpp -ngl / Ollama num_gpu: layers on the GPU (default: all under "
+                                "llama.cpp; as many as fit under Ollama); the rest run from CPU RAM.",
     rich_help_panel=_PANEL)]
 BandwidthEffOpt = Annotated[float | None, Option(
     "--bandwidth-efficiency", min=0.01, max=1.0,

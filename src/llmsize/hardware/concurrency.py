@@ -9,7 +9,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit import plan_cost
 from llmsize.hardware.fit_models import FitRow, ModelFit
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.layout import Layout
+from llmsize.hardware.layout import AUTO_COUNTS, Layout
 from llmsize.hardware.plan_estimator import EstimateFn
 from llmsize.hardware.planner import Planner
 from llmsize.hardware.precision import _option_workload
@@ -44,26 +44,53 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
     eff = efficiency or Efficiency()
     base = Planner(spec, wl.model_copy(update={"batch": 1}), estimator, eff)
     caps: dict[str, int | None] = {}
+    took: dict[str, list[tuple[int, int]]] = {}  # gpu id -> (level, count) of the levels that fit
     pooled: dict[str, tuple[Layout, FitRow]] = {}
     for gpu in gpus:
         # The KV pool's cap: how many sequences of this context the memory left after weights holds
         # (vLLM's "Maximum concurrency" line; the largest batch that fits for the other engines).
-        layout, _ = base.choose_layout(gpu, num_gpus)
+        layout, fits = base.choose_layout(gpu, num_gpus)
+        took[gpu.id] = [(1, layout.count)] if fits else []  # one sequence: below every level
         one = base.fit_layout(gpu, layout, limits=limits, batch_limit=False)
         usable = base.usable(gpu)
         caps[gpu.id] = one.max_concurrent_seqs or base.max_batch(usable, layout)
         if one.max_concurrent_seqs is not None:
             pooled[gpu.id] = (layout, one)
     rows = []
+    # Per GPU, what earlier levels of the auto search showed. More sequences never need less memory on
+    # a layout (each holds its own KV), so a count that refused a smaller level refuses a larger one:
+    # the search for a larger level starts at the count a smaller one took, and a level above one that
+    # no count held takes the widest layout's row (where the search ends). `fit Llama-3.1-405B --gpu
+    # T4 --num-gpus auto --engine llama.cpp --concurrency 1,2,...,64` searched every count per level
+    # (8 s), and forty levels 2^k over 10 s (issue 15, round 17). bench/concurrency_refused_identical.py
+    # compares the rows with the full search's.
+    refused: dict[str, int] = {}  # gpu id -> the smallest level no count held
+    same: dict[tuple[str, int], FitRow] = {}  # a level given twice is sized once
     for level in levels:
-        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff)
+        # estimates keyed by workload, shared with the batch-1 search (a level of 1 searched it again)
+        planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff, _memo=base._memo,
+                          _inputs=base._inputs)
         for gpu in gpus:
             if gpu.id in pooled:
-                rows.append(_pooled_level(base, gpu, *pooled[gpu.id], level))
+                layout, one = pooled[gpu.id]
+                cap = one.max_concurrent_seqs
+                if num_gpus is None and cap is not None and level > cap:
+                    # --num-gpus auto: the fewest GPUs whose pool holds this level, as --batch LEVEL
+                    # picks them. `fit Llama-3.3-70B-Instruct --gpu H100 --engine vllm --context 32k
+                    # --concurrency 16 --num-gpus auto` kept the 3 GPUs of one sequence and said 16 do
+                    # not fit, where --batch 16 found 5 (issue 15, newcomer round 12).
+                    wider, _ = planner.choose_layout(gpu, None)
+                    if wider != layout:
+                        layout, one = wider, base.fit_layout(gpu, wider, limits=limits, batch_limit=False)
+                rows.append(_pooled_level(base, gpu, layout, one, level))
                 continue
-            row = planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
-            rows.append(row.model_copy(update={"concurrency": level,
-                                               "max_concurrent_seqs": caps[gpu.id]}))
+            if (gpu.id, level) in same:
+                rows.append(same[(gpu.id, level)])
+                continue
+            row = _level_row(planner, gpu, level, num_gpus, limits, took.setdefault(gpu.id, []), refused)
+            row = row.model_copy(update={"concurrency": level, "max_concurrent_seqs": caps[gpu.id]})
+            same[(gpu.id, level)] = row
+            rows.append(row)
     return rows
 
 
@@ -106,3 +133,27 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
                                 f"which holds {cap:,}")
     return one.model_copy(update=update)
+
+
+def _level_row(planner: Planner, gpu: GpuSpec, level: int, num_gpus: int | None, limits: bool,
+               took: list[tuple[int, int]], refused: dict[str, int]) -> FitRow:
+    """The fit row of one concurrency level, searching no count an earlier level rules out."""
+    if num_gpus is not None:
+        return planner.plan(gpu, num_gpus, limits=limits, batch_limit=False)
+    if gpu.id in refused and level > refused[gpu.id]:
+        return planner.fit_layout(gpu, planner.widest_layout(gpu), limits=limits, batch_limit=False)
+    fewest = max((count for below, count in took if below <= level), default=1)
+    row = planner.plan(gpu, None, limits=limits, batch_limit=False, fewest=fewest)
+    if not row.fits and fewest > 1:  # a refusal the search from one GPU would say at its own count
+        row = planner.plan(gpu, None, limits=limits, batch_limit=False)
+    if row.fits:
+        took.append((level, row.count))
+    elif row.count == _widest_count(planner, gpu):
+        refused[gpu.id] = min(level, refused.get(gpu.id, level))
+    return row
+
+
+def _widest_count(planner: Planner, gpu: GpuSpec) -> int:
+    """The GPU count the auto search tries last (where it ends when nothing fits)."""
+    sub = planner.for_gpu(gpu)
+    return next((c for c in reversed(AUTO_COUNTS) if sub.layouts(c)), 0)

@@ -473,6 +473,16 @@ class GpuCatalog:
                 f"unknown GPU {name!r}: --gpu names one GPU and --num-gpus the count",
                 hint=f"--gpu {known.id} --num-gpus {counted[0]}",
             )
+        machine = normalize_gpu_name(name)
+        if machine in _MAC_CHIPS:
+            # "Mac Studio" alone: the machine, not its chip. It was answered with "Did you mean:
+            # Ryzen-AI-Max-395-128GB, Ryzen-AI-9-HX-370-32GB, Gaudi-3?" (issue 15, newcomer round 12)
+            raise GpuNotFoundError(
+                f"unknown GPU {name!r}: a Mac is named by its chip and memory (the chip is the GPU)",
+                hint="e.g. --gpu 'Mac Studio M3 Ultra' or --gpu M4-Max-128GB; `llmsize gpus --vendor apple` "
+                     "lists them",
+                suggestions=_mac_chips(self._by_id, _MAC_CHIPS[machine]),
+            )
         raise GpuNotFoundError(
             f"unknown GPU {name!r}",
             hint="`llmsize gpus` lists the catalog; add your own with --gpu-file",
@@ -508,6 +518,25 @@ def normalize_gpu_name(name: str) -> str:
 # "Mac M4 Max 128GB" and "MacBook Pro M4 Max" are how Apple machines are named (the chip is the GPU)
 _VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple",
                  "macbookpro", "macbookair", "macbook", "macstudio", "macmini", "macpro", "mac")
+
+
+# A Mac named without its chip ("Mac Studio", "MacBook Pro"), and the chip kinds Apple builds it with
+# (apple.com/mac/compare): what a miss suggests, in this order
+_MAC_CHIPS = {"macstudio": ("Ultra", "Max"), "macpro": ("Ultra",), "macmini": ("Pro", ""),
+              "macbookpro": ("Max", "Pro", ""), "macbookair": ("",), "macbook": ("Max", "Pro", ""),
+              "mac": ("Ultra", "Max", "Pro", ""), "apple": ("Ultra", "Max", "Pro", "")}
+
+
+def _mac_chips(ids: Iterable[str], kinds: tuple[str, ...], n: int = 5) -> list[str]:
+    """Catalog ids of Apple chips of these kinds ("M4-Max-128GB"; "" the base chip), newest and
+    largest first within each kind."""
+    found = []
+    for gpu_id in ids:
+        chip = re.fullmatch(r"M(\d+)(?:-(Pro|Max|Ultra))?-(\d+)GB", gpu_id)
+        if chip is not None and (chip.group(2) or "") in kinds:
+            kind = kinds.index(chip.group(2) or "")
+            found.append(((kind, -int(chip.group(1)), -int(chip.group(3))), gpu_id))
+    return [gpu_id for _, gpu_id in sorted(found)][:n]
 
 
 def _strip_vendor_words(key: str) -> str:

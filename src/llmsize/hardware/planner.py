@@ -24,6 +24,7 @@ from llmsize.hardware.fewer_gpus import fewer_gpus_layout
 from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.host_upload import host_flops, prompt_upload_bytes
 from llmsize.hardware.layout import (
     AUTO_COUNTS,
     GPUS_PER_NODE,
@@ -384,8 +385,11 @@ class Planner:
             routed = inputs.routed_weight_bytes_per_gpu
             routed = (max(0, routed - host_w) if cpu_moe and not partial
                       else int(routed * on_gpu / max(1, inputs.weight_bytes_per_gpu)))
+            upload = prompt_upload_bytes(self.spec, wl, inputs, host_w, experts_only=cpu_moe and not partial)
+            on_cpu = host_flops(self.spec, wl, inputs, host_read, partial)
             inputs = inputs.model_copy(update={
                 "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
+                "host_upload_bytes": upload, "host_prompt_flops": on_cpu,
                 "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
                 "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
         return inputs
@@ -473,11 +477,12 @@ class Planner:
         missing = eng.no_backend_for(gpu.vendor) or device_problem(wl, gpu.id, gpu.supports("fp8"))
         return _without_backend(row, missing)
 
-    def choose_layout(self, gpu: GpuSpec, num_gpus: int | None) -> tuple[Layout, bool]:
-        """(layout, fits): `num_gpus` None = auto, the smallest count that fits."""
+    def choose_layout(self, gpu: GpuSpec, num_gpus: int | None, *, fewest: int = 1) -> tuple[Layout, bool]:
+        """(layout, fits): `num_gpus` None = auto, the smallest count that fits, from `fewest` GPUs (a
+        caller that knows no smaller count fits: concurrency.py)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
-            return sub.choose_layout(gpu, num_gpus)
+            return sub.choose_layout(gpu, num_gpus, fewest=fewest)
         usable = self.usable(gpu)
         if num_gpus is not None:
             if num_gpus < 1:
@@ -507,7 +512,7 @@ class Planner:
         # placement the engine does not tell apart share one budget (engine placement_key).
         shared: dict[Hashable, Budget] = {}
         for count in AUTO_COUNTS:
-            candidates = self.layouts(count)
+            candidates = self.layouts(count) if count >= fewest else []
             if not candidates:
                 continue
             layout, fits, bud = self._first_fit(candidates, usable, gpu, shared)
@@ -524,6 +529,17 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def widest_layout(self, gpu: GpuSpec) -> Layout:
+        """The layout choose_layout(gpu, None) settles on when no GPU count fits: the least-need layout of
+        the largest count (its loop ends there), found without trying the counts below it."""
+        sub = self.for_gpu(gpu)
+        if sub is not self:
+            return sub.widest_layout(gpu)
+        count = next((c for c in reversed(AUTO_COUNTS) if self.layouts(c)), None)
+        if count is None:
+            return self.choose_layout(gpu, None)[0]  # no count takes the layout: choose_layout says why
+        return self._first_fit(self.layouts(count), self.usable(gpu), gpu, {})[0]
 
     def _fewer_gpus(self, gpu: GpuSpec, num_gpus: int, usable: int,
                     known: dict[Hashable, Budget]) -> Layout | None:
@@ -595,14 +611,15 @@ class Planner:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
 
     def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
-             batch_limit: bool = True, with_speed: bool = True, offload_split: bool = True) -> FitRow:
-        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits; `offload_split`:
-        as fit_layout takes it)."""
+             batch_limit: bool = True, with_speed: bool = True, fewest: int = 1,
+             offload_split: bool = True) -> FitRow:
+        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits, from `fewest`;
+        `offload_split`: as fit_layout takes it)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
             return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit, with_speed=with_speed,
-                            offload_split=offload_split)
-        layout, _ = self.choose_layout(gpu, num_gpus)
+                            fewest=fewest, offload_split=offload_split)
+        layout, _ = self.choose_layout(gpu, num_gpus, fewest=fewest)
         note: tuple[str, ...] = ()
         if num_gpus is not None and layout.count < num_gpus:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "

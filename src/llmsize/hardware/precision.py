@@ -12,7 +12,7 @@ from llmsize.hardware.fit_models import FitRow, PrecisionOption, PrecisionResult
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import Layout, PlanError
 from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
-from llmsize.hardware.planner import Planner
+from llmsize.hardware.planner import Planner, with_gpu_defaults
 from llmsize.hardware.speed import Efficiency
 from llmsize.specs.models import ModelSpec
 
@@ -31,7 +31,7 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
             # 10.4 GiB of 4-bit weights (issue 15, newcomer audit of training). A quantized checkpoint
             # keeps its format and --dtype only sets the unquantized rest: `fit gpt-oss-20b --dtype fp16`
             # labelled the MXFP4 row "fp16" with the same bytes (issue 15, newcomer audit round 9).
-            label = _loaded_label(spec, wl, label)
+            label = _loaded_label(spec, wl if gpu is None else with_gpu_defaults(wl, gpu), label)
             rest = str(wl.dtype) if wl.dtype is not None else None
             if rest is not None and rest not in label and rest != spec.weight_format.dtype:
                 label = f"{label.split(' ')[0]} + {rest} rest"  # short: the fit table at 80 columns
@@ -118,14 +118,15 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
                 raise
             refused = err
             continue  # a format this model cannot take (the estimator says why when asked directly)
-        est = planner.estimate(planner.workload(Layout(row.tp, row.pp, row.dp)))
+        # the estimate of the row: with the GPU's defaults (Planner.for_gpu), as the row was planned; the
+        # transformers FP8 checkpoint dequantized on an A100 kept its 8-bit weights here (issue 15, round 12)
+        sub = planner.for_gpu(gpu)
+        est = sub.estimate(sub.workload(Layout(row.tp, row.pp, row.dp)))
         # The table of sizes-only rows lists only the models that fit: once the part of the need no
         # format changes (the engine's format_free_need: llama.cpp's K/V) is over the card, the later
         # formats are passed over like those whose weights alone are (issue 15: `--context 1m`).
         if quick and sizes_only and not row.fits:
-            sub = planner.for_gpu(gpu)  # the workload the row was planned with (the GPU's defaults)
-            planned_wl = sub.workload(Layout(row.tp, row.pp, row.dp))
-            free = engine_for(planned_wl).format_free_need(sub.estimate(planned_wl))
+            free = engine_for(sub.workload(Layout(row.tp, row.pp, row.dp))).format_free_need(est)
             beyond = row.usable_bytes is not None and free > row.usable_bytes
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
         on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes

@@ -68,6 +68,9 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.quant and wl.quant.lower() in ("fp8", "awq", "gptq"):
             words += ["--quantization", wl.quant.lower()]
         return shlex.join(words)
+    from llmsize.preflight.local_launch import local_files, refuse_unloadable
+
+    refuse_unloadable(spec, engine, wl.quant)
     quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
     if engine == "ollama":
         env = [f"OLLAMA_CONTEXT_LENGTH={wl.context}"]
@@ -76,9 +79,13 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
             env += [f"OLLAMA_KV_CACHE_TYPE={wl.kv_dtype}", "OLLAMA_FLASH_ATTENTION=1"]
         return shlex.join([*env, "ollama", "run", _ollama_tag(spec, wl, model_input, quant)])
-    source = llama_cpp_source(spec, model, quant, model_input, wl.quant)
-    pull = source.repo if source.tag is None else f"{source.repo}:{source.tag}"
-    words = ["llama-server", "-hf", pull, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
+    file = local_files(spec)  # a local GGUF file: -m FILE (preflight/local_launch.py)
+    if file is not None:
+        load = ["-m", file]
+    else:
+        source = llama_cpp_source(spec, model, quant, model_input, wl.quant)
+        load = ["-hf", source.repo if source.tag is None else f"{source.repo}:{source.tag}"]
+    words = ["llama-server", *load, "-c", str(wl.context * wl.batch), "-np", str(wl.batch)]
     # Every layer (the fit row's gpu_layers None or the block count) is -ngl n_layer + 1: -ngl N offloads
     # the output layer only above N blocks (src/llama-model.cpp load_tensors, act_gpu_layers =
     # min(n_gpu_layers, n_layer + 1); llama_cpp_placement.stages). `-ngl {n_layer}` kept it on the CPU, so
@@ -123,6 +130,10 @@ def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = 
         return (said, source.note) if source.note else (said,)
     if engine != "llama.cpp":
         return ()
+    from llmsize.preflight.local_launch import local_files
+
+    if local_files(spec) is not None:  # `-m FILE`: no repo guessed
+        return ()
     note = llama_cpp_source(spec, _hub_model(spec, model_input), quant, model_input, wl.quant).note
     return (note,) if note else ()
 
@@ -135,9 +146,13 @@ def _hub_model(spec: ModelSpec, model_input: str) -> str:
     catalog's own repo is used (issue 15: `plan` printed `vllm serve Qwen/qwen3:8b`).
     """
     from llmsize.names import parse_name
+    from llmsize.preflight.local_launch import local_files
     from llmsize.specs.catalog import ollama_reference
 
     model = spec.hf_repo or spec.name
+    local = local_files(spec)
+    if local is not None:  # the folder (not its config.json) or the GGUF file, as the engines load them
+        return local
     if "/" in model_input:
         return model_input
     if not model_input or not spec.hf_repo or ollama_reference(model_input) is not None:

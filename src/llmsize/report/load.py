@@ -92,6 +92,14 @@ def _parse(path: Path) -> Any:
         raise ConfigError(f"{path} is not a text file", hint="give a report written with --output") from err
     except OSError as err:
         raise ConfigError(f"cannot read {path}: {err.strerror or err}") from err
+    if path.suffix.lower() in (".html", ".htm") or text.lstrip()[:15].lower() == "<!doctype html>":
+        # `estimate -o r.html` writes a page for a browser; "not valid YAML (line 2) (give a report written
+        # with --output)" answered a page that was (issue 15, newcomer round 12)
+        raise ConfigError(
+            f"{path} is an HTML page (open it in a browser); `llmsize report` reads the .yaml or .json "
+            "document --output writes",
+            hint="write one with e.g. `llmsize estimate MODEL -o report.yaml`",
+        )
     if path.suffix.lower() == ".json":
         try:
             return load_json(text)

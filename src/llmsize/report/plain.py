@@ -215,7 +215,8 @@ class Table:
         def row(cells: list[str], edge: str, bottom: bool = False) -> list[str]:
             if not folds:
                 return [one_line(cells, edge)]
-            stacks = [wrap(c, folds[k]) if k in folds else [c] for k, c in enumerate(cells[: len(widths)])]
+            stacks = [(wrap if bottom else fold_name)(c, folds[k]) if k in folds else [c]
+                      for k, c in enumerate(cells[: len(widths)])]
             height = max(len(stack) for stack in stacks)
             # rich Table._render: the header's cells sit at the bottom of their row, the body's at the top
             stacks = [[""] * (height - len(s)) + s if bottom else s + [""] * (height - len(s))
@@ -279,6 +280,25 @@ def wrap(line: str, width: int) -> list[str]:
             piece = piece[: len(piece) - min(trailing, len(piece) - width)]
         out.append(piece[:width])
     return out
+
+
+def foldable_name(cell: object) -> bool:
+    """A cell fold_name folds: one word of plain text (no space, markup bracket or line break)."""
+    return isinstance(cell, str) and not any(c.isspace() or c == "[" for c in cell)
+
+
+def fold_name(name: str, width: int) -> list[str]:
+    """A name folded at `width` after a hyphen where one falls in the line, else at `width` (a folding
+    column: compare's model names). `Llama-3.1-8B-Instruct` at 20 read "Llama-3.1-8B-Instruc" / "t"
+    (issue 15, newcomer round 12); now "Llama-3.1-8B-" / "Instruct". Both renderers fold with it."""
+    if not foldable_name(name) or width < 1:
+        return wrap(name, max(width, 1))
+    lines: list[str] = []
+    while len(name) > width:
+        cut = name.rfind("-", 0, width) + 1 or width
+        lines.append(name[:cut])
+        name = name[cut:]
+    return [*lines, name]
 
 
 _LEAD = re.compile(r" *(?:[-!] )?")

@@ -473,30 +473,60 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:
         con.print(f"[bold]{escape(line)}[/bold]")
-    warnings = dict.fromkeys(w for r in rows for w in r.row.warnings)
-    for w in warnings:
+    for w in _grouped_warnings([(r.row.gpu, w) for r in rows for w in r.row.warnings]):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(r.row.decode_tokens_per_s for r in rows):
         con.print(_efficiency_line(efficiency))
 
 
+def _grouped_warnings(warnings: Sequence[tuple[str, str]]) -> list[str]:
+    """Each warning once; one that only names its GPU ("T4 has no native bf16: ...", "DGX-Spark: unified
+    memory: ...") once for all the GPUs it is about, their ids listed. `compare gpt-oss-120b --gpus all
+    --engine vllm` printed 117 warnings, most the same sentence for another card (issue 15, newcomer
+    round 12)."""
+    groups: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for gpu, text in warnings:
+        if text.startswith(f"{gpu}: "):
+            key = text[len(gpu) + 2:]
+        elif text.startswith(f"{gpu} "):  # "T4 has no native bf16 ...": the sentence after the id
+            key = "\0" + text[len(gpu):]
+        else:
+            key = text
+        if gpu not in groups.setdefault(key, []):
+            groups[key].append(gpu)
+        texts.setdefault(key, text)
+    out = []
+    for key, gpus in groups.items():
+        if len(gpus) == 1 or key == texts[key]:
+            out.append(texts[key])
+        elif key.startswith("\0"):
+            out.append(f"{', '.join(gpus)}: each{key[1:]}")
+        else:
+            out.append(f"{', '.join(gpus)}: {key}")
+    return out
+
+
 def _sweep_lines(con: Console, rows: Sequence[FitRow], models: Sequence[str] | None = None) -> None:
     """Under a concurrency sweep: the KV pool's cap and where decode turns compute-bound, per GPU."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, int]] = set()
     for i, row in enumerate(rows):
         model = models[i] if models else ""
-        if (model, row.gpu) in seen:
+        if (model, row.gpu, row.count) in seen:
             continue
-        seen.add((model, row.gpu))
-        bound_at = next((r.compute_bound_concurrency for j, r in enumerate(rows)
-                         if r.gpu == row.gpu and (not models or models[j] == model)
-                         and r.compute_bound_concurrency), None)
+        seen.add((model, row.gpu, row.count))
+        # --num-gpus auto sizes each level on the fewest GPUs that hold it: one line per count
+        same = [r for j, r in enumerate(rows) if r.gpu == row.gpu and (not models or models[j] == model)]
+        counts = {r.count for r in same}
+        bound_at = next((r.compute_bound_concurrency for r in same
+                         if r.count == row.count and r.compute_bound_concurrency), None)
         pool = row.kv_pool_bytes is not None  # an engine that pre-allocates its KV pool (vLLM)
         cap = ((f"the KV pool holds at most {row.max_concurrent_seqs:,} sequences at this context" if pool
                 else f"at most {row.max_concurrent_seqs:,} sequences fit at this context")
                if row.max_concurrent_seqs else "not one sequence fits at this context")
         bound = (f"; decode turns compute-bound from ~{bound_at:,} concurrent sequences" if bound_at else "")
-        label = f"{model} on {row.gpu}" if model else row.gpu
+        gpu = f"{row.count}x {row.gpu}" if len(counts) > 1 else row.gpu
+        label = f"{model} on {gpu}" if model else gpu
         _say(con, f"  {label}: {cap}{bound}")
 
 
@@ -538,7 +568,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
             _say(con, f"  {row.gpu}: {row.reason}")
     if sweep:
         _sweep_lines(con, rows)
-    for w in dict.fromkeys(w for row in rows for w in row.warnings if w not in shown_elsewhere):
+    said = [(row.gpu, w) for row in rows for w in row.warnings if w not in shown_elsewhere]
+    for w in _grouped_warnings(said):
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if any(row.decode_tokens_per_s for row in rows):
         con.print("Speeds are estimates from constants calibrated per engine, weight format and device "

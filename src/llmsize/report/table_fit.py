@@ -8,7 +8,7 @@ it fits, and a note names them. --format json/csv and a wider terminal always sh
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -86,7 +86,17 @@ def _fold(table: Table, measured: Table, widths: list[int], folding: list[int], 
         for column in (table.columns[i], measured.columns[i]):
             column.width = narrowed - padding
             column.no_wrap, column.overflow = False, "fold"
+        _fold_cells(table.columns[i], narrowed - padding)
         widths[i] = narrowed
+
+
+def _fold_cells(column: Any, width: int) -> None:
+    """The column's plain names pre-folded after a hyphen (plain.fold_name), as the plain renderer folds
+    them, so both print the same lines; a cell of markup or several lines is left to rich."""
+    from llmsize.report.plain import fold_name, foldable_name
+
+    column._cells = ["\n".join(fold_name(cell, width)) if foldable_name(cell) else cell
+                     for cell in column._cells]
 
 
 def _column_widths(table: Table, console: Console) -> list[int] | None:

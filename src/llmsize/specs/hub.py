@@ -88,6 +88,7 @@ def fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     try:  # HF_ENDPOINT is the user's: a malformed one is said like an unreachable Hub, not a ValueError
         url = urlsplit(endpoint())
         valid = url.scheme in ("http", "https") and bool(url.hostname)
+        _ = url.port  # a port over 65535 or not a number: a ValueError when read (urllib.parse)
         if url.hostname:
             url.hostname.encode("idna")  # a label over 63 characters: UnicodeError, a ValueError
     except ValueError:
@@ -176,6 +177,18 @@ def _token_file_readable() -> None:
         )
 
 
+def _refuse_malformed_token(token: str | None) -> None:
+    """A token goes into the Authorization header, which HTTP sends as ASCII without control characters
+    (RFC 9110 section 5.5): HF_TOKEN=é was a UnicodeEncodeError out of the request, an internal error
+    (issue 15, round 17). Hub tokens are ASCII ("hf_" and letters), so such a token is said to be wrong."""
+    if token is not None and not (token.isascii() and token.isprintable()):
+        raise GatedRepoError(
+            "the Hugging Face token (HF_TOKEN or the one `hf auth login` saved) holds characters no token has"
+            " (non-ASCII or control characters)",
+            hint="set a valid HF_TOKEN or run `hf auth login` again",
+        )
+
+
 def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
     _import_hub()
     from huggingface_hub import HfApi, get_hf_file_metadata, get_token, hf_hub_download, hf_hub_url
@@ -187,6 +200,7 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
         token = get_token()  # HF_TOKEN, else the token `hf auth login` saved; None if neither
     except OSError as err:  # HF_HOME or XDG_CACHE_HOME naming a file: the saved token's folder is not one
         raise HubUnreachableError(f"cannot read the saved Hugging Face token: {err.strerror or err}") from err
+    _refuse_malformed_token(token)
     timeout = timeout_s()
     with _quiet_hub(), _translate_errors(repo_id, rev, has_token=token is not None):
         url = hf_hub_url(repo_id, CONFIG_FILE, revision=rev, endpoint=base)

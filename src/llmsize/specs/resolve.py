@@ -74,8 +74,30 @@ def resolve(
         return spec.model_copy(update={"warnings": (said, *spec.warnings)})
     spec = _from_text(text, revision, offline, trust_remote_code)
     if engine is not None and str(engine) == "ollama":
-        spec = _as_library_tag(spec)
-    return spec
+        return _as_library_tag(spec)
+    pulled = ollama.pull_name(text)  # Ollama spells its libraries in lower case ("DeepSeek-R1": the HF name)
+    return spec if pulled == text or text != text.lower() else _with_library_note(spec, text, pulled)
+
+
+def _with_library_note(spec: ModelSpec, text: str, pulled: str) -> ModelSpec:
+    """A bare name that is both a catalog model and an Ollama library ("deepseek-r1": DeepSeek-R1, 671B in
+    FP8, and what `ollama run deepseek-r1` pulls, deepseek-r1:latest, the 8B distill in Q4_K_M) says which
+    it sized and how to size the other. It was sized as the 671B model without a word (issue 15, newcomer
+    round 12); `--engine ollama` already reads it as the library's latest tag."""
+    try:
+        tagged = _from_name(pulled)
+    except LlmsizeError:
+        return spec
+    from llmsize.specs.params import total_params
+
+    ours, theirs = total_params(spec), total_params(tagged)
+    if (theirs, tagged.weight_format) == (ours, spec.weight_format):
+        return spec  # the name already was the library's tag ("llama3.3")
+    said = (f"{text!r} is sized as the Hugging Face model of that name ({ours / 1e9:,.0f}B, "
+            f"{spec.weight_format.label()}); it is "
+            f"also an Ollama library name: `ollama run {text}` pulls {pulled} ({theirs / 1e9:,.1f}B, "
+            f"{tagged.weight_format.label()}), which `llmsize estimate {pulled}` or --engine ollama sizes")
+    return spec.model_copy(update={"warnings": (*spec.warnings, said)})
 
 
 def _as_library_tag(spec: ModelSpec) -> ModelSpec:

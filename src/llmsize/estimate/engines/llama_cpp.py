@@ -253,6 +253,13 @@ class LlamaCpp(BaseEngine):
         """Builds before PR #15525 grouped each MUL_MAT_ID's tokens on the host (llama_cpp_mmid_host.py)."""
         return self.prefill_expert_loop() and llama_cpp_mmid_host.host_helper(self.build())
 
+    def copies_used_experts_only(self) -> bool:
+        """Builds from PR #15346 copy only the experts a ubatch picked of a host MUL_MAT_ID weight, earlier
+        ones the whole tensor (llama_cpp_op_upload.py)."""
+        from llmsize.estimate.engines.llama_cpp_op_upload import copies_used_experts_only
+
+        return copies_used_experts_only(self.build())
+
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
 
@@ -570,7 +577,9 @@ class LlamaCpp(BaseEngine):
             reason = (
                 f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
                 "lower --gpu-layers (fewer layers on the GPU)"
-                + ("" if est.active_params == est.params else " or raise --n-cpu-moe (more experts in RAM)")
+                # only where the engine takes --n-cpu-moe (Ollama does not: ollama.py reads_options)
+                + ("" if est.active_params == est.params or "n_cpu_moe" not in self.reads_options
+                   else " or raise --n-cpu-moe (more experts in RAM)")
             )
         lines = f.lines if f is not None else ()
         return Budget(

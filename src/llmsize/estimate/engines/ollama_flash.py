@@ -4,7 +4,11 @@ Flash attention changes a prompt's speed under llama.cpp's kernels: without it e
 F32 attention scores and reads them back (llama_cpp_scores.py), which grows with the prompt squared.
 Ollama's default moved three times (ollama/ollama):
 - before v0.12.4: off (envconfig/config.go `FlashAttention = Bool("OLLAMA_FLASH_ATTENTION")`, false
-  unless set);
+  unless set), except gpt-oss from v0.11.8: commit 85ccf7354 ("gptoss: enable flash attention by default",
+  #11996, first tagged v0.11.8) added fs/ggml/ggml.go `GGML.FlashAttention` (`"gptoss", "gpt-oss"`), and
+  v0.11.8's llm/server.go NewLlamaServer sets `fa = true` when it holds ("model wants flash attention"),
+  whatever the variable says, unless a GPU or the model cannot (FlashAttentionSupported,
+  SupportsFlashAttention);
 - v0.12.4 to v0.29: on for the architectures the model's GGUF names in fs/ggml/ggml.go
   `GGML.FlashAttention` (v0.12.4: gpt-oss, qwen3, qwen3moe; the list grew with later releases, v0.24.0
   below), off for the others (llm/server.go: `envconfig.FlashAttention(f.FlashAttention())`);
@@ -16,6 +20,10 @@ from __future__ import annotations
 
 # REFERENCE: ollama/ollama v0.12.4 envconfig/config.go: `BoolWithDefault("OLLAMA_FLASH_ATTENTION")`.
 PER_MODEL_DEFAULT_RELEASE = (0, 12, 4)
+# REFERENCE: ollama/ollama 85ccf7354 (#11996, first in v0.11.8): v0.11.8's llm/server.go turns flash
+# attention on for the architectures fs/ggml/ggml.go GGML.FlashAttention lists: gptoss only, until v0.12.4.
+GPTOSS_ON_RELEASE = (0, 11, 8)
+GPTOSS_MODEL_TYPES: frozenset[str] = frozenset({"gpt_oss"})
 # REFERENCE: ollama/ollama commit 9db4bdbad (v0.30.0): llama-server with `--flash-attn auto`.
 AUTO_RELEASE = (0, 30, 0)
 # REFERENCE: ollama/ollama v0.24.0 fs/ggml/ggml.go GGML.FlashAttention (GGUF general.architecture), as
@@ -51,6 +59,6 @@ def default_flash_attention(release: tuple[int, int, int] | None, model_type: st
     if release is None or release >= AUTO_RELEASE:
         return True
     if release < PER_MODEL_DEFAULT_RELEASE:
-        return False
+        return release >= GPTOSS_ON_RELEASE and model_type in GPTOSS_MODEL_TYPES
     listed = PER_MODEL_ON if release >= LIST_GREW_RELEASE else FIRST_PER_MODEL_ON
     return model_type in listed

@@ -59,6 +59,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     attention_backend_names,
     dsa_cache,
+    rocm_aiter_moe,
     rocm_decode_backend,
     serving_context,
     sglang_dp_attention,
@@ -123,8 +124,10 @@ SPEED_V04 = EngineSpeedProfile(
 SPEED = SPEED_V04.model_copy(update={
     "engine": "sglang", "version": "0.5 series (step and per-layer latency fitted on 0.5.7-0.5.15 rows)",
     "step_fixed_s": 0.05e-3, "gpu_per_layer_s": 0.026e-3, "allreduce_kernel_measured": True,
+    # ROCm images run AITER's block-FP8 fused MoE: a few-token call has a measured floor (rocm_aiter_moe.py).
+    "moe_call_floor_s": rocm_aiter_moe.AITER_FP8_MOE_CALL_FLOOR_S,
     "sources": ("https://github.com/sgl-project/sglang/pull/8731",
-                "https://github.com/sgl-project/sglang/pull/32323")})
+                "https://github.com/sgl-project/sglang/pull/32323", rocm_aiter_moe.SOURCE)})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}
 
 

@@ -155,6 +155,10 @@ class EngineSpeedProfile(Record):
     moe_call_extra_s: float = Field(
         default=0.0, ge=0, description="extra GPU seconds per routed-FFN call of a decode step (vLLM's "
         "untuned default fused_moe tiles; hardware/moe_stream.UNTUNED_MOE_CALL_S)")
+    moe_call_floor_s: dict[str, float] = Field(
+        default_factory=dict, description="decode: fewest GPU seconds one routed-FFN call of FP8 experts "
+        "takes, per '<vendor>-<architecture>' where the engine's fused-MoE kernel is measured there (SGLang "
+        "on CDNA3: AITER's block-FP8 fused MoE, estimate/engines/rocm_aiter_moe.py); absent: no floor")
     kernel_bandwidth: dict[str, float] = Field(
         default_factory=dict, description="achieved / datasheet bandwidth of batch-1 weight kernels keyed "
         "'<kernel family>-<device class>' where the engine's own build streams differently from the shared "

@@ -303,9 +303,11 @@ def spec_from_hf_config(
             provenance=provenance,
             warnings=tuple(warnings),
         )
-        from llmsize.specs.params import total_params
+        from llmsize.specs.params import mtp_params, total_params
 
-        params = total_params(spec)
+        # with the MTP layers the checkpoint stores: num_nextn_predict_layers 10^6 was 1.3e16 parameters
+        # "in the checkpoint", said as a result (issue 15, round 17)
+        params = total_params(spec) + mtp_params(spec)
         if params > MAX_CONFIG_PARAMS:
             raise ConfigError(
                 f"config.json ({model_type or 'no model_type'}) describes {params:.3g} parameters, more than "
