@@ -50,3 +50,12 @@ def test_only_nvidia_int8_mma_parts_take_the_rule() -> None:
     assert tiles.tile_cols_max("nvidia", "ampere", 128) == 128
     assert tiles.tile_cols_max("nvidia", "volta", 128) == 0  # cuBLAS from 64 columns
     assert tiles.tile_cols_max("amd", "rdna3", 128) == 0  # picks against per-expert tokens since PR #24546
+
+
+def test_builds_before_pr_15525_size_the_tile_to_every_routed_row() -> None:
+    # Before: ncols_y = ne12 x n_expert_used = 64 x 6 = 384 -> 128-wide tiles; from the PR: 64 -> 64.
+    assert tiles.mmq_x_for(tiles.width_columns(64, 6, host_grouped=True)) == 128
+    assert tiles.mmq_x_for(tiles.width_columns(64, 6, host_grouped=False)) == 64
+    # So at -ub 64 the older build's experts fill half as much of their tiles.
+    old = tiles.expert_tile_rate(64, 6 / 64, width_cols=tiles.width_columns(64, 6, True))
+    assert old == pytest.approx(tiles.expert_tile_rate(64, 6 / 64) / 2, rel=1e-6)

@@ -800,7 +800,11 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
             + wide * _attention_scale(inputs, gpu, c, matmul_rate, wide=True))
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
     # On ggml-cuda's MMQ each expert pays whole tiles of the ubatch's width (llama_cpp_mmq_tiles.py).
-    rate = (mmq_tiles.expert_tile_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_tile_max_cols)
+    # Builds before PR #15525 (host-grouped ids; Ollama's vendored copies too) size it to tokens x k.
+    width = mmq_tiles.width_columns(min(chunk, tokens), inputs.experts_per_token,
+                                    inputs.prefill_host_helper or inputs.prefill_moe_host_s > 0)
+    rate = (mmq_tiles.expert_tile_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_tile_max_cols,
+                                       width)
             if c.expert_tile_max_cols
             else expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens))
     routed = min(inputs.routed_active_params, inputs.active_params)

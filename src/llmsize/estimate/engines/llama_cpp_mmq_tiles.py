@@ -2,10 +2,12 @@
 
 REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_mul_mat_q, ids branch: the grouped MUL_MAT_ID call
 passes `ncols_max = ne12`, the ubatch's token count, not the tokens one expert gets (NVIDIA builds
-to date; only RDNA3/RDNA4 later pick against `ne12 * n_expert_used / ne02`, the `ncols_opt` of
-PR #24546). mmq.cuh mul_mat_q_case then steps mmq_x up from 8 to get_mmq_x_max_host (128 with
-Turing-class int8 MMA), keeping a width only where mmq_get_granularity_host divides it (16 from 48
-on, else 8), and keeps the narrowest width that gives the fewest ceil(ncols_max / mmq_x) tiles.
+to date, the current master's `ncols_opt = ne12` included; only RDNA3/RDNA4 pick against
+`ne12 * n_expert_used / ne02`, PR #24546 / #28552; PR #26977, per-expert widths on Ampere-Blackwell,
+is still open). Builds before PR #15525 sized it against ne12 x n_expert_used (width_columns).
+mmq.cuh mul_mat_q_case then steps mmq_x up from 8 to get_mmq_x_max_host (128 with Turing-class
+int8 MMA), keeping a width only where mmq_get_granularity_host divides it (16 from 48 on, else 8),
+and keeps the narrowest width that gives the fewest ceil(ncols_max / mmq_x) tiles.
 The kernel (mul_mat_q with expert_bounds) then walks each expert's own tokens in tiles of that
 width: a tile's math is the full mmq_x columns whatever it holds, and a tile past the expert's last
 token is skipped. So one expert with n tokens costs ceil(n / mmq_x) x mmq_x columns, and an expert
@@ -76,15 +78,31 @@ def expected_padded_columns(chunk: int, share: float, mmq_x: int) -> float:
     return total
 
 
-def expert_tile_rate(chunk: int, share: float, mmq_x_max: int = MMQ_X_MAX_MMA) -> float:
+def expert_tile_rate(chunk: int, share: float, mmq_x_max: int = MMQ_X_MAX_MMA, width_cols: int = 0) -> float:
     """Rate of a chunk's routed-expert GEMMs relative to a dense GEMM of the same chunk (<= 1).
 
-    Both run the width mmq_x_for(chunk) picks; the dense one fills ceil(chunk / mmq_x) tiles with the
-    chunk's tokens, each expert only its share of them (module docstring).
+    The expert GEMMs run the width mmq_x_for(width_cols) picks (the chunk's tokens, or before PR #15525
+    its tokens x experts used: width_columns), the dense one mmq_x_for(chunk); the dense one fills
+    ceil(chunk / mmq_x) tiles with the chunk's tokens, each expert only its share of them.
     """
     if chunk <= 0 or share <= 0:
         return 1.0
-    mmq_x = mmq_x_for(chunk, mmq_x_max)
-    dense_fill = chunk / padded_columns(chunk, mmq_x)
-    expert_fill = chunk * min(1.0, share) / expected_padded_columns(chunk, min(1.0, share), mmq_x)
+    share = min(1.0, share)
+    dense_x = mmq_x_for(chunk, mmq_x_max)
+    expert_x = mmq_x_for(width_cols or chunk, mmq_x_max)
+    dense_fill = chunk / padded_columns(chunk, dense_x)
+    expert_fill = chunk * share / expected_padded_columns(chunk, share, expert_x)
     return min(1.0, expert_fill / dense_fill)
+
+
+def width_columns(chunk: int, experts_used: int, host_grouped: bool) -> int:
+    """The column count mul_mat_q_case sizes an expert GEMM's tile against.
+
+    REFERENCE: builds before PR #15525 (2025-08-23, "sets a tighter bound for the maximum number of
+    columns that the kernel selection logic is optimizing for"), e.g. the llama.cpp Ollama v0.11 vendored
+    (ollama/ollama ml/backend/ggml/ggml/src/ggml-cuda/mmq.cuh mul_mat_q_case: ntiles_x from
+    args.ncols_y, which mmq.cu sets to ne_get_rows = ne12 x n_expert_used), chose it against every
+    routed row of the ubatch; from that PR on, against ncols_max = ne12, the ubatch's tokens. The same PR
+    moved the grouping from the host to the device, so `host_grouped` marks the older builds.
+    """
+    return chunk * max(1, experts_used) if host_grouped else chunk
