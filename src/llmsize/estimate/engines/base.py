@@ -132,6 +132,7 @@ class EngineModel(Protocol):
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
+    def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
     def auto_gpu_layers(
@@ -383,6 +384,12 @@ class BaseEngine:
         own = (cls.place_weights is BaseEngine.place_weights and cls.figures is BaseEngine.figures
                and cls.budget is BaseEngine.budget)
         return device_weights if own else 0
+
+    def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool:
+        """True when budget() cannot fit on a card of `total_bytes` whatever the estimate says (a
+        layout search then skips estimating it; issue 15). No engine of this class knows that early."""
+        del spec, total_bytes
+        return False
 
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""
