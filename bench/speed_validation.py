@@ -2008,6 +2008,38 @@ FINDINGS = (
     "Strix Halo MiniMax-M2.7 Q3_K_S HIP +57% (Vulkan +17%): HIP's packed-dot code generation on gfx1151 "
     "(ROCm/ROCm#6409), as before. (4) RTX 3090 gpt-oss-20b at 4K context +56% (llnodes-hwc-001): a "
     "secondary source with no harness stated; the same model's R9700 llama-bench row is +8%.",
+    "Prompt with weights in host RAM (issue 11, opoffload pass; no table row has --gpu-layers, "
+    "--n-cpu-moe or -ot, so no row moved). (1) With op offload a ubatch of 32+ tokens copies each host "
+    "weight to the GPU and runs its op there (ggml-backend.cpp ggml_backend_sched_compute_splits); a host"
+    " MUL_MAT_ID weight went whole before ggml-org/llama.cpp#15346 (2025-08-20; Ollama's vendored ggml "
+    "from v0.12.4) and as every expert any token of the ubatch picked after it "
+    "(estimate/engines/llama_cpp_op_upload.py): about all of them at 512 tokens, where the upload had "
+    "counted one token's k of E. PR #15346's own llama-bench table (gpt-oss-20b MXFP4, -ot exps=CPU, "
+    "pp2048, GPU not named; master: ub 128 124.24, ub 512 502.73, ub 2048 1629.92 t/s) scales with the "
+    "ubatch as a per-ubatch whole upload does: llmsize's ratios 3.83 and 3.47 against 4.05 and 3.24 (3.16"
+    " and 2.26 before; tests/golden/test_speed_cpu_experts_published.py); on an RTX 4090 its ub 512 "
+    "prompt moved from 5,885 to 1,177 t/s. (2) Ollama's Go engine built its scheduler with op_offload "
+    "false from v0.7.0 to v0.12.7 (ml/backend/ggml/ggml.go New; afaf7ce8c turned it on in v0.12.8, fixing"
+    " ollama#12037's 3-10x slower prompts): the host blocks' prompt runs on the CPU at 2.4 TFLOP/s, the "
+    "mainline llama.cpp pp512 of a Ryzen-7950X (ik_llama.cpp#533: Q4_0 LLaMA-3.1-8B, 170 t/s; "
+    "hardware/host_prompt.py); gpt-oss:20b on an 8 GB RTX 4060 at v0.11.4 (12 of 24 blocks on the GPU) "
+    "now prefills 2,048 tokens at 536 t/s, not 1,457. llama.cpp's --no-op-offload takes the same path. "
+    "Not modelled: routing skew (real prompts pick fewer experts than uniform routing: the PR's ub 128 "
+    "1.63x gain from copying only the used ones is not reproduced), and the op-offload copies Ollama's "
+    "compute buffer still counts for those Go-engine releases (llama_cpp_op_offload.stage_copies).",
+    "Unsloth UD-Q8_K_XL files of hybrid models (issue 11 / 15, udquant2 pass). specs/unsloth.py now sizes"
+    " a hybrid model's UD-Q8_K_XL file with attention and linear-attention/SSM tensors at BF16 (Unsloth's"
+    " Qwen3.5 GGUF analysis: attn_* and ssm_out left in higher precision), the rest Q8_0: against "
+    "llama-bench's size, Qwen3.6-27B 33.31 GiB -20.1% -> -1.1%, Qwen3.6-35B-A3B 35.80 -4.0% -> -0.9%, "
+    "Qwen3.5-9B 12.07 -26.6% -> -11.5%. Decode rows read those bytes: Strix Halo Qwen3.6-27B / 35B-A3B "
+    "tg128 +8.0 / +5.4% (ROCm) and +12.7 / +8.2% (Vulkan) -> -11.8 / -18.3% and -8.2 / -16.7%; Arc B70 "
+    "Qwen3.5-9B SYCL +29.4% -> +9.6%, Vulkan +140.9% -> +103.2%; llama.cpp held-out median 10.3% -> "
+    "10.4%. Seen, not changed: on Strix Halo, 8-bit decode rows whose bytes are right sit slow as well: "
+    "Llama-3.3-70B UD-Q8_K_XL (strix-halo-kyuz0-006) -1.9% and gemma-4-31B UD-Q8_K_XL -1.8% (ROCm) / "
+    "-3.3% (Vulkan) while their Q8_0 stand-ins are 7.7% and 6.8% under llama-bench's sizes (75.65 vs "
+    "69.82 GiB, 32.60 vs 30.38; Unsloth states no rule for non-hybrid Q8_K_XL files), so sized right they"
+    " too would be ~8-10% slow; the hybrid rows now join them. That is the decode share's, not the "
+    "sizes'; no constant was refitted.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

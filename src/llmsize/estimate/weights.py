@@ -33,7 +33,7 @@ from llmsize.specs.models import (
     WeightFormat,
 )
 from llmsize.specs.params import ParamGroup, param_inventory
-from llmsize.specs.unsloth import low_bit_moe_format, nearest_ftype_text
+from llmsize.specs.unsloth import hybrid_q8_format, low_bit_moe_format, nearest_ftype_text
 from llmsize.units import Dtype, bytes_per_element
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
@@ -126,6 +126,9 @@ def _effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tupl
                 # --quant UD-IQ1_S on a MoE: Unsloth's low-bit rule; --quant IQ1_S on a UD name: plain
                 fmt, moe_note = low_bit_moe_format(spec, fmt, dynamic=ud_note is not None)
                 notes.extend([moe_note] if moe_note else [])
+                # --quant UD-Q8_K_XL on a hybrid model: attention and mixers at BF16 (specs/unsloth.py)
+                fmt, hybrid_note = hybrid_q8_format(spec, fmt, wl.quant if ud_note else "")
+                notes.extend([hybrid_note] if hybrid_note else [])
                 # a GGUF file named by --quant loads as the engine loads a GGUF checkpoint: transformers
                 # dequantizes it (load_format), which `--quant Q4_K_M --engine transformers` skipped
                 # and sized at 4.8 bits a weight (issue 15, newcomer round 10)

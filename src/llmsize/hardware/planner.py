@@ -24,6 +24,7 @@ from llmsize.hardware.fewer_gpus import fewer_gpus_layout
 from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.host_upload import host_flops, prompt_upload_bytes
 from llmsize.hardware.layout import (
     AUTO_COUNTS,
     GPUS_PER_NODE,
@@ -384,8 +385,11 @@ class Planner:
             routed = inputs.routed_weight_bytes_per_gpu
             routed = (max(0, routed - host_w) if cpu_moe and not partial
                       else int(routed * on_gpu / max(1, inputs.weight_bytes_per_gpu)))
+            upload = prompt_upload_bytes(self.spec, wl, inputs, host_w, experts_only=cpu_moe and not partial)
+            on_cpu = host_flops(self.spec, wl, inputs, host_read, partial)
             inputs = inputs.model_copy(update={
                 "host_weight_bytes": host_read, "host_kv_bytes": host_kv,
+                "host_upload_bytes": upload, "host_prompt_flops": on_cpu,
                 "active_weight_bytes_per_gpu": max(0, inputs.active_weight_bytes_per_gpu - host_read),
                 "weight_bytes_per_gpu": on_gpu, "routed_weight_bytes_per_gpu": routed})
         return inputs

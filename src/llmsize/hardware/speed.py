@@ -44,6 +44,7 @@ from llmsize.hardware.encoder_time import encoder_note, encoder_seconds
 from llmsize.hardware.expert_parallel import dispatch_combine_seconds, step_weight_reads
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.head_params import matmul_param_tokens
+from llmsize.hardware.host_prompt import host_prompt_note, host_prompt_seconds
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import (
     fused_moe_stream_fraction,
@@ -248,6 +249,13 @@ class SpeedInputs(Record):
     host_weight_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: weights of the layers kept in host RAM (read by the CPU)")
     host_kv_bytes: int = Field(default=0, ge=0, description="llama.cpp: those layers' KV cache, in host RAM")
+    host_upload_bytes: int | None = Field(
+        default=None, ge=0, description="llama.cpp op offload: host weights each prompt ubatch copies to the "
+        "GPU (a host MUL_MAT_ID weight's experts, not only a token's picks: llama_cpp_op_upload.py); None: "
+        "host_weight_bytes")
+    host_prompt_flops: float = Field(
+        default=0.0, ge=0, description="prompt FLOPs of the host-resident weights where the engine runs them "
+        "on the CPU (no op offload: Ollama's Go engine v0.7.0-v0.12.7, --no-op-offload); 0: on the GPU")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
     wave_prefill_runs: tuple[tuple[int, int], ...] = Field(
@@ -308,6 +316,7 @@ class SpeedInputs(Record):
     decode_attention: str = Field(
         default="", description="the decode-attention kernel the engine picks where its KV "
         "rate is priced apart, and why (estimate/engines/rocm_decode_backend.py; empty: the fitted share)")
+    sampling_note: str = Field(default="", description="what the sampler sampling_s prices does each token")
     sampling_s: float = Field(
         default=0.0, ge=0, description="CPU seconds each decode step spends sampling after its logits, "
         "before the next step can start (Ollama's repeat-penalty scan: estimate/engines/ollama_sampling.py)")
@@ -425,7 +434,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                           if inputs.expert_pick_share and inputs.kernel == "fp8" else 0.0),
         kv_traffic_factor=kv_factor,
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
-        moe_gather_traffic=(batched_mm.GATHER_COPY_PASSES if prof.moe_batched_mm
+        moe_gather_traffic=(batched_mm.gather_passes(inputs.kernel) if prof.moe_batched_mm
                             and inputs.layer_parts.get("moe_ffn", 0) and inputs.expert_pick_share else 0.0),
         decode_attention=inputs.decode_attention,
         sampling_s=inputs.sampling_s,
@@ -807,8 +816,13 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     per_chunk = c.step_fixed_s + max(inputs.num_layers * c.launch_per_layer_s,
                                      _layer_latency(inputs, c)) + c.moe_loop_s
     comm_s = _allreduce_seconds(inputs, gpu, tokens, c) + _moe_gather_seconds(inputs, gpu, c, tokens)
-    if inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
-        comm_s += chunks * inputs.host_weight_bytes / c.upload_bytes_per_s
+    # Op offload copies the host weights to the GPU each ubatch, a MoE block's picked experts included
+    # (llama_cpp_op_upload.py); without it the CPU runs those blocks (hardware/host_prompt.py).
+    upload = inputs.host_weight_bytes if inputs.host_upload_bytes is None else inputs.host_upload_bytes
+    if inputs.host_prompt_flops and inputs.host_weight_bytes and c.upload_bytes_per_s:
+        comm_s += host_prompt_seconds(inputs.host_prompt_flops, upload, chunks, c.host_bandwidth_bytes_per_s)
+    elif inputs.host_weight_bytes and c.upload_bytes_per_s and min(chunk, tokens) >= OFFLOAD_MIN_BATCH:
+        comm_s += chunks * upload / c.upload_bytes_per_s
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
@@ -919,10 +933,12 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
         notes.append(_host_note(c, gpu, eff))
+    if inputs.host_prompt_flops and inputs.host_weight_bytes and c.upload_bytes_per_s:
+        notes.append(host_prompt_note(inputs.host_prompt_flops))
     if inputs.sampling_s:
-        notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: a repeat penalty "
-                     "makes llama.cpp's penalties sampler probe every vocabulary entry (Ollama's default "
-                     "repeat_penalty 1.1 before v0.32.10; estimate/engines/ollama_sampling.py)")
+        what = inputs.sampling_note or "the engine's sampler"
+        notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: {what} "
+                     "(estimate/engines/ollama_sampling.py)")
     if inputs.prefill_moe_host_s and inputs.layer_parts.get("moe_ffn") and gpu.vendor != "apple":
         notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
                      "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")

@@ -108,6 +108,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         unfused_kv_read_factor=engine_for(wl).decode_kv_read_factor(spec),
         decode_attention=engine_for(wl).decode_attention(spec),
         sampling_s=engine_for(wl).sampling_seconds(spec),
+        sampling_note=engine_for(wl).sampling_note(spec),
         prefill_moe_host_s=engine_for(wl).prefill_moe_host_seconds(spec),
         encoder_flops=encoder_flops,
         encoder_attention_flops=encoder_attention,

@@ -28,6 +28,22 @@ GiB) -> 140.8 (+0.4%; every tensor at IQ1_S's rules: 134.9, -3.8%); DeepSeek-V3.
 247.8 (-3.2%; plain Q2_K: 244.1, -4.7%). These tensors are the ones read for every token, so decode
 reads more bytes than the plain type's rules say. Not modeled: which routed experts Unsloth also raises
 (GLM-4.6's UD-IQ1_M is 107 GB on the Hub, 85 GB by this rule).
+
+A second published rule, for hybrid models: Unsloth's Qwen3.5 analysis (https://unsloth.ai/docs/models/
+qwen3.5/gguf-benchmarks: "Quantizing any attn_* is especially sensitive for hybrid architectures, and so
+leaving them in higher precision works well"; "Quantizing ssm_out (Mamba layers) is not a good idea").
+Above Q8_0 the only higher precision is 16-bit, so a UD-Q8_K_XL file of a hybrid model (linear-attention
+or Mamba mixers beside attention) keeps every attention and mixer tensor at BF16 and the FFNs/experts,
+embeddings and output at Q8_0. Check (llama-bench's "size" column in GiB, kyuz0's toolbox logs, each
+cited in tests/golden/test_unsloth_dynamic_sizes.py; the text GGUF, as `--engine llama.cpp` sizes it):
+Qwen3.6-27B 33.31 (Q8_0's rules: -20.1%, this rule: -1.1%), Qwen3.6-35B-A3B 35.80 (-4.0% -> -0.9%),
+Qwen3-Next-80B-A3B 86.68 (-8.9% -> -7.3%), Nemotron-3-Nano-30B-A3B 37.66 (-17.0% -> -14.6%), Qwen3.5-9B
+12.07 (-26.6% -> -11.5%): Unsloth raises more in the last three (which tensors, no public page says).
+For non-hybrid models Unsloth states no rule for Q8_K_XL; their files sit 0-13% above Q8_0's rules
+(Llama-3.3-70B 75.65 GiB against 69.82, gemma-4-26B-A4B 25.94 against 25.00) and stay sized as Q8_0.
+The rule is not carried down to the dense hybrids' lower XL types: attention and mixers at Q8_0 put
+Qwen3.6-27B UD-Q4_K_XL at 18.46 GiB against llama-bench's 16.39 (Q4_K_M's rules: 15.40); the hybrid
+MoE Q4_K_XL files have their own rule (specs/unsloth_hybrid_moe.py).
 """
 
 from __future__ import annotations
@@ -62,6 +78,13 @@ _LOW_BIT_MOE_NOTE = (
     "Unsloth's dynamic MoE quants keep all but the routed experts at 4-6 bits (unsloth.ai/blog/"
     "deepseekr1-dynamic): attention, dense layers, embeddings and output sized with Q4_K_M's rules, "
     "shared experts Q6_K, routed experts {ftype}"
+)
+
+# Unsloth's hybrid-model rule at 8 bits (docstring): attention and linear-attention/SSM mixers in 16 bit.
+_HYBRID_Q8_PINS = (("attn.*", "BF16"), ("mixer.*", "BF16"))
+_HYBRID_Q8_NOTE = (
+    "Unsloth keeps a hybrid model's attention and linear-attention/SSM tensors in higher precision "
+    "(unsloth.ai/docs/models/qwen3.5/gguf-benchmarks): UD-Q8_K_XL sized with those at BF16, the rest Q8_0"
 )
 
 _UD_MARK = re.compile(r"(?:^|[-_.:/])ud(?=[-_.])", re.IGNORECASE)
@@ -133,7 +156,26 @@ def with_nearest_ftype(spec: ModelSpec, name: str) -> ModelSpec:
     new_fmt = fmt.model_copy(update={"gguf_type": nearest or ftype})
     warnings = spec.warnings if note in spec.warnings else (*spec.warnings, note)
     spec = spec.model_copy(update={"weight_format": new_fmt, "warnings": warnings})
-    return with_low_bit_moe_pins(spec)
+    return with_hybrid_q8_pins(with_low_bit_moe_pins(spec), ftype)
+
+
+def with_hybrid_q8_pins(spec: ModelSpec, ftype: str) -> ModelSpec:
+    """`spec` (an Unsloth Dynamic GGUF labelled `ftype`) with the hybrid rule for Q8_K_XL files."""
+    fmt, note = hybrid_q8_format(spec, spec.weight_format, ftype)
+    if note is None or note in spec.warnings:
+        return spec
+    return spec.model_copy(update={"weight_format": fmt, "warnings": (*spec.warnings, note)})
+
+
+def hybrid_q8_format(spec: ModelSpec, fmt: WeightFormat, label: str) -> tuple[WeightFormat, str | None]:
+    """`fmt` with attention and mixers at BF16 when `label` is Unsloth's Q8_K_XL on a hybrid model, else
+    without those pins (`--quant Q8_0` on a UD-Q8_K_XL name is llama.cpp's own Q8_0 file)."""
+    kept = tuple(pin for pin in fmt.gguf_tensor_types if pin not in _HYBRID_Q8_PINS)
+    label = label.upper().removeprefix("UD-").removeprefix("UD_")
+    if label != "Q8_K_XL" or fmt.quant != QuantMethod.GGUF or not spec.is_hybrid:
+        return fmt.model_copy(update={"gguf_tensor_types": kept}), None
+    pinned = fmt.model_copy(update={"gguf_tensor_types": (*kept, *_HYBRID_Q8_PINS)})
+    return pinned, _HYBRID_Q8_NOTE
 
 
 def with_low_bit_moe_pins(spec: ModelSpec) -> ModelSpec:

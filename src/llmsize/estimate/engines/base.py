@@ -145,6 +145,9 @@ class EngineModel(Protocol):
     def decode_attention(self, spec: ModelSpec) -> str: ...
     def sampling_seconds(self, spec: ModelSpec) -> float: ...
     def prefill_moe_host_seconds(self, spec: ModelSpec) -> float: ...
+    def sampling_note(self, spec: ModelSpec) -> str: ...
+    def host_ops_offloaded(self, spec: ModelSpec) -> bool: ...
+    def copies_used_experts_only(self) -> bool: ...
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak: ...
     def overhead(self, spec: ModelSpec, wl: Workload, allocated: int, rs: Resolved) -> Overhead: ...
     def figures(
@@ -463,6 +466,22 @@ class BaseEngine:
         """Seconds each MoE layer's expert mat-muls wait on the host in a prompt ubatch (CUDA/ROCm)."""
         del spec
         return 0.0
+
+    def sampling_note(self, spec: ModelSpec) -> str:
+        """What the sampler does on the CPU each token, where sampling_seconds counts any (else empty)."""
+        del spec
+        return ""
+
+    def host_ops_offloaded(self, spec: ModelSpec) -> bool:
+        """Whether a prompt's ops on host-resident weights run on the GPU (ggml's op offload,
+        llama_cpp_op_offload.py); False: on the CPU."""
+        del spec
+        return self.wl.op_offload
+
+    def copies_used_experts_only(self) -> bool:
+        """Whether op offload copies only the experts a ubatch picked of a host MUL_MAT_ID weight
+        (llama_cpp_op_upload.py); False: the whole tensor."""
+        return True
 
     def auto_gpu_layers(self, est: Estimate, usable: int, num_layers: int,
                         spec: ModelSpec | None = None,

@@ -253,6 +253,13 @@ class LlamaCpp(BaseEngine):
         """Builds before PR #15525 grouped each MUL_MAT_ID's tokens on the host (llama_cpp_mmid_host.py)."""
         return self.prefill_expert_loop() and llama_cpp_mmid_host.host_helper(self.build())
 
+    def copies_used_experts_only(self) -> bool:
+        """Builds from PR #15346 copy only the experts a ubatch picked of a host MUL_MAT_ID weight, earlier
+        ones the whole tensor (llama_cpp_op_upload.py)."""
+        from llmsize.estimate.engines.llama_cpp_op_upload import copies_used_experts_only
+
+        return copies_used_experts_only(self.build())
+
     def n_ctx(self) -> int:
         return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
 

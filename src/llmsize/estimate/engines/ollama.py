@@ -43,7 +43,9 @@ from llmsize.estimate.engines import (
     llama_cpp_scores,
     ollama_estimator_graph,
     ollama_gdn,
+    ollama_op_offload,
     ollama_recurrent,
+    ollama_sampling,
     server_releases,
 )
 from llmsize.estimate.engines import ollama_mmid_copies as mmid_copies
@@ -437,6 +439,23 @@ class Ollama(LlamaCpp):
         estimate/engines/ollama_sampling.py."""
         library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
+
+    def sampling_note(self, spec: ModelSpec) -> str:
+        """What this release's sampler does each token (ollama_sampling.sampling_note)."""
+        library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
+        return ollama_sampling.sampling_note(self.release(), library, spec.model_type)
+
+    def host_ops_offloaded(self, spec: ModelSpec) -> bool:
+        """The Go engine of v0.7.0-v0.12.7 built its scheduler without op offload: a host block's prompt
+        runs on the CPU (ollama_op_offload.py); the llama runner and llama-server keep llama.cpp's default."""
+        release = self.release()
+        if release is not None and runs_go_engine(release, spec.model_type):
+            return ollama_op_offload.go_engine_offloads_ops(release)
+        return super().host_ops_offloaded(spec)
+
+    def copies_used_experts_only(self) -> bool:
+        """The vendored ggml copies only the picked experts from v0.12.4 on (ollama_op_offload.py)."""
+        return ollama_op_offload.copies_used_experts_only(self.release())
 
     def prefill_moe_host_seconds(self, spec: ModelSpec) -> float:
         """v0.6.8-v0.12.3's copies grouped each prompt ubatch's routed tokens on the host, two syncs a

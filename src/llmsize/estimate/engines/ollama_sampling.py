@@ -107,3 +107,17 @@ def sampling_seconds(
     penalty = vocab * PENALTY_PROBE_S if penalty_scan(release, library, model_type) else 0.0
     own_runner = release is not None and release < GO_ENGINE_RELEASES[1]  # before llama-server (v0.30)
     return (vocab * TOP_K_PASS_S if own_runner else 0.0) + penalty
+
+
+def sampling_note(release: tuple[int, int, int] | None, library: str, model_type: str) -> str:
+    """What the sampler sampling_seconds prices does each token, in words (empty where it prices nothing)."""
+    own_runner = release is not None and release < GO_ENGINE_RELEASES[1]
+    top_k = "picks its top 40 out of every vocabulary entry" if own_runner else ""
+    if runs_go_engine(release, model_type):
+        return f"Ollama's Go sampler {top_k} (no repeat penalty: it keeps no token history)"
+    if not penalty_scan(release, library, model_type):
+        return f"Ollama's sampler {top_k}" if top_k else ""
+    why = (f"the {library} library pins a penalty" if library in PINNED_ON
+           else "Ollama's default repeat_penalty 1.1 before v0.32.10")
+    scan = f"llama.cpp's penalties sampler probes every vocabulary entry ({why})"
+    return f"Ollama's sampler {top_k}, and {scan}" if top_k else f"Ollama's sampler: {scan}"

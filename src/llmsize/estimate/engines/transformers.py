@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
-from llmsize.estimate.engines import server_releases, transformers_autogptq_int8, transformers_wrappers
+from llmsize.estimate.engines import (
+    server_releases,
+    transformers_autogptq_int8,
+    transformers_fp8_linear,
+    transformers_wrappers,
+)
 from llmsize.estimate.engines.base import BaseEngine
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import SCALAR_COPY_SHARE
@@ -114,7 +119,12 @@ SPEED = SPEED_V4.model_copy(update={
     "kv_gqa_copies": False, "kv_copy_share": 1.0,  # PyTorch 2.8+ (constraints.txt: 2.13): vector copies
     "moe_expert_loop": False,  # 5.x: experts as 3-D tensors behind the experts interface
     "moe_batched_mm": True,  # generate decodes them with batched_mm (transformers_batched_mm.py)
-    "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",)})
+    # 5.x's FP8 linear: one fused Triton launch and no torch.cuda.synchronize (4.51's 1.3 ms a layer
+    # came from act_quant + matmul + a sync per linear); counted in transformers_fp8_linear.
+    "kernel_launch_per_layer_s": {**SPEED_V4.kernel_launch_per_layer_s,
+                                  "fp8": transformers_fp8_linear.launch_per_layer()},
+    "sources": ("https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/sdpa_attention.py",
+                "https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/integrations/finegrained_fp8.py")})
 # transformers 4.35-4.48 load GPTQ checkpoints only through optimum + auto-gptq (4.46
 # quantizers/quantizer_gptq.py: required_packages ["optimum", "auto_gptq"]; GPTQModel from 4.49) and
 # AWQ ones through AutoAWQ's WQLinear_GEMM (integrations/awq.py replace_with_awq_linear): the setup of

@@ -21,7 +21,7 @@ performant than 'grouped_mm' on smaller inputs"). Read from the 5.23.0 wheel (co
 
 from __future__ import annotations
 
-from llmsize.estimate.engines import transformers_wrappers
+from llmsize.estimate.engines import transformers_fp8_linear, transformers_wrappers
 
 ROUTER_CALLS = 9
 EXPERT_CALLS = 19
@@ -41,6 +41,13 @@ def launch_per_layer(routed_layers: int, num_layers: int, launch_per_layer_s: fl
         return 0.0
     per_call = transformers_wrappers.per_call_s(launch_per_layer_s)
     return routed_layers * extra_calls() * per_call / num_layers
+
+
+def gather_passes(kernel: str) -> float:
+    """Extra passes over each picked expert's bytes on the decode path of weight kernel `kernel`: the
+    16-bit gather's read and write; none for FP8, whose batched Triton kernel reads the experts in place
+    (transformers_fp8_linear.copies_experts)."""
+    return GATHER_COPY_PASSES if transformers_fp8_linear.copies_experts(kernel) else 0.0
 
 
 def gather_bytes(routed_weight_bytes: int, pick_share: float, tokens: int, passes: float) -> float:
