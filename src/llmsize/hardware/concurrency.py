@@ -106,7 +106,11 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     fits = one.fits and (cap is None or level <= cap)
     wl = base.workload(layout, batch=level)
     speed = base.speed(gpu, layout, base.estimate(wl), wl) if fits else None
-    update: dict[str, object] = {"concurrency": level, "fits": fits}
+    # The headroom along the pool's rule, as the engine budgets `level` sequences (the figure --batch
+    # LEVEL prints): what they leave of the pool, negative where they exceed it. The level-1 row's
+    # margin on every level read "2.6 GiB" next to "no" (issue 15, poolview).
+    update: dict[str, object] = {"concurrency": level, "fits": fits,
+                                 "headroom_bytes": _level_headroom(base, gpu, layout, level)}
     if speed is not None:
         tokens = speed.aggregate_tokens_per_s or speed.decode_tokens_per_s
         per_hour, per_mtok = plan_cost(gpu, one.count, tokens)
@@ -133,6 +137,14 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
                                 f"which holds {cap:,}")
     return one.model_copy(update=update)
+
+
+def _level_headroom(base: Planner, gpu: GpuSpec, layout: Layout, level: int) -> int:
+    """The engine's headroom for `level` sequences on `gpu` (its GPU defaults applied, as the level-1
+    row's): the pool less what they fill of it (vllm_budget.py `kv_budget`, sglang.py `_pool_budget`)."""
+    sub = base.for_gpu(gpu)
+    wl = sub.workload(layout, batch=level)
+    return sub.budget(gpu, wl).headroom_bytes
 
 
 def _level_row(planner: Planner, gpu: GpuSpec, level: int, num_gpus: int | None, limits: bool,

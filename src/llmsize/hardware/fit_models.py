@@ -46,7 +46,7 @@ class FitRow(Record):
     max_concurrent_seqs: int | None = Field(
         default=None, description="vLLM: sequences of the full context its KV-block pool holds"
     )
-    kv_pool_bytes: int | None = Field(default=None, description="vLLM: memory left for KV-cache blocks")
+    kv_pool_bytes: int | None = Field(default=None, description="vLLM / SGLang: memory left for the KV pool")
     gpu_layers: int | None = Field(default=None, description="llama.cpp: layers that fit on the GPU")
     total_layers: int | None = None
     warnings: tuple[str, ...] = ()

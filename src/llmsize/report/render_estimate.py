@@ -281,15 +281,25 @@ def _gpus(report: Report, console: Console) -> None:
         # an engine that budgets a share of the card (vLLM's --gpu-memory-utilization) counts less than the
         # whole GPU's peak: "Total: 17.46 GiB" over a row of 16.3 read as two answers (issue 15, round 8)
         visible = row.visible_memory_bytes or 0
-        if (row.count != 1 or row.engine in said or not row.usable_bytes or row.usable_bytes >= visible
+        # at TP8 too: "40.5" a GPU under "Total: 42.46 GiB" went unexplained (issue 15, poolview)
+        if (row.engine in said or not row.usable_bytes or row.usable_bytes >= visible
                 or abs(row.per_gpu_bytes - total) < 2**20):
             continue
         said.add(row.engine)
         budget = format_gib(row.usable_bytes)
+        each = " each" if row.count > 1 else ""
         console.print(Text(hanging(
             f"  per GPU GiB is what {row.engine} counts against its budget ({budget} of the card's "
-            f"{format_gib(visible)}); Total above is the whole GPU's peak, with what the engine keeps "
-            "outside that budget (CUDA context, graphs)", console.width, 4), style="dim"))
+            f"{format_gib(visible)}{each}); Total above is the busiest GPU's whole peak, with what the "
+            "engine keeps outside that budget (CUDA context, graphs, activations)", console.width, 4),
+            style="dim"))
+        if row.fits and row.kv_pool_bytes is not None and row.kv_tokens:
+            # the pool is allocated at start whatever the workload: the KV cache line above is what
+            # this workload's requests fill of it (vllm_budget.py / sglang.py `_pool_budget`)
+            console.print(Text(hanging(
+                f"  {row.engine} pre-allocates a KV pool of {format_gib(row.kv_pool_bytes)} a GPU "
+                f"({row.kv_tokens:,} tokens); KV cache above is what this workload fills of it, "
+                "headroom the part left", console.width, 4), style="dim"))
 
 
 def render_explain(report: Report, console: Console | None = None) -> None:

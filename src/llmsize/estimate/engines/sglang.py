@@ -786,14 +786,20 @@ class Sglang(BaseEngine):
         states += p.swa_reserve * f.swa_token_bytes if p.swa_held else 0
         pools = self._pools_need(held * f.kv_page_bytes, states, f)
         static_need = est.weights_bytes + f.mm_reserve_bytes + pools
-        need = est.weights_bytes + held * f.kv_page_bytes + states + outside + self.pre_load_bytes()
         state = f.state_slot_bytes > 0
+        # SGLang allocates its pools from the static share whatever the workload (model_runner.py
+        # `profile_max_num_token`: rest = free after load - total x (1 - mem_fraction_static), all of it
+        # tokens; `init_memory_pool` allocates them): its budget is that share, as vLLM's is its
+        # utilization share (vllm_budget.py), the need the weights and what --batch requests fill of the
+        # pools, and the headroom the pool left unfilled. Against the whole card "20.8 GiB headroom" read
+        # as free memory SGLang had already taken for its 92,389-token pool (issue 15, poolview).
+        share = int(frac * start)
+        loaded = est.weights_bytes <= start
         return Budget(
             refused_headroom_bytes=_refused_headroom(
-                refused is not None and est.weights_bytes <= start, stopped is None, start, int(frac * start),
-                static_need, outside),
-            usable_bytes=total_bytes,
-            need_bytes=need,
+                refused is not None and loaded, stopped is None, start, share, static_need, outside),
+            usable_bytes=share if loaded else total_bytes,
+            need_bytes=static_need if loaded else est.weights_bytes + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, p.rest),
             kv_tokens=p.tokens,
@@ -855,8 +861,9 @@ class Sglang(BaseEngine):
             refused_headroom_bytes=_refused_headroom(
                 tokens <= 0 or reason == _outside_refusal(outside, frac), tokens > 0, start,
                 int(frac * start), static_need, outside),
-            usable_bytes=total_bytes,
-            need_bytes=need + self.pre_load_bytes(),
+            # the static share is the budget, as in `_pool_budget` (the pools are allocated whole)
+            usable_bytes=int(frac * start) if est.weights_bytes <= start else total_bytes,
+            need_bytes=static_need if est.weights_bytes <= start else need + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, available),
             kv_tokens=tokens,

@@ -1,0 +1,77 @@
+"""Engines that pre-allocate their KV pool (vLLM, SGLang): the table, the fit row, the JSON and the
+simulated engine log tell one story (issue 15, poolview)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from typer.testing import CliRunner
+
+from llmsize.cli import app
+from llmsize.units import format_gib
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(app, [*args], env={"COLUMNS": "200"})
+    assert result.exit_code in (0, 3), result.output
+    return result.stdout
+
+
+def _json(*args: str) -> dict[str, Any]:
+    return json.loads(_run(*args, "--format", "json"))
+
+
+SGLANG = ("estimate", "Qwen3-30B-A3B", "--engine", "sglang", "--gpu", "H100-SXM-80GB")
+
+
+def test_sglang_headroom_is_the_pool_left_not_the_whole_card() -> None:
+    """SGLang allocates max_total_num_tokens from mem_fraction_static at start (model_runner.py
+    profile_max_num_token / init_memory_pool): the headroom is what the workload leaves of that pool."""
+    doc = _json(*SGLANG)
+    row, memory = doc["gpus"][0], doc["memory"]
+    assert row["fits"]
+    assert row["headroom_bytes"] == row["kv_pool_bytes"] - memory["kv_cache"]
+    assert row["per_gpu_bytes"] + row["headroom_bytes"] == row["usable_bytes"]
+    # the share is less than the card: memory outside it (activations, graphs) is not headroom
+    assert row["usable_bytes"] < row["visible_memory_bytes"]
+    assert row["headroom_bytes"] < row["visible_memory_bytes"] - memory["total"]
+
+
+def test_sglang_pool_tokens_agree_between_log_json_and_text() -> None:
+    doc = _json(*SGLANG)
+    row = doc["gpus"][0]
+    log = "\n".join(row["engine_log"])
+    logged = int(re.search(r"max_total_num_tokens=(\d+)", log).group(1))  # type: ignore[union-attr]
+    assert logged == row["kv_tokens"]
+    text = _run(*SGLANG)
+    assert f"pre-allocates a KV pool of {format_gib(row['kv_pool_bytes'])} a GPU ({logged:,} tokens)" in text
+
+
+def test_vllm_kv_line_is_the_figure_the_log_prints_for_a_sliding_window_model() -> None:
+    """gpt-oss's sliding layers reserve window - 1 + the batched tokens (+ 1 block) a request
+    (SlidingWindowSpec.max_memory_usage_bytes), the figure vLLM's refusal prints."""
+    args = ("estimate", "gpt-oss-120b", "--engine", "vllm", "--context", "131072", "--gpu", "H100-SXM-80GB")
+    doc = _json(*args)
+    log = "\n".join(doc["gpus"][0]["engine_log"])
+    needed = re.search(r"\(([\d.]+) GiB KV cache is needed", log)
+    assert needed is not None, log
+    assert format_gib(doc["memory"]["kv_cache"]) == f"{needed.group(1)} GiB"
+
+
+def test_vllm_levels_past_the_pool_show_negative_headroom() -> None:
+    doc = _json("estimate", "Qwen3-8B", "--engine", "vllm", "--gpu", "L40S", "--concurrency", "1,8,64")
+    rows = doc["gpus"]
+    assert [r["fits"] for r in rows] == [True, True, False]
+    assert rows[0]["per_gpu_bytes"] + rows[0]["headroom_bytes"] == rows[0]["usable_bytes"]
+    assert rows[0]["headroom_bytes"] > rows[1]["headroom_bytes"] > 0 > rows[2]["headroom_bytes"]
+
+
+def test_budget_note_is_printed_under_tensor_parallelism() -> None:
+    text = _run("estimate", "Llama-3.1-8B-Instruct", "--engine", "vllm", "--gpu", "H100-SXM-80GB",
+                "--num-gpus", "2", "--tp", "2")
+    assert "counts against its budget" in text
+    assert "each); Total above" in text
