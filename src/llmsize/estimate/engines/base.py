@@ -133,6 +133,7 @@ class EngineModel(Protocol):
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
     def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool: ...
+    def format_free_need(self, est: Estimate) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
     def auto_gpu_layers(
@@ -393,6 +394,14 @@ class BaseEngine:
         layout search then skips estimating it; issue 15). No engine of this class knows that early."""
         del spec, total_bytes
         return False
+
+    def format_free_need(self, est: Estimate) -> int:
+        """A lower bound of `budget().need_bytes` of the same workload in any other weight format, read
+        from `est` (issue 15: `fit --all`'s sizes-only rows pass over the later formats of a model whose
+        need cannot fit whatever its weights). Here 0, no bound: the compute and cache dtypes of most
+        engines follow the weights' (compute_dtype, default_kv_dtype)."""
+        del est
+        return 0
 
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""
