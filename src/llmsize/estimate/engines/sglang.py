@@ -558,6 +558,19 @@ class Sglang(BaseEngine):
         )
         return int(mib * MIB)
 
+    def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool:
+        """True when the static share itself is not positive: `_pool_budget` then leaves the pools
+        int(frac x start) - weights < 0, no KV token, and SGLang refuses to start ("Not enough memory",
+        model_runner.py; `_refusal`). The default share (memory_hook.py, rules.mem_fraction_default)
+        reads only the card and reserved_mib (chunk, TP x PP, graph batch), no estimate: `compare
+        Llama-3.1-405B --gpus all --engine sglang` estimated ~139 layouts a card, most of them deep
+        pipelines whose reserve (TP x PP / 8 GiB) is past a small card (issue 15). Only where every block
+        keeps K/V (so `figures` has a KV cell on every stage and `_pool_budget` runs) and not for
+        DeepSeek V4's own pools."""
+        if spec.compressed is not None or not spec.every_block_full_attention:
+            return False
+        return self.mem_fraction(total_bytes, self.reserved_bytes(spec), self._vlm(spec)[0]) <= 0
+
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
     ) -> EngineFigures:
