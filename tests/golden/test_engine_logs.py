@@ -20,13 +20,6 @@ ROWS = load_rows()
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
 # They run as strict xfails: the day one passes, the mark must go.
 KNOWN_GAPS: dict[str, str] = {
-    "sglang-gpt-oss-20b-sm100-weights": (
-        "llmsize 12.85 GiB vs 14.53 (-11.6%): on SM100 SGLang runs GPT-OSS's MXFP4 experts with "
-        "moe_runner_backend flashinfer_mxfp4 (server_args.py, GptOssForCausalLM branch) and "
-        "Mxfp4MoEMethod.create_weights (layers/quantization/mxfp4.py) pads expert width and hidden size to "
-        "multiples of 256 (2,880 -> 3,072): +1.30 GiB, -2.6% left; the rest (the kernels' shuffled copies or "
-        "allocator slack) is not traced, and estimate/ does not see the GPU's SM version, so not modelled"
-    ),
     "llamacpp-qwen3.8-27b-mtp-draft-context": "llmsize 480 MiB vs 552.06 (-13%): 32 MiB of cells + 448 MiB, "
     "the largest live set of the nextn block's graph (its FFN at 2,048 tokens); llama.cpp's buffer is 520.06 "
     "MiB at 8k and 32k alike, where the graph allocator (ggml-alloc.c best fit) leaves holes no 136 MiB FFN "
