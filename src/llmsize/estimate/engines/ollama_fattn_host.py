@@ -5,7 +5,9 @@ REFERENCE: ollama/ollama v0.20.3 ml/backend/ggml/ggml/src/ggml-cuda/fattn.cu
 BEST_FATTN_KERNEL_NONE, so `ggml_backend_cuda_device_supports_op` refuses that GGML_OP_FLASH_ATTN_EXT and
 ggml-backend.cpp's scheduler gives the op to the CPU. Gemma 4's full-attention blocks use head size 512
 (`case 512` first appears in the vendored fattn.cu of v0.20.4, the release of e823bff87 "gemma4: enable
-flash attention", ollama/ollama#15378). The op's operands then live in the CPU compute buffer, one block
+flash attention", ollama/ollama#15378, merged 2026-04-07, backporting ggml-org/llama.cpp#20998 as the
+earlier ollama/ollama#15332 proposed: "When FA is enabled, these ops silently fall back to CPU").
+The op's operands then live in the CPU compute buffer, one block
 at a time (ggml-alloc.c reuses them for the next global block): the K and V views of the block's whole
 cache, copied from the GPU; the f16 KQ mask (kvcache/causal.go builds it on the host and casts it); the
 f32 queries copied in; and the f32 result.
