@@ -22,7 +22,8 @@ STRIX = "Ryzen-AI-Max-395-128GB"
 # lhl's notes (r/LocalLLaMA, details at llm-tracker.info/_TOORG/Strix-Halo): 'rocm_bandwidth_test gives
 # about 212 GB/s peak bandwidth'
 LLM_TRACKER = "https://reddit.birdcat.cafe/r/MetaAI+LocalLlama"
-SOFTAB = "https://whylucian.github.io/softab/docs/hardware-specs.html"  # '~215 GB/s measured (84% efficiency)'
+# '256 GB/s theoretical, ~215 GB/s measured (84% efficiency)'
+SOFTAB = "https://whylucian.github.io/softab/docs/hardware-specs.html"
 KYUZ0 = ("https://github.com/kyuz0/amd-strix-halo-toolboxes/blob/08aa7bc026cb730fbf70a414b0fa5ca802fb72f5/"
          "benchmark/results/")
 QWEN36_ROCM = KYUZ0 + "Qwen3.6-27B-UD-Q8_K_XL__rocm-7_2_3__fa1.log"

@@ -2,10 +2,11 @@
 
 The LPDDR class share of llama.cpp's GGUF decode kernels (speed_profiles.KERNEL_BANDWIDTH
 ('gguf', 'lpddr') = 0.79) was calibrated on the LPDDR fit rows, DGX Spark's decode rows (GB10,
-273 GB/s: Q8_0 and Q4_0 dense models stream 212-220 GB/s there) beside one Strix Halo MoE row. Strix Halo's memory system is a different controller (AMD's 256-bit
-LPDDR5X-8000, 256 GB/s by the datasheet) whose GPU read ceiling is published: rocm_bandwidth_test peaks
-at "about 212 GB/s peak bandwidth", "roughly in line with the max MBW tested by ThePhawx, jack stone,
-and others on various Strix Halo systems" (lhl's r/LocalLLaMA Strix Halo notes, stored copy
+273 GB/s: Q8_0 and Q4_0 dense models stream 212-220 GB/s there) beside one Strix Halo MoE row.
+Strix Halo's memory system is a different controller (AMD's 256-bit LPDDR5X-8000, 256 GB/s by the
+datasheet) whose GPU read ceiling is published: rocm_bandwidth_test gives "about 212 GB/s peak
+bandwidth", "roughly in line with the max MBW tested by ThePhawx, jack stone, and others on various
+Strix Halo systems" (lhl's r/LocalLLaMA Strix Halo notes, stored copy
 https://reddit.birdcat.cafe/r/MetaAI+LocalLlama; details at https://llm-tracker.info/_TOORG/Strix-Halo),
 and "256 GB/s theoretical, ~215 GB/s measured (84% efficiency)"
 (https://whylucian.github.io/softab/docs/hardware-specs.html). llama.cpp's mat-vec kernels on this
