@@ -222,9 +222,11 @@ LEFT_OUT = [
     "layout is not replayed, so no row.",
     "Ollama 0.20.7 gemma4:31b-it-q8_0 on two V100s, flash attention off (ollama/ollama#15641): 'kv cache' "
     "CUDA0 5.2 GiB + CUDA1 4.9 GiB; the num_ctx of that load is not in the log read.",
-    "llama.cpp DeepSeek-V4 compute-buffer regression (ggml-org/llama.cpp#27680, n_ctx 64000, "
-    "n_outputs_max 1): 'llama_kv_cache: size = 182.75 MiB (4352 cells, 43 layers, 1/1 seqs)' for the SWA "
-    "part; the compressed caches' lines and the GPU split were not read, so no row.",
+    "llama.cpp DeepSeek-V4 compute-buffer regression (ggml-org/llama.cpp#27680, b10615, n_ctx 64000): its "
+    "SWA cells are a row (llamacpp-dsv4-flash-64k-ub4096-swa-cells, -ub 4096 inferred from the 4,352 cells); "
+    "the CSA / HCA / indexer cache lines were not in the text read, so no kv_cache row, and 'CUDA0 compute "
+    "buffer size ... 2570.28 MiB' (2366.28 in b10567) has no row: the expert placement (--n-cpu-moe / -ot) "
+    "is not in the text read (llmsize 2,474 MiB with every expert on the CPU).",
     "vLLM 0.19.0 log in llm-d-incubation/llm-d-planner#205 for granite-vision-3.3-2b: the model is not in "
     "the catalog (its granite-3.1-2b, gemma-7b, phi-2 and Qwen1.5-MoE-A2.7B siblings in the same PR are "
     "rows above, now that the catalog carries their published configs).",

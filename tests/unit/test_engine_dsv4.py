@@ -16,6 +16,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines import vllm_dsv4 as v4
+from llmsize.estimate.result import EngineFigures
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.specs.resolve import resolve
@@ -156,6 +157,27 @@ def test_llama_cpp_reproduces_the_published_dsv4_cache_lines() -> None:
     raw, csa, hca, lid = 4352 * 43 * 1024, 16_128 * 21 * 1024, 512 * 20 * 1024, 16_128 * 21 * 256
     states = 21 * (2 * 8 * 1024 * 4 + 2 * 8 * 256 * 4) + 20 * 2 * 128 * 512 * 4
     assert est.kv_cache_bytes == raw + csa + hca + lid + states
+
+
+def test_llama_cpp_dsv4_window_cells_follow_the_ubatch() -> None:
+    """The raw cache is a llama_kv_cache_iswa, GGML_PAD(min(n_ctx_seq, n_swa + n_ubatch), 256) cells a
+    stream (llama-kv-cache-iswa.cpp; n_swa 128), so -ub moves it, not the model alone. Published:
+    llama.cpp#25468 (--ctx-size 131072 --ubatch-size 512) "SWA 32.25 MiB" = 768 cells x 43 layers x
+    512 x 2 B; llama.cpp#27680 (b10615, n_ctx_seq 64,000) "SWA KV cache, size = 4352 cells", which only
+    an n_ubatch of 3,969..4,224 gives."""
+    spec = resolve(FLASH)
+
+    def run(context: int, **kw: int) -> EngineFigures:
+        f = estimate(spec, Workload(engine="llama.cpp", quant="Q4_K_M", context=context, **kw)).engine_figures
+        assert f is not None
+        return f
+
+    default = run(131_072)
+    assert default.swa_cells == 768
+    assert "size =    32.25 MiB (   768 cells,  43 layers, 1/1 seqs)" in "\n".join(default.lines)
+    assert run(64_000, ubatch=4096, n_batch=4096).swa_cells == 4352
+    assert run(64_000, ubatch=4096).swa_cells == 2304  # n_ubatch clamped to n_batch 2048: pad(128 + 2048)
+    assert run(512).swa_cells == 512  # the window cache never outgrows the context
 
 
 def test_llama_cpp_keeps_one_dsv4_stream_per_sequence() -> None:

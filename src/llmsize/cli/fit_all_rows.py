@@ -4,7 +4,9 @@ table cannot show them (issue 15: a cold `fit --all` within 35x `python -c pass`
 The table's columns are model, params, precision, peak/GPU GiB, headroom GiB, max context and
 tokens/s; at 80 columns (a pipe, most terminals' default) the longest names leave room for four,
 and columns go from the right (report/table_fit.py). The longest-context search and the speed
-model are most of a first run's planning (docs/startup.md), and nobody sees them there. Rows
+model are most of a first run's planning (docs/startup.md), and nobody sees them there; nor the
+--gpu-layers split of a model that does not fit (the table lists only those that fit), which on a
+12-16 GB card under llama.cpp/Ollama was two thirds of the estimates. Rows
 planned with sizes only (hardware/precision.best_precision `sizes_only`) hold the same first five
 columns, so `render_plan.fit_all_shows_limits` says exactly, from them, whether the full rows are
 needed; when they are (a wider console), every model is planned in full as before.

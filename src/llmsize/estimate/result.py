@@ -118,6 +118,10 @@ class EngineFigures(Record):
     kv_cells_bytes: int | None = Field(
         default=None, description="llama.cpp: its llama_kv_cache buffers, the attention cells alone"
     )
+    swa_cells: int | None = Field(
+        default=None,
+        description="llama.cpp: cells of a stream's sliding-window cache ('creating SWA KV cache, size = N')",
+    )
     draft_compute_bytes: int = Field(
         default=0, ge=0, description="llama.cpp: the draft / MTP context's compute buffer"
     )

@@ -804,7 +804,16 @@ def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: 
 
 
 def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage, enc_tp: int = 1) -> int:
-    body = sum(shard_bytes(spec, s, fmt) for s in _stage_shards_or_cached(spec, tp, stage, enc_tp))
+    # Each placed group sized once per format: stages that hold the same blocks share their groups'
+    # bytes (llama.cpp's GPU stage is the whole model less token_embd, and both are summed for every
+    # format `fit --all` tries: issue 15). shard_bytes is a pure function of (spec, shard, format).
+    sized: dict[Shard, int] = memo(spec, ("shard bytes", fmt), dict)
+    body = 0
+    for shard in _stage_shards_or_cached(spec, tp, stage, enc_tp):
+        size = sized.get(shard)
+        if size is None:
+            size = sized[shard] = shard_bytes(spec, shard, fmt)
+        body += size
     if spec.mtp_in_weights and spec.mtp_layers and stage.head:
         return body + _mtp_bytes(spec, tp, fmt)
     return body

@@ -396,13 +396,16 @@ class Planner:
 
     # --- fit rows ----------------------------------------------------------------------------------
     def fit_layout(self, gpu: GpuSpec, layout: Layout, *, limits: bool = True, batch_limit: bool = True,
-                   notes: tuple[str, ...] = (), with_speed: bool = True) -> FitRow:
+                   notes: tuple[str, ...] = (), with_speed: bool = True,
+                   offload_split: bool = True) -> FitRow:
         """FitRow for `layout` on `gpu`, with max context (and batch), speed and engine answers
-        (`with_speed` False: no speed, for a table that does not show it)."""
+        (`with_speed` False: no speed, for a table that does not show it; `offload_split` False: a row
+        that does not fit gets no --gpu-layers split nor the engine's own offload, for a table that
+        lists only the models that fit: `fit --all`'s sizes-only rows, hardware/precision.best_precision)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
             return sub.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=notes,
-                                  with_speed=with_speed)
+                                  with_speed=with_speed, offload_split=offload_split)
         self.check_layout(layout)
         wl = self.workload(layout)
         est = self.estimate(wl)
@@ -429,9 +432,12 @@ class Planner:
             max_b = seqs
         full = self.workload(layout, gpu_layers=None) if wl.gpu_layers is not None else wl
         layers = eng.offload_layers(self.estimate(full), usable, self.spec.num_layers)
+        if not fits and not offload_split:
+            layers = None  # a split that no table shows: neither searched nor guessed (issue 15)
         speed = (self.speed(gpu, layout, est, wl)
                  if with_speed and fits and wl.mode is Mode.INFERENCE and gpu.speed_known else None)
-        auto = self.auto_offload(gpu, layout) if not fits and wl.gpu_layers is None else None
+        offloads = not fits and wl.gpu_layers is None and offload_split
+        auto = self.auto_offload(gpu, layout) if offloads else None
         if auto is None and not fits and layers is not None and layers < self.spec.num_layers:
             # the --gpu-layers to try: the most whose split itself fits (its partial-offload compute
             # buffer, not the full offload's, as llama.cpp's --fit measures it: see
@@ -605,19 +611,21 @@ class Planner:
         return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
 
     def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
-             batch_limit: bool = True, with_speed: bool = True, fewest: int = 1) -> FitRow:
-        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits, from `fewest`)."""
+             batch_limit: bool = True, with_speed: bool = True, fewest: int = 1,
+             offload_split: bool = True) -> FitRow:
+        """The FitRow for `gpu`: `num_gpus` GPUs (None: the smallest count that fits, from `fewest`;
+        `offload_split`: as fit_layout takes it)."""
         sub = self.for_gpu(gpu)
         if sub is not self:
             return sub.plan(gpu, num_gpus, limits=limits, batch_limit=batch_limit, with_speed=with_speed,
-                            fewest=fewest)
+                            fewest=fewest, offload_split=offload_split)
         layout, _ = self.choose_layout(gpu, num_gpus, fewest=fewest)
         note: tuple[str, ...] = ()
         if num_gpus is not None and layout.count < num_gpus:
             note = (f"uses {layout.count} of the {num_gpus} GPUs ({layout.describe()}): "
                     f"no layout of all {num_gpus} fits",)
         return self.fit_layout(gpu, layout, limits=limits, batch_limit=batch_limit, notes=note,
-                               with_speed=with_speed)
+                               with_speed=with_speed, offload_split=offload_split)
 
 
 def _without_backend(row: FitRow, missing: str | None) -> FitRow:

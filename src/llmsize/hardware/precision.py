@@ -81,9 +81,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
 
     Options are sized quickly (no limits); the best one is then planned in full (max context,
     max batch, speed), and so is the single option when nothing fits, to say why. `sizes_only`:
-    no row is planned in full, and none gets a speed (`fit --all`'s table where it shows neither
-    the longest context nor tokens/s: cli/fit_all_rows.py); memory, headroom and the best format
-    are the full plan's, which sizes the same layout at the same context first.
+    no row is planned in full, none gets a speed, and a row that does not fit gets no --gpu-layers
+    split (`fit --all`'s table where it shows neither the longest context nor tokens/s, and lists
+    only the models that fit: cli/fit_all_rows.py); memory, headroom and the best format are the
+    full plan's, which sizes the same layout at the same context first.
     """
     options = precision_options(spec, wl, gpu)
     # `fit --all` (stop_at_first, one GPU, the memory model's own estimates) shows only the first
@@ -98,16 +99,18 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     planners: list[Planner] = []
     refused: BadInputError | None = None
     planned = False  # the best row is already the full one
+    beyond = False  # sizes-only rows: the need no weight format changes is already over the card
     for option in options:
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
-            if quick and planner.cannot_fit_one(gpu):
+            if quick and (beyond or planner.cannot_fit_one(gpu)):
                 passed_over += 1
                 continue
             full = _fitting_row(planner, gpu, num_gpus, batch_limit, sizes_only) if quick else None
             planned = full is not None
             row = full if full is not None else planner.plan(gpu, num_gpus, limits=False,
-                                                             with_speed=not sizes_only)
+                                                             with_speed=not sizes_only,
+                                                             offload_split=not sizes_only)
         except PlanError:
             raise
         except BadInputError as err:
@@ -119,6 +122,12 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         # transformers FP8 checkpoint dequantized on an A100 kept its 8-bit weights here (issue 15, round 12)
         sub = planner.for_gpu(gpu)
         est = sub.estimate(sub.workload(Layout(row.tp, row.pp, row.dp)))
+        # The table of sizes-only rows lists only the models that fit: once the part of the need no
+        # format changes (the engine's format_free_need: llama.cpp's K/V) is over the card, the later
+        # formats are passed over like those whose weights alone are (issue 15: `--context 1m`).
+        if quick and sizes_only and not row.fits:
+            free = engine_for(sub.workload(Layout(row.tp, row.pp, row.dp))).format_free_need(est)
+            beyond = row.usable_bytes is not None and free > row.usable_bytes
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host
         on_gpu = figs.device_weights_bytes if figs is not None else est.weights_bytes
         results.append(PrecisionResult(option=option, row=row, weights_bytes=on_gpu,

@@ -132,6 +132,7 @@ class EngineModel(Protocol):
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
+    def format_free_need(self, est: Estimate) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
     def auto_gpu_layers(
@@ -386,6 +387,14 @@ class BaseEngine:
         own = (cls.place_weights is BaseEngine.place_weights and cls.figures is BaseEngine.figures
                and cls.budget is BaseEngine.budget)
         return device_weights if own else 0
+
+    def format_free_need(self, est: Estimate) -> int:
+        """A lower bound of `budget().need_bytes` of the same workload in any other weight format, read
+        from `est` (issue 15: `fit --all`'s sizes-only rows pass over the later formats of a model whose
+        need cannot fit whatever its weights). Here 0, no bound: the compute and cache dtypes of most
+        engines follow the weights' (compute_dtype, default_kv_dtype)."""
+        del est
+        return 0
 
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Blocks that fit the GPU when the engine can leave the rest on the CPU (None: it cannot)."""

@@ -594,6 +594,13 @@ class LlamaCpp(BaseEngine):
             lines=lines,
         )
 
+    def format_free_need(self, est: Estimate) -> int:
+        """The K/V cache on the GPU: no weight format changes it, so no format fits where it alone is
+        over the card. Its cells are f16 whatever the weights (compute_dtype, default_kv_dtype: -ctk/-ctv
+        f16 unless the workload names another), recurrent state f32 (state_bytes), on the blocks
+        `stages` places from --gpu-layers alone; and the need, the device total (budget), holds it."""
+        return est.kv_cache_bytes
+
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None:
         """Layers that fit the GPU (-ngl) (llama_cpp_placement.py)."""
         return llama_cpp_placement.offload_layers(est, usable, num_layers)

@@ -55,12 +55,28 @@ def dequantizes_prompt(build: int | None) -> bool:
     return build is not None and build < MMQ_DEFAULT_BUILD
 
 
+def converted_share(params: float, gathered_params: float) -> float:
+    """Share of the held weights a prompt mat-mul converts: all but the tables it only gathers rows of.
+
+    REFERENCE: src/llama-arch.cpp LLM_TENSOR_INFOS lists LLM_TENSOR_TOKEN_EMBD and the per-layer tables of
+    Gemma 3n / 4 (LLM_TENSOR_PER_LAYER_TOKEN_EMBD) as {LLM_TENSOR_LAYER_INPUT, GGML_OP_GET_ROWS}: their
+    op is a row gather (get_rows), never a mat-mul, so ggml_cuda_op_mul_mat_cublas never converts them
+    (and llama-model.cpp load_tensors keeps the input layer in host memory). A head multiplied on at most
+    `above_tokens` logit rows stays on MMQ/MMVQ too; `gathered_params` counts what no ubatch converts.
+    """
+    if params <= 0:
+        return 0.0
+    return max(0.0, 1.0 - gathered_params / params)
+
+
 def dequant_pass_seconds(vendor: str, bandwidth_bytes_per_s: float, above_tokens: int, weight_bytes: float,
-                         params: float, chunk_sizes: list[int], bandwidth_share: float) -> float:
+                         params: float, chunk_sizes: list[int], bandwidth_share: float,
+                         gathered_params: float = 0.0) -> float:
     """Seconds of the FP16 conversions a prompt's ubatches of `chunk_sizes` tokens run on a GPU of
     `vendor` with `bandwidth_bytes_per_s` of memory bandwidth.
 
-    `weight_bytes` / `params`: the quantized weights one GPU holds and their count. A ubatch of at most
+    `weight_bytes` / `params`: the quantized weights one GPU holds and their count; `gathered_params` of
+    them are tables no mat-mul of the ubatch multiplies (converted_share). A ubatch of at most
     `above_tokens` tokens stays on MMQ (no conversion); unquantized weights need none;
     `above_tokens` 0: the build has no such path. Only on NVIDIA devices (ggml-cuda's cuBLAS branch) and
     Intel ones (ggml-sycl's oneDNN branch, llama_cpp_sycl.py: the only Intel profile with a threshold).
@@ -70,5 +86,6 @@ def dequant_pass_seconds(vendor: str, bandwidth_bytes_per_s: float, above_tokens
         return 0.0
     passes = sum(1 for size in chunk_sizes if size > above_tokens)
     bandwidth = bandwidth_bytes_per_s * bandwidth_share
-    return passes * (weight_bytes + FP16_BYTES * params) / bandwidth
+    share = converted_share(params, gathered_params)
+    return passes * share * (weight_bytes + FP16_BYTES * params) / bandwidth
 

@@ -14,10 +14,11 @@ June 2026) builds, with one stream per sequence whatever --kv-unified says (`uni
   tensor of state_size x n_embd_state: CSA 2 x 4 rows of 2 x head_dim, HCA 128 rows of head_dim, the
   indexer 2 x 4 rows of 2 x indexer_head_size (x (1 + n_rs_seq) planes; n_rs_seq 0 without
   speculative rollback).
-kv_size is the context of one sequence (n_ctx_seq). Checked: llama.cpp#27680 (DeepSeek-V4-Flash-0731,
-n_ctx_seq 64,000, one sequence, bf16): "size = 182.75 MiB (4352 cells, 43 layers, 1/1 seqs)" and
-the state lines "csa ... layers = 21, size = 1.31 MiB", "hca ... layers = 20, size = 10.00 MiB",
-"lid ... layers = 21, size = 0.33 MiB".
+kv_size is the context of one sequence (n_ctx_seq); the raw cache follows -ub (768 cells at the default
+512, llama_cpp_figures.swa_cells). Checked: llama.cpp#27680 (b10615, DeepSeek-V4-Flash-0731, n_ctx_seq
+64,000, one sequence, bf16, -ub 4096 as the cells imply): "size = 182.75 MiB (4352 cells, 43 layers,
+1/1 seqs)" and the state lines "csa ... layers = 21, size = 1.31 MiB", "hca ... layers = 20, size =
+10.00 MiB", "lid ... layers = 21, size = 0.33 MiB".
 """
 
 from __future__ import annotations

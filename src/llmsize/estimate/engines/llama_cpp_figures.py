@@ -114,6 +114,7 @@ def figures(
         state_slot_bytes=state_slot,
         state_slots_per_request=1,
         kv_cells_bytes=kv_cells,
+        swa_cells=swa_cells(eng, spec, wl, sorted(on_gpu)),
         mmproj_bytes=mmproj,
         lines=lines,
     )
@@ -138,18 +139,38 @@ def iswa_lines(
     if not full or not swa or spec.compressed is not None:
         return ()
     full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, full))
-    window = max(int(spec.layer_window(layer) or 0) for layer in swa)
-    swa_cells = int(eng.tokens_held(window, wl.context, 0, wl.batch))
+    n_swa = swa_cells(eng, spec, wl, on_gpu)
     t = _ggml(kv_dtype)
     seqs = f"{wl.batch}/{wl.batch} seqs"
     return (
         f"llama_kv_cache_iswa: creating non-SWA KV cache, size = {eng.n_ctx()} cells",
         f"llama_kv_cache: size = {full_bytes / MIB:8.2f} MiB ({eng.n_ctx():6d} cells, {len(full):3d} "
         f"layers, {seqs}), K ({t}) and V ({t})",
-        f"llama_kv_cache_iswa: creating     SWA KV cache, size = {swa_cells} cells",
-        f"llama_kv_cache: size = {(kv_cells - full_bytes) / MIB:8.2f} MiB ({swa_cells:6d} cells, "
+        f"llama_kv_cache_iswa: creating     SWA KV cache, size = {n_swa} cells",
+        f"llama_kv_cache: size = {(kv_cells - full_bytes) / MIB:8.2f} MiB ({n_swa:6d} cells, "
         f"{len(swa):3d} layers, {seqs}), K ({t}) and V ({t})",
     )
+
+
+def swa_cells(eng: LlamaCpp, spec: ModelSpec, wl: Workload, on_gpu: list[int]) -> int | None:
+    """The cells llama.cpp logs in "creating     SWA KV cache, size = N cells"; None without sliding layers.
+
+    src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa::llama_kv_cache_iswa`: size_swa =
+    GGML_PAD(min(kv_size, n_swa x (unified ? n_seq_max : 1) + n_ubatch), 256), kv_size with --swa-full
+    (not modelled: preflight/unmodelled.py). So the window cache follows -ub, not only the model:
+    DeepSeek V4's n_swa of 128 gives 768 cells at the default n_ubatch of 512 and 4,352 at -ub 4096.
+    DeepSeek V4's raw cache is that cache over all its layers with one stream per sequence
+    (src/llama-kv-cache-dsv4.cpp `llama_kv_cache_dsv4::llama_kv_cache_dsv4`: unified_raw = false,
+    n_ubatch passed through; llama_cpp_dsv4.raw_cells); other models take the engine's tokens_held."""
+    if spec.compressed is not None:
+        window = spec.sliding_window or 0
+        return llama_cpp_dsv4.raw_cells(eng.n_ctx() // wl.batch, window, eng.ubatch()) if window else None
+    windows = [
+        int(w) for layer in on_gpu if spec.has_kv(layer) and (w := spec.layer_window(layer)) is not None
+    ]
+    if not windows:
+        return None
+    return int(eng.tokens_held(max(windows), wl.context, 0, wl.batch))
 
 
 def _ggml(kv_dtype: str) -> str:

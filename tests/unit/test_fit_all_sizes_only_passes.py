@@ -1,0 +1,92 @@
+"""What `fit --all`'s sizes-only rows leave out under llama.cpp / Ollama (issue 15): the --gpu-layers
+split of a format that does not fit, and the later formats of a model whose K/V cache alone is over
+the card (LlamaCpp.format_free_need). The table lists only the models that fit, so it must print the
+same bytes from these rows as from the full ones, and the best format must be the full plan's."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmsize.cli.workload_options import workload_for
+from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import engine_for
+from llmsize.hardware.efficiency import Efficiency
+from llmsize.hardware.fit import visible_memory_bytes
+from llmsize.hardware.gpus import get_gpu
+from llmsize.hardware.model_fit import fit_catalog
+from llmsize.report.plain import PlainConsole
+from llmsize.report.render_plan import render_fit_all
+from llmsize.specs.resolve import resolve
+
+T4 = get_gpu("T4")
+# fits in fp16; fits from Q8_0 on; fits from Q6_K on (a 16 GB card)
+NAMES = ("SmolLM2-135M", "Llama-3.1-8B", "Qwen2.5-14B")
+
+
+def _plan(engine: str, context: int | None, sizes_only: bool) -> list:
+    options = {"engine": engine, **({"context": context} if context else {})}
+    specs = [resolve(name) for name in NAMES]
+    return fit_catalog(specs, lambda spec: workload_for(spec, options, 1), T4, 1, sizes_only=sizes_only)
+
+
+def _table(fits: list, engine: str, context: int | None, capsys: pytest.CaptureFixture[str]) -> str:
+    options = {"engine": engine, **({"context": context} if context else {})}
+    render_fit_all(fits, T4, workload_for(None, options, 1), Efficiency(), PlainConsole())
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("engine", ["llama.cpp", "ollama"])
+def test_a_format_that_does_not_fit_gets_no_split_in_sizes_only_rows(
+        engine: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    full, sized = _plan(engine, None, False), _plan(engine, None, True)
+    assert [f.best for f in full] == [f.best for f in sized] == [0, 1, 2]
+    for f, s in zip(full, sized, strict=True):
+        assert len(f.options) == len(s.options)
+        for whole, short in zip(f.options, s.options, strict=True):
+            assert (short.row.fits, short.row.per_gpu_bytes) == (whole.row.fits, whole.row.per_gpu_bytes)
+            if whole.row.fits:
+                assert short.row.gpu_layers == whole.row.gpu_layers
+            else:  # the full row says how many blocks to keep on the GPU; nobody sees it in the table
+                assert whole.row.gpu_layers is not None
+                assert short.row.gpu_layers is None
+    monkeypatch.setenv("COLUMNS", "80")
+    assert _table(sized, engine, None, capsys) == _table(full, engine, None, capsys)
+
+
+@pytest.mark.parametrize("name", ["Llama-3.1-8B", "Falcon-H1-0.5B-Base"])
+def test_llama_cpp_kv_cache_is_the_same_in_every_weight_format_and_within_the_need(name: str) -> None:
+    # Falcon-H1: a hybrid whose recurrent state is f32 whatever the weights (llama-memory-recurrent.cpp)
+    spec = resolve(name)
+    free = set()
+    for quant in ("fp16", "Q8_0", "Q4_K_M", "Q2_K"):
+        option = {"dtype": "fp16"} if quant == "fp16" else {"quant": quant}
+        wl = workload_for(spec, {"engine": "llama.cpp", "context": 65536, **option}, 1)
+        est = estimate(spec, wl)
+        eng = engine_for(wl)
+        assert est.kv_cache_bytes > 0
+        assert eng.format_free_need(est) == est.kv_cache_bytes
+        assert eng.format_free_need(est) <= eng.budget(est, visible_memory_bytes(T4), wl).need_bytes
+        free.add(eng.format_free_need(est))
+    assert len(free) == 1
+
+
+def test_other_engines_claim_no_format_free_need() -> None:
+    spec = resolve("Llama-3.1-8B")
+    for engine in ("vllm", "transformers"):
+        wl = workload_for(spec, {"engine": engine}, 1)
+        assert engine_for(wl).format_free_need(estimate(spec, wl)) == 0
+
+
+def test_later_formats_are_passed_over_once_the_kv_cache_alone_is_over_the_card(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    context = 1 << 20  # a million tokens: the K/V of every model here is over 16 GB
+    full, sized = _plan("llama.cpp", context, False), _plan("llama.cpp", context, True)
+    assert [f.best for f in full] == [f.best for f in sized] == [None, None, None]
+    assert all(len(f.options) == 7 and not any(r.row.fits for r in f.options) for f in full)
+    # the first format is planned; its K/V alone says none of the other six can fit
+    assert [len(f.options) for f in sized] == [1, 1, 1]
+    assert [s.options[0].row.per_gpu_bytes for s in sized] == [f.options[0].row.per_gpu_bytes for f in full]
+    monkeypatch.setenv("COLUMNS", "80")
+    table = _table(sized, "llama.cpp", context, capsys)
+    assert table.startswith("0 of 3 catalog models run on")
+    assert table == _table(full, "llama.cpp", context, capsys)
