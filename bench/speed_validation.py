@@ -2063,6 +2063,17 @@ FINDINGS = (
     "69.82 GiB, 32.60 vs 30.38; Unsloth states no rule for non-hybrid Q8_K_XL files), so sized right they"
     " too would be ~8-10% slow; the hybrid rows now join them. That is the decode share's, not the "
     "sizes'; no constant was refitted.",
+    "Strix Halo GGUF decode stream (issue 11, strixdecode pass). The LPDDR class share of GGUF mat-vecs "
+    "(0.79, set by DGX Spark's rows) put Strix Halo at 202 GB/s, while its GPU's read ceiling is published "
+    "at 212 GB/s (rocm_bandwidth_test, lhl's notes / llm-tracker.info) and ~215 GB/s (softab), and its "
+    "large dense decodes reach it whatever the type (tg128 x bytes: BF16 Ministral-3-14B 218.6, gemma-4-31B "
+    "218.0, Qwen3.6-27B UD-Q8_K_XL 219.6 GB/s). hardware/lpddr_ceiling.py streams GGUF on this device at "
+    "the mean published figure (213.5 GB/s; nothing fitted). Qwen3.6-27B UD-Q8_K_XL -11.8 / -8.2% -> "
+    "-7.1 / -3.3% (ROCm / Vulkan), Qwen3.6-35B-A3B UD-Q8_K_XL -18.3 / -16.7% -> -14.6 / -12.8%, BF16 dense "
+    "-8.7 / -8.3% -> -3.7 / -3.3% (ROCm), Llama-2-7b Q4_0 Vulkan -10.9% -> -6.4%; Strix Halo held-out "
+    "decode median 8.3% -> 6.4%, worst 57.3% -> 65.0%: the MoE rows already too fast (MiniMax-M2.7, "
+    "Nemotron-3-Super, Qwen3-30B-A3B under ROCm) gain ~5 points, their excess being the per-expert cost "
+    "above, not the stream. Llama-3.3-70B / gemma-4-31B UD-Q8_K_XL now +3.5 / +3.5% with bytes 7-8% low.",
     "MoE prompts on ggml-cuda MMQ, whole tiles per expert (issue 11, mmqtile). mmq.cu ggml_cuda_mul_mat_q "
     "passes the ubatch's tokens (ncols_max = ne12; before PR #15525 every routed row, ne12 x k) as the "
     "width that mmq.cuh mul_mat_q_case sizes mmq_x against (up to 128 with int8 MMA), and the kernel runs "

@@ -511,10 +511,19 @@ class Planner:
         # copies: llama_cpp_buffers.pipeline_parallel), so no monotone search skips any. Counts whose
         # placement the engine does not tell apart share one budget (engine placement_key).
         shared: dict[Hashable, Budget] = {}
+        widest = next((c for c in reversed(AUTO_COUNTS) if c >= fewest and self.layouts(c)), None)
+        searched = False
         for count in AUTO_COUNTS:
             candidates = self.layouts(count) if count >= fewest else []
             if not candidates:
                 continue
+            if searched and count != widest:
+                # layouts that cannot start are not estimated: none is this count's fit, and a wider
+                # count's row replaces this count's when none fits
+                candidates = self._may_start(gpu, candidates)
+                if not candidates:
+                    continue
+            searched = True
             layout, fits, bud = self._first_fit(candidates, usable, gpu, shared)
             best = layout, fits
             if fits or bud.layout_independent:
@@ -529,6 +538,17 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def _may_start(self, gpu: GpuSpec, candidates: Sequence[Layout]) -> list[Layout]:
+        """The candidates the engine does not refuse on `gpu` before any estimate (SGLang's static
+        share at or below zero: engine refused_before_estimate), in order. The auto search passes over
+        the others without changing its answer: none of them fits, a refusal no GPU count lifts
+        (layout_independent) ends the search at the first count searched, which is searched whole, and
+        the count the search ends at when nothing fits (the widest) is searched whole too (issue 15:
+        `compare Llama-3.1-405B --gpus all --engine sglang`, 13 s; bench/auto_search_identical.py)."""
+        total = visible_memory_bytes(gpu)
+        return [layout for layout in candidates
+                if not engine_for(self.workload(layout)).refused_before_estimate(self.spec, total)]
 
     def widest_layout(self, gpu: GpuSpec) -> Layout:
         """The layout choose_layout(gpu, None) settles on when no GPU count fits: the least-need layout of
@@ -591,9 +611,12 @@ class Planner:
         # larger group's; ZeRO's dp division is excluded here). `fit --num-gpus 1000` that fits no layout
         # tried ~5,600 layouts of every smaller count, 20 s (issue 15, round 12). Stored only for an
         # engine without a placement key, so a stored one is looked up before validating the workload.
+        # Inference reads no replica count at all (those readers are all training's; core.py's note
+        # names dp, but a budget holds no note): `compare Llama-3.1-405B --gpus all --engine sglang`
+        # estimated each tp x pp of the counts past 8 three times on every card (issue 15).
         replicas = None
         if known is not None and not (self.wl.mode.trains and self.wl.zero > 0):
-            replicas = ("replicas", layout.tp, layout.pp, min(layout.dp, 3))
+            replicas = ("replicas", layout.tp, layout.pp, min(layout.dp, 3) if self.wl.mode.trains else 1)
             if replicas in known:
                 return known[replicas]
         wl = self.workload(layout)

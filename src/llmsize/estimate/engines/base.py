@@ -132,6 +132,7 @@ class EngineModel(Protocol):
         self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: Stage, device: int, all_stages: int
     ) -> WeightPlacement: ...
     def need_floor(self, device_weights: int) -> int: ...
+    def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool: ...
     def format_free_need(self, est: Estimate) -> int: ...
     def offload_layers(self, est: Estimate, usable: int, num_layers: int) -> int | None: ...
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str: ...
@@ -387,6 +388,12 @@ class BaseEngine:
         own = (cls.place_weights is BaseEngine.place_weights and cls.figures is BaseEngine.figures
                and cls.budget is BaseEngine.budget)
         return device_weights if own else 0
+
+    def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool:
+        """True when budget() cannot fit on a card of `total_bytes` whatever the estimate says (a
+        layout search then skips estimating it; issue 15). No engine of this class knows that early."""
+        del spec, total_bytes
+        return False
 
     def format_free_need(self, est: Estimate) -> int:
         """A lower bound of `budget().need_bytes` of the same workload in any other weight format, read

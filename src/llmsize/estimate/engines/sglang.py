@@ -65,6 +65,7 @@ from llmsize.estimate.engines import (
     sglang_dp_attention,
     sglang_dsv4,
     sglang_fp8,
+    sglang_mxfp4,
     sglang_prefill_admission,
     sglang_startup,
     sglang_swa,
@@ -292,13 +293,15 @@ class Sglang(BaseEngine):
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
         compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
-        del gpu_name, segment, compute_units, vendor
+        del gpu_name, compute_units, vendor
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
         if wl.gpu_link is None:
             update["gpu_link"] = link_class(interconnect)  # NCCL's buffers (sglang_startup.py, nccl.py)
         if wl.gpu_architecture is None and architecture:
             update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
+        if wl.gpu_segment is None and segment:
+            update["gpu_segment"] = segment  # gpt-oss's MXFP4 experts on SM100 (sglang_mxfp4.py)
         if wl.max_num_batched_tokens is None:
             update["max_num_batched_tokens"] = chunk
         if wl.cuda_graph_max_bs is None:
@@ -547,6 +550,7 @@ class Sglang(BaseEngine):
         del all_stages
         slack = weights_segment_slack(spec, wl, fmt, stage)
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
+        slack += sglang_mxfp4.extra_bytes(spec, wl, fmt, stage)  # gpt-oss's trtllm-gen experts on SM100
         slack += sglang_dp_attention.extra_weight_bytes(spec, wl, fmt, stage)  # attention whole per group
         return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
 
@@ -557,6 +561,19 @@ class Sglang(BaseEngine):
             self.configured_chunk(), wl.tp, wl.pp, self.graph_max_bs(), spec.is_mla, wl.dp_attention
         )
         return int(mib * MIB)
+
+    def refused_before_estimate(self, spec: ModelSpec, total_bytes: int) -> bool:
+        """True when the static share itself is not positive: `_pool_budget` then leaves the pools
+        int(frac x start) - weights < 0, no KV token, and SGLang refuses to start ("Not enough memory",
+        model_runner.py; `_refusal`). The default share (memory_hook.py, rules.mem_fraction_default)
+        reads only the card and reserved_mib (chunk, TP x PP, graph batch), no estimate: `compare
+        Llama-3.1-405B --gpus all --engine sglang` estimated ~139 layouts a card, most of them deep
+        pipelines whose reserve (TP x PP / 8 GiB) is past a small card (issue 15). Only where every block
+        keeps K/V (so `figures` has a KV cell on every stage and `_pool_budget` runs) and not for
+        DeepSeek V4's own pools."""
+        if spec.compressed is not None or not spec.every_block_full_attention:
+            return False
+        return self.mem_fraction(total_bytes, self.reserved_bytes(spec), self._vlm(spec)[0]) <= 0
 
     def figures(
         self, spec: ModelSpec, wl: Workload, weights: WeightPlacement, peak: Peak, rs: Resolved
