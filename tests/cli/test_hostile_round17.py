@@ -148,6 +148,9 @@ def test_plan_of_a_manifest_in_ollamas_store_runs_its_tag(
     words = shlex.split(out.strip())
     blob = words[words.index("-m") + 1]
     assert Path(blob).parent.name == "blobs" and Path(blob).name.startswith("sha256-"), out
+    # the tag is served as pulled: another --quant is refused, as for a GGUF file under llama.cpp
+    code, err = assert_answered(["plan", str(manifest), "--gpu", "H100-SXM-80GB", "--quant", "Q2_K"], capsys)
+    assert code == 2 and "tiny:q4" in err and "--quant Q2_K" in err, err
 
 
 def test_a_level_above_a_refused_one_takes_the_rows_the_search_gives() -> None:

@@ -60,6 +60,13 @@ def refuse_unloadable(spec: ModelSpec, engine: str, quant: str | None) -> None:
             f"{path}, then `ollama create NAME -f Modelfile`)",
             hint="plan it with --engine llama.cpp (llama-server -m FILE), or plan the Ollama tag",
         )
+    tag = ollama_store_tag(spec)
+    if engine == "ollama" and tag is not None and quant and gguf and quant.upper() != gguf.upper():
+        raise BadInputError(
+            f"{tag} (in Ollama's store) is a {gguf} file, which `ollama run {tag}` serves as it is, not as "
+            f"--quant {quant}",
+            hint="plan the tag of that quantization, or leave --quant out",
+        )
     if engine == "llama.cpp" and quant and gguf and quant.upper() != gguf.upper():
         raise BadInputError(
             f"{path} is a {gguf} file, which llama-server -m loads as it is, not as --quant {quant}",
