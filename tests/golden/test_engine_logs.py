@@ -20,13 +20,6 @@ ROWS = load_rows()
 # Rows llmsize does not reproduce yet, each with the mechanism found so far (docs/validation-engines.md).
 # They run as strict xfails: the day one passes, the mark must go.
 KNOWN_GAPS: dict[str, str] = {
-    "sglang-gpt-oss-20b-sm100-weights": (
-        "llmsize 12.85 GiB vs 14.53 (-11.6%): on SM100 SGLang runs GPT-OSS's MXFP4 experts with "
-        "moe_runner_backend flashinfer_mxfp4 (server_args.py, GptOssForCausalLM branch) and "
-        "Mxfp4MoEMethod.create_weights (layers/quantization/mxfp4.py) pads expert width and hidden size to "
-        "multiples of 256 (2,880 -> 3,072): +1.30 GiB, -2.6% left; the rest (the kernels' shuffled copies or "
-        "allocator slack) is not traced, and estimate/ does not see the GPU's SM version, so not modelled"
-    ),
     "ollama-gemma4-26b-l40-gpu-graph-v0203": (
         "llmsize 124.75 MiB vs 323.9 (-61%): in v0.20.3 the vendored ggml-cuda has no flash attention for "
         "head size 512, so the 5 global blocks' FLASH_ATTN_EXT run on the CPU (the CPU graph row passes: "
