@@ -130,6 +130,29 @@ def test_plan_serves_the_folder_not_its_config_json(
         assert shlex.split(out.strip())[:3] == ["vllm", "serve", str(folder)], out
 
 
+def test_plan_of_a_manifest_in_ollamas_store_runs_its_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A manifest of Ollama's store (specs/ollama_store.py) is the tag `ollama run` serves, and its GGUF is
+    the blob it names: the local-file refusal took it for a file Ollama cannot run, and `--engine
+    llama.cpp` loaded the manifest's JSON with -m (review14)."""
+    import hostile_round6
+
+    manifest = hostile_round6.ollama_store(tmp_path, model="tiny", tag="q4")
+    code, out, err = run_cli(["plan", str(manifest), "--gpu", "H100-SXM-80GB"], capsys)
+    assert code == 0, err
+    assert shlex.split(out.strip().splitlines()[-1])[-3:] == ["ollama", "run", "tiny:q4"], out
+    argv = ["plan", str(manifest), "--gpu", "H100-SXM-80GB", "--engine", "llama.cpp"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    words = shlex.split(out.strip())
+    blob = words[words.index("-m") + 1]
+    assert Path(blob).parent.name == "blobs" and Path(blob).name.startswith("sha256-"), out
+    # the tag is served as pulled: another --quant is refused, as for a GGUF file under llama.cpp
+    code, err = assert_answered(["plan", str(manifest), "--gpu", "H100-SXM-80GB", "--quant", "Q2_K"], capsys)
+    assert code == 2 and "tiny:q4" in err and "--quant Q2_K" in err, err
+
+
 def test_a_level_above_a_refused_one_takes_the_rows_the_search_gives() -> None:
     """More sequences never need less memory: the shortcut rows equal Planner.plan's at every level."""
     spec = resolve("Llama-3.1-70B")

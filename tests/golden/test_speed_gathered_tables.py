@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import llama_cpp_cublas_prefill as cublas_prefill
 from llmsize.estimate.engines.llama_cpp_cublas_prefill import converted_share
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
@@ -61,8 +62,13 @@ def test_gemma4_per_layer_tables_skip_the_conversion() -> None:
     assert 0.4 * everything < converted < 0.7 * everything
 
 
-def test_gemma4_against_gpt_oss_prompt_on_a_v100() -> None:
+def test_gemma4_against_gpt_oss_prompt_on_a_v100(monkeypatch: pytest.MonkeyPatch) -> None:
     # Published ratio 4659.53 / 2521.60 = 1.85 (KYUZ0). Both run cuBLAS FP16 at the same Volta share, so
-    # the ratio rests on FLOPs and conversion bytes; converting gemma-4's tables gave 1.29.
+    # the ratio rests on FLOPs and conversion bytes. The model is still well under it (1.41; both absolute
+    # speeds read low on this card), so what is checked is the rule's direction: skipping the gathered
+    # tables moves the ratio toward the published one, against converting every weight (1.29).
+    published = 4659.53 / 2521.60
     ratio = _pp512("gemma-4-E4B-it", "Q8_0") / _pp512("gpt-oss-20b", None)
-    assert 1.35 < ratio < 4659.53 / 2521.60, KYUZ0
+    monkeypatch.setattr(cublas_prefill, "converted_share", lambda params, _gathered: float(params > 0))
+    every_weight = _pp512("gemma-4-E4B-it", "Q8_0") / _pp512("gpt-oss-20b", None)
+    assert abs(ratio - published) < abs(every_weight - published), KYUZ0

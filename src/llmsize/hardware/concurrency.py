@@ -9,7 +9,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit import plan_cost
 from llmsize.hardware.fit_models import FitRow, ModelFit
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.layout import AUTO_COUNTS, Layout
+from llmsize.hardware.layout import Layout
 from llmsize.hardware.plan_estimator import EstimateFn
 from llmsize.hardware.planner import Planner
 from llmsize.hardware.precision import _option_workload
@@ -160,12 +160,7 @@ def _level_row(planner: Planner, gpu: GpuSpec, level: int, num_gpus: int | None,
         row = planner.plan(gpu, None, limits=limits, batch_limit=False)
     if row.fits:
         took.append((level, row.count))
-    elif row.count == _widest_count(planner, gpu):
+    elif row.count == planner.for_gpu(gpu).widest_count():
         refused[gpu.id] = min(level, refused.get(gpu.id, level))
     return row
 
-
-def _widest_count(planner: Planner, gpu: GpuSpec) -> int:
-    """The GPU count the auto search tries last (where it ends when nothing fits)."""
-    sub = planner.for_gpu(gpu)
-    return next((c for c in reversed(AUTO_COUNTS) if sub.layouts(c)), 0)

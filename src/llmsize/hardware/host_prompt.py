@@ -28,6 +28,7 @@ def host_prompt_seconds(host_flops: float, host_bytes: int, chunks: int, host_ba
 def host_prompt_note(host_flops: float) -> str:
     """The speed note of a prompt whose host blocks the CPU multiplies."""
     seconds = host_flops / HOST_PROMPT_FLOPS
-    return (f"prompt: the weights in host RAM are multiplied on the CPU (the engine does not offload their "
-            f"ops to the GPU: estimate/engines/ollama_op_offload.py), {seconds:.2f} s at "
+    # both engines reach here: Ollama's Go engine v0.7.0-v0.12.7 and llama.cpp under --no-op-offload
+    return (f"prompt: the weights in host RAM are multiplied on the CPU (no op offload: Ollama's Go engine "
+            f"v0.7.0-v0.12.7 or --no-op-offload; estimate/engines/ollama_op_offload.py), {seconds:.2f} s at "
             f"{HOST_PROMPT_FLOPS / 1e12:.1f} TFLOP/s, a 16-core desktop CPU's llama.cpp prompt rate")

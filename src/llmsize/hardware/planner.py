@@ -511,7 +511,7 @@ class Planner:
         # copies: llama_cpp_buffers.pipeline_parallel), so no monotone search skips any. Counts whose
         # placement the engine does not tell apart share one budget (engine placement_key).
         shared: dict[Hashable, Budget] = {}
-        widest = next((c for c in reversed(AUTO_COUNTS) if c >= fewest and self.layouts(c)), None)
+        widest = self.widest_count(fewest)
         searched = False
         for count in AUTO_COUNTS:
             candidates = self.layouts(count) if count >= fewest else []
@@ -550,13 +550,18 @@ class Planner:
         return [layout for layout in candidates
                 if not engine_for(self.workload(layout)).refused_before_estimate(self.spec, total)]
 
+    def widest_count(self, fewest: int = 1) -> int | None:
+        """The largest GPU count, from `fewest`, that has a layout (where the auto search ends); call it on
+        the planner for_gpu gives."""
+        return next((c for c in reversed(AUTO_COUNTS) if c >= fewest and self.layouts(c)), None)
+
     def widest_layout(self, gpu: GpuSpec) -> Layout:
         """The layout choose_layout(gpu, None) settles on when no GPU count fits: the least-need layout of
         the largest count (its loop ends there), found without trying the counts below it."""
         sub = self.for_gpu(gpu)
         if sub is not self:
             return sub.widest_layout(gpu)
-        count = next((c for c in reversed(AUTO_COUNTS) if self.layouts(c)), None)
+        count = self.widest_count()
         if count is None:
             return self.choose_layout(gpu, None)[0]  # no count takes the layout: choose_layout says why
         return self._first_fit(self.layouts(count), self.usable(gpu), gpu, {})[0]

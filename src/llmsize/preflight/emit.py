@@ -68,7 +68,7 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.quant and wl.quant.lower() in ("fp8", "awq", "gptq"):
             words += ["--quantization", wl.quant.lower()]
         return shlex.join(words)
-    from llmsize.preflight.local_launch import local_files, refuse_unloadable
+    from llmsize.preflight.local_launch import local_files, ollama_store_tag, refuse_unloadable
 
     refuse_unloadable(spec, engine, wl.quant)
     quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
@@ -78,7 +78,8 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
             env.append(f"OLLAMA_NUM_PARALLEL={wl.batch}")
         if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
             env += [f"OLLAMA_KV_CACHE_TYPE={wl.kv_dtype}", "OLLAMA_FLASH_ATTENTION=1"]
-        return shlex.join([*env, "ollama", "run", _ollama_tag(spec, wl, model_input, quant)])
+        tag = ollama_store_tag(spec) or _ollama_tag(spec, wl, model_input, quant)
+        return shlex.join([*env, "ollama", "run", tag])
     file = local_files(spec)  # a local GGUF file: -m FILE (preflight/local_launch.py)
     if file is not None:
         load = ["-m", file]
@@ -118,7 +119,9 @@ def launch_notes(spec: ModelSpec, wl: Workload, engine: str, model_input: str = 
     Ollama, that the model has no library tag llmsize knows and is pulled from the Hub instead."""
     quant = (wl.quant or spec.weight_format.gguf_type or DEFAULT_GGUF_TYPE).upper()
     if engine == "ollama":
-        tag = _ollama_tag(spec, wl, model_input, quant)
+        from llmsize.preflight.local_launch import ollama_store_tag
+
+        tag = ollama_store_tag(spec) or _ollama_tag(spec, wl, model_input, quant)
         if not tag.startswith(HUB_PREFIX):
             return ()
         source = _ollama_hub_source(spec, wl, model_input, quant)

@@ -438,13 +438,13 @@ class Ollama(LlamaCpp):
         """Ollama's default sampler picks its top-k out of the whole vocabulary every token, and scans it for
         its repeat penalty (releases before v0.32.10, and library models that pin a penalty):
         estimate/engines/ollama_sampling.py."""
-        library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
+        library = ollama_sampling.library_of(spec.name)
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
 
     def sampling_note(self, spec: ModelSpec) -> str:
         """What this release's sampler does each token (ollama_sampling.sampling_note)."""
-        library = spec.name.split(":", 1)[0].lower() if ":" in spec.name else ""
-        return ollama_sampling.sampling_note(self.release(), library, spec.model_type)
+        return ollama_sampling.sampling_note(self.release(), ollama_sampling.library_of(spec.name),
+                                             spec.model_type)
 
     def host_ops_offloaded(self, spec: ModelSpec) -> bool:
         """The Go engine of v0.7.0-v0.12.7 built its scheduler without op offload: a host block's prompt

@@ -81,6 +81,11 @@ GO_ENGINE_LATER = {
 }  # fmt: skip
 
 
+def library_of(name: str) -> str:
+    """The Ollama library of a tag ("gpt-oss:20b" -> "gpt-oss"); "" for a name that is not a tag."""
+    return name.split(":", 1)[0].lower() if ":" in name else ""
+
+
 def runs_go_engine(release: tuple[int, int, int] | None, model_type: str) -> bool:
     """Whether this release ran the model on Ollama's own Go engine (runner/ollamarunner) and its sampler."""
     if release is None or not GO_ENGINE_RELEASES[0] <= release < GO_ENGINE_RELEASES[1]:
