@@ -213,3 +213,12 @@ def test_transformers_fp8_checkpoint_on_ampere_is_sized_as_bf16() -> None:
         assert kept["precision"].startswith("fp8") and kept["weights_bytes"] < 0.6 * bf16["weights_bytes"]
     human = runner.invoke(app, ["estimate", "Qwen3-32B-FP8", "--gpu", "A100-80GB"], env={"COLUMNS": "80"})
     assert "dequantizes FP8 weights to bf16" in " ".join(human.stdout.split())
+
+
+def test_the_library_note_spells_small_and_large_sizes() -> None:
+    # a sub-billion model read "0B" in the note; sizes are written the way a model card names them
+    from llmsize.specs.resolve import _billions
+
+    assert _billions(494_032_768) == "494M"  # Qwen2.5-0.5B's parameter count (its model card: 0.49B)
+    assert _billions(8_190_735_360) == "8.2B"
+    assert _billions(671_026_419_200) == "671B"

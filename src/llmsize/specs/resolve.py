@@ -79,6 +79,14 @@ def resolve(
     return spec if pulled == text or text != text.lower() else _with_library_note(spec, text, pulled)
 
 
+def _billions(params: int) -> str:
+    """A parameter count for a sentence: whole billions for large models, one decimal below 10B, millions
+    below 1B (a sub-0.5B model read "0B")."""
+    if params < 1e9:
+        return f"{params / 1e6:,.0f}M"
+    return f"{params / 1e9:,.1f}B" if params < 10e9 else f"{params / 1e9:,.0f}B"
+
+
 def _with_library_note(spec: ModelSpec, text: str, pulled: str) -> ModelSpec:
     """A bare name that is both a catalog model and an Ollama library ("deepseek-r1": DeepSeek-R1, 671B in
     FP8, and what `ollama run deepseek-r1` pulls, deepseek-r1:latest, the 8B distill in Q4_K_M) says which
@@ -93,9 +101,9 @@ def _with_library_note(spec: ModelSpec, text: str, pulled: str) -> ModelSpec:
     ours, theirs = total_params(spec), total_params(tagged)
     if (theirs, tagged.weight_format) == (ours, spec.weight_format):
         return spec  # the name already was the library's tag ("llama3.3")
-    said = (f"{text!r} is sized as the Hugging Face model of that name ({ours / 1e9:,.0f}B, "
+    said = (f"{text!r} is sized as the Hugging Face model of that name ({_billions(ours)}, "
             f"{spec.weight_format.label()}); it is "
-            f"also an Ollama library name: `ollama run {text}` pulls {pulled} ({theirs / 1e9:,.1f}B, "
+            f"also an Ollama library name: `ollama run {text}` pulls {pulled} ({_billions(theirs)}, "
             f"{tagged.weight_format.label()}), which `llmsize estimate {pulled}` or --engine ollama sizes")
     return spec.model_copy(update={"warnings": (*spec.warnings, said)})
 
