@@ -2063,6 +2063,32 @@ FINDINGS = (
     "69.82 GiB, 32.60 vs 30.38; Unsloth states no rule for non-hybrid Q8_K_XL files), so sized right they"
     " too would be ~8-10% slow; the hybrid rows now join them. That is the decode share's, not the "
     "sizes'; no constant was refitted.",
+    "Strix Halo GGUF decode stream (issue 11, strixdecode pass). The LPDDR class share of GGUF mat-vecs "
+    "(0.79, set by DGX Spark's rows) put Strix Halo at 202 GB/s, while its GPU's read ceiling is published "
+    "at 212 GB/s (rocm_bandwidth_test, lhl's notes / llm-tracker.info) and ~215 GB/s (softab), and its "
+    "large dense decodes reach it whatever the type (tg128 x bytes: BF16 Ministral-3-14B 218.6, gemma-4-31B "
+    "218.0, Qwen3.6-27B UD-Q8_K_XL 219.6 GB/s). hardware/lpddr_ceiling.py streams GGUF on this device at "
+    "the mean published figure (213.5 GB/s; nothing fitted). Qwen3.6-27B UD-Q8_K_XL -11.8 / -8.2% -> "
+    "-7.1 / -3.3% (ROCm / Vulkan), Qwen3.6-35B-A3B UD-Q8_K_XL -18.3 / -16.7% -> -14.6 / -12.8%, BF16 dense "
+    "-8.7 / -8.3% -> -3.7 / -3.3% (ROCm), Llama-2-7b Q4_0 Vulkan -10.9% -> -6.4%; Strix Halo held-out "
+    "decode median 8.3% -> 6.4%, worst 57.3% -> 65.0%: the MoE rows already too fast (MiniMax-M2.7, "
+    "Nemotron-3-Super, Qwen3-30B-A3B under ROCm) gain ~5 points, their excess being the per-expert cost "
+    "above, not the stream. Llama-3.3-70B / gemma-4-31B UD-Q8_K_XL now +3.5 / +3.5% with bytes 7-8% low.",
+    "MoE prompts on ggml-cuda MMQ, whole tiles per expert (issue 11, mmqtile). mmq.cu ggml_cuda_mul_mat_q "
+    "passes the ubatch's tokens (ncols_max = ne12; before PR #15525 every routed row, ne12 x k) as the "
+    "width that mmq.cuh mul_mat_q_case sizes mmq_x against (up to 128 with int8 MMA), and the kernel runs "
+    "each expert's tokens in whole tiles of that width: an expert with n tokens costs ceil(n / mmq_x) x "
+    "mmq_x columns (binomial routing; estimate/engines/llama_cpp_mmq_tiles.py). On NVIDIA Turing-Blackwell "
+    "it replaces the fitted expert_half_tokens curve for quantized experts (kept for Metal, Vulkan, HIP and "
+    "16-bit weights, so not refitted). RTX 3090 DeepSeek-V2-Lite Q4_0 pp512, PR #15525 master column, "
+    "-ub 64 / 128 / 256 / 512: +56.6 / +53.8 / +55.4 / +76.6% -> -24.6 / -11.5 / +7.8 / +50.9%; RTX PRO "
+    "6000 gpt-oss-20b pp128 +51.4% -> -8.0%, pp512 +35.8 / +52.6% -> +26.6 / +41.8%; Ollama A100 "
+    "gpt-oss:120b +251% -> +113%, qwen3-coder +124% -> +75% (RTX 4090 +110% -> +82%). Worse: gpt-oss-120b "
+    "on the RTX PRO 6000 -19.1 / -7.7% -> -43.7 / -36.9% (16 tokens an expert), RTX 5090 Qwen3-30B-A3B "
+    "-0.6% -> -22.0%, RTX 5070 Ti gemma-4-26B-A4B -9.0% -> -26.0% (the fifth pass saw the same: at 16-32 "
+    "tokens an expert the padded columns cost less than full math on these cards; PR #26977, open, reports "
+    "narrower per-expert widths faster on Ampere-Blackwell below 43-64 tokens an expert, which says they "
+    "cost something). llama.cpp held-out median 10.4% -> 10.5%, Ollama 11.0% -> 11.0%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -456,6 +456,12 @@ class Workload(Record):
         description="the GPU's architecture (vLLM: cuBLAS workspace size; SGLang: FP8 Marlin on Ampere); "
         "None = unknown",
     )
+    gpu_segment: str | None = Field(
+        default=None,
+        description="the GPU's catalog segment: datacenter, workstation, consumer, embedded, other (SGLang: "
+        "SM100 is a datacenter Blackwell, where gpt-oss's MXFP4 experts take the trtllm-gen layout); "
+        "None = unknown",
+    )
     gpu_link: Literal["pcie", "switch", "nvls"] | None = Field(
         default=None,
         description="how the GPUs are linked, as NCCL places its buffers: pcie (host shared memory), switch "

@@ -22,6 +22,7 @@ import math
 
 from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
 from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
+from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
@@ -108,6 +109,9 @@ class SpeedConstants(Record):
         default=0.0, description="achieved host-to-GPU copy rate for offloaded weights during a prompt")
     expert_half_tokens: float = Field(
         default=0.0, description="prefill: tokens per expert at which expert GEMMs reach half their rate")
+    expert_tile_max_cols: int = Field(
+        default=0, description="prefill: MMQ tile width cap of the expert GEMMs, each expert paying whole "
+        "tiles (estimate/engines/llama_cpp_mmq_tiles.py; 0: expert_half_tokens prices them)")
     peak_dtype: str = Field(
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
     attention_fraction: float = Field(
@@ -414,6 +418,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                      if _per_node(prof, gpu) else 0.0),
         prefill_chunk_tokens=inputs.prefill_chunk_tokens or prof.prefill_chunk_tokens,
         expert_half_tokens=prof.expert_half_tokens,
+        expert_tile_max_cols=(mmq_tiles.tile_cols_max(gpu.vendor, gpu.architecture, prof.expert_tile_max_cols)
+                              if quantized and prof.vulkan_matrix_cores is None else 0),
         peak_dtype=peak_dtype,
         attention_fraction=(eff.compute if eff.compute is not None
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
@@ -793,7 +799,14 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = ((inputs.attention_flops_prefill * growth - wide) * _attention_scale(inputs, gpu, c, matmul_rate)
             + wide * _attention_scale(inputs, gpu, c, matmul_rate, wide=True))
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
-    rate = expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens)
+    # On ggml-cuda's MMQ each expert pays whole tiles of the ubatch's width (llama_cpp_mmq_tiles.py).
+    # Builds before PR #15525 (host-grouped ids; Ollama's vendored copies too) size it to tokens x k.
+    width = mmq_tiles.width_columns(min(chunk, tokens), inputs.experts_per_token,
+                                    inputs.prefill_host_helper or inputs.prefill_moe_host_s > 0)
+    rate = (mmq_tiles.expert_tile_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_tile_max_cols,
+                                       width)
+            if c.expert_tile_max_cols
+            else expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens))
     routed = min(inputs.routed_active_params, inputs.active_params)
     bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
     streamed = min(inputs.routed_weight_bytes_per_gpu, inputs.weight_bytes_per_gpu) if rate < 1 else 0

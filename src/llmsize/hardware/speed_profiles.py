@@ -23,6 +23,7 @@ from llmsize.estimate.engines import ENGINES
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.lpddr_ceiling import measured_share
 
 # The engine modules' speed profiles beside each engine's own (estimate/engines/*.py `SPEED`), in the
 # order later ones override: "module:ATTRIBUTE" under estimate/engines/. Older releases an engine
@@ -210,6 +211,8 @@ def kernel_bandwidth(kernel: str, gpu: GpuSpec, own: dict[str, float] | None = N
     """
     family = KERNEL_ALIASES.get(kernel, kernel)
     frac = KERNEL_BANDWIDTH.get((family, device_class(gpu)), 0.7)
+    # A unified LPDDR memory system whose GPU read ceiling is published streams GGUF at it (lpddr_ceiling.py).
+    frac = measured_share(family, gpu) or frac
     frac = (own or {}).get(f"{family}-{device_class(gpu)}", frac)
     # A kernel the engine runs apart from its alias's family (vLLM 0.4's awq_gemm: 'awq-hbm') wins.
     frac = (own or {}).get(f"{kernel}-{device_class(gpu)}", frac)

@@ -19,6 +19,7 @@ from llmsize.estimate.engines import (
     llama_cpp_hip,
     llama_cpp_hip_graphs,
     llama_cpp_mla,
+    llama_cpp_mmq_tiles,
     llama_cpp_nodes,
     llama_cpp_rdna4,
     llama_cpp_volta_prefill,
@@ -59,6 +60,10 @@ SPEED = EngineSpeedProfile(
     # the F16 weights' share, plus the conversion pass (estimate/engines/llama_cpp_volta_prefill.py).
     prefill_dequant_above_by_arch=dict(llama_cpp_volta_prefill.DEQUANT_ABOVE_BY_ARCH),
     expert_half_tokens=60.0,
+    # ggml-cuda MMQ: each expert's tokens run in whole tiles of the width the ubatch picks (mmq.cuh
+    # mul_mat_q_case; estimate/engines/llama_cpp_mmq_tiles.py). expert_half_tokens stays for the other
+    # backends (Metal, Vulkan, HIP) and the cuBLAS paths.
+    expert_tile_max_cols=llama_cpp_mmq_tiles.MMQ_X_MAX_MMA,
     # MLA in the latent form: ggml-cuda's MMA flash attention serves every query head from each K/V tile
     # (estimate/engines/llama_cpp_mla.py; priced on PR #19057's RTX 5090 timing).
     latent_attention_compute=dict(llama_cpp_mla.LATENT_ATTENTION_BY_ARCH),

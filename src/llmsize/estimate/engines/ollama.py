@@ -42,6 +42,7 @@ from llmsize.estimate.engines import (
     llama_cpp_placement,
     llama_cpp_scores,
     ollama_estimator_graph,
+    ollama_fattn_host,
     ollama_gdn,
     ollama_op_offload,
     ollama_recurrent,
@@ -556,6 +557,19 @@ class Ollama(LlamaCpp):
         return (f"{self.describe()} still runs it{rate}: with num_gpu unset it keeps {layers} of {total} "
                 f"layers on the GPU by itself and runs the other {total - layers} from CPU RAM (`ollama ps` "
                 "shows a CPU/GPU split)")
+
+    def buffers(
+        self,
+        spec: ModelSpec,
+        head_on_device: bool,
+        pipeline: bool = False,
+        outputs: int | None = None,
+        offload: bool = True,
+    ) -> tuple[int, int, int]:
+        """llama.cpp's buffers; the host compute buffer also holds a flash attention the release's CUDA
+        kernels cannot run (Gemma 4's head size 512 before v0.20.4, ollama_fattn_host.py)."""
+        device, host, out = super().buffers(spec, head_on_device, pipeline, outputs, offload)
+        return device, max(host, ollama_fattn_host.host_fattn_bytes(self, spec)), out
 
     def estimate_graph_bytes(self, spec: ModelSpec) -> int | None:
         """The graph llm/memory.go reserves for an architecture GraphSize has no case for (before v0.30;

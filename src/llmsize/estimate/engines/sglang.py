@@ -65,6 +65,7 @@ from llmsize.estimate.engines import (
     sglang_dp_attention,
     sglang_dsv4,
     sglang_fp8,
+    sglang_mxfp4,
     sglang_prefill_admission,
     sglang_startup,
     sglang_swa,
@@ -292,13 +293,15 @@ class Sglang(BaseEngine):
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
         compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload:
-        del gpu_name, segment, compute_units, vendor
+        del gpu_name, compute_units, vendor
         chunk, max_bs = rules.gpu_tier(total_bytes / MIB, wl.tp)
         update: dict[str, Any] = {}
         if wl.gpu_link is None:
             update["gpu_link"] = link_class(interconnect)  # NCCL's buffers (sglang_startup.py, nccl.py)
         if wl.gpu_architecture is None and architecture:
             update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
+        if wl.gpu_segment is None and segment:
+            update["gpu_segment"] = segment  # gpt-oss's MXFP4 experts on SM100 (sglang_mxfp4.py)
         if wl.max_num_batched_tokens is None:
             update["max_num_batched_tokens"] = chunk
         if wl.cuda_graph_max_bs is None:
@@ -547,6 +550,7 @@ class Sglang(BaseEngine):
         del all_stages
         slack = weights_segment_slack(spec, wl, fmt, stage)
         slack += sglang_fp8.extra_bytes(spec, wl, fmt, stage)  # FP8 segments, Marlin scales on Ampere
+        slack += sglang_mxfp4.extra_bytes(spec, wl, fmt, stage)  # gpt-oss's trtllm-gen experts on SM100
         slack += sglang_dp_attention.extra_weight_bytes(spec, wl, fmt, stage)  # attention whole per group
         return WeightPlacement(device + slack + self.rope_bytes(spec, wl), 0)
 

@@ -70,6 +70,11 @@ class EngineSpeedProfile(Record):
         description="prefill: tokens per expert at which an expert GEMM runs at half its full-tile rate "
         "(0: expert GEMMs run like dense ones)",
     )
+    expert_tile_max_cols: int = Field(
+        default=0, ge=0,
+        description="prefill: widest MMQ tile an expert GEMM of a quantized MoE runs on NVIDIA GPUs with "
+        "int8 MMA; each expert pays whole tiles of the ubatch's width (llama_cpp_mmq_tiles.py; 0: none)",
+    )
     layer_kernels: dict[str, int] = Field(
         default_factory=dict,
         description="kernels one decode step runs per part of a block (norm + residual as 'block', each "
