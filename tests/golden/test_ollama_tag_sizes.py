@@ -86,3 +86,33 @@ def test_gemma4_edge_tags_keep_the_per_layer_table_at_16_bits_at_every_type() ->
         assert "embed_tokens_per_layer" in resolve(tag).weight_format.modules_not_converted
     # the E2B table is 262,144 x 35 layers x 256 at 2 bytes: 4.7 GB of the 7.2 GB download
     assert _weights("gemma4:e2b") > 262_144 * 35 * 256 * 2
+
+
+# gpt-oss: the bytes of Ollama's converted file (engines/ollama_gptoss_file.py), not the 2-significant-figure
+# page. The current gpt-oss:20b model layer (sha256 e7b273f96360, manifest 17052f91a42e) is 13,793,422,144 B
+# ("model_layer_bytes: 13793422144", a public qualification record of that manifest, found by
+# `find_string e7b273f9636059a689e3`); ollama.com rounds it to "14GB" and `ollama list` prints "13 GB"
+# (format.HumanBytes truncates). The GGUF's key-values and tokenizer (201,088 tokens, their merges) make
+# the difference, which must stay small and positive.
+_GPT_OSS_20B_LAYER_BYTES = 13_793_422_144
+
+
+def test_gpt_oss_20b_weights_are_the_library_file_less_its_tokenizer() -> None:
+    metadata = _GPT_OSS_20B_LAYER_BYTES - _weights("gpt-oss:20b")
+    assert 5e6 < metadata < 20e6
+    # the safetensors layout (router, norms and biases BF16, as the checkpoint stores them) is 18 MB short
+    # by 24 layers x (router 32 x 2,880 + 1-D 13,856 + expert biases 32 x 8,640) x 2 bytes + output_norm's
+    from llmsize.estimate.weights import model_weight_bytes
+
+    spec = resolve("gpt-oss-20b")
+    extra = 24 * (32 * 2_880 + 13_856 + 32 * 8_640) * 2 + 2_880 * 2
+    assert _weights("gpt-oss:20b") - model_weight_bytes(spec, spec.weight_format) == extra
+
+
+def test_gpt_oss_120b_model_buffer_is_ollama_0_30_log() -> None:
+    # ollama/ollama#16416 (Ollama 0.30, llama-server, gpt-oss:120b blob 6be6d66a): memory breakdown
+    # "ROCm0 ... 61223 + 9306 + 796" (model + context + compute MiB) and "Host ... 1104" (token embeddings).
+    est = estimate(resolve("gpt-oss:120b"), Workload(engine="ollama"))
+    on_gpu = est.all_weights_bytes - 201_088 * 2_880 * 2  # token_embd (BF16) is CPU_Mapped
+    assert on_gpu / 2**20 == pytest.approx(61223, abs=1)
+    assert round(201_088 * 2_880 * 2 / 2**20) == 1105  # the host line's 1104 MiB, truncated

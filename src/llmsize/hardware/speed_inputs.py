@@ -200,11 +200,14 @@ def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> lis
 
 
 def bf16_gguf(spec: ModelSpec, wl: Workload) -> bool:
-    """Whether the weights are a BF16 GGUF (llama.cpp runs BF16 on shaders of its own)."""
+    """Whether the weights are a BF16 GGUF (llama.cpp runs BF16 on shaders of its own). A BF16 file whose
+    experts are pinned to another type (gpt-oss's MXFP4 experts: Ollama's converted file,
+    engines/ollama_gptoss_file.py) runs its experts on that type's kernels, not BF16's."""
     from llmsize.estimate.weights import effective_format
 
     fmt, _ = effective_format(spec, wl)
-    return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() == "BF16"
+    experts_pinned = any(kind.startswith("expert.") for kind, _ in fmt.gguf_tensor_types)
+    return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() == "BF16" and not experts_pinned
 
 
 def f32_gguf(spec: ModelSpec, wl: Workload) -> bool:

@@ -153,6 +153,10 @@ class WeightFormat(Record):
         if self.quant is None:
             return self.dtype
         if self.quant == QuantMethod.GGUF and self.gguf_type:
+            # a float GGUF of gpt-oss keeps its MXFP4 experts (formats.MXFP4_EXPERT_PINS): say so
+            pinned = ("expert.ffn_down", "MXFP4") in self.gguf_tensor_types
+            if pinned and self.gguf_type in ("BF16", "F16", "F32"):
+                return f"mxfp4 experts + gguf {self.gguf_type}"
             return f"gguf {self.gguf_type}"
         bits = f"{self.bits:g}-bit" if self.bits else ""
         if self.mode and self.mode != "affine":

@@ -229,8 +229,9 @@ class Ollama(LlamaCpp):
 
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A Hugging Face checkpoint named without a quantization is what `ollama pull` gives for
-        it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as it is stored (MXFP4
-        experts, BF16 elsewhere: ollama.com/library/gpt-oss lists 20b at 14GB). A checkpoint that ships in
+        it: the library's Q4_K_M GGUF. gpt-oss's MXFP4 checkpoint is served as Ollama's converter wrote
+        it (MXFP4 experts, BF16 matrices, F32 norms, biases and router: ollama_gptoss_file.py;
+        ollama.com/library/gpt-oss lists 20b at 14GB). A checkpoint that ships in
         FP8 or INT4 (DeepSeek-V3.1) is no file Ollama loads either: its library tag's GGUF
         (deepseek-v3.1:671b), unless the name asks for the quantized safetensors ("-FP8"). A model whose
         library has only a cloud tag (Kimi-K2-Thinking, MiniMax-M2: specs/ollama_cloud.py) has no local
@@ -240,6 +241,11 @@ class Ollama(LlamaCpp):
 
         del rest
         quant = spec.weight_format.quant
+        if quant == QuantMethod.MXFP4:  # the GGUF Ollama converted it to
+            from llmsize.estimate.engines import ollama_gptoss_file
+
+            fmt = ollama_gptoss_file.converted_mxfp4_format(spec.weight_format, wl.dtype)
+            return None if fmt is None else (fmt, ollama_gptoss_file.NOTE)
         if wl.dtype is not None or quant in (QuantMethod.GGUF, QuantMethod.MXFP4):
             return None
         if (cloud := cloud_only_tag(spec.name)) is not None:
