@@ -94,11 +94,12 @@ def test_bad_concurrency_exits_2(args: list[str], capsys: pytest.CaptureFixture[
 
 
 def test_vllm_levels_share_one_preallocated_pool() -> None:
-    """vLLM sizes its KV pool once (inside gpu_memory_utilization): every level uses the same memory,
-    and a level runs only while the pool holds that many sequences of the context."""
+    """vLLM sizes its KV pool once (inside gpu_memory_utilization): every level shares one pool and
+    budget, and a level runs only while the pool holds that many sequences of the context."""
     doc = _json("estimate", "Qwen3-8B", "--engine", "vllm", "--gpu", "L40S", "--concurrency", "1,8,64")
     rows = doc["gpus"]
-    assert {r["per_gpu_bytes"] for r in rows} == {rows[0]["per_gpu_bytes"]}
+    assert {(r["usable_bytes"], r["kv_pool_bytes"]) for r in rows} == {(rows[0]["usable_bytes"],
+                                                                        rows[0]["kv_pool_bytes"])}
     cap = rows[0]["max_concurrent_seqs"]
     assert 8 < cap < 64
     assert [r["fits"] for r in rows] == [True, True, False]

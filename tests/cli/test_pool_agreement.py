@@ -75,3 +75,18 @@ def test_budget_note_is_printed_under_tensor_parallelism() -> None:
                 "--num-gpus", "2", "--tp", "2")
     assert "counts against its budget" in text
     assert "each); Total above" in text
+
+
+def test_concurrency_row_matches_batch_of_that_many() -> None:
+    """A level's row counts what its sequences fill of the pool, as --batch LEVEL does: its per GPU
+    and headroom add up to the engine's budget. Each level read the one-sequence need beside its own
+    headroom ("57.3 | 5.5" at 8 sequences, "59.9 | 5.5" under --batch 8; issue 15, newuser13)."""
+    for engine in ("sglang", "vllm"):
+        base = ("estimate", "Qwen3-30B-A3B", "--engine", engine, "--gpu", "H100-SXM-80GB")
+        rows = _json(*base, "--concurrency", "1,8")["gpus"]
+        batch = _json(*base, "--batch", "8")["gpus"][0]
+        assert (rows[1]["per_gpu_bytes"], rows[1]["headroom_bytes"]) == (batch["per_gpu_bytes"],
+                                                                         batch["headroom_bytes"])
+        assert rows[1]["per_gpu_bytes"] > rows[0]["per_gpu_bytes"]
+        for row in rows:
+            assert row["per_gpu_bytes"] + row["headroom_bytes"] == row["usable_bytes"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from llmsize.errors import BadInputError
+from llmsize.estimate.engines import Budget
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit import plan_cost
 from llmsize.hardware.fit_models import FitRow, ModelFit
@@ -97,20 +98,24 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
 def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, level: int) -> FitRow:
     """A concurrency level on an engine that pre-allocates its KV pool (vLLM).
 
-    The memory is the same at every level (weights, the profile run's activations and the pool all
-    sit inside gpu_memory_utilization: vllm/v1/worker/gpu_worker.py Worker.determine_available_memory); a
-    level runs when the pool holds that many sequences of the context (its "Maximum concurrency"),
-    and the prompts are prefilled in the scheduler's token budget, not all at once.
+    The engine allocates the same memory at every level (weights, the profile run's activations and
+    the pool all sit inside gpu_memory_utilization: vllm/v1/worker/gpu_worker.py
+    Worker.determine_available_memory); a level runs when the pool holds that many sequences of the
+    context (its "Maximum concurrency"), and the prompts are prefilled in the scheduler's token budget,
+    not all at once. The row counts what the level fills of that pool, as --batch LEVEL does.
     """
     cap = one.max_concurrent_seqs
     fits = one.fits and (cap is None or level <= cap)
     wl = base.workload(layout, batch=level)
     speed = base.speed(gpu, layout, base.estimate(wl), wl) if fits else None
-    # The headroom along the pool's rule, as the engine budgets `level` sequences (the figure --batch
-    # LEVEL prints): what they leave of the pool, negative where they exceed it. The level-1 row's
-    # margin on every level read "2.6 GiB" next to "no" (issue 15, poolview).
-    update: dict[str, object] = {"concurrency": level, "fits": fits,
-                                 "headroom_bytes": _level_headroom(base, gpu, layout, level)}
+    # The need and headroom along the pool's rule, as the engine budgets `level` sequences (the figures
+    # --batch LEVEL prints): what they fill of the pool and what they leave of it, negative where they
+    # exceed it. The level-1 row's margin on every level read "2.6 GiB" next to "no" (issue 15,
+    # poolview), then the level-1 need beside the level's headroom: "57.3 | 5.5" at 8 sequences, where
+    # --batch 8 prints "59.9 | 5.5" and the two add up to the budget (issue 15, newuser13).
+    budget = _level_budget(base, gpu, layout, level)
+    update: dict[str, object] = {"concurrency": level, "fits": fits, "per_gpu_bytes": budget.need_bytes,
+                                 "headroom_bytes": budget.headroom_bytes}
     if speed is not None:
         tokens = speed.aggregate_tokens_per_s or speed.decode_tokens_per_s
         per_hour, per_mtok = plan_cost(gpu, one.count, tokens)
@@ -139,12 +144,13 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     return one.model_copy(update=update)
 
 
-def _level_headroom(base: Planner, gpu: GpuSpec, layout: Layout, level: int) -> int:
-    """The engine's headroom for `level` sequences on `gpu` (its GPU defaults applied, as the level-1
-    row's): the pool less what they fill of it (vllm_budget.py `kv_budget`, sglang.py `_pool_budget`)."""
+def _level_budget(base: Planner, gpu: GpuSpec, layout: Layout, level: int) -> Budget:
+    """The engine's budget for `level` sequences on `gpu` (its GPU defaults applied, as the level-1
+    row's): weights and what they fill of the pool, and the pool left (vllm_budget.py `kv_budget`,
+    sglang.py `_pool_budget`)."""
     sub = base.for_gpu(gpu)
     wl = sub.workload(layout, batch=level)
-    return sub.budget(gpu, wl).headroom_bytes
+    return sub.budget(gpu, wl)
 
 
 def _level_row(planner: Planner, gpu: GpuSpec, level: int, num_gpus: int | None, limits: bool,
