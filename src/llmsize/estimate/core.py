@@ -47,6 +47,7 @@ from llmsize.estimate.weights import (
 from llmsize.estimate.workload import Offload, Workload
 from llmsize.specs.models import ModelSpec, ProvenanceKind, QuantMethod
 from llmsize.specs.params import active_params, total_params
+from llmsize.specs.unsloth import about_named_format
 from llmsize.units import format_gib
 
 
@@ -483,6 +484,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
 def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
     out = list(spec.warnings)
+    if wl.quant is not None:  # --quant replaces the name's format: its notes are weights.py's now
+        out = [w for w in out if not about_named_format(w)]
     if wl.speculative is not None and spec.mtp_layers:  # the drafter loads them (speculative.py)
         out = [w for w in out if "multi-token-prediction" not in w or wl.speculative != "mtp"]
     if ctx.images is not None and wl.mode.trains:

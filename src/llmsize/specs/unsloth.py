@@ -108,17 +108,27 @@ def is_unsloth_dynamic(name: str) -> bool:
     return _UD_MARK.search(name) is not None
 
 
+_NOTE_TAIL = ("(Unsloth's dynamic files keep some tensors at higher precision: a dense model's is typically "
+              "a few % larger, a large MoE's can be ~10% smaller; the .gguf file gives exact bytes)")
+
+
 def _note(ftype: str, nearest: str | None) -> str:
     what = (
         f"{ftype} is an Unsloth Dynamic per-tensor mix, not a llama.cpp file type"
         if nearest
         else f"UD-{ftype} is Unsloth Dynamic's own per-tensor mix around {ftype}"
     )
-    return (
-        f"{what}: weights approximated as llama.cpp's {nearest or ftype} (Unsloth's dynamic files keep "
-        "some tensors at higher precision: a dense model's is typically a few % larger, a large MoE's can be "
-        "~10% smaller; the .gguf file gives exact bytes)"
-    )
+    return f"{what}: weights approximated as llama.cpp's {nearest or ftype} {_NOTE_TAIL}"
+
+
+def about_named_format(warning: str) -> bool:
+    """True for a warning this module puts on a spec about the format its name states (the UD mix and its
+    pins, a Dynamic bnb upload). --quant replaces that format and estimate/weights.py notes what applies
+    to the one it names: `unsloth/Qwen3.5-9B-GGUF:UD-Q8_K_XL --quant Q8_0` sized plain Q8_0 under
+    "UD-Q8_K_XL sized with those at BF16" (issue 15, newuser13)."""
+    return (warning.endswith(_NOTE_TAIL) or warning in (_HYBRID_Q8_NOTE, unsloth_hybrid_moe.NOTE)
+            or warning.startswith(_LOW_BIT_MOE_NOTE.split("{", 1)[0])
+            or warning.endswith(DYNAMIC_BNB_NOTE.split("}", 1)[1]))
 
 
 def nearest_ftype_text(quant: str) -> tuple[str, str | None]:
