@@ -90,3 +90,15 @@ def test_concurrency_row_matches_batch_of_that_many() -> None:
         assert rows[1]["per_gpu_bytes"] > rows[0]["per_gpu_bytes"]
         for row in rows:
             assert row["per_gpu_bytes"] + row["headroom_bytes"] == row["usable_bytes"]
+
+
+def test_sglang_level_prefills_in_the_chunk_its_log_prints() -> None:
+    """A level's speed takes the GPU's engine defaults, as --batch LEVEL and the simulated log do: 4,096-token
+    prompts go two to a batch under the chunked_prefill_size=8192 the log prints on an H100 (sglang_rules.py,
+    schedule_policy.py PrefillAdder). The level read SGLang's no-GPU chunk of 4,096: "8 batches of at most 1"."""
+    doc = _json(*SGLANG, "--concurrency", "8")
+    row = doc["gpus"][0]
+    assert "chunked_prefill_size=8192" in "\n".join(row["engine_log"])
+    assert any("in 4 batches of at most 2" in note for note in row["speed_notes"]), row["speed_notes"]
+    batch = _json(*SGLANG, "--batch", "8")["gpus"][0]
+    assert (row["ttft_s"], row["decode_tokens_per_s"]) == (batch["ttft_s"], batch["decode_tokens_per_s"])

@@ -106,8 +106,12 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     """
     cap = one.max_concurrent_seqs
     fits = one.fits and (cap is None or level <= cap)
-    wl = base.workload(layout, batch=level)
-    speed = base.speed(gpu, layout, base.estimate(wl), wl) if fits else None
+    # the level's workload with the GPU's engine defaults, as its level-1 row and --batch LEVEL take them:
+    # without them SGLang's wave note read chunked_prefill_size 4096 ("8 batches of at most 1") on an H100
+    # whose log line says 8192 (sglang_rules.py; issue 15, newuser13)
+    sub = base.for_gpu(gpu)
+    wl = sub.workload(layout, batch=level)
+    speed = sub.speed(gpu, layout, sub.estimate(wl), wl) if fits else None
     # The need and headroom along the pool's rule, as the engine budgets `level` sequences (the figures
     # --batch LEVEL prints): what they fill of the pool and what they leave of it, negative where they
     # exceed it. The level-1 row's margin on every level read "2.6 GiB" next to "no" (issue 15,
