@@ -93,9 +93,10 @@ def test_concurrency_row_matches_batch_of_that_many() -> None:
 
 
 def test_sglang_level_prefills_in_the_chunk_its_log_prints() -> None:
-    """A level's speed takes the GPU's engine defaults, as --batch LEVEL and the simulated log do: 4,096-token
-    prompts go two to a batch under the chunked_prefill_size=8192 the log prints on an H100 (sglang_rules.py,
-    schedule_policy.py PrefillAdder). The level read SGLang's no-GPU chunk of 4,096: "8 batches of at most 1"."""
+    """A level's speed takes the GPU's engine defaults, as --batch LEVEL and the simulated log do:
+    4,096-token prompts go two to a batch under the chunked_prefill_size=8192 the log prints on an H100
+    (sglang_rules.py, schedule_policy.py PrefillAdder). The level read SGLang's no-GPU chunk of 4,096:
+    "8 batches of at most 1"."""
     doc = _json(*SGLANG, "--concurrency", "8")
     row = doc["gpus"][0]
     assert "chunked_prefill_size=8192" in "\n".join(row["engine_log"])
