@@ -42,6 +42,41 @@ def test_which_releases_build_the_sliding_pool(
     assert swa.pool_enabled(arch, release, gpu, spec) is pool
 
 
+@pytest.mark.parametrize(
+    ("gpu", "trtllm_mha"),
+    [
+        ("b200", True),  # compute capability 10.0: is_sm100_supported -> trtllm_mha
+        ("gb300", True),  # 10.3, still major 10
+        ("rtx-5090", False),  # 12.0: is_sm120_supported, not SM100 -> triton
+        ("rtx-pro-6000-blackwell", False),  # 12.0 as well
+    ],
+)
+def test_gpt_oss_attention_backend_follows_sglang_sm100_test(gpu: str, trtllm_mha: bool) -> None:
+    # server_args.py _handle_model_specific_adjustments (GptOssForCausalLM) and
+    # arg_groups/model_overrides/gpt_oss.py _gpt_oss_overrides: trtllm_mha only where is_sm100_supported
+    # (capability major 10), else fa3 on SM90, else triton; trtllm_mha moves page 1 to 64 and, in 0.5.8-0.5.9,
+    # keeps gpt-oss out of the SWA pool. An RTX 5090 / RTX PRO 6000 (SM120) gets triton: page 1, pool on.
+    card = get_gpu(gpu)
+    assert swa.sm100(card.architecture, card.segment) is trtllm_mha
+    assert swa.page_tokens(GPT_OSS, card.architecture, card.segment) == (64 if trtllm_mha else 1)
+    assert swa.pool_enabled(GPT_OSS, (0, 5, 9), card.architecture, False, card.segment) is not trtllm_mha
+
+
+def test_rtx_pro_6000_and_b200_pools_differ_as_sglang_picks_backends() -> None:
+    # The same gpt-oss-20b run end to end: B200 pages the sliding pool by 64 (trtllm_mha), the RTX PRO 6000
+    # by 1 (triton); on 0.5.9 only the RTX PRO 6000 gets the sliding pool at all.
+    def figs(segment: str, **extra: object) -> object:
+        wl = Workload(engine="sglang", context=4096, gpu_architecture="blackwell", gpu_segment=segment,
+                      **extra)  # type: ignore[arg-type]
+        return estimate(resolve("gpt-oss-20b"), wl, explained=False).engine_figures  # type: ignore[attr-defined]
+
+    assert figs("datacenter").block_tokens == 64  # type: ignore[attr-defined]
+    assert figs("workstation").block_tokens == 1  # type: ignore[attr-defined]
+    assert figs("consumer").block_tokens == 1  # type: ignore[attr-defined]
+    assert figs("datacenter", engine_version="0.5.9").swa_token_bytes == 0  # type: ignore[attr-defined]
+    assert figs("workstation", engine_version="0.5.9").swa_token_bytes > 0  # type: ignore[attr-defined]
+
+
 def test_a_decoding_request_keeps_window_interval_and_two_pages() -> None:
     # compute_swa_request_cap per_request = window + 128 x 1 draft token + page + page (decode alloc).
     assert swa.request_tokens(128, 64, None) == 128 + 128 + 64 + 64  # gpt-oss on trtllm_mha

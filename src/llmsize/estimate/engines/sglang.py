@@ -301,7 +301,7 @@ class Sglang(BaseEngine):
         if wl.gpu_architecture is None and architecture:
             update["gpu_architecture"] = architecture  # FP8 weights through Marlin on Ampere (sglang_fp8.py)
         if wl.gpu_segment is None and segment:
-            update["gpu_segment"] = segment  # gpt-oss's MXFP4 experts on SM100 (sglang_mxfp4.py)
+            update["gpu_segment"] = segment  # SM100 vs SM120 for gpt-oss (sglang_swa.sm100)
         if wl.max_num_batched_tokens is None:
             update["max_num_batched_tokens"] = chunk
         if wl.cuda_graph_max_bs is None:
@@ -433,7 +433,7 @@ class Sglang(BaseEngine):
         """Whether this release builds the sliding-window pool for the model (sglang_swa.py)."""
         wl = self.wl
         return sglang_swa.pool_enabled(
-            spec.architecture, self.release(), wl.gpu_architecture, wl.speculative is not None
+            spec.architecture, self.release(), wl.gpu_architecture, wl.speculative is not None, wl.gpu_segment
         )
 
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
@@ -627,7 +627,9 @@ class Sglang(BaseEngine):
             device_weights_bytes=weights.device_bytes,
             kv_page_bytes=cell,
             # SGLang's page: 64 where gpt-oss runs trtllm_mha; only the sliding-window pools round to it
-            block_tokens=sglang_swa.page_tokens(spec.architecture, wl.gpu_architecture) if swa else 1,
+            block_tokens=(
+                sglang_swa.page_tokens(spec.architecture, wl.gpu_architecture, wl.gpu_segment) if swa else 1
+            ),
             blocks_per_request=wl.context,
             budget_fraction=wl.mem_fraction_static,
             state_slot_bytes=(conv + ssm) * state_layers,

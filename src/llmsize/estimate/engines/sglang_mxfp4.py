@@ -31,7 +31,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llmsize.estimate import quant_formats as qf
-from llmsize.estimate.engines.sglang_swa import GPT_OSS, SM100_ARCHITECTURES
+from llmsize.estimate.engines import sglang_swa
+from llmsize.estimate.engines.sglang_swa import GPT_OSS
 from llmsize.estimate.engines.torch_alloc import MIN_LARGE_ALLOC, SMALL_SIZE
 from llmsize.specs.models import QuantMethod
 from llmsize.units import MIB
@@ -46,16 +47,11 @@ TRTLLM_GEN_ALIGN = 256  # REFERENCE: mxfp4.py create_weights, round_up(..., 256)
 LARGE_BUFFER = 20 * MIB  # REFERENCE: CUDACachingAllocator.cpp kLargeBuffer (requests of 1-10 MiB)
 FP32_BYTES = 4  # process_weights_after_loading: w13_bias / w2_bias .to(torch.float32)
 BF16_BYTES = 2  # the checkpoint's biases as create_weights allocates them
-# SM100 is datacenter Blackwell: the consumer, workstation and embedded Blackwell parts are SM120 / SM121
-# / SM110 (NVIDIA's CUDA GPUs table, https://developer.nvidia.com/cuda-gpus).
-SM100_SEGMENT = "datacenter"
 
 
 def sm100(wl: Workload) -> bool:
-    """Whether the workload's GPU is SM100 (a datacenter Blackwell; the segment unknown: its architecture)."""
-    if wl.gpu_architecture not in SM100_ARCHITECTURES:
-        return False
-    return wl.gpu_segment is None or wl.gpu_segment == SM100_SEGMENT
+    """Whether the workload's GPU is SM100 (sglang_swa.sm100: a datacenter Blackwell)."""
+    return sglang_swa.sm100(wl.gpu_architecture, wl.gpu_segment)
 
 
 def trtllm_gen_experts(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:

@@ -23,8 +23,14 @@ Read from the released wheels (`pip download sglang==<release> --no-deps`):
   per_request); the prefill chunks in flight are charged once (`mem_cache/prefill_budget.py`
   SWAPrefillBudget charges a new prompt's chunk, the running requests only what they hold).
 - pages. trtllm_mha runs pages of 16-128 tokens and SGLang moves page 1 to 64
-  (`arg_groups/overrides.py` _mla_backend_page_constraints); gpt-oss picks trtllm_mha on SM100
-  (`model_overrides/gpt_oss.py`). llmsize reads SM100 as a datacenter-class Blackwell architecture.
+  (`arg_groups/overrides.py` _mla_backend_page_constraints); gpt-oss picks trtllm_mha on SM100 only
+  (`arg_groups/model_overrides/gpt_oss.py` _gpt_oss_overrides; before, `server_args.py`
+  _handle_model_specific_adjustments: `is_sm100_supported()` -> trtllm_mha, `is_sm90_supported()` -> fa3,
+  else triton). `srt/utils` is_sm100_supported is compute capability 10.x (B200, GB200, B300, GB300);
+  is_sm120_supported (12.x: RTX 50, RTX PRO Blackwell, GB10) is a separate test, and trtllm_mha refuses
+  anything but SM100 ("TRTLLM MHA backend is only supported on Blackwell GPUs (SM100)",
+  _handle_attention_backend_compatibility). So consumer and workstation Blackwell run gpt-oss on triton
+  with page 1 and, in 0.5.8-0.5.9, with the SWA pool.
 """
 
 from __future__ import annotations
@@ -46,15 +52,22 @@ EVICTION_INTERVAL = 128  # REFERENCE: environ.py SGLANG_SWA_EVICTION_INTERVAL = 
 CHUNKS_IN_FLIGHT = 2  # REFERENCE: compute_swa_request_cap: 2 with the overlap schedule (the default)
 TRTLLM_MHA_PAGE = 64  # REFERENCE: overrides.py _mla_backend_page_constraints, trtllm_mha page 1 -> 64
 SM100_ARCHITECTURES = frozenset({"blackwell", "blackwell-ultra"})
+# SM100 is datacenter Blackwell: the consumer, workstation and embedded Blackwell parts are SM120 / SM121
+# / SM110 (NVIDIA's CUDA GPUs table, https://developer.nvidia.com/cuda-gpus).
+SM100_SEGMENT = "datacenter"
 
 
-def sm100(gpu_architecture: str | None) -> bool:
-    """Whether the card is SM100 (B200/B300/GB200/GB300), where gpt-oss runs trtllm_mha."""
-    return gpu_architecture in SM100_ARCHITECTURES
+def sm100(gpu_architecture: str | None, gpu_segment: str | None = None) -> bool:
+    """Whether the card is SM100 (B200/B300/GB200/GB300: a datacenter Blackwell), what SGLang's
+    is_sm100_supported tests; an RTX 50 or RTX PRO Blackwell is SM120. Segment unknown: the architecture."""
+    if gpu_architecture not in SM100_ARCHITECTURES:
+        return False
+    return gpu_segment is None or gpu_segment == SM100_SEGMENT
 
 
 def pool_enabled(
-    architecture: str | None, release: Release | None, gpu_architecture: str | None, speculative: bool
+    architecture: str | None, release: Release | None, gpu_architecture: str | None, speculative: bool,
+    gpu_segment: str | None = None,
 ) -> bool:
     """Whether this release gives the model's sliding layers a pool of their own (None: 0.5.23)."""
     if architecture not in rules.HYBRID_SWA_ARCHITECTURES:
@@ -65,12 +78,14 @@ def pool_enabled(
         return False
     if architecture != GPT_OSS:
         return True
-    return not sm100(gpu_architecture) and not (speculative and release < GPT_OSS_SPEC_FROM)
+    return not sm100(gpu_architecture, gpu_segment) and not (speculative and release < GPT_OSS_SPEC_FROM)
 
 
-def page_tokens(architecture: str | None, gpu_architecture: str | None) -> int:
-    """SGLang's page: 64 where gpt-oss runs trtllm_mha (SM100), else the default 1."""
-    return TRTLLM_MHA_PAGE if architecture == GPT_OSS and sm100(gpu_architecture) else 1
+def page_tokens(
+    architecture: str | None, gpu_architecture: str | None, gpu_segment: str | None = None
+) -> int:
+    """SGLang's page: 64 where gpt-oss runs trtllm_mha (SM100), else the default 1 (triton on SM120)."""
+    return TRTLLM_MHA_PAGE if architecture == GPT_OSS and sm100(gpu_architecture, gpu_segment) else 1
 
 
 def eviction_interval(window: int, release: Release | None) -> int:
