@@ -105,7 +105,7 @@ class Provenance(Record):
 # (Q4_K for Q4_K_M): a quantizer that skipped llama-quant.cpp's rules for that tensor (specs/bartowski.py).
 FILE_TYPE_DEFAULT = "default"
 # A gguf_tensor_types pin meaning "this group is not in the file": the vision tower of a text GGUF, which
-# llama.cpp keeps in a separate mmproj file (estimate/engines/llama_cpp.py separate_mmproj).
+# llama.cpp keeps in a separate mmproj file (estimate/engines/llama_cpp_mmproj.py separate_mmproj).
 NOT_IN_FILE = "absent"
 # A gguf_tensor_types pin value "recipe:Q4_K_M": this group follows llama-quant.cpp's rules for that file
 # type instead of the file's own (Unsloth's dynamic low-bit MoE files, specs/unsloth.py).

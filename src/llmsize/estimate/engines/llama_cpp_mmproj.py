@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.estimate.mmproj import F16_BYTES
+
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -24,7 +26,7 @@ def separate_mmproj(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:
     use_gpu), so its weights count then (mmproj_bytes)."""
     if mmproj_loaded(wl):
         return False
-    return gguf_file(fmt) and spec.vision is not None and spec.extra_params > 0
+    return gguf_file(fmt) and tower_in_mmproj(spec)
 
 
 def mmproj_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
@@ -34,9 +36,32 @@ def mmproj_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
     parameters at F16 ("other.extra"), so place_weights moves those off the host."""
     from llmsize.estimate.mmproj import mmproj_file_bytes
 
-    if not mmproj_loaded(wl) or not gguf_file(fmt) or spec.vision is None:
+    if not mmproj_loaded(wl) or not gguf_file(fmt) or not tower_in_mmproj(spec):
         return 0
+    if spec.vision is None:  # a tower whose structure is not restated: its parameters at F16
+        return spec.extra_params * F16_BYTES
     return mmproj_file_bytes(spec)
+
+
+# Wrappers whose `extra_params` are exactly the tower and projector the converter writes to the mmproj
+# file, though their tower has no VisionTower (specs/vision_tower.py UNMODELLED_TOWERS), so `spec.vision`
+# cannot say so. REFERENCE: convert_hf_to_gguf.py `InternVisionModel(MmprojModel).filter_tensors` keeps
+# only the names under vision_model / mlp (mlp1, the projector) / model.vision_tower /
+# model.multi_modal_projector, the whole of what specs/hf_config/multimodal.py `_internvl_extra` counts;
+# the text model's GGUF takes the decoder alone. GLM-4.1V/4.5V/4.6V: `Glm4VVisionModel` (an MmprojModel,
+# registered for Glm4vForConditionalGeneration and Glm4vMoeForConditionalGeneration) writes the vision
+# tower, downsample and merger, what multimodal.py counts as their extra parameters; the text side is
+# the GLM-4 / `Glm4MoeModel` TextModel registered for the same architectures.
+_TOWER_ONLY_EXTRA = frozenset({"internvl", "internvl_chat", "glm4v", "glm4v_moe"})
+
+
+def tower_in_mmproj(spec: ModelSpec) -> bool:
+    """Whether the model's extra parameters are a vision tower that convert_hf_to_gguf.py writes to the
+    mmproj file rather than the text GGUF: a tower llmsize models (`spec.vision`), or one of the wrappers
+    whose extra parameters are that tower alone (_TOWER_ONLY_EXTRA)."""
+    if not spec.extra_params:
+        return False
+    return spec.vision is not None or spec.model_type in _TOWER_ONLY_EXTRA
 
 
 def gguf_file(fmt: WeightFormat) -> bool:
