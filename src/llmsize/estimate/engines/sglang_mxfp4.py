@@ -4,8 +4,18 @@ On an SM100 GPU (compute capability 10.x: B200, GB200, B300, GB300) SGLang runs 
 through FlashInfer's trtllm-gen kernel, and that kernel's layout costs memory the checkpoint does not:
 - backend. server_args.py `_handle_model_specific_adjustments`, GptOssForCausalLM branch: with
   moe_runner_backend auto, an MXFP4 checkpoint on SM100 gets "flashinfer_mxfp4" ("Detected SM100 and
-  MXFP4 quantization format for GPT-OSS model, enabling FlashInfer MXFP4 MOE kernel"); SM120 consumer
-  Blackwell gets triton_kernel in the releases that name it ("trtllm-gen only supports SM100").
+  MXFP4 quantization format for GPT-OSS model, enabling FlashInfer MXFP4 MOE kernel").
+- SM120 (RTX 50, RTX PRO Blackwell) is modelled with the checkpoint layout, which holds for the releases
+  whose server_args.py sends it to triton_kernel ("trtllm-gen only supports SM100") and to the later
+  ones that send it to marlin: either way `create_weights` pads to 256 only under `is_sm100_supported`
+  (capability major 10), else by 32 or 64 with triton_kernels installed, which gpt-oss's 2,880 already
+  is at TP 1, and the fp32 bias cast sits in the flashinfer branch. Not modelled: sglang PR #32668
+  (merged 2026-07-28) makes flashinfer_mxfp4 the SM120 default (arg_groups/model_overrides/gpt_oss.py
+  `_gpt_oss_overrides`: "Detected SM120 ... enabling FlashInfer CUTLASS MXFP4 MOE kernel"); there
+  mxfp4.py's `_process_weights_for_sm120_cutlass` rebuilds w13/w2 to `_padded_hidden` x
+  `_padded_intermediate` with bf16 biases after the load (its test pads 160 to 256, leaves 256 alone),
+  but the stored source did not show the alignment (the SM90 CUTLASS branch rounds to 128: gpt-oss
+  2,944; 256 would give 3,072), so no width is guessed.
 - padding. layers/quantization/mxfp4.py `Mxfp4MoEMethod.create_weights`: under `_is_sm100_supported`
   with flashinfer the expert width per partition and the hidden size are rounded up to multiples of
   256 (gpt-oss: 2,880 -> 3,072), so w13 is [E, 2 x I', H' / 2] bytes, w2 [E, H', I' / 2], their E8M0
