@@ -7,6 +7,7 @@ import pytest
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import kv_cache as kv
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, Provenance
 from llmsize.specs.resolve import resolve
@@ -58,7 +59,12 @@ def test_interleaved_windows_count_each_kind() -> None:
     n_sliding = spec.layer_types.count("sliding_attention")
     per_layer = 2 * spec.num_kv_heads * spec.head_dim * 2
     wl = Workload(context=8192, prompt_tokens=100, engine="vllm")
-    expected = per_layer * (n_sliding * 4096 + (42 - n_sliding) * 8192)
+    # vLLM reserves a sliding layer's window - 1 + one step's batched tokens (capped at the context), in
+    # 16-token blocks, + 1 block the window straddles (kv_cache_interface.py SlidingWindowSpec
+    # max_memory_usage_bytes); global layers hold the context.
+    batched = engine_for(wl).batched_tokens()
+    sliding = (-(-min(4096 - 1 + batched, 8192) // 16) + 1) * 16
+    expected = per_layer * (n_sliding * sliding + (42 - n_sliding) * 8192)
     assert kv.kv_cache_bytes(spec, wl, "bf16", _all(spec)) == expected
 
 
