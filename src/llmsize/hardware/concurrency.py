@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from llmsize.errors import BadInputError
-from llmsize.estimate.engines import Budget
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.fit import plan_cost
 from llmsize.hardware.fit_models import FitRow, ModelFit
@@ -117,7 +116,7 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     # exceed it. The level-1 row's margin on every level read "2.6 GiB" next to "no" (issue 15,
     # poolview), then the level-1 need beside the level's headroom: "57.3 | 5.5" at 8 sequences, where
     # --batch 8 prints "59.9 | 5.5" and the two add up to the budget (issue 15, newuser13).
-    budget = _level_budget(base, gpu, layout, level)
+    budget = sub.budget(gpu, wl)  # vllm_budget.py `kv_budget`, sglang.py `_pool_budget`
     update: dict[str, object] = {"concurrency": level, "fits": fits, "per_gpu_bytes": budget.need_bytes,
                                  "headroom_bytes": budget.headroom_bytes}
     if speed is not None:
@@ -146,15 +145,6 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             update["reason"] = (f"{level} sequences of {base.wl.context:,} tokens exceed the KV pool, "
                                 f"which holds {cap:,}")
     return one.model_copy(update=update)
-
-
-def _level_budget(base: Planner, gpu: GpuSpec, layout: Layout, level: int) -> Budget:
-    """The engine's budget for `level` sequences on `gpu` (its GPU defaults applied, as the level-1
-    row's): weights and what they fill of the pool, and the pool left (vllm_budget.py `kv_budget`,
-    sglang.py `_pool_budget`)."""
-    sub = base.for_gpu(gpu)
-    wl = sub.workload(layout, batch=level)
-    return sub.budget(gpu, wl)
 
 
 def _level_row(planner: Planner, gpu: GpuSpec, level: int, num_gpus: int | None, limits: bool,
