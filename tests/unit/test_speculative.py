@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli_rows import main_result
 from llmsize.cli import main
 from llmsize.errors import BadInputError
 from llmsize.estimate import speculative
@@ -26,12 +27,7 @@ from llmsize.specs.resolve import resolve
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
+    code, out, err = main_result(argv, capsys)
     return code, out + err
 
 
