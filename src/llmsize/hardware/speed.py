@@ -723,8 +723,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     weights_s = inputs.pp * weight_read_seconds(*reads, bandwidth, *shares)
     # A routed FFN's call no faster than its kernel's floor (AITER's block-FP8 MoE on CDNA3; moe_stream.py):
     # the stages' routed streams (one stage's bytes per GPU, the stages in turn) over all the model's calls.
-    routed_s = inputs.pp * weight_read_seconds(round(reads[1]), reads[1], bandwidth, *shares)
-    weights_s += moe_call_floor_seconds(routed_s, inputs.layer_parts.get("moe_ffn", 0), c.moe_call_floor_s)
+    if c.moe_call_floor_s:
+        routed_s = inputs.pp * weight_read_seconds(round(reads[1]), reads[1], bandwidth, *shares)
+        calls = inputs.layer_parts.get("moe_ffn", 0)
+        weights_s += moe_call_floor_seconds(routed_s, calls, c.moe_call_floor_s)
     # A recurrent state (GDN / Mamba) is read and written back each step (vLLM's selective_state_update
     # and fla's fused recurrent kernels update it in place: 2 x its bytes; the engine says its own).
     kv_bytes = (_kv_bytes_at(inputs, ctx) * c.kv_traffic_factor * c.kv_reread_factor
